@@ -1,0 +1,120 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { ProcessInspector, TreeSample } from '../../core/ports.js';
+
+const PAGE_SIZE = 4096;
+/** USER_HZ is 100 on every Linux architecture Node supports. */
+const TICKS_PER_SECOND = 100;
+
+interface StatLine {
+  pid: number;
+  ppid: number;
+  cpuTicks: number;
+  startTicks: string;
+  rssPages: number;
+}
+
+/** Parses /proc/<pid>/stat; the command name may contain spaces and parentheses. */
+function readStat(pid: number | string): StatLine | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return null;
+  }
+  const close = text.lastIndexOf(')');
+  const f = text.slice(close + 2).split(' ');
+  // f[0] is field 3 (state); field n is f[n - 3].
+  if (f[0] === 'Z' || f[0] === 'X') return null; // zombies are gone for our purposes
+  return {
+    pid: Number(pid),
+    ppid: Number(f[1]),
+    cpuTicks: Number(f[11]) + Number(f[12]),
+    startTicks: f[19] ?? '',
+    rssPages: Number(f[21]),
+  };
+}
+
+/** Process facts from Linux /proc. */
+export const procfsInspector: ProcessInspector = {
+  identity(pid: number): string | null {
+    const s = readStat(pid);
+    return s ? `${pid}@${s.startTicks}` : null;
+  },
+
+  sampleTree(root: number): TreeSample | null {
+    const rootStat = readStat(root);
+    if (!rootStat) return null;
+    const children = new Map<number, StatLine[]>();
+    for (const name of readdirSync('/proc')) {
+      if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+      const s = readStat(name);
+      if (!s) continue;
+      const list = children.get(s.ppid);
+      if (list) list.push(s);
+      else children.set(s.ppid, [s]);
+    }
+    let cpuTicks = 0;
+    let rssPages = 0;
+    let processes = 0;
+    const stack = [rootStat];
+    while (stack.length > 0) {
+      const s = stack.pop();
+      if (!s) break;
+      cpuTicks += s.cpuTicks;
+      rssPages += s.rssPages;
+      processes += 1;
+      for (const c of children.get(s.pid) ?? []) stack.push(c);
+    }
+    return { cpuMs: (cpuTicks * 1000) / TICKS_PER_SECOND, rssBytes: rssPages * PAGE_SIZE, processes };
+  },
+
+  signalGroup(pid: number, signal: 'SIGTERM' | 'SIGKILL'): boolean {
+    try {
+      process.kill(-pid, signal);
+      return true;
+    } catch {
+      try {
+        process.kill(pid, signal);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+  },
+};
+
+/** Proportional set size of one process (for benchmarks): shared pages split between sharers. */
+export function pssBytes(pid: number): number | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1');
+    const m = /^Pss:\s+(\d+) kB/m.exec(text);
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Signals every process of a terminal session (field 6 of /proc/<pid>/stat is the session id). */
+export const procfsSessionKiller = {
+  signalSession(sid: number, signal: 'SIGTERM' | 'SIGKILL' | 'SIGHUP'): number {
+    let n = 0;
+    for (const name of readdirSync('/proc')) {
+      if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+      let text: string;
+      try {
+        text = readFileSync(`/proc/${name}/stat`, 'latin1');
+      } catch {
+        continue;
+      }
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[3]) !== sid || f[0] === 'Z') continue;
+      try {
+        process.kill(Number(name), signal);
+        n++;
+      } catch {
+        // already gone
+      }
+    }
+    return n;
+  },
+};

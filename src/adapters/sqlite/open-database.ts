@@ -1,0 +1,90 @@
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { AppError } from '../../core/errors.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
+
+export type Db = Database.Database;
+
+/**
+ * Opens the database, refusing (without writing a byte) a file that is not SQLite or
+ * that a newer version wrote; then migrates in one transaction per step, after a backup.
+ */
+export function openDatabase(path: string): Db {
+  const header = readHeader(path);
+  if (header) {
+    if (header.magic !== SQLITE_MAGIC) {
+      throw new AppError('DB_CORRUPT', `${path} is not an SQLite database; it was left untouched.`, { path });
+    }
+    if (header.userVersion > MIGRATIONS.length) {
+      throw new AppError(
+        'DB_TOO_NEW',
+        `${path} has schema version ${header.userVersion}, but this wezterm-parallel knows up to ${MIGRATIONS.length}. Nothing was changed.`,
+        { path, found: header.userVersion, supported: MIGRATIONS.length },
+      );
+    }
+  }
+  let db: Db;
+  try {
+    db = new Database(path);
+    db.pragma('busy_timeout = 5000');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new Error(String(check));
+  } catch (err) {
+    throw new AppError(
+      'DB_CORRUPT',
+      `${path} cannot be read as a database: ${messageOf(err)}`,
+      { path },
+      { cause: err },
+    );
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  migrate(db, path);
+  return db;
+}
+
+function migrate(db: Db, path: string): void {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  if (current >= MIGRATIONS.length) return;
+  if (current > 0) {
+    const base = `${path}.bak-v${current}`;
+    const backup = existsSync(base) ? `${base}-${Date.now()}` : base;
+    db.prepare('VACUUM INTO ?').run(backup);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    const sql = MIGRATIONS[v] ?? '';
+    try {
+      db.transaction(() => {
+        db.exec(sql);
+        db.pragma(`user_version = ${v + 1}`);
+      })();
+    } catch (err) {
+      throw new AppError(
+        'DB_MIGRATION_FAILED',
+        `Migration ${v + 1} failed and was rolled back: ${messageOf(err)}`,
+        { path, migration: v + 1 },
+        { cause: err },
+      );
+    }
+  }
+}
+
+function readHeader(path: string): { magic: string; userVersion: number } | null {
+  if (!existsSync(path)) return null;
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(100);
+    const n = readSync(fd, buf, 0, 100, 0);
+    if (n === 0) return null; // an empty file is a new database
+    return { magic: buf.subarray(0, 16).toString('latin1'), userVersion: n >= 64 ? buf.readInt32BE(60) : 0 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

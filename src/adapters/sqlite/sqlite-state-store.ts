@@ -1,0 +1,225 @@
+import type { AgentRecord } from '../../core/agent-record.js';
+import type { EventLog, EventQuery, StateStore, StoreChange } from '../../core/ports.js';
+import type { AgentState, ExitInfo, ProfileName, RestartPolicy, StateDetail } from '../../protocol/agent.js';
+import type { WtpEvent } from '../../protocol/events.js';
+import type { WorkspaceView } from '../../protocol/workspace.js';
+import type { Db } from './open-database.js';
+
+interface AgentRow {
+  id: string;
+  workspace_id: string;
+  name: string;
+  profile: string;
+  command: string;
+  args: string;
+  cwd: string;
+  env: string;
+  restart_policy: string;
+  backend: string;
+  state: string;
+  state_detail: string;
+  state_since: number;
+  pid: number | null;
+  host_pid: number | null;
+  host_identity: string | null;
+  last_exit: string | null;
+  restarts: number;
+  created_at: number;
+  started_at: number | null;
+  output_seq: number;
+  cols: number;
+  rows: number;
+}
+
+interface EventRow {
+  seq: number;
+  ts: number;
+  type: string;
+  source: string;
+  agent_id: string | null;
+  workspace_id: string | null;
+  data: string;
+}
+
+/** Agents, workspaces and events in SQLite; every commit is one transaction. */
+export class SqliteStateStore implements StateStore, EventLog {
+  private readonly upsertAgent;
+  private readonly deleteAgent;
+  private readonly upsertWorkspace;
+  private readonly insertEvent;
+  private readonly latest;
+  private readonly applyChange;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.upsertAgent = db.prepare(`
+      INSERT INTO agents (id, workspace_id, name, profile, command, args, cwd, env, restart_policy, backend,
+        state, state_detail, state_since, pid, host_pid, host_identity, last_exit, restarts, created_at,
+        started_at, output_seq, cols, rows)
+      VALUES (@id, @workspace_id, @name, @profile, @command, @args, @cwd, @env, @restart_policy, @backend,
+        @state, @state_detail, @state_since, @pid, @host_pid, @host_identity, @last_exit, @restarts, @created_at,
+        @started_at, @output_seq, @cols, @rows)
+      ON CONFLICT (id) DO UPDATE SET
+        name = excluded.name, state = excluded.state, state_detail = excluded.state_detail,
+        state_since = excluded.state_since, pid = excluded.pid, host_pid = excluded.host_pid,
+        host_identity = excluded.host_identity, last_exit = excluded.last_exit, restarts = excluded.restarts,
+        started_at = excluded.started_at, output_seq = excluded.output_seq, cols = excluded.cols,
+        rows = excluded.rows, restart_policy = excluded.restart_policy`);
+    this.deleteAgent = db.prepare('DELETE FROM agents WHERE id = ?');
+    this.upsertWorkspace = db.prepare(`
+      INSERT INTO workspaces (id, name, repo_path, created_at) VALUES (@id, @name, @repo_path, @created_at)
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, repo_path = excluded.repo_path`);
+    this.insertEvent = db.prepare(
+      'INSERT INTO events (ts, type, source, agent_id, workspace_id, data) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.latest = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events');
+    this.applyChange = db.transaction((change: StoreChange): WtpEvent[] => {
+      for (const w of change.upsertWorkspaces ?? []) {
+        this.upsertWorkspace.run({
+          id: w.id,
+          name: w.name,
+          repo_path: w.repoPath,
+          created_at: Date.parse(w.createdAt),
+        });
+      }
+      for (const a of change.upsertAgents ?? []) this.upsertAgent.run(toRow(a));
+      for (const id of change.removeAgents ?? []) this.deleteAgent.run(id);
+      const out: WtpEvent[] = [];
+      for (const e of change.events ?? []) {
+        const ts = this.now();
+        const info = this.insertEvent.run(
+          ts,
+          e.type,
+          e.source,
+          e.agentId,
+          e.workspaceId,
+          JSON.stringify(e.data),
+        );
+        out.push({ ...e, seq: Number(info.lastInsertRowid), ts: new Date(ts).toISOString() } as WtpEvent);
+      }
+      return out;
+    });
+  }
+
+  loadAgents(): Promise<AgentRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM agents ORDER BY created_at').all() as AgentRow[];
+    return Promise.resolve(rows.map(fromRow));
+  }
+
+  loadWorkspaces(): Promise<WorkspaceView[]> {
+    const rows = this.db.prepare('SELECT * FROM workspaces ORDER BY created_at').all() as {
+      id: string;
+      name: string;
+      repo_path: string | null;
+      created_at: number;
+    }[];
+    return Promise.resolve(
+      rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        repoPath: r.repo_path,
+        createdAt: new Date(r.created_at).toISOString(),
+      })),
+    );
+  }
+
+  commit(change: StoreChange): Promise<WtpEvent[]> {
+    try {
+      return Promise.resolve(this.applyChange(change));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  since(q: EventQuery): Promise<WtpEvent[]> {
+    const where = ['seq > ?'];
+    const args: (string | number)[] = [q.since];
+    if (q.agentId !== undefined) {
+      where.push('agent_id = ?');
+      args.push(q.agentId);
+    }
+    if (q.types !== undefined && q.types.length > 0) {
+      where.push(`type IN (${q.types.map(() => '?').join(', ')})`);
+      args.push(...q.types);
+    }
+    args.push(q.limit);
+    const rows = this.db
+      .prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+      .all(...args) as EventRow[];
+    return Promise.resolve(rows.map(eventFromRow));
+  }
+
+  latestSeq(): Promise<number> {
+    return Promise.resolve((this.latest.get() as { seq: number }).seq);
+  }
+}
+
+function toRow(a: AgentRecord): AgentRow {
+  return {
+    id: a.id,
+    workspace_id: a.workspaceId,
+    name: a.name,
+    profile: a.profile,
+    command: a.command,
+    args: JSON.stringify(a.args),
+    cwd: a.cwd,
+    env: JSON.stringify(a.env),
+    restart_policy: a.restart,
+    backend: a.backend,
+    state: a.state,
+    state_detail: JSON.stringify(a.stateDetail),
+    state_since: a.stateSince,
+    pid: a.pid,
+    host_pid: a.hostPid,
+    host_identity: a.hostIdentity,
+    last_exit: a.lastExit ? JSON.stringify(a.lastExit) : null,
+    restarts: a.restarts,
+    created_at: a.createdAt,
+    started_at: a.startedAt,
+    output_seq: a.outputSeq,
+    cols: a.cols,
+    rows: a.rows,
+  };
+}
+
+function fromRow(r: AgentRow): AgentRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    workspaceId: r.workspace_id,
+    profile: r.profile as ProfileName,
+    command: r.command,
+    args: JSON.parse(r.args) as string[],
+    cwd: r.cwd,
+    env: JSON.parse(r.env) as Record<string, string>,
+    restart: r.restart_policy as RestartPolicy,
+    backend: 'headless',
+    state: r.state as AgentState,
+    stateDetail: JSON.parse(r.state_detail) as StateDetail,
+    stateSince: r.state_since,
+    pid: r.pid,
+    hostPid: r.host_pid,
+    hostIdentity: r.host_identity,
+    lastExit: r.last_exit ? (JSON.parse(r.last_exit) as ExitInfo) : null,
+    restarts: r.restarts,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    outputSeq: r.output_seq,
+    cols: r.cols,
+    rows: r.rows,
+  };
+}
+
+function eventFromRow(r: EventRow): WtpEvent {
+  return {
+    seq: r.seq,
+    ts: new Date(r.ts).toISOString(),
+    type: r.type,
+    source: r.source,
+    agentId: r.agent_id,
+    workspaceId: r.workspace_id,
+    data: JSON.parse(r.data) as unknown,
+  } as WtpEvent;
+}

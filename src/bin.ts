@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Entry point of `wtp` / `wezterm-parallel`. `wtp host …` goes straight to the host (it
+ * must stay small); everything else is the CLI, which gets the daemon as a lazy import.
+ */
+const entry = fileURLToPath(import.meta.url);
+// `wtp ls | head` closes our stdout early: that is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+const argv = process.argv.slice(2);
+
+if (argv[0] === 'host') {
+  const { runHost } = await import('./daemon/host-main.js');
+  runHost(argv.slice(1));
+} else {
+  const [{ runCli }, { VERSION }] = await Promise.all([
+    import('./interfaces/cli/main.js'),
+    import('./version.js'),
+  ]);
+  await runCli(argv, {
+    version: VERSION,
+    entry,
+    nodePath: process.execPath,
+    daemon: {
+      start: async () => {
+        const { startDaemon } = await import('./daemon/main.js');
+        return startDaemon({ entry });
+      },
+    },
+  });
+}

@@ -1,0 +1,2 @@
+export * from './wtp-client.js';
+export * from './wtp-error.js';

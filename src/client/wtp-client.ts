@@ -1,0 +1,134 @@
+import { request } from 'node:http';
+import {
+  buildPath,
+  routes,
+  type RouteInput,
+  type RouteName,
+  type RouteResponse,
+} from '../protocol/routes.js';
+import { WtpError } from './wtp-error.js';
+
+export interface ClientOptions {
+  /** Talk over the daemon's unix socket (no token needed)… */
+  socketPath?: string;
+  /** …or over TCP, e.g. http://127.0.0.1:7537, with the bearer token. */
+  baseUrl?: string;
+  token?: string;
+  /** Recorded as the source of events this client causes. */
+  source?: 'cli' | 'api';
+  timeoutMs?: number;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+function queryString(query: unknown): string {
+  if (query === undefined || query === null) return '';
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query as Record<string, unknown>)) {
+    if (v !== undefined) params.set(k, String(v));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Typed client of the daemon's REST API (the route table in protocol/routes.ts). */
+export class WtpClient {
+  constructor(private readonly opts: ClientOptions) {}
+
+  async call<N extends RouteName>(name: N, input: Partial<RouteInput<N>> = {}): Promise<RouteResponse<N>> {
+    const res = await this.raw(name, input);
+    if (routes[name].response === null) return new Uint8Array(res.body) as RouteResponse<N>;
+    return JSON.parse(res.body.toString('utf8')) as RouteResponse<N>;
+  }
+
+  /** Calls a route and returns status, headers and body; errors become WtpError. */
+  raw<N extends RouteName>(name: N, input: Partial<RouteInput<N>> = {}): Promise<RawResponse> {
+    const def = routes[name];
+    const path =
+      buildPath(def.path, input.params as Record<string, string> | undefined) + queryString(input.query);
+    const body = 'body' in def ? JSON.stringify(input.body ?? {}) : undefined;
+    return this.send(def.method, path, body);
+  }
+
+  /** Where a WebSocket for `path` connects, in the form the `ws` package takes. */
+  socketUrl(
+    path: string,
+    query: Record<string, string | number | boolean | undefined> = {},
+  ): {
+    url: string;
+    headers: Record<string, string>;
+  } {
+    const qs = queryString(query);
+    if (this.opts.socketPath) return { url: `ws+unix://${this.opts.socketPath}:${path}${qs}`, headers: {} };
+    const base = (this.opts.baseUrl ?? '').replace(/^http/, 'ws');
+    return { url: `${base}${path}${qs}`, headers: this.authHeaders() };
+  }
+
+  private authHeaders(): Record<string, string> {
+    return this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {};
+  }
+
+  private send(method: string, path: string, body: string | undefined): Promise<RawResponse> {
+    const headers: Record<string, string> = {
+      ...this.authHeaders(),
+      'x-wtp-source': this.opts.source ?? 'api',
+      accept: 'application/json',
+    };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
+    const target = this.opts.socketPath
+      ? { socketPath: this.opts.socketPath, path }
+      : (() => {
+          const u = new URL(path, this.opts.baseUrl);
+          return { host: u.hostname, port: u.port, path: u.pathname + u.search };
+        })();
+    return new Promise((resolve, reject) => {
+      const req = request({ ...target, method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const buf = Buffer.concat(chunks);
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) {
+            resolve({ status, headers: res.headers, body: buf });
+            return;
+          }
+          let parsed: unknown = null;
+          try {
+            parsed = JSON.parse(buf.toString('utf8'));
+          } catch {
+            // not JSON
+          }
+          reject(WtpError.fromBody(status, parsed));
+        });
+      });
+      req.setTimeout(this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
+        req.destroy(new WtpError('DAEMON_UNREACHABLE', 'The daemon did not answer in time.'));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (err instanceof WtpError) reject(err);
+        else if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') {
+          reject(
+            new WtpError(
+              'DAEMON_NOT_RUNNING',
+              'The daemon is not running. Start it with `wtp up` (or `wtp up --detach`).',
+              {
+                socket: this.opts.socketPath ?? this.opts.baseUrl,
+              },
+            ),
+          );
+        } else reject(new WtpError('DAEMON_UNREACHABLE', `Cannot reach the daemon: ${err.message}`));
+      });
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import { homedir } from 'node:os';
+
+/** Every environment variable wezterm-parallel reads. This module is the only reader of process.env. */
+export interface WtpEnv {
+  /** WTP_HOME: put every file (config, state, sockets, logs) under this folder. */
+  home: string | undefined;
+  xdgConfigHome: string | undefined;
+  xdgStateHome: string | undefined;
+  userHome: string;
+  /** SHELL: the `shell` profile runs it. */
+  shell: string | undefined;
+  path: string | undefined;
+  /** WTP_API_PORT: overrides api.port (0 picks a free port). */
+  apiPort: string | undefined;
+  /** WTP_LOG_LEVEL: overrides logs.level. */
+  logLevel: string | undefined;
+  /** WTP_CONFIG: an explicit config file instead of <configDir>/config.yaml. */
+  configFile: string | undefined;
+  noColor: boolean;
+}
+
+/** The documented variables, for docs/ARCHITECTURE.md and `wtp status`. */
+export const ENV_VARS = {
+  WTP_HOME:
+    'Put config, state, sockets, token and logs under this one folder (tests and benchmarks always set it).',
+  XDG_CONFIG_HOME: 'Config base when WTP_HOME is unset (default ~/.config).',
+  XDG_STATE_HOME: 'State base when WTP_HOME is unset (default ~/.local/state).',
+  WTP_CONFIG: 'Path of the config file (default <configDir>/config.yaml).',
+  WTP_API_PORT: 'TCP port of the API on 127.0.0.1 (overrides api.port; 0 = any free port).',
+  WTP_LOG_LEVEL: 'Daemon log level: trace, debug, info, warn, error (overrides logs.level).',
+  SHELL: 'The program the `shell` profile runs (default /bin/sh).',
+  NO_COLOR: 'Disable colours in CLI output.',
+  WTP_AGENT_ID: 'Set by wezterm-parallel in every agent process: the agent id.',
+  WTP_AGENT_NAME: 'Set by wezterm-parallel in every agent process: the agent name.',
+} as const;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
+  const nonEmpty = (v: string | undefined): string | undefined =>
+    v === undefined || v === '' ? undefined : v;
+  return {
+    home: nonEmpty(source.WTP_HOME),
+    xdgConfigHome: nonEmpty(source.XDG_CONFIG_HOME),
+    xdgStateHome: nonEmpty(source.XDG_STATE_HOME),
+    userHome: nonEmpty(source.HOME) ?? homedir(),
+    shell: nonEmpty(source.SHELL),
+    path: nonEmpty(source.PATH),
+    apiPort: nonEmpty(source.WTP_API_PORT),
+    logLevel: nonEmpty(source.WTP_LOG_LEVEL),
+    configFile: nonEmpty(source.WTP_CONFIG),
+    noColor: nonEmpty(source.NO_COLOR) !== undefined,
+  };
+}
+
+/**
+ * The environment for processes we start (hosts inherit it, agents too): a copy of ours,
+ * minus what `npm start` injected (npm_* variables and the package's node_modules/.bin on
+ * PATH), which belongs to wezterm-parallel's own checkout, not to the agents.
+ */
+export function environmentForChildren(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  const viaNpm = source.npm_lifecycle_event !== undefined;
+  for (const [k, v] of Object.entries(source)) {
+    if (v === undefined || (viaNpm && k.startsWith('npm_'))) continue;
+    out[k] = v;
+  }
+  if (viaNpm && out.PATH) {
+    out.PATH = out.PATH.split(':')
+      .filter((d) => !d.endsWith('/node_modules/.bin') && !d.includes('node-gyp-bin'))
+      .join(':');
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { AppError } from '../core/errors.js';
+import type { Issue } from '../protocol/errors.js';
+import type { WtpEnv } from './env.js';
+import { configSchema, type WtpConfig } from './schema.js';
+import { zodIssues } from '../protocol/zod-issues.js';
+
+/** Reads, validates and freezes the config; a missing file means all defaults. */
+export function loadConfig(file: string, env: WtpEnv): Readonly<WtpConfig> {
+  let raw: unknown = {};
+  let text: string | null = null;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new AppError('CONFIG_INVALID', `Cannot read the config file ${file}.`, { file }, { cause: err });
+    }
+  }
+  if (text !== null) {
+    const doc = parseDocument(text);
+    if (doc.errors.length > 0) {
+      const issues: Issue[] = doc.errors.map((e) => ({
+        path: `line ${e.linePos?.[0].line ?? '?'}`,
+        message: e.message,
+      }));
+      throw new AppError('CONFIG_INVALID', `The config file ${file} is not valid YAML.`, { file, issues });
+    }
+    raw = doc.toJS() ?? {};
+  }
+  const withEnv = applyEnv(raw, env);
+  const parsed = configSchema.safeParse(withEnv);
+  if (!parsed.success) {
+    const issues = zodIssues(parsed.error);
+    throw new AppError(
+      'CONFIG_INVALID',
+      `The config file ${file} has ${issues.length} problem(s): ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      { file, issues },
+    );
+  }
+  return deepFreeze(parsed.data);
+}
+
+function applyEnv(raw: unknown, env: WtpEnv): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const out: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  if (env.apiPort !== undefined) {
+    out.api = {
+      ...(out.api as object | undefined),
+      port: Number.isNaN(Number(env.apiPort)) ? env.apiPort : Number(env.apiPort),
+    };
+  }
+  if (env.logLevel !== undefined) out.logs = { ...(out.logs as object | undefined), level: env.logLevel };
+  return out;
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/** Default TCP port of the API on 127.0.0.1. */
+export const DEFAULT_API_PORT = 7537;
+
+const ms = (def: number, what: string) => z.number().int().min(0).max(86_400_000).default(def).describe(what);
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** The config file (YAML): every field optional, defaults inside, unknown keys rejected. */
+export const configSchema = z
+  .strictObject({
+    version: z.literal(1).default(1).describe('Config format version'),
+    api: z
+      .strictObject({
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65_535)
+          .default(DEFAULT_API_PORT)
+          .describe('TCP port on 127.0.0.1 (bearer token required); 0 picks any free port'),
+        tcp: z.boolean().default(true).describe('Also listen on TCP (the unix socket is always on)'),
+      })
+      .prefault({})
+      .describe('HTTP + WebSocket API'),
+    backend: z
+      .enum(['auto', 'headless'])
+      .default('auto')
+      .describe('Where agent terminals live; this version has the headless backend only'),
+    agents: z
+      .strictObject({
+        stopGraceMs: ms(5_000, 'Delay between SIGTERM and SIGKILL when stopping an agent'),
+        hostConnectTimeoutMs: ms(
+          15_000,
+          'A host that has not connected by then is killed; the agent is crashed',
+        ),
+        submitDelayMs: ms(100, 'Delay between typed text and the Enter that submits it'),
+        cols: z.number().int().min(20).max(1000).default(120).describe('Terminal width of new agents'),
+        rows: z.number().int().min(5).max(500).default(40).describe('Terminal height of new agents'),
+        outputLogMaxBytes: z
+          .number()
+          .int()
+          .min(65_536)
+          .default(16 * 1024 * 1024)
+          .describe('Output log kept per agent on disk (two rotating files)'),
+        hostBufferMaxBytes: z
+          .number()
+          .int()
+          .min(65_536)
+          .default(8 * 1024 * 1024)
+          .describe('Output a host holds in memory for the daemon while it is away'),
+        outputTailBytes: z
+          .number()
+          .int()
+          .min(4096)
+          .default(512 * 1024)
+          .describe('Recent output the daemon keeps in memory per agent'),
+      })
+      .prefault({})
+      .describe('Agent processes and their hosts'),
+    restart: z
+      .strictObject({
+        backoffBaseMs: ms(500, 'First delay before an automatic restart'),
+        backoffMaxMs: ms(30_000, 'Cap of the exponential restart delay'),
+        crashLoopCount: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .default(5)
+          .describe('This many automatic restarts within crashLoopWindowMs mark the agent crashed'),
+        crashLoopWindowMs: ms(60_000, 'Window of the crash-loop rule'),
+        stableAfterMs: ms(10_000, 'A process that ran this long resets the backoff'),
+      })
+      .prefault({})
+      .describe('Restart policy tunables'),
+    logs: z
+      .strictObject({
+        level: z.enum(LOG_LEVELS).default('info').describe('Daemon log level'),
+        maxBytes: z
+          .number()
+          .int()
+          .min(65_536)
+          .default(10 * 1024 * 1024)
+          .describe('Size at which the daemon log rotates'),
+        files: z.number().int().min(1).max(50).default(3).describe('Rotated daemon log files kept'),
+      })
+      .prefault({})
+      .describe('Daemon log file'),
+    stats: z
+      .strictObject({
+        intervalMs: z
+          .number()
+          .int()
+          .min(200)
+          .max(600_000)
+          .default(2_000)
+          .describe('How often CPU and memory of agents are sampled'),
+      })
+      .prefault({})
+      .describe('Resource sampling'),
+  })
+  .describe('wezterm-parallel configuration (config.yaml)');
+
+export type WtpConfig = z.output<typeof configSchema>;
+export type WtpConfigInput = z.input<typeof configSchema>;

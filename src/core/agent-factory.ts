@@ -1,0 +1,115 @@
+import { PROFILE_NAMES, type CreateAgentRequest, type ProfileName } from '../protocol/agent.js';
+import { DEFAULT_WORKSPACE } from '../protocol/workspace.js';
+import type { AgentRecord } from './agent-record.js';
+import { AppError } from './errors.js';
+import type { Clock, IdGenerator, LaunchPreflight } from './ports.js';
+import type { AgentRegistry } from './registry.js';
+
+export interface FactorySettings {
+  /** The user's login shell ($SHELL), used by the `shell` profile. */
+  shell: string;
+  /** PATH of the daemon, used to find commands unless the request sets its own PATH. */
+  pathVar: string | undefined;
+  cols: number;
+  rows: number;
+}
+
+export interface FactoryDeps {
+  registry: AgentRegistry;
+  preflight: LaunchPreflight;
+  ids: IdGenerator;
+  clock: Clock;
+  settings: FactorySettings;
+}
+
+const CWD_REASONS = {
+  missing: 'does not exist',
+  not_directory: 'is not a directory',
+  no_access: 'cannot be read and entered by this user',
+} as const;
+
+/** Validates a create request against the world (names, cwd, command) and builds the record. */
+export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord {
+  const profile = parseProfile(req.profile);
+  const ws = d.registry.resolveWorkspace(req.workspace ?? DEFAULT_WORKSPACE);
+  const name = req.name ?? d.registry.nextFreeName(ws.id, profile);
+  if (d.registry.isNameTaken(ws.id, name)) {
+    throw new AppError(
+      'AGENT_NAME_TAKEN',
+      `An agent named "${name}" already exists in workspace "${ws.name}".`,
+      {
+        name,
+        workspace: ws.name,
+      },
+    );
+  }
+  const cwdState = d.preflight.checkDirectory(req.cwd);
+  if (cwdState !== 'ok') {
+    throw new AppError('CWD_INVALID', `The working directory ${req.cwd} ${CWD_REASONS[cwdState]}.`, {
+      path: req.cwd,
+      reason: cwdState,
+    });
+  }
+  const [wanted, args] = commandLine(profile, req.argv, d.settings.shell);
+  const found = d.preflight.resolveCommand(wanted, {
+    cwd: req.cwd,
+    pathVar: req.env.PATH ?? d.settings.pathVar,
+  });
+  if (!found.ok) {
+    throw new AppError('COMMAND_NOT_FOUND', `Cannot run "${wanted}": no executable file by that name.`, {
+      command: wanted,
+      searched: found.searched,
+    });
+  }
+  const now = d.clock.now();
+  return {
+    id: d.ids.next('ag'),
+    name,
+    workspaceId: ws.id,
+    profile,
+    command: found.path,
+    args,
+    cwd: req.cwd,
+    env: { ...req.env },
+    restart: req.restart,
+    backend: 'headless',
+    state: 'starting',
+    stateDetail: { reason: 'created' },
+    stateSince: now,
+    pid: null,
+    hostPid: null,
+    hostIdentity: null,
+    lastExit: null,
+    restarts: 0,
+    createdAt: now,
+    startedAt: null,
+    outputSeq: 0,
+    cols: d.settings.cols,
+    rows: d.settings.rows,
+  };
+}
+
+function parseProfile(value: string): ProfileName {
+  const known: readonly string[] = PROFILE_NAMES;
+  if (known.includes(value)) return value as ProfileName;
+  throw new AppError(
+    'PROFILE_UNKNOWN',
+    `Unknown profile "${value}". Known profiles: ${PROFILE_NAMES.join(', ')}.`,
+    {
+      profile: value,
+      known: [...PROFILE_NAMES],
+    },
+  );
+}
+
+function commandLine(profile: ProfileName, argv: string[], shell: string): [string, string[]] {
+  if (profile === 'shell') return [shell, [...argv]];
+  const [command, ...args] = argv;
+  if (command === undefined || command === '') {
+    throw new AppError(
+      'COMMAND_MISSING',
+      'The cmd profile needs a command after "--", e.g. `wtp new cmd -- npm run dev`.',
+    );
+  }
+  return [command, args];
+}

@@ -1,0 +1,88 @@
+import type {
+  AgentState,
+  AgentStats,
+  AgentView,
+  Backend,
+  ExitInfo,
+  ProfileName,
+  RestartPolicy,
+  StateDetail,
+} from '../protocol/agent.js';
+
+/** An agent as the core keeps it; times are epoch milliseconds. Persisted by the StateStore. */
+export interface AgentRecord {
+  id: string;
+  name: string;
+  workspaceId: string;
+  profile: ProfileName;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  restart: RestartPolicy;
+  backend: Backend;
+  state: AgentState;
+  stateDetail: StateDetail;
+  stateSince: number;
+  pid: number | null;
+  hostPid: number | null;
+  /** Identity token of the host pid (guards against pid reuse after a reboot or long downtime). */
+  hostIdentity: string | null;
+  lastExit: ExitInfo | null;
+  restarts: number;
+  createdAt: number;
+  startedAt: number | null;
+  outputSeq: number;
+  cols: number;
+  rows: number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export interface ViewContext {
+  now: number;
+  workspaceName: string;
+  hostConnected: boolean;
+  stats: (AgentStats & { sampledAtMs?: number }) | null;
+}
+
+/** The API view of an agent. */
+export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
+  const running = a.state === 'running' && a.startedAt !== null;
+  return {
+    id: a.id,
+    name: a.name,
+    workspaceId: a.workspaceId,
+    workspace: ctx.workspaceName,
+    profile: a.profile,
+    command: a.command,
+    args: [...a.args],
+    cwd: a.cwd,
+    env: { ...a.env },
+    restart: a.restart,
+    backend: a.backend,
+    state: a.state,
+    stateDetail: { ...a.stateDetail },
+    stateSince: iso(a.stateSince),
+    pid: a.pid,
+    hostPid: a.hostPid,
+    hostConnected: ctx.hostConnected,
+    lastExit: a.lastExit,
+    restarts: a.restarts,
+    outputBytes: a.outputSeq,
+    createdAt: iso(a.createdAt),
+    startedAt: a.startedAt === null ? null : iso(a.startedAt),
+    uptimeMs: running && a.startedAt !== null ? Math.max(0, ctx.now - a.startedAt) : null,
+    stats: running && ctx.stats ? { ...ctx.stats } : null,
+  };
+}
+
+export function cloneRecord(a: AgentRecord): AgentRecord {
+  return {
+    ...a,
+    args: [...a.args],
+    env: { ...a.env },
+    stateDetail: { ...a.stateDetail },
+    lastExit: a.lastExit ? { ...a.lastExit } : null,
+  };
+}

@@ -1,0 +1,276 @@
+import type { AgentState, AgentView, CreateAgentRequest, Screen } from '../protocol/agent.js';
+import type { EventSource } from '../protocol/events.js';
+import type { HostSnapshot } from '../protocol/host.js';
+import { buildAgent, type FactoryDeps } from './agent-factory.js';
+import { agentEvent } from './agent-event.js';
+import { toAgentView, type AgentRecord } from './agent-record.js';
+import { isLive } from './agent-state.js';
+import { AppError } from './errors.js';
+import type { HostDirectory } from './host-directory.js';
+import type { AgentLifecycle } from './lifecycle.js';
+import type { OutputHub, OutputListener } from './output-hub.js';
+import type { Clock, HostLink, OutputLogs } from './ports.js';
+import type { StatsSampler } from './stats-sampler.js';
+import { truncate, utf8Length } from './text.js';
+
+export interface ServiceSettings {
+  stopGraceMs: number;
+  hostConnectTimeoutMs: number;
+  /** Delay between typed text and the Enter that submits it (TUIs drop an Enter in the same burst). */
+  submitDelayMs: number;
+  /** How long screen and snapshot requests to a host may take. */
+  hostRequestTimeoutMs: number;
+}
+
+export interface ServiceDeps extends FactoryDeps {
+  lifecycle: AgentLifecycle;
+  hosts: HostDirectory;
+  output: OutputHub;
+  stats: StatsSampler;
+  logs: OutputLogs;
+  clock: Clock;
+  service: ServiceSettings;
+}
+
+/** Slack on top of the policy delays before a waiting API call answers anyway. */
+const WAIT_SLACK_MS = 5_000;
+const AUDIT_TEXT_MAX = 2_000;
+const CR = new Uint8Array([0x0d]);
+
+/** What the API and other interfaces can do with agents. */
+export class AgentService {
+  constructor(private readonly d: ServiceDeps) {}
+
+  list(filter: { workspace?: string | undefined; state?: AgentState | undefined } = {}): AgentView[] {
+    const ws =
+      filter.workspace === undefined ? undefined : this.d.registry.resolveWorkspace(filter.workspace);
+    return this.d.registry
+      .all()
+      .filter(
+        (a) => (ws ? a.workspaceId === ws.id : true) && (filter.state ? a.state === filter.state : true),
+      )
+      .sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name))
+      .map((a) => this.view(a));
+  }
+
+  get(ref: string): AgentView {
+    return this.view(this.d.registry.resolve(ref));
+  }
+
+  resolve(ref: string): AgentRecord {
+    return this.d.registry.resolve(ref);
+  }
+
+  view(agent: AgentRecord): AgentView {
+    return toAgentView(agent, {
+      now: this.d.clock.now(),
+      workspaceName: this.d.registry.workspaceName(agent.workspaceId),
+      hostConnected: this.d.hosts.has(agent.id),
+      stats: this.d.stats.get(agent.id),
+    });
+  }
+
+  async create(req: CreateAgentRequest, source: EventSource): Promise<AgentView> {
+    const agent = buildAgent(req, this.d);
+    await this.d.registry.add(agent, [
+      agentEvent(agent, source, 'agent.created', { agent: this.view(agent) }),
+      agentEvent(agent, source, 'agent.stateChanged', {
+        from: null,
+        to: 'starting',
+        detail: agent.stateDetail,
+        pid: null,
+      }),
+    ]);
+    await this.d.lifecycle.launch(agent);
+    if (req.wait)
+      await this.waitFor(agent.id, settledAfterStart, this.d.service.hostConnectTimeoutMs + WAIT_SLACK_MS);
+    return this.view(agent);
+  }
+
+  async stop(ref: string, opts: { graceMs?: number | undefined; wait: boolean }, source: EventSource) {
+    const agent = this.d.registry.resolve(ref);
+    await this.d.lifecycle.stop(agent, opts.graceMs, source);
+    if (opts.wait) {
+      const grace = opts.graceMs ?? this.d.service.stopGraceMs;
+      await this.waitFor(agent.id, (a) => !isLive(a.state), grace + WAIT_SLACK_MS);
+    }
+    return this.view(agent);
+  }
+
+  async restart(ref: string, source: EventSource): Promise<AgentView> {
+    const agent = this.d.registry.resolve(ref);
+    await this.d.lifecycle.restart(agent, source);
+    const limit = this.d.service.stopGraceMs + this.d.service.hostConnectTimeoutMs + WAIT_SLACK_MS;
+    await this.waitFor(
+      agent.id,
+      (a) => a.state !== 'starting' || a.stateDetail.reason === 'restarting',
+      limit,
+    );
+    return this.view(agent);
+  }
+
+  async remove(ref: string, force: boolean, source: EventSource): Promise<string> {
+    const agent = this.d.registry.resolve(ref);
+    if (isLive(agent.state)) {
+      if (!force) {
+        throw new AppError(
+          'AGENT_RUNNING',
+          `Agent "${agent.name}" is ${agent.state}; stop it first or remove it with --force.`,
+          { agent: agent.name, state: agent.state },
+        );
+      }
+      await this.stop(agent.id, { wait: true }, source);
+    }
+    this.d.lifecycle.forget(agent.id);
+    this.d.output.forget(agent.id);
+    await this.d.registry.remove(agent.id, [
+      agentEvent(agent, source, 'agent.removed', { name: agent.name }),
+    ]);
+    this.d.logs.remove(agent.id);
+    return agent.id;
+  }
+
+  /** Types text into the agent (paste semantics), then Enter after a short delay. Audited. */
+  async sendInput(ref: string, text: string, enter: boolean, source: EventSource) {
+    const agent = this.d.registry.resolve(ref);
+    const link = this.requireLink(agent);
+    link.send({ type: 'paste', text });
+    if (enter) {
+      this.d.clock.setTimer(this.d.service.submitDelayMs, () => {
+        if (this.d.hosts.get(agent.id) === link) link.sendInput(CR);
+      });
+    }
+    const bytes = utf8Length(text) + (enter ? 1 : 0);
+    const cut = truncate(text, AUDIT_TEXT_MAX);
+    const [event] = await this.d.registry.record([
+      agentEvent(agent, source, 'agent.inputSent', {
+        text: cut.text,
+        bytes,
+        enter,
+        truncated: cut.truncated,
+      }),
+    ]);
+    return { bytes, seq: event?.seq ?? 0 };
+  }
+
+  /** Raw keystrokes from an attached terminal (not audited one by one; attach is). */
+  typeRaw(agent: AgentRecord, bytes: Uint8Array): void {
+    this.d.hosts.get(agent.id)?.sendInput(bytes);
+  }
+
+  resize(agent: AgentRecord, cols: number, rows: number): void {
+    if (agent.cols === cols && agent.rows === rows) return;
+    agent.cols = cols;
+    agent.rows = rows;
+    void this.d.registry.saveQuietly([agent]);
+    this.d.hosts.get(agent.id)?.send({ type: 'resize', cols, rows });
+  }
+
+  screen(ref: string): Promise<Screen> {
+    const agent = this.d.registry.resolve(ref);
+    return this.requireLink(agent).screen(this.d.service.hostRequestTimeoutMs);
+  }
+
+  snapshot(agent: AgentRecord): Promise<HostSnapshot> {
+    return this.requireLink(agent).snapshot(this.d.service.hostRequestTimeoutMs);
+  }
+
+  /** The output kept on disk: the last `tailBytes` bytes, or all of it. */
+  logs(ref: string, tailBytes: number | undefined) {
+    const agent = this.d.registry.resolve(ref);
+    const end = this.d.logs.end(agent.id);
+    const got =
+      tailBytes === undefined ? this.d.logs.read(agent.id, 0, end) : this.d.logs.tail(agent.id, tailBytes);
+    return { agent, from: got.from, to: got.from + got.data.length, data: got.data };
+  }
+
+  /**
+   * Output from byte offset `from` (recent output from memory, older from the log),
+   * followed by live output, delivered to `listener` without gaps or overlaps.
+   */
+  follow(agent: AgentRecord, from: number, listener: OutputListener): () => void {
+    let next = from;
+    const pending: { seq: number; data: Uint8Array }[] = [];
+    let caughtUp = false;
+    const deliver = (seq: number, data: Uint8Array): void => {
+      const end = seq + data.length;
+      if (end <= next) return;
+      const part = seq < next ? data.subarray(next - seq) : data;
+      listener(Math.max(seq, next), part);
+      next = end;
+    };
+    const unsubscribe = this.d.output.subscribe(agent.id, (seq, data) => {
+      if (caughtUp) deliver(seq, data);
+      else pending.push({ seq, data });
+    });
+    const tailStart = this.d.output.tailStart(agent.id) ?? agent.outputSeq;
+    if (next < tailStart) {
+      const disk = this.d.logs.read(agent.id, next, tailStart - next);
+      if (disk.from > next) next = disk.from;
+      if (disk.data.length > 0) deliver(disk.from, disk.data);
+    }
+    const recent = this.d.output.readFrom(agent.id, next);
+    if (recent && recent.length > 0) deliver(next, recent);
+    caughtUp = true;
+    for (const p of pending) deliver(p.seq, p.data);
+    return unsubscribe;
+  }
+
+  async recordAttach(agent: AgentRecord, client: string, attached: boolean): Promise<void> {
+    await this.d.registry.record([
+      agentEvent(agent, 'user', attached ? 'agent.attached' : 'agent.detached', { client }),
+    ]);
+  }
+
+  /** Resolves when `predicate` holds for the agent, or after `timeoutMs` (never rejects). */
+  waitFor(agentId: string, predicate: (a: AgentRecord) => boolean, timeoutMs: number): Promise<void> {
+    const check = (): boolean => {
+      const a = this.d.registry.get(agentId);
+      return !a || predicate(a);
+    };
+    if (check()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        off();
+        this.d.clock.clearTimer(timer);
+        resolve();
+      };
+      const off = this.d.registry.onChange((id) => {
+        if (id === agentId && check()) done();
+      });
+      const timer = this.d.clock.setTimer(timeoutMs, done);
+    });
+  }
+
+  counts(): { total: number; byState: Record<AgentState, number>; hostsConnected: number } {
+    const byState: Record<AgentState, number> = { starting: 0, running: 0, exited: 0, crashed: 0 };
+    const all = this.d.registry.all();
+    for (const a of all) byState[a.state] += 1;
+    return { total: all.length, byState, hostsConnected: this.d.hosts.size };
+  }
+
+  private requireLink(agent: AgentRecord): HostLink {
+    if (agent.state !== 'running') {
+      throw new AppError('AGENT_NOT_RUNNING', `Agent "${agent.name}" is ${agent.state}, not running.`, {
+        agent: agent.name,
+        state: agent.state,
+      });
+    }
+    const link = this.d.hosts.get(agent.id);
+    if (!link) {
+      throw new AppError(
+        'HOST_UNAVAILABLE',
+        `The host of agent "${agent.name}" is not connected right now.`,
+        {
+          agent: agent.name,
+        },
+      );
+    }
+    return link;
+  }
+}
+
+/** After a start: the process runs, failed, or already exited and is waiting to restart. */
+function settledAfterStart(a: AgentRecord): boolean {
+  return a.state !== 'starting' || a.stateDetail.reason === 'restarting';
+}

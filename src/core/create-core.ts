@@ -1,0 +1,144 @@
+import { DEFAULT_WORKSPACE } from '../protocol/workspace.js';
+import { AgentService, type ServiceSettings } from './agent-service.js';
+import { isLive } from './agent-state.js';
+import type { FactorySettings } from './agent-factory.js';
+import { EventBus } from './event-bus.js';
+import { HostDirectory } from './host-directory.js';
+import { HostSessions } from './host-sessions.js';
+import { AgentLifecycle, type LifecycleSettings } from './lifecycle.js';
+import { OutputHub } from './output-hub.js';
+import type {
+  Clock,
+  EventLog,
+  HostLauncher,
+  IdGenerator,
+  LaunchPreflight,
+  Logger,
+  OutputLogs,
+  ProcessInspector,
+  StateStore,
+} from './ports.js';
+import { AgentRegistry } from './registry.js';
+import { StatsSampler } from './stats-sampler.js';
+
+export interface CoreSettings {
+  lifecycle: LifecycleSettings;
+  factory: FactorySettings;
+  service: ServiceSettings;
+  /** Bytes of recent output kept in memory per agent. */
+  outputTailBytes: number;
+  /** How often output offsets are persisted and acknowledged to hosts. */
+  checkpointIntervalMs: number;
+  statsIntervalMs: number;
+}
+
+export interface CoreAdapters {
+  store: StateStore;
+  events: EventLog;
+  launcher: HostLauncher;
+  preflight: LaunchPreflight;
+  inspector: ProcessInspector;
+  logs: OutputLogs;
+  clock: Clock;
+  ids: IdGenerator;
+  log: Logger;
+}
+
+/** The daemon's core, built from adapters. Interfaces use `service`, `sessions`, `bus` and `events`. */
+export interface Core {
+  service: AgentService;
+  sessions: HostSessions;
+  lifecycle: AgentLifecycle;
+  registry: AgentRegistry;
+  bus: EventBus;
+  events: EventLog;
+  hosts: HostDirectory;
+  output: OutputHub;
+  stats: StatsSampler;
+  /** Loads state, makes sure the default workspace exists, re-binds surviving hosts, starts timers. */
+  start(): Promise<void>;
+  /** Stops every live agent (SIGTERM, then SIGKILL after the grace delay); returns how many. */
+  stopAllAgents(): Promise<number>;
+  /** Stops timers, checkpoints output offsets, drops host links (hosts keep running), flushes the store. */
+  stop(): Promise<void>;
+}
+
+export function createCore(a: CoreAdapters, s: CoreSettings): Core {
+  const bus = new EventBus();
+  const registry = new AgentRegistry(a.store, bus, a.log);
+  const hosts = new HostDirectory();
+  const output = new OutputHub(s.outputTailBytes);
+  const stats = new StatsSampler(registry, a.inspector, a.clock, s.statsIntervalMs);
+  const lifecycle = new AgentLifecycle({
+    registry,
+    hosts,
+    output,
+    launcher: a.launcher,
+    inspector: a.inspector,
+    clock: a.clock,
+    log: a.log,
+    settings: s.lifecycle,
+  });
+  const sessions = new HostSessions(
+    lifecycle,
+    registry,
+    hosts,
+    output,
+    a.clock,
+    a.log,
+    s.checkpointIntervalMs,
+  );
+  const service = new AgentService({
+    registry,
+    lifecycle,
+    hosts,
+    output,
+    stats,
+    logs: a.logs,
+    clock: a.clock,
+    preflight: a.preflight,
+    ids: a.ids,
+    settings: s.factory,
+    service: s.service,
+  });
+
+  return {
+    service,
+    sessions,
+    lifecycle,
+    registry,
+    bus,
+    events: a.events,
+    hosts,
+    output,
+    stats,
+    async start() {
+      await registry.load();
+      if (!registry.findWorkspace(DEFAULT_WORKSPACE)) {
+        await registry.addWorkspace({
+          id: a.ids.next('ws'),
+          name: DEFAULT_WORKSPACE,
+          repoPath: null,
+          createdAt: new Date(a.clock.now()).toISOString(),
+        });
+      }
+      await lifecycle.resume();
+      sessions.start();
+      stats.start();
+    },
+    async stopAllAgents() {
+      const live = registry.all().filter((x) => isLive(x.state));
+      lifecycle.beginShutdown();
+      await Promise.all(live.map((x) => service.stop(x.id, { wait: true }, 'daemon')));
+      return live.length;
+    },
+    async stop() {
+      lifecycle.beginShutdown();
+      stats.stop();
+      sessions.stop();
+      await sessions.checkpoint();
+      for (const [, link] of hosts.all()) link.close();
+      await registry.flush();
+    },
+  };
+}

@@ -1,0 +1,446 @@
+import type { AgentState, ExitInfo, StateDetail } from '../protocol/agent.js';
+import type { EventSource, NewEvent } from '../protocol/events.js';
+import type { ExitReport, HostHello } from '../protocol/host.js';
+import { agentEvent } from './agent-event.js';
+import type { AgentRecord } from './agent-record.js';
+import { canTransition, isLive } from './agent-state.js';
+import type { HostDirectory } from './host-directory.js';
+import type { OutputHub } from './output-hub.js';
+import type { Clock, HostLauncher, HostLink, Logger, ProcessInspector, TimerHandle } from './ports.js';
+import type { AgentRegistry } from './registry.js';
+import { decideRestart, emptyHistory, type RestartHistory, type RestartSettings } from './restart-policy.js';
+
+export interface LifecycleSettings {
+  /** SIGTERM → SIGKILL delay when stopping (config agents.stopGraceMs). */
+  stopGraceMs: number;
+  /** A launched host that has not connected by then is killed and the agent marked crashed. */
+  hostConnectTimeoutMs: number;
+  /** After a host link drops, wait this long before deciding the host is gone. */
+  hostLostCheckMs: number;
+  restart: RestartSettings;
+  daemonVersion: string;
+}
+
+export interface LifecycleDeps {
+  registry: AgentRegistry;
+  hosts: HostDirectory;
+  output: OutputHub;
+  launcher: HostLauncher;
+  inspector: ProcessInspector;
+  clock: Clock;
+  log: Logger;
+  settings: LifecycleSettings;
+}
+
+type Intent = 'stop' | 'restart';
+
+/**
+ * Owns every agent's lifecycle: launching hosts, spawning, exits, restarts with backoff,
+ * crash-loop stops, user stop/restart, and hosts that vanish. All policy lives here;
+ * hosts only carry out `spawn`, `signal` and `shutdown`.
+ */
+export class AgentLifecycle {
+  private readonly histories = new Map<string, RestartHistory>();
+  private readonly restartTimers = new Map<string, TimerHandle>();
+  private readonly connectTimers = new Map<string, TimerHandle>();
+  private readonly killTimers = new Map<string, TimerHandle>();
+  private readonly intents = new Map<string, Intent>();
+  private readonly spawnSent = new Set<string>();
+  private stopping = false;
+
+  constructor(private readonly d: LifecycleDeps) {}
+
+  /** After a daemon start: find which hosts survived, treat the others as lost, launch the unlaunched. */
+  async resume(): Promise<void> {
+    for (const agent of this.d.registry.all()) {
+      if (!isLive(agent.state)) continue;
+      if (agent.hostPid !== null && this.hostAlive(agent)) continue; // it will reconnect
+      if (agent.hostPid === null && agent.state === 'starting') {
+        await this.launch(agent);
+        continue;
+      }
+      await this.onHostGone(agent);
+    }
+  }
+
+  /** Starts (or re-uses) the agent's host; the agent must be `starting`. */
+  async launch(agent: AgentRecord): Promise<void> {
+    if (this.d.hosts.has(agent.id)) {
+      this.maybeSpawn(agent);
+      return;
+    }
+    this.armConnectTimer(agent);
+    try {
+      const { hostPid } = await this.d.launcher.launch(agent);
+      if (agent.hostPid !== hostPid) {
+        agent.hostPid = hostPid;
+        agent.hostIdentity = this.d.inspector.identity(hostPid);
+        await this.d.registry.save(agent);
+      }
+    } catch (err) {
+      this.clearTimer(this.connectTimers, agent.id);
+      await this.transition(agent, 'crashed', { reason: 'spawn_failed', message: messageOf(err) }, 'daemon');
+    }
+  }
+
+  // ---- host-driven ------------------------------------------------------------------
+
+  async hostConnected(link: HostLink, hello: HostHello): Promise<boolean> {
+    const agent = this.d.registry.get(hello.agentId);
+    if (!agent || this.stopping) {
+      link.send({ type: 'shutdown' });
+      return false;
+    }
+    this.d.hosts.bind(agent.id, link);
+    this.clearTimer(this.connectTimers, agent.id);
+    this.spawnSent.delete(agent.id);
+    agent.hostPid = hello.hostPid;
+    agent.hostIdentity = this.d.inspector.identity(hello.hostPid);
+    const resumeFrom = Math.min(Math.max(agent.outputSeq, hello.bufferedFrom), hello.outputSeq);
+    agent.outputSeq = resumeFrom;
+    this.d.output.reset(agent.id, resumeFrom);
+    link.send({ type: 'welcome', resumeFrom, daemonVersion: this.d.settings.daemonVersion });
+    const reattached = hello.child !== null || hello.pendingExit !== null;
+    await this.d.registry.save(agent, [
+      agentEvent(agent, 'host', 'agent.hostConnected', { hostPid: hello.hostPid, reattached }),
+    ]);
+
+    if (hello.pendingExit) await this.childExited(agent.id, hello.pendingExit);
+    if (hello.child) {
+      await this.adoptChild(agent, hello.child.pid, hello.child.startedAt);
+    } else if (!hello.pendingExit) {
+      if (agent.state === 'running') {
+        await this.childExited(agent.id, { pid: agent.pid ?? 0, exit: unknownExit, at: this.d.clock.now() });
+      } else if (agent.state === 'starting') {
+        this.maybeSpawn(agent);
+      } else {
+        link.send({ type: 'shutdown' });
+      }
+    }
+    return true;
+  }
+
+  async childSpawned(agentId: string, pid: number, startedAt: number): Promise<void> {
+    const agent = this.d.registry.get(agentId);
+    if (!agent) return;
+    this.spawnSent.delete(agentId);
+    await this.adoptChild(agent, pid, startedAt);
+  }
+
+  async spawnFailed(agentId: string, message: string): Promise<void> {
+    const agent = this.d.registry.get(agentId);
+    if (!agent) return;
+    this.spawnSent.delete(agentId);
+    this.intents.delete(agentId);
+    await this.transition(agent, 'crashed', { reason: 'spawn_failed', message }, 'host');
+    this.shutdownHost(agentId);
+  }
+
+  async childExited(agentId: string, report: ExitReport, hostLost = false): Promise<void> {
+    const agent = this.d.registry.get(agentId);
+    if (!agent) return;
+    this.spawnSent.delete(agentId);
+    this.clearTimer(this.killTimers, agentId);
+    const ranMs = agent.startedAt !== null ? Math.max(0, report.at - agent.startedAt) : 0;
+    const pid = agent.pid ?? (report.pid || null);
+    agent.pid = null;
+    agent.lastExit = report.exit;
+    const exitEvent = agentEvent(agent, hostLost ? 'daemon' : 'host', 'agent.exited', {
+      pid,
+      exit: report.exit,
+      ranMs,
+    });
+    const exitDetail = { exitCode: report.exit.exitCode, signal: report.exit.signal };
+    const intent = this.intents.get(agentId);
+    this.intents.delete(agentId);
+
+    if (!isLive(agent.state)) {
+      await this.d.registry.save(agent, [exitEvent]);
+      this.shutdownHost(agentId);
+      return;
+    }
+    if (intent === 'stop' || this.stopping) {
+      await this.transition(agent, 'exited', { reason: 'stopped', ...exitDetail }, 'daemon', [exitEvent]);
+      this.shutdownHost(agentId);
+      return;
+    }
+    if (intent === 'restart') {
+      this.histories.delete(agentId);
+      agent.restarts = 0;
+      await this.transition(agent, 'starting', { reason: 'restarted_by_user', ...exitDetail }, 'cli', [
+        exitEvent,
+      ]);
+      await this.launch(agent);
+      return;
+    }
+    const now = this.d.clock.now();
+    const { decision, history } = decideRestart(
+      agent.restart,
+      report.exit,
+      ranMs,
+      this.histories.get(agentId) ?? emptyHistory(),
+      now,
+      this.d.settings.restart,
+    );
+    this.histories.set(agentId, history);
+    if (decision.kind === 'restart') {
+      agent.restarts += 1;
+      const restartAt = new Date(now + decision.delayMs).toISOString();
+      await this.transition(
+        agent,
+        'starting',
+        { reason: 'restarting', attempt: decision.attempt, restartAt, ...exitDetail },
+        'policy',
+        [exitEvent],
+      );
+      this.scheduleRestart(agent, decision.delayMs);
+      return;
+    }
+    if (decision.kind === 'crash-loop') {
+      const message = `${decision.restarts} restarts within ${Math.round(decision.windowMs / 1000)} s; not restarting again`;
+      await this.transition(agent, 'crashed', { reason: 'crash_loop', message, ...exitDetail }, 'policy', [
+        exitEvent,
+        agentEvent(agent, 'policy', 'agent.crashLoopDetected', {
+          restarts: decision.restarts,
+          windowMs: decision.windowMs,
+        }),
+      ]);
+      this.shutdownHost(agentId);
+      return;
+    }
+    if (hostLost) {
+      const message = 'the host process vanished; the agent process died with it';
+      await this.transition(agent, 'crashed', { reason: 'host_lost', message, ...exitDetail }, 'daemon', [
+        exitEvent,
+      ]);
+      return;
+    }
+    await this.transition(agent, 'exited', { reason: 'exited', ...exitDetail }, 'host', [exitEvent]);
+    this.shutdownHost(agentId);
+  }
+
+  hostDisconnected(agentId: string, link: HostLink): void {
+    if (!this.d.hosts.unbind(agentId, link)) return;
+    this.spawnSent.delete(agentId);
+    const agent = this.d.registry.get(agentId);
+    if (!agent) return;
+    void this.d.registry.record([
+      agentEvent(agent, 'host', 'agent.hostDisconnected', {
+        hostPid: link.hostPid,
+        hostAlive: this.hostAlive(agent),
+      }),
+    ]);
+    if (this.stopping) return;
+    this.d.clock.setTimer(this.d.settings.hostLostCheckMs, () => {
+      const current = this.d.registry.get(agentId);
+      if (!current || this.d.hosts.has(agentId)) return;
+      if (current.hostPid !== null && this.hostAlive(current)) return; // reconnecting
+      void this.onHostGone(current);
+    });
+  }
+
+  // ---- user-driven ------------------------------------------------------------------
+
+  async stop(agent: AgentRecord, graceMs: number | undefined, source: EventSource): Promise<void> {
+    if (!isLive(agent.state)) return;
+    const grace = graceMs ?? this.d.settings.stopGraceMs;
+    if (agent.state === 'starting') {
+      if (this.spawnSent.has(agent.id)) {
+        this.intents.set(agent.id, 'stop'); // killed as soon as it reports spawned
+        return;
+      }
+      this.clearTimer(this.restartTimers, agent.id);
+      this.clearTimer(this.connectTimers, agent.id);
+      await this.transition(agent, 'exited', { reason: 'stopped' }, source);
+      this.shutdownHost(agent.id);
+      return;
+    }
+    this.intents.set(agent.id, 'stop');
+    this.signal(agent, grace);
+  }
+
+  async restart(agent: AgentRecord, source: EventSource): Promise<void> {
+    this.histories.delete(agent.id);
+    if (agent.state === 'running') {
+      this.intents.set(agent.id, 'restart');
+      this.signal(agent, this.d.settings.stopGraceMs);
+      return;
+    }
+    if (agent.state === 'starting') {
+      if (this.restartTimers.has(agent.id)) {
+        this.clearTimer(this.restartTimers, agent.id);
+        await this.launch(agent);
+      }
+      return;
+    }
+    agent.restarts = 0;
+    await this.transition(agent, 'starting', { reason: 'restarted_by_user' }, source);
+    await this.launch(agent);
+  }
+
+  /** Forgets an agent that has been removed (its host is told to exit). */
+  forget(agentId: string): void {
+    for (const timers of [this.restartTimers, this.connectTimers, this.killTimers])
+      this.clearTimer(timers, agentId);
+    this.intents.delete(agentId);
+    this.spawnSent.delete(agentId);
+    this.histories.delete(agentId);
+    this.shutdownHost(agentId);
+  }
+
+  /** Daemon shutdown: no more restarts or launches; exits become final. */
+  beginShutdown(): void {
+    this.stopping = true;
+    for (const timers of [this.restartTimers, this.connectTimers]) {
+      for (const id of [...timers.keys()]) this.clearTimer(timers, id);
+    }
+  }
+
+  /** Sends SIGTERM to the agent's process group, SIGKILL after `graceMs` (the host escalates). */
+  signal(agent: AgentRecord, graceMs: number): void {
+    const link = this.d.hosts.get(agent.id);
+    if (link) {
+      link.send({ type: 'signal', signal: 'SIGTERM', graceMs });
+      return;
+    }
+    // Host momentarily away (e.g. reconnecting): signal the process group ourselves.
+    const pid = agent.pid;
+    if (pid === null) return;
+    this.d.inspector.signalGroup(pid, 'SIGTERM');
+    this.clearTimer(this.killTimers, agent.id);
+    this.killTimers.set(
+      agent.id,
+      this.d.clock.setTimer(graceMs, () => {
+        this.killTimers.delete(agent.id);
+        this.d.inspector.signalGroup(pid, 'SIGKILL');
+      }),
+    );
+  }
+
+  // ---- internals --------------------------------------------------------------------
+
+  private async adoptChild(agent: AgentRecord, pid: number, startedAt: number): Promise<void> {
+    agent.pid = pid;
+    agent.startedAt = startedAt;
+    if (!isLive(agent.state) || this.intents.get(agent.id) === 'stop') {
+      // Stopped while it was starting or while the daemon was away: finish the stop.
+      this.intents.set(agent.id, 'stop');
+      await this.d.registry.save(agent);
+      this.signal(agent, this.d.settings.stopGraceMs);
+      return;
+    }
+    if (agent.state === 'starting') {
+      await this.transition(agent, 'running', { reason: 'spawned' }, 'host');
+    } else {
+      await this.d.registry.save(agent);
+    }
+  }
+
+  private maybeSpawn(agent: AgentRecord): void {
+    const link = this.d.hosts.get(agent.id);
+    if (!link || agent.state !== 'starting') return;
+    if (this.restartTimers.has(agent.id) || this.spawnSent.has(agent.id)) return;
+    this.spawnSent.add(agent.id);
+    link.send({
+      type: 'spawn',
+      command: agent.command,
+      args: agent.args,
+      cwd: agent.cwd,
+      env: agent.env,
+      cols: agent.cols,
+      rows: agent.rows,
+    });
+  }
+
+  private scheduleRestart(agent: AgentRecord, delayMs: number): void {
+    this.clearTimer(this.restartTimers, agent.id);
+    this.restartTimers.set(
+      agent.id,
+      this.d.clock.setTimer(delayMs, () => {
+        this.restartTimers.delete(agent.id);
+        const current = this.d.registry.get(agent.id);
+        if (!current || current.state !== 'starting' || this.stopping) return;
+        void this.launch(current);
+      }),
+    );
+  }
+
+  private armConnectTimer(agent: AgentRecord): void {
+    this.clearTimer(this.connectTimers, agent.id);
+    this.connectTimers.set(
+      agent.id,
+      this.d.clock.setTimer(this.d.settings.hostConnectTimeoutMs, () => {
+        this.connectTimers.delete(agent.id);
+        const current = this.d.registry.get(agent.id);
+        if (!current || this.d.hosts.has(agent.id) || !isLive(current.state)) return;
+        if (current.hostPid !== null) this.d.inspector.signalGroup(current.hostPid, 'SIGKILL');
+        const seconds = Math.round(this.d.settings.hostConnectTimeoutMs / 1000);
+        void this.transition(
+          current,
+          'crashed',
+          { reason: 'host_timeout', message: `the host did not connect within ${seconds} s` },
+          'daemon',
+        );
+      }),
+    );
+  }
+
+  private async onHostGone(agent: AgentRecord): Promise<void> {
+    agent.hostPid = null;
+    agent.hostIdentity = null;
+    if (!isLive(agent.state)) {
+      await this.d.registry.save(agent);
+      return;
+    }
+    await this.childExited(
+      agent.id,
+      { pid: agent.pid ?? 0, exit: unknownExit, at: this.d.clock.now() },
+      true,
+    );
+  }
+
+  private hostAlive(agent: AgentRecord): boolean {
+    if (agent.hostPid === null) return false;
+    const identity = this.d.inspector.identity(agent.hostPid);
+    if (identity === null) return false;
+    return agent.hostIdentity === null || agent.hostIdentity === identity;
+  }
+
+  private shutdownHost(agentId: string): void {
+    this.d.hosts.get(agentId)?.send({ type: 'shutdown' });
+  }
+
+  private async transition(
+    agent: AgentRecord,
+    to: AgentState,
+    detail: StateDetail,
+    source: EventSource,
+    extra: NewEvent[] = [],
+  ): Promise<void> {
+    const from = agent.state;
+    if (!canTransition(from, to)) {
+      this.d.log.warn({ agentId: agent.id, from, to }, 'ignored impossible transition');
+      return;
+    }
+    agent.state = to;
+    agent.stateDetail = detail;
+    agent.stateSince = this.d.clock.now();
+    if (to === 'exited' || to === 'crashed') agent.pid = null;
+    await this.d.registry.save(agent, [
+      ...extra,
+      agentEvent(agent, source, 'agent.stateChanged', { from, to, detail, pid: agent.pid }),
+    ]);
+  }
+
+  private clearTimer(timers: Map<string, TimerHandle>, id: string): void {
+    const t = timers.get(id);
+    if (t) this.d.clock.clearTimer(t);
+    timers.delete(id);
+  }
+}
+
+const unknownExit: ExitInfo = { exitCode: null, signal: null };
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

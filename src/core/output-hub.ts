@@ -1,0 +1,80 @@
+import type { AgentRecord } from './agent-record.js';
+import { OutputTail } from './output-tail.js';
+
+export type OutputListener = (seq: number, data: Uint8Array) => void;
+
+/**
+ * Live terminal output of every agent: a recent tail per agent (byte offsets), fan-out
+ * to subscribers (attach, follow), and bookkeeping of what must be persisted and acked.
+ */
+export class OutputHub {
+  private readonly tails = new Map<string, OutputTail>();
+  private readonly listeners = new Map<string, Set<OutputListener>>();
+  private readonly dirty = new Set<string>();
+
+  constructor(private readonly tailBytes: number) {}
+
+  /** Starts the agent's tail at `seq` (on every host hello). */
+  reset(agentId: string, seq: number): void {
+    this.tails.set(agentId, new OutputTail(this.tailBytes, seq));
+  }
+
+  /** Takes a chunk from a host; returns the number of new bytes. */
+  push(agent: AgentRecord, seq: number, data: Uint8Array): number {
+    let tail = this.tails.get(agent.id);
+    if (!tail) {
+      tail = new OutputTail(this.tailBytes, seq);
+      this.tails.set(agent.id, tail);
+    }
+    const fresh = tail.push(seq, data);
+    if (!fresh || fresh.length === 0) return 0;
+    agent.outputSeq = tail.end;
+    this.dirty.add(agent.id);
+    const at = tail.end - fresh.length;
+    for (const l of [...(this.listeners.get(agent.id) ?? [])]) l(at, fresh);
+    return fresh.length;
+  }
+
+  subscribe(agentId: string, listener: OutputListener): () => void {
+    let set = this.listeners.get(agentId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(agentId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(agentId);
+    };
+  }
+
+  /** Recent output from `seq` on, or null when `seq` is older than the tail (read the log instead). */
+  readFrom(agentId: string, seq: number): Uint8Array | null {
+    const tail = this.tails.get(agentId);
+    if (!tail) return null;
+    return tail.readFrom(seq);
+  }
+
+  tailStart(agentId: string): number | null {
+    return this.tails.get(agentId)?.start ?? null;
+  }
+
+  /** Agents whose output offset changed since the last call. */
+  takeDirty(): string[] {
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    return ids;
+  }
+
+  forget(agentId: string): void {
+    this.tails.delete(agentId);
+    this.listeners.delete(agentId);
+    this.dirty.delete(agentId);
+  }
+
+  subscriberCount(): number {
+    let n = 0;
+    for (const s of this.listeners.values()) n += s.size;
+    return n;
+  }
+}

@@ -1,0 +1,108 @@
+import type { ExitInfo, Screen, WorkspaceView } from '../protocol/index.js';
+import type { HostSnapshot, DaemonMessage, SpawnSpec } from '../protocol/host.js';
+import type { NewEvent, WtpEvent } from '../protocol/events.js';
+import type { AgentRecord } from './agent-record.js';
+
+/** Time and timers; tests use a fake one they advance by hand. */
+export interface Clock {
+  now(): number;
+  setTimer(ms: number, fn: () => void): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+}
+export interface TimerHandle {
+  readonly id: unknown;
+}
+
+export interface IdGenerator {
+  /** A new unique id such as `ag-7k2m9x4q1p`. */
+  next(prefix: string): string;
+}
+
+export interface Logger {
+  debug(obj: Record<string, unknown>, msg: string): void;
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+/** One atomic write: records and the events that describe the change. */
+export interface StoreChange {
+  upsertAgents?: AgentRecord[];
+  removeAgents?: string[];
+  upsertWorkspaces?: WorkspaceView[];
+  events?: NewEvent[];
+}
+
+/** Durable state: agents, workspaces and the append-only event log. */
+export interface StateStore {
+  loadAgents(): Promise<AgentRecord[]>;
+  loadWorkspaces(): Promise<WorkspaceView[]>;
+  /** Applies the change in one transaction; returns the events with seq and time assigned. */
+  commit(change: StoreChange): Promise<WtpEvent[]>;
+}
+
+export interface EventQuery {
+  since: number;
+  limit: number;
+  types?: readonly string[] | undefined;
+  agentId?: string | undefined;
+}
+
+export interface EventLog {
+  since(query: EventQuery): Promise<WtpEvent[]>;
+  latestSeq(): Promise<number>;
+}
+
+/** Starts the host process of an agent (headless: detached; later: inside a pane). */
+export interface HostLauncher {
+  launch(agent: AgentRecord): Promise<{ hostPid: number }>;
+}
+
+/** Checks done before an agent is created, so bad input fails with a clear error. */
+export interface LaunchPreflight {
+  /** Absolute path of an executable, or an error code explaining why not. */
+  resolveCommand(
+    command: string,
+    opts: { cwd: string; pathVar: string | undefined },
+  ): { ok: true; path: string } | { ok: false; searched: string[] };
+  checkDirectory(path: string): 'ok' | 'missing' | 'not_directory' | 'no_access';
+}
+
+export interface TreeSample {
+  cpuMs: number;
+  rssBytes: number;
+  processes: number;
+}
+
+/** Process facts from the OS (Linux: /proc). */
+export interface ProcessInspector {
+  /** A token that changes when a pid is reused (Linux: start time in ticks); null if no such process. */
+  identity(pid: number): string | null;
+  /** CPU time and memory of a process and all its descendants. */
+  sampleTree(pid: number): TreeSample | null;
+  /** Sends a signal to a process group (or the process if it leads none); false if it is gone. */
+  signalGroup(pid: number, signal: 'SIGTERM' | 'SIGKILL'): boolean;
+}
+
+/** The agent's output log, written by its host, read by the daemon. */
+export interface OutputLogs {
+  /** Bytes in [fromSeq, toSeq) that are still kept; `from` may be later than asked if rotated away. */
+  read(agentId: string, fromSeq: number, maxBytes: number): { from: number; data: Uint8Array };
+  /** The last `bytes` bytes kept, and where they start. */
+  tail(agentId: string, bytes: number): { from: number; data: Uint8Array };
+  /** Offset one past the last byte on disk. */
+  end(agentId: string): number;
+  remove(agentId: string): void;
+}
+
+/** A connected host, as the core sees it. */
+export interface HostLink {
+  readonly hostPid: number;
+  send(message: DaemonMessage): void;
+  sendInput(bytes: Uint8Array): void;
+  screen(timeoutMs: number): Promise<Screen>;
+  snapshot(timeoutMs: number): Promise<HostSnapshot>;
+  close(): void;
+}
+
+export type { ExitInfo, SpawnSpec };

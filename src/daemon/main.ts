@@ -1,0 +1,289 @@
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:net';
+import { join } from 'node:path';
+import { HeadlessLauncher } from '../adapters/headless/headless-launcher.js';
+import { createDaemonLogger, type DaemonLogger } from '../adapters/logging/pino-logger.js';
+import { FileOutputLogs } from '../adapters/output-log/file-output-logs.js';
+import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
+import { procfsInspector } from '../adapters/procfs/procfs-inspector.js';
+import { DaemonLock } from '../adapters/sqlite/daemon-lock.js';
+import { openDatabase, type Db } from '../adapters/sqlite/open-database.js';
+import { SqliteStateStore } from '../adapters/sqlite/sqlite-state-store.js';
+import { randomIds } from '../adapters/system/random-ids.js';
+import { systemClock } from '../adapters/system/system-clock.js';
+import type { AgentRecord } from '../core/agent-record.js';
+import { createCore, type Core } from '../core/create-core.js';
+import { AppError } from '../core/errors.js';
+import type { Clock } from '../core/ports.js';
+import { environmentForChildren, readEnv, type WtpEnv } from '../config/env.js';
+import { loadConfig } from '../config/load-config.js';
+import { MAX_SOCKET_PATH_BYTES, resolvePaths, type WtpPaths } from '../config/paths.js';
+import type { WtpConfig } from '../config/schema.js';
+import { startHostServer } from '../interfaces/host-link/host-server.js';
+import type { ApiContext } from '../interfaces/http/api-context.js';
+import { createApiServer, type ApiServer } from '../interfaces/http/server.js';
+import type { DaemonStatus } from '../protocol/daemon.js';
+import { VERSION } from '../version.js';
+import { ensureToken } from './token-file.js';
+
+export interface DaemonOptions {
+  /** Path of the bundled entry (dist/wtp.js) that hosts are started with. */
+  entry: string;
+  nodePath?: string;
+  env?: WtpEnv;
+  /** Environment handed to hosts and agents. */
+  childEnv?: Record<string, string>;
+  /** Tests pass a fake clock; everything else uses real time. */
+  clock?: Clock;
+}
+
+export interface RunningDaemon {
+  paths: WtpPaths;
+  config: Readonly<WtpConfig>;
+  core: Core;
+  api: ApiServer;
+  tcpPort: number | null;
+  status(): DaemonStatus;
+  /** Stops the daemon; agents keep running unless `stopAgents`. */
+  stop(opts?: { stopAgents?: boolean }): Promise<void>;
+  /** Resolves when the daemon has stopped (by `stop` or an API shutdown). */
+  closed: Promise<void>;
+}
+
+/** What `daemon.json` in the run dir says about the running daemon. */
+export interface DaemonInfo {
+  pid: number;
+  version: string;
+  startedAt: string;
+  socket: string;
+  tcp: string | null;
+  tokenFile: string;
+}
+
+function backendReason(config: Readonly<WtpConfig>): string {
+  return config.backend === 'headless'
+    ? 'config sets backend: headless'
+    : 'auto: this version has only the headless backend; agents run detached, without panes';
+}
+
+function checkSocketPaths(paths: WtpPaths): void {
+  for (const p of [paths.apiSocket, paths.hostSocket]) {
+    if (Buffer.byteLength(p) > MAX_SOCKET_PATH_BYTES) {
+      throw new AppError(
+        'SOCKET_PATH_TOO_LONG',
+        `The socket path ${p} is longer than ${MAX_SOCKET_PATH_BYTES} bytes.`,
+        {
+          path: p,
+        },
+      );
+    }
+  }
+}
+
+function readDaemonInfo(file: string): DaemonInfo | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as DaemonInfo;
+  } catch {
+    return null;
+  }
+}
+
+/** Builds the whole daemon from its adapters and starts serving. */
+export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
+  const env = o.env ?? readEnv();
+  const childEnv = o.childEnv ?? environmentForChildren();
+  const paths = resolvePaths(env);
+  const config = loadConfig(paths.configFile, env);
+  checkSocketPaths(paths);
+  for (const dir of [paths.stateDir, paths.runDir, paths.logDir, paths.agentsDir]) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+  chmodSync(paths.runDir, 0o700);
+
+  const lock = DaemonLock.tryAcquire(paths.lockFile);
+  if (!lock) {
+    const info = readDaemonInfo(paths.daemonFile);
+    throw new AppError(
+      'DAEMON_ALREADY_RUNNING',
+      `A daemon is already running for ${paths.stateDir}${info ? ` (pid ${info.pid})` : ''}.`,
+      { ...(info ?? {}), stateDir: paths.stateDir },
+    );
+  }
+  // We hold the lock: any socket or pid file left here is from a daemon that died.
+  for (const stale of [paths.apiSocket, paths.hostSocket, paths.daemonFile]) rmSync(stale, { force: true });
+
+  let log: DaemonLogger | null = null;
+  let db: Db | null = null;
+  let hostServer: Server | null = null;
+  let api: ApiServer | null = null;
+  const release = (): void => {
+    hostServer?.close();
+    db?.close();
+    log?.close();
+    lock.release();
+  };
+  try {
+    log = createDaemonLogger({
+      file: paths.logFile,
+      level: config.logs.level,
+      maxBytes: config.logs.maxBytes,
+      files: config.logs.files,
+    });
+    db = openDatabase(paths.database);
+    const token = ensureToken(paths.tokenFile);
+    const store = new SqliteStateStore(db);
+    const clock = o.clock ?? systemClock;
+    const nodePath = o.nodePath ?? process.execPath;
+    const hostArgs = (agent: AgentRecord): string[] => [
+      o.entry,
+      'host',
+      '--agent',
+      agent.id,
+      '--socket',
+      paths.hostSocket,
+      '--log-dir',
+      join(paths.agentsDir, agent.id),
+      '--log-max-bytes',
+      String(config.agents.outputLogMaxBytes),
+      '--buffer-max-bytes',
+      String(config.agents.hostBufferMaxBytes),
+      '--cols',
+      String(agent.cols),
+      '--rows',
+      String(agent.rows),
+    ];
+    const core = createCore(
+      {
+        store,
+        events: store,
+        launcher: new HeadlessLauncher({ nodePath, hostArgs, agentsDir: paths.agentsDir, env: childEnv }),
+        preflight: fsPreflight,
+        inspector: procfsInspector,
+        logs: new FileOutputLogs(paths.agentsDir),
+        clock,
+        ids: randomIds,
+        log,
+      },
+      {
+        lifecycle: {
+          stopGraceMs: config.agents.stopGraceMs,
+          hostConnectTimeoutMs: config.agents.hostConnectTimeoutMs,
+          hostLostCheckMs: 300,
+          restart: config.restart,
+          daemonVersion: VERSION,
+        },
+        factory: {
+          shell: env.shell ?? '/bin/sh',
+          pathVar: childEnv.PATH,
+          cols: config.agents.cols,
+          rows: config.agents.rows,
+        },
+        service: {
+          stopGraceMs: config.agents.stopGraceMs,
+          hostConnectTimeoutMs: config.agents.hostConnectTimeoutMs,
+          submitDelayMs: config.agents.submitDelayMs,
+          hostRequestTimeoutMs: 5_000,
+        },
+        outputTailBytes: config.agents.outputTailBytes,
+        checkpointIntervalMs: 1_000,
+        statsIntervalMs: config.stats.intervalMs,
+      },
+    );
+    await core.start();
+    hostServer = await startHostServer(paths.hostSocket, core.sessions, log);
+
+    const startedAt = clock.now();
+    let tcpPort: number | null = null;
+    let stopping: Promise<void> | null = null;
+    let resolveClosed: () => void = () => undefined;
+    const closed = new Promise<void>((r) => {
+      resolveClosed = r;
+    });
+    const status = (): DaemonStatus => ({
+      pid: process.pid,
+      version: VERSION,
+      startedAt: new Date(startedAt).toISOString(),
+      uptimeMs: Math.max(0, clock.now() - startedAt),
+      backend: 'headless',
+      backendReason: backendReason(config),
+      api: {
+        socket: paths.apiSocket,
+        tcp: tcpPort === null ? null : `http://127.0.0.1:${tcpPort}`,
+        tokenFile: paths.tokenFile,
+      },
+      dashboardUrl: null,
+      paths: {
+        configDir: paths.configDir,
+        stateDir: paths.stateDir,
+        database: paths.database,
+        logFile: paths.logFile,
+      },
+      agents: core.service.counts(),
+    });
+    const daemonLog = log;
+    const stop = (opts: { stopAgents?: boolean } = {}): Promise<void> => {
+      stopping ??= (async () => {
+        daemonLog.info({ stopAgents: opts.stopAgents ?? false }, 'daemon stopping');
+        if (opts.stopAgents) await core.stopAllAgents();
+        await api?.close();
+        await core.stop();
+        await core.registry.record([
+          {
+            type: 'daemon.stopped',
+            source: 'daemon',
+            agentId: null,
+            workspaceId: null,
+            data: { pid: process.pid, stopAgents: opts.stopAgents ?? false },
+          },
+        ]);
+        rmSync(paths.daemonFile, { force: true });
+        rmSync(paths.apiSocket, { force: true });
+        rmSync(paths.hostSocket, { force: true });
+        release();
+        resolveClosed();
+      })();
+      return stopping;
+    };
+    const ctx: ApiContext = {
+      core,
+      version: VERSION,
+      startedAt,
+      status,
+      log,
+      async requestShutdown(stopAgents) {
+        const n = stopAgents ? await core.stopAllAgents() : 0;
+        setTimeout(() => void stop(), 20);
+        return n;
+      },
+    };
+    api = await createApiServer(ctx, token);
+    ({ tcpPort } = await api.listen(paths.apiSocket, config.api.tcp ? config.api.port : null));
+    const info: DaemonInfo = {
+      pid: process.pid,
+      version: VERSION,
+      startedAt: new Date(startedAt).toISOString(),
+      socket: paths.apiSocket,
+      tcp: tcpPort === null ? null : `http://127.0.0.1:${tcpPort}`,
+      tokenFile: paths.tokenFile,
+    };
+    writeFileSync(paths.daemonFile, JSON.stringify(info, null, 2), { mode: 0o600 });
+    await core.registry.record([
+      {
+        type: 'daemon.started',
+        source: 'daemon',
+        agentId: null,
+        workspaceId: null,
+        data: { pid: process.pid, version: VERSION },
+      },
+    ]);
+    log.info({ socket: paths.apiSocket, tcpPort, stateDir: paths.stateDir }, 'daemon ready');
+    return { paths, config, core, api, tcpPort, status, stop, closed };
+  } catch (err) {
+    await api?.close().catch(() => undefined);
+    log?.error({ err }, 'daemon failed to start');
+    release();
+    rmSync(paths.apiSocket, { force: true });
+    rmSync(paths.hostSocket, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,195 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { agentStateSchema, restartPolicySchema, type AgentView } from '../../../protocol/agent.js';
+import { nameSchema } from '../../../protocol/common.js';
+import type { CliContext } from '../context.js';
+import { bytes, duration, paint, shortenHome, stateColor, stateLabel, table } from '../format.js';
+import { runAction } from '../run-action.js';
+import { parseOptions } from '../validate.js';
+
+const envPair = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*=/, 'must look like KEY=VALUE with a valid variable name');
+
+const newOptions = z.strictObject({
+  name: nameSchema.optional(),
+  cwd: z.string().min(1).optional(),
+  restart: restartPolicySchema,
+  env: z.array(envPair),
+  workspace: z.string().min(1).optional(),
+  wait: z.boolean(),
+  json: z.boolean().optional(),
+});
+
+const graceMs = z.coerce.number().int().min(0).max(600_000);
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function describeStart(a: AgentView): { text: string; failed: boolean } {
+  switch (a.state) {
+    case 'running':
+      return { text: `started ${a.name} (${a.id}), pid ${a.pid ?? '?'}`, failed: false };
+    case 'exited':
+      return { text: `${a.name} (${a.id}) ran and exited: ${stateLabel(a)}`, failed: false };
+    case 'crashed':
+      return {
+        text: `${a.name} (${a.id}) failed to start: ${a.stateDetail.message ?? a.stateDetail.reason}`,
+        failed: true,
+      };
+    case 'starting':
+      return { text: `${a.name} (${a.id}) is starting (${a.stateDetail.reason})`, failed: false };
+  }
+}
+
+export function registerAgentCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('new')
+    .description('start an agent: wtp new shell | wtp new cmd -- <command> [args…]')
+    .argument('<profile>', 'shell (your $SHELL) or cmd (the command after --)')
+    .argument(
+      '[argv...]',
+      'for cmd: the command and its arguments (after --); for shell: extra shell arguments',
+    )
+    .option('-n, --name <name>', 'unique name in the workspace (default <profile>-<n>)')
+    .option('-C, --cwd <dir>', 'working directory (default: the current directory)')
+    .option('--restart <policy>', 'never | on-failure | always', 'never')
+    .option('-e, --env <KEY=VALUE>', 'extra environment variable (repeatable)', collect, [])
+    .option('-w, --workspace <name>', 'workspace (default: "default")')
+    .option('--no-wait', 'return at once instead of waiting for the process to start')
+    .option('--json', 'machine-readable output')
+    .action((profile: string, argv: string[], raw: Record<string, unknown>) =>
+      runAction(ctx, raw.json === true, async () => {
+        const o = parseOptions(newOptions, raw, {
+          name: '--name',
+          cwd: '--cwd',
+          restart: '--restart',
+          env: '--env',
+          workspace: '--workspace',
+        });
+        const env = Object.fromEntries(
+          o.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+        );
+        const { agent } = await ctx.client().call('createAgent', {
+          body: {
+            profile,
+            argv,
+            cwd: resolve(o.cwd ?? process.cwd()),
+            restart: o.restart,
+            env,
+            wait: o.wait,
+            ...(o.name === undefined ? {} : { name: o.name }),
+            ...(o.workspace === undefined ? {} : { workspace: o.workspace }),
+          },
+        });
+        const { text, failed } = describeStart(agent);
+        if (ctx.json) ctx.emit('agent', { agent });
+        else ctx.line(text);
+        if (failed) process.exitCode = 1;
+      }),
+    );
+
+  program
+    .command('ls')
+    .description(
+      'list agents: name, id, profile, state, pid, cwd, uptime, CPU and memory of the process tree',
+    )
+    .option('-w, --workspace <name>', 'only this workspace')
+    .option('--state <state>', `only agents in this state (${agentStateSchema.options.join(', ')})`)
+    .option('--json', 'machine-readable output')
+    .action((raw: { workspace?: string; state?: string; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const q = parseOptions(
+          z.strictObject({
+            workspace: z.string().min(1).optional(),
+            state: agentStateSchema.optional(),
+            json: z.boolean().optional(),
+          }),
+          raw,
+          { workspace: '--workspace', state: '--state' },
+        );
+        const { agents } = await ctx.client().call('listAgents', {
+          query: { workspace: q.workspace, state: q.state },
+        });
+        if (ctx.json) {
+          ctx.emit('ls', { agents });
+          return;
+        }
+        if (agents.length === 0) {
+          ctx.line('no agents; start one with `wtp new shell` or `wtp new cmd -- <command>`');
+          return;
+        }
+        const multiWs = new Set(agents.map((a) => a.workspace)).size > 1;
+        const rows = agents.map((a) => [
+          multiWs ? `${a.workspace}/${a.name}` : a.name,
+          a.id,
+          a.profile,
+          stateLabel(a),
+          a.pid === null ? '-' : String(a.pid),
+          duration(a.uptimeMs),
+          a.stats ? a.stats.cpuPercent.toFixed(1) : '-',
+          bytes(a.stats?.rssBytes),
+          shortenHome(a.cwd, ctx.env.userHome),
+        ]);
+        ctx.line(
+          table(
+            ['NAME', 'ID', 'PROFILE', 'STATE', 'PID', 'UPTIME', 'CPU%', 'RSS', 'CWD'],
+            rows,
+            (r, col, s) => {
+              const agent = agents[r];
+              return col === 3 && agent ? paint(ctx.color, stateColor(agent), s) : s;
+            },
+          ),
+        );
+      }),
+    );
+
+  program
+    .command('stop')
+    .description('stop an agent: SIGTERM to its processes, SIGKILL after the grace delay')
+    .argument('<agent>', 'name, workspace/name or id')
+    .option('--grace <ms>', 'delay before SIGKILL (default: config agents.stopGraceMs, 5000)')
+    .option('--no-wait', 'return at once')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, raw: { grace?: string; wait: boolean; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const o = parseOptions(z.object({ grace: graceMs.optional() }), raw, { grace: '--grace' });
+        const { agent } = await ctx.client().call('stopAgent', {
+          params: { agent: ref },
+          body: { wait: raw.wait, ...(o.grace === undefined ? {} : { graceMs: o.grace }) },
+        });
+        if (ctx.json) ctx.emit('agent', { agent });
+        else ctx.line(`${agent.name}: ${stateLabel(agent)}`);
+      }),
+    );
+
+  program
+    .command('restart')
+    .description('stop the agent if it runs, then start it again (clears its crash-loop history)')
+    .argument('<agent>', 'name, workspace/name or id')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const { agent } = await ctx.client().call('restartAgent', { params: { agent: ref }, body: {} });
+        if (ctx.json) ctx.emit('agent', { agent });
+        else ctx.line(describeStart(agent).text.replace(/^started/, 'restarted'));
+      }),
+    );
+
+  program
+    .command('rm')
+    .description('remove an agent and its output log (refuses a live agent unless --force)')
+    .argument('<agent>', 'name, workspace/name or id')
+    .option('-f, --force', 'stop it first if it is running')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, raw: { force?: boolean; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const r = await ctx.client().call('removeAgent', {
+          params: { agent: ref },
+          query: { force: raw.force ? 'true' : 'false' },
+        });
+        if (ctx.json) ctx.emit('removed', { removed: r.removed });
+        else ctx.line(`removed ${ref} (${r.removed})`);
+      }),
+    );
+}

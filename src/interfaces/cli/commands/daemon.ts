@@ -1,0 +1,219 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { WtpError, isWtpError } from '../../../client/wtp-error.js';
+import type { DaemonStatus } from '../../../protocol/daemon.js';
+import { errorBodySchema } from '../../../protocol/errors.js';
+import type { CliContext } from '../context.js';
+import { duration, paint, shortenHome } from '../format.js';
+import { runAction } from '../run-action.js';
+
+/** How long `up --detach` waits for the daemon's API, and `down` for the process to go. */
+const START_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 60_000;
+const POLL_MS = 25;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function printSummary(ctx: CliContext, s: DaemonStatus, started: boolean): void {
+  const c = ctx.color;
+  const home = ctx.env.userHome;
+  ctx.line(
+    `${paint(c, 'bold', 'wezterm-parallel')} ${s.version} daemon ${started ? 'started' : 'running'} (pid ${s.pid})`,
+  );
+  ctx.line(`  API        unix:${shortenHome(s.api.socket, home)} (mode 0600, no token needed)`);
+  if (s.api.tcp)
+    ctx.line(`             ${s.api.tcp} (bearer token in ${shortenHome(s.api.tokenFile, home)})`);
+  ctx.line(`  Dashboard  ${s.dashboardUrl ?? 'not available yet in this version'}`);
+  ctx.line(`  Backend    ${s.backend} (${s.backendReason})`);
+  ctx.line(`  State dir  ${shortenHome(s.paths.stateDir, home)}`);
+  ctx.line(`  Log        ${shortenHome(s.paths.logFile, home)}`);
+}
+
+async function foreground(ctx: CliContext): Promise<void> {
+  const d = await ctx.deps.daemon.start();
+  const s = d.status();
+  if (ctx.json) ctx.emit('up', { started: true, daemon: s });
+  else {
+    printSummary(ctx, s, true);
+    ctx.line(
+      'Press Ctrl-C to stop the daemon; agents keep running (`wtp down --stop-agents` stops them too).',
+    );
+  }
+  const onSignal = (): void => {
+    ctx.note('stopping the daemon (agents keep running)…');
+    void d.stop();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  await d.closed;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+}
+
+async function alreadyRunning(ctx: CliContext): Promise<WtpError | null> {
+  try {
+    const h = await ctx.client(2_000).call('health');
+    return new WtpError(
+      'DAEMON_ALREADY_RUNNING',
+      `A daemon is already running for ${ctx.paths.stateDir} (pid ${h.pid}).`,
+      {
+        pid: h.pid,
+        socket: ctx.paths.apiSocket,
+      },
+    );
+  } catch (err) {
+    if (isWtpError(err) && err.code === 'DAEMON_NOT_RUNNING') return null;
+    throw err;
+  }
+}
+
+async function detached(ctx: CliContext): Promise<void> {
+  const running = await alreadyRunning(ctx);
+  if (running) throw running;
+  mkdirSync(ctx.paths.logDir, { recursive: true, mode: 0o700 });
+  const outPath = join(ctx.paths.logDir, 'daemon.out');
+  const outFd = openSync(outPath, 'w', 0o600);
+  const child = spawn(ctx.deps.nodePath, [ctx.deps.entry, 'up', '--json'], {
+    detached: true,
+    stdio: ['ignore', outFd, outFd],
+    cwd: ctx.paths.stateDir,
+  });
+  closeSync(outFd);
+  let exited: number | null = null;
+  child.once('exit', (code) => {
+    exited = code ?? 1;
+  });
+  child.unref();
+  ctx.note(`starting the daemon in the background (pid ${child.pid ?? '?'})…`);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const s = await ctx.client(1_000).call('status');
+      if (ctx.json) ctx.emit('up', { started: true, daemon: s });
+      else printSummary(ctx, s, true);
+      return;
+    } catch (err) {
+      if (!isWtpError(err) || (err.code !== 'DAEMON_NOT_RUNNING' && err.code !== 'DAEMON_UNREACHABLE'))
+        throw err;
+    }
+    if (exited !== null || Date.now() > deadline) break;
+    await sleep(POLL_MS);
+  }
+  throw startFailure(outPath, exited);
+}
+
+/** The detached daemon prints a JSON error document when it fails; report that error as is. */
+function startFailure(outPath: string, exitCode: number | null): WtpError {
+  let text = '';
+  try {
+    text = readFileSync(outPath, 'utf8');
+  } catch {
+    // nothing written
+  }
+  for (const line of text.trim().split('\n').reverse()) {
+    try {
+      const doc = JSON.parse(line) as { error?: unknown };
+      const body = errorBodySchema.safeParse(doc.error);
+      if (body.success) return new WtpError(body.data.code, body.data.message, body.data.details);
+    } catch {
+      // not JSON
+    }
+  }
+  const why =
+    exitCode === null ? `did not answer within ${START_TIMEOUT_MS / 1000} s` : `exited with code ${exitCode}`;
+  return new WtpError('DAEMON_START_FAILED', `The daemon ${why}.`, {
+    log: text.split('\n').slice(-20).join('\n'),
+    output: outPath,
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function registerDaemonCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('up')
+    .description('start the daemon (foreground; --detach to run it in the background)')
+    .option('-d, --detach', 'run in the background and return once the API answers')
+    .option('--json', 'machine-readable output')
+    .action((opts: { detach?: boolean; json?: boolean }) =>
+      runAction(ctx, opts.json, () => (opts.detach ? detached(ctx) : foreground(ctx))),
+    );
+
+  program
+    .command('down')
+    .description('stop the daemon; agents keep running unless --stop-agents')
+    .option('--stop-agents', 'stop every agent first (SIGTERM, then SIGKILL after the grace delay)')
+    .option('--json', 'machine-readable output')
+    .action((opts: { stopAgents?: boolean; json?: boolean }) =>
+      runAction(ctx, opts.json, async () => {
+        const client = ctx.client();
+        const { pid } = await client.call('health');
+        if (opts.stopAgents) ctx.note('stopping agents…');
+        const r = await client.call('shutdown', { body: { stopAgents: opts.stopAgents === true } });
+        const deadline = Date.now() + STOP_TIMEOUT_MS;
+        while (processAlive(pid) && Date.now() < deadline) await sleep(POLL_MS);
+        const stopped = !processAlive(pid);
+        if (ctx.json) ctx.emit('down', { stopped, pid, stoppedAgents: r.stoppedAgents });
+        else if (stopped) {
+          ctx.line(
+            `daemon stopped (pid ${pid})${opts.stopAgents ? `; ${r.stoppedAgents} agent(s) stopped` : '; agents keep running'}`,
+          );
+        } else ctx.line(`the daemon (pid ${pid}) is still shutting down`);
+        if (!stopped) process.exitCode = 1;
+      }),
+    );
+
+  program
+    .command('status')
+    .description('is the daemon running, where, with which backend and why (exit 3 if not running)')
+    .option('--json', 'machine-readable output')
+    .action((opts: { json?: boolean }) =>
+      runAction(ctx, opts.json, async () => {
+        const paths = {
+          configDir: ctx.paths.configDir,
+          stateDir: ctx.paths.stateDir,
+          socket: ctx.paths.apiSocket,
+        };
+        let s: DaemonStatus;
+        try {
+          s = await ctx.client(5_000).call('status');
+        } catch (err) {
+          if (!isWtpError(err) || err.code !== 'DAEMON_NOT_RUNNING') throw err;
+          if (ctx.json) ctx.emit('status', { running: false, daemon: null, paths });
+          else
+            ctx.line(
+              `daemon     not running (state dir ${shortenHome(ctx.paths.stateDir, ctx.env.userHome)})`,
+            );
+          process.exitCode = 3;
+          return;
+        }
+        if (ctx.json) {
+          ctx.emit('status', { running: true, daemon: s, paths });
+          return;
+        }
+        const home = ctx.env.userHome;
+        const byState = Object.entries(s.agents.byState)
+          .filter(([, n]) => n > 0)
+          .map(([st, n]) => `${n} ${st}`)
+          .join(', ');
+        ctx.line(`daemon     running (pid ${s.pid}, up ${duration(s.uptimeMs)}, version ${s.version})`);
+        ctx.line(`backend    ${s.backend} (${s.backendReason})`);
+        ctx.line(`api        unix:${shortenHome(s.api.socket, home)}${s.api.tcp ? ` · ${s.api.tcp}` : ''}`);
+        ctx.line(`token      ${shortenHome(s.api.tokenFile, home)}`);
+        ctx.line(
+          `agents     ${s.agents.total} total${byState ? `: ${byState}` : ''} · ${s.agents.hostsConnected} host(s) connected`,
+        );
+        ctx.line(`state dir  ${shortenHome(s.paths.stateDir, home)}`);
+        ctx.line(`log        ${shortenHome(s.paths.logFile, home)}`);
+      }),
+    );
+}

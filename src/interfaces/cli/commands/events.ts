@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { eventSchema, type WtpEvent } from '../../../protocol/events.js';
+import type { CliContext } from '../context.js';
+import { paint } from '../format.js';
+import { openSocket } from '../open-socket.js';
+import { runAction } from '../run-action.js';
+import { parseOptions } from '../validate.js';
+
+function summary(e: WtpEvent): string {
+  switch (e.type) {
+    case 'agent.stateChanged': {
+      const d = e.data.detail;
+      const extra = d.exitCode !== undefined || d.signal ? ` (exit ${d.signal ?? d.exitCode ?? '?'})` : '';
+      return `${e.data.from ?? '-'} → ${e.data.to} ${d.reason}${extra}${d.message ? `: ${d.message}` : ''}`;
+    }
+    case 'agent.exited':
+      return `pid ${e.data.pid ?? '?'} exit ${e.data.exit.signal ?? e.data.exit.exitCode ?? '?'} after ${e.data.ranMs} ms`;
+    case 'agent.inputSent':
+      return `${JSON.stringify(e.data.text)}${e.data.enter ? ' + Enter' : ''}`;
+    case 'agent.created':
+      return `${e.data.agent.profile} ${e.data.agent.command} ${e.data.agent.args.join(' ')}`.trim();
+    default:
+      return JSON.stringify(e.data);
+  }
+}
+
+export function registerEventsCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('events')
+    .description('the event log: state changes, exits, inputs sent, attaches (-f to follow)')
+    .option('--since <seq>', 'only events after this sequence number', '0')
+    .option('--agent <agent>', 'only events of this agent (name or id)')
+    .option('--type <types>', 'comma-separated event types, e.g. agent.stateChanged,agent.exited')
+    .option('--limit <n>', 'at most this many (without -f)', '1000')
+    .option('-f, --follow', 'keep streaming new events (Ctrl-C to stop)')
+    .option('--json', 'machine-readable output (one JSON document per event)')
+    .action(
+      (raw: {
+        since: string;
+        agent?: string;
+        type?: string;
+        limit: string;
+        follow?: boolean;
+        json?: boolean;
+      }) =>
+        runAction(ctx, raw.json, async () => {
+          const o = parseOptions(
+            z.object({
+              since: z.coerce.number().int().min(0),
+              limit: z.coerce.number().int().min(1).max(10_000),
+            }),
+            raw,
+            { since: '--since', limit: '--limit' },
+          );
+          const client = ctx.client();
+          const names = new Map((await client.call('listAgents')).agents.map((a) => [a.id, a.name]));
+          const agentId =
+            raw.agent === undefined
+              ? undefined
+              : (await client.call('getAgent', { params: { agent: raw.agent } })).agent.id;
+          const print = (e: WtpEvent): void => {
+            if (ctx.json) {
+              ctx.emit('event', { event: e });
+              return;
+            }
+            const who = e.agentId ? (names.get(e.agentId) ?? e.agentId) : '-';
+            const time = e.ts.slice(11, 23);
+            ctx.line(
+              `${paint(ctx.color, 'gray', `#${e.seq} ${time}`)}  ${e.type}  ${who}  ${summary(e)}  ${paint(ctx.color, 'gray', `[${e.source}]`)}`,
+            );
+          };
+          if (!raw.follow) {
+            const page = await client.call('listEvents', {
+              query: { since: o.since, limit: o.limit, types: raw.type, agent: agentId },
+            });
+            for (const e of page.events) print(e);
+            return;
+          }
+          const ws = await openSocket(client, '/api/v1/events', {
+            since: o.since,
+            types: raw.type,
+            agent: agentId,
+          });
+          await new Promise<void>((resolve) => {
+            ws.on('message', (data: Buffer) => {
+              const msg = JSON.parse(data.toString('utf8')) as { type: string; event?: unknown };
+              if (msg.type !== 'event') return;
+              const parsed = eventSchema.safeParse(msg.event);
+              if (parsed.success) print(parsed.data);
+            });
+            ws.on('close', () => resolve());
+            process.once('SIGINT', () => ws.close());
+          });
+        }),
+    );
+}

@@ -1,0 +1,129 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { WtpError } from '../../../client/wtp-error.js';
+import { errorBodySchema } from '../../../protocol/errors.js';
+import type { CliContext } from '../context.js';
+import { stripAnsi } from '../format.js';
+import { openSocket } from '../open-socket.js';
+import { runAction } from '../run-action.js';
+import { parseOptions } from '../validate.js';
+
+/** `logs --tail N` fetches this many bytes per requested line, at least TAIL_MIN_BYTES. */
+const TAIL_BYTES_PER_LINE = 512;
+const TAIL_MIN_BYTES = 64 * 1024;
+
+function lastLines(text: string, n: number): string {
+  const lines = text.split('\n');
+  const trailing = lines.at(-1) === '' ? 1 : 0;
+  return lines.slice(Math.max(0, lines.length - trailing - n)).join('\n');
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Follows live output from byte `from` until the agent exits or the user interrupts. */
+async function follow(ctx: CliContext, ref: string, from: number, plain: boolean): Promise<void> {
+  const ws = await openSocket(ctx.client(), `/api/v1/agents/${encodeURIComponent(ref)}/pty`, {
+    snapshot: false,
+    input: false,
+    from,
+    client: 'cli-logs',
+  });
+  let seq = from;
+  await new Promise<void>((resolve, reject) => {
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) {
+        const text = data.toString('utf8');
+        if (ctx.json) ctx.emit('logChunk', { agent: ref, seq, data: text });
+        else ctx.out.write(plain ? stripAnsi(text) : data);
+        seq += data.length;
+        return;
+      }
+      const msg = JSON.parse(data.toString('utf8')) as { type: string; error?: unknown };
+      if (msg.type === 'error') {
+        const body = errorBodySchema.safeParse(msg.error);
+        reject(
+          body.success
+            ? new WtpError(body.data.code, body.data.message, body.data.details)
+            : new Error('stream failed'),
+        );
+      }
+    });
+    ws.on('close', () => resolve());
+    process.once('SIGINT', () => ws.close());
+  });
+}
+
+export function registerTerminalCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('peek')
+    .description("print the agent's current screen as text (rendered by its terminal emulator)")
+    .argument('<agent>', 'name, workspace/name or id')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const screen = await ctx.client().call('getScreen', { params: { agent: ref } });
+        if (ctx.json) {
+          ctx.emit('peek', { agent: ref, screen });
+          return;
+        }
+        const lines = [...screen.lines];
+        while (lines.length > 0 && lines.at(-1) === '') lines.pop();
+        ctx.line(lines.join('\n'));
+      }),
+    );
+
+  program
+    .command('logs')
+    .description("print the agent's terminal output kept in its log (-f to follow)")
+    .argument('<agent>', 'name, workspace/name or id')
+    .option('-f, --follow', 'keep printing new output until the agent exits (Ctrl-C to stop)')
+    .option('--tail <lines>', 'only the last N lines')
+    .option('--plain', 'remove terminal escape sequences')
+    .option('--json', 'machine-readable output (with -f: one JSON document per chunk)')
+    .action((ref: string, raw: { follow?: boolean; tail?: string; plain?: boolean; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const o = parseOptions(
+          z.object({ tail: z.coerce.number().int().min(0).max(1_000_000).optional() }),
+          raw,
+          {
+            tail: '--tail',
+          },
+        );
+        const client = ctx.client();
+        const tailBytes =
+          o.tail === undefined ? undefined : Math.max(TAIL_MIN_BYTES, o.tail * TAIL_BYTES_PER_LINE);
+        const res = await client.raw('getLogs', { params: { agent: ref }, query: { tailBytes } });
+        const fromSeq = Number(res.headers['x-wtp-from-seq'] ?? 0);
+        const toSeq = Number(res.headers['x-wtp-to-seq'] ?? 0);
+        let text = res.body.toString('utf8');
+        if (raw.plain) text = stripAnsi(text);
+        if (o.tail !== undefined) text = lastLines(text, o.tail);
+        if (ctx.json) ctx.emit('logs', { agent: ref, fromSeq, toSeq, data: text });
+        else ctx.out.write(o.tail === undefined && !raw.plain ? res.body : text);
+        if (raw.follow) await follow(ctx, ref, toSeq, raw.plain === true);
+      }),
+    );
+
+  program
+    .command('send')
+    .description('type text into the agent (use - to read it from stdin); recorded in the event log')
+    .argument('<agent>', 'name, workspace/name or id')
+    .argument('<text>', 'the text, or - for stdin')
+    .option('--enter', 'press Enter afterwards (sent separately, after a short delay)')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, text: string, raw: { enter?: boolean; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const body = { text: text === '-' ? await readStdin() : text, enter: raw.enter === true };
+        const r = await ctx.client().call('sendInput', { params: { agent: ref }, body });
+        if (ctx.json) ctx.emit('send', { agent: ref, bytes: r.bytes, seq: r.seq });
+        else
+          ctx.note(
+            `sent ${r.bytes} byte(s) to ${ref}${body.enter ? ' and pressed Enter' : ''} (event #${r.seq})`,
+          );
+      }),
+    );
+}

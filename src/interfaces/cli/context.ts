@@ -1,0 +1,68 @@
+import { WtpClient } from '../../client/wtp-client.js';
+import { readEnv, type WtpEnv } from '../../config/env.js';
+import { resolvePaths, type WtpPaths } from '../../config/paths.js';
+import { JSON_VERSION } from '../../protocol/common.js';
+import type { CliOutput, CliOutputName } from '../../protocol/cli-output.js';
+import type { DaemonStatus } from '../../protocol/daemon.js';
+
+/** How the CLI can start the daemon in-process; injected by the entry point (the CLI never imports core). */
+export interface DaemonStarter {
+  start(): Promise<{
+    status(): DaemonStatus;
+    stop(): Promise<void>;
+    closed: Promise<void>;
+  }>;
+}
+
+export interface CliDeps {
+  version: string;
+  /** Absolute path of the bundled entry (dist/wtp.js), for `up --detach`. */
+  entry: string;
+  nodePath: string;
+  daemon: DaemonStarter;
+  env?: WtpEnv;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+/** Everything a command needs: paths, a client, and output in human or `--json` form. */
+export class CliContext {
+  readonly env: WtpEnv;
+  readonly paths: WtpPaths;
+  readonly out: NodeJS.WriteStream;
+  readonly err: NodeJS.WriteStream;
+  json = false;
+
+  constructor(readonly deps: CliDeps) {
+    this.env = deps.env ?? readEnv();
+    this.paths = resolvePaths(this.env);
+    this.out = deps.stdout ?? process.stdout;
+    this.err = deps.stderr ?? process.stderr;
+  }
+
+  client(timeoutMs?: number): WtpClient {
+    return new WtpClient({
+      socketPath: this.paths.apiSocket,
+      source: 'cli',
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    });
+  }
+
+  get color(): boolean {
+    return !this.env.noColor && this.out.isTTY === true;
+  }
+
+  /** Prints a `--json` document (adds `version`). */
+  emit<N extends CliOutputName>(_name: N, doc: Omit<CliOutput<N>, 'version'>): void {
+    this.out.write(`${JSON.stringify({ version: JSON_VERSION, ...doc })}\n`);
+  }
+
+  line(text = ''): void {
+    this.out.write(`${text}\n`);
+  }
+
+  /** Progress and hints go to stderr so stdout stays clean for data. */
+  note(text: string): void {
+    if (!this.json) this.err.write(`${text}\n`);
+  }
+}

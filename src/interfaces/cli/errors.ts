@@ -1,0 +1,50 @@
+import { WtpError } from '../../client/wtp-error.js';
+import { ERROR_CATALOG, type ErrorCode, type Issue } from '../../protocol/errors.js';
+import type { CliContext } from './context.js';
+import { paint } from './format.js';
+
+/** Turns anything thrown into a WtpError (daemon start-up errors arrive as plain errors with a code). */
+export function toWtpError(err: unknown): WtpError {
+  if (err instanceof WtpError) return err;
+  const e = err as { code?: unknown; message?: unknown; details?: unknown };
+  if (typeof e.code === 'string' && e.code in ERROR_CATALOG) {
+    return new WtpError(
+      e.code as ErrorCode,
+      String(e.message),
+      (e.details as Record<string, unknown> | undefined) ?? undefined,
+    );
+  }
+  return new WtpError('INTERNAL', err instanceof Error ? err.message : String(err));
+}
+
+/** Exit status: 2 for bad input, 1 for every other error. */
+export function exitCodeFor(err: WtpError): number {
+  return err.code === 'INVALID_INPUT' ? 2 : 1;
+}
+
+/** The one formatter from error to human text (or the `--json` error document). */
+export function printError(ctx: CliContext, err: WtpError): void {
+  if (ctx.json) {
+    ctx.emit('error', {
+      error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+    });
+    return;
+  }
+  const c = ctx.color || ctx.err.isTTY === true;
+  const lines = [`${paint(c, 'red', 'error')}: ${err.message} ${paint(c, 'gray', `[${err.code}]`)}`];
+  const issues = err.details?.issues as Issue[] | undefined;
+  if (Array.isArray(issues) && issues.length > 1)
+    for (const i of issues) lines.push(`  - ${i.path}: ${i.message}`);
+  const candidates = err.details?.candidates;
+  if (Array.isArray(candidates)) lines.push(`  candidates: ${candidates.join(', ')}`);
+  const log = err.details?.log;
+  if (typeof log === 'string' && log.trim() !== '')
+    lines.push(
+      '  last lines of the daemon output:',
+      ...log
+        .trimEnd()
+        .split('\n')
+        .map((l) => `    ${l}`),
+    );
+  ctx.err.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,86 @@
+import type { AgentView } from '../../protocol/agent.js';
+
+const codes = { red: 31, green: 32, yellow: 33, blue: 34, gray: 90, bold: 1 } as const;
+
+export function paint(on: boolean, color: keyof typeof codes, text: string): string {
+  return on ? `\x1b[${codes[color]}m${text}\x1b[0m` : text;
+}
+
+export function duration(ms: number | null): string {
+  if (ms === null) return '-';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d${h % 24}h`;
+}
+
+export function bytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '-';
+  const units = ['B', 'K', 'M', 'G', 'T'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 10 || i === 0 ? Math.round(v) : v.toFixed(1)}${units[i]}`;
+}
+
+/** `running`, `exited(0)`, `exited(SIGTERM)`, `starting(restart 2)`, `crashed(crash_loop)`. */
+export function stateLabel(a: AgentView): string {
+  const d = a.stateDetail;
+  switch (a.state) {
+    case 'exited':
+      return `exited(${d.signal ?? d.exitCode ?? '?'})`;
+    case 'crashed':
+      return `crashed(${d.reason})`;
+    case 'starting':
+      return d.reason === 'restarting' ? `starting(restart ${d.attempt ?? ''})` : 'starting';
+    default:
+      return a.state;
+  }
+}
+
+export function stateColor(a: AgentView): 'green' | 'yellow' | 'gray' | 'red' {
+  return a.state === 'running'
+    ? 'green'
+    : a.state === 'starting'
+      ? 'yellow'
+      : a.state === 'crashed'
+        ? 'red'
+        : 'gray';
+}
+
+/** Left-aligned columns; `paintCell` may colour a cell after it is padded. */
+export function table(
+  header: string[],
+  rows: string[][],
+  paintCell: (row: number, col: number, padded: string) => string = (_r, _c, s) => s,
+): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (cells: string[], row: number): string =>
+    cells
+      .map((c, i) => {
+        const padded = i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0);
+        return row < 0 ? padded : paintCell(row, i, padded);
+      })
+      .join('  ')
+      .trimEnd();
+  return [fmt(header, -1), ...rows.map((r, i) => fmt(r, i))].join('\n');
+}
+
+export function shortenHome(path: string, home: string): string {
+  return home && (path === home || path.startsWith(`${home}/`)) ? `~${path.slice(home.length)}` : path;
+}
+
+/** Removes terminal escape sequences (CSI, OSC, single-character escapes) for plain-text output. */
+export function stripAnsi(text: string): string {
+  return text
+    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '')
+    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')
+    .replace(/\x1b[@-Z\\-_]/g, '')
+    .replace(/\r(?!\n)/g, '');
+}

@@ -1,0 +1,60 @@
+import { Command, CommanderError } from 'commander';
+import { WtpError } from '../../client/wtp-error.js';
+import { registerAgentCommands } from './commands/agents.js';
+import { registerAttachCommand } from './commands/attach.js';
+import { registerDaemonCommands } from './commands/daemon.js';
+import { registerEventsCommand } from './commands/events.js';
+import { registerTerminalCommands } from './commands/terminal.js';
+import { CliContext, type CliDeps } from './context.js';
+import { printError } from './errors.js';
+
+const EXAMPLES = `
+Examples:
+  wtp up --detach                      start the daemon in the background
+  wtp new shell --name sh              an interactive shell agent
+  wtp new cmd --name web -- npm run dev --restart on-failure
+  wtp ls                               every agent, its state, CPU and memory
+  wtp send sh 'echo hello' --enter     type into an agent (audited)
+  wtp peek sh                          its screen as text
+  wtp attach sh                        interactive; Ctrl-] detaches
+  wtp logs web -f                      follow its output
+  wtp down                             stop the daemon, agents keep running
+
+Every command takes --json (a versioned document on stdout). Exit status: 0 ok,
+1 error, 2 invalid arguments, 3 \`wtp status\` when the daemon is not running.
+WTP_HOME=/dir keeps every file (config, database, sockets, token, logs) in /dir.`;
+
+/** The `wtp` command line. */
+export async function runCli(argv: string[], deps: CliDeps): Promise<void> {
+  const ctx = new CliContext(deps);
+  const program = new Command('wtp')
+    .description('wezterm-parallel: run many coding agents in parallel, each in a real terminal')
+    .version(deps.version, '-V, --version')
+    .addHelpText('after', EXAMPLES)
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.out.write(s), writeErr: (s) => ctx.err.write(s) });
+  registerDaemonCommands(program, ctx);
+  registerAgentCommands(program, ctx);
+  registerTerminalCommands(program, ctx);
+  registerAttachCommand(program, ctx);
+  registerEventsCommand(program, ctx);
+  for (const c of program.commands)
+    c.exitOverride().configureOutput({
+      writeOut: (s) => ctx.out.write(s),
+      writeErr: (s) => ctx.err.write(s),
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    if (err.exitCode === 0) return; // --help, --version
+    if (argv.includes('--json')) {
+      ctx.json = true;
+      const message = err.message.replace(/^error: /, '');
+      printError(ctx, new WtpError('INVALID_INPUT', message, { issues: [{ path: 'argv', message }] }));
+    }
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,25 @@
+import type { WebSocket } from 'ws';
+import type { WtpClient } from '../../client/wtp-client.js';
+import { WtpError } from '../../client/wtp-error.js';
+
+/** Opens a WebSocket to the daemon; `ws` is loaded only by the commands that stream. */
+export async function openSocket(
+  client: WtpClient,
+  path: string,
+  query: Record<string, string | number | boolean | undefined>,
+): Promise<WebSocket> {
+  const { default: WebSocketImpl } = await import('ws');
+  const { url, headers } = client.socketUrl(path, query);
+  const ws = new WebSocketImpl(url, { headers });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'ENOENT' || err.code === 'ECONNREFUSED'
+          ? new WtpError('DAEMON_NOT_RUNNING', 'The daemon is not running. Start it with `wtp up`.')
+          : new WtpError('DAEMON_UNREACHABLE', `WebSocket failed: ${err.message}`),
+      );
+    });
+  });
+  return ws;
+}

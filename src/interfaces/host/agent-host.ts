@@ -1,0 +1,302 @@
+import type { PtyProcess, PtySpawner, SessionKiller, TerminalScreen } from '../../core/host-ports.js';
+import type { ExitInfo } from '../../protocol/agent.js';
+import { HOST_PROTOCOL_VERSION } from '../../protocol/host-frames.js';
+import type { DaemonMessage, ExitReport, HostMessage, SpawnSpec } from '../../protocol/host.js';
+import { DaemonConnection } from './daemon-connection.js';
+
+export interface HostOptions {
+  agentId: string;
+  socketPath: string;
+  hostVersion: string;
+  /** Output held in memory for the daemon while it is away (the log keeps everything). */
+  bufferMaxBytes: number;
+  /** The environment agents start from (the host's own); spawn overrides go on top. */
+  baseEnv: Record<string, string>;
+  cols: number;
+  rows: number;
+}
+
+export interface OutputLogAppender {
+  readonly end: number;
+  append(data: Uint8Array): number;
+  close(): void;
+}
+
+export interface HostDeps {
+  pty: PtySpawner;
+  screen: (cols: number, rows: number, startSeq: number) => TerminalScreen;
+  log: OutputLogAppender;
+  killer: SessionKiller;
+  diag: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  exit: (code: number) => void;
+}
+
+/** After the agent exits, wait this long without output so its last bytes precede the exit report. */
+const EXIT_QUIET_MS = 30;
+const EXIT_QUIET_MAX_MS = 500;
+/** Processes the agent left behind in its session get SIGKILL this long after SIGHUP/SIGTERM. */
+const LEFTOVER_GRACE_MS = 2_000;
+/** Grace used when the host itself is told to terminate. */
+const SELF_TERMINATE_GRACE_MS = 2_000;
+/** Variables that describe the daemon's own terminal, not the agent's. */
+const FOREIGN_TERMINAL_VARS = [
+  'TMUX',
+  'TMUX_PANE',
+  'WEZTERM_PANE',
+  'WEZTERM_UNIX_SOCKET',
+  'COLUMNS',
+  'LINES',
+];
+
+/**
+ * `wtp host`: owns one agent's PTY. Streams output (sequence-numbered by byte offset)
+ * to the daemon, keeps the output log and a terminal emulator, buffers while the
+ * daemon is away, and carries out spawn / signal / shutdown.
+ */
+export class AgentHost {
+  private child: PtyProcess | null = null;
+  private childStartedAt = 0;
+  private pendingExit: ExitReport | null = null;
+  private readonly screen: TerminalScreen;
+  private cols: number;
+  private rows: number;
+  private unacked: { seq: number; data: Uint8Array }[] = [];
+  private unackedBytes = 0;
+  private killTimer: NodeJS.Timeout | null = null;
+  private exitAfterChild = false;
+  private readonly conn: DaemonConnection;
+
+  constructor(
+    private readonly o: HostOptions,
+    private readonly d: HostDeps,
+  ) {
+    this.cols = o.cols;
+    this.rows = o.rows;
+    this.screen = d.screen(o.cols, o.rows, d.log.end);
+    this.screen.onReply((reply) => this.child?.write(reply));
+    this.conn = new DaemonConnection(o.socketPath, o.bufferMaxBytes, {
+      hello: () => this.hello(),
+      welcome: (resumeFrom) => this.resend(resumeFrom),
+      message: (msg) => this.onMessage(msg),
+      input: (data) => this.child?.write(data),
+      log: (level, msg) => d.diag(level, msg),
+    });
+  }
+
+  start(): void {
+    this.conn.start();
+  }
+
+  /** Terminate on a signal to the host itself: stop the agent, then leave. */
+  terminate(): void {
+    this.exitAfterChild = true;
+    if (this.child) this.signal('SIGTERM', SELF_TERMINATE_GRACE_MS);
+    else void this.leave(0);
+  }
+
+  private hello(): HostMessage {
+    return {
+      type: 'hello',
+      protocol: HOST_PROTOCOL_VERSION,
+      agentId: this.o.agentId,
+      hostPid: process.pid,
+      hostVersion: this.o.hostVersion,
+      child: this.child ? { pid: this.child.pid, startedAt: this.childStartedAt } : null,
+      pendingExit: this.pendingExit,
+      outputSeq: this.d.log.end,
+      bufferedFrom: this.unacked[0]?.seq ?? this.d.log.end,
+      cols: this.cols,
+      rows: this.rows,
+    };
+  }
+
+  private onMessage(msg: DaemonMessage): void {
+    switch (msg.type) {
+      case 'spawn':
+        this.pendingExit = null;
+        this.spawn(msg);
+        return;
+      case 'paste':
+        this.paste(msg.text);
+        return;
+      case 'resize':
+        this.resize(msg.cols, msg.rows);
+        return;
+      case 'signal':
+        this.signal(msg.signal, msg.graceMs);
+        return;
+      case 'shutdown':
+        this.pendingExit = null;
+        this.exitAfterChild = true;
+        if (this.child) this.signal('SIGTERM', SELF_TERMINATE_GRACE_MS);
+        else void this.leave(0);
+        return;
+      case 'ack':
+        this.ack(msg.seq);
+        return;
+      case 'request':
+        void this.answer(msg.id, msg.method);
+        return;
+      case 'welcome':
+        return; // handled by the connection
+    }
+  }
+
+  private spawn(spec: SpawnSpec): void {
+    if (this.child) {
+      this.conn.sendJson({ type: 'spawned', pid: this.child.pid, startedAt: this.childStartedAt });
+      return;
+    }
+    const env: Record<string, string> = { ...this.o.baseEnv, ...spec.env, TERM: 'xterm-256color' };
+    for (const k of FOREIGN_TERMINAL_VARS) delete env[k];
+    this.resize(spec.cols, spec.rows);
+    let child: PtyProcess;
+    try {
+      child = this.d.pty.spawn({ ...spec, env });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.d.diag('error', `spawn failed: ${message}`);
+      this.conn.sendJson({ type: 'spawnFailed', message });
+      return;
+    }
+    this.child = child;
+    this.childStartedAt = Date.now();
+    let lastData = Date.now();
+    child.onData((data) => {
+      lastData = Date.now();
+      this.output(data);
+    });
+    child.onExit((exit) => {
+      const exitedAt = Date.now();
+      const report = (): void => {
+        const quietFor = Date.now() - lastData;
+        if (quietFor < EXIT_QUIET_MS && Date.now() - exitedAt < EXIT_QUIET_MAX_MS) {
+          setTimeout(report, EXIT_QUIET_MS - quietFor);
+          return;
+        }
+        this.childExited(child, exit, exitedAt);
+      };
+      report();
+    });
+    this.conn.sendJson({ type: 'spawned', pid: child.pid, startedAt: this.childStartedAt });
+  }
+
+  private childExited(child: PtyProcess, exit: ExitInfo, at: number): void {
+    if (this.child !== child) return;
+    this.child = null;
+    if (this.killTimer) clearTimeout(this.killTimer);
+    this.killTimer = null;
+    this.cleanUpSession(child.pid);
+    this.pendingExit = { pid: child.pid, exit, at };
+    this.conn.sendJson({ type: 'exited', report: this.pendingExit });
+    if (this.exitAfterChild) void this.leave(0);
+  }
+
+  /** Processes the agent started and left in its terminal session get the hang-up a closed terminal gives. */
+  private cleanUpSession(sid: number): void {
+    if (this.d.killer.signalSession(sid, 'SIGHUP') + this.d.killer.signalSession(sid, 'SIGTERM') === 0)
+      return;
+    setTimeout(() => this.d.killer.signalSession(sid, 'SIGKILL'), LEFTOVER_GRACE_MS).unref();
+  }
+
+  private output(data: Uint8Array): void {
+    const seq = this.d.log.append(data);
+    this.screen.write(data, seq + data.length);
+    this.unacked.push({ seq, data });
+    this.unackedBytes += data.length;
+    while (this.unackedBytes > this.o.bufferMaxBytes && this.unacked.length > 1) {
+      this.unackedBytes -= this.unacked.shift()?.data.length ?? 0;
+    }
+    this.conn.sendOutput(seq, data);
+  }
+
+  private resend(resumeFrom: number): void {
+    for (const c of this.unacked) {
+      const end = c.seq + c.data.length;
+      if (end <= resumeFrom) continue;
+      const part = c.seq < resumeFrom ? c.data.subarray(resumeFrom - c.seq) : c.data;
+      this.conn.sendOutput(Math.max(c.seq, resumeFrom), part);
+    }
+  }
+
+  private ack(seq: number): void {
+    while (this.unacked.length > 0) {
+      const first = this.unacked[0];
+      if (!first || first.seq + first.data.length > seq) break;
+      this.unacked.shift();
+      this.unackedBytes -= first.data.length;
+    }
+  }
+
+  /** Paste semantics as a terminal has them: bracketed if the app asked, else newlines become CR. */
+  private paste(text: string): void {
+    if (!this.child) return;
+    if (this.screen.bracketedPaste()) {
+      this.child.write(`\x1b[200~${text.replace(/\x1b\[20[01]~/g, '')}\x1b[201~`);
+    } else {
+      this.child.write(text.replace(/\r?\n/g, '\r'));
+    }
+  }
+
+  private resize(cols: number, rows: number): void {
+    if (cols === this.cols && rows === this.rows) return;
+    this.cols = cols;
+    this.rows = rows;
+    this.screen.resize(cols, rows);
+    this.child?.resize(cols, rows);
+  }
+
+  /**
+   * Stops the agent like a closing terminal: SIGTERM to every process of its session and
+   * SIGHUP to its leader, then SIGKILL to whatever is left after `graceMs`.
+   */
+  private signal(signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT' | 'SIGHUP', graceMs: number): void {
+    const child = this.child;
+    if (!child) return;
+    if (signal === 'SIGKILL') {
+      this.d.killer.signalSession(child.pid, 'SIGKILL');
+      return;
+    }
+    if (signal === 'SIGTERM') {
+      this.d.killer.signalSession(child.pid, 'SIGTERM');
+      try {
+        process.kill(child.pid, 'SIGHUP');
+      } catch {
+        // already gone
+      }
+    } else {
+      try {
+        process.kill(child.pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+    if (this.killTimer) clearTimeout(this.killTimer);
+    this.killTimer = setTimeout(() => {
+      this.killTimer = null;
+      if (this.child === child) this.d.killer.signalSession(child.pid, 'SIGKILL');
+    }, graceMs);
+  }
+
+  private async answer(id: number, method: 'screen' | 'snapshot'): Promise<void> {
+    try {
+      await this.screen.settled();
+      const result = method === 'screen' ? this.screen.screen() : this.screen.snapshot();
+      this.conn.sendJson({ type: 'reply', id, ok: true, result });
+    } catch (err) {
+      this.conn.sendJson({
+        type: 'reply',
+        id,
+        ok: false,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  private async leave(code: number): Promise<void> {
+    await this.conn.close();
+    this.d.log.close();
+    this.screen.dispose();
+    this.d.exit(code);
+  }
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from './api-context.js';
+import { registerRoute } from './register-route.js';
+
+/** /api/v1/agents… and the event history. */
+export function registerAgentRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const svc = ctx.core.service;
+  registerRoute(app, 'listAgents', ({ query }) => ({ agents: svc.list(query) }));
+  registerRoute(app, 'createAgent', async ({ body }, { source }) => ({
+    agent: await svc.create(body, source),
+  }));
+  registerRoute(app, 'getAgent', ({ params }) => ({ agent: svc.get(params.agent) }));
+  registerRoute(app, 'stopAgent', async ({ params, body }, { source }) => ({
+    agent: await svc.stop(params.agent, body, source),
+  }));
+  registerRoute(app, 'restartAgent', async ({ params }, { source }) => ({
+    agent: await svc.restart(params.agent, source),
+  }));
+  registerRoute(app, 'removeAgent', async ({ params, query }, { source }) => ({
+    removed: await svc.remove(params.agent, query.force, source),
+  }));
+  registerRoute(app, 'sendInput', ({ params, body }, { source }) =>
+    svc.sendInput(params.agent, body.text, body.enter, source),
+  );
+  registerRoute(app, 'getScreen', ({ params }) => svc.screen(params.agent));
+  registerRoute(app, 'getLogs', ({ params, query }, { reply }) => {
+    const got = svc.logs(params.agent, query.tailBytes);
+    reply.header('x-wtp-from-seq', String(got.from)).header('x-wtp-to-seq', String(got.to));
+    return got.data;
+  });
+  registerRoute(app, 'listEvents', async ({ query }) => {
+    const events = await ctx.core.events.since({
+      since: query.since,
+      limit: query.limit,
+      types: query.types?.split(',').filter((t) => t !== ''),
+      agentId: query.agent,
+    });
+    return { events, latestSeq: await ctx.core.events.latestSeq() };
+  });
+  registerRoute(app, 'listWorkspaces', () => ({ workspaces: ctx.core.registry.listWorkspaces() }));
+}

@@ -1,0 +1,84 @@
+import type { Core } from '../../core/create-core.js';
+
+/** Counters the HTTP layer keeps itself. */
+export class HttpCounters {
+  readonly requests = new Map<string, number>();
+  wsClients = 0;
+
+  countRequest(route: string, status: number): void {
+    const key = `${route}\u0000${status}`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+  }
+}
+
+const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+/** Prometheus text exposition (format 0.0.4) of daemon and agent metrics. */
+export async function renderMetrics(core: Core, counters: HttpCounters, startedAt: number): Promise<string> {
+  const lines: string[] = [];
+  const metric = (name: string, type: string, help: string, samples: [string, number][]): void => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
+  };
+  const counts = core.service.counts();
+  metric(
+    'wtp_agents',
+    'gauge',
+    'Agents by state',
+    Object.entries(counts.byState).map(([state, n]) => [`{state="${state}"}`, n]),
+  );
+  metric('wtp_hosts_connected', 'gauge', 'Host processes connected to the daemon', [
+    ['', counts.hostsConnected],
+  ]);
+  metric('wtp_events_total', 'counter', 'Events appended to the event log', [
+    ['', await core.events.latestSeq()],
+  ]);
+  const agents = core.service.list();
+  const label = (a: { workspace: string; name: string }): string =>
+    `{agent="${esc(a.name)}",workspace="${esc(a.workspace)}"}`;
+  metric(
+    'wtp_agent_output_bytes_total',
+    'counter',
+    'Terminal output received from each agent',
+    agents.map((a) => [label(a), a.outputBytes]),
+  );
+  metric(
+    'wtp_agent_restarts_total',
+    'counter',
+    'Automatic restarts of each agent',
+    agents.map((a) => [label(a), a.restarts]),
+  );
+  const running = agents.filter((a) => a.stats);
+  metric(
+    'wtp_agent_cpu_percent',
+    'gauge',
+    'CPU of the agent process tree (percent of one core)',
+    running.map((a) => [label(a), a.stats?.cpuPercent ?? 0]),
+  );
+  metric(
+    'wtp_agent_rss_bytes',
+    'gauge',
+    'Resident memory of the agent process tree',
+    running.map((a) => [label(a), a.stats?.rssBytes ?? 0]),
+  );
+  metric(
+    'wtp_http_requests_total',
+    'counter',
+    'HTTP requests by route and status',
+    [...counters.requests.entries()].map(([k, n]) => {
+      const [route, status] = k.split('\u0000');
+      return [`{route="${esc(route ?? '')}",status="${status ?? ''}"}`, n];
+    }),
+  );
+  metric('wtp_websocket_clients', 'gauge', 'Open WebSocket connections', [['', counters.wsClients]]);
+  metric('wtp_output_subscribers', 'gauge', 'Live output subscriptions (attach, follow)', [
+    ['', core.output.subscriberCount()],
+  ]);
+  const mem = process.memoryUsage();
+  metric('process_resident_memory_bytes', 'gauge', 'Resident memory of the daemon', [['', mem.rss]]);
+  metric('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use', [['', mem.heapUsed]]);
+  metric('process_start_time_seconds', 'gauge', 'Daemon start time (unix seconds)', [
+    ['', Math.floor(startedAt / 1000)],
+  ]);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { errorBodySchema } from '../../protocol/errors.js';
+import { routes, websocketRoutes, type RouteDef } from '../../protocol/routes.js';
+
+type JsonSchema = Record<string, unknown>;
+
+function toSchema(schema: z.ZodType): JsonSchema {
+  const s = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  delete s.$schema;
+  return s;
+}
+
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): JsonSchema[] {
+  if (!schema) return [];
+  const s = toSchema(schema);
+  const props = (s.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((s.required ?? []) as string[]);
+  return Object.entries(props).map(([name, p]) => ({
+    name,
+    in: where,
+    required: where === 'path' || required.has(name),
+    ...(typeof p.description === 'string' ? { description: p.description } : {}),
+    schema: p,
+  }));
+}
+
+const openApiPath = (path: string): string => path.replace(/:([A-Za-z]+)/g, '{$1}');
+
+/** The OpenAPI 3.1 document of the API, generated from the protocol's zod schemas. */
+export function buildOpenApi(version: string): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const [name, route] of Object.entries(routes) as [string, RouteDef][]) {
+    const ok = String(route.status ?? 200);
+    const operation: JsonSchema = {
+      operationId: name,
+      summary: route.summary,
+      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+      responses: {
+        [ok]: {
+          description: 'Success',
+          content:
+            route.response === null
+              ? { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } }
+              : { 'application/json': { schema: toSchema(route.response) } },
+        },
+        default: {
+          description: 'An error; `code` is stable (docs/errors.md)',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      },
+    };
+    if (route.body) {
+      operation.requestBody = {
+        required: false,
+        content: { 'application/json': { schema: toSchema(route.body) } },
+      };
+    }
+    const p = openApiPath(route.path);
+    paths[p] = { ...paths[p], [route.method.toLowerCase()]: operation };
+  }
+  const sockets = Object.values(websocketRoutes)
+    .map((w) => `- \`${w.path}\` (WebSocket): ${w.summary}`)
+    .join('\n');
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'wezterm-parallel daemon API',
+      version,
+      description: `REST API of the wezterm-parallel daemon. On the unix socket no auth is needed (the socket is mode 0600); on 127.0.0.1 every request needs \`Authorization: Bearer <token>\` from the token file.\n\nWebSockets:\n${sockets}\n- \`/metrics\`: Prometheus text format.`,
+    },
+    servers: [{ url: 'http://127.0.0.1:7537' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { Error: toSchema(errorBodySchema) },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { invalidInput } from '../../core/errors.js';
+import type { EventSource } from '../../protocol/events.js';
+import type { Issue } from '../../protocol/errors.js';
+import { routes, type RouteName, type RouteParsed, type RouteResponse } from '../../protocol/routes.js';
+import { zodIssues } from '../../protocol/zod-issues.js';
+
+export interface RequestContext {
+  source: EventSource;
+  reply: FastifyReply;
+  request: FastifyRequest;
+}
+
+export type RouteHandler<N extends RouteName> = (
+  input: RouteParsed<N>,
+  ctx: RequestContext,
+) => Promise<RouteResponse<N>> | RouteResponse<N>;
+
+const SOURCES: readonly EventSource[] = ['cli', 'api'];
+
+/** Registers one route of the protocol table: validates params, query and body with its schemas. */
+export function registerRoute<N extends RouteName>(
+  app: FastifyInstance,
+  name: N,
+  handler: RouteHandler<N>,
+): void {
+  const def = routes[name];
+  app.route({
+    method: def.method,
+    url: def.path,
+    handler: async (request, reply) => {
+      const issues: Issue[] = [];
+      const parse = (schema: z.ZodType | undefined, value: unknown, where: string): unknown => {
+        if (!schema) return undefined;
+        const r = schema.safeParse(value ?? {});
+        if (r.success) return r.data;
+        issues.push(...zodIssues(r.error, where));
+        return undefined;
+      };
+      const params = parse('params' in def ? def.params : undefined, request.params, 'params');
+      const query = parse('query' in def ? def.query : undefined, request.query, 'query');
+      const body = parse('body' in def ? def.body : undefined, request.body, 'body');
+      if (issues.length > 0) throw invalidInput(issues);
+      const header = request.headers['x-wtp-source'];
+      const source = SOURCES.find((s) => s === header) ?? 'api';
+      const result = await handler({ params, query, body } as RouteParsed<N>, { source, reply, request });
+      if (result instanceof Uint8Array) {
+        return reply.header('content-type', 'application/octet-stream').send(Buffer.from(result));
+      }
+      return reply.code('status' in def ? def.status : 200).send(result);
+    },
+  });
+}

@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import { invalidInput } from '../../core/errors.js';
+import { eventsQuerySchema, type WtpEvent } from '../../protocol/events.js';
+import { zodIssues } from '../../protocol/zod-issues.js';
+import type { ApiContext } from '../http/api-context.js';
+import type { HttpCounters } from '../http/metrics.js';
+import { failSocket, MAX_BUFFERED_BYTES, sendJson } from './send-json.js';
+
+const PAGE = 1000;
+
+/**
+ * `/api/v1/events`: replays the log after `since`, then streams live events. Live events
+ * that arrive during the replay are held and delivered after it, so nothing is missed
+ * or sent twice.
+ */
+export function registerEventsSocket(app: FastifyInstance, ctx: ApiContext, counters: HttpCounters): void {
+  app.get('/api/v1/events', { websocket: true }, (socket, req) => {
+    const parsed = eventsQuerySchema.safeParse(req.query ?? {});
+    if (!parsed.success) {
+      failSocket(socket, invalidInput(zodIssues(parsed.error, 'query')).toBody());
+      return;
+    }
+    const q = parsed.data;
+    const types = q.types?.split(',').filter((t) => t !== '');
+    const typeSet = types && types.length > 0 ? new Set(types) : null;
+    let agentId = q.agent;
+    if (agentId !== undefined) {
+      try {
+        agentId = ctx.core.registry.resolve(agentId).id;
+      } catch {
+        // a removed agent: filter by the raw id
+      }
+    }
+    const matches = (e: WtpEvent): boolean =>
+      (!typeSet || typeSet.has(e.type)) && (agentId === undefined || e.agentId === agentId);
+    let last = q.since;
+    let live = false;
+    const held: WtpEvent[] = [];
+    const send = (e: WtpEvent): void => {
+      if (e.seq <= last || socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        socket.close(1013, `too slow; reconnect with since=${last}`);
+        return;
+      }
+      last = e.seq;
+      sendJson(socket, { type: 'event', event: e });
+    };
+    counters.wsClients += 1;
+    const unsubscribe = ctx.core.bus.subscribe((e) => {
+      if (!matches(e)) return;
+      if (live) send(e);
+      else held.push(e);
+    });
+    socket.on('close', () => {
+      unsubscribe();
+      counters.wsClients -= 1;
+    });
+    void (async () => {
+      sendJson(socket, { type: 'hello', latestSeq: await ctx.core.events.latestSeq(), resumeFrom: q.since });
+      let cursor = q.since;
+      for (;;) {
+        const page = await ctx.core.events.since({ since: cursor, limit: PAGE, types, agentId });
+        for (const e of page) send(e);
+        const lastOfPage = page.at(-1);
+        if (page.length < PAGE || !lastOfPage) break;
+        cursor = lastOfPage.seq;
+      }
+      live = true;
+      for (const e of held) send(e);
+      held.length = 0;
+    })().catch((err: unknown) => {
+      ctx.log.error({ err }, 'event replay failed');
+      socket.close(1011, 'replay failed');
+    });
+  });
+}

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { absolutePathSchema, envKeySchema, isoTimeSchema, nameSchema } from './common.js';
+
+/** Agent lifecycle states known to this version (DESIGN §5 adds the agent-aware ones). */
+export const AGENT_STATES = ['starting', 'running', 'exited', 'crashed'] as const;
+export const agentStateSchema = z.enum(AGENT_STATES);
+export type AgentState = z.infer<typeof agentStateSchema>;
+
+/** States in which the agent's process is (or is about to be) alive. */
+export const LIVE_STATES: readonly AgentState[] = ['starting', 'running'];
+
+export const PROFILE_NAMES = ['shell', 'cmd'] as const;
+export const profileNameSchema = z.enum(PROFILE_NAMES);
+export type ProfileName = z.infer<typeof profileNameSchema>;
+
+export const RESTART_POLICIES = ['never', 'on-failure', 'always'] as const;
+export const restartPolicySchema = z.enum(RESTART_POLICIES);
+export type RestartPolicy = z.infer<typeof restartPolicySchema>;
+
+export const BACKENDS = ['headless'] as const;
+export const backendSchema = z.enum(BACKENDS);
+export type Backend = z.infer<typeof backendSchema>;
+
+export const exitInfoSchema = z.object({
+  exitCode: z.number().int().nullable().describe('Exit code, or null when a signal ended the process'),
+  signal: z.string().nullable().describe('Signal name such as SIGTERM, or null'),
+});
+export type ExitInfo = z.infer<typeof exitInfoSchema>;
+
+/** Why the agent is in its state: the evidence behind the last transition. */
+export const stateDetailSchema = z.object({
+  reason: z
+    .string()
+    .describe(
+      'created | spawned | exited | stopped | restarting | crash_loop | host_lost | spawn_failed | restarted_by_user',
+    ),
+  message: z.string().optional(),
+  exitCode: z.number().int().nullable().optional(),
+  signal: z.string().nullable().optional(),
+  restartAt: isoTimeSchema.optional(),
+  attempt: z.number().int().optional(),
+});
+export type StateDetail = z.infer<typeof stateDetailSchema>;
+
+export const agentStatsSchema = z.object({
+  cpuPercent: z
+    .number()
+    .describe('CPU use of the agent process tree over the last sample, in percent of one core'),
+  rssBytes: z.number().int().describe('Resident memory of the agent process tree'),
+  processes: z.number().int().describe('Processes in the agent tree'),
+  sampledAt: isoTimeSchema,
+});
+export type AgentStats = z.infer<typeof agentStatsSchema>;
+
+export const agentSchema = z.object({
+  id: z.string().describe('Stable id, e.g. ag-7k2m9x4q1p'),
+  name: nameSchema,
+  workspaceId: z.string(),
+  workspace: z.string().describe('Workspace name'),
+  profile: profileNameSchema,
+  command: z.string().describe('Resolved executable path'),
+  args: z.array(z.string()),
+  cwd: z.string(),
+  env: z.record(z.string(), z.string()).describe('Environment overrides given at creation'),
+  restart: restartPolicySchema,
+  backend: backendSchema,
+  state: agentStateSchema,
+  stateDetail: stateDetailSchema,
+  stateSince: isoTimeSchema,
+  pid: z.number().int().nullable().describe('Agent process pid while it runs'),
+  hostPid: z.number().int().nullable(),
+  hostConnected: z.boolean().describe('Whether the host process is connected to the daemon right now'),
+  lastExit: exitInfoSchema.nullable(),
+  restarts: z.number().int().describe('Automatic restarts since creation or the last manual restart'),
+  outputBytes: z.number().int().describe('Bytes of terminal output the daemon has received from the host'),
+  createdAt: isoTimeSchema,
+  startedAt: isoTimeSchema.nullable().describe('When the current (or last) process started'),
+  uptimeMs: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Milliseconds since the running process started, null if not running'),
+  stats: agentStatsSchema.nullable(),
+});
+export type AgentView = z.infer<typeof agentSchema>;
+
+export const createAgentRequestSchema = z.strictObject({
+  profile: z.string().min(1).describe('shell | cmd'),
+  name: nameSchema.optional().describe('Unique in the workspace; defaults to <profile>-<n>'),
+  workspace: z.string().min(1).optional().describe('Workspace name or id; defaults to "default"'),
+  cwd: absolutePathSchema.describe('Working directory of the agent'),
+  restart: restartPolicySchema.default('never'),
+  argv: z
+    .array(z.string())
+    .default([])
+    .describe('For cmd: the command and its arguments. For shell: extra arguments to $SHELL'),
+  env: z.record(envKeySchema, z.string()).default({}).describe('Extra environment variables for the agent'),
+  wait: z.boolean().default(true).describe('Wait until the agent process runs (or fails) before answering'),
+});
+export type CreateAgentRequest = z.infer<typeof createAgentRequestSchema>;
+
+export const stopAgentRequestSchema = z.strictObject({
+  graceMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(600_000)
+    .optional()
+    .describe('Delay between SIGTERM and SIGKILL; default from config agents.stopGraceMs'),
+  wait: z.boolean().default(true).describe('Answer only once the process is gone'),
+});
+
+export const inputRequestSchema = z.strictObject({
+  text: z.string().max(1_000_000).describe('Text typed into the agent terminal'),
+  enter: z
+    .boolean()
+    .default(false)
+    .describe('Press Enter (CR) afterwards, as a separate write after a short delay'),
+});
+
+export const agentRefParamsSchema = z.strictObject({
+  agent: z.string().min(1).describe('Agent id, name, or workspace/name'),
+});
+
+export const removeAgentQuerySchema = z.strictObject({
+  force: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export const listAgentsQuerySchema = z.strictObject({
+  workspace: z.string().min(1).optional(),
+  state: agentStateSchema.optional(),
+});
+
+export const screenSchema = z.object({
+  cols: z.number().int(),
+  rows: z.number().int(),
+  cursor: z.object({ x: z.number().int(), y: z.number().int() }),
+  altScreen: z.boolean(),
+  title: z.string(),
+  lines: z.array(z.string()).describe('Visible rows, trailing blanks trimmed'),
+});
+export type Screen = z.infer<typeof screenSchema>;
+
+export const logsQuerySchema = z.strictObject({
+  tailBytes: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024 * 1024)
+    .optional(),
+});

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { agentSchema, screenSchema } from './agent.js';
+import { JSON_VERSION } from './common.js';
+import { daemonStatusSchema } from './daemon.js';
+import { errorBodySchema } from './errors.js';
+import { eventSchema } from './events.js';
+
+/**
+ * `--json` output of every CLI command: a versioned contract (the WezTerm plugin and
+ * scripts rely on it). Every document has `version`; errors are `{version, error}`.
+ */
+const v = { version: z.literal(JSON_VERSION) };
+
+export const cliOutputSchemas = {
+  error: z.object({ ...v, error: errorBodySchema }),
+  ls: z.object({ ...v, agents: z.array(agentSchema) }),
+  agent: z.object({ ...v, agent: agentSchema }),
+  removed: z.object({ ...v, removed: z.string() }),
+  peek: z.object({ ...v, agent: z.string(), screen: screenSchema }),
+  send: z.object({ ...v, agent: z.string(), bytes: z.number().int(), seq: z.number().int() }),
+  logs: z.object({
+    ...v,
+    agent: z.string(),
+    fromSeq: z.number().int(),
+    toSeq: z.number().int(),
+    data: z.string().describe('The output as UTF-8 text (escape sequences kept)'),
+  }),
+  logChunk: z.object({ ...v, agent: z.string(), seq: z.number().int(), data: z.string() }),
+  status: z.object({
+    ...v,
+    running: z.boolean(),
+    daemon: daemonStatusSchema.nullable(),
+    paths: z.object({ configDir: z.string(), stateDir: z.string(), socket: z.string() }),
+  }),
+  up: z.object({ ...v, started: z.boolean(), daemon: daemonStatusSchema }),
+  down: z.object({
+    ...v,
+    stopped: z.boolean(),
+    pid: z.number().int().nullable(),
+    stoppedAgents: z.number().int(),
+  }),
+  event: z.object({ ...v, event: eventSchema }),
+} as const;
+
+export type CliOutputName = keyof typeof cliOutputSchemas;
+export type CliOutput<N extends CliOutputName> = z.infer<(typeof cliOutputSchemas)[N]>;

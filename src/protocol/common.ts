@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** Version of every `--json` document and of the HTTP API. Bump on breaking change. */
+export const JSON_VERSION = 1 as const;
+
+export const isoTimeSchema = z.string().describe('ISO-8601 timestamp (UTC)');
+
+export const absolutePathSchema = z
+  .string()
+  .min(1)
+  .refine((p) => p.startsWith('/'), { message: 'must be an absolute path' });
+
+/** Agent and workspace names: safe as git branch parts, tmux window names and file names. */
+export const nameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$/,
+    'must be 1-48 characters: letters, digits, "-" or "_", starting with a letter or digit',
+  );
+
+export const envKeySchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { agentStateSchema, backendSchema } from './agent.js';
+import { isoTimeSchema } from './common.js';
+
+export const healthSchema = z.object({ ok: z.literal(true), pid: z.number().int(), version: z.string() });
+
+export const daemonStatusSchema = z.object({
+  pid: z.number().int(),
+  version: z.string(),
+  startedAt: isoTimeSchema,
+  uptimeMs: z.number().int(),
+  backend: backendSchema,
+  backendReason: z.string().describe('Why this backend was chosen'),
+  api: z.object({
+    socket: z.string().describe('Unix socket path (mode 0600)'),
+    tcp: z.string().nullable().describe('http://127.0.0.1:<port>, bearer token required'),
+    tokenFile: z.string(),
+  }),
+  dashboardUrl: z.string().nullable().describe('Not served yet by this version: null'),
+  paths: z.object({
+    configDir: z.string(),
+    stateDir: z.string(),
+    database: z.string(),
+    logFile: z.string(),
+  }),
+  agents: z.object({
+    total: z.number().int(),
+    byState: z.record(agentStateSchema, z.number().int()),
+    hostsConnected: z.number().int(),
+  }),
+});
+export type DaemonStatus = z.infer<typeof daemonStatusSchema>;
+
+export const shutdownRequestSchema = z.strictObject({
+  stopAgents: z.boolean().default(false).describe('Stop every agent first (default: leave them running)'),
+});
+export const shutdownResponseSchema = z.object({ pid: z.number().int(), stoppedAgents: z.number().int() });

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { agentSchema, agentStateSchema, exitInfoSchema, stateDetailSchema } from './agent.js';
+import { isoTimeSchema } from './common.js';
+import { errorBodySchema } from './errors.js';
+
+/** Who caused an event: a CLI command, another API client, the daemon, a host, or a policy. */
+export const EVENT_SOURCES = ['cli', 'api', 'daemon', 'host', 'policy', 'user'] as const;
+export const eventSourceSchema = z.enum(EVENT_SOURCES);
+export type EventSource = z.infer<typeof eventSourceSchema>;
+
+const payloads = {
+  'agent.created': z.object({ agent: agentSchema }),
+  'agent.stateChanged': z.object({
+    from: agentStateSchema.nullable(),
+    to: agentStateSchema,
+    detail: stateDetailSchema,
+    pid: z.number().int().nullable(),
+  }),
+  'agent.exited': z.object({
+    pid: z.number().int().nullable(),
+    exit: exitInfoSchema,
+    ranMs: z.number().int(),
+  }),
+  'agent.inputSent': z.object({
+    text: z.string().describe('The injected text, cut to 2000 characters'),
+    bytes: z.number().int(),
+    enter: z.boolean(),
+    truncated: z.boolean(),
+  }),
+  'agent.crashLoopDetected': z.object({ restarts: z.number().int(), windowMs: z.number().int() }),
+  'agent.removed': z.object({ name: z.string() }),
+  'agent.hostConnected': z.object({ hostPid: z.number().int(), reattached: z.boolean() }),
+  'agent.hostDisconnected': z.object({ hostPid: z.number().int().nullable(), hostAlive: z.boolean() }),
+  'agent.attached': z.object({ client: z.string() }),
+  'agent.detached': z.object({ client: z.string() }),
+  'daemon.started': z.object({ pid: z.number().int(), version: z.string() }),
+  'daemon.stopped': z.object({ pid: z.number().int(), stopAgents: z.boolean() }),
+} as const;
+
+export type EventType = keyof typeof payloads;
+export const EVENT_TYPES = Object.keys(payloads) as [EventType, ...EventType[]];
+export type EventPayload<T extends EventType> = z.infer<(typeof payloads)[T]>;
+
+const eventBase = {
+  seq: z.number().int().describe('Position in the append-only event log; strictly increasing'),
+  ts: isoTimeSchema,
+  source: eventSourceSchema,
+  agentId: z.string().nullable(),
+  workspaceId: z.string().nullable(),
+};
+
+function eventVariant<T extends EventType>(type: T) {
+  return z.object({ ...eventBase, type: z.literal(type), data: payloads[type] });
+}
+
+/** Any stored event; `data` is validated against the schema of its `type`. */
+export const eventSchema: z.ZodType<WtpEvent> = z.discriminatedUnion(
+  'type',
+  EVENT_TYPES.map((t) => eventVariant(t)) as unknown as [
+    ReturnType<typeof eventVariant<EventType>>,
+    ...ReturnType<typeof eventVariant<EventType>>[],
+  ],
+) as unknown as z.ZodType<WtpEvent>;
+
+/** A stored event. `data` is typed by `type`. */
+export type WtpEvent = { [T in EventType]: EventRecord<T> }[EventType];
+export interface EventRecord<T extends EventType> {
+  seq: number;
+  ts: string;
+  source: EventSource;
+  agentId: string | null;
+  workspaceId: string | null;
+  type: T;
+  data: EventPayload<T>;
+}
+
+/** An event before the log assigns its sequence number and time. */
+export type NewEvent = { [T in EventType]: Omit<EventRecord<T>, 'seq' | 'ts'> }[EventType];
+
+export const eventsQuerySchema = z.strictObject({
+  since: z.coerce.number().int().min(0).default(0).describe('Replay events with seq greater than this'),
+  types: z
+    .string()
+    .optional()
+    .describe('Comma-separated event types to receive, e.g. agent.stateChanged,agent.exited'),
+  agent: z.string().optional().describe('Only events of this agent id'),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+
+/** Messages the server sends on `/api/v1/events`. */
+export const eventsServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    latestSeq: z.number().int(),
+    resumeFrom: z.number().int().describe('The `since` the replay started after'),
+  }),
+  z.object({ type: z.literal('event'), event: eventSchema }),
+  z.object({ type: z.literal('error'), error: errorBodySchema }),
+]);
+export type EventsServerMessage = z.infer<typeof eventsServerMessageSchema>;
+
+export const eventPageSchema = z.object({
+  events: z.array(eventSchema),
+  latestSeq: z.number().int(),
+});

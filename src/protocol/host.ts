@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { exitInfoSchema, screenSchema } from './agent.js';
+
+const pidInfo = z.object({ pid: z.number().int(), startedAt: z.number().describe('epoch ms') });
+
+const exitReport = z.object({
+  pid: z.number().int(),
+  exit: exitInfoSchema,
+  at: z.number().describe('epoch ms'),
+});
+export type ExitReport = z.infer<typeof exitReport>;
+
+/** Host → daemon JSON messages. */
+export const hostMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    protocol: z.number().int(),
+    agentId: z.string(),
+    hostPid: z.number().int(),
+    hostVersion: z.string(),
+    child: pidInfo.nullable().describe('The agent process, if one is alive'),
+    pendingExit: exitReport.nullable().describe('An exit the daemon has not been told about yet'),
+    outputSeq: z.number().int().describe('Total output bytes produced so far'),
+    bufferedFrom: z.number().int().describe('Oldest byte offset still held in memory for resending'),
+    cols: z.number().int(),
+    rows: z.number().int(),
+  }),
+  z.object({ type: z.literal('spawned'), pid: z.number().int(), startedAt: z.number() }),
+  z.object({ type: z.literal('spawnFailed'), message: z.string() }),
+  z.object({ type: z.literal('exited'), report: exitReport }),
+  z.object({
+    type: z.literal('reply'),
+    id: z.number().int(),
+    ok: z.boolean(),
+    result: z.unknown().optional(),
+    error: z.string().optional(),
+  }),
+]);
+export type HostMessage = z.infer<typeof hostMessageSchema>;
+export type HostHello = Extract<HostMessage, { type: 'hello' }>;
+
+export const spawnSpecSchema = z.object({
+  command: z.string(),
+  args: z.array(z.string()),
+  cwd: z.string(),
+  env: z.record(z.string(), z.string()).describe('Overrides on top of the host environment'),
+  cols: z.number().int(),
+  rows: z.number().int(),
+});
+export type SpawnSpec = z.infer<typeof spawnSpecSchema>;
+
+/** Daemon → host JSON messages (the host trusts these: same user, 0600 socket). */
+export type DaemonMessage =
+  | { type: 'welcome'; resumeFrom: number; daemonVersion: string }
+  | ({ type: 'spawn' } & SpawnSpec)
+  | { type: 'resize'; cols: number; rows: number }
+  /** Text with paste semantics: bracketed if the app enabled it, else newlines become CR. */
+  | { type: 'paste'; text: string }
+  | { type: 'signal'; signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT' | 'SIGHUP'; graceMs: number }
+  | { type: 'shutdown' }
+  | { type: 'ack'; seq: number }
+  | { type: 'request'; id: number; method: HostRequestMethod };
+
+export type HostRequestMethod = 'screen' | 'snapshot';
+
+/** Result of the `screen` request. */
+export const hostScreenResultSchema = screenSchema;
+/** Result of the `snapshot` request: escape sequences repainting the screen, for attach. */
+export const hostSnapshotResultSchema = z.object({
+  data: z.string(),
+  cols: z.number().int(),
+  rows: z.number().int(),
+  seq: z.number().int().describe('Output offset the snapshot reflects'),
+});
+export type HostSnapshot = z.infer<typeof hostSnapshotResultSchema>;

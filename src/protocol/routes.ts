@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import {
+  agentRefParamsSchema,
+  agentSchema,
+  createAgentRequestSchema,
+  inputRequestSchema,
+  listAgentsQuerySchema,
+  logsQuerySchema,
+  removeAgentQuerySchema,
+  screenSchema,
+  stopAgentRequestSchema,
+} from './agent.js';
+import { daemonStatusSchema, healthSchema, shutdownRequestSchema, shutdownResponseSchema } from './daemon.js';
+import { eventPageSchema, eventsQuerySchema } from './events.js';
+import { workspaceSchema } from './workspace.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/** One REST route: everything the server, the client and the OpenAPI generator need. */
+export interface RouteDef {
+  method: HttpMethod;
+  path: string;
+  summary: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Schema of a 2xx JSON answer; `null` for a raw (binary) answer. */
+  response: z.ZodType | null;
+  status?: number;
+}
+
+const noBody = z.strictObject({});
+
+/** The REST API under /api/v1. WebSockets are listed in `websocketRoutes`. */
+export const routes = {
+  health: {
+    method: 'GET',
+    path: '/api/v1/health',
+    summary: 'Liveness: answers as soon as the API is ready',
+    response: healthSchema,
+  },
+  status: {
+    method: 'GET',
+    path: '/api/v1/status',
+    summary: 'Daemon status: addresses, backend and why, paths, agent counts',
+    response: daemonStatusSchema,
+  },
+  shutdown: {
+    method: 'POST',
+    path: '/api/v1/daemon/shutdown',
+    summary: 'Stop the daemon; agents keep running unless stopAgents',
+    body: shutdownRequestSchema,
+    response: shutdownResponseSchema,
+    status: 202,
+  },
+  listAgents: {
+    method: 'GET',
+    path: '/api/v1/agents',
+    summary: 'List agents with state, pid, resource use',
+    query: listAgentsQuerySchema,
+    response: z.object({ agents: z.array(agentSchema) }),
+  },
+  createAgent: {
+    method: 'POST',
+    path: '/api/v1/agents',
+    summary: 'Create and start an agent',
+    body: createAgentRequestSchema,
+    response: z.object({ agent: agentSchema }),
+    status: 201,
+  },
+  getAgent: {
+    method: 'GET',
+    path: '/api/v1/agents/:agent',
+    summary: 'One agent',
+    params: agentRefParamsSchema,
+    response: z.object({ agent: agentSchema }),
+  },
+  stopAgent: {
+    method: 'POST',
+    path: '/api/v1/agents/:agent/stop',
+    summary: 'Stop: SIGTERM, then SIGKILL after the grace delay',
+    params: agentRefParamsSchema,
+    body: stopAgentRequestSchema,
+    response: z.object({ agent: agentSchema }),
+  },
+  restartAgent: {
+    method: 'POST',
+    path: '/api/v1/agents/:agent/restart',
+    summary: 'Stop if running, then start again (resets crash-loop history)',
+    params: agentRefParamsSchema,
+    body: noBody,
+    response: z.object({ agent: agentSchema }),
+  },
+  removeAgent: {
+    method: 'DELETE',
+    path: '/api/v1/agents/:agent',
+    summary: 'Remove an agent and its logs; refuses a live agent unless force=true',
+    params: agentRefParamsSchema,
+    query: removeAgentQuerySchema,
+    response: z.object({ removed: z.string() }),
+  },
+  sendInput: {
+    method: 'POST',
+    path: '/api/v1/agents/:agent/input',
+    summary: 'Type text into the agent terminal (audited in the event log)',
+    params: agentRefParamsSchema,
+    body: inputRequestSchema,
+    response: z.object({
+      bytes: z.number().int(),
+      seq: z.number().int().describe('Event seq of the audit record'),
+    }),
+  },
+  getScreen: {
+    method: 'GET',
+    path: '/api/v1/agents/:agent/screen',
+    summary: 'The current screen as text (rendered by the host terminal emulator)',
+    params: agentRefParamsSchema,
+    response: screenSchema,
+  },
+  getLogs: {
+    method: 'GET',
+    path: '/api/v1/agents/:agent/logs',
+    summary:
+      'Raw terminal output kept in the agent log (application/octet-stream; headers x-wtp-from-seq and x-wtp-to-seq give the byte range)',
+    params: agentRefParamsSchema,
+    query: logsQuerySchema,
+    response: null,
+  },
+  listEvents: {
+    method: 'GET',
+    path: '/api/v1/events/history',
+    summary: 'Read the append-only event log (the WebSocket /api/v1/events streams it live)',
+    query: eventsQuerySchema,
+    response: eventPageSchema,
+  },
+  listWorkspaces: {
+    method: 'GET',
+    path: '/api/v1/workspaces',
+    summary: 'List workspaces',
+    response: z.object({ workspaces: z.array(workspaceSchema) }),
+  },
+} as const satisfies Record<string, RouteDef>;
+
+export type Routes = typeof routes;
+export type RouteName = keyof Routes;
+
+type Infer<S> = S extends z.ZodType ? z.input<S> : undefined;
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** What a caller passes for a route (schema inputs, defaults optional). */
+export type RouteInput<N extends RouteName> = {
+  params: Routes[N] extends { params: infer P } ? Infer<P> : undefined;
+  query: Routes[N] extends { query: infer Q } ? Infer<Q> : undefined;
+  body: Routes[N] extends { body: infer B } ? Infer<B> : undefined;
+};
+/** What a handler receives for a route (schema outputs, defaults applied). */
+export type RouteParsed<N extends RouteName> = {
+  params: Routes[N] extends { params: infer P } ? Output<P> : undefined;
+  query: Routes[N] extends { query: infer Q } ? Output<Q> : undefined;
+  body: Routes[N] extends { body: infer B } ? Output<B> : undefined;
+};
+export type RouteResponse<N extends RouteName> = Routes[N]['response'] extends z.ZodType
+  ? z.output<Routes[N]['response']>
+  : Uint8Array;
+
+/** WebSocket endpoints, for the OpenAPI document's description. */
+export const websocketRoutes = {
+  events: {
+    path: '/api/v1/events',
+    summary:
+      'Typed events: query since=<seq> replays the log after seq, then streams live; types= and agent= filter',
+  },
+  pty: {
+    path: '/api/v1/agents/:agent/pty',
+    summary:
+      'Live terminal: binary frames are terminal bytes, text frames JSON control messages (resize, exit)',
+  },
+} as const;
+
+/** Fill `:name` placeholders of a route path. */
+export function buildPath(path: string, params: Record<string, string> | undefined): string {
+  return path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
+    const value = params?.[key];
+    if (value === undefined) throw new Error(`missing path parameter ${key}`);
+    return encodeURIComponent(value);
+  });
+}
