@@ -8,7 +8,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // A test that leaves processes behind fails here, not silently (test/support/global-teardown.ts).
+    // A test file that leaves processes behind fails (test/support/leak-check.ts); the global
+    // teardown kills anything a crashed worker left and fails the run.
+    setupFiles: ['test/support/leak-check.ts'],
     globalSetup: ['test/support/global-setup.ts'],
   },
 });

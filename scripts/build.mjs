@@ -2,7 +2,7 @@
 // bundling exists because Node 20 has no compile cache and resolving hundreds of
 // ESM files costs more than parsing one bundle (measured in docs/ARCHITECTURE.md).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 
 const entryPoints = {
   wtp: 'src/bin.ts',
@@ -10,10 +10,15 @@ const entryPoints = {
   bench: 'bench/run.ts',
 };
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Build next to dist/ and swap it in with two renames, so a daemon or host starting while
+// a build runs never sees a half-written dist/.
+const root = new URL('..', import.meta.url).pathname;
+const next = `${root}dist.next-${process.pid}`;
+const old = `${root}dist.old-${process.pid}`;
+rmSync(next, { recursive: true, force: true });
 await build({
   entryPoints,
-  outdir: 'dist',
+  outdir: next,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -29,3 +34,6 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
+if (existsSync(`${root}dist`)) renameSync(`${root}dist`, old);
+renameSync(next, `${root}dist`);
+rmSync(old, { recursive: true, force: true });

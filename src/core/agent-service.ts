@@ -99,11 +99,16 @@ export class AgentService {
 
   async restart(ref: string, source: EventSource): Promise<AgentView> {
     const agent = this.d.registry.resolve(ref);
+    // A running agent first has to leave `running` (the stop), then settle again (the start).
+    let leftRunning = agent.state !== 'running';
     await this.d.lifecycle.restart(agent, source);
     const limit = this.d.service.stopGraceMs + this.d.service.hostConnectTimeoutMs + WAIT_SLACK_MS;
     await this.waitFor(
       agent.id,
-      (a) => a.state !== 'starting' || a.stateDetail.reason === 'restarting',
+      (a) => {
+        if (a.state !== 'running') leftRunning = true;
+        return leftRunning && settledAfterStart(a);
+      },
       limit,
     );
     return this.view(agent);

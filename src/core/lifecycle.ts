@@ -32,7 +32,8 @@ export interface LifecycleDeps {
   settings: LifecycleSettings;
 }
 
-type Intent = 'stop' | 'restart';
+/** A stop or restart the user asked for, carried out when the process exits; `source` is who asked. */
+type Intent = { kind: 'stop' | 'restart'; source: EventSource };
 
 /**
  * Owns every agent's lifecycle: launching hosts, spawning, exits, restarts with backoff,
@@ -159,17 +160,22 @@ export class AgentLifecycle {
       this.shutdownHost(agentId);
       return;
     }
-    if (intent === 'stop' || this.stopping) {
-      await this.transition(agent, 'exited', { reason: 'stopped', ...exitDetail }, 'daemon', [exitEvent]);
+    if (intent?.kind === 'stop' || this.stopping) {
+      const source = intent?.kind === 'stop' ? intent.source : 'daemon';
+      await this.transition(agent, 'exited', { reason: 'stopped', ...exitDetail }, source, [exitEvent]);
       this.shutdownHost(agentId);
       return;
     }
-    if (intent === 'restart') {
+    if (intent?.kind === 'restart') {
       this.histories.delete(agentId);
       agent.restarts = 0;
-      await this.transition(agent, 'starting', { reason: 'restarted_by_user', ...exitDetail }, 'cli', [
-        exitEvent,
-      ]);
+      await this.transition(
+        agent,
+        'starting',
+        { reason: 'restarted_by_user', ...exitDetail },
+        intent.source,
+        [exitEvent],
+      );
       await this.launch(agent);
       return;
     }
@@ -246,7 +252,7 @@ export class AgentLifecycle {
     const grace = graceMs ?? this.d.settings.stopGraceMs;
     if (agent.state === 'starting') {
       if (this.spawnSent.has(agent.id)) {
-        this.intents.set(agent.id, 'stop'); // killed as soon as it reports spawned
+        this.intents.set(agent.id, { kind: 'stop', source }); // killed as soon as it reports spawned
         return;
       }
       this.clearTimer(this.restartTimers, agent.id);
@@ -255,14 +261,14 @@ export class AgentLifecycle {
       this.shutdownHost(agent.id);
       return;
     }
-    this.intents.set(agent.id, 'stop');
+    this.intents.set(agent.id, { kind: 'stop', source });
     this.signal(agent, grace);
   }
 
   async restart(agent: AgentRecord, source: EventSource): Promise<void> {
     this.histories.delete(agent.id);
     if (agent.state === 'running') {
-      this.intents.set(agent.id, 'restart');
+      this.intents.set(agent.id, { kind: 'restart', source });
       this.signal(agent, this.d.settings.stopGraceMs);
       return;
     }
@@ -322,9 +328,13 @@ export class AgentLifecycle {
   private async adoptChild(agent: AgentRecord, pid: number, startedAt: number): Promise<void> {
     agent.pid = pid;
     agent.startedAt = startedAt;
-    if (!isLive(agent.state) || this.intents.get(agent.id) === 'stop') {
+    const intent = this.intents.get(agent.id);
+    if (!isLive(agent.state) || intent?.kind === 'stop') {
       // Stopped while it was starting or while the daemon was away: finish the stop.
-      this.intents.set(agent.id, 'stop');
+      this.intents.set(agent.id, {
+        kind: 'stop',
+        source: intent?.kind === 'stop' ? intent.source : 'daemon',
+      });
       await this.d.registry.save(agent);
       this.signal(agent, this.d.settings.stopGraceMs);
       return;

@@ -14,7 +14,7 @@ export const ERROR_CATALOG = {
   PROFILE_UNKNOWN: 'The agent profile does not exist. `details.known` lists the profiles.',
   COMMAND_MISSING: 'The `cmd` profile needs the command after `--`, e.g. `wtp new cmd -- npm run dev`.',
   COMMAND_NOT_FOUND:
-    'The agent command is not an executable file: not found on PATH, or not executable. `details.command` and `details.path` say what was searched.',
+    'The agent command is not an executable file: not found on PATH, or not executable. `details.command` is what was asked for, `details.searched` every path tried.',
   CWD_INVALID:
     'The working directory does not exist, is not a directory, or cannot be read and entered by this user. `details.reason` says which.',
   AGENT_NOT_FOUND: 'No agent has this id or name.',

@@ -129,12 +129,18 @@ function startFailure(outPath: string, exitCode: number | null): WtpError {
   });
 }
 
+/** Whether a process still runs; a zombie (exited, not yet reaped by its new parent) does not. */
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): trust kill(0)
   }
 }
 

@@ -1,0 +1,198 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentView } from '../../src/protocol/agent.js';
+import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
+import { eventually, TestHome } from '../support/harness.js';
+import { isAlive } from '../support/processes.js';
+
+describe('agent commands', () => {
+  let home: TestHome;
+  beforeAll(async () => {
+    home = new TestHome({ SHELL: '/bin/sh' });
+    home.writeConfig('stats:\n  intervalMs: 200\n');
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+  });
+  afterAll(() => home.cleanup());
+
+  const agents = async (): Promise<AgentView[]> =>
+    cliOutputSchemas.ls.parse((await home.json(['ls'])).doc).agents;
+  const agent = async (name: string): Promise<AgentView> => {
+    const a = (await agents()).find((x) => x.name === name);
+    if (!a) throw new Error(`no agent ${name}`);
+    return a;
+  };
+
+  it('rejects bad input with a stable code, a clear message and exit status', async () => {
+    const cases: [string[], string, number][] = [
+      [['new', 'gpt9'], 'PROFILE_UNKNOWN', 1],
+      [['new', 'cmd'], 'COMMAND_MISSING', 1],
+      [['new', 'cmd', '--', 'no-such-program-xyz'], 'COMMAND_NOT_FOUND', 1],
+      [['new', 'cmd', '--cwd', '/no/such/dir', '--', 'true'], 'CWD_INVALID', 1],
+      [['new', 'cmd', '--name', 'bad name!', '--', 'true'], 'INVALID_INPUT', 2],
+      [['new', 'cmd', '--restart', 'sometimes', '--', 'true'], 'INVALID_INPUT', 2],
+      [['new', 'cmd', '--env', 'not-a-pair', '--', 'true'], 'INVALID_INPUT', 2],
+      [['new', 'cmd', '--bogus-flag', '--', 'true'], 'INVALID_INPUT', 2],
+      [['peek', 'ghost'], 'AGENT_NOT_FOUND', 1],
+      [['send', 'ghost', 'hi'], 'AGENT_NOT_FOUND', 1],
+      [['logs', 'ghost'], 'AGENT_NOT_FOUND', 1],
+      [['stop', 'ghost'], 'AGENT_NOT_FOUND', 1],
+      [['stop', 'ghost', '--grace', 'soon'], 'INVALID_INPUT', 2],
+      [['ls', '--state', 'dancing'], 'INVALID_INPUT', 2],
+    ];
+    for (const [args, code, exit] of cases) {
+      const r = await home.json(args);
+      expect(r.code, args.join(' ')).toBe(exit);
+      expect(cliOutputSchemas.error.parse(r.doc).error.code, args.join(' ')).toBe(code);
+    }
+    const human = await home.run(['new', 'cmd', '--restart', 'sometimes', '--', 'true']);
+    expect(human.code).toBe(2);
+    expect(human.stderr).toMatch(/--restart: .*"never"/);
+    const file = home.path('a-file');
+    writeFileSync(file, 'x');
+    const notDir = await home.json(['new', 'cmd', '--cwd', file, '--', 'true']);
+    expect(notDir.doc).toMatchObject({
+      error: { code: 'CWD_INVALID', details: { reason: 'not_directory' } },
+    });
+    expect(await agents()).toEqual([]); // nothing half-created
+  });
+
+  it('creates, lists with resource use, and refuses a duplicate name', async () => {
+    const created = await home.json([
+      'new',
+      'cmd',
+      '--name',
+      'web',
+      '--env',
+      'GREETING=hi there',
+      '--',
+      'sh',
+      '-c',
+      'echo "$GREETING from $WTP_AGENT_NAME"; exec sleep 300',
+    ]);
+    const a = cliOutputSchemas.agent.parse(created.doc).agent;
+    expect(a).toMatchObject({ name: 'web', profile: 'cmd', state: 'running', restart: 'never' });
+    expect(a.command).toMatch(/^\/.*\/sh$/); // resolved on PATH
+    expect(a.id).toMatch(/^ag-[0-9a-z]{10}$/);
+    expect(a.pid !== null && isAlive(a.pid)).toBe(true);
+    const dup = await home.json(['new', 'cmd', '--name', 'web', '--', 'true']);
+    expect(dup.doc).toMatchObject({ error: { code: 'AGENT_NAME_TAKEN' } });
+    await eventually('the greeting in the log', async () =>
+      (await home.run(['logs', 'web'])).stdout.includes('hi there from web'),
+    );
+    const withStats = await eventually('a resource sample', async () => {
+      const w = await agent('web');
+      return w.stats ? w : undefined;
+    });
+    expect(withStats.stats?.processes).toBeGreaterThanOrEqual(1);
+    expect(withStats.stats?.rssBytes).toBeGreaterThan(100_000);
+    expect(withStats.uptimeMs).toBeGreaterThanOrEqual(0);
+    const table = (await home.run(['ls'])).stdout;
+    expect(table.split('\n')[0]).toMatch(/^NAME\s+ID\s+PROFILE\s+STATE\s+PID\s+UPTIME\s+CPU%\s+RSS\s+CWD$/);
+    expect(table).toMatch(/web\s+ag-\w+\s+cmd\s+running\s+\d+/);
+    const auto = cliOutputSchemas.agent.parse(
+      (await home.json(['new', 'cmd', '--', 'sleep', '300'])).doc,
+    ).agent;
+    expect(auto.name).toBe('cmd-1');
+  });
+
+  it('types into an agent, shows its screen, and audits the input', async () => {
+    await home.run(['new', 'shell', '--name', 'sh']);
+    const sent = cliOutputSchemas.send.parse(
+      (await home.json(['send', 'sh', 'echo $((6 * 7))', '--enter'])).doc,
+    );
+    expect(sent.bytes).toBe('echo $((6 * 7))'.length + 1);
+    const screen = await eventually('the answer on screen', async () => {
+      const p = cliOutputSchemas.peek.parse((await home.json(['peek', 'sh'])).doc);
+      return p.screen.lines.includes('42') ? p.screen : undefined;
+    });
+    expect(screen.cols).toBe(120);
+    expect(screen.rows).toBe(40);
+    const stdin = await home.run(['send', 'sh', '-', '--enter'], { input: 'echo from-stdin' });
+    expect(stdin.code).toBe(0);
+    await eventually('stdin text on screen', async () =>
+      (await home.run(['peek', 'sh'])).stdout.includes('\nfrom-stdin'),
+    );
+    const audit = (await home.run(['events', '--type', 'agent.inputSent', '--json'])).stdout
+      .trim()
+      .split('\n');
+    const texts = audit
+      .map((l) => cliOutputSchemas.event.parse(JSON.parse(l)).event)
+      .map((e) => e.type === 'agent.inputSent' && [e.data.text, e.source]);
+    expect(texts).toEqual([
+      ['echo $((6 * 7))', 'cli'],
+      ['echo from-stdin', 'cli'],
+    ]);
+  });
+
+  it('follows output with logs -f until the agent exits', async () => {
+    await home.run([
+      'new',
+      'cmd',
+      '--name',
+      'talker',
+      '--',
+      'sh',
+      '-c',
+      'while read l; do echo "said $l"; [ "$l" = bye ] && exit 0; done',
+    ]);
+    const follower = home.start(['logs', 'talker', '-f', '--plain']);
+    let out = '';
+    follower.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => follower.once('exit', r));
+    await home.run(['send', 'talker', 'one', '--enter']);
+    await eventually('live output in the follower', () => out.includes('said one'));
+    await home.run(['send', 'talker', 'bye', '--enter']);
+    expect(await exited).toBe(0);
+    expect(out).toContain('said bye');
+    expect((await agent('talker')).state).toBe('exited');
+  });
+
+  it('stops with SIGTERM and escalates to SIGKILL after the grace delay', async () => {
+    await home.run(['new', 'cmd', '--name', 'polite', '--', 'sleep', '300']);
+    const stopped = cliOutputSchemas.agent.parse((await home.json(['stop', 'polite'])).doc).agent;
+    expect(stopped).toMatchObject({ state: 'exited', stateDetail: { reason: 'stopped', signal: 'SIGTERM' } });
+    // A process that ignores SIGTERM and SIGHUP is killed once the grace delay is over.
+    await home.run([
+      'new',
+      'cmd',
+      '--name',
+      'stubborn',
+      '--',
+      'sh',
+      '-c',
+      'trap "" TERM HUP; while :; do sleep 1; done',
+    ]);
+    const pid = (await agent('stubborn')).pid ?? 0;
+    const hard = cliOutputSchemas.agent.parse(
+      (await home.json(['stop', 'stubborn', '--grace', '300'])).doc,
+    ).agent;
+    expect(hard).toMatchObject({ state: 'exited', stateDetail: { reason: 'stopped', signal: 'SIGKILL' } });
+    expect(isAlive(pid)).toBe(false);
+    const send = await home.json(['send', 'stubborn', 'hello']);
+    expect(send.doc).toMatchObject({ error: { code: 'AGENT_NOT_RUNNING' } });
+  });
+
+  it('restarts an agent with a new process', async () => {
+    await home.run(['new', 'cmd', '--name', 'phoenix', '--', 'sleep', '300']);
+    const before = await agent('phoenix');
+    const after = cliOutputSchemas.agent.parse((await home.json(['restart', 'phoenix'])).doc).agent;
+    expect(after.state).toBe('running');
+    expect(after.pid).not.toBe(before.pid);
+    expect(before.pid !== null && isAlive(before.pid)).toBe(false);
+    const again = cliOutputSchemas.agent.parse((await home.json(['restart', 'polite'])).doc).agent;
+    expect(again).toMatchObject({ state: 'running', stateDetail: { reason: 'spawned' } });
+  });
+
+  it('removes only stopped agents unless forced, with their logs', async () => {
+    const web = await agent('web');
+    const refused = await home.json(['rm', 'web']);
+    expect(refused.code).toBe(1);
+    expect(refused.doc).toMatchObject({ error: { code: 'AGENT_RUNNING', details: { state: 'running' } } });
+    expect(web.pid !== null && isAlive(web.pid)).toBe(true);
+    const removed = cliOutputSchemas.removed.parse((await home.json(['rm', 'web', '--force'])).doc);
+    expect(removed.removed).toBe(web.id);
+    expect(web.pid !== null && isAlive(web.pid)).toBe(false);
+    expect(existsSync(home.path('agents', web.id))).toBe(false);
+    expect((await agents()).some((a) => a.name === 'web')).toBe(false);
+  });
+});

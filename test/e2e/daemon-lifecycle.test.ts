@@ -1,0 +1,139 @@
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentView } from '../../src/protocol/agent.js';
+import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
+import { eventually, TestHome } from '../support/harness.js';
+import { isAlive } from '../support/processes.js';
+
+const sha = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
+const mode = (path: string): number => statSync(path).mode & 0o777;
+
+describe('daemon lifecycle', () => {
+  const homes: TestHome[] = [];
+  const newHome = (env: Record<string, string> = {}): TestHome => {
+    const h = new TestHome(env);
+    homes.push(h);
+    return h;
+  };
+  afterEach(async () => {
+    await Promise.all(homes.splice(0).map((h) => h.cleanup()));
+  });
+
+  it('reports a missing daemon clearly in every command', async () => {
+    const home = newHome();
+    const status = await home.json(['status']);
+    expect(status.code).toBe(3);
+    expect(cliOutputSchemas.status.parse(status.doc)).toMatchObject({ running: false, daemon: null });
+    const ls = await home.json(['ls']);
+    expect(ls.code).toBe(1);
+    expect(cliOutputSchemas.error.parse(ls.doc).error.code).toBe('DAEMON_NOT_RUNNING');
+    const human = await home.run(['ls']);
+    expect(human.stderr).toMatch(/daemon is not running.*wtp up.*\[DAEMON_NOT_RUNNING\]/);
+    expect((await home.json(['down'])).doc).toMatchObject({ error: { code: 'DAEMON_NOT_RUNNING' } });
+  });
+
+  it('starts once per WTP_HOME, with private sockets and token, and refuses a twin', async () => {
+    const home = newHome();
+    const up = await home.json(['up', '--detach']);
+    expect(up.code).toBe(0);
+    const doc = cliOutputSchemas.up.parse(up.doc);
+    expect(doc.daemon.api.socket).toBe(home.path('run/api.sock'));
+    expect(doc.daemon.api.tcp).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(doc.daemon.backend).toBe('headless');
+    expect(mode(home.path('run/api.sock'))).toBe(0o600);
+    expect(mode(home.path('run/host.sock'))).toBe(0o600);
+    expect(mode(home.path('token'))).toBe(0o600);
+    expect(mode(home.path('run'))).toBe(0o700);
+    expect(readFileSync(home.path('token'), 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/);
+
+    const twin = await home.json(['up', '--detach']);
+    expect(twin.code).toBe(1);
+    expect(twin.doc).toMatchObject({
+      error: { code: 'DAEMON_ALREADY_RUNNING', details: { pid: doc.daemon.pid } },
+    });
+    // The foreground path is refused by the lock itself, not only by the health probe.
+    const fg = await home.json(['up']);
+    expect(fg.code).toBe(1);
+    expect(fg.doc).toMatchObject({ error: { code: 'DAEMON_ALREADY_RUNNING' } });
+    expect(isAlive(doc.daemon.pid)).toBe(true);
+  });
+
+  it('replaces a stale socket and pid file left by a crash', async () => {
+    const home = newHome();
+    mkdirSync(home.path('run'), { recursive: true });
+    writeFileSync(home.path('run/api.sock'), 'not a socket');
+    writeFileSync(home.path('run/daemon.json'), JSON.stringify({ pid: 999_999, version: '0.0.0' }));
+    const up = await home.json(['up', '--detach']);
+    expect(up.code).toBe(0);
+    expect((await home.json(['status'])).code).toBe(0);
+  });
+
+  it('stops the daemon but not the agents, and re-attaches them on the next start', async () => {
+    const home = newHome();
+    await home.run(['up', '--detach']);
+    expect((await home.run(['new', 'cmd', '--name', 'sleeper', '--', 'sleep', '300'])).code).toBe(0);
+    const agent = (await home.json<{ agent: AgentView }>(['ls'])).doc as unknown as { agents: AgentView[] };
+    const pid = agent.agents[0]?.pid ?? 0;
+    const down = await home.json(['down']);
+    expect(cliOutputSchemas.down.parse(down.doc)).toMatchObject({ stopped: true, stoppedAgents: 0 });
+    expect(isAlive(pid)).toBe(true);
+    await home.run(['up', '--detach']);
+    const back = await eventually('the host to re-attach', async () => {
+      const a = (await home.json<{ agents: AgentView[] }>(['ls'])).doc.agents[0];
+      return a?.hostConnected ? a : undefined;
+    });
+    expect(back).toMatchObject({ name: 'sleeper', state: 'running', pid });
+  });
+
+  it('refuses a file that is not a database and leaves it untouched', async () => {
+    const home = newHome();
+    writeFileSync(home.path('wtp.db'), 'this is not sqlite, but it is the user’s file\n'.repeat(20));
+    const before = sha(home.path('wtp.db'));
+    const up = await home.json(['up']);
+    expect(up.code).toBe(1);
+    expect(up.doc).toMatchObject({ error: { code: 'DB_CORRUPT', details: { path: home.path('wtp.db') } } });
+    expect(sha(home.path('wtp.db'))).toBe(before);
+    const detached = await home.json(['up', '--detach']);
+    expect(detached.doc).toMatchObject({ error: { code: 'DB_CORRUPT' } });
+  });
+
+  it('refuses a database written by a newer version and leaves it untouched', async () => {
+    const home = newHome();
+    const db = new Database(home.path('wtp.db'));
+    db.exec('CREATE TABLE future (x TEXT); INSERT INTO future VALUES (1);');
+    db.pragma('user_version = 99');
+    db.close();
+    const before = sha(home.path('wtp.db'));
+    const up = await home.json(['up']);
+    expect(up.code).toBe(1);
+    expect(up.doc).toMatchObject({ error: { code: 'DB_TOO_NEW', details: { found: 99 } } });
+    expect(sha(home.path('wtp.db'))).toBe(before);
+  });
+
+  it('refuses an invalid config with the path of every problem', async () => {
+    const home = newHome({ WTP_API_PORT: '' }); // the env would override api.port
+    home.writeConfig('agents:\n  stopGraceMs: -5\n  colour: blue\napi:\n  port: "x"\n');
+    const up = await home.json(['up']);
+    expect(up.code).toBe(1);
+    const err = cliOutputSchemas.error.parse(up.doc).error;
+    expect(err.code).toBe('CONFIG_INVALID');
+    const paths = (err.details?.issues as { path: string }[]).map((i) => i.path).sort();
+    expect(paths).toEqual(['agents', 'agents.stopGraceMs', 'api.port']);
+    const human = await home.run(['up']);
+    expect(human.stderr).toContain('agents.stopGraceMs');
+
+    home.writeConfig('agents: [unclosed\n');
+    expect((await home.json(['up'])).doc).toMatchObject({ error: { code: 'CONFIG_INVALID' } });
+  });
+
+  it('reports a TCP port that is taken', async () => {
+    const first = newHome();
+    const up = cliOutputSchemas.up.parse((await first.json(['up', '--detach'])).doc);
+    const port = new URL(up.daemon.api.tcp ?? '').port;
+    const second = newHome({ WTP_API_PORT: port });
+    const clash = await second.json(['up']);
+    expect(clash.doc).toMatchObject({ error: { code: 'PORT_IN_USE', details: { port: Number(port) } } });
+  });
+});

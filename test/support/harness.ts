@@ -1,0 +1,119 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { isAlive, killAll, processesWithHome, TEST_HOME_PREFIX } from './processes.js';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+/** The built entry: `npm test` builds first (pretest), so tests run the real bundle. */
+export const BIN = join(REPO, 'bin/wtp.js');
+export const ENTRY = join(REPO, 'dist/wtp.js');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Every TestHome created in this worker, for the per-file leak check (test/support/leak-check.ts). */
+export const createdHomes = new Set<TestHome>();
+
+/** A temporary WTP_HOME with its environment; `cleanup` kills whatever still runs there. */
+export class TestHome {
+  readonly dir: string;
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor(extraEnv: Record<string, string> = {}) {
+    this.dir = mkdtempSync(join(tmpdir(), TEST_HOME_PREFIX));
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env))
+      if (!k.startsWith('npm_') && !k.startsWith('VITEST')) env[k] = v;
+    this.env = { ...env, WTP_HOME: this.dir, WTP_API_PORT: '0', NO_COLOR: '1', ...extraEnv };
+    createdHomes.add(this);
+  }
+
+  path(...parts: string[]): string {
+    return join(this.dir, ...parts);
+  }
+
+  writeConfig(yaml: string): void {
+    writeFileSync(this.path('config.yaml'), yaml);
+  }
+
+  /** Runs `wtp <args>` and waits for it. */
+  run(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+    return new Promise((resolvePromise) => {
+      const child = execFile(
+        process.execPath,
+        [BIN, ...args],
+        { env: this.env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+          resolvePromise({ code, stdout, stderr });
+        },
+      );
+      if (opts.input !== undefined) child.stdin?.end(opts.input);
+      else child.stdin?.end();
+    });
+  }
+
+  /** Runs `wtp <args> --json` and parses stdout (fails loudly on non-JSON output). */
+  async json<T = Record<string, unknown>>(args: string[]): Promise<{ code: number; doc: T; stderr: string }> {
+    const dashdash = args.indexOf('--'); // after `--` everything belongs to the agent's command
+    const withJson =
+      dashdash < 0 ? [...args, '--json'] : [...args.slice(0, dashdash), '--json', ...args.slice(dashdash)];
+    const r = await this.run(withJson);
+    try {
+      return { code: r.code, doc: JSON.parse(r.stdout) as T, stderr: r.stderr };
+    } catch {
+      throw new Error(
+        `wtp ${args.join(' ')} --json printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`,
+      );
+    }
+  }
+
+  /** Starts a long-running `wtp <args>` (e.g. `logs -f`) and returns the child. */
+  start(args: string[]) {
+    return spawn(process.execPath, [BIN, ...args], { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+
+  processes(): number[] {
+    return processesWithHome((h) => h === this.dir);
+  }
+
+  /** Stops everything that runs with this WTP_HOME and removes the folder. */
+  async cleanup(): Promise<void> {
+    await this.run(['down', '--stop-agents'], { timeoutMs: 30_000 }).catch(() => undefined);
+    const deadline = Date.now() + 10_000;
+    while (this.processes().length > 0 && Date.now() < deadline) await sleep(50);
+    killAll(this.processes());
+    while (this.processes().some(isAlive) && Date.now() < deadline + 5_000) await sleep(50);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Polls until `probe` returns a value (not undefined/false) and returns it; throws with
+ * `what` if it does not happen in time. A wait for something to happen, not a speed test.
+ */
+export async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(50);
+  }
+}

@@ -1,0 +1,14 @@
+import { afterAll, expect } from 'vitest';
+import { createdHomes } from './harness.js';
+import { killAll } from './processes.js';
+
+/**
+ * After each test file: no process may still run with a WTP_HOME the file created
+ * (daemons, hosts and agents all inherit it). Leftovers are killed and the file fails.
+ */
+afterAll(() => {
+  const leaked = [...createdHomes].flatMap((h) => h.processes().map((pid) => ({ pid, home: h.dir })));
+  createdHomes.clear();
+  killAll(leaked.map((l) => l.pid));
+  expect(leaked, 'processes left running by this test file').toEqual([]);
+});

@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Prefix of every temporary WTP_HOME the tests create (the leak check looks for it). */
+export const TEST_HOME_PREFIX = 'wtp-test-';
+
+/** Pids of processes whose environment has WTP_HOME under `homeOrPrefix` (hosts and agents inherit it). */
+export function processesWithHome(match: (home: string) => boolean): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    let env: string;
+    try {
+      env = readFileSync(`/proc/${name}/environ`, 'latin1');
+    } catch {
+      continue;
+    }
+    for (const entry of env.split('\0')) {
+      if (entry.startsWith('WTP_HOME=') && match(entry.slice('WTP_HOME='.length))) {
+        if (!isZombie(Number(name))) pids.push(Number(name));
+        break;
+      }
+    }
+  }
+  return pids;
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !isZombie(pid);
+  } catch {
+    return false;
+  }
+}
+
+export function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
