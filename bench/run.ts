@@ -1,1 +1,114 @@
-export {};
+import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
+import { measureColdStart } from './cold-start.js';
+import { measureDaemonIdleCpu } from './daemon-cpu.js';
+import { measureLs } from './ls-latency.js';
+import { checkClocks, markerFile } from './marker.js';
+import { measureIdleDaemon, measureWithAgents } from './memory-figures.js';
+import { runTimed } from './proc.js';
+import { repoPaths } from './repo-paths.js';
+import { progress, type BenchResult } from './report.js';
+import { cleanupAll, disposeHome, installCleanupHandlers, pidsOfHome } from './sandbox.js';
+import { createAgents, startSession } from './session.js';
+import { spawnFigures } from './spawn-figures.js';
+import { measureSpawn } from './spawn-latency.js';
+
+/** How many samples each figure takes (the issue's N). */
+const RUNS = {
+  coldStart: 10,
+  ls: 15,
+  spawn: 10,
+  memoryAgents: 10,
+  lsAgents: 50,
+  createConcurrency: 4,
+} as const;
+
+const names = (prefix: string, from: number, to: number): string[] =>
+  Array.from({ length: to - from }, (_, i) => `${prefix}-${from + i}`);
+
+/** Figures in the issue's order (1-5), then the extra ones; measurement order differs. */
+function inReportOrder(results: Record<string, BenchResult>): Record<string, BenchResult> {
+  const rank = (key: string): number => {
+    const i = ['daemon.coldStart', 'daemon.idle.pss', 'daemon.idle.rss', 'cli.ls', 'spawn', 'host'].findIndex(
+      (prefix) => key.startsWith(prefix),
+    );
+    return i === -1 ? 99 : i;
+  };
+  return Object.fromEntries(Object.entries(results).sort(([a], [b]) => rank(a) - rank(b)));
+}
+
+async function main(): Promise<void> {
+  const paths = repoPaths();
+  installCleanupHandlers(paths.binWtp);
+  const startedAt = new Date();
+  const loadBefore = loadavg();
+  const results: Record<string, BenchResult> = {};
+  let clockCheck: Awaited<ReturnType<typeof checkClocks>> | null = null;
+  let leftoversKilled = 0;
+  try {
+    progress('1/5 daemon cold start');
+    results['daemon.coldStart'] = await measureColdStart(paths, RUNS.coldStart);
+
+    progress('starting the session daemon (wtp up --detach)');
+    const s = await startSession(paths);
+    clockCheck = await checkClocks(markerFile(s.home, 'clock'), async (argv) => {
+      await runTimed(argv[0] ?? 'sh', argv.slice(1), { env: s.env, cwd: s.home, timeoutMs: 5_000 });
+    });
+
+    progress('2/5 idle daemon memory (0 agents)');
+    Object.assign(results, await measureIdleDaemon(s));
+    results['daemon.idle.cpu.0agents'] = await measureDaemonIdleCpu(s, 0);
+
+    progress('3/5 wtp ls --json with 0 agents');
+    results['cli.ls.0agents'] = (await measureLs(paths, s, 0, RUNS.ls)).result;
+
+    progress('4/5 spawn latency');
+    Object.assign(results, spawnFigures(await measureSpawn(paths, s, RUNS.spawn)));
+
+    progress(`5/5 memory with ${RUNS.memoryAgents} idle agents`);
+    await createAgents(s, names('idle', 0, RUNS.memoryAgents), ['sleep', '3600'], RUNS.createConcurrency);
+    Object.assign(results, await measureWithAgents(s, RUNS.memoryAgents));
+    results[`daemon.idle.cpu.${RUNS.memoryAgents}agents`] = await measureDaemonIdleCpu(s, RUNS.memoryAgents);
+
+    progress(`3/5 wtp ls --json with ${RUNS.lsAgents} agents`);
+    await createAgents(
+      s,
+      names('idle', RUNS.memoryAgents, RUNS.lsAgents),
+      ['sleep', '3600'],
+      RUNS.createConcurrency,
+    );
+    results[`cli.ls.${RUNS.lsAgents}agents`] = (await measureLs(paths, s, RUNS.lsAgents, RUNS.ls)).result;
+    results[`daemon.idle.cpu.${RUNS.lsAgents}agents`] = await measureDaemonIdleCpu(s, RUNS.lsAgents);
+
+    progress('stopping the session (wtp down --stop-agents)');
+    leftoversKilled = disposeHome(s.home, paths.binWtp).length;
+    if (pidsOfHome(s.home).length > 0) throw new Error(`processes of ${s.home} survived cleanup`);
+  } finally {
+    cleanupAll(paths.binWtp);
+  }
+  const doc = {
+    version: 1,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: process.platform,
+      arch: process.arch,
+      kernel: release(),
+      memTotalMiB: Math.round(totalmem() / 1048576),
+      memFreeMiBAtEnd: Math.round(freemem() / 1048576),
+      loadavgAtStart: loadBefore.map((x) => Math.round(x * 100) / 100),
+      loadavgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
+      clockCheck,
+    },
+    runs: {
+      startedAt: startedAt.toISOString(),
+      durationS: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
+      ...RUNS,
+      leftoverProcessesKilledAtEnd: leftoversKilled,
+    },
+    results: inReportOrder(results),
+  };
+  process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+}
+
+await main();

@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+
+/** Epoch milliseconds with sub-millisecond resolution (CLOCK_REALTIME origin, monotonic since). */
+export const nowMs = (): number => performance.timeOrigin + performance.now();
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export type Env = Record<string, string>;
+
+/** Every child the benchmark starts, so that cleanup can reach the ones still alive. */
+export const liveChildren = new Set<ChildProcess>();
+
+/** Spawns a child and tracks it until it exits. */
+export function spawnTracked(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
+  const child = spawn(command, args, options);
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  child.once('error', () => liveChildren.delete(child));
+  return child;
+}
+
+export function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/** Resolves when the child has exited; SIGKILLs it after `timeoutMs` and rejects. */
+export function waitExit(child: ChildProcess, timeoutMs: number, what: string): Promise<void> {
+  if (!isRunning(child)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${what} did not exit within ${timeoutMs} ms (killed)`));
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the child is gone. */
+export async function stopChild(child: ChildProcess, graceMs: number, what: string): Promise<boolean> {
+  if (!isRunning(child)) return true;
+  child.kill('SIGTERM');
+  try {
+    await waitExit(child, graceMs, what);
+    return true;
+  } catch {
+    await waitExit(child, 5_000, what).catch(() => undefined);
+    return false;
+  }
+}
+
+export interface TimedRun {
+  /** Wall time from just before spawn() to the child's exit event. */
+  ms: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion and times it; kills it after `timeoutMs`. */
+export function runTimed(
+  command: string,
+  args: readonly string[],
+  o: { env: Env; cwd: string; timeoutMs: number },
+): Promise<TimedRun> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const t0 = nowMs();
+  const child = spawnTracked(command, args, { env: o.env, cwd: o.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let ms = 0;
+  child.once('exit', () => {
+    ms = nowMs() - t0;
+  });
+  child.stdout?.on('data', (c: Buffer) => out.push(c));
+  child.stderr?.on('data', (c: Buffer) => err.push(c));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')} timed out after ${o.timeoutMs} ms`));
+    }, o.timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        ms,
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+  });
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,104 @@
+import { round, summarize, type Summary } from './stats.js';
+
+/** A reference measured in the same run (or, when `assumed`, a figure quoted from the issue). */
+export interface Baseline {
+  name: string;
+  value: number;
+  p50?: number;
+  p90?: number;
+  samples?: number;
+  assumed?: boolean;
+}
+
+/** One figure of the report. `value` is the p50 for latencies and the mean for memory. */
+export interface BenchResult {
+  value: number;
+  unit: string;
+  baseline?: Baseline;
+  ratio?: number;
+  /** Further references the figure is compared with (the target uses `baseline`). */
+  otherBaselines?: (Baseline & { ratio: number })[];
+  samples: number;
+  p50?: number;
+  p90?: number;
+  mean?: number;
+  min?: number;
+  max?: number;
+  target?: string;
+  /** Whether `value` meets the target; reported, never asserted. */
+  meetsTarget?: boolean;
+  note: string;
+  extra?: Record<string, unknown>;
+}
+
+export interface Target {
+  text: string;
+  /** `value` must stay below this (same unit as the value). */
+  below: number;
+}
+
+export function ratio(value: number, reference: number): number {
+  return reference === 0 ? Number.NaN : round(value / reference, 2);
+}
+
+/** Baseline fields from a measured sample (value = p50). */
+export function latencyBaseline(name: string, samples: readonly number[]): Baseline {
+  const s = summarize(samples);
+  return { name, value: s.p50, p50: s.p50, p90: s.p90, samples: s.samples };
+}
+
+function targetFields(
+  value: number,
+  target: Target | undefined,
+): Pick<BenchResult, 'target' | 'meetsTarget'> {
+  return target ? { target: target.text, meetsTarget: value < target.below } : {};
+}
+
+/** A latency figure: value = p50 of the samples, ratio against the baseline's p50. */
+export function latencyResult(o: {
+  samples: readonly number[];
+  baseline?: Baseline;
+  target?: Target;
+  note: string;
+  extra?: Record<string, unknown>;
+}): BenchResult {
+  const s: Summary = summarize(o.samples);
+  return {
+    value: s.p50,
+    unit: 'ms',
+    ...(o.baseline ? { baseline: o.baseline, ratio: ratio(s.p50, o.baseline.value) } : {}),
+    ...s,
+    ...targetFields(s.p50, o.target),
+    note: o.note,
+    ...(o.extra ? { extra: o.extra } : {}),
+  };
+}
+
+/** A memory figure in MiB: value = mean over the processes measured. */
+export function memoryResult(o: {
+  values: readonly number[];
+  baseline?: Baseline;
+  target?: Target;
+  note: string;
+  extra?: Record<string, unknown>;
+}): BenchResult {
+  const s = summarize(o.values);
+  return {
+    value: s.mean,
+    unit: 'MiB',
+    ...(o.baseline ? { baseline: o.baseline, ratio: ratio(s.mean, o.baseline.value) } : {}),
+    samples: s.samples,
+    mean: s.mean,
+    min: s.min,
+    max: s.max,
+    ...targetFields(s.mean, o.target),
+    note: o.note,
+    ...(o.extra ? { extra: o.extra } : {}),
+  };
+}
+
+/** Progress goes to stderr; stdout carries only the final JSON document. */
+const t0 = Date.now();
+export function progress(message: string): void {
+  process.stderr.write(`[bench +${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}\n`);
+}
