@@ -229,14 +229,14 @@ export class AgentLifecycle {
     if (!this.d.hosts.unbind(agentId, link)) return;
     this.spawnSent.delete(agentId);
     const agent = this.d.registry.get(agentId);
-    if (!agent) return;
+    // During a daemon shutdown every link closes on purpose; the hosts keep running.
+    if (!agent || this.stopping) return;
     void this.d.registry.record([
       agentEvent(agent, 'host', 'agent.hostDisconnected', {
         hostPid: link.hostPid,
         hostAlive: this.hostAlive(agent),
       }),
     ]);
-    if (this.stopping) return;
     this.d.clock.setTimer(this.d.settings.hostLostCheckMs, () => {
       const current = this.d.registry.get(agentId);
       if (!current || this.d.hosts.has(agentId)) return;
@@ -356,7 +356,8 @@ export class AgentLifecycle {
       command: agent.command,
       args: agent.args,
       cwd: agent.cwd,
-      env: agent.env,
+      // Every agent can find out who it is (and route hooks to us) through these.
+      env: { ...agent.env, WTP_AGENT_ID: agent.id, WTP_AGENT_NAME: agent.name },
       cols: agent.cols,
       rows: agent.rows,
     });

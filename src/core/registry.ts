@@ -14,6 +14,7 @@ export class AgentRegistry {
   private readonly workspaces = new Map<string, WorkspaceView>();
   private readonly changeListeners = new Set<(agentId: string) => void>();
   private chain: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   constructor(
     private readonly store: StateStore,
@@ -137,11 +138,24 @@ export class AgentRegistry {
     );
   }
 
+  /** After this, writes are refused (the store is about to close); pending ones still land. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+  }
+
   private notify(agentId: string): void {
     for (const l of [...this.changeListeners]) l(agentId);
   }
 
   private commit(change: StoreChange): Promise<WtpEvent[]> {
+    if (this.closed) {
+      this.log.warn(
+        { events: change.events?.map((e) => e.type) },
+        'change after the store closed was dropped',
+      );
+      return Promise.resolve([]);
+    }
     const run = this.chain.then(() => this.store.commit(change));
     this.chain = run.catch((err: unknown) => {
       this.log.error({ err }, 'store commit failed');

@@ -227,6 +227,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         if (opts.stopAgents) await core.stopAllAgents();
         await api?.close();
         await core.stop();
+        await new Promise<void>((resolve) => (hostServer ? hostServer.close(() => resolve()) : resolve()));
         await core.registry.record([
           {
             type: 'daemon.stopped',
@@ -236,6 +237,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
             data: { pid: process.pid, stopAgents: opts.stopAgents ?? false },
           },
         ]);
+        await core.registry.close();
         rmSync(paths.daemonFile, { force: true });
         rmSync(paths.apiSocket, { force: true });
         rmSync(paths.hostSocket, { force: true });

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 export class RotatingFile {
   private fd: number;
   private size: number;
+  private closed = false;
 
   constructor(
     private readonly path: string,
@@ -21,6 +22,7 @@ export class RotatingFile {
   }
 
   write(chunk: string | Uint8Array): boolean {
+    if (this.closed) return false; // never write to a descriptor the OS may have reused
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     if (this.size + buf.length > this.maxBytes && this.size > 0) this.rotate();
     let off = 0;
@@ -30,6 +32,8 @@ export class RotatingFile {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.fd);
   }
 

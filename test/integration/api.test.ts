@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WtpClient } from '../../src/client/wtp-client.js';
+import { WtpError } from '../../src/client/wtp-error.js';
+import { environmentForChildren, readEnv } from '../../src/config/env.js';
+import { startDaemon, type RunningDaemon } from '../../src/daemon/main.js';
+import { buildOpenApi } from '../../src/interfaces/http/openapi.js';
+import { errorBodySchema } from '../../src/protocol/errors.js';
+import { eventsServerMessageSchema, type WtpEvent } from '../../src/protocol/events.js';
+import { routes } from '../../src/protocol/routes.js';
+import { ENTRY, eventually, TestHome } from '../support/harness.js';
+
+/** The daemon graph runs in this process; hosts and agents are real child processes. */
+describe('HTTP API (in-process daemon)', () => {
+  let home: TestHome;
+  let daemon: RunningDaemon;
+  let client: WtpClient;
+  const inject = (opts: {
+    method: 'GET' | 'POST' | 'DELETE';
+    url: string;
+    payload?: unknown;
+    headers?: Record<string, string>;
+  }) => daemon.api.app.inject(opts as Parameters<typeof daemon.api.app.inject>[0]);
+
+  beforeAll(async () => {
+    home = new TestHome();
+    daemon = await startDaemon({
+      entry: ENTRY,
+      env: readEnv(home.env),
+      childEnv: environmentForChildren(home.env),
+    });
+    client = new WtpClient({ socketPath: daemon.paths.apiSocket, source: 'api' });
+  });
+  afterAll(async () => {
+    await daemon.stop({ stopAgents: true });
+    await home.cleanup();
+  });
+
+  it('serves health and status that match their schemas', async () => {
+    const health = await inject({ method: 'GET', url: '/api/v1/health' });
+    expect(health.statusCode).toBe(200);
+    expect(routes.health.response.parse(health.json())).toMatchObject({ ok: true, pid: process.pid });
+    const status = routes.status.response.parse(
+      (await inject({ method: 'GET', url: '/api/v1/status' })).json(),
+    );
+    expect(status.backend).toBe('headless');
+    expect(status.api.socket).toBe(home.path('run/api.sock'));
+  });
+
+  it('validates bodies and answers with stable error codes', async () => {
+    const cases: [unknown, number, string, string?][] = [
+      [{}, 400, 'INVALID_INPUT', 'body.profile'],
+      [{ profile: 'cmd', cwd: 'relative/dir', argv: ['true'] }, 400, 'INVALID_INPUT', 'body.cwd'],
+      [{ profile: 'cmd', cwd: '/', argv: ['true'], restart: 'maybe' }, 400, 'INVALID_INPUT', 'body.restart'],
+      [{ profile: 'cmd', cwd: '/', argv: ['true'], surprise: 1 }, 400, 'INVALID_INPUT', 'body'],
+      [
+        { profile: 'cmd', cwd: '/', argv: ['true'], env: { 'BAD-KEY': 'x' } },
+        400,
+        'INVALID_INPUT',
+        'body.env.BAD-KEY',
+      ],
+      [{ profile: 'robot', cwd: '/' }, 400, 'PROFILE_UNKNOWN'],
+      [{ profile: 'cmd', cwd: '/', argv: [] }, 400, 'COMMAND_MISSING'],
+      [{ profile: 'cmd', cwd: '/', argv: ['/nope/x'] }, 400, 'COMMAND_NOT_FOUND'],
+      [{ profile: 'cmd', cwd: '/nope', argv: ['true'] }, 400, 'CWD_INVALID'],
+      [{ profile: 'cmd', cwd: '/', argv: ['true'], workspace: 'mars' }, 404, 'WORKSPACE_NOT_FOUND'],
+    ];
+    for (const [payload, status, code, path] of cases) {
+      const r = await inject({ method: 'POST', url: '/api/v1/agents', payload: payload as object });
+      expect(r.statusCode, JSON.stringify(payload)).toBe(status);
+      const body = errorBodySchema.parse(r.json());
+      expect(body.code, JSON.stringify(payload)).toBe(code);
+      if (path) expect((body.details?.issues as { path: string }[]).map((i) => i.path)).toContain(path);
+    }
+    const badJson = await inject({
+      method: 'POST',
+      url: '/api/v1/agents',
+      payload: '{"profile": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(badJson.statusCode).toBe(400);
+    expect(errorBodySchema.parse(badJson.json()).code).toBe('INVALID_INPUT');
+    const noRoute = await inject({ method: 'GET', url: '/api/v1/nothing-here' });
+    expect(noRoute.statusCode).toBe(404);
+    expect(noRoute.json()).toMatchObject({ code: 'NOT_FOUND' });
+    const badQuery = await inject({ method: 'GET', url: '/api/v1/agents?state=flying' });
+    expect(badQuery.json()).toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await client.call('listAgents')).agents).toEqual([]); // nothing was created
+  });
+
+  it('runs an agent over the real unix socket: create, input, screen, logs, stop', async () => {
+    const { agent } = await client.call('createAgent', {
+      body: {
+        profile: 'cmd',
+        name: 'echo',
+        cwd: home.dir,
+        argv: ['sh', '-c', 'while read l; do echo "<$l>"; done'],
+      },
+    });
+    expect(routes.createAgent.response.parse({ agent }).agent.state).toBe('running');
+    const sent = await client.call('sendInput', {
+      params: { agent: 'echo' },
+      body: { text: 'ping', enter: true },
+    });
+    expect(sent.bytes).toBe(5);
+    const screen = await eventually('the reply on screen', async () => {
+      const s = await client.call('getScreen', { params: { agent: agent.id } });
+      return s.lines.includes('<ping>') ? s : undefined;
+    });
+    expect(routes.getScreen.response.parse(screen).cursor.y).toBeGreaterThan(0);
+    const logs = await client.raw('getLogs', { params: { agent: 'echo' }, query: {} });
+    expect(logs.headers['content-type']).toBe('application/octet-stream');
+    expect(logs.body.toString()).toContain('<ping>');
+    expect(Number(logs.headers['x-wtp-to-seq'])).toBe(logs.body.length);
+    const tail = await client.raw('getLogs', { params: { agent: 'echo' }, query: { tailBytes: 4 } });
+    expect(tail.body.length).toBe(4);
+    expect(Number(tail.headers['x-wtp-from-seq'])).toBe(logs.body.length - 4);
+    const stopped = await client.call('stopAgent', { params: { agent: 'echo' }, body: {} });
+    expect(stopped.agent.state).toBe('exited');
+    await expect(
+      client.call('sendInput', { params: { agent: 'echo' }, body: { text: 'x' } }),
+    ).rejects.toMatchObject({
+      code: 'AGENT_NOT_RUNNING',
+      status: 409,
+    });
+  });
+
+  it('guards TCP with the bearer token and rejects foreign browser origins', async () => {
+    const base = `http://127.0.0.1:${daemon.tcpPort ?? 0}`;
+    const token = readFileSync(home.path('token'), 'utf8').trim();
+    const anonymous = await fetch(`${base}/api/v1/health`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ code: 'UNAUTHORIZED' });
+    const wrong = await fetch(`${base}/api/v1/health`, {
+      headers: { authorization: `Bearer ${'0'.repeat(64)}` },
+    });
+    expect(wrong.status).toBe(401);
+    const ok = await fetch(`${base}/api/v1/health`, { headers: { authorization: `Bearer ${token}` } });
+    expect(ok.status).toBe(200);
+    const foreign = await fetch(`${base}/api/v1/health`, {
+      headers: { authorization: `Bearer ${token}`, origin: 'http://evil.example' },
+    });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ code: 'FORBIDDEN_ORIGIN' });
+    const tcpClient = new WtpClient({ baseUrl: base, token });
+    expect((await tcpClient.call('health')).ok).toBe(true);
+    await expect(new WtpClient({ baseUrl: base }).call('health')).rejects.toBeInstanceOf(WtpError);
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/events`);
+    const wsStatus = await new Promise<number>((r) =>
+      ws.on('unexpected-response', (_req, res) => r(res.statusCode ?? 0)),
+    );
+    expect(wsStatus).toBe(401);
+  });
+
+  it('streams events over WebSocket and resumes from a sequence number without gaps', async () => {
+    const { url } = client.socketUrl('/api/v1/events', { since: 0 });
+    const received: WtpEvent[] = [];
+    let latest = -1;
+    const ws = new WebSocket(url);
+    ws.on('message', (d: Buffer) => {
+      const msg = eventsServerMessageSchema.parse(JSON.parse(d.toString()));
+      if (msg.type === 'hello') latest = msg.latestSeq;
+      if (msg.type === 'event') received.push(msg.event);
+    });
+    await eventually('the replay', () => latest > 0 && received.length >= latest);
+    expect(received.map((e) => e.seq)).toEqual(Array.from({ length: received.length }, (_, i) => i + 1));
+    await client.call('createAgent', {
+      body: { profile: 'cmd', name: 'live', cwd: home.dir, argv: ['sleep', '60'] },
+    });
+    await eventually('live events', () =>
+      received.some((e) => e.type === 'agent.created' && e.data.agent.name === 'live'),
+    );
+    ws.close();
+
+    // Resume from the middle: exactly the events after `since`, once each, then live.
+    const since = Math.floor(received.length / 2);
+    const { url: resumeUrl } = client.socketUrl('/api/v1/events', { since, types: 'agent.stateChanged' });
+    const resumed: WtpEvent[] = [];
+    const ws2 = new WebSocket(resumeUrl);
+    ws2.on('message', (d: Buffer) => {
+      const msg = eventsServerMessageSchema.parse(JSON.parse(d.toString()));
+      if (msg.type === 'event') resumed.push(msg.event);
+    });
+    const expected = received
+      .filter((e) => e.seq > since && e.type === 'agent.stateChanged')
+      .map((e) => e.seq);
+    await eventually('the resumed replay', () => resumed.length >= expected.length);
+    await client.call('stopAgent', { params: { agent: 'live' }, body: {} });
+    await eventually('the live stop event', () =>
+      resumed.some(
+        (e) =>
+          e.type === 'agent.stateChanged' &&
+          e.data.to === 'exited' &&
+          e.agentId !== null &&
+          e.seq > (expected.at(-1) ?? 0),
+      ),
+    );
+    ws2.close();
+    const seqs = resumed.map((e) => e.seq);
+    expect(seqs.slice(0, expected.length)).toEqual(expected);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(resumed.every((e) => e.type === 'agent.stateChanged')).toBe(true);
+    const page = await client.call('listEvents', { query: { since, types: 'agent.stateChanged' } });
+    expect(page.events.map((e) => e.seq)).toEqual(seqs.filter((s) => s <= page.latestSeq));
+  });
+
+  it('exposes Prometheus metrics and the OpenAPI document generated from the schemas', async () => {
+    const metrics = await inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toMatch(/^# TYPE wtp_agents gauge$/m);
+    expect(metrics.body).toMatch(/^wtp_agents\{state="exited"\} \d+$/m);
+    expect(metrics.body).toMatch(/^wtp_http_requests_total\{route="\/api\/v1\/agents",status="400"\} \d+$/m);
+    expect(metrics.body).toMatch(/^wtp_agent_output_bytes_total\{agent="echo",workspace="default"\} \d+$/m);
+    const doc = (await inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<
+      Record<string, unknown>
+    >();
+    expect(doc).toEqual(buildOpenApi(daemon.status().version));
+    const paths = Object.keys(doc.paths as object);
+    for (const r of Object.values(routes)) expect(paths).toContain(r.path.replace(/:([A-Za-z]+)/g, '{$1}'));
+  });
+});
