@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import { OutputLogWriter } from '../adapters/output-log/output-log-writer.js';
 import { procfsSessionKiller } from '../adapters/procfs/procfs-inspector.js';
 import { nodePtySpawner } from '../adapters/pty/node-pty-spawner.js';
-import { XtermScreen } from '../adapters/terminal/xterm-screen.js';
 import { environmentForChildren } from '../config/env.js';
 import { AgentHost } from '../interfaces/host/agent-host.js';
 import { VERSION } from '../version.js';
@@ -47,7 +46,10 @@ export function runHost(argv: string[]): void {
     },
     {
       pty: nodePtySpawner,
-      screen: (cols, rows, startSeq) => new XtermScreen(cols, rows, startSeq),
+      loadScreen: async () => {
+        const { XtermScreen } = await import('../adapters/terminal/xterm-screen.js');
+        return (cols, rows, startSeq) => new XtermScreen(cols, rows, startSeq);
+      },
       log: new OutputLogWriter(values['log-dir'], int('log-max-bytes', values['log-max-bytes'])),
       killer: procfsSessionKiller,
       diag,

@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,12 +17,7 @@ describe('HTTP API (in-process daemon)', () => {
   let home: TestHome;
   let daemon: RunningDaemon;
   let client: WtpClient;
-  const inject = (opts: {
-    method: 'GET' | 'POST' | 'DELETE';
-    url: string;
-    payload?: unknown;
-    headers?: Record<string, string>;
-  }) => daemon.api.app.inject(opts as Parameters<typeof daemon.api.app.inject>[0]);
+  const inject = (opts: InjectOptions) => daemon.api.app.inject(opts);
 
   beforeAll(async () => {
     home = new TestHome();

@@ -1,8 +1,9 @@
-import type { PtyProcess, PtySpawner, SessionKiller, TerminalScreen } from '../../core/host-ports.js';
+import type { PtyProcess, PtySpawner, SessionKiller } from '../../core/host-ports.js';
 import type { ExitInfo } from '../../protocol/agent.js';
 import { HOST_PROTOCOL_VERSION } from '../../protocol/host-frames.js';
 import type { DaemonMessage, ExitReport, HostMessage, SpawnSpec } from '../../protocol/host.js';
 import { DaemonConnection } from './daemon-connection.js';
+import { LazyScreen, type ScreenFactory } from './lazy-screen.js';
 
 export interface HostOptions {
   agentId: string;
@@ -24,7 +25,8 @@ export interface OutputLogAppender {
 
 export interface HostDeps {
   pty: PtySpawner;
-  screen: (cols: number, rows: number, startSeq: number) => TerminalScreen;
+  /** Loads the terminal emulator; called once the agent runs, so loading it never delays the spawn. */
+  loadScreen: () => Promise<ScreenFactory>;
   log: OutputLogAppender;
   killer: SessionKiller;
   diag: (level: 'info' | 'warn' | 'error', msg: string) => void;
@@ -57,7 +59,7 @@ export class AgentHost {
   private child: PtyProcess | null = null;
   private childStartedAt = 0;
   private pendingExit: ExitReport | null = null;
-  private readonly screen: TerminalScreen;
+  private readonly screen: LazyScreen;
   private cols: number;
   private rows: number;
   private unacked: { seq: number; data: Uint8Array }[] = [];
@@ -72,7 +74,7 @@ export class AgentHost {
   ) {
     this.cols = o.cols;
     this.rows = o.rows;
-    this.screen = d.screen(o.cols, o.rows, d.log.end);
+    this.screen = new LazyScreen(d.loadScreen, o.cols, o.rows, d.log.end);
     this.screen.onReply((reply) => this.child?.write(reply));
     this.conn = new DaemonConnection(o.socketPath, o.bufferMaxBytes, {
       hello: () => this.hello(),
@@ -179,6 +181,7 @@ export class AgentHost {
       report();
     });
     this.conn.sendJson({ type: 'spawned', pid: child.pid, startedAt: this.childStartedAt });
+    void this.screen.ready();
   }
 
   private childExited(child: PtyProcess, exit: ExitInfo, at: number): void {
