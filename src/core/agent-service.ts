@@ -213,6 +213,7 @@ export class AgentService {
       const disk = this.d.logs.read(agent.id, next, tailStart - next);
       if (disk.from > next) next = disk.from;
       if (disk.data.length > 0) deliver(disk.from, disk.data);
+      if (next < tailStart) next = tailStart; // the log came up short: go on with what memory holds
     }
     const recent = this.d.output.readFrom(agent.id, next);
     if (recent && recent.length > 0) deliver(next, recent);

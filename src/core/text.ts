@@ -5,12 +5,16 @@ export function utf8Length(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+    else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(s.charCodeAt(i + 1))) {
       n += 4;
       i++;
-    } else n += 3;
+    } else n += 3; // includes a lone surrogate, which is encoded as U+FFFD
   }
   return n;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff; // NaN past the end is not
 }
 
 /** Cuts a string to at most `max` characters; says whether it did. */

@@ -1,0 +1,285 @@
+import { cloneRecord, type AgentRecord } from '../../src/core/agent-record.js';
+import type {
+  EventLog,
+  EventQuery,
+  HostLauncher,
+  HostLink,
+  IdGenerator,
+  LaunchPreflight,
+  Logger,
+  OutputLogs,
+  ProcessInspector,
+  StateStore,
+  StoreChange,
+  TreeSample,
+} from '../../src/core/ports.js';
+import type { Screen } from '../../src/protocol/agent.js';
+import type { EventType, WtpEvent } from '../../src/protocol/events.js';
+import type { DaemonMessage, HostSnapshot } from '../../src/protocol/host.js';
+import type { WorkspaceView } from '../../src/protocol/workspace.js';
+
+// In-memory fakes of the core's ports (src/core/ports.ts); core-fakes.ts wires them into a core.
+
+/** StateStore and EventLog in memory: assigns seq and ts like the SQLite store does. */
+export class MemoryStore implements StateStore, EventLog {
+  readonly agents = new Map<string, AgentRecord>();
+  readonly workspaces = new Map<string, WorkspaceView>();
+  readonly events: WtpEvent[] = [];
+  /** Every change, in the order it was applied. */
+  readonly commits: StoreChange[] = [];
+  /** When set, the next commit rejects with it (once). */
+  failNext: Error | null = null;
+  private seq = 0;
+  private gate: Promise<void> | null = null;
+
+  constructor(private readonly now: () => number) {}
+
+  /** Commits wait until the returned function is called. */
+  hold(): () => void {
+    let release = (): void => {};
+    this.gate = new Promise<void>((resolve) => {
+      release = () => {
+        this.gate = null;
+        resolve();
+      };
+    });
+    return release;
+  }
+
+  loadAgents(): Promise<AgentRecord[]> {
+    return Promise.resolve([...this.agents.values()].map(cloneRecord));
+  }
+
+  loadWorkspaces(): Promise<WorkspaceView[]> {
+    return Promise.resolve([...this.workspaces.values()].map((w) => ({ ...w })));
+  }
+
+  async commit(change: StoreChange): Promise<WtpEvent[]> {
+    if (this.gate) await this.gate;
+    if (this.failNext) {
+      const err = this.failNext;
+      this.failNext = null;
+      throw err;
+    }
+    this.commits.push(change);
+    for (const w of change.upsertWorkspaces ?? []) this.workspaces.set(w.id, { ...w });
+    for (const a of change.upsertAgents ?? []) this.agents.set(a.id, cloneRecord(a));
+    for (const id of change.removeAgents ?? []) this.agents.delete(id);
+    const out: WtpEvent[] = [];
+    for (const e of change.events ?? []) {
+      const stored = { ...e, seq: ++this.seq, ts: new Date(this.now()).toISOString() } as WtpEvent;
+      this.events.push(stored);
+      out.push(stored);
+    }
+    return out;
+  }
+
+  since(q: EventQuery): Promise<WtpEvent[]> {
+    const hits = this.events.filter(
+      (e) =>
+        e.seq > q.since &&
+        (q.agentId === undefined || e.agentId === q.agentId) &&
+        (q.types === undefined || q.types.length === 0 || q.types.includes(e.type)),
+    );
+    return Promise.resolve(hits.slice(0, q.limit));
+  }
+
+  latestSeq(): Promise<number> {
+    return Promise.resolve(this.seq);
+  }
+
+  /** Stored events of one type (optionally of one agent), oldest first. */
+  ofType<T extends EventType>(type: T, agentId?: string): Extract<WtpEvent, { type: T }>[] {
+    return this.events.filter(
+      (e): e is Extract<WtpEvent, { type: T }> =>
+        e.type === type && (agentId === undefined || e.agentId === agentId),
+    );
+  }
+}
+
+/** Knows which host pids are alive; identity is `${pid}@1` for a live pid. */
+export class FakeInspector implements ProcessInspector {
+  readonly alive = new Set<number>();
+  readonly samples = new Map<number, TreeSample>();
+  readonly signals: { pid: number; signal: 'SIGTERM' | 'SIGKILL' }[] = [];
+
+  identity(pid: number): string | null {
+    return this.alive.has(pid) ? `${pid}@1` : null;
+  }
+
+  sampleTree(pid: number): TreeSample | null {
+    return this.samples.get(pid) ?? null;
+  }
+
+  signalGroup(pid: number, signal: 'SIGTERM' | 'SIGKILL'): boolean {
+    this.signals.push({ pid, signal });
+    return this.alive.has(pid);
+  }
+}
+
+/** Records launches and hands out host pids 5001, 5002, …, which it marks alive. */
+export class FakeLauncher implements HostLauncher {
+  readonly launched: AgentRecord[] = [];
+  /** When set, every launch rejects with it. */
+  fail: Error | null = null;
+  private nextPid = 5001;
+
+  constructor(private readonly inspector: FakeInspector) {}
+
+  launch(agent: AgentRecord): Promise<{ hostPid: number }> {
+    this.launched.push(cloneRecord(agent));
+    if (this.fail) return Promise.reject(this.fail);
+    const hostPid = this.nextPid++;
+    this.inspector.alive.add(hostPid);
+    return Promise.resolve({ hostPid });
+  }
+
+  /** How many times one agent's host was launched. */
+  launchesOf(agentId: string): number {
+    return this.launched.filter((a) => a.id === agentId).length;
+  }
+}
+
+/** Commands and directories the test declares; everything else is unknown or `ok`. */
+export class FakePreflight implements LaunchPreflight {
+  readonly commands = new Map<string, string>([
+    ['node', '/usr/bin/node'],
+    ['sleep', '/bin/sleep'],
+    ['/bin/sh', '/bin/sh'],
+  ]);
+  readonly directories = new Map<string, 'ok' | 'missing' | 'not_directory' | 'no_access'>();
+  readonly resolveCalls: { command: string; cwd: string; pathVar: string | undefined }[] = [];
+
+  resolveCommand(
+    command: string,
+    opts: { cwd: string; pathVar: string | undefined },
+  ): { ok: true; path: string } | { ok: false; searched: string[] } {
+    this.resolveCalls.push({ command, ...opts });
+    const path = this.commands.get(command);
+    return path ? { ok: true, path } : { ok: false, searched: (opts.pathVar ?? '').split(':') };
+  }
+
+  checkDirectory(path: string): 'ok' | 'missing' | 'not_directory' | 'no_access' {
+    return this.directories.get(path) ?? 'ok';
+  }
+}
+
+/** Output logs in memory; a log may have lost its beginning (`dropBefore`), like a rotated file. */
+export class FakeOutputLogs implements OutputLogs {
+  private readonly logs = new Map<string, { from: number; data: number[] }>();
+  readonly removed: string[] = [];
+  readonly reads: { agentId: string; fromSeq: number; maxBytes: number }[] = [];
+
+  append(agentId: string, bytes: Uint8Array): void {
+    const log = this.logs.get(agentId) ?? { from: 0, data: [] };
+    log.data.push(...bytes);
+    this.logs.set(agentId, log);
+  }
+
+  /** Forgets everything before `seq` (rotation). */
+  dropBefore(agentId: string, seq: number): void {
+    const log = this.logs.get(agentId);
+    if (!log || seq <= log.from) return;
+    log.data = log.data.slice(seq - log.from);
+    log.from = seq;
+  }
+
+  read(agentId: string, fromSeq: number, maxBytes: number): { from: number; data: Uint8Array } {
+    this.reads.push({ agentId, fromSeq, maxBytes });
+    const log = this.logs.get(agentId) ?? { from: 0, data: [] };
+    const from = Math.max(fromSeq, log.from);
+    const start = from - log.from;
+    return { from, data: Uint8Array.from(log.data.slice(start, start + maxBytes)) };
+  }
+
+  tail(agentId: string, bytes: number): { from: number; data: Uint8Array } {
+    const log = this.logs.get(agentId) ?? { from: 0, data: [] };
+    const data = log.data.slice(Math.max(0, log.data.length - bytes));
+    return { from: log.from + log.data.length - data.length, data: Uint8Array.from(data) };
+  }
+
+  end(agentId: string): number {
+    const log = this.logs.get(agentId);
+    return log ? log.from + log.data.length : 0;
+  }
+
+  remove(agentId: string): void {
+    this.removed.push(agentId);
+    this.logs.delete(agentId);
+  }
+}
+
+export const FAKE_SCREEN: Screen = {
+  cols: 80,
+  rows: 24,
+  cursor: { x: 2, y: 0 },
+  altScreen: false,
+  title: 'fake',
+  lines: ['$ '],
+};
+
+/** A host connection that records what the daemon sends it. */
+export class FakeLink implements HostLink {
+  readonly sent: DaemonMessage[] = [];
+  readonly inputs: Uint8Array[] = [];
+  readonly requestTimeouts: number[] = [];
+  closed = false;
+  screenResult: Screen = FAKE_SCREEN;
+  snapshotResult: HostSnapshot = { data: '\u001b[H$ ', cols: 80, rows: 24, seq: 0 };
+
+  constructor(readonly hostPid: number) {}
+
+  send(message: DaemonMessage): void {
+    this.sent.push(message);
+  }
+
+  sendInput(bytes: Uint8Array): void {
+    this.inputs.push(bytes);
+  }
+
+  screen(timeoutMs: number): Promise<Screen> {
+    this.requestTimeouts.push(timeoutMs);
+    return Promise.resolve(this.screenResult);
+  }
+
+  snapshot(timeoutMs: number): Promise<HostSnapshot> {
+    this.requestTimeouts.push(timeoutMs);
+    return Promise.resolve(this.snapshotResult);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Messages of one type, in the order sent. */
+  ofType<T extends DaemonMessage['type']>(type: T): Extract<DaemonMessage, { type: T }>[] {
+    return this.sent.filter((m): m is Extract<DaemonMessage, { type: T }> => m.type === type);
+  }
+
+  types(): DaemonMessage['type'][] {
+    return this.sent.map((m) => m.type);
+  }
+}
+
+export class FakeIds implements IdGenerator {
+  private n = 0;
+  next(prefix: string): string {
+    return `${prefix}-${++this.n}`;
+  }
+}
+
+export class MemoryLogger implements Logger {
+  readonly entries: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
+  debug(obj: Record<string, unknown>, msg: string): void {
+    this.entries.push({ level: 'debug', obj, msg });
+  }
+  info(obj: Record<string, unknown>, msg: string): void {
+    this.entries.push({ level: 'info', obj, msg });
+  }
+  warn(obj: Record<string, unknown>, msg: string): void {
+    this.entries.push({ level: 'warn', obj, msg });
+  }
+  error(obj: Record<string, unknown>, msg: string): void {
+    this.entries.push({ level: 'error', obj, msg });
+  }
+}
