@@ -79,6 +79,18 @@ describe('checkpoint', () => {
     expect(link.ofType('ack')).toEqual([{ type: 'ack', seq: 6 }]);
   });
 
+  it('retries a failed checkpoint even when no new output arrives', async () => {
+    const h = await makeCore();
+    const { id, link } = await startAgent(h);
+    h.core.sessions.output(id, 0, bytes('abc'));
+    h.store.failNext = new Error('disk I/O error');
+    await h.core.sessions.checkpoint();
+    expect(link.ofType('ack')).toEqual([]);
+    await h.core.sessions.checkpoint(); // the agent is idle: nothing new, but the offset is still unsaved
+    expect(link.ofType('ack')).toEqual([{ type: 'ack', seq: 3 }]);
+    expect(h.store.agents.get(id)?.outputSeq).toBe(3);
+  });
+
   it('runs every checkpointIntervalMs once the core has started', async () => {
     const h = await makeCore();
     const { id, link } = await startAgent(h);

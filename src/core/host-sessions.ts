@@ -84,6 +84,7 @@ export class HostSessions {
       await this.registry.saveQuietly(agents);
     } catch (err) {
       this.log.warn({ err }, 'could not persist output offsets; hosts keep their buffers');
+      this.hub.markDirty(agents.map((a) => a.id)); // try again next time
       return;
     }
     for (const [id, seq] of seqs) this.hosts.get(id)?.send({ type: 'ack', seq });

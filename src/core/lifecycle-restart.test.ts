@@ -251,3 +251,22 @@ describe('user restart', () => {
     expect(await exitAfter(h, id, 10)).toBe(100);
   });
 });
+
+describe('a restart right after an exit', () => {
+  it('never spawns on the host that was told to shut down: a new host is launched', async () => {
+    const h = await makeCore();
+    const { id, link } = await startAgent(h);
+    await reportExit(h, id, 9001, exitCode(0));
+    expect(link.sent.at(-1)).toEqual({ type: 'shutdown' });
+    // The old host has not disconnected yet when the user restarts the agent.
+    await h.core.lifecycle.restart(agentOf(h, id), 'cli');
+    expect(link.ofType('spawn')).toHaveLength(1); // only the first start
+    expect(h.launcher.launchesOf(id)).toBe(2);
+    const newHostPid = agentOf(h, id).hostPid ?? 0;
+    const { link: fresh } = await connectHost(h.core, id, { hostPid: newHostPid });
+    expect(fresh.ofType('spawn')).toHaveLength(1);
+    expect(link.closed).toBe(true); // the newest connection replaced the retiring one
+    await reportSpawned(h, id, 9002);
+    expect(agentOf(h, id)).toMatchObject({ state: 'running', pid: 9002 });
+  });
+});

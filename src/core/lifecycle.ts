@@ -47,6 +47,8 @@ export class AgentLifecycle {
   private readonly killTimers = new Map<string, TimerHandle>();
   private readonly intents = new Map<string, Intent>();
   private readonly spawnSent = new Set<string>();
+  /** Agents whose current host link has been told to shut down: it must never get a spawn. */
+  private readonly retiring = new Set<string>();
   private stopping = false;
 
   constructor(private readonly d: LifecycleDeps) {}
@@ -66,10 +68,11 @@ export class AgentLifecycle {
 
   /** Starts (or re-uses) the agent's host; the agent must be `starting`. */
   async launch(agent: AgentRecord): Promise<void> {
-    if (this.d.hosts.has(agent.id)) {
+    if (this.d.hosts.has(agent.id) && !this.retiring.has(agent.id)) {
       this.maybeSpawn(agent);
       return;
     }
+    // No host, or one that is on its way out: start a fresh one (it replaces the old link).
     this.armConnectTimer(agent);
     try {
       const { hostPid } = await this.d.launcher.launch(agent);
@@ -93,6 +96,7 @@ export class AgentLifecycle {
       return false;
     }
     this.d.hosts.bind(agent.id, link);
+    this.retiring.delete(agent.id);
     this.clearTimer(this.connectTimers, agent.id);
     this.spawnSent.delete(agent.id);
     agent.hostPid = hello.hostPid;
@@ -115,7 +119,7 @@ export class AgentLifecycle {
       } else if (agent.state === 'starting') {
         this.maybeSpawn(agent);
       } else {
-        link.send({ type: 'shutdown' });
+        this.shutdownHost(agent.id);
       }
     }
     return true;
@@ -228,6 +232,7 @@ export class AgentLifecycle {
   hostDisconnected(agentId: string, link: HostLink): void {
     if (!this.d.hosts.unbind(agentId, link)) return;
     this.spawnSent.delete(agentId);
+    this.retiring.delete(agentId);
     const agent = this.d.registry.get(agentId);
     // During a daemon shutdown every link closes on purpose; the hosts keep running.
     if (!agent || this.stopping) return;
@@ -292,6 +297,7 @@ export class AgentLifecycle {
     this.spawnSent.delete(agentId);
     this.histories.delete(agentId);
     this.shutdownHost(agentId);
+    this.retiring.delete(agentId);
   }
 
   /** Daemon shutdown: no more restarts or launches; exits become final. */
@@ -348,7 +354,7 @@ export class AgentLifecycle {
 
   private maybeSpawn(agent: AgentRecord): void {
     const link = this.d.hosts.get(agent.id);
-    if (!link || agent.state !== 'starting') return;
+    if (!link || agent.state !== 'starting' || this.retiring.has(agent.id)) return;
     if (this.restartTimers.has(agent.id) || this.spawnSent.has(agent.id)) return;
     this.spawnSent.add(agent.id);
     link.send({
@@ -418,7 +424,10 @@ export class AgentLifecycle {
   }
 
   private shutdownHost(agentId: string): void {
-    this.d.hosts.get(agentId)?.send({ type: 'shutdown' });
+    const link = this.d.hosts.get(agentId);
+    if (!link) return;
+    link.send({ type: 'shutdown' });
+    this.retiring.add(agentId);
   }
 
   private async transition(

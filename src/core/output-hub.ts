@@ -59,6 +59,11 @@ export class OutputHub {
     return this.tails.get(agentId)?.start ?? null;
   }
 
+  /** Marks agents as still needing a checkpoint (after a failed one). */
+  markDirty(agentIds: readonly string[]): void {
+    for (const id of agentIds) if (this.tails.has(id)) this.dirty.add(id);
+  }
+
   /** Agents whose output offset changed since the last call. */
   takeDirty(): string[] {
     const ids = [...this.dirty];

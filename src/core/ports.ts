@@ -78,8 +78,11 @@ export interface TreeSample {
 export interface ProcessInspector {
   /** A token that changes when a pid is reused (Linux: start time in ticks); null if no such process. */
   identity(pid: number): string | null;
-  /** CPU time and memory of a process and all its descendants. */
-  sampleTree(pid: number): TreeSample | null;
+  /**
+   * CPU time and memory of each root process and all its descendants, from one look at
+   * the process table (roots that no longer exist are absent from the result).
+   */
+  sampleTrees(roots: readonly number[]): Map<number, TreeSample>;
   /** Sends a signal to a process group (or the process if it leads none); false if it is gone. */
   signalGroup(pid: number, signal: 'SIGTERM' | 'SIGKILL'): boolean;
 }

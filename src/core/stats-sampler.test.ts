@@ -52,4 +52,14 @@ describe('StatsSampler', () => {
     expect([h.core.stats.get(a.id), h.core.stats.get(b.id)]).toEqual([null, null]);
     expect(h.core.service.get(a.id).stats).toBeNull();
   });
+
+  it('looks at the process table once per sample, whatever the number of agents', async () => {
+    const h = await makeCore();
+    await startAgent(h, { name: 'a' }, 'cli', 9001);
+    await startAgent(h, { name: 'b' }, 'cli', 9002);
+    await startAgent(h, { name: 'c' }, 'cli', 9003);
+    h.inspector.sampleCalls.length = 0;
+    h.core.stats.sample();
+    expect(h.inspector.sampleCalls).toEqual([[9001, 9002, 9003]]);
+  });
 });

@@ -35,9 +35,12 @@ export class StatsSampler {
   sample(): void {
     const now = this.clock.now();
     const seen = new Set<string>();
-    for (const agent of this.registry.all()) {
-      if (agent.state !== 'running' || agent.pid === null) continue;
-      const s = this.inspector.sampleTree(agent.pid);
+    const running = this.registry.all().filter((a) => a.state === 'running' && a.pid !== null);
+    const samples =
+      running.length === 0 ? new Map() : this.inspector.sampleTrees(running.map((a) => a.pid ?? 0));
+    for (const agent of running) {
+      if (agent.pid === null) continue;
+      const s = samples.get(agent.pid);
       if (!s) continue;
       seen.add(agent.id);
       const prev = this.last.get(agent.id);

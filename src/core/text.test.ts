@@ -59,4 +59,9 @@ describe('truncate', () => {
     expect(truncate('abcdef', 4)).toEqual({ text: 'abcd', truncated: true });
     expect(truncate('x'.repeat(2_500), 2_000)).toEqual({ text: 'x'.repeat(2_000), truncated: true });
   });
+
+  it('never ends in half a surrogate pair', () => {
+    expect(truncate('ab😀cd', 3)).toEqual({ text: 'ab', truncated: true });
+    expect(truncate('ab😀cd', 4)).toEqual({ text: 'ab😀', truncated: true });
+  });
 });

@@ -19,5 +19,8 @@ function isLowSurrogate(c: number): boolean {
 
 /** Cuts a string to at most `max` characters; says whether it did. */
 export function truncate(s: string, max: number): { text: string; truncated: boolean } {
-  return s.length <= max ? { text: s, truncated: false } : { text: s.slice(0, max), truncated: true };
+  if (s.length <= max) return { text: s, truncated: false };
+  const last = s.charCodeAt(max - 1);
+  const cut = last >= 0xd800 && last <= 0xdbff ? max - 1 : max; // never split a surrogate pair
+  return { text: s.slice(0, cut), truncated: true };
 }

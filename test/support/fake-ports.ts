@@ -107,8 +107,16 @@ export class FakeInspector implements ProcessInspector {
     return this.alive.has(pid) ? `${pid}@1` : null;
   }
 
-  sampleTree(pid: number): TreeSample | null {
-    return this.samples.get(pid) ?? null;
+  readonly sampleCalls: number[][] = [];
+
+  sampleTrees(roots: readonly number[]): Map<number, TreeSample> {
+    this.sampleCalls.push([...roots]);
+    const out = new Map<number, TreeSample>();
+    for (const pid of roots) {
+      const s = this.samples.get(pid);
+      if (s) out.set(pid, s);
+    }
+    return out;
   }
 
   signalGroup(pid: number, signal: 'SIGTERM' | 'SIGKILL'): boolean {

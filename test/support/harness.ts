@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { inject } from 'vitest';
 import { isAlive, killAll, processesWithHome, TEST_HOME_PREFIX } from './processes.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -24,7 +25,8 @@ export class TestHome {
   readonly env: NodeJS.ProcessEnv;
 
   constructor(extraEnv: Record<string, string> = {}) {
-    this.dir = mkdtempSync(join(tmpdir(), TEST_HOME_PREFIX));
+    // Under this run's root (global-setup.ts) so leak checks never touch another run's processes.
+    this.dir = mkdtempSync(join(inject('wtpTestRoot') || tmpdir(), TEST_HOME_PREFIX));
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env))
       if (!k.startsWith('npm_') && !k.startsWith('VITEST')) env[k] = v;

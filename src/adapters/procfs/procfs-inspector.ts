@@ -41,31 +41,42 @@ export const procfsInspector: ProcessInspector = {
     return s ? `${pid}@${s.startTicks}` : null;
   },
 
-  sampleTree(root: number): TreeSample | null {
-    const rootStat = readStat(root);
-    if (!rootStat) return null;
+  sampleTrees(roots: readonly number[]): Map<number, TreeSample> {
+    // One pass over /proc for all agents: the cost does not grow with the number of agents.
+    const byPid = new Map<number, StatLine>();
     const children = new Map<number, StatLine[]>();
     for (const name of readdirSync('/proc')) {
       if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
       const s = readStat(name);
       if (!s) continue;
+      byPid.set(s.pid, s);
       const list = children.get(s.ppid);
       if (list) list.push(s);
       else children.set(s.ppid, [s]);
     }
-    let cpuTicks = 0;
-    let rssPages = 0;
-    let processes = 0;
-    const stack = [rootStat];
-    while (stack.length > 0) {
-      const s = stack.pop();
-      if (!s) break;
-      cpuTicks += s.cpuTicks;
-      rssPages += s.rssPages;
-      processes += 1;
-      for (const c of children.get(s.pid) ?? []) stack.push(c);
+    const out = new Map<number, TreeSample>();
+    for (const root of roots) {
+      const rootStat = byPid.get(root);
+      if (!rootStat) continue;
+      let cpuTicks = 0;
+      let rssPages = 0;
+      let processes = 0;
+      const stack = [rootStat];
+      while (stack.length > 0) {
+        const s = stack.pop();
+        if (!s) break;
+        cpuTicks += s.cpuTicks;
+        rssPages += s.rssPages;
+        processes += 1;
+        for (const c of children.get(s.pid) ?? []) stack.push(c);
+      }
+      out.set(root, {
+        cpuMs: (cpuTicks * 1000) / TICKS_PER_SECOND,
+        rssBytes: rssPages * PAGE_SIZE,
+        processes,
+      });
     }
-    return { cpuMs: (cpuTicks * 1000) / TICKS_PER_SECOND, rssBytes: rssPages * PAGE_SIZE, processes };
+    return out;
   },
 
   signalGroup(pid: number, signal: 'SIGTERM' | 'SIGKILL'): boolean {
