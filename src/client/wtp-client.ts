@@ -1,11 +1,6 @@
 import { request } from 'node:http';
-import {
-  buildPath,
-  routes,
-  type RouteInput,
-  type RouteName,
-  type RouteResponse,
-} from '../protocol/routes.js';
+import { buildPath, ROUTE_PATHS, type RouteName } from '../protocol/route-paths.js';
+import type { RouteInput, RouteResponse } from '../protocol/routes.js';
 import { WtpError } from './wtp-error.js';
 
 export interface ClientOptions {
@@ -43,16 +38,16 @@ export class WtpClient {
 
   async call<N extends RouteName>(name: N, input: Partial<RouteInput<N>> = {}): Promise<RouteResponse<N>> {
     const res = await this.raw(name, input);
-    if (routes[name].response === null) return new Uint8Array(res.body) as RouteResponse<N>;
+    if ('raw' in ROUTE_PATHS[name]) return new Uint8Array(res.body) as RouteResponse<N>;
     return JSON.parse(res.body.toString('utf8')) as RouteResponse<N>;
   }
 
   /** Calls a route and returns status, headers and body; errors become WtpError. */
   raw<N extends RouteName>(name: N, input: Partial<RouteInput<N>> = {}): Promise<RawResponse> {
-    const def = routes[name];
+    const def = ROUTE_PATHS[name];
     const path =
       buildPath(def.path, input.params as Record<string, string> | undefined) + queryString(input.query);
-    const body = 'body' in def ? JSON.stringify(input.body ?? {}) : undefined;
+    const body = def.method === 'POST' ? JSON.stringify(input.body ?? {}) : undefined;
     return this.send(def.method, path, body);
   }
 

@@ -1,4 +1,4 @@
-import { errorBodySchema, type ErrorCode } from '../protocol/errors.js';
+import { isErrorCode, type ErrorCode } from '../protocol/error-catalog.js';
 
 /** An error answered by the daemon (or a failure to reach it), with its stable code. */
 export class WtpError extends Error {
@@ -12,11 +12,22 @@ export class WtpError extends Error {
     this.name = 'WtpError';
   }
 
-  static fromBody(status: number, body: unknown): WtpError {
-    const parsed = errorBodySchema.safeParse(body);
-    if (parsed.success)
-      return new WtpError(parsed.data.code, parsed.data.message, parsed.data.details, status);
-    return new WtpError('INTERNAL', `unexpected answer from the daemon (HTTP ${status})`, { body }, status);
+  /** Reads an error body (`{code, message, details?}`); anything else becomes INTERNAL. */
+  static fromBody(status: number | undefined, body: unknown): WtpError {
+    const b = body as { code?: unknown; message?: unknown; details?: unknown } | null;
+    if (b && isErrorCode(b.code) && typeof b.message === 'string') {
+      const details =
+        typeof b.details === 'object' && b.details !== null
+          ? (b.details as Record<string, unknown>)
+          : undefined;
+      return new WtpError(b.code, b.message, details, status);
+    }
+    return new WtpError(
+      'INTERNAL',
+      `unexpected answer from the daemon (HTTP ${status ?? '?'})`,
+      { body },
+      status,
+    );
   }
 }
 

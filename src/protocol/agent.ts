@@ -1,25 +1,27 @@
 import { z } from 'zod';
 import { absolutePathSchema, envKeySchema, isoTimeSchema, nameSchema } from './common.js';
+import {
+  AGENT_STATES,
+  BACKENDS,
+  PROFILE_NAMES,
+  RESTART_POLICIES,
+  type AgentState,
+  type Backend,
+  type ProfileName,
+  type RestartPolicy,
+} from './constants.js';
 
-/** Agent lifecycle states known to this version (DESIGN §5 adds the agent-aware ones). */
-export const AGENT_STATES = ['starting', 'running', 'exited', 'crashed'] as const;
+export { AGENT_STATES, BACKENDS, PROFILE_NAMES, RESTART_POLICIES };
+export type { AgentState, Backend, ProfileName, RestartPolicy };
+
 export const agentStateSchema = z.enum(AGENT_STATES);
-export type AgentState = z.infer<typeof agentStateSchema>;
 
 /** States in which the agent's process is (or is about to be) alive. */
 export const LIVE_STATES: readonly AgentState[] = ['starting', 'running'];
 
-export const PROFILE_NAMES = ['shell', 'cmd'] as const;
 export const profileNameSchema = z.enum(PROFILE_NAMES);
-export type ProfileName = z.infer<typeof profileNameSchema>;
-
-export const RESTART_POLICIES = ['never', 'on-failure', 'always'] as const;
 export const restartPolicySchema = z.enum(RESTART_POLICIES);
-export type RestartPolicy = z.infer<typeof restartPolicySchema>;
-
-export const BACKENDS = ['headless'] as const;
 export const backendSchema = z.enum(BACKENDS);
-export type Backend = z.infer<typeof backendSchema>;
 
 export const exitInfoSchema = z.object({
   exitCode: z.number().int().nullable().describe('Exit code, or null when a signal ended the process'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { NAME_PATTERN } from './constants.js';
 
-/** Version of every `--json` document and of the HTTP API. Bump on breaking change. */
-export const JSON_VERSION = 1 as const;
+export { JSON_VERSION } from './constants.js';
 
 export const isoTimeSchema = z.string().describe('ISO-8601 timestamp (UTC)');
 
@@ -14,7 +14,7 @@ export const absolutePathSchema = z
 export const nameSchema = z
   .string()
   .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$/,
+    NAME_PATTERN,
     'must be 1-48 characters: letters, digits, "-" or "_", starting with a letter or digit',
   );
 

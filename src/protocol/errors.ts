@@ -1,73 +1,21 @@
 import { z } from 'zod';
+import { ERROR_CODES, type ErrorBody, type Issue } from './error-catalog.js';
 
-/**
- * The error catalog: every code the daemon, the CLI or the host can report, with the
- * sentence `docs/errors.md` shows for it. Codes are stable; add, never rename.
- */
-export const ERROR_CATALOG = {
-  INVALID_INPUT:
-    'A request body, query, path parameter, CLI argument or config value failed validation. `details.issues` lists every problem with its path.',
-  NOT_FOUND: 'No API route matches the method and path.',
-  UNAUTHORIZED:
-    'A TCP request came without the bearer token from the token file (the unix socket needs none).',
-  FORBIDDEN_ORIGIN: 'A browser request came from an origin other than the daemon itself.',
-  PROFILE_UNKNOWN: 'The agent profile does not exist. `details.known` lists the profiles.',
-  COMMAND_MISSING: 'The `cmd` profile needs the command after `--`, e.g. `wtp new cmd -- npm run dev`.',
-  COMMAND_NOT_FOUND:
-    'The agent command is not an executable file: not found on PATH, or not executable. `details.command` is what was asked for, `details.searched` every path tried.',
-  CWD_INVALID:
-    'The working directory does not exist, is not a directory, or cannot be read and entered by this user. `details.reason` says which.',
-  AGENT_NOT_FOUND: 'No agent has this id or name.',
-  AGENT_AMBIGUOUS:
-    'A bare name matches agents in several workspaces; use `workspace/name` or the id. `details.candidates` lists them.',
-  AGENT_NAME_TAKEN: 'Another agent in the same workspace already has this name.',
-  AGENT_NOT_RUNNING: 'The operation needs a running agent (its process is alive), and this one is not.',
-  AGENT_RUNNING:
-    'The operation needs a stopped agent; stop it first or pass `--force` (which stops it with the usual SIGTERM then SIGKILL escalation).',
-  HOST_UNAVAILABLE:
-    'The agent’s host process is not connected to the daemon right now (it may be reconnecting after a daemon restart); try again in a moment.',
-  HOST_TIMEOUT: 'The agent’s host did not answer within the time limit.',
-  WORKSPACE_NOT_FOUND: 'No workspace has this name or id.',
-  DAEMON_NOT_RUNNING: 'No daemon answers on this WTP_HOME. Start it with `wtp up` (or `wtp up --detach`).',
-  DAEMON_ALREADY_RUNNING:
-    'A daemon already runs for this WTP_HOME; `details` has its pid and addresses. Use `wtp down` first to restart it.',
-  DAEMON_START_FAILED:
-    'The daemon was started in the background but did not become ready; the log tail is in `details.log`.',
-  DAEMON_UNREACHABLE: 'The daemon’s socket exists but the daemon did not answer in time.',
-  PORT_IN_USE:
-    'The TCP port for the API is taken by another program; set `api.port` in the config or `WTP_API_PORT`.',
-  SOCKET_PATH_TOO_LONG:
-    'A unix socket path would exceed the 107-byte limit of the operating system; use a shorter WTP_HOME or XDG_STATE_HOME.',
-  CONFIG_INVALID:
-    'The config file is not valid YAML or does not match the schema. `details.issues` lists every problem.',
-  DB_CORRUPT:
-    'The database file is not a readable SQLite database. Nothing was changed; `details.path` says which file.',
-  DB_TOO_NEW:
-    'The database was written by a newer wezterm-parallel (schema version in `details`). Nothing was changed; upgrade, or point WTP_HOME elsewhere.',
-  DB_MIGRATION_FAILED: 'A schema migration failed and was rolled back; the database is as it was before.',
-  ATTACH_NOT_TTY: '`wtp attach` needs an interactive terminal on stdin and stdout.',
-  INTERNAL: 'An unexpected failure inside wezterm-parallel. The daemon log has the stack trace.',
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_CATALOG;
-
-export const ERROR_CODES = Object.keys(ERROR_CATALOG) as [ErrorCode, ...ErrorCode[]];
+export * from './error-catalog.js';
 
 export const errorCodeSchema = z.enum(ERROR_CODES);
 
 /** One validation problem: where (a dotted path) and what. */
-export const issueSchema = z.object({
+export const issueSchema: z.ZodType<Issue> = z.object({
   path: z.string().describe('Dotted path of the offending value, e.g. `body.restart` or `--name`'),
   message: z.string(),
 });
-export type Issue = z.infer<typeof issueSchema>;
 
 /** The body of every error response and of `--json` errors. */
-export const errorBodySchema = z
+export const errorBodySchema: z.ZodType<ErrorBody> = z
   .object({
     code: errorCodeSchema,
     message: z.string(),
     details: z.record(z.string(), z.unknown()).optional(),
   })
   .describe('An error with a stable code, a human message and typed details');
-export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -12,7 +12,10 @@ import {
 } from './agent.js';
 import { daemonStatusSchema, healthSchema, shutdownRequestSchema, shutdownResponseSchema } from './daemon.js';
 import { eventPageSchema, eventsQuerySchema } from './events.js';
+import { ROUTE_PATHS, type RouteName } from './route-paths.js';
 import { workspaceSchema } from './workspace.js';
+
+export { buildPath, ROUTE_PATHS, type RouteName } from './route-paths.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -34,74 +37,64 @@ const noBody = z.strictObject({});
 /** The REST API under /api/v1. WebSockets are listed in `websocketRoutes`. */
 export const routes = {
   health: {
-    method: 'GET',
-    path: '/api/v1/health',
+    ...ROUTE_PATHS.health,
     summary: 'Liveness: answers as soon as the API is ready',
     response: healthSchema,
   },
   status: {
-    method: 'GET',
-    path: '/api/v1/status',
+    ...ROUTE_PATHS.status,
     summary: 'Daemon status: addresses, backend and why, paths, agent counts',
     response: daemonStatusSchema,
   },
   shutdown: {
-    method: 'POST',
-    path: '/api/v1/daemon/shutdown',
+    ...ROUTE_PATHS.shutdown,
     summary: 'Stop the daemon; agents keep running unless stopAgents',
     body: shutdownRequestSchema,
     response: shutdownResponseSchema,
     status: 202,
   },
   listAgents: {
-    method: 'GET',
-    path: '/api/v1/agents',
+    ...ROUTE_PATHS.listAgents,
     summary: 'List agents with state, pid, resource use',
     query: listAgentsQuerySchema,
     response: z.object({ agents: z.array(agentSchema) }),
   },
   createAgent: {
-    method: 'POST',
-    path: '/api/v1/agents',
+    ...ROUTE_PATHS.createAgent,
     summary: 'Create and start an agent',
     body: createAgentRequestSchema,
     response: z.object({ agent: agentSchema }),
     status: 201,
   },
   getAgent: {
-    method: 'GET',
-    path: '/api/v1/agents/:agent',
+    ...ROUTE_PATHS.getAgent,
     summary: 'One agent',
     params: agentRefParamsSchema,
     response: z.object({ agent: agentSchema }),
   },
   stopAgent: {
-    method: 'POST',
-    path: '/api/v1/agents/:agent/stop',
+    ...ROUTE_PATHS.stopAgent,
     summary: 'Stop: SIGTERM, then SIGKILL after the grace delay',
     params: agentRefParamsSchema,
     body: stopAgentRequestSchema,
     response: z.object({ agent: agentSchema }),
   },
   restartAgent: {
-    method: 'POST',
-    path: '/api/v1/agents/:agent/restart',
+    ...ROUTE_PATHS.restartAgent,
     summary: 'Stop if running, then start again (resets crash-loop history)',
     params: agentRefParamsSchema,
     body: noBody,
     response: z.object({ agent: agentSchema }),
   },
   removeAgent: {
-    method: 'DELETE',
-    path: '/api/v1/agents/:agent',
+    ...ROUTE_PATHS.removeAgent,
     summary: 'Remove an agent and its logs; refuses a live agent unless force=true',
     params: agentRefParamsSchema,
     query: removeAgentQuerySchema,
     response: z.object({ removed: z.string() }),
   },
   sendInput: {
-    method: 'POST',
-    path: '/api/v1/agents/:agent/input',
+    ...ROUTE_PATHS.sendInput,
     summary: 'Type text into the agent terminal (audited in the event log)',
     params: agentRefParamsSchema,
     body: inputRequestSchema,
@@ -111,15 +104,13 @@ export const routes = {
     }),
   },
   getScreen: {
-    method: 'GET',
-    path: '/api/v1/agents/:agent/screen',
+    ...ROUTE_PATHS.getScreen,
     summary: 'The current screen as text (rendered by the host terminal emulator)',
     params: agentRefParamsSchema,
     response: screenSchema,
   },
   getLogs: {
-    method: 'GET',
-    path: '/api/v1/agents/:agent/logs',
+    ...ROUTE_PATHS.getLogs,
     summary:
       'Raw terminal output kept in the agent log (application/octet-stream; headers x-wtp-from-seq and x-wtp-to-seq give the byte range)',
     params: agentRefParamsSchema,
@@ -127,22 +118,19 @@ export const routes = {
     response: null,
   },
   listEvents: {
-    method: 'GET',
-    path: '/api/v1/events/history',
+    ...ROUTE_PATHS.listEvents,
     summary: 'Read the append-only event log (the WebSocket /api/v1/events streams it live)',
     query: eventsQuerySchema,
     response: eventPageSchema,
   },
   listWorkspaces: {
-    method: 'GET',
-    path: '/api/v1/workspaces',
+    ...ROUTE_PATHS.listWorkspaces,
     summary: 'List workspaces',
     response: z.object({ workspaces: z.array(workspaceSchema) }),
   },
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;
-export type RouteName = keyof Routes;
 
 type Infer<S> = S extends z.ZodType ? z.input<S> : undefined;
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -177,11 +165,6 @@ export const websocketRoutes = {
   },
 } as const;
 
-/** Fill `:name` placeholders of a route path. */
-export function buildPath(path: string, params: Record<string, string> | undefined): string {
-  return path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
-    const value = params?.[key];
-    if (value === undefined) throw new Error(`missing path parameter ${key}`);
-    return encodeURIComponent(value);
-  });
-}
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+/** Compile-time check: every path in ROUTE_PATHS has its schemas here, and no route lacks a path. */
+export const ROUTES_MATCH_PATHS: SameKeys<Routes, typeof ROUTE_PATHS> = true;

@@ -9,4 +9,4 @@ export const workspaceSchema = z.object({
 });
 export type WorkspaceView = z.infer<typeof workspaceSchema>;
 
-export const DEFAULT_WORKSPACE = 'default';
+export { DEFAULT_WORKSPACE } from './constants.js';

@@ -1,7 +1,7 @@
 import { WtpClient } from '../../client/wtp-client.js';
 import { readEnv, type WtpEnv } from '../../config/env.js';
 import { resolvePaths, type WtpPaths } from '../../config/paths.js';
-import { JSON_VERSION } from '../../protocol/common.js';
+import { JSON_VERSION } from '../../protocol/constants.js';
 import type { CliOutput, CliOutputName } from '../../protocol/cli-output.js';
 import type { DaemonStatus } from '../../protocol/daemon.js';
 

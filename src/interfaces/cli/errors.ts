@@ -1,5 +1,5 @@
 import { WtpError } from '../../client/wtp-error.js';
-import { ERROR_CATALOG, type ErrorCode, type Issue } from '../../protocol/errors.js';
+import { isErrorCode, type Issue } from '../../protocol/error-catalog.js';
 import type { CliContext } from './context.js';
 import { paint } from './format.js';
 
@@ -7,9 +7,9 @@ import { paint } from './format.js';
 export function toWtpError(err: unknown): WtpError {
   if (err instanceof WtpError) return err;
   const e = err as { code?: unknown; message?: unknown; details?: unknown };
-  if (typeof e.code === 'string' && e.code in ERROR_CATALOG) {
+  if (isErrorCode(e.code)) {
     return new WtpError(
-      e.code as ErrorCode,
+      e.code,
       String(e.message),
       (e.details as Record<string, unknown> | undefined) ?? undefined,
     );

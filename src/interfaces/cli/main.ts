@@ -24,12 +24,11 @@ Every command takes --json (a versioned document on stdout). Exit status: 0 ok,
 1 error, 2 invalid arguments, 3 \`wtp status\` when the daemon is not running.
 WTP_HOME=/dir keeps every file (config, database, sockets, token, logs) in /dir.`;
 
-/** The `wtp` command line. */
-export async function runCli(argv: string[], deps: CliDeps): Promise<void> {
-  const ctx = new CliContext(deps);
+/** Builds the `wtp` program (every command registered, errors handled by runAction). */
+export function buildProgram(ctx: CliContext): Command {
   const program = new Command('wtp')
     .description('wezterm-parallel: run many coding agents in parallel, each in a real terminal')
-    .version(deps.version, '-V, --version')
+    .version(ctx.deps.version, '-V, --version')
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError()
     .exitOverride()
@@ -44,7 +43,13 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<void> {
       writeOut: (s) => ctx.out.write(s),
       writeErr: (s) => ctx.err.write(s),
     });
+  return program;
+}
 
+/** The `wtp` command line. */
+export async function runCli(argv: string[], deps: CliDeps): Promise<void> {
+  const ctx = new CliContext(deps);
+  const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

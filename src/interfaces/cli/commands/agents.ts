@@ -1,28 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { agentStateSchema, restartPolicySchema, type AgentView } from '../../../protocol/agent.js';
-import { nameSchema } from '../../../protocol/common.js';
+import type { AgentView } from '../../../protocol/agent.js';
+import { AGENT_STATES } from '../../../protocol/constants.js';
 import type { CliContext } from '../context.js';
 import { bytes, duration, paint, shortenHome, stateColor, stateLabel, table } from '../format.js';
 import { runAction } from '../run-action.js';
-import { parseOptions } from '../validate.js';
-
-const envPair = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*=/, 'must look like KEY=VALUE with a valid variable name');
-
-const newOptions = z.strictObject({
-  name: nameSchema.optional(),
-  cwd: z.string().min(1).optional(),
-  restart: restartPolicySchema,
-  env: z.array(envPair),
-  workspace: z.string().min(1).optional(),
-  wait: z.boolean(),
-  json: z.boolean().optional(),
-});
-
-const graceMs = z.coerce.number().int().min(0).max(600_000);
+import { validateOptions } from '../validate.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -58,15 +41,9 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
     .option('-w, --workspace <name>', 'workspace (default: "default")')
     .option('--no-wait', 'return at once instead of waiting for the process to start')
     .option('--json', 'machine-readable output')
-    .action((profile: string, argv: string[], raw: Record<string, unknown>) =>
-      runAction(ctx, raw.json === true, async () => {
-        const o = parseOptions(newOptions, raw, {
-          name: '--name',
-          cwd: '--cwd',
-          restart: '--restart',
-          env: '--env',
-          workspace: '--workspace',
-        });
+    .action((profile: string, argv: string[], raw: { json?: boolean }, cmd: Command) =>
+      runAction(ctx, raw.json, async () => {
+        const o = await validateOptions(cmd, 'new');
         const env = Object.fromEntries(
           o.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
         );
@@ -95,19 +72,11 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
       'list agents: name, id, profile, state, pid, cwd, uptime, CPU and memory of the process tree',
     )
     .option('-w, --workspace <name>', 'only this workspace')
-    .option('--state <state>', `only agents in this state (${agentStateSchema.options.join(', ')})`)
+    .option('--state <state>', `only agents in this state (${AGENT_STATES.join(', ')})`)
     .option('--json', 'machine-readable output')
-    .action((raw: { workspace?: string; state?: string; json?: boolean }) =>
+    .action((raw: { json?: boolean }, cmd: Command) =>
       runAction(ctx, raw.json, async () => {
-        const q = parseOptions(
-          z.strictObject({
-            workspace: z.string().min(1).optional(),
-            state: agentStateSchema.optional(),
-            json: z.boolean().optional(),
-          }),
-          raw,
-          { workspace: '--workspace', state: '--state' },
-        );
+        const q = await validateOptions(cmd, 'ls');
         const { agents } = await ctx.client().call('listAgents', {
           query: { workspace: q.workspace, state: q.state },
         });
@@ -151,12 +120,12 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
     .option('--grace <ms>', 'delay before SIGKILL (default: config agents.stopGraceMs, 5000)')
     .option('--no-wait', 'return at once')
     .option('--json', 'machine-readable output')
-    .action((ref: string, raw: { grace?: string; wait: boolean; json?: boolean }) =>
+    .action((ref: string, raw: { json?: boolean }, cmd: Command) =>
       runAction(ctx, raw.json, async () => {
-        const o = parseOptions(z.object({ grace: graceMs.optional() }), raw, { grace: '--grace' });
+        const o = await validateOptions(cmd, 'stop');
         const { agent } = await ctx.client().call('stopAgent', {
           params: { agent: ref },
-          body: { wait: raw.wait, ...(o.grace === undefined ? {} : { graceMs: o.grace }) },
+          body: { wait: o.wait, ...(o.grace === undefined ? {} : { graceMs: o.grace }) },
         });
         if (ctx.json) ctx.emit('agent', { agent });
         else ctx.line(`${agent.name}: ${stateLabel(agent)}`);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
-import { errorBodySchema } from '../../../protocol/errors.js';
 import type { CliContext } from '../context.js';
 import { openSocket } from '../open-socket.js';
 import { runAction } from '../run-action.js';
@@ -90,10 +89,7 @@ export function registerAttachCommand(program: Command, ctx: CliContext): void {
             if (msg.type === 'snapshot' && typeof msg.data === 'string')
               stdout.write(`\x1b[H\x1b[2J${msg.data}`);
             else if (msg.type === 'exit') exitNote = `${ref} is ${String(msg.state)}`;
-            else if (msg.type === 'error') {
-              const body = errorBodySchema.safeParse(msg.error);
-              if (body.success) failure = new WtpError(body.data.code, body.data.message, body.data.details);
-            }
+            else if (msg.type === 'error') failure = WtpError.fromBody(undefined, msg.error);
           });
           ws.on('close', () => resolve());
         });

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { WtpError, isWtpError } from '../../../client/wtp-error.js';
 import type { DaemonStatus } from '../../../protocol/daemon.js';
-import { errorBodySchema } from '../../../protocol/errors.js';
 import type { CliContext } from '../context.js';
 import { duration, paint, shortenHome } from '../format.js';
 import { runAction } from '../run-action.js';
@@ -114,9 +113,8 @@ function startFailure(outPath: string, exitCode: number | null): WtpError {
   }
   for (const line of text.trim().split('\n').reverse()) {
     try {
-      const doc = JSON.parse(line) as { error?: unknown };
-      const body = errorBodySchema.safeParse(doc.error);
-      if (body.success) return new WtpError(body.data.code, body.data.message, body.data.details);
+      const doc = JSON.parse(line) as { error?: { code?: unknown } };
+      if (doc.error && typeof doc.error.code === 'string') return WtpError.fromBody(undefined, doc.error);
     } catch {
       // not JSON
     }

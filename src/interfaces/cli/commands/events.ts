@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { eventSchema, type WtpEvent } from '../../../protocol/events.js';
+import type { WtpEvent } from '../../../protocol/events.js';
 import type { CliContext } from '../context.js';
 import { paint } from '../format.js';
 import { openSocket } from '../open-socket.js';
 import { runAction } from '../run-action.js';
-import { parseOptions } from '../validate.js';
+import { validateOptions } from '../validate.js';
 
 function summary(e: WtpEvent): string {
   switch (e.type) {
@@ -35,63 +34,49 @@ export function registerEventsCommand(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'at most this many (without -f)', '1000')
     .option('-f, --follow', 'keep streaming new events (Ctrl-C to stop)')
     .option('--json', 'machine-readable output (one JSON document per event)')
-    .action(
-      (raw: {
-        since: string;
-        agent?: string;
-        type?: string;
-        limit: string;
-        follow?: boolean;
-        json?: boolean;
-      }) =>
-        runAction(ctx, raw.json, async () => {
-          const o = parseOptions(
-            z.object({
-              since: z.coerce.number().int().min(0),
-              limit: z.coerce.number().int().min(1).max(10_000),
-            }),
-            raw,
-            { since: '--since', limit: '--limit' },
-          );
-          const client = ctx.client();
-          const names = new Map((await client.call('listAgents')).agents.map((a) => [a.id, a.name]));
-          const agentId =
-            raw.agent === undefined
-              ? undefined
-              : (await client.call('getAgent', { params: { agent: raw.agent } })).agent.id;
-          const print = (e: WtpEvent): void => {
-            if (ctx.json) {
-              ctx.emit('event', { event: e });
-              return;
-            }
-            const who = e.agentId ? (names.get(e.agentId) ?? e.agentId) : '-';
-            const time = e.ts.slice(11, 23);
-            ctx.line(
-              `${paint(ctx.color, 'gray', `#${e.seq} ${time}`)}  ${e.type}  ${who}  ${summary(e)}  ${paint(ctx.color, 'gray', `[${e.source}]`)}`,
-            );
-          };
-          if (!raw.follow) {
-            const page = await client.call('listEvents', {
-              query: { since: o.since, limit: o.limit, types: raw.type, agent: agentId },
-            });
-            for (const e of page.events) print(e);
+    .action((raw: { agent?: string; type?: string; follow?: boolean; json?: boolean }, cmd: Command) =>
+      runAction(ctx, raw.json, async () => {
+        const o = await validateOptions(cmd, 'events');
+        const client = ctx.client();
+        const names = new Map((await client.call('listAgents')).agents.map((a) => [a.id, a.name]));
+        const agentId =
+          raw.agent === undefined
+            ? undefined
+            : (await client.call('getAgent', { params: { agent: raw.agent } })).agent.id;
+        const print = (e: WtpEvent): void => {
+          if (ctx.json) {
+            ctx.emit('event', { event: e });
             return;
           }
-          const ws = await openSocket(client, '/api/v1/events', {
-            since: o.since,
-            types: raw.type,
-            agent: agentId,
+          const who = e.agentId ? (names.get(e.agentId) ?? e.agentId) : '-';
+          const time = e.ts.slice(11, 23);
+          ctx.line(
+            `${paint(ctx.color, 'gray', `#${e.seq} ${time}`)}  ${e.type}  ${who}  ${summary(e)}  ${paint(ctx.color, 'gray', `[${e.source}]`)}`,
+          );
+        };
+        if (!raw.follow) {
+          const page = await client.call('listEvents', {
+            query: { since: o.since, limit: o.limit, types: raw.type, agent: agentId },
           });
-          await new Promise<void>((resolve) => {
-            ws.on('message', (data: Buffer) => {
-              const msg = JSON.parse(data.toString('utf8')) as { type: string; event?: unknown };
-              if (msg.type !== 'event') return;
-              const parsed = eventSchema.safeParse(msg.event);
-              if (parsed.success) print(parsed.data);
-            });
-            ws.on('close', () => resolve());
-            process.once('SIGINT', () => ws.close());
+          for (const e of page.events) print(e);
+          return;
+        }
+        const { eventSchema } = await import('../../../protocol/events.js');
+        const ws = await openSocket(client, '/api/v1/events', {
+          since: o.since,
+          types: raw.type,
+          agent: agentId,
+        });
+        await new Promise<void>((resolve) => {
+          ws.on('message', (data: Buffer) => {
+            const msg = JSON.parse(data.toString('utf8')) as { type: string; event?: unknown };
+            if (msg.type !== 'event') return;
+            const parsed = eventSchema.safeParse(msg.event); // what streams in is validated
+            if (parsed.success) print(parsed.data);
           });
-        }),
+          ws.on('close', () => resolve());
+          process.once('SIGINT', () => ws.close());
+        });
+      }),
     );
 }

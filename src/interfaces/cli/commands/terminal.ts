@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { WtpError } from '../../../client/wtp-error.js';
-import { errorBodySchema } from '../../../protocol/errors.js';
 import type { CliContext } from '../context.js';
 import { stripAnsi } from '../format.js';
 import { openSocket } from '../open-socket.js';
 import { runAction } from '../run-action.js';
-import { parseOptions } from '../validate.js';
+import { validateOptions } from '../validate.js';
 
 /** `logs --tail N` fetches this many bytes per requested line, at least TAIL_MIN_BYTES. */
 const TAIL_BYTES_PER_LINE = 512;
@@ -43,14 +41,7 @@ async function follow(ctx: CliContext, ref: string, from: number, plain: boolean
         return;
       }
       const msg = JSON.parse(data.toString('utf8')) as { type: string; error?: unknown };
-      if (msg.type === 'error') {
-        const body = errorBodySchema.safeParse(msg.error);
-        reject(
-          body.success
-            ? new WtpError(body.data.code, body.data.message, body.data.details)
-            : new Error('stream failed'),
-        );
-      }
+      if (msg.type === 'error') reject(WtpError.fromBody(undefined, msg.error));
     });
     ws.on('close', () => resolve());
     process.once('SIGINT', () => ws.close());
@@ -84,15 +75,9 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
     .option('--tail <lines>', 'only the last N lines')
     .option('--plain', 'remove terminal escape sequences')
     .option('--json', 'machine-readable output (with -f: one JSON document per chunk)')
-    .action((ref: string, raw: { follow?: boolean; tail?: string; plain?: boolean; json?: boolean }) =>
+    .action((ref: string, raw: { follow?: boolean; plain?: boolean; json?: boolean }, cmd: Command) =>
       runAction(ctx, raw.json, async () => {
-        const o = parseOptions(
-          z.object({ tail: z.coerce.number().int().min(0).max(1_000_000).optional() }),
-          raw,
-          {
-            tail: '--tail',
-          },
-        );
+        const o = await validateOptions(cmd, 'logs');
         const client = ctx.client();
         const tailBytes =
           o.tail === undefined ? undefined : Math.max(TAIL_MIN_BYTES, o.tail * TAIL_BYTES_PER_LINE);

@@ -1,0 +1,25 @@
+/**
+ * The protocol's plain values, without zod: clients that must start fast (the CLI) import
+ * these; the schemas in the sibling modules are built from them.
+ */
+
+/** Version of every `--json` document and of the HTTP API. Bump on breaking change. */
+export const JSON_VERSION = 1 as const;
+
+/** Agent lifecycle states known to this version (DESIGN §5 adds the agent-aware ones). */
+export const AGENT_STATES = ['starting', 'running', 'exited', 'crashed'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+
+export const PROFILE_NAMES = ['shell', 'cmd'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+export const RESTART_POLICIES = ['never', 'on-failure', 'always'] as const;
+export type RestartPolicy = (typeof RESTART_POLICIES)[number];
+
+export const BACKENDS = ['headless'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export const DEFAULT_WORKSPACE = 'default';
+
+/** Agent and workspace names: safe as git branch parts, tmux window names and file names. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$/;

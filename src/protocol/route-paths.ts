@@ -1,0 +1,31 @@
+/**
+ * Methods and paths of the REST API, without zod, for clients that must start fast (the
+ * CLI). `routes.ts` adds the schemas to these same entries.
+ */
+export const ROUTE_PATHS = {
+  health: { method: 'GET', path: '/api/v1/health' },
+  status: { method: 'GET', path: '/api/v1/status' },
+  shutdown: { method: 'POST', path: '/api/v1/daemon/shutdown' },
+  listAgents: { method: 'GET', path: '/api/v1/agents' },
+  createAgent: { method: 'POST', path: '/api/v1/agents' },
+  getAgent: { method: 'GET', path: '/api/v1/agents/:agent' },
+  stopAgent: { method: 'POST', path: '/api/v1/agents/:agent/stop' },
+  restartAgent: { method: 'POST', path: '/api/v1/agents/:agent/restart' },
+  removeAgent: { method: 'DELETE', path: '/api/v1/agents/:agent' },
+  sendInput: { method: 'POST', path: '/api/v1/agents/:agent/input' },
+  getScreen: { method: 'GET', path: '/api/v1/agents/:agent/screen' },
+  getLogs: { method: 'GET', path: '/api/v1/agents/:agent/logs', raw: true },
+  listEvents: { method: 'GET', path: '/api/v1/events/history' },
+  listWorkspaces: { method: 'GET', path: '/api/v1/workspaces' },
+} as const;
+
+export type RouteName = keyof typeof ROUTE_PATHS;
+
+/** Fill `:name` placeholders of a route path. */
+export function buildPath(path: string, params: Record<string, string> | undefined): string {
+  return path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
+    const value = params?.[key];
+    if (value === undefined) throw new Error(`missing path parameter ${key}`);
+    return encodeURIComponent(value);
+  });
+}
