@@ -42,9 +42,9 @@ const pkg = (inputs: string[], name: string): string[] =>
 
 // Start-up time is a feature: these keep heavy modules off the paths that must be fast.
 describe('bundle boundaries', () => {
-  it('the CLI loads without zod, Fastify, SQLite or the terminal emulator', async () => {
+  it('the CLI loads without zod, SQLite, the log library or the terminal emulator', async () => {
     const inputs = staticInputs(await metafile(), 'src/interfaces/cli/main.ts');
-    for (const heavy of ['zod', 'fastify', 'better-sqlite3', '@xterm/headless', 'pino', 'ws']) {
+    for (const heavy of ['zod', 'better-sqlite3', '@xterm/headless', 'pino', 'ws', 'yaml']) {
       expect(pkg(inputs, heavy), heavy).toEqual([]);
     }
     expect(inputs.some((i) => i.startsWith('src/core/'))).toBe(false);
@@ -52,7 +52,7 @@ describe('bundle boundaries', () => {
 
   it('the host loads without zod, the HTTP stack, or (until it needs it) the terminal emulator', async () => {
     const inputs = staticInputs(await metafile(), 'src/daemon/host-main.ts');
-    for (const heavy of ['zod', 'fastify', 'better-sqlite3', '@xterm/headless', 'pino', 'ws', 'commander']) {
+    for (const heavy of ['zod', 'better-sqlite3', '@xterm/headless', 'pino', 'ws', 'commander', 'yaml']) {
       expect(pkg(inputs, heavy), heavy).toEqual([]);
     }
   });

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 import { AppError } from '../core/errors.js';
 import type { Issue } from '../protocol/errors.js';
+import type * as Yaml from 'yaml';
 import type { WtpEnv } from './env.js';
 import { configSchema, type WtpConfig } from './schema.js';
 import { zodIssues } from '../protocol/zod-issues.js';
 
-/** Reads, validates and freezes the config; a missing file means all defaults. */
-export function loadConfig(file: string, env: WtpEnv): Readonly<WtpConfig> {
+type YamlModule = typeof Yaml;
+
+/** Reads, validates and freezes the config; a missing file means all defaults (and no YAML parser loaded). */
+export async function loadConfig(file: string, env: WtpEnv): Promise<Readonly<WtpConfig>> {
   let raw: unknown = {};
   let text: string | null = null;
   try {
@@ -18,6 +20,9 @@ export function loadConfig(file: string, env: WtpEnv): Readonly<WtpConfig> {
     }
   }
   if (text !== null) {
+    // yaml is CommonJS: bundled, its exports sit on `default`; under Node's ESM loader they are named too.
+    const mod = (await import('yaml')) as YamlModule & { default?: YamlModule };
+    const { parseDocument } = mod.default ?? mod;
     const doc = parseDocument(text);
     if (doc.errors.length > 0) {
       const issues: Issue[] = doc.errors.map((e) => ({

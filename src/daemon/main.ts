@@ -90,16 +90,22 @@ function readDaemonInfo(file: string): DaemonInfo | null {
 
 /** Builds the whole daemon from its adapters and starts serving. */
 export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
+  // Milliseconds since the process started, per phase: logged with "daemon ready".
+  const phases: Record<string, number> = { loaded: Math.round(performance.now()) };
+  const mark = (name: string): void => {
+    phases[name] = Math.round(performance.now());
+  };
   const env = o.env ?? readEnv();
   const childEnv = o.childEnv ?? environmentForChildren();
   const paths = resolvePaths(env);
-  const config = loadConfig(paths.configFile, env);
+  const config = await loadConfig(paths.configFile, env);
   checkSocketPaths(paths);
   for (const dir of [paths.stateDir, paths.runDir, paths.logDir, paths.agentsDir]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
   chmodSync(paths.runDir, 0o700);
 
+  mark('config');
   const lock = DaemonLock.tryAcquire(paths.lockFile);
   if (!lock) {
     const info = readDaemonInfo(paths.daemonFile);
@@ -129,7 +135,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       maxBytes: config.logs.maxBytes,
       files: config.logs.files,
     });
+    mark('lock+log');
     db = openDatabase(paths.database);
+    mark('database');
     const token = ensureToken(paths.tokenFile);
     const store = new SqliteStateStore(db);
     const clock = o.clock ?? systemClock;
@@ -190,6 +198,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       },
     );
     await core.start();
+    mark('core');
     hostServer = await startHostServer(paths.hostSocket, core.sessions, log);
 
     const startedAt = clock.now();
@@ -258,8 +267,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         return n;
       },
     };
-    api = await createApiServer(ctx, token);
+    api = createApiServer(ctx, token);
+    mark('api');
     ({ tcpPort } = await api.listen(paths.apiSocket, config.api.tcp ? config.api.port : null));
+    mark('listening');
     const info: DaemonInfo = {
       pid: process.pid,
       version: VERSION,
@@ -278,7 +289,11 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         data: { pid: process.pid, version: VERSION },
       },
     ]);
-    log.info({ socket: paths.apiSocket, tcpPort, stateDir: paths.stateDir }, 'daemon ready');
+    mark('ready');
+    log.info(
+      { socket: paths.apiSocket, tcpPort, stateDir: paths.stateDir, startupMs: phases },
+      'daemon ready',
+    );
     return { paths, config, core, api, tcpPort, status, stop, closed };
   } catch (err) {
     await api?.close().catch(() => undefined);

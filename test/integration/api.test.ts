@@ -1,4 +1,4 @@
-import type { InjectOptions } from 'fastify';
+import { inject as lightInject, type InjectOptions } from 'light-my-request';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ describe('HTTP API (in-process daemon)', () => {
   let home: TestHome;
   let daemon: RunningDaemon;
   let client: WtpClient;
-  const inject = (opts: InjectOptions) => daemon.api.app.inject(opts);
+  const inject = (opts: InjectOptions) => lightInject(daemon.api.dispatch, opts);
 
   beforeAll(async () => {
     home = new TestHome();
@@ -77,6 +77,29 @@ describe('HTTP API (in-process daemon)', () => {
     });
     expect(badJson.statusCode).toBe(400);
     expect(errorBodySchema.parse(badJson.json()).code).toBe('INVALID_INPUT');
+    const notJson = await inject({
+      method: 'POST',
+      url: '/api/v1/agents',
+      payload: 'profile=cmd',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(notJson.json()).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('JSON') });
+    const huge = await inject({
+      method: 'POST',
+      url: '/api/v1/agents',
+      payload: JSON.stringify({ profile: 'cmd', cwd: '/', argv: ['x'.repeat(3 * 1024 * 1024)] }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json()).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('larger than'),
+    });
+    const wrongMethod = await inject({ method: 'DELETE', url: '/api/v1/agents' });
+    expect(wrongMethod.statusCode).toBe(404);
+    expect(wrongMethod.json()).toMatchObject({ code: 'NOT_FOUND', details: { allowed: ['GET', 'POST'] } });
+    const badEscape = await inject({ method: 'GET', url: '/api/v1/agents/%E0%A4%A' });
+    expect(badEscape.json()).toMatchObject({ code: 'INVALID_INPUT' });
     const noRoute = await inject({ method: 'GET', url: '/api/v1/nothing-here' });
     expect(noRoute.statusCode).toBe(404);
     expect(noRoute.json()).toMatchObject({ code: 'NOT_FOUND' });
@@ -142,6 +165,13 @@ describe('HTTP API (in-process daemon)', () => {
     const tcpClient = new WtpClient({ baseUrl: base, token });
     expect((await tcpClient.call('health')).ok).toBe(true);
     await expect(new WtpClient({ baseUrl: base }).call('health')).rejects.toBeInstanceOf(WtpError);
+    const missing = new WebSocket(`${base.replace('http', 'ws')}/api/v1/nowhere`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const missingStatus = await new Promise<number>((r) =>
+      missing.on('unexpected-response', (_req, res) => r(res.statusCode ?? 0)),
+    );
+    expect(missingStatus).toBe(404);
     const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/events`);
     const wsStatus = await new Promise<number>((r) =>
       ws.on('unexpected-response', (_req, res) => r(res.statusCode ?? 0)),

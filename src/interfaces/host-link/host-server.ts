@@ -1,5 +1,6 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { AppError } from '../../core/errors.js';
 import type { HostSessions } from '../../core/host-sessions.js';
 import type { HostLink, Logger } from '../../core/ports.js';
 import { screenSchema, type Screen } from '../../protocol/agent.js';
@@ -63,9 +64,7 @@ class SocketHostLink implements HostLink {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
         reject(
-          Object.assign(new Error(`host did not answer "${method}" within ${timeoutMs} ms`), {
-            timedOut: true,
-          }),
+          new AppError('HOST_TIMEOUT', `The agent's host did not answer "${method}" within ${timeoutMs} ms.`),
         );
       }, timeoutMs);
       this.waiting.set(id, {

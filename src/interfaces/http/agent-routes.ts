@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from './api-context.js';
+import type { HttpApp } from './http-app.js';
 import { registerRoute } from './register-route.js';
 
 /** /api/v1/agents… and the event history. */
-export function registerAgentRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerAgentRoutes(app: HttpApp, ctx: ApiContext): void {
   const svc = ctx.core.service;
   registerRoute(app, 'listAgents', ({ query }) => ({ agents: svc.list(query) }));
   registerRoute(app, 'createAgent', async ({ body }, { source }) => ({
@@ -23,9 +23,10 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ApiContext): void
     svc.sendInput(params.agent, body.text, body.enter, source),
   );
   registerRoute(app, 'getScreen', ({ params }) => svc.screen(params.agent));
-  registerRoute(app, 'getLogs', ({ params, query }, { reply }) => {
+  registerRoute(app, 'getLogs', ({ params, query }, { header }) => {
     const got = svc.logs(params.agent, query.tailBytes);
-    reply.header('x-wtp-from-seq', String(got.from)).header('x-wtp-to-seq', String(got.to));
+    header('x-wtp-from-seq', String(got.from));
+    header('x-wtp-to-seq', String(got.to));
     return got.data;
   });
   registerRoute(app, 'listEvents', async ({ query }) => {

@@ -1,15 +1,14 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { invalidInput } from '../../core/errors.js';
 import type { EventSource } from '../../protocol/events.js';
 import type { Issue } from '../../protocol/errors.js';
 import { routes, type RouteName, type RouteParsed, type RouteResponse } from '../../protocol/routes.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
+import { RawBody, type HttpApp } from './http-app.js';
 
 export interface RequestContext {
   source: EventSource;
-  reply: FastifyReply;
-  request: FastifyRequest;
+  header(name: string, value: string): void;
 }
 
 export type RouteHandler<N extends RouteName> = (
@@ -20,16 +19,12 @@ export type RouteHandler<N extends RouteName> = (
 const SOURCES: readonly EventSource[] = ['cli', 'api'];
 
 /** Registers one route of the protocol table: validates params, query and body with its schemas. */
-export function registerRoute<N extends RouteName>(
-  app: FastifyInstance,
-  name: N,
-  handler: RouteHandler<N>,
-): void {
+export function registerRoute<N extends RouteName>(app: HttpApp, name: N, handler: RouteHandler<N>): void {
   const def = routes[name];
-  app.route({
-    method: def.method,
-    url: def.path,
-    handler: async (request, reply) => {
+  app.route(
+    def.method,
+    def.path,
+    async (req, res) => {
       const issues: Issue[] = [];
       const parse = (schema: z.ZodType | undefined, value: unknown, where: string): unknown => {
         if (!schema) return undefined;
@@ -38,17 +33,15 @@ export function registerRoute<N extends RouteName>(
         issues.push(...zodIssues(r.error, where));
         return undefined;
       };
-      const params = parse('params' in def ? def.params : undefined, request.params, 'params');
-      const query = parse('query' in def ? def.query : undefined, request.query, 'query');
-      const body = parse('body' in def ? def.body : undefined, request.body, 'body');
+      const params = parse('params' in def ? def.params : undefined, req.params, 'params');
+      const query = parse('query' in def ? def.query : undefined, req.query, 'query');
+      const body = parse('body' in def ? def.body : undefined, req.body, 'body');
       if (issues.length > 0) throw invalidInput(issues);
-      const header = request.headers['x-wtp-source'];
+      const header = req.headers['x-wtp-source'];
       const source = SOURCES.find((s) => s === header) ?? 'api';
-      const result = await handler({ params, query, body } as RouteParsed<N>, { source, reply, request });
-      if (result instanceof Uint8Array) {
-        return reply.header('content-type', 'application/octet-stream').send(Buffer.from(result));
-      }
-      return reply.code('status' in def ? def.status : 200).send(result);
+      const result = await handler({ params, query, body } as RouteParsed<N>, { source, header: res.header });
+      return result instanceof Uint8Array ? new RawBody(result, 'application/octet-stream') : result;
     },
-  });
+    'status' in def ? def.status : 200,
+  );
 }

@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import { invalidInput } from '../../core/errors.js';
 import { eventsQuerySchema, type WtpEvent } from '../../protocol/events.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
 import type { ApiContext } from '../http/api-context.js';
+import type { HttpApp } from '../http/http-app.js';
 import type { HttpCounters } from '../http/metrics.js';
 import { failSocket, MAX_BUFFERED_BYTES, sendJson } from './send-json.js';
 
@@ -13,9 +13,9 @@ const PAGE = 1000;
  * that arrive during the replay are held and delivered after it, so nothing is missed
  * or sent twice.
  */
-export function registerEventsSocket(app: FastifyInstance, ctx: ApiContext, counters: HttpCounters): void {
-  app.get('/api/v1/events', { websocket: true }, (socket, req) => {
-    const parsed = eventsQuerySchema.safeParse(req.query ?? {});
+export function registerEventsSocket(app: HttpApp, ctx: ApiContext, counters: HttpCounters): void {
+  app.socket('/api/v1/events', (socket, req) => {
+    const parsed = eventsQuerySchema.safeParse(req.query);
     if (!parsed.success) {
       failSocket(socket, invalidInput(zodIssues(parsed.error, 'query')).toBody());
       return;

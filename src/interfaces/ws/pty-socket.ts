@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import type { RawData } from 'ws';
 import { isLive } from '../../core/agent-state.js';
 import { invalidInput, isAppError } from '../../core/errors.js';
@@ -6,6 +5,7 @@ import { agentRefParamsSchema } from '../../protocol/agent.js';
 import { ptyClientMessageSchema, ptyQuerySchema } from '../../protocol/pty.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
 import type { ApiContext } from '../http/api-context.js';
+import type { HttpApp } from '../http/http-app.js';
 import type { HttpCounters } from '../http/metrics.js';
 import { toErrorResponse } from '../http/to-error-body.js';
 import { failSocket, MAX_BUFFERED_BYTES, sendJson } from './send-json.js';
@@ -15,11 +15,11 @@ import { failSocket, MAX_BUFFERED_BYTES, sendJson } from './send-json.js';
  * a repaint of the screen, then every byte after it; with `from=N` it gets output from
  * byte N (log, then live). Binary frames from the client are keystrokes.
  */
-export function registerPtySocket(app: FastifyInstance, ctx: ApiContext, counters: HttpCounters): void {
+export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpCounters): void {
   const svc = ctx.core.service;
-  app.get('/api/v1/agents/:agent/pty', { websocket: true }, (socket, req) => {
+  app.socket('/api/v1/agents/:agent/pty', (socket, req) => {
     const params = agentRefParamsSchema.safeParse(req.params);
-    const query = ptyQuerySchema.safeParse(req.query ?? {});
+    const query = ptyQuerySchema.safeParse(req.query);
     if (!params.success || !query.success) {
       const issues = [
         ...(params.success ? [] : zodIssues(params.error, 'params')),

@@ -1,0 +1,214 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { AppError } from '../../core/errors.js';
+import type { Logger } from '../../core/ports.js';
+import { cameOverTcp, hasValidToken, originAllowed } from './auth.js';
+import type { HttpCounters } from './metrics.js';
+import { Router } from './router.js';
+import { toErrorResponse } from './to-error-body.js';
+
+/** What a route handler sees of a request. */
+export interface HttpRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+  headers: IncomingMessage['headers'];
+}
+
+/** A non-JSON answer (bytes or text with its content type). */
+export class RawBody {
+  constructor(
+    readonly data: Uint8Array | string,
+    readonly contentType: string,
+  ) {}
+}
+
+export type HttpHandler = (
+  req: HttpRequest,
+  res: { header(name: string, value: string): void },
+) => Promise<unknown> | unknown;
+
+export type SocketHandler = (socket: WebSocket, req: Omit<HttpRequest, 'body' | 'method'>) => void;
+
+export interface HttpAppOptions {
+  token: string;
+  bodyLimitBytes: number;
+  maxSocketPayloadBytes: number;
+  counters: HttpCounters;
+  log: Logger;
+  /** The TCP port, for the Origin check (null until listening, or without TCP). */
+  tcpPort: () => number | null;
+}
+
+function parseQuery(search: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(search)) out[k] = v;
+  return out;
+}
+
+/**
+ * The daemon's HTTP layer on node:http: routing, JSON bodies with a size limit, auth
+ * (token on TCP, Origin for browsers), errors as `{code, message, details}`, request
+ * metrics, and WebSocket upgrades routed the same way.
+ */
+export class HttpApp {
+  private readonly routes = new Router<{ handler: HttpHandler; status: number }>();
+  private readonly sockets = new Router<SocketHandler>();
+  private readonly wss: WebSocketServer;
+
+  constructor(private readonly o: HttpAppOptions) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: o.maxSocketPayloadBytes });
+  }
+
+  route(method: 'GET' | 'POST' | 'DELETE', pattern: string, handler: HttpHandler, status = 200): void {
+    this.routes.add(method, pattern, { handler, status });
+  }
+
+  socket(pattern: string, handler: SocketHandler): void {
+    this.sockets.add('GET', pattern, handler);
+  }
+
+  /** The request listener for http.createServer. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    void this.serve(req, res);
+  };
+
+  /** The 'upgrade' listener for http servers. */
+  readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    try {
+      this.authorize(req);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const m = this.sockets.match('GET', url.pathname);
+      if (m.kind !== 'found') throw new AppError('NOT_FOUND', `No WebSocket at ${url.pathname}`);
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.o.counters.countRequest(m.pattern, 101);
+        m.value(ws, {
+          path: url.pathname,
+          params: m.params,
+          query: parseQuery(url.search),
+          headers: req.headers,
+        });
+      });
+    } catch (err) {
+      const r = toErrorResponse(err);
+      const body = JSON.stringify(r.body);
+      socket.end(
+        `HTTP/1.1 ${r.status} ${r.body.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    }
+  };
+
+  /** Closes every WebSocket (going away). */
+  closeSockets(): void {
+    for (const c of this.wss.clients) c.close(1001, 'daemon stopping');
+    this.wss.close();
+  }
+
+  private authorize(req: IncomingMessage): void {
+    if (!originAllowed(req, this.o.tcpPort())) {
+      throw new AppError('FORBIDDEN_ORIGIN', `Origin ${req.headers.origin ?? ''} may not use this API.`);
+    }
+    if (cameOverTcp(req) && !hasValidToken(req, this.o.token)) {
+      throw new AppError(
+        'UNAUTHORIZED',
+        'Missing or wrong bearer token (see the token file in `wtp status`).',
+      );
+    }
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let pattern = 'unmatched';
+    try {
+      this.authorize(req);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = req.method ?? 'GET';
+      let m;
+      try {
+        m = this.routes.match(method, url.pathname);
+      } catch {
+        throw new AppError('INVALID_INPUT', 'Malformed %-escape in the path.', {
+          issues: [{ path: 'params', message: 'malformed URL escape' }],
+        });
+      }
+      if (m.kind !== 'found') {
+        throw new AppError(
+          'NOT_FOUND',
+          `No route ${method} ${url.pathname}`,
+          m.kind === 'wrong-method' ? { allowed: m.allowed } : undefined,
+        );
+      }
+      pattern = m.pattern;
+      const body = await this.readBody(req);
+      const headers: Record<string, string> = {};
+      const result = await m.value.handler(
+        {
+          method,
+          path: url.pathname,
+          params: m.params,
+          query: parseQuery(url.search),
+          body,
+          headers: req.headers,
+        },
+        { header: (k, v) => void (headers[k] = v) },
+      );
+      this.send(res, m.value.status, result, headers);
+    } catch (err) {
+      const r = toErrorResponse(err);
+      if (r.internal) this.o.log.error({ err, url: req.url }, 'request failed');
+      this.send(res, r.status, r.body, {});
+    } finally {
+      this.o.counters.countRequest(pattern, res.statusCode);
+    }
+  }
+
+  private send(res: ServerResponse, status: number, result: unknown, headers: Record<string, string>): void {
+    if (res.headersSent) return;
+    const raw = result instanceof RawBody ? result : null;
+    const data = raw ? raw.data : JSON.stringify(result);
+    res.writeHead(status, {
+      ...headers,
+      'content-type': raw ? raw.contentType : 'application/json; charset=utf-8',
+      'content-length': typeof data === 'string' ? Buffer.byteLength(data) : data.length,
+    });
+    res.end(data);
+  }
+
+  /** JSON bodies only, at most bodyLimitBytes; an empty body is undefined. */
+  private readBody(req: IncomingMessage): Promise<unknown> {
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      req.resume();
+      return Promise.resolve(undefined);
+    }
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const fail = (message: string): void => {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new AppError('INVALID_INPUT', message, { issues: [{ path: 'body', message }] }));
+      };
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > this.o.bodyLimitBytes) fail(`the body is larger than ${this.o.bodyLimitBytes} bytes`);
+        else chunks.push(c);
+      });
+      req.on('error', reject);
+      req.on('end', () => {
+        if (size > this.o.bodyLimitBytes) return;
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (text.trim() === '') return resolve(undefined);
+        const type = req.headers['content-type'] ?? '';
+        if (!/^application\/json\b/i.test(type))
+          return fail('the body must be JSON (content-type: application/json)');
+        try {
+          resolve(JSON.parse(text) as unknown);
+        } catch {
+          fail('the body is not valid JSON');
+        }
+      });
+    });
+  }
+}

@@ -1,0 +1,52 @@
+/** A route pattern such as `/api/v1/agents/:agent/pty`, compiled to a matcher. */
+interface Entry<T> {
+  method: string;
+  pattern: string;
+  re: RegExp;
+  keys: string[];
+  value: T;
+}
+
+export type RouteMatch<T> =
+  | { kind: 'found'; value: T; params: Record<string, string>; pattern: string }
+  | { kind: 'wrong-method'; allowed: string[] }
+  | { kind: 'none' };
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Method + path routing with `:name` parameters (one path segment each, URL-decoded). */
+export class Router<T> {
+  private readonly entries: Entry<T>[] = [];
+
+  add(method: string, pattern: string, value: T): void {
+    const keys: string[] = [];
+    const source = pattern
+      .split('/')
+      .map((seg) => {
+        if (!seg.startsWith(':')) return escape(seg);
+        keys.push(seg.slice(1));
+        return '([^/]+)';
+      })
+      .join('/');
+    this.entries.push({ method, pattern, re: new RegExp(`^${source}$`), keys, value });
+  }
+
+  /** Throws URIError on a malformed %-escape in a parameter. */
+  match(method: string, path: string): RouteMatch<T> {
+    const allowed: string[] = [];
+    for (const e of this.entries) {
+      const m = e.re.exec(path);
+      if (!m) continue;
+      if (e.method !== method) {
+        allowed.push(e.method);
+        continue;
+      }
+      const params: Record<string, string> = {};
+      e.keys.forEach((k, i) => {
+        params[k] = decodeURIComponent(m[i + 1] ?? '');
+      });
+      return { kind: 'found', value: e.value, params, pattern: e.pattern };
+    }
+    return allowed.length > 0 ? { kind: 'wrong-method', allowed } : { kind: 'none' };
+  }
+}
