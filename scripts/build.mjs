@@ -16,6 +16,32 @@ const root = new URL('..', import.meta.url).pathname;
 const next = `${root}dist.next-${process.pid}`;
 const old = `${root}dist.old-${process.pid}`;
 rmSync(next, { recursive: true, force: true });
+
+/**
+ * The CLI's option schemas are a bundle of their own (zod/mini, tree-shaken to ~35 KB):
+ * inside the split build they would share zod's whole core chunk with the daemon, and
+ * loading that costs ~40 ms more on every command that has options to validate.
+ */
+const cliOptionsAsSeparateBundle = {
+  name: 'cli-options-separate',
+  setup(b) {
+    b.onResolve({ filter: /\/option-schemas\.js$/ }, (args) =>
+      args.importer.endsWith('/interfaces/cli/validate.ts')
+        ? { path: '../cli-options.js', external: true }
+        : undefined,
+    );
+  },
+};
+await build({
+  entryPoints: { 'cli-options': 'src/interfaces/cli/option-schemas.ts' },
+  outdir: next,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  legalComments: 'none',
+});
 await build({
   entryPoints,
   outdir: next,
@@ -33,6 +59,7 @@ await build({
   },
   logLevel: 'warning',
   legalComments: 'none',
+  plugins: [cliOptionsAsSeparateBundle],
 });
 if (existsSync(`${root}dist`)) renameSync(`${root}dist`, old);
 renameSync(next, `${root}dist`);
