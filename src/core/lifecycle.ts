@@ -3,12 +3,15 @@ import type { EventSource, NewEvent } from '../protocol/events.js';
 import type { ExitReport, HostHello } from '../protocol/host.js';
 import { agentEvent } from './agent-event.js';
 import type { AgentRecord } from './agent-record.js';
-import { canTransition, isLive } from './agent-state.js';
+import { isLive } from './agent-state.js';
+import { AgentTimers } from './agent-timers.js';
 import type { HostDirectory } from './host-directory.js';
 import type { OutputHub } from './output-hub.js';
-import type { Clock, HostLauncher, HostLink, Logger, ProcessInspector, TimerHandle } from './ports.js';
+import type { Clock, HostLauncher, HostLink, Logger, ProcessInspector } from './ports.js';
 import type { AgentRegistry } from './registry.js';
-import { decideRestart, emptyHistory, type RestartHistory, type RestartSettings } from './restart-policy.js';
+import { transitionAgent } from './transition.js';
+import { exitOutcome, type Intent } from './exit-outcome.js';
+import { emptyHistory, type RestartHistory, type RestartSettings } from './restart-policy.js';
 
 export interface LifecycleSettings {
   /** SIGTERM → SIGKILL delay when stopping (config agents.stopGraceMs). */
@@ -32,9 +35,6 @@ export interface LifecycleDeps {
   settings: LifecycleSettings;
 }
 
-/** A stop or restart the user asked for, carried out when the process exits; `source` is who asked. */
-type Intent = { kind: 'stop' | 'restart'; source: EventSource };
-
 /**
  * Owns every agent's lifecycle: launching hosts, spawning, exits, restarts with backoff,
  * crash-loop stops, user stop/restart, and hosts that vanish. All policy lives here;
@@ -42,16 +42,16 @@ type Intent = { kind: 'stop' | 'restart'; source: EventSource };
  */
 export class AgentLifecycle {
   private readonly histories = new Map<string, RestartHistory>();
-  private readonly restartTimers = new Map<string, TimerHandle>();
-  private readonly connectTimers = new Map<string, TimerHandle>();
-  private readonly killTimers = new Map<string, TimerHandle>();
+  private readonly timers: AgentTimers;
   private readonly intents = new Map<string, Intent>();
   private readonly spawnSent = new Set<string>();
   /** Agents whose current host link has been told to shut down: it must never get a spawn. */
   private readonly retiring = new Set<string>();
   private stopping = false;
 
-  constructor(private readonly d: LifecycleDeps) {}
+  constructor(private readonly d: LifecycleDeps) {
+    this.timers = new AgentTimers(d.clock);
+  }
 
   /** After a daemon start: find which hosts survived, treat the others as lost, launch the unlaunched. */
   async resume(): Promise<void> {
@@ -82,7 +82,7 @@ export class AgentLifecycle {
         await this.d.registry.save(agent);
       }
     } catch (err) {
-      this.clearTimer(this.connectTimers, agent.id);
+      this.timers.clear('connect', agent.id);
       await this.transition(agent, 'crashed', { reason: 'spawn_failed', message: messageOf(err) }, 'daemon');
     }
   }
@@ -97,7 +97,7 @@ export class AgentLifecycle {
     }
     this.d.hosts.bind(agent.id, link);
     this.retiring.delete(agent.id);
-    this.clearTimer(this.connectTimers, agent.id);
+    this.timers.clear('connect', agent.id);
     this.spawnSent.delete(agent.id);
     agent.hostPid = hello.hostPid;
     agent.hostIdentity = this.d.inspector.identity(hello.hostPid);
@@ -145,7 +145,7 @@ export class AgentLifecycle {
     const agent = this.d.registry.get(agentId);
     if (!agent) return;
     this.spawnSent.delete(agentId);
-    this.clearTimer(this.killTimers, agentId);
+    this.timers.clear('kill', agentId);
     const ranMs = agent.startedAt !== null ? Math.max(0, report.at - agent.startedAt) : 0;
     const pid = agent.pid ?? (report.pid || null);
     agent.pid = null;
@@ -155,78 +155,34 @@ export class AgentLifecycle {
       exit: report.exit,
       ranMs,
     });
-    const exitDetail = { exitCode: report.exit.exitCode, signal: report.exit.signal };
     const intent = this.intents.get(agentId);
     this.intents.delete(agentId);
-
-    if (!isLive(agent.state)) {
+    const o = exitOutcome({
+      live: isLive(agent.state),
+      intent,
+      stopping: this.stopping,
+      hostLost,
+      policy: agent.restart,
+      exit: report.exit,
+      ranMs,
+      history: this.histories.get(agentId) ?? emptyHistory(),
+      now: this.d.clock.now(),
+      settings: this.d.settings.restart,
+    });
+    if (o.kind === 'record') {
       await this.d.registry.save(agent, [exitEvent]);
       this.shutdownHost(agentId);
       return;
     }
-    if (intent?.kind === 'stop' || this.stopping) {
-      const source = intent?.kind === 'stop' ? intent.source : 'daemon';
-      await this.transition(agent, 'exited', { reason: 'stopped', ...exitDetail }, source, [exitEvent]);
-      this.shutdownHost(agentId);
-      return;
-    }
-    if (intent?.kind === 'restart') {
-      this.histories.delete(agentId);
-      agent.restarts = 0;
-      await this.transition(
-        agent,
-        'starting',
-        { reason: 'restarted_by_user', ...exitDetail },
-        intent.source,
-        [exitEvent],
-      );
-      await this.launch(agent);
-      return;
-    }
-    const now = this.d.clock.now();
-    const { decision, history } = decideRestart(
-      agent.restart,
-      report.exit,
-      ranMs,
-      this.histories.get(agentId) ?? emptyHistory(),
-      now,
-      this.d.settings.restart,
-    );
-    this.histories.set(agentId, history);
-    if (decision.kind === 'restart') {
-      agent.restarts += 1;
-      const restartAt = new Date(now + decision.delayMs).toISOString();
-      await this.transition(
-        agent,
-        'starting',
-        { reason: 'restarting', attempt: decision.attempt, restartAt, ...exitDetail },
-        'policy',
-        [exitEvent],
-      );
-      this.scheduleRestart(agent, decision.delayMs);
-      return;
-    }
-    if (decision.kind === 'crash-loop') {
-      const message = `${decision.restarts} restarts within ${Math.round(decision.windowMs / 1000)} s; not restarting again`;
-      await this.transition(agent, 'crashed', { reason: 'crash_loop', message, ...exitDetail }, 'policy', [
-        exitEvent,
-        agentEvent(agent, 'policy', 'agent.crashLoopDetected', {
-          restarts: decision.restarts,
-          windowMs: decision.windowMs,
-        }),
-      ]);
-      this.shutdownHost(agentId);
-      return;
-    }
-    if (hostLost) {
-      const message = 'the host process vanished; the agent process died with it';
-      await this.transition(agent, 'crashed', { reason: 'host_lost', message, ...exitDetail }, 'daemon', [
-        exitEvent,
-      ]);
-      return;
-    }
-    await this.transition(agent, 'exited', { reason: 'exited', ...exitDetail }, 'host', [exitEvent]);
-    this.shutdownHost(agentId);
+    if (o.history) this.histories.set(agentId, o.history);
+    else this.histories.delete(agentId);
+    if (o.restarts === 'increment') agent.restarts += 1;
+    if (o.restarts === 'reset') agent.restarts = 0;
+    const loop = o.crashLoop ? [agentEvent(agent, 'policy', 'agent.crashLoopDetected', o.crashLoop)] : [];
+    await this.transition(agent, o.to, o.detail, o.source, [exitEvent, ...loop]);
+    if (o.then === 'shutdown-host') this.shutdownHost(agentId);
+    else if (o.then === 'launch') await this.launch(agent);
+    else if (o.then === 'schedule-restart') this.scheduleRestart(agent, o.restartInMs ?? 0);
   }
 
   hostDisconnected(agentId: string, link: HostLink): void {
@@ -260,8 +216,8 @@ export class AgentLifecycle {
         this.intents.set(agent.id, { kind: 'stop', source }); // killed as soon as it reports spawned
         return;
       }
-      this.clearTimer(this.restartTimers, agent.id);
-      this.clearTimer(this.connectTimers, agent.id);
+      this.timers.clear('restart', agent.id);
+      this.timers.clear('connect', agent.id);
       await this.transition(agent, 'exited', { reason: 'stopped' }, source);
       this.shutdownHost(agent.id);
       return;
@@ -278,8 +234,8 @@ export class AgentLifecycle {
       return;
     }
     if (agent.state === 'starting') {
-      if (this.restartTimers.has(agent.id)) {
-        this.clearTimer(this.restartTimers, agent.id);
+      if (this.timers.has('restart', agent.id)) {
+        this.timers.clear('restart', agent.id);
         await this.launch(agent);
       }
       return;
@@ -291,8 +247,7 @@ export class AgentLifecycle {
 
   /** Forgets an agent that has been removed (its host is told to exit). */
   forget(agentId: string): void {
-    for (const timers of [this.restartTimers, this.connectTimers, this.killTimers])
-      this.clearTimer(timers, agentId);
+    this.timers.clearAll(['restart', 'connect', 'kill'], agentId);
     this.intents.delete(agentId);
     this.spawnSent.delete(agentId);
     this.histories.delete(agentId);
@@ -303,9 +258,7 @@ export class AgentLifecycle {
   /** Daemon shutdown: no more restarts or launches; exits become final. */
   beginShutdown(): void {
     this.stopping = true;
-    for (const timers of [this.restartTimers, this.connectTimers]) {
-      for (const id of [...timers.keys()]) this.clearTimer(timers, id);
-    }
+    this.timers.clearAll(['restart', 'connect']);
   }
 
   /** Sends SIGTERM to the agent's process group, SIGKILL after `graceMs` (the host escalates). */
@@ -319,14 +272,7 @@ export class AgentLifecycle {
     const pid = agent.pid;
     if (pid === null) return;
     this.d.inspector.signalGroup(pid, 'SIGTERM');
-    this.clearTimer(this.killTimers, agent.id);
-    this.killTimers.set(
-      agent.id,
-      this.d.clock.setTimer(graceMs, () => {
-        this.killTimers.delete(agent.id);
-        this.d.inspector.signalGroup(pid, 'SIGKILL');
-      }),
-    );
+    this.timers.set('kill', agent.id, graceMs, () => this.d.inspector.signalGroup(pid, 'SIGKILL'));
   }
 
   // ---- internals --------------------------------------------------------------------
@@ -355,7 +301,7 @@ export class AgentLifecycle {
   private maybeSpawn(agent: AgentRecord): void {
     const link = this.d.hosts.get(agent.id);
     if (!link || agent.state !== 'starting' || this.retiring.has(agent.id)) return;
-    if (this.restartTimers.has(agent.id) || this.spawnSent.has(agent.id)) return;
+    if (this.timers.has('restart', agent.id) || this.spawnSent.has(agent.id)) return;
     this.spawnSent.add(agent.id);
     link.send({
       type: 'spawn',
@@ -370,36 +316,26 @@ export class AgentLifecycle {
   }
 
   private scheduleRestart(agent: AgentRecord, delayMs: number): void {
-    this.clearTimer(this.restartTimers, agent.id);
-    this.restartTimers.set(
-      agent.id,
-      this.d.clock.setTimer(delayMs, () => {
-        this.restartTimers.delete(agent.id);
-        const current = this.d.registry.get(agent.id);
-        if (!current || current.state !== 'starting' || this.stopping) return;
-        void this.launch(current);
-      }),
-    );
+    this.timers.set('restart', agent.id, delayMs, () => {
+      const current = this.d.registry.get(agent.id);
+      if (!current || current.state !== 'starting' || this.stopping) return;
+      void this.launch(current);
+    });
   }
 
   private armConnectTimer(agent: AgentRecord): void {
-    this.clearTimer(this.connectTimers, agent.id);
-    this.connectTimers.set(
-      agent.id,
-      this.d.clock.setTimer(this.d.settings.hostConnectTimeoutMs, () => {
-        this.connectTimers.delete(agent.id);
-        const current = this.d.registry.get(agent.id);
-        if (!current || this.d.hosts.has(agent.id) || !isLive(current.state)) return;
-        if (current.hostPid !== null) this.d.inspector.signalGroup(current.hostPid, 'SIGKILL');
-        const seconds = Math.round(this.d.settings.hostConnectTimeoutMs / 1000);
-        void this.transition(
-          current,
-          'crashed',
-          { reason: 'host_timeout', message: `the host did not connect within ${seconds} s` },
-          'daemon',
-        );
-      }),
-    );
+    this.timers.set('connect', agent.id, this.d.settings.hostConnectTimeoutMs, () => {
+      const current = this.d.registry.get(agent.id);
+      if (!current || this.d.hosts.has(agent.id) || !isLive(current.state)) return;
+      if (current.hostPid !== null) this.d.inspector.signalGroup(current.hostPid, 'SIGKILL');
+      const seconds = Math.round(this.d.settings.hostConnectTimeoutMs / 1000);
+      void this.transition(
+        current,
+        'crashed',
+        { reason: 'host_timeout', message: `the host did not connect within ${seconds} s` },
+        'daemon',
+      );
+    });
   }
 
   private async onHostGone(agent: AgentRecord): Promise<void> {
@@ -430,32 +366,14 @@ export class AgentLifecycle {
     this.retiring.add(agentId);
   }
 
-  private async transition(
+  private transition(
     agent: AgentRecord,
     to: AgentState,
     detail: StateDetail,
     source: EventSource,
     extra: NewEvent[] = [],
   ): Promise<void> {
-    const from = agent.state;
-    if (!canTransition(from, to)) {
-      this.d.log.warn({ agentId: agent.id, from, to }, 'ignored impossible transition');
-      return;
-    }
-    agent.state = to;
-    agent.stateDetail = detail;
-    agent.stateSince = this.d.clock.now();
-    if (to === 'exited' || to === 'crashed') agent.pid = null;
-    await this.d.registry.save(agent, [
-      ...extra,
-      agentEvent(agent, source, 'agent.stateChanged', { from, to, detail, pid: agent.pid }),
-    ]);
-  }
-
-  private clearTimer(timers: Map<string, TimerHandle>, id: string): void {
-    const t = timers.get(id);
-    if (t) this.d.clock.clearTimer(t);
-    timers.delete(id);
+    return transitionAgent(this.d, agent, to, detail, source, extra);
   }
 }
 
