@@ -2,6 +2,7 @@ import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { measureColdStart } from './cold-start.js';
 import { measureDaemonIdleCpu } from './daemon-cpu.js';
 import { measureLs } from './ls-latency.js';
+import { measureLsWithOption } from './ls-option.js';
 import { checkClocks, markerFile } from './marker.js';
 import { measureIdleDaemon, measureWithAgents } from './memory-figures.js';
 import { runTimed } from './proc.js';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
 
     progress('3/5 wtp ls --json with 0 agents');
     results['cli.ls.0agents'] = (await measureLs(paths, s, 0, RUNS.ls)).result;
+    results['cli.ls.typedOption'] = await measureLsWithOption(paths, s, RUNS.ls);
 
     progress('4/5 spawn latency');
     Object.assign(results, spawnFigures(await measureSpawn(paths, s, RUNS.spawn)));

@@ -29,7 +29,7 @@ if (argv[0] === 'host') {
     daemon: {
       start: async () => {
         const { startDaemon } = await import('./daemon/main.js');
-        return startDaemon({ entry });
+        return startDaemon({ entry, ownsProcess: true });
       },
     },
   });

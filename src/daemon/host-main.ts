@@ -57,6 +57,11 @@ export function runHost(argv: string[]): void {
     },
   );
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => host.terminate());
+  // The host's death would take the agent with it: log unexpected errors and keep serving the agent.
+  process.on('uncaughtException', (err) =>
+    diag('error', `uncaught exception (host keeps running): ${err.stack ?? String(err)}`),
+  );
+  process.on('unhandledRejection', (err) => diag('error', `unhandled rejection: ${String(err)}`));
   diag('info', `host started for agent ${values.agent}`);
   host.start();
 }

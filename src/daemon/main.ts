@@ -35,7 +35,12 @@ export interface DaemonOptions {
   childEnv?: Record<string, string>;
   /** Tests pass a fake clock; everything else uses real time. */
   clock?: Clock;
+  /** Log uncaught errors and exit (the CLI's `up`); tests running the daemon in-process leave this off. */
+  ownsProcess?: boolean;
 }
+
+/** Exit status of a daemon that hit an uncaught exception (EX_SOFTWARE). */
+const EXIT_UNCAUGHT = 70;
 
 export interface RunningDaemon {
   paths: WtpPaths;
@@ -135,6 +140,17 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       maxBytes: config.logs.maxBytes,
       files: config.logs.files,
     });
+    if (o.ownsProcess) {
+      const processLog = log;
+      process.on('uncaughtException', (err) => {
+        processLog.error(
+          { err },
+          'uncaught exception: the daemon exits; agents keep running and the next `wtp up` re-attaches them',
+        );
+        process.exit(EXIT_UNCAUGHT);
+      });
+      process.on('unhandledRejection', (err) => processLog.error({ err }, 'unhandled promise rejection'));
+    }
     mark('lock+log');
     db = openDatabase(paths.database);
     mark('database');
