@@ -39,7 +39,7 @@ export async function loadConfig(file: string, env: WtpEnv): Promise<Readonly<Wt
     const issues = zodIssues(parsed.error);
     throw new AppError(
       'CONFIG_INVALID',
-      `The config file ${file} has ${issues.length} problem(s): ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      `The config file ${file} has ${issues.length} problem(s): ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`,
       { file, issues },
     );
   }

@@ -25,13 +25,14 @@ export function openDatabase(path: string): Db {
       );
     }
   }
-  let db: Db;
+  let db: Db | undefined;
   try {
     db = new Database(path);
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(String(check));
   } catch (err) {
+    db?.close(); // a refused database is not left open
     throw new AppError(
       'DB_CORRUPT',
       `${path} cannot be read as a database: ${messageOf(err)}`,
@@ -42,7 +43,12 @@ export function openDatabase(path: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  migrate(db, path);
+  try {
+    migrate(db, path);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
 }
 

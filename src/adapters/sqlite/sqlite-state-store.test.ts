@@ -1,0 +1,232 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TempDirs } from '../../../test/support/adapters/temp-dirs.js';
+import type { AgentRecord } from '../../core/agent-record.js';
+import type { NewEvent } from '../../protocol/events.js';
+import type { WorkspaceView } from '../../protocol/workspace.js';
+import { openDatabase, type Db } from './open-database.js';
+import { SqliteStateStore } from './sqlite-state-store.js';
+
+const temp = new TempDirs();
+let path: string;
+let db: Db;
+let clock: number;
+let store: SqliteStateStore;
+
+const T0 = Date.UTC(2025, 2, 4, 5, 6, 7, 890);
+
+const workspace = (id: string, repoPath: string | null = null): WorkspaceView => ({
+  id,
+  name: `name-${id}`,
+  repoPath,
+  createdAt: new Date(T0 + id.length).toISOString(),
+});
+
+/** An agent with every nullable field set, so a lost column shows up. */
+const fullAgent = (id: string, workspaceId = 'w1'): AgentRecord => ({
+  id,
+  name: `agent-${id}`,
+  workspaceId,
+  profile: 'shell',
+  command: '/bin/bash',
+  args: ['--model', 'x y', 'ünïcode', ''],
+  cwd: '/tmp/project with space',
+  env: { FOO: 'bar', EMPTY: '', 'WITH=EQ': 'a=b' },
+  restart: 'on-failure',
+  backend: 'headless',
+  state: 'running',
+  stateDetail: { reason: 'spawned', message: 'hello', exitCode: null },
+  stateSince: T0 + 1,
+  pid: 4242,
+  hostPid: 4141,
+  hostIdentity: '4141@123456',
+  lastExit: { exitCode: null, signal: 'SIGKILL' },
+  restarts: 3,
+  createdAt: T0,
+  startedAt: T0 + 2,
+  outputSeq: 2 ** 40 + 7,
+  cols: 132,
+  rows: 43,
+});
+
+const sparseAgent = (id: string, createdAt: number): AgentRecord => ({
+  ...fullAgent(id),
+  profile: 'cmd',
+  args: [],
+  env: {},
+  restart: 'never',
+  state: 'starting',
+  stateDetail: { reason: 'created' },
+  pid: null,
+  hostPid: null,
+  hostIdentity: null,
+  lastExit: null,
+  restarts: 0,
+  createdAt,
+  startedAt: null,
+  outputSeq: 0,
+});
+
+const event = (type: 'agent.attached' | 'agent.removed', agentId: string | null, extra = 'x'): NewEvent =>
+  type === 'agent.attached'
+    ? { type, source: 'cli', agentId, workspaceId: 'w1', data: { client: extra } }
+    : { type, source: 'daemon', agentId, workspaceId: null, data: { name: extra } };
+
+const count = (table: string): number =>
+  (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+beforeEach(() => {
+  path = join(temp.make(), 'wtp.db');
+  db = openDatabase(path);
+  clock = T0;
+  store = new SqliteStateStore(db, () => (clock += 1_000));
+});
+
+afterEach(() => {
+  db.close();
+  temp.removeAll();
+});
+
+describe('SqliteStateStore: agents and workspaces', () => {
+  it('round-trips workspaces and agents with every field, in creation order', async () => {
+    const w1 = workspace('w1', '/repos/one');
+    const w2 = workspace('w22');
+    const a = fullAgent('a1');
+    const b = sparseAgent('b1', T0 - 5_000);
+    await store.commit({ upsertWorkspaces: [w1, w2], upsertAgents: [a, b] });
+
+    expect(await store.loadWorkspaces()).toEqual([w1, w2]);
+    expect(await store.loadAgents()).toEqual([b, a]); // b was created earlier
+
+    // A second store on a fresh connection reads the same from disk.
+    db.close();
+    db = openDatabase(path);
+    const reopened = new SqliteStateStore(db);
+    expect(await reopened.loadAgents()).toEqual([b, a]);
+    expect(await reopened.loadWorkspaces()).toEqual([w1, w2]);
+  });
+
+  it('updates an existing agent and workspace in place', async () => {
+    await store.commit({ upsertWorkspaces: [workspace('w1')], upsertAgents: [sparseAgent('a1', T0)] });
+    const changed: AgentRecord = {
+      ...sparseAgent('a1', T0),
+      name: 'renamed',
+      restart: 'always',
+      state: 'crashed',
+      stateDetail: { reason: 'crash_loop', message: 'too many restarts' },
+      stateSince: T0 + 99,
+      pid: 1,
+      hostPid: 2,
+      hostIdentity: '2@3',
+      lastExit: { exitCode: 1, signal: null },
+      restarts: 9,
+      startedAt: T0 + 50,
+      outputSeq: 12_345,
+      cols: 200,
+      rows: 50,
+    };
+    await store.commit({
+      upsertWorkspaces: [{ ...workspace('w1'), name: 'other', repoPath: '/r' }],
+      upsertAgents: [changed],
+    });
+    expect(await store.loadAgents()).toEqual([changed]);
+    expect(await store.loadWorkspaces()).toEqual([{ ...workspace('w1'), name: 'other', repoPath: '/r' }]);
+  });
+
+  it('removes agents', async () => {
+    await store.commit({
+      upsertWorkspaces: [workspace('w1')],
+      upsertAgents: [fullAgent('a1'), fullAgent('a2')],
+    });
+    await store.commit({ removeAgents: ['a1', 'not-there'] });
+    expect((await store.loadAgents()).map((a) => a.id)).toEqual(['a2']);
+  });
+
+  it('applies a change all or nothing: a foreign-key violation leaves nothing behind', async () => {
+    await store.commit({ upsertWorkspaces: [workspace('w1')], events: [event('agent.removed', null)] });
+    const before = { seq: await store.latestSeq(), agents: count('agents'), workspaces: count('workspaces') };
+
+    const failing = store.commit({
+      upsertWorkspaces: [workspace('w2')],
+      upsertAgents: [fullAgent('ok', 'w1'), fullAgent('orphan', 'no-such-workspace')],
+      events: [event('agent.attached', 'ok')],
+    });
+    await expect(failing).rejects.toThrow(/FOREIGN KEY/);
+
+    expect(await store.latestSeq()).toBe(before.seq);
+    expect(count('agents')).toBe(before.agents);
+    expect(count('workspaces')).toBe(before.workspaces);
+    expect(count('events')).toBe(1);
+    // The store is still usable after the rollback.
+    await store.commit({ upsertAgents: [fullAgent('ok', 'w1')] });
+    expect((await store.loadAgents()).map((a) => a.id)).toEqual(['ok']);
+  });
+
+  it('rejects a duplicate agent name in a workspace without applying the rest of the change', async () => {
+    await store.commit({ upsertWorkspaces: [workspace('w1')], upsertAgents: [fullAgent('a1')] });
+    const dup = { ...fullAgent('a2'), name: 'agent-a1' };
+    await expect(
+      store.commit({ upsertAgents: [dup], events: [event('agent.attached', 'a2')] }),
+    ).rejects.toThrow(/UNIQUE/);
+    expect(count('agents')).toBe(1);
+    expect(count('events')).toBe(0);
+  });
+});
+
+describe('SqliteStateStore: events', () => {
+  it('assigns increasing seq and an ISO time from the clock, and returns the stored events', async () => {
+    expect(await store.latestSeq()).toBe(0);
+    const first = await store.commit({
+      events: [event('agent.attached', 'a1', 'c1'), event('agent.removed', 'a1')],
+    });
+    const second = await store.commit({ events: [event('agent.attached', 'a2', 'c2')] });
+    expect(first.map((e) => e.seq)).toEqual([1, 2]);
+    expect(second.map((e) => e.seq)).toEqual([3]);
+    expect([...first, ...second].map((e) => e.ts)).toEqual([
+      new Date(T0 + 1_000).toISOString(),
+      new Date(T0 + 2_000).toISOString(),
+      new Date(T0 + 3_000).toISOString(),
+    ]);
+    expect(first[0]).toEqual({
+      ...event('agent.attached', 'a1', 'c1'),
+      seq: 1,
+      ts: '2025-03-04T05:06:08.890Z',
+    });
+    expect(await store.latestSeq()).toBe(3);
+    // What since() reads back is what commit() returned.
+    expect(await store.since({ since: 0, limit: 10 })).toEqual([...first, ...second]);
+  });
+
+  it('filters by seq, types and agent, and honours the limit', async () => {
+    await store.commit({
+      events: [
+        event('agent.attached', 'a1', '1'),
+        event('agent.removed', 'a1', '2'),
+        event('agent.attached', 'a2', '3'),
+        event('agent.attached', 'a1', '4'),
+        event('agent.removed', null, '5'),
+      ],
+    });
+    const seqs = async (q: Parameters<SqliteStateStore['since']>[0]) =>
+      (await store.since(q)).map((e) => e.seq);
+    expect(await seqs({ since: 0, limit: 100 })).toEqual([1, 2, 3, 4, 5]);
+    expect(await seqs({ since: 2, limit: 100 })).toEqual([3, 4, 5]);
+    expect(await seqs({ since: 5, limit: 100 })).toEqual([]);
+    expect(await seqs({ since: 0, limit: 2 })).toEqual([1, 2]);
+    expect(await seqs({ since: 0, limit: 100, types: ['agent.removed'] })).toEqual([2, 5]);
+    expect(await seqs({ since: 0, limit: 100, types: ['agent.removed', 'agent.attached'] })).toEqual([
+      1, 2, 3, 4, 5,
+    ]);
+    expect(await seqs({ since: 0, limit: 100, types: [] })).toEqual([1, 2, 3, 4, 5]);
+    expect(await seqs({ since: 0, limit: 100, agentId: 'a1' })).toEqual([1, 2, 4]);
+    expect(await seqs({ since: 1, limit: 1, agentId: 'a1', types: ['agent.attached'] })).toEqual([4]);
+    expect(await seqs({ since: 0, limit: 100, agentId: 'nobody' })).toEqual([]);
+  });
+
+  it('is append-only: the triggers refuse UPDATE and DELETE on events', async () => {
+    await store.commit({ events: [event('agent.attached', 'a1')] });
+    expect(() => db.prepare("UPDATE events SET type = 'x'").run()).toThrow(/events are append-only/);
+    expect(() => db.prepare('DELETE FROM events').run()).toThrow(/events are append-only/);
+    expect(await store.since({ since: 0, limit: 10 })).toMatchObject([{ seq: 1, type: 'agent.attached' }]);
+  });
+});

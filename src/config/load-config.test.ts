@@ -1,0 +1,162 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TempDirs } from '../../test/support/adapters/temp-dirs.js';
+import { AppError } from '../core/errors.js';
+import { readEnv } from './env.js';
+import { loadConfig } from './load-config.js';
+import { DEFAULT_API_PORT } from './schema.js';
+
+const temp = new TempDirs();
+let file: string;
+const noEnv = readEnv({});
+
+const write = (yaml: string): void => writeFileSync(file, yaml);
+
+/** The AppError `loadConfig` rejects with. */
+async function failure(env = noEnv): Promise<AppError> {
+  const err: unknown = await loadConfig(file, env).then(
+    () => new Error('loadConfig resolved'),
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+const issuesOf = (err: AppError) => (err.details as { issues: { path: string; message: string }[] }).issues;
+
+beforeEach(() => {
+  file = join(temp.make(), 'config.yaml');
+});
+
+afterEach(() => {
+  temp.removeAll();
+});
+
+describe('loadConfig defaults', () => {
+  it('uses every default when the file does not exist', async () => {
+    const cfg = await loadConfig(file, noEnv);
+    expect(cfg.version).toBe(1);
+    expect(cfg.api).toEqual({ port: DEFAULT_API_PORT, tcp: true });
+    expect(cfg.backend).toBe('auto');
+    expect(cfg.agents.stopGraceMs).toBe(5_000);
+    expect(cfg.agents.cols).toBe(120);
+    expect(cfg.agents.outputLogMaxBytes).toBe(16 * 1024 * 1024);
+    expect(cfg.restart.crashLoopCount).toBe(5);
+    expect(cfg.logs).toEqual({ level: 'info', maxBytes: 10 * 1024 * 1024, files: 3 });
+    expect(cfg.stats.intervalMs).toBe(2_000);
+  });
+
+  it('treats an empty file or one holding only comments as all defaults', async () => {
+    const defaults = await loadConfig(file, noEnv);
+    write('');
+    expect(await loadConfig(file, noEnv)).toEqual(defaults);
+    write('# nothing here yet\n');
+    expect(await loadConfig(file, noEnv)).toEqual(defaults);
+  });
+});
+
+describe('loadConfig from YAML', () => {
+  it('takes values from the file and keeps defaults for the rest of each section', async () => {
+    write(
+      ['api:', '  port: 9000', '  tcp: false', 'agents:', '  cols: 200', 'logs:', '  level: warn', ''].join(
+        '\n',
+      ),
+    );
+    const cfg = await loadConfig(file, noEnv);
+    expect(cfg.api).toEqual({ port: 9000, tcp: false });
+    expect(cfg.agents.cols).toBe(200);
+    expect(cfg.agents.rows).toBe(40);
+    expect(cfg.logs.level).toBe('warn');
+    expect(cfg.logs.files).toBe(3);
+    expect(cfg.restart.backoffMaxMs).toBe(30_000);
+  });
+
+  it('lets WTP_API_PORT and WTP_LOG_LEVEL override the file', async () => {
+    write('api:\n  port: 9000\n  tcp: false\nlogs:\n  level: warn\n');
+    const cfg = await loadConfig(file, readEnv({ WTP_API_PORT: '0', WTP_LOG_LEVEL: 'debug' }));
+    expect(cfg.api).toEqual({ port: 0, tcp: false }); // the rest of the section still comes from the file
+    expect(cfg.logs.level).toBe('debug');
+  });
+
+  it('applies the environment when there is no file too', async () => {
+    const cfg = await loadConfig(file, readEnv({ WTP_API_PORT: '8123', WTP_LOG_LEVEL: 'error' }));
+    expect(cfg.api.port).toBe(8123);
+    expect(cfg.logs.level).toBe('error');
+  });
+
+  it('validates values that come from the environment', async () => {
+    const port = await failure(readEnv({ WTP_API_PORT: 'eighty' }));
+    expect(port.code).toBe('CONFIG_INVALID');
+    expect(issuesOf(port).map((i) => i.path)).toEqual(['api.port']);
+    const level = await failure(readEnv({ WTP_LOG_LEVEL: 'loud' }));
+    expect(issuesOf(level).map((i) => i.path)).toEqual(['logs.level']);
+  });
+
+  it('returns a deeply frozen config', async () => {
+    write('agents:\n  cols: 100\n');
+    const cfg = await loadConfig(file, noEnv);
+    expect(Object.isFrozen(cfg)).toBe(true);
+    for (const section of [cfg.api, cfg.agents, cfg.restart, cfg.logs, cfg.stats]) {
+      expect(Object.isFrozen(section)).toBe(true);
+    }
+    const mutable = cfg.agents as { cols: number };
+    expect(() => {
+      mutable.cols = 1;
+    }).toThrow(TypeError);
+    expect(cfg.agents.cols).toBe(100);
+  });
+});
+
+describe('loadConfig refusals (CONFIG_INVALID)', () => {
+  it('rejects unknown keys, naming the object they are in and the key', async () => {
+    write('agents:\n  colums: 100\nlogz: {}\n');
+    const err = await failure();
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.details).toMatchObject({ file });
+    expect(issuesOf(err)).toEqual([
+      { path: 'agents', message: 'Unrecognized key: "colums"' },
+      { path: '', message: 'Unrecognized key: "logz"' },
+    ]);
+    expect(err.message).toContain('agents: Unrecognized key: "colums"');
+    // A top-level issue has no path: the message must not start it with an empty "…: ".
+    expect(err.message).toMatch(/; Unrecognized key: "logz"$/);
+  });
+
+  it('reports out-of-range and mistyped values with their dotted path', async () => {
+    write('agents:\n  cols: 5\napi:\n  port: 70000\nstats:\n  intervalMs: "fast"\nversion: 2\n');
+    const paths = issuesOf(await failure()).map((i) => i.path);
+    expect(paths.sort()).toEqual(['agents.cols', 'api.port', 'stats.intervalMs', 'version']);
+  });
+
+  it('reports invalid YAML with the line of the problem', async () => {
+    write('version: 1\nlogs:\n  level: info\n  level: debug\n');
+    const err = await failure();
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.message).toContain('not valid YAML');
+    const issues = issuesOf(err);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.path).toBe('line 4');
+  });
+
+  it('reports a YAML syntax error', async () => {
+    write('api:\n  port: 1\n  tcp: [true\nlogs: {}\n');
+    const err = await failure();
+    expect(issuesOf(err)[0]?.path).toMatch(/^line \d+$/);
+  });
+
+  it('rejects a document that is not a mapping', async () => {
+    write('- port: 1\n');
+    const err = await failure();
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(issuesOf(err)).toHaveLength(1);
+  });
+
+  it('reports a config path it cannot read (a directory), with the cause', async () => {
+    mkdirSync(file);
+    const err = await failure();
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.details).toEqual({ file });
+    expect((err.cause as NodeJS.ErrnoException).code).toBe('EISDIR');
+  });
+});
