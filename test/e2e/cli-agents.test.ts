@@ -1,6 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { isAlive } from '../support/processes.js';
@@ -13,14 +12,6 @@ describe('agent commands', () => {
     expect((await home.run(['up', '--detach'])).code).toBe(0);
   });
   afterAll(() => home.cleanup());
-
-  const agents = async (): Promise<AgentView[]> =>
-    cliOutputSchemas.ls.parse((await home.json(['ls'])).doc).agents;
-  const agent = async (name: string): Promise<AgentView> => {
-    const a = (await agents()).find((x) => x.name === name);
-    if (!a) throw new Error(`no agent ${name}`);
-    return a;
-  };
 
   it('rejects bad input with a stable code, a clear message and exit status', async () => {
     const cases: [string[], string, number][] = [
@@ -53,7 +44,7 @@ describe('agent commands', () => {
     expect(notDir.doc).toMatchObject({
       error: { code: 'CWD_INVALID', details: { reason: 'not_directory' } },
     });
-    expect(await agents()).toEqual([]); // nothing half-created
+    expect(await home.agents()).toEqual([]); // nothing half-created
   });
 
   it('creates, lists with resource use, and refuses a duplicate name', async () => {
@@ -80,7 +71,7 @@ describe('agent commands', () => {
       (await home.run(['logs', 'web'])).stdout.includes('hi there from web'),
     );
     const withStats = await eventually('a resource sample', async () => {
-      const w = await agent('web');
+      const w = await home.agent('web');
       return w.stats ? w : undefined;
     });
     expect(withStats.stats?.processes).toBeGreaterThanOrEqual(1);
@@ -144,7 +135,7 @@ describe('agent commands', () => {
     await home.run(['send', 'talker', 'bye', '--enter']);
     expect(await exited).toBe(0);
     expect(out).toContain('said bye');
-    expect((await agent('talker')).state).toBe('exited');
+    expect((await home.agent('talker')).state).toBe('exited');
   });
 
   it('stops with SIGTERM and escalates to SIGKILL after the grace delay', async () => {
@@ -162,7 +153,7 @@ describe('agent commands', () => {
       '-c',
       'trap "" TERM HUP; while :; do sleep 1; done',
     ]);
-    const pid = (await agent('stubborn')).pid ?? 0;
+    const pid = (await home.agent('stubborn')).pid ?? 0;
     const hard = cliOutputSchemas.agent.parse(
       (await home.json(['stop', 'stubborn', '--grace', '300'])).doc,
     ).agent;
@@ -174,7 +165,7 @@ describe('agent commands', () => {
 
   it('restarts an agent with a new process', async () => {
     await home.run(['new', 'cmd', '--name', 'phoenix', '--', 'sleep', '300']);
-    const before = await agent('phoenix');
+    const before = await home.agent('phoenix');
     const after = cliOutputSchemas.agent.parse((await home.json(['restart', 'phoenix'])).doc).agent;
     expect(after.state).toBe('running');
     expect(after.pid).not.toBe(before.pid);
@@ -184,7 +175,7 @@ describe('agent commands', () => {
   });
 
   it('removes only stopped agents unless forced, with their logs', async () => {
-    const web = await agent('web');
+    const web = await home.agent('web');
     const refused = await home.json(['rm', 'web']);
     expect(refused.code).toBe(1);
     expect(refused.doc).toMatchObject({ error: { code: 'AGENT_RUNNING', details: { state: 'running' } } });
@@ -193,6 +184,6 @@ describe('agent commands', () => {
     expect(removed.removed).toBe(web.id);
     expect(web.pid !== null && isAlive(web.pid)).toBe(false);
     expect(existsSync(home.path('agents', web.id))).toBe(false);
-    expect((await agents()).some((a) => a.name === 'web')).toBe(false);
+    expect((await home.agents()).some((a) => a.name === 'web')).toBe(false);
   });
 });

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
-import type { WtpEvent } from '../../src/protocol/events.js';
-import { eventually, TestHome } from '../support/harness.js';
+import { TestHome } from '../support/harness.js';
 
 describe('restart policies with real processes', () => {
   let home: TestHome;
@@ -15,16 +13,6 @@ describe('restart policies with real processes', () => {
     expect((await home.run(['up', '--detach'])).code).toBe(0);
   });
   afterAll(() => home.cleanup());
-
-  const get = async (name: string): Promise<AgentView> => {
-    const a = cliOutputSchemas.ls.parse((await home.json(['ls'])).doc).agents.find((x) => x.name === name);
-    if (!a) throw new Error(`no agent ${name}`);
-    return a;
-  };
-  const events = async (name: string): Promise<WtpEvent[]> => {
-    const out = (await home.run(['events', '--agent', name, '--json'])).stdout.trim();
-    return out.split('\n').map((l) => cliOutputSchemas.event.parse(JSON.parse(l)).event);
-  };
 
   it('on-failure restarts a failing agent with backoff and stops it as crashed after a crash loop', async () => {
     await home.run([
@@ -39,13 +27,10 @@ describe('restart policies with real processes', () => {
       '-c',
       'echo try; exit 7',
     ]);
-    const crashed = await eventually('the crash-loop stop', async () => {
-      const a = await get('flaky');
-      return a.state === 'crashed' ? a : undefined;
-    });
+    const crashed = await home.untilState('flaky', 'crashed', 'the crash-loop stop');
     expect(crashed.stateDetail).toMatchObject({ reason: 'crash_loop', exitCode: 7 });
     expect(crashed.restarts).toBe(3);
-    const ev = await events('flaky');
+    const ev = await home.events('flaky');
     expect(ev.filter((e) => e.type === 'agent.exited')).toHaveLength(4); // first run + 3 restarts
     const loop = ev.find((e) => e.type === 'agent.crashLoopDetected');
     expect(loop?.source).toBe('policy');
@@ -59,10 +44,7 @@ describe('restart policies with real processes', () => {
 
   it('on-failure leaves a clean exit alone', async () => {
     await home.run(['new', 'cmd', '--name', 'clean', '--restart', 'on-failure', '--', 'sh', '-c', 'exit 0']);
-    const a = await eventually('the clean exit', async () => {
-      const x = await get('clean');
-      return x.state === 'exited' ? x : undefined;
-    });
+    const a = await home.untilState('clean', 'exited', 'the clean exit');
     expect(a).toMatchObject({ restarts: 0, stateDetail: { reason: 'exited', exitCode: 0 } });
   });
 
@@ -79,15 +61,12 @@ describe('restart policies with real processes', () => {
       '-c',
       'echo run; sleep 0.2',
     ]);
-    const crashed = await eventually('always to hit the crash-loop rule', async () => {
-      const a = await get('loop');
-      return a.state === 'crashed' ? a : undefined;
-    });
+    const crashed = await home.untilState('loop', 'crashed', 'always to hit the crash-loop rule');
     expect(crashed.stateDetail.exitCode).toBe(0);
     const again = cliOutputSchemas.agent.parse((await home.json(['restart', 'loop'])).doc).agent;
     expect(again.restarts).toBe(0);
     expect(['running', 'starting']).toContain(again.state);
     await home.run(['stop', 'loop']);
-    expect((await get('loop')).state).toBe('exited');
+    expect((await home.agent('loop')).state).toBe('exited');
   });
 });

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
+import type { AgentState, AgentView } from '../../src/protocol/agent.js';
+import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
+import type { WtpEvent } from '../../src/protocol/events.js';
 import { isAlive, killAll, processesWithHome, TEST_HOME_PREFIX } from './processes.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -77,6 +80,31 @@ export class TestHome {
   /** Starts a long-running `wtp <args>` (e.g. `logs -f`) and returns the child. */
   start(args: string[]) {
     return spawn(process.execPath, [BIN, ...args], { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+
+  /** `wtp ls --json`, validated against its schema. */
+  async agents(): Promise<AgentView[]> {
+    return cliOutputSchemas.ls.parse((await this.json(['ls'])).doc).agents;
+  }
+
+  async agent(name: string): Promise<AgentView> {
+    const a = (await this.agents()).find((x) => x.name === name);
+    if (!a) throw new Error(`no agent ${name}`);
+    return a;
+  }
+
+  /** Waits until the agent is in `state` and returns it. */
+  untilState(name: string, state: AgentState, what = `${name} to be ${state}`): Promise<AgentView> {
+    return eventually(what, async () => {
+      const a = await this.agent(name);
+      return a.state === state ? a : undefined;
+    });
+  }
+
+  /** The agent's events from `wtp events --json`, validated. */
+  async events(name: string): Promise<WtpEvent[]> {
+    const out = (await this.run(['events', '--agent', name, '--json'])).stdout.trim();
+    return out === '' ? [] : out.split('\n').map((l) => cliOutputSchemas.event.parse(JSON.parse(l)).event);
   }
 
   processes(): number[] {
