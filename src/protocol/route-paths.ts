@@ -21,7 +21,7 @@ export const ROUTE_PATHS = {
 
 export type RouteName = keyof typeof ROUTE_PATHS;
 
-/** Fill `:name` placeholders of a route path. */
+/** Fills the `:name` parameters of a route path with URL-encoded values. */
 export function buildPath(path: string, params: Record<string, string> | undefined): string {
   return path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
     const value = params?.[key];
