@@ -17,6 +17,15 @@ export interface WtpEnv {
   /** WTP_CONFIG: an explicit config file instead of <configDir>/config.yaml. */
   configFile: string | undefined;
   noColor: boolean;
+  /** WTP_BACKEND: overrides `backend` in the config (auto, wezterm, tmux, headless). */
+  backend: string | undefined;
+  term: string | undefined;
+  /** Set inside a tmux pane (TMUX, TMUX_PANE). */
+  tmux: string | undefined;
+  tmuxPane: string | undefined;
+  /** Set inside a WezTerm pane (WEZTERM_PANE, WEZTERM_UNIX_SOCKET). */
+  weztermPane: string | undefined;
+  weztermSocket: string | undefined;
 }
 
 /** The documented variables, for docs/ARCHITECTURE.md and `wtp status`. */
@@ -28,6 +37,9 @@ export const ENV_VARS = {
   WTP_CONFIG: 'Path of the config file (default <configDir>/config.yaml).',
   WTP_API_PORT: 'TCP port of the API on 127.0.0.1 (overrides api.port; 0 = any free port).',
   WTP_LOG_LEVEL: 'Daemon log level: trace, debug, info, warn, error (overrides logs.level).',
+  WTP_BACKEND: 'Where agent panes live: auto, wezterm, tmux or headless (overrides `backend` in the config).',
+  WEZTERM_PANE: 'Set by WezTerm in its panes: with `wezterm` on PATH, `auto` picks the WezTerm backend.',
+  WEZTERM_UNIX_SOCKET: 'Set by WezTerm in its panes: how `wezterm cli` finds the running WezTerm.',
   SHELL: 'The program the `shell` profile runs (default /bin/sh).',
   NO_COLOR: 'Disable colours in CLI output.',
   WTP_AGENT_ID: 'Set by wezterm-parallel in every agent process: the agent id.',
@@ -48,6 +60,12 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
     logLevel: nonEmpty(source.WTP_LOG_LEVEL),
     configFile: nonEmpty(source.WTP_CONFIG),
     noColor: nonEmpty(source.NO_COLOR) !== undefined,
+    backend: nonEmpty(source.WTP_BACKEND),
+    term: nonEmpty(source.TERM),
+    tmux: nonEmpty(source.TMUX),
+    tmuxPane: nonEmpty(source.TMUX_PANE),
+    weztermPane: nonEmpty(source.WEZTERM_PANE),
+    weztermSocket: nonEmpty(source.WEZTERM_UNIX_SOCKET),
   };
 }
 

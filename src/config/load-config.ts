@@ -56,6 +56,7 @@ function applyEnv(raw: unknown, env: WtpEnv): unknown {
     };
   }
   if (env.logLevel !== undefined) out.logs = { ...(out.logs as object | undefined), level: env.logLevel };
+  if (env.backend !== undefined) out.backend = env.backend;
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BACKEND_CHOICES } from '../protocol/constants.js';
 
 /** Default TCP port of the API on 127.0.0.1. */
 export const DEFAULT_API_PORT = 7537;
@@ -25,9 +26,11 @@ export const configSchema = z
       .prefault({})
       .describe('HTTP + WebSocket API'),
     backend: z
-      .enum(['auto', 'headless'])
+      .enum(BACKEND_CHOICES)
       .default('auto')
-      .describe('Where agent terminals live; this version has the headless backend only'),
+      .describe(
+        'Where agent panes live: auto (WezTerm when running inside it, else tmux when installed, else headless), wezterm, tmux or headless',
+      ),
     agents: z
       .strictObject({
         stopGraceMs: ms(5_000, 'Delay between SIGTERM and SIGKILL when stopping an agent'),

@@ -28,6 +28,8 @@ export interface AgentRecord {
   hostPid: number | null;
   /** Identity token of the host pid (guards against pid reuse after a reboot or long downtime). */
   hostIdentity: string | null;
+  /** The pane the host runs in (WezTerm pane id, tmux `%N`, headless `h-<pid>`), once known. */
+  paneId: string | null;
   lastExit: ExitInfo | null;
   restarts: number;
   createdAt: number;
@@ -67,6 +69,7 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     pid: a.pid,
     hostPid: a.hostPid,
     hostConnected: ctx.hostConnected,
+    paneId: a.paneId,
     lastExit: a.lastExit,
     restarts: a.restarts,
     outputBytes: a.outputSeq,

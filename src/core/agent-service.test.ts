@@ -96,6 +96,8 @@ describe('create: validation', () => {
       id: 'ws-2',
       name: 'other',
       repoPath: null,
+      backend: 'headless',
+      template: null,
       createdAt: '2025-01-01T00:00:00.000Z',
     });
     await h.core.service.create(cmdRequest({ name: 'api' }), 'cli');
@@ -182,6 +184,8 @@ describe('finding agents', () => {
       id: 'ws-2',
       name: 'other',
       repoPath: null,
+      backend: 'headless',
+      template: null,
       createdAt: '2025-01-01T00:00:00.000Z',
     });
     await h.core.service.create(cmdRequest({ name: 'web' }), 'cli');

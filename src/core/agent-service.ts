@@ -9,6 +9,7 @@ import { AppError } from './errors.js';
 import type { HostDirectory } from './host-directory.js';
 import type { AgentLifecycle } from './lifecycle.js';
 import type { OutputHub, OutputListener } from './output-hub.js';
+import type { Placement } from './pane-mux.js';
 import type { Clock, HostLink, OutputLogs } from './ports.js';
 import type { StatsSampler } from './stats-sampler.js';
 import { truncate, utf8Length } from './text.js';
@@ -70,7 +71,8 @@ export class AgentService {
     });
   }
 
-  async create(req: CreateAgentRequest, source: EventSource): Promise<AgentView> {
+  /** Creates an agent and starts its host in a new tab of its workspace, or where `placement` says. */
+  async create(req: CreateAgentRequest, source: EventSource, placement?: Placement): Promise<AgentView> {
     const agent = buildAgent(req, this.d);
     await this.d.registry.add(agent, [
       agentEvent(agent, source, 'agent.created', { agent: this.view(agent) }),
@@ -81,7 +83,7 @@ export class AgentService {
         pid: null,
       }),
     ]);
-    await this.d.lifecycle.launch(agent);
+    await this.d.lifecycle.launch(agent, placement);
     if (req.wait)
       await this.waitFor(agent.id, settledAfterStart, this.d.service.hostConnectTimeoutMs + WAIT_SLACK_MS);
     return this.view(agent);
@@ -127,6 +129,7 @@ export class AgentService {
       await this.stop(agent.id, { wait: true }, source);
     }
     this.d.lifecycle.forget(agent.id);
+    await this.d.lifecycle.closePane(agent).catch(() => undefined); // a pane kept open after the exit
     this.d.output.forget(agent.id);
     await this.d.registry.remove(agent.id, [
       agentEvent(agent, source, 'agent.removed', { name: agent.name }),

@@ -1,3 +1,4 @@
+import type { Backend } from '../protocol/agent.js';
 import { DEFAULT_WORKSPACE } from '../protocol/workspace.js';
 import { AgentService, type ServiceSettings } from './agent-service.js';
 import { isLive } from './agent-state.js';
@@ -22,6 +23,8 @@ import { AgentRegistry } from './registry.js';
 import { StatsSampler } from './stats-sampler.js';
 
 export interface CoreSettings {
+  /** Backend of the `default` workspace when it is first created (the daemon's resolved backend). */
+  defaultBackend: Backend;
   lifecycle: LifecycleSettings;
   factory: FactorySettings;
   service: ServiceSettings;
@@ -119,6 +122,8 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
           id: a.ids.next('ws'),
           name: DEFAULT_WORKSPACE,
           repoPath: null,
+          backend: s.defaultBackend,
+          template: null,
           createdAt: new Date(a.clock.now()).toISOString(),
         });
       }

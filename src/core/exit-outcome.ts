@@ -3,7 +3,7 @@ import type { EventSource } from '../protocol/events.js';
 import { decideRestart, type RestartHistory, type RestartSettings } from './restart-policy.js';
 
 /** A stop or restart the user asked for, carried out when the process exits; `source` is who asked. */
-export type Intent = { kind: 'stop' | 'restart'; source: EventSource };
+export type Intent = { kind: 'stop' | 'restart'; source: EventSource; reason?: 'stopped' | 'pane_closed' };
 
 export interface ExitContext {
   /** Whether the agent was starting or running when its process ended. */
@@ -47,7 +47,7 @@ export function exitOutcome(c: ExitContext): ExitOutcome {
     return {
       ...base,
       to: 'exited',
-      detail: { reason: 'stopped', ...exitDetail },
+      detail: { reason: c.intent?.reason ?? 'stopped', ...exitDetail },
       source,
       then: 'shutdown-host',
     };

@@ -7,6 +7,9 @@ export interface PtyProcess {
   onExit(listener: (exit: ExitInfo) => void): void;
   write(data: Uint8Array | string): void;
   resize(cols: number, rows: number): void;
+  /** Stops reading the agent's output (the pane cannot keep up); `resume` starts again. */
+  pause(): void;
+  resume(): void;
 }
 
 export interface PtySpawner {

@@ -40,6 +40,22 @@ export class HostSessions {
       case 'exited':
         void this.enqueue(agentId, () => this.lifecycle.childExited(agentId, msg.report));
         return;
+      case 'closing':
+        void this.enqueue(agentId, () => {
+          this.lifecycle.paneClosed(agentId);
+          return Promise.resolve();
+        });
+        return;
+      case 'resized': {
+        // The pane was resized by the user: the agent's size follows it.
+        const agent = this.registry.get(agentId);
+        if (agent && (agent.cols !== msg.cols || agent.rows !== msg.rows)) {
+          agent.cols = msg.cols;
+          agent.rows = msg.rows;
+          void this.registry.saveQuietly([agent]);
+        }
+        return;
+      }
       case 'hello':
       case 'reply':
         return; // hello is handled by `hello`, replies by the link itself

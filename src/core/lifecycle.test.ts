@@ -47,7 +47,14 @@ describe('lifecycle: from create to running', () => {
         command: '/usr/bin/node',
         args: ['server.js'],
         cwd: '/work',
-        env: { FOO: 'bar', WTP_AGENT_ID: id, WTP_AGENT_NAME: 'api' },
+        // The daemon's environment, the agent's overrides on top, and who the agent is.
+        env: {
+          PATH: '/usr/bin:/bin',
+          HOME: '/home/test',
+          FOO: 'bar',
+          WTP_AGENT_ID: id,
+          WTP_AGENT_NAME: 'api',
+        },
         cols: 80,
         rows: 24,
       },
@@ -58,6 +65,11 @@ describe('lifecycle: from create to running', () => {
     await reportSpawned(h, id, 9001);
     await created;
     expect(view).toMatchObject({ state: 'running', pid: 9001, hostPid: 5001, hostConnected: true });
+    // The host learns every state, for the pane's user vars (the WezTerm tab bar).
+    expect(link.states).toEqual([
+      { type: 'state', state: 'starting', agent: 'api', workspace: 'default' },
+      { type: 'state', state: 'running', agent: 'api', workspace: 'default' },
+    ]);
     expect(h.store.agents.get(id)).toMatchObject({ state: 'running', pid: 9001, startedAt: h.clock.now() });
     expect(transitions(h, id)).toEqual([
       [null, 'starting', 'created', 'cli'],

@@ -12,6 +12,7 @@ import type { AgentRegistry } from './registry.js';
 import { transitionAgent } from './transition.js';
 import { exitOutcome, type Intent } from './exit-outcome.js';
 import { emptyHistory, type RestartHistory, type RestartSettings } from './restart-policy.js';
+import type { Placement } from './pane-mux.js';
 
 export interface LifecycleSettings {
   /** SIGTERM → SIGKILL delay when stopping (config agents.stopGraceMs). */
@@ -22,6 +23,8 @@ export interface LifecycleSettings {
   hostLostCheckMs: number;
   restart: RestartSettings;
   daemonVersion: string;
+  /** The environment every agent starts from (the daemon's); the agent's own `env` goes on top. */
+  agentBaseEnv: Record<string, string>;
 }
 
 export interface LifecycleDeps {
@@ -53,12 +56,20 @@ export class AgentLifecycle {
     this.timers = new AgentTimers(d.clock);
   }
 
-  /** After a daemon start: find which hosts survived, treat the others as lost, launch the unlaunched. */
+  /**
+   * After a daemon start: hosts that survived will reconnect; a host still starting in a
+   * pane that exists will connect; panes closed meanwhile and vanished hosts are handled
+   * as such; agents never launched are launched.
+   */
   async resume(): Promise<void> {
     for (const agent of this.d.registry.all()) {
       if (!isLive(agent.state)) continue;
       if (agent.hostPid !== null && this.hostAlive(agent)) continue; // it will reconnect
-      if (agent.hostPid === null && agent.state === 'starting') {
+      if (agent.hostPid === null && agent.paneId !== null && (await this.d.launcher.paneExists(agent))) {
+        this.armConnectTimer(agent);
+        continue;
+      }
+      if (agent.hostPid === null && agent.paneId === null && agent.state === 'starting') {
         await this.launch(agent);
         continue;
       }
@@ -67,7 +78,7 @@ export class AgentLifecycle {
   }
 
   /** Starts (or re-uses) the agent's host; the agent must be `starting`. */
-  async launch(agent: AgentRecord): Promise<void> {
+  async launch(agent: AgentRecord, placement: Placement = { kind: 'tab' }): Promise<void> {
     if (this.d.hosts.has(agent.id) && !this.retiring.has(agent.id)) {
       this.maybeSpawn(agent);
       return;
@@ -75,12 +86,15 @@ export class AgentLifecycle {
     // No host, or one that is on its way out: start a fresh one (it replaces the old link).
     this.armConnectTimer(agent);
     try {
-      const { hostPid } = await this.d.launcher.launch(agent);
-      if (agent.hostPid !== hostPid) {
+      const workspace = this.d.registry.resolveWorkspace(agent.workspaceId);
+      const { hostPid, paneId } = await this.d.launcher.launch(agent, { workspace, placement });
+      agent.paneId = paneId;
+      // The host may already have said hello (and set its pid) before the launch returned.
+      if (hostPid !== null && agent.hostPid !== hostPid) {
         agent.hostPid = hostPid;
         agent.hostIdentity = this.d.inspector.identity(hostPid);
-        await this.d.registry.save(agent);
       }
+      await this.d.registry.save(agent);
     } catch (err) {
       this.timers.clear('connect', agent.id);
       await this.transition(agent, 'crashed', { reason: 'spawn_failed', message: messageOf(err) }, 'daemon');
@@ -101,6 +115,7 @@ export class AgentLifecycle {
     this.spawnSent.delete(agent.id);
     agent.hostPid = hello.hostPid;
     agent.hostIdentity = this.d.inspector.identity(hello.hostPid);
+    if (hello.pane) agent.paneId = hello.pane;
     const resumeFrom = Math.min(Math.max(agent.outputSeq, hello.bufferedFrom), hello.outputSeq);
     agent.outputSeq = resumeFrom;
     this.d.output.reset(agent.id, resumeFrom);
@@ -109,6 +124,7 @@ export class AgentLifecycle {
     await this.d.registry.save(agent, [
       agentEvent(agent, 'host', 'agent.hostConnected', { hostPid: hello.hostPid, reattached }),
     ]);
+    this.pushState(agent);
 
     if (hello.pendingExit) await this.childExited(agent.id, hello.pendingExit);
     if (hello.child) {
@@ -185,6 +201,13 @@ export class AgentLifecycle {
     else if (o.then === 'schedule-restart') this.scheduleRestart(agent, o.restartInMs ?? 0);
   }
 
+  /** The host says its pane was closed by hand: the exit that follows is a stop, not a crash. */
+  paneClosed(agentId: string): void {
+    const agent = this.d.registry.get(agentId);
+    if (agent && isLive(agent.state))
+      this.intents.set(agentId, { kind: 'stop', source: 'user', reason: 'pane_closed' });
+  }
+
   hostDisconnected(agentId: string, link: HostLink): void {
     if (!this.d.hosts.unbind(agentId, link)) return;
     this.spawnSent.delete(agentId);
@@ -243,6 +266,11 @@ export class AgentLifecycle {
     agent.restarts = 0;
     await this.transition(agent, 'starting', { reason: 'restarted_by_user' }, source);
     await this.launch(agent);
+  }
+
+  /** Closes the agent's pane, if it has one that still exists. */
+  closePane(agent: AgentRecord): Promise<void> {
+    return this.d.launcher.closePane(agent);
   }
 
   /** Forgets an agent that has been removed (its host is told to exit). */
@@ -308,8 +336,14 @@ export class AgentLifecycle {
       command: agent.command,
       args: agent.args,
       cwd: agent.cwd,
-      // Every agent can find out who it is (and route hooks to us) through these.
-      env: { ...agent.env, WTP_AGENT_ID: agent.id, WTP_AGENT_NAME: agent.name },
+      // The whole environment, so an agent runs the same in any pane; it can find out who
+      // it is (and route hooks to us) through the WTP_AGENT_* variables.
+      env: {
+        ...this.d.settings.agentBaseEnv,
+        ...agent.env,
+        WTP_AGENT_ID: agent.id,
+        WTP_AGENT_NAME: agent.name,
+      },
       cols: agent.cols,
       rows: agent.rows,
     });
@@ -328,6 +362,7 @@ export class AgentLifecycle {
       const current = this.d.registry.get(agent.id);
       if (!current || this.d.hosts.has(agent.id) || !isLive(current.state)) return;
       if (current.hostPid !== null) this.d.inspector.signalGroup(current.hostPid, 'SIGKILL');
+      else void this.d.launcher.closePane(current).catch(() => undefined);
       const seconds = Math.round(this.d.settings.hostConnectTimeoutMs / 1000);
       void this.transition(
         current,
@@ -344,6 +379,10 @@ export class AgentLifecycle {
     if (!isLive(agent.state)) {
       await this.d.registry.save(agent);
       return;
+    }
+    // A pane closed by hand takes its host with it: that is a stop, not a crash.
+    if (agent.backend !== 'headless' && (await this.d.launcher.paneExists(agent)) === false) {
+      this.intents.set(agent.id, { kind: 'stop', source: 'user', reason: 'pane_closed' });
     }
     await this.childExited(
       agent.id,
@@ -366,14 +405,25 @@ export class AgentLifecycle {
     this.retiring.add(agentId);
   }
 
-  private transition(
+  private async transition(
     agent: AgentRecord,
     to: AgentState,
     detail: StateDetail,
     source: EventSource,
     extra: NewEvent[] = [],
   ): Promise<void> {
-    return transitionAgent(this.d, agent, to, detail, source, extra);
+    await transitionAgent(this.d, agent, to, detail, source, extra);
+    this.pushState(agent);
+  }
+
+  /** Tells the agent's host its state, for the pane's user vars (WezTerm tab bar). */
+  private pushState(agent: AgentRecord): void {
+    this.d.hosts.get(agent.id)?.send({
+      type: 'state',
+      state: agent.state,
+      agent: agent.name,
+      workspace: this.d.registry.workspaceName(agent.workspaceId),
+    });
   }
 }
 

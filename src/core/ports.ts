@@ -2,6 +2,7 @@ import type { ExitInfo, Screen, WorkspaceView } from '../protocol/index.js';
 import type { HostSnapshot, DaemonMessage, SpawnSpec } from '../protocol/host.js';
 import type { NewEvent, WtpEvent } from '../protocol/events.js';
 import type { AgentRecord } from './agent-record.js';
+import type { Placement } from './pane-mux.js';
 
 /** Time and timers; tests use a fake one they advance by hand. */
 export interface Clock {
@@ -29,6 +30,8 @@ export interface Logger {
 export interface StoreChange {
   upsertAgents?: AgentRecord[];
   removeAgents?: string[];
+  /** Removed after the agents (an agent's workspace must exist). */
+  removeWorkspaces?: string[];
   upsertWorkspaces?: WorkspaceView[];
   events?: NewEvent[];
 }
@@ -53,9 +56,20 @@ export interface EventLog {
   latestSeq(): Promise<number>;
 }
 
-/** Starts the host process of an agent (headless: detached; later: inside a pane). */
+/** Starts the host process of an agent in a pane (or detached, for headless). */
 export interface HostLauncher {
-  launch(agent: AgentRecord): Promise<{ hostPid: number }>;
+  /**
+   * Opens a pane running `wtp host` for the agent. The host pid is known at once for tmux
+   * and headless; for WezTerm it arrives with the host's hello (null here).
+   */
+  launch(
+    agent: AgentRecord,
+    where: { workspace: WorkspaceView; placement: Placement },
+  ): Promise<{ hostPid: number | null; paneId: string }>;
+  /** Closes the agent's pane if it still exists (removal, rollback, a host that never connected). */
+  closePane(agent: AgentRecord): Promise<void>;
+  /** Whether the agent's pane still exists; `null` when the backend cannot tell right now. */
+  paneExists(agent: AgentRecord): Promise<boolean | null>;
 }
 
 /** Checks done before an agent is created, so bad input fails with a clear error. */

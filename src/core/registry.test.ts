@@ -1,3 +1,4 @@
+import type { WorkspaceView } from '../protocol/workspace.js';
 import { describe, expect, it } from 'vitest';
 import { agentRecord, MemoryLogger, MemoryStore } from '../../test/support/core-fakes.js';
 import { flush } from '../../test/support/fake-clock.js';
@@ -20,10 +21,12 @@ function setup() {
   return { store, bus, log, registry, published };
 }
 
-const ws = (id: string, name: string) => ({
+const ws = (id: string, name: string): WorkspaceView => ({
   id,
   name,
   repoPath: null,
+  backend: 'headless',
+  template: null,
   createdAt: new Date(T0).toISOString(),
 });
 const removed = (a: AgentRecord): NewEvent => agentEvent(a, 'cli', 'agent.removed', { name: a.name });

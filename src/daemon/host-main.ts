@@ -1,12 +1,21 @@
+import { appendFileSync, mkdirSync, statSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OutputLogWriter } from '../adapters/output-log/output-log-writer.js';
 import { procfsSessionKiller } from '../adapters/procfs/procfs-inspector.js';
 import { nodePtySpawner } from '../adapters/pty/node-pty-spawner.js';
-import { environmentForChildren } from '../config/env.js';
+import { readEnv } from '../config/env.js';
 import { AgentHost } from '../interfaces/host/agent-host.js';
+import { PaneTerminal } from '../interfaces/host/pane-terminal.js';
 import { VERSION } from '../version.js';
 
-/** Composition root of `wtp host --agent ID --socket PATH --log-dir DIR …` (started by the daemon). */
+/** The host's own diagnostics beyond this size start over. */
+const HOST_LOG_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Composition root of `wtp host --agent ID --socket PATH --log-dir DIR [--pane] …`, started
+ * by the daemon: detached when headless, as the program of a WezTerm or tmux pane otherwise.
+ */
 export function runHost(argv: string[]): void {
   const { values } = parseArgs({
     args: argv,
@@ -18,6 +27,7 @@ export function runHost(argv: string[]): void {
       'buffer-max-bytes': { type: 'string', default: String(8 * 1024 * 1024) },
       cols: { type: 'string', default: '120' },
       rows: { type: 'string', default: '40' },
+      pane: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -27,22 +37,41 @@ export function runHost(argv: string[]): void {
     return n;
   };
   if (!values.agent || !values.socket || !values['log-dir']) {
-    fail('usage: wtp host --agent ID --socket PATH --log-dir DIR (started by the daemon, not by hand)');
-  }
-  const diag = (level: string, msg: string): void => {
-    process.stderr.write(
-      `${JSON.stringify({ time: new Date().toISOString(), level, pid: process.pid, msg })}\n`,
+    fail(
+      'usage: wtp host --agent ID --socket PATH --log-dir DIR [--pane] (started by the daemon, not by hand)',
     );
+  }
+  const logDir = values['log-dir'];
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  const diagFile = join(logDir, 'host.log');
+  try {
+    if (statSync(diagFile).size > HOST_LOG_MAX_BYTES) truncateSync(diagFile, 0);
+  } catch {
+    // new file
+  }
+  // Diagnostics go to a file: in a pane, stderr is the user's screen.
+  const diag = (level: string, msg: string): void => {
+    const line = `${JSON.stringify({ time: new Date().toISOString(), level, pid: process.pid, msg })}\n`;
+    try {
+      appendFileSync(diagFile, line, { mode: 0o600 });
+    } catch {
+      // the agent matters more than its host's diagnostics
+    }
   };
+  const env = readEnv();
+  const inPane = values.pane && process.stdin.isTTY && process.stdout.isTTY;
+  const pane = inPane ? new PaneTerminal(process.stdin, process.stdout, env.tmux !== undefined) : null;
   const host = new AgentHost(
     {
       agentId: values.agent,
       socketPath: values.socket,
       hostVersion: VERSION,
       bufferMaxBytes: int('buffer-max-bytes', values['buffer-max-bytes']),
-      baseEnv: environmentForChildren(),
       cols: int('cols', values.cols),
       rows: int('rows', values.rows),
+      term: pane ? (env.term ?? 'xterm-256color') : 'xterm-256color',
+      pane,
+      paneId: pane ? (env.weztermPane ?? env.tmuxPane ?? null) : null,
     },
     {
       pty: nodePtySpawner,
@@ -50,19 +79,21 @@ export function runHost(argv: string[]): void {
         const { XtermScreen } = await import('../adapters/terminal/xterm-screen.js');
         return (cols, rows, startSeq) => new XtermScreen(cols, rows, startSeq);
       },
-      log: new OutputLogWriter(values['log-dir'], int('log-max-bytes', values['log-max-bytes'])),
+      log: new OutputLogWriter(logDir, int('log-max-bytes', values['log-max-bytes'])),
       killer: procfsSessionKiller,
       diag,
       exit: (code) => process.exit(code),
     },
   );
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => host.terminate());
+  // SIGHUP in a pane means the pane was closed by hand.
+  process.on('SIGHUP', () => (pane ? host.paneClosed() : host.terminate()));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => host.terminate());
   // The host's death would take the agent with it: log unexpected errors and keep serving the agent.
   process.on('uncaughtException', (err) =>
     diag('error', `uncaught exception (host keeps running): ${err.stack ?? String(err)}`),
   );
   process.on('unhandledRejection', (err) => diag('error', `unhandled rejection: ${String(err)}`));
-  diag('info', `host started for agent ${values.agent}`);
+  diag('info', `host started for agent ${values.agent}${pane ? ' in a pane' : ' (headless)'}`);
   host.start();
 }
 

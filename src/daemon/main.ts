@@ -1,7 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
-import { HeadlessLauncher } from '../adapters/headless/headless-launcher.js';
 import { createDaemonLogger, type DaemonLogger } from '../adapters/logging/pino-logger.js';
 import { FileOutputLogs } from '../adapters/output-log/file-output-logs.js';
 import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
@@ -13,6 +12,7 @@ import { randomIds } from '../adapters/system/random-ids.js';
 import { systemClock } from '../adapters/system/system-clock.js';
 import type { AgentRecord } from '../core/agent-record.js';
 import { createCore, type Core } from '../core/create-core.js';
+import { PaneLauncher } from '../core/pane-launcher.js';
 import { AppError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
 import { environmentForChildren, readEnv, type WtpEnv } from '../config/env.js';
@@ -24,6 +24,7 @@ import type { ApiContext } from '../interfaces/http/api-context.js';
 import { createApiServer, type ApiServer } from '../interfaces/http/server.js';
 import type { DaemonStatus } from '../protocol/daemon.js';
 import { VERSION } from '../version.js';
+import { chooseBackend, createMuxRegistry, probeBackends } from './backends.js';
 import { ensureToken } from './token-file.js';
 
 export interface DaemonOptions {
@@ -65,12 +66,6 @@ export interface DaemonInfo {
   tokenFile: string;
 }
 
-function backendReason(config: Readonly<WtpConfig>): string {
-  return config.backend === 'headless'
-    ? 'config sets backend: headless'
-    : 'auto: this version has only the headless backend; agents run detached, without panes';
-}
-
 function checkSocketPaths(paths: WtpPaths): void {
   for (const p of [paths.apiSocket, paths.hostSocket]) {
     if (Buffer.byteLength(p) > MAX_SOCKET_PATH_BYTES) {
@@ -105,6 +100,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const paths = resolvePaths(env);
   const config = await loadConfig(paths.configFile, env);
   checkSocketPaths(paths);
+  const probe = await probeBackends(env, childEnv.PATH);
+  const chosen = chooseBackend(config.backend, probe, env);
   for (const dir of [paths.stateDir, paths.runDir, paths.logDir, paths.agentsDir]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
@@ -158,7 +155,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const store = new SqliteStateStore(db);
     const clock = o.clock ?? systemClock;
     const nodePath = o.nodePath ?? process.execPath;
-    const hostArgs = (agent: AgentRecord): string[] => [
+    const hostArgv = (agent: AgentRecord, pane: boolean): string[] => [
+      nodePath,
       o.entry,
       'host',
       '--agent',
@@ -175,12 +173,18 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       String(agent.cols),
       '--rows',
       String(agent.rows),
+      ...(pane ? ['--pane'] : []),
     ];
+    const muxes = createMuxRegistry({ probe, env: childEnv, stateDir: paths.stateDir });
     const core = createCore(
       {
         store,
         events: store,
-        launcher: new HeadlessLauncher({ nodePath, hostArgs, agentsDir: paths.agentsDir, env: childEnv }),
+        launcher: new PaneLauncher({
+          muxes,
+          hostArgv,
+          hostLogFile: (agent) => join(paths.agentsDir, agent.id, 'host.log'),
+        }),
         preflight: fsPreflight,
         inspector: procfsInspector,
         logs: new FileOutputLogs(paths.agentsDir),
@@ -189,12 +193,14 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         log,
       },
       {
+        defaultBackend: chosen.backend,
         lifecycle: {
           stopGraceMs: config.agents.stopGraceMs,
           hostConnectTimeoutMs: config.agents.hostConnectTimeoutMs,
           hostLostCheckMs: 300,
           restart: config.restart,
           daemonVersion: VERSION,
+          agentBaseEnv: childEnv,
         },
         factory: {
           shell: env.shell ?? '/bin/sh',
@@ -229,8 +235,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       version: VERSION,
       startedAt: new Date(startedAt).toISOString(),
       uptimeMs: Math.max(0, clock.now() - startedAt),
-      backend: 'headless',
-      backendReason: backendReason(config),
+      backend: chosen.backend,
+      backendReason: chosen.reason,
+      backends: probe,
       api: {
         socket: paths.apiSocket,
         tcp: tcpPort === null ? null : `http://127.0.0.1:${tcpPort}`,

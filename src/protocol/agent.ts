@@ -34,7 +34,7 @@ export const stateDetailSchema = z.object({
   reason: z
     .string()
     .describe(
-      'created | spawned | exited | stopped | restarting | crash_loop | host_lost | spawn_failed | restarted_by_user',
+      'created | spawned | exited | stopped | pane_closed | restarting | crash_loop | host_lost | host_timeout | spawn_failed | restarted_by_user',
     ),
   message: z.string().optional(),
   exitCode: z.number().int().nullable().optional(),
@@ -72,6 +72,7 @@ export const agentSchema = z.object({
   pid: z.number().int().nullable().describe('Agent process pid while it runs'),
   hostPid: z.number().int().nullable(),
   hostConnected: z.boolean().describe('Whether the host process is connected to the daemon right now'),
+  paneId: z.string().nullable().describe('WezTerm pane id, tmux pane id (%N), or headless process id'),
   lastExit: exitInfoSchema.nullable(),
   restarts: z.number().int().describe('Automatic restarts since creation or the last manual restart'),
   outputBytes: z.number().int().describe('Bytes of terminal output the daemon has received from the host'),

@@ -16,8 +16,13 @@ export type ProfileName = (typeof PROFILE_NAMES)[number];
 export const RESTART_POLICIES = ['never', 'on-failure', 'always'] as const;
 export type RestartPolicy = (typeof RESTART_POLICIES)[number];
 
-export const BACKENDS = ['headless'] as const;
+/** Where agent terminals live: WezTerm panes, tmux panes, or detached (no pane). */
+export const BACKENDS = ['wezterm', 'tmux', 'headless'] as const;
 export type Backend = (typeof BACKENDS)[number];
+
+/** What a user may ask for: a backend, or `auto` (WezTerm inside WezTerm, else tmux if installed, else headless). */
+export const BACKEND_CHOICES = ['auto', ...BACKENDS] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export const DEFAULT_WORKSPACE = 'default';
 

@@ -11,6 +11,9 @@ export const daemonStatusSchema = z.object({
   uptimeMs: z.number().int(),
   backend: backendSchema,
   backendReason: z.string().describe('Why this backend was chosen'),
+  backends: z
+    .record(backendSchema, z.object({ available: z.boolean(), reason: z.string() }))
+    .describe('Every backend: whether it can be used here, and why (not)'),
   api: z.object({
     socket: z.string().describe('Unix socket path (mode 0600)'),
     tcp: z.string().nullable().describe('http://127.0.0.1:<port>, bearer token required'),

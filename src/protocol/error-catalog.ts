@@ -46,6 +46,18 @@ export const ERROR_CATALOG = {
   DB_MIGRATION_FAILED: 'A schema migration failed and was rolled back; the database is as it was before.',
   ATTACH_NOT_TTY: '`wtp attach` needs an interactive terminal on stdin and stdout.',
   INTERNAL: 'An unexpected failure inside wezterm-parallel. The daemon log has the stack trace.',
+  BACKEND_UNAVAILABLE:
+    'The requested backend cannot be used here: `wezterm` needs WezTerm running (WEZTERM_UNIX_SOCKET) and the `wezterm` CLI on PATH; `tmux` needs the `tmux` program. `details.reason` says which.',
+  MUX_COMMAND_FAILED:
+    'A `wezterm cli` or `tmux` command failed. `details` has the command line, exit code, signal, whether it timed out, and its stderr.',
+  PANE_NOT_FOUND: 'The pane does not exist any more (closed by hand, or its program ended).',
+  WORKSPACE_EXISTS: 'A workspace with this name already exists.',
+  WORKSPACE_NOT_EMPTY:
+    'The workspace still has live agents; stop them first or remove it with `--force` (which stops them).',
+  TEMPLATE_NOT_FOUND:
+    'No template has this name. `details.known` lists the templates and where they come from.',
+  TEMPLATE_INVALID:
+    'A template does not match the schema (schemas/template.schema.json). `details.issues` gives the YAML path (and line) of every problem; nothing was created.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -24,8 +24,22 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     bufferedFrom: z.number().int().describe('Oldest byte offset still held in memory for resending'),
     cols: z.number().int(),
     rows: z.number().int(),
+    pane: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('The pane the host runs in ($WEZTERM_PANE, $TMUX_PANE), null when headless'),
   }),
   z.object({ type: z.literal('spawned'), pid: z.number().int(), startedAt: z.number() }),
+  z.object({
+    type: z.literal('closing'),
+    reason: z.literal('pane_closed').describe('The user closed the pane: the agent is being stopped'),
+  }),
+  z.object({
+    type: z.literal('resized'),
+    cols: z.number().int().min(1),
+    rows: z.number().int().min(1),
+  }),
   z.object({ type: z.literal('spawnFailed'), message: z.string() }),
   z.object({ type: z.literal('exited'), report: exitReport }),
   z.object({
@@ -43,7 +57,7 @@ export const spawnSpecSchema = z.object({
   command: z.string(),
   args: z.array(z.string()),
   cwd: z.string(),
-  env: z.record(z.string(), z.string()).describe('Overrides on top of the host environment'),
+  env: z.record(z.string(), z.string()).describe('The complete environment of the agent'),
   cols: z.number().int(),
   rows: z.number().int(),
 });
@@ -58,6 +72,8 @@ export type DaemonMessage =
   | { type: 'paste'; text: string }
   | { type: 'signal'; signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT' | 'SIGHUP'; graceMs: number }
   | { type: 'shutdown' }
+  /** The agent's state, for the pane's user vars (WezTerm tab bar). */
+  | { type: 'state'; state: string; agent: string; workspace: string }
   | { type: 'ack'; seq: number }
   | { type: 'request'; id: number; method: HostRequestMethod };
 

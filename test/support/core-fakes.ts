@@ -1,6 +1,7 @@
 // A core wired to fakes, and helpers that play the host's part in tests of src/core.
 import { cloneRecord, type AgentRecord } from '../../src/core/agent-record.js';
 import { createCore, type Core, type CoreSettings } from '../../src/core/create-core.js';
+import type { Backend } from '../../src/protocol/constants.js';
 import type { RestartSettings } from '../../src/core/restart-policy.js';
 import type { CreateAgentRequest, ExitInfo } from '../../src/protocol/agent.js';
 import type { EventSource } from '../../src/protocol/events.js';
@@ -28,15 +29,17 @@ export const TEST_RESTART: RestartSettings = {
 };
 
 export function testSettings(
-  overrides: { restart?: Partial<RestartSettings>; outputTailBytes?: number } = {},
+  overrides: { restart?: Partial<RestartSettings>; outputTailBytes?: number; defaultBackend?: Backend } = {},
 ) {
   const settings: CoreSettings = {
+    defaultBackend: overrides.defaultBackend ?? 'headless',
     lifecycle: {
       stopGraceMs: 2_000,
       hostConnectTimeoutMs: 5_000,
       hostLostCheckMs: 300,
       restart: { ...TEST_RESTART, ...overrides.restart },
       daemonVersion: '0.0.0-test',
+      agentBaseEnv: { PATH: '/usr/bin:/bin', HOME: '/home/test' },
     },
     factory: { shell: '/bin/sh', pathVar: '/usr/bin:/bin', cols: 80, rows: 24 },
     service: {
@@ -73,6 +76,8 @@ export interface MakeCoreOptions {
   aliveHosts?: number[];
   /** Call `core.start()` (default true). */
   start?: boolean;
+  /** Backend of the default workspace (and so of the agents created in it). */
+  defaultBackend?: Backend;
 }
 
 /** A core wired to fakes, started unless `start: false`. */
@@ -87,6 +92,8 @@ export async function makeCore(opts: MakeCoreOptions = {}): Promise<Harness> {
       id: 'ws-default',
       name: 'default',
       repoPath: null,
+      backend: opts.defaultBackend ?? 'headless',
+      template: null,
       createdAt: new Date(clock.now()).toISOString(),
     });
   }
@@ -121,6 +128,7 @@ export function agentRecord(overrides: Partial<AgentRecord> & { id: string }): A
     pid: 7000,
     hostPid: 6000,
     hostIdentity: '6000@1',
+    paneId: null,
     lastExit: null,
     restarts: 0,
     createdAt: Date.UTC(2024, 11, 31),
@@ -152,6 +160,8 @@ export interface ConnectOptions {
   outputSeq?: number;
   bufferedFrom?: number;
   link?: FakeLink;
+  /** The pane the host says it runs in. */
+  pane?: string | null;
 }
 
 /** A host says hello for `agentId`; resolves once the core has handled it. */
@@ -173,6 +183,7 @@ export async function connectHost(
     bufferedFrom: o.bufferedFrom ?? 0,
     cols: 80,
     rows: 24,
+    pane: o.pane ?? null,
   };
   const accepted = await core.sessions.hello(link, hello);
   await flush();

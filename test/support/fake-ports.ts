@@ -1,4 +1,5 @@
 import { cloneRecord, type AgentRecord } from '../../src/core/agent-record.js';
+import type { Placement } from '../../src/core/pane-mux.js';
 import type {
   EventLog,
   EventQuery,
@@ -125,21 +126,44 @@ export class FakeInspector implements ProcessInspector {
   }
 }
 
-/** Records launches and hands out host pids 5001, 5002, …, which it marks alive. */
+/**
+ * Records launches and hands out host pids 5001, 5002, … (marked alive) in panes `p-5001`, …;
+ * `panes` holds the panes that exist, `closed` the ones closed through it.
+ */
 export class FakeLauncher implements HostLauncher {
   readonly launched: AgentRecord[] = [];
+  readonly placements: Placement[] = [];
+  readonly panes = new Set<string>();
+  readonly closed: string[] = [];
   /** When set, every launch rejects with it. */
   fail: Error | null = null;
+  /** When true, launches report no host pid (as WezTerm does until the host's hello). */
+  pidUnknown = false;
   private nextPid = 5001;
 
   constructor(private readonly inspector: FakeInspector) {}
 
-  launch(agent: AgentRecord): Promise<{ hostPid: number }> {
+  launch(
+    agent: AgentRecord,
+    where: { placement: Placement },
+  ): Promise<{ hostPid: number | null; paneId: string }> {
     this.launched.push(cloneRecord(agent));
+    this.placements.push(where.placement);
     if (this.fail) return Promise.reject(this.fail);
     const hostPid = this.nextPid++;
     this.inspector.alive.add(hostPid);
-    return Promise.resolve({ hostPid });
+    const paneId = `p-${hostPid}`;
+    this.panes.add(paneId);
+    return Promise.resolve({ hostPid: this.pidUnknown ? null : hostPid, paneId });
+  }
+
+  closePane(agent: AgentRecord): Promise<void> {
+    if (agent.paneId !== null && this.panes.delete(agent.paneId)) this.closed.push(agent.paneId);
+    return Promise.resolve();
+  }
+
+  paneExists(agent: AgentRecord): Promise<boolean | null> {
+    return Promise.resolve(agent.paneId === null ? null : this.panes.has(agent.paneId));
   }
 
   /** How many times one agent's host was launched. */
@@ -226,9 +250,13 @@ export const FAKE_SCREEN: Screen = {
   lines: ['$ '],
 };
 
-/** A host connection that records what the daemon sends it. */
+/**
+ * A host connection that records what the daemon sends it: control messages in `sent`,
+ * the state pushes for the pane's user vars in `states`.
+ */
 export class FakeLink implements HostLink {
   readonly sent: DaemonMessage[] = [];
+  readonly states: Extract<DaemonMessage, { type: 'state' }>[] = [];
   readonly inputs: Uint8Array[] = [];
   readonly requestTimeouts: number[] = [];
   closed = false;
@@ -238,7 +266,8 @@ export class FakeLink implements HostLink {
   constructor(readonly hostPid: number) {}
 
   send(message: DaemonMessage): void {
-    this.sent.push(message);
+    if (message.type === 'state') this.states.push(message);
+    else this.sent.push(message);
   }
 
   sendInput(bytes: Uint8Array): void {

@@ -33,7 +33,15 @@ export class TestHome {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env))
       if (!k.startsWith('npm_') && !k.startsWith('VITEST')) env[k] = v;
-    this.env = { ...env, WTP_HOME: this.dir, WTP_API_PORT: '0', NO_COLOR: '1', ...extraEnv };
+    // Headless unless a test asks for a backend: tests of the other backends say so explicitly.
+    this.env = {
+      ...env,
+      WTP_HOME: this.dir,
+      WTP_API_PORT: '0',
+      NO_COLOR: '1',
+      WTP_BACKEND: 'headless',
+      ...extraEnv,
+    };
     createdHomes.add(this);
   }
 

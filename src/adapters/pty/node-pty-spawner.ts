@@ -33,6 +33,8 @@ export const nodePtySpawner: PtySpawner = {
       },
       write: (data) => p.write(typeof data === 'string' ? data : Buffer.from(data)),
       resize: (cols, rows) => p.resize(cols, rows),
+      pause: () => p.pause(),
+      resume: () => p.resume(),
     };
   },
 };

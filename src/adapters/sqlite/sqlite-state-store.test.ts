@@ -19,6 +19,8 @@ const workspace = (id: string, repoPath: string | null = null): WorkspaceView =>
   id,
   name: `name-${id}`,
   repoPath,
+  backend: 'tmux',
+  template: 'quad',
   createdAt: new Date(T0 + id.length).toISOString(),
 });
 
@@ -40,6 +42,7 @@ const fullAgent = (id: string, workspaceId = 'w1'): AgentRecord => ({
   pid: 4242,
   hostPid: 4141,
   hostIdentity: '4141@123456',
+  paneId: '%7',
   lastExit: { exitCode: null, signal: 'SIGKILL' },
   restarts: 3,
   createdAt: T0,

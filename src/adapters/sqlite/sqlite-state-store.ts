@@ -1,6 +1,13 @@
 import type { AgentRecord } from '../../core/agent-record.js';
 import type { EventLog, EventQuery, StateStore, StoreChange } from '../../core/ports.js';
-import type { AgentState, ExitInfo, ProfileName, RestartPolicy, StateDetail } from '../../protocol/agent.js';
+import type {
+  AgentState,
+  Backend,
+  ExitInfo,
+  ProfileName,
+  RestartPolicy,
+  StateDetail,
+} from '../../protocol/agent.js';
 import type { WtpEvent } from '../../protocol/events.js';
 import type { WorkspaceView } from '../../protocol/workspace.js';
 import type { Db } from './open-database.js';
@@ -22,6 +29,7 @@ interface AgentRow {
   pid: number | null;
   host_pid: number | null;
   host_identity: string | null;
+  pane_id: string | null;
   last_exit: string | null;
   restarts: number;
   created_at: number;
@@ -46,6 +54,7 @@ export class SqliteStateStore implements StateStore, EventLog {
   private readonly upsertAgent;
   private readonly deleteAgent;
   private readonly upsertWorkspace;
+  private readonly deleteWorkspace;
   private readonly insertEvent;
   private readonly latest;
   private readonly applyChange;
@@ -56,21 +65,24 @@ export class SqliteStateStore implements StateStore, EventLog {
   ) {
     this.upsertAgent = db.prepare(`
       INSERT INTO agents (id, workspace_id, name, profile, command, args, cwd, env, restart_policy, backend,
-        state, state_detail, state_since, pid, host_pid, host_identity, last_exit, restarts, created_at,
+        state, state_detail, state_since, pid, host_pid, host_identity, pane_id, last_exit, restarts, created_at,
         started_at, output_seq, cols, rows)
       VALUES (@id, @workspace_id, @name, @profile, @command, @args, @cwd, @env, @restart_policy, @backend,
-        @state, @state_detail, @state_since, @pid, @host_pid, @host_identity, @last_exit, @restarts, @created_at,
+        @state, @state_detail, @state_since, @pid, @host_pid, @host_identity, @pane_id, @last_exit, @restarts, @created_at,
         @started_at, @output_seq, @cols, @rows)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, state_detail = excluded.state_detail,
         state_since = excluded.state_since, pid = excluded.pid, host_pid = excluded.host_pid,
-        host_identity = excluded.host_identity, last_exit = excluded.last_exit, restarts = excluded.restarts,
+        host_identity = excluded.host_identity, pane_id = excluded.pane_id, last_exit = excluded.last_exit, restarts = excluded.restarts,
         started_at = excluded.started_at, output_seq = excluded.output_seq, cols = excluded.cols,
         rows = excluded.rows, restart_policy = excluded.restart_policy`);
     this.deleteAgent = db.prepare('DELETE FROM agents WHERE id = ?');
     this.upsertWorkspace = db.prepare(`
-      INSERT INTO workspaces (id, name, repo_path, created_at) VALUES (@id, @name, @repo_path, @created_at)
-      ON CONFLICT (id) DO UPDATE SET name = excluded.name, repo_path = excluded.repo_path`);
+      INSERT INTO workspaces (id, name, repo_path, backend, template, created_at)
+      VALUES (@id, @name, @repo_path, @backend, @template, @created_at)
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, repo_path = excluded.repo_path,
+        backend = excluded.backend, template = excluded.template`);
+    this.deleteWorkspace = db.prepare('DELETE FROM workspaces WHERE id = ?');
     this.insertEvent = db.prepare(
       'INSERT INTO events (ts, type, source, agent_id, workspace_id, data) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -81,11 +93,14 @@ export class SqliteStateStore implements StateStore, EventLog {
           id: w.id,
           name: w.name,
           repo_path: w.repoPath,
+          backend: w.backend,
+          template: w.template,
           created_at: Date.parse(w.createdAt),
         });
       }
       for (const a of change.upsertAgents ?? []) this.upsertAgent.run(toRow(a));
       for (const id of change.removeAgents ?? []) this.deleteAgent.run(id);
+      for (const id of change.removeWorkspaces ?? []) this.deleteWorkspace.run(id);
       const out: WtpEvent[] = [];
       for (const e of change.events ?? []) {
         const ts = this.now();
@@ -113,6 +128,8 @@ export class SqliteStateStore implements StateStore, EventLog {
       id: string;
       name: string;
       repo_path: string | null;
+      backend: string;
+      template: string | null;
       created_at: number;
     }[];
     return Promise.resolve(
@@ -120,6 +137,8 @@ export class SqliteStateStore implements StateStore, EventLog {
         id: r.id,
         name: r.name,
         repoPath: r.repo_path,
+        backend: r.backend as Backend,
+        template: r.template,
         createdAt: new Date(r.created_at).toISOString(),
       })),
     );
@@ -174,6 +193,7 @@ function toRow(a: AgentRecord): AgentRow {
     pid: a.pid,
     host_pid: a.hostPid,
     host_identity: a.hostIdentity,
+    pane_id: a.paneId,
     last_exit: a.lastExit ? JSON.stringify(a.lastExit) : null,
     restarts: a.restarts,
     created_at: a.createdAt,
@@ -195,13 +215,14 @@ function fromRow(r: AgentRow): AgentRecord {
     cwd: r.cwd,
     env: JSON.parse(r.env) as Record<string, string>,
     restart: r.restart_policy as RestartPolicy,
-    backend: 'headless',
+    backend: r.backend as Backend,
     state: r.state as AgentState,
     stateDetail: JSON.parse(r.state_detail) as StateDetail,
     stateSince: r.state_since,
     pid: r.pid,
     hostPid: r.host_pid,
     hostIdentity: r.host_identity,
+    paneId: r.pane_id,
     lastExit: r.last_exit ? (JSON.parse(r.last_exit) as ExitInfo) : null,
     restarts: r.restarts,
     createdAt: r.created_at,

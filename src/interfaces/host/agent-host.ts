@@ -4,6 +4,7 @@ import { HOST_PROTOCOL_VERSION } from '../../protocol/host-frames.js';
 import type { DaemonMessage, ExitReport, HostMessage, SpawnSpec } from '../../protocol/host.js';
 import { DaemonConnection } from './daemon-connection.js';
 import { LazyScreen, type ScreenFactory } from './lazy-screen.js';
+import type { PaneTerminal } from './pane-terminal.js';
 
 export interface HostOptions {
   agentId: string;
@@ -11,10 +12,14 @@ export interface HostOptions {
   hostVersion: string;
   /** Output held in memory for the daemon while it is away (the log keeps everything). */
   bufferMaxBytes: number;
-  /** The environment agents start from (the host's own); spawn overrides go on top. */
-  baseEnv: Record<string, string>;
   cols: number;
   rows: number;
+  /** TERM for the agent: the pane's terminal type, or xterm-256color when headless. */
+  term: string;
+  /** The pane's terminal when the host runs in a WezTerm or tmux pane; null when headless. */
+  pane: PaneTerminal | null;
+  /** The pane's id ($WEZTERM_PANE / $TMUX_PANE), reported in the hello. */
+  paneId: string | null;
 }
 
 export interface OutputLogAppender {
@@ -66,16 +71,18 @@ export class AgentHost {
   private unackedBytes = 0;
   private killTimer: NodeJS.Timeout | null = null;
   private exitAfterChild = false;
+  private agentName = '';
   private readonly conn: DaemonConnection;
 
   constructor(
     private readonly o: HostOptions,
     private readonly d: HostDeps,
   ) {
-    this.cols = o.cols;
-    this.rows = o.rows;
-    this.screen = new LazyScreen(d.loadScreen, o.cols, o.rows, d.log.end);
-    this.screen.onReply((reply) => this.child?.write(reply));
+    this.cols = o.pane ? o.pane.cols : o.cols;
+    this.rows = o.pane ? o.pane.rows : o.rows;
+    this.screen = new LazyScreen(d.loadScreen, this.cols, this.rows, d.log.end);
+    // In a pane the real terminal answers the agent's queries; headless, our emulator does.
+    if (!o.pane) this.screen.onReply((reply) => this.child?.write(reply));
     this.conn = new DaemonConnection(o.socketPath, o.bufferMaxBytes, {
       hello: () => this.hello(),
       welcome: (resumeFrom) => this.resend(resumeFrom),
@@ -86,7 +93,21 @@ export class AgentHost {
   }
 
   start(): void {
+    this.o.pane?.start({
+      input: (data) => this.child?.write(data),
+      resized: (cols, rows) => {
+        this.resize(cols, rows);
+        this.conn.sendJson({ type: 'resized', cols, rows });
+      },
+      drained: () => this.child?.resume(),
+    });
     this.conn.start();
+  }
+
+  /** The pane was closed by hand (SIGHUP): tell the daemon it is a stop, then stop the agent. */
+  paneClosed(): void {
+    this.conn.sendJson({ type: 'closing', reason: 'pane_closed' });
+    this.terminate();
   }
 
   /** Terminate on a signal to the host itself: stop the agent, then leave. */
@@ -109,6 +130,7 @@ export class AgentHost {
       bufferedFrom: this.unacked[0]?.seq ?? this.d.log.end,
       cols: this.cols,
       rows: this.rows,
+      pane: this.o.paneId,
     };
   }
 
@@ -122,16 +144,25 @@ export class AgentHost {
         this.paste(msg.text);
         return;
       case 'resize':
-        this.resize(msg.cols, msg.rows);
+        if (!this.o.pane) this.resize(msg.cols, msg.rows); // in a pane, the pane decides the size
+        return;
+      case 'state':
+        this.agentName = msg.agent;
+        this.o.pane?.setUserVars({
+          wtp_agent: msg.agent,
+          wtp_state: msg.state,
+          wtp_workspace: msg.workspace,
+        });
         return;
       case 'signal':
         this.signal(msg.signal, msg.graceMs);
         return;
       case 'shutdown':
-        this.pendingExit = null;
         this.exitAfterChild = true;
         if (this.child) this.signal('SIGTERM', SELF_TERMINATE_GRACE_MS);
+        else if (this.o.pane) void this.lingerThenLeave();
         else void this.leave(0);
+        this.pendingExit = null;
         return;
       case 'ack':
         this.ack(msg.seq);
@@ -149,7 +180,7 @@ export class AgentHost {
       this.conn.sendJson({ type: 'spawned', pid: this.child.pid, startedAt: this.childStartedAt });
       return;
     }
-    const env: Record<string, string> = { ...this.o.baseEnv, ...spec.env, TERM: 'xterm-256color' };
+    const env: Record<string, string> = { ...spec.env, TERM: this.o.term };
     for (const k of FOREIGN_TERMINAL_VARS) delete env[k];
     this.resize(spec.cols, spec.rows);
     let child: PtyProcess;
@@ -211,6 +242,8 @@ export class AgentHost {
       this.unackedBytes -= this.unacked.shift()?.data.length ?? 0;
     }
     this.conn.sendOutput(seq, data);
+    // A slow pane slows the agent, as a real terminal does (the daemon never does).
+    if (this.o.pane && !this.o.pane.write(data)) this.child?.pause();
   }
 
   private resend(resumeFrom: number): void {
@@ -296,8 +329,26 @@ export class AgentHost {
     }
   }
 
+  /** In a pane, the agent's last screen stays visible until a key is pressed. */
+  private async lingerThenLeave(): Promise<void> {
+    const pane = this.o.pane;
+    if (!pane) return this.leave(0);
+    const exit = this.pendingExit?.exit;
+    const how = exit ? (exit.signal ?? `code ${exit.exitCode ?? '?'}`) : 'ended';
+    pane.write(
+      `\r\n\x1b[2m[wtp] ${this.agentName || 'the agent'} exited (${how}); press any key to close this pane\x1b[0m`,
+    );
+    await this.conn.close();
+    await pane.waitForKey();
+    pane.restore();
+    this.d.log.close();
+    this.screen.dispose();
+    this.d.exit(0);
+  }
+
   private async leave(code: number): Promise<void> {
     await this.conn.close();
+    this.o.pane?.restore();
     this.d.log.close();
     this.screen.dispose();
     this.d.exit(code);

@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AppError } from '../../core/errors.js';
+import type { PaneInfo, PaneMux, PaneSpec, SpawnedPane } from '../../core/pane-mux.js';
+import { processesWithEnv } from '../proc-environ.js';
+
+/** A pane's stderr file beyond this size starts over at the next launch. */
+const STDERR_MAX_BYTES = 1024 * 1024;
+/** Environment variable that marks our headless "panes": `<owner>\t<workspace>\t<agent id>`. */
+const MARK = 'WTP_HEADLESS_PANE';
+
+/**
+ * Headless backend: a "pane" is a process started detached in its own session (setsid),
+ * so neither a daemon crash nor a Ctrl-C in the daemon's terminal reaches it. Layout calls
+ * are accepted and ignored; panes are found again after a restart through their
+ * environment (/proc).
+ */
+export class HeadlessMux implements PaneMux {
+  readonly backend = 'headless' as const;
+  private readonly titles = new Map<string, string>();
+
+  /** `owner` tells this daemon's processes apart from another WTP_HOME's (its state dir). */
+  constructor(private readonly o: { env: Record<string, string>; owner: string }) {}
+
+  openWorkspace(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
+    return this.start(workspace, spec);
+  }
+
+  spawnPane(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
+    return this.start(workspace, spec);
+  }
+
+  async splitPane(target: string, spec: PaneSpec): Promise<SpawnedPane> {
+    return this.start(this.require(await this.list(), target).workspace, spec);
+  }
+
+  async focus(paneId: string): Promise<void> {
+    this.require(await this.list(), paneId);
+  }
+
+  async setTitle(paneId: string, title: string): Promise<void> {
+    this.require(await this.list(), paneId);
+    this.titles.set(paneId, title);
+  }
+
+  list(): Promise<PaneInfo[]> {
+    const panes: PaneInfo[] = [];
+    for (const { pid, value } of processesWithEnv(MARK)) {
+      const [owner, workspace = '', agentId = ''] = value.split('\t');
+      if (owner !== this.o.owner) continue;
+      const id = `h-${pid}`;
+      panes.push({
+        id,
+        workspace,
+        title: this.titles.get(id) ?? '',
+        agentId: agentId || null,
+        pid,
+        active: false,
+      });
+    }
+    return Promise.resolve(panes);
+  }
+
+  /** Closing a pane hangs up its program, as a terminal closing would. */
+  async kill(paneId: string): Promise<void> {
+    const pane = this.require(await this.list(), paneId);
+    try {
+      process.kill(pane.pid ?? 0, 'SIGHUP');
+    } catch {
+      throw new AppError('PANE_NOT_FOUND', `Pane ${paneId} does not exist.`, { pane: paneId });
+    }
+    this.titles.delete(paneId);
+  }
+
+  async closeWorkspace(workspace: string): Promise<void> {
+    for (const p of await this.list())
+      if (p.workspace === workspace) await this.kill(p.id).catch(() => undefined);
+  }
+
+  private require(panes: PaneInfo[], paneId: string): PaneInfo {
+    const pane = panes.find((p) => p.id === paneId);
+    if (!pane) throw new AppError('PANE_NOT_FOUND', `Pane ${paneId} does not exist.`, { pane: paneId });
+    return pane;
+  }
+
+  private start(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
+    const [file, ...args] = spec.argv;
+    if (file === undefined) return Promise.reject(new Error('empty argv'));
+    let errFd: number | 'ignore' = 'ignore';
+    if (spec.stderrFile) {
+      mkdirSync(dirname(spec.stderrFile), { recursive: true, mode: 0o700 });
+      let flags = 'a';
+      try {
+        if (statSync(spec.stderrFile).size > STDERR_MAX_BYTES) flags = 'w';
+      } catch {
+        // new file
+      }
+      errFd = openSync(spec.stderrFile, flags, 0o600);
+    }
+    try {
+      const child = spawn(file, args, {
+        detached: true,
+        stdio: ['ignore', 'ignore', errFd],
+        env: { ...this.o.env, ...spec.env, [MARK]: `${this.o.owner}\t${workspace}\t${spec.agentId ?? ''}` },
+        cwd: spec.cwd,
+      });
+      return new Promise((resolve, reject) => {
+        child.once('error', reject);
+        child.once('spawn', () => {
+          child.unref();
+          if (child.pid === undefined) return reject(new Error('no pid'));
+          const id = `h-${child.pid}`;
+          if (spec.title) this.titles.set(id, spec.title);
+          resolve({ id, pid: child.pid });
+        });
+      });
+    } finally {
+      if (typeof errFd === 'number') closeSync(errFd);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { HeadlessMux } from '../adapters/headless/headless-mux.js';
+import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
+import { runCommand } from '../adapters/run-command.js';
+import { TmuxMux } from '../adapters/tmux/tmux-mux.js';
+import { WeztermMux } from '../adapters/wezterm/wezterm-mux.js';
+import { AppError } from '../core/errors.js';
+import type { MuxRegistry, PaneMux } from '../core/pane-mux.js';
+import type { WtpEnv } from '../config/env.js';
+import type { Backend, BackendChoice } from '../protocol/constants.js';
+
+export type BackendProbe = Record<Backend, { available: boolean; reason: string }>;
+
+/** What can run here: WezTerm needs its socket and CLI; tmux needs `tmux -V` to work. */
+export async function probeBackends(env: WtpEnv, pathVar: string | undefined): Promise<BackendProbe> {
+  const wezterm = fsPreflight.resolveCommand('wezterm', { cwd: '/', pathVar });
+  const tmux = await runCommand('tmux', ['-V'], {
+    timeoutMs: 3_000,
+    ...(pathVar ? { env: { PATH: pathVar } } : {}),
+  });
+  return {
+    wezterm: !wezterm.ok
+      ? { available: false, reason: '`wezterm` is not on PATH' }
+      : env.weztermSocket === undefined
+        ? { available: false, reason: 'WEZTERM_UNIX_SOCKET is not set (not started from inside WezTerm)' }
+        : { available: true, reason: `\`wezterm\` at ${wezterm.path}, WezTerm at ${env.weztermSocket}` },
+    tmux:
+      tmux.exitCode === 0
+        ? { available: true, reason: tmux.stdout.trim() }
+        : {
+            available: false,
+            reason: tmux.spawnError === 'ENOENT' ? '`tmux` is not on PATH' : tmux.stderr.trim(),
+          },
+    headless: { available: true, reason: 'always available' },
+  };
+}
+
+/** Resolves `auto` (WezTerm inside WezTerm, else tmux, else headless) and checks an explicit choice. */
+export function chooseBackend(
+  choice: BackendChoice,
+  probe: BackendProbe,
+  env: WtpEnv,
+): { backend: Backend; reason: string } {
+  if (choice !== 'auto') {
+    if (!probe[choice].available) {
+      throw new AppError(
+        'BACKEND_UNAVAILABLE',
+        `The ${choice} backend cannot be used: ${probe[choice].reason}.`,
+        {
+          backend: choice,
+          reason: probe[choice].reason,
+        },
+      );
+    }
+    return { backend: choice, reason: `chosen explicitly (${probe[choice].reason})` };
+  }
+  if (env.weztermPane !== undefined && probe.wezterm.available) {
+    return {
+      backend: 'wezterm',
+      reason: `auto: inside WezTerm (WEZTERM_PANE=${env.weztermPane}) with \`wezterm\` on PATH`,
+    };
+  }
+  if (probe.tmux.available) {
+    const why =
+      env.weztermPane === undefined ? 'not inside WezTerm' : `WezTerm unusable (${probe.wezterm.reason})`;
+    return { backend: 'tmux', reason: `auto: ${why}; ${probe.tmux.reason} found` };
+  }
+  return {
+    backend: 'headless',
+    reason: `auto: no WezTerm (${probe.wezterm.reason}) and no tmux (${probe.tmux.reason})`,
+  };
+}
+
+/** The tmux server of this WTP_HOME: `-L wtp-<8 hex of sha256(state dir)>`. */
+export function tmuxSocketName(stateDir: string): string {
+  return `wtp-${createHash('sha256').update(stateDir).digest('hex').slice(0, 8)}`;
+}
+
+/** The daemon's muxes, created on first use; unavailable backends throw BACKEND_UNAVAILABLE. */
+export function createMuxRegistry(o: {
+  probe: BackendProbe;
+  env: Record<string, string>;
+  stateDir: string;
+}): MuxRegistry {
+  const made = new Map<Backend, PaneMux>();
+  const make = (b: Backend): PaneMux => {
+    switch (b) {
+      case 'tmux':
+        return new TmuxMux({ socketName: tmuxSocketName(o.stateDir), env: o.env });
+      case 'wezterm':
+        return new WeztermMux({ env: o.env });
+      case 'headless':
+        return new HeadlessMux({ env: o.env, owner: o.stateDir });
+    }
+  };
+  return {
+    available: (b) => o.probe[b].available,
+    get(b) {
+      if (!o.probe[b].available) {
+        throw new AppError('BACKEND_UNAVAILABLE', `The ${b} backend cannot be used: ${o.probe[b].reason}.`, {
+          backend: b,
+          reason: o.probe[b].reason,
+        });
+      }
+      let mux = made.get(b);
+      if (!mux) {
+        mux = make(b);
+        made.set(b, mux);
+      }
+      return mux;
+    },
+  };
+}
