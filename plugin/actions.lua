@@ -1,0 +1,176 @@
+-- The key actions. Each one runs `wtp … --json` (allowed here: action callbacks may run child
+-- processes, unlike format-tab-title) and turns a failure into a toast with wtp's own message.
+local wezterm = require 'wezterm'
+local act = wezterm.action
+
+return function(M)
+  local function push(list, ...)
+    for _, v in ipairs({ ... }) do list[#list + 1] = v end
+    return list
+  end
+
+  local function trim(s) return (s:gsub('^%s+', ''):gsub('%s+$', '')) end
+
+  --- Runs `wtp <args>` (o.wtp is a path or an argv prefix); returns the decoded JSON document, or
+  --- nil and a message for the user (wtp's error.message when it printed one).
+  function M.run_wtp(o, args)
+    local argv = push(type(o.wtp) == 'table' and { table.unpack(o.wtp) } or { o.wtp }, table.unpack(args))
+    local ok, success, stdout, stderr = pcall(wezterm.run_child_process, argv)
+    if not ok then return nil, 'could not run ' .. argv[1] .. ': ' .. tostring(success) end
+    local parsed, doc = pcall(wezterm.json_parse, stdout or '')
+    if parsed and type(doc) == 'table' and type(doc.error) == 'table' then
+      return nil, tostring(doc.error.message or doc.error.code or 'failed')
+    end
+    if not success then
+      local line = (stderr or ''):match('[^\n]*[^%s][^\n]*') or (stdout or ''):match('[^\n]+')
+      return nil, line or (argv[1] .. ' failed')
+    end
+    if not parsed or type(doc) ~= 'table' then return nil, 'unexpected output (not JSON) from ' .. argv[1] end
+    if doc.version ~= M.JSON_VERSION then
+      return nil, ('%s printed JSON version %s; this plugin reads version %d'):format(
+        argv[1], tostring(doc.version), M.JSON_VERSION)
+    end
+    return doc
+  end
+
+  -- Runs wtp; on failure logs and toasts "<what> failed: <why>" and returns nil.
+  local function wtp_or_toast(window, o, what, args)
+    local doc, err = M.run_wtp(o, args)
+    if doc then return doc end
+    wezterm.log_error(M.TITLE .. ': ' .. what .. ' failed: ' .. err)
+    M.toast(window, o, what .. ' failed: ' .. err)
+    return nil
+  end
+
+  local function pick(window, pane, selector, on_pick)
+    selector.action = wezterm.action_callback(function(win, _, id, label)
+      if id ~= nil then on_pick(win, id, label) end
+    end)
+    window:perform_action(act.InputSelector(selector), pane)
+  end
+
+  local function prompt(window, pane, description, on_line)
+    window:perform_action(act.PromptInputLine {
+      description = description,
+      action = wezterm.action_callback(function(win, _, line)
+        if line ~= nil then on_line(win, trim(line)) end
+      end),
+    }, pane)
+  end
+
+  local actions = {}
+
+  -- wtp new <profile> [--name <name>] --workspace <ws> [--cwd <pane dir>] --json
+  function actions.new_agent(o)
+    return function(window, pane)
+      local choices = {}
+      for _, p in ipairs(o.profiles) do choices[#choices + 1] = { id = p, label = p } end
+      pick(window, pane, { title = M.TITLE .. ': new agent', choices = choices }, function(win, profile)
+        prompt(win, pane, 'Name of the new ' .. profile .. ' agent (empty: wtp picks one)', function(w, name)
+          local ws, cwd = M.workspace_of(w, pane), M.pane_cwd(pane)
+          local args = { 'new', profile }
+          if name ~= '' then push(args, '--name', name) end
+          push(args, '--workspace', ws)
+          if cwd then push(args, '--cwd', cwd) end
+          local doc = wtp_or_toast(w, o, 'wtp new', push(args, '--json'))
+          if doc then
+            wezterm.log_info(('%s: started %s in %s'):format(M.TITLE, tostring((doc.agent or {}).name), ws))
+          end
+        end)
+      end)
+    end
+  end
+
+  -- wtp template ls --json, then wtp workspace new <name> --repo <pane dir> --template <t> --json
+  function actions.new_workspace(o)
+    return function(window, pane)
+      local cwd = M.pane_cwd(pane)
+      if not cwd then
+        return M.toast(window, o, 'Cannot tell the directory of this pane: cd into the repository first')
+      end
+      local doc = wtp_or_toast(window, o, 'wtp template ls', { 'template', 'ls', '--json' })
+      if not doc then return end
+      local choices = {}
+      for _, t in ipairs(type(doc.templates) == 'table' and doc.templates or {}) do
+        local about = (type(t.description) == 'string' and t.description ~= '') and (' — ' .. t.description)
+        local source = type(t.source) == 'string' and (' [' .. t.source .. ']') or ''
+        choices[#choices + 1] = { id = t.name, label = t.name .. (about or '') .. source }
+      end
+      if #choices == 0 then return M.toast(window, o, 'wtp knows no templates') end
+      local selector = { title = M.TITLE .. ': new workspace in ' .. cwd, choices = choices, fuzzy = true }
+      pick(window, pane, selector, function(win, template)
+        prompt(win, pane, 'Name of the new workspace (template ' .. template .. ')', function(w, name)
+          if name == '' then return end
+          local args = { 'workspace', 'new', name, '--repo', cwd, '--template', template, '--json' }
+          local created = wtp_or_toast(w, o, 'wtp workspace new', args)
+          if not created then return end
+          local ws = type(created.workspace) == 'table' and created.workspace.name or name
+          w:perform_action(act.SwitchToWorkspace { name = ws }, pane)
+        end)
+      end)
+    end
+  end
+
+  -- wtp workspace ls --json, then SwitchToWorkspace
+  function actions.switch_workspace(o)
+    return function(window, pane)
+      local doc = wtp_or_toast(window, o, 'wtp workspace ls', { 'workspace', 'ls', '--json' })
+      if not doc then return end
+      local choices, repos = {}, {}
+      for _, ws in ipairs(type(doc.workspaces) == 'table' and doc.workspaces or {}) do
+        local n = tonumber(ws.agents) or 0
+        local repo = type(ws.repoPath) == 'string' and ws.repoPath or nil
+        local detail = n .. (n == 1 and ' agent' or ' agents') .. (repo and (' · ' .. repo) or '')
+        choices[#choices + 1] = { id = ws.name, label = ws.name .. '  (' .. detail .. ')' }
+        repos[ws.name] = repo
+      end
+      if #choices == 0 then return M.toast(window, o, 'wtp knows no workspaces yet') end
+      local selector = { title = M.TITLE .. ': workspaces', choices = choices, fuzzy = true }
+      selector.fuzzy_description = 'Workspace: '
+      pick(window, pane, selector, function(win, name)
+        -- spawn only applies when WezTerm has no such workspace yet: its first pane opens in the repo.
+        local spawn = repos[name] and { cwd = repos[name] } or nil
+        win:perform_action(act.SwitchToWorkspace { name = name, spawn = spawn }, pane)
+      end)
+    end
+  end
+
+  -- No child process: the user vars of the mux panes.
+  function actions.next_needs_you(o)
+    return function(window, pane)
+      local e = M.next_needing_pane(window, pane)
+      if not e then return M.toast(window, o, 'No agent needs you', 2000) end
+      if e.workspace and e.workspace ~= window:active_workspace() then
+        window:perform_action(act.SwitchToWorkspace { name = e.workspace }, pane)
+      end
+      e.tab:activate()
+      e.pane:activate()
+    end
+  end
+
+  -- wtp status --json, then wezterm.open_with(daemon.dashboardUrl)
+  function actions.dashboard(o)
+    return function(window, _)
+      local doc = wtp_or_toast(window, o, 'wtp status', { 'status', '--json' })
+      if not doc then return end
+      if doc.running == false then
+        return M.toast(window, o, 'The wtp daemon is not running (start it with: wtp up)')
+      end
+      local url = type(doc.daemon) == 'table' and doc.daemon.dashboardUrl or nil
+      if type(url) ~= 'string' or url == '' then
+        return M.toast(window, o, 'The dashboard is not available yet: wtp status reports no dashboard URL')
+      end
+      wezterm.open_with(url)
+    end
+  end
+
+  --- Actions by name for merged options (M.options).
+  function M.build_actions(o)
+    local out = {}
+    for _, name in ipairs(M.ACTION_NAMES) do out[name] = wezterm.action_callback(actions[name](o)) end
+    return out
+  end
+
+  --- The plugin's actions (wezterm.action_callback values) by name, to bind them yourself.
+  function M.actions(opts) return M.build_actions(M.options(opts)) end
+end

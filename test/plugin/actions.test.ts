@@ -1,0 +1,309 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type PluginVm, luaString, luaValue, startPlugin } from './lua-harness.js';
+
+interface Call {
+  fn: string;
+  argv?: string[];
+  message?: string;
+  url?: string;
+  pane?: number;
+  tab?: number;
+  action?: { action: string; args?: Record<string, unknown> };
+}
+
+let vm: PluginVm;
+beforeEach(async () => {
+  vm = await startPlugin();
+});
+afterEach(() => vm.close());
+
+/**
+ * Workspace app: pane 1 (agent api, cwd /src/app) and pane 2 (a shell in /src/my app, no agent vars);
+ * the GUI window shows workspace `ws` with pane `active` focused.
+ */
+const setup = (opts = 'nil', ws = 'app', active = 1) =>
+  vm.run(`
+    stub.setup { { workspace = 'app', tabs = { { panes = {
+      { id = 1, cwd = '/src/app', vars = { wtp_agent = 'api', wtp_state = 'working', wtp_workspace = 'app' } },
+      { id = 2, cwd = '/src/my app', cwd_string = true },
+      { id = 3 },
+    } } } } }
+    config = plugin.apply_to_config({ leader = { key = 'b', mods = 'CTRL' } }, ${opts})
+    win = stub.window('${ws}', ${active})
+    stub.clear()
+  `);
+const respond = (command: string, stdout: unknown, ok = true) =>
+  vm.run(`stub.respond(${luaString(command)}, { ok = ${ok}, stdout = ${luaValue(stdout)} })`);
+const press = (key: string, pane = 1) =>
+  vm.run(`stub.press(config, '${key}', 'LEADER', win, stub.panes[${pane}])`);
+const choose = (id: string | null) => vm.run(`stub.choose(${id === null ? 'nil' : luaString(id)})`);
+const enter = (line: string | null) => vm.run(`stub.enter(${line === null ? 'nil' : luaString(line)})`);
+const calls = (fn: string) => vm.run<Call[]>(`return stub.calls_of('${fn}')`);
+const argvs = () => calls('run_child_process').map((c) => c.argv);
+const toasts = () => calls('toast').map((c) => c.message);
+const shown = () => calls('perform_action').map((c) => c.action);
+
+describe('new agent (LEADER a)', () => {
+  it('asks for a profile, then a name, then runs wtp new with the workspace and directory of the pane', () => {
+    setup();
+    respond('wtp new claude --name x --workspace app --cwd /src/app --json', {
+      version: 1,
+      agent: { name: 'x', state: 'starting' },
+    });
+    press('a');
+    expect(shown()[0]).toMatchObject({
+      action: 'InputSelector',
+      args: {
+        title: 'wezterm-parallel: new agent',
+        choices: ['claude', 'codex', 'gemini', 'aider', 'shell'].map((p) => ({ id: p, label: p })),
+        action: { action: 'callback' },
+      },
+    });
+    choose('claude');
+    expect(shown()[1]).toMatchObject({
+      action: 'PromptInputLine',
+      args: { description: 'Name of the new claude agent (empty: wtp picks one)' },
+    });
+    expect(argvs()).toEqual([]);
+    enter('  x ');
+    expect(argvs()).toEqual([
+      ['wtp', 'new', 'claude', '--name', 'x', '--workspace', 'app', '--cwd', '/src/app', '--json'],
+    ]);
+    expect(toasts()).toEqual([]);
+    expect(calls('log_info').map((c) => c.message)).toEqual(['wezterm-parallel: started x in app']);
+  });
+
+  it("falls back to the window's workspace, leaves out an empty name and an unknown directory", () => {
+    setup(`{ profiles = { 'codex', 'mine' } }`, 'default', 3);
+    press('a', 3);
+    expect(shown()[0]?.args?.choices).toEqual([
+      { id: 'codex', label: 'codex' },
+      { id: 'mine', label: 'mine' },
+    ]);
+    choose('mine');
+    enter('');
+    expect(argvs()).toEqual([['wtp', 'new', 'mine', '--workspace', 'default', '--json']]);
+  });
+
+  it('decodes a file:// directory (WezTerm before 20240127)', () => {
+    setup();
+    press('a', 2);
+    choose('shell');
+    enter('sh1');
+    expect(argvs()).toEqual([
+      ['wtp', 'new', 'shell', '--name', 'sh1', '--workspace', 'app', '--cwd', '/src/my app', '--json'],
+    ]);
+  });
+
+  it('does nothing when the picker or the prompt is cancelled', () => {
+    setup();
+    press('a');
+    choose(null);
+    expect(shown()).toHaveLength(1);
+    press('a');
+    choose('claude');
+    enter(null);
+    expect(argvs()).toEqual([]);
+  });
+
+  it("toasts wtp's own error message", () => {
+    setup();
+    respond(
+      'wtp new claude --name x --workspace app --cwd /src/app --json',
+      { version: 1, error: { code: 'NAME_TAKEN', message: 'an agent named "x" already exists' } },
+      false,
+    );
+    press('a');
+    choose('claude');
+    enter('x');
+    expect(toasts()).toEqual(['wtp new failed: an agent named "x" already exists']);
+    expect(calls('log_error')).toHaveLength(1);
+  });
+
+  it('runs the configured CLI: a path or an argv prefix', () => {
+    setup(`{ wtp = { 'node', '/opt/wtp/bin/wtp.js' } }`);
+    press('a');
+    choose('claude');
+    enter('x');
+    expect(argvs()[0]?.slice(0, 4)).toEqual(['node', '/opt/wtp/bin/wtp.js', 'new', 'claude']);
+  });
+});
+
+describe('wtp failures', () => {
+  const run = () => {
+    press('d');
+    return toasts();
+  };
+  it('reports a CLI that cannot start, non-JSON output, stderr and a JSON version it does not read', () => {
+    setup(`{ wtp = '/nope/wtp' }`);
+    vm.run(`stub.respond('/nope/wtp status --json', { raise = 'No such file or directory (os error 2)' })`);
+    expect(run()).toEqual([
+      'wtp status failed: could not run /nope/wtp: No such file or directory (os error 2)',
+    ]);
+    vm.run(`stub.clear(); stub.respond('/nope/wtp status --json', { stdout = 'hello' })`);
+    expect(run()).toEqual(['wtp status failed: unexpected output (not JSON) from /nope/wtp']);
+    vm.run(
+      `stub.clear(); stub.respond('/nope/wtp status --json', { ok = false, stderr = '\\n  boom\\nmore' })`,
+    );
+    expect(run()).toEqual(['wtp status failed:   boom']);
+    vm.run(
+      `stub.clear(); stub.respond('/nope/wtp status --json', { stdout = '{"version":2,"running":true}' })`,
+    );
+    expect(run()).toEqual([
+      'wtp status failed: /nope/wtp printed JSON version 2; this plugin reads version 1',
+    ]);
+  });
+});
+
+describe('new workspace from a template (LEADER t)', () => {
+  const templates = {
+    version: 1,
+    templates: [
+      { name: 'quad', description: 'four agents', source: 'builtin' },
+      { name: 'solo', description: '', source: 'user' },
+    ],
+  };
+
+  it('lists templates, asks for a name, creates it in the pane directory and switches to it', () => {
+    setup();
+    respond('wtp template ls --json', templates);
+    respond('wtp workspace new shop --repo /src/app --template quad --json', {
+      version: 1,
+      workspace: {
+        id: 'ws-1',
+        name: 'shop',
+        repoPath: '/src/app',
+        backend: 'wezterm',
+        template: 'quad',
+        agents: 4,
+      },
+    });
+    press('t');
+    expect(shown()[0]).toMatchObject({
+      action: 'InputSelector',
+      args: {
+        title: 'wezterm-parallel: new workspace in /src/app',
+        fuzzy: true,
+        choices: [
+          { id: 'quad', label: 'quad — four agents [builtin]' },
+          { id: 'solo', label: 'solo [user]' },
+        ],
+      },
+    });
+    choose('quad');
+    enter('shop');
+    expect(argvs()).toEqual([
+      ['wtp', 'template', 'ls', '--json'],
+      ['wtp', 'workspace', 'new', 'shop', '--repo', '/src/app', '--template', 'quad', '--json'],
+    ]);
+    expect(shown()[2]).toEqual({ action: 'SwitchToWorkspace', args: { name: 'shop' } });
+  });
+
+  it('passes a decoded file:// directory as --repo and does not switch when creation fails', () => {
+    setup();
+    respond('wtp template ls --json', templates);
+    respond(
+      'wtp workspace new x --repo /src/my app --template solo --json',
+      { version: 1, error: { code: 'WORKSPACE_EXISTS', message: 'workspace x exists' } },
+      false,
+    );
+    press('t', 2);
+    choose('solo');
+    enter('x');
+    expect(argvs()[1]).toEqual([
+      'wtp',
+      'workspace',
+      'new',
+      'x',
+      '--repo',
+      '/src/my app',
+      '--template',
+      'solo',
+      '--json',
+    ]);
+    expect(toasts()).toEqual(['wtp workspace new failed: workspace x exists']);
+    expect(shown().map((a) => a?.action)).toEqual(['InputSelector', 'PromptInputLine']);
+  });
+
+  it('needs a pane directory, a template and a name', () => {
+    setup();
+    press('t', 3);
+    expect(argvs()).toEqual([]);
+    expect(toasts()).toEqual(['Cannot tell the directory of this pane: cd into the repository first']);
+    respond('wtp template ls --json', { version: 1, templates: [] });
+    press('t');
+    expect(toasts()[1]).toBe('wtp knows no templates');
+    respond('wtp template ls --json', templates);
+    press('t');
+    choose('quad');
+    enter('   ');
+    expect(argvs()).toHaveLength(2);
+  });
+});
+
+describe('switch workspace (LEADER s)', () => {
+  it('offers wtp workspaces in a fuzzy picker and switches to the one picked', () => {
+    setup();
+    respond('wtp workspace ls --json', {
+      version: 1,
+      workspaces: [
+        { id: 'ws-1', name: 'app', repoPath: '/src/app', backend: 'wezterm', template: 'quad', agents: 4 },
+        { id: 'ws-2', name: 'web', repoPath: '/src/web', backend: 'wezterm', template: 'solo', agents: 1 },
+      ],
+    });
+    press('s');
+    expect(argvs()).toEqual([['wtp', 'workspace', 'ls', '--json']]);
+    expect(shown()[0]).toMatchObject({
+      action: 'InputSelector',
+      args: {
+        fuzzy: true,
+        fuzzy_description: 'Workspace: ',
+        choices: [
+          { id: 'app', label: 'app  (4 agents · /src/app)' },
+          { id: 'web', label: 'web  (1 agent · /src/web)' },
+        ],
+      },
+    });
+    choose('web');
+    expect(shown()[1]).toEqual({
+      action: 'SwitchToWorkspace',
+      args: { name: 'web', spawn: { cwd: '/src/web' } },
+    });
+  });
+
+  it('toasts when wtp knows no workspace', () => {
+    setup();
+    respond('wtp workspace ls --json', { version: 1, workspaces: [] });
+    press('s');
+    expect(toasts()).toEqual(['wtp knows no workspaces yet']);
+    expect(shown()).toEqual([]);
+  });
+});
+
+describe('open the dashboard (LEADER d)', () => {
+  it('opens daemon.dashboardUrl', () => {
+    setup();
+    respond('wtp status --json', {
+      version: 1,
+      running: true,
+      daemon: { dashboardUrl: 'http://127.0.0.1:7537/x' },
+    });
+    press('d');
+    expect(argvs()).toEqual([['wtp', 'status', '--json']]);
+    expect(calls('open_with').map((c) => c.url)).toEqual(['http://127.0.0.1:7537/x']);
+    expect(toasts()).toEqual([]);
+  });
+
+  it('toasts instead when the URL is null or the daemon is down', () => {
+    setup();
+    respond('wtp status --json', { version: 1, running: true, daemon: { dashboardUrl: null } });
+    press('d');
+    respond('wtp status --json', { version: 1, running: false });
+    press('d');
+    expect(toasts()).toEqual([
+      'The dashboard is not available yet: wtp status reports no dashboard URL',
+      'The wtp daemon is not running (start it with: wtp up)',
+    ]);
+    expect(calls('open_with')).toEqual([]);
+  });
+});
