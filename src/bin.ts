@@ -27,9 +27,9 @@ if (argv[0] === 'host') {
     entry,
     nodePath: process.execPath,
     daemon: {
-      start: async () => {
+      start: async (opts = {}) => {
         const { startDaemon } = await import('./daemon/main.js');
-        return startDaemon({ entry, ownsProcess: true });
+        return startDaemon({ entry, ownsProcess: true, ...(opts.backend ? { backend: opts.backend } : {}) });
       },
     },
   });

@@ -16,6 +16,14 @@ describe('readEnv', () => {
         WTP_LOG_LEVEL: 'debug',
         WTP_CONFIG: '/cfg.yaml',
         NO_COLOR: '1',
+        WTP_BACKEND: 'tmux',
+        TERM: 'xterm-256color',
+        TMUX: '/tmp/tmux-0/default,1,0',
+        TMUX_PANE: '%4',
+        WEZTERM_PANE: '3',
+        WEZTERM_UNIX_SOCKET: '/run/user/1000/wezterm/gui-sock-1',
+        WTP_CLAUDE_BIN: '/opt/claude',
+        WTP_AIDER_BIN: '',
       }),
     ).toEqual({
       home: '/h',
@@ -28,6 +36,13 @@ describe('readEnv', () => {
       logLevel: 'debug',
       configFile: '/cfg.yaml',
       noColor: true,
+      backend: 'tmux',
+      term: 'xterm-256color',
+      tmux: '/tmp/tmux-0/default,1,0',
+      tmuxPane: '%4',
+      weztermPane: '3',
+      weztermSocket: '/run/user/1000/wezterm/gui-sock-1',
+      agentBinaries: { claude: '/opt/claude' }, // an empty WTP_AIDER_BIN counts as unset
     });
   });
 
@@ -53,6 +68,13 @@ describe('readEnv', () => {
       logLevel: undefined,
       configFile: undefined,
       noColor: false,
+      backend: undefined,
+      term: undefined,
+      tmux: undefined,
+      tmuxPane: undefined,
+      weztermPane: undefined,
+      weztermSocket: undefined,
+      agentBinaries: {},
     });
   });
 });

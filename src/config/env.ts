@@ -26,6 +26,8 @@ export interface WtpEnv {
   /** Set inside a WezTerm pane (WEZTERM_PANE, WEZTERM_UNIX_SOCKET). */
   weztermPane: string | undefined;
   weztermSocket: string | undefined;
+  /** WTP_CLAUDE_BIN, WTP_CODEX_BIN, …: the program of an agent CLI profile. */
+  agentBinaries: Record<string, string>;
 }
 
 /** The documented variables, for docs/ARCHITECTURE.md and `wtp status`. */
@@ -41,6 +43,8 @@ export const ENV_VARS = {
   WEZTERM_PANE: 'Set by WezTerm in its panes: with `wezterm` on PATH, `auto` picks the WezTerm backend.',
   WEZTERM_UNIX_SOCKET: 'Set by WezTerm in its panes: how `wezterm cli` finds the running WezTerm.',
   SHELL: 'The program the `shell` profile runs (default /bin/sh).',
+  WTP_CLAUDE_BIN:
+    'The program the `claude` profile runs (default `claude` on PATH); likewise WTP_CODEX_BIN, WTP_GEMINI_BIN, WTP_AIDER_BIN.',
   NO_COLOR: 'Disable colours in CLI output.',
   WTP_AGENT_ID: 'Set by wezterm-parallel in every agent process: the agent id.',
   WTP_AGENT_NAME: 'Set by wezterm-parallel in every agent process: the agent name.',
@@ -66,6 +70,12 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
     tmuxPane: nonEmpty(source.TMUX_PANE),
     weztermPane: nonEmpty(source.WEZTERM_PANE),
     weztermSocket: nonEmpty(source.WEZTERM_UNIX_SOCKET),
+    agentBinaries: Object.fromEntries(
+      ['claude', 'codex', 'gemini', 'aider'].flatMap((p) => {
+        const v = nonEmpty(source[`WTP_${p.toUpperCase()}_BIN`]);
+        return v === undefined ? [] : [[p, v]];
+      }),
+    ),
   };
 }
 

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readEnv } from './env.js';
-import { MAX_SOCKET_PATH_BYTES, resolvePaths, type WtpPaths } from './paths.js';
+import { MAX_SOCKET_PATH_BYTES, resolvePaths, tmuxSocketName, type WtpPaths } from './paths.js';
 
 const under = (paths: WtpPaths, dir: string): string[] =>
   Object.entries(paths)
@@ -76,5 +76,13 @@ describe('resolvePaths', () => {
 
   it('knows the limit of a unix socket path', () => {
     expect(MAX_SOCKET_PATH_BYTES).toBe(107);
+  });
+});
+
+describe('tmuxSocketName', () => {
+  it('is a short name derived from the state dir: one tmux server per WTP_HOME', () => {
+    expect(tmuxSocketName('/srv/a')).toMatch(/^wtp-[0-9a-f]{8}$/);
+    expect(tmuxSocketName('/srv/a')).toBe(tmuxSocketName('/srv/a'));
+    expect(tmuxSocketName('/srv/a')).not.toBe(tmuxSocketName('/srv/b'));
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { WtpEnv } from './env.js';
 
@@ -19,6 +20,11 @@ export interface WtpPaths {
   logFile: string;
   /** Per-agent folders: output logs and host diagnostics. */
   agentsDir: string;
+}
+
+/** The dedicated tmux server of a state dir (`tmux -L wtp-<8 hex>`): never the user's own server. */
+export function tmuxSocketName(stateDir: string): string {
+  return `wtp-${createHash('sha256').update(stateDir).digest('hex').slice(0, 8)}`;
 }
 
 export function resolvePaths(env: WtpEnv): WtpPaths {

@@ -10,6 +10,8 @@ export interface FactorySettings {
   shell: string;
   /** PATH of the daemon, used to find commands unless the request sets its own PATH. */
   pathVar: string | undefined;
+  /** Program of each agent CLI profile (claude, codex, …): a name on PATH or a path (WTP_<NAME>_BIN). */
+  agentBinaries: Readonly<Record<string, string>>;
   cols: number;
   rows: number;
 }
@@ -50,7 +52,7 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
       reason: cwdState,
     });
   }
-  const [wanted, args] = commandLine(profile, req.argv, d.settings.shell);
+  const [wanted, args] = commandLine(profile, req.argv, d.settings);
   const found = d.preflight.resolveCommand(wanted, {
     cwd: req.cwd,
     pathVar: req.env.PATH ?? d.settings.pathVar,
@@ -103,8 +105,9 @@ function parseProfile(value: string): ProfileName {
   );
 }
 
-function commandLine(profile: ProfileName, argv: string[], shell: string): [string, string[]] {
-  if (profile === 'shell') return [shell, [...argv]];
+function commandLine(profile: ProfileName, argv: string[], s: FactorySettings): [string, string[]] {
+  if (profile === 'shell') return [s.shell, [...argv]];
+  if (profile !== 'cmd') return [s.agentBinaries[profile] ?? profile, [...argv]];
   const [command, ...args] = argv;
   if (command === undefined || command === '') {
     throw new AppError(

@@ -50,7 +50,29 @@ describe('create: validation', () => {
     const h = await makeCore();
     const err = await refused(h, { profile: 'python' });
     expect(err.code).toBe('PROFILE_UNKNOWN');
-    expect(err.details).toEqual({ profile: 'python', known: ['shell', 'cmd'] });
+    expect(err.details).toEqual({
+      profile: 'python',
+      known: ['shell', 'cmd', 'claude', 'codex', 'gemini', 'aider'],
+    });
+  });
+
+  it('an agent CLI profile runs its program (configurable) with the arguments given', async () => {
+    const h = await makeCore();
+    h.preflight.commands.set('/opt/claude/bin/claude', '/opt/claude/bin/claude');
+    h.preflight.commands.set('codex', '/usr/local/bin/codex');
+    const claude = await h.core.service.create(
+      cmdRequest({ profile: 'claude', argv: ['--model', 'opus'] }),
+      'cli',
+    );
+    expect(claude).toMatchObject({
+      profile: 'claude',
+      command: '/opt/claude/bin/claude',
+      args: ['--model', 'opus'],
+    });
+    const codex = await h.core.service.create(cmdRequest({ profile: 'codex', argv: [] }), 'cli');
+    expect(codex).toMatchObject({ name: 'codex-1', command: '/usr/local/bin/codex', args: [] });
+    const missing = await refused(await makeCore(), { profile: 'gemini', argv: [] });
+    expect(missing).toMatchObject({ code: 'COMMAND_NOT_FOUND', details: { command: 'gemini' } });
   });
 
   it('COMMAND_MISSING when the cmd profile gets no command', async () => {

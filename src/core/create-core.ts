@@ -21,6 +21,8 @@ import type {
 } from './ports.js';
 import { AgentRegistry } from './registry.js';
 import { StatsSampler } from './stats-sampler.js';
+import type { MuxRegistry } from './pane-mux.js';
+import { WorkspaceService } from './workspace-service.js';
 
 export interface CoreSettings {
   /** Backend of the `default` workspace when it is first created (the daemon's resolved backend). */
@@ -30,6 +32,8 @@ export interface CoreSettings {
   service: ServiceSettings;
   /** Bytes of recent output kept in memory per agent. */
   outputTailBytes: number;
+  /** Quiet time before a template agent's initial prompt is typed. */
+  promptQuietMs: number;
   /** How often output offsets are persisted and acknowledged to hosts. */
   checkpointIntervalMs: number;
   statsIntervalMs: number;
@@ -45,11 +49,13 @@ export interface CoreAdapters {
   clock: Clock;
   ids: IdGenerator;
   log: Logger;
+  muxes: MuxRegistry;
 }
 
 /** The daemon's core, built from adapters. Interfaces use `service`, `sessions`, `bus` and `events`. */
 export interface Core {
   service: AgentService;
+  workspaces: WorkspaceService;
   sessions: HostSessions;
   lifecycle: AgentLifecycle;
   registry: AgentRegistry;
@@ -105,8 +111,24 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     service: s.service,
   });
 
+  const workspaces = new WorkspaceService({
+    registry,
+    service,
+    lifecycle,
+    muxes: a.muxes,
+    output,
+    log: a.log,
+    preflight: a.preflight,
+    ids: a.ids,
+    clock: a.clock,
+    settings: s.factory,
+    promptQuietMs: s.promptQuietMs,
+    settleTimeoutMs: s.service.hostConnectTimeoutMs + 5_000,
+  });
+
   return {
     service,
+    workspaces,
     sessions,
     lifecycle,
     registry,

@@ -90,9 +90,15 @@ export class AgentRegistry {
     }
   }
 
-  async addWorkspace(ws: WorkspaceView): Promise<void> {
+  async addWorkspace(ws: WorkspaceView, events: NewEvent[] = []): Promise<void> {
     this.workspaces.set(ws.id, ws);
-    await this.commit({ upsertWorkspaces: [ws] });
+    await this.commit({ upsertWorkspaces: [ws], events });
+  }
+
+  /** Removes a workspace (its agents must be removed first). */
+  async removeWorkspace(id: string, events: NewEvent[]): Promise<void> {
+    this.workspaces.delete(id);
+    await this.commit({ removeWorkspaces: [id], events });
   }
 
   /** Registers a new agent and persists it with its events. */

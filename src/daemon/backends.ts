@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { HeadlessMux } from '../adapters/headless/headless-mux.js';
 import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
 import { runCommand } from '../adapters/run-command.js';
@@ -71,22 +70,18 @@ export function chooseBackend(
   };
 }
 
-/** The tmux server of this WTP_HOME: `-L wtp-<8 hex of sha256(state dir)>`. */
-export function tmuxSocketName(stateDir: string): string {
-  return `wtp-${createHash('sha256').update(stateDir).digest('hex').slice(0, 8)}`;
-}
-
 /** The daemon's muxes, created on first use; unavailable backends throw BACKEND_UNAVAILABLE. */
 export function createMuxRegistry(o: {
   probe: BackendProbe;
   env: Record<string, string>;
   stateDir: string;
+  tmuxSocketName: string;
 }): MuxRegistry {
   const made = new Map<Backend, PaneMux>();
   const make = (b: Backend): PaneMux => {
     switch (b) {
       case 'tmux':
-        return new TmuxMux({ socketName: tmuxSocketName(o.stateDir), env: o.env });
+        return new TmuxMux({ socketName: o.tmuxSocketName, env: o.env });
       case 'wezterm':
         return new WeztermMux({ env: o.env });
       case 'headless':

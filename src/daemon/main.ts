@@ -17,7 +17,8 @@ import { AppError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
 import { environmentForChildren, readEnv, type WtpEnv } from '../config/env.js';
 import { loadConfig } from '../config/load-config.js';
-import { MAX_SOCKET_PATH_BYTES, resolvePaths, type WtpPaths } from '../config/paths.js';
+import { loadTemplate, parseTemplate } from '../config/templates.js';
+import { MAX_SOCKET_PATH_BYTES, resolvePaths, tmuxSocketName, type WtpPaths } from '../config/paths.js';
 import type { WtpConfig } from '../config/schema.js';
 import { startHostServer } from '../interfaces/host-link/host-server.js';
 import type { ApiContext } from '../interfaces/http/api-context.js';
@@ -38,6 +39,8 @@ export interface DaemonOptions {
   clock?: Clock;
   /** Log uncaught errors and exit (the CLI's `up`); tests running the daemon in-process leave this off. */
   ownsProcess?: boolean;
+  /** `wtp up --backend`: overrides the config and WTP_BACKEND. */
+  backend?: string;
 }
 
 /** Exit status of a daemon that hit an uncaught exception (EX_SOFTWARE). */
@@ -98,7 +101,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const env = o.env ?? readEnv();
   const childEnv = o.childEnv ?? environmentForChildren();
   const paths = resolvePaths(env);
-  const config = await loadConfig(paths.configFile, env);
+  const config = await loadConfig(
+    paths.configFile,
+    o.backend === undefined ? env : { ...env, backend: o.backend },
+  );
   checkSocketPaths(paths);
   const probe = await probeBackends(env, childEnv.PATH);
   const chosen = chooseBackend(config.backend, probe, env);
@@ -175,7 +181,12 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       String(agent.rows),
       ...(pane ? ['--pane'] : []),
     ];
-    const muxes = createMuxRegistry({ probe, env: childEnv, stateDir: paths.stateDir });
+    const muxes = createMuxRegistry({
+      probe,
+      env: childEnv,
+      stateDir: paths.stateDir,
+      tmuxSocketName: tmuxSocketName(paths.stateDir),
+    });
     const core = createCore(
       {
         store,
@@ -191,6 +202,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         clock,
         ids: randomIds,
         log,
+        muxes,
       },
       {
         defaultBackend: chosen.backend,
@@ -204,6 +216,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         },
         factory: {
           shell: env.shell ?? '/bin/sh',
+          agentBinaries: env.agentBinaries,
           pathVar: childEnv.PATH,
           cols: config.agents.cols,
           rows: config.agents.rows,
@@ -215,6 +228,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
           hostRequestTimeoutMs: 5_000,
         },
         outputTailBytes: config.agents.outputTailBytes,
+        promptQuietMs: 1_500,
         checkpointIntervalMs: 1_000,
         statsIntervalMs: config.stats.intervalMs,
       },
@@ -284,6 +298,14 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       startedAt,
       status,
       log,
+      loadTemplate(ref, repoPath) {
+        const t =
+          ref.yaml !== undefined
+            ? { name: ref.name, template: parseTemplate(ref.yaml, ref.name) }
+            : loadTemplate(ref.name, { configDir: paths.configDir, repoPath });
+        return { name: t.name, layout: t.template.layout };
+      },
+      defaultBackend: () => chosen.backend,
       async requestShutdown(stopAgents) {
         const n = stopAgents ? await core.stopAllAgents() : 0;
         setTimeout(() => void stop(), 20);

@@ -4,6 +4,8 @@ import { JSON_VERSION } from './common.js';
 import { daemonStatusSchema } from './daemon.js';
 import { errorBodySchema } from './errors.js';
 import { eventSchema } from './events.js';
+import { templateInfoSchema } from './template.js';
+import { workspaceSchema, workspaceSummarySchema } from './workspace.js';
 
 /**
  * `--json` output of every CLI command: a versioned contract (the WezTerm plugin and
@@ -40,6 +42,20 @@ export const cliOutputSchemas = {
     stoppedAgents: z.number().int(),
   }),
   event: z.object({ ...v, event: eventSchema }),
+  workspace: z.object({ ...v, workspace: workspaceSchema, agents: z.array(agentSchema) }),
+  workspaces: z.object({ ...v, workspaces: z.array(workspaceSummarySchema) }),
+  workspaceFocus: z.object({
+    ...v,
+    workspace: workspaceSchema,
+    paneId: z.string().nullable(),
+    attach: z.array(z.string()).nullable().describe('For tmux: the command that attaches a terminal to it'),
+  }),
+  templates: z.object({
+    ...v,
+    templates: z.array(templateInfoSchema.extend({ error: z.string().nullable() })),
+  }),
+  template: z.object({ ...v, template: templateInfoSchema, yaml: z.string(), panes: z.number().int() }),
+  templateValid: z.object({ ...v, valid: z.literal(true), file: z.string(), panes: z.number().int() }),
 } as const;
 
 export type CliOutputName = keyof typeof cliOutputSchemas;

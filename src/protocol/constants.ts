@@ -10,7 +10,8 @@ export const JSON_VERSION = 1 as const;
 export const AGENT_STATES = ['starting', 'running', 'exited', 'crashed'] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
-export const PROFILE_NAMES = ['shell', 'cmd'] as const;
+/** shell: $SHELL; cmd: the command given; the others run that agent's CLI (found on PATH). */
+export const PROFILE_NAMES = ['shell', 'cmd', 'claude', 'codex', 'gemini', 'aider'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export const RESTART_POLICIES = ['never', 'on-failure', 'always'] as const;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentSchema, agentStateSchema, exitInfoSchema, stateDetailSchema } from './agent.js';
 import { isoTimeSchema } from './common.js';
 import { errorBodySchema } from './errors.js';
+import { workspaceSchema } from './workspace.js';
 
 /** Who caused an event: a CLI command, another API client, the daemon, a host, or a policy. */
 export const EVENT_SOURCES = ['cli', 'api', 'daemon', 'host', 'policy', 'user'] as const;
@@ -33,6 +34,8 @@ const payloads = {
   'agent.hostDisconnected': z.object({ hostPid: z.number().int().nullable(), hostAlive: z.boolean() }),
   'agent.attached': z.object({ client: z.string() }),
   'agent.detached': z.object({ client: z.string() }),
+  'workspace.created': z.object({ workspace: workspaceSchema }),
+  'workspace.removed': z.object({ name: z.string() }),
   'daemon.started': z.object({ pid: z.number().int(), version: z.string() }),
   'daemon.stopped': z.object({ pid: z.number().int(), stopAgents: z.boolean() }),
 } as const;

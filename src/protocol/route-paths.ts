@@ -17,6 +17,9 @@ export const ROUTE_PATHS = {
   getLogs: { method: 'GET', path: '/api/v1/agents/:agent/logs', raw: true },
   listEvents: { method: 'GET', path: '/api/v1/events/history' },
   listWorkspaces: { method: 'GET', path: '/api/v1/workspaces' },
+  createWorkspace: { method: 'POST', path: '/api/v1/workspaces' },
+  removeWorkspace: { method: 'DELETE', path: '/api/v1/workspaces/:workspace' },
+  focusWorkspace: { method: 'POST', path: '/api/v1/workspaces/:workspace/focus' },
 } as const;
 
 export type RouteName = keyof typeof ROUTE_PATHS;

@@ -13,7 +13,12 @@ import {
 import { daemonStatusSchema, healthSchema, shutdownRequestSchema, shutdownResponseSchema } from './daemon.js';
 import { eventPageSchema, eventsQuerySchema } from './events.js';
 import { ROUTE_PATHS, type RouteName } from './route-paths.js';
-import { workspaceSchema } from './workspace.js';
+import {
+  createWorkspaceRequestSchema,
+  workspaceRefParamsSchema,
+  workspaceSchema,
+  workspaceSummarySchema,
+} from './workspace.js';
 
 export { buildPath, ROUTE_PATHS, type RouteName } from './route-paths.js';
 
@@ -125,8 +130,30 @@ export const routes = {
   },
   listWorkspaces: {
     ...ROUTE_PATHS.listWorkspaces,
-    summary: 'List workspaces',
-    response: z.object({ workspaces: z.array(workspaceSchema) }),
+    summary: 'List workspaces with their number of agents',
+    response: z.object({ workspaces: z.array(workspaceSummarySchema) }),
+  },
+  createWorkspace: {
+    ...ROUTE_PATHS.createWorkspace,
+    summary:
+      'Create a workspace from a template: every pane is checked first; a pane that fails undoes the panes already made',
+    body: createWorkspaceRequestSchema,
+    response: z.object({ workspace: workspaceSchema, agents: z.array(agentSchema) }),
+    status: 201,
+  },
+  removeWorkspace: {
+    ...ROUTE_PATHS.removeWorkspace,
+    summary: 'Remove a workspace, its agents and its panes; refuses live agents unless force=true',
+    params: workspaceRefParamsSchema,
+    query: removeAgentQuerySchema,
+    response: z.object({ removed: z.string() }),
+  },
+  focusWorkspace: {
+    ...ROUTE_PATHS.focusWorkspace,
+    summary: 'Bring the workspace’s first agent pane to the front (where the backend can)',
+    params: workspaceRefParamsSchema,
+    body: z.strictObject({}),
+    response: z.object({ workspace: workspaceSchema, paneId: z.string().nullable() }),
   },
 } as const satisfies Record<string, RouteDef>;
 

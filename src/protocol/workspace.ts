@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { backendSchema } from './agent.js';
 import { isoTimeSchema, nameSchema } from './common.js';
+import { BACKEND_CHOICES } from './constants.js';
 
 export const workspaceSchema = z.object({
   id: z.string(),
@@ -13,3 +14,32 @@ export const workspaceSchema = z.object({
 export type WorkspaceView = z.infer<typeof workspaceSchema>;
 
 export { DEFAULT_WORKSPACE } from './constants.js';
+
+export const workspaceSummarySchema = workspaceSchema.extend({
+  agents: z.number().int().describe('Agents in the workspace'),
+});
+export type WorkspaceSummary = z.infer<typeof workspaceSummarySchema>;
+
+export const createWorkspaceRequestSchema = z
+  .strictObject({
+    name: nameSchema,
+    repo: z
+      .string()
+      .min(1)
+      .refine((p) => p.startsWith('/'), { message: 'must be an absolute path' })
+      .describe('The repository (or folder) the workspace works on'),
+    template: z.string().min(1).optional().describe('A template name (built-in, user or repository)'),
+    templateYaml: z
+      .string()
+      .min(1)
+      .max(256 * 1024)
+      .optional()
+      .describe('A template given inline (a file the CLI read)'),
+    templateFile: z.string().optional().describe('Where the inline template came from, recorded as its name'),
+    backend: z.enum(BACKEND_CHOICES).default('auto').describe('auto: the daemon’s backend'),
+    profile: z.string().min(1).default('shell').describe('Profile of template agents that name none'),
+  })
+  .refine((r) => !(r.template && r.templateYaml), { message: 'give `template` or `templateYaml`, not both' });
+export type CreateWorkspaceRequest = z.infer<typeof createWorkspaceRequestSchema>;
+
+export const workspaceRefParamsSchema = z.strictObject({ workspace: z.string().min(1) });

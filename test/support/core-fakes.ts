@@ -13,6 +13,7 @@ import {
   FakeLauncher,
   FakeLink,
   FakeOutputLogs,
+  FakeMuxes,
   FakePreflight,
   MemoryLogger,
   MemoryStore,
@@ -32,6 +33,7 @@ export function testSettings(
   overrides: { restart?: Partial<RestartSettings>; outputTailBytes?: number; defaultBackend?: Backend } = {},
 ) {
   const settings: CoreSettings = {
+    promptQuietMs: 1_500,
     defaultBackend: overrides.defaultBackend ?? 'headless',
     lifecycle: {
       stopGraceMs: 2_000,
@@ -41,7 +43,13 @@ export function testSettings(
       daemonVersion: '0.0.0-test',
       agentBaseEnv: { PATH: '/usr/bin:/bin', HOME: '/home/test' },
     },
-    factory: { shell: '/bin/sh', pathVar: '/usr/bin:/bin', cols: 80, rows: 24 },
+    factory: {
+      shell: '/bin/sh',
+      pathVar: '/usr/bin:/bin',
+      cols: 80,
+      rows: 24,
+      agentBinaries: { claude: '/opt/claude/bin/claude' },
+    },
     service: {
       stopGraceMs: 2_000,
       hostConnectTimeoutMs: 5_000,
@@ -65,6 +73,7 @@ export interface Harness {
   logs: FakeOutputLogs;
   log: MemoryLogger;
   settings: CoreSettings;
+  muxes: FakeMuxes;
 }
 
 export interface MakeCoreOptions {
@@ -98,16 +107,17 @@ export async function makeCore(opts: MakeCoreOptions = {}): Promise<Harness> {
     });
   }
   const launcher = new FakeLauncher(inspector);
+  const muxes = new FakeMuxes();
   const preflight = new FakePreflight();
   const logs = new FakeOutputLogs();
   const log = new MemoryLogger();
   const settings = testSettings(opts);
   const core = createCore(
-    { store, events: store, launcher, preflight, inspector, logs, clock, ids: new FakeIds(), log },
+    { store, events: store, launcher, preflight, inspector, logs, clock, ids: new FakeIds(), log, muxes },
     settings,
   );
   if (opts.start ?? true) await core.start();
-  return { core, clock, store, launcher, preflight, inspector, logs, log, settings };
+  return { core, clock, store, launcher, preflight, inspector, logs, log, settings, muxes };
 }
 
 /** A persisted agent record, as a previous daemon would have left it. */

@@ -18,6 +18,7 @@ interface WezListItem {
   pane_id: number;
   workspace: string;
   title: string;
+  tab_title: string;
   is_active: boolean;
 }
 
@@ -95,7 +96,7 @@ export class WeztermMux implements PaneMux {
     return rows.map((r) => ({
       id: String(r.pane_id),
       workspace: r.workspace,
-      title: r.title,
+      title: r.tab_title || r.title, // the title we set (a tab title), else the program's
       agentId: null, // WezTerm does not show user vars or env in `list` (wezterm#3675); the daemon maps by pane id
       pid: null,
       active: r.is_active,
@@ -151,7 +152,13 @@ export class WeztermMux implements PaneMux {
       });
     }
     const stderr = r.stderr.trim();
-    if (pane !== undefined && /no such pane/.test(stderr)) {
+    // WezTerm words a missing pane differently per subcommand (its source, mirrored by the test fake).
+    if (
+      pane !== undefined &&
+      /no such pane|pane_id \d+ invalid|pane \d+ not found|unable to resolve current (tab|window)/.test(
+        stderr,
+      )
+    ) {
       throw new AppError('PANE_NOT_FOUND', `WezTerm pane ${pane} does not exist.`, { pane });
     }
     if (

@@ -4,7 +4,9 @@ import { registerAgentCommands } from './commands/agents.js';
 import { registerAttachCommand } from './commands/attach.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerEventsCommand } from './commands/events.js';
+import { registerTemplateCommands } from './commands/template.js';
 import { registerTerminalCommands } from './commands/terminal.js';
+import { registerWorkspaceCommands } from './commands/workspace.js';
 import { CliContext, type CliDeps } from './context.js';
 import { printError } from './errors.js';
 
@@ -38,6 +40,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerTerminalCommands(program, ctx);
   registerAttachCommand(program, ctx);
   registerEventsCommand(program, ctx);
+  registerWorkspaceCommands(program, ctx);
+  registerTemplateCommands(program, ctx);
   for (const c of program.commands)
     c.exitOverride().configureOutput({
       writeOut: (s) => ctx.out.write(s),

@@ -38,5 +38,21 @@ export function registerAgentRoutes(app: HttpApp, ctx: ApiContext): void {
     });
     return { events, latestSeq: await ctx.core.events.latestSeq() };
   });
-  registerRoute(app, 'listWorkspaces', () => ({ workspaces: ctx.core.registry.listWorkspaces() }));
+  registerRoute(app, 'listWorkspaces', () => ({ workspaces: ctx.core.workspaces.list() }));
+  registerRoute(app, 'createWorkspace', async ({ body }, { source }) => {
+    const template = body.templateYaml
+      ? ctx.loadTemplate({ yaml: body.templateYaml, name: body.templateFile ?? 'inline' }, body.repo)
+      : body.template
+        ? ctx.loadTemplate({ name: body.template }, body.repo)
+        : null;
+    const backend = body.backend === 'auto' ? ctx.defaultBackend() : body.backend;
+    return ctx.core.workspaces.create(
+      { name: body.name, repoPath: body.repo, backend, template, profile: body.profile },
+      source,
+    );
+  });
+  registerRoute(app, 'removeWorkspace', async ({ params, query }, { source }) => ({
+    removed: await ctx.core.workspaces.remove(params.workspace, query.force, source),
+  }));
+  registerRoute(app, 'focusWorkspace', ({ params }) => ctx.core.workspaces.focus(params.workspace));
 }

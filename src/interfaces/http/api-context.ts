@@ -1,6 +1,8 @@
 import type { Core } from '../../core/create-core.js';
 import type { Logger } from '../../core/ports.js';
+import type { Backend } from '../../protocol/constants.js';
 import type { DaemonStatus } from '../../protocol/daemon.js';
+import type { LayoutNode } from '../../protocol/template.js';
 
 /** What the HTTP and WebSocket handlers need from the daemon. */
 export interface ApiContext {
@@ -10,5 +12,9 @@ export interface ApiContext {
   status(): DaemonStatus;
   /** Stops agents if asked, answers, then stops the daemon right after the reply is sent. */
   requestShutdown(stopAgents: boolean): Promise<number>;
+  /** A template by name (built-in, user, or the repository's), or parsed from YAML. */
+  loadTemplate(ref: { name: string; yaml?: string }, repoPath: string): { name: string; layout: LayoutNode };
+  /** The daemon's backend (what `auto` means for new workspaces). */
+  defaultBackend(): Backend;
   log: Logger;
 }

@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { WtpError, isWtpError } from '../../../client/wtp-error.js';
 import type { DaemonStatus } from '../../../protocol/daemon.js';
 import type { CliContext } from '../context.js';
 import { duration, paint, shortenHome } from '../format.js';
+import { printError, toWtpError } from '../errors.js';
 import { runAction } from '../run-action.js';
+import { createWorkspace } from './workspace.js';
 
 /** How long `up --detach` waits for the daemon's API, and `down` for the process to go. */
 const START_TIMEOUT_MS = 15_000;
@@ -30,8 +32,41 @@ function printSummary(ctx: CliContext, s: DaemonStatus, started: boolean): void 
   ctx.line(`  Log        ${shortenHome(s.paths.logFile, home)}`);
 }
 
-async function foreground(ctx: CliContext): Promise<void> {
-  const d = await ctx.deps.daemon.start();
+interface UpOptions {
+  detach?: boolean;
+  json?: boolean;
+  backend?: string;
+  template?: string;
+  name?: string;
+}
+
+/** A workspace name from a folder name: letters, digits, - and _ only. */
+function workspaceNameFor(dir: string): string {
+  const name = basename(dir)
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^[-_]+/, '')
+    .slice(0, 48);
+  return name === '' ? 'workspace' : name;
+}
+
+/** `up --template T`: a workspace named after the current folder, from the template. */
+async function openTemplate(ctx: CliContext, o: UpOptions): Promise<void> {
+  if (o.template === undefined) return;
+  const json = ctx.json;
+  ctx.json = false; // the `up` document was printed; the workspace summary is for people
+  try {
+    await createWorkspace(ctx, {
+      name: o.name ?? workspaceNameFor(process.cwd()),
+      repo: '.',
+      template: o.template,
+    });
+  } finally {
+    ctx.json = json;
+  }
+}
+
+async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
+  const d = await ctx.deps.daemon.start(o.backend === undefined ? {} : { backend: o.backend });
   const s = d.status();
   if (ctx.json) ctx.emit('up', { started: true, daemon: s });
   else {
@@ -40,6 +75,8 @@ async function foreground(ctx: CliContext): Promise<void> {
       'Press Ctrl-C to stop the daemon; agents keep running (`wtp down --stop-agents` stops them too).',
     );
   }
+  // The daemon keeps running even if the workspace could not be opened.
+  await openTemplate(ctx, o).catch((err: unknown) => printError(ctx, toWtpError(err)));
   const onSignal = (): void => {
     ctx.note('stopping the daemon (agents keep running)…');
     void d.stop();
@@ -68,17 +105,25 @@ async function alreadyRunning(ctx: CliContext): Promise<WtpError | null> {
   }
 }
 
-async function detached(ctx: CliContext): Promise<void> {
+async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
   const running = await alreadyRunning(ctx);
-  if (running) throw running;
+  if (running) {
+    if (o.template === undefined) throw running;
+    await openTemplate(ctx, o); // the daemon runs already: just open the workspace
+    return;
+  }
   mkdirSync(ctx.paths.logDir, { recursive: true, mode: 0o700 });
   const outPath = join(ctx.paths.logDir, 'daemon.out');
   const outFd = openSync(outPath, 'w', 0o600);
-  const child = spawn(ctx.deps.nodePath, [ctx.deps.entry, 'up', '--json'], {
-    detached: true,
-    stdio: ['ignore', outFd, outFd],
-    cwd: ctx.paths.stateDir,
-  });
+  const child = spawn(
+    ctx.deps.nodePath,
+    [ctx.deps.entry, 'up', '--json', ...(o.backend ? ['--backend', o.backend] : [])],
+    {
+      detached: true,
+      stdio: ['ignore', outFd, outFd],
+      cwd: ctx.paths.stateDir,
+    },
+  );
   closeSync(outFd);
   let exited: number | null = null;
   child.once('exit', (code) => {
@@ -92,6 +137,7 @@ async function detached(ctx: CliContext): Promise<void> {
       const s = await ctx.client(1_000).call('status');
       if (ctx.json) ctx.emit('up', { started: true, daemon: s });
       else printSummary(ctx, s, true);
+      await openTemplate(ctx, o);
       return;
     } catch (err) {
       if (!isWtpError(err) || (err.code !== 'DAEMON_NOT_RUNNING' && err.code !== 'DAEMON_UNREACHABLE'))
@@ -147,9 +193,12 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
     .command('up')
     .description('start the daemon (foreground; --detach to run it in the background)')
     .option('-d, --detach', 'run in the background and return once the API answers')
+    .option('--backend <backend>', 'auto (default), wezterm, tmux or headless: where agent panes live')
+    .option('-t, --template <template>', 'then open a workspace for the current folder from this template')
+    .option('--name <name>', 'name of that workspace (default: the folder name)')
     .option('--json', 'machine-readable output')
-    .action((opts: { detach?: boolean; json?: boolean }) =>
-      runAction(ctx, opts.json, () => (opts.detach ? detached(ctx) : foreground(ctx))),
+    .action((opts: UpOptions) =>
+      runAction(ctx, opts.json, () => (opts.detach ? detached(ctx, opts) : foreground(ctx, opts))),
     );
 
   program
@@ -211,6 +260,9 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
           .join(', ');
         ctx.line(`daemon     running (pid ${s.pid}, up ${duration(s.uptimeMs)}, version ${s.version})`);
         ctx.line(`backend    ${s.backend} (${s.backendReason})`);
+        for (const [name, b] of Object.entries(s.backends)) {
+          ctx.line(`           ${b.available ? '+' : '-'} ${name}: ${b.reason}`);
+        }
         ctx.line(`api        unix:${shortenHome(s.api.socket, home)}${s.api.tcp ? ` · ${s.api.tcp}` : ''}`);
         ctx.line(`token      ${shortenHome(s.api.tokenFile, home)}`);
         ctx.line(

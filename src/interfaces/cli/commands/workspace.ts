@@ -1,0 +1,188 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { WtpError } from '../../../client/wtp-error.js';
+import { tmuxSocketName } from '../../../config/paths.js';
+import type { AgentView } from '../../../protocol/agent.js';
+import { BACKEND_CHOICES } from '../../../protocol/constants.js';
+import type { WorkspaceView } from '../../../protocol/workspace.js';
+import type { CliContext } from '../context.js';
+import { paint, shortenHome, stateColor, stateLabel, table } from '../format.js';
+import { runAction } from '../run-action.js';
+
+/** A template argument that names a file (rather than a template) is read and sent inline. */
+function templateArg(t: string | undefined): {
+  template?: string;
+  templateYaml?: string;
+  templateFile?: string;
+} {
+  if (t === undefined) return {};
+  const looksLikeFile = t.includes('/') || t.endsWith('.yaml') || t.endsWith('.yml');
+  if (!looksLikeFile) return { template: t };
+  const path = resolve(t);
+  if (!existsSync(path)) {
+    throw new WtpError('TEMPLATE_NOT_FOUND', `No template file ${path}.`, { path });
+  }
+  return { templateYaml: readFileSync(path, 'utf8'), templateFile: basename(path).replace(/\.ya?ml$/, '') };
+}
+
+export function attachCommand(ctx: CliContext, ws: WorkspaceView): string[] | null {
+  return ws.backend === 'tmux'
+    ? ['tmux', '-L', tmuxSocketName(ctx.paths.stateDir), 'attach-session', '-t', `=${ws.name}`]
+    : null;
+}
+
+function agentRows(ctx: CliContext, agents: AgentView[]): string {
+  return table(
+    ['NAME', 'ID', 'PROFILE', 'STATE', 'PID', 'PANE'],
+    agents.map((a) => [
+      a.name,
+      a.id,
+      a.profile,
+      stateLabel(a),
+      a.pid === null ? '-' : String(a.pid),
+      a.paneId ?? '-',
+    ]),
+    (r, col, s) => {
+      const a = agents[r];
+      return col === 3 && a ? paint(ctx.color, stateColor(a), s) : s;
+    },
+  );
+}
+
+/** Creates a workspace through the API and prints it (shared with `up --template`). */
+export async function createWorkspace(
+  ctx: CliContext,
+  o: { name: string; repo: string; template?: string; backend?: string; profile?: string },
+): Promise<void> {
+  const { workspace, agents } = await ctx.client().call('createWorkspace', {
+    body: {
+      name: o.name,
+      repo: resolve(o.repo),
+      ...templateArg(o.template),
+      ...(o.backend ? { backend: o.backend as (typeof BACKEND_CHOICES)[number] } : {}),
+      ...(o.profile ? { profile: o.profile } : {}),
+    },
+  });
+  if (ctx.json) {
+    ctx.emit('workspace', { workspace, agents });
+    return;
+  }
+  ctx.line(
+    `created workspace ${workspace.name} (${workspace.backend}${workspace.template ? `, template ${workspace.template}` : ''}) in ${shortenHome(workspace.repoPath ?? '', ctx.env.userHome)}`,
+  );
+  if (agents.length > 0) ctx.line(agentRows(ctx, agents));
+  const attach = attachCommand(ctx, workspace);
+  if (attach) ctx.line(`see it: wtp workspace attach ${workspace.name}   (${attach.join(' ')})`);
+  if (workspace.backend === 'wezterm')
+    ctx.line('it opened in a new WezTerm window, in workspace ' + workspace.name);
+}
+
+export function registerWorkspaceCommands(program: Command, ctx: CliContext): void {
+  const ws = program
+    .command('workspace')
+    .description('workspaces: a repository plus a layout of agents and panes');
+
+  ws.command('new')
+    .description('create a workspace (a WezTerm workspace or a tmux session), optionally from a template')
+    .argument('<name>', 'workspace name')
+    .option('--repo <path>', 'the repository (or folder) it works on', '.')
+    .option('-t, --template <template>', 'a template name (`wtp template ls`) or a YAML file')
+    .option('--backend <backend>', `${BACKEND_CHOICES.join(', ')} (default: the daemon's)`)
+    .option('--profile <profile>', 'profile of template agents that name none (default shell)')
+    .option('--json', 'machine-readable output')
+    .action(
+      (
+        name: string,
+        raw: { repo: string; template?: string; backend?: string; profile?: string; json?: boolean },
+      ) => runAction(ctx, raw.json, () => createWorkspace(ctx, { name, ...raw })),
+    );
+
+  ws.command('ls')
+    .description('list workspaces')
+    .option('--json', 'machine-readable output')
+    .action((raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const { workspaces } = await ctx.client().call('listWorkspaces');
+        if (ctx.json) {
+          ctx.emit('workspaces', { workspaces });
+          return;
+        }
+        ctx.line(
+          table(
+            ['NAME', 'BACKEND', 'TEMPLATE', 'AGENTS', 'REPO'],
+            workspaces.map((w) => [
+              w.name,
+              w.backend,
+              w.template ?? '-',
+              String(w.agents),
+              shortenHome(w.repoPath ?? '-', ctx.env.userHome),
+            ]),
+          ),
+        );
+      }),
+    );
+
+  ws.command('rm')
+    .description('remove a workspace with its agents and panes (refuses live agents unless --force)')
+    .argument('<name>', 'workspace name')
+    .option('-f, --force', 'stop its live agents first')
+    .option('--json', 'machine-readable output')
+    .action((name: string, raw: { force?: boolean; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const r = await ctx.client().call('removeWorkspace', {
+          params: { workspace: name },
+          query: { force: raw.force ? 'true' : 'false' },
+        });
+        if (ctx.json) ctx.emit('removed', { removed: r.removed });
+        else ctx.line(`removed workspace ${name}`);
+      }),
+    );
+
+  ws.command('switch')
+    .description('bring a workspace to the front (tmux: prints how to attach; WezTerm: activates its pane)')
+    .argument('<name>', 'workspace name')
+    .option('--json', 'machine-readable output')
+    .action((name: string, raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const r = await ctx.client().call('focusWorkspace', { params: { workspace: name }, body: {} });
+        const attach = attachCommand(ctx, r.workspace);
+        if (ctx.json) {
+          ctx.emit('workspaceFocus', { workspace: r.workspace, paneId: r.paneId, attach });
+          return;
+        }
+        if (r.workspace.backend === 'wezterm') {
+          ctx.line(
+            `activated pane ${r.paneId ?? '-'} of ${name}. WezTerm's GUI switches workspaces only from inside WezTerm: use the plugin's picker (LEADER s).`,
+          );
+        } else if (attach) ctx.line(`attach with: wtp workspace attach ${name}   (${attach.join(' ')})`);
+        else ctx.line(`${name} is headless: its agents have no panes; use \`wtp attach <agent>\``);
+      }),
+    );
+
+  ws.command('attach')
+    .description('attach this terminal to a tmux workspace (detach with the tmux prefix, then d)')
+    .argument('<name>', 'workspace name')
+    .action((name: string) =>
+      runAction(ctx, false, async () => {
+        const { workspaces } = await ctx.client().call('listWorkspaces');
+        const w = workspaces.find((x) => x.name === name || x.id === name);
+        if (!w) throw new WtpError('WORKSPACE_NOT_FOUND', `No workspace "${name}".`, { ref: name });
+        const argv = attachCommand(ctx, w);
+        if (!argv) {
+          throw new WtpError(
+            'INVALID_INPUT',
+            `${name} is a ${w.backend} workspace; only tmux workspaces can be attached here.`,
+            {
+              issues: [{ path: 'workspace', message: `backend is ${w.backend}` }],
+            },
+          );
+        }
+        const [file = 'tmux', ...args] = argv;
+        const child = spawn(file, args, { stdio: 'inherit' });
+        const code = await new Promise<number>((r) => child.on('exit', (c) => r(c ?? 1)));
+        if (code !== 0) process.exitCode = code;
+      }),
+    );
+}
