@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configSchema } from '../src/config/schema.js';
+import { templateSchema } from '../src/protocol/template.js';
 import { HTTP_STATUS } from '../src/interfaces/http/error-status.js';
 import { buildOpenApi } from '../src/interfaces/http/openapi.js';
 import { ERROR_CATALOG, type ErrorCode } from '../src/protocol/errors.js';
@@ -29,12 +30,9 @@ ${rows}
 `;
 }
 
-function configJsonSchema(): string {
-  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
-  return `${JSON.stringify({ ...schema, title: 'wezterm-parallel config.yaml' }, null, 2)}\n`;
+function jsonSchema(schema: z.ZodType, title: string): string {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return `${JSON.stringify({ ...json, title }, null, 2)}\n`;
 }
 
 /** Every file that is generated from code, by path relative to the repository root. */
@@ -42,6 +40,7 @@ export function generatedFiles(): Record<string, string> {
   return {
     'docs/errors.md': errorsMarkdown(),
     'docs/api/openapi.json': `${JSON.stringify(buildOpenApi(VERSION), null, 2)}\n`,
-    'schemas/config.schema.json': configJsonSchema(),
+    'schemas/config.schema.json': jsonSchema(configSchema, 'wezterm-parallel config.yaml'),
+    'schemas/template.schema.json': jsonSchema(templateSchema, 'wezterm-parallel layout template'),
   };
 }
