@@ -125,6 +125,35 @@ describe('WorkspaceService.create', () => {
     expect(h.store.ofType('workspace.removed').map((e) => e.data)).toEqual([{ name: 'app' }]);
   });
 
+  it('never adds to or closes a backend workspace of the same name that is not its own', async () => {
+    const h = await makeCore();
+    withArgs(h);
+    const tmux = h.muxes.get('tmux');
+    tmux.panes.set('%7', { workspace: 'app', title: "the user's own session" });
+    await expect(h.core.workspaces.create(input(), 'cli')).rejects.toMatchObject({
+      code: 'WORKSPACE_EXISTS',
+      details: { name: 'app', backend: 'tmux', foreign: true },
+    });
+    expect(tmux.calls).toEqual([]);
+    expect(tmux.panes.has('%7')).toBe(true);
+    expect(h.core.registry.findWorkspace('app')).toBeUndefined();
+
+    // Created by someone else between the check and the first pane: the rollback leaves it alone.
+    tmux.panes.clear();
+    tmux.failAt = 1;
+    const cmdFirst = templateSchema.parse({
+      layout: {
+        split: 'right',
+        panes: [{ command: { run: ['node'] } }, { agent: { name: 'x', args: ['node'] } }],
+      },
+    });
+    await expect(
+      h.core.workspaces.create(input({ template: { name: 'c', layout: cmdFirst.layout } }), 'cli'),
+    ).rejects.toMatchObject({ code: 'MUX_COMMAND_FAILED' });
+    expect(tmux.calls.map((c) => c.op)).toEqual(['openWorkspace']);
+    expect(h.core.registry.findWorkspace('app')).toBeUndefined();
+  });
+
   it('refuses a taken name, a missing folder and an unavailable backend', async () => {
     const h = await makeCore();
     await expect(

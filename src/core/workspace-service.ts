@@ -67,6 +67,15 @@ export class WorkspaceService {
       });
     }
     const mux = this.d.muxes.get(input.backend);
+    // A tmux session or WezTerm workspace of that name that is not ours: never add to it
+    // (a later `workspace rm` would close the user's own panes).
+    if ((await mux.list()).some((p) => p.workspace === input.name)) {
+      throw new AppError(
+        'WORKSPACE_EXISTS',
+        `A ${input.backend} workspace named "${input.name}" already exists outside wezterm-parallel; pick another name or close it first.`,
+        { name: input.name, backend: input.backend, foreign: true },
+      );
+    }
     const steps = input.template ? planLayout(input.template.layout) : [];
     const workspace: WorkspaceView = {
       id: this.d.ids.next('ws'),
@@ -115,7 +124,7 @@ export class WorkspaceService {
         }
       }
     } catch (err) {
-      await this.rollback(workspace, agentIds, source);
+      await this.rollback(workspace, agentIds, paneOf.length > 0, source);
       throw rolledBack(err, agentIds.length, paneOf.length);
     }
 
@@ -214,12 +223,18 @@ export class WorkspaceService {
     return { kind: 'split', target, direction: step.at.direction, size: step.at.size };
   }
 
-  private async rollback(ws: WorkspaceView, agentIds: string[], source: EventSource): Promise<void> {
+  /** Undoes a failed create; the backend's workspace is closed only if this create opened it. */
+  private async rollback(
+    ws: WorkspaceView,
+    agentIds: string[],
+    opened: boolean,
+    source: EventSource,
+  ): Promise<void> {
     for (const id of agentIds)
       await this.d.service
         .remove(id, true, source)
         .catch((err: unknown) => this.d.log.warn({ err, id }, 'rollback: agent'));
-    if (this.d.muxes.available(ws.backend)) {
+    if (opened && this.d.muxes.available(ws.backend)) {
       await this.d.muxes
         .get(ws.backend)
         .closeWorkspace(ws.name)
@@ -240,7 +255,7 @@ function rolledBack(err: unknown, agents: number, panes: number): unknown {
   if (!isAppError(err)) return err;
   return new AppError(
     err.code,
-    `${err.message} Nothing was kept: ${panes} pane(s) and ${agents} agent(s) created so far were removed.`,
+    `${err.message.trim().replace(/[.:]?$/, '.')} Nothing was kept: ${panes} pane(s) and ${agents} agent(s) created so far were removed.`,
     { ...err.details, rolledBack: { agents, panes } },
     { cause: err },
   );

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
+import { tmuxSocketName } from '../../src/config/paths.js';
 import type { AgentState, AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
@@ -115,6 +116,28 @@ export class TestHome {
     return out === '' ? [] : out.split('\n').map((l) => cliOutputSchemas.event.parse(JSON.parse(l)).event);
   }
 
+  /** The `-L` name of this home's dedicated tmux server. */
+  get tmuxSocket(): string {
+    return tmuxSocketName(this.dir);
+  }
+
+  /** Runs `tmux -L <this home's server> <args>`. */
+  tmux(args: string[]): Promise<RunResult> {
+    return new Promise((resolvePromise) => {
+      execFile('tmux', ['-L', this.tmuxSocket, ...args], { env: this.env }, (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolvePromise({ code, stdout, stderr });
+      });
+    });
+  }
+
+  /** Kills this home's tmux server if one runs (nothing else is ever touched). */
+  async killTmuxServer(): Promise<void> {
+    await this.tmux(['kill-server']);
+    const uid = process.getuid?.() ?? 0;
+    rmSync(join(this.env.TMUX_TMPDIR ?? '/tmp', `tmux-${uid}`, this.tmuxSocket), { force: true });
+  }
+
   processes(): number[] {
     return processesWithHome((h) => h === this.dir);
   }
@@ -126,6 +149,7 @@ export class TestHome {
     while (this.processes().length > 0 && Date.now() < deadline) await sleep(50);
     killAll(this.processes());
     while (this.processes().some(isAlive) && Date.now() < deadline + 5_000) await sleep(50);
+    await this.killTmuxServer();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
