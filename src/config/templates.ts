@@ -40,7 +40,7 @@ export function parseTemplate(text: string, file: string): Template {
   if (doc.errors.length > 0) {
     const issues: TemplateIssue[] = doc.errors.map((e) => ({
       path: '',
-      line: e.linePos?.[0].line ?? null,
+      line: lines.linePos(e.pos[0]).line,
       message: e.message.split('\n')[0] ?? e.message,
     }));
     throw invalid(file, issues);

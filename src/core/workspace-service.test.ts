@@ -102,6 +102,9 @@ describe('WorkspaceService.create', () => {
       h.core.workspaces.create(input({ template: { name: 'x', layout: missingCmd.layout } }), 'cli'),
     ).rejects.toMatchObject({ code: 'COMMAND_NOT_FOUND' });
     expect(h.muxes.get('tmux').calls).toEqual([]);
+    // A refused create leaves no trace in the event log either.
+    expect(h.store.ofType('workspace.created')).toEqual([]);
+    expect(h.store.ofType('workspace.removed')).toEqual([]);
   });
 
   it('rolls back the panes and agents already created when a pane fails half-way', async () => {

@@ -85,7 +85,9 @@ export class WorkspaceService {
       template: input.template?.name ?? null,
       createdAt: new Date(this.d.clock.now()).toISOString(),
     };
-    await this.d.registry.addWorkspace(workspace, [this.wsEvent(workspace, source, 'workspace.created')]);
+    // Registered first because the agent checks resolve it; announced only once they pass,
+    // so a refused create leaves no trace in the event log.
+    await this.d.registry.addWorkspace(workspace, []);
     let requests: (CreateAgentRequest | PaneSpec)[];
     try {
       requests = steps.map((s) => this.check(s, input));
@@ -93,6 +95,7 @@ export class WorkspaceService {
       await this.d.registry.removeWorkspace(workspace.id, []);
       throw err;
     }
+    await this.d.registry.record([this.wsEvent(workspace, source, 'workspace.created')]);
 
     const paneOf: string[] = [];
     const agentIds: string[] = [];

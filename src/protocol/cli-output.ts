@@ -34,7 +34,13 @@ export const cliOutputSchemas = {
     daemon: daemonStatusSchema.nullable(),
     paths: z.object({ configDir: z.string(), stateDir: z.string(), socket: z.string() }),
   }),
-  up: z.object({ ...v, started: z.boolean(), daemon: daemonStatusSchema }),
+  up: z.object({
+    ...v,
+    started: z.boolean().describe('false when the daemon ran already (`up --detach --template`)'),
+    daemon: daemonStatusSchema,
+    workspace: workspaceSchema.optional().describe('With --template: the workspace it opened'),
+    agents: z.array(agentSchema).optional().describe("With --template: the workspace's agents"),
+  }),
   down: z.object({
     ...v,
     stopped: z.boolean(),

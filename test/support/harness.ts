@@ -55,12 +55,17 @@ export class TestHome {
   }
 
   /** Runs `wtp <args>` and waits for it. */
-  run(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  run(args: string[], opts: { input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<RunResult> {
     return new Promise((resolvePromise) => {
       const child = execFile(
         process.execPath,
         [BIN, ...args],
-        { env: this.env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+        {
+          env: this.env,
+          timeout: opts.timeoutMs ?? 60_000,
+          maxBuffer: 64 * 1024 * 1024,
+          ...(opts.cwd ? { cwd: opts.cwd } : {}),
+        },
         (err, stdout, stderr) => {
           const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
           resolvePromise({ code, stdout, stderr });
@@ -72,11 +77,14 @@ export class TestHome {
   }
 
   /** Runs `wtp <args> --json` and parses stdout (fails loudly on non-JSON output). */
-  async json<T = Record<string, unknown>>(args: string[]): Promise<{ code: number; doc: T; stderr: string }> {
+  async json<T = Record<string, unknown>>(
+    args: string[],
+    opts: { cwd?: string } = {},
+  ): Promise<{ code: number; doc: T; stderr: string }> {
     const dashdash = args.indexOf('--'); // after `--` everything belongs to the agent's command
     const withJson =
       dashdash < 0 ? [...args, '--json'] : [...args.slice(0, dashdash), '--json', ...args.slice(dashdash)];
-    const r = await this.run(withJson);
+    const r = await this.run(withJson, opts);
     try {
       return { code: r.code, doc: JSON.parse(r.stdout) as T, stderr: r.stderr };
     } catch {

@@ -32,9 +32,13 @@ export function printError(ctx: CliContext, err: WtpError): void {
   }
   const c = ctx.color || ctx.err.isTTY === true;
   const lines = [`${paint(c, 'red', 'error')}: ${err.message} ${paint(c, 'gray', `[${err.code}]`)}`];
-  const issues = err.details?.issues as Issue[] | undefined;
+  // Template issues also carry the YAML line.
+  const issues = err.details?.issues as (Issue & { line?: number | null })[] | undefined;
   if (Array.isArray(issues) && issues.length > 1)
-    for (const i of issues) lines.push(`  - ${i.path}: ${i.message}`);
+    for (const i of issues)
+      lines.push(
+        `  - ${i.path || '(top)'}${typeof i.line === 'number' ? ` (line ${i.line})` : ''}: ${i.message}`,
+      );
   const candidates = err.details?.candidates;
   if (Array.isArray(candidates)) lines.push(`  candidates: ${candidates.join(', ')}`);
   const log = err.details?.log;

@@ -8,7 +8,7 @@ import type { CliContext } from '../context.js';
 import { duration, paint, shortenHome } from '../format.js';
 import { printError, toWtpError } from '../errors.js';
 import { runAction } from '../run-action.js';
-import { createWorkspace } from './workspace.js';
+import { createWorkspace, printWorkspace, type CreatedWorkspace } from './workspace.js';
 
 /** How long `up --detach` waits for the daemon's API, and `down` for the process to go. */
 const START_TIMEOUT_MS = 15_000;
@@ -50,19 +50,37 @@ function workspaceNameFor(dir: string): string {
 }
 
 /** `up --template T`: a workspace named after the current folder, from the template. */
-async function openTemplate(ctx: CliContext, o: UpOptions): Promise<void> {
-  if (o.template === undefined) return;
-  const json = ctx.json;
-  ctx.json = false; // the `up` document was printed; the workspace summary is for people
+function openTemplate(ctx: CliContext, o: UpOptions): Promise<CreatedWorkspace | null> {
+  if (o.template === undefined) return Promise.resolve(null);
+  return createWorkspace(ctx, {
+    name: o.name ?? workspaceNameFor(process.cwd()),
+    repo: '.',
+    template: o.template,
+  });
+}
+
+/**
+ * `up --detach`: one document (or summary) with the daemon and the workspace it opened.
+ * If the workspace fails, the daemon keeps running and the error says so.
+ */
+async function reportUp(ctx: CliContext, o: UpOptions, started: boolean, s: DaemonStatus): Promise<void> {
+  let opened: CreatedWorkspace | null;
   try {
-    await createWorkspace(ctx, {
-      name: o.name ?? workspaceNameFor(process.cwd()),
-      repo: '.',
-      template: o.template,
-    });
-  } finally {
-    ctx.json = json;
+    opened = await openTemplate(ctx, o);
+  } catch (err) {
+    const e = toWtpError(err);
+    throw new WtpError(
+      e.code,
+      `${e.message} (the daemon ${started ? 'was started and ' : ''}keeps running, pid ${s.pid})`,
+      e.details,
+    );
   }
+  if (ctx.json) {
+    ctx.emit('up', { started, daemon: s, ...(opened ? opened : {}) });
+    return;
+  }
+  if (started) printSummary(ctx, s, true);
+  if (opened) printWorkspace(ctx, opened);
 }
 
 async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
@@ -75,8 +93,15 @@ async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
       'Press Ctrl-C to stop the daemon; agents keep running (`wtp down --stop-agents` stops them too).',
     );
   }
-  // The daemon keeps running even if the workspace could not be opened.
-  await openTemplate(ctx, o).catch((err: unknown) => printError(ctx, toWtpError(err)));
+  // The daemon keeps running even if the workspace could not be opened. With --json each
+  // document is one line: `up`, then the workspace (or its error).
+  await openTemplate(ctx, o).then(
+    (opened) => {
+      if (opened && ctx.json) ctx.emit('workspace', opened);
+      else if (opened) printWorkspace(ctx, opened);
+    },
+    (err: unknown) => printError(ctx, toWtpError(err)),
+  );
   const onSignal = (): void => {
     ctx.note('stopping the daemon (agents keep running)…');
     void d.stop();
@@ -109,7 +134,8 @@ async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
   const running = await alreadyRunning(ctx);
   if (running) {
     if (o.template === undefined) throw running;
-    await openTemplate(ctx, o); // the daemon runs already: just open the workspace
+    // The daemon runs already: just open the workspace.
+    await reportUp(ctx, o, false, await ctx.client().call('status'));
     return;
   }
   mkdirSync(ctx.paths.logDir, { recursive: true, mode: 0o700 });
@@ -135,9 +161,7 @@ async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
   for (;;) {
     try {
       const s = await ctx.client(1_000).call('status');
-      if (ctx.json) ctx.emit('up', { started: true, daemon: s });
-      else printSummary(ctx, s, true);
-      await openTemplate(ctx, o);
+      await reportUp(ctx, o, true, s);
       return;
     } catch (err) {
       if (!isWtpError(err) || (err.code !== 'DAEMON_NOT_RUNNING' && err.code !== 'DAEMON_UNREACHABLE'))

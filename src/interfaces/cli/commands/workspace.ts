@@ -51,12 +51,17 @@ function agentRows(ctx: CliContext, agents: AgentView[]): string {
   );
 }
 
-/** Creates a workspace through the API and prints it (shared with `up --template`). */
-export async function createWorkspace(
+export interface CreatedWorkspace {
+  workspace: WorkspaceView;
+  agents: AgentView[];
+}
+
+/** Creates a workspace through the API (shared with `up --template`). */
+export function createWorkspace(
   ctx: CliContext,
   o: { name: string; repo: string; template?: string; backend?: string; profile?: string },
-): Promise<void> {
-  const { workspace, agents } = await ctx.client().call('createWorkspace', {
+): Promise<CreatedWorkspace> {
+  return ctx.client().call('createWorkspace', {
     body: {
       name: o.name,
       repo: resolve(o.repo),
@@ -65,10 +70,10 @@ export async function createWorkspace(
       ...(o.profile ? { profile: o.profile } : {}),
     },
   });
-  if (ctx.json) {
-    ctx.emit('workspace', { workspace, agents });
-    return;
-  }
+}
+
+/** The human summary of a created workspace: its agents and how to see it. */
+export function printWorkspace(ctx: CliContext, { workspace, agents }: CreatedWorkspace): void {
   ctx.line(
     `created workspace ${workspace.name} (${workspace.backend}${workspace.template ? `, template ${workspace.template}` : ''}) in ${shortenHome(workspace.repoPath ?? '', ctx.env.userHome)}`,
   );
@@ -96,7 +101,12 @@ export function registerWorkspaceCommands(program: Command, ctx: CliContext): vo
       (
         name: string,
         raw: { repo: string; template?: string; backend?: string; profile?: string; json?: boolean },
-      ) => runAction(ctx, raw.json, () => createWorkspace(ctx, { name, ...raw })),
+      ) =>
+        runAction(ctx, raw.json, async () => {
+          const created = await createWorkspace(ctx, { name, ...raw });
+          if (ctx.json) ctx.emit('workspace', created);
+          else printWorkspace(ctx, created);
+        }),
     );
 
   ws.command('ls')

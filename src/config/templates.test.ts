@@ -1,0 +1,194 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isAppError } from '../core/errors.js';
+import { BUILTIN_TEMPLATES } from './builtin-templates.js';
+import { listTemplates, loadTemplate, parseTemplate, type TemplateIssue } from './templates.js';
+
+function issuesOf(yaml: string): TemplateIssue[] {
+  try {
+    parseTemplate(yaml, 't.yaml');
+  } catch (err) {
+    if (isAppError(err) && err.code === 'TEMPLATE_INVALID')
+      return (err.details as { issues: TemplateIssue[] }).issues;
+    throw err;
+  }
+  throw new Error('the template was accepted');
+}
+
+describe('parseTemplate', () => {
+  it('accepts every built-in template', () => {
+    for (const [name, yaml] of Object.entries(BUILTIN_TEMPLATES)) {
+      const t = parseTemplate(yaml, name);
+      expect(t.description, name).not.toBe('');
+    }
+  });
+
+  it('fills defaults: description, args, env, restart', () => {
+    expect(parseTemplate('layout:\n  agent: { name: a }\n', 'x')).toEqual({
+      description: '',
+      layout: { agent: { name: 'a', args: [], env: {}, restart: 'never' } },
+    });
+  });
+
+  it('reports the YAML path and line of each problem', () => {
+    const yaml = [
+      'layout:', //                                      1
+      '  split: right', //                               2
+      '  panes:', //                                     3
+      '    - agent: { name: a, restart: sometimes }', // 4
+      '    - command: { run: [x], shell: "y" }', //      5
+      '    - agent: { nam: b }', //                      6
+    ].join('\n');
+    expect(issuesOf(yaml)).toEqual([
+      {
+        path: 'layout.panes[0].agent.restart',
+        line: 4,
+        message: 'Invalid option: expected one of "never"|"on-failure"|"always"',
+      },
+      {
+        path: 'layout.panes[1].command',
+        line: 5,
+        message: 'give exactly one of `run` (argv) or `shell` (a command line)',
+      },
+      {
+        path: 'layout.panes[2].agent.name',
+        line: 6,
+        message: 'Invalid input: expected string, received undefined',
+      },
+      { path: 'layout.panes[2].agent', line: 6, message: 'Unrecognized key: "nam"' },
+    ]);
+  });
+
+  it('refuses an agent name used twice', () => {
+    const yaml = 'layout:\n  split: down\n  panes:\n    - agent: { name: a }\n    - agent: { name: a }\n';
+    expect(issuesOf(yaml)).toEqual([
+      { path: 'layout.panes[1].agent.name', line: 5, message: 'the name "a" is used twice' },
+    ]);
+  });
+
+  it('says which pane is neither agent, command nor split', () => {
+    expect(issuesOf('layout:\n  split: down\n  panes:\n    - agent: { name: a }\n    - window: 1\n')).toEqual(
+      [
+        {
+          path: 'layout.panes[1]',
+          line: 5,
+          message: 'a pane needs exactly one of `agent`, `command` or `split`',
+        },
+      ],
+    );
+  });
+
+  it('checks sizes: percentages adding up, cells only on the last pane, a split of one', () => {
+    const sized = (a: string, b: string): string =>
+      `layout:\n  split: right\n  panes:\n    - agent: { name: a }\n      size: ${a}\n    - agent: { name: b }\n      size: ${b}\n`;
+    expect(issuesOf(sized('"30%"', '"60%"'))).toEqual([
+      { path: 'layout.panes', line: 4, message: 'the sizes add up to 90%, not 100%' },
+    ]);
+    expect(issuesOf(sized('20', '"100%"')).map((i) => i.path)).toContain('layout.panes[0].size');
+    expect(issuesOf(sized('"150%"', '"30%"')).map((i) => i.path)).toContain('layout.panes[0].size');
+    parseTemplate(sized('"30%"', '"70%"'), 'x');
+    parseTemplate(sized('"30%"', '40'), 'x');
+    expect(issuesOf('layout:\n  split: right\n  panes:\n    - agent: { name: a }\n')).toEqual([
+      { path: 'layout.panes', line: 4, message: 'a split needs at least two panes' },
+    ]);
+  });
+
+  it('reports YAML syntax errors with their line, and unknown top-level keys', () => {
+    expect(issuesOf('description: x\nlayout:\n  agent: { name: a }\nlayout: 2\n')).toEqual([
+      { path: '', line: 4, message: 'Map keys must be unique' },
+    ]);
+    expect(issuesOf('layout:\n  agent: { name: a }\nlayuot: 1\n')).toEqual([
+      expect.objectContaining({ path: '', message: expect.stringContaining('layuot') as string }),
+    ]);
+    expect(issuesOf('').map((i) => i.path)).toEqual(['layout']);
+  });
+
+  it('names the file and every problem in the message', () => {
+    expect(() => parseTemplate('layout:\n  agent: { name: "no spaces" }\n', '/x/t.yaml')).toThrow(
+      /^Template \/x\/t\.yaml has 1 problem\(s\): layout\.agent\.name \(line 2\): /,
+    );
+  });
+});
+
+describe('loadTemplate and listTemplates', () => {
+  const dirs: string[] = [];
+  const tmp = (): string => {
+    const d = mkdtempSync(join(tmpdir(), 'wtp-tpl-'));
+    dirs.push(d);
+    return d;
+  };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const write = (dir: string, name: string, text: string): string => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+
+  it('a repository template overrides the user one, which overrides the built-in', () => {
+    const configDir = tmp();
+    const repoPath = tmp();
+    expect(loadTemplate('pair', { configDir }).source).toBe('builtin');
+    const user = write(
+      join(configDir, 'templates'),
+      'pair.yaml',
+      'description: mine\nlayout:\n  agent: { name: u }\n',
+    );
+    expect(loadTemplate('pair', { configDir })).toMatchObject({
+      source: 'user',
+      path: user,
+      description: 'mine',
+    });
+    const repo = write(
+      join(repoPath, '.wezterm-parallel', 'templates'),
+      'pair.yml',
+      "description: the repo's\nlayout:\n  agent: { name: r }\n",
+    );
+    expect(loadTemplate('pair', { configDir, repoPath })).toMatchObject({ source: 'repo', path: repo });
+    // Without the repository, the user template again.
+    expect(loadTemplate('pair', { configDir }).source).toBe('user');
+  });
+
+  it('TEMPLATE_NOT_FOUND lists what exists', () => {
+    const configDir = tmp();
+    write(join(configDir, 'templates'), 'mine.yaml', 'layout:\n  agent: { name: m }\n');
+    let err: unknown;
+    try {
+      loadTemplate('nope', { configDir });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
+    expect((err as Error).message).toContain('mine');
+    expect((err as Error).message).toContain('quad');
+  });
+
+  it('lists every template, invalid ones with their error; ignores files that are not templates', () => {
+    const configDir = tmp();
+    const t = join(configDir, 'templates');
+    write(t, 'good.yaml', 'description: good one\nlayout:\n  agent: { name: g }\n');
+    write(t, 'broken.yaml', 'layout:\n  split: right\n');
+    write(t, 'notes.txt', 'not a template');
+    write(t, 'bad name.yaml', 'layout:\n  agent: { name: g }\n');
+    const list = listTemplates({ configDir });
+    expect(list.map((x) => x.name)).toEqual([
+      'broken',
+      'claude-dev',
+      'good',
+      'pair',
+      'quad',
+      'review',
+      'solo',
+    ]);
+    expect(list.find((x) => x.name === 'good')).toMatchObject({
+      source: 'user',
+      description: 'good one',
+      error: null,
+    });
+    expect(list.find((x) => x.name === 'broken')?.error).toMatch(/layout\.panes/);
+    expect(() => loadTemplate('broken', { configDir })).toThrow(/TEMPLATE_INVALID|problem/);
+  });
+});

@@ -1,0 +1,111 @@
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { PaneTerminal } from './pane-terminal.js';
+
+/** A pane's stdout: records what is written; `full` makes writes report backpressure. */
+class PaneOut extends Writable {
+  readonly chunks: string[] = [];
+  columns = 120;
+  rows = 40;
+  full = false;
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.chunks.push(chunk.toString('utf8'));
+    done();
+  }
+  override write(chunk: Uint8Array | string): boolean {
+    super.write(chunk);
+    return !this.full;
+  }
+  get text(): string {
+    return this.chunks.join('');
+  }
+}
+
+function terminal(inTmux = false) {
+  const stdin = new PassThrough();
+  const stdout = new PaneOut();
+  const t = new PaneTerminal(
+    stdin as unknown as NodeJS.ReadStream,
+    stdout as unknown as NodeJS.WriteStream,
+    inTmux,
+  );
+  const seen = { input: [] as string[], resized: [] as [number, number][], drained: 0 };
+  t.start({
+    input: (d) => seen.input.push(d.toString()),
+    resized: (c, r) => seen.resized.push([c, r]),
+    drained: () => (seen.drained += 1),
+  });
+  return { t, stdin, stdout, seen };
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+
+describe('PaneTerminal', () => {
+  it('passes keystrokes through and reports the pane size and resizes', async () => {
+    const { t, stdin, stdout, seen } = terminal();
+    expect([t.cols, t.rows]).toEqual([120, 40]);
+    stdin.write('ls\r');
+    await tick();
+    expect(seen.input).toEqual(['ls\r']);
+    stdout.columns = 90;
+    stdout.rows = 30;
+    stdout.emit('resize');
+    expect(seen.resized).toEqual([[90, 30]]);
+  });
+
+  it('copies output and says when the pane is full; drain resumes', async () => {
+    const { t, stdout, seen } = terminal();
+    expect(t.write('hello')).toBe(true);
+    stdout.full = true;
+    expect(t.write(' world')).toBe(false);
+    stdout.emit('drain');
+    await tick();
+    expect(stdout.text).toBe('hello world');
+    expect(seen.drained).toBe(1);
+  });
+
+  it('sets WezTerm user vars (OSC 1337, base64) only when a value changes', async () => {
+    const { t, stdout } = terminal();
+    t.setUserVars({ wtp_agent: 'a1', wtp_state: 'running' });
+    t.setUserVars({ wtp_agent: 'a1', wtp_state: 'running' });
+    t.setUserVars({ wtp_agent: 'a1', wtp_state: 'needs_input' });
+    await tick();
+    expect(stdout.text).toBe(
+      `\x1b]1337;SetUserVar=wtp_agent=${b64('a1')}\x07` +
+        `\x1b]1337;SetUserVar=wtp_state=${b64('running')}\x07` +
+        `\x1b]1337;SetUserVar=wtp_state=${b64('needs_input')}\x07`,
+    );
+  });
+
+  it('inside tmux wraps the sequence for passthrough, doubling its escapes', async () => {
+    const { t, stdout } = terminal(true);
+    t.setUserVars({ wtp_workspace: 'proj' });
+    await tick();
+    expect(stdout.text).toBe(`\x1bPtmux;\x1b\x1b]1337;SetUserVar=wtp_workspace=${b64('proj')}\x07\x1b\\`);
+  });
+
+  it('after a write error (pane gone) drops output instead of failing', async () => {
+    const { t, stdout } = terminal();
+    stdout.emit('error', Object.assign(new Error('write EIO'), { code: 'EIO' }));
+    stdout.full = true;
+    expect(t.write('lost')).toBe(true);
+    await tick();
+    expect(stdout.text).toBe('');
+  });
+
+  it('waitForKey resolves on the next keystroke or when input ends', async () => {
+    const { t, stdin } = terminal();
+    let done = false;
+    const waiting = t.waitForKey().then(() => (done = true));
+    await tick();
+    expect(done).toBe(false);
+    stdin.write('x');
+    await waiting;
+    const second = terminal();
+    const ended = second.t.waitForKey();
+    second.stdin.end();
+    second.stdin.resume();
+    await ended;
+  });
+});
