@@ -41,9 +41,9 @@ export function ratio(value: number, reference: number): number {
   return reference === 0 ? Number.NaN : round(value / reference, 2);
 }
 
-/** Baseline fields from a measured sample (value = p50). */
-export function latencyBaseline(name: string, samples: readonly number[]): Baseline {
-  const s = summarize(samples);
+/** Baseline fields from a measured sample (value = p50), rounded to `digits` decimals. */
+export function latencyBaseline(name: string, samples: readonly number[], digits = 1): Baseline {
+  const s = summarize(samples, digits);
   return { name, value: s.p50, p50: s.p50, p90: s.p90, samples: s.samples };
 }
 
@@ -61,8 +61,10 @@ export function latencyResult(o: {
   target?: Target;
   note: string;
   extra?: Record<string, unknown>;
+  /** Decimals of the statistics (1 by default: tenths of a ms). */
+  digits?: number;
 }): BenchResult {
-  const s: Summary = summarize(o.samples);
+  const s: Summary = summarize(o.samples, o.digits);
   return {
     value: s.p50,
     unit: 'ms',

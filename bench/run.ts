@@ -1,17 +1,20 @@
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { measureColdStart } from './cold-start.js';
 import { measureDaemonIdleCpu } from './daemon-cpu.js';
+import { measureEchoLatency } from './echo-latency.js';
 import { measureLs } from './ls-latency.js';
 import { measureLsWithOption } from './ls-option.js';
 import { checkClocks, markerFile } from './marker.js';
 import { measureIdleDaemon, measureWithAgents } from './memory-figures.js';
 import { runTimed } from './proc.js';
 import { repoPaths } from './repo-paths.js';
+import { measureQuadTmux } from './quad-layout.js';
 import { progress, type BenchResult } from './report.js';
 import { cleanupAll, disposeHome, installCleanupHandlers, pidsOfHome } from './sandbox.js';
 import { createAgents, startSession } from './session.js';
 import { spawnFigures } from './spawn-figures.js';
 import { measureSpawn } from './spawn-latency.js';
+import { measureThroughput } from './throughput.js';
 
 /** How many samples each figure takes (the issue's N). */
 const RUNS = {
@@ -21,17 +24,29 @@ const RUNS = {
   memoryAgents: 10,
   lsAgents: 50,
   createConcurrency: 4,
+  quadTmux: 8,
+  echo: 300,
+  throughput: 3,
+  throughputBytes: 100_000_000,
 } as const;
 
 const names = (prefix: string, from: number, to: number): string[] =>
   Array.from({ length: to - from }, (_, i) => `${prefix}-${from + i}`);
 
-/** Figures in the issue's order (1-5), then the extra ones; measurement order differs. */
+/** Figures in the issue's order (1-5), then the pane figures, then the extra ones; measurement order differs. */
 function inReportOrder(results: Record<string, BenchResult>): Record<string, BenchResult> {
   const rank = (key: string): number => {
-    const i = ['daemon.coldStart', 'daemon.idle.pss', 'daemon.idle.rss', 'cli.ls', 'spawn', 'host'].findIndex(
-      (prefix) => key.startsWith(prefix),
-    );
+    const i = [
+      'daemon.coldStart',
+      'daemon.idle.pss',
+      'daemon.idle.rss',
+      'cli.ls',
+      'spawn',
+      'host.pss',
+      'host.rss',
+      'layout',
+      'host',
+    ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
   return Object.fromEntries(Object.entries(results).sort(([a], [b]) => rank(a) - rank(b)));
@@ -84,6 +99,15 @@ async function main(): Promise<void> {
     progress('stopping the session (wtp down --stop-agents)');
     leftoversKilled = disposeHome(s.home, paths.binWtp).length;
     if (pidsOfHome(s.home).length > 0) throw new Error(`processes of ${s.home} survived cleanup`);
+
+    progress(`panes 1/3: quad workspace on tmux (${RUNS.quadTmux} runs)`);
+    results['layout.quadTmux'] = await measureQuadTmux(paths, RUNS.quadTmux);
+
+    progress(`panes 2/3: keystroke echo through a host in a pane (${RUNS.echo} samples)`);
+    results['host.echoLatency'] = await measureEchoLatency(paths, RUNS.echo);
+
+    progress(`panes 3/3: output throughput through a host in a pane (${RUNS.throughput} runs)`);
+    results['host.throughput'] = await measureThroughput(paths, RUNS.throughputBytes, RUNS.throughput);
   } finally {
     cleanupAll(paths.binWtp);
   }

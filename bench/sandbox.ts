@@ -107,16 +107,20 @@ export function cleanupAll(binWtp: string): void {
 
 /** Cleans up on Ctrl-C, SIGTERM and crashes before exiting. */
 export function installCleanupHandlers(binWtp: string): void {
+  let bailing = false;
   const bail = (code: number, why: string, err?: unknown): void => {
+    if (bailing) return;
+    bailing = true;
     progress(`${why}; cleaning up`);
     if (err !== undefined)
       process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     cleanupAll(binWtp);
     process.exit(code);
   };
-  process.once('SIGINT', () => bail(130, 'interrupted'));
-  process.once('SIGTERM', () => bail(143, 'terminated'));
-  process.once('SIGHUP', () => bail(129, 'hung up'));
+  // `on`, not `once`: a second Ctrl-C during the cleanup must not kill it half-way.
+  process.on('SIGINT', () => bail(130, 'interrupted'));
+  process.on('SIGTERM', () => bail(143, 'terminated'));
+  process.on('SIGHUP', () => bail(129, 'hung up'));
   process.once('uncaughtException', (err) => bail(1, 'uncaught exception', err));
   process.once('unhandledRejection', (err) => bail(1, 'unhandled rejection', err));
 }

@@ -17,9 +17,14 @@ export interface Session {
   readyAt: number;
 }
 
-export async function startSession(paths: RepoPaths): Promise<Session> {
-  const home = makeHome('session');
-  const env = sandboxEnv(home);
+/** `extraEnv` is added to the sandbox environment of the daemon (and of the CLI calls). */
+export async function startSession(
+  paths: RepoPaths,
+  label = 'session',
+  extraEnv: Env = {},
+): Promise<Session> {
+  const home = makeHome(label);
+  const env = { ...sandboxEnv(home), ...extraEnv };
   const up = await runTimed(process.execPath, [paths.binWtp, 'up', '--detach', '--json'], {
     env,
     cwd: home,

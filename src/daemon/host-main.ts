@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { appendFileSync, mkdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -60,7 +61,9 @@ export function runHost(argv: string[]): void {
   };
   const env = readEnv();
   const inPane = values.pane && process.stdin.isTTY && process.stdout.isTTY;
-  const pane = inPane ? new PaneTerminal(process.stdin, process.stdout, env.tmux !== undefined) : null;
+  const pane = inPane
+    ? new PaneTerminal(process.stdin, process.stdout, env.tmux !== undefined, tmuxPaneOptions(env.tmuxPane))
+    : null;
   const host = new AgentHost(
     {
       agentId: values.agent,
@@ -100,4 +103,24 @@ export function runHost(argv: string[]): void {
 function fail(message: string): never {
   process.stderr.write(`wtp host: ${message}\n`);
   process.exit(2);
+}
+
+/**
+ * In tmux, the agent's state is also kept in the `@wtp_state` pane option (`tmux set-option
+ * -p`; tmux finds its server through $TMUX), which the pane border of wezterm-parallel's tmux
+ * server shows. Calls run one after another so a late `starting` never overwrites `running`.
+ */
+function tmuxPaneOptions(
+  paneId: string | undefined,
+): ((changed: Record<string, string>) => void) | undefined {
+  if (paneId === undefined || process.env.TMUX === undefined) return undefined;
+  let queue = Promise.resolve();
+  return (changed) => {
+    const state = changed.wtp_state;
+    if (state === undefined) return;
+    const args = ['set-option', '-p', '-t', paneId, '@wtp_state', state.replace(/_/g, ' ')];
+    queue = queue.then(
+      () => new Promise<void>((resolve) => execFile('tmux', args, { timeout: 5_000 }, () => resolve())),
+    );
+  };
 }

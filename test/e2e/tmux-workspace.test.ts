@@ -104,6 +104,17 @@ describe('workspaces on real tmux', () => {
     });
   });
 
+  it("shows each pane's agent and state on its border (pane options kept current by the host)", async () => {
+    const a1 = await home.agent('a1');
+    const fmt = '#{@wtp_agent}|#{@wtp_title}|#{@wtp_state}|#{pane-border-status}';
+    await eventually('the host to set its pane options', async () => {
+      const r = await home.tmux(['display-message', '-p', '-t', a1.paneId ?? '', fmt]);
+      return r.stdout.trim() === `${a1.id}|a1|running|top`;
+    });
+    const border = await home.tmux(['show-options', '-g', '-w', '-v', 'pane-border-format']);
+    expect(border.stdout).toContain('#{@wtp_state}');
+  });
+
   it('shows the agent in its pane and through the daemon: send, peek, capture-pane', async () => {
     expect((await home.run(['send', 'proj/a1', 'echo hi-from-$((40+2))', '--enter'])).code).toBe(0);
     await eventually('peek to show the output', async () =>

@@ -10,6 +10,9 @@ import type {
 import { runCommand, type CommandResult } from '../run-command.js';
 
 const TIMEOUT_MS = 10_000;
+/** Tries of a command that met a server in the middle of exiting, and the pause before the next. */
+const EXITING_SERVER_ATTEMPTS = 5;
+const EXITING_SERVER_PAUSE_MS = 20;
 const FIELDS = [
   'session_name',
   'pane_id',
@@ -20,6 +23,9 @@ const FIELDS = [
   '@wtp_agent',
 ];
 const SEP = '\u001f';
+/** ` a1 · running ` on each pane's top border (the host keeps `@wtp_state` current). */
+const BORDER_FORMAT =
+  ' #{?@wtp_title,#{@wtp_title},#{pane_title}}#{?@wtp_state, · #{?#{m:needs*,#{@wtp_state}},#[bold fg=yellow],}#{@wtp_state}#[default],} ';
 
 export interface TmuxMuxOptions {
   /** `-L` socket name: a dedicated server, so the user's own tmux is never touched. */
@@ -43,17 +49,37 @@ export class TmuxMux implements PaneMux {
 
   async openWorkspace(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
     const size = ['-x', String(this.o.cols ?? 160), '-y', String(this.o.rows ?? 48)];
-    const out = await this.tmux(['new-session', '-d', '-s', workspace, ...size, ...this.placeArgs(spec)], {
-      duplicateSession: workspace,
-    });
-    // Let OSC 1337 user vars and notifications reach an outer terminal (WezTerm).
-    await this.tmux(['set-option', '-s', 'allow-passthrough', 'on']).catch(() => undefined);
+    // Named windows (`-n`) keep their name instead of showing the running program (`node`).
+    const out = await this.tmux(
+      ['new-session', '-d', '-s', workspace, '-n', workspace, ...size, ...this.placeArgs(spec)],
+      {
+        duplicateSession: workspace,
+      },
+    );
+    // `new-session -e` also sets the session environment, which later windows would inherit.
+    for (const name of Object.keys(spec.env))
+      await this.tmux(['set-environment', '-t', `=${workspace}`, '-u', name]).catch(() => undefined);
+    // The server is ours alone, so global options are safe: let OSC 1337 user vars reach an
+    // outer terminal (WezTerm), and show each pane's agent and state on its top border.
+    await this.tmux([
+      ['set-option', '-s', 'allow-passthrough', 'on'],
+      ['set-option', '-g', '-w', 'pane-border-status', 'top'],
+      ['set-option', '-g', '-w', 'pane-border-format', BORDER_FORMAT],
+    ]).catch(() => undefined);
     return this.decorate(out, spec);
   }
 
   async spawnPane(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
     if (!(await this.hasSession(workspace))) return this.openWorkspace(workspace, spec);
-    const out = await this.tmux(['new-window', '-d', '-t', `=${workspace}:`, ...this.placeArgs(spec)]);
+    const name = spec.title ? ['-n', spec.title] : [];
+    const out = await this.tmux([
+      'new-window',
+      '-d',
+      '-t',
+      `=${workspace}:`,
+      ...name,
+      ...this.placeArgs(spec),
+    ]);
     return this.decorate(out, spec);
   }
 
@@ -119,16 +145,22 @@ export class TmuxMux implements PaneMux {
   /** Arguments that place a program in a new pane: cwd, environment, ids printed, command. */
   private placeArgs(spec: PaneSpec): string[] {
     const env = Object.entries(spec.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    // An argument ending in ';' is a command separator to tmux (research §3.2): escape it.
-    const argv = spec.argv.map((a) => (a.endsWith(';') ? `${a.slice(0, -1)}\\;` : a));
+    // tmux hands a lone argument to `sh -c` as a command line; a fixed script keeps it one word.
+    const argv = spec.argv.length === 1 ? ['/bin/sh', '-c', 'exec "$0"', ...spec.argv] : spec.argv;
     return ['-c', spec.cwd, ...env, '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...argv];
   }
 
   private async decorate(out: string, spec: PaneSpec): Promise<SpawnedPane> {
     const [id = '', pid = ''] = out.trim().split(' ');
-    if (spec.agentId)
-      await this.tmux(['set-option', '-p', '-t', id, '@wtp_agent', spec.agentId], { pane: id });
-    if (spec.title) await this.tmux(['select-pane', '-t', id, '-T', spec.title], { pane: id });
+    // One tmux call tags the pane with its agent and title.
+    const tags: string[][] = [];
+    if (spec.agentId) tags.push(['set-option', '-p', '-t', id, '@wtp_agent', spec.agentId]);
+    if (spec.title)
+      tags.push(
+        ['set-option', '-p', '-t', id, '@wtp_title', spec.title],
+        ['select-pane', '-t', id, '-T', spec.title],
+      );
+    if (tags.length > 0) await this.tmux(tags, { pane: id });
     return { id, pid: pid ? Number(pid) : null };
   }
 
@@ -140,15 +172,25 @@ export class TmuxMux implements PaneMux {
     return false;
   }
 
-  private run(args: string[]): Promise<CommandResult> {
-    return runCommand(this.o.tmuxPath ?? 'tmux', ['-L', this.o.socketName, ...args], {
-      env: this.o.env,
-      timeoutMs: TIMEOUT_MS,
-    });
+  /** Runs one tmux command, or several in one call (`string[][]`, joined with tmux's `;`). */
+  private async run(cmd: string[] | string[][]): Promise<CommandResult> {
+    const cmds = isSequence(cmd) ? cmd : [cmd];
+    // An argument ending in ';' is a command separator to tmux (research §3.2): escape every
+    // one, so the lone ';' placed between commands here is the only separator.
+    const escaped = cmds.flatMap((c, i) => [...(i > 0 ? [';'] : []), ...c.map(escapeSemicolon)]);
+    for (let attempt = 1; ; attempt++) {
+      const r = await runCommand(this.o.tmuxPath ?? 'tmux', ['-L', this.o.socketName, ...escaped], {
+        env: this.o.env,
+        timeoutMs: TIMEOUT_MS,
+      });
+      // A server shutting down (its last session just closed) drops commands unrun: ask again.
+      if (attempt >= EXITING_SERVER_ATTEMPTS || !/server exited unexpectedly/.test(r.stderr)) return r;
+      await new Promise((resolve) => setTimeout(resolve, EXITING_SERVER_PAUSE_MS * attempt));
+    }
   }
 
   private async tmux(
-    args: string[],
+    args: string[] | string[][],
     ctx: { pane?: string; duplicateSession?: string } = {},
   ): Promise<string> {
     const r = await this.run(args);
@@ -188,4 +230,13 @@ export class TmuxMux implements PaneMux {
       },
     );
   }
+}
+
+function isSequence(cmd: string[] | string[][]): cmd is string[][] {
+  return Array.isArray(cmd[0]);
+}
+
+/** `foo;` → `foo\;`: tmux would otherwise end the command there (research §3.2). */
+function escapeSemicolon(arg: string): string {
+  return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
 }

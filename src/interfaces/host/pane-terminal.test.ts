@@ -21,13 +21,14 @@ class PaneOut extends Writable {
   }
 }
 
-function terminal(inTmux = false) {
+function terminal(inTmux = false, mirror?: (changed: Record<string, string>) => void) {
   const stdin = new PassThrough();
   const stdout = new PaneOut();
   const t = new PaneTerminal(
     stdin as unknown as NodeJS.ReadStream,
     stdout as unknown as NodeJS.WriteStream,
     inTmux,
+    mirror,
   );
   const seen = { input: [] as string[], resized: [] as [number, number][], drained: 0 };
   t.start({
@@ -83,6 +84,15 @@ describe('PaneTerminal', () => {
     t.setUserVars({ wtp_workspace: 'proj' });
     await tick();
     expect(stdout.text).toBe(`\x1bPtmux;\x1b\x1b]1337;SetUserVar=wtp_workspace=${b64('proj')}\x07\x1b\\`);
+  });
+
+  it('tells the mirror (tmux pane options) only what changed', () => {
+    const seen: Record<string, string>[] = [];
+    const { t } = terminal(true, (changed) => seen.push(changed));
+    t.setUserVars({ wtp_agent: 'a1', wtp_state: 'running' });
+    t.setUserVars({ wtp_agent: 'a1', wtp_state: 'running' });
+    t.setUserVars({ wtp_agent: 'a1', wtp_state: 'exited' });
+    expect(seen).toEqual([{ wtp_agent: 'a1', wtp_state: 'running' }, { wtp_state: 'exited' }]);
   });
 
   it('after a write error (pane gone) drops output instead of failing', async () => {

@@ -21,10 +21,15 @@ export class PaneTerminal {
   private lastVars = new Map<string, string>();
   private closed = false;
 
+  /**
+   * @param mirror also told every changed user var (in tmux: set as pane options, which the
+   *   pane border shows, since tmux itself has no user vars).
+   */
   constructor(
     private readonly stdin: NodeJS.ReadStream,
     private readonly stdout: NodeJS.WriteStream,
     private readonly inTmux: boolean,
+    private readonly mirror?: (changed: Record<string, string>) => void,
   ) {}
 
   get cols(): number {
@@ -57,13 +62,18 @@ export class PaneTerminal {
   /** Sets WezTerm user vars (OSC 1337 SetUserVar), only when a value changed. */
   setUserVars(vars: Record<string, string>): void {
     let seq = '';
+    const changed: Record<string, string> = {};
     for (const [name, value] of Object.entries(vars)) {
       if (this.lastVars.get(name) === value) continue;
       this.lastVars.set(name, value);
+      changed[name] = value;
       const osc = `\x1b]1337;SetUserVar=${name}=${Buffer.from(value, 'utf8').toString('base64')}\x07`;
       seq += this.inTmux ? forTmux(osc) : osc;
     }
-    if (seq) this.write(seq);
+    if (seq) {
+      this.write(seq);
+      this.mirror?.(changed);
+    }
   }
 
   /** Resolves on the next keystroke (or when the pane goes away). */
