@@ -157,8 +157,9 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       const live = registry.all().filter((x) => isLive(x.state));
       lifecycle.beginShutdown();
       await Promise.all(live.map((x) => service.stop(x.id, { wait: true }, 'daemon')));
-      // Shutting everything down: no pane stays behind showing "press any key".
-      await Promise.all(live.map((x) => lifecycle.closePane(x).catch(() => undefined)));
+      // Shutting everything down: no pane stays behind, not even one showing the last words
+      // of an agent that had exited before ("press any key to close this pane").
+      await Promise.all(registry.all().map((x) => lifecycle.closePane(x).catch(() => undefined)));
       return live.length;
     },
     async stop() {

@@ -132,6 +132,7 @@ describe('workspaces on real tmux', () => {
     const after = await home.untilState('a4', 'exited');
     expect(after.stateDetail.reason).toBe('pane_closed');
     expect(a4.pid !== null && isAlive(a4.pid)).toBe(false);
+    expect((await home.run(['ls', '--workspace', 'proj'])).stdout).toMatch(/a4 .* exited\(pane closed\)/);
   });
 
   it('after kill -9 of the daemon, a restart finds the panes again and notices one closed meanwhile', async () => {
@@ -241,6 +242,10 @@ describe('workspaces on real tmux', () => {
     const r = await home.json(['workspace', 'new', 'last', '--template', 'pair', '--repo', repo]);
     expect(r.code, r.stderr).toBe(0);
     expect(await hasSession(home, 'last')).toBe(true);
+    // An agent that already exited keeps its pane open ("press any key"); shutting down closes it too.
+    expect((await home.run(['new', 'cmd', '--name', 'quick', '--', 'true'])).code).toBe(0);
+    await home.untilState('quick', 'exited');
+    expect((await home.tmux(['list-panes', '-t', '=default'])).stdout.trim().split('\n')).toHaveLength(1);
     expect((await home.run(['down', '--stop-agents'])).code).toBe(0);
     await eventually('the tmux server to exit', async () => (await home.tmux(['ls'])).code !== 0);
   });

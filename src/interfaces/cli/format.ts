@@ -34,7 +34,8 @@ export function stateLabel(a: AgentView): string {
   const d = a.stateDetail;
   switch (a.state) {
     case 'exited':
-      return `exited(${d.signal ?? d.exitCode ?? '?'})`;
+      // Why, when the exit status alone would mislead (a closed pane ends its agent with SIGHUP).
+      return d.reason === 'pane_closed' ? 'exited(pane closed)' : `exited(${d.signal ?? d.exitCode ?? '?'})`;
     case 'crashed':
       return `crashed(${d.reason})`;
     case 'starting':
