@@ -107,7 +107,7 @@ describe('parseTemplate', () => {
 
   it('names the file and every problem in the message', () => {
     expect(() => parseTemplate('layout:\n  agent: { name: "no spaces" }\n', '/x/t.yaml')).toThrow(
-      /^Template \/x\/t\.yaml has 1 problem\(s\): layout\.agent\.name \(line 2\): /,
+      /^Template \/x\/t\.yaml: layout\.agent\.name \(line 2\): /,
     );
   });
 });
@@ -189,6 +189,12 @@ describe('loadTemplate and listTemplates', () => {
       error: null,
     });
     expect(list.find((x) => x.name === 'broken')?.error).toMatch(/layout\.panes/);
-    expect(() => loadTemplate('broken', { configDir })).toThrow(/TEMPLATE_INVALID|problem/);
+    let err: unknown;
+    try {
+      loadTemplate('broken', { configDir });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'TEMPLATE_INVALID', details: { file: join(t, 'broken.yaml') } });
   });
 });

@@ -63,11 +63,15 @@ export function parseTemplate(text: string, file: string): Template {
 function invalid(file: string, issues: TemplateIssue[]): AppError {
   const where = (i: TemplateIssue): string =>
     `${i.path || '(top)'}${i.line === null ? '' : ` (line ${i.line})`}`;
-  return new AppError(
-    'TEMPLATE_INVALID',
-    `Template ${file} has ${issues.length} problem(s): ${issues.map((i) => `${where(i)}: ${i.message}`).join('; ')}`,
-    { file, issues },
-  );
+  // The first problem in the message (toasts show only that); all of them in `details.issues`,
+  // which the CLI lists one per line.
+  const [first] = issues;
+  const head = first ? `${where(first)}: ${first.message}` : 'invalid';
+  const message =
+    issues.length <= 1
+      ? `Template ${file}: ${head}`
+      : `Template ${file} has ${issues.length} problems; the first: ${head}`;
+  return new AppError('TEMPLATE_INVALID', message, { file, issues });
 }
 
 interface Candidate {

@@ -14,11 +14,15 @@ export interface PluginVm {
   close(): void;
 }
 
+/** Runs a program for the plugin's `wezterm.run_child_process` (what WezTerm does for real). */
+export type ChildRunner = (argv: string[]) => { ok: boolean; stdout: string; stderr: string };
+
 /**
  * Starts a VM and loads the plugin as `wezterm.plugin.require` does: `require(component)` with
- * DATA_DIR/plugins/?/plugin/init.lua on package.path. `load = false` skips loading it.
+ * DATA_DIR/plugins/?/plugin/init.lua on package.path. `load = false` skips loading it. With
+ * `run`, commands no test scripted run for real through it.
  */
-export async function startPlugin(load = true): Promise<PluginVm> {
+export async function startPlugin(load = true, run?: ChildRunner): Promise<PluginVm> {
   // One factory (one WebAssembly instance) per VM: engines sharing an instance corrupt each other
   // once one of them is closed.
   const factory = new LuaFactory();
@@ -27,6 +31,7 @@ export async function startPlugin(load = true): Promise<PluginVm> {
   }
   const engine = await factory.createEngine();
   engine.global.set('STUB_SOURCE', readFileSync(repo('test/plugin/wezterm-stub.lua'), 'utf8'));
+  if (run) engine.global.set('REAL_RUN', (argv: string) => JSON.stringify(run(argv.split('\u001f'))));
   engine.doStringSync(`
     stub = assert(load(STUB_SOURCE, '@test/plugin/wezterm-stub.lua'))()
     wezterm = stub.wezterm

@@ -28,8 +28,11 @@ function describeStart(a: AgentView): { text: string; failed: boolean } {
 export function registerAgentCommands(program: Command, ctx: CliContext): void {
   program
     .command('new')
-    .description('start an agent: wtp new shell | wtp new cmd -- <command> [args…]')
-    .argument('<profile>', 'shell (your $SHELL) or cmd (the command after --)')
+    .description('start an agent: wtp new claude | wtp new shell | wtp new cmd -- <command> [args…]')
+    .argument(
+      '<profile>',
+      'shell (your $SHELL), cmd (the command after --), or an agent CLI: claude, codex, gemini, aider (found on PATH or through WTP_<NAME>_BIN)',
+    )
     .argument(
       '[argv...]',
       'for cmd: the command and its arguments (after --); for shell: extra shell arguments',

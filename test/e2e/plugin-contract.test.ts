@@ -1,0 +1,117 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PluginVm, luaString, startPlugin } from '../plugin/lua-harness.js';
+import { BIN, TestHome } from '../support/harness.js';
+
+interface Call {
+  fn: string;
+  argv?: string[];
+  message?: string;
+  action?: { action: string; args?: Record<string, unknown> };
+}
+
+/**
+ * The WezTerm plugin against the real CLI: its key actions run `node bin/wtp.js … --json` for
+ * real, against a real (headless) daemon. The Lua side is the recording wezterm stub of
+ * test/plugin; only `run_child_process` is real. This is the plugin's contract with `--json`.
+ */
+describe('plugin ↔ wtp --json', () => {
+  let home: TestHome;
+  let vm: PluginVm;
+  let repo: string;
+
+  beforeAll(async () => {
+    home = new TestHome({ SHELL: '/bin/sh' });
+    repo = home.path('repo');
+    mkdirSync(repo);
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    vm = await startPlugin(true, (argv) => {
+      const [file = '', ...args] = argv;
+      const r = spawnSync(file, args, { env: home.env, encoding: 'utf8', timeout: 60_000 });
+      return { ok: r.status === 0, stdout: r.stdout, stderr: r.stderr };
+    });
+    vm.run(`
+      stub.setup { { workspace = 'default', tabs = { { panes = { { id = 1, cwd = ${luaString(repo)} } } } } } }
+      config = plugin.apply_to_config({ leader = { key = 'b', mods = 'CTRL' } },
+        { wtp = { ${luaString(process.execPath)}, ${luaString(BIN)} } })
+      win = stub.window('default', 1)
+    `);
+  });
+  afterAll(async () => {
+    vm.close();
+    await home.cleanup();
+  });
+
+  const calls = (fn: string) => vm.run<Call[]>(`return stub.calls_of('${fn}')`);
+  const press = (key: string) =>
+    vm.run(`stub.clear(); stub.press(config, '${key}', 'LEADER', win, stub.panes[1])`);
+  const choose = (id: string) => vm.run(`stub.choose(${luaString(id)})`);
+  const enter = (line: string) => vm.run(`stub.enter(${luaString(line)})`);
+  const shown = () => calls('perform_action').map((c) => c.action);
+  const toasts = () => calls('toast').map((c) => c.message);
+
+  it('LEADER t: lists the real templates, creates the workspace through wtp, switches to it', async () => {
+    press('t');
+    const selector = shown()[0];
+    expect(selector?.action).toBe('InputSelector');
+    const choices = (selector?.args?.choices ?? []) as { id: string; label: string }[];
+    expect(choices.map((c) => c.id)).toEqual(['claude-dev', 'pair', 'quad', 'review', 'solo']);
+    expect(choices.find((c) => c.id === 'pair')?.label).toBe('pair — Two agents side by side [builtin]');
+
+    choose('pair');
+    enter('shop');
+    expect(toasts()).toEqual([]);
+    expect(shown().at(-1)).toEqual({ action: 'SwitchToWorkspace', args: { name: 'shop' } });
+    const agents = await home.agents();
+    expect(agents.map((a) => [a.workspace, a.name, a.state, a.cwd])).toEqual([
+      ['shop', 'left', 'running', repo],
+      ['shop', 'right', 'running', repo],
+    ]);
+  });
+
+  it('LEADER s: offers the real workspaces with their agent counts and repositories', () => {
+    press('s');
+    const choices = (shown()[0]?.args?.choices ?? []) as { id: string; label: string }[];
+    expect(choices).toEqual([
+      { id: 'default', label: 'default  (0 agents)' },
+      { id: 'shop', label: `shop  (2 agents · ${repo})` },
+    ]);
+    choose('shop');
+    expect(shown().at(-1)).toEqual({
+      action: 'SwitchToWorkspace',
+      args: { name: 'shop', spawn: { cwd: repo } },
+    });
+  });
+
+  it('LEADER a: starts an agent through wtp new in the pane’s workspace and directory', async () => {
+    press('a');
+    choose('shell');
+    enter('helper');
+    expect(toasts()).toEqual([]);
+    expect(calls('run_child_process').at(-1)?.argv?.slice(2)).toEqual([
+      'new',
+      'shell',
+      '--name',
+      'helper',
+      '--workspace',
+      'default',
+      '--cwd',
+      repo,
+      '--json',
+    ]);
+    expect(await home.agent('helper')).toMatchObject({ workspace: 'default', state: 'running', cwd: repo });
+  });
+
+  it("shows wtp's own error when a request is refused", () => {
+    press('t');
+    choose('pair');
+    enter('shop'); // exists already
+    expect(toasts()).toEqual(['wtp workspace new failed: A workspace named "shop" already exists.']);
+  });
+
+  it('LEADER d: reads the real status and says the dashboard is not there yet', () => {
+    press('d');
+    expect(toasts()).toEqual(['The dashboard is not available yet: wtp status reports no dashboard URL']);
+  });
+});
