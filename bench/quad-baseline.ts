@@ -1,11 +1,19 @@
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { TmuxMux } from '../src/adapters/tmux/tmux-mux.js';
+import { BUILTIN_TEMPLATES } from '../src/config/builtin-templates.js';
+import { parseTemplate } from '../src/config/templates.js';
+import { planLayout } from '../src/core/layout-plan.js';
+import type { PaneSpec } from '../src/core/pane-mux.js';
 import { nowMs, type Env } from './proc.js';
 import { TmuxServer } from './tmux.js';
 
 const CONNECT_TIMEOUT_MS = 30_000;
 const GONE_TIMEOUT_MS = 10_000;
+
+/** The steps the workspace service takes for the built-in `quad` template. */
+const QUAD_PLAN = planLayout(parseTemplate(BUILTIN_TEMPLATES.quad ?? '', 'quad').layout);
 
 /** The pane program: connect to the benchmark's socket, write one line, stay connected. */
 const paneScript = (socket: string): string =>
@@ -13,14 +21,15 @@ const paneScript = (socket: string): string =>
   `c.write(process.env.WTP_AGENT_ID + '\\n')); c.on('error', () => process.exit(1))`;
 
 /**
- * The baseline of layout.quadTmux: the tmux commands the tmux adapter issues for a `quad`
- * workspace, run directly against a tmux server of our own, with a minimal Node program as
- * each pane's command instead of a host.
+ * The baseline of layout.quadTmux: the tmux commands of a `quad` workspace, issued by the
+ * product's own tmux adapter (so they stay the same calls) straight from the benchmark against
+ * a tmux server of our own, with a minimal Node program as each pane's command instead of a host.
  */
 export class QuadBaseline {
   private readonly sockets = new Set<Socket>();
   private waiting: { session: string; seen: Set<string>; resolve: (at: number) => void } | null = null;
   readonly tmux: TmuxServer;
+  private readonly mux: TmuxMux;
 
   private constructor(
     private readonly server: Server,
@@ -29,6 +38,7 @@ export class QuadBaseline {
     env: Env,
   ) {
     this.tmux = new TmuxServer(`wtp-bench-${process.pid}`, env, repo);
+    this.mux = new TmuxMux({ socketName: this.tmux.socketName, env });
     server.on('connection', (s) => this.serve(s));
   }
 
@@ -43,8 +53,9 @@ export class QuadBaseline {
   }
 
   /**
-   * Opens session `name` as the adapter would; resolves with ms until all four panes connected
-   * and ms until the last tmux command returned.
+   * Opens session `name` as the daemon would (the quad template's plan, one step after the other,
+   * through the product's TmuxMux); resolves with ms until all four panes connected and ms
+   * until the last tmux call returned.
    */
   async open(name: string): Promise<{ ms: number; commandsMs: number }> {
     const connected = new Promise<number>((resolve, reject) => {
@@ -61,38 +72,24 @@ export class QuadBaseline {
         },
       };
     });
-    const place = (agent: string): string[] => [
-      ...['-c', this.repo, '-e', `WTP_AGENT_ID=${name}-${agent}`, '-P', '-F', '#{pane_id} #{pane_pid}'],
-      ...['--', process.execPath, '-e', paneScript(this.socket)],
-    ];
-    const decorate = async (out: string, agent: string): Promise<string> => {
-      const id = out.trim().split(' ')[0] ?? '';
-      await this.tmux.run(['set-option', '-p', '-t', id, '@wtp_agent', `${name}-${agent}`]);
-      await this.tmux.run(['select-pane', '-t', id, '-T', agent]);
-      return id;
-    };
-    const split = async (target: string, dir: '-h' | '-v', agent: string): Promise<string> =>
-      decorate(
-        await this.tmux.run(['split-window', '-d', '-t', target, dir, '-l', '50%', ...place(agent)]),
-        agent,
-      );
     const t0 = nowMs();
-    const out = await this.tmux.run([
-      'new-session',
-      '-d',
-      '-s',
-      name,
-      '-x',
-      '160',
-      '-y',
-      '48',
-      ...place('a1'),
-    ]);
-    await this.tmux.run(['set-option', '-s', 'allow-passthrough', 'on']);
-    const a1 = await decorate(out, 'a1');
-    const a2 = await split(a1, '-h', 'a2');
-    await split(a1, '-v', 'a3');
-    await split(a2, '-v', 'a4');
+    const paneOf: string[] = [];
+    for (const step of QUAD_PLAN) {
+      const title = 'agent' in step.leaf ? step.leaf.agent.name : 'pane';
+      const spec: PaneSpec = {
+        argv: [process.execPath, '-e', paneScript(this.socket)],
+        cwd: this.repo,
+        env: { WTP_AGENT_ID: `${name}-${title}` },
+        title,
+        agentId: `${name}-${title}`,
+      };
+      const at = step.at;
+      const pane =
+        at.kind === 'split'
+          ? await this.mux.splitPane(paneOf[at.target] ?? '', spec, at.direction, at.size)
+          : await this.mux.openWorkspace(name, spec);
+      paneOf.push(pane.id);
+    }
     const commandsMs = nowMs() - t0;
     return { ms: (await connected) - t0, commandsMs };
   }

@@ -59,18 +59,20 @@ async function viaWtp(paths: RepoPaths, s: Session, tmux: TmuxServer, repo: stri
       break;
     }
     const run = finished ? await cli : null;
-    if (run && run.code !== 0) throw new Error(`wtp workspace new exited with ${run.code}: ${run.stderr}`);
+    if (run && run.code !== 0)
+      throw new Error(`wtp workspace new exited with ${run.code}: ${run.stderr}${run.stdout}`);
     if (nowMs() - t0 > READY_TIMEOUT_MS) throw new Error(`workspace ${name}: agents not up in time`);
     await sleep(POLL_MS);
   }
   const run = await cli;
-  if (run.code !== 0) throw new Error(`wtp workspace new exited with ${run.code}: ${run.stderr}`);
+  if (run.code !== 0)
+    throw new Error(`wtp workspace new exited with ${run.code}: ${run.stderr}${run.stdout}`);
   const rm = await runTimed(process.execPath, [paths.binWtp, 'workspace', 'rm', name, '--force', '--json'], {
     env: s.env,
     cwd: repo,
     timeoutMs: CLI_TIMEOUT_MS,
   });
-  if (rm.code !== 0) throw new Error(`wtp workspace rm exited with ${rm.code}: ${rm.stderr}`);
+  if (rm.code !== 0) throw new Error(`wtp workspace rm exited with ${rm.code}: ${rm.stderr}${rm.stdout}`);
   await tmux.waitSessionGone(name, GONE_TIMEOUT_MS);
   const out = JSON.parse(run.stdout) as CliOutput;
   const since = (iso: string | null): number => (iso === null ? Number.NaN : Date.parse(iso) - t0);
@@ -119,8 +121,9 @@ export async function measureQuadTmux(paths: RepoPaths, runs: number): Promise<B
     const r = latencyResult({
       samples: wtp.map((x) => x.ms),
       baseline: latencyBaseline(
-        'the same tmux commands issued directly on a tmux server of our own, each pane running ' +
-          '`node -e` that connects to a unix socket of the benchmark and writes one line; until all four connected',
+        "the same tmux calls (the product's TmuxMux, driven by the benchmark) on a tmux server of our own, " +
+          'each pane running `node -e` that connects to a unix socket of the benchmark and writes one line; ' +
+          'until all four connected',
         bare.map((x) => x.ms),
       ),
       note:
@@ -130,14 +133,15 @@ export async function measureQuadTmux(paths: RepoPaths, runs: number): Promise<B
         'in a fresh WTP_HOME, so each agent is /bin/sh under `node dist/wtp.js host … --pane` in a pane of ' +
         'its dedicated tmux server. Each run uses a new name and is removed afterwards (`wtp workspace rm ' +
         'qN --force`, then until `tmux has-session` fails), so the tmux server starts anew every run. ' +
-        'Baseline: the same tmux calls in the same order, one client process each, awaited one by one ' +
-        '(new-session -d -s bN -x 160 -y 48 -c R -e WTP_AGENT_ID=… -P -F …, set-option -s ' +
-        'allow-passthrough on, then per pane set-option -p @wtp_agent and select-pane -T; split-window -d ' +
-        '-h -l 50% of a1, -v -l 50% of a1, -v -l 50% of a2) on its own `tmux -L` server, also started ' +
-        'anew each run, until the four pane programs connected. Both sides pay four Node start-ups in ' +
+        "Baseline: the same tmux calls in the same order, made by the product's own TmuxMux adapter " +
+        'from the benchmark process for the steps planLayout() gives for the built-in quad template ' +
+        '(new-session -d -s bN -n bN -x 160 -y 48 -c R -e WTP_AGENT_ID=… -P -F …, then set-environment ' +
+        '-u, the server options, and per pane one call setting @wtp_agent, @wtp_title and the title; ' +
+        'split-window -d -h -l 50% of a1, -v -l 50% of a1, -v -l 50% of a2), each awaited, on its own ' +
+        '`tmux -L` server, also started anew each run, until the four pane programs connected. Both sides pay four Node start-ups in ' +
         "panes; the difference is the CLI's start-up, the daemon's work (API, database, template, " +
         "host protocol) and the hosts' own work (bigger bundle, node-pty spawn of the agent, hello/" +
-        'welcome/spawn). Runs alternate; one unrecorded warm-up of each first. extra.phasesMsP50: medians ' +
+        'welcome/spawn, a `tmux set-option @wtp_state` per state change). Runs alternate; one unrecorded warm-up of each first. extra.phasesMsP50: medians ' +
         'of the times (ms after the spawn of the CLI) the daemon recorded the workspace and the last ' +
         "agent, and the last agent's startedAt, from the CLI's --json output (epoch ms, same clock).",
       extra: {

@@ -30,6 +30,9 @@ const RUNS = {
   throughputBytes: 100_000_000,
 } as const;
 
+/** Backend of the session daemon of figures 2-5. */
+const CORE_BACKEND = 'headless';
+
 const names = (prefix: string, from: number, to: number): string[] =>
   Array.from({ length: to - from }, (_, i) => `${prefix}-${from + i}`);
 
@@ -64,8 +67,10 @@ async function main(): Promise<void> {
     progress('1/5 daemon cold start');
     results['daemon.coldStart'] = await measureColdStart(paths, RUNS.coldStart);
 
-    progress('starting the session daemon (wtp up --detach)');
-    const s = await startSession(paths);
+    progress('starting the session daemon (wtp up --detach, headless backend)');
+    // Figures 2-5 measure hosts without panes, as when they were first recorded; `auto` would pick
+    // tmux wherever it is installed (the pane figures below use tmux explicitly).
+    const s = await startSession(paths, 'session', { WTP_BACKEND: CORE_BACKEND });
     clockCheck = await checkClocks(markerFile(s.home, 'clock'), async (argv) => {
       await runTimed(argv[0] ?? 'sh', argv.slice(1), { env: s.env, cwd: s.home, timeoutMs: 5_000 });
     });
@@ -130,6 +135,7 @@ async function main(): Promise<void> {
       startedAt: startedAt.toISOString(),
       durationS: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
       ...RUNS,
+      coreBackend: CORE_BACKEND,
       leftoverProcessesKilledAtEnd: leftoversKilled,
     },
     results: inReportOrder(results),
