@@ -7,7 +7,8 @@ const READY_TIMEOUT_MS = 20_000;
  * The least a Node process between a pane and an agent can do: raw mode on the pane, the
  * agent in a node-pty PTY of the pane's size, bytes copied both ways (pausing the agent on a
  * full pane, as the host does). No output log, no terminal emulator, no daemon link. It says
- * "ready" once in raw mode and spawns the agent on the first byte it reads (not forwarded).
+ * "ready" once in raw mode and spawns the agent on the first byte it reads (not forwarded; the
+ * rest of that read is).
  */
 function relayScript(nodePty: string): string {
   return [
@@ -21,6 +22,8 @@ function relayScript(nodePty: string): string {
       `rows: process.stdout.rows, cwd: process.cwd(), env: process.env, encoding: null });`,
     `  p.onData((data) => { if (!process.stdout.write(data)) p.pause(); });`,
     `  p.onExit(() => process.exit(0));`,
+    // Keystrokes that came in the same read as the go byte.
+    `  if (d.length > 1) p.write(d.subarray(1));`,
     `});`,
     `process.stdout.on('drain', () => p?.resume());`,
     `process.on('SIGTERM', () => { p?.kill('SIGKILL'); process.exit(0); });`,
