@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../../core/errors.js';
 import type { PaneInfo, PaneMux, PaneSpec, SpawnedPane } from '../../core/pane-mux.js';
@@ -19,6 +19,7 @@ const MARK = 'WTP_HEADLESS_PANE';
 export class HeadlessMux implements PaneMux {
   readonly backend = 'headless' as const;
   private readonly titles = new Map<string, string>();
+  private readonly known = new Map<number, { start: string; workspace: string; agentId: string | null }>();
 
   /** `owner` tells this daemon's processes apart from another WTP_HOME's (its state dir). */
   constructor(private readonly o: { env: Record<string, string>; owner: string }) {}
@@ -44,29 +45,39 @@ export class HeadlessMux implements PaneMux {
     this.titles.set(paneId, title);
   }
 
+  /**
+   * Panes are found by the mark in their environment (after a restart too) and then kept by pid
+   * and start time, which survive exec: a program in the middle of exec shows an empty environment.
+   */
   list(): Promise<PaneInfo[]> {
-    const panes: PaneInfo[] = [];
     for (const { pid, value } of processesWithEnv(MARK)) {
       const [owner, workspace = '', agentId = ''] = value.split('\t');
-      if (owner !== this.o.owner) continue;
+      const stat = procStat(pid);
+      // The pane leads its session (setsid); what it starts inherits the mark but is not a pane.
+      if (owner === this.o.owner && stat?.session === pid)
+        this.known.set(pid, { start: stat.start, workspace, agentId: agentId || null });
+    }
+    const panes: PaneInfo[] = [];
+    for (const [pid, pane] of this.known) {
       const id = `h-${pid}`;
-      panes.push({
-        id,
-        workspace,
-        title: this.titles.get(id) ?? '',
-        agentId: agentId || null,
-        pid,
-        active: false,
-      });
+      const stat = procStat(pid);
+      if (!stat || stat.state === 'Z' || stat.start !== pane.start) {
+        this.known.delete(pid);
+        this.titles.delete(id);
+        continue;
+      }
+      const { workspace, agentId } = pane;
+      panes.push({ id, workspace, title: this.titles.get(id) ?? '', agentId, pid, active: false });
     }
     return Promise.resolve(panes);
   }
 
-  /** Closing a pane hangs up its program, as a terminal closing would. */
+  /** Closing a pane hangs up its program's process group, as a terminal closing would. */
   async kill(paneId: string): Promise<void> {
     const pane = this.require(await this.list(), paneId);
     try {
-      process.kill(pane.pid ?? 0, 'SIGHUP');
+      if (pane.pid === null) throw new Error('no pid');
+      process.kill(-pane.pid, 'SIGHUP');
     } catch {
       throw new AppError('PANE_NOT_FOUND', `Pane ${paneId} does not exist.`, { pane: paneId });
     }
@@ -111,6 +122,9 @@ export class HeadlessMux implements PaneMux {
           child.unref();
           if (child.pid === undefined) return reject(new Error('no pid'));
           const id = `h-${child.pid}`;
+          const stat = procStat(child.pid);
+          if (stat)
+            this.known.set(child.pid, { start: stat.start, workspace, agentId: spec.agentId ?? null });
           if (spec.title) this.titles.set(id, spec.title);
           resolve({ id, pid: child.pid });
         });
@@ -118,5 +132,16 @@ export class HeadlessMux implements PaneMux {
     } finally {
       if (typeof errFd === 'number') closeSync(errFd);
     }
+  }
+}
+
+/** State, session and start time of a process (`/proc/<pid>/stat` fields 3, 6 and 22), or null. */
+function procStat(pid: number): { state: string; session: number; start: string } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', session: Number(fields[3]), start: fields[19] ?? '' };
+  } catch {
+    return null;
   }
 }

@@ -75,7 +75,7 @@ export class WeztermMux implements PaneMux {
   }
 
   async setTitle(paneId: string, title: string): Promise<void> {
-    await this.cli(['set-tab-title', '--pane-id', paneId, title], paneId);
+    await this.cli(['set-tab-title', '--pane-id', paneId, '--', title], paneId);
   }
 
   async list(): Promise<PaneInfo[]> {
@@ -127,7 +127,7 @@ export class WeztermMux implements PaneMux {
         `wezterm cli did not print a pane id (got "${id.slice(0, 80)}").`,
       );
     }
-    if (spec.title) await this.cli(['set-tab-title', '--pane-id', id, spec.title], id);
+    if (spec.title) await this.cli(['set-tab-title', '--pane-id', id, '--', spec.title], id);
     return { id, pid: null };
   }
 
