@@ -55,7 +55,23 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
   return Object.fromEntries(Object.entries(results).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
+/**
+ * `npm run -s bench -- --only core,panes` runs a part: `core` (figures 1-5 and the extra ones) and
+ * `panes` (layout, echo, throughput). The default is everything.
+ */
+function parts(argv: string[]): { core: boolean; panes: boolean } {
+  const i = argv.indexOf('--only');
+  if (i < 0) return { core: true, panes: true };
+  const only = (argv[i + 1] ?? '').split(',');
+  const unknown = only.filter((p) => p !== 'core' && p !== 'panes');
+  if (unknown.length > 0 || only.length === 0) {
+    throw new Error(`--only takes core and/or panes (comma-separated), not "${argv[i + 1] ?? ''}"`);
+  }
+  return { core: only.includes('core'), panes: only.includes('panes') };
+}
+
 async function main(): Promise<void> {
+  const run = parts(process.argv.slice(2));
   const paths = repoPaths();
   installCleanupHandlers(paths.binWtp);
   const startedAt = new Date();
@@ -64,6 +80,13 @@ async function main(): Promise<void> {
   let clockCheck: Awaited<ReturnType<typeof checkClocks>> | null = null;
   let leftoversKilled = 0;
   try {
+    if (run.core) await core();
+    if (run.panes) await panes();
+  } finally {
+    cleanupAll(paths.binWtp);
+  }
+
+  async function core(): Promise<void> {
     progress('1/5 daemon cold start');
     results['daemon.coldStart'] = await measureColdStart(paths, RUNS.coldStart);
 
@@ -104,7 +127,9 @@ async function main(): Promise<void> {
     progress('stopping the session (wtp down --stop-agents)');
     leftoversKilled = disposeHome(s.home, paths.binWtp).length;
     if (pidsOfHome(s.home).length > 0) throw new Error(`processes of ${s.home} survived cleanup`);
+  }
 
+  async function panes(): Promise<void> {
     progress(`panes 1/3: quad workspace on tmux (${RUNS.quadTmux} runs)`);
     results['layout.quadTmux'] = await measureQuadTmux(paths, RUNS.quadTmux);
 
@@ -113,8 +138,6 @@ async function main(): Promise<void> {
 
     progress(`panes 3/3: output throughput through a host in a pane (${RUNS.throughput} runs)`);
     results['host.throughput'] = await measureThroughput(paths, RUNS.throughputBytes, RUNS.throughput);
-  } finally {
-    cleanupAll(paths.binWtp);
   }
   const doc = {
     version: 1,
@@ -135,6 +158,9 @@ async function main(): Promise<void> {
       startedAt: startedAt.toISOString(),
       durationS: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
       ...RUNS,
+      parts: Object.entries(run)
+        .filter(([, on]) => on)
+        .map(([part]) => part),
       coreBackend: CORE_BACKEND,
       leftoverProcessesKilledAtEnd: leftoversKilled,
     },

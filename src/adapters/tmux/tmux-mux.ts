@@ -1,4 +1,4 @@
-import { AppError } from '../../core/errors.js';
+import { AppError, isAppError } from '../../core/errors.js';
 import type {
   PaneInfo,
   PaneMux,
@@ -23,6 +23,8 @@ const FIELDS = [
   '@wtp_agent',
 ];
 const SEP = '\u001f';
+/** Tries of `spawnPane` when its session vanishes or appears meanwhile. */
+const SESSION_RACE_ATTEMPTS = 3;
 /** ` a1 · running ` on each pane's top border (the host keeps `@wtp_state` current). */
 const BORDER_FORMAT =
   ' #{?@wtp_title,#{@wtp_title},#{pane_title}}#{?@wtp_state, · #{?#{m:needs*,#{@wtp_state}},#[bold fg=yellow],}#{@wtp_state}#[default],} ';
@@ -45,6 +47,8 @@ export interface TmuxMuxOptions {
 export class TmuxMux implements PaneMux {
   readonly backend = 'tmux' as const;
 
+  private readonly tagging = new Set<Promise<void>>();
+
   constructor(private readonly o: TmuxMuxOptions) {}
 
   async openWorkspace(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
@@ -56,31 +60,56 @@ export class TmuxMux implements PaneMux {
         duplicateSession: workspace,
       },
     );
-    // `new-session -e` also sets the session environment, which later windows would inherit.
-    for (const name of Object.keys(spec.env))
-      await this.tmux(['set-environment', '-t', `=${workspace}`, '-u', name]).catch(() => undefined);
-    // The server is ours alone, so global options are safe: let OSC 1337 user vars reach an
-    // outer terminal (WezTerm), and show each pane's agent and state on its top border.
-    await this.tmux([
-      ['set-option', '-s', 'allow-passthrough', 'on'],
-      ['set-option', '-g', '-w', 'pane-border-status', 'top'],
-      ['set-option', '-g', '-w', 'pane-border-format', BORDER_FORMAT],
-    ]).catch(() => undefined);
-    return this.decorate(out, spec);
+    // One more call: `new-session -e` also sets the session environment, which later windows
+    // would inherit, so unset it; the server is ours alone, so global options are safe: let OSC
+    // 1337 user vars reach an outer terminal (WezTerm) and show each pane's agent and state on its
+    // top border; and tag the pane.
+    const pane = parsePane(out);
+    await this.tmux(
+      [
+        ...tagCommands(pane.id, spec),
+        ...Object.keys(spec.env).map((name) => ['set-environment', '-t', `=${workspace}`, '-u', name]),
+        ['set-option', '-g', '-w', 'pane-border-status', 'top'],
+        ['set-option', '-g', '-w', 'pane-border-format', BORDER_FORMAT],
+        // Last: tmux before 3.3 has no such option, and a failing command ends the sequence.
+        ['set-option', '-s', 'allow-passthrough', 'on'],
+      ],
+      { pane: pane.id },
+    ).catch((err: unknown) => {
+      if (!(isAppError(err) && /invalid option|unknown option/.test(String(err.details?.stderr)))) throw err;
+    });
+    return pane;
   }
 
+  /**
+   * A new window in the session, or the session itself when there is none. The session can
+   * vanish between the check and `new-window` (its last pane just closed) or appear (another
+   * agent opened it): both are retried, so concurrent starts and removals never fail.
+   */
   async spawnPane(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
-    if (!(await this.hasSession(workspace))) return this.openWorkspace(workspace, spec);
     const name = spec.title ? ['-n', spec.title] : [];
-    const out = await this.tmux([
-      'new-window',
-      '-d',
-      '-t',
-      `=${workspace}:`,
-      ...name,
-      ...this.placeArgs(spec),
-    ]);
-    return this.decorate(out, spec);
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt >= SESSION_RACE_ATTEMPTS;
+      if (!(await this.hasSession(workspace))) {
+        try {
+          return await this.openWorkspace(workspace, spec);
+        } catch (err) {
+          if (!last && isAppError(err) && err.code === 'WORKSPACE_EXISTS') continue;
+          throw err;
+        }
+      }
+      const r = await this.run([
+        'new-window',
+        '-d',
+        '-t',
+        `=${workspace}:`,
+        ...name,
+        ...this.placeArgs(spec),
+      ]);
+      if (r.exitCode === 0) return this.tagLater(r.stdout, spec);
+      if (!last && this.sessionGone(r)) continue;
+      this.check(r);
+    }
   }
 
   async splitPane(
@@ -98,19 +127,22 @@ export class TmuxMux implements PaneMux {
         pane: target,
       },
     );
-    return this.decorate(out, spec);
+    return this.tagLater(out, spec);
   }
 
   async focus(paneId: string): Promise<void> {
+    await this.tagged();
     await this.tmux(['select-window', '-t', paneId], { pane: paneId });
     await this.tmux(['select-pane', '-t', paneId], { pane: paneId });
   }
 
   async setTitle(paneId: string, title: string): Promise<void> {
+    await this.tagged();
     await this.tmux(['select-pane', '-t', paneId, '-T', title], { pane: paneId });
   }
 
   async list(): Promise<PaneInfo[]> {
+    await this.tagged();
     const r = await this.run(['list-panes', '-a', '-F', FIELDS.map((f) => `#{${f}}`).join(SEP)]);
     if (r.exitCode !== 0 && this.noServer(r)) return [];
     this.check(r);
@@ -134,12 +166,14 @@ export class TmuxMux implements PaneMux {
   }
 
   async kill(paneId: string): Promise<void> {
+    await this.tagged();
     await this.tmux(['kill-pane', '-t', paneId], { pane: paneId });
   }
 
   async closeWorkspace(workspace: string): Promise<void> {
-    if (!(await this.hasSession(workspace))) return;
-    await this.tmux(['kill-session', '-t', `=${workspace}`]);
+    await this.tagged();
+    const r = await this.run(['kill-session', '-t', `=${workspace}`]);
+    if (r.exitCode !== 0 && !this.sessionGone(r)) this.check(r); // already gone is fine
   }
 
   /** Arguments that place a program in a new pane: cwd, environment, ids printed, command. */
@@ -150,24 +184,33 @@ export class TmuxMux implements PaneMux {
     return ['-c', spec.cwd, ...env, '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...argv];
   }
 
-  private async decorate(out: string, spec: PaneSpec): Promise<SpawnedPane> {
-    const [id = '', pid = ''] = out.trim().split(' ');
-    // One tmux call tags the pane with its agent and title.
-    const tags: string[][] = [];
-    if (spec.agentId) tags.push(['set-option', '-p', '-t', id, '@wtp_agent', spec.agentId]);
-    if (spec.title)
-      tags.push(
-        ['set-option', '-p', '-t', id, '@wtp_title', spec.title],
-        ['select-pane', '-t', id, '-T', spec.title],
+  /**
+   * Tags a new pane with its agent and title without holding up the caller (the next split of a
+   * layout need not wait); `list`, `focus`, `kill` and `closeWorkspace` wait for pending tags.
+   */
+  private tagLater(out: string, spec: PaneSpec): SpawnedPane {
+    const pane = parsePane(out);
+    const tags = tagCommands(pane.id, spec);
+    if (tags.length > 0) {
+      const p = this.tmux(tags, { pane: pane.id }).then(
+        () => undefined,
+        () => undefined, // a pane closed at once: nothing to tag
       );
-    if (tags.length > 0) await this.tmux(tags, { pane: id });
-    return { id, pid: pid ? Number(pid) : null };
+      this.tagging.add(p);
+      void p.finally(() => this.tagging.delete(p));
+    }
+    return pane;
+  }
+
+  /** Waits for the tags of panes created so far. */
+  private async tagged(): Promise<void> {
+    await Promise.all([...this.tagging]);
   }
 
   private async hasSession(name: string): Promise<boolean> {
     const r = await this.run(['has-session', '-t', `=${name}`]);
     if (r.exitCode === 0) return true;
-    if (this.noServer(r) || /can't find session/.test(r.stderr)) return false;
+    if (this.sessionGone(r)) return false;
     this.check(r);
     return false;
   }
@@ -207,6 +250,11 @@ export class TmuxMux implements PaneMux {
     return r.stdout;
   }
 
+  /** tmux's answers for a session that does not exist (or a server with none left). */
+  private sessionGone(r: CommandResult): boolean {
+    return this.noServer(r) || /can't find session|no current target|session not found/.test(r.stderr);
+  }
+
   private noServer(r: CommandResult): boolean {
     return /no server running|error connecting|server exited/.test(r.stderr);
   }
@@ -239,4 +287,23 @@ function isSequence(cmd: string[] | string[][]): cmd is string[][] {
 /** `foo;` → `foo\;`: tmux would otherwise end the command there (research §3.2). */
 function escapeSemicolon(arg: string): string {
   return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
+}
+
+/** `%12 4711` (`-P -F '#{pane_id} #{pane_pid}'`) → the pane. */
+function parsePane(out: string): SpawnedPane {
+  const [id = '', pid = ''] = out.trim().split(' ');
+  return { id, pid: pid ? Number(pid) : null };
+}
+
+/** Commands that tag a pane with its agent id and title (`@wtp_agent`, `@wtp_title`, the pane title). */
+function tagCommands(id: string, spec: PaneSpec): string[][] {
+  const tags: string[][] = [];
+  if (spec.agentId) tags.push(['set-option', '-p', '-t', id, '@wtp_agent', spec.agentId]);
+  if (spec.title) {
+    tags.push(
+      ['set-option', '-p', '-t', id, '@wtp_title', spec.title],
+      ['select-pane', '-t', id, '-T', spec.title],
+    );
+  }
+  return tags;
 }

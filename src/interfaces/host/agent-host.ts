@@ -39,6 +39,12 @@ export interface HostDeps {
 }
 
 /** After the agent exits, wait this long without output so its last bytes precede the exit report. */
+/**
+ * The terminal emulator loads this long after the spawn, or once this much output waits: the
+ * agents of a workspace that starts at once get the CPU first (bench `layout.quadTmux`).
+ */
+const EMULATOR_LOAD_DELAY_MS = 500;
+const EMULATOR_QUEUE_MAX_BYTES = 1024 * 1024;
 const EXIT_QUIET_MS = 30;
 const EXIT_QUIET_MAX_MS = 500;
 /** Processes the agent left behind in its session get SIGKILL this long after SIGHUP/SIGTERM. */
@@ -212,7 +218,7 @@ export class AgentHost {
       report();
     });
     this.conn.sendJson({ type: 'spawned', pid: child.pid, startedAt: this.childStartedAt });
-    void this.screen.ready();
+    this.screen.loadSoon(EMULATOR_LOAD_DELAY_MS, EMULATOR_QUEUE_MAX_BYTES);
   }
 
   private childExited(child: PtyProcess, exit: ExitInfo, at: number): void {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { XtermScreen } from '../../adapters/terminal/xterm-screen.js';
 import { LazyScreen, type ScreenFactory } from './lazy-screen.js';
 
@@ -168,5 +168,38 @@ describe('LazyScreen.dispose', () => {
     await lazy.ready();
     lazy.dispose();
     expect(made[0]?.disposed).toBe(1);
+  });
+});
+
+describe('LazyScreen.loadSoon', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('loads after the delay, at once when too much output waits, and not after dispose', () => {
+    vi.useFakeTimers();
+    const loader = manualLoader();
+    const lazy = new LazyScreen(loader.load, 20, 4, 0);
+    lazy.loadSoon(500, 10);
+    lazy.write(enc.encode('12345'), 5);
+    vi.advanceTimersByTime(499);
+    expect(loader.calls).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(loader.calls).toBe(1);
+
+    const eager = manualLoader();
+    const full = new LazyScreen(eager.load, 20, 4, 0);
+    full.loadSoon(500, 10);
+    full.write(enc.encode('12345'), 5);
+    expect(eager.calls).toBe(0);
+    full.write(enc.encode('678901'), 11);
+    expect(eager.calls).toBe(1);
+    vi.advanceTimersByTime(1_000);
+    expect(eager.calls).toBe(1);
+
+    const never = manualLoader();
+    const gone = new LazyScreen(never.load, 20, 4, 0);
+    gone.loadSoon(500, 10);
+    gone.dispose();
+    vi.advanceTimersByTime(1_000);
+    expect(never.calls).toBe(0);
   });
 });

@@ -12,8 +12,10 @@ export class LazyScreen implements TerminalScreen {
   private real: TerminalScreen | null = null;
   private loading: Promise<TerminalScreen> | null = null;
   private queued: { data: Uint8Array; endSeq: number }[] = [];
+  private queuedBytes = 0;
   private replyListener: ((data: string) => void) | null = null;
   private disposed = false;
+  private loadTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly load: () => Promise<ScreenFactory>,
@@ -22,13 +24,29 @@ export class LazyScreen implements TerminalScreen {
     private readonly startSeq: number,
   ) {}
 
+  /**
+   * Loads the emulator after `delayMs` (or as soon as `maxQueuedBytes` of output wait): the
+   * agent and its siblings get the CPU first while a workspace starts. A request that needs the
+   * screen loads it at once (`settled`).
+   */
+  loadSoon(delayMs: number, maxQueuedBytes: number): void {
+    this.maxQueuedBytes = maxQueuedBytes;
+    if (this.loading || this.loadTimer) return;
+    this.loadTimer = setTimeout(() => void this.ready(), delayMs);
+  }
+
+  private maxQueuedBytes = Infinity;
+
   /** Starts loading the emulator (idempotent); resolves once it has caught up. */
   ready(): Promise<TerminalScreen> {
+    if (this.loadTimer) clearTimeout(this.loadTimer);
+    this.loadTimer = null;
     this.loading ??= this.load().then((make) => {
       const screen = make(this.cols, this.rows, this.startSeq);
       if (this.replyListener) screen.onReply(this.replyListener);
       for (const q of this.queued) screen.write(q.data, q.endSeq);
       this.queued = [];
+      this.queuedBytes = 0;
       this.real = screen;
       if (this.disposed) screen.dispose();
       return screen;
@@ -37,8 +55,13 @@ export class LazyScreen implements TerminalScreen {
   }
 
   write(data: Uint8Array, endSeq: number): void {
-    if (this.real) this.real.write(data, endSeq);
-    else this.queued.push({ data, endSeq });
+    if (this.real) {
+      this.real.write(data, endSeq);
+      return;
+    }
+    this.queued.push({ data, endSeq });
+    this.queuedBytes += data.length;
+    if (this.queuedBytes > this.maxQueuedBytes) void this.ready();
   }
 
   resize(cols: number, rows: number): void {
@@ -71,6 +94,8 @@ export class LazyScreen implements TerminalScreen {
   }
 
   dispose(): void {
+    if (this.loadTimer) clearTimeout(this.loadTimer);
+    this.loadTimer = null;
     this.disposed = true;
     this.real?.dispose();
   }
