@@ -1,4 +1,5 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PaneInfo } from '../../src/core/pane-mux.js';
 import { SUBJECTS, useSubject } from '../support/pane-mux-subjects.js';
@@ -50,6 +51,22 @@ describe.each(SUBJECTS)('PaneMux conformance: $name — programs', (factory) => 
     const report = await program.report();
     expect(report.args).toEqual([]);
     expect(report.env).toEqual({ WTP_CONF_VALUE: 'one' });
+  });
+
+  it('a program whose path holds `=` is still the program, also with an environment', async () => {
+    const ws = f.workspace();
+    const where = join(f.dir(), 'k=v');
+    mkdirSync(where);
+    const program = f.executable(where);
+    const spawned = await f.mux.openWorkspace(ws, {
+      argv: [program.path, 'A=1', 'x'],
+      cwd: f.dir(),
+      env: { WTP_CONF_VALUE: 'eq' },
+    });
+    f.track(spawned.pid);
+    const report = await program.report();
+    expect(report.args).toEqual(['A=1', 'x']);
+    expect(report.env).toEqual({ WTP_CONF_VALUE: 'eq' });
   });
 
   it("each pane gets its own spec.env, not another pane's", async () => {

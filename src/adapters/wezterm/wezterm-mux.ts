@@ -116,7 +116,11 @@ export class WeztermMux implements PaneMux {
   /** `--cwd DIR -- [env K=V …] argv…`: `wezterm cli spawn` has no --env flag (research §1.4). */
   private program(spec: PaneSpec): string[] {
     const env = Object.entries(spec.env).map(([k, v]) => `${k}=${v}`);
-    return ['--cwd', spec.cwd, '--', ...(env.length > 0 ? ['env', ...env] : []), ...spec.argv];
+    if (env.length === 0) return ['--cwd', spec.cwd, '--', ...spec.argv];
+    // `env` would take a program whose name holds `=` for one more variable: start it from a
+    // fixed script instead, which runs its arguments as they are.
+    const argv = spec.argv[0]?.includes('=') ? ['/bin/sh', '-c', 'exec "$0" "$@"', ...spec.argv] : spec.argv;
+    return ['--cwd', spec.cwd, '--', 'env', ...env, ...argv];
   }
 
   private async decorate(out: string, spec: PaneSpec): Promise<SpawnedPane> {
