@@ -71,9 +71,12 @@ describe('procfsInspector.identity', () => {
       return comm === 'a) b (c\n';
     });
     expect(procfsInspector.identity(pid)).toBe(`${pid}@${statFields(pid)?.[19]}`);
-    const sample = procfsInspector.sampleTrees([pid]).get(pid);
-    expect(sample?.processes).toBe(1);
-    expect(sample?.rssBytes).toBeGreaterThan(0);
+    // Right after the exec the new image may not be mapped yet (RSS 0 for an instant).
+    const sample = await eventually('the copy to have memory', () => {
+      const s = procfsInspector.sampleTrees([pid]).get(pid);
+      return s && s.rssBytes > 0 ? s : undefined;
+    });
+    expect(sample.processes).toBe(1);
   });
 });
 
