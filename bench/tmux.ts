@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmuxSocketPath } from '../src/config/paths.js';
 import { nowMs, runTimed, sleep, type Env } from './proc.js';
 import { liveKillers } from './sandbox.js';
 
@@ -16,8 +16,7 @@ export class TmuxServer {
       stdio: 'ignore',
       timeout: 5_000,
     });
-    const dir = join(this.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`);
-    rmSync(join(dir, this.socketName), { force: true });
+    rmSync(tmuxSocketPath(this.socketName, this.env.TMUX_TMPDIR, process.getuid?.() ?? 0), { force: true });
   };
 
   constructor(

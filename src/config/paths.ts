@@ -27,6 +27,14 @@ export function tmuxSocketName(stateDir: string): string {
   return `wtp-${createHash('sha256').update(stateDir).digest('hex').slice(0, 8)}`;
 }
 
+/**
+ * Where tmux puts the socket of `-L <name>`: `$TMUX_TMPDIR/tmux-<uid>/<name>` (default /tmp).
+ * tmux 3.3 leaves it behind when its server exits, so whoever kills a server removes it.
+ */
+export function tmuxSocketPath(name: string, tmuxTmpdir: string | undefined, uid: number): string {
+  return join(tmuxTmpdir || '/tmp', `tmux-${uid}`, name);
+}
+
 export function resolvePaths(env: WtpEnv): WtpPaths {
   const configDir = env.home
     ? resolve(env.home)

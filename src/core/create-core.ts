@@ -6,7 +6,8 @@ import type { FactorySettings } from './agent-factory.js';
 import { EventBus } from './event-bus.js';
 import { HostDirectory } from './host-directory.js';
 import { HostSessions } from './host-sessions.js';
-import { AgentLifecycle, type LifecycleSettings } from './lifecycle.js';
+import { AgentLifecycle } from './lifecycle.js';
+import type { LifecycleSettings } from './lifecycle-deps.js';
 import { OutputHub } from './output-hub.js';
 import type {
   Clock,

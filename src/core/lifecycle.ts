@@ -5,38 +5,13 @@ import { agentEvent } from './agent-event.js';
 import type { AgentRecord } from './agent-record.js';
 import { isLive } from './agent-state.js';
 import { AgentTimers } from './agent-timers.js';
-import type { HostDirectory } from './host-directory.js';
-import type { OutputHub } from './output-hub.js';
-import type { Clock, HostLauncher, HostLink, Logger, ProcessInspector } from './ports.js';
-import type { AgentRegistry } from './registry.js';
+import type { HostLink } from './ports.js';
 import { transitionAgent } from './transition.js';
 import { exitOutcome, type Intent } from './exit-outcome.js';
-import { emptyHistory, type RestartHistory, type RestartSettings } from './restart-policy.js';
+import { emptyHistory, type RestartHistory } from './restart-policy.js';
+import type { LifecycleDeps } from './lifecycle-deps.js';
 import type { Placement } from './pane-mux.js';
-
-export interface LifecycleSettings {
-  /** SIGTERM → SIGKILL delay when stopping (config agents.stopGraceMs). */
-  stopGraceMs: number;
-  /** A launched host that has not connected by then is killed and the agent marked crashed. */
-  hostConnectTimeoutMs: number;
-  /** After a host link drops, wait this long before deciding the host is gone. */
-  hostLostCheckMs: number;
-  restart: RestartSettings;
-  daemonVersion: string;
-  /** The environment every agent starts from (the daemon's); the agent's own `env` goes on top. */
-  agentBaseEnv: Record<string, string>;
-}
-
-export interface LifecycleDeps {
-  registry: AgentRegistry;
-  hosts: HostDirectory;
-  output: OutputHub;
-  launcher: HostLauncher;
-  inspector: ProcessInspector;
-  clock: Clock;
-  log: Logger;
-  settings: LifecycleSettings;
-}
+import { spawnMessage } from './spawn-message.js';
 
 /**
  * Owns every agent's lifecycle: launching hosts, spawning, exits, restarts with backoff,
@@ -331,22 +306,7 @@ export class AgentLifecycle {
     if (!link || agent.state !== 'starting' || this.retiring.has(agent.id)) return;
     if (this.timers.has('restart', agent.id) || this.spawnSent.has(agent.id)) return;
     this.spawnSent.add(agent.id);
-    link.send({
-      type: 'spawn',
-      command: agent.command,
-      args: agent.args,
-      cwd: agent.cwd,
-      // The whole environment, so an agent runs the same in any pane; it can find out who
-      // it is (and route hooks to us) through the WTP_AGENT_* variables.
-      env: {
-        ...this.d.settings.agentBaseEnv,
-        ...agent.env,
-        WTP_AGENT_ID: agent.id,
-        WTP_AGENT_NAME: agent.name,
-      },
-      cols: agent.cols,
-      rows: agent.rows,
-    });
+    link.send(spawnMessage(agent, this.d.settings.agentBaseEnv));
   }
 
   private scheduleRestart(agent: AgentRecord, delayMs: number): void {

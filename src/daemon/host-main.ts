@@ -62,7 +62,12 @@ export function runHost(argv: string[]): void {
   const env = readEnv();
   const inPane = values.pane && process.stdin.isTTY && process.stdout.isTTY;
   const pane = inPane
-    ? new PaneTerminal(process.stdin, process.stdout, env.tmux !== undefined, tmuxPaneOptions(env.tmuxPane))
+    ? new PaneTerminal(
+        process.stdin,
+        process.stdout,
+        env.tmux !== undefined,
+        tmuxPaneOptions(env.tmux, env.tmuxPane),
+      )
     : null;
   const host = new AgentHost(
     {
@@ -111,9 +116,10 @@ function fail(message: string): never {
  * server shows. Calls run one after another so a late `starting` never overwrites `running`.
  */
 function tmuxPaneOptions(
+  tmux: string | undefined,
   paneId: string | undefined,
 ): ((changed: Record<string, string>) => void) | undefined {
-  if (paneId === undefined || process.env.TMUX === undefined) return undefined;
+  if (paneId === undefined || tmux === undefined) return undefined;
   let queue = Promise.resolve();
   return (changed) => {
     const state = changed.wtp_state;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
-import { tmuxSocketName } from '../../src/config/paths.js';
+import { tmuxSocketName, tmuxSocketPath } from '../../src/config/paths.js';
 import type { AgentState, AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
@@ -142,8 +142,7 @@ export class TestHome {
   /** Kills this home's tmux server if one runs (nothing else is ever touched). */
   async killTmuxServer(): Promise<void> {
     await this.tmux(['kill-server']);
-    const uid = process.getuid?.() ?? 0;
-    rmSync(join(this.env.TMUX_TMPDIR ?? '/tmp', `tmux-${uid}`, this.tmuxSocket), { force: true });
+    rmSync(tmuxSocketPath(this.tmuxSocket, this.env.TMUX_TMPDIR, process.getuid?.() ?? 0), { force: true });
   }
 
   processes(): number[] {

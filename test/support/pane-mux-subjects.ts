@@ -19,6 +19,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { HeadlessMux } from '../../src/adapters/headless/headless-mux.js';
 import { TmuxMux } from '../../src/adapters/tmux/tmux-mux.js';
 import { WeztermMux } from '../../src/adapters/wezterm/wezterm-mux.js';
+import { tmuxSocketPath } from '../../src/config/paths.js';
 import type { PaneInfo, PaneMux, PaneSpec } from '../../src/core/pane-mux.js';
 import { startFakeWezterm } from './fake-wezterm.js';
 import { eventually } from './harness.js';
@@ -107,8 +108,7 @@ const tmux: SubjectFactory = {
         await tmuxCmd('kill-server').catch(noServer);
         if (server) await eventually('the tmux server to exit', () => !isAlive(server));
         // tmux 3.3 leaves its socket behind, also when the server exits with its last session.
-        const uid = process.getuid?.() ?? 0;
-        rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${uid}`, socketName), { force: true });
+        rmSync(tmuxSocketPath(socketName, process.env.TMUX_TMPDIR, process.getuid?.() ?? 0), { force: true });
       },
     });
   },

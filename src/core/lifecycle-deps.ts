@@ -1,0 +1,30 @@
+import type { HostDirectory } from './host-directory.js';
+import type { OutputHub } from './output-hub.js';
+import type { Clock, HostLauncher, Logger, ProcessInspector } from './ports.js';
+import type { AgentRegistry } from './registry.js';
+import type { RestartSettings } from './restart-policy.js';
+
+/** What the agent lifecycle is configured with and works through. */
+export interface LifecycleSettings {
+  /** SIGTERM → SIGKILL delay when stopping (config agents.stopGraceMs). */
+  stopGraceMs: number;
+  /** A launched host that has not connected by then is killed and the agent marked crashed. */
+  hostConnectTimeoutMs: number;
+  /** After a host link drops, wait this long before deciding the host is gone. */
+  hostLostCheckMs: number;
+  restart: RestartSettings;
+  daemonVersion: string;
+  /** The environment every agent starts from (the daemon's); the agent's own `env` goes on top. */
+  agentBaseEnv: Record<string, string>;
+}
+
+export interface LifecycleDeps {
+  registry: AgentRegistry;
+  hosts: HostDirectory;
+  output: OutputHub;
+  launcher: HostLauncher;
+  inspector: ProcessInspector;
+  clock: Clock;
+  log: Logger;
+  settings: LifecycleSettings;
+}
