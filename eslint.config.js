@@ -33,7 +33,18 @@ const NODE_BUILTINS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'docs/**', 'schemas/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist.next-*/**',
+      'dist.old-*/**',
+      '.cache/**',
+      'node_modules/**',
+      'coverage/**',
+      'docs/**',
+      'schemas/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,7 @@
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { measureColdStart } from './cold-start.js';
 import { measureDaemonIdleCpu } from './daemon-cpu.js';
+import { measureDetectorAccuracy } from './detector-accuracy.js';
 import { measureEchoLatency } from './echo-latency.js';
 import { measureLs } from './ls-latency.js';
 import { measureLsWithOption } from './ls-option.js';
@@ -14,6 +15,7 @@ import { cleanupAll, disposeHome, installCleanupHandlers, pidsOfHome } from './s
 import { createAgents, startSession } from './session.js';
 import { spawnFigures } from './spawn-figures.js';
 import { measureSpawn } from './spawn-latency.js';
+import { measureStateLatency } from './state-latency.js';
 import { measureThroughput } from './throughput.js';
 
 /** How many samples each figure takes (the issue's N). */
@@ -28,6 +30,8 @@ const RUNS = {
   echo: 300,
   throughput: 3,
   throughputBytes: 100_000_000,
+  stateHook: 200,
+  stateScreen: 50,
 } as const;
 
 /** Backend of the session daemon of figures 2-5. */
@@ -49,25 +53,29 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
       'host.rss',
       'layout',
       'host',
+      'state',
     ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
   return Object.fromEntries(Object.entries(results).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
+const PARTS = ['core', 'panes', 'states'] as const;
+
 /**
- * `npm run -s bench -- --only core,panes` runs a part: `core` (figures 1-5 and the extra ones) and
- * `panes` (layout, echo, throughput). The default is everything.
+ * `npm run -s bench -- --only core,panes` runs a part: `core` (figures 1-5 and the extra ones),
+ * `panes` (layout, echo, throughput) and `states` (hook and screen → state event, detector
+ * accuracy). The default is everything.
  */
-function parts(argv: string[]): { core: boolean; panes: boolean } {
+function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
   const i = argv.indexOf('--only');
-  if (i < 0) return { core: true, panes: true };
+  if (i < 0) return { core: true, panes: true, states: true };
   const only = (argv[i + 1] ?? '').split(',');
-  const unknown = only.filter((p) => p !== 'core' && p !== 'panes');
+  const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0 || only.length === 0) {
-    throw new Error(`--only takes core and/or panes (comma-separated), not "${argv[i + 1] ?? ''}"`);
+    throw new Error(`--only takes ${PARTS.join(', ')} (comma-separated), not "${argv[i + 1] ?? ''}"`);
   }
-  return { core: only.includes('core'), panes: only.includes('panes') };
+  return { core: only.includes('core'), panes: only.includes('panes'), states: only.includes('states') };
 }
 
 async function main(): Promise<void> {
@@ -82,6 +90,7 @@ async function main(): Promise<void> {
   try {
     if (run.core) await core();
     if (run.panes) await panes();
+    if (run.states) await states();
   } finally {
     cleanupAll(paths.binWtp);
   }
@@ -138,6 +147,15 @@ async function main(): Promise<void> {
 
     progress(`panes 3/3: output throughput through a host in a pane (${RUNS.throughput} runs)`);
     results['host.throughput'] = await measureThroughput(paths, RUNS.throughputBytes, RUNS.throughput);
+  }
+
+  async function states(): Promise<void> {
+    Object.assign(
+      results,
+      await measureStateLatency(paths, { hookSamples: RUNS.stateHook, screenSamples: RUNS.stateScreen }),
+    );
+    progress('states 3/3: screen detector accuracy over the regression corpus');
+    results['state.detectorAccuracy'] = measureDetectorAccuracy(paths);
   }
   const doc = {
     version: 1,

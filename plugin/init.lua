@@ -4,7 +4,7 @@
   wtp.apply_to_config(config, { wtp = '/usr/local/bin/wtp' })
 
 A client of the `wtp` CLI (its `--json` output, version 1) and of the pane user vars the agent
-host sets (wtp_agent, wtp_state, wtp_workspace): every decision is the daemon's.
+host sets (wtp_agent, wtp_state, wtp_workspace, wtp_notify): every decision is the daemon's.
 
 Options (all optional; defaults in M.defaults):
   wtp                 path of the CLI, or an argv prefix such as { 'node', '/x/bin/wtp.js' }. On
@@ -16,6 +16,10 @@ Options (all optional; defaults in M.defaults):
   tab_title           false: register no format-tab-title handler (only the first one runs).
   status, toasts      false: no right-status summary / no "needs you" toasts.
   toast_timeout_ms    how long toasts stay (4000).
+  notify              false: no toasts for the notifications the daemon sends through the pane
+                      (user var wtp_notify: permission, a question, a finished turn, a crash…).
+                      Default: on unless toasts = false. While on, panes that receive those get
+                      no needs-you toast of the plugin's own (the daemon's replaces it).
   badges              { <state> = { icon, color } } overrides.
   fallback_tab_title  function(tab, tabs, panes, config, hover, max_width) for tabs without
                       agents; without it WezTerm draws its own title.
@@ -46,6 +50,7 @@ M.defaults = {
   status = true,
   toasts = true,
   toast_timeout_ms = 4000,
+  notify = true,
   badges = {
     starting = { icon = '…', color = '#9399b2' },
     running = { icon = '»', color = '#89b4fa' },
@@ -86,6 +91,7 @@ function M.options(opts)
   local o = {}
   for k, v in pairs(M.defaults) do o[k] = v end
   for k, v in pairs(opts) do o[k] = v end
+  if opts.notify == nil and opts.toasts == false then o.notify = false end
   o.badges = {}
   for state, b in pairs(M.defaults.badges) do
     local over = (opts.badges or {})[state] or {}
@@ -119,12 +125,52 @@ end
 --- "api needs you (permission)".
 function M.needs_you_message(agent, state) return agent .. ' needs you (' .. M.NEEDS_YOU[state] .. ')' end
 
+--- The toast text of a wtp_notify value ('{"t":title,"m":message,"n":counter}'), or nil and why not.
+function M.notification_text(value)
+  if type(value) ~= 'string' or value == '' then return nil, 'empty' end
+  local ok, n = pcall(wezterm.json_parse, value)
+  if not ok then return nil, tostring(n) end
+  if type(n) ~= 'table' or type(n.t) ~= 'string' or n.t == '' then return nil, 'no title' end
+  if type(n.m) == 'string' and n.m ~= '' then return n.t .. ': ' .. n.m end
+  return n.t
+end
+
+--- Records a pane's wtp_notify in wezterm.GLOBAL (like remember_state); returns the previous one.
+function M.remember_notification(pane_id, value)
+  local seen = wezterm.GLOBAL.wtp_parallel_notified or {}
+  local key = tostring(pane_id)
+  local prev = seen[key]
+  seen[key] = value
+  wezterm.GLOBAL.wtp_parallel_notified = seen
+  return prev
+end
+
+local function toast_notification(window, o, value)
+  local text, why = M.notification_text(value)
+  if text then
+    M.toast(window, o, text)
+  elseif why ~= 'empty' then
+    local line = '%s: ignored a wtp_notify that is not a notification (%s): %s'
+    wezterm.log_warn(line:format(M.TITLE, why, value))
+  end
+end
+
+-- The daemon's notifications replace the plugin's own needs-you toast in panes that get them.
+local function own_toast(o, vars) return o.toasts and not (o.notify and vars.wtp_notify) end
+
 local function on_user_var_changed(o)
   return function(window, pane, name, value)
-    if name ~= 'wtp_state' then return end
     local id = pane:pane_id()
+    if name == 'wtp_notify' then
+      local new = M.remember_notification(id, value) ~= value
+      if o.notify and new then toast_notification(window, o, value) end
+      return
+    end
+    if name ~= 'wtp_state' then return end
     if M.remember_state(id, value) == value or not M.NEEDS_YOU[value] then return end
-    M.toast(window, o, M.needs_you_message((pane:get_user_vars() or {}).wtp_agent or ('pane ' .. id), value))
+    local vars = pane:get_user_vars() or {}
+    if not own_toast(o, vars) then return end
+    M.toast(window, o, M.needs_you_message(vars.wtp_agent or ('pane ' .. id), value))
   end
 end
 
@@ -133,17 +179,23 @@ end
 local function on_update_status(o)
   return function(window, _)
     local vars_list, before, now = {}, wezterm.GLOBAL.wtp_parallel_states or {}, {}
+    local seen, notified = wezterm.GLOBAL.wtp_parallel_notified or {}, {}
     for _, e in ipairs(M.all_panes()) do
       if M.is_agent(e.vars) then
         vars_list[#vars_list + 1] = e.vars
         local key, state = tostring(e.pane:pane_id()), e.vars.wtp_state
         now[key] = state
-        if o.toasts and before[key] ~= nil and before[key] ~= state and M.NEEDS_YOU[state] then
+        local changed = before[key] ~= nil and before[key] ~= state
+        if own_toast(o, e.vars) and changed and M.NEEDS_YOU[state] then
           M.toast(window, o, M.needs_you_message(e.vars.wtp_agent, state))
         end
+        local n = e.vars.wtp_notify or '' -- '': a pane seen without one, so its first one is new
+        notified[key] = n
+        if o.notify and seen[key] ~= nil and seen[key] ~= n then toast_notification(window, o, n) end
       end
     end
     wezterm.GLOBAL.wtp_parallel_states = now -- and forget closed panes
+    wezterm.GLOBAL.wtp_parallel_notified = notified
     if o.status then window:set_right_status(wezterm.format(M.status_items(vars_list, o))) end
   end
 end
@@ -189,8 +241,8 @@ function M.apply_to_config(config, opts)
       return M.format_tab_title(tab, tabs, panes, cfg, hover, max_width, o)
     end)
   end
-  if o.status or o.toasts then wezterm.on('update-status', on_update_status(o)) end
-  if o.toasts then wezterm.on('user-var-changed', on_user_var_changed(o)) end
+  if o.status or o.toasts or o.notify then wezterm.on('update-status', on_update_status(o)) end
+  if o.toasts or o.notify then wezterm.on('user-var-changed', on_user_var_changed(o)) end
   return config
 end
 

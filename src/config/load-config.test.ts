@@ -159,4 +159,29 @@ describe('loadConfig refusals (CONFIG_INVALID)', () => {
     expect(err.details).toEqual({ file });
     expect((err.cause as NodeJS.ErrnoException).code).toBe('EISDIR');
   });
+
+  it('takes notification settings with defaults, and refuses a webhook URL that is not http(s)', async () => {
+    const defaults = await loadConfig(file, noEnv);
+    expect(defaults.notifications).toEqual({
+      enabled: true,
+      desktop: true,
+      toast: true,
+      bell: true,
+      webhook: { enabled: true },
+      dedupeMs: 30_000,
+      maxPerMinute: 12,
+    });
+    write('notifications:\n  bell: false\n  webhook:\n    url: https://ntfy.sh/my-topic\n    token: tk_x\n');
+    const cfg = await loadConfig(file, noEnv);
+    expect(cfg.notifications.bell).toBe(false);
+    expect(cfg.notifications.webhook).toEqual({
+      url: 'https://ntfy.sh/my-topic',
+      token: 'tk_x',
+      enabled: true,
+    });
+    for (const url of ['ftp://ntfy.sh/t', 'not a url']) {
+      write(`notifications:\n  webhook:\n    url: ${JSON.stringify(url)}\n`);
+      expect(issuesOf(await failure()).map((i) => i.path)).toEqual(['notifications.webhook.url']);
+    }
+  });
 });

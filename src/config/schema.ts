@@ -59,6 +59,18 @@ export const configSchema = z
           .min(4096)
           .default(512 * 1024)
           .describe('Recent output the daemon keeps in memory per agent'),
+        claudeHooks: z
+          .enum(['auto', 'http', 'command'])
+          .default('auto')
+          .describe(
+            'How Claude Code hooks reach the daemon: http (no process per call; needs api.tcp), command (`wtp hook` over the unix socket), auto: http when api.tcp is on',
+          ),
+        preTrust: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Pre-accept an agent CLI's trust prompt for the agent's working directory (Claude: ~/.claude.json, Codex: ~/.codex/config.toml)",
+          ),
       })
       .prefault({})
       .describe('Agent processes and their hosts'),
@@ -91,6 +103,25 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Daemon log file'),
+    states: z
+      .strictObject({
+        screenOverrideMs: ms(
+          3_000,
+          'A newer screen verdict that disagrees with the last hook wins after holding this long (Esc fires no Stop hook)',
+        ),
+        stallAfterMs: ms(
+          300_000,
+          'working with no output, no new signal and no CPU this long is marked stalled (still working)',
+        ),
+        stallCpuPercent: z
+          .number()
+          .min(0)
+          .max(100)
+          .default(2)
+          .describe('CPU (percent of one core) under which a quiet working agent counts as stalled'),
+      })
+      .prefault({})
+      .describe('State engine rules (DESIGN §5)'),
     stats: z
       .strictObject({
         intervalMs: z
@@ -103,6 +134,37 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Resource sampling'),
+    notifications: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Notify when an agent needs you, finishes or crashes'),
+        desktop: z
+          .boolean()
+          .default(true)
+          .describe('Desktop notifications through notify-send, if installed'),
+        toast: z.boolean().default(true).describe("WezTerm toast, shown by the plugin in the agent's window"),
+        bell: z.boolean().default(true).describe("Terminal bell in the agent's pane"),
+        webhook: z
+          .strictObject({
+            url: z
+              .url({ protocol: /^https?$/ })
+              .optional()
+              .describe('ntfy-compatible URL to POST to, e.g. https://ntfy.sh/<topic>; none: no webhook'),
+            token: z.string().min(1).optional().describe('Bearer token for the webhook (never logged)'),
+            enabled: z.boolean().default(true).describe('Post to the webhook (only when url is set)'),
+          })
+          .prefault({})
+          .describe('Webhook (ntfy) notifications'),
+        dedupeMs: ms(30_000, 'The same agent, state and reason within this window is notified once'),
+        maxPerMinute: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .default(12)
+          .describe('Notifications per channel per minute; more are dropped'),
+      })
+      .prefault({})
+      .describe('Notifications when an agent needs permission or input, goes idle after working, or crashes'),
   })
   .describe('wezterm-parallel configuration (config.yaml)');
 

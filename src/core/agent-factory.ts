@@ -2,6 +2,7 @@ import { PROFILE_NAMES, type CreateAgentRequest, type ProfileName } from '../pro
 import { DEFAULT_WORKSPACE } from '../protocol/workspace.js';
 import type { AgentRecord } from './agent-record.js';
 import { AppError } from './errors.js';
+import { profileSpec } from './profiles.js';
 import type { Clock, IdGenerator, LaunchPreflight } from './ports.js';
 import type { AgentRegistry } from './registry.js';
 
@@ -52,7 +53,8 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
       reason: cwdState,
     });
   }
-  const [wanted, args] = commandLine(profile, req.argv, d.settings);
+  const [wanted, userArgs] = commandLine(profile, req.argv, d.settings);
+  const args = [...launchArgs(profile, req), ...userArgs];
   const found = d.preflight.resolveCommand(wanted, {
     cwd: req.cwd,
     pathVar: req.env.PATH ?? d.settings.pathVar,
@@ -89,7 +91,36 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
     outputSeq: 0,
     cols: d.settings.cols,
     rows: d.settings.rows,
+    version: null,
+    sessionId: null,
+    profileArgs: [],
   };
+}
+
+/** The profile's default arguments and what `--model` / `--permission-mode` become. */
+function launchArgs(profile: ProfileName, req: CreateAgentRequest): string[] {
+  const spec = profileSpec(profile);
+  const out = [...spec.defaultArgs];
+  const unsupported = (option: string, why: string): AppError =>
+    new AppError('PROFILE_OPTION_UNSUPPORTED', `--${option} ${why}.`, { profile, option });
+  if (req.model !== undefined) {
+    if (!spec.modelArgs) throw unsupported('model', `does not apply to the ${profile} profile`);
+    out.push(...spec.modelArgs(req.model));
+  }
+  if (req.permissionMode !== undefined) {
+    if (!spec.permissionArgs || !spec.permissionModes) {
+      throw unsupported('permission-mode', `does not apply to the ${profile} profile`);
+    }
+    if (!spec.permissionModes.includes(req.permissionMode)) {
+      throw new AppError(
+        'PROFILE_OPTION_UNSUPPORTED',
+        `--permission-mode ${req.permissionMode} is not a ${profile} mode; use one of: ${spec.permissionModes.join(', ')}.`,
+        { profile, option: 'permission-mode', value: req.permissionMode, known: [...spec.permissionModes] },
+      );
+    }
+    out.push(...spec.permissionArgs(req.permissionMode));
+  }
+  return out;
 }
 
 function parseProfile(value: string): ProfileName {

@@ -8,6 +8,7 @@ import type {
   RestartPolicy,
   StateDetail,
 } from '../protocol/agent.js';
+import { hasProcess } from './agent-state.js';
 
 /** An agent as the core keeps it; times are epoch milliseconds. Persisted by the StateStore. */
 export interface AgentRecord {
@@ -37,6 +38,12 @@ export interface AgentRecord {
   outputSeq: number;
   cols: number;
   rows: number;
+  /** Version of the agent CLI (`--version` at creation), null for shell/cmd or when unknown. */
+  version: string | null;
+  /** The agent CLI's session id (Claude Code: SessionStart hook), used to resume after a restart. */
+  sessionId: string | null;
+  /** Arguments the profile adds before the user's at every spawn (e.g. `--settings <file>`). */
+  profileArgs: string[];
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -50,7 +57,7 @@ export interface ViewContext {
 
 /** The API view of an agent. */
 export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
-  const running = a.state === 'running' && a.startedAt !== null;
+  const running = hasProcess(a.state) && a.startedAt !== null;
   return {
     id: a.id,
     name: a.name,
@@ -77,6 +84,8 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     startedAt: a.startedAt === null ? null : iso(a.startedAt),
     uptimeMs: running && a.startedAt !== null ? Math.max(0, ctx.now - a.startedAt) : null,
     stats: running && ctx.stats ? { ...ctx.stats } : null,
+    version: a.version,
+    sessionId: a.sessionId,
   };
 }
 
@@ -84,6 +93,7 @@ export function cloneRecord(a: AgentRecord): AgentRecord {
   return {
     ...a,
     args: [...a.args],
+    profileArgs: [...a.profileArgs],
     env: { ...a.env },
     stateDetail: { ...a.stateDetail },
     lastExit: a.lastExit ? { ...a.lastExit } : null,

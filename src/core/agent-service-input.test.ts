@@ -71,6 +71,7 @@ describe('sendInput', () => {
       bytes: 5_001,
       enter: true,
       truncated: true,
+      stateAtSend: 'running',
     });
 
     await h.core.service.sendInput(id, 'x'.repeat(2_000), false, 'cli');

@@ -70,7 +70,24 @@ describe('create: validation', () => {
       args: ['--model', 'opus'],
     });
     const codex = await h.core.service.create(cmdRequest({ profile: 'codex', argv: [] }), 'cli');
-    expect(codex).toMatchObject({ name: 'codex-1', command: '/usr/local/bin/codex', args: [] });
+    // The profile's default arguments come first (codex: the main screen, easier to read).
+    expect(codex).toMatchObject({
+      name: 'codex-1',
+      command: '/usr/local/bin/codex',
+      args: ['--no-alt-screen'],
+    });
+    const modelled = await h.core.service.create(
+      cmdRequest({ profile: 'claude', argv: ['--verbose'], model: 'opus', permissionMode: 'plan' }),
+      'cli',
+    );
+    expect(modelled.args).toEqual(['--model', 'opus', '--permission-mode', 'plan', '--verbose']);
+    await expect(
+      h.core.service.create(cmdRequest({ profile: 'claude', argv: [], permissionMode: 'yolo' }), 'cli'),
+    ).rejects.toMatchObject({ code: 'PROFILE_OPTION_UNSUPPORTED', details: { value: 'yolo' } });
+    await expect(h.core.service.create(cmdRequest({ model: 'opus' }), 'cli')).rejects.toMatchObject({
+      code: 'PROFILE_OPTION_UNSUPPORTED',
+      details: { option: 'model' },
+    });
     const missing = await refused(await makeCore(), { profile: 'gemini', argv: [] });
     expect(missing).toMatchObject({ code: 'COMMAND_NOT_FOUND', details: { command: 'gemini' } });
   });
@@ -234,7 +251,16 @@ describe('finding agents', () => {
     expect(h.core.service.list({ workspace: 'default', state: 'running' }).map((v) => v.id)).toEqual([a.id]);
     expect(h.core.service.counts()).toEqual({
       total: 2,
-      byState: { starting: 0, running: 1, exited: 1, crashed: 0 },
+      byState: {
+        starting: 0,
+        running: 1,
+        working: 0,
+        needs_permission: 0,
+        needs_input: 0,
+        idle: 0,
+        exited: 1,
+        crashed: 0,
+      },
       hostsConnected: 2,
     });
   });
@@ -307,6 +333,6 @@ describe('waitFor', () => {
   it('resolves at once for a true predicate or an agent that is gone', async () => {
     const h = await makeCore();
     await expect(h.core.service.waitFor('ag-ghost', () => false, 1_000)).resolves.toBeUndefined();
-    expect(h.clock.pending).toBe(2); // only the checkpoint and stats timers: no wait timer left
+    expect(h.clock.pending).toBe(3); // only the checkpoint, stats and stall-check timers: no wait timer left
   });
 });

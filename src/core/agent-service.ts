@@ -1,16 +1,22 @@
-import type { AgentState, AgentView, CreateAgentRequest, Screen } from '../protocol/agent.js';
+import {
+  AGENT_STATES,
+  type AgentState,
+  type AgentView,
+  type CreateAgentRequest,
+  type Screen,
+} from '../protocol/agent.js';
 import type { EventSource } from '../protocol/events.js';
 import type { HostSnapshot } from '../protocol/host.js';
 import { buildAgent, type FactoryDeps } from './agent-factory.js';
 import { agentEvent } from './agent-event.js';
 import { toAgentView, type AgentRecord } from './agent-record.js';
-import { isLive } from './agent-state.js';
+import { hasProcess, isLive } from './agent-state.js';
 import { AppError } from './errors.js';
 import type { HostDirectory } from './host-directory.js';
 import type { AgentLifecycle } from './lifecycle.js';
 import type { OutputHub, OutputListener } from './output-hub.js';
 import type { Placement } from './pane-mux.js';
-import type { Clock, HostLink, OutputLogs } from './ports.js';
+import type { Clock, HostLink, OutputLogs, ProfileSetup } from './ports.js';
 import type { StatsSampler } from './stats-sampler.js';
 import { truncate, utf8Length } from './text.js';
 
@@ -24,6 +30,12 @@ export interface ServiceSettings {
 }
 
 export interface ServiceDeps extends FactoryDeps {
+  /** Agent CLI preparation (version, hooks, trust); absent in tests that need none. */
+  profiles?: ProfileSetup | undefined;
+  /** Types a create request's initial prompt when the agent is ready for it. */
+  deliverPrompt?: ((agent: AgentRecord, prompt: string, source: EventSource) => void) | undefined;
+  /** Forgets the state engine's memory of a removed agent. */
+  forgetSignals?: ((agentId: string) => void) | undefined;
   lifecycle: AgentLifecycle;
   hosts: HostDirectory;
   output: OutputHub;
@@ -74,6 +86,11 @@ export class AgentService {
   /** Creates an agent and starts its host in a new tab of its workspace, or where `placement` says. */
   async create(req: CreateAgentRequest, source: EventSource, placement?: Placement): Promise<AgentView> {
     const agent = buildAgent(req, this.d);
+    if (this.d.profiles) {
+      const prepared = await this.d.profiles.prepare(agent);
+      agent.version = prepared.version;
+      agent.profileArgs = prepared.profileArgs;
+    }
     await this.d.registry.add(agent, [
       agentEvent(agent, source, 'agent.created', { agent: this.view(agent) }),
       agentEvent(agent, source, 'agent.stateChanged', {
@@ -84,6 +101,7 @@ export class AgentService {
       }),
     ]);
     await this.d.lifecycle.launch(agent, placement);
+    if (req.prompt !== undefined) this.d.deliverPrompt?.(agent, req.prompt, source);
     if (req.wait)
       await this.waitFor(agent.id, settledAfterStart, this.d.service.hostConnectTimeoutMs + WAIT_SLACK_MS);
     return this.view(agent);
@@ -102,13 +120,13 @@ export class AgentService {
   async restart(ref: string, source: EventSource): Promise<AgentView> {
     const agent = this.d.registry.resolve(ref);
     // A running agent first has to leave `running` (the stop), then settle again (the start).
-    let leftRunning = agent.state !== 'running';
+    let leftRunning = !hasProcess(agent.state);
     await this.d.lifecycle.restart(agent, source);
     const limit = this.d.service.stopGraceMs + this.d.service.hostConnectTimeoutMs + WAIT_SLACK_MS;
     await this.waitFor(
       agent.id,
       (a) => {
-        if (a.state !== 'running') leftRunning = true;
+        if (!hasProcess(a.state)) leftRunning = true;
         return leftRunning && settledAfterStart(a);
       },
       limit,
@@ -135,14 +153,34 @@ export class AgentService {
       agentEvent(agent, source, 'agent.removed', { name: agent.name }),
     ]);
     this.d.logs.remove(agent.id);
+    this.d.profiles?.cleanup(agent.id);
+    this.d.forgetSignals?.(agent.id);
     return agent.id;
   }
 
-  /** Types text into the agent (paste semantics), then Enter after a short delay. Audited. */
-  async sendInput(ref: string, text: string, enter: boolean, source: EventSource) {
+  /**
+   * Types text into the agent (paste semantics), then Enter after a short delay. Audited.
+   * Refused while the agent is `working` (typing would land in its turn) unless `force`.
+   */
+  async sendInput(
+    ref: string,
+    text: string,
+    enter: boolean,
+    source: EventSource,
+    force = false,
+    raw = false,
+  ) {
     const agent = this.d.registry.resolve(ref);
     const link = this.requireLink(agent);
-    link.send({ type: 'paste', text });
+    if (agent.state === 'working' && !force) {
+      const d = agent.stateDetail;
+      throw new AppError(
+        'AGENT_BUSY',
+        `Agent "${agent.name}" is working (${d.evidence ?? d.reason}); wait until it is idle, or use --force.`,
+        { agent: agent.name, state: agent.state, evidence: d.evidence ?? null, source: d.source ?? null },
+      );
+    }
+    link.send(raw ? { type: 'keys', text } : { type: 'paste', text });
     if (enter) {
       this.d.clock.setTimer(this.d.service.submitDelayMs, () => {
         if (this.d.hosts.get(agent.id) === link) link.sendInput(CR);
@@ -156,9 +194,25 @@ export class AgentService {
         bytes,
         enter,
         truncated: cut.truncated,
+        stateAtSend: agent.state,
+        ...(force ? { forced: true } : {}),
+        ...(raw ? { raw: true } : {}),
       }),
     ]);
     return { bytes, seq: event?.seq ?? 0 };
+  }
+
+  /** Types `prompt` when the agent is ready for it (at its prompt, or output quiet for plain programs). */
+  deliverPrompt(agentId: string, prompt: string, source: EventSource): void {
+    const agent = this.d.registry.get(agentId);
+    if (agent) this.d.deliverPrompt?.(agent, prompt, source);
+  }
+
+  /** Records the agent CLI's session id (to resume it after a restart). */
+  async noteSession(agent: AgentRecord, sessionId: string): Promise<void> {
+    if (agent.sessionId === sessionId) return;
+    agent.sessionId = sessionId;
+    await this.d.registry.saveQuietly([agent]);
   }
 
   /** Raw keystrokes from an attached terminal (not audited one by one; attach is). */
@@ -252,14 +306,14 @@ export class AgentService {
   }
 
   counts(): { total: number; byState: Record<AgentState, number>; hostsConnected: number } {
-    const byState: Record<AgentState, number> = { starting: 0, running: 0, exited: 0, crashed: 0 };
+    const byState = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
     const all = this.d.registry.all();
     for (const a of all) byState[a.state] += 1;
     return { total: all.length, byState, hostsConnected: this.d.hosts.size };
   }
 
   private requireLink(agent: AgentRecord): HostLink {
-    if (agent.state !== 'running') {
+    if (!hasProcess(agent.state)) {
       throw new AppError('AGENT_NOT_RUNNING', `Agent "${agent.name}" is ${agent.state}, not running.`, {
         agent: agent.name,
         state: agent.state,

@@ -1,14 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_STATES, type AgentState } from '../protocol/agent.js';
-import { TRANSITIONS, canTransition, isLive } from './agent-state.js';
+import { TRANSITIONS, canTransition, hasProcess, isLive } from './agent-state.js';
 
 /** The state machine spelled out pair by pair: a change to the table must change this test. */
-const EXPECTED: Record<AgentState, Record<AgentState, boolean>> = {
-  starting: { starting: true, running: true, exited: true, crashed: true },
-  running: { starting: true, running: false, exited: true, crashed: true },
-  exited: { starting: true, running: false, exited: false, crashed: false },
-  crashed: { starting: true, running: false, exited: false, crashed: false },
+const T = true;
+const F = false;
+/** Columns: starting, running, working, needs_permission, needs_input, idle, exited, crashed. */
+const TABLE: Record<AgentState, boolean[]> = {
+  starting: [T, T, F, F, F, F, T, T],
+  running: [T, T, T, T, T, T, T, T],
+  working: [T, T, T, T, T, T, T, T],
+  needs_permission: [T, T, T, T, T, T, T, T],
+  needs_input: [T, T, T, T, T, T, T, T],
+  idle: [T, T, T, T, T, T, T, T],
+  exited: [T, F, F, F, F, F, F, F],
+  crashed: [T, F, F, F, F, F, F, F],
 };
+const EXPECTED = Object.fromEntries(
+  AGENT_STATES.map((from) => [
+    from,
+    Object.fromEntries(AGENT_STATES.map((to, i) => [to, TABLE[from][i] === true])),
+  ]),
+) as Record<AgentState, Record<AgentState, boolean>>;
 
 describe('canTransition', () => {
   for (const from of AGENT_STATES) {
@@ -33,8 +46,18 @@ describe('canTransition', () => {
   });
 });
 
-describe('isLive', () => {
-  it('is true for starting and running only', () => {
-    expect(AGENT_STATES.filter(isLive)).toEqual(['starting', 'running']);
+describe('isLive and hasProcess', () => {
+  it('a process runs in running and the four activity states', () => {
+    expect(AGENT_STATES.filter(hasProcess)).toEqual([
+      'running',
+      'working',
+      'needs_permission',
+      'needs_input',
+      'idle',
+    ]);
+  });
+
+  it('live adds starting', () => {
+    expect(AGENT_STATES.filter(isLive)).toEqual(['starting', ...AGENT_STATES.filter(hasProcess)]);
   });
 });

@@ -18,8 +18,13 @@ import type {
   Logger,
   OutputLogs,
   ProcessInspector,
+  ProfileSetup,
   StateStore,
+  TimerHandle,
 } from './ports.js';
+import { isAgentAware } from './profiles.js';
+import { deliverWhenIdle, deliverWhenQuiet } from './prompt-delivery.js';
+import { StateEngine, type StateEngineSettings } from './state-engine.js';
 import { AgentRegistry } from './registry.js';
 import { StatsSampler } from './stats-sampler.js';
 import type { MuxRegistry } from './pane-mux.js';
@@ -38,7 +43,19 @@ export interface CoreSettings {
   /** How often output offsets are persisted and acknowledged to hosts. */
   checkpointIntervalMs: number;
   statsIntervalMs: number;
+  /** State engine rules (config `states`); defaults apply when absent. */
+  states?: StateEngineSettings;
 }
+
+export const DEFAULT_STATE_SETTINGS: StateEngineSettings = {
+  screenOverrideMs: 3_000,
+  stallAfterMs: 300_000,
+  stallCpuPercent: 2,
+  historySize: 20,
+};
+
+/** How often `working` agents are checked for stalls. */
+const STALL_CHECK_MS = 15_000;
 
 export interface CoreAdapters {
   store: StateStore;
@@ -51,6 +68,8 @@ export interface CoreAdapters {
   ids: IdGenerator;
   log: Logger;
   muxes: MuxRegistry;
+  /** Agent CLI preparation (version, hooks, trust); tests without agent CLIs leave it out. */
+  profiles?: ProfileSetup;
 }
 
 /** The daemon's core, built from adapters. Interfaces use `service`, `sessions`, `bus` and `events`. */
@@ -65,6 +84,7 @@ export interface Core {
   hosts: HostDirectory;
   output: OutputHub;
   stats: StatsSampler;
+  engine: StateEngine;
   /** Loads state, makes sure the default workspace exists, re-binds surviving hosts, starts timers. */
   start(): Promise<void>;
   /** Stops every live agent (SIGTERM, then SIGKILL after the grace delay); returns how many. */
@@ -77,8 +97,17 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   const bus = new EventBus();
   const registry = new AgentRegistry(a.store, bus, a.log);
   const hosts = new HostDirectory();
-  const output = new OutputHub(s.outputTailBytes);
+  const output = new OutputHub(s.outputTailBytes, () => a.clock.now());
   const stats = new StatsSampler(registry, a.inspector, a.clock, s.statsIntervalMs);
+  const engine: StateEngine = new StateEngine({
+    registry,
+    clock: a.clock,
+    log: a.log,
+    settings: s.states ?? DEFAULT_STATE_SETTINGS,
+    transition: (agent, to, detail, source) => lifecycle.applyActivity(agent, to, detail, source),
+    lastOutputAt: (id) => output.lastOutputAt(id),
+    cpuPercent: (id) => stats.get(id)?.cpuPercent ?? null,
+  });
   const lifecycle = new AgentLifecycle({
     registry,
     hosts,
@@ -88,6 +117,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     clock: a.clock,
     log: a.log,
     settings: s.lifecycle,
+    onProcessStart: (id) => engine.processStarted(id),
   });
   const sessions = new HostSessions(
     lifecycle,
@@ -97,6 +127,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     a.clock,
     a.log,
     s.checkpointIntervalMs,
+    (id, signal) => engine.observe(id, signal),
   );
   const service = new AgentService({
     registry,
@@ -110,7 +141,24 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     ids: a.ids,
     settings: s.factory,
     service: s.service,
+    profiles: a.profiles,
+    forgetSignals: (id) => engine.forget(id),
+    deliverPrompt: (agent, prompt, source) =>
+      isAgentAware(agent.profile)
+        ? deliverWhenIdle({ service, registry, clock: a.clock, log: a.log }, agent.id, prompt, source)
+        : deliverWhenQuiet(
+            { service, output, clock: a.clock, log: a.log, promptQuietMs: s.promptQuietMs },
+            agent.id,
+            prompt,
+            source,
+          ),
   });
+  let stallTimer: TimerHandle | null = null;
+  const stallLoop = (): void => {
+    void engine.checkStalls().finally(() => {
+      if (stallTimer) stallTimer = a.clock.setTimer(STALL_CHECK_MS, stallLoop);
+    });
+  };
 
   const workspaces = new WorkspaceService({
     registry,
@@ -138,6 +186,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     hosts,
     output,
     stats,
+    engine,
     async start() {
       await registry.load();
       if (!registry.findWorkspace(DEFAULT_WORKSPACE)) {
@@ -153,6 +202,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       await lifecycle.resume();
       sessions.start();
       stats.start();
+      stallTimer = a.clock.setTimer(STALL_CHECK_MS, stallLoop);
     },
     async stopAllAgents() {
       const live = registry.all().filter((x) => isLive(x.state));
@@ -167,6 +217,9 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       lifecycle.beginShutdown();
       stats.stop();
       sessions.stop();
+      if (stallTimer) a.clock.clearTimer(stallTimer);
+      stallTimer = null;
+      engine.dispose();
       await sessions.checkpoint();
       for (const [, link] of hosts.all()) link.close();
       await registry.flush();

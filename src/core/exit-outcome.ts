@@ -109,3 +109,10 @@ export function exitOutcome(c: ExitContext): ExitOutcome {
     history,
   };
 }
+
+/** The exit of a process nobody saw end (its host vanished, or reconnected without it). */
+export const unknownExit: ExitInfo = { exitCode: null, signal: null };
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

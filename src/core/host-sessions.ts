@@ -1,4 +1,5 @@
 import type { HostHello, HostMessage } from '../protocol/host.js';
+import type { Signal } from '../protocol/signals.js';
 import type { HostDirectory } from './host-directory.js';
 import type { AgentLifecycle } from './lifecycle.js';
 import type { OutputHub } from './output-hub.js';
@@ -22,6 +23,7 @@ export class HostSessions {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly ackIntervalMs: number,
+    private readonly onSignal: (agentId: string, signal: Signal) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /** A host said hello; resolves to whether it was accepted. */
@@ -56,6 +58,9 @@ export class HostSessions {
         }
         return;
       }
+      case 'signal':
+        void this.enqueue(agentId, () => this.onSignal(agentId, msg.signal));
+        return;
       case 'hello':
       case 'reply':
         return; // hello is handled by `hello`, replies by the link itself

@@ -27,4 +27,6 @@ export interface LifecycleDeps {
   clock: Clock;
   log: Logger;
   settings: LifecycleSettings;
+  /** A new agent process runs (signals about earlier processes no longer apply). */
+  onProcessStart?: (agentId: string) => void;
 }

@@ -1,13 +1,13 @@
-import type { AgentState, ExitInfo, StateDetail } from '../protocol/agent.js';
+import type { AgentState, StateDetail } from '../protocol/agent.js';
 import type { EventSource, NewEvent } from '../protocol/events.js';
 import type { ExitReport, HostHello } from '../protocol/host.js';
 import { agentEvent } from './agent-event.js';
 import type { AgentRecord } from './agent-record.js';
-import { isLive } from './agent-state.js';
+import { hasProcess, isLive } from './agent-state.js';
 import { AgentTimers } from './agent-timers.js';
 import type { HostLink } from './ports.js';
 import { transitionAgent } from './transition.js';
-import { exitOutcome, type Intent } from './exit-outcome.js';
+import { exitOutcome, messageOf, unknownExit, type Intent } from './exit-outcome.js';
 import { emptyHistory, type RestartHistory } from './restart-policy.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 import type { Placement } from './pane-mux.js';
@@ -105,7 +105,7 @@ export class AgentLifecycle {
     if (hello.child) {
       await this.adoptChild(agent, hello.child.pid, hello.child.startedAt);
     } else if (!hello.pendingExit) {
-      if (agent.state === 'running') {
+      if (hasProcess(agent.state)) {
         await this.childExited(agent.id, { pid: agent.pid ?? 0, exit: unknownExit, at: this.d.clock.now() });
       } else if (agent.state === 'starting') {
         this.maybeSpawn(agent);
@@ -226,7 +226,7 @@ export class AgentLifecycle {
 
   async restart(agent: AgentRecord, source: EventSource): Promise<void> {
     this.histories.delete(agent.id);
-    if (agent.state === 'running') {
+    if (hasProcess(agent.state)) {
       this.intents.set(agent.id, { kind: 'restart', source });
       this.signal(agent, this.d.settings.stopGraceMs);
       return;
@@ -241,6 +241,17 @@ export class AgentLifecycle {
     agent.restarts = 0;
     await this.transition(agent, 'starting', { reason: 'restarted_by_user' }, source);
     await this.launch(agent);
+  }
+
+  /** An activity state decided by the state engine (the process runs): persisted and pushed to the pane. */
+  async applyActivity(
+    agent: AgentRecord,
+    to: AgentState,
+    detail: StateDetail,
+    source: EventSource,
+  ): Promise<void> {
+    if (!hasProcess(agent.state) || !hasProcess(to)) return;
+    await this.transition(agent, to, detail, source);
   }
 
   /** Closes the agent's pane, if it has one that still exists. */
@@ -295,7 +306,8 @@ export class AgentLifecycle {
       return;
     }
     if (agent.state === 'starting') {
-      await this.transition(agent, 'running', { reason: 'spawned' }, 'host');
+      this.d.onProcessStart?.(agent.id);
+      await this.transition(agent, 'running', { reason: 'spawned', source: 'lifecycle' }, 'host');
     } else {
       await this.d.registry.save(agent);
     }
@@ -385,10 +397,4 @@ export class AgentLifecycle {
       workspace: this.d.registry.workspaceName(agent.workspaceId),
     });
   }
-}
-
-const unknownExit: ExitInfo = { exitCode: null, signal: null };
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -11,8 +11,17 @@ export class OutputHub {
   private readonly tails = new Map<string, OutputTail>();
   private readonly listeners = new Map<string, Set<OutputListener>>();
   private readonly dirty = new Set<string>();
+  private readonly lastAt = new Map<string, number>();
 
-  constructor(private readonly tailBytes: number) {}
+  constructor(
+    private readonly tailBytes: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** When the agent last produced new output (epoch ms), or null if not since the daemon started. */
+  lastOutputAt(agentId: string): number | null {
+    return this.lastAt.get(agentId) ?? null;
+  }
 
   /** Starts the agent's tail at `seq` (on every host hello). */
   reset(agentId: string, seq: number): void {
@@ -30,6 +39,7 @@ export class OutputHub {
     if (!fresh || fresh.length === 0) return 0;
     agent.outputSeq = tail.end;
     this.dirty.add(agent.id);
+    this.lastAt.set(agent.id, this.now());
     const at = tail.end - fresh.length;
     for (const l of [...(this.listeners.get(agent.id) ?? [])]) l(at, fresh);
     return fresh.length;
@@ -75,6 +85,7 @@ export class OutputHub {
     this.tails.delete(agentId);
     this.listeners.delete(agentId);
     this.dirty.delete(agentId);
+    this.lastAt.delete(agentId);
   }
 
   subscriberCount(): number {

@@ -112,6 +112,17 @@ export interface OutputLogs {
   remove(agentId: string): void;
 }
 
+/** What a profile prepares for a new agent (adapters/profiles): CLI version, hooks, trust. */
+export interface ProfileSetup {
+  /**
+   * Checks the agent CLI (`--version`), writes this agent's hook settings and pre-accepts the
+   * trust prompt for its working directory. Throws AppError (e.g. AGENT_CLI_BROKEN).
+   */
+  prepare(agent: AgentRecord): Promise<{ version: string | null; profileArgs: string[] }>;
+  /** Removes what `prepare` wrote for an agent that is being removed. */
+  cleanup(agentId: string): void;
+}
+
 /** A connected host, as the core sees it. */
 export interface HostLink {
   readonly hostPid: number;

@@ -1,6 +1,7 @@
 import type { AgentStats } from '../protocol/agent.js';
 import type { Clock, ProcessInspector, TimerHandle } from './ports.js';
 import type { AgentRegistry } from './registry.js';
+import { hasProcess } from './agent-state.js';
 
 /** Samples CPU and memory of each running agent's process tree on a fixed interval. */
 export class StatsSampler {
@@ -35,7 +36,7 @@ export class StatsSampler {
   sample(): void {
     const now = this.clock.now();
     const seen = new Set<string>();
-    const running = this.registry.all().filter((a) => a.state === 'running' && a.pid !== null);
+    const running = this.registry.all().filter((a) => hasProcess(a.state) && a.pid !== null);
     const samples =
       running.length === 0 ? new Map() : this.inspector.sampleTrees(running.map((a) => a.pid ?? 0));
     for (const agent of running) {

@@ -11,7 +11,6 @@ import { planLayout, type LayoutStep } from './layout-plan.js';
 import type { AgentLifecycle } from './lifecycle.js';
 import type { MuxRegistry, PaneSpec, Placement } from './pane-mux.js';
 import type { Logger } from './ports.js';
-import { deliverWhenQuiet } from './prompt-delivery.js';
 import type { OutputHub } from './output-hub.js';
 
 export interface NewWorkspace {
@@ -140,7 +139,7 @@ export class WorkspaceService {
         const id = this.d.registry
           .all()
           .find((a) => a.workspaceId === workspace.id && a.paneId === paneOf[i])?.id;
-        if (id) deliverWhenQuiet(this.d, id, s.leaf.agent.prompt, source);
+        if (id) this.d.service.deliverPrompt(id, s.leaf.agent.prompt, source);
       }
     });
     return { workspace, agents: agentIds.map((id) => this.d.service.get(id)) };

@@ -18,6 +18,8 @@ import type { Clock } from '../core/ports.js';
 import { environmentForChildren, readEnv, type WtpEnv } from '../config/env.js';
 import { loadConfig } from '../config/load-config.js';
 import { loadTemplate, parseTemplate } from '../config/templates.js';
+import { createProfileSetup, profileInfos } from './agent-aware.js';
+import { startNotifications } from './notifications.js';
 import { MAX_SOCKET_PATH_BYTES, resolvePaths, tmuxSocketName, type WtpPaths } from '../config/paths.js';
 import type { WtpConfig } from '../config/schema.js';
 import { startHostServer } from '../interfaces/host-link/host-server.js';
@@ -160,6 +162,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const token = ensureToken(paths.tokenFile);
     const store = new SqliteStateStore(db);
     const clock = o.clock ?? systemClock;
+    let tcpPort: number | null = null;
     const nodePath = o.nodePath ?? process.execPath;
     const hostArgv = (agent: AgentRecord, pane: boolean): string[] => [
       nodePath,
@@ -203,6 +206,15 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         ids: randomIds,
         log,
         muxes,
+        profiles: createProfileSetup({
+          agentsDir: paths.agentsDir,
+          env: childEnv,
+          config,
+          token,
+          apiUrl: () => (tcpPort === null ? null : `http://127.0.0.1:${tcpPort}`),
+          wtpCommand: [nodePath, o.entry],
+          log,
+        }),
       },
       {
         defaultBackend: chosen.backend,
@@ -231,14 +243,15 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         promptQuietMs: 1_500,
         checkpointIntervalMs: 1_000,
         statsIntervalMs: config.stats.intervalMs,
+        states: { ...config.states, historySize: 20 },
       },
     );
     await core.start();
+    const notifications = startNotifications({ core, config, env: childEnv, clock, log });
     mark('core');
     hostServer = await startHostServer(paths.hostSocket, core.sessions, log);
 
     const startedAt = clock.now();
-    let tcpPort: number | null = null;
     let stopping: Promise<void> | null = null;
     let resolveClosed: () => void = () => undefined;
     const closed = new Promise<void>((r) => {
@@ -272,6 +285,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         daemonLog.info({ stopAgents: opts.stopAgents ?? false }, 'daemon stopping');
         if (opts.stopAgents) await core.stopAllAgents();
         await api?.close();
+        notifications.stop();
         await core.stop();
         await new Promise<void>((resolve) => (hostServer ? hostServer.close(() => resolve()) : resolve()));
         await core.registry.record([
@@ -306,6 +320,15 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         return { name: t.name, layout: t.template.layout };
       },
       defaultBackend: () => chosen.backend,
+      clock,
+      profiles: () =>
+        profileInfos({
+          preflight: fsPreflight,
+          agentBinaries: env.agentBinaries,
+          shell: env.shell ?? '/bin/sh',
+          pathVar: childEnv.PATH,
+          cwd: paths.stateDir,
+        }),
       async requestShutdown(stopAgents) {
         const n = stopAgents ? await core.stopAllAgents() : 0;
         setTimeout(() => void stop(), 20);

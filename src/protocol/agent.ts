@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SIGNAL_SOURCES } from './signals.js';
 import { absolutePathSchema, envKeySchema, isoTimeSchema, nameSchema } from './common.js';
 import {
   AGENT_STATES,
@@ -17,7 +18,14 @@ export type { AgentState, Backend, ProfileName, RestartPolicy };
 export const agentStateSchema = z.enum(AGENT_STATES);
 
 /** States in which the agent's process is (or is about to be) alive. */
-export const LIVE_STATES: readonly AgentState[] = ['starting', 'running'];
+export const LIVE_STATES: readonly AgentState[] = [
+  'starting',
+  'running',
+  'working',
+  'needs_permission',
+  'needs_input',
+  'idle',
+];
 
 export const profileNameSchema = z.enum(PROFILE_NAMES);
 export const restartPolicySchema = z.enum(RESTART_POLICIES);
@@ -41,6 +49,25 @@ export const stateDetailSchema = z.object({
   signal: z.string().nullable().optional(),
   restartAt: isoTimeSchema.optional(),
   attempt: z.number().int().optional(),
+  source: z
+    .enum([...SIGNAL_SOURCES, 'lifecycle'])
+    .optional()
+    .describe('The signal that set an activity state: status (OSC 7501), hook, stream, screen, process'),
+  evidence: z
+    .string()
+    .optional()
+    .describe('What the signal said, e.g. "hook PermissionRequest Bash" or "screen claude/spinner line 12"'),
+  signalAt: isoTimeSchema.optional().describe('When that signal was observed'),
+  tool: z.string().optional().describe('The tool the agent uses or asks for, when known'),
+  resetsAt: z.string().optional().describe('Usage limits: when the vendor says the limit resets'),
+  stalled: z
+    .boolean()
+    .optional()
+    .describe('working, but no output and no CPU for agents.stallAfterMs: maybe stuck'),
+  overrode: z
+    .string()
+    .optional()
+    .describe('A more trusted signal this one overrode because it went stale, and why'),
 });
 export type StateDetail = z.infer<typeof stateDetailSchema>;
 
@@ -84,6 +111,11 @@ export const agentSchema = z.object({
     .nullable()
     .describe('Milliseconds since the running process started, null if not running'),
   stats: agentStatsSchema.nullable(),
+  version: z.string().nullable().describe('Version of the agent CLI, from `--version` when created'),
+  sessionId: z
+    .string()
+    .nullable()
+    .describe('The agent CLI session (Claude Code: from the SessionStart hook), used to resume'),
 });
 export type AgentView = z.infer<typeof agentSchema>;
 
@@ -99,6 +131,19 @@ export const createAgentRequestSchema = z.strictObject({
     .describe('For cmd: the command and its arguments. For shell: extra arguments to $SHELL'),
   env: z.record(envKeySchema, z.string()).default({}).describe('Extra environment variables for the agent'),
   wait: z.boolean().default(true).describe('Wait until the agent process runs (or fails) before answering'),
+  prompt: z
+    .string()
+    .min(1)
+    .max(100_000)
+    .optional()
+    .describe('Typed once the agent is at its prompt (agent CLIs), or once its output is quiet (others)'),
+  model: z.string().min(1).max(200).optional().describe('Agent CLIs: the model (--model)'),
+  permissionMode: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('Agent CLIs: the permission/approval mode, e.g. claude: default, acceptEdits, plan'),
 });
 export type CreateAgentRequest = z.infer<typeof createAgentRequestSchema>;
 
@@ -119,6 +164,14 @@ export const inputRequestSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe('Press Enter (CR) afterwards, as a separate write after a short delay'),
+  force: z
+    .boolean()
+    .default(false)
+    .describe('Type even while the agent is working (otherwise refused with AGENT_BUSY)'),
+  raw: z
+    .boolean()
+    .default(false)
+    .describe('Send the text as keystrokes, without paste brackets (keys such as Esc or arrows)'),
 });
 
 export const agentRefParamsSchema = z.strictObject({

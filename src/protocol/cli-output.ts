@@ -4,6 +4,7 @@ import { JSON_VERSION } from './common.js';
 import { daemonStatusSchema } from './daemon.js';
 import { errorBodySchema } from './errors.js';
 import { eventSchema } from './events.js';
+import { profileInfoSchema, whyResponseSchema } from './profiles.js';
 import { templateInfoSchema } from './template.js';
 import { workspaceSchema, workspaceSummarySchema } from './workspace.js';
 
@@ -62,6 +63,9 @@ export const cliOutputSchemas = {
   }),
   template: z.object({ ...v, template: templateInfoSchema, yaml: z.string(), panes: z.number().int() }),
   templateValid: z.object({ ...v, valid: z.literal(true), file: z.string(), panes: z.number().int() }),
+  why: whyResponseSchema.extend(v),
+  profiles: z.object({ ...v, profiles: z.array(profileInfoSchema) }),
+  hook: z.object({ ...v, agent: z.string(), event: z.string() }),
 } as const;
 
 export type CliOutputName = keyof typeof cliOutputSchemas;

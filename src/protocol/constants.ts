@@ -6,8 +6,21 @@
 /** Version of every `--json` document and of the HTTP API. Bump on breaking change. */
 export const JSON_VERSION = 1 as const;
 
-/** Agent lifecycle states known to this version (DESIGN §5 adds the agent-aware ones). */
-export const AGENT_STATES = ['starting', 'running', 'exited', 'crashed'] as const;
+/**
+ * Agent states (DESIGN §5). `running`: the process runs and nothing tells what it is doing —
+ * always so for shell and cmd, and for an agent CLI until its first signal. The four activity
+ * states come from signals (status protocol, hooks, screen) of agent-aware profiles.
+ */
+export const AGENT_STATES = [
+  'starting',
+  'running',
+  'working',
+  'needs_permission',
+  'needs_input',
+  'idle',
+  'exited',
+  'crashed',
+] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
 /** shell: $SHELL; cmd: the command given; the others run that agent's CLI (found on PATH). */

@@ -58,6 +58,14 @@ export const ERROR_CATALOG = {
     'No template has this name. `details.known` lists the templates and where they come from.',
   TEMPLATE_INVALID:
     'A template does not match the schema (schemas/template.schema.json). `details.issues` gives the YAML path (and line) of every problem; nothing was created.',
+  AGENT_BUSY:
+    'The agent is working: typing now would land in the middle of its turn. Wait until it is idle or needs input, or pass `--force`. `details` has the state and the evidence behind it.',
+  PROFILE_OPTION_UNSUPPORTED:
+    'An option does not apply to this profile (e.g. `--model` for `cmd`), or its value is not one the agent CLI accepts. `details` says which.',
+  AGENT_CLI_BROKEN:
+    'The agent CLI was found but `<cli> --version` failed or timed out; `details` has the command, exit status and output.',
+  HOOK_REJECTED:
+    'A hook call was refused: unknown agent, wrong per-agent hook token, or a body that is not a hook payload.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

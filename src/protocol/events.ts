@@ -4,8 +4,11 @@ import { isoTimeSchema } from './common.js';
 import { errorBodySchema } from './errors.js';
 import { workspaceSchema } from './workspace.js';
 
-/** Who caused an event: a CLI command, another API client, the daemon, a host, or a policy. */
-export const EVENT_SOURCES = ['cli', 'api', 'daemon', 'host', 'policy', 'user'] as const;
+/**
+ * Who caused an event: a CLI command, another API client, the daemon, a host (its process, its
+ * screen, status records), a policy, the user, or the agent itself (its hooks).
+ */
+export const EVENT_SOURCES = ['cli', 'api', 'daemon', 'host', 'policy', 'user', 'agent'] as const;
 export const eventSourceSchema = z.enum(EVENT_SOURCES);
 export type EventSource = z.infer<typeof eventSourceSchema>;
 
@@ -27,6 +30,9 @@ const payloads = {
     bytes: z.number().int(),
     enter: z.boolean(),
     truncated: z.boolean(),
+    stateAtSend: agentStateSchema.optional().describe('The agent state when the input was typed'),
+    forced: z.boolean().optional().describe('Typed into a working agent with --force'),
+    raw: z.boolean().optional().describe('Sent as keystrokes, not as a paste'),
   }),
   'agent.crashLoopDetected': z.object({ restarts: z.number().int(), windowMs: z.number().int() }),
   'agent.removed': z.object({ name: z.string() }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { exitInfoSchema, screenSchema } from './agent.js';
+import { signalSchema } from './signals.js';
 
 const pidInfo = z.object({ pid: z.number().int(), startedAt: z.number().describe('epoch ms') });
 
@@ -41,6 +42,10 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     rows: z.number().int().min(1),
   }),
   z.object({ type: z.literal('spawnFailed'), message: z.string() }),
+  z.object({
+    type: z.literal('signal'),
+    signal: signalSchema.describe('What the status protocol or the screen says the agent is doing'),
+  }),
   z.object({ type: z.literal('exited'), report: exitReport }),
   z.object({
     type: z.literal('reply'),
@@ -60,6 +65,14 @@ export const spawnSpecSchema = z.object({
   env: z.record(z.string(), z.string()).describe('The complete environment of the agent'),
   cols: z.number().int(),
   rows: z.number().int(),
+  watch: z
+    .object({
+      detector: z.string().nullable().describe('Screen detector table to run (claude, codex, …), or null'),
+      version: z.string().nullable().describe('Version of the agent CLI, to pick the detector rules'),
+      statusProtocol: z.boolean().describe('Answer the OSC 7501 query and report status records'),
+    })
+    .optional()
+    .describe('What the host watches for state signals; absent for shell and cmd'),
 });
 export type SpawnSpec = z.infer<typeof spawnSpecSchema>;
 
@@ -70,10 +83,14 @@ export type DaemonMessage =
   | { type: 'resize'; cols: number; rows: number }
   /** Text with paste semantics: bracketed if the app enabled it, else newlines become CR. */
   | { type: 'paste'; text: string }
+  /** Text written to the agent as keystrokes, without paste semantics (Esc, arrows, …). */
+  | { type: 'keys'; text: string }
   | { type: 'signal'; signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT' | 'SIGHUP'; graceMs: number }
   | { type: 'shutdown' }
   /** The agent's state, for the pane's user vars (WezTerm tab bar). */
   | { type: 'state'; state: string; agent: string; workspace: string }
+  /** A notification shown in the pane: WezTerm toast (user var `wtp_notify`) and/or the bell. */
+  | { type: 'notify'; title: string; message: string; toast: boolean; bell: boolean }
   | { type: 'ack'; seq: number }
   | { type: 'request'; id: number; method: HostRequestMethod };
 

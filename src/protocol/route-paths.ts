@@ -20,6 +20,9 @@ export const ROUTE_PATHS = {
   createWorkspace: { method: 'POST', path: '/api/v1/workspaces' },
   removeWorkspace: { method: 'DELETE', path: '/api/v1/workspaces/:workspace' },
   focusWorkspace: { method: 'POST', path: '/api/v1/workspaces/:workspace/focus' },
+  agentWhy: { method: 'GET', path: '/api/v1/agents/:agent/why' },
+  listProfiles: { method: 'GET', path: '/api/v1/profiles' },
+  agentHook: { method: 'POST', path: '/api/v1/hooks/:agentId' },
 } as const;
 
 export type RouteName = keyof typeof ROUTE_PATHS;

@@ -13,6 +13,7 @@ import {
 import { daemonStatusSchema, healthSchema, shutdownRequestSchema, shutdownResponseSchema } from './daemon.js';
 import { eventPageSchema, eventsQuerySchema } from './events.js';
 import { ROUTE_PATHS, type RouteName } from './route-paths.js';
+import { hookBodySchema, profileInfoSchema, whyResponseSchema } from './profiles.js';
 import {
   createWorkspaceRequestSchema,
   workspaceRefParamsSchema,
@@ -154,6 +155,29 @@ export const routes = {
     params: workspaceRefParamsSchema,
     body: z.strictObject({}),
     response: z.object({ workspace: workspaceSchema, paneId: z.string().nullable() }),
+  },
+  agentWhy: {
+    ...ROUTE_PATHS.agentWhy,
+    summary: 'Why the agent is in its state: the deciding signal, its evidence, and the last signals',
+    params: agentRefParamsSchema,
+    response: whyResponseSchema,
+  },
+  listProfiles: {
+    ...ROUTE_PATHS.listProfiles,
+    summary: 'Agent profiles: the signals each supports, hooks, trust, resume, and the CLI found here',
+    response: z.object({ profiles: z.array(profileInfoSchema) }),
+  },
+  agentHook: {
+    ...ROUTE_PATHS.agentHook,
+    summary:
+      'Receives an agent CLI hook call (Claude Code http/command hooks). Over TCP it needs the per-agent hook token, not the API token',
+    params: z.strictObject({ agentId: z.string().min(1).max(64) }),
+    body: hookBodySchema,
+    response: z
+      .object({})
+      .describe(
+        'Always an empty object: Claude Code reads a hook answer as hook output, so it carries no fields (the signal shows in the events)',
+      ),
   },
 } as const satisfies Record<string, RouteDef>;
 

@@ -146,6 +146,9 @@ export function agentRecord(overrides: Partial<AgentRecord> & { id: string }): A
     outputSeq: 0,
     cols: 80,
     rows: 24,
+    version: null,
+    sessionId: null,
+    profileArgs: [],
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
@@ -34,9 +34,13 @@ export class TestHome {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env))
       if (!k.startsWith('npm_') && !k.startsWith('VITEST')) env[k] = v;
+    for (const k of ['CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'WTP_CLAUDE_BIN', 'WTP_CODEX_BIN']) delete env[k];
+    // A HOME of its own: agent CLI profiles write trust into ~/.claude.json and ~/.codex (never the user's).
+    mkdirSync(join(this.dir, 'home'), { mode: 0o700 });
     // Headless unless a test asks for a backend: tests of the other backends say so explicitly.
     this.env = {
       ...env,
+      HOME: join(this.dir, 'home'),
       WTP_HOME: this.dir,
       WTP_API_PORT: '0',
       NO_COLOR: '1',

@@ -50,6 +50,9 @@ const fullAgent = (id: string, workspaceId = 'w1'): AgentRecord => ({
   outputSeq: 2 ** 40 + 7,
   cols: 132,
   rows: 43,
+  version: '2.1.330',
+  sessionId: 'b1c2d3e4-0000-4000-8000-000000000000',
+  profileArgs: ['--settings', '/state/agents/x/claude-settings.json'],
 });
 
 const sparseAgent = (id: string, createdAt: number): AgentRecord => ({
@@ -68,6 +71,9 @@ const sparseAgent = (id: string, createdAt: number): AgentRecord => ({
   createdAt,
   startedAt: null,
   outputSeq: 0,
+  version: null,
+  sessionId: null,
+  profileArgs: [],
 });
 
 const event = (type: 'agent.attached' | 'agent.removed', agentId: string | null, extra = 'x'): NewEvent =>

@@ -37,6 +37,9 @@ interface AgentRow {
   output_seq: number;
   cols: number;
   rows: number;
+  agent_version: string | null;
+  session_id: string | null;
+  profile_args: string;
 }
 
 interface EventRow {
@@ -66,16 +69,18 @@ export class SqliteStateStore implements StateStore, EventLog {
     this.upsertAgent = db.prepare(`
       INSERT INTO agents (id, workspace_id, name, profile, command, args, cwd, env, restart_policy, backend,
         state, state_detail, state_since, pid, host_pid, host_identity, pane_id, last_exit, restarts, created_at,
-        started_at, output_seq, cols, rows)
+        started_at, output_seq, cols, rows, agent_version, session_id, profile_args)
       VALUES (@id, @workspace_id, @name, @profile, @command, @args, @cwd, @env, @restart_policy, @backend,
         @state, @state_detail, @state_since, @pid, @host_pid, @host_identity, @pane_id, @last_exit, @restarts, @created_at,
-        @started_at, @output_seq, @cols, @rows)
+        @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, state_detail = excluded.state_detail,
         state_since = excluded.state_since, pid = excluded.pid, host_pid = excluded.host_pid,
         host_identity = excluded.host_identity, pane_id = excluded.pane_id, last_exit = excluded.last_exit, restarts = excluded.restarts,
         started_at = excluded.started_at, output_seq = excluded.output_seq, cols = excluded.cols,
-        rows = excluded.rows, restart_policy = excluded.restart_policy`);
+        rows = excluded.rows, restart_policy = excluded.restart_policy,
+        agent_version = excluded.agent_version, session_id = excluded.session_id,
+        profile_args = excluded.profile_args`);
     this.deleteAgent = db.prepare('DELETE FROM agents WHERE id = ?');
     this.upsertWorkspace = db.prepare(`
       INSERT INTO workspaces (id, name, repo_path, backend, template, created_at)
@@ -201,6 +206,9 @@ function toRow(a: AgentRecord): AgentRow {
     output_seq: a.outputSeq,
     cols: a.cols,
     rows: a.rows,
+    agent_version: a.version,
+    session_id: a.sessionId,
+    profile_args: JSON.stringify(a.profileArgs),
   };
 }
 
@@ -230,6 +238,9 @@ function fromRow(r: AgentRow): AgentRecord {
     outputSeq: r.output_seq,
     cols: r.cols,
     rows: r.rows,
+    version: r.agent_version,
+    sessionId: r.session_id,
+    profileArgs: JSON.parse(r.profile_args) as string[],
   };
 }
 

@@ -1,6 +1,15 @@
 import type { AgentView } from '../../protocol/agent.js';
 
-const codes = { red: 31, green: 32, yellow: 33, blue: 34, gray: 90, bold: 1 } as const;
+const codes = {
+  red: 31,
+  green: 32,
+  yellow: 33,
+  blue: 34,
+  magenta: 35,
+  cyan: 36,
+  gray: 90,
+  bold: 1,
+} as const;
 
 export function paint(on: boolean, color: keyof typeof codes, text: string): string {
   return on ? `\x1b[${codes[color]}m${text}\x1b[0m` : text;
@@ -40,19 +49,36 @@ export function stateLabel(a: AgentView): string {
       return `crashed(${d.reason})`;
     case 'starting':
       return d.reason === 'restarting' ? `starting(restart ${d.attempt ?? ''})` : 'starting';
+    case 'needs_permission':
+    case 'needs_input':
+    case 'idle':
+      return d.reason && !['at_prompt', 'turn_done', 'permission'].includes(d.reason)
+        ? `${a.state}(${d.reason})`
+        : a.state;
+    case 'working':
+      return d.stalled ? 'working(stalled?)' : 'working';
     default:
       return a.state;
   }
 }
 
-export function stateColor(a: AgentView): 'green' | 'yellow' | 'gray' | 'red' {
-  return a.state === 'running'
-    ? 'green'
-    : a.state === 'starting'
-      ? 'yellow'
-      : a.state === 'crashed'
-        ? 'red'
-        : 'gray';
+export function stateColor(a: AgentView): 'green' | 'yellow' | 'gray' | 'red' | 'cyan' | 'magenta' {
+  switch (a.state) {
+    case 'running':
+    case 'working':
+      return 'green';
+    case 'needs_permission':
+    case 'needs_input':
+      return 'magenta';
+    case 'idle':
+      return 'cyan';
+    case 'starting':
+      return 'yellow';
+    case 'crashed':
+      return 'red';
+    default:
+      return 'gray';
+  }
 }
 
 /** Left-aligned columns; `paintCell` may colour a cell after it is padded. */

@@ -4,6 +4,7 @@ import { registerAgentCommands } from './commands/agents.js';
 import { registerAttachCommand } from './commands/attach.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerEventsCommand } from './commands/events.js';
+import { registerStateCommands } from './commands/state.js';
 import { registerTemplateCommands } from './commands/template.js';
 import { registerTerminalCommands } from './commands/terminal.js';
 import { registerWorkspaceCommands } from './commands/workspace.js';
@@ -16,7 +17,10 @@ Examples:
   wtp new shell --name sh              an interactive shell agent
   wtp new cmd --name web -- npm run dev --restart on-failure
   wtp ls                               every agent, its state, CPU and memory
-  wtp send sh 'echo hello' --enter     type into an agent (audited)
+  wtp new claude --name api -p 'add a /health route'
+                                       Claude Code; the prompt is typed once it is at its prompt
+  wtp why api                          its state, the signal behind it, the last signals
+  wtp send sh 'echo hello' --enter     type into an agent (audited; refused while it works)
   wtp peek sh                          its screen as text
   wtp attach sh                        interactive; Ctrl-] detaches
   wtp logs web -f                      follow its output
@@ -38,6 +42,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDaemonCommands(program, ctx);
   registerAgentCommands(program, ctx);
   registerTerminalCommands(program, ctx);
+  registerStateCommands(program, ctx);
   registerAttachCommand(program, ctx);
   registerEventsCommand(program, ctx);
   registerWorkspaceCommands(program, ctx);

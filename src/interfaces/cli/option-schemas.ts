@@ -36,6 +36,9 @@ export const optionSchemas = {
     env: z.array(envPair),
     workspace: z.optional(nonEmpty),
     wait: z.boolean(),
+    prompt: z.optional(nonEmpty),
+    model: z.optional(nonEmpty),
+    permissionMode: z.optional(nonEmpty),
   }),
   ls: z.object({
     workspace: z.optional(nonEmpty),

@@ -4,6 +4,7 @@ import { HOST_PROTOCOL_VERSION } from '../../protocol/host-frames.js';
 import type { DaemonMessage, ExitReport, HostMessage, SpawnSpec } from '../../protocol/host.js';
 import { DaemonConnection } from './daemon-connection.js';
 import { LazyScreen, type ScreenFactory } from './lazy-screen.js';
+import { SignalWatch } from './signal-watch.js';
 import type { PaneTerminal } from './pane-terminal.js';
 
 export interface HostOptions {
@@ -78,6 +79,7 @@ export class AgentHost {
   private killTimer: NodeJS.Timeout | null = null;
   private exitAfterChild = false;
   private agentName = '';
+  private watch: SignalWatch | null = null;
   private readonly conn: DaemonConnection;
 
   constructor(
@@ -149,6 +151,9 @@ export class AgentHost {
       case 'paste':
         this.paste(msg.text);
         return;
+      case 'keys':
+        this.child?.write(msg.text);
+        return;
       case 'resize':
         if (!this.o.pane) this.resize(msg.cols, msg.rows); // in a pane, the pane decides the size
         return;
@@ -162,6 +167,9 @@ export class AgentHost {
         return;
       case 'signal':
         this.signal(msg.signal, msg.graceMs);
+        return;
+      case 'notify':
+        this.o.pane?.notify(msg);
         return;
       case 'shutdown':
         this.exitAfterChild = true;
@@ -219,11 +227,26 @@ export class AgentHost {
     });
     this.conn.sendJson({ type: 'spawned', pid: child.pid, startedAt: this.childStartedAt });
     this.screen.loadSoon(EMULATOR_LOAD_DELAY_MS, EMULATOR_QUEUE_MAX_BYTES);
+    this.watch?.dispose();
+    this.watch = spec.watch
+      ? new SignalWatch({
+          watch: spec.watch,
+          reply: (data) => this.child?.write(data),
+          send: (signal) => this.conn.sendJson({ type: 'signal', signal }),
+          readScreen: async () => {
+            await this.screen.settled();
+            return this.screen.screen();
+          },
+          now: Date.now,
+        })
+      : null;
   }
 
   private childExited(child: PtyProcess, exit: ExitInfo, at: number): void {
     if (this.child !== child) return;
     this.child = null;
+    this.watch?.dispose();
+    this.watch = null;
     if (this.killTimer) clearTimeout(this.killTimer);
     this.killTimer = null;
     this.cleanUpSession(child.pid);
@@ -242,6 +265,7 @@ export class AgentHost {
   private output(data: Uint8Array): void {
     const seq = this.d.log.append(data);
     this.screen.write(data, seq + data.length);
+    this.watch?.output(data);
     this.unacked.push({ seq, data });
     this.unackedBytes += data.length;
     while (this.unackedBytes > this.o.bufferMaxBytes && this.unacked.length > 1) {

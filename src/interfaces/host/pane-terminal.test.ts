@@ -95,6 +95,29 @@ describe('PaneTerminal', () => {
     expect(seen).toEqual([{ wtp_agent: 'a1', wtp_state: 'running' }, { wtp_state: 'exited' }]);
   });
 
+  it('notify sets wtp_notify (JSON with a counter, so repeats still change it) and rings the bell', async () => {
+    const { t, stdout } = terminal();
+    const n = { title: 'api needs your permission', message: 'wants to use Bash', bell: true, toast: true };
+    t.notify(n);
+    t.notify(n);
+    t.notify({ ...n, toast: false });
+    t.notify({ ...n, bell: false, title: 'api finished its turn' });
+    await tick();
+    const v = (count: number, title = n.title) =>
+      `\x1b]1337;SetUserVar=wtp_notify=${b64(JSON.stringify({ t: title, m: n.message, n: count }))}\x07`;
+    expect(stdout.text).toBe(`${v(1)}\x07${v(2)}\x07\x07${v(3, 'api finished its turn')}`);
+  });
+
+  it('notify inside tmux wraps the user var for passthrough; the bell stays a plain BEL', async () => {
+    const mirrored: Record<string, string>[] = [];
+    const { t, stdout } = terminal(true, (changed) => mirrored.push(changed));
+    t.notify({ title: 'x', message: 'y', bell: true, toast: true });
+    await tick();
+    const json = '{"t":"x","m":"y","n":1}';
+    expect(stdout.text).toBe(`\x1bPtmux;\x1b\x1b]1337;SetUserVar=wtp_notify=${b64(json)}\x07\x1b\\\x07`);
+    expect(mirrored).toEqual([{ wtp_notify: json }]);
+  });
+
   it('after a write error (pane gone) drops output instead of failing', async () => {
     const { t, stdout } = terminal();
     stdout.emit('error', Object.assign(new Error('write EIO'), { code: 'EIO' }));

@@ -20,6 +20,7 @@ function forTmux(seq: string): string {
 export class PaneTerminal {
   private lastVars = new Map<string, string>();
   private closed = false;
+  private notifications = 0;
 
   /**
    * @param mirror also told every changed user var (in tmux: set as pane options, which the
@@ -74,6 +75,18 @@ export class PaneTerminal {
       this.write(seq);
       this.mirror?.(changed);
     }
+  }
+
+  /**
+   * Shows a notification in the pane: the plugin toasts the user var `wtp_notify` (compact JSON;
+   * its counter makes a repeat of the same text still a change), and a BEL rings the bell.
+   */
+  notify(n: { title: string; message: string; bell: boolean; toast: boolean }): void {
+    if (n.toast) {
+      this.notifications += 1;
+      this.setUserVars({ wtp_notify: JSON.stringify({ t: n.title, m: n.message, n: this.notifications }) });
+    }
+    if (n.bell) this.write('\x07');
   }
 
   /** Resolves on the next keystroke (or when the pane goes away). */

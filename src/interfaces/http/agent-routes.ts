@@ -1,3 +1,5 @@
+import { receiveHook } from '../../core/hook-intake.js';
+import { STATE_RULES } from '../../core/state-rules.js';
 import type { ApiContext } from './api-context.js';
 import type { HttpApp } from './http-app.js';
 import { registerRoute } from './register-route.js';
@@ -20,7 +22,7 @@ export function registerAgentRoutes(app: HttpApp, ctx: ApiContext): void {
     removed: await svc.remove(params.agent, query.force, source),
   }));
   registerRoute(app, 'sendInput', ({ params, body }, { source }) =>
-    svc.sendInput(params.agent, body.text, body.enter, source),
+    svc.sendInput(params.agent, body.text, body.enter, source, body.force, body.raw),
   );
   registerRoute(app, 'getScreen', ({ params }) => svc.screen(params.agent));
   registerRoute(app, 'getLogs', ({ params, query }, { header }) => {
@@ -55,4 +57,22 @@ export function registerAgentRoutes(app: HttpApp, ctx: ApiContext): void {
     removed: await ctx.core.workspaces.remove(params.workspace, query.force, source),
   }));
   registerRoute(app, 'focusWorkspace', ({ params }) => ctx.core.workspaces.focus(params.workspace));
+}
+
+/** `wtp why`, profiles, and the hook intake of agent CLIs. */
+export function registerStateRoutes(app: HttpApp, ctx: ApiContext): void {
+  const core = ctx.core;
+  registerRoute(app, 'agentWhy', ({ params }) => {
+    const agent = core.service.get(params.agent);
+    return { agent, signals: core.engine.recentSignals(agent.id), rules: STATE_RULES };
+  });
+  registerRoute(app, 'listProfiles', () => ({ profiles: ctx.profiles() }));
+  registerRoute(app, 'agentHook', async ({ params, body }) => {
+    await receiveHook(
+      { registry: core.registry, service: core.service, engine: core.engine, clock: ctx.clock },
+      params.agentId,
+      body,
+    );
+    return {};
+  });
 }

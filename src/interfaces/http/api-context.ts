@@ -1,5 +1,6 @@
 import type { Core } from '../../core/create-core.js';
-import type { Logger } from '../../core/ports.js';
+import type { Clock, Logger } from '../../core/ports.js';
+import type { ProfileInfo } from '../../protocol/profiles.js';
 import type { Backend } from '../../protocol/constants.js';
 import type { DaemonStatus } from '../../protocol/daemon.js';
 import type { LayoutNode } from '../../protocol/template.js';
@@ -17,4 +18,7 @@ export interface ApiContext {
   /** The daemon's backend (what `auto` means for new workspaces). */
   defaultBackend(): Backend;
   log: Logger;
+  clock: Clock;
+  /** The profiles with the program each would run here. */
+  profiles(): ProfileInfo[];
 }

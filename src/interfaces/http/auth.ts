@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /** Requests that arrived over TCP are marked by the TCP listener; the unix socket is trusted (0600). */
@@ -10,6 +10,27 @@ export function cameOverTcp(req: IncomingMessage): boolean {
 
 export function markTcp(req: IncomingMessage): void {
   (req as IncomingMessage & { [TCP_MARK]?: boolean })[TCP_MARK] = true;
+}
+
+/**
+ * The token an agent's hooks present (Claude Code http hooks over TCP): derived from the API
+ * token and the agent id, so it allows posting that agent's hook calls and nothing else.
+ */
+export function hookToken(apiToken: string, agentId: string): string {
+  return createHmac('sha256', apiToken).update(`wtp-hook:${agentId}`).digest('base64url');
+}
+
+const HOOK_PATH = /^\/api\/v1\/hooks\/([^/]+)$/;
+
+/** The agent id of a hook path, or null. */
+export function hookPathAgent(path: string): string | null {
+  const m = HOOK_PATH.exec(path);
+  if (!m?.[1]) return null;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return null;
+  }
 }
 
 /** Constant-time check of `Authorization: Bearer <token>`. */

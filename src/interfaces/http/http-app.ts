@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports.js';
-import { cameOverTcp, hasValidToken, originAllowed } from './auth.js';
+import { cameOverTcp, hasValidToken, hookPathAgent, hookToken, originAllowed } from './auth.js';
 import type { HttpCounters } from './metrics.js';
 import { Router } from './router.js';
 import { toErrorResponse } from './to-error-body.js';
@@ -110,6 +110,10 @@ export class HttpApp {
   private authorize(req: IncomingMessage): void {
     if (!originAllowed(req, this.o.tcpPort())) {
       throw new AppError('FORBIDDEN_ORIGIN', `Origin ${req.headers.origin ?? ''} may not use this API.`);
+    }
+    const hookAgent = hookPathAgent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (hookAgent !== null && cameOverTcp(req) && hasValidToken(req, hookToken(this.o.token, hookAgent))) {
+      return;
     }
     if (cameOverTcp(req) && !hasValidToken(req, this.o.token)) {
       throw new AppError(

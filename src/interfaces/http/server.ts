@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { AppError } from '../../core/errors.js';
 import { registerEventsSocket } from '../ws/events-socket.js';
 import { registerPtySocket } from '../ws/pty-socket.js';
-import { registerAgentRoutes } from './agent-routes.js';
+import { registerAgentRoutes, registerStateRoutes } from './agent-routes.js';
 import type { ApiContext } from './api-context.js';
 import { markTcp } from './auth.js';
 import { registerDaemonRoutes } from './daemon-routes.js';
@@ -41,6 +41,7 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   });
   registerDaemonRoutes(app, ctx, counters);
   registerAgentRoutes(app, ctx);
+  registerStateRoutes(app, ctx);
   registerEventsSocket(app, ctx, counters);
   registerPtySocket(app, ctx, counters);
 

@@ -12,7 +12,14 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 function describeStart(a: AgentView): { text: string; failed: boolean } {
   switch (a.state) {
     case 'running':
-      return { text: `started ${a.name} (${a.id}), pid ${a.pid ?? '?'}`, failed: false };
+    case 'working':
+    case 'needs_permission':
+    case 'needs_input':
+    case 'idle':
+      return {
+        text: `started ${a.name} (${a.id}), pid ${a.pid ?? '?'}${a.state === 'running' ? '' : `, ${stateLabel(a)}`}`,
+        failed: false,
+      };
     case 'exited':
       return { text: `${a.name} (${a.id}) ran and exited: ${stateLabel(a)}`, failed: false };
     case 'crashed':
@@ -43,6 +50,12 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
     .option('-e, --env <KEY=VALUE>', 'extra environment variable (repeatable)', collect, [])
     .option('-w, --workspace <name>', 'workspace (default: "default")')
     .option('--no-wait', 'return at once instead of waiting for the process to start')
+    .option('-p, --prompt <text>', 'typed once the agent is at its prompt (agent CLIs) or quiet (others)')
+    .option('-m, --model <model>', 'agent CLIs: the model')
+    .option(
+      '--permission-mode <mode>',
+      'agent CLIs: permission/approval mode (claude: default, acceptEdits, plan, …)',
+    )
     .option('--json', 'machine-readable output')
     .action((profile: string, argv: string[], raw: { json?: boolean }, cmd: Command) =>
       runAction(ctx, raw.json, async () => {
@@ -60,6 +73,9 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
             wait: o.wait,
             ...(o.name === undefined ? {} : { name: o.name }),
             ...(o.workspace === undefined ? {} : { workspace: o.workspace }),
+            ...(o.prompt === undefined ? {} : { prompt: o.prompt }),
+            ...(o.model === undefined ? {} : { model: o.model }),
+            ...(o.permissionMode === undefined ? {} : { permissionMode: o.permissionMode }),
           },
         });
         const { text, failed } = describeStart(agent);

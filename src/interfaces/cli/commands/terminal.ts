@@ -16,7 +16,32 @@ function lastLines(text: string, n: number): string {
   return lines.slice(Math.max(0, lines.length - trailing - n)).join('\n');
 }
 
-async function readStdin(): Promise<string> {
+/** Keys `wtp send --key` can press (the bytes a terminal sends for them). */
+const KEYS: Record<string, string> = {
+  esc: '\x1b',
+  enter: '\r',
+  tab: '\t',
+  'shift-tab': '\x1b[Z',
+  up: '\x1b[A',
+  down: '\x1b[B',
+  right: '\x1b[C',
+  left: '\x1b[D',
+  backspace: '\x7f',
+  'ctrl-c': '\x03',
+  'ctrl-d': '\x04',
+};
+
+function keyBytes(name: string): string {
+  const bytes = KEYS[name.toLowerCase()];
+  if (bytes === undefined) {
+    throw new WtpError('INVALID_INPUT', `Unknown key "${name}"; keys: ${Object.keys(KEYS).join(', ')}.`, {
+      issues: [{ path: '--key', message: `must be one of ${Object.keys(KEYS).join(', ')}` }],
+    });
+  }
+  return bytes;
+}
+
+export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -97,18 +122,37 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
     .command('send')
     .description('type text into the agent (use - to read it from stdin); recorded in the event log')
     .argument('<agent>', 'name, workspace/name or id')
-    .argument('<text>', 'the text, or - for stdin')
+    .argument('[text]', 'the text, or - for stdin')
     .option('--enter', 'press Enter afterwards (sent separately, after a short delay)')
+    .option('-f, --force', 'type even while the agent is working (refused otherwise)')
+    .option('--raw', "send the text as keystrokes, not as a paste (e.g. $'\\e' for Esc)")
+    .option('-k, --key <key>', `press a key instead of typing text: ${Object.keys(KEYS).join(', ')}`)
     .option('--json', 'machine-readable output')
-    .action((ref: string, text: string, raw: { enter?: boolean; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const body = { text: text === '-' ? await readStdin() : text, enter: raw.enter === true };
-        const r = await ctx.client().call('sendInput', { params: { agent: ref }, body });
-        if (ctx.json) ctx.emit('send', { agent: ref, bytes: r.bytes, seq: r.seq });
-        else
-          ctx.note(
-            `sent ${r.bytes} byte(s) to ${ref}${body.enter ? ' and pressed Enter' : ''} (event #${r.seq})`,
-          );
-      }),
+    .action(
+      (
+        ref: string,
+        text: string | undefined,
+        raw: { enter?: boolean; force?: boolean; raw?: boolean; key?: string; json?: boolean },
+      ) =>
+        runAction(ctx, raw.json, async () => {
+          const key = raw.key === undefined ? undefined : keyBytes(raw.key);
+          if (key === undefined && text === undefined) {
+            throw new WtpError('INVALID_INPUT', 'Give the text to type, - for stdin, or --key <key>.', {
+              issues: [{ path: '<text>', message: 'missing' }],
+            });
+          }
+          const body = {
+            text: key ?? (text === '-' ? await readStdin() : (text ?? '')),
+            enter: raw.enter === true,
+            force: raw.force === true,
+            raw: raw.raw === true || key !== undefined,
+          };
+          const r = await ctx.client().call('sendInput', { params: { agent: ref }, body });
+          if (ctx.json) ctx.emit('send', { agent: ref, bytes: r.bytes, seq: r.seq });
+          else
+            ctx.note(
+              `sent ${r.bytes} byte(s) to ${ref}${body.enter ? ' and pressed Enter' : ''} (event #${r.seq})`,
+            );
+        }),
     );
 }

@@ -1,0 +1,124 @@
+import type { ProfileName } from '../protocol/agent.js';
+import type { SignalSource } from '../protocol/signals.js';
+
+/** Options of `wtp new <agent CLI>` that a profile turns into its CLI's arguments. */
+export interface LaunchOptions {
+  model?: string | undefined;
+  permissionMode?: string | undefined;
+}
+
+/**
+ * What wezterm-parallel knows about an agent CLI (data, no I/O). The adapters in
+ * `adapters/profiles/` carry out the parts that touch files: hooks and trust.
+ */
+export interface ProfileSpec {
+  name: ProfileName;
+  /** What the profile runs; null for shell and cmd (the user's shell, the given command). */
+  binary: string | null;
+  /** The signals the profile supports, most trusted first (`wtp profiles`, docs). */
+  signals: readonly SignalSource[];
+  /** How our hooks are added for this agent only, or null. */
+  hooks: string | null;
+  /** How the trust prompt of a new working directory is pre-accepted, or null. */
+  trust: string | null;
+  /** How a restarted agent resumes its conversation, or null. */
+  resume: string | null;
+  /** Screen detector table name (detectors/detector-data.ts), or null. */
+  detector: string | null;
+  /** Arguments always passed before the user's. */
+  defaultArgs: readonly string[];
+  /** Arguments for `--model` / `--permission-mode`; undefined when the CLI has no such option. */
+  modelArgs?: (model: string) => string[];
+  permissionArgs?: (mode: string) => string[];
+  /** Arguments that resume the session `id`. */
+  resumeArgs?: (id: string) => string[];
+  /** Values `--permission-mode` accepts for this CLI (validated before anything starts). */
+  permissionModes?: readonly string[];
+}
+
+const SPECS: Record<ProfileName, ProfileSpec> = {
+  shell: {
+    name: 'shell',
+    binary: null,
+    signals: ['process'],
+    hooks: null,
+    trust: null,
+    resume: null,
+    detector: null,
+    defaultArgs: [],
+  },
+  cmd: {
+    name: 'cmd',
+    binary: null,
+    signals: ['process'],
+    hooks: null,
+    trust: null,
+    resume: null,
+    detector: null,
+    defaultArgs: [],
+  },
+  claude: {
+    name: 'claude',
+    binary: 'claude',
+    signals: ['status', 'hook', 'screen', 'process'],
+    hooks: 'a per-agent --settings file with http hooks to the daemon (command hooks without TCP)',
+    trust: 'projects.<cwd>.hasTrustDialogAccepted in ~/.claude.json ($CLAUDE_CONFIG_DIR/.claude.json)',
+    resume: '--resume <session_id> from the SessionStart hook',
+    detector: 'claude',
+    defaultArgs: [],
+    modelArgs: (m) => ['--model', m],
+    permissionArgs: (m) => ['--permission-mode', m],
+    resumeArgs: (id) => ['--resume', id],
+    permissionModes: ['default', 'manual', 'acceptEdits', 'plan', 'auto', 'dontAsk', 'bypassPermissions'],
+  },
+  codex: {
+    name: 'codex',
+    binary: 'codex',
+    signals: ['screen', 'process'],
+    hooks: null,
+    trust: 'projects."<cwd>".trust_level = "trusted" in ~/.codex/config.toml',
+    resume: null,
+    detector: 'codex',
+    defaultArgs: ['--no-alt-screen'],
+    modelArgs: (m) => ['--model', m],
+    permissionArgs: (m) => ['--ask-for-approval', m],
+    permissionModes: ['untrusted', 'on-failure', 'on-request', 'never'],
+  },
+  gemini: {
+    name: 'gemini',
+    binary: 'gemini',
+    signals: ['screen', 'process'],
+    hooks: null,
+    trust: null,
+    resume: null,
+    detector: 'gemini',
+    defaultArgs: [],
+    modelArgs: (m) => ['--model', m],
+    permissionArgs: (m) => ['--approval-mode', m],
+    permissionModes: ['default', 'auto_edit', 'plan', 'yolo'],
+  },
+  aider: {
+    name: 'aider',
+    binary: 'aider',
+    signals: ['screen', 'process'],
+    hooks: null,
+    trust: null,
+    resume: null,
+    detector: 'aider',
+    defaultArgs: [],
+    modelArgs: (m) => ['--model', m],
+  },
+};
+
+export function profileSpec(name: ProfileName): ProfileSpec {
+  return SPECS[name];
+}
+
+export function allProfiles(): ProfileSpec[] {
+  return Object.values(SPECS);
+}
+
+/** Whether the profile can tell working from idle (otherwise its agents stay `running`). */
+export function isAgentAware(name: ProfileName): boolean {
+  return SPECS[name].signals.some((s) => s !== 'process');
+}

@@ -1,0 +1,10 @@
+/** The state engine's rules in words (`wtp why`, the API, docs/ARCHITECTURE.md). Keep in step with state-resolve.ts and state-engine.ts. */
+export const STATE_RULES: string[] = [
+  'Signals by trust: status protocol (OSC 7501) > hooks > structured stream > screen > process.',
+  'The latest signal of the most trusted source that has spoken decides the state.',
+  'Status records are the program reporting its own state on every change: nothing less trusted overrides them.',
+  'Hooks are events and can be missed (Esc fires no Stop hook): a newer screen verdict that disagrees wins once it has held for states.screenOverrideMs.',
+  'working with no output, no new signal and CPU under states.stallCpuPercent for states.stallAfterMs is marked stalled (still working, not silently idle).',
+  'A new process forgets the signals of the previous one; exits and crashes come from the process itself.',
+  'Typing into a working agent is refused unless forced; every injected input is recorded with who sent it.',
+];

@@ -1,0 +1,88 @@
+import { DesktopNotifier } from '../adapters/notify/desktop-notifier.js';
+import { WebhookNotifier } from '../adapters/notify/webhook-notifier.js';
+import type { Core } from '../core/create-core.js';
+import {
+  composeNotification,
+  Notifier,
+  type AgentNotification,
+  type NotificationChannel,
+} from '../core/notifier.js';
+import { paneChannel } from '../core/pane-notifier.js';
+import type { Clock, Logger } from '../core/ports.js';
+import type { WtpConfig } from '../config/schema.js';
+
+/**
+ * Notifications on state changes (needs_permission, needs_input, idle after working, crashed):
+ * desktop (notify-send), the WezTerm toast and the bell in the agent's pane (through its host),
+ * and an ntfy-compatible webhook. Returns the function that stops it.
+ */
+export function startNotifications(o: {
+  core: Core;
+  config: WtpConfig;
+  env: Readonly<Record<string, string>>;
+  clock: Clock;
+  log: Logger;
+}): { stop(): void; notifier: Notifier } {
+  const { core } = o;
+  const nc = o.config.notifications;
+  const toHost = (agentId: string, n: AgentNotification, kind: 'toast' | 'bell'): Promise<void> => {
+    const link = core.hosts.get(agentId);
+    if (!link) return Promise.reject(new Error('the agent has no connected host'));
+    link.send({
+      type: 'notify',
+      title: n.title,
+      message: n.message,
+      toast: kind === 'toast',
+      bell: kind === 'bell',
+    });
+    return Promise.resolve();
+  };
+  const channels: NotificationChannel[] = [
+    new DesktopNotifier({ pathVar: o.env.PATH, env: o.env }),
+    paneChannel('toast', toHost),
+    paneChannel('bell', toHost),
+  ];
+  if (nc.webhook.url) channels.push(new WebhookNotifier({ url: nc.webhook.url, token: nc.webhook.token }));
+  const notifier = new Notifier({
+    clock: o.clock,
+    log: o.log,
+    channels,
+    settings: {
+      enabled: nc.enabled,
+      channels: {
+        desktop: nc.desktop,
+        toast: nc.toast,
+        bell: nc.bell,
+        webhook: nc.webhook.enabled && nc.webhook.url !== undefined,
+      },
+      dedupeMs: nc.dedupeMs,
+      maxPerMinute: nc.maxPerMinute,
+    },
+  });
+  const stop = core.bus.subscribe((e) => {
+    if (e.type === 'agent.removed' && e.agentId) {
+      notifier.forget(e.agentId);
+      return;
+    }
+    if (e.type !== 'agent.stateChanged' || !e.agentId) return;
+    const agent = core.registry.get(e.agentId);
+    if (!agent) return;
+    const d = e.data.detail;
+    const n = composeNotification({
+      agentId: agent.id,
+      agent: agent.name,
+      workspace: core.registry.workspaceName(agent.workspaceId),
+      from: e.data.from ?? '',
+      to: e.data.to,
+      reason: d.reason,
+      message: d.message,
+      tool: d.tool,
+      resetsAt: d.resetsAt,
+      exitCode: d.exitCode,
+      signal: d.signal,
+      at: Date.parse(e.ts),
+    });
+    if (n) void notifier.notify(n);
+  });
+  return { stop, notifier };
+}

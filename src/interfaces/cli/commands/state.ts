@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import type { Signal } from '../../../protocol/signals.js';
+import type { CliContext } from '../context.js';
+import { duration, paint, stateColor, stateLabel, table } from '../format.js';
+import { runAction } from '../run-action.js';
+import { readStdin } from './terminal.js';
+
+const clockTime = (iso: string): string => iso.slice(11, 19);
+
+/** `wtp why`, `wtp profiles`, and `wtp hook` (the command-hook fallback of agent CLIs). */
+export function registerStateCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('why')
+    .description('why an agent is in its state: the signal that decided it, its evidence, the last signals')
+    .argument('<agent>', 'name, workspace/name or id')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const why = await ctx.client().call('agentWhy', { params: { agent: ref } });
+        if (ctx.json) {
+          ctx.emit('why', why);
+          return;
+        }
+        const a = why.agent;
+        const d = a.stateDetail;
+        const since = Date.now() - Date.parse(a.stateSince);
+        ctx.line(
+          `${a.name} is ${paint(ctx.color, stateColor(a), stateLabel(a))} since ${clockTime(a.stateSince)} (${duration(since)})`,
+        );
+        ctx.line(`  reason:    ${d.reason}${d.tool ? ` (tool ${d.tool})` : ''}`);
+        if (d.source) ctx.line(`  signal:    ${d.source}${d.signalAt ? ` at ${clockTime(d.signalAt)}` : ''}`);
+        if (d.evidence) ctx.line(`  evidence:  ${d.evidence}`);
+        if (d.message) ctx.line(`  message:   ${d.message}`);
+        if (d.resetsAt) ctx.line(`  resets:    ${d.resetsAt}`);
+        if (d.overrode) ctx.line(`  note:      ${d.overrode}`);
+        if (why.signals.length === 0) {
+          ctx.line('  no signals since the daemon started');
+          return;
+        }
+        ctx.line('recent signals (oldest first):');
+        ctx.line(
+          table(
+            ['TIME', 'SOURCE', 'SAYS', 'EVIDENCE'],
+            why.signals.map((s: Signal) => [
+              clockTime(new Date(s.at).toISOString()),
+              s.source,
+              s.reason ? `${s.state}(${s.reason})` : s.state,
+              s.evidence,
+            ]),
+          ),
+        );
+      }),
+    );
+
+  program
+    .command('profiles')
+    .description('agent profiles: the signals each one supports, hooks, trust, resume, and the program found')
+    .option('--json', 'machine-readable output')
+    .action((raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const { profiles } = await ctx.client().call('listProfiles', {});
+        if (ctx.json) {
+          ctx.emit('profiles', { profiles });
+          return;
+        }
+        ctx.line(
+          table(
+            ['PROFILE', 'SIGNALS', 'STATES', 'PROGRAM'],
+            profiles.map((p) => [
+              p.name,
+              p.signals.join(' > '),
+              p.agentAware ? 'working/needs_*/idle' : 'running',
+              p.program === null ? '(the command given)' : (p.found ?? `${p.program} (not found)`),
+            ]),
+          ),
+        );
+      }),
+    );
+
+  program
+    .command('hook', { hidden: true })
+    .description('forward an agent CLI hook call (JSON on stdin, or as the argument) to the daemon')
+    .requiredOption('--agent <id>', 'the agent id the hook belongs to')
+    .argument('[json]', 'the payload, when the CLI passes it as an argument (Codex notify)')
+    .option('--json', 'machine-readable output')
+    .action((payload: string | undefined, raw: { agent: string; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const text = payload ?? (await readStdin());
+        let body: Record<string, unknown>;
+        try {
+          body = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          ctx.note('wtp hook: the payload is not JSON; ignored');
+          return;
+        }
+        if (typeof body.hook_event_name !== 'string' && typeof body.type === 'string') {
+          body = { ...body, hook_event_name: body.type };
+        }
+        await ctx.client().call('agentHook', { params: { agentId: raw.agent }, body: body as never });
+        if (ctx.json) ctx.emit('hook', { agent: raw.agent, event: String(body.hook_event_name) });
+      }),
+    );
+}

@@ -1,0 +1,154 @@
+import type { Screen } from '../../protocol/agent.js';
+import type { SpawnSpec } from '../../protocol/host.js';
+import type { Signal } from '../../protocol/signals.js';
+import { DETECTORS } from '../../core/detectors/detector-data.js';
+import { detectScreen, evidenceOf, type ScreenVerdict } from '../../core/detectors/screen-detector.js';
+import {
+  STATUS_QUERY_REPLY,
+  StatusProtocolScanner,
+  recordToSignal,
+} from '../../core/detectors/status-protocol.js';
+
+export interface SignalWatchOptions {
+  watch: NonNullable<SpawnSpec['watch']>;
+  /** Writes into the agent's terminal input (the answer to the OSC 7501 query). */
+  reply(data: string): void;
+  /** Sends a signal to the daemon. */
+  send(signal: Signal): void;
+  /** The current screen (loads the emulator if needed). */
+  readScreen(): Promise<Screen>;
+  now(): number;
+  /** A screen that looks idle must stay so (no output, same verdict) this long before it is reported. */
+  idleStableMs?: number;
+  /** Screen checks run at most this often while output flows. */
+  checkEveryMs?: number;
+}
+
+/**
+ * The host's eyes on its agent (signals 1 and 4 of DESIGN §5): answers the OSC 7501 status
+ * query and turns status records into signals; runs the screen detector over the emulator's
+ * screen after output, and reports a verdict when it changes — an idle-looking screen only
+ * after it has been stable (an agent can look idle between two frames of work).
+ */
+export class SignalWatch {
+  private readonly scanner = new StatusProtocolScanner();
+  private readonly decoder = new TextDecoder();
+  private lastStatusKey = '';
+  private lastScreenKey = '';
+  private pendingIdle: { key: string; at: number } | null = null;
+  private checkTimer: ReturnType<typeof setTimeout> | null = null;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastCheck = 0;
+  private checking = false;
+  private disposed = false;
+
+  constructor(private readonly o: SignalWatchOptions) {}
+
+  output(data: Uint8Array): void {
+    if (this.disposed) return;
+    if (this.o.watch.statusProtocol) this.scanStatus(this.decoder.decode(data, { stream: true }));
+    if (this.o.watch.detector === null) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer); // output: whatever looked idle must settle again
+    this.idleTimer = null;
+    this.scheduleCheck();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.checkTimer) clearTimeout(this.checkTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+  }
+
+  private scanStatus(text: string): void {
+    const { queries, records } = this.scanner.feed(text);
+    for (let i = 0; i < queries; i++) this.o.reply(STATUS_QUERY_REPLY);
+    for (const rec of records) {
+      const signal = recordToSignal(rec, this.o.now());
+      if (!signal) continue;
+      const key = `${signal.state}|${signal.reason ?? ''}|${signal.evidence}`;
+      if (key === this.lastStatusKey) continue;
+      this.lastStatusKey = key;
+      this.o.send(signal);
+    }
+  }
+
+  private scheduleCheck(): void {
+    if (this.checkTimer) return;
+    const every = this.o.checkEveryMs ?? 200;
+    const wait = Math.max(50, every - (this.o.now() - this.lastCheck));
+    this.checkTimer = setTimeout(() => {
+      this.checkTimer = null;
+      void this.check();
+    }, wait);
+  }
+
+  private async check(): Promise<void> {
+    if (this.disposed || this.checking || this.o.watch.detector === null) return;
+    this.checking = true;
+    this.lastCheck = this.o.now();
+    try {
+      const screen = await this.o.readScreen();
+      if (this.disposed) return;
+      const verdict = detectScreen(DETECTORS, this.o.watch.detector, this.o.watch.version, {
+        lines: screen.lines,
+        cursorY: screen.cursor.y,
+      });
+      this.consider(verdict);
+    } catch {
+      // the emulator is gone (agent exiting): nothing to report
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private consider(v: ScreenVerdict | null): void {
+    if (!v) return;
+    const key = `${v.state}|${v.reason ?? ''}|${v.rule}`;
+    if (key === this.lastScreenKey) {
+      this.pendingIdle = null;
+      return;
+    }
+    if (v.state !== 'idle') {
+      this.pendingIdle = null;
+      this.report(v, key, this.o.now());
+      return;
+    }
+    if (this.pendingIdle?.key !== key) this.pendingIdle = { key, at: this.o.now() };
+    const pending = this.pendingIdle;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      void this.confirmIdle(pending);
+    }, this.o.idleStableMs ?? 1_500);
+  }
+
+  /** Still idle-looking, with no output since: report it (as of when it first looked so). */
+  private async confirmIdle(pending: { key: string; at: number }): Promise<void> {
+    if (this.disposed || this.pendingIdle !== pending) return;
+    try {
+      const screen = await this.o.readScreen();
+      const v = detectScreen(DETECTORS, this.o.watch.detector ?? '', this.o.watch.version, {
+        lines: screen.lines,
+        cursorY: screen.cursor.y,
+      });
+      if (!v || `${v.state}|${v.reason ?? ''}|${v.rule}` !== pending.key || this.pendingIdle !== pending)
+        return;
+      this.pendingIdle = null;
+      this.report(v, pending.key, pending.at);
+    } catch {
+      // emulator gone
+    }
+  }
+
+  private report(v: ScreenVerdict, key: string, at: number): void {
+    this.lastScreenKey = key;
+    this.o.send({
+      source: 'screen',
+      state: v.state,
+      ...(v.reason === undefined ? {} : { reason: v.reason }),
+      ...(v.resetsAt === undefined ? {} : { resetsAt: v.resetsAt }),
+      evidence: evidenceOf(v).slice(0, 500),
+      at,
+    });
+  }
+}

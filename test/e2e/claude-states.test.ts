@@ -1,0 +1,218 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentView } from '../../src/protocol/agent.js';
+import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
+import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
+import { eventually, TestHome } from '../support/harness.js';
+
+/**
+ * The real Claude Code CLI (pinned, installed by scripts/ensure-claude.mjs), offline against a
+ * scripted Messages API, in the headless and tmux backends: the state sequence and the signal
+ * behind every step. Five agents run at once per backend.
+ */
+const API_KEY = 'sk-ant-test-0000000000000000000000000000wtp-e2e-key';
+
+const QUESTION = {
+  questions: [
+    {
+      question: 'Which color should the button be?',
+      header: 'Color',
+      options: [
+        { label: 'Red', description: 'A red button' },
+        { label: 'Blue', description: 'A blue button' },
+      ],
+      multiSelect: false,
+    },
+  ],
+};
+
+/** Turns by prompt: each agent gets its own script through the text it was asked. */
+function script(req: FakeRequest): FakeTurn {
+  if (req.hasToolResult) return { text: 'Done.' };
+  const said = req.lastUserText;
+  if (said.includes('say hi')) return { text: 'Hi there!' };
+  if (said.includes('write the file')) {
+    return {
+      toolUse: { name: 'Bash', input: { command: 'echo hi > out.txt', description: 'write a file' } },
+    };
+  }
+  if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: QUESTION } };
+  if (said.includes('think for long')) return { hang: true };
+  return { text: 'ok' };
+}
+
+type Step = [state: string, source: string | undefined, reason: string];
+
+/**
+ * The steps from the first `working` on must be `expected`. The first `working` may come from the
+ * UserPromptSubmit hook or from the status record that follows it within milliseconds (whichever
+ * the daemon hears first); every later step must come from the status protocol.
+ */
+function expectSteps(all: Step[], expected: [state: string, reason: string][]): void {
+  const got = fromWork(all);
+  expect(got.map(([state, , reason]) => [state, reason])).toEqual(expected);
+  expect(['hook', 'status']).toContain(got[0]?.[1]);
+  expect(got.slice(1).map(([, source]) => source)).toEqual(expected.slice(1).map(() => 'status'));
+}
+
+/** Every state change of an agent after it started: [state, signal source, reason]. */
+async function steps(home: TestHome, name: string): Promise<Step[]> {
+  return (await home.events(name))
+    .filter((e) => e.type === 'agent.stateChanged')
+    .map((e) => (e.type === 'agent.stateChanged' ? e.data : null))
+    .filter((d) => d !== null)
+    .map((d): Step => [d.to, d.detail.source, d.detail.reason])
+    .filter(([state]) => state !== 'starting');
+}
+
+/** The steps from the first `working` on (what the prompt caused). */
+const fromWork = (all: Step[]): Step[] => all.slice(all.findIndex(([s]) => s === 'working'));
+
+describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) => {
+  let home: TestHome;
+  let api: FakeAnthropic;
+  let proj: string;
+  const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
+    eventually(
+      what,
+      async () => {
+        const a = await home.agent(name);
+        if (process.env.WTP_DEBUG_E2E) console.log(backend, name, a.state, JSON.stringify(a.stateDetail));
+        return a.state === state ? a : undefined;
+      },
+      60_000,
+    );
+  const start = async (name: string, prompt: string): Promise<void> => {
+    const r = await home.json([
+      'new',
+      'claude',
+      '--name',
+      name,
+      '--cwd',
+      proj,
+      '--permission-mode',
+      'default',
+      '--prompt',
+      prompt,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+  };
+
+  beforeAll(async () => {
+    api = await FakeAnthropic.start(script);
+    home = new TestHome({ WTP_BACKEND: backend, WTP_CLAUDE_BIN: claudeBinary() });
+    proj = home.path('proj');
+    mkdirSync(proj);
+    // Onboarding done and the key approved, but the folder NOT trusted: the daemon pre-accepts it.
+    prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY, trusted: false });
+    Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await Promise.all([
+      start('hi', 'say hi'),
+      start('perm', 'write the file'),
+      start('ask', 'pick a colour'),
+      start('esc', 'think for long'),
+      start('kill', 'say hi and stay'),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await home?.cleanup();
+    await api?.close();
+  });
+
+  it('pre-accepted the trust prompt and runs with our hooks (version recorded)', async () => {
+    const a = await home.agent('hi');
+    expect(a.version).toBe('2.1.330');
+    const state = JSON.parse(readFileSync(home.path('home', '.claude.json'), 'utf8')) as {
+      projects: Record<string, { hasTrustDialogAccepted?: boolean }>;
+    };
+    expect(state.projects[proj]?.hasTrustDialogAccepted).toBe(true);
+  });
+
+  it('works, then goes idle: every step from the status protocol', async () => {
+    await untilState('hi', 'idle', 'hi to finish its turn');
+    await eventually(
+      'the turn to end',
+      async () => {
+        const s = fromWork(await steps(home, 'hi'));
+        return s.length >= 2 ? s : undefined;
+      },
+      60_000,
+    );
+    expectSteps(await steps(home, 'hi'), [
+      ['working', 'working'],
+      ['idle', 'turn_done'],
+    ]);
+    const why = await home.json<{ agent: AgentView; signals: { source: string; evidence: string }[] }>([
+      'why',
+      'hi',
+    ]);
+    expect(why.doc.agent.stateDetail.evidence).toMatch(/^status 7501 state=done/);
+    // The http hooks reached the daemon too (less trusted, so they only add evidence here).
+    expect(why.doc.signals.map((s) => s.evidence)).toEqual(
+      expect.arrayContaining(['hook UserPromptSubmit', 'hook Stop']),
+    );
+    expect(why.doc.agent.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('asks for a Bash permission and waits; approved, it runs the command and goes idle', async () => {
+    const waiting = await untilState('perm', 'needs_permission', 'the Bash permission dialog');
+    expect(waiting.stateDetail).toMatchObject({ source: 'status', reason: 'permission' });
+    expect(waiting.stateDetail.evidence).toContain('approve Bash: echo hi > out.txt');
+    expect((await home.run(['send', 'perm', '', '--enter'])).code).toBe(0); // "1. Yes" is preselected
+    await untilState('perm', 'idle', 'perm to finish after the approval');
+    expect(readFileSync(`${proj}/out.txt`, 'utf8')).toBe('hi\n');
+    expectSteps(await steps(home, 'perm'), [
+      ['working', 'working'],
+      ['needs_permission', 'permission'],
+      ['working', 'working'],
+      ['idle', 'turn_done'],
+    ]);
+  });
+
+  it('asks a question (needs_input) and goes on once it is answered', async () => {
+    const asking = await untilState('ask', 'needs_input', 'the question dialog');
+    expect(asking.stateDetail).toMatchObject({ source: 'status', reason: 'question' });
+    expect((await home.run(['send', 'ask', '', '--enter'])).code).toBe(0); // picks "Red"
+    await untilState('ask', 'idle', 'ask to finish after the answer');
+    expectSteps(await steps(home, 'ask'), [
+      ['working', 'working'],
+      ['needs_input', 'question'],
+      ['working', 'working'],
+      ['idle', 'turn_done'],
+    ]);
+  });
+
+  it('is interrupted with Esc (no Stop hook fires) and is idle again', async () => {
+    await untilState('esc', 'working', 'esc to be working on its hanging turn');
+    const refused = await home.run(['send', 'esc', 'more']);
+    expect(refused.stderr).toContain('[AGENT_BUSY]');
+    expect((await home.run(['send', 'esc', '--key', 'esc', '--force'])).code).toBe(0);
+    const idle = await untilState('esc', 'idle', 'esc to be back at its prompt');
+    expect(idle.stateDetail.source).toBe('status');
+    expectSteps(await steps(home, 'esc'), [
+      ['working', 'working'],
+      ['idle', 'at_prompt'],
+    ]);
+    const why = await home.json<{ signals: { evidence: string }[] }>(['why', 'esc']);
+    expect(why.doc.signals.map((s) => s.evidence)).not.toContain('hook Stop'); // Esc fires no Stop
+  });
+
+  it('a killed Claude process ends the agent (the process is the signal)', async () => {
+    const a = await untilState('kill', 'idle', 'kill to be idle');
+    expect(a.pid).not.toBeNull();
+    process.kill(a.pid ?? 0, 'SIGKILL');
+    const gone = await eventually(
+      'the agent to end',
+      async () => {
+        const x = await home.agent('kill');
+        return x.state === 'exited' || x.state === 'crashed' ? x : undefined;
+      },
+      30_000,
+    );
+    expect(gone.lastExit).toEqual({ exitCode: null, signal: 'SIGKILL' });
+    const last = (await steps(home, 'kill')).at(-1);
+    expect(last?.[0]).toBe(gone.state);
+  });
+});

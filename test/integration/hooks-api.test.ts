@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WtpClient } from '../../src/client/wtp-client.js';
+import { environmentForChildren, readEnv } from '../../src/config/env.js';
+import { startDaemon, type RunningDaemon } from '../../src/daemon/main.js';
+import { hookToken } from '../../src/interfaces/http/auth.js';
+import type { AgentView } from '../../src/protocol/agent.js';
+import { ENTRY, eventually, TestHome } from '../support/harness.js';
+
+const FAKE_CLAUDE = resolve('test/fixtures/fake-claude/claude');
+
+/** Hook intake over TCP as Claude Code's http hooks call it, `why` and `profiles`. */
+describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
+  let home: TestHome;
+  let daemon: RunningDaemon;
+  let client: WtpClient;
+  let token: string;
+  let agent: AgentView;
+  let other: AgentView;
+  const url = (path: string): string => `http://127.0.0.1:${daemon.tcpPort ?? 0}${path}`;
+  const post = (id: string, body: unknown, bearer?: string) =>
+    fetch(url(`/api/v1/hooks/${id}`), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }),
+      },
+      body: JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    home = new TestHome({ WTP_CLAUDE_BIN: FAKE_CLAUDE });
+    daemon = await startDaemon({
+      entry: ENTRY,
+      env: readEnv(home.env),
+      childEnv: environmentForChildren(home.env),
+    });
+    client = new WtpClient({ socketPath: daemon.paths.apiSocket, source: 'api' });
+    token = readFileSync(daemon.paths.tokenFile, 'utf8').trim();
+    ({ agent } = await client.call('createAgent', {
+      body: { profile: 'claude', name: 'api', cwd: home.dir, permissionMode: 'plan' },
+    }));
+    ({ agent: other } = await client.call('createAgent', {
+      body: { profile: 'claude', name: 'web', cwd: home.dir },
+    }));
+  });
+  afterAll(async () => {
+    await daemon.stop({ stopAgents: true });
+    await home.cleanup();
+  });
+
+  it('prepares the agent: version, per-agent settings with http hooks, trust in its HOME', () => {
+    expect(agent).toMatchObject({ state: 'running', version: '2.1.330', sessionId: null });
+    const settingsFile = join(daemon.paths.stateDir, 'agents', agent.id, 'claude-settings.json');
+    expect(agent.args).toEqual(['--permission-mode', 'plan']);
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as {
+      hooks: Record<string, { hooks: { url: string }[] }[]>;
+    };
+    expect(settings.hooks.Stop?.[0]?.hooks[0]?.url).toBe(url(`/api/v1/hooks/${agent.id}`));
+    const state = JSON.parse(readFileSync(home.path('home', '.claude.json'), 'utf8')) as {
+      projects: Record<string, unknown>;
+    };
+    expect(state.projects[home.dir]).toEqual({ hasTrustDialogAccepted: true });
+  });
+
+  it('takes a hook call with the per-agent token (or the API token), never another agent’s', async () => {
+    const body = { hook_event_name: 'UserPromptSubmit', session_id: 'sess-a', prompt: 'hi' };
+    expect((await post(agent.id, body)).status).toBe(401);
+    expect((await post(agent.id, body, hookToken(token, other.id))).status).toBe(401);
+    const ok = await post(agent.id, body, hookToken(token, agent.id));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({});
+    const a = await eventually('the hook to set working', async () => {
+      const { agent: got } = await client.call('getAgent', { params: { agent: agent.id } });
+      return got.state === 'working' && got;
+    });
+    expect(a).toMatchObject({
+      sessionId: 'sess-a',
+      stateDetail: { source: 'hook', evidence: 'hook UserPromptSubmit' },
+    });
+    expect((await post(agent.id, { hook_event_name: 'Stop' }, token)).status).toBe(200);
+  });
+
+  it('rejects bodies that are not hook payloads, and agents that take no hooks', async () => {
+    const bad = await post(agent.id, { nope: 1 }, hookToken(token, agent.id));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'INVALID_INPUT' });
+    const ghost = await post('ag-ghost', { hook_event_name: 'Stop' }, hookToken(token, 'ag-ghost'));
+    expect(ghost.status).toBe(403);
+    expect(await ghost.json()).toMatchObject({ code: 'HOOK_REJECTED' });
+  });
+
+  it('explains the state with `why`, and lists the profiles', async () => {
+    await post(agent.id, { hook_event_name: 'PermissionRequest', tool_name: 'Bash' }, token);
+    const why = await eventually('needs_permission', async () => {
+      const got = await client.call('agentWhy', { params: { agent: 'api' } });
+      return got.agent.state === 'needs_permission' && got;
+    });
+    expect(why.signals.map((s) => s.evidence)).toEqual(
+      expect.arrayContaining(['hook UserPromptSubmit', 'hook Stop', 'hook PermissionRequest Bash']),
+    );
+    expect(why.rules.length).toBeGreaterThan(3);
+    const text = await home.run(['why', 'api']);
+    expect(text.stdout).toMatch(/^api is needs_permission since /);
+    expect(text.stdout).toMatch(/evidence: {2}hook PermissionRequest Bash/);
+    const { profiles } = await client.call('listProfiles');
+    expect(profiles.find((p) => p.name === 'claude')).toMatchObject({
+      signals: ['status', 'hook', 'screen', 'process'],
+      agentAware: true,
+      program: FAKE_CLAUDE,
+      found: FAKE_CLAUDE,
+    });
+    expect(profiles.find((p) => p.name === 'cmd')).toMatchObject({ agentAware: false, program: null });
+  });
+
+  it('refuses to type into a working agent unless forced (AGENT_BUSY)', async () => {
+    await post(agent.id, { hook_event_name: 'UserPromptSubmit' }, token);
+    await eventually(
+      'working',
+      async () => (await client.call('getAgent', { params: { agent: 'api' } })).agent.state === 'working',
+    );
+    const r = await home.run(['send', 'api', 'hello', '--enter']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Agent "api" is working \(hook UserPromptSubmit\).*\[AGENT_BUSY\]/);
+    const forced = await home.json(['send', 'api', 'hello', '--force']);
+    expect(forced).toMatchObject({ code: 0, doc: { agent: 'api', bytes: 5 } });
+    const { events } = await client.call('listEvents', {
+      query: { agent: agent.id, types: 'agent.inputSent' },
+    });
+    expect(events.map((e) => [e.source, e.type === 'agent.inputSent' && e.data.forced])).toEqual([
+      ['cli', true],
+    ]);
+  });
+});

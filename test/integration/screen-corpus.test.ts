@@ -1,0 +1,62 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DETECTORS } from '../../src/core/detectors/detector-data.js';
+import { parseCorpusScreen } from '../../src/core/detectors/screen-corpus.js';
+import { detectScreen, evidenceOf } from '../../src/core/detectors/screen-detector.js';
+
+/**
+ * The regression corpus: every `test/fixtures/screens/<agent>/<version>/*.screen` is one case.
+ * Claude's screens are recorded from the real CLI; the `synthetic` folders of the other agents are
+ * written from peers' patterns (their `note:` says so). A failure is fixed in the rules, never by
+ * relabelling a recorded screen.
+ */
+const ROOT = join(import.meta.dirname, '..', 'fixtures', 'screens');
+
+interface Case {
+  name: string;
+  agent: string;
+  version: string;
+  file: string;
+}
+
+function dirs(path: string): string[] {
+  return readdirSync(path, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+function corpus(): Case[] {
+  if (!existsSync(ROOT)) return [];
+  const cases: Case[] = [];
+  for (const agent of dirs(ROOT)) {
+    for (const version of dirs(join(ROOT, agent))) {
+      const dir = join(ROOT, agent, version);
+      for (const f of readdirSync(dir)
+        .filter((n) => n.endsWith('.screen'))
+        .sort()) {
+        cases.push({ name: `${agent}/${version}/${f}`, agent, version, file: join(dir, f) });
+      }
+    }
+  }
+  return cases;
+}
+
+const CASES = corpus();
+
+describe('screen corpus', () => {
+  it('has recorded claude screens', () => {
+    expect(CASES.filter((c) => c.agent === 'claude').length).toBeGreaterThan(0);
+  });
+
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const screen = parseCorpusScreen(readFileSync(c.file, 'utf8'));
+    // A folder that is not a version ("synthetic") selects the newest rule set.
+    const verdict = detectScreen(DETECTORS, c.agent, c.version, { lines: screen.lines });
+    const got = verdict === null ? 'none' : verdict.state;
+    const why = verdict === null ? 'no rule fired' : evidenceOf(verdict);
+    expect(got, why).toBe(screen.expected);
+    if (screen.reason !== undefined) expect(verdict?.reason, why).toBe(screen.reason);
+  });
+});

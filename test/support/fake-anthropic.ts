@@ -1,0 +1,277 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for the Anthropic Messages API, good enough for the real Claude Code CLI
+ * (observed with 2.1.330, see docs/research/claude-code-2.1.330.md).
+ *
+ * Main-loop turns (requests that offer tools) are decided by a script; side requests (quota
+ * probe, title/topic generation, summaries: no tools offered) get a canned short answer and
+ * never consume the script. Everything else (count_tokens, probes, unknown paths) is answered
+ * at once so the CLI never stalls.
+ */
+
+export interface FakeRequest {
+  /** The parsed JSON body. */
+  body: Record<string, unknown>;
+  model: string;
+  stream: boolean;
+  messages: { role: string; content: unknown }[];
+  /** Names of the tools offered (empty for side requests). */
+  toolNames: string[];
+  /** True when tools were offered: a main-loop turn. */
+  toolsOffered: boolean;
+  /** True when the last user message carries a tool_result block. */
+  hasToolResult: boolean;
+  /** The tool_result content of the last user message, as text (empty when none). */
+  toolResultText: string;
+  /** The text of the last user message (text blocks joined, system reminders included). */
+  lastUserText: string;
+}
+
+export interface FakeTurn {
+  text?: string;
+  toolUse?: { name: string; input: unknown };
+  /** Wait this long before answering at all. */
+  delayMs?: number;
+  /** Wait this long between stream chunks. */
+  chunkDelayMs?: number;
+  /** Stream message_start, then keep the connection open until the client goes away. */
+  hang?: boolean;
+  /** Answer with this HTTP error instead of a turn. */
+  error?: { status: number; type: string; message: string; headers?: Record<string, string> };
+}
+
+export type FakeScript = (req: FakeRequest) => FakeTurn | Promise<FakeTurn>;
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  /** main = scripted turn, side = canned answer, other = anything else. */
+  kind: 'main' | 'side' | 'other';
+  body: unknown;
+}
+
+const SIDE_TEXT = 'ok';
+
+function parseRequest(body: Record<string, unknown>): FakeRequest {
+  const messages = Array.isArray(body.messages) ? (body.messages as FakeRequest['messages']) : [];
+  const tools = Array.isArray(body.tools) ? (body.tools as { name?: unknown }[]) : [];
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  const blocks: { type?: string; text?: string; content?: unknown }[] =
+    typeof lastUser?.content === 'string'
+      ? [{ type: 'text', text: lastUser.content }]
+      : Array.isArray(lastUser?.content)
+        ? (lastUser.content as { type?: string }[])
+        : [];
+  const results = blocks.filter((b) => b.type === 'tool_result');
+  const contentText = (c: unknown): string =>
+    typeof c === 'string'
+      ? c
+      : Array.isArray(c)
+        ? c.map((x: { text?: unknown }) => (typeof x.text === 'string' ? x.text : '')).join('\n')
+        : '';
+  return {
+    body,
+    model: typeof body.model === 'string' ? body.model : 'claude-sonnet-4-5',
+    stream: body.stream === true,
+    messages,
+    toolNames: tools.map((t) => String(t.name ?? '')),
+    toolsOffered: tools.length > 0,
+    hasToolResult: results.length > 0,
+    toolResultText: results.map((r) => contentText(r.content)).join('\n'),
+    lastUserText: blocks
+      .filter((b) => b.type === 'text')
+      .map((b) => b.text ?? '')
+      .join('\n'),
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class FakeAnthropic {
+  readonly requests: LoggedRequest[] = [];
+  private readonly open = new Set<ServerResponse>();
+  private ids = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(script: FakeScript): Promise<FakeAnthropic> {
+    const handlers: { current?: FakeAnthropic } = {};
+    const server = createServer((req, res) => {
+      void handlers.current!.handle(req, res, script).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    const self = new FakeAnthropic(server, `http://127.0.0.1:${port}`);
+    handlers.current = self;
+    return self;
+  }
+
+  /** Main-loop requests seen so far. */
+  get mainRequests(): LoggedRequest[] {
+    return this.requests.filter((r) => r.kind === 'main');
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.open) res.destroy();
+    this.open.clear();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private nextId(prefix: string): string {
+    this.ids += 1;
+    return `${prefix}_fake${String(this.ids).padStart(6, '0')}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse, script: FakeScript): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = raw;
+    try {
+      body = raw ? JSON.parse(raw) : {};
+    } catch {
+      // keep raw text
+    }
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const method = req.method ?? 'GET';
+    const json = (status: number, value: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json', 'request-id': this.nextId('req') });
+      res.end(JSON.stringify(value));
+    };
+
+    if (method === 'POST' && path === '/v1/messages/count_tokens') {
+      this.requests.push({ method, path, kind: 'other', body });
+      json(200, { input_tokens: Math.max(1, Math.ceil(raw.length / 4)) });
+      return;
+    }
+    if (method !== 'POST' || path !== '/v1/messages' || typeof body !== 'object' || body === null) {
+      this.requests.push({ method, path, kind: 'other', body });
+      if (method === 'HEAD') {
+        res.writeHead(200);
+        res.end();
+      } else if (method === 'GET') json(200, { data: [], has_more: false });
+      else json(404, { type: 'error', error: { type: 'not_found_error', message: `no route ${path}` } });
+      return;
+    }
+
+    const parsed = parseRequest(body as Record<string, unknown>);
+    const kind = parsed.toolsOffered ? 'main' : 'side';
+    this.requests.push({ method, path, kind, body });
+    const turn: FakeTurn = kind === 'main' ? await script(parsed) : { text: SIDE_TEXT };
+    if (turn.delayMs) await sleep(turn.delayMs);
+    if (turn.error) {
+      res.writeHead(turn.error.status, {
+        'content-type': 'application/json',
+        'request-id': this.nextId('req'),
+        ...turn.error.headers,
+      });
+      res.end(
+        JSON.stringify({ type: 'error', error: { type: turn.error.type, message: turn.error.message } }),
+      );
+      return;
+    }
+    if (parsed.stream) await this.stream(res, parsed, turn);
+    else json(200, this.message(parsed, turn));
+  }
+
+  private content(turn: FakeTurn): Record<string, unknown>[] {
+    const out: Record<string, unknown>[] = [];
+    if (turn.text !== undefined) out.push({ type: 'text', text: turn.text });
+    if (turn.toolUse) {
+      out.push({
+        type: 'tool_use',
+        id: this.nextId('toolu'),
+        name: turn.toolUse.name,
+        input: turn.toolUse.input,
+      });
+    }
+    if (out.length === 0) out.push({ type: 'text', text: '' });
+    return out;
+  }
+
+  private message(req: FakeRequest, turn: FakeTurn): Record<string, unknown> {
+    return {
+      id: this.nextId('msg'),
+      type: 'message',
+      role: 'assistant',
+      model: req.model,
+      content: this.content(turn),
+      stop_reason: turn.toolUse ? 'tool_use' : 'end_turn',
+      stop_sequence: null,
+      usage: {
+        input_tokens: 10,
+        output_tokens: 5,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+      },
+    };
+  }
+
+  private async stream(res: ServerResponse, req: FakeRequest, turn: FakeTurn): Promise<void> {
+    this.open.add(res);
+    res.on('close', () => this.open.delete(res));
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'request-id': this.nextId('req'),
+    });
+    const gap = turn.chunkDelayMs ?? 0;
+    const send = async (event: string, data: Record<string, unknown>): Promise<void> => {
+      if (res.destroyed) return;
+      res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
+      if (gap > 0) await sleep(gap);
+    };
+    const msg = this.message(req, turn);
+    await send('message_start', {
+      message: { ...msg, content: [], stop_reason: null, usage: { input_tokens: 10, output_tokens: 1 } },
+    });
+    if (turn.hang) {
+      await new Promise<void>((resolve) => res.on('close', () => resolve()));
+      return;
+    }
+    const blocks = msg.content as Record<string, unknown>[];
+    for (const [index, block] of blocks.entries()) {
+      if (block.type === 'text') {
+        await send('content_block_start', { index, content_block: { type: 'text', text: '' } });
+        for (const piece of splitText(String(block.text))) {
+          await send('content_block_delta', { index, delta: { type: 'text_delta', text: piece } });
+        }
+      } else {
+        await send('content_block_start', { index, content_block: { ...block, input: {} } });
+        const input = JSON.stringify(block.input ?? {});
+        for (let i = 0; i < input.length; i += 40) {
+          await send('content_block_delta', {
+            index,
+            delta: { type: 'input_json_delta', partial_json: input.slice(i, i + 40) },
+          });
+        }
+      }
+      await send('content_block_stop', { index });
+    }
+    await send('message_delta', {
+      delta: { stop_reason: msg.stop_reason, stop_sequence: null },
+      usage: { output_tokens: 5 },
+    });
+    await send('message_stop', {});
+    res.end();
+  }
+}
+
+/** Split text into word-sized deltas (at least one, possibly empty). */
+function splitText(text: string): string[] {
+  const parts = text.match(/\S+\s*|\s+/g);
+  return parts && parts.length > 0 ? parts : [text];
+}
