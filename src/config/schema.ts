@@ -119,6 +119,12 @@ export const configSchema = z
           .max(100)
           .default(2)
           .describe('CPU (percent of one core) under which a quiet working agent counts as stalled'),
+        statusProtocol: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Answer the OSC 7501 status query of agent CLIs (Claude Code) so they report their state; off: hooks and the screen decide',
+          ),
       })
       .prefault({})
       .describe('State engine rules (DESIGN §5)'),

@@ -16,6 +16,8 @@ export interface LifecycleSettings {
   daemonVersion: string;
   /** The environment every agent starts from (the daemon's); the agent's own `env` goes on top. */
   agentBaseEnv: Record<string, string>;
+  /** Answer agent CLIs' OSC 7501 status query (config states.statusProtocol). */
+  statusProtocol?: boolean;
 }
 
 export interface LifecycleDeps {

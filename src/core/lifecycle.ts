@@ -318,7 +318,7 @@ export class AgentLifecycle {
     if (!link || agent.state !== 'starting' || this.retiring.has(agent.id)) return;
     if (this.timers.has('restart', agent.id) || this.spawnSent.has(agent.id)) return;
     this.spawnSent.add(agent.id);
-    link.send(spawnMessage(agent, this.d.settings.agentBaseEnv));
+    link.send(spawnMessage(agent, this.d.settings.agentBaseEnv, this.d.settings.statusProtocol));
   }
 
   private scheduleRestart(agent: AgentRecord, delayMs: number): void {

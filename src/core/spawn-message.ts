@@ -9,8 +9,13 @@ import { profileSpec } from './profiles.js';
  * Code's `--settings` with our hooks), then `--resume <session>` when a session is known (a
  * restart continues the conversation), then the user's arguments.
  */
-export function spawnMessage(agent: AgentRecord, baseEnv: Record<string, string>): DaemonMessage {
+export function spawnMessage(
+  agent: AgentRecord,
+  baseEnv: Record<string, string>,
+  statusProtocol = true,
+): DaemonMessage {
   const spec = profileSpec(agent.profile);
+  const status = statusProtocol && spec.signals.includes('status');
   const resume = agent.sessionId !== null && spec.resumeArgs ? spec.resumeArgs(agent.sessionId) : [];
   return {
     type: 'spawn',
@@ -20,14 +25,8 @@ export function spawnMessage(agent: AgentRecord, baseEnv: Record<string, string>
     env: { ...baseEnv, ...agent.env, WTP_AGENT_ID: agent.id, WTP_AGENT_NAME: agent.name },
     cols: agent.cols,
     rows: agent.rows,
-    ...(spec.detector === null && !spec.signals.includes('status')
+    ...(spec.detector === null && !status
       ? {}
-      : {
-          watch: {
-            detector: spec.detector,
-            version: agent.version,
-            statusProtocol: spec.signals.includes('status'),
-          },
-        }),
+      : { watch: { detector: spec.detector, version: agent.version, statusProtocol: status } }),
   };
 }

@@ -225,6 +225,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
           restart: config.restart,
           daemonVersion: VERSION,
           agentBaseEnv: childEnv,
+          statusProtocol: config.states.statusProtocol,
         },
         factory: {
           shell: env.shell ?? '/bin/sh',
@@ -243,7 +244,12 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         promptQuietMs: 1_500,
         checkpointIntervalMs: 1_000,
         statsIntervalMs: config.stats.intervalMs,
-        states: { ...config.states, historySize: 20 },
+        states: {
+          screenOverrideMs: config.states.screenOverrideMs,
+          stallAfterMs: config.states.stallAfterMs,
+          stallCpuPercent: config.states.stallCpuPercent,
+          historySize: 20,
+        },
       },
     );
     await core.start();

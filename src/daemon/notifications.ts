@@ -75,7 +75,7 @@ export function startNotifications(o: {
       from: e.data.from ?? '',
       to: e.data.to,
       reason: d.reason,
-      message: d.message,
+      message: d.message ?? quotedMessage(d.evidence),
       tool: d.tool,
       resetsAt: d.resetsAt,
       exitCode: d.exitCode,
@@ -85,4 +85,10 @@ export function startNotifications(o: {
     if (n) void notifier.notify(n);
   });
   return { stop, notifier };
+}
+
+/** The agent's own words in the evidence of a status record or hook (`msg="approve Bash: …"`). */
+function quotedMessage(evidence: string | undefined): string | undefined {
+  const m = /(?:msg=|Notification \w+ )"((?:[^"\\]|\\.)*)"/.exec(evidence ?? '');
+  return m?.[1];
 }

@@ -1,4 +1,6 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
@@ -38,6 +40,16 @@ function script(req: FakeRequest): FakeTurn {
   }
   if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: QUESTION } };
   if (said.includes('think for long')) return { hang: true };
+  if (said.includes('hit the limit')) {
+    return {
+      error: {
+        status: 429,
+        type: 'rate_limit_error',
+        message: "This request would exceed your account's rate limit. Please try again later.",
+        headers: { 'retry-after': '3600' },
+      },
+    };
+  }
   return { text: 'ok' };
 }
 
@@ -68,10 +80,32 @@ async function steps(home: TestHome, name: string): Promise<Step[]> {
 /** The steps from the first `working` on (what the prompt caused). */
 const fromWork = (all: Step[]): Step[] => all.slice(all.findIndex(([s]) => s === 'working'));
 
+/** A stand-in `notify-send` that appends its argv (one JSON line) to `log`. */
+function fakeNotifySend(dir: string, log: string): void {
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}/notify-send`;
+  writeFileSync(
+    file,
+    `#!${process.execPath}\nrequire('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');\n`,
+  );
+  chmodSync(file, 0o755);
+}
+
+const jsonLines = (file: string): unknown[] =>
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as unknown)
+    : [];
+
 describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) => {
   let home: TestHome;
   let api: FakeAnthropic;
   let proj: string;
+  let ntfy: Server;
+  const posts: { title: string; body: string; priority: string }[] = [];
   const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
     eventually(
       what,
@@ -100,7 +134,20 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
 
   beforeAll(async () => {
     api = await FakeAnthropic.start(script);
+    ntfy = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        posts.push({ title: String(req.headers.title), body, priority: String(req.headers.priority) });
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => ntfy.listen(0, '127.0.0.1', () => r()));
     home = new TestHome({ WTP_BACKEND: backend, WTP_CLAUDE_BIN: claudeBinary() });
+    fakeNotifySend(home.path('bin'), home.path('notify-send.log'));
+    home.env.PATH = `${home.path('bin')}:${home.env.PATH ?? ''}`;
+    const port = (ntfy.address() as AddressInfo).port;
+    home.writeConfig(`notifications:\n  webhook:\n    url: http://127.0.0.1:${port}/wtp-topic\n`);
     proj = home.path('proj');
     mkdirSync(proj);
     // Onboarding done and the key approved, but the folder NOT trusted: the daemon pre-accepts it.
@@ -113,12 +160,14 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
       start('ask', 'pick a colour'),
       start('esc', 'think for long'),
       start('kill', 'say hi and stay'),
+      start('limit', 'hit the limit'),
     ]);
   }, 120_000);
 
   afterAll(async () => {
     await home?.cleanup();
     await api?.close();
+    await new Promise<void>((r) => (ntfy ? ntfy.close(() => r()) : r()));
   });
 
   it('pre-accepted the trust prompt and runs with our hooks (version recorded)', async () => {
@@ -199,6 +248,32 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
     expect(why.doc.signals.map((s) => s.evidence)).not.toContain('hook Stop'); // Esc fires no Stop
   });
 
+  it('reports a usage limit (HTTP 429) as needs_input with reason usage_limit', async () => {
+    const a = await untilState('limit', 'needs_input', 'the rate-limited agent to need the user');
+    expect(a.stateDetail).toMatchObject({ reason: 'usage_limit', source: 'status' });
+    expect(a.stateDetail.evidence).toContain('rate limit');
+  });
+
+  it('notified the user: desktop (notify-send) and the ntfy webhook, distinct per reason', async () => {
+    await untilState('perm', 'idle', 'perm to be done');
+    const desktop = await eventually('notify-send calls', () => {
+      const calls = jsonLines(home.path('notify-send.log')) as string[][];
+      return calls.some((c) => c.includes('perm needs your permission')) ? calls : undefined;
+    });
+    const perm = desktop.find((c) => c.includes('perm needs your permission'));
+    expect(perm).toEqual([
+      '--app-name=wezterm-parallel',
+      '--urgency=critical',
+      '--',
+      'perm needs your permission',
+      expect.stringContaining('approve Bash: echo hi > out.txt'),
+    ]);
+    expect(desktop.some((c) => c.includes('ask asks a question'))).toBe(true);
+    expect(desktop.some((c) => c.some((x) => /^limit hit a usage limit/.test(x)))).toBe(true);
+    await eventually('webhook posts', () => posts.some((p) => p.title === 'hi finished its turn'));
+    expect(posts.find((p) => p.title === 'perm needs your permission')?.priority).toBe('5');
+  });
+
   it('a killed Claude process ends the agent (the process is the signal)', async () => {
     const a = await untilState('kill', 'idle', 'kill to be idle');
     expect(a.pid).not.toBeNull();
@@ -214,5 +289,70 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
     expect(gone.lastExit).toEqual({ exitCode: null, signal: 'SIGKILL' });
     const last = (await steps(home, 'kill')).at(-1);
     expect(last?.[0]).toBe(gone.state);
+  });
+});
+
+/**
+ * With the status protocol turned off (config states.statusProtocol: false) hooks and the screen
+ * decide: the Esc interrupt fires no hook, so the screen must catch it (after the idle screen has
+ * held for states.screenOverrideMs).
+ */
+describe('real Claude Code, hooks and screen only (no status protocol, headless)', () => {
+  let home: TestHome;
+  let api: FakeAnthropic;
+
+  beforeAll(async () => {
+    api = await FakeAnthropic.start(script);
+    home = new TestHome({ WTP_CLAUDE_BIN: claudeBinary() });
+    const proj = home.path('proj');
+    mkdirSync(proj);
+    prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY });
+    Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
+    home.writeConfig('states:\n  statusProtocol: false\nnotifications:\n  enabled: false\n');
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    const agents: [name: string, prompt: string][] = [
+      ['hooked', 'say hi'],
+      ['escaped', 'think for long'],
+    ];
+    for (const [name, prompt] of agents) {
+      const r = await home.json(['new', 'claude', '--name', name, '--cwd', proj, '--prompt', prompt]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await home?.cleanup();
+    await api?.close();
+  });
+
+  const settled = (name: string, last: string) =>
+    eventually(
+      `${name} to reach ${last}`,
+      async () => {
+        const s = fromWork(await steps(home, name));
+        return s.length > 1 && s.at(-1)?.[0] === last ? s : undefined;
+      },
+      60_000,
+    );
+
+  it('a turn: working from the UserPromptSubmit hook, idle from the Stop hook', async () => {
+    const s = await settled('hooked', 'idle');
+    expect(s[0]).toEqual(['working', 'hook', 'working']);
+    expect(s.at(-1)).toEqual(['idle', 'hook', 'turn_done']);
+    expect(s.every(([, source]) => source !== 'status')).toBe(true);
+  });
+
+  it('Esc: no hook fires; the screen shows the prompt and overrides the stale working', async () => {
+    await eventually(
+      'escaped to work',
+      async () => (await home.agent('escaped')).state === 'working',
+      60_000,
+    );
+    expect((await home.run(['send', 'escaped', '--key', 'esc', '--force'])).code).toBe(0);
+    const s = await settled('escaped', 'idle');
+    const idle = (await home.agent('escaped')).stateDetail;
+    expect(s.at(-1)).toEqual(['idle', 'screen', 'at_prompt']);
+    expect(idle.evidence).toMatch(/^screen claude\//);
+    expect(idle.overrode).toMatch(/^hook said working .*; the screen has said idle for \d+(\.\d)? s since$/);
   });
 });
