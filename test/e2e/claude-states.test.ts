@@ -205,6 +205,27 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
     expect(why.doc.agent.sessionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('a restarted agent resumes its session (--resume <id> from the hooks): the conversation goes on', async () => {
+    const before = await untilState('hi', 'idle', 'hi to be idle');
+    expect(before.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await home.run(['restart', 'hi'])).code).toBe(0);
+    const after = await eventually(
+      'hi to run again',
+      async () => {
+        const a = await home.agent('hi');
+        return a.pid !== null && a.pid !== before.pid && a.state === 'idle' ? a : undefined;
+      },
+      60_000,
+    );
+    const argv = readFileSync(`/proc/${after.pid ?? 0}/cmdline`, 'utf8').split('\0');
+    expect(argv).toEqual(expect.arrayContaining(['--resume', before.sessionId ?? '']));
+    const seen = api.mainRequests.length;
+    expect((await home.run(['send', 'hi', 'say hi again', '--enter'])).code).toBe(0);
+    await eventually('the resumed turn to reach the API', () => api.mainRequests.length > seen, 60_000);
+    // The first request after the restart carries the earlier turn: the conversation was resumed.
+    expect(JSON.stringify(api.mainRequests[seen]?.body)).toContain('Hi there!');
+  });
+
   it('asks for a Bash permission and waits; approved, it runs the command and goes idle', async () => {
     const waiting = await untilState('perm', 'needs_permission', 'the Bash permission dialog');
     expect(waiting.stateDetail).toMatchObject({ source: 'status', reason: 'permission' });
