@@ -60,7 +60,7 @@ const SPECS: Record<ProfileName, ProfileSpec> = {
   claude: {
     name: 'claude',
     binary: 'claude',
-    signals: ['status', 'hook', 'screen', 'process'],
+    signals: ['status', 'hook', 'stream', 'screen', 'process'],
     hooks: 'a per-agent --settings file with http hooks to the daemon (command hooks without TCP)',
     trust: 'projects.<cwd>.hasTrustDialogAccepted in ~/.claude.json ($CLAUDE_CONFIG_DIR/.claude.json)',
     resume: '--resume <session_id> from the SessionStart hook',

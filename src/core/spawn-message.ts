@@ -15,18 +15,50 @@ export function spawnMessage(
   statusProtocol = true,
 ): DaemonMessage {
   const spec = profileSpec(agent.profile);
-  const status = statusProtocol && spec.signals.includes('status');
+  const stream = agent.profile === 'claude' && isClaudeStreamJson(agent.args) ? 'claude-stream-json' : null;
+  // A headless run draws no TUI: no screen to read, no status query to answer.
+  const status = stream === null && statusProtocol && spec.signals.includes('status');
+  const detector = stream === null ? spec.detector : null;
+  // Its stream tells all our hooks would (they would only repeat it, and being more trusted
+  // they would decide): a headless run goes without the hooks' --settings.
+  const profileArgs = stream === null ? agent.profileArgs : withoutOption(agent.profileArgs, '--settings');
   const resume = agent.sessionId !== null && spec.resumeArgs ? spec.resumeArgs(agent.sessionId) : [];
   return {
     type: 'spawn',
     command: agent.command,
-    args: [...agent.profileArgs, ...resume, ...agent.args],
+    args: [...profileArgs, ...resume, ...agent.args],
     cwd: agent.cwd,
     env: { ...baseEnv, ...agent.env, WTP_AGENT_ID: agent.id, WTP_AGENT_NAME: agent.name },
     cols: agent.cols,
     rows: agent.rows,
-    ...(spec.detector === null && !status
+    ...(detector === null && !status && stream === null
       ? {}
-      : { watch: { detector: spec.detector, version: agent.version, statusProtocol: status } }),
+      : {
+          watch: {
+            detector,
+            version: agent.version,
+            statusProtocol: status,
+            ...(stream === null ? {} : { stream }),
+          },
+        }),
   };
+}
+
+/** Claude Code's `-p`/`--print` with `--output-format stream-json`: a headless run we can read. */
+export function isClaudeStreamJson(args: readonly string[]): boolean {
+  let print = false;
+  let streamJson = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') break;
+    if (a === '-p' || a === '--print') print = true;
+    else if (a === '--output-format') streamJson = args[i + 1] === 'stream-json';
+    else if (a === '--output-format=stream-json') streamJson = true;
+    else if (a?.startsWith('--output-format=')) streamJson = false;
+  }
+  return print && streamJson;
+}
+
+function withoutOption(args: readonly string[], option: string): string[] {
+  return args.filter((a, i) => a !== option && args[i - 1] !== option);
 }

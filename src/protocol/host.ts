@@ -70,6 +70,11 @@ export const spawnSpecSchema = z.object({
       detector: z.string().nullable().describe('Screen detector table to run (claude, codex, …), or null'),
       version: z.string().nullable().describe('Version of the agent CLI, to pick the detector rules'),
       statusProtocol: z.boolean().describe('Answer the OSC 7501 query and report status records'),
+      stream: z
+        .enum(['claude-stream-json'])
+        .nullable()
+        .optional()
+        .describe('Structured output stream to read signals from (claude -p --output-format stream-json)'),
     })
     .optional()
     .describe('What the host watches for state signals; absent for shell and cmd'),

@@ -82,6 +82,20 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
     expect((await post(agent.id, { hook_event_name: 'Stop' }, token)).status).toBe(200);
   });
 
+  it('`wtp hook --agent ID` (the command-hook fallback) forwards stdin over the unix socket', async () => {
+    const payload = JSON.stringify({
+      hook_event_name: 'SessionStart',
+      session_id: 'sess-cmd',
+      source: 'startup',
+    });
+    const r = await home.run(['hook', '--agent', other.id], { input: payload });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await client.call('getAgent', { params: { agent: other.id } })).agent.sessionId).toBe('sess-cmd');
+    const junk = await home.run(['hook', '--agent', other.id], { input: 'not json' });
+    expect(junk.code).toBe(0); // a hook must never fail the agent's tool call
+    expect(junk.stderr).toContain('not JSON');
+  });
+
   it('rejects bodies that are not hook payloads, and agents that take no hooks', async () => {
     const bad = await post(agent.id, { nope: 1 }, hookToken(token, agent.id));
     expect(bad.status).toBe(400);
@@ -106,7 +120,7 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
     expect(text.stdout).toMatch(/evidence: {2}hook PermissionRequest Bash/);
     const { profiles } = await client.call('listProfiles');
     expect(profiles.find((p) => p.name === 'claude')).toMatchObject({
-      signals: ['status', 'hook', 'screen', 'process'],
+      signals: ['status', 'hook', 'stream', 'screen', 'process'],
       agentAware: true,
       program: FAKE_CLAUDE,
       found: FAKE_CLAUDE,

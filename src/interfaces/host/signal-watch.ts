@@ -8,6 +8,7 @@ import {
   StatusProtocolScanner,
   recordToSignal,
 } from '../../core/detectors/status-protocol.js';
+import { ClaudeStreamReader } from '../../core/detectors/stream-json.js';
 
 export interface SignalWatchOptions {
   watch: NonNullable<SpawnSpec['watch']>;
@@ -15,6 +16,8 @@ export interface SignalWatchOptions {
   reply(data: string): void;
   /** Sends a signal to the daemon. */
   send(signal: Signal): void;
+  /** A structured stream named the agent's session (for a later resume). */
+  session?(sessionId: string): void;
   /** The current screen (loads the emulator if needed). */
   readScreen(): Promise<Screen>;
   now(): number;
@@ -25,14 +28,17 @@ export interface SignalWatchOptions {
 }
 
 /**
- * The host's eyes on its agent (signals 1 and 4 of DESIGN §5): answers the OSC 7501 status
- * query and turns status records into signals; runs the screen detector over the emulator's
+ * The host's eyes on its agent (signals 1, 3 and 4 of DESIGN §5): answers the OSC 7501 status
+ * query and turns status records into signals; reads a headless agent's structured stream
+ * (`claude -p --output-format stream-json`); runs the screen detector over the emulator's
  * screen after output, and reports a verdict when it changes — an idle-looking screen only
  * after it has been stable (an agent can look idle between two frames of work).
  */
 export class SignalWatch {
   private readonly scanner = new StatusProtocolScanner();
   private readonly decoder = new TextDecoder();
+  private readonly stream: ClaudeStreamReader | null;
+  private lastSession: string | null = null;
   private lastStatusKey = '';
   private lastScreenKey = '';
   private pendingIdle: { key: string; at: number } | null = null;
@@ -42,11 +48,16 @@ export class SignalWatch {
   private checking = false;
   private disposed = false;
 
-  constructor(private readonly o: SignalWatchOptions) {}
+  constructor(private readonly o: SignalWatchOptions) {
+    this.stream = o.watch.stream === 'claude-stream-json' ? new ClaudeStreamReader(() => o.now()) : null;
+  }
 
   output(data: Uint8Array): void {
     if (this.disposed) return;
-    if (this.o.watch.statusProtocol) this.scanStatus(this.decoder.decode(data, { stream: true }));
+    const text =
+      this.o.watch.statusProtocol || this.stream ? this.decoder.decode(data, { stream: true }) : '';
+    if (this.o.watch.statusProtocol) this.scanStatus(text);
+    if (this.stream) this.readStream(this.stream, text);
     if (this.o.watch.detector === null) return;
     if (this.idleTimer) clearTimeout(this.idleTimer); // output: whatever looked idle must settle again
     this.idleTimer = null;
@@ -69,6 +80,15 @@ export class SignalWatch {
       if (key === this.lastStatusKey) continue;
       this.lastStatusKey = key;
       this.o.send(signal);
+    }
+  }
+
+  private readStream(reader: ClaudeStreamReader, text: string): void {
+    for (const signal of reader.feed(text)) this.o.send(signal);
+    const id = reader.sessionId;
+    if (id !== null && id !== this.lastSession) {
+      this.lastSession = id;
+      this.o.session?.(id);
     }
   }
 
