@@ -74,7 +74,7 @@ describe('create: validation', () => {
     expect(codex).toMatchObject({
       name: 'codex-1',
       command: '/usr/local/bin/codex',
-      args: ['--no-alt-screen'],
+      args: ['--no-alt-screen', '--no-daemon'],
     });
     const modelled = await h.core.service.create(
       cmdRequest({ profile: 'claude', argv: ['--verbose'], model: 'opus', permissionMode: 'plan' }),

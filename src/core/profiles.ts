@@ -34,6 +34,8 @@ export interface ProfileSpec {
   resumeArgs?: (id: string) => string[];
   /** Values `--permission-mode` accepts for this CLI (validated before anything starts). */
   permissionModes?: readonly string[];
+  /** A working agent is called idle only once idle has held this long (default 0). */
+  idleSettleMs?: number;
 }
 
 const SPECS: Record<ProfileName, ProfileSpec> = {
@@ -74,15 +76,20 @@ const SPECS: Record<ProfileName, ProfileSpec> = {
   codex: {
     name: 'codex',
     binary: 'codex',
-    signals: ['screen', 'process'],
+    // Codex 0.169 writes OSC 7501 records unasked (docs/research/codex-0.169.0.md). Its `notify`
+    // hook is not used: it also fires for the side request that names the task, mid-turn.
+    signals: ['status', 'screen', 'process'],
     hooks: null,
     trust: 'projects."<cwd>".trust_level = "trusted" in ~/.codex/config.toml',
     resume: null,
     detector: 'codex',
-    defaultArgs: ['--no-alt-screen'],
+    // Main screen (easier to read); no background app-server daemon that outlives the agent.
+    defaultArgs: ['--no-alt-screen', '--no-daemon'],
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--ask-for-approval', m],
-    permissionModes: ['untrusted', 'on-failure', 'on-request', 'never'],
+    permissionModes: ['on-request', 'never'],
+    // It reports idle between the task-title request and the turn itself.
+    idleSettleMs: 1_500,
   },
   gemini: {
     name: 'gemini',

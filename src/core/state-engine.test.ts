@@ -153,6 +153,24 @@ describe('state engine: disagreement and staleness (fake clock)', () => {
     expect(agentOf(h, id).stateDetail.stalled).toBeUndefined();
   });
 
+  it('a profile with idleSettleMs (codex) calls a working agent idle only once idle has held', async () => {
+    const h = await makeCore();
+    h.preflight.commands.set('codex', '/usr/local/bin/codex');
+    const { id } = await startAgent(h, { profile: 'codex', argv: [] });
+    await status(h, id, 'working', 'status 7501 state=working app=codex');
+    await status(h, id, 'idle', 'status 7501 state=idle app=codex'); // the task-title request ended
+    await h.clock.advanceAsync(1_000);
+    await status(h, id, 'working', 'status 7501 state=working app=codex'); // the turn itself
+    await h.clock.advanceAsync(10_000);
+    expect(agentOf(h, id).state).toBe('working');
+    await status(h, id, 'idle', 'status 7501 state=done app=codex');
+    await h.clock.advanceAsync(1_499);
+    expect(agentOf(h, id).state).toBe('working');
+    await h.clock.advanceAsync(1);
+    expect(agentOf(h, id)).toMatchObject({ state: 'idle', stateDetail: { source: 'status' } });
+    expect(transitions(h, id).filter(([, to]) => to === 'idle')).toHaveLength(1);
+  });
+
   it('forgets the signals of a previous process', async () => {
     const h = await makeCore();
     const { id } = await claudeAgent(h);

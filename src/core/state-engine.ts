@@ -141,9 +141,14 @@ export class StateEngine {
     const s = this.agents.get(agentId);
     if (!agent || !s || !hasProcess(agent.state)) return;
     const now = this.d.clock.now();
-    this.arm(agentId, s);
     const r = resolveActivity(s.latest, now, this.d.settings);
-    if (!r) return;
+    // A profile may ask for idle to hold before a working agent is called idle (a CLI that reports
+    // idle between two parts of one turn): false idle costs more than a late one.
+    const settle = profileSpec(agent.profile).idleSettleMs ?? 0;
+    const settleUntil =
+      r && r.signal.state === 'idle' && agent.state === 'working' ? r.signal.at + settle : 0;
+    this.arm(agentId, s, settleUntil);
+    if (!r || settleUntil > now) return;
     const sig = r.signal;
     const detail: StateDetail = {
       reason: sig.reason ?? defaultReason(sig.state),
@@ -167,12 +172,15 @@ export class StateEngine {
   }
 
   /** Re-decides when a pending screen override becomes due. */
-  private arm(agentId: string, s: AgentSignals): void {
+  private arm(agentId: string, s: AgentSignals, settleUntil: number): void {
     if (s.timer) this.d.clock.clearTimer(s.timer);
     s.timer = null;
-    const at = nextResolveAt(s.latest, this.d.settings);
     const now = this.d.clock.now();
-    if (at === null || at <= now) return;
+    const due = [nextResolveAt(s.latest, this.d.settings), settleUntil].filter(
+      (t): t is number => t !== null && t > now,
+    );
+    const at = due.length === 0 ? null : Math.min(...due);
+    if (at === null) return;
     s.timer = this.d.clock.setTimer(at - now, () => {
       s.timer = null;
       void this.decide(agentId);
