@@ -88,7 +88,8 @@ const SPECS: Record<ProfileName, ProfileSpec> = {
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--ask-for-approval', m],
     permissionModes: ['on-request', 'never'],
-    // It reports idle between the task-title request and the turn itself.
+    // It reports a short working → idle pair at startup and (research notes) around its task-title
+    // request: idle must hold before a working agent is called idle.
     idleSettleMs: 1_500,
   },
   gemini: {

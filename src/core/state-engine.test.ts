@@ -138,6 +138,43 @@ describe('state engine: disagreement and staleness (fake clock)', () => {
     expect(agentOf(h, id).state).toBe('needs_permission');
   });
 
+  it('a bare status error is refined by a screen that shows a usage limit (Codex sends no message)', async () => {
+    const h = await makeCore();
+    const { id } = await claudeAgent(h);
+    await status(h, id, 'working', 'status 7501 state=working app=codex');
+    h.core.sessions.message(id, {
+      type: 'signal',
+      signal: {
+        source: 'status',
+        state: 'idle',
+        reason: 'error',
+        evidence: 'status 7501 state=error',
+        at: h.clock.now(),
+      },
+    });
+    await flush();
+    expect(agentOf(h, id).stateDetail.reason).toBe('error');
+    h.clock.advance(50);
+    h.core.sessions.message(id, {
+      type: 'signal',
+      signal: {
+        source: 'screen',
+        state: 'needs_input',
+        reason: 'usage_limit',
+        evidence: 'screen codex/usage-limit line 30',
+        at: h.clock.now(),
+      },
+    });
+    await flush();
+    expect(agentOf(h, id)).toMatchObject({
+      state: 'needs_input',
+      stateDetail: { reason: 'usage_limit', source: 'screen' },
+    });
+    expect(agentOf(h, id).stateDetail.overrode).toMatch(
+      /without saying why; the screen shows a usage limit$/,
+    );
+  });
+
   it('marks a quiet working agent stalled (still working), and a new signal clears it', async () => {
     const h = await makeCore();
     const { id } = await claudeAgent(h);

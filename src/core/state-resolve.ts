@@ -14,6 +14,9 @@ export interface Resolution {
   overrode?: string;
 }
 
+/** A screen verdict this close before a signal describes the same moment. */
+const SAME_MOMENT_MS = 2_000;
+
 /** Sources whose word is events (a missed event leaves them stale), not a reported state. */
 const EVENT_SOURCES: readonly SignalSource[] = ['hook', 'stream'];
 
@@ -26,7 +29,9 @@ const EVENT_SOURCES: readonly SignalSource[] = ['hook', 'stream'];
  *    `screenOverrideMs` (its verdict is newer and has not changed since), the screen wins: this
  *    catches an Esc interrupt (no Stop hook), a permission answered by hand, or a turn a hook
  *    call never reported.
- * 4. Process signals only speak when nothing else has.
+ * 4. A bare error from a more trusted source (Codex's `state=error` has no message) is refined by
+ *    the screen when it shows a usage limit at that moment: the limit is what the user must act on.
+ * 5. Process signals only speak when nothing else has.
  * Returns null when no signal is known.
  */
 export function resolveActivity(
@@ -37,6 +42,12 @@ export function resolveActivity(
   const top = SIGNAL_SOURCES.map((src) => latest[src]).find((x) => x !== undefined);
   if (!top) return null;
   const screen = latest.screen;
+  if (top.reason === 'error' && screen?.reason === 'usage_limit' && screen.at >= top.at - SAME_MOMENT_MS) {
+    return {
+      signal: screen,
+      overrode: `${top.source} said ${top.state} (${top.evidence}) without saying why; the screen shows a usage limit`,
+    };
+  }
   if (
     EVENT_SOURCES.includes(top.source) &&
     screen &&

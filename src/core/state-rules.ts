@@ -4,6 +4,7 @@ export const STATE_RULES: string[] = [
   'The latest signal of the most trusted source that has spoken decides the state.',
   'Status records are the program reporting its own state on every change: nothing less trusted overrides them.',
   'Hooks are events and can be missed (Esc fires no Stop hook): a newer screen verdict that disagrees wins once it has held for states.screenOverrideMs.',
+  'A bare error from a more trusted source is refined by the screen when it shows a usage limit at that moment.',
   'working with no output, no new signal and CPU under states.stallCpuPercent for states.stallAfterMs is marked stalled (still working, not silently idle).',
   'A new process forgets the signals of the previous one; exits and crashes come from the process itself.',
   'Typing into a working agent is refused unless forced; every injected input is recorded with who sent it.',

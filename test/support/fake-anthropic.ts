@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { FakeSseServer, type ReadRequest, sleep, splitText } from './fake-sse-server.js';
 
 /**
  * A local stand-in for the Anthropic Messages API, good enough for the real Claude Code CLI
@@ -87,32 +87,18 @@ function parseRequest(body: Record<string, unknown>): FakeRequest {
   };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 export class FakeAnthropic {
   readonly requests: LoggedRequest[] = [];
-  private readonly open = new Set<ServerResponse>();
-  private ids = 0;
 
   private constructor(
-    private readonly server: Server,
+    private readonly http: FakeSseServer,
     readonly url: string,
   ) {}
 
   static async start(script: FakeScript): Promise<FakeAnthropic> {
     const handlers: { current?: FakeAnthropic } = {};
-    const server = createServer((req, res) => {
-      void handlers.current!.handle(req, res, script).catch(() => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const port = (server.address() as AddressInfo).port;
-    const self = new FakeAnthropic(server, `http://127.0.0.1:${port}`);
+    const http = await FakeSseServer.start((req, res) => handlers.current!.handle(req, res, script));
+    const self = new FakeAnthropic(http, http.origin);
     handlers.current = self;
     return self;
   }
@@ -122,34 +108,21 @@ export class FakeAnthropic {
     return this.requests.filter((r) => r.kind === 'main');
   }
 
-  async close(): Promise<void> {
-    for (const res of this.open) res.destroy();
-    this.open.clear();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   private nextId(prefix: string): string {
-    this.ids += 1;
-    return `${prefix}_fake${String(this.ids).padStart(6, '0')}`;
+    return this.http.nextId(prefix);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse, script: FakeScript): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = raw;
-    try {
-      body = raw ? JSON.parse(raw) : {};
-    } catch {
-      // keep raw text
-    }
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const method = req.method ?? 'GET';
-    const json = (status: number, value: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json', 'request-id': this.nextId('req') });
-      res.end(JSON.stringify(value));
-    };
+  private async handle(
+    { method, path, raw, body }: ReadRequest,
+    res: ServerResponse,
+    script: FakeScript,
+  ): Promise<void> {
+    const json = (status: number, value: unknown): void =>
+      this.http.json(res, status, value, { 'request-id': this.nextId('req') });
 
     if (method === 'POST' && path === '/v1/messages/count_tokens') {
       this.requests.push({ method, path, kind: 'other', body });
@@ -172,13 +145,12 @@ export class FakeAnthropic {
     const turn: FakeTurn = kind === 'main' ? await script(parsed) : { text: SIDE_TEXT };
     if (turn.delayMs) await sleep(turn.delayMs);
     if (turn.error) {
-      res.writeHead(turn.error.status, {
-        'content-type': 'application/json',
-        'request-id': this.nextId('req'),
-        ...turn.error.headers,
-      });
-      res.end(
-        JSON.stringify({ type: 'error', error: { type: turn.error.type, message: turn.error.message } }),
+      const e = turn.error;
+      this.http.json(
+        res,
+        e.status,
+        { type: 'error', error: { type: e.type, message: e.message } },
+        { 'request-id': this.nextId('req'), ...e.headers },
       );
       return;
     }
@@ -220,26 +192,16 @@ export class FakeAnthropic {
   }
 
   private async stream(res: ServerResponse, req: FakeRequest, turn: FakeTurn): Promise<void> {
-    this.open.add(res);
-    res.on('close', () => this.open.delete(res));
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'request-id': this.nextId('req'),
+    const send = this.http.openStream(res, {
+      headers: { 'request-id': this.nextId('req') },
+      gapMs: turn.chunkDelayMs ?? 0,
     });
-    const gap = turn.chunkDelayMs ?? 0;
-    const send = async (event: string, data: Record<string, unknown>): Promise<void> => {
-      if (res.destroyed) return;
-      res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
-      if (gap > 0) await sleep(gap);
-    };
     const msg = this.message(req, turn);
     await send('message_start', {
       message: { ...msg, content: [], stop_reason: null, usage: { input_tokens: 10, output_tokens: 1 } },
     });
     if (turn.hang) {
-      await new Promise<void>((resolve) => res.on('close', () => resolve()));
+      await this.http.untilClosed(res);
       return;
     }
     const blocks = msg.content as Record<string, unknown>[];
@@ -268,10 +230,4 @@ export class FakeAnthropic {
     await send('message_stop', {});
     res.end();
   }
-}
-
-/** Split text into word-sized deltas (at least one, possibly empty). */
-function splitText(text: string): string[] {
-  const parts = text.match(/\S+\s*|\s+/g);
-  return parts && parts.length > 0 ? parts : [text];
 }

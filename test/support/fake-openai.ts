@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { FakeSseServer, type ReadRequest, sleep, splitText } from './fake-sse-server.js';
 
 /**
  * A local stand-in for the OpenAI Responses API (`POST <base>/responses`, streamed as server-sent
@@ -86,33 +86,19 @@ export function parseResponsesRequest(body: Record<string, unknown>): FakeOpenAI
   };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 export class FakeOpenAI {
   readonly requests: FakeOpenAILoggedRequest[] = [];
-  private readonly open = new Set<ServerResponse>();
-  private ids = 0;
 
   private constructor(
-    private readonly server: Server,
+    private readonly http: FakeSseServer,
     /** Base URL including `/v1`, for a provider's `base_url`. */
     readonly url: string,
   ) {}
 
   static async start(script: FakeOpenAIScript): Promise<FakeOpenAI> {
     const handlers: { current?: FakeOpenAI } = {};
-    const server = createServer((req, res) => {
-      void handlers.current!.handle(req, res, script).catch(() => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const port = (server.address() as AddressInfo).port;
-    const self = new FakeOpenAI(server, `http://127.0.0.1:${port}/v1`);
+    const http = await FakeSseServer.start((req, res) => handlers.current!.handle(req, res, script));
+    const self = new FakeOpenAI(http, `${http.origin}/v1`);
     handlers.current = self;
     return self;
   }
@@ -122,39 +108,21 @@ export class FakeOpenAI {
     return this.requests.filter((r) => r.kind === 'main');
   }
 
-  async close(): Promise<void> {
-    for (const res of this.open) res.destroy();
-    this.open.clear();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   private nextId(prefix: string): string {
-    this.ids += 1;
-    return `${prefix}_fake${String(this.ids).padStart(6, '0')}`;
+    return this.http.nextId(prefix);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse, script: FakeOpenAIScript): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = raw;
-    try {
-      body = raw ? JSON.parse(raw) : {};
-    } catch {
-      // keep raw text
-    }
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const method = req.method ?? 'GET';
-    const headers = req.headers;
-    const json = (status: number, value: unknown, extra: Record<string, string> = {}): void => {
-      res.writeHead(status, {
-        'content-type': 'application/json',
-        'x-request-id': this.nextId('req'),
-        ...extra,
-      });
-      res.end(JSON.stringify(value));
-    };
+  private async handle(
+    { method, path, headers, body }: ReadRequest,
+    res: ServerResponse,
+    script: FakeOpenAIScript,
+  ): Promise<void> {
+    const json = (status: number, value: unknown, extra: Record<string, string> = {}): void =>
+      this.http.json(res, status, value, { 'x-request-id': this.nextId('req'), ...extra });
 
     if (method !== 'POST' || !path.endsWith('/responses') || typeof body !== 'object' || body === null) {
       this.requests.push({ method, path, kind: 'other', headers, body });
@@ -233,27 +201,18 @@ export class FakeOpenAI {
   }
 
   private async stream(res: ServerResponse, req: FakeOpenAIRequest, turn: FakeOpenAITurn): Promise<void> {
-    this.open.add(res);
-    res.on('close', () => this.open.delete(res));
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-request-id': this.nextId('req'),
-    });
-    const gap = turn.chunkDelayMs ?? 0;
     let seq = 0;
-    const send = async (type: string, data: Record<string, unknown>): Promise<void> => {
-      if (res.destroyed) return;
-      res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`);
-      if (gap > 0) await sleep(gap);
-    };
+    const send = this.http.openStream(res, {
+      headers: { 'x-request-id': this.nextId('req') },
+      gapMs: turn.chunkDelayMs ?? 0,
+      decorate: () => ({ sequence_number: seq++ }),
+    });
     const items = this.items(turn);
     const done = this.response(req, turn, items, 'completed');
     const id = done.id;
     await send('response.created', { response: { ...done, status: 'in_progress', output: [] } });
     if (turn.hang) {
-      await new Promise<void>((resolve) => res.on('close', () => resolve()));
+      await this.http.untilClosed(res);
       return;
     }
     for (const [index, item] of items.entries()) {
@@ -284,10 +243,4 @@ export class FakeOpenAI {
     await send('response.completed', { response: { ...done, id } });
     res.end();
   }
-}
-
-/** Split text into word-sized deltas (at least one, possibly empty). */
-function splitText(text: string): string[] {
-  const parts = text.match(/\S+\s*|\s+/g);
-  return parts && parts.length > 0 ? parts : [text];
 }

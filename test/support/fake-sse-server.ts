@@ -1,0 +1,134 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The HTTP scaffolding shared by the scripted API stand-ins (fake-anthropic.ts, fake-openai.ts):
+ * a server on 127.0.0.1 with a free port, request bodies read and parsed, ids, server-sent-event
+ * streams that are tracked so `close()` can cut the ones still open (a hanging turn).
+ */
+
+/** A request read in full: `body` is the parsed JSON, or the raw text when it is not JSON. */
+export interface ReadRequest {
+  method: string;
+  /** The path without its query string. */
+  path: string;
+  headers: IncomingMessage['headers'];
+  raw: string;
+  body: unknown;
+}
+
+export type SseHandler = (req: ReadRequest, res: ServerResponse) => Promise<void>;
+
+/** Writes one event of an open stream (`event: <name>` / `data: <json>`). */
+export type SseSend = (event: string, data: Record<string, unknown>) => Promise<void>;
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Split text into word-sized deltas (at least one, possibly empty). */
+export function splitText(text: string): string[] {
+  const parts = text.match(/\S+\s*|\s+/g);
+  return parts && parts.length > 0 ? parts : [text];
+}
+
+async function readRequest(req: IncomingMessage): Promise<ReadRequest> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const raw = Buffer.concat(chunks).toString('utf8');
+  let body: unknown = raw;
+  try {
+    body = raw ? JSON.parse(raw) : {};
+  } catch {
+    // keep raw text
+  }
+  return {
+    method: req.method ?? 'GET',
+    path: (req.url ?? '/').split('?')[0] ?? '/',
+    headers: req.headers,
+    raw,
+    body,
+  };
+}
+
+export class FakeSseServer {
+  private readonly open = new Set<ServerResponse>();
+  private ids = 0;
+
+  private constructor(
+    private readonly server: Server,
+    /** `http://127.0.0.1:<port>` (no trailing slash). */
+    readonly origin: string,
+  ) {}
+
+  /** Listens on 127.0.0.1:0; a handler that throws answers 500. */
+  static async start(handler: SseHandler): Promise<FakeSseServer> {
+    const server = createServer((req, res) => {
+      void readRequest(req)
+        .then((r) => handler(r, res))
+        .catch(() => {
+          if (!res.headersSent) res.writeHead(500);
+          res.end();
+        });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    return new FakeSseServer(server, `http://127.0.0.1:${port}`);
+  }
+
+  /** `<prefix>_fake000001`, `<prefix>_fake000002`, … (one counter for all prefixes). */
+  nextId(prefix: string): string {
+    this.ids += 1;
+    return `${prefix}_fake${String(this.ids).padStart(6, '0')}`;
+  }
+
+  /** Answers with a JSON body. */
+  json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(value));
+  }
+
+  /**
+   * Starts a 200 event stream (tracked until it closes) and returns its writer. `decorate` adds
+   * fields to every data object (e.g. a sequence number); the writer waits `gapMs` after each
+   * event and writes nothing once the client has gone.
+   */
+  openStream(
+    res: ServerResponse,
+    opts: { headers?: Record<string, string>; gapMs?: number; decorate?: () => Record<string, unknown> } = {},
+  ): SseSend {
+    this.open.add(res);
+    res.on('close', () => this.open.delete(res));
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      ...opts.headers,
+    });
+    const gap = opts.gapMs ?? 0;
+    return async (event, data) => {
+      if (res.destroyed) return;
+      res.write(
+        `event: ${event}\ndata: ${JSON.stringify({ type: event, ...opts.decorate?.(), ...data })}\n\n`,
+      );
+      if (gap > 0) await sleep(gap);
+    };
+  }
+
+  /** Resolves when the client goes away (a hanging stream). */
+  untilClosed(res: ServerResponse): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (res.destroyed) resolve();
+      else res.on('close', () => resolve());
+    });
+  }
+
+  /** Cuts every open stream and connection, then stops listening. */
+  async close(): Promise<void> {
+    for (const res of this.open) res.destroy();
+    this.open.clear();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
