@@ -1,10 +1,21 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
+import {
+  agentSteps,
+  fakeNotifySend,
+  fromWork,
+  jsonLines,
+  newAgent,
+  type Step,
+  untilEnded,
+  untilLastStep,
+  untilState as waitForState,
+} from '../support/agent-steps.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
-import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
+import { FakeAnthropic, type FakeRequest, type FakeTurn, RATE_LIMITED } from '../support/fake-anthropic.js';
 import { eventually, TestHome } from '../support/harness.js';
 
 /**
@@ -40,20 +51,9 @@ function script(req: FakeRequest): FakeTurn {
   }
   if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: QUESTION } };
   if (said.includes('think for long')) return { hang: true };
-  if (said.includes('hit the limit')) {
-    return {
-      error: {
-        status: 429,
-        type: 'rate_limit_error',
-        message: "This request would exceed your account's rate limit. Please try again later.",
-        headers: { 'retry-after': '3600' },
-      },
-    };
-  }
+  if (said.includes('hit the limit')) return RATE_LIMITED;
   return { text: 'ok' };
 }
-
-type Step = [state: string, source: string | undefined, reason: string];
 
 /**
  * The steps from the first `working` on must be `expected`. The first `working` may come from the
@@ -68,37 +68,8 @@ function expectSteps(all: Step[], expected: [state: string, reason: string][]): 
 }
 
 /** Every state change of an agent after it started: [state, signal source, reason]. */
-async function steps(home: TestHome, name: string): Promise<Step[]> {
-  return (await home.events(name))
-    .filter((e) => e.type === 'agent.stateChanged')
-    .map((e) => (e.type === 'agent.stateChanged' ? e.data : null))
-    .filter((d) => d !== null)
-    .map((d): Step => [d.to, d.detail.source, d.detail.reason])
-    .filter(([state]) => state !== 'starting');
-}
-
-/** The steps from the first `working` on (what the prompt caused). */
-const fromWork = (all: Step[]): Step[] => all.slice(all.findIndex(([s]) => s === 'working'));
-
-/** A stand-in `notify-send` that appends its argv (one JSON line) to `log`. */
-function fakeNotifySend(dir: string, log: string): void {
-  mkdirSync(dir, { recursive: true });
-  const file = `${dir}/notify-send`;
-  writeFileSync(
-    file,
-    `#!${process.execPath}\nrequire('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');\n`,
-  );
-  chmodSync(file, 0o755);
-}
-
-const jsonLines = (file: string): unknown[] =>
-  existsSync(file)
-    ? readFileSync(file, 'utf8')
-        .trim()
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as unknown)
-    : [];
+const steps = (home: TestHome, name: string): Promise<Step[]> =>
+  agentSteps(home, name, { skip: ['starting'] });
 
 describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) => {
   let home: TestHome;
@@ -107,30 +78,9 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
   let ntfy: Server;
   const posts: { title: string; body: string; priority: string }[] = [];
   const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
-    eventually(
-      what,
-      async () => {
-        const a = await home.agent(name);
-        if (process.env.WTP_DEBUG_E2E) console.log(backend, name, a.state, JSON.stringify(a.stateDetail));
-        return a.state === state ? a : undefined;
-      },
-      60_000,
-    );
-  const start = async (name: string, prompt: string): Promise<void> => {
-    const r = await home.json([
-      'new',
-      'claude',
-      '--name',
-      name,
-      '--cwd',
-      proj,
-      '--permission-mode',
-      'default',
-      '--prompt',
-      prompt,
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-  };
+    waitForState(home, name, state, what, backend);
+  const start = (name: string, prompt: string): Promise<void> =>
+    newAgent(home, 'claude', name, proj, ['--permission-mode', 'default', '--prompt', prompt]);
 
   beforeAll(async () => {
     api = await FakeAnthropic.start(script);
@@ -299,14 +249,7 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
     const a = await untilState('kill', 'idle', 'kill to be idle');
     expect(a.pid).not.toBeNull();
     process.kill(a.pid ?? 0, 'SIGKILL');
-    const gone = await eventually(
-      'the agent to end',
-      async () => {
-        const x = await home.agent('kill');
-        return x.state === 'exited' || x.state === 'crashed' ? x : undefined;
-      },
-      30_000,
-    );
+    const gone = await untilEnded(home, 'kill');
     expect(gone.lastExit).toEqual({ exitCode: null, signal: 'SIGKILL' });
     const last = (await steps(home, 'kill')).at(-1);
     expect(last?.[0]).toBe(gone.state);
@@ -335,10 +278,7 @@ describe('real Claude Code, hooks and screen only (no status protocol, headless)
       ['hooked', 'say hi'],
       ['escaped', 'think for long'],
     ];
-    for (const [name, prompt] of agents) {
-      const r = await home.json(['new', 'claude', '--name', name, '--cwd', proj, '--prompt', prompt]);
-      expect(r.code, r.stderr).toBe(0);
-    }
+    for (const [name, prompt] of agents) await newAgent(home, 'claude', name, proj, ['--prompt', prompt]);
   }, 120_000);
 
   afterAll(async () => {
@@ -346,15 +286,8 @@ describe('real Claude Code, hooks and screen only (no status protocol, headless)
     await api?.close();
   });
 
-  const settled = (name: string, last: string) =>
-    eventually(
-      `${name} to reach ${last}`,
-      async () => {
-        const s = fromWork(await steps(home, name));
-        return s.length > 1 && s.at(-1)?.[0] === last ? s : undefined;
-      },
-      60_000,
-    );
+  const settled = (name: string, last: string): Promise<Step[]> =>
+    untilLastStep(name, last, async () => fromWork(await steps(home, name)));
 
   it('a turn: working from the UserPromptSubmit hook, idle from the Stop hook', async () => {
     const s = await settled('hooked', 'idle');

@@ -1,9 +1,16 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
+import {
+  agentStepsWithEvidence,
+  type EvidencedStep as Step,
+  newAgent,
+  untilState as waitForState,
+  untilSteps,
+} from '../support/agent-steps.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
-import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
-import { eventually, TestHome } from '../support/harness.js';
+import { FakeAnthropic, type FakeRequest, type FakeTurn, RATE_LIMITED } from '../support/fake-anthropic.js';
+import { TestHome } from '../support/harness.js';
 
 /**
  * The real Claude Code CLI (pinned, scripts/ensure-claude.mjs) run headless under wtp, offline
@@ -17,30 +24,13 @@ function script(req: FakeRequest): FakeTurn {
   const said = req.lastUserText;
   if (said.includes('say hi')) return { text: 'Hi there!' };
   if (said.includes('say bye')) return { text: 'Bye!' };
-  if (said.includes('hit the limit')) {
-    return {
-      error: {
-        status: 429,
-        type: 'rate_limit_error',
-        message: "This request would exceed your account's rate limit. Please try again later.",
-        headers: { 'retry-after': '3600' },
-      },
-    };
-  }
+  if (said.includes('hit the limit')) return RATE_LIMITED;
   return { text: 'ok' };
 }
 
-type Step = [state: string, source: string | undefined, reason: string, evidence: string | undefined];
-
 /** Every state change of an agent after it started: [state, source, reason, evidence]. */
-async function steps(home: TestHome, name: string): Promise<Step[]> {
-  return (await home.events(name))
-    .filter((e) => e.type === 'agent.stateChanged')
-    .map((e) => (e.type === 'agent.stateChanged' ? e.data : null))
-    .filter((d) => d !== null)
-    .map((d): Step => [d.to, d.detail.source, d.detail.reason, d.detail.evidence])
-    .filter(([state]) => state !== 'starting' && state !== 'running');
-}
+const steps = (home: TestHome, name: string): Promise<Step[]> =>
+  agentStepsWithEvidence(home, name, { skip: ['starting', 'running'] });
 
 /**
  * `claude -p` reads `--input-format stream-json` only from a pipe: with a terminal on stdin (the
@@ -72,29 +62,15 @@ describe('real Claude Code headless (-p, stream-json)', () => {
   let api: FakeAnthropic;
   let proj: string;
   const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
-    eventually(
-      what,
-      async () => {
-        const a = await home.agent(name);
-        if (process.env.WTP_DEBUG_E2E) console.log(name, a.state, JSON.stringify(a.stateDetail));
-        return a.state === state ? a : undefined;
-      },
-      60_000,
-    );
-  const start = async (name: string, args: string[]): Promise<void> => {
-    const r = await home.json(['new', 'claude', '--name', name, '--cwd', proj, '--', ...args]);
-    expect(r.code, r.stderr).toBe(0);
-  };
+    waitForState(home, name, state, what);
+  const start = (name: string, args: string[]): Promise<void> =>
+    newAgent(home, 'claude', name, proj, ['--', ...args]);
   /** The steps once `n` of them have happened. */
   const settled = (name: string, n: number): Promise<Step[]> =>
-    eventually(
+    untilSteps(
       `${name} to take ${n} steps`,
-      async () => {
-        const s = await steps(home, name);
-        if (process.env.WTP_DEBUG_E2E) console.log(name, JSON.stringify(s));
-        return s.length >= n ? s : undefined;
-      },
-      60_000,
+      () => steps(home, name),
+      (s) => s.length >= n,
     );
 
   beforeAll(async () => {

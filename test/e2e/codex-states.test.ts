@@ -1,6 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
+import {
+  agentSteps,
+  newAgent,
+  type Step,
+  untilEnded,
+  untilLastStep,
+  untilState as waitForState,
+} from '../support/agent-steps.js';
 import { codexBinary, codexEnv, CODEX_VERSION, prepareCodexHome } from '../support/codex-cli.js';
 import { FakeOpenAI, type FakeOpenAIRequest, type FakeOpenAITurn } from '../support/fake-openai.js';
 import { eventually, TestHome } from '../support/harness.js';
@@ -45,24 +53,14 @@ function script(req: FakeOpenAIRequest): FakeOpenAITurn {
   return { text: 'ok' };
 }
 
-type Step = [state: string, source: string | undefined, reason: string];
-
 /**
  * The agent's state changes after its prompt was typed (the first `agent.inputSent`):
  * [state, signal source, reason]. Before it, codex 0.169 often reports `working` → `idle` right
  * after its first `idle` with no request made (startup work; docs/research/codex-0.169.0.md), and
  * the daemon waits for that to settle before it types the prompt: not what the prompt caused.
  */
-async function steps(home: TestHome, name: string): Promise<Step[]> {
-  const events = await home.events(name);
-  const typed = events.findIndex((e) => e.type === 'agent.inputSent');
-  if (typed < 0) return [];
-  return events
-    .slice(typed)
-    .map((e) => (e.type === 'agent.stateChanged' ? e.data : null))
-    .filter((d) => d !== null)
-    .map((d): Step => [d.to, d.detail.source, d.detail.reason]);
-}
+const steps = (home: TestHome, name: string): Promise<Step[]> =>
+  agentSteps(home, name, { from: 'agent.inputSent' });
 
 /** Pids of processes whose environment carries `CODEX_HOME=<codexHome>` (codex and its children). */
 function codexProcesses(codexHome: string): number[] {
@@ -87,40 +85,12 @@ describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', (backend) => {
   let proj: string;
   let codexHome: string;
   const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
-    eventually(
-      what,
-      async () => {
-        const a = await home.agent(name);
-        if (process.env.WTP_DEBUG_E2E) console.log(backend, name, a.state, JSON.stringify(a.stateDetail));
-        return a.state === state ? a : undefined;
-      },
-      60_000,
-    );
+    waitForState(home, name, state, what, backend);
   /** Waits until the steps after the prompt end in `last` (at least two of them). */
   const settled = (name: string, last: string): Promise<Step[]> =>
-    eventually(
-      `${name} to reach ${last}`,
-      async () => {
-        const s = await steps(home, name);
-        return s.length > 1 && s.at(-1)?.[0] === last ? s : undefined;
-      },
-      60_000,
-    );
-  const start = async (name: string, prompt: string): Promise<void> => {
-    const r = await home.json([
-      'new',
-      'codex',
-      '--name',
-      name,
-      '--cwd',
-      proj,
-      '--permission-mode',
-      'on-request',
-      '--prompt',
-      prompt,
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-  };
+    untilLastStep(name, last, () => steps(home, name));
+  const start = (name: string, prompt: string): Promise<void> =>
+    newAgent(home, 'codex', name, proj, ['--permission-mode', 'on-request', '--prompt', prompt]);
 
   beforeAll(async () => {
     api = await FakeOpenAI.start(script);
@@ -239,14 +209,7 @@ describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', (backend) => {
     const a = await home.agent('kill');
     expect(a.pid).not.toBeNull();
     process.kill(a.pid ?? 0, 'SIGKILL');
-    const gone = await eventually(
-      'the agent to end',
-      async () => {
-        const x = await home.agent('kill');
-        return x.state === 'exited' || x.state === 'crashed' ? x : undefined;
-      },
-      30_000,
-    );
+    const gone = await untilEnded(home, 'kill');
     expect(gone.lastExit).toEqual({ exitCode: null, signal: 'SIGKILL' });
     // The lifecycle (the host saw the process end), not a detector, decides: no signal source.
     expect((await steps(home, 'kill')).at(-1)).toEqual([gone.state, undefined, gone.stateDetail.reason]);

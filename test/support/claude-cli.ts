@@ -1,22 +1,17 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLAUDE_PIN } from '../../scripts/cli-pins.mjs';
 
 /** The Claude Code release the tests and the screen corpus are pinned to. */
-export const CLAUDE_CODE_VERSION = '2.1.330';
-
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLAUDE_CODE_VERSION = CLAUDE_PIN.version;
 
 /** Where scripts/ensure-claude.mjs installs the pinned CLI. */
-export const CLAUDE_CACHE_DIR = join(REPO_ROOT, '.cache', 'claude-code');
+export const CLAUDE_CACHE_DIR = CLAUDE_PIN.cacheDir;
 
 /** Path of the pinned native binary: `$WTP_TEST_CLAUDE_BIN`, else the repo cache. Throws when missing. */
 export function claudeBinary(): string {
   const override = process.env.WTP_TEST_CLAUDE_BIN;
-  const bin =
-    override && override.length > 0
-      ? override
-      : join(CLAUDE_CACHE_DIR, 'node_modules', '@anthropic-ai', 'claude-code-linux-x64', 'claude');
+  const bin = override && override.length > 0 ? override : CLAUDE_PIN.bin;
   if (!existsSync(bin)) {
     throw new Error(
       `Claude Code ${CLAUDE_CODE_VERSION} binary not found at ${bin}: run \`node scripts/ensure-claude.mjs\` ` +

@@ -1,14 +1,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CODEX_PIN } from '../../scripts/cli-pins.mjs';
 
 /** The Codex CLI release the tests and the screen corpus are pinned to. */
-export const CODEX_VERSION = '0.169.0';
-
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CODEX_VERSION = CODEX_PIN.version;
 
 /** Where scripts/ensure-codex.mjs installs the pinned CLI. */
-export const CODEX_CACHE_DIR = join(REPO_ROOT, '.cache', 'codex');
+export const CODEX_CACHE_DIR = CODEX_PIN.cacheDir;
 
 /** The provider name written into config.toml, and the env var holding its (any) bearer token. */
 export const CODEX_PROVIDER = 'wtp';
@@ -21,19 +19,7 @@ export const CODEX_KEY_ENV = 'WTP_FAKE_OPENAI_KEY';
  */
 export function codexBinary(): string {
   const override = process.env.WTP_TEST_CODEX_BIN;
-  const bin =
-    override && override.length > 0
-      ? override
-      : join(
-          CODEX_CACHE_DIR,
-          'node_modules',
-          '@openai',
-          'codex-linux-x64',
-          'vendor',
-          'x86_64-unknown-linux-musl',
-          'bin',
-          'codex',
-        );
+  const bin = override && override.length > 0 ? override : CODEX_PIN.bin;
   if (!existsSync(bin)) {
     throw new Error(
       `Codex CLI ${CODEX_VERSION} binary not found at ${bin}: run \`node scripts/ensure-codex.mjs\` ` +

@@ -1,22 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeAnthropic, type FakeRequest } from './fake-anthropic.js';
-
-interface SseEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
-
-function parseSse(text: string): SseEvent[] {
-  return text
-    .split('\n\n')
-    .filter((chunk) => chunk.trim() !== '')
-    .map((chunk) => {
-      const lines = chunk.split('\n');
-      const event = lines.find((l) => l.startsWith('event: '))?.slice('event: '.length) ?? '';
-      const data = lines.find((l) => l.startsWith('data: '))?.slice('data: '.length) ?? '{}';
-      return { event, data: JSON.parse(data) as Record<string, unknown> };
-    });
-}
+import { parseSse, postJson } from './fake-sse-server.js';
 
 const TOOLS = [{ name: 'Bash', description: 'run a command', input_schema: { type: 'object' } }];
 
@@ -27,13 +11,8 @@ describe('FakeAnthropic', () => {
     server = undefined;
   });
 
-  async function post(body: Record<string, unknown>, path = '/v1/messages'): Promise<Response> {
-    return fetch(`${server!.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': 'test' },
-      body: JSON.stringify(body),
-    });
-  }
+  const post = (body: Record<string, unknown>, path = '/v1/messages'): Promise<Response> =>
+    postJson(`${server!.url}${path}`, body, { 'x-api-key': 'test' });
 
   it('streams a text turn as valid server-sent events', async () => {
     const seen: FakeRequest[] = [];

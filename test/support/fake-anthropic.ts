@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { FakeSseServer, type ReadRequest, sleep, splitText } from './fake-sse-server.js';
+import { FakeScriptedApi, type ReadRequest, sleep, splitText } from './fake-sse-server.js';
 
 /**
  * A local stand-in for the Anthropic Messages API, good enough for the real Claude Code CLI
@@ -44,6 +44,16 @@ export interface FakeTurn {
 
 export type FakeScript = (req: FakeRequest) => FakeTurn | Promise<FakeTurn>;
 
+/** A turn answered the way the API refuses one over the rate limit (HTTP 429, retry in an hour). */
+export const RATE_LIMITED: FakeTurn = {
+  error: {
+    status: 429,
+    type: 'rate_limit_error',
+    message: "This request would exceed your account's rate limit. Please try again later.",
+    headers: { 'retry-after': '3600' },
+  },
+};
+
 export interface LoggedRequest {
   method: string;
   path: string;
@@ -87,33 +97,12 @@ function parseRequest(body: Record<string, unknown>): FakeRequest {
   };
 }
 
-export class FakeAnthropic {
-  readonly requests: LoggedRequest[] = [];
-
-  private constructor(
-    private readonly http: FakeSseServer,
-    readonly url: string,
-  ) {}
-
-  static async start(script: FakeScript): Promise<FakeAnthropic> {
-    const handlers: { current?: FakeAnthropic } = {};
-    const http = await FakeSseServer.start((req, res) => handlers.current!.handle(req, res, script));
-    const self = new FakeAnthropic(http, http.origin);
-    handlers.current = self;
-    return self;
-  }
-
-  /** Main-loop requests seen so far. */
-  get mainRequests(): LoggedRequest[] {
-    return this.requests.filter((r) => r.kind === 'main');
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  private nextId(prefix: string): string {
-    return this.http.nextId(prefix);
+export class FakeAnthropic extends FakeScriptedApi<LoggedRequest> {
+  static start(script: FakeScript): Promise<FakeAnthropic> {
+    return FakeScriptedApi.serve(
+      (http) => new FakeAnthropic(http, http.origin),
+      (api, req, res) => api.handle(req, res, script),
+    );
   }
 
   private async handle(
@@ -131,11 +120,13 @@ export class FakeAnthropic {
     }
     if (method !== 'POST' || path !== '/v1/messages' || typeof body !== 'object' || body === null) {
       this.requests.push({ method, path, kind: 'other', body });
-      if (method === 'HEAD') {
-        res.writeHead(200);
-        res.end();
-      } else if (method === 'GET') json(200, { data: [], has_more: false });
-      else json(404, { type: 'error', error: { type: 'not_found_error', message: `no route ${path}` } });
+      this.answerOther(
+        method,
+        res,
+        json,
+        { data: [], has_more: false },
+        { type: 'error', error: { type: 'not_found_error', message: `no route ${path}` } },
+      );
       return;
     }
 

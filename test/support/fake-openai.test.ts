@@ -1,22 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeOpenAI, type FakeOpenAIRequest } from './fake-openai.js';
-
-interface SseEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
-
-function parseSse(text: string): SseEvent[] {
-  return text
-    .split('\n\n')
-    .filter((chunk) => chunk.trim() !== '')
-    .map((chunk) => {
-      const lines = chunk.split('\n');
-      const event = lines.find((l) => l.startsWith('event: '))?.slice('event: '.length) ?? '';
-      const data = lines.find((l) => l.startsWith('data: '))?.slice('data: '.length) ?? '{}';
-      return { event, data: JSON.parse(data) as Record<string, unknown> };
-    });
-}
+import { parseSse, postJson } from './fake-sse-server.js';
 
 const TOOLS = [{ type: 'function', name: 'exec_command', parameters: { type: 'object' } }];
 const userInput = (text: string): Record<string, unknown> => ({
@@ -32,13 +16,8 @@ describe('FakeOpenAI', () => {
     server = undefined;
   });
 
-  async function post(body: Record<string, unknown>, path = '/responses'): Promise<Response> {
-    return fetch(`${server!.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer test' },
-      body: JSON.stringify(body),
-    });
-  }
+  const post = (body: Record<string, unknown>, path = '/responses'): Promise<Response> =>
+    postJson(`${server!.url}${path}`, body, { authorization: 'Bearer test' });
 
   it('streams a text turn as Responses API events', async () => {
     const seen: FakeOpenAIRequest[] = [];

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { FakeSseServer, type ReadRequest, sleep, splitText } from './fake-sse-server.js';
+import { FakeScriptedApi, type ReadRequest, sleep, splitText } from './fake-sse-server.js';
 
 /**
  * A local stand-in for the OpenAI Responses API (`POST <base>/responses`, streamed as server-sent
@@ -86,34 +86,13 @@ export function parseResponsesRequest(body: Record<string, unknown>): FakeOpenAI
   };
 }
 
-export class FakeOpenAI {
-  readonly requests: FakeOpenAILoggedRequest[] = [];
-
-  private constructor(
-    private readonly http: FakeSseServer,
-    /** Base URL including `/v1`, for a provider's `base_url`. */
-    readonly url: string,
-  ) {}
-
-  static async start(script: FakeOpenAIScript): Promise<FakeOpenAI> {
-    const handlers: { current?: FakeOpenAI } = {};
-    const http = await FakeSseServer.start((req, res) => handlers.current!.handle(req, res, script));
-    const self = new FakeOpenAI(http, `${http.origin}/v1`);
-    handlers.current = self;
-    return self;
-  }
-
-  /** Main-loop requests seen so far. */
-  get mainRequests(): FakeOpenAILoggedRequest[] {
-    return this.requests.filter((r) => r.kind === 'main');
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  private nextId(prefix: string): string {
-    return this.http.nextId(prefix);
+/** `url` is the base URL including `/v1`, for a provider's `base_url`. */
+export class FakeOpenAI extends FakeScriptedApi<FakeOpenAILoggedRequest> {
+  static start(script: FakeOpenAIScript): Promise<FakeOpenAI> {
+    return FakeScriptedApi.serve(
+      (http) => new FakeOpenAI(http, `${http.origin}/v1`),
+      (api, req, res) => api.handle(req, res, script),
+    );
   }
 
   private async handle(
@@ -126,11 +105,13 @@ export class FakeOpenAI {
 
     if (method !== 'POST' || !path.endsWith('/responses') || typeof body !== 'object' || body === null) {
       this.requests.push({ method, path, kind: 'other', headers, body });
-      if (method === 'HEAD') {
-        res.writeHead(200);
-        res.end();
-      } else if (method === 'GET') json(200, { object: 'list', data: [], models: [] });
-      else json(404, { error: { type: 'invalid_request_error', message: `no route ${path}` } });
+      this.answerOther(
+        method,
+        res,
+        json,
+        { object: 'list', data: [], models: [] },
+        { error: { type: 'invalid_request_error', message: `no route ${path}` } },
+      );
       return;
     }
 

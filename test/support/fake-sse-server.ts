@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * The HTTP scaffolding shared by the scripted API stand-ins (fake-anthropic.ts, fake-openai.ts):
  * a server on 127.0.0.1 with a free port, request bodies read and parsed, ids, server-sent-event
- * streams that are tracked so `close()` can cut the ones still open (a hanging turn).
+ * streams that are tracked so `close()` can cut the ones still open (a hanging turn), the base
+ * class of the stand-ins, and the client side their tests read streams with.
  */
 
 /** A request read in full: `body` is the parsed JSON, or the raw text when it is not JSON. */
@@ -131,4 +132,98 @@ export class FakeSseServer {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** What a scripted API logs of each request it answered. */
+export interface LoggedKind {
+  /** main = scripted turn, side = canned answer, other = anything else. */
+  kind: 'main' | 'side' | 'other';
+}
+
+/**
+ * The base of a scripted API stand-in (FakeAnthropic, FakeOpenAI): its server, the requests it
+ * logged, and `close()`. A subclass starts with `FakeScriptedApi.serve` and answers in `handle`.
+ */
+export abstract class FakeScriptedApi<Logged extends LoggedKind> {
+  readonly requests: Logged[] = [];
+
+  protected constructor(
+    protected readonly http: FakeSseServer,
+    /** The base URL the CLI is pointed at. */
+    readonly url: string,
+  ) {}
+
+  /** Starts a server whose requests go to `handle` of the API `make` builds around it. */
+  protected static async serve<Api>(
+    make: (http: FakeSseServer) => Api,
+    handle: (api: Api, req: ReadRequest, res: ServerResponse) => Promise<void>,
+  ): Promise<Api> {
+    const ref: { api?: Api } = {};
+    const http = await FakeSseServer.start((req, res) => handle(ref.api!, req, res));
+    ref.api = make(http);
+    return ref.api;
+  }
+
+  /** Main-loop requests seen so far. */
+  get mainRequests(): Logged[] {
+    return this.requests.filter((r) => r.kind === 'main');
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  protected nextId(prefix: string): string {
+    return this.http.nextId(prefix);
+  }
+
+  /**
+   * Answers a request off the API's routes at once: HEAD → 200, GET → `list`, anything else → 404
+   * with `notFound` (through `json`, which adds the API's headers).
+   */
+  protected answerOther(
+    method: string,
+    res: ServerResponse,
+    json: (status: number, value: unknown) => void,
+    list: unknown,
+    notFound: unknown,
+  ): void {
+    if (method === 'HEAD') {
+      res.writeHead(200);
+      res.end();
+    } else if (method === 'GET') json(200, list);
+    else json(404, notFound);
+  }
+}
+
+/** One event of a server-sent-event stream as a client reads it. */
+export interface SseEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Parses a whole event stream (what `openStream` writes) into its events. */
+export function parseSse(text: string): SseEvent[] {
+  return text
+    .split('\n\n')
+    .filter((chunk) => chunk.trim() !== '')
+    .map((chunk) => {
+      const lines = chunk.split('\n');
+      const event = lines.find((l) => l.startsWith('event: '))?.slice('event: '.length) ?? '';
+      const data = lines.find((l) => l.startsWith('data: '))?.slice('data: '.length) ?? '{}';
+      return { event, data: JSON.parse(data) as Record<string, unknown> };
+    });
+}
+
+/** POSTs `body` as JSON to `url` with `headers` added. */
+export function postJson(
+  url: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string>,
+): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }

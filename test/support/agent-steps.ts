@@ -1,0 +1,152 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import type { AgentView } from '../../src/protocol/agent.js';
+import type { WtpEvent } from '../../src/protocol/events.js';
+import { eventually, type TestHome } from './harness.js';
+
+/**
+ * What the real-CLI e2e tests (test/e2e/claude-*.test.ts, codex-states.test.ts) read back from a
+ * daemon: an agent's state changes as steps, and waits for a state, a last step or the end.
+ */
+
+/** One state change: [state, signal source, reason]. */
+export type Step = [state: string, source: string | undefined, reason: string];
+
+/** One state change with its evidence: [state, signal source, reason, evidence]. */
+export type EvidencedStep = [
+  state: string,
+  source: string | undefined,
+  reason: string,
+  evidence: string | undefined,
+];
+
+export interface StepsOptions {
+  /** Start at the agent's first event of this type (no steps before it happened). */
+  from?: WtpEvent['type'];
+  /** Leave out the changes to these states. */
+  skip?: readonly string[];
+}
+
+/** The agent's state changes (`agent.stateChanged` events) with their evidence. */
+export async function agentStepsWithEvidence(
+  home: TestHome,
+  name: string,
+  opts: StepsOptions = {},
+): Promise<EvidencedStep[]> {
+  let events = await home.events(name);
+  if (opts.from !== undefined) {
+    const at = events.findIndex((e) => e.type === opts.from);
+    if (at < 0) return [];
+    events = events.slice(at);
+  }
+  return events
+    .map((e) => (e.type === 'agent.stateChanged' ? e.data : null))
+    .filter((d) => d !== null)
+    .map((d): EvidencedStep => [d.to, d.detail.source, d.detail.reason, d.detail.evidence])
+    .filter(([state]) => !opts.skip?.includes(state));
+}
+
+/** The agent's state changes (`agent.stateChanged` events): [state, signal source, reason]. */
+export async function agentSteps(home: TestHome, name: string, opts: StepsOptions = {}): Promise<Step[]> {
+  return (await agentStepsWithEvidence(home, name, opts)).map(([state, source, reason]) => [
+    state,
+    source,
+    reason,
+  ]);
+}
+
+/** The steps from the first `working` on (what the prompt caused). */
+export const fromWork = (all: Step[]): Step[] => all.slice(all.findIndex(([s]) => s === 'working'));
+
+/**
+ * Waits (up to 60 s) until the agent is in `state` and returns it. With WTP_DEBUG_E2E set every
+ * poll is logged, after `tag` when one is given.
+ */
+export function untilState(
+  home: TestHome,
+  name: string,
+  state: string,
+  what: string,
+  tag?: string,
+): Promise<AgentView> {
+  return eventually(
+    what,
+    async () => {
+      const a = await home.agent(name);
+      if (process.env.WTP_DEBUG_E2E) {
+        console.log(...(tag === undefined ? [] : [tag]), name, a.state, JSON.stringify(a.stateDetail));
+      }
+      return a.state === state ? a : undefined;
+    },
+    60_000,
+  );
+}
+
+/** Waits (up to 60 s) until `read()` gives steps that are `done`, and returns them. */
+export function untilSteps<S extends Step | EvidencedStep>(
+  what: string,
+  read: () => Promise<S[]>,
+  done: (steps: S[]) => boolean,
+): Promise<S[]> {
+  return eventually(
+    what,
+    async () => {
+      const s = await read();
+      if (process.env.WTP_DEBUG_E2E) console.log(what, JSON.stringify(s));
+      return done(s) ? s : undefined;
+    },
+    60_000,
+  );
+}
+
+/** Waits until the agent's steps (as `read` gives them) are two or more and end in `last`. */
+export const untilLastStep = <S extends Step | EvidencedStep>(
+  name: string,
+  last: string,
+  read: () => Promise<S[]>,
+): Promise<S[]> =>
+  untilSteps(`${name} to reach ${last}`, read, (s) => s.length > 1 && s.at(-1)?.[0] === last);
+
+/** Waits (up to 30 s) until the agent has exited or crashed, and returns it. */
+export const untilEnded = (home: TestHome, name: string): Promise<AgentView> =>
+  eventually(
+    'the agent to end',
+    async () => {
+      const x = await home.agent(name);
+      return x.state === 'exited' || x.state === 'crashed' ? x : undefined;
+    },
+    30_000,
+  );
+
+/** `wtp new <profile> --name <name> --cwd <cwd> <args>`, which must succeed. */
+export async function newAgent(
+  home: TestHome,
+  profile: string,
+  name: string,
+  cwd: string,
+  args: string[],
+): Promise<void> {
+  const r = await home.json(['new', profile, '--name', name, '--cwd', cwd, ...args]);
+  expect(r.code, r.stderr).toBe(0);
+}
+
+/** A stand-in `notify-send` that appends its argv (one JSON line) to `log`. */
+export function fakeNotifySend(dir: string, log: string): void {
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}/notify-send`;
+  writeFileSync(
+    file,
+    `#!${process.execPath}\nrequire('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');\n`,
+  );
+  chmodSync(file, 0o755);
+}
+
+/** The JSON lines of `file` (none when it does not exist). */
+export const jsonLines = (file: string): unknown[] =>
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as unknown)
+    : [];
