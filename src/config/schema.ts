@@ -63,7 +63,7 @@ export const configSchema = z
           .enum(['auto', 'http', 'command'])
           .default('auto')
           .describe(
-            'How Claude Code hooks reach the daemon: http (no process per call; needs api.tcp), command (`wtp hook` over the unix socket), auto: http when api.tcp is on',
+            'How Claude Code hooks reach the daemon: http (no process per call; needs api.tcp), command (`wtp hook` over the unix socket), auto: http when api.tcp is on and the CLI is a version verified to take http hooks (2.1.330 or later), else command',
           ),
         preTrust: z
           .boolean()

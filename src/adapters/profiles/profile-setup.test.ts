@@ -81,10 +81,16 @@ describe('FsProfileSetup (claude)', () => {
     expect(JSON.parse(readFileSync(join(cfg, '.claude.json'), 'utf8'))).toHaveProperty('projects');
   });
 
-  it('falls back to command hooks (`wtp hook`) without a TCP API, or when asked', async () => {
+  it('falls back to command hooks (`wtp hook`) without a TCP API, when asked, or for a version not verified', async () => {
     const w = world();
-    for (const o of [{ apiUrl: () => null }, { claudeHooks: 'command' as const }]) {
-      const got = await new FsProfileSetup(w.opts(o)).prepare(w.agent);
+    const older = world('echo "2.1.100 (Claude Code)"');
+    const cases: [ReturnType<typeof world>, Partial<ProfileSetupOptions>][] = [
+      [w, { apiUrl: () => null }],
+      [w, { claudeHooks: 'command' }],
+      [older, {}],
+    ];
+    for (const [x, o] of cases) {
+      const got = await new FsProfileSetup(x.opts(o)).prepare(x.agent);
       const settings = JSON.parse(readFileSync(got.profileArgs[1] ?? '', 'utf8')) as {
         hooks: Record<string, { hooks: unknown[] }[]>;
       };
@@ -96,6 +102,9 @@ describe('FsProfileSetup (claude)', () => {
         timeout: 10,
       });
     }
+    // `http` forces http hooks for a version not verified here.
+    const forced = await new FsProfileSetup(older.opts({ claudeHooks: 'http' })).prepare(older.agent);
+    expect(readFileSync(forced.profileArgs[1] ?? '', 'utf8')).toContain('"type": "http"');
   });
 
   it('refuses a CLI whose --version fails, with its output', async () => {

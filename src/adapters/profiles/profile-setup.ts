@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AgentRecord } from '../../core/agent-record.js';
 import { AppError } from '../../core/errors.js';
 import type { Logger, ProfileSetup } from '../../core/ports.js';
+import { compareVersions, parseVersion } from '../../core/detectors/screen-detector.js';
 import { profileSpec } from '../../core/profiles.js';
 import {
   claudeStateFile,
@@ -34,6 +35,12 @@ export interface ProfileSetupOptions {
 
 const VERSION_RE = /(\d+\.\d+\.\d+(?:[-+][\w.]+)?)/;
 
+/**
+ * The oldest Claude Code seen to run `type: "http"` hooks (test/e2e/claude-states.test.ts). No
+ * source available here says which release added them, so older versions get command hooks.
+ */
+const HTTP_HOOKS_VERIFIED = [2, 1, 330];
+
 /** Version, hooks and trust for agent CLIs, on the real file system. */
 export class FsProfileSetup implements ProfileSetup {
   private readonly versions = new Map<string, { mtimeMs: number; version: string }>();
@@ -50,7 +57,7 @@ export class FsProfileSetup implements ProfileSetup {
     if (agent.profile === 'claude') {
       profileArgs.push(
         '--settings',
-        writeClaudeSettings(join(this.o.agentsDir, agent.id), this.hooks(agent)),
+        writeClaudeSettings(join(this.o.agentsDir, agent.id), this.hooks(agent, version)),
       );
       if (this.o.preTrust) {
         const file = claudeStateFile({ home, configDir: env.CLAUDE_CONFIG_DIR });
@@ -68,9 +75,16 @@ export class FsProfileSetup implements ProfileSetup {
     rmSync(join(this.o.agentsDir, agentId, 'claude-settings.json'), { force: true });
   }
 
-  private hooks(agent: AgentRecord): HookTransport {
+  /**
+   * HTTP hooks when the API listens on TCP and the CLI is known to take them: `auto` uses them from
+   * the first version verified here (HTTP_HOOKS_VERIFIED), command hooks for older or unknown ones.
+   */
+  private hooks(agent: AgentRecord, version: string | null): HookTransport {
     const url = this.o.apiUrl();
-    const useHttp = this.o.claudeHooks !== 'command' && url !== null;
+    const v = parseVersion(version);
+    const verified = v !== null && compareVersions(v, HTTP_HOOKS_VERIFIED) >= 0;
+    const useHttp =
+      url !== null && (this.o.claudeHooks === 'http' || (this.o.claudeHooks === 'auto' && verified));
     const [command, ...rest] = this.o.wtpCommand;
     return {
       http: useHttp
