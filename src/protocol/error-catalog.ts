@@ -64,6 +64,26 @@ export const ERROR_CATALOG = {
     'An option does not apply to this profile (e.g. `--model` for `cmd`), or its value is not one the agent CLI accepts. `details` says which.',
   AGENT_CLI_BROKEN:
     'The agent CLI was found but `<cli> --version` failed or timed out; `details` has the command, exit status and output.',
+  GIT_FAILED:
+    'A git command failed; `details` has the arguments, the folder, the exit code and git’s stderr.',
+  NOT_A_REPOSITORY: 'The folder is not inside a git repository (`details.path`).',
+  GIT_REF_NOT_FOUND: 'The branch, tag or commit does not exist in the repository (`details.ref`).',
+  GIT_BRANCH_TAKEN:
+    'The branch already exists (a new agent gets `wtp/<name>`): pick another name, or reuse it with `--branch`.',
+  GIT_DETACHED_HEAD:
+    'The repository is on a detached HEAD and no `--base` was given: there is no current branch to start from.',
+  WORKTREE_DIRTY:
+    'The worktree has uncommitted or unmerged work that the command would lose; `details` lists it. Commit or merge it, or pass `--force`.',
+  MERGE_TARGET_DIRTY:
+    'The branch to merge into is checked out with uncommitted changes; commit or stash them first. Nothing was changed.',
+  MERGE_CONFLICT:
+    'The merge would conflict; the target branch was left exactly as it was. `details.conflicts` lists the files.',
+  MERGE_TEST_FAILED:
+    'The test command failed in the agent’s worktree, so nothing was merged; `details` has its exit code and output.',
+  SETUP_NOT_APPROVED:
+    'The repository’s setup script has not been approved (or changed since): `details` has the commands and their hash; approve with `wtp setup approve`.',
+  SETUP_FAILED:
+    'The repository’s setup script failed in the new worktree; the agent was not started. `details.output` has its output.',
   HOOK_REJECTED:
     'A hook call was refused: unknown agent, wrong per-agent hook token, or a body that is not a hook payload.',
 } as const;

@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { AppError } from '../../core/errors.js';
+
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface GitOptions {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  /** Data written to git's stdin. */
+  input?: string;
+  timeoutMs?: number;
+  /** Exit codes that are answers, not failures (e.g. 1 for `merge-tree` with conflicts). */
+  okCodes?: readonly number[];
+  maxBuffer?: number;
+}
+
+/**
+ * Runs `git <args>` (an argument array, never a shell) and resolves with its output. A non-zero
+ * exit not in `okCodes` rejects with GIT_FAILED carrying the command, exit code and stderr.
+ * Git never prompts (no terminal, GIT_TERMINAL_PROMPT=0) and never opens an editor.
+ */
+export function git(args: readonly string[], o: GitOptions): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'git',
+      [...args],
+      {
+        cwd: o.cwd,
+        env: {
+          ...(o.env ?? process.env),
+          GIT_TERMINAL_PROMPT: '0',
+          GIT_EDITOR: 'true',
+          GIT_MERGE_AUTOEDIT: 'no',
+          LC_ALL: 'C',
+        },
+        timeout: o.timeoutMs ?? 120_000,
+        maxBuffer: o.maxBuffer ?? 256 * 1024 * 1024,
+        encoding: 'utf8',
+      },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: unknown; killed?: boolean }) | null;
+        const code = e ? (typeof e.code === 'number' ? e.code : -1) : 0;
+        if (e && typeof e.code === 'string' && e.code === 'ENOENT') {
+          reject(new AppError('GIT_FAILED', 'git is not installed (not found on PATH).', { args }));
+          return;
+        }
+        if (code === 0 || o.okCodes?.includes(code)) {
+          resolve({ code, stdout, stderr });
+          return;
+        }
+        reject(
+          new AppError(
+            'GIT_FAILED',
+            `git ${args.join(' ')} failed${e?.killed ? ' (timed out)' : ` (exit ${code})`}: ${stderr.trim().split('\n').slice(-3).join(' ') || stdout.trim().slice(0, 200)}`,
+            { args, cwd: o.cwd, exitCode: code, stderr: stderr.slice(-4000) },
+          ),
+        );
+      },
+    );
+    if (o.input !== undefined) child.stdin?.end(o.input);
+    else child.stdin?.end();
+  });
+}

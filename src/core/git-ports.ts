@@ -1,0 +1,122 @@
+/**
+ * What the core needs from git (DESIGN §6). Implemented in `src/adapters/git/` with the real git
+ * CLI (argument arrays, never a shell); every failure is an AppError with a stable code.
+ */
+
+/** Where an agent works: its own worktree on its own branch, or a folder used in place. */
+export interface AgentWorktree {
+  /** The main repository (its top level). */
+  repo: string;
+  /** The worktree folder (the agent's cwd), or the repository itself with `--no-worktree`. */
+  path: string;
+  /** The agent's branch, e.g. `wtp/api`; null with `--no-worktree`. */
+  branch: string | null;
+  /** The ref the branch was made from (e.g. `main`) and its commit then. */
+  base: string;
+  baseCommit: string;
+  /** First port of the agent's range (WTP_PORT); WTP_PORT_END = portStart + portCount - 1. */
+  portStart: number;
+  portCount: number;
+  /** True when wezterm-parallel created the worktree (and may remove it). */
+  owned: boolean;
+}
+
+export interface ProvisionRequest {
+  /** Any folder inside the repository. */
+  repo: string;
+  agentName: string;
+  /** Default: the repository's current branch. */
+  base?: string | undefined;
+  /** Reuse an existing branch instead of creating `wtp/<name>`. */
+  branch?: string | undefined;
+  /** Work in the repository itself. */
+  noWorktree?: boolean | undefined;
+  portStart: number;
+  portCount: number;
+}
+
+/** One line of setup-script output (shown live in the agent's log). */
+export type SetupProgress = (line: string) => void;
+
+export interface SetupScript {
+  /** The commands, as written in `.wezterm-parallel/config.yaml` (`setup: [...]`). */
+  commands: string[];
+  /** sha256 of the exact content; approvals are stored by it. */
+  hash: string;
+  approved: boolean;
+}
+
+/** What removing a worktree would lose. */
+export interface WorktreeLoss {
+  uncommitted: string[];
+  /** Commits on the branch not in its base (nor merged anywhere else). */
+  unmergedCommits: { sha: string; subject: string }[];
+}
+
+export interface DiffFile {
+  path: string;
+  status: 'added' | 'modified' | 'deleted' | 'renamed' | 'untracked';
+  insertions: number;
+  deletions: number;
+  oldPath?: string;
+}
+
+export interface AgentDiff {
+  base: string;
+  mergeBase: string;
+  files: DiffFile[];
+  /** Unified diff text (committed + uncommitted + untracked), empty with `stat` only. */
+  patch: string;
+}
+
+export type MergeStrategy = 'merge' | 'squash' | 'rebase';
+
+export interface MergeResult {
+  ok: boolean;
+  /** The new commit on the target branch when ok. */
+  commit: string | null;
+  target: string;
+  /** Files that conflicted when not ok (the target branch is left exactly as it was). */
+  conflicts: string[];
+  /** Output of the test command when one was given. */
+  test: { command: string; exitCode: number; output: string } | null;
+}
+
+/** A predicted merge between two refs (`git merge-tree --write-tree`). */
+export interface PairPrediction {
+  a: string;
+  b: string;
+  /** Files with real conflicts, with their conflicting hunks' line ranges when known. */
+  conflicts: { path: string; kind: string; hunks: string[] }[];
+  /** Files both sides changed that still merge cleanly. */
+  overlapping: string[];
+}
+
+export interface GitWorktrees {
+  /** Creates (or reuses) the agent's worktree; copies `.worktreeinclude` files. */
+  provision(req: ProvisionRequest): Promise<AgentWorktree>;
+  /** The repository's setup script, or null when it has none. */
+  setupScript(repo: string): SetupScript | null;
+  /** Records the user's approval of exactly this script content. */
+  approveSetup(repo: string, hash: string): void;
+  /** Runs the approved setup in the worktree; throws with the output when it fails. */
+  runSetup(wt: AgentWorktree, env: Record<string, string>, progress: SetupProgress): Promise<void>;
+  /** What removing the worktree and branch would lose (empty when nothing). */
+  wouldLose(wt: AgentWorktree): Promise<WorktreeLoss>;
+  /** Removes the worktree and its branch (only if owned); `force` discards work. */
+  remove(wt: AgentWorktree, force: boolean): Promise<void>;
+  /** Bytes on disk of a worktree (without the shared .git objects). */
+  diskUsage(path: string): Promise<number>;
+}
+
+export interface GitReview {
+  diff(wt: AgentWorktree, opts: { stat: boolean }): Promise<AgentDiff>;
+  /** Commits everything the agent left (untracked included); null when there was nothing. */
+  commitAll(wt: AgentWorktree, message: string): Promise<string | null>;
+  merge(
+    wt: AgentWorktree,
+    opts: { strategy: MergeStrategy; into?: string | undefined; testCommand?: string | undefined },
+  ): Promise<MergeResult>;
+  /** Predicts merges of every pair of refs and of each ref with `base`. */
+  predict(repo: string, refs: string[], base: string): Promise<PairPrediction[]>;
+}
