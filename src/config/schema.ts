@@ -103,6 +103,32 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Daemon log file'),
+    git: z
+      .strictObject({
+        worktreesDir: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Where agent worktrees are made (default: <state dir>/worktrees), outside any repository',
+          ),
+        portBase: z
+          .number()
+          .int()
+          .min(1024)
+          .max(65_000)
+          .default(20_000)
+          .describe('First port of the agents ranges'),
+        portsPerAgent: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .default(10)
+          .describe('Ports per agent: WTP_PORT .. WTP_PORT_END'),
+      })
+      .prefault({})
+      .describe('Worktrees and ports of agents in git repositories'),
     states: z
       .strictObject({
         screenOverrideMs: ms(

@@ -94,6 +94,7 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
     version: null,
     sessionId: null,
     profileArgs: [],
+    worktree: null,
   };
 }
 

@@ -9,6 +9,7 @@ import type {
   StateDetail,
 } from '../protocol/agent.js';
 import { hasProcess } from './agent-state.js';
+import type { AgentWorktree } from './git-ports.js';
 
 /** An agent as the core keeps it; times are epoch milliseconds. Persisted by the StateStore. */
 export interface AgentRecord {
@@ -44,6 +45,8 @@ export interface AgentRecord {
   sessionId: string | null;
   /** Arguments the profile adds before the user's at every spawn (e.g. `--settings <file>`). */
   profileArgs: string[];
+  /** The agent's git worktree, branch and port range; null when it runs outside git. */
+  worktree: AgentWorktree | null;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -86,6 +89,7 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     stats: running && ctx.stats ? { ...ctx.stats } : null,
     version: a.version,
     sessionId: a.sessionId,
+    worktree: a.worktree ? { ...a.worktree } : null,
   };
 }
 
@@ -94,6 +98,7 @@ export function cloneRecord(a: AgentRecord): AgentRecord {
     ...a,
     args: [...a.args],
     profileArgs: [...a.profileArgs],
+    worktree: a.worktree ? { ...a.worktree } : null,
     env: { ...a.env },
     stateDetail: { ...a.stateDetail },
     lastExit: a.lastExit ? { ...a.lastExit } : null,

@@ -17,8 +17,15 @@ import type { AgentLifecycle } from './lifecycle.js';
 import type { OutputHub, OutputListener } from './output-hub.js';
 import type { Placement } from './pane-mux.js';
 import type { Clock, HostLink, OutputLogs, ProfileSetup } from './ports.js';
+import {
+  refuseToLoseWork,
+  type AgentGit,
+  provisionWorktree,
+  runWorktreeSetup,
+  type WorktreeDeps,
+} from './agent-worktree.js';
 import type { StatsSampler } from './stats-sampler.js';
-import { truncate, utf8Length } from './text.js';
+import { truncate, utf8Encode, utf8Length } from './text.js';
 
 export interface ServiceSettings {
   stopGraceMs: number;
@@ -36,6 +43,8 @@ export interface ServiceDeps extends FactoryDeps {
   deliverPrompt?: ((agent: AgentRecord, prompt: string, source: EventSource) => void) | undefined;
   /** Forgets the state engine's memory of a removed agent. */
   forgetSignals?: ((agentId: string) => void) | undefined;
+  /** Git worktrees for agents that have a repository; absent: agents run where they are told. */
+  git?: AgentGit | undefined;
   lifecycle: AgentLifecycle;
   hosts: HostDirectory;
   output: OutputHub;
@@ -86,10 +95,18 @@ export class AgentService {
   /** Creates an agent and starts its host in a new tab of its workspace, or where `placement` says. */
   async create(req: CreateAgentRequest, source: EventSource, placement?: Placement): Promise<AgentView> {
     const agent = buildAgent(req, this.d);
-    if (this.d.profiles) {
-      const prepared = await this.d.profiles.prepare(agent);
-      agent.version = prepared.version;
-      agent.profileArgs = prepared.profileArgs;
+    const git = this.d.git;
+    if (git) await provisionWorktree(agent, req, this.gitDeps(git));
+    try {
+      if (this.d.profiles) {
+        const prepared = await this.d.profiles.prepare(agent);
+        agent.version = prepared.version;
+        agent.profileArgs = prepared.profileArgs;
+      }
+    } catch (err) {
+      // Nothing half-made stays behind: the worktree made for this agent goes with the failure.
+      if (git && agent.worktree) await git.worktrees.remove(agent.worktree, true).catch(() => undefined);
+      throw err;
     }
     await this.d.registry.add(agent, [
       agentEvent(agent, source, 'agent.created', { agent: this.view(agent) }),
@@ -100,6 +117,22 @@ export class AgentService {
         pid: null,
       }),
     ]);
+    if (git && agent.worktree) {
+      const failed = await runWorktreeSetup(
+        agent,
+        { ...this.gitDeps(git), baseEnv: git.baseEnv, write: (text) => this.appendOutput(agent, text) },
+        source,
+      );
+      if (failed !== null) {
+        await this.d.lifecycle.applyActivity(
+          agent,
+          'crashed',
+          { reason: 'setup_failed', message: failed },
+          source,
+        );
+        return this.view(agent);
+      }
+    }
     await this.d.lifecycle.launch(agent, placement);
     if (req.prompt !== undefined) this.d.deliverPrompt?.(agent, req.prompt, source);
     if (req.wait)
@@ -136,6 +169,9 @@ export class AgentService {
 
   async remove(ref: string, force: boolean, source: EventSource): Promise<string> {
     const agent = this.d.registry.resolve(ref);
+    const wt = agent.worktree;
+    const git = this.d.git;
+    if (git && !force) await refuseToLoseWork(agent, git.worktrees);
     if (isLive(agent.state)) {
       if (!force) {
         throw new AppError(
@@ -148,6 +184,7 @@ export class AgentService {
     }
     this.d.lifecycle.forget(agent.id);
     await this.d.lifecycle.closePane(agent).catch(() => undefined); // a pane kept open after the exit
+    if (wt?.owned && git) await git.worktrees.remove(wt, force);
     this.d.output.forget(agent.id);
     await this.d.registry.remove(agent.id, [
       agentEvent(agent, source, 'agent.removed', { name: agent.name }),
@@ -206,6 +243,17 @@ export class AgentService {
   deliverPrompt(agentId: string, prompt: string, source: EventSource): void {
     const agent = this.d.registry.get(agentId);
     if (agent) this.d.deliverPrompt?.(agent, prompt, source);
+  }
+
+  private gitDeps(git: AgentGit): WorktreeDeps {
+    return { git: git.worktrees, registry: this.d.registry, clock: this.d.clock, settings: git.settings };
+  }
+
+  /** Output written on the agent's behalf while no host runs (setup), in its log and to followers. */
+  private appendOutput(agent: AgentRecord, text: string): void {
+    const data = utf8Encode(text);
+    const seq = this.d.logs.append(agent.id, data);
+    this.d.output.push(agent, seq, data);
   }
 
   /** Records the agent CLI's session id (to resume it after a restart). */

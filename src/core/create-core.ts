@@ -25,6 +25,9 @@ import type {
 import { isAgentAware } from './profiles.js';
 import { deliverWhenIdle, deliverWhenQuiet } from './prompt-delivery.js';
 import { StateEngine, type StateEngineSettings } from './state-engine.js';
+import type { AgentGit, WorktreeSettings } from './agent-worktree.js';
+import type { GitReview, GitWorktrees } from './git-ports.js';
+import { ReviewService } from './review-service.js';
 import { AgentRegistry } from './registry.js';
 import { StatsSampler } from './stats-sampler.js';
 import type { MuxRegistry } from './pane-mux.js';
@@ -45,6 +48,8 @@ export interface CoreSettings {
   statsIntervalMs: number;
   /** State engine rules (config `states`); defaults apply when absent. */
   states?: StateEngineSettings;
+  /** Port ranges of worktrees (config `git`). */
+  worktrees?: WorktreeSettings;
 }
 
 export const DEFAULT_STATE_SETTINGS: StateEngineSettings = {
@@ -56,6 +61,8 @@ export const DEFAULT_STATE_SETTINGS: StateEngineSettings = {
 
 /** How often `working` agents are checked for stalls. */
 const STALL_CHECK_MS = 15_000;
+/** The conflict radar runs this long after the last agent went idle. */
+const RADAR_DEBOUNCE_MS = 2_000;
 
 export interface CoreAdapters {
   store: StateStore;
@@ -70,6 +77,8 @@ export interface CoreAdapters {
   muxes: MuxRegistry;
   /** Agent CLI preparation (version, hooks, trust); tests without agent CLIs leave it out. */
   profiles?: ProfileSetup;
+  /** Git worktrees and review; without it agents run where they are told. */
+  git?: { worktrees: GitWorktrees; review: GitReview };
 }
 
 /** The daemon's core, built from adapters. Interfaces use `service`, `sessions`, `bus` and `events`. */
@@ -85,6 +94,8 @@ export interface Core {
   output: OutputHub;
   stats: StatsSampler;
   engine: StateEngine;
+  /** Diff, commit, merge, feedback and the conflict radar; null without git. */
+  review: ReviewService | null;
   /** Loads state, makes sure the default workspace exists, re-binds surviving hosts, starts timers. */
   start(): Promise<void>;
   /** Stops every live agent (SIGTERM, then SIGKILL after the grace delay); returns how many. */
@@ -99,6 +110,11 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   const hosts = new HostDirectory();
   const output = new OutputHub(s.outputTailBytes, () => a.clock.now());
   const stats = new StatsSampler(registry, a.inspector, a.clock, s.statsIntervalMs);
+  const git: AgentGit | undefined = a.git && {
+    ...a.git,
+    settings: s.worktrees ?? { portBase: 20_000, portsPerAgent: 10 },
+    baseEnv: s.lifecycle.agentBaseEnv,
+  };
   const engine: StateEngine = new StateEngine({
     registry,
     clock: a.clock,
@@ -142,6 +158,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     settings: s.factory,
     service: s.service,
     profiles: a.profiles,
+    git,
     forgetSignals: (id) => engine.forget(id),
     deliverPrompt: (agent, prompt, source) =>
       isAgentAware(agent.profile)
@@ -152,6 +169,18 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
             prompt,
             source,
           ),
+  });
+  const review = git ? new ReviewService({ registry, service, git }) : null;
+  // The radar runs again when an agent goes idle (its turn may have changed files), debounced.
+  let radarTimer: TimerHandle | null = null;
+  const offRadar = bus.subscribe((e) => {
+    if (!review || e.type !== 'agent.stateChanged' || e.data.to !== 'idle') return;
+    if (!registry.get(e.agentId ?? '')?.worktree?.branch) return;
+    if (radarTimer) a.clock.clearTimer(radarTimer);
+    radarTimer = a.clock.setTimer(RADAR_DEBOUNCE_MS, () => {
+      radarTimer = null;
+      review.radar('idle').catch((err: unknown) => a.log.warn({ err }, 'conflict radar failed'));
+    });
   });
   let stallTimer: TimerHandle | null = null;
   const stallLoop = (): void => {
@@ -187,6 +216,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     output,
     stats,
     engine,
+    review,
     async start() {
       await registry.load();
       if (!registry.findWorkspace(DEFAULT_WORKSPACE)) {
@@ -219,6 +249,8 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       sessions.stop();
       if (stallTimer) a.clock.clearTimer(stallTimer);
       stallTimer = null;
+      if (radarTimer) a.clock.clearTimer(radarTimer);
+      offRadar();
       engine.dispose();
       await sessions.checkpoint();
       for (const [, link] of hosts.all()) link.close();

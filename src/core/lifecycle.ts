@@ -243,15 +243,14 @@ export class AgentLifecycle {
     await this.launch(agent);
   }
 
-  /** An activity state decided by the state engine (the process runs): persisted and pushed to the pane. */
-  async applyActivity(
-    agent: AgentRecord,
-    to: AgentState,
-    detail: StateDetail,
-    source: EventSource,
-  ): Promise<void> {
-    if (!hasProcess(agent.state) || !hasProcess(to)) return;
-    await this.transition(agent, to, detail, source);
+  /**
+   * A state decided outside the lifecycle: an activity state from the state engine (the process
+   * runs), or `crashed` for an agent that never launched (its worktree setup failed).
+   */
+  async applyActivity(agent: AgentRecord, to: AgentState, detail: StateDetail, source: EventSource) {
+    const activity = hasProcess(agent.state) && hasProcess(to);
+    const unlaunched = agent.state === 'starting' && to === 'crashed' && agent.hostPid === null;
+    if (activity || unlaunched) await this.transition(agent, to, detail, source);
   }
 
   /** Closes the agent's pane, if it has one that still exists. */

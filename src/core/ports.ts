@@ -110,6 +110,8 @@ export interface OutputLogs {
   /** Offset one past the last byte on disk. */
   end(agentId: string): number;
   remove(agentId: string): void;
+  /** Appends bytes while no host runs (a worktree's setup output); returns their offset. */
+  append(agentId: string, data: Uint8Array): number;
 }
 
 /** What a profile prepares for a new agent (adapters/profiles): CLI version, hooks, trust. */

@@ -1,5 +1,6 @@
 import type { DaemonMessage } from '../protocol/host.js';
 import type { AgentRecord } from './agent-record.js';
+import { worktreeEnv } from './agent-worktree.js';
 import { profileSpec } from './profiles.js';
 
 /**
@@ -28,7 +29,13 @@ export function spawnMessage(
     command: agent.command,
     args: [...profileArgs, ...resume, ...agent.args],
     cwd: agent.cwd,
-    env: { ...baseEnv, ...agent.env, WTP_AGENT_ID: agent.id, WTP_AGENT_NAME: agent.name },
+    env: {
+      ...baseEnv,
+      ...worktreeEnv(agent.worktree),
+      ...agent.env,
+      WTP_AGENT_ID: agent.id,
+      WTP_AGENT_NAME: agent.name,
+    },
     cols: agent.cols,
     rows: agent.rows,
     ...(detector === null && !status && stream === null

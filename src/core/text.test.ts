@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { truncate, utf8Length } from './text.js';
+import { truncate, utf8Encode, utf8Length } from './text.js';
 
 const encoded = (s: string): number => new TextEncoder().encode(s).length;
 /** Code units in hex, so a failure says which input it was. */
@@ -63,5 +63,13 @@ describe('truncate', () => {
   it('never ends in half a surrogate pair', () => {
     expect(truncate('ab😀cd', 3)).toEqual({ text: 'ab', truncated: true });
     expect(truncate('ab😀cd', 4)).toEqual({ text: 'ab😀', truncated: true });
+  });
+});
+
+describe('utf8Encode', () => {
+  it('encodes like TextEncoder, lone surrogates included', () => {
+    for (const s of ['', 'abc', 'héllo €', '😀 x', 'a\ud800b', '\udc00', 'x\ud83d']) {
+      expect([...utf8Encode(s)]).toEqual([...new TextEncoder().encode(s)]);
+    }
   });
 });

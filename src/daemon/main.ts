@@ -18,6 +18,8 @@ import type { Clock } from '../core/ports.js';
 import { environmentForChildren, readEnv, type WtpEnv } from '../config/env.js';
 import { loadConfig } from '../config/load-config.js';
 import { loadTemplate, parseTemplate } from '../config/templates.js';
+import { CliGitReview } from '../adapters/git/git-review.js';
+import { CliGitWorktrees } from '../adapters/git/git-worktrees.js';
 import { createProfileSetup, profileInfos } from './agent-aware.js';
 import { startNotifications } from './notifications.js';
 import { MAX_SOCKET_PATH_BYTES, resolvePaths, tmuxSocketName, type WtpPaths } from '../config/paths.js';
@@ -201,11 +203,19 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         }),
         preflight: fsPreflight,
         inspector: procfsInspector,
-        logs: new FileOutputLogs(paths.agentsDir),
+        logs: new FileOutputLogs(paths.agentsDir, config.agents.outputLogMaxBytes),
         clock,
         ids: randomIds,
         log,
         muxes,
+        git: {
+          worktrees: new CliGitWorktrees({
+            worktreesDir: config.git.worktreesDir ?? join(paths.stateDir, 'worktrees'),
+            approvalsFile: join(paths.stateDir, 'setup-approvals.json'),
+            env: childEnv,
+          }),
+          review: new CliGitReview(),
+        },
         profiles: createProfileSetup({
           agentsDir: paths.agentsDir,
           env: childEnv,
@@ -244,6 +254,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         promptQuietMs: 1_500,
         checkpointIntervalMs: 1_000,
         statsIntervalMs: config.stats.intervalMs,
+        worktrees: { portBase: config.git.portBase, portsPerAgent: config.git.portsPerAgent },
         states: {
           screenOverrideMs: config.states.screenOverrideMs,
           stallAfterMs: config.states.stallAfterMs,

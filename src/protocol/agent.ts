@@ -76,6 +76,17 @@ export const agentStatsSchema = z.object({
 });
 export type AgentStats = z.infer<typeof agentStatsSchema>;
 
+export const worktreeSchema = z.object({
+  repo: z.string().describe('The main repository (top level)'),
+  path: z.string().describe('The worktree folder (the agent cwd), or the repository with --no-worktree'),
+  branch: z.string().nullable().describe('The agent branch, e.g. wtp/api; null with --no-worktree'),
+  base: z.string().describe('The ref the branch was made from'),
+  baseCommit: z.string(),
+  portStart: z.number().int().describe('WTP_PORT'),
+  portCount: z.number().int().describe('Ports in the range; WTP_PORT_END = WTP_PORT + count - 1'),
+  owned: z.boolean().describe('Created by wezterm-parallel (removed with the agent)'),
+});
+
 export const agentSchema = z.object({
   id: z.string().describe('Stable id, e.g. ag-7k2m9x4q1p'),
   name: nameSchema,
@@ -111,6 +122,7 @@ export const agentSchema = z.object({
     .string()
     .nullable()
     .describe('The agent CLI session (Claude Code: from the SessionStart hook), used to resume'),
+  worktree: worktreeSchema.nullable().describe('The git worktree the agent works in, or null'),
 });
 export type AgentView = z.infer<typeof agentSchema>;
 
@@ -133,6 +145,20 @@ export const createAgentRequestSchema = z.strictObject({
     .optional()
     .describe('Typed once the agent is at its prompt (agent CLIs), or once its output is quiet (others)'),
   model: z.string().min(1).max(200).optional().describe('Agent CLIs: the model (--model)'),
+  repo: absolutePathSchema
+    .optional()
+    .describe('Git repository for the agent worktree (default: the workspace repository, if any)'),
+  base: z
+    .string()
+    .min(1)
+    .max(250)
+    .optional()
+    .describe('Ref the new branch starts from (default: current branch)'),
+  branch: z.string().min(1).max(250).optional().describe('Reuse this existing branch instead of wtp/<name>'),
+  worktree: z
+    .boolean()
+    .optional()
+    .describe('false: run in the repository itself instead of a worktree of its own (default true)'),
   permissionMode: z
     .string()
     .min(1)

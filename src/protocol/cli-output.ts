@@ -4,6 +4,13 @@ import { JSON_VERSION } from './common.js';
 import { daemonStatusSchema } from './daemon.js';
 import { errorBodySchema } from './errors.js';
 import { eventSchema } from './events.js';
+import {
+  agentDiffSchema,
+  conflictReportSchema,
+  gcResultSchema,
+  mergeResultSchema,
+  setupInfoSchema,
+} from './git.js';
 import { profileInfoSchema, whyResponseSchema } from './profiles.js';
 import { templateInfoSchema } from './template.js';
 import { workspaceSchema, workspaceSummarySchema } from './workspace.js';
@@ -66,6 +73,12 @@ export const cliOutputSchemas = {
   why: whyResponseSchema.extend(v),
   profiles: z.object({ ...v, profiles: z.array(profileInfoSchema) }),
   hook: z.object({ ...v, agent: z.string(), event: z.string() }),
+  diff: agentDiffSchema.extend(v),
+  commit: z.object({ ...v, agent: z.string(), commit: z.string().nullable() }),
+  merge: mergeResultSchema.extend({ ...v, agent: z.string() }),
+  conflicts: conflictReportSchema.extend(v),
+  gc: gcResultSchema.extend(v),
+  setup: setupInfoSchema.extend(v),
 } as const;
 
 export type CliOutputName = keyof typeof cliOutputSchemas;

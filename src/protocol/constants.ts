@@ -40,5 +40,8 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export const DEFAULT_WORKSPACE = 'default';
 
+/** How `wtp merge` brings an agent's branch home. */
+export const MERGE_STRATEGIES = ['merge', 'squash', 'rebase'] as const;
+
 /** Agent and workspace names: safe as git branch parts, tmux window names and file names. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$/;

@@ -23,6 +23,14 @@ export const ROUTE_PATHS = {
   agentWhy: { method: 'GET', path: '/api/v1/agents/:agent/why' },
   listProfiles: { method: 'GET', path: '/api/v1/profiles' },
   agentHook: { method: 'POST', path: '/api/v1/hooks/:agentId' },
+  agentDiff: { method: 'GET', path: '/api/v1/agents/:agent/diff' },
+  agentCommit: { method: 'POST', path: '/api/v1/agents/:agent/commit' },
+  agentMerge: { method: 'POST', path: '/api/v1/agents/:agent/merge' },
+  agentFeedback: { method: 'POST', path: '/api/v1/agents/:agent/feedback' },
+  conflicts: { method: 'GET', path: '/api/v1/conflicts' },
+  gc: { method: 'POST', path: '/api/v1/gc' },
+  setupShow: { method: 'GET', path: '/api/v1/setup' },
+  setupApprove: { method: 'POST', path: '/api/v1/setup/approve' },
 } as const;
 
 export type RouteName = keyof typeof ROUTE_PATHS;

@@ -149,6 +149,7 @@ export function agentRecord(overrides: Partial<AgentRecord> & { id: string }): A
     version: null,
     sessionId: null,
     profileArgs: [],
+    worktree: null,
     ...overrides,
   };
 }

@@ -202,10 +202,12 @@ export class FakeOutputLogs implements OutputLogs {
   readonly removed: string[] = [];
   readonly reads: { agentId: string; fromSeq: number; maxBytes: number }[] = [];
 
-  append(agentId: string, bytes: Uint8Array): void {
+  append(agentId: string, bytes: Uint8Array): number {
     const log = this.logs.get(agentId) ?? { from: 0, data: [] };
+    const seq = log.from + log.data.length;
     log.data.push(...bytes);
     this.logs.set(agentId, log);
+    return seq;
   }
 
   /** Forgets everything before `seq` (rotation). */

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { AppError } from '../../core/errors.js';
 
 export interface GitResult {
@@ -24,6 +25,12 @@ export interface GitOptions {
  * Git never prompts (no terminal, GIT_TERMINAL_PROMPT=0) and never opens an editor.
  */
 export function git(args: readonly string[], o: GitOptions): Promise<GitResult> {
+  // spawn reports a missing cwd as ENOENT, which would read as "git is not installed".
+  if (!existsSync(o.cwd)) {
+    return Promise.reject(
+      new AppError('NOT_A_REPOSITORY', `${o.cwd} does not exist.`, { path: o.cwd, args }),
+    );
+  }
   return new Promise((resolve, reject) => {
     const child = execFile(
       'git',

@@ -1,10 +1,23 @@
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import type { OutputLogs } from '../../core/ports.js';
 import { agentDir, listLogFiles, type LogFile } from './log-files.js';
+import { OutputLogWriter } from './output-log-writer.js';
 
 /** Reads agents' output logs (daemon side). */
 export class FileOutputLogs implements OutputLogs {
-  constructor(private readonly agentsDir: string) {}
+  constructor(
+    private readonly agentsDir: string,
+    private readonly maxBytes = 16 * 1024 * 1024,
+  ) {}
+
+  append(agentId: string, data: Uint8Array): number {
+    const writer = new OutputLogWriter(agentDir(this.agentsDir, agentId), this.maxBytes);
+    try {
+      return writer.append(data);
+    } finally {
+      writer.close();
+    }
+  }
 
   read(agentId: string, fromSeq: number, maxBytes: number): { from: number; data: Uint8Array } {
     const files = listLogFiles(agentDir(this.agentsDir, agentId));

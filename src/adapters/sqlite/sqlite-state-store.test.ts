@@ -53,6 +53,16 @@ const fullAgent = (id: string, workspaceId = 'w1'): AgentRecord => ({
   version: '2.1.330',
   sessionId: 'b1c2d3e4-0000-4000-8000-000000000000',
   profileArgs: ['--settings', '/state/agents/x/claude-settings.json'],
+  worktree: {
+    repo: '/src/shop',
+    path: '/state/worktrees/shop-0a1b2c3d/api',
+    branch: 'wtp/api',
+    base: 'main',
+    baseCommit: 'f'.repeat(40),
+    portStart: 20_010,
+    portCount: 10,
+    owned: true,
+  },
 });
 
 const sparseAgent = (id: string, createdAt: number): AgentRecord => ({
@@ -74,6 +84,7 @@ const sparseAgent = (id: string, createdAt: number): AgentRecord => ({
   version: null,
   sessionId: null,
   profileArgs: [],
+  worktree: null,
 });
 
 const event = (type: 'agent.attached' | 'agent.removed', agentId: string | null, extra = 'x'): NewEvent =>

@@ -1,3 +1,4 @@
+import type { AgentWorktree } from '../../core/git-ports.js';
 import type { AgentRecord } from '../../core/agent-record.js';
 import type { EventLog, EventQuery, StateStore, StoreChange } from '../../core/ports.js';
 import type {
@@ -40,6 +41,7 @@ interface AgentRow {
   agent_version: string | null;
   session_id: string | null;
   profile_args: string;
+  worktree: string | null;
 }
 
 interface EventRow {
@@ -69,10 +71,10 @@ export class SqliteStateStore implements StateStore, EventLog {
     this.upsertAgent = db.prepare(`
       INSERT INTO agents (id, workspace_id, name, profile, command, args, cwd, env, restart_policy, backend,
         state, state_detail, state_since, pid, host_pid, host_identity, pane_id, last_exit, restarts, created_at,
-        started_at, output_seq, cols, rows, agent_version, session_id, profile_args)
+        started_at, output_seq, cols, rows, agent_version, session_id, profile_args, worktree)
       VALUES (@id, @workspace_id, @name, @profile, @command, @args, @cwd, @env, @restart_policy, @backend,
         @state, @state_detail, @state_since, @pid, @host_pid, @host_identity, @pane_id, @last_exit, @restarts, @created_at,
-        @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args)
+        @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args, @worktree)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, state_detail = excluded.state_detail,
         state_since = excluded.state_since, pid = excluded.pid, host_pid = excluded.host_pid,
@@ -80,7 +82,7 @@ export class SqliteStateStore implements StateStore, EventLog {
         started_at = excluded.started_at, output_seq = excluded.output_seq, cols = excluded.cols,
         rows = excluded.rows, restart_policy = excluded.restart_policy,
         agent_version = excluded.agent_version, session_id = excluded.session_id,
-        profile_args = excluded.profile_args`);
+        profile_args = excluded.profile_args, worktree = excluded.worktree`);
     this.deleteAgent = db.prepare('DELETE FROM agents WHERE id = ?');
     this.upsertWorkspace = db.prepare(`
       INSERT INTO workspaces (id, name, repo_path, backend, template, created_at)
@@ -209,6 +211,7 @@ function toRow(a: AgentRecord): AgentRow {
     agent_version: a.version,
     session_id: a.sessionId,
     profile_args: JSON.stringify(a.profileArgs),
+    worktree: a.worktree ? JSON.stringify(a.worktree) : null,
   };
 }
 
@@ -241,6 +244,7 @@ function fromRow(r: AgentRow): AgentRecord {
     version: r.agent_version,
     sessionId: r.session_id,
     profileArgs: JSON.parse(r.profile_args) as string[],
+    worktree: r.worktree ? (JSON.parse(r.worktree) as AgentWorktree) : null,
   };
 }
 

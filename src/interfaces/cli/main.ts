@@ -4,6 +4,7 @@ import { registerAgentCommands } from './commands/agents.js';
 import { registerAttachCommand } from './commands/attach.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerEventsCommand } from './commands/events.js';
+import { registerGitCommands } from './commands/git.js';
 import { registerStateCommands } from './commands/state.js';
 import { registerTemplateCommands } from './commands/template.js';
 import { registerTerminalCommands } from './commands/terminal.js';
@@ -43,6 +44,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAgentCommands(program, ctx);
   registerTerminalCommands(program, ctx);
   registerStateCommands(program, ctx);
+  registerGitCommands(program, ctx);
   registerAttachCommand(program, ctx);
   registerEventsCommand(program, ctx);
   registerWorkspaceCommands(program, ctx);

@@ -5,6 +5,7 @@ import { AppError } from '../../core/errors.js';
 import { registerEventsSocket } from '../ws/events-socket.js';
 import { registerPtySocket } from '../ws/pty-socket.js';
 import { registerAgentRoutes, registerStateRoutes } from './agent-routes.js';
+import { registerGitRoutes } from './git-routes.js';
 import type { ApiContext } from './api-context.js';
 import { markTcp } from './auth.js';
 import { registerDaemonRoutes } from './daemon-routes.js';
@@ -42,6 +43,7 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   registerDaemonRoutes(app, ctx, counters);
   registerAgentRoutes(app, ctx);
   registerStateRoutes(app, ctx);
+  registerGitRoutes(app, ctx);
   registerEventsSocket(app, ctx, counters);
   registerPtySocket(app, ctx, counters);
 

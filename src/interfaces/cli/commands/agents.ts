@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { AgentView } from '../../../protocol/agent.js';
+import type { AgentView, CreateAgentRequest } from '../../../protocol/agent.js';
+import { WtpError } from '../../../client/wtp-error.js';
 import { AGENT_STATES } from '../../../protocol/constants.js';
 import type { CliContext } from '../context.js';
 import { bytes, duration, paint, shortenHome, stateColor, stateLabel, table } from '../format.js';
@@ -53,18 +54,30 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
     .option('-p, --prompt <text>', 'typed once the agent is at its prompt (agent CLIs) or quiet (others)')
     .option('-m, --model <model>', 'agent CLIs: the model')
     .option(
+      '--repo <dir>',
+      'git repository: the agent gets a worktree on branch wtp/<name> (default: the workspace repository)',
+    )
+    .option('--base <ref>', 'with a repository: start the branch from this ref (default: the current branch)')
+    .option('--branch <name>', 'with a repository: reuse this existing branch')
+    .option('--no-worktree', 'with a repository: work in the repository itself')
+    .option(
       '--permission-mode <mode>',
       'agent CLIs: permission/approval mode (claude: default, acceptEdits, plan, …)',
     )
     .option('--json', 'machine-readable output')
-    .action((profile: string, argv: string[], raw: { json?: boolean }, cmd: Command) =>
-      runAction(ctx, raw.json, async () => {
-        const o = await validateOptions(cmd, 'new');
-        const env = Object.fromEntries(
-          o.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-        );
-        const { agent } = await ctx.client().call('createAgent', {
-          body: {
+    .action(
+      (
+        profile: string,
+        argv: string[],
+        raw: { json?: boolean; repo?: string; base?: string; branch?: string; worktree?: boolean },
+        cmd: Command,
+      ) =>
+        runAction(ctx, raw.json, async () => {
+          const o = await validateOptions(cmd, 'new');
+          const env = Object.fromEntries(
+            o.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+          );
+          const body = {
             profile,
             argv,
             cwd: resolve(o.cwd ?? process.cwd()),
@@ -76,13 +89,17 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
             ...(o.prompt === undefined ? {} : { prompt: o.prompt }),
             ...(o.model === undefined ? {} : { model: o.model }),
             ...(o.permissionMode === undefined ? {} : { permissionMode: o.permissionMode }),
-          },
-        });
-        const { text, failed } = describeStart(agent);
-        if (ctx.json) ctx.emit('agent', { agent });
-        else ctx.line(text);
-        if (failed) process.exitCode = 1;
-      }),
+            ...(raw.repo === undefined ? {} : { repo: resolve(raw.repo) }),
+            ...(raw.base === undefined ? {} : { base: raw.base }),
+            ...(raw.branch === undefined ? {} : { branch: raw.branch }),
+            ...(raw.worktree === false ? { worktree: false } : {}),
+          };
+          const { agent } = await createApprovingSetup(ctx, body);
+          const { text, failed } = describeStart(agent);
+          if (ctx.json) ctx.emit('agent', { agent });
+          else ctx.line(text);
+          if (failed) process.exitCode = 1;
+        }),
     );
 
   program
@@ -180,4 +197,34 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
         else ctx.line(`removed ${ref} (${r.removed})`);
       }),
     );
+}
+
+/**
+ * Creates the agent; when the repository's setup script is not approved yet and a person is at the
+ * terminal, shows the exact commands and asks once (the approval is stored by the script's hash).
+ */
+async function createApprovingSetup(ctx: CliContext, body: CreateAgentRequest) {
+  try {
+    return await ctx.client().call('createAgent', { body });
+  } catch (err) {
+    const d = err instanceof WtpError && err.code === 'SETUP_NOT_APPROVED' ? err.details : undefined;
+    if (!d || ctx.json || !process.stdin.isTTY || !process.stderr.isTTY) throw err;
+    const commands = Array.isArray(d.commands) ? d.commands.map(String) : [];
+    ctx.err.write(`The repository ${String(d.repo)} runs this setup in every new worktree:\n`);
+    for (const c of commands) ctx.err.write(`  $ ${c}\n`);
+    const answer = await ask(ctx, 'Run it (now and until it changes)? [y/N] ');
+    if (!/^y(es)?$/i.test(answer.trim())) throw err;
+    await ctx.client().call('setupApprove', { body: { repo: String(d.repo), hash: String(d.hash) } });
+    return ctx.client().call('createAgent', { body });
+  }
+}
+
+async function ask(ctx: CliContext, question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: ctx.err });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }

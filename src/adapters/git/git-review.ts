@@ -1,0 +1,391 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { AppError } from '../../core/errors.js';
+import type {
+  AgentDiff,
+  AgentWorktree,
+  DiffFile,
+  GitReview,
+  MergeResult,
+  MergeStrategy,
+  PairPrediction,
+} from '../../core/git-ports.js';
+import { git } from './git-exec.js';
+
+const IDENTITY = { name: 'wezterm-parallel', email: 'wtp@localhost' };
+const TEST_OUTPUT_MAX = 20 * 1024;
+const PREDICT_CONCURRENCY = 4;
+const STATUS: Record<string, DiffFile['status']> = { A: 'added', C: 'added', D: 'deleted', R: 'renamed' };
+const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv', '-M'];
+
+type Conflict = PairPrediction['conflicts'][number];
+
+/** Result of `git merge-tree --write-tree --name-only --messages -z`. */
+type TreeMerge = { tree: string; clean: boolean; conflicts: Conflict[] };
+
+/**
+ * Review and merge of agents' work with the git CLI. Nothing here checks out the target branch:
+ * merges are built with `merge-tree --write-tree` + `commit-tree` and land with a compare-and-swap
+ * ref update (or `merge --ff-only` in the worktree that has the target checked out, which is clean).
+ *
+ * `merge` takes only the branch's commits: uncommitted work in the agent's worktree is not merged
+ * (callers ask `diff` first and `commitAll` when they want it).
+ */
+export class CliGitReview implements GitReview {
+  async diff(wt: AgentWorktree, opts: { stat: boolean }): Promise<AgentDiff> {
+    const top = await ensureRepo(wt.path);
+    let mergeBase = wt.baseCommit;
+    if (wt.branch !== null) {
+      const base = (await commitOf(wt.path, wt.base)) ?? wt.baseCommit;
+      const mb = await git(['merge-base', base, 'HEAD'], { cwd: wt.path, okCodes: [1] });
+      mergeBase = mb.code === 0 ? mb.stdout.trim() : base;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'wtp-index-'));
+    try {
+      const index = join(dir, 'index');
+      const env = { ...process.env, GIT_INDEX_FILE: index };
+      const realIndex = await gitPath(wt.path, 'index');
+      if (existsSync(realIndex)) copyFileSync(realIndex, index);
+      else await git(['read-tree', 'HEAD'], { cwd: wt.path, env });
+      await git(['add', '-A'], { cwd: top, env });
+      const run = (args: string[]) =>
+        git(['diff', '--cached', ...DIFF_FLAGS, ...args, mergeBase], { cwd: wt.path, env });
+      const [numstat, names, patch, others] = await Promise.all([
+        run(['--numstat', '-z']),
+        run(['--name-status', '-z']),
+        opts.stat ? Promise.resolve({ stdout: '' }) : run([]),
+        git(['ls-files', '--others', '--exclude-standard', '--full-name', '-z'], { cwd: top }),
+      ]);
+      const files = parseDiff(names.stdout, numstat.stdout, new Set(split0(others.stdout)));
+      return { base: wt.base, mergeBase, files, patch: patch.stdout };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async commitAll(wt: AgentWorktree, message: string): Promise<string | null> {
+    await ensureRepo(wt.path);
+    await git(['add', '-A'], { cwd: wt.path });
+    const staged = await git(['diff', '--cached', '--quiet'], { cwd: wt.path, okCodes: [1] });
+    if (staged.code === 0) return null;
+    await out(wt.path, ...(await identityFlags(wt.path)), 'commit', '-q', '-m', message);
+    return out(wt.path, 'rev-parse', 'HEAD');
+  }
+
+  async merge(
+    wt: AgentWorktree,
+    opts: { strategy: MergeStrategy; into?: string | undefined; testCommand?: string | undefined },
+  ): Promise<MergeResult> {
+    const repo = await ensureRepo(wt.repo);
+    const branch = wt.branch;
+    if (branch === null) throw new AppError('INVALID_INPUT', 'A --no-worktree agent has no branch to merge.');
+    const target = (opts.into ?? wt.base).replace(/^refs\/heads\//, '');
+    const targetRef = `refs/heads/${target}`;
+    const old = await commitOf(repo, targetRef);
+    if (old === null) throw new AppError('GIT_REF_NOT_FOUND', `No branch ${target}.`, { ref: target });
+    const tip = await commitOf(repo, `refs/heads/${branch}`);
+    if (tip === null) throw new AppError('GIT_REF_NOT_FOUND', `No branch ${branch}.`, { ref: branch });
+
+    const checkedOut = (await worktreesByBranch(repo)).get(targetRef) ?? null;
+    if (checkedOut !== null) {
+      const st = await git(['--no-optional-locks', 'status', '--porcelain', '-z'], { cwd: checkedOut });
+      const files = split0(st.stdout).flatMap((l) => (/^.. ./s.test(l) ? [l.slice(3)] : []));
+      if (st.stdout !== '') {
+        const msg = `${target} is checked out in ${checkedOut} with uncommitted changes.`;
+        throw new AppError('MERGE_TARGET_DIRTY', msg, { target, worktree: checkedOut, files });
+      }
+    }
+
+    let test: MergeResult['test'] = null;
+    if (opts.testCommand !== undefined) {
+      test = { command: opts.testCommand, ...(await runTest(opts.testCommand, wt.path)) };
+      const msg = `The test command failed (exit ${test.exitCode}); nothing was merged.`;
+      if (test.exitCode !== 0) throw new AppError('MERGE_TEST_FAILED', msg, test);
+    }
+
+    const predicted = await mergeTree(repo, [old, tip]);
+    if (!predicted.clean) throw conflictError(target, branch, predicted.conflicts);
+    const result = (commit: string): MergeResult => ({ ok: true, commit, target, conflicts: [], test });
+    if (await isAncestor(repo, tip, old)) return result(old); // already merged: nothing to do
+
+    const ident = await identityFlags(repo);
+    let next: string;
+    if (opts.strategy === 'merge') {
+      const msg = `Merge branch '${branch}' (wezterm-parallel)`;
+      next = await commitTree(repo, ident, predicted.tree, [old, tip], msg);
+    } else if (opts.strategy === 'squash') {
+      const log = await out(repo, 'log', '--reverse', '--format=%h %s', `${old}..${tip}`);
+      const msg = `Squashed branch '${branch}' (wezterm-parallel)\n\n${log}\n`;
+      next = await commitTree(repo, ident, predicted.tree, [old], msg);
+    } else {
+      next = await replay(repo, ident, old, tip, target, branch);
+    }
+
+    if (checkedOut !== null) {
+      await git(['merge', '--ff-only', '-q', next], { cwd: checkedOut });
+    } else {
+      await git(['update-ref', '-m', `wezterm-parallel: ${opts.strategy} ${branch}`, targetRef, next, old], {
+        cwd: repo,
+      });
+    }
+    return result(next);
+  }
+
+  async predict(repo: string, refs: string[], base: string): Promise<PairPrediction[]> {
+    const top = await ensureRepo(repo);
+    for (const ref of [...refs, base]) {
+      if ((await commitOf(top, ref)) === null) {
+        throw new AppError('GIT_REF_NOT_FOUND', `No branch, tag or commit ${ref}.`, { ref });
+      }
+    }
+    const pairs: [string, string][] = [];
+    for (let i = 0; i < refs.length; i++) {
+      for (let j = i + 1; j < refs.length; j++) pairs.push([refs[i] as string, refs[j] as string]);
+    }
+    for (const ref of refs) pairs.push([ref, base]);
+    return mapLimit(pairs, PREDICT_CONCURRENCY, ([a, b]) => predictPair(top, a, b));
+  }
+}
+
+async function predictPair(repo: string, a: string, b: string): Promise<PairPrediction> {
+  const merged = await mergeTree(repo, [a, b]);
+  for (const c of merged.conflicts) c.hunks = await markerRanges(repo, merged.tree, c.path);
+  const mb = await git(['merge-base', a, b], { cwd: repo, okCodes: [1] });
+  let overlapping: string[] = [];
+  if (mb.code === 0) {
+    const diff = ['diff', '--name-only', '--no-renames', '-z', mb.stdout.trim()];
+    const changed = async (ref: string) => split0((await git([...diff, ref], { cwd: repo })).stdout);
+    const [ca, cb] = await Promise.all([changed(a), changed(b)]);
+    const conflicted = new Set(merged.conflicts.map((c) => c.path));
+    const inB = new Set(cb);
+    overlapping = ca.filter((p) => inB.has(p) && !conflicted.has(p)).sort();
+  }
+  return { a, b, conflicts: merged.conflicts, overlapping };
+}
+
+/** Replays the branch's commits (merges skipped) onto `onto`, keeping author and message. */
+async function replay(
+  repo: string,
+  ident: string[],
+  onto: string,
+  tip: string,
+  target: string,
+  branch: string,
+): Promise<string> {
+  const list = await out(repo, 'rev-list', '--reverse', '--no-merges', `${onto}..${tip}`);
+  let head = onto;
+  for (const commit of list.split('\n').filter(Boolean)) {
+    const raw = (await git(['cat-file', 'commit', commit], { cwd: repo })).stdout;
+    const headerEnd = raw.indexOf('\n\n');
+    const headers = raw.slice(0, headerEnd === -1 ? raw.length : headerEnd).split('\n');
+    const message = headerEnd === -1 ? '' : raw.slice(headerEnd + 2);
+    const parent = headers.find((h) => h.startsWith('parent '))?.slice(7);
+    if (parent === undefined) throw new AppError('GIT_FAILED', `Cannot replay root commit ${commit}.`);
+    if (parent === head) {
+      head = commit; // already on top: keep the commit as it is (fast-forward)
+      continue;
+    }
+    // merge-tree in git 2.39 has no --merge-base: a stand-in commit (tree of `head`, parent `parent`)
+    // makes `parent` the merge base, which is exactly a cherry-pick of `commit` onto `head`.
+    const headTree = await out(repo, 'rev-parse', `${head}^{tree}`);
+    const standIn = await commitTree(repo, ident, headTree, [parent], 'wezterm-parallel replay');
+    const picked = await mergeTree(repo, [standIn, commit]);
+    if (!picked.clean) throw conflictError(target, branch, picked.conflicts, commit);
+    if (picked.tree === headTree) continue; // the change is already there
+    const a = /^author (.*) <(.*)> (\d+ [+-]\d{4})$/m.exec(headers.join('\n'));
+    const author = a ? { GIT_AUTHOR_NAME: a[1], GIT_AUTHOR_EMAIL: a[2], GIT_AUTHOR_DATE: a[3] } : {};
+    const made = await git([...ident, 'commit-tree', picked.tree, '-p', head], {
+      cwd: repo,
+      env: { ...process.env, ...author },
+      input: message,
+    });
+    head = made.stdout.trim();
+  }
+  return head;
+}
+
+async function mergeTree(repo: string, sides: [string, string]): Promise<TreeMerge> {
+  const r = await git(['merge-tree', '--write-tree', '--name-only', '--messages', '-z', ...sides], {
+    cwd: repo,
+    okCodes: [1],
+  });
+  const parsed = parseMergeTree(r.stdout);
+  return { ...parsed, clean: r.code === 0 };
+}
+
+/** Parses `<tree>\0<conflicted path>\0…\0\0` then messages `<n>\0<path>×n\0<type>\0<text>\0`. */
+function parseMergeTree(out: string): { tree: string; conflicts: Conflict[] } {
+  const t = out.split('\0');
+  const tree = t[0] ?? '';
+  let i = 1;
+  const paths: string[] = [];
+  while (i < t.length && t[i] !== '') paths.push(t[i++] as string);
+  i++;
+  const kinds = new Map<string, string>();
+  while (i < t.length && /^\d+$/.test(t[i] ?? '')) {
+    const n = Number(t[i]);
+    const msgPaths = t.slice(i + 1, i + 1 + n);
+    const type = t[i + 1 + n] ?? '';
+    i += n + 3;
+    const m = /^CONFLICT \((.+)\)$/.exec(type);
+    if (!m) continue;
+    const kind = m[1] === 'contents' ? 'content' : (m[1] as string);
+    for (const p of msgPaths) if (!kinds.has(p) || kinds.get(p) === 'content') kinds.set(p, kind);
+  }
+  const unique = [...new Set(paths)];
+  return { tree, conflicts: unique.map((path) => ({ path, kind: kinds.get(path) ?? 'content', hunks: [] })) };
+}
+
+/** Line ranges ("12-20") of the conflict markers in a file of a merge-tree result. */
+async function markerRanges(repo: string, tree: string, path: string): Promise<string[]> {
+  const r = await git(['cat-file', '-p', `${tree}:${path}`], { cwd: repo, okCodes: [128] });
+  if (r.code !== 0 || r.stdout.includes('\0')) return [];
+  const ranges: string[] = [];
+  let start = 0;
+  r.stdout.split('\n').forEach((line, n) => {
+    if (line.startsWith('<<<<<<<') && start === 0) start = n + 1;
+    else if (line.startsWith('>>>>>>>') && start !== 0) {
+      ranges.push(`${start}-${n + 1}`);
+      start = 0;
+    }
+  });
+  return ranges;
+}
+
+function parseDiff(nameStatus: string, numstat: string, untracked: Set<string>): DiffFile[] {
+  const counts = new Map<string, [number, number]>();
+  const n = numstat.split('\0');
+  for (let i = 0; i < n.length; i++) {
+    const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(n[i] ?? '');
+    if (!m) continue;
+    let path = m[3] as string;
+    if (path === '') {
+      path = n[i + 2] ?? ''; // rename: "\0old\0new"
+      i += 2;
+    }
+    counts.set(path, [m[1] === '-' ? 0 : Number(m[1]), m[2] === '-' ? 0 : Number(m[2])]);
+  }
+  const files: DiffFile[] = [];
+  const t = nameStatus.split('\0');
+  for (let i = 0; i + 1 < t.length;) {
+    const code = (t[i] ?? '').charAt(0);
+    if (code === '') break;
+    const two = code === 'R' || code === 'C';
+    const oldPath = t[i + 1] as string;
+    const path = two ? (t[i + 2] ?? '') : oldPath;
+    i += two ? 3 : 2;
+    const [insertions, deletions] = counts.get(path) ?? [0, 0];
+    const status = code === 'A' && untracked.has(path) ? 'untracked' : (STATUS[code] ?? 'modified');
+    files.push({ path, status, insertions, deletions, ...(code === 'R' ? { oldPath } : {}) });
+  }
+  return files;
+}
+
+function conflictError(target: string, branch: string, conflicts: Conflict[], commit?: string): AppError {
+  const files = conflicts.map((c) => c.path);
+  const msg = `Merging ${branch} into ${target} would conflict in ${files.join(', ')}.`;
+  const details = { target, branch, conflicts: files, kinds: conflicts };
+  return new AppError('MERGE_CONFLICT', msg, commit === undefined ? details : { ...details, commit });
+}
+
+async function commitTree(repo: string, ident: string[], tree: string, parents: string[], msg: string) {
+  return out(repo, ...ident, 'commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-m', msg);
+}
+
+/** `git <args>` in `cwd`, its output trimmed. */
+async function out(cwd: string, ...args: string[]): Promise<string> {
+  return (await git(args, { cwd })).stdout.trim();
+}
+
+async function isAncestor(repo: string, a: string, b: string): Promise<boolean> {
+  return (await git(['merge-base', '--is-ancestor', a, b], { cwd: repo, okCodes: [1] })).code === 0;
+}
+
+/** The commit a ref names, or null when there is none. */
+async function commitOf(cwd: string, ref: string): Promise<string | null> {
+  const r = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+    cwd,
+    okCodes: [1, 128],
+  });
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+/** `-c user.name/email` fallbacks when the repository (or the user) configured none. */
+async function identityFlags(cwd: string): Promise<string[]> {
+  const get = async (key: string) => (await git(['config', key], { cwd, okCodes: [1] })).stdout.trim() !== '';
+  const [name, email] = await Promise.all([get('user.name'), get('user.email')]);
+  return [
+    ...(name ? [] : ['-c', `user.name=${IDENTITY.name}`]),
+    ...(email ? [] : ['-c', `user.email=${IDENTITY.email}`]),
+  ];
+}
+
+/** The repository's top level; NOT_A_REPOSITORY when `path` is not inside one. */
+async function ensureRepo(path: string): Promise<string> {
+  const fail = () => new AppError('NOT_A_REPOSITORY', `${path} is not inside a git repository.`, { path });
+  if (!existsSync(path)) throw fail();
+  const r = await git(['rev-parse', '--show-toplevel'], { cwd: path, okCodes: [128] });
+  if (r.code !== 0) throw fail();
+  return r.stdout.trim();
+}
+
+async function gitPath(cwd: string, name: string): Promise<string> {
+  const p = await out(cwd, 'rev-parse', '--git-path', name);
+  return isAbsolute(p) ? p : join(cwd, p);
+}
+
+/** Branch ref → path of the worktree that has it checked out (`git worktree list --porcelain`). */
+async function worktreesByBranch(repo: string): Promise<Map<string, string>> {
+  const map = new Map<string, string>();
+  for (const block of (await out(repo, 'worktree', 'list', '--porcelain')).split('\n\n')) {
+    const lines = block.split('\n');
+    const path = lines.find((l) => l.startsWith('worktree '))?.slice(9);
+    const branch = lines.find((l) => l.startsWith('branch '))?.slice(7);
+    if (path !== undefined && branch !== undefined && !lines.includes('bare')) map.set(branch, path);
+  }
+  return map;
+}
+
+/** Runs the user's test command line with /bin/sh in `cwd`; output is the last 20 KB. */
+function runTest(command: string, cwd: string): Promise<{ exitCode: number; output: string }> {
+  return new Promise((done) => {
+    const child = spawn('/bin/sh', ['-c', command], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let chunks: Buffer[] = [];
+    let size = 0;
+    const take = (b: Buffer) => {
+      chunks.push(b);
+      size += b.length;
+      if (size > 4 * TEST_OUTPUT_MAX) {
+        chunks = [Buffer.concat(chunks).subarray(-TEST_OUTPUT_MAX)];
+        size = TEST_OUTPUT_MAX;
+      }
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    const finish = (exitCode: number, extra = '') => {
+      const output = Buffer.concat(chunks).subarray(-TEST_OUTPUT_MAX).toString('utf8') + extra;
+      done({ exitCode, output: output.slice(-TEST_OUTPUT_MAX) });
+    };
+    child.on('error', (e) => finish(127, String(e)));
+    child.on('close', (code, signal) => finish(code ?? (signal ? 128 : 1)));
+  });
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function split0(s: string): string[] {
+  return s.split('\0').filter((x) => x !== '');
+}

@@ -1,0 +1,392 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { AppError } from '../../core/errors.js';
+import type * as P from '../../core/git-ports.js';
+import { zodIssues } from '../../protocol/zod-issues.js';
+import { git } from './git-exec.js';
+
+export interface CliGitWorktreesOptions {
+  /** Where new worktrees go, e.g. `<state>/worktrees` (outside every repository). */
+  worktreesDir: string;
+  /** JSON `{ "<repo top level>": ["<sha256>", …] }`, written atomically with mode 0600. */
+  approvalsFile: string;
+  /** Base environment of the setup commands (runSetup's env is laid over it). */
+  env: Record<string, string | undefined>;
+  /** Per setup command; default 10 minutes. */
+  setupTimeoutMs?: number;
+}
+
+const BRANCH_PREFIX = 'wtp/';
+const approvalsSchema = z.record(z.string(), z.array(z.string()));
+type ListedWorktree = { path: string; branch: string | null; bare: boolean };
+const OUTPUT_TAIL = 20 * 1024;
+const setupFileSchema = z.looseObject({ setup: z.array(z.string().min(1)).optional() }).nullable();
+
+/** The real-git implementation of the GitWorktrees port (argument arrays only, via `git()`). */
+export class CliGitWorktrees implements P.GitWorktrees {
+  constructor(private readonly o: CliGitWorktreesOptions) {}
+
+  async provision(req: P.ProvisionRequest): Promise<P.AgentWorktree> {
+    const top = await this.topLevel(req.repo);
+    const current = await git(['symbolic-ref', '--short', '-q', 'HEAD'], { cwd: top, okCodes: [1] });
+    const currentBranch = current.code === 0 ? current.stdout.trim() : null;
+    if (req.base === undefined && currentBranch === null && !req.noWorktree && req.branch === undefined) {
+      const msg = `The repository ${top} is on a detached HEAD; give a base (--base) for the new branch.`;
+      throw new AppError('GIT_DETACHED_HEAD', msg, { repo: top });
+    }
+    const base = req.base ?? currentBranch ?? 'HEAD';
+    const baseCommit = await this.commitOf(top, base);
+    const common = { repo: top, base, baseCommit, portStart: req.portStart, portCount: req.portCount };
+    if (req.noWorktree) return { ...common, path: top, branch: null, owned: false };
+
+    await git(['worktree', 'prune'], { cwd: top });
+    const branch = req.branch ?? BRANCH_PREFIX + req.agentName;
+    const exists = await this.branchExists(top, branch);
+    const missing = `The branch ${branch} does not exist in ${top}.`;
+    if (req.branch !== undefined && !exists)
+      throw new AppError('GIT_REF_NOT_FOUND', missing, { ref: branch });
+    const list = req.branch === undefined ? [] : await this.worktreeList(top);
+    const holder = list.find((w) => w.branch === `refs/heads/${branch}`)?.path ?? null;
+    const why = holder
+      ? `is already checked out in ${holder} (one worktree per branch)`
+      : req.branch === undefined && exists
+        ? 'already exists: pick another agent name, or reuse it with --branch'
+        : null;
+    if (why)
+      throw new AppError('GIT_BRANCH_TAKEN', `The branch ${branch} ${why}.`, { branch, worktree: holder });
+
+    const hash = createHash('sha256').update(top).digest('hex').slice(0, 8);
+    const dir = join(this.o.worktreesDir, `${basename(top)}-${hash}`, req.agentName);
+    const used = `The folder ${dir} exists and is not empty (left from an earlier worktree?); remove it first.`;
+    if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0)
+      throw new AppError('WORKTREE_DIRTY', used, { path: dir, uncommitted: [], unmergedCommits: [] });
+    fs.mkdirSync(dirname(dir), { recursive: true });
+    const args =
+      req.branch !== undefined
+        ? ['worktree', 'add', dir, branch]
+        : ['worktree', 'add', '--no-track', '-b', branch, dir, baseCommit];
+    await git(args, { cwd: top });
+    const wt: P.AgentWorktree = { ...common, path: dir, branch, owned: true };
+    try {
+      if (fs.existsSync(join(dir, '.gitmodules')))
+        await git(['submodule', 'update', '--init', '--recursive'], { cwd: dir, timeoutMs: 30 * 60_000 });
+      await this.copyIncluded(top, dir);
+    } catch (err) {
+      await git(['worktree', 'remove', '--force', dir], { cwd: top }).catch(() => undefined);
+      await git(['worktree', 'prune'], { cwd: top }).catch(() => undefined);
+      if (req.branch === undefined) await git(['branch', '-D', branch], { cwd: top }).catch(() => undefined);
+      throw err;
+    }
+    return wt;
+  }
+
+  setupScript(repo: string): P.SetupScript | null {
+    const top = realTop(repo);
+    const file = join(top, '.wezterm-parallel', 'config.yaml');
+    if (!fs.existsSync(file)) return null;
+    const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+    const yamlIssues = doc.errors.map((e) => ({
+      path: `line ${e.linePos?.[0].line ?? '?'}`,
+      message: e.message,
+    }));
+    const parsed = yamlIssues.length > 0 ? null : setupFileSchema.safeParse(doc.toJS());
+    const issues = parsed === null ? yamlIssues : parsed.success ? [] : zodIssues(parsed.error);
+    if (issues.length > 0 || !parsed?.success) {
+      const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+      throw new AppError('CONFIG_INVALID', `The repository config ${file} is invalid: ${list}`, {
+        file,
+        issues,
+      });
+    }
+    const commands = parsed.data?.setup;
+    if (commands === undefined || commands.length === 0) return null;
+    const hash = createHash('sha256').update(JSON.stringify(commands)).digest('hex');
+    return { commands, hash, approved: this.approvals()[top]?.includes(hash) ?? false };
+  }
+
+  approveSetup(repo: string, hash: string): void {
+    const top = realTop(repo);
+    const all = this.approvals();
+    const list = all[top] ?? [];
+    if (list.includes(hash)) return;
+    all[top] = [...list, hash];
+    writeAtomic(this.o.approvalsFile, `${JSON.stringify(all, null, 2)}\n`);
+  }
+
+  async runSetup(wt: P.AgentWorktree, env: Record<string, string>, progress: P.SetupProgress): Promise<void> {
+    const script = this.setupScript(wt.repo);
+    if (script === null) return;
+    const ask = `The setup script of ${wt.repo} is not approved (or changed since): see \`wtp setup approve\`.`;
+    const { commands, hash } = script;
+    if (!script.approved) throw new AppError('SETUP_NOT_APPROVED', ask, { repo: wt.repo, commands, hash });
+    const ports = { WTP_PORT: `${wt.portStart}`, WTP_PORT_END: `${wt.portStart + wt.portCount - 1}` };
+    const fullEnv = { ...this.o.env, ...ports, ...env };
+    let output = '';
+    const emit = (line: string): void => {
+      output = (output + line + '\n').slice(-OUTPUT_TAIL);
+      progress(line);
+    };
+    for (const command of commands) {
+      emit(`$ ${command}`);
+      const r = await runShell(command, wt.path, fullEnv, this.o.setupTimeoutMs ?? 10 * 60_000, emit);
+      if (r.code === 0 && !r.timedOut) continue;
+      const what = r.timedOut ? 'timed out' : `failed (exit ${r.code ?? r.signal})`;
+      const details = { command, exitCode: r.code, signal: r.signal, timedOut: r.timedOut, output };
+      throw new AppError('SETUP_FAILED', `The setup command \`${command}\` ${what} in ${wt.path}.`, details);
+    }
+  }
+
+  async wouldLose(wt: P.AgentWorktree): Promise<P.WorktreeLoss> {
+    const loss: P.WorktreeLoss = { uncommitted: [], unmergedCommits: [] };
+    if (!wt.owned || !fs.existsSync(wt.repo)) return loss;
+    if (fs.existsSync(wt.path)) {
+      const st = await git(['status', '--porcelain', '-z', '--untracked-files=all'], { cwd: wt.path });
+      const parts = st.stdout.split('\0');
+      for (let i = 0; i < parts.length; i++) {
+        const entry = parts[i] ?? '';
+        if (entry.length < 4) continue;
+        const xy = entry.slice(0, 2);
+        const file = entry.slice(3);
+        if (xy[0] === 'R' || xy[0] === 'C') i++; // the next part is the original path
+        if (xy === '??' && sameFile(join(wt.path, file), join(wt.repo, file))) continue; // copied, unchanged
+        loss.uncommitted.push(file);
+      }
+    }
+    const branch = wt.branch;
+    if (branch === null || !branch.startsWith(BRANCH_PREFIX) || !(await this.branchExists(wt.repo, branch)))
+      return loss;
+    const refs = await git(['for-each-ref', '--format=%(refname)', 'refs/heads/'], { cwd: wt.repo });
+    const others = refs.stdout.split('\n').filter((r) => r !== '' && r !== `refs/heads/${branch}`);
+    const base = (await this.tryCommit(wt.repo, wt.baseCommit)) ?? (await this.tryCommit(wt.repo, wt.base));
+    const not = ['--not', ...(base ? [base] : []), '--remotes', ...others, '--'];
+    const log = await git(['log', '--format=%H%x00%s', `refs/heads/${branch}`, ...not], { cwd: wt.repo });
+    for (const line of log.stdout.split('\n')) {
+      const [sha, subject] = line.split('\0');
+      if (sha) loss.unmergedCommits.push({ sha, subject: subject ?? '' });
+    }
+    return loss;
+  }
+
+  async remove(wt: P.AgentWorktree, force: boolean): Promise<void> {
+    if (!wt.owned || !fs.existsSync(wt.repo)) return;
+    if (!force) {
+      const loss = await this.wouldLose(wt);
+      const [files, commits] = [loss.uncommitted.length, loss.unmergedCommits.length];
+      const msg = `Removing ${wt.path} would lose ${files} uncommitted file(s) and ${commits} unmerged commit(s).`;
+      if (files + commits > 0)
+        throw new AppError('WORKTREE_DIRTY', msg, { path: wt.path, branch: wt.branch, ...loss });
+    }
+    const registered = (await this.worktreeList(wt.repo)).some((w) => samePath(w.path, wt.path));
+    // Checked above (or forced): --force also lets git remove worktrees holding submodules.
+    if (registered && fs.existsSync(wt.path))
+      await git(['worktree', 'remove', '--force', wt.path], { cwd: wt.repo });
+    await git(['worktree', 'prune'], { cwd: wt.repo });
+    const branch = wt.branch;
+    if (branch?.startsWith(BRANCH_PREFIX) && (await this.branchExists(wt.repo, branch)))
+      await git(['branch', '-D', branch], { cwd: wt.repo });
+  }
+
+  async diskUsage(path: string): Promise<number> {
+    const st = await lstat(path).catch(() => null);
+    if (!st?.isDirectory()) return st?.isFile() ? st.size : 0;
+    let total = 0;
+    for (const name of await readdir(path).catch(() => [])) {
+      if (name !== '.git') total += await this.diskUsage(join(path, name));
+    }
+    return total;
+  }
+
+  /** The main worktree's top level of the repository holding `folder`. */
+  private async topLevel(folder: string): Promise<string> {
+    const notRepo = (reason: string): AppError =>
+      new AppError('NOT_A_REPOSITORY', `${folder} is not inside a git repository (${reason}).`, {
+        path: folder,
+        reason,
+      });
+    if (!fs.existsSync(folder)) throw notRepo('the folder does not exist');
+    const bare = await git(['rev-parse', '--is-bare-repository'], { cwd: folder, okCodes: [128] });
+    if (bare.code !== 0) throw notRepo('no .git found');
+    if (bare.stdout.trim() === 'true') throw notRepo('it is a bare repository, without a working tree');
+    const top = await git(['rev-parse', '--show-toplevel'], { cwd: folder, okCodes: [128] });
+    if (top.code !== 0 || top.stdout.trim() === '') throw notRepo('not in a working tree');
+    // From inside a linked worktree (or an agent's), use the main worktree.
+    const main = (await this.worktreeList(top.stdout.trim()))[0];
+    return main && !main.bare ? main.path : top.stdout.trim();
+  }
+
+  private async worktreeList(cwd: string): Promise<ListedWorktree[]> {
+    const r = await git(['worktree', 'list', '--porcelain', '-z'], { cwd });
+    const out: ListedWorktree[] = [];
+    for (const field of r.stdout.split('\0')) {
+      if (field.startsWith('worktree ')) out.push({ path: field.slice(9), branch: null, bare: false });
+      const last = out[out.length - 1];
+      if (!last) continue;
+      if (field.startsWith('branch ')) last.branch = field.slice(7);
+      if (field === 'bare') last.bare = true;
+    }
+    return out;
+  }
+
+  private async tryCommit(cwd: string, ref: string): Promise<string | null> {
+    const r = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1, 128] });
+    return r.code === 0 ? r.stdout.trim() : null;
+  }
+
+  private async commitOf(cwd: string, ref: string): Promise<string> {
+    const sha = await this.tryCommit(cwd, ref);
+    if (sha !== null) return sha;
+    throw new AppError('GIT_REF_NOT_FOUND', `No branch, tag or commit "${ref}" in ${cwd}.`, {
+      ref,
+      repo: cwd,
+    });
+  }
+
+  private async branchExists(cwd: string, branch: string): Promise<boolean> {
+    return (await this.tryCommit(cwd, `refs/heads/${branch}`)) !== null;
+  }
+
+  /** Copies the untracked or ignored files of the main checkout matching `.worktreeinclude`. */
+  private async copyIncluded(top: string, dir: string): Promise<void> {
+    const listFile = join(top, '.worktreeinclude');
+    if (!fs.existsSync(listFile)) return;
+    // git itself matches the gitignore-style patterns: -o (untracked, ignored too) -i (matching the file).
+    const r = await git(['ls-files', '-z', '--others', '--ignored', `--exclude-from=${listFile}`], {
+      cwd: top,
+    });
+    const realTopDir = fs.realpathSync(top);
+    const realDir = fs.realpathSync(dir);
+    for (const rel of r.stdout.split('\0')) {
+      if (rel === '' || rel.endsWith('/')) continue;
+      const from = join(top, rel);
+      const to = join(dir, rel);
+      const st = fs.lstatSync(from, { throwIfNoEntry: false });
+      if (!st || fs.lstatSync(to, { throwIfNoEntry: false })) continue;
+      let ancestor = dirname(to);
+      while (!fs.existsSync(ancestor)) ancestor = dirname(ancestor);
+      if (!inside(realDir, fs.realpathSync(ancestor))) continue; // never write through a symlink
+      fs.mkdirSync(dirname(to), { recursive: true });
+      if (st.isSymbolicLink()) {
+        const target = tryRealpath(from);
+        if (target !== null && inside(realTopDir, target)) fs.symlinkSync(fs.readlinkSync(from), to);
+      } else if (st.isFile()) {
+        fs.copyFileSync(from, to);
+        fs.chmodSync(to, st.mode & 0o7777);
+      }
+    }
+  }
+
+  private approvals(): Record<string, string[]> {
+    const text = fs.existsSync(this.o.approvalsFile) ? fs.readFileSync(this.o.approvalsFile, 'utf8') : '{}';
+    return approvalsSchema.safeParse(safeJson(text)).data ?? {};
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function tryRealpath(p: string): string | null {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return null;
+  }
+}
+
+function realTop(repo: string): string {
+  return tryRealpath(repo) ?? resolve(repo);
+}
+
+function inside(root: string, p: string): boolean {
+  return p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+function samePath(a: string, b: string): boolean {
+  return realTop(a) === realTop(b);
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const sa = fs.lstatSync(a);
+    const sb = fs.lstatSync(b);
+    return sa.isFile() && sb.isFile() && sa.size === sb.size && fs.readFileSync(a).equals(fs.readFileSync(b));
+  } catch {
+    return false;
+  }
+}
+
+function writeAtomic(path: string, text: string): void {
+  fs.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.wtp-${process.pid}-${Date.now()}.tmp`;
+  fs.writeFileSync(tmp, text, { mode: 0o600 });
+  fs.chmodSync(tmp, 0o600);
+  fs.renameSync(tmp, path);
+}
+
+type ShellResult = { code: number | null; signal: string | null; timedOut: boolean };
+
+/** `/bin/sh -c command` in its own process group; every output line (stdout and stderr) to `line`. */
+function runShell(
+  command: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  line: (l: string) => void,
+) {
+  return new Promise<ShellResult>((done) => {
+    const child = spawn('/bin/sh', ['-c', command], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const pending = { out: '', err: '' };
+    const feed = (key: 'out' | 'err', chunk: Buffer): void => {
+      const lines = (pending[key] + chunk.toString('utf8')).split(/\r?\n/);
+      pending[key] = lines.pop() ?? '';
+      lines.forEach((l) => line(l));
+    };
+    child.stdout.on('data', (c: Buffer) => feed('out', c));
+    child.stderr.on('data', (c: Buffer) => feed('err', c));
+    const killGroup = (sig: NodeJS.Signals): void => void (child.pid && tryKill(-child.pid, sig));
+    let timedOut = false;
+    let finished = false;
+    let grace: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup('SIGTERM');
+      setTimeout(() => killGroup('SIGKILL'), 5_000).unref();
+    }, timeoutMs);
+    const finish = (code: number | null, signal: string | null): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      clearTimeout(grace);
+      [pending.out, pending.err].filter((l) => l !== '').forEach((l) => line(l));
+      done({ code, signal, timedOut });
+    };
+    child.on('error', (err) => (line(err.message), finish(127, null)));
+    child.on('close', (code, signal) => finish(code, signal));
+    // A background process still holding the pipes must not hang the setup: stop waiting soon after exit.
+    child.on('exit', (code, signal) => {
+      grace = setTimeout(() => (child.stdout.destroy(), child.stderr.destroy(), finish(code, signal)), 2_000);
+    });
+  });
+}
+
+function tryKill(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,191 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { WtpError } from '../../../client/wtp-error.js';
+import { MERGE_STRATEGIES } from '../../../protocol/constants.js';
+import type { CliContext } from '../context.js';
+import { bytes, table } from '../format.js';
+import { runAction } from '../run-action.js';
+
+const short = (sha: string | null): string => (sha ? sha.slice(0, 10) : '-');
+
+/** diff, commit, merge, feedback, conflicts, gc and setup (DESIGN §6). */
+export function registerGitCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('diff')
+    .description("the agent's changes against its base: committed, uncommitted and untracked")
+    .argument('<agent>', 'name, workspace/name or id')
+    .option('--stat', 'files and line counts only')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, raw: { stat?: boolean; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const r = await ctx.client().call('agentDiff', {
+          params: { agent: ref },
+          query: { stat: raw.stat ? 'true' : 'false' },
+        });
+        if (ctx.json) return ctx.emit('diff', r);
+        if (r.diff.files.length === 0) return ctx.line(`${r.agent}: no changes against ${r.diff.base}`);
+        if (raw.stat || r.diff.patch === '') {
+          ctx.line(
+            table(
+              ['STATUS', 'FILE', '+', '-'],
+              r.diff.files.map((f) => [
+                f.status,
+                f.oldPath ? `${f.oldPath} → ${f.path}` : f.path,
+                String(f.insertions),
+                String(f.deletions),
+              ]),
+            ),
+          );
+          const ins = r.diff.files.reduce((n, f) => n + f.insertions, 0);
+          const del = r.diff.files.reduce((n, f) => n + f.deletions, 0);
+          ctx.line(`${r.diff.files.length} file(s), +${ins} -${del} against ${r.diff.base}`);
+          return;
+        }
+        ctx.out.write(r.diff.patch.endsWith('\n') ? r.diff.patch : `${r.diff.patch}\n`);
+      }),
+    );
+
+  program
+    .command('commit')
+    .description('commit what the agent left uncommitted in its worktree')
+    .argument('<agent>', 'name, workspace/name or id')
+    .requiredOption('-m, --message <text>', 'the commit message')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, raw: { message: string; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const { commit } = await ctx.client().call('agentCommit', {
+          params: { agent: ref },
+          body: { message: raw.message },
+        });
+        if (ctx.json) return ctx.emit('commit', { agent: ref, commit });
+        ctx.line(commit ? `committed ${short(commit)} in ${ref}` : `${ref}: nothing to commit`);
+      }),
+    );
+
+  program
+    .command('merge')
+    .description("merge the agent's branch into its base (or --into), after an optional test command")
+    .argument('<agent>', 'name, workspace/name or id')
+    .option('--strategy <s>', `${MERGE_STRATEGIES.join(' | ')}`, 'merge')
+    .option('--into <branch>', 'target branch (default: the branch the agent started from)')
+    .option('--test <command>', 'run this in the agent worktree first; merge only if it passes')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, raw: { strategy: string; into?: string; test?: string; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        if (!(MERGE_STRATEGIES as readonly string[]).includes(raw.strategy)) {
+          throw new WtpError('INVALID_INPUT', `--strategy must be one of ${MERGE_STRATEGIES.join(', ')}.`, {
+            issues: [{ path: '--strategy', message: `must be one of ${MERGE_STRATEGIES.join(', ')}` }],
+          });
+        }
+        if (raw.test && !ctx.json) ctx.note(`running the test command in ${ref}'s worktree: ${raw.test}`);
+        const r = await ctx.client().call('agentMerge', {
+          params: { agent: ref },
+          body: {
+            strategy: raw.strategy as (typeof MERGE_STRATEGIES)[number],
+            ...(raw.into === undefined ? {} : { into: raw.into }),
+            ...(raw.test === undefined ? {} : { test: raw.test }),
+          },
+        });
+        if (ctx.json) return ctx.emit('merge', { ...r, agent: ref });
+        ctx.line(`merged ${ref} into ${r.target} (${raw.strategy}): ${short(r.commit)}`);
+      }),
+    );
+
+  program
+    .command('feedback')
+    .description('send review comments to the agent as a prompt (refused while it works unless --force)')
+    .argument('<agent>', 'name, workspace/name or id')
+    .argument('<text>', 'the comments')
+    .option('-f, --force', 'type even while the agent is working')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, text: string, raw: { force?: boolean; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const r = await ctx.client().call('agentFeedback', {
+          params: { agent: ref },
+          body: { text, force: raw.force === true },
+        });
+        if (ctx.json) return ctx.emit('send', { agent: ref, bytes: r.bytes, seq: r.seq });
+        ctx.note(`sent ${r.bytes} byte(s) of feedback to ${ref} (event #${r.seq})`);
+      }),
+    );
+
+  program
+    .command('conflicts')
+    .description('conflict radar: which agent branches would conflict with each other or their base')
+    .option('--json', 'machine-readable output')
+    .action((raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const r = await ctx.client().call('conflicts');
+        if (ctx.json) return ctx.emit('conflicts', r);
+        if (r.pairs.length === 0) return ctx.line('no agent branches to compare');
+        ctx.line(
+          table(
+            ['A', 'B', 'PREDICTION', 'FILES'],
+            r.pairs.map((p) => [
+              p.a,
+              p.b,
+              p.conflicting ? 'CONFLICT' : p.overlapping.length > 0 ? 'overlap (merges cleanly)' : 'clean',
+              p.conflicting
+                ? p.conflicts
+                    .map((c) => `${c.path} (${c.kind}${c.hunks.length ? ` ${c.hunks.join(',')}` : ''})`)
+                    .join(', ')
+                : p.overlapping.join(', '),
+            ]),
+          ),
+        );
+        if (r.mergeOrder.order.length > 0)
+          ctx.line(`suggested merge order: ${r.mergeOrder.order.join(' → ')}`);
+        for (const n of r.mergeOrder.notes) ctx.line(`  ${n}`);
+      }),
+    );
+
+  program
+    .command('gc')
+    .description('remove worktrees and branches of ended agents whose work is merged')
+    .option('--dry-run', 'only say what would be removed')
+    .option('--json', 'machine-readable output')
+    .action((raw: { dryRun?: boolean; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const r = await ctx.client().call('gc', { body: { dryRun: raw.dryRun === true } });
+        if (ctx.json) return ctx.emit('gc', r);
+        const verb = r.dryRun ? 'would remove' : 'removed';
+        for (const x of r.removed)
+          ctx.line(`${verb} ${x.agent}: ${x.path}${x.branch ? ` (${x.branch})` : ''}, ${bytes(x.bytes)}`);
+        for (const k of r.kept) ctx.line(`kept ${k.agent}: ${k.why}`);
+        ctx.line(`${r.dryRun ? 'would free' : 'freed'} ${bytes(r.bytesFreed)}`);
+      }),
+    );
+
+  const setup = program.command('setup').description("a repository's setup script: show it, approve it");
+  for (const [name, approve] of [
+    ['show', false],
+    ['approve', true],
+  ] as const) {
+    setup
+      .command(name)
+      .description(
+        approve
+          ? 'approve exactly the setup script shown (by its hash)'
+          : 'the setup script and whether it is approved',
+      )
+      .option('--repo <dir>', 'the repository (default: the current directory)')
+      .option('--hash <sha256>', 'approve: the hash `wtp setup show` printed (default: the current script)')
+      .option('--json', 'machine-readable output')
+      .action((raw: { repo?: string; hash?: string; json?: boolean }) =>
+        runAction(ctx, raw.json, async () => {
+          const repo = resolve(raw.repo ?? process.cwd());
+          let info = await ctx.client().call('setupShow', { query: { repo } });
+          if (approve && info.setup) {
+            info = await ctx.client().call('setupApprove', {
+              body: { repo, hash: raw.hash ?? info.setup.hash },
+            });
+          }
+          if (ctx.json) return ctx.emit('setup', info);
+          if (!info.setup)
+            return ctx.line(`${repo}: no setup script (.wezterm-parallel/config.yaml, setup:)`);
+          for (const c of info.setup.commands) ctx.line(`  $ ${c}`);
+          ctx.line(`${info.setup.approved ? 'approved' : 'NOT approved'} (sha256 ${info.setup.hash})`);
+        }),
+      );
+  }
+}

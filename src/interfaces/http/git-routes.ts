@@ -1,0 +1,29 @@
+import { AppError } from '../../core/errors.js';
+import type { ReviewService } from '../../core/review-service.js';
+import type { ApiContext } from './api-context.js';
+import type { HttpApp } from './http-app.js';
+import { registerRoute } from './register-route.js';
+
+/** Worktrees, review, merge, the conflict radar, gc and setup approval. */
+export function registerGitRoutes(app: HttpApp, ctx: ApiContext): void {
+  const review = (): ReviewService => {
+    if (!ctx.core.review) throw new AppError('INTERNAL', 'git support is not configured in this daemon');
+    return ctx.core.review;
+  };
+  registerRoute(app, 'agentDiff', ({ params, query }) => review().diff(params.agent, query.stat));
+  registerRoute(app, 'agentCommit', ({ params, body }, { source }) =>
+    review().commit(params.agent, body.message, source),
+  );
+  registerRoute(app, 'agentMerge', ({ params, body }, { source }) =>
+    review().merge(params.agent, { strategy: body.strategy, into: body.into, test: body.test }, source),
+  );
+  registerRoute(app, 'agentFeedback', ({ params, body }, { source }) =>
+    body.force
+      ? ctx.core.service.sendInput(params.agent, body.text, true, source, true)
+      : review().feedback(params.agent, body.text, source),
+  );
+  registerRoute(app, 'conflicts', () => review().radar('demand'));
+  registerRoute(app, 'gc', ({ body }) => review().gc(body.dryRun));
+  registerRoute(app, 'setupShow', ({ query }) => review().setupShow(query.repo));
+  registerRoute(app, 'setupApprove', ({ body }) => review().setupApprove(body.repo, body.hash));
+}

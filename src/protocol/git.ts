@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { absolutePathSchema } from './common.js';
+import { MERGE_STRATEGIES } from './constants.js';
+
+export const diffFileSchema = z.object({
+  path: z.string(),
+  status: z.enum(['added', 'modified', 'deleted', 'renamed', 'untracked']),
+  insertions: z.number().int(),
+  deletions: z.number().int(),
+  oldPath: z.string().optional(),
+});
+
+export const agentDiffSchema = z.object({
+  agent: z.string(),
+  diff: z.object({
+    base: z.string(),
+    mergeBase: z.string(),
+    files: z.array(diffFileSchema),
+    patch: z.string().describe('Unified diff; empty with stat=true'),
+  }),
+});
+
+export const diffQuerySchema = z.strictObject({
+  stat: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export const commitRequestSchema = z.strictObject({
+  message: z.string().min(1).max(10_000).describe('The commit message'),
+});
+
+export { MERGE_STRATEGIES };
+
+export const mergeRequestSchema = z.strictObject({
+  strategy: z.enum(MERGE_STRATEGIES).default('merge'),
+  into: z.string().min(1).max(250).optional().describe('Target branch (default: the agent base)'),
+  test: z
+    .string()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('A command run in the agent worktree first (sh -c); merging only if it passes'),
+});
+
+export const mergeResultSchema = z.object({
+  ok: z.boolean(),
+  commit: z.string().nullable(),
+  target: z.string(),
+  conflicts: z.array(z.string()),
+  test: z.object({ command: z.string(), exitCode: z.number().int(), output: z.string() }).nullable(),
+});
+
+export const feedbackRequestSchema = z.strictObject({
+  text: z.string().min(1).max(100_000).describe('Review comments, typed to the agent as a prompt'),
+  force: z.boolean().default(false),
+});
+
+export const pairSchema = z.object({
+  a: z.string(),
+  b: z.string(),
+  conflicting: z.boolean(),
+  conflicts: z.array(z.object({ path: z.string(), kind: z.string(), hunks: z.array(z.string()) })),
+  overlapping: z.array(z.string()).describe('Files both sides changed that still merge cleanly'),
+});
+
+export const conflictReportSchema = z.object({
+  pairs: z.array(pairSchema),
+  mergeOrder: z.object({ order: z.array(z.string()), notes: z.array(z.string()) }),
+});
+
+export const gcRequestSchema = z.strictObject({ dryRun: z.boolean().default(false) });
+
+export const gcResultSchema = z.object({
+  removed: z.array(
+    z.object({ agent: z.string(), path: z.string(), branch: z.string().nullable(), bytes: z.number() }),
+  ),
+  kept: z.array(z.object({ agent: z.string(), why: z.string() })),
+  bytesFreed: z.number(),
+  dryRun: z.boolean(),
+});
+
+export const setupQuerySchema = z.strictObject({ repo: absolutePathSchema });
+export const setupInfoSchema = z.object({
+  repo: z.string(),
+  setup: z.object({ commands: z.array(z.string()), hash: z.string(), approved: z.boolean() }).nullable(),
+});
+export const setupApproveSchema = z.strictObject({
+  repo: absolutePathSchema,
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the sha256 shown by `wtp setup show`'),
+});

@@ -1,0 +1,201 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentView } from '../../src/protocol/agent.js';
+import { eventually, TestHome } from '../support/harness.js';
+
+/** Worktrees, setup approval, diff, commit, merge, the conflict radar, rm safety and gc, through the CLI, on real git. */
+describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
+  let home: TestHome;
+  let repo: string;
+  const g = (args: string[], cwd = repo): string =>
+    execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...home.env } }).trim();
+  const sleeper = (name: string, extra: string[] = []) =>
+    home.json<{ agent: AgentView }>([
+      'new',
+      'cmd',
+      '--name',
+      name,
+      '--repo',
+      repo,
+      ...extra,
+      '--',
+      'sleep',
+      '600',
+    ]);
+
+  beforeAll(async () => {
+    home = new TestHome();
+    repo = home.path('shop');
+    mkdirSync(join(repo, '.wezterm-parallel'), { recursive: true });
+    g(['init', '-q', '-b', 'main']);
+    g(['config', 'user.name', 'Test']);
+    g(['config', 'user.email', 'test@example.com']);
+    writeFileSync(join(repo, 'app.txt'), 'one\ntwo\nthree\nfour\nfive\n');
+    writeFileSync(join(repo, '.gitignore'), '.env\n.ports\n');
+    writeFileSync(join(repo, '.worktreeinclude'), '.env\n');
+    writeFileSync(
+      join(repo, '.wezterm-parallel', 'config.yaml'),
+      'setup:\n  - echo "setting up on port $WTP_PORT"\n  - echo "$WTP_PORT-$WTP_PORT_END" > .ports\n',
+    );
+    g(['add', '-A']);
+    g(['commit', '-qm', 'start']);
+    writeFileSync(join(repo, '.env'), 'SECRET=1\n');
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+  });
+  afterAll(async () => {
+    await home?.cleanup();
+  });
+
+  it('refuses an unapproved setup script without creating anything, then runs it once approved', async () => {
+    const refused = await sleeper('a');
+    expect(refused.code).toBe(1);
+    expect(refused.doc).toMatchObject({
+      error: { code: 'SETUP_NOT_APPROVED', details: { commands: expect.any(Array) } },
+    });
+    expect(g(['branch', '--list', 'wtp/a'])).toBe('');
+    const shown = await home.json<{ setup: { hash: string; approved: boolean } }>([
+      'setup',
+      'show',
+      '--repo',
+      repo,
+    ]);
+    expect(shown.doc.setup.approved).toBe(false);
+    expect((await home.run(['setup', 'approve', '--repo', repo])).code).toBe(0);
+
+    const a = (await sleeper('a')).doc.agent;
+    expect(a).toMatchObject({
+      state: 'running',
+      worktree: { repo, branch: 'wtp/a', base: 'main', portStart: 20_000, portCount: 10, owned: true },
+    });
+    const wt = a.worktree?.path ?? '';
+    expect(a.cwd).toBe(wt);
+    expect(wt.startsWith(repo)).toBe(false); // outside the repository
+    expect(readFileSync(join(wt, '.env'), 'utf8')).toBe('SECRET=1\n'); // .worktreeinclude
+    expect(readFileSync(join(wt, '.ports'), 'utf8')).toBe('20000-20009\n');
+    const logs = await home.run(['logs', 'a', '--plain']);
+    expect(logs.stdout).toContain('setting up on port 20000');
+    const b = (await sleeper('b')).doc.agent;
+    expect(b.worktree?.portStart).toBe(20_010);
+  });
+
+  it('shows the diff, predicts conflicts between agents, and refuses to rm unsaved work', async () => {
+    const [a, b] = [await home.agent('a'), await home.agent('b')];
+    const wa = a.worktree?.path ?? '';
+    const wb = b.worktree?.path ?? '';
+    writeFileSync(join(wa, 'app.txt'), 'one\nTWO by a\nthree\nfour\nfive\n');
+    writeFileSync(join(wa, 'new.txt'), 'fresh\n');
+    writeFileSync(join(wb, 'app.txt'), 'one\ntwo by b\nthree\nfour\nfive\n');
+    const diff = await home.json<{ diff: { files: { path: string; status: string }[] } }>([
+      'diff',
+      'a',
+      '--stat',
+    ]);
+    expect(diff.doc.diff.files.map((f) => [f.path, f.status])).toEqual(
+      expect.arrayContaining([
+        ['app.txt', 'modified'],
+        ['new.txt', 'untracked'],
+      ]),
+    );
+    expect((await home.run(['diff', 'a'])).stdout).toContain('+TWO by a');
+
+    const rm = await home.json(['rm', 'a']);
+    expect(rm.code).toBe(1);
+    expect(rm.doc).toMatchObject({
+      error: { code: 'WORKTREE_DIRTY', details: { uncommitted: expect.arrayContaining(['new.txt']) } },
+    });
+    expect(existsSync(join(wa, 'new.txt'))).toBe(true);
+
+    expect((await home.json(['commit', 'a', '-m', 'a: edit app'])).doc).toMatchObject({
+      commit: expect.any(String),
+    });
+    expect((await home.json(['commit', 'b', '-m', 'b: edit app'])).doc).toMatchObject({
+      commit: expect.any(String),
+    });
+    const radar = await home.json<{
+      pairs: { a: string; b: string; conflicting: boolean; conflicts: { path: string }[] }[];
+    }>(['conflicts']);
+    const ab = radar.doc.pairs.find((p) => p.a === 'a' && p.b === 'b');
+    expect(ab).toMatchObject({ conflicting: true, conflicts: [{ path: 'app.txt' }] });
+    expect(radar.doc.pairs.filter((p) => p.b === 'main').every((p) => !p.conflicting)).toBe(true);
+    const events = await home.events('a');
+    expect(events.some((e) => e.type === 'conflict.predicted')).toBe(true);
+  });
+
+  it('merges after a passing test, and leaves main untouched on a conflict or a failing test', async () => {
+    const failing = await home.json(['merge', 'a', '--test', 'exit 7']);
+    expect(failing.doc).toMatchObject({ error: { code: 'MERGE_TEST_FAILED', details: { exitCode: 7 } } });
+    const before = g(['rev-parse', 'main']);
+    const merged = await home.json<{ commit: string; target: string }>([
+      'merge',
+      'a',
+      '--test',
+      'test -f new.txt',
+    ]);
+    expect(merged.code, JSON.stringify(merged.doc)).toBe(0);
+    expect(merged.doc.target).toBe('main');
+    expect(g(['rev-parse', 'main'])).toBe(merged.doc.commit);
+    expect(readFileSync(join(repo, 'app.txt'), 'utf8')).toContain('TWO by a'); // the main checkout follows
+    const head = g(['rev-parse', 'main']);
+    expect(head).not.toBe(before);
+    const conflict = await home.json(['merge', 'b']);
+    expect(conflict.doc).toMatchObject({
+      error: { code: 'MERGE_CONFLICT', details: { conflicts: ['app.txt'] } },
+    });
+    expect(g(['rev-parse', 'main'])).toBe(head);
+    expect(g(['status', '--porcelain'])).toBe('');
+  });
+
+  it('gc removes the worktree and branch of an ended, merged agent and says what it freed', async () => {
+    expect((await home.run(['stop', 'a'])).code).toBe(0);
+    const dry = await home.json<{ removed: { agent: string }[]; kept: { agent: string; why: string }[] }>([
+      'gc',
+      '--dry-run',
+    ]);
+    expect(dry.doc.removed.map((r) => r.agent)).toEqual(['a']);
+    expect(dry.doc.kept).toEqual(expect.arrayContaining([{ agent: 'b', why: 'still running' }]));
+    const path = (await home.agent('a')).worktree?.path ?? '';
+    expect(existsSync(path)).toBe(true);
+    const gc = await home.json<{ bytesFreed: number }>(['gc']);
+    expect(gc.doc.bytesFreed).toBeGreaterThan(0);
+    expect(existsSync(path)).toBe(false);
+    expect(g(['branch', '--list', 'wtp/a'])).toBe('');
+  });
+
+  it('a failing setup marks the agent crashed with its output and does not start it', async () => {
+    writeFileSync(
+      join(repo, '.wezterm-parallel', 'config.yaml'),
+      'setup:\n  - echo "about to fail"\n  - exit 3\n',
+    );
+    expect((await sleeper('c')).doc).toMatchObject({ error: { code: 'SETUP_NOT_APPROVED' } }); // changed: asks again
+    expect((await home.run(['setup', 'approve', '--repo', repo])).code).toBe(0);
+    const c = (await sleeper('c')).doc.agent;
+    expect(c).toMatchObject({ state: 'crashed', pid: null, stateDetail: { reason: 'setup_failed' } });
+    expect(c.stateDetail.message).toContain('about to fail');
+    await eventually('no host for c', async () => (await home.agent('c')).hostPid === null);
+  });
+
+  it('bad input: not a repository, a base that does not exist, a branch already taken', async () => {
+    writeFileSync(join(repo, '.wezterm-parallel', 'config.yaml'), 'other: 1\n');
+    const notRepo = await home.json(['new', 'cmd', '--name', 'x', '--repo', home.path('home'), '--', 'true']);
+    expect(notRepo.doc).toMatchObject({ error: { code: 'NOT_A_REPOSITORY' } });
+    const noBase = await home.json([
+      'new',
+      'cmd',
+      '--name',
+      'y',
+      '--repo',
+      repo,
+      '--base',
+      'nope',
+      '--',
+      'true',
+    ]);
+    expect(noBase.doc).toMatchObject({ error: { code: 'GIT_REF_NOT_FOUND' } });
+    g(['branch', 'wtp/z']);
+    const taken = await home.json(['new', 'cmd', '--name', 'z', '--repo', repo, '--', 'true']);
+    expect(taken.doc).toMatchObject({ error: { code: 'GIT_BRANCH_TAKEN' } });
+    expect((await home.agents()).map((a) => a.name).sort()).toEqual(['a', 'b', 'c']);
+  });
+});
