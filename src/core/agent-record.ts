@@ -56,6 +56,7 @@ export interface ViewContext {
   workspaceName: string;
   hostConnected: boolean;
   stats: (AgentStats & { sampledAtMs?: number }) | null;
+  worktreeBytes?: number | null;
 }
 
 /** The API view of an agent. */
@@ -90,6 +91,7 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     version: a.version,
     sessionId: a.sessionId,
     worktree: a.worktree ? { ...a.worktree } : null,
+    worktreeBytes: a.worktree ? (ctx.worktreeBytes ?? null) : null,
   };
 }
 

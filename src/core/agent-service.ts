@@ -45,6 +45,8 @@ export interface ServiceDeps extends FactoryDeps {
   forgetSignals?: ((agentId: string) => void) | undefined;
   /** Git worktrees for agents that have a repository; absent: agents run where they are told. */
   git?: AgentGit | undefined;
+  /** Sampled disk use of an agent's worktree. */
+  diskUsage?: ((agentId: string) => number | null) | undefined;
   lifecycle: AgentLifecycle;
   hosts: HostDirectory;
   output: OutputHub;
@@ -89,6 +91,7 @@ export class AgentService {
       workspaceName: this.d.registry.workspaceName(agent.workspaceId),
       hostConnected: this.d.hosts.has(agent.id),
       stats: this.d.stats.get(agent.id),
+      worktreeBytes: this.d.diskUsage?.(agent.id) ?? null,
     });
   }
 

@@ -28,6 +28,7 @@ import { StateEngine, type StateEngineSettings } from './state-engine.js';
 import type { AgentGit, WorktreeSettings } from './agent-worktree.js';
 import type { GitReview, GitWorktrees } from './git-ports.js';
 import { ReviewService } from './review-service.js';
+import { DiskSampler } from './disk-sampler.js';
 import { AgentRegistry } from './registry.js';
 import { StatsSampler } from './stats-sampler.js';
 import type { MuxRegistry } from './pane-mux.js';
@@ -63,6 +64,8 @@ export const DEFAULT_STATE_SETTINGS: StateEngineSettings = {
 const STALL_CHECK_MS = 15_000;
 /** The conflict radar runs this long after the last agent went idle. */
 const RADAR_DEBOUNCE_MS = 2_000;
+/** How often worktrees' disk use is measured. */
+const DISK_SAMPLE_MS = 60_000;
 
 export interface CoreAdapters {
   store: StateStore;
@@ -159,6 +162,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     service: s.service,
     profiles: a.profiles,
     git,
+    diskUsage: (id) => disk?.get(id) ?? null,
     forgetSignals: (id) => engine.forget(id),
     deliverPrompt: (agent, prompt, source) =>
       isAgentAware(agent.profile)
@@ -171,6 +175,12 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
           ),
   });
   const review = git ? new ReviewService({ registry, service, git }) : null;
+  const disk = git
+    ? new DiskSampler({ registry, git: git.worktrees, clock: a.clock, log: a.log }, DISK_SAMPLE_MS)
+    : null;
+  const offDisk = bus.subscribe((e) => {
+    if (disk && e.type === 'agent.created') void disk.sample();
+  });
   // The radar runs again when an agent goes idle (its turn may have changed files), debounced.
   let radarTimer: TimerHandle | null = null;
   const offRadar = bus.subscribe((e) => {
@@ -233,6 +243,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       sessions.start();
       stats.start();
       stallTimer = a.clock.setTimer(STALL_CHECK_MS, stallLoop);
+      disk?.start();
     },
     async stopAllAgents() {
       const live = registry.all().filter((x) => isLive(x.state));
@@ -251,6 +262,8 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       stallTimer = null;
       if (radarTimer) a.clock.clearTimer(radarTimer);
       offRadar();
+      offDisk();
+      disk?.stop();
       engine.dispose();
       await sessions.checkpoint();
       for (const [, link] of hosts.all()) link.close();

@@ -123,6 +123,10 @@ export const agentSchema = z.object({
     .nullable()
     .describe('The agent CLI session (Claude Code: from the SessionStart hook), used to resume'),
   worktree: worktreeSchema.nullable().describe('The git worktree the agent works in, or null'),
+  worktreeBytes: z
+    .number()
+    .nullable()
+    .describe('Disk use of the worktree (without shared git objects), sampled every minute; null if unknown'),
 });
 export type AgentView = z.infer<typeof agentSchema>;
 

@@ -78,6 +78,11 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     expect(logs.stdout).toContain('setting up on port 20000');
     const b = (await sleeper('b')).doc.agent;
     expect(b.worktree?.portStart).toBe(20_010);
+    // wtp ls shows each worktree's branch and disk use (sampled in the background).
+    await eventually('the disk use of a', async () => ((await home.agent('a')).worktreeBytes ?? 0) > 0);
+    const ls = (await home.run(['ls'])).stdout;
+    expect(ls).toMatch(/^NAME .* BRANCH +DISK +CWD/m);
+    expect(ls).toMatch(/^a .* wtp\/a +\d+(\.\d)?[BK] /m);
   });
 
   it('shows the diff, predicts conflicts between agents, and refuses to rm unsaved work', async () => {
@@ -139,6 +144,13 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     expect(readFileSync(join(repo, 'app.txt'), 'utf8')).toContain('TWO by a'); // the main checkout follows
     const head = g(['rev-parse', 'main']);
     expect(head).not.toBe(before);
+    // Review comments go back to the agent through the safe-input path (audited).
+    expect((await home.run(['feedback', 'b', 'please rebase on main'])).code).toBe(0);
+    const sent = (await home.events('b')).filter((e) => e.type === 'agent.inputSent');
+    expect(sent.at(-1)).toMatchObject({
+      source: 'cli',
+      data: { text: 'please rebase on main', enter: true },
+    });
     const conflict = await home.json(['merge', 'b']);
     expect(conflict.doc).toMatchObject({
       error: { code: 'MERGE_CONFLICT', details: { conflicts: ['app.txt'] } },

@@ -125,6 +125,8 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
           return;
         }
         const multiWs = new Set(agents.map((a) => a.workspace)).size > 1;
+        // Branch and worktree disk use, when some agent works in a git worktree.
+        const git = agents.some((a) => a.worktree !== null);
         const rows = agents.map((a) => [
           multiWs ? `${a.workspace}/${a.name}` : a.name,
           a.id,
@@ -134,11 +136,23 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
           duration(a.uptimeMs),
           a.stats ? a.stats.cpuPercent.toFixed(1) : '-',
           bytes(a.stats?.rssBytes),
+          ...(git ? [a.worktree?.branch ?? '-', bytes(a.worktreeBytes)] : []),
           shortenHome(a.cwd, ctx.env.userHome),
         ]);
         ctx.line(
           table(
-            ['NAME', 'ID', 'PROFILE', 'STATE', 'PID', 'UPTIME', 'CPU%', 'RSS', 'CWD'],
+            [
+              'NAME',
+              'ID',
+              'PROFILE',
+              'STATE',
+              'PID',
+              'UPTIME',
+              'CPU%',
+              'RSS',
+              ...(git ? ['BRANCH', 'DISK'] : []),
+              'CWD',
+            ],
             rows,
             (r, col, s) => {
               const agent = agents[r];
