@@ -175,6 +175,22 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     expect(g(['branch', '--list', 'wtp/a'])).toBe('');
   });
 
+  it('gc never removes work that is not merged: an ended agent with an unmerged commit is kept', async () => {
+    const b = await home.agent('b');
+    writeFileSync(join(b.worktree?.path ?? '', 'notes.txt'), 'unsaved\n');
+    expect((await home.run(['stop', 'b'])).code).toBe(0);
+    const gc = await home.json<{ removed: unknown[]; kept: { agent: string; why: string }[] }>(['gc']);
+    expect(gc.doc.kept).toEqual(
+      expect.arrayContaining([
+        {
+          agent: 'b',
+          why: expect.stringMatching(/would lose 1 uncommitted file\(s\) and 1 unmerged commit\(s\)/),
+        },
+      ]),
+    );
+    expect(readFileSync(join(b.worktree?.path ?? '', 'notes.txt'), 'utf8')).toBe('unsaved\n');
+  });
+
   it('a failing setup marks the agent crashed with its output and does not start it', async () => {
     writeFileSync(
       join(repo, '.wezterm-parallel', 'config.yaml'),
