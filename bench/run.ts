@@ -3,6 +3,7 @@ import { measureColdStart } from './cold-start.js';
 import { measureDaemonIdleCpu } from './daemon-cpu.js';
 import { measureDetectorAccuracy } from './detector-accuracy.js';
 import { measureEchoLatency } from './echo-latency.js';
+import { measureGit } from './git-figures.js';
 import { measureLs } from './ls-latency.js';
 import { measureLsWithOption } from './ls-option.js';
 import { checkClocks, markerFile } from './marker.js';
@@ -32,6 +33,10 @@ const RUNS = {
   throughputBytes: 100_000_000,
   stateHook: 200,
   stateScreen: 50,
+  gitWorktree: 8,
+  gitRadar: 3,
+  gitGrowth: 3,
+  gitDaemon: 5,
 } as const;
 
 /** Backend of the session daemon of figures 2-5. */
@@ -54,28 +59,35 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
       'layout',
       'host',
       'state',
+      'git',
     ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
   return Object.fromEntries(Object.entries(results).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
-const PARTS = ['core', 'panes', 'states'] as const;
+const PARTS = ['core', 'panes', 'states', 'git'] as const;
 
 /**
  * `npm run -s bench -- --only core,panes` runs a part: `core` (figures 1-5 and the extra ones),
  * `panes` (layout, echo, throughput) and `states` (hook and screen → state event, detector
- * accuracy). The default is everything.
+ * accuracy) and `git` (worktree creation and conflict radar on a generated repository). The default
+ * is everything.
  */
 function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
   const i = argv.indexOf('--only');
-  if (i < 0) return { core: true, panes: true, states: true };
+  if (i < 0) return { core: true, panes: true, states: true, git: true };
   const only = (argv[i + 1] ?? '').split(',');
   const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0 || only.length === 0) {
     throw new Error(`--only takes ${PARTS.join(', ')} (comma-separated), not "${argv[i + 1] ?? ''}"`);
   }
-  return { core: only.includes('core'), panes: only.includes('panes'), states: only.includes('states') };
+  return {
+    core: only.includes('core'),
+    panes: only.includes('panes'),
+    states: only.includes('states'),
+    git: only.includes('git'),
+  };
 }
 
 async function main(): Promise<void> {
@@ -91,6 +103,7 @@ async function main(): Promise<void> {
     if (run.core) await core();
     if (run.panes) await panes();
     if (run.states) await states();
+    if (run.git) await gitPart();
   } finally {
     cleanupAll(paths.binWtp);
   }
@@ -156,6 +169,18 @@ async function main(): Promise<void> {
     );
     progress('states 3/3: screen detector accuracy over the regression corpus');
     results['state.detectorAccuracy'] = measureDetectorAccuracy(paths);
+  }
+
+  async function gitPart(): Promise<void> {
+    Object.assign(
+      results,
+      await measureGit(paths, {
+        worktree: RUNS.gitWorktree,
+        radar: RUNS.gitRadar,
+        growth: RUNS.gitGrowth,
+        daemon: RUNS.gitDaemon,
+      }),
+    );
   }
   const doc = {
     version: 1,

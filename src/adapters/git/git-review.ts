@@ -13,17 +13,13 @@ import type {
   PairPrediction,
 } from '../../core/git-ports.js';
 import { git } from './git-exec.js';
+import { mapLimit, mergeTree, predictPair, split0, type Conflict } from './merge-tree.js';
 
 const IDENTITY = { name: 'wezterm-parallel', email: 'wtp@localhost' };
 const TEST_OUTPUT_MAX = 20 * 1024;
 const PREDICT_CONCURRENCY = 4;
 const STATUS: Record<string, DiffFile['status']> = { A: 'added', C: 'added', D: 'deleted', R: 'renamed' };
 const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv', '-M'];
-
-type Conflict = PairPrediction['conflicts'][number];
-
-/** Result of `git merge-tree --write-tree --name-only --messages -z`. */
-type TreeMerge = { tree: string; clean: boolean; conflicts: Conflict[] };
 
 /**
  * Review and merge of agents' work with the git CLI. Nothing here checks out the target branch:
@@ -145,24 +141,22 @@ export class CliGitReview implements GitReview {
       for (let j = i + 1; j < refs.length; j++) pairs.push([refs[i] as string, refs[j] as string]);
     }
     for (const ref of refs) pairs.push([ref, base]);
-    return mapLimit(pairs, PREDICT_CONCURRENCY, ([a, b]) => predictPair(top, a, b));
+    // Files a ref changed since a merge-base: most pairs share the fork point of their branches, so
+    // each branch is diffed once per distinct merge-base rather than once per pair.
+    const changedCache = new Map<string, Promise<string[]>>();
+    const changed = (mb: string, ref: string): Promise<string[]> => {
+      const key = `${mb}\u0000${ref}`;
+      let got = changedCache.get(key);
+      if (!got) {
+        got = git(['diff', '--name-only', '--no-renames', '-z', mb, ref], { cwd: top }).then((r) =>
+          split0(r.stdout),
+        );
+        changedCache.set(key, got);
+      }
+      return got;
+    };
+    return mapLimit(pairs, PREDICT_CONCURRENCY, ([a, b]) => predictPair(top, a, b, changed));
   }
-}
-
-async function predictPair(repo: string, a: string, b: string): Promise<PairPrediction> {
-  const merged = await mergeTree(repo, [a, b]);
-  for (const c of merged.conflicts) c.hunks = await markerRanges(repo, merged.tree, c.path);
-  const mb = await git(['merge-base', a, b], { cwd: repo, okCodes: [1] });
-  let overlapping: string[] = [];
-  if (mb.code === 0) {
-    const diff = ['diff', '--name-only', '--no-renames', '-z', mb.stdout.trim()];
-    const changed = async (ref: string) => split0((await git([...diff, ref], { cwd: repo })).stdout);
-    const [ca, cb] = await Promise.all([changed(a), changed(b)]);
-    const conflicted = new Set(merged.conflicts.map((c) => c.path));
-    const inB = new Set(cb);
-    overlapping = ca.filter((p) => inB.has(p) && !conflicted.has(p)).sort();
-  }
-  return { a, b, conflicts: merged.conflicts, overlapping };
 }
 
 /** Replays the branch's commits (merges skipped) onto `onto`, keeping author and message. */
@@ -204,54 +198,6 @@ async function replay(
     head = made.stdout.trim();
   }
   return head;
-}
-
-async function mergeTree(repo: string, sides: [string, string]): Promise<TreeMerge> {
-  const r = await git(['merge-tree', '--write-tree', '--name-only', '--messages', '-z', ...sides], {
-    cwd: repo,
-    okCodes: [1],
-  });
-  const parsed = parseMergeTree(r.stdout);
-  return { ...parsed, clean: r.code === 0 };
-}
-
-/** Parses `<tree>\0<conflicted path>\0…\0\0` then messages `<n>\0<path>×n\0<type>\0<text>\0`. */
-function parseMergeTree(out: string): { tree: string; conflicts: Conflict[] } {
-  const t = out.split('\0');
-  const tree = t[0] ?? '';
-  let i = 1;
-  const paths: string[] = [];
-  while (i < t.length && t[i] !== '') paths.push(t[i++] as string);
-  i++;
-  const kinds = new Map<string, string>();
-  while (i < t.length && /^\d+$/.test(t[i] ?? '')) {
-    const n = Number(t[i]);
-    const msgPaths = t.slice(i + 1, i + 1 + n);
-    const type = t[i + 1 + n] ?? '';
-    i += n + 3;
-    const m = /^CONFLICT \((.+)\)$/.exec(type);
-    if (!m) continue;
-    const kind = m[1] === 'contents' ? 'content' : (m[1] as string);
-    for (const p of msgPaths) if (!kinds.has(p) || kinds.get(p) === 'content') kinds.set(p, kind);
-  }
-  const unique = [...new Set(paths)];
-  return { tree, conflicts: unique.map((path) => ({ path, kind: kinds.get(path) ?? 'content', hunks: [] })) };
-}
-
-/** Line ranges ("12-20") of the conflict markers in a file of a merge-tree result. */
-async function markerRanges(repo: string, tree: string, path: string): Promise<string[]> {
-  const r = await git(['cat-file', '-p', `${tree}:${path}`], { cwd: repo, okCodes: [128] });
-  if (r.code !== 0 || r.stdout.includes('\0')) return [];
-  const ranges: string[] = [];
-  let start = 0;
-  r.stdout.split('\n').forEach((line, n) => {
-    if (line.startsWith('<<<<<<<') && start === 0) start = n + 1;
-    else if (line.startsWith('>>>>>>>') && start !== 0) {
-      ranges.push(`${start}-${n + 1}`);
-      start = 0;
-    }
-  });
-  return ranges;
 }
 
 function parseDiff(nameStatus: string, numstat: string, untracked: Set<string>): DiffFile[] {
@@ -371,21 +317,4 @@ function runTest(command: string, cwd: string): Promise<{ exitCode: number; outp
     child.on('error', (e) => finish(127, String(e)));
     child.on('close', (code, signal) => finish(code ?? (signal ? 128 : 1)));
   });
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-function split0(s: string): string[] {
-  return s.split('\0').filter((x) => x !== '');
 }

@@ -1,0 +1,94 @@
+import type { PairPrediction } from '../../core/git-ports.js';
+import { git } from './git-exec.js';
+
+// `git merge-tree --write-tree` (git ≥ 2.38): predicted merges, their conflicts and hunks.
+
+export type Conflict = PairPrediction['conflicts'][number];
+
+/** Result of `git merge-tree --write-tree --name-only --messages -z`. */
+export type TreeMerge = { tree: string; clean: boolean; conflicts: Conflict[] };
+
+export async function predictPair(
+  repo: string,
+  a: string,
+  b: string,
+  changed: (mergeBase: string, ref: string) => Promise<string[]>,
+): Promise<PairPrediction> {
+  const merged = await mergeTree(repo, [a, b]);
+  for (const c of merged.conflicts) c.hunks = await markerRanges(repo, merged.tree, c.path);
+  const mb = await git(['merge-base', a, b], { cwd: repo, okCodes: [1] });
+  let overlapping: string[] = [];
+  if (mb.code === 0) {
+    const base = mb.stdout.trim();
+    const [ca, cb] = await Promise.all([changed(base, a), changed(base, b)]);
+    const conflicted = new Set(merged.conflicts.map((c) => c.path));
+    const inB = new Set(cb);
+    overlapping = ca.filter((p) => inB.has(p) && !conflicted.has(p)).sort();
+  }
+  return { a, b, conflicts: merged.conflicts, overlapping };
+}
+
+export async function mergeTree(repo: string, sides: [string, string]): Promise<TreeMerge> {
+  const r = await git(['merge-tree', '--write-tree', '--name-only', '--messages', '-z', ...sides], {
+    cwd: repo,
+    okCodes: [1],
+  });
+  const parsed = parseMergeTree(r.stdout);
+  return { ...parsed, clean: r.code === 0 };
+}
+
+/** Parses `<tree>\0<conflicted path>\0…\0\0` then messages `<n>\0<path>×n\0<type>\0<text>\0`. */
+export function parseMergeTree(out: string): { tree: string; conflicts: Conflict[] } {
+  const t = out.split('\0');
+  const tree = t[0] ?? '';
+  let i = 1;
+  const paths: string[] = [];
+  while (i < t.length && t[i] !== '') paths.push(t[i++] as string);
+  i++;
+  const kinds = new Map<string, string>();
+  while (i < t.length && /^\d+$/.test(t[i] ?? '')) {
+    const n = Number(t[i]);
+    const msgPaths = t.slice(i + 1, i + 1 + n);
+    const type = t[i + 1 + n] ?? '';
+    i += n + 3;
+    const m = /^CONFLICT \((.+)\)$/.exec(type);
+    if (!m) continue;
+    const kind = m[1] === 'contents' ? 'content' : (m[1] as string);
+    for (const p of msgPaths) if (!kinds.has(p) || kinds.get(p) === 'content') kinds.set(p, kind);
+  }
+  const unique = [...new Set(paths)];
+  return { tree, conflicts: unique.map((path) => ({ path, kind: kinds.get(path) ?? 'content', hunks: [] })) };
+}
+
+/** Line ranges ("12-20") of the conflict markers in a file of a merge-tree result. */
+export async function markerRanges(repo: string, tree: string, path: string): Promise<string[]> {
+  const r = await git(['cat-file', '-p', `${tree}:${path}`], { cwd: repo, okCodes: [128] });
+  if (r.code !== 0 || r.stdout.includes('\0')) return [];
+  const ranges: string[] = [];
+  let start = 0;
+  r.stdout.split('\n').forEach((line, n) => {
+    if (line.startsWith('<<<<<<<') && start === 0) start = n + 1;
+    else if (line.startsWith('>>>>>>>') && start !== 0) {
+      ranges.push(`${start}-${n + 1}`);
+      start = 0;
+    }
+  });
+  return ranges;
+}
+
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export function split0(s: string): string[] {
+  return s.split('\0').filter((x) => x !== '');
+}
