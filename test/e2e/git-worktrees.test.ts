@@ -204,6 +204,34 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     await eventually('no host for c', async () => (await home.agent('c')).hostPid === null);
   });
 
+  it('reuses a branch (--branch), works in place (--no-worktree), squashes, and reports a locked index', async () => {
+    writeFileSync(join(repo, '.wezterm-parallel', 'config.yaml'), 'other: 1\n');
+    g(['commit', '-qam', 'no setup script']); // a clean main checkout to merge into
+    g(['branch', 'feature']);
+    const f = (await sleeper('f', ['--branch', 'feature'])).doc.agent;
+    expect(f.worktree).toMatchObject({ branch: 'feature', owned: true });
+    writeFileSync(join(f.worktree?.path ?? '', 'feature.txt'), 'one\n');
+    expect((await home.json(['commit', 'f', '-m', 'feature one'])).code).toBe(0);
+    writeFileSync(join(f.worktree?.path ?? '', 'feature.txt'), 'one\ntwo\n');
+    expect((await home.json(['commit', 'f', '-m', 'feature two'])).code).toBe(0);
+    const squashed = await home.json<{ commit: string }>(['merge', 'f', '--strategy', 'squash']);
+    expect(squashed.code, JSON.stringify(squashed.doc)).toBe(0);
+    expect(g(['rev-list', '--parents', '-n', '1', 'main']).split(' ')).toHaveLength(2); // one parent
+    expect(g(['log', '-1', '--format=%B', 'main'])).toContain('feature two');
+
+    const p = (await sleeper('p', ['--no-worktree'])).doc.agent;
+    expect(p).toMatchObject({ cwd: repo, worktree: { path: repo, branch: null, owned: false } });
+
+    const lock = g(['rev-parse', '--git-path', 'index.lock'], f.worktree?.path ?? '');
+    writeFileSync(join(f.worktree?.path ?? '', 'more.txt'), 'x\n');
+    writeFileSync(lock.startsWith('/') ? lock : join(f.worktree?.path ?? '', lock), '');
+    const locked = await home.json(['commit', 'f', '-m', 'blocked']);
+    expect(locked.doc).toMatchObject({
+      error: { code: 'GIT_FAILED', message: expect.stringContaining('index.lock') },
+    });
+    expect(readFileSync(join(f.worktree?.path ?? '', 'more.txt'), 'utf8')).toBe('x\n');
+  });
+
   it('bad input: not a repository, a base that does not exist, a branch already taken', async () => {
     writeFileSync(join(repo, '.wezterm-parallel', 'config.yaml'), 'other: 1\n');
     const notRepo = await home.json(['new', 'cmd', '--name', 'x', '--repo', home.path('home'), '--', 'true']);
@@ -224,6 +252,6 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     g(['branch', 'wtp/z']);
     const taken = await home.json(['new', 'cmd', '--name', 'z', '--repo', repo, '--', 'true']);
     expect(taken.doc).toMatchObject({ error: { code: 'GIT_BRANCH_TAKEN' } });
-    expect((await home.agents()).map((a) => a.name).sort()).toEqual(['a', 'b', 'c']);
+    expect((await home.agents()).map((a) => a.name).sort()).toEqual(['a', 'b', 'c', 'f', 'p']);
   });
 });

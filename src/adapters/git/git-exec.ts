@@ -62,7 +62,7 @@ export function git(args: readonly string[], o: GitOptions): Promise<GitResult> 
         reject(
           new AppError(
             'GIT_FAILED',
-            `git ${args.join(' ')} failed${e?.killed ? ' (timed out)' : ` (exit ${code})`}: ${stderr.trim().split('\n').slice(-3).join(' ') || stdout.trim().slice(0, 200)}`,
+            `git ${args.join(' ')} failed${e?.killed ? ' (timed out)' : ` (exit ${code})`}: ${gist(stderr) || stdout.trim().slice(0, 200)}`,
             { args, cwd: o.cwd, exitCode: code, stderr: stderr.slice(-4000) },
           ),
         );
@@ -71,4 +71,14 @@ export function git(args: readonly string[], o: GitOptions): Promise<GitResult> 
     if (o.input !== undefined) child.stdin?.end(o.input);
     else child.stdin?.end();
   });
+}
+
+/** What git said went wrong: its `fatal:`/`error:` lines when there are any, else its last lines. */
+function gist(stderr: string): string {
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  const marked = lines.filter((l) => /^(fatal|error):/.test(l));
+  return (marked.length > 0 ? marked : lines.slice(-3)).join(' ').slice(0, 1000);
 }
