@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentRecord, makeCore } from '../../test/support/core-fakes.js';
 import { allocatePorts, provisionWorktree, worktreeEnv } from './agent-worktree.js';
+import { AppError } from './errors.js';
 import type { AgentWorktree, GitWorktrees, ProvisionRequest, SetupScript } from './git-ports.js';
 
 class FakeGit implements GitWorktrees {
@@ -84,6 +85,23 @@ describe('agent worktrees (core)', () => {
       WTP_PORT_END: '20009',
       WTP_WORKTREE: '/wt/api',
       WTP_BRANCH: 'wtp/api',
+    });
+  });
+
+  it('a workspace folder that is not a repository is used in place; an explicit --repo must be one', async () => {
+    const h = await makeCore();
+    const git = new FakeGit();
+    git.provision = () => Promise.reject(new AppError('NOT_A_REPOSITORY', 'no repo', { path: '/ws' }));
+    const ws = await h.core.workspaces.create(
+      { name: 'plain', repoPath: '/ws', backend: 'headless', template: null, profile: 'cmd' },
+      'cli',
+    );
+    const d = { git, registry: h.core.registry, clock: h.clock, settings };
+    const agent = agentRecord({ id: 'ag-3', name: 'x', workspaceId: ws.workspace.id, cwd: '/ws' });
+    await provisionWorktree(agent, { ...req }, d);
+    expect(agent).toMatchObject({ worktree: null, cwd: '/ws' });
+    await expect(provisionWorktree(agent, { ...req, repo: '/ws' }, d)).rejects.toMatchObject({
+      code: 'NOT_A_REPOSITORY',
     });
   });
 

@@ -44,6 +44,7 @@ export async function provisionWorktree(
   req: CreateAgentRequest,
   d: WorktreeDeps,
 ): Promise<void> {
+  const explicit = req.repo !== undefined;
   const repo = req.repo ?? d.registry.resolveWorkspace(agent.workspaceId).repoPath;
   if (repo === null || repo === undefined) {
     if (req.base !== undefined || req.branch !== undefined) {
@@ -53,15 +54,22 @@ export async function provisionWorktree(
     }
     return;
   }
-  const wt = await d.git.provision({
-    repo,
-    agentName: agent.name,
-    base: req.base,
-    branch: req.branch,
-    noWorktree: req.worktree === false,
-    portStart: allocatePorts(d.registry, d.settings),
-    portCount: d.settings.portsPerAgent,
-  });
+  let wt: AgentWorktree;
+  try {
+    wt = await d.git.provision({
+      repo,
+      agentName: agent.name,
+      base: req.base,
+      branch: req.branch,
+      noWorktree: req.worktree === false,
+      portStart: allocatePorts(d.registry, d.settings),
+      portCount: d.settings.portsPerAgent,
+    });
+  } catch (err) {
+    // A workspace's folder need not be a git repository: then its agents run in it, as told.
+    if (!explicit && err instanceof AppError && err.code === 'NOT_A_REPOSITORY') return;
+    throw err;
+  }
   const script = wt.owned ? d.git.setupScript(wt.repo) : null;
   if (script && !script.approved) {
     await d.git.remove(wt, true); // refused before anything runs: the new worktree goes again
