@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SIGNAL_SOURCES } from './signals.js';
-import { absolutePathSchema, envKeySchema, isoTimeSchema, nameSchema } from './common.js';
+import { absolutePathSchema, boolQuery, envKeySchema, isoTimeSchema, nameSchema } from './common.js';
 import {
   AGENT_STATES,
   BACKENDS,
@@ -204,10 +204,7 @@ export const agentRefParamsSchema = z.strictObject({
 });
 
 export const removeAgentQuerySchema = z.strictObject({
-  force: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  force: boolQuery(false),
 });
 
 export const listAgentsQuerySchema = z.strictObject({

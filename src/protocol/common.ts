@@ -21,3 +21,10 @@ export const nameSchema = z
 export const envKeySchema = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
+
+/** A boolean query parameter spelled `true` or `false`. */
+export const boolQuery = (byDefault: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(byDefault ? 'true' : 'false')
+    .transform((v) => v === 'true');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { absolutePathSchema } from './common.js';
+import { absolutePathSchema, boolQuery } from './common.js';
 import { MERGE_STRATEGIES } from './constants.js';
 
 export const diffFileSchema = z.object({
@@ -21,10 +21,7 @@ export const agentDiffSchema = z.object({
 });
 
 export const diffQuerySchema = z.strictObject({
-  stat: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  stat: boolQuery(false),
 });
 
 export const commitRequestSchema = z.strictObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boolQuery } from './common.js';
 import { agentStateSchema, exitInfoSchema } from './agent.js';
 import { errorBodySchema } from './errors.js';
 
@@ -7,22 +8,14 @@ import { errorBodySchema } from './errors.js';
  * keystrokes from the client); text frames carry these JSON control messages.
  */
 export const ptyQuerySchema = z.strictObject({
-  snapshot: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true')
-    .describe('Start with a repaint of the current screen'),
+  snapshot: boolQuery(true).describe('Start with a repaint of the current screen'),
   from: z.coerce
     .number()
     .int()
     .min(0)
     .optional()
     .describe('Replay output from this byte offset (from the log) before going live'),
-  input: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true')
-    .describe('Whether this client may type; false gives a read-only follower'),
+  input: boolQuery(true).describe('Whether this client may type; false gives a read-only follower'),
   client: z.string().max(64).default('api').describe('Who is attaching, recorded in the event log'),
 });
 
