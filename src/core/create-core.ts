@@ -29,6 +29,7 @@ import type { AgentGit, WorktreeSettings } from './agent-worktree.js';
 import type { GitReview, GitWorktrees } from './git-ports.js';
 import { ReviewService } from './review-service.js';
 import { DiskSampler } from './disk-sampler.js';
+import { TaskService } from './task-service.js';
 import { AgentRegistry } from './registry.js';
 import { StatsSampler } from './stats-sampler.js';
 import type { MuxRegistry } from './pane-mux.js';
@@ -99,6 +100,7 @@ export interface Core {
   engine: StateEngine;
   /** Diff, commit, merge, feedback and the conflict radar; null without git. */
   review: ReviewService | null;
+  tasks: TaskService;
   /** Loads state, makes sure the default workspace exists, re-binds surviving hosts, starts timers. */
   start(): Promise<void>;
   /** Stops every live agent (SIGTERM, then SIGKILL after the grace delay); returns how many. */
@@ -175,6 +177,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
           ),
   });
   const review = git ? new ReviewService({ registry, service, git }) : null;
+  const tasks = new TaskService({ registry, ids: a.ids, clock: a.clock });
   const disk = git
     ? new DiskSampler({ registry, git: git.worktrees, clock: a.clock, log: a.log }, DISK_SAMPLE_MS)
     : null;
@@ -227,8 +230,10 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     stats,
     engine,
     review,
+    tasks,
     async start() {
       await registry.load();
+      await tasks.load();
       if (!registry.findWorkspace(DEFAULT_WORKSPACE)) {
         await registry.addWorkspace({
           id: a.ids.next('ws'),

@@ -2,6 +2,7 @@ import type { ExitInfo, Screen, WorkspaceView } from '../protocol/index.js';
 import type { HostSnapshot, DaemonMessage, SpawnSpec } from '../protocol/host.js';
 import type { NewEvent, WtpEvent } from '../protocol/events.js';
 import type { AgentRecord } from './agent-record.js';
+import type { TaskRecord } from './task-record.js';
 import type { Placement } from './pane-mux.js';
 
 /** Time and timers; tests use a fake one they advance by hand. */
@@ -33,6 +34,7 @@ export interface StoreChange {
   /** Removed after the agents (an agent's workspace must exist). */
   removeWorkspaces?: string[];
   upsertWorkspaces?: WorkspaceView[];
+  upsertTasks?: TaskRecord[];
   events?: NewEvent[];
 }
 
@@ -40,6 +42,7 @@ export interface StoreChange {
 export interface StateStore {
   loadAgents(): Promise<AgentRecord[]>;
   loadWorkspaces(): Promise<WorkspaceView[]>;
+  loadTasks(): Promise<TaskRecord[]>;
   /** Applies the change in one transaction; returns the events with seq and time assigned. */
   commit(change: StoreChange): Promise<WtpEvent[]>;
 }

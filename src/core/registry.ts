@@ -1,3 +1,4 @@
+import { cloneTask, type TaskRecord } from './task-record.js';
 import type { WorkspaceView } from '../protocol/workspace.js';
 import type { NewEvent, WtpEvent } from '../protocol/events.js';
 import { cloneRecord, type AgentRecord } from './agent-record.js';
@@ -148,6 +149,15 @@ export class AgentRegistry {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+  }
+
+  /** Persists tasks with the events that describe the change, in one transaction. */
+  commitTasks(tasks: TaskRecord[], events: NewEvent[]): Promise<WtpEvent[]> {
+    return this.commit({ upsertTasks: tasks.map(cloneTask), events });
+  }
+
+  loadTasks(): Promise<TaskRecord[]> {
+    return this.store.loadTasks();
   }
 
   private notify(agentId: string): void {

@@ -12,6 +12,7 @@ import {
   setupInfoSchema,
 } from './git.js';
 import { profileInfoSchema, whyResponseSchema } from './profiles.js';
+import { taskSchema } from './tasks.js';
 import { templateInfoSchema } from './template.js';
 import { workspaceSchema, workspaceSummarySchema } from './workspace.js';
 
@@ -79,6 +80,8 @@ export const cliOutputSchemas = {
   conflicts: conflictReportSchema.extend(v),
   gc: gcResultSchema.extend(v),
   setup: setupInfoSchema.extend(v),
+  task: z.object({ ...v, task: taskSchema }),
+  tasks: z.object({ ...v, tasks: z.array(taskSchema) }),
 } as const;
 
 export type CliOutputName = keyof typeof cliOutputSchemas;

@@ -45,3 +45,15 @@ export const MERGE_STRATEGIES = ['merge', 'squash', 'rebase'] as const;
 
 /** Agent and workspace names: safe as git branch parts, tmux window names and file names. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$/;
+
+/** Task statuses (DESIGN §7). */
+export const TASK_STATUSES = [
+  'backlog',
+  'ready',
+  'running',
+  'review',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];

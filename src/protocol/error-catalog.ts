@@ -84,6 +84,10 @@ export const ERROR_CATALOG = {
     'The repository’s setup script has not been approved (or changed since): `details` has the commands and their hash; approve with `wtp setup approve`.',
   SETUP_FAILED:
     'The repository’s setup script failed in the new worktree; the agent was not started. `details.output` has its output.',
+  TASK_NOT_FOUND:
+    'No task has this id or title (or several share the title: `details.candidates` lists their ids).',
+  TASK_MOVE_REFUSED:
+    'The task cannot go to that status from where it is (e.g. out of done); `details` has from and to.',
   HOOK_REJECTED:
     'A hook call was refused: unknown agent, wrong per-agent hook token, or a body that is not a hook payload.',
 } as const;

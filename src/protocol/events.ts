@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentSchema, agentStateSchema, exitInfoSchema, stateDetailSchema } from './agent.js';
 import { isoTimeSchema } from './common.js';
+import { taskSchema, taskStatusSchema } from './tasks.js';
 import { errorBodySchema } from './errors.js';
 import { workspaceSchema } from './workspace.js';
 
@@ -36,6 +37,12 @@ const payloads = {
   }),
   'agent.crashLoopDetected': z.object({ restarts: z.number().int(), windowMs: z.number().int() }),
   'agent.removed': z.object({ name: z.string() }),
+  'task.created': z.object({ task: taskSchema }),
+  'task.statusChanged': z.object({
+    from: taskStatusSchema,
+    to: taskStatusSchema,
+    reason: z.string(),
+  }),
   'agent.committed': z.object({ commit: z.string(), message: z.string() }),
   'agent.merged': z.object({
     strategy: z.enum(['merge', 'squash', 'rebase']),

@@ -31,6 +31,12 @@ export const ROUTE_PATHS = {
   gc: { method: 'POST', path: '/api/v1/gc' },
   setupShow: { method: 'GET', path: '/api/v1/setup' },
   setupApprove: { method: 'POST', path: '/api/v1/setup/approve' },
+  listTasks: { method: 'GET', path: '/api/v1/tasks' },
+  createTask: { method: 'POST', path: '/api/v1/tasks' },
+  importPlan: { method: 'POST', path: '/api/v1/tasks/import' },
+  getTask: { method: 'GET', path: '/api/v1/tasks/:task' },
+  moveTask: { method: 'POST', path: '/api/v1/tasks/:task/move' },
+  cancelTask: { method: 'POST', path: '/api/v1/tasks/:task/cancel' },
 } as const;
 
 export type RouteName = keyof typeof ROUTE_PATHS;

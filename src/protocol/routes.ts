@@ -15,6 +15,13 @@ import { eventPageSchema, eventsQuerySchema } from './events.js';
 import { ROUTE_PATHS, type RouteName } from './route-paths.js';
 import { hookBodySchema, profileInfoSchema, whyResponseSchema } from './profiles.js';
 import {
+  createTaskRequestSchema,
+  listTasksQuerySchema,
+  moveTaskRequestSchema,
+  taskRefParamsSchema,
+  taskSchema,
+} from './tasks.js';
+import {
   agentDiffSchema,
   commitRequestSchema,
   conflictReportSchema,
@@ -243,6 +250,50 @@ export const routes = {
     summary: 'Approve exactly this setup script (by its sha256)',
     body: setupApproveSchema,
     response: setupInfoSchema,
+  },
+  listTasks: {
+    ...ROUTE_PATHS.listTasks,
+    summary: 'Tasks, highest priority first, filtered by status or workspace',
+    query: listTasksQuerySchema,
+    response: z.object({ tasks: z.array(taskSchema) }),
+  },
+  createTask: {
+    ...ROUTE_PATHS.createTask,
+    summary: 'Add a task (dependencies by id or title)',
+    body: createTaskRequestSchema,
+    status: 201,
+    response: z.object({ task: taskSchema }),
+  },
+  importPlan: {
+    ...ROUTE_PATHS.importPlan,
+    summary:
+      'Import a YAML plan of tasks: all of it or nothing (unknown dependencies and cycles are refused)',
+    body: z.strictObject({
+      yaml: z.string().max(2_000_000).describe('The plan file text'),
+      file: z.string().max(4096).default('plan.yaml').describe('Its name, for error messages'),
+    }),
+    status: 201,
+    response: z.object({ tasks: z.array(taskSchema) }),
+  },
+  getTask: {
+    ...ROUTE_PATHS.getTask,
+    summary: 'One task',
+    params: taskRefParamsSchema,
+    response: z.object({ task: taskSchema }),
+  },
+  moveTask: {
+    ...ROUTE_PATHS.moveTask,
+    summary: 'Move a task to another status (the allowed moves are in docs/ARCHITECTURE.md)',
+    params: taskRefParamsSchema,
+    body: moveTaskRequestSchema,
+    response: z.object({ task: taskSchema }),
+  },
+  cancelTask: {
+    ...ROUTE_PATHS.cancelTask,
+    summary: 'Cancel a task',
+    params: taskRefParamsSchema,
+    body: z.strictObject({}),
+    response: z.object({ task: taskSchema }),
   },
 } as const satisfies Record<string, RouteDef>;
 

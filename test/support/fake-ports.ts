@@ -1,4 +1,5 @@
 import { cloneRecord, type AgentRecord } from '../../src/core/agent-record.js';
+import { cloneTask, type TaskRecord } from '../../src/core/task-record.js';
 import type { Placement } from '../../src/core/pane-mux.js';
 import type {
   EventLog,
@@ -55,6 +56,12 @@ export class MemoryStore implements StateStore, EventLog {
     return Promise.resolve([...this.workspaces.values()].map((w) => ({ ...w })));
   }
 
+  readonly tasks = new Map<string, TaskRecord>();
+
+  loadTasks(): Promise<TaskRecord[]> {
+    return Promise.resolve([...this.tasks.values()].map(cloneTask));
+  }
+
   async commit(change: StoreChange): Promise<WtpEvent[]> {
     if (this.gate) await this.gate;
     if (this.failNext) {
@@ -65,6 +72,7 @@ export class MemoryStore implements StateStore, EventLog {
     this.commits.push(change);
     for (const w of change.upsertWorkspaces ?? []) this.workspaces.set(w.id, { ...w });
     for (const a of change.upsertAgents ?? []) this.agents.set(a.id, cloneRecord(a));
+    for (const t of change.upsertTasks ?? []) this.tasks.set(t.id, cloneTask(t));
     for (const id of change.removeAgents ?? []) this.agents.delete(id);
     const out: WtpEvent[] = [];
     for (const e of change.events ?? []) {

@@ -1,4 +1,5 @@
 import type { AgentWorktree } from '../../core/git-ports.js';
+import type { TaskRecord } from '../../core/task-record.js';
 import type { AgentRecord } from '../../core/agent-record.js';
 import type { EventLog, EventQuery, StateStore, StoreChange } from '../../core/ports.js';
 import type {
@@ -61,6 +62,7 @@ export class SqliteStateStore implements StateStore, EventLog {
   private readonly upsertWorkspace;
   private readonly deleteWorkspace;
   private readonly insertEvent;
+  private readonly upsertTask;
   private readonly latest;
   private readonly applyChange;
 
@@ -94,6 +96,9 @@ export class SqliteStateStore implements StateStore, EventLog {
       'INSERT INTO events (ts, type, source, agent_id, workspace_id, data) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.latest = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events');
+    this.upsertTask = db.prepare(`
+      INSERT INTO tasks (id, workspace_id, status, created_at, doc) VALUES (@id, @workspace_id, @status, @created_at, @doc)
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, doc = excluded.doc`);
     this.applyChange = db.transaction((change: StoreChange): WtpEvent[] => {
       for (const w of change.upsertWorkspaces ?? []) {
         this.upsertWorkspace.run({
@@ -106,6 +111,7 @@ export class SqliteStateStore implements StateStore, EventLog {
         });
       }
       for (const a of change.upsertAgents ?? []) this.upsertAgent.run(toRow(a));
+      for (const t of change.upsertTasks ?? []) this.upsertTask.run(taskRow(t));
       for (const id of change.removeAgents ?? []) this.deleteAgent.run(id);
       for (const id of change.removeWorkspaces ?? []) this.deleteWorkspace.run(id);
       const out: WtpEvent[] = [];
@@ -149,6 +155,11 @@ export class SqliteStateStore implements StateStore, EventLog {
         createdAt: new Date(r.created_at).toISOString(),
       })),
     );
+  }
+
+  loadTasks(): Promise<TaskRecord[]> {
+    const rows = this.db.prepare('SELECT doc FROM tasks ORDER BY created_at, id').all() as { doc: string }[];
+    return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as TaskRecord));
   }
 
   commit(change: StoreChange): Promise<WtpEvent[]> {
@@ -258,4 +269,14 @@ function eventFromRow(r: EventRow): WtpEvent {
     workspaceId: r.workspace_id,
     data: JSON.parse(r.data) as unknown,
   } as WtpEvent;
+}
+
+function taskRow(t: TaskRecord) {
+  return {
+    id: t.id,
+    workspace_id: t.workspaceId,
+    status: t.status,
+    created_at: t.createdAt,
+    doc: JSON.stringify(t),
+  };
 }

@@ -5,6 +5,7 @@ import { registerAttachCommand } from './commands/attach.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerGitCommands } from './commands/git.js';
+import { registerTaskCommands } from './commands/tasks.js';
 import { registerStateCommands } from './commands/state.js';
 import { registerTemplateCommands } from './commands/template.js';
 import { registerTerminalCommands } from './commands/terminal.js';
@@ -45,6 +46,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTerminalCommands(program, ctx);
   registerStateCommands(program, ctx);
   registerGitCommands(program, ctx);
+  registerTaskCommands(program, ctx);
   registerAttachCommand(program, ctx);
   registerEventsCommand(program, ctx);
   registerWorkspaceCommands(program, ctx);

@@ -6,6 +6,7 @@ import { registerEventsSocket } from '../ws/events-socket.js';
 import { registerPtySocket } from '../ws/pty-socket.js';
 import { registerAgentRoutes, registerStateRoutes } from './agent-routes.js';
 import { registerGitRoutes } from './git-routes.js';
+import { registerTaskRoutes } from './task-routes.js';
 import type { ApiContext } from './api-context.js';
 import { markTcp } from './auth.js';
 import { registerDaemonRoutes } from './daemon-routes.js';
@@ -44,6 +45,7 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   registerAgentRoutes(app, ctx);
   registerStateRoutes(app, ctx);
   registerGitRoutes(app, ctx);
+  registerTaskRoutes(app, ctx);
   registerEventsSocket(app, ctx, counters);
   registerPtySocket(app, ctx, counters);
 

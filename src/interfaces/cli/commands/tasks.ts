@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { WtpError } from '../../../client/wtp-error.js';
+import { TASK_STATUSES } from '../../../protocol/constants.js';
+import type { TaskView } from '../../../protocol/tasks.js';
+import type { CliContext } from '../context.js';
+import { table } from '../format.js';
+import { runAction } from '../run-action.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function int(value: string, option: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new WtpError('INVALID_INPUT', `${option} must be a whole number from ${min} to ${max}.`, {
+      issues: [{ path: option, message: `must be a whole number from ${min} to ${max}` }],
+    });
+  }
+  return n;
+}
+
+function status(value: string, option: string): (typeof TASK_STATUSES)[number] {
+  if ((TASK_STATUSES as readonly string[]).includes(value)) return value as (typeof TASK_STATUSES)[number];
+  throw new WtpError('INVALID_INPUT', `${option} must be one of ${TASK_STATUSES.join(', ')}.`, {
+    issues: [{ path: option, message: `must be one of ${TASK_STATUSES.join(', ')}` }],
+  });
+}
+
+function describe(ctx: CliContext, t: TaskView): void {
+  ctx.line(`${t.id}  ${t.title}`);
+  ctx.line(`  status:    ${t.status}${t.statusReason ? ` (${t.statusReason})` : ''}`);
+  ctx.line(`  workspace: ${t.workspace} · priority ${t.priority} · attempts ${t.attempts}`);
+  if (t.dependsOn.length > 0) ctx.line(`  after:     ${t.dependsOn.join(', ')}`);
+  if (t.profile) ctx.line(`  profile:   ${t.profile}${t.model ? ` (${t.model})` : ''}`);
+  if (t.labels.length > 0) ctx.line(`  labels:    ${t.labels.join(', ')}`);
+  if (t.agents.length > 0) ctx.line(`  agents:    ${t.agents.join(', ')}`);
+  ctx.line(`  prompt:    ${t.prompt.split('\n')[0] ?? ''}${t.prompt.includes('\n') ? ' …' : ''}`);
+}
+
+/** `wtp task …`: the task graph. */
+export function registerTaskCommands(program: Command, ctx: CliContext): void {
+  const task = program.command('task').description('the task graph: add, list, show, move, cancel, import');
+
+  task
+    .command('add')
+    .description('add a task')
+    .argument('<title>', 'a short title (also how other tasks can name it in --after)')
+    .requiredOption('-p, --prompt <text>', 'what the agent is asked to do')
+    .option('--after <task>', 'a task (id or title) this one waits for (repeatable)', collect, [])
+    .option('--priority <n>', 'higher runs first (default 0)')
+    .option('--profile <profile>', 'agent profile to run it with')
+    .option('-m, --model <model>', 'the model')
+    .option('--attempts <n>', 'best of N: run N agents on it (1-8)')
+    .option('-l, --label <label>', 'a label (repeatable)', collect, [])
+    .option('-w, --workspace <name>', 'workspace (default: "default")')
+    .option('--backlog', 'put it in the backlog instead of ready')
+    .option('--json', 'machine-readable output')
+    .action(
+      (
+        title: string,
+        raw: {
+          prompt: string;
+          after: string[];
+          priority?: string;
+          profile?: string;
+          model?: string;
+          attempts?: string;
+          label: string[];
+          workspace?: string;
+          backlog?: boolean;
+          json?: boolean;
+        },
+      ) =>
+        runAction(ctx, raw.json, async () => {
+          const { task: t } = await ctx.client().call('createTask', {
+            body: {
+              title,
+              prompt: raw.prompt,
+              ...(raw.after.length > 0 ? { after: raw.after } : {}),
+              ...(raw.priority === undefined
+                ? {}
+                : { priority: int(raw.priority, '--priority', -1000, 1000) }),
+              ...(raw.profile === undefined ? {} : { profile: raw.profile as TaskView['profile'] }),
+              ...(raw.model === undefined ? {} : { model: raw.model }),
+              ...(raw.attempts === undefined ? {} : { attempts: int(raw.attempts, '--attempts', 1, 8) }),
+              ...(raw.label.length > 0 ? { labels: raw.label } : {}),
+              ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }),
+              ...(raw.backlog ? { status: 'backlog' as const } : {}),
+            },
+          });
+          if (ctx.json) return ctx.emit('task', { task: t });
+          ctx.line(`added ${t.id} (${t.status}): ${t.title}`);
+        }),
+    );
+
+  task
+    .command('ls')
+    .description('tasks, highest priority first')
+    .option('--status <status>', `only this status (${TASK_STATUSES.join(', ')})`)
+    .option('-w, --workspace <name>', 'only this workspace')
+    .option('--json', 'machine-readable output')
+    .action((raw: { status?: string; workspace?: string; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const { tasks } = await ctx.client().call('listTasks', {
+          query: {
+            ...(raw.status === undefined ? {} : { status: status(raw.status, '--status') }),
+            ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }),
+          },
+        });
+        if (ctx.json) return ctx.emit('tasks', { tasks });
+        if (tasks.length === 0) return ctx.line('no tasks; add one with `wtp task add "title" --prompt "…"`');
+        ctx.line(
+          table(
+            ['ID', 'STATUS', 'PRI', 'TITLE', 'AFTER'],
+            tasks.map((t) => [t.id, t.status, String(t.priority), t.title, t.dependsOn.join(',') || '-']),
+          ),
+        );
+      }),
+    );
+
+  task
+    .command('show')
+    .description('one task')
+    .argument('<task>', 'id or title')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const { task: t } = await ctx.client().call('getTask', { params: { task: ref } });
+        if (ctx.json) return ctx.emit('task', { task: t });
+        describe(ctx, t);
+      }),
+    );
+
+  for (const [name, help] of [
+    ['move', 'move a task to another status'],
+    ['cancel', 'cancel a task'],
+  ] as const) {
+    const cmd = task.command(name).description(help).argument('<task>', 'id or title');
+    if (name === 'move') cmd.argument('<status>', TASK_STATUSES.join(' | '));
+    cmd.option('--json', 'machine-readable output').action((ref: string, ...rest: unknown[]) => {
+      const to = name === 'move' ? String(rest[0]) : undefined;
+      const raw = (name === 'move' ? rest[1] : rest[0]) as { json?: boolean };
+      return runAction(ctx, raw.json, async () => {
+        const { task: t } =
+          to === undefined
+            ? await ctx.client().call('cancelTask', { params: { task: ref }, body: {} })
+            : await ctx
+                .client()
+                .call('moveTask', { params: { task: ref }, body: { status: status(to, '<status>') } });
+        if (ctx.json) return ctx.emit('task', { task: t });
+        ctx.line(`${t.id} is ${t.status}: ${t.title}`);
+      });
+    });
+  }
+
+  task
+    .command('import')
+    .description('import a YAML plan of tasks with dependencies by name (all or nothing)')
+    .argument('<file>', 'the plan (tasks: [{name, title, prompt, after: [names]}])')
+    .option('--json', 'machine-readable output')
+    .action((file: string, raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        let yaml: string;
+        try {
+          yaml = readFileSync(file, 'utf8');
+        } catch (err) {
+          throw new WtpError('INVALID_INPUT', `Cannot read ${file}: ${(err as Error).message}`, {
+            issues: [{ path: '<file>', message: 'cannot be read' }],
+          });
+        }
+        const { tasks } = await ctx.client().call('importPlan', { body: { yaml, file } });
+        if (ctx.json) return ctx.emit('tasks', { tasks });
+        ctx.line(`imported ${tasks.length} task(s) from ${file}`);
+        for (const t of tasks) ctx.line(`  ${t.id}  ${t.status.padEnd(7)} ${t.title}`);
+      }),
+    );
+}
