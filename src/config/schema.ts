@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BACKEND_CHOICES } from '../protocol/constants.js';
+import { BACKEND_CHOICES, PROFILE_NAMES } from '../protocol/constants.js';
 
 /** Default TCP port of the API on 127.0.0.1. */
 export const DEFAULT_API_PORT = 7537;
@@ -129,6 +129,22 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Worktrees and ports of agents in git repositories'),
+    tasks: z
+      .strictObject({
+        maxAgentsPerWorkspace: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(3)
+          .describe('Agents working on tasks at once, per workspace'),
+        defaultProfile: z
+          .enum(PROFILE_NAMES)
+          .default('claude')
+          .describe('Profile of tasks that name none (cmd runs the prompt as a shell command line)'),
+      })
+      .prefault({})
+      .describe('Dispatching ready tasks to agents'),
     states: z
       .strictObject({
         screenOverrideMs: ms(

@@ -30,6 +30,7 @@ import type { GitReview, GitWorktrees } from './git-ports.js';
 import { ReviewService } from './review-service.js';
 import { DiskSampler } from './disk-sampler.js';
 import { TaskService } from './task-service.js';
+import { Dispatcher, type DispatchSettings } from './dispatcher.js';
 import { AgentRegistry } from './registry.js';
 import { StatsSampler } from './stats-sampler.js';
 import type { MuxRegistry } from './pane-mux.js';
@@ -52,6 +53,8 @@ export interface CoreSettings {
   states?: StateEngineSettings;
   /** Port ranges of worktrees (config `git`). */
   worktrees?: WorktreeSettings;
+  /** Dispatching tasks to agents (config `tasks`). */
+  dispatch?: DispatchSettings;
 }
 
 export const DEFAULT_STATE_SETTINGS: StateEngineSettings = {
@@ -178,6 +181,14 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   });
   const review = git ? new ReviewService({ registry, service, git }) : null;
   const tasks = new TaskService({ registry, ids: a.ids, clock: a.clock });
+  const dispatcher = new Dispatcher({
+    tasks,
+    service,
+    registry,
+    bus,
+    log: a.log,
+    settings: s.dispatch ?? { maxAgentsPerWorkspace: 3, defaultProfile: 'claude' },
+  });
   const disk = git
     ? new DiskSampler({ registry, git: git.worktrees, clock: a.clock, log: a.log }, DISK_SAMPLE_MS)
     : null;
@@ -249,6 +260,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       stats.start();
       stallTimer = a.clock.setTimer(STALL_CHECK_MS, stallLoop);
       disk?.start();
+      dispatcher.start();
     },
     async stopAllAgents() {
       const live = registry.all().filter((x) => isLive(x.state));
@@ -269,6 +281,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       offRadar();
       offDisk();
       disk?.stop();
+      dispatcher.stop();
       engine.dispose();
       await sessions.checkpoint();
       for (const [, link] of hosts.all()) link.close();

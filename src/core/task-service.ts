@@ -39,11 +39,7 @@ export class TaskService {
     const ws = this.d.registry.resolveWorkspace(req.workspace ?? DEFAULT_WORKSPACE);
     const dependsOn = (req.after ?? []).map((ref) => this.resolve(ref, ws.id).id);
     const task = this.newTask(ws.id, { ...req, dependsOn });
-    await this.d.registry.commitTasks(
-      [task],
-      [this.event(task, source, 'task.created', { task: this.view(task) })],
-    );
-    this.tasks.set(task.id, task);
+    await this.persist([task], [this.event(task, source, 'task.created', { task: this.view(task) })]);
     return this.view(task);
   }
 
@@ -72,11 +68,10 @@ export class TaskService {
       idOf.set(name, task.id);
       made.push(task);
     }
-    await this.d.registry.commitTasks(
+    await this.persist(
       made,
       made.map((t) => this.event(t, source, 'task.created', { task: this.view(t) })),
     );
-    for (const t of made) this.tasks.set(t.id, t);
     return made.map((t) => this.view(t));
   }
 
@@ -100,16 +95,84 @@ export class TaskService {
       startedAt: to === 'running' && task.startedAt === null ? now : task.startedAt,
       endedAt: to === 'done' || to === 'failed' || to === 'cancelled' ? now : null,
     };
-    await this.d.registry.commitTasks(
-      [next],
-      [this.event(next, source, 'task.statusChanged', { from, to, reason })],
-    );
-    this.tasks.set(next.id, next);
+    await this.persist([next], [this.event(next, source, 'task.statusChanged', { from, to, reason })]);
     return this.view(next);
+  }
+
+  /** Every task record (the dispatcher's view). */
+  records(): TaskRecord[] {
+    return [...this.tasks.values()];
+  }
+
+  /** The task an agent works on, if any. */
+  byAgent(agentId: string): TaskRecord | undefined {
+    return [...this.tasks.values()].find((t) => t.agents.includes(agentId));
+  }
+
+  /** The dispatcher started `agentId` on the task: it is running. */
+  async started(taskId: string, agentId: string): Promise<void> {
+    const task = this.resolve(taskId);
+    const now = this.d.clock.now();
+    const next: TaskRecord = {
+      ...task,
+      status: 'running',
+      statusReason: `agent ${agentId}`,
+      agents: [...task.agents, agentId],
+      startedAt: task.startedAt ?? now,
+      updatedAt: now,
+      endedAt: null,
+    };
+    await this.persist(
+      [next],
+      [
+        this.event(next, 'policy', 'task.statusChanged', {
+          from: task.status,
+          to: 'running',
+          reason: next.statusReason ?? '',
+        }),
+      ],
+    );
+  }
+
+  /** A status change decided by the dispatcher (review, failed, done), bypassing the user move table. */
+  async setStatus(taskId: string, to: TaskStatus, reason: string): Promise<void> {
+    const task = this.resolve(taskId);
+    if (task.status === to || task.status === 'cancelled') return;
+    const now = this.d.clock.now();
+    const next: TaskRecord = {
+      ...task,
+      status: to,
+      statusReason: reason,
+      updatedAt: now,
+      endedAt: to === 'done' || to === 'failed' ? now : null,
+    };
+    await this.persist(
+      [next],
+      [this.event(next, 'policy', 'task.statusChanged', { from: task.status, to, reason })],
+    );
   }
 
   cancel(ref: string, source: EventSource): Promise<TaskView> {
     return this.move(ref, 'cancelled', source, 'cancelled');
+  }
+
+  /**
+   * Takes the records in first, so listeners of their events (the dispatcher) see them, then persists;
+   * a failed write puts the previous records back.
+   */
+  private async persist(records: TaskRecord[], events: NewEvent[]): Promise<void> {
+    const previous = records.map((r) => this.tasks.get(r.id));
+    for (const r of records) this.tasks.set(r.id, r);
+    try {
+      await this.d.registry.commitTasks(records, events);
+    } catch (err) {
+      records.forEach((r, i) => {
+        const p = previous[i];
+        if (p) this.tasks.set(r.id, p);
+        else this.tasks.delete(r.id);
+      });
+      throw err;
+    }
   }
 
   /** A task by id, or by exact title (unique in the workspace when one is given). */

@@ -255,6 +255,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         checkpointIntervalMs: 1_000,
         statsIntervalMs: config.stats.intervalMs,
         worktrees: { portBase: config.git.portBase, portsPerAgent: config.git.portsPerAgent },
+        dispatch: config.tasks,
         states: {
           screenOverrideMs: config.states.screenOverrideMs,
           stallAfterMs: config.states.stallAfterMs,
