@@ -10,6 +10,7 @@ import {
 import { flush } from '../../test/support/fake-clock.js';
 import type { Signal } from '../protocol/signals.js';
 import { AppError } from './errors.js';
+import { broadcast } from './broadcast.js';
 import { receiveHook } from './hook-intake.js';
 import { spawnMessage } from './spawn-message.js';
 
@@ -238,6 +239,24 @@ describe('safe input and the initial prompt', () => {
       forced: true,
       stateAtSend: 'working',
     });
+  });
+
+  it('broadcast reaches idle agents only, through the safe-input path', async () => {
+    const h = await makeCore();
+    const idle = await claudeAgent(h);
+    h.preflight.commands.set('/opt/claude/bin/claude', '/opt/claude/bin/claude');
+    const busy = await startAgent(h, { profile: 'claude', argv: [], name: 'busy' }, 'cli', 9002);
+    await hook(h, idle.id, { hook_event_name: 'Stop' });
+    await hook(h, busy.id, { hook_event_name: 'UserPromptSubmit' });
+    const r = await broadcast(
+      { registry: h.core.registry, service: h.core.service },
+      'pull main',
+      undefined,
+      'cli',
+    );
+    expect(r).toEqual({ sent: [agentOf(h, idle.id).name], skipped: [{ agent: 'busy', state: 'working' }] });
+    expect(idle.link.ofType('paste')).toEqual([{ type: 'paste', text: 'pull main' }]);
+    expect(busy.link.ofType('paste')).toEqual([]);
   });
 
   it('types the initial prompt only once the agent is idle at its prompt', async () => {

@@ -81,6 +81,11 @@ export const cliOutputSchemas = {
   gc: gcResultSchema.extend(v),
   setup: setupInfoSchema.extend(v),
   task: z.object({ ...v, task: taskSchema }),
+  broadcast: z.object({
+    ...v,
+    sent: z.array(z.string()),
+    skipped: z.array(z.object({ agent: z.string(), state: z.string() })),
+  }),
   tasks: z.object({ ...v, tasks: z.array(taskSchema) }),
 } as const;
 

@@ -31,6 +31,7 @@ export const ROUTE_PATHS = {
   gc: { method: 'POST', path: '/api/v1/gc' },
   setupShow: { method: 'GET', path: '/api/v1/setup' },
   setupApprove: { method: 'POST', path: '/api/v1/setup/approve' },
+  broadcast: { method: 'POST', path: '/api/v1/broadcast' },
   listTasks: { method: 'GET', path: '/api/v1/tasks' },
   createTask: { method: 'POST', path: '/api/v1/tasks' },
   importPlan: { method: 'POST', path: '/api/v1/tasks/import' },

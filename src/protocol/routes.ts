@@ -251,6 +251,20 @@ export const routes = {
     body: setupApproveSchema,
     response: setupInfoSchema,
   },
+  broadcast: {
+    ...ROUTE_PATHS.broadcast,
+    summary: 'Send a message to every idle agent (of a workspace) through the safe-input path',
+    body: z.strictObject({
+      text: z.string().min(1).max(100_000),
+      workspace: z.string().min(1).optional().describe('Only agents of this workspace'),
+    }),
+    response: z.object({
+      sent: z.array(z.string()).describe('Agents that got it'),
+      skipped: z
+        .array(z.object({ agent: z.string(), state: z.string() }))
+        .describe('Live agents that were not idle'),
+    }),
+  },
   listTasks: {
     ...ROUTE_PATHS.listTasks,
     summary: 'Tasks, highest priority first, filtered by status or workspace',

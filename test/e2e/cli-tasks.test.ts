@@ -116,6 +116,16 @@ describe('wtp task (CLI)', () => {
     expect(ui?.dependsOn).toEqual([db?.id]);
   });
 
+  it('broadcast sends to idle agents only (a plain shell is never idle: it is skipped)', async () => {
+    expect((await home.run(['new', 'shell', '--name', 'sh'])).code).toBe(0);
+    const r = await home.json<{ sent: string[]; skipped: { agent: string; state: string }[] }>([
+      'broadcast',
+      'hello',
+    ]);
+    expect(r.doc).toEqual({ version: 1, sent: [], skipped: [{ agent: 'sh', state: 'running' }] });
+    expect((await home.run(['rm', 'sh', '--force'])).code).toBe(0);
+  });
+
   it('keeps tasks across a daemon restart', async () => {
     const before = await tasks();
     expect((await home.run(['down'])).code).toBe(0);

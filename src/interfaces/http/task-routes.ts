@@ -1,4 +1,5 @@
 import { parsePlan } from '../../config/plans.js';
+import { broadcast } from '../../core/broadcast.js';
 import type { ApiContext } from './api-context.js';
 import type { HttpApp } from './http-app.js';
 import { registerRoute } from './register-route.js';
@@ -11,6 +12,9 @@ export function registerTaskRoutes(app: HttpApp, ctx: ApiContext): void {
   registerRoute(app, 'importPlan', async ({ body }, { source }) => ({
     tasks: await tasks.importPlan(parsePlan(body.yaml, body.file), source),
   }));
+  registerRoute(app, 'broadcast', ({ body }, { source }) =>
+    broadcast({ registry: ctx.core.registry, service: ctx.core.service }, body.text, body.workspace, source),
+  );
   registerRoute(app, 'getTask', ({ params }) => ({ task: tasks.get(params.task) }));
   registerRoute(app, 'moveTask', async ({ params, body }, { source }) => ({
     task: await tasks.move(params.task, body.status, source),

@@ -153,6 +153,23 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     });
   }
 
+  program
+    .command('broadcast')
+    .description('send a message to every idle agent (refused for none; working ones are skipped)')
+    .argument('<text>', 'the message, typed with Enter')
+    .option('-w, --workspace <name>', 'only agents of this workspace')
+    .option('--json', 'machine-readable output')
+    .action((text: string, raw: { workspace?: string; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const r = await ctx.client().call('broadcast', {
+          body: { text, ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }) },
+        });
+        if (ctx.json) return ctx.emit('broadcast', r);
+        ctx.line(r.sent.length > 0 ? `sent to ${r.sent.join(', ')}` : 'no idle agent');
+        for (const s of r.skipped) ctx.line(`  skipped ${s.agent} (${s.state})`);
+      }),
+    );
+
   task
     .command('import')
     .description('import a YAML plan of tasks with dependencies by name (all or nothing)')
