@@ -112,15 +112,18 @@ function M.toast(window, o, message, timeout_ms)
   window:toast_notification(M.TITLE, message, nil, timeout_ms or o.toast_timeout_ms)
 end
 
---- Records a pane's state in wezterm.GLOBAL (it survives config reloads); returns the previous one.
-function M.remember_state(pane_id, state)
-  local states = wezterm.GLOBAL.wtp_parallel_states or {}
+--- Records a per-pane value in the wezterm.GLOBAL table `slot` (it survives config reloads); returns the previous one.
+local function remember(slot, pane_id, value)
+  local values = wezterm.GLOBAL[slot] or {}
   local key = tostring(pane_id)
-  local prev = states[key]
-  states[key] = state
-  wezterm.GLOBAL.wtp_parallel_states = states
+  local prev = values[key]
+  values[key] = value
+  wezterm.GLOBAL[slot] = values
   return prev
 end
+
+--- Records a pane's state in wezterm.GLOBAL; returns the previous one.
+function M.remember_state(pane_id, state) return remember('wtp_parallel_states', pane_id, state) end
 
 --- "api needs you (permission)".
 function M.needs_you_message(agent, state) return agent .. ' needs you (' .. M.NEEDS_YOU[state] .. ')' end
@@ -137,12 +140,7 @@ end
 
 --- Records a pane's wtp_notify in wezterm.GLOBAL (like remember_state); returns the previous one.
 function M.remember_notification(pane_id, value)
-  local seen = wezterm.GLOBAL.wtp_parallel_notified or {}
-  local key = tostring(pane_id)
-  local prev = seen[key]
-  seen[key] = value
-  wezterm.GLOBAL.wtp_parallel_notified = seen
-  return prev
+  return remember('wtp_parallel_notified', pane_id, value)
 end
 
 local function toast_notification(window, o, value)

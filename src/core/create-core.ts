@@ -203,7 +203,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     if (radarTimer) a.clock.clearTimer(radarTimer);
     radarTimer = a.clock.setTimer(RADAR_DEBOUNCE_MS, () => {
       radarTimer = null;
-      review.radar('idle').catch((err: unknown) => a.log.warn({ err }, 'conflict radar failed'));
+      review.radar().catch((err: unknown) => a.log.warn({ err }, 'conflict radar failed'));
     });
   });
   let stallTimer: TimerHandle | null = null;

@@ -104,9 +104,11 @@ export class Dispatcher {
 
   private async dispatchReady(): Promise<void> {
     const all = this.d.tasks.records();
-    const order = readyTasks(all.map((t) => ({ ...t, createdAt: String(t.createdAt).padStart(16, '0') })));
+    const order = readyTasks(all.map((t) => ({ ...t, createdAt: new Date(t.createdAt).toISOString() })));
     for (const task of order.map((id) => all.find((t) => t.id === id)).filter((t) => t !== undefined)) {
-      const running = all.filter((t) => t.workspaceId === task.workspaceId && t.status === 'running').length;
+      const running = this.d.tasks
+        .records()
+        .filter((t) => t.workspaceId === task.workspaceId && t.status === 'running').length;
       if (running >= this.d.settings.maxAgentsPerWorkspace) continue;
       const ws = this.d.registry.resolveWorkspace(task.workspaceId);
       if (ws.repoPath === null) continue; // nowhere to work: waits (the workspace needs a folder)
@@ -129,7 +131,6 @@ export class Dispatcher {
           'policy',
         );
         await this.d.tasks.started(task.id, agent.id);
-        task.status = 'running';
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         this.d.log.warn({ err, taskId: task.id }, 'task not dispatched');

@@ -1,4 +1,5 @@
 import type { Signal } from '../protocol/signals.js';
+import { resetTimeIn } from './detectors/reset-time.js';
 
 /** What a Claude Code hook call tells: a state signal, and the session id to resume later. */
 export interface HookReading {
@@ -78,10 +79,4 @@ export function readClaudeHook(body: Record<string, unknown>, at: number): HookR
     default:
       return reading(null);
   }
-}
-
-/** "resets 3pm", "reset at 2026-11-22T15:00:00Z", "resets in 2h" — the raw phrase, as the vendor said it. */
-function resetTimeIn(text: string): string | undefined {
-  const m = /reset(?:s)?(?: at| in)?\s+([^.\n]{1,60})/i.exec(text);
-  return m?.[1]?.trim();
 }

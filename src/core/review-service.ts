@@ -35,7 +35,7 @@ export class ReviewService {
     const commit = await this.d.git.review.commitAll(this.wt(agent), message);
     if (commit !== null) {
       await this.d.registry.record([agentEvent(agent, source, 'agent.committed', { commit, message })]);
-      void this.radar('commit').catch(() => undefined);
+      void this.radar().catch(() => undefined);
     }
     return { commit };
   }
@@ -70,7 +70,7 @@ export class ReviewService {
           test: opts.test ?? null,
         }),
       ]);
-      void this.radar('merge').catch(() => undefined);
+      void this.radar().catch(() => undefined);
     }
     return result;
   }
@@ -85,7 +85,7 @@ export class ReviewService {
    * a repository and between each branch and its base; records conflict.predicted when a pair
    * starts to conflict and conflict.cleared when it stops.
    */
-  async radar(_why: 'demand' | 'idle' | 'commit' | 'merge' = 'demand'): Promise<ConflictReport> {
+  async radar(): Promise<ConflictReport> {
     // Every agent's branch counts until the agent is removed: exited agents' work is still to merge.
     const agents = this.d.registry.all().filter((a) => a.worktree?.branch);
     const byRepo = new Map<string, AgentRecord[]>();

@@ -86,17 +86,7 @@ export class TaskService {
         to,
       });
     }
-    const now = this.d.clock.now();
-    const next: TaskRecord = {
-      ...task,
-      status: to,
-      statusReason: reason,
-      updatedAt: now,
-      startedAt: to === 'running' && task.startedAt === null ? now : task.startedAt,
-      endedAt: to === 'done' || to === 'failed' || to === 'cancelled' ? now : null,
-    };
-    await this.persist([next], [this.event(next, source, 'task.statusChanged', { from, to, reason })]);
-    return this.view(next);
+    return this.view(await this.transition(task, to, reason, source));
   }
 
   /** Every task record (the dispatcher's view). */
@@ -112,44 +102,39 @@ export class TaskService {
   /** The dispatcher started `agentId` on the task: it is running. */
   async started(taskId: string, agentId: string): Promise<void> {
     const task = this.resolve(taskId);
-    const now = this.d.clock.now();
-    const next: TaskRecord = {
-      ...task,
-      status: 'running',
-      statusReason: `agent ${agentId}`,
-      agents: [...task.agents, agentId],
-      startedAt: task.startedAt ?? now,
-      updatedAt: now,
-      endedAt: null,
-    };
-    await this.persist(
-      [next],
-      [
-        this.event(next, 'policy', 'task.statusChanged', {
-          from: task.status,
-          to: 'running',
-          reason: next.statusReason ?? '',
-        }),
-      ],
-    );
+    await this.transition(task, 'running', `agent ${agentId}`, 'policy', [...task.agents, agentId]);
   }
 
   /** A status change decided by the dispatcher (review, failed, done), bypassing the user move table. */
   async setStatus(taskId: string, to: TaskStatus, reason: string): Promise<void> {
     const task = this.resolve(taskId);
     if (task.status === to || task.status === 'cancelled') return;
+    await this.transition(task, to, reason, 'policy');
+  }
+
+  /** A new status with its reason and times, persisted with its `task.statusChanged` event. */
+  private async transition(
+    task: TaskRecord,
+    to: TaskStatus,
+    reason: string,
+    source: EventSource,
+    agents: string[] = task.agents,
+  ): Promise<TaskRecord> {
     const now = this.d.clock.now();
     const next: TaskRecord = {
       ...task,
       status: to,
       statusReason: reason,
+      agents,
       updatedAt: now,
-      endedAt: to === 'done' || to === 'failed' ? now : null,
+      startedAt: to === 'running' && task.startedAt === null ? now : task.startedAt,
+      endedAt: to === 'done' || to === 'failed' || to === 'cancelled' ? now : null,
     };
     await this.persist(
       [next],
-      [this.event(next, 'policy', 'task.statusChanged', { from: task.status, to, reason })],
+      [this.event(next, source, 'task.statusChanged', { from: task.status, to, reason })],
     );
+    return next;
   }
 
   cancel(ref: string, source: EventSource): Promise<TaskView> {

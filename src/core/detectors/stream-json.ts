@@ -1,4 +1,5 @@
 import type { Signal } from '../../protocol/signals.js';
+import { resetTimeIn } from './reset-time.js';
 
 /**
  * Claude Code run headless with `--output-format stream-json --verbose` (with `-p "<prompt>"`, or
@@ -226,12 +227,6 @@ function isUsageLimit(
 ): boolean {
   if (status === 429 || error === 'rate_limit' || error === 'billing_error') return true;
   return text !== undefined && /\b(rate[ _-]limit|usage limit|429)\b/i.test(text);
-}
-
-/** "resets 3pm", "reset at 2026-11-22T15:00:00Z", "resets in 2h": the phrase as the vendor said it. */
-function resetTimeIn(text: string): string | undefined {
-  const m = /reset(?:s)?(?: at| in)?\s+([^.\n]{1,60})/i.exec(text);
-  return m?.[1]?.trim();
 }
 
 function blocksOf(content: unknown, type?: string): Json[] {
