@@ -17,6 +17,7 @@ import { createAgents, startSession } from './session.js';
 import { spawnFigures } from './spawn-figures.js';
 import { measureSpawn } from './spawn-latency.js';
 import { measureStateLatency } from './state-latency.js';
+import { measureTasks } from './task-figures.js';
 import { measureThroughput } from './throughput.js';
 
 /** How many samples each figure takes (the issue's N). */
@@ -37,6 +38,8 @@ const RUNS = {
   gitRadar: 3,
   gitGrowth: 3,
   gitDaemon: 5,
+  taskSizes: [1_000, 2_000, 5_000, 10_000],
+  taskMerge: 20,
 } as const;
 
 /** Backend of the session daemon of figures 2-5. */
@@ -60,23 +63,24 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
       'host',
       'state',
       'git',
+      'tasks',
     ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
   return Object.fromEntries(Object.entries(results).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
-const PARTS = ['core', 'panes', 'states', 'git'] as const;
+const PARTS = ['core', 'panes', 'states', 'git', 'tasks'] as const;
 
 /**
  * `npm run -s bench -- --only core,panes` runs a part: `core` (figures 1-5 and the extra ones),
  * `panes` (layout, echo, throughput) and `states` (hook and screen → state event, detector
- * accuracy) and `git` (worktree creation and conflict radar on a generated repository). The default
- * is everything.
+ * accuracy), `git` (worktree creation and conflict radar on a generated repository) and `tasks`
+ * (dispatching 1k-10k task graphs; a merge → its dependant's agent). The default is everything.
  */
 function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
   const i = argv.indexOf('--only');
-  if (i < 0) return { core: true, panes: true, states: true, git: true };
+  if (i < 0) return { core: true, panes: true, states: true, git: true, tasks: true };
   const only = (argv[i + 1] ?? '').split(',');
   const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0 || only.length === 0) {
@@ -87,6 +91,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
     panes: only.includes('panes'),
     states: only.includes('states'),
     git: only.includes('git'),
+    tasks: only.includes('tasks'),
   };
 }
 
@@ -104,6 +109,11 @@ async function main(): Promise<void> {
     if (run.panes) await panes();
     if (run.states) await states();
     if (run.git) await gitPart();
+    if (run.tasks)
+      Object.assign(
+        results,
+        await measureTasks(paths, { sizes: RUNS.taskSizes, mergeSamples: RUNS.taskMerge }),
+      );
   } finally {
     cleanupAll(paths.binWtp);
   }

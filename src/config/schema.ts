@@ -142,6 +142,19 @@ export const configSchema = z
           .enum(PROFILE_NAMES)
           .default('claude')
           .describe('Profile of tasks that name none (cmd runs the prompt as a shell command line)'),
+        retries: z
+          .number()
+          .int()
+          .min(0)
+          .max(5)
+          .default(1)
+          .describe('How many times a failed attempt (crash, non-zero exit) starts again on a fresh agent'),
+        pauseOnUsageLimit: z
+          .boolean()
+          .default(false)
+          .describe(
+            "When an agent hits its vendor's usage limit, pause (SIGSTOP, not kill) the vendor's other working agents until the resume",
+          ),
       })
       .prefault({})
       .describe('Dispatching ready tasks to agents'),

@@ -108,7 +108,7 @@ describe('agent worktrees (core)', () => {
   it('an unapproved setup script is refused and the worktree just made is removed again', async () => {
     const h = await makeCore();
     const git = new FakeGit();
-    git.script = { commands: ['npm ci'], hash: 'h'.repeat(64), approved: false };
+    git.script = { commands: ['npm ci'], test: null, hash: 'h'.repeat(64), approved: false };
     const agent = agentRecord({ id: 'ag-2', name: 'web' });
     await expect(
       provisionWorktree(

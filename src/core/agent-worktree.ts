@@ -71,7 +71,8 @@ export async function provisionWorktree(
     throw err;
   }
   const script = wt.owned ? d.git.setupScript(wt.repo) : null;
-  if (script && !script.approved) {
+  // A config with only a test command (`test:`) runs nothing at creation: no approval needed here.
+  if (script && script.commands.length > 0 && !script.approved) {
     await d.git.remove(wt, true); // refused before anything runs: the new worktree goes again
     throw new AppError(
       'SETUP_NOT_APPROVED',
@@ -107,7 +108,7 @@ export async function runWorktreeSetup(
   const wt = agent.worktree;
   if (!wt?.owned) return null;
   const script = d.git.setupScript(wt.repo);
-  if (!script) return null;
+  if (!script || script.commands.length === 0) return null;
   const started = d.clock.now();
   try {
     await d.git.runSetup(wt, { ...d.baseEnv, ...agent.env, ...worktreeEnv(wt) }, (line) =>

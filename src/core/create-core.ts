@@ -30,7 +30,9 @@ import type { GitReview, GitWorktrees } from './git-ports.js';
 import { ReviewService } from './review-service.js';
 import { DiskSampler } from './disk-sampler.js';
 import { TaskService } from './task-service.js';
-import { Dispatcher, type DispatchSettings } from './dispatcher.js';
+import { TaskReview } from './task-review.js';
+import { UsageGovernor } from './usage-governor.js';
+import { DEFAULT_DISPATCH, Dispatcher, type DispatchSettings } from './dispatcher.js';
 import { AgentRegistry } from './registry.js';
 import { StatsSampler } from './stats-sampler.js';
 import type { MuxRegistry } from './pane-mux.js';
@@ -104,6 +106,12 @@ export interface Core {
   /** Diff, commit, merge, feedback and the conflict radar; null without git. */
   review: ReviewService | null;
   tasks: TaskService;
+  /** Usage-limit holds per vendor (`wtp quota`, `wtp resume`). */
+  governor: UsageGovernor;
+  /** Starts ready tasks on agents. */
+  dispatcher: Dispatcher;
+  /** Best-of-N compare and pick. */
+  taskReview: TaskReview;
   /** Loads state, makes sure the default workspace exists, re-binds surviving hosts, starts timers. */
   start(): Promise<void>;
   /** Stops every live agent (SIGTERM, then SIGKILL after the grace delay); returns how many. */
@@ -180,14 +188,30 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
           ),
   });
   const review = git ? new ReviewService({ registry, service, git }) : null;
-  const tasks = new TaskService({ registry, ids: a.ids, clock: a.clock });
+  const dispatch = s.dispatch ?? DEFAULT_DISPATCH;
+  const tasks = new TaskService({ registry, ids: a.ids, clock: a.clock, retries: dispatch.retries });
+  const governor = new UsageGovernor({
+    registry,
+    bus,
+    events: a.events,
+    clock: a.clock,
+    log: a.log,
+    pause: (agentId, paused) => {
+      const link = hosts.get(agentId);
+      link?.send({ type: 'pause', paused });
+      return link !== undefined;
+    },
+    settings: { pauseOnLimit: dispatch.pauseOnUsageLimit },
+    onResume: () => void dispatcher.tick(),
+  });
   const dispatcher = new Dispatcher({
     tasks,
     service,
     registry,
     bus,
     log: a.log,
-    settings: s.dispatch ?? { maxAgentsPerWorkspace: 3, defaultProfile: 'claude' },
+    governor,
+    settings: dispatch,
   });
   const disk = git
     ? new DiskSampler({ registry, git: git.worktrees, clock: a.clock, log: a.log }, DISK_SAMPLE_MS)
@@ -242,6 +266,17 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     engine,
     review,
     tasks,
+    governor,
+    dispatcher,
+    taskReview: new TaskReview({
+      tasks,
+      review,
+      service,
+      registry,
+      events: a.events,
+      clock: a.clock,
+      log: a.log,
+    }),
     async start() {
       await registry.load();
       await tasks.load();
@@ -260,6 +295,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       stats.start();
       stallTimer = a.clock.setTimer(STALL_CHECK_MS, stallLoop);
       disk?.start();
+      await governor.start();
       dispatcher.start();
     },
     async stopAllAgents() {
@@ -282,6 +318,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       offDisk();
       disk?.stop();
       dispatcher.stop();
+      governor.stop();
       engine.dispose();
       await sessions.checkpoint();
       for (const [, link] of hosts.all()) link.close();

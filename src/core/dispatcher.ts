@@ -4,23 +4,42 @@ import type { EventBus } from './event-bus.js';
 import type { Logger } from './ports.js';
 import { isAgentAware } from './profiles.js';
 import type { AgentRegistry } from './registry.js';
-import { readyTasks } from './task-graph.js';
+import type { TaskRecord } from './task-record.js';
+import { attemptSpec, pendingAttempts } from './task-runs.js';
 import type { TaskService } from './task-service.js';
+import type { UsageGovernor } from './usage-governor.js';
 
 export interface DispatchSettings {
   /** Agents working on tasks at once, per workspace. */
   maxAgentsPerWorkspace: number;
   /** Profile of tasks that name none. */
   defaultProfile: string;
+  /** Retries of a failed attempt, for tasks that name none. */
+  retries: number;
+  /** Pause (SIGSTOP) a vendor's other working agents when one hits its usage limit. */
+  pauseOnUsageLimit: boolean;
 }
+
+export const DEFAULT_DISPATCH: DispatchSettings = {
+  maxAgentsPerWorkspace: 3,
+  defaultProfile: 'claude',
+  retries: 1,
+  pauseOnUsageLimit: false,
+};
+
+/** What the dispatcher needs of the agent service (a synthetic one in the benchmark). */
+export type AgentStarter = Pick<AgentService, 'create' | 'sendInput'>;
 
 /**
  * Starts agents on ready tasks (all dependencies done), highest priority first, up to
- * `maxAgentsPerWorkspace` per workspace, in the workspace's folder (a worktree of its own when it is
- * a git repository). Agent CLIs get the prompt typed once at their prompt; a `cmd` task runs its
- * prompt as a shell command line (the user's own words, as a template's `shell:` command). A task
- * goes to review when its agent is idle after working (or exits 0), and fails when it crashes or
- * exits non-zero; `wtp merge` of its agent makes it done, which readies its dependants.
+ * `maxAgentsPerWorkspace` live runs per workspace; a best-of-N task gets a run per attempt, and a
+ * failed attempt is retried on a fresh agent while it has retries. Each run is a new agent in the
+ * workspace's folder (its own worktree in a git repository), or an idle agent of the profile when
+ * the task asks for reuse; agent CLIs get the prompt typed once at their prompt, and a `cmd` task
+ * runs its prompt as a shell command line (the user's own words, as a template's `shell:`). A run
+ * goes to review when its agent is idle after working (or exits 0) and fails when it crashes or
+ * exits otherwise; `wtp merge` of its agent makes the task done, which readies its dependants.
+ * Vendors held by the usage-limit governor get no new runs.
  */
 export class Dispatcher {
   private busy = false;
@@ -30,10 +49,11 @@ export class Dispatcher {
   constructor(
     private readonly d: {
       tasks: TaskService;
-      service: AgentService;
+      service: AgentStarter;
       registry: AgentRegistry;
       bus: EventBus;
       log: Logger;
+      governor: Pick<UsageGovernor, 'heldFor'> | null;
       settings: DispatchSettings;
     },
   ) {}
@@ -49,40 +69,44 @@ export class Dispatcher {
   }
 
   private onEvent(e: WtpEvent): void {
-    if (e.type === 'task.created' || (e.type === 'task.statusChanged' && e.data.to === 'done')) {
+    if (e.type === 'task.created' || e.type === 'task.statusChanged' || e.type === 'task.attemptEnded') {
       void this.tick();
       return;
     }
-    if (e.agentId === null) return;
-    const task = this.d.tasks.byAgent(e.agentId);
-    if (!task) return;
+    if (e.agentId === null || !this.d.tasks.byAgent(e.agentId)) return;
+    const agentId = e.agentId;
     if (e.type === 'agent.merged') {
-      if (task.status === 'review' || task.status === 'running') void this.move(task.id, 'done', 'merged');
-      return;
-    }
-    if (task.status !== 'running') return;
-    const agent = this.d.registry.get(e.agentId);
-    if (e.type !== 'agent.stateChanged' || !agent) return;
-    const { from, to, detail } = e.data;
-    if (to === 'idle' && from === 'working') void this.move(task.id, 'review', 'agent finished its turn');
-    else if (to === 'crashed') void this.move(task.id, 'failed', `agent crashed (${detail.reason})`);
-    else if (to === 'exited' && !isAgentAware(agent.profile)) {
-      const ok = detail.exitCode === 0;
-      void this.move(
-        task.id,
-        ok ? 'review' : 'failed',
-        ok ? 'command succeeded' : `exit ${detail.exitCode ?? detail.signal ?? '?'}`,
-      );
+      void this.end(agentId, 'merged', `merged into ${e.data.target}`);
+    } else if (e.type === 'agent.removed') {
+      void this.end(agentId, 'failed', 'agent removed');
+    } else if (e.type === 'agent.stateChanged') {
+      const agent = this.d.registry.get(agentId);
+      const { from, to, detail } = e.data;
+      if (to === 'idle' && from === 'working') void this.end(agentId, 'review', 'agent finished its turn');
+      else if (to === 'crashed') void this.end(agentId, 'failed', `agent crashed (${detail.reason})`);
+      else if (to === 'exited' && agent && !isAgentAware(agent.profile)) {
+        const ok = detail.exitCode === 0;
+        void this.end(
+          agentId,
+          ok ? 'review' : 'failed',
+          ok ? 'command succeeded' : `exit ${detail.exitCode ?? detail.signal ?? '?'}`,
+        );
+      } else if (to === 'exited') {
+        void this.end(
+          agentId,
+          'failed',
+          `agent exited (${detail.exitCode ?? detail.signal ?? '?'}) before finishing`,
+        );
+      }
     }
   }
 
-  private async move(taskId: string, to: 'review' | 'failed' | 'done', reason: string): Promise<void> {
+  private async end(agentId: string, status: 'review' | 'failed' | 'merged', reason: string): Promise<void> {
     try {
-      await this.d.tasks.setStatus(taskId, to, reason);
+      await this.d.tasks.runEnded(agentId, status, reason);
     } catch (err) {
-      this.d.log.warn({ err, taskId, to }, 'task status not changed');
+      this.d.log.warn({ err, agentId, status }, 'task run not updated');
     }
-    if (to !== 'review') void this.tick();
   }
 
   /** Starts what can start; runs one at a time (a tick asked for meanwhile runs after). */
@@ -95,49 +119,112 @@ export class Dispatcher {
     try {
       do {
         this.again = false;
-        await this.dispatchReady();
+        for (const ws of this.d.tasks.graph.waitingWorkspaces()) await this.dispatchIn(ws);
       } while (this.again);
     } finally {
       this.busy = false;
     }
   }
 
-  private async dispatchReady(): Promise<void> {
-    const all = this.d.tasks.records();
-    const order = readyTasks(all.map((t) => ({ ...t, createdAt: new Date(t.createdAt).toISOString() })));
-    for (const task of order.map((id) => all.find((t) => t.id === id)).filter((t) => t !== undefined)) {
-      const running = this.d.tasks
-        .records()
-        .filter((t) => t.workspaceId === task.workspaceId && t.status === 'running').length;
-      if (running >= this.d.settings.maxAgentsPerWorkspace) continue;
-      const ws = this.d.registry.resolveWorkspace(task.workspaceId);
-      if (ws.repoPath === null) continue; // nowhere to work: waits (the workspace needs a folder)
-      const profile = task.profile ?? this.d.settings.defaultProfile;
-      const name = `task-${task.id.replace(/^tk-/, '').slice(0, 8)}`;
-      try {
-        const agent = await this.d.service.create(
-          {
-            profile,
-            name,
-            workspace: ws.id,
-            cwd: ws.repoPath,
-            restart: 'never',
-            argv: profile === 'cmd' ? ['/bin/sh', '-c', task.prompt] : [],
-            env: { WTP_TASK_ID: task.id },
-            wait: false,
-            ...(profile === 'cmd' ? {} : { prompt: task.prompt }),
-            ...(task.model === null ? {} : { model: task.model }),
-          },
-          'policy',
-        );
-        await this.d.tasks.started(task.id, agent.id);
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        this.d.log.warn({ err, taskId: task.id }, 'task not dispatched');
-        await this.d.tasks
-          .setStatus(task.id, 'failed', `could not start an agent: ${message}`)
-          .catch(() => undefined);
+  /** Fills the workspace's free slots from its queue; tasks that could not start wait in it. */
+  private async dispatchIn(workspaceId: string): Promise<void> {
+    const ws = this.d.registry.findWorkspace(workspaceId);
+    const deferred: TaskRecord[] = [];
+    const slots = (): number =>
+      this.d.settings.maxAgentsPerWorkspace - this.d.tasks.graph.liveIn(workspaceId);
+    while (slots() > 0) {
+      const task = this.d.tasks.graph.take(workspaceId);
+      if (!task) break;
+      // A workspace without a folder has nowhere to run a task: it waits.
+      if (ws?.repoPath === null || ws === undefined) {
+        deferred.push(task);
+        continue;
       }
+      for (const { attempt, try: tryNo } of pendingAttempts(task, this.d.tasks.retries(task))) {
+        if (slots() <= 0) break;
+        const spec = attemptSpec(task, attempt, this.d.settings.defaultProfile);
+        if (this.d.governor?.heldFor(spec.profile)) continue;
+        const current = this.d.tasks.record(task.id);
+        if (!current || (current.status !== 'ready' && current.status !== 'running')) break;
+        await this.startRun(current, ws.repoPath, attempt, tryNo, spec);
+      }
+      const now = this.d.tasks.record(task.id);
+      if (now) deferred.push(now);
     }
+    for (const t of deferred) this.d.tasks.graph.offer(t);
+  }
+
+  private async startRun(
+    task: TaskRecord,
+    cwd: string,
+    attempt: number,
+    tryNo: number,
+    spec: { profile: string; model: string | null },
+  ): Promise<void> {
+    try {
+      const reused = task.reuseIdle ? this.idleAgent(task, spec.profile) : undefined;
+      if (reused) {
+        await this.d.service.sendInput(reused, task.prompt, true, 'policy');
+      }
+      const agentId = reused ?? (await this.newAgent(task, cwd, attempt, tryNo, spec));
+      await this.d.tasks.runStarted(task.id, {
+        attempt,
+        try: tryNo,
+        agentId,
+        profile: spec.profile,
+        model: spec.model,
+        reused: reused !== undefined,
+      });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.d.log.warn({ err, taskId: task.id }, 'task not dispatched');
+      await this.d.tasks
+        .setStatus(task.id, 'failed', `could not start an agent for attempt ${attempt}: ${message}`)
+        .catch(() => undefined);
+    }
+  }
+
+  private async newAgent(
+    task: TaskRecord,
+    cwd: string,
+    attempt: number,
+    tryNo: number,
+    spec: { profile: string; model: string | null },
+  ): Promise<string> {
+    const base = `task-${task.id.replace(/^tk-/, '').slice(0, 8)}`;
+    const name = `${base}${task.attempts > 1 ? `-a${attempt}` : ''}${tryNo > 1 ? `-r${tryNo}` : ''}`;
+    const cmd = spec.profile === 'cmd';
+    const agent = await this.d.service.create(
+      {
+        profile: spec.profile,
+        name: this.d.registry.isNameTaken(task.workspaceId, name)
+          ? this.d.registry.nextFreeName(task.workspaceId, name)
+          : name,
+        workspace: task.workspaceId,
+        cwd,
+        restart: 'never',
+        argv: cmd ? ['/bin/sh', '-c', task.prompt] : [],
+        env: { WTP_TASK_ID: task.id, WTP_TASK_ATTEMPT: String(attempt) },
+        wait: false,
+        ...(cmd ? {} : { prompt: task.prompt }),
+        ...(spec.model === null ? {} : { model: spec.model }),
+        ...(task.permissionMode === null || cmd ? {} : { permissionMode: task.permissionMode }),
+      },
+      'policy',
+    );
+    return agent.id;
+  }
+
+  /** An idle agent of the profile in the task's workspace that runs no other task attempt. */
+  private idleAgent(task: TaskRecord, profile: string): string | undefined {
+    return this.d.registry
+      .all()
+      .find(
+        (a) =>
+          a.workspaceId === task.workspaceId &&
+          a.profile === profile &&
+          a.state === 'idle' &&
+          !this.d.tasks.byAgent(a.id)?.runs.some((r) => r.agentId === a.id && r.status === 'running'),
+      )?.id;
   }
 }

@@ -41,7 +41,9 @@ export type SetupProgress = (line: string) => void;
 export interface SetupScript {
   /** The commands, as written in `.wezterm-parallel/config.yaml` (`setup: [...]`). */
   commands: string[];
-  /** sha256 of the exact content; approvals are stored by it. */
+  /** The repository's test command (`test:`), run by `wtp task compare` once approved. */
+  test: string | null;
+  /** sha256 of the exact content (setup and test); approvals are stored by it. */
   hash: string;
   approved: boolean;
 }
@@ -82,6 +84,15 @@ export interface MergeResult {
   test: { command: string; exitCode: number; output: string } | null;
 }
 
+export interface TestRun {
+  command: string;
+  exitCode: number;
+  timedOut: boolean;
+  /** The end of stdout and stderr together. */
+  output: string;
+  ms: number;
+}
+
 /** A predicted merge between two refs (`git merge-tree --write-tree`). */
 export interface PairPrediction {
   a: string;
@@ -117,6 +128,8 @@ export interface GitReview {
     wt: AgentWorktree,
     opts: { strategy: MergeStrategy; into?: string | undefined; testCommand?: string | undefined },
   ): Promise<MergeResult>;
+  /** Runs a test command in the worktree (`/bin/sh -c`, killed after `timeoutMs`). */
+  test(wt: AgentWorktree, command: string, timeoutMs: number): Promise<TestRun>;
   /** Predicts merges of every pair of refs and of each ref with `base`. */
   predict(repo: string, refs: string[], base: string): Promise<PairPrediction[]>;
 }

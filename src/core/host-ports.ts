@@ -42,5 +42,5 @@ export interface TerminalScreen {
 /** Signals every process of a terminal session (the agent and all it started). */
 export interface SessionKiller {
   /** Signals all processes whose session id is `sid`; returns how many were signalled. */
-  signalSession(sid: number, signal: 'SIGTERM' | 'SIGKILL' | 'SIGHUP'): number;
+  signalSession(sid: number, signal: 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGSTOP' | 'SIGCONT'): number;
 }

@@ -36,11 +36,17 @@ export interface ProfileSpec {
   permissionModes?: readonly string[];
   /** A working agent is called idle only once idle has held this long (default 0). */
   idleSettleMs?: number;
+  /**
+   * Whose usage quota the agent spends (the governor holds a vendor's tasks when one of its agents
+   * hits a usage limit); null for shell and cmd. Aider talks to many vendors: its own key.
+   */
+  vendor: string | null;
 }
 
 const SPECS: Record<ProfileName, ProfileSpec> = {
   shell: {
     name: 'shell',
+    vendor: null,
     binary: null,
     signals: ['process'],
     hooks: null,
@@ -51,6 +57,7 @@ const SPECS: Record<ProfileName, ProfileSpec> = {
   },
   cmd: {
     name: 'cmd',
+    vendor: null,
     binary: null,
     signals: ['process'],
     hooks: null,
@@ -61,6 +68,7 @@ const SPECS: Record<ProfileName, ProfileSpec> = {
   },
   claude: {
     name: 'claude',
+    vendor: 'anthropic',
     binary: 'claude',
     signals: ['status', 'hook', 'stream', 'screen', 'process'],
     hooks: 'a per-agent --settings file with http hooks to the daemon (command hooks without TCP)',
@@ -75,6 +83,7 @@ const SPECS: Record<ProfileName, ProfileSpec> = {
   },
   codex: {
     name: 'codex',
+    vendor: 'openai',
     binary: 'codex',
     // Codex 0.169 writes OSC 7501 records unasked (docs/research/codex-0.169.0.md). Its `notify`
     // hook is not used: it also fires for the side request that names the task, mid-turn.
@@ -94,6 +103,7 @@ const SPECS: Record<ProfileName, ProfileSpec> = {
   },
   gemini: {
     name: 'gemini',
+    vendor: 'google',
     binary: 'gemini',
     signals: ['screen', 'process'],
     hooks: null,
@@ -107,6 +117,7 @@ const SPECS: Record<ProfileName, ProfileSpec> = {
   },
   aider: {
     name: 'aider',
+    vendor: 'aider',
     binary: 'aider',
     signals: ['screen', 'process'],
     hooks: null,
@@ -124,6 +135,11 @@ export function profileSpec(name: ProfileName): ProfileSpec {
 
 export function allProfiles(): ProfileSpec[] {
   return Object.values(SPECS);
+}
+
+/** Whose quota agents of the profile spend, or null (see ProfileSpec.vendor). */
+export function vendorOf(name: string): string | null {
+  return (SPECS as Record<string, ProfileSpec | undefined>)[name]?.vendor ?? null;
 }
 
 /** Whether the profile can tell working from idle (otherwise its agents stay `running`). */

@@ -13,6 +13,8 @@ import type { Logger, StateStore, StoreChange } from './ports.js';
 export class AgentRegistry {
   private readonly agents = new Map<string, AgentRecord>();
   private readonly workspaces = new Map<string, WorkspaceView>();
+  /** `workspaceId\0name` → agent id: names are unique per workspace (checked on every create). */
+  private readonly names = new Map<string, string>();
   private readonly changeListeners = new Set<(agentId: string) => void>();
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -25,7 +27,10 @@ export class AgentRegistry {
 
   async load(): Promise<void> {
     for (const w of await this.store.loadWorkspaces()) this.workspaces.set(w.id, w);
-    for (const a of await this.store.loadAgents()) this.agents.set(a.id, a);
+    for (const a of await this.store.loadAgents()) {
+      this.agents.set(a.id, a);
+      this.names.set(nameKey(a.workspaceId, a.name), a.id);
+    }
   }
 
   all(): AgentRecord[] {
@@ -80,7 +85,9 @@ export class AgentRegistry {
   }
 
   isNameTaken(workspaceId: string, name: string): boolean {
-    return this.all().some((a) => a.workspaceId === workspaceId && a.name === name);
+    const id = this.names.get(nameKey(workspaceId, name));
+    const agent = id === undefined ? undefined : this.agents.get(id);
+    return agent !== undefined && agent.name === name && agent.workspaceId === workspaceId;
   }
 
   /** `<base>-<n>` with the smallest n not taken in the workspace. */
@@ -105,6 +112,7 @@ export class AgentRegistry {
   /** Registers a new agent and persists it with its events. */
   add(agent: AgentRecord, events: NewEvent[]): Promise<WtpEvent[]> {
     this.agents.set(agent.id, agent);
+    this.names.set(nameKey(agent.workspaceId, agent.name), agent.id);
     this.notify(agent.id);
     return this.commit({ upsertAgents: [cloneRecord(agent)], events });
   }
@@ -122,6 +130,10 @@ export class AgentRegistry {
   }
 
   remove(agentId: string, events: NewEvent[]): Promise<WtpEvent[]> {
+    const gone = this.agents.get(agentId);
+    if (gone && this.names.get(nameKey(gone.workspaceId, gone.name)) === agentId) {
+      this.names.delete(nameKey(gone.workspaceId, gone.name));
+    }
     this.agents.delete(agentId);
     this.notify(agentId);
     return this.commit({ removeAgents: [agentId], events });
@@ -182,3 +194,5 @@ export class AgentRegistry {
     });
   }
 }
+
+const nameKey = (workspaceId: string, name: string): string => `${workspaceId}\0${name}`;

@@ -4,7 +4,7 @@ import type { AgentRecord } from './agent-record.js';
 import type { AgentService } from './agent-service.js';
 import { describeLoss, type AgentGit } from './agent-worktree.js';
 import { AppError } from './errors.js';
-import type { AgentDiff, MergeResult, MergeStrategy, PairPrediction } from './git-ports.js';
+import type { AgentDiff, MergeResult, MergeStrategy, PairPrediction, TestRun } from './git-ports.js';
 import { suggestMergeOrder } from './merge-order.js';
 import type { AgentRegistry } from './registry.js';
 
@@ -190,6 +190,27 @@ export class ReviewService {
     }
     this.d.git.worktrees.approveSetup(repo, hash);
     return this.setupShow(repo);
+  }
+
+  /** The repository's test command (`test:`) for the agent, if it has one and it is approved. */
+  repoTest(ref: string): { command: string | null; why: string } {
+    const agent = this.withWorktree(ref);
+    const script = this.d.git.worktrees.setupScript(this.wt(agent).repo);
+    if (!script || script.test === null) {
+      return {
+        command: null,
+        why: 'the repository defines no test command (.wezterm-parallel/config.yaml, test:)',
+      };
+    }
+    if (!script.approved) {
+      return { command: null, why: `the repository's test command is not approved (wtp setup approve)` };
+    }
+    return { command: script.test, why: 'the repository’s test command' };
+  }
+
+  /** Runs a test command in the agent's worktree. */
+  test(ref: string, command: string, timeoutMs: number): Promise<TestRun> {
+    return this.d.git.review.test(this.wt(this.withWorktree(ref)), command, timeoutMs);
   }
 
   private withWorktree(ref: string): AgentRecord {

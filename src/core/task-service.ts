@@ -5,7 +5,12 @@ import { AppError } from './errors.js';
 import type { Clock, IdGenerator } from './ports.js';
 import type { AgentRegistry } from './registry.js';
 import { canMove, validatePlan } from './task-graph.js';
-import type { TaskRecord } from './task-record.js';
+import { TaskIndex } from './task-index.js';
+import type { RunStatus, TaskRecord, TaskRun } from './task-record.js';
+import { retriesOf, settledStatus } from './task-runs.js';
+
+/** A run as the dispatcher starts it. */
+export type NewRun = Pick<TaskRun, 'attempt' | 'try' | 'agentId' | 'profile' | 'model' | 'reused'>;
 
 /**
  * The task graph (DESIGN §7): tasks with dependencies, priorities and statuses, persisted with an
@@ -13,11 +18,41 @@ import type { TaskRecord } from './task-record.js';
  */
 export class TaskService {
   private readonly tasks = new Map<string, TaskRecord>();
+  /** Readiness, live runs and agent → task, kept up to date with every change. */
+  private index: TaskIndex;
 
-  constructor(private readonly d: { registry: AgentRegistry; ids: IdGenerator; clock: Clock }) {}
+  constructor(
+    private readonly d: {
+      registry: AgentRegistry;
+      ids: IdGenerator;
+      clock: Clock;
+      /** Retries of a failed attempt when the task names none (config `tasks.retries`). */
+      retries: number;
+    },
+  ) {
+    this.index = this.newIndex([]);
+  }
 
   async load(): Promise<void> {
-    for (const t of await this.d.registry.loadTasks()) this.tasks.set(t.id, t);
+    const loaded = await this.d.registry.loadTasks();
+    for (const t of loaded) this.tasks.set(t.id, t);
+    this.index = this.newIndex(loaded);
+  }
+
+  /** The indexes the dispatcher reads (rebuilt, so read it again after a failed write). */
+  get graph(): TaskIndex {
+    return this.index;
+  }
+
+  private newIndex(tasks: TaskRecord[]): TaskIndex {
+    const index = new TaskIndex({ get: (id) => this.tasks.get(id), retries: () => this.d.retries });
+    for (const t of tasks) index.update(undefined, t);
+    return index;
+  }
+
+  /** Retries the task gets. */
+  retries(task: TaskRecord): number {
+    return retriesOf(task, this.d.retries);
   }
 
   list(filter: { status?: TaskStatus | undefined; workspace?: string | undefined } = {}): TaskView[] {
@@ -86,7 +121,18 @@ export class TaskService {
         to,
       });
     }
-    return this.view(await this.transition(task, to, reason, source));
+    if (to !== 'ready' || from === 'backlog')
+      return this.view(await this.transition(task, to, reason, source));
+    // Given back: live runs are let go (their agents keep running) and a new round of attempts starts.
+    const now = this.d.clock.now();
+    const runs = task.runs.map((r) =>
+      r.status === 'running'
+        ? { ...r, status: 'discarded' as const, reason: 'task given back', endedAt: now }
+        : r,
+    );
+    return this.view(
+      await this.transition({ ...task, runs, round: task.round + 1 }, to, reason, source, task.status),
+    );
   }
 
   /** Every task record (the dispatcher's view). */
@@ -94,18 +140,85 @@ export class TaskService {
     return [...this.tasks.values()];
   }
 
-  /** The task an agent works on, if any. */
+  /** The task an agent works (or worked) on, if any. */
   byAgent(agentId: string): TaskRecord | undefined {
-    return [...this.tasks.values()].find((t) => t.agents.includes(agentId));
+    const id = this.index.taskOf(agentId);
+    return id === undefined ? undefined : this.tasks.get(id);
   }
 
-  /** The dispatcher started `agentId` on the task: it is running. */
-  async started(taskId: string, agentId: string): Promise<void> {
+  /** The record of a task by id. */
+  record(taskId: string): TaskRecord | undefined {
+    return this.tasks.get(taskId);
+  }
+
+  /** The dispatcher started an agent on an attempt: the run is recorded and the task is running. */
+  async runStarted(taskId: string, run: NewRun): Promise<void> {
     const task = this.resolve(taskId);
-    await this.transition(task, 'running', `agent ${agentId}`, 'policy', [...task.agents, agentId]);
+    const now = this.d.clock.now();
+    const next: TaskRecord = {
+      ...task,
+      runs: [
+        ...task.runs,
+        { ...run, round: task.round, status: 'running', reason: null, startedAt: now, endedAt: null },
+      ],
+    };
+    const started = this.runEvent(next, run.agentId, 'task.attemptStarted', {
+      task: task.id,
+      attempt: run.attempt,
+      try: run.try,
+      profile: run.profile,
+      model: run.model,
+      reused: run.reused,
+    });
+    if (task.status === 'running') {
+      await this.persist([{ ...next, updatedAt: now }], [started]);
+      return;
+    }
+    const reason = `attempt ${run.attempt} on agent ${run.agentId}`;
+    await this.transition(next, 'running', reason, 'policy', task.status, [started]);
   }
 
-  /** A status change decided by the dispatcher (review, failed, done), bypassing the user move table. */
+  /**
+   * The run of `agentId` ended (review, failed) or was merged or discarded. A merge makes the task
+   * done; otherwise the task settles: running while attempts are live or may (re)start, then
+   * review if one succeeded, else failed. Returns false when the agent runs no live task attempt.
+   */
+  async runEnded(agentId: string, status: Exclude<RunStatus, 'running'>, reason: string): Promise<boolean> {
+    const task = this.byAgent(agentId);
+    const i = task ? task.runs.findLastIndex((r) => r.agentId === agentId) : -1;
+    const run = task?.runs[i];
+    if (!task || !run || run.status === status) return false;
+    // A finished run may still be merged (from review) or discarded (not picked).
+    const finishedOk =
+      (status === 'merged' && run.status === 'review') || (status === 'discarded' && run.status !== 'merged');
+    if (run.status !== 'running' && !finishedOk) return false;
+    const now = this.d.clock.now();
+    const runs = task.runs.map((r, k) => (k === i ? { ...r, status, reason, endedAt: now } : r));
+    const next: TaskRecord = { ...task, runs };
+    const ended = this.runEvent(next, agentId, 'task.attemptEnded', {
+      task: task.id,
+      attempt: run.attempt,
+      try: run.try,
+      status,
+      reason,
+    });
+    const open = task.status === 'running' || task.status === 'review';
+    const to = status === 'merged' ? 'done' : open ? settledStatus(next, this.retries(next)) : task.status;
+    if (to === task.status) {
+      await this.persist([{ ...next, updatedAt: now }], [ended]);
+      return true;
+    }
+    const why =
+      to === 'done'
+        ? `attempt ${run.attempt} merged`
+        : to === 'failed'
+          ? `every attempt failed; the last: ${reason}`
+          : reason;
+    await this.transition(next, to, why, 'policy', task.status, [ended]);
+    return true;
+  }
+
+  /** A status change decided by the dispatcher (e.g. failed when no agent could start). */
   async setStatus(taskId: string, to: TaskStatus, reason: string): Promise<void> {
     const task = this.resolve(taskId);
     if (task.status === to || task.status === 'cancelled') return;
@@ -118,21 +231,21 @@ export class TaskService {
     to: TaskStatus,
     reason: string,
     source: EventSource,
-    agents: string[] = task.agents,
+    from: TaskStatus = task.status,
+    before: NewEvent[] = [],
   ): Promise<TaskRecord> {
     const now = this.d.clock.now();
     const next: TaskRecord = {
       ...task,
       status: to,
       statusReason: reason,
-      agents,
       updatedAt: now,
       startedAt: to === 'running' && task.startedAt === null ? now : task.startedAt,
       endedAt: to === 'done' || to === 'failed' || to === 'cancelled' ? now : null,
     };
     await this.persist(
       [next],
-      [this.event(next, source, 'task.statusChanged', { from: task.status, to, reason })],
+      [...before, this.event(next, source, 'task.statusChanged', { from, to, reason })],
     );
     return next;
   }
@@ -148,6 +261,7 @@ export class TaskService {
   private async persist(records: TaskRecord[], events: NewEvent[]): Promise<void> {
     const previous = records.map((r) => this.tasks.get(r.id));
     for (const r of records) this.tasks.set(r.id, r);
+    records.forEach((r, i) => this.index.update(previous[i], r));
     try {
       await this.d.registry.commitTasks(records, events);
     } catch (err) {
@@ -156,6 +270,7 @@ export class TaskService {
         if (p) this.tasks.set(r.id, p);
         else this.tasks.delete(r.id);
       });
+      this.index = this.newIndex([...this.tasks.values()]);
       throw err;
     }
   }
@@ -186,7 +301,11 @@ export class TaskService {
       priority?: number | undefined;
       profile?: string | undefined;
       model?: string | undefined;
+      permissionMode?: string | undefined;
       attempts?: number | undefined;
+      variants?: { profile?: string | undefined; model?: string | undefined }[] | undefined;
+      retries?: number | undefined;
+      reuseIdle?: boolean | undefined;
       labels?: string[] | undefined;
       status?: 'backlog' | 'ready' | undefined;
     },
@@ -203,9 +322,14 @@ export class TaskService {
       dependsOn: spec.dependsOn,
       profile: spec.profile ?? null,
       model: spec.model ?? null,
-      attempts: spec.attempts ?? 1,
+      permissionMode: spec.permissionMode ?? null,
+      attempts: spec.attempts ?? Math.max(1, spec.variants?.length ?? 1),
+      variants: (spec.variants ?? []).map((v) => ({ profile: v.profile ?? null, model: v.model ?? null })),
+      retries: spec.retries ?? null,
+      reuseIdle: spec.reuseIdle ?? false,
       labels: spec.labels ?? [],
-      agents: [],
+      round: 1,
+      runs: [],
       createdAt: now,
       updatedAt: now,
       startedAt: null,
@@ -222,6 +346,15 @@ export class TaskService {
     return { type, source, agentId: null, workspaceId: task.workspaceId, data } as NewEvent;
   }
 
+  private runEvent<T extends 'task.attemptStarted' | 'task.attemptEnded'>(
+    task: TaskRecord,
+    agentId: string,
+    type: T,
+    data: Extract<NewEvent, { type: T }>['data'],
+  ): NewEvent {
+    return { type, source: 'policy', agentId, workspaceId: task.workspaceId, data } as NewEvent;
+  }
+
   private view(t: TaskRecord): TaskView {
     const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
     return {
@@ -236,9 +369,23 @@ export class TaskService {
       dependsOn: [...t.dependsOn],
       ...(t.profile === null ? {} : { profile: t.profile as TaskView['profile'] }),
       ...(t.model === null ? {} : { model: t.model }),
+      ...(t.permissionMode === null ? {} : { permissionMode: t.permissionMode }),
       attempts: t.attempts,
+      variants: t.variants.map((v) => ({
+        ...(v.profile === null ? {} : { profile: v.profile as TaskView['profile'] }),
+        ...(v.model === null ? {} : { model: v.model }),
+      })),
+      retries: t.retries,
+      reuseIdle: t.reuseIdle,
       labels: [...t.labels],
-      agents: [...t.agents],
+      round: t.round,
+      agents: [...new Set(t.runs.map((r) => r.agentId))],
+      runs: t.runs.map((r) => ({
+        ...r,
+        agent: this.d.registry.get(r.agentId)?.name ?? null,
+        startedAt: iso(r.startedAt) ?? '',
+        endedAt: iso(r.endedAt),
+      })),
       createdAt: iso(t.createdAt) ?? '',
       updatedAt: iso(t.updatedAt) ?? '',
       startedAt: iso(t.startedAt),

@@ -12,7 +12,9 @@ import {
   setupInfoSchema,
 } from './git.js';
 import { profileInfoSchema, whyResponseSchema } from './profiles.js';
-import { taskSchema } from './tasks.js';
+import { pickResultSchema, taskComparisonSchema, taskSchema } from './tasks.js';
+import { quotaHoldSchema } from './quota.js';
+import { timeReportSchema } from './report.js';
 import { templateInfoSchema } from './template.js';
 import { workspaceSchema, workspaceSummarySchema } from './workspace.js';
 
@@ -87,6 +89,11 @@ export const cliOutputSchemas = {
     skipped: z.array(z.object({ agent: z.string(), state: z.string() })),
   }),
   tasks: z.object({ ...v, tasks: z.array(taskSchema) }),
+  report: timeReportSchema.extend(v),
+  taskCompare: taskComparisonSchema.extend(v),
+  taskPick: pickResultSchema.extend(v),
+  quota: z.object({ ...v, holds: z.array(quotaHoldSchema) }),
+  resume: z.object({ ...v, resumed: z.array(quotaHoldSchema) }),
 } as const;
 
 export type CliOutputName = keyof typeof cliOutputSchemas;

@@ -88,6 +88,9 @@ export const ERROR_CATALOG = {
     'No task has this id or title (or several share the title: `details.candidates` lists their ids).',
   TASK_MOVE_REFUSED:
     'The task cannot go to that status from where it is (e.g. out of done); `details` has from and to.',
+  TASK_ATTEMPT_NOT_FOUND: 'The task has no attempt with that number in its current round.',
+  TASK_ATTEMPT_NOT_READY:
+    'That attempt cannot be picked: it is still running or it failed (`details` has its status); only an attempt in review can be merged.',
   HOOK_REJECTED:
     'A hook call was refused: unknown agent, wrong per-agent hook token, or a body that is not a hook payload.',
 } as const;

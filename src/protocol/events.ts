@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { agentSchema, agentStateSchema, exitInfoSchema, stateDetailSchema } from './agent.js';
 import { isoTimeSchema } from './common.js';
-import { taskSchema, taskStatusSchema } from './tasks.js';
+import { RUN_STATUSES, taskSchema, taskStatusSchema } from './tasks.js';
 import { errorBodySchema } from './errors.js';
 import { workspaceSchema } from './workspace.js';
 
@@ -42,6 +42,32 @@ const payloads = {
     from: taskStatusSchema,
     to: taskStatusSchema,
     reason: z.string(),
+  }),
+  'task.attemptStarted': z.object({
+    task: z.string(),
+    attempt: z.number().int(),
+    try: z.number().int(),
+    profile: z.string(),
+    model: z.string().nullable(),
+    reused: z.boolean(),
+  }),
+  'task.attemptEnded': z.object({
+    task: z.string(),
+    attempt: z.number().int(),
+    try: z.number().int(),
+    status: z.enum(RUN_STATUSES),
+    reason: z.string(),
+  }),
+  'quota.exhausted': z.object({
+    vendor: z.string().describe('anthropic, openai, google, …'),
+    resetsAt: z.string().nullable().describe('When the vendor says the limit resets, as it said it'),
+    resumeAt: isoTimeSchema.nullable().describe('When dispatching resumes by itself; null: on `wtp resume`'),
+    paused: z.array(z.string()).describe('Agents paused (SIGSTOP) until the resume'),
+  }),
+  'quota.resumed': z.object({
+    vendor: z.string(),
+    by: z.enum(['reset', 'user']),
+    resumed: z.array(z.string()).describe('Paused agents continued (SIGCONT)'),
   }),
   'agent.committed': z.object({ commit: z.string(), message: z.string() }),
   'agent.merged': z.object({

@@ -81,7 +81,14 @@ export const gcResultSchema = z.object({
 export const setupQuerySchema = z.strictObject({ repo: absolutePathSchema });
 export const setupInfoSchema = z.object({
   repo: z.string(),
-  setup: z.object({ commands: z.array(z.string()), hash: z.string(), approved: z.boolean() }).nullable(),
+  setup: z
+    .object({
+      commands: z.array(z.string()),
+      test: z.string().nullable().describe('The test command (`test:`), approved with the setup script'),
+      hash: z.string(),
+      approved: z.boolean(),
+    })
+    .nullable(),
 });
 export const setupApproveSchema = z.strictObject({
   repo: absolutePathSchema,

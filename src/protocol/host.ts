@@ -92,6 +92,8 @@ export type DaemonMessage =
   | { type: 'keys'; text: string }
   | { type: 'signal'; signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT' | 'SIGHUP'; graceMs: number }
   | { type: 'shutdown' }
+  /** Stops (SIGSTOP) or continues (SIGCONT) every process of the agent's session: the quota governor. */
+  | { type: 'pause'; paused: boolean }
   /** The agent's state, for the pane's user vars (WezTerm tab bar). */
   | { type: 'state'; state: string; agent: string; workspace: string }
   /** A notification shown in the pane: WezTerm toast (user var `wtp_notify`) and/or the bell. */

@@ -16,6 +16,7 @@ export const ROUTE_PATHS = {
   getScreen: { method: 'GET', path: '/api/v1/agents/:agent/screen' },
   getLogs: { method: 'GET', path: '/api/v1/agents/:agent/logs', raw: true },
   listEvents: { method: 'GET', path: '/api/v1/events/history' },
+  timeReport: { method: 'GET', path: '/api/v1/report' },
   listWorkspaces: { method: 'GET', path: '/api/v1/workspaces' },
   createWorkspace: { method: 'POST', path: '/api/v1/workspaces' },
   removeWorkspace: { method: 'DELETE', path: '/api/v1/workspaces/:workspace' },
@@ -38,6 +39,10 @@ export const ROUTE_PATHS = {
   getTask: { method: 'GET', path: '/api/v1/tasks/:task' },
   moveTask: { method: 'POST', path: '/api/v1/tasks/:task/move' },
   cancelTask: { method: 'POST', path: '/api/v1/tasks/:task/cancel' },
+  compareTask: { method: 'GET', path: '/api/v1/tasks/:task/compare' },
+  pickAttempt: { method: 'POST', path: '/api/v1/tasks/:task/pick' },
+  listQuota: { method: 'GET', path: '/api/v1/quota' },
+  resumeQuota: { method: 'POST', path: '/api/v1/quota/resume' },
 } as const;
 
 export type RouteName = keyof typeof ROUTE_PATHS;

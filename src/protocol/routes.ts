@@ -13,14 +13,10 @@ import {
 import { daemonStatusSchema, healthSchema, shutdownRequestSchema, shutdownResponseSchema } from './daemon.js';
 import { eventPageSchema, eventsQuerySchema } from './events.js';
 import { ROUTE_PATHS, type RouteName } from './route-paths.js';
+import { reportQuerySchema, timeReportSchema } from './report.js';
 import { hookBodySchema, profileInfoSchema, whyResponseSchema } from './profiles.js';
-import {
-  createTaskRequestSchema,
-  listTasksQuerySchema,
-  moveTaskRequestSchema,
-  taskRefParamsSchema,
-  taskSchema,
-} from './tasks.js';
+import type { RouteDef } from './route-def.js';
+import { taskRoutes } from './task-route-defs.js';
 import {
   agentDiffSchema,
   commitRequestSchema,
@@ -44,20 +40,7 @@ import {
 
 export { buildPath, ROUTE_PATHS, type RouteName } from './route-paths.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
-
-/** One REST route: everything the server, the client and the OpenAPI generator need. */
-export interface RouteDef {
-  method: HttpMethod;
-  path: string;
-  summary: string;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  /** Schema of a 2xx JSON answer; `null` for a raw (binary) answer. */
-  response: z.ZodType | null;
-  status?: number;
-}
+export type { HttpMethod, RouteDef } from './route-def.js';
 
 const noBody = z.strictObject({});
 
@@ -149,6 +132,13 @@ export const routes = {
     summary: 'Read the append-only event log (the WebSocket /api/v1/events streams it live)',
     query: eventsQuerySchema,
     response: eventPageSchema,
+  },
+  timeReport: {
+    ...ROUTE_PATHS.timeReport,
+    summary:
+      'Time tracking: working, waiting for a human and idle time per workspace per day, per task and per agent',
+    query: reportQuerySchema,
+    response: timeReportSchema,
   },
   listWorkspaces: {
     ...ROUTE_PATHS.listWorkspaces,
@@ -251,64 +241,7 @@ export const routes = {
     body: setupApproveSchema,
     response: setupInfoSchema,
   },
-  broadcast: {
-    ...ROUTE_PATHS.broadcast,
-    summary: 'Send a message to every idle agent (of a workspace) through the safe-input path',
-    body: z.strictObject({
-      text: z.string().min(1).max(100_000),
-      workspace: z.string().min(1).optional().describe('Only agents of this workspace'),
-    }),
-    response: z.object({
-      sent: z.array(z.string()).describe('Agents that got it'),
-      skipped: z
-        .array(z.object({ agent: z.string(), state: z.string() }))
-        .describe('Live agents that were not idle'),
-    }),
-  },
-  listTasks: {
-    ...ROUTE_PATHS.listTasks,
-    summary: 'Tasks, highest priority first, filtered by status or workspace',
-    query: listTasksQuerySchema,
-    response: z.object({ tasks: z.array(taskSchema) }),
-  },
-  createTask: {
-    ...ROUTE_PATHS.createTask,
-    summary: 'Add a task (dependencies by id or title)',
-    body: createTaskRequestSchema,
-    status: 201,
-    response: z.object({ task: taskSchema }),
-  },
-  importPlan: {
-    ...ROUTE_PATHS.importPlan,
-    summary:
-      'Import a YAML plan of tasks: all of it or nothing (unknown dependencies and cycles are refused)',
-    body: z.strictObject({
-      yaml: z.string().max(2_000_000).describe('The plan file text'),
-      file: z.string().max(4096).default('plan.yaml').describe('Its name, for error messages'),
-    }),
-    status: 201,
-    response: z.object({ tasks: z.array(taskSchema) }),
-  },
-  getTask: {
-    ...ROUTE_PATHS.getTask,
-    summary: 'One task',
-    params: taskRefParamsSchema,
-    response: z.object({ task: taskSchema }),
-  },
-  moveTask: {
-    ...ROUTE_PATHS.moveTask,
-    summary: 'Move a task to another status (the allowed moves are in docs/ARCHITECTURE.md)',
-    params: taskRefParamsSchema,
-    body: moveTaskRequestSchema,
-    response: z.object({ task: taskSchema }),
-  },
-  cancelTask: {
-    ...ROUTE_PATHS.cancelTask,
-    summary: 'Cancel a task',
-    params: taskRefParamsSchema,
-    body: z.strictObject({}),
-    response: z.object({ task: taskSchema }),
-  },
+  ...taskRoutes,
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

@@ -144,10 +144,26 @@ describe('createTaskRequestSchema', () => {
       profile: 'codex',
       model: 'o3',
       attempts: 8,
+      variants: [{ profile: 'claude' }, { profile: 'codex', model: 'o3' }, { model: 'opus' }],
+      retries: 0,
+      reuseIdle: true,
       labels: ['x'],
       status: 'backlog',
     };
     expect(createTaskRequestSchema.parse(req)).toEqual(req);
+  });
+
+  it('refuses more variants than attempts, retries outside 0-5 and unknown variant keys', () => {
+    const two = [{ profile: 'claude' }, { profile: 'codex' }];
+    expect(paths(createTaskRequestSchema, { title: 'T', prompt: 'P', attempts: 1, variants: two })).toEqual([
+      'variants',
+    ]);
+    expect(paths(createTaskRequestSchema, { title: 'T', prompt: 'P', variants: two })).toEqual([]);
+    expect(paths(createTaskRequestSchema, { title: 'T', prompt: 'P', retries: 6 })).toEqual(['retries']);
+    expect(paths(createTaskRequestSchema, { title: 'T', prompt: 'P', variants: [{ agent: 'x' }] })).toEqual([
+      'variants.0',
+    ]);
+    expect(paths(createTaskRequestSchema, { title: 'T', prompt: 'P', variants: [] })).toEqual(['variants']);
   });
 
   it('rejects unknown keys and statuses other than backlog and ready', () => {
@@ -191,8 +207,28 @@ describe('taskSchema', () => {
     priority: 0,
     dependsOn: ['tk-db'],
     attempts: 1,
+    variants: [],
+    retries: null,
+    reuseIdle: false,
     labels: [],
+    round: 1,
     agents: ['ag-1'],
+    runs: [
+      {
+        attempt: 1,
+        try: 1,
+        round: 1,
+        agentId: 'ag-1',
+        agent: 'task-7k2m9x4q',
+        profile: 'claude',
+        model: null,
+        reused: false,
+        status: 'running',
+        reason: null,
+        startedAt: '2025-01-01T00:00:01.000Z',
+        endedAt: null,
+      },
+    ],
     createdAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-01-01T00:00:01.000Z',
     startedAt: '2025-01-01T00:00:01.000Z',

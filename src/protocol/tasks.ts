@@ -41,16 +41,72 @@ const profileSchema = z
   .enum(PROFILE_NAMES)
   .describe('The agent profile to run it with (default: the daemon’s agent profile, e.g. claude)');
 const modelSchema = z.string().min(1).max(200).describe('Agent CLIs: the model (--model)');
+const permissionModeSchema = z
+  .string()
+  .min(1)
+  .max(50)
+  .describe(
+    "Agent CLIs: the permission mode (--permission-mode), checked against the profile's modes at dispatch",
+  );
 const attemptsSchema = z
   .number()
   .int()
   .min(1)
   .max(MAX_TASK_ATTEMPTS)
-  .describe(`How many agents may try it before it fails (1-${MAX_TASK_ATTEMPTS})`);
+  .describe(
+    `Best of N: how many agents work on it side by side (1-${MAX_TASK_ATTEMPTS}); \`wtp task pick\` merges the winner`,
+  );
+export const MAX_TASK_RETRIES = 5;
+const retriesSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_TASK_RETRIES)
+  .describe(
+    `How many times a failed attempt (crash, non-zero exit) starts again on a fresh agent (0-${MAX_TASK_RETRIES}; default: config tasks.retries)`,
+  );
+export const taskVariantSchema = z
+  .strictObject({
+    profile: profileSchema.optional(),
+    model: modelSchema.optional(),
+  })
+  .describe('Profile and/or model of one best-of-N attempt');
+const variantsSchema = z
+  .array(taskVariantSchema)
+  .min(1)
+  .max(MAX_TASK_ATTEMPTS)
+  .describe('Attempt k runs with variant (k-1) mod length, e.g. [{profile: claude}, {profile: codex}]');
+const reuseIdleSchema = z
+  .boolean()
+  .describe(
+    'Give it to an idle agent of its profile in the workspace, if there is one, instead of a new agent',
+  );
 const labelsSchema = z
   .array(z.string().min(1).max(50))
   .max(MAX_TASK_LABELS)
   .describe(`Free-form tags for filtering, at most ${MAX_TASK_LABELS}, each 1-50 characters`);
+
+export const RUN_STATUSES = ['running', 'review', 'failed', 'merged', 'discarded'] as const;
+
+export const taskRunSchema = z.object({
+  attempt: z.number().int().describe('1..attempts'),
+  try: z.number().int().describe('1, then 2 for the first retry of a failed attempt, …'),
+  round: z.number().int().describe('The task round (moving a task back to ready starts a new round)'),
+  agentId: z.string(),
+  agent: z.string().nullable().describe('Agent name, null once the agent is removed'),
+  profile: z.string(),
+  model: z.string().nullable(),
+  reused: z.boolean().describe('An idle agent was given the task rather than a new one'),
+  status: z
+    .enum(RUN_STATUSES)
+    .describe(
+      'running; review: finished its turn; failed; merged: its branch was merged; discarded: not picked',
+    ),
+  reason: z.string().nullable(),
+  startedAt: isoTimeSchema,
+  endedAt: isoTimeSchema.nullable(),
+});
+export type TaskRunView = z.infer<typeof taskRunSchema>;
 
 export const taskSchema = z.object({
   id: z.string().describe('Stable id, e.g. tk-7k2m9x4q1p'),
@@ -63,9 +119,15 @@ export const taskSchema = z.object({
   dependsOn: z.array(z.string()).describe('Ids of the tasks that must be done before this one starts'),
   profile: profileSchema.optional(),
   model: modelSchema.optional(),
+  permissionMode: permissionModeSchema.optional(),
   attempts: attemptsSchema,
+  variants: z.array(taskVariantSchema),
+  retries: retriesSchema.nullable(),
+  reuseIdle: reuseIdleSchema,
   labels: labelsSchema,
+  round: z.number().int(),
   agents: z.array(z.string()).describe('Ids of the agents that ran it, oldest first'),
+  runs: z.array(taskRunSchema).describe('Each agent run: one per attempt, more for retries, oldest first'),
   createdAt: isoTimeSchema,
   updatedAt: isoTimeSchema,
   startedAt: isoTimeSchema.nullable().describe('When the first agent started on it'),
@@ -77,25 +139,45 @@ export const taskSchema = z.object({
 });
 export type TaskView = z.infer<typeof taskSchema>;
 
-export const createTaskRequestSchema = z.strictObject({
-  title: titleSchema,
-  prompt: promptSchema,
-  workspace: nameSchema.optional().describe('Workspace name; defaults to "default"'),
-  after: z
-    .array(z.string().min(1))
-    .max(100)
-    .optional()
-    .describe('Tasks (ids or titles, in the same workspace) that must be done before this one starts'),
-  priority: prioritySchema.optional(),
-  profile: profileSchema.optional(),
-  model: modelSchema.optional(),
-  attempts: attemptsSchema.optional(),
-  labels: labelsSchema.optional(),
-  status: z
-    .enum(TASK_CREATE_STATUSES)
-    .default('ready')
-    .describe('ready: dispatched as soon as its dependencies are done; backlog: parked until moved'),
-});
+/** More variants than attempts would leave some unused: refused rather than silently ignored. */
+function variantsFitAttempts(
+  t: { attempts?: number | undefined; variants?: unknown[] | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (t.attempts !== undefined && t.variants !== undefined && t.variants.length > t.attempts) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['variants'],
+      message: `${t.variants.length} variants for ${t.attempts} attempts: give at most one variant per attempt`,
+    });
+  }
+}
+
+export const createTaskRequestSchema = z
+  .strictObject({
+    title: titleSchema,
+    prompt: promptSchema,
+    workspace: nameSchema.optional().describe('Workspace name; defaults to "default"'),
+    after: z
+      .array(z.string().min(1))
+      .max(100)
+      .optional()
+      .describe('Tasks (ids or titles, in the same workspace) that must be done before this one starts'),
+    priority: prioritySchema.optional(),
+    profile: profileSchema.optional(),
+    model: modelSchema.optional(),
+    permissionMode: permissionModeSchema.optional(),
+    attempts: attemptsSchema.optional(),
+    variants: variantsSchema.optional(),
+    retries: retriesSchema.optional(),
+    reuseIdle: reuseIdleSchema.optional(),
+    labels: labelsSchema.optional(),
+    status: z
+      .enum(TASK_CREATE_STATUSES)
+      .default('ready')
+      .describe('ready: dispatched as soon as its dependencies are done; backlog: parked until moved'),
+  })
+  .superRefine(variantsFitAttempts);
 export type CreateTaskRequest = z.infer<typeof createTaskRequestSchema>;
 
 export const moveTaskRequestSchema = z.strictObject({
@@ -113,21 +195,27 @@ export const listTasksQuerySchema = z.strictObject({
 });
 export type ListTasksQuery = z.infer<typeof listTasksQuerySchema>;
 
-export const planTaskSchema = z.strictObject({
-  name: nameSchema.describe('Unique within the plan; other tasks name it in `after`'),
-  title: titleSchema,
-  prompt: promptSchema,
-  after: z
-    .array(z.string().min(1))
-    .max(100)
-    .optional()
-    .describe('Names of tasks in this plan that must be done before this one starts'),
-  priority: prioritySchema.optional(),
-  profile: profileSchema.optional(),
-  model: modelSchema.optional(),
-  attempts: attemptsSchema.optional(),
-  labels: labelsSchema.optional(),
-});
+export const planTaskSchema = z
+  .strictObject({
+    name: nameSchema.describe('Unique within the plan; other tasks name it in `after`'),
+    title: titleSchema,
+    prompt: promptSchema,
+    after: z
+      .array(z.string().min(1))
+      .max(100)
+      .optional()
+      .describe('Names of tasks in this plan that must be done before this one starts'),
+    priority: prioritySchema.optional(),
+    profile: profileSchema.optional(),
+    model: modelSchema.optional(),
+    permissionMode: permissionModeSchema.optional(),
+    attempts: attemptsSchema.optional(),
+    variants: variantsSchema.optional(),
+    retries: retriesSchema.optional(),
+    reuseIdle: reuseIdleSchema.optional(),
+    labels: labelsSchema.optional(),
+  })
+  .superRefine(variantsFitAttempts);
 export type PlanTask = z.infer<typeof planTaskSchema>;
 
 /**
@@ -146,3 +234,73 @@ export const planSchema = z
   })
   .describe('A wezterm-parallel task plan');
 export type Plan = z.infer<typeof planSchema>;
+
+export const compareTaskQuerySchema = z.strictObject({
+  test: z
+    .string()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('A test command run in each attempt’s worktree (default: the repository’s approved `test:`)'),
+  noTest: z.enum(['true', 'false']).optional().describe('"true": run no test command'),
+});
+
+const msSchema = z.number().int().min(0);
+export const attemptComparisonSchema = z.object({
+  attempt: z.number().int(),
+  tries: z.number().int().describe('Runs of this attempt (1 + retries used)'),
+  run: taskRunSchema.describe('The latest run of the attempt'),
+  ms: msSchema.describe('From its start to its end (or now)'),
+  time: z
+    .object({ working: msSchema, waiting: msSchema, idle: msSchema, other: msSchema })
+    .describe('Time per state of the run: waiting is needs_permission + needs_input'),
+  states: z
+    .array(z.object({ at: isoTimeSchema, state: z.string(), reason: z.string().nullable() }))
+    .describe('The state history of the run, oldest first'),
+  diff: z
+    .object({ files: z.number().int(), insertions: z.number().int(), deletions: z.number().int() })
+    .nullable(),
+  diffError: z.string().optional().describe('Why there is no diff stat'),
+  test: z
+    .object({
+      command: z.string(),
+      passed: z.boolean(),
+      exitCode: z.number().int(),
+      timedOut: z.boolean(),
+      ms: msSchema,
+      output: z.string().describe('The end of the output (2,000 characters)'),
+    })
+    .nullable(),
+  testSkipped: z.string().optional().describe('Why no test ran'),
+});
+export type AttemptComparison = z.infer<typeof attemptComparisonSchema>;
+
+export const taskComparisonSchema = z.object({
+  task: taskSchema,
+  attempts: z.array(attemptComparisonSchema),
+});
+export type TaskComparison = z.infer<typeof taskComparisonSchema>;
+
+export const pickAttemptRequestSchema = z.strictObject({
+  attempt: z.number().int().min(1).max(MAX_TASK_ATTEMPTS).describe('The attempt to merge'),
+  strategy: z.enum(['merge', 'squash', 'rebase']).default('merge'),
+  test: z
+    .string()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('A command run in the winner’s worktree first; nothing is merged or removed unless it passes'),
+  keepOthers: z
+    .boolean()
+    .default(false)
+    .describe('Keep the other attempts’ agents and worktrees (they are marked discarded either way)'),
+});
+export type PickAttemptRequest = z.infer<typeof pickAttemptRequestSchema>;
+
+export const pickResultSchema = z.object({
+  task: taskSchema,
+  merged: z.object({ agent: z.string(), commit: z.string().nullable(), target: z.string() }),
+  removed: z.array(z.string()).describe('Agents of the other attempts removed with their worktrees'),
+  kept: z.array(z.string()).describe('Agents of the other attempts kept (--keep-others, or removal failed)'),
+});
+export type PickResult = z.infer<typeof pickResultSchema>;

@@ -11,12 +11,15 @@ import type {
   MergeResult,
   MergeStrategy,
   PairPrediction,
+  TestRun,
 } from '../../core/git-ports.js';
 import { git } from './git-exec.js';
 import { mapLimit, mergeTree, predictPair, split0, type Conflict } from './merge-tree.js';
 
 const IDENTITY = { name: 'wezterm-parallel', email: 'wtp@localhost' };
 const TEST_OUTPUT_MAX = 20 * 1024;
+/** A merge's test command is killed after this long. */
+const DEFAULT_TEST_TIMEOUT_MS = 30 * 60_000;
 const PREDICT_CONCURRENCY = 4;
 const STATUS: Record<string, DiffFile['status']> = { A: 'added', C: 'added', D: 'deleted', R: 'renamed' };
 const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv', '-M'];
@@ -96,7 +99,8 @@ export class CliGitReview implements GitReview {
 
     let test: MergeResult['test'] = null;
     if (opts.testCommand !== undefined) {
-      test = { command: opts.testCommand, ...(await runTest(opts.testCommand, wt.path)) };
+      const { exitCode, output } = await runTest(opts.testCommand, wt.path);
+      test = { command: opts.testCommand, exitCode, output };
       const msg = `The test command failed (exit ${test.exitCode}); nothing was merged.`;
       if (test.exitCode !== 0) throw new AppError('MERGE_TEST_FAILED', msg, test);
     }
@@ -127,6 +131,12 @@ export class CliGitReview implements GitReview {
       });
     }
     return result(next);
+  }
+
+  async test(wt: AgentWorktree, command: string, timeoutMs: number): Promise<TestRun> {
+    const started = Date.now();
+    const r = await runTest(command, wt.path, timeoutMs);
+    return { command, ...r, ms: Date.now() - started };
   }
 
   async predict(repo: string, refs: string[], base: string): Promise<PairPrediction[]> {
@@ -295,11 +305,21 @@ async function worktreesByBranch(repo: string): Promise<Map<string, string>> {
 }
 
 /** Runs the user's test command line with /bin/sh in `cwd`; output is the last 20 KB. */
-function runTest(command: string, cwd: string): Promise<{ exitCode: number; output: string }> {
+/** Runs `command` in `cwd`, keeping the end of its output; SIGKILLed (its process group) after `timeoutMs`. */
+function runTest(
+  command: string,
+  cwd: string,
+  timeoutMs = DEFAULT_TEST_TIMEOUT_MS,
+): Promise<{ exitCode: number; output: string; timedOut: boolean }> {
   return new Promise((done) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', command], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let chunks: Buffer[] = [];
     let size = 0;
+    let timedOut = false;
     const take = (b: Buffer) => {
       chunks.push(b);
       size += b.length;
@@ -308,11 +328,20 @@ function runTest(command: string, cwd: string): Promise<{ exitCode: number; outp
         size = TEST_OUTPUT_MAX;
       }
     };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, timeoutMs);
     child.stdout.on('data', take);
     child.stderr.on('data', take);
     const finish = (exitCode: number, extra = '') => {
+      clearTimeout(timer);
       const output = Buffer.concat(chunks).subarray(-TEST_OUTPUT_MAX).toString('utf8') + extra;
-      done({ exitCode, output: output.slice(-TEST_OUTPUT_MAX) });
+      done({ exitCode, output: output.slice(-TEST_OUTPUT_MAX), timedOut });
     };
     child.on('error', (e) => finish(127, String(e)));
     child.on('close', (code, signal) => finish(code ?? (signal ? 128 : 1)));

@@ -25,7 +25,9 @@ const BRANCH_PREFIX = 'wtp/';
 const approvalsSchema = z.record(z.string(), z.array(z.string()));
 type ListedWorktree = { path: string; branch: string | null; bare: boolean };
 const OUTPUT_TAIL = 20 * 1024;
-const setupFileSchema = z.looseObject({ setup: z.array(z.string().min(1)).optional() }).nullable();
+const setupFileSchema = z
+  .looseObject({ setup: z.array(z.string().min(1)).optional(), test: z.string().min(1).optional() })
+  .nullable();
 
 /** The real-git implementation of the GitWorktrees port (argument arrays only, via `git()`). */
 export class CliGitWorktrees implements P.GitWorktrees {
@@ -103,10 +105,13 @@ export class CliGitWorktrees implements P.GitWorktrees {
         issues,
       });
     }
-    const commands = parsed.data?.setup;
-    if (commands === undefined || commands.length === 0) return null;
-    const hash = createHash('sha256').update(JSON.stringify(commands)).digest('hex');
-    return { commands, hash, approved: this.approvals()[top]?.includes(hash) ?? false };
+    const commands = parsed.data?.setup ?? [];
+    const test = parsed.data?.test ?? null;
+    if (commands.length === 0 && test === null) return null;
+    // A test command is approved with the setup script (the hash of a file without one is unchanged).
+    const content = test === null ? commands : { setup: commands, test };
+    const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+    return { commands, test, hash, approved: this.approvals()[top]?.includes(hash) ?? false };
   }
 
   approveSetup(repo: string, hash: string): void {
@@ -120,7 +125,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
 
   async runSetup(wt: P.AgentWorktree, env: Record<string, string>, progress: P.SetupProgress): Promise<void> {
     const script = this.setupScript(wt.repo);
-    if (script === null) return;
+    if (script === null || script.commands.length === 0) return;
     const ask = `The setup script of ${wt.repo} is not approved (or changed since): see \`wtp setup approve\`.`;
     const { commands, hash } = script;
     if (!script.approved) throw new AppError('SETUP_NOT_APPROVED', ask, { repo: wt.repo, commands, hash });

@@ -107,7 +107,7 @@ export function pssBytes(pid: number): number | null {
 
 /** Signals every process of a terminal session (field 6 of /proc/<pid>/stat is the session id). */
 export const procfsSessionKiller = {
-  signalSession(sid: number, signal: 'SIGTERM' | 'SIGKILL' | 'SIGHUP'): number {
+  signalSession(sid: number, signal: 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGSTOP' | 'SIGCONT'): number {
     let n = 0;
     for (const name of readdirSync('/proc')) {
       if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;

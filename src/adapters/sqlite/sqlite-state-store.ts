@@ -1,5 +1,5 @@
 import type { AgentWorktree } from '../../core/git-ports.js';
-import type { TaskRecord } from '../../core/task-record.js';
+import { upgradeTask, type TaskRecord } from '../../core/task-record.js';
 import type { AgentRecord } from '../../core/agent-record.js';
 import type { EventLog, EventQuery, StateStore, StoreChange } from '../../core/ports.js';
 import type {
@@ -159,7 +159,7 @@ export class SqliteStateStore implements StateStore, EventLog {
 
   loadTasks(): Promise<TaskRecord[]> {
     const rows = this.db.prepare('SELECT doc FROM tasks ORDER BY created_at, id').all() as { doc: string }[];
-    return Promise.resolve(rows.map((r) => JSON.parse(r.doc) as TaskRecord));
+    return Promise.resolve(rows.map((r) => upgradeTask(JSON.parse(r.doc) as TaskRecord)));
   }
 
   commit(change: StoreChange): Promise<WtpEvent[]> {

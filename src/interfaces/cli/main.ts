@@ -6,6 +6,7 @@ import { registerDaemonCommands } from './commands/daemon.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerGitCommands } from './commands/git.js';
 import { registerTaskCommands } from './commands/tasks.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerStateCommands } from './commands/state.js';
 import { registerTemplateCommands } from './commands/template.js';
 import { registerTerminalCommands } from './commands/terminal.js';
@@ -47,6 +48,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerStateCommands(program, ctx);
   registerGitCommands(program, ctx);
   registerTaskCommands(program, ctx);
+  registerReportCommand(program, ctx);
   registerAttachCommand(program, ctx);
   registerEventsCommand(program, ctx);
   registerWorkspaceCommands(program, ctx);

@@ -171,6 +171,9 @@ export class AgentHost {
       case 'notify':
         this.o.pane?.notify(msg);
         return;
+      case 'pause':
+        if (this.child) this.d.killer.signalSession(this.child.pid, msg.paused ? 'SIGSTOP' : 'SIGCONT');
+        return;
       case 'shutdown':
         this.exitAfterChild = true;
         if (this.child) this.signal('SIGTERM', SELF_TERMINATE_GRACE_MS);

@@ -7,6 +7,7 @@ import { registerPtySocket } from '../ws/pty-socket.js';
 import { registerAgentRoutes, registerStateRoutes } from './agent-routes.js';
 import { registerGitRoutes } from './git-routes.js';
 import { registerTaskRoutes } from './task-routes.js';
+import { registerReportRoutes } from './report-routes.js';
 import type { ApiContext } from './api-context.js';
 import { markTcp } from './auth.js';
 import { registerDaemonRoutes } from './daemon-routes.js';
@@ -46,6 +47,7 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   registerStateRoutes(app, ctx);
   registerGitRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
+  registerReportRoutes(app, ctx);
   registerEventsSocket(app, ctx, counters);
   registerPtySocket(app, ctx, counters);
 

@@ -1,5 +1,6 @@
 import { parsePlan } from '../../config/plans.js';
 import { broadcast } from '../../core/broadcast.js';
+import { vendorOf } from '../../core/profiles.js';
 import type { ApiContext } from './api-context.js';
 import type { HttpApp } from './http-app.js';
 import { registerRoute } from './register-route.js';
@@ -21,5 +22,18 @@ export function registerTaskRoutes(app: HttpApp, ctx: ApiContext): void {
   }));
   registerRoute(app, 'cancelTask', async ({ params }, { source }) => ({
     task: await tasks.cancel(params.task, source),
+  }));
+  registerRoute(app, 'compareTask', ({ params, query }) =>
+    ctx.core.taskReview.compare(params.task, { test: query.test, noTest: query.noTest === 'true' }),
+  );
+  registerRoute(app, 'pickAttempt', ({ params, body }, { source }) =>
+    ctx.core.taskReview.pick(params.task, body, source),
+  );
+  registerRoute(app, 'listQuota', () => ({ holds: ctx.core.governor.list() }));
+  registerRoute(app, 'resumeQuota', async ({ body }) => ({
+    resumed: await ctx.core.governor.resume(
+      body.vendor === undefined ? undefined : (vendorOf(body.vendor) ?? body.vendor),
+      'user',
+    ),
   }));
 }

@@ -184,6 +184,7 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
           if (!info.setup)
             return ctx.line(`${repo}: no setup script (.wezterm-parallel/config.yaml, setup:)`);
           for (const c of info.setup.commands) ctx.line(`  $ ${c}`);
+          if (info.setup.test !== null) ctx.line(`  test: ${info.setup.test}`);
           ctx.line(`${info.setup.approved ? 'approved' : 'NOT approved'} (sha256 ${info.setup.hash})`);
         }),
       );

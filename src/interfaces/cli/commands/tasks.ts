@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
-import { TASK_STATUSES } from '../../../protocol/constants.js';
+import { PROFILE_NAMES, TASK_STATUSES } from '../../../protocol/constants.js';
 import type { TaskView } from '../../../protocol/tasks.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
 import { runAction } from '../run-action.js';
+import { registerQuotaCommands, registerTaskReviewCommands } from './task-review.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -26,6 +27,25 @@ function status(value: string, option: string): (typeof TASK_STATUSES)[number] {
   });
 }
 
+/** `claude`, `claude:opus`, `:opus` (the task's profile with another model). */
+function variant(value: string): NonNullable<TaskView['variants']>[number] {
+  const [profile, ...model] = value.split(':');
+  if (profile !== '' && !(PROFILE_NAMES as readonly string[]).includes(profile ?? '')) {
+    throw new WtpError(
+      'INVALID_INPUT',
+      `--variant ${value}: unknown profile "${profile}" (${PROFILE_NAMES.join(', ')}).`,
+      {
+        issues: [{ path: '--variant', message: `profile must be one of ${PROFILE_NAMES.join(', ')}` }],
+      },
+    );
+  }
+  const m = model.join(':');
+  return {
+    ...(profile ? { profile: profile as TaskView['profile'] } : {}),
+    ...(m ? { model: m } : {}),
+  };
+}
+
 function describe(ctx: CliContext, t: TaskView): void {
   ctx.line(`${t.id}  ${t.title}`);
   ctx.line(`  status:    ${t.status}${t.statusReason ? ` (${t.statusReason})` : ''}`);
@@ -33,13 +53,25 @@ function describe(ctx: CliContext, t: TaskView): void {
   if (t.dependsOn.length > 0) ctx.line(`  after:     ${t.dependsOn.join(', ')}`);
   if (t.profile) ctx.line(`  profile:   ${t.profile}${t.model ? ` (${t.model})` : ''}`);
   if (t.labels.length > 0) ctx.line(`  labels:    ${t.labels.join(', ')}`);
-  if (t.agents.length > 0) ctx.line(`  agents:    ${t.agents.join(', ')}`);
+  if (t.variants.length > 0)
+    ctx.line(
+      `  variants:  ${t.variants.map((v) => `${v.profile ?? ''}${v.model ? `:${v.model}` : ''}`).join(', ')}`,
+    );
+  for (const r of t.runs) {
+    const where = r.agent ?? `${r.agentId} (removed)`;
+    const why = r.reason ? ` (${r.reason})` : '';
+    ctx.line(
+      `  attempt ${r.attempt}${r.try > 1 ? ` try ${r.try}` : ''}: ${where} ${r.profile} ${r.status}${why}`,
+    );
+  }
   ctx.line(`  prompt:    ${t.prompt.split('\n')[0] ?? ''}${t.prompt.includes('\n') ? ' …' : ''}`);
 }
 
 /** `wtp task …`: the task graph. */
 export function registerTaskCommands(program: Command, ctx: CliContext): void {
-  const task = program.command('task').description('the task graph: add, list, show, move, cancel, import');
+  const task = program
+    .command('task')
+    .description('the task graph: add, list, show, move, cancel, import, compare, pick');
 
   task
     .command('add')
@@ -50,7 +82,16 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     .option('--priority <n>', 'higher runs first (default 0)')
     .option('--profile <profile>', 'agent profile to run it with')
     .option('-m, --model <model>', 'the model')
-    .option('--attempts <n>', 'best of N: run N agents on it (1-8)')
+    .option('--permission-mode <mode>', "the agents' permission mode (e.g. claude: acceptEdits)")
+    .option('--attempts <n>', 'best of N: run N agents on it side by side (1-8)')
+    .option(
+      '--variant <profile[:model]>',
+      'best of N: the profile/model of one attempt (repeatable; attempt k uses the k-th)',
+      collect,
+      [],
+    )
+    .option('--retries <n>', 'fresh agents for a failed attempt (0-5; default: config tasks.retries)')
+    .option('--reuse', 'give it to an idle agent of its profile in the workspace, if there is one')
     .option('-l, --label <label>', 'a label (repeatable)', collect, [])
     .option('-w, --workspace <name>', 'workspace (default: "default")')
     .option('--backlog', 'put it in the backlog instead of ready')
@@ -64,7 +105,11 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
           priority?: string;
           profile?: string;
           model?: string;
+          permissionMode?: string;
           attempts?: string;
+          variant: string[];
+          retries?: string;
+          reuse?: boolean;
           label: string[];
           workspace?: string;
           backlog?: boolean;
@@ -82,7 +127,11 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
                 : { priority: int(raw.priority, '--priority', -1000, 1000) }),
               ...(raw.profile === undefined ? {} : { profile: raw.profile as TaskView['profile'] }),
               ...(raw.model === undefined ? {} : { model: raw.model }),
+              ...(raw.permissionMode === undefined ? {} : { permissionMode: raw.permissionMode }),
               ...(raw.attempts === undefined ? {} : { attempts: int(raw.attempts, '--attempts', 1, 8) }),
+              ...(raw.variant.length > 0 ? { variants: raw.variant.map(variant) } : {}),
+              ...(raw.retries === undefined ? {} : { retries: int(raw.retries, '--retries', 0, 5) }),
+              ...(raw.reuse ? { reuseIdle: true } : {}),
               ...(raw.label.length > 0 ? { labels: raw.label } : {}),
               ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }),
               ...(raw.backlog ? { status: 'backlog' as const } : {}),
@@ -191,4 +240,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
         for (const t of tasks) ctx.line(`  ${t.id}  ${t.status.padEnd(7)} ${t.title}`);
       }),
     );
+
+  registerTaskReviewCommands(task, ctx);
+  registerQuotaCommands(program, ctx);
 }

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { WtpError } from '../../../client/wtp-error.js';
+import type { CliContext } from '../context.js';
+import { reportText } from '../report-text.js';
+import { runAction } from '../run-action.js';
+import { whenOption } from '../time-window.js';
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** `wtp report`: time working, waiting for the user and idle, per workspace per day, task and agent. */
+export function registerReportCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('report')
+    .description('time tracking: working, waiting for you and idle, per workspace per day, task and agent')
+    .option('--since <when>', 'start: 30m, 24h, 7d, 2w, a date (2026-11-01) or an ISO time (default 7d)')
+    .option('--until <when>', 'end, in the same forms (default now)')
+    .option('-w, --workspace <name>', 'only this workspace')
+    .option('--json', 'machine-readable output')
+    .action((raw: { since?: string; until?: string; workspace?: string; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const now = Date.now();
+        const since = raw.since === undefined ? now - WEEK_MS : whenOption(raw.since, '--since', now);
+        const until = raw.until === undefined ? undefined : whenOption(raw.until, '--until', now);
+        if (until !== undefined && until <= since) {
+          const message = 'must be later than --since';
+          throw new WtpError('INVALID_INPUT', `--until ${message}.`, {
+            issues: [{ path: '--until', message }],
+          });
+        }
+        const r = await ctx.client().call('timeReport', {
+          query: {
+            since: new Date(since).toISOString(),
+            ...(until === undefined ? {} : { until: new Date(until).toISOString() }),
+            ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }),
+          },
+        });
+        if (ctx.json) return ctx.emit('report', r);
+        for (const line of reportText(r)) ctx.line(line);
+      }),
+    );
+}

@@ -1,0 +1,159 @@
+import type { Command } from 'commander';
+import { WtpError } from '../../../client/wtp-error.js';
+import { MERGE_STRATEGIES } from '../../../protocol/constants.js';
+import type { TaskComparison } from '../../../protocol/tasks.js';
+import type { CliContext } from '../context.js';
+import { duration, table } from '../format.js';
+import { runAction } from '../run-action.js';
+
+/** The comparison as a table, one column per attempt, then each attempt's test output if it failed. */
+function compareText(ctx: CliContext, c: TaskComparison): void {
+  ctx.line(`${c.task.id}  ${c.task.title}  (${c.task.status})`);
+  if (c.attempts.length === 0) return ctx.line('no attempt has started yet');
+  const col = (f: (a: TaskComparison['attempts'][number]) => string): string[] => c.attempts.map(f);
+  const rows: string[][] = [
+    ['agent', ...col((a) => a.run.agent ?? `${a.run.agentId} (removed)`)],
+    ['profile', ...col((a) => `${a.run.profile}${a.run.model ? `:${a.run.model}` : ''}`)],
+    ['status', ...col((a) => a.run.status + (a.tries > 1 ? ` (try ${a.tries})` : ''))],
+    [
+      'diff',
+      ...col((a) => (a.diff ? `${a.diff.files} files +${a.diff.insertions} -${a.diff.deletions}` : '-')),
+    ],
+    [
+      'test',
+      ...col((a) =>
+        a.test
+          ? `${a.test.passed ? 'passed' : a.test.timedOut ? 'timed out' : `failed (${a.test.exitCode})`} ${duration(a.test.ms)}`
+          : '-',
+      ),
+    ],
+    ['time', ...col((a) => duration(a.ms))],
+    ['working', ...col((a) => duration(a.time.working))],
+    ['waiting', ...col((a) => duration(a.time.waiting))],
+    ['states', ...col((a) => a.states.map((s) => s.state).join(' → ') || '-')],
+  ];
+  ctx.line(table(['', ...c.attempts.map((a) => `ATTEMPT ${a.attempt}`)], rows));
+  for (const a of c.attempts) {
+    if (a.diffError) ctx.line(`attempt ${a.attempt}: no diff: ${a.diffError}`);
+    if (a.testSkipped) ctx.line(`attempt ${a.attempt}: no test: ${a.testSkipped}`);
+    if (a.test && !a.test.passed)
+      ctx.line(`attempt ${a.attempt} test output (end):\n${a.test.output.trimEnd()}`);
+  }
+  ctx.line(`pick one with: wtp task pick ${c.task.id} <attempt>`);
+}
+
+/** `wtp task compare` and `wtp task pick`: best of N. */
+export function registerTaskReviewCommands(task: Command, ctx: CliContext): void {
+  task
+    .command('compare')
+    .description("best of N side by side: each attempt's diff stat, test result, time and states")
+    .argument('<task>', 'id or title')
+    .option(
+      '--test <command>',
+      "run this in each attempt's worktree (default: the repository's approved test:)",
+    )
+    .option('--no-test', 'run no test command')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, raw: { test?: string | false; json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const c = await ctx.client().call('compareTask', {
+          params: { task: ref },
+          query: raw.test === false ? { noTest: 'true' } : raw.test === undefined ? {} : { test: raw.test },
+        });
+        if (ctx.json) return ctx.emit('taskCompare', c);
+        compareText(ctx, c);
+      }),
+    );
+
+  task
+    .command('pick')
+    .description('merge the winning attempt (the task becomes done) and remove the other attempts')
+    .argument('<task>', 'id or title')
+    .argument('<attempt>', 'the attempt number shown by `wtp task compare`')
+    .option('--strategy <strategy>', `merge strategy (${MERGE_STRATEGIES.join(', ')})`, 'merge')
+    .option('--test <command>', "run this in the winner's worktree first; nothing happens unless it passes")
+    .option('--keep-others', "keep the other attempts' agents and worktrees")
+    .option('--json', 'machine-readable output')
+    .action(
+      (
+        ref: string,
+        attemptArg: string,
+        raw: { strategy: string; test?: string; keepOthers?: boolean; json?: boolean },
+      ) =>
+        runAction(ctx, raw.json, async () => {
+          const attempt = Number(attemptArg);
+          if (!Number.isInteger(attempt) || attempt < 1 || attempt > 8) {
+            throw new WtpError('INVALID_INPUT', '<attempt> must be a whole number from 1 to 8.', {
+              issues: [{ path: '<attempt>', message: 'must be a whole number from 1 to 8' }],
+            });
+          }
+          if (!(MERGE_STRATEGIES as readonly string[]).includes(raw.strategy)) {
+            throw new WtpError('INVALID_INPUT', `--strategy must be one of ${MERGE_STRATEGIES.join(', ')}.`, {
+              issues: [{ path: '--strategy', message: `must be one of ${MERGE_STRATEGIES.join(', ')}` }],
+            });
+          }
+          const r = await ctx.client().call('pickAttempt', {
+            params: { task: ref },
+            body: {
+              attempt,
+              strategy: raw.strategy as (typeof MERGE_STRATEGIES)[number],
+              ...(raw.test === undefined ? {} : { test: raw.test }),
+              keepOthers: raw.keepOthers === true,
+            },
+          });
+          if (ctx.json) return ctx.emit('taskPick', r);
+          ctx.line(
+            `merged ${r.merged.agent} into ${r.merged.target}${r.merged.commit ? ` (${r.merged.commit.slice(0, 10)})` : ''}; ${r.task.id} is ${r.task.status}`,
+          );
+          if (r.removed.length > 0) ctx.line(`removed ${r.removed.join(', ')}`);
+          if (r.kept.length > 0) ctx.line(`kept ${r.kept.join(', ')}`);
+        }),
+    );
+}
+
+/** `wtp quota` and `wtp resume`: the usage-limit governor. */
+export function registerQuotaCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('quota')
+    .description('vendors whose tasks wait because an agent hit a usage limit')
+    .option('--json', 'machine-readable output')
+    .action((raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const { holds } = await ctx.client().call('listQuota', {});
+        if (ctx.json) return ctx.emit('quota', { holds });
+        if (holds.length === 0) return ctx.line('no usage-limit holds: tasks dispatch to every vendor');
+        ctx.line(
+          table(
+            ['VENDOR', 'SINCE', 'BY', 'RESETS', 'RESUMES', 'PAUSED'],
+            holds.map((h) => [
+              h.vendor,
+              h.since,
+              h.agent ?? h.agentId ?? '-',
+              h.resetsAt ?? 'unknown',
+              h.resumeAt ?? 'on `wtp resume`',
+              String(h.paused.length),
+            ]),
+          ),
+        );
+      }),
+    );
+
+  program
+    .command('resume')
+    .description('lift usage-limit holds now: continue paused agents and dispatch tasks again')
+    .argument('[vendor]', 'a vendor (anthropic, openai, …) or profile (claude, codex, …); default: all')
+    .option('--json', 'machine-readable output')
+    .action((vendor: string | undefined, raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const { resumed } = await ctx
+          .client()
+          .call('resumeQuota', { body: vendor === undefined ? {} : { vendor } });
+        if (ctx.json) return ctx.emit('resume', { resumed });
+        if (resumed.length === 0) return ctx.line(vendor ? `${vendor} was not held` : 'nothing was held');
+        for (const h of resumed)
+          ctx.line(
+            `resumed ${h.vendor}${h.paused.length > 0 ? ` (continued ${h.paused.length} agent(s))` : ''}`,
+          );
+      }),
+    );
+}

@@ -1,0 +1,179 @@
+// The dispatcher with the real task service, registry and governor over in-memory ports, and
+// synthetic agents: `create` registers an agent at once; the test (or benchmark) plays its states.
+import { Dispatcher, type AgentStarter, type DispatchSettings } from '../../src/core/dispatcher.js';
+import { EventBus } from '../../src/core/event-bus.js';
+import { AgentRegistry } from '../../src/core/registry.js';
+import { TaskService } from '../../src/core/task-service.js';
+import { UsageGovernor } from '../../src/core/usage-governor.js';
+import type { AgentState, AgentView, CreateAgentRequest, StateDetail } from '../../src/protocol/agent.js';
+import { agentRecord } from './core-fakes.js';
+import { FakeClock, flush } from './fake-clock.js';
+import { FakeIds, MemoryLogger, MemoryStore } from './fake-ports.js';
+
+export const RIG_WORKSPACE = 'ws-rig';
+
+export class DispatchRig {
+  readonly clock = new FakeClock();
+  readonly store = new MemoryStore(() => this.clock.now());
+  readonly bus = new EventBus();
+  readonly log = new MemoryLogger();
+  readonly registry = new AgentRegistry(this.store, this.bus, this.log);
+  readonly created: CreateAgentRequest[] = [];
+  readonly inputs: { agentId: string; text: string }[] = [];
+  readonly paused: { agentId: string; paused: boolean }[] = [];
+  readonly tasks: TaskService;
+  readonly governor: UsageGovernor;
+  readonly dispatcher: Dispatcher;
+  /** Makes the next `create` calls fail with this message. */
+  failCreate: string | null = null;
+  /** The synthetic agent service the dispatcher uses. */
+  readonly starter: AgentStarter;
+  private n = 0;
+
+  constructor(settings: Partial<DispatchSettings> = {}) {
+    const s: DispatchSettings = {
+      maxAgentsPerWorkspace: 3,
+      defaultProfile: 'cmd',
+      retries: 1,
+      pauseOnUsageLimit: false,
+      ...settings,
+    };
+    this.tasks = new TaskService({
+      registry: this.registry,
+      ids: new FakeIds(),
+      clock: this.clock,
+      retries: s.retries,
+    });
+    this.governor = new UsageGovernor({
+      registry: this.registry,
+      bus: this.bus,
+      events: this.store,
+      clock: this.clock,
+      log: this.log,
+      pause: (agentId, paused) => {
+        this.paused.push({ agentId, paused });
+        return true;
+      },
+      settings: { pauseOnLimit: s.pauseOnUsageLimit },
+      onResume: () => void this.dispatcher.tick(),
+    });
+    const starter: AgentStarter = (this.starter = {
+      create: async (req) => {
+        if (this.failCreate !== null) throw new Error(this.failCreate);
+        const id = `ag-${++this.n}`;
+        this.created.push(req);
+        await this.registry.add(
+          agentRecord({
+            id,
+            name: req.name ?? id,
+            profile: req.profile as AgentView['profile'],
+            workspaceId: RIG_WORKSPACE,
+            state: 'starting',
+          }),
+          [],
+        );
+        return { id } as AgentView;
+      },
+      sendInput: async (ref, text) => {
+        this.inputs.push({ agentId: ref, text });
+        return Promise.resolve({ bytes: text.length }) as never;
+      },
+    });
+    this.dispatcher = new Dispatcher({
+      tasks: this.tasks,
+      service: starter,
+      registry: this.registry,
+      bus: this.bus,
+      log: this.log,
+      governor: this.governor,
+      settings: s,
+    });
+  }
+
+  async start(repoPath: string | null = '/repo'): Promise<this> {
+    await this.registry.addWorkspace({
+      id: RIG_WORKSPACE,
+      name: 'default',
+      repoPath,
+      backend: 'headless',
+      template: null,
+      createdAt: new Date(this.clock.now()).toISOString(),
+    });
+    await this.governor.start();
+    this.dispatcher.start();
+    await this.settle();
+    return this;
+  }
+
+  stop(): void {
+    this.dispatcher.stop();
+    this.governor.stop();
+  }
+
+  /** Lets the dispatcher's promise chains run. */
+  async settle(): Promise<void> {
+    await flush(4);
+    await this.registry.flush();
+    await flush(4);
+  }
+
+  /** The agent's state changes, with its event (as the state engine records it). */
+  async state(agentId: string, to: AgentState, detail: Partial<StateDetail> = {}): Promise<void> {
+    const agent = this.registry.get(agentId);
+    if (!agent) throw new Error(`no agent ${agentId}`);
+    const full = { reason: 'test', ...detail } as StateDetail;
+    const from = agent.state;
+    // The registry persists the record its caller has changed in place (as the state engine does).
+    agent.state = to;
+    agent.stateDetail = full;
+    await this.registry.save(agent, [
+      {
+        type: 'agent.stateChanged',
+        source: 'host',
+        agentId,
+        workspaceId: agent.workspaceId,
+        data: { from, to, detail: full, pid: null },
+      },
+    ]);
+    await this.settle();
+  }
+
+  /** An agent CLI's turn: working, then idle. */
+  async finishTurn(agentId: string): Promise<void> {
+    await this.state(agentId, 'working');
+    await this.state(agentId, 'idle');
+  }
+
+  async merged(agentId: string): Promise<void> {
+    await this.registry.record([
+      {
+        type: 'agent.merged',
+        source: 'cli',
+        agentId,
+        workspaceId: RIG_WORKSPACE,
+        data: { strategy: 'merge', target: 'main', commit: 'c0ffee', test: null },
+      },
+    ]);
+    await this.settle();
+  }
+
+  /** A synthetic agent made without the dispatcher (the benchmark's floor). */
+  async newAgent(profile = 'cmd'): Promise<string> {
+    const view = await this.starter.create({ profile, argv: [], wait: false } as never, 'policy');
+    return view.id;
+  }
+
+  /** Agent ids whose runs are live, in start order. */
+  live(): string[] {
+    return this.tasks
+      .list()
+      .flatMap((t) => t.runs)
+      .filter((r) => r.status === 'running')
+      .sort(
+        (a, b) =>
+          a.startedAt.localeCompare(b.startedAt) ||
+          a.agentId.localeCompare(b.agentId, 'en', { numeric: true }),
+      )
+      .map((r) => r.agentId);
+  }
+}
