@@ -48,7 +48,10 @@ function randomDag(n: number, seed: number): number[][] {
  * store writes with no dispatcher, tasks taken in topological order (the floor).
  */
 async function runGraph(dag: number[][], dispatcher: boolean): Promise<number> {
-  const rig = new DispatchRig({ maxAgentsPerWorkspace: 8, defaultProfile: 'cmd', retries: 0 });
+  const rig = new DispatchRig(
+    { maxAgentsPerWorkspace: 8, defaultProfile: 'cmd', retries: 0 },
+    { retainHistory: false },
+  );
   await rig.start();
   rig.dispatcher.stop();
   const ids: string[] = [];

@@ -232,9 +232,11 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   });
   let stallTimer: TimerHandle | null = null;
   const stallLoop = (): void => {
-    void engine.checkStalls().finally(() => {
-      if (stallTimer) stallTimer = a.clock.setTimer(STALL_CHECK_MS, stallLoop);
-    });
+    void engine
+      .checkStalls((id) => governor.isPaused(id))
+      .finally(() => {
+        if (stallTimer) stallTimer = a.clock.setTimer(STALL_CHECK_MS, stallLoop);
+      });
   };
 
   const workspaces = new WorkspaceService({

@@ -41,6 +41,6 @@ export interface TerminalScreen {
 
 /** Signals every process of a terminal session (the agent and all it started). */
 export interface SessionKiller {
-  /** Signals all processes whose session id is `sid`; returns how many were signalled. */
+  /** Signals all processes whose session id is `sid`, and their descendants; returns how many. */
   signalSession(sid: number, signal: 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGSTOP' | 'SIGCONT'): number;
 }

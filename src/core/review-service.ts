@@ -42,7 +42,13 @@ export class ReviewService {
 
   async merge(
     ref: string,
-    opts: { strategy: MergeStrategy; into?: string | undefined; test?: string | undefined },
+    opts: {
+      strategy: MergeStrategy;
+      into?: string | undefined;
+      test?: string | undefined;
+      /** Commits uncommitted work with this message first; without it, uncommitted work is refused. */
+      commit?: string | undefined;
+    },
     source: EventSource,
   ): Promise<MergeResult> {
     const agent = this.withWorktree(ref);
@@ -56,6 +62,16 @@ export class ReviewService {
         },
       );
     }
+    // A merge takes commits only: work left uncommitted would silently stay behind.
+    const { uncommitted } = await this.d.git.worktrees.wouldLose(wt);
+    if (uncommitted.length > 0 && opts.commit === undefined) {
+      throw new AppError(
+        'MERGE_UNCOMMITTED',
+        `Agent "${agent.name}" has ${uncommitted.length} uncommitted file(s) (${uncommitted.slice(0, 5).join(', ')}${uncommitted.length > 5 ? ', …' : ''}); commit them first (wtp commit, or wtp merge --commit MSG).`,
+        { agent: agent.name, files: uncommitted },
+      );
+    }
+    if (uncommitted.length > 0 && opts.commit !== undefined) await this.commit(agent.id, opts.commit, source);
     const result = await this.d.git.review.merge(wt, {
       strategy: opts.strategy,
       into: opts.into,

@@ -191,6 +191,21 @@ describe('state engine: disagreement and staleness (fake clock)', () => {
     expect(agentOf(h, id).stateDetail.stalled).toBeUndefined();
   });
 
+  it('never marks an agent the governor paused as stalled', async () => {
+    const h = await makeCore();
+    const { id } = await claudeAgent(h);
+    await hook(h, id, { hook_event_name: 'PreToolUse', tool_name: 'Bash' });
+    await h.core.engine.checkStalls(() => true); // not yet due: nothing either way
+    await h.clock.advanceAsync(400_000); // the periodic check ran: stalled
+    expect(agentOf(h, id).stateDetail.stalled).toBe(true);
+    await hook(h, id, { hook_event_name: 'PostToolUse', tool_name: 'Bash' });
+    h.clock.advance(400_000);
+    await h.core.engine.checkStalls((agentId) => agentId === id);
+    expect(agentOf(h, id).stateDetail.stalled).toBeUndefined();
+    await h.core.engine.checkStalls(() => false);
+    expect(agentOf(h, id).stateDetail.stalled).toBe(true);
+  });
+
   it('a profile with idleSettleMs (codex) calls a working agent idle only once idle has held', async () => {
     const h = await makeCore();
     h.preflight.commands.set('codex', '/usr/local/bin/codex');

@@ -84,12 +84,15 @@ export class StateEngine {
     this.agents.delete(agentId);
   }
 
-  /** Marks `working` agents that show no sign of life as stalled (called periodically). */
-  async checkStalls(): Promise<void> {
+  /**
+   * Marks `working` agents that show no sign of life as stalled (called periodically); agents that
+   * are `paused` on purpose (the usage-limit governor) are quiet for a known reason and skipped.
+   */
+  async checkStalls(paused: (agentId: string) => boolean = () => false): Promise<void> {
     const now = this.d.clock.now();
     const { stallAfterMs, stallCpuPercent } = this.d.settings;
     for (const agent of this.d.registry.all()) {
-      if (agent.state !== 'working' || agent.stateDetail.stalled) continue;
+      if (agent.state !== 'working' || agent.stateDetail.stalled || paused(agent.id)) continue;
       const quietSince = Math.max(agent.stateSince, this.d.lastOutputAt(agent.id) ?? 0);
       const cpu = this.d.cpuPercent(agent.id);
       if (now - quietSince < stallAfterMs || (cpu !== null && cpu >= stallCpuPercent)) continue;

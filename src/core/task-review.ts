@@ -65,7 +65,13 @@ export class TaskReview {
       );
     }
     const review = this.needReview();
-    const merged = await review.merge(winner.agentId, { strategy: req.strategy, test: req.test }, source);
+    // The winner's uncommitted work is committed first: agents often write files and stop there.
+    const message = `${view.title} (task ${view.id}, attempt ${req.attempt})`;
+    const merged = await review.merge(
+      winner.agentId,
+      { strategy: req.strategy, test: req.test, commit: message },
+      source,
+    );
     await this.d.tasks.runEnded(winner.agentId, 'merged', `picked: merged into ${merged.target}`);
     const removed: string[] = [];
     const kept: string[] = [];

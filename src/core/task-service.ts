@@ -7,6 +7,7 @@ import type { AgentRegistry } from './registry.js';
 import { canMove, validatePlan } from './task-graph.js';
 import { TaskIndex } from './task-index.js';
 import type { RunStatus, TaskRecord, TaskRun } from './task-record.js';
+import { taskView } from './task-view.js';
 import { retriesOf, settledStatus } from './task-runs.js';
 
 /** A run as the dispatcher starts it. */
@@ -162,14 +163,20 @@ export class TaskService {
         { ...run, round: task.round, status: 'running', reason: null, startedAt: now, endedAt: null },
       ],
     };
-    const started = this.runEvent(next, run.agentId, 'task.attemptStarted', {
-      task: task.id,
-      attempt: run.attempt,
-      try: run.try,
-      profile: run.profile,
-      model: run.model,
-      reused: run.reused,
-    });
+    const started = this.event(
+      next,
+      'policy',
+      'task.attemptStarted',
+      {
+        task: task.id,
+        attempt: run.attempt,
+        try: run.try,
+        profile: run.profile,
+        model: run.model,
+        reused: run.reused,
+      },
+      run.agentId,
+    );
     if (task.status === 'running') {
       await this.persist([{ ...next, updatedAt: now }], [started]);
       return;
@@ -195,13 +202,13 @@ export class TaskService {
     const now = this.d.clock.now();
     const runs = task.runs.map((r, k) => (k === i ? { ...r, status, reason, endedAt: now } : r));
     const next: TaskRecord = { ...task, runs };
-    const ended = this.runEvent(next, agentId, 'task.attemptEnded', {
-      task: task.id,
-      attempt: run.attempt,
-      try: run.try,
-      status,
-      reason,
-    });
+    const ended = this.event(
+      next,
+      'policy',
+      'task.attemptEnded',
+      { task: task.id, attempt: run.attempt, try: run.try, status, reason },
+      agentId,
+    );
     const open = task.status === 'running' || task.status === 'review';
     const to = status === 'merged' ? 'done' : open ? settledStatus(next, this.retries(next)) : task.status;
     if (to === task.status) {
@@ -337,59 +344,20 @@ export class TaskService {
     };
   }
 
-  private event<T extends 'task.created' | 'task.statusChanged'>(
+  /** A task event; run events carry the run's agent. */
+  private event<
+    T extends 'task.created' | 'task.statusChanged' | 'task.attemptStarted' | 'task.attemptEnded',
+  >(
     task: TaskRecord,
     source: EventSource,
     type: T,
     data: Extract<NewEvent, { type: T }>['data'],
+    agentId: string | null = null,
   ): NewEvent {
-    return { type, source, agentId: null, workspaceId: task.workspaceId, data } as NewEvent;
-  }
-
-  private runEvent<T extends 'task.attemptStarted' | 'task.attemptEnded'>(
-    task: TaskRecord,
-    agentId: string,
-    type: T,
-    data: Extract<NewEvent, { type: T }>['data'],
-  ): NewEvent {
-    return { type, source: 'policy', agentId, workspaceId: task.workspaceId, data } as NewEvent;
+    return { type, source, agentId, workspaceId: task.workspaceId, data } as NewEvent;
   }
 
   private view(t: TaskRecord): TaskView {
-    const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-    return {
-      id: t.id,
-      title: t.title,
-      prompt: t.prompt,
-      workspace: this.d.registry.workspaceName(t.workspaceId),
-      workspaceId: t.workspaceId,
-      status: t.status,
-      ...(t.statusReason === null ? {} : { statusReason: t.statusReason }),
-      priority: t.priority,
-      dependsOn: [...t.dependsOn],
-      ...(t.profile === null ? {} : { profile: t.profile as TaskView['profile'] }),
-      ...(t.model === null ? {} : { model: t.model }),
-      ...(t.permissionMode === null ? {} : { permissionMode: t.permissionMode }),
-      attempts: t.attempts,
-      variants: t.variants.map((v) => ({
-        ...(v.profile === null ? {} : { profile: v.profile as TaskView['profile'] }),
-        ...(v.model === null ? {} : { model: v.model }),
-      })),
-      retries: t.retries,
-      reuseIdle: t.reuseIdle,
-      labels: [...t.labels],
-      round: t.round,
-      agents: [...new Set(t.runs.map((r) => r.agentId))],
-      runs: t.runs.map((r) => ({
-        ...r,
-        agent: this.d.registry.get(r.agentId)?.name ?? null,
-        startedAt: iso(r.startedAt) ?? '',
-        endedAt: iso(r.endedAt),
-      })),
-      createdAt: iso(t.createdAt) ?? '',
-      updatedAt: iso(t.updatedAt) ?? '',
-      startedAt: iso(t.startedAt),
-      endedAt: iso(t.endedAt),
-    };
+    return taskView(t, this.d.registry);
   }
 }

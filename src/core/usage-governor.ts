@@ -76,6 +76,11 @@ export class UsageGovernor {
     return hold ? this.view(hold) : undefined;
   }
 
+  /** Whether the agent is paused by a hold (SIGSTOPped until the resume). */
+  isPaused(agentId: string): boolean {
+    return [...this.holds.values()].some((h) => h.paused.includes(agentId));
+  }
+
   list(): QuotaHoldView[] {
     return [...this.holds.values()].map((h) => this.view(h));
   }
@@ -137,7 +142,8 @@ export class UsageGovernor {
     const hold: Hold = { vendor, since: now, agentId, resetsAt, resumeAt: at, paused: [...paused, ...more] };
     this.holds.set(vendor, hold);
     this.arm(hold);
-    await this.d.registry.record([
+    // The hold dates from its event, as it does when replayed after a restart.
+    const [recorded] = await this.d.registry.record([
       {
         type: 'quota.exhausted',
         source: 'policy',
@@ -151,6 +157,7 @@ export class UsageGovernor {
         },
       },
     ]);
+    if (recorded) hold.since = Date.parse(recorded.ts);
   }
 
   private arm(hold: Hold): void {

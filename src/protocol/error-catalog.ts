@@ -78,6 +78,8 @@ export const ERROR_CATALOG = {
     'The branch to merge into is checked out with uncommitted changes; commit or stash them first. Nothing was changed.',
   MERGE_CONFLICT:
     'The merge would conflict; the target branch was left exactly as it was. `details.conflicts` lists the files.',
+  MERGE_UNCOMMITTED:
+    'The agent’s worktree has uncommitted work, which a merge would leave behind; nothing was merged. Commit it (`wtp commit`, or `wtp merge --commit MSG`); `details.files` lists it.',
   MERGE_TEST_FAILED:
     'The test command failed in the agent’s worktree, so nothing was merged; `details` has its exit code and output.',
   SETUP_NOT_APPROVED:

@@ -39,6 +39,14 @@ export const mergeRequestSchema = z.strictObject({
     .max(10_000)
     .optional()
     .describe('A command run in the agent worktree first (sh -c); merging only if it passes'),
+  commit: z
+    .string()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe(
+      'Commit uncommitted work in the worktree with this message first; without it, uncommitted work is refused',
+    ),
 });
 
 export const mergeResultSchema = z.object({

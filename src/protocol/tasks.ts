@@ -139,6 +139,19 @@ export const taskSchema = z.object({
 });
 export type TaskView = z.infer<typeof taskSchema>;
 
+/** What a task may say about how it runs (`wtp task add` and plan files alike). */
+const taskOptions = {
+  priority: prioritySchema.optional(),
+  profile: profileSchema.optional(),
+  model: modelSchema.optional(),
+  permissionMode: permissionModeSchema.optional(),
+  attempts: attemptsSchema.optional(),
+  variants: variantsSchema.optional(),
+  retries: retriesSchema.optional(),
+  reuseIdle: reuseIdleSchema.optional(),
+  labels: labelsSchema.optional(),
+};
+
 /** More variants than attempts would leave some unused: refused rather than silently ignored. */
 function variantsFitAttempts(
   t: { attempts?: number | undefined; variants?: unknown[] | undefined },
@@ -163,15 +176,7 @@ export const createTaskRequestSchema = z
       .max(100)
       .optional()
       .describe('Tasks (ids or titles, in the same workspace) that must be done before this one starts'),
-    priority: prioritySchema.optional(),
-    profile: profileSchema.optional(),
-    model: modelSchema.optional(),
-    permissionMode: permissionModeSchema.optional(),
-    attempts: attemptsSchema.optional(),
-    variants: variantsSchema.optional(),
-    retries: retriesSchema.optional(),
-    reuseIdle: reuseIdleSchema.optional(),
-    labels: labelsSchema.optional(),
+    ...taskOptions,
     status: z
       .enum(TASK_CREATE_STATUSES)
       .default('ready')
@@ -205,15 +210,7 @@ export const planTaskSchema = z
       .max(100)
       .optional()
       .describe('Names of tasks in this plan that must be done before this one starts'),
-    priority: prioritySchema.optional(),
-    profile: profileSchema.optional(),
-    model: modelSchema.optional(),
-    permissionMode: permissionModeSchema.optional(),
-    attempts: attemptsSchema.optional(),
-    variants: variantsSchema.optional(),
-    retries: retriesSchema.optional(),
-    reuseIdle: reuseIdleSchema.optional(),
-    labels: labelsSchema.optional(),
+    ...taskOptions,
   })
   .superRefine(variantsFitAttempts);
 export type PlanTask = z.infer<typeof planTaskSchema>;

@@ -214,8 +214,24 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     expect((await home.json(['commit', 'f', '-m', 'feature one'])).code).toBe(0);
     writeFileSync(join(f.worktree?.path ?? '', 'feature.txt'), 'one\ntwo\n');
     expect((await home.json(['commit', 'f', '-m', 'feature two'])).code).toBe(0);
-    const squashed = await home.json<{ commit: string }>(['merge', 'f', '--strategy', 'squash']);
+    // Uncommitted work would stay behind: refused, main untouched, until committed with --commit.
+    writeFileSync(join(f.worktree?.path ?? '', 'feature.txt'), 'one\ntwo\nthree\n');
+    const mainBefore = g(['rev-parse', 'main']);
+    const dirty = await home.json(['merge', 'f', '--strategy', 'squash']);
+    expect(dirty.doc).toMatchObject({
+      error: { code: 'MERGE_UNCOMMITTED', details: { files: ['feature.txt'] } },
+    });
+    expect(g(['rev-parse', 'main'])).toBe(mainBefore);
+    const squashed = await home.json<{ commit: string }>([
+      'merge',
+      'f',
+      '--strategy',
+      'squash',
+      '--commit',
+      'feature three',
+    ]);
     expect(squashed.code, JSON.stringify(squashed.doc)).toBe(0);
+    expect(g(['show', 'main:feature.txt'])).toBe('one\ntwo\nthree');
     expect(g(['rev-list', '--parents', '-n', '1', 'main']).split(' ')).toHaveLength(2); // one parent
     expect(g(['log', '-1', '--format=%B', 'main'])).toContain('feature two');
 

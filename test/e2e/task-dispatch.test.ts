@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskView } from '../../src/protocol/tasks.js';
-import { eventually, TestHome } from '../support/harness.js';
+import { TestHome } from '../support/harness.js';
+import { gitRepo, taskSteps } from '../support/task-steps.js';
 
 /**
  * The dispatcher with real agents (cmd tasks run their prompt as a command line) in a real git
@@ -12,27 +12,15 @@ import { eventually, TestHome } from '../support/harness.js';
 describe('dispatching tasks to agents (CLI, real git, cmd tasks)', () => {
   let home: TestHome;
   let repo: string;
-  const g = (args: string[]): string =>
-    execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...home.env } }).trim();
-  const task = async (title: string): Promise<TaskView> =>
-    (await home.json<{ task: TaskView }>(['task', 'show', title])).doc.task;
-  const until = (title: string, status: string) =>
-    eventually(
-      `${title} to be ${status}`,
-      async () => ((await task(title)).status === status ? task(title) : undefined),
-      60_000,
-    );
+  let g: (args: string[], cwd?: string) => string;
+  const task = (title: string): Promise<TaskView> => taskSteps(home).task(title);
+  const until = (title: string, status: string): Promise<TaskView> =>
+    taskSteps(home).untilTask(title, `to be ${status}`, (t) => t.status === status);
 
   beforeAll(async () => {
     home = new TestHome();
     home.writeConfig('tasks:\n  defaultProfile: cmd\n  maxAgentsPerWorkspace: 2\n');
-    repo = home.path('shop');
-    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-    g(['config', 'user.name', 'Test']);
-    g(['config', 'user.email', 'test@example.com']);
-    writeFileSync(join(repo, 'README'), 'shop\n');
-    g(['add', '-A']);
-    g(['commit', '-qm', 'start']);
+    ({ repo, g } = gitRepo(home, 'shop'));
     expect((await home.run(['up', '--detach'])).code).toBe(0);
     expect((await home.run(['workspace', 'new', 'shop', '--repo', repo, '--backend', 'headless'])).code).toBe(
       0,
@@ -119,7 +107,8 @@ describe('dispatching tasks to agents (CLI, real git, cmd tasks)', () => {
       '--attempts',
       '2',
       '--prompt',
-      'echo v$WTP_TASK_ATTEMPT > answer.txt && git add answer.txt && git commit -qm "answer $WTP_TASK_ATTEMPT"',
+      // Left uncommitted, as agents often leave their work: pick commits the winner's.
+      'echo v$WTP_TASK_ATTEMPT > answer.txt',
     ]);
     expect(add.code).toBe(0);
     const best = await until('answer', 'review');
@@ -170,6 +159,8 @@ describe('dispatching tasks to agents (CLI, real git, cmd tasks)', () => {
       [2, 'merged'],
     ]);
     expect(g(['show', 'main:answer.txt'])).toBe('v2');
+    expect(g(['log', '-1', '--format=%s', 'main'])).toMatch(/answer|Merge/);
+    expect(g(['log', '--format=%s', 'main'])).toContain(`answer (task ${best.id}, attempt 2)`);
     expect(existsSync(loserAgent?.worktree?.path ?? '/nonexistent')).toBe(false);
     expect(g(['branch', '--list', loserAgent?.worktree?.branch ?? 'none'])).toBe('');
   });

@@ -14,10 +14,10 @@ export const RIG_WORKSPACE = 'ws-rig';
 
 export class DispatchRig {
   readonly clock = new FakeClock();
-  readonly store = new MemoryStore(() => this.clock.now());
+  readonly store: MemoryStore;
   readonly bus = new EventBus();
   readonly log = new MemoryLogger();
-  readonly registry = new AgentRegistry(this.store, this.bus, this.log);
+  readonly registry: AgentRegistry;
   readonly created: CreateAgentRequest[] = [];
   readonly inputs: { agentId: string; text: string }[] = [];
   readonly paused: { agentId: string; paused: boolean }[] = [];
@@ -30,7 +30,10 @@ export class DispatchRig {
   readonly starter: AgentStarter;
   private n = 0;
 
-  constructor(settings: Partial<DispatchSettings> = {}) {
+  /** `retainHistory: false`: the store keeps no commit or event history (benchmarks). */
+  constructor(settings: Partial<DispatchSettings> = {}, opts: { retainHistory?: boolean } = {}) {
+    this.store = new MemoryStore(() => this.clock.now(), opts.retainHistory ?? true);
+    this.registry = new AgentRegistry(this.store, this.bus, this.log);
     const s: DispatchSettings = {
       maxAgentsPerWorkspace: 3,
       defaultProfile: 'cmd',

@@ -34,7 +34,14 @@ export class MemoryStore implements StateStore, EventLog {
   private seq = 0;
   private gate: Promise<void> | null = null;
 
-  constructor(private readonly now: () => number) {}
+  /**
+   * `retain: false` keeps only the current state, not every commit and event (the benchmark's
+   * 10,000-task graphs: a growing history would make the garbage collector's work the figure).
+   */
+  constructor(
+    private readonly now: () => number,
+    private readonly retain = true,
+  ) {}
 
   /** Commits wait until the returned function is called. */
   hold(): () => void {
@@ -69,7 +76,7 @@ export class MemoryStore implements StateStore, EventLog {
       this.failNext = null;
       throw err;
     }
-    this.commits.push(change);
+    if (this.retain) this.commits.push(change);
     for (const w of change.upsertWorkspaces ?? []) this.workspaces.set(w.id, { ...w });
     for (const a of change.upsertAgents ?? []) this.agents.set(a.id, cloneRecord(a));
     for (const t of change.upsertTasks ?? []) this.tasks.set(t.id, cloneTask(t));
@@ -77,7 +84,7 @@ export class MemoryStore implements StateStore, EventLog {
     const out: WtpEvent[] = [];
     for (const e of change.events ?? []) {
       const stored = { ...e, seq: ++this.seq, ts: new Date(this.now()).toISOString() } as WtpEvent;
-      this.events.push(stored);
+      if (this.retain) this.events.push(stored);
       out.push(stored);
     }
     return out;

@@ -105,10 +105,15 @@ export function pssBytes(pid: number): number | null {
   }
 }
 
-/** Signals every process of a terminal session (field 6 of /proc/<pid>/stat is the session id). */
+/**
+ * Signals every process of a terminal session (field 6 of /proc/<pid>/stat is the session id) and
+ * their descendants in other sessions: an agent CLI runs its tool commands (builds, dev servers) in
+ * sessions of their own, and a stop, a pause or a clean-up must reach them too.
+ */
 export const procfsSessionKiller = {
   signalSession(sid: number, signal: 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGSTOP' | 'SIGCONT'): number {
-    let n = 0;
+    const children = new Map<number, number[]>();
+    const targets: number[] = [];
     for (const name of readdirSync('/proc')) {
       if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
       let text: string;
@@ -118,9 +123,25 @@ export const procfsSessionKiller = {
         continue;
       }
       const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[3]) !== sid || f[0] === 'Z') continue;
+      if (f[0] === 'Z') continue;
+      const pid = Number(name);
+      const ppid = Number(f[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+      if (Number(f[3]) === sid) targets.push(pid);
+    }
+    const seen = new Set(targets);
+    for (let i = 0; i < targets.length; i++) {
+      for (const c of children.get(targets[i] as number) ?? []) {
+        if (!seen.has(c)) {
+          seen.add(c);
+          targets.push(c);
+        }
+      }
+    }
+    let n = 0;
+    for (const pid of targets) {
       try {
-        process.kill(Number(name), signal);
+        process.kill(pid, signal);
         n++;
       } catch {
         // already gone

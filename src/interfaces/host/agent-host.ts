@@ -78,6 +78,8 @@ export class AgentHost {
   private unackedBytes = 0;
   private killTimer: NodeJS.Timeout | null = null;
   private exitAfterChild = false;
+  /** Stopped (SIGSTOP) by the usage-limit governor until a continue. */
+  private paused = false;
   private agentName = '';
   private watch: SignalWatch | null = null;
   private readonly conn: DaemonConnection;
@@ -172,6 +174,7 @@ export class AgentHost {
         this.o.pane?.notify(msg);
         return;
       case 'pause':
+        this.paused = msg.paused;
         if (this.child) this.d.killer.signalSession(this.child.pid, msg.paused ? 'SIGSTOP' : 'SIGCONT');
         return;
       case 'shutdown':
@@ -328,6 +331,8 @@ export class AgentHost {
     }
     if (signal === 'SIGTERM') {
       this.d.killer.signalSession(child.pid, 'SIGTERM');
+      // A paused (SIGSTOPped) agent acts on SIGTERM only once continued: it may then clean up.
+      if (this.paused) this.d.killer.signalSession(child.pid, 'SIGCONT');
       try {
         process.kill(child.pid, 'SIGHUP');
       } catch {

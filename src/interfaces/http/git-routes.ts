@@ -15,7 +15,11 @@ export function registerGitRoutes(app: HttpApp, ctx: ApiContext): void {
     review().commit(params.agent, body.message, source),
   );
   registerRoute(app, 'agentMerge', ({ params, body }, { source }) =>
-    review().merge(params.agent, { strategy: body.strategy, into: body.into, test: body.test }, source),
+    review().merge(
+      params.agent,
+      { strategy: body.strategy, into: body.into, test: body.test, commit: body.commit },
+      source,
+    ),
   );
   registerRoute(app, 'agentFeedback', ({ params, body }, { source }) =>
     body.force

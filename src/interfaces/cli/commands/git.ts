@@ -69,26 +69,32 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
     .option('--strategy <s>', `${MERGE_STRATEGIES.join(' | ')}`, 'merge')
     .option('--into <branch>', 'target branch (default: the branch the agent started from)')
     .option('--test <command>', 'run this in the agent worktree first; merge only if it passes')
+    .option('--commit <message>', 'commit uncommitted work first (otherwise it is refused)')
     .option('--json', 'machine-readable output')
-    .action((ref: string, raw: { strategy: string; into?: string; test?: string; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        if (!(MERGE_STRATEGIES as readonly string[]).includes(raw.strategy)) {
-          throw new WtpError('INVALID_INPUT', `--strategy must be one of ${MERGE_STRATEGIES.join(', ')}.`, {
-            issues: [{ path: '--strategy', message: `must be one of ${MERGE_STRATEGIES.join(', ')}` }],
+    .action(
+      (
+        ref: string,
+        raw: { strategy: string; into?: string; test?: string; commit?: string; json?: boolean },
+      ) =>
+        runAction(ctx, raw.json, async () => {
+          if (!(MERGE_STRATEGIES as readonly string[]).includes(raw.strategy)) {
+            throw new WtpError('INVALID_INPUT', `--strategy must be one of ${MERGE_STRATEGIES.join(', ')}.`, {
+              issues: [{ path: '--strategy', message: `must be one of ${MERGE_STRATEGIES.join(', ')}` }],
+            });
+          }
+          if (raw.test && !ctx.json) ctx.note(`running the test command in ${ref}'s worktree: ${raw.test}`);
+          const r = await ctx.client().call('agentMerge', {
+            params: { agent: ref },
+            body: {
+              strategy: raw.strategy as (typeof MERGE_STRATEGIES)[number],
+              ...(raw.into === undefined ? {} : { into: raw.into }),
+              ...(raw.test === undefined ? {} : { test: raw.test }),
+              ...(raw.commit === undefined ? {} : { commit: raw.commit }),
+            },
           });
-        }
-        if (raw.test && !ctx.json) ctx.note(`running the test command in ${ref}'s worktree: ${raw.test}`);
-        const r = await ctx.client().call('agentMerge', {
-          params: { agent: ref },
-          body: {
-            strategy: raw.strategy as (typeof MERGE_STRATEGIES)[number],
-            ...(raw.into === undefined ? {} : { into: raw.into }),
-            ...(raw.test === undefined ? {} : { test: raw.test }),
-          },
-        });
-        if (ctx.json) return ctx.emit('merge', { ...r, agent: ref });
-        ctx.line(`merged ${ref} into ${r.target} (${raw.strategy}): ${short(r.commit)}`);
-      }),
+          if (ctx.json) return ctx.emit('merge', { ...r, agent: ref });
+          ctx.line(`merged ${ref} into ${r.target} (${raw.strategy}): ${short(r.commit)}`);
+        }),
     );
 
   program

@@ -1,0 +1,43 @@
+// Steps shared by the end-to-end tests of tasks: a git repository to run them in, and a task's state.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { TaskView } from '../../src/protocol/tasks.js';
+import { eventually, type TestHome } from './harness.js';
+
+/** A repository `<home>/<name>` on `main` with one commit (README), and `git` in it. */
+export function gitRepo(
+  home: TestHome,
+  name: string,
+): { repo: string; g: (args: string[], cwd?: string) => string } {
+  const repo = home.path(name);
+  const g = (args: string[], cwd = repo): string =>
+    execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...home.env } }).trim();
+  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+  g(['config', 'user.name', 'Test']);
+  g(['config', 'user.email', 'test@example.com']);
+  writeFileSync(join(repo, 'README'), `${name}\n`);
+  g(['add', '-A']);
+  g(['commit', '-qm', 'start']);
+  return { repo, g };
+}
+
+/** `wtp task show` and a wait for a task to get somewhere. */
+export function taskSteps(home: TestHome, timeoutMs = 90_000) {
+  const task = async (title: string): Promise<TaskView> => {
+    const r = await home.json<{ task: TaskView }>(['task', 'show', title]);
+    expect(r.code, r.stderr).toBe(0);
+    return r.doc.task;
+  };
+  const untilTask = (title: string, what: string, done: (t: TaskView) => boolean): Promise<TaskView> =>
+    eventually(
+      `${title} ${what}`,
+      async () => {
+        const t = await task(title);
+        return done(t) ? t : undefined;
+      },
+      timeoutMs,
+    );
+  return { task, untilTask };
+}
