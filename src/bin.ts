@@ -29,7 +29,12 @@ if (argv[0] === 'host') {
     daemon: {
       start: async (opts = {}) => {
         const { startDaemon } = await import('./daemon/main.js');
-        return startDaemon({ entry, ownsProcess: true, ...(opts.backend ? { backend: opts.backend } : {}) });
+        return startDaemon({
+          entry,
+          ownsProcess: true,
+          ...(opts.backend ? { backend: opts.backend } : {}),
+          ...(opts.maxAgents === undefined ? {} : { maxAgents: opts.maxAgents }),
+        });
       },
     },
   });

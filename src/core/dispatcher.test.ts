@@ -118,6 +118,25 @@ describe('Dispatcher', () => {
     expect(r.created).toHaveLength(3);
   });
 
+  it('never retries an attempt the user stopped or removed: the run is given up', async () => {
+    const r = await rig({ retries: 2 });
+    await add(r, 'stopped');
+    await r.state(r.live()[0] as string, 'exited', { reason: 'stopped', signal: 'SIGTERM' });
+    expect(runsOf(r, 'stopped')).toEqual([[1, 1, 'discarded']]);
+    expect(r.tasks.get('stopped')).toMatchObject({
+      status: 'failed',
+      statusReason: 'every attempt failed; the last: agent stopped by the user',
+    });
+    await add(r, 'removed');
+    const [agent] = r.live() as [string];
+    await r.registry.remove(agent, [
+      { type: 'agent.removed', source: 'cli', agentId: agent, workspaceId: 'ws-rig', data: { name: agent } },
+    ]);
+    await r.settle();
+    expect(runsOf(r, 'removed')).toEqual([[1, 1, 'discarded']]);
+    expect(r.created).toHaveLength(2);
+  });
+
   it('gives a reuse task to an idle agent of its profile (safe input), never to a working one', async () => {
     const r = await rig({ defaultProfile: 'claude' });
     await add(r, 'first');

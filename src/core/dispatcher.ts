@@ -38,7 +38,8 @@ export type AgentStarter = Pick<AgentService, 'create' | 'sendInput'>;
  * the task asks for reuse; agent CLIs get the prompt typed once at their prompt, and a `cmd` task
  * runs its prompt as a shell command line (the user's own words, as a template's `shell:`). A run
  * goes to review when its agent is idle after working (or exits 0) and fails when it crashes or
- * exits otherwise; `wtp merge` of its agent makes the task done, which readies its dependants.
+ * exits otherwise (retried while it has retries); one whose agent the user stops or removes is
+ * given up. `wtp merge` of its agent makes the task done, which readies its dependants.
  * Vendors held by the usage-limit governor get no new runs.
  */
 export class Dispatcher {
@@ -78,12 +79,18 @@ export class Dispatcher {
     if (e.type === 'agent.merged') {
       void this.end(agentId, 'merged', `merged into ${e.data.target}`);
     } else if (e.type === 'agent.removed') {
-      void this.end(agentId, 'failed', 'agent removed');
+      void this.end(agentId, 'discarded', 'agent removed by the user'); // given up: not retried
     } else if (e.type === 'agent.stateChanged') {
       const agent = this.d.registry.get(agentId);
       const { from, to, detail } = e.data;
       if (to === 'idle' && from === 'working') void this.end(agentId, 'review', 'agent finished its turn');
-      else if (to === 'crashed') void this.end(agentId, 'failed', `agent crashed (${detail.reason})`);
+      else if (to === 'exited' && (detail.reason === 'stopped' || detail.reason === 'pane_closed')) {
+        void this.end(
+          agentId,
+          'discarded',
+          `agent ${detail.reason === 'stopped' ? 'stopped' : 'pane closed'} by the user`,
+        );
+      } else if (to === 'crashed') void this.end(agentId, 'failed', `agent crashed (${detail.reason})`);
       else if (to === 'exited' && agent && !isAgentAware(agent.profile)) {
         const ok = detail.exitCode === 0;
         void this.end(
@@ -101,7 +108,11 @@ export class Dispatcher {
     }
   }
 
-  private async end(agentId: string, status: 'review' | 'failed' | 'merged', reason: string): Promise<void> {
+  private async end(
+    agentId: string,
+    status: 'review' | 'failed' | 'merged' | 'discarded',
+    reason: string,
+  ): Promise<void> {
     try {
       await this.d.tasks.runEnded(agentId, status, reason);
     } catch (err) {

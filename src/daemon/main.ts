@@ -45,6 +45,8 @@ export interface DaemonOptions {
   ownsProcess?: boolean;
   /** `wtp up --backend`: overrides the config and WTP_BACKEND. */
   backend?: string;
+  /** `wtp up --max-agents`: overrides the config's `tasks.maxAgentsPerWorkspace`. */
+  maxAgents?: number;
 }
 
 /** Exit status of a daemon that hit an uncaught exception (EX_SOFTWARE). */
@@ -255,7 +257,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         checkpointIntervalMs: 1_000,
         statsIntervalMs: config.stats.intervalMs,
         worktrees: { portBase: config.git.portBase, portsPerAgent: config.git.portsPerAgent },
-        dispatch: config.tasks,
+        dispatch: {
+          ...config.tasks,
+          maxAgentsPerWorkspace: o.maxAgents ?? config.tasks.maxAgentsPerWorkspace,
+        },
         states: {
           screenOverrideMs: config.states.screenOverrideMs,
           stallAfterMs: config.states.stallAfterMs,

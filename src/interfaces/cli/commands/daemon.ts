@@ -36,8 +36,21 @@ interface UpOptions {
   detach?: boolean;
   json?: boolean;
   backend?: string;
+  maxAgents?: string;
   template?: string;
   name?: string;
+}
+
+/** `--max-agents N`: a whole number from 1 to 100 (as the config's tasks.maxAgentsPerWorkspace). */
+function maxAgents(o: UpOptions): { maxAgents?: number } {
+  if (o.maxAgents === undefined) return {};
+  const n = Number(o.maxAgents);
+  if (!Number.isInteger(n) || n < 1 || n > 100) {
+    throw new WtpError('INVALID_INPUT', '--max-agents must be a whole number from 1 to 100.', {
+      issues: [{ path: '--max-agents', message: 'must be a whole number from 1 to 100' }],
+    });
+  }
+  return { maxAgents: n };
 }
 
 /** A workspace name from a folder name: letters, digits, - and _ only. */
@@ -84,7 +97,10 @@ async function reportUp(ctx: CliContext, o: UpOptions, started: boolean, s: Daem
 }
 
 async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
-  const d = await ctx.deps.daemon.start(o.backend === undefined ? {} : { backend: o.backend });
+  const d = await ctx.deps.daemon.start({
+    ...(o.backend === undefined ? {} : { backend: o.backend }),
+    ...maxAgents(o),
+  });
   const s = d.status();
   if (ctx.json) ctx.emit('up', { started: true, daemon: s });
   else {
@@ -143,7 +159,13 @@ async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
   const outFd = openSync(outPath, 'w', 0o600);
   const child = spawn(
     ctx.deps.nodePath,
-    [ctx.deps.entry, 'up', '--json', ...(o.backend ? ['--backend', o.backend] : [])],
+    [
+      ctx.deps.entry,
+      'up',
+      '--json',
+      ...(o.backend ? ['--backend', o.backend] : []),
+      ...(o.maxAgents === undefined ? [] : ['--max-agents', String(maxAgents(o).maxAgents)]),
+    ],
     {
       detached: true,
       stdio: ['ignore', outFd, outFd],
@@ -218,6 +240,10 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
     .description('start the daemon (foreground; --detach to run it in the background)')
     .option('-d, --detach', 'run in the background and return once the API answers')
     .option('--backend <backend>', 'auto (default), wezterm, tmux or headless: where agent panes live')
+    .option(
+      '--max-agents <n>',
+      'agents working on tasks at once per workspace (config tasks.maxAgentsPerWorkspace)',
+    )
     .option('-t, --template <template>', 'then open a workspace for the current folder from this template')
     .option('--name <name>', 'name of that workspace (default: the folder name)')
     .option('--json', 'machine-readable output')
