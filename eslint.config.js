@@ -138,4 +138,32 @@ export default tseslint.config(
       'config/ reads env and files; it wires nothing',
     ),
   },
+  {
+    files: ['web/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        fetch: 'readonly',
+        WebSocket: 'readonly',
+        requestAnimationFrame: 'readonly',
+        cancelAnimationFrame: 'readonly',
+        setTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+      },
+    },
+    rules: layer(
+      [
+        '**/src/core/**',
+        '**/src/adapters/**',
+        '**/src/interfaces/**',
+        '**/src/daemon/**',
+        '**/src/config/**',
+        ...NODE_BUILTINS,
+      ],
+      'the dashboard is a browser client: protocol/ and client/ only',
+    ),
+  },
 );

@@ -61,6 +61,14 @@ await build({
   legalComments: 'none',
   plugins: [cliOptionsAsSeparateBundle],
 });
+// The dashboard (web/, a Vite + React SPA) goes into dist/web, served by the daemon at /dashboard/.
+const { build: viteBuild } = await import('vite');
+await viteBuild({
+  root: `${root}web`,
+  configFile: `${root}web/vite.config.ts`,
+  logLevel: 'warn',
+  build: { outDir: `${next}/web` },
+});
 if (existsSync(`${root}dist`)) renameSync(`${root}dist`, old);
 renameSync(next, `${root}dist`);
 rmSync(old, { recursive: true, force: true });

@@ -24,6 +24,7 @@ describe('readEnv', () => {
         WEZTERM_UNIX_SOCKET: '/run/user/1000/wezterm/gui-sock-1',
         WTP_CLAUDE_BIN: '/opt/claude',
         WTP_AIDER_BIN: '',
+        WTP_WEB_DIR: '/web',
       }),
     ).toEqual({
       home: '/h',
@@ -43,6 +44,7 @@ describe('readEnv', () => {
       weztermPane: '3',
       weztermSocket: '/run/user/1000/wezterm/gui-sock-1',
       agentBinaries: { claude: '/opt/claude' }, // an empty WTP_AIDER_BIN counts as unset
+      webDir: '/web',
     });
   });
 
@@ -75,6 +77,7 @@ describe('readEnv', () => {
       weztermPane: undefined,
       weztermSocket: undefined,
       agentBinaries: {},
+      webDir: undefined,
     });
   });
 });

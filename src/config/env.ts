@@ -28,6 +28,8 @@ export interface WtpEnv {
   weztermSocket: string | undefined;
   /** WTP_CLAUDE_BIN, WTP_CODEX_BIN, …: the program of an agent CLI profile. */
   agentBinaries: Record<string, string>;
+  /** WTP_WEB_DIR: the built dashboard to serve instead of dist/web next to the bundle. */
+  webDir: string | undefined;
 }
 
 /** The documented variables, for docs/ARCHITECTURE.md and `wtp status`. */
@@ -45,6 +47,8 @@ export const ENV_VARS = {
   SHELL: 'The program the `shell` profile runs (default /bin/sh).',
   WTP_CLAUDE_BIN:
     'The program the `claude` profile runs (default `claude` on PATH); likewise WTP_CODEX_BIN, WTP_GEMINI_BIN, WTP_AIDER_BIN.',
+  WTP_WEB_DIR:
+    'Folder of the built web dashboard that the daemon serves (default dist/web beside the bundle).',
   NO_COLOR: 'Disable colours in CLI output.',
   WTP_AGENT_ID: 'Set by wezterm-parallel in every agent process: the agent id.',
   WTP_AGENT_NAME: 'Set by wezterm-parallel in every agent process: the agent name.',
@@ -76,6 +80,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
         return v === undefined ? [] : [[p, v]];
       }),
     ),
+    webDir: nonEmpty(source.WTP_WEB_DIR),
   };
 }
 

@@ -2,7 +2,13 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readEnv } from './env.js';
-import { MAX_SOCKET_PATH_BYTES, resolvePaths, tmuxSocketName, type WtpPaths } from './paths.js';
+import {
+  dashboardWebDir,
+  MAX_SOCKET_PATH_BYTES,
+  resolvePaths,
+  tmuxSocketName,
+  type WtpPaths,
+} from './paths.js';
 
 const under = (paths: WtpPaths, dir: string): string[] =>
   Object.entries(paths)
@@ -76,6 +82,13 @@ describe('resolvePaths', () => {
 
   it('knows the limit of a unix socket path', () => {
     expect(MAX_SOCKET_PATH_BYTES).toBe(107);
+  });
+});
+
+describe('dashboardWebDir', () => {
+  it('is web/ beside the bundled entry, unless WTP_WEB_DIR (made absolute) says otherwise', () => {
+    expect(dashboardWebDir(readEnv({}), '/opt/wtp/dist/wtp.js')).toBe('/opt/wtp/dist/web');
+    expect(dashboardWebDir(readEnv({ WTP_WEB_DIR: 'site' }), '/opt/wtp/dist/wtp.js')).toBe(resolve('site'));
   });
 });
 

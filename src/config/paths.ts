@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { WtpEnv } from './env.js';
 
 /** Every file and folder wezterm-parallel uses. */
@@ -59,6 +59,14 @@ export function resolvePaths(env: WtpEnv): WtpPaths {
     logFile: join(logDir, 'daemon.log'),
     agentsDir: join(stateDir, 'agents'),
   };
+}
+
+/**
+ * The built web dashboard the daemon serves: WTP_WEB_DIR, else `web/` beside the bundled
+ * entry (`dist/wtp.js` → `dist/web`, where `npm run build` puts it).
+ */
+export function dashboardWebDir(env: WtpEnv, entry: string): string {
+  return env.webDir ? resolve(env.webDir) : join(dirname(entry), 'web');
 }
 
 /** Linux sun_path holds 108 bytes including the terminating NUL. */

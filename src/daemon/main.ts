@@ -22,7 +22,8 @@ import { CliGitReview } from '../adapters/git/git-review.js';
 import { CliGitWorktrees } from '../adapters/git/git-worktrees.js';
 import { createProfileSetup, profileInfos } from './agent-aware.js';
 import { startNotifications } from './notifications.js';
-import { MAX_SOCKET_PATH_BYTES, resolvePaths, tmuxSocketName, type WtpPaths } from '../config/paths.js';
+import { dashboardWebDir, MAX_SOCKET_PATH_BYTES, resolvePaths, tmuxSocketName } from '../config/paths.js';
+import type { WtpPaths } from '../config/paths.js';
 import type { WtpConfig } from '../config/schema.js';
 import { startHostServer } from '../interfaces/host-link/host-server.js';
 import type { ApiContext } from '../interfaces/http/api-context.js';
@@ -344,6 +345,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       },
       defaultBackend: () => chosen.backend,
       clock,
+      webDir: dashboardWebDir(env, o.entry),
       profiles: () =>
         profileInfos({
           preflight: fsPreflight,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentSchema, screenSchema } from './agent.js';
 import { JSON_VERSION } from './common.js';
 import { daemonStatusSchema } from './daemon.js';
+import { dashboardLinkSchema } from './dashboard.js';
 import { errorBodySchema } from './errors.js';
 import { eventSchema } from './events.js';
 import {
@@ -94,6 +95,10 @@ export const cliOutputSchemas = {
   taskPick: pickResultSchema.extend(v),
   quota: z.object({ ...v, holds: z.array(quotaHoldSchema) }),
   resume: z.object({ ...v, resumed: z.array(quotaHoldSchema) }),
+  dashboard: dashboardLinkSchema.extend({
+    ...v,
+    opened: z.boolean().describe('Whether a browser was started on it (false with --print-url)'),
+  }),
 } as const;
 
 export type CliOutputName = keyof typeof cliOutputSchemas;

@@ -9,7 +9,8 @@ export const ERROR_CATALOG = {
   NOT_FOUND: 'No API route matches the method and path.',
   UNAUTHORIZED:
     'A TCP request came without the bearer token from the token file (the unix socket needs none).',
-  FORBIDDEN_ORIGIN: 'A browser request came from an origin other than the daemon itself.',
+  FORBIDDEN_ORIGIN:
+    'A browser request came from an origin other than the daemon itself, or a request signed in by the dashboard cookie changes state (or opens a WebSocket) without the daemon’s own `Origin` or `Host`.',
   PROFILE_UNKNOWN: 'The agent profile does not exist. `details.known` lists the profiles.',
   COMMAND_MISSING: 'The `cmd` profile needs the command after `--`, e.g. `wtp new cmd -- npm run dev`.',
   COMMAND_NOT_FOUND:
@@ -95,6 +96,8 @@ export const ERROR_CATALOG = {
     'That attempt cannot be picked: it is still running or it failed (`details` has its status); only an attempt in review can be merged.',
   HOOK_REJECTED:
     'A hook call was refused: unknown agent, wrong per-agent hook token, or a body that is not a hook payload.',
+  DASHBOARD_UNAVAILABLE:
+    'The web dashboard cannot be opened: the daemon has no TCP listener (`api.tcp: false`), or the dashboard was not built (`npm run build` makes dist/web). `details.reason` says which.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

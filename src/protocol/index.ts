@@ -2,6 +2,7 @@ export * from './agent.js';
 export * from './cli-output.js';
 export * from './common.js';
 export * from './daemon.js';
+export * from './dashboard.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './host.js';

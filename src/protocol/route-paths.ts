@@ -43,6 +43,7 @@ export const ROUTE_PATHS = {
   pickAttempt: { method: 'POST', path: '/api/v1/tasks/:task/pick' },
   listQuota: { method: 'GET', path: '/api/v1/quota' },
   resumeQuota: { method: 'POST', path: '/api/v1/quota/resume' },
+  dashboardLink: { method: 'POST', path: '/api/v1/dashboard/link' },
 } as const;
 
 export type RouteName = keyof typeof ROUTE_PATHS;

@@ -11,6 +11,7 @@ import {
   stopAgentRequestSchema,
 } from './agent.js';
 import { daemonStatusSchema, healthSchema, shutdownRequestSchema, shutdownResponseSchema } from './daemon.js';
+import { dashboardLinkSchema } from './dashboard.js';
 import { eventPageSchema, eventsQuerySchema } from './events.js';
 import { ROUTE_PATHS, type RouteName } from './route-paths.js';
 import { reportQuerySchema, timeReportSchema } from './report.js';
@@ -242,6 +243,13 @@ export const routes = {
     response: setupInfoSchema,
   },
   ...taskRoutes,
+  dashboardLink: {
+    ...ROUTE_PATHS.dashboardLink,
+    summary:
+      'A one-time URL (60 s, single use) that signs a browser in to the web dashboard with an HttpOnly session cookie',
+    body: noBody,
+    response: dashboardLinkSchema,
+  },
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

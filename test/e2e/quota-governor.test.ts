@@ -9,6 +9,7 @@ import type { TaskView } from '../../src/protocol/tasks.js';
 import { newAgent, untilState } from '../support/agent-steps.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
 import { FakeAnthropic, type FakeRequest, type FakeTurn, RATE_LIMITED } from '../support/fake-anthropic.js';
+import { statFields } from '../support/adapters/children.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { gitRepo, taskSteps } from '../support/task-steps.js';
 
@@ -47,19 +48,12 @@ interface ProcStat {
 
 /** Every live process, from /proc/<pid>/stat (field 3 the state, 4 the parent, 6 the session). */
 function processTable(): ProcStat[] {
-  const out: ProcStat[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let text: string;
-    try {
-      text = readFileSync(`/proc/${name}/stat`, 'latin1');
-    } catch {
-      continue;
-    }
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    out.push({ pid: Number(name), state: f[0] ?? '?', ppid: Number(f[1]), session: Number(f[3]) });
-  }
-  return out;
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      const f = statFields(Number(name));
+      return f ? [{ pid: Number(name), state: f[0] ?? '?', ppid: Number(f[1]), session: Number(f[3]) }] : [];
+    });
 }
 
 /** The processes of the terminal session the agent process leads (what the governor pauses). */

@@ -171,6 +171,37 @@ describe('procfsSessionKiller.signalSession', () => {
     expect(isAlive(process.pid)).toBe(true);
   });
 
+  it('reaches descendants in sessions of their own (an agent CLI runs its tool commands under setsid)', async () => {
+    // The leader's child starts a new session (setsid) that runs a loop forking sleeps: the tool command.
+    const script = `setsid sh -c 'while :; do sleep 0.05; done' & wait`;
+    const leader = children.spawn('setsid', ['sh', '-c', script]);
+    const sid = leader.pid as number;
+    const [tool] = await withDescendants(sid, 1);
+    const toolPid = tool as number;
+    await eventually(
+      'the tool command in its own session',
+      () => Number(statFields(toolPid)?.[3]) === toolPid || undefined,
+    );
+    const bystander = sleeper({ detached: true });
+
+    procfsSessionKiller.signalSession(sid, 'SIGSTOP');
+    // The whole tree stops, the loop included: no sleep forked between the scan and the stop runs on.
+    await eventually(
+      'every process of the tree stopped',
+      () => [sid, ...descendants(sid)].every((p) => statFields(p)?.[0] === 'T') || undefined,
+    );
+    expect(statFields(bystander.pid as number)?.[0]).not.toBe('T');
+    procfsSessionKiller.signalSession(sid, 'SIGCONT');
+    await eventually(
+      'the tree running again',
+      () => [sid, ...descendants(sid)].every((p) => statFields(p)?.[0] !== 'T') || undefined,
+    );
+    const all = [sid, ...descendants(sid)];
+    children.track(...all);
+    expect(procfsSessionKiller.signalSession(sid, 'SIGKILL')).toBeGreaterThanOrEqual(2); // the leader and the loop, maybe a sleep
+    await allGone(all);
+  });
+
   it('signals nobody for a session that does not exist', () => {
     expect(procfsSessionKiller.signalSession(NO_SUCH_PID, 'SIGTERM')).toBe(0);
   });

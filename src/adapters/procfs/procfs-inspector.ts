@@ -112,41 +112,52 @@ export function pssBytes(pid: number): number | null {
  */
 export const procfsSessionKiller = {
   signalSession(sid: number, signal: 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGSTOP' | 'SIGCONT'): number {
-    const children = new Map<number, number[]>();
-    const targets: number[] = [];
-    for (const name of readdirSync('/proc')) {
-      if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
-      let text: string;
-      try {
-        text = readFileSync(`/proc/${name}/stat`, 'latin1');
-      } catch {
-        continue;
-      }
-      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      if (f[0] === 'Z') continue;
-      const pid = Number(name);
-      const ppid = Number(f[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-      if (Number(f[3]) === sid) targets.push(pid);
-    }
-    const seen = new Set(targets);
-    for (let i = 0; i < targets.length; i++) {
-      for (const c of children.get(targets[i] as number) ?? []) {
-        if (!seen.has(c)) {
-          seen.add(c);
-          targets.push(c);
+    // A process may fork between a scan and the signal reaching its parent: scan again until a
+    // pass finds nobody new (three passes at most), so a stop or a kill also catches those.
+    const signalled = new Set<number>();
+    for (let pass = 0; pass < 3; pass++) {
+      const fresh = sessionTree(sid).filter((pid) => !signalled.has(pid));
+      if (fresh.length === 0) break;
+      for (const pid of fresh) {
+        try {
+          process.kill(pid, signal);
+          signalled.add(pid);
+        } catch {
+          // already gone
         }
       }
     }
-    let n = 0;
-    for (const pid of targets) {
-      try {
-        process.kill(pid, signal);
-        n++;
-      } catch {
-        // already gone
-      }
-    }
-    return n;
+    return signalled.size;
   },
 };
+
+/** The live processes of session `sid` and their descendants in other sessions. */
+function sessionTree(sid: number): number[] {
+  const children = new Map<number, number[]>();
+  const targets: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${name}/stat`, 'latin1');
+    } catch {
+      continue;
+    }
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    if (f[0] === 'Z') continue;
+    const pid = Number(name);
+    const ppid = Number(f[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    if (Number(f[3]) === sid) targets.push(pid);
+  }
+  const seen = new Set(targets);
+  for (let i = 0; i < targets.length; i++) {
+    for (const c of children.get(targets[i] as number) ?? []) {
+      if (!seen.has(c)) {
+        seen.add(c);
+        targets.push(c);
+      }
+    }
+  }
+  return targets;
+}

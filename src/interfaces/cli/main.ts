@@ -3,6 +3,7 @@ import { WtpError } from '../../client/wtp-error.js';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerAttachCommand } from './commands/attach.js';
 import { registerDaemonCommands } from './commands/daemon.js';
+import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerGitCommands } from './commands/git.js';
 import { registerTaskCommands } from './commands/tasks.js';
@@ -27,6 +28,7 @@ Examples:
   wtp peek sh                          its screen as text
   wtp attach sh                        interactive; Ctrl-] detaches
   wtp logs web -f                      follow its output
+  wtp dashboard                        the web dashboard in your browser (one-time sign-in link)
   wtp down                             stop the daemon, agents keep running
 
 Every command but \`attach\` takes --json (a versioned document on stdout). Exit status: 0 ok,
@@ -53,6 +55,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerEventsCommand(program, ctx);
   registerWorkspaceCommands(program, ctx);
   registerTemplateCommands(program, ctx);
+  registerDashboardCommand(program, ctx);
   for (const c of program.commands)
     c.exitOverride().configureOutput({
       writeOut: (s) => ctx.out.write(s),

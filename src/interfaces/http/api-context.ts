@@ -21,4 +21,6 @@ export interface ApiContext {
   clock: Clock;
   /** The profiles with the program each would run here. */
   profiles(): ProfileInfo[];
+  /** The built web dashboard served under /dashboard/. */
+  webDir: string;
 }

@@ -51,6 +51,29 @@ export function hasValidToken(req: IncomingMessage, token: string): boolean {
 export function originAllowed(req: IncomingMessage, port: number | null): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
+  return port !== null && ownOrigins(port).includes(origin);
+}
+
+/** The daemon's own origins: what its dashboard page runs on. */
+function ownOrigins(port: number): string[] {
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+}
+
+/**
+ * A request signed in by the dashboard cookie must come from the dashboard page itself: the
+ * Host is the daemon's (no DNS rebinding), and anything but a plain GET — a state change or
+ * a WebSocket upgrade — carries the daemon's own Origin (browsers always send it there), so
+ * no other page can forge one (CSRF), whatever the browser does with SameSite.
+ */
+export function cookieRequestAllowed(req: IncomingMessage, port: number | null, upgrade: boolean): boolean {
   if (port === null) return false;
-  return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+  const own = ownOrigins(port);
+  if (!own.includes(`http://${req.headers.host ?? ''}`)) return false;
+  if (!upgrade && (req.method === 'GET' || req.method === 'HEAD')) return true;
+  return req.headers.origin !== undefined && own.includes(req.headers.origin);
+}
+
+/** The dashboard's page, its files and its sign-in need no token: they hold no data. */
+export function isPublicPath(method: string | undefined, path: string): boolean {
+  return (method === 'GET' || method === 'HEAD') && (path === '/dashboard' || path.startsWith('/dashboard/'));
 }

@@ -57,4 +57,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   MERGE_TEST_FAILED: 409,
   SETUP_NOT_APPROVED: 409,
   SETUP_FAILED: 500,
+  DASHBOARD_UNAVAILABLE: 503,
 };

@@ -3,7 +3,16 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports.js';
-import { cameOverTcp, hasValidToken, hookPathAgent, hookToken, originAllowed } from './auth.js';
+import {
+  cameOverTcp,
+  cookieRequestAllowed,
+  hasValidToken,
+  hookPathAgent,
+  hookToken,
+  isPublicPath,
+  originAllowed,
+} from './auth.js';
+import { redactSecrets } from './dashboard-auth.js';
 import type { HttpCounters } from './metrics.js';
 import { Router } from './router.js';
 import { toErrorResponse } from './to-error-body.js';
@@ -18,11 +27,13 @@ export interface HttpRequest {
   headers: IncomingMessage['headers'];
 }
 
-/** A non-JSON answer (bytes or text with its content type). */
+/** A non-JSON answer (bytes or text with its content type), optionally with its own status and headers. */
 export class RawBody {
   constructor(
     readonly data: Uint8Array | string,
     readonly contentType: string,
+    readonly status?: number,
+    readonly headers: Record<string, string> = {},
   ) {}
 }
 
@@ -41,6 +52,8 @@ export interface HttpAppOptions {
   log: Logger;
   /** The TCP port, for the Origin check (null until listening, or without TCP). */
   tcpPort: () => number | null;
+  /** The dashboard's sessions: a live `wtp_session` cookie stands in for the token on TCP. */
+  sessions: { hasSession(cookieHeader: string | undefined): boolean };
 }
 
 function parseQuery(search: string): Record<string, string> {
@@ -51,8 +64,8 @@ function parseQuery(search: string): Record<string, string> {
 
 /**
  * The daemon's HTTP layer on node:http: routing, JSON bodies with a size limit, auth
- * (token on TCP, Origin for browsers), errors as `{code, message, details}`, request
- * metrics, and WebSocket upgrades routed the same way.
+ * (token or dashboard session cookie on TCP, Origin for browsers), errors as
+ * `{code, message, details}`, request metrics, and WebSocket upgrades routed the same way.
  */
 export class HttpApp {
   private readonly routes = new Router<{ handler: HttpHandler; status: number }>();
@@ -79,7 +92,7 @@ export class HttpApp {
   /** The 'upgrade' listener for http servers. */
   readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     try {
-      this.authorize(req);
+      this.authorize(req, true);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const m = this.sockets.match('GET', url.pathname);
       if (m.kind !== 'found') throw new AppError('NOT_FOUND', `No WebSocket at ${url.pathname}`);
@@ -107,26 +120,31 @@ export class HttpApp {
     this.wss.close();
   }
 
-  private authorize(req: IncomingMessage): void {
-    if (!originAllowed(req, this.o.tcpPort())) {
+  private authorize(req: IncomingMessage, upgrade: boolean): void {
+    const port = this.o.tcpPort();
+    if (!originAllowed(req, port)) {
       throw new AppError('FORBIDDEN_ORIGIN', `Origin ${req.headers.origin ?? ''} may not use this API.`);
     }
-    const hookAgent = hookPathAgent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    if (hookAgent !== null && cameOverTcp(req) && hasValidToken(req, hookToken(this.o.token, hookAgent))) {
-      return;
-    }
-    if (cameOverTcp(req) && !hasValidToken(req, this.o.token)) {
+    if (!cameOverTcp(req)) return;
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!upgrade && isPublicPath(req.method, path)) return;
+    const hookAgent = hookPathAgent(path);
+    if (hookAgent !== null && hasValidToken(req, hookToken(this.o.token, hookAgent))) return;
+    if (hasValidToken(req, this.o.token)) return;
+    if (this.o.sessions.hasSession(req.headers.cookie)) {
+      if (cookieRequestAllowed(req, port, upgrade)) return;
       throw new AppError(
-        'UNAUTHORIZED',
-        'Missing or wrong bearer token (see the token file in `wtp status`).',
+        'FORBIDDEN_ORIGIN',
+        `A request signed in by the dashboard cookie must come from the dashboard itself (Origin and Host http://127.0.0.1:${port ?? ''}).`,
       );
     }
+    throw new AppError('UNAUTHORIZED', 'Missing or wrong bearer token (see the token file in `wtp status`).');
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let pattern = 'unmatched';
     try {
-      this.authorize(req);
+      this.authorize(req, false);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = req.method ?? 'GET';
       let m;
@@ -161,7 +179,7 @@ export class HttpApp {
       this.send(res, m.value.status, result, headers);
     } catch (err) {
       const r = toErrorResponse(err);
-      if (r.internal) this.o.log.error({ err, url: req.url }, 'request failed');
+      if (r.internal) this.o.log.error({ err, url: redactSecrets(req.url) }, 'request failed');
       this.send(res, r.status, r.body, {});
     } finally {
       this.o.counters.countRequest(pattern, res.statusCode);
@@ -172,8 +190,9 @@ export class HttpApp {
     if (res.headersSent) return;
     const raw = result instanceof RawBody ? result : null;
     const data = raw ? raw.data : JSON.stringify(result);
-    res.writeHead(status, {
+    res.writeHead(raw?.status ?? status, {
       ...headers,
+      ...raw?.headers,
       'content-type': raw ? raw.contentType : 'application/json; charset=utf-8',
       'content-length': typeof data === 'string' ? Buffer.byteLength(data) : data.length,
     });

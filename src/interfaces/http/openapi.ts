@@ -66,12 +66,15 @@ export function buildOpenApi(version: string): JsonSchema {
     info: {
       title: 'wezterm-parallel daemon API',
       version,
-      description: `REST API of the wezterm-parallel daemon. On the unix socket no auth is needed (the socket is mode 0600); on 127.0.0.1 every request needs \`Authorization: Bearer <token>\` from the token file.\n\nWebSockets:\n${sockets}\n- \`/metrics\`: Prometheus text format.`,
+      description: `REST API of the wezterm-parallel daemon. On the unix socket no auth is needed (the socket is mode 0600); on 127.0.0.1 every request needs \`Authorization: Bearer <token>\` from the token file, or the web dashboard's \`wtp_session\` cookie (from a one-time link, \`POST /api/v1/dashboard/link\`) with the daemon's own \`Origin\` on anything but a GET.\n\nWebSockets:\n${sockets}\n- \`/metrics\`: Prometheus text format.`,
     },
     servers: [{ url: 'http://127.0.0.1:7537' }],
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { dashboardSession: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        dashboardSession: { type: 'apiKey', in: 'cookie', name: 'wtp_session' },
+      },
       schemas: { Error: toSchema(errorBodySchema) },
     },
     paths,

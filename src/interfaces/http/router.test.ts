@@ -87,6 +87,21 @@ describe('Router', () => {
     expect(r.match('GET', '/x/1')).toMatchObject({ value: 'first', params: { id: '1' } });
   });
 
+  it('gives a trailing * the rest of the path, decoded, after routes added before it', () => {
+    const r = new Router<string>();
+    r.add('GET', '/dashboard/login', 'login');
+    r.add('GET', '/dashboard/*', 'file');
+    expect(r.match('GET', '/dashboard/login')).toMatchObject({ value: 'login' });
+    expect(r.match('GET', '/dashboard/')).toMatchObject({ value: 'file', params: { '*': '' } });
+    expect(r.match('GET', '/dashboard/assets/a%20b.js')).toMatchObject({
+      value: 'file',
+      params: { '*': 'assets/a b.js' },
+      pattern: '/dashboard/*',
+    });
+    expect(r.match('GET', '/dashboard')).toEqual({ kind: 'none' });
+    expect(r.match('GET', '/dashboardx/y')).toEqual({ kind: 'none' });
+  });
+
   it('throws URIError on a malformed escape in a parameter', () => {
     expect(() => router.match('GET', '/api/v1/agents/%E0%A4%A')).toThrow(URIError);
     expect(() => router.match('GET', '/api/v1/agents/100%')).toThrow(URIError);

@@ -14,7 +14,10 @@ export type RouteMatch<T> =
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Method + path routing with `:name` parameters (one path segment each, URL-decoded). */
+/**
+ * Method + path routing with `:name` parameters (one path segment each, URL-decoded) and a
+ * trailing `*` (the rest of the path, possibly empty, URL-decoded, as param `*`).
+ */
 export class Router<T> {
   private readonly entries: Entry<T>[] = [];
 
@@ -22,7 +25,11 @@ export class Router<T> {
     const keys: string[] = [];
     const source = pattern
       .split('/')
-      .map((seg) => {
+      .map((seg, i, all) => {
+        if (seg === '*' && i === all.length - 1) {
+          keys.push('*');
+          return '(.*)';
+        }
         if (!seg.startsWith(':')) return escape(seg);
         keys.push(seg.slice(1));
         return '([^/]+)';

@@ -10,6 +10,8 @@ import { registerTaskRoutes } from './task-routes.js';
 import { registerReportRoutes } from './report-routes.js';
 import type { ApiContext } from './api-context.js';
 import { markTcp } from './auth.js';
+import { DashboardAuth } from './dashboard-auth.js';
+import { registerDashboardRoutes } from './dashboard-routes.js';
 import { registerDaemonRoutes } from './daemon-routes.js';
 import { HttpApp } from './http-app.js';
 import { HttpCounters } from './metrics.js';
@@ -29,11 +31,13 @@ const CLOSE_GRACE_MS = 2_000;
 
 /**
  * The daemon's HTTP + WebSocket API on node:http: one app behind two listeners, the unix
- * socket (trusted by its file mode) and 127.0.0.1 (bearer token required).
+ * socket (trusted by its file mode) and 127.0.0.1 (bearer token or dashboard session cookie
+ * required), plus the dashboard's files.
  */
 export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   const counters = new HttpCounters();
   let tcpPort: number | null = null;
+  const sessions = new DashboardAuth(ctx.clock, token);
   const app = new HttpApp({
     token,
     bodyLimitBytes: BODY_LIMIT_BYTES,
@@ -41,6 +45,7 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
     counters,
     log: ctx.log,
     tcpPort: () => tcpPort,
+    sessions,
   });
   registerDaemonRoutes(app, ctx, counters);
   registerAgentRoutes(app, ctx);
@@ -48,6 +53,7 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   registerGitRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
   registerReportRoutes(app, ctx);
+  registerDashboardRoutes(app, { auth: sessions, webDir: ctx.webDir, tcpPort: () => tcpPort });
   registerEventsSocket(app, ctx, counters);
   registerPtySocket(app, ctx, counters);
 

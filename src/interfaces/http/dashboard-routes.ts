@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { AppError } from '../../core/errors.js';
+import { sessionCookie, type DashboardAuth } from './dashboard-auth.js';
+import { dashboardHeaders, LOGIN_REFUSED_MESSAGE, LOGIN_REFUSED_PAGE } from './dashboard-pages.js';
+import { RawBody, type HttpApp } from './http-app.js';
+import { registerRoute } from './register-route.js';
+import { dashboardBuilt, dashboardFile } from './static-files.js';
+
+export interface DashboardDeps {
+  auth: DashboardAuth;
+  /** The built SPA (dist/web unless WTP_WEB_DIR). */
+  webDir: string;
+  tcpPort: () => number | null;
+}
+
+/**
+ * The web dashboard: the one-time link (an API call, authenticated like any other), the
+ * sign-in that trades it for a session cookie, and the SPA's static files under /dashboard/.
+ */
+export function registerDashboardRoutes(app: HttpApp, d: DashboardDeps): void {
+  registerRoute(app, 'dashboardLink', () => {
+    const port = d.tcpPort();
+    if (port === null) {
+      throw new AppError(
+        'DASHBOARD_UNAVAILABLE',
+        'The dashboard is served on 127.0.0.1, but the daemon has no TCP listener (api.tcp is false in the config).',
+        { reason: 'no-tcp' },
+      );
+    }
+    if (!dashboardBuilt(d.webDir)) {
+      throw new AppError(
+        'DASHBOARD_UNAVAILABLE',
+        `The dashboard was not built (${join(d.webDir, 'index.html')} is missing): run \`npm run build\`.`,
+        { reason: 'not-built', webDir: d.webDir },
+      );
+    }
+    const { code, expiresAt } = d.auth.issueCode();
+    return {
+      url: `http://127.0.0.1:${port}/dashboard/login?code=${code}`,
+      expiresAt: new Date(expiresAt).toISOString(),
+    };
+  });
+
+  app.route('GET', '/dashboard/login', (req) => {
+    const headers = { ...dashboardHeaders(d.tcpPort()), 'cache-control': 'no-store' };
+    const session = d.auth.redeem(req.query.code ?? '');
+    if (session === null) {
+      // A browser gets a page; scripts (Accept without text/html) the usual error body.
+      if (!/\btext\/html\b/.test(req.headers.accept ?? '')) {
+        throw new AppError('UNAUTHORIZED', LOGIN_REFUSED_MESSAGE);
+      }
+      return new RawBody(LOGIN_REFUSED_PAGE, 'text/html; charset=utf-8', 401, headers);
+    }
+    return new RawBody('', 'text/plain; charset=utf-8', 303, {
+      ...headers,
+      location: '/dashboard/',
+      'set-cookie': sessionCookie(session.sessionId, session.maxAgeSeconds),
+    });
+  });
+  app.route(
+    'GET',
+    '/dashboard',
+    () => new RawBody('', 'text/plain; charset=utf-8', 308, { location: '/dashboard/' }),
+  );
+  app.route('GET', '/dashboard/*', (req) => dashboardFile(d.webDir, req.params['*'] ?? '', d.tcpPort()));
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { freePort, launchChromium, screenshot } from '../support/browser.js';
+import { TestHome } from '../support/harness.js';
+
+/**
+ * The dashboard in Debian's Chromium: the one-time link signs in, the fleet shows every agent with
+ * its state, state changes arrive live, and the page reconnects and resumes after a daemon restart.
+ */
+describe('the dashboard (Chromium)', () => {
+  let home: TestHome;
+  let browser: Browser;
+  let page: Page;
+  let port: number;
+  const shots = (): string => home.path('screenshots');
+  const row = (name: string) => page.locator(`[data-testid="agent"][data-agent="${name}"]`);
+  const stateOf = (name: string) => row(name).locator('[data-testid="state"]');
+
+  beforeAll(async () => {
+    port = await freePort(); // fixed, so the page's origin stays the same across a daemon restart
+    home = new TestHome({ WTP_API_PORT: String(port) });
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    expect((await home.run(['new', 'shell', '--name', 'sh1'])).code).toBe(0);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    if (process.env['WTP_DEBUG_E2E']) {
+      page.on('console', (m) => console.error('CONSOLE', m.text()));
+      page.on('response', (r) => console.error('RESP', r.status(), r.url()));
+      page.on('websocket', (w) => {
+        console.error('WS open', w.url());
+        w.on('framereceived', (f) => console.error('WS <', String(f.payload).slice(0, 160)));
+        w.on('close', () => console.error('WS close'));
+      });
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await home?.cleanup();
+  });
+
+  it('a page opened without the link is not signed in and shows no data', async () => {
+    await page.goto(`http://127.0.0.1:${port}/dashboard/`);
+    await page.getByText('Not signed in').waitFor();
+    expect(await page.locator('[data-testid="agent"]').count()).toBe(0);
+  });
+
+  it('signs in with the one-time link and shows the fleet', async () => {
+    const link = await home.json<{ url: string }>(['dashboard', '--print-url', '--json']);
+    expect(link.code, link.stderr).toBe(0);
+    await page.goto(link.doc.url);
+    expect(new URL(page.url()).pathname).toBe('/dashboard/');
+    await stateOf('sh1').waitFor();
+    expect(await stateOf('sh1').getAttribute('data-state')).toBe('running');
+    await page.locator('[data-testid="stream-status"]', { hasText: 'live' }).waitFor();
+    await screenshot(page, shots(), 'fleet');
+    // The one-time link cannot be used twice.
+    const again = await browser.newPage();
+    const res = await again.goto(link.doc.url);
+    expect(res?.status()).toBe(401);
+    await again.close();
+  });
+
+  it('shows state changes and new agents live', async () => {
+    expect(
+      (await home.run(['new', 'cmd', '--name', 'brief', '--', 'sh', '-c', 'sleep 1; exit 3'])).code,
+    ).toBe(0);
+    await row('brief').waitFor();
+    await page.locator('[data-agent="brief"] [data-state="exited"]').waitFor({ timeout: 30_000 });
+    expect((await home.run(['stop', 'sh1'])).code).toBe(0);
+    await page.locator('[data-agent="sh1"] [data-state="exited"]').waitFor({ timeout: 30_000 });
+    expect(await row('sh1').locator('[data-testid="evidence"]').textContent()).toContain('stopped');
+  });
+
+  it('reconnects after a daemon restart and resumes from the last event', async () => {
+    expect((await home.run(['down'])).code).toBe(0);
+    await page.locator('[data-testid="stream-status"]', { hasText: 'reconnecting' }).waitFor();
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await page.locator('[data-testid="stream-status"]', { hasText: 'live' }).waitFor({ timeout: 30_000 });
+    expect((await home.run(['new', 'shell', '--name', 'after'])).code).toBe(0);
+    await page.locator('[data-agent="after"] [data-state="running"]').waitFor({ timeout: 30_000 });
+  });
+
+  it('fits a phone: one card per agent', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('[data-testid="agent"][data-agent="after"]').waitFor();
+    expect(await page.locator('table').count()).toBe(0);
+    await screenshot(page, shots(), 'fleet-phone');
+  });
+});

@@ -1,0 +1,68 @@
+import type { EventsServerMessage, WtpEvent } from '../../src/protocol/events.js';
+
+export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
+
+/**
+ * `/api/v1/events` with resume: after a drop (a daemon restart, a network blip) it reconnects
+ * with backoff from the last sequence number it saw, so no event is missed or seen twice.
+ * Events are handed over in batches, at most once per animation frame.
+ */
+export class EventStream {
+  private ws: WebSocket | null = null;
+  private lastSeq: number;
+  private batch: WtpEvent[] = [];
+  private frame: number | null = null;
+  private retryMs = 250;
+  private closed = false;
+
+  constructor(
+    since: number,
+    private readonly on: {
+      events: (batch: WtpEvent[]) => void;
+      status: (s: StreamStatus) => void;
+      /** After a reconnect: state may have moved on while away (the caller refreshes). */
+      reconnected: () => void;
+    },
+  ) {
+    this.lastSeq = since;
+    this.connect(false);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.ws?.close();
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+  }
+
+  private connect(again: boolean): void {
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(`${proto}//${location.host}/api/v1/events?since=${this.lastSeq}`);
+    this.ws = ws;
+    this.on.status(again ? 'reconnecting' : 'connecting');
+    ws.onmessage = (m) => {
+      const msg = JSON.parse(String(m.data)) as EventsServerMessage;
+      if (msg.type === 'hello') {
+        this.retryMs = 250;
+        this.on.status('live');
+        if (again) this.on.reconnected();
+      } else if (msg.type === 'event' && msg.event.seq > this.lastSeq) {
+        this.lastSeq = msg.event.seq;
+        this.batch.push(msg.event);
+        this.frame ??= requestAnimationFrame(() => this.flush());
+      }
+    };
+    ws.onclose = () => {
+      if (this.closed) return;
+      this.on.status('reconnecting');
+      setTimeout(() => this.connect(true), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, 5_000);
+    };
+  }
+
+  private flush(): void {
+    this.frame = null;
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length > 0) this.on.events(batch);
+  }
+}

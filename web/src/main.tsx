@@ -1,0 +1,51 @@
+import '@mantine/core/styles.css';
+import { Alert, AppShell, Badge, Group, MantineProvider, Title } from '@mantine/core';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiError } from './api.js';
+import { Fleet } from './fleet.js';
+import { useFleet } from './use-fleet.js';
+
+const STATUS_COLOR = { connecting: 'gray', live: 'green', reconnecting: 'orange' } as const;
+
+function App() {
+  const fleet = useFleet();
+  const unauthorized = fleet.error instanceof ApiError && fleet.error.status === 401;
+  return (
+    <AppShell header={{ height: 52 }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Title order={4}>wezterm-parallel</Title>
+          <Badge color={STATUS_COLOR[fleet.status]} variant="dot" data-testid="stream-status">
+            {fleet.status}
+          </Badge>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main>
+        {fleet.error ? (
+          <Alert
+            color="red"
+            title={unauthorized ? 'Not signed in' : 'The daemon answered with an error'}
+            mb="md"
+          >
+            {unauthorized
+              ? 'This page needs the one-time link of `wtp dashboard` (the session may have expired or the daemon restarted).'
+              : fleet.error.message}
+          </Alert>
+        ) : null}
+        <Fleet agents={fleet.agents} />
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <MantineProvider defaultColorScheme="auto">
+        <App />
+      </MantineProvider>
+    </StrictMode>,
+  );
+}
