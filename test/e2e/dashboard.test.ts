@@ -12,13 +12,16 @@ describe('the dashboard (Chromium)', () => {
   let browser: Browser;
   let page: Page;
   let port: number;
-  const shots = (): string => home.path('screenshots');
+  /** Screenshots go to the test's folder, or to $WTP_SCREENSHOTS to keep them (for the README). */
+  const shots = (): string => process.env['WTP_SCREENSHOTS'] ?? home.path('screenshots');
   const row = (name: string) => page.locator(`[data-testid="agent"][data-agent="${name}"]`);
   const stateOf = (name: string) => row(name).locator('[data-testid="state"]');
 
   beforeAll(async () => {
     port = await freePort(); // fixed, so the page's origin stays the same across a daemon restart
     home = new TestHome({ WTP_API_PORT: String(port) });
+    // A crash loop is quick to reach: two restarts, 100 ms apart, make an agent crashed.
+    home.writeConfig('restart:\n  backoffBaseMs: 100\n  crashLoopCount: 2\n');
     expect((await home.run(['up', '--detach'])).code).toBe(0);
     expect((await home.run(['new', 'shell', '--name', 'sh1'])).code).toBe(0);
     browser = await launchChromium();
@@ -52,7 +55,6 @@ describe('the dashboard (Chromium)', () => {
     await stateOf('sh1').waitFor();
     expect(await stateOf('sh1').getAttribute('data-state')).toBe('running');
     await page.locator('[data-testid="stream-status"]', { hasText: 'live' }).waitFor();
-    await screenshot(page, shots(), 'fleet');
     // The one-time link cannot be used twice.
     const again = await browser.newPage();
     const res = await again.goto(link.doc.url);
@@ -69,6 +71,24 @@ describe('the dashboard (Chromium)', () => {
     expect((await home.run(['stop', 'sh1'])).code).toBe(0);
     await page.locator('[data-agent="sh1"] [data-state="exited"]').waitFor({ timeout: 30_000 });
     expect(await row('sh1').locator('[data-testid="evidence"]').textContent()).toContain('stopped');
+  });
+
+  it('the inbox lists the agents that need you, with a count on its tab', async () => {
+    expect(await page.locator('[data-testid="inbox-count"]').count()).toBe(0);
+    const flaky = ['new', 'cmd', '--name', 'flaky', '--restart', 'on-failure', '--', 'sh', '-c', 'exit 1'];
+    expect((await home.run(flaky)).code).toBe(0);
+    await page.locator('[data-agent="flaky"] [data-state="crashed"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="inbox-count"]', { hasText: '1' }).waitFor();
+    await page.locator('[data-testid="tab-inbox"]').click();
+    const item = page.locator('[data-testid="inbox-item"]');
+    await item.first().waitFor();
+    expect(await item.count()).toBe(1);
+    expect(await item.first().getAttribute('data-agent')).toBe('flaky');
+    expect(await item.first().textContent()).toContain('wtp restart flaky');
+    await screenshot(page, shots(), 'inbox');
+    await page.locator('[data-testid="tab-fleet"]').click();
+    await row('flaky').waitFor();
+    await screenshot(page, shots(), 'fleet');
   });
 
   it('reconnects after a daemon restart and resumes from the last event', async () => {

@@ -1,18 +1,8 @@
 import { Badge, Card, Group, ScrollArea, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { useEffect, useState } from 'react';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { STATE_STYLE, ago } from './state-style.js';
-
-/** Re-renders every second, for the "since" columns. */
-function useNow(): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
-  return now;
-}
+import { useNow } from './use-now.js';
 
 /** "hook Notification permission_prompt 12 s ago": what the state rests on. */
 function evidence(a: AgentView, now: number): string {

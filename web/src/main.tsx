@@ -1,15 +1,19 @@
 import '@mantine/core/styles.css';
-import { Alert, AppShell, Badge, Group, MantineProvider, Title } from '@mantine/core';
+import { Alert, AppShell, Badge, Group, MantineProvider, Tabs, Title } from '@mantine/core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from './api.js';
 import { Fleet } from './fleet.js';
+import { Inbox, needingYou } from './inbox.js';
+import { useNow } from './use-now.js';
 import { useFleet } from './use-fleet.js';
 
 const STATUS_COLOR = { connecting: 'gray', live: 'green', reconnecting: 'orange' } as const;
 
 function App() {
   const fleet = useFleet();
+  const now = useNow();
+  const waiting = needingYou(fleet.agents).length;
   const unauthorized = fleet.error instanceof ApiError && fleet.error.status === 401;
   return (
     <AppShell header={{ height: 52 }} padding="md">
@@ -33,7 +37,32 @@ function App() {
               : fleet.error.message}
           </Alert>
         ) : null}
-        <Fleet agents={fleet.agents} />
+        <Tabs defaultValue="fleet" keepMounted={false}>
+          <Tabs.List mb="md">
+            <Tabs.Tab value="fleet" data-testid="tab-fleet">
+              Fleet ({fleet.agents.length})
+            </Tabs.Tab>
+            <Tabs.Tab
+              value="inbox"
+              data-testid="tab-inbox"
+              rightSection={
+                waiting > 0 ? (
+                  <Badge color="orange" size="sm" circle data-testid="inbox-count">
+                    {waiting}
+                  </Badge>
+                ) : null
+              }
+            >
+              Inbox
+            </Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="fleet">
+            <Fleet agents={fleet.agents} />
+          </Tabs.Panel>
+          <Tabs.Panel value="inbox">
+            <Inbox agents={fleet.agents} now={now} />
+          </Tabs.Panel>
+        </Tabs>
       </AppShell.Main>
     </AppShell>
   );

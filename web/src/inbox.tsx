@@ -1,0 +1,59 @@
+import { Badge, Card, Code, Group, Stack, Text } from '@mantine/core';
+import type { AgentView } from '../../src/protocol/agent.js';
+import { STATE_STYLE, ago } from './state-style.js';
+
+/** States in which an agent waits for a human (a usage limit is needs_input with its reason). */
+const NEEDS_YOU = new Set<AgentView['state']>(['needs_permission', 'needs_input', 'crashed']);
+
+/** The agents that need the user, oldest first. */
+export function needingYou(agents: AgentView[]): AgentView[] {
+  return agents
+    .filter((a) => NEEDS_YOU.has(a.state))
+    .sort((a, b) => Date.parse(a.stateSince) - Date.parse(b.stateSince) || a.name.localeCompare(b.name));
+}
+
+function what(a: AgentView): string {
+  const d = a.stateDetail;
+  if (d.reason === 'usage_limit') return `usage limit${d.resetsAt ? `, resets ${d.resetsAt}` : ''}`;
+  if (a.state === 'needs_permission') return `asks to use ${d.tool ?? 'a tool'}`;
+  if (a.state === 'needs_input') return d.message ?? 'asks a question';
+  return d.message ?? `crashed (${d.reason})`;
+}
+
+/** The inbox: what needs you, oldest first, with how long it has waited. */
+export function Inbox({ agents, now }: { agents: AgentView[]; now: number }) {
+  const waiting = needingYou(agents);
+  if (waiting.length === 0) return <Text c="dimmed">Nothing needs you.</Text>;
+  return (
+    <Stack gap="xs">
+      {waiting.map((a) => {
+        const s = STATE_STYLE[a.state];
+        return (
+          <Card key={a.id} withBorder padding="sm" data-testid="inbox-item" data-agent={a.name}>
+            <Group justify="space-between" wrap="nowrap">
+              <Text fw={600}>
+                {a.workspace}/{a.name}
+              </Text>
+              <Badge color={s.color} variant="light" data-state={a.state}>
+                {s.icon} {s.label}
+              </Badge>
+            </Group>
+            <Text size="sm">{what(a)}</Text>
+            <Text size="sm" c="dimmed">
+              waiting {ago(a.stateSince, now)} ·{' '}
+              {a.state === 'crashed' ? (
+                <>
+                  see <Code>wtp logs {a.name}</Code>, then <Code>wtp restart {a.name}</Code>
+                </>
+              ) : (
+                <>
+                  answer it with <Code>wtp attach {a.name}</Code>
+                </>
+              )}
+            </Text>
+          </Card>
+        );
+      })}
+    </Stack>
+  );
+}
