@@ -148,19 +148,15 @@ return function(M)
     end
   end
 
-  -- wtp status --json, then wezterm.open_with(daemon.dashboardUrl)
+  -- wtp dashboard --json: the CLI opens the browser on a one-time sign-in link through a private
+  -- redirect file (the code never appears on a command line); without a browser it gives the URL.
   function actions.dashboard(o)
     return function(window, _)
-      local doc = wtp_or_toast(window, o, 'wtp status', { 'status', '--json' })
+      local doc = wtp_or_toast(window, o, 'wtp dashboard', { 'dashboard', '--json' })
       if not doc then return end
-      if doc.running == false then
-        return M.toast(window, o, 'The wtp daemon is not running (start it with: wtp up)')
+      if doc.opened == false then
+        return M.toast(window, o, 'No browser could be opened; sign in within 60 s at ' .. tostring(doc.url))
       end
-      local url = type(doc.daemon) == 'table' and doc.daemon.dashboardUrl or nil
-      if type(url) ~= 'string' or url == '' then
-        return M.toast(window, o, 'The dashboard is not available yet: wtp status reports no dashboard URL')
-      end
-      wezterm.open_with(url)
     end
   end
 

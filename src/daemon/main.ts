@@ -294,7 +294,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         tcp: tcpPort === null ? null : `http://127.0.0.1:${tcpPort}`,
         tokenFile: paths.tokenFile,
       },
-      dashboardUrl: null,
+      dashboardUrl: tcpPort === null ? null : `http://127.0.0.1:${tcpPort}/dashboard/`,
       paths: {
         configDir: paths.configDir,
         stateDir: paths.stateDir,

@@ -19,7 +19,10 @@ export const daemonStatusSchema = z.object({
     tcp: z.string().nullable().describe('http://127.0.0.1:<port>, bearer token required'),
     tokenFile: z.string(),
   }),
-  dashboardUrl: z.string().nullable().describe('Not served yet by this version: null'),
+  dashboardUrl: z
+    .string()
+    .nullable()
+    .describe('The web dashboard (sign in with the one-time link of `wtp dashboard`); null without TCP'),
   paths: z.object({
     configDir: z.string(),
     stateDir: z.string(),

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PluginVm, luaString, startPlugin } from '../plugin/lua-harness.js';
 import { BIN, TestHome } from '../support/harness.js';
@@ -110,8 +111,18 @@ describe('plugin ↔ wtp --json', () => {
     expect(toasts()).toEqual(['wtp workspace new failed: A workspace named "shop" already exists.']);
   });
 
-  it('LEADER d: reads the real status and says the dashboard is not there yet', () => {
+  it('LEADER d: wtp dashboard opens a one-time link (through a stand-in xdg-open)', () => {
+    // A stand-in opener that records what it was asked to open.
+    const bin = home.path('opener-bin');
+    mkdirSync(bin);
+    const log = home.path('opened.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\necho "$1" >> ${JSON.stringify(log)}\n`, { mode: 0o755 });
+    home.env.PATH = `${bin}:${home.env.PATH ?? '/usr/bin:/bin'}`;
     press('d');
-    expect(toasts()).toEqual(['The dashboard is not available yet: wtp status reports no dashboard URL']);
+    expect(toasts()).toEqual([]);
+    // The opener got the private redirect file, never the URL with its one-time code.
+    const opened = readFileSync(log, 'utf8').trim();
+    expect(opened).toMatch(/dashboard-open\.html$/);
+    expect(readFileSync(opened, 'utf8')).toContain('/dashboard/login?code=');
   });
 });

@@ -136,21 +136,23 @@ describe('wtp failures', () => {
   };
   it('reports a CLI that cannot start, non-JSON output, stderr and a JSON version it does not read', () => {
     setup(`{ wtp = '/nope/wtp' }`);
-    vm.run(`stub.respond('/nope/wtp status --json', { raise = 'No such file or directory (os error 2)' })`);
+    vm.run(
+      `stub.respond('/nope/wtp dashboard --json', { raise = 'No such file or directory (os error 2)' })`,
+    );
     expect(run()).toEqual([
-      'wtp status failed: could not run /nope/wtp: No such file or directory (os error 2)',
+      'wtp dashboard failed: could not run /nope/wtp: No such file or directory (os error 2)',
     ]);
-    vm.run(`stub.clear(); stub.respond('/nope/wtp status --json', { stdout = 'hello' })`);
-    expect(run()).toEqual(['wtp status failed: unexpected output (not JSON) from /nope/wtp']);
+    vm.run(`stub.clear(); stub.respond('/nope/wtp dashboard --json', { stdout = 'hello' })`);
+    expect(run()).toEqual(['wtp dashboard failed: unexpected output (not JSON) from /nope/wtp']);
     vm.run(
-      `stub.clear(); stub.respond('/nope/wtp status --json', { ok = false, stderr = '\\n  boom\\nmore' })`,
+      `stub.clear(); stub.respond('/nope/wtp dashboard --json', { ok = false, stderr = '\\n  boom\\nmore' })`,
     );
-    expect(run()).toEqual(['wtp status failed:   boom']);
+    expect(run()).toEqual(['wtp dashboard failed:   boom']);
     vm.run(
-      `stub.clear(); stub.respond('/nope/wtp status --json', { stdout = '{"version":2,"running":true}' })`,
+      `stub.clear(); stub.respond('/nope/wtp dashboard --json', { stdout = '{"version":2,"url":"x","opened":true}' })`,
     );
     expect(run()).toEqual([
-      'wtp status failed: /nope/wtp printed JSON version 2; this plugin reads version 1',
+      'wtp dashboard failed: /nope/wtp printed JSON version 2; this plugin reads version 1',
     ]);
   });
 });
@@ -281,29 +283,38 @@ describe('switch workspace (LEADER s)', () => {
 });
 
 describe('open the dashboard (LEADER d)', () => {
-  it('opens daemon.dashboardUrl', () => {
+  it('runs wtp dashboard, which opens the browser on a one-time link', () => {
     setup();
-    respond('wtp status --json', {
+    respond('wtp dashboard --json', {
       version: 1,
-      running: true,
-      daemon: { dashboardUrl: 'http://127.0.0.1:7537/x' },
+      url: 'http://127.0.0.1:7537/dashboard/login?code=x',
+      expiresAt: '2026-11-22T17:00:00.000Z',
+      opened: true,
     });
     press('d');
-    expect(argvs()).toEqual([['wtp', 'status', '--json']]);
-    expect(calls('open_with').map((c) => c.url)).toEqual(['http://127.0.0.1:7537/x']);
+    expect(argvs()).toEqual([['wtp', 'dashboard', '--json']]);
+    expect(calls('open_with')).toEqual([]); // the CLI opens it, not the plugin
     expect(toasts()).toEqual([]);
   });
 
-  it('toasts instead when the URL is null or the daemon is down', () => {
+  it('toasts the link when no browser could be opened, and wtp’s error when it failed', () => {
     setup();
-    respond('wtp status --json', { version: 1, running: true, daemon: { dashboardUrl: null } });
+    respond('wtp dashboard --json', {
+      version: 1,
+      url: 'http://127.0.0.1:7537/dashboard/login?code=x',
+      expiresAt: '2026-11-22T17:00:00.000Z',
+      opened: false,
+    });
     press('d');
-    respond('wtp status --json', { version: 1, running: false });
+    respond(
+      'wtp dashboard --json',
+      { version: 1, error: { code: 'DAEMON_NOT_RUNNING', message: 'The daemon is not running.' } },
+      false,
+    );
     press('d');
     expect(toasts()).toEqual([
-      'The dashboard is not available yet: wtp status reports no dashboard URL',
-      'The wtp daemon is not running (start it with: wtp up)',
+      'No browser could be opened; sign in within 60 s at http://127.0.0.1:7537/dashboard/login?code=x',
+      'wtp dashboard failed: The daemon is not running.',
     ]);
-    expect(calls('open_with')).toEqual([]);
   });
 });

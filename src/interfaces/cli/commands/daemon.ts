@@ -26,8 +26,9 @@ function printSummary(ctx: CliContext, s: DaemonStatus, started: boolean): void 
   ctx.line(`  API        unix:${shortenHome(s.api.socket, home)} (mode 0600, no token needed)`);
   if (s.api.tcp)
     ctx.line(`             ${s.api.tcp} (bearer token in ${shortenHome(s.api.tokenFile, home)})`);
-  const dashboard = s.api.tcp ? `${s.api.tcp}/dashboard/ (sign in: wtp dashboard)` : 'off (needs api.tcp)';
-  ctx.line(`  Dashboard  ${s.dashboardUrl ?? dashboard}`);
+  ctx.line(
+    `  Dashboard  ${s.dashboardUrl ? `${s.dashboardUrl} (sign in: wtp dashboard)` : 'off (needs api.tcp)'}`,
+  );
   ctx.line(`  Backend    ${s.backend} (${s.backendReason})`);
   ctx.line(`  State dir  ${shortenHome(s.paths.stateDir, home)}`);
   ctx.line(`  Log        ${shortenHome(s.paths.logFile, home)}`);
