@@ -140,24 +140,22 @@ export class Dispatcher {
   /** Fills the workspace's free slots from its queue; tasks that could not start wait in it. */
   private async dispatchIn(workspaceId: string): Promise<void> {
     const ws = this.d.registry.findWorkspace(workspaceId);
+    // A workspace without a folder has nowhere to run a task: its tasks wait in the queue.
+    if (ws?.repoPath === null || ws?.repoPath === undefined) return;
+    const cwd = ws.repoPath;
     const deferred: TaskRecord[] = [];
     const slots = (): number =>
       this.d.settings.maxAgentsPerWorkspace - this.d.tasks.graph.liveIn(workspaceId);
     while (slots() > 0) {
       const task = this.d.tasks.graph.take(workspaceId);
       if (!task) break;
-      // A workspace without a folder has nowhere to run a task: it waits.
-      if (ws?.repoPath === null || ws === undefined) {
-        deferred.push(task);
-        continue;
-      }
       for (const { attempt, try: tryNo } of pendingAttempts(task, this.d.tasks.retries(task))) {
         if (slots() <= 0) break;
         const spec = attemptSpec(task, attempt, this.d.settings.defaultProfile);
         if (this.d.governor?.heldFor(spec.profile)) continue;
         const current = this.d.tasks.record(task.id);
         if (!current || (current.status !== 'ready' && current.status !== 'running')) break;
-        await this.startRun(current, ws.repoPath, attempt, tryNo, spec);
+        await this.startRun(current, cwd, attempt, tryNo, spec);
       }
       const now = this.d.tasks.record(task.id);
       if (now) deferred.push(now);

@@ -14,7 +14,10 @@ export function resetInstant(text: string, now: number): number | null {
     return Number.isNaN(ms) ? null : ms;
   }
   const span = /^in\s+(.+)$/i.exec(t);
-  if (span?.[1] !== undefined) return spanMs(span[1]) === null ? null : now + (spanMs(span[1]) as number);
+  if (span?.[1] !== undefined) {
+    const ms = spanMs(span[1]);
+    return ms === null ? null : now + ms;
+  }
   const clock = /^(\d{1,2})(?::(\d{2}))?\s*([ap]\.?m\.?)?\s*(?:\(([^)]+)\)|([A-Z][A-Za-z_+\-/0-9]*))?$/i.exec(
     t,
   );

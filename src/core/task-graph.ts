@@ -200,7 +200,8 @@ export function blockedBy(
 
 /**
  * Ids of the tasks to dispatch: status `ready` and every dependency `done`; highest priority
- * first, then the oldest (createdAt), then by id.
+ * first, then the oldest (createdAt), then by id. The reference definition: the dispatcher keeps
+ * the same order incrementally (TaskIndex), and its tests check it against this.
  */
 export function readyTasks(tasks: readonly GraphTask[]): string[] {
   const status = new Map(tasks.map((t) => [t.id, t.status]));

@@ -136,11 +136,6 @@ export class TaskService {
     );
   }
 
-  /** Every task record (the dispatcher's view). */
-  records(): TaskRecord[] {
-    return [...this.tasks.values()];
-  }
-
   /** The task an agent works (or worked) on, if any. */
   byAgent(agentId: string): TaskRecord | undefined {
     const id = this.index.taskOf(agentId);

@@ -4,7 +4,7 @@ import type { WtpEvent } from '../protocol/events.js';
 import type { ReportDurations } from '../protocol/report.js';
 import { fixedOffsetCalendar } from './calendar-days.js';
 import { AppError } from './errors.js';
-import { timeReport, TimeReportBuilder, type ReportTaskInfo } from './time-report.js';
+import { timeReport, TimeReportBuilder, zeroDurations, type ReportTaskInfo } from './time-report.js';
 
 const S = 1_000;
 const M = 60 * S;
@@ -75,15 +75,7 @@ const removed = (id: string, at: number, ws = 'ws-1'): WtpEvent => ({
   data: { name: id },
 });
 
-const durations = (d: Partial<ReportDurations>): ReportDurations => ({
-  workingMs: 0,
-  waitingMs: 0,
-  idleMs: 0,
-  otherMs: 0,
-  waits: 0,
-  longestWaitMs: 0,
-  ...d,
-});
+const durations = (d: Partial<ReportDurations>): ReportDurations => ({ ...zeroDurations(), ...d });
 
 const pick = ({ workingMs, waitingMs, idleMs, otherMs, waits, longestWaitMs }: ReportDurations) => ({
   workingMs,

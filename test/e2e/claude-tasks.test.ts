@@ -7,7 +7,7 @@ import type { TaskComparison, TaskView } from '../../src/protocol/tasks.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
 import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
 import { TestHome } from '../support/harness.js';
-import { gitRepo, taskSteps } from '../support/task-steps.js';
+import { gitRepo, taskSteps, upWithWorkspace } from '../support/task-steps.js';
 
 /**
  * Issue 6, end to end through the CLI: a small plan (a dependency and one best-of-2 task) done
@@ -120,9 +120,7 @@ describe('a plan done by real Claude Code agents (CLI, real git, headless)', () 
         '',
       ].join('\n'),
     );
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
-    const ws = await home.run(['workspace', 'new', 'shop', '--repo', repo, '--backend', 'headless']);
-    expect(ws.code, ws.stderr).toBe(0);
+    await upWithWorkspace(home, 'shop', repo);
     writeFileSync(
       home.path('plan.yaml'),
       [

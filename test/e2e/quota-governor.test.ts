@@ -11,7 +11,7 @@ import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cl
 import { FakeAnthropic, type FakeRequest, type FakeTurn, RATE_LIMITED } from '../support/fake-anthropic.js';
 import { statFields } from '../support/adapters/children.js';
 import { eventually, TestHome } from '../support/harness.js';
-import { gitRepo, taskSteps } from '../support/task-steps.js';
+import { gitRepo, taskSteps, upWithWorkspace } from '../support/task-steps.js';
 
 /**
  * The usage-limit governor end to end, with the real Claude Code CLI (pinned, installed by
@@ -154,9 +154,7 @@ describe('the usage-limit governor with real Claude Code (headless)', () => {
         '',
       ].join('\n'),
     );
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
-    const ws = await home.run(['workspace', 'new', 'shop', '--repo', repo, '--backend', 'headless']);
-    expect(ws.code, ws.stderr).toBe(0);
+    await upWithWorkspace(home, 'shop', repo);
   }, 120_000);
 
   afterAll(async () => {

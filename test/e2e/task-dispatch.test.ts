@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskView } from '../../src/protocol/tasks.js';
 import { TestHome } from '../support/harness.js';
-import { gitRepo, taskSteps } from '../support/task-steps.js';
+import { gitRepo, taskSteps, upWithWorkspace } from '../support/task-steps.js';
 
 /**
  * The dispatcher with real agents (cmd tasks run their prompt as a command line) in a real git
@@ -21,10 +21,7 @@ describe('dispatching tasks to agents (CLI, real git, cmd tasks)', () => {
     home = new TestHome();
     home.writeConfig('tasks:\n  defaultProfile: cmd\n  maxAgentsPerWorkspace: 2\n');
     ({ repo, g } = gitRepo(home, 'shop'));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
-    expect((await home.run(['workspace', 'new', 'shop', '--repo', repo, '--backend', 'headless'])).code).toBe(
-      0,
-    );
+    await upWithWorkspace(home, 'shop', repo);
   });
   afterAll(async () => {
     await home?.cleanup();

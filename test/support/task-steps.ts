@@ -41,3 +41,11 @@ export function taskSteps(home: TestHome, timeoutMs = 90_000) {
     );
   return { task, untilTask };
 }
+
+/** Starts the daemon and a headless workspace `name` on `repo`, where tasks run. */
+export async function upWithWorkspace(home: TestHome, name: string, repo: string): Promise<void> {
+  const up = await home.run(['up', '--detach']);
+  expect(up.code, up.stderr).toBe(0);
+  const ws = await home.run(['workspace', 'new', name, '--repo', repo, '--backend', 'headless']);
+  expect(ws.code, ws.stderr).toBe(0);
+}

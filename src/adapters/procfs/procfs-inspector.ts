@@ -8,6 +8,7 @@ const TICKS_PER_SECOND = 100;
 interface StatLine {
   pid: number;
   ppid: number;
+  session: number;
   cpuTicks: number;
   startTicks: string;
   rssPages: number;
@@ -28,6 +29,7 @@ function readStat(pid: number | string): StatLine | null {
   return {
     pid: Number(pid),
     ppid: Number(f[1]),
+    session: Number(f[3]),
     cpuTicks: Number(f[11]) + Number(f[12]),
     startTicks: f[19] ?? '',
     rssPages: Number(f[21]),
@@ -137,18 +139,12 @@ function sessionTree(sid: number): number[] {
   const targets: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
-    let text: string;
-    try {
-      text = readFileSync(`/proc/${name}/stat`, 'latin1');
-    } catch {
-      continue;
-    }
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    if (f[0] === 'Z') continue;
-    const pid = Number(name);
-    const ppid = Number(f[1]);
-    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-    if (Number(f[3]) === sid) targets.push(pid);
+    const st = readStat(name);
+    if (!st) continue;
+    const siblings = children.get(st.ppid);
+    if (siblings) siblings.push(st.pid);
+    else children.set(st.ppid, [st.pid]);
+    if (st.session === sid) targets.push(st.pid);
   }
   const seen = new Set(targets);
   for (let i = 0; i < targets.length; i++) {
