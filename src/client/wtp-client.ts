@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { buildPath, ROUTE_PATHS, type RouteName } from '../protocol/route-paths.js';
 import type { RouteInput, RouteResponse } from '../protocol/routes.js';
+import { queryString } from './query-string.js';
 import { WtpError } from './wtp-error.js';
 
 export interface ClientOptions {
@@ -21,16 +22,6 @@ export interface RawResponse {
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
-
-function queryString(query: unknown): string {
-  if (query === undefined || query === null) return '';
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query as Record<string, unknown>)) {
-    if (v !== undefined) params.set(k, String(v));
-  }
-  const s = params.toString();
-  return s ? `?${s}` : '';
-}
 
 /** Typed client of the daemon's REST API (the route table in protocol/routes.ts). */
 export class WtpClient {

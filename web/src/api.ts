@@ -1,31 +1,31 @@
 import type { AgentView } from '../../src/protocol/agent.js';
-import type { ErrorBody } from '../../src/protocol/errors.js';
+import { FetchClient } from '../../src/client/fetch-client.js';
+import { WtpError } from '../../src/client/wtp-error.js';
+
+export { WtpError };
 
 /**
- * The dashboard's calls to the daemon: same origin, authenticated by the HttpOnly session cookie
- * that `wtp dashboard`'s one-time link set (the page never sees a token).
+ * The dashboard's client of the daemon: the typed route table over `fetch`, same origin,
+ * authenticated by the HttpOnly session cookie (the page never sees a token).
  */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ErrorBody | null,
-  ) {
-    super(body?.message ?? `HTTP ${status}`);
-  }
-}
+export const client = new FetchClient();
 
-async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) throw new ApiError(res.status, (body as ErrorBody | null) ?? null);
-  return body as T;
-}
-
+/** The calls several views share. */
 export const api = {
-  agents: (): Promise<AgentView[]> =>
-    getJson<{ agents: AgentView[] }>('/api/v1/agents').then((r) => r.agents),
+  agents: (): Promise<AgentView[]> => client.call('listAgents').then((r) => r.agents),
   agent: (id: string): Promise<AgentView> =>
-    getJson<{ agent: AgentView }>(`/api/v1/agents/${encodeURIComponent(id)}`).then((r) => r.agent),
+    client.call('getAgent', { params: { agent: id } }).then((r) => r.agent),
   latestSeq: (): Promise<number> =>
-    getJson<{ latestSeq: number }>('/api/v1/events/history?limit=1&since=0').then((r) => r.latestSeq),
+    client.call('listEvents', { query: { limit: 1, since: 0 } }).then((r) => r.latestSeq),
 };
+
+/** True for the daemon's "not signed in" answer (no session, or an expired one). */
+export function isUnauthorized(err: unknown): boolean {
+  return err instanceof WtpError && err.status === 401;
+}
+
+/** The message to show for a failed call, with its stable code. */
+export function errorText(err: unknown): string {
+  if (err instanceof WtpError) return `${err.message} [${err.code}]`;
+  return err instanceof Error ? err.message : String(err);
+}

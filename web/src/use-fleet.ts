@@ -1,14 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AgentView } from '../../src/protocol/agent.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
-import { ApiError, api } from './api.js';
-import { EventStream, type StreamStatus } from './event-stream.js';
+import { api, WtpError } from './api.js';
+import { useEventHub } from './event-hub.js';
 
 export interface Fleet {
   agents: AgentView[];
-  status: StreamStatus;
-  /** Set when the daemon refused the page (no or expired session). */
-  error: ApiError | Error | null;
+  /** Set when the daemon refused the page (no or expired session) or a load failed. */
+  error: Error | null;
 }
 
 /**
@@ -17,14 +16,13 @@ export interface Fleet {
  * again, coalesced. After a reconnect the whole list is fetched again.
  */
 export function useFleet(): Fleet {
+  const hub = useEventHub();
   const [agents, setAgents] = useState<Map<string, AgentView>>(new Map());
-  const [status, setStatus] = useState<StreamStatus>('connecting');
-  const [error, setError] = useState<ApiError | Error | null>(null);
+  const [error, setError] = useState<Error | null>(null);
   /** Agents being fetched; true when an event touched one again meanwhile (fetched once more). */
   const pending = useRef(new Map<string, boolean>());
 
   useEffect(() => {
-    let stream: EventStream | null = null;
     let stopped = false;
     const fail = (err: unknown): void => setError(err instanceof Error ? err : new Error(String(err)));
     // Agents events touched while the whole list was loading: fetched again once it has arrived,
@@ -53,7 +51,7 @@ export function useFleet(): Fleet {
           .agent(id)
           .then((a) => !stopped && setAgents((m) => new Map(m).set(a.id, a)))
           .catch((err: unknown) => {
-            if (err instanceof ApiError && err.status === 404) setAgents((m) => without(m, id));
+            if (err instanceof WtpError && err.status === 404) setAgents((m) => without(m, id));
             else fail(err);
           })
           .finally(() => {
@@ -85,26 +83,20 @@ export function useFleet(): Fleet {
       for (const id of touched) loading?.add(id);
       refresh(touched);
     };
-    (async () => {
-      const since = await api.latestSeq();
-      await loadAll();
-      if (stopped) return;
-      stream = new EventStream(since, {
-        events: apply,
-        status: setStatus,
-        reconnected: () => void loadAll().catch(fail),
-      });
-    })().catch(fail);
+    const offEvents = hub.subscribe(apply);
+    const offReconnect = hub.onReconnect(() => void loadAll().catch(fail));
+    hub.ready.then(loadAll).catch(fail);
     return () => {
       stopped = true;
-      stream?.close();
+      offEvents();
+      offReconnect();
     };
-  }, []);
+  }, [hub]);
 
   const list = [...agents.values()].sort(
     (a, b) => a.workspace.localeCompare(b.workspace) || a.name.localeCompare(b.name),
   );
-  return { agents: list, status, error };
+  return { agents: list, error };
 }
 
 function without<K, V>(m: Map<K, V>, key: K): Map<K, V> {

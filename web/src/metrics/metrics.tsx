@@ -1,0 +1,7 @@
+import { Text } from '@mantine/core';
+import type { AgentView } from '../../../src/protocol/agent.js';
+
+/** Being built in this issue (#7); replaced before it closes. */
+export function Metrics(_props: { agents: AgentView[] }) {
+  return <Text c="dimmed">This view is being built.</Text>;
+}
