@@ -271,12 +271,15 @@ export class AgentService {
     this.d.hosts.get(agent.id)?.sendInput(bytes);
   }
 
+  /** Resizes a headless agent's terminal; in a pane, the pane decides the size (and reports it). */
   resize(agent: AgentRecord, cols: number, rows: number): void {
+    if (agent.backend !== 'headless') return;
     if (agent.cols === cols && agent.rows === rows) return;
     agent.cols = cols;
     agent.rows = rows;
     void this.d.registry.saveQuietly([agent]);
     this.d.hosts.get(agent.id)?.send({ type: 'resize', cols, rows });
+    this.d.output.resized(agent.id, cols, rows);
   }
 
   screen(ref: string): Promise<Screen> {

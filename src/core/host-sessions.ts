@@ -55,6 +55,7 @@ export class HostSessions {
           agent.cols = msg.cols;
           agent.rows = msg.rows;
           void this.registry.saveQuietly([agent]);
+          this.hub.resized(agentId, msg.cols, msg.rows);
         }
         return;
       }

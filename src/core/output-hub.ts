@@ -12,6 +12,7 @@ export class OutputHub {
   private readonly listeners = new Map<string, Set<OutputListener>>();
   private readonly dirty = new Set<string>();
   private readonly lastAt = new Map<string, number>();
+  private readonly sizeListeners = new Map<string, Set<(cols: number, rows: number) => void>>();
 
   constructor(
     private readonly tailBytes: number,
@@ -55,6 +56,25 @@ export class OutputHub {
     return () => {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(agentId);
+    };
+  }
+
+  /** The agent's terminal changed size (its pane was resized, or a client resized it). */
+  resized(agentId: string, cols: number, rows: number): void {
+    for (const l of [...(this.sizeListeners.get(agentId) ?? [])]) l(cols, rows);
+  }
+
+  /** Calls `listener` with every new size of the agent's terminal. */
+  onResize(agentId: string, listener: (cols: number, rows: number) => void): () => void {
+    let set = this.sizeListeners.get(agentId);
+    if (!set) {
+      set = new Set();
+      this.sizeListeners.set(agentId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.sizeListeners.delete(agentId);
     };
   }
 

@@ -34,6 +34,10 @@ const payloads = {
     stateAtSend: agentStateSchema.optional().describe('The agent state when the input was typed'),
     forced: z.boolean().optional().describe('Typed into a working agent with --force'),
     raw: z.boolean().optional().describe('Sent as keystrokes, not as a paste'),
+    via: z
+      .string()
+      .optional()
+      .describe('Typed in a live terminal: which one (e.g. dashboard); absent for `wtp send` and the API'),
   }),
   'agent.crashLoopDetected': z.object({ restarts: z.number().int(), windowMs: z.number().int() }),
   'agent.removed': z.object({ name: z.string() }),

@@ -1,5 +1,6 @@
-import { Badge, Card, Code, Group, Stack, Text } from '@mantine/core';
+import { Badge, Button, Card, Code, Group, Stack, Text } from '@mantine/core';
 import type { AgentView } from '../../src/protocol/agent.js';
+import { go } from './route.js';
 import { STATE_STYLE, ago } from './state-style.js';
 
 /** States in which an agent waits for a human (a usage limit is needs_input with its reason). */
@@ -39,18 +40,29 @@ export function Inbox({ agents, now }: { agents: AgentView[]; now: number }) {
               </Badge>
             </Group>
             <Text size="sm">{what(a)}</Text>
-            <Text size="sm" c="dimmed">
-              waiting {ago(a.stateSince, now)} ·{' '}
-              {a.state === 'crashed' ? (
-                <>
-                  see <Code>wtp logs {a.name}</Code>, then <Code>wtp restart {a.name}</Code>
-                </>
-              ) : (
-                <>
-                  answer it with <Code>wtp attach {a.name}</Code>
-                </>
-              )}
-            </Text>
+            <Group justify="space-between" wrap="wrap" gap="xs">
+              <Text size="sm" c="dimmed">
+                waiting {ago(a.stateSince, now)}
+                {a.state === 'crashed' ? (
+                  <>
+                    {' '}
+                    · then <Code>wtp restart {a.name}</Code>
+                  </>
+                ) : null}
+              </Text>
+              <Button
+                size="compact-sm"
+                variant={a.state === 'crashed' ? 'default' : 'filled'}
+                onClick={() => go('terminal', a.name)}
+                data-testid="open-terminal"
+              >
+                {a.state === 'crashed'
+                  ? 'Show its last output'
+                  : a.state === 'needs_permission'
+                    ? 'Answer in its terminal'
+                    : 'Open its terminal'}
+              </Button>
+            </Group>
           </Card>
         );
       })}

@@ -1,6 +1,8 @@
-import type { RawData } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import type { AgentRecord } from '../../core/agent-record.js';
 import { isLive } from '../../core/agent-state.js';
 import { invalidInput, isAppError } from '../../core/errors.js';
+import { TerminalInput } from '../../core/terminal-input.js';
 import { agentRefParamsSchema } from '../../protocol/agent.js';
 import { ptyClientMessageSchema, ptyQuerySchema } from '../../protocol/pty.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
@@ -8,12 +10,14 @@ import type { ApiContext } from '../http/api-context.js';
 import type { HttpApp } from '../http/http-app.js';
 import type { HttpCounters } from '../http/metrics.js';
 import { toErrorResponse } from '../http/to-error-body.js';
-import { failSocket, MAX_BUFFERED_BYTES, sendJson } from './send-json.js';
+import { OutputPump } from './output-pump.js';
+import { failSocket, sendJson } from './send-json.js';
 
 /**
- * `/api/v1/agents/:agent/pty`: a live terminal. With `snapshot=true` the client first gets
- * a repaint of the screen, then every byte after it; with `from=N` it gets output from
- * byte N (log, then live). Binary frames from the client are keystrokes.
+ * `/api/v1/agents/:agent/pty`: a live terminal. With `snapshot=true` the client first gets the
+ * scrollback it asked for from the output log, then a repaint of the screen, then every byte
+ * after it; with `from=N` it gets output from byte N (log, then live). Binary frames from the
+ * client are keystrokes; with `guard=true` they take the safe-input path (`TerminalInput`).
  */
 export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpCounters): void {
   const svc = ctx.core.service;
@@ -45,25 +49,15 @@ export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpC
     });
     void (async () => {
       const agent = svc.resolve(params.data.agent);
-      let start: number;
-      if (q.snapshot) {
-        const snap = await svc.snapshot(agent);
-        sendJson(socket, { type: 'snapshot', data: snap.data, cols: snap.cols, rows: snap.rows });
-        start = snap.seq;
-      } else {
-        start = q.from ?? agent.outputSeq;
-      }
-      if (socket.readyState !== socket.OPEN) return;
-      sendJson(socket, { type: 'ready', seq: start });
+      const pump = await startOutput(ctx, socket, agent, q);
+      if (!pump) return;
+      cleanup.push(() => pump.stop());
       const finish = (): void => {
         sendJson(socket, { type: 'exit', exit: agent.lastExit, state: agent.state });
         socket.close(1000, 'agent exited');
       };
       cleanup.push(
-        svc.follow(agent, start, (_seq, data) => {
-          if (socket.bufferedAmount > MAX_BUFFERED_BYTES) socket.close(1013, 'client too slow');
-          else if (socket.readyState === socket.OPEN) socket.send(data);
-        }),
+        ctx.core.output.onResize(agent.id, (cols, rows) => sendJson(socket, { type: 'size', cols, rows })),
       );
       cleanup.push(
         ctx.core.bus.subscribe((e) => {
@@ -76,14 +70,30 @@ export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpC
         finish();
         return;
       }
+      const input =
+        q.input && q.guard
+          ? new TerminalInput(
+              { registry: ctx.core.registry, clock: ctx.clock, write: (a, b) => svc.typeRaw(a, b) },
+              agent,
+              q.client,
+            )
+          : null;
+      if (input) cleanup.push(() => input.close());
       if (q.input) {
         void svc.recordAttach(agent, q.client, true);
         cleanup.push(() => void svc.recordAttach(agent, q.client, false));
       }
+      const decoder = new TextDecoder();
       onMessage = (data: RawData, isBinary: boolean) => {
         const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
         if (isBinary) {
-          if (q.input) svc.typeRaw(agent, bytes);
+          if (!q.input) return;
+          if (!input) {
+            svc.typeRaw(agent, bytes);
+            return;
+          }
+          const held = input.type(bytes, decoder.decode(bytes, { stream: true }));
+          if (held) sendJson(socket, { type: 'held', ...held });
           return;
         }
         let msg: unknown;
@@ -93,9 +103,11 @@ export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpC
           return;
         }
         const parsed = ptyClientMessageSchema.safeParse(msg);
-        if (parsed.success && parsed.data.type === 'resize' && q.input) {
-          svc.resize(agent, parsed.data.cols, parsed.data.rows);
-        }
+        if (!parsed.success) return;
+        const m = parsed.data;
+        if (m.type === 'resize' && q.input) svc.resize(agent, m.cols, m.rows);
+        else if (m.type === 'ack') pump.ack(m.bytes);
+        else if (m.type === 'force') input?.force();
       };
       for (const [data, isBinary] of early.splice(0)) onMessage(data, isBinary);
     })().catch((err: unknown) => {
@@ -103,4 +115,57 @@ export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpC
       failSocket(socket, toErrorResponse(err).body, 1011);
     });
   });
+}
+
+/**
+ * Sends what comes before live output — the scrollback and the screen, or nothing but `ready` —
+ * and starts the output pump; null when the socket closed meanwhile.
+ */
+async function startOutput(
+  ctx: ApiContext,
+  socket: WebSocket,
+  agent: AgentRecord,
+  q: { snapshot: boolean; from?: number | undefined; scrollback: number; flow: boolean },
+): Promise<OutputPump | null> {
+  const svc = ctx.core.service;
+  const size = (): void => sendJson(socket, { type: 'size', cols: agent.cols, rows: agent.rows });
+  if (q.snapshot && isLive(agent.state)) {
+    const snap = await svc.snapshot(agent);
+    if (socket.readyState !== socket.OPEN) return null;
+    const from = Math.max(0, snap.seq - q.scrollback);
+    if (from < snap.seq) {
+      sendJson(socket, {
+        type: 'scrollback',
+        from,
+        bytes: snap.seq - from,
+        cols: snap.cols,
+        rows: snap.rows,
+      });
+    }
+    const pump = new OutputPump(svc, agent, from, socket, q.flow);
+    pump.at(snap.seq, () => {
+      sendJson(socket, { type: 'snapshot', data: snap.data, cols: snap.cols, rows: snap.rows });
+      sendJson(socket, { type: 'ready', seq: snap.seq });
+      size();
+    });
+    pump.start();
+    return pump;
+  }
+  // A live stream from an offset, or an agent that has ended: no screen to repaint, only the log.
+  const from = q.snapshot ? Math.max(0, agent.outputSeq - q.scrollback) : (q.from ?? agent.outputSeq);
+  if (q.snapshot && from < agent.outputSeq) {
+    sendJson(socket, {
+      type: 'scrollback',
+      from,
+      bytes: agent.outputSeq - from,
+      cols: agent.cols,
+      rows: agent.rows,
+    });
+  }
+  if (!q.snapshot) sendJson(socket, { type: 'ready', seq: from });
+  const pump = new OutputPump(svc, agent, from, socket, q.flow);
+  if (q.snapshot) pump.at(agent.outputSeq, () => sendJson(socket, { type: 'ready', seq: agent.outputSeq }));
+  pump.start();
+  size();
+  return pump;
 }

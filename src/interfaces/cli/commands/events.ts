@@ -16,7 +16,7 @@ function summary(e: WtpEvent): string {
     case 'agent.exited':
       return `pid ${e.data.pid ?? '?'} exit ${e.data.exit.signal ?? e.data.exit.exitCode ?? '?'} after ${e.data.ranMs} ms`;
     case 'agent.inputSent':
-      return `${JSON.stringify(e.data.text)}${e.data.enter ? ' + Enter' : ''}`;
+      return `${JSON.stringify(e.data.text)}${e.data.enter ? ' + Enter' : ''}${e.data.via ? ` (typed in ${e.data.via})` : ''}${e.data.forced ? ' [forced]' : ''}`;
     case 'agent.created':
       return `${e.data.agent.profile} ${e.data.agent.command} ${e.data.agent.args.join(' ')}`.trim();
     default:
