@@ -10,6 +10,7 @@ import {
 import { paneChannel } from '../core/pane-notifier.js';
 import type { Clock, Logger } from '../core/ports.js';
 import type { WtpConfig } from '../config/schema.js';
+import { agentWords } from '../protocol/agent-words.js';
 
 /**
  * Notifications on state changes (needs_permission, needs_input, idle after working, crashed):
@@ -75,7 +76,7 @@ export function startNotifications(o: {
       from: e.data.from ?? '',
       to: e.data.to,
       reason: d.reason,
-      message: d.message ?? quotedMessage(d.evidence),
+      message: agentWords(d),
       tool: d.tool,
       resetsAt: d.resetsAt,
       exitCode: d.exitCode,
@@ -85,10 +86,4 @@ export function startNotifications(o: {
     if (n) void notifier.notify(n);
   });
   return { stop, notifier };
-}
-
-/** The agent's own words in the evidence of a status record or hook (`msg="approve Bash: …"`). */
-function quotedMessage(evidence: string | undefined): string | undefined {
-  const m = /(?:msg=|Notification \w+ )"((?:[^"\\]|\\.)*)"/.exec(evidence ?? '');
-  return m?.[1];
 }

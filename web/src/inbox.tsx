@@ -1,5 +1,6 @@
 import { Badge, Button, Card, Code, Group, Stack, Text } from '@mantine/core';
 import type { AgentView } from '../../src/protocol/agent.js';
+import { agentWords } from '../../src/protocol/agent-words.js';
 import { go } from './route.js';
 import { STATE_STYLE, ago } from './state-style.js';
 
@@ -16,9 +17,10 @@ export function needingYou(agents: AgentView[]): AgentView[] {
 function what(a: AgentView): string {
   const d = a.stateDetail;
   if (d.reason === 'usage_limit') return `usage limit${d.resetsAt ? `, resets ${d.resetsAt}` : ''}`;
-  if (a.state === 'needs_permission') return `asks to use ${d.tool ?? 'a tool'}`;
-  if (a.state === 'needs_input') return d.message ?? 'asks a question';
-  return d.message ?? `crashed (${d.reason})`;
+  const words = agentWords(d);
+  if (a.state === 'needs_permission') return words ?? `asks to use ${d.tool ?? 'a tool'}`;
+  if (a.state === 'needs_input') return words ?? 'asks a question';
+  return words ?? `crashed (${d.reason})`;
 }
 
 /** The inbox: what needs you, oldest first, with how long it has waited. */

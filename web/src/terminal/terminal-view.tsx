@@ -120,7 +120,7 @@ function QuickKeys({ t }: { t: AgentTerminal }) {
 }
 
 function HeldNotice({ agent, t }: { agent: AgentView; t: AgentTerminal }) {
-  const why = [t.held?.source, t.held?.evidence].filter(Boolean).join(': ');
+  const why = t.held?.evidence ?? t.held?.source ?? '';
   return (
     <Alert
       color="orange"
