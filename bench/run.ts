@@ -1,5 +1,6 @@
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { measureColdStart } from './cold-start.js';
+import { measureDashboard } from './dashboard-figures.js';
 import { measureDaemonIdleCpu } from './daemon-cpu.js';
 import { measureDetectorAccuracy } from './detector-accuracy.js';
 import { measureEchoLatency } from './echo-latency.js';
@@ -40,6 +41,11 @@ const RUNS = {
   gitDaemon: 5,
   taskSizes: [1_000, 2_000, 5_000, 10_000],
   taskMerge: 20,
+  dashboardAgents: 100,
+  dashboardLoads: 8,
+  dashboardPaints: 200,
+  dashboardStreamSeconds: 30,
+  dashboardStreamRate: 50,
 } as const;
 
 /** Backend of the session daemon of figures 2-5. */
@@ -64,23 +70,25 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
       'state',
       'git',
       'tasks',
+      'dashboard',
     ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
   return Object.fromEntries(Object.entries(results).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
-const PARTS = ['core', 'panes', 'states', 'git', 'tasks'] as const;
+const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard'] as const;
 
 /**
  * `npm run -s bench -- --only core,panes` runs a part: `core` (figures 1-5 and the extra ones),
  * `panes` (layout, echo, throughput) and `states` (hook and screen → state event, detector
  * accuracy), `git` (worktree creation and conflict radar on a generated repository) and `tasks`
- * (dispatching 1k-10k task graphs; a merge → its dependant's agent). The default is everything.
+ * (dispatching 1k-10k task graphs; a merge → its dependant's agent) and `dashboard` (Chromium: state
+ * change → paint, first load, page memory with 100 agents streaming). The default is everything.
  */
 function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
   const i = argv.indexOf('--only');
-  if (i < 0) return { core: true, panes: true, states: true, git: true, tasks: true };
+  if (i < 0) return { core: true, panes: true, states: true, git: true, tasks: true, dashboard: true };
   const only = (argv[i + 1] ?? '').split(',');
   const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0 || only.length === 0) {
@@ -92,6 +100,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
     states: only.includes('states'),
     git: only.includes('git'),
     tasks: only.includes('tasks'),
+    dashboard: only.includes('dashboard'),
   };
 }
 
@@ -113,6 +122,17 @@ async function main(): Promise<void> {
       Object.assign(
         results,
         await measureTasks(paths, { sizes: RUNS.taskSizes, mergeSamples: RUNS.taskMerge }),
+      );
+    if (run.dashboard)
+      Object.assign(
+        results,
+        await measureDashboard(paths, {
+          agents: RUNS.dashboardAgents,
+          loads: RUNS.dashboardLoads,
+          paints: RUNS.dashboardPaints,
+          streamSeconds: RUNS.dashboardStreamSeconds,
+          streamRate: RUNS.dashboardStreamRate,
+        }),
       );
   } finally {
     cleanupAll(paths.binWtp);

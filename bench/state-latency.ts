@@ -25,7 +25,7 @@ function stats(samples: readonly number[]): ReturnType<typeof summarize> & { p99
 }
 
 /** Resolves with the arrival time (nowMs) of the first item after `arm` that matches. */
-class Arrivals<T> {
+export class Arrivals<T> {
   private waiters: { match: (x: T) => boolean; done: (at: number) => void }[] = [];
 
   push(x: T, at: number): void {
@@ -91,7 +91,7 @@ async function openWs(
 }
 
 /** `agent.stateChanged` events of one agent, live from now on (`since` = the latest seq). */
-async function stateEvents(
+export async function stateEvents(
   s: Session,
   agentId: string,
 ): Promise<{ ws: WebSocket; to: Arrivals<WtpEvent>; evidence: Map<string, string> }> {
@@ -141,7 +141,7 @@ async function ptyText(
 }
 
 /** A `claude` program that runs the stand-in (the profile finds it through WTP_CLAUDE_BIN). */
-function standInProgram(paths: RepoPaths, dir: string): string {
+export function standInProgram(paths: RepoPaths, dir: string): string {
   const script = join(paths.root, 'bench', 'fixtures', 'standin-claude.mjs');
   const program = join(dir, 'claude');
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -150,7 +150,7 @@ function standInProgram(paths: RepoPaths, dir: string): string {
   return program;
 }
 
-async function createClaude(s: Session, name: string): Promise<AgentView> {
+export async function createClaude(s: Session, name: string): Promise<AgentView> {
   const { agent } = await s.client.call('createAgent', {
     // CLAUDE_CONFIG_DIR: the trust pre-acceptance writes its .claude.json in the sandbox.
     body: {

@@ -53,7 +53,8 @@ await build({
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   // Native addons stay in node_modules; optional native speedups of ws are absent on purpose.
-  external: ['better-sqlite3', 'node-pty', 'bufferutil', 'utf-8-validate'],
+  // playwright-core (the dashboard benchmark's browser driver) is loaded from node_modules as it is.
+  external: ['better-sqlite3', 'node-pty', 'bufferutil', 'utf-8-validate', 'playwright-core'],
   banner: {
     js: "import { createRequire as __wtpCreateRequire } from 'node:module'; const require = __wtpCreateRequire(import.meta.url);",
   },

@@ -26,10 +26,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Saves a screenshot of the page under `dir` (a test's temporary folder) and returns its path. */
-export async function screenshot(page: Page, dir: string, name: string): Promise<string> {
+/**
+ * Saves a screenshot of the page under `dir` (a test's temporary folder) and returns its path:
+ * the whole page, or only the window with `fullPage: false` (a virtualised list is mostly spacer).
+ */
+export async function screenshot(
+  page: Page,
+  dir: string,
+  name: string,
+  o = { fullPage: true },
+): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage: o.fullPage });
   return path;
 }

@@ -2,7 +2,7 @@ import { Alert, AppShell, Badge, Group, Tabs, Title } from '@mantine/core';
 import { useState } from 'react';
 import { isUnauthorized } from './api.js';
 import { EventHubProvider, useStreamStatus } from './event-hub.js';
-import { Fleet } from './fleet.js';
+import { Fleet } from './fleet/fleet.js';
 import { Inbox, needingYou } from './inbox.js';
 import { Metrics } from './metrics/metrics.js';
 import { Review } from './review/review.js';
@@ -81,7 +81,7 @@ function Shell({ hubError }: { hubError: Error | null }) {
             ))}
           </Tabs.List>
           <Tabs.Panel value="fleet">
-            <Fleet agents={fleet.agents} />
+            <Fleet agents={fleet.agents} loaded={fleet.loaded} />
           </Tabs.Panel>
           <Tabs.Panel value="inbox">
             <Inbox agents={fleet.agents} now={now} />

@@ -4,8 +4,20 @@ import type { WtpEvent } from '../../src/protocol/events.js';
 import { api, WtpError } from './api.js';
 import { useEventHub } from './event-hub.js';
 
+/** Events that change nothing the fleet shows about an agent (no fetch). */
+const NOT_SHOWN = new Set<WtpEvent['type']>([
+  'agent.removed',
+  'agent.inputSent',
+  'agent.attached',
+  'agent.detached',
+]);
+/** Above this many agents touched by one batch of events, the whole list is fetched once. */
+const MAX_SINGLE_FETCHES = 8;
+
 export interface Fleet {
   agents: AgentView[];
+  /** False until the list has been loaded once. */
+  loaded: boolean;
   /** Set when the daemon refused the page (no or expired session) or a load failed. */
   error: Error | null;
 }
@@ -19,6 +31,7 @@ export function useFleet(): Fleet {
   const hub = useEventHub();
   const [agents, setAgents] = useState<Map<string, AgentView>>(new Map());
   const [error, setError] = useState<Error | null>(null);
+  const [loaded, setLoaded] = useState(false);
   /** Agents being fetched; true when an event touched one again meanwhile (fetched once more). */
   const pending = useRef(new Map<string, boolean>());
 
@@ -35,6 +48,7 @@ export function useFleet(): Fleet {
         const list = await api.agents();
         if (stopped) return;
         setAgents(new Map(list.map((a) => [a.id, a])));
+        setLoaded(true);
       } finally {
         if (loading === touched) loading = null;
       }
@@ -65,8 +79,7 @@ export function useFleet(): Fleet {
       // Worked out here, not in the state updater: React may run an updater later (or twice).
       const touched = new Set<string>();
       for (const e of batch) {
-        if (e.agentId !== null && e.type !== 'agent.removed' && e.type !== 'agent.inputSent')
-          touched.add(e.agentId);
+        if (e.agentId !== null && !NOT_SHOWN.has(e.type)) touched.add(e.agentId);
       }
       setAgents((m) => {
         const next = new Map(m);
@@ -81,10 +94,27 @@ export function useFleet(): Fleet {
         return next;
       });
       for (const id of touched) loading?.add(id);
-      refresh(touched);
+      // Many agents at once (a fleet starting, a broadcast): one list instead of a call per agent.
+      if (touched.size > MAX_SINGLE_FETCHES) reloadAll();
+      else refresh(touched);
+    };
+    let reloading: 'no' | 'yes' | 'again' = 'no';
+    const reloadAll = (): void => {
+      if (reloading !== 'no') {
+        reloading = 'again';
+        return;
+      }
+      reloading = 'yes';
+      loadAll()
+        .catch(fail)
+        .finally(() => {
+          const again = reloading === 'again';
+          reloading = 'no';
+          if (again && !stopped) reloadAll();
+        });
     };
     const offEvents = hub.subscribe(apply);
-    const offReconnect = hub.onReconnect(() => void loadAll().catch(fail));
+    const offReconnect = hub.onReconnect(reloadAll);
     hub.ready.then(loadAll).catch(fail);
     return () => {
       stopped = true;
@@ -96,7 +126,7 @@ export function useFleet(): Fleet {
   const list = [...agents.values()].sort(
     (a, b) => a.workspace.localeCompare(b.workspace) || a.name.localeCompare(b.name),
   );
-  return { agents: list, error };
+  return { agents: list, loaded, error };
 }
 
 function without<K, V>(m: Map<K, V>, key: K): Map<K, V> {

@@ -1,0 +1,23 @@
+import type { AgentView } from '../../../src/protocol/agent.js';
+import { ago } from '../state-style.js';
+
+/** "hook Notification permission_prompt 12 s ago": what the state rests on. */
+export function evidence(a: AgentView, now: number): string {
+  const d = a.stateDetail;
+  const what = [d.source, d.evidence ?? d.reason].filter(Boolean).join(' ');
+  const when = d.signalAt ? ` ${ago(d.signalAt, now)} ago` : '';
+  const extra = [d.stalled ? 'stalled?' : '', d.resetsAt ? `resets ${d.resetsAt}` : '', d.message ?? '']
+    .filter(Boolean)
+    .join(' · ');
+  return `${what}${when}${extra ? ` — ${extra}` : ''}`;
+}
+
+/** Agents whose name, workspace, profile, state or branch contains every word of `query`. */
+export function filterAgents(agents: AgentView[], query: string): AgentView[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return agents;
+  return agents.filter((a) => {
+    const hay = [a.name, a.workspace, a.profile, a.state, a.worktree?.branch ?? ''].join(' ').toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}

@@ -1,0 +1,118 @@
+import { ActionIcon, Card, Group, Text, Tooltip } from '@mantine/core';
+import type { AgentView } from '../../../src/protocol/agent.js';
+import { go } from '../route.js';
+import { ago } from '../state-style.js';
+import { evidence } from './evidence.js';
+import { StateBadge } from './state-badge.js';
+
+/** The columns of a fleet row: title and share of the width. */
+export const FLEET_COLUMNS = [
+  { title: 'Agent', flex: 1.3 },
+  { title: 'Workspace', flex: 1 },
+  { title: 'Profile', flex: 0.7 },
+  { title: 'State', flex: 1.4 },
+  { title: 'Since', flex: 0.6 },
+  { title: 'Why', flex: 2.6 },
+  { title: 'Branch', flex: 1.3 },
+  { title: '', flex: 0.7 },
+] as const;
+
+const cell = (i: number) => ({ flex: FLEET_COLUMNS[i]?.flex ?? 1, minWidth: 0 });
+
+/** Open the agent's terminal, or its review when it has a worktree. */
+function Actions({ agent }: { agent: AgentView }) {
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Tooltip label={`Terminal of ${agent.name}`}>
+        <ActionIcon
+          variant="subtle"
+          aria-label={`Terminal of ${agent.name}`}
+          onClick={() => go('terminal', agent.name)}
+          data-testid="open-terminal"
+        >
+          ›_
+        </ActionIcon>
+      </Tooltip>
+      {agent.worktree ? (
+        <Tooltip label={`Review ${agent.name}’s changes`}>
+          <ActionIcon
+            variant="subtle"
+            aria-label={`Review ${agent.name}`}
+            onClick={() => go('review', agent.name)}
+            data-testid="open-review"
+          >
+            ±
+          </ActionIcon>
+        </Tooltip>
+      ) : null}
+    </Group>
+  );
+}
+
+/** One agent as a row of the fleet (laptop widths). */
+export function AgentRow(p: { agent: AgentView; now: number; height: number; striped: boolean }) {
+  const a = p.agent;
+  return (
+    <Group
+      wrap="nowrap"
+      gap={0}
+      px="xs"
+      h={p.height}
+      data-testid="agent"
+      data-agent={a.name}
+      style={{
+        background: p.striped ? 'var(--mantine-color-default-hover)' : undefined,
+        borderBottom: '1px solid var(--mantine-color-default-border)',
+      }}
+    >
+      <Text fw={600} truncate style={cell(0)}>
+        {a.name}
+      </Text>
+      <Text size="sm" truncate style={cell(1)}>
+        {a.workspace}
+      </Text>
+      <Text size="sm" style={cell(2)}>
+        {a.profile}
+      </Text>
+      <div style={cell(3)}>
+        <StateBadge agent={a} now={p.now} />
+      </div>
+      <Text size="sm" style={cell(4)}>
+        {ago(a.stateSince, p.now)}
+      </Text>
+      <Text size="sm" c="dimmed" lineClamp={2} style={cell(5)} data-testid="evidence">
+        {evidence(a, p.now)}
+      </Text>
+      <Text size="sm" truncate style={cell(6)}>
+        {a.worktree?.branch ?? '—'}
+      </Text>
+      <div style={cell(7)}>
+        <Actions agent={a} />
+      </div>
+    </Group>
+  );
+}
+
+/** One agent as a card (phone widths). */
+export function AgentCard(p: { agent: AgentView; now: number; height: number }) {
+  const a = p.agent;
+  return (
+    <div style={{ height: p.height, paddingBottom: 8 }}>
+      <Card withBorder padding="sm" h="100%" data-testid="agent" data-agent={a.name}>
+        <Group justify="space-between" wrap="nowrap">
+          <Text fw={600} truncate>
+            {a.name}
+          </Text>
+          <StateBadge agent={a} now={p.now} />
+        </Group>
+        <Group justify="space-between" wrap="nowrap">
+          <Text size="sm" c="dimmed" truncate>
+            {a.workspace} · {a.profile} · {ago(a.stateSince, p.now)}
+            {a.worktree?.branch ? ` · ${a.worktree.branch}` : ''}
+          </Text>
+          <Actions agent={a} />
+        </Group>
+      </Card>
+    </div>
+  );
+}

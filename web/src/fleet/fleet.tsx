@@ -1,0 +1,87 @@
+import { Group, Loader, Stack, Text, TextInput } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { AgentView } from '../../../src/protocol/agent.js';
+import { useNow } from '../use-now.js';
+import { filterAgents } from './evidence.js';
+import { AgentCard, AgentRow, FLEET_COLUMNS } from './fleet-row.js';
+
+const ROW_HEIGHT = 52;
+const CARD_HEIGHT = 104;
+
+/**
+ * Every agent across workspaces: rows on wide screens, cards on a phone. Virtualised against the
+ * window's scroll, so a hundred agents cost the rows on screen, not a hundred rows.
+ */
+export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean }) {
+  const now = useNow();
+  const narrow = useMediaQuery('(max-width: 640px)', undefined, { getInitialValueInEffect: false });
+  const [query, setQuery] = useState('');
+  const shown = useMemo(() => filterAgents(agents, query), [agents, query]);
+  const list = useRef<HTMLDivElement | null>(null);
+  const [top, setTop] = useState(0);
+  useLayoutEffect(() => setTop(list.current?.offsetTop ?? 0), [narrow, shown.length === 0]);
+  const virtual = useWindowVirtualizer({
+    scrollMargin: top,
+    count: shown.length,
+    estimateSize: () => (narrow ? CARD_HEIGHT : ROW_HEIGHT),
+    overscan: 8,
+    getItemKey: (i) => shown[i]?.id ?? i,
+  });
+  if (!loaded) return <Loader size="sm" data-testid="fleet-loading" />;
+  if (agents.length === 0) {
+    return <Text c="dimmed">No agents yet: start one with `wtp new claude` or add a task.</Text>;
+  }
+  const items = virtual.getVirtualItems();
+  const offset = items[0]?.start ?? 0;
+  return (
+    <Stack gap="xs">
+      <TextInput
+        placeholder="Filter: name, workspace, profile, state, branch"
+        value={query}
+        onChange={(e) => setQuery(e.currentTarget.value)}
+        maw={420}
+        data-testid="fleet-filter"
+      />
+      {narrow ? null : (
+        <Group
+          wrap="nowrap"
+          gap={0}
+          px="xs"
+          style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}
+        >
+          {FLEET_COLUMNS.map((c) => (
+            <Text key={c.title} fw={600} size="sm" style={{ flex: c.flex, minWidth: 0 }}>
+              {c.title}
+            </Text>
+          ))}
+        </Group>
+      )}
+      {shown.length === 0 ? <Text c="dimmed">No agent matches “{query}”.</Text> : null}
+      <div
+        ref={list}
+        style={{ height: virtual.getTotalSize(), position: 'relative' }}
+        data-testid="fleet-list"
+      >
+        <div style={{ transform: `translateY(${offset - top}px)` }}>
+          {items.map((item) => {
+            const a = shown[item.index];
+            if (!a) return null;
+            return narrow ? (
+              <AgentCard key={item.key} agent={a} now={now} height={CARD_HEIGHT} />
+            ) : (
+              <AgentRow
+                key={item.key}
+                agent={a}
+                now={now}
+                height={ROW_HEIGHT}
+                striped={item.index % 2 === 1}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </Stack>
+  );
+}
