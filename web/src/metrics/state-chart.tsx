@@ -35,7 +35,7 @@ export function StateChart({ win }: { win: MetricsWindow }) {
   const { data, error } = useLiveLoad(
     `states-${win.value}`,
     () => client.call('stateTimeline', { query: { since: windowSince(win), buckets: win.buckets } }),
-    { everyMs: Math.max(5_000, win.ms / win.buckets) },
+    { everyMs: Math.max(5_000, win.ms / win.buckets), throttleMs: win.throttleMs },
   );
   if (error)
     return (

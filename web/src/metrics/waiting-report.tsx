@@ -35,8 +35,10 @@ function rowsOf(r: TimeReport, by: 'agent' | 'workspace'): Row[] {
  */
 export function WaitingReport({ win }: { win: MetricsWindow }) {
   const [by, setBy] = useState<'agent' | 'workspace'>('agent');
-  const { data, error } = useLiveLoad(`report-${win.value}`, () =>
-    client.call('timeReport', { query: { since: windowSince(win) } }),
+  const { data, error } = useLiveLoad(
+    `report-${win.value}`,
+    () => client.call('timeReport', { query: { since: windowSince(win) } }),
+    { throttleMs: win.throttleMs },
   );
   if (error)
     return (
