@@ -1,10 +1,13 @@
+import type { WtpEvent } from '../protocol/events.js';
+import type { StateTimeline, StateTimelineQuery } from '../protocol/metrics.js';
 import type { ReportQuery, TimeReport } from '../protocol/report.js';
 import type { TaskView } from '../protocol/tasks.js';
 import type { Calendar } from './calendar-days.js';
 import { invalidInput } from './errors.js';
 import type { Clock, EventLog } from './ports.js';
 import type { AgentRegistry } from './registry.js';
-import { REPORT_EVENT_TYPES, TimeReportBuilder } from './time-report.js';
+import { StateTimelineBuilder, TIMELINE_EVENT_TYPES } from './state-timeline.js';
+import { REPORT_EVENT_TYPES, TimeReportBuilder, type ReportWindow } from './time-report.js';
 
 /** Events read from the log per query. */
 const PAGE_SIZE = 1000;
@@ -23,26 +26,12 @@ export interface TimeReportDeps {
  * The window ends now at the latest; an empty window is INVALID_INPUT.
  */
 export async function queryTimeReport(d: TimeReportDeps, q: ReportQuery): Promise<TimeReport> {
-  const now = d.clock.now();
-  const since = Date.parse(q.since);
-  const until = Math.min(q.until === undefined ? now : Date.parse(q.until), now);
-  if (!(since < until)) {
-    const message = q.until === undefined ? 'must be before now' : 'must be before until and before now';
-    throw invalidInput([{ path: 'query.since', message }], `The report window is empty: since ${message}.`);
-  }
-  const builder = new TimeReportBuilder({ since, until }, d.calendar);
+  const builder = new TimeReportBuilder(reportWindow(q, d.clock.now()), d.calendar);
   for (const w of d.registry.listWorkspaces()) builder.workspace(w.id, w.name);
   for (const a of d.registry.all()) {
     builder.agent({ id: a.id, name: a.name, profile: a.profile, workspaceId: a.workspaceId });
   }
-  let after = 0;
-  for (;;) {
-    const page = await d.events.since({ since: after, limit: PAGE_SIZE, types: REPORT_EVENT_TYPES });
-    for (const e of page) builder.add(e);
-    const last = page.at(-1);
-    if (page.length < PAGE_SIZE || !last) break;
-    after = last.seq;
-  }
+  await readLog(d.events, REPORT_EVENT_TYPES, (e) => builder.add(e));
   const tasks = d.tasks.list().map((t) => ({
     id: t.id,
     title: t.title,
@@ -51,4 +40,47 @@ export async function queryTimeReport(d: TimeReportDeps, q: ReportQuery): Promis
     agents: t.agents,
   }));
   return builder.build(tasks, { workspace: q.workspace });
+}
+
+/**
+ * The window of a report query: ISO `since` and `until` (default now), ending now at the latest.
+ * An empty window is INVALID_INPUT on `query.since`.
+ */
+export function reportWindow(q: { since: string; until?: string | undefined }, now: number): ReportWindow {
+  const since = Date.parse(q.since);
+  const until = Math.min(q.until === undefined ? now : Date.parse(q.until), now);
+  if (!(since < until)) {
+    const message = q.until === undefined ? 'must be before now' : 'must be before until and before now';
+    throw invalidInput([{ path: 'query.since', message }], `The report window is empty: since ${message}.`);
+  }
+  return { since, until };
+}
+
+/** Every event of these types from the start of the log, a page at a time, in log order. */
+async function readLog(
+  events: EventLog,
+  types: readonly WtpEvent['type'][],
+  add: (e: WtpEvent) => void,
+): Promise<void> {
+  let after = 0;
+  for (;;) {
+    const page = await events.since({ since: after, limit: PAGE_SIZE, types });
+    for (const e of page) add(e);
+    const last = page.at(-1);
+    if (page.length < PAGE_SIZE || !last) break;
+    after = last.seq;
+  }
+}
+
+/**
+ * `GET /api/v1/report/states`: agents by state over the report window, replayed from the start
+ * of the log (so the states at the window start are known).
+ */
+export async function queryStateTimeline(
+  d: { events: EventLog; clock: Clock },
+  q: StateTimelineQuery,
+): Promise<StateTimeline> {
+  const builder = new StateTimelineBuilder(reportWindow(q, d.clock.now()), q.buckets);
+  await readLog(d.events, TIMELINE_EVENT_TYPES, (e) => builder.add(e));
+  return builder.build();
 }

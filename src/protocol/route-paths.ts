@@ -17,6 +17,8 @@ export const ROUTE_PATHS = {
   getLogs: { method: 'GET', path: '/api/v1/agents/:agent/logs', raw: true },
   listEvents: { method: 'GET', path: '/api/v1/events/history' },
   timeReport: { method: 'GET', path: '/api/v1/report' },
+  stateTimeline: { method: 'GET', path: '/api/v1/report/states' },
+  statsHistory: { method: 'GET', path: '/api/v1/stats/history' },
   listWorkspaces: { method: 'GET', path: '/api/v1/workspaces' },
   createWorkspace: { method: 'POST', path: '/api/v1/workspaces' },
   removeWorkspace: { method: 'DELETE', path: '/api/v1/workspaces/:workspace' },

@@ -15,6 +15,12 @@ import { dashboardLinkSchema } from './dashboard.js';
 import { eventPageSchema, eventsQuerySchema } from './events.js';
 import { ROUTE_PATHS, type RouteName } from './route-paths.js';
 import { reportQuerySchema, timeReportSchema } from './report.js';
+import {
+  stateTimelineQuerySchema,
+  stateTimelineSchema,
+  statsHistoryQuerySchema,
+  statsHistorySchema,
+} from './metrics.js';
 import { hookBodySchema, profileInfoSchema, whyResponseSchema } from './profiles.js';
 import type { RouteDef } from './route-def.js';
 import { taskRoutes } from './task-route-defs.js';
@@ -140,6 +146,20 @@ export const routes = {
       'Time tracking: working, waiting for a human and idle time per workspace per day, per task and per agent',
     query: reportQuerySchema,
     response: timeReportSchema,
+  },
+  stateTimeline: {
+    ...ROUTE_PATHS.stateTimeline,
+    summary:
+      'Agents by state over time: the window cut into buckets, each with the average number of agents in each state',
+    query: stateTimelineQuerySchema,
+    response: stateTimelineSchema,
+  },
+  statsHistory: {
+    ...ROUTE_PATHS.statsHistory,
+    summary:
+      'Recent CPU and memory samples per agent (a ring per agent); poll with since = the last sample time received',
+    query: statsHistoryQuerySchema,
+    response: statsHistorySchema,
   },
   listWorkspaces: {
     ...ROUTE_PATHS.listWorkspaces,

@@ -1,10 +1,13 @@
 import { localCalendar } from '../../core/calendar-days.js';
-import { queryTimeReport } from '../../core/time-report-query.js';
+import { queryStateTimeline, queryTimeReport } from '../../core/time-report-query.js';
 import type { ApiContext } from './api-context.js';
 import type { HttpApp } from './http-app.js';
 import { registerRoute } from './register-route.js';
 
-/** /api/v1/report: time tracking from the state events, in the daemon's local days. */
+/**
+ * /api/v1/report: time tracking from the state events, in the daemon's local days;
+ * /api/v1/report/states: agents by state over time; /api/v1/stats/history: recent CPU and memory.
+ */
 export function registerReportRoutes(app: HttpApp, ctx: ApiContext): void {
   const core = ctx.core;
   registerRoute(app, 'timeReport', ({ query }) =>
@@ -19,4 +22,8 @@ export function registerReportRoutes(app: HttpApp, ctx: ApiContext): void {
       query,
     ),
   );
+  registerRoute(app, 'stateTimeline', ({ query }) =>
+    queryStateTimeline({ events: core.events, clock: ctx.clock }, query),
+  );
+  registerRoute(app, 'statsHistory', ({ query }) => core.stats.history(query));
 }
