@@ -1,5 +1,7 @@
 import { ActionIcon, Card, Group, Text, Tooltip } from '@mantine/core';
 import type { AgentView } from '../../../src/protocol/agent.js';
+import { AgentSparkline } from '../metrics/agent-sparkline.js';
+import type { Sample } from '../metrics/stats-store.js';
 import { go } from '../route.js';
 import { ago } from '../state-style.js';
 import { evidence } from './evidence.js';
@@ -14,6 +16,7 @@ export const FLEET_COLUMNS = [
   { title: 'Since', flex: 0.6 },
   { title: 'Why', flex: 2.6 },
   { title: 'Branch', flex: 1.3 },
+  { title: 'CPU · memory', flex: 1.5 },
   { title: '', flex: 0.7 },
 ] as const;
 
@@ -49,8 +52,16 @@ function Actions({ agent }: { agent: AgentView }) {
   );
 }
 
+interface RowProps {
+  agent: AgentView;
+  now: number;
+  height: number;
+  /** CPU and memory samples of the agent (the stats history). */
+  samples: readonly Sample[] | undefined;
+}
+
 /** One agent as a row of the fleet (laptop widths). */
-export function AgentRow(p: { agent: AgentView; now: number; height: number; striped: boolean }) {
+export function AgentRow(p: RowProps & { striped: boolean }) {
   const a = p.agent;
   return (
     <Group
@@ -87,6 +98,9 @@ export function AgentRow(p: { agent: AgentView; now: number; height: number; str
         {a.worktree?.branch ?? '—'}
       </Text>
       <div style={cell(7)}>
+        <AgentSparkline samples={p.samples} metric="cpu" />
+      </div>
+      <div style={cell(8)}>
         <Actions agent={a} />
       </div>
     </Group>
@@ -94,7 +108,7 @@ export function AgentRow(p: { agent: AgentView; now: number; height: number; str
 }
 
 /** One agent as a card (phone widths). */
-export function AgentCard(p: { agent: AgentView; now: number; height: number }) {
+export function AgentCard(p: RowProps) {
   const a = p.agent;
   return (
     <div style={{ height: p.height, paddingBottom: 8 }}>
@@ -112,6 +126,7 @@ export function AgentCard(p: { agent: AgentView; now: number; height: number }) 
           </Text>
           <Actions agent={a} />
         </Group>
+        <AgentSparkline samples={p.samples} metric="cpu" />
       </Card>
     </div>
   );

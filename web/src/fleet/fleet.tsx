@@ -4,11 +4,12 @@ import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { AgentView } from '../../../src/protocol/agent.js';
 import { useNow } from '../use-now.js';
+import { useStatsHistory } from '../metrics/stats-store.js';
 import { filterAgents } from './evidence.js';
 import { AgentCard, AgentRow, FLEET_COLUMNS } from './fleet-row.js';
 
 const ROW_HEIGHT = 52;
-const CARD_HEIGHT = 104;
+const CARD_HEIGHT = 124;
 
 /**
  * Every agent across workspaces: rows on wide screens, cards on a phone. Virtualised against the
@@ -18,6 +19,7 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
   const now = useNow();
   const narrow = useMediaQuery('(max-width: 640px)', undefined, { getInitialValueInEffect: false });
   const [query, setQuery] = useState('');
+  const stats = useStatsHistory();
   const shown = useMemo(() => filterAgents(agents, query), [agents, query]);
   const list = useRef<HTMLDivElement | null>(null);
   const [top, setTop] = useState(0);
@@ -69,7 +71,7 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
             const a = shown[item.index];
             if (!a) return null;
             return narrow ? (
-              <AgentCard key={item.key} agent={a} now={now} height={CARD_HEIGHT} />
+              <AgentCard key={item.key} agent={a} now={now} height={CARD_HEIGHT} samples={stats.get(a.id)} />
             ) : (
               <AgentRow
                 key={item.key}
@@ -77,6 +79,7 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
                 now={now}
                 height={ROW_HEIGHT}
                 striped={item.index % 2 === 1}
+                samples={stats.get(a.id)}
               />
             );
           })}
