@@ -215,35 +215,5 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * Status changes `wtp task move` may make (the dispatcher makes the others: ready → running,
- * running → review / failed / ready on a retry):
- *
- * | from      | to                                   |
- * | --------- | ------------------------------------ |
- * | backlog   | ready, cancelled                     |
- * | ready     | backlog, cancelled                   |
- * | running   | ready (give it back), cancelled      |
- * | review    | ready (give it back), done, cancelled|
- * | done      | — (final)                            |
- * | failed    | ready (retry), backlog, cancelled    |
- * | cancelled | ready, backlog (reopen)              |
- *
- * Moving a task to its own status is not a move. Only review → done reaches done (the merge).
- */
-const MOVES: Record<TaskStatus, readonly TaskStatus[]> = {
-  backlog: ['ready', 'cancelled'],
-  ready: ['backlog', 'cancelled'],
-  running: ['ready', 'cancelled'],
-  review: ['ready', 'done', 'cancelled'],
-  done: [],
-  failed: ['ready', 'backlog', 'cancelled'],
-  cancelled: ['ready', 'backlog'],
-};
-
-/** The move table, exported for the docs, the CLI's error hints and the table test. */
-export const ALLOWED_MOVES: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = MOVES;
-
-export function canMove(from: TaskStatus, to: TaskStatus): boolean {
-  return MOVES[from].includes(to);
-}
+/** The move table lives in protocol/ so the dashboard can show where a task may go. */
+export { TASK_MOVES as ALLOWED_MOVES, canMove } from '../protocol/task-moves.js';

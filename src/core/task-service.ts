@@ -247,7 +247,7 @@ export class TaskService {
     };
     await this.persist(
       [next],
-      [...before, this.event(next, source, 'task.statusChanged', { from, to, reason })],
+      [...before, this.event(next, source, 'task.statusChanged', { task: next.id, from, to, reason })],
     );
     return next;
   }

@@ -186,7 +186,7 @@ export const createTaskRequestSchema = z
 export type CreateTaskRequest = z.infer<typeof createTaskRequestSchema>;
 
 export const moveTaskRequestSchema = z.strictObject({
-  status: taskStatusSchema.describe('The new status; core/task-graph ALLOWED_MOVES lists the moves allowed'),
+  status: taskStatusSchema.describe('The new status; protocol/task-moves TASK_MOVES lists the moves allowed'),
 });
 export type MoveTaskRequest = z.infer<typeof moveTaskRequestSchema>;
 

@@ -1,0 +1,62 @@
+import { TASK_STATUSES, type TaskStatus } from '../../../src/protocol/constants.js';
+import { canMove } from '../../../src/protocol/task-moves.js';
+import type { TaskView } from '../../../src/protocol/tasks.js';
+
+/** Colour of each task status, the same on cards, columns and chips. */
+export const TASK_COLOR: Record<TaskStatus, string> = {
+  backlog: 'gray',
+  ready: 'blue',
+  running: 'green',
+  review: 'violet',
+  done: 'teal',
+  failed: 'red',
+  cancelled: 'dark',
+};
+
+/** Tasks by status, in board order: highest priority first, then oldest. */
+export function columns(tasks: readonly TaskView[]): Map<TaskStatus, TaskView[]> {
+  const out = new Map<TaskStatus, TaskView[]>(TASK_STATUSES.map((s) => [s, []]));
+  for (const t of tasks) out.get(t.status)?.push(t);
+  for (const list of out.values()) {
+    list.sort(
+      (a, b) => b.priority - a.priority || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+    );
+  }
+  return out;
+}
+
+export interface Dependency {
+  id: string;
+  /** The task's title, or its id when it is not known (removed, or in no list loaded). */
+  title: string;
+  status: TaskStatus | null;
+  done: boolean;
+}
+
+/** A task's dependencies with their status. */
+export function dependencies(task: TaskView, byId: ReadonlyMap<string, TaskView>): Dependency[] {
+  return task.dependsOn.map((id) => {
+    const d = byId.get(id);
+    return { id, title: d?.title ?? id, status: d?.status ?? null, done: d?.status === 'done' };
+  });
+}
+
+/** A ready task that still waits for dependencies that are not done. */
+export function isBlocked(task: TaskView, byId: ReadonlyMap<string, TaskView>): boolean {
+  return task.status === 'ready' && dependencies(task, byId).some((d) => !d.done);
+}
+
+/** The tasks that depend on `id`. */
+export function dependants(id: string, tasks: readonly TaskView[]): TaskView[] {
+  return tasks.filter((t) => t.dependsOn.includes(id));
+}
+
+/** Whether a card of status `from` may be dropped on column `to` (the daemon's move table). */
+export function canDrop(from: TaskStatus, to: TaskStatus): boolean {
+  return from !== to && canMove(from, to);
+}
+
+/** The statuses a task may be moved to by hand, in board order. */
+export function movesFrom(from: TaskStatus): TaskStatus[] {
+  return TASK_STATUSES.filter((to) => canDrop(from, to));
+}
