@@ -43,7 +43,10 @@ const payloads = {
   'agent.removed': z.object({ name: z.string() }),
   'task.created': z.object({ task: taskSchema }),
   'task.statusChanged': z.object({
-    task: z.string().optional().describe('The task id (absent from events recorded before version 0.1 named it)'),
+    task: z
+      .string()
+      .optional()
+      .describe('The task id (absent from events recorded before version 0.1 named it)'),
     from: taskStatusSchema,
     to: taskStatusSchema,
     reason: z.string(),
