@@ -22,6 +22,7 @@ import {
   agentDiffSchema,
   commitRequestSchema,
   conflictReportSchema,
+  conflictsQuerySchema,
   diffQuerySchema,
   feedbackRequestSchema,
   gcRequestSchema,
@@ -222,6 +223,7 @@ export const routes = {
   conflicts: {
     ...ROUTE_PATHS.conflicts,
     summary: 'Conflict radar: predicted merges of every pair of agent branches and each with its base',
+    query: conflictsQuerySchema,
     response: conflictReportSchema,
   },
   gc: {
