@@ -55,4 +55,14 @@ describe('the conflict radar, cached', () => {
     expect((await radar.cachedRadar()).pairs).toEqual([]);
     expect(review.predicts).toBe(2);
   });
+
+  it('the merge order leaves out branches still being worked on (their conflicts are not the base)', async () => {
+    const { h, review, radar } = await radarCore();
+    const b = h.core.registry.resolve('b');
+    await reportExit(h, b.id, 9002, exitCode(0));
+    review.predictions.push({ a: 'wtp/b', b: 'main', conflicts: [], overlapping: [] });
+    const report = await radar.radar();
+    expect(report.mergeOrder).toEqual({ order: ['b'], notes: [] });
+    expect(report.pairs.find((p) => p.a === 'a' && p.b === 'b')?.conflicting).toBe(true);
+  });
 });

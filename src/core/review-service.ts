@@ -152,7 +152,11 @@ export class ReviewService {
       for (const a of list) {
         if (a.state === 'idle' || a.state === 'exited') doneBranches.push(a.worktree?.branch ?? '');
       }
-      const order = suggestMergeOrder(doneBranches, predictions);
+      // Only pairs among finished branches and with the base: a branch still being worked on is
+      // not to be merged yet (and is not the base either).
+      const working = new Set(refs.filter((r) => !doneBranches.includes(r)));
+      const relevant = predictions.filter((p) => !working.has(p.a) && !working.has(p.b));
+      const order = suggestMergeOrder(doneBranches, relevant);
       mergeOrder.order.push(...order.order.map((b) => nameOf.get(b) ?? b));
       mergeOrder.notes.push(...order.notes);
     }
