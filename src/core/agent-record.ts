@@ -9,6 +9,7 @@ import type {
   StateDetail,
 } from '../protocol/agent.js';
 import { hasProcess } from './agent-state.js';
+import type { DiffStat } from './diff-stat-tracker.js';
 import type { AgentWorktree } from './git-ports.js';
 
 /** An agent as the core keeps it; times are epoch milliseconds. Persisted by the StateStore. */
@@ -57,6 +58,7 @@ export interface ViewContext {
   hostConnected: boolean;
   stats: (AgentStats & { sampledAtMs?: number }) | null;
   worktreeBytes?: number | null;
+  diffStat?: DiffStat | null;
 }
 
 /** The API view of an agent. */
@@ -92,6 +94,7 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     sessionId: a.sessionId,
     worktree: a.worktree ? { ...a.worktree } : null,
     worktreeBytes: a.worktree ? (ctx.worktreeBytes ?? null) : null,
+    diffStat: a.worktree && ctx.diffStat ? { ...ctx.diffStat, at: iso(ctx.diffStat.at) } : null,
   };
 }
 

@@ -11,6 +11,7 @@ import { buildAgent, type FactoryDeps } from './agent-factory.js';
 import { agentEvent } from './agent-event.js';
 import { toAgentView, type AgentRecord } from './agent-record.js';
 import { hasProcess, isLive } from './agent-state.js';
+import type { DiffStat } from './diff-stat-tracker.js';
 import { AppError } from './errors.js';
 import type { HostDirectory } from './host-directory.js';
 import type { AgentLifecycle } from './lifecycle.js';
@@ -47,6 +48,8 @@ export interface ServiceDeps extends FactoryDeps {
   git?: AgentGit | undefined;
   /** Sampled disk use of an agent's worktree. */
   diskUsage?: ((agentId: string) => number | null) | undefined;
+  /** The last measured diff stat of an agent's worktree. */
+  diffStat?: ((agentId: string) => DiffStat | null) | undefined;
   lifecycle: AgentLifecycle;
   hosts: HostDirectory;
   output: OutputHub;
@@ -92,6 +95,7 @@ export class AgentService {
       hostConnected: this.d.hosts.has(agent.id),
       stats: this.d.stats.get(agent.id),
       worktreeBytes: this.d.diskUsage?.(agent.id) ?? null,
+      diffStat: this.d.diffStat?.(agent.id) ?? null,
     });
   }
 

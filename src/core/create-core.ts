@@ -29,6 +29,7 @@ import type { AgentGit, WorktreeSettings } from './agent-worktree.js';
 import type { GitReview, GitWorktrees } from './git-ports.js';
 import { ReviewService } from './review-service.js';
 import { DiskSampler } from './disk-sampler.js';
+import { DiffStatTracker } from './diff-stat-tracker.js';
 import { TaskService } from './task-service.js';
 import { TaskReview } from './task-review.js';
 import { UsageGovernor } from './usage-governor.js';
@@ -72,6 +73,8 @@ const STALL_CHECK_MS = 15_000;
 const RADAR_DEBOUNCE_MS = 2_000;
 /** How often worktrees' disk use is measured. */
 const DISK_SAMPLE_MS = 60_000;
+/** An agent's diff stat is measured this long after it went idle or ended. */
+const DIFF_STAT_DEBOUNCE_MS = 1_500;
 
 export interface CoreAdapters {
   store: StateStore;
@@ -105,6 +108,8 @@ export interface Core {
   engine: StateEngine;
   /** Diff, commit, merge, feedback and the conflict radar; null without git. */
   review: ReviewService | null;
+  /** Agents' diff stats (`diffStat` of the agent view); null without git. */
+  diffStats: DiffStatTracker | null;
   tasks: TaskService;
   /** Usage-limit holds per vendor (`wtp quota`, `wtp resume`). */
   governor: UsageGovernor;
@@ -176,6 +181,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     profiles: a.profiles,
     git,
     diskUsage: (id) => disk?.get(id) ?? null,
+    diffStat: (id) => diffStats?.get(id) ?? null,
     forgetSignals: (id) => engine.forget(id),
     deliverPrompt: (agent, prompt, source) =>
       isAgentAware(agent.profile)
@@ -187,7 +193,17 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
             source,
           ),
   });
-  const review = git ? new ReviewService({ registry, service, git }) : null;
+  const diffStats = git
+    ? new DiffStatTracker({ registry, review: git.review, clock: a.clock, log: a.log }, DIFF_STAT_DEBOUNCE_MS)
+    : null;
+  const review = git
+    ? new ReviewService({
+        registry,
+        service,
+        git,
+        onDiff: (id, diff) => void diffStats?.observed(id, diff.files),
+      })
+    : null;
   const dispatch = s.dispatch ?? DEFAULT_DISPATCH;
   const tasks = new TaskService({ registry, ids: a.ids, clock: a.clock, retries: dispatch.retries });
   const governor = new UsageGovernor({
@@ -218,6 +234,8 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     : null;
   const offDisk = bus.subscribe((e) => {
     if (disk && e.type === 'agent.created') void disk.sample();
+    diffStats?.observe(e);
+    if (e.type === 'agent.removed') review?.forgetReport();
   });
   // The radar runs again when an agent goes idle (its turn may have changed files), debounced.
   let radarTimer: TimerHandle | null = null;
@@ -267,6 +285,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     stats,
     engine,
     review,
+    diffStats,
     tasks,
     governor,
     dispatcher,
@@ -297,6 +316,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       stats.start();
       stallTimer = a.clock.setTimer(STALL_CHECK_MS, stallLoop);
       disk?.start();
+      diffStats?.start();
       await governor.start();
       dispatcher.start();
     },
@@ -319,6 +339,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       offRadar();
       offDisk();
       disk?.stop();
+      diffStats?.stop();
       dispatcher.stop();
       governor.stop();
       engine.dispose();

@@ -22,12 +22,25 @@ export interface ConflictReport {
 export class ReviewService {
   /** Pairs known to conflict, by "a\u0000b", to emit conflict.predicted / conflict.cleared once. */
   private readonly conflicting = new Map<string, string[]>();
+  /** The report of the radar's last run, and its first run while one is asked for (`cached`). */
+  private lastReport: ConflictReport | null = null;
+  private firstRun: Promise<ConflictReport> | null = null;
 
-  constructor(private readonly d: { registry: AgentRegistry; service: AgentService; git: AgentGit }) {}
+  constructor(
+    private readonly d: {
+      registry: AgentRegistry;
+      service: AgentService;
+      git: AgentGit;
+      /** Told of every diff computed for a review (the diff stat tracker takes it as a measurement). */
+      onDiff?: ((agentId: string, diff: AgentDiff) => void) | undefined;
+    },
+  ) {}
 
   async diff(ref: string, stat: boolean): Promise<{ agent: string; diff: AgentDiff }> {
     const agent = this.withWorktree(ref);
-    return { agent: agent.name, diff: await this.d.git.review.diff(this.wt(agent), { stat }) };
+    const diff = await this.d.git.review.diff(this.wt(agent), { stat });
+    this.d.onDiff?.(agent.id, diff);
+    return { agent: agent.name, diff };
   }
 
   async commit(ref: string, message: string, source: EventSource): Promise<{ commit: string | null }> {
@@ -139,12 +152,29 @@ export class ReviewService {
       for (const a of list) {
         if (a.state === 'idle' || a.state === 'exited') doneBranches.push(a.worktree?.branch ?? '');
       }
-      const order = suggestMergeOrder(doneBranches, predictions);
+      // Only pairs among finished branches and with the base: a branch still being worked on is
+      // not to be merged yet (and is not the base either).
+      const working = new Set(refs.filter((r) => !doneBranches.includes(r)));
+      const relevant = predictions.filter((p) => !working.has(p.a) && !working.has(p.b));
+      const order = suggestMergeOrder(doneBranches, relevant);
       mergeOrder.order.push(...order.order.map((b) => nameOf.get(b) ?? b));
       mergeOrder.notes.push(...order.notes);
     }
     if (events.length > 0) await this.d.registry.record(events);
-    return { pairs, mergeOrder };
+    this.lastReport = { pairs, mergeOrder };
+    return this.lastReport;
+  }
+
+  /** The report of the radar's last run without running git again; runs it once if it never ran. */
+  cachedRadar(): Promise<ConflictReport> {
+    if (this.lastReport) return Promise.resolve(this.lastReport);
+    this.firstRun ??= this.radar().finally(() => (this.firstRun = null));
+    return this.firstRun;
+  }
+
+  /** Drops the last report (an agent it names is gone): the next cached read runs the radar. */
+  forgetReport(): void {
+    this.lastReport = null;
   }
 
   /**

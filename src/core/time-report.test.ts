@@ -60,6 +60,7 @@ function view(id: string, name: string, workspaceId: string, workspace: string):
     sessionId: null,
     worktree: null,
     worktreeBytes: null,
+    diffStat: null,
   };
 }
 

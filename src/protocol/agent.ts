@@ -87,6 +87,14 @@ export const worktreeSchema = z.object({
   owned: z.boolean().describe('Created by wezterm-parallel (removed with the agent)'),
 });
 
+export const diffStatSchema = z.object({
+  files: z.number().int().describe('Files changed'),
+  insertions: z.number().int().describe('Lines added'),
+  deletions: z.number().int().describe('Lines removed'),
+  at: isoTimeSchema.describe('When it was measured'),
+});
+export type DiffStat = z.infer<typeof diffStatSchema>;
+
 export const agentSchema = z.object({
   id: z.string().describe('Stable id, e.g. ag-7k2m9x4q1p'),
   name: nameSchema,
@@ -127,6 +135,11 @@ export const agentSchema = z.object({
     .number()
     .nullable()
     .describe('Disk use of the worktree (without shared git objects), sampled every minute; null if unknown'),
+  diffStat: diffStatSchema
+    .nullable()
+    .describe(
+      'The agent changes against its base (committed, uncommitted and untracked), measured when it is created, goes idle or exits, commits or merges; null until measured or without a worktree',
+    ),
 });
 export type AgentView = z.infer<typeof agentSchema>;
 

@@ -78,6 +78,11 @@ const payloads = {
     resumed: z.array(z.string()).describe('Paused agents continued (SIGCONT)'),
   }),
   'agent.committed': z.object({ commit: z.string(), message: z.string() }),
+  'agent.diffChanged': z.object({
+    files: z.number().int().describe('Files the agent changed against its base'),
+    insertions: z.number().int(),
+    deletions: z.number().int(),
+  }),
   'agent.merged': z.object({
     strategy: z.enum(['merge', 'squash', 'rebase']),
     target: z.string(),

@@ -62,6 +62,12 @@ export const feedbackRequestSchema = z.strictObject({
   force: z.boolean().default(false),
 });
 
+export const conflictsQuerySchema = z.strictObject({
+  cached: boolQuery(false).describe(
+    'true: the report the radar computed last (it runs once if it never has), without running git again',
+  ),
+});
+
 export const pairSchema = z.object({
   a: z.string(),
   b: z.string(),

@@ -28,6 +28,7 @@ import {
   agentDiffSchema,
   commitRequestSchema,
   conflictReportSchema,
+  conflictsQuerySchema,
   diffQuerySchema,
   feedbackRequestSchema,
   gcRequestSchema,
@@ -242,6 +243,7 @@ export const routes = {
   conflicts: {
     ...ROUTE_PATHS.conflicts,
     summary: 'Conflict radar: predicted merges of every pair of agent branches and each with its base',
+    query: conflictsQuerySchema,
     response: conflictReportSchema,
   },
   gc: {

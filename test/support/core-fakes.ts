@@ -1,6 +1,6 @@
 // A core wired to fakes, and helpers that play the host's part in tests of src/core.
 import { cloneRecord, type AgentRecord } from '../../src/core/agent-record.js';
-import { createCore, type Core, type CoreSettings } from '../../src/core/create-core.js';
+import { createCore, type Core, type CoreAdapters, type CoreSettings } from '../../src/core/create-core.js';
 import type { Backend } from '../../src/protocol/constants.js';
 import type { RestartSettings } from '../../src/core/restart-policy.js';
 import type { CreateAgentRequest, ExitInfo } from '../../src/protocol/agent.js';
@@ -87,6 +87,8 @@ export interface MakeCoreOptions {
   start?: boolean;
   /** Backend of the default workspace (and so of the agents created in it). */
   defaultBackend?: Backend;
+  /** Git worktrees and review (test/support/fake-git.ts); without it agents run outside git. */
+  git?: CoreAdapters['git'];
 }
 
 /** A core wired to fakes, started unless `start: false`. */
@@ -113,7 +115,19 @@ export async function makeCore(opts: MakeCoreOptions = {}): Promise<Harness> {
   const log = new MemoryLogger();
   const settings = testSettings(opts);
   const core = createCore(
-    { store, events: store, launcher, preflight, inspector, logs, clock, ids: new FakeIds(), log, muxes },
+    {
+      store,
+      events: store,
+      launcher,
+      preflight,
+      inspector,
+      logs,
+      clock,
+      ids: new FakeIds(),
+      log,
+      muxes,
+      ...(opts.git ? { git: opts.git } : {}),
+    },
     settings,
   );
   if (opts.start ?? true) await core.start();

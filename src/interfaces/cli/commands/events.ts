@@ -17,6 +17,8 @@ function summary(e: WtpEvent): string {
       return `pid ${e.data.pid ?? '?'} exit ${e.data.exit.signal ?? e.data.exit.exitCode ?? '?'} after ${e.data.ranMs} ms`;
     case 'agent.inputSent':
       return `${JSON.stringify(e.data.text)}${e.data.enter ? ' + Enter' : ''}${e.data.via ? ` (typed in ${e.data.via})` : ''}${e.data.forced ? ' [forced]' : ''}`;
+    case 'agent.diffChanged':
+      return `${e.data.files} file(s) changed, +${e.data.insertions} −${e.data.deletions}`;
     case 'agent.created':
       return `${e.data.agent.profile} ${e.data.agent.command} ${e.data.agent.args.join(' ')}`.trim();
     default:

@@ -1,0 +1,98 @@
+// Git ports for core tests: worktrees that exist only as records, and a review whose diffs and
+// predictions the test sets, counting the calls (the real thing is tested in src/adapters/git/).
+import type {
+  AgentDiff,
+  AgentWorktree,
+  DiffFile,
+  GitReview,
+  GitWorktrees,
+  MergeResult,
+  PairPrediction,
+  ProvisionRequest,
+  TestRun,
+} from '../../src/core/git-ports.js';
+
+/** A worktree record at `/wt/<name>` on `wtp/<name>` from `main`. */
+export function fakeWorktree(name: string, portStart = 20_000): AgentWorktree {
+  return {
+    repo: '/src/shop',
+    path: `/wt/${name}`,
+    branch: `wtp/${name}`,
+    base: 'main',
+    baseCommit: 'c0ffee',
+    portStart,
+    portCount: 10,
+    owned: true,
+  };
+}
+
+export class FakeGitWorktrees implements GitWorktrees {
+  provision(req: ProvisionRequest): Promise<AgentWorktree> {
+    return Promise.resolve(fakeWorktree(req.agentName, req.portStart));
+  }
+  setupScript() {
+    return null;
+  }
+  approveSetup(): void {}
+  runSetup(): Promise<void> {
+    return Promise.resolve();
+  }
+  wouldLose() {
+    return Promise.resolve({ uncommitted: [], unmergedCommits: [] });
+  }
+  remove(): Promise<void> {
+    return Promise.resolve();
+  }
+  diskUsage(): Promise<number> {
+    return Promise.resolve(0);
+  }
+}
+
+/** A modified file with these line counts. */
+export const changed = (path: string, insertions: number, deletions = 0): DiffFile => ({
+  path,
+  status: 'modified',
+  insertions,
+  deletions,
+});
+
+export class FakeGitReview implements GitReview {
+  /** The files of each worktree's diff, by worktree path (none when absent). */
+  readonly files = new Map<string, DiffFile[]>();
+  /** Worktree paths of every diff asked for, in order. */
+  readonly diffs: string[] = [];
+  /** Diffs running right now, and the most that ever ran at once. */
+  running = 0;
+  maxRunning = 0;
+  /** While set, diffs wait for it (a slow git). */
+  gate: Promise<void> | null = null;
+  /** Answers of `predict`, and how often it ran. */
+  predictions: PairPrediction[] = [];
+  predicts = 0;
+
+  async diff(wt: AgentWorktree): Promise<AgentDiff> {
+    this.diffs.push(wt.path);
+    this.running++;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    try {
+      if (this.gate) await this.gate;
+      const files = this.files.get(wt.path) ?? [];
+      return { base: wt.base, mergeBase: wt.baseCommit, files: files.map((f) => ({ ...f })), patch: '' };
+    } finally {
+      this.running--;
+    }
+  }
+  commitAll(): Promise<string | null> {
+    return Promise.resolve('abc123');
+  }
+  merge(wt: AgentWorktree): Promise<MergeResult> {
+    return Promise.resolve({ ok: true, commit: 'def456', target: wt.base, conflicts: [], test: null });
+  }
+  test(_wt: AgentWorktree, command: string): Promise<TestRun> {
+    return Promise.resolve({ command, exitCode: 0, timedOut: false, output: '', ms: 1 });
+  }
+  predict(): Promise<PairPrediction[]> {
+    this.predicts++;
+    return Promise.resolve(this.predictions.map((p) => ({ ...p })));
+  }
+}

@@ -1,0 +1,102 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { WtpEvent } from '../../../src/protocol/events.js';
+import type { RouteResponse } from '../../../src/protocol/routes.js';
+import { client } from '../api.js';
+import { useEventHub, useEvents } from '../event-hub.js';
+
+export type ConflictReport = RouteResponse<'conflicts'>;
+
+/** Events after which the radar's last report has (or may have) changed. */
+const RADAR_EVENTS = new Set<WtpEvent['type']>(['conflict.predicted', 'conflict.cleared', 'agent.removed']);
+
+export interface Radar {
+  report: ConflictReport | null;
+  error: Error | null;
+  /** True while the radar runs again at the user's request (git merge-tree over every pair). */
+  running: boolean;
+  /** Runs the radar now instead of reading its last report. */
+  rerun: () => void;
+}
+
+/**
+ * The conflict radar's report, kept live: its last report (`conflicts?cached=true`, no git run)
+ * after the event hub is ready, again on `conflict.*` events, removed agents and reconnects.
+ */
+export function useRadar(): Radar {
+  const hub = useEventHub();
+  const [report, setReport] = useState<ConflictReport | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [running, setRunning] = useState(false);
+  const latest = useRef(0);
+
+  const load = useCallback((cached: boolean): Promise<void> => {
+    const ticket = ++latest.current;
+    return client.call('conflicts', { query: { cached: cached ? 'true' : 'false' } }).then(
+      (r) => {
+        if (ticket !== latest.current) return;
+        setReport(r);
+        setError(null);
+      },
+      (err: unknown) => {
+        if (ticket === latest.current) setError(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  }, []);
+
+  useEffect(() => {
+    let stopped = false;
+    void hub.ready.then(() => {
+      if (!stopped) void load(true);
+    });
+    return () => {
+      stopped = true;
+    };
+  }, [hub, load]);
+  useEvents(
+    (batch) => {
+      if (batch.some((e) => RADAR_EVENTS.has(e.type))) void load(true);
+    },
+    () => void load(true),
+  );
+  const rerun = useCallback(() => {
+    setRunning(true);
+    void load(false).finally(() => setRunning(false));
+  }, [load]);
+  return { report, error, running, rerun };
+}
+
+/** What the radar says about one agent: the branches it would conflict with, and in which files. */
+export interface RadarWarningInfo {
+  agent: string;
+  with: string[];
+  files: string[];
+}
+
+/** Conflicting pairs of a report, by agent name (both sides of each pair). */
+export function warningsOf(report: ConflictReport | null): Map<string, RadarWarningInfo> {
+  const out = new Map<string, RadarWarningInfo>();
+  for (const p of report?.pairs ?? []) {
+    if (!p.conflicting) continue;
+    const files = p.conflicts.map((c) => c.path);
+    for (const [me, other] of [
+      [p.a, p.b],
+      [p.b, p.a],
+    ] as const) {
+      const w = out.get(me) ?? { agent: me, with: [], files: [] };
+      if (!w.with.includes(other)) w.with.push(other);
+      for (const f of files) if (!w.files.includes(f)) w.files.push(f);
+      out.set(me, w);
+    }
+  }
+  return out;
+}
+
+/**
+ * The fleet's conflict warnings: agent name → the branches it would conflict with and the files.
+ * Loads the radar's last report once the event hub is ready and follows `conflict.*` events and
+ * reconnects (it never runs git itself).
+ */
+export function useRadarWarnings(): Map<string, RadarWarningInfo> {
+  const { report } = useRadar();
+  return useMemo(() => warningsOf(report), [report]);
+}
