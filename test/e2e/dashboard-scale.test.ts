@@ -67,6 +67,7 @@ describe('the dashboard with 100 agents (Chromium)', () => {
   it('filters by name, and by state', async () => {
     await filter('a-05');
     await eventually('ten rows', async () => ((await rows().count()) === 10 ? true : undefined));
+    expect(await page.locator('[data-testid="fleet-count"]').textContent()).toBe(`10 of ${N}`);
     expect(await rows().evaluateAll((els) => els.map((e) => e.getAttribute('data-agent')))).toEqual(
       Array.from({ length: 10 }, (_, i) => name(50 + i)),
     );
@@ -79,13 +80,16 @@ describe('the dashboard with 100 agents (Chromium)', () => {
       burst.map((a) => client.call('stopAgent', { params: { agent: a }, body: { wait: false } })),
     );
     await filter('exited');
+    const count = page.locator('[data-testid="fleet-count"]');
     await eventually(
       'the 21 stopped agents to show exited',
-      async () => ((await rows().count()) === 21 ? true : undefined),
+      async () => ((await count.textContent()) === `21 of ${N}` ? true : undefined),
       60_000,
     );
+    // The rows rendered (the list is virtualised: those in view) are all of them stopped ones.
     const shown = await rows().evaluateAll((els) => els.map((e) => e.getAttribute('data-agent')));
-    expect(shown.sort()).toEqual([...burst, name(N - 1)].sort());
+    expect(shown.length).toBeGreaterThan(5);
+    for (const a of shown) expect([...burst, name(N - 1)]).toContain(a);
     await filter('');
   });
 });

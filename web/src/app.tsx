@@ -1,16 +1,25 @@
-import { Alert, AppShell, Badge, Group, Tabs, Title } from '@mantine/core';
-import { useState } from 'react';
+import { Alert, AppShell, Badge, Group, Loader, Tabs, Title } from '@mantine/core';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { isUnauthorized } from './api.js';
 import { EventHubProvider, useStreamStatus } from './event-hub.js';
 import { Fleet } from './fleet/fleet.js';
 import { Inbox, needingYou } from './inbox.js';
-import { Metrics } from './metrics/metrics.js';
-import { Review } from './review/review.js';
 import { go, useRoute, VIEWS, type View } from './route.js';
-import { TaskBoard } from './tasks/task-board.js';
-import { TerminalView } from './terminal/terminal-view.js';
 import { useFleet } from './use-fleet.js';
 import { useNow } from './use-now.js';
+
+// The heavier views (xterm.js, the diff viewer, the charts) load when first opened: the fleet's
+// first load does not wait for them.
+const TerminalView = lazy(() =>
+  import('./terminal/terminal-view.js').then((m) => ({ default: m.TerminalView })),
+);
+const TaskBoard = lazy(() => import('./tasks/task-board.js').then((m) => ({ default: m.TaskBoard })));
+const Review = lazy(() => import('./review/review.js').then((m) => ({ default: m.Review })));
+const Metrics = lazy(() => import('./metrics/metrics.js').then((m) => ({ default: m.Metrics })));
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loader size="sm" />}>{children}</Suspense>;
+}
 
 const STATUS_COLOR = { connecting: 'gray', live: 'green', reconnecting: 'orange' } as const;
 const TITLES: Record<View, string> = {
@@ -87,16 +96,24 @@ function Shell({ hubError }: { hubError: Error | null }) {
             <Inbox agents={fleet.agents} now={now} />
           </Tabs.Panel>
           <Tabs.Panel value="terminal">
-            <TerminalView agents={fleet.agents} selected={route.arg} />
+            <Lazy>
+              <TerminalView agents={fleet.agents} selected={route.arg} />
+            </Lazy>
           </Tabs.Panel>
           <Tabs.Panel value="tasks">
-            <TaskBoard agents={fleet.agents} selected={route.arg} />
+            <Lazy>
+              <TaskBoard agents={fleet.agents} selected={route.arg} />
+            </Lazy>
           </Tabs.Panel>
           <Tabs.Panel value="review">
-            <Review agents={fleet.agents} selected={route.arg} />
+            <Lazy>
+              <Review agents={fleet.agents} selected={route.arg} />
+            </Lazy>
           </Tabs.Panel>
           <Tabs.Panel value="metrics">
-            <Metrics agents={fleet.agents} />
+            <Lazy>
+              <Metrics agents={fleet.agents} />
+            </Lazy>
           </Tabs.Panel>
         </Tabs>
       </AppShell.Main>

@@ -2,6 +2,9 @@ import { ActionIcon, Card, Group, Text, Tooltip } from '@mantine/core';
 import type { AgentView } from '../../../src/protocol/agent.js';
 import { AgentSparkline } from '../metrics/agent-sparkline.js';
 import type { Sample } from '../metrics/stats-store.js';
+import { DiffStat } from '../review/diff-stat.js';
+import { RadarWarning } from '../review/radar-warning.js';
+import type { RadarWarningInfo } from '../review/use-radar.js';
 import { go } from '../route.js';
 import { ago } from '../state-style.js';
 import { evidence } from './evidence.js';
@@ -15,7 +18,7 @@ export const FLEET_COLUMNS = [
   { title: 'State', flex: 1.4 },
   { title: 'Since', flex: 0.6 },
   { title: 'Why', flex: 2.6 },
-  { title: 'Branch', flex: 1.3 },
+  { title: 'Branch · changes', flex: 1.8 },
   { title: 'CPU · memory', flex: 1.5 },
   { title: '', flex: 0.7 },
 ] as const;
@@ -58,6 +61,8 @@ interface RowProps {
   height: number;
   /** CPU and memory samples of the agent (the stats history). */
   samples: readonly Sample[] | undefined;
+  /** The branches the agent's would conflict with (the conflict radar), if any. */
+  warning: RadarWarningInfo | undefined;
 }
 
 /** One agent as a row of the fleet (laptop widths). */
@@ -94,9 +99,15 @@ export function AgentRow(p: RowProps & { striped: boolean }) {
       <Text size="sm" c="dimmed" lineClamp={2} style={cell(5)} data-testid="evidence">
         {evidence(a, p.now)}
       </Text>
-      <Text size="sm" truncate style={cell(6)}>
-        {a.worktree?.branch ?? '—'}
-      </Text>
+      <div style={cell(6)}>
+        <Text size="sm" truncate>
+          {a.worktree?.branch ?? '—'}
+        </Text>
+        <Group gap={4} wrap="nowrap">
+          <DiffStat agent={a} />
+          <RadarWarning warning={p.warning} />
+        </Group>
+      </div>
       <div style={cell(7)}>
         <AgentSparkline samples={p.samples} metric="cpu" />
       </div>
@@ -126,7 +137,11 @@ export function AgentCard(p: RowProps) {
           </Text>
           <Actions agent={a} />
         </Group>
-        <AgentSparkline samples={p.samples} metric="cpu" />
+        <Group gap={6} wrap="nowrap">
+          <AgentSparkline samples={p.samples} metric="cpu" />
+          <DiffStat agent={a} />
+          <RadarWarning warning={p.warning} />
+        </Group>
       </Card>
     </div>
   );

@@ -5,6 +5,7 @@ import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { AgentView } from '../../../src/protocol/agent.js';
 import { useNow } from '../use-now.js';
 import { useStatsHistory } from '../metrics/stats-store.js';
+import { useRadarWarnings } from '../review/use-radar.js';
 import { filterAgents } from './evidence.js';
 import { AgentCard, AgentRow, FLEET_COLUMNS } from './fleet-row.js';
 
@@ -20,6 +21,7 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
   const narrow = useMediaQuery('(max-width: 640px)', undefined, { getInitialValueInEffect: false });
   const [query, setQuery] = useState('');
   const stats = useStatsHistory();
+  const warnings = useRadarWarnings();
   const shown = useMemo(() => filterAgents(agents, query), [agents, query]);
   const list = useRef<HTMLDivElement | null>(null);
   const [top, setTop] = useState(0);
@@ -39,13 +41,21 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
   const offset = items[0]?.start ?? 0;
   return (
     <Stack gap="xs">
-      <TextInput
-        placeholder="Filter: name, workspace, profile, state, branch"
-        value={query}
-        onChange={(e) => setQuery(e.currentTarget.value)}
-        maw={420}
-        data-testid="fleet-filter"
-      />
+      <Group gap="sm">
+        <TextInput
+          placeholder="Filter: name, workspace, profile, state, branch"
+          value={query}
+          onChange={(e) => setQuery(e.currentTarget.value)}
+          w={420}
+          maw="100%"
+          data-testid="fleet-filter"
+        />
+        {query ? (
+          <Text size="sm" c="dimmed" data-testid="fleet-count">
+            {shown.length} of {agents.length}
+          </Text>
+        ) : null}
+      </Group>
       {narrow ? null : (
         <Group
           wrap="nowrap"
@@ -71,7 +81,14 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
             const a = shown[item.index];
             if (!a) return null;
             return narrow ? (
-              <AgentCard key={item.key} agent={a} now={now} height={CARD_HEIGHT} samples={stats.get(a.id)} />
+              <AgentCard
+                key={item.key}
+                agent={a}
+                now={now}
+                height={CARD_HEIGHT}
+                samples={stats.get(a.id)}
+                warning={warnings.get(a.name)}
+              />
             ) : (
               <AgentRow
                 key={item.key}
@@ -80,6 +97,7 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
                 height={ROW_HEIGHT}
                 striped={item.index % 2 === 1}
                 samples={stats.get(a.id)}
+                warning={warnings.get(a.name)}
               />
             );
           })}
