@@ -208,6 +208,19 @@ describe('the dashboard: review (Chromium, real git)', () => {
     expect(answers[3]).toMatchObject({ code: 'INVALID_INPUT' });
   });
 
+  it('the fleet shows each agent’s diff stat and its conflict warning, linking to the review', async () => {
+    await open('#/fleet');
+    const row = (name: string) => page.locator(`[data-testid="agent"][data-agent="${name}"]`);
+    await row('a').locator('[data-testid="diff-stat"]').waitFor({ timeout: 30_000 });
+    const warning = row('a').locator('[data-testid="radar-warning"]');
+    await warning.waitFor({ timeout: 30_000 });
+    expect(await warning.textContent()).toContain('conflicts with b');
+    expect(await row('c').locator('[data-testid="radar-warning"]').count()).toBe(0);
+    await screenshot(page, shots(), 'fleet-review');
+    await warning.click();
+    expect(new URL(page.url()).hash).toBe('#/review/a');
+  });
+
   it('merges with squash after a passing test command: the target branch has the change', async () => {
     await open('#/review/a');
     await file('app.txt').waitFor({ timeout: 30_000 });

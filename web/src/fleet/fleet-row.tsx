@@ -12,15 +12,15 @@ import { StateBadge } from './state-badge.js';
 
 /** The columns of a fleet row: title and share of the width. */
 export const FLEET_COLUMNS = [
-  { title: 'Agent', flex: 1.3 },
-  { title: 'Workspace', flex: 1 },
-  { title: 'Profile', flex: 0.7 },
-  { title: 'State', flex: 1.4 },
-  { title: 'Since', flex: 0.6 },
-  { title: 'Why', flex: 2.6 },
-  { title: 'Branch · changes', flex: 1.8 },
-  { title: 'CPU · memory', flex: 1.5 },
-  { title: '', flex: 0.7 },
+  { title: 'Agent', flex: 1.1 },
+  { title: 'Workspace', flex: 0.9 },
+  { title: 'Profile', flex: 0.6 },
+  { title: 'State', flex: 1.3 },
+  { title: 'Since', flex: 0.5 },
+  { title: 'Why', flex: 2.2 },
+  { title: 'Branch · changes', flex: 2.4 },
+  { title: 'CPU · memory', flex: 1.4 },
+  { title: '', flex: 0.6 },
 ] as const;
 
 const cell = (i: number) => ({ flex: FLEET_COLUMNS[i]?.flex ?? 1, minWidth: 0 });
