@@ -64,6 +64,12 @@ export function useAgentTerminal(
     term.loadAddon(fitAddon);
     silenceReplies(term);
     term.open(el);
+    // Writes are parsed later, resizes happen at once: a resize waits for the output before it,
+    // or a screen would be resized before the scrollback under it is written (and lose lines).
+    const resize = (cols: number, rows: number): void =>
+      term.write('', () => {
+        if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
+      });
     let live = false;
     let retry: number | null = null;
     const c = new PtyConnection(agentId, {
@@ -73,10 +79,10 @@ export function useAgentTerminal(
           case 'scrollback':
             // The binary frames that follow, up to the snapshot, are the scrollback: written at the
             // size of the screen they lead to, so no line is reflowed away when the screen comes.
-            term.resize(msg.cols, msg.rows);
+            resize(msg.cols, msg.rows);
             return;
           case 'snapshot':
-            term.resize(msg.cols, msg.rows);
+            resize(msg.cols, msg.rows);
             term.write(BEFORE_REPAINT + msg.data);
             return;
           case 'ready':
@@ -86,7 +92,7 @@ export function useAgentTerminal(
             fitter.current?.();
             return;
           case 'size':
-            if (term.cols !== msg.cols || term.rows !== msg.rows) term.resize(msg.cols, msg.rows);
+            resize(msg.cols, msg.rows);
             setSize({ cols: msg.cols, rows: msg.rows });
             return;
           case 'held':
