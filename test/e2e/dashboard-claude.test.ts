@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
 import { newAgent } from '../support/agent-steps.js';
-import { freePort, launchChromium, screenshot } from '../support/browser.js';
+import { freePort, screenshot, signedInPage } from '../support/browser.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
 import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
 import { eventually, TestHome } from '../support/harness.js';
@@ -62,11 +62,7 @@ describe('the dashboard with real Claude Code (Chromium)', () => {
       newAgent(home, 'claude', 'perm', proj, args('write the file')),
       newAgent(home, 'claude', 'busy', proj, args('think for long')),
     ]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const link = await home.json<{ url: string }>(['dashboard', '--print-url', '--json']);
-    expect(link.code, link.stderr).toBe(0);
-    await page.goto(link.doc.url);
+    ({ browser, page } = await signedInPage(home));
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { StateCounts } from '../../src/protocol/metrics.js';
 import { untilState } from '../support/agent-steps.js';
-import { freePort, launchChromium, screenshot } from '../support/browser.js';
+import { freePort, launchChromium, screenshot, signIn } from '../support/browser.js';
 import { eventually, TestHome } from '../support/harness.js';
 
 /**
@@ -79,9 +79,7 @@ describe('the dashboard metrics view (Chromium)', () => {
     page.on('request', (r) => {
       if (r.url().includes('/api/v1/stats/history')) statsUrls.push(r.url());
     });
-    const link = await home.json<{ url: string }>(['dashboard', '--print-url', '--json']);
-    expect(link.code, link.stderr).toBe(0);
-    await page.goto(link.doc.url);
+    await signIn(home, page);
     await page.locator('[data-testid="stream-status"]', { hasText: 'live' }).waitFor({ timeout: 30_000 });
   });
   afterAll(async () => {

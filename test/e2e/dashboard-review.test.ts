@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { freePort, launchChromium, screenshot } from '../support/browser.js';
+import { freePort, screenshot, signedInPage } from '../support/browser.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { gitRepo } from '../support/task-steps.js';
 
@@ -54,11 +54,7 @@ describe('the dashboard: review (Chromium, real git)', () => {
       'c',
       "printf 'one\\ntwo\\nthree\\nfour\\nFIVE by c\\n' > app.txt && git commit -qam 'c: edit'",
     );
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const link = await home.json<{ url: string }>(['dashboard', '--print-url', '--json']);
-    expect(link.code, link.stderr).toBe(0);
-    await page.goto(link.doc.url);
+    ({ browser, page } = await signedInPage(home));
     await page.locator('[data-testid="stream-status"]', { hasText: 'live' }).waitFor({ timeout: 30_000 });
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { WtpClient } from '../../src/client/wtp-client.js';
-import { freePort, launchChromium, screenshot } from '../support/browser.js';
+import { freePort, screenshot, signedInPage } from '../support/browser.js';
 import { eventually, TestHome } from '../support/harness.js';
 
 const N = 100;
@@ -33,11 +33,7 @@ describe('the dashboard with 100 agents (Chromium)', () => {
         ),
       );
     }
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const link = await home.json<{ url: string }>(['dashboard', '--print-url', '--json']);
-    expect(link.code, link.stderr).toBe(0);
-    await page.goto(link.doc.url);
+    ({ browser, page } = await signedInPage(home));
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

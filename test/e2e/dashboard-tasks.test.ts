@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TaskView } from '../../src/protocol/tasks.js';
-import { freePort, launchChromium, screenshot } from '../support/browser.js';
+import { freePort, launchChromium, screenshot, signIn } from '../support/browser.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { gitRepo, taskSteps, upWithWorkspace } from '../support/task-steps.js';
 
@@ -65,9 +65,7 @@ describe('the dashboard task board (Chromium)', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     page.setDefaultTimeout(30_000); // a step that never happens fails there, not at the test's limit
-    const link = await home.json<{ url: string }>(['dashboard', '--print-url', '--json']);
-    expect(link.code, link.stderr).toBe(0);
-    await page.goto(link.doc.url);
+    await signIn(home, page);
     await page.goto(`http://127.0.0.1:${port}/dashboard/#/tasks`);
   }, 120_000);
   afterAll(async () => {
@@ -152,6 +150,8 @@ describe('the dashboard task board (Chromium)', () => {
     expect(new URL(page.url()).hash).toBe(`#/tasks/${best.id}`);
     const attempt = (n: number) => page.locator(`[data-testid="attempt"][data-attempt="${n}"]`);
     await attempt(2).waitFor({ timeout: 60_000 });
+    // Diffs come at once; the test command's results follow.
+    await page.locator('[data-testid="compare-progress"]').waitFor({ state: 'detached', timeout: 60_000 });
     expect(await attempt(1).locator('[data-testid="attempt-diff"]').textContent()).toBe('1 file +1 −0');
     expect(await attempt(1).locator('[data-testid="attempt-test"]').textContent()).toContain('failed');
     expect(await attempt(2).locator('[data-testid="attempt-test"]').textContent()).toContain('passed');
@@ -165,6 +165,29 @@ describe('the dashboard task board (Chromium)', () => {
       (await home.agents()).some((a) => a.id === loser) ? undefined : true,
     );
     expect(g(['show', 'main:answer.txt'])).toBe('v2');
+  });
+
+  it('keeps a column of 500 tasks to the cards in view', async () => {
+    // The default workspace has no folder: its tasks stay ready, never dispatched.
+    const plan = ['tasks:'];
+    for (let i = 0; i < 500; i++) {
+      const n = String(i).padStart(3, '0');
+      plan.push(`  - name: t${n}`, `    title: many ${n}`, '    prompt: "true"');
+    }
+    writeFileSync(home.path('many.yaml'), `${plan.join('\n')}\n`);
+    const imported = await home.run(['task', 'import', home.path('many.yaml')]);
+    expect(imported.code, imported.stderr).toBe(0);
+    await page.evaluate(() => (location.hash = '#/tasks'));
+    await page.locator('[data-testid="tasks-view"]').waitFor();
+    const ready = column('ready');
+    await eventually('the 500 tasks in the ready column', async () =>
+      Number(await ready.locator('[data-testid="column-count"]').textContent()) >= 500 ? true : undefined,
+    );
+    const rendered = await ready.locator('[data-testid="task"]').count();
+    expect(rendered).toBeGreaterThan(3);
+    expect(rendered).toBeLessThan(60);
+    await ready.locator('[data-testid="column-scroll"]').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await inColumn('many 499', 'ready');
   });
 
   it('fits a phone: one column at a time', async () => {

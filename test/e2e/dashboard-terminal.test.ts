@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { WtpEvent } from '../../src/protocol/events.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
-import { freePort, launchChromium, screenshot } from '../support/browser.js';
+import { freePort, screenshot, signedInPage } from '../support/browser.js';
 import { eventually, TestHome } from '../support/harness.js';
 
 /**
@@ -47,11 +47,7 @@ describe('the dashboard terminal (Chromium)', () => {
     await eventually('the earlier output', async () =>
       (await peek('sh')).screen.lines.join('\n').includes('before-the-page'),
     );
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const link = await home.json<{ url: string }>(['dashboard', '--print-url', '--json']);
-    expect(link.code, link.stderr).toBe(0);
-    await page.goto(link.doc.url);
+    ({ browser, page } = await signedInPage(home));
   });
   afterAll(async () => {
     await browser?.close();

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { TestHome } from './harness.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -40,4 +41,22 @@ export async function screenshot(
   const path = join(dir, `${name}.png`);
   await page.screenshot({ path, fullPage: o.fullPage });
   return path;
+}
+
+/** Signs `page` in to the dashboard of `home`'s daemon with a one-time link (`wtp dashboard --print-url`). */
+export async function signIn(home: TestHome, page: Page): Promise<void> {
+  const link = await home.json<{ url: string }>(['dashboard', '--print-url', '--json']);
+  if (link.code !== 0) throw new Error(`wtp dashboard --print-url failed: ${link.stderr}`);
+  await page.goto(link.doc.url);
+}
+
+/** Chromium with a page (laptop-sized unless told) signed in to the dashboard of `home`'s daemon. */
+export async function signedInPage(
+  home: TestHome,
+  viewport = { width: 1280, height: 900 },
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  await signIn(home, page);
+  return { browser, page };
 }

@@ -1,5 +1,6 @@
-import { ActionIcon, Button, Group, Paper, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Group, Paper, Stack, Text, Textarea } from '@mantine/core';
 import { useState } from 'react';
+import { RemoveComment } from './remove-comment.js';
 import { where, type LineRef, type ReviewComment } from './comments.js';
 
 /** The comment editor under a line: Ctrl+Enter adds, Esc cancels. */
@@ -78,15 +79,7 @@ export function CommentWidget({
             <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
               💬 {c.text}
             </Text>
-            <ActionIcon
-              variant="subtle"
-              color="gray"
-              size="sm"
-              aria-label="Remove comment"
-              onClick={() => onRemove(c.id)}
-            >
-              ✕
-            </ActionIcon>
+            <RemoveComment onClick={() => onRemove(c.id)} />
           </Group>
         ))}
         {editing ? <Editor at={editing} onAdd={onAdd} onCancel={onCancel} /> : null}

@@ -1,5 +1,6 @@
-import { ActionIcon, Alert, Button, Code, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Code, Group, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
+import { RemoveComment } from './remove-comment.js';
 import type { AgentView } from '../../../src/protocol/agent.js';
 import { client, errorText, WtpError } from '../api.js';
 import { composeFeedback, where, type ReviewComment } from './comments.js';
@@ -64,15 +65,7 @@ export function FeedbackPanel({
                   {c.text}
                 </Text>
               </Stack>
-              <ActionIcon
-                variant="subtle"
-                color="gray"
-                size="sm"
-                aria-label="Remove comment"
-                onClick={() => onRemove(c.id)}
-              >
-                ✕
-              </ActionIcon>
+              <RemoveComment onClick={() => onRemove(c.id)} />
             </Group>
           ))}
         </Stack>

@@ -68,7 +68,7 @@ export function BoardColumn(p: ColumnProps) {
           {p.tasks.length}
         </Badge>
       </Group>
-      <div ref={scroller} style={{ height: p.height, overflowY: 'auto' }}>
+      <div ref={scroller} style={{ height: p.height, overflowY: 'auto' }} data-testid="column-scroll">
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((item) => {
             const t = p.tasks[item.index];

@@ -85,7 +85,7 @@ function Board({
     />
   );
   return (
-    <Stack gap="sm">
+    <Stack gap="sm" data-testid="tasks-view">
       <Group justify="space-between">
         <Group gap="xs">
           <Button size="xs" onClick={() => setAdding(true)} data-testid="add-task">

@@ -16,7 +16,7 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AttemptComparison, PickResult, TaskComparison } from '../../../src/protocol/tasks.js';
 import { client, errorText } from '../api.js';
 import { go } from '../route.js';
@@ -30,15 +30,31 @@ export function TaskCompare({ taskId }: { taskId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [picking, setPicking] = useState<AttemptComparison | null>(null);
   const [picked, setPicked] = useState<PickResult | null>(null);
+  const [testing, setTesting] = useState(false);
+  // Twice: at once without the test command (diffs, times, states), then with it (it can take
+  // minutes). A newer load (Run again, another task) makes the answers of an older one stale.
+  const generation = useRef(0);
   const load = useCallback(() => {
+    const mine = ++generation.current;
+    const current = (): boolean => generation.current === mine;
     setError(null);
     setData(null);
-    client
-      .call('compareTask', { params: { task: taskId }, query: {} })
-      .then(setData)
-      .catch((err: unknown) => setError(errorText(err)));
+    const compare = (noTest: boolean) =>
+      client.call('compareTask', { params: { task: taskId }, query: noTest ? { noTest: 'true' } : {} });
+    compare(true)
+      .then((quick) => {
+        if (!current()) return;
+        setData(quick);
+        setTesting(true);
+        return compare(false).then((full) => current() && setData(full));
+      })
+      .catch((err: unknown) => current() && setError(errorText(err)))
+      .finally(() => current() && setTesting(false));
   }, [taskId]);
-  useEffect(load, [load]);
+  useEffect(() => {
+    load();
+    return () => void generation.current++;
+  }, [load]);
   return (
     <Stack gap="sm" data-testid="compare">
       <Group justify="space-between">
@@ -46,7 +62,7 @@ export function TaskCompare({ taskId }: { taskId: string }) {
           {data ? `${data.task.title}: best of ${data.task.attempts}` : 'Comparing the attempts'}
         </Title>
         <Group gap="xs">
-          <Button size="xs" variant="default" onClick={load}>
+          <Button size="xs" variant="default" onClick={load} disabled={testing}>
             Run again
           </Button>
           <Button size="xs" variant="subtle" onClick={() => go('tasks')}>
@@ -63,11 +79,13 @@ export function TaskCompare({ taskId }: { taskId: string }) {
           {picked.kept.length > 0 ? ` Kept: ${picked.kept.join(', ')}.` : ''}
         </Alert>
       ) : null}
-      {!data && !error ? (
-        <Group gap="xs">
+      {(!data && !error) || testing ? (
+        <Group gap="xs" data-testid="compare-progress">
           <Loader size="sm" />
           <Text size="sm" c="dimmed">
-            Diffing each attempt and running the repository’s test command in each worktree…
+            {data
+              ? 'Running the repository’s test command in each attempt’s worktree…'
+              : 'Diffing each attempt…'}
           </Text>
         </Group>
       ) : null}
