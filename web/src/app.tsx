@@ -71,7 +71,7 @@ function Shell({ hubError }: { hubError: Error | null }) {
           </Alert>
         ) : null}
         <Tabs value={route.view} onChange={(v) => v && go(v as View)} keepMounted={false}>
-          <Tabs.List mb="md">
+          <Tabs.List mb="md" style={{ flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden' }}>
             {VIEWS.map((v) => (
               <Tabs.Tab
                 key={v}

@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, Group, Select, Stack, Switch, Text, Tooltip } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AgentView } from '../../../src/protocol/agent.js';
 import { go } from '../route.js';
 import { STATE_STYLE } from '../state-style.js';
@@ -53,7 +53,14 @@ function AgentTerminalPanel({ agent }: { agent: AgentView }) {
   // A phone-sized terminal would squeeze the agent for everyone: on a phone, fitting is opt-in.
   const [fit, setFit] = useState(headless && !narrow);
   const container = useRef<HTMLDivElement | null>(null);
-  const t = useAgentTerminal(container, agent.id, fit && headless);
+  const fitted = fit && headless;
+  const t = useAgentTerminal(container, agent.id, fitted);
+  const height = narrow ? '60vh' : '70vh';
+  const box = useRef<HTMLDivElement | null>(null);
+  // A terminal larger than the box (a phone): show its bottom, where the prompt is.
+  useEffect(() => {
+    if (t.status === 'live' && box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [t.status, t.size]);
   const s = STATE_STYLE[agent.state];
   return (
     <Stack gap="xs" data-testid="terminal-panel" data-agent={agent.name} data-status={t.status}>
@@ -94,11 +101,15 @@ function AgentTerminalPanel({ agent }: { agent: AgentView }) {
           {agent.name} has ended ({t.ended}); its last output is shown.
         </Text>
       ) : null}
-      <div style={{ overflowX: 'auto', background: '#1e1e1e', borderRadius: 4, padding: 4 }}>
+      {/* Fitted, the terminal fills the box; otherwise it keeps the agent's size and the box scrolls. */}
+      <div
+        ref={box}
+        style={{ overflow: 'auto', maxHeight: height, background: '#1e1e1e', borderRadius: 4, padding: 4 }}
+      >
         <div
           ref={container}
           data-testid="terminal"
-          style={{ height: narrow ? '60vh' : '70vh', minWidth: fit ? undefined : 'max-content' }}
+          style={fitted ? { height } : { width: 'max-content', height: 'max-content' }}
         />
       </div>
     </Stack>
