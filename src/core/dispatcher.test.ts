@@ -186,6 +186,31 @@ describe('Dispatcher', () => {
     expect(status(nowhere, 'waits')).toBe('ready');
   });
 
+  it("keeps a plan's order: tasks made in one millisecond get distinct creation times, also after a reload", async () => {
+    const r = await rig({ maxAgentsPerWorkspace: 1 });
+    r.dispatcher.stop();
+    // Twelve ids (tk-1 … tk-12) do not sort in the order they were made: tk-10 < tk-2.
+    const names = Array.from({ length: 12 }, (_, i) => `p${i}`);
+    await r.tasks.importPlan(
+      { tasks: names.map((name) => ({ name, title: name, prompt: `do ${name}` })) },
+      'cli',
+    );
+    const before = r.clock.now();
+    await add(r, 'later');
+    const titles = (list: { title: string }[]) => list.map((t) => t.title);
+    expect(titles(r.tasks.list())).toEqual([...names, 'later']);
+    const created = r.tasks.list().map((t) => Date.parse(t.createdAt));
+    expect(new Set(created).size).toBe(13);
+    expect(created[0]).toBe(before); // the clock did not move: the first keeps the real time
+    expect(readyTasks(r.tasks.list())).toEqual(r.tasks.list().map((t) => t.id));
+
+    await r.tasks.load(); // as a restarted daemon does, from the store
+    expect(titles(r.tasks.list())).toEqual([...names, 'later']);
+    r.dispatcher.start();
+    await r.settle();
+    expect(r.created.map((c) => c.env?.WTP_TASK_ID)).toEqual([r.tasks.get('p0').id]);
+  });
+
   it('dispatches in the order readyTasks defines, on a random graph, one slot at a time', async () => {
     const r = await rig({ maxAgentsPerWorkspace: 1, retries: 0 });
     let seed = 7;
@@ -199,7 +224,6 @@ describe('Dispatcher', () => {
       const after = [...new Set([rand(i + 1), rand(i + 1)])]
         .filter((d) => d < i && rand(3) === 0)
         .map((d) => ids[d] as string);
-      r.clock.advance(1); // distinct creation times: readyTasks breaks ties by time, then id
       ids.push(
         (
           await r.tasks.add(

@@ -45,9 +45,19 @@ export function deliverWhenQuiet(
 }
 
 /**
+ * After the prompt is typed, an agent-aware agent says it is working (Claude Code's
+ * UserPromptSubmit hook) well within this; one still idle then is sent Enter again: Ink TUIs
+ * can drop an Enter that arrives while they digest a paste (research §1.6, field notes).
+ */
+export const CONFIRM_MS = 5_000;
+/** Enters sent again at most, CONFIRM_MS apart. */
+export const MAX_EXTRA_ENTERS = 2;
+
+/**
  * Types an initial prompt once an agent-aware agent is at its prompt (`idle`, as its signals
- * say), never while it is working or waiting on a dialog. Gives up if the agent ends first, or
- * after two minutes (logged).
+ * say), never while it is working or waiting on a dialog, then makes sure it was taken up: while
+ * the agent stays idle, Enter is sent again (at most MAX_EXTRA_ENTERS times, each audited as
+ * input and logged). Gives up if the agent ends first, or after two minutes (logged).
  */
 export function deliverWhenIdle(
   d: { service: AgentService; registry: AgentRegistry; clock: Clock; log: Logger },
@@ -74,11 +84,16 @@ export function deliverWhenIdle(
     // Idle must hold a moment: the first prompt box can be drawn before input is read.
     settling = d.clock.setTimer(SETTLE_MS, () => {
       settling = null;
-      if (done || d.registry.get(agentId)?.state !== 'idle') return;
+      const idle = d.registry.get(agentId);
+      if (done || idle?.state !== 'idle') return;
       finish();
-      d.service.sendInput(agentId, prompt, true, source).catch((err: unknown) => {
-        d.log.warn({ err, agentId }, 'initial prompt not delivered');
-      });
+      const since = idle.stateSince;
+      d.service
+        .sendInput(agentId, prompt, true, source)
+        .then(() => confirmTaken(d, agentId, since, source))
+        .catch((err: unknown) => {
+          d.log.warn({ err, agentId }, 'initial prompt not delivered');
+        });
     });
   };
   const off = d.registry.onChange((id) => {
@@ -90,4 +105,48 @@ export function deliverWhenIdle(
     d.log.warn({ agentId }, 'initial prompt not delivered: the agent never reached its prompt');
   });
   check();
+}
+
+/**
+ * Sends Enter again while the agent stays in the idle state it was in when its prompt was typed
+ * (idle since `since`); stops at any change of state.
+ */
+function confirmTaken(
+  d: { service: AgentService; registry: AgentRegistry; clock: Clock; log: Logger },
+  agentId: string,
+  since: number,
+  source: EventSource,
+): void {
+  let enters = 0;
+  let timer: TimerHandle | null = null;
+  const stillIdle = (): boolean => {
+    const a = d.registry.get(agentId);
+    return a?.state === 'idle' && a.stateSince === since;
+  };
+  const stop = (): void => {
+    off();
+    if (timer) d.clock.clearTimer(timer);
+  };
+  const off = d.registry.onChange((id) => {
+    if (id === agentId && !stillIdle()) stop();
+  });
+  const wait = (): void => {
+    timer = d.clock.setTimer(CONFIRM_MS, () => {
+      if (!stillIdle() || enters >= MAX_EXTRA_ENTERS) {
+        if (enters >= MAX_EXTRA_ENTERS) {
+          d.log.warn({ agentId, enters }, 'initial prompt typed but the agent stayed at its prompt');
+        }
+        stop();
+        return;
+      }
+      enters++;
+      d.log.warn({ agentId, enters }, 'initial prompt not taken up: Enter again');
+      d.service.sendInput(agentId, '\r', false, source, false, true).then(wait, (err: unknown) => {
+        d.log.warn({ err, agentId }, 'Enter not sent');
+        stop();
+      });
+    });
+  };
+  if (stillIdle()) wait();
+  else stop();
 }

@@ -21,6 +21,8 @@ export class TaskService {
   private readonly tasks = new Map<string, TaskRecord>();
   /** Readiness, live runs and agent → task, kept up to date with every change. */
   private index: TaskIndex;
+  /** The latest creation time given out: creation times are distinct, so creation order is total. */
+  private lastCreated = 0;
 
   constructor(
     private readonly d: {
@@ -36,7 +38,10 @@ export class TaskService {
 
   async load(): Promise<void> {
     const loaded = await this.d.registry.loadTasks();
-    for (const t of loaded) this.tasks.set(t.id, t);
+    for (const t of loaded) {
+      this.tasks.set(t.id, t);
+      this.lastCreated = Math.max(this.lastCreated, t.createdAt);
+    }
     this.index = this.newIndex(loaded);
   }
 
@@ -313,6 +318,11 @@ export class TaskService {
     },
   ): TaskRecord {
     const now = this.d.clock.now();
+    // A task made in the same millisecond as the one before (a plan's tasks) is a millisecond
+    // younger: the board, `task ls` and the dispatcher then keep the order tasks were made in,
+    // also after a restart, instead of falling back on their random ids.
+    const createdAt = Math.max(now, this.lastCreated + 1);
+    this.lastCreated = createdAt;
     return {
       id: this.d.ids.next('tk'),
       workspaceId,
@@ -332,8 +342,8 @@ export class TaskService {
       labels: spec.labels ?? [],
       round: 1,
       runs: [],
-      createdAt: now,
-      updatedAt: now,
+      createdAt,
+      updatedAt: createdAt,
       startedAt: null,
       endedAt: null,
     };

@@ -30,15 +30,35 @@ export function taskSteps(home: TestHome, timeoutMs = 90_000) {
     expect(r.code, r.stderr).toBe(0);
     return r.doc.task;
   };
-  const untilTask = (title: string, what: string, done: (t: TaskView) => boolean): Promise<TaskView> =>
-    eventually(
-      `${title} ${what}`,
-      async () => {
-        const t = await task(title);
-        return done(t) ? t : undefined;
-      },
-      timeoutMs,
-    );
+  const untilTask = async (
+    title: string,
+    what: string,
+    done: (t: TaskView) => boolean,
+  ): Promise<TaskView> => {
+    try {
+      return await eventually(
+        `${title} ${what}`,
+        async () => {
+          const t = await task(title);
+          return done(t) ? t : undefined;
+        },
+        timeoutMs,
+      );
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; it is ${await whereIs(title)}`);
+    }
+  };
+  /** Where a task got to, and what its run agents are doing: what a timeout needs to say. */
+  const whereIs = async (title: string): Promise<string> => {
+    const t = await task(title);
+    const agents = await home.agents();
+    const runs = t.runs.map((r) => {
+      const a = agents.find((x) => x.id === r.agentId);
+      const agent = a ? `${a.name} ${a.state} (${a.stateDetail.evidence ?? a.stateDetail.reason})` : r.agentId;
+      return `attempt ${r.attempt}: ${r.status}${r.reason ? ` (${r.reason})` : ''}, agent ${agent}`;
+    });
+    return `${t.status}${runs.length > 0 ? `; ${runs.join('; ')}` : ', no runs'}`;
+  };
   return { task, untilTask };
 }
 
