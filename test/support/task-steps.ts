@@ -54,7 +54,9 @@ export function taskSteps(home: TestHome, timeoutMs = 90_000) {
     const agents = await home.agents();
     const runs = t.runs.map((r) => {
       const a = agents.find((x) => x.id === r.agentId);
-      const agent = a ? `${a.name} ${a.state} (${a.stateDetail.evidence ?? a.stateDetail.reason})` : r.agentId;
+      const agent = a
+        ? `${a.name} ${a.state} (${a.stateDetail.evidence ?? a.stateDetail.reason})`
+        : r.agentId;
       return `attempt ${r.attempt}: ${r.status}${r.reason ? ` (${r.reason})` : ''}, agent ${agent}`;
     });
     return `${t.status}${runs.length > 0 ? `; ${runs.join('; ')}` : ', no runs'}`;
