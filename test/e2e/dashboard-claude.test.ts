@@ -35,7 +35,6 @@ describe('the dashboard with real Claude Code (Chromium)', () => {
   let page: Page;
   let port: number;
   let proj: string;
-  const shots = (): string => process.env['WTP_SCREENSHOTS'] ?? home.path('screenshots');
   const terminalText = () => page.locator('[data-testid="terminal"] .xterm-rows').innerText();
   const untilText = (what: string, needle: string) =>
     eventually(
@@ -76,12 +75,12 @@ describe('the dashboard with real Claude Code (Chromium)', () => {
     const item = page.locator('[data-testid="inbox-item"][data-agent="perm"]');
     await item.waitFor();
     expect(await item.textContent()).toContain('Bash');
-    await screenshot(page, shots(), 'inbox-permission');
+    await screenshot(page, home, 'inbox-permission');
     await item.locator('[data-testid="open-terminal"]').click();
     expect(new URL(page.url()).hash).toBe('#/terminal/perm');
     await page.locator('[data-testid="terminal-panel"][data-status="live"]').waitFor({ timeout: 30_000 });
     await untilText('the permission prompt in view', 'Do you want to proceed?');
-    await screenshot(page, shots(), 'terminal-permission');
+    await screenshot(page, home, 'terminal-permission');
     await page.locator('[data-testid="terminal"]').click();
     await page.keyboard.press('Enter'); // "1. Yes" is preselected
     await page.locator('[data-testid="terminal-state"][data-state="idle"]').waitFor({ timeout: 60_000 });
@@ -101,7 +100,7 @@ describe('the dashboard with real Claude Code (Chromium)', () => {
     await page.keyboard.type('held words');
     await page.locator('[data-testid="held"]').waitFor();
     expect(await page.locator('[data-testid="held"]').textContent()).toContain('busy is working');
-    await screenshot(page, shots(), 'terminal-held');
+    await screenshot(page, home, 'terminal-held');
     expect(await screenOf('busy')).not.toContain('held words');
     await page.locator('[data-testid="type-anyway"]').click();
     await page.locator('[data-testid="terminal"]').click();

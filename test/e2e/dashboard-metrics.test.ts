@@ -30,7 +30,6 @@ describe('the dashboard metrics view (Chromium)', () => {
   let browser: Browser;
   let page: Page;
   const statsUrls: string[] = [];
-  const shots = (): string => process.env['WTP_SCREENSHOTS'] ?? home.path('screenshots');
   const resourceRow = (name: string) => page.locator(`[data-testid="resource-row"][data-agent="${name}"]`);
   const lastCounts = async (): Promise<StateCounts | null> => {
     const raw = await page.locator('[data-testid="state-chart"]').getAttribute('data-last');
@@ -156,7 +155,7 @@ describe('the dashboard metrics view (Chromium)', () => {
         undefined,
       90_000,
     );
-    await screenshot(page, shots(), 'metrics');
+    await screenshot(page, home, 'metrics');
   });
 
   it('shows the other windows and fits a phone', async () => {
@@ -172,6 +171,6 @@ describe('the dashboard metrics view (Chromium)', () => {
     await page.locator('[data-testid="state-chart"] .recharts-area').first().waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(page, shots(), 'metrics-phone');
+    await screenshot(page, home, 'metrics-phone');
   });
 });

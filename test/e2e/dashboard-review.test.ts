@@ -18,7 +18,6 @@ describe('the dashboard: review (Chromium, real git)', () => {
   let port: number;
   let repo: string;
   let g: (args: string[], cwd?: string) => string;
-  const shots = (): string => process.env['WTP_SCREENSHOTS'] ?? home.path('screenshots');
   const open = async (hash: string): Promise<void> => {
     await page.evaluate((h) => (location.hash = h), hash);
   };
@@ -102,7 +101,7 @@ describe('the dashboard: review (Chromium, real git)', () => {
       .filter({ hasText: '4 files +602 −1' })
       .waitFor({ timeout: 30_000 });
     expect((await home.agent('a')).diffStat).toMatchObject({ files: 4, insertions: 602, deletions: 1 });
-    await screenshot(page, shots(), 'review-diff-split');
+    await screenshot(page, home, 'review-diff-split');
 
     await page.locator('[data-testid="view-type"]').getByText('Unified').click();
     await file('app.txt').locator('table.diff-unified').waitFor();
@@ -121,7 +120,7 @@ describe('the dashboard: review (Chromium, real git)', () => {
     const draft = page.locator('[data-testid="draft-comment"]');
     expect(await draft.count()).toBe(1);
     expect(await draft.first().textContent()).toContain('app.txt:2');
-    await screenshot(page, shots(), 'review-diff-unified');
+    await screenshot(page, home, 'review-diff-unified');
     // A cmd agent never works, so the daemon's answer for a working agent is played here, once:
     // the page says so, keeps the draft and offers to send anyway (force), which goes through.
     const asked: { force?: boolean }[] = [];
@@ -188,7 +187,7 @@ describe('the dashboard: review (Chromium, real git)', () => {
     );
     await cell.click();
     await page.locator('[data-testid="radar-details"]').getByText('app.txt', { exact: false }).waitFor();
-    await screenshot(page, shots(), 'review-radar');
+    await screenshot(page, home, 'review-radar');
     await page.keyboard.press('Escape');
     // The API behind it: the cached report, and a validated query.
     const answers = await page.evaluate(async () => {
@@ -212,7 +211,7 @@ describe('the dashboard: review (Chromium, real git)', () => {
     await warning.waitFor({ timeout: 30_000 });
     expect(await warning.textContent()).toContain('conflicts with b');
     expect(await row('c').locator('[data-testid="radar-warning"]').count()).toBe(0);
-    await screenshot(page, shots(), 'fleet-review');
+    await screenshot(page, home, 'fleet-review');
     await warning.click();
     expect(new URL(page.url()).hash).toBe('#/review/a');
   });
@@ -241,6 +240,6 @@ describe('the dashboard: review (Chromium, real git)', () => {
     await open('#/review/b');
     await file('app.txt').locator('table.diff-unified').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-testid="diff"]').getAttribute('data-view')).toBe('unified');
-    await screenshot(page, shots(), 'review-phone');
+    await screenshot(page, home, 'review-phone');
   });
 });

@@ -19,7 +19,6 @@ describe('the dashboard task board (Chromium)', () => {
   let port: number;
   let repo: string;
   let g: (args: string[], cwd?: string) => string;
-  const shots = (): string => process.env['WTP_SCREENSHOTS'] ?? home.path('screenshots');
   const card = (title: string) => page.locator(`[data-testid="task"][data-task="${title}"]`);
   const column = (status: string) => page.locator(`[data-testid="column"][data-status="${status}"]`);
   const inColumn = (title: string, status: string) =>
@@ -138,7 +137,7 @@ describe('the dashboard task board (Chromium)', () => {
     // Its dependant starts now, and shows its dependency done.
     await until('api', 'review');
     expect(await card('api').locator('[data-dep="schema"]').getAttribute('data-done')).toBe('true');
-    await screenshot(page, shots(), 'tasks-board');
+    await screenshot(page, home, 'tasks-board');
   });
 
   it('compares best of 2 side by side and picks the winner', async () => {
@@ -155,7 +154,7 @@ describe('the dashboard task board (Chromium)', () => {
     expect(await attempt(1).locator('[data-testid="attempt-diff"]').textContent()).toBe('1 file +1 −0');
     expect(await attempt(1).locator('[data-testid="attempt-test"]').textContent()).toContain('failed');
     expect(await attempt(2).locator('[data-testid="attempt-test"]').textContent()).toContain('passed');
-    await screenshot(page, shots(), 'tasks-compare');
+    await screenshot(page, home, 'tasks-compare');
     await attempt(2).locator('[data-testid="pick"]').click();
     await page.locator('[data-testid="pick-confirm"]').click();
     await page.locator('[data-testid="picked"]').waitFor({ timeout: 60_000 });
@@ -198,6 +197,6 @@ describe('the dashboard task board (Chromium)', () => {
     await page.locator('[data-testid="phone-column"]').click();
     await page.getByRole('option', { name: /^done/ }).click();
     await inColumn('answer', 'done');
-    await screenshot(page, shots(), 'tasks-board-phone');
+    await screenshot(page, home, 'tasks-board-phone');
   });
 });

@@ -15,7 +15,6 @@ describe('the dashboard terminal (Chromium)', () => {
   let browser: Browser;
   let page: Page;
   let port: number;
-  const shots = (): string => process.env['WTP_SCREENSHOTS'] ?? home.path('screenshots');
   const terminalText = () => page.locator('[data-testid="terminal"] .xterm-rows').innerText();
   const untilText = (what: string, needle: string | RegExp) =>
     eventually(
@@ -105,7 +104,7 @@ describe('the dashboard terminal (Chromium)', () => {
     expect(sent.map((e) => e.type === 'agent.inputSent' && [e.data.text, e.data.enter, e.source])).toEqual([
       ['echo typed $((6 * 7))', true, 'user'],
     ]);
-    await screenshot(page, shots(), 'terminal');
+    await screenshot(page, home, 'terminal');
   });
 
   it('fits the headless agent to the window, and follows the window', async () => {
@@ -163,6 +162,6 @@ describe('the dashboard terminal (Chromium)', () => {
     // A phone does not squeeze the agent: fitting is opt-in there, the terminal scrolls sideways.
     const size = await page.locator('[data-testid="terminal-status"]').textContent();
     expect(Number(/(\d+)×/.exec(size ?? '')?.[1])).toBeGreaterThan(80);
-    await screenshot(page, shots(), 'terminal-phone');
+    await screenshot(page, home, 'terminal-phone');
   });
 });

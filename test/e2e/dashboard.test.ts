@@ -12,8 +12,6 @@ describe('the dashboard (Chromium)', () => {
   let browser: Browser;
   let page: Page;
   let port: number;
-  /** Screenshots go to the test's folder, or to $WTP_SCREENSHOTS to keep them (for the README). */
-  const shots = (): string => process.env['WTP_SCREENSHOTS'] ?? home.path('screenshots');
   const row = (name: string) => page.locator(`[data-testid="agent"][data-agent="${name}"]`);
   const stateOf = (name: string) => row(name).locator('[data-testid="state"]');
 
@@ -85,10 +83,10 @@ describe('the dashboard (Chromium)', () => {
     expect(await item.count()).toBe(1);
     expect(await item.first().getAttribute('data-agent')).toBe('flaky');
     expect(await item.first().textContent()).toContain('wtp restart flaky');
-    await screenshot(page, shots(), 'inbox');
+    await screenshot(page, home, 'inbox');
     await page.locator('[data-testid="tab-fleet"]').click();
     await row('flaky').waitFor();
-    await screenshot(page, shots(), 'fleet');
+    await screenshot(page, home, 'fleet');
   });
 
   it('reconnects after a daemon restart and resumes from the last event', async () => {
@@ -104,6 +102,6 @@ describe('the dashboard (Chromium)', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('[data-testid="agent"][data-agent="after"]').waitFor();
     expect(await page.locator('table').count()).toBe(0);
-    await screenshot(page, shots(), 'fleet-phone');
+    await screenshot(page, home, 'fleet-phone');
   });
 });

@@ -28,15 +28,17 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Saves a screenshot of the page under `dir` (a test's temporary folder) and returns its path:
- * the whole page, or only the window with `fullPage: false` (a virtualised list is mostly spacer).
+ * Saves a screenshot of the page in the test's folder, or in `$WTP_SCREENSHOTS` to keep it (for the
+ * README), and returns its path: the whole page, or only the window with `fullPage: false` (a
+ * virtualised list is mostly spacer).
  */
 export async function screenshot(
   page: Page,
-  dir: string,
+  home: TestHome,
   name: string,
   o = { fullPage: true },
 ): Promise<string> {
+  const dir = process.env['WTP_SCREENSHOTS'] ?? home.path('screenshots');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.png`);
   await page.screenshot({ path, fullPage: o.fullPage });

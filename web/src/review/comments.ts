@@ -18,6 +18,17 @@ export interface ReviewComment extends LineRef {
   text: string;
 }
 
+/** The comments of a diff and what the viewer does with them. */
+export interface CommentActions {
+  comments: ReviewComment[];
+  /** The line whose comment editor is open. */
+  editing: LineRef | null;
+  onLine: (ref: LineRef) => void;
+  onAdd: (text: string) => void;
+  onCancel: () => void;
+  onRemove: (id: number) => void;
+}
+
 /** The line a click on a change's gutter means (`side` is the clicked column in split view). */
 export function lineRef(path: string, change: ChangeData, side: 'old' | 'new' | undefined): LineRef {
   const removed = change.type === 'delete';

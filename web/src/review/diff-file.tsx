@@ -12,7 +12,7 @@ import {
   type ViewType,
 } from 'react-diff-view';
 import { CommentWidget } from './comment-widget.js';
-import { lineRef, type LineRef, type ReviewComment } from './comments.js';
+import { lineRef, type CommentActions } from './comments.js';
 import type { AgentDiff } from './use-agent-diff.js';
 
 export type DiffFileMeta = AgentDiff['files'][number];
@@ -40,19 +40,13 @@ function editTokens(hunks: HunkData[]): HunkTokens | null {
   }
 }
 
-export interface DiffFileProps {
+/** `editing` is the line whose comment editor is open when it is in this file. */
+export interface DiffFileProps extends CommentActions {
   meta: DiffFileMeta;
   parsed: FileData | undefined;
   viewType: ViewType;
   open: boolean;
   onToggle: () => void;
-  comments: ReviewComment[];
-  /** The line whose comment editor is open, when it is in this file. */
-  editing: LineRef | null;
-  onLine: (ref: LineRef) => void;
-  onAdd: (text: string) => void;
-  onCancel: () => void;
-  onRemove: (id: number) => void;
 }
 
 /** One file of a diff: its header (status, path, +/−, collapse) and its hunks with comments. */

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { parseDiff, type FileData, type ViewType } from 'react-diff-view';
 import 'react-diff-view/style/index.css';
 import './review.css';
-import type { LineRef, ReviewComment } from './comments.js';
+import type { CommentActions } from './comments.js';
 import { BIG_FILE_LINES, DiffFile, fileAnchor, lineCount } from './diff-file.js';
 import type { AgentDiff } from './use-agent-diff.js';
 
@@ -33,15 +33,6 @@ function parsePatch(patch: string): Map<string, FileData> {
     out.set(path, binary.has(path) ? { ...f, isBinary: true } : f);
   }
   return out;
-}
-
-export interface CommentActions {
-  comments: ReviewComment[];
-  editing: LineRef | null;
-  onLine: (ref: LineRef) => void;
-  onAdd: (text: string) => void;
-  onCancel: () => void;
-  onRemove: (id: number) => void;
 }
 
 /**

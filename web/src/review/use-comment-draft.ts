@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { LineRef, ReviewComment } from './comments.js';
-import type { CommentActions } from './diff-viewer.js';
+import type { CommentActions } from './comments.js';
 
 /**
  * The draft of line comments of each agent (kept while the page is open, per agent) and the line
