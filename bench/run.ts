@@ -1,6 +1,7 @@
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { measureColdStart } from './cold-start.js';
 import { measureDashboard } from './dashboard-figures.js';
+import { measureStateTimeline } from './timeline-figures.js';
 import { measureDaemonIdleCpu } from './daemon-cpu.js';
 import { measureDetectorAccuracy } from './detector-accuracy.js';
 import { measureEchoLatency } from './echo-latency.js';
@@ -46,6 +47,8 @@ const RUNS = {
   dashboardPaints: 200,
   dashboardStreamSeconds: 30,
   dashboardStreamRate: 50,
+  timelineEvents: 1_000_000,
+  timelineSamples: 5,
 } as const;
 
 /** Backend of the session daemon of figures 2-5. */
@@ -84,7 +87,8 @@ const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard'] as const;
  * `panes` (layout, echo, throughput) and `states` (hook and screen → state event, detector
  * accuracy), `git` (worktree creation and conflict radar on a generated repository) and `tasks`
  * (dispatching 1k-10k task graphs; a merge → its dependant's agent) and `dashboard` (Chromium: state
- * change → paint, first load, page memory with 100 agents streaming). The default is everything.
+ * change → paint, first load, page memory with 100 agents streaming; the Metrics view's timeline
+ * query over a million state events). The default is everything.
  */
 function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
   const i = argv.indexOf('--only');
@@ -123,7 +127,11 @@ async function main(): Promise<void> {
         results,
         await measureTasks(paths, { sizes: RUNS.taskSizes, mergeSamples: RUNS.taskMerge }),
       );
-    if (run.dashboard)
+    if (run.dashboard) {
+      Object.assign(
+        results,
+        await measureStateTimeline(paths.binWtp, RUNS.timelineEvents, RUNS.timelineSamples),
+      );
       Object.assign(
         results,
         await measureDashboard(paths, {
@@ -134,6 +142,7 @@ async function main(): Promise<void> {
           streamRate: RUNS.dashboardStreamRate,
         }),
       );
+    }
   } finally {
     cleanupAll(paths.binWtp);
   }

@@ -3,7 +3,8 @@ import { AGENT_STATES, type AgentState, type AgentView } from '../protocol/agent
 import type { WtpEvent } from '../protocol/events.js';
 import type { StateCounts } from '../protocol/metrics.js';
 import { fixedOffsetCalendar } from './calendar-days.js';
-import { bucketLength, stateTimeline, StateTimelineBuilder } from './state-timeline.js';
+import { bucketLength, stateTimeline, StateTimelineBuilder, TimelineCheckpoints } from './state-timeline.js';
+import { queryStateTimeline } from './time-report-query.js';
 import { timeReport } from './time-report.js';
 
 const S = 1_000;
@@ -123,5 +124,81 @@ describe('stateTimeline', () => {
   it('cuts a window into whole milliseconds, at least one', () => {
     expect(bucketLength({ since: 0, until: 60 * M }, 60)).toBe(M);
     expect(bucketLength({ since: 0, until: 5 }, 10)).toBe(1);
+  });
+});
+
+describe('TimelineCheckpoints', () => {
+  /** An event log over an array, counting the events it hands out. */
+  const logOf = (events: WtpEvent[]) => {
+    const log = {
+      read: 0,
+      since: (q: { since: number; limit: number; types?: readonly string[] | undefined }) => {
+        const page = events
+          .filter((e) => e.seq > q.since && (q.types === undefined || q.types.includes(e.type)))
+          .slice(0, q.limit);
+        log.read += page.length;
+        return Promise.resolve(page);
+      },
+      latestSeq: () => Promise.resolve(events.at(-1)?.seq ?? 0),
+    };
+    return log;
+  };
+
+  it('gives what a replay from the start gives, for any window, with the clock set back now and then', async () => {
+    let r = 11;
+    const rand = (n: number) => {
+      r = (r * 1103515245 + 12345) % 2 ** 31;
+      return Math.floor((r / 2 ** 31) * n); // the high bits: an LCG's low bits repeat quickly
+    };
+    const events: WtpEvent[] = [];
+    let at = T0;
+    for (let i = 0; i < 5_000; i++) {
+      at += rand(10) === 0 ? -rand(20) * S : rand(30) * S; // now and then the clock goes back
+      const id = `ag-${rand(12)}`;
+      const k = rand(20);
+      events.push(
+        k === 0
+          ? created(id, at)
+          : k === 1
+            ? removed(id, at)
+            : to(id, AGENT_STATES[rand(7)] as AgentState, at),
+      );
+    }
+    const log = logOf(events);
+    const end = at;
+    const checkpoints = new TimelineCheckpoints(97, 8);
+    const clock = { now: () => end };
+    let readWith = 0;
+    let readWithout = 0;
+    for (let q = 0; q < 60; q++) {
+      // Mostly recent windows (the page reloading), now and then an old one.
+      const span = rand(4) === 0 ? rand(end - T0) : rand(3_600) * S;
+      const since = new Date(end - span - S).toISOString();
+      const query = { since, buckets: 1 + rand(60) };
+      log.read = 0;
+      const cached = await queryStateTimeline({ events: log, clock, checkpoints }, query);
+      readWith += log.read;
+      log.read = 0;
+      const whole = await queryStateTimeline({ events: log, clock }, query);
+      readWithout += log.read;
+      expect(cached).toEqual(whole);
+    }
+    expect(checkpoints.size).toBeGreaterThan(1);
+    expect(checkpoints.size).toBeLessThanOrEqual(8);
+    expect(readWith).toBeLessThan(readWithout / 2);
+  });
+
+  it('starts a recent window from the latest checkpoint before it', async () => {
+    const events = Array.from({ length: 1_000 }, (_, i) => to('a', i % 2 ? 'working' : 'idle', T0 + i * S));
+    const log = logOf(events);
+    const checkpoints = new TimelineCheckpoints(100);
+    const clock = { now: () => T0 + 1_000 * S };
+    const query = { since: new Date(T0 + 950 * S).toISOString(), buckets: 5 };
+    await queryStateTimeline({ events: log, clock, checkpoints }, query);
+    expect(log.read).toBe(1_000);
+    log.read = 0;
+    const again = await queryStateTimeline({ events: log, clock, checkpoints }, query);
+    expect(log.read).toBe(100); // from the checkpoint after event 900
+    expect(again.points.map((p) => p.counts.working)).toEqual([0.5, 0.5, 0.5, 0.5, 0.5]);
   });
 });

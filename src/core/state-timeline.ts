@@ -28,21 +28,32 @@ export function bucketLength(window: ReportWindow, buckets: number): number {
   return Math.max(1, Math.ceil((window.until - window.since) / Math.max(1, buckets)));
 }
 
+/** Each agent's state and since when, as the events read so far leave them. */
+export type OpenSpans = Map<string, { readonly state: AgentState; readonly at: number }>;
+
 /** Accumulates agent-milliseconds per state per bucket; `build` turns them into averages. */
 export class StateTimelineBuilder {
   readonly bucketMs: number;
   private readonly count: number;
   /** Agent-milliseconds, bucket-major: ms[bucket * STATES + state]. */
   private readonly ms: Float64Array;
-  private readonly open = new Map<string, { state: AgentState; at: number }>();
+  private readonly open: OpenSpans;
 
+  /** `from`: the open spans of a checkpoint, when the events are fed from there on. */
   constructor(
     private readonly window: ReportWindow,
     buckets: number,
+    from?: OpenSpans,
   ) {
     this.bucketMs = bucketLength(window, buckets);
     this.count = Math.max(0, Math.ceil((window.until - window.since) / this.bucketMs));
     this.ms = new Float64Array(this.count * STATES);
+    this.open = new Map(from);
+  }
+
+  /** A copy of the open spans (for a checkpoint). */
+  openSpans(): OpenSpans {
+    return new Map(this.open);
   }
 
   /** Feeds one event, in log order; other types are ignored. */
@@ -119,4 +130,50 @@ export function stateTimeline(input: {
   const b = new StateTimelineBuilder(input.window, input.buckets);
   for (const e of input.events) b.add(e);
   return b.build();
+}
+
+/** The open spans after every timeline event of the log up to `seq` (`events` of them). */
+export interface TimelineCheckpoint {
+  seq: number;
+  events: number;
+  /** The latest time among those events. */
+  maxTs: number;
+  open: OpenSpans;
+}
+
+/**
+ * Checkpoints taken while the log is replayed, every `every` timeline events, so that a query
+ * starts from the latest one whose events all happened before its window instead of from the
+ * start of the log. Exact: such events end spans before the window, so they add nothing to it
+ * and only the open spans carry over. At most `max` are kept (every other one is dropped when
+ * full, so they thin out evenly). In memory: a restarted daemon replays once from the start.
+ */
+export class TimelineCheckpoints {
+  private points: TimelineCheckpoint[] = [];
+
+  constructor(
+    readonly every = 10_000,
+    private readonly max = 256,
+  ) {}
+
+  /** The latest checkpoint whose events all happened at or before `since`. */
+  before(since: number): TimelineCheckpoint | undefined {
+    for (let i = this.points.length - 1; i >= 0; i--) {
+      const p = this.points[i] as TimelineCheckpoint;
+      if (p.maxTs <= since) return p;
+    }
+    return undefined;
+  }
+
+  /** Keeps `p` if it lies beyond the last checkpoint. */
+  offer(p: TimelineCheckpoint): void {
+    const last = this.points.at(-1);
+    if (last && p.seq <= last.seq) return;
+    this.points.push(p);
+    if (this.points.length > this.max) this.points = this.points.filter((_, i) => i % 2 === 1);
+  }
+
+  get size(): number {
+    return this.points.length;
+  }
 }

@@ -6,7 +6,7 @@ import type { Calendar } from './calendar-days.js';
 import { invalidInput } from './errors.js';
 import type { Clock, EventLog } from './ports.js';
 import type { AgentRegistry } from './registry.js';
-import { StateTimelineBuilder, TIMELINE_EVENT_TYPES } from './state-timeline.js';
+import { StateTimelineBuilder, TIMELINE_EVENT_TYPES, type TimelineCheckpoints } from './state-timeline.js';
 import { REPORT_EVENT_TYPES, TimeReportBuilder, type ReportWindow } from './time-report.js';
 
 /** Events read from the log per query. */
@@ -14,6 +14,8 @@ const PAGE_SIZE = 1000;
 
 export interface TimeReportDeps {
   events: EventLog;
+  /** Runs between pages of the log (lets the daemon's other work in). */
+  between?: (() => Promise<void>) | undefined;
   registry: AgentRegistry;
   tasks: { list(): TaskView[] };
   clock: Clock;
@@ -31,7 +33,7 @@ export async function queryTimeReport(d: TimeReportDeps, q: ReportQuery): Promis
   for (const a of d.registry.all()) {
     builder.agent({ id: a.id, name: a.name, profile: a.profile, workspaceId: a.workspaceId });
   }
-  await readLog(d.events, REPORT_EVENT_TYPES, (e) => builder.add(e));
+  await readLog(d.events, REPORT_EVENT_TYPES, (e) => builder.add(e), { between: d.between });
   const tasks = d.tasks.list().map((t) => ({
     id: t.id,
     title: t.title,
@@ -56,31 +58,55 @@ export function reportWindow(q: { since: string; until?: string | undefined }, n
   return { since, until };
 }
 
-/** Every event of these types from the start of the log, a page at a time, in log order. */
+/**
+ * Every event of these types after `after` in the log, a page at a time, in log order. `between`
+ * runs between pages: the daemon lets other work in there (a long log is read synchronously).
+ */
 async function readLog(
   events: EventLog,
   types: readonly WtpEvent['type'][],
   add: (e: WtpEvent) => void,
+  o: { after?: number | undefined; between?: (() => Promise<void>) | undefined } = {},
 ): Promise<void> {
-  let after = 0;
+  let after = o.after ?? 0;
   for (;;) {
     const page = await events.since({ since: after, limit: PAGE_SIZE, types });
     for (const e of page) add(e);
     const last = page.at(-1);
     if (page.length < PAGE_SIZE || !last) break;
     after = last.seq;
+    await o.between?.();
   }
 }
 
 /**
- * `GET /api/v1/report/states`: agents by state over the report window, replayed from the start
- * of the log (so the states at the window start are known).
+ * `GET /api/v1/report/states`: agents by state over the report window. The states at the window
+ * start come from the events before it: replayed from the latest checkpoint whose events all
+ * happened before the window (the start of the log without one), taking new checkpoints on the way.
  */
 export async function queryStateTimeline(
-  d: { events: EventLog; clock: Clock },
+  d: {
+    events: EventLog;
+    clock: Pick<Clock, 'now'>;
+    checkpoints?: TimelineCheckpoints | undefined;
+    between?: (() => Promise<void>) | undefined;
+  },
   q: StateTimelineQuery,
 ): Promise<StateTimeline> {
-  const builder = new StateTimelineBuilder(reportWindow(q, d.clock.now()), q.buckets);
-  await readLog(d.events, TIMELINE_EVENT_TYPES, (e) => builder.add(e));
+  const window = reportWindow(q, d.clock.now());
+  const from = d.checkpoints?.before(window.since);
+  const builder = new StateTimelineBuilder(window, q.buckets, from?.open);
+  let events = from?.events ?? 0;
+  let maxTs = from?.maxTs ?? Number.NEGATIVE_INFINITY;
+  const every = d.checkpoints?.every ?? 0;
+  const add = (e: WtpEvent): void => {
+    builder.add(e);
+    events++;
+    maxTs = Math.max(maxTs, Date.parse(e.ts));
+    if (every > 0 && events % every === 0) {
+      d.checkpoints?.offer({ seq: e.seq, events, maxTs, open: builder.openSpans() });
+    }
+  };
+  await readLog(d.events, TIMELINE_EVENT_TYPES, add, { after: from?.seq, between: d.between });
   return builder.build();
 }

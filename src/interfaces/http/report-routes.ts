@@ -1,4 +1,5 @@
 import { localCalendar } from '../../core/calendar-days.js';
+import { TimelineCheckpoints } from '../../core/state-timeline.js';
 import { queryStateTimeline, queryTimeReport } from '../../core/time-report-query.js';
 import type { ApiContext } from './api-context.js';
 import type { HttpApp } from './http-app.js';
@@ -10,10 +11,14 @@ import { registerRoute } from './register-route.js';
  */
 export function registerReportRoutes(app: HttpApp, ctx: ApiContext): void {
   const core = ctx.core;
+  const checkpoints = new TimelineCheckpoints();
+  /** A long log is read a page at a time; hooks and other requests are served between pages. */
+  const between = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   registerRoute(app, 'timeReport', ({ query }) =>
     queryTimeReport(
       {
         events: core.events,
+        between,
         registry: core.registry,
         tasks: core.tasks,
         clock: ctx.clock,
@@ -23,7 +28,7 @@ export function registerReportRoutes(app: HttpApp, ctx: ApiContext): void {
     ),
   );
   registerRoute(app, 'stateTimeline', ({ query }) =>
-    queryStateTimeline({ events: core.events, clock: ctx.clock }, query),
+    queryStateTimeline({ events: core.events, clock: ctx.clock, checkpoints, between }, query),
   );
   registerRoute(app, 'statsHistory', ({ query }) => core.stats.history(query));
 }
