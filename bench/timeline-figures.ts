@@ -1,8 +1,12 @@
 import { join } from 'node:path';
 import { openDatabase } from '../src/adapters/sqlite/open-database.js';
 import { SqliteStateStore } from '../src/adapters/sqlite/sqlite-state-store.js';
-import { TimelineCheckpoints } from '../src/core/state-timeline.js';
-import { queryStateTimeline } from '../src/core/time-report-query.js';
+import { ReplayCheckpoints } from '../src/core/replay-checkpoints.js';
+import type { OpenSpans } from '../src/core/state-timeline.js';
+import { localCalendar } from '../src/core/calendar-days.js';
+import type { AgentRegistry } from '../src/core/registry.js';
+import type { ReportReplayState } from '../src/core/time-report.js';
+import { queryStateTimeline, queryTimeReport } from '../src/core/time-report-query.js';
 import { latencyBaseline, latencyResult, progress, type BenchResult } from './report.js';
 import { disposeHome, makeHome } from './sandbox.js';
 
@@ -14,11 +18,12 @@ const AGENTS = 100;
 const between = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * The Metrics view's `GET /api/v1/report/states` (agents by state over the last hour) against a
- * log of `events` state changes of 100 agents spread over the last 7 days, in the daemon's real
- * SQLite store: a query after the first (from a checkpoint) against the same query replayed from
- * the start of the log (what every query cost before checkpoints). Also the longest the event
- * loop was held during a replay from the start, read page by page as the daemon does.
+ * The Metrics view's two queries of the event log — `GET /api/v1/report/states` (agents by state
+ * over the last hour) and `GET /api/v1/report` (time per state, waits) — against a log of `events`
+ * state changes of 100 agents spread over the last 7 days, in the daemon's real SQLite store: a
+ * query after the first (from a checkpoint) against the same query replayed from the start of the
+ * log (what every query cost before checkpoints). Also the longest the event loop was held during
+ * a replay from the start, read page by page as the daemon does.
  */
 export async function measureStateTimeline(
   binWtp: string,
@@ -49,50 +54,90 @@ export async function measureStateTimeline(
       }
     })();
     const clock = { now: () => now };
-    const query = { since: new Date(now - HOUR).toISOString(), buckets: 60 };
-    const timed = async (checkpoints?: TimelineCheckpoints): Promise<number> => {
-      const t0 = performance.now();
-      await queryStateTimeline({ events: store, clock, checkpoints, between }, query);
-      return performance.now() - t0;
-    };
-
-    progress(`dashboard: the last hour's timeline, replayed from the start (${samples} samples)`);
-    const whole: number[] = [];
-    let stall = 0;
-    for (let i = 0; i < samples; i++) {
-      // The longest gap between two turns of the event loop while the log is read.
-      let last = performance.now();
-      const probe = setInterval(() => {
-        const t = performance.now();
-        stall = Math.max(stall, t - last);
-        last = t;
-      }, 1);
-      whole.push(await timed());
-      clearInterval(probe);
-    }
-    progress(`dashboard: the same from checkpoints (${samples} samples after the first)`);
-    const checkpoints = new TimelineCheckpoints();
-    const first = await timed(checkpoints);
-    const cached: number[] = [];
-    for (let i = 0; i < samples; i++) cached.push(await timed(checkpoints));
-    db.close();
-    return {
-      'dashboard.stateTimeline.1h': latencyResult({
-        samples: cached,
-        baseline: latencyBaseline(
-          'the same query replayed from the start of the log (every query before checkpoints)',
-          whole,
-        ),
-        note: `GET /api/v1/report/states's query (the last hour in 60 buckets), in process against the daemon's SQLite store holding ${events} agent.stateChanged events of ${AGENTS} agents over 7 days: a query after the first one took its checkpoints (every 10,000 events) starts from the latest checkpoint before the hour.`,
-        extra: {
-          events,
-          firstQueryMs: Math.round(first),
-          checkpoints: checkpoints.size,
-          maxEventLoopStallMsDuringReplay: Math.round(stall * 10) / 10,
+    const since = new Date(now - HOUR).toISOString();
+    const timeline = (c?: ReplayCheckpoints<OpenSpans>) =>
+      queryStateTimeline({ events: store, clock, checkpoints: c, between }, { since, buckets: 60 });
+    const registry = { listWorkspaces: () => [], all: () => [] } as unknown as AgentRegistry;
+    const report = (c?: ReplayCheckpoints<ReportReplayState>) =>
+      queryTimeReport(
+        {
+          events: store,
+          clock,
+          checkpoints: c,
+          between,
+          registry,
+          tasks: { list: () => [] },
+          calendar: localCalendar,
         },
-      }),
+        { since },
+      );
+    const results = {
+      'dashboard.stateTimeline.1h': await figure(
+        'the state timeline (GET /api/v1/report/states, the last hour in 60 buckets: the Metrics chart)',
+        timeline,
+        () => new ReplayCheckpoints<OpenSpans>(),
+        events,
+        samples,
+      ),
+      'dashboard.timeReport.1h': await figure(
+        'the time report (GET /api/v1/report since an hour ago: the Metrics view’s time waiting for you, `wtp report`)',
+        report,
+        () => new ReplayCheckpoints<ReportReplayState>(),
+        events,
+        samples,
+      ),
     };
+    db.close();
+    return results;
   } finally {
     disposeHome(home, binWtp);
   }
+}
+
+/** One query replayed from the start of the log against the same after a first one took checkpoints. */
+async function figure<S>(
+  what: string,
+  query: (c?: ReplayCheckpoints<S>) => Promise<unknown>,
+  fresh: () => ReplayCheckpoints<S>,
+  events: number,
+  samples: number,
+): Promise<BenchResult> {
+  const timed = async (c?: ReplayCheckpoints<S>): Promise<number> => {
+    const t0 = performance.now();
+    await query(c);
+    return performance.now() - t0;
+  };
+  progress(`dashboard: ${what.split(' (')[0] ?? what}, replayed from the start (${samples} samples)`);
+  const whole: number[] = [];
+  let stall = 0;
+  for (let i = 0; i < samples; i++) {
+    // The longest gap between two turns of the event loop while the log is read.
+    let last = performance.now();
+    const probe = setInterval(() => {
+      const t = performance.now();
+      stall = Math.max(stall, t - last);
+      last = t;
+    }, 1);
+    whole.push(await timed());
+    clearInterval(probe);
+  }
+  progress(`dashboard: the same from checkpoints (${samples} samples after the first)`);
+  const checkpoints = fresh();
+  const first = await timed(checkpoints);
+  const cached: number[] = [];
+  for (let i = 0; i < samples; i++) cached.push(await timed(checkpoints));
+  return latencyResult({
+    samples: cached,
+    baseline: latencyBaseline(
+      'the same query replayed from the start of the log (every query before checkpoints)',
+      whole,
+    ),
+    note: `${what}, in process against the daemon's SQLite store holding ${events} agent.stateChanged events of ${AGENTS} agents over 7 days: a query after the first one took its checkpoints (every 10,000 events) starts from the latest checkpoint before the hour. Pages of the log are read with a turn of the event loop between them, as in the daemon.`,
+    extra: {
+      events,
+      firstQueryMs: Math.round(first),
+      checkpoints: checkpoints.size,
+      maxEventLoopStallMsDuringReplay: Math.round(stall * 10) / 10,
+    },
+  });
 }

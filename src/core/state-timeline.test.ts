@@ -3,7 +3,8 @@ import { AGENT_STATES, type AgentState, type AgentView } from '../protocol/agent
 import type { WtpEvent } from '../protocol/events.js';
 import type { StateCounts } from '../protocol/metrics.js';
 import { fixedOffsetCalendar } from './calendar-days.js';
-import { bucketLength, stateTimeline, StateTimelineBuilder, TimelineCheckpoints } from './state-timeline.js';
+import { ReplayCheckpoints } from './replay-checkpoints.js';
+import { bucketLength, stateTimeline, StateTimelineBuilder, type OpenSpans } from './state-timeline.js';
 import { queryStateTimeline } from './time-report-query.js';
 import { timeReport } from './time-report.js';
 
@@ -127,7 +128,7 @@ describe('stateTimeline', () => {
   });
 });
 
-describe('TimelineCheckpoints', () => {
+describe('ReplayCheckpoints of the state timeline', () => {
   /** An event log over an array, counting the events it hands out. */
   const logOf = (events: WtpEvent[]) => {
     const log = {
@@ -166,7 +167,7 @@ describe('TimelineCheckpoints', () => {
     }
     const log = logOf(events);
     const end = at;
-    const checkpoints = new TimelineCheckpoints(97, 8);
+    const checkpoints = new ReplayCheckpoints<OpenSpans>(97, 8);
     const clock = { now: () => end };
     let readWith = 0;
     let readWithout = 0;
@@ -191,7 +192,7 @@ describe('TimelineCheckpoints', () => {
   it('starts a recent window from the latest checkpoint before it', async () => {
     const events = Array.from({ length: 1_000 }, (_, i) => to('a', i % 2 ? 'working' : 'idle', T0 + i * S));
     const log = logOf(events);
-    const checkpoints = new TimelineCheckpoints(100);
+    const checkpoints = new ReplayCheckpoints<OpenSpans>(100);
     const clock = { now: () => T0 + 1_000 * S };
     const query = { since: new Date(T0 + 950 * S).toISOString(), buckets: 5 };
     await queryStateTimeline({ events: log, clock, checkpoints }, query);

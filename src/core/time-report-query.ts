@@ -6,34 +6,43 @@ import type { Calendar } from './calendar-days.js';
 import { invalidInput } from './errors.js';
 import type { Clock, EventLog } from './ports.js';
 import type { AgentRegistry } from './registry.js';
-import { StateTimelineBuilder, TIMELINE_EVENT_TYPES, type TimelineCheckpoints } from './state-timeline.js';
-import { REPORT_EVENT_TYPES, TimeReportBuilder, type ReportWindow } from './time-report.js';
+import type { ReplayCheckpoint, ReplayCheckpoints } from './replay-checkpoints.js';
+import { StateTimelineBuilder, TIMELINE_EVENT_TYPES, type OpenSpans } from './state-timeline.js';
+import {
+  REPORT_EVENT_TYPES,
+  TimeReportBuilder,
+  type ReportReplayState,
+  type ReportWindow,
+} from './time-report.js';
 
 /** Events read from the log per query. */
 const PAGE_SIZE = 1000;
 
-export interface TimeReportDeps {
-  events: EventLog;
-  /** Runs between pages of the log (lets the daemon's other work in). */
-  between?: (() => Promise<void>) | undefined;
+export interface TimeReportDeps extends LogReader<ReportReplayState> {
   registry: AgentRegistry;
   tasks: { list(): TaskView[] };
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   calendar: Calendar;
 }
 
 /**
- * `GET /api/v1/report`: reads the state events from the start of the log a page at a time
- * (an agent working since before the window counts from its start) into the report builder.
- * The window ends now at the latest; an empty window is INVALID_INPUT.
+ * `GET /api/v1/report`: reads the state events into the report builder a page at a time (an
+ * agent working since before the window counts from its start), from the latest checkpoint
+ * whose events all happened before the window, or from the start of the log. The window ends
+ * now at the latest; an empty window is INVALID_INPUT.
  */
 export async function queryTimeReport(d: TimeReportDeps, q: ReportQuery): Promise<TimeReport> {
-  const builder = new TimeReportBuilder(reportWindow(q, d.clock.now()), d.calendar);
+  const window = reportWindow(q, d.clock.now());
+  const from = d.checkpoints?.before(window.since);
+  const builder = new TimeReportBuilder(window, d.calendar, from?.state);
   for (const w of d.registry.listWorkspaces()) builder.workspace(w.id, w.name);
   for (const a of d.registry.all()) {
     builder.agent({ id: a.id, name: a.name, profile: a.profile, workspaceId: a.workspaceId });
   }
-  await readLog(d.events, REPORT_EVENT_TYPES, (e) => builder.add(e), { between: d.between });
+  await replay(d, REPORT_EVENT_TYPES, from, {
+    add: (e) => builder.add(e),
+    snapshot: () => builder.snapshot(),
+  });
   const tasks = d.tasks.list().map((t) => ({
     id: t.id,
     title: t.title,
@@ -58,24 +67,42 @@ export function reportWindow(q: { since: string; until?: string | undefined }, n
   return { since, until };
 }
 
+/** Reads the log for a report; `between` runs between pages (lets the daemon's other work in). */
+interface LogReader<S> {
+  events: EventLog;
+  checkpoints?: ReplayCheckpoints<S> | undefined;
+  between?: (() => Promise<void>) | undefined;
+}
+
 /**
- * Every event of these types after `after` in the log, a page at a time, in log order. `between`
- * runs between pages: the daemon lets other work in there (a long log is read synchronously).
+ * Feeds `sink` every event of `types` after `from` (the start of the log without one), a page at a
+ * time in log order, offering `d.checkpoints` the sink's snapshot every `every` events. A long log
+ * is read synchronously a page at a time: `between` lets other work in between pages.
  */
-async function readLog(
-  events: EventLog,
+async function replay<S>(
+  d: LogReader<S>,
   types: readonly WtpEvent['type'][],
-  add: (e: WtpEvent) => void,
-  o: { after?: number | undefined; between?: (() => Promise<void>) | undefined } = {},
+  from: ReplayCheckpoint<S> | undefined,
+  sink: { add(e: WtpEvent): void; snapshot(): S },
 ): Promise<void> {
-  let after = o.after ?? 0;
+  let after = from?.seq ?? 0;
+  let events = from?.events ?? 0;
+  let maxTs = from?.maxTs ?? Number.NEGATIVE_INFINITY;
+  const every = d.checkpoints?.every ?? 0;
   for (;;) {
-    const page = await events.since({ since: after, limit: PAGE_SIZE, types });
-    for (const e of page) add(e);
+    const page = await d.events.since({ since: after, limit: PAGE_SIZE, types });
+    for (const e of page) {
+      sink.add(e);
+      events++;
+      maxTs = Math.max(maxTs, Date.parse(e.ts));
+      if (every > 0 && events % every === 0) {
+        d.checkpoints?.offer({ seq: e.seq, events, maxTs, state: sink.snapshot() });
+      }
+    }
     const last = page.at(-1);
     if (page.length < PAGE_SIZE || !last) break;
     after = last.seq;
-    await o.between?.();
+    await d.between?.();
   }
 }
 
@@ -85,28 +112,15 @@ async function readLog(
  * happened before the window (the start of the log without one), taking new checkpoints on the way.
  */
 export async function queryStateTimeline(
-  d: {
-    events: EventLog;
-    clock: Pick<Clock, 'now'>;
-    checkpoints?: TimelineCheckpoints | undefined;
-    between?: (() => Promise<void>) | undefined;
-  },
+  d: LogReader<OpenSpans> & { clock: Pick<Clock, 'now'> },
   q: StateTimelineQuery,
 ): Promise<StateTimeline> {
   const window = reportWindow(q, d.clock.now());
   const from = d.checkpoints?.before(window.since);
-  const builder = new StateTimelineBuilder(window, q.buckets, from?.open);
-  let events = from?.events ?? 0;
-  let maxTs = from?.maxTs ?? Number.NEGATIVE_INFINITY;
-  const every = d.checkpoints?.every ?? 0;
-  const add = (e: WtpEvent): void => {
-    builder.add(e);
-    events++;
-    maxTs = Math.max(maxTs, Date.parse(e.ts));
-    if (every > 0 && events % every === 0) {
-      d.checkpoints?.offer({ seq: e.seq, events, maxTs, open: builder.openSpans() });
-    }
-  };
-  await readLog(d.events, TIMELINE_EVENT_TYPES, add, { after: from?.seq, between: d.between });
+  const builder = new StateTimelineBuilder(window, q.buckets, from?.state);
+  await replay(d, TIMELINE_EVENT_TYPES, from, {
+    add: (e) => builder.add(e),
+    snapshot: () => builder.openSpans(),
+  });
   return builder.build();
 }

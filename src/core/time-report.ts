@@ -99,36 +99,89 @@ export function addDurations<T extends ReportDurations>(a: T, b: ReportDurations
 const isEmpty = (d: ReportDurations): boolean =>
   d.workingMs + d.waitingMs + d.idleMs + d.otherMs + d.waits === 0;
 
-interface AgentClock {
+/** An agent's open span and wait: what its events leave behind, outside any window. */
+interface AgentSpan {
   bucket: TimeBucket | null;
   /** When the open span started (also the last time seen for this agent). */
   at: number;
   /** When the open wait for a human started, if one is open. */
   waitFrom: number | null;
-  days: Map<string, ReportDurations>;
   removed: boolean;
   workspaceId: string | null;
+}
+
+interface AgentClock extends AgentSpan {
+  days: Map<string, ReportDurations>;
+}
+
+/**
+ * What the events read so far leave behind outside any window (a checkpoint of a replay): each
+ * agent's open span, and the names the log gave agents and workspaces.
+ */
+export interface ReportReplayState {
+  spans: ReadonlyMap<string, Readonly<AgentSpan>>;
+  /** From `agent.created`. */
+  agents: ReadonlyMap<string, ReportAgentInfo>;
+  /** From `workspace.created` (the last one). */
+  workspaces: ReadonlyMap<string, string>;
+  /** From the first `agent.created` in a workspace. */
+  workspacesOfAgents: ReadonlyMap<string, string>;
 }
 
 /** Accumulates state spans per agent per day; `build` turns them into the report. */
 export class TimeReportBuilder {
   private readonly clocks = new Map<string, AgentClock>();
-  private readonly agents = new Map<string, ReportAgentInfo>();
-  private readonly workspaces = new Map<string, string>();
+  /** Agents as the registry knows them now; the log's `agent.created` comes first. */
+  private readonly known = new Map<string, ReportAgentInfo>();
+  private readonly agents: Map<string, ReportAgentInfo>;
+  /** Workspace names the registry knows; between the log's `workspace.created` and its agents'. */
+  private readonly knownWorkspaces = new Map<string, string>();
+  private readonly workspaces: Map<string, string>;
+  private readonly workspacesOfAgents: Map<string, string>;
 
+  /** `from`: a checkpoint's state, when the events are fed from there on. */
   constructor(
     private readonly window: ReportWindow,
     private readonly calendar: Calendar,
-  ) {}
-
-  /** What is known of an agent (its `agent.created` event says the same). */
-  agent(info: ReportAgentInfo): void {
-    this.agents.set(info.id, info);
+    from?: ReportReplayState,
+  ) {
+    for (const [id, span] of from?.spans ?? []) this.clocks.set(id, { ...span, days: new Map() });
+    this.agents = new Map(from?.agents);
+    this.workspaces = new Map(from?.workspaces);
+    this.workspacesOfAgents = new Map(from?.workspacesOfAgents);
   }
 
-  /** A workspace's name. */
+  /** What the registry knows of an agent (its `agent.created` event, if read, wins). */
+  agent(info: ReportAgentInfo): void {
+    this.known.set(info.id, info);
+  }
+
+  /** A workspace's name as the registry knows it. */
   workspace(id: string, name: string): void {
-    this.workspaces.set(id, name);
+    this.knownWorkspaces.set(id, name);
+  }
+
+  /** A copy of what the events read so far leave behind outside any window (for a checkpoint). */
+  snapshot(): ReportReplayState {
+    const spans = new Map<string, AgentSpan>();
+    for (const [id, c] of this.clocks) {
+      const { bucket, at, waitFrom, removed, workspaceId } = c;
+      spans.set(id, { bucket, at, waitFrom, removed, workspaceId });
+    }
+    return {
+      spans,
+      agents: new Map(this.agents),
+      workspaces: new Map(this.workspaces),
+      workspacesOfAgents: new Map(this.workspacesOfAgents),
+    };
+  }
+
+  private infoOf(id: string): ReportAgentInfo | undefined {
+    return this.agents.get(id) ?? this.known.get(id);
+  }
+
+  private nameOf(id: string): string | undefined {
+    return this.workspaces.get(id) ?? this.knownWorkspaces.get(id) ?? this.workspacesOfAgents.get(id);
   }
 
   /** Feeds one event, in log order; other types than REPORT_EVENT_TYPES are ignored. */
@@ -136,12 +189,13 @@ export class TimeReportBuilder {
     const ts = Date.parse(e.ts);
     switch (e.type) {
       case 'workspace.created':
-        this.workspace(e.data.workspace.id, e.data.workspace.name);
+        this.workspaces.set(e.data.workspace.id, e.data.workspace.name);
         return;
       case 'agent.created': {
         const a = e.data.agent;
-        this.agent({ id: a.id, name: a.name, profile: a.profile, workspaceId: a.workspaceId });
-        this.workspaces.set(a.workspaceId, this.workspaces.get(a.workspaceId) ?? a.workspace);
+        this.agents.set(a.id, { id: a.id, name: a.name, profile: a.profile, workspaceId: a.workspaceId });
+        if (!this.workspacesOfAgents.has(a.workspaceId))
+          this.workspacesOfAgents.set(a.workspaceId, a.workspace);
         return;
       }
       case 'agent.stateChanged':
@@ -218,7 +272,7 @@ export class TimeReportBuilder {
   build(tasks: readonly ReportTaskInfo[], opts: { workspace?: string | undefined } = {}): TimeReport {
     const until = this.window.until;
     const keep = this.workspaceFilter(opts.workspace);
-    const name = (id: string): string => this.workspaces.get(id) ?? id;
+    const name = (id: string): string => this.nameOf(id) ?? id;
     const taskOf = new Map<string, string>();
     for (const t of tasks) for (const a of t.agents) if (!taskOf.has(a)) taskOf.set(a, t.id);
 
@@ -230,7 +284,7 @@ export class TimeReportBuilder {
       const c: AgentClock = { ...clock, days: new Map([...clock.days].map(([k, v]) => [k, { ...v }])) };
       if (c.bucket !== null) this.span(c, c.bucket, c.at, until);
       if (c.waitFrom !== null) this.wait(c, c.waitFrom, until);
-      const info = this.agents.get(id);
+      const info = this.infoOf(id);
       const workspaceId = info?.workspaceId ?? c.workspaceId ?? 'unknown';
       if (keep && !keep.has(workspaceId)) continue;
       const sum = zeroDurations();
@@ -293,7 +347,12 @@ export class TimeReportBuilder {
   private workspaceFilter(ref: string | undefined): Set<string> | null {
     if (ref === undefined) return null;
     const ids = new Set<string>();
-    for (const [id, wsName] of this.workspaces) if (id === ref || wsName === ref) ids.add(id);
+    const all = new Set([
+      ...this.workspaces.keys(),
+      ...this.knownWorkspaces.keys(),
+      ...this.workspacesOfAgents.keys(),
+    ]);
+    for (const id of all) if (id === ref || this.nameOf(id) === ref) ids.add(id);
     if (ids.size === 0) throw new AppError('WORKSPACE_NOT_FOUND', `No workspace "${ref}".`, { ref });
     return ids;
   }

@@ -1,5 +1,7 @@
 import { localCalendar } from '../../core/calendar-days.js';
-import { TimelineCheckpoints } from '../../core/state-timeline.js';
+import { ReplayCheckpoints } from '../../core/replay-checkpoints.js';
+import type { OpenSpans } from '../../core/state-timeline.js';
+import type { ReportReplayState } from '../../core/time-report.js';
 import { queryStateTimeline, queryTimeReport } from '../../core/time-report-query.js';
 import type { ApiContext } from './api-context.js';
 import type { HttpApp } from './http-app.js';
@@ -11,13 +13,16 @@ import { registerRoute } from './register-route.js';
  */
 export function registerReportRoutes(app: HttpApp, ctx: ApiContext): void {
   const core = ctx.core;
-  const checkpoints = new TimelineCheckpoints();
+  // Kept across requests: a query starts from the latest one before its window.
+  const timeline = new ReplayCheckpoints<OpenSpans>();
+  const report = new ReplayCheckpoints<ReportReplayState>();
   /** A long log is read a page at a time; hooks and other requests are served between pages. */
   const between = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   registerRoute(app, 'timeReport', ({ query }) =>
     queryTimeReport(
       {
         events: core.events,
+        checkpoints: report,
         between,
         registry: core.registry,
         tasks: core.tasks,
@@ -28,7 +33,7 @@ export function registerReportRoutes(app: HttpApp, ctx: ApiContext): void {
     ),
   );
   registerRoute(app, 'stateTimeline', ({ query }) =>
-    queryStateTimeline({ events: core.events, clock: ctx.clock, checkpoints, between }, query),
+    queryStateTimeline({ events: core.events, clock: ctx.clock, checkpoints: timeline, between }, query),
   );
   registerRoute(app, 'statsHistory', ({ query }) => core.stats.history(query));
 }
