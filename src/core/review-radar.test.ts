@@ -34,14 +34,28 @@ describe('the conflict radar, cached', () => {
   });
 
   it('a fresh run (not cached) replaces the cached report', async () => {
-    const { review, radar } = await radarCore();
-    await radar.cachedRadar();
+    const { h, review, radar, a } = await radarCore();
+    const first = await radar.cachedRadar();
+    const b = h.core.registry.resolve('b');
+    // Each side names its agent by id too (a base branch has none).
+    expect(first.pairs.map((p) => [p.a, p.aAgent, p.b, p.bAgent])).toEqual([
+      ['a', a.id, 'b', b.id],
+      ['a', a.id, 'main', null],
+    ]);
     review.predictions = [{ a: 'wtp/a', b: 'wtp/b', conflicts: [], overlapping: ['app.ts'] }];
     const fresh = await radar.radar();
     expect(review.predicts).toBe(2);
     expect(await radar.cachedRadar()).toEqual(fresh);
     expect(fresh.pairs).toEqual([
-      { a: 'a', b: 'b', conflicts: [], overlapping: ['app.ts'], conflicting: false },
+      {
+        a: 'a',
+        b: 'b',
+        aAgent: a.id,
+        bAgent: b.id,
+        conflicts: [],
+        overlapping: ['app.ts'],
+        conflicting: false,
+      },
     ]);
     expect(review.predicts).toBe(2);
   });

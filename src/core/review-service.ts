@@ -9,8 +9,8 @@ import { suggestMergeOrder } from './merge-order.js';
 import type { AgentRegistry } from './registry.js';
 
 export interface ConflictReport {
-  /** Every pair of live agent branches, and each branch with its base. */
-  pairs: (PairPrediction & { conflicting: boolean })[];
+  /** Every pair of live agent branches, and each branch with its base, sides named by agent (id: null for the base). */
+  pairs: (PairPrediction & { aAgent: string | null; bAgent: string | null; conflicting: boolean })[];
   /** Agents whose work is done (idle or exited), in the order that merges with fewest conflicts. */
   mergeOrder: { order: string[]; notes: string[] };
 }
@@ -125,16 +125,28 @@ export class ReviewService {
     const pairs: ConflictReport['pairs'] = [];
     const mergeOrder: ConflictReport['mergeOrder'] = { order: [], notes: [] };
     const nameOf = new Map<string, string>();
+    const idOf = new Map<string, string>();
     const events: NewEvent[] = [];
     for (const [repo, list] of byRepo) {
       const doneBranches: string[] = [];
       const base = list[0]?.worktree?.base ?? 'HEAD';
-      for (const a of list) nameOf.set(a.worktree?.branch ?? '', a.name);
+      idOf.clear(); // branches are unique within a repository, not across them
+      for (const a of list) {
+        nameOf.set(a.worktree?.branch ?? '', a.name);
+        idOf.set(a.worktree?.branch ?? '', a.id);
+      }
       const refs = list.map((a) => a.worktree?.branch ?? '');
       const predictions = await this.d.git.review.predict(repo, refs, base);
       for (const p of predictions) {
         const conflicting = p.conflicts.length > 0;
-        pairs.push({ ...p, a: nameOf.get(p.a) ?? p.a, b: nameOf.get(p.b) ?? p.b, conflicting });
+        pairs.push({
+          ...p,
+          a: nameOf.get(p.a) ?? p.a,
+          b: nameOf.get(p.b) ?? p.b,
+          aAgent: idOf.get(p.a) ?? null,
+          bAgent: idOf.get(p.b) ?? null,
+          conflicting,
+        });
         const key = `${repo}\u0000${p.a}\u0000${p.b}`;
         const files = p.conflicts.map((c) => c.path);
         const anchor = list.find((x) => x.worktree?.branch === p.a) ?? list[0];

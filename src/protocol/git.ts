@@ -69,8 +69,10 @@ export const conflictsQuerySchema = z.strictObject({
 });
 
 export const pairSchema = z.object({
-  a: z.string(),
-  b: z.string(),
+  a: z.string().describe("The first side: an agent's name, or the base branch"),
+  b: z.string().describe("The second side: an agent's name, or the base branch"),
+  aAgent: z.string().nullable().describe('The agent id of side a; null for the base branch'),
+  bAgent: z.string().nullable().describe('The agent id of side b; null for the base branch'),
   conflicting: z.boolean(),
   conflicts: z.array(z.object({ path: z.string(), kind: z.string(), hunks: z.array(z.string()) })),
   overlapping: z.array(z.string()).describe('Files both sides changed that still merge cleanly'),

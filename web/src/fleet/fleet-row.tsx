@@ -4,7 +4,7 @@ import { AgentSparkline } from '../metrics/agent-sparkline.js';
 import type { Sample } from '../metrics/stats-store.js';
 import { DiffStat } from '../review/diff-stat.js';
 import { RadarWarning } from '../review/radar-warning.js';
-import type { RadarWarningInfo } from '../review/use-radar.js';
+import type { RadarWarningInfo } from '../review/radar-warnings.js';
 import { go } from '../route.js';
 import { ago } from '../state-style.js';
 import { evidence } from './evidence.js';

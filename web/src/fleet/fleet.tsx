@@ -87,7 +87,7 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
                 now={now}
                 height={CARD_HEIGHT}
                 samples={stats.get(a.id)}
-                warning={warnings.get(a.name)}
+                warning={warnings.get(a.id)}
               />
             ) : (
               <AgentRow
@@ -97,7 +97,7 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
                 height={ROW_HEIGHT}
                 striped={item.index % 2 === 1}
                 samples={stats.get(a.id)}
-                warning={warnings.get(a.name)}
+                warning={warnings.get(a.id)}
               />
             );
           })}

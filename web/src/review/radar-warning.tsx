@@ -1,6 +1,6 @@
 import { Badge, Tooltip } from '@mantine/core';
 import { routeHash } from '../route.js';
-import type { RadarWarningInfo } from './use-radar.js';
+import type { RadarWarningInfo } from './radar-warnings.js';
 
 /**
  * A small red badge "conflicts with b" (the files on hover) that opens the review of the agent it

@@ -10,7 +10,8 @@ import { RadarMatrix } from './radar-matrix.js';
 import { RadarWarning } from './radar-warning.js';
 import { useAgentDiff } from './use-agent-diff.js';
 import { useCommentDraft } from './use-comment-draft.js';
-import { useRadar, warningsOf } from './use-radar.js';
+import { warningsOf } from './radar-warnings.js';
+import { useRadar } from './use-radar.js';
 
 /** The agent a route names: its name, `workspace/name` or id. */
 function find(agents: AgentView[], ref: string | null): AgentView | null {
@@ -55,7 +56,7 @@ function AgentReview({ agent }: { agent: AgentView }) {
 export function Review({ agents, selected }: { agents: AgentView[]; selected: string | null }) {
   const agent = find(agents, selected);
   const radar = useRadar();
-  const warning = agent ? warningsOf(radar.report).get(agent.name) : undefined;
+  const warning = agent ? warningsOf(radar.report).get(agent.id) : undefined;
   return (
     <Stack gap="md" data-testid="review">
       <Group justify="space-between" gap="sm">

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { WtpEvent } from '../../../src/protocol/events.js';
-import type { RouteResponse } from '../../../src/protocol/routes.js';
 import { client } from '../api.js';
 import { useEventHub, useEvents } from '../event-hub.js';
+import { warningsOf, type ConflictReport, type RadarWarningInfo } from './radar-warnings.js';
 
-export type ConflictReport = RouteResponse<'conflicts'>;
+export type { ConflictReport };
 
 /** Events after which the radar's last report has (or may have) changed. */
 const RADAR_EVENTS = new Set<WtpEvent['type']>(['conflict.predicted', 'conflict.cleared', 'agent.removed']);
@@ -65,34 +65,8 @@ export function useRadar(): Radar {
   return { report, error, running, rerun };
 }
 
-/** What the radar says about one agent: the branches it would conflict with, and in which files. */
-export interface RadarWarningInfo {
-  agent: string;
-  with: string[];
-  files: string[];
-}
-
-/** Conflicting pairs of a report, by agent name (both sides of each pair). */
-export function warningsOf(report: ConflictReport | null): Map<string, RadarWarningInfo> {
-  const out = new Map<string, RadarWarningInfo>();
-  for (const p of report?.pairs ?? []) {
-    if (!p.conflicting) continue;
-    const files = p.conflicts.map((c) => c.path);
-    for (const [me, other] of [
-      [p.a, p.b],
-      [p.b, p.a],
-    ] as const) {
-      const w = out.get(me) ?? { agent: me, with: [], files: [] };
-      if (!w.with.includes(other)) w.with.push(other);
-      for (const f of files) if (!w.files.includes(f)) w.files.push(f);
-      out.set(me, w);
-    }
-  }
-  return out;
-}
-
 /**
- * The fleet's conflict warnings: agent name → the branches it would conflict with and the files.
+ * The fleet's conflict warnings: agent id → the branches it would conflict with and the files.
  * Loads the radar's last report once the event hub is ready and follows `conflict.*` events and
  * reconnects (it never runs git itself).
  */
