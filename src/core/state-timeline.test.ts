@@ -3,6 +3,7 @@ import { AGENT_STATES, type AgentState, type AgentView } from '../protocol/agent
 import type { WtpEvent } from '../protocol/events.js';
 import type { StateCounts } from '../protocol/metrics.js';
 import { fixedOffsetCalendar } from './calendar-days.js';
+import { ArrayEventLog } from '../../test/support/fake-ports.js';
 import { ReplayCheckpoints } from './replay-checkpoints.js';
 import { bucketLength, stateTimeline, StateTimelineBuilder, type OpenSpans } from './state-timeline.js';
 import { queryStateTimeline } from './time-report-query.js';
@@ -129,21 +130,7 @@ describe('stateTimeline', () => {
 });
 
 describe('ReplayCheckpoints of the state timeline', () => {
-  /** An event log over an array, counting the events it hands out. */
-  const logOf = (events: WtpEvent[]) => {
-    const log = {
-      read: 0,
-      since: (q: { since: number; limit: number; types?: readonly string[] | undefined }) => {
-        const page = events
-          .filter((e) => e.seq > q.since && (q.types === undefined || q.types.includes(e.type)))
-          .slice(0, q.limit);
-        log.read += page.length;
-        return Promise.resolve(page);
-      },
-      latestSeq: () => Promise.resolve(events.at(-1)?.seq ?? 0),
-    };
-    return log;
-  };
+  const logOf = (events: WtpEvent[]) => new ArrayEventLog(events);
 
   it('gives what a replay from the start gives, for any window, with the clock set back now and then', async () => {
     let r = 11;

@@ -4,6 +4,7 @@ import type { WtpEvent } from '../protocol/events.js';
 import type { ReportDurations } from '../protocol/report.js';
 import { fixedOffsetCalendar } from './calendar-days.js';
 import { AppError } from './errors.js';
+import { ArrayEventLog } from '../../test/support/fake-ports.js';
 import type { AgentRegistry } from './registry.js';
 import { ReplayCheckpoints } from './replay-checkpoints.js';
 import {
@@ -412,17 +413,7 @@ describe('the time report from checkpoints', () => {
       else events.push(to(id, states[rand(states.length)] as AgentState, at, ws));
     }
     const end = at;
-    const log = {
-      read: 0,
-      since: (q: { since: number; limit: number; types?: readonly string[] | undefined }) => {
-        const page = events
-          .filter((e) => e.seq > q.since && (q.types === undefined || q.types.includes(e.type)))
-          .slice(0, q.limit);
-        log.read += page.length;
-        return Promise.resolve(page);
-      },
-      latestSeq: () => Promise.resolve(events.at(-1)?.seq ?? 0),
-    };
+    const log = new ArrayEventLog(events);
     // The registry knows some agents and workspaces under other names than the log gave them.
     const registry = {
       listWorkspaces: () => [{ id: 'ws-1', name: 'renamed' }],

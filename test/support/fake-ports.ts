@@ -339,3 +339,26 @@ export class MemoryLogger implements Logger {
 }
 
 export { FakeMux, FakeMuxes } from './fake-muxes.js';
+
+/** An event log over an array (events in seq order), counting the events it hands out in `read`. */
+export class ArrayEventLog implements EventLog {
+  read = 0;
+  constructor(private readonly events: readonly WtpEvent[]) {}
+
+  since(q: EventQuery): Promise<WtpEvent[]> {
+    const page = this.events
+      .filter(
+        (e) =>
+          e.seq > q.since &&
+          (q.types === undefined || q.types.includes(e.type)) &&
+          (q.agentId === undefined || e.agentId === q.agentId),
+      )
+      .slice(0, q.limit);
+    this.read += page.length;
+    return Promise.resolve(page);
+  }
+
+  latestSeq(): Promise<number> {
+    return Promise.resolve(this.events.at(-1)?.seq ?? 0);
+  }
+}
