@@ -19,14 +19,16 @@ describe('classifyKeys', () => {
   });
 });
 
-async function rig() {
+async function rig(guard = true) {
   const h = await makeCore();
   const { id, link } = await startAgent(h);
   const agent = agentOf(h, id);
   const input = new TerminalInput(
     { registry: h.core.registry, clock: h.clock, write: (a, b) => h.core.service.typeRaw(a, b) },
     agent,
-    'dashboard',
+    guard ? 'dashboard' : 'cli-attach',
+    'user',
+    guard,
   );
   const type = (s: string) => input.type(bytes(s), s);
   const typed = () => link.inputs.map(text).join('');
@@ -98,5 +100,23 @@ describe('TerminalInput (the safe-input path of a live terminal)', () => {
     r.working(r.h.clock.now()); // a new turn: the earlier "type anyway" does not carry over
     expect(r.type('x')).not.toBeNull();
     expect(r.typed()).toBe('queued\r');
+  });
+
+  it('without the guard (wtp attach) types everything, also into a working agent, and audits it', async () => {
+    const r = await rig(false);
+    r.working(r.h.clock.now());
+    expect(r.type('more please\r')).toBeNull();
+    expect(r.type('\x1b[I')).toBeNull();
+    await flush();
+    expect(r.typed()).toBe('more please\r\x1b[I');
+    expect(r.audited()).toEqual([
+      expect.objectContaining({
+        text: 'more please',
+        enter: true,
+        stateAtSend: 'working',
+        via: 'cli-attach',
+      }),
+    ]);
+    expect(r.audited()[0]?.forced).toBeUndefined();
   });
 });

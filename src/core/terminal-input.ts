@@ -40,10 +40,11 @@ export const AUDIT_QUIET_MS = 1_500;
 const AUDIT_TEXT_MAX = 2_000;
 
 /**
- * The safe-input path for a live terminal (the dashboard's): while the agent is `working`,
- * typed text is held back so it cannot land in the agent's turn — Esc and Ctrl-C, which stop
- * it, and the terminal's own reports always pass — until the user chooses to type anyway
- * (`force`, which lasts until the agent's state changes). What is typed is audited as
+ * Keys typed into a live terminal. With `guard` (the safe-input path, the dashboard's): while the
+ * agent is `working`, typed text is held back so it cannot land in the agent's turn — Esc and
+ * Ctrl-C, which stop it, and the terminal's own reports always pass — until the user chooses to
+ * type anyway (`force`, which lasts until the agent's state changes). Without it (`wtp attach`,
+ * a terminal of its own) every key passes. Either way what is typed is audited as
  * `agent.inputSent` events, one per line or pause, rather than one per keystroke.
  */
 export class TerminalInput {
@@ -61,18 +62,20 @@ export class TerminalInput {
     private readonly agent: AgentRecord,
     private readonly via: string,
     private readonly source: EventSource = 'user',
+    private readonly guard = true,
   ) {}
 
   /** Types the keys, or holds them back and says why. */
   type(bytes: Uint8Array, text: string): HeldInput | null {
     const kind = classifyKeys(text);
     const forced = this.forcedSince !== null && this.forcedSince === this.agent.stateSince;
-    if (kind === 'text' && this.agent.state === 'working' && !forced) {
+    const intoTurn = this.guard && kind === 'text' && this.agent.state === 'working';
+    if (intoTurn && !forced) {
       const d = this.agent.stateDetail;
       return { state: 'working', evidence: d.evidence ?? d.reason, source: d.source ?? null };
     }
     this.d.write(this.agent, bytes);
-    if (kind !== 'report') this.audit(text, bytes.length, kind === 'text' && this.agent.state === 'working');
+    if (kind !== 'report') this.audit(text, bytes.length, intoTurn);
     return null;
   }
 

@@ -27,9 +27,11 @@ export const ptyQuerySchema = z.strictObject({
     .describe(
       'With snapshot: first replay up to this many bytes of the output log that came before the screen (a `scrollback` message, then binary frames), for a terminal’s scrollback',
     ),
-  input: boolQuery(true).describe('Whether this client may type; false gives a read-only follower'),
+  input: boolQuery(true).describe(
+    'Whether this client may type (audited as agent.inputSent, a line or a pause at a time); false gives a read-only follower',
+  ),
   guard: boolQuery(false).describe(
-    'The safe-input path: while the agent is working, typed text is held back (a `held` message) unless the client sends `force`; Esc, Ctrl-C and terminal reports pass; what is typed is audited as agent.inputSent',
+    'The safe-input path: while the agent is working, typed text is held back (a `held` message) unless the client sends `force`; Esc, Ctrl-C and terminal reports pass',
   ),
   flow: boolQuery(false).describe(
     'Flow control: the client acknowledges the bytes it has processed (`ack`); the server stops sending while too much is unacknowledged and resumes from the log, so a slow client loses nothing',

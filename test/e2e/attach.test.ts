@@ -46,6 +46,13 @@ describe('wtp attach', () => {
       'agent.attached',
       'agent.detached',
     ]);
+    // What was typed is audited a line at a time, like the dashboard's terminal (the detach key is not typed).
+    const typed = (await home.run(['events', '--type', 'agent.inputSent', '--json'])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => cliOutputSchemas.event.parse(JSON.parse(l)).event)
+      .flatMap((e) => (e.type === 'agent.inputSent' && e.data.via === 'cli-attach' ? [e.data.text] : []));
+    expect(typed).toEqual(['echo typed-through-attach $((2 + 3))']);
   });
 
   it('refuses to attach without a terminal', async () => {

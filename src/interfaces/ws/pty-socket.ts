@@ -70,14 +70,15 @@ export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpC
         finish();
         return;
       }
-      const input =
-        q.input && q.guard
-          ? new TerminalInput(
-              { registry: ctx.core.registry, clock: ctx.clock, write: (a, b) => svc.typeRaw(a, b) },
-              agent,
-              q.client,
-            )
-          : null;
+      const input = q.input
+        ? new TerminalInput(
+            { registry: ctx.core.registry, clock: ctx.clock, write: (a, b) => svc.typeRaw(a, b) },
+            agent,
+            q.client,
+            'user',
+            q.guard,
+          )
+        : null;
       if (input) cleanup.push(() => input.close());
       if (q.input) {
         void svc.recordAttach(agent, q.client, true);
@@ -87,11 +88,7 @@ export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpC
       onMessage = (data: RawData, isBinary: boolean) => {
         const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
         if (isBinary) {
-          if (!q.input) return;
-          if (!input) {
-            svc.typeRaw(agent, bytes);
-            return;
-          }
+          if (!input) return;
           const held = input.type(bytes, decoder.decode(bytes, { stream: true }));
           if (held) sendJson(socket, { type: 'held', ...held });
           return;
