@@ -127,7 +127,7 @@ export async function newAgent(
   args: string[],
 ): Promise<void> {
   const r = await home.json(['new', profile, '--name', name, '--cwd', cwd, ...args]);
-  expect(r.code, r.stderr).toBe(0);
+  expect(r.code, `${r.stderr}${JSON.stringify(r.doc)}`).toBe(0); // with --json the error is in the document
 }
 
 /** A stand-in `notify-send` that appends its argv (one JSON line) to `log`. */

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -114,6 +114,24 @@ describe('FsProfileSetup (claude)', () => {
       code: 'AGENT_CLI_BROKEN',
       details: { exitCode: 3, output: 'segfault in module' },
     });
+  });
+
+  it('runs --version once for agents started together, and again once the program changes', async () => {
+    const w = world();
+    const runs = join(w.root, 'runs');
+    writeFileSync(w.cli, `#!/bin/sh\necho run >> '${runs}'\nsleep 0.2\necho "2.1.330 (Claude Code)"\n`);
+    const setup = new FsProfileSetup(w.opts());
+    const got = await Promise.all(
+      ['ag-1', 'ag-2', 'ag-3'].map((id) => setup.prepare(agentRecord({ ...w.agent, id }))),
+    );
+    expect(got.map((g) => g.version)).toEqual(['2.1.330', '2.1.330', '2.1.330']);
+    expect(readFileSync(runs, 'utf8')).toBe('run\n');
+    await setup.prepare(agentRecord({ ...w.agent, id: 'ag-4' }));
+    expect(readFileSync(runs, 'utf8')).toBe('run\n'); // cached
+    writeFileSync(w.cli, `#!/bin/sh\necho run >> '${runs}'\necho "2.1.331 (Claude Code)"\n`);
+    utimesSync(w.cli, new Date(), new Date(Date.now() + 5_000)); // a new modification time, surely
+    expect((await setup.prepare(agentRecord({ ...w.agent, id: 'ag-5' }))).version).toBe('2.1.331');
+    expect(readFileSync(runs, 'utf8')).toBe('run\nrun\n');
   });
 
   it('does nothing for shell and cmd, and cleans up the settings file', async () => {

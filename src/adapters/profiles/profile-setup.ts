@@ -44,6 +44,8 @@ const HTTP_HOOKS_VERIFIED = [2, 1, 330];
 /** Version, hooks and trust for agent CLIs, on the real file system. */
 export class FsProfileSetup implements ProfileSetup {
   private readonly versions = new Map<string, { mtimeMs: number; version: string }>();
+  /** `--version` runs in flight, by program file and modification time: agents started together share one. */
+  private readonly asking = new Map<string, Promise<string>>();
 
   constructor(private readonly o: ProfileSetupOptions) {}
 
@@ -104,6 +106,19 @@ export class FsProfileSetup implements ProfileSetup {
     }
     const cached = this.versions.get(command);
     if (cached?.mtimeMs === mtimeMs) return cached.version;
+    const key = `${command}\u0000${mtimeMs}`;
+    let asking = this.asking.get(key);
+    if (!asking) {
+      asking = this.askVersion(command).finally(() => this.asking.delete(key));
+      this.asking.set(key, asking);
+    }
+    const version = await asking;
+    this.versions.set(command, { mtimeMs, version });
+    return version;
+  }
+
+  /** Runs `<cli> --version`; AGENT_CLI_BROKEN when it fails, times out or prints no version. */
+  private async askVersion(command: string): Promise<string> {
     const out = await new Promise<{ code: number | null; text: string; timedOut: boolean }>((resolve) => {
       const child = execFile(
         command,
@@ -128,7 +143,6 @@ export class FsProfileSetup implements ProfileSetup {
         { command, exitCode: out.code, timedOut: out.timedOut, output: out.text.slice(0, 2000) },
       );
     }
-    this.versions.set(command, { mtimeMs, version: m[1] });
     return m[1];
   }
 }
