@@ -118,12 +118,14 @@ function confirmTaken(
   source: EventSource,
 ): void {
   let enters = 0;
+  let stopped = false;
   let timer: TimerHandle | null = null;
   const stillIdle = (): boolean => {
     const a = d.registry.get(agentId);
     return a?.state === 'idle' && a.stateSince === since;
   };
   const stop = (): void => {
+    stopped = true;
     off();
     if (timer) d.clock.clearTimer(timer);
   };
@@ -131,6 +133,7 @@ function confirmTaken(
     if (id === agentId && !stillIdle()) stop();
   });
   const wait = (): void => {
+    if (stopped) return; // the agent moved on while an Enter was on its way
     timer = d.clock.setTimer(CONFIRM_MS, () => {
       if (!stillIdle() || enters >= MAX_EXTRA_ENTERS) {
         if (enters >= MAX_EXTRA_ENTERS) {
