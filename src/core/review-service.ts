@@ -124,35 +124,31 @@ export class ReviewService {
     }
     const pairs: ConflictReport['pairs'] = [];
     const mergeOrder: ConflictReport['mergeOrder'] = { order: [], notes: [] };
-    const nameOf = new Map<string, string>();
-    const idOf = new Map<string, string>();
     const events: NewEvent[] = [];
     for (const [repo, list] of byRepo) {
       const doneBranches: string[] = [];
       const base = list[0]?.worktree?.base ?? 'HEAD';
-      idOf.clear(); // branches are unique within a repository, not across them
-      for (const a of list) {
-        nameOf.set(a.worktree?.branch ?? '', a.name);
-        idOf.set(a.worktree?.branch ?? '', a.id);
-      }
+      // Branches are unique within a repository, not across repositories.
+      const agentOf = new Map(list.map((a) => [a.worktree?.branch ?? '', a]));
+      const nameOf = (ref: string): string => agentOf.get(ref)?.name ?? ref;
       const refs = list.map((a) => a.worktree?.branch ?? '');
       const predictions = await this.d.git.review.predict(repo, refs, base);
       for (const p of predictions) {
         const conflicting = p.conflicts.length > 0;
         pairs.push({
           ...p,
-          a: nameOf.get(p.a) ?? p.a,
-          b: nameOf.get(p.b) ?? p.b,
-          aAgent: idOf.get(p.a) ?? null,
-          bAgent: idOf.get(p.b) ?? null,
+          a: nameOf(p.a),
+          b: nameOf(p.b),
+          aAgent: agentOf.get(p.a)?.id ?? null,
+          bAgent: agentOf.get(p.b)?.id ?? null,
           conflicting,
         });
         const key = `${repo}\u0000${p.a}\u0000${p.b}`;
         const files = p.conflicts.map((c) => c.path);
-        const anchor = list.find((x) => x.worktree?.branch === p.a) ?? list[0];
+        const anchor = agentOf.get(p.a) ?? list[0];
         if (!anchor) continue;
-        const a = nameOf.get(p.a) ?? p.a;
-        const b = nameOf.get(p.b) ?? p.b;
+        const a = nameOf(p.a);
+        const b = nameOf(p.b);
         if (conflicting && this.conflicting.get(key)?.join('\n') !== files.join('\n')) {
           this.conflicting.set(key, files);
           events.push(agentEvent(anchor, 'policy', 'conflict.predicted', { a, b, files }));
@@ -169,7 +165,7 @@ export class ReviewService {
       const working = new Set(refs.filter((r) => !doneBranches.includes(r)));
       const relevant = predictions.filter((p) => !working.has(p.a) && !working.has(p.b));
       const order = suggestMergeOrder(doneBranches, relevant);
-      mergeOrder.order.push(...order.order.map((b) => nameOf.get(b) ?? b));
+      mergeOrder.order.push(...order.order.map(nameOf));
       mergeOrder.notes.push(...order.notes);
     }
     if (events.length > 0) await this.d.registry.record(events);
