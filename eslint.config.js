@@ -96,7 +96,8 @@ export default tseslint.config(
     rules: layer(
       ['**/interfaces/**', '**/client/**', '**/daemon/**', '**/config/**', '**/adapters/**'],
       'adapters implement core ports; they never import interfaces, the composition root, or each other',
-      ['^\\.\\./(?!\\.\\.)[^/]+/'],
+      // A sibling adapter's folder; a file directly in adapters/ reaches core/ and protocol/ as `../core/`.
+      ['^\\.\\./(?!\\.\\.|core/|protocol/)[^/]+/'],
     ),
   },
   {

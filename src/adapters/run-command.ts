@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { AppError } from '../core/errors.js';
 
 /** What a finished (or failed) command did, execa-style. */
 export interface CommandResult {
@@ -14,13 +15,29 @@ export interface CommandResult {
 
 /**
  * Runs a program with an argument array (never a shell), a timeout and a kill path
- * (SIGKILL when the timeout passes). Never rejects: callers map the result to errors.
+ * (SIGKILL when the timeout passes). Callers map the result to errors; it rejects only for an
+ * argument, path or environment value holding a NUL byte (INVALID_INPUT), which no program can
+ * receive (node would throw ERR_INVALID_ARG_VALUE).
  */
 export function runCommand(
   file: string,
   args: readonly string[],
   opts: { env?: Record<string, string>; cwd?: string; timeoutMs: number; input?: string },
 ): Promise<CommandResult> {
+  const nul = [file, ...args, opts.cwd ?? '', ...Object.entries(opts.env ?? {}).flat()].find((a) =>
+    a.includes('\0'),
+  );
+  if (nul !== undefined) {
+    return Promise.reject(
+      new AppError(
+        'INVALID_INPUT',
+        `An argument for ${file} holds a NUL byte, which no program can receive.`,
+        {
+          command: [file, ...args].map((a) => a.replaceAll('\0', '\\0')),
+        },
+      ),
+    );
+  }
   return new Promise((resolve) => {
     const child = execFile(
       file,

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PaneInfo } from '../../src/core/pane-mux.js';
+import type { PaneInfo, SpawnedPane } from '../../src/core/pane-mux.js';
+import { injectionStrings } from '../support/injection-strings.js';
 import { SUBJECTS, useSubject } from '../support/pane-mux-subjects.js';
 
 /** Arguments a shell (or tmux's command parser) would change: spaces, quotes, `$`, `;`, globs, empty. */
@@ -99,6 +100,37 @@ describe.each(SUBJECTS)('PaneMux conformance: $name — programs', (factory) => 
     if (titles) expect((await listed())?.title).toBe(title);
     await f.mux.setTitle(spawned.id, `${title} again;`);
     if (titles) expect((await listed())?.title).toBe(`${title} again;`);
+  });
+
+  it('shell and tmux syntax in cwd, title, env and argv stays text (`#()`, `$()`, `;`, newline, `-x`)', async () => {
+    const base = f.dir();
+    const inj = injectionStrings(join(base, 'markers'));
+    const ws = f.workspace();
+    let first: string | null = null;
+    for (const [i, text] of inj.all.entries()) {
+      // A folder named after the string (nested where it holds `/`), run there, titled with it.
+      const cwd = join(base, `c${i}`, text);
+      mkdirSync(cwd, { recursive: true });
+      const title = inj.titles.includes(text) ? text : undefined;
+      const probe = f.probe({ args: [text], env: { WTP_CONF_VALUE: text }, ...(title ? { title } : {}) });
+      const spec = { ...probe.spec, cwd };
+      const pane: SpawnedPane =
+        first === null ? await f.mux.openWorkspace(ws, spec) : await f.mux.spawnPane(ws, spec);
+      first ??= pane.id;
+      const report = await probe.report();
+      expect(report.cwd, JSON.stringify(text)).toBe(realpathSync(cwd));
+      expect(report.args).toEqual([text]);
+      expect(report.env).toEqual({ WTP_CONF_VALUE: text });
+      if (title && factory.caps.titles) {
+        expect((await f.mux.list()).find((p) => p.id === pane.id)?.title).toBe(title);
+        await f.mux.setTitle(pane.id, `again ${title}`);
+        expect((await f.mux.list()).find((p) => p.id === pane.id)?.title).toBe(`again ${title}`);
+      }
+    }
+    const split = f.probe();
+    await f.mux.splitPane(first ?? '', { ...split.spec, cwd: join(base, 'c0', inj.all[0] ?? '') }, 'right');
+    expect((await split.report()).cwd).toBe(realpathSync(join(base, 'c0', inj.all[0] ?? '')));
+    expect(inj.ran()).toEqual([]);
   });
 
   it('a pane stays listed while its program replaces itself (exec)', async () => {

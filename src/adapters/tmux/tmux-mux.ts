@@ -55,7 +55,16 @@ export class TmuxMux implements PaneMux {
     const size = ['-x', String(this.o.cols ?? 160), '-y', String(this.o.rows ?? 48)];
     // Named windows (`-n`) keep their name instead of showing the running program (`node`).
     const out = await this.tmux(
-      ['new-session', '-d', '-s', workspace, '-n', workspace, ...size, ...this.placeArgs(spec)],
+      [
+        'new-session',
+        '-d',
+        '-s',
+        literal(workspace),
+        '-n',
+        literal(workspace),
+        ...size,
+        ...this.placeArgs(spec),
+      ],
       {
         duplicateSession: workspace,
       },
@@ -87,7 +96,7 @@ export class TmuxMux implements PaneMux {
    * agent opened it): both are retried, so concurrent starts and removals never fail.
    */
   async spawnPane(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
-    const name = spec.title ? ['-n', spec.title] : [];
+    const name = spec.title ? ['-n', literal(spec.title)] : [];
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= SESSION_RACE_ATTEMPTS;
       if (!(await this.hasSession(workspace))) {
@@ -138,7 +147,7 @@ export class TmuxMux implements PaneMux {
 
   async setTitle(paneId: string, title: string): Promise<void> {
     await this.tagged();
-    await this.tmux(['select-pane', '-t', paneId, '-T', title], { pane: paneId });
+    await this.tmux(['select-pane', '-t', paneId, '-T', literal(title)], { pane: paneId });
   }
 
   async list(): Promise<PaneInfo[]> {
@@ -181,7 +190,8 @@ export class TmuxMux implements PaneMux {
     const env = Object.entries(spec.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     // tmux hands a lone argument to `sh -c` as a command line; a fixed script keeps it one word.
     const argv = spec.argv.length === 1 ? ['/bin/sh', '-c', 'exec "$0"', ...spec.argv] : spec.argv;
-    return ['-c', spec.cwd, ...env, '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...argv];
+    // `-e` values are not formats; `-c` is (a folder named `#(cmd)` would run cmd).
+    return ['-c', literal(spec.cwd), ...env, '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...argv];
   }
 
   /**
@@ -280,6 +290,17 @@ export class TmuxMux implements PaneMux {
   }
 }
 
+/**
+ * A string for an argument tmux expands as a format (`-s`, `-n`, `-c`, `select-pane -T`), made
+ * inert: every run of `#` doubled (`##` is a literal `#`, so `#(cmd)`, `#{…}` and `#S` stay
+ * text), except a run before `[`, which tmux's expansion passes through unchanged (a `#[style]`
+ * is only read when drawn; what is inside is still expanded, and escaped here like the rest).
+ * Option values set without `-F` (`@wtp_title`) and `-e` values are not expanded.
+ */
+export function literal(text: string): string {
+  return text.replace(/#+/g, (run: string, at: number) => (text[at + run.length] === '[' ? run : run + run));
+}
+
 function isSequence(cmd: string[] | string[][]): cmd is string[][] {
   return Array.isArray(cmd[0]);
 }
@@ -302,7 +323,7 @@ function tagCommands(id: string, spec: PaneSpec): string[][] {
   if (spec.title) {
     tags.push(
       ['set-option', '-p', '-t', id, '@wtp_title', spec.title],
-      ['select-pane', '-t', id, '-T', spec.title],
+      ['select-pane', '-t', id, '-T', literal(spec.title)],
     );
   }
   return tags;

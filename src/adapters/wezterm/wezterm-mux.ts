@@ -40,7 +40,7 @@ export class WeztermMux implements PaneMux {
   constructor(private readonly o: WeztermMuxOptions) {}
 
   async openWorkspace(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
-    const out = await this.cli(['spawn', '--new-window', '--workspace', workspace, ...this.program(spec)]);
+    const out = await this.cli(['spawn', '--new-window', `--workspace=${workspace}`, ...this.program(spec)]);
     return this.decorate(out, spec);
   }
 
@@ -113,14 +113,18 @@ export class WeztermMux implements PaneMux {
     }
   }
 
-  /** `--cwd DIR -- [env K=V …] argv…`: `wezterm cli spawn` has no --env flag (research §1.4). */
+  /**
+   * `--cwd=DIR -- [env K=V …] argv…`: `wezterm cli spawn` has no --env flag (research §1.4).
+   * Values go in `--opt=value` form: clap reads a separate value that starts with `-` as an option.
+   * WezTerm expands nothing in them (no formats, no shell).
+   */
   private program(spec: PaneSpec): string[] {
     const env = Object.entries(spec.env).map(([k, v]) => `${k}=${v}`);
-    if (env.length === 0) return ['--cwd', spec.cwd, '--', ...spec.argv];
+    if (env.length === 0) return [`--cwd=${spec.cwd}`, '--', ...spec.argv];
     // `env` would take a program whose name holds `=` for one more variable: start it from a
     // fixed script instead, which runs its arguments as they are.
     const argv = spec.argv[0]?.includes('=') ? ['/bin/sh', '-c', 'exec "$0" "$@"', ...spec.argv] : spec.argv;
-    return ['--cwd', spec.cwd, '--', 'env', ...env, ...argv];
+    return [`--cwd=${spec.cwd}`, '--', 'env', ...env, ...argv];
   }
 
   private async decorate(out: string, spec: PaneSpec): Promise<SpawnedPane> {

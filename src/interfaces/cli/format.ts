@@ -87,6 +87,7 @@ export function table(
   rows: string[][],
   paintCell: (row: number, col: number, padded: string) => string = (_r, _c, s) => s,
 ): string {
+  rows = rows.map((r) => r.map(visibleControls));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (cells: string[], row: number): string =>
     cells
@@ -97,6 +98,19 @@ export function table(
       .join('  ')
       .trimEnd();
   return [fmt(header, -1), ...rows.map((r, i) => fmt(r, i))].join('\n');
+}
+
+const CONTROL_NAMES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Control characters as visible escapes (`\n`, `\x1b`): a newline or an escape sequence in a
+ * folder name or title must neither break a table row nor reach the terminal.
+ */
+export function visibleControls(text: string): string {
+  return text.replace(
+    /[\x00-\x1f\x7f]/g,
+    (c) => CONTROL_NAMES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 export function shortenHome(path: string, home: string): string {
