@@ -34,6 +34,7 @@ if (argv[0] === 'host') {
           ownsProcess: true,
           ...(opts.backend ? { backend: opts.backend } : {}),
           ...(opts.maxAgents === undefined ? {} : { maxAgents: opts.maxAgents }),
+          ...(opts.fresh ? { fresh: true } : {}),
         });
       },
     },

@@ -8,6 +8,7 @@ import { HostDirectory } from './host-directory.js';
 import { HostSessions } from './host-sessions.js';
 import { AgentLifecycle } from './lifecycle.js';
 import type { LifecycleSettings } from './lifecycle-deps.js';
+import { OrphanHosts } from './orphan-hosts.js';
 import { OutputHub } from './output-hub.js';
 import type {
   Clock,
@@ -99,6 +100,8 @@ export interface Core {
   workspaces: WorkspaceService;
   sessions: HostSessions;
   lifecycle: AgentLifecycle;
+  /** Hosts whose agent this daemon does not know: kept running, shown, stopped or adopted on request. */
+  orphans: OrphanHosts;
   registry: AgentRegistry;
   bus: EventBus;
   events: EventLog;
@@ -145,9 +148,11 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     lastOutputAt: (id) => output.lastOutputAt(id),
     cpuPercent: (id) => stats.get(id)?.cpuPercent ?? null,
   });
+  const orphans = new OrphanHosts({ registry, events: a.events, clock: a.clock, ids: a.ids, log: a.log });
   const lifecycle = new AgentLifecycle({
     registry,
     hosts,
+    strangers: orphans,
     output,
     launcher: a.launcher,
     inspector: a.inspector,
@@ -277,6 +282,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     workspaces,
     sessions,
     lifecycle,
+    orphans,
     registry,
     bus,
     events: a.events,
@@ -345,6 +351,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       engine.dispose();
       await sessions.checkpoint();
       for (const [, link] of hosts.all()) link.close();
+      orphans.closeAll();
       await registry.flush();
     },
   };

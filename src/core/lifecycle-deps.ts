@@ -1,3 +1,5 @@
+import type { HostLink } from './ports.js';
+import type { HostHello } from '../protocol/host.js';
 import type { HostDirectory } from './host-directory.js';
 import type { OutputHub } from './output-hub.js';
 import type { Clock, HostLauncher, Logger, ProcessInspector } from './ports.js';
@@ -20,6 +22,16 @@ export interface LifecycleSettings {
   statusProtocol?: boolean;
 }
 
+/** Where a host goes whose agent this daemon does not know (see OrphanHosts). */
+export interface StrangerHosts {
+  /** Resolves to whether the link stays open. */
+  arrived(link: HostLink, hello: HostHello): Promise<boolean>;
+  /** Its connection closed. */
+  left(agentId: string, link: HostLink): void;
+  /** Its agent process exited. */
+  childExited(agentId: string): void;
+}
+
 export interface LifecycleDeps {
   registry: AgentRegistry;
   hosts: HostDirectory;
@@ -29,6 +41,7 @@ export interface LifecycleDeps {
   clock: Clock;
   log: Logger;
   settings: LifecycleSettings;
+  strangers: StrangerHosts;
   /** A new agent process runs (signals about earlier processes no longer apply). */
   onProcessStart?: (agentId: string) => void;
 }

@@ -57,6 +57,8 @@ describe('lifecycle: from create to running', () => {
         },
         cols: 80,
         rows: 24,
+        // Who the agent is, so a daemon that lost its record can adopt the host.
+        origin: { name: 'api', workspace: 'default', profile: 'cmd' },
       },
     ]);
     expect(agentOf(h, id).state).toBe('starting');
@@ -208,12 +210,28 @@ describe('lifecycle: failures to start', () => {
     expect(h.launcher.launched).toHaveLength(1);
   });
 
-  it('refuses a hello for an agent it does not know and tells that host to shut down', async () => {
+  it('keeps a host it does not know running as an orphan: no shutdown, reported', async () => {
     const h = await makeCore();
     const { link, accepted } = await connectHost(h.core, 'ag-ghost', { hostPid: 4321 });
-    expect(accepted).toBe(false);
-    expect(link.sent).toEqual([{ type: 'shutdown' }]);
+    expect(accepted).toBe(true);
+    expect(link.sent).toEqual([]);
+    expect(link.closed).toBe(false);
     expect(h.core.hosts.has('ag-ghost')).toBe(false);
+    expect(h.core.orphans.list().map((o) => [o.agentId, o.hostPid])).toEqual([['ag-ghost', 4321]]);
+    expect(h.store.ofType('host.orphaned', 'ag-ghost').map((e) => e.data.hostPid)).toEqual([4321]);
+  });
+
+  it('tells the host of an agent the user removed to shut down', async () => {
+    const h = await makeCore();
+    const { id, link } = await startAgent(h);
+    h.core.sessions.closed(id, link);
+    h.inspector.alive.delete(link.hostPid);
+    await h.clock.advanceAsync(1_000);
+    await h.core.service.remove(id, true, 'cli');
+    const again = await connectHost(h.core, id, { hostPid: 4322 });
+    expect(again.accepted).toBe(false);
+    expect(again.link.sent).toEqual([{ type: 'shutdown' }]);
+    expect(h.core.orphans.list()).toEqual([]);
   });
 });
 

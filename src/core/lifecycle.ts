@@ -80,10 +80,9 @@ export class AgentLifecycle {
 
   async hostConnected(link: HostLink, hello: HostHello): Promise<boolean> {
     const agent = this.d.registry.get(hello.agentId);
-    if (!agent || this.stopping) {
-      link.send({ type: 'shutdown' });
-      return false;
-    }
+    // During a daemon shutdown the host is turned away, not stopped: it reconnects to the next daemon.
+    if (this.stopping) return false;
+    if (!agent) return this.d.strangers.arrived(link, hello);
     this.d.hosts.bind(agent.id, link);
     this.retiring.delete(agent.id);
     this.timers.clear('connect', agent.id);
@@ -134,7 +133,10 @@ export class AgentLifecycle {
 
   async childExited(agentId: string, report: ExitReport, hostLost = false): Promise<void> {
     const agent = this.d.registry.get(agentId);
-    if (!agent) return;
+    if (!agent) {
+      this.d.strangers.childExited(agentId);
+      return;
+    }
     this.spawnSent.delete(agentId);
     this.timers.clear('kill', agentId);
     const ranMs = agent.startedAt !== null ? Math.max(0, report.at - agent.startedAt) : 0;
@@ -184,7 +186,10 @@ export class AgentLifecycle {
   }
 
   hostDisconnected(agentId: string, link: HostLink): void {
-    if (!this.d.hosts.unbind(agentId, link)) return;
+    if (!this.d.hosts.unbind(agentId, link)) {
+      this.d.strangers.left(agentId, link);
+      return;
+    }
     this.spawnSent.delete(agentId);
     this.retiring.delete(agentId);
     const agent = this.d.registry.get(agentId);
@@ -317,7 +322,14 @@ export class AgentLifecycle {
     if (!link || agent.state !== 'starting' || this.retiring.has(agent.id)) return;
     if (this.timers.has('restart', agent.id) || this.spawnSent.has(agent.id)) return;
     this.spawnSent.add(agent.id);
-    link.send(spawnMessage(agent, this.d.settings.agentBaseEnv, this.d.settings.statusProtocol));
+    link.send(
+      spawnMessage(
+        agent,
+        this.d.settings.agentBaseEnv,
+        this.d.settings.statusProtocol,
+        this.d.registry.workspaceName(agent.workspaceId),
+      ),
+    );
   }
 
   private scheduleRestart(agent: AgentRecord, delayMs: number): void {

@@ -14,6 +14,7 @@ export function spawnMessage(
   agent: AgentRecord,
   baseEnv: Record<string, string>,
   statusProtocol = true,
+  workspaceName?: string,
 ): DaemonMessage {
   const spec = profileSpec(agent.profile);
   const stream = agent.profile === 'claude' && isClaudeStreamJson(agent.args) ? 'claude-stream-json' : null;
@@ -38,6 +39,9 @@ export function spawnMessage(
     },
     cols: agent.cols,
     rows: agent.rows,
+    ...(workspaceName === undefined
+      ? {}
+      : { origin: { name: agent.name, workspace: workspaceName, profile: agent.profile } }),
     ...(detector === null && !status && stream === null
       ? {}
       : {

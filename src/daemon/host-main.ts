@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdirSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OutputLogWriter } from '../adapters/output-log/output-log-writer.js';
-import { procfsSessionKiller } from '../adapters/procfs/procfs-inspector.js';
+import { procfsInspector, procfsSessionKiller } from '../adapters/procfs/procfs-inspector.js';
+import { hostRecordName } from '../adapters/sqlite/state-dir-guard.js';
 import { nodePtySpawner } from '../adapters/pty/node-pty-spawner.js';
 import { readEnv } from '../config/env.js';
 import { AgentHost } from '../interfaces/host/agent-host.js';
@@ -59,6 +60,7 @@ export function runHost(argv: string[]): void {
       // the agent matters more than its host's diagnostics
     }
   };
+  writeHostRecord(logDir, diag);
   const env = readEnv();
   const inPane = values.pane && process.stdin.isTTY && process.stdout.isTTY;
   const pane = inPane
@@ -103,6 +105,27 @@ export function runHost(argv: string[]): void {
   process.on('unhandledRejection', (err) => diag('error', `unhandled rejection: ${String(err)}`));
   diag('info', `host started for agent ${values.agent}${pane ? ' in a pane' : ' (headless)'}`);
   host.start();
+}
+
+/**
+ * `host-<pid>.json` beside the agent's log while this host runs, so a daemon that lost its
+ * database still sees that agents run here (DB_MISSING) instead of starting as if none did.
+ */
+function writeHostRecord(logDir: string, diag: (level: string, msg: string) => void): void {
+  const file = join(logDir, hostRecordName(process.pid));
+  try {
+    writeFileSync(
+      file,
+      JSON.stringify({ pid: process.pid, identity: procfsInspector.identity(process.pid) }),
+      {
+        mode: 0o600,
+      },
+    );
+  } catch (err) {
+    diag('warn', `could not write ${file}: ${String(err)}`);
+    return;
+  }
+  process.on('exit', () => rmSync(file, { force: true }));
 }
 
 function fail(message: string): never {

@@ -7,6 +7,7 @@ import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
 import { procfsInspector } from '../adapters/procfs/procfs-inspector.js';
 import { DaemonLock } from '../adapters/sqlite/daemon-lock.js';
 import { openDatabase, type Db } from '../adapters/sqlite/open-database.js';
+import { guardDatabase, type StateDirFindings } from '../adapters/sqlite/state-dir-guard.js';
 import { SqliteStateStore } from '../adapters/sqlite/sqlite-state-store.js';
 import { randomIds } from '../adapters/system/random-ids.js';
 import { systemClock } from '../adapters/system/system-clock.js';
@@ -48,6 +49,8 @@ export interface DaemonOptions {
   backend?: string;
   /** `wtp up --max-agents`: overrides the config's `tasks.maxAgentsPerWorkspace`. */
   maxAgents?: number;
+  /** `wtp up --fresh`: start on a missing or empty database although agent folders remain. */
+  fresh?: boolean;
 }
 
 /** Exit status of a daemon that hit an uncaught exception (EX_SOFTWARE). */
@@ -88,6 +91,11 @@ function checkSocketPaths(paths: WtpPaths): void {
       );
     }
   }
+}
+
+/** A start on a missing or empty database beside what earlier agents left. */
+function freshStart(found: StateDirFindings): boolean {
+  return found.database !== 'present' && (found.agentDirs.length > 0 || found.liveHosts.length > 0);
 }
 
 function readDaemonInfo(file: string): DaemonInfo | null {
@@ -162,7 +170,25 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       process.on('unhandledRejection', (err) => processLog.error({ err }, 'unhandled promise rejection'));
     }
     mark('lock+log');
-    db = openDatabase(paths.database);
+    const found = guardDatabase(
+      {
+        database: paths.database,
+        agentsDir: paths.agentsDir,
+        identity: (pid) => procfsInspector.identity(pid),
+      },
+      o.fresh === true,
+    );
+    const startedFresh = freshStart(found);
+    if (startedFresh) {
+      log.warn(
+        { ...found, database: paths.database },
+        'starting fresh (wtp up --fresh): an empty database beside existing agent folders; running hosts become orphans',
+      );
+    }
+    const daemonLog = log;
+    db = openDatabase(paths.database, {
+      onModeFixed: (files) => daemonLog.warn({ files }, 'state files were readable by others: set to 0600'),
+    });
     mark('database');
     const token = ensureToken(paths.tokenFile);
     const store = new SqliteStateStore(db);
@@ -302,8 +328,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         logFile: paths.logFile,
       },
       agents: core.service.counts(),
+      orphans: core.orphans.list().length,
     });
-    const daemonLog = log;
     const stop = (opts: { stopAgents?: boolean } = {}): Promise<void> => {
       stopping ??= (async () => {
         daemonLog.info({ stopAgents: opts.stopAgents ?? false }, 'daemon stopping');
@@ -379,7 +405,13 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         source: 'daemon',
         agentId: null,
         workspaceId: null,
-        data: { pid: process.pid, version: VERSION },
+        data: {
+          pid: process.pid,
+          version: VERSION,
+          ...(startedFresh
+            ? { fresh: { agentDirs: found.agentDirs.length, liveHosts: found.liveHosts.length } }
+            : {}),
+        },
       },
     ]);
     mark('ready');

@@ -12,6 +12,7 @@ import {
   mergeResultSchema,
   setupInfoSchema,
 } from './git.js';
+import { orphanListSchema, orphanStoppedSchema } from './orphans.js';
 import { profileInfoSchema, whyResponseSchema } from './profiles.js';
 import { pickResultSchema, taskComparisonSchema, taskSchema } from './tasks.js';
 import { quotaHoldSchema } from './quota.js';
@@ -94,6 +95,8 @@ export const cliOutputSchemas = {
   taskCompare: taskComparisonSchema.extend(v),
   taskPick: pickResultSchema.extend(v),
   quota: z.object({ ...v, holds: z.array(quotaHoldSchema) }),
+  orphans: orphanListSchema.extend(v),
+  orphanStopped: orphanStoppedSchema.extend(v),
   resume: z.object({ ...v, resumed: z.array(quotaHoldSchema) }),
   dashboard: dashboardLinkSchema.extend({
     ...v,

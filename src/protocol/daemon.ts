@@ -34,6 +34,10 @@ export const daemonStatusSchema = z.object({
     byState: z.record(agentStateSchema, z.number().int()),
     hostsConnected: z.number().int(),
   }),
+  orphans: z
+    .number()
+    .int()
+    .describe('Hosts whose agent the daemon does not know, kept running (`wtp orphans`)'),
 });
 export type DaemonStatus = z.infer<typeof daemonStatusSchema>;
 

@@ -107,7 +107,22 @@ const payloads = {
   'agent.detached': z.object({ client: z.string() }),
   'workspace.created': z.object({ workspace: workspaceSchema }),
   'workspace.removed': z.object({ name: z.string() }),
-  'daemon.started': z.object({ pid: z.number().int(), version: z.string() }),
+  'host.orphaned': z.object({
+    hostPid: z.number().int(),
+    childPid: z.number().int().nullable(),
+    name: z.string().nullable().describe('The agent name the host reports, if any'),
+    workspace: z.string().nullable(),
+  }),
+  'host.orphanStopped': z.object({ hostPid: z.number().int() }),
+  'host.adopted': z.object({ hostPid: z.number().int(), name: z.string() }),
+  'daemon.started': z.object({
+    pid: z.number().int(),
+    version: z.string(),
+    fresh: z
+      .object({ agentDirs: z.number().int(), liveHosts: z.number().int() })
+      .optional()
+      .describe('`wtp up --fresh` started an empty database beside what the state directory held'),
+  }),
   'daemon.stopped': z.object({ pid: z.number().int(), stopAgents: z.boolean() }),
 } as const;
 

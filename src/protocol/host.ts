@@ -4,6 +4,22 @@ import { signalSchema } from './signals.js';
 
 const pidInfo = z.object({ pid: z.number().int(), startedAt: z.number().describe('epoch ms') });
 
+/** Who the agent is, as the daemon told its host at the last spawn: enough to register it again. */
+export const agentOriginSchema = z.object({
+  name: z.string(),
+  workspace: z.string(),
+  profile: z.string(),
+});
+export type AgentOrigin = z.infer<typeof agentOriginSchema>;
+
+/** The host's copy of what it last spawned, reported in its hello (never the environment). */
+const spawnedInfo = agentOriginSchema.extend({
+  command: z.string(),
+  args: z.array(z.string()),
+  cwd: z.string(),
+});
+export type SpawnedInfo = z.infer<typeof spawnedInfo>;
+
 const exitReport = z.object({
   pid: z.number().int(),
   exit: exitInfoSchema,
@@ -30,6 +46,12 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
       .nullable()
       .optional()
       .describe('The pane the host runs in ($WEZTERM_PANE, $TMUX_PANE), null when headless'),
+    spawned: spawnedInfo
+      .nullable()
+      .optional()
+      .describe(
+        'What the host last spawned and for whom: a daemon that does not know the agent can register it again',
+      ),
   }),
   z.object({ type: z.literal('spawned'), pid: z.number().int(), startedAt: z.number() }),
   z.object({
@@ -78,6 +100,9 @@ export const spawnSpecSchema = z.object({
     })
     .optional()
     .describe('What the host watches for state signals; absent for shell and cmd'),
+  origin: agentOriginSchema
+    .optional()
+    .describe('The agent this is, kept by the host for its hello (so a daemon that lost it can adopt it)'),
 });
 export type SpawnSpec = z.infer<typeof spawnSpecSchema>;
 

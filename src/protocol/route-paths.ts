@@ -46,6 +46,9 @@ export const ROUTE_PATHS = {
   listQuota: { method: 'GET', path: '/api/v1/quota' },
   resumeQuota: { method: 'POST', path: '/api/v1/quota/resume' },
   dashboardLink: { method: 'POST', path: '/api/v1/dashboard/link' },
+  listOrphans: { method: 'GET', path: '/api/v1/orphans' },
+  stopOrphan: { method: 'POST', path: '/api/v1/orphans/:agent/stop' },
+  adoptOrphan: { method: 'POST', path: '/api/v1/orphans/:agent/adopt' },
 } as const;
 
 export type RouteName = keyof typeof ROUTE_PATHS;

@@ -12,6 +12,13 @@ import {
 } from './agent.js';
 import { daemonStatusSchema, healthSchema, shutdownRequestSchema, shutdownResponseSchema } from './daemon.js';
 import { dashboardLinkSchema } from './dashboard.js';
+import {
+  adoptOrphanRequestSchema,
+  orphanAdoptedSchema,
+  orphanListSchema,
+  orphanParamsSchema,
+  orphanStoppedSchema,
+} from './orphans.js';
 import { eventPageSchema, eventsQuerySchema } from './events.js';
 import { ROUTE_PATHS, type RouteName } from './route-paths.js';
 import { reportQuerySchema, timeReportSchema } from './report.js';
@@ -271,6 +278,26 @@ export const routes = {
       'A one-time URL (60 s, single use) that signs a browser in to the web dashboard with an HttpOnly session cookie',
     body: noBody,
     response: dashboardLinkSchema,
+  },
+  listOrphans: {
+    ...ROUTE_PATHS.listOrphans,
+    summary: 'Hosts whose agent the daemon does not know (e.g. after its database was lost): kept running',
+    response: orphanListSchema,
+  },
+  stopOrphan: {
+    ...ROUTE_PATHS.stopOrphan,
+    summary: 'Tell an orphan host to stop its agent (SIGTERM, then SIGKILL) and exit',
+    params: orphanParamsSchema,
+    body: noBody,
+    response: orphanStoppedSchema,
+  },
+  adoptOrphan: {
+    ...ROUTE_PATHS.adoptOrphan,
+    summary: 'Register an orphan host’s running agent again, under its old id',
+    params: orphanParamsSchema,
+    body: adoptOrphanRequestSchema,
+    response: orphanAdoptedSchema,
+    status: 201,
   },
 } as const satisfies Record<string, RouteDef>;
 

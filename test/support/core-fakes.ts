@@ -190,6 +190,8 @@ export interface ConnectOptions {
   link?: FakeLink;
   /** The pane the host says it runs in. */
   pane?: string | null;
+  /** What the host says it last spawned. */
+  spawned?: HostHello['spawned'];
 }
 
 /** A host says hello for `agentId`; resolves once the core has handled it. */
@@ -212,6 +214,7 @@ export async function connectHost(
     cols: 80,
     rows: 24,
     pane: o.pane ?? null,
+    ...(o.spawned === undefined ? {} : { spawned: o.spawned }),
   };
   const accepted = await core.sessions.hello(link, hello);
   await flush();

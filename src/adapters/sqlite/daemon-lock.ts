@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { createPrivate } from './open-database.js';
 
 /**
  * The one-daemon-per-WTP_HOME lock: an exclusive SQLite transaction on a lock file. The
@@ -10,6 +11,7 @@ export class DaemonLock {
 
   /** Takes the lock, or returns null when another live process holds it. */
   static tryAcquire(path: string): DaemonLock | null {
+    createPrivate(path); // 0600 whatever the umask, also when it exists
     const db = new Database(path);
     try {
       db.pragma('busy_timeout = 0');

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fchmodSync, openSync, readSync, statSync } from 'node:fs';
 import { AppError } from '../../core/errors.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -7,11 +7,16 @@ const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
 export type Db = Database.Database;
 
+/** Mode of every file that may hold agents' environments (API keys given with `-e`). */
+const PRIVATE = 0o600;
+
 /**
  * Opens the database, refusing (without writing a byte) a file that is not SQLite or
  * that a newer version wrote; then migrates in one transaction per step, after a backup.
+ * The database, its `-wal` and `-shm` and its backups are 0600 whatever the umask
+ * (SQLite gives the `-wal` and `-shm` the database file's mode).
  */
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string, opts: { onModeFixed?: (paths: string[]) => void } = {}): Db {
   const header = readHeader(path);
   if (header) {
     if (header.magic !== SQLITE_MAGIC) {
@@ -27,6 +32,9 @@ export function openDatabase(path: string): Db {
   }
   let db: Db | undefined;
   try {
+    const fixed = makePrivate([path, `${path}-wal`, `${path}-shm`]);
+    if (fixed.length > 0) opts.onModeFixed?.(fixed);
+    createPrivate(path);
     db = new Database(path);
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check', { simple: true });
@@ -43,6 +51,7 @@ export function openDatabase(path: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  makePrivate([path, `${path}-wal`, `${path}-shm`]);
   try {
     migrate(db, path);
   } catch (err) {
@@ -59,6 +68,7 @@ function migrate(db: Db, path: string): void {
     const base = `${path}.bak-v${current}`;
     const backup = existsSync(base) ? `${base}-${Date.now()}` : base;
     db.prepare('VACUUM INTO ?').run(backup);
+    makePrivate([backup]);
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     const sql = MIGRATIONS[v] ?? '';
@@ -76,6 +86,34 @@ function migrate(db: Db, path: string): void {
       );
     }
   }
+}
+
+/** Creates the file 0600 if it is missing (SQLite would create it with the umask's mode). */
+export function createPrivate(path: string): void {
+  const fd = openSync(path, 'a', PRIVATE);
+  try {
+    fchmodSync(fd, PRIVATE);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Sets 0600 on those files that exist and are not; returns the ones it changed. */
+export function makePrivate(paths: readonly string[]): string[] {
+  const changed: string[] = [];
+  for (const p of paths) {
+    let mode: number;
+    try {
+      mode = statSync(p).mode & 0o777;
+    } catch {
+      continue;
+    }
+    if (mode !== PRIVATE) {
+      chmodSync(p, PRIVATE);
+      changed.push(p);
+    }
+  }
+  return changed;
 }
 
 function readHeader(path: string): { magic: string; userVersion: number } | null {

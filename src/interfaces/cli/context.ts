@@ -7,7 +7,7 @@ import type { DaemonStatus } from '../../protocol/daemon.js';
 
 /** How the CLI can start the daemon in-process; injected by the entry point (the CLI never imports core). */
 export interface DaemonStarter {
-  start(opts?: { backend?: string; maxAgents?: number }): Promise<{
+  start(opts?: { backend?: string; maxAgents?: number; fresh?: boolean }): Promise<{
     status(): DaemonStatus;
     stop(): Promise<void>;
     closed: Promise<void>;

@@ -6,6 +6,7 @@ import { registerDaemonCommands } from './commands/daemon.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerGitCommands } from './commands/git.js';
+import { registerOrphanCommands } from './commands/orphans.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerStateCommands } from './commands/state.js';
@@ -56,6 +57,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerWorkspaceCommands(program, ctx);
   registerTemplateCommands(program, ctx);
   registerDashboardCommand(program, ctx);
+  registerOrphanCommands(program, ctx);
   for (const c of program.commands)
     c.exitOverride().configureOutput({
       writeOut: (s) => ctx.out.write(s),

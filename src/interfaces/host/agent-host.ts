@@ -1,7 +1,7 @@
 import type { PtyProcess, PtySpawner, SessionKiller } from '../../core/host-ports.js';
 import type { ExitInfo } from '../../protocol/agent.js';
 import { HOST_PROTOCOL_VERSION } from '../../protocol/host-frames.js';
-import type { DaemonMessage, ExitReport, HostMessage, SpawnSpec } from '../../protocol/host.js';
+import type { DaemonMessage, ExitReport, HostMessage, SpawnedInfo, SpawnSpec } from '../../protocol/host.js';
 import { DaemonConnection } from './daemon-connection.js';
 import { LazyScreen, type ScreenFactory } from './lazy-screen.js';
 import { SignalWatch } from './signal-watch.js';
@@ -81,6 +81,8 @@ export class AgentHost {
   /** Stopped (SIGSTOP) by the usage-limit governor until a continue. */
   private paused = false;
   private agentName = '';
+  /** What was last spawned and for whom (from the spawn's `origin`), for the hello. */
+  private spawned: SpawnedInfo | null = null;
   private watch: SignalWatch | null = null;
   private readonly conn: DaemonConnection;
 
@@ -141,6 +143,7 @@ export class AgentHost {
       cols: this.cols,
       rows: this.rows,
       pane: this.o.paneId,
+      spawned: this.spawned,
     };
   }
 
@@ -214,6 +217,9 @@ export class AgentHost {
     }
     this.child = child;
     this.childStartedAt = Date.now();
+    this.spawned = spec.origin
+      ? { ...spec.origin, command: spec.command, args: [...spec.args], cwd: spec.cwd }
+      : null;
     let lastData = Date.now();
     child.onData((data) => {
       lastData = Date.now();

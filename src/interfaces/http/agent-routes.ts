@@ -57,6 +57,14 @@ export function registerAgentRoutes(app: HttpApp, ctx: ApiContext): void {
     removed: await ctx.core.workspaces.remove(params.workspace, query.force, source),
   }));
   registerRoute(app, 'focusWorkspace', ({ params }) => ctx.core.workspaces.focus(params.workspace));
+  registerRoute(app, 'listOrphans', () => ({ orphans: ctx.core.orphans.list() }));
+  registerRoute(app, 'stopOrphan', async ({ params }, { source }) => ({
+    orphan: await ctx.core.orphans.stop(params.agent, source),
+  }));
+  registerRoute(app, 'adoptOrphan', async ({ params, body }, { source }) => {
+    const agent = await ctx.core.orphans.adopt(params.agent, body, source);
+    return { agent: svc.get(agent.id) };
+  });
 }
 
 /** `wtp why`, profiles, and the hook intake of agent CLIs. */

@@ -41,6 +41,7 @@ interface UpOptions {
   maxAgents?: string;
   template?: string;
   name?: string;
+  fresh?: boolean;
 }
 
 /** `--max-agents N`: a whole number from 1 to 100 (as the config's tasks.maxAgentsPerWorkspace). */
@@ -102,6 +103,7 @@ async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
   const d = await ctx.deps.daemon.start({
     ...(o.backend === undefined ? {} : { backend: o.backend }),
     ...maxAgents(o),
+    ...(o.fresh ? { fresh: true } : {}),
   });
   const s = d.status();
   if (ctx.json) ctx.emit('up', { started: true, daemon: s });
@@ -167,6 +169,7 @@ async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
       '--json',
       ...(o.backend ? ['--backend', o.backend] : []),
       ...(o.maxAgents === undefined ? [] : ['--max-agents', String(maxAgents(o).maxAgents)]),
+      ...(o.fresh ? ['--fresh'] : []),
     ],
     {
       detached: true,
@@ -248,6 +251,10 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
     )
     .option('-t, --template <template>', 'then open a workspace for the current folder from this template')
     .option('--name <name>', 'name of that workspace (default: the folder name)')
+    .option(
+      '--fresh',
+      'start although the database is missing or empty while agent folders remain (DB_MISSING); running agents become orphans (`wtp orphans`)',
+    )
     .option('--json', 'machine-readable output')
     .action((opts: UpOptions) =>
       runAction(ctx, opts.json, () => (opts.detach ? detached(ctx, opts) : foreground(ctx, opts))),
@@ -320,6 +327,11 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
         ctx.line(
           `agents     ${s.agents.total} total${byState ? `: ${byState}` : ''} · ${s.agents.hostsConnected} host(s) connected`,
         );
+        if (s.orphans > 0) {
+          ctx.line(
+            `orphans    ${s.orphans} host(s) whose agent this daemon does not know keep running: see \`wtp orphans\``,
+          );
+        }
         ctx.line(`state dir  ${shortenHome(s.paths.stateDir, home)}`);
         ctx.line(`log        ${shortenHome(s.paths.logFile, home)}`);
       }),

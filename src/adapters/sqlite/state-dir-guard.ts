@@ -1,0 +1,134 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { AppError } from '../../core/errors.js';
+
+/** What a host writes beside its agent's log while it runs: `<agentsDir>/<id>/host-<pid>.json`. */
+export interface HostRecord {
+  pid: number;
+  /** The process inspector's identity of that pid (guards against pid reuse). */
+  identity: string | null;
+}
+
+export const hostRecordName = (pid: number): string => `host-${pid}.json`;
+
+/** What the state directory holds beside the database. */
+export interface StateDirFindings {
+  database: 'present' | 'missing' | 'empty';
+  /** Agent folders (output logs, hook settings) under the agents dir. */
+  agentDirs: string[];
+  /** Hosts that still run, by their records. */
+  liveHosts: { agentId: string; pid: number }[];
+  /** Backups a migration left beside the database (`wtp.db.bak-v<N>…`). */
+  backups: string[];
+}
+
+export interface GuardOptions {
+  database: string;
+  agentsDir: string;
+  /** The identity of a live pid (null when there is no such process). */
+  identity: (pid: number) => string | null;
+}
+
+/**
+ * Checks the database file before it is opened: a path that is not a regular file is refused
+ * (DB_NOT_A_FILE); a missing or empty database beside agent folders or running hosts is refused
+ * (DB_MISSING) unless `fresh` — an empty database would turn every surviving host into a
+ * stranger. Returns what it found either way.
+ */
+export function guardDatabase(o: GuardOptions, fresh: boolean): StateDirFindings {
+  const findings = inspectStateDir(o);
+  if (findings.database === 'present' || fresh) return findings;
+  if (findings.agentDirs.length === 0 && findings.liveHosts.length === 0) return findings;
+  const what = findings.database === 'missing' ? 'is missing' : 'is empty (0 bytes)';
+  const hosts =
+    findings.liveHosts.length === 0
+      ? 'none of their hosts runs'
+      : `${findings.liveHosts.length} host(s) still run (pid ${findings.liveHosts.map((h) => h.pid).join(', ')})`;
+  const backup = findings.backups.at(-1);
+  throw new AppError(
+    'DB_MISSING',
+    `The database ${o.database} ${what}, but ${o.agentsDir} holds ${findings.agentDirs.length} agent folder(s) and ${hosts}. ` +
+      `Starting on an empty database would lose track of them, so the daemon did not start. ` +
+      `${backup ? `Restore it (a backup is at ${backup}), or` : 'Restore it from a backup, or'} start anyway with \`wtp up --fresh\`: running agents are kept alive as orphans (\`wtp orphans\`).`,
+    { path: o.database, state: findings.database, ...findings },
+  );
+}
+
+export function inspectStateDir(o: GuardOptions): StateDirFindings {
+  return {
+    database: databaseState(o.database),
+    agentDirs: subdirs(o.agentsDir),
+    liveHosts: liveHosts(o),
+    backups: backupsOf(o.database),
+  };
+}
+
+function databaseState(path: string): StateDirFindings['database'] {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw err;
+  }
+  if (!st.isFile()) {
+    throw new AppError(
+      'DB_NOT_A_FILE',
+      `The database path ${path} is ${st.isDirectory() ? 'a directory' : 'not a regular file'}; nothing was changed. Move it away, or point WTP_HOME elsewhere.`,
+      { path },
+    );
+  }
+  return st.size === 0 ? 'empty' : 'present';
+}
+
+function subdirs(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+function liveHosts(o: GuardOptions): { agentId: string; pid: number }[] {
+  const out: { agentId: string; pid: number }[] = [];
+  for (const agentId of subdirs(o.agentsDir)) {
+    let names: string[];
+    try {
+      names = readdirSync(join(o.agentsDir, agentId));
+    } catch {
+      continue;
+    }
+    for (const name of names.filter((n) => /^host-\d+\.json$/.test(n))) {
+      const rec = readRecord(join(o.agentsDir, agentId, name));
+      if (rec && rec.identity !== null && o.identity(rec.pid) === rec.identity)
+        out.push({ agentId, pid: rec.pid });
+    }
+  }
+  return out;
+}
+
+function readRecord(path: string): HostRecord | null {
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<HostRecord>;
+    return typeof v.pid === 'number'
+      ? { pid: v.pid, identity: typeof v.identity === 'string' ? v.identity : null }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function backupsOf(database: string): string[] {
+  const prefix = `${basename(database)}.bak-v`;
+  try {
+    return readdirSync(dirname(database))
+      .filter((n) => n.startsWith(prefix))
+      .sort()
+      .map((n) => join(dirname(database), n));
+  } catch {
+    return [];
+  }
+}
