@@ -111,3 +111,11 @@ export function stripAnsi(text: string): string {
     .replace(/\x1b[@-Z\\-_]/g, '')
     .replace(/\r(?!\n)/g, '');
 }
+
+/** Control characters made visible (`\x1b`), so a file shown for review cannot redraw the terminal. */
+export function visible(text: string): string {
+  return text.replace(
+    /\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
