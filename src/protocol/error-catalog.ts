@@ -59,8 +59,6 @@ export const ERROR_CATALOG = {
     'No template has this name. `details.known` lists the templates and where they come from.',
   TEMPLATE_INVALID:
     'A template does not match the schema (schemas/template.schema.json). `details.issues` gives the YAML path (and line) of every problem; nothing was created.',
-  TEMPLATE_NOT_APPROVED:
-    'A repository’s template (`.wezterm-parallel/templates/`) runs only once its exact content is approved for that repository, and this one is not (or changed since it was). Nothing was created; `details` has the template, its file and its sha256. Review it with `wtp template show`, approve it with `wtp template approve NAME --repo DIR`.',
   AGENT_BUSY:
     'The agent is working: typing now would land in the middle of its turn. Wait until it is idle or needs input, or pass `--force`. `details` has the state and the evidence behind it.',
   PROFILE_OPTION_UNSUPPORTED:
@@ -100,6 +98,8 @@ export const ERROR_CATALOG = {
     'A hook call was refused: unknown agent, wrong per-agent hook token, or a body that is not a hook payload.',
   DASHBOARD_UNAVAILABLE:
     'The web dashboard cannot be opened: the daemon has no TCP listener (`api.tcp: false`), or the dashboard was not built (`npm run build` makes dist/web). `details.reason` says which.',
+  TEMPLATE_NOT_APPROVED:
+    'A repository’s template (`.wezterm-parallel/templates/`) runs only once its exact content is approved for that repository, and this one is not (or changed since it was). Nothing was created; `details` has the template, its file and its sha256. Review it with `wtp template show`, approve it with `wtp template approve NAME --repo DIR`.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
