@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
-import { eventually, TestHome } from '../support/harness.js';
+import { BIN, eventually, TestHome } from '../support/harness.js';
 
 interface ErrorDoc {
   error: { code: string; message: string; details: Record<string, unknown> };
@@ -216,6 +217,41 @@ describe('repository templates need approval and never replace yours or a built-
       template: { name: 'repo:quad', source: 'repo', approved: true, note: null },
     });
     await eventually('the repository’s quad to run once approved', () => existsSync(markers.quad));
+  });
+
+  it('at a terminal, workspace new shows the refused template (control characters visible) and asks once', async () => {
+    const file = join(repo, '.wezterm-parallel', 'templates', 'asked.yaml');
+    const marker = home.path('asked-ran');
+    writeFileSync(file, `# \x1b[2Khidden?\n${touching(marker)}`);
+    const attempt = async (answer: string) => {
+      const term = pty.spawn(
+        process.execPath,
+        [BIN, 'workspace', 'new', 'asked', '-t', 'asked', '--repo', repo],
+        {
+          cols: 200,
+          rows: 50,
+          env: home.env as Record<string, string>,
+        },
+      );
+      let screen = '';
+      term.onData((d) => (screen += d));
+      const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
+      await eventually('the question', () => screen.includes('[y/N]'));
+      term.write(`${answer}\r`);
+      return { code: await exited, screen };
+    };
+    const no = await attempt('n');
+    expect(no.code).toBe(1);
+    expect(no.screen).toContain(`The repository's template asked (${file}) is not approved. It is:`);
+    expect(no.screen).toContain('# \\x1b[2Khidden?');
+    expect(no.screen).not.toContain('\x1b[2Khidden');
+    expect(no.screen).toContain(`touch ${marker}`);
+    expect(no.screen).toContain('[TEMPLATE_NOT_APPROVED]');
+    expect(await workspaces()).not.toContain('asked');
+    const yes = await attempt('y');
+    expect(yes.code, yes.screen).toBe(0);
+    expect(yes.screen).toContain('created workspace asked');
+    await eventually('the template approved at the prompt to run', () => existsSync(marker));
   });
 
   it('a template file named on the command line needs no approval and is reported as such', async () => {

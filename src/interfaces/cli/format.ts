@@ -112,10 +112,16 @@ export function stripAnsi(text: string): string {
     .replace(/\r(?!\n)/g, '');
 }
 
-/** Control characters made visible (`\x1b`), so a file shown for review cannot redraw the terminal. */
+/**
+ * Control characters made visible (`\x1b`, and `\u202e` for the invisible and bidirectional
+ * marks), so a file shown for review cannot redraw the terminal or reorder what is read.
+ */
 export function visible(text: string): string {
   return text.replace(
-    /\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    /\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g,
+    (c) => {
+      const n = c.charCodeAt(0);
+      return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+    },
   );
 }
