@@ -253,6 +253,20 @@ describe('loadTemplate and listTemplates', () => {
     ]);
   });
 
+  it('lists an unreadable repository template with its error, not approved', () => {
+    const configDir = tmp();
+    const repoPath = tmp();
+    mkdirSync(join(repoPath, '.wezterm-parallel', 'templates', 'odd.yaml'), { recursive: true });
+    expect(
+      listTemplates({ configDir, repoPath, stateDir: tmp() }).find((t) => t.name === 'odd'),
+    ).toMatchObject({
+      source: 'repo',
+      hash: '',
+      approved: false,
+      error: expect.stringContaining('EISDIR') as string,
+    });
+  });
+
   it('TEMPLATE_NOT_FOUND lists what exists', () => {
     const configDir = tmp();
     write(join(configDir, 'templates'), 'mine.yaml', 'layout:\n  agent: { name: m }\n');

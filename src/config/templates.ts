@@ -179,20 +179,24 @@ export function approveTemplate(
       { name: r.ref, repo: repoKey(dirs.repoPath), path: candidate.path, hash: r.hash },
     );
   }
-  parseTemplate(r.yaml, candidate.path ?? bare); // an invalid template is not worth approving
+  const template = parseTemplate(r.yaml, candidate.path ?? bare); // an invalid one is not worth approving
   approveTemplateHash(dirs.stateDir, dirs.repoPath, candidate.name, r.hash);
-  return loadTemplate(r.ref, dirs);
+  // What was read, hashed and approved; the file is not read again.
+  return { ...info({ ...r, approved: true }, template.description), template, yaml: r.yaml, note: null };
 }
 
 /** Every template, valid or not (an invalid one has `error` set), by the name that selects it. */
 export function listTemplates(dirs: TemplateDirs): (TemplateInfo & { error: string | null })[] {
   const all = findCandidates(dirs.configDir, dirs.repoPath);
   return listCandidates(all).map(({ ref, candidate }) => {
-    const r = readCandidate(ref, candidate, dirs);
+    let r: Read | null = null;
     try {
+      r = readCandidate(ref, candidate, dirs);
       const t = parseTemplate(r.yaml, candidate.path ?? candidate.name);
       return { ...info(r, t.description), error: null };
     } catch (err) {
+      // Unreadable: no hash, and a repository's is not approved.
+      r ??= { ref, candidate, yaml: '', hash: '', approved: candidate.source === 'repo' ? false : null };
       return { ...info(r, ''), error: (err as Error).message };
     }
   });
