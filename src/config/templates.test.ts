@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../core/errors.js';
 import { BUILTIN_TEMPLATES } from './builtin-templates.js';
-import { listTemplates, loadTemplate, parseTemplate, type TemplateIssue } from './templates.js';
+import {
+  approveTemplate,
+  listTemplates,
+  loadTemplate,
+  parseTemplate,
+  type TemplateIssue,
+} from './templates.js';
 
 function issuesOf(yaml: string): TemplateIssue[] {
   try {
@@ -128,7 +134,7 @@ describe('loadTemplate and listTemplates', () => {
     return join(dir, name);
   };
 
-  it('a repository template overrides the user one, which overrides the built-in', () => {
+  it('a user template replaces the built-in; a repository one never replaces either: it is repo:NAME', () => {
     const configDir = tmp();
     const repoPath = tmp();
     expect(loadTemplate('pair', { configDir }).source).toBe('builtin');
@@ -141,15 +147,124 @@ describe('loadTemplate and listTemplates', () => {
       source: 'user',
       path: user,
       description: 'mine',
+      note: null,
     });
     const repo = write(
       join(repoPath, '.wezterm-parallel', 'templates'),
       'pair.yml',
       "description: the repo's\nlayout:\n  agent: { name: r }\n",
     );
-    expect(loadTemplate('pair', { configDir, repoPath })).toMatchObject({ source: 'repo', path: repo });
+    // The bare name stays the user's, and says that the repository has one too.
+    expect(loadTemplate('pair', { configDir, repoPath })).toMatchObject({
+      name: 'pair',
+      source: 'user',
+      path: user,
+      note: expect.stringContaining('repo:pair') as string,
+    });
+    expect(loadTemplate('repo:pair', { configDir, repoPath })).toMatchObject({
+      name: 'repo:pair',
+      source: 'repo',
+      path: repo,
+      approved: false,
+      note: null,
+    });
+    expect(loadTemplate('builtin:pair', { configDir, repoPath })).toMatchObject({ source: 'builtin' });
     // Without the repository, the user template again.
     expect(loadTemplate('pair', { configDir }).source).toBe('user');
+  });
+
+  const codeOf = (fn: () => unknown): unknown => {
+    try {
+      fn();
+    } catch (e) {
+      return e;
+    }
+    throw new Error('no error');
+  };
+  const QUAD = 'layout:\n  command: { shell: "touch /tmp/should-not-run" }\n';
+
+  it('a repository template is used only once its exact content is approved for that repository', () => {
+    const configDir = tmp();
+    const stateDir = tmp();
+    const repoPath = tmp();
+    const file = write(join(repoPath, '.wezterm-parallel', 'templates'), 'trio.yaml', QUAD);
+    const dirs = { configDir, stateDir, repoPath };
+    const use = () => loadTemplate('trio', dirs, { requireApproval: true });
+    const refused = codeOf(use);
+    expect(refused).toMatchObject({
+      code: 'TEMPLATE_NOT_APPROVED',
+      details: { name: 'trio', path: file, hash: expect.stringMatching(/^[0-9a-f]{64}$/) as string },
+    });
+    expect((refused as Error).message).toContain(`wtp template approve trio --repo ${repoPath}`);
+    // Shown without approval (that is how it is reviewed), with its hash.
+    const shown = loadTemplate('trio', dirs);
+    expect(shown).toMatchObject({ source: 'repo', approved: false });
+    expect(shown.hash).toBe((refused as { details: { hash: string } }).details.hash);
+
+    expect(approveTemplate('trio', dirs, shown.hash)).toMatchObject({ name: 'trio', approved: true });
+    expect(use()).toMatchObject({ source: 'repo', approved: true, hash: shown.hash });
+    // Without the state dir nothing is approved.
+    expect(
+      codeOf(() => loadTemplate('trio', { configDir, repoPath }, { requireApproval: true })),
+    ).toMatchObject({
+      code: 'TEMPLATE_NOT_APPROVED',
+    });
+
+    writeFileSync(file, QUAD.replace('should-not-run', 'other'));
+    expect(codeOf(use)).toMatchObject({ code: 'TEMPLATE_NOT_APPROVED' });
+    // Approving the hash that was shown before the edit approves nothing.
+    expect(codeOf(() => approveTemplate('trio', dirs, shown.hash))).toMatchObject({
+      code: 'TEMPLATE_NOT_APPROVED',
+      details: { hash: expect.not.stringMatching(shown.hash) as string },
+    });
+    expect(codeOf(use)).toMatchObject({ code: 'TEMPLATE_NOT_APPROVED' });
+    // Built-in and user templates need no approval.
+    expect(loadTemplate('quad', dirs, { requireApproval: true })).toMatchObject({ approved: null });
+  });
+
+  it('approving takes the repository’s template by its bare or repo: name, and nothing else', () => {
+    const configDir = tmp();
+    const stateDir = tmp();
+    const repoPath = tmp();
+    write(join(repoPath, '.wezterm-parallel', 'templates'), 'quad.yaml', QUAD);
+    write(join(repoPath, '.wezterm-parallel', 'templates'), 'broken.yaml', 'layout:\n  split: right\n');
+    const dirs = { configDir, stateDir, repoPath };
+    expect(codeOf(() => approveTemplate('solo', dirs))).toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
+    expect(codeOf(() => approveTemplate('broken', dirs))).toMatchObject({ code: 'TEMPLATE_INVALID' });
+    expect(codeOf(() => loadTemplate('repo:broken', dirs, { requireApproval: true }))).toMatchObject({
+      code: 'TEMPLATE_NOT_APPROVED', // refused before its content is even parsed
+    });
+    expect(approveTemplate('quad', dirs)).toMatchObject({
+      name: 'repo:quad',
+      source: 'repo',
+      approved: true,
+    });
+    // The bare name is still the built-in, approved or not.
+    expect(loadTemplate('quad', dirs, { requireApproval: true })).toMatchObject({
+      source: 'builtin',
+      note: expect.stringContaining('repo:quad') as string,
+    });
+    expect(loadTemplate('repo:quad', dirs, { requireApproval: true }).template.layout).toEqual({
+      command: { shell: 'touch /tmp/should-not-run', env: {} },
+    });
+    expect(listTemplates(dirs).filter((t) => t.source === 'repo')).toEqual([
+      expect.objectContaining({ name: 'broken', approved: false, error: expect.any(String) as string }),
+      expect.objectContaining({ name: 'repo:quad', approved: true, error: null }),
+    ]);
+  });
+
+  it('lists an unreadable repository template with its error, not approved', () => {
+    const configDir = tmp();
+    const repoPath = tmp();
+    mkdirSync(join(repoPath, '.wezterm-parallel', 'templates', 'odd.yaml'), { recursive: true });
+    expect(
+      listTemplates({ configDir, repoPath, stateDir: tmp() }).find((t) => t.name === 'odd'),
+    ).toMatchObject({
+      source: 'repo',
+      hash: '',
+      approved: false,
+      error: expect.stringContaining('EISDIR') as string,
+    });
   });
 
   it('TEMPLATE_NOT_FOUND lists what exists', () => {

@@ -1,20 +1,23 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { AppError } from '../core/errors.js';
-import { NAME_PATTERN } from '../protocol/constants.js';
-import {
-  templateSchema,
-  type Template,
-  type TemplateInfo,
-  type TemplateSource,
-} from '../protocol/template.js';
+import { templateSchema, type Template, type TemplateInfo } from '../protocol/template.js';
 import { explainIssues, formatPath } from '../protocol/zod-issues.js';
-import { BUILTIN_TEMPLATES } from './builtin-templates.js';
+import { approveTemplateHash, isTemplateApproved, repoKey, templateHash } from './template-approvals.js';
+import {
+  findCandidates,
+  listCandidates,
+  refOf,
+  resolveRef,
+  type Candidate,
+  type Candidates,
+} from './template-names.js';
 
 export interface LoadedTemplate extends TemplateInfo {
   template: Template;
   yaml: string;
+  /** Set when a bare name passed over the repository's template of that name. */
+  note: string | null;
 }
 
 export interface TemplateDirs {
@@ -22,6 +25,8 @@ export interface TemplateDirs {
   configDir: string;
   /** A repository: its templates live in `<repo>/.wezterm-parallel/templates/*.yaml`. */
   repoPath?: string | undefined;
+  /** The state dir, where approvals of repository templates are kept; without it none is approved. */
+  stateDir?: string | undefined;
 }
 
 /** A problem in a template: YAML path, line (when known) and what is wrong. */
@@ -74,79 +79,125 @@ function invalid(file: string, issues: TemplateIssue[]): AppError {
   return new AppError('TEMPLATE_INVALID', message, { file, issues });
 }
 
-interface Candidate {
-  name: string;
-  source: TemplateSource;
-  path: string | null;
-  read: () => string;
+interface Read {
+  ref: string;
+  candidate: Candidate;
+  yaml: string;
+  hash: string;
+  approved: boolean | null;
 }
 
-function filesIn(dir: string, source: TemplateSource): Candidate[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((f) => ['.yaml', '.yml'].includes(extname(f)) && NAME_PATTERN.test(basename(f, extname(f))))
-    .map((f) => ({
-      name: basename(f, extname(f)),
-      source,
-      path: join(dir, f),
-      read: () => readFileSync(join(dir, f), 'utf8'),
-    }));
+/** Reads a template's file once: what is hashed and approved is exactly what gets parsed. */
+function readCandidate(ref: string, candidate: Candidate, dirs: TemplateDirs): Read {
+  const yaml = candidate.read();
+  const hash = templateHash(yaml);
+  const approved =
+    candidate.source !== 'repo'
+      ? null
+      : dirs.stateDir !== undefined &&
+        dirs.repoPath !== undefined &&
+        isTemplateApproved(dirs.stateDir, dirs.repoPath, candidate.name, hash);
+  return { ref, candidate, yaml, hash, approved };
 }
 
-/** Every template by name; a repository's override the user's, which override the built-ins. */
-function candidates(dirs: TemplateDirs): Map<string, Candidate> {
-  const all = new Map<string, Candidate>();
-  for (const [name, text] of Object.entries(BUILTIN_TEMPLATES)) {
-    all.set(name, { name, source: 'builtin', path: null, read: () => text });
-  }
-  for (const c of filesIn(join(dirs.configDir, 'templates'), 'user')) all.set(c.name, c);
-  if (dirs.repoPath) {
-    for (const c of filesIn(join(dirs.repoPath, '.wezterm-parallel', 'templates'), 'repo'))
-      all.set(c.name, c);
-  }
-  return all;
+function notFound(ref: string, all: Candidates, message?: string): AppError {
+  const known = listCandidates(all);
+  return new AppError(
+    'TEMPLATE_NOT_FOUND',
+    message ?? `No template "${ref}". Templates: ${known.map((k) => k.ref).join(', ')}.`,
+    { name: ref, known: known.map((k) => ({ name: k.ref, source: k.candidate.source })) },
+  );
 }
 
-/** Loads and validates one template by name. */
-export function loadTemplate(name: string, dirs: TemplateDirs): LoadedTemplate {
-  const all = candidates(dirs);
-  const c = all.get(name);
-  if (!c) {
-    throw new AppError(
-      'TEMPLATE_NOT_FOUND',
-      `No template "${name}". Templates: ${[...all.keys()].sort().join(', ')}.`,
-      {
-        name,
-        known: [...all.values()].map((x) => ({ name: x.name, source: x.source })),
-      },
+/** `path` quoted for a shell when it needs it (it goes into a command the user copies). */
+const shellWord = (path: string): string =>
+  /^[A-Za-z0-9_./:@%+=,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+
+/** The command that approves a repository template, for messages. */
+export function approveCommand(ref: string, repoPath: string, hash?: string): string {
+  return `wtp template approve ${ref} --repo ${shellWord(repoPath)}${hash ? ` --hash ${hash}` : ''}`;
+}
+
+function notApproved(r: Read, repoPath: string): AppError {
+  const path = r.candidate.path ?? '';
+  return new AppError(
+    'TEMPLATE_NOT_APPROVED',
+    `The repository's template "${r.ref}" (${path}) is not approved, or changed since it was: nothing was created. Review it with \`wtp template show ${r.ref} --repo ${shellWord(repoPath)}\`, then approve it with \`${approveCommand(r.ref, repoPath)}\`.`,
+    { name: r.ref, repo: repoKey(repoPath), path, hash: r.hash },
+  );
+}
+
+/**
+ * Loads and validates one template by name (`quad`, `repo:quad`, …; see `resolveRef`).
+ * With `requireApproval`, a repository template whose content is not approved is refused
+ * (TEMPLATE_NOT_APPROVED) before it is even parsed.
+ */
+export function loadTemplate(
+  ref: string,
+  dirs: TemplateDirs,
+  opts: { requireApproval?: boolean } = {},
+): LoadedTemplate {
+  const all = findCandidates(dirs.configDir, dirs.repoPath);
+  const { candidate, note } = resolveRef(ref, all);
+  if (!candidate) throw notFound(ref, all);
+  const r = readCandidate(ref, candidate, dirs);
+  if (opts.requireApproval && r.approved === false) throw notApproved(r, dirs.repoPath ?? '');
+  const template = parseTemplate(r.yaml, candidate.path ?? `built-in template ${candidate.name}`);
+  return { ...info(r, template.description), template, yaml: r.yaml, note };
+}
+
+function info(r: Read, description: string): TemplateInfo {
+  const { candidate: c } = r;
+  return { name: r.ref, source: c.source, path: c.path, description, hash: r.hash, approved: r.approved };
+}
+
+/**
+ * Approves the repository's template `name` (`quad` or `repo:quad`) for that repository,
+ * only if it is valid and, when `hash` is given, still the content that hash was shown for.
+ */
+export function approveTemplate(
+  name: string,
+  dirs: TemplateDirs & { stateDir: string; repoPath: string },
+  hash?: string,
+): LoadedTemplate {
+  const bare = name.startsWith('repo:') ? name.slice('repo:'.length) : name;
+  const all = findCandidates(dirs.configDir, dirs.repoPath);
+  const candidate = all.repo.get(bare);
+  if (!candidate) {
+    const where = join(dirs.repoPath, '.wezterm-parallel', 'templates');
+    throw notFound(
+      name,
+      all,
+      `The repository ${dirs.repoPath} has no template "${bare}" (in ${where}); only a repository's templates need approval.`,
     );
   }
-  const yaml = c.read();
-  const template = parseTemplate(yaml, c.path ?? `built-in template ${name}`);
-  return { name, source: c.source, path: c.path, description: template.description, template, yaml };
+  const r = readCandidate(refOf(candidate, all), candidate, dirs);
+  if (hash !== undefined && hash !== r.hash) {
+    throw new AppError(
+      'TEMPLATE_NOT_APPROVED',
+      `The template ${candidate.path ?? bare} changed since that hash was shown (it is now ${r.hash}); review it again with \`wtp template show ${r.ref} --repo ${shellWord(dirs.repoPath)}\`.`,
+      { name: r.ref, repo: repoKey(dirs.repoPath), path: candidate.path, hash: r.hash },
+    );
+  }
+  const template = parseTemplate(r.yaml, candidate.path ?? bare); // an invalid one is not worth approving
+  approveTemplateHash(dirs.stateDir, dirs.repoPath, candidate.name, r.hash);
+  // What was read, hashed and approved; the file is not read again.
+  return { ...info({ ...r, approved: true }, template.description), template, yaml: r.yaml, note: null };
 }
 
-/** Every template, valid or not (an invalid one has `error` set). */
+/** Every template, valid or not (an invalid one has `error` set), by the name that selects it. */
 export function listTemplates(dirs: TemplateDirs): (TemplateInfo & { error: string | null })[] {
-  return [...candidates(dirs).values()]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((c) => {
-      try {
-        const t = parseTemplate(c.read(), c.path ?? c.name);
-        return { name: c.name, source: c.source, path: c.path, description: t.description, error: null };
-      } catch (err) {
-        return {
-          name: c.name,
-          source: c.source,
-          path: c.path,
-          description: '',
-          error: (err as Error).message,
-        };
-      }
-    });
+  const all = findCandidates(dirs.configDir, dirs.repoPath);
+  return listCandidates(all).map(({ ref, candidate }) => {
+    let r: Read | null = null;
+    try {
+      r = readCandidate(ref, candidate, dirs);
+      const t = parseTemplate(r.yaml, candidate.path ?? candidate.name);
+      return { ...info(r, t.description), error: null };
+    } catch (err) {
+      // Unreadable: no hash, and a repository's is not approved.
+      r ??= { ref, candidate, yaml: '', hash: '', approved: candidate.source === 'repo' ? false : null };
+      return { ...info(r, ''), error: (err as Error).message };
+    }
+  });
 }

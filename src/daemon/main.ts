@@ -18,6 +18,7 @@ import { AppError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
 import { environmentForChildren, readEnv, type WtpEnv } from '../config/env.js';
 import { loadConfig } from '../config/load-config.js';
+import { templateHash } from '../config/template-approvals.js';
 import { loadTemplate, parseTemplate } from '../config/templates.js';
 import { CliGitReview } from '../adapters/git/git-review.js';
 import { CliGitWorktrees } from '../adapters/git/git-worktrees.js';
@@ -363,11 +364,15 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       status,
       log,
       loadTemplate(ref, repoPath) {
-        const t =
-          ref.yaml !== undefined
-            ? { name: ref.name, template: parseTemplate(ref.yaml, ref.name) }
-            : loadTemplate(ref.name, { configDir: paths.configDir, repoPath });
-        return { name: t.name, layout: t.template.layout };
+        if (ref.yaml !== undefined) {
+          const { layout } = parseTemplate(ref.yaml, ref.name);
+          const use = { name: ref.name, source: 'file', path: null, hash: templateHash(ref.yaml) } as const;
+          return { name: ref.name, layout, use: { ...use, approved: null, note: null } };
+        }
+        const dirs = { configDir: paths.configDir, stateDir: paths.stateDir, repoPath };
+        const t = loadTemplate(ref.name, dirs, { requireApproval: true });
+        const { name, source, path, hash, approved, note } = t;
+        return { name, layout: t.template.layout, use: { name, source, path, hash, approved, note } };
       },
       defaultBackend: () => chosen.backend,
       clock,

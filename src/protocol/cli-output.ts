@@ -17,8 +17,8 @@ import { profileInfoSchema, whyResponseSchema } from './profiles.js';
 import { pickResultSchema, taskComparisonSchema, taskSchema } from './tasks.js';
 import { quotaHoldSchema } from './quota.js';
 import { timeReportSchema } from './report.js';
-import { templateInfoSchema } from './template.js';
-import { workspaceSchema, workspaceSummarySchema } from './workspace.js';
+import { templateInfoSchema, templateUseSchema } from './template.js';
+import { createdWorkspaceSchema, workspaceSchema, workspaceSummarySchema } from './workspace.js';
 
 /**
  * `--json` output of every CLI command: a versioned contract (the WezTerm plugin and
@@ -53,6 +53,10 @@ export const cliOutputSchemas = {
     daemon: daemonStatusSchema,
     workspace: workspaceSchema.optional().describe('With --template: the workspace it opened'),
     agents: z.array(agentSchema).optional().describe("With --template: the workspace's agents"),
+    template: templateUseSchema
+      .nullable()
+      .optional()
+      .describe('With --template: the template used and where it came from'),
   }),
   down: z.object({
     ...v,
@@ -61,7 +65,7 @@ export const cliOutputSchemas = {
     stoppedAgents: z.number().int(),
   }),
   event: z.object({ ...v, event: eventSchema }),
-  workspace: z.object({ ...v, workspace: workspaceSchema, agents: z.array(agentSchema) }),
+  workspace: createdWorkspaceSchema.extend(v),
   workspaces: z.object({ ...v, workspaces: z.array(workspaceSummarySchema) }),
   workspaceFocus: z.object({
     ...v,
@@ -73,7 +77,17 @@ export const cliOutputSchemas = {
     ...v,
     templates: z.array(templateInfoSchema.extend({ error: z.string().nullable() })),
   }),
-  template: z.object({ ...v, template: templateInfoSchema, yaml: z.string(), panes: z.number().int() }),
+  template: z.object({
+    ...v,
+    template: templateInfoSchema,
+    yaml: z.string(),
+    panes: z.number().int(),
+    note: z
+      .string()
+      .nullable()
+      .describe('e.g. that the repository also has a template of this name (reachable as `repo:NAME`)'),
+    repo: z.string().describe('The repository whose templates count (and for which approvals hold)'),
+  }),
   templateValid: z.object({ ...v, valid: z.literal(true), file: z.string(), panes: z.number().int() }),
   why: whyResponseSchema.extend(v),
   profiles: z.object({ ...v, profiles: z.array(profileInfoSchema) }),

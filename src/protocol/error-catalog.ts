@@ -45,13 +45,6 @@ export const ERROR_CATALOG = {
   DB_TOO_NEW:
     'The database was written by a newer wezterm-parallel (schema version in `details`). Nothing was changed; upgrade, or point WTP_HOME elsewhere.',
   DB_MIGRATION_FAILED: 'A schema migration failed and was rolled back; the database is as it was before.',
-  DB_MISSING:
-    'The database is missing or empty while the state directory holds agent folders (and maybe running hosts): starting on an empty database would lose track of them. Restore the database (a `wtp.db.bak-v*` backup may be beside it), or start anyway with `wtp up --fresh`, which keeps running agents alive as orphans (`wtp orphans`). `details` lists what was found.',
-  DB_NOT_A_FILE:
-    'The database path is a directory or another non-file; nothing was changed. Move it away or point WTP_HOME elsewhere. `details.path` names it.',
-  ORPHAN_NOT_FOUND: 'No orphan host has this agent id; `wtp orphans` lists them.',
-  ORPHAN_NOT_ADOPTABLE:
-    'The orphan host cannot be adopted: its agent process has ended, or the host (an older version) did not say what it runs. Stop it with `wtp orphans stop`.',
   ATTACH_NOT_TTY: '`wtp attach` needs an interactive terminal on stdin and stdout.',
   INTERNAL: 'An unexpected failure inside wezterm-parallel. The daemon log has the stack trace.',
   BACKEND_UNAVAILABLE:
@@ -105,6 +98,15 @@ export const ERROR_CATALOG = {
     'A hook call was refused: unknown agent, wrong per-agent hook token, or a body that is not a hook payload.',
   DASHBOARD_UNAVAILABLE:
     'The web dashboard cannot be opened: the daemon has no TCP listener (`api.tcp: false`), or the dashboard was not built (`npm run build` makes dist/web). `details.reason` says which.',
+  TEMPLATE_NOT_APPROVED:
+    'A repository’s template (`.wezterm-parallel/templates/`) runs only once its exact content is approved for that repository, and this one is not (or changed since it was). Nothing was created; `details` has the template, its file and its sha256. Review it with `wtp template show`, approve it with `wtp template approve NAME --repo DIR`.',
+  DB_MISSING:
+    'The database is missing or empty while the state directory holds agent folders (and maybe running hosts): starting on an empty database would lose track of them. Restore the database (a `wtp.db.bak-v*` backup may be beside it), or start anyway with `wtp up --fresh`, which keeps running agents alive as orphans (`wtp orphans`). `details` lists what was found.',
+  DB_NOT_A_FILE:
+    'The database path is a directory or another non-file; nothing was changed. Move it away or point WTP_HOME elsewhere. `details.path` names it.',
+  ORPHAN_NOT_FOUND: 'No orphan host has this agent id; `wtp orphans` lists them.',
+  ORPHAN_NOT_ADOPTABLE:
+    'The orphan host cannot be adopted: its agent process has ended, or the host (an older version) did not say what it runs. Stop it with `wtp orphans stop`.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

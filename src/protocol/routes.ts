@@ -47,6 +47,7 @@ import {
   setupQuerySchema,
 } from './git.js';
 import {
+  createdWorkspaceSchema,
   createWorkspaceRequestSchema,
   workspaceRefParamsSchema,
   workspaceSchema,
@@ -179,7 +180,7 @@ export const routes = {
     summary:
       'Create a workspace from a template: every pane is checked first; a pane that fails undoes the panes already made',
     body: createWorkspaceRequestSchema,
-    response: z.object({ workspace: workspaceSchema, agents: z.array(agentSchema) }),
+    response: createdWorkspaceSchema,
     status: 201,
   },
   removeWorkspace: {

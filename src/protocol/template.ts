@@ -145,10 +145,42 @@ export type Template = z.output<typeof templateSchema>;
 export const TEMPLATE_SOURCES = ['builtin', 'user', 'repo'] as const;
 export type TemplateSource = (typeof TEMPLATE_SOURCES)[number];
 
+/**
+ * How a template is named when several sources have one of that name: a bare name is the
+ * user's, else the built-in, else the repository's; `repo:NAME` (and `user:`, `builtin:`) picks one.
+ */
+export const TEMPLATE_REF_HELP =
+  'A template name: a bare name is yours, else the built-in, else the repository’s (which never replaces one of yours or a built-in); `repo:NAME`, `user:NAME` or `builtin:NAME` picks one source';
+
 export const templateInfoSchema = z.object({
-  name: z.string(),
+  name: z
+    .string()
+    .describe(
+      'What selects it (`--template`): the bare name, or `repo:NAME` / `builtin:NAME` when a template of yours or a built-in has the same name',
+    ),
   description: z.string(),
   source: z.enum(TEMPLATE_SOURCES),
   path: z.string().nullable().describe('The file it was read from (null for built-ins)'),
+  hash: z.string().describe('sha256 of its YAML, as read'),
+  approved: z
+    .boolean()
+    .nullable()
+    .describe(
+      'A repository template: whether this exact content (hash) is approved for this repository (`wtp template approve`); null for built-in and user templates, which need no approval',
+    ),
 });
 export type TemplateInfo = z.infer<typeof templateInfoSchema>;
+
+/** The template a workspace was created from, and where it came from. */
+export const templateUseSchema = templateInfoSchema.omit({ description: true, source: true }).extend({
+  source: z
+    .enum([...TEMPLATE_SOURCES, 'file'])
+    .describe(
+      'builtin, user (config dir), repo (the repository’s, approved), or file (a file named on the command line)',
+    ),
+  note: z
+    .string()
+    .nullable()
+    .describe('e.g. that the repository also has a template of this name, which was not used'),
+});
+export type TemplateUse = z.infer<typeof templateUseSchema>;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { backendSchema } from './agent.js';
+import { agentSchema, backendSchema } from './agent.js';
 import { isoTimeSchema, nameSchema } from './common.js';
 import { BACKEND_CHOICES } from './constants.js';
+import { TEMPLATE_REF_HELP, templateUseSchema } from './template.js';
 
 export const workspaceSchema = z.object({
   id: z.string(),
@@ -28,7 +29,7 @@ export const createWorkspaceRequestSchema = z
       .min(1)
       .refine((p) => p.startsWith('/'), { message: 'must be an absolute path' })
       .describe('The repository (or folder) the workspace works on'),
-    template: z.string().min(1).optional().describe('A template name (built-in, user or repository)'),
+    template: z.string().min(1).optional().describe(TEMPLATE_REF_HELP),
     templateYaml: z
       .string()
       .min(1)
@@ -41,5 +42,14 @@ export const createWorkspaceRequestSchema = z
   })
   .refine((r) => !(r.template && r.templateYaml), { message: 'give `template` or `templateYaml`, not both' });
 export type CreateWorkspaceRequest = z.infer<typeof createWorkspaceRequestSchema>;
+
+/** A created workspace: the workspace, its agents, and the template it was laid out from. */
+export const createdWorkspaceSchema = z.object({
+  workspace: workspaceSchema,
+  agents: z.array(agentSchema),
+  template: templateUseSchema
+    .nullable()
+    .describe('The template used and where it came from; null without one'),
+});
 
 export const workspaceRefParamsSchema = z.strictObject({ workspace: z.string().min(1) });

@@ -93,6 +93,8 @@ describe('workspace and template commands', () => {
   });
 
   it('workspace new --json returns the workspace and its running agents; a repo template by name works', async () => {
+    // A repository's template runs only once approved (test/e2e/repo-templates.test.ts).
+    expect((await home.run(['template', 'approve', 'trio', '--repo', repo])).code).toBe(0);
     const r = await home.json(['workspace', 'new', 'w1', '--template', 'trio', '--repo', repo]);
     expect(r.code, r.stderr).toBe(0);
     const { workspace, agents } = cliOutputSchemas.workspace.parse(r.doc);

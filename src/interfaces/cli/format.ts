@@ -100,17 +100,14 @@ export function table(
   return [fmt(header, -1), ...rows.map((r, i) => fmt(r, i))].join('\n');
 }
 
-const CONTROL_NAMES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const LINE_CONTROLS: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
- * Control characters as visible escapes (`\n`, `\x1b`): a newline or an escape sequence in a
- * folder name or title must neither break a table row nor reach the terminal.
+ * `visible`, and newlines and tabs as escapes too: a folder name or title in a table cell must
+ * neither break its row nor reach the terminal.
  */
 export function visibleControls(text: string): string {
-  return text.replace(
-    /[\x00-\x1f\x7f]/g,
-    (c) => CONTROL_NAMES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+  return visible(text.replace(/[\n\r\t]/g, (c) => LINE_CONTROLS[c] ?? c));
 }
 
 export function shortenHome(path: string, home: string): string {
@@ -124,4 +121,18 @@ export function stripAnsi(text: string): string {
     .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')
     .replace(/\x1b[@-Z\\-_]/g, '')
     .replace(/\r(?!\n)/g, '');
+}
+
+/**
+ * Control characters made visible (`\x1b`, and `\u202e` for the invisible and bidirectional
+ * marks), so a file shown for review cannot redraw the terminal or reorder what is read.
+ */
+export function visible(text: string): string {
+  return text.replace(
+    /\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g,
+    (c) => {
+      const n = c.charCodeAt(0);
+      return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+    },
+  );
 }

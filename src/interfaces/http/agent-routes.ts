@@ -42,16 +42,19 @@ export function registerAgentRoutes(app: HttpApp, ctx: ApiContext): void {
   });
   registerRoute(app, 'listWorkspaces', () => ({ workspaces: ctx.core.workspaces.list() }));
   registerRoute(app, 'createWorkspace', async ({ body }, { source }) => {
-    const template = body.templateYaml
+    // Loaded (and a repository's template checked for approval) before anything is created.
+    const loaded = body.templateYaml
       ? ctx.loadTemplate({ yaml: body.templateYaml, name: body.templateFile ?? 'inline' }, body.repo)
       : body.template
         ? ctx.loadTemplate({ name: body.template }, body.repo)
         : null;
+    const template = loaded ? { name: loaded.name, layout: loaded.layout } : null;
     const backend = body.backend === 'auto' ? ctx.defaultBackend() : body.backend;
-    return ctx.core.workspaces.create(
+    const created = await ctx.core.workspaces.create(
       { name: body.name, repoPath: body.repo, backend, template, profile: body.profile },
       source,
     );
+    return { ...created, template: loaded?.use ?? null };
   });
   registerRoute(app, 'removeWorkspace', async ({ params, query }, { source }) => ({
     removed: await ctx.core.workspaces.remove(params.workspace, query.force, source),

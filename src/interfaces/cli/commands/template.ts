@@ -2,28 +2,38 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
-import type { LayoutNode } from '../../../protocol/template.js';
+import type { LayoutNode, TemplateInfo } from '../../../protocol/template.js';
 import type { CliContext } from '../context.js';
-import { table } from '../format.js';
+import { table, visible } from '../format.js';
 import { runAction } from '../run-action.js';
 
-/** Templates are files: these commands read and check them here, without the daemon. */
+/**
+ * Templates are files: these commands read and check them here, without the daemon. Approvals
+ * of repository templates are a file in the state dir, which the daemon reads at `workspace new`.
+ */
 const templates = () => import('../../../config/templates.js');
 
 const countPanes = (n: LayoutNode): number =>
   'split' in n ? n.panes.reduce((s, c) => s + countPanes(c), 0) : 1;
 
+const SHA256 = /^[0-9a-f]{64}$/;
+
 export function registerTemplateCommands(program: Command, ctx: CliContext): void {
   const t = program
     .command('template')
-    .description('layout templates: built-in, yours (config dir) and the repository’s');
+    .description('layout templates: built-in, yours (config dir) and the repository’s (approved by hash)');
   const dirs = (repo: string | undefined) => ({
     configDir: ctx.paths.configDir,
+    stateDir: ctx.paths.stateDir,
     repoPath: resolve(repo ?? '.'),
   });
+  const approval = (x: TemplateInfo): string =>
+    x.approved === null ? x.source : `${x.source} (${x.approved ? 'approved' : 'not approved'})`;
 
   t.command('ls')
-    .description('list templates; a repository’s override yours, which override the built-ins')
+    .description(
+      'list templates by the name that selects them; a repository’s never replaces yours or a built-in (it is repo:NAME then)',
+    )
     .option('--repo <path>', 'also the templates of this repository (.wezterm-parallel/templates)', '.')
     .option('--json', 'machine-readable output')
     .action((raw: { repo: string; json?: boolean }) =>
@@ -36,28 +46,55 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
         ctx.line(
           table(
             ['NAME', 'SOURCE', 'DESCRIPTION'],
-            list.map((x) => [x.name, x.source, x.error ? `INVALID: ${x.error}` : x.description]),
+            list.map((x) => [x.name, approval(x), x.error ? `INVALID: ${x.error}` : visible(x.description)]),
           ),
         );
       }),
     );
 
+  /** `show` and `approve` print the same: where it comes from, its hash and approval, the YAML. */
+  const print = async (name: string, raw: { repo: string; hash?: string }, approve: boolean) => {
+    const m = await templates();
+    const d = dirs(raw.repo);
+    if (raw.hash !== undefined && !SHA256.test(raw.hash)) {
+      const message = 'must be the sha256 shown by `wtp template show` (64 hex digits)';
+      throw new WtpError('INVALID_INPUT', `--hash ${message}.`, { issues: [{ path: '--hash', message }] });
+    }
+    const loaded = approve ? m.approveTemplate(name, d, raw.hash) : m.loadTemplate(name, d);
+    const panes = countPanes(loaded.template.layout);
+    const { template: _t, yaml, note, ...info } = loaded;
+    if (ctx.json) return ctx.emit('template', { template: info, yaml, panes, note, repo: d.repoPath });
+    const from = info.path ? `: ${info.path}` : '';
+    const lines = [`# ${info.name} (${info.source}${from}), ${panes} pane(s)`];
+    if (info.approved !== null) {
+      const how = info.approved
+        ? `approved for ${d.repoPath}`
+        : `NOT approved for ${d.repoPath}; to use it: ${m.approveCommand(info.name, d.repoPath, info.hash)}`;
+      lines.push(`# sha256 ${info.hash}: ${how}`);
+    }
+    if (note) lines.push(`# note: ${note}`);
+    ctx.out.write(`${lines.join('\n')}\n${visible(yaml)}${yaml.endsWith('\n') ? '' : '\n'}`);
+  };
+
   t.command('show')
-    .description('print a template and how many panes it makes')
-    .argument('<name>', 'template name')
+    .description('print a template, how many panes it makes and, for a repository’s, its hash and approval')
+    .argument('<name>', 'template name (`wtp template ls`), e.g. quad or repo:quad')
     .option('--repo <path>', 'the repository whose templates count', '.')
     .option('--json', 'machine-readable output')
     .action((name: string, raw: { repo: string; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const loaded = (await templates()).loadTemplate(name, dirs(raw.repo));
-        const panes = countPanes(loaded.template.layout);
-        const { template: _t, yaml, ...info } = loaded;
-        if (ctx.json) ctx.emit('template', { template: info, yaml, panes });
-        else
-          ctx.out.write(
-            `# ${name} (${loaded.source}${loaded.path ? `: ${loaded.path}` : ''}), ${panes} pane(s)\n${yaml}`,
-          );
-      }),
+      runAction(ctx, raw.json, () => print(name, raw, false)),
+    );
+
+  t.command('approve')
+    .description(
+      'approve a repository’s template for that repository: exactly the content shown (by its sha256); a changed file needs approval again',
+    )
+    .argument('<name>', 'the repository’s template, e.g. quad or repo:quad')
+    .option('--repo <path>', 'the repository', '.')
+    .option('--hash <sha256>', 'the hash `wtp template show` printed (default: the file as it is now)')
+    .option('--json', 'machine-readable output')
+    .action((name: string, raw: { repo: string; hash?: string; json?: boolean }) =>
+      runAction(ctx, raw.json, () => print(name, raw, true)),
     );
 
   t.command('validate')

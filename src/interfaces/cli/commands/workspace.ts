@@ -6,9 +6,10 @@ import { WtpError } from '../../../client/wtp-error.js';
 import { tmuxSocketName } from '../../../config/paths.js';
 import type { AgentView } from '../../../protocol/agent.js';
 import { BACKEND_CHOICES } from '../../../protocol/constants.js';
+import type { TemplateUse } from '../../../protocol/template.js';
 import type { WorkspaceView } from '../../../protocol/workspace.js';
 import type { CliContext } from '../context.js';
-import { paint, shortenHome, stateColor, stateLabel, table } from '../format.js';
+import { paint, shortenHome, stateColor, stateLabel, table, visible } from '../format.js';
 import { runAction } from '../run-action.js';
 
 /** A template argument that names a file (rather than a template) is read and sent inline. */
@@ -16,6 +17,7 @@ function templateArg(t: string | undefined): {
   template?: string;
   templateYaml?: string;
   templateFile?: string;
+  templatePath?: string;
 } {
   if (t === undefined) return {};
   const looksLikeFile = t.includes('/') || t.endsWith('.yaml') || t.endsWith('.yml');
@@ -24,7 +26,8 @@ function templateArg(t: string | undefined): {
   if (!existsSync(path)) {
     throw new WtpError('TEMPLATE_NOT_FOUND', `No template file ${path}.`, { path });
   }
-  return { templateYaml: readFileSync(path, 'utf8'), templateFile: basename(path).replace(/\.ya?ml$/, '') };
+  const templateFile = basename(path).replace(/\.ya?ml$/, '');
+  return { templateYaml: readFileSync(path, 'utf8'), templateFile, templatePath: path };
 }
 
 export function attachCommand(ctx: CliContext, ws: WorkspaceView): string[] | null {
@@ -54,29 +57,98 @@ function agentRows(ctx: CliContext, agents: AgentView[]): string {
 export interface CreatedWorkspace {
   workspace: WorkspaceView;
   agents: AgentView[];
+  template: TemplateUse | null;
 }
 
-/** Creates a workspace through the API (shared with `up --template`). */
-export function createWorkspace(
+/**
+ * Creates a workspace through the API (shared with `up --template`). A repository template that
+ * is not approved is refused by the daemon; at a terminal, its file is shown and approved on "y".
+ */
+export async function createWorkspace(
   ctx: CliContext,
   o: { name: string; repo: string; template?: string; backend?: string; profile?: string },
 ): Promise<CreatedWorkspace> {
-  return ctx.client().call('createWorkspace', {
-    body: {
-      name: o.name,
-      repo: resolve(o.repo),
-      ...templateArg(o.template),
-      ...(o.backend ? { backend: o.backend as (typeof BACKEND_CHOICES)[number] } : {}),
-      ...(o.profile ? { profile: o.profile } : {}),
-    },
-  });
+  const { templatePath, ...inline } = templateArg(o.template);
+  const body = {
+    name: o.name,
+    repo: resolve(o.repo),
+    ...inline,
+    ...(o.backend ? { backend: o.backend as (typeof BACKEND_CHOICES)[number] } : {}),
+    ...(o.profile ? { profile: o.profile } : {}),
+  };
+  const create = async (): Promise<CreatedWorkspace> => {
+    const created = await ctx.client().call('createWorkspace', { body });
+    // The daemon got the file's content; the CLI knows where it read it.
+    if (created.template?.source === 'file' && templatePath)
+      return { ...created, template: { ...created.template, path: templatePath } };
+    return created;
+  };
+  try {
+    return await create();
+  } catch (err) {
+    if (!(err instanceof WtpError) || err.code !== 'TEMPLATE_NOT_APPROVED') throw err;
+    if (ctx.json || !process.stdin.isTTY || !process.stderr.isTTY) throw err;
+    if (!(await askApproval(ctx, err, body.repo))) throw err;
+    return create();
+  }
 }
 
-/** The human summary of a created workspace: its agents and how to see it. */
-export function printWorkspace(ctx: CliContext, { workspace, agents }: CreatedWorkspace): void {
+/** Shows the refused repository template and asks once; approves exactly what was shown. */
+async function askApproval(ctx: CliContext, err: WtpError, repo: string): Promise<boolean> {
+  const d = err.details ?? {};
+  const [name, path, hash] = [d.name, d.path, d.hash].map(String) as [string, string, string];
+  const m = await import('../../../config/templates.js');
+  const { templateHash } = await import('../../../config/template-approvals.js');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return false;
+  }
+  if (templateHash(text) !== hash) return false; // changed since the daemon read it
+  ctx.err.write(`The repository's template ${name} (${path}) is not approved. It is:\n\n`);
+  ctx.err.write(`${visible(text)}${text.endsWith('\n') ? '' : '\n'}\n`);
+  const answer = await ask(
+    ctx,
+    `Approve it for ${repo} (sha256 ${hash.slice(0, 12)}…, until it changes)? [y/N] `,
+  );
+  if (!/^y(es)?$/i.test(answer.trim())) return false;
+  m.approveTemplate(
+    name,
+    { configDir: ctx.paths.configDir, stateDir: ctx.paths.stateDir, repoPath: repo },
+    hash,
+  );
+  return true;
+}
+
+async function ask(ctx: CliContext, question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: ctx.err });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+const SOURCE_WORDS = {
+  builtin: 'built-in',
+  user: 'yours',
+  repo: 'the repository’s',
+  file: 'a file',
+} as const;
+
+/** The human summary of a created workspace: its template's origin, its agents and how to see it. */
+export function printWorkspace(ctx: CliContext, { workspace, agents, template }: CreatedWorkspace): void {
   ctx.line(
     `created workspace ${workspace.name} (${workspace.backend}${workspace.template ? `, template ${workspace.template}` : ''}) in ${shortenHome(workspace.repoPath ?? '', ctx.env.userHome)}`,
   );
+  if (template) {
+    const where = template.path ? `, ${shortenHome(template.path, ctx.env.userHome)}` : '';
+    const approved = template.approved ? `, approved sha256 ${template.hash.slice(0, 12)}…` : '';
+    ctx.line(`template ${template.name}: ${SOURCE_WORDS[template.source]}${where}${approved}`);
+    if (template.note) ctx.line(`note: ${template.note}`);
+  }
   if (agents.length > 0) ctx.line(agentRows(ctx, agents));
   const attach = attachCommand(ctx, workspace);
   if (attach) ctx.line(`see it: wtp workspace attach ${workspace.name}   (${attach.join(' ')})`);
