@@ -2,8 +2,17 @@ import type { AgentState, ExitInfo, RestartPolicy, StateDetail } from '../protoc
 import type { EventSource } from '../protocol/events.js';
 import { decideRestart, type RestartHistory, type RestartSettings } from './restart-policy.js';
 
-/** A stop or restart the user asked for, carried out when the process exits; `source` is who asked. */
-export type Intent = { kind: 'stop' | 'restart'; source: EventSource; reason?: 'stopped' | 'pane_closed' };
+/**
+ * What the next exit means: a stop or restart the user asked for (`source` is who asked), or
+ * `pane-lost` — the pane vanished with its multiplexer, so the restart policy decides.
+ */
+export type Intent =
+  | { kind: 'stop' | 'restart'; source: EventSource; reason?: 'stopped' | 'pane_closed' }
+  | { kind: 'pane-lost'; source: EventSource };
+
+const MUX_GONE = 'its tmux server went away (killed or crashed); not a stop';
+/** How an exit caused by a vanished multiplexer counts for the restart policy: a failure. */
+const HUNG_UP: ExitInfo = { exitCode: null, signal: 'SIGHUP' };
 
 export interface ExitContext {
   /** Whether the agent was starting or running when its process ended. */
@@ -43,12 +52,12 @@ export function exitOutcome(c: ExitContext): ExitOutcome {
   const exitDetail = { exitCode: c.exit.exitCode, signal: c.exit.signal };
   const base = { kind: 'transition' as const, history: c.history, restarts: 'keep' as const };
   if (c.intent?.kind === 'stop' || c.stopping) {
-    const source = c.intent?.kind === 'stop' ? c.intent.source : 'daemon';
+    const stop = c.intent?.kind === 'stop' ? c.intent : null;
     return {
       ...base,
       to: 'exited',
-      detail: { reason: c.intent?.reason ?? 'stopped', ...exitDetail },
-      source,
+      detail: { reason: stop?.reason ?? 'stopped', ...exitDetail },
+      source: stop?.source ?? 'daemon',
       then: 'shutdown-host',
     };
   }
@@ -63,13 +72,16 @@ export function exitOutcome(c: ExitContext): ExitOutcome {
       restarts: 'reset',
     };
   }
-  const { decision, history } = decideRestart(c.policy, c.exit, c.ranMs, c.history, c.now, c.settings);
+  const paneLost = c.intent?.kind === 'pane-lost';
+  const policyExit = paneLost ? HUNG_UP : c.exit;
+  const { decision, history } = decideRestart(c.policy, policyExit, c.ranMs, c.history, c.now, c.settings);
+  const why = paneLost ? { message: MUX_GONE } : {};
   if (decision.kind === 'restart') {
     const restartAt = new Date(c.now + decision.delayMs).toISOString();
     return {
       ...base,
       to: 'starting',
-      detail: { reason: 'restarting', attempt: decision.attempt, restartAt, ...exitDetail },
+      detail: { reason: 'restarting', attempt: decision.attempt, restartAt, ...why, ...exitDetail },
       source: 'policy',
       then: 'schedule-restart',
       restartInMs: decision.delayMs,
@@ -87,6 +99,16 @@ export function exitOutcome(c: ExitContext): ExitOutcome {
       then: 'shutdown-host',
       history,
       crashLoop: { restarts: decision.restarts, windowMs: decision.windowMs },
+    };
+  }
+  if (paneLost) {
+    return {
+      ...base,
+      to: 'exited',
+      detail: { reason: 'mux_gone', message: MUX_GONE, ...exitDetail },
+      source: 'host',
+      then: 'shutdown-host',
+      history,
     };
   }
   if (c.hostLost) {

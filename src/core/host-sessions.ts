@@ -44,7 +44,8 @@ export class HostSessions {
         return;
       case 'closing':
         void this.enqueue(agentId, () => {
-          this.lifecycle.paneClosed(agentId);
+          if (msg.reason === 'mux_gone') this.lifecycle.muxGone(agentId);
+          else this.lifecycle.paneClosed(agentId);
           return Promise.resolve();
         });
         return;

@@ -270,3 +270,43 @@ describe('a restart right after an exit', () => {
     expect(agentOf(h, id)).toMatchObject({ state: 'running', pid: 9002 });
   });
 });
+
+describe('a pane that went with its multiplexer (mux_gone) is not a stop', () => {
+  const muxGone = (h: Harness, id: string): Promise<void> => {
+    h.core.sessions.message(id, { type: 'closing', reason: 'mux_gone' });
+    return flush();
+  };
+
+  it('policy never: exited with reason mux_gone, from the host, not the user', async () => {
+    const h = await makeCore();
+    const { id } = await startAgent(h, { restart: 'never' });
+    await muxGone(h, id);
+    await reportExit(h, id, 9001, killedBy('SIGTERM'));
+    expect(agentOf(h, id)).toMatchObject({ state: 'exited', stateDetail: { reason: 'mux_gone' } });
+    expect(transitions(h, id).at(-1)?.[3]).toBe('host');
+  });
+
+  it('on-failure restarts even after a clean exit (the exit was ours), in a new host', async () => {
+    const h = await makeCore();
+    const { id, link } = await startAgent(h, { restart: 'on-failure' });
+    await muxGone(h, id);
+    await reportExit(h, id, 9001, exitCode(0));
+    const a = agentOf(h, id);
+    expect(a).toMatchObject({ state: 'starting', stateDetail: { reason: 'restarting' } });
+    expect(a.stateDetail.message).toMatch(/tmux server/);
+    const launches = h.launcher.launchesOf(id);
+    await h.clock.advanceAsync(10_000);
+    expect(h.launcher.launchesOf(id)).toBe(launches + 1); // not the old host, whose pane is gone
+    expect(link.ofType('spawn')).toHaveLength(1);
+  });
+
+  it('a pane closed by hand stays a stop by the user', async () => {
+    const h = await makeCore();
+    const { id } = await startAgent(h, { restart: 'always' });
+    h.core.sessions.message(id, { type: 'closing', reason: 'pane_closed' });
+    await flush();
+    await reportExit(h, id, 9001, killedBy('SIGTERM'));
+    expect(agentOf(h, id)).toMatchObject({ state: 'exited', stateDetail: { reason: 'pane_closed' } });
+    expect(transitions(h, id).at(-1)?.[3]).toBe('user');
+  });
+});

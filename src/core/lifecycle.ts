@@ -172,6 +172,8 @@ export class AgentLifecycle {
     if (o.restarts === 'increment') agent.restarts += 1;
     if (o.restarts === 'reset') agent.restarts = 0;
     const loop = o.crashLoop ? [agentEvent(agent, 'policy', 'agent.crashLoopDetected', o.crashLoop)] : [];
+    // A host whose pane is gone leaves after this exit: a restart needs a new host in a new pane.
+    if (intent?.kind === 'pane-lost') this.retiring.add(agentId);
     await this.transition(agent, o.to, o.detail, o.source, [exitEvent, ...loop]);
     if (o.then === 'shutdown-host') this.shutdownHost(agentId);
     else if (o.then === 'launch') await this.launch(agent);
@@ -183,6 +185,15 @@ export class AgentLifecycle {
     const agent = this.d.registry.get(agentId);
     if (agent && isLive(agent.state))
       this.intents.set(agentId, { kind: 'stop', source: 'user', reason: 'pane_closed' });
+  }
+
+  /**
+   * The host's pane went with its whole multiplexer (the tmux server was killed or crashed): the
+   * exit that follows is not the user's doing, so the restart policy decides, with a new pane.
+   */
+  muxGone(agentId: string): void {
+    const agent = this.d.registry.get(agentId);
+    if (agent && isLive(agent.state)) this.intents.set(agentId, { kind: 'pane-lost', source: 'host' });
   }
 
   hostDisconnected(agentId: string, link: HostLink): void {
@@ -359,7 +370,13 @@ export class AgentLifecycle {
   private async onHostGone(agent: AgentRecord): Promise<void> {
     agent.hostPid = null;
     agent.hostIdentity = null;
-    if (!isLive(agent.state)) {
+    // Not live, or a new host is on its way (a restart waits, or a launch awaits its hello, whose
+    // own timeout covers it): the old host's end decides nothing more.
+    if (
+      !isLive(agent.state) ||
+      this.timers.has('restart', agent.id) ||
+      this.timers.has('connect', agent.id)
+    ) {
       await this.d.registry.save(agent);
       return;
     }

@@ -6,6 +6,7 @@ import { WeztermMux } from '../adapters/wezterm/wezterm-mux.js';
 import { AppError } from '../core/errors.js';
 import type { MuxRegistry, PaneMux } from '../core/pane-mux.js';
 import type { WtpEnv } from '../config/env.js';
+import { tmuxSocketPath } from '../config/paths.js';
 import type { Backend, BackendChoice } from '../protocol/constants.js';
 
 export type BackendProbe = Record<Backend, { available: boolean; reason: string }>;
@@ -81,7 +82,11 @@ export function createMuxRegistry(o: {
   const make = (b: Backend): PaneMux => {
     switch (b) {
       case 'tmux':
-        return new TmuxMux({ socketName: o.tmuxSocketName, env: o.env });
+        return new TmuxMux({
+          socketName: o.tmuxSocketName,
+          socketPath: tmuxSocketPath(o.tmuxSocketName, o.env.TMUX_TMPDIR, process.getuid?.() ?? 0),
+          env: o.env,
+        });
       case 'wezterm':
         return new WeztermMux({ env: o.env });
       case 'headless':

@@ -95,8 +95,14 @@ export function runHost(argv: string[]): void {
       exit: (code) => process.exit(code),
     },
   );
-  // SIGHUP in a pane means the pane was closed by hand.
-  process.on('SIGHUP', () => (pane ? host.paneClosed() : host.terminate()));
+  // SIGHUP in a pane: the pane was closed by hand, or went with its tmux server (killed, crashed).
+  let hungUp = false;
+  process.on('SIGHUP', () => {
+    if (hungUp) return;
+    hungUp = true;
+    if (!pane) return host.terminate();
+    void tmuxServerAnswers(env.tmux).then((alive) => host.paneClosed(alive ? 'pane_closed' : 'mux_gone'));
+  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => host.terminate());
   // The host's death would take the agent with it: log unexpected errors and keep serving the agent.
   process.on('uncaughtException', (err) =>
@@ -126,6 +132,23 @@ function writeHostRecord(logDir: string, diag: (level: string, msg: string) => v
     return;
   }
   process.on('exit', () => rmSync(file, { force: true }));
+}
+
+/**
+ * Whether the tmux server of `$TMUX` (`socket,pid,session`) still answers. A server being killed
+ * stops accepting clients before it closes its panes, and ours keeps running with no session left
+ * (`exit-empty off`), so a pane closed by hand is never mistaken for a server that went away.
+ * Outside tmux (WezTerm) it answers true: a pane is gone by the user's hand.
+ */
+function tmuxServerAnswers(tmux: string | undefined): Promise<boolean> {
+  if (tmux === undefined) return Promise.resolve(true);
+  const pidComma = tmux.lastIndexOf(',', tmux.lastIndexOf(',') - 1);
+  const socket = pidComma > 0 ? tmux.slice(0, pidComma) : tmux;
+  return new Promise((resolve) =>
+    execFile('tmux', ['-S', socket, 'list-sessions', '-F', '#{session_id}'], { timeout: 3_000 }, (err) =>
+      resolve(err === null),
+    ),
+  );
 }
 
 function fail(message: string): never {

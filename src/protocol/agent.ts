@@ -37,7 +37,7 @@ export const stateDetailSchema = z.object({
   reason: z
     .string()
     .describe(
-      'created | spawned | exited | stopped | pane_closed | restarting | crash_loop | host_lost | host_timeout | spawn_failed | restarted_by_user',
+      'created | adopted | spawned | exited | stopped | pane_closed | mux_gone | restarting | crash_loop | host_lost | host_timeout | spawn_failed | restarted_by_user',
     ),
   message: z.string().optional(),
   exitCode: z.number().int().nullable().optional(),

@@ -56,7 +56,11 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('spawned'), pid: z.number().int(), startedAt: z.number() }),
   z.object({
     type: z.literal('closing'),
-    reason: z.literal('pane_closed').describe('The user closed the pane: the agent is being stopped'),
+    reason: z
+      .enum(['pane_closed', 'mux_gone'])
+      .describe(
+        'pane_closed: the user closed the pane (a stop); mux_gone: the pane went with its whole multiplexer (the tmux server was killed or crashed): not a stop, the restart policy applies. Either way the agent is being stopped',
+      ),
   }),
   z.object({
     type: z.literal('resized'),

@@ -35,6 +35,10 @@ describe('literal(): what tmux expands as a format comes back as the text itself
       // already gone
     }
     rmSync(markers, { recursive: true, force: true });
+    // tmux 3.3 leaves its socket file behind.
+    rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), {
+      force: true,
+    });
   });
 
   // `set-option -F` expands as `-c` and `-T` do (display-message would also apply strftime).

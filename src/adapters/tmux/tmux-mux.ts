@@ -7,6 +7,7 @@ import type {
   SpawnedPane,
   SplitDirection,
 } from '../../core/pane-mux.js';
+import { rm } from 'node:fs/promises';
 import { runCommand, type CommandResult } from '../run-command.js';
 
 const TIMEOUT_MS = 10_000;
@@ -32,6 +33,8 @@ const BORDER_FORMAT =
 export interface TmuxMuxOptions {
   /** `-L` socket name: a dedicated server, so the user's own tmux is never touched. */
   socketName: string;
+  /** Where that socket lives: removed with the server, as tmux 3.3 leaves it behind. */
+  socketPath?: string;
   tmuxPath?: string;
   /** Environment of the tmux server when this adapter starts it. */
   env: Record<string, string>;
@@ -78,6 +81,9 @@ export class TmuxMux implements PaneMux {
       [
         ...tagCommands(pane.id, spec),
         ...Object.keys(spec.env).map((name) => ['set-environment', '-t', `=${workspace}`, '-u', name]),
+        // A server that goes away was killed or crashed, never emptied by a closed pane: the hosts
+        // tell the two apart (a vanished server is not a stop); an empty server is reaped below.
+        ['set-option', '-s', 'exit-empty', 'off'],
         ['set-option', '-g', '-w', 'pane-border-status', 'top'],
         ['set-option', '-g', '-w', 'pane-border-format', BORDER_FORMAT],
         // Last: tmux before 3.3 has no such option, and a failing command ends the sequence.
@@ -176,13 +182,30 @@ export class TmuxMux implements PaneMux {
 
   async kill(paneId: string): Promise<void> {
     await this.tagged();
-    await this.tmux(['kill-pane', '-t', paneId], { pane: paneId });
+    try {
+      await this.tmux(['kill-pane', '-t', paneId], { pane: paneId });
+    } finally {
+      await this.reapIfEmpty();
+    }
   }
 
   async closeWorkspace(workspace: string): Promise<void> {
     await this.tagged();
     const r = await this.run(['kill-session', '-t', `=${workspace}`]);
     if (r.exitCode !== 0 && !this.sessionGone(r)) this.check(r); // already gone is fine
+    await this.reapIfEmpty();
+  }
+
+  /**
+   * Ends the server once it has no session left (it runs with `exit-empty off`) and removes its
+   * socket file; a server that is already gone leaves only the file to remove.
+   */
+  private async reapIfEmpty(): Promise<void> {
+    const r = await this.run(['list-sessions', '-F', '#{session_id}']);
+    if (r.exitCode === 0 && r.stdout.trim() !== '') return;
+    if (r.exitCode !== 0 && !this.noServer(r)) return; // cannot tell: leave it
+    if (r.exitCode === 0) await this.run(['kill-server']);
+    if (this.o.socketPath) await rm(this.o.socketPath, { force: true }).catch(() => undefined);
   }
 
   /** Arguments that place a program in a new pane: cwd, environment, ids printed, command. */

@@ -116,9 +116,12 @@ export class AgentHost {
     this.conn.start();
   }
 
-  /** The pane was closed by hand (SIGHUP): tell the daemon it is a stop, then stop the agent. */
-  paneClosed(): void {
-    this.conn.sendJson({ type: 'closing', reason: 'pane_closed' });
+  /**
+   * The pane is gone (SIGHUP): closed by hand (a stop), or with its whole multiplexer
+   * (`mux_gone`: the daemon's restart policy decides). Either way the agent is stopped.
+   */
+  paneClosed(reason: 'pane_closed' | 'mux_gone' = 'pane_closed'): void {
+    this.conn.sendJson({ type: 'closing', reason });
     this.terminate();
   }
 
