@@ -39,6 +39,7 @@ export function soakFigures(run: SoakRun) {
       incarnations: incarnations.length,
       endedWithoutHostKill: incarnations.filter((i) => i.ending === 'unexplained').length,
       wentCrashedOrExited: verdict.events.agentsDown,
+      exitsWithoutHostKill: verdict.events.exitsWithoutHostKill,
     },
     faults: {
       daemonKills: faults.daemonKills.length,

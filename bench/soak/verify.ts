@@ -50,6 +50,8 @@ export interface SoakVerdict {
     daemonStarted: number;
     /** agent.stateChanged to crashed or exited during the run (none may happen). */
     agentsDown: number;
+    /** agent.exited events beyond one per host kill: the daemon took a live agent for dead. */
+    exitsWithoutHostKill: number;
     reattached: number;
   };
 }
@@ -79,6 +81,10 @@ export async function verify(v: VerifyInput): Promise<SoakVerdict> {
       `${events.daemonStarted} daemon.started events for ${v.faults.daemonKills.length + 1} starts`,
     );
   if (events.agentsDown > 0) failures.push(`${events.agentsDown} agent(s) went to crashed or exited`);
+  if (events.exitsWithoutHostKill !== 0)
+    failures.push(
+      `${events.exitsWithoutHostKill} agent.exited event(s) more than host kills (${v.faults.hostKills.length}): an agent taken for dead, or a kill not seen`,
+    );
   return { passed: failures.length === 0, failures, agents: checks, events };
 }
 
@@ -241,6 +247,9 @@ async function checkEvents(v: VerifyInput, failures: string[]): Promise<SoakVerd
         (e.data.to === 'crashed' || e.data.to === 'exited'),
     ).length,
     reattached: all.filter((e) => e.type === 'agent.hostConnected' && e.data.reattached).length,
+    exitsWithoutHostKill:
+      all.filter((e) => e.type === 'agent.exited' && e.agentId !== null && agentIds.has(e.agentId)).length -
+      v.faults.hostKills.length,
   };
 }
 
