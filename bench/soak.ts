@@ -17,7 +17,13 @@ const BACKEND = 'headless';
  * SIGKILLed; prints the checks and figures as JSON and exits 1 if anything was lost.
  */
 async function main(): Promise<number> {
-  const cli = parseArgs(process.argv.slice(2));
+  let cli: ReturnType<typeof parseArgs>;
+  try {
+    cli = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
+    return 2;
+  }
   if (cli.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

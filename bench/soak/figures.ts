@@ -39,7 +39,7 @@ export function soakFigures(run: SoakRun) {
       incarnations: incarnations.length,
       endedWithoutHostKill: incarnations.filter((i) => i.ending === 'unexplained').length,
       wentCrashedOrExited: verdict.events.agentsDown,
-      exitsWithoutHostKill: verdict.events.exitsWithoutHostKill,
+      exitsNotMatchingHostKills: verdict.events.exitsNotMatchingHostKills,
     },
     faults: {
       daemonKills: faults.daemonKills.length,

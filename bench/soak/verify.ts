@@ -50,8 +50,9 @@ export interface SoakVerdict {
     daemonStarted: number;
     /** agent.stateChanged to crashed or exited during the run (none may happen). */
     agentsDown: number;
-    /** agent.exited events beyond one per host kill: the daemon took a live agent for dead. */
-    exitsWithoutHostKill: number;
+    /** Σ over agents of |agent.exited events − host kills|: each host kill is one exit, nothing else is. */
+    exitsNotMatchingHostKills: number;
+    exitsByAgent: Map<string, number>;
     reattached: number;
   };
 }
@@ -81,10 +82,14 @@ export async function verify(v: VerifyInput): Promise<SoakVerdict> {
       `${events.daemonStarted} daemon.started events for ${v.faults.daemonKills.length + 1} starts`,
     );
   if (events.agentsDown > 0) failures.push(`${events.agentsDown} agent(s) went to crashed or exited`);
-  if (events.exitsWithoutHostKill !== 0)
-    failures.push(
-      `${events.exitsWithoutHostKill} agent.exited event(s) more than host kills (${v.faults.hostKills.length}): an agent taken for dead, or a kill not seen`,
-    );
+  for (const a of v.agents) {
+    const exits = events.exitsByAgent.get(a.id) ?? 0;
+    const kills = v.faults.hostKills.filter((k) => k.agentId === a.id).length;
+    if (exits !== kills)
+      failures.push(
+        `${a.name}: ${exits} agent.exited event(s) for ${kills} host kill(s): an agent taken for dead, or a kill not seen`,
+      );
+  }
   return { passed: failures.length === 0, failures, agents: checks, events };
 }
 
@@ -235,6 +240,10 @@ async function checkEvents(v: VerifyInput, failures: string[]): Promise<SoakVerd
       `event stream: seq ${live.mismatched.slice(0, 10).join(', ')} differ from the stored events`,
     );
   const agentIds = new Set(v.agents.map((a) => a.id));
+  const exitsByAgent = new Map<string, number>();
+  for (const e of all)
+    if (e.type === 'agent.exited' && e.agentId !== null)
+      exitsByAgent.set(e.agentId, (exitsByAgent.get(e.agentId) ?? 0) + 1);
   return {
     stored,
     live: { ...live, connects: v.events.connects },
@@ -247,11 +256,16 @@ async function checkEvents(v: VerifyInput, failures: string[]): Promise<SoakVerd
         (e.data.to === 'crashed' || e.data.to === 'exited'),
     ).length,
     reattached: all.filter((e) => e.type === 'agent.hostConnected' && e.data.reattached).length,
-    exitsWithoutHostKill:
-      all.filter((e) => e.type === 'agent.exited' && e.agentId !== null && agentIds.has(e.agentId)).length -
-      v.faults.hostKills.length,
+    exitsNotMatchingHostKills: sum(
+      v.agents.map((a) =>
+        Math.abs((exitsByAgent.get(a.id) ?? 0) - v.faults.hostKills.filter((k) => k.agentId === a.id).length),
+      ),
+    ),
+    exitsByAgent,
   };
 }
+
+const sum = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0);
 
 function firstDiff(a: Buffer, b: Buffer): number | null {
   const n = Math.min(a.length, b.length);
