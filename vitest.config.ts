@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
     // Integration and e2e tests start real daemons, hosts and agents: keep parallelism modest on 2 cores.
     pool: 'forks',
     maxWorkers: 2,

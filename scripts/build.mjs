@@ -8,6 +8,7 @@ const entryPoints = {
   wtp: 'src/bin.ts',
   gen: 'tools/gen.ts',
   bench: 'bench/run.ts',
+  soak: 'bench/soak.ts',
 };
 
 // Build next to dist/ and swap it in with two renames, so a daemon or host starting while

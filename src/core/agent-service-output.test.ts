@@ -3,6 +3,7 @@ import {
   agentOf,
   agentRecord,
   bytes,
+  connectHost,
   makeCore,
   startAgent,
   text,
@@ -150,6 +151,24 @@ describe('follow', () => {
     h.core.sessions.output(id, 14, bytes('ddee'));
     h.core.sessions.output(id, 12, bytes('ddddee'));
     expect(c.stream()).toEqual({ from: 12, text: 'ddddee' });
+  });
+
+  it('fills from the log what a new host starts beyond: output its killed predecessor logged but never sent', async () => {
+    // Found by the soak (npm run soak): the host wrote 'eeee' to the log and was SIGKILLed before
+    // streaming it (the daemon was down); the next host starts at the log's end (20). A follower
+    // at 16 used to get 'ff' as if it came at 16, and a later resume from its count repeated bytes.
+    const { h, id } = await withOutput();
+    const c = collector();
+    h.core.service.follow(agentOf(h, id), 16, c.listener);
+    h.logs.append(id, bytes('eeee'));
+    await connectHost(h.core, id, {
+      hostPid: 7000,
+      child: { pid: 9002, startedAt: h.clock.now() },
+      outputSeq: 20,
+      bufferedFrom: 20,
+    });
+    emit(h, id, 'ff');
+    expect(c.stream()).toEqual({ from: 16, text: 'eeeeff' });
   });
 
   it('before a surviving host reconnects, serves the log up to the persisted offset', async () => {

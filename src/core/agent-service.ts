@@ -315,6 +315,16 @@ export class AgentService {
     const deliver = (seq: number, data: Uint8Array): void => {
       const end = seq + data.length;
       if (end <= next) return;
+      if (seq > next) {
+        // Output the daemon never received (a host killed before sending what it had logged; the
+        // next host starts at the log's end) is in the log: read it, or a client counting bytes
+        // would take what follows for what it missed.
+        const gap = this.d.logs.read(agent.id, next, seq - next);
+        if (gap.from === next && gap.data.length > 0) {
+          listener(next, gap.data);
+          next += gap.data.length;
+        }
+      }
       const part = seq < next ? data.subarray(next - seq) : data;
       listener(Math.max(seq, next), part);
       next = end;

@@ -140,6 +140,29 @@ describe('resume after a daemon restart', () => {
     expect(h.launcher.launched.map((a) => a.id)).toEqual(['ag-old']);
   });
 
+  it('relaunches, without a second exit, an agent the daemon died with while it waited to restart', async () => {
+    // Found by npm run soak: a headless host SIGKILLed (its "pane" is the host process), the exit
+    // recorded, the restart's backoff running — and the daemon SIGKILLed. The record kept the dead
+    // pane's id, so the next daemon took the pane for lost again: a second agent.exited for a
+    // process that never ran, and one more restart counted.
+    const h = await makeCore();
+    const { id, link, hostPid } = await startAgent(h, { restart: 'always' });
+    h.inspector.alive.delete(hostPid);
+    h.launcher.panes.delete(`p-${hostPid}`);
+    h.core.sessions.closed(id, link);
+    await h.clock.advanceAsync(300);
+    const saved = h.store.agents.get(id);
+    expect(saved).toMatchObject({ state: 'starting', stateDetail: { reason: 'restarting' }, restarts: 1 });
+    if (!saved) throw new Error('not saved');
+
+    // A second daemon on the same store (the harness names its default workspace ws-default).
+    const next = await makeCore({ agents: [{ ...saved, workspaceId: 'ws-default' }] });
+    await next.clock.advanceAsync(0);
+    expect(next.store.ofType('agent.exited', id)).toEqual([]);
+    expect(next.launcher.launched.map((a) => a.id)).toEqual([id]);
+    expect(agentOf(next, id)).toMatchObject({ state: 'starting', restarts: 1, hostPid: 5001 });
+  });
+
   it('leaves an agent whose host is alive untouched until the host connects', async () => {
     const h = await makeCore({
       agents: [agentRecord({ id: 'ag-old', hostPid: 6000, hostIdentity: '6000@1', pid: 7000 })],

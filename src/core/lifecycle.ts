@@ -380,10 +380,14 @@ export class AgentLifecycle {
       await this.d.registry.save(agent);
       return;
     }
+    const paneGone = (await this.d.launcher.paneExists(agent)) === false;
     // A pane closed by hand takes its host with it: that is a stop, not a crash.
-    if (agent.backend !== 'headless' && (await this.d.launcher.paneExists(agent)) === false) {
+    if (agent.backend !== 'headless' && paneGone) {
       this.intents.set(agent.id, { kind: 'stop', source: 'user', reason: 'pane_closed' });
     }
+    // Forget a pane that is gone (headless: the host process was the pane), or a daemon that
+    // restarts before the agent's restart would take that pane for lost once more.
+    if (paneGone) agent.paneId = null;
     await this.childExited(
       agent.id,
       { pid: agent.pid ?? 0, exit: unknownExit, at: this.d.clock.now() },
