@@ -96,11 +96,28 @@ export class WtpClient {
           reject(WtpError.fromBody(status, parsed));
         });
       });
+      // Once a request that changes something has reached the daemon, a lost answer does not
+      // mean it was not done: say so, and how to find out, instead of "unreachable".
+      let delivered = false;
+      req.on('finish', () => {
+        delivered = method !== 'GET';
+      });
+      const unknownOutcome = (why: string): WtpError =>
+        new WtpError(
+          'REQUEST_OUTCOME_UNKNOWN',
+          `The daemon received ${method} ${path.split('?')[0] ?? path} but ${why} before it answered: it may or may not have been done. Check with \`wtp ls\` or \`wtp status\` (start the daemon with \`wtp up\` if it is down) before trying again.`,
+          { method, path },
+        );
       req.setTimeout(this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
-        req.destroy(new WtpError('DAEMON_UNREACHABLE', 'The daemon did not answer in time.'));
+        req.destroy(
+          delivered
+            ? unknownOutcome('did not answer in time')
+            : new WtpError('DAEMON_UNREACHABLE', 'The daemon did not answer in time.'),
+        );
       });
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (err instanceof WtpError) reject(err);
+        else if (delivered) reject(unknownOutcome(`the connection ended (${err.message})`));
         else if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') {
           reject(
             new WtpError(

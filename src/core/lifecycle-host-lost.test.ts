@@ -13,15 +13,37 @@ import { flush } from '../../test/support/fake-clock.js';
 const HOST_LOST_MESSAGE = 'the host process vanished; the agent process died with it';
 
 describe('a host link closes', () => {
+  it('says hostAlive false for a host that was still ending when its socket closed', async () => {
+    const h = await makeCore();
+    const { id, link, hostPid } = await startAgent(h, { restart: 'never' });
+    h.core.sessions.closed(id, link); // SIGKILL: the socket closes while the process still shows
+    await flush();
+    h.inspector.alive.delete(hostPid); // …and a moment later it is gone
+    await h.clock.advanceAsync(300);
+    expect(h.store.ofType('agent.hostDisconnected', id).map((e) => e.data.hostAlive)).toEqual([false]);
+    expect(agentOf(h, id).state).toBe('crashed');
+  });
+
+  it('a host that reconnects at once: one disconnect (alive), recorded before its new hello', async () => {
+    const h = await makeCore();
+    const { id, link, hostPid } = await startAgent(h);
+    const startedAt = agentOf(h, id).startedAt ?? 0;
+    h.core.sessions.closed(id, link);
+    await flush();
+    await connectHost(h.core, id, { hostPid, child: { pid: 9001, startedAt } });
+    await h.clock.advanceAsync(1_000);
+    const kinds = h.store.events
+      .filter((e) => e.agentId === id && e.type.startsWith('agent.host'))
+      .map((e) => `${e.type} ${e.type === 'agent.hostDisconnected' ? e.data.hostAlive : ''}`.trim());
+    expect(kinds).toEqual(['agent.hostConnected', 'agent.hostDisconnected true', 'agent.hostConnected']);
+  });
+
   it('marks the agent crashed/host_lost after hostLostCheckMs when the host is dead (policy never)', async () => {
     const h = await makeCore();
     const { id, link, hostPid } = await startAgent(h, { restart: 'never' });
     h.inspector.alive.delete(hostPid);
     h.core.sessions.closed(id, link);
     await flush();
-    expect(h.store.ofType('agent.hostDisconnected', id).map((e) => [e.source, e.data])).toEqual([
-      ['host', { hostPid, hostAlive: false }],
-    ]);
 
     h.clock.advance(299);
     await flush();
@@ -29,6 +51,10 @@ describe('a host link closes', () => {
 
     h.clock.advance(1);
     await flush();
+    // Recorded once the host's end is certain (a SIGKILLed host closes its socket first).
+    expect(h.store.ofType('agent.hostDisconnected', id).map((e) => [e.source, e.data])).toEqual([
+      ['host', { hostPid, hostAlive: false }],
+    ]);
     expect(agentOf(h, id)).toMatchObject({
       state: 'crashed',
       stateDetail: { reason: 'host_lost', message: HOST_LOST_MESSAGE, exitCode: null, signal: null },

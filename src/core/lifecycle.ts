@@ -25,6 +25,8 @@ export class AgentLifecycle {
   private readonly spawnSent = new Set<string>();
   /** Agents whose current host link has been told to shut down: it must never get a spawn. */
   private readonly retiring = new Set<string>();
+  /** Links that closed and whose `agent.hostDisconnected` waits for the host-lost check. */
+  private readonly unreportedDisconnects = new Map<string, HostLink>();
   private stopping = false;
 
   constructor(private readonly d: LifecycleDeps) {
@@ -83,6 +85,13 @@ export class AgentLifecycle {
     // During a daemon shutdown the host is turned away, not stopped: it reconnects to the next daemon.
     if (this.stopping) return false;
     if (!agent) return this.d.strangers.arrived(link, hello);
+    const closed = this.unreportedDisconnects.get(agent.id);
+    if (closed)
+      this.reportDisconnect(
+        agent,
+        closed,
+        closed.hostPid === hello.hostPid || this.pidAlive(closed.hostPid, agent),
+      );
     this.d.hosts.bind(agent.id, link);
     this.retiring.delete(agent.id);
     this.timers.clear('connect', agent.id);
@@ -206,14 +215,12 @@ export class AgentLifecycle {
     const agent = this.d.registry.get(agentId);
     // During a daemon shutdown every link closes on purpose; the hosts keep running.
     if (!agent || this.stopping) return;
-    void this.d.registry.record([
-      agentEvent(agent, 'host', 'agent.hostDisconnected', {
-        hostPid: link.hostPid,
-        hostAlive: this.hostAlive(agent),
-      }),
-    ]);
+    // The event waits for the check (or a reconnect): a SIGKILLed host closes its socket before
+    // the kernel has finished ending it, so right now it could still look alive.
+    this.unreportedDisconnects.set(agentId, link);
     this.d.clock.setTimer(this.d.settings.hostLostCheckMs, () => {
       const current = this.d.registry.get(agentId);
+      if (current) this.reportDisconnect(current, link, this.pidAlive(link.hostPid, current));
       if (!current || this.d.hosts.has(agentId)) return;
       if (current.hostPid !== null && this.hostAlive(current)) return; // reconnecting
       void this.onHostGone(current);
@@ -393,6 +400,22 @@ export class AgentLifecycle {
       { pid: agent.pid ?? 0, exit: unknownExit, at: this.d.clock.now() },
       true,
     );
+  }
+
+  /** Records the disconnect of `link` once, with what became of its host. */
+  private reportDisconnect(agent: AgentRecord, link: HostLink, hostAlive: boolean): void {
+    if (this.unreportedDisconnects.get(agent.id) !== link) return;
+    this.unreportedDisconnects.delete(agent.id);
+    void this.d.registry.record([
+      agentEvent(agent, 'host', 'agent.hostDisconnected', { hostPid: link.hostPid, hostAlive }),
+    ]);
+  }
+
+  /** Whether `pid` runs, and is the agent's host by identity when the agent knows it. */
+  private pidAlive(pid: number, agent: AgentRecord): boolean {
+    const identity = this.d.inspector.identity(pid);
+    if (identity === null) return false;
+    return agent.hostPid !== pid || agent.hostIdentity === null || agent.hostIdentity === identity;
   }
 
   private hostAlive(agent: AgentRecord): boolean {

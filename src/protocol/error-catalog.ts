@@ -107,6 +107,8 @@ export const ERROR_CATALOG = {
   ORPHAN_NOT_FOUND: 'No orphan host has this agent id; `wtp orphans` lists them.',
   ORPHAN_NOT_ADOPTABLE:
     'The orphan host cannot be adopted: its agent process has ended, or the host (an older version) did not say what it runs. Stop it with `wtp orphans stop`.',
+  REQUEST_OUTCOME_UNKNOWN:
+    'A request that changes something (create, stop, merge…) reached the daemon, but the connection ended (or timed out) before its answer: it may or may not have been carried out. Check with `wtp ls` or `wtp status` before trying again.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
