@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentStateSchema, backendSchema } from './agent.js';
 import { isoTimeSchema } from './common.js';
+import { storageStatusSchema } from './storage.js';
 
 export const healthSchema = z.object({ ok: z.literal(true), pid: z.number().int(), version: z.string() });
 
@@ -34,6 +35,7 @@ export const daemonStatusSchema = z.object({
     byState: z.record(agentStateSchema, z.number().int()),
     hostsConnected: z.number().int(),
   }),
+  storage: storageStatusSchema,
 });
 export type DaemonStatus = z.infer<typeof daemonStatusSchema>;
 

@@ -98,6 +98,10 @@ export const ERROR_CATALOG = {
     'A hook call was refused: unknown agent, wrong per-agent hook token, or a body that is not a hook payload.',
   DASHBOARD_UNAVAILABLE:
     'The web dashboard cannot be opened: the daemon has no TCP listener (`api.tcp: false`), or the dashboard was not built (`npm run build` makes dist/web). `details.reason` says which.',
+  STORAGE_FULL:
+    'The filesystem holding a state file is full (ENOSPC, EDQUOT, SQLITE_FULL): the change asked for (a new agent, workspace or task, a task move) was not made. Running agents keep running and their state changes are kept until space returns; free space on that filesystem and the daemon resumes writing by itself. `details` has the path, the component and the error code.',
+  STORAGE_FAILED:
+    'A state file could not be written (EIO, EROFS, SQLITE_IOERR, …): the change asked for was not made. Running agents keep running; the daemon retries by itself. `details` has the path, the component and the error code.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -3,6 +3,7 @@ import { agentSchema, agentStateSchema, exitInfoSchema, stateDetailSchema } from
 import { isoTimeSchema } from './common.js';
 import { RUN_STATUSES, taskSchema, taskStatusSchema } from './tasks.js';
 import { errorBodySchema } from './errors.js';
+import { storageComponentSchema } from './storage.js';
 import { workspaceSchema } from './workspace.js';
 
 /**
@@ -109,6 +110,19 @@ const payloads = {
   'workspace.removed': z.object({ name: z.string() }),
   'daemon.started': z.object({ pid: z.number().int(), version: z.string() }),
   'daemon.stopped': z.object({ pid: z.number().int(), stopAgents: z.boolean() }),
+  'daemon.storageDegraded': z.object({
+    component: storageComponentSchema,
+    path: z.string(),
+    code: z.string().describe('ENOSPC, EIO, SQLITE_FULL, …'),
+    message: z.string(),
+  }),
+  'daemon.storageRecovered': z.object({
+    component: storageComponentSchema,
+    path: z.string(),
+    failedWrites: z.number().int(),
+    droppedBytes: z.number().int().describe('Bytes not written meanwhile (log lines, output)'),
+    downMs: z.number().int().describe('How long writes failed'),
+  }),
 } as const;
 
 export type EventType = keyof typeof payloads;

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { streamBytes, TempDirs } from '../../../test/support/adapters/temp-dirs.js';
+import { readKept } from '../../core/output-log-reader.js';
 import { FileOutputLogs } from './file-output-logs.js';
 import { listLogFiles, logFileName } from './log-files.js';
 import { OutputLogWriter } from './output-log-writer.js';
@@ -40,9 +41,7 @@ describe('FileOutputLogs of an agent with no output', () => {
     const later = logs.read('ghost', 42, 100);
     expect(later.from).toBe(42);
     expect(later.data).toHaveLength(0);
-    const t = logs.tail('ghost', 100);
-    expect(t.from).toBe(0);
-    expect(t.data).toHaveLength(0);
+    expect(logs.gaps('ghost')).toEqual([]);
     expect(() => logs.remove('ghost')).not.toThrow();
   });
 
@@ -117,7 +116,7 @@ describe('FileOutputLogs.read', () => {
   });
 });
 
-describe('FileOutputLogs.tail, end and remove', () => {
+describe('FileOutputLogs: the last bytes (readKept), end and remove', () => {
   it('end is one past the last byte written, across rotations and a writer restart', () => {
     const w = writeStream('a1', 123_456);
     expect(logs.end('a1')).toBe(123_456);
@@ -129,17 +128,17 @@ describe('FileOutputLogs.tail, end and remove', () => {
     expect(Buffer.from(r.data).equals(streamBytes(123_000, 125_000))).toBe(true);
   });
 
-  it('tail returns the last bytes and where they start', () => {
+  it('the last bytes and where they start', () => {
     writeStream('a1', 50_000);
-    const t = logs.tail('a1', 20_000); // spans both files
+    const t = readKept(logs, 'a1', 30_000, logs.end('a1')); // spans both files
     expect(t.from).toBe(30_000);
     expect(Buffer.from(t.data).equals(streamBytes(30_000, 50_000))).toBe(true);
   });
 
-  it('tail of more than is kept returns everything kept', () => {
+  it('more than is kept returns everything kept', () => {
     writeStream('a1', 150_000);
     const oldest = files('a1')[0]?.start ?? -1;
-    const t = logs.tail('a1', 10_000_000);
+    const t = readKept(logs, 'a1', 0, logs.end('a1'));
     expect(t.from).toBe(oldest);
     expect(Buffer.from(t.data).equals(streamBytes(oldest, 150_000))).toBe(true);
   });
