@@ -111,11 +111,13 @@ export class RotatingFile {
 
   private dropped(bytes: number, err: unknown): void {
     const code = (err as { code?: unknown }).code;
+    const wasFailing = this.failing !== null;
     const f = this.failing ?? { writes: 0, bytes: 0, code: 'EIO' };
-    f.writes += 1;
+    if (bytes > 0) f.writes += 1;
     f.bytes += bytes;
     f.code = typeof code === 'string' ? code : 'EIO';
     this.failing = f;
+    if (bytes === 0 && wasFailing) return; // a probe that failed: nothing new was lost
     const message = err instanceof Error ? err.message : String(err);
     this.opts.onHealth?.({ ok: false, code: f.code, message, droppedBytes: bytes });
   }

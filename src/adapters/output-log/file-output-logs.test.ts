@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { streamBytes, TempDirs } from '../../../test/support/adapters/temp-dirs.js';
 import { readKept } from '../../core/output-log-reader.js';
 import { FileOutputLogs } from './file-output-logs.js';
-import { listLogFiles, logFileName } from './log-files.js';
+import { GAPS_FILE, listLogFiles, logFileName } from './log-files.js';
 import { OutputLogWriter } from './output-log-writer.js';
 
 const temp = new TempDirs();
@@ -113,6 +113,54 @@ describe('FileOutputLogs.read', () => {
     expect(r.from).toBe(50);
     expect(Buffer.from(r.data).equals(streamBytes(50, 100))).toBe(true);
     expect(logs.end('gappy')).toBe(300);
+    // From inside the gap: the bytes after it, at their own offsets.
+    const after = logs.read('gappy', 150, 1_000);
+    expect(after.from).toBe(200);
+    expect(Buffer.from(after.data).equals(streamBytes(200, 300))).toBe(true);
+    // A window that ends inside the gap: nothing, and where the log goes on.
+    expect(logs.read('gappy', 120, 50)).toEqual({ from: 200, data: Buffer.alloc(0) });
+  });
+});
+
+describe('FileOutputLogs: gaps (bytes the host could not write)', () => {
+  it('lists the gaps between files, with the reason gaps.jsonl gives', () => {
+    const dir = join(agentsDir, 'a1');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, logFileName(0)), streamBytes(0, 100));
+    writeFileSync(join(dir, logFileName(200)), streamBytes(200, 300));
+    writeFileSync(join(dir, logFileName(350)), streamBytes(350, 400));
+    writeFileSync(
+      join(dir, GAPS_FILE),
+      `${JSON.stringify({ from: 100, to: 200, code: 'ENOSPC', at: 'now' })}\n{"torn":`,
+    );
+    expect(logs.gaps('a1')).toEqual([
+      { from: 100, to: 200, reason: 'disk full' },
+      { from: 300, to: 350, reason: 'not in the log' },
+    ]);
+    const kept = readKept(logs, 'a1', 0, logs.end('a1'));
+    expect({ from: kept.from, to: kept.to, gaps: kept.gaps }).toEqual({
+      from: 0,
+      to: 400,
+      gaps: logs.gaps('a1'),
+    });
+    expect(
+      Buffer.from(kept.data).equals(
+        Buffer.concat([streamBytes(0, 100), streamBytes(200, 300), streamBytes(350, 400)]),
+      ),
+    ).toBe(true);
+  });
+
+  it('appends for the daemon (setup output) without throwing, and reports how it went', () => {
+    const reports: { id: string; ok: boolean; failedWrites: number }[] = [];
+    const withHealth = new FileOutputLogs(agentsDir, 65_536, (id, h) =>
+      reports.push({ id, ok: h.ok, failedWrites: h.failedWrites }),
+    );
+    expect(withHealth.append('a1', Buffer.from('setup ok\n'))).toBe(0);
+    expect(withHealth.append('a1', Buffer.from('more\n'))).toBe(9);
+    expect(reports).toEqual([
+      { id: 'a1', ok: true, failedWrites: 0 },
+      { id: 'a1', ok: true, failedWrites: 0 },
+    ]);
   });
 });
 
