@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { get } from 'node:http';
 import {
   closeSync,
   mkdirSync,
@@ -62,6 +63,17 @@ function fill(file: string): number {
     closeSync(fd);
   }
   return total;
+}
+
+/** GET `path` from the daemon over its unix socket. */
+function getText(home: TestHome, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get({ socketPath: home.path('run', 'api.sock'), path }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    }).on('error', reject);
+  });
 }
 
 /** The numbers of the `line N` lines of `text`, in order. */
@@ -175,6 +187,9 @@ describe.skipIf(skipReason !== null)('a full disk (WTP_HOME on a small tmpfs)', 
       code: 'ENOSPC',
     });
     expect((await home.agents()).map((a) => a.name)).toEqual(['counter']); // nothing half-made
+    const metrics = await getText(home, '/metrics');
+    expect(metrics).toMatch(/^wtp_storage_ok 0$/m);
+    expect(metrics).toMatch(/^wtp_storage_failed_writes_total\{component="database"\} [1-9]\d*$/m);
     const during = await home.agent('counter');
     expect(during.state).toBe('running');
     expect(during.pid !== null && isAlive(during.pid)).toBe(true);
@@ -208,6 +223,7 @@ describe.skipIf(skipReason !== null)('a full disk (WTP_HOME on a small tmpfs)', 
     expect(recovered.storage.counters.unsavedChanges + recovered.storage.counters.unsavedEvents).toBe(0);
     expect(recovered.storage.counters.failedWrites.database).toBeGreaterThan(0);
     expect((await home.run(['new', 'cmd', '--name', 'late', '--', 'sh', '-c', 'exec cat'])).code).toBe(0);
+    expect(await getText(home, '/metrics')).toMatch(/^wtp_storage_ok 1$/m);
 
     const events = (await home.run(['events', '--type', 'daemon.storageDegraded,daemon.storageRecovered']))
       .stdout;
