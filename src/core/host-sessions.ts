@@ -66,7 +66,7 @@ export class HostSessions {
         void this.enqueue(agentId, () => this.onSignal(agentId, msg.signal));
         return;
       case 'outputLog':
-        this.onOutputLog(agentId, msg);
+        if (this.registry.get(agentId)) this.onOutputLog(agentId, msg);
         return;
       case 'hello':
       case 'reply':

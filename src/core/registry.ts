@@ -245,6 +245,11 @@ export class AgentRegistry {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+    if (!this.pending.empty)
+      this.log.error(
+        { unsaved: this.unsaved() },
+        'the daemon stops with changes the database did not take (disk full?): they are lost; the agents keep running',
+      );
   }
 
   /** Persists tasks with the events that describe the change, in one transaction (the caller rolls back a refusal). */

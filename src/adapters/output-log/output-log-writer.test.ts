@@ -265,3 +265,23 @@ describe('OutputLogWriter on a full disk', () => {
     expect(w.health).toMatchObject({ ok: false, code: 'EIO', droppedBytes: 10 });
   });
 });
+
+describe('OutputLogWriter whose folder cannot be made at first', () => {
+  it('counts everything as a gap from offset 0, then makes the folder and writes on', () => {
+    let full = true;
+    const fs: Partial<OutputLogFs> = {
+      mkdirSync: ((...args: Parameters<typeof nodeFs.mkdirSync>) => {
+        if (full) throw Object.assign(new Error('ENOSPC: mkdir'), { code: 'ENOSPC' });
+        return nodeFs.mkdirSync(...args);
+      }) as typeof nodeFs.mkdirSync,
+    };
+    const w = new OutputLogWriter(dir, 65_536, fs);
+    writers.push(w);
+    expect(w.append(streamBytes(0, 10))).toBe(0);
+    expect(w.health).toMatchObject({ ok: false, code: 'ENOSPC', droppedBytes: 10 });
+    full = false;
+    expect(w.append(streamBytes(10, 20))).toBe(10);
+    expect(listLogFiles(dir).map((f) => [f.start, f.size])).toEqual([[10, 10]]);
+    expect(w.health.ok).toBe(true);
+  });
+});

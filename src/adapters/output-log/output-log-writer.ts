@@ -53,7 +53,11 @@ export class OutputLogWriter {
     fs: Partial<OutputLogFs> = {},
   ) {
     this.fs = { ...nodeFs, ...fs };
-    this.fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      this.fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch {
+      // a full disk: the first append fails, and the bytes are a gap from offset 0
+    }
     this.fileCap = Math.max(32 * 1024, Math.floor(maxBytes / KEPT_FILES));
     const last = listLogFiles(dir).at(-1);
     this.endSeq = (last?.start ?? 0) + (last?.size ?? 0);
@@ -122,6 +126,7 @@ export class OutputLogWriter {
   }
 
   private open(start: number, size: number): void {
+    this.fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 }); // made late when the disk was full
     this.fd = this.fs.openSync(join(this.dir, logFileName(start)), 'a', 0o600);
     this.fileStart = start;
     this.fileSize = size;
