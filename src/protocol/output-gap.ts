@@ -15,3 +15,15 @@ export interface OutputGapView {
 export function outputGapMarker(gap: OutputGapView): string {
   return `[wtp: ${gap.to - gap.from} bytes not written: ${gap.reason}]`;
 }
+
+/** Whether `v` looks like an output gap (the CLI checks it without zod). */
+export function isOutputGap(v: unknown): v is OutputGapView {
+  if (typeof v !== 'object' || v === null) return false;
+  const g = v as Record<string, unknown>;
+  return (
+    Number.isInteger(g.from) &&
+    Number.isInteger(g.to) &&
+    typeof g.reason === 'string' &&
+    (g.to as number) >= (g.from as number)
+  );
+}

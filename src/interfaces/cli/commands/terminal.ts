@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
-import { outputGapMarker, outputGapSchema, type OutputGapView } from '../../../protocol/pty.js';
+import { isOutputGap, outputGapMarker, type OutputGapView } from '../../../protocol/output-gap.js';
 import type { CliContext } from '../context.js';
 import { stripAnsi } from '../format.js';
 import { openSocket } from '../open-socket.js';
@@ -52,7 +52,8 @@ export async function readStdin(): Promise<string> {
 function gapsOf(header: string | string[] | undefined): OutputGapView[] {
   if (typeof header !== 'string') return [];
   try {
-    return outputGapSchema.array().parse(JSON.parse(header));
+    const v: unknown = JSON.parse(header);
+    return Array.isArray(v) ? v.filter(isOutputGap) : [];
   } catch {
     return [];
   }
@@ -96,11 +97,11 @@ async function follow(ctx: CliContext, ref: string, from: number, plain: boolean
       }
       const msg = JSON.parse(data.toString('utf8')) as { type: string; error?: unknown };
       if (msg.type === 'error') reject(WtpError.fromBody(undefined, msg.error));
-      const gap = msg.type === 'gap' ? outputGapSchema.safeParse(msg) : null;
-      if (gap?.success) {
-        if (ctx.json) ctx.emit('logGap', { agent: ref, ...gap.data });
-        else ctx.out.write(`\r\n${outputGapMarker(gap.data)}\r\n`);
-        seq = gap.data.to;
+      if (msg.type === 'gap' && isOutputGap(msg)) {
+        const gap = { from: msg.from, to: msg.to, reason: msg.reason };
+        if (ctx.json) ctx.emit('logGap', { agent: ref, ...gap });
+        else ctx.out.write(`\r\n${outputGapMarker(gap)}\r\n`);
+        seq = gap.to;
       }
     });
     ws.on('close', () => resolve());
