@@ -17,7 +17,8 @@ import type { HostDirectory } from './host-directory.js';
 import type { AgentLifecycle } from './lifecycle.js';
 import type { OutputHub, OutputListener } from './output-hub.js';
 import type { Placement } from './pane-mux.js';
-import type { Clock, HostLink, OutputLogs, ProfileSetup } from './ports.js';
+import { readKept, replayLog } from './output-log-reader.js';
+import type { Clock, HostLink, OutputGap, OutputLogs, ProfileSetup } from './ports.js';
 import {
   refuseToLoseWork,
   type AgentGit,
@@ -101,6 +102,7 @@ export class AgentService {
 
   /** Creates an agent and starts its host in a new tab of its workspace, or where `placement` says. */
   async create(req: CreateAgentRequest, source: EventSource, placement?: Placement): Promise<AgentView> {
+    this.d.registry.assertWritable('create an agent');
     const agent = buildAgent(req, this.d);
     const git = this.d.git;
     if (git) await provisionWorktree(agent, req, this.gitDeps(git));
@@ -295,20 +297,33 @@ export class AgentService {
     return this.requireLink(agent).snapshot(this.d.service.hostRequestTimeoutMs);
   }
 
-  /** The output kept on disk: the last `tailBytes` bytes, or all of it. */
+  /**
+   * The output kept on disk: the last `tailBytes` offsets, or all of it. Gaps (bytes the host could
+   * not write) are left out of `data` and listed, so offsets stay exact.
+   */
   logs(ref: string, tailBytes: number | undefined) {
     const agent = this.d.registry.resolve(ref);
     const end = this.d.logs.end(agent.id);
-    const got =
-      tailBytes === undefined ? this.d.logs.read(agent.id, 0, end) : this.d.logs.tail(agent.id, tailBytes);
-    return { agent, from: got.from, to: got.from + got.data.length, data: got.data };
+    const got = readKept(
+      this.d.logs,
+      agent.id,
+      tailBytes === undefined ? 0 : Math.max(0, end - tailBytes),
+      end,
+    );
+    return { agent, ...got };
   }
 
   /**
    * Output from byte offset `from` (recent output from memory, older from the log),
-   * followed by live output, delivered to `listener` without gaps or overlaps.
+   * followed by live output, delivered to `listener` without overlaps; where the log has a gap
+   * (bytes its host could not write), `onGap` is told before the bytes after it.
    */
-  follow(agent: AgentRecord, from: number, listener: OutputListener): () => void {
+  follow(
+    agent: AgentRecord,
+    from: number,
+    listener: OutputListener,
+    onGap?: (gap: OutputGap) => void,
+  ): () => void {
     let next = from;
     const pending: { seq: number; data: Uint8Array }[] = [];
     let caughtUp = false;
@@ -335,10 +350,15 @@ export class AgentService {
     });
     const tailStart = this.d.output.tailStart(agent.id) ?? agent.outputSeq;
     if (next < tailStart) {
-      const disk = this.d.logs.read(agent.id, next, tailStart - next);
-      if (disk.from > next) next = disk.from;
-      if (disk.data.length > 0) deliver(disk.from, disk.data);
-      if (next < tailStart) next = tailStart; // the log came up short: go on with what memory holds
+      const gap = (g: OutputGap): void => {
+        if (g.to <= next) return;
+        onGap?.({ ...g, from: Math.max(g.from, next) });
+        next = g.to;
+      };
+      replayLog(this.d.logs, agent.id, next, tailStart, deliver, gap);
+      // The log came up short (its host is not writing it: disk full): go on with what memory holds.
+      if (next < tailStart && next > from) gap({ from: next, to: tailStart, reason: 'not in the log' });
+      if (next < tailStart) next = tailStart;
     }
     const recent = this.d.output.readFrom(agent.id, next);
     if (recent && recent.length > 0) deliver(next, recent);

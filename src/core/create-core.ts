@@ -36,6 +36,8 @@ import { TaskReview } from './task-review.js';
 import { UsageGovernor } from './usage-governor.js';
 import { DEFAULT_DISPATCH, Dispatcher, type DispatchSettings } from './dispatcher.js';
 import { AgentRegistry } from './registry.js';
+import { withPendingEvents } from './pending-writes.js';
+import { StorageHealth } from './storage-health.js';
 import { StatsSampler } from './stats-sampler.js';
 import type { MuxRegistry } from './pane-mux.js';
 import { WorkspaceService } from './workspace-service.js';
@@ -59,6 +61,10 @@ export interface CoreSettings {
   worktrees?: WorktreeSettings;
   /** Dispatching tasks to agents (config `tasks`). */
   dispatch?: DispatchSettings;
+  /** How often a failing write path is tried again (default 2 s). */
+  storageProbeMs?: number;
+  /** The database file, named in storage errors. */
+  databasePath?: string;
 }
 
 export const DEFAULT_STATE_SETTINGS: StateEngineSettings = {
@@ -105,6 +111,8 @@ export interface Core {
   registry: AgentRegistry;
   bus: EventBus;
   events: EventLog;
+  /** Whether state, logs and output can be written; what fails, since when, what was dropped. */
+  storage: StorageHealth;
   hosts: HostDirectory;
   output: OutputHub;
   stats: StatsSampler;
@@ -130,7 +138,20 @@ export interface Core {
 
 export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   const bus = new EventBus();
-  const registry = new AgentRegistry(a.store, bus, a.log);
+  const storage: StorageHealth = new StorageHealth({
+    clock: a.clock,
+    log: a.log,
+    record: (events) => void registry.record(events).catch(() => undefined),
+    probeMs: s.storageProbeMs ?? 2_000,
+    unsaved: () => registry.unsaved(),
+  });
+  const registry = new AgentRegistry(a.store, bus, a.log, {
+    storage,
+    clock: a.clock,
+    events: a.events,
+    ...(s.databasePath === undefined ? {} : { databasePath: s.databasePath }),
+  });
+  const events = withPendingEvents(a.events, () => registry.pendingWrites());
   const hosts = new HostDirectory();
   const output = new OutputHub(s.outputTailBytes, () => a.clock.now());
   const stats = new StatsSampler(registry, a.inspector, a.clock, s.statsIntervalMs);
@@ -170,6 +191,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     a.log,
     s.checkpointIntervalMs,
     (id, signal) => engine.observe(id, signal),
+    (id, report) => storage.outputLog(id, report),
   );
   const service = new AgentService({
     registry,
@@ -214,7 +236,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   const governor = new UsageGovernor({
     registry,
     bus,
-    events: a.events,
+    events,
     clock: a.clock,
     log: a.log,
     pause: (agentId, paused) => {
@@ -240,7 +262,10 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   const offDisk = bus.subscribe((e) => {
     if (disk && e.type === 'agent.created') void disk.sample();
     diffStats?.observe(e);
-    if (e.type === 'agent.removed') review?.forgetReport();
+    if (e.type === 'agent.removed') {
+      review?.forgetReport();
+      if (e.agentId) storage.forgetAgent(e.agentId);
+    }
   });
   // The radar runs again when an agent goes idle (its turn may have changed files), debounced.
   let radarTimer: TimerHandle | null = null;
@@ -285,7 +310,8 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     orphans,
     registry,
     bus,
-    events: a.events,
+    events,
+    storage,
     hosts,
     output,
     stats,
@@ -300,7 +326,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       review,
       service,
       registry,
-      events: a.events,
+      events,
       clock: a.clock,
       log: a.log,
     }),
@@ -349,6 +375,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       dispatcher.stop();
       governor.stop();
       engine.dispose();
+      storage.dispose();
       await sessions.checkpoint();
       for (const [, link] of hosts.all()) link.close();
       orphans.closeAll();

@@ -4,6 +4,7 @@ import type { EventBus } from './event-bus.js';
 import type { Logger } from './ports.js';
 import { isAgentAware } from './profiles.js';
 import type { AgentRegistry } from './registry.js';
+import { isStorageFailure } from './storage-errors.js';
 import type { TaskRecord } from './task-record.js';
 import { attemptSpec, pendingAttempts } from './task-runs.js';
 import type { TaskService } from './task-service.js';
@@ -27,6 +28,8 @@ export const DEFAULT_DISPATCH: DispatchSettings = {
   pauseOnUsageLimit: false,
 };
 
+type RunEnd = 'review' | 'failed' | 'merged' | 'discarded';
+
 /** What the dispatcher needs of the agent service (a synthetic one in the benchmark). */
 export type AgentStarter = Pick<AgentService, 'create' | 'sendInput'>;
 
@@ -40,12 +43,15 @@ export type AgentStarter = Pick<AgentService, 'create' | 'sendInput'>;
  * goes to review when its agent is idle after working (or exits 0) and fails when it crashes or
  * exits otherwise (retried while it has retries); one whose agent the user stops or removes is
  * given up. `wtp merge` of its agent makes the task done, which readies its dependants.
- * Vendors held by the usage-limit governor get no new runs.
+ * Vendors held by the usage-limit governor get no new runs. While the database cannot be written
+ * nothing is dispatched, and run endings that could not be recorded are recorded once it can.
  */
 export class Dispatcher {
   private busy = false;
   private again = false;
   private off: (() => void) | null = null;
+  /** Run endings the database refused (disk full), per agent: recorded when it works again. */
+  private readonly unrecorded = new Map<string, { status: RunEnd; reason: string }>();
 
   constructor(
     private readonly d: {
@@ -70,6 +76,14 @@ export class Dispatcher {
   }
 
   private onEvent(e: WtpEvent): void {
+    if (e.type === 'daemon.storageRecovered' && e.data.component === 'database') {
+      const ended = [...this.unrecorded];
+      this.unrecorded.clear();
+      void Promise.all(ended.map(([agentId, r]) => this.end(agentId, r.status, r.reason))).then(() =>
+        this.tick(),
+      );
+      return;
+    }
     if (e.type === 'task.created' || e.type === 'task.statusChanged' || e.type === 'task.attemptEnded') {
       void this.tick();
       return;
@@ -108,20 +122,18 @@ export class Dispatcher {
     }
   }
 
-  private async end(
-    agentId: string,
-    status: 'review' | 'failed' | 'merged' | 'discarded',
-    reason: string,
-  ): Promise<void> {
+  private async end(agentId: string, status: RunEnd, reason: string): Promise<void> {
     try {
       await this.d.tasks.runEnded(agentId, status, reason);
     } catch (err) {
-      this.d.log.warn({ err, agentId, status }, 'task run not updated');
+      if (isStorageFailure(err)) this.unrecorded.set(agentId, { status, reason });
+      else this.d.log.warn({ err, agentId, status }, 'task run not updated');
     }
   }
 
   /** Starts what can start; runs one at a time (a tick asked for meanwhile runs after). */
   async tick(): Promise<void> {
+    if (!this.d.registry.writable()) return; // ticked again by daemon.storageRecovered
     if (this.busy) {
       this.again = true;
       return;

@@ -5,6 +5,8 @@ import type { AgentLifecycle } from './lifecycle.js';
 import type { OutputHub } from './output-hub.js';
 import type { Clock, HostLink, Logger, TimerHandle } from './ports.js';
 import type { AgentRegistry } from './registry.js';
+import { isStorageFailure } from './storage-errors.js';
+import type { OutputLogReport } from './storage-health.js';
 
 /**
  * Routes what hosts send: hello, lifecycle messages (processed in order per agent),
@@ -24,6 +26,7 @@ export class HostSessions {
     private readonly log: Logger,
     private readonly ackIntervalMs: number,
     private readonly onSignal: (agentId: string, signal: Signal) => Promise<void> = () => Promise.resolve(),
+    private readonly onOutputLog: (agentId: string, report: OutputLogReport) => void = () => undefined,
   ) {}
 
   /** A host said hello; resolves to whether it was accepted. */
@@ -62,6 +65,9 @@ export class HostSessions {
       }
       case 'signal':
         void this.enqueue(agentId, () => this.onSignal(agentId, msg.signal));
+        return;
+      case 'outputLog':
+        if (this.registry.get(agentId)) this.onOutputLog(agentId, msg);
         return;
       case 'hello':
       case 'reply':
@@ -104,9 +110,11 @@ export class HostSessions {
     if (agents.length === 0) return;
     const seqs = agents.map((a) => [a.id, a.outputSeq] as const);
     try {
-      await this.registry.saveQuietly(agents);
+      await this.registry.saveOffsets(agents);
     } catch (err) {
-      this.log.warn({ err }, 'could not persist output offsets; hosts keep their buffers');
+      // A storage failure is reported (once) by the storage health, not on every checkpoint.
+      if (!isStorageFailure(err))
+        this.log.warn({ err }, 'could not persist output offsets; hosts keep their buffers');
       this.hub.markDirty(agents.map((a) => a.id)); // try again next time
       return;
     }

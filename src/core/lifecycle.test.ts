@@ -41,7 +41,7 @@ describe('lifecycle: from create to running', () => {
     const { link, accepted } = await connectHost(h.core, id, { hostPid: 5001 });
     expect(accepted).toBe(true);
     expect(link.sent).toEqual([
-      { type: 'welcome', resumeFrom: 0, daemonVersion: '0.0.0-test' },
+      { type: 'welcome', resumeFrom: 0, daemonVersion: '0.0.0-test', features: ['outputLog'] },
       {
         type: 'spawn',
         command: '/usr/bin/node',

@@ -102,7 +102,12 @@ export class AgentLifecycle {
     const resumeFrom = Math.min(Math.max(agent.outputSeq, hello.bufferedFrom), hello.outputSeq);
     agent.outputSeq = resumeFrom;
     this.d.output.reset(agent.id, resumeFrom);
-    link.send({ type: 'welcome', resumeFrom, daemonVersion: this.d.settings.daemonVersion });
+    link.send({
+      type: 'welcome',
+      resumeFrom,
+      daemonVersion: this.d.settings.daemonVersion,
+      features: ['outputLog'],
+    });
     const reattached = hello.child !== null || hello.pendingExit !== null;
     await this.d.registry.save(agent, [
       agentEvent(agent, 'host', 'agent.hostConnected', { hostPid: hello.hostPid, reattached }),

@@ -35,6 +35,11 @@ export interface StoreChange {
   removeWorkspaces?: string[];
   upsertWorkspaces?: WorkspaceView[];
   upsertTasks?: TaskRecord[];
+  /**
+   * Events published while the database could not be written, with the seq and time they were
+   * given then: written first, as they are (not returned by `commit`).
+   */
+  replayEvents?: WtpEvent[];
   events?: NewEvent[];
 }
 
@@ -104,12 +109,26 @@ export interface ProcessInspector {
   signalGroup(pid: number, signal: 'SIGTERM' | 'SIGKILL'): boolean;
 }
 
+/**
+ * Output the log lacks: bytes [from, to) its host could not write (disk full, I/O error). Offsets
+ * after it are unchanged; readers show a marker there.
+ */
+export interface OutputGap {
+  from: number;
+  to: number;
+  /** Why, in a few words: "disk full", "I/O error", or "not written" when unknown. */
+  reason: string;
+}
+
 /** The agent's output log, written by its host, read by the daemon. */
 export interface OutputLogs {
-  /** Bytes in [fromSeq, toSeq) that are still kept; `from` may be later than asked if rotated away. */
+  /**
+   * The kept bytes of [fromSeq, fromSeq + maxBytes) from the first kept byte on, up to the next
+   * gap: `from` is later than asked when the start was rotated away or lies in a gap.
+   */
   read(agentId: string, fromSeq: number, maxBytes: number): { from: number; data: Uint8Array };
-  /** The last `bytes` bytes kept, and where they start. */
-  tail(agentId: string, bytes: number): { from: number; data: Uint8Array };
+  /** Gaps between the kept bytes, oldest first. */
+  gaps(agentId: string): OutputGap[];
   /** Offset one past the last byte on disk. */
   end(agentId: string): number;
   remove(agentId: string): void;

@@ -4,7 +4,36 @@ import type { NewEvent, WtpEvent } from '../protocol/events.js';
 import { cloneRecord, type AgentRecord } from './agent-record.js';
 import { AppError } from './errors.js';
 import type { EventBus } from './event-bus.js';
-import type { Logger, StateStore, StoreChange } from './ports.js';
+import { PendingWrites } from './pending-writes.js';
+import type { Clock, EventLog, Logger, StateStore, StoreChange } from './ports.js';
+import { isStorageFailure, storageError } from './storage-errors.js';
+import type { StorageHealth } from './storage-health.js';
+
+/** Events kept in memory while the database cannot be written; older ones are lost (counted). */
+const MAX_PENDING_EVENTS = 10_000;
+
+export interface RegistryOptions {
+  /** Where storage failures and recoveries are reported. */
+  storage?: StorageHealth;
+  /** Time of events published while the database cannot be written. */
+  clock?: Pick<Clock, 'now'>;
+  /** The event log, for the last seq at load (events published while writes fail continue from it). */
+  events?: EventLog;
+  /** Path of the database, for messages. */
+  databasePath?: string;
+}
+
+/**
+ * How a change that the database refuses because of its storage (disk full, I/O error) is handled:
+ * - `durable` (state changes that already happened: states, exits, removals, audit events): kept in
+ *   memory and written with the next commit that works; its events are published at once, with
+ *   the seq and time they keep. The caller never sees the failure; `wtp status` does.
+ * - `strict` (creations and task changes the user asked for): refused with STORAGE_FULL /
+ *   STORAGE_FAILED; the caller puts its in-memory change back.
+ * - `offsets` (output checkpoints): refused, so nothing is acknowledged to a host, but the agent
+ *   records are kept for the next commit.
+ */
+type CommitMode = 'durable' | 'strict' | 'offsets';
 
 /**
  * The daemon's in-memory truth about agents and workspaces. Every change is written
@@ -18,14 +47,21 @@ export class AgentRegistry {
   private readonly changeListeners = new Set<(agentId: string) => void>();
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly pending = new PendingWrites(MAX_PENDING_EVENTS);
+  /** The highest event seq given out (stored, or published while the database failed). */
+  private lastSeq = 0;
 
   constructor(
     private readonly store: StateStore,
     private readonly bus: EventBus,
     private readonly log: Logger,
-  ) {}
+    private readonly opts: RegistryOptions = {},
+  ) {
+    opts.storage?.onProbe('database', () => void this.retryPending());
+  }
 
   async load(): Promise<void> {
+    if (this.opts.events) this.lastSeq = await this.opts.events.latestSeq();
     for (const w of await this.store.loadWorkspaces()) this.workspaces.set(w.id, w);
     for (const a of await this.store.loadAgents()) {
       this.agents.set(a.id, a);
@@ -98,9 +134,15 @@ export class AgentRegistry {
     }
   }
 
+  /** Registers a workspace; if the store refuses it, it is forgotten again and the error thrown. */
   async addWorkspace(ws: WorkspaceView, events: NewEvent[] = []): Promise<void> {
     this.workspaces.set(ws.id, ws);
-    await this.commit({ upsertWorkspaces: [ws], events });
+    try {
+      await this.commit({ upsertWorkspaces: [ws], events }, 'strict');
+    } catch (err) {
+      if (this.workspaces.get(ws.id) === ws) this.workspaces.delete(ws.id);
+      throw err;
+    }
   }
 
   /** Removes a workspace (its agents must be removed first). */
@@ -109,12 +151,35 @@ export class AgentRegistry {
     await this.commit({ removeWorkspaces: [id], events });
   }
 
-  /** Registers a new agent and persists it with its events. */
-  add(agent: AgentRecord, events: NewEvent[]): Promise<WtpEvent[]> {
+  /** Registers a new agent and persists it with its events; if the store refuses, the agent is forgotten again. */
+  async add(agent: AgentRecord, events: NewEvent[]): Promise<WtpEvent[]> {
     this.agents.set(agent.id, agent);
     this.names.set(nameKey(agent.workspaceId, agent.name), agent.id);
     this.notify(agent.id);
-    return this.commit({ upsertAgents: [cloneRecord(agent)], events });
+    try {
+      return await this.commit({ upsertAgents: [cloneRecord(agent)], events }, 'strict');
+    } catch (err) {
+      if (this.agents.get(agent.id) === agent) {
+        this.agents.delete(agent.id);
+        if (this.names.get(nameKey(agent.workspaceId, agent.name)) === agent.id)
+          this.names.delete(nameKey(agent.workspaceId, agent.name));
+        this.notify(agent.id);
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * STORAGE_FULL / STORAGE_FAILED while the database cannot be written: creations are refused up
+   * front, before anything (a worktree, a pane) is made for them.
+   */
+  assertWritable(what: string): void {
+    this.opts.storage?.assertWritable('database', what);
+  }
+
+  /** False while the database cannot be written. */
+  writable(): boolean {
+    return this.opts.storage?.isFailing('database') !== true;
   }
 
   /** Persists the current in-memory state of an agent the caller has just changed. */
@@ -123,10 +188,29 @@ export class AgentRegistry {
     return this.commit({ upsertAgents: [cloneRecord(agent)], events });
   }
 
-  /** Persists several agents without events (e.g. output offsets). */
+  /** Persists several agents without events (a resize, a session id). */
   saveQuietly(agents: AgentRecord[]): Promise<WtpEvent[]> {
     if (agents.length === 0) return Promise.resolve([]);
     return this.commit({ upsertAgents: agents.map(cloneRecord) });
+  }
+
+  /**
+   * Persists agents' output offsets; rejects when they are not on disk (so nothing is acknowledged
+   * to a host), keeping the records for the next commit that works.
+   */
+  async saveOffsets(agents: AgentRecord[]): Promise<void> {
+    if (agents.length === 0) return;
+    await this.commit({ upsertAgents: agents.map(cloneRecord) }, 'offsets');
+  }
+
+  /** Records and events not in the database yet, and events lost meanwhile. */
+  unsaved(): { changes: number; events: number; lost: number } {
+    return { changes: this.pending.changes, events: this.pending.eventCount, lost: this.pending.lost };
+  }
+
+  /** Events published but not in the database yet (readers of the event log merge them). */
+  pendingWrites(): PendingWrites {
+    return this.pending;
   }
 
   remove(agentId: string, events: NewEvent[]): Promise<WtpEvent[]> {
@@ -161,11 +245,16 @@ export class AgentRegistry {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+    if (!this.pending.empty)
+      this.log.error(
+        { unsaved: this.unsaved() },
+        'the daemon stops with changes the database did not take (disk full?): they are lost; the agents keep running',
+      );
   }
 
-  /** Persists tasks with the events that describe the change, in one transaction. */
+  /** Persists tasks with the events that describe the change, in one transaction (the caller rolls back a refusal). */
   commitTasks(tasks: TaskRecord[], events: NewEvent[]): Promise<WtpEvent[]> {
-    return this.commit({ upsertTasks: tasks.map(cloneTask), events });
+    return this.commit({ upsertTasks: tasks.map(cloneTask), events }, 'strict');
   }
 
   loadTasks(): Promise<TaskRecord[]> {
@@ -176,7 +265,16 @@ export class AgentRegistry {
     for (const l of [...this.changeListeners]) l(agentId);
   }
 
-  private commit(change: StoreChange): Promise<WtpEvent[]> {
+  /** Writes what is kept from failed commits (the storage probe, and a retry on demand). */
+  retryPending(): Promise<void> {
+    if (this.pending.empty && !this.opts.storage?.isFailing('database')) return Promise.resolve();
+    return this.commit({}).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  private commit(change: StoreChange, mode: CommitMode = 'durable'): Promise<WtpEvent[]> {
     if (this.closed) {
       this.log.warn(
         { events: change.events?.map((e) => e.type) },
@@ -184,14 +282,63 @@ export class AgentRegistry {
       );
       return Promise.resolve([]);
     }
-    const run = this.chain.then(() => this.store.commit(change));
+    const run = this.chain.then(() => this.attempt(change, mode));
     this.chain = run.catch((err: unknown) => {
-      this.log.error({ err }, 'store commit failed');
+      if (!isStorageFailure(err)) this.log.error({ err }, 'store commit failed');
     });
     return run.then((events) => {
       this.bus.publish(events);
       return events;
     });
+  }
+
+  /** One commit, with whatever earlier failed commits left pending in front of it. */
+  private async attempt(change: StoreChange, mode: CommitMode): Promise<WtpEvent[]> {
+    const hadPending = !this.pending.empty;
+    try {
+      const events = await this.store.commit(this.pending.merge(change, (id) => this.agents.get(id)));
+      if (hadPending) this.pending.clear();
+      for (const e of events) this.lastSeq = Math.max(this.lastSeq, e.seq);
+      this.opts.storage?.recovered('database');
+      return events;
+    } catch (err) {
+      const failure = storageError(err, { component: 'database', path: this.opts.databasePath ?? null });
+      if (!failure) {
+        if (!hadPending) throw err;
+        return this.withoutPending(change, err);
+      }
+      this.opts.storage?.failed({
+        component: 'database',
+        path: (failure.details?.path as string | undefined) ?? this.opts.databasePath ?? '(database)',
+        code: (failure.details?.errorCode as string | undefined) ?? 'EIO',
+        message: failure.message,
+      });
+      if (mode === 'strict') throw failure;
+      if (mode === 'offsets') {
+        this.pending.keepRecords(change);
+        throw failure;
+      }
+      const now = this.opts.clock?.now() ?? Date.now();
+      const events = (change.events ?? []).map(
+        (e) => ({ ...e, seq: ++this.lastSeq, ts: new Date(now).toISOString() }) as WtpEvent,
+      );
+      this.pending.keep(change, events);
+      return events;
+    }
+  }
+
+  /**
+   * The merged commit failed for another reason than storage: what was pending is at fault (a
+   * record the database no longer accepts). It is given up, loudly, so later writes go on.
+   */
+  private async withoutPending(change: StoreChange, err: unknown): Promise<WtpEvent[]> {
+    const events = await this.store.commit(change);
+    this.log.error(
+      { err, unsaved: this.unsaved() },
+      'changes kept while the database failed could not be written; they are given up',
+    );
+    this.pending.giveUp();
+    return events;
   }
 }
 

@@ -53,6 +53,7 @@ export class WorkspaceService {
     input: NewWorkspace,
     source: EventSource,
   ): Promise<{ workspace: WorkspaceView; agents: AgentView[] }> {
+    this.d.registry.assertWritable('create a workspace');
     if (this.d.registry.findWorkspace(input.name)) {
       throw new AppError('WORKSPACE_EXISTS', `A workspace named "${input.name}" already exists.`, {
         name: input.name,

@@ -44,7 +44,11 @@ export function runHost(argv: string[]): void {
     );
   }
   const logDir = values['log-dir'];
-  mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  } catch {
+    // a full disk: the agent runs anyway; its output log gets a gap (OutputLogWriter)
+  }
   const diagFile = join(logDir, 'host.log');
   try {
     if (statSync(diagFile).size > HOST_LOG_MAX_BYTES) truncateSync(diagFile, 0);

@@ -1,8 +1,10 @@
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
 import { createDaemonLogger, type DaemonLogger } from '../adapters/logging/pino-logger.js';
 import { FileOutputLogs } from '../adapters/output-log/file-output-logs.js';
+import type { WriteHealth } from '../adapters/logging/rotating-file.js';
+import { writeFileAtomic } from '../adapters/profiles/json-file.js';
 import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
 import { procfsInspector } from '../adapters/procfs/procfs-inspector.js';
 import { DaemonLock } from '../adapters/sqlite/daemon-lock.js';
@@ -16,6 +18,8 @@ import { createCore, type Core } from '../core/create-core.js';
 import { PaneLauncher } from '../core/pane-launcher.js';
 import { AppError } from '../core/errors.js';
 import type { Clock } from '../core/ports.js';
+import { isStorageFailure, storageError } from '../core/storage-errors.js';
+import type { StorageHealth } from '../core/storage-health.js';
 import { environmentForChildren, readEnv, type WtpEnv } from '../config/env.js';
 import { loadConfig } from '../config/load-config.js';
 import { templateHash } from '../config/template-approvals.js';
@@ -146,6 +150,25 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   let db: Db | null = null;
   let hostServer: Server | null = null;
   let api: ApiServer | null = null;
+  // Write failures are reported to the core's storage health once it exists; until then the
+  // daemon log's latest failure is kept.
+  let storage: StorageHealth | null = null;
+  let earlyLogFailure: WriteHealth | null = null;
+  const onLogHealth = (h: WriteHealth): void => {
+    if (!storage) {
+      earlyLogFailure = h.ok ? null : h;
+      return;
+    }
+    if (h.ok) storage.recovered('daemonLog', null, h.droppedBytes);
+    else
+      storage.failed({
+        component: 'daemonLog',
+        path: paths.logFile,
+        code: h.code,
+        message: h.message,
+        droppedBytes: h.droppedBytes,
+      });
+  };
   const release = (): void => {
     hostServer?.close();
     db?.close();
@@ -158,10 +181,24 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       level: config.logs.level,
       maxBytes: config.logs.maxBytes,
       files: config.logs.files,
+      onHealth: onLogHealth,
     });
     if (o.ownsProcess) {
       const processLog = log;
       process.on('uncaughtException', (err) => {
+        // A write that failed for lack of space (or an I/O error) somewhere unexpected: the
+        // daemon keeps serving; it is logged, and shown by `wtp status` until a write works again.
+        if (isStorageFailure(err)) {
+          processLog.error({ err }, 'uncaught storage failure: the daemon keeps running');
+          const mapped = storageError(err, { component: 'stateFile' });
+          storage?.failed({
+            component: 'stateFile',
+            path: (mapped?.details?.path as string | undefined) ?? paths.stateDir,
+            code: (mapped?.details?.errorCode as string | undefined) ?? 'EIO',
+            message: err.message,
+          });
+          return;
+        }
         processLog.error(
           { err },
           'uncaught exception: the daemon exits; agents keep running and the next `wtp up` re-attaches them',
@@ -233,7 +270,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         }),
         preflight: fsPreflight,
         inspector: procfsInspector,
-        logs: new FileOutputLogs(paths.agentsDir, config.agents.outputLogMaxBytes),
+        logs: new FileOutputLogs(paths.agentsDir, config.agents.outputLogMaxBytes, (id, h) =>
+          storage?.outputLog(id, h),
+        ),
         clock,
         ids: randomIds,
         log,
@@ -281,6 +320,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
           hostRequestTimeoutMs: 5_000,
         },
         outputTailBytes: config.agents.outputTailBytes,
+        databasePath: paths.database,
         promptQuietMs: 1_500,
         checkpointIntervalMs: 1_000,
         statsIntervalMs: config.stats.intervalMs,
@@ -297,6 +337,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         },
       },
     );
+    storage = core.storage;
+    const daemonLogger = log;
+    storage.onProbe('daemonLog', () => daemonLogger.probe());
+    if (earlyLogFailure) onLogHealth(earlyLogFailure);
     await core.start();
     const notifications = startNotifications({ core, config, env: childEnv, clock, log });
     mark('core');
@@ -330,6 +374,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       },
       agents: core.service.counts(),
       orphans: core.orphans.list().length,
+      storage: core.storage.status(),
     });
     const stop = (opts: { stopAgents?: boolean } = {}): Promise<void> => {
       stopping ??= (async () => {
@@ -403,7 +448,24 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       tcp: tcpPort === null ? null : `http://127.0.0.1:${tcpPort}`,
       tokenFile: paths.tokenFile,
     };
-    writeFileSync(paths.daemonFile, JSON.stringify(info, null, 2), { mode: 0o600 });
+    // daemon.json only describes the daemon to `wtp up`'s refusal: on a full disk it is written later.
+    const writeInfo = (): void => {
+      try {
+        writeFileAtomic(paths.daemonFile, JSON.stringify(info, null, 2), 0o600);
+        core.storage.recovered('stateFile');
+      } catch (err) {
+        if (!isStorageFailure(err)) throw err;
+        const code = (err as { code?: unknown }).code;
+        core.storage.failed({
+          component: 'stateFile',
+          path: paths.daemonFile,
+          code: typeof code === 'string' ? code : 'EIO',
+          message: err instanceof Error ? err.message : String(err),
+        });
+      }
+    };
+    core.storage.onProbe('stateFile', writeInfo);
+    writeInfo();
     await core.registry.record([
       {
         type: 'daemon.started',

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../adapters/profiles/json-file.js';
 
 /** Reads the API token, creating it (32 random bytes, hex) with mode 0600 on first use. */
 export function ensureToken(file: string): string {
@@ -11,7 +12,6 @@ export function ensureToken(file: string): string {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const token = randomBytes(32).toString('hex');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  writeFileAtomic(file, `${token}\n`, 0o600); // a full disk leaves no empty token file behind
   return token;
 }

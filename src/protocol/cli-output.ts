@@ -14,6 +14,7 @@ import {
 } from './git.js';
 import { orphanListSchema, orphanStoppedSchema } from './orphans.js';
 import { profileInfoSchema, whyResponseSchema } from './profiles.js';
+import { outputGapSchema } from './pty.js';
 import { pickResultSchema, taskComparisonSchema, taskSchema } from './tasks.js';
 import { quotaHoldSchema } from './quota.js';
 import { timeReportSchema } from './report.js';
@@ -38,9 +39,19 @@ export const cliOutputSchemas = {
     agent: z.string(),
     fromSeq: z.number().int(),
     toSeq: z.number().int(),
-    data: z.string().describe('The output as UTF-8 text (escape sequences kept)'),
+    data: z
+      .string()
+      .describe(
+        'The output as UTF-8 text (escape sequences kept), with a `[wtp: N bytes not written: disk full]` line where the log has a gap',
+      ),
+    gaps: z
+      .array(outputGapSchema)
+      .describe('Byte ranges of [fromSeq, toSeq) the host could not write (disk full, I/O error)'),
   }),
   logChunk: z.object({ ...v, agent: z.string(), seq: z.number().int(), data: z.string() }),
+  logGap: z
+    .object({ ...v, agent: z.string(), ...outputGapSchema.shape })
+    .describe('`logs -f --json`: the log has a gap here; the next chunk starts at `to`'),
   status: z.object({
     ...v,
     running: z.boolean(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentStateSchema, backendSchema } from './agent.js';
 import { isoTimeSchema } from './common.js';
+import { storageStatusSchema } from './storage.js';
 
 export const healthSchema = z.object({ ok: z.literal(true), pid: z.number().int(), version: z.string() });
 
@@ -38,6 +39,7 @@ export const daemonStatusSchema = z.object({
     .number()
     .int()
     .describe('Hosts whose agent the daemon does not know, kept running (`wtp orphans`)'),
+  storage: storageStatusSchema,
 });
 export type DaemonStatus = z.infer<typeof daemonStatusSchema>;
 

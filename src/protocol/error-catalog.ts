@@ -109,6 +109,10 @@ export const ERROR_CATALOG = {
     'The orphan host cannot be adopted: its agent process has ended, or the host (an older version) did not say what it runs. Stop it with `wtp orphans stop`.',
   REQUEST_OUTCOME_UNKNOWN:
     'A request that changes something (create, stop, merge…) reached the daemon, but the connection ended (or timed out) before its answer: it may or may not have been carried out. Check with `wtp ls` or `wtp status` before trying again.',
+  STORAGE_FULL:
+    'The filesystem holding a state file is full (ENOSPC, EDQUOT, SQLITE_FULL): the change asked for (a new agent, workspace or task, a task move) was not made. Running agents keep running and their state changes are kept until space returns; free space on that filesystem and the daemon resumes writing by itself. `details` has the path, the component and the error code.',
+  STORAGE_FAILED:
+    'A state file could not be written (EIO, EROFS, SQLITE_IOERR, …): the change asked for was not made. Running agents keep running; the daemon retries by itself. `details` has the path, the component and the error code.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

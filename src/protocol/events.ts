@@ -3,6 +3,7 @@ import { agentSchema, agentStateSchema, exitInfoSchema, stateDetailSchema } from
 import { isoTimeSchema } from './common.js';
 import { RUN_STATUSES, taskSchema, taskStatusSchema } from './tasks.js';
 import { errorBodySchema } from './errors.js';
+import { storageComponentSchema } from './storage.js';
 import { workspaceSchema } from './workspace.js';
 
 /**
@@ -124,6 +125,19 @@ const payloads = {
       .describe('`wtp up --fresh` started an empty database beside what the state directory held'),
   }),
   'daemon.stopped': z.object({ pid: z.number().int(), stopAgents: z.boolean() }),
+  'daemon.storageDegraded': z.object({
+    component: storageComponentSchema,
+    path: z.string(),
+    code: z.string().describe('ENOSPC, EIO, SQLITE_FULL, …'),
+    message: z.string(),
+  }),
+  'daemon.storageRecovered': z.object({
+    component: storageComponentSchema,
+    path: z.string(),
+    failedWrites: z.number().int(),
+    droppedBytes: z.number().int().describe('Bytes not written meanwhile (log lines, output)'),
+    downMs: z.number().int().describe('How long writes failed'),
+  }),
 } as const;
 
 export type EventType = keyof typeof payloads;

@@ -73,6 +73,22 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     signal: signalSchema.describe('What the status protocol or the screen says the agent is doing'),
   }),
   z.object({ type: z.literal('exited'), report: exitReport }),
+  z
+    .object({
+      type: z.literal('outputLog'),
+      ok: z.boolean().describe('false while writes to the output log fail'),
+      path: z.string().describe('The folder of the output log'),
+      code: z.string().nullable().describe('The last write error (ENOSPC, EIO, …); null when ok'),
+      message: z.string().nullable(),
+      failedWrites: z.number().int().describe('Writes that failed since the host started'),
+      droppedBytes: z
+        .number()
+        .int()
+        .describe('Output bytes the host could not write since it started (gaps in the log)'),
+    })
+    .describe(
+      'The output log cannot be written (or can again); sent only to a daemon whose welcome lists the `outputLog` feature',
+    ),
   z.object({
     type: z.literal('reply'),
     id: z.number().int(),
@@ -112,7 +128,13 @@ export type SpawnSpec = z.infer<typeof spawnSpecSchema>;
 
 /** Daemon → host JSON messages (the host trusts these: same user, 0600 socket). */
 export type DaemonMessage =
-  | { type: 'welcome'; resumeFrom: number; daemonVersion: string }
+  | {
+      type: 'welcome';
+      resumeFrom: number;
+      daemonVersion: string;
+      /** Optional host messages this daemon understands (older daemons drop a host that sends others). */
+      features?: HostFeature[];
+    }
   | ({ type: 'spawn' } & SpawnSpec)
   | { type: 'resize'; cols: number; rows: number }
   /** Text with paste semantics: bracketed if the app enabled it, else newlines become CR. */
@@ -131,6 +153,9 @@ export type DaemonMessage =
   | { type: 'request'; id: number; method: HostRequestMethod };
 
 export type HostRequestMethod = 'screen' | 'snapshot';
+
+/** `outputLog`: the host reports output-log write failures and recoveries. */
+export type HostFeature = 'outputLog';
 
 /** Result of the `screen` request. */
 export const hostScreenResultSchema = screenSchema;

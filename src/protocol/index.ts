@@ -9,5 +9,6 @@ export * from './host.js';
 export * from './host-frames.js';
 export * from './pty.js';
 export * from './routes.js';
+export * from './storage.js';
 export * from './workspace.js';
 export * from './zod-issues.js';

@@ -3,6 +3,15 @@ import { boolQuery } from './common.js';
 import { agentStateSchema, exitInfoSchema } from './agent.js';
 import { errorBodySchema } from './errors.js';
 
+export { outputGapMarker, type OutputGapView } from './output-gap.js';
+
+/** Bytes [from, to) an output log lacks: its host could not write them (offsets after it are unchanged). */
+export const outputGapSchema = z.object({
+  from: z.number().int().describe('Byte offset of the first byte the log lacks'),
+  to: z.number().int().describe('Byte offset where the log goes on'),
+  reason: z.string().describe('Why the bytes are missing: "disk full", "I/O error", "not in the log"'),
+});
+
 /** At most this much of the output log is replayed as scrollback before the screen. */
 export const MAX_SCROLLBACK_BYTES = 4 * 1024 * 1024;
 
@@ -43,7 +52,12 @@ export const ptyServerMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('scrollback'),
     from: z.number().int().describe('Byte offset of the first replayed byte'),
-    bytes: z.number().int().describe('Bytes that follow as binary frames, before the `snapshot` message'),
+    bytes: z
+      .number()
+      .int()
+      .describe(
+        'Bytes that follow as binary frames, before the `snapshot` message (fewer where the log has a `gap`)',
+      ),
     cols: z
       .number()
       .int()
@@ -56,6 +70,11 @@ export const ptyServerMessageSchema = z.discriminatedUnion('type', [
     cols: z.number().int(),
     rows: z.number().int(),
   }),
+  z
+    .object({ type: z.literal('gap'), ...outputGapSchema.shape })
+    .describe(
+      'Output replayed from the log has a hole here: the host could not write these bytes (the next binary frame starts at `to`); show a marker',
+    ),
   z.object({
     type: z.literal('ready'),
     seq: z.number().int().describe('Byte offset where live output starts'),

@@ -138,7 +138,7 @@ export const routes = {
   getLogs: {
     ...ROUTE_PATHS.getLogs,
     summary:
-      'Raw terminal output kept in the agent log (application/octet-stream; headers x-wtp-from-seq and x-wtp-to-seq give the byte range)',
+      'Raw terminal output kept in the agent log (application/octet-stream; headers x-wtp-from-seq and x-wtp-to-seq give the byte range; x-wtp-gaps, when present, is a JSON array of {from, to, reason}: bytes of that range the host could not write, left out of the body)',
     params: agentRefParamsSchema,
     query: logsQuerySchema,
     response: null,

@@ -238,6 +238,8 @@ describe('HTTP API (in-process daemon)', () => {
     expect(metrics.body).toMatch(/^wtp_agents\{state="exited"\} \d+$/m);
     expect(metrics.body).toMatch(/^wtp_http_requests_total\{route="\/api\/v1\/agents",status="400"\} \d+$/m);
     expect(metrics.body).toMatch(/^wtp_agent_output_bytes_total\{agent="echo",workspace="default"\} \d+$/m);
+    expect(metrics.body).toMatch(/^wtp_storage_ok 1$/m);
+    expect(metrics.body).toMatch(/^wtp_storage_failed_writes_total\{component="database"\} 0$/m);
     const doc = (await inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<
       Record<string, unknown>
     >();

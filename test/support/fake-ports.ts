@@ -9,6 +9,7 @@ import type {
   IdGenerator,
   LaunchPreflight,
   Logger,
+  OutputGap,
   OutputLogs,
   ProcessInspector,
   StateStore,
@@ -31,6 +32,8 @@ export class MemoryStore implements StateStore, EventLog {
   readonly commits: StoreChange[] = [];
   /** When set, the next commit rejects with it (once). */
   failNext: Error | null = null;
+  /** While set, every commit rejects with it (a full disk until it is cleared). */
+  failing: Error | null = null;
   private seq = 0;
   private gate: Promise<void> | null = null;
 
@@ -76,11 +79,17 @@ export class MemoryStore implements StateStore, EventLog {
       this.failNext = null;
       throw err;
     }
+    if (this.failing) throw this.failing;
     if (this.retain) this.commits.push(change);
     for (const w of change.upsertWorkspaces ?? []) this.workspaces.set(w.id, { ...w });
     for (const a of change.upsertAgents ?? []) this.agents.set(a.id, cloneRecord(a));
     for (const t of change.upsertTasks ?? []) this.tasks.set(t.id, cloneTask(t));
     for (const id of change.removeAgents ?? []) this.agents.delete(id);
+    for (const id of change.removeWorkspaces ?? []) this.workspaces.delete(id);
+    for (const e of change.replayEvents ?? []) {
+      this.seq = Math.max(this.seq, e.seq);
+      if (this.retain) this.events.push(e);
+    }
     const out: WtpEvent[] = [];
     for (const e of change.events ?? []) {
       const stored = { ...e, seq: ++this.seq, ts: new Date(this.now()).toISOString() } as WtpEvent;
@@ -213,16 +222,30 @@ export class FakePreflight implements LaunchPreflight {
 
 /** Output logs in memory; a log may have lost its beginning (`dropBefore`), like a rotated file. */
 export class FakeOutputLogs implements OutputLogs {
-  private readonly logs = new Map<string, { from: number; data: number[] }>();
+  /** Bytes from `from` on; null where the log has a gap (bytes its host could not write). */
+  private readonly logs = new Map<string, { from: number; data: (number | null)[]; gaps: OutputGap[] }>();
   readonly removed: string[] = [];
   readonly reads: { agentId: string; fromSeq: number; maxBytes: number }[] = [];
 
+  private log(agentId: string) {
+    const log = this.logs.get(agentId) ?? { from: 0, data: [], gaps: [] };
+    this.logs.set(agentId, log);
+    return log;
+  }
+
   append(agentId: string, bytes: Uint8Array): number {
-    const log = this.logs.get(agentId) ?? { from: 0, data: [] };
+    const log = this.log(agentId);
     const seq = log.from + log.data.length;
     log.data.push(...bytes);
-    this.logs.set(agentId, log);
     return seq;
+  }
+
+  /** `bytes` offsets the host could not write (disk full): a gap, offsets after it go on. */
+  skip(agentId: string, bytes: number, reason = 'disk full'): void {
+    const log = this.log(agentId);
+    const from = log.from + log.data.length;
+    for (let i = 0; i < bytes; i++) log.data.push(null);
+    log.gaps.push({ from, to: from + bytes, reason });
   }
 
   /** Forgets everything before `seq` (rotation). */
@@ -231,20 +254,26 @@ export class FakeOutputLogs implements OutputLogs {
     if (!log || seq <= log.from) return;
     log.data = log.data.slice(seq - log.from);
     log.from = seq;
+    log.gaps = log.gaps.filter((g) => g.to > seq);
   }
 
   read(agentId: string, fromSeq: number, maxBytes: number): { from: number; data: Uint8Array } {
     this.reads.push({ agentId, fromSeq, maxBytes });
-    const log = this.logs.get(agentId) ?? { from: 0, data: [] };
-    const from = Math.max(fromSeq, log.from);
-    const start = from - log.from;
-    return { from, data: Uint8Array.from(log.data.slice(start, start + maxBytes)) };
+    const log = this.logs.get(agentId) ?? { from: 0, data: [], gaps: [] };
+    const limit = fromSeq + maxBytes;
+    let at = Math.max(fromSeq, log.from);
+    while (at - log.from < log.data.length && log.data[at - log.from] === null) at++;
+    const out: number[] = [];
+    for (let i = at; i < limit && i - log.from < log.data.length; i++) {
+      const b = log.data[i - log.from];
+      if (b === null || b === undefined) break;
+      out.push(b);
+    }
+    return { from: at, data: Uint8Array.from(out) };
   }
 
-  tail(agentId: string, bytes: number): { from: number; data: Uint8Array } {
-    const log = this.logs.get(agentId) ?? { from: 0, data: [] };
-    const data = log.data.slice(Math.max(0, log.data.length - bytes));
-    return { from: log.from + log.data.length - data.length, data: Uint8Array.from(data) };
+  gaps(agentId: string): OutputGap[] {
+    return [...(this.logs.get(agentId)?.gaps ?? [])];
   }
 
   end(agentId: string): number {

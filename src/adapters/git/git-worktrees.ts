@@ -329,12 +329,18 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
+/** Temporary file, then rename; a failed write (disk full) leaves the old file and no temporary one. */
 function writeAtomic(path: string, text: string): void {
   fs.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.wtp-${process.pid}-${Date.now()}.tmp`;
-  fs.writeFileSync(tmp, text, { mode: 0o600 });
-  fs.chmodSync(tmp, 0o600);
-  fs.renameSync(tmp, path);
+  try {
+    fs.writeFileSync(tmp, text, { mode: 0o600 });
+    fs.chmodSync(tmp, 0o600);
+    fs.renameSync(tmp, path);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 type ShellResult = { code: number | null; signal: string | null; timedOut: boolean };

@@ -1,8 +1,10 @@
+import * as nodeFs from 'node:fs';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RotatingFile } from './rotating-file.js';
+import { createDaemonLogger } from './pino-logger.js';
+import { RotatingFile, type LogFs, type WriteHealth } from './rotating-file.js';
 
 let dir: string;
 let log: string;
@@ -107,5 +109,141 @@ describe('RotatingFile', () => {
     expect(f.write(new Uint8Array([1, 2, 3]))).toBe(false);
     expect(() => f.close()).not.toThrow();
     expect(read(log)).toBe('kept\n');
+  });
+});
+
+/** node:fs, except that writes fail with ENOSPC while `full` is set (after `allow` more bytes). */
+function fullDisk() {
+  const state = { full: false, allow: 0, opens: 0, failOpen: false };
+  const fs: LogFs = {
+    ...nodeFs,
+    openSync: ((...args: Parameters<typeof nodeFs.openSync>) => {
+      if (state.failOpen)
+        throw Object.assign(new Error('ENOSPC: no space left on device, open'), { code: 'ENOSPC' });
+      state.opens += 1;
+      return nodeFs.openSync(...args);
+    }) as typeof nodeFs.openSync,
+    writeSync: ((fd: number, buf: Uint8Array, off?: number, len?: number) => {
+      const want = len ?? buf.length - (off ?? 0);
+      if (state.full && state.allow <= 0)
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      const n = state.full ? Math.min(want, state.allow) : want;
+      if (state.full) state.allow -= n;
+      return nodeFs.writeSync(fd, buf, off, n);
+    }) as typeof nodeFs.writeSync,
+  };
+  return { state, fs };
+}
+
+describe('RotatingFile on a full disk', () => {
+  const failing = (fs: LogFs, health: WriteHealth[]) => {
+    const f = new RotatingFile(log, 10_000, 2, {
+      fs,
+      onHealth: (h) => health.push(h),
+      gapLine: ({ bytes, writes, code }) => `-- ${bytes} bytes in ${writes} writes not written (${code})\n`,
+    });
+    open.push(f);
+    return f;
+  };
+
+  it('drops and counts lines instead of throwing, and says so before the first line written again', () => {
+    const { state, fs } = fullDisk();
+    const health: WriteHealth[] = [];
+    const f = failing(fs, health);
+    expect(f.write('one\n')).toBe(true);
+    state.full = true;
+    expect(() => f.write('two\n')).not.toThrow();
+    expect(f.write('three\n')).toBe(false);
+    expect(health).toEqual([
+      { ok: false, code: 'ENOSPC', message: 'ENOSPC: no space left on device, write', droppedBytes: 4 },
+      { ok: false, code: 'ENOSPC', message: 'ENOSPC: no space left on device, write', droppedBytes: 6 },
+    ]);
+    state.full = false;
+    expect(f.write('four\n')).toBe(true);
+    expect(read(log)).toBe('one\n-- 10 bytes in 2 writes not written (ENOSPC)\nfour\n');
+    expect(health.at(-1)).toEqual({ ok: true, failedWrites: 2, droppedBytes: 10, code: 'ENOSPC' });
+  });
+
+  it('ends a line torn by the disk filling up before going on', () => {
+    const { state, fs } = fullDisk();
+    const f = failing(fs, []);
+    state.full = true;
+    state.allow = 3;
+    expect(f.write('abcdef\n')).toBe(false);
+    state.full = false;
+    f.write('next\n');
+    expect(read(log)).toBe('abc\n-- 7 bytes in 1 writes not written (ENOSPC)\nnext\n');
+  });
+
+  it('writes the line about what was dropped when probed, with nothing else to log', () => {
+    const { state, fs } = fullDisk();
+    const health: WriteHealth[] = [];
+    const f = failing(fs, health);
+    state.full = true;
+    f.write('lost\n');
+    f.probe();
+    expect(read(log)).toBe('');
+    state.full = false;
+    f.probe();
+    f.probe(); // nothing more to say
+    expect(read(log)).toBe('-- 5 bytes in 1 writes not written (ENOSPC)\n');
+    expect(health.filter((h) => h.ok)).toHaveLength(1);
+  });
+
+  it('survives a rotation that cannot open the next file, and opens it with a later write', () => {
+    const { state, fs } = fullDisk();
+    const f = new RotatingFile(log, 100, 2, { fs, gapLine: ({ bytes }) => `-- ${bytes} dropped\n` });
+    open.push(f);
+    f.write(chunk(0));
+    f.write(chunk(1));
+    state.failOpen = true;
+    expect(f.write(chunk(2))).toBe(false); // rotated away, but the new file cannot be created
+    state.failOpen = false;
+    expect(f.write(chunk(3))).toBe(true);
+    expect(read(log)).toBe(`-- 40 dropped\n${chunk(3)}`);
+    expect(read(`${log}.1`)).toBe(chunk(0) + chunk(1));
+  });
+
+  it('can be created while the file cannot be opened', () => {
+    const { state, fs } = fullDisk();
+    state.failOpen = true;
+    const health: WriteHealth[] = [];
+    expect(() => failing(fs, health)).not.toThrow();
+    expect(health).toMatchObject([{ ok: false, code: 'ENOSPC', droppedBytes: 0 }]);
+    state.failOpen = false;
+    expect(open.at(-1)?.write('hello\n')).toBe(true);
+    expect(read(log)).toBe('-- 0 bytes in 0 writes not written (ENOSPC)\nhello\n');
+  });
+});
+
+describe('the daemon logger on a full disk', () => {
+  it('never throws into the code that logs, and logs what it dropped as a warning once it can', () => {
+    const { state, fs } = fullDisk();
+    const health: WriteHealth[] = [];
+    const logger = createDaemonLogger({
+      file: log,
+      level: 'info',
+      maxBytes: 100_000,
+      files: 2,
+      fs,
+      onHealth: (h) => health.push(h),
+    });
+    logger.info({}, 'before');
+    state.full = true;
+    expect(() => logger.error({ err: new Error('x') }, 'while full')).not.toThrow();
+    state.full = false;
+    logger.info({}, 'after');
+    logger.close();
+    const lines = read(log)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: number; msg: string; droppedBytes?: number });
+    expect(lines.map((l) => l.msg)).toEqual([
+      'before',
+      expect.stringMatching(/^\d+ byte\(s\) of log \(1 line\(s\)\) were not written: disk full$/),
+      'after',
+    ]);
+    expect(lines[1]?.level).toBe(40);
+    expect(lines[1]?.droppedBytes).toBe(health[0]?.ok === false ? health[0].droppedBytes : -1);
   });
 });

@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { streamBytes, TempDirs } from '../../../test/support/adapters/temp-dirs.js';
+import { readKept } from '../../core/output-log-reader.js';
 import { FileOutputLogs } from './file-output-logs.js';
-import { listLogFiles, logFileName } from './log-files.js';
+import { GAPS_FILE, listLogFiles, logFileName } from './log-files.js';
 import { OutputLogWriter } from './output-log-writer.js';
 
 const temp = new TempDirs();
@@ -40,9 +41,7 @@ describe('FileOutputLogs of an agent with no output', () => {
     const later = logs.read('ghost', 42, 100);
     expect(later.from).toBe(42);
     expect(later.data).toHaveLength(0);
-    const t = logs.tail('ghost', 100);
-    expect(t.from).toBe(0);
-    expect(t.data).toHaveLength(0);
+    expect(logs.gaps('ghost')).toEqual([]);
     expect(() => logs.remove('ghost')).not.toThrow();
   });
 
@@ -114,10 +113,58 @@ describe('FileOutputLogs.read', () => {
     expect(r.from).toBe(50);
     expect(Buffer.from(r.data).equals(streamBytes(50, 100))).toBe(true);
     expect(logs.end('gappy')).toBe(300);
+    // From inside the gap: the bytes after it, at their own offsets.
+    const after = logs.read('gappy', 150, 1_000);
+    expect(after.from).toBe(200);
+    expect(Buffer.from(after.data).equals(streamBytes(200, 300))).toBe(true);
+    // A window that ends inside the gap: nothing, and where the log goes on.
+    expect(logs.read('gappy', 120, 50)).toEqual({ from: 200, data: Buffer.alloc(0) });
   });
 });
 
-describe('FileOutputLogs.tail, end and remove', () => {
+describe('FileOutputLogs: gaps (bytes the host could not write)', () => {
+  it('lists the gaps between files, with the reason gaps.jsonl gives', () => {
+    const dir = join(agentsDir, 'a1');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, logFileName(0)), streamBytes(0, 100));
+    writeFileSync(join(dir, logFileName(200)), streamBytes(200, 300));
+    writeFileSync(join(dir, logFileName(350)), streamBytes(350, 400));
+    writeFileSync(
+      join(dir, GAPS_FILE),
+      `${JSON.stringify({ from: 100, to: 200, code: 'ENOSPC', at: 'now' })}\n{"torn":`,
+    );
+    expect(logs.gaps('a1')).toEqual([
+      { from: 100, to: 200, reason: 'disk full' },
+      { from: 300, to: 350, reason: 'not in the log' },
+    ]);
+    const kept = readKept(logs, 'a1', 0, logs.end('a1'));
+    expect({ from: kept.from, to: kept.to, gaps: kept.gaps }).toEqual({
+      from: 0,
+      to: 400,
+      gaps: logs.gaps('a1'),
+    });
+    expect(
+      Buffer.from(kept.data).equals(
+        Buffer.concat([streamBytes(0, 100), streamBytes(200, 300), streamBytes(350, 400)]),
+      ),
+    ).toBe(true);
+  });
+
+  it('appends for the daemon (setup output) without throwing, and reports how it went', () => {
+    const reports: { id: string; ok: boolean; failedWrites: number }[] = [];
+    const withHealth = new FileOutputLogs(agentsDir, 65_536, (id, h) =>
+      reports.push({ id, ok: h.ok, failedWrites: h.failedWrites }),
+    );
+    expect(withHealth.append('a1', Buffer.from('setup ok\n'))).toBe(0);
+    expect(withHealth.append('a1', Buffer.from('more\n'))).toBe(9);
+    expect(reports).toEqual([
+      { id: 'a1', ok: true, failedWrites: 0 },
+      { id: 'a1', ok: true, failedWrites: 0 },
+    ]);
+  });
+});
+
+describe('FileOutputLogs: the last bytes (readKept), end and remove', () => {
   it('end is one past the last byte written, across rotations and a writer restart', () => {
     const w = writeStream('a1', 123_456);
     expect(logs.end('a1')).toBe(123_456);
@@ -129,17 +176,17 @@ describe('FileOutputLogs.tail, end and remove', () => {
     expect(Buffer.from(r.data).equals(streamBytes(123_000, 125_000))).toBe(true);
   });
 
-  it('tail returns the last bytes and where they start', () => {
+  it('the last bytes and where they start', () => {
     writeStream('a1', 50_000);
-    const t = logs.tail('a1', 20_000); // spans both files
+    const t = readKept(logs, 'a1', 30_000, logs.end('a1')); // spans both files
     expect(t.from).toBe(30_000);
     expect(Buffer.from(t.data).equals(streamBytes(30_000, 50_000))).toBe(true);
   });
 
-  it('tail of more than is kept returns everything kept', () => {
+  it('more than is kept returns everything kept', () => {
     writeStream('a1', 150_000);
     const oldest = files('a1')[0]?.start ?? -1;
-    const t = logs.tail('a1', 10_000_000);
+    const t = readKept(logs, 'a1', 0, logs.end('a1'));
     expect(t.from).toBe(oldest);
     expect(Buffer.from(t.data).equals(streamBytes(oldest, 150_000))).toBe(true);
   });

@@ -1,49 +1,83 @@
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
-import type { OutputLogs } from '../../core/ports.js';
-import { agentDir, listLogFiles, type LogFile } from './log-files.js';
-import { OutputLogWriter } from './output-log-writer.js';
+import type { OutputGap, OutputLogs } from '../../core/ports.js';
+import { describeStorageCode } from '../../core/storage-errors.js';
+import { agentDir, listLogFiles, readGapNotes, type LogFile } from './log-files.js';
+import { OutputLogWriter, type OutputLogHealth } from './output-log-writer.js';
 
 /** Reads agents' output logs (daemon side). */
 export class FileOutputLogs implements OutputLogs {
   constructor(
     private readonly agentsDir: string,
     private readonly maxBytes = 16 * 1024 * 1024,
+    /** Told after each daemon-side append (setup output) how writing the log went. */
+    private readonly onHealth: (agentId: string, health: OutputLogHealth) => void = () => undefined,
   ) {}
 
+  /** Never throws: bytes that cannot be written are a gap (reported to `onHealth`), offsets go on. */
   append(agentId: string, data: Uint8Array): number {
-    const writer = new OutputLogWriter(agentDir(this.agentsDir, agentId), this.maxBytes);
+    const dir = agentDir(this.agentsDir, agentId);
+    let writer: OutputLogWriter;
     try {
-      return writer.append(data);
-    } finally {
-      writer.close();
+      writer = new OutputLogWriter(dir, this.maxBytes);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      this.onHealth(agentId, {
+        ok: false,
+        path: dir,
+        code: typeof code === 'string' ? code : 'EIO',
+        message: err instanceof Error ? err.message : String(err),
+        failedWrites: 1,
+        droppedBytes: data.length,
+      });
+      return this.end(agentId);
     }
+    const seq = writer.append(data);
+    const health = writer.health;
+    writer.close();
+    this.onHealth(agentId, health);
+    return seq;
   }
 
   read(agentId: string, fromSeq: number, maxBytes: number): { from: number; data: Uint8Array } {
     const files = listLogFiles(agentDir(this.agentsDir, agentId));
-    const first = files[0];
-    if (!first || maxBytes <= 0) return { from: fromSeq, data: new Uint8Array(0) };
-    const from = Math.max(fromSeq, first.start);
+    const limit = fromSeq + Math.max(0, maxBytes);
     const parts: Buffer[] = [];
-    let pos = from;
-    let left = maxBytes - (from - fromSeq);
+    let start: number | null = null;
+    let pos = fromSeq;
     for (const f of files) {
-      if (left <= 0) break;
       const fEnd = f.start + f.size;
       if (fEnd <= pos) continue;
-      if (f.start > pos) break; // a gap: stop at the last contiguous byte
-      const chunk = readRange(f, pos - f.start, Math.min(left, fEnd - pos));
+      if (f.start > pos) {
+        if (start !== null) break; // a gap after the bytes read: they end here
+        pos = f.start; // rotated away or not written: start at the next kept byte
+      }
+      if (pos >= limit) break;
+      const want = Math.min(limit, fEnd) - pos;
+      const chunk = readRange(f, pos - f.start, want);
+      start ??= pos;
       parts.push(chunk);
       pos += chunk.length;
-      left -= chunk.length;
-      if (chunk.length === 0) break;
+      if (chunk.length < want) break;
     }
-    return { from, data: Buffer.concat(parts) };
+    return { from: start ?? pos, data: Buffer.concat(parts) };
   }
 
-  tail(agentId: string, bytes: number): { from: number; data: Uint8Array } {
-    const end = this.end(agentId);
-    return this.read(agentId, Math.max(0, end - bytes), bytes);
+  gaps(agentId: string): OutputGap[] {
+    const dir = agentDir(this.agentsDir, agentId);
+    const files = listLogFiles(dir);
+    const gaps: OutputGap[] = [];
+    let notes: ReturnType<typeof readGapNotes> | null = null;
+    for (let i = 1; i < files.length; i++) {
+      const prev = files[i - 1];
+      const next = files[i];
+      if (!prev || !next) continue;
+      const from = prev.start + prev.size;
+      if (next.start <= from) continue;
+      notes ??= readGapNotes(dir);
+      const note = notes.find((n) => n.from < next.start && n.to > from);
+      gaps.push({ from, to: next.start, reason: note ? describeStorageCode(note.code) : 'not in the log' });
+    }
+    return gaps;
   }
 
   end(agentId: string): number {

@@ -1,9 +1,10 @@
+import * as nodeFs from 'node:fs';
 import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { streamBytes, TempDirs } from '../../../test/support/adapters/temp-dirs.js';
-import { listLogFiles, logFileName } from './log-files.js';
-import { OutputLogWriter } from './output-log-writer.js';
+import { listLogFiles, logFileName, readGapNotes } from './log-files.js';
+import { OutputLogWriter, type OutputLogFs } from './output-log-writer.js';
 
 const temp = new TempDirs();
 const writers: OutputLogWriter[] = [];
@@ -141,5 +142,146 @@ describe('OutputLogWriter', () => {
     expect(second.append(Buffer.from('def'))).toBe(3);
     expect(readdirSync(dir)).toEqual([logFileName(0)]);
     expect(readFileSync(join(dir, logFileName(0)), 'utf8')).toBe('abcdef');
+  });
+});
+
+/** node:fs writes that fail with `code` while `full` is set (after `allow` more bytes). */
+function failingFs(code = 'ENOSPC') {
+  const state = { full: false, allow: 0, failOpen: false };
+  const fail = (what: string) => Object.assign(new Error(`${code}: ${what}`), { code });
+  const fs: Partial<OutputLogFs> = {
+    openSync: ((...args: Parameters<typeof nodeFs.openSync>) => {
+      if (state.failOpen) throw fail('open');
+      return nodeFs.openSync(...args);
+    }) as typeof nodeFs.openSync,
+    writeSync: ((fd: number, buf: Uint8Array, off?: number, len?: number) => {
+      const want = len ?? buf.length - (off ?? 0);
+      if (state.full && state.allow <= 0) throw fail('write');
+      const n = state.full ? Math.min(want, state.allow) : want;
+      if (state.full) state.allow -= n;
+      return nodeFs.writeSync(fd, buf, off, n);
+    }) as typeof nodeFs.writeSync,
+  };
+  return { state, fs };
+}
+
+describe('OutputLogWriter on a full disk', () => {
+  const failing = (fs: Partial<OutputLogFs>, maxBytes = 65_536): OutputLogWriter => {
+    const w = new OutputLogWriter(dir, maxBytes, fs);
+    writers.push(w);
+    return w;
+  };
+
+  it('keeps offsets going while writes fail, then writes on in a file named by its offset, with a note', () => {
+    const { state, fs } = failingFs();
+    const w = failing(fs);
+    expect(w.append(streamBytes(0, 100))).toBe(0);
+    state.full = true;
+    expect(() => w.append(streamBytes(100, 150))).not.toThrow();
+    expect(w.append(streamBytes(150, 200))).toBe(150);
+    expect(w.end).toBe(200);
+    expect(w.health).toMatchObject({ ok: false, code: 'ENOSPC', failedWrites: 2, droppedBytes: 100 });
+    state.full = false;
+    expect(w.append(streamBytes(200, 260))).toBe(200);
+    expect(w.health).toMatchObject({ ok: true, code: null, failedWrites: 2, droppedBytes: 100 });
+    expect(listLogFiles(dir).map((f) => [f.start, f.size])).toEqual([
+      [0, 100],
+      [200, 60],
+    ]);
+    expect(readFileSync(join(dir, logFileName(200))).equals(streamBytes(200, 260))).toBe(true);
+    expect(readGapNotes(dir)).toMatchObject([{ from: 100, to: 200, code: 'ENOSPC' }]);
+  });
+
+  it('keeps the bytes of a write that stopped half-way; the gap starts after them', () => {
+    const { state, fs } = failingFs();
+    const w = failing(fs);
+    state.full = true;
+    state.allow = 30;
+    w.append(streamBytes(0, 100));
+    state.full = false;
+    w.append(streamBytes(100, 120));
+    expect(listLogFiles(dir).map((f) => [f.start, f.size])).toEqual([
+      [0, 30],
+      [100, 20],
+    ]);
+    expect(readFileSync(join(dir, logFileName(0))).equals(streamBytes(0, 30))).toBe(true);
+    expect(readGapNotes(dir)).toMatchObject([{ from: 30, to: 100 }]);
+  });
+
+  it('leaves no empty file inside a gap (one gap, not two), also when a retry fails again', () => {
+    const { state, fs } = failingFs();
+    const w = failing(fs);
+    w.append(streamBytes(0, 10));
+    state.full = true;
+    w.append(streamBytes(10, 20));
+    w.append(streamBytes(20, 30)); // opens out-…20.log, cannot write, removes it
+    state.full = false;
+    w.append(streamBytes(30, 40));
+    expect(listLogFiles(dir).map((f) => [f.start, f.size])).toEqual([
+      [0, 10],
+      [30, 10],
+    ]);
+    expect(readGapNotes(dir)).toMatchObject([{ from: 10, to: 30 }]);
+  });
+
+  it('closed during a gap, leaves its end offset on disk for the next host', () => {
+    const { state, fs } = failingFs();
+    const w = failing(fs);
+    w.append(streamBytes(0, 10));
+    state.full = true;
+    w.append(streamBytes(10, 50));
+    state.full = false; // space returned, but the agent printed nothing more before the host left
+    w.close();
+    writers.splice(writers.indexOf(w), 1);
+    const next = writer(65_536);
+    expect(next.end).toBe(50);
+    expect(next.append(streamBytes(50, 60))).toBe(50);
+    expect(listLogFiles(dir).map((f) => [f.start, f.size])).toEqual([
+      [0, 10],
+      [50, 10],
+    ]);
+    expect(readGapNotes(dir)).toMatchObject([{ from: 10, to: 50 }]);
+  });
+
+  it('survives a rotation that cannot create the next file: the next append creates it', () => {
+    const { state, fs } = failingFs();
+    const w = failing(fs, 1_000); // files of 32 KiB
+    state.failOpen = true;
+    w.append(streamBytes(0, 40_000)); // written, then the rotation fails to open the next file
+    state.failOpen = false;
+    expect(w.health.ok).toBe(true);
+    expect(w.append(streamBytes(40_000, 40_010))).toBe(40_000);
+    expect(listLogFiles(dir).map((f) => [f.start, f.size])).toEqual([
+      [0, 40_000],
+      [40_000, 10],
+    ]);
+  });
+
+  it('reports an I/O error the same way', () => {
+    const { state, fs } = failingFs('EIO');
+    const w = failing(fs);
+    state.full = true;
+    w.append(streamBytes(0, 10));
+    expect(w.health).toMatchObject({ ok: false, code: 'EIO', droppedBytes: 10 });
+  });
+});
+
+describe('OutputLogWriter whose folder cannot be made at first', () => {
+  it('counts everything as a gap from offset 0, then makes the folder and writes on', () => {
+    let full = true;
+    const fs: Partial<OutputLogFs> = {
+      mkdirSync: ((...args: Parameters<typeof nodeFs.mkdirSync>) => {
+        if (full) throw Object.assign(new Error('ENOSPC: mkdir'), { code: 'ENOSPC' });
+        return nodeFs.mkdirSync(...args);
+      }) as typeof nodeFs.mkdirSync,
+    };
+    const w = new OutputLogWriter(dir, 65_536, fs);
+    writers.push(w);
+    expect(w.append(streamBytes(0, 10))).toBe(0);
+    expect(w.health).toMatchObject({ ok: false, code: 'ENOSPC', droppedBytes: 10 });
+    full = false;
+    expect(w.append(streamBytes(10, 20))).toBe(10);
+    expect(listLogFiles(dir).map((f) => [f.start, f.size])).toEqual([[10, 10]]);
+    expect(w.health.ok).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TempDirs } from '../../../test/support/adapters/temp-dirs.js';
 import type { AgentRecord } from '../../core/agent-record.js';
-import type { NewEvent } from '../../protocol/events.js';
+import type { NewEvent, WtpEvent } from '../../protocol/events.js';
 import type { WorkspaceView } from '../../protocol/workspace.js';
 import { openDatabase, type Db } from './open-database.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
@@ -248,5 +248,48 @@ describe('SqliteStateStore: events', () => {
     expect(() => db.prepare("UPDATE events SET type = 'x'").run()).toThrow(/events are append-only/);
     expect(() => db.prepare('DELETE FROM events').run()).toThrow(/events are append-only/);
     expect(await store.since({ since: 0, limit: 10 })).toMatchObject([{ seq: 1, type: 'agent.attached' }]);
+  });
+});
+
+describe('SqliteStateStore on a full disk', () => {
+  /** The database may not grow past its current size: the next page it needs is SQLITE_FULL. */
+  const capAtCurrentSize = (): void => {
+    const pages = Number(db.pragma('page_count', { simple: true }));
+    db.pragma(`max_page_count = ${pages}`);
+  };
+  const bigEvent = (i: number): NewEvent => event('agent.attached', null, `${i}:${'x'.repeat(4_000)}`);
+
+  it('rejects a commit it cannot write with STORAGE_FULL naming the file, and writes nothing of it', async () => {
+    await store.commit({ upsertWorkspaces: [workspace('w1')] });
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    capAtCurrentSize();
+    const before = count('events');
+    await expect(
+      store.commit({ events: Array.from({ length: 20 }, (_, i) => bigEvent(i)) }),
+    ).rejects.toMatchObject({
+      code: 'STORAGE_FULL',
+      details: { component: 'database', path, errorCode: 'SQLITE_FULL' },
+    });
+    expect(count('events')).toBe(before);
+    // Space returns: the same commit goes through.
+    db.pragma('max_page_count = 1073741823');
+    expect(await store.commit({ events: [bigEvent(0)] })).toHaveLength(1);
+  });
+
+  it('writes events published while it was full with the seq and time they were given, before new ones', async () => {
+    const first = await store.commit({ events: [event('agent.attached', null, 'a')] });
+    const seq = first[0]?.seq ?? 0;
+    const kept = [
+      { ...event('agent.removed', 'ag-1', 'b'), seq: seq + 1, ts: new Date(T0 + 5_000).toISOString() },
+      { ...event('agent.attached', null, 'c'), seq: seq + 2, ts: new Date(T0 + 6_000).toISOString() },
+    ] as WtpEvent[];
+    const fresh = await store.commit({ replayEvents: kept, events: [event('agent.attached', null, 'd')] });
+    expect(fresh.map((e) => e.seq)).toEqual([seq + 3]); // only the new ones come back
+    const all = await store.since({ since: seq, limit: 10 });
+    expect(all.map((e) => [e.seq, e.ts])).toEqual([
+      [seq + 1, new Date(T0 + 5_000).toISOString()],
+      [seq + 2, new Date(T0 + 6_000).toISOString()],
+      [seq + 3, new Date(clock).toISOString()],
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import type { AgentWorktree } from '../../core/git-ports.js';
 import { upgradeTask, type TaskRecord } from '../../core/task-record.js';
 import type { AgentRecord } from '../../core/agent-record.js';
 import type { EventLog, EventQuery, StateStore, StoreChange } from '../../core/ports.js';
+import { storageError } from '../../core/storage-errors.js';
 import type {
   AgentState,
   Backend,
@@ -62,6 +63,7 @@ export class SqliteStateStore implements StateStore, EventLog {
   private readonly upsertWorkspace;
   private readonly deleteWorkspace;
   private readonly insertEvent;
+  private readonly replayEvent;
   private readonly upsertTask;
   private readonly latest;
   private readonly applyChange;
@@ -95,6 +97,9 @@ export class SqliteStateStore implements StateStore, EventLog {
     this.insertEvent = db.prepare(
       'INSERT INTO events (ts, type, source, agent_id, workspace_id, data) VALUES (?, ?, ?, ?, ?, ?)',
     );
+    this.replayEvent = db.prepare(
+      'INSERT INTO events (seq, ts, type, source, agent_id, workspace_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     this.latest = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events');
     this.upsertTask = db.prepare(`
       INSERT INTO tasks (id, workspace_id, status, created_at, doc) VALUES (@id, @workspace_id, @status, @created_at, @doc)
@@ -114,6 +119,17 @@ export class SqliteStateStore implements StateStore, EventLog {
       for (const t of change.upsertTasks ?? []) this.upsertTask.run(taskRow(t));
       for (const id of change.removeAgents ?? []) this.deleteAgent.run(id);
       for (const id of change.removeWorkspaces ?? []) this.deleteWorkspace.run(id);
+      for (const e of change.replayEvents ?? []) {
+        this.replayEvent.run(
+          e.seq,
+          Date.parse(e.ts),
+          e.type,
+          e.source,
+          e.agentId,
+          e.workspaceId,
+          JSON.stringify(e.data),
+        );
+      }
       const out: WtpEvent[] = [];
       for (const e of change.events ?? []) {
         const ts = this.now();
@@ -162,11 +178,16 @@ export class SqliteStateStore implements StateStore, EventLog {
     return Promise.resolve(rows.map((r) => upgradeTask(JSON.parse(r.doc) as TaskRecord)));
   }
 
+  /**
+   * Applies the change in one transaction. A full disk or an I/O error (SQLITE_FULL, SQLITE_IOERR_*)
+   * rolls it back and rejects with STORAGE_FULL / STORAGE_FAILED naming the database file.
+   */
   commit(change: StoreChange): Promise<WtpEvent[]> {
     try {
       return Promise.resolve(this.applyChange(change));
     } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      const storage = storageError(err, { component: 'database', path: this.db.name });
+      return Promise.reject(storage ?? (err instanceof Error ? err : new Error(String(err))));
     }
   }
 

@@ -25,9 +25,15 @@ export interface HostOptions {
 
 export interface OutputLogAppender {
   readonly end: number;
+  /** Never throws: bytes it cannot write keep their offsets and are counted in `health`. */
   append(data: Uint8Array): number;
+  /** Whether writing works (false while bytes are dropped), and what was dropped since it opened. */
+  readonly health: OutputLogHealthReport;
   close(): void;
 }
+
+/** The `outputLog` host message without its type. */
+export type OutputLogHealthReport = Omit<Extract<HostMessage, { type: 'outputLog' }>, 'type'>;
 
 export interface HostDeps {
   pty: PtySpawner;
@@ -47,6 +53,8 @@ export interface HostDeps {
 const EMULATOR_LOAD_DELAY_MS = 500;
 const EMULATOR_QUEUE_MAX_BYTES = 1024 * 1024;
 const EXIT_QUIET_MS = 30;
+/** While its output log cannot be written, the host updates the daemon's counts this often (at most). */
+const LOG_REPORT_MS = 1_000;
 const EXIT_QUIET_MAX_MS = 500;
 /** Processes the agent left behind in its session get SIGKILL this long after SIGHUP/SIGTERM. */
 const LEFTOVER_GRACE_MS = 2_000;
@@ -85,6 +93,11 @@ export class AgentHost {
   private spawned: SpawnedInfo | null = null;
   private watch: SignalWatch | null = null;
   private readonly conn: DaemonConnection;
+  /** Whether the output log was being written when last looked at (a change is reported). */
+  private logOk = true;
+  /** The daemon understands `outputLog` messages (its welcome said so). */
+  private reportsLog = false;
+  private logReportedAt = 0;
 
   constructor(
     private readonly o: HostOptions,
@@ -97,7 +110,12 @@ export class AgentHost {
     if (!o.pane) this.screen.onReply((reply) => this.child?.write(reply));
     this.conn = new DaemonConnection(o.socketPath, o.bufferMaxBytes, {
       hello: () => this.hello(),
-      welcome: (resumeFrom) => this.resend(resumeFrom),
+      welcome: (resumeFrom, features) => {
+        this.reportsLog = features.includes('outputLog');
+        this.resend(resumeFrom);
+        const h = this.d.log.health;
+        if (!h.ok || h.droppedBytes > 0) this.reportLog();
+      },
       message: (msg) => this.onMessage(msg),
       input: (data) => this.child?.write(data),
       log: (level, msg) => d.diag(level, msg),
@@ -279,6 +297,9 @@ export class AgentHost {
 
   private output(data: Uint8Array): void {
     const seq = this.d.log.append(data);
+    const logOk = this.d.log.health.ok;
+    if (logOk !== this.logOk) this.logChanged();
+    else if (!logOk && Date.now() - this.logReportedAt >= LOG_REPORT_MS) this.reportLog(); // counts go up
     this.screen.write(data, seq + data.length);
     this.watch?.output(data);
     this.unacked.push({ seq, data });
@@ -289,6 +310,27 @@ export class AgentHost {
     this.conn.sendOutput(seq, data);
     // A slow pane slows the agent, as a real terminal does (the daemon never does).
     if (this.o.pane && !this.o.pane.write(data)) this.child?.pause();
+  }
+
+  /**
+   * The output log started or stopped failing. The agent runs and streams on either way (the
+   * daemon has every byte); the log gets a gap, which readers show with a marker.
+   */
+  private logChanged(): void {
+    const h = this.d.log.health;
+    this.logOk = h.ok;
+    this.d.diag(
+      h.ok ? 'info' : 'error',
+      h.ok
+        ? `output log written again; ${h.droppedBytes} byte(s) could not be written (a gap in the log)`
+        : `output log cannot be written (${h.code ?? '?'}: ${h.message ?? ''}); the agent keeps running, bytes are counted`,
+    );
+    this.reportLog();
+  }
+
+  private reportLog(): void {
+    this.logReportedAt = Date.now();
+    if (this.reportsLog) this.conn.sendJson({ type: 'outputLog', ...this.d.log.health });
   }
 
   private resend(resumeFrom: number): void {

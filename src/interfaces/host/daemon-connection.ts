@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { FRAME_KIND } from '../../protocol/host-frames.js';
-import type { DaemonMessage, HostMessage } from '../../protocol/host.js';
+import type { DaemonMessage, HostFeature, HostMessage } from '../../protocol/host.js';
 import { encodeJson, encodeOutput, FrameDecoder } from '../host-link/frames.js';
 
 /** Reconnect delays: first retry soon, then doubling up to the cap. */
@@ -11,7 +11,8 @@ export const RECONNECT_MAX_MS = 2_000;
 
 export interface ConnectionHandlers {
   hello(): HostMessage;
-  welcome(resumeFrom: number): void;
+  /** The daemon accepted this host; `features` are the optional host messages it understands. */
+  welcome(resumeFrom: number, features: readonly HostFeature[]): void;
   message(msg: DaemonMessage): void;
   input(data: Buffer): void;
   log(level: 'info' | 'warn', msg: string): void;
@@ -112,7 +113,7 @@ export class DaemonConnection {
   private dispatch(msg: DaemonMessage): void {
     if (msg.type === 'welcome') {
       this.ready = true;
-      this.h.welcome(msg.resumeFrom);
+      this.h.welcome(msg.resumeFrom, msg.features ?? []);
       return;
     }
     this.h.message(msg);

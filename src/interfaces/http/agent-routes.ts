@@ -29,6 +29,8 @@ export function registerAgentRoutes(app: HttpApp, ctx: ApiContext): void {
     const got = svc.logs(params.agent, query.tailBytes);
     header('x-wtp-from-seq', String(got.from));
     header('x-wtp-to-seq', String(got.to));
+    // Bytes the host could not write (disk full) are left out of the body; this says where.
+    if (got.gaps.length > 0) header('x-wtp-gaps', JSON.stringify(got.gaps));
     return got.data;
   });
   registerRoute(app, 'listEvents', async ({ query }) => {

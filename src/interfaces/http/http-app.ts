@@ -180,6 +180,11 @@ export class HttpApp {
     } catch (err) {
       const r = toErrorResponse(err);
       if (r.internal) this.o.log.error({ err, url: redactSecrets(req.url) }, 'request failed');
+      else if (r.status === 507 || r.body.code === 'STORAGE_FAILED')
+        this.o.log.warn(
+          { code: r.body.code, method: req.method, url: redactSecrets(req.url) },
+          'request refused: storage',
+        );
       this.send(res, r.status, r.body, {});
     } finally {
       this.o.counters.countRequest(pattern, res.statusCode);

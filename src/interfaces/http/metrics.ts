@@ -70,6 +70,24 @@ export async function renderMetrics(core: Core, counters: HttpCounters, startedA
       return [`{route="${esc(route ?? '')}",status="${status ?? ''}"}`, n];
     }),
   );
+  const storage = core.storage.status();
+  metric('wtp_storage_ok', 'gauge', '1 while every write path works (state, logs, output), else 0', [
+    ['', storage.ok ? 1 : 0],
+  ]);
+  metric(
+    'wtp_storage_failed_writes_total',
+    'counter',
+    'Writes that failed (disk full, I/O error), by component',
+    Object.entries(storage.counters.failedWrites).map(([c, n]) => [`{component="${c}"}`, n]),
+  );
+  metric('wtp_storage_dropped_bytes_total', 'counter', 'Bytes not written, by component', [
+    ['{component="daemonLog"}', storage.counters.daemonLogDroppedBytes],
+    ['{component="outputLog"}', storage.counters.outputLogDroppedBytes],
+  ]);
+  metric('wtp_storage_unsaved', 'gauge', 'Records and events kept in memory until the database takes them', [
+    ['{kind="changes"}', storage.counters.unsavedChanges],
+    ['{kind="events"}', storage.counters.unsavedEvents],
+  ]);
   metric('wtp_websocket_clients', 'gauge', 'Open WebSocket connections', [['', counters.wsClients]]);
   metric('wtp_output_subscribers', 'gauge', 'Live output subscriptions (attach, follow)', [
     ['', core.output.subscriberCount()],

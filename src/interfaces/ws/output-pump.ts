@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { AgentRecord } from '../../core/agent-record.js';
 import type { AgentService } from '../../core/agent-service.js';
-import { MAX_BUFFERED_BYTES } from './send-json.js';
+import { MAX_BUFFERED_BYTES, sendJson } from './send-json.js';
 
 /** Output goes out in frames of at most this size (a client acknowledges, and paints, per frame). */
 const FRAME_BYTES = 64 * 1024;
@@ -44,9 +44,19 @@ export class OutputPump {
   start(): void {
     const gen = ++this.generation;
     this.paused = false;
-    const off = this.svc.follow(this.agent, this.next, (seq, data) => {
-      if (gen === this.generation) this.deliver(seq, data);
-    });
+    const off = this.svc.follow(
+      this.agent,
+      this.next,
+      (seq, data) => {
+        if (gen === this.generation) this.deliver(seq, data);
+      },
+      // A hole in the log (its host could not write those bytes): the client shows a marker.
+      (gap) => {
+        if (gen !== this.generation || this.paused || this.socket.readyState !== this.socket.OPEN) return;
+        sendJson(this.socket, { type: 'gap', ...gap });
+        this.next = Math.max(this.next, gap.to);
+      },
+    );
     // The catch-up ran inside follow(): a mark up to the daemon's end of output is due now, even
     // where the log came up short; one beyond it waits for the bytes still on their way.
     if (!this.paused) this.fireMark(Math.max(this.next, this.agent.outputSeq));

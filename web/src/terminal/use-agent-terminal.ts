@@ -2,6 +2,7 @@ import '@xterm/xterm/css/xterm.css';
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import { outputGapMarker } from '../../../src/protocol/output-gap.js';
 import type { PtyServerMessage } from '../../../src/protocol/pty.js';
 import { PtyConnection } from './pty-connection.js';
 import { BEFORE_REPAINT, silenceReplies } from './quiet-terminal.js';
@@ -80,6 +81,10 @@ export function useAgentTerminal(
             // The binary frames that follow, up to the snapshot, are the scrollback: written at the
             // size of the screen they lead to, so no line is reflowed away when the screen comes.
             resize(msg.cols, msg.rows);
+            return;
+          case 'gap':
+            // Output its host could not write to the log (disk full): say so where it is missing.
+            term.write(`\r\n\x1b[2m${outputGapMarker(msg)}\x1b[0m\r\n`);
             return;
           case 'snapshot':
             resize(msg.cols, msg.rows);

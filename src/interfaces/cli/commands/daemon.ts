@@ -334,6 +334,31 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
         }
         ctx.line(`state dir  ${shortenHome(s.paths.stateDir, home)}`);
         ctx.line(`log        ${shortenHome(s.paths.logFile, home)}`);
+        for (const line of storageLines(s.storage, (p) => shortenHome(p, home))) ctx.line(line);
       }),
     );
+}
+
+/** `wtp status`: one warning per failing write path (what, why, the fix), then what was lost. */
+function storageLines(st: DaemonStatus['storage'], short: (p: string) => string): string[] {
+  const c = st.counters;
+  const lost = [
+    c.daemonLogDroppedBytes > 0 ? `${c.daemonLogDroppedBytes} byte(s) of daemon log` : '',
+    c.outputLogDroppedBytes > 0 ? `${c.outputLogDroppedBytes} byte(s) of agent output logs` : '',
+    c.lostEvents > 0 ? `${c.lostEvents} event(s)` : '',
+  ].filter((x) => x !== '');
+  if (st.ok) return lost.length > 0 ? [`storage    ok (not written earlier: ${lost.join(', ')})`] : [];
+  const lines = [`storage    WARNING: ${st.problems.length} write path(s) failing`];
+  for (const p of st.problems) {
+    lines.push(
+      `           ! ${p.component} since ${p.since}: ${p.message.replaceAll(p.path, short(p.path))}`,
+    );
+    lines.push(`             fix: ${p.fix.replaceAll(p.path, short(p.path))}`);
+  }
+  if (c.unsavedChanges + c.unsavedEvents > 0)
+    lines.push(
+      `           unsaved: ${c.unsavedChanges} record(s), ${c.unsavedEvents} event(s) (kept in memory, written when the database works again)`,
+    );
+  if (lost.length > 0) lines.push(`           not written: ${lost.join(', ')}`);
+  return lines;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
+import { isOutputGap, outputGapMarker, type OutputGapView } from '../../../protocol/output-gap.js';
 import type { CliContext } from '../context.js';
 import { stripAnsi } from '../format.js';
 import { openSocket } from '../open-socket.js';
@@ -47,6 +48,35 @@ export async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The gaps a `getLogs` answer lists in its `x-wtp-gaps` header (none when absent or unreadable). */
+function gapsOf(header: string | string[] | undefined): OutputGapView[] {
+  if (typeof header !== 'string') return [];
+  try {
+    const v: unknown = JSON.parse(header);
+    return Array.isArray(v) ? v.filter(isOutputGap) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The log's bytes with a `[wtp: N bytes not written: …]` line where each gap is (the body leaves
+ * the gaps out: a gap's place is its offset minus the gap bytes before it).
+ */
+function withGapMarkers(body: Buffer, from: number, gaps: OutputGapView[]): Buffer {
+  const parts: Buffer[] = [];
+  let taken = 0;
+  let skipped = 0;
+  for (const g of gaps) {
+    const at = Math.min(body.length, Math.max(0, g.from - from - skipped));
+    parts.push(body.subarray(taken, at), Buffer.from(`\r\n${outputGapMarker(g)}\r\n`));
+    taken = at;
+    skipped += Math.max(0, g.to - Math.max(g.from, from));
+  }
+  parts.push(body.subarray(taken));
+  return Buffer.concat(parts);
+}
+
 /** Follows live output from byte `from` until the agent exits or the user interrupts. */
 async function follow(ctx: CliContext, ref: string, from: number, plain: boolean): Promise<void> {
   const ws = await openSocket(ctx.client(), `/api/v1/agents/${encodeURIComponent(ref)}/pty`, {
@@ -67,6 +97,12 @@ async function follow(ctx: CliContext, ref: string, from: number, plain: boolean
       }
       const msg = JSON.parse(data.toString('utf8')) as { type: string; error?: unknown };
       if (msg.type === 'error') reject(WtpError.fromBody(undefined, msg.error));
+      if (msg.type === 'gap' && isOutputGap(msg)) {
+        const gap = { from: msg.from, to: msg.to, reason: msg.reason };
+        if (ctx.json) ctx.emit('logGap', { agent: ref, ...gap });
+        else ctx.out.write(`\r\n${outputGapMarker(gap)}\r\n`);
+        seq = gap.to;
+      }
     });
     ws.on('close', () => resolve());
     process.once('SIGINT', () => ws.close());
@@ -109,11 +145,13 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
         const res = await client.raw('getLogs', { params: { agent: ref }, query: { tailBytes } });
         const fromSeq = Number(res.headers['x-wtp-from-seq'] ?? 0);
         const toSeq = Number(res.headers['x-wtp-to-seq'] ?? 0);
-        let text = res.body.toString('utf8');
+        const gaps = gapsOf(res.headers['x-wtp-gaps']);
+        const body = gaps.length > 0 ? withGapMarkers(res.body, fromSeq, gaps) : res.body;
+        let text = body.toString('utf8');
         if (raw.plain) text = stripAnsi(text);
         if (o.tail !== undefined) text = lastLines(text, o.tail);
-        if (ctx.json) ctx.emit('logs', { agent: ref, fromSeq, toSeq, data: text });
-        else ctx.out.write(o.tail === undefined && !raw.plain ? res.body : text);
+        if (ctx.json) ctx.emit('logs', { agent: ref, fromSeq, toSeq, data: text, gaps });
+        else ctx.out.write(o.tail === undefined && !raw.plain ? body : text);
         if (raw.follow) await follow(ctx, ref, toSeq, raw.plain === true);
       }),
     );
