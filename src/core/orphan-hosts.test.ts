@@ -80,7 +80,7 @@ describe('orphan hosts: kept, shown, stopped or adopted — never stopped unaske
       bufferedFrom: 100,
     });
     expect(again.accepted).toBe(true);
-    expect(again.link.sent[0]).toEqual({ type: 'welcome', resumeFrom: 100, daemonVersion: '0.0.0-test' });
+    expect(again.link.sent[0]).toMatchObject({ type: 'welcome', resumeFrom: 100 });
     expect(agentOf(h, 'ag-lost')).toMatchObject({ state: 'running', pid: 777, hostPid: 4321 });
     expect(again.link.ofType('spawn')).toEqual([]); // the running process is adopted, not started again
   });
