@@ -52,8 +52,8 @@ export interface HttpAppOptions {
   log: Logger;
   /** The TCP port, for the Origin check (null until listening, or without TCP). */
   tcpPort: () => number | null;
-  /** The dashboard's sessions: a live `wtp_session` cookie stands in for the token on TCP. */
-  sessions: { hasSession(cookieHeader: string | undefined): boolean };
+  /** The dashboard's sessions: a live `wtp_session_<port>` cookie stands in for the token on TCP. */
+  sessions: { hasSession(cookieHeader: string | undefined, port: number | null): boolean };
 }
 
 function parseQuery(search: string): Record<string, string> {
@@ -131,11 +131,11 @@ export class HttpApp {
     const hookAgent = hookPathAgent(path);
     if (hookAgent !== null && hasValidToken(req, hookToken(this.o.token, hookAgent))) return;
     if (hasValidToken(req, this.o.token)) return;
-    if (this.o.sessions.hasSession(req.headers.cookie)) {
+    if (this.o.sessions.hasSession(req.headers.cookie, port)) {
       if (cookieRequestAllowed(req, port, upgrade)) return;
       throw new AppError(
         'FORBIDDEN_ORIGIN',
-        `A request signed in by the dashboard cookie must come from the dashboard itself (Origin and Host http://127.0.0.1:${port ?? ''}).`,
+        `A request signed in by the dashboard cookie must come from the dashboard page itself (Sec-Fetch-Site: same-origin, Origin and Host http://127.0.0.1:${port ?? ''}).`,
       );
     }
     throw new AppError('UNAUTHORIZED', 'Missing or wrong bearer token (see the token file in `wtp status`).');
