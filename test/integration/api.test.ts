@@ -1,5 +1,6 @@
 import { inject as lightInject, type InjectOptions } from 'light-my-request';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WtpClient } from '../../src/client/wtp-client.js';
@@ -143,6 +144,40 @@ describe('HTTP API (in-process daemon)', () => {
       code: 'AGENT_NOT_RUNNING',
       status: 409,
     });
+  });
+
+  it('refuses NUL bytes and option-like refs before they reach git or a shell (400 with the path, not 500)', async () => {
+    const repo = home.path('nul-repo');
+    const g = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: home.env });
+    mkdirSync(repo);
+    g('init', '-q', '-b', 'main');
+    writeFileSync(`${repo}/README`, 'x\n');
+    g('add', '-A');
+    g('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'start');
+    await client.call('createAgent', {
+      body: { profile: 'cmd', name: 'nul', cwd: repo, repo, argv: ['sleep', '300'] },
+    });
+    const cases: [string, unknown, string][] = [
+      ['/api/v1/agents/nul/merge', { into: '\u0000' }, 'body.into'],
+      ['/api/v1/agents/nul/merge', { test: 'true\u0000' }, 'body.test'],
+      ['/api/v1/agents/nul/merge', { into: 'main', test: '\u0000', commit: 'm' }, 'body.test'],
+      ['/api/v1/agents/nul/merge', { into: '--orphan' }, 'body.into'],
+      ['/api/v1/agents/nul/commit', { message: 'a\u0000b' }, 'body.message'],
+      ['/api/v1/agents', { profile: 'cmd', cwd: repo, repo, argv: ['true'], base: '-h' }, 'body.base'],
+      ['/api/v1/agents', { profile: 'cmd', cwd: repo, argv: ['tr\u0000ue'] }, 'body.argv.0'],
+      ['/api/v1/tasks/x/compare', { test: 'make\u0000' }, 'body.test'],
+    ];
+    for (const [url, payload, path] of cases) {
+      const r = await inject({ method: 'POST', url, payload: payload as object });
+      expect(r.statusCode, `${url} ${JSON.stringify(payload)}`).toBe(400);
+      const body = errorBodySchema.parse(r.json());
+      expect(body.code).toBe('INVALID_INPUT');
+      expect((body.details?.issues as { path: string }[]).map((i) => i.path)).toContain(path);
+    }
+    const param = await inject({ method: 'GET', url: '/api/v1/agents/nu%00l' });
+    expect(param.statusCode).toBe(400);
+    expect(param.json()).toMatchObject({ code: 'INVALID_INPUT' });
+    await client.call('removeAgent', { params: { agent: 'nul' }, query: { force: 'true' } });
   });
 
   it('guards TCP with the bearer token and rejects foreign browser origins', async () => {
