@@ -98,6 +98,8 @@ export const ERROR_CATALOG = {
     'A hook call was refused: unknown agent, wrong per-agent hook token, or a body that is not a hook payload.',
   DASHBOARD_UNAVAILABLE:
     'The web dashboard cannot be opened: the daemon has no TCP listener (`api.tcp: false`), or the dashboard was not built (`npm run build` makes dist/web). `details.reason` says which.',
+  METHOD_NOT_ALLOWED:
+    'The daemon serves no route with this HTTP method (e.g. `CONNECT`, `PUT`, `PATCH`): it is not a proxy. `details.allowed` (and the `Allow` header) lists the methods of the path.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

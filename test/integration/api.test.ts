@@ -12,6 +12,7 @@ import { errorBodySchema } from '../../src/protocol/errors.js';
 import { eventsServerMessageSchema, type WtpEvent } from '../../src/protocol/events.js';
 import { routes } from '../../src/protocol/routes.js';
 import { ENTRY, eventually, TestHome } from '../support/harness.js';
+import { rawRequest } from '../support/raw-socket.js';
 
 /** The daemon graph runs in this process; hosts and agents are real child processes. */
 describe('HTTP API (in-process daemon)', () => {
@@ -212,6 +213,54 @@ describe('HTTP API (in-process daemon)', () => {
       ws.on('unexpected-response', (_req, res) => r(res.statusCode ?? 0)),
     );
     expect(wsStatus).toBe(401);
+  });
+
+  it('answers every method and every malformed request on a raw socket, with an error body', async () => {
+    const port = daemon.tcpPort ?? 0;
+    const token = readFileSync(home.path('token'), 'utf8').trim();
+    const send = (requestLine: string, headers = '', connection = 'close') =>
+      rawRequest(
+        port,
+        `${requestLine}\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\n${headers}Connection: ${connection}\r\n\r\n`,
+      );
+    const connect = await send('CONNECT 127.0.0.1:22 HTTP/1.1');
+    expect(connect.timedOut).toBe(false);
+    expect(connect.status).toBe(405);
+    expect(connect.headers.allow).toBe('GET, POST, DELETE');
+    expect(JSON.parse(connect.body)).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
+    for (const method of ['PUT', 'PATCH', 'TRACE', 'PROPFIND']) {
+      const r = await send(`${method} /api/v1/agents HTTP/1.1`);
+      expect(r.status, method).toBe(405);
+      expect(r.headers.allow, method).toBe('GET, POST');
+      expect(JSON.parse(r.body), method).toMatchObject({
+        code: 'METHOD_NOT_ALLOWED',
+        details: { allowed: ['GET', 'POST'] },
+      });
+    }
+    for (const line of [
+      'FOO /api/v1/agents HTTP/1.1',
+      'GET /api/v1/agents HTTP/9.9',
+      'GET  HTTP/1.1',
+      '\u0000',
+    ]) {
+      const r = await send(line);
+      expect(r.status, JSON.stringify(line)).toBe(400);
+      expect(JSON.parse(r.body), JSON.stringify(line)).toMatchObject({ code: 'INVALID_INPUT' });
+    }
+    const badHeader = await send('GET /api/v1/agents HTTP/1.1', 'X-Bad: a\u0000b\r\n');
+    expect(badHeader.status, badHeader.body).toBe(400);
+    const hugeHeader = await send('GET /api/v1/agents HTTP/1.1', `X-Big: ${'a'.repeat(40_000)}\r\n`);
+    expect(hugeHeader.status, hugeHeader.body).toBe(431);
+    const badTarget = await send('GET http://[::1 HTTP/1.1');
+    expect(badTarget.status, badTarget.body).toBe(400);
+    const badEscape = await send(
+      'GET /api/v1/agents/%E0%A4%A/pty HTTP/1.1',
+      'Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n',
+      'Upgrade',
+    );
+    expect(badEscape.status, badEscape.body).toBe(400);
+    expect(JSON.parse(badEscape.body)).toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await send('DELETE /api/v1/agents HTTP/1.1')).status).toBe(404); // a served method elsewhere
   });
 
   it('streams events over WebSocket and resumes from a sequence number without gaps', async () => {

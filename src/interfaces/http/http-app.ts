@@ -14,7 +14,8 @@ import {
 } from './auth.js';
 import { redactSecrets } from './dashboard-auth.js';
 import type { HttpCounters } from './metrics.js';
-import { Router } from './router.js';
+import { Router, type RouteMatch } from './router.js';
+import { endWithError, SERVED_METHODS } from './socket-replies.js';
 import { toErrorResponse } from './to-error-body.js';
 
 /** What a route handler sees of a request. */
@@ -62,6 +63,27 @@ function parseQuery(search: string): Record<string, string> {
   return out;
 }
 
+const badRequest = (message: string, path: string): AppError =>
+  new AppError('INVALID_INPUT', message, { issues: [{ path, message }] });
+
+/** The request's URL; a request target that is no URL is the client's error, not ours. */
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    throw badRequest('The request target is not a valid URL.', 'url');
+  }
+}
+
+/** Routes a path; a malformed %-escape in a parameter is the client's error. */
+function matchPath<T>(router: Router<T>, method: string, path: string): RouteMatch<T> {
+  try {
+    return router.match(method, path);
+  } catch {
+    throw badRequest('Malformed %-escape in the path.', 'params');
+  }
+}
+
 /**
  * The daemon's HTTP layer on node:http: routing, JSON bodies with a size limit, auth
  * (token or dashboard session cookie on TCP, Origin for browsers), errors as
@@ -93,8 +115,8 @@ export class HttpApp {
   readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     try {
       this.authorize(req, true);
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const m = this.sockets.match('GET', url.pathname);
+      const url = requestUrl(req);
+      const m = matchPath(this.sockets, 'GET', url.pathname);
       if (m.kind !== 'found') throw new AppError('NOT_FOUND', `No WebSocket at ${url.pathname}`);
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         this.o.counters.countRequest(m.pattern, 101);
@@ -106,11 +128,9 @@ export class HttpApp {
         });
       });
     } catch (err) {
-      const r = toErrorResponse(err);
-      const body = JSON.stringify(r.body);
-      socket.end(
-        `HTTP/1.1 ${r.status} ${r.body.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      );
+      if (toErrorResponse(err).internal)
+        this.o.log.error({ err, url: redactSecrets(req.url) }, 'upgrade failed');
+      endWithError(socket, err);
     }
   };
 
@@ -126,7 +146,7 @@ export class HttpApp {
       throw new AppError('FORBIDDEN_ORIGIN', `Origin ${req.headers.origin ?? ''} may not use this API.`);
     }
     if (!cameOverTcp(req)) return;
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const path = requestUrl(req).pathname;
     if (!upgrade && isPublicPath(req.method, path)) return;
     const hookAgent = hookPathAgent(path);
     if (hookAgent !== null && hasValidToken(req, hookToken(this.o.token, hookAgent))) return;
@@ -143,16 +163,18 @@ export class HttpApp {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let pattern = 'unmatched';
+    const errorHeaders: Record<string, string> = {};
     try {
       this.authorize(req, false);
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = requestUrl(req);
       const method = req.method ?? 'GET';
-      let m;
-      try {
-        m = this.routes.match(method, url.pathname);
-      } catch {
-        throw new AppError('INVALID_INPUT', 'Malformed %-escape in the path.', {
-          issues: [{ path: 'params', message: 'malformed URL escape' }],
+      const m = matchPath(this.routes, method, url.pathname);
+      if (!this.routes.serves(method)) {
+        const allowed = m.kind === 'wrong-method' ? m.allowed : [...SERVED_METHODS];
+        errorHeaders.allow = allowed.join(', ');
+        throw new AppError('METHOD_NOT_ALLOWED', `The daemon serves no ${method} requests.`, {
+          method,
+          allowed,
         });
       }
       if (m.kind !== 'found') {
@@ -180,7 +202,7 @@ export class HttpApp {
     } catch (err) {
       const r = toErrorResponse(err);
       if (r.internal) this.o.log.error({ err, url: redactSecrets(req.url) }, 'request failed');
-      this.send(res, r.status, r.body, {});
+      this.send(res, r.status, r.body, errorHeaders);
     } finally {
       this.o.counters.countRequest(pattern, res.statusCode);
     }
