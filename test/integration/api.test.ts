@@ -215,6 +215,31 @@ describe('HTTP API (in-process daemon)', () => {
     expect(wsStatus).toBe(401);
   });
 
+  it('removes a workspace while an agent is being made in it: a clear error, never a 500 or an orphan', async () => {
+    const repo = home.path('race-repo');
+    const g = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: home.env });
+    mkdirSync(repo);
+    g('init', '-q', '-b', 'main');
+    g('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'start');
+    await client.call('createWorkspace', { body: { name: 'race', repo, backend: 'headless' } });
+    // The agent's worktree is being made (git) when the workspace goes (found by the API fuzz: a 500,
+    // the store's foreign key refusing an agent of a removed workspace).
+    const [made, removed] = await Promise.all([
+      inject({
+        method: 'POST',
+        url: '/api/v1/agents',
+        payload: { profile: 'cmd', name: 'late', workspace: 'race', cwd: repo, argv: ['sleep', '60'] },
+      }),
+      inject({ method: 'DELETE', url: '/api/v1/workspaces/race?force=true' }),
+    ]);
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect(made.statusCode, made.body).toBe(404);
+    expect(made.json()).toMatchObject({ code: 'WORKSPACE_NOT_FOUND' });
+    const { agents } = await client.call('listAgents');
+    expect(agents.filter((a) => a.name === 'late')).toEqual([]);
+    expect(g('worktree', 'list').toString().trim().split('\n')).toHaveLength(1); // its worktree went too
+  });
+
   it('answers every method and every malformed request on a raw socket, with an error body', async () => {
     const port = daemon.tcpPort ?? 0;
     const token = readFileSync(home.path('token'), 'utf8').trim();
