@@ -13,6 +13,7 @@ import { eventsServerMessageSchema, type WtpEvent } from '../../src/protocol/eve
 import { routes } from '../../src/protocol/routes.js';
 import { ENTRY, eventually, TestHome } from '../support/harness.js';
 import { rawRequest } from '../support/raw-socket.js';
+import { YAML_BOMB } from '../support/yaml-bomb.js';
 
 /** The daemon graph runs in this process; hosts and agents are real child processes. */
 describe('HTTP API (in-process daemon)', () => {
@@ -238,6 +239,21 @@ describe('HTTP API (in-process daemon)', () => {
     const { agents } = await client.call('listAgents');
     expect(agents.filter((a) => a.name === 'late')).toEqual([]);
     expect(g('worktree', 'list').toString().trim().split('\n')).toHaveLength(1); // its worktree went too
+  });
+
+  it('refuses YAML with an alias to no anchor, or a YAML bomb, as invalid input (found by the API fuzz: a 500)', async () => {
+    for (const yaml of ['*fz', YAML_BOMB]) {
+      const plan = await inject({ method: 'POST', url: '/api/v1/tasks/import', payload: { yaml } });
+      expect(plan.statusCode, plan.body).toBe(400);
+      expect(plan.json()).toMatchObject({ code: 'INVALID_INPUT' });
+      const ws = await inject({
+        method: 'POST',
+        url: '/api/v1/workspaces',
+        payload: { name: 'yaml', repo: home.dir, templateYaml: yaml },
+      });
+      expect(ws.statusCode, ws.body).toBe(400);
+      expect(ws.json()).toMatchObject({ code: 'TEMPLATE_INVALID' });
+    }
   });
 
   it('answers every method and every malformed request on a raw socket, with an error body', async () => {
