@@ -2,22 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { buildOpenApi } from '../../src/interfaces/http/openapi.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
-import {
-  ADVERSARIAL_STRINGS,
-  anyJson,
-  deepJson,
-  generate,
-  noise,
-  replaceAt,
-  Rng,
-  slots,
-  stringSlots,
-  valueAt,
-  word,
-  type JsonSchema,
-} from '../support/fuzz-values.js';
+import { operations, Prober, type Probe } from '../support/fuzz-probes.js';
+import { Rng } from '../support/fuzz-values.js';
 import { TestHome } from '../support/harness.js';
 import { isAlive } from '../support/processes.js';
 import { rawRequest } from '../support/raw-socket.js';
@@ -34,66 +21,11 @@ const GIVE_UP_MS = 10_000;
 const HEAP_SLACK = 64 * 1024 * 1024;
 const RSS_SLACK = 160 * 1024 * 1024;
 
-interface Operation {
-  name: string;
-  method: string;
-  path: string;
-  pathParams: string[];
-  query: { name: string; required: boolean; schema: JsonSchema }[];
-  body: JsonSchema | null;
-}
-
-interface Probe {
-  op: string;
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body?: string | Buffer;
-  note: string;
-}
-
 interface Outcome {
   status: number;
   ms: number;
   body: string;
 }
-
-/** The operations of the OpenAPI document, the daemon's own (generated from the zod route schemas). */
-function operations(): Operation[] {
-  type Param = { name: string; in: string; required: boolean; schema: JsonSchema };
-  type Op = {
-    operationId: string;
-    parameters?: Param[];
-    requestBody?: { content: { 'application/json': { schema: JsonSchema } } };
-  };
-  const doc = buildOpenApi('fuzz') as { paths: Record<string, Record<string, Op>> };
-  return Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({
-      name: op.operationId,
-      method: method.toUpperCase(),
-      path,
-      pathParams: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
-      query: (op.parameters ?? [])
-        .filter((p) => p.in === 'query')
-        .map((p) => ({ name: p.name, required: p.required, schema: p.schema })),
-      body: op.requestBody?.content['application/json'].schema ?? null,
-    })),
-  );
-}
-
-/** URL-encodes any string (a lone surrogate becomes U+FFFD, as a browser sends it). */
-const enc = (s: string): string => encodeURIComponent(s.replace(/[\ud800-\udfff]/gu, '\ufffd'));
-
-/** Bodies for the shutdown route that can never pass its schema: the fuzz must not stop the daemon. */
-const SHUTDOWN_BODIES = [
-  '{"stopAgents":"yes"}',
-  '{"fz":1}',
-  '[]',
-  '"x"',
-  '{"stopAgents":null}',
-  '{',
-  '{"stop\\u0000Agents":true}',
-];
 
 describe('API fuzz: a real daemon over TCP, every route, generated from the OpenAPI document', () => {
   let home: TestHome;
@@ -200,201 +132,12 @@ describe('API fuzz: a real daemon over TCP, every route, generated from the Open
     const statuses = new Map<number, number>();
     const covered = new Set<string>();
     let slowest = { ms: 0, what: '' };
-    /** A made-up word, or (unless `fresh`) one of the fixtures' names and paths. */
-    const plausible = (fresh = false): string =>
-      rng.weighted<() => string>([
-        [3, () => word(rng)],
-        [fresh ? 0 : 3, () => rng.pick(fixtures)],
-        [1, () => noise(rng).replace(/[\u0000-\u001f]/g, '')],
-      ])();
-    /** A plausible value for the field: a fixture's where the field names one (a ref, a path, a test command). */
-    const valid = (key: string): string => {
-      const known = byName[key];
-      return known && rng.chance(0.9) ? rng.pick(known) : plausible();
-    };
-    /** Anything: adversarial strings, noise, words. */
-    const chaotic = (): string =>
-      rng.weighted<() => string>([
-        [3, () => rng.pick(ADVERSARIAL_STRINGS)],
-        [2, () => noise(rng)],
-        [1, () => plausible()],
-      ])();
-    const strings = (key: string): string => (rng.chance(0.3) ? chaotic() : valid(key));
-    // DELETE routes never get the fixtures' names, so the fixtures stay and later requests reach deep.
-    const segment = (name: string, keep: boolean): string =>
-      rng.weighted<() => string>([
-        [keep ? 7 : 0, () => enc(rng.pick(byName[name] ?? fixtures))],
-        [keep ? 3 : 0, () => enc(strings(''))],
-        [keep ? 0 : 3, () => enc(rng.chance(0.5) ? chaotic() : plausible(true))],
-        [1, () => rng.pick(['%00', '%E0%A4%A', '%', '..', '%2F..%2F', 'a%2Fb', '%C0%80', 'x'.repeat(5000)])],
-      ])();
-
-    const probe = (op: Operation): Probe => {
-      const keepFixtures = op.method !== 'DELETE';
-      const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => segment(name, keepFixtures));
-      const query = new URLSearchParams();
-      for (const q of op.query)
-        if (q.required || rng.chance(0.6))
-          query.append(q.name, String(generate(rng, q.schema, strings, 0, q.name) ?? ''));
-      let qs = query.toString();
-      const mode = rng.weighted<string>([
-        [20, 'plausible'],
-        [8, 'chaos'],
-        [16, 'adversarial-field'],
-        [14, 'nul-field'],
-        [8, 'wrong-type'],
-        [6, 'extra-or-missing'],
-        [12, 'raw-body'],
-        [8, 'query-chaos'],
-        [4, 'headers'],
-      ]);
-      let note = mode;
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      // Every mutation starts from a valid-looking value, so the one wrong thing gets as far as it can.
-      let value: unknown = op.body ? generate(rng, op.body, mode === 'chaos' ? strings : valid) : undefined;
-      let body: string | Buffer | undefined;
-      switch (mode) {
-        case 'adversarial-field': {
-          const s = stringSlots(value);
-          if (s.length > 0) value = replaceAt(value, rng.pick(s), rng.pick(ADVERSARIAL_STRINGS));
-          note = 'adversarial field';
-          break;
-        }
-        case 'nul-field': {
-          // A NUL inside an otherwise plausible value, so the rest of the request gets far.
-          const s = stringSlots(value);
-          const at = s.length > 0 ? rng.pick(s) : null;
-          const was = at ? String(valueAt(value, at)) : '';
-          const cut = rng.int(was.length + 1);
-          if (at) value = replaceAt(value, at, `${was.slice(0, cut)}\u0000${was.slice(cut)}`);
-          else qs += `&${enc(word(rng))}=%00`;
-          note = 'NUL';
-          break;
-        }
-        case 'wrong-type': {
-          const s = slots(value);
-          value = s.length > 0 ? replaceAt(value, rng.pick(s), anyJson(rng)) : anyJson(rng);
-          note = 'wrong type';
-          break;
-        }
-        case 'extra-or-missing': {
-          const s = slots(value);
-          value =
-            rng.chance(0.5) && s.length > 0
-              ? replaceAt(value, rng.pick(s), undefined)
-              : {
-                  ...(typeof value === 'object' && value !== null ? value : {}),
-                  [rng.pick(['__proto__', 'constructor', word(rng)])]: anyJson(rng),
-                };
-          note = 'extra or missing field';
-          break;
-        }
-        case 'raw-body':
-          note = rng.pick([
-            'invalid',
-            'deep-array',
-            'deep-object',
-            'huge',
-            'too-large',
-            'empty',
-            'text',
-            'binary',
-            'form',
-            'nul-json',
-            'duplicate-keys',
-          ]);
-          body = {
-            invalid: () =>
-              rng.pick(['{', '{"a":', '}', 'nul', '{"a":1,}', "{'a':1}", '\u0000', '{"a":"\\ud800"}']),
-            'deep-array': () => deepJson(20_000 + rng.int(50_000), 'array'),
-            'deep-object': () => deepJson(20_000 + rng.int(30_000), 'object'),
-            huge: () =>
-              JSON.stringify({ ...(typeof value === 'object' ? value : {}), fz: 'x'.repeat(1_900_000) }),
-            'too-large': () => JSON.stringify({ fz: 'x'.repeat(2_200_000) }),
-            empty: () => '',
-            text: () => {
-              headers['content-type'] = rng.pick([
-                'text/plain',
-                'application/x-www-form-urlencoded',
-                '',
-                'application/jsonx',
-                'multipart/form-data; boundary=x',
-              ]);
-              return JSON.stringify(value ?? {});
-            },
-            binary: () => Buffer.from(Array.from({ length: 1 + rng.int(200) }, () => rng.int(256))),
-            form: () => {
-              headers['content-type'] = 'application/x-www-form-urlencoded';
-              return 'a=1&b=%00';
-            },
-            'nul-json': () => JSON.stringify(value ?? {}).replace('"', '"\u0000'),
-            'duplicate-keys': () => `{"a":1,"a":${JSON.stringify(value ?? null)}}`,
-          }[note as 'invalid']();
-          break;
-        case 'query-chaos':
-          qs = rng.pick([
-            `${qs}&${qs}`,
-            `${qs}&${enc(word(rng))}=${enc(strings(''))}`,
-            `${qs}&%E0%A4%A=1`,
-            `${qs}&since=%00`,
-            `a=${'b'.repeat(8000)}`,
-            '&&&==&',
-            `${qs}#fragment`,
-          ]);
-          note = 'query chaos';
-          break;
-        case 'headers':
-          Object.assign(
-            headers,
-            rng.pick([
-              { 'x-wtp-source': strings('').replace(/[^\t\x20-\x7e]/g, '') },
-              { 'content-type': 'application/json; charset=latin1' },
-              { accept: 'text/html' },
-              { 'transfer-encoding': 'chunked' },
-              { expect: '100-continue' },
-            ]),
-          );
-          note = 'headers';
-          break;
-      }
-      if (op.name === 'shutdown') {
-        body = rng.pick(SHUTDOWN_BODIES);
-        headers['content-type'] = 'application/json';
-        note = 'shutdown (never valid)';
-      } else if (body === undefined && value !== undefined) {
-        body = JSON.stringify(value);
-      } else if (body === undefined && op.method !== 'POST' && rng.chance(0.1)) {
-        body = JSON.stringify(anyJson(rng)); // a body where none is expected
-      }
-      if (headers['transfer-encoding'] === 'chunked' && body !== undefined)
-        delete headers['transfer-encoding'];
-      return {
-        op: op.name,
-        method: op.method,
-        path: qs ? `${path}?${qs}` : path,
-        headers,
-        note,
-        ...(body === undefined ? {} : { body }),
-      };
-    };
-
-    /** Requests below HTTP's level: methods, request lines and headers as bytes, WebSocket upgrades. */
+    const prober = new Prober(rng, fixtures, byName);
+    /** Requests below HTTP's level (bytes on a socket), and WebSocket upgrades. */
     const transport = async (): Promise<{ what: string; status: number; ms: number }> => {
       const started = Date.now();
-      const auth = `Authorization: Bearer ${token}\r\nHost: 127.0.0.1:${port}\r\n`;
-      const kind = rng.int(3);
-      if (kind === 2) {
-        const path = rng.chance(0.5) ? '/api/v1/events' : `/api/v1/agents/${segment('agent', true)}/pty`;
-        const qs = rng.pick([
-          '',
-          `since=${enc(strings(''))}`,
-          `types=${enc(strings(''))}`,
-          `agent=${enc(strings(''))}`,
-          'since=-1',
-          'since=99999999999999999999',
-          '%E0%A4%A=1',
-        ]);
-        const url = `ws://127.0.0.1:${port}${path}${qs ? `?${qs}` : ''}`;
+      if (rng.chance(0.33)) {
+        const url = prober.webSocketUrl(port);
         const status = await new Promise<number>((resolve) => {
           const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
           const timer = setTimeout(() => {
@@ -413,33 +156,9 @@ describe('API fuzz: a real daemon over TCP, every route, generated from the Open
         });
         return { what: `WS ${url.slice(0, 200)}`, status, ms: Date.now() - started };
       }
-      const line = rng.pick([
-        'CONNECT 127.0.0.1:22 HTTP/1.1',
-        'CONNECT fz:443 HTTP/1.1',
-        `${rng.pick(['PUT', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND', 'HEAD', 'LOCK'])} /api/v1/${segment('', true)} HTTP/1.1`,
-        `FOO /api/v1/agents HTTP/1.1`,
-        `GET /api/v1/agents HTTP/9.9`,
-        `GET /api/v1/${noise(rng).replace(/[\r\n]/g, '')} HTTP/1.1`,
-        'GET http://[::1 HTTP/1.1',
-        'GET * HTTP/1.1',
-        '\u0000\u0001\u0002',
-      ]);
-      const extra = rng.pick([
-        '',
-        'X-Bad: a\u0000b\r\n',
-        `X-Big: ${'a'.repeat(20_000 + rng.int(40_000))}\r\n`,
-        'Content-Length: 5\r\nTransfer-Encoding: chunked\r\n',
-        'Content-Length: -1\r\n',
-        'Transfer-Encoding: chunked\r\n\r\nzz\r\n',
-        'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n',
-      ]);
-      const connection = extra.includes('Connection:') ? '' : 'Connection: close\r\n';
-      const r = await rawRequest(port, `${line}\r\n${auth}${extra}${connection}\r\n`, GIVE_UP_MS);
-      return {
-        what: JSON.stringify(`${line} ${extra}`.slice(0, 200)),
-        status: r.timedOut ? 0 : r.status,
-        ms: Date.now() - started,
-      };
+      const raw = prober.rawRequest(port, token);
+      const r = await rawRequest(port, raw.text, GIVE_UP_MS);
+      return { what: raw.what, status: r.timedOut ? 0 : r.status, ms: Date.now() - started };
     };
 
     const check = (what: string, status: number, ms: number, body = ''): void => {
@@ -465,7 +184,7 @@ describe('API fuzz: a real daemon over TCP, every route, generated from the Open
           check(t.what, t.status, t.ms);
           continue;
         }
-        const p = probe(op);
+        const p = prober.probe(op);
         covered.add(op.name);
         const r = await send(p);
         const body = p.body === undefined ? '' : ` body ${JSON.stringify(String(p.body).slice(0, 160))}`;

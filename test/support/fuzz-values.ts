@@ -1,5 +1,6 @@
 // Values for the API fuzz test (test/integration/api-fuzz.test.ts): a seeded PRNG, a pool of
 // adversarial strings, and values generated from the JSON Schemas of the OpenAPI document.
+import { YAML_BOMB } from './yaml-bomb.js';
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same run. */
 export class Rng {
@@ -102,6 +103,11 @@ export const ADVERSARIAL_STRINGS: readonly string[] = [
   'refs/heads/main',
   'a'.repeat(300),
   'x'.repeat(10_000),
+  '*fz',
+  '&a [*a]',
+  '!!binary x',
+  'a: [\n',
+  YAML_BOMB,
 ];
 
 const WORD_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789-_';
