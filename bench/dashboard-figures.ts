@@ -84,7 +84,7 @@ async function sessionCookie(browser: Browser, s: Session): Promise<{ name: stri
   try {
     const page = await ctx.newPage();
     await page.goto(url);
-    const c = (await ctx.cookies()).find((x) => x.name === 'wtp_session');
+    const c = (await ctx.cookies()).find((x) => x.name.startsWith('wtp_session_'));
     if (!c) throw new Error('the sign-in link set no session cookie');
     return { name: c.name, value: c.value };
   } finally {

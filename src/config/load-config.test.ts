@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TempDirs } from '../../test/support/adapters/temp-dirs.js';
+import { YAML_BOMB } from '../../test/support/yaml-bomb.js';
 import { AppError } from '../core/errors.js';
 import { readEnv } from './env.js';
 import { loadConfig } from './load-config.js';
@@ -137,6 +138,15 @@ describe('loadConfig refusals (CONFIG_INVALID)', () => {
     const issues = issuesOf(err);
     expect(issues).toHaveLength(1);
     expect(issues[0]?.path).toBe('line 4');
+  });
+
+  it('reports an alias to no anchor and a YAML bomb as invalid YAML', async () => {
+    for (const text of ['api: *fz\n', YAML_BOMB]) {
+      write(text);
+      const err = await failure();
+      expect(err.code).toBe('CONFIG_INVALID');
+      expect(err.message).toContain('not valid YAML');
+    }
   });
 
   it('reports a YAML syntax error', async () => {

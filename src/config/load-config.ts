@@ -31,7 +31,12 @@ export async function loadConfig(file: string, env: WtpEnv): Promise<Readonly<Wt
       }));
       throw new AppError('CONFIG_INVALID', `The config file ${file} is not valid YAML.`, { file, issues });
     }
-    raw = doc.toJS() ?? {};
+    try {
+      raw = doc.toJS() ?? {}; // throws on an alias to no anchor, and on too many aliases (a YAML bomb)
+    } catch (err) {
+      const issues: Issue[] = [{ path: '', message: (err as Error).message }];
+      throw new AppError('CONFIG_INVALID', `The config file ${file} is not valid YAML.`, { file, issues });
+    }
   }
   const withEnv = applyEnv(raw, env);
   const parsed = configSchema.safeParse(withEnv);

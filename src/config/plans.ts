@@ -38,7 +38,12 @@ export function parsePlan(text: string, file: string): Plan {
     }
     return null;
   };
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS(); // throws on an alias to no anchor, and on too many aliases (a YAML bomb)
+  } catch (err) {
+    throw fail([{ path: '', line: null, message: (err as Error).message }]);
+  }
   const parsed = planSchema.safeParse(value ?? {});
   if (!parsed.success) {
     throw fail(

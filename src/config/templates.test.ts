@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { YAML_BOMB } from '../../test/support/yaml-bomb.js';
 import { isAppError } from '../core/errors.js';
 import { BUILTIN_TEMPLATES } from './builtin-templates.js';
 import {
@@ -109,6 +110,15 @@ describe('parseTemplate', () => {
       expect.objectContaining({ path: '', message: expect.stringContaining('layuot') as string }),
     ]);
     expect(issuesOf('').map((i) => i.path)).toEqual(['layout']);
+  });
+
+  it('refuses an alias to no anchor and a YAML bomb as an invalid template', () => {
+    expect(issuesOf('layout: *fz\n')).toEqual([
+      { path: '', line: null, message: expect.stringContaining('alias') as string },
+    ]);
+    expect(issuesOf(YAML_BOMB)).toEqual([
+      { path: '', line: null, message: expect.stringContaining('alias') as string },
+    ]);
   });
 
   it('names the file and every problem in the message', () => {

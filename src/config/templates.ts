@@ -50,7 +50,12 @@ export function parseTemplate(text: string, file: string): Template {
     }));
     throw invalid(file, issues);
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS(); // throws on an alias to no anchor, and on too many aliases (a YAML bomb)
+  } catch (err) {
+    throw invalid(file, [{ path: '', line: null, message: (err as Error).message }]);
+  }
   const parsed = templateSchema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
   const issues = explainIssues(parsed.error, value, PANE_HINT).map(({ path, message }) => {

@@ -112,6 +112,14 @@ export class AgentService {
         agent.version = prepared.version;
         agent.profileArgs = prepared.profileArgs;
       }
+      // The workspace may have been removed while this awaited; checked in the tick that adds the agent.
+      if (!this.d.registry.findWorkspace(agent.workspaceId)) {
+        throw new AppError(
+          'WORKSPACE_NOT_FOUND',
+          `The workspace of agent "${agent.name}" was removed while the agent was being created.`,
+          { ref: agent.workspaceId },
+        );
+      }
     } catch (err) {
       // Nothing half-made stays behind: the worktree made for this agent goes with the failure.
       if (git && agent.worktree) await git.worktrees.remove(agent.worktree, true).catch(() => undefined);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   agentOf,
+  agentRecord,
   connectHost,
   makeCore,
   reportSpawned,
@@ -220,6 +221,35 @@ describe('WorkspaceService.remove and focus', () => {
     await expect(h.core.workspaces.remove('default', true, 'cli')).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
+  });
+
+  it('removes an agent that starts in the workspace while it is being removed: none is left pointing at it', async () => {
+    const h = await makeCore();
+    await created(h);
+    const ws = h.core.registry.resolveWorkspace('app');
+    const removing = h.core.workspaces.remove('app', true, 'cli');
+    await flush();
+    // The dispatcher starts a task's agent there meanwhile (the store's foreign key refused the removal: a 500).
+    await h.core.registry.add(
+      agentRecord({
+        id: 'ag-late',
+        name: 'late',
+        workspaceId: ws.id,
+        state: 'exited',
+        pid: null,
+        hostPid: null,
+      }),
+      [],
+    );
+    for (const a of h.core.registry.all().filter((x) => x.state === 'running')) {
+      h.core.sessions.message(a.id, {
+        type: 'exited',
+        report: { pid: a.pid ?? 0, exit: { exitCode: null, signal: 'SIGTERM' }, at: h.clock.now() },
+      });
+    }
+    await removing;
+    expect(h.core.registry.findWorkspace('app')).toBeUndefined();
+    expect(h.core.registry.all().filter((a) => a.workspaceId === ws.id)).toEqual([]);
   });
 
   it('focuses the first live agent pane of the workspace', async () => {

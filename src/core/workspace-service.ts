@@ -34,6 +34,16 @@ export interface WorkspaceDeps extends FactoryDeps {
   settleTimeoutMs: number;
 }
 
+/** Removing a workspace removes agents that started in it meanwhile this many times, then refuses. */
+const MAX_REMOVE_ROUNDS = 3;
+
+const stillStarting = (workspace: string, agents: { name: string }[]): AppError =>
+  new AppError(
+    'WORKSPACE_NOT_EMPTY',
+    `Agents keep starting in workspace "${workspace}" (its tasks being dispatched?); try again.`,
+    { workspace, agents: agents.map((a) => a.name) },
+  );
+
 /** Workspaces: a repository plus a layout of agents and command panes in one backend. */
 export class WorkspaceService {
   constructor(private readonly d: WorkspaceDeps) {}
@@ -166,8 +176,16 @@ export class WorkspaceService {
         },
       );
     }
-    for (const a of agents) await this.d.service.remove(a.id, true, source);
+    // Agents can start in it while this awaits (the dispatcher runs its tasks): they go too, and the
+    // last check is in the tick that removes the workspace, so no agent is left pointing at nothing.
+    const agentsOf = () => this.d.registry.all().filter((a) => a.workspaceId === ws.id);
+    for (let round = 0, left = agents; left.length > 0; round++, left = agentsOf()) {
+      if (round === MAX_REMOVE_ROUNDS) throw stillStarting(ws.name, left);
+      for (const a of left) await this.d.service.remove(a.id, true, source);
+    }
     if (this.d.muxes.available(ws.backend)) await this.d.muxes.get(ws.backend).closeWorkspace(ws.name);
+    const late = agentsOf();
+    if (late.length > 0) throw stillStarting(ws.name, late);
     await this.d.registry.removeWorkspace(ws.id, [this.wsEvent(ws, source, 'workspace.removed')]);
     return ws.id;
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gitRefSchema, optionValueSchema } from './argument-strings.js';
 import { SIGNAL_SOURCES } from './signals.js';
 import { absolutePathSchema, boolQuery, envKeySchema, isoTimeSchema, nameSchema } from './common.js';
 import {
@@ -161,25 +162,17 @@ export const createAgentRequestSchema = z.strictObject({
     .max(100_000)
     .optional()
     .describe('Typed once the agent is at its prompt (agent CLIs), or once its output is quiet (others)'),
-  model: z.string().min(1).max(200).optional().describe('Agent CLIs: the model (--model)'),
+  model: optionValueSchema(200).optional().describe('Agent CLIs: the model (--model)'),
   repo: absolutePathSchema
     .optional()
     .describe('Git repository for the agent worktree (default: the workspace repository, if any)'),
-  base: z
-    .string()
-    .min(1)
-    .max(250)
-    .optional()
-    .describe('Ref the new branch starts from (default: current branch)'),
-  branch: z.string().min(1).max(250).optional().describe('Reuse this existing branch instead of wtp/<name>'),
+  base: gitRefSchema.optional().describe('Ref the new branch starts from (default: current branch)'),
+  branch: gitRefSchema.optional().describe('Reuse this existing branch instead of wtp/<name>'),
   worktree: z
     .boolean()
     .optional()
     .describe('false: run in the repository itself instead of a worktree of its own (default true)'),
-  permissionMode: z
-    .string()
-    .min(1)
-    .max(64)
+  permissionMode: optionValueSchema(64)
     .optional()
     .describe('Agent CLIs: the permission/approval mode, e.g. claude: default, acceptEdits, plan'),
 });

@@ -113,6 +113,8 @@ export const ERROR_CATALOG = {
     'The filesystem holding a state file is full (ENOSPC, EDQUOT, SQLITE_FULL): the change asked for (a new agent, workspace or task, a task move) was not made. Running agents keep running and their state changes are kept until space returns; free space on that filesystem and the daemon resumes writing by itself. `details` has the path, the component and the error code.',
   STORAGE_FAILED:
     'A state file could not be written (EIO, EROFS, SQLITE_IOERR, …): the change asked for was not made. Running agents keep running; the daemon retries by itself. `details` has the path, the component and the error code.',
+  METHOD_NOT_ALLOWED:
+    'The daemon serves no route with this HTTP method (e.g. `CONNECT`, `PUT`, `PATCH`): it is not a proxy. `details.allowed` (and the `Allow` header) lists the methods of the path.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

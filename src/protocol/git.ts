@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandLineSchema, gitRefSchema } from './argument-strings.js';
 import { absolutePathSchema, boolQuery } from './common.js';
 import { MERGE_STRATEGIES } from './constants.js';
 
@@ -32,11 +33,8 @@ export { MERGE_STRATEGIES };
 
 export const mergeRequestSchema = z.strictObject({
   strategy: z.enum(MERGE_STRATEGIES).default('merge'),
-  into: z.string().min(1).max(250).optional().describe('Target branch (default: the agent base)'),
-  test: z
-    .string()
-    .min(1)
-    .max(10_000)
+  into: gitRefSchema.optional().describe('Target branch (default: the agent base)'),
+  test: commandLineSchema
     .optional()
     .describe('A command run in the agent worktree first (sh -c); merging only if it passes'),
   commit: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { noNulString } from './argument-strings.js';
 import { agentSchema } from './agent.js';
 import { PROFILE_NAMES } from './constants.js';
 import { signalSchema, signalSourceSchema } from './signals.js';
@@ -30,7 +31,7 @@ export type WhyResponse = z.infer<typeof whyResponseSchema>;
 /** A hook payload: a JSON object with at least the event name (other fields are the vendor's). */
 export const hookBodySchema = z
   .looseObject({
-    hook_event_name: z.string().min(1).max(100),
-    session_id: z.string().max(200).optional(),
+    hook_event_name: noNulString().min(1).max(100),
+    session_id: noNulString().max(200).optional(),
   })
   .describe('The JSON the agent CLI gives its hooks');

@@ -29,6 +29,7 @@ import {
   statsHistorySchema,
 } from './metrics.js';
 import { hookBodySchema, profileInfoSchema, whyResponseSchema } from './profiles.js';
+import { refuseNul } from './argument-strings.js';
 import type { RouteDef } from './route-def.js';
 import { taskRoutes } from './task-route-defs.js';
 import {
@@ -60,8 +61,8 @@ export type { HttpMethod, RouteDef } from './route-def.js';
 
 const noBody = z.strictObject({});
 
-/** The REST API under /api/v1. WebSockets are listed in `websocketRoutes`. */
-export const routes = {
+/** The route table as written, before `withRequestChecks`. */
+const table = {
   health: {
     ...ROUTE_PATHS.health,
     summary: 'Liveness: answers as soon as the API is ready',
@@ -301,6 +302,30 @@ export const routes = {
     status: 201,
   },
 } as const satisfies Record<string, RouteDef>;
+
+/**
+ * Request bodies whose free-form part is not the daemon's to refuse: an agent CLI's hook call
+ * reports its own tools' input (a file written may hold any character). It is read as evidence
+ * and never becomes an argument; its named fields are checked in `hookBodySchema`.
+ */
+export const NUL_CHECK_EXEMPT: readonly string[] = ['agentHook.body'];
+
+/** Every route's params, query and body with the shared refinement: no NUL in any string. */
+function withRequestChecks<T extends Record<string, RouteDef>>(t: T): T {
+  const out: Record<string, RouteDef> = {};
+  for (const [name, def] of Object.entries(t)) {
+    const checked: RouteDef = { ...def };
+    for (const part of ['params', 'query', 'body'] as const) {
+      const schema = def[part];
+      if (schema && !NUL_CHECK_EXEMPT.includes(`${name}.${part}`)) checked[part] = refuseNul(schema);
+    }
+    out[name] = checked;
+  }
+  return out as T;
+}
+
+/** The REST API under /api/v1. WebSockets are listed in `websocketRoutes`. */
+export const routes = withRequestChecks(table);
 
 export type Routes = typeof routes;
 

@@ -4,6 +4,7 @@ import type { RouteDef } from './route-def.js';
 import { ROUTE_PATHS } from './route-paths.js';
 import {
   compareTaskQuerySchema,
+  compareTaskTestsRequestSchema,
   createTaskRequestSchema,
   listTasksQuerySchema,
   moveTaskRequestSchema,
@@ -77,9 +78,17 @@ export const taskRoutes = {
   compareTask: {
     ...ROUTE_PATHS.compareTask,
     summary:
-      "Best of N side by side: each attempt's diff stat, test result, time and state history (runs the test command in each worktree)",
+      "Best of N side by side: each attempt's diff stat, time and state history; runs nothing (POST runs the test commands)",
     params: taskRefParamsSchema,
     query: compareTaskQuerySchema,
+    response: taskComparisonSchema,
+  },
+  compareTaskTests: {
+    ...ROUTE_PATHS.compareTaskTests,
+    summary:
+      "Best of N side by side with test results: the comparison of GET, and the test command run in each attempt's worktree",
+    params: taskRefParamsSchema,
+    body: compareTaskTestsRequestSchema,
     response: taskComparisonSchema,
   },
   pickAttempt: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TASK_STATUSES, type TaskStatus } from './constants.js';
+import { commandLineSchema, optionValueSchema } from './argument-strings.js';
 import { isoTimeSchema, nameSchema } from './common.js';
 import { PROFILE_NAMES } from './constants.js';
 
@@ -40,14 +41,10 @@ const prioritySchema = z
 const profileSchema = z
   .enum(PROFILE_NAMES)
   .describe('The agent profile to run it with (default: the daemon’s agent profile, e.g. claude)');
-const modelSchema = z.string().min(1).max(200).describe('Agent CLIs: the model (--model)');
-const permissionModeSchema = z
-  .string()
-  .min(1)
-  .max(50)
-  .describe(
-    "Agent CLIs: the permission mode (--permission-mode), checked against the profile's modes at dispatch",
-  );
+const modelSchema = optionValueSchema(200).describe('Agent CLIs: the model (--model)');
+const permissionModeSchema = optionValueSchema(50).describe(
+  "Agent CLIs: the permission mode (--permission-mode), checked against the profile's modes at dispatch",
+);
 const attemptsSchema = z
   .number()
   .int()
@@ -232,14 +229,14 @@ export const planSchema = z
   .describe('A wezterm-parallel task plan');
 export type Plan = z.infer<typeof planSchema>;
 
-export const compareTaskQuerySchema = z.strictObject({
-  test: z
-    .string()
-    .min(1)
-    .max(10_000)
+/** `GET …/compare` takes no query: a GET never runs a command (`POST …/compare` runs the tests). */
+export const compareTaskQuerySchema = z.strictObject({});
+
+/** `POST …/compare`: the comparison with each attempt's test command run in its worktree. */
+export const compareTaskTestsRequestSchema = z.strictObject({
+  test: commandLineSchema
     .optional()
     .describe('A test command run in each attempt’s worktree (default: the repository’s approved `test:`)'),
-  noTest: z.enum(['true', 'false']).optional().describe('"true": run no test command'),
 });
 
 const msSchema = z.number().int().min(0);
@@ -281,10 +278,7 @@ export type TaskComparison = z.infer<typeof taskComparisonSchema>;
 export const pickAttemptRequestSchema = z.strictObject({
   attempt: z.number().int().min(1).max(MAX_TASK_ATTEMPTS).describe('The attempt to merge'),
   strategy: z.enum(['merge', 'squash', 'rebase']).default('merge'),
-  test: z
-    .string()
-    .min(1)
-    .max(10_000)
+  test: commandLineSchema
     .optional()
     .describe('A command run in the winner’s worktree first; nothing is merged or removed unless it passes'),
   keepOthers: z

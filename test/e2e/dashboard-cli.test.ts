@@ -56,7 +56,7 @@ describe('wtp dashboard', () => {
     const first = await login(url);
     expect(first.status).toBe(303);
     expect(String(first.headers['set-cookie'])).toMatch(
-      /^wtp_session=\d+\.[\w-]{43}\.[\w-]{43}; HttpOnly; SameSite=Strict/,
+      new RegExp(`^wtp_session_${port}=${port}\\.\\d+\\.[\\w-]{43}\\.[\\w-]{43}; HttpOnly; SameSite=Strict`),
     );
     expect((await login(url)).status).toBe(401);
     const json = cliOutputSchemas.dashboard.parse((await home.json(['dashboard', '--print-url'])).doc);

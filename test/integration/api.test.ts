@@ -1,5 +1,6 @@
 import { inject as lightInject, type InjectOptions } from 'light-my-request';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WtpClient } from '../../src/client/wtp-client.js';
@@ -11,6 +12,8 @@ import { errorBodySchema } from '../../src/protocol/errors.js';
 import { eventsServerMessageSchema, type WtpEvent } from '../../src/protocol/events.js';
 import { routes } from '../../src/protocol/routes.js';
 import { ENTRY, eventually, TestHome } from '../support/harness.js';
+import { rawRequest } from '../support/raw-socket.js';
+import { YAML_BOMB } from '../support/yaml-bomb.js';
 
 /** The daemon graph runs in this process; hosts and agents are real child processes. */
 describe('HTTP API (in-process daemon)', () => {
@@ -145,6 +148,40 @@ describe('HTTP API (in-process daemon)', () => {
     });
   });
 
+  it('refuses NUL bytes and option-like refs before they reach git or a shell (400 with the path, not 500)', async () => {
+    const repo = home.path('nul-repo');
+    const g = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: home.env });
+    mkdirSync(repo);
+    g('init', '-q', '-b', 'main');
+    writeFileSync(`${repo}/README`, 'x\n');
+    g('add', '-A');
+    g('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'start');
+    await client.call('createAgent', {
+      body: { profile: 'cmd', name: 'nul', cwd: repo, repo, argv: ['sleep', '300'] },
+    });
+    const cases: [string, unknown, string][] = [
+      ['/api/v1/agents/nul/merge', { into: '\u0000' }, 'body.into'],
+      ['/api/v1/agents/nul/merge', { test: 'true\u0000' }, 'body.test'],
+      ['/api/v1/agents/nul/merge', { into: 'main', test: '\u0000', commit: 'm' }, 'body.test'],
+      ['/api/v1/agents/nul/merge', { into: '--orphan' }, 'body.into'],
+      ['/api/v1/agents/nul/commit', { message: 'a\u0000b' }, 'body.message'],
+      ['/api/v1/agents', { profile: 'cmd', cwd: repo, repo, argv: ['true'], base: '-h' }, 'body.base'],
+      ['/api/v1/agents', { profile: 'cmd', cwd: repo, argv: ['tr\u0000ue'] }, 'body.argv.0'],
+      ['/api/v1/tasks/x/compare', { test: 'make\u0000' }, 'body.test'],
+    ];
+    for (const [url, payload, path] of cases) {
+      const r = await inject({ method: 'POST', url, payload: payload as object });
+      expect(r.statusCode, `${url} ${JSON.stringify(payload)}`).toBe(400);
+      const body = errorBodySchema.parse(r.json());
+      expect(body.code).toBe('INVALID_INPUT');
+      expect((body.details?.issues as { path: string }[]).map((i) => i.path)).toContain(path);
+    }
+    const param = await inject({ method: 'GET', url: '/api/v1/agents/nu%00l' });
+    expect(param.statusCode).toBe(400);
+    expect(param.json()).toMatchObject({ code: 'INVALID_INPUT' });
+    await client.call('removeAgent', { params: { agent: 'nul' }, query: { force: 'true' } });
+  });
+
   it('guards TCP with the bearer token and rejects foreign browser origins', async () => {
     const base = `http://127.0.0.1:${daemon.tcpPort ?? 0}`;
     const token = readFileSync(home.path('token'), 'utf8').trim();
@@ -177,6 +214,94 @@ describe('HTTP API (in-process daemon)', () => {
       ws.on('unexpected-response', (_req, res) => r(res.statusCode ?? 0)),
     );
     expect(wsStatus).toBe(401);
+  });
+
+  it('removes a workspace while an agent is being made in it: a clear error, never a 500 or an orphan', async () => {
+    const repo = home.path('race-repo');
+    const g = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: home.env });
+    mkdirSync(repo);
+    g('init', '-q', '-b', 'main');
+    g('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'start');
+    await client.call('createWorkspace', { body: { name: 'race', repo, backend: 'headless' } });
+    // The agent's worktree is being made (git) when the workspace goes (found by the API fuzz: a 500,
+    // the store's foreign key refusing an agent of a removed workspace).
+    const [made, removed] = await Promise.all([
+      inject({
+        method: 'POST',
+        url: '/api/v1/agents',
+        payload: { profile: 'cmd', name: 'late', workspace: 'race', cwd: repo, argv: ['sleep', '60'] },
+      }),
+      inject({ method: 'DELETE', url: '/api/v1/workspaces/race?force=true' }),
+    ]);
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect(made.statusCode, made.body).toBe(404);
+    expect(made.json()).toMatchObject({ code: 'WORKSPACE_NOT_FOUND' });
+    const { agents } = await client.call('listAgents');
+    expect(agents.filter((a) => a.name === 'late')).toEqual([]);
+    expect(g('worktree', 'list').toString().trim().split('\n')).toHaveLength(1); // its worktree went too
+  });
+
+  it('refuses YAML with an alias to no anchor, or a YAML bomb, as invalid input (found by the API fuzz: a 500)', async () => {
+    for (const yaml of ['*fz', YAML_BOMB]) {
+      const plan = await inject({ method: 'POST', url: '/api/v1/tasks/import', payload: { yaml } });
+      expect(plan.statusCode, plan.body).toBe(400);
+      expect(plan.json()).toMatchObject({ code: 'INVALID_INPUT' });
+      const ws = await inject({
+        method: 'POST',
+        url: '/api/v1/workspaces',
+        payload: { name: 'yaml', repo: home.dir, templateYaml: yaml },
+      });
+      expect(ws.statusCode, ws.body).toBe(400);
+      expect(ws.json()).toMatchObject({ code: 'TEMPLATE_INVALID' });
+    }
+  });
+
+  it('answers every method and every malformed request on a raw socket, with an error body', async () => {
+    const port = daemon.tcpPort ?? 0;
+    const token = readFileSync(home.path('token'), 'utf8').trim();
+    const send = (requestLine: string, headers = '', connection = 'close') =>
+      rawRequest(
+        port,
+        `${requestLine}\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\n${headers}Connection: ${connection}\r\n\r\n`,
+      );
+    const connect = await send('CONNECT 127.0.0.1:22 HTTP/1.1');
+    expect(connect.timedOut).toBe(false);
+    expect(connect.status).toBe(405);
+    expect(connect.headers.allow).toBe('GET, POST, DELETE');
+    expect(JSON.parse(connect.body)).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
+    for (const method of ['PUT', 'PATCH', 'TRACE', 'PROPFIND']) {
+      const r = await send(`${method} /api/v1/agents HTTP/1.1`);
+      expect(r.status, method).toBe(405);
+      expect(r.headers.allow, method).toBe('GET, POST');
+      expect(JSON.parse(r.body), method).toMatchObject({
+        code: 'METHOD_NOT_ALLOWED',
+        details: { allowed: ['GET', 'POST'] },
+      });
+    }
+    for (const line of [
+      'FOO /api/v1/agents HTTP/1.1',
+      'GET /api/v1/agents HTTP/9.9',
+      'GET  HTTP/1.1',
+      '\u0000',
+    ]) {
+      const r = await send(line);
+      expect(r.status, JSON.stringify(line)).toBe(400);
+      expect(JSON.parse(r.body), JSON.stringify(line)).toMatchObject({ code: 'INVALID_INPUT' });
+    }
+    const badHeader = await send('GET /api/v1/agents HTTP/1.1', 'X-Bad: a\u0000b\r\n');
+    expect(badHeader.status, badHeader.body).toBe(400);
+    const hugeHeader = await send('GET /api/v1/agents HTTP/1.1', `X-Big: ${'a'.repeat(40_000)}\r\n`);
+    expect(hugeHeader.status, hugeHeader.body).toBe(431);
+    const badTarget = await send('GET http://[::1 HTTP/1.1');
+    expect(badTarget.status, badTarget.body).toBe(400);
+    const badEscape = await send(
+      'GET /api/v1/agents/%E0%A4%A/pty HTTP/1.1',
+      'Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n',
+      'Upgrade',
+    );
+    expect(badEscape.status, badEscape.body).toBe(400);
+    expect(JSON.parse(badEscape.body)).toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await send('DELETE /api/v1/agents HTTP/1.1')).status).toBe(404); // a served method elsewhere
   });
 
   it('streams events over WebSocket and resumes from a sequence number without gaps', async () => {

@@ -14,9 +14,13 @@ import {
 import { FakeClock } from '../support/fake-clock.js';
 import { ENTRY, TestHome } from '../support/harness.js';
 
+/** What a browser adds to the dashboard page's own fetches. */
+const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' };
+
 /**
  * The dashboard's sign-in over real sockets (in-process daemon on a fake clock): one-time
- * links, the session cookie, Origin/CSRF rules for REST and WebSockets, and no CORS.
+ * links, the session cookie bound to the daemon's port, Sec-Fetch-Site/Origin/CSRF rules for
+ * REST and WebSockets, and no CORS.
  */
 describe('dashboard sign-in and cookie auth', () => {
   let home: TestHome;
@@ -72,7 +76,9 @@ describe('dashboard sign-in and cookie auth', () => {
     expect(login.headers['cache-control']).toBe('no-store');
     expect(login.headers['set-cookie']).toEqual([
       expect.stringMatching(
-        /^wtp_session=\d+\.[\w-]{43}\.[\w-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=43200$/,
+        new RegExp(
+          `^wtp_session_${port}=${port}\\.\\d+\\.[\\w-]{43}\\.[\\w-]{43}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200$`,
+        ),
       ),
     ]);
     // The code works once: a second visit is refused with a page saying what to do, and sets nothing.
@@ -109,25 +115,39 @@ describe('dashboard sign-in and cookie auth', () => {
     const bearer = await http(url, { ...post, headers: { authorization: `Bearer ${token}` } });
     expect(bearer.status).toBe(200);
     const cookie = await signIn();
-    expect((await http(url, { ...post, headers: { cookie, origin: own } })).status).toBe(200);
+    expect((await http(url, { ...post, headers: { cookie, origin: own, ...SAME_ORIGIN } })).status).toBe(200);
   });
 
   it('lets the session cookie stand in for the token on REST calls; without it they are refused', async () => {
     const cookie = await signIn();
-    const ok = await http('/api/v1/agents', { headers: { cookie } });
+    const ok = await http('/api/v1/agents', { headers: { cookie, ...SAME_ORIGIN } });
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toEqual({ agents: [] });
-    expect((await http('/api/v1/agents', { headers: { cookie, origin: own } })).status).toBe(200);
-    const localhost = { cookie, host: `localhost:${port}`, origin: `http://localhost:${port}` };
+    expect((await http('/api/v1/agents', { headers: { cookie, origin: own, ...SAME_ORIGIN } })).status).toBe(
+      200,
+    );
+    const localhost = {
+      cookie,
+      host: `localhost:${port}`,
+      origin: `http://localhost:${port}`,
+      ...SAME_ORIGIN,
+    };
     expect((await http('/api/v1/agents', { headers: localhost })).status).toBe(200);
     expect((await http('/api/v1/agents')).status).toBe(401);
-    expect((await http('/api/v1/agents', { headers: { cookie: 'wtp_session=forged' } })).status).toBe(401);
-    expect((await http('/api/v1/agents', { headers: { cookie: `other=1; ${cookie}` } })).status).toBe(200);
+    const forged = { cookie: `wtp_session_${port}=forged`, ...SAME_ORIGIN };
+    expect((await http('/api/v1/agents', { headers: forged })).status).toBe(401);
+    expect(
+      (await http('/api/v1/agents', { headers: { cookie: `other=1; ${cookie}`, ...SAME_ORIGIN } })).status,
+    ).toBe(200);
     // A foreign Origin is refused even with the cookie; so is a foreign Host (DNS rebinding).
-    const foreign = await http('/api/v1/agents', { headers: { cookie, origin: 'http://evil.example' } });
+    const foreign = await http('/api/v1/agents', {
+      headers: { cookie, origin: 'http://evil.example', ...SAME_ORIGIN },
+    });
     expect(foreign.status).toBe(403);
     expect(JSON.parse(foreign.body)).toMatchObject({ code: 'FORBIDDEN_ORIGIN' });
-    const rebound = await http('/api/v1/agents', { headers: { cookie, host: `evil.example:${port}` } });
+    const rebound = await http('/api/v1/agents', {
+      headers: { cookie, host: `evil.example:${port}`, ...SAME_ORIGIN },
+    });
     expect(rebound.status).toBe(403);
   });
 
@@ -140,7 +160,7 @@ describe('dashboard sign-in and cookie auth', () => {
       expect(r.status, String(origin)).toBe(403);
       expect(JSON.parse(r.body), String(origin)).toMatchObject({ code: 'FORBIDDEN_ORIGIN' });
     }
-    const ok = await broadcast({ cookie, origin: own });
+    const ok = await broadcast({ cookie, origin: own, ...SAME_ORIGIN });
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toEqual({ sent: [], skipped: [] });
     const stop = await http('/api/v1/agents/nobody/stop', { method: 'POST', headers: { cookie } });
@@ -163,6 +183,30 @@ describe('dashboard sign-in and cookie auth', () => {
     expect((await tryWebSocket(pty, { cookie, origin: 'http://evil.example' })).status).toBe(403);
   });
 
+  it('refuses a cookie request that is not the page’s own (Sec-Fetch-Site), GETs included', async () => {
+    const cookie = await signIn();
+    // An <img> or a link on a page served from another port of 127.0.0.1 is same-site (and
+    // SameSite=Strict sends the cookie); from anywhere else cross-site; typed in the address bar none.
+    for (const site of ['same-site', 'cross-site', 'none', undefined]) {
+      const headers = { cookie, ...(site === undefined ? {} : { 'sec-fetch-site': site }) };
+      for (const path of ['/api/v1/agents', '/api/v1/tasks/nothing/compare?test=true', '/api/v1/status']) {
+        const r = await http(path, { headers });
+        expect(r.status, `${path} ${site}`).toBe(403);
+        expect(JSON.parse(r.body), `${path} ${site}`).toMatchObject({ code: 'FORBIDDEN_ORIGIN' });
+      }
+      const post = await http('/api/v1/broadcast', {
+        method: 'POST',
+        body: JSON.stringify({ text: 'hi' }),
+        headers: { ...headers, origin: own },
+      });
+      expect(post.status, String(site)).toBe(403);
+    }
+    // Bearer-token clients send no fetch metadata and need none.
+    expect((await http('/api/v1/agents', { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      200,
+    );
+  });
+
   it('never sends CORS headers, not even to a preflight', async () => {
     const preflight = await http('/api/v1/agents', {
       method: 'OPTIONS',
@@ -179,8 +223,34 @@ describe('dashboard sign-in and cookie auth', () => {
   it('ends a session after 12 hours', async () => {
     const cookie = await signIn();
     clock.advance(12 * 3_600_000 - 1);
-    expect((await http('/api/v1/agents', { headers: { cookie } })).status).toBe(200);
+    expect((await http('/api/v1/agents', { headers: { cookie, ...SAME_ORIGIN } })).status).toBe(200);
     clock.advance(1);
-    expect((await http('/api/v1/agents', { headers: { cookie } })).status).toBe(401);
+    expect((await http('/api/v1/agents', { headers: { cookie, ...SAME_ORIGIN } })).status).toBe(401);
+  });
+
+  it('binds a session to the daemon’s port: a restart on another port refuses it, the same port takes it', async () => {
+    const cookie = await signIn();
+    const value = cookie.slice(cookie.indexOf('=') + 1);
+    const restart = async (apiPort: number): Promise<void> => {
+      await daemon.stop({ stopAgents: true });
+      daemon = await startDaemon({
+        entry: ENTRY,
+        env: readEnv({ ...home.env, WTP_WEB_DIR: home.path('web'), WTP_API_PORT: String(apiPort) }),
+        childEnv: environmentForChildren(home.env),
+        clock,
+      });
+    };
+    const first = port;
+    await restart(0); // another free port, the same token
+    const other = daemon.tcpPort ?? 0;
+    expect(other).not.toBe(first);
+    for (const name of ['wtp_session', `wtp_session_${first}`, `wtp_session_${other}`]) {
+      const r = await rawHttp(other, '/api/v1/agents', {
+        headers: { cookie: `${name}=${value}`, host: `127.0.0.1:${other}`, ...SAME_ORIGIN },
+      });
+      expect(r.status, name).toBe(401);
+    }
+    await restart(first); // back on its port: the page reconnects and resumes
+    expect((await http('/api/v1/agents', { headers: { cookie, ...SAME_ORIGIN } })).status).toBe(200);
   });
 });

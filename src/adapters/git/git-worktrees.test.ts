@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../core/errors.js';
 import type { AgentWorktree, ProvisionRequest } from '../../core/git-ports.js';
+import { YAML_BOMB } from '../../../test/support/yaml-bomb.js';
 import { CliGitWorktrees } from './git-worktrees.js';
 
 const saved = { global: process.env.GIT_CONFIG_GLOBAL, nosystem: process.env.GIT_CONFIG_NOSYSTEM };
@@ -243,6 +244,11 @@ describe('setup script', () => {
     expect(bad.message).toContain('config.yaml');
     expect(bad.details).toMatchObject({ issues: [expect.objectContaining({ path: 'setup' })] });
     config('setup: [\n');
+    expect((await code(() => wts.setupScript(repo))).code).toBe('CONFIG_INVALID');
+    // A cloned repository's alias to nothing, or YAML bomb: refused, not an internal error.
+    config('setup: *fz\n');
+    expect((await code(() => wts.setupScript(repo))).code).toBe('CONFIG_INVALID');
+    config(`${YAML_BOMB}\nsetup: [*g]\n`);
     expect((await code(() => wts.setupScript(repo))).code).toBe('CONFIG_INVALID');
   });
 

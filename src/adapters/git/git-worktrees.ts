@@ -96,7 +96,14 @@ export class CliGitWorktrees implements P.GitWorktrees {
       path: `line ${e.linePos?.[0].line ?? '?'}`,
       message: e.message,
     }));
-    const parsed = yamlIssues.length > 0 ? null : setupFileSchema.safeParse(doc.toJS());
+    // toJS throws on an alias to no anchor, and on too many aliases (a YAML bomb in a cloned repository).
+    let value: unknown;
+    try {
+      value = yamlIssues.length > 0 ? undefined : doc.toJS();
+    } catch (err) {
+      yamlIssues.push({ path: '', message: (err as Error).message });
+    }
+    const parsed = yamlIssues.length > 0 ? null : setupFileSchema.safeParse(value);
     const issues = parsed === null ? yamlIssues : parsed.success ? [] : zodIssues(parsed.error);
     if (issues.length > 0 || !parsed?.success) {
       const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');

@@ -60,15 +60,24 @@ function ownOrigins(port: number): string[] {
 }
 
 /**
- * A request signed in by the dashboard cookie must come from the dashboard page itself: the
- * Host is the daemon's (no DNS rebinding), and anything but a plain GET — a state change or
- * a WebSocket upgrade — carries the daemon's own Origin (browsers always send it there), so
- * no other page can forge one (CSRF), whatever the browser does with SameSite.
+ * A request signed in by the dashboard cookie must come from the dashboard page itself, since
+ * the browser attaches the cookie to requests that any page makes (an `<img>` on a page served
+ * from another port of 127.0.0.1 is same-site, so SameSite=Strict does not stop it):
+ * - the Host is the daemon's (no DNS rebinding);
+ * - `Sec-Fetch-Site` is `same-origin`. Browsers send it on every HTTP request (Chrome 76,
+ *   Firefox 90, Safari 16.4), so a cookie request without it is refused too; only the sign-in
+ *   link (a top-level navigation, `none`) needs no cookie. Chromium sends no fetch metadata on
+ *   a WebSocket handshake, so an upgrade is judged by its Origin, and by the header if present;
+ * - anything but a plain GET — a state change or a WebSocket upgrade — carries the daemon's
+ *   own Origin (browsers always send it there).
+ * Bearer-token and unix-socket clients never get here.
  */
 export function cookieRequestAllowed(req: IncomingMessage, port: number | null, upgrade: boolean): boolean {
   if (port === null) return false;
   const own = ownOrigins(port);
   if (!own.includes(`http://${req.headers.host ?? ''}`)) return false;
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined ? site !== 'same-origin' : !upgrade) return false;
   if (!upgrade && (req.method === 'GET' || req.method === 'HEAD')) return true;
   return req.headers.origin !== undefined && own.includes(req.headers.origin);
 }

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../core/ports.js';
-import { DASHBOARD_SESSION_COOKIE } from '../../protocol/dashboard.js';
+import { sessionCookieName } from '../../protocol/dashboard.js';
 
 /** How long a one-time sign-in link works. */
 export const LINK_TTL_MS = 60_000;
@@ -24,9 +24,11 @@ function prune(map: Map<string, number>, now: number, max: number): void {
 
 /**
  * The dashboard's sign-in: one-time codes (32 random bytes, 60 s, single use, in memory) and
- * the sessions they open (12 h). A session is `<expiry>.<nonce>.<mac>`, signed with an HMAC
- * keyed by the API token: it survives a daemon restart (the page reconnects and resumes), and
- * ends at its expiry or when the token is rotated. Nothing here is ever logged.
+ * the sessions they open (12 h). A session is `<port>.<expiry>.<nonce>.<mac>` in the cookie
+ * `wtp_session_<port>`, signed with an HMAC keyed by the API token over the port, the expiry and
+ * the nonce: it survives a daemon restart on the same port (the page reconnects and resumes), is
+ * refused by a daemon on any other port, and ends at its expiry or when the token is rotated.
+ * Nothing here is ever logged.
  */
 export class DashboardAuth {
   private readonly codes = new Map<string, number>();
@@ -51,27 +53,31 @@ export class DashboardAuth {
     return { code, expiresAt };
   }
 
-  /** Spends a code: a new session if the code was valid (unused, unexpired), else null. */
-  redeem(code: string): { sessionId: string; maxAgeSeconds: number } | null {
+  /**
+   * Spends a code: a session for the daemon on `port` if the code was valid (unused,
+   * unexpired), else null.
+   */
+  redeem(code: string, port: number): { sessionId: string; maxAgeSeconds: number } | null {
     const now = this.clock.now();
     const key = digest(code);
     const expiresAt = this.codes.get(key);
     this.codes.delete(key);
     if (expiresAt === undefined || expiresAt <= now) return null;
-    const body = `${now + this.ttl.sessionMs}.${secret()}`;
+    const body = `${port}.${now + this.ttl.sessionMs}.${secret()}`;
     return { sessionId: `${body}.${this.mac(body)}`, maxAgeSeconds: Math.floor(this.ttl.sessionMs / 1000) };
   }
 
-  /** Whether the Cookie header carries a live dashboard session. */
-  hasSession(cookieHeader: string | undefined): boolean {
+  /** Whether the Cookie header carries a live session of the daemon on `port`. */
+  hasSession(cookieHeader: string | undefined, port: number | null): boolean {
+    if (port === null) return false;
     const now = this.clock.now();
-    for (const id of cookieValues(cookieHeader, DASHBOARD_SESSION_COOKIE)) {
-      const m = /^(\d{1,16})\.([\w-]{43})\.([\w-]{43})$/.exec(id);
-      if (!m?.[1] || !m[3]) continue;
-      const expiresAt = Number(m[1]);
+    for (const id of cookieValues(cookieHeader, sessionCookieName(port))) {
+      const m = /^(\d{1,5})\.(\d{1,16})\.([\w-]{43})\.([\w-]{43})$/.exec(id);
+      if (!m?.[2] || !m[4] || m[1] !== String(port)) continue;
+      const expiresAt = Number(m[2]);
       if (expiresAt <= now || expiresAt > now + this.ttl.sessionMs) continue;
-      const given = Buffer.from(m[3]);
-      const want = Buffer.from(this.mac(`${m[1]}.${m[2]}`));
+      const given = Buffer.from(m[4]);
+      const want = Buffer.from(this.mac(`${m[1]}.${m[2]}.${m[3]}`));
       if (given.length === want.length && timingSafeEqual(given, want)) return true;
     }
     return false;
@@ -95,9 +101,9 @@ export function cookieValues(header: string | undefined, name: string): string[]
   return out;
 }
 
-/** The Set-Cookie value that signs a browser in. */
-export function sessionCookie(sessionId: string, maxAgeSeconds: number): string {
-  return `${DASHBOARD_SESSION_COOKIE}=${sessionId}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}`;
+/** The Set-Cookie value that signs a browser in to the daemon on `port`. */
+export function sessionCookie(port: number, sessionId: string, maxAgeSeconds: number): string {
+  return `${sessionCookieName(port)}=${sessionId}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}`;
 }
 
 /** A request URL fit for the log: the one-time code of a sign-in link replaced. */

@@ -42,8 +42,9 @@ export function registerDashboardRoutes(app: HttpApp, d: DashboardDeps): void {
   });
 
   app.route('GET', '/dashboard/login', (req) => {
-    const headers = { ...dashboardHeaders(d.tcpPort()), 'cache-control': 'no-store' };
-    const session = d.auth.redeem(req.query.code ?? '');
+    const port = d.tcpPort();
+    const headers = { ...dashboardHeaders(port), 'cache-control': 'no-store' };
+    const session = port === null ? null : d.auth.redeem(req.query.code ?? '', port);
     if (session === null) {
       // A browser gets a page; scripts (Accept without text/html) the usual error body.
       if (!/\btext\/html\b/.test(req.headers.accept ?? '')) {
@@ -54,7 +55,7 @@ export function registerDashboardRoutes(app: HttpApp, d: DashboardDeps): void {
     return new RawBody('', 'text/plain; charset=utf-8', 303, {
       ...headers,
       location: '/dashboard/',
-      'set-cookie': sessionCookie(session.sessionId, session.maxAgeSeconds),
+      'set-cookie': sessionCookie(port ?? 0, session.sessionId, session.maxAgeSeconds),
     });
   });
   app.route(

@@ -66,4 +66,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   TEMPLATE_NOT_APPROVED: 409,
   STORAGE_FULL: 507,
   STORAGE_FAILED: 503,
+  METHOD_NOT_ALLOWED: 405,
 };

@@ -14,7 +14,8 @@ import {
 } from './auth.js';
 import { redactSecrets } from './dashboard-auth.js';
 import type { HttpCounters } from './metrics.js';
-import { Router } from './router.js';
+import { Router, type RouteMatch } from './router.js';
+import { endWithError, SERVED_METHODS } from './socket-replies.js';
 import { toErrorResponse } from './to-error-body.js';
 
 /** What a route handler sees of a request. */
@@ -52,14 +53,35 @@ export interface HttpAppOptions {
   log: Logger;
   /** The TCP port, for the Origin check (null until listening, or without TCP). */
   tcpPort: () => number | null;
-  /** The dashboard's sessions: a live `wtp_session` cookie stands in for the token on TCP. */
-  sessions: { hasSession(cookieHeader: string | undefined): boolean };
+  /** The dashboard's sessions: a live `wtp_session_<port>` cookie stands in for the token on TCP. */
+  sessions: { hasSession(cookieHeader: string | undefined, port: number | null): boolean };
 }
 
 function parseQuery(search: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of new URLSearchParams(search)) out[k] = v;
   return out;
+}
+
+const badRequest = (message: string, path: string): AppError =>
+  new AppError('INVALID_INPUT', message, { issues: [{ path, message }] });
+
+/** The request's URL; a request target that is no URL is the client's error, not ours. */
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    throw badRequest('The request target is not a valid URL.', 'url');
+  }
+}
+
+/** Routes a path; a malformed %-escape in a parameter is the client's error. */
+function matchPath<T>(router: Router<T>, method: string, path: string): RouteMatch<T> {
+  try {
+    return router.match(method, path);
+  } catch {
+    throw badRequest('Malformed %-escape in the path.', 'params');
+  }
 }
 
 /**
@@ -93,8 +115,8 @@ export class HttpApp {
   readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     try {
       this.authorize(req, true);
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const m = this.sockets.match('GET', url.pathname);
+      const url = requestUrl(req);
+      const m = matchPath(this.sockets, 'GET', url.pathname);
       if (m.kind !== 'found') throw new AppError('NOT_FOUND', `No WebSocket at ${url.pathname}`);
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         this.o.counters.countRequest(m.pattern, 101);
@@ -106,11 +128,9 @@ export class HttpApp {
         });
       });
     } catch (err) {
-      const r = toErrorResponse(err);
-      const body = JSON.stringify(r.body);
-      socket.end(
-        `HTTP/1.1 ${r.status} ${r.body.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      );
+      if (toErrorResponse(err).internal)
+        this.o.log.error({ err, url: redactSecrets(req.url) }, 'upgrade failed');
+      endWithError(socket, err);
     }
   };
 
@@ -126,16 +146,16 @@ export class HttpApp {
       throw new AppError('FORBIDDEN_ORIGIN', `Origin ${req.headers.origin ?? ''} may not use this API.`);
     }
     if (!cameOverTcp(req)) return;
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const path = requestUrl(req).pathname;
     if (!upgrade && isPublicPath(req.method, path)) return;
     const hookAgent = hookPathAgent(path);
     if (hookAgent !== null && hasValidToken(req, hookToken(this.o.token, hookAgent))) return;
     if (hasValidToken(req, this.o.token)) return;
-    if (this.o.sessions.hasSession(req.headers.cookie)) {
+    if (this.o.sessions.hasSession(req.headers.cookie, port)) {
       if (cookieRequestAllowed(req, port, upgrade)) return;
       throw new AppError(
         'FORBIDDEN_ORIGIN',
-        `A request signed in by the dashboard cookie must come from the dashboard itself (Origin and Host http://127.0.0.1:${port ?? ''}).`,
+        `A request signed in by the dashboard cookie must come from the dashboard page itself (Sec-Fetch-Site: same-origin, Origin and Host http://127.0.0.1:${port ?? ''}).`,
       );
     }
     throw new AppError('UNAUTHORIZED', 'Missing or wrong bearer token (see the token file in `wtp status`).');
@@ -143,16 +163,18 @@ export class HttpApp {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let pattern = 'unmatched';
+    const errorHeaders: Record<string, string> = {};
     try {
       this.authorize(req, false);
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = requestUrl(req);
       const method = req.method ?? 'GET';
-      let m;
-      try {
-        m = this.routes.match(method, url.pathname);
-      } catch {
-        throw new AppError('INVALID_INPUT', 'Malformed %-escape in the path.', {
-          issues: [{ path: 'params', message: 'malformed URL escape' }],
+      const m = matchPath(this.routes, method, url.pathname);
+      if (!this.routes.serves(method)) {
+        const allowed = m.kind === 'wrong-method' ? m.allowed : [...SERVED_METHODS];
+        errorHeaders.allow = allowed.join(', ');
+        throw new AppError('METHOD_NOT_ALLOWED', `The daemon serves no ${method} requests.`, {
+          method,
+          allowed,
         });
       }
       if (m.kind !== 'found') {
@@ -185,7 +207,7 @@ export class HttpApp {
           { code: r.body.code, method: req.method, url: redactSecrets(req.url) },
           'request refused: storage',
         );
-      this.send(res, r.status, r.body, {});
+      this.send(res, r.status, r.body, errorHeaders);
     } finally {
       this.o.counters.countRequest(pattern, res.statusCode);
     }

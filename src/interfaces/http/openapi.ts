@@ -66,14 +66,15 @@ export function buildOpenApi(version: string): JsonSchema {
     info: {
       title: 'wezterm-parallel daemon API',
       version,
-      description: `REST API of the wezterm-parallel daemon. On the unix socket no auth is needed (the socket is mode 0600); on 127.0.0.1 every request needs \`Authorization: Bearer <token>\` from the token file, or the web dashboard's \`wtp_session\` cookie (from a one-time link, \`POST /api/v1/dashboard/link\`) with the daemon's own \`Origin\` on anything but a GET.\n\nWebSockets:\n${sockets}\n- \`/metrics\`: Prometheus text format.`,
+      description: `REST API of the wezterm-parallel daemon. On the unix socket no auth is needed (the socket is mode 0600); on 127.0.0.1 every request needs \`Authorization: Bearer <token>\` from the token file, or the web dashboard's \`wtp_session_<port>\` cookie (from a one-time link, \`POST /api/v1/dashboard/link\`; only the daemon on that port takes it) on requests with \`Sec-Fetch-Site: same-origin\` and, on anything but a GET, the daemon's own \`Origin\`. GETs only read: whatever runs a command or changes state is a POST or a DELETE. Every string of a request is refused with a NUL in it (\`INVALID_INPUT\`); methods no route serves answer 405 (\`METHOD_NOT_ALLOWED\`).\n\nWebSockets:\n${sockets}\n- \`/metrics\`: Prometheus text format.`,
     },
     servers: [{ url: 'http://127.0.0.1:7537' }],
     security: [{ bearer: [] }, { dashboardSession: [] }],
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },
-        dashboardSession: { type: 'apiKey', in: 'cookie', name: 'wtp_session' },
+        // The name carries the daemon's port: wtp_session_<port> (7537 by default, as in `servers`).
+        dashboardSession: { type: 'apiKey', in: 'cookie', name: 'wtp_session_7537' },
       },
       schemas: { Error: toSchema(errorBodySchema) },
     },

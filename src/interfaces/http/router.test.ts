@@ -74,6 +74,11 @@ describe('Router', () => {
     expect(router.match('get', '/api/v1/agents/a1/pty')).toEqual({ kind: 'wrong-method', allowed: ['GET'] });
   });
 
+  it('knows which methods any route serves', () => {
+    expect(['GET', 'POST', 'DELETE'].map((m) => router.serves(m))).toEqual([true, true, true]);
+    expect(['PUT', 'CONNECT', 'get', ''].map((m) => router.serves(m))).toEqual([false, false, false, false]);
+  });
+
   it('reports none for an unknown path', () => {
     expect(router.match('GET', '/nope')).toEqual({ kind: 'none' });
     expect(router.match('GET', '')).toEqual({ kind: 'none' });

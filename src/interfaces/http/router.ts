@@ -20,6 +20,12 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 export class Router<T> {
   private readonly entries: Entry<T>[] = [];
+  private readonly methods = new Set<string>();
+
+  /** Whether any route uses this method. */
+  serves(method: string): boolean {
+    return this.methods.has(method);
+  }
 
   add(method: string, pattern: string, value: T): void {
     const keys: string[] = [];
@@ -36,6 +42,7 @@ export class Router<T> {
       })
       .join('/');
     this.entries.push({ method, pattern, re: new RegExp(`^${source}$`), keys, value });
+    this.methods.add(method);
   }
 
   /** Throws URIError on a malformed %-escape in a parameter. */

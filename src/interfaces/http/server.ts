@@ -10,6 +10,7 @@ import { registerTaskRoutes } from './task-routes.js';
 import { registerReportRoutes } from './report-routes.js';
 import type { ApiContext } from './api-context.js';
 import { markTcp } from './auth.js';
+import { answerClientError, refuseConnect } from './socket-replies.js';
 import { DashboardAuth } from './dashboard-auth.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
 import { registerDaemonRoutes } from './daemon-routes.js';
@@ -68,6 +69,8 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
       if (markAsTcp) markTcp(req);
       app.upgrade(req, socket, head);
     });
+    server.on('connect', refuseConnect);
+    server.on('clientError', answerClientError);
     server.on('connection', (s: Socket) => {
       connections.add(s);
       s.on('close', () => connections.delete(s));

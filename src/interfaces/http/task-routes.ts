@@ -23,8 +23,12 @@ export function registerTaskRoutes(app: HttpApp, ctx: ApiContext): void {
   registerRoute(app, 'cancelTask', async ({ params }, { source }) => ({
     task: await tasks.cancel(params.task, source),
   }));
-  registerRoute(app, 'compareTask', ({ params, query }) =>
-    ctx.core.taskReview.compare(params.task, { test: query.test, noTest: query.noTest === 'true' }),
+  // A GET never runs a command (a page could send one with the cookie): the tests are POST's.
+  registerRoute(app, 'compareTask', ({ params }) =>
+    ctx.core.taskReview.compare(params.task, { noTest: true }),
+  );
+  registerRoute(app, 'compareTaskTests', ({ params, body }) =>
+    ctx.core.taskReview.compare(params.task, { test: body.test, noTest: false }),
   );
   registerRoute(app, 'pickAttempt', ({ params, body }, { source }) =>
     ctx.core.taskReview.pick(params.task, body, source),

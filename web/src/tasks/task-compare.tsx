@@ -39,8 +39,9 @@ export function TaskCompare({ taskId }: { taskId: string }) {
     const current = (): boolean => generation.current === mine;
     setError(null);
     setData(null);
+    const params = { task: taskId };
     const compare = (noTest: boolean) =>
-      client.call('compareTask', { params: { task: taskId }, query: noTest ? { noTest: 'true' } : {} });
+      noTest ? client.call('compareTask', { params }) : client.call('compareTaskTests', { params, body: {} });
     compare(true)
       .then((quick) => {
         if (!current()) return;

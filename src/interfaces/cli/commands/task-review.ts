@@ -56,10 +56,13 @@ export function registerTaskReviewCommands(task: Command, ctx: CliContext): void
     .option('--json', 'machine-readable output')
     .action((ref: string, raw: { test?: string | false; json?: boolean }) =>
       runAction(ctx, raw.json, async () => {
-        const c = await ctx.client().call('compareTask', {
-          params: { task: ref },
-          query: raw.test === false ? { noTest: 'true' } : raw.test === undefined ? {} : { test: raw.test },
-        });
+        const params = { task: ref };
+        const c =
+          raw.test === false
+            ? await ctx.client().call('compareTask', { params })
+            : await ctx
+                .client()
+                .call('compareTaskTests', { params, body: raw.test === undefined ? {} : { test: raw.test } });
         if (ctx.json) return ctx.emit('taskCompare', c);
         compareText(ctx, c);
       }),
