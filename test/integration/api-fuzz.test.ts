@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -13,6 +13,8 @@ import { gitRepo, taskSteps, upWithWorkspace } from '../support/task-steps.js';
 // A longer run on demand: WTP_FUZZ_RUNS=20000 WTP_FUZZ_SEED=7 npx vitest run test/integration/api-fuzz.test.ts
 const RUNS = Number(process.env['WTP_FUZZ_RUNS'] ?? 2_000);
 const SEED = Number(process.env['WTP_FUZZ_SEED'] ?? 20_261_123);
+/** Where a run's figures go as JSON (e.g. docs/bench-results/<date>-api-fuzz.json), when set. */
+const OUT = process.env['WTP_FUZZ_OUT'];
 /** Every answer must come within this long. */
 const ANSWER_MS = 2_000;
 /** A request is abandoned (and reported) after this long. */
@@ -213,7 +215,8 @@ describe('API fuzz: a real daemon over TCP, every route, generated from the Open
 
     const health = await send({ op: 'health', method: 'GET', path: '/api/v1/health', headers: {}, note: '' });
     expect(health.status).toBe(200);
-    expect((JSON.parse(health.body) as { pid: number }).pid, 'the daemon restarted').toBe(pid);
+    const pidAtEnd = (JSON.parse(health.body) as { pid: number }).pid;
+    expect(pidAtEnd, 'the daemon restarted').toBe(pid);
     expect(isAlive(pid)).toBe(true);
 
     // Memory settles back: the same daemon, idle, within a generous slack of its level after the warm-up.
@@ -229,6 +232,25 @@ describe('API fuzz: a real daemon over TCP, every route, generated from the Open
         `slowest ${slowest.ms} ms (${slowest.what.slice(0, 120)}), statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}, ` +
         `heap ${mb(before?.heap ?? 0)} → ${mb(after.heap)}, rss ${mb(before?.rss ?? 0)} → ${mb(after.rss)}`,
     );
+    if (OUT) {
+      const figures = {
+        command: `WTP_FUZZ_RUNS=${RUNS} WTP_FUZZ_SEED=${SEED} WTP_FUZZ_OUT=${OUT} npx vitest run test/integration/api-fuzz.test.ts`,
+        at: new Date().toISOString(),
+        requests: RUNS,
+        routes: ops.length,
+        routesHit: covered.size,
+        seed: SEED,
+        elapsedMs: elapsed,
+        slowestMs: slowest.ms,
+        slowest: slowest.what.slice(0, 200),
+        statuses: Object.fromEntries([...statuses].sort(([a], [b]) => a - b)),
+        failures: failures.length,
+        daemonPid: { atStart: pid, atEnd: pidAtEnd },
+        heapMB: { afterWarmup: (before?.heap ?? 0) / 1048576, end: after.heap / 1048576 },
+        rssMB: { afterWarmup: (before?.rss ?? 0) / 1048576, end: after.rss / 1048576 },
+      };
+      writeFileSync(OUT, `${JSON.stringify(figures, null, 2)}\n`);
+    }
     if (failures.length > 0) {
       // What the daemon logged about them (errors only): the stack of a 500 is there.
       const log = readFileSync(home.path('logs/daemon.log'), 'utf8').split('\n');
