@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import { operations, Prober, type Probe } from '../support/fuzz-probes.js';
-import { Rng } from '../support/fuzz-values.js';
+import { Rng } from '../support/rng.js';
 import { TestHome } from '../support/harness.js';
 import { isAlive } from '../support/processes.js';
 import { rawRequest } from '../support/raw-socket.js';

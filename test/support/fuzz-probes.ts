@@ -13,8 +13,8 @@ import {
   valueAt,
   word,
   type JsonSchema,
-  type Rng,
 } from './fuzz-values.js';
+import type { Rng } from './rng.js';
 
 /** One operation of the OpenAPI document. */
 export interface Operation {

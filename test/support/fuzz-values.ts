@@ -1,39 +1,7 @@
 // Values for the API fuzz test (test/integration/api-fuzz.test.ts): a seeded PRNG, a pool of
 // adversarial strings, and values generated from the JSON Schemas of the OpenAPI document.
+import type { Rng } from './rng.js';
 import { YAML_BOMB } from './yaml-bomb.js';
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same run. */
-export class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  /** A float in [0, 1). */
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    const item = items[this.int(items.length)];
-    if (item === undefined) throw new Error('pick from an empty list');
-    return item;
-  }
-  /** Picks by weight: `[[weight, value], …]`. */
-  weighted<T>(items: readonly (readonly [number, T])[]): T {
-    let r = this.next() * items.reduce((n, [w]) => n + w, 0);
-    for (const [w, v] of items) if ((r -= w) < 0) return v;
-    return (items[items.length - 1] as readonly [number, T])[1];
-  }
-}
 
 /**
  * Strings that have broken servers: NUL, option-like, shell syntax, path tricks, control and

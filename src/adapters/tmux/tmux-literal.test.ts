@@ -3,19 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../../test/support/rng.js';
 import { literal } from './tmux-mux.js';
-
-/** A seeded PRNG (mulberry32), so a failure names the string that broke. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The real tmux expands the escaped string exactly as it does `-c`, `-n`, `-s` and `select-pane -T`.
 describe('literal(): what tmux expands as a format comes back as the text itself', () => {
@@ -66,7 +55,8 @@ describe('literal(): what tmux expands as a format comes back as the text itself
   });
 
   it('random strings of format syntax (seeded)', () => {
-    const next = prng(20261123);
+    const rng = new Rng(20261123);
+    const next = (): number => rng.next();
     const alphabet = [
       '#',
       '#',

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { AgentView, CreateAgentRequest } from '../../../protocol/agent.js';
 import { WtpError } from '../../../client/wtp-error.js';
 import { AGENT_STATES } from '../../../protocol/constants.js';
+import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
 import { bytes, duration, paint, shortenHome, stateColor, stateLabel, table } from '../format.js';
 import { runAction } from '../run-action.js';
@@ -230,15 +231,5 @@ async function createApprovingSetup(ctx: CliContext, body: CreateAgentRequest) {
     if (!/^y(es)?$/i.test(answer.trim())) throw err;
     await ctx.client().call('setupApprove', { body: { repo: String(d.repo), hash: String(d.hash) } });
     return ctx.client().call('createAgent', { body });
-  }
-}
-
-async function ask(ctx: CliContext, question: string): Promise<string> {
-  const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: ctx.err });
-  try {
-    return await rl.question(question);
-  } finally {
-    rl.close();
   }
 }

@@ -8,6 +8,7 @@ import type { AgentView } from '../../../protocol/agent.js';
 import { BACKEND_CHOICES } from '../../../protocol/constants.js';
 import type { TemplateUse } from '../../../protocol/template.js';
 import type { WorkspaceView } from '../../../protocol/workspace.js';
+import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
 import { paint, shortenHome, stateColor, stateLabel, table, visible } from '../format.js';
 import { runAction } from '../run-action.js';
@@ -119,16 +120,6 @@ async function askApproval(ctx: CliContext, err: WtpError, repo: string): Promis
     hash,
   );
   return true;
-}
-
-async function ask(ctx: CliContext, question: string): Promise<string> {
-  const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: ctx.err });
-  try {
-    return await rl.question(question);
-  } finally {
-    rl.close();
-  }
 }
 
 const SOURCE_WORDS = {
