@@ -1,3 +1,4 @@
+import type { OutputLogReport } from '../../core/storage-health.js';
 import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
 import { GAPS_FILE, listLogFiles, logFileName, type GapNote } from './log-files.js';
@@ -12,17 +13,8 @@ export type OutputLogFs = Pick<
 >;
 
 /** Whether the log is being written, and what could not be written since the writer opened it. */
-export interface OutputLogHealth {
-  /** false while bytes are being dropped (a gap is open). */
-  ok: boolean;
-  /** The log's folder. */
-  path: string;
-  /** The last write error (ENOSPC, EIO, …), null when ok. */
-  code: string | null;
-  message: string | null;
-  failedWrites: number;
-  droppedBytes: number;
-}
+/** The writer's health, in the shape hosts report it (`ok` is false while a gap is open). */
+export type OutputLogHealth = OutputLogReport;
 
 /**
  * Appends an agent's terminal output to its log (host side). Writes are synchronous so
