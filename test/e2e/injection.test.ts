@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeWezterm, type FakeWezterm } from '../support/fake-wezterm.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { injectionStrings, type Injections } from '../support/injection-strings.js';
 
@@ -10,8 +11,9 @@ import { injectionStrings, type Injections } from '../support/injection-strings.
  * multiplexer and the agent's process, on each backend that runs here: every one arrives as text
  * (folder, argument, environment value, title) and none is ever executed.
  */
-describe.each(['tmux', 'headless'])('user strings stay text on %s', (backend) => {
+describe.each(['tmux', 'headless', 'wezterm'])('user strings stay text on %s', (backend) => {
   let home: TestHome;
+  let fake: FakeWezterm | null = null;
   let inj: Injections;
   let probe: string;
   const reports = (): string => home.path('reports');
@@ -27,7 +29,13 @@ describe.each(['tmux', 'headless'])('user strings stay text on %s', (backend) =>
     }));
 
   beforeAll(async () => {
-    home = new TestHome({ WTP_BACKEND: backend, SHELL: '/bin/sh' });
+    // WezTerm: the documented `wezterm cli` of the stand-in (test/fixtures/fake-wezterm).
+    fake = backend === 'wezterm' ? await startFakeWezterm() : null;
+    home = new TestHome({
+      WTP_BACKEND: backend,
+      SHELL: '/bin/sh',
+      ...(fake ? { PATH: fake.env.PATH ?? '', WEZTERM_UNIX_SOCKET: fake.socket } : {}),
+    });
     inj = injectionStrings(home.path('markers'));
     mkdirSync(reports());
     probe = home.path('probe.sh');
@@ -46,7 +54,10 @@ describe.each(['tmux', 'headless'])('user strings stay text on %s', (backend) =>
     chmodSync(probe, 0o755);
     expect((await home.run(['up', '--detach'])).code).toBe(0);
   });
-  afterAll(() => home.cleanup());
+  afterAll(async () => {
+    await home.cleanup();
+    await fake?.stop();
+  });
 
   it('wtp new: the cwd, -e values and the command line (issue 13: `-C /tmp/x/#(touch …)`)', async () => {
     for (const [i, text] of inj.all.entries()) {
