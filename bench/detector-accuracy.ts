@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DETECTORS } from '../src/core/detectors/detector-data.js';
-import { parseCorpusScreen } from '../src/core/detectors/screen-corpus.js';
-import { detectScreen, evidenceOf, parseVersion } from '../src/core/detectors/screen-detector.js';
+import { DETECTORS } from '../src/core/state/detectors/detector-data.js';
+import { parseCorpusScreen } from '../src/core/state/detectors/screen-corpus.js';
+import { detectScreen, evidenceOf, parseVersion } from '../src/core/state/detectors/screen-detector.js';
 import { nowMs } from './proc.js';
 import type { RepoPaths } from './repo-paths.js';
 import { progress, ratio, type BenchResult } from './report.js';

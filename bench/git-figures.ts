@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliGitReview } from '../src/adapters/git/git-review.js';
 import { CliGitWorktrees } from '../src/adapters/git/git-worktrees.js';
-import type { PairPrediction } from '../src/core/git-ports.js';
+import type { PairPrediction } from '../src/core/ports/git.js';
 import { generateRepo, gitEnv, gitRun, type GeneratedRepo } from './git-repo.js';
 import { nowMs, runTimed } from './proc.js';
 import type { RepoPaths } from './repo-paths.js';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { TmuxMux } from '../src/adapters/tmux/tmux-mux.js';
 import { BUILTIN_TEMPLATES } from '../src/config/builtin-templates.js';
 import { parseTemplate } from '../src/config/templates.js';
-import { planLayout } from '../src/core/layout-plan.js';
-import type { PaneSpec } from '../src/core/pane-mux.js';
+import { planLayout } from '../src/core/workspaces/layout-plan.js';
+import type { PaneSpec } from '../src/core/ports/panes.js';
 import { nowMs, type Env } from './proc.js';
 import { TmuxServer } from './tmux.js';
 

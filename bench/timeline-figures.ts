@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { openDatabase } from '../src/adapters/sqlite/open-database.js';
 import { SqliteStateStore } from '../src/adapters/sqlite/sqlite-state-store.js';
-import { ReplayCheckpoints } from '../src/core/replay-checkpoints.js';
-import type { OpenSpans } from '../src/core/state-timeline.js';
-import { localCalendar } from '../src/core/calendar-days.js';
-import type { AgentRegistry } from '../src/core/registry.js';
-import type { ReportReplayState } from '../src/core/time-report.js';
-import { queryStateTimeline, queryTimeReport } from '../src/core/time-report-query.js';
+import { ReplayCheckpoints } from '../src/core/reports/replay-checkpoints.js';
+import type { OpenSpans } from '../src/core/reports/state-timeline.js';
+import { localCalendar } from '../src/core/reports/calendar-days.js';
+import type { AgentRegistry } from '../src/core/model/registry.js';
+import type { ReportReplayState } from '../src/core/reports/time-report.js';
+import { queryStateTimeline, queryTimeReport } from '../src/core/reports/time-report-query.js';
 import { latencyBaseline, latencyResult, progress, type BenchResult } from './report.js';
 import { disposeHome, makeHome } from './sandbox.js';
 

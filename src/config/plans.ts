@@ -2,7 +2,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { AppError } from '../core/errors.js';
 import { planSchema, type Plan } from '../protocol/tasks.js';
 import { explainIssues, formatPath } from '../protocol/zod-issues.js';
-import { validatePlan } from '../core/task-graph.js';
+import { validatePlan } from '../core/tasks/task-graph.js';
 
 /**
  * Parses a task plan (`wtp task import plan.yaml`): YAML, then the plan schema. Every problem

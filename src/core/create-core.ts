@@ -1,15 +1,15 @@
 import type { Backend } from '../protocol/agent.js';
 import { DEFAULT_WORKSPACE } from '../protocol/workspace.js';
-import { AgentService, type ServiceSettings } from './agent-service.js';
-import { isLive } from './agent-state.js';
-import type { FactorySettings } from './agent-factory.js';
-import { EventBus } from './event-bus.js';
-import { HostDirectory } from './host-directory.js';
-import { HostSessions } from './host-sessions.js';
-import { AgentLifecycle } from './lifecycle.js';
-import type { LifecycleSettings } from './lifecycle-deps.js';
-import { OrphanHosts } from './orphan-hosts.js';
-import { OutputHub } from './output-hub.js';
+import { AgentService, type ServiceSettings } from './agents/agent-service.js';
+import { isLive } from './model/agent-state.js';
+import type { FactorySettings } from './agents/agent-factory.js';
+import { EventBus } from './model/event-bus.js';
+import { HostDirectory } from './hosts/host-directory.js';
+import { HostSessions } from './hosts/host-sessions.js';
+import { AgentLifecycle } from './lifecycle/lifecycle.js';
+import type { LifecycleSettings } from './lifecycle/lifecycle-deps.js';
+import { OrphanHosts } from './hosts/orphan-hosts.js';
+import { OutputHub } from './hosts/output-hub.js';
 import type {
   Clock,
   EventLog,
@@ -22,25 +22,25 @@ import type {
   ProfileSetup,
   StateStore,
   TimerHandle,
-} from './ports.js';
-import { isAgentAware } from './profiles.js';
-import { deliverWhenIdle, deliverWhenQuiet } from './prompt-delivery.js';
-import { StateEngine, type StateEngineSettings } from './state-engine.js';
-import type { AgentGit, WorktreeSettings } from './agent-worktree.js';
-import type { GitReview, GitWorktrees } from './git-ports.js';
-import { ReviewService } from './review-service.js';
-import { DiskSampler } from './disk-sampler.js';
-import { DiffStatTracker } from './diff-stat-tracker.js';
-import { TaskService } from './task-service.js';
-import { TaskReview } from './task-review.js';
-import { UsageGovernor } from './usage-governor.js';
-import { DEFAULT_DISPATCH, Dispatcher, type DispatchSettings } from './dispatcher.js';
-import { AgentRegistry } from './registry.js';
-import { withPendingEvents } from './pending-writes.js';
-import { StorageHealth } from './storage-health.js';
-import { StatsSampler } from './stats-sampler.js';
-import type { MuxRegistry } from './pane-mux.js';
-import { WorkspaceService } from './workspace-service.js';
+} from './ports/daemon.js';
+import { isAgentAware } from './agents/profiles.js';
+import { deliverWhenIdle, deliverWhenQuiet } from './agents/prompt-delivery.js';
+import { StateEngine, type StateEngineSettings } from './state/state-engine.js';
+import type { AgentGit, WorktreeSettings } from './git/agent-worktree.js';
+import type { GitReview, GitWorktrees } from './ports/git.js';
+import { ReviewService } from './git/review-service.js';
+import { DiskSampler } from './git/disk-sampler.js';
+import { DiffStatTracker } from './git/diff-stat-tracker.js';
+import { TaskService } from './tasks/task-service.js';
+import { TaskReview } from './tasks/task-review.js';
+import { UsageGovernor } from './tasks/usage-governor.js';
+import { DEFAULT_DISPATCH, Dispatcher, type DispatchSettings } from './tasks/dispatcher.js';
+import { AgentRegistry } from './model/registry.js';
+import { withPendingEvents } from './model/pending-writes.js';
+import { StorageHealth } from './model/storage-health.js';
+import { StatsSampler } from './reports/stats-sampler.js';
+import type { MuxRegistry } from './ports/panes.js';
+import { WorkspaceService } from './workspaces/workspace-service.js';
 
 export interface CoreSettings {
   /** Backend of the `default` workspace when it is first created (the daemon's resolved backend). */

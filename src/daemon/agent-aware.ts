@@ -1,6 +1,6 @@
 import { FsProfileSetup } from '../adapters/profiles/profile-setup.js';
-import type { LaunchPreflight, Logger } from '../core/ports.js';
-import { allProfiles, isAgentAware } from '../core/profiles.js';
+import type { LaunchPreflight, Logger } from '../core/ports/daemon.js';
+import { allProfiles, isAgentAware } from '../core/agents/profiles.js';
 import { hookToken } from '../interfaces/http/auth.js';
 import type { ProfileInfo } from '../protocol/profiles.js';
 import type { WtpConfig } from '../config/schema.js';

@@ -4,7 +4,7 @@ import { runCommand } from '../adapters/run-command.js';
 import { TmuxMux } from '../adapters/tmux/tmux-mux.js';
 import { WeztermMux } from '../adapters/wezterm/wezterm-mux.js';
 import { AppError } from '../core/errors.js';
-import type { MuxRegistry, PaneMux } from '../core/pane-mux.js';
+import type { MuxRegistry, PaneMux } from '../core/ports/panes.js';
 import type { WtpEnv } from '../config/env.js';
 import { tmuxSocketPath } from '../config/paths.js';
 import type { Backend, BackendChoice } from '../protocol/constants.js';

@@ -13,13 +13,13 @@ import { guardDatabase, type StateDirFindings } from '../adapters/sqlite/state-d
 import { SqliteStateStore } from '../adapters/sqlite/sqlite-state-store.js';
 import { randomIds } from '../adapters/system/random-ids.js';
 import { systemClock } from '../adapters/system/system-clock.js';
-import type { AgentRecord } from '../core/agent-record.js';
+import type { AgentRecord } from '../core/model/agent-record.js';
 import { createCore, type Core } from '../core/create-core.js';
-import { PaneLauncher } from '../core/pane-launcher.js';
+import { PaneLauncher } from '../core/lifecycle/pane-launcher.js';
 import { AppError } from '../core/errors.js';
-import type { Clock } from '../core/ports.js';
-import { isStorageFailure, storageError } from '../core/storage-errors.js';
-import type { StorageHealth } from '../core/storage-health.js';
+import type { Clock } from '../core/ports/daemon.js';
+import { isStorageFailure, storageError } from '../core/model/storage-errors.js';
+import type { StorageHealth } from '../core/model/storage-health.js';
 import { environmentForChildren, readEnv, type WtpEnv } from '../config/env.js';
 import { loadConfig } from '../config/load-config.js';
 import { templateHash } from '../config/template-approvals.js';

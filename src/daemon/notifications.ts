@@ -6,9 +6,9 @@ import {
   Notifier,
   type AgentNotification,
   type NotificationChannel,
-} from '../core/notifier.js';
-import { paneChannel } from '../core/pane-notifier.js';
-import type { Clock, Logger } from '../core/ports.js';
+} from '../core/reports/notifier.js';
+import { paneChannel } from '../core/reports/pane-notifier.js';
+import type { Clock, Logger } from '../core/ports/daemon.js';
 import type { WtpConfig } from '../config/schema.js';
 import { agentWords } from '../protocol/agent-words.js';
 

@@ -5,7 +5,7 @@ import { taskStatusSchema } from './tasks.js';
 /**
  * Time tracking (`GET /api/v1/report`, `wtp report`): how long agents spent working, waiting
  * for a human and idle, from the `agent.stateChanged` events. The arithmetic is
- * `core/time-report.ts`.
+ * `core/reports/time-report.ts`.
  */
 
 const instantSchema = z.iso.datetime({ offset: true });

@@ -7,7 +7,7 @@ import { PROFILE_NAMES } from './constants.js';
 /**
  * Tasks: a graph of prompts for AI coding agents. A task waits for the tasks it depends on,
  * is dispatched to an agent once they are all done, and is reviewed (merged) when the agent
- * finishes. The graph rules (cycles, readiness, allowed moves) live in `core/task-graph.ts`.
+ * finishes. The graph rules (cycles, readiness, allowed moves) live in `core/tasks/task-graph.ts`.
  */
 
 /**
@@ -214,7 +214,7 @@ export type PlanTask = z.infer<typeof planTaskSchema>;
 
 /**
  * A plan file for `wtp task import plan.yaml`. The schema checks each task; the graph rules
- * (unique names, known `after` names, no cycles) are `validatePlan` in core/task-graph.ts.
+ * (unique names, known `after` names, no cycles) are `validatePlan` in core/tasks/task-graph.ts.
  */
 export const planSchema = z
   .strictObject({

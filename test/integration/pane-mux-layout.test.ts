@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { PaneInfo } from '../../src/core/pane-mux.js';
+import type { PaneInfo } from '../../src/core/ports/panes.js';
 import { eventually } from '../support/harness.js';
 import { SUBJECTS, useSubject, type Fixture, type Geometry } from '../support/pane-mux-subjects.js';
 

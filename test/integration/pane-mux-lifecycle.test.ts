@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { PaneInfo, SpawnedPane } from '../../src/core/pane-mux.js';
+import type { PaneInfo, SpawnedPane } from '../../src/core/ports/panes.js';
 import { eventually } from '../support/harness.js';
 import { SUBJECTS, useSubject, type Fixture, type Probe, type Report } from '../support/pane-mux-subjects.js';
 import { isAlive } from '../support/processes.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PaneInfo, SpawnedPane } from '../../src/core/pane-mux.js';
+import type { PaneInfo, SpawnedPane } from '../../src/core/ports/panes.js';
 import { injectionStrings } from '../support/injection-strings.js';
 import { SUBJECTS, useSubject } from '../support/pane-mux-subjects.js';
 

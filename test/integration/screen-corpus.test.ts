@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DETECTORS } from '../../src/core/detectors/detector-data.js';
-import { parseCorpusScreen } from '../../src/core/detectors/screen-corpus.js';
-import { detectScreen, evidenceOf } from '../../src/core/detectors/screen-detector.js';
+import { DETECTORS } from '../../src/core/state/detectors/detector-data.js';
+import { parseCorpusScreen } from '../../src/core/state/detectors/screen-corpus.js';
+import { detectScreen, evidenceOf } from '../../src/core/state/detectors/screen-detector.js';
 
 /**
  * The regression corpus: every `test/fixtures/screens/<agent>/<version>/*.screen` is one case.

@@ -1,8 +1,8 @@
 // A core wired to fakes, and helpers that play the host's part in tests of src/core.
-import { cloneRecord, type AgentRecord } from '../../src/core/agent-record.js';
+import { cloneRecord, type AgentRecord } from '../../src/core/model/agent-record.js';
 import { createCore, type Core, type CoreAdapters, type CoreSettings } from '../../src/core/create-core.js';
 import type { Backend } from '../../src/protocol/constants.js';
-import type { RestartSettings } from '../../src/core/restart-policy.js';
+import type { RestartSettings } from '../../src/core/lifecycle/restart-policy.js';
 import type { CreateAgentRequest, ExitInfo } from '../../src/protocol/agent.js';
 import type { EventSource } from '../../src/protocol/events.js';
 import type { ExitReport, HostHello } from '../../src/protocol/host.js';

@@ -1,10 +1,10 @@
 // The dispatcher with the real task service, registry and governor over in-memory ports, and
 // synthetic agents: `create` registers an agent at once; the test (or benchmark) plays its states.
-import { Dispatcher, type AgentStarter, type DispatchSettings } from '../../src/core/dispatcher.js';
-import { EventBus } from '../../src/core/event-bus.js';
-import { AgentRegistry } from '../../src/core/registry.js';
-import { TaskService } from '../../src/core/task-service.js';
-import { UsageGovernor } from '../../src/core/usage-governor.js';
+import { Dispatcher, type AgentStarter, type DispatchSettings } from '../../src/core/tasks/dispatcher.js';
+import { EventBus } from '../../src/core/model/event-bus.js';
+import { AgentRegistry } from '../../src/core/model/registry.js';
+import { TaskService } from '../../src/core/tasks/task-service.js';
+import { UsageGovernor } from '../../src/core/tasks/usage-governor.js';
 import type { AgentState, AgentView, CreateAgentRequest, StateDetail } from '../../src/protocol/agent.js';
 import { agentRecord } from './core-fakes.js';
 import { FakeClock, flush } from './fake-clock.js';

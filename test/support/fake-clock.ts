@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../src/core/ports.js';
+import type { Clock, TimerHandle } from '../../src/core/ports/daemon.js';
 
 interface Timer {
   id: number;

@@ -10,7 +10,7 @@ import type {
   PairPrediction,
   ProvisionRequest,
   TestRun,
-} from '../../src/core/git-ports.js';
+} from '../../src/core/ports/git.js';
 
 /** A worktree record at `/wt/<name>` on `wtp/<name>` from `main`. */
 export function fakeWorktree(name: string, portStart = 20_000): AgentWorktree {

@@ -7,7 +7,7 @@ import type {
   PaneSpec,
   SpawnedPane,
   SplitDirection,
-} from '../../src/core/pane-mux.js';
+} from '../../src/core/ports/panes.js';
 import type { Backend } from '../../src/protocol/constants.js';
 
 // In-memory PaneMux fakes for the core's tests (re-exported by fake-ports.ts).

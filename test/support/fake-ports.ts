@@ -1,6 +1,6 @@
-import { cloneRecord, type AgentRecord } from '../../src/core/agent-record.js';
-import { cloneTask, type TaskRecord } from '../../src/core/task-record.js';
-import type { Placement } from '../../src/core/pane-mux.js';
+import { cloneRecord, type AgentRecord } from '../../src/core/model/agent-record.js';
+import { cloneTask, type TaskRecord } from '../../src/core/model/task-record.js';
+import type { Placement } from '../../src/core/ports/panes.js';
 import type {
   EventLog,
   EventQuery,
@@ -15,13 +15,13 @@ import type {
   StateStore,
   StoreChange,
   TreeSample,
-} from '../../src/core/ports.js';
+} from '../../src/core/ports/daemon.js';
 import type { Screen } from '../../src/protocol/agent.js';
 import type { EventType, WtpEvent } from '../../src/protocol/events.js';
 import type { DaemonMessage, HostSnapshot } from '../../src/protocol/host.js';
 import type { WorkspaceView } from '../../src/protocol/workspace.js';
 
-// In-memory fakes of the core's ports (src/core/ports.ts); core-fakes.ts wires them into a core.
+// In-memory fakes of the core's ports (src/core/ports/daemon.ts); core-fakes.ts wires them into a core.
 
 /** StateStore and EventLog in memory: assigns seq and ts like the SQLite store does. */
 export class MemoryStore implements StateStore, EventLog {

@@ -20,7 +20,7 @@ import { HeadlessMux } from '../../src/adapters/headless/headless-mux.js';
 import { TmuxMux } from '../../src/adapters/tmux/tmux-mux.js';
 import { WeztermMux } from '../../src/adapters/wezterm/wezterm-mux.js';
 import { tmuxSocketPath } from '../../src/config/paths.js';
-import type { PaneInfo, PaneMux, PaneSpec } from '../../src/core/pane-mux.js';
+import type { PaneInfo, PaneMux, PaneSpec } from '../../src/core/ports/panes.js';
 import { startFakeWezterm } from './fake-wezterm.js';
 import { eventually } from './harness.js';
 import { isAlive, killAll } from './processes.js';

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AgentWorktree } from '../../core/git-ports.js';
-import { suggestMergeOrder } from '../../core/merge-order.js';
+import type { AgentWorktree } from '../../core/ports/git.js';
+import { suggestMergeOrder } from '../../core/git/merge-order.js';
 import { git } from './git-exec.js';
 import { CliGitReview } from './git-review.js';
 

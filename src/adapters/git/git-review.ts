@@ -12,7 +12,7 @@ import type {
   MergeStrategy,
   PairPrediction,
   TestRun,
-} from '../../core/git-ports.js';
+} from '../../core/ports/git.js';
 import { git } from './git-exec.js';
 import { mapLimit, mergeTree, predictPair, split0, type Conflict } from './merge-tree.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../core/errors.js';
-import type { AgentWorktree, ProvisionRequest } from '../../core/git-ports.js';
+import type { AgentWorktree, ProvisionRequest } from '../../core/ports/git.js';
 import { YAML_BOMB } from '../../../test/support/yaml-bomb.js';
 import { CliGitWorktrees } from './git-worktrees.js';
 

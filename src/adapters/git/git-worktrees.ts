@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
-import type * as P from '../../core/git-ports.js';
+import type * as P from '../../core/ports/git.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
 import { git } from './git-exec.js';
 

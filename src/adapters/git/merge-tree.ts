@@ -1,4 +1,4 @@
-import type { PairPrediction } from '../../core/git-ports.js';
+import type { PairPrediction } from '../../core/ports/git.js';
 import { git } from './git-exec.js';
 
 // `git merge-tree --write-tree` (git ≥ 2.38): predicted merges, their conflicts and hunks.

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../../core/errors.js';
-import type { PaneInfo, PaneMux, PaneSpec, SpawnedPane } from '../../core/pane-mux.js';
+import type { PaneInfo, PaneMux, PaneSpec, SpawnedPane } from '../../core/ports/panes.js';
 import { processesWithEnv } from '../proc-environ.js';
 
 /** A pane's stderr file beyond this size starts over at the next launch. */

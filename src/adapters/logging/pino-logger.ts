@@ -1,6 +1,6 @@
 import { pino } from 'pino';
-import type { Logger } from '../../core/ports.js';
-import { describeStorageCode } from '../../core/storage-errors.js';
+import type { Logger } from '../../core/ports/daemon.js';
+import { describeStorageCode } from '../../core/model/storage-errors.js';
 import { RotatingFile, type LogFs, type WriteHealth } from './rotating-file.js';
 
 export interface DaemonLogger extends Logger {

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TempDirs } from '../../../test/support/adapters/temp-dirs.js';
-import type { AgentNotification } from '../../core/notifier.js';
+import type { AgentNotification } from '../../core/reports/notifier.js';
 import { DesktopNotifier } from './desktop-notifier.js';
 
 const temp = new TempDirs();

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import type { AgentNotification, NotificationChannel } from '../../core/notifier.js';
+import type { AgentNotification, NotificationChannel } from '../../core/reports/notifier.js';
 import { runCommand } from '../run-command.js';
 
 export interface DesktopNotifierOptions {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../test/support/fake-clock.js';
 import { MemoryLogger } from '../../../test/support/fake-ports.js';
-import { type AgentNotification, Notifier } from '../../core/notifier.js';
+import { type AgentNotification, Notifier } from '../../core/reports/notifier.js';
 import { WebhookNotifier } from './webhook-notifier.js';
 
 interface Received {

@@ -1,4 +1,4 @@
-import type { AgentNotification, NotificationChannel, Urgency } from '../../core/notifier.js';
+import type { AgentNotification, NotificationChannel, Urgency } from '../../core/reports/notifier.js';
 
 export interface WebhookNotifierOptions {
   /** ntfy topic URL (https://ntfy.sh/<topic>) or any endpoint that takes the same POST. */

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { streamBytes, TempDirs } from '../../../test/support/adapters/temp-dirs.js';
-import { readKept } from '../../core/output-log-reader.js';
+import { readKept } from '../../core/hosts/output-log-reader.js';
 import { FileOutputLogs } from './file-output-logs.js';
 import { GAPS_FILE, listLogFiles, logFileName } from './log-files.js';
 import { OutputLogWriter } from './output-log-writer.js';

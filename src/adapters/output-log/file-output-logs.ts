@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
-import type { OutputGap, OutputLogs } from '../../core/ports.js';
-import { describeStorageCode } from '../../core/storage-errors.js';
+import type { OutputGap, OutputLogs } from '../../core/ports/daemon.js';
+import { describeStorageCode } from '../../core/model/storage-errors.js';
 import { agentDir, listLogFiles, readGapNotes, type LogFile } from './log-files.js';
 import { OutputLogWriter, type OutputLogHealth } from './output-log-writer.js';
 

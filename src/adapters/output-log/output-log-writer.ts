@@ -1,4 +1,4 @@
-import type { OutputLogReport } from '../../core/storage-health.js';
+import type { OutputLogReport } from '../../core/model/storage-health.js';
 import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
 import { GAPS_FILE, listLogFiles, logFileName, type GapNote } from './log-files.js';

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import type { LaunchPreflight } from '../../core/ports.js';
+import type { LaunchPreflight } from '../../core/ports/daemon.js';
 
 function isExecutableFile(path: string): boolean {
   try {

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { ProcessInspector, TreeSample } from '../../core/ports.js';
+import type { ProcessInspector, TreeSample } from '../../core/ports/daemon.js';
 
 const PAGE_SIZE = 4096;
 /** USER_HZ is 100 on every Linux architecture Node supports. */

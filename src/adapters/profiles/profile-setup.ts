@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentRecord } from '../../core/agent-record.js';
+import type { AgentRecord } from '../../core/model/agent-record.js';
 import { AppError } from '../../core/errors.js';
-import type { Logger, ProfileSetup } from '../../core/ports.js';
-import { compareVersions, parseVersion } from '../../core/detectors/screen-detector.js';
-import { profileSpec } from '../../core/profiles.js';
+import type { Logger, ProfileSetup } from '../../core/ports/daemon.js';
+import { compareVersions, parseVersion } from '../../core/state/detectors/screen-detector.js';
+import { profileSpec } from '../../core/agents/profiles.js';
 import {
   claudeStateFile,
   trustClaudeProject,

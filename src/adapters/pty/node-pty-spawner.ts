@@ -1,6 +1,6 @@
 import pty from 'node-pty';
 import { constants } from 'node:os';
-import type { PtyProcess, PtySpawner } from '../../core/host-ports.js';
+import type { PtyProcess, PtySpawner } from '../../core/ports/host.js';
 import type { ExitInfo } from '../../protocol/agent.js';
 
 const SIGNAL_NAMES = new Map<number, string>(

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TempDirs } from '../../../test/support/adapters/temp-dirs.js';
-import type { AgentRecord } from '../../core/agent-record.js';
+import type { AgentRecord } from '../../core/model/agent-record.js';
 import type { NewEvent, WtpEvent } from '../../protocol/events.js';
 import type { WorkspaceView } from '../../protocol/workspace.js';
 import { openDatabase, type Db } from './open-database.js';

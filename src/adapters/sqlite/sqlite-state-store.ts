@@ -1,8 +1,8 @@
-import type { AgentWorktree } from '../../core/git-ports.js';
-import { upgradeTask, type TaskRecord } from '../../core/task-record.js';
-import type { AgentRecord } from '../../core/agent-record.js';
-import type { EventLog, EventQuery, StateStore, StoreChange } from '../../core/ports.js';
-import { storageError } from '../../core/storage-errors.js';
+import type { AgentWorktree } from '../../core/ports/git.js';
+import { upgradeTask, type TaskRecord } from '../../core/model/task-record.js';
+import type { AgentRecord } from '../../core/model/agent-record.js';
+import type { EventLog, EventQuery, StateStore, StoreChange } from '../../core/ports/daemon.js';
+import { storageError } from '../../core/model/storage-errors.js';
 import type {
   AgentState,
   Backend,

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../core/ports.js';
+import type { Clock, TimerHandle } from '../../core/ports/daemon.js';
 
 /** Real time; timers are unref'd so they never keep a process alive on their own. */
 export const systemClock: Clock = {

@@ -1,6 +1,6 @@
 import serializeAddon from '@xterm/addon-serialize';
 import xtermHeadless from '@xterm/headless';
-import type { TerminalScreen } from '../../core/host-ports.js';
+import type { TerminalScreen } from '../../core/ports/host.js';
 import type { Screen } from '../../protocol/agent.js';
 
 const { Terminal } = xtermHeadless;

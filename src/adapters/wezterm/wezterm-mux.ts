@@ -6,7 +6,7 @@ import type {
   PaneSpec,
   SpawnedPane,
   SplitDirection,
-} from '../../core/pane-mux.js';
+} from '../../core/ports/panes.js';
 import { runCommand, type CommandResult } from '../run-command.js';
 
 const TIMEOUT_MS = 15_000;

@@ -1,8 +1,8 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { AppError } from '../../core/errors.js';
-import type { HostSessions } from '../../core/host-sessions.js';
-import type { HostLink, Logger } from '../../core/ports.js';
+import type { HostSessions } from '../../core/hosts/host-sessions.js';
+import type { HostLink, Logger } from '../../core/ports/daemon.js';
 import { screenSchema, type Screen } from '../../protocol/agent.js';
 import { FRAME_KIND, HOST_PROTOCOL_VERSION } from '../../protocol/host-frames.js';
 import {

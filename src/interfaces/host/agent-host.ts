@@ -1,4 +1,4 @@
-import type { PtyProcess, PtySpawner, SessionKiller } from '../../core/host-ports.js';
+import type { PtyProcess, PtySpawner, SessionKiller } from '../../core/ports/host.js';
 import type { ExitInfo } from '../../protocol/agent.js';
 import { HOST_PROTOCOL_VERSION } from '../../protocol/host-frames.js';
 import type { DaemonMessage, ExitReport, HostMessage, SpawnedInfo, SpawnSpec } from '../../protocol/host.js';

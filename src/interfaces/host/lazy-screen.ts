@@ -1,4 +1,4 @@
-import type { TerminalScreen } from '../../core/host-ports.js';
+import type { TerminalScreen } from '../../core/ports/host.js';
 import type { Screen } from '../../protocol/agent.js';
 
 export type ScreenFactory = (cols: number, rows: number, startSeq: number) => TerminalScreen;

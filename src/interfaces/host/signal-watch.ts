@@ -1,14 +1,14 @@
 import type { Screen } from '../../protocol/agent.js';
 import type { SpawnSpec } from '../../protocol/host.js';
 import type { Signal } from '../../protocol/signals.js';
-import { DETECTORS } from '../../core/detectors/detector-data.js';
-import { detectScreen, evidenceOf, type ScreenVerdict } from '../../core/detectors/screen-detector.js';
+import { DETECTORS } from '../../core/state/detectors/detector-data.js';
+import { detectScreen, evidenceOf, type ScreenVerdict } from '../../core/state/detectors/screen-detector.js';
 import {
   STATUS_QUERY_REPLY,
   StatusProtocolScanner,
   recordToSignal,
-} from '../../core/detectors/status-protocol.js';
-import { ClaudeStreamReader } from '../../core/detectors/stream-json.js';
+} from '../../core/state/detectors/status-protocol.js';
+import { ClaudeStreamReader } from '../../core/state/detectors/stream-json.js';
 
 export interface SignalWatchOptions {
   watch: NonNullable<SpawnSpec['watch']>;

@@ -1,5 +1,5 @@
-import { receiveHook } from '../../core/hook-intake.js';
-import { STATE_RULES } from '../../core/state-rules.js';
+import { receiveHook } from '../../core/state/hook-intake.js';
+import { STATE_RULES } from '../../core/state/state-rules.js';
 import type { ApiContext } from './api-context.js';
 import type { HttpApp } from './http-app.js';
 import { registerRoute } from './register-route.js';

@@ -1,5 +1,5 @@
 import type { Core } from '../../core/create-core.js';
-import type { Clock, Logger } from '../../core/ports.js';
+import type { Clock, Logger } from '../../core/ports/daemon.js';
 import type { ProfileInfo } from '../../protocol/profiles.js';
 import type { Backend } from '../../protocol/constants.js';
 import type { DaemonStatus } from '../../protocol/daemon.js';

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../../core/ports.js';
+import type { Clock } from '../../core/ports/daemon.js';
 import { sessionCookieName } from '../../protocol/dashboard.js';
 
 /** How long a one-time sign-in link works. */

@@ -1,5 +1,5 @@
 import { AppError } from '../../core/errors.js';
-import type { ReviewService } from '../../core/review-service.js';
+import type { ReviewService } from '../../core/git/review-service.js';
 import type { ApiContext } from './api-context.js';
 import type { HttpApp } from './http-app.js';
 import { registerRoute } from './register-route.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '../../core/errors.js';
-import type { Logger } from '../../core/ports.js';
+import type { Logger } from '../../core/ports/daemon.js';
 import {
   cameOverTcp,
   cookieRequestAllowed,

@@ -1,8 +1,8 @@
-import { localCalendar } from '../../core/calendar-days.js';
-import { ReplayCheckpoints } from '../../core/replay-checkpoints.js';
-import type { OpenSpans } from '../../core/state-timeline.js';
-import type { ReportReplayState } from '../../core/time-report.js';
-import { queryStateTimeline, queryTimeReport } from '../../core/time-report-query.js';
+import { localCalendar } from '../../core/reports/calendar-days.js';
+import { ReplayCheckpoints } from '../../core/reports/replay-checkpoints.js';
+import type { OpenSpans } from '../../core/reports/state-timeline.js';
+import type { ReportReplayState } from '../../core/reports/time-report.js';
+import { queryStateTimeline, queryTimeReport } from '../../core/reports/time-report-query.js';
 import type { ApiContext } from './api-context.js';
 import type { HttpApp } from './http-app.js';
 import { registerRoute } from './register-route.js';

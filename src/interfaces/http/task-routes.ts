@@ -1,6 +1,6 @@
 import { parsePlan } from '../../config/plans.js';
-import { broadcast } from '../../core/broadcast.js';
-import { vendorOf } from '../../core/profiles.js';
+import { broadcast } from '../../core/agents/broadcast.js';
+import { vendorOf } from '../../core/agents/profiles.js';
 import type { ApiContext } from './api-context.js';
 import type { HttpApp } from './http-app.js';
 import { registerRoute } from './register-route.js';

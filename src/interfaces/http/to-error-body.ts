@@ -1,5 +1,5 @@
 import { isAppError } from '../../core/errors.js';
-import { storageError } from '../../core/storage-errors.js';
+import { storageError } from '../../core/model/storage-errors.js';
 import type { ErrorBody } from '../../protocol/errors.js';
 import { HTTP_STATUS } from './error-status.js';
 

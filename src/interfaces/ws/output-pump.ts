@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
-import type { AgentRecord } from '../../core/agent-record.js';
-import type { AgentService } from '../../core/agent-service.js';
+import type { AgentRecord } from '../../core/model/agent-record.js';
+import type { AgentService } from '../../core/agents/agent-service.js';
 import { MAX_BUFFERED_BYTES, sendJson } from './send-json.js';
 
 /** Output goes out in frames of at most this size (a client acknowledges, and paints, per frame). */

@@ -1,8 +1,8 @@
 import type { RawData, WebSocket } from 'ws';
-import type { AgentRecord } from '../../core/agent-record.js';
-import { isLive } from '../../core/agent-state.js';
+import type { AgentRecord } from '../../core/model/agent-record.js';
+import { isLive } from '../../core/model/agent-state.js';
 import { invalidInput, isAppError } from '../../core/errors.js';
-import { TerminalInput } from '../../core/terminal-input.js';
+import { TerminalInput } from '../../core/agents/terminal-input.js';
 import { agentRefParamsSchema } from '../../protocol/agent.js';
 import { ptyClientMessageSchema, ptyQuerySchema } from '../../protocol/pty.js';
 import { zodIssues } from '../../protocol/zod-issues.js';

@@ -1,0 +1,151 @@
+import { PROFILE_NAMES, type CreateAgentRequest, type ProfileName } from '../../protocol/agent.js';
+import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
+import type { AgentRecord } from '../model/agent-record.js';
+import { AppError } from '../errors.js';
+import { profileSpec } from './profiles.js';
+import type { Clock, IdGenerator, LaunchPreflight } from '../ports/daemon.js';
+import type { AgentRegistry } from '../model/registry.js';
+
+export interface FactorySettings {
+  /** The user's login shell ($SHELL), used by the `shell` profile. */
+  shell: string;
+  /** PATH of the daemon, used to find commands unless the request sets its own PATH. */
+  pathVar: string | undefined;
+  /** Program of each agent CLI profile (claude, codex, …): a name on PATH or a path (WTP_<NAME>_BIN). */
+  agentBinaries: Readonly<Record<string, string>>;
+  cols: number;
+  rows: number;
+}
+
+export interface FactoryDeps {
+  registry: AgentRegistry;
+  preflight: LaunchPreflight;
+  ids: IdGenerator;
+  clock: Clock;
+  settings: FactorySettings;
+}
+
+const CWD_REASONS = {
+  missing: 'does not exist',
+  not_directory: 'is not a directory',
+  no_access: 'cannot be read and entered by this user',
+} as const;
+
+/** Validates a create request against the world (names, cwd, command) and builds the record. */
+export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord {
+  const profile = parseProfile(req.profile);
+  const ws = d.registry.resolveWorkspace(req.workspace ?? DEFAULT_WORKSPACE);
+  const name = req.name ?? d.registry.nextFreeName(ws.id, profile);
+  if (d.registry.isNameTaken(ws.id, name)) {
+    throw new AppError(
+      'AGENT_NAME_TAKEN',
+      `An agent named "${name}" already exists in workspace "${ws.name}".`,
+      {
+        name,
+        workspace: ws.name,
+      },
+    );
+  }
+  const cwdState = d.preflight.checkDirectory(req.cwd);
+  if (cwdState !== 'ok') {
+    throw new AppError('CWD_INVALID', `The working directory ${req.cwd} ${CWD_REASONS[cwdState]}.`, {
+      path: req.cwd,
+      reason: cwdState,
+    });
+  }
+  const [wanted, userArgs] = commandLine(profile, req.argv, d.settings);
+  const args = [...launchArgs(profile, req), ...userArgs];
+  const found = d.preflight.resolveCommand(wanted, {
+    cwd: req.cwd,
+    pathVar: req.env.PATH ?? d.settings.pathVar,
+  });
+  if (!found.ok) {
+    throw new AppError('COMMAND_NOT_FOUND', `Cannot run "${wanted}": no executable file by that name.`, {
+      command: wanted,
+      searched: found.searched,
+    });
+  }
+  const now = d.clock.now();
+  return {
+    id: d.ids.next('ag'),
+    name,
+    workspaceId: ws.id,
+    profile,
+    command: found.path,
+    args,
+    cwd: req.cwd,
+    env: { ...req.env },
+    restart: req.restart,
+    backend: ws.backend,
+    state: 'starting',
+    stateDetail: { reason: 'created' },
+    stateSince: now,
+    pid: null,
+    hostPid: null,
+    hostIdentity: null,
+    paneId: null,
+    lastExit: null,
+    restarts: 0,
+    createdAt: now,
+    startedAt: null,
+    outputSeq: 0,
+    cols: d.settings.cols,
+    rows: d.settings.rows,
+    version: null,
+    sessionId: null,
+    profileArgs: [],
+    worktree: null,
+  };
+}
+
+/** The profile's default arguments and what `--model` / `--permission-mode` become. */
+function launchArgs(profile: ProfileName, req: CreateAgentRequest): string[] {
+  const spec = profileSpec(profile);
+  const out = [...spec.defaultArgs];
+  const unsupported = (option: string, why: string): AppError =>
+    new AppError('PROFILE_OPTION_UNSUPPORTED', `--${option} ${why}.`, { profile, option });
+  if (req.model !== undefined) {
+    if (!spec.modelArgs) throw unsupported('model', `does not apply to the ${profile} profile`);
+    out.push(...spec.modelArgs(req.model));
+  }
+  if (req.permissionMode !== undefined) {
+    if (!spec.permissionArgs || !spec.permissionModes) {
+      throw unsupported('permission-mode', `does not apply to the ${profile} profile`);
+    }
+    if (!spec.permissionModes.includes(req.permissionMode)) {
+      throw new AppError(
+        'PROFILE_OPTION_UNSUPPORTED',
+        `--permission-mode ${req.permissionMode} is not a ${profile} mode; use one of: ${spec.permissionModes.join(', ')}.`,
+        { profile, option: 'permission-mode', value: req.permissionMode, known: [...spec.permissionModes] },
+      );
+    }
+    out.push(...spec.permissionArgs(req.permissionMode));
+  }
+  return out;
+}
+
+function parseProfile(value: string): ProfileName {
+  const known: readonly string[] = PROFILE_NAMES;
+  if (known.includes(value)) return value as ProfileName;
+  throw new AppError(
+    'PROFILE_UNKNOWN',
+    `Unknown profile "${value}". Known profiles: ${PROFILE_NAMES.join(', ')}.`,
+    {
+      profile: value,
+      known: [...PROFILE_NAMES],
+    },
+  );
+}
+
+function commandLine(profile: ProfileName, argv: string[], s: FactorySettings): [string, string[]] {
+  if (profile === 'shell') return [s.shell, [...argv]];
+  if (profile !== 'cmd') return [s.agentBinaries[profile] ?? profile, [...argv]];
+  const [command, ...args] = argv;
+  if (command === undefined || command === '') {
+    throw new AppError(
+      'COMMAND_MISSING',
+      'The cmd profile needs a command after "--", e.g. `wtp new cmd -- npm run dev`.',
+    );
+  }
+  return [command, args];
+}

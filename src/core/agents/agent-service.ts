@@ -1,0 +1,435 @@
+import {
+  AGENT_STATES,
+  type AgentState,
+  type AgentView,
+  type CreateAgentRequest,
+  type Screen,
+} from '../../protocol/agent.js';
+import type { EventSource } from '../../protocol/events.js';
+import type { HostSnapshot } from '../../protocol/host.js';
+import { buildAgent, type FactoryDeps } from './agent-factory.js';
+import { agentEvent } from '../model/agent-event.js';
+import { toAgentView, type AgentRecord } from '../model/agent-record.js';
+import { hasProcess, isLive } from '../model/agent-state.js';
+import type { DiffStat } from '../model/agent-record.js';
+import { AppError } from '../errors.js';
+import type { HostDirectory } from '../hosts/host-directory.js';
+import type { AgentLifecycle } from '../lifecycle/lifecycle.js';
+import type { OutputHub, OutputListener } from '../hosts/output-hub.js';
+import type { Placement } from '../ports/panes.js';
+import { readKept, replayLog } from '../hosts/output-log-reader.js';
+import type { Clock, HostLink, OutputGap, OutputLogs, ProfileSetup } from '../ports/daemon.js';
+import {
+  refuseToLoseWork,
+  type AgentGit,
+  provisionWorktree,
+  runWorktreeSetup,
+  type WorktreeDeps,
+} from '../git/agent-worktree.js';
+import type { StatsSampler } from '../reports/stats-sampler.js';
+import { truncate, utf8Encode, utf8Length } from '../model/text.js';
+
+export interface ServiceSettings {
+  stopGraceMs: number;
+  hostConnectTimeoutMs: number;
+  /** Delay between typed text and the Enter that submits it (TUIs drop an Enter in the same burst). */
+  submitDelayMs: number;
+  /** How long screen and snapshot requests to a host may take. */
+  hostRequestTimeoutMs: number;
+}
+
+export interface ServiceDeps extends FactoryDeps {
+  /** Agent CLI preparation (version, hooks, trust); absent in tests that need none. */
+  profiles?: ProfileSetup | undefined;
+  /** Types a create request's initial prompt when the agent is ready for it. */
+  deliverPrompt?: ((agent: AgentRecord, prompt: string, source: EventSource) => void) | undefined;
+  /** Forgets the state engine's memory of a removed agent. */
+  forgetSignals?: ((agentId: string) => void) | undefined;
+  /** Git worktrees for agents that have a repository; absent: agents run where they are told. */
+  git?: AgentGit | undefined;
+  /** Sampled disk use of an agent's worktree. */
+  diskUsage?: ((agentId: string) => number | null) | undefined;
+  /** The last measured diff stat of an agent's worktree. */
+  diffStat?: ((agentId: string) => DiffStat | null) | undefined;
+  lifecycle: AgentLifecycle;
+  hosts: HostDirectory;
+  output: OutputHub;
+  stats: StatsSampler;
+  logs: OutputLogs;
+  clock: Clock;
+  service: ServiceSettings;
+}
+
+/** Slack on top of the policy delays before a waiting API call answers anyway. */
+const WAIT_SLACK_MS = 5_000;
+const AUDIT_TEXT_MAX = 2_000;
+const CR = new Uint8Array([0x0d]);
+
+/** What the API and other interfaces can do with agents. */
+export class AgentService {
+  constructor(private readonly d: ServiceDeps) {}
+
+  list(filter: { workspace?: string | undefined; state?: AgentState | undefined } = {}): AgentView[] {
+    const ws =
+      filter.workspace === undefined ? undefined : this.d.registry.resolveWorkspace(filter.workspace);
+    return this.d.registry
+      .all()
+      .filter(
+        (a) => (ws ? a.workspaceId === ws.id : true) && (filter.state ? a.state === filter.state : true),
+      )
+      .sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name))
+      .map((a) => this.view(a));
+  }
+
+  get(ref: string): AgentView {
+    return this.view(this.d.registry.resolve(ref));
+  }
+
+  resolve(ref: string): AgentRecord {
+    return this.d.registry.resolve(ref);
+  }
+
+  view(agent: AgentRecord): AgentView {
+    return toAgentView(agent, {
+      now: this.d.clock.now(),
+      workspaceName: this.d.registry.workspaceName(agent.workspaceId),
+      hostConnected: this.d.hosts.has(agent.id),
+      stats: this.d.stats.get(agent.id),
+      worktreeBytes: this.d.diskUsage?.(agent.id) ?? null,
+      diffStat: this.d.diffStat?.(agent.id) ?? null,
+    });
+  }
+
+  /** Creates an agent and starts its host in a new tab of its workspace, or where `placement` says. */
+  async create(req: CreateAgentRequest, source: EventSource, placement?: Placement): Promise<AgentView> {
+    this.d.registry.assertWritable('create an agent');
+    const agent = buildAgent(req, this.d);
+    const git = this.d.git;
+    if (git) await provisionWorktree(agent, req, this.gitDeps(git));
+    try {
+      if (this.d.profiles) {
+        const prepared = await this.d.profiles.prepare(agent);
+        agent.version = prepared.version;
+        agent.profileArgs = prepared.profileArgs;
+      }
+      // The workspace may have been removed while this awaited; checked in the tick that adds the agent.
+      if (!this.d.registry.findWorkspace(agent.workspaceId)) {
+        throw new AppError(
+          'WORKSPACE_NOT_FOUND',
+          `The workspace of agent "${agent.name}" was removed while the agent was being created.`,
+          { ref: agent.workspaceId },
+        );
+      }
+    } catch (err) {
+      // Nothing half-made stays behind: the worktree made for this agent goes with the failure.
+      if (git && agent.worktree) await git.worktrees.remove(agent.worktree, true).catch(() => undefined);
+      throw err;
+    }
+    await this.d.registry.add(agent, [
+      agentEvent(agent, source, 'agent.created', { agent: this.view(agent) }),
+      agentEvent(agent, source, 'agent.stateChanged', {
+        from: null,
+        to: 'starting',
+        detail: agent.stateDetail,
+        pid: null,
+      }),
+    ]);
+    if (git && agent.worktree) {
+      const failed = await runWorktreeSetup(
+        agent,
+        { ...this.gitDeps(git), baseEnv: git.baseEnv, write: (text) => this.appendOutput(agent, text) },
+        source,
+      );
+      if (failed !== null) {
+        await this.d.lifecycle.applyActivity(
+          agent,
+          'crashed',
+          { reason: 'setup_failed', message: failed },
+          source,
+        );
+        return this.view(agent);
+      }
+    }
+    await this.d.lifecycle.launch(agent, placement);
+    if (req.prompt !== undefined) this.d.deliverPrompt?.(agent, req.prompt, source);
+    if (req.wait)
+      await this.waitFor(agent.id, settledAfterStart, this.d.service.hostConnectTimeoutMs + WAIT_SLACK_MS);
+    return this.view(agent);
+  }
+
+  async stop(ref: string, opts: { graceMs?: number | undefined; wait: boolean }, source: EventSource) {
+    const agent = this.d.registry.resolve(ref);
+    await this.d.lifecycle.stop(agent, opts.graceMs, source);
+    if (opts.wait) {
+      const grace = opts.graceMs ?? this.d.service.stopGraceMs;
+      await this.waitFor(agent.id, (a) => !isLive(a.state), grace + WAIT_SLACK_MS);
+    }
+    return this.view(agent);
+  }
+
+  async restart(ref: string, source: EventSource): Promise<AgentView> {
+    const agent = this.d.registry.resolve(ref);
+    // A running agent first has to leave `running` (the stop), then settle again (the start).
+    let leftRunning = !hasProcess(agent.state);
+    await this.d.lifecycle.restart(agent, source);
+    const limit = this.d.service.stopGraceMs + this.d.service.hostConnectTimeoutMs + WAIT_SLACK_MS;
+    await this.waitFor(
+      agent.id,
+      (a) => {
+        if (!hasProcess(a.state)) leftRunning = true;
+        return leftRunning && settledAfterStart(a);
+      },
+      limit,
+    );
+    return this.view(agent);
+  }
+
+  async remove(ref: string, force: boolean, source: EventSource): Promise<string> {
+    const agent = this.d.registry.resolve(ref);
+    const wt = agent.worktree;
+    const git = this.d.git;
+    if (git && !force) await refuseToLoseWork(agent, git.worktrees);
+    if (isLive(agent.state)) {
+      if (!force) {
+        throw new AppError(
+          'AGENT_RUNNING',
+          `Agent "${agent.name}" is ${agent.state}; stop it first or remove it with --force.`,
+          { agent: agent.name, state: agent.state },
+        );
+      }
+      await this.stop(agent.id, { wait: true }, source);
+    }
+    this.d.lifecycle.forget(agent.id);
+    await this.d.lifecycle.closePane(agent).catch(() => undefined); // a pane kept open after the exit
+    if (wt?.owned && git) await git.worktrees.remove(wt, force);
+    this.d.output.forget(agent.id);
+    await this.d.registry.remove(agent.id, [
+      agentEvent(agent, source, 'agent.removed', { name: agent.name }),
+    ]);
+    this.d.logs.remove(agent.id);
+    this.d.profiles?.cleanup(agent.id);
+    this.d.forgetSignals?.(agent.id);
+    return agent.id;
+  }
+
+  /**
+   * Types text into the agent (paste semantics), then Enter after a short delay. Audited.
+   * Refused while the agent is `working` (typing would land in its turn) unless `force`.
+   */
+  async sendInput(
+    ref: string,
+    text: string,
+    enter: boolean,
+    source: EventSource,
+    force = false,
+    raw = false,
+  ) {
+    const agent = this.d.registry.resolve(ref);
+    const link = this.requireLink(agent);
+    if (agent.state === 'working' && !force) {
+      const d = agent.stateDetail;
+      throw new AppError(
+        'AGENT_BUSY',
+        `Agent "${agent.name}" is working (${d.evidence ?? d.reason}); wait until it is idle, or use --force.`,
+        { agent: agent.name, state: agent.state, evidence: d.evidence ?? null, source: d.source ?? null },
+      );
+    }
+    link.send(raw ? { type: 'keys', text } : { type: 'paste', text });
+    if (enter) {
+      this.d.clock.setTimer(this.d.service.submitDelayMs, () => {
+        if (this.d.hosts.get(agent.id) === link) link.sendInput(CR);
+      });
+    }
+    const bytes = utf8Length(text) + (enter ? 1 : 0);
+    const cut = truncate(text, AUDIT_TEXT_MAX);
+    const [event] = await this.d.registry.record([
+      agentEvent(agent, source, 'agent.inputSent', {
+        text: cut.text,
+        bytes,
+        enter,
+        truncated: cut.truncated,
+        stateAtSend: agent.state,
+        ...(force ? { forced: true } : {}),
+        ...(raw ? { raw: true } : {}),
+      }),
+    ]);
+    return { bytes, seq: event?.seq ?? 0 };
+  }
+
+  /** Types `prompt` when the agent is ready for it (at its prompt, or output quiet for plain programs). */
+  deliverPrompt(agentId: string, prompt: string, source: EventSource): void {
+    const agent = this.d.registry.get(agentId);
+    if (agent) this.d.deliverPrompt?.(agent, prompt, source);
+  }
+
+  private gitDeps(git: AgentGit): WorktreeDeps {
+    return { git: git.worktrees, registry: this.d.registry, clock: this.d.clock, settings: git.settings };
+  }
+
+  /** Output written on the agent's behalf while no host runs (setup), in its log and to followers. */
+  private appendOutput(agent: AgentRecord, text: string): void {
+    const data = utf8Encode(text);
+    const seq = this.d.logs.append(agent.id, data);
+    this.d.output.push(agent, seq, data);
+  }
+
+  /** Records the agent CLI's session id (to resume it after a restart). */
+  async noteSession(agent: AgentRecord, sessionId: string): Promise<void> {
+    if (agent.sessionId === sessionId) return;
+    agent.sessionId = sessionId;
+    await this.d.registry.saveQuietly([agent]);
+  }
+
+  /** Raw keystrokes from an attached terminal (not audited one by one; attach is). */
+  typeRaw(agent: AgentRecord, bytes: Uint8Array): void {
+    this.d.hosts.get(agent.id)?.sendInput(bytes);
+  }
+
+  /** Resizes a headless agent's terminal; in a pane, the pane decides the size (and reports it). */
+  resize(agent: AgentRecord, cols: number, rows: number): void {
+    if (agent.backend !== 'headless') return;
+    if (agent.cols === cols && agent.rows === rows) return;
+    agent.cols = cols;
+    agent.rows = rows;
+    void this.d.registry.saveQuietly([agent]);
+    this.d.hosts.get(agent.id)?.send({ type: 'resize', cols, rows });
+    this.d.output.resized(agent.id, cols, rows);
+  }
+
+  screen(ref: string): Promise<Screen> {
+    const agent = this.d.registry.resolve(ref);
+    return this.requireLink(agent).screen(this.d.service.hostRequestTimeoutMs);
+  }
+
+  snapshot(agent: AgentRecord): Promise<HostSnapshot> {
+    return this.requireLink(agent).snapshot(this.d.service.hostRequestTimeoutMs);
+  }
+
+  /**
+   * The output kept on disk: the last `tailBytes` offsets, or all of it. Gaps (bytes the host could
+   * not write) are left out of `data` and listed, so offsets stay exact.
+   */
+  logs(ref: string, tailBytes: number | undefined) {
+    const agent = this.d.registry.resolve(ref);
+    const end = this.d.logs.end(agent.id);
+    const got = readKept(
+      this.d.logs,
+      agent.id,
+      tailBytes === undefined ? 0 : Math.max(0, end - tailBytes),
+      end,
+    );
+    return { agent, ...got };
+  }
+
+  /**
+   * Output from byte offset `from` (recent output from memory, older from the log),
+   * followed by live output, delivered to `listener` without overlaps; where the log has a gap
+   * (bytes its host could not write), `onGap` is told before the bytes after it.
+   */
+  follow(
+    agent: AgentRecord,
+    from: number,
+    listener: OutputListener,
+    onGap?: (gap: OutputGap) => void,
+  ): () => void {
+    let next = from;
+    const pending: { seq: number; data: Uint8Array }[] = [];
+    let caughtUp = false;
+    const deliver = (seq: number, data: Uint8Array): void => {
+      const end = seq + data.length;
+      if (end <= next) return;
+      if (seq > next) {
+        // Output the daemon never received (a host killed before sending what it had logged; the
+        // next host starts at the log's end) is in the log: read it, or a client counting bytes
+        // would take what follows for what it missed.
+        const gap = this.d.logs.read(agent.id, next, seq - next);
+        if (gap.from === next && gap.data.length > 0) {
+          listener(next, gap.data);
+          next += gap.data.length;
+        }
+      }
+      const part = seq < next ? data.subarray(next - seq) : data;
+      listener(Math.max(seq, next), part);
+      next = end;
+    };
+    const unsubscribe = this.d.output.subscribe(agent.id, (seq, data) => {
+      if (caughtUp) deliver(seq, data);
+      else pending.push({ seq, data });
+    });
+    const tailStart = this.d.output.tailStart(agent.id) ?? agent.outputSeq;
+    if (next < tailStart) {
+      const gap = (g: OutputGap): void => {
+        if (g.to <= next) return;
+        onGap?.({ ...g, from: Math.max(g.from, next) });
+        next = g.to;
+      };
+      replayLog(this.d.logs, agent.id, next, tailStart, deliver, gap);
+      // The log came up short (its host is not writing it: disk full): go on with what memory holds.
+      if (next < tailStart && next > from) gap({ from: next, to: tailStart, reason: 'not in the log' });
+      if (next < tailStart) next = tailStart;
+    }
+    const recent = this.d.output.readFrom(agent.id, next);
+    if (recent && recent.length > 0) deliver(next, recent);
+    caughtUp = true;
+    for (const p of pending) deliver(p.seq, p.data);
+    return unsubscribe;
+  }
+
+  async recordAttach(agent: AgentRecord, client: string, attached: boolean): Promise<void> {
+    await this.d.registry.record([
+      agentEvent(agent, 'user', attached ? 'agent.attached' : 'agent.detached', { client }),
+    ]);
+  }
+
+  /** Resolves when `predicate` holds for the agent, or after `timeoutMs` (never rejects). */
+  waitFor(agentId: string, predicate: (a: AgentRecord) => boolean, timeoutMs: number): Promise<void> {
+    const check = (): boolean => {
+      const a = this.d.registry.get(agentId);
+      return !a || predicate(a);
+    };
+    if (check()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        off();
+        this.d.clock.clearTimer(timer);
+        resolve();
+      };
+      const off = this.d.registry.onChange((id) => {
+        if (id === agentId && check()) done();
+      });
+      const timer = this.d.clock.setTimer(timeoutMs, done);
+    });
+  }
+
+  counts(): { total: number; byState: Record<AgentState, number>; hostsConnected: number } {
+    const byState = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
+    const all = this.d.registry.all();
+    for (const a of all) byState[a.state] += 1;
+    return { total: all.length, byState, hostsConnected: this.d.hosts.size };
+  }
+
+  private requireLink(agent: AgentRecord): HostLink {
+    if (!hasProcess(agent.state)) {
+      throw new AppError('AGENT_NOT_RUNNING', `Agent "${agent.name}" is ${agent.state}, not running.`, {
+        agent: agent.name,
+        state: agent.state,
+      });
+    }
+    const link = this.d.hosts.get(agent.id);
+    if (!link) {
+      throw new AppError(
+        'HOST_UNAVAILABLE',
+        `The host of agent "${agent.name}" is not connected right now.`,
+        {
+          agent: agent.name,
+        },
+      );
+    }
+    return link;
+  }
+}
+
+/** After a start: the process runs, failed, or already exited and is waiting to restart. */
+function settledAfterStart(a: AgentRecord): boolean {
+  return a.state !== 'starting' || a.stateDetail.reason === 'restarting';
+}

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { agentRecord, makeCore } from '../../../test/support/core-fakes.js';
+import { allocatePorts, provisionWorktree, worktreeEnv } from './agent-worktree.js';
+import { AppError } from '../errors.js';
+import type { AgentWorktree, GitWorktrees, ProvisionRequest, SetupScript } from '../ports/git.js';
+
+class FakeGit implements GitWorktrees {
+  readonly removed: AgentWorktree[] = [];
+  readonly requests: ProvisionRequest[] = [];
+  script: SetupScript | null = null;
+  provision(req: ProvisionRequest): Promise<AgentWorktree> {
+    this.requests.push(req);
+    return Promise.resolve({
+      repo: '/src/shop',
+      path: `/wt/${req.agentName}`,
+      branch: req.noWorktree ? null : `wtp/${req.agentName}`,
+      base: req.base ?? 'main',
+      baseCommit: 'c0ffee',
+      portStart: req.portStart,
+      portCount: req.portCount,
+      owned: req.noWorktree !== true,
+    });
+  }
+  setupScript(): SetupScript | null {
+    return this.script;
+  }
+  approveSetup(): void {}
+  runSetup(): Promise<void> {
+    return Promise.resolve();
+  }
+  wouldLose() {
+    return Promise.resolve({ uncommitted: [], unmergedCommits: [] });
+  }
+  remove(wt: AgentWorktree): Promise<void> {
+    this.removed.push(wt);
+    return Promise.resolve();
+  }
+  diskUsage(): Promise<number> {
+    return Promise.resolve(0);
+  }
+}
+
+const settings = { portBase: 20_000, portsPerAgent: 10 };
+const req = { profile: 'cmd', cwd: '/here', restart: 'never' as const, argv: ['x'], env: {}, wait: false };
+
+describe('agent worktrees (core)', () => {
+  it('hands out the lowest free port range', async () => {
+    const wt = (portStart: number): AgentWorktree => ({
+      repo: '/r',
+      path: '/p',
+      branch: 'b',
+      base: 'main',
+      baseCommit: 'c',
+      portStart,
+      portCount: 10,
+      owned: true,
+    });
+    const h = await makeCore({
+      agents: [
+        agentRecord({ id: 'a1', worktree: wt(20_000) }),
+        agentRecord({ id: 'a2', worktree: wt(20_020) }),
+      ],
+    });
+    expect(allocatePorts(h.core.registry, settings)).toBe(20_010);
+  });
+
+  it('puts the agent in its worktree; without a repository nothing happens, but --base needs one', async () => {
+    const h = await makeCore();
+    const git = new FakeGit();
+    const d = { git, registry: h.core.registry, clock: h.clock, settings };
+    const workspaceId = h.core.registry.resolveWorkspace('default').id;
+    const agent = agentRecord({ id: 'ag-1', name: 'api', cwd: '/here', workspaceId });
+    await provisionWorktree(agent, { ...req }, d);
+    expect(agent.worktree).toBeNull();
+    await expect(provisionWorktree(agent, { ...req, base: 'dev' }, d)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    await provisionWorktree(agent, { ...req, repo: '/src/shop', base: 'dev' }, d);
+    expect(agent).toMatchObject({
+      cwd: '/wt/api',
+      worktree: { branch: 'wtp/api', base: 'dev', portStart: 20_000 },
+    });
+    expect(worktreeEnv(agent.worktree)).toEqual({
+      WTP_PORT: '20000',
+      WTP_PORT_END: '20009',
+      WTP_WORKTREE: '/wt/api',
+      WTP_BRANCH: 'wtp/api',
+    });
+  });
+
+  it('a workspace folder that is not a repository is used in place; an explicit --repo must be one', async () => {
+    const h = await makeCore();
+    const git = new FakeGit();
+    git.provision = () => Promise.reject(new AppError('NOT_A_REPOSITORY', 'no repo', { path: '/ws' }));
+    const ws = await h.core.workspaces.create(
+      { name: 'plain', repoPath: '/ws', backend: 'headless', template: null, profile: 'cmd' },
+      'cli',
+    );
+    const d = { git, registry: h.core.registry, clock: h.clock, settings };
+    const agent = agentRecord({ id: 'ag-3', name: 'x', workspaceId: ws.workspace.id, cwd: '/ws' });
+    await provisionWorktree(agent, { ...req }, d);
+    expect(agent).toMatchObject({ worktree: null, cwd: '/ws' });
+    await expect(provisionWorktree(agent, { ...req, repo: '/ws' }, d)).rejects.toMatchObject({
+      code: 'NOT_A_REPOSITORY',
+    });
+  });
+
+  it('an unapproved setup script is refused and the worktree just made is removed again', async () => {
+    const h = await makeCore();
+    const git = new FakeGit();
+    git.script = { commands: ['npm ci'], test: null, hash: 'h'.repeat(64), approved: false };
+    const agent = agentRecord({ id: 'ag-2', name: 'web' });
+    await expect(
+      provisionWorktree(
+        agent,
+        { ...req, repo: '/src/shop' },
+        { git, registry: h.core.registry, clock: h.clock, settings },
+      ),
+    ).rejects.toMatchObject({ code: 'SETUP_NOT_APPROVED', details: { commands: ['npm ci'] } });
+    expect(git.removed.map((w) => w.path)).toEqual(['/wt/web']);
+    expect(agent.worktree).toBeNull();
+  });
+});

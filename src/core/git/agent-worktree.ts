@@ -1,0 +1,169 @@
+import type { CreateAgentRequest } from '../../protocol/agent.js';
+import type { EventSource } from '../../protocol/events.js';
+import { agentEvent } from '../model/agent-event.js';
+import type { AgentRecord } from '../model/agent-record.js';
+import { AppError } from '../errors.js';
+import type { AgentWorktree, GitReview, GitWorktrees, WorktreeLoss } from '../ports/git.js';
+import type { Clock } from '../ports/daemon.js';
+import type { AgentRegistry } from '../model/registry.js';
+
+export interface WorktreeSettings {
+  /** First port handed out; each agent gets `portsPerAgent` ports from there on. */
+  portBase: number;
+  portsPerAgent: number;
+}
+
+export interface WorktreeDeps {
+  git: GitWorktrees;
+  registry: AgentRegistry;
+  clock: Clock;
+  settings: WorktreeSettings;
+}
+
+/** The lowest port range no other agent holds. */
+export function allocatePorts(registry: AgentRegistry, s: WorktreeSettings): number {
+  const used = new Set(
+    registry
+      .all()
+      .map((a) => a.worktree?.portStart)
+      .filter((p): p is number => p !== undefined),
+  );
+  let start = s.portBase;
+  while (used.has(start)) start += s.portsPerAgent;
+  return start;
+}
+
+/**
+ * Gives a new agent its worktree when it has a repository (`repo` in the request, else the
+ * workspace's): a new branch `wtp/<name>` from the base, an existing branch, or the repository in
+ * place (`worktree: false`). The agent's cwd becomes the worktree. Nothing happens without a
+ * repository.
+ */
+export async function provisionWorktree(
+  agent: AgentRecord,
+  req: CreateAgentRequest,
+  d: WorktreeDeps,
+): Promise<void> {
+  const explicit = req.repo !== undefined;
+  const repo = req.repo ?? d.registry.resolveWorkspace(agent.workspaceId).repoPath;
+  if (repo === null || repo === undefined) {
+    if (req.base !== undefined || req.branch !== undefined) {
+      throw new AppError('INVALID_INPUT', '--base and --branch need a repository: give --repo.', {
+        issues: [{ path: 'body.repo', message: 'required with base or branch' }],
+      });
+    }
+    return;
+  }
+  let wt: AgentWorktree;
+  try {
+    wt = await d.git.provision({
+      repo,
+      agentName: agent.name,
+      base: req.base,
+      branch: req.branch,
+      noWorktree: req.worktree === false,
+      portStart: allocatePorts(d.registry, d.settings),
+      portCount: d.settings.portsPerAgent,
+    });
+  } catch (err) {
+    // A workspace's folder need not be a git repository: then its agents run in it, as told.
+    if (!explicit && err instanceof AppError && err.code === 'NOT_A_REPOSITORY') return;
+    throw err;
+  }
+  const script = wt.owned ? d.git.setupScript(wt.repo) : null;
+  // A config with only a test command (`test:`) runs nothing at creation: no approval needed here.
+  if (script && script.commands.length > 0 && !script.approved) {
+    await d.git.remove(wt, true); // refused before anything runs: the new worktree goes again
+    throw new AppError(
+      'SETUP_NOT_APPROVED',
+      `The repository's setup script has not been approved: ${script.commands.join(' && ')}. Approve it with \`wtp setup approve --repo ${wt.repo}\`.`,
+      { repo: wt.repo, commands: script.commands, hash: script.hash },
+    );
+  }
+  agent.worktree = wt;
+  agent.cwd = wt.path;
+}
+
+/** The environment an agent in a worktree gets: its port range and where it is. */
+export function worktreeEnv(wt: AgentWorktree | null): Record<string, string> {
+  if (!wt) return {};
+  return {
+    WTP_PORT: String(wt.portStart),
+    WTP_PORT_END: String(wt.portStart + wt.portCount - 1),
+    WTP_WORKTREE: wt.path,
+    ...(wt.branch === null ? {} : { WTP_BRANCH: wt.branch }),
+  };
+}
+
+/**
+ * Runs the repository's setup script in a new worktree (approved by hash, else refused before
+ * anything is created), its output going to the agent's log as it comes (`write`). Returns the
+ * failure message, or null when it passed or there is none.
+ */
+export async function runWorktreeSetup(
+  agent: AgentRecord,
+  d: WorktreeDeps & { baseEnv: Record<string, string>; write: (text: string) => void },
+  source: EventSource,
+): Promise<string | null> {
+  const wt = agent.worktree;
+  if (!wt?.owned) return null;
+  const script = d.git.setupScript(wt.repo);
+  if (!script || script.commands.length === 0) return null;
+  const started = d.clock.now();
+  try {
+    await d.git.runSetup(wt, { ...d.baseEnv, ...agent.env, ...worktreeEnv(wt) }, (line) =>
+      d.write(`${line}\r\n`),
+    );
+    await d.registry.record([
+      agentEvent(agent, source, 'agent.setupRan', {
+        commands: script.commands,
+        ok: true,
+        ms: d.clock.now() - started,
+        output: null,
+      }),
+    ]);
+    return null;
+  } catch (err) {
+    const output =
+      err instanceof AppError && typeof err.details?.output === 'string' ? err.details.output : '';
+    const message = err instanceof Error ? err.message : String(err);
+    d.write(`\r\nsetup failed: ${message}\r\n`);
+    await d.registry.record([
+      agentEvent(agent, source, 'agent.setupRan', {
+        commands: script.commands,
+        ok: false,
+        ms: d.clock.now() - started,
+        output: output.slice(-4000),
+      }),
+    ]);
+    return output ? `${message}\n${output.slice(-2000)}` : message;
+  }
+}
+
+/** Git for the service: worktrees, review, and the environment setup scripts run with. */
+export interface AgentGit {
+  worktrees: GitWorktrees;
+  review: GitReview;
+  settings: WorktreeSettings;
+  baseEnv: Record<string, string>;
+}
+
+export function describeLoss(loss: WorktreeLoss): string {
+  const parts: string[] = [];
+  if (loss.uncommitted.length > 0) parts.push(`${loss.uncommitted.length} uncommitted file(s)`);
+  if (loss.unmergedCommits.length > 0) parts.push(`${loss.unmergedCommits.length} unmerged commit(s)`);
+  return parts.join(' and ');
+}
+
+/** Refuses (WORKTREE_DIRTY, saying what) to remove an agent whose worktree holds work not merged. */
+export async function refuseToLoseWork(agent: AgentRecord, git: GitWorktrees): Promise<void> {
+  const wt = agent.worktree;
+  if (!wt?.owned) return;
+  const loss = await git.wouldLose(wt);
+  if (loss.uncommitted.length === 0 && loss.unmergedCommits.length === 0) return;
+  throw new AppError(
+    'WORKTREE_DIRTY',
+    `Removing "${agent.name}" would lose ${describeLoss(loss)} in ${wt.path}; commit or merge it (wtp commit, wtp merge), or use --force.`,
+    { agent: agent.name, path: wt.path, branch: wt.branch, ...loss },
+  );
+}

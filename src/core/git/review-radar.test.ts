@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { exitCode, makeCore, reportExit, startAgent } from '../../../test/support/core-fakes.js';
+import { FakeGitReview, FakeGitWorktrees } from '../../../test/support/fake-git.js';
+
+async function radarCore() {
+  const review = new FakeGitReview();
+  const h = await makeCore({ git: { worktrees: new FakeGitWorktrees(), review } });
+  const a = await startAgent(h, { name: 'a', repo: '/src/shop' }, 'cli', 9001);
+  await startAgent(h, { name: 'b', repo: '/src/shop' }, 'cli', 9002);
+  review.predictions = [
+    {
+      a: 'wtp/a',
+      b: 'wtp/b',
+      conflicts: [{ path: 'app.ts', kind: 'content', hunks: ['2-2'] }],
+      overlapping: [],
+    },
+    { a: 'wtp/a', b: 'main', conflicts: [], overlapping: [] },
+  ];
+  const radar = h.core.review;
+  if (!radar) throw new Error('no review service');
+  return { h, review, radar, a };
+}
+
+describe('the conflict radar, cached', () => {
+  it('runs once when nothing was computed yet, then answers from the last run without git', async () => {
+    const { h, review, radar } = await radarCore();
+    const [first, second] = await Promise.all([radar.cachedRadar(), radar.cachedRadar()]);
+    expect(review.predicts).toBe(1); // concurrent first reads share one run
+    expect(second).toBe(first);
+    expect(first.pairs[0]).toMatchObject({ a: 'a', b: 'b', conflicting: true });
+    expect(h.store.ofType('conflict.predicted')).toHaveLength(1);
+    expect(await radar.cachedRadar()).toEqual(first);
+    expect(review.predicts).toBe(1);
+  });
+
+  it('a fresh run (not cached) replaces the cached report', async () => {
+    const { h, review, radar, a } = await radarCore();
+    const first = await radar.cachedRadar();
+    const b = h.core.registry.resolve('b');
+    // Each side names its agent by id too (a base branch has none).
+    expect(first.pairs.map((p) => [p.a, p.aAgent, p.b, p.bAgent])).toEqual([
+      ['a', a.id, 'b', b.id],
+      ['a', a.id, 'main', null],
+    ]);
+    review.predictions = [{ a: 'wtp/a', b: 'wtp/b', conflicts: [], overlapping: ['app.ts'] }];
+    const fresh = await radar.radar();
+    expect(review.predicts).toBe(2);
+    expect(await radar.cachedRadar()).toEqual(fresh);
+    expect(fresh.pairs).toEqual([
+      {
+        a: 'a',
+        b: 'b',
+        aAgent: a.id,
+        bAgent: b.id,
+        conflicts: [],
+        overlapping: ['app.ts'],
+        conflicting: false,
+      },
+    ]);
+    expect(review.predicts).toBe(2);
+  });
+
+  it('removing an agent drops the cached report: the next cached read runs the radar again', async () => {
+    const { h, review, radar, a } = await radarCore();
+    await radar.cachedRadar();
+    await reportExit(h, a.id, 9001, exitCode(0));
+    await h.core.service.remove(a.id, true, 'cli');
+    review.predictions = [];
+    expect((await radar.cachedRadar()).pairs).toEqual([]);
+    expect(review.predicts).toBe(2);
+  });
+
+  it('the merge order leaves out branches still being worked on (their conflicts are not the base)', async () => {
+    const { h, review, radar } = await radarCore();
+    const b = h.core.registry.resolve('b');
+    await reportExit(h, b.id, 9002, exitCode(0));
+    review.predictions.push({ a: 'wtp/b', b: 'main', conflicts: [], overlapping: [] });
+    const report = await radar.radar();
+    expect(report.mergeOrder).toEqual({ order: ['b'], notes: [] });
+    expect(report.pairs.find((p) => p.a === 'a' && p.b === 'b')?.conflicting).toBe(true);
+  });
+});

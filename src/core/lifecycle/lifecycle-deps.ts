@@ -1,0 +1,47 @@
+import type { HostLink } from '../ports/daemon.js';
+import type { HostHello } from '../../protocol/host.js';
+import type { HostDirectory } from '../hosts/host-directory.js';
+import type { OutputHub } from '../hosts/output-hub.js';
+import type { Clock, HostLauncher, Logger, ProcessInspector } from '../ports/daemon.js';
+import type { AgentRegistry } from '../model/registry.js';
+import type { RestartSettings } from './restart-policy.js';
+
+/** What the agent lifecycle is configured with and works through. */
+export interface LifecycleSettings {
+  /** SIGTERM → SIGKILL delay when stopping (config agents.stopGraceMs). */
+  stopGraceMs: number;
+  /** A launched host that has not connected by then is killed and the agent marked crashed. */
+  hostConnectTimeoutMs: number;
+  /** After a host link drops, wait this long before deciding the host is gone. */
+  hostLostCheckMs: number;
+  restart: RestartSettings;
+  daemonVersion: string;
+  /** The environment every agent starts from (the daemon's); the agent's own `env` goes on top. */
+  agentBaseEnv: Record<string, string>;
+  /** Answer agent CLIs' OSC 7501 status query (config states.statusProtocol). */
+  statusProtocol?: boolean;
+}
+
+/** Where a host goes whose agent this daemon does not know (see OrphanHosts). */
+export interface StrangerHosts {
+  /** Resolves to whether the link stays open. */
+  arrived(link: HostLink, hello: HostHello): Promise<boolean>;
+  /** Its connection closed. */
+  left(agentId: string, link: HostLink): void;
+  /** Its agent process exited. */
+  childExited(agentId: string): void;
+}
+
+export interface LifecycleDeps {
+  registry: AgentRegistry;
+  hosts: HostDirectory;
+  output: OutputHub;
+  launcher: HostLauncher;
+  inspector: ProcessInspector;
+  clock: Clock;
+  log: Logger;
+  settings: LifecycleSettings;
+  strangers: StrangerHosts;
+  /** A new agent process runs (signals about earlier processes no longer apply). */
+  onProcessStart?: (agentId: string) => void;
+}

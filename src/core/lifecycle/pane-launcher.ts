@@ -1,0 +1,58 @@
+import type { WorkspaceView } from '../../protocol/workspace.js';
+import type { AgentRecord } from '../model/agent-record.js';
+import { isAppError } from '../errors.js';
+import type { MuxRegistry, PaneSpec, Placement } from '../ports/panes.js';
+import type { HostLauncher } from '../ports/daemon.js';
+
+export interface PaneLauncherOptions {
+  muxes: MuxRegistry;
+  /** The host command line for an agent; `pane` is true when it runs in a real pane. */
+  hostArgv: (agent: AgentRecord, pane: boolean) => string[];
+  /** Where a headless host's stderr goes (in a pane it is the pane). */
+  hostLogFile: (agent: AgentRecord) => string;
+}
+
+/** Starts hosts in panes of the agent's backend: a new tab, a new workspace, or a split. */
+export class PaneLauncher implements HostLauncher {
+  constructor(private readonly o: PaneLauncherOptions) {}
+
+  async launch(agent: AgentRecord, where: { workspace: WorkspaceView; placement: Placement }) {
+    const mux = this.o.muxes.get(agent.backend);
+    const inPane = agent.backend !== 'headless';
+    const spec: PaneSpec = {
+      argv: this.o.hostArgv(agent, inPane),
+      cwd: agent.cwd,
+      env: { WTP_AGENT_ID: agent.id },
+      title: agent.name,
+      agentId: agent.id,
+      ...(inPane ? {} : { stderrFile: this.o.hostLogFile(agent) }),
+    };
+    const p = where.placement;
+    const pane =
+      p.kind === 'split'
+        ? await mux.splitPane(p.target, spec, p.direction, p.size)
+        : p.kind === 'new-workspace'
+          ? await mux.openWorkspace(where.workspace.name, spec)
+          : await mux.spawnPane(where.workspace.name, spec);
+    return { hostPid: pane.pid, paneId: pane.id };
+  }
+
+  async closePane(agent: AgentRecord): Promise<void> {
+    if (agent.paneId === null || !this.o.muxes.available(agent.backend)) return;
+    try {
+      await this.o.muxes.get(agent.backend).kill(agent.paneId);
+    } catch (err) {
+      if (!isAppError(err) || err.code !== 'PANE_NOT_FOUND') throw err;
+    }
+  }
+
+  async paneExists(agent: AgentRecord): Promise<boolean | null> {
+    if (agent.paneId === null || !this.o.muxes.available(agent.backend)) return null;
+    try {
+      const panes = await this.o.muxes.get(agent.backend).list();
+      return panes.some((p) => p.id === agent.paneId);
+    } catch {
+      return null; // the mux cannot tell right now (e.g. WezTerm not reachable)
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import type { DaemonMessage } from '../../protocol/host.js';
+import type { AgentRecord } from '../model/agent-record.js';
+import { worktreeEnv } from '../git/agent-worktree.js';
+import { profileSpec } from '../agents/profiles.js';
+
+/**
+ * The `spawn` a host gets for an agent. The whole environment goes along (the daemon's, then the
+ * agent's own), so an agent runs the same in any pane; it can find out who it is (and route hooks
+ * to us) through the WTP_AGENT_* variables. The profile's own arguments come first (e.g. Claude
+ * Code's `--settings` with our hooks), then `--resume <session>` when a session is known (a
+ * restart continues the conversation), then the user's arguments.
+ */
+export function spawnMessage(
+  agent: AgentRecord,
+  baseEnv: Record<string, string>,
+  statusProtocol = true,
+  workspaceName?: string,
+): DaemonMessage {
+  const spec = profileSpec(agent.profile);
+  const stream = agent.profile === 'claude' && isClaudeStreamJson(agent.args) ? 'claude-stream-json' : null;
+  // A headless run draws no TUI: no screen to read, no status query to answer.
+  const status = stream === null && statusProtocol && spec.signals.includes('status');
+  const detector = stream === null ? spec.detector : null;
+  // Its stream tells all our hooks would (they would only repeat it, and being more trusted
+  // they would decide): a headless run goes without the hooks' --settings.
+  const profileArgs = stream === null ? agent.profileArgs : withoutOption(agent.profileArgs, '--settings');
+  const resume = agent.sessionId !== null && spec.resumeArgs ? spec.resumeArgs(agent.sessionId) : [];
+  return {
+    type: 'spawn',
+    command: agent.command,
+    args: [...profileArgs, ...resume, ...agent.args],
+    cwd: agent.cwd,
+    env: {
+      ...baseEnv,
+      ...worktreeEnv(agent.worktree),
+      ...agent.env,
+      WTP_AGENT_ID: agent.id,
+      WTP_AGENT_NAME: agent.name,
+    },
+    cols: agent.cols,
+    rows: agent.rows,
+    ...(workspaceName === undefined
+      ? {}
+      : { origin: { name: agent.name, workspace: workspaceName, profile: agent.profile } }),
+    ...(detector === null && !status && stream === null
+      ? {}
+      : {
+          watch: {
+            detector,
+            version: agent.version,
+            statusProtocol: status,
+            ...(stream === null ? {} : { stream }),
+          },
+        }),
+  };
+}
+
+/** Claude Code's `-p`/`--print` with `--output-format stream-json`: a headless run we can read. */
+export function isClaudeStreamJson(args: readonly string[]): boolean {
+  let print = false;
+  let streamJson = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') break;
+    if (a === '-p' || a === '--print') print = true;
+    else if (a === '--output-format') streamJson = args[i + 1] === 'stream-json';
+    else if (a === '--output-format=stream-json') streamJson = true;
+    else if (a?.startsWith('--output-format=')) streamJson = false;
+  }
+  return print && streamJson;
+}
+
+function withoutOption(args: readonly string[], option: string): string[] {
+  return args.filter((a, i) => a !== option && args[i - 1] !== option);
+}

@@ -1,0 +1,118 @@
+import type {
+  AgentState,
+  AgentStats,
+  AgentView,
+  Backend,
+  ExitInfo,
+  ProfileName,
+  RestartPolicy,
+  StateDetail,
+} from '../../protocol/agent.js';
+import { hasProcess } from './agent-state.js';
+import type { AgentWorktree } from '../ports/git.js';
+
+/** An agent as the core keeps it; times are epoch milliseconds. Persisted by the StateStore. */
+export interface AgentRecord {
+  id: string;
+  name: string;
+  workspaceId: string;
+  profile: ProfileName;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  restart: RestartPolicy;
+  backend: Backend;
+  state: AgentState;
+  stateDetail: StateDetail;
+  stateSince: number;
+  pid: number | null;
+  hostPid: number | null;
+  /** Identity token of the host pid (guards against pid reuse after a reboot or long downtime). */
+  hostIdentity: string | null;
+  /** The pane the host runs in (WezTerm pane id, tmux `%N`, headless `h-<pid>`), once known. */
+  paneId: string | null;
+  lastExit: ExitInfo | null;
+  restarts: number;
+  createdAt: number;
+  startedAt: number | null;
+  outputSeq: number;
+  cols: number;
+  rows: number;
+  /** Version of the agent CLI (`--version` at creation), null for shell/cmd or when unknown. */
+  version: string | null;
+  /** The agent CLI's session id (Claude Code: SessionStart hook), used to resume after a restart. */
+  sessionId: string | null;
+  /** Arguments the profile adds before the user's at every spawn (e.g. `--settings <file>`). */
+  profileArgs: string[];
+  /** The agent's git worktree, branch and port range; null when it runs outside git. */
+  worktree: AgentWorktree | null;
+}
+
+/** What an agent's worktree has changed against its base, measured at `at` (epoch ms). */
+export interface DiffStat {
+  files: number;
+  insertions: number;
+  deletions: number;
+  at: number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export interface ViewContext {
+  now: number;
+  workspaceName: string;
+  hostConnected: boolean;
+  stats: (AgentStats & { sampledAtMs?: number }) | null;
+  worktreeBytes?: number | null;
+  diffStat?: DiffStat | null;
+}
+
+/** The API view of an agent. */
+export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
+  const running = hasProcess(a.state) && a.startedAt !== null;
+  return {
+    id: a.id,
+    name: a.name,
+    workspaceId: a.workspaceId,
+    workspace: ctx.workspaceName,
+    profile: a.profile,
+    command: a.command,
+    args: [...a.args],
+    cwd: a.cwd,
+    env: { ...a.env },
+    restart: a.restart,
+    backend: a.backend,
+    state: a.state,
+    stateDetail: { ...a.stateDetail },
+    stateSince: iso(a.stateSince),
+    pid: a.pid,
+    hostPid: a.hostPid,
+    hostConnected: ctx.hostConnected,
+    paneId: a.paneId,
+    lastExit: a.lastExit,
+    restarts: a.restarts,
+    outputBytes: a.outputSeq,
+    createdAt: iso(a.createdAt),
+    startedAt: a.startedAt === null ? null : iso(a.startedAt),
+    uptimeMs: running && a.startedAt !== null ? Math.max(0, ctx.now - a.startedAt) : null,
+    stats: running && ctx.stats ? { ...ctx.stats } : null,
+    version: a.version,
+    sessionId: a.sessionId,
+    worktree: a.worktree ? { ...a.worktree } : null,
+    worktreeBytes: a.worktree ? (ctx.worktreeBytes ?? null) : null,
+    diffStat: a.worktree && ctx.diffStat ? { ...ctx.diffStat, at: iso(ctx.diffStat.at) } : null,
+  };
+}
+
+export function cloneRecord(a: AgentRecord): AgentRecord {
+  return {
+    ...a,
+    args: [...a.args],
+    profileArgs: [...a.profileArgs],
+    worktree: a.worktree ? { ...a.worktree } : null,
+    env: { ...a.env },
+    stateDetail: { ...a.stateDetail },
+    lastExit: a.lastExit ? { ...a.lastExit } : null,
+  };
+}

@@ -1,0 +1,160 @@
+import type { ExitInfo, Screen, WorkspaceView } from '../../protocol/index.js';
+import type { HostSnapshot, DaemonMessage, SpawnSpec } from '../../protocol/host.js';
+import type { NewEvent, WtpEvent } from '../../protocol/events.js';
+import type { AgentRecord } from '../model/agent-record.js';
+import type { TaskRecord } from '../model/task-record.js';
+import type { Placement } from './panes.js';
+
+/** Time and timers; tests use a fake one they advance by hand. */
+export interface Clock {
+  now(): number;
+  setTimer(ms: number, fn: () => void): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+}
+export interface TimerHandle {
+  readonly id: unknown;
+}
+
+export interface IdGenerator {
+  /** A new unique id such as `ag-7k2m9x4q1p`. */
+  next(prefix: string): string;
+}
+
+export interface Logger {
+  debug(obj: Record<string, unknown>, msg: string): void;
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+/** One atomic write: records and the events that describe the change. */
+export interface StoreChange {
+  upsertAgents?: AgentRecord[];
+  removeAgents?: string[];
+  /** Removed after the agents (an agent's workspace must exist). */
+  removeWorkspaces?: string[];
+  upsertWorkspaces?: WorkspaceView[];
+  upsertTasks?: TaskRecord[];
+  /**
+   * Events published while the database could not be written, with the seq and time they were
+   * given then: written first, as they are (not returned by `commit`).
+   */
+  replayEvents?: WtpEvent[];
+  events?: NewEvent[];
+}
+
+/** Durable state: agents, workspaces and the append-only event log. */
+export interface StateStore {
+  loadAgents(): Promise<AgentRecord[]>;
+  loadWorkspaces(): Promise<WorkspaceView[]>;
+  loadTasks(): Promise<TaskRecord[]>;
+  /** Applies the change in one transaction; returns the events with seq and time assigned. */
+  commit(change: StoreChange): Promise<WtpEvent[]>;
+}
+
+export interface EventQuery {
+  since: number;
+  limit: number;
+  types?: readonly string[] | undefined;
+  agentId?: string | undefined;
+}
+
+export interface EventLog {
+  since(query: EventQuery): Promise<WtpEvent[]>;
+  latestSeq(): Promise<number>;
+}
+
+/** Starts the host process of an agent in a pane (or detached, for headless). */
+export interface HostLauncher {
+  /**
+   * Opens a pane running `wtp host` for the agent. The host pid is known at once for tmux
+   * and headless; for WezTerm it arrives with the host's hello (null here).
+   */
+  launch(
+    agent: AgentRecord,
+    where: { workspace: WorkspaceView; placement: Placement },
+  ): Promise<{ hostPid: number | null; paneId: string }>;
+  /** Closes the agent's pane if it still exists (removal, rollback, a host that never connected). */
+  closePane(agent: AgentRecord): Promise<void>;
+  /** Whether the agent's pane still exists; `null` when the backend cannot tell right now. */
+  paneExists(agent: AgentRecord): Promise<boolean | null>;
+}
+
+/** Checks done before an agent is created, so bad input fails with a clear error. */
+export interface LaunchPreflight {
+  /** Absolute path of an executable, or an error code explaining why not. */
+  resolveCommand(
+    command: string,
+    opts: { cwd: string; pathVar: string | undefined },
+  ): { ok: true; path: string } | { ok: false; searched: string[] };
+  checkDirectory(path: string): 'ok' | 'missing' | 'not_directory' | 'no_access';
+}
+
+export interface TreeSample {
+  cpuMs: number;
+  rssBytes: number;
+  processes: number;
+}
+
+/** Process facts from the OS (Linux: /proc). */
+export interface ProcessInspector {
+  /** A token that changes when a pid is reused (Linux: start time in ticks); null if no such process. */
+  identity(pid: number): string | null;
+  /**
+   * CPU time and memory of each root process and all its descendants, from one look at
+   * the process table (roots that no longer exist are absent from the result).
+   */
+  sampleTrees(roots: readonly number[]): Map<number, TreeSample>;
+  /** Sends a signal to a process group (or the process if it leads none); false if it is gone. */
+  signalGroup(pid: number, signal: 'SIGTERM' | 'SIGKILL'): boolean;
+}
+
+/**
+ * Output the log lacks: bytes [from, to) its host could not write (disk full, I/O error). Offsets
+ * after it are unchanged; readers show a marker there.
+ */
+export interface OutputGap {
+  from: number;
+  to: number;
+  /** Why, in a few words: "disk full", "I/O error", or "not written" when unknown. */
+  reason: string;
+}
+
+/** The agent's output log, written by its host, read by the daemon. */
+export interface OutputLogs {
+  /**
+   * The kept bytes of [fromSeq, fromSeq + maxBytes) from the first kept byte on, up to the next
+   * gap: `from` is later than asked when the start was rotated away or lies in a gap.
+   */
+  read(agentId: string, fromSeq: number, maxBytes: number): { from: number; data: Uint8Array };
+  /** Gaps between the kept bytes, oldest first. */
+  gaps(agentId: string): OutputGap[];
+  /** Offset one past the last byte on disk. */
+  end(agentId: string): number;
+  remove(agentId: string): void;
+  /** Appends bytes while no host runs (a worktree's setup output); returns their offset. */
+  append(agentId: string, data: Uint8Array): number;
+}
+
+/** What a profile prepares for a new agent (adapters/profiles): CLI version, hooks, trust. */
+export interface ProfileSetup {
+  /**
+   * Checks the agent CLI (`--version`), writes this agent's hook settings and pre-accepts the
+   * trust prompt for its working directory. Throws AppError (e.g. AGENT_CLI_BROKEN).
+   */
+  prepare(agent: AgentRecord): Promise<{ version: string | null; profileArgs: string[] }>;
+  /** Removes what `prepare` wrote for an agent that is being removed. */
+  cleanup(agentId: string): void;
+}
+
+/** A connected host, as the core sees it. */
+export interface HostLink {
+  readonly hostPid: number;
+  send(message: DaemonMessage): void;
+  sendInput(bytes: Uint8Array): void;
+  screen(timeoutMs: number): Promise<Screen>;
+  snapshot(timeoutMs: number): Promise<HostSnapshot>;
+  close(): void;
+}
+
+export type { ExitInfo, SpawnSpec };

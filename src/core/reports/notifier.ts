@@ -1,0 +1,317 @@
+import type { Clock, Logger } from '../ports/daemon.js';
+
+/** States worth telling the user about. */
+export type NotifiableState = 'needs_permission' | 'needs_input' | 'idle' | 'crashed';
+export const CHANNEL_NAMES = ['desktop', 'toast', 'bell', 'webhook'] as const;
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+export type Urgency = 'low' | 'normal' | 'critical';
+
+/** One thing to tell the user about one agent, already worded. */
+export interface AgentNotification {
+  agentId: string;
+  /** The agent's name. */
+  agent: string;
+  workspace: string;
+  state: NotifiableState;
+  reason?: string;
+  title: string;
+  message: string;
+  urgency: Urgency;
+  /** Epoch ms of the transition. */
+  at: number;
+}
+
+/** A way to reach the user (notify-send, WezTerm toast, terminal bell, ntfy webhook). */
+export interface NotificationChannel {
+  readonly name: ChannelName;
+  /** Rejects when delivery failed; the Notifier logs it. */
+  send(n: AgentNotification): Promise<void>;
+}
+
+export interface NotifierSettings {
+  enabled: boolean;
+  channels: Record<ChannelName, boolean>;
+  /** The same agent + state + reason within this window is sent once. */
+  dedupeMs: number;
+  /** Per channel, in a sliding minute. */
+  maxPerMinute: number;
+}
+
+export interface NotifyResult {
+  /** Channels that delivered it. */
+  sent: string[];
+  /** Channels that were tried and failed. */
+  failed: string[];
+  skipped: 'disabled' | 'duplicate' | 'rate_limited' | null;
+}
+
+export interface ChannelStats {
+  sent: number;
+  failed: number;
+  /** Dropped by the rate limit. */
+  dropped: number;
+}
+
+export interface NotifierStats {
+  duplicates: number;
+  channels: Record<string, ChannelStats>;
+}
+
+export interface TransitionInput {
+  agentId: string;
+  agent: string;
+  workspace: string;
+  from: string;
+  to: string;
+  reason?: string | undefined;
+  /** Evidence or the hook's own message ("Claude needs your permission to use Bash"). */
+  message?: string | undefined;
+  /** Tool asked for (permission). */
+  tool?: string | undefined;
+  /** When a usage limit resets (ISO time). */
+  resetsAt?: string | undefined;
+  /** How a crashed process ended. */
+  exitCode?: number | null | undefined;
+  signal?: string | null | undefined;
+  at: number;
+}
+
+const MINUTE = 60_000;
+const MAX_DETAIL = 200;
+
+function isNotifiable(to: string): to is NotifiableState {
+  return to === 'needs_permission' || to === 'needs_input' || to === 'idle' || to === 'crashed';
+}
+
+/** One line, at most MAX_DETAIL characters (hook messages can be long or multi-line). */
+function oneLine(text: string | undefined): string {
+  const flat = (text ?? '').replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_DETAIL ? `${flat.slice(0, MAX_DETAIL - 1)}…` : flat;
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** "15:00" (local time) when within a day of `at`, else "2025-01-02 15:00"; unparseable: as given. */
+export function formatResetTime(resetsAt: string, at: number): string {
+  const d = new Date(resetsAt);
+  if (Number.isNaN(d.getTime())) return oneLine(resetsAt);
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  if (Math.abs(d.getTime() - at) < 86_400_000) return time;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+}
+
+/** Title, fallback message and urgency for a notifiable state and reason. */
+function wording(
+  input: TransitionInput,
+  to: NotifiableState,
+): { title: string; fallback: string; urgency: Urgency } {
+  const a = input.agent;
+  switch (to) {
+    case 'needs_permission':
+      return {
+        title: `${a} needs your permission`,
+        fallback: input.tool ? `wants to use ${input.tool}` : 'approve or deny in its pane',
+        urgency: 'critical',
+      };
+    case 'needs_input':
+      switch (input.reason) {
+        case 'question':
+          return { title: `${a} asks a question`, fallback: 'answer in its pane', urgency: 'normal' };
+        case 'auth':
+          return { title: `${a} needs you to sign in`, fallback: 'log in from its pane', urgency: 'normal' };
+        case 'trust':
+          return {
+            title: `${a} waits for folder trust`,
+            fallback: 'confirm you trust this folder in its pane',
+            urgency: 'normal',
+          };
+        case 'usage_limit':
+          return {
+            title: input.resetsAt
+              ? `${a} hit a usage limit (resets ${formatResetTime(input.resetsAt, input.at)})`
+              : `${a} hit a usage limit`,
+            fallback: 'it waits until the limit resets',
+            urgency: 'normal',
+          };
+        case 'error':
+          return { title: `${a} stopped on an error`, fallback: 'see its pane', urgency: 'normal' };
+        case 'permission':
+          return { title: `${a} needs your permission`, fallback: 'see its pane', urgency: 'critical' };
+        default:
+          return { title: `${a} needs your input`, fallback: 'see its pane', urgency: 'normal' };
+      }
+    case 'idle':
+      if (input.reason === 'interrupted')
+        return { title: `${a} was interrupted`, fallback: 'it waits at its prompt', urgency: 'low' };
+      if (input.reason === 'error')
+        return { title: `${a} stopped on an error`, fallback: 'see its pane', urgency: 'normal' };
+      return { title: `${a} finished its turn`, fallback: 'it waits at its prompt', urgency: 'low' };
+    case 'crashed': {
+      const how =
+        input.signal != null
+          ? ` (${input.signal})`
+          : input.exitCode != null
+            ? ` (exit ${input.exitCode})`
+            : '';
+      const what =
+        input.reason === 'crash_loop'
+          ? 'keeps crashing'
+          : input.reason === 'spawn_failed'
+            ? 'could not start'
+            : 'crashed';
+      return { title: `${a} ${what}${how}`, fallback: 'restart it with wtp restart', urgency: 'critical' };
+    }
+  }
+}
+
+/**
+ * The notification for an agent's state change, or null when it is not worth one: only
+ * needs_permission, needs_input, crashed, and idle right after working (a finished turn, not
+ * the prompt an agent shows at startup). A repeat of the same state is not a transition.
+ */
+export function composeNotification(input: TransitionInput): AgentNotification | null {
+  const { to } = input;
+  if (!isNotifiable(to) || input.from === to) return null;
+  if (to === 'idle' && input.from !== 'working') return null;
+  const w = wording(input, to);
+  const detail = oneLine(input.message) || w.fallback;
+  const n: AgentNotification = {
+    agentId: input.agentId,
+    agent: input.agent,
+    workspace: input.workspace,
+    state: to,
+    title: w.title,
+    message: input.workspace ? `${detail} (workspace ${input.workspace})` : detail,
+    urgency: w.urgency,
+    at: input.at,
+  };
+  if (input.reason !== undefined) n.reason = input.reason;
+  return n;
+}
+
+interface ChannelWindow {
+  /** Send times within the last minute, oldest first. */
+  times: number[];
+  /** Until when a "rate limited" warning has been logged already. */
+  warnedUntil: number;
+  stats: ChannelStats;
+}
+
+/**
+ * Sends agent notifications to the enabled channels: de-duplicated per agent, rate-limited
+ * per channel, all channels at once; never throws (a failing channel is logged).
+ */
+export class Notifier {
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly channels: readonly NotificationChannel[];
+  private readonly settings: NotifierSettings;
+  private readonly last = new Map<string, { key: string; at: number }>();
+  private readonly windows = new Map<string, ChannelWindow>();
+  private duplicates = 0;
+
+  constructor(deps: {
+    clock: Clock;
+    log: Logger;
+    channels: NotificationChannel[];
+    settings: NotifierSettings;
+  }) {
+    this.clock = deps.clock;
+    this.log = deps.log;
+    this.channels = deps.channels;
+    this.settings = deps.settings;
+    for (const ch of this.channels) {
+      this.windows.set(ch.name, { times: [], warnedUntil: 0, stats: { sent: 0, failed: 0, dropped: 0 } });
+    }
+  }
+
+  /** The channels that are switched on (and present). */
+  enabledChannels(): NotificationChannel[] {
+    if (!this.settings.enabled) return [];
+    return this.channels.filter((ch) => this.settings.channels[ch.name]);
+  }
+
+  async notify(n: AgentNotification): Promise<NotifyResult> {
+    const enabled = this.enabledChannels();
+    if (enabled.length === 0) return { sent: [], failed: [], skipped: 'disabled' };
+    const now = this.clock.now();
+    const key = `${n.state}\u0000${n.reason ?? ''}`;
+    const prev = this.last.get(n.agentId);
+    if (prev && prev.key === key && now - prev.at < this.settings.dedupeMs) {
+      this.duplicates += 1;
+      this.log.debug(
+        { agentId: n.agentId, state: n.state, reason: n.reason },
+        'duplicate notification dropped',
+      );
+      return { sent: [], failed: [], skipped: 'duplicate' };
+    }
+    this.last.set(n.agentId, { key, at: now });
+
+    const allowed = enabled.filter((ch) => this.admit(ch.name, now));
+    if (allowed.length === 0) return { sent: [], failed: [], skipped: 'rate_limited' };
+
+    const results = await Promise.allSettled(allowed.map((ch) => Promise.resolve().then(() => ch.send(n))));
+    const sent: string[] = [];
+    const failed: string[] = [];
+    results.forEach((r, i) => {
+      const ch = allowed[i] as NotificationChannel;
+      const stats = this.windowOf(ch.name).stats;
+      if (r.status === 'fulfilled') {
+        stats.sent += 1;
+        sent.push(ch.name);
+      } else {
+        stats.failed += 1;
+        failed.push(ch.name);
+        this.log.warn(
+          { channel: ch.name, agentId: n.agentId, state: n.state, err: errorText(r.reason) },
+          'notification channel failed',
+        );
+      }
+    });
+    return { sent, failed, skipped: null };
+  }
+
+  /** Forgets an agent (removed): its next notification is never a duplicate. */
+  forget(agentId: string): void {
+    this.last.delete(agentId);
+  }
+
+  /** Counters for metrics. */
+  stats(): NotifierStats {
+    const channels: Record<string, ChannelStats> = {};
+    for (const [name, w] of this.windows) channels[name] = { ...w.stats };
+    return { duplicates: this.duplicates, channels };
+  }
+
+  /** Takes a slot in the channel's sliding minute, or counts a drop (warning once per window). */
+  private admit(name: ChannelName, now: number): boolean {
+    const w = this.windowOf(name);
+    while (w.times.length > 0 && (w.times[0] as number) <= now - MINUTE) w.times.shift();
+    if (w.times.length < this.settings.maxPerMinute) {
+      w.times.push(now);
+      return true;
+    }
+    w.stats.dropped += 1;
+    if (now >= w.warnedUntil) {
+      w.warnedUntil = now + MINUTE;
+      this.log.warn(
+        { channel: name, maxPerMinute: this.settings.maxPerMinute },
+        'notifications rate limited; dropping until the minute passes',
+      );
+    }
+    return false;
+  }
+
+  private windowOf(name: string): ChannelWindow {
+    let w = this.windows.get(name);
+    if (!w) {
+      w = { times: [], warnedUntil: 0, stats: { sent: 0, failed: 0, dropped: 0 } };
+      this.windows.set(name, w);
+    }
+    return w;
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

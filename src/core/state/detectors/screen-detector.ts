@@ -1,0 +1,248 @@
+import type { ActivityState, SignalReason } from '../../../protocol/signals.js';
+
+/**
+ * Screen detector: reads an agent's state from the text of its visible screen (ANSI already
+ * removed). Pure and stateless; the host debounces (it reports screen idle only after the screen
+ * has been stable for a while). The patterns live in detector-data.ts, per agent and version.
+ */
+
+/** A dotted numeric version range: `from` inclusive, `to` exclusive; either may be absent. */
+export interface VersionRange {
+  from?: string;
+  to?: string;
+}
+
+interface RuleBase {
+  /** Short id, unique within the agent: the verdict's rule is `<agent>/<id>`. */
+  id: string;
+  state: ActivityState;
+  reason?: SignalReason;
+  /**
+   * Where to look: `bottom` = the last BOTTOM_ROWS non-empty rows, `screen` (default) = the whole
+   * window (the last WINDOW_ROWS non-empty rows).
+   */
+  within?: 'bottom' | 'screen';
+  /** The rule does not fire when any of these matches in the same scope. */
+  unless?: readonly RegExp[];
+  /** Builds the reset time from a match (each match of the rule is tried in order). */
+  resetsAt?: (m: RegExpMatchArray) => string | undefined;
+}
+
+/**
+ * A pattern is tested row by row (each row trimmed on the right), except a pattern whose source
+ * contains `\n`: that one is tested against the scope's rows joined with `\n`, for structures
+ * that span rows (a prompt box between two border lines).
+ */
+export type ScreenRule = RuleBase &
+  ({ any: readonly RegExp[]; all?: never } | { all: readonly RegExp[]; any?: never });
+
+export interface RuleSet {
+  versions: VersionRange;
+  rules: readonly ScreenRule[];
+}
+
+/** Per agent (`claude`, `codex`, …), its rule sets. */
+export type DetectorTable = Readonly<Record<string, readonly RuleSet[]>>;
+
+export interface ScreenVerdict {
+  state: ActivityState;
+  reason?: SignalReason;
+  resetsAt?: string;
+  /** `<agent>/<rule id>`, e.g. "claude/permission-dialog". */
+  rule: string;
+  /** 0-based index into `screen.lines` of the row that matched. */
+  line: number;
+  /** The matched row, trimmed, at most TEXT_MAX characters. */
+  text: string;
+}
+
+export interface ScreenText {
+  lines: readonly string[];
+  /** Reserved: the detector does not need it today. */
+  cursorY?: number;
+}
+
+/** How many non-empty rows, counted from the bottom, the detector looks at. */
+export const WINDOW_ROWS = 30;
+/** How many non-empty rows, counted from the bottom, a `within: 'bottom'` rule looks at. */
+export const BOTTOM_ROWS = 12;
+const TEXT_MAX = 120;
+
+/** Waiting first, then busy, then idle: a data table cannot put a false idle before a dialog. */
+const PHASE: Record<ActivityState, number> = {
+  needs_permission: 0,
+  needs_input: 0,
+  working: 1,
+  idle: 2,
+};
+
+/** Numeric parts of the first dotted number in `v` ("2.1.330 (Claude Code)" → [2,1,330]). */
+export function parseVersion(v: string | null | undefined): number[] | null {
+  if (v === null || v === undefined) return null;
+  const m = /\d+(?:\.\d+)*/.exec(v);
+  return m === null ? null : m[0].split('.').map(Number);
+}
+
+/** Compares dotted numeric versions; missing parts count as 0. */
+export function compareVersions(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+function inRange(v: readonly number[], r: VersionRange): boolean {
+  const from = parseVersion(r.from);
+  const to = parseVersion(r.to);
+  return (from === null || compareVersions(v, from) >= 0) && (to === null || compareVersions(v, to) < 0);
+}
+
+/** The newest set: open-ended (`to` absent) first, then by the highest `from`. */
+function newest(sets: readonly RuleSet[]): RuleSet | undefined {
+  let best: RuleSet | undefined;
+  let bestKey: [number, number[]] = [-1, []];
+  for (const s of sets) {
+    const key: [number, number[]] = [
+      s.versions.to === undefined ? 1 : 0,
+      parseVersion(s.versions.from) ?? [],
+    ];
+    if (
+      best === undefined ||
+      key[0] > bestKey[0] ||
+      (key[0] === bestKey[0] && compareVersions(key[1], bestKey[1]) > 0)
+    ) {
+      best = s;
+      bestKey = key;
+    }
+  }
+  return best;
+}
+
+/**
+ * The rule set for a version: the first whose range holds it; with no version, an unparsable one
+ * or one no range holds, the newest (an unknown version is most likely a newer release).
+ */
+export function selectRuleSet(sets: readonly RuleSet[], version: string | null): RuleSet | undefined {
+  const v = parseVersion(version);
+  if (v !== null) {
+    const hit = sets.find((s) => inRange(v, s.versions));
+    if (hit !== undefined) return hit;
+  }
+  return newest(sets);
+}
+
+interface Row {
+  index: number;
+  text: string;
+}
+
+interface Hit {
+  row: Row;
+  match: RegExpMatchArray;
+}
+
+/** The last `n` non-empty rows, top to bottom, trimmed on the right. */
+function lastRows(lines: readonly string[], n: number): Row[] {
+  const rows: Row[] = [];
+  for (let i = lines.length - 1; i >= 0 && rows.length < n; i--) {
+    const text = (lines[i] ?? '').trimEnd();
+    if (text.trim() !== '') rows.push({ index: i, text });
+  }
+  return rows.reverse();
+}
+
+/** First hit of `re` in the scope (row by row, or across rows when the pattern spans rows). */
+function find(re: RegExp, rows: readonly Row[]): Hit | null {
+  if (re.source.includes('\\n')) {
+    const joined = rows.map((r) => r.text).join('\n');
+    const m = joined.match(re);
+    if (m === null) return null;
+    // The reported row is the one where the match ends (for a prompt box: the line under the `❯`
+    // row is a border, so take the last row that holds non-newline text of the match).
+    const start = m.index ?? 0;
+    const before = joined.slice(0, start).split('\n').length - 1;
+    const inside = m[0].split('\n');
+    let offset = inside.findIndex((s) => /[^\s─━═-]/.test(s));
+    if (offset < 0) offset = 0;
+    const row = rows[before + offset] ?? rows[before];
+    return row === undefined ? null : { row, match: m };
+  }
+  for (const row of rows) {
+    const m = row.text.match(re);
+    if (m !== null) return { row, match: m };
+  }
+  return null;
+}
+
+/** The hits that make the rule fire (null = it does not fire); the first hit is the reported row. */
+function evaluate(rule: ScreenRule, rows: readonly Row[]): Hit[] | null {
+  if (rule.unless?.some((re) => find(re, rows) !== null)) return null;
+  if (rule.all !== undefined) {
+    const hits: Hit[] = [];
+    for (const re of rule.all) {
+      const h = find(re, rows);
+      if (h === null) return null;
+      hits.push(h);
+    }
+    return hits.length > 0 ? hits : null;
+  }
+  const hits = rule.any.map((re) => find(re, rows)).filter((h): h is Hit => h !== null);
+  return hits.length > 0 ? hits : null;
+}
+
+function clip(s: string): string {
+  const t = s.trim();
+  return t.length <= TEXT_MAX ? t : `${t.slice(0, TEXT_MAX - 1)}…`;
+}
+
+/**
+ * What the screen says about the agent's state, or null when it says nothing confident (a splash,
+ * an unknown agent, a layout no rule knows). Rules run in phase order (waiting, busy, idle), and
+ * in table order within a phase; the first that fires decides.
+ */
+export function detectScreen(
+  table: DetectorTable,
+  agent: string,
+  version: string | null,
+  screen: ScreenText,
+): ScreenVerdict | null {
+  const sets = Object.hasOwn(table, agent) ? table[agent] : undefined;
+  const set = sets === undefined ? undefined : selectRuleSet(sets, version);
+  if (set === undefined) return null;
+  const window = lastRows(screen.lines, WINDOW_ROWS);
+  if (window.length === 0) return null;
+  const bottom = window.slice(-BOTTOM_ROWS);
+  const ordered = set.rules
+    .map((rule, i) => ({ rule, i }))
+    .sort((a, b) => PHASE[a.rule.state] - PHASE[b.rule.state] || a.i - b.i);
+  for (const { rule } of ordered) {
+    const hits = evaluate(rule, rule.within === 'bottom' ? bottom : window);
+    const first = hits?.[0];
+    if (hits === null || first === undefined) continue;
+    const verdict: ScreenVerdict = {
+      state: rule.state,
+      rule: `${agent}/${rule.id}`,
+      line: first.row.index,
+      text: clip(first.row.text),
+    };
+    if (rule.reason !== undefined) verdict.reason = rule.reason;
+    if (rule.resetsAt !== undefined) {
+      for (const h of hits) {
+        const at = rule.resetsAt(h.match);
+        if (at !== undefined) {
+          verdict.resetsAt = at;
+          break;
+        }
+      }
+    }
+    return verdict;
+  }
+  return null;
+}
+
+/** `screen claude/permission-dialog line 31: "Do you want to proceed?"` (for `wtp why`). */
+export function evidenceOf(verdict: ScreenVerdict): string {
+  const reset = verdict.resetsAt === undefined ? '' : ` resets ${verdict.resetsAt}`;
+  return `screen ${verdict.rule} line ${verdict.line}: ${JSON.stringify(verdict.text)}${reset}`;
+}

@@ -1,0 +1,82 @@
+import type { Signal } from '../../protocol/signals.js';
+import { resetTimeIn } from './detectors/reset-time.js';
+
+/** What a Claude Code hook call tells: a state signal, and the session id to resume later. */
+export interface HookReading {
+  signal: Signal | null;
+  sessionId: string | null;
+  event: string;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * Maps a Claude Code hook payload (the JSON its hooks receive on stdin / as the HTTP body) to a
+ * signal. Events: SessionStart → only the session id; UserPromptSubmit, PreToolUse, PostToolUse(Failure) →
+ * working; PermissionRequest and Notification(permission_prompt) → needs_permission;
+ * Notification(elicitation_dialog) and AskUserQuestion → needs_input; Stop and
+ * Notification(idle_prompt) → idle; StopFailure(rate_limit|billing_error) → needs_input with
+ * reason usage_limit, other StopFailures → idle with reason error. Others say nothing.
+ */
+export function readClaudeHook(body: Record<string, unknown>, at: number): HookReading {
+  const event = str(body.hook_event_name) ?? 'unknown';
+  const sessionId = str(body.session_id) ?? null;
+  const tool = str(body.tool_name);
+  const sig = (
+    state: Signal['state'],
+    reason: Signal['reason'] | undefined,
+    extra: string | undefined,
+    more: Partial<Signal> = {},
+  ): Signal => ({
+    source: 'hook',
+    state,
+    ...(reason === undefined ? {} : { reason }),
+    evidence: `hook ${event}${extra ? ` ${extra}` : ''}`.slice(0, 500),
+    at,
+    ...(tool === undefined ? {} : { tool }),
+    ...more,
+  });
+  const reading = (signal: Signal | null): HookReading => ({ signal, sessionId, event });
+  switch (event) {
+    case 'SessionStart':
+      // Fires before the UI is at its prompt (typing then is lost): it only tells the session id.
+      return reading(null);
+    case 'UserPromptSubmit':
+      return reading(sig('working', undefined, undefined));
+    case 'PreToolUse':
+    case 'PostToolUse':
+    case 'PostToolUseFailure':
+      return reading(sig('working', undefined, tool));
+    case 'PermissionRequest':
+      return reading(
+        tool === 'AskUserQuestion'
+          ? sig('needs_input', 'question', tool)
+          : sig('needs_permission', 'permission', tool),
+      );
+    case 'Notification': {
+      const type = str(body.notification_type);
+      const msg = str(body.message);
+      const text = [type, msg ? JSON.stringify(msg.slice(0, 160)) : undefined].filter(Boolean).join(' ');
+      if (type === 'permission_prompt') return reading(sig('needs_permission', 'permission', text));
+      if (type === 'idle_prompt') return reading(sig('idle', 'at_prompt', text));
+      if (type === 'elicitation_dialog' || type === 'agent_needs_input') {
+        return reading(sig('needs_input', 'question', text));
+      }
+      return reading(null);
+    }
+    case 'Stop':
+      return reading(sig('idle', 'turn_done', undefined));
+    case 'StopFailure': {
+      const error = str(body.error) ?? 'unknown';
+      const details = str(body.error_details) ?? str(body.last_assistant_message);
+      const text = `${error}${details ? ` ${JSON.stringify(details.slice(0, 160))}` : ''}`;
+      if (error === 'rate_limit' || error === 'billing_error') {
+        const resetsAt = details ? resetTimeIn(details) : undefined;
+        return reading(sig('needs_input', 'usage_limit', text, resetsAt === undefined ? {} : { resetsAt }));
+      }
+      return reading(sig('idle', 'error', text));
+    }
+    default:
+      return reading(null);
+  }
+}

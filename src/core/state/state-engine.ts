@@ -1,0 +1,205 @@
+import type { AgentState, StateDetail } from '../../protocol/agent.js';
+import type { EventSource } from '../../protocol/events.js';
+import type { Signal, SignalSource } from '../../protocol/signals.js';
+import type { AgentRecord } from '../model/agent-record.js';
+import { hasProcess } from '../model/agent-state.js';
+import { profileSpec } from '../agents/profiles.js';
+import type { Clock, Logger, TimerHandle } from '../ports/daemon.js';
+import type { AgentRegistry } from '../model/registry.js';
+import { nextResolveAt, resolveActivity, type ResolveSettings } from './state-resolve.js';
+
+export interface StateEngineSettings extends ResolveSettings {
+  /** `working` with no output, no new signal and CPU under `stallCpuPercent` this long → stalled evidence. */
+  stallAfterMs: number;
+  stallCpuPercent: number;
+  /** Signals kept per agent for `wtp why`. */
+  historySize: number;
+}
+
+export interface StateEngineDeps {
+  registry: AgentRegistry;
+  clock: Clock;
+  log: Logger;
+  settings: StateEngineSettings;
+  /** Moves the agent to a state with its evidence (persisted, pushed to the pane). */
+  transition(agent: AgentRecord, to: AgentState, detail: StateDetail, source: EventSource): Promise<void>;
+  /** When the agent last wrote output (epoch ms), or null. */
+  lastOutputAt(agentId: string): number | null;
+  /** CPU of the agent's process tree in the last sample, or null. */
+  cpuPercent(agentId: string): number | null;
+}
+
+interface AgentSignals {
+  latest: Partial<Record<SignalSource, Signal>>;
+  history: Signal[];
+  timer: TimerHandle | null;
+}
+
+const EVENT_SOURCE: Record<SignalSource, EventSource> = {
+  status: 'host',
+  hook: 'agent',
+  stream: 'host',
+  screen: 'host',
+  process: 'daemon',
+};
+
+/**
+ * Turns signals into one state per agent, with its provenance (DESIGN §5). Signals of sources a
+ * profile does not declare are ignored; the rules are in `state-resolve.ts`.
+ */
+export class StateEngine {
+  private readonly agents = new Map<string, AgentSignals>();
+  private readonly queue = new Map<string, Promise<void>>();
+
+  constructor(private readonly d: StateEngineDeps) {}
+
+  /** Records a signal and re-decides the agent's state. */
+  observe(agentId: string, signal: Signal): Promise<void> {
+    const agent = this.d.registry.get(agentId);
+    if (!agent || !profileSpec(agent.profile).signals.includes(signal.source)) return Promise.resolve();
+    const s = this.signalsOf(agentId);
+    s.latest[signal.source] = signal;
+    s.history.push(signal);
+    if (s.history.length > this.d.settings.historySize) s.history.shift();
+    return this.decide(agentId);
+  }
+
+  /** A new process: what earlier processes said no longer applies. */
+  processStarted(agentId: string): void {
+    const s = this.agents.get(agentId);
+    if (!s) return;
+    if (s.timer) this.d.clock.clearTimer(s.timer);
+    s.latest = {};
+    s.timer = null;
+  }
+
+  /** The last signals of an agent, oldest first. */
+  recentSignals(agentId: string): Signal[] {
+    return [...(this.agents.get(agentId)?.history ?? [])];
+  }
+
+  forget(agentId: string): void {
+    const s = this.agents.get(agentId);
+    if (s?.timer) this.d.clock.clearTimer(s.timer);
+    this.agents.delete(agentId);
+  }
+
+  /**
+   * Marks `working` agents that show no sign of life as stalled (called periodically); agents that
+   * are `paused` on purpose (the usage-limit governor) are quiet for a known reason and skipped.
+   */
+  async checkStalls(paused: (agentId: string) => boolean = () => false): Promise<void> {
+    const now = this.d.clock.now();
+    const { stallAfterMs, stallCpuPercent } = this.d.settings;
+    for (const agent of this.d.registry.all()) {
+      if (agent.state !== 'working' || agent.stateDetail.stalled || paused(agent.id)) continue;
+      const quietSince = Math.max(agent.stateSince, this.d.lastOutputAt(agent.id) ?? 0);
+      const cpu = this.d.cpuPercent(agent.id);
+      if (now - quietSince < stallAfterMs || (cpu !== null && cpu >= stallCpuPercent)) continue;
+      const minutes = Math.round(stallAfterMs / 6_000) / 10;
+      await this.d.transition(
+        agent,
+        'working',
+        {
+          ...agent.stateDetail,
+          stalled: true,
+          overrode: `no output, no new signal and CPU ${cpu === null ? 'unknown' : `${cpu.toFixed(1)}%`} for ${minutes} min: stalled, not silently idle`,
+        },
+        'daemon',
+      );
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.agents.values()) if (s.timer) this.d.clock.clearTimer(s.timer);
+    this.agents.clear();
+  }
+
+  private signalsOf(agentId: string): AgentSignals {
+    let s = this.agents.get(agentId);
+    if (!s) {
+      s = { latest: {}, history: [], timer: null };
+      this.agents.set(agentId, s);
+    }
+    return s;
+  }
+
+  /** Decisions of one agent run one at a time, in arrival order. */
+  private decide(agentId: string): Promise<void> {
+    const prev = this.queue.get(agentId) ?? Promise.resolve();
+    const next = prev
+      .then(() => this.decideNow(agentId))
+      .catch((err: unknown) => {
+        this.d.log.warn({ err, agentId }, 'state decision failed');
+      });
+    this.queue.set(agentId, next);
+    void next.then(() => {
+      if (this.queue.get(agentId) === next) this.queue.delete(agentId);
+    });
+    return next;
+  }
+
+  private async decideNow(agentId: string): Promise<void> {
+    const agent = this.d.registry.get(agentId);
+    const s = this.agents.get(agentId);
+    if (!agent || !s || !hasProcess(agent.state)) return;
+    const now = this.d.clock.now();
+    const r = resolveActivity(s.latest, now, this.d.settings);
+    // A profile may ask for idle to hold before a working agent is called idle (a CLI that reports
+    // idle between two parts of one turn): false idle costs more than a late one.
+    const settle = profileSpec(agent.profile).idleSettleMs ?? 0;
+    const settleUntil =
+      r && r.signal.state === 'idle' && agent.state === 'working' ? r.signal.at + settle : 0;
+    this.arm(agentId, s, settleUntil);
+    if (!r || settleUntil > now) return;
+    const sig = r.signal;
+    const detail: StateDetail = {
+      reason: sig.reason ?? defaultReason(sig.state),
+      source: sig.source,
+      evidence: sig.evidence,
+      signalAt: new Date(sig.at).toISOString(),
+      ...(sig.tool === undefined ? {} : { tool: sig.tool }),
+      ...(sig.resetsAt === undefined ? {} : { resetsAt: sig.resetsAt }),
+      ...(r.overrode === undefined ? {} : { overrode: r.overrode }),
+    };
+    const cur = agent.stateDetail;
+    // The same state with the same reason is no news, whichever source repeats it: the first
+    // signal that told it stays as its evidence (`wtp why` lists the later ones).
+    const same =
+      agent.state === sig.state &&
+      cur.reason === detail.reason &&
+      !cur.stalled &&
+      cur.resetsAt === detail.resetsAt;
+    if (same) return;
+    await this.d.transition(agent, sig.state, detail, EVENT_SOURCE[sig.source]);
+  }
+
+  /** Re-decides when a pending screen override becomes due. */
+  private arm(agentId: string, s: AgentSignals, settleUntil: number): void {
+    if (s.timer) this.d.clock.clearTimer(s.timer);
+    s.timer = null;
+    const now = this.d.clock.now();
+    const due = [nextResolveAt(s.latest, this.d.settings), settleUntil].filter(
+      (t): t is number => t !== null && t > now,
+    );
+    const at = due.length === 0 ? null : Math.min(...due);
+    if (at === null) return;
+    s.timer = this.d.clock.setTimer(at - now, () => {
+      s.timer = null;
+      void this.decide(agentId);
+    });
+  }
+}
+
+function defaultReason(state: Signal['state']): string {
+  switch (state) {
+    case 'needs_permission':
+      return 'permission';
+    case 'needs_input':
+      return 'question';
+    case 'idle':
+      return 'at_prompt';
+    case 'working':
+      return 'working';
+  }
+}

@@ -1,0 +1,84 @@
+import { SIGNAL_SOURCES, type Signal, type SignalSource } from '../../protocol/signals.js';
+
+export interface ResolveSettings {
+  /**
+   * A newer screen verdict that disagrees with the last hook (or stream) signal wins once it
+   * has held this long: hooks are events and can be missed (Esc fires no Stop hook).
+   */
+  screenOverrideMs: number;
+}
+
+export interface Resolution {
+  signal: Signal;
+  /** The more trusted signal this one overrode, and why. */
+  overrode?: string;
+}
+
+/** A screen verdict this close before a signal describes the same moment. */
+const SAME_MOMENT_MS = 2_000;
+
+/** Sources whose word is events (a missed event leaves them stale), not a reported state. */
+const EVENT_SOURCES: readonly SignalSource[] = ['hook', 'stream'];
+
+/**
+ * The rules (DESIGN §5), in order:
+ * 1. Trust: the latest signal of the most trusted source that has spoken decides.
+ * 2. Status records (OSC 7501) are the program's own report of its state and are re-sent on
+ *    every change, so nothing less trusted overrides them.
+ * 3. Hooks and streams are events. When the screen has disagreed with the latest one for
+ *    `screenOverrideMs` (its verdict is newer and has not changed since), the screen wins: this
+ *    catches an Esc interrupt (no Stop hook), a permission answered by hand, or a turn a hook
+ *    call never reported.
+ * 4. A bare error from a more trusted source (Codex's `state=error` has no message) is refined by
+ *    the screen when it shows a usage limit at that moment: the limit is what the user must act on.
+ * 5. Process signals only speak when nothing else has.
+ * Returns null when no signal is known.
+ */
+export function resolveActivity(
+  latest: Partial<Record<SignalSource, Signal>>,
+  now: number,
+  s: ResolveSettings,
+): Resolution | null {
+  const top = SIGNAL_SOURCES.map((src) => latest[src]).find((x) => x !== undefined);
+  if (!top) return null;
+  const screen = latest.screen;
+  if (top.reason === 'error' && screen?.reason === 'usage_limit' && screen.at >= top.at - SAME_MOMENT_MS) {
+    return {
+      signal: screen,
+      overrode: `${top.source} said ${top.state} (${top.evidence}) without saying why; the screen shows a usage limit`,
+    };
+  }
+  if (
+    EVENT_SOURCES.includes(top.source) &&
+    screen &&
+    screen.at > top.at &&
+    !sameVerdict(screen, top) &&
+    now - screen.at >= s.screenOverrideMs
+  ) {
+    const heldS = Math.round((now - screen.at) / 100) / 10;
+    return {
+      signal: screen,
+      overrode: `${top.source} said ${top.state} (${top.evidence}); the screen has said ${screen.state} for ${heldS} s since`,
+    };
+  }
+  return { signal: top };
+}
+
+/**
+ * When `resolveActivity` may answer differently without a new signal (a pending screen
+ * override), or null.
+ */
+export function nextResolveAt(
+  latest: Partial<Record<SignalSource, Signal>>,
+  s: ResolveSettings,
+): number | null {
+  const top = SIGNAL_SOURCES.map((src) => latest[src]).find((x) => x !== undefined);
+  const screen = latest.screen;
+  if (!top || !screen || !EVENT_SOURCES.includes(top.source)) return null;
+  if (screen.at <= top.at || sameVerdict(screen, top)) return null;
+  return screen.at + s.screenOverrideMs;
+}
+
+function sameVerdict(a: Signal, b: Signal): boolean {
+  return a.state === b.state;
+}

@@ -1,0 +1,251 @@
+import type { WtpEvent } from '../../protocol/events.js';
+import type { AgentService } from '../agents/agent-service.js';
+import type { EventBus } from '../model/event-bus.js';
+import type { Logger } from '../ports/daemon.js';
+import { isAgentAware } from '../agents/profiles.js';
+import type { AgentRegistry } from '../model/registry.js';
+import { isStorageFailure } from '../model/storage-errors.js';
+import type { TaskRecord } from '../model/task-record.js';
+import { attemptSpec, pendingAttempts } from './task-runs.js';
+import type { TaskService } from './task-service.js';
+import type { UsageGovernor } from './usage-governor.js';
+
+export interface DispatchSettings {
+  /** Agents working on tasks at once, per workspace. */
+  maxAgentsPerWorkspace: number;
+  /** Profile of tasks that name none. */
+  defaultProfile: string;
+  /** Retries of a failed attempt, for tasks that name none. */
+  retries: number;
+  /** Pause (SIGSTOP) a vendor's other working agents when one hits its usage limit. */
+  pauseOnUsageLimit: boolean;
+}
+
+export const DEFAULT_DISPATCH: DispatchSettings = {
+  maxAgentsPerWorkspace: 3,
+  defaultProfile: 'claude',
+  retries: 1,
+  pauseOnUsageLimit: false,
+};
+
+type RunEnd = 'review' | 'failed' | 'merged' | 'discarded';
+
+/** What the dispatcher needs of the agent service (a synthetic one in the benchmark). */
+export type AgentStarter = Pick<AgentService, 'create' | 'sendInput'>;
+
+/**
+ * Starts agents on ready tasks (all dependencies done), highest priority first, up to
+ * `maxAgentsPerWorkspace` live runs per workspace; a best-of-N task gets a run per attempt, and a
+ * failed attempt is retried on a fresh agent while it has retries. Each run is a new agent in the
+ * workspace's folder (its own worktree in a git repository), or an idle agent of the profile when
+ * the task asks for reuse; agent CLIs get the prompt typed once at their prompt, and a `cmd` task
+ * runs its prompt as a shell command line (the user's own words, as a template's `shell:`). A run
+ * goes to review when its agent is idle after working (or exits 0) and fails when it crashes or
+ * exits otherwise (retried while it has retries); one whose agent the user stops or removes is
+ * given up. `wtp merge` of its agent makes the task done, which readies its dependants.
+ * Vendors held by the usage-limit governor get no new runs. While the database cannot be written
+ * nothing is dispatched, and run endings that could not be recorded are recorded once it can.
+ */
+export class Dispatcher {
+  private busy = false;
+  private again = false;
+  private off: (() => void) | null = null;
+  /** Run endings the database refused (disk full), per agent: recorded when it works again. */
+  private readonly unrecorded = new Map<string, { status: RunEnd; reason: string }>();
+
+  constructor(
+    private readonly d: {
+      tasks: TaskService;
+      service: AgentStarter;
+      registry: AgentRegistry;
+      bus: EventBus;
+      log: Logger;
+      governor: Pick<UsageGovernor, 'heldFor'> | null;
+      settings: DispatchSettings;
+    },
+  ) {}
+
+  start(): void {
+    this.off = this.d.bus.subscribe((e) => this.onEvent(e));
+    void this.tick();
+  }
+
+  stop(): void {
+    this.off?.();
+    this.off = null;
+  }
+
+  private onEvent(e: WtpEvent): void {
+    if (e.type === 'daemon.storageRecovered' && e.data.component === 'database') {
+      const ended = [...this.unrecorded];
+      this.unrecorded.clear();
+      void Promise.all(ended.map(([agentId, r]) => this.end(agentId, r.status, r.reason))).then(() =>
+        this.tick(),
+      );
+      return;
+    }
+    if (e.type === 'task.created' || e.type === 'task.statusChanged' || e.type === 'task.attemptEnded') {
+      void this.tick();
+      return;
+    }
+    if (e.agentId === null || !this.d.tasks.byAgent(e.agentId)) return;
+    const agentId = e.agentId;
+    if (e.type === 'agent.merged') {
+      void this.end(agentId, 'merged', `merged into ${e.data.target}`);
+    } else if (e.type === 'agent.removed') {
+      void this.end(agentId, 'discarded', 'agent removed by the user'); // given up: not retried
+    } else if (e.type === 'agent.stateChanged') {
+      const agent = this.d.registry.get(agentId);
+      const { from, to, detail } = e.data;
+      if (to === 'idle' && from === 'working') void this.end(agentId, 'review', 'agent finished its turn');
+      else if (to === 'exited' && (detail.reason === 'stopped' || detail.reason === 'pane_closed')) {
+        void this.end(
+          agentId,
+          'discarded',
+          `agent ${detail.reason === 'stopped' ? 'stopped' : 'pane closed'} by the user`,
+        );
+      } else if (to === 'crashed') void this.end(agentId, 'failed', `agent crashed (${detail.reason})`);
+      else if (to === 'exited' && agent && !isAgentAware(agent.profile)) {
+        const ok = detail.exitCode === 0;
+        void this.end(
+          agentId,
+          ok ? 'review' : 'failed',
+          ok ? 'command succeeded' : `exit ${detail.exitCode ?? detail.signal ?? '?'}`,
+        );
+      } else if (to === 'exited') {
+        void this.end(
+          agentId,
+          'failed',
+          `agent exited (${detail.exitCode ?? detail.signal ?? '?'}) before finishing`,
+        );
+      }
+    }
+  }
+
+  private async end(agentId: string, status: RunEnd, reason: string): Promise<void> {
+    try {
+      await this.d.tasks.runEnded(agentId, status, reason);
+    } catch (err) {
+      if (isStorageFailure(err)) this.unrecorded.set(agentId, { status, reason });
+      else this.d.log.warn({ err, agentId, status }, 'task run not updated');
+    }
+  }
+
+  /** Starts what can start; runs one at a time (a tick asked for meanwhile runs after). */
+  async tick(): Promise<void> {
+    if (!this.d.registry.writable()) return; // ticked again by daemon.storageRecovered
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    try {
+      do {
+        this.again = false;
+        for (const ws of this.d.tasks.graph.waitingWorkspaces()) await this.dispatchIn(ws);
+      } while (this.again);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Fills the workspace's free slots from its queue; tasks that could not start wait in it. */
+  private async dispatchIn(workspaceId: string): Promise<void> {
+    const ws = this.d.registry.findWorkspace(workspaceId);
+    // A workspace without a folder has nowhere to run a task: its tasks wait in the queue.
+    if (ws?.repoPath === null || ws?.repoPath === undefined) return;
+    const cwd = ws.repoPath;
+    const deferred: TaskRecord[] = [];
+    const slots = (): number =>
+      this.d.settings.maxAgentsPerWorkspace - this.d.tasks.graph.liveIn(workspaceId);
+    while (slots() > 0) {
+      const task = this.d.tasks.graph.take(workspaceId);
+      if (!task) break;
+      for (const { attempt, try: tryNo } of pendingAttempts(task, this.d.tasks.retries(task))) {
+        if (slots() <= 0) break;
+        const spec = attemptSpec(task, attempt, this.d.settings.defaultProfile);
+        if (this.d.governor?.heldFor(spec.profile)) continue;
+        const current = this.d.tasks.record(task.id);
+        if (!current || (current.status !== 'ready' && current.status !== 'running')) break;
+        await this.startRun(current, cwd, attempt, tryNo, spec);
+      }
+      const now = this.d.tasks.record(task.id);
+      if (now) deferred.push(now);
+    }
+    for (const t of deferred) this.d.tasks.graph.offer(t);
+  }
+
+  private async startRun(
+    task: TaskRecord,
+    cwd: string,
+    attempt: number,
+    tryNo: number,
+    spec: { profile: string; model: string | null },
+  ): Promise<void> {
+    try {
+      const reused = task.reuseIdle ? this.idleAgent(task, spec.profile) : undefined;
+      if (reused) {
+        await this.d.service.sendInput(reused, task.prompt, true, 'policy');
+      }
+      const agentId = reused ?? (await this.newAgent(task, cwd, attempt, tryNo, spec));
+      await this.d.tasks.runStarted(task.id, {
+        attempt,
+        try: tryNo,
+        agentId,
+        profile: spec.profile,
+        model: spec.model,
+        reused: reused !== undefined,
+      });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.d.log.warn({ err, taskId: task.id }, 'task not dispatched');
+      await this.d.tasks
+        .setStatus(task.id, 'failed', `could not start an agent for attempt ${attempt}: ${message}`)
+        .catch(() => undefined);
+    }
+  }
+
+  private async newAgent(
+    task: TaskRecord,
+    cwd: string,
+    attempt: number,
+    tryNo: number,
+    spec: { profile: string; model: string | null },
+  ): Promise<string> {
+    const base = `task-${task.id.replace(/^tk-/, '').slice(0, 8)}`;
+    const name = `${base}${task.attempts > 1 ? `-a${attempt}` : ''}${tryNo > 1 ? `-r${tryNo}` : ''}`;
+    const cmd = spec.profile === 'cmd';
+    const agent = await this.d.service.create(
+      {
+        profile: spec.profile,
+        name: this.d.registry.isNameTaken(task.workspaceId, name)
+          ? this.d.registry.nextFreeName(task.workspaceId, name)
+          : name,
+        workspace: task.workspaceId,
+        cwd,
+        restart: 'never',
+        argv: cmd ? ['/bin/sh', '-c', task.prompt] : [],
+        env: { WTP_TASK_ID: task.id, WTP_TASK_ATTEMPT: String(attempt) },
+        wait: false,
+        ...(cmd ? {} : { prompt: task.prompt }),
+        ...(spec.model === null ? {} : { model: spec.model }),
+        ...(task.permissionMode === null || cmd ? {} : { permissionMode: task.permissionMode }),
+      },
+      'policy',
+    );
+    return agent.id;
+  }
+
+  /** An idle agent of the profile in the task's workspace that runs no other task attempt. */
+  private idleAgent(task: TaskRecord, profile: string): string | undefined {
+    return this.d.registry
+      .all()
+      .find(
+        (a) =>
+          a.workspaceId === task.workspaceId &&
+          a.profile === profile &&
+          a.state === 'idle' &&
+          !this.d.tasks.byAgent(a.id)?.runs.some((r) => r.agentId === a.id && r.status === 'running'),
+      )?.id;
+  }
+}

@@ -1,0 +1,368 @@
+import type { EventSource, NewEvent } from '../../protocol/events.js';
+import type { CreateTaskRequest, Plan, TaskStatus, TaskView } from '../../protocol/tasks.js';
+import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
+import { AppError } from '../errors.js';
+import type { Clock, IdGenerator } from '../ports/daemon.js';
+import type { AgentRegistry } from '../model/registry.js';
+import { canMove, validatePlan } from './task-graph.js';
+import { TaskIndex } from './task-index.js';
+import type { RunStatus, TaskRecord, TaskRun } from '../model/task-record.js';
+import { taskView } from './task-view.js';
+import { retriesOf, settledStatus } from './task-runs.js';
+
+/** A run as the dispatcher starts it. */
+export type NewRun = Pick<TaskRun, 'attempt' | 'try' | 'agentId' | 'profile' | 'model' | 'reused'>;
+
+/**
+ * The task graph (DESIGN §7): tasks with dependencies, priorities and statuses, persisted with an
+ * event for every change. Dispatching tasks to agents builds on this.
+ */
+export class TaskService {
+  private readonly tasks = new Map<string, TaskRecord>();
+  /** Readiness, live runs and agent → task, kept up to date with every change. */
+  private index: TaskIndex;
+  /** The latest creation time given out: creation times are distinct, so creation order is total. */
+  private lastCreated = 0;
+
+  constructor(
+    private readonly d: {
+      registry: AgentRegistry;
+      ids: IdGenerator;
+      clock: Clock;
+      /** Retries of a failed attempt when the task names none (config `tasks.retries`). */
+      retries: number;
+    },
+  ) {
+    this.index = this.newIndex([]);
+  }
+
+  async load(): Promise<void> {
+    const loaded = await this.d.registry.loadTasks();
+    for (const t of loaded) {
+      this.tasks.set(t.id, t);
+      this.lastCreated = Math.max(this.lastCreated, t.createdAt);
+    }
+    this.index = this.newIndex(loaded);
+  }
+
+  /** The indexes the dispatcher reads (rebuilt, so read it again after a failed write). */
+  get graph(): TaskIndex {
+    return this.index;
+  }
+
+  private newIndex(tasks: TaskRecord[]): TaskIndex {
+    const index = new TaskIndex({ get: (id) => this.tasks.get(id), retries: () => this.d.retries });
+    for (const t of tasks) index.update(undefined, t);
+    return index;
+  }
+
+  /** Retries the task gets. */
+  retries(task: TaskRecord): number {
+    return retriesOf(task, this.d.retries);
+  }
+
+  list(filter: { status?: TaskStatus | undefined; workspace?: string | undefined } = {}): TaskView[] {
+    const ws =
+      filter.workspace === undefined ? undefined : this.d.registry.resolveWorkspace(filter.workspace);
+    return [...this.tasks.values()]
+      .filter(
+        (t) => (ws ? t.workspaceId === ws.id : true) && (filter.status ? t.status === filter.status : true),
+      )
+      .sort((a, b) => b.priority - a.priority || a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+      .map((t) => this.view(t));
+  }
+
+  get(ref: string): TaskView {
+    return this.view(this.resolve(ref));
+  }
+
+  async add(req: CreateTaskRequest, source: EventSource): Promise<TaskView> {
+    const ws = this.d.registry.resolveWorkspace(req.workspace ?? DEFAULT_WORKSPACE);
+    const dependsOn = (req.after ?? []).map((ref) => this.resolve(ref, ws.id).id);
+    const task = this.newTask(ws.id, { ...req, dependsOn });
+    await this.persist([task], [this.event(task, source, 'task.created', { task: this.view(task) })]);
+    return this.view(task);
+  }
+
+  /** Imports a plan: every task or none (unknown dependencies, duplicates and cycles are refused). */
+  async importPlan(plan: Plan, source: EventSource): Promise<TaskView[]> {
+    const checked = validatePlan(plan.tasks);
+    if (!checked.ok) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `The plan was not imported: ${checked.problems[0]?.message ?? 'invalid'}.`,
+        {
+          issues: checked.problems,
+        },
+      );
+    }
+    const ws = this.d.registry.resolveWorkspace(plan.workspace ?? DEFAULT_WORKSPACE);
+    const idOf = new Map<string, string>();
+    const made: TaskRecord[] = [];
+    for (const name of checked.order) {
+      const spec = plan.tasks.find((t) => t.name === name);
+      if (!spec) continue;
+      const task = this.newTask(ws.id, {
+        ...spec,
+        dependsOn: (spec.after ?? []).map((n) => idOf.get(n) ?? n),
+      });
+      idOf.set(name, task.id);
+      made.push(task);
+    }
+    await this.persist(
+      made,
+      made.map((t) => this.event(t, source, 'task.created', { task: this.view(t) })),
+    );
+    return made.map((t) => this.view(t));
+  }
+
+  async move(ref: string, to: TaskStatus, source: EventSource, reason = 'moved'): Promise<TaskView> {
+    const task = this.resolve(ref);
+    const from = task.status;
+    if (from === to) return this.view(task);
+    if (!canMove(from, to)) {
+      throw new AppError('TASK_MOVE_REFUSED', `Task "${task.title}" cannot go from ${from} to ${to}.`, {
+        task: task.id,
+        from,
+        to,
+      });
+    }
+    if (to !== 'ready' || from === 'backlog')
+      return this.view(await this.transition(task, to, reason, source));
+    // Given back: live runs are let go (their agents keep running) and a new round of attempts starts.
+    const now = this.d.clock.now();
+    const runs = task.runs.map((r) =>
+      r.status === 'running'
+        ? { ...r, status: 'discarded' as const, reason: 'task given back', endedAt: now }
+        : r,
+    );
+    return this.view(
+      await this.transition({ ...task, runs, round: task.round + 1 }, to, reason, source, task.status),
+    );
+  }
+
+  /** The task an agent works (or worked) on, if any. */
+  byAgent(agentId: string): TaskRecord | undefined {
+    const id = this.index.taskOf(agentId);
+    return id === undefined ? undefined : this.tasks.get(id);
+  }
+
+  /** The record of a task by id. */
+  record(taskId: string): TaskRecord | undefined {
+    return this.tasks.get(taskId);
+  }
+
+  /** The dispatcher started an agent on an attempt: the run is recorded and the task is running. */
+  async runStarted(taskId: string, run: NewRun): Promise<void> {
+    const task = this.resolve(taskId);
+    const now = this.d.clock.now();
+    const next: TaskRecord = {
+      ...task,
+      runs: [
+        ...task.runs,
+        { ...run, round: task.round, status: 'running', reason: null, startedAt: now, endedAt: null },
+      ],
+    };
+    const started = this.event(
+      next,
+      'policy',
+      'task.attemptStarted',
+      {
+        task: task.id,
+        attempt: run.attempt,
+        try: run.try,
+        profile: run.profile,
+        model: run.model,
+        reused: run.reused,
+      },
+      run.agentId,
+    );
+    if (task.status === 'running') {
+      await this.persist([{ ...next, updatedAt: now }], [started]);
+      return;
+    }
+    const reason = `attempt ${run.attempt} on agent ${run.agentId}`;
+    await this.transition(next, 'running', reason, 'policy', task.status, [started]);
+  }
+
+  /**
+   * The run of `agentId` ended (review, failed) or was merged or discarded. A merge makes the task
+   * done; otherwise the task settles: running while attempts are live or may (re)start, then
+   * review if one succeeded, else failed. Returns false when the agent runs no live task attempt.
+   */
+  async runEnded(agentId: string, status: Exclude<RunStatus, 'running'>, reason: string): Promise<boolean> {
+    const task = this.byAgent(agentId);
+    const i = task ? task.runs.findLastIndex((r) => r.agentId === agentId) : -1;
+    const run = task?.runs[i];
+    if (!task || !run || run.status === status) return false;
+    // A finished run may still be merged (from review) or discarded (not picked).
+    const finishedOk =
+      (status === 'merged' && run.status === 'review') || (status === 'discarded' && run.status !== 'merged');
+    if (run.status !== 'running' && !finishedOk) return false;
+    const now = this.d.clock.now();
+    const runs = task.runs.map((r, k) => (k === i ? { ...r, status, reason, endedAt: now } : r));
+    const next: TaskRecord = { ...task, runs };
+    const ended = this.event(
+      next,
+      'policy',
+      'task.attemptEnded',
+      { task: task.id, attempt: run.attempt, try: run.try, status, reason },
+      agentId,
+    );
+    const open = task.status === 'running' || task.status === 'review';
+    const to = status === 'merged' ? 'done' : open ? settledStatus(next, this.retries(next)) : task.status;
+    if (to === task.status) {
+      await this.persist([{ ...next, updatedAt: now }], [ended]);
+      return true;
+    }
+    const why =
+      to === 'done'
+        ? `attempt ${run.attempt} merged`
+        : to === 'failed'
+          ? `every attempt failed; the last: ${reason}`
+          : reason;
+    await this.transition(next, to, why, 'policy', task.status, [ended]);
+    return true;
+  }
+
+  /** A status change decided by the dispatcher (e.g. failed when no agent could start). */
+  async setStatus(taskId: string, to: TaskStatus, reason: string): Promise<void> {
+    const task = this.resolve(taskId);
+    if (task.status === to || task.status === 'cancelled') return;
+    await this.transition(task, to, reason, 'policy');
+  }
+
+  /** A new status with its reason and times, persisted with its `task.statusChanged` event. */
+  private async transition(
+    task: TaskRecord,
+    to: TaskStatus,
+    reason: string,
+    source: EventSource,
+    from: TaskStatus = task.status,
+    before: NewEvent[] = [],
+  ): Promise<TaskRecord> {
+    const now = this.d.clock.now();
+    const next: TaskRecord = {
+      ...task,
+      status: to,
+      statusReason: reason,
+      updatedAt: now,
+      startedAt: to === 'running' && task.startedAt === null ? now : task.startedAt,
+      endedAt: to === 'done' || to === 'failed' || to === 'cancelled' ? now : null,
+    };
+    await this.persist(
+      [next],
+      [...before, this.event(next, source, 'task.statusChanged', { task: next.id, from, to, reason })],
+    );
+    return next;
+  }
+
+  cancel(ref: string, source: EventSource): Promise<TaskView> {
+    return this.move(ref, 'cancelled', source, 'cancelled');
+  }
+
+  /**
+   * Takes the records in first, so listeners of their events (the dispatcher) see them, then persists;
+   * a failed write puts the previous records back.
+   */
+  private async persist(records: TaskRecord[], events: NewEvent[]): Promise<void> {
+    const previous = records.map((r) => this.tasks.get(r.id));
+    for (const r of records) this.tasks.set(r.id, r);
+    records.forEach((r, i) => this.index.update(previous[i], r));
+    try {
+      await this.d.registry.commitTasks(records, events);
+    } catch (err) {
+      records.forEach((r, i) => {
+        const p = previous[i];
+        if (p) this.tasks.set(r.id, p);
+        else this.tasks.delete(r.id);
+      });
+      this.index = this.newIndex([...this.tasks.values()]);
+      throw err;
+    }
+  }
+
+  /** A task by id, or by exact title (unique in the workspace when one is given). */
+  private resolve(ref: string, workspaceId?: string): TaskRecord {
+    const byId = this.tasks.get(ref);
+    if (byId) return byId;
+    const hits = [...this.tasks.values()].filter(
+      (t) => t.title === ref && (workspaceId === undefined || t.workspaceId === workspaceId),
+    );
+    if (hits.length === 1 && hits[0]) return hits[0];
+    if (hits.length > 1) {
+      throw new AppError('TASK_NOT_FOUND', `Several tasks are titled "${ref}"; use the id.`, {
+        task: ref,
+        candidates: hits.map((t) => t.id),
+      });
+    }
+    throw new AppError('TASK_NOT_FOUND', `No task has the id or title "${ref}".`, { task: ref });
+  }
+
+  private newTask(
+    workspaceId: string,
+    spec: {
+      title: string;
+      prompt: string;
+      dependsOn: string[];
+      priority?: number | undefined;
+      profile?: string | undefined;
+      model?: string | undefined;
+      permissionMode?: string | undefined;
+      attempts?: number | undefined;
+      variants?: { profile?: string | undefined; model?: string | undefined }[] | undefined;
+      retries?: number | undefined;
+      reuseIdle?: boolean | undefined;
+      labels?: string[] | undefined;
+      status?: 'backlog' | 'ready' | undefined;
+    },
+  ): TaskRecord {
+    const now = this.d.clock.now();
+    // A task made in the same millisecond as the one before (a plan's tasks) is a millisecond
+    // younger: the board, `task ls` and the dispatcher then keep the order tasks were made in,
+    // also after a restart, instead of falling back on their random ids.
+    const createdAt = Math.max(now, this.lastCreated + 1);
+    this.lastCreated = createdAt;
+    return {
+      id: this.d.ids.next('tk'),
+      workspaceId,
+      title: spec.title,
+      prompt: spec.prompt,
+      status: spec.status ?? 'ready',
+      statusReason: 'created',
+      priority: spec.priority ?? 0,
+      dependsOn: spec.dependsOn,
+      profile: spec.profile ?? null,
+      model: spec.model ?? null,
+      permissionMode: spec.permissionMode ?? null,
+      attempts: spec.attempts ?? Math.max(1, spec.variants?.length ?? 1),
+      variants: (spec.variants ?? []).map((v) => ({ profile: v.profile ?? null, model: v.model ?? null })),
+      retries: spec.retries ?? null,
+      reuseIdle: spec.reuseIdle ?? false,
+      labels: spec.labels ?? [],
+      round: 1,
+      runs: [],
+      createdAt,
+      updatedAt: createdAt,
+      startedAt: null,
+      endedAt: null,
+    };
+  }
+
+  /** A task event; run events carry the run's agent. */
+  private event<
+    T extends 'task.created' | 'task.statusChanged' | 'task.attemptStarted' | 'task.attemptEnded',
+  >(
+    task: TaskRecord,
+    source: EventSource,
+    type: T,
+    data: Extract<NewEvent, { type: T }>['data'],
+    agentId: string | null = null,
+  ): NewEvent {
+    return { type, source, agentId, workspaceId: task.workspaceId, data } as NewEvent;
+  }
+
+  private view(t: TaskRecord): TaskView {
+    return taskView(t, this.d.registry);
+  }
+}

@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import {
+  agentOf,
+  agentRecord,
+  connectHost,
+  makeCore,
+  reportSpawned,
+  type Harness,
+} from '../../../test/support/core-fakes.js';
+import { flush } from '../../../test/support/fake-clock.js';
+import { templateSchema } from '../../protocol/template.js';
+import type { NewWorkspace } from './workspace-service.js';
+
+const quad = templateSchema.parse({
+  layout: {
+    split: 'right',
+    panes: [
+      { split: 'down', panes: [{ agent: { name: 'a1' } }, { agent: { name: 'a3' } }] },
+      {
+        split: 'down',
+        panes: [{ agent: { name: 'a2' } }, { command: { title: 'log', run: ['node', 'log.js'] } }],
+      },
+    ],
+  },
+});
+
+const input = (over: Partial<NewWorkspace> = {}): NewWorkspace => ({
+  name: 'app',
+  repoPath: '/src/app',
+  backend: 'tmux',
+  template: { name: 'quad', layout: quad.layout },
+  profile: 'cmd',
+  ...over,
+});
+
+/** Template agents default to the `cmd` profile here, which needs argv: give them `node`. */
+function withArgs(h: Harness): void {
+  h.preflight.commands.set('node', '/usr/bin/node');
+}
+
+async function created(h: Harness, over: Partial<NewWorkspace> = {}) {
+  withArgs(h);
+  const layout = templateSchema.parse({
+    layout: JSON.parse(JSON.stringify(quad.layout).replaceAll('"args":[]', '"args":["node"]')) as unknown,
+  }).layout;
+  const pending = h.core.workspaces.create(input({ template: { name: 'quad', layout }, ...over }), 'cli');
+  await flush();
+  // Every host connects and spawns, as real panes would.
+  for (const a of h.core.registry.all().filter((x) => x.state === 'starting')) {
+    await connectHost(h.core, a.id, { hostPid: a.hostPid ?? 0 });
+    await reportSpawned(h, a.id, 9000 + (a.hostPid ?? 0));
+  }
+  return pending;
+}
+
+describe('WorkspaceService.create', () => {
+  it('creates the layout in plan order: agents through the launcher, commands through the mux', async () => {
+    const h = await makeCore();
+    const { workspace, agents } = await created(h);
+    expect(workspace).toMatchObject({ name: 'app', backend: 'tmux', template: 'quad', repoPath: '/src/app' });
+    expect(agents.map((a) => [a.name, a.state, a.workspace, a.cwd])).toEqual([
+      ['a1', 'running', 'app', '/src/app'],
+      ['a2', 'running', 'app', '/src/app'],
+      ['a3', 'running', 'app', '/src/app'],
+    ]);
+    expect(h.launcher.placements).toEqual([
+      { kind: 'new-workspace' },
+      { kind: 'split', target: 'p-5001', direction: 'right', size: { percent: 50 } },
+      { kind: 'split', target: 'p-5001', direction: 'bottom', size: { percent: 50 } },
+    ]);
+    const mux = h.muxes.get('tmux');
+    expect(mux.calls).toEqual([
+      {
+        op: 'splitPane',
+        args: [
+          'p-5002',
+          { argv: ['/usr/bin/node', 'log.js'], cwd: '/src/app', env: {}, title: 'log' },
+          'bottom',
+          { percent: 50 },
+        ],
+      },
+    ]);
+    expect(h.store.ofType('workspace.created').map((e) => e.data)).toEqual([{ workspace }]);
+  });
+
+  it('checks every pane before creating any: a bad one leaves nothing behind', async () => {
+    const h = await makeCore();
+    const bad = templateSchema.parse({
+      layout: {
+        split: 'right',
+        panes: [{ agent: { name: 'ok', args: ['node'] } }, { agent: { name: 'bad', profile: 'robot' } }],
+      },
+    });
+    await expect(
+      h.core.workspaces.create(input({ template: { name: 'x', layout: bad.layout } }), 'cli'),
+    ).rejects.toMatchObject({
+      code: 'PROFILE_UNKNOWN',
+    });
+    expect(h.launcher.launched).toEqual([]);
+    expect(h.core.registry.findWorkspace('app')).toBeUndefined();
+    const missingCmd = templateSchema.parse({ layout: { command: { run: ['no-such-tool'] } } });
+    await expect(
+      h.core.workspaces.create(input({ template: { name: 'x', layout: missingCmd.layout } }), 'cli'),
+    ).rejects.toMatchObject({ code: 'COMMAND_NOT_FOUND' });
+    expect(h.muxes.get('tmux').calls).toEqual([]);
+    // A refused create leaves no trace in the event log either.
+    expect(h.store.ofType('workspace.created')).toEqual([]);
+    expect(h.store.ofType('workspace.removed')).toEqual([]);
+  });
+
+  it('rolls back the panes and agents already created when a pane fails half-way', async () => {
+    const h = await makeCore();
+    withArgs(h);
+    h.muxes.get('tmux').failAt = 1; // the command pane (after three agents) fails
+    const layout = templateSchema.parse({
+      layout: JSON.parse(JSON.stringify(quad.layout).replaceAll('"args":[]', '"args":["node"]')) as unknown,
+    }).layout;
+    const err = await h.core.workspaces
+      .create(input({ template: { name: 'quad', layout } }), 'cli')
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'MUX_COMMAND_FAILED',
+      details: { rolledBack: { agents: 3, panes: 3 } },
+    });
+    expect(h.core.registry.all()).toEqual([]);
+    expect(h.launcher.closed.sort()).toEqual(['p-5001', 'p-5002', 'p-5003']);
+    expect(h.muxes.get('tmux').calls.at(-1)).toEqual({ op: 'closeWorkspace', args: ['app'] });
+    expect(h.core.registry.findWorkspace('app')).toBeUndefined();
+    expect(h.store.ofType('workspace.removed').map((e) => e.data)).toEqual([{ name: 'app' }]);
+  });
+
+  it('never adds to or closes a backend workspace of the same name that is not its own', async () => {
+    const h = await makeCore();
+    withArgs(h);
+    const tmux = h.muxes.get('tmux');
+    tmux.panes.set('%7', { workspace: 'app', title: "the user's own session" });
+    await expect(h.core.workspaces.create(input(), 'cli')).rejects.toMatchObject({
+      code: 'WORKSPACE_EXISTS',
+      details: { name: 'app', backend: 'tmux', foreign: true },
+    });
+    expect(tmux.calls).toEqual([]);
+    expect(tmux.panes.has('%7')).toBe(true);
+    expect(h.core.registry.findWorkspace('app')).toBeUndefined();
+
+    // Created by someone else between the check and the first pane: the rollback leaves it alone.
+    tmux.panes.clear();
+    tmux.failAt = 1;
+    const cmdFirst = templateSchema.parse({
+      layout: {
+        split: 'right',
+        panes: [{ command: { run: ['node'] } }, { agent: { name: 'x', args: ['node'] } }],
+      },
+    });
+    await expect(
+      h.core.workspaces.create(input({ template: { name: 'c', layout: cmdFirst.layout } }), 'cli'),
+    ).rejects.toMatchObject({ code: 'MUX_COMMAND_FAILED' });
+    expect(tmux.calls.map((c) => c.op)).toEqual(['openWorkspace']);
+    expect(h.core.registry.findWorkspace('app')).toBeUndefined();
+  });
+
+  it('refuses a taken name, a missing folder and an unavailable backend', async () => {
+    const h = await makeCore();
+    await expect(
+      h.core.workspaces.create(input({ name: 'default', template: null }), 'cli'),
+    ).rejects.toMatchObject({ code: 'WORKSPACE_EXISTS' });
+    h.preflight.directories.set('/nope', 'missing');
+    await expect(
+      h.core.workspaces.create(input({ repoPath: '/nope', template: null }), 'cli'),
+    ).rejects.toMatchObject({ code: 'CWD_INVALID' });
+    h.muxes.unavailable.add('wezterm');
+    await expect(
+      h.core.workspaces.create(input({ backend: 'wezterm', template: null }), 'cli'),
+    ).rejects.toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+    });
+  });
+
+  it('types an initial prompt once the agent output has been quiet', async () => {
+    const h = await makeCore();
+    withArgs(h);
+    const t = templateSchema.parse({
+      layout: { agent: { name: 'p', args: ['node'], prompt: 'do the thing' } },
+    });
+    const pending = h.core.workspaces.create(input({ template: { name: 'p', layout: t.layout } }), 'cli');
+    await flush();
+    const a = h.core.registry.all()[0];
+    if (!a) throw new Error('no agent');
+    const { link } = await connectHost(h.core, a.id, { hostPid: a.hostPid ?? 0 });
+    await reportSpawned(h, a.id, 9001);
+    await pending;
+    h.core.sessions.output(a.id, 0, new TextEncoder().encode('booting…'));
+    await h.clock.advanceAsync(1_000);
+    h.core.sessions.output(a.id, 8, new TextEncoder().encode('ready>'));
+    await h.clock.advanceAsync(1_499);
+    expect(link.ofType('paste')).toEqual([]);
+    await h.clock.advanceAsync(1);
+    expect(link.ofType('paste')).toEqual([{ type: 'paste', text: 'do the thing' }]);
+  });
+});
+
+describe('WorkspaceService.remove and focus', () => {
+  it('refuses live agents without force, removes everything with force', async () => {
+    const h = await makeCore();
+    await created(h);
+    await expect(h.core.workspaces.remove('app', false, 'cli')).rejects.toMatchObject({
+      code: 'WORKSPACE_NOT_EMPTY',
+      details: { agents: ['a1', 'a2', 'a3'] },
+    });
+    const removing = h.core.workspaces.remove('app', true, 'cli');
+    await flush();
+    for (const a of h.core.registry.all()) {
+      h.core.sessions.message(a.id, {
+        type: 'exited',
+        report: { pid: a.pid ?? 0, exit: { exitCode: null, signal: 'SIGTERM' }, at: h.clock.now() },
+      });
+    }
+    await removing;
+    expect(h.core.registry.all()).toEqual([]);
+    expect(h.core.registry.findWorkspace('app')).toBeUndefined();
+    expect(h.muxes.get('tmux').calls.at(-1)).toEqual({ op: 'closeWorkspace', args: ['app'] });
+    await expect(h.core.workspaces.remove('default', true, 'cli')).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+  });
+
+  it('removes an agent that starts in the workspace while it is being removed: none is left pointing at it', async () => {
+    const h = await makeCore();
+    await created(h);
+    const ws = h.core.registry.resolveWorkspace('app');
+    const removing = h.core.workspaces.remove('app', true, 'cli');
+    await flush();
+    // The dispatcher starts a task's agent there meanwhile (the store's foreign key refused the removal: a 500).
+    await h.core.registry.add(
+      agentRecord({
+        id: 'ag-late',
+        name: 'late',
+        workspaceId: ws.id,
+        state: 'exited',
+        pid: null,
+        hostPid: null,
+      }),
+      [],
+    );
+    for (const a of h.core.registry.all().filter((x) => x.state === 'running')) {
+      h.core.sessions.message(a.id, {
+        type: 'exited',
+        report: { pid: a.pid ?? 0, exit: { exitCode: null, signal: 'SIGTERM' }, at: h.clock.now() },
+      });
+    }
+    await removing;
+    expect(h.core.registry.findWorkspace('app')).toBeUndefined();
+    expect(h.core.registry.all().filter((a) => a.workspaceId === ws.id)).toEqual([]);
+  });
+
+  it('focuses the first live agent pane of the workspace', async () => {
+    const h = await makeCore();
+    await created(h);
+    const r = await h.core.workspaces.focus('app');
+    expect(r.paneId).toBe(agentOf(h, h.core.registry.all()[0]?.id ?? '').paneId);
+    expect(h.muxes.get('tmux').calls.at(-1)).toEqual({ op: 'focus', args: [r.paneId] });
+  });
+});
