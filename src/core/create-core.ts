@@ -28,6 +28,7 @@ import { deliverWhenIdle, deliverWhenQuiet } from './agents/prompt-delivery.js';
 import { StateEngine, type StateEngineSettings } from './state/state-engine.js';
 import type { AgentGit, WorktreeSettings } from './git/agent-worktree.js';
 import type { GitReview, GitWorktrees } from './ports/git.js';
+import { ConflictRadar } from './git/conflict-radar.js';
 import { ReviewService } from './git/review-service.js';
 import { DiskSampler } from './git/disk-sampler.js';
 import { DiffStatTracker } from './git/diff-stat-tracker.js';
@@ -76,8 +77,6 @@ export const DEFAULT_STATE_SETTINGS: StateEngineSettings = {
 
 /** How often `working` agents are checked for stalls. */
 const STALL_CHECK_MS = 15_000;
-/** The conflict radar runs this long after the last agent went idle. */
-const RADAR_DEBOUNCE_MS = 2_000;
 /** How often worktrees' disk use is measured. */
 const DISK_SAMPLE_MS = 60_000;
 /** An agent's diff stat is measured this long after it went idle or ended. */
@@ -117,8 +116,10 @@ export interface Core {
   output: OutputHub;
   stats: StatsSampler;
   engine: StateEngine;
-  /** Diff, commit, merge, feedback and the conflict radar; null without git. */
+  /** Diff, commit, merge, feedback, gc and the setup script; null without git. */
   review: ReviewService | null;
+  /** Which agent branches would conflict, and the merge order; null without git. */
+  radar: ConflictRadar | null;
   /** Agents' diff stats (`diffStat` of the agent view); null without git. */
   diffStats: DiffStatTracker | null;
   tasks: TaskService;
@@ -223,14 +224,17 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   const diffStats = git
     ? new DiffStatTracker({ registry, review: git.review, clock: a.clock, log: a.log }, DIFF_STAT_DEBOUNCE_MS)
     : null;
-  const review = git
-    ? new ReviewService({
-        registry,
-        service,
-        git,
-        onDiff: (id, diff) => void diffStats?.observed(id, diff.files),
-      })
-    : null;
+  const radar = git ? new ConflictRadar({ registry, review: git.review, clock: a.clock, log: a.log }) : null;
+  const review =
+    git && radar
+      ? new ReviewService({
+          registry,
+          service,
+          git,
+          radar,
+          onDiff: (id, diff) => void diffStats?.observed(id, diff.files),
+        })
+      : null;
   const dispatch = s.dispatch ?? DEFAULT_DISPATCH;
   const tasks = new TaskService({ registry, ids: a.ids, clock: a.clock, retries: dispatch.retries });
   const governor = new UsageGovernor({
@@ -262,22 +266,9 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   const offDisk = bus.subscribe((e) => {
     if (disk && e.type === 'agent.created') void disk.sample();
     diffStats?.observe(e);
-    if (e.type === 'agent.removed') {
-      review?.forgetReport();
-      if (e.agentId) storage.forgetAgent(e.agentId);
-    }
+    if (e.type === 'agent.removed' && e.agentId) storage.forgetAgent(e.agentId);
   });
-  // The radar runs again when an agent goes idle (its turn may have changed files), debounced.
-  let radarTimer: TimerHandle | null = null;
-  const offRadar = bus.subscribe((e) => {
-    if (!review || e.type !== 'agent.stateChanged' || e.data.to !== 'idle') return;
-    if (!registry.get(e.agentId ?? '')?.worktree?.branch) return;
-    if (radarTimer) a.clock.clearTimer(radarTimer);
-    radarTimer = a.clock.setTimer(RADAR_DEBOUNCE_MS, () => {
-      radarTimer = null;
-      review.radar().catch((err: unknown) => a.log.warn({ err }, 'conflict radar failed'));
-    });
-  });
+  const offRadar = bus.subscribe((e) => radar?.observe(e));
   let stallTimer: TimerHandle | null = null;
   const stallLoop = (): void => {
     void engine
@@ -317,6 +308,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     stats,
     engine,
     review,
+    radar,
     diffStats,
     tasks,
     governor,
@@ -367,7 +359,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       sessions.stop();
       if (stallTimer) a.clock.clearTimer(stallTimer);
       stallTimer = null;
-      if (radarTimer) a.clock.clearTimer(radarTimer);
+      radar?.stop();
       offRadar();
       offDisk();
       disk?.stop();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AgentWorktree } from '../../core/ports/git.js';
-import { suggestMergeOrder } from '../../core/git/merge-order.js';
+import { suggestMergeOrder } from '../../core/git/conflict-radar.js';
 import { git } from './git-exec.js';
 import { CliGitReview } from './git-review.js';
 

@@ -1,3 +1,4 @@
+import { overlappingFiles } from '../../core/git/conflict-radar.js';
 import type { PairPrediction } from '../../core/ports/git.js';
 import { git } from './git-exec.js';
 
@@ -21,9 +22,11 @@ export async function predictPair(
   if (mb.code === 0) {
     const base = mb.stdout.trim();
     const [ca, cb] = await Promise.all([changed(base, a), changed(base, b)]);
-    const conflicted = new Set(merged.conflicts.map((c) => c.path));
-    const inB = new Set(cb);
-    overlapping = ca.filter((p) => inB.has(p) && !conflicted.has(p)).sort();
+    overlapping = overlappingFiles(
+      ca,
+      cb,
+      merged.conflicts.map((c) => c.path),
+    );
   }
   return { a, b, conflicts: merged.conflicts, overlapping };
 }

@@ -1,36 +1,25 @@
-import type { EventSource, NewEvent } from '../../protocol/events.js';
+import type { EventSource } from '../../protocol/events.js';
 import { agentEvent } from '../model/agent-event.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import type { AgentService } from '../agents/agent-service.js';
 import { describeLoss, type AgentGit } from './agent-worktree.js';
 import { AppError } from '../errors.js';
-import type { AgentDiff, MergeResult, MergeStrategy, PairPrediction, TestRun } from '../ports/git.js';
-import { suggestMergeOrder } from './merge-order.js';
+import type { AgentDiff, MergeResult, MergeStrategy, TestRun } from '../ports/git.js';
+import type { ConflictRadar } from './conflict-radar.js';
 import type { AgentRegistry } from '../model/registry.js';
-
-export interface ConflictReport {
-  /** Every pair of live agent branches, and each branch with its base, sides named by agent (id: null for the base). */
-  pairs: (PairPrediction & { aAgent: string | null; bAgent: string | null; conflicting: boolean })[];
-  /** Agents whose work is done (idle or exited), in the order that merges with fewest conflicts. */
-  mergeOrder: { order: string[]; notes: string[] };
-}
 
 /**
  * Review and delivery of agents' work (DESIGN §6): diff, commit, merge with a test gate,
- * feedback through the safe-input path, and the conflict radar with its events.
+ * feedback through the safe-input path, gc and the setup script; a commit or merge runs the
+ * conflict radar again.
  */
 export class ReviewService {
-  /** Pairs known to conflict, by "a\u0000b", to emit conflict.predicted / conflict.cleared once. */
-  private readonly conflicting = new Map<string, string[]>();
-  /** The report of the radar's last run, and its first run while one is asked for (`cached`). */
-  private lastReport: ConflictReport | null = null;
-  private firstRun: Promise<ConflictReport> | null = null;
-
   constructor(
     private readonly d: {
       registry: AgentRegistry;
       service: AgentService;
       git: AgentGit;
+      radar: ConflictRadar;
       /** Told of every diff computed for a review (the diff stat tracker takes it as a measurement). */
       onDiff?: ((agentId: string, diff: AgentDiff) => void) | undefined;
     },
@@ -48,7 +37,7 @@ export class ReviewService {
     const commit = await this.d.git.review.commitAll(this.wt(agent), message);
     if (commit !== null) {
       await this.d.registry.record([agentEvent(agent, source, 'agent.committed', { commit, message })]);
-      void this.radar().catch(() => undefined);
+      void this.d.radar.radar().catch(() => undefined);
     }
     return { commit };
   }
@@ -99,7 +88,7 @@ export class ReviewService {
           test: opts.test ?? null,
         }),
       ]);
-      void this.radar().catch(() => undefined);
+      void this.d.radar.radar().catch(() => undefined);
     }
     return result;
   }
@@ -107,82 +96,6 @@ export class ReviewService {
   /** Review comments back to the agent, typed through the safe-input path (refused while it works). */
   feedback(ref: string, text: string, source: EventSource) {
     return this.d.service.sendInput(ref, text, true, source);
-  }
-
-  /**
-   * The conflict radar: `git merge-tree --write-tree` between every pair of live agent branches of
-   * a repository and between each branch and its base; records conflict.predicted when a pair
-   * starts to conflict and conflict.cleared when it stops.
-   */
-  async radar(): Promise<ConflictReport> {
-    // Every agent's branch counts until the agent is removed: exited agents' work is still to merge.
-    const agents = this.d.registry.all().filter((a) => a.worktree?.branch);
-    const byRepo = new Map<string, AgentRecord[]>();
-    for (const a of agents) {
-      const repo = a.worktree?.repo ?? '';
-      byRepo.set(repo, [...(byRepo.get(repo) ?? []), a]);
-    }
-    const pairs: ConflictReport['pairs'] = [];
-    const mergeOrder: ConflictReport['mergeOrder'] = { order: [], notes: [] };
-    const events: NewEvent[] = [];
-    for (const [repo, list] of byRepo) {
-      const doneBranches: string[] = [];
-      const base = list[0]?.worktree?.base ?? 'HEAD';
-      // Branches are unique within a repository, not across repositories.
-      const agentOf = new Map(list.map((a) => [a.worktree?.branch ?? '', a]));
-      const nameOf = (ref: string): string => agentOf.get(ref)?.name ?? ref;
-      const refs = list.map((a) => a.worktree?.branch ?? '');
-      const predictions = await this.d.git.review.predict(repo, refs, base);
-      for (const p of predictions) {
-        const conflicting = p.conflicts.length > 0;
-        pairs.push({
-          ...p,
-          a: nameOf(p.a),
-          b: nameOf(p.b),
-          aAgent: agentOf.get(p.a)?.id ?? null,
-          bAgent: agentOf.get(p.b)?.id ?? null,
-          conflicting,
-        });
-        const key = `${repo}\u0000${p.a}\u0000${p.b}`;
-        const files = p.conflicts.map((c) => c.path);
-        const anchor = agentOf.get(p.a) ?? list[0];
-        if (!anchor) continue;
-        const a = nameOf(p.a);
-        const b = nameOf(p.b);
-        if (conflicting && this.conflicting.get(key)?.join('\n') !== files.join('\n')) {
-          this.conflicting.set(key, files);
-          events.push(agentEvent(anchor, 'policy', 'conflict.predicted', { a, b, files }));
-        } else if (!conflicting && this.conflicting.has(key)) {
-          this.conflicting.delete(key);
-          events.push(agentEvent(anchor, 'policy', 'conflict.cleared', { a, b }));
-        }
-      }
-      for (const a of list) {
-        if (a.state === 'idle' || a.state === 'exited') doneBranches.push(a.worktree?.branch ?? '');
-      }
-      // Only pairs among finished branches and with the base: a branch still being worked on is
-      // not to be merged yet (and is not the base either).
-      const working = new Set(refs.filter((r) => !doneBranches.includes(r)));
-      const relevant = predictions.filter((p) => !working.has(p.a) && !working.has(p.b));
-      const order = suggestMergeOrder(doneBranches, relevant);
-      mergeOrder.order.push(...order.order.map(nameOf));
-      mergeOrder.notes.push(...order.notes);
-    }
-    if (events.length > 0) await this.d.registry.record(events);
-    this.lastReport = { pairs, mergeOrder };
-    return this.lastReport;
-  }
-
-  /** The report of the radar's last run without running git again; runs it once if it never ran. */
-  cachedRadar(): Promise<ConflictReport> {
-    if (this.lastReport) return Promise.resolve(this.lastReport);
-    this.firstRun ??= this.radar().finally(() => (this.firstRun = null));
-    return this.firstRun;
-  }
-
-  /** Drops the last report (an agent it names is gone): the next cached read runs the radar. */
-  forgetReport(): void {
-    this.lastReport = null;
   }
 
   /**

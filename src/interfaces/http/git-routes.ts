@@ -26,7 +26,11 @@ export function registerGitRoutes(app: HttpApp, ctx: ApiContext): void {
       ? ctx.core.service.sendInput(params.agent, body.text, true, source, true)
       : review().feedback(params.agent, body.text, source),
   );
-  registerRoute(app, 'conflicts', ({ query }) => (query.cached ? review().cachedRadar() : review().radar()));
+  registerRoute(app, 'conflicts', ({ query }) => {
+    const radar = ctx.core.radar;
+    if (!radar) throw new AppError('INTERNAL', 'git support is not configured in this daemon');
+    return query.cached ? radar.cachedRadar() : radar.radar();
+  });
   registerRoute(app, 'gc', ({ body }) => review().gc(body.dryRun));
   registerRoute(app, 'setupShow', ({ query }) => review().setupShow(query.repo));
   registerRoute(app, 'setupApprove', ({ body }) => review().setupApprove(body.repo, body.hash));

@@ -16,8 +16,8 @@ async function radarCore() {
     },
     { a: 'wtp/a', b: 'main', conflicts: [], overlapping: [] },
   ];
-  const radar = h.core.review;
-  if (!radar) throw new Error('no review service');
+  const radar = h.core.radar;
+  if (!radar) throw new Error('no conflict radar');
   return { h, review, radar, a };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PairPrediction } from '../ports/git.js';
-import { suggestMergeOrder } from './merge-order.js';
+import { suggestMergeOrder } from './conflict-radar.js';
 
 const conflict = (a: string, b: string, path = 'f.ts'): PairPrediction => ({
   a,
