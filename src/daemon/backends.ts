@@ -35,12 +35,14 @@ export async function probeBackends(env: WtpEnv, pathVar: string | undefined): P
   };
 }
 
+/** The backend new workspaces use, and why it was chosen. */
+export interface ChosenBackend {
+  backend: Backend;
+  reason: string;
+}
+
 /** Resolves `auto` (WezTerm inside WezTerm, else tmux, else headless) and checks an explicit choice. */
-export function chooseBackend(
-  choice: BackendChoice,
-  probe: BackendProbe,
-  env: WtpEnv,
-): { backend: Backend; reason: string } {
+export function chooseBackend(choice: BackendChoice, probe: BackendProbe, env: WtpEnv): ChosenBackend {
   if (choice !== 'auto') {
     if (!probe[choice].available) {
       throw new AppError(

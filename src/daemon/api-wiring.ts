@@ -1,0 +1,99 @@
+import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
+import type { WtpEnv } from '../config/env.js';
+import { dashboardWebDir, type WtpPaths } from '../config/paths.js';
+import { templateHash } from '../config/template-approvals.js';
+import { loadTemplate, parseTemplate } from '../config/templates.js';
+import type { Core } from '../core/create-core.js';
+import type { Clock, Logger } from '../core/ports/daemon.js';
+import type { ApiContext } from '../interfaces/http/api-context.js';
+import type { DaemonStatus } from '../protocol/daemon.js';
+import { VERSION } from '../version.js';
+import { profileInfos } from './agent-aware.js';
+import type { BackendProbe, ChosenBackend } from './backends.js';
+
+/** What `wtp status` and `GET /status` say about the running daemon. */
+export function daemonStatus(o: {
+  core: Core;
+  paths: WtpPaths;
+  clock: Clock;
+  startedAt: number;
+  chosen: ChosenBackend;
+  probe: BackendProbe;
+  tcpPort: () => number | null;
+}): () => DaemonStatus {
+  const { core, paths } = o;
+  return () => {
+    const port = o.tcpPort();
+    return {
+      pid: process.pid,
+      version: VERSION,
+      startedAt: new Date(o.startedAt).toISOString(),
+      uptimeMs: Math.max(0, o.clock.now() - o.startedAt),
+      backend: o.chosen.backend,
+      backendReason: o.chosen.reason,
+      backends: o.probe,
+      api: {
+        socket: paths.apiSocket,
+        tcp: port === null ? null : `http://127.0.0.1:${port}`,
+        tokenFile: paths.tokenFile,
+      },
+      dashboardUrl: port === null ? null : `http://127.0.0.1:${port}/dashboard/`,
+      paths: {
+        configDir: paths.configDir,
+        stateDir: paths.stateDir,
+        database: paths.database,
+        logFile: paths.logFile,
+      },
+      agents: core.service.counts(),
+      orphans: core.orphans.list().length,
+      storage: core.storage.status(),
+    };
+  };
+}
+
+/** What the API serves from: the core, templates from files, profiles, status and shutdown. */
+export function apiContext(o: {
+  core: Core;
+  paths: WtpPaths;
+  env: WtpEnv;
+  childEnv: Record<string, string>;
+  entry: string;
+  clock: Clock;
+  log: Logger;
+  startedAt: number;
+  chosen: ChosenBackend;
+  status: () => DaemonStatus;
+  requestShutdown: (stopAgents: boolean) => Promise<number>;
+}): ApiContext {
+  const { paths } = o;
+  return {
+    core: o.core,
+    version: VERSION,
+    startedAt: o.startedAt,
+    status: o.status,
+    log: o.log,
+    loadTemplate(ref, repoPath) {
+      if (ref.yaml !== undefined) {
+        const { layout } = parseTemplate(ref.yaml, ref.name);
+        const use = { name: ref.name, source: 'file', path: null, hash: templateHash(ref.yaml) } as const;
+        return { name: ref.name, layout, use: { ...use, approved: null, note: null } };
+      }
+      const dirs = { configDir: paths.configDir, stateDir: paths.stateDir, repoPath };
+      const t = loadTemplate(ref.name, dirs, { requireApproval: true });
+      const { name, source, path, hash, approved, note } = t;
+      return { name, layout: t.template.layout, use: { name, source, path, hash, approved, note } };
+    },
+    defaultBackend: () => o.chosen.backend,
+    clock: o.clock,
+    webDir: dashboardWebDir(o.env, o.entry),
+    profiles: () =>
+      profileInfos({
+        preflight: fsPreflight,
+        agentBinaries: o.env.agentBinaries,
+        shell: o.env.shell ?? '/bin/sh',
+        pathVar: o.childEnv.PATH,
+        cwd: paths.stateDir,
+      }),
+    requestShutdown: o.requestShutdown,
+  };
+}

@@ -1,0 +1,99 @@
+import { join } from 'node:path';
+import { CliGitReview } from '../adapters/git/git-review.js';
+import { CliGitWorktrees } from '../adapters/git/git-worktrees.js';
+import { FileOutputLogs } from '../adapters/output-log/file-output-logs.js';
+import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
+import { procfsInspector } from '../adapters/procfs/procfs-inspector.js';
+import type { SqliteStateStore } from '../adapters/sqlite/sqlite-state-store.js';
+import { randomIds } from '../adapters/system/random-ids.js';
+import { tmuxSocketName, type WtpPaths } from '../config/paths.js';
+import type { WtpConfig } from '../config/schema.js';
+import type { CoreAdapters } from '../core/create-core.js';
+import { PaneLauncher } from '../core/lifecycle/pane-launcher.js';
+import type { AgentRecord } from '../core/model/agent-record.js';
+import type { StorageHealth } from '../core/model/storage-health.js';
+import type { Clock, Logger } from '../core/ports/daemon.js';
+import { createProfileSetup } from './agent-aware.js';
+import { createMuxRegistry, type BackendProbe } from './backends.js';
+
+/** Everything the core works through, built from the daemon's paths, config and environment. */
+export function coreAdapters(o: {
+  paths: WtpPaths;
+  config: Readonly<WtpConfig>;
+  childEnv: Record<string, string>;
+  probe: BackendProbe;
+  store: SqliteStateStore;
+  clock: Clock;
+  log: Logger;
+  token: string;
+  /** The command that runs this program (node and the bundled entry), for hosts and hooks. */
+  wtpCommand: [nodePath: string, entry: string];
+  /** The API's TCP URL once it listens (hook settings are written later than the core is made). */
+  apiUrl: () => string | null;
+  /** The core's storage health, once the core exists (output-log reports reach it). */
+  storage: () => StorageHealth | null;
+}): CoreAdapters {
+  const { paths, config, childEnv } = o;
+  const [nodePath, entry] = o.wtpCommand;
+  const hostArgv = (agent: AgentRecord, pane: boolean): string[] => [
+    nodePath,
+    entry,
+    'host',
+    '--agent',
+    agent.id,
+    '--socket',
+    paths.hostSocket,
+    '--log-dir',
+    join(paths.agentsDir, agent.id),
+    '--log-max-bytes',
+    String(config.agents.outputLogMaxBytes),
+    '--buffer-max-bytes',
+    String(config.agents.hostBufferMaxBytes),
+    '--cols',
+    String(agent.cols),
+    '--rows',
+    String(agent.rows),
+    ...(pane ? ['--pane'] : []),
+  ];
+  const muxes = createMuxRegistry({
+    probe: o.probe,
+    env: childEnv,
+    stateDir: paths.stateDir,
+    tmuxSocketName: tmuxSocketName(paths.stateDir),
+  });
+  return {
+    store: o.store,
+    events: o.store,
+    launcher: new PaneLauncher({
+      muxes,
+      hostArgv,
+      hostLogFile: (agent) => join(paths.agentsDir, agent.id, 'host.log'),
+    }),
+    preflight: fsPreflight,
+    inspector: procfsInspector,
+    logs: new FileOutputLogs(paths.agentsDir, config.agents.outputLogMaxBytes, (id, h) =>
+      o.storage()?.outputLog(id, h),
+    ),
+    clock: o.clock,
+    ids: randomIds,
+    log: o.log,
+    muxes,
+    git: {
+      worktrees: new CliGitWorktrees({
+        worktreesDir: config.git.worktreesDir ?? join(paths.stateDir, 'worktrees'),
+        approvalsFile: join(paths.stateDir, 'setup-approvals.json'),
+        env: childEnv,
+      }),
+      review: new CliGitReview(),
+    },
+    profiles: createProfileSetup({
+      agentsDir: paths.agentsDir,
+      env: childEnv,
+      config,
+      token: o.token,
+      apiUrl: o.apiUrl,
+      wtpCommand: [nodePath, entry],
+      log: o.log,
+    }),
+  };
+}

@@ -1,0 +1,59 @@
+import type { WtpEnv } from '../config/env.js';
+import type { WtpConfig } from '../config/schema.js';
+import type { CoreSettings } from '../core/create-core.js';
+import type { Backend } from '../protocol/constants.js';
+import { VERSION } from '../version.js';
+
+/** The daemon's settings from its config file, environment and `wtp up` options: the core's knobs. */
+export function coreSettings(o: {
+  config: Readonly<WtpConfig>;
+  env: WtpEnv;
+  childEnv: Record<string, string>;
+  databasePath: string;
+  defaultBackend: Backend;
+  /** `wtp up --max-agents`. */
+  maxAgents?: number | undefined;
+}): CoreSettings {
+  const { config, env, childEnv } = o;
+  return {
+    defaultBackend: o.defaultBackend,
+    lifecycle: {
+      stopGraceMs: config.agents.stopGraceMs,
+      hostConnectTimeoutMs: config.agents.hostConnectTimeoutMs,
+      hostLostCheckMs: 300,
+      restart: config.restart,
+      daemonVersion: VERSION,
+      agentBaseEnv: childEnv,
+      statusProtocol: config.states.statusProtocol,
+    },
+    factory: {
+      shell: env.shell ?? '/bin/sh',
+      agentBinaries: env.agentBinaries,
+      pathVar: childEnv.PATH,
+      cols: config.agents.cols,
+      rows: config.agents.rows,
+    },
+    service: {
+      stopGraceMs: config.agents.stopGraceMs,
+      hostConnectTimeoutMs: config.agents.hostConnectTimeoutMs,
+      submitDelayMs: config.agents.submitDelayMs,
+      hostRequestTimeoutMs: 5_000,
+    },
+    outputTailBytes: config.agents.outputTailBytes,
+    databasePath: o.databasePath,
+    promptQuietMs: 1_500,
+    checkpointIntervalMs: 1_000,
+    statsIntervalMs: config.stats.intervalMs,
+    worktrees: { portBase: config.git.portBase, portsPerAgent: config.git.portsPerAgent },
+    dispatch: {
+      ...config.tasks,
+      maxAgentsPerWorkspace: o.maxAgents ?? config.tasks.maxAgentsPerWorkspace,
+    },
+    states: {
+      screenOverrideMs: config.states.screenOverrideMs,
+      stallAfterMs: config.states.stallAfterMs,
+      stallCpuPercent: config.states.stallCpuPercent,
+      historySize: 20,
+    },
+  };
+}
