@@ -23,8 +23,6 @@ import type {
   StateStore,
   TimerHandle,
 } from './ports/daemon.js';
-import { isAgentAware } from './agents/profiles.js';
-import { deliverWhenIdle, deliverWhenQuiet } from './agents/prompt-delivery.js';
 import { StateEngine, type StateEngineSettings } from './state/state-engine.js';
 import type { AgentGit, WorktreeSettings } from './git/agent-worktree.js';
 import type { GitReview, GitWorktrees } from './ports/git.js';
@@ -48,7 +46,7 @@ export interface CoreSettings {
   defaultBackend: Backend;
   lifecycle: LifecycleSettings;
   factory: FactorySettings;
-  service: ServiceSettings;
+  service: Omit<ServiceSettings, 'promptQuietMs'>;
   /** Bytes of recent output kept in memory per agent. */
   outputTailBytes: number;
   /** Quiet time before a template agent's initial prompt is typed. */
@@ -138,14 +136,9 @@ export interface Core {
 }
 
 export function createCore(a: CoreAdapters, s: CoreSettings): Core {
+  // The model: events, storage health and the registry, which records the health's events.
   const bus = new EventBus();
-  const storage: StorageHealth = new StorageHealth({
-    clock: a.clock,
-    log: a.log,
-    record: (events) => void registry.record(events).catch(() => undefined),
-    probeMs: s.storageProbeMs ?? 2_000,
-    unsaved: () => registry.unsaved(),
-  });
+  const storage = new StorageHealth({ clock: a.clock, log: a.log, probeMs: s.storageProbeMs ?? 2_000 });
   const registry = new AgentRegistry(a.store, bus, a.log, {
     storage,
     clock: a.clock,
@@ -153,24 +146,14 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     ...(s.databasePath === undefined ? {} : { databasePath: s.databasePath }),
   });
   const events = withPendingEvents(a.events, () => registry.pendingWrites());
+
+  // Hosts, their output and their processes' resource use.
   const hosts = new HostDirectory();
   const output = new OutputHub(s.outputTailBytes, () => a.clock.now());
   const stats = new StatsSampler(registry, a.inspector, a.clock, s.statsIntervalMs);
-  const git: AgentGit | undefined = a.git && {
-    ...a.git,
-    settings: s.worktrees ?? { portBase: 20_000, portsPerAgent: 10 },
-    baseEnv: s.lifecycle.agentBaseEnv,
-  };
-  const engine: StateEngine = new StateEngine({
-    registry,
-    clock: a.clock,
-    log: a.log,
-    settings: s.states ?? DEFAULT_STATE_SETTINGS,
-    transition: (agent, to, detail, source) => lifecycle.applyActivity(agent, to, detail, source),
-    lastOutputAt: (id) => output.lastOutputAt(id),
-    cpuPercent: (id) => stats.get(id)?.cpuPercent ?? null,
-  });
   const orphans = new OrphanHosts({ registry, events: a.events, clock: a.clock, ids: a.ids, log: a.log });
+
+  // The lifecycle, then the state engine that sets its activity states from signals.
   const lifecycle = new AgentLifecycle({
     registry,
     hosts,
@@ -181,8 +164,17 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     clock: a.clock,
     log: a.log,
     settings: s.lifecycle,
-    onProcessStart: (id) => engine.processStarted(id),
   });
+  const engine = new StateEngine({
+    registry,
+    clock: a.clock,
+    log: a.log,
+    settings: s.states ?? DEFAULT_STATE_SETTINGS,
+    transition: (agent, to, detail, source) => lifecycle.applyActivity(agent, to, detail, source),
+    lastOutputAt: (id) => output.lastOutputAt(id),
+    cpuPercent: (id) => stats.get(id)?.cpuPercent ?? null,
+  });
+  lifecycle.onProcessStart((id) => engine.processStarted(id));
   const sessions = new HostSessions(
     lifecycle,
     registry,
@@ -194,6 +186,22 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     (id, signal) => engine.observe(id, signal),
     (id, report) => storage.outputLog(id, report),
   );
+
+  // Git: worktrees, what each agent changed, their disk use, the conflict radar.
+  const git: AgentGit | undefined = a.git && {
+    ...a.git,
+    settings: s.worktrees ?? { portBase: 20_000, portsPerAgent: 10 },
+    baseEnv: s.lifecycle.agentBaseEnv,
+  };
+  const diffStats = git
+    ? new DiffStatTracker({ registry, review: git.review, clock: a.clock, log: a.log }, DIFF_STAT_DEBOUNCE_MS)
+    : null;
+  const disk = git
+    ? new DiskSampler({ registry, git: git.worktrees, clock: a.clock, log: a.log }, DISK_SAMPLE_MS)
+    : null;
+  const radar = git ? new ConflictRadar({ registry, review: git.review, clock: a.clock, log: a.log }) : null;
+
+  // Agents, and the review of their work.
   const service = new AgentService({
     registry,
     lifecycle,
@@ -202,29 +210,17 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     stats,
     logs: a.logs,
     clock: a.clock,
+    log: a.log,
     preflight: a.preflight,
     ids: a.ids,
     settings: s.factory,
-    service: s.service,
+    service: { ...s.service, promptQuietMs: s.promptQuietMs },
     profiles: a.profiles,
     git,
     diskUsage: (id) => disk?.get(id) ?? null,
     diffStat: (id) => diffStats?.get(id) ?? null,
     forgetSignals: (id) => engine.forget(id),
-    deliverPrompt: (agent, prompt, source) =>
-      isAgentAware(agent.profile)
-        ? deliverWhenIdle({ service, registry, clock: a.clock, log: a.log }, agent.id, prompt, source)
-        : deliverWhenQuiet(
-            { service, output, clock: a.clock, log: a.log, promptQuietMs: s.promptQuietMs },
-            agent.id,
-            prompt,
-            source,
-          ),
   });
-  const diffStats = git
-    ? new DiffStatTracker({ registry, review: git.review, clock: a.clock, log: a.log }, DIFF_STAT_DEBOUNCE_MS)
-    : null;
-  const radar = git ? new ConflictRadar({ registry, review: git.review, clock: a.clock, log: a.log }) : null;
   const review =
     git && radar
       ? new ReviewService({
@@ -235,6 +231,8 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
           onDiff: (id, diff) => void diffStats?.observed(id, diff.files),
         })
       : null;
+
+  // Tasks: the graph, usage-limit holds, and the dispatcher that starts them on agents.
   const dispatch = s.dispatch ?? DEFAULT_DISPATCH;
   const tasks = new TaskService({ registry, ids: a.ids, clock: a.clock, retries: dispatch.retries });
   const governor = new UsageGovernor({
@@ -249,7 +247,6 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       return link !== undefined;
     },
     settings: { pauseOnLimit: dispatch.pauseOnUsageLimit },
-    onResume: () => void dispatcher.tick(),
   });
   const dispatcher = new Dispatcher({
     tasks,
@@ -260,9 +257,8 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     governor,
     settings: dispatch,
   });
-  const disk = git
-    ? new DiskSampler({ registry, git: git.worktrees, clock: a.clock, log: a.log }, DISK_SAMPLE_MS)
-    : null;
+
+  // What events set off.
   const offDisk = bus.subscribe((e) => {
     if (disk && e.type === 'agent.created') void disk.sample();
     diffStats?.observe(e);

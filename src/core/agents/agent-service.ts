@@ -18,7 +18,9 @@ import type { AgentLifecycle } from '../lifecycle/lifecycle.js';
 import type { OutputHub, OutputListener } from '../hosts/output-hub.js';
 import type { Placement } from '../ports/panes.js';
 import { readKept, replayLog } from '../hosts/output-log-reader.js';
-import type { Clock, HostLink, OutputGap, OutputLogs, ProfileSetup } from '../ports/daemon.js';
+import type { Clock, HostLink, Logger, OutputGap, OutputLogs, ProfileSetup } from '../ports/daemon.js';
+import { isAgentAware } from './profiles.js';
+import { deliverWhenIdle, deliverWhenQuiet } from './prompt-delivery.js';
 import {
   refuseToLoseWork,
   type AgentGit,
@@ -36,13 +38,13 @@ export interface ServiceSettings {
   submitDelayMs: number;
   /** How long screen and snapshot requests to a host may take. */
   hostRequestTimeoutMs: number;
+  /** Quiet time before a plain program's initial prompt is typed (agent CLIs: once at their prompt). */
+  promptQuietMs: number;
 }
 
 export interface ServiceDeps extends FactoryDeps {
   /** Agent CLI preparation (version, hooks, trust); absent in tests that need none. */
   profiles?: ProfileSetup | undefined;
-  /** Types a create request's initial prompt when the agent is ready for it. */
-  deliverPrompt?: ((agent: AgentRecord, prompt: string, source: EventSource) => void) | undefined;
   /** Forgets the state engine's memory of a removed agent. */
   forgetSignals?: ((agentId: string) => void) | undefined;
   /** Git worktrees for agents that have a repository; absent: agents run where they are told. */
@@ -57,6 +59,7 @@ export interface ServiceDeps extends FactoryDeps {
   stats: StatsSampler;
   logs: OutputLogs;
   clock: Clock;
+  log: Logger;
   service: ServiceSettings;
 }
 
@@ -151,7 +154,7 @@ export class AgentService {
       }
     }
     await this.d.lifecycle.launch(agent, placement);
-    if (req.prompt !== undefined) this.d.deliverPrompt?.(agent, req.prompt, source);
+    if (req.prompt !== undefined) this.deliver(agent, req.prompt, source);
     if (req.wait)
       await this.waitFor(agent.id, settledAfterStart, this.d.service.hostConnectTimeoutMs + WAIT_SLACK_MS);
     return this.view(agent);
@@ -259,7 +262,21 @@ export class AgentService {
   /** Types `prompt` when the agent is ready for it (at its prompt, or output quiet for plain programs). */
   deliverPrompt(agentId: string, prompt: string, source: EventSource): void {
     const agent = this.d.registry.get(agentId);
-    if (agent) this.d.deliverPrompt?.(agent, prompt, source);
+    if (agent) this.deliver(agent, prompt, source);
+  }
+
+  /** Agent CLIs get the prompt once at their prompt (idle); plain programs once their output is quiet. */
+  private deliver(agent: AgentRecord, prompt: string, source: EventSource): void {
+    const { registry, output, clock, log } = this.d;
+    if (isAgentAware(agent.profile))
+      deliverWhenIdle({ service: this, registry, clock, log }, agent.id, prompt, source);
+    else
+      deliverWhenQuiet(
+        { service: this, output, clock, log, promptQuietMs: this.d.service.promptQuietMs },
+        agent.id,
+        prompt,
+        source,
+      );
   }
 
   private gitDeps(git: AgentGit): WorktreeDeps {

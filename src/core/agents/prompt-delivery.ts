@@ -1,8 +1,19 @@
 import type { EventSource } from '../../protocol/events.js';
-import type { AgentService } from './agent-service.js';
 import type { OutputHub } from '../hosts/output-hub.js';
 import type { Clock, Logger, TimerHandle } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
+
+/** What prompt delivery types through: the agent service's safe-input path. */
+export interface PromptSender {
+  sendInput(
+    ref: string,
+    text: string,
+    enter: boolean,
+    source: EventSource,
+    force?: boolean,
+    raw?: boolean,
+  ): Promise<unknown>;
+}
 
 /** Give up typing an initial prompt after this long. */
 const GIVE_UP_MS = 120_000;
@@ -15,7 +26,7 @@ const SETTLE_MS = 300;
  * readiness ("at its prompt") replaces this heuristic where a profile can tell.
  */
 export function deliverWhenQuiet(
-  d: { service: AgentService; output: OutputHub; clock: Clock; log: Logger; promptQuietMs: number },
+  d: { service: PromptSender; output: OutputHub; clock: Clock; log: Logger; promptQuietMs: number },
   agentId: string,
   prompt: string,
   source: EventSource,
@@ -60,7 +71,7 @@ export const MAX_EXTRA_ENTERS = 2;
  * input and logged). Gives up if the agent ends first, or after two minutes (logged).
  */
 export function deliverWhenIdle(
-  d: { service: AgentService; registry: AgentRegistry; clock: Clock; log: Logger },
+  d: { service: PromptSender; registry: AgentRegistry; clock: Clock; log: Logger },
   agentId: string,
   prompt: string,
   source: EventSource,
@@ -112,7 +123,7 @@ export function deliverWhenIdle(
  * (idle since `since`); stops at any change of state.
  */
 function confirmTaken(
-  d: { service: AgentService; registry: AgentRegistry; clock: Clock; log: Logger },
+  d: { service: PromptSender; registry: AgentRegistry; clock: Clock; log: Logger },
   agentId: string,
   since: number,
   source: EventSource,

@@ -42,6 +42,4 @@ export interface LifecycleDeps {
   log: Logger;
   settings: LifecycleSettings;
   strangers: StrangerHosts;
-  /** A new agent process runs (signals about earlier processes no longer apply). */
-  onProcessStart?: (agentId: string) => void;
 }

@@ -28,6 +28,7 @@ export class AgentLifecycle {
   /** Links that closed and whose `agent.hostDisconnected` waits for the host-lost check. */
   private readonly unreportedDisconnects = new Map<string, HostLink>();
   private stopping = false;
+  private readonly processStartListeners: ((agentId: string) => void)[] = [];
 
   constructor(private readonly d: LifecycleDeps) {
     this.timers = new AgentTimers(d.clock);
@@ -201,6 +202,11 @@ export class AgentLifecycle {
       this.intents.set(agentId, { kind: 'stop', source: 'user', reason: 'pane_closed' });
   }
 
+  /** Calls `f` whenever a new agent process runs (signals about its earlier processes no longer apply). */
+  onProcessStart(f: (agentId: string) => void): void {
+    this.processStartListeners.push(f);
+  }
+
   /**
    * The host's pane went with its whole multiplexer (the tmux server was killed or crashed): the
    * exit that follows is not the user's doing, so the restart policy decides, with a new pane.
@@ -333,7 +339,7 @@ export class AgentLifecycle {
       return;
     }
     if (agent.state === 'starting') {
-      this.d.onProcessStart?.(agent.id);
+      for (const f of this.processStartListeners) f(agent.id);
       await this.transition(agent, 'running', { reason: 'spawned', source: 'lifecycle' }, 'host');
     } else {
       await this.d.registry.save(agent);

@@ -58,6 +58,10 @@ export class AgentRegistry {
     private readonly opts: RegistryOptions = {},
   ) {
     opts.storage?.onProbe('database', () => void this.retryPending());
+    opts.storage?.attach({
+      record: (events) => void this.record(events).catch(() => undefined),
+      unsaved: () => this.unsaved(),
+    });
   }
 
   async load(): Promise<void> {

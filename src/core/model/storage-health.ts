@@ -33,8 +33,8 @@ export interface OutputLogReport {
 export interface StorageHealthDeps {
   clock: Clock;
   log: Logger;
-  /** Records events (through the registry, which keeps them while the database fails). */
-  record: (events: NewEvent[]) => void;
+  /** Records events (through the registry, which keeps them while the database fails); else `attach`. */
+  record?: (events: NewEvent[]) => void;
   /** How often a failing write path is tried again (its probe) while nothing else writes. */
   probeMs: number;
   /** Unsaved records and events, and events lost, as the registry counts them. */
@@ -71,7 +71,22 @@ export class StorageHealth {
   private readonly reported = new Map<string, number>();
   private timer: TimerHandle | null = null;
 
-  constructor(private readonly d: StorageHealthDeps) {}
+  private ledger: {
+    record?: ((events: NewEvent[]) => void) | undefined;
+    unsaved?: (() => { changes: number; events: number; lost: number }) | undefined;
+  };
+
+  constructor(private readonly d: StorageHealthDeps) {
+    this.ledger = { record: d.record, unsaved: d.unsaved };
+  }
+
+  /** The registry that records this health's events and counts what it could not save. */
+  attach(ledger: {
+    record: (events: NewEvent[]) => void;
+    unsaved: () => { changes: number; events: number; lost: number };
+  }): void {
+    this.ledger = ledger;
+  }
 
   /** A write failed. The first failure of a path is logged and announced; later ones are counted. */
   failed(f: StorageFailure): void {
@@ -102,7 +117,7 @@ export class StorageHealth {
       { component: f.component, agentId, path: f.path, code: f.code, err: f.message },
       `storage: ${message}`,
     );
-    this.d.record([
+    this.ledger.record?.([
       {
         type: 'daemon.storageDegraded',
         source: 'daemon',
@@ -134,7 +149,7 @@ export class StorageHealth {
       `storage: ${component} writes work again after ${problem.failedWrites} failed write(s)` +
         (problem.droppedBytes > 0 ? `; ${problem.droppedBytes} byte(s) were not written` : ''),
     );
-    this.d.record([
+    this.ledger.record?.([
       {
         type: 'daemon.storageRecovered',
         source: 'daemon',
@@ -216,7 +231,7 @@ export class StorageHealth {
   }
 
   status(): StorageStatus {
-    const unsaved = this.d.unsaved?.() ?? { changes: 0, events: 0, lost: 0 };
+    const unsaved = this.ledger.unsaved?.() ?? { changes: 0, events: 0, lost: 0 };
     const problems: StorageProblem[] = [...this.open.values()].map((p) => ({
       component: p.component,
       agentId: p.agentId,
@@ -250,7 +265,7 @@ export class StorageHealth {
     const why = describeStorageCode(p.code);
     switch (p.component) {
       case 'database': {
-        const u = this.d.unsaved?.();
+        const u = this.ledger.unsaved?.();
         const kept =
           u && u.changes + u.events > 0 ? ` (${u.changes} record(s) and ${u.events} event(s) so far)` : '';
         return `the database ${p.path} cannot be written (${why}): new agents, workspaces and tasks are refused; agents keep running and their state changes are kept in memory${kept} and written when it works again.`;

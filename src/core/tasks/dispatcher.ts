@@ -60,10 +60,13 @@ export class Dispatcher {
       registry: AgentRegistry;
       bus: EventBus;
       log: Logger;
-      governor: Pick<UsageGovernor, 'heldFor'> | null;
+      governor: (Pick<UsageGovernor, 'heldFor'> & Partial<Pick<UsageGovernor, 'whenResumed'>>) | null;
       settings: DispatchSettings;
     },
-  ) {}
+  ) {
+    // A vendor's usage limit lifted: tasks held for it may start now.
+    d.governor?.whenResumed?.(() => void this.tick());
+  }
 
   start(): void {
     this.off = this.d.bus.subscribe((e) => this.onEvent(e));

@@ -30,6 +30,7 @@ export class UsageGovernor {
   private readonly holds = new Map<string, Hold>();
   private readonly timers = new Map<string, TimerHandle>();
   private off: (() => void) | null = null;
+  private readonly resumeListeners: (() => void)[] = [];
 
   constructor(
     private readonly d: {
@@ -41,10 +42,15 @@ export class UsageGovernor {
       /** Sends the pause/continue message to the agent's host; false when it has none. */
       pause: (agentId: string, paused: boolean) => boolean;
       settings: { pauseOnLimit: boolean };
-      /** Called after a vendor is resumed (the dispatcher ticks). */
-      onResume: () => void;
+      /** Called after a vendor is resumed; more with `whenResumed`. */
+      onResume?: () => void;
     },
   ) {}
+
+  /** Calls `f` after a vendor is resumed (the dispatcher ticks). */
+  whenResumed(f: () => void): void {
+    this.resumeListeners.push(f);
+  }
 
   /** Restores the holds from the event log and listens for usage limits. */
   async start(): Promise<void> {
@@ -104,7 +110,10 @@ export class UsageGovernor {
         },
       ]);
     }
-    if (lifted.length > 0) this.d.onResume();
+    if (lifted.length > 0) {
+      this.d.onResume?.();
+      for (const f of this.resumeListeners) f();
+    }
     return lifted.map((h) => this.view(h));
   }
 
