@@ -3,10 +3,9 @@ import {
   type AgentState,
   type AgentView,
   type CreateAgentRequest,
-  type Screen,
 } from '../../protocol/agent.js';
 import type { EventSource } from '../../protocol/events.js';
-import type { HostSnapshot } from '../../protocol/host.js';
+import { AgentTerminal } from './agent-terminal.js';
 import { buildAgent, type FactoryDeps } from './agent-factory.js';
 import { agentEvent } from '../model/agent-event.js';
 import { toAgentView, type AgentRecord } from '../model/agent-record.js';
@@ -15,10 +14,9 @@ import type { DiffStat } from '../model/agent-record.js';
 import { AppError } from '../errors.js';
 import type { HostDirectory } from '../hosts/host-directory.js';
 import type { AgentLifecycle } from '../lifecycle/lifecycle.js';
-import type { OutputHub, OutputListener } from '../hosts/output-hub.js';
+import type { OutputHub } from '../hosts/output-hub.js';
 import type { Placement } from '../ports/panes.js';
-import { readKept, replayLog } from '../hosts/output-log-reader.js';
-import type { Clock, HostLink, Logger, OutputGap, OutputLogs, ProfileSetup } from '../ports/daemon.js';
+import type { Clock, Logger, OutputLogs, ProfileSetup } from '../ports/daemon.js';
 import { isAgentAware } from './profiles.js';
 import { deliverWhenIdle, deliverWhenQuiet } from './prompt-delivery.js';
 import {
@@ -29,7 +27,7 @@ import {
   type WorktreeDeps,
 } from '../git/agent-worktree.js';
 import type { StatsSampler } from '../reports/stats-sampler.js';
-import { truncate, utf8Encode, utf8Length } from '../model/text.js';
+import { utf8Encode } from '../model/text.js';
 
 export interface ServiceSettings {
   stopGraceMs: number;
@@ -65,12 +63,15 @@ export interface ServiceDeps extends FactoryDeps {
 
 /** Slack on top of the policy delays before a waiting API call answers anyway. */
 const WAIT_SLACK_MS = 5_000;
-const AUDIT_TEXT_MAX = 2_000;
-const CR = new Uint8Array([0x0d]);
 
-/** What the API and other interfaces can do with agents. */
-export class AgentService {
-  constructor(private readonly d: ServiceDeps) {}
+/**
+ * What the API and other interfaces can do with agents: their lifecycle (create, stop, restart,
+ * remove, wait) here, their terminal (input, screen, logs, follow, attach) in `AgentTerminal`.
+ */
+export class AgentService extends AgentTerminal {
+  constructor(private readonly d: ServiceDeps) {
+    super(d);
+  }
 
   list(filter: { workspace?: string | undefined; state?: AgentState | undefined } = {}): AgentView[] {
     const ws =
@@ -215,50 +216,6 @@ export class AgentService {
     return agent.id;
   }
 
-  /**
-   * Types text into the agent (paste semantics), then Enter after a short delay. Audited.
-   * Refused while the agent is `working` (typing would land in its turn) unless `force`.
-   */
-  async sendInput(
-    ref: string,
-    text: string,
-    enter: boolean,
-    source: EventSource,
-    force = false,
-    raw = false,
-  ) {
-    const agent = this.d.registry.resolve(ref);
-    const link = this.requireLink(agent);
-    if (agent.state === 'working' && !force) {
-      const d = agent.stateDetail;
-      throw new AppError(
-        'AGENT_BUSY',
-        `Agent "${agent.name}" is working (${d.evidence ?? d.reason}); wait until it is idle, or use --force.`,
-        { agent: agent.name, state: agent.state, evidence: d.evidence ?? null, source: d.source ?? null },
-      );
-    }
-    link.send(raw ? { type: 'keys', text } : { type: 'paste', text });
-    if (enter) {
-      this.d.clock.setTimer(this.d.service.submitDelayMs, () => {
-        if (this.d.hosts.get(agent.id) === link) link.sendInput(CR);
-      });
-    }
-    const bytes = utf8Length(text) + (enter ? 1 : 0);
-    const cut = truncate(text, AUDIT_TEXT_MAX);
-    const [event] = await this.d.registry.record([
-      agentEvent(agent, source, 'agent.inputSent', {
-        text: cut.text,
-        bytes,
-        enter,
-        truncated: cut.truncated,
-        stateAtSend: agent.state,
-        ...(force ? { forced: true } : {}),
-        ...(raw ? { raw: true } : {}),
-      }),
-    ]);
-    return { bytes, seq: event?.seq ?? 0 };
-  }
-
   /** Types `prompt` when the agent is ready for it (at its prompt, or output quiet for plain programs). */
   deliverPrompt(agentId: string, prompt: string, source: EventSource): void {
     const agent = this.d.registry.get(agentId);
@@ -297,107 +254,6 @@ export class AgentService {
     await this.d.registry.saveQuietly([agent]);
   }
 
-  /** Raw keystrokes from an attached terminal (not audited one by one; attach is). */
-  typeRaw(agent: AgentRecord, bytes: Uint8Array): void {
-    this.d.hosts.get(agent.id)?.sendInput(bytes);
-  }
-
-  /** Resizes a headless agent's terminal; in a pane, the pane decides the size (and reports it). */
-  resize(agent: AgentRecord, cols: number, rows: number): void {
-    if (agent.backend !== 'headless') return;
-    if (agent.cols === cols && agent.rows === rows) return;
-    agent.cols = cols;
-    agent.rows = rows;
-    void this.d.registry.saveQuietly([agent]);
-    this.d.hosts.get(agent.id)?.send({ type: 'resize', cols, rows });
-    this.d.output.resized(agent.id, cols, rows);
-  }
-
-  screen(ref: string): Promise<Screen> {
-    const agent = this.d.registry.resolve(ref);
-    return this.requireLink(agent).screen(this.d.service.hostRequestTimeoutMs);
-  }
-
-  snapshot(agent: AgentRecord): Promise<HostSnapshot> {
-    return this.requireLink(agent).snapshot(this.d.service.hostRequestTimeoutMs);
-  }
-
-  /**
-   * The output kept on disk: the last `tailBytes` offsets, or all of it. Gaps (bytes the host could
-   * not write) are left out of `data` and listed, so offsets stay exact.
-   */
-  logs(ref: string, tailBytes: number | undefined) {
-    const agent = this.d.registry.resolve(ref);
-    const end = this.d.logs.end(agent.id);
-    const got = readKept(
-      this.d.logs,
-      agent.id,
-      tailBytes === undefined ? 0 : Math.max(0, end - tailBytes),
-      end,
-    );
-    return { agent, ...got };
-  }
-
-  /**
-   * Output from byte offset `from` (recent output from memory, older from the log),
-   * followed by live output, delivered to `listener` without overlaps; where the log has a gap
-   * (bytes its host could not write), `onGap` is told before the bytes after it.
-   */
-  follow(
-    agent: AgentRecord,
-    from: number,
-    listener: OutputListener,
-    onGap?: (gap: OutputGap) => void,
-  ): () => void {
-    let next = from;
-    const pending: { seq: number; data: Uint8Array }[] = [];
-    let caughtUp = false;
-    const deliver = (seq: number, data: Uint8Array): void => {
-      const end = seq + data.length;
-      if (end <= next) return;
-      if (seq > next) {
-        // Output the daemon never received (a host killed before sending what it had logged; the
-        // next host starts at the log's end) is in the log: read it, or a client counting bytes
-        // would take what follows for what it missed.
-        const gap = this.d.logs.read(agent.id, next, seq - next);
-        if (gap.from === next && gap.data.length > 0) {
-          listener(next, gap.data);
-          next += gap.data.length;
-        }
-      }
-      const part = seq < next ? data.subarray(next - seq) : data;
-      listener(Math.max(seq, next), part);
-      next = end;
-    };
-    const unsubscribe = this.d.output.subscribe(agent.id, (seq, data) => {
-      if (caughtUp) deliver(seq, data);
-      else pending.push({ seq, data });
-    });
-    const tailStart = this.d.output.tailStart(agent.id) ?? agent.outputSeq;
-    if (next < tailStart) {
-      const gap = (g: OutputGap): void => {
-        if (g.to <= next) return;
-        onGap?.({ ...g, from: Math.max(g.from, next) });
-        next = g.to;
-      };
-      replayLog(this.d.logs, agent.id, next, tailStart, deliver, gap);
-      // The log came up short (its host is not writing it: disk full): go on with what memory holds.
-      if (next < tailStart && next > from) gap({ from: next, to: tailStart, reason: 'not in the log' });
-      if (next < tailStart) next = tailStart;
-    }
-    const recent = this.d.output.readFrom(agent.id, next);
-    if (recent && recent.length > 0) deliver(next, recent);
-    caughtUp = true;
-    for (const p of pending) deliver(p.seq, p.data);
-    return unsubscribe;
-  }
-
-  async recordAttach(agent: AgentRecord, client: string, attached: boolean): Promise<void> {
-    await this.d.registry.record([
-      agentEvent(agent, 'user', attached ? 'agent.attached' : 'agent.detached', { client }),
-    ]);
-  }
-
   /** Resolves when `predicate` holds for the agent, or after `timeoutMs` (never rejects). */
   waitFor(agentId: string, predicate: (a: AgentRecord) => boolean, timeoutMs: number): Promise<void> {
     const check = (): boolean => {
@@ -423,26 +279,6 @@ export class AgentService {
     const all = this.d.registry.all();
     for (const a of all) byState[a.state] += 1;
     return { total: all.length, byState, hostsConnected: this.d.hosts.size };
-  }
-
-  private requireLink(agent: AgentRecord): HostLink {
-    if (!hasProcess(agent.state)) {
-      throw new AppError('AGENT_NOT_RUNNING', `Agent "${agent.name}" is ${agent.state}, not running.`, {
-        agent: agent.name,
-        state: agent.state,
-      });
-    }
-    const link = this.d.hosts.get(agent.id);
-    if (!link) {
-      throw new AppError(
-        'HOST_UNAVAILABLE',
-        `The host of agent "${agent.name}" is not connected right now.`,
-        {
-          agent: agent.name,
-        },
-      );
-    }
-    return link;
   }
 }
 
