@@ -1,37 +1,31 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
-import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../core/errors.js';
 import type * as P from '../../core/ports/git.js';
-import { zodIssues } from '../../protocol/zod-issues.js';
 import { git } from './git-exec.js';
+import { inside, sameFile, samePath, tryRealpath } from './repo-paths.js';
+import { SetupScripts, type SetupScriptOptions } from './setup-script.js';
 
-export interface CliGitWorktreesOptions {
+export interface CliGitWorktreesOptions extends SetupScriptOptions {
   /** Where new worktrees go, e.g. `<state>/worktrees` (outside every repository). */
   worktreesDir: string;
-  /** JSON `{ "<repo top level>": ["<sha256>", …] }`, written atomically with mode 0600. */
-  approvalsFile: string;
-  /** Base environment of the setup commands (runSetup's env is laid over it). */
-  env: Record<string, string | undefined>;
-  /** Per setup command; default 10 minutes. */
-  setupTimeoutMs?: number;
 }
 
 const BRANCH_PREFIX = 'wtp/';
-const approvalsSchema = z.record(z.string(), z.array(z.string()));
 type ListedWorktree = { path: string; branch: string | null; bare: boolean };
-const OUTPUT_TAIL = 20 * 1024;
-const setupFileSchema = z
-  .looseObject({ setup: z.array(z.string().min(1)).optional(), test: z.string().min(1).optional() })
-  .nullable();
 
-/** The real-git implementation of the GitWorktrees port (argument arrays only, via `git()`). */
+/**
+ * The real-git implementation of the GitWorktrees port (argument arrays only, via `git()`): worktree
+ * provisioning, loss checks, removal and disk use here; the setup script in `SetupScripts`.
+ */
 export class CliGitWorktrees implements P.GitWorktrees {
-  constructor(private readonly o: CliGitWorktreesOptions) {}
+  private readonly setup: SetupScripts;
+
+  constructor(private readonly o: CliGitWorktreesOptions) {
+    this.setup = new SetupScripts(o);
+  }
 
   async provision(req: P.ProvisionRequest): Promise<P.AgentWorktree> {
     const top = await this.topLevel(req.repo);
@@ -88,69 +82,15 @@ export class CliGitWorktrees implements P.GitWorktrees {
   }
 
   setupScript(repo: string): P.SetupScript | null {
-    const top = realTop(repo);
-    const file = join(top, '.wezterm-parallel', 'config.yaml');
-    if (!fs.existsSync(file)) return null;
-    const doc = parseDocument(fs.readFileSync(file, 'utf8'));
-    const yamlIssues = doc.errors.map((e) => ({
-      path: `line ${e.linePos?.[0].line ?? '?'}`,
-      message: e.message,
-    }));
-    // toJS throws on an alias to no anchor, and on too many aliases (a YAML bomb in a cloned repository).
-    let value: unknown;
-    try {
-      value = yamlIssues.length > 0 ? undefined : doc.toJS();
-    } catch (err) {
-      yamlIssues.push({ path: '', message: (err as Error).message });
-    }
-    const parsed = yamlIssues.length > 0 ? null : setupFileSchema.safeParse(value);
-    const issues = parsed === null ? yamlIssues : parsed.success ? [] : zodIssues(parsed.error);
-    if (issues.length > 0 || !parsed?.success) {
-      const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-      throw new AppError('CONFIG_INVALID', `The repository config ${file} is invalid: ${list}`, {
-        file,
-        issues,
-      });
-    }
-    const commands = parsed.data?.setup ?? [];
-    const test = parsed.data?.test ?? null;
-    if (commands.length === 0 && test === null) return null;
-    // A test command is approved with the setup script (the hash of a file without one is unchanged).
-    const content = test === null ? commands : { setup: commands, test };
-    const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-    return { commands, test, hash, approved: this.approvals()[top]?.includes(hash) ?? false };
+    return this.setup.setupScript(repo);
   }
 
   approveSetup(repo: string, hash: string): void {
-    const top = realTop(repo);
-    const all = this.approvals();
-    const list = all[top] ?? [];
-    if (list.includes(hash)) return;
-    all[top] = [...list, hash];
-    writeAtomic(this.o.approvalsFile, `${JSON.stringify(all, null, 2)}\n`);
+    this.setup.approveSetup(repo, hash);
   }
 
-  async runSetup(wt: P.AgentWorktree, env: Record<string, string>, progress: P.SetupProgress): Promise<void> {
-    const script = this.setupScript(wt.repo);
-    if (script === null || script.commands.length === 0) return;
-    const ask = `The setup script of ${wt.repo} is not approved (or changed since): see \`wtp setup approve\`.`;
-    const { commands, hash } = script;
-    if (!script.approved) throw new AppError('SETUP_NOT_APPROVED', ask, { repo: wt.repo, commands, hash });
-    const ports = { WTP_PORT: `${wt.portStart}`, WTP_PORT_END: `${wt.portStart + wt.portCount - 1}` };
-    const fullEnv = { ...this.o.env, ...ports, ...env };
-    let output = '';
-    const emit = (line: string): void => {
-      output = (output + line + '\n').slice(-OUTPUT_TAIL);
-      progress(line);
-    };
-    for (const command of commands) {
-      emit(`$ ${command}`);
-      const r = await runShell(command, wt.path, fullEnv, this.o.setupTimeoutMs ?? 10 * 60_000, emit);
-      if (r.code === 0 && !r.timedOut) continue;
-      const what = r.timedOut ? 'timed out' : `failed (exit ${r.code ?? r.signal})`;
-      const details = { command, exitCode: r.code, signal: r.signal, timedOut: r.timedOut, output };
-      throw new AppError('SETUP_FAILED', `The setup command \`${command}\` ${what} in ${wt.path}.`, details);
-    }
+  runSetup(wt: P.AgentWorktree, env: Record<string, string>, progress: P.SetupProgress): Promise<void> {
+    return this.setup.runSetup(wt, env, progress);
   }
 
   async wouldLose(wt: P.AgentWorktree): Promise<P.WorktreeLoss> {
@@ -290,121 +230,5 @@ export class CliGitWorktrees implements P.GitWorktrees {
         fs.chmodSync(to, st.mode & 0o7777);
       }
     }
-  }
-
-  private approvals(): Record<string, string[]> {
-    const text = fs.existsSync(this.o.approvalsFile) ? fs.readFileSync(this.o.approvalsFile, 'utf8') : '{}';
-    return approvalsSchema.safeParse(safeJson(text)).data ?? {};
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-function tryRealpath(p: string): string | null {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return null;
-  }
-}
-
-function realTop(repo: string): string {
-  return tryRealpath(repo) ?? resolve(repo);
-}
-
-function inside(root: string, p: string): boolean {
-  return p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-
-function samePath(a: string, b: string): boolean {
-  return realTop(a) === realTop(b);
-}
-
-function sameFile(a: string, b: string): boolean {
-  try {
-    const sa = fs.lstatSync(a);
-    const sb = fs.lstatSync(b);
-    return sa.isFile() && sb.isFile() && sa.size === sb.size && fs.readFileSync(a).equals(fs.readFileSync(b));
-  } catch {
-    return false;
-  }
-}
-
-/** Temporary file, then rename; a failed write (disk full) leaves the old file and no temporary one. */
-function writeAtomic(path: string, text: string): void {
-  fs.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.wtp-${process.pid}-${Date.now()}.tmp`;
-  try {
-    fs.writeFileSync(tmp, text, { mode: 0o600 });
-    fs.chmodSync(tmp, 0o600);
-    fs.renameSync(tmp, path);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
-type ShellResult = { code: number | null; signal: string | null; timedOut: boolean };
-
-/** `/bin/sh -c command` in its own process group; every output line (stdout and stderr) to `line`. */
-function runShell(
-  command: string,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-  line: (l: string) => void,
-) {
-  return new Promise<ShellResult>((done) => {
-    const child = spawn('/bin/sh', ['-c', command], {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const pending = { out: '', err: '' };
-    const feed = (key: 'out' | 'err', chunk: Buffer): void => {
-      const lines = (pending[key] + chunk.toString('utf8')).split(/\r?\n/);
-      pending[key] = lines.pop() ?? '';
-      lines.forEach((l) => line(l));
-    };
-    child.stdout.on('data', (c: Buffer) => feed('out', c));
-    child.stderr.on('data', (c: Buffer) => feed('err', c));
-    const killGroup = (sig: NodeJS.Signals): void => void (child.pid && tryKill(-child.pid, sig));
-    let timedOut = false;
-    let finished = false;
-    let grace: NodeJS.Timeout | undefined;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup('SIGTERM');
-      setTimeout(() => killGroup('SIGKILL'), 5_000).unref();
-    }, timeoutMs);
-    const finish = (code: number | null, signal: string | null): void => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      clearTimeout(grace);
-      [pending.out, pending.err].filter((l) => l !== '').forEach((l) => line(l));
-      done({ code, signal, timedOut });
-    };
-    child.on('error', (err) => (line(err.message), finish(127, null)));
-    child.on('close', (code, signal) => finish(code, signal));
-    // A background process still holding the pipes must not hang the setup: stop waiting soon after exit.
-    child.on('exit', (code, signal) => {
-      grace = setTimeout(() => (child.stdout.destroy(), child.stderr.destroy(), finish(code, signal)), 2_000);
-    });
-  });
-}
-
-function tryKill(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // already gone
   }
 }

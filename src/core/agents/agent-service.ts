@@ -6,6 +6,7 @@ import {
 } from '../../protocol/agent.js';
 import type { EventSource } from '../../protocol/events.js';
 import { AgentTerminal } from './agent-terminal.js';
+import { runWorktreeSetup } from '../git/worktree-setup.js';
 import { buildAgent, type FactoryDeps } from './agent-factory.js';
 import { agentEvent } from '../model/agent-event.js';
 import { toAgentView, type AgentRecord } from '../model/agent-record.js';
@@ -23,7 +24,6 @@ import {
   refuseToLoseWork,
   type AgentGit,
   provisionWorktree,
-  runWorktreeSetup,
   type WorktreeDeps,
 } from '../git/agent-worktree.js';
 import type { StatsSampler } from '../reports/stats-sampler.js';
