@@ -1,96 +1,22 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../core/errors.js';
-import type { AgentWorktree, ProvisionRequest } from '../../core/ports/git.js';
-import { YAML_BOMB } from '../../../test/support/yaml-bomb.js';
-import { CliGitWorktrees } from './git-worktrees.js';
-
-const saved = { global: process.env.GIT_CONFIG_GLOBAL, nosystem: process.env.GIT_CONFIG_NOSYSTEM };
-let root: string;
-let repo: string;
-let wts: CliGitWorktrees;
-
-function g(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
-
-function write(file: string, text: string, mode?: number): void {
-  fs.mkdirSync(join(file, '..'), { recursive: true });
-  fs.writeFileSync(file, text);
-  if (mode !== undefined) fs.chmodSync(file, mode);
-}
-
-function initRepo(dir: string): string {
-  fs.mkdirSync(dir, { recursive: true });
-  g(dir, 'init', '-q', '-b', 'main');
-  g(dir, 'config', 'user.name', 'Test');
-  g(dir, 'config', 'user.email', 'test@example.com');
-  write(join(dir, 'README.md'), 'hello\n');
-  g(dir, 'add', '.');
-  g(dir, 'commit', '-q', '-m', 'initial');
-  return fs.realpathSync(dir);
-}
-
-function commit(dir: string, file: string, text: string, message: string): string {
-  write(join(dir, file), text);
-  g(dir, 'add', file);
-  g(dir, 'commit', '-q', '-m', message);
-  return g(dir, 'rev-parse', 'HEAD');
-}
-
-const req = (o: Partial<ProvisionRequest> & { agentName: string }): ProvisionRequest => ({
+import { describe, expect, it } from 'vitest';
+import type { AgentWorktree } from '../../core/ports/git.js';
+import {
+  code,
+  n,
+  commit,
+  g,
+  initRepo,
   repo,
-  portStart: 4100,
-  portCount: 10,
-  ...o,
-});
+  req,
+  root,
+  useWorktreeRig,
+  write,
+  wts,
+} from '../../../test/support/worktree-rig.js';
 
-async function code(p: Promise<unknown> | (() => unknown)): Promise<AppError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected an AppError');
-}
-
-beforeAll(() => {
-  root = fs.realpathSync(fs.mkdtempSync(join(tmpdir(), 'wtp-worktrees-')));
-  // Isolate from the user's git config; allow local (file://) submodules for the submodule test.
-  write(join(root, 'gitconfig'), '[protocol "file"]\n\tallow = always\n[init]\n\tdefaultBranch = main\n');
-  process.env.GIT_CONFIG_GLOBAL = join(root, 'gitconfig');
-  process.env.GIT_CONFIG_NOSYSTEM = '1';
-});
-
-afterAll(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-  for (const [k, v] of [
-    ['GIT_CONFIG_GLOBAL', saved.global],
-    ['GIT_CONFIG_NOSYSTEM', saved.nosystem],
-  ] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
-let n = 0;
-beforeEach(() => {
-  const dir = join(root, `case-${++n}`);
-  repo = initRepo(join(dir, 'my-repo'));
-  wts = new CliGitWorktrees({
-    worktreesDir: join(dir, 'state', 'worktrees'),
-    approvalsFile: join(dir, 'state', 'setup-approvals.json'),
-    env: { PATH: process.env.PATH, FROM_OPTIONS: 'yes' },
-  });
-});
-
-afterEach(() => {
-  fs.rmSync(join(root, `case-${n}`), { recursive: true, force: true });
-});
+useWorktreeRig();
 
 describe('provision', () => {
   it('creates wtp/<name> from the current branch in a folder outside the repository', async () => {
@@ -228,93 +154,6 @@ describe('provision', () => {
     expect(fs.lstatSync(join(wt.path, 'escape.local'), { throwIfNoEntry: false })).toBeUndefined();
     // Unchanged copies are not work to lose.
     expect(await wts.wouldLose(wt)).toEqual({ uncommitted: [], unmergedCommits: [] });
-  });
-});
-
-describe('setup script', () => {
-  const config = (text: string): void => write(join(repo, '.wezterm-parallel/config.yaml'), text);
-
-  it('is null without a config or without setup, and reports an invalid file', async () => {
-    expect(wts.setupScript(repo)).toBeNull();
-    config('other: 1\n');
-    expect(wts.setupScript(repo)).toBeNull();
-    config('setup: "npm ci"\n');
-    const bad = await code(() => wts.setupScript(repo));
-    expect(bad.code).toBe('CONFIG_INVALID');
-    expect(bad.message).toContain('config.yaml');
-    expect(bad.details).toMatchObject({ issues: [expect.objectContaining({ path: 'setup' })] });
-    config('setup: [\n');
-    expect((await code(() => wts.setupScript(repo))).code).toBe('CONFIG_INVALID');
-    // A cloned repository's alias to nothing, or YAML bomb: refused, not an internal error.
-    config('setup: *fz\n');
-    expect((await code(() => wts.setupScript(repo))).code).toBe('CONFIG_INVALID');
-    config(`${YAML_BOMB}\nsetup: [*g]\n`);
-    expect((await code(() => wts.setupScript(repo))).code).toBe('CONFIG_INVALID');
-  });
-
-  it('runs only once approved, streaming lines with WTP_PORT, and asks again when changed', async () => {
-    config(
-      'setup:\n  - echo hello\n  - echo "port=$WTP_PORT end=$WTP_PORT_END opt=$FROM_OPTIONS" >&2\n  - pwd > where.txt; printf partial\n',
-    );
-    const wt = await wts.provision(req({ agentName: 's' }));
-    const script = wts.setupScript(repo);
-    expect(script).toMatchObject({ approved: false, commands: expect.any(Array) as unknown });
-    const refused = await code(wts.runSetup(wt, {}, () => undefined));
-    expect(refused.code).toBe('SETUP_NOT_APPROVED');
-    expect(refused.details).toMatchObject({ hash: script?.hash, commands: script?.commands });
-
-    wts.approveSetup(repo, script?.hash ?? '');
-    expect(wts.setupScript(repo)?.approved).toBe(true);
-    const approvals = join(root, `case-${n}`, 'state', 'setup-approvals.json');
-    expect(fs.statSync(approvals).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(fs.readFileSync(approvals, 'utf8'))).toEqual({ [repo]: [script?.hash] });
-
-    const lines: string[] = [];
-    await wts.runSetup(wt, { WTP_PORT: '4100', WTP_PORT_END: '4109' }, (l) => lines.push(l));
-    expect(lines).toEqual([
-      '$ echo hello',
-      'hello',
-      '$ echo "port=$WTP_PORT end=$WTP_PORT_END opt=$FROM_OPTIONS" >&2',
-      'port=4100 end=4109 opt=yes',
-      '$ pwd > where.txt; printf partial',
-      'partial',
-    ]);
-    expect(fs.readFileSync(join(wt.path, 'where.txt'), 'utf8').trim()).toBe(wt.path);
-
-    config('setup:\n  - echo changed\n');
-    const changed = wts.setupScript(repo);
-    expect(changed?.approved).toBe(false);
-    expect(changed?.hash).not.toBe(script?.hash);
-    expect((await code(wts.runSetup(wt, {}, () => undefined))).code).toBe('SETUP_NOT_APPROVED');
-  });
-
-  it('stops at the first failing command with its output', async () => {
-    config('setup:\n  - echo before\n  - echo oops >&2; exit 3\n  - echo never\n');
-    const wt = await wts.provision(req({ agentName: 'fail' }));
-    wts.approveSetup(repo, wts.setupScript(repo)?.hash ?? '');
-    const lines: string[] = [];
-    const failed = await code(wts.runSetup(wt, { WTP_PORT: '1' }, (l) => lines.push(l)));
-    expect(failed.code).toBe('SETUP_FAILED');
-    expect(failed.details).toMatchObject({ command: 'echo oops >&2; exit 3', exitCode: 3 });
-    expect(failed.details?.output).toContain('before');
-    expect(failed.details?.output).toContain('oops');
-    expect(lines).not.toContain('never');
-  });
-
-  it('kills a command that runs past its time limit', async () => {
-    config('setup:\n  - echo start; sleep 60; echo finished\n');
-    const slow = new CliGitWorktrees({
-      worktreesDir: join(root, `case-${n}`, 'state', 'worktrees'),
-      approvalsFile: join(root, `case-${n}`, 'state', 'setup-approvals.json'),
-      env: { PATH: process.env.PATH },
-      setupTimeoutMs: 300,
-    });
-    const wt = await slow.provision(req({ agentName: 'slow' }));
-    slow.approveSetup(repo, slow.setupScript(repo)?.hash ?? '');
-    const failed = await code(slow.runSetup(wt, {}, () => undefined));
-    expect(failed.code).toBe('SETUP_FAILED');
-    expect(failed.details).toMatchObject({ timedOut: true, output: expect.stringMatching(/^start$/m) });
-    expect(failed.details?.output).not.toMatch(/^finished$/m);
   });
 });
 

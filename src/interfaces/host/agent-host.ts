@@ -4,6 +4,8 @@ import { HOST_PROTOCOL_VERSION } from '../../protocol/host-frames.js';
 import type { DaemonMessage, ExitReport, HostMessage, SpawnedInfo, SpawnSpec } from '../../protocol/host.js';
 import { DaemonConnection } from './daemon-connection.js';
 import { LazyScreen, type ScreenFactory } from './lazy-screen.js';
+import { OutputLogReporter, type OutputLogHealthReport } from './output-log-reporter.js';
+import { ResendBuffer } from './resend-buffer.js';
 import { SignalWatch } from './signal-watch.js';
 import type { PaneTerminal } from './pane-terminal.js';
 
@@ -32,8 +34,7 @@ export interface OutputLogAppender {
   close(): void;
 }
 
-/** The `outputLog` host message without its type. */
-export type OutputLogHealthReport = Omit<Extract<HostMessage, { type: 'outputLog' }>, 'type'>;
+export type { OutputLogHealthReport };
 
 export interface HostDeps {
   pty: PtySpawner;
@@ -53,8 +54,6 @@ export interface HostDeps {
 const EMULATOR_LOAD_DELAY_MS = 500;
 const EMULATOR_QUEUE_MAX_BYTES = 1024 * 1024;
 const EXIT_QUIET_MS = 30;
-/** While its output log cannot be written, the host updates the daemon's counts this often (at most). */
-const LOG_REPORT_MS = 1_000;
 const EXIT_QUIET_MAX_MS = 500;
 /** Processes the agent left behind in its session get SIGKILL this long after SIGHUP/SIGTERM. */
 const LEFTOVER_GRACE_MS = 2_000;
@@ -82,8 +81,7 @@ export class AgentHost {
   private readonly screen: LazyScreen;
   private cols: number;
   private rows: number;
-  private unacked: { seq: number; data: Uint8Array }[] = [];
-  private unackedBytes = 0;
+  private readonly unacked: ResendBuffer;
   private killTimer: NodeJS.Timeout | null = null;
   private exitAfterChild = false;
   /** Stopped (SIGSTOP) by the usage-limit governor until a continue. */
@@ -93,16 +91,13 @@ export class AgentHost {
   private spawned: SpawnedInfo | null = null;
   private watch: SignalWatch | null = null;
   private readonly conn: DaemonConnection;
-  /** Whether the output log was being written when last looked at (a change is reported). */
-  private logOk = true;
-  /** The daemon understands `outputLog` messages (its welcome said so). */
-  private reportsLog = false;
-  private logReportedAt = 0;
+  private readonly logReports: OutputLogReporter;
 
   constructor(
     private readonly o: HostOptions,
     private readonly d: HostDeps,
   ) {
+    this.unacked = new ResendBuffer(o.bufferMaxBytes);
     this.cols = o.pane ? o.pane.cols : o.cols;
     this.rows = o.pane ? o.pane.rows : o.rows;
     this.screen = new LazyScreen(d.loadScreen, this.cols, this.rows, d.log.end);
@@ -111,15 +106,14 @@ export class AgentHost {
     this.conn = new DaemonConnection(o.socketPath, o.bufferMaxBytes, {
       hello: () => this.hello(),
       welcome: (resumeFrom, features) => {
-        this.reportsLog = features.includes('outputLog');
-        this.resend(resumeFrom);
-        const h = this.d.log.health;
-        if (!h.ok || h.droppedBytes > 0) this.reportLog();
+        this.unacked.resend(resumeFrom, (seq, data) => this.conn.sendOutput(seq, data));
+        this.logReports.welcomed(features);
       },
       message: (msg) => this.onMessage(msg),
       input: (data) => this.child?.write(data),
       log: (level, msg) => d.diag(level, msg),
     });
+    this.logReports = new OutputLogReporter(d.log, (msg) => this.conn.sendJson(msg), d.diag);
   }
 
   start(): void {
@@ -160,7 +154,7 @@ export class AgentHost {
       child: this.child ? { pid: this.child.pid, startedAt: this.childStartedAt } : null,
       pendingExit: this.pendingExit,
       outputSeq: this.d.log.end,
-      bufferedFrom: this.unacked[0]?.seq ?? this.d.log.end,
+      bufferedFrom: this.unacked.oldest(this.d.log.end),
       cols: this.cols,
       rows: this.rows,
       pane: this.o.paneId,
@@ -209,7 +203,7 @@ export class AgentHost {
         this.pendingExit = null;
         return;
       case 'ack':
-        this.ack(msg.seq);
+        this.unacked.ack(msg.seq);
         return;
       case 'request':
         void this.answer(msg.id, msg.method);
@@ -297,58 +291,13 @@ export class AgentHost {
 
   private output(data: Uint8Array): void {
     const seq = this.d.log.append(data);
-    const logOk = this.d.log.health.ok;
-    if (logOk !== this.logOk) this.logChanged();
-    else if (!logOk && Date.now() - this.logReportedAt >= LOG_REPORT_MS) this.reportLog(); // counts go up
+    this.logReports.appended();
     this.screen.write(data, seq + data.length);
     this.watch?.output(data);
-    this.unacked.push({ seq, data });
-    this.unackedBytes += data.length;
-    while (this.unackedBytes > this.o.bufferMaxBytes && this.unacked.length > 1) {
-      this.unackedBytes -= this.unacked.shift()?.data.length ?? 0;
-    }
+    this.unacked.push(seq, data);
     this.conn.sendOutput(seq, data);
     // A slow pane slows the agent, as a real terminal does (the daemon never does).
     if (this.o.pane && !this.o.pane.write(data)) this.child?.pause();
-  }
-
-  /**
-   * The output log started or stopped failing. The agent runs and streams on either way (the
-   * daemon has every byte); the log gets a gap, which readers show with a marker.
-   */
-  private logChanged(): void {
-    const h = this.d.log.health;
-    this.logOk = h.ok;
-    this.d.diag(
-      h.ok ? 'info' : 'error',
-      h.ok
-        ? `output log written again; ${h.droppedBytes} byte(s) could not be written (a gap in the log)`
-        : `output log cannot be written (${h.code ?? '?'}: ${h.message ?? ''}); the agent keeps running, bytes are counted`,
-    );
-    this.reportLog();
-  }
-
-  private reportLog(): void {
-    this.logReportedAt = Date.now();
-    if (this.reportsLog) this.conn.sendJson({ type: 'outputLog', ...this.d.log.health });
-  }
-
-  private resend(resumeFrom: number): void {
-    for (const c of this.unacked) {
-      const end = c.seq + c.data.length;
-      if (end <= resumeFrom) continue;
-      const part = c.seq < resumeFrom ? c.data.subarray(resumeFrom - c.seq) : c.data;
-      this.conn.sendOutput(Math.max(c.seq, resumeFrom), part);
-    }
-  }
-
-  private ack(seq: number): void {
-    while (this.unacked.length > 0) {
-      const first = this.unacked[0];
-      if (!first || first.seq + first.data.length > seq) break;
-      this.unacked.shift();
-      this.unackedBytes -= first.data.length;
-    }
   }
 
   /** Paste semantics as a terminal has them: bracketed if the app asked, else newlines become CR. */
