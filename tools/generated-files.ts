@@ -5,6 +5,8 @@ import { HTTP_STATUS } from '../src/interfaces/http/error-status.js';
 import { buildOpenApi } from '../src/interfaces/http/openapi.js';
 import { ERROR_CATALOG, type ErrorCode } from '../src/protocol/errors.js';
 import { VERSION } from '../src/version.js';
+import { VENDORS } from '../src/vendors/registry.js';
+import { profileNamesModule, setupListModule, vendorFolders, vendorListModule } from './vendor-files.js';
 
 function errorsMarkdown(): string {
   const rows = (Object.keys(ERROR_CATALOG) as ErrorCode[])
@@ -35,9 +37,17 @@ function jsonSchema(schema: z.ZodType, title: string): string {
   return `${JSON.stringify({ ...json, title }, null, 2)}\n`;
 }
 
-/** Every file that is generated from code, by path relative to the repository root. */
-export function generatedFiles(): Record<string, string> {
+/**
+ * Every file that is generated from code, by path relative to the repository root `root`. The
+ * vendor lists come from the folders of src/vendors/; the profile names from the vendors as this
+ * build knows them (tools/gen.ts builds and runs again when the two differ).
+ */
+export function generatedFiles(root = process.cwd()): Record<string, string> {
+  const folders = vendorFolders(root);
   return {
+    'src/vendors/vendor-list.ts': vendorListModule(folders),
+    'src/vendors/setup-list.ts': setupListModule(folders),
+    'src/protocol/profile-names.ts': profileNamesModule(VENDORS),
     'docs/errors.md': errorsMarkdown(),
     'docs/api/openapi.json': `${JSON.stringify(buildOpenApi(VERSION), null, 2)}\n`,
     'schemas/config.schema.json': jsonSchema(configSchema, 'wezterm-parallel config.yaml'),

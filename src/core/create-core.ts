@@ -23,7 +23,7 @@ import type {
   StateStore,
   TimerHandle,
 } from './ports/daemon.js';
-import { isAgentAware } from './agents/profiles.js';
+import type { ProfileCatalog } from './agents/profiles.js';
 import { deliverWhenIdle, deliverWhenQuiet } from './agents/prompt-delivery.js';
 import { StateEngine, type StateEngineSettings } from './state/state-engine.js';
 import type { AgentGit, WorktreeSettings } from './git/agent-worktree.js';
@@ -94,6 +94,8 @@ export interface CoreAdapters {
   ids: IdGenerator;
   log: Logger;
   muxes: MuxRegistry;
+  /** Every profile's spec (src/vendors/registry.ts): the core names no vendor of its own. */
+  profileCatalog: ProfileCatalog;
   /** Agent CLI preparation (version, hooks, trust); tests without agent CLIs leave it out. */
   profiles?: ProfileSetup;
   /** Git worktrees and review; without it agents run where they are told. */
@@ -117,6 +119,8 @@ export interface Core {
   output: OutputHub;
   stats: StatsSampler;
   engine: StateEngine;
+  /** Every profile's spec, as the composition root gave it. */
+  profileCatalog: ProfileCatalog;
   /** Diff, commit, merge, feedback and the conflict radar; null without git. */
   review: ReviewService | null;
   /** Agents' diff stats (`diffStat` of the agent view); null without git. */
@@ -137,6 +141,7 @@ export interface Core {
 }
 
 export function createCore(a: CoreAdapters, s: CoreSettings): Core {
+  const profileCatalog = a.profileCatalog;
   const bus = new EventBus();
   const storage: StorageHealth = new StorageHealth({
     clock: a.clock,
@@ -162,6 +167,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   };
   const engine: StateEngine = new StateEngine({
     registry,
+    profileCatalog,
     clock: a.clock,
     log: a.log,
     settings: s.states ?? DEFAULT_STATE_SETTINGS,
@@ -172,6 +178,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   const orphans = new OrphanHosts({ registry, events: a.events, clock: a.clock, ids: a.ids, log: a.log });
   const lifecycle = new AgentLifecycle({
     registry,
+    profileCatalog,
     hosts,
     strangers: orphans,
     output,
@@ -195,6 +202,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   );
   const service = new AgentService({
     registry,
+    profileCatalog,
     lifecycle,
     hosts,
     output,
@@ -211,7 +219,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     diffStat: (id) => diffStats?.get(id) ?? null,
     forgetSignals: (id) => engine.forget(id),
     deliverPrompt: (agent, prompt, source) =>
-      isAgentAware(agent.profile)
+      profileCatalog.isAgentAware(agent.profile)
         ? deliverWhenIdle({ service, registry, clock: a.clock, log: a.log }, agent.id, prompt, source)
         : deliverWhenQuiet(
             { service, output, clock: a.clock, log: a.log, promptQuietMs: s.promptQuietMs },
@@ -235,6 +243,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   const tasks = new TaskService({ registry, ids: a.ids, clock: a.clock, retries: dispatch.retries });
   const governor = new UsageGovernor({
     registry,
+    profileCatalog,
     bus,
     events,
     clock: a.clock,
@@ -251,6 +260,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     tasks,
     service,
     registry,
+    profileCatalog,
     bus,
     log: a.log,
     governor,
@@ -289,6 +299,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
 
   const workspaces = new WorkspaceService({
     registry,
+    profileCatalog,
     service,
     lifecycle,
     muxes: a.muxes,
@@ -316,6 +327,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     output,
     stats,
     engine,
+    profileCatalog,
     review,
     diffStats,
     tasks,

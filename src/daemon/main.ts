@@ -27,6 +27,7 @@ import { loadTemplate, parseTemplate } from '../config/templates.js';
 import { CliGitReview } from '../adapters/git/git-review.js';
 import { CliGitWorktrees } from '../adapters/git/git-worktrees.js';
 import { createProfileSetup, profileInfos } from './agent-aware.js';
+import { PROFILES } from '../vendors/registry.js';
 import { startNotifications } from './notifications.js';
 import { dashboardWebDir, MAX_SOCKET_PATH_BYTES, resolvePaths, tmuxSocketName } from '../config/paths.js';
 import type { WtpPaths } from '../config/paths.js';
@@ -277,6 +278,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         ids: randomIds,
         log,
         muxes,
+        profileCatalog: PROFILES,
         git: {
           worktrees: new CliGitWorktrees({
             worktreesDir: config.git.worktreesDir ?? join(paths.stateDir, 'worktrees'),

@@ -347,6 +347,7 @@ export class AgentLifecycle {
     this.spawnSent.add(agent.id);
     link.send(
       spawnMessage(
+        this.d.profileCatalog,
         agent,
         this.d.settings.agentBaseEnv,
         this.d.settings.statusProtocol,

@@ -1,8 +1,7 @@
 import type { Signal } from '../../protocol/signals.js';
 import type { AgentService } from '../agents/agent-service.js';
 import { AppError } from '../errors.js';
-import { readClaudeHook } from './hook-signals.js';
-import { profileSpec } from '../agents/profiles.js';
+import type { ProfileCatalog } from '../agents/profiles.js';
 import type { Clock } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 import type { StateEngine } from './state-engine.js';
@@ -12,15 +11,22 @@ import type { StateEngine } from './state-engine.js';
  * TMUX_PANE or cwd): records the session id (to resume) and feeds the signal to the engine.
  */
 export async function receiveHook(
-  d: { registry: AgentRegistry; service: AgentService; engine: StateEngine; clock: Clock },
+  d: {
+    registry: AgentRegistry;
+    profileCatalog: ProfileCatalog;
+    service: AgentService;
+    engine: StateEngine;
+    clock: Clock;
+  },
   agentId: string,
   body: Record<string, unknown>,
 ): Promise<Signal | null> {
   const agent = d.registry.get(agentId);
-  if (!agent || !profileSpec(agent.profile).signals.includes('hook')) {
+  const readHook = agent && d.profileCatalog.get(agent.profile).readHook;
+  if (!agent || !readHook || !d.profileCatalog.get(agent.profile).signals.includes('hook')) {
     throw new AppError('HOOK_REJECTED', `No agent ${agentId} takes hook calls.`, { agentId });
   }
-  const reading = readClaudeHook(body, d.clock.now());
+  const reading = readHook(body, d.clock.now());
   if (reading.sessionId !== null) await d.service.noteSession(agent, reading.sessionId);
   if (reading.signal) await d.engine.observe(agent.id, reading.signal);
   return reading.signal;

@@ -4,7 +4,7 @@ import { HOST_PROTOCOL_VERSION } from '../../protocol/host-frames.js';
 import type { DaemonMessage, ExitReport, HostMessage, SpawnedInfo, SpawnSpec } from '../../protocol/host.js';
 import { DaemonConnection } from './daemon-connection.js';
 import { LazyScreen, type ScreenFactory } from './lazy-screen.js';
-import { SignalWatch } from './signal-watch.js';
+import { SignalWatch, type SignalReaders } from './signal-watch.js';
 import type { PaneTerminal } from './pane-terminal.js';
 
 export interface HostOptions {
@@ -41,6 +41,8 @@ export interface HostDeps {
   loadScreen: () => Promise<ScreenFactory>;
   log: OutputLogAppender;
   killer: SessionKiller;
+  /** Screen detectors and stream readers of the agent CLIs. */
+  readers: SignalReaders;
   diag: (level: 'info' | 'warn' | 'error', msg: string) => void;
   exit: (code: number) => void;
 }
@@ -264,6 +266,7 @@ export class AgentHost {
     this.watch = spec.watch
       ? new SignalWatch({
           watch: spec.watch,
+          readers: this.d.readers,
           reply: (data) => this.child?.write(data),
           send: (signal) => this.conn.sendJson({ type: 'signal', signal }),
           readScreen: async () => {
