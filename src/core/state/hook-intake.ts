@@ -8,7 +8,8 @@ import type { StateEngine } from './state-engine.js';
 
 /**
  * A hook call from an agent CLI, routed by the agent id we put in its hook URL (never by
- * TMUX_PANE or cwd): records the session id (to resume) and feeds the signal to the engine.
+ * TMUX_PANE or cwd), read by its profile's `readHook`: records the session id (to resume) and
+ * feeds the signal to the engine.
  */
 export async function receiveHook(
   d: {
@@ -22,11 +23,11 @@ export async function receiveHook(
   body: Record<string, unknown>,
 ): Promise<Signal | null> {
   const agent = d.registry.get(agentId);
-  const readHook = agent && d.profileCatalog.get(agent.profile).readHook;
-  if (!agent || !readHook || !d.profileCatalog.get(agent.profile).signals.includes('hook')) {
+  const spec = agent ? d.profileCatalog.get(agent.profile) : undefined;
+  if (!agent || !spec?.readHook || !spec.signals.includes('hook')) {
     throw new AppError('HOOK_REJECTED', `No agent ${agentId} takes hook calls.`, { agentId });
   }
-  const reading = readHook(body, d.clock.now());
+  const reading = spec.readHook(body, d.clock.now());
   if (reading.sessionId !== null) await d.service.noteSession(agent, reading.sessionId);
   if (reading.signal) await d.engine.observe(agent.id, reading.signal);
   return reading.signal;
