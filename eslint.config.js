@@ -69,9 +69,10 @@ export default tseslint.config(
         '**/client/**',
         '**/config/**',
         '**/daemon/**',
+        '**/vendors/**',
         ...NODE_BUILTINS,
       ],
-      'protocol/ is the shared vocabulary: zod schemas only, no I/O and no other layer',
+      'protocol/ is the shared vocabulary: zod schemas only, no I/O and no other layer (the profile names are generated from src/vendors/)',
     ),
   },
   {
@@ -84,18 +85,19 @@ export default tseslint.config(
         '**/client/**',
         '**/config/**',
         '**/daemon/**',
+        '**/vendors/**',
         'zod',
         ...NODE_BUILTINS,
       ],
-      'core/ is the domain: no I/O, no node:*, only protocol/ and its own ports',
+      'core/ is the domain: no I/O, no node:*, only protocol/ and its own ports; vendor data is injected (ProfileCatalog)',
     ),
   },
   {
     files: ['src/adapters/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: layer(
-      ['**/interfaces/**', '**/client/**', '**/daemon/**', '**/config/**', '**/adapters/**'],
-      'adapters implement core ports; they never import interfaces, the composition root, or each other',
+      ['**/interfaces/**', '**/client/**', '**/daemon/**', '**/config/**', '**/adapters/**', '**/vendors/**'],
+      'adapters implement core ports; they never import interfaces, the composition root, vendors (injected) or each other',
       // A sibling adapter's folder; a file directly in adapters/ reaches core/ and protocol/ as `../core/`.
       ['^\\.\\./(?!\\.\\.|core/|protocol/)[^/]+/'],
     ),
@@ -104,8 +106,8 @@ export default tseslint.config(
     files: ['src/interfaces/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: layer(
-      ['**/adapters/**', '**/daemon/**'],
-      'interfaces never import adapters; src/daemon/ wires them',
+      ['**/adapters/**', '**/daemon/**', '**/vendors/**'],
+      'interfaces never import adapters or vendors; src/daemon/ wires them',
     ),
   },
   {
@@ -116,6 +118,7 @@ export default tseslint.config(
         '**/core/**',
         '**/adapters/**',
         '**/daemon/**',
+        '**/vendors/**',
         '../host/**',
         '../http/**',
         '../ws/**',
@@ -128,7 +131,7 @@ export default tseslint.config(
     files: ['src/client/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: layer(
-      ['**/core/**', '**/adapters/**', '**/interfaces/**', '**/daemon/**', '**/config/**'],
+      ['**/core/**', '**/adapters/**', '**/interfaces/**', '**/daemon/**', '**/config/**', '**/vendors/**'],
       'client/ speaks protocol/ only',
     ),
   },
@@ -136,8 +139,39 @@ export default tseslint.config(
     files: ['src/config/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: layer(
-      ['**/adapters/**', '**/interfaces/**', '**/daemon/**', '**/client/**'],
-      'config/ reads env and files; it wires nothing',
+      ['**/adapters/**', '**/interfaces/**', '**/daemon/**', '**/client/**', '**/vendors/**'],
+      'config/ reads env and files; it wires nothing (vendor names come through protocol/)',
+    ),
+  },
+  {
+    // The pure part of a vendor folder: its spec, screen rules, hook and stream readers, and the
+    // registry that lists them. The host and the core run it, so: no I/O, like core/.
+    files: ['src/vendors/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/vendors/*/setup.ts', 'src/vendors/setup-list.ts'],
+    rules: layer(
+      [
+        '**/adapters/**',
+        '**/interfaces/**',
+        '**/client/**',
+        '**/config/**',
+        '**/daemon/**',
+        '**/setup.js',
+        '**/setup-list.js',
+        'zod',
+        ...NODE_BUILTINS,
+      ],
+      'a vendor is data for the core (spec, detectors, readers): core/ contract types and protocol/ only, no I/O, no other vendor; its I/O is setup.ts',
+      // Another vendor's folder (`../codex/…` from inside `claude/`); from src/vendors/ itself, `../core/` and `../protocol/` only.
+      ['^\\.\\./(?!\\.\\.|core/|protocol/)[^/]+/'],
+    ),
+  },
+  {
+    // The I/O part of a vendor folder (hooks, trust): adapter side, run by adapters/profiles.
+    files: ['src/vendors/*/setup.ts', 'src/vendors/setup-list.ts'],
+    rules: layer(
+      ['**/adapters/**', '**/interfaces/**', '**/client/**', '**/config/**', '**/daemon/**'],
+      'a vendor setup writes through node:* and the SetupFiles it is given; it never imports adapters, interfaces, config or another vendor',
+      ['^\\.\\./(?!\\.\\.|core/|protocol/)[^/]+/'],
     ),
   },
   {
@@ -150,6 +184,7 @@ export default tseslint.config(
         '**/src/interfaces/**',
         '**/src/daemon/**',
         '**/src/config/**',
+        '**/src/vendors/**',
         ...NODE_BUILTINS,
       ],
       'the dashboard is a browser client: protocol/ and client/ only',

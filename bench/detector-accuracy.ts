@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DETECTORS } from '../src/core/state/detectors/detector-data.js';
+import { DETECTORS } from '../src/vendors/registry.js';
 import { parseCorpusScreen } from '../src/core/state/detectors/screen-corpus.js';
 import { detectScreen, evidenceOf, parseVersion } from '../src/core/state/detectors/screen-detector.js';
 import { nowMs } from './proc.js';

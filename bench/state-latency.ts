@@ -267,7 +267,7 @@ async function screenFigure(s: Session, samples: number): Promise<BenchResult> {
       const drawn = pty.seen.arm((t) => t.includes(k.text), `redraw ${k.key}`);
       const changed = events.to.arm(
         toState(k.state),
-        `screen ${k.state} (does detector-data.ts still know the stand-in's screen?)`,
+        `screen ${k.state} (do the vendor's detectors.ts still know the stand-in's screen?)`,
       );
       const t0 = nowMs();
       await s.client.call('sendInput', { params: { agent: agent.id }, body: { text: k.key, force: true } });

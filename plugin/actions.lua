@@ -60,11 +60,30 @@ return function(M)
 
   local actions = {}
 
+  --- The profiles "new agent" offers: o.profiles, else those of `wtp profiles --json` that run a
+  --- program of their own (not cmd, which needs a command), agent CLIs first; nil after a toast.
+  function M.new_agent_profiles(window, o)
+    if o.profiles then return o.profiles end
+    local doc = wtp_or_toast(window, o, 'wtp profiles', { 'profiles', '--json' })
+    if not doc then return nil end
+    local aware, others = {}, {}
+    for _, p in ipairs(type(doc.profiles) == 'table' and doc.profiles or {}) do
+      if type(p.name) == 'string' and type(p.program) == 'string' then
+        local list = p.agentAware and aware or others
+        list[#list + 1] = p.name
+      end
+    end
+    return push(aware, table.unpack(others))
+  end
+
+  -- wtp profiles --json (unless opts.profiles), then
   -- wtp new <profile> [--name <name>] --workspace <ws> [--cwd <pane dir>] --json
   function actions.new_agent(o)
     return function(window, pane)
+      local profiles = M.new_agent_profiles(window, o)
+      if not profiles then return end
       local choices = {}
-      for _, p in ipairs(o.profiles) do choices[#choices + 1] = { id = p, label = p } end
+      for _, p in ipairs(profiles) do choices[#choices + 1] = { id = p, label = p } end
       pick(window, pane, { title = M.TITLE .. ': new agent', choices = choices }, function(win, profile)
         prompt(win, pane, 'Name of the new ' .. profile .. ' agent (empty: wtp picks one)', function(w, name)
           local ws, cwd = M.workspace_of(w, pane), M.pane_cwd(pane)

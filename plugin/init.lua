@@ -9,7 +9,8 @@ host sets (wtp_agent, wtp_state, wtp_workspace, wtp_notify): every decision is t
 Options (all optional; defaults in M.defaults):
   wtp                 path of the CLI, or an argv prefix such as { 'node', '/x/bin/wtp.js' }. On
                       macOS a GUI started from the Dock has a minimal PATH: give an absolute path.
-  profiles            the profiles offered by "new agent".
+  profiles            the profiles offered by "new agent" (default: what `wtp profiles --json` lists
+                      that runs without a command of its own — the agent CLIs, then the shell).
   keys                false (no keybindings), or per action (M.ACTION_NAMES) false | { key, mods }.
                       A binding whose key and mods are already in config.keys is left out.
   leader              a leader key, used only when the bindings need one and config.leader is unset.
@@ -38,7 +39,7 @@ M.ACTION_NAMES = { 'new_agent', 'new_workspace', 'switch_workspace', 'next_needs
 
 M.defaults = {
   wtp = 'wtp',
-  profiles = { 'claude', 'codex', 'gemini', 'aider', 'shell' },
+  profiles = nil, -- asked of `wtp profiles --json` when "new agent" runs
   keys = {
     new_agent = { key = 'a', mods = 'LEADER' },
     new_workspace = { key = 't', mods = 'LEADER' },

@@ -7,9 +7,15 @@ export interface CliPin {
   readonly cacheName: string;
   /** `<repo>/.cache/<cacheName>`. */
   readonly cacheDir: string;
+  /** The CLI's name in messages, e.g. `Codex CLI`. */
+  readonly product: string;
+  /** The start of what `bin --version` prints for this version. */
+  readonly versionLine: string;
   /** The native binary installed there. */
   readonly bin: string;
 }
 
+/** The pinned CLIs, by profile name. */
+export const CLI_PINS: Readonly<Record<string, CliPin>>;
 export const CLAUDE_PIN: CliPin;
 export const CODEX_PIN: CliPin;

@@ -1,15 +1,18 @@
-// Installs a pinned agent CLI (scripts/cli-pins.mjs) for the tests into its cache folder,
-// idempotently: the shared body of scripts/ensure-claude.mjs and scripts/ensure-codex.mjs.
+#!/usr/bin/env node
+// Installs the pinned agent CLIs the tests run (scripts/cli-pins.mjs) into their cache folders,
+// idempotently: `node scripts/ensure-cli.mjs` for every pin, `node scripts/ensure-cli.mjs codex`
+// for some. Run by `pretest` and `.ci/run`. Not dependencies of the package.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { CLI_PINS } from './cli-pins.mjs';
 
 /**
  * Checks `pin.bin --version` and installs `pin.pkg@pin.version` when it does not match; prints one
- * line (`<label>: …`) and exits 1 on failure. `product` names the CLI in the messages, `build` in
- * the platform check; `versionMatches` judges the `--version` output, `expected` describes it.
+ * line (`ensure-cli <name>: …`) and exits 1 on failure.
  */
-export function ensureCli({ label, product, build, pin, versionMatches, expected }) {
-  const { pkg, version, cacheName, cacheDir, bin } = pin;
+function ensureCli(name, pin) {
+  const { pkg, version, cacheName, cacheDir, bin, product, versionLine } = pin;
+  const label = `ensure-cli ${name}`;
   const where = `.cache/${cacheName}`;
   const fail = (message) => {
     console.error(`${label}: ${message}`);
@@ -20,14 +23,15 @@ export function ensureCli({ label, product, build, pin, versionMatches, expected
     const r = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 30_000 });
     return r.status === 0 ? r.stdout.trim() : undefined;
   };
+  const versionMatches = (printed) => printed?.startsWith(versionLine) ?? false;
 
   if (versionMatches(installedVersion())) {
     console.log(`${label}: ${product} ${version} present in ${where}`);
-    process.exit(0);
+    return;
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     fail(
-      `the tests pin the linux-x64 build of ${build}; this machine is ${process.platform}-${process.arch}`,
+      `the tests pin the linux-x64 build of ${product}; this machine is ${process.platform}-${process.arch}`,
     );
   }
   console.log(`${label}: installing ${pkg}@${version} into ${where}`);
@@ -52,5 +56,16 @@ export function ensureCli({ label, product, build, pin, versionMatches, expected
   if (!existsSync(bin))
     fail(`npm install finished but ${bin} is missing (optional platform package not installed?)`);
   const after = installedVersion();
-  if (!versionMatches(after)) fail(`${bin} --version printed ${JSON.stringify(after)}, expected ${expected}`);
+  if (!versionMatches(after)) {
+    fail(`${bin} --version printed ${JSON.stringify(after)}, expected ${JSON.stringify(versionLine)}`);
+  }
 }
+
+const names = process.argv.slice(2);
+for (const name of names) {
+  if (!(name in CLI_PINS)) {
+    console.error(`ensure-cli: no pinned CLI named ${name} (${Object.keys(CLI_PINS).join(', ')})`);
+    process.exit(2);
+  }
+}
+for (const name of names.length > 0 ? names : Object.keys(CLI_PINS)) ensureCli(name, CLI_PINS[name]);

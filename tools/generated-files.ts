@@ -5,6 +5,9 @@ import { HTTP_STATUS } from '../src/interfaces/http/error-status.js';
 import { buildOpenApi } from '../src/interfaces/http/openapi.js';
 import { ERROR_CATALOG, type ErrorCode } from '../src/protocol/errors.js';
 import { VERSION } from '../src/version.js';
+import { VENDORS } from '../src/vendors/registry.js';
+import { vendorLists } from '../scripts/vendor-lists.mjs';
+import { profileNamesModule } from './vendor-files.js';
 
 function errorsMarkdown(): string {
   const rows = (Object.keys(ERROR_CATALOG) as ErrorCode[])
@@ -35,9 +38,16 @@ function jsonSchema(schema: z.ZodType, title: string): string {
   return `${JSON.stringify({ ...json, title }, null, 2)}\n`;
 }
 
-/** Every file that is generated from code, by path relative to the repository root. */
-export function generatedFiles(): Record<string, string> {
+/**
+ * Every file that is generated from code, by path relative to the repository root `root`. The
+ * vendor lists come from the folders of src/vendors/ (written before the build by `npm run gen`);
+ * the profile names from the vendors as this build knows them (tools/gen.ts builds and runs again
+ * when a generated source changed).
+ */
+export function generatedFiles(root = process.cwd()): Record<string, string> {
   return {
+    ...vendorLists(root),
+    'src/protocol/profile-names.ts': profileNamesModule(VENDORS),
     'docs/errors.md': errorsMarkdown(),
     'docs/api/openapi.json': `${JSON.stringify(buildOpenApi(VERSION), null, 2)}\n`,
     'schemas/config.schema.json': jsonSchema(configSchema, 'wezterm-parallel config.yaml'),

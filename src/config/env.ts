@@ -1,4 +1,9 @@
 import { homedir } from 'node:os';
+import { AGENT_CLI_PROFILES } from '../protocol/constants.js';
+
+/** `WTP_CLAUDE_BIN`: the variable that names the program of an agent CLI profile. */
+const binVar = (profile: string): string => `WTP_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BIN`;
+const [FIRST_CLI, ...OTHER_CLIS] = AGENT_CLI_PROFILES;
 
 /** Every environment variable wezterm-parallel reads. This module is the only reader of process.env. */
 export interface WtpEnv {
@@ -45,8 +50,8 @@ export const ENV_VARS = {
   WEZTERM_PANE: 'Set by WezTerm in its panes: with `wezterm` on PATH, `auto` picks the WezTerm backend.',
   WEZTERM_UNIX_SOCKET: 'Set by WezTerm in its panes: how `wezterm cli` finds the running WezTerm.',
   SHELL: 'The program the `shell` profile runs (default /bin/sh).',
-  WTP_CLAUDE_BIN:
-    'The program the `claude` profile runs (default `claude` on PATH); likewise WTP_CODEX_BIN, WTP_GEMINI_BIN, WTP_AIDER_BIN.',
+  [binVar(FIRST_CLI)]:
+    `The program the \`${FIRST_CLI}\` profile runs (default \`${FIRST_CLI}\` on PATH); likewise ${OTHER_CLIS.map(binVar).join(', ')}.`,
   WTP_WEB_DIR:
     'Folder of the built web dashboard that the daemon serves (default dist/web beside the bundle).',
   NO_COLOR: 'Disable colours in CLI output.',
@@ -75,8 +80,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
     weztermPane: nonEmpty(source.WEZTERM_PANE),
     weztermSocket: nonEmpty(source.WEZTERM_UNIX_SOCKET),
     agentBinaries: Object.fromEntries(
-      ['claude', 'codex', 'gemini', 'aider'].flatMap((p) => {
-        const v = nonEmpty(source[`WTP_${p.toUpperCase()}_BIN`]);
+      AGENT_CLI_PROFILES.flatMap((p) => {
+        const v = nonEmpty(source[binVar(p)]);
         return v === undefined ? [] : [[p, v]];
       }),
     ),

@@ -23,6 +23,7 @@ import type {
   StateStore,
   TimerHandle,
 } from './ports/daemon.js';
+import type { ProfileCatalog } from './agents/profiles.js';
 import { StateEngine, type StateEngineSettings } from './state/state-engine.js';
 import type { AgentGit, WorktreeSettings } from './git/agent-worktree.js';
 import type { GitReview, GitWorktrees } from './ports/git.js';
@@ -91,6 +92,8 @@ export interface CoreAdapters {
   ids: IdGenerator;
   log: Logger;
   muxes: MuxRegistry;
+  /** Every profile's spec (src/vendors/registry.ts): the core names no vendor of its own. */
+  profileCatalog: ProfileCatalog;
   /** Agent CLI preparation (version, hooks, trust); tests without agent CLIs leave it out. */
   profiles?: ProfileSetup;
   /** Git worktrees and review; without it agents run where they are told. */
@@ -114,6 +117,8 @@ export interface Core {
   output: OutputHub;
   stats: StatsSampler;
   engine: StateEngine;
+  /** Every profile's spec, as the composition root gave it. */
+  profileCatalog: ProfileCatalog;
   /** Diff, commit, merge, feedback, gc and the setup script; null without git. */
   review: ReviewService | null;
   /** Which agent branches would conflict, and the merge order; null without git. */
@@ -136,6 +141,7 @@ export interface Core {
 }
 
 export function createCore(a: CoreAdapters, s: CoreSettings): Core {
+  const profileCatalog = a.profileCatalog;
   // The model: events, storage health and the registry, which records the health's events.
   const bus = new EventBus();
   const storage = new StorageHealth({ clock: a.clock, log: a.log, probeMs: s.storageProbeMs ?? 2_000 });
@@ -156,6 +162,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   // The lifecycle, then the state engine that sets its activity states from signals.
   const lifecycle = new AgentLifecycle({
     registry,
+    profileCatalog,
     hosts,
     strangers: orphans,
     output,
@@ -167,6 +174,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   });
   const engine = new StateEngine({
     registry,
+    profileCatalog,
     clock: a.clock,
     log: a.log,
     settings: s.states ?? DEFAULT_STATE_SETTINGS,
@@ -204,6 +212,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   // Agents, and the review of their work.
   const service = new AgentService({
     registry,
+    profileCatalog,
     lifecycle,
     hosts,
     output,
@@ -237,6 +246,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   const tasks = new TaskService({ registry, ids: a.ids, clock: a.clock, retries: dispatch.retries });
   const governor = new UsageGovernor({
     registry,
+    profileCatalog,
     bus,
     events,
     clock: a.clock,
@@ -252,6 +262,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     tasks,
     service,
     registry,
+    profileCatalog,
     bus,
     log: a.log,
     governor,
@@ -276,6 +287,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
 
   const workspaces = new WorkspaceService({
     registry,
+    profileCatalog,
     service,
     lifecycle,
     muxes: a.muxes,
@@ -303,6 +315,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     output,
     stats,
     engine,
+    profileCatalog,
     review,
     radar,
     diffStats,

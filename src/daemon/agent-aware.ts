@@ -1,11 +1,12 @@
 import { FsProfileSetup } from '../adapters/profiles/profile-setup.js';
 import type { LaunchPreflight, Logger } from '../core/ports/daemon.js';
-import { allProfiles, isAgentAware } from '../core/agents/profiles.js';
 import { hookToken } from '../interfaces/http/auth.js';
 import type { ProfileInfo } from '../protocol/profiles.js';
 import type { WtpConfig } from '../config/schema.js';
+import { PROFILES } from '../vendors/registry.js';
+import { VENDOR_SETUPS } from '../vendors/setup-list.js';
 
-/** The profile setup of the daemon: per-agent hook settings, trust, CLI versions. */
+/** The profile setup of the daemon: CLI versions, then each vendor's setup (hook settings, trust). */
 export function createProfileSetup(o: {
   agentsDir: string;
   env: Readonly<Record<string, string | undefined>>;
@@ -21,8 +22,10 @@ export function createProfileSetup(o: {
     apiUrl: o.apiUrl,
     hookToken: (id) => hookToken(o.token, id),
     wtpCommand: o.wtpCommand,
-    claudeHooks: o.config.agents.claudeHooks,
+    hookTransport: o.config.agents.claudeHooks,
     preTrust: o.config.agents.preTrust,
+    profiles: PROFILES,
+    setups: VENDOR_SETUPS,
     log: o.log,
   });
 }
@@ -35,14 +38,14 @@ export function profileInfos(o: {
   pathVar: string | undefined;
   cwd: string;
 }): ProfileInfo[] {
-  return allProfiles().map((p) => {
+  return PROFILES.all().map((p) => {
     const program = p.name === 'shell' ? o.shell : p.binary ? (o.agentBinaries[p.name] ?? p.binary) : null;
     const found =
       program === null ? null : o.preflight.resolveCommand(program, { cwd: o.cwd, pathVar: o.pathVar });
     return {
       name: p.name,
       signals: [...p.signals],
-      agentAware: isAgentAware(p.name),
+      agentAware: PROFILES.isAgentAware(p.name),
       hooks: p.hooks,
       trust: p.trust,
       resume: p.resume,

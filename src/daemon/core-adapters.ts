@@ -14,6 +14,7 @@ import type { AgentRecord } from '../core/model/agent-record.js';
 import type { StorageHealth } from '../core/model/storage-health.js';
 import type { Clock, Logger } from '../core/ports/daemon.js';
 import { createProfileSetup } from './agent-aware.js';
+import { PROFILES } from '../vendors/registry.js';
 import { createMuxRegistry, type BackendProbe } from './backends.js';
 
 /** Everything the core works through, built from the daemon's paths, config and environment. */
@@ -78,6 +79,7 @@ export function coreAdapters(o: {
     ids: randomIds,
     log: o.log,
     muxes,
+    profileCatalog: PROFILES,
     git: {
       worktrees: new CliGitWorktrees({
         worktreesDir: config.git.worktreesDir ?? join(paths.stateDir, 'worktrees'),

@@ -145,7 +145,7 @@ export const agentSchema = z.object({
 export type AgentView = z.infer<typeof agentSchema>;
 
 export const createAgentRequestSchema = z.strictObject({
-  profile: z.string().min(1).describe('shell | cmd | claude | codex | gemini | aider'),
+  profile: z.string().min(1).describe(PROFILE_NAMES.join(' | ')),
   name: nameSchema.optional().describe('Unique in the workspace; defaults to <profile>-<n>'),
   workspace: z.string().min(1).optional().describe('Workspace name or id; defaults to "default"'),
   cwd: absolutePathSchema.describe('Working directory of the agent'),

@@ -23,9 +23,11 @@ export const AGENT_STATES = [
 ] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
-/** shell: $SHELL; cmd: the command given; the others run that agent's CLI (found on PATH). */
-export const PROFILE_NAMES = ['shell', 'cmd', 'claude', 'codex', 'gemini', 'aider'] as const;
-export type ProfileName = (typeof PROFILE_NAMES)[number];
+/**
+ * shell: $SHELL; cmd: the command given; the others run that agent's CLI (found on PATH). One
+ * profile per folder of src/vendors/: the list is generated (profile-names.ts, `npm run gen`).
+ */
+export { AGENT_CLI_PROFILES, PROFILE_NAMES, PROFILE_VENDORS, type ProfileName } from './profile-names.js';
 
 export const RESTART_POLICIES = ['never', 'on-failure', 'always'] as const;
 export type RestartPolicy = (typeof RESTART_POLICIES)[number];

@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { isoTimeSchema } from './common.js';
+import { PROFILE_VENDORS } from './constants.js';
+
+/** "anthropic (claude), openai (codex), …, aider": each vendor with the profile that spends its quota. */
+const VENDORS_TEXT = Object.entries(PROFILE_VENDORS)
+  .map(([profile, vendor]) => (vendor === profile ? vendor : `${vendor} (${profile})`))
+  .join(', ');
 
 /** Usage-limit holds: vendors whose tasks wait because one of their agents hit a usage limit. */
 export const quotaHoldSchema = z.object({
-  vendor: z.string().describe('anthropic (claude), openai (codex), google (gemini), aider'),
+  vendor: z.string().describe(VENDORS_TEXT),
   since: isoTimeSchema,
   agentId: z.string().nullable().describe('The agent that reported the limit'),
   agent: z.string().nullable().describe('Its name, null once removed'),

@@ -19,7 +19,7 @@ import { FakeAnthropic, type FakeRequest, type FakeTurn, RATE_LIMITED } from '..
 import { eventually, TestHome } from '../support/harness.js';
 
 /**
- * The real Claude Code CLI (pinned, installed by scripts/ensure-claude.mjs), offline against a
+ * The real Claude Code CLI (pinned, installed by scripts/ensure-cli.mjs), offline against a
  * scripted Messages API, in the headless and tmux backends: the state sequence and the signal
  * behind every step. Five agents run at once per backend.
  */

@@ -13,7 +13,7 @@ import { FakeAnthropic, type FakeRequest, type FakeTurn, RATE_LIMITED } from '..
 import { TestHome } from '../support/harness.js';
 
 /**
- * The real Claude Code CLI (pinned, scripts/ensure-claude.mjs) run headless under wtp, offline
+ * The real Claude Code CLI (pinned, scripts/ensure-cli.mjs) run headless under wtp, offline
  * against a scripted Messages API: `-p --output-format stream-json --verbose` draws no TUI, so
  * its state comes from the JSON lines it prints (the `stream` source).
  */

@@ -11,7 +11,7 @@ import { gitRepo, taskSteps, upWithWorkspace } from '../support/task-steps.js';
 
 /**
  * Issue 6, end to end through the CLI: a small plan (a dependency and one best-of-2 task) done
- * by the real Claude Code CLI (pinned, installed by scripts/ensure-claude.mjs) against the scripted
+ * by the real Claude Code CLI (pinned, installed by scripts/ensure-cli.mjs) against the scripted
  * Messages API, each run in its own git worktree. Claude writes its file with the Write tool
  * (permission mode acceptEdits: no approval) and commits it with Bash (allowed in its settings),
  * so `wtp merge` and `wtp task pick` have commits to merge.

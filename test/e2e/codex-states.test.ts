@@ -14,7 +14,7 @@ import { FakeOpenAI, type FakeOpenAIRequest, type FakeOpenAITurn } from '../supp
 import { eventually, TestHome } from '../support/harness.js';
 
 /**
- * The real Codex CLI (pinned, installed by scripts/ensure-codex.mjs), offline against a scripted
+ * The real Codex CLI (pinned, installed by scripts/ensure-cli.mjs), offline against a scripted
  * Responses API, in the headless and tmux backends: the state sequence and the signal behind
  * every step. Codex writes OSC 7501 status records unasked (docs/research/codex-0.169.0.md), so
  * the status protocol decides; the screen and the process only back it up. Six agents run at

@@ -15,7 +15,7 @@ import { gitRepo, taskSteps, upWithWorkspace } from '../support/task-steps.js';
 
 /**
  * The usage-limit governor end to end, with the real Claude Code CLI (pinned, installed by
- * scripts/ensure-claude.mjs) against the scripted Messages API, headless: one claude agent gets an
+ * scripts/ensure-cli.mjs) against the scripted Messages API, headless: one claude agent gets an
  * HTTP 429 (needs_input, usage_limit) while another is working. The vendor (anthropic) is held:
  * the working agent is paused (SIGSTOP, config tasks.pauseOnUsageLimit), claude tasks wait while
  * cmd tasks run, the hold survives a daemon restart, and `wtp resume claude` continues the paused

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DETECTORS } from '../../src/core/state/detectors/detector-data.js';
+import { DETECTORS } from '../../src/vendors/registry.js';
 import { parseCorpusScreen } from '../../src/core/state/detectors/screen-corpus.js';
 import { detectScreen, evidenceOf } from '../../src/core/state/detectors/screen-detector.js';
 

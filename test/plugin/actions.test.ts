@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { profileInfos } from '../../src/daemon/agent-aware.js';
+import { FakePreflight } from '../support/fake-ports.js';
 import { type PluginVm, luaString, luaValue, startPlugin } from './lua-harness.js';
 
 interface Call {
@@ -17,12 +19,27 @@ beforeEach(async () => {
 });
 afterEach(() => vm.close());
 
+/** `wtp profiles --json` as the daemon prints it, from the vendor registry (plugin-contract.test.ts runs the real one). */
+const PROFILES_DOC = {
+  version: 1,
+  profiles: profileInfos({
+    preflight: new FakePreflight(),
+    agentBinaries: {},
+    shell: '/bin/sh',
+    pathVar: '/usr/bin:/bin',
+    cwd: '/',
+  }),
+};
+
+const PROFILES_ARGV = ['wtp', 'profiles', '--json'];
+
 /**
  * Workspace app: pane 1 (agent api, cwd /src/app) and pane 2 (a shell in /src/my app, no agent vars);
- * the GUI window shows workspace `ws` with pane `active` focused.
+ * the GUI window shows workspace `ws` with pane `active` focused; `wtp profiles --json` answers.
  */
 const setup = (opts = 'nil', ws = 'app', active = 1) =>
   vm.run(`
+    stub.respond('wtp profiles --json', { stdout = ${luaValue(PROFILES_DOC)} })
     stub.setup { { workspace = 'app', tabs = { { panes = {
       { id = 1, cwd = '/src/app', vars = { wtp_agent = 'api', wtp_state = 'working', wtp_workspace = 'app' } },
       { id = 2, cwd = '/src/my app', cwd_string = true },
@@ -64,9 +81,10 @@ describe('new agent (LEADER a)', () => {
       action: 'PromptInputLine',
       args: { description: 'Name of the new claude agent (empty: wtp picks one)' },
     });
-    expect(argvs()).toEqual([]);
+    expect(argvs()).toEqual([PROFILES_ARGV]);
     enter('  x ');
     expect(argvs()).toEqual([
+      PROFILES_ARGV,
       ['wtp', 'new', 'claude', '--name', 'x', '--workspace', 'app', '--cwd', '/src/app', '--json'],
     ]);
     expect(toasts()).toEqual([]);
@@ -91,6 +109,7 @@ describe('new agent (LEADER a)', () => {
     choose('shell');
     enter('sh1');
     expect(argvs()).toEqual([
+      PROFILES_ARGV,
       ['wtp', 'new', 'shell', '--name', 'sh1', '--workspace', 'app', '--cwd', '/src/my app', '--json'],
     ]);
   });
@@ -103,7 +122,34 @@ describe('new agent (LEADER a)', () => {
     press('a');
     choose('claude');
     enter(null);
-    expect(argvs()).toEqual([]);
+    expect(argvs()).toEqual([PROFILES_ARGV, PROFILES_ARGV]);
+  });
+
+  it('offers what `wtp profiles --json` lists that runs a program of its own, agent CLIs first', () => {
+    setup();
+    respond('wtp profiles --json', {
+      version: 1,
+      profiles: [
+        { name: 'shell', agentAware: false, program: '/bin/zsh' },
+        { name: 'cmd', agentAware: false, program: null },
+        { name: 'claude', agentAware: true, program: 'claude' },
+        { name: 'qwen', agentAware: true, program: '/opt/qwen' },
+      ],
+    });
+    press('a');
+    expect(shown()[0]?.args?.choices).toEqual(['claude', 'qwen', 'shell'].map((p) => ({ id: p, label: p })));
+  });
+
+  it('toasts when `wtp profiles` fails, and offers nothing', () => {
+    setup();
+    respond(
+      'wtp profiles --json',
+      { version: 1, error: { code: 'DAEMON_DOWN', message: 'no daemon' } },
+      false,
+    );
+    press('a');
+    expect(shown()).toEqual([]);
+    expect(toasts()).toEqual(['wtp profiles failed: no daemon']);
   });
 
   it("toasts wtp's own error message", () => {
@@ -122,10 +168,14 @@ describe('new agent (LEADER a)', () => {
 
   it('runs the configured CLI: a path or an argv prefix', () => {
     setup(`{ wtp = { 'node', '/opt/wtp/bin/wtp.js' } }`);
+    respond('node /opt/wtp/bin/wtp.js profiles --json', PROFILES_DOC);
     press('a');
     choose('claude');
     enter('x');
-    expect(argvs()[0]?.slice(0, 4)).toEqual(['node', '/opt/wtp/bin/wtp.js', 'new', 'claude']);
+    expect(argvs().map((a) => a?.slice(0, 4))).toEqual([
+      ['node', '/opt/wtp/bin/wtp.js', 'profiles', '--json'],
+      ['node', '/opt/wtp/bin/wtp.js', 'new', 'claude'],
+    ]);
   });
 });
 

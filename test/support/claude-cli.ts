@@ -5,7 +5,7 @@ import { CLAUDE_PIN } from '../../scripts/cli-pins.mjs';
 /** The Claude Code release the tests and the screen corpus are pinned to. */
 export const CLAUDE_CODE_VERSION = CLAUDE_PIN.version;
 
-/** Where scripts/ensure-claude.mjs installs the pinned CLI. */
+/** Where scripts/ensure-cli.mjs installs the pinned CLI. */
 export const CLAUDE_CACHE_DIR = CLAUDE_PIN.cacheDir;
 
 /** Path of the pinned native binary: `$WTP_TEST_CLAUDE_BIN`, else the repo cache. Throws when missing. */
@@ -14,7 +14,7 @@ export function claudeBinary(): string {
   const bin = override && override.length > 0 ? override : CLAUDE_PIN.bin;
   if (!existsSync(bin)) {
     throw new Error(
-      `Claude Code ${CLAUDE_CODE_VERSION} binary not found at ${bin}: run \`node scripts/ensure-claude.mjs\` ` +
+      `Claude Code ${CLAUDE_CODE_VERSION} binary not found at ${bin}: run \`node scripts/ensure-cli.mjs claude\` ` +
         '(or set WTP_TEST_CLAUDE_BIN to a claude binary of that version)',
     );
   }

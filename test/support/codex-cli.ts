@@ -5,7 +5,7 @@ import { CODEX_PIN } from '../../scripts/cli-pins.mjs';
 /** The Codex CLI release the tests and the screen corpus are pinned to. */
 export const CODEX_VERSION = CODEX_PIN.version;
 
-/** Where scripts/ensure-codex.mjs installs the pinned CLI. */
+/** Where scripts/ensure-cli.mjs installs the pinned CLI. */
 export const CODEX_CACHE_DIR = CODEX_PIN.cacheDir;
 
 /** The provider name written into config.toml, and the env var holding its (any) bearer token. */
@@ -22,7 +22,7 @@ export function codexBinary(): string {
   const bin = override && override.length > 0 ? override : CODEX_PIN.bin;
   if (!existsSync(bin)) {
     throw new Error(
-      `Codex CLI ${CODEX_VERSION} binary not found at ${bin}: run \`node scripts/ensure-codex.mjs\` ` +
+      `Codex CLI ${CODEX_VERSION} binary not found at ${bin}: run \`node scripts/ensure-cli.mjs codex\` ` +
         '(or set WTP_TEST_CODEX_BIN to a codex binary of that version)',
     );
   }

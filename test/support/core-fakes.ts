@@ -6,6 +6,7 @@ import type { RestartSettings } from '../../src/core/lifecycle/restart-policy.js
 import type { CreateAgentRequest, ExitInfo } from '../../src/protocol/agent.js';
 import type { EventSource } from '../../src/protocol/events.js';
 import type { ExitReport, HostHello } from '../../src/protocol/host.js';
+import { PROFILES } from '../../src/vendors/registry.js';
 import { FakeClock, flush } from './fake-clock.js';
 import {
   FakeIds,
@@ -126,6 +127,7 @@ export async function makeCore(opts: MakeCoreOptions = {}): Promise<Harness> {
       ids: new FakeIds(),
       log,
       muxes,
+      profileCatalog: PROFILES,
       ...(opts.git ? { git: opts.git } : {}),
     },
     settings,

@@ -5,6 +5,7 @@ import { EventBus } from '../../src/core/model/event-bus.js';
 import { AgentRegistry } from '../../src/core/model/registry.js';
 import { TaskService } from '../../src/core/tasks/task-service.js';
 import { UsageGovernor } from '../../src/core/tasks/usage-governor.js';
+import { PROFILES } from '../../src/vendors/registry.js';
 import type { AgentState, AgentView, CreateAgentRequest, StateDetail } from '../../src/protocol/agent.js';
 import { agentRecord } from './core-fakes.js';
 import { FakeClock, flush } from './fake-clock.js';
@@ -49,6 +50,7 @@ export class DispatchRig {
     });
     this.governor = new UsageGovernor({
       registry: this.registry,
+      profileCatalog: PROFILES,
       bus: this.bus,
       events: this.store,
       clock: this.clock,
@@ -86,6 +88,7 @@ export class DispatchRig {
       tasks: this.tasks,
       service: starter,
       registry: this.registry,
+      profileCatalog: PROFILES,
       bus: this.bus,
       log: this.log,
       governor: this.governor,

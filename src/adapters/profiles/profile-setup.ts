@@ -1,18 +1,12 @@
 import { execFile } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentRecord } from '../../core/model/agent-record.js';
 import { AppError } from '../../core/errors.js';
+import type { ProfileCatalog } from '../../core/agents/profiles.js';
 import type { Logger, ProfileSetup } from '../../core/ports/daemon.js';
-import { compareVersions, parseVersion } from '../../core/state/detectors/screen-detector.js';
-import { profileSpec } from '../../core/agents/profiles.js';
-import {
-  claudeStateFile,
-  trustClaudeProject,
-  writeClaudeSettings,
-  type HookTransport,
-} from './claude-setup.js';
-import { trustCodexProject } from './codex-setup.js';
+import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
+import { readJsonObject, writeFileAtomic } from './json-file.js';
 
 export interface ProfileSetupOptions {
   /** Per-agent files live in `<agentsDir>/<id>/`. */
@@ -25,23 +19,39 @@ export interface ProfileSetupOptions {
   hookToken: (agentId: string) => string;
   /** `[node, wtp entry]`: the command hooks run `<these> hook --agent ID`. */
   wtpCommand: readonly string[];
-  /** auto: http hooks when the API listens on TCP, else command hooks. */
-  claudeHooks: 'auto' | 'http' | 'command';
+  /** auto: http hooks when the API listens on TCP and the CLI takes them, else command hooks (config agents.claudeHooks). */
+  hookTransport: 'auto' | 'http' | 'command';
   /** Pre-accept the trust prompt of new working directories (config agents.preTrust). */
   preTrust: boolean;
+  /** Every profile's spec (src/vendors/registry.ts). */
+  profiles: ProfileCatalog;
+  /** The setups of the vendors that have one, by profile name (src/vendors/setup-list.ts). */
+  setups: Readonly<Record<string, VendorSetup>>;
   log: Logger;
   versionTimeoutMs?: number;
 }
 
 const VERSION_RE = /(\d+\.\d+\.\d+(?:[-+][\w.]+)?)/;
 
-/**
- * The oldest Claude Code seen to run `type: "http"` hooks (test/e2e/claude-states.test.ts). No
- * source available here says which release added them, so older versions get command hooks.
- */
-const HTTP_HOOKS_VERIFIED = [2, 1, 330];
+/** The file operations of vendor setups, on the real file system. */
+const FS_FILES: SetupFiles = {
+  readText(path) {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  },
+  readJsonObject,
+  writeAtomic: (path, text) => writeFileAtomic(path, text),
+  remove: (path) => rmSync(path, { force: true }),
+};
 
-/** Version, hooks and trust for agent CLIs, on the real file system. */
+/**
+ * Version, hooks and trust for agent CLIs, on the real file system: checks the CLI's version,
+ * then runs its vendor's setup (`src/vendors/<name>/setup.ts`), if it has one.
+ */
 export class FsProfileSetup implements ProfileSetup {
   private readonly versions = new Map<string, { mtimeMs: number; version: string }>();
   /** `--version` runs in flight, by program file and modification time: agents started together share one. */
@@ -50,48 +60,41 @@ export class FsProfileSetup implements ProfileSetup {
   constructor(private readonly o: ProfileSetupOptions) {}
 
   async prepare(agent: AgentRecord): Promise<{ version: string | null; profileArgs: string[] }> {
-    const spec = profileSpec(agent.profile);
+    const spec = this.o.profiles.get(agent.profile);
     if (spec.binary === null) return { version: null, profileArgs: [] };
     const version = await this.version(agent.command);
+    const setup = this.o.setups[agent.profile];
+    if (setup === undefined) return { version, profileArgs: [] };
     const env = { ...this.o.env, ...agent.env };
-    const home = env.HOME ?? '/';
-    const profileArgs: string[] = [];
-    if (agent.profile === 'claude') {
-      profileArgs.push(
-        '--settings',
-        writeClaudeSettings(join(this.o.agentsDir, agent.id), this.hooks(agent, version)),
-      );
-      if (this.o.preTrust) {
-        const file = claudeStateFile({ home, configDir: env.CLAUDE_CONFIG_DIR });
-        if (!trustClaudeProject(file, agent.cwd)) {
-          this.o.log.warn({ file }, 'not a JSON object: the trust prompt was not pre-accepted');
-        }
-      }
-    } else if (agent.profile === 'codex' && this.o.preTrust) {
-      trustCodexProject({ home, codexHome: env.CODEX_HOME }, agent.cwd);
-    }
+    const profileArgs = setup.prepare({
+      agent,
+      version,
+      agentDir: join(this.o.agentsDir, agent.id),
+      env,
+      home: env.HOME ?? '/',
+      preTrust: this.o.preTrust,
+      hookTransport: this.o.hookTransport,
+      hookEndpoints: () => this.hookEndpoints(agent),
+      files: FS_FILES,
+      log: this.o.log,
+    });
     return { version, profileArgs };
   }
 
   cleanup(agentId: string): void {
-    rmSync(join(this.o.agentsDir, agentId, 'claude-settings.json'), { force: true });
+    const agentDir = join(this.o.agentsDir, agentId);
+    for (const setup of Object.values(this.o.setups)) setup.cleanup?.(agentDir, FS_FILES);
   }
 
-  /**
-   * HTTP hooks when the API listens on TCP and the CLI is known to take them: `auto` uses them from
-   * the first version verified here (HTTP_HOOKS_VERIFIED), command hooks for older or unknown ones.
-   */
-  private hooks(agent: AgentRecord, version: string | null): HookTransport {
+  /** The daemon's hook endpoints for one agent: its http URL (when the API listens on TCP) and `wtp hook`. */
+  private hookEndpoints(agent: AgentRecord): HookEndpoints {
     const url = this.o.apiUrl();
-    const v = parseVersion(version);
-    const verified = v !== null && compareVersions(v, HTTP_HOOKS_VERIFIED) >= 0;
-    const useHttp =
-      url !== null && (this.o.claudeHooks === 'http' || (this.o.claudeHooks === 'auto' && verified));
     const [command, ...rest] = this.o.wtpCommand;
     return {
-      http: useHttp
-        ? { url: `${url}/api/v1/hooks/${encodeURIComponent(agent.id)}`, token: this.o.hookToken(agent.id) }
-        : null,
+      http:
+        url === null
+          ? null
+          : { url: `${url}/api/v1/hooks/${encodeURIComponent(agent.id)}`, token: this.o.hookToken(agent.id) },
       command: { command: command ?? 'wtp', args: [...rest, 'hook', '--agent', agent.id] },
     };
   }

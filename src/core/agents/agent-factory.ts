@@ -2,7 +2,7 @@ import { PROFILE_NAMES, type CreateAgentRequest, type ProfileName } from '../../
 import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import { AppError } from '../errors.js';
-import { profileSpec } from './profiles.js';
+import type { ProfileCatalog } from './profiles.js';
 import type { Clock, IdGenerator, LaunchPreflight } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 
@@ -19,6 +19,8 @@ export interface FactorySettings {
 
 export interface FactoryDeps {
   registry: AgentRegistry;
+  /** Each profile's arguments and options. */
+  profileCatalog: ProfileCatalog;
   preflight: LaunchPreflight;
   ids: IdGenerator;
   clock: Clock;
@@ -54,7 +56,7 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
     });
   }
   const [wanted, userArgs] = commandLine(profile, req.argv, d.settings);
-  const args = [...launchArgs(profile, req), ...userArgs];
+  const args = [...launchArgs(d.profileCatalog, profile, req), ...userArgs];
   const found = d.preflight.resolveCommand(wanted, {
     cwd: req.cwd,
     pathVar: req.env.PATH ?? d.settings.pathVar,
@@ -99,8 +101,8 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
 }
 
 /** The profile's default arguments and what `--model` / `--permission-mode` become. */
-function launchArgs(profile: ProfileName, req: CreateAgentRequest): string[] {
-  const spec = profileSpec(profile);
+function launchArgs(profiles: ProfileCatalog, profile: ProfileName, req: CreateAgentRequest): string[] {
+  const spec = profiles.get(profile);
   const out = [...spec.defaultArgs];
   const unsupported = (option: string, why: string): AppError =>
     new AppError('PROFILE_OPTION_UNSUPPORTED', `--${option} ${why}.`, { profile, option });

@@ -18,7 +18,6 @@ import type { AgentLifecycle } from '../lifecycle/lifecycle.js';
 import type { OutputHub } from '../hosts/output-hub.js';
 import type { Placement } from '../ports/panes.js';
 import type { Clock, Logger, OutputLogs, ProfileSetup } from '../ports/daemon.js';
-import { isAgentAware } from './profiles.js';
 import { deliverWhenIdle, deliverWhenQuiet } from './prompt-delivery.js';
 import {
   refuseToLoseWork,
@@ -225,7 +224,7 @@ export class AgentService extends AgentTerminal {
   /** Agent CLIs get the prompt once at their prompt (idle); plain programs once their output is quiet. */
   private deliver(agent: AgentRecord, prompt: string, source: EventSource): void {
     const { registry, output, clock, log } = this.d;
-    if (isAgentAware(agent.profile))
+    if (this.d.profileCatalog.isAgentAware(agent.profile))
       deliverWhenIdle({ service: this, registry, clock, log }, agent.id, prompt, source);
     else
       deliverWhenQuiet(

@@ -1,5 +1,6 @@
 import type { ProfileName } from '../../protocol/agent.js';
-import type { SignalSource } from '../../protocol/signals.js';
+import type { SpawnSpec } from '../../protocol/host.js';
+import type { Signal, SignalSource } from '../../protocol/signals.js';
 
 /** Options of `wtp new <agent CLI>` that a profile turns into its CLI's arguments. */
 export interface LaunchOptions {
@@ -7,9 +8,28 @@ export interface LaunchOptions {
   permissionMode?: string | undefined;
 }
 
+/** What one hook call of an agent CLI tells: a state signal, and the session id to resume later. */
+export interface HookReading {
+  signal: Signal | null;
+  sessionId: string | null;
+  event: string;
+}
+
+/** A structured output stream the host reads signals from (Claude Code's `-p` stream-json). */
+export type StreamName = NonNullable<NonNullable<SpawnSpec['watch']>['stream']>;
+
+/** Reads a structured output stream (decoded text, any chunking) into signals. */
+export interface StreamReader {
+  feed(text: string): Signal[];
+  /** The session id the stream named, once it has (for a later resume). */
+  readonly sessionId: string | null;
+}
+
 /**
- * What wezterm-parallel knows about an agent CLI (data, no I/O). The adapters in
- * `adapters/profiles/` carry out the parts that touch files: hooks and trust.
+ * What wezterm-parallel knows about an agent CLI (data, no I/O): the vendor-neutral contract.
+ * Each profile's spec lives in its folder `src/vendors/<name>/` and reaches the core through a
+ * ProfileCatalog that the composition roots build and inject; the parts that touch files (hooks,
+ * trust) are the vendor's `setup.ts`, run by adapters/profiles.
  */
 export interface ProfileSpec {
   name: ProfileName;
@@ -23,7 +43,7 @@ export interface ProfileSpec {
   trust: string | null;
   /** How a restarted agent resumes its conversation, or null. */
   resume: string | null;
-  /** Screen detector table name (detectors/detector-data.ts), or null. */
+  /** Screen detector table name (the vendor's `detectors.ts`), or null. */
   detector: string | null;
   /** Arguments always passed before the user's. */
   defaultArgs: readonly string[];
@@ -41,108 +61,48 @@ export interface ProfileSpec {
    * hits a usage limit); null for shell and cmd. Aider talks to many vendors: its own key.
    */
   vendor: string | null;
+  /** Reads one hook call's JSON body (profiles whose `signals` include `hook`). */
+  readHook?: (body: Record<string, unknown>, at: number) => HookReading;
+  /** A structured output stream the host reads instead of the screen, when it `applies` to the arguments. */
+  stream?: {
+    name: StreamName;
+    applies(args: readonly string[]): boolean;
+    /** The profile arguments (from the setup) a streamed run keeps. */
+    profileArgs(args: readonly string[]): string[];
+    reader(now: () => number): StreamReader;
+  };
 }
 
-const SPECS: Record<ProfileName, ProfileSpec> = {
-  shell: {
-    name: 'shell',
-    vendor: null,
-    binary: null,
-    signals: ['process'],
-    hooks: null,
-    trust: null,
-    resume: null,
-    detector: null,
-    defaultArgs: [],
-  },
-  cmd: {
-    name: 'cmd',
-    vendor: null,
-    binary: null,
-    signals: ['process'],
-    hooks: null,
-    trust: null,
-    resume: null,
-    detector: null,
-    defaultArgs: [],
-  },
-  claude: {
-    name: 'claude',
-    vendor: 'anthropic',
-    binary: 'claude',
-    signals: ['status', 'hook', 'stream', 'screen', 'process'],
-    hooks: 'a per-agent --settings file with http hooks to the daemon (command hooks without TCP)',
-    trust: 'projects.<cwd>.hasTrustDialogAccepted in ~/.claude.json ($CLAUDE_CONFIG_DIR/.claude.json)',
-    resume: '--resume <session_id> from the SessionStart hook',
-    detector: 'claude',
-    defaultArgs: [],
-    modelArgs: (m) => ['--model', m],
-    permissionArgs: (m) => ['--permission-mode', m],
-    resumeArgs: (id) => ['--resume', id],
-    permissionModes: ['default', 'manual', 'acceptEdits', 'plan', 'auto', 'dontAsk', 'bypassPermissions'],
-  },
-  codex: {
-    name: 'codex',
-    vendor: 'openai',
-    binary: 'codex',
-    // Codex 0.169 writes OSC 7501 records unasked (docs/research/codex-0.169.0.md). Its `notify`
-    // hook is not used: it also fires for the side request that names the task, mid-turn.
-    signals: ['status', 'screen', 'process'],
-    hooks: null,
-    trust: 'projects."<cwd>".trust_level = "trusted" in ~/.codex/config.toml',
-    resume: null,
-    detector: 'codex',
-    // Main screen (easier to read); no background app-server daemon that outlives the agent.
-    defaultArgs: ['--no-alt-screen', '--no-daemon'],
-    modelArgs: (m) => ['--model', m],
-    permissionArgs: (m) => ['--ask-for-approval', m],
-    permissionModes: ['on-request', 'never'],
-    // It reports a short working → idle pair at startup and (research notes) around its task-title
-    // request: idle must hold before a working agent is called idle.
-    idleSettleMs: 1_500,
-  },
-  gemini: {
-    name: 'gemini',
-    vendor: 'google',
-    binary: 'gemini',
-    signals: ['screen', 'process'],
-    hooks: null,
-    trust: null,
-    resume: null,
-    detector: 'gemini',
-    defaultArgs: [],
-    modelArgs: (m) => ['--model', m],
-    permissionArgs: (m) => ['--approval-mode', m],
-    permissionModes: ['default', 'auto_edit', 'plan', 'yolo'],
-  },
-  aider: {
-    name: 'aider',
-    vendor: 'aider',
-    binary: 'aider',
-    signals: ['screen', 'process'],
-    hooks: null,
-    trust: null,
-    resume: null,
-    detector: 'aider',
-    defaultArgs: [],
-    modelArgs: (m) => ['--model', m],
-  },
-};
+/**
+ * Every profile's spec, by name: built by the composition roots from the vendor folders
+ * (src/vendors/registry.ts) and injected, so the core never names a vendor.
+ */
+export class ProfileCatalog {
+  private readonly byName: ReadonlyMap<string, ProfileSpec>;
 
-export function profileSpec(name: ProfileName): ProfileSpec {
-  return SPECS[name];
-}
+  constructor(private readonly specs: readonly ProfileSpec[]) {
+    this.byName = new Map(specs.map((s) => [s.name, s]));
+  }
 
-export function allProfiles(): ProfileSpec[] {
-  return Object.values(SPECS);
-}
+  /** The spec of a profile (every ProfileName has a vendor folder, hence a spec). */
+  get(name: ProfileName): ProfileSpec {
+    const spec = this.byName.get(name);
+    if (spec === undefined) throw new Error(`no spec for profile ${name}`);
+    return spec;
+  }
 
-/** Whose quota agents of the profile spend, or null (see ProfileSpec.vendor). */
-export function vendorOf(name: string): string | null {
-  return (SPECS as Record<string, ProfileSpec | undefined>)[name]?.vendor ?? null;
-}
+  /** Every spec, in the order lists show them. */
+  all(): readonly ProfileSpec[] {
+    return this.specs;
+  }
 
-/** Whether the profile can tell working from idle (otherwise its agents stay `running`). */
-export function isAgentAware(name: ProfileName): boolean {
-  return SPECS[name].signals.some((s) => s !== 'process');
+  /** Whose quota agents of the profile spend, or null (see ProfileSpec.vendor). */
+  vendorOf(name: string): string | null {
+    return this.byName.get(name)?.vendor ?? null;
+  }
+
+  /** Whether the profile can tell working from idle (otherwise its agents stay `running`). */
+  isAgentAware(name: ProfileName): boolean {
+    return this.get(name).signals.some((s) => s !== 'process');
+  }
 }

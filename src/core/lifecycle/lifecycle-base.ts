@@ -57,6 +57,7 @@ export abstract class LifecycleBase {
     this.spawnSent.add(agent.id);
     link.send(
       spawnMessage(
+        this.d.profileCatalog,
         agent,
         this.d.settings.agentBaseEnv,
         this.d.settings.statusProtocol,

@@ -1,3 +1,4 @@
+import type { ProfileCatalog } from '../agents/profiles.js';
 import type { HostLink } from '../ports/daemon.js';
 import type { HostHello } from '../../protocol/host.js';
 import type { HostDirectory } from '../hosts/host-directory.js';
@@ -34,6 +35,8 @@ export interface StrangerHosts {
 
 export interface LifecycleDeps {
   registry: AgentRegistry;
+  /** What each profile's spawn carries (signals, detector, resume arguments). */
+  profileCatalog: ProfileCatalog;
   hosts: HostDirectory;
   output: OutputHub;
   launcher: HostLauncher;

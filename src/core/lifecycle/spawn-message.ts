@@ -1,29 +1,32 @@
 import type { DaemonMessage } from '../../protocol/host.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import { worktreeEnv } from '../git/agent-worktree.js';
-import { profileSpec } from '../agents/profiles.js';
+import type { ProfileCatalog } from '../agents/profiles.js';
 
 /**
  * The `spawn` a host gets for an agent. The whole environment goes along (the daemon's, then the
  * agent's own), so an agent runs the same in any pane; it can find out who it is (and route hooks
  * to us) through the WTP_AGENT_* variables. The profile's own arguments come first (e.g. Claude
  * Code's `--settings` with our hooks), then `--resume <session>` when a session is known (a
- * restart continues the conversation), then the user's arguments.
+ * restart continues the conversation), then the user's arguments. A run whose arguments ask for
+ * the profile's structured stream (`claude -p --output-format stream-json`) is read from it.
  */
 export function spawnMessage(
+  profiles: ProfileCatalog,
   agent: AgentRecord,
   baseEnv: Record<string, string>,
   statusProtocol = true,
   workspaceName?: string,
 ): DaemonMessage {
-  const spec = profileSpec(agent.profile);
-  const stream = agent.profile === 'claude' && isClaudeStreamJson(agent.args) ? 'claude-stream-json' : null;
+  const spec = profiles.get(agent.profile);
+  const streamed = spec.stream?.applies(agent.args) ? spec.stream : null;
+  const stream = streamed?.name ?? null;
   // A headless run draws no TUI: no screen to read, no status query to answer.
   const status = stream === null && statusProtocol && spec.signals.includes('status');
   const detector = stream === null ? spec.detector : null;
   // Its stream tells all our hooks would (they would only repeat it, and being more trusted
-  // they would decide): a headless run goes without the hooks' --settings.
-  const profileArgs = stream === null ? agent.profileArgs : withoutOption(agent.profileArgs, '--settings');
+  // they would decide): a headless run goes without the hooks' arguments.
+  const profileArgs = streamed === null ? agent.profileArgs : streamed.profileArgs(agent.profileArgs);
   const resume = agent.sessionId !== null && spec.resumeArgs ? spec.resumeArgs(agent.sessionId) : [];
   return {
     type: 'spawn',
@@ -53,23 +56,4 @@ export function spawnMessage(
           },
         }),
   };
-}
-
-/** Claude Code's `-p`/`--print` with `--output-format stream-json`: a headless run we can read. */
-export function isClaudeStreamJson(args: readonly string[]): boolean {
-  let print = false;
-  let streamJson = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--') break;
-    if (a === '-p' || a === '--print') print = true;
-    else if (a === '--output-format') streamJson = args[i + 1] === 'stream-json';
-    else if (a === '--output-format=stream-json') streamJson = true;
-    else if (a?.startsWith('--output-format=')) streamJson = false;
-  }
-  return print && streamJson;
-}
-
-function withoutOption(args: readonly string[], option: string): string[] {
-  return args.filter((a, i) => a !== option && args[i - 1] !== option);
 }

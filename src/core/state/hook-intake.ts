@@ -1,26 +1,33 @@
 import type { Signal } from '../../protocol/signals.js';
 import type { AgentService } from '../agents/agent-service.js';
 import { AppError } from '../errors.js';
-import { readClaudeHook } from './hook-signals.js';
-import { profileSpec } from '../agents/profiles.js';
+import type { ProfileCatalog } from '../agents/profiles.js';
 import type { Clock } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 import type { StateEngine } from './state-engine.js';
 
 /**
  * A hook call from an agent CLI, routed by the agent id we put in its hook URL (never by
- * TMUX_PANE or cwd): records the session id (to resume) and feeds the signal to the engine.
+ * TMUX_PANE or cwd), read by its profile's `readHook`: records the session id (to resume) and
+ * feeds the signal to the engine.
  */
 export async function receiveHook(
-  d: { registry: AgentRegistry; service: AgentService; engine: StateEngine; clock: Clock },
+  d: {
+    registry: AgentRegistry;
+    profileCatalog: ProfileCatalog;
+    service: AgentService;
+    engine: StateEngine;
+    clock: Clock;
+  },
   agentId: string,
   body: Record<string, unknown>,
 ): Promise<Signal | null> {
   const agent = d.registry.get(agentId);
-  if (!agent || !profileSpec(agent.profile).signals.includes('hook')) {
+  const spec = agent ? d.profileCatalog.get(agent.profile) : undefined;
+  if (!agent || !spec?.readHook || !spec.signals.includes('hook')) {
     throw new AppError('HOOK_REJECTED', `No agent ${agentId} takes hook calls.`, { agentId });
   }
-  const reading = readClaudeHook(body, d.clock.now());
+  const reading = spec.readHook(body, d.clock.now());
   if (reading.sessionId !== null) await d.service.noteSession(agent, reading.sessionId);
   if (reading.signal) await d.engine.observe(agent.id, reading.signal);
   return reading.signal;

@@ -13,6 +13,7 @@ import { AppError } from '../errors.js';
 import { broadcast } from '../agents/broadcast.js';
 import { receiveHook } from './hook-intake.js';
 import { spawnMessage } from '../lifecycle/spawn-message.js';
+import { PROFILES } from '../../vendors/registry.js';
 
 async function claudeAgent(
   h: Harness,
@@ -23,7 +24,13 @@ async function claudeAgent(
 
 const hook = (h: Harness, id: string, body: Record<string, unknown>) =>
   receiveHook(
-    { registry: h.core.registry, service: h.core.service, engine: h.core.engine, clock: h.clock },
+    {
+      registry: h.core.registry,
+      profileCatalog: PROFILES,
+      service: h.core.service,
+      engine: h.core.engine,
+      clock: h.clock,
+    },
     id,
     { session_id: 'sess-1', ...body },
   );
@@ -296,14 +303,14 @@ describe('safe input and the initial prompt', () => {
       args: ['--model', 'opus'],
       profileArgs: ['--settings', '/s/claude-settings.json'],
     });
-    expect(spawnMessage(agent, {})).toMatchObject({
+    expect(spawnMessage(PROFILES, agent, {})).toMatchObject({
       args: ['--settings', '/s/claude-settings.json', '--model', 'opus'],
       watch: { detector: 'claude', version: null, statusProtocol: true },
     });
     agent.sessionId = 'sess-1';
-    expect(spawnMessage(agent, {})).toMatchObject({
+    expect(spawnMessage(PROFILES, agent, {})).toMatchObject({
       args: ['--settings', '/s/claude-settings.json', '--resume', 'sess-1', '--model', 'opus'],
     });
-    expect(spawnMessage(agentRecord({ id: 'ag-2' }), {})).not.toHaveProperty('watch');
+    expect(spawnMessage(PROFILES, agentRecord({ id: 'ag-2' }), {})).not.toHaveProperty('watch');
   });
 });

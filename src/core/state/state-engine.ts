@@ -3,7 +3,7 @@ import type { EventSource } from '../../protocol/events.js';
 import type { Signal, SignalSource } from '../../protocol/signals.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import { hasProcess } from '../model/agent-state.js';
-import { profileSpec } from '../agents/profiles.js';
+import type { ProfileCatalog } from '../agents/profiles.js';
 import type { Clock, Logger, TimerHandle } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 import { nextResolveAt, resolveActivity, type ResolveSettings } from './state-resolve.js';
@@ -18,6 +18,8 @@ export interface StateEngineSettings extends ResolveSettings {
 
 export interface StateEngineDeps {
   registry: AgentRegistry;
+  /** Which signals each profile supports, and how long its idle must hold. */
+  profileCatalog: ProfileCatalog;
   clock: Clock;
   log: Logger;
   settings: StateEngineSettings;
@@ -56,7 +58,8 @@ export class StateEngine {
   /** Records a signal and re-decides the agent's state. */
   observe(agentId: string, signal: Signal): Promise<void> {
     const agent = this.d.registry.get(agentId);
-    if (!agent || !profileSpec(agent.profile).signals.includes(signal.source)) return Promise.resolve();
+    if (!agent || !this.d.profileCatalog.get(agent.profile).signals.includes(signal.source))
+      return Promise.resolve();
     const s = this.signalsOf(agentId);
     s.latest[signal.source] = signal;
     s.history.push(signal);
@@ -147,7 +150,7 @@ export class StateEngine {
     const r = resolveActivity(s.latest, now, this.d.settings);
     // A profile may ask for idle to hold before a working agent is called idle (a CLI that reports
     // idle between two parts of one turn): false idle costs more than a late one.
-    const settle = profileSpec(agent.profile).idleSettleMs ?? 0;
+    const settle = this.d.profileCatalog.get(agent.profile).idleSettleMs ?? 0;
     const settleUntil =
       r && r.signal.state === 'idle' && agent.state === 'working' ? r.signal.at + settle : 0;
     this.arm(agentId, s, settleUntil);

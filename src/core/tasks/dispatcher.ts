@@ -2,7 +2,7 @@ import type { WtpEvent } from '../../protocol/events.js';
 import type { AgentService } from '../agents/agent-service.js';
 import type { EventBus } from '../model/event-bus.js';
 import type { Logger } from '../ports/daemon.js';
-import { isAgentAware } from '../agents/profiles.js';
+import type { ProfileCatalog } from '../agents/profiles.js';
 import type { AgentRegistry } from '../model/registry.js';
 import { isStorageFailure } from '../model/storage-errors.js';
 import type { TaskRecord } from '../model/task-record.js';
@@ -58,6 +58,8 @@ export class Dispatcher {
       tasks: TaskService;
       service: AgentStarter;
       registry: AgentRegistry;
+      /** Which profiles tell their state (a plain command's run ends with its exit). */
+      profileCatalog: ProfileCatalog;
       bus: EventBus;
       log: Logger;
       governor: (Pick<UsageGovernor, 'heldFor'> & Partial<Pick<UsageGovernor, 'whenResumed'>>) | null;
@@ -108,7 +110,7 @@ export class Dispatcher {
           `agent ${detail.reason === 'stopped' ? 'stopped' : 'pane closed'} by the user`,
         );
       } else if (to === 'crashed') void this.end(agentId, 'failed', `agent crashed (${detail.reason})`);
-      else if (to === 'exited' && agent && !isAgentAware(agent.profile)) {
+      else if (to === 'exited' && agent && !this.d.profileCatalog.isAgentAware(agent.profile)) {
         const ok = detail.exitCode === 0;
         void this.end(
           agentId,

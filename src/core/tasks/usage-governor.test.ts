@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DispatchRig } from '../../../test/support/dispatch-rig.js';
 import { UsageGovernor } from './usage-governor.js';
+import { PROFILES } from '../../vendors/registry.js';
 
 const rigs: DispatchRig[] = [];
 async function rig(settings: ConstructorParameters<typeof DispatchRig>[0] = {}) {
@@ -96,6 +97,7 @@ describe('UsageGovernor', () => {
     r.stop();
     const again = new UsageGovernor({
       registry: r.registry,
+      profileCatalog: PROFILES,
       bus: r.bus,
       events: r.store,
       clock: r.clock,

@@ -3,7 +3,7 @@ import type { QuotaHoldView } from '../../protocol/quota.js';
 import { hasProcess } from '../model/agent-state.js';
 import type { EventBus } from '../model/event-bus.js';
 import type { Clock, EventLog, Logger, TimerHandle } from '../ports/daemon.js';
-import { vendorOf } from '../agents/profiles.js';
+import type { ProfileCatalog } from '../agents/profiles.js';
 import type { AgentRegistry } from '../model/registry.js';
 import { resetInstant } from './reset-instant.js';
 
@@ -35,6 +35,8 @@ export class UsageGovernor {
   constructor(
     private readonly d: {
       registry: AgentRegistry;
+      /** Whose quota each profile spends. */
+      profileCatalog: ProfileCatalog;
       bus: EventBus;
       events: EventLog;
       clock: Clock;
@@ -77,7 +79,7 @@ export class UsageGovernor {
 
   /** The hold that keeps tasks of `profile` from starting, if any. */
   heldFor(profile: string): QuotaHoldView | undefined {
-    const vendor = vendorOf(profile);
+    const vendor = this.d.profileCatalog.vendorOf(profile);
     const hold = vendor === null ? undefined : this.holds.get(vendor);
     return hold ? this.view(hold) : undefined;
   }
@@ -121,7 +123,7 @@ export class UsageGovernor {
     if (e.type !== 'agent.stateChanged' || e.data.to !== 'needs_input') return;
     if (e.data.detail.reason !== 'usage_limit' || e.agentId === null) return;
     const agent = this.d.registry.get(e.agentId);
-    const vendor = agent ? vendorOf(agent.profile) : null;
+    const vendor = agent ? this.d.profileCatalog.vendorOf(agent.profile) : null;
     if (!agent || vendor === null) return;
     const resetsAt = e.data.detail.resetsAt ?? null;
     const held = this.holds.get(vendor);
@@ -145,7 +147,7 @@ export class UsageGovernor {
           .filter(
             (a) => a.id !== agentId && !paused.includes(a.id) && a.state === 'working' && hasProcess(a.state),
           )
-          .filter((a) => vendorOf(a.profile) === vendor && this.d.pause(a.id, true))
+          .filter((a) => this.d.profileCatalog.vendorOf(a.profile) === vendor && this.d.pause(a.id, true))
           .map((a) => a.id)
       : [];
     const hold: Hold = { vendor, since: now, agentId, resetsAt, resumeAt: at, paused: [...paused, ...more] };

@@ -6,7 +6,7 @@ import { DaemonConnection } from './daemon-connection.js';
 import { LazyScreen, type ScreenFactory } from './lazy-screen.js';
 import { OutputLogReporter, type OutputLogHealthReport } from './output-log-reporter.js';
 import { ResendBuffer } from './resend-buffer.js';
-import { SignalWatch } from './signal-watch.js';
+import { SignalWatch, type SignalReaders } from './signal-watch.js';
 import type { PaneTerminal } from './pane-terminal.js';
 
 export interface HostOptions {
@@ -42,6 +42,8 @@ export interface HostDeps {
   loadScreen: () => Promise<ScreenFactory>;
   log: OutputLogAppender;
   killer: SessionKiller;
+  /** Screen detectors and stream readers of the agent CLIs. */
+  readers: SignalReaders;
   diag: (level: 'info' | 'warn' | 'error', msg: string) => void;
   exit: (code: number) => void;
 }
@@ -258,6 +260,7 @@ export class AgentHost {
     this.watch = spec.watch
       ? new SignalWatch({
           watch: spec.watch,
+          readers: this.d.readers,
           reply: (data) => this.child?.write(data),
           send: (signal) => this.conn.sendJson({ type: 'signal', signal }),
           readScreen: async () => {

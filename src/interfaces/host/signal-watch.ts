@@ -1,17 +1,30 @@
 import type { Screen } from '../../protocol/agent.js';
 import type { SpawnSpec } from '../../protocol/host.js';
 import type { Signal } from '../../protocol/signals.js';
-import { DETECTORS } from '../../core/state/detectors/detector-data.js';
-import { detectScreen, evidenceOf, type ScreenVerdict } from '../../core/state/detectors/screen-detector.js';
+import type { StreamReader } from '../../core/agents/profiles.js';
+import {
+  detectScreen,
+  evidenceOf,
+  type DetectorTable,
+  type ScreenVerdict,
+} from '../../core/state/detectors/screen-detector.js';
 import {
   STATUS_QUERY_REPLY,
   StatusProtocolScanner,
   recordToSignal,
 } from '../../core/state/detectors/status-protocol.js';
-import { ClaudeStreamReader } from '../../core/state/detectors/stream-json.js';
+
+/** What the host knows of the agent CLIs (from the vendor folders, given by host-main.ts). */
+export interface SignalReaders {
+  /** Screen detector rule sets, by detector name (`watch.detector`). */
+  detectors: DetectorTable;
+  /** Structured stream readers, by stream name (`watch.stream`). */
+  streams: Readonly<Record<string, (now: () => number) => StreamReader>>;
+}
 
 export interface SignalWatchOptions {
   watch: NonNullable<SpawnSpec['watch']>;
+  readers: SignalReaders;
   /** Writes into the agent's terminal input (the answer to the OSC 7501 query). */
   reply(data: string): void;
   /** Sends a signal to the daemon. */
@@ -37,7 +50,7 @@ export interface SignalWatchOptions {
 export class SignalWatch {
   private readonly scanner = new StatusProtocolScanner();
   private readonly decoder = new TextDecoder();
-  private readonly stream: ClaudeStreamReader | null;
+  private readonly stream: StreamReader | null;
   private lastSession: string | null = null;
   private lastStatusKey = '';
   private lastScreenKey = '';
@@ -49,7 +62,8 @@ export class SignalWatch {
   private disposed = false;
 
   constructor(private readonly o: SignalWatchOptions) {
-    this.stream = o.watch.stream === 'claude-stream-json' ? new ClaudeStreamReader(() => o.now()) : null;
+    const stream = o.watch.stream ? o.readers.streams[o.watch.stream] : undefined;
+    this.stream = stream ? stream(() => o.now()) : null;
   }
 
   output(data: Uint8Array): void {
@@ -83,7 +97,7 @@ export class SignalWatch {
     }
   }
 
-  private readStream(reader: ClaudeStreamReader, text: string): void {
+  private readStream(reader: StreamReader, text: string): void {
     for (const signal of reader.feed(text)) this.o.send(signal);
     const id = reader.sessionId;
     if (id !== null && id !== this.lastSession) {
@@ -109,7 +123,7 @@ export class SignalWatch {
     try {
       const screen = await this.o.readScreen();
       if (this.disposed) return;
-      const verdict = detectScreen(DETECTORS, this.o.watch.detector, this.o.watch.version, {
+      const verdict = detectScreen(this.o.readers.detectors, this.o.watch.detector, this.o.watch.version, {
         lines: screen.lines,
         cursorY: screen.cursor.y,
       });
@@ -147,7 +161,7 @@ export class SignalWatch {
     if (this.disposed || this.pendingIdle !== pending) return;
     try {
       const screen = await this.o.readScreen();
-      const v = detectScreen(DETECTORS, this.o.watch.detector ?? '', this.o.watch.version, {
+      const v = detectScreen(this.o.readers.detectors, this.o.watch.detector ?? '', this.o.watch.version, {
         lines: screen.lines,
         cursorY: screen.cursor.y,
       });

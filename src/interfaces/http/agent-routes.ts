@@ -82,7 +82,13 @@ export function registerStateRoutes(app: HttpApp, ctx: ApiContext): void {
   registerRoute(app, 'listProfiles', () => ({ profiles: ctx.profiles() }));
   registerRoute(app, 'agentHook', async ({ params, body }) => {
     await receiveHook(
-      { registry: core.registry, service: core.service, engine: core.engine, clock: ctx.clock },
+      {
+        registry: core.registry,
+        profileCatalog: core.profileCatalog,
+        service: core.service,
+        engine: core.engine,
+        clock: ctx.clock,
+      },
       params.agentId,
       body,
     );

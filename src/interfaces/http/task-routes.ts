@@ -1,6 +1,5 @@
 import { parsePlan } from '../../config/plans.js';
 import { broadcast } from '../../core/agents/broadcast.js';
-import { vendorOf } from '../../core/agents/profiles.js';
 import type { ApiContext } from './api-context.js';
 import type { HttpApp } from './http-app.js';
 import { registerRoute } from './register-route.js';
@@ -36,7 +35,7 @@ export function registerTaskRoutes(app: HttpApp, ctx: ApiContext): void {
   registerRoute(app, 'listQuota', () => ({ holds: ctx.core.governor.list() }));
   registerRoute(app, 'resumeQuota', async ({ body }) => ({
     resumed: await ctx.core.governor.resume(
-      body.vendor === undefined ? undefined : (vendorOf(body.vendor) ?? body.vendor),
+      body.vendor === undefined ? undefined : (ctx.core.profileCatalog.vendorOf(body.vendor) ?? body.vendor),
       'user',
     ),
   }));

@@ -3,7 +3,7 @@ import type { ActivityState, SignalReason } from '../../../protocol/signals.js';
 /**
  * Screen detector: reads an agent's state from the text of its visible screen (ANSI already
  * removed). Pure and stateless; the host debounces (it reports screen idle only after the screen
- * has been stable for a while). The patterns live in detector-data.ts, per agent and version.
+ * has been stable for a while). The patterns live in each vendor folder (src/vendors/<name>/detectors.ts), per version range.
  */
 
 /** A dotted numeric version range: `from` inclusive, `to` exclusive; either may be absent. */

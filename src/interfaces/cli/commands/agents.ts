@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AgentView, CreateAgentRequest } from '../../../protocol/agent.js';
 import { WtpError } from '../../../client/wtp-error.js';
-import { AGENT_STATES } from '../../../protocol/constants.js';
+import { AGENT_CLI_PROFILES, AGENT_STATES } from '../../../protocol/constants.js';
 import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
 import { bytes, duration, paint, shortenHome, stateColor, stateLabel, table } from '../format.js';
@@ -40,7 +40,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
     .description('start an agent: wtp new claude | wtp new shell | wtp new cmd -- <command> [args…]')
     .argument(
       '<profile>',
-      'shell (your $SHELL), cmd (the command after --), or an agent CLI: claude, codex, gemini, aider (found on PATH or through WTP_<NAME>_BIN)',
+      `shell (your $SHELL), cmd (the command after --), or an agent CLI: ${AGENT_CLI_PROFILES.join(', ')} (found on PATH or through WTP_<NAME>_BIN)`,
     )
     .argument(
       '[argv...]',

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { agentRecord } from '../../../../test/support/core-fakes.js';
-import { signalSchema, type Signal } from '../../../protocol/signals.js';
-import { isClaudeStreamJson, spawnMessage } from '../../lifecycle/spawn-message.js';
-import { ClaudeStreamReader, MAX_LINE, eventToSignal, parseStreamLine } from './stream-json.js';
+import { agentRecord } from '../../../test/support/core-fakes.js';
+import { spawnMessage } from '../../core/lifecycle/spawn-message.js';
+import { signalSchema, type Signal } from '../../protocol/signals.js';
+import { PROFILES } from '../registry.js';
+import {
+  ClaudeStreamReader,
+  MAX_LINE,
+  eventToSignal,
+  isClaudeStreamJson,
+  parseStreamLine,
+} from './stream-json.js';
 
 const SID = '6fa64698-48a6-4136-8960-6a6ff1485d8e';
 const line = (o: unknown): string => JSON.stringify(o) + '\n';
@@ -276,16 +283,20 @@ describe('a headless Claude run in the spawn message', () => {
   it('watches the stream only: no screen detector, no status query, no hooks', () => {
     const args = ['-p', 'say hi', '--output-format', 'stream-json', '--verbose'];
     const profileArgs = ['--settings', '/s/claude-settings.json'];
-    const msg = spawnMessage(agentRecord({ id: 'ag-1', profile: 'claude', args, profileArgs }), {});
+    const msg = spawnMessage(PROFILES, agentRecord({ id: 'ag-1', profile: 'claude', args, profileArgs }), {});
     expect(msg).toMatchObject({
       type: 'spawn',
       args,
       watch: { detector: null, version: null, statusProtocol: false, stream: 'claude-stream-json' },
     });
-    const tui = spawnMessage(agentRecord({ id: 'ag-2', profile: 'claude', args: [], profileArgs }), {});
+    const tui = spawnMessage(
+      PROFILES,
+      agentRecord({ id: 'ag-2', profile: 'claude', args: [], profileArgs }),
+      {},
+    );
     expect(tui).toMatchObject({ args: profileArgs, watch: { detector: 'claude', statusProtocol: true } });
     expect(tui.type === 'spawn' && tui.watch).not.toHaveProperty('stream');
-    const notClaude = spawnMessage(agentRecord({ id: 'ag-3', profile: 'cmd', args }), {});
+    const notClaude = spawnMessage(PROFILES, agentRecord({ id: 'ag-3', profile: 'cmd', args }), {});
     expect(notClaude).not.toHaveProperty('watch');
   });
 });

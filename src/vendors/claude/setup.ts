@@ -1,5 +1,11 @@
 import { join } from 'node:path';
-import { readJsonObject, writeFileAtomic } from './json-file.js';
+import { compareVersions, parseVersion } from '../../core/state/detectors/screen-detector.js';
+import type {
+  HookEndpoints,
+  SetupFiles,
+  VendorSetup,
+  VendorSetupContext,
+} from '../../core/ports/vendor-setup.js';
 
 /** Claude Code hook events that carry state (docs: hooks reference); SessionEnd is left to the process exit. */
 export const CLAUDE_HOOK_EVENTS = [
@@ -14,14 +20,16 @@ export const CLAUDE_HOOK_EVENTS = [
   'StopFailure',
 ] as const;
 
-/** How hook calls reach the daemon: http when possible, the `wtp hook` command always available. */
-export interface HookTransport {
-  http: { url: string; token: string } | null;
-  command: { command: string; args: string[] };
-}
-
 /** Claude Code 2.1.330 skips http hooks for SessionStart ("HTTP hooks are not supported for SessionStart"). */
 const COMMAND_ONLY: readonly string[] = ['SessionStart'];
+
+/**
+ * The oldest Claude Code seen to run `type: "http"` hooks (test/e2e/claude-states.test.ts). No
+ * source available here says which release added them, so older versions get command hooks.
+ */
+const HTTP_HOOKS_VERIFIED = [2, 1, 330];
+
+const SETTINGS_FILE = 'claude-settings.json';
 
 /**
  * The per-agent `--settings` document: our hooks for every state-carrying event, added on top of
@@ -29,7 +37,7 @@ const COMMAND_ONLY: readonly string[] = ['SessionStart'];
  * touched). HTTP hooks are preferred: no process is spawned per tool call. The command form
  * runs `wtp hook --agent ID`, which posts stdin to the daemon's unix socket.
  */
-export function claudeSettings(t: HookTransport): Record<string, unknown> {
+export function claudeSettings(t: HookEndpoints): Record<string, unknown> {
   const command = { type: 'command', ...t.command, async: true, timeout: 10 };
   const handler = (event: string): Record<string, unknown> =>
     t.http && !COMMAND_ONLY.includes(event)
@@ -39,13 +47,6 @@ export function claudeSettings(t: HookTransport): Record<string, unknown> {
     CLAUDE_HOOK_EVENTS.map((e) => [e, [{ matcher: '', hooks: [handler(e)] }]]),
   );
   return { hooks };
-}
-
-/** Writes the settings file (0600) for one agent and returns its path. */
-export function writeClaudeSettings(agentDir: string, t: HookTransport): string {
-  const file = join(agentDir, 'claude-settings.json');
-  writeFileAtomic(file, `${JSON.stringify(claudeSettings(t), null, 2)}\n`);
-  return file;
 }
 
 /** Where Claude Code keeps its global state (trust, onboarding): ~/.claude.json or $CLAUDE_CONFIG_DIR/.claude.json. */
@@ -58,8 +59,8 @@ export function claudeStateFile(env: { home: string; configDir?: string | undefi
  * `projects[cwd].hasTrustDialogAccepted` and keeps everything else in the file as it was
  * (atomic replace). Returns false (and changes nothing) when the file is not a JSON object.
  */
-export function trustClaudeProject(stateFile: string, cwd: string): boolean {
-  const doc = readJsonObject(stateFile);
+export function trustClaudeProject(files: SetupFiles, stateFile: string, cwd: string): boolean {
+  const doc = files.readJsonObject(stateFile);
   if (doc === null) return false;
   const projects = (typeof doc.projects === 'object' && doc.projects !== null ? doc.projects : {}) as Record<
     string,
@@ -69,6 +70,36 @@ export function trustClaudeProject(stateFile: string, cwd: string): boolean {
   if (entry.hasTrustDialogAccepted === true) return true;
   projects[cwd] = { ...entry, hasTrustDialogAccepted: true };
   doc.projects = projects;
-  writeFileAtomic(stateFile, `${JSON.stringify(doc, null, 2)}\n`);
+  files.writeAtomic(stateFile, `${JSON.stringify(doc, null, 2)}\n`);
   return true;
 }
+
+/**
+ * HTTP hooks when the API listens on TCP and the CLI is known to take them: `auto` uses them from
+ * the first version verified here (HTTP_HOOKS_VERIFIED), command hooks for older or unknown ones.
+ */
+function hookTransport(ctx: VendorSetupContext): HookEndpoints {
+  const endpoints = ctx.hookEndpoints();
+  const v = parseVersion(ctx.version);
+  const verified = v !== null && compareVersions(v, HTTP_HOOKS_VERIFIED) >= 0;
+  const useHttp = ctx.hookTransport === 'http' || (ctx.hookTransport === 'auto' && verified);
+  return { http: useHttp ? endpoints.http : null, command: endpoints.command };
+}
+
+/** Claude Code: a per-agent `--settings` file with our hooks (0600), and the trust prompt pre-accepted. */
+export const setup: VendorSetup = {
+  prepare(ctx) {
+    const file = join(ctx.agentDir, SETTINGS_FILE);
+    ctx.files.writeAtomic(file, `${JSON.stringify(claudeSettings(hookTransport(ctx)), null, 2)}\n`);
+    if (ctx.preTrust) {
+      const stateFile = claudeStateFile({ home: ctx.home, configDir: ctx.env.CLAUDE_CONFIG_DIR });
+      if (!trustClaudeProject(ctx.files, stateFile, ctx.agent.cwd)) {
+        ctx.log.warn({ file: stateFile }, 'not a JSON object: the trust prompt was not pre-accepted');
+      }
+    }
+    return ['--settings', file];
+  },
+  cleanup(agentDir, files) {
+    files.remove(join(agentDir, SETTINGS_FILE));
+  },
+};

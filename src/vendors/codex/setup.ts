@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './json-file.js';
+import type { SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
 
 /** TOML basic string. */
 function tomlString(s: string): string {
@@ -16,19 +15,25 @@ function tomlString(s: string): string {
  * none; an existing entry (trusted or not: the user's choice) is left alone.
  */
 export function trustCodexProject(
+  files: SetupFiles,
   env: { home: string; codexHome?: string | undefined },
   cwd: string,
 ): boolean {
   const file = join(env.codexHome ?? join(env.home, '.codex'), 'config.toml');
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  const text = files.readText(file) ?? '';
   const header = `[projects.${tomlString(cwd)}]`;
   if (text.includes(header)) return true;
   const sep = text === '' || text.endsWith('\n') ? '' : '\n';
-  writeFileAtomic(file, `${text}${sep}\n${header}\ntrust_level = "trusted"\n`);
+  files.writeAtomic(file, `${text}${sep}\n${header}\ntrust_level = "trusted"\n`);
   return true;
 }
+
+/** Codex CLI: the trust prompt of the agent's working directory pre-accepted; no hooks. */
+export const setup: VendorSetup = {
+  prepare(ctx) {
+    if (ctx.preTrust) {
+      trustCodexProject(ctx.files, { home: ctx.home, codexHome: ctx.env.CODEX_HOME }, ctx.agent.cwd);
+    }
+    return [];
+  },
+};

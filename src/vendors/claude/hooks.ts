@@ -1,12 +1,6 @@
+import type { HookReading } from '../../core/agents/profiles.js';
+import { resetTimeIn } from '../../core/state/detectors/reset-time.js';
 import type { Signal } from '../../protocol/signals.js';
-import { resetTimeIn } from './detectors/reset-time.js';
-
-/** What a Claude Code hook call tells: a state signal, and the session id to resume later. */
-export interface HookReading {
-  signal: Signal | null;
-  sessionId: string | null;
-  event: string;
-}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 

@@ -1,5 +1,6 @@
-import type { Signal } from '../../../protocol/signals.js';
-import { resetTimeIn } from './reset-time.js';
+import type { StreamReader } from '../../core/agents/profiles.js';
+import { resetTimeIn } from '../../core/state/detectors/reset-time.js';
+import type { Signal } from '../../protocol/signals.js';
 
 /**
  * Claude Code run headless with `--output-format stream-json --verbose` (with `-p "<prompt>"`, or
@@ -40,7 +41,7 @@ export function parseStreamLine(line: string): Json | null {
  * into `stream` signals. Consecutive signals with the same state, reason and tool are reported
  * once. The session id the stream names is kept (`sessionId`), for a later `--resume`.
  */
-export class ClaudeStreamReader {
+export class ClaudeStreamReader implements StreamReader {
   private pending = '';
   /** Inside an oversize line: drop text up to its newline. */
   private skipping = false;
@@ -239,4 +240,24 @@ function firstText(content: unknown): string | undefined {
   return blocksOf(content, 'text')
     .map((b) => str(b.text))
     .find((t) => t !== undefined);
+}
+
+/** Claude Code's `-p`/`--print` with `--output-format stream-json`: a headless run we can read. */
+export function isClaudeStreamJson(args: readonly string[]): boolean {
+  let print = false;
+  let streamJson = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') break;
+    if (a === '-p' || a === '--print') print = true;
+    else if (a === '--output-format') streamJson = args[i + 1] === 'stream-json';
+    else if (a === '--output-format=stream-json') streamJson = true;
+    else if (a?.startsWith('--output-format=')) streamJson = false;
+  }
+  return print && streamJson;
+}
+
+/** `args` without `option` and its value. */
+export function withoutOption(args: readonly string[], option: string): string[] {
+  return args.filter((a, i) => a !== option && args[i - 1] !== option);
 }

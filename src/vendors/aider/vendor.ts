@@ -1,0 +1,21 @@
+import type { VendorDefinition } from '../vendor.js';
+import { AIDER_RULES } from './detectors.js';
+
+/** Aider: screens only (its rules come from peers' patterns); it talks to many vendors' models. */
+export const vendor: VendorDefinition = {
+  order: 60,
+  testedVersions: [],
+  detectors: AIDER_RULES,
+  profile: {
+    name: 'aider',
+    vendor: 'aider',
+    binary: 'aider',
+    signals: ['screen', 'process'],
+    hooks: null,
+    trust: null,
+    resume: null,
+    detector: 'aider',
+    defaultArgs: [],
+    modelArgs: (m) => ['--model', m],
+  },
+};

@@ -1,0 +1,38 @@
+import type { VendorDefinition } from '../vendor.js';
+import { CLAUDE_RULES } from './detectors.js';
+import { readClaudeHook } from './hooks.js';
+import { ClaudeStreamReader, isClaudeStreamJson, withoutOption } from './stream-json.js';
+
+/**
+ * Claude Code (docs/research/claude-code-2.1.330.md): OSC 7501 status records, http hooks through
+ * a per-agent `--settings` file (setup.ts), `-p --output-format stream-json` for headless runs,
+ * recorded screens, resume by session id.
+ */
+export const vendor: VendorDefinition = {
+  order: 30,
+  testedVersions: ['2.1.330'],
+  detectors: CLAUDE_RULES,
+  profile: {
+    name: 'claude',
+    vendor: 'anthropic',
+    binary: 'claude',
+    signals: ['status', 'hook', 'stream', 'screen', 'process'],
+    hooks: 'a per-agent --settings file with http hooks to the daemon (command hooks without TCP)',
+    trust: 'projects.<cwd>.hasTrustDialogAccepted in ~/.claude.json ($CLAUDE_CONFIG_DIR/.claude.json)',
+    resume: '--resume <session_id> from the SessionStart hook',
+    detector: 'claude',
+    defaultArgs: [],
+    modelArgs: (m) => ['--model', m],
+    permissionArgs: (m) => ['--permission-mode', m],
+    resumeArgs: (id) => ['--resume', id],
+    permissionModes: ['default', 'manual', 'acceptEdits', 'plan', 'auto', 'dontAsk', 'bypassPermissions'],
+    readHook: readClaudeHook,
+    stream: {
+      name: 'claude-stream-json',
+      applies: isClaudeStreamJson,
+      // Its stream tells all our hooks would: a headless run goes without the hooks' --settings.
+      profileArgs: (args) => withoutOption(args, '--settings'),
+      reader: (now) => new ClaudeStreamReader(now),
+    },
+  },
+};

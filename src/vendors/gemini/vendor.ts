@@ -1,0 +1,23 @@
+import type { VendorDefinition } from '../vendor.js';
+import { GEMINI_RULES } from './detectors.js';
+
+/** Gemini CLI: screens only (its rules come from peers' patterns). */
+export const vendor: VendorDefinition = {
+  order: 50,
+  testedVersions: [],
+  detectors: GEMINI_RULES,
+  profile: {
+    name: 'gemini',
+    vendor: 'google',
+    binary: 'gemini',
+    signals: ['screen', 'process'],
+    hooks: null,
+    trust: null,
+    resume: null,
+    detector: 'gemini',
+    defaultArgs: [],
+    modelArgs: (m) => ['--model', m],
+    permissionArgs: (m) => ['--approval-mode', m],
+    permissionModes: ['default', 'auto_edit', 'plan', 'yolo'],
+  },
+};

@@ -1,0 +1,22 @@
+import type { ProfileSpec } from '../core/agents/profiles.js';
+import type { RuleSet } from '../core/state/detectors/screen-detector.js';
+
+/**
+ * One vendor folder's pure part (`src/vendors/<name>/vendor.ts`, no I/O): the profile spec the
+ * core runs with, its screen detector rule sets, where it goes in lists, and what was tested.
+ * The I/O part, when the CLI needs files written before it starts (hooks, trust), is the folder's
+ * `setup.ts` (a VendorSetup). `npm run gen` lists the folders in vendor-list.ts and setup-list.ts.
+ */
+export interface VendorDefinition {
+  profile: ProfileSpec;
+  /** Place in every list of profiles (`wtp profiles`, error messages, help, the plugin): ascending. */
+  order: number;
+  /**
+   * The tested version range: the CLI versions the tests run (scripts/cli-pins.mjs) and the
+   * recorded screens come from (test/fixtures/screens/<name>/<version>/). Empty when the CLI was
+   * never run here (its rules come from peers' patterns, checked on synthetic screens only).
+   */
+  testedVersions: readonly string[];
+  /** Screen detector rule sets, per version range (the newest applies to unknown versions). */
+  detectors?: readonly RuleSet[];
+}
