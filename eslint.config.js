@@ -2,23 +2,31 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { wtpRules } from './tools/eslint-rules.js';
 
-/** Import direction of DESIGN §10: interfaces → core ← adapters; protocol is the shared leaf. */
+/**
+ * Import direction of DESIGN §10: interfaces → core ← adapters; protocol is the shared leaf.
+ * Static imports and `import('…')` obey the same patterns.
+ */
 const layer = (
   /** @type {string[]} */ forbidden,
   /** @type {string} */ why,
   /** @type {string[]} */ regexes = [],
-) => ({
-  'no-restricted-imports': [
-    'error',
-    {
-      patterns: [
-        ...forbidden.map((group) => ({ group: [group], message: why })),
-        ...regexes.map((regex) => ({ regex, message: why })),
-      ],
-    },
-  ],
-});
+) => {
+  const options = {
+    patterns: [
+      ...forbidden.map((group) => ({ group: [group], message: why })),
+      ...regexes.map((regex) => ({ regex, message: why })),
+    ],
+  };
+  return {
+    'no-restricted-imports': ['error', options],
+    'wtp/restricted-dynamic-imports': ['error', options],
+  };
+};
+
+const ENV_ONLY =
+  'src/config/env.ts is the only reader of process.env: take the value from it, through the composition root';
 
 const NODE_BUILTINS = [
   'node:*',
@@ -49,6 +57,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    plugins: { wtp: wtpRules },
     languageOptions: {
       globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' },
     },
@@ -139,6 +148,28 @@ export default tseslint.config(
       ['**/adapters/**', '**/interfaces/**', '**/daemon/**', '**/client/**'],
       'config/ reads env and files; it wires nothing',
     ),
+  },
+  {
+    // Tests, benchmarks, scripts and tools are the outside world: they set up the environments
+    // of what they start and may read theirs.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/config/env.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: ENV_ONLY }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value=/^(node:)?process$/] > ImportSpecifier[imported.name='env']",
+          message: ENV_ONLY,
+        },
+        {
+          selector:
+            "MemberExpression[object.type='MemberExpression'][object.property.name='process'][property.name='env']",
+          message: ENV_ONLY,
+        },
+      ],
+    },
   },
   {
     files: ['web/**/*.{ts,tsx}'],

@@ -20,7 +20,7 @@ import { AppError } from '../core/errors.js';
 import type { Clock } from '../core/ports/daemon.js';
 import { isStorageFailure, storageError } from '../core/model/storage-errors.js';
 import type { StorageHealth } from '../core/model/storage-health.js';
-import { environmentForChildren, readEnv, type WtpEnv } from '../config/env.js';
+import { environmentForChildren, ownEnvironment, readEnv, type WtpEnv } from '../config/env.js';
 import { loadConfig } from '../config/load-config.js';
 import { templateHash } from '../config/template-approvals.js';
 import { loadTemplate, parseTemplate } from '../config/templates.js';
@@ -282,8 +282,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
             worktreesDir: config.git.worktreesDir ?? join(paths.stateDir, 'worktrees'),
             approvalsFile: join(paths.stateDir, 'setup-approvals.json'),
             env: childEnv,
+            gitEnv: ownEnvironment(),
           }),
-          review: new CliGitReview(),
+          review: new CliGitReview({ gitEnv: ownEnvironment() }),
         },
         profiles: createProfileSetup({
           agentsDir: paths.agentsDir,

@@ -85,6 +85,7 @@ beforeEach(() => {
     worktreesDir: join(dir, 'state', 'worktrees'),
     approvalsFile: join(dir, 'state', 'setup-approvals.json'),
     env: { PATH: process.env.PATH, FROM_OPTIONS: 'yes' },
+    gitEnv: process.env,
   });
 });
 
@@ -307,6 +308,7 @@ describe('setup script', () => {
       worktreesDir: join(root, `case-${n}`, 'state', 'worktrees'),
       approvalsFile: join(root, `case-${n}`, 'state', 'setup-approvals.json'),
       env: { PATH: process.env.PATH },
+      gitEnv: process.env,
       setupTimeoutMs: 300,
     });
     const wt = await slow.provision(req({ agentName: 'slow' }));
