@@ -15,6 +15,7 @@ import { randomIds } from '../adapters/system/random-ids.js';
 import { systemClock } from '../adapters/system/system-clock.js';
 import type { AgentRecord } from '../core/model/agent-record.js';
 import { createCore, type Core } from '../core/create-core.js';
+import { toUseCases } from '../core/use-cases/to-use-cases.js';
 import { PaneLauncher } from '../core/lifecycle/pane-launcher.js';
 import { AppError } from '../core/errors.js';
 import type { Clock } from '../core/ports/daemon.js';
@@ -404,7 +405,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       return stopping;
     };
     const ctx: ApiContext = {
-      core,
+      ...toUseCases(core, { clock, between: () => new Promise((resolve) => setImmediate(resolve)) }),
       version: VERSION,
       startedAt,
       status,
