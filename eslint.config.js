@@ -6,23 +6,47 @@ import { wtpRules } from './tools/eslint-rules.js';
 
 /**
  * Import direction of DESIGN §10: interfaces → core ← adapters; protocol is the shared leaf.
- * Static imports and `import('…')` obey the same patterns.
+ * Each group of patterns (gitignore globs or regexes) is refused with its reason; static imports
+ * and `import('…')` obey the same patterns.
  */
-const layer = (
-  /** @type {string[]} */ forbidden,
-  /** @type {string} */ why,
-  /** @type {string[]} */ regexes = [],
-) => {
+const rings = (/** @type {{ globs?: string[]; regexes?: string[]; why: string }[]} */ groups) => {
   const options = {
-    patterns: [
-      ...forbidden.map((group) => ({ group: [group], message: why })),
+    patterns: groups.flatMap(({ globs = [], regexes = [], why }) => [
+      ...globs.map((group) => ({ group: [group], message: why })),
       ...regexes.map((regex) => ({ regex, message: why })),
-    ],
+    ]),
   };
   return {
     'no-restricted-imports': ['error', options],
     'wtp/restricted-dynamic-imports': ['error', options],
   };
+};
+
+const layer = (
+  /** @type {string[]} */ forbidden,
+  /** @type {string} */ why,
+  /** @type {string[]} */ regexes = [],
+) => rings([{ globs: forbidden, regexes, why }]);
+
+const INTERFACES = {
+  globs: ['**/adapters/**', '**/daemon/**'],
+  why: 'interfaces never import adapters; src/daemon/ wires them',
+};
+
+/** From a folder of src/interfaces/, its sibling `name` (`../name/…`, or through `interfaces/`). */
+const sibling = (/** @type {string} */ name) => `^(\\.\\./)+(interfaces/)?${name}/`;
+
+/** The API's narrow face: http/, ws/, server/ and api/ see the core through its use cases. */
+const THROUGH_USE_CASES = {
+  regexes: [
+    '^(\\.\\./)+core/(?!(?:use-cases/use-cases|errors|ports/[\\w-]+|model/(?:agent-record|agent-state|task-record|storage-errors|text))\\.js$)',
+  ],
+  why: 'the API sees the core through core/use-cases/use-cases.ts (built by toUseCases in src/daemon/), its errors, port types and records: never Core, the registry or a service',
+};
+
+const API_ASSEMBLY = {
+  regexes: [sibling('api')],
+  why: 'api/ assembles the server from server/, http/ and ws/: only src/daemon/ imports it',
 };
 
 const ENV_ONLY =
@@ -112,10 +136,50 @@ export default tseslint.config(
   {
     files: ['src/interfaces/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
-    rules: layer(
-      ['**/adapters/**', '**/daemon/**'],
-      'interfaces never import adapters; src/daemon/ wires them',
-    ),
+    rules: rings([INTERFACES]),
+  },
+  {
+    files: ['src/interfaces/http/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: rings([
+      INTERFACES,
+      THROUGH_USE_CASES,
+      API_ASSEMBLY,
+      {
+        regexes: [sibling('ws')],
+        why: 'http/ and ws/ never import each other: what they share is in server/',
+      },
+    ]),
+  },
+  {
+    files: ['src/interfaces/ws/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: rings([
+      INTERFACES,
+      THROUGH_USE_CASES,
+      API_ASSEMBLY,
+      {
+        regexes: [sibling('http')],
+        why: 'ws/ and http/ never import each other: what they share is in server/',
+      },
+    ]),
+  },
+  {
+    files: ['src/interfaces/server/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: rings([
+      INTERFACES,
+      THROUGH_USE_CASES,
+      {
+        regexes: [sibling('http'), sibling('ws'), sibling('api')],
+        why: 'server/ is what http/ and ws/ share: it imports neither of them (nor api/, which assembles them)',
+      },
+    ]),
+  },
+  {
+    files: ['src/interfaces/api/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: rings([INTERFACES, THROUGH_USE_CASES]),
   },
   {
     files: ['src/interfaces/cli/**/*.ts'],
@@ -128,6 +192,8 @@ export default tseslint.config(
         '../host/**',
         '../http/**',
         '../ws/**',
+        '../server/**',
+        '../api/**',
         '../host-link/**',
       ],
       'the CLI is a client of the daemon: protocol/, client/ and config/ only',

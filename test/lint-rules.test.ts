@@ -41,6 +41,70 @@ describe('dynamic import() obeys the rings', () => {
   });
 });
 
+describe('the API layers', () => {
+  it.each([
+    [
+      'http/ → ws/',
+      'src/interfaces/http/x.ts',
+      '../ws/send-json.js',
+      /http\/ and ws\/ never import each other/,
+    ],
+    [
+      'ws/ → http/',
+      'src/interfaces/ws/x.ts',
+      '../http/openapi.js',
+      /ws\/ and http\/ never import each other/,
+    ],
+    [
+      'server/ → http/',
+      'src/interfaces/server/x.ts',
+      '../http/metrics.js',
+      /server\/ is what http\/ and ws\/ share/,
+    ],
+    [
+      'server/ → ws/',
+      'src/interfaces/server/x.ts',
+      '../ws/send-json.js',
+      /server\/ is what http\/ and ws\/ share/,
+    ],
+    ['http/ → api/', 'src/interfaces/http/x.ts', '../api/api-server.js', /only src\/daemon\/ imports it/],
+    ['the CLI → server/', 'src/interfaces/cli/x.ts', '../server/auth.js', /the CLI is a client/],
+  ])('refuses %s', async (_, path, from, why) => {
+    expect(await problems(path, `export * from '${from}';\n`)).toEqual([
+      expect.stringMatching(new RegExp(`^no-restricted-imports: .*${why.source}`)),
+    ]);
+    expect(await problems(path, `export const f = () => import('${from}');\n`)).toEqual([
+      expect.stringMatching(new RegExp(`^wtp/restricted-dynamic-imports: .*${why.source}`)),
+    ]);
+  });
+
+  it.each([
+    ['the registry', '../../core/model/registry.js'],
+    ['Core', '../../core/create-core.js'],
+    ['a service', '../../core/agents/agent-service.js'],
+    ['the face builder', '../../core/use-cases/to-use-cases.js'],
+  ])('lets routes and sockets see the core through its use cases only, not %s', async (_, from) => {
+    for (const path of ['src/interfaces/http/x.ts', 'src/interfaces/ws/x.ts', 'src/interfaces/server/x.ts']) {
+      expect(await problems(path, `export type { X } from '${from}';\n`)).toEqual([
+        expect.stringMatching(/the API sees the core through core\/use-cases\/use-cases\.ts/),
+      ]);
+    }
+  });
+
+  it('lets them import what they share, the use cases, errors, port types and records', async () => {
+    const code = [
+      "export type { UseCases } from '../../core/use-cases/use-cases.js';",
+      "export { AppError } from '../../core/errors.js';",
+      "export type { Clock } from '../../core/ports/daemon.js';",
+      "export { isLive } from '../../core/model/agent-state.js';",
+      "export { HttpApp } from '../server/http-app.js';",
+      '',
+    ].join('\n');
+    expect(await problems('src/interfaces/http/x.ts', code)).toEqual([]);
+    expect(await problems('src/interfaces/ws/x.ts', code)).toEqual([]);
+  });
+});
+
 describe('process.env is read in src/config/env.ts only', () => {
   it.each([
     ['a property', 'export const home = process.env.HOME;\n'],

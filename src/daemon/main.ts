@@ -33,8 +33,8 @@ import { dashboardWebDir, MAX_SOCKET_PATH_BYTES, resolvePaths, tmuxSocketName } 
 import type { WtpPaths } from '../config/paths.js';
 import type { WtpConfig } from '../config/schema.js';
 import { startHostServer } from '../interfaces/host-link/host-server.js';
-import type { ApiContext } from '../interfaces/http/api-context.js';
-import { createApiServer, type ApiServer } from '../interfaces/http/server.js';
+import type { ApiContext } from '../interfaces/server/api-context.js';
+import { createApiServer, type ApiServer } from '../interfaces/api/api-server.js';
 import type { DaemonStatus } from '../protocol/daemon.js';
 import { VERSION } from '../version.js';
 import { chooseBackend, createMuxRegistry, probeBackends } from './backends.js';

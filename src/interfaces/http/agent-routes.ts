@@ -1,5 +1,5 @@
-import type { ApiContext } from './api-context.js';
-import type { HttpApp } from './http-app.js';
+import type { ApiContext } from '../server/api-context.js';
+import type { HttpApp } from '../server/http-app.js';
 import { registerRoute } from './register-route.js';
 
 /** /api/v1/agents…, workspaces, orphans and the event history. */

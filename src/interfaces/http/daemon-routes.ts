@@ -1,6 +1,6 @@
-import type { ApiContext } from './api-context.js';
-import { RawBody, type HttpApp } from './http-app.js';
-import type { HttpCounters } from './metrics.js';
+import type { ApiContext } from '../server/api-context.js';
+import { RawBody, type HttpApp } from '../server/http-app.js';
+import type { HttpCounters } from '../server/http-counters.js';
 import { renderMetrics, type MetricsSources } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import { registerRoute } from './register-route.js';

@@ -1,7 +1,7 @@
 import { AppError } from '../../core/errors.js';
 import type { ReviewUseCases } from '../../core/use-cases/use-cases.js';
-import type { ApiContext } from './api-context.js';
-import type { HttpApp } from './http-app.js';
+import type { ApiContext } from '../server/api-context.js';
+import type { HttpApp } from '../server/http-app.js';
 import { registerRoute } from './register-route.js';
 
 /** Worktrees, review, merge, the conflict radar, gc and setup approval. */

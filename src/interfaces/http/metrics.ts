@@ -1,15 +1,5 @@
-import type { ApiContext } from './api-context.js';
-
-/** Counters the HTTP layer keeps itself. */
-export class HttpCounters {
-  readonly requests = new Map<string, number>();
-  wsClients = 0;
-
-  countRequest(route: string, status: number): void {
-    const key = `${route}\u0000${status}`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-  }
-}
+import type { ApiContext } from '../server/api-context.js';
+import type { HttpCounters } from '../server/http-counters.js';
 
 const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 

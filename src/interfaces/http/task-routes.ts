@@ -1,6 +1,6 @@
 import { parsePlan } from '../../config/plans.js';
-import type { ApiContext } from './api-context.js';
-import type { HttpApp } from './http-app.js';
+import type { ApiContext } from '../server/api-context.js';
+import type { HttpApp } from '../server/http-app.js';
 import { registerRoute } from './register-route.js';
 
 /** /api/v1/tasks: the task graph; best of N; quota holds; broadcast. */

@@ -1,9 +1,9 @@
 import { invalidInput } from '../../core/errors.js';
 import { eventsQuerySchema, type WtpEvent } from '../../protocol/events.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
-import type { ApiContext } from '../http/api-context.js';
-import type { HttpApp } from '../http/http-app.js';
-import type { HttpCounters } from '../http/metrics.js';
+import type { ApiContext } from '../server/api-context.js';
+import type { HttpApp } from '../server/http-app.js';
+import type { HttpCounters } from '../server/http-counters.js';
 import { failSocket, MAX_BUFFERED_BYTES, sendJson } from './send-json.js';
 
 const PAGE = 1000;

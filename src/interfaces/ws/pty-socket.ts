@@ -6,10 +6,10 @@ import type { AgentUseCases } from '../../core/use-cases/use-cases.js';
 import { agentRefParamsSchema } from '../../protocol/agent.js';
 import { ptyClientMessageSchema, ptyQuerySchema } from '../../protocol/pty.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
-import type { ApiContext } from '../http/api-context.js';
-import type { HttpApp } from '../http/http-app.js';
-import type { HttpCounters } from '../http/metrics.js';
-import { toErrorResponse } from '../http/to-error-body.js';
+import type { ApiContext } from '../server/api-context.js';
+import type { HttpApp } from '../server/http-app.js';
+import type { HttpCounters } from '../server/http-counters.js';
+import { toErrorResponse } from '../server/to-error-body.js';
 import { OutputPump } from './output-pump.js';
 import { failSocket, sendJson } from './send-json.js';
 
