@@ -136,7 +136,7 @@ export default tseslint.config(
   {
     files: ['src/interfaces/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
-    rules: rings([INTERFACES]),
+    rules: rings([INTERFACES, API_ASSEMBLY]),
   },
   {
     files: ['src/interfaces/http/**/*.ts'],

@@ -68,6 +68,12 @@ describe('the API layers', () => {
       /server\/ is what http\/ and ws\/ share/,
     ],
     ['http/ → api/', 'src/interfaces/http/x.ts', '../api/api-server.js', /only src\/daemon\/ imports it/],
+    [
+      'host-link/ → api/',
+      'src/interfaces/host-link/x.ts',
+      '../api/api-server.js',
+      /only src\/daemon\/ imports it/,
+    ],
     ['the CLI → server/', 'src/interfaces/cli/x.ts', '../server/auth.js', /the CLI is a client/],
   ])('refuses %s', async (_, path, from, why) => {
     expect(await problems(path, `export * from '${from}';\n`)).toEqual([
