@@ -2,23 +2,55 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { wtpRules } from './tools/eslint-rules.js';
 
-/** Import direction of DESIGN §10: interfaces → core ← adapters; protocol is the shared leaf. */
+/**
+ * Import direction of DESIGN §10: interfaces → core ← adapters; protocol is the shared leaf.
+ * Each group of patterns (gitignore globs or regexes) is refused with its reason; static imports
+ * and `import('…')` obey the same patterns.
+ */
+const rings = (/** @type {{ globs?: string[]; regexes?: string[]; why: string }[]} */ groups) => {
+  const options = {
+    patterns: groups.flatMap(({ globs = [], regexes = [], why }) => [
+      ...globs.map((group) => ({ group: [group], message: why })),
+      ...regexes.map((regex) => ({ regex, message: why })),
+    ]),
+  };
+  return {
+    'no-restricted-imports': ['error', options],
+    'wtp/restricted-dynamic-imports': ['error', options],
+  };
+};
+
 const layer = (
   /** @type {string[]} */ forbidden,
   /** @type {string} */ why,
   /** @type {string[]} */ regexes = [],
-) => ({
-  'no-restricted-imports': [
-    'error',
-    {
-      patterns: [
-        ...forbidden.map((group) => ({ group: [group], message: why })),
-        ...regexes.map((regex) => ({ regex, message: why })),
-      ],
-    },
+) => rings([{ globs: forbidden, regexes, why }]);
+
+const INTERFACES = {
+  globs: ['**/adapters/**', '**/daemon/**', '**/vendors/**'],
+  why: 'interfaces never import adapters or vendors; src/daemon/ wires them',
+};
+
+/** From a folder of src/interfaces/, its sibling `name` (`../name/…`, or through `interfaces/`). */
+const sibling = (/** @type {string} */ name) => `^(\\.\\./)+(interfaces/)?${name}/`;
+
+/** The API's narrow face: http/, ws/, server/ and api/ see the core through its use cases. */
+const THROUGH_USE_CASES = {
+  regexes: [
+    '^(\\.\\./)+core/(?!(?:use-cases/use-cases|errors|ports/[\\w-]+|model/(?:agent-record|agent-state|task-record|storage-errors|text))\\.js$)',
   ],
-});
+  why: 'the API sees the core through core/use-cases/use-cases.ts (built by toUseCases in src/daemon/), its errors, port types and records: never Core, the registry or a service',
+};
+
+const API_ASSEMBLY = {
+  regexes: [sibling('api')],
+  why: 'api/ assembles the server from server/, http/ and ws/: only src/daemon/ imports it',
+};
+
+const ENV_ONLY =
+  'src/config/env.ts is the only reader of process.env: take the value from it, through the composition root';
 
 const NODE_BUILTINS = [
   'node:*',
@@ -49,6 +81,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    plugins: { wtp: wtpRules },
     languageOptions: {
       globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' },
     },
@@ -105,10 +138,50 @@ export default tseslint.config(
   {
     files: ['src/interfaces/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
-    rules: layer(
-      ['**/adapters/**', '**/daemon/**', '**/vendors/**'],
-      'interfaces never import adapters or vendors; src/daemon/ wires them',
-    ),
+    rules: rings([INTERFACES, API_ASSEMBLY]),
+  },
+  {
+    files: ['src/interfaces/http/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: rings([
+      INTERFACES,
+      THROUGH_USE_CASES,
+      API_ASSEMBLY,
+      {
+        regexes: [sibling('ws')],
+        why: 'http/ and ws/ never import each other: what they share is in server/',
+      },
+    ]),
+  },
+  {
+    files: ['src/interfaces/ws/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: rings([
+      INTERFACES,
+      THROUGH_USE_CASES,
+      API_ASSEMBLY,
+      {
+        regexes: [sibling('http')],
+        why: 'ws/ and http/ never import each other: what they share is in server/',
+      },
+    ]),
+  },
+  {
+    files: ['src/interfaces/server/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: rings([
+      INTERFACES,
+      THROUGH_USE_CASES,
+      {
+        regexes: [sibling('http'), sibling('ws'), sibling('api')],
+        why: 'server/ is what http/ and ws/ share: it imports neither of them (nor api/, which assembles them)',
+      },
+    ]),
+  },
+  {
+    files: ['src/interfaces/api/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: rings([INTERFACES, THROUGH_USE_CASES]),
   },
   {
     files: ['src/interfaces/cli/**/*.ts'],
@@ -122,6 +195,8 @@ export default tseslint.config(
         '../host/**',
         '../http/**',
         '../ws/**',
+        '../server/**',
+        '../api/**',
         '../host-link/**',
       ],
       'the CLI is a client of the daemon: protocol/, client/ and config/ only',
@@ -173,6 +248,28 @@ export default tseslint.config(
       'a vendor setup writes through node:* and the SetupFiles it is given; it never imports adapters, interfaces, config or another vendor',
       ['^\\.\\./(?!\\.\\.|core/|protocol/)[^/]+/'],
     ),
+  },
+  {
+    // Tests, benchmarks, scripts and tools are the outside world: they set up the environments
+    // of what they start and may read theirs.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/config/env.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: ENV_ONLY }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value=/^(node:)?process$/] > ImportSpecifier[imported.name='env']",
+          message: ENV_ONLY,
+        },
+        {
+          selector:
+            "MemberExpression[object.type='MemberExpression'][object.property.name='process'][property.name='env']",
+          message: ENV_ONLY,
+        },
+      ],
+    },
   },
   {
     files: ['web/**/*.{ts,tsx}'],

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { hookToken } from '../src/interfaces/http/auth.js';
+import { hookToken } from '../src/interfaces/server/auth.js';
 import {
   armPaint,
   CHROMIUM,

@@ -62,6 +62,7 @@ async function measureWorktreeCreate(g: GeneratedRepo, n: number): Promise<Bench
     worktreesDir: join(g.root, 'wtp-worktrees'),
     approvalsFile: join(g.root, 'approvals.json'),
     env: gitEnv(),
+    gitEnv: process.env,
   });
   const ours: number[] = [];
   const plain: number[] = [];
@@ -200,7 +201,7 @@ function exponent(xs: number[], ys: number[]): number {
 
 /** Figure: one full `CliGitReview.predict` over all branches vs sequential bare merge-trees. */
 async function measureRadar(g: GeneratedRepo, runs: GitRuns): Promise<BenchResult> {
-  const review = new CliGitReview();
+  const review = new CliGitReview({ gitEnv: process.env });
   const refs = g.branches;
   const pass = async (n: number): Promise<{ ms: number; got: PairPrediction[] }> => {
     const t0 = nowMs();

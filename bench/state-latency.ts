@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { AgentView } from '../src/protocol/agent.js';
 import type { WtpEvent } from '../src/protocol/events.js';
-import { hookToken } from '../src/interfaces/http/auth.js';
+import { hookToken } from '../src/interfaces/server/auth.js';
 import { nowMs, sleep } from './proc.js';
 import type { RepoPaths } from './repo-paths.js';
 import { latencyBaseline, latencyResult, progress, type BenchResult } from './report.js';

@@ -90,6 +90,15 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
 }
 
 /**
+ * The daemon's own environment, as it is and live (not a copy): what git runs with, so that the
+ * user's HOME, PATH and GIT_* settings apply to the daemon's git as to their own. Agents and hosts
+ * get `environmentForChildren` instead.
+ */
+export function ownEnvironment(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}
+
+/**
  * The environment for processes we start (hosts inherit it, agents too): a copy of ours,
  * minus what `npm start` injected (npm_* variables and the package's node_modules/.bin on
  * PATH), which belongs to wezterm-parallel's own checkout, not to the agents.

@@ -1,6 +1,6 @@
 import { FsProfileSetup } from '../adapters/profiles/profile-setup.js';
 import type { LaunchPreflight, Logger } from '../core/ports/daemon.js';
-import { hookToken } from '../interfaces/http/auth.js';
+import { hookToken } from '../interfaces/server/auth.js';
 import type { ProfileInfo } from '../protocol/profiles.js';
 import type { WtpConfig } from '../config/schema.js';
 import { PROFILES } from '../vendors/registry.js';

@@ -5,7 +5,8 @@ import { templateHash } from '../config/template-approvals.js';
 import { loadTemplate, parseTemplate } from '../config/templates.js';
 import type { Core } from '../core/create-core.js';
 import type { Clock, Logger } from '../core/ports/daemon.js';
-import type { ApiContext } from '../interfaces/http/api-context.js';
+import type { ApiContext } from '../interfaces/server/api-context.js';
+import { toUseCases } from '../core/use-cases/to-use-cases.js';
 import type { DaemonStatus } from '../protocol/daemon.js';
 import { VERSION } from '../version.js';
 import { profileInfos } from './agent-aware.js';
@@ -67,7 +68,7 @@ export function apiContext(o: {
 }): ApiContext {
   const { paths } = o;
   return {
-    core: o.core,
+    ...toUseCases(o.core, { clock: o.clock, between: () => new Promise((resolve) => setImmediate(resolve)) }),
     version: VERSION,
     startedAt: o.startedAt,
     status: o.status,

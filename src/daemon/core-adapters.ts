@@ -6,6 +6,7 @@ import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
 import { procfsInspector } from '../adapters/procfs/procfs-inspector.js';
 import type { SqliteStateStore } from '../adapters/sqlite/sqlite-state-store.js';
 import { randomIds } from '../adapters/system/random-ids.js';
+import { ownEnvironment } from '../config/env.js';
 import { tmuxSocketName, type WtpPaths } from '../config/paths.js';
 import type { WtpConfig } from '../config/schema.js';
 import type { CoreAdapters } from '../core/create-core.js';
@@ -85,8 +86,9 @@ export function coreAdapters(o: {
         worktreesDir: config.git.worktreesDir ?? join(paths.stateDir, 'worktrees'),
         approvalsFile: join(paths.stateDir, 'setup-approvals.json'),
         env: childEnv,
+        gitEnv: ownEnvironment(),
       }),
-      review: new CliGitReview(),
+      review: new CliGitReview({ gitEnv: ownEnvironment() }),
     },
     profiles: createProfileSetup({
       agentsDir: paths.agentsDir,

@@ -8,7 +8,7 @@ import { createCore, type Core } from '../core/create-core.js';
 import type { StorageHealth } from '../core/model/storage-health.js';
 import type { Clock } from '../core/ports/daemon.js';
 import { startHostServer } from '../interfaces/host-link/host-server.js';
-import { createApiServer, type ApiServer } from '../interfaces/http/server.js';
+import { createApiServer, type ApiServer } from '../interfaces/api/api-server.js';
 import type { DaemonStatus } from '../protocol/daemon.js';
 import { VERSION } from '../version.js';
 import { apiContext, daemonStatus } from './api-wiring.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WtpClient } from '../../src/client/wtp-client.js';
 import { environmentForChildren, readEnv } from '../../src/config/env.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon/main.js';
-import { hookToken } from '../../src/interfaces/http/auth.js';
+import { hookToken } from '../../src/interfaces/server/auth.js';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { ENTRY, eventually, TestHome } from '../support/harness.js';
 

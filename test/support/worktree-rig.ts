@@ -89,6 +89,7 @@ export function useWorktreeRig(): void {
       worktreesDir: join(dir, 'state', 'worktrees'),
       approvalsFile: join(dir, 'state', 'setup-approvals.json'),
       env: { PATH: process.env.PATH, FROM_OPTIONS: 'yes' },
+      gitEnv: process.env,
     });
   });
 

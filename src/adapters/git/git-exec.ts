@@ -8,8 +8,15 @@ export interface GitResult {
   stderr: string;
 }
 
+/**
+ * The environment git runs with: the daemon's own (the user's HOME, PATH and GIT_* settings apply as
+ * they do to their own git), handed down from `config/env.ts` by the composition root.
+ */
+export type GitEnv = Readonly<Record<string, string | undefined>>;
+
 export interface GitOptions {
   cwd: string;
+  /** Variables laid over the runner's environment (e.g. GIT_INDEX_FILE). */
   env?: Record<string, string | undefined>;
   /** Data written to git's stdin. */
   input?: string;
@@ -24,7 +31,14 @@ export interface GitOptions {
  * exit not in `okCodes` rejects with GIT_FAILED carrying the command, exit code and stderr.
  * Git never prompts (no terminal, GIT_TERMINAL_PROMPT=0) and never opens an editor.
  */
-export function git(args: readonly string[], o: GitOptions): Promise<GitResult> {
+export type Git = (args: readonly string[], o: GitOptions) => Promise<GitResult>;
+
+/** A {@link Git} whose commands run with `env` (plus each call's own variables). */
+export function gitRunner(env: GitEnv): Git {
+  return (args, o) => git(args, o, env);
+}
+
+function git(args: readonly string[], o: GitOptions, baseEnv: GitEnv): Promise<GitResult> {
   // spawn reports a missing cwd as ENOENT, which would read as "git is not installed".
   if (!existsSync(o.cwd)) {
     return Promise.reject(
@@ -38,7 +52,8 @@ export function git(args: readonly string[], o: GitOptions): Promise<GitResult> 
       {
         cwd: o.cwd,
         env: {
-          ...(o.env ?? process.env),
+          ...baseEnv,
+          ...o.env,
           GIT_TERMINAL_PROMPT: '0',
           GIT_EDITOR: 'true',
           GIT_MERGE_AUTOEDIT: 'no',

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AgentWorktree } from '../../core/ports/git.js';
 import { suggestMergeOrder } from '../../core/git/conflict-radar.js';
-import { git } from './git-exec.js';
+import { gitRunner } from './git-exec.js';
 import { CliGitReview } from './git-review.js';
 
-const review = new CliGitReview();
+const git = gitRunner(process.env);
+const review = new CliGitReview({ gitEnv: process.env });
 let dir: string;
 let repo: string;
 

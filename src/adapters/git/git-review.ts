@@ -13,7 +13,7 @@ import type {
   PairPrediction,
   TestRun,
 } from '../../core/ports/git.js';
-import { git } from './git-exec.js';
+import { gitRunner, type Git, type GitEnv } from './git-exec.js';
 import { mapLimit, mergeTree, predictPair, split0, type Conflict } from './merge-tree.js';
 
 const IDENTITY = { name: 'wezterm-parallel', email: 'wtp@localhost' };
@@ -24,6 +24,11 @@ const PREDICT_CONCURRENCY = 4;
 const STATUS: Record<string, DiffFile['status']> = { A: 'added', C: 'added', D: 'deleted', R: 'renamed' };
 const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv', '-M'];
 
+export interface CliGitReviewOptions {
+  /** What git and a merge's test command run with: the daemon's own environment. */
+  gitEnv: GitEnv;
+}
+
 /**
  * Review and merge of agents' work with the git CLI. Nothing here checks out the target branch:
  * merges are built with `merge-tree --write-tree` + `commit-tree` and land with a compare-and-swap
@@ -33,29 +38,37 @@ const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv', '-M'];
  * (callers ask `diff` first and `commitAll` when they want it).
  */
 export class CliGitReview implements GitReview {
+  private readonly git: Git;
+  private readonly env: GitEnv;
+
+  constructor(o: CliGitReviewOptions) {
+    this.git = gitRunner(o.gitEnv);
+    this.env = o.gitEnv;
+  }
+
   async diff(wt: AgentWorktree, opts: { stat: boolean }): Promise<AgentDiff> {
-    const top = await ensureRepo(wt.path);
+    const top = await ensureRepo(this.git, wt.path);
     let mergeBase = wt.baseCommit;
     if (wt.branch !== null) {
-      const base = (await commitOf(wt.path, wt.base)) ?? wt.baseCommit;
-      const mb = await git(['merge-base', base, 'HEAD'], { cwd: wt.path, okCodes: [1] });
+      const base = (await commitOf(this.git, wt.path, wt.base)) ?? wt.baseCommit;
+      const mb = await this.git(['merge-base', base, 'HEAD'], { cwd: wt.path, okCodes: [1] });
       mergeBase = mb.code === 0 ? mb.stdout.trim() : base;
     }
     const dir = mkdtempSync(join(tmpdir(), 'wtp-index-'));
     try {
       const index = join(dir, 'index');
-      const env = { ...process.env, GIT_INDEX_FILE: index };
-      const realIndex = await gitPath(wt.path, 'index');
+      const env = { GIT_INDEX_FILE: index };
+      const realIndex = await gitPath(this.git, wt.path, 'index');
       if (existsSync(realIndex)) copyFileSync(realIndex, index);
-      else await git(['read-tree', 'HEAD'], { cwd: wt.path, env });
-      await git(['add', '-A'], { cwd: top, env });
+      else await this.git(['read-tree', 'HEAD'], { cwd: wt.path, env });
+      await this.git(['add', '-A'], { cwd: top, env });
       const run = (args: string[]) =>
-        git(['diff', '--cached', ...DIFF_FLAGS, ...args, mergeBase], { cwd: wt.path, env });
+        this.git(['diff', '--cached', ...DIFF_FLAGS, ...args, mergeBase], { cwd: wt.path, env });
       const [numstat, names, patch, others] = await Promise.all([
         run(['--numstat', '-z']),
         run(['--name-status', '-z']),
         opts.stat ? Promise.resolve({ stdout: '' }) : run([]),
-        git(['ls-files', '--others', '--exclude-standard', '--full-name', '-z'], { cwd: top }),
+        this.git(['ls-files', '--others', '--exclude-standard', '--full-name', '-z'], { cwd: top }),
       ]);
       const files = parseDiff(names.stdout, numstat.stdout, new Set(split0(others.stdout)));
       return { base: wt.base, mergeBase, files, patch: patch.stdout };
@@ -65,31 +78,31 @@ export class CliGitReview implements GitReview {
   }
 
   async commitAll(wt: AgentWorktree, message: string): Promise<string | null> {
-    await ensureRepo(wt.path);
-    await git(['add', '-A'], { cwd: wt.path });
-    const staged = await git(['diff', '--cached', '--quiet'], { cwd: wt.path, okCodes: [1] });
+    await ensureRepo(this.git, wt.path);
+    await this.git(['add', '-A'], { cwd: wt.path });
+    const staged = await this.git(['diff', '--cached', '--quiet'], { cwd: wt.path, okCodes: [1] });
     if (staged.code === 0) return null;
-    await out(wt.path, ...(await identityFlags(wt.path)), 'commit', '-q', '-m', message);
-    return out(wt.path, 'rev-parse', 'HEAD');
+    await out(this.git, wt.path, ...(await identityFlags(this.git, wt.path)), 'commit', '-q', '-m', message);
+    return out(this.git, wt.path, 'rev-parse', 'HEAD');
   }
 
   async merge(
     wt: AgentWorktree,
     opts: { strategy: MergeStrategy; into?: string | undefined; testCommand?: string | undefined },
   ): Promise<MergeResult> {
-    const repo = await ensureRepo(wt.repo);
+    const repo = await ensureRepo(this.git, wt.repo);
     const branch = wt.branch;
     if (branch === null) throw new AppError('INVALID_INPUT', 'A --no-worktree agent has no branch to merge.');
     const target = (opts.into ?? wt.base).replace(/^refs\/heads\//, '');
     const targetRef = `refs/heads/${target}`;
-    const old = await commitOf(repo, targetRef);
+    const old = await commitOf(this.git, repo, targetRef);
     if (old === null) throw new AppError('GIT_REF_NOT_FOUND', `No branch ${target}.`, { ref: target });
-    const tip = await commitOf(repo, `refs/heads/${branch}`);
+    const tip = await commitOf(this.git, repo, `refs/heads/${branch}`);
     if (tip === null) throw new AppError('GIT_REF_NOT_FOUND', `No branch ${branch}.`, { ref: branch });
 
-    const checkedOut = (await worktreesByBranch(repo)).get(targetRef) ?? null;
+    const checkedOut = (await worktreesByBranch(this.git, repo)).get(targetRef) ?? null;
     if (checkedOut !== null) {
-      const st = await git(['--no-optional-locks', 'status', '--porcelain', '-z'], { cwd: checkedOut });
+      const st = await this.git(['--no-optional-locks', 'status', '--porcelain', '-z'], { cwd: checkedOut });
       const files = split0(st.stdout).flatMap((l) => (/^.. ./s.test(l) ? [l.slice(3)] : []));
       if (st.stdout !== '') {
         const msg = `${target} is checked out in ${checkedOut} with uncommitted changes.`;
@@ -99,50 +112,53 @@ export class CliGitReview implements GitReview {
 
     let test: MergeResult['test'] = null;
     if (opts.testCommand !== undefined) {
-      const { exitCode, output } = await runTest(opts.testCommand, wt.path);
+      const { exitCode, output } = await runTest(opts.testCommand, wt.path, this.env);
       test = { command: opts.testCommand, exitCode, output };
       const msg = `The test command failed (exit ${test.exitCode}); nothing was merged.`;
       if (test.exitCode !== 0) throw new AppError('MERGE_TEST_FAILED', msg, test);
     }
 
-    const predicted = await mergeTree(repo, [old, tip]);
+    const predicted = await mergeTree(this.git, repo, [old, tip]);
     if (!predicted.clean) throw conflictError(target, branch, predicted.conflicts);
     const result = (commit: string): MergeResult => ({ ok: true, commit, target, conflicts: [], test });
-    if (await isAncestor(repo, tip, old)) return result(old); // already merged: nothing to do
+    if (await isAncestor(this.git, repo, tip, old)) return result(old); // already merged: nothing to do
 
-    const ident = await identityFlags(repo);
+    const ident = await identityFlags(this.git, repo);
     let next: string;
     if (opts.strategy === 'merge') {
       const msg = `Merge branch '${branch}' (wezterm-parallel)`;
-      next = await commitTree(repo, ident, predicted.tree, [old, tip], msg);
+      next = await commitTree(this.git, repo, ident, predicted.tree, [old, tip], msg);
     } else if (opts.strategy === 'squash') {
-      const log = await out(repo, 'log', '--reverse', '--format=%h %s', `${old}..${tip}`);
+      const log = await out(this.git, repo, 'log', '--reverse', '--format=%h %s', `${old}..${tip}`);
       const msg = `Squashed branch '${branch}' (wezterm-parallel)\n\n${log}\n`;
-      next = await commitTree(repo, ident, predicted.tree, [old], msg);
+      next = await commitTree(this.git, repo, ident, predicted.tree, [old], msg);
     } else {
-      next = await replay(repo, ident, old, tip, target, branch);
+      next = await replay(this.git, repo, ident, old, tip, target, branch);
     }
 
     if (checkedOut !== null) {
-      await git(['merge', '--ff-only', '-q', next], { cwd: checkedOut });
+      await this.git(['merge', '--ff-only', '-q', next], { cwd: checkedOut });
     } else {
-      await git(['update-ref', '-m', `wezterm-parallel: ${opts.strategy} ${branch}`, targetRef, next, old], {
-        cwd: repo,
-      });
+      await this.git(
+        ['update-ref', '-m', `wezterm-parallel: ${opts.strategy} ${branch}`, targetRef, next, old],
+        {
+          cwd: repo,
+        },
+      );
     }
     return result(next);
   }
 
   async test(wt: AgentWorktree, command: string, timeoutMs: number): Promise<TestRun> {
     const started = Date.now();
-    const r = await runTest(command, wt.path, timeoutMs);
+    const r = await runTest(command, wt.path, this.env, timeoutMs);
     return { command, ...r, ms: Date.now() - started };
   }
 
   async predict(repo: string, refs: string[], base: string): Promise<PairPrediction[]> {
-    const top = await ensureRepo(repo);
+    const top = await ensureRepo(this.git, repo);
     for (const ref of [...refs, base]) {
-      if ((await commitOf(top, ref)) === null) {
+      if ((await commitOf(this.git, top, ref)) === null) {
         throw new AppError('GIT_REF_NOT_FOUND', `No branch, tag or commit ${ref}.`, { ref });
       }
     }
@@ -158,19 +174,20 @@ export class CliGitReview implements GitReview {
       const key = `${mb}\u0000${ref}`;
       let got = changedCache.get(key);
       if (!got) {
-        got = git(['diff', '--name-only', '--no-renames', '-z', mb, ref], { cwd: top }).then((r) =>
+        got = this.git(['diff', '--name-only', '--no-renames', '-z', mb, ref], { cwd: top }).then((r) =>
           split0(r.stdout),
         );
         changedCache.set(key, got);
       }
       return got;
     };
-    return mapLimit(pairs, PREDICT_CONCURRENCY, ([a, b]) => predictPair(top, a, b, changed));
+    return mapLimit(pairs, PREDICT_CONCURRENCY, ([a, b]) => predictPair(this.git, top, a, b, changed));
   }
 }
 
 /** Replays the branch's commits (merges skipped) onto `onto`, keeping author and message. */
 async function replay(
+  git: Git,
   repo: string,
   ident: string[],
   onto: string,
@@ -178,7 +195,7 @@ async function replay(
   target: string,
   branch: string,
 ): Promise<string> {
-  const list = await out(repo, 'rev-list', '--reverse', '--no-merges', `${onto}..${tip}`);
+  const list = await out(git, repo, 'rev-list', '--reverse', '--no-merges', `${onto}..${tip}`);
   let head = onto;
   for (const commit of list.split('\n').filter(Boolean)) {
     const raw = (await git(['cat-file', 'commit', commit], { cwd: repo })).stdout;
@@ -193,16 +210,16 @@ async function replay(
     }
     // merge-tree in git 2.39 has no --merge-base: a stand-in commit (tree of `head`, parent `parent`)
     // makes `parent` the merge base, which is exactly a cherry-pick of `commit` onto `head`.
-    const headTree = await out(repo, 'rev-parse', `${head}^{tree}`);
-    const standIn = await commitTree(repo, ident, headTree, [parent], 'wezterm-parallel replay');
-    const picked = await mergeTree(repo, [standIn, commit]);
+    const headTree = await out(git, repo, 'rev-parse', `${head}^{tree}`);
+    const standIn = await commitTree(git, repo, ident, headTree, [parent], 'wezterm-parallel replay');
+    const picked = await mergeTree(git, repo, [standIn, commit]);
     if (!picked.clean) throw conflictError(target, branch, picked.conflicts, commit);
     if (picked.tree === headTree) continue; // the change is already there
     const a = /^author (.*) <(.*)> (\d+ [+-]\d{4})$/m.exec(headers.join('\n'));
     const author = a ? { GIT_AUTHOR_NAME: a[1], GIT_AUTHOR_EMAIL: a[2], GIT_AUTHOR_DATE: a[3] } : {};
     const made = await git([...ident, 'commit-tree', picked.tree, '-p', head], {
       cwd: repo,
-      env: { ...process.env, ...author },
+      env: author,
       input: message,
     });
     head = made.stdout.trim();
@@ -246,21 +263,28 @@ function conflictError(target: string, branch: string, conflicts: Conflict[], co
   return new AppError('MERGE_CONFLICT', msg, commit === undefined ? details : { ...details, commit });
 }
 
-async function commitTree(repo: string, ident: string[], tree: string, parents: string[], msg: string) {
-  return out(repo, ...ident, 'commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-m', msg);
+async function commitTree(
+  git: Git,
+  repo: string,
+  ident: string[],
+  tree: string,
+  parents: string[],
+  msg: string,
+) {
+  return out(git, repo, ...ident, 'commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-m', msg);
 }
 
 /** `git <args>` in `cwd`, its output trimmed. */
-async function out(cwd: string, ...args: string[]): Promise<string> {
+async function out(git: Git, cwd: string, ...args: string[]): Promise<string> {
   return (await git(args, { cwd })).stdout.trim();
 }
 
-async function isAncestor(repo: string, a: string, b: string): Promise<boolean> {
+async function isAncestor(git: Git, repo: string, a: string, b: string): Promise<boolean> {
   return (await git(['merge-base', '--is-ancestor', a, b], { cwd: repo, okCodes: [1] })).code === 0;
 }
 
 /** The commit a ref names, or null when there is none. */
-async function commitOf(cwd: string, ref: string): Promise<string | null> {
+async function commitOf(git: Git, cwd: string, ref: string): Promise<string | null> {
   const r = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
     cwd,
     okCodes: [1, 128],
@@ -269,7 +293,7 @@ async function commitOf(cwd: string, ref: string): Promise<string | null> {
 }
 
 /** `-c user.name/email` fallbacks when the repository (or the user) configured none. */
-async function identityFlags(cwd: string): Promise<string[]> {
+async function identityFlags(git: Git, cwd: string): Promise<string[]> {
   const get = async (key: string) => (await git(['config', key], { cwd, okCodes: [1] })).stdout.trim() !== '';
   const [name, email] = await Promise.all([get('user.name'), get('user.email')]);
   return [
@@ -279,7 +303,7 @@ async function identityFlags(cwd: string): Promise<string[]> {
 }
 
 /** The repository's top level; NOT_A_REPOSITORY when `path` is not inside one. */
-async function ensureRepo(path: string): Promise<string> {
+async function ensureRepo(git: Git, path: string): Promise<string> {
   const fail = () => new AppError('NOT_A_REPOSITORY', `${path} is not inside a git repository.`, { path });
   if (!existsSync(path)) throw fail();
   const r = await git(['rev-parse', '--show-toplevel'], { cwd: path, okCodes: [128] });
@@ -287,15 +311,15 @@ async function ensureRepo(path: string): Promise<string> {
   return r.stdout.trim();
 }
 
-async function gitPath(cwd: string, name: string): Promise<string> {
-  const p = await out(cwd, 'rev-parse', '--git-path', name);
+async function gitPath(git: Git, cwd: string, name: string): Promise<string> {
+  const p = await out(git, cwd, 'rev-parse', '--git-path', name);
   return isAbsolute(p) ? p : join(cwd, p);
 }
 
 /** Branch ref → path of the worktree that has it checked out (`git worktree list --porcelain`). */
-async function worktreesByBranch(repo: string): Promise<Map<string, string>> {
+async function worktreesByBranch(git: Git, repo: string): Promise<Map<string, string>> {
   const map = new Map<string, string>();
-  for (const block of (await out(repo, 'worktree', 'list', '--porcelain')).split('\n\n')) {
+  for (const block of (await out(git, repo, 'worktree', 'list', '--porcelain')).split('\n\n')) {
     const lines = block.split('\n');
     const path = lines.find((l) => l.startsWith('worktree '))?.slice(9);
     const branch = lines.find((l) => l.startsWith('branch '))?.slice(7);
@@ -309,11 +333,13 @@ async function worktreesByBranch(repo: string): Promise<Map<string, string>> {
 function runTest(
   command: string,
   cwd: string,
+  env: GitEnv,
   timeoutMs = DEFAULT_TEST_TIMEOUT_MS,
 ): Promise<{ exitCode: number; output: string; timedOut: boolean }> {
   return new Promise((done) => {
     const child = spawn('/bin/sh', ['-c', command], {
       cwd,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -4,32 +4,36 @@ import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../core/errors.js';
 import type * as P from '../../core/ports/git.js';
-import { git } from './git-exec.js';
+import { gitRunner, type Git, type GitEnv } from './git-exec.js';
 import { inside, sameFile, samePath, tryRealpath } from './repo-paths.js';
 import { SetupScripts, type SetupScriptOptions } from './setup-script.js';
 
 export interface CliGitWorktreesOptions extends SetupScriptOptions {
   /** Where new worktrees go, e.g. `<state>/worktrees` (outside every repository). */
   worktreesDir: string;
+  /** What git runs with: the daemon's own environment. */
+  gitEnv: GitEnv;
 }
 
 const BRANCH_PREFIX = 'wtp/';
 type ListedWorktree = { path: string; branch: string | null; bare: boolean };
 
 /**
- * The real-git implementation of the GitWorktrees port (argument arrays only, via `git()`): worktree
+ * The real-git implementation of the GitWorktrees port (argument arrays only, via `this.git()`): worktree
  * provisioning, loss checks, removal and disk use here; the setup script in `SetupScripts`.
  */
 export class CliGitWorktrees implements P.GitWorktrees {
   private readonly setup: SetupScripts;
+  private readonly git: Git;
 
   constructor(private readonly o: CliGitWorktreesOptions) {
     this.setup = new SetupScripts(o);
+    this.git = gitRunner(o.gitEnv);
   }
 
   async provision(req: P.ProvisionRequest): Promise<P.AgentWorktree> {
     const top = await this.topLevel(req.repo);
-    const current = await git(['symbolic-ref', '--short', '-q', 'HEAD'], { cwd: top, okCodes: [1] });
+    const current = await this.git(['symbolic-ref', '--short', '-q', 'HEAD'], { cwd: top, okCodes: [1] });
     const currentBranch = current.code === 0 ? current.stdout.trim() : null;
     if (req.base === undefined && currentBranch === null && !req.noWorktree && req.branch === undefined) {
       const msg = `The repository ${top} is on a detached HEAD; give a base (--base) for the new branch.`;
@@ -40,7 +44,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
     const common = { repo: top, base, baseCommit, portStart: req.portStart, portCount: req.portCount };
     if (req.noWorktree) return { ...common, path: top, branch: null, owned: false };
 
-    await git(['worktree', 'prune'], { cwd: top });
+    await this.git(['worktree', 'prune'], { cwd: top });
     const branch = req.branch ?? BRANCH_PREFIX + req.agentName;
     const exists = await this.branchExists(top, branch);
     const missing = `The branch ${branch} does not exist in ${top}.`;
@@ -66,16 +70,16 @@ export class CliGitWorktrees implements P.GitWorktrees {
       req.branch !== undefined
         ? ['worktree', 'add', dir, branch]
         : ['worktree', 'add', '--no-track', '-b', branch, dir, baseCommit];
-    await git(args, { cwd: top });
+    await this.git(args, { cwd: top });
     const wt: P.AgentWorktree = { ...common, path: dir, branch, owned: true };
     try {
       if (fs.existsSync(join(dir, '.gitmodules')))
-        await git(['submodule', 'update', '--init', '--recursive'], { cwd: dir, timeoutMs: 30 * 60_000 });
+        await this.git(['submodule', 'update', '--init', '--recursive'], { cwd: dir, timeoutMs: 30 * 60_000 });
       await this.copyIncluded(top, dir);
     } catch (err) {
-      await git(['worktree', 'remove', '--force', dir], { cwd: top }).catch(() => undefined);
-      await git(['worktree', 'prune'], { cwd: top }).catch(() => undefined);
-      if (req.branch === undefined) await git(['branch', '-D', branch], { cwd: top }).catch(() => undefined);
+      await this.git(['worktree', 'remove', '--force', dir], { cwd: top }).catch(() => undefined);
+      await this.git(['worktree', 'prune'], { cwd: top }).catch(() => undefined);
+      if (req.branch === undefined) await this.git(['branch', '-D', branch], { cwd: top }).catch(() => undefined);
       throw err;
     }
     return wt;
@@ -97,7 +101,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
     const loss: P.WorktreeLoss = { uncommitted: [], unmergedCommits: [] };
     if (!wt.owned || !fs.existsSync(wt.repo)) return loss;
     if (fs.existsSync(wt.path)) {
-      const st = await git(['status', '--porcelain', '-z', '--untracked-files=all'], { cwd: wt.path });
+      const st = await this.git(['status', '--porcelain', '-z', '--untracked-files=all'], { cwd: wt.path });
       const parts = st.stdout.split('\0');
       for (let i = 0; i < parts.length; i++) {
         const entry = parts[i] ?? '';
@@ -112,11 +116,11 @@ export class CliGitWorktrees implements P.GitWorktrees {
     const branch = wt.branch;
     if (branch === null || !branch.startsWith(BRANCH_PREFIX) || !(await this.branchExists(wt.repo, branch)))
       return loss;
-    const refs = await git(['for-each-ref', '--format=%(refname)', 'refs/heads/'], { cwd: wt.repo });
+    const refs = await this.git(['for-each-ref', '--format=%(refname)', 'refs/heads/'], { cwd: wt.repo });
     const others = refs.stdout.split('\n').filter((r) => r !== '' && r !== `refs/heads/${branch}`);
     const base = (await this.tryCommit(wt.repo, wt.baseCommit)) ?? (await this.tryCommit(wt.repo, wt.base));
     const not = ['--not', ...(base ? [base] : []), '--remotes', ...others, '--'];
-    const log = await git(['log', '--format=%H%x00%s', `refs/heads/${branch}`, ...not], { cwd: wt.repo });
+    const log = await this.git(['log', '--format=%H%x00%s', `refs/heads/${branch}`, ...not], { cwd: wt.repo });
     for (const line of log.stdout.split('\n')) {
       const [sha, subject] = line.split('\0');
       if (sha) loss.unmergedCommits.push({ sha, subject: subject ?? '' });
@@ -136,11 +140,11 @@ export class CliGitWorktrees implements P.GitWorktrees {
     const registered = (await this.worktreeList(wt.repo)).some((w) => samePath(w.path, wt.path));
     // Checked above (or forced): --force also lets git remove worktrees holding submodules.
     if (registered && fs.existsSync(wt.path))
-      await git(['worktree', 'remove', '--force', wt.path], { cwd: wt.repo });
-    await git(['worktree', 'prune'], { cwd: wt.repo });
+      await this.git(['worktree', 'remove', '--force', wt.path], { cwd: wt.repo });
+    await this.git(['worktree', 'prune'], { cwd: wt.repo });
     const branch = wt.branch;
     if (branch?.startsWith(BRANCH_PREFIX) && (await this.branchExists(wt.repo, branch)))
-      await git(['branch', '-D', branch], { cwd: wt.repo });
+      await this.git(['branch', '-D', branch], { cwd: wt.repo });
   }
 
   async diskUsage(path: string): Promise<number> {
@@ -161,10 +165,10 @@ export class CliGitWorktrees implements P.GitWorktrees {
         reason,
       });
     if (!fs.existsSync(folder)) throw notRepo('the folder does not exist');
-    const bare = await git(['rev-parse', '--is-bare-repository'], { cwd: folder, okCodes: [128] });
+    const bare = await this.git(['rev-parse', '--is-bare-repository'], { cwd: folder, okCodes: [128] });
     if (bare.code !== 0) throw notRepo('no .git found');
     if (bare.stdout.trim() === 'true') throw notRepo('it is a bare repository, without a working tree');
-    const top = await git(['rev-parse', '--show-toplevel'], { cwd: folder, okCodes: [128] });
+    const top = await this.git(['rev-parse', '--show-toplevel'], { cwd: folder, okCodes: [128] });
     if (top.code !== 0 || top.stdout.trim() === '') throw notRepo('not in a working tree');
     // From inside a linked worktree (or an agent's), use the main worktree.
     const main = (await this.worktreeList(top.stdout.trim()))[0];
@@ -172,7 +176,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
   }
 
   private async worktreeList(cwd: string): Promise<ListedWorktree[]> {
-    const r = await git(['worktree', 'list', '--porcelain', '-z'], { cwd });
+    const r = await this.git(['worktree', 'list', '--porcelain', '-z'], { cwd });
     const out: ListedWorktree[] = [];
     for (const field of r.stdout.split('\0')) {
       if (field.startsWith('worktree ')) out.push({ path: field.slice(9), branch: null, bare: false });
@@ -185,7 +189,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
   }
 
   private async tryCommit(cwd: string, ref: string): Promise<string | null> {
-    const r = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1, 128] });
+    const r = await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1, 128] });
     return r.code === 0 ? r.stdout.trim() : null;
   }
 
@@ -207,7 +211,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
     const listFile = join(top, '.worktreeinclude');
     if (!fs.existsSync(listFile)) return;
     // git itself matches the gitignore-style patterns: -o (untracked, ignored too) -i (matching the file).
-    const r = await git(['ls-files', '-z', '--others', '--ignored', `--exclude-from=${listFile}`], {
+    const r = await this.git(['ls-files', '-z', '--others', '--ignored', `--exclude-from=${listFile}`], {
       cwd: top,
     });
     const realTopDir = fs.realpathSync(top);

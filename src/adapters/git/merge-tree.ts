@@ -1,6 +1,6 @@
 import { overlappingFiles } from '../../core/git/conflict-radar.js';
 import type { PairPrediction } from '../../core/ports/git.js';
-import { git } from './git-exec.js';
+import type { Git } from './git-exec.js';
 
 // `git merge-tree --write-tree` (git ≥ 2.38): predicted merges, their conflicts and hunks.
 
@@ -10,13 +10,14 @@ export type Conflict = PairPrediction['conflicts'][number];
 export type TreeMerge = { tree: string; clean: boolean; conflicts: Conflict[] };
 
 export async function predictPair(
+  git: Git,
   repo: string,
   a: string,
   b: string,
   changed: (mergeBase: string, ref: string) => Promise<string[]>,
 ): Promise<PairPrediction> {
-  const merged = await mergeTree(repo, [a, b]);
-  for (const c of merged.conflicts) c.hunks = await markerRanges(repo, merged.tree, c.path);
+  const merged = await mergeTree(git, repo, [a, b]);
+  for (const c of merged.conflicts) c.hunks = await markerRanges(git, repo, merged.tree, c.path);
   const mb = await git(['merge-base', a, b], { cwd: repo, okCodes: [1] });
   let overlapping: string[] = [];
   if (mb.code === 0) {
@@ -31,7 +32,7 @@ export async function predictPair(
   return { a, b, conflicts: merged.conflicts, overlapping };
 }
 
-export async function mergeTree(repo: string, sides: [string, string]): Promise<TreeMerge> {
+export async function mergeTree(git: Git, repo: string, sides: [string, string]): Promise<TreeMerge> {
   const r = await git(['merge-tree', '--write-tree', '--name-only', '--messages', '-z', ...sides], {
     cwd: repo,
     okCodes: [1],
@@ -64,7 +65,7 @@ export function parseMergeTree(out: string): { tree: string; conflicts: Conflict
 }
 
 /** Line ranges ("12-20") of the conflict markers in a file of a merge-tree result. */
-export async function markerRanges(repo: string, tree: string, path: string): Promise<string[]> {
+export async function markerRanges(git: Git, repo: string, tree: string, path: string): Promise<string[]> {
   const r = await git(['cat-file', '-p', `${tree}:${path}`], { cwd: repo, okCodes: [128] });
   if (r.code !== 0 || r.stdout.includes('\0')) return [];
   const ranges: string[] = [];

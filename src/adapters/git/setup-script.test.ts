@@ -83,6 +83,7 @@ describe('setup script', () => {
       worktreesDir: join(root, `case-${n}`, 'state', 'worktrees'),
       approvalsFile: join(root, `case-${n}`, 'state', 'setup-approvals.json'),
       env: { PATH: process.env.PATH },
+      gitEnv: process.env,
       setupTimeoutMs: 300,
     });
     const wt = await slow.provision(req({ agentName: 'slow' }));

@@ -15,7 +15,7 @@ export interface ProfileSetupOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** `http://127.0.0.1:<port>` when the API listens on TCP (http hooks), else null. */
   apiUrl: () => string | null;
-  /** The per-agent hook token (see interfaces/http/auth.ts). */
+  /** The per-agent hook token (see interfaces/server/auth.ts). */
   hookToken: (agentId: string) => string;
   /** `[node, wtp entry]`: the command hooks run `<these> hook --agent ID`. */
   wtpCommand: readonly string[];

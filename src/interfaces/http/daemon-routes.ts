@@ -1,12 +1,16 @@
-import type { ApiContext } from './api-context.js';
-import { RawBody, type HttpApp } from './http-app.js';
-import type { HttpCounters } from './metrics.js';
-import { renderMetrics } from './metrics.js';
+import type { ApiContext } from '../server/api-context.js';
+import { RawBody, type HttpApp } from '../server/http-app.js';
+import type { HttpCounters } from '../server/http-counters.js';
+import { renderMetrics, type MetricsSources } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import { registerRoute } from './register-route.js';
 
 /** Health, status, shutdown, the OpenAPI document and /metrics. */
-export function registerDaemonRoutes(app: HttpApp, ctx: ApiContext, counters: HttpCounters): void {
+export function registerDaemonRoutes(
+  app: HttpApp,
+  ctx: Pick<ApiContext, 'version' | 'startedAt' | 'status' | 'requestShutdown'> & MetricsSources,
+  counters: HttpCounters,
+): void {
   registerRoute(app, 'health', () => ({ ok: true, pid: process.pid, version: ctx.version }));
   registerRoute(app, 'status', () => ctx.status());
   registerRoute(app, 'shutdown', async ({ body }) => ({
@@ -20,7 +24,7 @@ export function registerDaemonRoutes(app: HttpApp, ctx: ApiContext, counters: Ht
     '/metrics',
     async () =>
       new RawBody(
-        await renderMetrics(ctx.core, counters, ctx.startedAt),
+        await renderMetrics(ctx, counters, ctx.startedAt),
         'text/plain; version=0.0.4; charset=utf-8',
       ),
   );

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { AppError } from '../../core/errors.js';
-import { sessionCookie, type DashboardAuth } from './dashboard-auth.js';
+import { sessionCookie, type DashboardAuth } from '../server/dashboard-auth.js';
 import { dashboardHeaders, LOGIN_REFUSED_MESSAGE, LOGIN_REFUSED_PAGE } from './dashboard-pages.js';
-import { RawBody, type HttpApp } from './http-app.js';
+import { RawBody, type HttpApp } from '../server/http-app.js';
 import { registerRoute } from './register-route.js';
 import { dashboardBuilt, dashboardFile } from './static-files.js';
 

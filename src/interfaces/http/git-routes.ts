@@ -1,14 +1,14 @@
 import { AppError } from '../../core/errors.js';
-import type { ReviewService } from '../../core/git/review-service.js';
-import type { ApiContext } from './api-context.js';
-import type { HttpApp } from './http-app.js';
+import type { ReviewUseCases } from '../../core/use-cases/use-cases.js';
+import type { ApiContext } from '../server/api-context.js';
+import type { HttpApp } from '../server/http-app.js';
 import { registerRoute } from './register-route.js';
 
 /** Worktrees, review, merge, the conflict radar, gc and setup approval. */
-export function registerGitRoutes(app: HttpApp, ctx: ApiContext): void {
-  const review = (): ReviewService => {
-    if (!ctx.core.review) throw new AppError('INTERNAL', 'git support is not configured in this daemon');
-    return ctx.core.review;
+export function registerGitRoutes(app: HttpApp, api: Pick<ApiContext, 'review' | 'radar' | 'agents'>): void {
+  const review = (): ReviewUseCases => {
+    if (!api.review) throw new AppError('INTERNAL', 'git support is not configured in this daemon');
+    return api.review;
   };
   registerRoute(app, 'agentDiff', ({ params, query }) => review().diff(params.agent, query.stat));
   registerRoute(app, 'agentCommit', ({ params, body }, { source }) =>
@@ -23,11 +23,11 @@ export function registerGitRoutes(app: HttpApp, ctx: ApiContext): void {
   );
   registerRoute(app, 'agentFeedback', ({ params, body }, { source }) =>
     body.force
-      ? ctx.core.service.sendInput(params.agent, body.text, true, source, true)
+      ? api.agents.sendInput(params.agent, body.text, true, source, true)
       : review().feedback(params.agent, body.text, source),
   );
   registerRoute(app, 'conflicts', ({ query }) => {
-    const radar = ctx.core.radar;
+    const radar = api.radar;
     if (!radar) throw new AppError('INTERNAL', 'git support is not configured in this daemon');
     return query.cached ? radar.cachedRadar() : radar.radar();
   });

@@ -1,26 +1,23 @@
-import type { Core } from '../../core/create-core.js';
-
-/** Counters the HTTP layer keeps itself. */
-export class HttpCounters {
-  readonly requests = new Map<string, number>();
-  wsClients = 0;
-
-  countRequest(route: string, status: number): void {
-    const key = `${route}\u0000${status}`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-  }
-}
+import type { ApiContext } from '../server/api-context.js';
+import type { HttpCounters } from '../server/http-counters.js';
 
 const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
+/** What /metrics reads. */
+export type MetricsSources = Pick<ApiContext, 'agents' | 'events' | 'storage' | 'terminals'>;
+
 /** Prometheus text exposition (format 0.0.4) of daemon and agent metrics. */
-export async function renderMetrics(core: Core, counters: HttpCounters, startedAt: number): Promise<string> {
+export async function renderMetrics(
+  api: MetricsSources,
+  counters: HttpCounters,
+  startedAt: number,
+): Promise<string> {
   const lines: string[] = [];
   const metric = (name: string, type: string, help: string, samples: [string, number][]): void => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
   };
-  const counts = core.service.counts();
+  const counts = api.agents.counts();
   metric(
     'wtp_agents',
     'gauge',
@@ -31,9 +28,9 @@ export async function renderMetrics(core: Core, counters: HttpCounters, startedA
     ['', counts.hostsConnected],
   ]);
   metric('wtp_events_total', 'counter', 'Events appended to the event log', [
-    ['', await core.events.latestSeq()],
+    ['', await api.events.latestSeq()],
   ]);
-  const agents = core.service.list();
+  const agents = api.agents.list();
   const label = (a: { workspace: string; name: string }): string =>
     `{agent="${esc(a.name)}",workspace="${esc(a.workspace)}"}`;
   metric(
@@ -70,7 +67,7 @@ export async function renderMetrics(core: Core, counters: HttpCounters, startedA
       return [`{route="${esc(route ?? '')}",status="${status ?? ''}"}`, n];
     }),
   );
-  const storage = core.storage.status();
+  const storage = api.storage.status();
   metric('wtp_storage_ok', 'gauge', '1 while every write path works (state, logs, output), else 0', [
     ['', storage.ok ? 1 : 0],
   ]);
@@ -90,7 +87,7 @@ export async function renderMetrics(core: Core, counters: HttpCounters, startedA
   ]);
   metric('wtp_websocket_clients', 'gauge', 'Open WebSocket connections', [['', counters.wsClients]]);
   metric('wtp_output_subscribers', 'gauge', 'Live output subscriptions (attach, follow)', [
-    ['', core.output.subscriberCount()],
+    ['', api.terminals.subscriberCount()],
   ]);
   const mem = process.memoryUsage();
   metric('process_resident_memory_bytes', 'gauge', 'Resident memory of the daemon', [['', mem.rss]]);

@@ -4,7 +4,7 @@ import type { EventSource } from '../../protocol/events.js';
 import type { Issue } from '../../protocol/errors.js';
 import { routes, type RouteName, type RouteParsed, type RouteResponse } from '../../protocol/routes.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
-import { RawBody, type HttpApp } from './http-app.js';
+import { RawBody, type HttpApp } from '../server/http-app.js';
 
 export interface RequestContext {
   source: EventSource;

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { AppError } from '../../core/errors.js';
 import { dashboardHeaders, NOT_BUILT_PAGE } from './dashboard-pages.js';
-import { RawBody } from './http-app.js';
+import { RawBody } from '../server/http-app.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,19 +1,21 @@
 import { parsePlan } from '../../config/plans.js';
-import { broadcast } from '../../core/agents/broadcast.js';
-import type { ApiContext } from './api-context.js';
-import type { HttpApp } from './http-app.js';
+import type { ApiContext } from '../server/api-context.js';
+import type { HttpApp } from '../server/http-app.js';
 import { registerRoute } from './register-route.js';
 
-/** /api/v1/tasks: the task graph. */
-export function registerTaskRoutes(app: HttpApp, ctx: ApiContext): void {
-  const tasks = ctx.core.tasks;
+/** /api/v1/tasks: the task graph; best of N; quota holds; broadcast. */
+export function registerTaskRoutes(
+  app: HttpApp,
+  api: Pick<ApiContext, 'tasks' | 'attempts' | 'quota' | 'broadcast'>,
+): void {
+  const { tasks, attempts, quota } = api;
   registerRoute(app, 'listTasks', ({ query }) => ({ tasks: tasks.list(query) }));
   registerRoute(app, 'createTask', async ({ body }, { source }) => ({ task: await tasks.add(body, source) }));
   registerRoute(app, 'importPlan', async ({ body }, { source }) => ({
     tasks: await tasks.importPlan(parsePlan(body.yaml, body.file), source),
   }));
   registerRoute(app, 'broadcast', ({ body }, { source }) =>
-    broadcast({ registry: ctx.core.registry, service: ctx.core.service }, body.text, body.workspace, source),
+    api.broadcast.send(body.text, body.workspace, source),
   );
   registerRoute(app, 'getTask', ({ params }) => ({ task: tasks.get(params.task) }));
   registerRoute(app, 'moveTask', async ({ params, body }, { source }) => ({
@@ -23,20 +25,13 @@ export function registerTaskRoutes(app: HttpApp, ctx: ApiContext): void {
     task: await tasks.cancel(params.task, source),
   }));
   // A GET never runs a command (a page could send one with the cookie): the tests are POST's.
-  registerRoute(app, 'compareTask', ({ params }) =>
-    ctx.core.taskReview.compare(params.task, { noTest: true }),
-  );
+  registerRoute(app, 'compareTask', ({ params }) => attempts.compare(params.task, { noTest: true }));
   registerRoute(app, 'compareTaskTests', ({ params, body }) =>
-    ctx.core.taskReview.compare(params.task, { test: body.test, noTest: false }),
+    attempts.compare(params.task, { test: body.test, noTest: false }),
   );
   registerRoute(app, 'pickAttempt', ({ params, body }, { source }) =>
-    ctx.core.taskReview.pick(params.task, body, source),
+    attempts.pick(params.task, body, source),
   );
-  registerRoute(app, 'listQuota', () => ({ holds: ctx.core.governor.list() }));
-  registerRoute(app, 'resumeQuota', async ({ body }) => ({
-    resumed: await ctx.core.governor.resume(
-      body.vendor === undefined ? undefined : (ctx.core.profileCatalog.vendorOf(body.vendor) ?? body.vendor),
-      'user',
-    ),
-  }));
+  registerRoute(app, 'listQuota', () => ({ holds: quota.list() }));
+  registerRoute(app, 'resumeQuota', async ({ body }) => ({ resumed: await quota.resume(body.vendor) }));
 }

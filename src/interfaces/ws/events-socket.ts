@@ -1,9 +1,9 @@
 import { invalidInput } from '../../core/errors.js';
 import { eventsQuerySchema, type WtpEvent } from '../../protocol/events.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
-import type { ApiContext } from '../http/api-context.js';
-import type { HttpApp } from '../http/http-app.js';
-import type { HttpCounters } from '../http/metrics.js';
+import type { ApiContext } from '../server/api-context.js';
+import type { HttpApp } from '../server/http-app.js';
+import type { HttpCounters } from '../server/http-counters.js';
 import { failSocket, MAX_BUFFERED_BYTES, sendJson } from './send-json.js';
 
 const PAGE = 1000;
@@ -13,7 +13,12 @@ const PAGE = 1000;
  * that arrive during the replay are held and delivered after it, so nothing is missed
  * or sent twice.
  */
-export function registerEventsSocket(app: HttpApp, ctx: ApiContext, counters: HttpCounters): void {
+export function registerEventsSocket(
+  app: HttpApp,
+  api: Pick<ApiContext, 'events' | 'log'>,
+  counters: HttpCounters,
+): void {
+  const { events } = api;
   app.socket('/api/v1/events', (socket, req) => {
     const parsed = eventsQuerySchema.safeParse(req.query);
     if (!parsed.success) {
@@ -23,14 +28,7 @@ export function registerEventsSocket(app: HttpApp, ctx: ApiContext, counters: Ht
     const q = parsed.data;
     const types = q.types?.split(',').filter((t) => t !== '');
     const typeSet = types && types.length > 0 ? new Set(types) : null;
-    let agentId = q.agent;
-    if (agentId !== undefined) {
-      try {
-        agentId = ctx.core.registry.resolve(agentId).id;
-      } catch {
-        // a removed agent: filter by the raw id
-      }
-    }
+    const agentId = q.agent === undefined ? undefined : events.agentId(q.agent);
     const matches = (e: WtpEvent): boolean =>
       (!typeSet || typeSet.has(e.type)) && (agentId === undefined || e.agentId === agentId);
     let last = q.since;
@@ -46,7 +44,7 @@ export function registerEventsSocket(app: HttpApp, ctx: ApiContext, counters: Ht
       sendJson(socket, { type: 'event', event: e });
     };
     counters.wsClients += 1;
-    const unsubscribe = ctx.core.bus.subscribe((e) => {
+    const unsubscribe = events.subscribe((e) => {
       if (!matches(e)) return;
       if (live) send(e);
       else held.push(e);
@@ -56,10 +54,10 @@ export function registerEventsSocket(app: HttpApp, ctx: ApiContext, counters: Ht
       counters.wsClients -= 1;
     });
     void (async () => {
-      sendJson(socket, { type: 'hello', latestSeq: await ctx.core.events.latestSeq(), resumeFrom: q.since });
+      sendJson(socket, { type: 'hello', latestSeq: await events.latestSeq(), resumeFrom: q.since });
       let cursor = q.since;
       for (;;) {
-        const page = await ctx.core.events.since({ since: cursor, limit: PAGE, types, agentId });
+        const page = await events.since({ since: cursor, limit: PAGE, types, agentId });
         for (const e of page) send(e);
         const lastOfPage = page.at(-1);
         if (page.length < PAGE || !lastOfPage) break;
@@ -69,7 +67,7 @@ export function registerEventsSocket(app: HttpApp, ctx: ApiContext, counters: Ht
       for (const e of held) send(e);
       held.length = 0;
     })().catch((err: unknown) => {
-      ctx.log.error({ err }, 'event replay failed');
+      api.log.error({ err }, 'event replay failed');
       socket.close(1011, 'replay failed');
     });
   });

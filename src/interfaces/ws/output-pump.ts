@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { AgentRecord } from '../../core/model/agent-record.js';
-import type { AgentService } from '../../core/agents/agent-service.js';
+import type { AgentUseCases } from '../../core/use-cases/use-cases.js';
 import { MAX_BUFFERED_BYTES, sendJson } from './send-json.js';
 
 /** Output goes out in frames of at most this size (a client acknowledges, and paints, per frame). */
@@ -27,7 +27,7 @@ export class OutputPump {
   private mark: { offset: number; fn: () => void } | null = null;
 
   constructor(
-    private readonly svc: AgentService,
+    private readonly svc: Pick<AgentUseCases, 'follow'>,
     private readonly agent: AgentRecord,
     from: number,
     private readonly socket: WebSocket,

@@ -2,14 +2,14 @@ import type { RawData, WebSocket } from 'ws';
 import type { AgentRecord } from '../../core/model/agent-record.js';
 import { isLive } from '../../core/model/agent-state.js';
 import { invalidInput, isAppError } from '../../core/errors.js';
-import { TerminalInput } from '../../core/agents/terminal-input.js';
+import type { AgentUseCases } from '../../core/use-cases/use-cases.js';
 import { agentRefParamsSchema } from '../../protocol/agent.js';
 import { ptyClientMessageSchema, ptyQuerySchema } from '../../protocol/pty.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
-import type { ApiContext } from '../http/api-context.js';
-import type { HttpApp } from '../http/http-app.js';
-import type { HttpCounters } from '../http/metrics.js';
-import { toErrorResponse } from '../http/to-error-body.js';
+import type { ApiContext } from '../server/api-context.js';
+import type { HttpApp } from '../server/http-app.js';
+import type { HttpCounters } from '../server/http-counters.js';
+import { toErrorResponse } from '../server/to-error-body.js';
 import { OutputPump } from './output-pump.js';
 import { failSocket, sendJson } from './send-json.js';
 
@@ -19,8 +19,12 @@ import { failSocket, sendJson } from './send-json.js';
  * after it; with `from=N` it gets output from byte N (log, then live). Binary frames from the
  * client are keystrokes; with `guard=true` they take the safe-input path (`TerminalInput`).
  */
-export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpCounters): void {
-  const svc = ctx.core.service;
+export function registerPtySocket(
+  app: HttpApp,
+  api: Pick<ApiContext, 'agents' | 'terminals' | 'events' | 'log'>,
+  counters: HttpCounters,
+): void {
+  const { agents: svc, terminals } = api;
   app.socket('/api/v1/agents/:agent/pty', (socket, req) => {
     const params = agentRefParamsSchema.safeParse(req.params);
     const query = ptyQuerySchema.safeParse(req.query);
@@ -49,7 +53,7 @@ export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpC
     });
     void (async () => {
       const agent = svc.resolve(params.data.agent);
-      const pump = await startOutput(ctx, socket, agent, q);
+      const pump = await startOutput(svc, socket, agent, q);
       if (!pump) return;
       cleanup.push(() => pump.stop());
       const finish = (): void => {
@@ -57,10 +61,10 @@ export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpC
         socket.close(1000, 'agent exited');
       };
       cleanup.push(
-        ctx.core.output.onResize(agent.id, (cols, rows) => sendJson(socket, { type: 'size', cols, rows })),
+        terminals.onResize(agent.id, (cols, rows) => sendJson(socket, { type: 'size', cols, rows })),
       );
       cleanup.push(
-        ctx.core.bus.subscribe((e) => {
+        api.events.subscribe((e) => {
           if (e.agentId !== agent.id) return;
           if (e.type === 'agent.removed') socket.close(1000, 'agent removed');
           else if (e.type === 'agent.stateChanged' && !isLive(e.data.to)) finish();
@@ -70,15 +74,7 @@ export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpC
         finish();
         return;
       }
-      const input = q.input
-        ? new TerminalInput(
-            { registry: ctx.core.registry, clock: ctx.clock, write: (a, b) => svc.typeRaw(a, b) },
-            agent,
-            q.client,
-            'user',
-            q.guard,
-          )
-        : null;
+      const input = q.input ? terminals.openInput(agent, q.client, q.guard) : null;
       if (input) cleanup.push(() => input.close());
       if (q.input) {
         void svc.recordAttach(agent, q.client, true);
@@ -108,7 +104,7 @@ export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpC
       };
       for (const [data, isBinary] of early.splice(0)) onMessage(data, isBinary);
     })().catch((err: unknown) => {
-      if (!isAppError(err)) ctx.log.error({ err }, 'pty socket failed');
+      if (!isAppError(err)) api.log.error({ err }, 'pty socket failed');
       failSocket(socket, toErrorResponse(err).body, 1011);
     });
   });
@@ -119,12 +115,11 @@ export function registerPtySocket(app: HttpApp, ctx: ApiContext, counters: HttpC
  * and starts the output pump; null when the socket closed meanwhile.
  */
 async function startOutput(
-  ctx: ApiContext,
+  svc: Pick<AgentUseCases, 'snapshot' | 'follow'>,
   socket: WebSocket,
   agent: AgentRecord,
   q: { snapshot: boolean; from?: number | undefined; scrollback: number; flow: boolean },
 ): Promise<OutputPump | null> {
-  const svc = ctx.core.service;
   const size = (): void => sendJson(socket, { type: 'size', cols: agent.cols, rows: agent.rows });
   if (q.snapshot && isLive(agent.state)) {
     const snap = await svc.snapshot(agent);

@@ -13,7 +13,7 @@ import {
   originAllowed,
 } from './auth.js';
 import { redactSecrets } from './dashboard-auth.js';
-import type { HttpCounters } from './metrics.js';
+import type { HttpCounters } from './http-counters.js';
 import { Router, type RouteMatch } from './router.js';
 import { endWithError, SERVED_METHODS } from './socket-replies.js';
 import { toErrorResponse } from './to-error-body.js';

@@ -1,13 +1,12 @@
-import type { Core } from '../../core/create-core.js';
 import type { Clock, Logger } from '../../core/ports/daemon.js';
+import type { UseCases } from '../../core/use-cases/use-cases.js';
 import type { ProfileInfo } from '../../protocol/profiles.js';
 import type { Backend } from '../../protocol/constants.js';
 import type { DaemonStatus } from '../../protocol/daemon.js';
 import type { LayoutNode, TemplateUse } from '../../protocol/template.js';
 
-/** What the HTTP and WebSocket handlers need from the daemon. */
-export interface ApiContext {
-  core: Core;
+/** What the daemon itself answers for (the composition root provides it, not the core). */
+export interface DaemonUseCases {
   version: string;
   startedAt: number;
   status(): DaemonStatus;
@@ -23,10 +22,17 @@ export interface ApiContext {
   ): { name: string; layout: LayoutNode; use: TemplateUse };
   /** The daemon's backend (what `auto` means for new workspaces). */
   defaultBackend(): Backend;
-  log: Logger;
-  clock: Clock;
   /** The profiles with the program each would run here. */
   profiles(): ProfileInfo[];
+}
+
+/**
+ * What the HTTP and WebSocket handlers get: the core's use cases (never `Core` itself), the
+ * daemon's own, and what the server needs. Each route file takes the `Pick` of it that it uses.
+ */
+export interface ApiContext extends UseCases, DaemonUseCases {
+  log: Logger;
+  clock: Clock;
   /** The built web dashboard served under /dashboard/. */
   webDir: string;
 }

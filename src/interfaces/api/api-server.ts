@@ -2,20 +2,20 @@ import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError } from '../../core/errors.js';
+import type { ApiContext } from '../server/api-context.js';
+import { markTcp } from '../server/auth.js';
+import { DashboardAuth } from '../server/dashboard-auth.js';
+import { HttpApp } from '../server/http-app.js';
+import { HttpCounters } from '../server/http-counters.js';
+import { answerClientError, refuseConnect } from '../server/socket-replies.js';
+import { registerAgentRoutes, registerStateRoutes } from '../http/agent-routes.js';
+import { registerDaemonRoutes } from '../http/daemon-routes.js';
+import { registerDashboardRoutes } from '../http/dashboard-routes.js';
+import { registerGitRoutes } from '../http/git-routes.js';
+import { registerReportRoutes } from '../http/report-routes.js';
+import { registerTaskRoutes } from '../http/task-routes.js';
 import { registerEventsSocket } from '../ws/events-socket.js';
 import { registerPtySocket } from '../ws/pty-socket.js';
-import { registerAgentRoutes, registerStateRoutes } from './agent-routes.js';
-import { registerGitRoutes } from './git-routes.js';
-import { registerTaskRoutes } from './task-routes.js';
-import { registerReportRoutes } from './report-routes.js';
-import type { ApiContext } from './api-context.js';
-import { markTcp } from './auth.js';
-import { answerClientError, refuseConnect } from './socket-replies.js';
-import { DashboardAuth } from './dashboard-auth.js';
-import { registerDashboardRoutes } from './dashboard-routes.js';
-import { registerDaemonRoutes } from './daemon-routes.js';
-import { HttpApp } from './http-app.js';
-import { HttpCounters } from './metrics.js';
 
 export interface ApiServer {
   /** The request listener (tests inject requests into it in-process). */
@@ -31,9 +31,9 @@ const SOCKET_PAYLOAD_LIMIT_BYTES = 1024 * 1024;
 const CLOSE_GRACE_MS = 2_000;
 
 /**
- * The daemon's HTTP + WebSocket API on node:http: one app behind two listeners, the unix
- * socket (trusted by its file mode) and 127.0.0.1 (bearer token or dashboard session cookie
- * required), plus the dashboard's files.
+ * The daemon's HTTP + WebSocket API on node:http: one app (server/) with the routes of http/ and
+ * the sockets of ws/, behind two listeners, the unix socket (trusted by its file mode) and
+ * 127.0.0.1 (bearer token or dashboard session cookie required), plus the dashboard's files.
  */
 export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   const counters = new HttpCounters();

@@ -1,0 +1,101 @@
+import { broadcast } from '../agents/broadcast.js';
+import { TerminalInput } from '../agents/terminal-input.js';
+import type { Core } from '../create-core.js';
+import type { Clock } from '../ports/daemon.js';
+import { localCalendar } from '../reports/calendar-days.js';
+import { ReplayCheckpoints } from '../reports/replay-checkpoints.js';
+import type { OpenSpans } from '../reports/state-timeline.js';
+import type { ReportReplayState } from '../reports/time-report.js';
+import { queryStateTimeline, queryTimeReport } from '../reports/time-report-query.js';
+import { receiveHook } from '../state/hook-intake.js';
+import { STATE_RULES } from '../state/state-rules.js';
+import type { UseCases } from './use-cases.js';
+
+export interface UseCaseDeps {
+  clock: Clock;
+  /** Lets other work run between the pages of a long event log (the daemon: one turn of its event loop). */
+  between: () => Promise<void>;
+}
+
+/** The API's face of the core: its services as they are, and thin functions over the rest. */
+export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
+  const { registry, service, engine, events } = core;
+  // Kept across queries: a report starts from the latest checkpoint before its window.
+  const timeline = new ReplayCheckpoints<OpenSpans>();
+  const report = new ReplayCheckpoints<ReportReplayState>();
+  return {
+    agents: service,
+    broadcast: {
+      send: (text, workspace, source) => broadcast({ registry, service }, text, workspace, source),
+    },
+    terminals: {
+      onResize: (agentId, listener) => core.output.onResize(agentId, listener),
+      subscriberCount: () => core.output.subscriberCount(),
+      openInput: (agent, client, guard) =>
+        new TerminalInput(
+          { registry, clock: d.clock, write: (a, b) => service.typeRaw(a, b) },
+          agent,
+          client,
+          'user',
+          guard,
+        ),
+    },
+    states: {
+      why(ref) {
+        const agent = service.get(ref);
+        return { agent, signals: engine.recentSignals(agent.id), rules: STATE_RULES };
+      },
+      receiveHook: (agentId, body) =>
+        receiveHook(
+          { registry, profileCatalog: core.profileCatalog, service, engine, clock: d.clock },
+          agentId,
+          body,
+        ),
+    },
+    workspaces: core.workspaces,
+    orphans: core.orphans,
+    events: {
+      since: (query) => events.since(query),
+      latestSeq: () => events.latestSeq(),
+      subscribe: (listener) => core.bus.subscribe(listener),
+      agentId(ref) {
+        try {
+          return registry.resolve(ref).id;
+        } catch {
+          return ref; // a removed agent: its raw id
+        }
+      },
+    },
+    tasks: core.tasks,
+    attempts: core.taskReview,
+    quota: {
+      list: () => core.governor.list(),
+      resume: (vendor) =>
+        core.governor.resume(
+          vendor === undefined ? undefined : (core.profileCatalog.vendorOf(vendor) ?? vendor),
+          'user',
+        ),
+    },
+    review: core.review,
+    radar: core.radar,
+    reports: {
+      timeReport: (q) =>
+        queryTimeReport(
+          {
+            events,
+            checkpoints: report,
+            between: d.between,
+            registry,
+            tasks: core.tasks,
+            clock: d.clock,
+            calendar: localCalendar,
+          },
+          q,
+        ),
+      stateTimeline: (q) =>
+        queryStateTimeline({ events, clock: d.clock, checkpoints: timeline, between: d.between }, q),
+      history: (q) => core.stats.history(q),
+    },
+    storage: core.storage,
+  };
+}

@@ -1,0 +1,132 @@
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO } from './support/harness.js';
+
+// The rules of eslint.config.js that keep the rings apart, run on snippets placed (virtually) where
+// they would break a rule: each case proves a rule fires, or lets through what it must.
+
+let eslint: ESLint;
+beforeAll(() => {
+  eslint = new ESLint({ cwd: REPO });
+});
+
+/** `rule: message` of every problem eslint finds in `code` as if it were the file `path`. */
+async function problems(path: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: `${REPO}/${path}` });
+  return (result?.messages ?? []).map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
+}
+
+describe('dynamic import() obeys the rings', () => {
+  it('refuses an import() across a ring, as a static import', async () => {
+    const lazy = "export const f = () => import('../../adapters/sqlite/open-database.js');\n";
+    expect(await problems('src/core/agents/lazy.ts', lazy)).toEqual([
+      expect.stringMatching(/^wtp\/restricted-dynamic-imports: .*core\/ is the domain/),
+    ]);
+    const template = 'export const f = () => import(`../ws/events-socket.js`);\n';
+    expect(await problems('src/adapters/git/lazy.ts', template)).toEqual([
+      expect.stringMatching(/^wtp\/restricted-dynamic-imports: .*adapters implement core ports/),
+    ]);
+  });
+
+  it('refuses a computed specifier, which no pattern can check', async () => {
+    const code = "const where = '../../adapters/sqlite/x.js';\nexport const f = () => import(where);\n";
+    expect(await problems('src/core/agents/lazy.ts', code)).toEqual([
+      expect.stringMatching(/^wtp\/restricted-dynamic-imports: .*computed specifier/),
+    ]);
+  });
+
+  it('lets through an import() the ring allows', async () => {
+    const code = "export const f = () => import('../../protocol/events.js');\n";
+    expect(await problems('src/core/agents/lazy.ts', code)).toEqual([]);
+  });
+});
+
+describe('the API layers', () => {
+  it.each([
+    [
+      'http/ → ws/',
+      'src/interfaces/http/x.ts',
+      '../ws/send-json.js',
+      /http\/ and ws\/ never import each other/,
+    ],
+    [
+      'ws/ → http/',
+      'src/interfaces/ws/x.ts',
+      '../http/openapi.js',
+      /ws\/ and http\/ never import each other/,
+    ],
+    [
+      'server/ → http/',
+      'src/interfaces/server/x.ts',
+      '../http/metrics.js',
+      /server\/ is what http\/ and ws\/ share/,
+    ],
+    [
+      'server/ → ws/',
+      'src/interfaces/server/x.ts',
+      '../ws/send-json.js',
+      /server\/ is what http\/ and ws\/ share/,
+    ],
+    ['http/ → api/', 'src/interfaces/http/x.ts', '../api/api-server.js', /only src\/daemon\/ imports it/],
+    [
+      'host-link/ → api/',
+      'src/interfaces/host-link/x.ts',
+      '../api/api-server.js',
+      /only src\/daemon\/ imports it/,
+    ],
+    ['the CLI → server/', 'src/interfaces/cli/x.ts', '../server/auth.js', /the CLI is a client/],
+  ])('refuses %s', async (_, path, from, why) => {
+    expect(await problems(path, `export * from '${from}';\n`)).toEqual([
+      expect.stringMatching(new RegExp(`^no-restricted-imports: .*${why.source}`)),
+    ]);
+    expect(await problems(path, `export const f = () => import('${from}');\n`)).toEqual([
+      expect.stringMatching(new RegExp(`^wtp/restricted-dynamic-imports: .*${why.source}`)),
+    ]);
+  });
+
+  it.each([
+    ['the registry', '../../core/model/registry.js'],
+    ['Core', '../../core/create-core.js'],
+    ['a service', '../../core/agents/agent-service.js'],
+    ['the face builder', '../../core/use-cases/to-use-cases.js'],
+  ])('lets routes and sockets see the core through its use cases only, not %s', async (_, from) => {
+    for (const path of ['src/interfaces/http/x.ts', 'src/interfaces/ws/x.ts', 'src/interfaces/server/x.ts']) {
+      expect(await problems(path, `export type { X } from '${from}';\n`)).toEqual([
+        expect.stringMatching(/the API sees the core through core\/use-cases\/use-cases\.ts/),
+      ]);
+    }
+  });
+
+  it('lets them import what they share, the use cases, errors, port types and records', async () => {
+    const code = [
+      "export type { UseCases } from '../../core/use-cases/use-cases.js';",
+      "export { AppError } from '../../core/errors.js';",
+      "export type { Clock } from '../../core/ports/daemon.js';",
+      "export { isLive } from '../../core/model/agent-state.js';",
+      "export { HttpApp } from '../server/http-app.js';",
+      '',
+    ].join('\n');
+    expect(await problems('src/interfaces/http/x.ts', code)).toEqual([]);
+    expect(await problems('src/interfaces/ws/x.ts', code)).toEqual([]);
+  });
+});
+
+describe('process.env is read in src/config/env.ts only', () => {
+  it.each([
+    ['a property', 'export const home = process.env.HOME;\n'],
+    ['a computed property', "export const env = process['env'];\n"],
+    ['a destructuring', 'const { env } = process;\nexport const home = env.HOME;\n'],
+    ['node:process', "import { env } from 'node:process';\nexport const home = env.HOME;\n"],
+    ['globalThis', 'export const env = globalThis.process.env;\n'],
+  ])('refuses %s elsewhere in src/', async (_, code) => {
+    expect(await problems('src/adapters/git/reads-env.ts', code)).toEqual([
+      expect.stringMatching(/src\/config\/env\.ts is the only reader of process\.env/),
+    ]);
+  });
+
+  it('lets config/env.ts and tests read it', async () => {
+    const code = 'export const env = process.env;\n';
+    expect(await problems('src/config/env.ts', code)).toEqual([]);
+    expect(await problems('src/adapters/git/git-exec.test.ts', code)).toEqual([]);
+  });
+});
