@@ -74,12 +74,16 @@ export class CliGitWorktrees implements P.GitWorktrees {
     const wt: P.AgentWorktree = { ...common, path: dir, branch, owned: true };
     try {
       if (fs.existsSync(join(dir, '.gitmodules')))
-        await this.git(['submodule', 'update', '--init', '--recursive'], { cwd: dir, timeoutMs: 30 * 60_000 });
+        await this.git(['submodule', 'update', '--init', '--recursive'], {
+          cwd: dir,
+          timeoutMs: 30 * 60_000,
+        });
       await this.copyIncluded(top, dir);
     } catch (err) {
       await this.git(['worktree', 'remove', '--force', dir], { cwd: top }).catch(() => undefined);
       await this.git(['worktree', 'prune'], { cwd: top }).catch(() => undefined);
-      if (req.branch === undefined) await this.git(['branch', '-D', branch], { cwd: top }).catch(() => undefined);
+      if (req.branch === undefined)
+        await this.git(['branch', '-D', branch], { cwd: top }).catch(() => undefined);
       throw err;
     }
     return wt;
@@ -120,7 +124,9 @@ export class CliGitWorktrees implements P.GitWorktrees {
     const others = refs.stdout.split('\n').filter((r) => r !== '' && r !== `refs/heads/${branch}`);
     const base = (await this.tryCommit(wt.repo, wt.baseCommit)) ?? (await this.tryCommit(wt.repo, wt.base));
     const not = ['--not', ...(base ? [base] : []), '--remotes', ...others, '--'];
-    const log = await this.git(['log', '--format=%H%x00%s', `refs/heads/${branch}`, ...not], { cwd: wt.repo });
+    const log = await this.git(['log', '--format=%H%x00%s', `refs/heads/${branch}`, ...not], {
+      cwd: wt.repo,
+    });
     for (const line of log.stdout.split('\n')) {
       const [sha, subject] = line.split('\0');
       if (sha) loss.unmergedCommits.push({ sha, subject: subject ?? '' });
@@ -189,7 +195,10 @@ export class CliGitWorktrees implements P.GitWorktrees {
   }
 
   private async tryCommit(cwd: string, ref: string): Promise<string | null> {
-    const r = await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1, 128] });
+    const r = await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+      cwd,
+      okCodes: [1, 128],
+    });
     return r.code === 0 ? r.stdout.trim() : null;
   }
 
