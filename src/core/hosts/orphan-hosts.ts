@@ -1,5 +1,5 @@
 import { PROFILE_NAMES, type Backend, type ProfileName } from '../../protocol/agent.js';
-import type { EventSource, NewEvent } from '../../protocol/events.js';
+import type { EventSource } from '../../protocol/events.js';
 import type { HostHello } from '../../protocol/host.js';
 import type { OrphanHost } from '../../protocol/orphans.js';
 import { agentEvent } from '../model/agent-event.js';
@@ -91,7 +91,7 @@ export class OrphanHosts implements StrangerHosts {
     const o = this.require(agentId);
     o.link.send({ type: 'shutdown' });
     await this.d.registry.record([
-      orphanEvent(agentId, source, 'host.orphanStopped', { hostPid: o.hello.hostPid }),
+      { type: 'host.orphanStopped', source, agentId, workspaceId: null, data: { hostPid: o.hello.hostPid } },
     ]);
     return this.view(agentId, o);
   }
@@ -223,15 +223,6 @@ export class OrphanHosts implements StrangerHosts {
       adoptable: s !== null && o.hello.child !== null && !o.childEnded,
     };
   }
-}
-
-function orphanEvent<T extends 'host.orphanStopped'>(
-  agentId: string,
-  source: EventSource,
-  type: T,
-  data: Extract<NewEvent, { type: T }>['data'],
-): NewEvent {
-  return { type, source, agentId, workspaceId: null, data } as NewEvent;
 }
 
 /** The backend a pane id comes from: tmux `%N`, WezTerm a number, none when headless. */

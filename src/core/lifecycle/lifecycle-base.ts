@@ -98,10 +98,7 @@ export abstract class LifecycleBase {
   }
 
   protected hostAlive(agent: AgentRecord): boolean {
-    if (agent.hostPid === null) return false;
-    const identity = this.d.inspector.identity(agent.hostPid);
-    if (identity === null) return false;
-    return agent.hostIdentity === null || agent.hostIdentity === identity;
+    return agent.hostPid !== null && this.pidAlive(agent.hostPid, agent);
   }
 
   protected shutdownHost(agentId: string): void {
