@@ -3,6 +3,8 @@ import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AGENT_BIN_VARS, ENV_VARS, OTHER_ENV_VARS } from '../src/config/env.js';
 import { AGENT_ENV_VARS } from '../src/protocol/agent-env.js';
+import { hostMessageSchema, type DaemonMessage } from '../src/protocol/host.js';
+import { ptyClientMessageSchema, ptyServerMessageSchema } from '../src/protocol/pty.js';
 import { REPO } from './support/harness.js';
 
 const read = (path: string): string => readFileSync(join(REPO, path), 'utf8');
@@ -79,6 +81,8 @@ describe('the docs name files that exist', () => {
     const cited = [
       ...[...text.matchAll(/docs\/bench-results\/([\w.-]+\.json)/g)].map((m) => m[1]!),
       ...[...text.matchAll(/\]\((?:\.\/)?(?:docs\/)?bench-results\/([\w.-]+\.json)\)/g)].map((m) => m[1]!),
+      // A result named by its file alone: `2026-11-23-core.json`.
+      ...[...text.matchAll(/`(\d{4}-\d{2}-\d{2}-[\w.-]+\.json)`/g)].map((m) => m[1]!),
     ];
     const missing = [...new Set(cited)].filter((f) => !existsSync(join(REPO, 'docs/bench-results', f)));
     expect(missing, `${doc} cites bench results that are not committed`).toEqual([]);
@@ -113,5 +117,49 @@ describe('docs/environment.md cannot miss a variable', () => {
         !sources.some(([file, text]) => file !== 'src/protocol/agent-env.ts' && text.includes(`${name}:`)),
     );
     expect(unset).toEqual([]);
+  });
+});
+
+/** Every daemon → host message type; the compiler fails here when one is added to `DaemonMessage`. */
+const DAEMON_MESSAGES = [
+  'welcome',
+  'spawn',
+  'paste',
+  'keys',
+  'resize',
+  'signal',
+  'pause',
+  'state',
+  'notify',
+  'shutdown',
+  'ack',
+  'request',
+] as const satisfies readonly DaemonMessage['type'][];
+const allDaemonMessages: Exclude<DaemonMessage['type'], (typeof DAEMON_MESSAGES)[number]> extends never
+  ? true
+  : false = true;
+
+/** The `type`s of a zod discriminated union of message objects. */
+const typesOf = (schema: { options: readonly { shape: { type: { value: string } } }[] }): string[] =>
+  schema.options.map((o) => o.shape.type.value);
+
+describe('docs/ARCHITECTURE.md lists every protocol message', () => {
+  const doc = read('docs/ARCHITECTURE.md').replace(/\s+/g, ' ');
+  /** The backticked names after `marker`, up to the next `;`. */
+  const listed = (marker: string): string[] => {
+    const at = doc.indexOf(marker);
+    expect(at, `"${marker}" is not in docs/ARCHITECTURE.md`).toBeGreaterThan(-1);
+    const list = doc.slice(at + marker.length, doc.indexOf(';', at));
+    return [...list.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]!).sort();
+  };
+
+  it.each([
+    ['JSON frames from the server:', typesOf(ptyServerMessageSchema)],
+    ['from the client:', typesOf(ptyClientMessageSchema)],
+    ['JSON messages from the host:', typesOf(hostMessageSchema)],
+    ['from the daemon:', [...DAEMON_MESSAGES]],
+  ])('after "%s"', (marker, types) => {
+    expect(allDaemonMessages).toBe(true);
+    expect(listed(marker)).toEqual([...types].sort());
   });
 });
