@@ -1,7 +1,21 @@
 --[[ wezterm-parallel for WezTerm: keybindings, agent badges in tab titles, a status summary, toasts.
 
-  local wtp = wezterm.plugin.require 'https://github.com/<owner>/wezterm-parallel'
+Load it in wezterm.lua from where wezterm-parallel is installed. After `npm i -g wezterm-parallel`
+this file is `$(npm root -g)/wezterm-parallel/plugin/init.lua`; put that root (here
+/usr/local/lib/node_modules, see `npm root -g`) on package.path and require the package by name:
+
+  package.path = '/usr/local/lib/node_modules/?/plugin/init.lua;' .. package.path
+  local wtp = require 'wezterm-parallel'
   wtp.apply_to_config(config, { wtp = '/usr/local/bin/wtp' })
+
+From a git checkout, wezterm.plugin.require also works: it takes the URL of a git repository
+(https:// or file://), clones its default branch once and never updates it by itself
+(wezterm.plugin.update_all() does):
+
+  local wtp = wezterm.plugin.require 'file:///home/you/src/wezterm-parallel'
+
+wezterm-parallel has no public repository URL, so there is no https:// form to give here. The
+npm package is not a git repository: plugin.require cannot load it; require (above) can.
 
 A client of the `wtp` CLI (its `--json` output, version 1) and of the pane user vars the agent
 host sets (wtp_agent, wtp_state, wtp_workspace, wtp_notify): every decision is the daemon's.

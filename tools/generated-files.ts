@@ -8,6 +8,10 @@ import { ERROR_CATALOG, type ErrorCode } from '../src/protocol/errors.js';
 import { VERSION } from '../src/version.js';
 import { VENDORS } from '../src/vendors/registry.js';
 import { vendorLists } from '../scripts/vendor-lists.mjs';
+import { cliReference } from './docs/cli-reference.js';
+import { configReference } from './docs/config-reference.js';
+import { environmentReference } from './docs/env-reference.js';
+import { eventsReference } from './docs/events-reference.js';
 import { profileNamesModule } from './vendor-files.js';
 
 function errorsMarkdown(): string {
@@ -54,5 +58,9 @@ export function generatedFiles(root = process.cwd()): Record<string, string> {
     'schemas/config.schema.json': jsonSchema(configSchema, 'wezterm-parallel config.yaml'),
     'schemas/template.schema.json': jsonSchema(templateSchema, 'wezterm-parallel layout template'),
     'schemas/plan.schema.json': jsonSchema(planSchema, 'wezterm-parallel task plan'),
+    'docs/cli.md': cliReference(),
+    'docs/environment.md': environmentReference(),
+    'docs/config.md': configReference(),
+    'docs/events.md': eventsReference(),
   };
 }

@@ -5,7 +5,10 @@ import { AGENT_CLI_PROFILES } from '../protocol/constants.js';
 const binVar = (profile: string): string => `WTP_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BIN`;
 const [FIRST_CLI, ...OTHER_CLIS] = AGENT_CLI_PROFILES;
 
-/** Every environment variable wezterm-parallel reads. This module is the only reader of process.env. */
+/**
+ * What wezterm-parallel reads from its environment. This module is the only one that touches
+ * process.env; others read a few variables from the copies it hands on (OTHER_ENV_VARS).
+ */
 export interface WtpEnv {
   /** WTP_HOME: put every file (config, state, sockets, logs) under this folder. */
   home: string | undefined;
@@ -37,55 +40,180 @@ export interface WtpEnv {
   webDir: string | undefined;
 }
 
-/** The documented variables, for docs/ARCHITECTURE.md and `wtp status`. */
+/** One environment variable wezterm-parallel reads: docs/environment.md is generated from these. */
+export interface EnvVarSpec {
+  name: string;
+  meaning: string;
+  /** What applies when it is unset or empty. */
+  default: string;
+}
+
+/**
+ * The variables `readEnv` reads, by the `WtpEnv` field each fills: the names below are the ones
+ * read, so a variable cannot be read without being documented.
+ */
 export const ENV_VARS = {
-  WTP_HOME:
-    'Put config, state, sockets, token and logs under this one folder (tests and benchmarks always set it).',
-  XDG_CONFIG_HOME: 'Config base when WTP_HOME is unset (default ~/.config).',
-  XDG_STATE_HOME: 'State base when WTP_HOME is unset (default ~/.local/state).',
-  WTP_CONFIG: 'Path of the config file (default <configDir>/config.yaml).',
-  WTP_API_PORT: 'TCP port of the API on 127.0.0.1 (overrides api.port; 0 = any free port).',
-  WTP_LOG_LEVEL: 'Daemon log level: trace, debug, info, warn, error (overrides logs.level).',
-  WTP_BACKEND: 'Where agent panes live: auto, wezterm, tmux or headless (overrides `backend` in the config).',
-  WEZTERM_PANE: 'Set by WezTerm in its panes: with `wezterm` on PATH, `auto` picks the WezTerm backend.',
-  WEZTERM_UNIX_SOCKET: 'Set by WezTerm in its panes: how `wezterm cli` finds the running WezTerm.',
-  SHELL: 'The program the `shell` profile runs (default /bin/sh).',
-  [binVar(FIRST_CLI)]:
-    `The program the \`${FIRST_CLI}\` profile runs (default \`${FIRST_CLI}\` on PATH); likewise ${OTHER_CLIS.map(binVar).join(', ')}.`,
-  WTP_WEB_DIR:
-    'Folder of the built web dashboard that the daemon serves (default dist/web beside the bundle).',
-  NO_COLOR: 'Disable colours in CLI output.',
-  WTP_AGENT_ID: 'Set by wezterm-parallel in every agent process: the agent id.',
-  WTP_AGENT_NAME: 'Set by wezterm-parallel in every agent process: the agent name.',
-} as const;
+  home: {
+    name: 'WTP_HOME',
+    meaning:
+      'Put every file (config, database, sockets, token, logs, agent folders) under this one folder. Tests and benchmarks always set it; agents inherit it when the daemon has it.',
+    default: 'the XDG folders below',
+  },
+  xdgConfigHome: {
+    name: 'XDG_CONFIG_HOME',
+    meaning: 'Base of the config folder (`<base>/wezterm-parallel/`) when WTP_HOME is unset.',
+    default: '`~/.config`',
+  },
+  xdgStateHome: {
+    name: 'XDG_STATE_HOME',
+    meaning: 'Base of the state folder (`<base>/wezterm-parallel/`) when WTP_HOME is unset.',
+    default: '`~/.local/state`',
+  },
+  userHome: {
+    name: 'HOME',
+    meaning:
+      'The user home: base of the XDG defaults, shortened to `~` in tables, and where agent CLIs keep their settings (`~/.claude.json`, `~/.codex/`).',
+    default: "the account's home folder (`os.homedir()`)",
+  },
+  configFile: {
+    name: 'WTP_CONFIG',
+    meaning: 'Path of the config file (docs/config.md).',
+    default: '`<config dir>/config.yaml`',
+  },
+  apiPort: {
+    name: 'WTP_API_PORT',
+    meaning: 'TCP port of the API on 127.0.0.1; overrides `api.port`; `0` picks any free port.',
+    default: '`api.port` (7537)',
+  },
+  logLevel: {
+    name: 'WTP_LOG_LEVEL',
+    meaning: 'Daemon log level: trace, debug, info, warn, error or silent; overrides `logs.level`.',
+    default: '`logs.level` (info)',
+  },
+  backend: {
+    name: 'WTP_BACKEND',
+    meaning:
+      'Where agent panes live: auto, wezterm, tmux or headless; overrides `backend` in the config (`wtp up --backend` overrides both).',
+    default: '`backend` (auto)',
+  },
+  shell: {
+    name: 'SHELL',
+    meaning: "The program the `shell` profile runs, and the shell of a template's `command: {shell: …}`.",
+    default: '`/bin/sh`',
+  },
+  path: {
+    name: 'PATH',
+    meaning:
+      "Where agent programs, `tmux`, `wezterm`, `git` and `notify-send` are found (the agent's own `--env PATH=…` wins for its command).",
+    default: '—',
+  },
+  noColor: {
+    name: 'NO_COLOR',
+    meaning: 'Any non-empty value: no colours in CLI output.',
+    default: 'colours when stdout is a terminal',
+  },
+  term: {
+    name: 'TERM',
+    meaning: 'Inside a pane, the terminal type the host gives the agent.',
+    default: '`xterm-256color`',
+  },
+  tmux: {
+    name: 'TMUX',
+    meaning:
+      "Set by tmux in its panes: the host of an agent in a tmux pane asks this server whether it still answers when its pane hangs up, and wraps WezTerm user vars for tmux's passthrough.",
+    default: '—',
+  },
+  tmuxPane: {
+    name: 'TMUX_PANE',
+    meaning: 'Set by tmux in its panes: the pane id a host reports, and where it sets `@wtp_state`.',
+    default: '—',
+  },
+  weztermPane: {
+    name: 'WEZTERM_PANE',
+    meaning:
+      'Set by WezTerm in its panes: with `wezterm` on PATH, `backend: auto` picks WezTerm; a host reports it as its pane id.',
+    default: '—',
+  },
+  weztermSocket: {
+    name: 'WEZTERM_UNIX_SOCKET',
+    meaning: 'Set by WezTerm in its panes: how `wezterm cli` finds the running WezTerm.',
+    default: '—',
+  },
+  agentBinaries: {
+    name: binVar(FIRST_CLI),
+    meaning: `The program the \`${FIRST_CLI}\` profile runs; likewise ${OTHER_CLIS.map((p) => `\`${binVar(p)}\``).join(', ')} for the other agent CLIs.`,
+    default: 'the profile name, found on PATH',
+  },
+  webDir: {
+    name: 'WTP_WEB_DIR',
+    meaning: 'Folder of the built web dashboard the daemon serves.',
+    default: '`web/` beside the bundle (`dist/web`)',
+  },
+} as const satisfies Record<keyof WtpEnv, EnvVarSpec>;
+
+/**
+ * Variables read not by `readEnv` but from the copy of the environment it hands on (the children's
+ * environment, or an agent's): `test/doc-references.test.ts` fails when the source reads one that is
+ * in neither list.
+ */
+export const OTHER_ENV_VARS: readonly EnvVarSpec[] = [
+  {
+    name: 'TMUX_TMPDIR',
+    meaning: "Where tmux keeps its sockets: the daemon removes its own tmux server's socket there.",
+    default: '`/tmp`',
+  },
+  {
+    name: 'CLAUDE_CONFIG_DIR',
+    meaning:
+      "Claude Code's config folder, read from the agent's environment: the trust of the agent's folder is pre-accepted in `<dir>/.claude.json` (`agents.preTrust`).",
+    default: '`~/.claude.json`',
+  },
+  {
+    name: 'CODEX_HOME',
+    meaning:
+      "Codex's home folder, read from the agent's environment: the trust of the agent's folder is pre-accepted in `<dir>/config.toml` (`agents.preTrust`).",
+    default: '`~/.codex`',
+  },
+  {
+    name: 'npm_lifecycle_event',
+    meaning:
+      "Set when started through `npm start`: agents then get the environment without npm's `npm_*` variables and without the checkout's `node_modules/.bin` on PATH.",
+    default: '—',
+  },
+];
+
+/** `WTP_CLAUDE_BIN`, `WTP_CODEX_BIN`, …: every variable that names an agent CLI's program. */
+export const AGENT_BIN_VARS: readonly string[] = AGENT_CLI_PROFILES.map(binVar);
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
   const nonEmpty = (v: string | undefined): string | undefined =>
     v === undefined || v === '' ? undefined : v;
+  const read = (field: Exclude<keyof WtpEnv, 'agentBinaries' | 'noColor'>): string | undefined =>
+    nonEmpty(source[ENV_VARS[field].name]);
   return {
-    home: nonEmpty(source.WTP_HOME),
-    xdgConfigHome: nonEmpty(source.XDG_CONFIG_HOME),
-    xdgStateHome: nonEmpty(source.XDG_STATE_HOME),
-    userHome: nonEmpty(source.HOME) ?? homedir(),
-    shell: nonEmpty(source.SHELL),
-    path: nonEmpty(source.PATH),
-    apiPort: nonEmpty(source.WTP_API_PORT),
-    logLevel: nonEmpty(source.WTP_LOG_LEVEL),
-    configFile: nonEmpty(source.WTP_CONFIG),
-    noColor: nonEmpty(source.NO_COLOR) !== undefined,
-    backend: nonEmpty(source.WTP_BACKEND),
-    term: nonEmpty(source.TERM),
-    tmux: nonEmpty(source.TMUX),
-    tmuxPane: nonEmpty(source.TMUX_PANE),
-    weztermPane: nonEmpty(source.WEZTERM_PANE),
-    weztermSocket: nonEmpty(source.WEZTERM_UNIX_SOCKET),
+    home: read('home'),
+    xdgConfigHome: read('xdgConfigHome'),
+    xdgStateHome: read('xdgStateHome'),
+    userHome: read('userHome') ?? homedir(),
+    shell: read('shell'),
+    path: read('path'),
+    apiPort: read('apiPort'),
+    logLevel: read('logLevel'),
+    configFile: read('configFile'),
+    noColor: nonEmpty(source[ENV_VARS.noColor.name]) !== undefined,
+    backend: read('backend'),
+    term: read('term'),
+    tmux: read('tmux'),
+    tmuxPane: read('tmuxPane'),
+    weztermPane: read('weztermPane'),
+    weztermSocket: read('weztermSocket'),
     agentBinaries: Object.fromEntries(
       AGENT_CLI_PROFILES.flatMap((p) => {
         const v = nonEmpty(source[binVar(p)]);
         return v === undefined ? [] : [[p, v]];
       }),
     ),
-    webDir: nonEmpty(source.WTP_WEB_DIR),
+    webDir: read('webDir'),
   };
 }
 

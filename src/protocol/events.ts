@@ -15,130 +15,230 @@ export const eventSourceSchema = z.enum(EVENT_SOURCES);
 export type EventSource = z.infer<typeof eventSourceSchema>;
 
 const payloads = {
-  'agent.created': z.object({ agent: agentSchema }),
-  'agent.stateChanged': z.object({
-    from: agentStateSchema.nullable(),
-    to: agentStateSchema,
-    detail: stateDetailSchema,
-    pid: z.number().int().nullable(),
-  }),
-  'agent.exited': z.object({
-    pid: z.number().int().nullable(),
-    exit: exitInfoSchema,
-    ranMs: z.number().int(),
-  }),
-  'agent.inputSent': z.object({
-    text: z.string().describe('The injected text, cut to 2000 characters'),
-    bytes: z.number().int(),
-    enter: z.boolean(),
-    truncated: z.boolean(),
-    stateAtSend: agentStateSchema.optional().describe('The agent state when the input was typed'),
-    forced: z.boolean().optional().describe('Typed into a working agent with --force'),
-    raw: z.boolean().optional().describe('Sent as keystrokes, not as a paste'),
-    via: z
-      .string()
-      .optional()
-      .describe('Typed in a live terminal: which one (e.g. dashboard); absent for `wtp send` and the API'),
-  }),
-  'agent.crashLoopDetected': z.object({ restarts: z.number().int(), windowMs: z.number().int() }),
-  'agent.removed': z.object({ name: z.string() }),
+  'agent.created': z
+    .object({ agent: agentSchema })
+    .describe(
+      'An agent was registered (`wtp new`, `POST /agents`, a workspace template, a task run), with its `agent.stateChanged` to `starting` in the same transaction.',
+    ),
+  'agent.stateChanged': z
+    .object({
+      from: agentStateSchema.nullable().describe('The state before; null for a new agent'),
+      to: agentStateSchema.describe('The new state'),
+      detail: stateDetailSchema.describe(
+        'Why: the reason, and for activity states the signal and its evidence',
+      ),
+      pid: z.number().int().nullable().describe("The agent's process id, while it has one"),
+    })
+    .describe(
+      "An agent's state or its reason changed (lifecycle: spawned, exited, restarting…; activity: working, needs_permission…). Nothing is written when neither changed.",
+    ),
+  'agent.exited': z
+    .object({
+      pid: z.number().int().nullable().describe('The process that ended'),
+      exit: exitInfoSchema,
+      ranMs: z.number().int().describe('How long it ran'),
+    })
+    .describe(
+      "The agent's process ended, as its host reported it (source `host`), or its host was found gone (source `daemon`, exit unknown).",
+    ),
+  'agent.inputSent': z
+    .object({
+      text: z.string().describe('The injected text, cut to 2000 characters'),
+      bytes: z.number().int(),
+      enter: z.boolean(),
+      truncated: z.boolean(),
+      stateAtSend: agentStateSchema.optional().describe('The agent state when the input was typed'),
+      forced: z.boolean().optional().describe('Typed into a working agent with --force'),
+      raw: z.boolean().optional().describe('Sent as keystrokes, not as a paste'),
+      via: z
+        .string()
+        .optional()
+        .describe('Typed in a live terminal: which one (e.g. dashboard); absent for `wtp send` and the API'),
+    })
+    .describe(
+      'Text or keys were typed into the agent: `wtp send`, the API, a prompt, `wtp broadcast`, `wtp attach` or a dashboard terminal (one event per line or pause). The audit trail of injected input.',
+    ),
+  'agent.crashLoopDetected': z
+    .object({ restarts: z.number().int(), windowMs: z.number().int() })
+    .describe(
+      'The restart policy gave up: `restart.crashLoopCount` automatic restarts within `restart.crashLoopWindowMs`; the agent is `crashed`.',
+    ),
+  'agent.removed': z
+    .object({ name: z.string() })
+    .describe(
+      "An agent was removed (`wtp rm`, `DELETE /agents/:agent`, a removed workspace, a picked task's losing attempts).",
+    ),
   // `blocked` is what held the task when it was made (absent from events recorded before it existed).
-  'task.created': z.object({ task: taskSchema.partial({ blocked: true }) }),
-  'task.statusChanged': z.object({
-    task: z
-      .string()
-      .optional()
-      .describe('The task id (absent from events recorded before version 0.1 named it)'),
-    from: taskStatusSchema,
-    to: taskStatusSchema,
-    reason: z.string(),
-  }),
-  'task.attemptStarted': z.object({
-    task: z.string(),
-    attempt: z.number().int(),
-    try: z.number().int(),
-    profile: z.string(),
-    model: z.string().nullable(),
-    reused: z.boolean(),
-  }),
-  'task.attemptEnded': z.object({
-    task: z.string(),
-    attempt: z.number().int(),
-    try: z.number().int(),
-    status: z.enum(RUN_STATUSES),
-    reason: z.string(),
-  }),
-  'quota.exhausted': z.object({
-    vendor: z.string().describe('anthropic, openai, google, …'),
-    resetsAt: z.string().nullable().describe('When the vendor says the limit resets, as it said it'),
-    resumeAt: isoTimeSchema.nullable().describe('When dispatching resumes by itself; null: on `wtp resume`'),
-    paused: z.array(z.string()).describe('Agents paused (SIGSTOP) until the resume'),
-  }),
-  'quota.resumed': z.object({
-    vendor: z.string(),
-    by: z.enum(['reset', 'user']),
-    resumed: z.array(z.string()).describe('Paused agents continued (SIGCONT)'),
-  }),
-  'agent.committed': z.object({ commit: z.string(), message: z.string() }),
-  'agent.diffChanged': z.object({
-    files: z.number().int().describe('Files the agent changed against its base'),
-    insertions: z.number().int(),
-    deletions: z.number().int(),
-  }),
-  'agent.merged': z.object({
-    strategy: z.enum(['merge', 'squash', 'rebase']),
-    target: z.string(),
-    commit: z.string(),
-    test: z.string().nullable().describe('The test command that passed first, if any'),
-  }),
-  'conflict.predicted': z.object({
-    a: z.string().describe('Agent name (or the base branch)'),
-    b: z.string(),
-    files: z.array(z.string()),
-  }),
-  'conflict.cleared': z.object({ a: z.string(), b: z.string() }),
-  'agent.setupRan': z.object({
-    commands: z.array(z.string()),
-    ok: z.boolean(),
-    ms: z.number().int(),
-    output: z.string().nullable().describe('The end of the output when it failed'),
-  }),
-  'agent.hostConnected': z.object({ hostPid: z.number().int(), reattached: z.boolean() }),
-  'agent.hostDisconnected': z.object({ hostPid: z.number().int().nullable(), hostAlive: z.boolean() }),
-  'agent.attached': z.object({ client: z.string() }),
-  'agent.detached': z.object({ client: z.string() }),
-  'workspace.created': z.object({ workspace: workspaceSchema }),
-  'workspace.removed': z.object({ name: z.string() }),
-  'host.orphaned': z.object({
-    hostPid: z.number().int(),
-    childPid: z.number().int().nullable(),
-    name: z.string().nullable().describe('The agent name the host reports, if any'),
-    workspace: z.string().nullable(),
-  }),
-  'host.orphanStopped': z.object({ hostPid: z.number().int() }),
-  'host.adopted': z.object({ hostPid: z.number().int(), name: z.string() }),
-  'daemon.started': z.object({
-    pid: z.number().int(),
-    version: z.string(),
-    fresh: z
-      .object({ agentDirs: z.number().int(), liveHosts: z.number().int() })
-      .optional()
-      .describe('`wtp up --fresh` started an empty database beside what the state directory held'),
-  }),
-  'daemon.stopped': z.object({ pid: z.number().int(), stopAgents: z.boolean() }),
-  'daemon.storageDegraded': z.object({
-    component: storageComponentSchema,
-    path: z.string(),
-    code: z.string().describe('ENOSPC, EIO, SQLITE_FULL, …'),
-    message: z.string(),
-  }),
-  'daemon.storageRecovered': z.object({
-    component: storageComponentSchema,
-    path: z.string(),
-    failedWrites: z.number().int(),
-    droppedBytes: z.number().int().describe('Bytes not written meanwhile (log lines, output)'),
-    downMs: z.number().int().describe('How long writes failed'),
-  }),
+  'task.created': z
+    .object({ task: taskSchema.partial({ blocked: true }) })
+    .describe('A task was added (`wtp task add`, `POST /tasks`, an import).'),
+  'task.statusChanged': z
+    .object({
+      task: z
+        .string()
+        .optional()
+        .describe('The task id (absent from events recorded before version 0.1 named it)'),
+      from: taskStatusSchema,
+      to: taskStatusSchema,
+      reason: z.string(),
+    })
+    .describe('A task moved between statuses (by the user, or by the dispatcher as its runs start and end).'),
+  'task.attemptStarted': z
+    .object({
+      task: z.string(),
+      attempt: z.number().int(),
+      try: z.number().int(),
+      profile: z.string(),
+      model: z.string().nullable(),
+      reused: z.boolean(),
+    })
+    .describe(
+      'The dispatcher started a run of a task attempt on an agent (a new one, or a reused idle one).',
+    ),
+  'task.attemptEnded': z
+    .object({
+      task: z.string(),
+      attempt: z.number().int(),
+      try: z.number().int(),
+      status: z.enum(RUN_STATUSES),
+      reason: z.string(),
+    })
+    .describe('A run of a task attempt ended: review, failed, merged or discarded.'),
+  'quota.exhausted': z
+    .object({
+      vendor: z.string().describe('anthropic, openai, google, …'),
+      resetsAt: z.string().nullable().describe('When the vendor says the limit resets, as it said it'),
+      resumeAt: isoTimeSchema
+        .nullable()
+        .describe('When dispatching resumes by itself; null: on `wtp resume`'),
+      paused: z.array(z.string()).describe('Agents paused (SIGSTOP) until the resume'),
+    })
+    .describe(
+      "An agent reached its vendor's usage limit: the vendor is held (no new runs) until the reset or `wtp resume`.",
+    ),
+  'quota.resumed': z
+    .object({
+      vendor: z.string(),
+      by: z.enum(['reset', 'user']),
+      resumed: z.array(z.string()).describe('Paused agents continued (SIGCONT)'),
+    })
+    .describe('A held vendor was released, at its reset time or by `wtp resume`.'),
+  'agent.committed': z
+    .object({ commit: z.string(), message: z.string() })
+    .describe(
+      "The agent's worktree changes were committed (`wtp commit`, or `wtp task pick` for the winner).",
+    ),
+  'agent.diffChanged': z
+    .object({
+      files: z.number().int().describe('Files the agent changed against its base'),
+      insertions: z.number().int(),
+      deletions: z.number().int(),
+    })
+    .describe(
+      "A worktree agent's diff stat against its base changed (measured on idle or exit, commit, merge, creation and at daemon start).",
+    ),
+  'agent.merged': z
+    .object({
+      strategy: z.enum(['merge', 'squash', 'rebase']),
+      target: z.string(),
+      commit: z.string(),
+      test: z.string().nullable().describe('The test command that passed first, if any'),
+    })
+    .describe("The agent's branch was merged into its target (`wtp merge`, `wtp task pick`)."),
+  'conflict.predicted': z
+    .object({
+      a: z.string().describe('Agent name (or the base branch)'),
+      b: z.string(),
+      files: z.array(z.string()),
+    })
+    .describe(
+      'The conflict radar found two branches (or a branch and its base) that would conflict, or conflict in other files than before.',
+    ),
+  'conflict.cleared': z
+    .object({ a: z.string(), b: z.string() })
+    .describe('A pair the radar reported no longer conflicts.'),
+  'agent.setupRan': z
+    .object({
+      commands: z.array(z.string()),
+      ok: z.boolean(),
+      ms: z.number().int(),
+      output: z.string().nullable().describe('The end of the output when it failed'),
+    })
+    .describe("The repository's approved setup script ran in a new worktree, before the agent started."),
+  'agent.hostConnected': z
+    .object({ hostPid: z.number().int(), reattached: z.boolean() })
+    .describe(
+      "The agent's host connected: after its launch, or again after a daemon restart (`reattached`).",
+    ),
+  'agent.hostDisconnected': z
+    .object({ hostPid: z.number().int().nullable(), hostAlive: z.boolean() })
+    .describe(
+      "The agent's host link closed; written once the daemon has settled whether the host process is still alive.",
+    ),
+  'agent.attached': z
+    .object({ client: z.string() })
+    .describe('A terminal client attached to the agent (`wtp attach`, a dashboard terminal).'),
+  'agent.detached': z.object({ client: z.string() }).describe('That client detached.'),
+  'workspace.created': z
+    .object({ workspace: workspaceSchema })
+    .describe(
+      'A workspace was created (`wtp workspace new`, or at first start for `default`, or for an adopted orphan).',
+    ),
+  'workspace.removed': z
+    .object({ name: z.string() })
+    .describe('A workspace was removed, or rolled back after a pane failed.'),
+  'host.orphaned': z
+    .object({
+      hostPid: z.number().int(),
+      childPid: z.number().int().nullable(),
+      name: z.string().nullable().describe('The agent name the host reports, if any'),
+      workspace: z.string().nullable(),
+    })
+    .describe(
+      'A host connected whose agent this daemon does not know (its database was lost or the agent removed while the host was away); it is kept running.',
+    ),
+  'host.orphanStopped': z
+    .object({ hostPid: z.number().int() })
+    .describe('An orphan host was stopped (`wtp orphans stop`).'),
+  'host.adopted': z
+    .object({ hostPid: z.number().int(), name: z.string() })
+    .describe(
+      'An orphan host was registered again as an agent under its old id (`wtp orphans adopt`); no `agent.created` is written.',
+    ),
+  'daemon.started': z
+    .object({
+      pid: z.number().int(),
+      version: z.string(),
+      fresh: z
+        .object({ agentDirs: z.number().int(), liveHosts: z.number().int() })
+        .optional()
+        .describe('`wtp up --fresh` started an empty database beside what the state directory held'),
+    })
+    .describe('The daemon started and is serving.'),
+  'daemon.stopped': z
+    .object({ pid: z.number().int(), stopAgents: z.boolean() })
+    .describe(
+      'The daemon shut down (`wtp down` or a termination signal), after its API and host socket closed.',
+    ),
+  'daemon.storageDegraded': z
+    .object({
+      component: storageComponentSchema,
+      path: z.string(),
+      code: z.string().describe('ENOSPC, EIO, SQLITE_FULL, …'),
+      message: z.string(),
+    })
+    .describe(
+      'A write path (the database, the daemon log, an output log, a state file) started failing (disk full, I/O error); once per path until it recovers.',
+    ),
+  'daemon.storageRecovered': z
+    .object({
+      component: storageComponentSchema,
+      path: z.string(),
+      failedWrites: z.number().int(),
+      droppedBytes: z.number().int().describe('Bytes not written meanwhile (log lines, output)'),
+      downMs: z.number().int().describe('How long writes failed'),
+    })
+    .describe('That path works again.'),
 } as const;
 
 export type EventType = keyof typeof payloads;
@@ -148,9 +248,9 @@ export type EventPayload<T extends EventType> = z.infer<(typeof payloads)[T]>;
 const eventBase = {
   seq: z.number().int().describe('Position in the append-only event log; strictly increasing'),
   ts: isoTimeSchema,
-  source: eventSourceSchema,
-  agentId: z.string().nullable(),
-  workspaceId: z.string().nullable(),
+  source: eventSourceSchema.describe('Who caused it'),
+  agentId: z.string().nullable().describe('The agent it concerns, if any'),
+  workspaceId: z.string().nullable().describe('The workspace it concerns, if any'),
 };
 
 function eventVariant<T extends EventType>(type: T) {

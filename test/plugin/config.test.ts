@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PluginVm, startPlugin } from './lua-harness.js';
 
@@ -51,6 +52,29 @@ describe('loading', () => {
       ).toThrow(/load this plugin with wezterm.plugin.require/);
     } finally {
       bare.close();
+    }
+  });
+
+  it('loads from an npm install as its header says: the package root on package.path, then require', async () => {
+    const npmRoot = '/usr/local/lib/node_modules';
+    const header = readFileSync(new URL('../../plugin/init.lua', import.meta.url), 'utf8');
+    const snippet = header
+      .split('\n')
+      .filter((line) => /^ {2}(package\.path = |local wtp = require |wtp\.apply_to_config)/.test(line));
+    expect(snippet).toHaveLength(3);
+    expect(snippet[0]).toContain(`'${npmRoot}/?/plugin/init.lua;'`);
+    const npm = await startPlugin(false, undefined, `${npmRoot}/wezterm-parallel/plugin`);
+    try {
+      const r = npm.run<{ keys: number; events: string[] }>(`
+        local config = {}
+        ${snippet.join('\n')}
+        local events = {}
+        for _, c in ipairs(stub.calls) do if c.fn == 'on' then table.insert(events, c.event) end end
+        return { keys = #config.keys, events = events }
+      `);
+      expect(r).toEqual({ keys: 5, events: ['format-tab-title', 'update-status', 'user-var-changed'] });
+    } finally {
+      npm.close();
     }
   });
 });

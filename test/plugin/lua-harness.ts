@@ -20,14 +20,15 @@ export type ChildRunner = (argv: string[]) => { ok: boolean; stdout: string; std
 /**
  * Starts a VM and loads the plugin as `wezterm.plugin.require` does: `require(component)` with
  * DATA_DIR/plugins/?/plugin/init.lua on package.path. `load = false` skips loading it. With
- * `run`, commands no test scripted run for real through it.
+ * `run`, commands no test scripted run for real through it. `pluginDir` puts the plugin's files
+ * elsewhere (where npm installs them).
  */
-export async function startPlugin(load = true, run?: ChildRunner): Promise<PluginVm> {
+export async function startPlugin(load = true, run?: ChildRunner, pluginDir = PLUGIN_DIR): Promise<PluginVm> {
   // One factory (one WebAssembly instance) per VM: engines sharing an instance corrupt each other
   // once one of them is closed.
   const factory = new LuaFactory();
   for (const file of readdirSync(repo('plugin')).filter((f) => f.endsWith('.lua'))) {
-    await factory.mountFile(`${PLUGIN_DIR}/${file}`, readFileSync(repo(`plugin/${file}`), 'utf8'));
+    await factory.mountFile(`${pluginDir}/${file}`, readFileSync(repo(`plugin/${file}`), 'utf8'));
   }
   const engine = await factory.createEngine();
   engine.global.set('STUB_SOURCE', readFileSync(repo('test/plugin/wezterm-stub.lua'), 'utf8'));

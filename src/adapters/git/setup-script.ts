@@ -6,6 +6,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type * as P from '../../core/ports/git.js';
+import type { AgentEnv } from '../../protocol/agent-env.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
 import { realTop } from './repo-paths.js';
 
@@ -20,8 +21,21 @@ export interface SetupScriptOptions {
 
 const approvalsSchema = z.record(z.string(), z.array(z.string()));
 const OUTPUT_TAIL = 20 * 1024;
-const setupFileSchema = z
-  .looseObject({ setup: z.array(z.string().min(1)).optional(), test: z.string().min(1).optional() })
+/** A repository's own `.wezterm-parallel/config.yaml` (docs/config.md is generated from it). */
+export const repoConfigSchema = z
+  .looseObject({
+    setup: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Commands run one by one with `/bin/sh -c` in every new worktree of the repository, before its agent starts (10 min limit each); the first that fails ends the agent `crashed` before it runs',
+      ),
+    test: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The test command `wtp task compare` runs in each attempt's worktree (unless given one)"),
+  })
   .nullable();
 
 /**
@@ -48,7 +62,7 @@ export class SetupScripts {
     } catch (err) {
       yamlIssues.push({ path: '', message: (err as Error).message });
     }
-    const parsed = yamlIssues.length > 0 ? null : setupFileSchema.safeParse(value);
+    const parsed = yamlIssues.length > 0 ? null : repoConfigSchema.safeParse(value);
     const issues = parsed === null ? yamlIssues : parsed.success ? [] : zodIssues(parsed.error);
     if (issues.length > 0 || !parsed?.success) {
       const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
@@ -81,7 +95,10 @@ export class SetupScripts {
     const ask = `The setup script of ${wt.repo} is not approved (or changed since): see \`wtp setup approve\`.`;
     const { commands, hash } = script;
     if (!script.approved) throw new AppError('SETUP_NOT_APPROVED', ask, { repo: wt.repo, commands, hash });
-    const ports = { WTP_PORT: `${wt.portStart}`, WTP_PORT_END: `${wt.portStart + wt.portCount - 1}` };
+    const ports = {
+      WTP_PORT: `${wt.portStart}`,
+      WTP_PORT_END: `${wt.portStart + wt.portCount - 1}`,
+    } satisfies AgentEnv;
     const fullEnv = { ...this.o.env, ...ports, ...env };
     let output = '';
     const emit = (line: string): void => {

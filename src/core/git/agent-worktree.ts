@@ -1,5 +1,6 @@
 // Worktree provisioning: ports, the worktree itself, its environment and what removing it would lose.
 import type { CreateAgentRequest } from '../../protocol/agent.js';
+import type { AgentEnv } from '../../protocol/agent-env.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import { AppError } from '../errors.js';
 import type { AgentWorktree, GitReview, GitWorktrees, WorktreeLoss } from '../ports/git.js';
@@ -84,7 +85,7 @@ export async function provisionWorktree(
 }
 
 /** The environment an agent in a worktree gets: its port range and where it is. */
-export function worktreeEnv(wt: AgentWorktree | null): Record<string, string> {
+export function worktreeEnv(wt: AgentWorktree | null): AgentEnv {
   if (!wt) return {};
   return {
     WTP_PORT: String(wt.portStart),

@@ -1,3 +1,4 @@
+import type { AgentEnv } from '../../protocol/agent-env.js';
 import type { WorkspaceView } from '../../protocol/workspace.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import { isAppError } from '../errors.js';
@@ -22,7 +23,7 @@ export class PaneLauncher implements HostLauncher {
     const spec: PaneSpec = {
       argv: this.o.hostArgv(agent, inPane),
       cwd: agent.cwd,
-      env: { WTP_AGENT_ID: agent.id },
+      env: { WTP_AGENT_ID: agent.id } satisfies AgentEnv,
       title: agent.name,
       agentId: agent.id,
       ...(inPane ? {} : { stderrFile: this.o.hostLogFile(agent) }),

@@ -1,3 +1,4 @@
+import type { AgentEnv } from '../../protocol/agent-env.js';
 import type { DaemonMessage } from '../../protocol/host.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import { worktreeEnv } from '../git/agent-worktree.js';
@@ -28,6 +29,7 @@ export function spawnMessage(
   // they would decide): a headless run goes without the hooks' arguments.
   const profileArgs = streamed === null ? agent.profileArgs : streamed.profileArgs(agent.profileArgs);
   const resume = agent.sessionId !== null && spec.resumeArgs ? spec.resumeArgs(agent.sessionId) : [];
+  const own: AgentEnv = { WTP_AGENT_ID: agent.id, WTP_AGENT_NAME: agent.name };
   return {
     type: 'spawn',
     command: agent.command,
@@ -37,8 +39,7 @@ export function spawnMessage(
       ...baseEnv,
       ...worktreeEnv(agent.worktree),
       ...agent.env,
-      WTP_AGENT_ID: agent.id,
-      WTP_AGENT_NAME: agent.name,
+      ...own,
     },
     cols: agent.cols,
     rows: agent.rows,

@@ -1,3 +1,4 @@
+import type { AgentEnv } from '../../protocol/agent-env.js';
 import type { WtpEvent } from '../../protocol/events.js';
 import type { AgentService } from '../agents/agent-service.js';
 import type { EventBus } from '../model/event-bus.js';
@@ -244,7 +245,7 @@ export class Dispatcher {
             cwd,
             restart: 'never',
             argv: cmd ? ['/bin/sh', '-c', task.prompt] : [],
-            env: { WTP_TASK_ID: task.id, WTP_TASK_ATTEMPT: String(attempt) },
+            env: { WTP_TASK_ID: task.id, WTP_TASK_ATTEMPT: String(attempt) } satisfies AgentEnv,
             wait: false,
             ...(cmd ? {} : { prompt: task.prompt }),
             ...(spec.model === null ? {} : { model: spec.model }),

@@ -1,5 +1,6 @@
 import type { PtyProcess, PtySpawner, SessionKiller } from '../../core/ports/host.js';
 import type { ExitInfo } from '../../protocol/agent.js';
+import { DROPPED_TERMINAL_VARS, type AgentEnv } from '../../protocol/agent-env.js';
 import { HOST_PROTOCOL_VERSION } from '../../protocol/host-frames.js';
 import type { DaemonMessage, ExitReport, HostMessage, SpawnedInfo, SpawnSpec } from '../../protocol/host.js';
 import { DaemonConnection } from './daemon-connection.js';
@@ -61,15 +62,6 @@ const EXIT_QUIET_MAX_MS = 500;
 const LEFTOVER_GRACE_MS = 2_000;
 /** Grace used when the host itself is told to terminate. */
 const SELF_TERMINATE_GRACE_MS = 2_000;
-/** Variables that describe the daemon's own terminal, not the agent's. */
-const FOREIGN_TERMINAL_VARS = [
-  'TMUX',
-  'TMUX_PANE',
-  'WEZTERM_PANE',
-  'WEZTERM_UNIX_SOCKET',
-  'COLUMNS',
-  'LINES',
-];
 
 /**
  * `wtp host`: owns one agent's PTY. Streams output (sequence-numbered by byte offset)
@@ -220,8 +212,8 @@ export class AgentHost {
       this.conn.sendJson({ type: 'spawned', pid: this.child.pid, startedAt: this.childStartedAt });
       return;
     }
-    const env: Record<string, string> = { ...spec.env, TERM: this.o.term };
-    for (const k of FOREIGN_TERMINAL_VARS) delete env[k];
+    const env: Record<string, string> = { ...spec.env, ...({ TERM: this.o.term } satisfies AgentEnv) };
+    for (const k of DROPPED_TERMINAL_VARS) delete env[k];
     this.resize(spec.cols, spec.rows);
     let child: PtyProcess;
     try {
