@@ -88,6 +88,12 @@ describe('the dashboard task board (Chromium)', () => {
 
   it('adds a task through the form; the daemon’s objections show on their fields', async () => {
     await page.locator('[data-testid="add-task"]').click();
+    // Nothing filled in: each field says what it needs, in words (not the schema's).
+    await page.locator('[data-testid="add-task-submit"]').click();
+    const modal = page.locator('[data-testid="add-task-modal"]');
+    await modal.getByText('Give the task a title').waitFor({ timeout: 30_000 });
+    await modal.getByText('Say what the agent should do').waitFor();
+    expect(await modal.textContent()).not.toMatch(/Too small|expected string/);
     await page.locator('[data-testid="task-title"]').fill('from the form');
     // The only workspace with a folder is chosen for it.
     expect(await page.locator('[data-testid="task-workspace-field"]').inputValue()).toBe('shop');
@@ -96,8 +102,9 @@ describe('the dashboard task board (Chromium)', () => {
       .fill('echo form > form.txt && git add form.txt && git commit -qm form');
     await page.locator('[data-testid="task-priority"]').fill('5000');
     await page.locator('[data-testid="add-task-submit"]').click();
-    // The daemon's own message, under the priority field.
-    await page.getByText('Too big: expected number to be <=1000').waitFor({ timeout: 30_000 });
+    // The daemon's objection, in the form's words, under the priority field.
+    await modal.getByText('Priority is at most 1000').waitFor({ timeout: 30_000 });
+    expect(await modal.getByText('Give the task a title').count()).toBe(0);
     expect(await page.locator('[data-testid="task-title"]').inputValue()).toBe('from the form');
     await page.locator('[data-testid="task-priority"]').fill('7');
     await page.locator('[data-testid="add-task-submit"]').click();
