@@ -130,9 +130,9 @@ export const ERROR_CODES = Object.keys(ERROR_CATALOG) as [ErrorCode, ...ErrorCod
 export interface Issue {
   path: string;
   message: string;
-  code?: string;
-  minimum?: number;
-  maximum?: number;
+  code?: string | undefined;
+  minimum?: number | undefined;
+  maximum?: number | undefined;
 }
 
 /** The body of every error response and of `--json` errors. */
