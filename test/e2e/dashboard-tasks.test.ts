@@ -196,6 +196,28 @@ describe('the dashboard task board (Chromium)', () => {
     await inColumn('many 499', 'ready'); // the last one made is the last in the column
   }, 120_000);
 
+  it('shows every status column in a 1400×900 window; narrower, names the hidden ones and scrolls to them', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(`http://127.0.0.1:${port}/dashboard/#/tasks`);
+    const last = column('cancelled');
+    await last.waitFor();
+    const inView = async (width: number): Promise<true | undefined> => {
+      const box = await last.boundingBox();
+      return box && box.x >= 0 && box.x + box.width <= width ? true : undefined;
+    };
+    expect(await inView(1400)).toBe(true);
+    expect(await page.locator('[data-testid="board-more-right"]').count()).toBe(0);
+    await screenshot(page, home, 'tasks-board-1400', { fullPage: false });
+    await page.setViewportSize({ width: 1000, height: 900 });
+    const more = page.locator('[data-testid="board-more-right"]');
+    await more.waitFor();
+    expect(await more.textContent()).toContain('cancelled');
+    expect(await inView(1000)).toBeUndefined();
+    await more.click();
+    await eventually('the cancelled column scrolled into view', () => inView(1000));
+    await page.locator('[data-testid="board-more-left"]').waitFor();
+  });
+
   it('fits a phone: one column at a time', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`http://127.0.0.1:${port}/dashboard/#/tasks`);

@@ -59,17 +59,14 @@ function Shell({ hubError }: { hubError: Error | null }) {
   const waiting = needingYou(fleet.agents).length;
   const error = hubError ?? fleet.error;
   const signedOut = status === 'signed_out' || isUnauthorized(error);
+  const shown = signedOut ? 'signed_out' : status;
   return (
     <AppShell header={{ height: 52 }} padding="md">
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Title order={4}>wezterm-parallel</Title>
-          <Badge
-            color={STATUS_COLOR[signedOut ? 'signed_out' : status]}
-            variant="dot"
-            data-testid="stream-status"
-          >
-            {STATUS_LABEL[signedOut ? 'signed_out' : status]}
+          <Badge color={STATUS_COLOR[shown]} variant="dot" data-testid="stream-status">
+            {STATUS_LABEL[shown]}
           </Badge>
         </Group>
       </AppShell.Header>
@@ -134,8 +131,8 @@ function Shell({ hubError }: { hubError: Error | null }) {
 }
 
 /**
- * The page has no session (never signed in, or it expired after 12 hours): how to get one. A
- * session survives daemon restarts, so a restart is never the reason.
+ * The page has no session (never signed in, or it expired): how to get one. A session survives
+ * daemon restarts, so a restart is never the reason given.
  */
 function SignedOut() {
   return (
@@ -144,10 +141,11 @@ function SignedOut() {
         <Text size="sm">
           This dashboard opens with a one-time link from the daemon. In a terminal on this machine, run{' '}
           <Code>wtp dashboard</Code> to open a signed-in page in your browser, or{' '}
-          <Code>wtp dashboard --print-url</Code> to print a link to open here (it works once, within 60 s).
+          <Code>wtp dashboard --print-url</Code> to print a link to open here (each link works once, for a
+          minute).
         </Text>
         <Text size="sm" c="dimmed">
-          A sign-in lasts 12 hours, and across daemon restarts on the same port.
+          A sign-in survives daemon restarts on the same port; sign in again once it has expired.
         </Text>
       </Stack>
     </Alert>
