@@ -72,7 +72,8 @@ export interface TimeAxis {
  * no label twice.
  */
 export function timeAxis(from: number, to: number, maxTicks = 6, minStepMs = 0): TimeAxis {
-  const want = Math.max((to - from) / Math.max(1, maxTicks), minStepMs, 1);
+  // A little slack: a window's buckets are a few ms longer than their round size (15 001 ms).
+  const want = Math.max((to - from) / Math.max(1, maxTicks), minStepMs, 1) * 0.98;
   const stepMs = STEPS.find((s) => s >= want) ?? Math.ceil(want / (7 * DAY)) * 7 * DAY;
   const withDay = to - from > DAY;
   const format = (t: number): string => formatTime(t, stepMs, withDay);
