@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { configSchema } from '../src/config/schema.js';
 import { templateSchema } from '../src/protocol/template.js';
+import { planSchema } from '../src/protocol/tasks.js';
 import { HTTP_STATUS } from '../src/interfaces/server/error-status.js';
 import { buildOpenApi } from '../src/interfaces/http/openapi.js';
 import { ERROR_CATALOG, type ErrorCode } from '../src/protocol/errors.js';
@@ -52,5 +53,6 @@ export function generatedFiles(root = process.cwd()): Record<string, string> {
     'docs/api/openapi.json': `${JSON.stringify(buildOpenApi(VERSION), null, 2)}\n`,
     'schemas/config.schema.json': jsonSchema(configSchema, 'wezterm-parallel config.yaml'),
     'schemas/template.schema.json': jsonSchema(templateSchema, 'wezterm-parallel layout template'),
+    'schemas/plan.schema.json': jsonSchema(planSchema, 'wezterm-parallel task plan'),
   };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../core/errors.js';
 import { YAML_BOMB } from '../../test/support/yaml-bomb.js';
@@ -21,5 +22,17 @@ describe('parsePlan', () => {
       expect(err.message, text).toMatch(/^Plan plan\.yaml: /);
     }
     expect(failure(YAML_BOMB).message).toMatch(/alias/i);
+  });
+
+  it('parses the example plan of the docs (docs/examples/plan.yaml)', () => {
+    const file = new URL('../../docs/examples/plan.yaml', import.meta.url);
+    const plan = parsePlan(readFileSync(file, 'utf8'), 'plan.yaml');
+    expect(plan.workspace).toBeUndefined(); // the current directory's
+    expect(plan.tasks.map((t) => [t.name, t.title ?? null, t.after ?? []])).toEqual([
+      ['schema', null, []],
+      ['api', 'Orders API', ['schema']],
+      ['page', 'Orders page', ['api']],
+      ['docs', 'Document the orders API', ['api']],
+    ]);
   });
 });

@@ -243,7 +243,6 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
 
   // Tasks: the graph, usage-limit holds, and the dispatcher that starts them on agents.
   const dispatch = s.dispatch ?? DEFAULT_DISPATCH;
-  const tasks = new TaskService({ registry, ids: a.ids, clock: a.clock, retries: dispatch.retries });
   const governor = new UsageGovernor({
     registry,
     profileCatalog,
@@ -257,6 +256,14 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       return link !== undefined;
     },
     settings: { pauseOnLimit: dispatch.pauseOnUsageLimit },
+  });
+  const tasks = new TaskService({
+    registry,
+    ids: a.ids,
+    clock: a.clock,
+    retries: dispatch.retries,
+    dispatch,
+    governor,
   });
   const dispatcher = new Dispatcher({
     tasks,

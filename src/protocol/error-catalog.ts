@@ -87,8 +87,7 @@ export const ERROR_CATALOG = {
     'The repository’s setup script has not been approved (or changed since): `details` has the commands and their hash; approve with `wtp setup approve`.',
   SETUP_FAILED:
     'The repository’s setup script failed in the new worktree; the agent was not started. `details.output` has its output.',
-  TASK_NOT_FOUND:
-    'No task has this id or title (or several share the title: `details.candidates` lists their ids).',
+  TASK_NOT_FOUND: 'No task has this id or title (`wtp task ls` lists them).',
   TASK_MOVE_REFUSED:
     'The task cannot go to that status from where it is (e.g. out of done); `details` has from and to.',
   TASK_ATTEMPT_NOT_FOUND: 'The task has no attempt with that number in its current round.',
@@ -115,6 +114,12 @@ export const ERROR_CATALOG = {
     'A state file could not be written (EIO, EROFS, SQLITE_IOERR, …): the change asked for was not made. Running agents keep running; the daemon retries by itself. `details` has the path, the component and the error code.',
   METHOD_NOT_ALLOWED:
     'The daemon serves no route with this HTTP method (e.g. `CONNECT`, `PUT`, `PATCH`): it is not a proxy. `details.allowed` (and the `Allow` header) lists the methods of the path.',
+  TASK_AMBIGUOUS:
+    'Several tasks have this title; name one by its id. `details.candidates` lists their ids, `details.tasks` their workspaces and statuses.',
+  WORKSPACE_REQUIRED:
+    'The command needs a workspace and none was given: `--workspace` was not passed and no workspace works on the current directory (its git repository, or the folder itself). Make one with `wtp workspace new NAME --repo .`, then pass `--workspace NAME`.',
+  WORKSPACE_AMBIGUOUS:
+    'Several workspaces work on the current directory, so none is picked for you; pass `--workspace`. `details.candidates` lists them.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -42,7 +42,8 @@ const payloads = {
   }),
   'agent.crashLoopDetected': z.object({ restarts: z.number().int(), windowMs: z.number().int() }),
   'agent.removed': z.object({ name: z.string() }),
-  'task.created': z.object({ task: taskSchema }),
+  // `blocked` is what held the task when it was made (absent from events recorded before it existed).
+  'task.created': z.object({ task: taskSchema.partial({ blocked: true }) }),
   'task.statusChanged': z.object({
     task: z
       .string()

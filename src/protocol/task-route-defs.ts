@@ -51,6 +51,11 @@ export const taskRoutes = {
     body: z.strictObject({
       yaml: z.string().max(2_000_000).describe('The plan file text'),
       file: z.string().max(4096).default('plan.yaml').describe('Its name, for error messages'),
+      workspace: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("Workspace name or id the tasks go to, over the plan's own `workspace`"),
     }),
     status: 201,
     response: z.object({ tasks: z.array(taskSchema) }),

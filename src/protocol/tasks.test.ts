@@ -47,9 +47,9 @@ describe('planSchema', () => {
     expect(plan.tasks[1]).toMatchObject({ priority: 5, attempts: 2, profile: 'claude' });
   });
 
-  it('accepts the smallest plan', () => {
-    expect(planSchema.parse({ tasks: [{ name: 'a', title: 'A', prompt: 'do a' }] })).toEqual({
-      tasks: [{ name: 'a', title: 'A', prompt: 'do a' }],
+  it('accepts the smallest plan: a task needs a name and a prompt (the title defaults to the name)', () => {
+    expect(planSchema.parse({ tasks: [{ name: 'a', prompt: 'do a' }] })).toEqual({
+      tasks: [{ name: 'a', prompt: 'do a' }],
     });
   });
 
@@ -237,12 +237,30 @@ describe('taskSchema', () => {
     updatedAt: '2025-01-01T00:00:01.000Z',
     startedAt: '2025-01-01T00:00:01.000Z',
     endedAt: null,
+    blocked: null,
   };
 
   it('accepts a task view, with or without the optional fields', () => {
     expect(taskSchema.parse(view)).toEqual(view);
     const full = { ...view, profile: 'claude', model: 'opus', statusReason: 'dispatched' };
     expect(taskSchema.parse(full)).toEqual(full);
+  });
+
+  it('says why a task waits: a known reason, its message, the dependencies not done', () => {
+    const waiting = {
+      ...view,
+      status: 'ready',
+      blocked: {
+        reason: 'dependencies',
+        message: 'Waiting for "db" (running)',
+        waitingOn: [{ id: 'tk-db', title: 'db', status: 'running' }],
+      },
+    };
+    expect(taskSchema.parse(waiting)).toEqual(waiting);
+    const held = { reason: 'usage_limit', message: 'm', waitingOn: [], vendor: 'anthropic', resumeAt: null };
+    expect(taskSchema.parse({ ...view, blocked: held }).blocked).toEqual(held);
+    expect(paths(taskSchema, { ...view, blocked: { ...held, reason: 'tired' } })).toEqual(['blocked.reason']);
+    expect(paths(taskSchema, { ...view, blocked: undefined })).toEqual(['blocked']);
   });
 
   it('rejects attempts outside 1-8 and unknown statuses', () => {

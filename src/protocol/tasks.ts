@@ -105,6 +105,29 @@ export const taskRunSchema = z.object({
 });
 export type TaskRunView = z.infer<typeof taskRunSchema>;
 
+/** Why a task that should start is not dispatched now, most pressing first. */
+export const TASK_BLOCK_REASONS = ['no_folder', 'dependencies', 'usage_limit', 'max_agents'] as const;
+
+export const taskBlockedSchema = z
+  .object({
+    reason: z
+      .enum(TASK_BLOCK_REASONS)
+      .describe(
+        'no_folder: its workspace has no folder to run agents in; dependencies: tasks it waits for are not done; usage_limit: the vendor of its profile is on a usage-limit hold; max_agents: its workspace already runs tasks.maxAgentsPerWorkspace task agents',
+      ),
+    message: z.string().describe('The reason in words, with what to do about it'),
+    waitingOn: z
+      .array(z.object({ id: z.string(), title: titleSchema, status: taskStatusSchema }))
+      .describe('Dependencies not done yet, in `dependsOn` order (listed whatever the reason)'),
+    vendor: z.string().optional().describe('usage_limit: the vendor on hold'),
+    resumeAt: isoTimeSchema
+      .nullable()
+      .optional()
+      .describe('usage_limit: when dispatching resumes by itself; null: only on `wtp resume`'),
+  })
+  .describe('Why the task is not dispatched now');
+export type TaskBlocked = z.infer<typeof taskBlockedSchema>;
+
 export const taskSchema = z.object({
   id: z.string().describe('Stable id, e.g. tk-7k2m9x4q1p'),
   title: titleSchema,
@@ -133,6 +156,11 @@ export const taskSchema = z.object({
     .string()
     .optional()
     .describe('Why it is in its status, e.g. "agent ag-… crashed" or "cancelled by user"'),
+  blocked: taskBlockedSchema
+    .nullable()
+    .describe(
+      'Why it waits (a ready task, or a running one with attempts left to start); null when nothing holds it back',
+    ),
 });
 export type TaskView = z.infer<typeof taskSchema>;
 
@@ -167,7 +195,11 @@ export const createTaskRequestSchema = z
   .strictObject({
     title: titleSchema,
     prompt: promptSchema,
-    workspace: nameSchema.optional().describe('Workspace name; defaults to "default"'),
+    workspace: nameSchema
+      .optional()
+      .describe(
+        'Workspace name; defaults to "default", which has no folder (`wtp task add` sends the workspace of the current directory)',
+      ),
     after: z
       .array(z.string().min(1))
       .max(100)
@@ -200,7 +232,7 @@ export type ListTasksQuery = z.infer<typeof listTasksQuerySchema>;
 export const planTaskSchema = z
   .strictObject({
     name: nameSchema.describe('Unique within the plan; other tasks name it in `after`'),
-    title: titleSchema,
+    title: titleSchema.optional().describe('One line, shown in lists (default: the name)'),
     prompt: promptSchema,
     after: z
       .array(z.string().min(1))
@@ -219,7 +251,11 @@ export type PlanTask = z.infer<typeof planTaskSchema>;
 export const planSchema = z
   .strictObject({
     version: z.literal(1).optional().describe('Plan format version (1)'),
-    workspace: nameSchema.optional().describe('Workspace the tasks go to; `--workspace` overrides it'),
+    workspace: nameSchema
+      .optional()
+      .describe(
+        'Workspace the tasks go to; `wtp task import --workspace` overrides it. Without either, the CLI uses the workspace of the current directory',
+      ),
     tasks: z
       .array(planTaskSchema)
       .min(1, 'a plan needs at least one task')

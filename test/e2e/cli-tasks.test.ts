@@ -18,18 +18,22 @@ describe('wtp task (CLI)', () => {
   });
 
   it('adds tasks with dependencies by title, lists them by priority, shows one', async () => {
+    // The default workspace has no folder: its tasks are never dispatched, and say so.
     const schema = await home.json<{ task: TaskView }>([
       'task',
       'add',
       'schema',
       '--prompt',
       'design the schema',
+      '-w',
+      'default',
     ]);
     expect(schema.doc.task).toMatchObject({
       status: 'ready',
       priority: 0,
       dependsOn: [],
       workspace: 'default',
+      blocked: { reason: 'no_folder', waitingOn: [] },
     });
     const api = await home.json<{ task: TaskView }>([
       'task',
@@ -47,6 +51,8 @@ describe('wtp task (CLI)', () => {
       '2',
       '--profile',
       'claude',
+      '--workspace',
+      'default',
     ]);
     expect(api.doc.task).toMatchObject({
       dependsOn: [schema.doc.task.id],
@@ -58,7 +64,19 @@ describe('wtp task (CLI)', () => {
     expect((await tasks()).map((t) => t.title)).toEqual(['api', 'schema']);
     const shown = await home.run(['task', 'show', 'api']);
     expect(shown.stdout).toContain(`after:     ${schema.doc.task.id}`);
-    const missing = await home.json(['task', 'add', 'x', '--prompt', 'y', '--after', 'nope']);
+    expect(shown.stdout).toContain('status:    waiting [ready] (created)');
+    expect(shown.stdout).toContain('why:       Workspace "default" has no folder to run agents in');
+    const missing = await home.json([
+      'task',
+      'add',
+      'x',
+      '--prompt',
+      'y',
+      '--after',
+      'nope',
+      '-w',
+      'default',
+    ]);
     expect(missing.doc).toMatchObject({ error: { code: 'TASK_NOT_FOUND' } });
   });
 
@@ -83,6 +101,30 @@ describe('wtp task (CLI)', () => {
     ]);
   });
 
+  it('refuses a title two tasks share as TASK_AMBIGUOUS, with their ids', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await home.json<{ task: TaskView }>([
+        'task',
+        'add',
+        'twin',
+        '--prompt',
+        'p',
+        '--backlog',
+        '-w',
+        'default',
+      ]);
+      ids.push(r.doc.task.id);
+    }
+    const both = await home.json(['task', 'show', 'twin']);
+    expect(both.code).toBe(1);
+    expect(both.doc).toMatchObject({ error: { code: 'TASK_AMBIGUOUS', details: { candidates: ids } } });
+    const text = await home.run(['task', 'cancel', 'twin']);
+    expect(text.stderr).toContain(`Name one by its id, e.g. \`wtp task show ${ids[0]}\`. [TASK_AMBIGUOUS]`);
+    expect(text.stderr).toContain(`candidates: ${ids.join(', ')}`);
+    for (const id of ids) expect((await home.run(['task', 'cancel', id])).code).toBe(0);
+  });
+
   it('imports a plan all or nothing: unknown dependencies and cycles are refused with their lines', async () => {
     const before = (await tasks()).length;
     writeFileSync(
@@ -93,6 +135,8 @@ describe('wtp task (CLI)', () => {
       'task',
       'import',
       home.path('cycle.yaml'),
+      '-w',
+      'default',
     ]);
     expect(refused.doc.error.code).toBe('INVALID_INPUT');
     const messages = refused.doc.error.details.issues.map((i) => i.message).join('\n');
@@ -102,7 +146,7 @@ describe('wtp task (CLI)', () => {
       refused.doc.error.details.issues.every((i) => typeof (i as { line?: unknown }).line === 'number'),
     ).toBe(true);
     writeFileSync(home.path('typo.yaml'), 'tasks:\n  - name: a\n    title: A\n    promt: do a\n');
-    const typo = await home.run(['task', 'import', home.path('typo.yaml')]);
+    const typo = await home.run(['task', 'import', home.path('typo.yaml'), '-w', 'default']);
     expect(typo.stderr).toMatch(/line 3|line 2/);
     expect((await tasks()).length).toBe(before); // nothing imported
 
@@ -110,7 +154,13 @@ describe('wtp task (CLI)', () => {
       home.path('plan.yaml'),
       'tasks:\n  - name: db\n    title: Database\n    prompt: add the tables\n  - name: ui\n    title: UI\n    prompt: add the page\n    after: [db]\n    priority: 3\n',
     );
-    const ok = await home.json<{ tasks: TaskView[] }>(['task', 'import', home.path('plan.yaml')]);
+    const ok = await home.json<{ tasks: TaskView[] }>([
+      'task',
+      'import',
+      home.path('plan.yaml'),
+      '-w',
+      'default',
+    ]);
     expect(ok.code).toBe(0);
     const [db, ui] = ok.doc.tasks;
     expect(ui?.dependsOn).toEqual([db?.id]);

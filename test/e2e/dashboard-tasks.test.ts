@@ -181,7 +181,7 @@ describe('the dashboard task board (Chromium)', () => {
       plan.push(`  - name: t${n}`, `    title: many ${n}`, '    prompt: "true"');
     }
     writeFileSync(home.path('many.yaml'), `${plan.join('\n')}\n`);
-    const imported = await home.run(['task', 'import', home.path('many.yaml')]);
+    const imported = await home.run(['task', 'import', home.path('many.yaml'), '-w', 'default']);
     expect(imported.code, imported.stderr).toBe(0);
     await page.evaluate(() => (location.hash = '#/tasks'));
     await page.locator('[data-testid="tasks-view"]').waitFor();

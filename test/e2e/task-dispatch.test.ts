@@ -60,7 +60,7 @@ describe('dispatching tasks to agents (CLI, real git, cmd tasks)', () => {
     expect((await task('api')).status).toBe('ready'); // waits for schema to be done
 
     const agent = (await home.agents()).find((a) => a.id === schema.agents[0]);
-    expect(agent?.worktree?.branch).toMatch(/^wtp\/task-/);
+    expect([agent?.name, agent?.worktree?.branch]).toEqual(['schema', 'wtp/schema']);
     expect((await home.run(['merge', agent?.name ?? ''])).code).toBe(0);
     expect((await until('schema', 'done')).endedAt).not.toBeNull();
     expect(readFileSync(join(repo, 'schema.txt'), 'utf8')).toBe('tables\n');

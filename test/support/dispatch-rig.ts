@@ -27,6 +27,8 @@ export class DispatchRig {
   readonly dispatcher: Dispatcher;
   /** Makes the next `create` calls fail with this message. */
   failCreate: string | null = null;
+  /** Called with each `create` request first: what it throws, `create` throws. */
+  beforeCreate: ((req: CreateAgentRequest) => void) | null = null;
   /** The synthetic agent service the dispatcher uses. */
   readonly starter: AgentStarter;
   private n = 0;
@@ -42,12 +44,6 @@ export class DispatchRig {
       pauseOnUsageLimit: false,
       ...settings,
     };
-    this.tasks = new TaskService({
-      registry: this.registry,
-      ids: new FakeIds(),
-      clock: this.clock,
-      retries: s.retries,
-    });
     this.governor = new UsageGovernor({
       registry: this.registry,
       profileCatalog: PROFILES,
@@ -62,9 +58,18 @@ export class DispatchRig {
       settings: { pauseOnLimit: s.pauseOnUsageLimit },
       onResume: () => void this.dispatcher.tick(),
     });
+    this.tasks = new TaskService({
+      registry: this.registry,
+      ids: new FakeIds(),
+      clock: this.clock,
+      retries: s.retries,
+      dispatch: s,
+      governor: this.governor,
+    });
     const starter: AgentStarter = (this.starter = {
       create: async (req) => {
         if (this.failCreate !== null) throw new Error(this.failCreate);
+        this.beforeCreate?.(req);
         const id = `ag-${++this.n}`;
         this.created.push(req);
         await this.registry.add(

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DispatchRig } from '../../../test/support/dispatch-rig.js';
 import type { CreateTaskRequest } from '../../protocol/tasks.js';
+import { AppError } from '../errors.js';
 import { readyTasks } from './task-graph.js';
 
 const rigs: DispatchRig[] = [];
@@ -78,9 +79,9 @@ describe('Dispatcher', () => {
       variants: [{ profile: 'claude' }, { profile: 'codex', model: 'o3' }],
     });
     expect(r.created.map((c) => [c.name, c.profile, c.model ?? null, c.env?.['WTP_TASK_ATTEMPT']])).toEqual([
-      [expect.stringMatching(/^task-.*-a1$/), 'claude', null, '1'],
-      [expect.stringMatching(/^task-.*-a2$/), 'codex', 'o3', '2'],
-      [expect.stringMatching(/^task-.*-a3$/), 'claude', null, '3'],
+      ['login-a1', 'claude', null, '1'],
+      ['login-a2', 'codex', 'o3', '2'],
+      ['login-a3', 'claude', null, '3'],
     ]);
     const [a1, a2, a3] = r.live() as [string, string, string];
     await r.finishTurn(a2);
@@ -102,10 +103,7 @@ describe('Dispatcher', () => {
     const r = await rig({ retries: 1 });
     await add(r, 'flaky');
     await r.state(r.live()[0] as string, 'crashed', { reason: 'exit' });
-    expect(r.created.map((c) => c.name)).toEqual([
-      expect.stringMatching(/^task-\w+$/),
-      expect.stringMatching(/-r2$/),
-    ]);
+    expect(r.created.map((c) => c.name)).toEqual(['flaky', 'flaky-r2']);
     expect(status(r, 'flaky')).toBe('running');
     await r.state(r.live()[0] as string, 'exited', { exitCode: 3 });
     expect(status(r, 'flaky')).toBe('failed');
@@ -169,6 +167,21 @@ describe('Dispatcher', () => {
     ]);
     await r.state(first, 'exited', { exitCode: 1 }); // the let-go agent ends: nothing changes
     expect(status(r, 'redo')).toBe('running');
+  });
+
+  it('names agents after their task, unique in the workspace; passes over a name whose branch is taken', async () => {
+    const r = await rig({ maxAgentsPerWorkspace: 5 });
+    await add(r, 'Orders API');
+    await add(r, 'Orders API', { priority: 1 });
+    expect(r.created.map((c) => c.name)).toEqual(['orders-api', 'orders-api-2']);
+    // Another workspace on the same repository has an agent `ui`: its branch wtp/ui exists.
+    r.beforeCreate = (req) => {
+      if (req.name === 'ui')
+        throw new AppError('GIT_BRANCH_TAKEN', 'The branch wtp/ui already exists.', { branch: 'wtp/ui' });
+    };
+    await add(r, 'UI');
+    expect(r.created.map((c) => c.name)).toEqual(['orders-api', 'orders-api-2', 'ui-2']);
+    expect(status(r, 'UI')).toBe('running');
   });
 
   it('fails the task when no agent can start, and waits while the workspace has no folder', async () => {

@@ -5,8 +5,10 @@ import type { Logger } from '../ports/daemon.js';
 import type { ProfileCatalog } from '../agents/profiles.js';
 import type { AgentRegistry } from '../model/registry.js';
 import { isStorageFailure } from '../model/storage-errors.js';
+import { isAppError } from '../errors.js';
 import type { TaskRecord } from '../model/task-record.js';
 import { attemptSpec, pendingAttempts } from './task-runs.js';
+import { taskAgentName } from './task-agent-name.js';
 import type { TaskService } from './task-service.js';
 import type { UsageGovernor } from './usage-governor.js';
 
@@ -29,6 +31,9 @@ export const DEFAULT_DISPATCH: DispatchSettings = {
 };
 
 type RunEnd = 'review' | 'failed' | 'merged' | 'discarded';
+
+/** Names passed over because their git branch is taken, before the attempt fails. */
+const MAX_BRANCH_SKIPS = 5;
 
 /** What the dispatcher needs of the agent service (a synthetic one in the benchmark). */
 export type AgentStarter = Pick<AgentService, 'create' | 'sendInput'>;
@@ -210,6 +215,10 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * A new agent for the attempt, named after the task (`task-agent-name.ts`). A name whose branch
+   * `wtp/<name>` another workspace on the same repository holds is passed over for the next one.
+   */
   private async newAgent(
     task: TaskRecord,
     cwd: string,
@@ -217,28 +226,39 @@ export class Dispatcher {
     tryNo: number,
     spec: { profile: string; model: string | null },
   ): Promise<string> {
-    const base = `task-${task.id.replace(/^tk-/, '').slice(0, 8)}`;
-    const name = `${base}${task.attempts > 1 ? `-a${attempt}` : ''}${tryNo > 1 ? `-r${tryNo}` : ''}`;
     const cmd = spec.profile === 'cmd';
-    const agent = await this.d.service.create(
-      {
-        profile: spec.profile,
-        name: this.d.registry.isNameTaken(task.workspaceId, name)
-          ? this.d.registry.nextFreeName(task.workspaceId, name)
-          : name,
-        workspace: task.workspaceId,
-        cwd,
-        restart: 'never',
-        argv: cmd ? ['/bin/sh', '-c', task.prompt] : [],
-        env: { WTP_TASK_ID: task.id, WTP_TASK_ATTEMPT: String(attempt) },
-        wait: false,
-        ...(cmd ? {} : { prompt: task.prompt }),
-        ...(spec.model === null ? {} : { model: spec.model }),
-        ...(task.permissionMode === null || cmd ? {} : { permissionMode: task.permissionMode }),
-      },
-      'policy',
-    );
-    return agent.id;
+    const branchTaken = new Set<string>();
+    for (;;) {
+      const name = taskAgentName(
+        task,
+        attempt,
+        tryNo,
+        (n) => branchTaken.has(n) || this.d.registry.isNameTaken(task.workspaceId, n),
+      );
+      try {
+        const agent = await this.d.service.create(
+          {
+            profile: spec.profile,
+            name,
+            workspace: task.workspaceId,
+            cwd,
+            restart: 'never',
+            argv: cmd ? ['/bin/sh', '-c', task.prompt] : [],
+            env: { WTP_TASK_ID: task.id, WTP_TASK_ATTEMPT: String(attempt) },
+            wait: false,
+            ...(cmd ? {} : { prompt: task.prompt }),
+            ...(spec.model === null ? {} : { model: spec.model }),
+            ...(task.permissionMode === null || cmd ? {} : { permissionMode: task.permissionMode }),
+          },
+          'policy',
+        );
+        return agent.id;
+      } catch (err) {
+        if (!isAppError(err) || err.code !== 'GIT_BRANCH_TAKEN' || branchTaken.size >= MAX_BRANCH_SKIPS)
+          throw err;
+        branchTaken.add(name);
+      }
+    }
   }
 
   /** An idle agent of the profile in the task's workspace that runs no other task attempt. */

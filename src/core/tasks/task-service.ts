@@ -1,5 +1,5 @@
 import type { EventSource, NewEvent } from '../../protocol/events.js';
-import type { CreateTaskRequest, Plan, TaskStatus, TaskView } from '../../protocol/tasks.js';
+import type { CreateTaskRequest, Plan, TaskBlocked, TaskStatus, TaskView } from '../../protocol/tasks.js';
 import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
 import { AppError } from '../errors.js';
 import type { Clock, IdGenerator } from '../ports/daemon.js';
@@ -9,6 +9,9 @@ import { TaskIndex } from './task-index.js';
 import type { RunStatus, TaskRecord, TaskRun } from '../model/task-record.js';
 import { taskView } from './task-view.js';
 import { retriesOf, settledStatus } from './task-runs.js';
+import { taskBlocked } from './task-blocked.js';
+import type { DispatchSettings } from './dispatcher.js';
+import type { UsageGovernor } from './usage-governor.js';
 
 /** A run as the dispatcher starts it. */
 export type NewRun = Pick<TaskRun, 'attempt' | 'try' | 'agentId' | 'profile' | 'model' | 'reused'>;
@@ -31,6 +34,9 @@ export class TaskService {
       clock: Clock;
       /** Retries of a failed attempt when the task names none (config `tasks.retries`). */
       retries: number;
+      /** The dispatcher's limits, for saying why a task waits. */
+      dispatch: Pick<DispatchSettings, 'maxAgentsPerWorkspace' | 'defaultProfile'>;
+      governor: Pick<UsageGovernor, 'heldFor'> | null;
     },
   ) {
     this.index = this.newIndex([]);
@@ -84,8 +90,11 @@ export class TaskService {
     return this.view(task);
   }
 
-  /** Imports a plan: every task or none (unknown dependencies, duplicates and cycles are refused). */
-  async importPlan(plan: Plan, source: EventSource): Promise<TaskView[]> {
+  /**
+   * Imports a plan: every task or none (unknown dependencies, duplicates and cycles are refused).
+   * `workspace` (a name or id) overrides the plan's own; a task's title defaults to its name.
+   */
+  async importPlan(plan: Plan, source: EventSource, workspace?: string): Promise<TaskView[]> {
     const checked = validatePlan(plan.tasks);
     if (!checked.ok) {
       throw new AppError(
@@ -96,7 +105,7 @@ export class TaskService {
         },
       );
     }
-    const ws = this.d.registry.resolveWorkspace(plan.workspace ?? DEFAULT_WORKSPACE);
+    const ws = this.d.registry.resolveWorkspace(workspace ?? plan.workspace ?? DEFAULT_WORKSPACE);
     const idOf = new Map<string, string>();
     const made: TaskRecord[] = [];
     for (const name of checked.order) {
@@ -104,6 +113,7 @@ export class TaskService {
       if (!spec) continue;
       const task = this.newTask(ws.id, {
         ...spec,
+        title: spec.title ?? spec.name,
         dependsOn: (spec.after ?? []).map((n) => idOf.get(n) ?? n),
       });
       idOf.set(name, task.id);
@@ -291,10 +301,18 @@ export class TaskService {
     );
     if (hits.length === 1 && hits[0]) return hits[0];
     if (hits.length > 1) {
-      throw new AppError('TASK_NOT_FOUND', `Several tasks are titled "${ref}"; use the id.`, {
-        task: ref,
-        candidates: hits.map((t) => t.id),
-      });
+      const tasks = hits
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map((t) => ({
+          id: t.id,
+          workspace: this.d.registry.workspaceName(t.workspaceId),
+          status: t.status,
+        }));
+      throw new AppError(
+        'TASK_AMBIGUOUS',
+        `${hits.length} tasks are titled "${ref}": ${tasks.map((t) => `${t.id} (${t.workspace}, ${t.status})`).join(', ')}. Name one by its id, e.g. \`wtp task show ${tasks[0]?.id ?? ''}\`.`,
+        { task: ref, candidates: tasks.map((t) => t.id), tasks },
+      );
     }
     throw new AppError('TASK_NOT_FOUND', `No task has the id or title "${ref}".`, { task: ref });
   }
@@ -363,6 +381,20 @@ export class TaskService {
   }
 
   private view(t: TaskRecord): TaskView {
-    return taskView(t, this.d.registry);
+    return taskView(t, this.d.registry, this.blocked(t));
+  }
+
+  /** Why the task waits, by the dispatcher's rules as things stand. */
+  private blocked(t: TaskRecord): TaskBlocked | null {
+    const ws = this.d.registry.findWorkspace(t.workspaceId);
+    return taskBlocked(t, {
+      workspace: ws,
+      task: (id) => this.tasks.get(id),
+      retries: this.retries(t),
+      defaultProfile: this.d.dispatch.defaultProfile,
+      heldFor: (profile) => this.d.governor?.heldFor(profile),
+      live: this.index.liveIn(t.workspaceId),
+      maxAgents: this.d.dispatch.maxAgentsPerWorkspace,
+    });
   }
 }

@@ -1,9 +1,9 @@
-import type { TaskView } from '../../protocol/tasks.js';
+import type { TaskBlocked, TaskView } from '../../protocol/tasks.js';
 import type { AgentRegistry } from '../model/registry.js';
 import type { TaskRecord } from '../model/task-record.js';
 
 /** The API view of a task (times as ISO strings, run agents named while they exist). */
-export function taskView(t: TaskRecord, registry: AgentRegistry): TaskView {
+export function taskView(t: TaskRecord, registry: AgentRegistry, blocked: TaskBlocked | null): TaskView {
   const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
   return {
     id: t.id,
@@ -38,5 +38,6 @@ export function taskView(t: TaskRecord, registry: AgentRegistry): TaskView {
     updatedAt: iso(t.updatedAt) ?? '',
     startedAt: iso(t.startedAt),
     endedAt: iso(t.endedAt),
+    blocked,
   };
 }

@@ -12,7 +12,7 @@ export function registerTaskRoutes(
   registerRoute(app, 'listTasks', ({ query }) => ({ tasks: tasks.list(query) }));
   registerRoute(app, 'createTask', async ({ body }, { source }) => ({ task: await tasks.add(body, source) }));
   registerRoute(app, 'importPlan', async ({ body }, { source }) => ({
-    tasks: await tasks.importPlan(parsePlan(body.yaml, body.file), source),
+    tasks: await tasks.importPlan(parsePlan(body.yaml, body.file), source, body.workspace),
   }));
   registerRoute(app, 'broadcast', ({ body }, { source }) =>
     api.broadcast.send(body.text, body.workspace, source),

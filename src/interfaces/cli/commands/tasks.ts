@@ -6,6 +6,8 @@ import type { TaskView } from '../../../protocol/tasks.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
 import { runAction } from '../run-action.js';
+import { taskStatusLabel, taskWhy } from '../task-text.js';
+import { workspaceForCwd } from '../workspace-from-cwd.js';
 import { registerQuotaCommands, registerTaskReviewCommands } from './task-review.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -46,9 +48,19 @@ function variant(value: string): NonNullable<TaskView['variants']>[number] {
   };
 }
 
+/** The workspace of the current directory, for a command given no --workspace (`usage`: what to run then). */
+async function workspaceHere(ctx: CliContext, usage: string): Promise<string> {
+  const { workspaces } = await ctx.client().call('listWorkspaces');
+  return workspaceForCwd(process.cwd(), workspaces, usage);
+}
+
 function describe(ctx: CliContext, t: TaskView): void {
+  const label = taskStatusLabel(t);
   ctx.line(`${t.id}  ${t.title}`);
-  ctx.line(`  status:    ${t.status}${t.statusReason ? ` (${t.statusReason})` : ''}`);
+  ctx.line(
+    `  status:    ${label}${label === t.status ? '' : ` [${t.status}]`}${t.statusReason ? ` (${t.statusReason})` : ''}`,
+  );
+  if (t.blocked) ctx.line(`  why:       ${t.blocked.message}`);
   ctx.line(`  workspace: ${t.workspace} · priority ${t.priority} · attempts ${t.attempts}`);
   if (t.dependsOn.length > 0) ctx.line(`  after:     ${t.dependsOn.join(', ')}`);
   if (t.profile) ctx.line(`  profile:   ${t.profile}${t.model ? ` (${t.model})` : ''}`);
@@ -93,7 +105,10 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     .option('--retries <n>', 'fresh agents for a failed attempt (0-5; default: config tasks.retries)')
     .option('--reuse', 'give it to an idle agent of its profile in the workspace, if there is one')
     .option('-l, --label <label>', 'a label (repeatable)', collect, [])
-    .option('-w, --workspace <name>', 'workspace (default: "default")')
+    .option(
+      '-w, --workspace <name>',
+      'workspace (default: the one working on the current git repository or folder)',
+    )
     .option('--backlog', 'put it in the backlog instead of ready')
     .option('--json', 'machine-readable output')
     .action(
@@ -117,6 +132,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
         },
       ) =>
         runAction(ctx, raw.json, async () => {
+          const workspace = raw.workspace ?? (await workspaceHere(ctx, 'wtp task add … --workspace NAME'));
           const { task: t } = await ctx.client().call('createTask', {
             body: {
               title,
@@ -133,12 +149,13 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
               ...(raw.retries === undefined ? {} : { retries: int(raw.retries, '--retries', 0, 5) }),
               ...(raw.reuse ? { reuseIdle: true } : {}),
               ...(raw.label.length > 0 ? { labels: raw.label } : {}),
-              ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }),
+              workspace,
               ...(raw.backlog ? { status: 'backlog' as const } : {}),
             },
           });
           if (ctx.json) return ctx.emit('task', { task: t });
-          ctx.line(`added ${t.id} (${t.status}): ${t.title}`);
+          ctx.line(`added ${t.id} (${taskStatusLabel(t)}) to workspace ${t.workspace}: ${t.title}`);
+          if (t.blocked) ctx.line(`  ${t.blocked.message}`);
         }),
     );
 
@@ -160,8 +177,15 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
         if (tasks.length === 0) return ctx.line('no tasks; add one with `wtp task add "title" --prompt "…"`');
         ctx.line(
           table(
-            ['ID', 'STATUS', 'PRI', 'TITLE', 'AFTER'],
-            tasks.map((t) => [t.id, t.status, String(t.priority), t.title, t.dependsOn.join(',') || '-']),
+            ['ID', 'STATUS', 'PRI', 'WORKSPACE', 'TITLE', 'WHY'],
+            tasks.map((t) => [
+              t.id,
+              taskStatusLabel(t),
+              String(t.priority),
+              t.workspace,
+              t.title,
+              taskWhy(t),
+            ]),
           ),
         );
       }),
@@ -222,9 +246,13 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
   task
     .command('import')
     .description('import a YAML plan of tasks with dependencies by name (all or nothing)')
-    .argument('<file>', 'the plan (tasks: [{name, title, prompt, after: [names]}])')
+    .argument('<file>', 'the plan (schemas/plan.schema.json; docs/examples/plan.yaml)')
+    .option(
+      '-w, --workspace <name>',
+      "workspace the tasks go to, over the plan's `workspace:` (default: the plan's, else the current directory's)",
+    )
     .option('--json', 'machine-readable output')
-    .action((file: string, raw: { json?: boolean }) =>
+    .action((file: string, raw: { workspace?: string; json?: boolean }) =>
       runAction(ctx, raw.json, async () => {
         let yaml: string;
         try {
@@ -234,10 +262,19 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
             issues: [{ path: '<file>', message: 'cannot be read' }],
           });
         }
-        const { tasks } = await ctx.client().call('importPlan', { body: { yaml, file } });
+        const workspace =
+          raw.workspace ??
+          ((await import('../plan-workspace.js')).planNamesWorkspace(yaml)
+            ? undefined
+            : await workspaceHere(ctx, `wtp task import ${file} --workspace NAME`));
+        const { tasks } = await ctx.client().call('importPlan', {
+          body: { yaml, file, ...(workspace === undefined ? {} : { workspace }) },
+        });
         if (ctx.json) return ctx.emit('tasks', { tasks });
-        ctx.line(`imported ${tasks.length} task(s) from ${file}`);
-        for (const t of tasks) ctx.line(`  ${t.id}  ${t.status.padEnd(7)} ${t.title}`);
+        ctx.line(
+          `imported ${tasks.length} task(s) from ${file} into workspace ${tasks[0]?.workspace ?? '?'}`,
+        );
+        for (const t of tasks) ctx.line(`  ${t.id}  ${taskStatusLabel(t).padEnd(7)} ${t.title}`);
       }),
     );
 

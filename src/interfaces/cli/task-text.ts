@@ -1,0 +1,26 @@
+import type { TaskView } from '../../protocol/tasks.js';
+
+/** The status a person reads: a ready task that waits for its dependencies is `waiting`. */
+export function taskStatusLabel(t: Pick<TaskView, 'status' | 'blocked'>): string {
+  return t.status === 'ready' && (t.blocked?.waitingOn.length ?? 0) > 0 ? 'waiting' : t.status;
+}
+
+/** What keeps a task where it is, in a few words (the WHY column of `wtp task ls`); '-' for nothing. */
+export function taskWhy(t: Pick<TaskView, 'status' | 'statusReason' | 'blocked'>): string {
+  const b = t.blocked;
+  if (b) {
+    const after =
+      b.waitingOn.length === 0
+        ? ''
+        : `after ${b.waitingOn.map((d) => `${d.title} (${d.status})`).join(', ')}`;
+    if (b.reason === 'dependencies') return after;
+    const why =
+      b.reason === 'no_folder'
+        ? 'workspace has no folder'
+        : b.reason === 'usage_limit'
+          ? `usage limit (${b.vendor ?? '?'})`
+          : 'workspace at max agents';
+    return after === '' ? why : `${why}; ${after}`;
+  }
+  return t.status === 'failed' && t.statusReason ? t.statusReason : '-';
+}
