@@ -78,7 +78,11 @@ describe('the dashboard task board (Chromium)', () => {
     await inColumn('api', 'ready');
     const dep = card('api').locator('[data-testid="dep"][data-dep="schema"]');
     expect(await dep.getAttribute('data-done')).toBe('false');
-    await card('api').locator('[data-testid="blocked"]').waitFor();
+    await card('api').locator('[data-testid="blocked"][data-reason="dependencies"]').waitFor();
+    // Why it is not dispatched, in the daemon's words (TaskView.blocked).
+    expect(await card('api').locator('[data-testid="blocked-reason"]').textContent()).toContain(
+      'Waiting for "schema" (review)',
+    );
     // Hovering a task marks its dependencies and dependants.
     await card('api').hover();
     expect(await card('schema').getAttribute('data-related')).toBe('dependency');
@@ -194,6 +198,12 @@ describe('the dashboard task board (Chromium)', () => {
     expect(rendered).toBeLessThan(60);
     await ready.locator('[data-testid="column-scroll"]').evaluate((el) => (el.scrollTop = el.scrollHeight));
     await inColumn('many 499', 'ready'); // the last one made is the last in the column
+    // The default workspace has no folder: each card says so, and what to do.
+    const waits = card('many 499').locator('[data-testid="blocked-reason"]');
+    expect(await waits.textContent()).toContain('has no folder to run agents in');
+    expect(await card('many 499').locator('[data-testid="blocked"]').getAttribute('data-reason')).toBe(
+      'no_folder',
+    );
   }, 120_000);
 
   it('shows every status column in a 1400×900 window; narrower, names the hidden ones and scrolls to them', async () => {
