@@ -116,8 +116,8 @@ describe('loadConfig refusals (CONFIG_INVALID)', () => {
     expect(err.code).toBe('CONFIG_INVALID');
     expect(err.details).toMatchObject({ file });
     expect(issuesOf(err)).toEqual([
-      { path: 'agents', message: 'Unrecognized key: "colums"' },
-      { path: '', message: 'Unrecognized key: "logz"' },
+      { path: 'agents', message: 'Unrecognized key: "colums"', code: 'unrecognized_keys' },
+      { path: '', message: 'Unrecognized key: "logz"', code: 'unrecognized_keys' },
     ]);
     expect(err.message).toContain('agents: Unrecognized key: "colums"');
     // A top-level issue has no path: the message must not start it with an empty "…: ".

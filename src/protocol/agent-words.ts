@@ -1,12 +1,60 @@
 import type { StateDetail } from './agent.js';
 
+/** A JSON string literal's text, or the literal as it is when it does not parse (clipped mid-escape). */
+function unquote(literal: string): string {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return literal.slice(1, -1);
+  }
+}
+
+const QUOTED = '"(?:[^"\\\\]|\\\\.)*"';
+const SCREEN = new RegExp(`^screen (\\S+) line \\d+: (${QUOTED})(?: about (${QUOTED}))?`);
+
 /**
- * The agent's own words behind its state: the detail's message, or what a status record or hook
- * quoted in the evidence (`msg="approve Bash: echo hi > out.txt"`). Notifications and the
- * dashboard show these.
+ * The parts of a screen detector's evidence (`screen claude/permission-dialog line 31: "Do you
+ * want to proceed?" about "echo hi > out.txt"`, see core/state/detectors/screen-detector.ts `evidenceOf`): the rule, the row
+ * it matched and, when the rule captures it, what the dialog asks about (a command).
  */
-export function agentWords(detail: Pick<StateDetail, 'message' | 'evidence'>): string | undefined {
+export function screenEvidence(
+  evidence: string | undefined,
+): { rule: string; text: string; about?: string } | undefined {
+  const m = SCREEN.exec(evidence ?? '');
+  if (!m?.[1] || !m[2]) return undefined;
+  return { rule: m[1], text: unquote(m[2]), ...(m[3] ? { about: unquote(m[3]) } : {}) };
+}
+
+/** A status record's `msg="…"` or a Notification hook's quoted message. */
+const QUOTED_BY_AGENT = new RegExp(`^(?:status .*?\\bmsg=|hook Notification \\w+ )(${QUOTED})`);
+
+/** Reasons for which the screen row a detector matched is the agent asking the user something. */
+const WAITING = new Set(['permission', 'question', 'trust', 'auth', 'usage_limit']);
+
+/**
+ * The agent's own words behind its state: the detail's message, what a status record or hook
+ * quoted in the evidence (`msg="approve Bash: echo hi > out.txt"`), or, when it waits for the
+ * user, the screen row a detector matched ("Do you want to proceed? (echo hi > out.txt)").
+ * Notifications and the dashboard show these.
+ */
+export function agentWords(
+  detail: Pick<StateDetail, 'message' | 'evidence'> & { reason?: string | undefined },
+): string | undefined {
   if (detail.message !== undefined) return detail.message;
-  const m = /(?:msg=|Notification \w+ )"((?:[^"\\]|\\.)*)"/.exec(detail.evidence ?? '');
-  return m?.[1];
+  const m = QUOTED_BY_AGENT.exec(detail.evidence ?? '');
+  if (m?.[1]) return unquote(m[1]);
+  const screen = screenEvidence(detail.evidence);
+  if (!screen || !WAITING.has(detail.reason ?? '')) return undefined;
+  return screen.about === undefined ? screen.text : `${screen.text} (${screen.about})`;
+}
+
+/**
+ * What the state rests on, said once: the evidence already names its source (`screen …`,
+ * `hook …`, `status 7501 …`, `stream …`), so the source is added only when it does not.
+ */
+export function stateEvidence(detail: Pick<StateDetail, 'source' | 'evidence' | 'reason'>): string {
+  const what = detail.evidence ?? detail.reason;
+  const s = detail.source;
+  if (s === undefined || what === s || what.startsWith(`${s} `)) return what;
+  return `${s} ${what}`;
 }

@@ -126,10 +126,18 @@ export type ErrorCode = keyof typeof ERROR_CATALOG;
 
 export const ERROR_CODES = Object.keys(ERROR_CATALOG) as [ErrorCode, ...ErrorCode[]];
 
-/** One validation problem: where (a dotted path such as `body.restart` or `--name`) and what. */
+/**
+ * One validation problem: where (a dotted path such as `body.restart` or `--name`) and what. From
+ * a schema check, also the kind of problem (zod's issue code: `too_small`, `too_big`,
+ * `invalid_type`, `invalid_format`, `invalid_value`, `unrecognized_keys`, `custom`) and the bound a
+ * `too_small` or `too_big` broke, so a client can word it for its own fields.
+ */
 export interface Issue {
   path: string;
   message: string;
+  code?: string | undefined;
+  minimum?: number | undefined;
+  maximum?: number | undefined;
 }
 
 /** The body of every error response and of `--json` errors. */

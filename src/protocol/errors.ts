@@ -9,6 +9,9 @@ export const errorCodeSchema = z.enum(ERROR_CODES);
 export const issueSchema: z.ZodType<Issue> = z.object({
   path: z.string().describe('Dotted path of the offending value, e.g. `body.restart` or `--name`'),
   message: z.string(),
+  code: z.string().optional().describe('The kind of problem (zod issue code), e.g. `too_small`'),
+  minimum: z.number().optional().describe('too_small: the bound'),
+  maximum: z.number().optional().describe('too_big: the bound'),
 });
 
 /** The body of every error response and of `--json` errors. */

@@ -12,7 +12,11 @@ import { zodIssues } from './zod-issues.js';
 /** `{path, message}` of every problem, or [] when the value is valid. */
 function problems(schema: { safeParse: (v: unknown) => { success: boolean; error?: unknown } }, v: unknown) {
   const r = schema.safeParse(v);
-  return r.success ? [] : zodIssues(r.error as Parameters<typeof zodIssues>[0]);
+  if (r.success) return [];
+  return zodIssues(r.error as Parameters<typeof zodIssues>[0]).map(({ path, message }) => ({
+    path,
+    message,
+  }));
 }
 const paths = (schema: Parameters<typeof problems>[0], v: unknown) => problems(schema, v).map((p) => p.path);
 

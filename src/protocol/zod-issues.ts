@@ -1,11 +1,17 @@
 import type { z } from 'zod';
 import type { Issue } from './errors.js';
 
-/** Flattens zod issues to `{path, message}` with dotted paths (prefix e.g. "body"). */
+/**
+ * Flattens zod issues to `{path, message, code}` with dotted paths (prefix e.g. "body"), and the
+ * bound of a `too_small` or `too_big`.
+ */
 export function zodIssues(error: z.ZodError, prefix?: string): Issue[] {
   return error.issues.map((i) => {
     const parts = [...(prefix ? [prefix] : []), ...i.path.map(String)];
-    return { path: parts.join('.'), message: i.message };
+    const issue: Issue = { path: parts.join('.'), message: i.message, code: i.code };
+    if (i.code === 'too_small') issue.minimum = Number(i.minimum);
+    if (i.code === 'too_big') issue.maximum = Number(i.maximum);
+    return issue;
   });
 }
 

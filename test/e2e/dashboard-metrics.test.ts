@@ -155,6 +155,14 @@ describe('the dashboard metrics view (Chromium)', () => {
         undefined,
       90_000,
     );
+    // The time axes label their ticks as finely as the buckets need (15 s here), never twice the same.
+    for (const chart of ['state-chart', 'cpu-chart', 'rss-chart']) {
+      const ticks = await page
+        .locator(`[data-testid="${chart}"] .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value`)
+        .allTextContents();
+      expect(ticks.length, chart).toBeGreaterThan(1);
+      expect(new Set(ticks).size, `${chart}: ${ticks.join(' ')}`).toBe(ticks.length);
+    }
     await screenshot(page, home, 'metrics');
   });
 

@@ -78,7 +78,11 @@ describe('the dashboard task board (Chromium)', () => {
     await inColumn('api', 'ready');
     const dep = card('api').locator('[data-testid="dep"][data-dep="schema"]');
     expect(await dep.getAttribute('data-done')).toBe('false');
-    await card('api').locator('[data-testid="blocked"]').waitFor();
+    await card('api').locator('[data-testid="blocked"][data-reason="dependencies"]').waitFor();
+    // Why it is not dispatched, in the daemon's words (TaskView.blocked).
+    expect(await card('api').locator('[data-testid="blocked-reason"]').textContent()).toContain(
+      'Waiting for "schema" (review)',
+    );
     // Hovering a task marks its dependencies and dependants.
     await card('api').hover();
     expect(await card('schema').getAttribute('data-related')).toBe('dependency');
@@ -88,6 +92,12 @@ describe('the dashboard task board (Chromium)', () => {
 
   it('adds a task through the form; the daemon’s objections show on their fields', async () => {
     await page.locator('[data-testid="add-task"]').click();
+    // Nothing filled in: each field says what it needs, in words (not the schema's).
+    await page.locator('[data-testid="add-task-submit"]').click();
+    const modal = page.locator('[data-testid="add-task-modal"]');
+    await modal.getByText('Give the task a title').waitFor({ timeout: 30_000 });
+    await modal.getByText('Say what the agent should do').waitFor();
+    expect(await modal.textContent()).not.toMatch(/Too small|expected string/);
     await page.locator('[data-testid="task-title"]').fill('from the form');
     // The only workspace with a folder is chosen for it.
     expect(await page.locator('[data-testid="task-workspace-field"]').inputValue()).toBe('shop');
@@ -96,8 +106,9 @@ describe('the dashboard task board (Chromium)', () => {
       .fill('echo form > form.txt && git add form.txt && git commit -qm form');
     await page.locator('[data-testid="task-priority"]').fill('5000');
     await page.locator('[data-testid="add-task-submit"]').click();
-    // The daemon's own message, under the priority field.
-    await page.getByText('Too big: expected number to be <=1000').waitFor({ timeout: 30_000 });
+    // The daemon's objection, in the form's words, under the priority field.
+    await modal.getByText('Priority is at most 1000').waitFor({ timeout: 30_000 });
+    expect(await modal.getByText('Give the task a title').count()).toBe(0);
     expect(await page.locator('[data-testid="task-title"]').inputValue()).toBe('from the form');
     await page.locator('[data-testid="task-priority"]').fill('7');
     await page.locator('[data-testid="add-task-submit"]').click();
@@ -187,7 +198,35 @@ describe('the dashboard task board (Chromium)', () => {
     expect(rendered).toBeLessThan(60);
     await ready.locator('[data-testid="column-scroll"]').evaluate((el) => (el.scrollTop = el.scrollHeight));
     await inColumn('many 499', 'ready'); // the last one made is the last in the column
+    // The default workspace has no folder: each card says so, and what to do.
+    const waits = card('many 499').locator('[data-testid="blocked-reason"]');
+    expect(await waits.textContent()).toContain('has no folder to run agents in');
+    expect(await card('many 499').locator('[data-testid="blocked"]').getAttribute('data-reason')).toBe(
+      'no_folder',
+    );
   }, 120_000);
+
+  it('shows every status column in a 1400×900 window; narrower, names the hidden ones and scrolls to them', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(`http://127.0.0.1:${port}/dashboard/#/tasks`);
+    const last = column('cancelled');
+    await last.waitFor();
+    const inView = async (width: number): Promise<true | undefined> => {
+      const box = await last.boundingBox();
+      return box && box.x >= 0 && box.x + box.width <= width ? true : undefined;
+    };
+    expect(await inView(1400)).toBe(true);
+    expect(await page.locator('[data-testid="board-more-right"]').count()).toBe(0);
+    await screenshot(page, home, 'tasks-board-1400', { fullPage: false });
+    await page.setViewportSize({ width: 1000, height: 900 });
+    const more = page.locator('[data-testid="board-more-right"]');
+    await more.waitFor();
+    expect(await more.textContent()).toContain('cancelled');
+    expect(await inView(1000)).toBeUndefined();
+    await more.click();
+    await eventually('the cancelled column scrolled into view', () => inView(1000));
+    await page.locator('[data-testid="board-more-left"]').waitFor();
+  });
 
   it('fits a phone: one column at a time', async () => {
     await page.setViewportSize({ width: 390, height: 844 });

@@ -1,11 +1,25 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { freePort, launchChromium, screenshot } from '../support/browser.js';
+import { freePort, launchChromium, screenshot, signIn } from '../support/browser.js';
 import { TestHome } from '../support/harness.js';
 
 /**
+ * A stand-in `codex` that sends no status records: its approval dialog (as Codex 0.169 draws it)
+ * is found on its screen alone.
+ */
+const SCREEN_ONLY_CODEX = `#!/bin/sh
+if [ "$1" = "--version" ]; then echo "codex-cli 0.169.0"; exit 0; fi
+printf '%s\r\n' '• I will write the file.' '' '  Would you like to run the following command?' '' \
+  '  Reason: Do you want to allow writing out.txt?' '' '  $ echo hi > out.txt' '' '› 1. Yes, proceed (y)' \
+  '  2. No, and tell Codex what to do differently (esc)' '' '  Press enter to confirm or esc to cancel'
+exec sleep 600
+`;
+
+/**
  * The dashboard in Debian's Chromium: the one-time link signs in, the fleet shows every agent with
- * its state, state changes arrive live, and the page reconnects and resumes after a daemon restart.
+ * its state, state changes arrive live, the inbox says what each waiting agent asks, and the page
+ * reconnects and resumes after a daemon restart (or says it is signed out when its session is gone).
  */
 describe('the dashboard (Chromium)', () => {
   let home: TestHome;
@@ -20,6 +34,11 @@ describe('the dashboard (Chromium)', () => {
     home = new TestHome({ WTP_API_PORT: String(port) });
     // A crash loop is quick to reach: two restarts, 100 ms apart, make an agent crashed.
     home.writeConfig('restart:\n  backoffBaseMs: 100\n  crashLoopCount: 2\n');
+    const bin = home.path('bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(`${bin}/codex`, SCREEN_ONLY_CODEX);
+    chmodSync(`${bin}/codex`, 0o755);
+    home.env['WTP_CODEX_BIN'] = `${bin}/codex`;
     expect((await home.run(['up', '--detach'])).code).toBe(0);
     expect((await home.run(['new', 'shell', '--name', 'sh1'])).code).toBe(0);
     browser = await launchChromium();
@@ -39,9 +58,15 @@ describe('the dashboard (Chromium)', () => {
     await home?.cleanup();
   });
 
-  it('a page opened without the link is not signed in and shows no data', async () => {
+  it('a page opened without the link is not signed in, says how to sign in, and shows no data', async () => {
     await page.goto(`http://127.0.0.1:${port}/dashboard/`);
-    await page.getByText('Not signed in').waitFor();
+    const signedOut = page.locator('[data-testid="signed-out"]');
+    await signedOut.getByText('Not signed in').waitFor();
+    expect(await signedOut.textContent()).toContain('wtp dashboard --print-url');
+    expect(await signedOut.textContent()).not.toMatch(/restarted/);
+    // It does not pretend to be connecting, and shows no views.
+    await page.locator('[data-testid="stream-status"]', { hasText: 'signed out' }).waitFor();
+    expect(await page.locator('[data-testid="tab-fleet"]').count()).toBe(0);
     expect(await page.locator('[data-testid="agent"]').count()).toBe(0);
   });
 
@@ -89,13 +114,43 @@ describe('the dashboard (Chromium)', () => {
     await screenshot(page, home, 'fleet');
   });
 
-  it('reconnects after a daemon restart and resumes from the last event', async () => {
+  it('says what an agent asks when its dialog was found on screen, naming the source once', async () => {
+    const asker = await home.run(['new', 'codex', '--name', 'asker', '--cwd', home.dir]);
+    expect(asker.code, asker.stderr).toBe(0);
+    await home.untilState('asker', 'needs_permission', 'the approval dialog on its screen');
+    const why = row('asker').locator('[data-testid="evidence"]');
+    await page.locator('[data-agent="asker"] [data-state="needs_permission"]').waitFor({ timeout: 30_000 });
+    expect(await why.textContent()).toMatch(/^screen codex\/approval line \d+: "Would you like to run/);
+    await page.locator('[data-testid="tab-inbox"]').click();
+    const item = page.locator('[data-testid="inbox-item"][data-agent="asker"]');
+    await item.waitFor();
+    // Not "asks to use a tool": the dialog's question, and the command it shows.
+    expect(await item.textContent()).toContain('asks “Would you like to run the following command?”');
+    expect(await item.locator('[data-testid="inbox-about"]').textContent()).toBe('echo hi > out.txt');
+    await screenshot(page, home, 'inbox-screen-permission');
+    await page.locator('[data-testid="tab-fleet"]').click();
+  });
+
+  it('reconnects after a daemon restart and resumes from the last event; a page whose session is gone says so', async () => {
+    // A second page, signed in and live, then its session cookie lost (cleared, as an expired one is).
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const lost = await other.newPage();
+    await signIn(home, lost);
+    await lost.locator('[data-testid="stream-status"]', { hasText: 'live' }).waitFor({ timeout: 30_000 });
+    await other.clearCookies();
     expect((await home.run(['down'])).code).toBe(0);
     await page.locator('[data-testid="stream-status"]', { hasText: 'reconnecting' }).waitFor();
+    await lost.locator('[data-testid="stream-status"]', { hasText: 'reconnecting' }).waitFor();
     expect((await home.run(['up', '--detach'])).code).toBe(0);
     await page.locator('[data-testid="stream-status"]', { hasText: 'live' }).waitFor({ timeout: 30_000 });
     expect((await home.run(['new', 'shell', '--name', 'after'])).code).toBe(0);
     await page.locator('[data-agent="after"] [data-state="running"]').waitFor({ timeout: 30_000 });
+    // The daemon is back, but not for the page without a session: it stops trying and says how to sign in.
+    await lost
+      .locator('[data-testid="stream-status"]', { hasText: 'signed out' })
+      .waitFor({ timeout: 30_000 });
+    await lost.locator('[data-testid="signed-out"]').waitFor();
+    await other.close();
   });
 
   it('fits a phone: one card per agent', async () => {

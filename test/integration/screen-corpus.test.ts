@@ -58,5 +58,7 @@ describe('screen corpus', () => {
     const why = verdict === null ? 'no rule fired' : evidenceOf(verdict);
     expect(got, why).toBe(screen.expected);
     if (screen.reason !== undefined) expect(verdict?.reason, why).toBe(screen.reason);
+    // What a dialog asks about (the command it would run), when the screen shows one.
+    expect(verdict?.about, why).toBe(screen.headers['about']);
   });
 });

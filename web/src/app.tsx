@@ -1,4 +1,4 @@
-import { Alert, AppShell, Badge, Group, Loader, Tabs, Title } from '@mantine/core';
+import { Alert, AppShell, Badge, Code, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { isUnauthorized } from './api.js';
 import { EventHubProvider, useStreamStatus } from './event-hub.js';
@@ -21,7 +21,18 @@ function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loader size="sm" />}>{children}</Suspense>;
 }
 
-const STATUS_COLOR = { connecting: 'gray', live: 'green', reconnecting: 'orange' } as const;
+const STATUS_COLOR = {
+  connecting: 'gray',
+  live: 'green',
+  reconnecting: 'orange',
+  signed_out: 'red',
+} as const;
+const STATUS_LABEL = {
+  connecting: 'connecting',
+  live: 'live',
+  reconnecting: 'reconnecting',
+  signed_out: 'signed out',
+} as const;
 const TITLES: Record<View, string> = {
   fleet: 'Fleet',
   inbox: 'Inbox',
@@ -47,76 +58,96 @@ function Shell({ hubError }: { hubError: Error | null }) {
   const now = useNow();
   const waiting = needingYou(fleet.agents).length;
   const error = hubError ?? fleet.error;
-  const unauthorized = isUnauthorized(error);
+  const signedOut = status === 'signed_out' || isUnauthorized(error);
+  const shown = signedOut ? 'signed_out' : status;
   return (
     <AppShell header={{ height: 52 }} padding="md">
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Title order={4}>wezterm-parallel</Title>
-          <Badge color={STATUS_COLOR[status]} variant="dot" data-testid="stream-status">
-            {status}
+          <Badge color={STATUS_COLOR[shown]} variant="dot" data-testid="stream-status">
+            {STATUS_LABEL[shown]}
           </Badge>
         </Group>
       </AppShell.Header>
       <AppShell.Main>
-        {error ? (
-          <Alert
-            color="red"
-            title={unauthorized ? 'Not signed in' : 'The daemon answered with an error'}
-            mb="md"
-          >
-            {unauthorized
-              ? 'This page needs the one-time link of `wtp dashboard` (the session may have expired or the daemon restarted).'
-              : error.message}
+        {signedOut ? <SignedOut /> : null}
+        {error && !signedOut ? (
+          <Alert color="red" title="The daemon answered with an error" mb="md">
+            {error.message}
           </Alert>
         ) : null}
-        <Tabs value={route.view} onChange={(v) => v && go(v as View)} keepMounted={false}>
-          <Tabs.List mb="md" style={{ flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden' }}>
-            {VIEWS.map((v) => (
-              <Tabs.Tab
-                key={v}
-                value={v}
-                data-testid={`tab-${v}`}
-                rightSection={
-                  v === 'inbox' && waiting > 0 ? (
-                    <Badge color="orange" size="sm" circle data-testid="inbox-count">
-                      {waiting}
-                    </Badge>
-                  ) : null
-                }
-              >
-                {v === 'fleet' ? `Fleet (${fleet.agents.length})` : TITLES[v]}
-              </Tabs.Tab>
-            ))}
-          </Tabs.List>
-          <Tabs.Panel value="fleet">
-            <Fleet agents={fleet.agents} loaded={fleet.loaded} />
-          </Tabs.Panel>
-          <Tabs.Panel value="inbox">
-            <Inbox agents={fleet.agents} now={now} />
-          </Tabs.Panel>
-          <Tabs.Panel value="terminal">
-            <Lazy>
-              <TerminalView agents={fleet.agents} selected={route.arg} />
-            </Lazy>
-          </Tabs.Panel>
-          <Tabs.Panel value="tasks">
-            <Lazy>
-              <TaskBoard agents={fleet.agents} selected={route.arg} />
-            </Lazy>
-          </Tabs.Panel>
-          <Tabs.Panel value="review">
-            <Lazy>
-              <Review agents={fleet.agents} selected={route.arg} />
-            </Lazy>
-          </Tabs.Panel>
-          <Tabs.Panel value="metrics">
-            <Lazy>
-              <Metrics agents={fleet.agents} />
-            </Lazy>
-          </Tabs.Panel>
-        </Tabs>
+        {signedOut ? null : (
+          <Tabs value={route.view} onChange={(v) => v && go(v as View)} keepMounted={false}>
+            <Tabs.List mb="md" style={{ flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden' }}>
+              {VIEWS.map((v) => (
+                <Tabs.Tab
+                  key={v}
+                  value={v}
+                  data-testid={`tab-${v}`}
+                  rightSection={
+                    v === 'inbox' && waiting > 0 ? (
+                      <Badge color="orange" size="sm" circle data-testid="inbox-count">
+                        {waiting}
+                      </Badge>
+                    ) : null
+                  }
+                >
+                  {v === 'fleet' ? `Fleet (${fleet.agents.length})` : TITLES[v]}
+                </Tabs.Tab>
+              ))}
+            </Tabs.List>
+            <Tabs.Panel value="fleet">
+              <Fleet agents={fleet.agents} loaded={fleet.loaded} />
+            </Tabs.Panel>
+            <Tabs.Panel value="inbox">
+              <Inbox agents={fleet.agents} now={now} />
+            </Tabs.Panel>
+            <Tabs.Panel value="terminal">
+              <Lazy>
+                <TerminalView agents={fleet.agents} selected={route.arg} />
+              </Lazy>
+            </Tabs.Panel>
+            <Tabs.Panel value="tasks">
+              <Lazy>
+                <TaskBoard agents={fleet.agents} selected={route.arg} />
+              </Lazy>
+            </Tabs.Panel>
+            <Tabs.Panel value="review">
+              <Lazy>
+                <Review agents={fleet.agents} selected={route.arg} />
+              </Lazy>
+            </Tabs.Panel>
+            <Tabs.Panel value="metrics">
+              <Lazy>
+                <Metrics agents={fleet.agents} />
+              </Lazy>
+            </Tabs.Panel>
+          </Tabs>
+        )}
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/**
+ * The page has no session (never signed in, or it expired): how to get one. A session survives
+ * daemon restarts, so a restart is never the reason given.
+ */
+function SignedOut() {
+  return (
+    <Alert color="gray" title="Not signed in" data-testid="signed-out">
+      <Stack gap="xs">
+        <Text size="sm">
+          This dashboard opens with a one-time link from the daemon. In a terminal on this machine, run{' '}
+          <Code>wtp dashboard</Code> to open a signed-in page in your browser, or{' '}
+          <Code>wtp dashboard --print-url</Code> to print a link to open here (each link works once, for a
+          minute).
+        </Text>
+        <Text size="sm" c="dimmed">
+          A sign-in survives daemon restarts on the same port; sign in again once it has expired.
+        </Text>
+      </Stack>
+    </Alert>
   );
 }

@@ -1,6 +1,6 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { WtpEvent } from '../../src/protocol/events.js';
-import { api } from './api.js';
+import { api, isUnauthorized } from './api.js';
 import { EventStream, type StreamStatus } from './event-stream.js';
 
 type BatchListener = (batch: WtpEvent[]) => void;
@@ -35,19 +35,28 @@ export class EventHub {
           events: (batch) => {
             for (const l of this.listeners) l(batch);
           },
-          status: (s) => {
-            this.status = s;
-            for (const l of this.statusListeners) l(s);
-          },
+          status: (s) => this.setStatus(s),
           reconnected: () => {
             for (const l of this.reconnectListeners) l();
           },
+          // A daemon that is down does not answer at all: only its 401 means "signed out".
+          signedIn: () =>
+            api.latestSeq().then(
+              () => true,
+              (err: unknown) => !isUnauthorized(err),
+            ),
         });
       })
       .catch((err: unknown) => {
         this.error = err instanceof Error ? err : new Error(String(err));
+        if (isUnauthorized(err)) this.setStatus('signed_out');
         onError(this.error);
       });
+  }
+
+  private setStatus(s: StreamStatus): void {
+    this.status = s;
+    for (const l of this.statusListeners) l(s);
   }
 
   stop(): void {

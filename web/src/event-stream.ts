@@ -1,11 +1,13 @@
 import type { EventsServerMessage, WtpEvent } from '../../src/protocol/events.js';
 
-export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
+/** `signed_out`: the daemon refused the page's session (none, expired, or the token rotated). */
+export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'signed_out';
 
 /**
  * `/api/v1/events` with resume: after a drop (a daemon restart, a network blip) it reconnects
- * with backoff from the last sequence number it saw, so no event is missed or seen twice.
- * Events are handed over in batches, at most once per animation frame.
+ * with backoff from the last sequence number it saw, so no event is missed or seen twice — unless
+ * the daemon answers that the page is not signed in: then it stops (`signed_out`), since trying
+ * again cannot help. Events are handed over in batches, at most once per animation frame.
  */
 export class EventStream {
   private ws: WebSocket | null = null;
@@ -22,6 +24,8 @@ export class EventStream {
       status: (s: StreamStatus) => void;
       /** After a reconnect: state may have moved on while away (the caller refreshes). */
       reconnected: () => void;
+      /** Asked before each retry: false when the daemon refuses the session (HTTP 401). */
+      signedIn: () => Promise<boolean>;
     },
   ) {
     this.lastSeq = since;
@@ -54,9 +58,18 @@ export class EventStream {
     ws.onclose = () => {
       if (this.closed) return;
       this.on.status('reconnecting');
-      setTimeout(() => this.connect(true), this.retryMs);
+      setTimeout(() => void this.retry(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 5_000);
     };
+  }
+
+  /** Connects again, unless the daemon no longer takes the page's session. */
+  private async retry(): Promise<void> {
+    const signedIn = await this.on.signedIn();
+    if (this.closed) return;
+    if (signedIn) return this.connect(true);
+    this.closed = true;
+    this.on.status('signed_out');
   }
 
   private flush(): void {

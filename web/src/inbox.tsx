@@ -1,6 +1,6 @@
 import { Badge, Button, Card, Code, Group, Stack, Text } from '@mantine/core';
 import type { AgentView } from '../../src/protocol/agent.js';
-import { agentWords } from '../../src/protocol/agent-words.js';
+import { askOf } from './inbox-words.js';
 import { go } from './route.js';
 import { STATE_STYLE, ago } from './state-style.js';
 
@@ -14,15 +14,6 @@ export function needingYou(agents: AgentView[]): AgentView[] {
     .sort((a, b) => Date.parse(a.stateSince) - Date.parse(b.stateSince) || a.name.localeCompare(b.name));
 }
 
-function what(a: AgentView): string {
-  const d = a.stateDetail;
-  if (d.reason === 'usage_limit') return `usage limit${d.resetsAt ? `, resets ${d.resetsAt}` : ''}`;
-  const words = agentWords(d);
-  if (a.state === 'needs_permission') return words ?? `asks to use ${d.tool ?? 'a tool'}`;
-  if (a.state === 'needs_input') return words ?? 'asks a question';
-  return words ?? `crashed (${d.reason})`;
-}
-
 /** The inbox: what needs you, oldest first, with how long it has waited. */
 export function Inbox({ agents, now }: { agents: AgentView[]; now: number }) {
   const waiting = needingYou(agents);
@@ -31,6 +22,7 @@ export function Inbox({ agents, now }: { agents: AgentView[]; now: number }) {
     <Stack gap="xs">
       {waiting.map((a) => {
         const s = STATE_STYLE[a.state];
+        const ask = askOf(a);
         return (
           <Card key={a.id} withBorder padding="sm" data-testid="inbox-item" data-agent={a.name}>
             <Group justify="space-between" wrap="nowrap">
@@ -41,7 +33,14 @@ export function Inbox({ agents, now }: { agents: AgentView[]; now: number }) {
                 {s.icon} {s.label}
               </Badge>
             </Group>
-            <Text size="sm">{what(a)}</Text>
+            <Text size="sm" data-testid="inbox-ask">
+              {ask.text}
+            </Text>
+            {ask.about !== undefined ? (
+              <Code block data-testid="inbox-about">
+                {ask.about}
+              </Code>
+            ) : null}
             <Group justify="space-between" wrap="wrap" gap="xs">
               <Text size="sm" c="dimmed">
                 waiting {ago(a.stateSince, now)}

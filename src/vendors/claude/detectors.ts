@@ -108,6 +108,8 @@ export const CLAUDE_RULES: readonly RuleSet[] = [
           /\bYes, allow (?:once|always|reading|access|all|external)\b/,
           /Allow this MCP server/,
         ],
+        // The command (or path) framed by dashed rows above the question.
+        about: /(?:^|\n)\s*╌{8,}\n\s*(\S[^\n]*)(?:\n[^\n]*){0,8}?\n\s*╌{8,}\n\s*Do you want to\b/,
       },
       { id: 'interrupt-hint', state: 'working', within: 'bottom', any: [INTERRUPT] },
       { id: 'spinner', state: 'working', within: 'bottom', any: [CLAUDE_SPINNER, TOKEN_STATS] },

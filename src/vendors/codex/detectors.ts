@@ -38,6 +38,8 @@ export const CODEX_RULES: readonly RuleSet[] = [
           /\bconfirm with .+ enter\b/i,
           /\[y\/n\]/i,
         ],
+        // The `$ command` row under the question (after its Environment and Reason rows).
+        about: /would you like to run the following command\?(?:\n[^\n]*){0,4}?\n\s*\$ ([^\n]+)/i,
       },
       {
         id: 'question',

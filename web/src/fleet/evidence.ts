@@ -1,10 +1,11 @@
 import type { AgentView } from '../../../src/protocol/agent.js';
+import { stateEvidence } from '../../../src/protocol/agent-words.js';
 import { ago } from '../state-style.js';
 
-/** "hook Notification permission_prompt 12 s ago": what the state rests on. */
+/** "hook Notification permission_prompt 12 s ago": what the state rests on (its source said once). */
 export function evidence(a: AgentView, now: number): string {
   const d = a.stateDetail;
-  const what = [d.source, d.evidence ?? d.reason].filter(Boolean).join(' ');
+  const what = stateEvidence(d);
   const when = d.signalAt ? ` ${ago(d.signalAt, now)} ago` : '';
   const extra = [d.stalled ? 'stalled?' : '', d.resetsAt ? `resets ${d.resetsAt}` : '', d.message ?? '']
     .filter(Boolean)

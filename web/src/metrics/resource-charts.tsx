@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { AgentView } from '../../../src/protocol/agent.js';
 import { errorText } from '../api.js';
 import { AgentSparkline } from './agent-sparkline.js';
-import { formatBytes, formatPercent, formatTick } from './format.js';
+import { formatBytes, formatPercent, formatTime, timeAxis, timeAxisProps } from './format.js';
 import { useStatsState, type Sample } from './stats-store.js';
 
 const PALETTE = [
@@ -77,7 +77,9 @@ export function ResourceCharts({ agents }: { agents: AgentView[] }) {
     label: a.name,
     color: PALETTE[i % PALETTE.length] ?? 'blue.6',
   }));
-  const span = Math.max(...all.map((a) => (a.samples.at(-1)?.t ?? 0) - (a.samples[0]?.t ?? 0)), 0);
+  const from = Math.min(...drawn.map((a) => a.samples[0]?.t ?? Infinity));
+  const to = Math.max(...drawn.map((a) => a.samples.at(-1)?.t ?? 0));
+  const axis = timeAxis(from, to, 6, stats.intervalMs);
   const common = {
     h: 220,
     dataKey: 't',
@@ -86,8 +88,8 @@ export function ResourceCharts({ agents }: { agents: AgentView[] }) {
     curveType: 'linear' as const,
     withLegend: true,
     legendProps: { verticalAlign: 'bottom' as const },
-    xAxisProps: { tickFormatter: (t: number) => formatTick(t, span), minTickGap: 40 },
-    tooltipProps: { labelFormatter: (t: unknown) => formatTick(Number(t), span) },
+    xAxisProps: timeAxisProps(axis),
+    tooltipProps: { labelFormatter: (t: unknown) => formatTime(Number(t), stats.intervalMs) },
   };
   return (
     <Stack gap="sm" data-testid="resources">

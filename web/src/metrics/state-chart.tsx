@@ -4,7 +4,7 @@ import type { AgentState } from '../../../src/protocol/agent.js';
 import type { StateTimeline } from '../../../src/protocol/metrics.js';
 import { client, errorText } from '../api.js';
 import { STATE_STYLE } from '../state-style.js';
-import { formatDuration, formatTick } from './format.js';
+import { formatDuration, formatTime, timeAxis, timeAxisProps } from './format.js';
 import { useLiveLoad } from './use-live-load.js';
 import { windowSince, type MetricsWindow } from './windows.js';
 
@@ -47,6 +47,7 @@ export function StateChart({ win }: { win: MetricsWindow }) {
   const chartRows = rows(data);
   const present = data.states.filter((s) => data.points.some((p) => p.counts[s] > 0));
   const last = data.points.at(-1);
+  const axis = timeAxis(chartRows[0]?.['t'] ?? 0, chartRows.at(-1)?.['t'] ?? 0, 6, data.bucketMs);
   return (
     <Stack
       gap="xs"
@@ -72,9 +73,9 @@ export function StateChart({ win }: { win: MetricsWindow }) {
           fillOpacity={0.6}
           strokeWidth={1}
           series={present.map((s) => ({ name: s, label: STATE_STYLE[s].label, color: colorOf(s) }))}
-          xAxisProps={{ tickFormatter: (t: number) => formatTick(t, win.ms), minTickGap: 40 }}
+          xAxisProps={timeAxisProps(axis)}
           valueFormatter={(n) => (Math.round(n * 10) / 10).toString()}
-          tooltipProps={{ labelFormatter: (t) => formatTick(Number(t), win.ms) }}
+          tooltipProps={{ labelFormatter: (t) => formatTime(Number(t), data.bucketMs, win.ms > 86_400_000) }}
         />
       )}
       <Text size="xs" c="dimmed">

@@ -15,7 +15,9 @@ import { useEffect, useState } from 'react';
 import type { WorkspaceSummary } from '../../../src/protocol/workspace.js';
 import { PROFILE_NAMES } from '../../../src/protocol/constants.js';
 import type { CreateTaskRequest, TaskView } from '../../../src/protocol/tasks.js';
+import type { Issue } from '../../../src/protocol/error-catalog.js';
 import { client, errorText, WtpError } from '../api.js';
+import { fieldErrors } from './task-form-errors.js';
 
 interface Form {
   title: string;
@@ -57,19 +59,22 @@ function request(f: Form): Partial<CreateTaskRequest> {
   };
 }
 
-/** The daemon's validation problems by form field (`body.title` → title); the rest under ''. */
-function fieldErrors(err: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  const issues =
-    err instanceof WtpError
-      ? (err.details?.['issues'] as { path: string; message: string }[] | undefined)
-      : undefined;
-  if (!issues) return { '': errorText(err) };
-  for (const i of issues) {
-    const field = i.path.replace(/^body\.?/, '').split('.')[0] ?? '';
-    out[field] = out[field] ? `${out[field]}; ${i.message}` : i.message;
-  }
-  return out;
+/** The fields that show their own problems (the rest show above the buttons). */
+const FIELDS_WITH_ERRORS = [
+  'title',
+  'prompt',
+  'workspace',
+  'profile',
+  'model',
+  'after',
+  'priority',
+  'attempts',
+];
+
+/** The daemon's objections in the form's words, by field; the rest (and other errors) under ''. */
+function formErrors(err: unknown): Record<string, string> {
+  const issues = err instanceof WtpError ? (err.details?.['issues'] as Issue[] | undefined) : undefined;
+  return issues ? fieldErrors(issues, FIELDS_WITH_ERRORS) : { '': errorText(err) };
 }
 
 /** "Add a task": a form whose every field the daemon checks; problems show on their fields. */
@@ -107,10 +112,9 @@ export function AddTask(p: {
         setErrors({});
         p.onClose();
       })
-      .catch((err: unknown) => setErrors(fieldErrors(err)))
+      .catch((err: unknown) => setErrors(formErrors(err)))
       .finally(() => setBusy(false));
   };
-  const other = Object.entries(errors).filter(([k]) => !(k in EMPTY) || k === '');
   return (
     <Modal opened={p.opened} onClose={p.onClose} title="Add a task" size="lg" data-testid="add-task-modal">
       <Stack gap="xs">
@@ -196,9 +200,9 @@ export function AddTask(p: {
           value={form.status}
           onChange={(v) => set('status', v as Form['status'])}
         />
-        {other.length > 0 ? (
+        {errors[''] ? (
           <Alert color="red" data-testid="add-task-error">
-            {other.map(([k, m]) => (k ? `${k}: ${m}` : m)).join(' · ')}
+            {errors['']}
           </Alert>
         ) : null}
         <Group justify="flex-end">

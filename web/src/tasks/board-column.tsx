@@ -16,6 +16,9 @@ export interface ColumnProps extends Omit<CardProps, 'task' | 'related'> {
   height: string;
 }
 
+/** A column's least width: the seven fit side by side in a 1400 px window. */
+const COLUMN_MIN_WIDTH = 180;
+
 /**
  * One status column: a drop target for the moves the daemon allows, and a virtualised list of
  * cards (a plan can hold hundreds of tasks; only the cards in view are rendered).
@@ -36,9 +39,9 @@ export function BoardColumn(p: ColumnProps) {
     <Paper
       withBorder
       p="xs"
-      miw={250}
+      miw={COLUMN_MIN_WIDTH}
       style={{
-        flex: '1 0 250px',
+        flex: `1 0 ${COLUMN_MIN_WIDTH}px`,
         opacity: refuses ? 0.45 : 1,
         outline: accepts ? `2px dashed var(--mantine-color-${TASK_COLOR[p.status]}-5)` : undefined,
         background: over && accepts ? `var(--mantine-color-${TASK_COLOR[p.status]}-light)` : undefined,

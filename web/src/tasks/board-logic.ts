@@ -1,6 +1,14 @@
 import { TASK_STATUSES, type TaskStatus } from '../../../src/protocol/constants.js';
 import { canMove } from '../../../src/protocol/task-moves.js';
-import type { TaskView } from '../../../src/protocol/tasks.js';
+import type { TaskBlocked, TaskView } from '../../../src/protocol/tasks.js';
+
+/** The card's short word for why a task waits (`TaskView.blocked`; its message says the rest). */
+export const BLOCK_LABEL: Record<TaskBlocked['reason'], string> = {
+  no_folder: 'no folder',
+  dependencies: 'waiting',
+  usage_limit: 'usage limit',
+  max_agents: 'queued',
+};
 
 /** Colour of each task status, the same on cards, columns and chips. */
 export const TASK_COLOR: Record<TaskStatus, string> = {
@@ -39,11 +47,6 @@ export function dependencies(task: TaskView, byId: ReadonlyMap<string, TaskView>
     const d = byId.get(id);
     return { id, title: d?.title ?? id, status: d?.status ?? null, done: d?.status === 'done' };
   });
-}
-
-/** A ready task that still waits for dependencies that are not done. */
-export function isBlocked(task: TaskView, byId: ReadonlyMap<string, TaskView>): boolean {
-  return task.status === 'ready' && dependencies(task, byId).some((d) => !d.done);
 }
 
 /** The tasks that depend on `id`. */

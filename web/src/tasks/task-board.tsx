@@ -7,6 +7,7 @@ import type { TaskView } from '../../../src/protocol/tasks.js';
 import { client, errorText } from '../api.js';
 import { AddTask } from './add-task.js';
 import { BoardColumn } from './board-column.js';
+import { BoardRow } from './board-row.js';
 import { columns, dependants } from './board-logic.js';
 import { TaskCompare } from './task-compare.js';
 import { useTasks } from './use-tasks.js';
@@ -124,9 +125,7 @@ function Board({
           {column(phoneColumn)}
         </>
       ) : (
-        <Group align="flex-start" wrap="nowrap" gap="xs" style={{ overflowX: 'auto' }} data-testid="board">
-          {TASK_STATUSES.map(column)}
-        </Group>
+        <BoardRow>{TASK_STATUSES.map(column)}</BoardRow>
       )}
       <AddTask opened={adding} onClose={() => setAdding(false)} tasks={tasks} workspace={workspace} />
     </Stack>

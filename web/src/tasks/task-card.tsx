@@ -1,9 +1,9 @@
-import { Anchor, Badge, Button, Card, Group, Menu, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Code, Group, Menu, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import type { AgentView } from '../../../src/protocol/agent.js';
 import type { TaskStatus } from '../../../src/protocol/constants.js';
 import type { TaskView } from '../../../src/protocol/tasks.js';
 import { go } from '../route.js';
-import { dependencies, isBlocked, movesFrom, TASK_COLOR } from './board-logic.js';
+import { BLOCK_LABEL, dependencies, movesFrom, TASK_COLOR } from './board-logic.js';
 
 export interface CardProps {
   task: TaskView;
@@ -26,7 +26,7 @@ function runAgents(task: TaskView, agents: AgentView[]): AgentView[] {
 /** One task on the board: draggable to another column, or moved with its menu. */
 export function TaskCard({ task, byId, agents, related, onHover, onMove, onDrag }: CardProps) {
   const deps = dependencies(task, byId);
-  const blocked = isBlocked(task, byId);
+  const blocked = task.blocked;
   const moves = movesFrom(task.status);
   const border =
     related === 'dependency'
@@ -102,8 +102,8 @@ export function TaskCard({ task, byId, agents, related, onHover, onMove, onDrag 
           </Badge>
         ) : null}
         {blocked ? (
-          <Badge size="xs" color="orange" data-testid="blocked">
-            waiting
+          <Badge size="xs" color="orange" data-testid="blocked" data-reason={blocked.reason}>
+            {BLOCK_LABEL[blocked.reason]}
           </Badge>
         ) : null}
         {task.labels.map((l) => (
@@ -133,6 +133,14 @@ export function TaskCard({ task, byId, agents, related, onHover, onMove, onDrag 
             </Tooltip>
           ))}
         </Group>
+      ) : null}
+      {blocked ? (
+        // Clamped on the card; the whole message on hover.
+        <Tooltip label={blocked.message} multiline maw={360} openDelay={300}>
+          <Text size="xs" c="dimmed" mt={4} lineClamp={4} data-testid="blocked-reason">
+            <CodeSpans text={blocked.message} />
+          </Text>
+        </Tooltip>
       ) : null}
       <RunsLine task={task} agents={agents} />
       {task.attempts > 1 && task.status === 'review' ? (
@@ -168,4 +176,9 @@ function RunsLine({ task, agents }: { task: TaskView; agents: AgentView[] }) {
       {task.statusReason}
     </Text>
   );
+}
+
+/** Text with its `backquoted` parts (commands to run) set as code. */
+function CodeSpans({ text }: { text: string }) {
+  return text.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? <Code key={i}>{part}</Code> : part));
 }

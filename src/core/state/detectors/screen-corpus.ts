@@ -5,6 +5,7 @@ import { ACTIVITY_STATES, type ActivityState } from '../../../protocol/signals.j
  *
  *     state: needs_permission          (working | needs_permission | needs_input | idle | none)
  *     reason: permission               (optional)
+ *     about: echo hi > out.txt         (optional: what the dialog asks about, the rule's `about`)
  *     note: how it was recorded
  *     ---
  *     <the visible rows exactly: trailing spaces trimmed, blank rows kept>

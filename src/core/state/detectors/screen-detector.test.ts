@@ -47,7 +47,13 @@ describe('detectScreen engine', () => {
           { id: 'prompt', state: 'idle', reason: 'at_prompt', within: 'bottom', all: [/^\$ ?$/] },
           { id: 'busy', state: 'working', any: [/working\.\.\./], unless: [/^paused$/] },
           { id: 'ask', state: 'needs_input', reason: 'question', all: [/^\s*Q: .+\?$/, /^\[answer\]$/] },
-          { id: 'box', state: 'needs_permission', within: 'bottom', any: [/(?:^|\n)─+\n\| allow\? \|\n─+/] },
+          {
+            id: 'box',
+            state: 'needs_permission',
+            within: 'bottom',
+            any: [/(?:^|\n)─+\n\| allow\? \|\n─+/],
+            about: /^\| run: (.+) \|$/,
+          },
         ],
       },
     ],
@@ -97,6 +103,15 @@ describe('detectScreen engine', () => {
   it('writes evidence with the rule, the row and the text', () => {
     const v = run(['a', 'working...']);
     expect(v === null ? '' : evidenceOf(v)).toBe('screen demo/busy line 1: "working..."');
+  });
+
+  it('tells what a dialog asks about when its rule captures it, and writes it in the evidence', () => {
+    const v = run(['| run: rm -rf "build" |', '─────', '| allow? |', '─────']);
+    expect(v?.about).toBe('rm -rf "build"');
+    expect(v === null ? '' : evidenceOf(v)).toBe(
+      'screen demo/box line 2: "| allow? |" about "rm -rf \\"build\\""',
+    );
+    expect(run(['─────', '| allow? |', '─────'])?.about).toBeUndefined();
   });
 });
 

@@ -26,6 +26,11 @@ interface RuleBase {
   unless?: readonly RegExp[];
   /** Builds the reset time from a match (each match of the rule is tried in order). */
   resetsAt?: (m: RegExpMatchArray) => string | undefined;
+  /**
+   * What a dialog asks about (the command it would run): the first capture group of this
+   * pattern's first hit in the window, when the rule fires. Tested like the rule's patterns.
+   */
+  about?: RegExp;
 }
 
 /**
@@ -54,6 +59,8 @@ export interface ScreenVerdict {
   line: number;
   /** The matched row, trimmed, at most TEXT_MAX characters. */
   text: string;
+  /** What the dialog asks about (the rule's `about`), trimmed, at most TEXT_MAX characters. */
+  about?: string;
 }
 
 export interface ScreenText {
@@ -227,6 +234,8 @@ export function detectScreen(
       text: clip(first.row.text),
     };
     if (rule.reason !== undefined) verdict.reason = rule.reason;
+    const about = rule.about === undefined ? undefined : find(rule.about, window)?.match[1]?.trim();
+    if (about) verdict.about = clip(about);
     if (rule.resetsAt !== undefined) {
       for (const h of hits) {
         const at = rule.resetsAt(h.match);
@@ -241,8 +250,12 @@ export function detectScreen(
   return null;
 }
 
-/** `screen claude/permission-dialog line 31: "Do you want to proceed?"` (for `wtp why`). */
+/**
+ * `screen claude/permission-dialog line 31: "Do you want to proceed?" about "echo hi > out.txt"`
+ * (for `wtp why`; protocol/agent-words.ts reads it back for the inbox and notifications).
+ */
 export function evidenceOf(verdict: ScreenVerdict): string {
+  const about = verdict.about === undefined ? '' : ` about ${JSON.stringify(verdict.about)}`;
   const reset = verdict.resetsAt === undefined ? '' : ` resets ${verdict.resetsAt}`;
-  return `screen ${verdict.rule} line ${verdict.line}: ${JSON.stringify(verdict.text)}${reset}`;
+  return `screen ${verdict.rule} line ${verdict.line}: ${JSON.stringify(verdict.text)}${about}${reset}`;
 }
