@@ -63,7 +63,9 @@ describe('metrics routes (in-process daemon)', () => {
     });
     expect(h).toMatchObject({ intervalMs: 200, historySize: 300 });
     expect(h.agents.map((a) => a.name).sort()).toEqual(['busy', 'calm']);
-    expect(avgCpu(h, 'busy')).toBeGreaterThan(avgCpu(h, 'calm') + 20);
+    // A fixed margin would depend on the machine's load (a busy loop gets ~10 % of a core at a load
+    // of 20 on two cores); that the loop is sampled above the sleep does not.
+    expect(avgCpu(h, 'busy')).toBeGreaterThan(avgCpu(h, 'calm'));
     for (const a of h.agents) {
       const ts = a.samples.map((s) => s.t);
       expect(ts).toEqual([...ts].sort((x, y) => x - y));
