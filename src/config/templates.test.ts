@@ -68,6 +68,22 @@ describe('parseTemplate', () => {
     ]);
   });
 
+  it('reports an unknown profile with its path, line and the profile meant', () => {
+    const yaml =
+      'layout:\n  split: down\n  panes:\n    - agent: { name: a }\n    - agent: { name: b, profile: clade }\n';
+    expect(issuesOf(yaml)).toEqual([
+      {
+        path: 'layout.panes[1].agent.profile',
+        line: 5,
+        message:
+          'unknown profile "clade". Did you mean "claude"? Profiles: shell, cmd, claude, codex, gemini, aider',
+      },
+    ]);
+    expect(issuesOf('layout:\n  agent: { name: a, profile: gpt9 }\n')[0]?.message).toBe(
+      'unknown profile "gpt9". Profiles: shell, cmd, claude, codex, gemini, aider',
+    );
+  });
+
   it('refuses an agent name used twice', () => {
     const yaml = 'layout:\n  split: down\n  panes:\n    - agent: { name: a }\n    - agent: { name: a }\n';
     expect(issuesOf(yaml)).toEqual([

@@ -88,6 +88,16 @@ describe('workspace and template commands', () => {
       file: good,
       panes: 2,
     });
+    const typo = home.path('typo.yaml');
+    writeFileSync(
+      typo,
+      'layout:\n  split: right\n  panes:\n    - agent: { name: a }\n    - agent: { name: b, profile: clade }\n',
+    );
+    const bad = await home.run(['template', 'validate', typo]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      `Template ${typo}: layout.panes[1].agent.profile (line 5): unknown profile "clade". Did you mean "claude"?`,
+    );
     const none = await home.json<ErrorDoc>(['template', 'validate', home.path('none.yaml')]);
     expect(none.doc.error.code).toBe('TEMPLATE_NOT_FOUND');
   });
