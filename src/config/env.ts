@@ -1,8 +1,6 @@
 import { homedir } from 'node:os';
-import { AGENT_CLI_PROFILES } from '../protocol/constants.js';
+import { AGENT_CLI_PROFILES, agentBinVar as binVar } from '../protocol/constants.js';
 
-/** `WTP_CLAUDE_BIN`: the variable that names the program of an agent CLI profile. */
-const binVar = (profile: string): string => `WTP_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BIN`;
 const [FIRST_CLI, ...OTHER_CLIS] = AGENT_CLI_PROFILES;
 
 /** Every environment variable wezterm-parallel reads. This module is the only reader of process.env. */

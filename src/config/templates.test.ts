@@ -307,6 +307,12 @@ describe('loadTemplate and listTemplates', () => {
     expect((err as Error).message).toContain('quad');
   });
 
+  it('TEMPLATE_NOT_FOUND names the template a near miss was meant to be', () => {
+    const err = codeOf(() => loadTemplate('qaud', { configDir: tmp() }));
+    expect(err).toMatchObject({ code: 'TEMPLATE_NOT_FOUND', details: { suggestion: 'quad' } });
+    expect((err as Error).message).toMatch(/^No template "qaud". Did you mean "quad"\? Templates: /);
+  });
+
   it('lists every template, invalid ones with their error; ignores files that are not templates', () => {
     const configDir = tmp();
     const t = join(configDir, 'templates');

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { AppError } from '../core/errors.js';
 import { templateSchema, type Template, type TemplateInfo } from '../protocol/template.js';
+import { didYouMean, didYouMeanText } from '../protocol/did-you-mean.js';
 import { explainIssues, formatPath } from '../protocol/zod-issues.js';
 import { approveTemplateHash, isTemplateApproved, repoKey, templateHash } from './template-approvals.js';
 import {
@@ -107,10 +108,15 @@ function readCandidate(ref: string, candidate: Candidate, dirs: TemplateDirs): R
 
 function notFound(ref: string, all: Candidates, message?: string): AppError {
   const known = listCandidates(all);
+  const refs = known.map((k) => k.ref);
   return new AppError(
     'TEMPLATE_NOT_FOUND',
-    message ?? `No template "${ref}". Templates: ${known.map((k) => k.ref).join(', ')}.`,
-    { name: ref, known: known.map((k) => ({ name: k.ref, source: k.candidate.source })) },
+    message ?? `No template "${ref}".${didYouMeanText(ref, refs)} Templates: ${refs.join(', ')}.`,
+    {
+      name: ref,
+      known: known.map((k) => ({ name: k.ref, source: k.candidate.source })),
+      suggestion: didYouMean(ref, refs),
+    },
   );
 }
 

@@ -29,6 +29,10 @@ export type AgentState = (typeof AGENT_STATES)[number];
  */
 export { AGENT_CLI_PROFILES, PROFILE_NAMES, PROFILE_VENDORS, type ProfileName } from './profile-names.js';
 
+/** `WTP_CLAUDE_BIN`: the environment variable (of the daemon) that names the program of an agent CLI profile. */
+export const agentBinVar = (profile: string): string =>
+  `WTP_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BIN`;
+
 export const RESTART_POLICIES = ['never', 'on-failure', 'always'] as const;
 export type RestartPolicy = (typeof RESTART_POLICIES)[number];
 
