@@ -13,6 +13,7 @@ import {
   type Candidate,
   type Candidates,
 } from './template-names.js';
+import { lineAt } from './yaml-lines.js';
 
 export interface LoadedTemplate extends TemplateInfo {
   template: Template;
@@ -60,13 +61,7 @@ export function parseTemplate(text: string, file: string): Template {
   const parsed = templateSchema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
   const issues = explainIssues(parsed.error, value, PANE_HINT).map(({ path, message }) => {
-    // The node itself, or the nearest parent that exists (a missing key has no node).
-    let line: number | null = null;
-    for (let n = path.length; n >= 0 && line === null; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) line = lines.linePos(node.range[0]).line;
-    }
-    return { path: formatPath(path), line, message };
+    return { path: formatPath(path), line: lineAt(doc, lines, path), message };
   });
   throw invalid(file, issues);
 }

@@ -16,6 +16,7 @@ import { chooseBackend, probeBackends } from './backends.js';
 import { coreAdapters } from './core-adapters.js';
 import { DaemonLog } from './daemon-log.js';
 import { startNotifications } from './notifications.js';
+import { explainPortInUse } from './port-in-use.js';
 import { RunFiles } from './run-files.js';
 import { coreSettings } from './settings.js';
 import { openStores, type Stores } from './stores.js';
@@ -187,7 +188,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       token,
     );
     mark('api');
-    ({ tcpPort } = await api.listen(paths.apiSocket, config.api.tcp ? config.api.port : null));
+    ({ tcpPort } = await api
+      .listen(paths.apiSocket, config.api.tcp ? config.api.port : null)
+      .catch((err: unknown) => Promise.reject(explainPortInUse(err, { env, configFile: paths.configFile }))));
     mark('listening');
 
     // 6. Tell the world: daemon.json and the event.
