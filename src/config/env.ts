@@ -29,6 +29,8 @@ export interface WtpEnv {
   /** Set inside a WezTerm pane (WEZTERM_PANE, WEZTERM_UNIX_SOCKET). */
   weztermPane: string | undefined;
   weztermSocket: string | undefined;
+  /** WEZTERM_CONFIG_FILE: WezTerm's config file, when not the default (`wtp doctor` looks for the plugin). */
+  weztermConfigFile: string | undefined;
   /** WTP_CLAUDE_BIN, WTP_CODEX_BIN, …: the program of an agent CLI profile. */
   agentBinaries: Record<string, string>;
   /** WTP_WEB_DIR: the built dashboard to serve instead of dist/web next to the bundle. */
@@ -77,6 +79,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
     tmuxPane: nonEmpty(source.TMUX_PANE),
     weztermPane: nonEmpty(source.WEZTERM_PANE),
     weztermSocket: nonEmpty(source.WEZTERM_UNIX_SOCKET),
+    weztermConfigFile: nonEmpty(source.WEZTERM_CONFIG_FILE),
     agentBinaries: Object.fromEntries(
       AGENT_CLI_PROFILES.flatMap((p) => {
         const v = nonEmpty(source[binVar(p)]);

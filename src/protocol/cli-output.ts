@@ -3,6 +3,7 @@ import { agentSchema, screenSchema } from './agent.js';
 import { JSON_VERSION } from './common.js';
 import { daemonStatusSchema } from './daemon.js';
 import { dashboardLinkSchema } from './dashboard.js';
+import { doctorReportSchema } from './doctor.js';
 import { errorBodySchema } from './errors.js';
 import { eventSchema } from './events.js';
 import {
@@ -102,6 +103,7 @@ export const cliOutputSchemas = {
   templateValid: z.object({ ...v, valid: z.literal(true), file: z.string(), panes: z.number().int() }),
   why: whyResponseSchema.extend(v),
   profiles: z.object({ ...v, profiles: z.array(profileInfoSchema) }),
+  doctor: doctorReportSchema.extend(v),
   hook: z.object({ ...v, agent: z.string(), event: z.string() }),
   diff: agentDiffSchema.extend(v),
   commit: z.object({ ...v, agent: z.string(), commit: z.string().nullable() }),
