@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { AppError } from '../core/errors.js';
 import { templateSchema, type Template, type TemplateInfo } from '../protocol/template.js';
 import { didYouMean, didYouMeanText } from '../protocol/did-you-mean.js';
+import { shellWord } from '../protocol/shell-word.js';
 import { explainIssues, formatPath } from '../protocol/zod-issues.js';
 import { approveTemplateHash, isTemplateApproved, repoKey, templateHash } from './template-approvals.js';
 import {
@@ -114,10 +115,6 @@ function notFound(ref: string, all: Candidates, message?: string): AppError {
     },
   );
 }
-
-/** `path` quoted for a shell when it needs it (it goes into a command the user copies). */
-const shellWord = (path: string): string =>
-  /^[A-Za-z0-9_./:@%+=,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 
 /** The command that approves a repository template, for messages. */
 export function approveCommand(ref: string, repoPath: string, hash?: string): string {

@@ -116,6 +116,8 @@ export const ERROR_CATALOG = {
     'A state file could not be written (EIO, EROFS, SQLITE_IOERR, …): the change asked for was not made. Running agents keep running; the daemon retries by itself. `details` has the path, the component and the error code.',
   METHOD_NOT_ALLOWED:
     'The daemon serves no route with this HTTP method (e.g. `CONNECT`, `PUT`, `PATCH`): it is not a proxy. `details.allowed` (and the `Allow` header) lists the methods of the path.',
+  FILE_EXISTS:
+    'The file the command would write already exists (`wtp init`: the repository’s `.wezterm-parallel/config.yaml`); nothing was changed. `details.path` names it; `--force` overwrites it.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

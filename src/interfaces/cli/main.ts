@@ -6,6 +6,7 @@ import { registerDaemonCommands } from './commands/daemon.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEventsCommand } from './commands/events.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerGitCommands } from './commands/git.js';
 import { registerOrphanCommands } from './commands/orphans.js';
 import { registerTaskCommands } from './commands/tasks.js';
@@ -60,6 +61,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDashboardCommand(program, ctx);
   registerOrphanCommands(program, ctx);
   registerDoctorCommand(program, ctx);
+  registerInitCommand(program, ctx);
   for (const c of program.commands)
     c.exitOverride().configureOutput({
       writeOut: (s) => ctx.out.write(s),
