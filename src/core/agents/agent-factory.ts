@@ -110,7 +110,7 @@ function commandNotFound(
 ): AppError {
   const where = requestPath
     ? 'on the PATH given with the request'
-    : "on the daemon's PATH (the environment `wtp up` ran with counts, not this shell's)";
+    : "on the daemon's PATH (the environment it was started with, not this shell's)";
   const missing = wanted.includes('/')
     ? 'not an executable file'
     : `no executable file by that name ${where}`;

@@ -102,7 +102,7 @@ describe('create: validation', () => {
     const h = await makeCore();
     const gemini = await refused(h, { profile: 'gemini', argv: [] });
     expect(gemini.message).toBe(
-      "Cannot run the gemini CLI \"gemini\": no executable file by that name on the daemon's PATH (the environment `wtp up` ran with counts, not this shell's). To fix: install it (npm i -g @google/gemini-cli), or set WTP_GEMINI_BIN=/path/to/gemini in the daemon's environment and restart the daemon (`wtp down`, then `wtp up`).",
+      "Cannot run the gemini CLI \"gemini\": no executable file by that name on the daemon's PATH (the environment it was started with, not this shell's). To fix: install it (npm i -g @google/gemini-cli), or set WTP_GEMINI_BIN=/path/to/gemini in the daemon's environment and restart the daemon (`wtp down`, then `wtp up`).",
     );
     expect(gemini.details).toEqual({
       command: 'gemini',
