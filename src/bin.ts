@@ -26,6 +26,7 @@ if (argv[0] === 'host') {
     version: VERSION,
     entry,
     nodePath: process.execPath,
+    localAgentClis: async () => (await import('./daemon/agent-clis.js')).localAgentClis(),
     daemon: {
       start: async (opts = {}) => {
         const { startDaemon } = await import('./daemon/main.js');

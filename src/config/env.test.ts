@@ -22,6 +22,7 @@ describe('readEnv', () => {
         TMUX_PANE: '%4',
         WEZTERM_PANE: '3',
         WEZTERM_UNIX_SOCKET: '/run/user/1000/wezterm/gui-sock-1',
+        WEZTERM_CONFIG_FILE: '/c/w.lua',
         WTP_CLAUDE_BIN: '/opt/claude',
         WTP_AIDER_BIN: '',
         WTP_WEB_DIR: '/web',
@@ -43,6 +44,7 @@ describe('readEnv', () => {
       tmuxPane: '%4',
       weztermPane: '3',
       weztermSocket: '/run/user/1000/wezterm/gui-sock-1',
+      weztermConfigFile: '/c/w.lua',
       agentBinaries: { claude: '/opt/claude' }, // an empty WTP_AIDER_BIN counts as unset
       webDir: '/web',
     });
@@ -76,6 +78,7 @@ describe('readEnv', () => {
       tmuxPane: undefined,
       weztermPane: undefined,
       weztermSocket: undefined,
+      weztermConfigFile: undefined,
       agentBinaries: {},
       webDir: undefined,
     });

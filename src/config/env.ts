@@ -1,8 +1,6 @@
 import { homedir } from 'node:os';
-import { AGENT_CLI_PROFILES } from '../protocol/constants.js';
+import { AGENT_CLI_PROFILES, agentBinVar as binVar } from '../protocol/constants.js';
 
-/** `WTP_CLAUDE_BIN`: the variable that names the program of an agent CLI profile. */
-const binVar = (profile: string): string => `WTP_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BIN`;
 const [FIRST_CLI, ...OTHER_CLIS] = AGENT_CLI_PROFILES;
 
 /**
@@ -34,6 +32,8 @@ export interface WtpEnv {
   /** Set inside a WezTerm pane (WEZTERM_PANE, WEZTERM_UNIX_SOCKET). */
   weztermPane: string | undefined;
   weztermSocket: string | undefined;
+  /** WEZTERM_CONFIG_FILE: WezTerm's config file, when not the default (`wtp doctor` looks for the plugin). */
+  weztermConfigFile: string | undefined;
   /** WTP_CLAUDE_BIN, WTP_CODEX_BIN, …: the program of an agent CLI profile. */
   agentBinaries: Record<string, string>;
   /** WTP_WEB_DIR: the built dashboard to serve instead of dist/web next to the bundle. */
@@ -139,6 +139,11 @@ export const ENV_VARS = {
     meaning: 'Set by WezTerm in its panes: how `wezterm cli` finds the running WezTerm.',
     default: '—',
   },
+  weztermConfigFile: {
+    name: 'WEZTERM_CONFIG_FILE',
+    meaning: "WezTerm's config file, when not the default: `wtp doctor` looks there for the plugin.",
+    default: '`~/.wezterm.lua`, then `$XDG_CONFIG_HOME/wezterm/wezterm.lua`',
+  },
   agentBinaries: {
     name: binVar(FIRST_CLI),
     meaning: `The program the \`${FIRST_CLI}\` profile runs; likewise ${OTHER_CLIS.map((p) => `\`${binVar(p)}\``).join(', ')} for the other agent CLIs.`,
@@ -207,6 +212,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
     tmuxPane: read('tmuxPane'),
     weztermPane: read('weztermPane'),
     weztermSocket: read('weztermSocket'),
+    weztermConfigFile: read('weztermConfigFile'),
     agentBinaries: Object.fromEntries(
       AGENT_CLI_PROFILES.flatMap((p) => {
         const v = nonEmpty(source[binVar(p)]);

@@ -5,7 +5,7 @@ import { TempDirs } from '../../test/support/adapters/temp-dirs.js';
 import { YAML_BOMB } from '../../test/support/yaml-bomb.js';
 import { AppError } from '../core/errors.js';
 import { readEnv } from './env.js';
-import { loadConfig } from './load-config.js';
+import { loadConfig, type ConfigIssue } from './load-config.js';
 import { DEFAULT_API_PORT } from './schema.js';
 
 const temp = new TempDirs();
@@ -24,7 +24,7 @@ async function failure(env = noEnv): Promise<AppError> {
   return err as AppError;
 }
 
-const issuesOf = (err: AppError) => (err.details as { issues: { path: string; message: string }[] }).issues;
+const issuesOf = (err: AppError) => (err.details as { issues: ConfigIssue[] }).issues;
 
 beforeEach(() => {
   file = join(temp.make(), 'config.yaml');
@@ -110,18 +110,37 @@ describe('loadConfig from YAML', () => {
 });
 
 describe('loadConfig refusals (CONFIG_INVALID)', () => {
-  it('rejects unknown keys, naming the object they are in and the key', async () => {
-    write('agents:\n  colums: 100\nlogz: {}\n');
+  it('rejects unknown keys with their path, line and the key meant', async () => {
+    write('agents:\n  colums: 100\n  stopGraceMS: 10\nlogz: {}\n');
     const err = await failure();
     expect(err.code).toBe('CONFIG_INVALID');
     expect(err.details).toMatchObject({ file });
-    expect(issuesOf(err)).toEqual([
-      { path: 'agents', message: 'Unrecognized key: "colums"', code: 'unrecognized_keys' },
-      { path: '', message: 'Unrecognized key: "logz"', code: 'unrecognized_keys' },
+    const issues = issuesOf(err);
+    expect(issues).toEqual([
+      { path: 'agents.colums', line: 2, message: 'unknown key "colums". Did you mean "cols"?' },
+      {
+        path: 'agents.stopGraceMS',
+        line: 3,
+        message: 'unknown key "stopGraceMS". Did you mean "stopGraceMs"?',
+      },
+      { path: 'logz', line: 4, message: 'unknown key "logz". Did you mean "logs"?' },
     ]);
-    expect(err.message).toContain('agents: Unrecognized key: "colums"');
-    // A top-level issue has no path: the message must not start it with an empty "…: ".
-    expect(err.message).toMatch(/; Unrecognized key: "logz"$/);
+    expect(err.message).toBe(
+      `The config file ${file} is invalid (3 problems; the first): agents.colums (line 2): unknown key "colums". Did you mean "cols"?`,
+    );
+    write('agents:\n  colour: blue\n');
+    expect(issuesOf(await failure())[0]?.message).toMatch(/^unknown key "colour". Keys here: stopGraceMs, /);
+  });
+
+  it('gives the line of a bad value, and names the variable when the environment set it', async () => {
+    write('agents:\n  cols: 5\napi:\n  port: 9000\n');
+    expect(issuesOf(await failure())).toEqual([
+      { path: 'agents.cols', line: 2, message: expect.stringContaining('>=20') },
+    ]);
+    write('api:\n  port: 9000\n');
+    expect(issuesOf(await failure(readEnv({ WTP_API_PORT: '99999' })))).toEqual([
+      { path: 'api.port', line: null, message: expect.stringMatching(/\(from WTP_API_PORT\)$/) },
+    ]);
   });
 
   it('reports out-of-range and mistyped values with their dotted path', async () => {
@@ -136,8 +155,8 @@ describe('loadConfig refusals (CONFIG_INVALID)', () => {
     expect(err.code).toBe('CONFIG_INVALID');
     expect(err.message).toContain('not valid YAML');
     const issues = issuesOf(err);
-    expect(issues).toHaveLength(1);
-    expect(issues[0]?.path).toBe('line 4');
+    expect(issues).toEqual([{ path: '', line: 4, message: 'Map keys must be unique' }]);
+    expect(err.message).toBe(`The config file ${file} is not valid YAML: (line 4): Map keys must be unique`);
   });
 
   it('reports an alias to no anchor and a YAML bomb as invalid YAML', async () => {
@@ -152,7 +171,7 @@ describe('loadConfig refusals (CONFIG_INVALID)', () => {
   it('reports a YAML syntax error', async () => {
     write('api:\n  port: 1\n  tcp: [true\nlogs: {}\n');
     const err = await failure();
-    expect(issuesOf(err)[0]?.path).toMatch(/^line \d+$/);
+    expect(issuesOf(err)[0]).toMatchObject({ path: '', line: expect.any(Number) });
   });
 
   it('rejects a document that is not a mapping', async () => {

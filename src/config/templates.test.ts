@@ -68,6 +68,22 @@ describe('parseTemplate', () => {
     ]);
   });
 
+  it('reports an unknown profile with its path, line and the profile meant', () => {
+    const yaml =
+      'layout:\n  split: down\n  panes:\n    - agent: { name: a }\n    - agent: { name: b, profile: clade }\n';
+    expect(issuesOf(yaml)).toEqual([
+      {
+        path: 'layout.panes[1].agent.profile',
+        line: 5,
+        message:
+          'unknown profile "clade". Did you mean "claude"? Profiles: shell, cmd, claude, codex, gemini, aider',
+      },
+    ]);
+    expect(issuesOf('layout:\n  agent: { name: a, profile: gpt9 }\n')[0]?.message).toBe(
+      'unknown profile "gpt9". Profiles: shell, cmd, claude, codex, gemini, aider',
+    );
+  });
+
   it('refuses an agent name used twice', () => {
     const yaml = 'layout:\n  split: down\n  panes:\n    - agent: { name: a }\n    - agent: { name: a }\n';
     expect(issuesOf(yaml)).toEqual([
@@ -289,6 +305,12 @@ describe('loadTemplate and listTemplates', () => {
     expect(err).toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
     expect((err as Error).message).toContain('mine');
     expect((err as Error).message).toContain('quad');
+  });
+
+  it('TEMPLATE_NOT_FOUND names the template a near miss was meant to be', () => {
+    const err = codeOf(() => loadTemplate('qaud', { configDir: tmp() }));
+    expect(err).toMatchObject({ code: 'TEMPLATE_NOT_FOUND', details: { suggestion: 'quad' } });
+    expect((err as Error).message).toMatch(/^No template "qaud". Did you mean "quad"\? Templates: /);
   });
 
   it('lists every template, invalid ones with their error; ignores files that are not templates', () => {

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { AppError } from '../core/errors.js';
 import { templateSchema, type Template, type TemplateInfo } from '../protocol/template.js';
+import { didYouMean, didYouMeanText } from '../protocol/did-you-mean.js';
+import { shellWord } from '../protocol/shell-word.js';
 import { explainIssues, formatPath } from '../protocol/zod-issues.js';
 import { approveTemplateHash, isTemplateApproved, repoKey, templateHash } from './template-approvals.js';
 import {
@@ -12,6 +14,7 @@ import {
   type Candidate,
   type Candidates,
 } from './template-names.js';
+import { lineAt } from './yaml-lines.js';
 
 export interface LoadedTemplate extends TemplateInfo {
   template: Template;
@@ -59,13 +62,7 @@ export function parseTemplate(text: string, file: string): Template {
   const parsed = templateSchema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
   const issues = explainIssues(parsed.error, value, PANE_HINT).map(({ path, message }) => {
-    // The node itself, or the nearest parent that exists (a missing key has no node).
-    let line: number | null = null;
-    for (let n = path.length; n >= 0 && line === null; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) line = lines.linePos(node.range[0]).line;
-    }
-    return { path: formatPath(path), line, message };
+    return { path: formatPath(path), line: lineAt(doc, lines, path), message };
   });
   throw invalid(file, issues);
 }
@@ -107,16 +104,17 @@ function readCandidate(ref: string, candidate: Candidate, dirs: TemplateDirs): R
 
 function notFound(ref: string, all: Candidates, message?: string): AppError {
   const known = listCandidates(all);
+  const refs = known.map((k) => k.ref);
   return new AppError(
     'TEMPLATE_NOT_FOUND',
-    message ?? `No template "${ref}". Templates: ${known.map((k) => k.ref).join(', ')}.`,
-    { name: ref, known: known.map((k) => ({ name: k.ref, source: k.candidate.source })) },
+    message ?? `No template "${ref}".${didYouMeanText(ref, refs)} Templates: ${refs.join(', ')}.`,
+    {
+      name: ref,
+      known: known.map((k) => ({ name: k.ref, source: k.candidate.source })),
+      suggestion: didYouMean(ref, refs),
+    },
   );
 }
-
-/** `path` quoted for a shell when it needs it (it goes into a command the user copies). */
-const shellWord = (path: string): string =>
-  /^[A-Za-z0-9_./:@%+=,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 
 /** The command that approves a repository template, for messages. */
 export function approveCommand(ref: string, repoPath: string, hash?: string): string {

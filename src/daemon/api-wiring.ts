@@ -10,6 +10,7 @@ import { toUseCases } from '../core/use-cases/to-use-cases.js';
 import type { DaemonStatus } from '../protocol/daemon.js';
 import { VERSION } from '../version.js';
 import { profileInfos } from './agent-aware.js';
+import { agentClis } from './agent-clis.js';
 import type { BackendProbe, ChosenBackend } from './backends.js';
 
 /** What `wtp status` and `GET /status` say about the running daemon. */
@@ -95,6 +96,8 @@ export function apiContext(o: {
         pathVar: o.childEnv.PATH,
         cwd: paths.stateDir,
       }),
+    agentClis: () =>
+      agentClis({ agentBinaries: o.env.agentBinaries, pathVar: o.childEnv.PATH, cwd: paths.stateDir }),
     requestShutdown: o.requestShutdown,
   };
 }

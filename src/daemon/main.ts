@@ -2,6 +2,7 @@ import type { Server } from 'node:net';
 import { systemClock } from '../adapters/system/system-clock.js';
 import { environmentForChildren, readEnv, type WtpEnv } from '../config/env.js';
 import { loadConfig } from '../config/load-config.js';
+import { explainPortInUse } from '../config/port-in-use.js';
 import { resolvePaths, type WtpPaths } from '../config/paths.js';
 import type { WtpConfig } from '../config/schema.js';
 import { createCore, type Core } from '../core/create-core.js';
@@ -187,7 +188,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       token,
     );
     mark('api');
-    ({ tcpPort } = await api.listen(paths.apiSocket, config.api.tcp ? config.api.port : null));
+    ({ tcpPort } = await api
+      .listen(paths.apiSocket, config.api.tcp ? config.api.port : null)
+      .catch((err: unknown) => Promise.reject(explainPortInUse(err, { env, configFile: paths.configFile }))));
     mark('listening');
 
     // 6. Tell the world: daemon.json and the event.

@@ -3,6 +3,7 @@ import { agentSchema, screenSchema } from './agent.js';
 import { JSON_VERSION } from './common.js';
 import { daemonStatusSchema } from './daemon.js';
 import { dashboardLinkSchema } from './dashboard.js';
+import { doctorReportSchema } from './doctor.js';
 import { errorBodySchema } from './errors.js';
 import { eventSchema } from './events.js';
 import {
@@ -102,6 +103,18 @@ export const cliOutputSchemas = {
   templateValid: z.object({ ...v, valid: z.literal(true), file: z.string(), panes: z.number().int() }),
   why: whyResponseSchema.extend(v),
   profiles: z.object({ ...v, profiles: z.array(profileInfoSchema) }),
+  doctor: doctorReportSchema.extend(v),
+  init: z.object({
+    ...v,
+    path: z.string().describe('The file written: <repository>/.wezterm-parallel/config.yaml'),
+    repo: z.string().nullable().describe('The repository’s top level; null with --here outside one'),
+    overwritten: z.boolean().describe('An existing file was replaced (--force)'),
+    setup: z
+      .array(z.string())
+      .describe('The setup commands written (guessed; empty: only commented examples)'),
+    test: z.string().nullable().describe('The test command written, or null'),
+    next: z.array(z.string()).describe('The commands that show and approve it; nothing runs before'),
+  }),
   hook: z.object({ ...v, agent: z.string(), event: z.string() }),
   diff: agentDiffSchema.extend(v),
   commit: z.object({ ...v, agent: z.string(), commit: z.string().nullable() }),

@@ -29,6 +29,13 @@ export type AgentState = (typeof AGENT_STATES)[number];
  */
 export { AGENT_CLI_PROFILES, PROFILE_NAMES, PROFILE_VENDORS, type ProfileName } from './profile-names.js';
 
+/** The version in what an agent CLI's `--version` prints (`2.1.330 (Claude Code)`, `codex-cli 0.169.0`). */
+export const CLI_VERSION_PATTERN = /(\d+\.\d+\.\d+(?:[-+][\w.]+)?)/;
+
+/** `WTP_CLAUDE_BIN`: the environment variable (of the daemon) that names the program of an agent CLI profile. */
+export const agentBinVar = (profile: string): string =>
+  `WTP_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BIN`;
+
 export const RESTART_POLICIES = ['never', 'on-failure', 'always'] as const;
 export type RestartPolicy = (typeof RESTART_POLICIES)[number];
 

@@ -11,10 +11,11 @@ export const ERROR_CATALOG = {
     'A TCP request came without the bearer token from the token file (the unix socket needs none).',
   FORBIDDEN_ORIGIN:
     'A browser request came from an origin other than the daemon itself, or a request signed in by the dashboard cookie changes state (or opens a WebSocket) without the daemon’s own `Origin` or `Host`.',
-  PROFILE_UNKNOWN: 'The agent profile does not exist. `details.known` lists the profiles.',
+  PROFILE_UNKNOWN:
+    'The agent profile does not exist. `details.known` lists the profiles, `details.suggestion` the one likely meant (or null).',
   COMMAND_MISSING: 'The `cmd` profile needs the command after `--`, e.g. `wtp new cmd -- npm run dev`.',
   COMMAND_NOT_FOUND:
-    'The agent command is not an executable file: not found on PATH, or not executable. `details.command` is what was asked for, `details.searched` every path tried.',
+    'The agent command is not an executable file: not found on PATH, or not executable. The daemon’s PATH counts (the environment `wtp up` ran with), not the shell’s that ran `wtp new`. `details.command` is what was asked for, `details.searched` every path tried; for an agent CLI, `details.variable` names the variable that points at its program (`WTP_CLAUDE_BIN`, …) and `details.install` how to install it.',
   CWD_INVALID:
     'The working directory does not exist, is not a directory, or cannot be read and entered by this user. `details.reason` says which.',
   AGENT_NOT_FOUND: 'No agent has this id or name.',
@@ -35,11 +36,11 @@ export const ERROR_CATALOG = {
     'The daemon was started in the background but did not become ready; the log tail is in `details.log`.',
   DAEMON_UNREACHABLE: 'The daemon’s socket exists but the daemon did not answer in time.',
   PORT_IN_USE:
-    'The TCP port for the API is taken by another program; set `api.port` in the config or `WTP_API_PORT`.',
+    'The TCP port for the API is taken by another program; set `api.port` in the config or `WTP_API_PORT` (0 picks any free port). `details.from` says which chose it, `details.whoHolds` the commands (ss, lsof) that show the program holding it.',
   SOCKET_PATH_TOO_LONG:
     'A unix socket path would exceed the 107-byte limit of the operating system; use a shorter WTP_HOME or XDG_STATE_HOME.',
   CONFIG_INVALID:
-    'The config file is not valid YAML or does not match the schema. `details.issues` lists every problem.',
+    'The config file is not valid YAML or does not match the schema. `details.issues` lists every problem with its path and line; an unknown key names the key it was likely meant to be.',
   DB_CORRUPT:
     'The database file is not a readable SQLite database. Nothing was changed; `details.path` says which file.',
   DB_TOO_NEW:
@@ -120,6 +121,8 @@ export const ERROR_CATALOG = {
     'The command needs a workspace and none was given: `--workspace` was not passed and no workspace works on the current directory (its git repository, or the folder itself). Make one with `wtp workspace new NAME --repo .`, then pass `--workspace NAME`.',
   WORKSPACE_AMBIGUOUS:
     'Several workspaces work on the current directory, so none is picked for you; pass `--workspace`. `details.candidates` lists them.',
+  FILE_EXISTS:
+    'The file the command would write already exists (`wtp init`: the repository’s `.wezterm-parallel/config.yaml`); nothing was changed. `details.path` names it; `--force` overwrites it.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

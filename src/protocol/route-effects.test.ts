@@ -24,6 +24,7 @@ const REVIEWED_GET_ROUTES = [
   'listWorkspaces',
   'agentWhy',
   'listProfiles',
+  'agentClis', // PATH lookups (stat, access) of the agent CLIs; runs nothing, not even `--version`
   'agentDiff', // git diff/ls-files with --no-ext-diff --no-textconv, in a private index copy
   'conflicts', // git merge-tree --write-tree: writes objects, never a ref or a worktree
   'setupShow', // reads the setup file; runs nothing

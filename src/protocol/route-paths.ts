@@ -28,6 +28,7 @@ export const ROUTE_PATHS = {
   focusWorkspace: { method: 'POST', path: '/api/v1/workspaces/:workspace/focus', effect: 'write' },
   agentWhy: { method: 'GET', path: '/api/v1/agents/:agent/why', effect: 'read' },
   listProfiles: { method: 'GET', path: '/api/v1/profiles', effect: 'read' },
+  agentClis: { method: 'GET', path: '/api/v1/agent-clis', effect: 'read' },
   agentHook: { method: 'POST', path: '/api/v1/hooks/:agentId', effect: 'write' },
   agentDiff: { method: 'GET', path: '/api/v1/agents/:agent/diff', effect: 'read' },
   agentCommit: { method: 'POST', path: '/api/v1/agents/:agent/commit', effect: 'exec' },

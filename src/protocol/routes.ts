@@ -12,6 +12,7 @@ import {
 } from './agent.js';
 import { daemonStatusSchema, healthSchema, shutdownRequestSchema, shutdownResponseSchema } from './daemon.js';
 import { dashboardLinkSchema } from './dashboard.js';
+import { agentClisSchema } from './doctor.js';
 import {
   adoptOrphanRequestSchema,
   orphanAdoptedSchema,
@@ -208,6 +209,12 @@ const table = {
     ...ROUTE_PATHS.listProfiles,
     summary: 'Agent profiles: the signals each supports, hooks, trust, resume, and the CLI found here',
     response: z.object({ profiles: z.array(profileInfoSchema) }),
+  },
+  agentClis: {
+    ...ROUTE_PATHS.agentClis,
+    summary:
+      'The agent CLIs as the daemon would run them: WTP_<NAME>_BIN or its PATH, the file found, tested versions, how to install (stats files; runs nothing)',
+    response: agentClisSchema,
   },
   agentHook: {
     ...ROUTE_PATHS.agentHook,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { restartPolicySchema } from './agent.js';
 import { envKeySchema, nameSchema } from './common.js';
+import { didYouMeanText } from './did-you-mean.js';
+import { PROFILE_NAMES } from './profile-names.js';
 
 /**
  * Layout templates (YAML): a tree of splits whose leaves are agents or plain commands.
@@ -21,8 +23,10 @@ export const agentLeafSchema = z.strictObject({
   agent: z.strictObject({
     name: nameSchema.describe('Agent name, unique in the workspace'),
     profile: z
-      .string()
-      .min(1)
+      .enum(PROFILE_NAMES, {
+        error: (i) =>
+          `unknown profile ${JSON.stringify(i.input)}.${typeof i.input === 'string' ? didYouMeanText(i.input, PROFILE_NAMES) : ''} Profiles: ${PROFILE_NAMES.join(', ')}`,
+      })
       .optional()
       .describe(
         'shell, cmd, …; defaults to the profile given when the workspace is created (`--profile`, shell)',

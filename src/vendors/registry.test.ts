@@ -43,6 +43,10 @@ describe('vendor registry', () => {
     }
   });
 
+  it('says how to install every agent CLI (COMMAND_NOT_FOUND and `wtp doctor` show it)', () => {
+    for (const { profile: p } of VENDORS) expect(p.install !== undefined, p.name).toBe(p.binary !== null);
+  });
+
   it('has setups only for profiles that run an agent CLI', () => {
     for (const name of Object.keys(VENDOR_SETUPS)) {
       expect(PROFILES.get(name as (typeof PROFILE_NAMES)[number]).binary, name).not.toBeNull();

@@ -35,6 +35,11 @@ describe('agent commands', () => {
       expect(r.code, args.join(' ')).toBe(exit);
       expect(cliOutputSchemas.error.parse(r.doc).error.code, args.join(' ')).toBe(code);
     }
+    const typo = await home.run(['new', 'clade']);
+    expect(typo.stderr).toContain('Unknown profile "clade". Did you mean "claude"?');
+    expect((await home.json(['new', 'clade'])).doc).toMatchObject({
+      error: { code: 'PROFILE_UNKNOWN', details: { suggestion: 'claude' } },
+    });
     const human = await home.run(['new', 'cmd', '--restart', 'sometimes', '--', 'true']);
     expect(human.code).toBe(2);
     expect(human.stderr).toMatch(/--restart: .*"never"/);

@@ -88,6 +88,16 @@ describe('workspace and template commands', () => {
       file: good,
       panes: 2,
     });
+    const typo = home.path('typo.yaml');
+    writeFileSync(
+      typo,
+      'layout:\n  split: right\n  panes:\n    - agent: { name: a }\n    - agent: { name: b, profile: clade }\n',
+    );
+    const bad = await home.run(['template', 'validate', typo]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      `Template ${typo}: layout.panes[1].agent.profile (line 5): unknown profile "clade". Did you mean "claude"?`,
+    );
     const none = await home.json<ErrorDoc>(['template', 'validate', home.path('none.yaml')]);
     expect(none.doc.error.code).toBe('TEMPLATE_NOT_FOUND');
   });
@@ -157,6 +167,8 @@ describe('workspace and template commands', () => {
       const r = await home.json<ErrorDoc>(args);
       expect([r.doc.error.code, r.code], args.join(' ')).toEqual([code, exit]);
     }
+    const typo = await home.run(['workspace', 'attach', 'w11']);
+    expect(typo.stderr).toContain('No workspace "w11". Did you mean "w1"?');
     const ls = cliOutputSchemas.workspaces.parse((await home.json(['workspace', 'ls'])).doc);
     expect(ls.workspaces.map((w) => w.name)).toEqual(['default', 'w1', 'w2']);
     expect((await home.agents()).map((a) => a.name)).toEqual(['t1', 't2', 't3']);

@@ -120,9 +120,16 @@ describe('daemon lifecycle', () => {
     const err = cliOutputSchemas.error.parse(up.doc).error;
     expect(err.code).toBe('CONFIG_INVALID');
     const paths = (err.details?.issues as { path: string }[]).map((i) => i.path).sort();
-    expect(paths).toEqual(['agents', 'agents.stopGraceMs', 'api.port']);
+    expect(paths).toEqual(['agents.colour', 'agents.stopGraceMs', 'api.port']);
     const human = await home.run(['up']);
     expect(human.stderr).toContain('agents.stopGraceMs');
+
+    home.writeConfig('agents:\n  cols: 100\n  stopGraceMS: 1000\n');
+    const typo = await home.run(['up']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain(
+      `The config file ${home.path('config.yaml')} is invalid: agents.stopGraceMS (line 3): unknown key "stopGraceMS". Did you mean "stopGraceMs"?`,
+    );
 
     home.writeConfig('agents: [unclosed\n');
     expect((await home.json(['up'])).doc).toMatchObject({ error: { code: 'CONFIG_INVALID' } });
@@ -134,6 +141,16 @@ describe('daemon lifecycle', () => {
     const port = new URL(up.daemon.api.tcp ?? '').port;
     const second = newHome({ WTP_API_PORT: port });
     const clash = await second.json(['up']);
-    expect(clash.doc).toMatchObject({ error: { code: 'PORT_IN_USE', details: { port: Number(port) } } });
+    expect(clash.doc).toMatchObject({
+      error: {
+        code: 'PORT_IN_USE',
+        details: { port: Number(port), from: 'WTP_API_PORT', configFile: second.path('config.yaml') },
+      },
+    });
+    const human = await second.run(['up']);
+    expect(human.stderr).toContain(
+      `Port ${port} on 127.0.0.1 is in use by another program (the port comes from WTP_API_PORT). Choose another with WTP_API_PORT=<port> (it overrides api.port in ${second.path('config.yaml')})`,
+    );
+    expect(human.stderr).toContain(`To see who holds it: \`ss -ltnp 'sport = :${port}'\``);
   });
 });

@@ -6,6 +6,7 @@ import { AppError } from '../../core/errors.js';
 import type { ProfileCatalog } from '../../core/agents/profiles.js';
 import type { Logger, ProfileSetup } from '../../core/ports/daemon.js';
 import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
+import { CLI_VERSION_PATTERN } from '../../protocol/constants.js';
 import { readJsonObject, writeFileAtomic } from './json-file.js';
 
 export interface ProfileSetupOptions {
@@ -30,8 +31,6 @@ export interface ProfileSetupOptions {
   log: Logger;
   versionTimeoutMs?: number;
 }
-
-const VERSION_RE = /(\d+\.\d+\.\d+(?:[-+][\w.]+)?)/;
 
 /** The file operations of vendor setups, on the real file system. */
 const FS_FILES: SetupFiles = {
@@ -138,7 +137,7 @@ export class FsProfileSetup implements ProfileSetup {
       );
       child.stdin?.end();
     });
-    const m = VERSION_RE.exec(out.text);
+    const m = CLI_VERSION_PATTERN.exec(out.text);
     if (out.code !== 0 || !m?.[1]) {
       throw new AppError(
         'AGENT_CLI_BROKEN',

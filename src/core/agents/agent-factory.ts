@@ -1,4 +1,6 @@
 import { PROFILE_NAMES, type CreateAgentRequest, type ProfileName } from '../../protocol/agent.js';
+import { agentBinVar } from '../../protocol/constants.js';
+import { didYouMean, didYouMeanText } from '../../protocol/did-you-mean.js';
 import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import { AppError } from '../errors.js';
@@ -61,12 +63,7 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
     cwd: req.cwd,
     pathVar: req.env.PATH ?? d.settings.pathVar,
   });
-  if (!found.ok) {
-    throw new AppError('COMMAND_NOT_FOUND', `Cannot run "${wanted}": no executable file by that name.`, {
-      command: wanted,
-      searched: found.searched,
-    });
-  }
+  if (!found.ok) throw commandNotFound(d, profile, wanted, found.searched, req.env.PATH !== undefined);
   const now = d.clock.now();
   return {
     id: d.ids.next('ag'),
@@ -100,6 +97,44 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
   };
 }
 
+/**
+ * COMMAND_NOT_FOUND with the next step: the daemon's PATH and WTP_<NAME>_BIN are what count (not the
+ * shell that ran `wtp new`), and for an agent CLI how to install it.
+ */
+function commandNotFound(
+  d: FactoryDeps,
+  profile: ProfileName,
+  wanted: string,
+  searched: string[],
+  requestPath: boolean,
+): AppError {
+  const where = requestPath
+    ? 'on the PATH given with the request'
+    : "on the daemon's PATH (the environment it was started with, not this shell's)";
+  const missing = wanted.includes('/')
+    ? 'not an executable file'
+    : `no executable file by that name ${where}`;
+  const spec = d.profileCatalog.get(profile);
+  if (spec.binary === null) {
+    return new AppError('COMMAND_NOT_FOUND', `Cannot run "${wanted}": ${missing}.`, {
+      command: wanted,
+      searched,
+    });
+  }
+  const variable = agentBinVar(profile);
+  const viaVar = d.settings.agentBinaries[profile] !== undefined;
+  const install = spec.install ?? null;
+  const restart = "in the daemon's environment and restart the daemon (`wtp down`, then `wtp up`)";
+  const fix = viaVar
+    ? `point ${variable} at the ${profile} program ${restart}`
+    : `${install ? `install it (${install}), or ` : ''}set ${variable}=/path/to/${spec.binary} ${restart}`;
+  return new AppError(
+    'COMMAND_NOT_FOUND',
+    `Cannot run the ${profile} CLI "${wanted}"${viaVar ? ` (${variable})` : ''}: ${missing}. To fix: ${fix}.`,
+    { command: wanted, searched, profile, variable, install },
+  );
+}
+
 /** The profile's default arguments and what `--model` / `--permission-mode` become. */
 function launchArgs(profiles: ProfileCatalog, profile: ProfileName, req: CreateAgentRequest): string[] {
   const spec = profiles.get(profile);
@@ -131,11 +166,8 @@ function parseProfile(value: string): ProfileName {
   if (known.includes(value)) return value as ProfileName;
   throw new AppError(
     'PROFILE_UNKNOWN',
-    `Unknown profile "${value}". Known profiles: ${PROFILE_NAMES.join(', ')}.`,
-    {
-      profile: value,
-      known: [...PROFILE_NAMES],
-    },
+    `Unknown profile "${value}".${didYouMeanText(value, PROFILE_NAMES)} Known profiles: ${PROFILE_NAMES.join(', ')}.`,
+    { profile: value, known: [...PROFILE_NAMES], suggestion: didYouMean(value, PROFILE_NAMES) },
   );
 }
 

@@ -53,7 +53,13 @@ describe('create: validation', () => {
     expect(err.details).toEqual({
       profile: 'python',
       known: ['shell', 'cmd', 'claude', 'codex', 'gemini', 'aider'],
+      suggestion: null,
     });
+    const typo = await refused(h, { profile: 'clade' });
+    expect(typo.message).toBe(
+      'Unknown profile "clade". Did you mean "claude"? Known profiles: shell, cmd, claude, codex, gemini, aider.',
+    );
+    expect(typo.details?.suggestion).toBe('claude');
   });
 
   it('an agent CLI profile runs its program (configurable) with the arguments given', async () => {
@@ -90,6 +96,30 @@ describe('create: validation', () => {
     });
     const missing = await refused(await makeCore(), { profile: 'gemini', argv: [] });
     expect(missing).toMatchObject({ code: 'COMMAND_NOT_FOUND', details: { command: 'gemini' } });
+  });
+
+  it('COMMAND_NOT_FOUND for an agent CLI says the daemon’s PATH and WTP_<NAME>_BIN count, and how to install it', async () => {
+    const h = await makeCore();
+    const gemini = await refused(h, { profile: 'gemini', argv: [] });
+    expect(gemini.message).toBe(
+      "Cannot run the gemini CLI \"gemini\": no executable file by that name on the daemon's PATH (the environment it was started with, not this shell's). To fix: install it (npm i -g @google/gemini-cli), or set WTP_GEMINI_BIN=/path/to/gemini in the daemon's environment and restart the daemon (`wtp down`, then `wtp up`).",
+    );
+    expect(gemini.details).toEqual({
+      command: 'gemini',
+      searched: ['/usr/bin', '/bin'],
+      profile: 'gemini',
+      variable: 'WTP_GEMINI_BIN',
+      install: 'npm i -g @google/gemini-cli',
+    });
+    // The test settings name the claude program through WTP_CLAUDE_BIN (not there): that is what to fix.
+    const claude = await refused(h, { profile: 'claude', argv: [] });
+    expect(claude.message).toBe(
+      'Cannot run the claude CLI "/opt/claude/bin/claude" (WTP_CLAUDE_BIN): not an executable file. To fix: point WTP_CLAUDE_BIN at the claude program in the daemon\'s environment and restart the daemon (`wtp down`, then `wtp up`).',
+    );
+    expect(claude.details).toMatchObject({
+      variable: 'WTP_CLAUDE_BIN',
+      install: 'npm i -g @anthropic-ai/claude-code',
+    });
   });
 
   it('COMMAND_MISSING when the cmd profile gets no command', async () => {

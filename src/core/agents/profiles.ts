@@ -35,6 +35,8 @@ export interface ProfileSpec {
   name: ProfileName;
   /** What the profile runs; null for shell and cmd (the user's shell, the given command). */
   binary: string | null;
+  /** How to install the CLI when it is not found (a command to copy), for agent CLI profiles. */
+  install?: string;
   /** The signals the profile supports, most trusted first (`wtp profiles`, docs). */
   signals: readonly SignalSource[];
   /** How our hooks are added for this agent only, or null. */

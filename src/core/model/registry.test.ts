@@ -31,6 +31,16 @@ const ws = (id: string, name: string): WorkspaceView => ({
 });
 const removed = (a: AgentRecord): NewEvent => agentEvent(a, 'cli', 'agent.removed', { name: a.name });
 
+function thrown(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected an AppError');
+}
+
 function codeOf(fn: () => unknown): string | undefined {
   try {
     fn();
@@ -78,6 +88,17 @@ describe('AgentRegistry: finding agents', () => {
     expect(codeOf(() => registry.resolve('other/api'))).toBe('AGENT_NOT_FOUND');
     expect(codeOf(() => registry.resolve('missing/api'))).toBe('AGENT_NOT_FOUND');
     expect(codeOf(() => registry.resolveWorkspace('missing'))).toBe('WORKSPACE_NOT_FOUND');
+  });
+
+  it('names the agent or workspace a near miss was meant to be', async () => {
+    const { registry } = await populated();
+    const agent = thrown(() => registry.resolve('wbe'));
+    expect(agent.message).toBe('No agent "wbe". Did you mean "web"? `wtp ls` lists the agents.');
+    expect(agent.details).toEqual({ ref: 'wbe', suggestion: 'web' });
+    expect(thrown(() => registry.resolve('zzzzzz')).details).toEqual({ ref: 'zzzzzz', suggestion: null });
+    const ws = thrown(() => registry.resolveWorkspace('othr'));
+    expect(ws.message).toBe('No workspace "othr". Did you mean "other"?');
+    expect(ws.details).toEqual({ ref: 'othr', suggestion: 'other' });
   });
 
   it('finds workspaces by id or name', async () => {

@@ -3,6 +3,7 @@ import type { WorkspaceView } from '../../protocol/workspace.js';
 import type { NewEvent, WtpEvent } from '../../protocol/events.js';
 import { cloneRecord, type AgentRecord } from './agent-record.js';
 import { AppError } from '../errors.js';
+import { didYouMean, didYouMeanText } from '../../protocol/did-you-mean.js';
 import type { EventBus } from './event-bus.js';
 import { PendingWrites } from './pending-writes.js';
 import type { Clock, EventLog, Logger, StateStore, StoreChange } from '../ports/daemon.js';
@@ -103,7 +104,12 @@ export class AgentRegistry {
         { ref, candidates },
       );
     }
-    throw new AppError('AGENT_NOT_FOUND', `No agent "${ref}". \`wtp ls\` lists the agents.`, { ref });
+    const names = [...new Set(this.all().map((a) => a.name))];
+    const meant = didYouMeanText(ref, names);
+    throw new AppError('AGENT_NOT_FOUND', `No agent "${ref}".${meant} \`wtp ls\` lists the agents.`, {
+      ref,
+      suggestion: didYouMean(ref, names),
+    });
   }
 
   findWorkspace(ref: string): WorkspaceView | undefined {
@@ -112,8 +118,12 @@ export class AgentRegistry {
 
   resolveWorkspace(ref: string): WorkspaceView {
     const ws = this.findWorkspace(ref);
-    if (!ws) throw new AppError('WORKSPACE_NOT_FOUND', `No workspace "${ref}".`, { ref });
-    return ws;
+    if (ws) return ws;
+    const names = this.listWorkspaces().map((w) => w.name);
+    throw new AppError('WORKSPACE_NOT_FOUND', `No workspace "${ref}".${didYouMeanText(ref, names)}`, {
+      ref,
+      suggestion: didYouMean(ref, names),
+    });
   }
 
   listWorkspaces(): WorkspaceView[] {

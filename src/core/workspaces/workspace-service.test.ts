@@ -85,14 +85,18 @@ describe('WorkspaceService.create', () => {
 
   it('checks every pane before creating any: a bad one leaves nothing behind', async () => {
     const h = await makeCore();
+    // A template names only known profiles (its schema); the workspace's default profile may not be one.
     const bad = templateSchema.parse({
       layout: {
         split: 'right',
-        panes: [{ agent: { name: 'ok', args: ['node'] } }, { agent: { name: 'bad', profile: 'robot' } }],
+        panes: [{ agent: { name: 'ok', profile: 'cmd', args: ['node'] } }, { agent: { name: 'bad' } }],
       },
     });
     await expect(
-      h.core.workspaces.create(input({ template: { name: 'x', layout: bad.layout } }), 'cli'),
+      h.core.workspaces.create(
+        input({ template: { name: 'x', layout: bad.layout }, profile: 'robot' }),
+        'cli',
+      ),
     ).rejects.toMatchObject({
       code: 'PROFILE_UNKNOWN',
     });

@@ -4,7 +4,9 @@ import { registerAgentCommands } from './commands/agents.js';
 import { registerAttachCommand } from './commands/attach.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEventsCommand } from './commands/events.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerGitCommands } from './commands/git.js';
 import { registerOrphanCommands } from './commands/orphans.js';
 import { registerTaskCommands } from './commands/tasks.js';
@@ -58,6 +60,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerTemplateCommands(program, ctx);
   registerDashboardCommand(program, ctx);
   registerOrphanCommands(program, ctx);
+  registerDoctorCommand(program, ctx);
+  registerInitCommand(program, ctx);
   for (const c of program.commands)
     c.exitOverride().configureOutput({
       writeOut: (s) => ctx.out.write(s),

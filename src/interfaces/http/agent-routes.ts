@@ -74,9 +74,13 @@ export function registerAgentRoutes(
 }
 
 /** `wtp why`, profiles, and the hook intake of agent CLIs. */
-export function registerStateRoutes(app: HttpApp, api: Pick<ApiContext, 'states' | 'profiles'>): void {
+export function registerStateRoutes(
+  app: HttpApp,
+  api: Pick<ApiContext, 'states' | 'profiles' | 'agentClis'>,
+): void {
   registerRoute(app, 'agentWhy', ({ params }) => api.states.why(params.agent));
   registerRoute(app, 'listProfiles', () => ({ profiles: api.profiles() }));
+  registerRoute(app, 'agentClis', () => api.agentClis());
   registerRoute(app, 'agentHook', async ({ params, body }) => {
     await api.states.receiveHook(params.agentId, body);
     return {};

@@ -1,5 +1,6 @@
 import type { Clock, Logger } from '../../core/ports/daemon.js';
 import type { UseCases } from '../../core/use-cases/use-cases.js';
+import type { AgentClis } from '../../protocol/doctor.js';
 import type { ProfileInfo } from '../../protocol/profiles.js';
 import type { Backend } from '../../protocol/constants.js';
 import type { DaemonStatus } from '../../protocol/daemon.js';
@@ -24,6 +25,8 @@ export interface DaemonUseCases {
   defaultBackend(): Backend;
   /** The profiles with the program each would run here. */
   profiles(): ProfileInfo[];
+  /** The agent CLIs as the daemon would run them (`wtp doctor`): found where, tested versions, install. */
+  agentClis(): AgentClis;
 }
 
 /**

@@ -70,4 +70,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   TASK_AMBIGUOUS: 409,
   WORKSPACE_REQUIRED: 400,
   WORKSPACE_AMBIGUOUS: 409,
+  FILE_EXISTS: 409,
 };

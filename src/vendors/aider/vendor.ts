@@ -10,6 +10,7 @@ export const vendor: VendorDefinition = {
     name: 'aider',
     vendor: 'aider',
     binary: 'aider',
+    install: 'python3 -m pip install aider-install && aider-install',
     signals: ['screen', 'process'],
     hooks: null,
     trust: null,

@@ -16,6 +16,7 @@ export const vendor: VendorDefinition = {
     name: 'claude',
     vendor: 'anthropic',
     binary: 'claude',
+    install: 'npm i -g @anthropic-ai/claude-code',
     signals: ['status', 'hook', 'stream', 'screen', 'process'],
     hooks: 'a per-agent --settings file with http hooks to the daemon (command hooks without TCP)',
     trust: 'projects.<cwd>.hasTrustDialogAccepted in ~/.claude.json ($CLAUDE_CONFIG_DIR/.claude.json)',

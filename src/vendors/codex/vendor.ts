@@ -10,6 +10,7 @@ export const vendor: VendorDefinition = {
     name: 'codex',
     vendor: 'openai',
     binary: 'codex',
+    install: 'npm i -g @openai/codex',
     // Codex 0.169 writes OSC 7501 records unasked (docs/research/codex-0.169.0.md). Its `notify`
     // hook is not used: it also fires for the side request that names the task, mid-turn.
     signals: ['status', 'screen', 'process'],

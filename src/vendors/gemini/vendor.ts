@@ -10,6 +10,7 @@ export const vendor: VendorDefinition = {
     name: 'gemini',
     vendor: 'google',
     binary: 'gemini',
+    install: 'npm i -g @google/gemini-cli',
     signals: ['screen', 'process'],
     hooks: null,
     trust: null,

@@ -6,6 +6,7 @@ import { WtpError } from '../../../client/wtp-error.js';
 import { tmuxSocketName } from '../../../config/paths.js';
 import type { AgentView } from '../../../protocol/agent.js';
 import { BACKEND_CHOICES } from '../../../protocol/constants.js';
+import { didYouMean, didYouMeanText } from '../../../protocol/did-you-mean.js';
 import type { TemplateUse } from '../../../protocol/template.js';
 import type { WorkspaceView } from '../../../protocol/workspace.js';
 import { ask } from '../ask.js';
@@ -241,7 +242,13 @@ export function registerWorkspaceCommands(program: Command, ctx: CliContext): vo
       runAction(ctx, false, async () => {
         const { workspaces } = await ctx.client().call('listWorkspaces');
         const w = workspaces.find((x) => x.name === name || x.id === name);
-        if (!w) throw new WtpError('WORKSPACE_NOT_FOUND', `No workspace "${name}".`, { ref: name });
+        if (!w) {
+          const names = workspaces.map((x) => x.name);
+          throw new WtpError('WORKSPACE_NOT_FOUND', `No workspace "${name}".${didYouMeanText(name, names)}`, {
+            ref: name,
+            suggestion: didYouMean(name, names),
+          });
+        }
         const argv = attachCommand(ctx, w);
         if (!argv) {
           throw new WtpError(

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import type { DoctorCheck } from '../../../protocol/doctor.js';
+
+/** A check's result without its id; `version` and `path` default to null. */
+export type Finding = Omit<DoctorCheck, 'id' | 'version' | 'path'> &
+  Partial<Pick<DoctorCheck, 'version' | 'path'>>;
+
+export const check = (id: string, f: Finding): DoctorCheck => ({
+  id,
+  status: f.status,
+  summary: f.summary,
+  fix: f.fix,
+  version: f.version ?? null,
+  path: f.path ?? null,
+});
+
+/** What running `program --version` gave: its output, or that it is not there, or how it failed. */
+export type ProgramRun =
+  { kind: 'ok'; text: string } | { kind: 'missing' } | { kind: 'failed'; text: string; why: string };
+
+const VERSION_TIMEOUT_MS = 10_000;
+
+/** Runs a program (no shell) with a timeout, stdin closed; its stdout and stderr together. */
+export function runProgram(file: string, args: readonly string[]): Promise<ProgramRun> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      file,
+      [...args],
+      { timeout: VERSION_TIMEOUT_MS, maxBuffer: 256 * 1024 },
+      (err, stdout, stderr) => {
+        const text = `${stdout}${stderr}`.trim();
+        if (!err) return resolve({ kind: 'ok', text });
+        const e = err as NodeJS.ErrnoException & { killed?: boolean };
+        if (e.code === 'ENOENT' && text === '') return resolve({ kind: 'missing' });
+        const why = e.killed
+          ? `timed out after ${VERSION_TIMEOUT_MS / 1000} s`
+          : typeof e.code === 'number'
+            ? `exit ${e.code}`
+            : String(e.code ?? e.message);
+        resolve({ kind: 'failed', text: text.slice(0, 300), why });
+      },
+    );
+    child.stdin?.end();
+  });
+}
+
+/** `[3, 3]` from `tmux 3.3a`, `[2, 39, 2]` from `git version 2.39.2`; null when none. */
+export function versionIn(text: string): number[] | null {
+  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  return m ? m.slice(1).flatMap((p) => (p === undefined ? [] : [Number(p)])) : null;
+}
+
+/** Whether version `v` is `min` or later (missing parts count as 0). */
+export function atLeast(v: readonly number[], min: readonly number[]): boolean {
+  for (let i = 0; i < Math.max(v.length, min.length); i++) {
+    const a = v[i] ?? 0;
+    const b = min[i] ?? 0;
+    if (a !== b) return a > b;
+  }
+  return true;
+}

@@ -1,0 +1,82 @@
+import { dirname } from 'node:path';
+import { isWtpError } from '../../../client/wtp-error.js';
+import type { AgentClis, DoctorCheck, DoctorReport } from '../../../protocol/doctor.js';
+import type { CliContext } from '../context.js';
+import { agentCliChecks } from './agent-cli-checks.js';
+import { diskCheck, fileModesCheck, pluginCheck } from './file-checks.js';
+import { configCheck, daemonCheck, hooksCheck, portCheck, trustCheck } from './setup-checks.js';
+import { nodeCheck, toolChecks, weztermCheck } from './tool-checks.js';
+import { paint } from '../format.js';
+
+/** The agent CLIs from the running daemon, else resolved here with its rules. */
+async function findAgentClis(
+  ctx: CliContext,
+  daemonRuns: boolean,
+): Promise<{ clis: AgentClis; from: 'daemon' | 'local' }> {
+  if (daemonRuns) {
+    try {
+      return { clis: await ctx.client().call('agentClis', {}), from: 'daemon' };
+    } catch (err) {
+      // A daemon of an older version has no such route: resolve here as it would.
+      if (!isWtpError(err) || err.code !== 'NOT_FOUND') throw err;
+    }
+  }
+  const clis = (await ctx.deps.localAgentClis?.()) ?? { agentClis: [], path: null };
+  return { clis, from: 'local' };
+}
+
+/** Every check, in the order they are printed. */
+export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
+  const config = await configCheck(ctx);
+  const [tools, wezterm, daemon] = await Promise.all([
+    toolChecks(config.config.backend),
+    weztermCheck(),
+    daemonCheck(ctx),
+  ]);
+  const { clis, from } = await findAgentClis(ctx, daemon.status !== null);
+  const checks: DoctorCheck[] = [
+    nodeCheck(process.versions.node),
+    ...tools,
+    wezterm,
+    ...(await agentCliChecks(clis, from)),
+    config.check,
+    hooksCheck(config.config, clis),
+    trustCheck(ctx, config.config, clis),
+    daemon.check,
+    await portCheck(ctx, config.config, daemon.status),
+    fileModesCheck(ctx.paths),
+    pluginCheck(ctx.env, dirname(dirname(ctx.deps.entry)), wezterm.status === 'ok'),
+    diskCheck(ctx.paths, config.config),
+  ];
+  return {
+    ok: checks.every((c) => c.status !== 'fail'),
+    agentClisFrom: from,
+    agentClisPath: clis.path,
+    checks,
+  };
+}
+
+const LABELS = { ok: 'ok', warn: 'warn', fail: 'FAIL', skip: 'skip' } as const;
+const COLORS = { ok: 'green', warn: 'yellow', fail: 'red', skip: 'gray' } as const;
+
+export function printReport(ctx: CliContext, r: DoctorReport): void {
+  const width = Math.max(...r.checks.map((c) => c.id.length));
+  for (const c of r.checks) {
+    ctx.line(
+      `${paint(ctx.color, COLORS[c.status], LABELS[c.status].padEnd(4))}  ${c.id.padEnd(width)}  ${c.summary}`,
+    );
+    if (c.fix && c.status !== 'ok') ctx.line(`${' '.repeat(width + 8)}fix: ${c.fix}`);
+  }
+  const count = (s: DoctorCheck['status']) => r.checks.filter((c) => c.status === s).length;
+  const how =
+    r.agentClisFrom === 'daemon'
+      ? 'as the running daemon finds them'
+      : 'no daemon runs: as a daemon started from this shell would find them';
+  ctx.line(`Agent CLIs: ${how} (WTP_<NAME>_BIN, else on PATH=${r.agentClisPath ?? ''}).`);
+  const [fails, warns] = [count('fail'), count('warn')];
+  ctx.line(
+    fails > 0
+      ? `${fails} check(s) failed, ${warns} warning(s): see the fixes above.`
+      : `No problems found${warns > 0 ? ` (${warns} warning(s))` : ''}.`,
+  );
+}

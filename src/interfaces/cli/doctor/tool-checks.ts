@@ -1,0 +1,101 @@
+import type { BackendChoice } from '../../../protocol/constants.js';
+import type { DoctorCheck } from '../../../protocol/doctor.js';
+import { atLeast, check, runProgram, versionIn } from './probe.js';
+
+/** The supported ranges (DEVELOPERS.md): older ones are known not to work. */
+export const MIN_VERSIONS = { node: [20, 19], tmux: [3, 2], git: [2, 38] } as const;
+
+const dotted = (v: readonly number[]): string => v.join('.');
+
+/** The Node.js running this CLI (and the daemon it starts). */
+export function nodeCheck(version: string): DoctorCheck {
+  const v = versionIn(version) ?? [0];
+  const ok = atLeast(v, MIN_VERSIONS.node);
+  return check('node', {
+    status: ok ? 'ok' : 'fail',
+    summary: `Node.js ${version}${ok ? '' : `: wezterm-parallel needs ${dotted(MIN_VERSIONS.node)} or later`}`,
+    fix: ok ? null : `install Node.js ${dotted(MIN_VERSIONS.node)} or later (e.g. \`nvm install 20\`)`,
+    version,
+  });
+}
+
+interface Tool {
+  id: 'tmux' | 'git';
+  args: string[];
+  install: string;
+  /** Why it matters when it is missing, and whether that fails the doctor. */
+  missing: (backend: BackendChoice) => { fail: boolean; why: string };
+}
+
+const TOOLS: readonly Tool[] = [
+  {
+    id: 'tmux',
+    args: ['-V'],
+    install: 'install tmux 3.2 or later (e.g. `apt install tmux`, `brew install tmux`)',
+    missing: (backend) =>
+      backend === 'tmux'
+        ? { fail: true, why: 'the config asks for the tmux backend' }
+        : { fail: false, why: 'agents run headless (no panes) unless the daemon runs inside WezTerm' },
+  },
+  {
+    id: 'git',
+    args: ['--version'],
+    install: 'install git 2.38 or later (e.g. `apt install git`, `brew install git`)',
+    missing: () => ({ fail: true, why: 'agents get no worktrees; review, merge and tasks need it' }),
+  },
+];
+
+/** tmux and git on PATH against the supported range; a missing tmux only fails for `backend: tmux`. */
+export async function toolChecks(backend: BackendChoice): Promise<DoctorCheck[]> {
+  return Promise.all(
+    TOOLS.map(async (t) => {
+      const run = await runProgram(t.id, t.args);
+      if (run.kind === 'missing') {
+        const m = t.missing(backend);
+        return check(t.id, {
+          status: m.fail ? 'fail' : 'warn',
+          summary: `not found on PATH: ${m.why}`,
+          fix: t.install,
+        });
+      }
+      if (run.kind === 'failed') {
+        return check(t.id, {
+          status: 'fail',
+          summary: `\`${t.id} ${t.args.join(' ')}\` failed (${run.why}): ${run.text || 'no output'}`,
+          fix: t.install,
+        });
+      }
+      const v = versionIn(run.text);
+      const min = MIN_VERSIONS[t.id];
+      const ok = v !== null && atLeast(v, min);
+      const version = v === null ? null : dotted(v);
+      return check(t.id, {
+        status: ok ? 'ok' : 'fail',
+        summary: ok ? run.text : `${run.text}: wezterm-parallel needs ${t.id} ${dotted(min)} or later`,
+        fix: ok ? null : t.install,
+        version,
+      });
+    }),
+  );
+}
+
+/** WezTerm is optional: with it (and the daemon started inside it), agents open as WezTerm panes. */
+export async function weztermCheck(): Promise<DoctorCheck> {
+  const run = await runProgram('wezterm', ['--version']);
+  if (run.kind === 'ok') {
+    const version = run.text.replace(/^wezterm\s+/, '');
+    return check('wezterm', { status: 'ok', summary: run.text, fix: null, version });
+  }
+  if (run.kind === 'missing') {
+    return check('wezterm', {
+      status: 'skip',
+      summary: 'not found on PATH (optional: agents use tmux or run headless)',
+      fix: 'to see agents as WezTerm panes, install WezTerm (https://wezterm.org) and start the daemon inside it',
+    });
+  }
+  return check('wezterm', {
+    status: 'warn',
+    summary: `\`wezterm --version\` failed (${run.why}): ${run.text || 'no output'}`,
+    fix: 'reinstall WezTerm (https://wezterm.org), or remove the broken `wezterm` from PATH',
+  });
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { PROFILE_NAMES } from './constants.js';
+
+/** An agent CLI as the daemon would run it: `GET /agent-clis`, and `wtp doctor`. */
+export const agentCliInfoSchema = z.object({
+  profile: z.enum(PROFILE_NAMES),
+  program: z.string().describe('What the profile runs: WTP_<NAME>_BIN when set, else its name on PATH'),
+  variable: z.string().describe('The environment variable that names its program, e.g. WTP_CLAUDE_BIN'),
+  fromVariable: z.boolean().describe('Whether that variable is set (in the environment looked at)'),
+  found: z.string().nullable().describe('The executable file it resolves to, or null'),
+  searched: z.array(z.string()).describe('Every path tried when it was not found'),
+  testedVersions: z
+    .array(z.string())
+    .describe('The versions the tests run and the recorded screens come from; empty: never run here'),
+  install: z.string().nullable().describe('How to install it'),
+  hooks: z.string().nullable().describe('How our hooks reach it, or null'),
+  trust: z.string().nullable().describe('Where its trust prompt is pre-accepted (agents.preTrust), or null'),
+});
+export type AgentCliInfo = z.infer<typeof agentCliInfoSchema>;
+
+export const agentClisSchema = z.object({
+  agentClis: z.array(agentCliInfoSchema),
+  path: z.string().nullable().describe('The PATH they were looked up on (the one agents get)'),
+});
+export type AgentClis = z.infer<typeof agentClisSchema>;
+
+export const DOCTOR_STATUSES = ['ok', 'warn', 'fail', 'skip'] as const;
+
+/** One check of `wtp doctor`. */
+export const doctorCheckSchema = z.object({
+  id: z
+    .string()
+    .describe(
+      'node, tmux, git, wezterm, agent:<profile>, config, hooks, trust, daemon, port, files, plugin, disk',
+    ),
+  status: z
+    .enum(DOCTOR_STATUSES)
+    .describe('ok; warn (works, with a caveat); fail (`wtp doctor` exits 1); skip (optional, not set up)'),
+  summary: z.string().describe('What was found, in one line'),
+  fix: z.string().nullable().describe('What to do about it (always set for warn and fail)'),
+  version: z.string().nullable().describe('The version found (tools and agent CLIs), else null'),
+  path: z.string().nullable().describe('The file the check is about, when one'),
+});
+export type DoctorCheck = z.infer<typeof doctorCheckSchema>;
+
+export const doctorReportSchema = z.object({
+  ok: z.boolean().describe('No check failed (warnings allowed)'),
+  agentClisFrom: z
+    .enum(['daemon', 'local'])
+    .describe('Agent CLIs as the running daemon finds them, or resolved here with its rules (no daemon)'),
+  agentClisPath: z.string().nullable().describe('The PATH the agent CLIs were looked up on'),
+  checks: z.array(doctorCheckSchema),
+});
+export type DoctorReport = z.infer<typeof doctorReportSchema>;
