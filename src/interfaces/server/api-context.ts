@@ -1,4 +1,5 @@
 import type { Clock, Logger } from '../../core/ports/daemon.js';
+import type { NotifierStats } from '../../core/reports/notifier.js';
 import type { UseCases } from '../../core/use-cases/use-cases.js';
 import type { ProfileInfo } from '../../protocol/profiles.js';
 import type { Backend } from '../../protocol/constants.js';
@@ -24,6 +25,8 @@ export interface DaemonUseCases {
   defaultBackend(): Backend;
   /** The profiles with the program each would run here. */
   profiles(): ProfileInfo[];
+  /** Notifications sent, failed and dropped per channel (/metrics). */
+  notifications(): NotifierStats;
 }
 
 /**
