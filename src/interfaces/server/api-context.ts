@@ -1,5 +1,4 @@
 import type { Clock, Logger } from '../../core/ports/daemon.js';
-import type { NotifierStats } from '../../core/reports/notifier.js';
 import type { UseCases } from '../../core/use-cases/use-cases.js';
 import type { ProfileInfo } from '../../protocol/profiles.js';
 import type { Backend } from '../../protocol/constants.js';
@@ -25,8 +24,11 @@ export interface DaemonUseCases {
   defaultBackend(): Backend;
   /** The profiles with the program each would run here. */
   profiles(): ProfileInfo[];
-  /** Notifications sent, failed and dropped per channel (/metrics). */
-  notifications(): NotifierStats;
+  /** Notifications sent, failed and dropped (rate limit) per channel, and repeats dropped (/metrics). */
+  notifications(): {
+    duplicates: number;
+    channels: Record<string, { sent: number; failed: number; dropped: number }>;
+  };
 }
 
 /**
