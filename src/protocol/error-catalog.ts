@@ -115,6 +115,8 @@ export const ERROR_CATALOG = {
     'A state file could not be written (EIO, EROFS, SQLITE_IOERR, …): the change asked for was not made. Running agents keep running; the daemon retries by itself. `details` has the path, the component and the error code.',
   METHOD_NOT_ALLOWED:
     'The daemon serves no route with this HTTP method (e.g. `CONNECT`, `PUT`, `PATCH`): it is not a proxy. `details.allowed` (and the `Allow` header) lists the methods of the path.',
+  AGENT_HAS_NO_WORKTREE:
+    'The agent works outside git (it was created without a repository), so there is no branch to fork from. Fork agents started with `--repo <dir>` or in a workspace with a repository; `details.agent` names it.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -5,6 +5,7 @@ import { registerAttachCommand } from './commands/attach.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerEventsCommand } from './commands/events.js';
+import { registerForkCommand } from './commands/fork.js';
 import { registerGitCommands } from './commands/git.js';
 import { registerOrphanCommands } from './commands/orphans.js';
 import { registerTaskCommands } from './commands/tasks.js';
@@ -47,6 +48,7 @@ export function buildProgram(ctx: CliContext): Command {
     .configureOutput({ writeOut: (s) => ctx.out.write(s), writeErr: (s) => ctx.err.write(s) });
   registerDaemonCommands(program, ctx);
   registerAgentCommands(program, ctx);
+  registerForkCommand(program, ctx);
   registerTerminalCommands(program, ctx);
   registerStateCommands(program, ctx);
   registerGitCommands(program, ctx);

@@ -67,4 +67,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   STORAGE_FULL: 507,
   STORAGE_FAILED: 503,
   METHOD_NOT_ALLOWED: 405,
+  AGENT_HAS_NO_WORKTREE: 409,
 };
