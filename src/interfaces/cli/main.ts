@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { WtpError } from '../../client/wtp-error.js';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerAttachCommand } from './commands/attach.js';
+import { registerCompletionCommands } from './commands/completion.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerEventsCommand } from './commands/events.js';
@@ -60,6 +61,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTemplateCommands(program, ctx);
   registerDashboardCommand(program, ctx);
   registerOrphanCommands(program, ctx);
+  registerCompletionCommands(program, ctx);
   for (const c of program.commands)
     c.exitOverride().configureOutput({
       writeOut: (s) => ctx.out.write(s),
