@@ -14,8 +14,9 @@ describe('completion scripts', () => {
     expect(s).toContain('complete -F _wtp_complete wtp wezterm-parallel\n');
     expect(s).toContain('__complete -- "${words[@]:1:cword}"');
     expect(s).toContain(INSTALL.bash);
-    expect(s).toMatch(/:files\) .*compgen -f/);
-    expect(s).toMatch(/:dirs\) .*compgen -d/);
+    expect(s).toContain(':files) kind=-f ;;');
+    expect(s).toContain(':dirs) kind=-d ;;');
+    expect(s).toContain('compgen "$kind" -- "$cur"');
   });
 
   it('zsh: an autoloadable #compdef function that also works when sourced', () => {

@@ -35,10 +35,15 @@ _wtp_complete() {
       ?*) COMPREPLY+=("\${line%%$'\\t'*}") ;;
     esac
   done <<<"$out"
+  local kind=
   case $directive in
-    :files) compopt -o filenames 2>/dev/null; COMPREPLY+=($(compgen -f -- "$cur")) ;;
-    :dirs) compopt -o filenames 2>/dev/null; COMPREPLY+=($(compgen -d -- "$cur")) ;;
+    :files) kind=-f ;;
+    :dirs) kind=-d ;;
   esac
+  if [[ -n $kind ]]; then
+    compopt -o filenames 2>/dev/null
+    while IFS= read -r line; do COMPREPLY+=("$line"); done < <(compgen "$kind" -- "$cur")
+  fi
   if declare -F __ltrim_colon_completions >/dev/null 2>&1; then __ltrim_colon_completions "$cur"; fi
   return 0
 }
