@@ -9,8 +9,9 @@ import type { ProfileCatalog } from '../agents/profiles.js';
  * to us) through the WTP_AGENT_* variables. The profile's own arguments come first (e.g. Claude
  * Code's `--settings` with our hooks), then `--resume <session>` when a session is known (a
  * restart continues the conversation) or, for a fork without a session of its own yet, the
- * arguments that fork its source's (`--resume <source> --fork-session`), then the user's arguments. A run whose arguments ask for
- * the profile's structured stream (`claude -p --output-format stream-json`) is read from it.
+ * arguments that fork its source's (`--resume <source> --fork-session`), then the user's
+ * arguments. A run whose arguments ask for the profile's structured stream
+ * (`claude -p --output-format stream-json`) is read from it.
  */
 export function spawnMessage(
   profiles: ProfileCatalog,

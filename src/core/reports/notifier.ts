@@ -136,7 +136,7 @@ function wording(input: TransitionInput): { title: string; fallback: string; urg
       const title = input.reason === 'stopped' ? `${a} was stopped` : `${a} exited${howEnded(input)}`;
       return { title, fallback: `wtp logs ${a} shows its output`, urgency: 'low' };
     }
-    return { title: `${a} is ${to.replace('_', ' ')}`, fallback: `wtp why ${a} tells why`, urgency: 'low' };
+    return { title: `${a} is ${to}`, fallback: `wtp why ${a} tells why`, urgency: 'low' };
   }
   switch (to) {
     case 'needs_permission':
