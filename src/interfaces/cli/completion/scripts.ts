@@ -10,7 +10,7 @@ export type Shell = (typeof SHELLS)[number];
 /** Where each shell picks the script up by itself (printed in `wtp completion --help`). */
 export const INSTALL: Record<Shell, string> = {
   bash: 'wtp completion bash > ~/.local/share/bash-completion/completions/wtp',
-  zsh: 'wtp completion zsh > "${fpath[1]}/_wtp"   (or any folder of $fpath; then start a new zsh)',
+  zsh: 'mkdir -p ~/.zfunc && wtp completion zsh > ~/.zfunc/_wtp   (and in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath))',
   fish: 'wtp completion fish > ~/.config/fish/completions/wtp.fish',
 };
 
