@@ -197,6 +197,11 @@ describe('loadConfig refusals (CONFIG_INVALID)', () => {
       toast: true,
       bell: true,
       webhook: { enabled: true },
+      command: {
+        enabled: true,
+        states: ['needs_permission', 'needs_input', 'idle', 'crashed'],
+        timeoutMs: 10_000,
+      },
       dedupeMs: 30_000,
       maxPerMinute: 12,
     });
@@ -212,5 +217,23 @@ describe('loadConfig refusals (CONFIG_INVALID)', () => {
       write(`notifications:\n  webhook:\n    url: ${JSON.stringify(url)}\n`);
       expect(issuesOf(await failure()).map((i) => i.path)).toEqual(['notifications.webhook.url']);
     }
+  });
+
+  it('takes a notification command as an argv with its states, and refuses a shell string or an unknown state', async () => {
+    write(
+      'notifications:\n  command:\n    argv: [/usr/local/bin/on-change, --quiet]\n    states: [exited, crashed]\n',
+    );
+    expect((await loadConfig(file, noEnv)).notifications.command).toEqual({
+      argv: ['/usr/local/bin/on-change', '--quiet'],
+      states: ['exited', 'crashed'],
+      timeoutMs: 10_000,
+      enabled: true,
+    });
+    write('notifications:\n  command:\n    argv: "notify-send done"\n');
+    expect(issuesOf(await failure()).map((i) => i.path)).toEqual(['notifications.command.argv']);
+    write('notifications:\n  command:\n    argv: []\n');
+    expect(issuesOf(await failure()).map((i) => i.path)).toEqual(['notifications.command.argv']);
+    write('notifications:\n  command:\n    argv: [x]\n    states: [finished]\n');
+    expect(issuesOf(await failure()).map((i) => i.path)).toEqual(['notifications.command.states.0']);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BACKEND_CHOICES, PROFILE_NAMES } from '../protocol/constants.js';
+import { AGENT_STATES, BACKEND_CHOICES, PROFILE_NAMES } from '../protocol/constants.js';
 
 /** Default TCP port of the API on 127.0.0.1. */
 export const DEFAULT_API_PORT = 7537;
@@ -215,6 +215,38 @@ export const configSchema = z
           })
           .prefault({})
           .describe('Webhook (ntfy) notifications'),
+        command: z
+          .strictObject({
+            argv: z
+              .array(
+                z
+                  .string()
+                  .min(1)
+                  .refine((a) => !a.includes('\0'), 'must not hold a NUL byte'),
+              )
+              .min(1)
+              .optional()
+              .describe(
+                'Program and arguments run on each state change, never through a shell (write ["sh", "-c", "…"] for one); the agent and the change are in WTP_* environment variables. None: no command',
+              ),
+            states: z
+              .array(z.enum(AGENT_STATES))
+              .min(1)
+              .default(['needs_permission', 'needs_input', 'idle', 'crashed'])
+              .describe(
+                'States whose arrival runs the command (idle: only a finished turn, right after working)',
+              ),
+            timeoutMs: z
+              .number()
+              .int()
+              .min(1)
+              .max(600_000)
+              .default(10_000)
+              .describe('A command still running then is killed (its process group: SIGTERM, then SIGKILL)'),
+            enabled: z.boolean().default(true).describe('Run the command (only when argv is set)'),
+          })
+          .prefault({})
+          .describe('A command run on state changes (a notification channel of your own)'),
         dedupeMs: ms(30_000, 'The same agent, state and reason within this window is notified once'),
         maxPerMinute: z
           .number()

@@ -121,6 +121,8 @@ export interface Core {
   profileCatalog: ProfileCatalog;
   /** Diff, commit, merge, feedback, gc and the setup script; null without git. */
   review: ReviewService | null;
+  /** Agents' git worktrees; null without git. */
+  worktrees: GitWorktrees | null;
   /** Which agent branches would conflict, and the merge order; null without git. */
   radar: ConflictRadar | null;
   /** Agents' diff stats (`diffStat` of the agent view); null without git. */
@@ -324,6 +326,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     engine,
     profileCatalog,
     review,
+    worktrees: git?.worktrees ?? null,
     radar,
     diffStats,
     tasks,

@@ -5,6 +5,7 @@ import { templateHash } from '../config/template-approvals.js';
 import { loadTemplate, parseTemplate } from '../config/templates.js';
 import type { Core } from '../core/create-core.js';
 import type { Clock, Logger } from '../core/ports/daemon.js';
+import type { NotifierStats } from '../core/reports/notifier.js';
 import type { ApiContext } from '../interfaces/server/api-context.js';
 import { toUseCases } from '../core/use-cases/to-use-cases.js';
 import type { DaemonStatus } from '../protocol/daemon.js';
@@ -66,6 +67,7 @@ export function apiContext(o: {
   chosen: ChosenBackend;
   status: () => DaemonStatus;
   requestShutdown: (stopAgents: boolean) => Promise<number>;
+  notifications: () => NotifierStats;
 }): ApiContext {
   const { paths } = o;
   return {
@@ -73,6 +75,7 @@ export function apiContext(o: {
     version: VERSION,
     startedAt: o.startedAt,
     status: o.status,
+    notifications: o.notifications,
     log: o.log,
     loadTemplate(ref, repoPath) {
       if (ref.yaml !== undefined) {

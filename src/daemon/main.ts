@@ -179,6 +179,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         startedAt,
         chosen,
         status,
+        notifications: () => notifications.notifier.stats(),
         async requestShutdown(stopAgents) {
           const n = stopAgents ? await core.stopAllAgents() : 0;
           setTimeout(() => void stop(), 20);

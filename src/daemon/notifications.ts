@@ -1,3 +1,4 @@
+import { CommandNotifier } from '../adapters/notify/command-notifier.js';
 import { DesktopNotifier } from '../adapters/notify/desktop-notifier.js';
 import { WebhookNotifier } from '../adapters/notify/webhook-notifier.js';
 import type { Core } from '../core/create-core.js';
@@ -15,7 +16,8 @@ import { agentWords } from '../protocol/agent-words.js';
 /**
  * Notifications on state changes (needs_permission, needs_input, idle after working, crashed):
  * desktop (notify-send), the WezTerm toast and the bell in the agent's pane (through its host),
- * and an ntfy-compatible webhook. Returns the function that stops it.
+ * an ntfy-compatible webhook, and a command of the user's (for the states they choose). Returns
+ * the function that stops it.
  */
 export function startNotifications(o: {
   core: Core;
@@ -44,6 +46,16 @@ export function startNotifications(o: {
     paneChannel('bell', toHost),
   ];
   if (nc.webhook.url) channels.push(new WebhookNotifier({ url: nc.webhook.url, token: nc.webhook.token }));
+  const command = nc.command.argv
+    ? new CommandNotifier({
+        argv: nc.command.argv,
+        states: nc.command.states,
+        timeoutMs: nc.command.timeoutMs,
+        env: { ...o.env },
+        log: o.log,
+      })
+    : null;
+  if (command) channels.push(command);
   const notifier = new Notifier({
     clock: o.clock,
     log: o.log,
@@ -55,12 +67,13 @@ export function startNotifications(o: {
         toast: nc.toast,
         bell: nc.bell,
         webhook: nc.webhook.enabled && nc.webhook.url !== undefined,
+        command: nc.command.enabled && command !== null,
       },
       dedupeMs: nc.dedupeMs,
       maxPerMinute: nc.maxPerMinute,
     },
   });
-  const stop = core.bus.subscribe((e) => {
+  const unsubscribe = core.bus.subscribe((e) => {
     if (e.type === 'agent.removed' && e.agentId) {
       notifier.forget(e.agentId);
       return;
@@ -81,9 +94,15 @@ export function startNotifications(o: {
       resetsAt: d.resetsAt,
       exitCode: d.exitCode,
       signal: d.signal,
+      evidence: d.evidence,
+      seq: e.seq,
       at: Date.parse(e.ts),
     });
     if (n) void notifier.notify(n);
   });
+  const stop = (): void => {
+    unsubscribe();
+    command?.close();
+  };
   return { stop, notifier };
 }

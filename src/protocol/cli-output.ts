@@ -6,6 +6,7 @@ import { dashboardLinkSchema } from './dashboard.js';
 import { doctorReportSchema } from './doctor.js';
 import { errorBodySchema } from './errors.js';
 import { eventSchema } from './events.js';
+import { forkResultSchema } from './fork.js';
 import {
   agentDiffSchema,
   conflictReportSchema,
@@ -139,6 +140,12 @@ export const cliOutputSchemas = {
   dashboard: dashboardLinkSchema.extend({
     ...v,
     opened: z.boolean().describe('Whether a browser was started on it (false with --print-url)'),
+  }),
+  fork: forkResultSchema.extend(v),
+  completion: z.object({
+    ...v,
+    shell: z.enum(['bash', 'zsh', 'fish']),
+    script: z.string().describe('The completion script, as `wtp completion <shell>` prints it'),
   }),
 } as const;
 

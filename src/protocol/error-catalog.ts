@@ -74,6 +74,8 @@ export const ERROR_CATALOG = {
     'The branch already exists (a new agent gets `wtp/<name>`): pick another name, or reuse it with `--branch`.',
   GIT_DETACHED_HEAD:
     'The repository is on a detached HEAD and no `--base` was given: there is no current branch to start from.',
+  AGENT_HAS_NO_WORKTREE:
+    'The agent works outside git (it was created without a repository), so there is no branch to fork from. Fork agents started with `--repo <dir>` or in a workspace with a repository; `details.agent` names it.',
   WORKTREE_DIRTY:
     'The worktree has uncommitted or unmerged work that the command would lose; `details` lists it. Commit or merge it, or pass `--force`.',
   MERGE_TARGET_DIRTY:

@@ -14,6 +14,7 @@ export const ROUTE_PATHS = {
   getAgent: { method: 'GET', path: '/api/v1/agents/:agent', effect: 'read' },
   stopAgent: { method: 'POST', path: '/api/v1/agents/:agent/stop', effect: 'write' },
   restartAgent: { method: 'POST', path: '/api/v1/agents/:agent/restart', effect: 'exec' },
+  forkAgent: { method: 'POST', path: '/api/v1/agents/:agent/fork', effect: 'exec' },
   removeAgent: { method: 'DELETE', path: '/api/v1/agents/:agent', effect: 'write' },
   sendInput: { method: 'POST', path: '/api/v1/agents/:agent/input', effect: 'exec' },
   getScreen: { method: 'GET', path: '/api/v1/agents/:agent/screen', effect: 'read' },

@@ -21,6 +21,7 @@ import {
   orphanStoppedSchema,
 } from './orphans.js';
 import { eventPageSchema, eventsQuerySchema } from './events.js';
+import { forkAgentRequestSchema, forkResultSchema } from './fork.js';
 import { ROUTE_PATHS, type RouteName } from './route-paths.js';
 import { reportQuerySchema, timeReportSchema } from './report.js';
 import {
@@ -113,6 +114,15 @@ const table = {
     params: agentRefParamsSchema,
     body: noBody,
     response: z.object({ agent: agentSchema }),
+  },
+  forkAgent: {
+    ...ROUTE_PATHS.forkAgent,
+    summary:
+      "A new agent of the same profile on a new worktree branched from the agent's branch, continuing a copy of its conversation where the agent CLI can",
+    params: agentRefParamsSchema,
+    body: forkAgentRequestSchema,
+    response: forkResultSchema,
+    status: 201,
   },
   removeAgent: {
     ...ROUTE_PATHS.removeAgent,

@@ -164,6 +164,7 @@ export function agentRecord(overrides: Partial<AgentRecord> & { id: string }): A
     rows: 24,
     version: null,
     sessionId: null,
+    forkSession: null,
     profileArgs: [],
     worktree: null,
     ...overrides,

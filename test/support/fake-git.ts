@@ -11,6 +11,7 @@ import type {
   ProvisionRequest,
   TestRun,
 } from '../../src/core/ports/git.js';
+import { AppError } from '../../src/core/errors.js';
 
 /** A worktree record at `/wt/<name>` on `wtp/<name>` from `main`. */
 export function fakeWorktree(name: string, portStart = 20_000): AgentWorktree {
@@ -27,8 +28,18 @@ export function fakeWorktree(name: string, portStart = 20_000): AgentWorktree {
 }
 
 export class FakeGitWorktrees implements GitWorktrees {
+  /** Uncommitted files per worktree path (what wouldLose reports and carryUncommitted carries). */
+  readonly pending = new Map<string, string[]>();
+  /** Refs provision refuses as missing (GIT_REF_NOT_FOUND, as the real one does). */
+  readonly missingRefs = new Set<string>();
+  readonly provisions: ProvisionRequest[] = [];
+  readonly carries: { from: string; to: string }[] = [];
+
   provision(req: ProvisionRequest): Promise<AgentWorktree> {
-    return Promise.resolve(fakeWorktree(req.agentName, req.portStart));
+    this.provisions.push(req);
+    if (req.base !== undefined && this.missingRefs.has(req.base))
+      return Promise.reject(new AppError('GIT_REF_NOT_FOUND', `No branch "${req.base}".`, { ref: req.base }));
+    return Promise.resolve({ ...fakeWorktree(req.agentName, req.portStart), base: req.base ?? 'main' });
   }
   setupScript() {
     return null;
@@ -37,14 +48,21 @@ export class FakeGitWorktrees implements GitWorktrees {
   runSetup(): Promise<void> {
     return Promise.resolve();
   }
-  wouldLose() {
-    return Promise.resolve({ uncommitted: [], unmergedCommits: [] });
+  wouldLose(wt: AgentWorktree) {
+    return Promise.resolve({ uncommitted: [...(this.pending.get(wt.path) ?? [])], unmergedCommits: [] });
   }
   remove(): Promise<void> {
     return Promise.resolve();
   }
   diskUsage(): Promise<number> {
     return Promise.resolve(0);
+  }
+  uncommitted(path: string): Promise<string[]> {
+    return Promise.resolve([...(this.pending.get(path) ?? [])]);
+  }
+  carryUncommitted(from: string, to: AgentWorktree): Promise<string[]> {
+    this.carries.push({ from, to: to.path });
+    return Promise.resolve([...(this.pending.get(from) ?? [])]);
   }
 }
 

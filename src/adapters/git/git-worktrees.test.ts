@@ -228,6 +228,59 @@ describe('wouldLose and remove', () => {
   });
 });
 
+describe('uncommitted and carryUncommitted', () => {
+  it('carries modified, added, deleted, renamed and untracked files (modes, links inside) into a fork', async () => {
+    commit(repo, 'gone.txt', 'bye\n', 'gone');
+    commit(repo, 'old-name.txt', 'moving\n', 'to rename');
+    const src = await wts.provision(req({ agentName: 'src' }));
+    write(join(src.path, 'README.md'), 'hello, edited\n');
+    write(join(src.path, 'staged.txt'), 'staged\n');
+    g(src.path, 'add', 'staged.txt');
+    fs.rmSync(join(src.path, 'gone.txt'));
+    g(src.path, 'mv', 'old-name.txt', 'new-name.txt');
+    write(join(src.path, 'deep/new/tool.sh'), '#!/bin/sh\n', 0o755);
+    fs.symlinkSync('README.md', join(src.path, 'link-in'));
+    fs.symlinkSync('/etc/passwd', join(src.path, 'link-out'));
+    write(join(src.path, 'ignored.log'), 'never\n');
+    write(join(src.path, '.gitignore'), '*.log\n');
+    const pending = await wts.uncommitted(src.path);
+    expect(pending.sort()).toEqual(
+      [
+        '.gitignore',
+        'README.md',
+        'deep/new/tool.sh',
+        'gone.txt',
+        'link-in',
+        'link-out',
+        'new-name.txt',
+        'staged.txt',
+      ].sort(),
+    );
+
+    const fork = await wts.provision(req({ agentName: 'fork', base: 'wtp/src' }));
+    expect((await wts.carryUncommitted(src.path, fork)).sort()).toEqual(pending.sort());
+    const read = (f: string) => fs.readFileSync(join(fork.path, f), 'utf8');
+    expect(read('README.md')).toBe('hello, edited\n');
+    expect(read('staged.txt')).toBe('staged\n');
+    expect(read('new-name.txt')).toBe('moving\n');
+    expect(fs.existsSync(join(fork.path, 'gone.txt'))).toBe(false);
+    expect(fs.existsSync(join(fork.path, 'old-name.txt'))).toBe(false);
+    expect(fs.statSync(join(fork.path, 'deep/new/tool.sh')).mode & 0o777).toBe(0o755);
+    expect(fs.readlinkSync(join(fork.path, 'link-in'))).toBe('README.md');
+    expect(fs.existsSync(join(fork.path, 'link-out'))).toBe(false); // it pointed out of the checkout
+    expect(fs.existsSync(join(fork.path, 'ignored.log'))).toBe(false);
+    // The source is untouched: same changes, nothing staged or unstaged differently.
+    expect((await wts.uncommitted(src.path)).sort()).toEqual(pending.sort());
+    expect(g(src.path, 'diff', '--cached', '--name-only')).toContain('staged.txt');
+    // In the fork they are plain working-tree changes.
+    expect(g(fork.path, 'diff', '--cached', '--name-only')).toBe('');
+  });
+
+  it('finds nothing in a checkout that is gone', async () => {
+    expect(await wts.uncommitted(join(root, 'nowhere'))).toEqual([]);
+  });
+});
+
 describe('diskUsage', () => {
   it('counts regular files without .git and without following symlinks', async () => {
     write(join(repo, 'data/blob.bin'), 'x'.repeat(1000));

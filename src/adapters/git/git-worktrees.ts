@@ -104,18 +104,9 @@ export class CliGitWorktrees implements P.GitWorktrees {
   async wouldLose(wt: P.AgentWorktree): Promise<P.WorktreeLoss> {
     const loss: P.WorktreeLoss = { uncommitted: [], unmergedCommits: [] };
     if (!wt.owned || !fs.existsSync(wt.repo)) return loss;
-    if (fs.existsSync(wt.path)) {
-      const st = await this.git(['status', '--porcelain', '-z', '--untracked-files=all'], { cwd: wt.path });
-      const parts = st.stdout.split('\0');
-      for (let i = 0; i < parts.length; i++) {
-        const entry = parts[i] ?? '';
-        if (entry.length < 4) continue;
-        const xy = entry.slice(0, 2);
-        const file = entry.slice(3);
-        if (xy[0] === 'R' || xy[0] === 'C') i++; // the next part is the original path
-        if (xy === '??' && sameFile(join(wt.path, file), join(wt.repo, file))) continue; // copied, unchanged
-        loss.uncommitted.push(file);
-      }
+    for (const { xy, path } of await this.status(wt.path)) {
+      if (xy === '??' && sameFile(join(wt.path, path), join(wt.repo, path))) continue; // copied, unchanged
+      loss.uncommitted.push(path);
     }
     const branch = wt.branch;
     if (branch === null || !branch.startsWith(BRANCH_PREFIX) || !(await this.branchExists(wt.repo, branch)))
@@ -223,25 +214,82 @@ export class CliGitWorktrees implements P.GitWorktrees {
     const r = await this.git(['ls-files', '-z', '--others', '--ignored', `--exclude-from=${listFile}`], {
       cwd: top,
     });
-    const realTopDir = fs.realpathSync(top);
-    const realDir = fs.realpathSync(dir);
+    const { copy } = safeCopier(top, dir);
     for (const rel of r.stdout.split('\0')) {
-      if (rel === '' || rel.endsWith('/')) continue;
-      const from = join(top, rel);
-      const to = join(dir, rel);
+      if (rel === '' || rel.endsWith('/') || fs.lstatSync(join(dir, rel), { throwIfNoEntry: false }))
+        continue;
+      copy(rel);
+    }
+  }
+
+  async uncommitted(path: string): Promise<string[]> {
+    return (await this.status(path)).map((e) => e.path);
+  }
+
+  async carryUncommitted(from: string, to: P.AgentWorktree): Promise<string[]> {
+    const { copy, remove } = safeCopier(from, to.path);
+    const carried: string[] = [];
+    for (const { xy, path, renamedFrom } of await this.status(from)) {
+      if (renamedFrom !== undefined && xy[0] === 'R') remove(renamedFrom); // gone from the source
+      remove(path); // deleted in the source, or replaced by its version below
+      copy(path);
+      carried.push(path);
+    }
+    return carried;
+  }
+
+  /** `git status` of the checkout at `path` (untracked files one by one); nothing when it is gone. */
+  private async status(path: string): Promise<{ xy: string; path: string; renamedFrom?: string }[]> {
+    if (!fs.existsSync(path)) return [];
+    const st = await this.git(['status', '--porcelain', '-z', '--untracked-files=all'], { cwd: path });
+    const parts = st.stdout.split('\0');
+    const out: { xy: string; path: string; renamedFrom?: string }[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const entry = parts[i] ?? '';
+      if (entry.length < 4) continue;
+      const xy = entry.slice(0, 2);
+      // A rename or copy: the next part is the original path.
+      if (xy[0] === 'R' || xy[0] === 'C')
+        out.push({ xy, path: entry.slice(3), renamedFrom: parts[++i] ?? '' });
+      else out.push({ xy, path: entry.slice(3) });
+    }
+    return out;
+  }
+}
+
+/**
+ * Copies `rel` from the folder `fromDir` into `toDir` (a file with its mode, a symlink as a
+ * symlink when it points inside `fromDir`), or removes it from `toDir`; never writes or removes
+ * through a symlink out of `toDir`.
+ */
+function safeCopier(fromDir: string, toDir: string): { copy(rel: string): void; remove(rel: string): void } {
+  const realFrom = fs.realpathSync(fromDir);
+  const realTo = fs.realpathSync(toDir);
+  const within = (to: string): boolean => {
+    let ancestor = dirname(to);
+    while (!fs.existsSync(ancestor)) ancestor = dirname(ancestor);
+    return inside(realTo, fs.realpathSync(ancestor));
+  };
+  return {
+    copy(rel) {
+      const from = join(fromDir, rel);
+      const to = join(toDir, rel);
       const st = fs.lstatSync(from, { throwIfNoEntry: false });
-      if (!st || fs.lstatSync(to, { throwIfNoEntry: false })) continue;
-      let ancestor = dirname(to);
-      while (!fs.existsSync(ancestor)) ancestor = dirname(ancestor);
-      if (!inside(realDir, fs.realpathSync(ancestor))) continue; // never write through a symlink
+      if (!st || !within(to)) return;
       fs.mkdirSync(dirname(to), { recursive: true });
       if (st.isSymbolicLink()) {
         const target = tryRealpath(from);
-        if (target !== null && inside(realTopDir, target)) fs.symlinkSync(fs.readlinkSync(from), to);
+        if (target !== null && inside(realFrom, target)) fs.symlinkSync(fs.readlinkSync(from), to);
       } else if (st.isFile()) {
         fs.copyFileSync(from, to);
         fs.chmodSync(to, st.mode & 0o7777);
       }
-    }
-  }
+    },
+    remove(rel) {
+      const to = join(toDir, rel);
+      // A folder (a submodule's) is left alone: only files and links are carried.
+      if (within(to) && !fs.lstatSync(to, { throwIfNoEntry: false })?.isDirectory())
+        fs.rmSync(to, { force: true });
+    },
+  };
 }

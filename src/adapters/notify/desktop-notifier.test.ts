@@ -22,6 +22,7 @@ const n: AgentNotification = {
   agentId: 'ag-1',
   agent: 'api',
   workspace: 'app',
+  from: 'working',
   state: 'needs_permission',
   reason: 'permission',
   title: '-api needs your permission',

@@ -49,6 +49,7 @@ const n: AgentNotification = {
   agentId: 'ag-1',
   agent: 'api',
   workspace: 'app',
+  from: 'working',
   state: 'needs_permission',
   reason: 'permission',
   title: 'api needs your permission',
@@ -140,7 +141,7 @@ describe('WebhookNotifier', () => {
       channels: [new WebhookNotifier({ url: `${base}/t`, token: 'tk_secret' })],
       settings: {
         enabled: true,
-        channels: { desktop: true, toast: true, bell: true, webhook: true },
+        channels: { desktop: true, toast: true, bell: true, webhook: true, command: true },
         dedupeMs: 30_000,
         maxPerMinute: 12,
       },

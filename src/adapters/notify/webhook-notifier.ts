@@ -16,7 +16,7 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 const PRIORITY: Record<Urgency, string> = { low: '2', normal: '3', critical: '5' };
 
 /** ntfy tags (emoji short codes) per state. */
-const TAGS: Record<AgentNotification['state'], string> = {
+const TAGS: Readonly<Record<string, string>> = {
   needs_permission: 'warning',
   needs_input: 'question',
   idle: 'white_check_mark',
@@ -45,7 +45,7 @@ export class WebhookNotifier implements NotificationChannel {
       'Content-Type': 'text/plain; charset=utf-8',
       Title: headerValue(n.title),
       Priority: PRIORITY[n.urgency],
-      Tags: TAGS[n.state],
+      Tags: TAGS[n.state] ?? 'information_source',
     };
     if (this.o.token) headers.Authorization = `Bearer ${this.o.token}`;
     if (this.o.click) headers.Click = headerValue(this.o.click);

@@ -52,6 +52,7 @@ const fullAgent = (id: string, workspaceId = 'w1'): AgentRecord => ({
   rows: 43,
   version: '2.1.330',
   sessionId: 'b1c2d3e4-0000-4000-8000-000000000000',
+  forkSession: 'a0b1c2d3-0000-4000-8000-000000000000',
   profileArgs: ['--settings', '/state/agents/x/claude-settings.json'],
   worktree: {
     repo: '/src/shop',
@@ -83,6 +84,7 @@ const sparseAgent = (id: string, createdAt: number): AgentRecord => ({
   outputSeq: 0,
   version: null,
   sessionId: null,
+  forkSession: null,
   profileArgs: [],
   worktree: null,
 });

@@ -42,6 +42,7 @@ interface AgentRow {
   rows: number;
   agent_version: string | null;
   session_id: string | null;
+  fork_session: string | null;
   profile_args: string;
   worktree: string | null;
 }
@@ -75,10 +76,10 @@ export class SqliteStateStore implements StateStore, EventLog {
     this.upsertAgent = db.prepare(`
       INSERT INTO agents (id, workspace_id, name, profile, command, args, cwd, env, restart_policy, backend,
         state, state_detail, state_since, pid, host_pid, host_identity, pane_id, last_exit, restarts, created_at,
-        started_at, output_seq, cols, rows, agent_version, session_id, profile_args, worktree)
+        started_at, output_seq, cols, rows, agent_version, session_id, profile_args, worktree, fork_session)
       VALUES (@id, @workspace_id, @name, @profile, @command, @args, @cwd, @env, @restart_policy, @backend,
         @state, @state_detail, @state_since, @pid, @host_pid, @host_identity, @pane_id, @last_exit, @restarts, @created_at,
-        @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args, @worktree)
+        @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args, @worktree, @fork_session)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, state_detail = excluded.state_detail,
         state_since = excluded.state_since, pid = excluded.pid, host_pid = excluded.host_pid,
@@ -86,7 +87,7 @@ export class SqliteStateStore implements StateStore, EventLog {
         started_at = excluded.started_at, output_seq = excluded.output_seq, cols = excluded.cols,
         rows = excluded.rows, restart_policy = excluded.restart_policy,
         agent_version = excluded.agent_version, session_id = excluded.session_id,
-        profile_args = excluded.profile_args, worktree = excluded.worktree`);
+        profile_args = excluded.profile_args, worktree = excluded.worktree, fork_session = excluded.fork_session`);
     this.deleteAgent = db.prepare('DELETE FROM agents WHERE id = ?');
     this.upsertWorkspace = db.prepare(`
       INSERT INTO workspaces (id, name, repo_path, backend, template, created_at)
@@ -242,6 +243,7 @@ function toRow(a: AgentRecord): AgentRow {
     rows: a.rows,
     agent_version: a.version,
     session_id: a.sessionId,
+    fork_session: a.forkSession,
     profile_args: JSON.stringify(a.profileArgs),
     worktree: a.worktree ? JSON.stringify(a.worktree) : null,
   };
@@ -275,6 +277,7 @@ function fromRow(r: AgentRow): AgentRecord {
     rows: r.rows,
     version: r.agent_version,
     sessionId: r.session_id,
+    forkSession: r.fork_session,
     profileArgs: JSON.parse(r.profile_args) as string[],
     worktree: r.worktree ? (JSON.parse(r.worktree) as AgentWorktree) : null,
   };

@@ -92,6 +92,7 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
     rows: d.settings.rows,
     version: null,
     sessionId: null,
+    forkSession: null,
     profileArgs: [],
     worktree: null,
   };

@@ -60,6 +60,14 @@ export interface ServiceDeps extends FactoryDeps {
   service: ServiceSettings;
 }
 
+/** What a fork takes from its source agent (`wtp fork`, core/use-cases/fork-agent.ts). */
+export interface ForkOrigin {
+  /** The source's session, started with the profile's fork arguments; null: a fresh conversation. */
+  session: string | null;
+  /** The source's checkout, whose uncommitted changes are copied into the new worktree; null: none. */
+  carryFrom: string | null;
+}
+
 /** Slack on top of the policy delays before a waiting API call answers anyway. */
 const WAIT_SLACK_MS = 5_000;
 
@@ -103,13 +111,24 @@ export class AgentService extends AgentTerminal {
     });
   }
 
-  /** Creates an agent and starts its host in a new tab of its workspace, or where `placement` says. */
-  async create(req: CreateAgentRequest, source: EventSource, placement?: Placement): Promise<AgentView> {
+  /**
+   * Creates an agent and starts its host in a new tab of its workspace, or where `placement` says;
+   * a fork (`fork`) starts from its source's conversation and uncommitted changes.
+   */
+  async create(
+    req: CreateAgentRequest,
+    source: EventSource,
+    placement?: Placement,
+    fork?: ForkOrigin,
+  ): Promise<AgentView> {
     this.d.registry.assertWritable('create an agent');
     const agent = buildAgent(req, this.d);
+    agent.forkSession = fork?.session ?? null;
     const git = this.d.git;
     if (git) await provisionWorktree(agent, req, this.gitDeps(git));
     try {
+      if (git && agent.worktree && fork?.carryFrom)
+        await git.worktrees.carryUncommitted(fork.carryFrom, agent.worktree);
       if (this.d.profiles) {
         const prepared = await this.d.profiles.prepare(agent);
         agent.version = prepared.version;

@@ -54,6 +54,11 @@ export interface ProfileSpec {
   permissionArgs?: (mode: string) => string[];
   /** Arguments that resume the session `id`. */
   resumeArgs?: (id: string) => string[];
+  /**
+   * Arguments that start a new conversation from a copy of the session `id` (`wtp fork`); the
+   * source session is left as it is. Undefined: the CLI cannot fork one (the fork starts fresh).
+   */
+  forkArgs?: (id: string) => string[];
   /** Values `--permission-mode` accepts for this CLI (validated before anything starts). */
   permissionModes?: readonly string[];
   /** A working agent is called idle only once idle has held this long (default 0). */

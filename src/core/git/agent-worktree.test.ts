@@ -38,6 +38,12 @@ class FakeGit implements GitWorktrees {
   diskUsage(): Promise<number> {
     return Promise.resolve(0);
   }
+  uncommitted(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+  carryUncommitted(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
 }
 
 const settings = { portBase: 20_000, portsPerAgent: 10 };

@@ -170,6 +170,7 @@ export class OrphanHosts implements StrangerHosts {
       rows: o.hello.rows,
       version: null,
       sessionId: null,
+      forkSession: null,
       profileArgs: [],
       worktree: null,
     };

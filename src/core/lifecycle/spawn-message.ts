@@ -9,8 +9,10 @@ import type { ProfileCatalog } from '../agents/profiles.js';
  * agent's own), so an agent runs the same in any pane; it can find out who it is (and route hooks
  * to us) through the WTP_AGENT_* variables. The profile's own arguments come first (e.g. Claude
  * Code's `--settings` with our hooks), then `--resume <session>` when a session is known (a
- * restart continues the conversation), then the user's arguments. A run whose arguments ask for
- * the profile's structured stream (`claude -p --output-format stream-json`) is read from it.
+ * restart continues the conversation) or, for a fork without a session of its own yet, the
+ * arguments that fork its source's (`--resume <source> --fork-session`), then the user's
+ * arguments. A run whose arguments ask for the profile's structured stream
+ * (`claude -p --output-format stream-json`) is read from it.
  */
 export function spawnMessage(
   profiles: ProfileCatalog,
@@ -28,7 +30,12 @@ export function spawnMessage(
   // Its stream tells all our hooks would (they would only repeat it, and being more trusted
   // they would decide): a headless run goes without the hooks' arguments.
   const profileArgs = streamed === null ? agent.profileArgs : streamed.profileArgs(agent.profileArgs);
-  const resume = agent.sessionId !== null && spec.resumeArgs ? spec.resumeArgs(agent.sessionId) : [];
+  const resume =
+    agent.sessionId !== null && spec.resumeArgs
+      ? spec.resumeArgs(agent.sessionId)
+      : agent.forkSession !== null && spec.forkArgs
+        ? spec.forkArgs(agent.forkSession)
+        : [];
   const own: AgentEnv = { WTP_AGENT_ID: agent.id, WTP_AGENT_NAME: agent.name };
   return {
     type: 'spawn',

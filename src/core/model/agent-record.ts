@@ -43,6 +43,11 @@ export interface AgentRecord {
   version: string | null;
   /** The agent CLI's session id (Claude Code: SessionStart hook), used to resume after a restart. */
   sessionId: string | null;
+  /**
+   * A fork's source session (`wtp fork`): started with the profile's fork arguments as long as the
+   * agent has no session of its own (then `sessionId` resumes it).
+   */
+  forkSession: string | null;
   /** Arguments the profile adds before the user's at every spawn (e.g. `--settings <file>`). */
   profileArgs: string[];
   /** The agent's git worktree, branch and port range; null when it runs outside git. */

@@ -118,6 +118,16 @@ export interface GitWorktrees {
   remove(wt: AgentWorktree, force: boolean): Promise<void>;
   /** Bytes on disk of a worktree (without the shared .git objects). */
   diskUsage(path: string): Promise<number>;
+  /**
+   * What the checkout at `path` (a worktree, or a repository used in place) has not committed:
+   * modified, added, deleted, renamed and untracked files, not ignored ones. None when it is gone.
+   */
+  uncommitted(path: string): Promise<string[]>;
+  /**
+   * Copies those changes of the checkout at `from` into the worktree `to`, as plain changes of
+   * its working tree (nothing staged); returns the paths carried.
+   */
+  carryUncommitted(from: string, to: AgentWorktree): Promise<string[]>;
 }
 
 export interface GitReview {

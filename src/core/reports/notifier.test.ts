@@ -7,6 +7,7 @@ import {
   type NotificationChannel,
   type NotifierSettings,
   type TransitionInput,
+  channelWants,
   composeNotification,
   formatResetTime,
   Notifier,
@@ -25,7 +26,13 @@ class Recorder implements NotificationChannel {
   }
 }
 
-const ALL_ON: Record<ChannelName, boolean> = { desktop: true, toast: true, bell: true, webhook: true };
+const ALL_ON: Record<ChannelName, boolean> = {
+  desktop: true,
+  toast: true,
+  bell: true,
+  webhook: true,
+  command: true,
+};
 
 function setup(over: Partial<NotifierSettings> = {}) {
   const clock = new FakeClock();
@@ -52,6 +59,7 @@ const compose = (over: Partial<TransitionInput>) =>
   composeNotification({ ...base, from: 'working', to: 'needs_input', ...over });
 const note = (over: Partial<AgentNotification> = {}): AgentNotification => ({
   ...base,
+  from: 'working',
   state: 'needs_permission',
   reason: 'permission',
   title: 'api needs your permission',
@@ -130,19 +138,56 @@ describe('composeNotification', () => {
     expect(compose({})).not.toHaveProperty('reason');
   });
 
-  it('notifies idle only after working (a finished turn, not startup)', () => {
-    expect(compose({ from: 'working', to: 'idle' })).not.toBeNull();
-    for (const from of ['starting', 'running', 'needs_input', 'needs_permission', 'idle', '']) {
-      expect(compose({ from, to: 'idle' })).toBeNull();
-    }
+  it('words the other states plainly, and carries the change: from, evidence, seq, exit', () => {
+    expect(
+      compose({ from: 'running', to: 'exited', exitCode: 3, evidence: 'process exit 3', seq: 41 }),
+    ).toMatchObject({
+      from: 'running',
+      state: 'exited',
+      title: 'api exited (exit 3)',
+      evidence: 'process exit 3',
+      seq: 41,
+      exitCode: 3,
+      urgency: 'low',
+    });
+    expect(compose({ from: 'running', to: 'exited', reason: 'stopped' })?.title).toBe('api was stopped');
+    expect(compose({ from: 'idle', to: 'working' })?.title).toBe('api is working');
+    expect(compose({ from: 'starting', to: 'running' })?.message).toBe(
+      'wtp why api tells why (workspace app)',
+    );
   });
 
-  it('ignores other states and repeats of the same state', () => {
-    for (const to of ['starting', 'running', 'working', 'exited', 'restarting']) {
-      expect(compose({ to })).toBeNull();
-    }
+  it('a repeat of the same state is not a transition', () => {
     expect(compose({ from: 'needs_input', to: 'needs_input' })).toBeNull();
     expect(compose({ from: 'needs_input', to: 'needs_permission' })).not.toBeNull();
+  });
+});
+
+describe('channelWants', () => {
+  const builtIn: NotificationChannel = { name: 'desktop', send: () => Promise.resolve() };
+  const mine: NotificationChannel = { ...builtIn, name: 'command', states: ['exited', 'working', 'idle'] };
+  const n = (from: string, to: string) => compose({ from, to }) as AgentNotification;
+
+  it('gives the built-in channels needs_permission, needs_input, crashed and idle only', () => {
+    for (const to of ['needs_permission', 'needs_input', 'crashed'])
+      expect(channelWants(builtIn, n('working', to))).toBe(true);
+    for (const to of ['starting', 'running', 'working', 'exited'])
+      expect(channelWants(builtIn, n('idle', to))).toBe(false);
+  });
+
+  it('gives a channel the states it asks for, and none other', () => {
+    expect(channelWants(mine, n('running', 'exited'))).toBe(true);
+    expect(channelWants(mine, n('idle', 'working'))).toBe(true);
+    expect(channelWants(mine, n('working', 'crashed'))).toBe(false);
+  });
+
+  it('idle only after working (a finished turn, not startup), on every channel', () => {
+    for (const ch of [builtIn, mine]) {
+      expect(channelWants(ch, n('working', 'idle'))).toBe(true);
+      for (const from of ['starting', 'running', 'needs_input', 'needs_permission', '']) {
+        expect(channelWants(ch, n(from, 'idle'))).toBe(false);
+      }
+    }
   });
 });
 
@@ -165,7 +210,9 @@ describe('Notifier', () => {
     const off = setup({ enabled: false });
     expect(await off.notifier.notify(note())).toEqual({ sent: [], failed: [], skipped: 'disabled' });
     expect(off.ch.toast.got).toEqual([]);
-    const none = setup({ channels: { desktop: false, toast: false, bell: false, webhook: false } });
+    const none = setup({
+      channels: { desktop: false, toast: false, bell: false, webhook: false, command: false },
+    });
     expect((await none.notifier.notify(note())).skipped).toBe('disabled');
   });
 
@@ -219,6 +266,37 @@ describe('Notifier', () => {
     const { notifier } = setup({ maxPerMinute: 1, dedupeMs: 0 });
     expect((await notifier.notify(note({ agentId: 'a' }))).sent).toHaveLength(4);
     expect((await notifier.notify(note({ agentId: 'b' }))).skipped).toBe('rate_limited');
+  });
+
+  it('sends a state only to the channels for it; dedupes each channel on its own', async () => {
+    const { clock, log, ch } = setup();
+    const got: AgentNotification[] = [];
+    const command: NotificationChannel = {
+      name: 'command',
+      states: ['idle', 'working', 'exited'],
+      send: (n) => {
+        got.push(n);
+        return Promise.resolve();
+      },
+    };
+    const notifier = new Notifier({
+      clock,
+      log,
+      channels: [ch.desktop, command],
+      settings: { enabled: true, channels: ALL_ON, dedupeMs: 30_000, maxPerMinute: 12 },
+    });
+    const turn = (from: string, to: string) => notifier.notify(compose({ from, to }) as AgentNotification);
+    expect(await turn('running', 'exited')).toMatchObject({ sent: ['command'] });
+    expect(await turn('working', 'crashed')).toMatchObject({ sent: ['desktop'] });
+    expect(await turn('idle', 'working')).toMatchObject({ sent: ['command'] });
+    expect(await turn('working', 'idle')).toMatchObject({ sent: ['desktop', 'command'] });
+    clock.advance(1_000);
+    // The command saw working in between; the desktop did not: for it this idle is a repeat.
+    expect(await turn('idle', 'working')).toMatchObject({ sent: ['command'] });
+    expect(await turn('working', 'idle')).toMatchObject({ sent: ['command'] });
+    expect(ch.desktop.got.map((n) => n.state)).toEqual(['crashed', 'idle']);
+    expect(got.map((n) => n.state)).toEqual(['exited', 'working', 'idle', 'working', 'idle']);
+    expect(await turn('starting', 'running')).toEqual({ sent: [], failed: [], skipped: 'disabled' });
   });
 
   it('logs a failing channel by name and still delivers to the others; never throws', async () => {

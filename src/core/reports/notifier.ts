@@ -1,8 +1,14 @@
 import type { Clock, Logger } from '../ports/daemon.js';
 
-/** States worth telling the user about. */
+/** States worth telling the user about on every channel by default. */
 export type NotifiableState = 'needs_permission' | 'needs_input' | 'idle' | 'crashed';
-export const CHANNEL_NAMES = ['desktop', 'toast', 'bell', 'webhook'] as const;
+export const DEFAULT_NOTIFY_STATES: readonly NotifiableState[] = [
+  'needs_permission',
+  'needs_input',
+  'idle',
+  'crashed',
+];
+export const CHANNEL_NAMES = ['desktop', 'toast', 'bell', 'webhook', 'command'] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 export type Urgency = 'low' | 'normal' | 'critical';
 
@@ -12,8 +18,17 @@ export interface AgentNotification {
   /** The agent's name. */
   agent: string;
   workspace: string;
-  state: NotifiableState;
+  /** The state left and the state entered. */
+  from: string;
+  state: string;
   reason?: string;
+  /** What the signal behind the state said (`StateDetail.evidence`). */
+  evidence?: string;
+  /** The event-log seq of the state change. */
+  seq?: number;
+  /** How the process ended (exited, crashed). */
+  exitCode?: number | null;
+  signal?: string | null;
   title: string;
   message: string;
   urgency: Urgency;
@@ -21,9 +36,11 @@ export interface AgentNotification {
   at: number;
 }
 
-/** A way to reach the user (notify-send, WezTerm toast, terminal bell, ntfy webhook). */
+/** A way to reach the user (notify-send, WezTerm toast, terminal bell, ntfy webhook, a command). */
 export interface NotificationChannel {
   readonly name: ChannelName;
+  /** The states it is for (default DEFAULT_NOTIFY_STATES); idle only ever after working. */
+  readonly states?: readonly string[];
   /** Rejects when delivery failed; the Notifier logs it. */
   send(n: AgentNotification): Promise<void>;
 }
@@ -73,6 +90,10 @@ export interface TransitionInput {
   /** How a crashed process ended. */
   exitCode?: number | null | undefined;
   signal?: string | null | undefined;
+  /** What the signal behind the new state said. */
+  evidence?: string | undefined;
+  /** The event-log seq of the change. */
+  seq?: number | undefined;
   at: number;
 }
 
@@ -100,12 +121,23 @@ export function formatResetTime(resetsAt: string, at: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
 }
 
-/** Title, fallback message and urgency for a notifiable state and reason. */
-function wording(
-  input: TransitionInput,
-  to: NotifiableState,
-): { title: string; fallback: string; urgency: Urgency } {
+/** " (SIGTERM)", " (exit 1)" or nothing: how a process ended. */
+function howEnded(input: TransitionInput): string {
+  if (input.signal != null) return ` (${input.signal})`;
+  return input.exitCode != null ? ` (exit ${input.exitCode})` : '';
+}
+
+/** Title, fallback message and urgency for a state and reason. */
+function wording(input: TransitionInput): { title: string; fallback: string; urgency: Urgency } {
   const a = input.agent;
+  const to = input.to;
+  if (!isNotifiable(to)) {
+    if (to === 'exited') {
+      const title = input.reason === 'stopped' ? `${a} was stopped` : `${a} exited${howEnded(input)}`;
+      return { title, fallback: `wtp logs ${a} shows its output`, urgency: 'low' };
+    }
+    return { title: `${a} is ${to}`, fallback: `wtp why ${a} tells why`, urgency: 'low' };
+  }
   switch (to) {
     case 'needs_permission':
       return {
@@ -147,12 +179,7 @@ function wording(
         return { title: `${a} stopped on an error`, fallback: 'see its pane', urgency: 'normal' };
       return { title: `${a} finished its turn`, fallback: 'it waits at its prompt', urgency: 'low' };
     case 'crashed': {
-      const how =
-        input.signal != null
-          ? ` (${input.signal})`
-          : input.exitCode != null
-            ? ` (exit ${input.exitCode})`
-            : '';
+      const how = howEnded(input);
       const what =
         input.reason === 'crash_loop'
           ? 'keeps crashing'
@@ -165,20 +192,20 @@ function wording(
 }
 
 /**
- * The notification for an agent's state change, or null when it is not worth one: only
- * needs_permission, needs_input, crashed, and idle right after working (a finished turn, not
- * the prompt an agent shows at startup). A repeat of the same state is not a transition.
+ * The notification for an agent's state change, or null for a repeat of the same state (not a
+ * transition). Which channels get it is theirs to say (`NotificationChannel.states`, by default
+ * needs_permission, needs_input, crashed and idle): see `channelWants`.
  */
 export function composeNotification(input: TransitionInput): AgentNotification | null {
   const { to } = input;
-  if (!isNotifiable(to) || input.from === to) return null;
-  if (to === 'idle' && input.from !== 'working') return null;
-  const w = wording(input, to);
+  if (input.from === to) return null;
+  const w = wording(input);
   const detail = oneLine(input.message) || w.fallback;
   const n: AgentNotification = {
     agentId: input.agentId,
     agent: input.agent,
     workspace: input.workspace,
+    from: input.from,
     state: to,
     title: w.title,
     message: input.workspace ? `${detail} (workspace ${input.workspace})` : detail,
@@ -186,7 +213,20 @@ export function composeNotification(input: TransitionInput): AgentNotification |
     at: input.at,
   };
   if (input.reason !== undefined) n.reason = input.reason;
+  if (input.evidence !== undefined) n.evidence = input.evidence;
+  if (input.seq !== undefined) n.seq = input.seq;
+  if (input.exitCode !== undefined) n.exitCode = input.exitCode;
+  if (input.signal !== undefined) n.signal = input.signal;
   return n;
+}
+
+/**
+ * Whether a channel is for this notification: its state is one of the channel's states, and idle
+ * only right after working (a finished turn, not the prompt an agent shows at startup).
+ */
+export function channelWants(ch: NotificationChannel, n: AgentNotification): boolean {
+  if (n.state === 'idle' && n.from !== 'working') return false;
+  return (ch.states ?? DEFAULT_NOTIFY_STATES).includes(n.state);
 }
 
 interface ChannelWindow {
@@ -232,12 +272,12 @@ export class Notifier {
   }
 
   async notify(n: AgentNotification): Promise<NotifyResult> {
-    const enabled = this.enabledChannels();
+    const enabled = this.enabledChannels().filter((ch) => channelWants(ch, n));
     if (enabled.length === 0) return { sent: [], failed: [], skipped: 'disabled' };
     const now = this.clock.now();
-    const key = `${n.state}\u0000${n.reason ?? ''}`;
-    const prev = this.last.get(n.agentId);
-    if (prev && prev.key === key && now - prev.at < this.settings.dedupeMs) {
+    // Per channel: a channel for more states sees transitions in between that the others do not.
+    const fresh = enabled.filter((ch) => this.isFresh(ch.name, n, now));
+    if (fresh.length === 0) {
       this.duplicates += 1;
       this.log.debug(
         { agentId: n.agentId, state: n.state, reason: n.reason },
@@ -245,9 +285,8 @@ export class Notifier {
       );
       return { sent: [], failed: [], skipped: 'duplicate' };
     }
-    this.last.set(n.agentId, { key, at: now });
 
-    const allowed = enabled.filter((ch) => this.admit(ch.name, now));
+    const allowed = fresh.filter((ch) => this.admit(ch.name, now));
     if (allowed.length === 0) return { sent: [], failed: [], skipped: 'rate_limited' };
 
     const results = await Promise.allSettled(allowed.map((ch) => Promise.resolve().then(() => ch.send(n))));
@@ -273,7 +312,17 @@ export class Notifier {
 
   /** Forgets an agent (removed): its next notification is never a duplicate. */
   forget(agentId: string): void {
-    this.last.delete(agentId);
+    for (const ch of this.channels) this.last.delete(`${ch.name}\u0000${agentId}`);
+  }
+
+  /** Not the same state and reason the channel was last sent for the agent within dedupeMs; records it. */
+  private isFresh(channel: ChannelName, n: AgentNotification, now: number): boolean {
+    const slot = `${channel}\u0000${n.agentId}`;
+    const key = `${n.state}\u0000${n.reason ?? ''}`;
+    const prev = this.last.get(slot);
+    if (prev && prev.key === key && now - prev.at < this.settings.dedupeMs) return false;
+    this.last.set(slot, { key, at: now });
+    return true;
   }
 
   /** Counters for metrics. */

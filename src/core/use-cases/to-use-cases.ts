@@ -9,6 +9,7 @@ import type { ReportReplayState } from '../reports/time-report.js';
 import { queryStateTimeline, queryTimeReport } from '../reports/time-report-query.js';
 import { receiveHook } from '../state/hook-intake.js';
 import { STATE_RULES } from '../state/state-rules.js';
+import { forkAgent } from './fork-agent.js';
 import type { UseCases } from './use-cases.js';
 
 export interface UseCaseDeps {
@@ -25,6 +26,15 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
   const report = new ReplayCheckpoints<ReportReplayState>();
   return {
     agents: service,
+    fork: {
+      fork: (ref, req, source) =>
+        forkAgent(
+          { registry, service, profileCatalog: core.profileCatalog, worktrees: core.worktrees },
+          ref,
+          req,
+          source,
+        ),
+    },
     broadcast: {
       send: (text, workspace, source) => broadcast({ registry, service }, text, workspace, source),
     },

@@ -1,4 +1,5 @@
 import type { EventSource } from '../../protocol/events.js';
+import type { ForkAgentRequest, ForkResult } from '../../protocol/fork.js';
 import type { StateTimeline, StateTimelineQuery } from '../../protocol/metrics.js';
 import type { WhyResponse } from '../../protocol/profiles.js';
 import type { ReportQuery, TimeReport } from '../../protocol/report.js';
@@ -27,6 +28,8 @@ import type { WorkspaceService } from '../workspaces/workspace-service.js';
 export interface UseCases {
   /** Agents: create, list, stop, restart, remove; input, screen, logs and the output stream. */
   agents: AgentUseCases;
+  /** A new agent from an agent's branch, conversation and (optionally) uncommitted work. */
+  fork: ForkUseCase;
   /** Text to every idle agent (of a workspace) at once. */
   broadcast: BroadcastUseCase;
   /** The live terminal: its size, its keyboard (the safe-input path), who follows output. */
@@ -72,6 +75,11 @@ export type AgentUseCases = Pick<
   | 'resize'
   | 'recordAttach'
 >;
+
+export interface ForkUseCase {
+  /** `wtp fork <agent>` (see `forkAgent`). */
+  fork(ref: string, req: ForkAgentRequest, source: EventSource): Promise<ForkResult>;
+}
 
 export interface BroadcastUseCase {
   /** Sends `text` (and Enter) to every idle agent, through the safe-input path; lists who was skipped. */

@@ -2,11 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { WtpError } from '../../client/wtp-error.js';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerAttachCommand } from './commands/attach.js';
+import { registerCompletionCommands } from './commands/completion.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerInitCommand } from './commands/init.js';
+import { registerForkCommand } from './commands/fork.js';
 import { registerGitCommands } from './commands/git.js';
 import { registerOrphanCommands } from './commands/orphans.js';
 import { registerTaskCommands } from './commands/tasks.js';
@@ -49,6 +51,7 @@ export function buildProgram(ctx: CliContext): Command {
     .configureOutput({ writeOut: (s) => ctx.out.write(s), writeErr: (s) => ctx.err.write(s) });
   registerDaemonCommands(program, ctx);
   registerAgentCommands(program, ctx);
+  registerForkCommand(program, ctx);
   registerTerminalCommands(program, ctx);
   registerStateCommands(program, ctx);
   registerGitCommands(program, ctx);
@@ -62,6 +65,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerOrphanCommands(program, ctx);
   registerDoctorCommand(program, ctx);
   registerInitCommand(program, ctx);
+  registerCompletionCommands(program, ctx);
   for (const c of program.commands)
     c.exitOverride().configureOutput({
       writeOut: (s) => ctx.out.write(s),

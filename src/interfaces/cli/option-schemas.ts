@@ -45,6 +45,7 @@ export const optionSchemas = {
     state: z.optional(z.enum(AGENT_STATES, { error: oneOf(AGENT_STATES) })),
   }),
   stop: z.object({ grace: z.optional(int(0, 600_000)), wait: z.boolean() }),
+  fork: z.object({ name: z.optional(name), prompt: z.optional(nonEmpty), wait: z.boolean() }),
   logs: z.object({ tail: z.optional(int(0, 1_000_000)) }),
   events: z.object({ since: int(0, Number.MAX_SAFE_INTEGER), limit: int(1, 10_000) }),
 } as const;

@@ -5,7 +5,10 @@ import { registerRoute } from './register-route.js';
 /** /api/v1/agents…, workspaces, orphans and the event history. */
 export function registerAgentRoutes(
   app: HttpApp,
-  api: Pick<ApiContext, 'agents' | 'events' | 'workspaces' | 'orphans' | 'loadTemplate' | 'defaultBackend'>,
+  api: Pick<
+    ApiContext,
+    'agents' | 'fork' | 'events' | 'workspaces' | 'orphans' | 'loadTemplate' | 'defaultBackend'
+  >,
 ): void {
   const { agents, events, workspaces, orphans } = api;
   registerRoute(app, 'listAgents', ({ query }) => ({ agents: agents.list(query) }));
@@ -19,6 +22,9 @@ export function registerAgentRoutes(
   registerRoute(app, 'restartAgent', async ({ params }, { source }) => ({
     agent: await agents.restart(params.agent, source),
   }));
+  registerRoute(app, 'forkAgent', ({ params, body }, { source }) =>
+    api.fork.fork(params.agent, body, source),
+  );
   registerRoute(app, 'removeAgent', async ({ params, query }, { source }) => ({
     removed: await agents.remove(params.agent, query.force, source),
   }));

@@ -4,7 +4,10 @@ import type { HttpCounters } from '../server/http-counters.js';
 const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 /** What /metrics reads. */
-export type MetricsSources = Pick<ApiContext, 'agents' | 'events' | 'storage' | 'terminals'>;
+export type MetricsSources = Pick<
+  ApiContext,
+  'agents' | 'events' | 'storage' | 'terminals' | 'notifications'
+>;
 
 /** Prometheus text exposition (format 0.0.4) of daemon and agent metrics. */
 export async function renderMetrics(
@@ -84,6 +87,21 @@ export async function renderMetrics(
   metric('wtp_storage_unsaved', 'gauge', 'Records and events kept in memory until the database takes them', [
     ['{kind="changes"}', storage.counters.unsavedChanges],
     ['{kind="events"}', storage.counters.unsavedEvents],
+  ]);
+  const notes = api.notifications();
+  metric(
+    'wtp_notifications_total',
+    'counter',
+    'Notifications by channel and outcome: sent, failed, dropped (rate limit)',
+    Object.entries(notes.channels).flatMap(([channel, c]) =>
+      (['sent', 'failed', 'dropped'] as const).map((outcome): [string, number] => [
+        `{channel="${channel}",outcome="${outcome}"}`,
+        c[outcome],
+      ]),
+    ),
+  );
+  metric('wtp_notifications_duplicates_total', 'counter', 'Notifications dropped as repeats', [
+    ['', notes.duplicates],
   ]);
   metric('wtp_websocket_clients', 'gauge', 'Open WebSocket connections', [['', counters.wsClients]]);
   metric('wtp_output_subscribers', 'gauge', 'Live output subscriptions (attach, follow)', [

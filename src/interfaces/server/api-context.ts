@@ -27,6 +27,11 @@ export interface DaemonUseCases {
   profiles(): ProfileInfo[];
   /** The agent CLIs as the daemon would run them (`wtp doctor`): found where, tested versions, install. */
   agentClis(): AgentClis;
+  /** Notifications sent, failed and dropped (rate limit) per channel, and repeats dropped (/metrics). */
+  notifications(): {
+    duplicates: number;
+    channels: Record<string, { sent: number; failed: number; dropped: number }>;
+  };
 }
 
 /**

@@ -26,6 +26,7 @@ export const vendor: VendorDefinition = {
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--permission-mode', m],
     resumeArgs: (id) => ['--resume', id],
+    forkArgs: (id) => ['--resume', id, '--fork-session'],
     permissionModes: ['default', 'manual', 'acceptEdits', 'plan', 'auto', 'dontAsk', 'bypassPermissions'],
     readHook: readClaudeHook,
     stream: {
