@@ -3,14 +3,14 @@
  * document shows: the pure part (no I/O), unit-tested in doc-match.test.ts.
  *
  * The shown text is the pattern. In it, whatever varies from run to run matches any value of its
- * kind: agent/task/workspace ids, times (HH:MM:SS[.mmm], ISO, dates), durations (7s, 1m05s,
+ * kind: agent/task/workspace ids (and task agents' names), git commits, times (HH:MM:SS[.mmm], ISO, dates), durations (7s, 1m05s,
  * 5997 ms), sizes (3.6M, 0B, 8.0 MiB), decimals (CPU %), event numbers (#31) and integers of three
  * digits or more (pids, byte counts). Runs of spaces match any run (table columns change width).
  * A line that is only `…` matches any number of lines; `…` inside a line matches any text. Fixed
  * values of the run (its temporary paths, port, tmux server name) are mapped to the document's
  * placeholders before comparing (`Mapping`).
  *
- * Ids and integers are bound: the first time a shown id meets a real one they are tied for the
+ * Ids, commits and integers are bound: the first time a shown id meets a real one they are tied for the
  * rest of the document, so an id shown twice must be the same agent, and a command that names a
  * shown id or pid (`kill -9 16585`) runs with the real one (`toReal`).
  */
@@ -23,7 +23,10 @@ export interface Mapping {
 
 export const ELLIPSIS = '…';
 
-const ID = String.raw`\b(?:ag|tk|ws)-[0-9a-z]{10}\b`;
+/** Agent, task and workspace ids; a task's agents are named for the first 8 characters of its id. */
+const ID = String.raw`\b(?:(?:ag|tk|ws)-[0-9a-z]{10}|task-[0-9a-z]{8})\b`;
+/** A git commit (7 to 40 hex digits, at least one of them a letter and one a digit). */
+const HASH = String.raw`\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b`;
 const ISO = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z`;
 const DATE = String.raw`\d{4}-\d{2}-\d{2}`;
 const TIME = String.raw`\b\d{2}:\d{2}:\d{2}(?:\.\d{3})?\b`;
@@ -33,7 +36,7 @@ const DECIMAL = String.raw`(?<![\w.])\d+\.\d+(?![\w.])`;
 const SEQ = String.raw`#\d+\b`;
 const INTEGER = String.raw`(?<![\w.-])\d{3,}(?![\w.])`;
 
-type Kind = 'ellipsis' | 'id' | 'iso' | 'date' | 'time' | 'duration' | 'size' | 'decimal' | 'seq' | 'int';
+type Kind = 'ellipsis' | 'id' | 'hash' | 'iso' | 'date' | 'time' | 'duration' | 'size' | 'decimal' | 'seq' | 'int';
 
 /**
  * Token kinds in the order they are tried, with the pattern a shown token of that kind matches
@@ -41,7 +44,8 @@ type Kind = 'ellipsis' | 'id' | 'iso' | 'date' | 'time' | 'duration' | 'size' | 
  */
 const KINDS: [Kind, string, string | ((token: string) => string)][] = [
   ['ellipsis', ELLIPSIS, '.*?'],
-  ['id', ID, (t) => `(${t.slice(0, 3)}[0-9a-z]{10})`],
+  ['id', ID, (t) => (t.startsWith('task-') ? '(task-[0-9a-z]{8})' : `(${t.slice(0, 3)}[0-9a-z]{10})`)],
+  ['hash', HASH, String.raw`([0-9a-f]{7,40})`],
   ['iso', ISO, ISO],
   ['date', DATE, DATE],
   ['time', TIME, String.raw`\d{2}:\d{2}:\d{2}(?:\.\d{3})?`],
@@ -54,7 +58,7 @@ const KINDS: [Kind, string, string | ((token: string) => string)][] = [
 const TOKEN = new RegExp(KINDS.map(([, re]) => `(${re})`).join('|'), 'g');
 
 /** Kinds whose shown value is tied to the real one (captured, in order). */
-type Bound = 'id' | 'int';
+type Bound = 'id' | 'hash' | 'int';
 
 interface LinePattern {
   re: RegExp;
@@ -84,7 +88,7 @@ export function linePattern(shown: string): LinePattern {
     const i = m.slice(1).findIndex((g) => g !== undefined);
     const [kind, , pattern] = KINDS[i] as (typeof KINDS)[number];
     re += typeof pattern === 'string' ? pattern : pattern(m[0]);
-    if (kind === 'id' || kind === 'int') bound.push({ kind, shown: m[0] });
+    if (kind === 'id' || kind === 'hash' || kind === 'int') bound.push({ kind, shown: m[0] });
     at = m.index + m[0].length;
   }
   re += literal(text.slice(at));
@@ -205,20 +209,27 @@ export class Bindings {
         if (other !== undefined && other !== b.shown)
           return `${real} is shown as ${other} earlier in the document, here as ${b.shown}`;
       }
-      if (had === undefined) this.toRealMap.set(b.shown, real);
-      if (!this.toShownMap.has(real)) this.toShownMap.set(real, b.shown);
+      this.tie(b.shown, real);
+      // A task's agents are named task-<the first 8 characters of its id>.
+      if (b.kind === 'id' && b.shown.startsWith('tk-'))
+        this.tie(`task-${b.shown.slice(3, 11)}`, `task-${real.slice(3, 11)}`);
     }
     return null;
   }
 
+  private tie(shown: string, real: string): void {
+    if (!this.toRealMap.has(shown)) this.toRealMap.set(shown, real);
+    if (!this.toShownMap.has(real)) this.toShownMap.set(real, shown);
+  }
+
   /** A command as it runs: every shown id and bound integer replaced by its real value. */
   toReal(command: string): string {
-    return command.replace(new RegExp(`${ID}|${INTEGER}`, 'g'), (t) => this.toRealMap.get(t) ?? t);
+    return command.replace(new RegExp(`${ID}|${HASH}|${INTEGER}`, 'g'), (t) => this.toRealMap.get(t) ?? t);
   }
 
   /** An output line as a document shows it: real ids and integers that are bound, replaced. */
   toShown(line: string): string {
-    return line.replace(new RegExp(`${ID}|${INTEGER}`, 'g'), (t) => this.toShownMap.get(t) ?? t);
+    return line.replace(new RegExp(`${ID}|${HASH}|${INTEGER}`, 'g'), (t) => this.toShownMap.get(t) ?? t);
   }
 }
 
@@ -300,7 +311,7 @@ function realignTables(rows: readonly Row[]): string[] {
 
 /** Ties the ids and integers of each changed line to those of the shown line it replaces (same kinds, same order). */
 function bindReplaced(steps: readonly Step[], bindings: Bindings): void {
-  const tokens = new RegExp(`${ID}|${INTEGER}`, 'g');
+  const tokens = new RegExp(`${ID}|${HASH}|${INTEGER}`, 'g');
   for (let k = 0; k < steps.length; ) {
     const missing: string[] = [];
     const extra: string[] = [];
@@ -314,7 +325,8 @@ function bindReplaced(steps: readonly Step[], bindings: Bindings): void {
       if (realLine === undefined) break;
       const wanted = linePattern(shownLine).bound;
       const got = [...squeeze(realLine).matchAll(tokens)].map((m) => m[0]);
-      const kinds = (xs: string[]): string => xs.map((x) => (/^\d+$/.test(x) ? 'int' : 'id')).join();
+      const kinds = (xs: string[]): string =>
+        xs.map((x) => (/^\d+$/.test(x) ? 'int' : new RegExp(`^${ID}$`).test(x) ? 'id' : 'hash')).join();
       if (kinds(wanted.map((w) => w.shown)) === kinds(got)) bindings.bind(shownLine, got);
     }
     if (missing.length === 0 && extra.length === 0) k++;

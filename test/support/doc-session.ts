@@ -1,6 +1,6 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { tmuxSocketName } from '../../src/config/paths.js';
@@ -58,12 +58,28 @@ function freePort(): Promise<number> {
   });
 }
 
-/** PATH without folders that hold a `wezterm` (so `auto` and `wtp status` say the same everywhere). */
-const pathWithoutWezterm = (path: string): string =>
-  path
+/** Programs whose presence changes what wtp prints (the backend it picks, `wtp profiles`). */
+const ELSEWHERE = ['wezterm', 'claude', 'codex', 'gemini', 'aider'];
+
+/**
+ * PATH as the documents' output needs it on every machine: a folder that holds WezTerm or an agent
+ * CLI is replaced by a copy of it (symlinks under `mirrors`) without them; the session puts on PATH
+ * what a scene needs.
+ */
+function hermeticPath(path: string, mirrors: string): string {
+  return path
     .split(':')
-    .filter((d) => d !== '' && !existsSync(join(d, 'wezterm')))
+    .filter((d) => d !== '')
+    .map((d, i) => {
+      if (!ELSEWHERE.some((p) => existsSync(join(d, p)))) return d;
+      const copy = join(mirrors, String(i));
+      mkdirSync(copy, { recursive: true });
+      for (const name of readdirSync(d))
+        if (!ELSEWHERE.includes(name)) symlinkSync(join(d, name), join(copy, name));
+      return copy;
+    })
     .join(':');
+}
 
 export interface RunOutput {
   code: number;
@@ -105,8 +121,8 @@ export class DocSession {
       home.writeConfig('agents:\n  outputTailBytes: 4096\n');
     }
     const userHome = home.path('home');
-    const bin = home.path('bin');
-    mkdirSync(bin);
+    const bin = join(userHome, '.local', 'bin'); // wtp, and claude in Claude Code scenes
+    mkdirSync(bin, { recursive: true });
     writeFileSync(join(bin, 'wtp'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`);
     chmodSync(join(bin, 'wtp'), 0o755);
     fakeNotifySend(bin, home.path('notify-send.log')); // never the desktop's
@@ -127,7 +143,7 @@ export class DocSession {
       // The shell agents' prompt, the same everywhere (bash would drop a PS1 from the environment).
       SHELL: '/bin/sh',
       ENV: join(userHome, '.shrc'),
-      PATH: `${bin}:${pathWithoutWezterm(process.env.PATH ?? '')}`,
+      PATH: `${bin}:${hermeticPath(process.env.PATH ?? '', home.path('path'))}`,
     });
     if (this.kind === 'claude') {
       this.api = await FakeAnthropic.start(docsScript);
