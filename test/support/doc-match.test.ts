@@ -61,6 +61,14 @@ describe('compare', () => {
     expect(compare(['web  ag-vpgcmrcd3g'], ['web  ag-aaaaaaaaaa'], b).ok).toBe(false);
   });
 
+  it('does not keep a shown line whose id stands for another agent', () => {
+    const b = new Bindings();
+    compare(['added tk-dtfskaqqwc: schema', 'added tk-7n4q2nhkez: api'], ['added tk-aaaaaaaaaa: schema', 'added tk-bbbbbbbbbb: api'], b);
+    const r = compare(['task-dtfskaqq  tk-dtfskaqqwc'], ['task-bbbbbbbb  tk-bbbbbbbbbb'], b);
+    expect(r.ok).toBe(false);
+    expect(r.updated).toEqual(['task-7n4q2nhk  tk-7n4q2nhkez']);
+  });
+
   it('runs commands with the real values of the shown ids and pids', () => {
     const b = new Bindings();
     compare(['daemon started (pid 16585)'], ['daemon started (pid 4242)'], b);

@@ -3,7 +3,7 @@
  * document shows: the pure part (no I/O), unit-tested in doc-match.test.ts.
  *
  * The shown text is the pattern. In it, whatever varies from run to run matches any value of its
- * kind: agent/task/workspace ids (and task agents' names), git commits, times (HH:MM:SS[.mmm], ISO, dates), durations (7s, 1m05s,
+ * kind: agent/task/workspace ids (and task agents' names), git commits, times (HH:MM[:SS[.mmm]], ISO, dates), durations (7s, 1m05s,
  * 5997 ms), sizes (3.6M, 0B, 8.0 MiB), decimals (CPU %), event numbers (#31) and integers of three
  * digits or more (pids, byte counts). Runs of spaces match any run (table columns change width).
  * A line that is only `…` matches any number of lines; `…` inside a line matches any text. Fixed
@@ -29,7 +29,7 @@ const ID = String.raw`\b(?:(?:ag|tk|ws)-[0-9a-z]{10}|task-[0-9a-z]{8})\b`;
 const HASH = String.raw`\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b`;
 const ISO = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z`;
 const DATE = String.raw`\d{4}-\d{2}-\d{2}`;
-const TIME = String.raw`\b\d{2}:\d{2}:\d{2}(?:\.\d{3})?\b`;
+const TIME = String.raw`\b\d{2}:\d{2}(?::\d{2}(?:\.\d{3})?)?\b`;
 const DURATION = String.raw`\b\d+(?:\.\d+)?(?: ?ms\b|s\b|m\d{2}s\b|h\d{2}m\b|d\d{1,2}h\b)`;
 const SIZE = String.raw`\b\d+(?:\.\d+)? ?(?:[KMGT]iB|[BKMGT])\b`;
 const DECIMAL = String.raw`(?<![\w.])\d+\.\d+(?![\w.])`;
@@ -48,7 +48,7 @@ const KINDS: [Kind, string, string | ((token: string) => string)][] = [
   ['hash', HASH, String.raw`([0-9a-f]{7,40})`],
   ['iso', ISO, ISO],
   ['date', DATE, DATE],
-  ['time', TIME, String.raw`\d{2}:\d{2}:\d{2}(?:\.\d{3})?`],
+  ['time', TIME, String.raw`\d{2}:\d{2}(?::\d{2}(?:\.\d{3})?)?`],
   ['duration', DURATION, String.raw`\d+(?:\.\d+)?(?: ?ms|s|m\d{2}s|h\d{2}m|d\d{1,2}h)`],
   ['size', SIZE, String.raw`\d+(?:\.\d+)? ?(?:[KMGT]iB|[BKMGT])`],
   ['decimal', DECIMAL, String.raw`\d+\.\d+`],
@@ -135,14 +135,22 @@ const ABSORBED = 1e-9;
  * The cheapest alignment of shown lines to output lines (dynamic programming): a match costs 0, a
  * shown line not printed, an output line not shown, or one line changed into another costs 1, and
  * an `…` line takes any number of output lines (almost) for free. The output matches when no line
- * had to be added, dropped or changed (`cost` < 1).
+ * had to be added, dropped or changed (`cost` < 1). With `bindings`, a line whose ids were tied to
+ * other ones earlier in the document does not match.
  */
-export function align(shown: readonly string[], real: readonly string[]): { cost: number; steps: Step[] } {
+export function align(
+  shown: readonly string[],
+  real: readonly string[],
+  bindings?: Bindings,
+): { cost: number; steps: Step[] } {
   const n = shown.length;
   const m = real.length;
   const cost: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   const at = (i: number, j: number): number => cost[i]?.[j] ?? Infinity;
-  const same = (i: number, j: number): boolean => matchLine(shown[i] ?? '', real[j] ?? '') !== null;
+  const same = (i: number, j: number): boolean => {
+    const got = matchLine(shown[i] ?? '', real[j] ?? '');
+    return got !== null && (bindings?.agrees(shown[i] ?? '', got) ?? true);
+  };
   const elided = (i: number): boolean => isEllipsisLine(shown[i] ?? '');
   for (let i = n; i >= 0; i--) {
     for (let j = m; j >= 0; j--) {
@@ -195,20 +203,32 @@ export class Bindings {
   private readonly toRealMap = new Map<string, string>();
   private readonly toShownMap = new Map<string, string>();
 
-  /** Binds the shown tokens of `shown` to `reals`; returns a problem, or null. */
+  /** Why the shown ids of a line cannot stand for these real ones (tied to others earlier), or null. */
+  conflict(shown: string, reals: readonly string[]): string | null {
+    for (const [k, b] of linePattern(shown).bound.entries()) {
+      const real = reals[k];
+      if (b.kind !== 'id' || real === undefined) continue;
+      const had = this.toRealMap.get(b.shown);
+      const other = this.toShownMap.get(real);
+      if (had !== undefined && had !== real) return `${b.shown} was ${had} earlier in the document, here it is ${real}`;
+      if (other !== undefined && other !== b.shown)
+        return `${real} is shown as ${other} earlier in the document, here as ${b.shown}`;
+    }
+    return null;
+  }
+
+  /** Whether the shown ids of a line are tied to these real ones, or to none yet (nothing is bound). */
+  agrees(shown: string, reals: readonly string[]): boolean {
+    return this.conflict(shown, reals) === null;
+  }
+
+  /** Binds the shown tokens of `shown` to `reals`; returns a problem (and binds nothing), or null. */
   bind(shown: string, reals: readonly string[]): string | null {
-    const { bound } = linePattern(shown);
-    for (const [k, b] of bound.entries()) {
+    const problem = this.conflict(shown, reals);
+    if (problem) return problem;
+    for (const [k, b] of linePattern(shown).bound.entries()) {
       const real = reals[k];
       if (real === undefined) continue;
-      const had = this.toRealMap.get(b.shown);
-      if (b.kind === 'id') {
-        const other = this.toShownMap.get(real);
-        if (had !== undefined && had !== real)
-          return `${b.shown} was ${had} earlier in the document, here it is ${real}`;
-        if (other !== undefined && other !== b.shown)
-          return `${real} is shown as ${other} earlier in the document, here as ${b.shown}`;
-      }
       this.tie(b.shown, real);
       // A task's agents are named task-<the first 8 characters of its id>.
       if (b.kind === 'id' && b.shown.startsWith('tk-'))
@@ -250,13 +270,14 @@ export interface Comparison {
  * and named by a later command stays the same after `npm run docs:update`).
  */
 export function compare(shown: readonly string[], real: readonly string[], bindings: Bindings): Comparison {
-  const { cost, steps } = align(shown, real);
+  const { cost, steps } = align(shown, real, bindings);
   let problem = cost >= 1 ? diffText(steps) : null;
   for (const s of steps) {
     if (s.op !== 'same') continue;
     const conflict = bindings.bind(s.shown, matchLine(s.shown, s.real) ?? []);
     problem ??= conflict;
   }
+  if (problem !== null) problem = explainTies(steps, bindings, problem);
   if (cost >= 1) bindReplaced(steps, bindings);
   const rows: Row[] = [];
   for (const s of steps) {
@@ -283,23 +304,30 @@ function cellStarts(line: string): number[] {
   return starts;
 }
 
+const isPrefix = (a: readonly number[], b: readonly number[]): boolean => a.every((x, k) => b[k] === x);
+
 /**
  * Lines written back keep their tables aligned: a run of output lines that was a table (three
- * columns or more, each starting at the same place on every line) is padded again when one of
- * its lines changed, since shown ids and pids need not be as wide as the real ones.
+ * columns or more, each starting at the same place on every line; a row may stop early) is padded
+ * again when one of its rows changed and another shows values other than the run's (the kept rows,
+ * or shown ids and pids, need not be as wide as the real ones).
  */
 function realignTables(rows: readonly Row[]): string[] {
   const out = rows.map((r) => r.text);
   for (let i = 0; i < rows.length; ) {
-    const starts = rows[i]?.real ? cellStarts(rows[i]?.real ?? '') : [];
+    let widest = rows[i]?.real ? cellStarts(rows[i]?.real ?? '') : [];
     let j = i + 1;
-    const same = (r: Row | undefined): boolean =>
-      r?.real !== null && r?.real !== undefined && cellStarts(r.real).join() === starts.join();
-    while (starts.length >= 3 && same(rows[j])) j++;
+    for (; j < rows.length; j++) {
+      const real = rows[j]?.real;
+      if (real === null || real === undefined) break;
+      const starts = cellStarts(real);
+      if (!isPrefix(starts, widest) && !isPrefix(widest, starts)) break;
+      if (starts.length > widest.length) widest = starts;
+    }
     const group = rows.slice(i, j);
-    const table = group.map((r) => cells(r.text));
-    if (group.length >= 2 && group.some((r) => r.changed) && table.every((c) => c.length === starts.length)) {
-      const widths = starts.map((_, k) => Math.max(...table.map((c) => (c[k] ?? '').length)));
+    if (widest.length >= 3 && group.length >= 2 && group.some((r) => r.changed) && group.some((r) => r.text !== r.real)) {
+      const table = group.map((r) => cells(r.text));
+      const widths = widest.map((_, k) => Math.max(...table.map((c) => (c[k] ?? '').length)));
       table.forEach((c, k) => {
         out[i + k] = c.map((cell, n) => (n < c.length - 1 ? cell.padEnd((widths[n] ?? 0) + 2) : cell)).join('');
       });
@@ -307,6 +335,19 @@ function realignTables(rows: readonly Row[]): string[] {
     i = j;
   }
   return out;
+}
+
+/** The diff, with a note under each changed line that differs only by an id tied to another one earlier. */
+function explainTies(steps: readonly Step[], bindings: Bindings, diff: string): string {
+  const notes: string[] = [];
+  for (const [k, s] of steps.entries()) {
+    const next = steps[k + 1];
+    if (s.op !== 'missing' || next?.op !== 'extra') continue;
+    const got = matchLine(s.shown, next.real);
+    const why = got && bindings.conflict(s.shown, got);
+    if (why) notes.push(`(${s.shown.trim()}: ${why})`);
+  }
+  return [diff, ...notes].join('\n');
 }
 
 /** Ties the ids and integers of each changed line to those of the shown line it replaces (same kinds, same order). */

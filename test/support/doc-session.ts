@@ -140,6 +140,7 @@ export class DocSession {
       WTP_HOME: home.dir,
       WTP_API_PORT: String(port),
       NO_COLOR: '1',
+      TZ: 'UTC', // reports count days in the daemon's time zone
       // The shell agents' prompt, the same everywhere (bash would drop a PS1 from the environment).
       SHELL: '/bin/sh',
       ENV: join(userHome, '.shrc'),
