@@ -113,6 +113,12 @@ describe('what npm run docs:update writes', () => {
     ]);
   });
 
+  it('leaves the lines around a table alone', () => {
+    const shown = ['note: a line', 'NAME  PID    PANE', 'a1    16711  %0'];
+    const real = ['note: a line', 'NAME  PID   PANE', 'a1    9044  %2'];
+    expect(compare(shown, real, new Bindings()).updated).toEqual(['note: a line', 'NAME  PID    PANE', 'a1    16711  %2']);
+  });
+
   it('rewrites the output of a block in place', () => {
     const md = ['intro', '```console', '$ wtp ls', 'old 1', 'old 2', '$ wtp status', 'kept', '```', 'after'].join('\n');
     const [block] = parseBlocks(md);

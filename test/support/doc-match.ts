@@ -308,20 +308,25 @@ const isPrefix = (a: readonly number[], b: readonly number[]): boolean => a.ever
 
 /**
  * Lines written back keep their tables aligned: a run of output lines that was a table (three
- * columns or more, each starting at the same place on every line; a row may stop early) is padded
+ * columns or more, each starting at the same place on every line; a row may stop early, but has
+ * two cells at least) is padded
  * again when one of its rows changed and another shows values other than the run's (the kept rows,
  * or shown ids and pids, need not be as wide as the real ones).
  */
 function realignTables(rows: readonly Row[]): string[] {
   const out = rows.map((r) => r.text);
   for (let i = 0; i < rows.length; ) {
-    let widest = rows[i]?.real ? cellStarts(rows[i]?.real ?? '') : [];
+    let widest = cellStarts(rows[i]?.real ?? '');
+    if (widest.length < 2) {
+      i++;
+      continue;
+    }
     let j = i + 1;
     for (; j < rows.length; j++) {
       const real = rows[j]?.real;
       if (real === null || real === undefined) break;
       const starts = cellStarts(real);
-      if (!isPrefix(starts, widest) && !isPrefix(widest, starts)) break;
+      if (starts.length < 2 || (!isPrefix(starts, widest) && !isPrefix(widest, starts))) break;
       if (starts.length > widest.length) widest = starts;
     }
     const group = rows.slice(i, j);
