@@ -25,9 +25,9 @@ function bashSyntax(command: string): Promise<string | null> {
  * that prints its arguments, and PATH is empty, so no other program can run.
  */
 function wtpCalls(command: string): Promise<string[][]> {
-  const script = `wtp() { printf '${RECORD}'; printf '%s\\0' "$@"; }\n${command}`;
+  const script = `PATH=/nonexistent\nwtp() { printf '${RECORD}'; printf '%s\\0' "$@"; }\n${command}`;
   return new Promise((resolve) => {
-    execFile('bash', ['-c', script], { env: { PATH: '/nonexistent' } }, (_err, stdout) => {
+    execFile('bash', ['-c', script], (_err, stdout) => {
       resolve(
         stdout
           .split(RECORD)
