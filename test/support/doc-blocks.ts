@@ -66,7 +66,11 @@ function directivesBefore(lines: readonly string[], fence: number): Directive[] 
       const rest = at ? l.slice(at[0].length) : l;
       const colon = /^(sh|wait):\s*/.exec(rest);
       const [name, ...args] = colon ? [colon[1] ?? '', rest.slice(colon[0].length)] : rest.split(/\s+/);
-      return { before: at ? Number(at[1]) : 1, name: name ?? '', arg: colon ? (args[0] ?? '') : args.join(' ') };
+      return {
+        before: at ? Number(at[1]) : 1,
+        name: name ?? '',
+        arg: colon ? (args[0] ?? '') : args.join(' '),
+      };
     });
 }
 
@@ -83,7 +87,8 @@ export function parseBlocks(markdown: string): ConsoleBlock[] {
       if (l.startsWith('$ ')) {
         let text = l.slice(2);
         const line = j + 1;
-        while (text.endsWith('\\') && j + 1 < lines.length) text = `${text.slice(0, -1)}\n${lines[++j] ?? ''}`;
+        while (text.endsWith('\\') && j + 1 < lines.length)
+          text = `${text.slice(0, -1)}\n${lines[++j] ?? ''}`;
         block.commands.push({ line, text, shown: [], outputAt: j + 1 });
       } else {
         const c = block.commands.at(-1);

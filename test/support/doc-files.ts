@@ -3,7 +3,13 @@ import { join, relative } from 'node:path';
 import { REPO } from './harness.js';
 
 /** Written by tools (the reference) or notes, not guides with runnable examples. */
-const NOT_GUIDES = ['docs/cli.md', 'docs/config.md', 'docs/environment.md', 'docs/events.md', 'docs/errors.md'];
+const NOT_GUIDES = [
+  'docs/cli.md',
+  'docs/config.md',
+  'docs/environment.md',
+  'docs/events.md',
+  'docs/errors.md',
+];
 
 function markdownFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

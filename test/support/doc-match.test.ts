@@ -1,14 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBlocks, rewriteBlocks } from './doc-blocks.js';
 import { align, Bindings, compare, matchLine, outputLines } from './doc-match.js';
+import { REPO } from './harness.js';
 
 describe('matchLine', () => {
   it('lets ids, pids, times, durations, sizes, CPU and event numbers vary', () => {
     const shown = 'a1    ag-edwfajaydw  shell    running  16711  7s      0.0   3.6M  /tmp/tour/proj';
     const real = 'a1 ag-3k2m9x4q1p shell running 9044 1m05s 12.5 252M /tmp/tour/proj';
     expect(matchLine(shown, real)).toEqual(['ag-3k2m9x4q1p', '9044']);
-    expect(matchLine('#23 11:59:26.204  agent.exited  pid 18224 after 5997 ms', '#7 09:01:02.003 agent.exited pid 77 after 12 ms')).toEqual(['77']);
-    expect(matchLine('since 2026-11-23T12:17:33.036Z on 2026-11-23', 'since 2027-01-02T03:04:05.600Z on 2027-01-02')).toEqual([]);
+    expect(
+      matchLine(
+        '#23 11:59:26.204  agent.exited  pid 18224 after 5997 ms',
+        '#7 09:01:02.003 agent.exited pid 77 after 12 ms',
+      ),
+    ).toEqual(['77']);
+    expect(
+      matchLine(
+        'since 2026-11-23T12:17:33.036Z on 2026-11-23',
+        'since 2027-01-02T03:04:05.600Z on 2027-01-02',
+      ),
+    ).toEqual([]);
     expect(matchLine('8.0 MiB, 0B', '123.4 MiB, 17K')).toEqual([]);
   });
 
@@ -26,7 +39,9 @@ describe('matchLine', () => {
   });
 
   it('reads … inside a line as any text', () => {
-    expect(matchLine('web  cmd …python3 -m http.server', 'web cmd /root/.pyenv/shims/python3 -m http.server')).toEqual([]);
+    expect(
+      matchLine('web  cmd …python3 -m http.server', 'web cmd /root/.pyenv/shims/python3 -m http.server'),
+    ).toEqual([]);
     expect(matchLine('web  cmd …python3 -m http.server', 'web cmd python2 -m http.server')).toBeNull();
   });
 });
@@ -63,7 +78,11 @@ describe('compare', () => {
 
   it('does not keep a shown line whose id stands for another agent', () => {
     const b = new Bindings();
-    compare(['added tk-dtfskaqqwc: schema', 'added tk-7n4q2nhkez: api'], ['added tk-aaaaaaaaaa: schema', 'added tk-bbbbbbbbbb: api'], b);
+    compare(
+      ['added tk-dtfskaqqwc: schema', 'added tk-7n4q2nhkez: api'],
+      ['added tk-aaaaaaaaaa: schema', 'added tk-bbbbbbbbbb: api'],
+      b,
+    );
     const r = compare(['task-dtfskaqq  tk-dtfskaqqwc'], ['task-bbbbbbbb  tk-bbbbbbbbbb'], b);
     expect(r.ok).toBe(false);
     expect(r.updated).toEqual(['task-7n4q2nhk  tk-7n4q2nhkez']);
@@ -83,7 +102,12 @@ describe('what npm run docs:update writes', () => {
     compare(['started web (ag-vpgcmrcd3g), pid 18224'], ['started web (ag-aaaaaaaaaa), pid 901'], b);
     const shown = ['web  ag-vpgcmrcd3g  18224  11:59:28', 'old', '…', 'end'];
     const real = ['web  ag-aaaaaaaaaa  901  10:00:00', 'new', 'x', 'y', 'end'];
-    expect(compare(shown, real, b).updated).toEqual(['web  ag-vpgcmrcd3g  18224  11:59:28', 'new', '…', 'end']);
+    expect(compare(shown, real, b).updated).toEqual([
+      'web  ag-vpgcmrcd3g  18224  11:59:28',
+      'new',
+      '…',
+      'end',
+    ]);
   });
 
   it('keeps the line after a … in its place when it changed', () => {
@@ -116,11 +140,25 @@ describe('what npm run docs:update writes', () => {
   it('leaves the lines around a table alone', () => {
     const shown = ['note: a line', 'NAME  PID    PANE', 'a1    16711  %0'];
     const real = ['note: a line', 'NAME  PID   PANE', 'a1    9044  %2'];
-    expect(compare(shown, real, new Bindings()).updated).toEqual(['note: a line', 'NAME  PID    PANE', 'a1    16711  %2']);
+    expect(compare(shown, real, new Bindings()).updated).toEqual([
+      'note: a line',
+      'NAME  PID    PANE',
+      'a1    16711  %2',
+    ]);
   });
 
   it('rewrites the output of a block in place', () => {
-    const md = ['intro', '```console', '$ wtp ls', 'old 1', 'old 2', '$ wtp status', 'kept', '```', 'after'].join('\n');
+    const md = [
+      'intro',
+      '```console',
+      '$ wtp ls',
+      'old 1',
+      'old 2',
+      '$ wtp status',
+      'kept',
+      '```',
+      'after',
+    ].join('\n');
     const [block] = parseBlocks(md);
     const first = block?.commands[0];
     if (!first) throw new Error('no command');
@@ -176,5 +214,30 @@ describe('parseBlocks', () => {
 describe('align', () => {
   it('prefers matching lines over dropping them', () => {
     expect(align(['a', 'b', 'c'], ['a', 'c']).steps.map((s) => s.op)).toEqual(['same', 'missing', 'same']);
+  });
+});
+
+describe('a doctored block of the README', () => {
+  const up = parseBlocks(readFileSync(join(REPO, 'README.md'), 'utf8'))
+    .flatMap((b) => b.commands)
+    .find((c) => c.text === 'wtp up --detach');
+  if (!up) throw new Error('the README shows no `wtp up --detach`');
+  // What a run prints, in its own words: other pids, another port already mapped back to 7537.
+  const printed = up.shown.map((l) => l.replace(/pid \d+/, 'pid 4242'));
+
+  it('matches what the README shows when only the pids differ', () => {
+    expect(compare(up.shown, printed, new Bindings()).ok).toBe(true);
+  });
+
+  it('fails when a line of the output changes, and says which', () => {
+    const changed = printed.map((l) => l.replace('tmux (auto:', 'headless (auto:'));
+    const r = compare(up.shown, changed, new Bindings());
+    expect(r.ok).toBe(false);
+    expect(r.problem).toMatch(/^- {3}Backend {4}tmux \(auto:.*\n\+ {3}Backend {4}headless \(auto:/m);
+  });
+
+  it('fails when a line goes missing or one is added', () => {
+    expect(compare(up.shown, printed.slice(0, -1), new Bindings()).ok).toBe(false);
+    expect(compare(up.shown, [...printed, 'warning: something new'], new Bindings()).ok).toBe(false);
   });
 });

@@ -36,7 +36,8 @@ const DECIMAL = String.raw`(?<![\w.])\d+\.\d+(?![\w.])`;
 const SEQ = String.raw`#\d+\b`;
 const INTEGER = String.raw`(?<![\w.-])\d{3,}(?![\w.])`;
 
-type Kind = 'ellipsis' | 'id' | 'hash' | 'iso' | 'date' | 'time' | 'duration' | 'size' | 'decimal' | 'seq' | 'int';
+type Kind =
+  'ellipsis' | 'id' | 'hash' | 'iso' | 'date' | 'time' | 'duration' | 'size' | 'decimal' | 'seq' | 'int';
 
 /**
  * Token kinds in the order they are tried, with the pattern a shown token of that kind matches
@@ -114,8 +115,9 @@ export function mapOutput(text: string, maps: readonly Mapping[]): string {
 
 /** A command's output as lines: mapped, control sequences and carriage returns removed, trailing blank lines dropped. */
 export function outputLines(text: string, maps: readonly Mapping[]): string[] {
-  // eslint-disable-next-line no-control-regex
-  const clean = mapOutput(text, maps).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+  const clean = mapOutput(text, maps)
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    .replace(/\r/g, '');
   const lines = clean.split('\n').map((l) => l.trimEnd());
   while (lines.length > 0 && lines.at(-1) === '') lines.pop();
   return lines;
@@ -210,7 +212,8 @@ export class Bindings {
       if (b.kind !== 'id' || real === undefined) continue;
       const had = this.toRealMap.get(b.shown);
       const other = this.toShownMap.get(real);
-      if (had !== undefined && had !== real) return `${b.shown} was ${had} earlier in the document, here it is ${real}`;
+      if (had !== undefined && had !== real)
+        return `${b.shown} was ${had} earlier in the document, here it is ${real}`;
       if (other !== undefined && other !== b.shown)
         return `${real} is shown as ${other} earlier in the document, here as ${b.shown}`;
     }
@@ -315,7 +318,7 @@ const isPrefix = (a: readonly number[], b: readonly number[]): boolean => a.ever
  */
 function realignTables(rows: readonly Row[]): string[] {
   const out = rows.map((r) => r.text);
-  for (let i = 0; i < rows.length; ) {
+  for (let i = 0; i < rows.length;) {
     let widest = cellStarts(rows[i]?.real ?? '');
     if (widest.length < 2) {
       i++;
@@ -330,11 +333,18 @@ function realignTables(rows: readonly Row[]): string[] {
       if (starts.length > widest.length) widest = starts;
     }
     const group = rows.slice(i, j);
-    if (widest.length >= 3 && group.length >= 2 && group.some((r) => r.changed) && group.some((r) => r.text !== r.real)) {
+    if (
+      widest.length >= 3 &&
+      group.length >= 2 &&
+      group.some((r) => r.changed) &&
+      group.some((r) => r.text !== r.real)
+    ) {
       const table = group.map((r) => cells(r.text));
       const widths = widest.map((_, k) => Math.max(...table.map((c) => (c[k] ?? '').length)));
       table.forEach((c, k) => {
-        out[i + k] = c.map((cell, n) => (n < c.length - 1 ? cell.padEnd((widths[n] ?? 0) + 2) : cell)).join('');
+        out[i + k] = c
+          .map((cell, n) => (n < c.length - 1 ? cell.padEnd((widths[n] ?? 0) + 2) : cell))
+          .join('');
       });
     }
     i = j;
@@ -358,7 +368,7 @@ function explainTies(steps: readonly Step[], bindings: Bindings, diff: string): 
 /** Ties the ids and integers of each changed line to those of the shown line it replaces (same kinds, same order). */
 function bindReplaced(steps: readonly Step[], bindings: Bindings): void {
   const tokens = new RegExp(`${ID}|${HASH}|${INTEGER}`, 'g');
-  for (let k = 0; k < steps.length; ) {
+  for (let k = 0; k < steps.length;) {
     const missing: string[] = [];
     const extra: string[] = [];
     for (; steps[k]?.op === 'missing' || steps[k]?.op === 'extra'; k++) {

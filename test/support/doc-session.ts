@@ -36,7 +36,10 @@ function docsScript(req: FakeRequest): FakeTurn {
   const said = req.lastUserText;
   if (said.includes('add a /health route'))
     return {
-      toolUse: { name: 'Bash', input: { command: 'echo ok > health.txt', description: 'Creating the health check' } },
+      toolUse: {
+        name: 'Bash',
+        input: { command: 'echo ok > health.txt', description: 'Creating the health check' },
+      },
     };
   if (said.includes('now the health tests')) return { hang: true };
   return { text: 'ok' };

@@ -5,7 +5,9 @@ describe('checkSyntax (console blocks that cannot run here)', () => {
   it('accepts commands the real wtp program parses', async () => {
     expect(await checkSyntax('wtp up --detach')).toBeNull();
     expect(await checkSyntax("wtp new claude --name api --prompt 'add a /health route'")).toBeNull();
-    expect(await checkSyntax('wtp workspace new shop --template quad && wtp workspace switch shop')).toBeNull();
+    expect(
+      await checkSyntax('wtp workspace new shop --template quad && wtp workspace switch shop'),
+    ).toBeNull();
     expect(await checkSyntax('wtp ls --help')).toBeNull();
   });
 

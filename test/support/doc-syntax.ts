@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { CliContext } from '../../src/interfaces/cli/context.js';
 import { buildProgram } from '../../src/interfaces/cli/main.js';
 import { VERSION } from '../../src/version.js';
