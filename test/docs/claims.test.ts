@@ -40,9 +40,11 @@ describe('README.md and the guides', () => {
       // Every number the row shows (figure and setting) is a number of its file, at the precision shown.
       const numbers = [...read(file).matchAll(/\d+(?:\.\d+)?/g)].map((m) => Number(m[0]));
       const [figure = '', measured = ''] = row.split('|').slice(1, 3);
-      for (const shown of `${figure} ${measured}`.replace(/(\d),(\d{3})/g, '$1$2').match(/\d+(?:\.\d+)?/g) ?? []) {
+      for (const shown of `${figure} ${measured}`.replace(/(\d),(\d{3})/g, '$1$2').match(/\d+(?:\.\d+)?/g) ??
+        []) {
         const decimals = shown.split('.')[1]?.length ?? 0;
-        if (!numbers.some((n) => n.toFixed(decimals) === shown)) missing.push(`${shown} in "${figure.trim()}"`);
+        if (!numbers.some((n) => n.toFixed(decimals) === shown))
+          missing.push(`${shown} in "${figure.trim()}"`);
       }
     }
     expect(missing).toEqual([]);

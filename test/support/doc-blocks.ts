@@ -14,6 +14,7 @@
  *   sh: COMMAND            a hidden setup command (bash, in the repository; must exit 0)
  *   wait: COMMAND          run COMMAND until it exits 0 (bounded)
  *   wait-state NAME STATE  until `wtp ls --json` has the agent in that state (bounded)
+ *   wait-task TASK STATUS  until `wtp task show TASK --json` has the task in that status (bounded)
  *   wait-sampled           until every agent with a pid has CPU and memory figures
  *   fill                   fill the filesystem of the daemon's home (disk-full sessions)
  */

@@ -244,6 +244,18 @@ export class DocSession {
         );
         return;
       }
+      case 'wait-task': {
+        const [task, status] = d.arg.split(/\s+(?=\S+$)/); // the title may have spaces; the status is the last word
+        await eventually(
+          `task ${task} to be ${status}`,
+          async () => {
+            const r = await this.home.json<{ task?: { status: string } }>(['task', 'show', task ?? '']);
+            return r.doc.task?.status === status;
+          },
+          60_000,
+        );
+        return;
+      }
       case 'wait-sampled':
         await eventually('every running agent to have CPU and memory figures', async () =>
           (await this.home.agents()).every((a) => a.pid === null || a.stats !== null),
