@@ -1,69 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { get } from 'node:http';
-import {
-  closeSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmdirSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { DaemonStatus } from '../../src/protocol/daemon.js';
 import type { PtyServerMessage } from '../../src/protocol/pty.js';
+import { cannotMountTmpfs, fillDisk } from '../support/fill-disk.js';
 import { eventually, sleep, TestHome } from '../support/harness.js';
 import { isAlive } from '../support/processes.js';
 
-/** Why the disk-full probe cannot run here, or null when this machine can mount a small tmpfs. */
-function cannotMount(): string | null {
-  if (process.platform !== 'linux') return `not Linux (${process.platform}): no tmpfs to fill`;
-  if (process.getuid?.() !== 0) return 'not root: mounting a small tmpfs needs CAP_SYS_ADMIN';
-  const probe = mkdtempSync(join(tmpdir(), 'wtp-tmpfs-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe], { stdio: 'pipe' });
-    execFileSync('umount', [probe], { stdio: 'pipe' });
-    return null;
-  } catch (err) {
-    return `mount -t tmpfs failed (${String(err).split('\n')[0]}): no permission in this container`;
-  } finally {
-    rmdirSync(probe);
-  }
-}
-
-const skipReason = cannotMount();
+const skipReason = cannotMountTmpfs();
 if (skipReason) console.warn(`test/e2e/disk-full.test.ts skipped: ${skipReason}`);
 
 /** An agent that prints a numbered line every 20 ms, for ever. */
 const COUNTER = 'i=0; while :; do i=$((i+1)); echo "line $i"; sleep 0.02; done';
-
-/** Fills the filesystem of `file` until a write fails with ENOSPC (big writes, then small ones). */
-function fill(file: string): number {
-  const fd = openSync(file, 'a');
-  let total = 0;
-  try {
-    for (const size of [1024 * 1024, 64 * 1024, 4096, 512, 1]) {
-      const chunk = Buffer.alloc(size, 0x78);
-      for (;;) {
-        try {
-          total += writeSync(fd, chunk);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-          break;
-        }
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return total;
-}
 
 /** GET `path` from the daemon over its unix socket. */
 function getText(home: TestHome, path: string): Promise<string> {
@@ -124,7 +76,7 @@ describe.skipIf(skipReason !== null)('a full disk (WTP_HOME on a small tmpfs)', 
     const daemonPid = initial.pid;
 
     // Fill the disk. The host's log writes, the database's and the daemon log's all fail from here.
-    const filled = fill(filler());
+    const filled = fillDisk(filler());
     expect(filled).toBeGreaterThan(0);
     // The agent goes on, and the daemon gets all of its output although the host cannot log it
     // (a few KiB: more than the slack of the log file's last page).
