@@ -20,7 +20,8 @@ const EXAMPLES = `
 Examples:
   wtp up --detach                      start the daemon in the background
   wtp new shell --name sh              an interactive shell agent
-  wtp new cmd --name web -- npm run dev --restart on-failure
+  wtp new cmd --name web --restart on-failure -- npm run dev
+                                       a command; wtp's options go before --, the command after it
   wtp ls                               every agent, its state, CPU and memory
   wtp new claude --name api -p 'add a /health route'
                                        Claude Code; the prompt is typed once it is at its prompt
