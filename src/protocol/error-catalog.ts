@@ -115,6 +115,10 @@ export const ERROR_CATALOG = {
     'A state file could not be written (EIO, EROFS, SQLITE_IOERR, …): the change asked for was not made. Running agents keep running; the daemon retries by itself. `details` has the path, the component and the error code.',
   METHOD_NOT_ALLOWED:
     'The daemon serves no route with this HTTP method (e.g. `CONNECT`, `PUT`, `PATCH`): it is not a proxy. `details.allowed` (and the `Allow` header) lists the methods of the path.',
+  NO_IDLE_AGENTS:
+    '`wtp broadcast` found no idle agent, so nothing was sent; `details.skipped` lists the live agents it left out and their states. Wait until one is idle (`wtp ls --state idle`), or type into one with `wtp send AGENT TEXT --force`.',
+  WORKTREE_MISSING:
+    'The agent’s git worktree no longer exists (`wtp gc` removes the worktree and branch of an ended agent whose work is merged; or it was removed by hand), so it cannot be restarted there; nothing was started. `details` has its path and branch. Remove the agent (`wtp rm`) and start a new one, which gets a fresh worktree (`wtp new … --repo DIR`, or `--branch B` to continue on a branch that still exists).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

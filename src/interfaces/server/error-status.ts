@@ -67,4 +67,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   STORAGE_FULL: 507,
   STORAGE_FAILED: 503,
   METHOD_NOT_ALLOWED: 405,
+  NO_IDLE_AGENTS: 409,
+  WORKTREE_MISSING: 409,
 };
