@@ -12,6 +12,8 @@ export interface DaemonStarter {
     stop(): Promise<void>;
     closed: Promise<void>;
   }>;
+  /** Hosts (of agents) that still run, by the records they keep under `agentsDir` (no daemon needed). */
+  liveHosts(agentsDir: string): Promise<{ agentId: string; pid: number }[]>;
 }
 
 export interface CliDeps {

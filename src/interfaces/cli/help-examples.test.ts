@@ -14,7 +14,10 @@ function program(): { root: Command; text: () => string } {
     version: '0.0.0',
     entry: '',
     nodePath: '',
-    daemon: { start: () => Promise.reject(new Error('not in this test')) },
+    daemon: {
+      start: () => Promise.reject(new Error('not in this test')),
+      liveHosts: () => Promise.resolve([]),
+    },
     stdout: sink,
     stderr: sink,
   });
