@@ -1,7 +1,7 @@
 import type { WorkspaceView } from '../../protocol/workspace.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import { isAppError } from '../errors.js';
-import type { MuxRegistry, PaneSpec, Placement } from '../ports/panes.js';
+import type { MuxRegistry, PaneMux, PaneSpec, Placement } from '../ports/panes.js';
 import type { HostLauncher } from '../ports/daemon.js';
 
 export interface PaneLauncherOptions {
@@ -33,14 +33,30 @@ export class PaneLauncher implements HostLauncher {
         ? await mux.splitPane(p.target, spec, p.direction, p.size)
         : p.kind === 'new-workspace'
           ? await mux.openWorkspace(where.workspace.name, spec)
-          : await mux.spawnPane(where.workspace.name, spec);
+          : p.kind === 'replace'
+            ? await this.replace(mux, agent, p.target, where.workspace.name, spec)
+            : await mux.spawnPane(where.workspace.name, spec);
     return { hostPid: pane.pid, paneId: pane.id };
   }
 
-  async closePane(agent: AgentRecord): Promise<void> {
-    if (agent.paneId === null || !this.o.muxes.available(agent.backend)) return;
+  /** The agent's old pane makes room for the new one (a split, else a tab), then closes. */
+  private async replace(mux: PaneMux, agent: AgentRecord, old: string, workspace: string, spec: PaneSpec) {
+    const pane = await mux.splitPane(old, spec, 'right').catch(() => mux.spawnPane(workspace, spec));
+    await this.closePane(agent, old);
+    return pane;
+  }
+
+  /**
+   * Closes the agent's pane (or `paneId`, one it had), if it still exists and is still its own: a
+   * pane id can name another agent's pane once a new tmux server has handed it out again.
+   */
+  async closePane(agent: AgentRecord, paneId: string | null = agent.paneId): Promise<void> {
+    if (paneId === null || !this.o.muxes.available(agent.backend)) return;
+    const mux = this.o.muxes.get(agent.backend);
+    const pane = (await mux.list()).find((p) => p.id === paneId);
+    if (!pane || (pane.agentId !== null && pane.agentId !== agent.id)) return;
     try {
-      await this.o.muxes.get(agent.backend).kill(agent.paneId);
+      await mux.kill(paneId);
     } catch (err) {
       if (!isAppError(err) || err.code !== 'PANE_NOT_FOUND') throw err;
     }
