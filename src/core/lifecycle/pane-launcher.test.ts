@@ -47,6 +47,21 @@ describe('PaneLauncher', () => {
     expect([...mux.panes.keys()]).toEqual([now.paneId]);
   });
 
+  it('closes every pane the backend knows as the agent’s (one left behind too), no other', async () => {
+    const { mux, launcher } = rig();
+    const agent = agentRecord({ id: 'ag-a', backend: 'tmux' });
+    const left = await launcher.launch(agent, { workspace, placement: { kind: 'tab' } });
+    const current = await launcher.launch(agent, { workspace, placement: { kind: 'tab' } });
+    const other = await launcher.launch(agentRecord({ id: 'ag-b', backend: 'tmux' }), {
+      workspace,
+      placement: { kind: 'tab' },
+    });
+    agent.paneId = current.paneId;
+    await launcher.closePane(agent);
+    expect([...mux.panes.keys()]).toEqual([other.paneId]);
+    expect(left.paneId).not.toBe(current.paneId);
+  });
+
   it("never closes a pane that is now another agent's (a new tmux server reuses pane ids)", async () => {
     const { mux, launcher } = rig();
     const other = await launcher.launch(agentRecord({ id: 'ag-b', backend: 'tmux' }), {

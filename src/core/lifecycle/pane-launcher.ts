@@ -47,18 +47,23 @@ export class PaneLauncher implements HostLauncher {
   }
 
   /**
-   * Closes the agent's pane (or `paneId`, one it had), if it still exists and is still its own: a
-   * pane id can name another agent's pane once a new tmux server has handed it out again.
+   * Closes the agent's pane if it still exists and is still its own (a new tmux server hands pane
+   * ids out again), and any other pane the backend knows as the agent's (one an older version left
+   * behind); with `paneId`, only that one.
    */
-  async closePane(agent: AgentRecord, paneId: string | null = agent.paneId): Promise<void> {
-    if (paneId === null || !this.o.muxes.available(agent.backend)) return;
+  async closePane(agent: AgentRecord, paneId?: string): Promise<void> {
+    if (!this.o.muxes.available(agent.backend)) return;
+    const target = paneId ?? agent.paneId;
     const mux = this.o.muxes.get(agent.backend);
-    const pane = (await mux.list()).find((p) => p.id === paneId);
-    if (!pane || (pane.agentId !== null && pane.agentId !== agent.id)) return;
-    try {
-      await mux.kill(paneId);
-    } catch (err) {
-      if (!isAppError(err) || err.code !== 'PANE_NOT_FOUND') throw err;
+    for (const p of await mux.list()) {
+      const own = p.agentId === null || p.agentId === agent.id;
+      const wanted = p.id === target ? own : paneId === undefined && p.agentId === agent.id;
+      if (!wanted) continue;
+      try {
+        await mux.kill(p.id);
+      } catch (err) {
+        if (!isAppError(err) || err.code !== 'PANE_NOT_FOUND') throw err;
+      }
     }
   }
 
