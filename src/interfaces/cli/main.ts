@@ -29,7 +29,7 @@ Examples:
   wtp send sh 'echo hello' --enter     type into an agent (audited; refused while it works)
   wtp peek sh                          its screen as text
   wtp attach sh                        interactive; Ctrl-] detaches
-  wtp logs web -f                      follow its output
+  wtp logs web -f                      its last 10 lines, then new output as it comes
   wtp dashboard                        the web dashboard in your browser (one-time sign-in link)
   wtp down                             stop the daemon, agents keep running
 
