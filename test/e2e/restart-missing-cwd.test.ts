@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
-import { TestHome } from '../support/harness.js';
+import { eventually, TestHome } from '../support/harness.js';
 import { isAlive } from '../support/processes.js';
 
 /** `wtp restart` of an agent whose folder is gone is refused up front, with what to do instead. */
@@ -17,6 +17,11 @@ describe('restart without a working directory (CLI, real git)', () => {
     expect(r.code).toBe(1);
     return cliOutputSchemas.error.parse(r.doc).error;
   };
+  /** The ended agent's host has left (its disconnect is recorded a moment after the exit). */
+  const hostGone = (name: string) =>
+    eventually(`${name}'s host to leave`, async () =>
+      (await home.events(name)).some((e) => e.type === 'agent.hostDisconnected'),
+    );
   /** Nothing was started: no new process, no state change since `before`. */
   const unchanged = async (name: string, before: number) => {
     const events = await home.events(name);
@@ -45,6 +50,7 @@ describe('restart without a working directory (CLI, real git)', () => {
     const gc = await home.json<{ removed: { agent: string }[] }>(['gc']);
     expect(gc.doc.removed.map((r) => r.agent)).toEqual(['a']);
     expect(existsSync(path)).toBe(false);
+    await hostGone('a');
 
     const before = (await home.events('a')).length;
     const err = await refusal('a');
@@ -80,6 +86,7 @@ describe('restart without a working directory (CLI, real git)', () => {
     await home.run(['new', 'cmd', '--name', 'c', '--cwd', dir, '--', 'sleep', '600']);
     await home.run(['stop', 'c']);
     rmSync(dir, { recursive: true });
+    await hostGone('c');
     const before = (await home.events('c')).length;
     const err = await refusal('c');
     expect(err).toMatchObject({ code: 'CWD_INVALID', details: { path: dir, reason: 'missing' } });
