@@ -38,6 +38,13 @@ if (argv[0] === 'host') {
           ...(opts.fresh ? { fresh: true } : {}),
         });
       },
+      liveHosts: async (agentsDir) => {
+        const [{ liveHosts }, { procfsInspector }] = await Promise.all([
+          import('./adapters/sqlite/state-dir-guard.js'),
+          import('./adapters/procfs/procfs-inspector.js'),
+        ]);
+        return liveHosts({ agentsDir, identity: (pid) => procfsInspector.identity(pid) });
+      },
     },
   });
 }

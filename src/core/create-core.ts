@@ -368,8 +368,10 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       lifecycle.beginShutdown();
       await Promise.all(live.map((x) => service.stop(x.id, { wait: true }, 'daemon')));
       // Shutting everything down: no pane stays behind, not even one showing the last words
-      // of an agent that had exited before ("press any key to close this pane").
+      // of an agent that had exited before ("press any key to close this pane"), nor a
+      // template's command pane (and so our private tmux server exits).
       await Promise.all(registry.all().map((x) => lifecycle.closePane(x).catch(() => undefined)));
+      await workspaces.closePanes().catch((err: unknown) => a.log.warn({ err }, 'closing panes'));
       return live.length;
     },
     async stop() {

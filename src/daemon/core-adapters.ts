@@ -17,6 +17,7 @@ import type { Clock, Logger } from '../core/ports/daemon.js';
 import { createProfileSetup } from './agent-aware.js';
 import { PROFILES } from '../vendors/registry.js';
 import { createMuxRegistry, type BackendProbe } from './backends.js';
+import { worktreesDir } from './settings.js';
 
 /** Everything the core works through, built from the daemon's paths, config and environment. */
 export function coreAdapters(o: {
@@ -83,7 +84,7 @@ export function coreAdapters(o: {
     profileCatalog: PROFILES,
     git: {
       worktrees: new CliGitWorktrees({
-        worktreesDir: config.git.worktreesDir ?? join(paths.stateDir, 'worktrees'),
+        worktreesDir: worktreesDir(config, paths.stateDir),
         approvalsFile: join(paths.stateDir, 'setup-approvals.json'),
         env: childEnv,
         gitEnv: ownEnvironment(),

@@ -125,6 +125,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         env,
         childEnv,
         databasePath: paths.database,
+        stateDir: paths.stateDir,
         defaultBackend: chosen.backend,
         maxAgents: o.maxAgents,
       }),

@@ -1,8 +1,14 @@
+import { join } from 'node:path';
 import type { WtpEnv } from '../config/env.js';
 import type { WtpConfig } from '../config/schema.js';
 import type { CoreSettings } from '../core/create-core.js';
 import type { Backend } from '../protocol/constants.js';
 import { VERSION } from '../version.js';
+
+/** Where new worktrees go: the config's `git.worktreesDir`, else `<state dir>/worktrees`. */
+export function worktreesDir(config: Readonly<WtpConfig>, stateDir: string): string {
+  return config.git.worktreesDir ?? join(stateDir, 'worktrees');
+}
 
 /** The daemon's settings from its config file, environment and `wtp up` options: the core's knobs. */
 export function coreSettings(o: {
@@ -10,6 +16,7 @@ export function coreSettings(o: {
   env: WtpEnv;
   childEnv: Record<string, string>;
   databasePath: string;
+  stateDir: string;
   defaultBackend: Backend;
   /** `wtp up --max-agents`. */
   maxAgents?: number | undefined;
@@ -38,6 +45,7 @@ export function coreSettings(o: {
       hostConnectTimeoutMs: config.agents.hostConnectTimeoutMs,
       submitDelayMs: config.agents.submitDelayMs,
       hostRequestTimeoutMs: 5_000,
+      worktreesDir: worktreesDir(config, o.stateDir),
     },
     outputTailBytes: config.agents.outputTailBytes,
     databasePath: o.databasePath,

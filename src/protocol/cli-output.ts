@@ -62,7 +62,10 @@ export const cliOutputSchemas = {
   }),
   up: z.object({
     ...v,
-    started: z.boolean().describe('false when the daemon ran already (`up --detach --template`)'),
+    started: z.boolean().describe('Whether this `up` started the daemon'),
+    alreadyRunning: z
+      .boolean()
+      .describe('A daemon ran already: `up` only reported it (and opened the --template workspace in it)'),
     daemon: daemonStatusSchema,
     workspace: workspaceSchema.optional().describe('With --template: the workspace it opened'),
     agents: z.array(agentSchema).optional().describe("With --template: the workspace's agents"),
@@ -73,8 +76,9 @@ export const cliOutputSchemas = {
   }),
   down: z.object({
     ...v,
-    stopped: z.boolean(),
-    pid: z.number().int().nullable(),
+    stopped: z.boolean().describe('Whether no daemon runs now'),
+    wasRunning: z.boolean().describe('Whether a daemon ran (false: `down` had nothing to stop)'),
+    pid: z.number().int().nullable().describe('The daemon that was stopped, if one ran'),
     stoppedAgents: z.number().int(),
   }),
   event: z.object({ ...v, event: eventSchema }),

@@ -125,6 +125,10 @@ export const ERROR_CATALOG = {
     'Several workspaces work on the current directory, so none is picked for you; pass `--workspace`. `details.candidates` lists them.',
   FILE_EXISTS:
     'The file the command would write already exists (`wtp init`: the repository’s `.wezterm-parallel/config.yaml`); nothing was changed. `details.path` names it; `--force` overwrites it.',
+  NO_IDLE_AGENTS:
+    '`wtp broadcast` found no idle agent, so nothing was sent; `details.skipped` lists the live agents it left out and their states. Wait until one is idle (`wtp ls --state idle`), or type into one with `wtp send AGENT TEXT --force`.',
+  WORKTREE_MISSING:
+    'The agent’s git worktree no longer exists (`wtp gc` removes the worktree and branch of an ended agent whose work is merged; or it was removed by hand), so it cannot be restarted there; nothing was started. `details` has its path and branch. Remove the agent (`wtp rm`) and start a new one, which gets a fresh worktree (`wtp new … --repo DIR`, or `--branch B` to continue on a branch that still exists).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

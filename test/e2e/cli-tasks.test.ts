@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { TaskView } from '../../src/protocol/tasks.js';
 import { TestHome } from '../support/harness.js';
 
@@ -166,13 +167,20 @@ describe('wtp task (CLI)', () => {
     expect(ui?.dependsOn).toEqual([db?.id]);
   });
 
-  it('broadcast sends to idle agents only (a plain shell is never idle: it is skipped)', async () => {
+  it('broadcast sends to idle agents only, and fails when none is (a plain shell is never idle)', async () => {
     expect((await home.run(['new', 'shell', '--name', 'sh'])).code).toBe(0);
-    const r = await home.json<{ sent: string[]; skipped: { agent: string; state: string }[] }>([
-      'broadcast',
-      'hello',
-    ]);
-    expect(r.doc).toEqual({ version: 1, sent: [], skipped: [{ agent: 'sh', state: 'running' }] });
+    const r = await home.json(['broadcast', 'hello']);
+    expect(r.code).toBe(1);
+    expect(cliOutputSchemas.error.parse(r.doc).error).toMatchObject({
+      code: 'NO_IDLE_AGENTS',
+      details: { skipped: [{ agent: 'sh', state: 'running' }] },
+    });
+    const human = await home.run(['broadcast', 'hello']);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toBe('');
+    expect(human.stderr).toMatch(
+      /No idle agent: nothing was sent \(skipped sh \(running\)\).*\[NO_IDLE_AGENTS\]/,
+    );
     expect((await home.run(['rm', 'sh', '--force'])).code).toBe(0);
   });
 

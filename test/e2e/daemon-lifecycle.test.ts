@@ -31,10 +31,54 @@ describe('daemon lifecycle', () => {
     expect(cliOutputSchemas.error.parse(ls.doc).error.code).toBe('DAEMON_NOT_RUNNING');
     const human = await home.run(['ls']);
     expect(human.stderr).toMatch(/daemon is not running.*wtp up.*\[DAEMON_NOT_RUNNING\]/);
-    expect((await home.json(['down'])).doc).toMatchObject({ error: { code: 'DAEMON_NOT_RUNNING' } });
   });
 
-  it('starts once per WTP_HOME, with private sockets and token, and refuses a twin', async () => {
+  it('`down` with no daemon has nothing to stop (exit 0), as `systemctl stop` does', async () => {
+    const home = newHome();
+    const down = await home.json(['down']);
+    expect(down.code).toBe(0);
+    expect(cliOutputSchemas.down.parse(down.doc)).toEqual({
+      version: 1,
+      stopped: true,
+      wasRunning: false,
+      pid: null,
+      stoppedAgents: 0,
+    });
+    expect(await home.run(['down'])).toMatchObject({
+      code: 0,
+      stdout: 'daemon not running: nothing to stop\n',
+      stderr: '',
+    });
+    expect(await home.run(['down', '--stop-agents'])).toMatchObject({
+      code: 0,
+      stdout: 'daemon not running: nothing to stop (and no agent host runs)\n',
+    });
+  });
+
+  it('`down --stop-agents` with no daemon fails while agents may run: it cannot stop them', async () => {
+    const home = newHome();
+    await home.run(['up', '--detach']);
+    await home.run(['new', 'cmd', '--name', 'sleeper', '--', 'sleep', '300']);
+    const agent = await home.agent('sleeper');
+    expect((await home.run(['down'])).code).toBe(0); // the agent keeps running
+    const refused = await home.json(['down', '--stop-agents']);
+    expect(refused.code).toBe(1);
+    const err = cliOutputSchemas.error.parse(refused.doc).error;
+    expect(err).toMatchObject({
+      code: 'DAEMON_NOT_RUNNING',
+      details: { liveHosts: [{ agentId: agent.id, pid: expect.any(Number) }] },
+    });
+    expect(err.message).toMatch(/no agent was stopped, and 1 agent host\(s\) still run.*wtp up --detach/);
+    expect(isAlive(agent.pid ?? 0)).toBe(true);
+    // With the daemon back, it stops them; then there is nothing left to stop.
+    await home.run(['up', '--detach']);
+    const down = cliOutputSchemas.down.parse((await home.json(['down', '--stop-agents'])).doc);
+    expect(down).toMatchObject({ stopped: true, wasRunning: true, stoppedAgents: 1 });
+    expect(isAlive(agent.pid ?? 0)).toBe(false);
+    expect((await home.run(['down', '--stop-agents'])).code).toBe(0);
+  });
+
+  it('starts once per WTP_HOME, with private sockets and token; `up` again only reports it', async () => {
     const home = newHome();
     const up = await home.json(['up', '--detach']);
     expect(up.code).toBe(0);
@@ -48,16 +92,47 @@ describe('daemon lifecycle', () => {
     expect(mode(home.path('run'))).toBe(0o700);
     expect(readFileSync(home.path('token'), 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/);
 
-    const twin = await home.json(['up', '--detach']);
-    expect(twin.code).toBe(1);
-    expect(twin.doc).toMatchObject({
-      error: { code: 'DAEMON_ALREADY_RUNNING', details: { pid: doc.daemon.pid } },
-    });
-    // The foreground path is refused by the lock itself, not only by the health probe.
-    const fg = await home.json(['up']);
-    expect(fg.code).toBe(1);
-    expect(fg.doc).toMatchObject({ error: { code: 'DAEMON_ALREADY_RUNNING' } });
+    expect(doc).toMatchObject({ started: true, alreadyRunning: false });
+
+    // Safe to repeat, as `systemctl start` is: the running daemon is reported, nothing else starts.
+    for (const args of [['up', '--detach'], ['up']]) {
+      const twin = await home.json(args);
+      expect(twin.code, args.join(' ')).toBe(0);
+      expect(cliOutputSchemas.up.parse(twin.doc)).toMatchObject({
+        started: false,
+        alreadyRunning: true,
+        daemon: { pid: doc.daemon.pid },
+      });
+    }
+    const human = await home.run(['up', '--backend', 'tmux']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(
+      new RegExp(`daemon already running \\(pid ${doc.daemon.pid}\\)\n  API +unix:`),
+    );
+    expect(human.stderr).toContain('--backend tmux was not applied: the running daemon uses headless');
     expect(isAlive(doc.daemon.pid)).toBe(true);
+    expect((await home.json(['status'])).doc).toMatchObject({ daemon: { pid: doc.daemon.pid } });
+  });
+
+  it('two `up --detach` at once both succeed, with one daemon that one of them started', async () => {
+    const home = newHome();
+    const both = await Promise.all([home.json(['up', '--detach']), home.json(['up', '--detach'])]);
+    expect(both.map((r) => r.code)).toEqual([0, 0]);
+    const docs = both.map((r) => cliOutputSchemas.up.parse(r.doc));
+    expect(docs[0]?.daemon.pid).toBe(docs[1]?.daemon.pid);
+    expect(docs.map((d) => d.started).sort()).toEqual([false, true]);
+  });
+
+  it('`up --template T` with a daemon running opens the workspace in it (foreground or --detach)', async () => {
+    const home = newHome();
+    const first = cliOutputSchemas.up.parse((await home.json(['up', '--detach'])).doc);
+    mkdirSync(home.path('proj'));
+    const r = await home.json(['up', '--template', 'pair'], { cwd: home.path('proj') });
+    expect(r.code, JSON.stringify(r.doc)).toBe(0);
+    const up = cliOutputSchemas.up.parse(r.doc);
+    expect(up).toMatchObject({ started: false, alreadyRunning: true, daemon: { pid: first.daemon.pid } });
+    expect(up.workspace).toMatchObject({ name: 'proj', template: 'pair' });
+    expect(up.agents).toHaveLength(2);
   });
 
   it('replaces a stale socket and pid file left by a crash', async () => {

@@ -77,8 +77,8 @@ describe('wtp dashboard', () => {
     expect((await login(doc.url)).status).toBe(303);
     const human = await home.run(['dashboard']);
     expect(human.code).toBe(0);
-    expect(human.stdout).toBe('');
-    expect(human.stderr).toContain('Opened the dashboard');
+    expect(human.stdout).toBe('Opened the dashboard in the browser.\n'); // the result: stdout
+    expect(human.stderr).toBe('');
   });
 
   it('prints the URL with a note when no browser can be opened', async () => {

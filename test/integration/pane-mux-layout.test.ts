@@ -106,7 +106,7 @@ describe.each(SUBJECTS)('PaneMux conformance: $name — layout and labels', (fac
     await expect(f.mux.focus(gone)).rejects.toMatchObject({ code: 'PANE_NOT_FOUND' });
   });
 
-  it('PaneSpec.agentId is PaneInfo.agentId where the backend can tell, else null', async () => {
+  it('PaneSpec.agentId is PaneInfo.agentId where the backend can tell, else null; its panes are ours', async () => {
     const ws = f.workspace();
     const tagged = await f.mux.openWorkspace(ws, f.probe({ agentId: 'agent-7f3a' }).spec);
     const split = await f.mux.splitPane(tagged.id, f.probe({ agentId: 'agent-91bc' }).spec, 'bottom');
@@ -114,5 +114,7 @@ describe.each(SUBJECTS)('PaneMux conformance: $name — layout and labels', (fac
     expect((await byId(f, tagged.id)).agentId).toBe(caps.agentIdInList ? 'agent-7f3a' : null);
     expect((await byId(f, split.id)).agentId).toBe(caps.agentIdInList ? 'agent-91bc' : null);
     expect((await byId(f, plain.id)).agentId).toBeNull();
+    // Every pane it made is known as ours where the backend can tag panes (as it can the agent's).
+    for (const p of [tagged, split, plain]) expect((await byId(f, p.id)).ours).toBe(caps.agentIdInList);
   });
 });

@@ -15,7 +15,7 @@ import type { Backend } from '../../src/protocol/constants.js';
 /** A mux that records what it is asked to do; `failAt` makes the nth create call fail. */
 export class FakeMux implements PaneMux {
   readonly calls: { op: string; args: unknown[] }[] = [];
-  readonly panes = new Map<string, { workspace: string; title: string }>();
+  readonly panes = new Map<string, { workspace: string; title: string; agentId?: string | null }>();
   failAt: number | null = null;
   private creates = 0;
   private next = 100;
@@ -56,9 +56,10 @@ export class FakeMux implements PaneMux {
         id,
         workspace: p.workspace,
         title: p.title,
-        agentId: null,
+        agentId: p.agentId ?? null,
         pid: null,
         active: false,
+        ours: true,
       })),
     );
   }
@@ -82,7 +83,7 @@ export class FakeMux implements PaneMux {
       return Promise.reject(new AppError('MUX_COMMAND_FAILED', `${op} failed (test)`, { op }));
     }
     const id = `m-${this.next++}`;
-    this.panes.set(id, { workspace, title: spec.title ?? '' });
+    this.panes.set(id, { workspace, title: spec.title ?? '', agentId: spec.agentId ?? null });
     return Promise.resolve({ id, pid: null });
   }
 }

@@ -178,11 +178,12 @@ export class FakeLauncher implements HostLauncher {
     this.inspector.alive.add(hostPid);
     const paneId = `p-${hostPid}`;
     this.panes.add(paneId);
+    if (where.placement.kind === 'replace') void this.closePane(agent, where.placement.target);
     return Promise.resolve({ hostPid: this.pidUnknown ? null : hostPid, paneId });
   }
 
-  closePane(agent: AgentRecord): Promise<void> {
-    if (agent.paneId !== null && this.panes.delete(agent.paneId)) this.closed.push(agent.paneId);
+  closePane(agent: AgentRecord, paneId = agent.paneId): Promise<void> {
+    if (paneId !== null && this.panes.delete(paneId)) this.closed.push(paneId);
     return Promise.resolve();
   }
 

@@ -67,7 +67,15 @@ export class HeadlessMux implements PaneMux {
         continue;
       }
       const { workspace, agentId } = pane;
-      panes.push({ id, workspace, title: this.titles.get(id) ?? '', agentId, pid, active: false });
+      panes.push({
+        id,
+        workspace,
+        title: this.titles.get(id) ?? '',
+        agentId,
+        pid,
+        active: false,
+        ours: true,
+      });
     }
     return Promise.resolve(panes);
   }

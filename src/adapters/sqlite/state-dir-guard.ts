@@ -92,7 +92,10 @@ function subdirs(dir: string): string[] {
   }
 }
 
-function liveHosts(o: GuardOptions): { agentId: string; pid: number }[] {
+/** Hosts that still run, by the records they write (their identity guards against pid reuse). */
+export function liveHosts(
+  o: Pick<GuardOptions, 'agentsDir' | 'identity'>,
+): { agentId: string; pid: number }[] {
   const out: { agentId: string; pid: number }[] = [];
   for (const agentId of subdirs(o.agentsDir)) {
     let names: string[];

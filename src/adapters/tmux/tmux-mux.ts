@@ -22,6 +22,7 @@ const FIELDS = [
   'pane_active',
   'pane_title',
   '@wtp_agent',
+  '@wtp_owned',
 ];
 const SEP = '\u001f';
 /** Tries of `spawnPane` when its session vanishes or appears meanwhile. */
@@ -165,7 +166,7 @@ export class TmuxMux implements PaneMux {
       .split('\n')
       .filter((l) => l !== '')
       .map((line) => {
-        const [session, id, pid, dead, active, title, agent] = line.split(SEP);
+        const [session, id, pid, dead, active, title, agent, owned] = line.split(SEP);
         return {
           id: id ?? '',
           workspace: session ?? '',
@@ -173,6 +174,7 @@ export class TmuxMux implements PaneMux {
           agentId: agent ? agent : null,
           pid: pid ? Number(pid) : null,
           active: active === '1',
+          ours: owned === '1',
           dead: dead === '1',
         };
       })
@@ -218,20 +220,17 @@ export class TmuxMux implements PaneMux {
   }
 
   /**
-   * Tags a new pane with its agent and title without holding up the caller (the next split of a
+   * Tags a new pane as ours, with its agent and title, without holding up the caller (the next split of a
    * layout need not wait); `list`, `focus`, `kill` and `closeWorkspace` wait for pending tags.
    */
   private tagLater(out: string, spec: PaneSpec): SpawnedPane {
     const pane = parsePane(out);
-    const tags = tagCommands(pane.id, spec);
-    if (tags.length > 0) {
-      const p = this.tmux(tags, { pane: pane.id }).then(
-        () => undefined,
-        () => undefined, // a pane closed at once: nothing to tag
-      );
-      this.tagging.add(p);
-      void p.finally(() => this.tagging.delete(p));
-    }
+    const p = this.tmux(tagCommands(pane.id, spec), { pane: pane.id }).then(
+      () => undefined,
+      () => undefined, // a pane closed at once: nothing to tag
+    );
+    this.tagging.add(p);
+    void p.finally(() => this.tagging.delete(p));
     return pane;
   }
 
@@ -339,9 +338,12 @@ function parsePane(out: string): SpawnedPane {
   return { id, pid: pid ? Number(pid) : null };
 }
 
-/** Commands that tag a pane with its agent id and title (`@wtp_agent`, `@wtp_title`, the pane title). */
+/**
+ * Commands that tag a pane as ours (`@wtp_owned`: a window the user opens in our server is not),
+ * with its agent id and title (`@wtp_agent`, `@wtp_title`, the pane title).
+ */
 function tagCommands(id: string, spec: PaneSpec): string[][] {
-  const tags: string[][] = [];
+  const tags: string[][] = [['set-option', '-p', '-t', id, '@wtp_owned', '1']];
   if (spec.agentId) tags.push(['set-option', '-p', '-t', id, '@wtp_agent', spec.agentId]);
   if (spec.title) {
     tags.push(

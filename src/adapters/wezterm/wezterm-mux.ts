@@ -100,6 +100,7 @@ export class WeztermMux implements PaneMux {
       agentId: null, // WezTerm does not show user vars or env in `list` (wezterm#3675); the daemon maps by pane id
       pid: null,
       active: r.is_active,
+      ours: false, // no pane options or environment in `list` (wezterm#3675)
     }));
   }
 

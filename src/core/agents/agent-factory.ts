@@ -29,7 +29,7 @@ export interface FactoryDeps {
   settings: FactorySettings;
 }
 
-const CWD_REASONS = {
+export const CWD_REASONS = {
   missing: 'does not exist',
   not_directory: 'is not a directory',
   no_access: 'cannot be read and entered by this user',

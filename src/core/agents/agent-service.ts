@@ -5,9 +5,10 @@ import {
   type CreateAgentRequest,
 } from '../../protocol/agent.js';
 import type { EventSource } from '../../protocol/events.js';
+import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
 import { AgentTerminal } from './agent-terminal.js';
 import { runWorktreeSetup } from '../git/worktree-setup.js';
-import { buildAgent, type FactoryDeps } from './agent-factory.js';
+import { buildAgent, CWD_REASONS, type FactoryDeps } from './agent-factory.js';
 import { agentEvent } from '../model/agent-event.js';
 import { toAgentView, type AgentRecord } from '../model/agent-record.js';
 import { hasProcess, isLive } from '../model/agent-state.js';
@@ -37,6 +38,8 @@ export interface ServiceSettings {
   hostRequestTimeoutMs: number;
   /** Quiet time before a plain program's initial prompt is typed (agent CLIs: once at their prompt). */
   promptQuietMs: number;
+  /** Where new worktrees go: a missing cwd under it was an agent's worktree (`wtp gc` removes them). */
+  worktreesDir?: string | undefined;
 }
 
 export interface ServiceDeps extends FactoryDeps {
@@ -191,6 +194,7 @@ export class AgentService extends AgentTerminal {
 
   async restart(ref: string, source: EventSource): Promise<AgentView> {
     const agent = this.d.registry.resolve(ref);
+    this.refuseWithoutCwd(agent);
     // A running agent first has to leave `running` (the stop), then settle again (the start).
     let leftRunning = !hasProcess(agent.state);
     await this.d.lifecycle.restart(agent, source);
@@ -232,6 +236,38 @@ export class AgentService extends AgentTerminal {
     this.d.profiles?.cleanup(agent.id);
     this.d.forgetSignals?.(agent.id);
     return agent.id;
+  }
+
+  /**
+   * A restart runs the agent in its folder again: when that folder is gone (a worktree removed by
+   * `wtp gc` or by hand, a folder deleted), it is refused before anything is stopped or started.
+   * A worktree is not made again: gc removes its branch too, once merged, so a new one would start
+   * the agent on other code than it had; the error says how to start afresh.
+   */
+  private refuseWithoutCwd(agent: AgentRecord): void {
+    const state = this.d.preflight.checkDirectory(agent.cwd);
+    if (state === 'ok') return;
+    const dir = this.d.service.worktreesDir?.replace(/\/+$/, '');
+    const wt = agent.worktree;
+    const ws = this.d.registry.resolveWorkspace(agent.workspaceId);
+    const again = (opts: string) =>
+      `\`wtp rm ${agent.name}\`, then \`wtp new ${agent.profile} --name ${agent.name}${ws.name === DEFAULT_WORKSPACE ? '' : ` --workspace ${ws.name}`}${opts} …\``;
+    if (state === 'missing' && (wt !== null || (dir !== undefined && agent.cwd.startsWith(`${dir}/`)))) {
+      const repo = wt ? ` --repo ${wt.repo}` : ws.repoPath === null ? ' --repo <repository>' : '';
+      const branch = wt?.branch
+        ? ` (\`--branch ${wt.branch}\` goes on from its branch, if that still exists)`
+        : '';
+      throw new AppError(
+        'WORKTREE_MISSING',
+        `Agent "${agent.name}" cannot restart: its worktree ${agent.cwd} no longer exists (\`wtp gc\` removes the worktree and branch of an ended agent whose work is merged); nothing was started. Remove it and start a new agent, which gets a fresh worktree: ${again(repo)}${branch}.`,
+        { agent: agent.name, path: agent.cwd, branch: wt?.branch ?? null, repo: wt?.repo ?? ws.repoPath },
+      );
+    }
+    throw new AppError(
+      'CWD_INVALID',
+      `Agent "${agent.name}" cannot restart: its working directory ${agent.cwd} ${CWD_REASONS[state]}; nothing was started. Create the folder again, or remove the agent and start a new one elsewhere: ${again(' --cwd <dir>')}.`,
+      { agent: agent.name, path: agent.cwd, reason: state },
+    );
   }
 
   /** Types `prompt` when the agent is ready for it (at its prompt, or output quiet for plain programs). */

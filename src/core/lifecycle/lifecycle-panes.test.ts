@@ -126,6 +126,26 @@ describe('agents in panes', () => {
     expect(agentOf(h, 'ag-start')).toMatchObject({ state: 'running', hostPid: 6100 });
   });
 
+  it('a user restart after the exit puts the new host in the place of the old pane, which closes', async () => {
+    const h = await makeCore({ defaultBackend: 'tmux' });
+    const { id } = await startAgent(h);
+    await reportExit(h, id, 9001, exitCode(0)); // its host keeps the pane open, showing the last screen
+    await h.core.lifecycle.restart(agentOf(h, id), 'cli');
+    expect(h.launcher.placements.at(-1)).toEqual({ kind: 'replace', target: 'p-5001' });
+    expect(h.launcher.closed).toEqual(['p-5001']);
+    expect(agentOf(h, id).paneId).toBe('p-5002');
+    expect([...h.launcher.panes]).toEqual(['p-5002']);
+  });
+
+  it('a user restart whose old pane is gone (headless, or closed by hand) opens a tab', async () => {
+    const h = await makeCore({ defaultBackend: 'headless' });
+    const { id } = await startAgent(h);
+    await reportExit(h, id, 9001, exitCode(0));
+    h.launcher.panes.delete('p-5001'); // a headless host ends with its agent
+    await h.core.lifecycle.restart(agentOf(h, id), 'cli');
+    expect(h.launcher.placements.at(-1)).toEqual({ kind: 'tab' });
+  });
+
   it('removing an agent closes its pane (a pane kept open after the exit goes too)', async () => {
     const h = await makeCore({ defaultBackend: 'tmux' });
     const { id } = await startAgent(h);

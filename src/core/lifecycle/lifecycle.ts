@@ -92,7 +92,18 @@ export class AgentLifecycle extends HostBinding {
     }
     agent.restarts = 0;
     await this.transition(agent, 'starting', { reason: 'restarted_by_user' }, source);
-    await this.launch(agent);
+    await this.launch(agent, await this.afterExit(agent));
+  }
+
+  /**
+   * Where an ended agent starts again: its host in a pane still shows the last screen (and runs,
+   * waiting for a key): the new host takes that pane's place, so neither is left behind.
+   */
+  private async afterExit(agent: AgentRecord): Promise<Placement> {
+    const reused = this.d.hosts.has(agent.id) && !this.retiring.has(agent.id);
+    if (reused || agent.paneId === null || (await this.d.launcher.paneExists(agent)) !== true)
+      return { kind: 'tab' };
+    return { kind: 'replace', target: agent.paneId };
   }
 
   /**

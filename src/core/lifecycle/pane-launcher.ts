@@ -2,7 +2,7 @@ import type { AgentEnv } from '../../protocol/agent-env.js';
 import type { WorkspaceView } from '../../protocol/workspace.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import { isAppError } from '../errors.js';
-import type { MuxRegistry, PaneSpec, Placement } from '../ports/panes.js';
+import type { MuxRegistry, PaneMux, PaneSpec, Placement } from '../ports/panes.js';
 import type { HostLauncher } from '../ports/daemon.js';
 
 export interface PaneLauncherOptions {
@@ -34,16 +34,37 @@ export class PaneLauncher implements HostLauncher {
         ? await mux.splitPane(p.target, spec, p.direction, p.size)
         : p.kind === 'new-workspace'
           ? await mux.openWorkspace(where.workspace.name, spec)
-          : await mux.spawnPane(where.workspace.name, spec);
+          : p.kind === 'replace'
+            ? await this.replace(mux, agent, p.target, where.workspace.name, spec)
+            : await mux.spawnPane(where.workspace.name, spec);
     return { hostPid: pane.pid, paneId: pane.id };
   }
 
-  async closePane(agent: AgentRecord): Promise<void> {
-    if (agent.paneId === null || !this.o.muxes.available(agent.backend)) return;
-    try {
-      await this.o.muxes.get(agent.backend).kill(agent.paneId);
-    } catch (err) {
-      if (!isAppError(err) || err.code !== 'PANE_NOT_FOUND') throw err;
+  /** The agent's old pane makes room for the new one (a split, else a tab), then closes. */
+  private async replace(mux: PaneMux, agent: AgentRecord, old: string, workspace: string, spec: PaneSpec) {
+    const pane = await mux.splitPane(old, spec, 'right').catch(() => mux.spawnPane(workspace, spec));
+    await this.closePane(agent, old);
+    return pane;
+  }
+
+  /**
+   * Closes the agent's pane if it still exists and is still its own (a new tmux server hands pane
+   * ids out again), and any other pane the backend knows as the agent's (one an older version left
+   * behind); with `paneId`, only that one.
+   */
+  async closePane(agent: AgentRecord, paneId?: string): Promise<void> {
+    if (!this.o.muxes.available(agent.backend)) return;
+    const target = paneId ?? agent.paneId;
+    const mux = this.o.muxes.get(agent.backend);
+    for (const p of await mux.list()) {
+      const own = p.agentId === null || p.agentId === agent.id;
+      const wanted = p.id === target ? own : paneId === undefined && p.agentId === agent.id;
+      if (!wanted) continue;
+      try {
+        await mux.kill(p.id);
+      } catch (err) {
+        if (!isAppError(err) || err.code !== 'PANE_NOT_FOUND') throw err;
+      }
     }
   }
 

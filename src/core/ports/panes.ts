@@ -33,6 +33,12 @@ export interface PaneInfo {
   /** The pane's process, when the backend reports it. */
   pid: number | null;
   active: boolean;
+  /**
+   * Known to be made by wezterm-parallel (tmux: the `@wtp_owned` pane option; headless: its mark),
+   * as opposed to a pane the user opened (tmux: a window made in our server's session). False
+   * where the backend cannot tell (WezTerm).
+   */
+  ours: boolean;
 }
 
 /**
@@ -59,7 +65,13 @@ export interface PaneMux {
 export type Placement =
   | { kind: 'tab' }
   | { kind: 'new-workspace' }
-  | { kind: 'split'; target: string; direction: SplitDirection; size?: PaneSize };
+  | { kind: 'split'; target: string; direction: SplitDirection; size?: PaneSize }
+  /**
+   * In the place of the agent's own old pane, which still shows its last screen (a restart after
+   * its process ended): a split of it (a new tab if it cannot be split), and the old pane, with
+   * the host still in it, is closed.
+   */
+  | { kind: 'replace'; target: string };
 
 /** The muxes the daemon can use; `get` throws BACKEND_UNAVAILABLE for one that cannot run here. */
 export interface MuxRegistry {

@@ -264,3 +264,21 @@ describe('WorkspaceService.remove and focus', () => {
     expect(h.muxes.get('tmux').calls.at(-1)).toEqual({ op: 'focus', args: [r.paneId] });
   });
 });
+
+describe('WorkspaceService.closePanes (down --stop-agents)', () => {
+  it("closes our panes in our workspaces, never another workspace's or one of an agent it does not know", async () => {
+    const h = await makeCore();
+    const { agents } = await created(h);
+    const mux = h.muxes.get('tmux');
+    const spec = { argv: ['sleep', '1000'], cwd: '/src/app', env: {} };
+    const command = await mux.spawnPane('app', spec);
+    const agentPane = await mux.spawnPane('app', { ...spec, agentId: agents[0]?.id ?? '' });
+    const orphan = await mux.spawnPane('app', { ...spec, agentId: 'ag-not-known-here' });
+    const elsewhere = await mux.spawnPane('not-a-workspace', spec);
+    await h.core.workspaces.closePanes();
+    const killed = mux.calls.filter((c) => c.op === 'kill').map((c) => c.args[0]);
+    expect(killed).toEqual(expect.arrayContaining([command.id, agentPane.id]));
+    expect(killed).not.toContain(orphan.id);
+    expect(killed).not.toContain(elsewhere.id);
+  });
+});

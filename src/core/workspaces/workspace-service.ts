@@ -190,6 +190,27 @@ export class WorkspaceService {
     return ws.id;
   }
 
+  /**
+   * Closes what wezterm-parallel made in its workspaces' panes and is still open: command panes of
+   * templates, and panes of its agents (e.g. one showing an exited agent's last screen). A pane the
+   * backend cannot tell is ours (WezTerm), a user's own, or one of an agent this daemon does not
+   * know (an orphan's) is left alone. For `down --stop-agents`.
+   */
+  async closePanes(): Promise<void> {
+    const byBackend = new Map<Backend, Set<string>>();
+    for (const w of this.d.registry.listWorkspaces())
+      byBackend.set(w.backend, (byBackend.get(w.backend) ?? new Set()).add(w.name));
+    for (const [backend, names] of byBackend) {
+      if (!this.d.muxes.available(backend)) continue;
+      const mux = this.d.muxes.get(backend);
+      for (const p of await mux.list()) {
+        const known = p.agentId === null || this.d.registry.get(p.agentId) !== undefined;
+        if (p.ours && known && names.has(p.workspace))
+          await mux.kill(p.id).catch((err: unknown) => this.d.log.warn({ err, pane: p.id }, 'close pane'));
+      }
+    }
+  }
+
   /** Brings the workspace's first agent pane to the front (where the backend can). */
   async focus(ref: string): Promise<{ workspace: WorkspaceView; paneId: string | null }> {
     const ws = this.d.registry.resolveWorkspace(ref);

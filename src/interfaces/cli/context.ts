@@ -13,6 +13,8 @@ export interface DaemonStarter {
     stop(): Promise<void>;
     closed: Promise<void>;
   }>;
+  /** Hosts (of agents) that still run, by the records they keep under `agentsDir` (no daemon needed). */
+  liveHosts(agentsDir: string): Promise<{ agentId: string; pid: number }[]>;
 }
 
 export interface CliDeps {
@@ -60,11 +62,15 @@ export class CliContext {
     this.out.write(`${JSON.stringify({ version: JSON_VERSION, ...doc })}\n`);
   }
 
+  /**
+   * A command's result (what it did or found: `started sh …`, `removed …`, a table) goes to
+   * stdout, where a script or a pipe reads it; `note` is for everything else.
+   */
   line(text = ''): void {
     this.out.write(`${text}\n`);
   }
 
-  /** Progress and hints go to stderr so stdout stays clean for data. */
+  /** Progress and hints (`starting the daemon…`, how to detach) go to stderr; none with --json. */
   note(text: string): void {
     if (!this.json) this.err.write(`${text}\n`);
   }

@@ -24,7 +24,8 @@ const EXAMPLES = `
 Examples:
   wtp up --detach                      start the daemon in the background
   wtp new shell --name sh              an interactive shell agent
-  wtp new cmd --name web -- npm run dev --restart on-failure
+  wtp new cmd --name web --restart on-failure -- npm run dev
+                                       a command; wtp's options go before --, the command after it
   wtp ls                               every agent, its state, CPU and memory
   wtp new claude --name api -p 'add a /health route'
                                        Claude Code; the prompt is typed once it is at its prompt
@@ -32,7 +33,7 @@ Examples:
   wtp send sh 'echo hello' --enter     type into an agent (audited; refused while it works)
   wtp peek sh                          its screen as text
   wtp attach sh                        interactive; Ctrl-] detaches
-  wtp logs web -f                      follow its output
+  wtp logs web -f                      its last 10 lines, then new output as it comes
   wtp dashboard                        the web dashboard in your browser (one-time sign-in link)
   wtp down                             stop the daemon, agents keep running
 

@@ -8,7 +8,10 @@ const program = buildProgram(
     version: '0.0.0-test',
     entry: '/dev/null',
     nodePath: process.execPath,
-    daemon: { start: () => Promise.reject(new Error('not in this test')) },
+    daemon: {
+      start: () => Promise.reject(new Error('not in this test')),
+      liveHosts: () => Promise.resolve([]),
+    },
   }),
 );
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { AgentView, CreateAgentRequest } from '../../../protocol/agent.js';
+import type { AgentState, AgentView, CreateAgentRequest } from '../../../protocol/agent.js';
 import { WtpError } from '../../../client/wtp-error.js';
 import { AGENT_CLI_PROFILES, AGENT_STATES } from '../../../protocol/constants.js';
 import { ask } from '../ask.js';
@@ -122,7 +122,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
           return;
         }
         if (agents.length === 0) {
-          ctx.line('no agents; start one with `wtp new shell` or `wtp new cmd -- <command>`');
+          ctx.line(await noMatch(ctx, q));
           return;
         }
         const multiWs = new Set(agents.map((a) => a.workspace)).size > 1;
@@ -212,6 +212,24 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
         else ctx.line(`removed ${ref} (${r.removed})`);
       }),
     );
+}
+
+/** What `wtp ls` says when no agent matches: which filter left them out, and what else there is. */
+async function noMatch(
+  ctx: CliContext,
+  q: { workspace?: string | undefined; state?: AgentState | undefined },
+): Promise<string> {
+  if (q.workspace === undefined && q.state === undefined)
+    return 'no agents; start one with `wtp new shell` or `wtp new cmd -- <command>`';
+  // Without the state filter: the agents left out only by it (or, for a workspace, every agent).
+  const { agents } = await ctx.client().call('listAgents', {
+    query: { workspace: q.state === undefined ? undefined : q.workspace },
+  });
+  const where = q.workspace === undefined ? '' : ` in workspace ${q.workspace}`;
+  const n = `${agents.length} agent${agents.length === 1 ? '' : 's'}`;
+  if (q.state === undefined) return `no agents${where} (${n} in other workspaces)`;
+  const is = q.state.startsWith('needs_') ? q.state.replace('_', ' ') : `is ${q.state}`;
+  return `no agent${where} ${is} (${n} in other states)`;
 }
 
 /**

@@ -14,6 +14,11 @@ export function detachByte(key: string): number | null {
   return special[ch] ?? null;
 }
 
+/** `ctrl-]` → `Ctrl-]`, as the key is written on keyboards and in the help. */
+function keyName(key: string): string {
+  return `Ctrl-${key.trim().slice('ctrl-'.length).toUpperCase()}`;
+}
+
 /** Leaves the alternate screen and undoes modes an agent may have set (cursor, paste, mouse, colours). */
 const RESTORE = '\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?25h\x1b[0m\x1b[?1049l';
 
@@ -58,6 +63,10 @@ export function registerAttachCommand(program: Command, ctx: CliContext): void {
           input: raw.readOnly !== true,
           client: 'cli-attach',
         });
+        // Before the alternate screen hides it; back in view (and in the scrollback) after detaching.
+        ctx.err.write(
+          `attached to ${ref}; detach with ${keyName(raw.detachKey)} (the agent keeps running)${raw.readOnly ? ', read-only' : ''}\n`,
+        );
         let exitNote = `detached from ${ref} (it keeps running)`;
         let failure: WtpError | null = null;
         stdout.write(`\x1b]2;wtp attach ${ref} (${raw.detachKey} detaches)\x07\x1b[?1049h\x1b[H\x1b[2J`);

@@ -8,11 +8,11 @@ import type { CliContext } from '../context.js';
 import { duration, paint, shortenHome } from '../format.js';
 import { printError, toWtpError } from '../errors.js';
 import { runAction } from '../run-action.js';
+import { down } from './daemon-down.js';
 import { createWorkspace, printWorkspace, type CreatedWorkspace } from './workspace.js';
 
-/** How long `up --detach` waits for the daemon's API, and `down` for the process to go. */
+/** How long `up --detach` waits for the daemon's API. */
 const START_TIMEOUT_MS = 15_000;
-const STOP_TIMEOUT_MS = 60_000;
 const POLL_MS = 25;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -21,7 +21,7 @@ function printSummary(ctx: CliContext, s: DaemonStatus, started: boolean): void 
   const c = ctx.color;
   const home = ctx.env.userHome;
   ctx.line(
-    `${paint(c, 'bold', 'wezterm-parallel')} ${s.version} daemon ${started ? 'started' : 'running'} (pid ${s.pid})`,
+    `${paint(c, 'bold', 'wezterm-parallel')} ${s.version} daemon ${started ? 'started' : 'already running'} (pid ${s.pid})`,
   );
   ctx.line(`  API        unix:${shortenHome(s.api.socket, home)} (mode 0600, no token needed)`);
   if (s.api.tcp)
@@ -92,21 +92,33 @@ async function reportUp(ctx: CliContext, o: UpOptions, started: boolean, s: Daem
     );
   }
   if (ctx.json) {
-    ctx.emit('up', { started, daemon: s, ...(opened ? opened : {}) });
+    ctx.emit('up', { started, alreadyRunning: !started, daemon: s, ...(opened ? opened : {}) });
     return;
   }
-  if (started) printSummary(ctx, s, true);
+  printSummary(ctx, s, started);
+  if (!started && o.backend !== undefined && o.backend !== 'auto' && o.backend !== s.backend)
+    ctx.note(
+      `--backend ${o.backend} was not applied: the running daemon uses ${s.backend} (\`wtp down\`, then \`wtp up --backend ${o.backend}\` to change it)`,
+    );
   if (opened) printWorkspace(ctx, opened);
 }
 
 async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
-  const d = await ctx.deps.daemon.start({
-    ...(o.backend === undefined ? {} : { backend: o.backend }),
-    ...maxAgents(o),
-    ...(o.fresh ? { fresh: true } : {}),
-  });
+  let d: Awaited<ReturnType<CliContext['deps']['daemon']['start']>>;
+  try {
+    d = await ctx.deps.daemon.start({
+      ...(o.backend === undefined ? {} : { backend: o.backend }),
+      ...maxAgents(o),
+      ...(o.fresh ? { fresh: true } : {}),
+    });
+  } catch (err) {
+    // Another `up` won the lock since the probe: that daemon is the one asked for.
+    const s = toWtpError(err).code === 'DAEMON_ALREADY_RUNNING' ? await runningStatus(ctx) : null;
+    if (s === null) throw err;
+    return reportUp(ctx, o, false, s);
+  }
   const s = d.status();
-  if (ctx.json) ctx.emit('up', { started: true, daemon: s });
+  if (ctx.json) ctx.emit('up', { started: true, alreadyRunning: false, daemon: s });
   else {
     printSummary(ctx, s, true);
     ctx.line(
@@ -133,31 +145,27 @@ async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
   process.off('SIGTERM', onSignal);
 }
 
-async function alreadyRunning(ctx: CliContext): Promise<WtpError | null> {
+/** The status of the daemon that runs for this WTP_HOME, or null when none answers. */
+async function runningStatus(ctx: CliContext): Promise<DaemonStatus | null> {
   try {
-    const h = await ctx.client(2_000).call('health');
-    return new WtpError(
-      'DAEMON_ALREADY_RUNNING',
-      `A daemon is already running for ${ctx.paths.stateDir} (pid ${h.pid}).`,
-      {
-        pid: h.pid,
-        socket: ctx.paths.apiSocket,
-      },
-    );
+    return await ctx.client(5_000).call('status');
   } catch (err) {
     if (isWtpError(err) && err.code === 'DAEMON_NOT_RUNNING') return null;
     throw err;
   }
 }
 
+/**
+ * `up` is safe to repeat, as `systemctl start` is: with a daemon running it says so (exit 0) and
+ * opens the template's workspace in that daemon; otherwise it starts one.
+ */
+async function up(ctx: CliContext, o: UpOptions): Promise<void> {
+  const running = await runningStatus(ctx);
+  if (running) return reportUp(ctx, o, false, running);
+  return o.detach ? detached(ctx, o) : foreground(ctx, o);
+}
+
 async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
-  const running = await alreadyRunning(ctx);
-  if (running) {
-    if (o.template === undefined) throw running;
-    // The daemon runs already: just open the workspace.
-    await reportUp(ctx, o, false, await ctx.client().call('status'));
-    return;
-  }
   mkdirSync(ctx.paths.logDir, { recursive: true, mode: 0o700 });
   const outPath = join(ctx.paths.logDir, 'daemon.out');
   const outFd = openSync(outPath, 'w', 0o600);
@@ -188,13 +196,16 @@ async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
   for (;;) {
     try {
       const s = await ctx.client(1_000).call('status');
-      await reportUp(ctx, o, true, s);
+      // Another `up` may have won the lock meanwhile: then the daemon answering is that one.
+      await reportUp(ctx, o, s.pid === child.pid, s);
       return;
     } catch (err) {
       if (!isWtpError(err) || (err.code !== 'DAEMON_NOT_RUNNING' && err.code !== 'DAEMON_UNREACHABLE'))
         throw err;
     }
-    if (exited !== null || Date.now() > deadline) break;
+    if (Date.now() > deadline) break;
+    // A child that lost the lock to another `up` leaves the start to that daemon: wait for it.
+    if (exited !== null && startFailure(outPath, exited).code !== 'DAEMON_ALREADY_RUNNING') break;
     await sleep(POLL_MS);
   }
   throw startFailure(outPath, exited);
@@ -224,21 +235,6 @@ function startFailure(outPath: string, exitCode: number | null): WtpError {
   });
 }
 
-/** Whether a process still runs; a zombie (exited, not yet reaped by its new parent) does not. */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-  } catch {
-    return true; // no /proc (not Linux): trust kill(0)
-  }
-}
-
 export function registerDaemonCommands(program: Command, ctx: CliContext): void {
   program
     .command('up')
@@ -256,9 +252,7 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
       'start although the database is missing or empty while agent folders remain (DB_MISSING); running agents become orphans (`wtp orphans`)',
     )
     .option('--json', 'machine-readable output')
-    .action((opts: UpOptions) =>
-      runAction(ctx, opts.json, () => (opts.detach ? detached(ctx, opts) : foreground(ctx, opts))),
-    );
+    .action((opts: UpOptions) => runAction(ctx, opts.json, () => up(ctx, opts)));
 
   program
     .command('down')
@@ -266,22 +260,7 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
     .option('--stop-agents', 'stop every agent first (SIGTERM, then SIGKILL after the grace delay)')
     .option('--json', 'machine-readable output')
     .action((opts: { stopAgents?: boolean; json?: boolean }) =>
-      runAction(ctx, opts.json, async () => {
-        const client = ctx.client();
-        const { pid } = await client.call('health');
-        if (opts.stopAgents) ctx.note('stopping agents…');
-        const r = await client.call('shutdown', { body: { stopAgents: opts.stopAgents === true } });
-        const deadline = Date.now() + STOP_TIMEOUT_MS;
-        while (processAlive(pid) && Date.now() < deadline) await sleep(POLL_MS);
-        const stopped = !processAlive(pid);
-        if (ctx.json) ctx.emit('down', { stopped, pid, stoppedAgents: r.stoppedAgents });
-        else if (stopped) {
-          ctx.line(
-            `daemon stopped (pid ${pid})${opts.stopAgents ? `; ${r.stoppedAgents} agent(s) stopped` : '; agents keep running'}`,
-          );
-        } else ctx.line(`the daemon (pid ${pid}) is still shutting down`);
-        if (!stopped) process.exitCode = 1;
-      }),
+      runAction(ctx, opts.json, () => down(ctx, opts.stopAgents === true)),
     );
 
   program

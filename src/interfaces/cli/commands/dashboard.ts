@@ -18,7 +18,7 @@ export function registerDashboardCommand(program: Command, ctx: CliContext): voi
         if (ctx.json) return ctx.emit('dashboard', { ...link, opened });
         if (result === null) return ctx.line(link.url);
         if (result.opened) {
-          ctx.note('Opened the dashboard in the browser.');
+          ctx.line('Opened the dashboard in the browser.');
           return;
         }
         ctx.note(`Could not open a browser (${result.reason}). Open this URL (it works once, for 60 s):`);

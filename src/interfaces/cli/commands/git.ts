@@ -111,7 +111,7 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
           body: { text, force: raw.force === true },
         });
         if (ctx.json) return ctx.emit('send', { agent: ref, bytes: r.bytes, seq: r.seq });
-        ctx.note(`sent ${r.bytes} byte(s) of feedback to ${ref} (event #${r.seq})`);
+        ctx.line(`sent ${r.bytes} byte(s) of feedback to ${ref} (event #${r.seq})`);
       }),
     );
 

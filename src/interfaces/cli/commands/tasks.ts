@@ -79,6 +79,20 @@ function describe(ctx: CliContext, t: TaskView): void {
   ctx.line(`  prompt:    ${t.prompt.split('\n')[0] ?? ''}${t.prompt.includes('\n') ? ' …' : ''}`);
 }
 
+/** `broadcast` to nobody is a failure a script can see (exit 1), with who was left out and why. */
+function noIdleAgents(skipped: { agent: string; state: string }[], workspace: string | undefined) {
+  const where = workspace === undefined ? '' : ` in workspace ${workspace}`;
+  const left =
+    skipped.length === 0
+      ? `no live agent${where}`
+      : `skipped ${skipped.map((s) => `${s.agent} (${s.state})`).join(', ')}`;
+  return new WtpError(
+    'NO_IDLE_AGENTS',
+    `No idle agent${where}: nothing was sent (${left}). Wait until one is idle (\`wtp ls --state idle\`), or type into one with \`wtp send <agent> <text> --force\`.`,
+    { skipped, ...(workspace === undefined ? {} : { workspace }) },
+  );
+}
+
 /** `wtp task …`: the task graph. */
 export function registerTaskCommands(program: Command, ctx: CliContext): void {
   const task = program
@@ -228,7 +242,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
 
   program
     .command('broadcast')
-    .description('send a message to every idle agent (refused for none; working ones are skipped)')
+    .description('send a message to every idle agent; others are skipped (none idle: exit 1, NO_IDLE_AGENTS)')
     .argument('<text>', 'the message, typed with Enter')
     .option('-w, --workspace <name>', 'only agents of this workspace')
     .option('--json', 'machine-readable output')
@@ -237,8 +251,9 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
         const r = await ctx.client().call('broadcast', {
           body: { text, ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }) },
         });
+        if (r.sent.length === 0) throw noIdleAgents(r.skipped, raw.workspace);
         if (ctx.json) return ctx.emit('broadcast', r);
-        ctx.line(r.sent.length > 0 ? `sent to ${r.sent.join(', ')}` : 'no idle agent');
+        ctx.line(`sent to ${r.sent.join(', ')}`);
         for (const s of r.skipped) ctx.line(`  skipped ${s.agent} (${s.state})`);
       }),
     );

@@ -10,6 +10,8 @@ import { validateOptions } from '../validate.js';
 /** `logs --tail N` fetches this many bytes per requested line, at least TAIL_MIN_BYTES. */
 const TAIL_BYTES_PER_LINE = 512;
 const TAIL_MIN_BYTES = 64 * 1024;
+/** `logs -f` starts with this many lines, as `tail -f` does. */
+const FOLLOW_TAIL_LINES = 10;
 
 function lastLines(text: string, n: number): string {
   const lines = text.split('\n');
@@ -132,13 +134,17 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
     .command('logs')
     .description("print the agent's terminal output kept in its log (-f to follow)")
     .argument('<agent>', 'name, workspace/name or id')
-    .option('-f, --follow', 'keep printing new output until the agent exits (Ctrl-C to stop)')
-    .option('--tail <lines>', 'only the last N lines')
+    .option(
+      '-f, --follow',
+      `the last ${FOLLOW_TAIL_LINES} lines (or --tail N), then new output until the agent exits (Ctrl-C to stop)`,
+    )
+    .option('--tail <lines>', 'only the last N lines (with -f: 0 for only new output)')
     .option('--plain', 'remove terminal escape sequences')
     .option('--json', 'machine-readable output (with -f: one JSON document per chunk)')
     .action((ref: string, raw: { follow?: boolean; plain?: boolean; json?: boolean }, cmd: Command) =>
       runAction(ctx, raw.json, async () => {
-        const o = await validateOptions(cmd, 'logs');
+        const v = await validateOptions(cmd, 'logs');
+        const o = { tail: v.tail ?? (raw.follow ? FOLLOW_TAIL_LINES : undefined) };
         const client = ctx.client();
         const tailBytes =
           o.tail === undefined ? undefined : Math.max(TAIL_MIN_BYTES, o.tail * TAIL_BYTES_PER_LINE);
@@ -188,7 +194,7 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
           const r = await ctx.client().call('sendInput', { params: { agent: ref }, body });
           if (ctx.json) ctx.emit('send', { agent: ref, bytes: r.bytes, seq: r.seq });
           else
-            ctx.note(
+            ctx.line(
               `sent ${r.bytes} byte(s) to ${ref}${body.enter ? ' and pressed Enter' : ''} (event #${r.seq})`,
             );
         }),

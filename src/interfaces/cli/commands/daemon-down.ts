@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { WtpError, isWtpError } from '../../../client/wtp-error.js';
+import type { CliContext } from '../context.js';
+
+/** How long `down` waits for the daemon's process to go. */
+const STOP_TIMEOUT_MS = 60_000;
+const POLL_MS = 25;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Whether a process still runs; a zombie (exited, not yet reaped by its new parent) does not. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): trust kill(0)
+  }
+}
+
+/**
+ * `wtp down`: stops the daemon (and its agents with `stopAgents`). Safe to repeat, as `systemctl
+ * stop` is: with no daemon running there is nothing to stop (exit 0) — except that agents cannot
+ * be stopped without their daemon, so `--stop-agents` fails while hosts of agents still run.
+ */
+export async function down(ctx: CliContext, stopAgents: boolean): Promise<void> {
+  const client = ctx.client();
+  let pid: number;
+  try {
+    ({ pid } = await client.call('health'));
+  } catch (err) {
+    if (!isWtpError(err) || err.code !== 'DAEMON_NOT_RUNNING') throw err;
+    return notRunning(ctx, stopAgents);
+  }
+  if (stopAgents) ctx.note('stopping agents…');
+  const r = await client.call('shutdown', { body: { stopAgents } });
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (processAlive(pid) && Date.now() < deadline) await sleep(POLL_MS);
+  const stopped = !processAlive(pid);
+  if (ctx.json) ctx.emit('down', { stopped, wasRunning: true, pid, stoppedAgents: r.stoppedAgents });
+  else if (stopped) {
+    ctx.line(
+      `daemon stopped (pid ${pid})${stopAgents ? `; ${r.stoppedAgents} agent(s) stopped` : '; agents keep running'}`,
+    );
+  } else ctx.line(`the daemon (pid ${pid}) is still shutting down`);
+  if (!stopped) process.exitCode = 1;
+}
+
+/** No daemon: nothing to stop, unless agents were to be stopped and their hosts still run. */
+async function notRunning(ctx: CliContext, stopAgents: boolean): Promise<void> {
+  const hosts = stopAgents ? await ctx.deps.daemon.liveHosts(ctx.paths.agentsDir) : [];
+  if (hosts.length > 0) {
+    throw new WtpError(
+      'DAEMON_NOT_RUNNING',
+      `The daemon is not running, so no agent was stopped, and ${hosts.length} agent host(s) still run (pid ${hosts.map((h) => h.pid).join(', ')}). Start the daemon (\`wtp up --detach\`: it takes them back), then run \`wtp down --stop-agents\` again.`,
+      { liveHosts: hosts },
+    );
+  }
+  if (ctx.json) ctx.emit('down', { stopped: true, wasRunning: false, pid: null, stoppedAgents: 0 });
+  else ctx.line(`daemon not running: nothing to stop${stopAgents ? ' (and no agent host runs)' : ''}`);
+}
