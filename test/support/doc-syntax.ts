@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { type Command, CommanderError } from 'commander';
-import { CliContext } from '../../src/interfaces/cli/context.js';
+import { CliContext, NO_DAEMON } from '../../src/interfaces/cli/context.js';
 import { buildProgram } from '../../src/interfaces/cli/main.js';
 import { VERSION } from '../../src/version.js';
 
@@ -56,9 +56,7 @@ async function wtpSyntax(argv: string[]): Promise<string | null> {
     version: VERSION,
     entry: '',
     nodePath: process.execPath,
-    daemon: {
-      start: () => Promise.reject(new Error('parse only')),
-    },
+    daemon: NO_DAEMON,
     stdout: stream,
     stderr: stream,
   });

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Argument, Command, Help, Option } from 'commander';
 import { readEnv } from '../../src/config/env.js';
-import { CliContext } from '../../src/interfaces/cli/context.js';
+import { CliContext, NO_DAEMON } from '../../src/interfaces/cli/context.js';
 import { buildProgram } from '../../src/interfaces/cli/main.js';
 import { anchor, code, generatedNote, table, text } from './markdown.js';
 
@@ -17,7 +17,7 @@ export function cliReference(): string {
       version: '0.0.0',
       entry: '/wtp/dist/wtp.js',
       nodePath: '/usr/bin/node',
-      daemon: { start: () => Promise.reject(new Error('not in the reference')) },
+      daemon: NO_DAEMON,
       // A fixed environment: nothing in the reference depends on the machine that generated it.
       env: readEnv({ HOME: '/home/you' }),
     }),

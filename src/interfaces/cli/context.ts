@@ -17,6 +17,12 @@ export interface DaemonStarter {
   liveHosts(agentsDir: string): Promise<{ agentId: string; pid: number }[]>;
 }
 
+/** For a program that is only parsed or walked (tests, the reference, completion): starts nothing. */
+export const NO_DAEMON: DaemonStarter = {
+  start: () => Promise.reject(new Error('this program only parses: it starts no daemon')),
+  liveHosts: () => Promise.resolve([]),
+};
+
 export interface CliDeps {
   version: string;
   /** Absolute path of the bundled entry (dist/wtp.js), for `up --detach`. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { CliContext } from './context.js';
+import { CliContext, NO_DAEMON } from './context.js';
 import { buildProgram } from './main.js';
 
 /** The real program, writing into a string; actions are replaced so parsing runs nothing. */
@@ -14,10 +14,7 @@ function program(): { root: Command; text: () => string } {
     version: '0.0.0',
     entry: '',
     nodePath: '',
-    daemon: {
-      start: () => Promise.reject(new Error('not in this test')),
-      liveHosts: () => Promise.resolve([]),
-    },
+    daemon: NO_DAEMON,
     stdout: sink,
     stderr: sink,
   });

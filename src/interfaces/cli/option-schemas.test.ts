@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CliContext } from './context.js';
+import { CliContext, NO_DAEMON } from './context.js';
 import { buildProgram } from './main.js';
 import { optionSchemas, type OptionSchemas } from './option-schemas.js';
 
@@ -8,10 +8,7 @@ const program = buildProgram(
     version: '0.0.0-test',
     entry: '/dev/null',
     nodePath: process.execPath,
-    daemon: {
-      start: () => Promise.reject(new Error('not in this test')),
-      liveHosts: () => Promise.resolve([]),
-    },
+    daemon: NO_DAEMON,
   }),
 );
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { AGENT_STATES, PROFILE_NAMES } from '../../../protocol/constants.js';
-import { CliContext } from '../context.js';
+import { CliContext, NO_DAEMON } from '../context.js';
 import { buildProgram } from '../main.js';
 import { complete, formatCompletion, type DynamicKind } from './complete.js';
 
@@ -10,7 +10,7 @@ const program = buildProgram(
     version: '0.0.0-test',
     entry: '/dev/null',
     nodePath: process.execPath,
-    daemon: { start: () => Promise.reject(new Error('not in this test')) },
+    daemon: NO_DAEMON,
   }),
 );
 
