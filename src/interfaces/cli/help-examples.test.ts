@@ -44,7 +44,8 @@ function examplesIn(help: string): string[] {
   const found: string[] = [];
   const text = help.replace(/^Usage: .*$/gm, '');
   for (const m of text.matchAll(/(?<![\w-])wtp ([^`|)\n]*?)(?= {2,}|`|\||\)|$)/gm))
-    found.push(`wtp ${m[1] ?? ''}`.trim());
+    // The shell's redirections (`> file`, `2>&1`) are not wtp's arguments.
+    found.push(`wtp ${(m[1] ?? '').replace(/\s\d?>.*$/, '')}`.trim());
   return found;
 }
 
