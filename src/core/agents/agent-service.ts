@@ -1,9 +1,4 @@
-import {
-  AGENT_STATES,
-  type AgentState,
-  type AgentView,
-  type CreateAgentRequest,
-} from '../../protocol/agent.js';
+import { AGENT_STATES, type AgentState, type AgentView } from '../../protocol/agent.js';
 import type { EventSource } from '../../protocol/events.js';
 import { AgentTerminal } from './agent-terminal.js';
 import { runWorktreeSetup } from '../git/worktree-setup.js';
@@ -22,6 +17,7 @@ import { deliverWhenIdle, deliverWhenQuiet } from './prompt-delivery.js';
 import {
   refuseToLoseWork,
   type AgentGit,
+  type NewAgentRequest,
   provisionWorktree,
   type WorktreeDeps,
 } from '../git/agent-worktree.js';
@@ -104,7 +100,7 @@ export class AgentService extends AgentTerminal {
   }
 
   /** Creates an agent and starts its host in a new tab of its workspace, or where `placement` says. */
-  async create(req: CreateAgentRequest, source: EventSource, placement?: Placement): Promise<AgentView> {
+  async create(req: NewAgentRequest, source: EventSource, placement?: Placement): Promise<AgentView> {
     this.d.registry.assertWritable('create an agent');
     const agent = buildAgent(req, this.d);
     const git = this.d.git;
