@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { AppError } from '../core/errors.js';
+import { shellWord } from '../core/model/text.js';
 import { templateSchema, type Template, type TemplateInfo } from '../protocol/template.js';
 import { explainIssues, formatPath } from '../protocol/zod-issues.js';
 import { approveTemplateHash, isTemplateApproved, repoKey, templateHash } from './template-approvals.js';
@@ -113,10 +114,6 @@ function notFound(ref: string, all: Candidates, message?: string): AppError {
     { name: ref, known: known.map((k) => ({ name: k.ref, source: k.candidate.source })) },
   );
 }
-
-/** `path` quoted for a shell when it needs it (it goes into a command the user copies). */
-const shellWord = (path: string): string =>
-  /^[A-Za-z0-9_./:@%+=,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 
 /** The command that approves a repository template, for messages. */
 export function approveCommand(ref: string, repoPath: string, hash?: string): string {

@@ -52,3 +52,8 @@ export function utf8Encode(s: string): Uint8Array {
   }
   return out;
 }
+
+/** `word` quoted for a POSIX shell when it needs it (it goes into a command the user copies). */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
