@@ -101,6 +101,16 @@ describe('snapshot: a worktree as it is, for the radar', () => {
     );
   });
 
+  it('a worktree folder that is gone: its branch, as committed', async () => {
+    const wt = await worktree('gone');
+    writeFileSync(join(wt.path, 'app.txt'), lines(10, ' gone'));
+    await run(wt.path, 'commit', '-qam', 'gone');
+    rmSync(wt.path, { recursive: true, force: true });
+    expect(await review.snapshot([wt], 'main')).toEqual([
+      { ref: 'wtp/gone', uncommitted: false, changed: true },
+    ]);
+  });
+
   it('uncommitted edits that undo the branch’s commits leave nothing to merge', async () => {
     const wt = await worktree('undo');
     writeFileSync(join(wt.path, 'app.txt'), lines(10, ' tried'));

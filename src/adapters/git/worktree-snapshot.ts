@@ -26,6 +26,20 @@ const SNAPSHOT_ENV = {
  * changes. `changed`: `diff --quiet base...ref` (from the fork point) finds a difference.
  */
 export async function snapshotWorktree(git: Git, wt: AgentWorktree, base: string): Promise<WorktreeSnapshot> {
+  try {
+    return await snapshotOf(git, wt, base);
+  } catch {
+    // A worktree gone or broken: its branch is still there to compare, as it was committed.
+    const ref = wt.branch ?? wt.baseCommit;
+    const diff = await git(['diff', '--quiet', '--no-ext-diff', `${base}...${ref}`, '--'], {
+      cwd: wt.repo,
+      okCodes: [1],
+    });
+    return { ref, uncommitted: false, changed: diff.code === 1 };
+  }
+}
+
+async function snapshotOf(git: Git, wt: AgentWorktree, base: string): Promise<WorktreeSnapshot> {
   const cwd = wt.path;
   const rp = await git(['rev-parse', '--git-path', 'index', 'HEAD', 'HEAD^{tree}'], { cwd });
   const [indexPath = '', head = '', headTree = ''] = rp.stdout.trim().split('\n');
