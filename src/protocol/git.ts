@@ -82,7 +82,9 @@ export const radarBranchSchema = z.object({
   branch: z.string(),
   running: z
     .boolean()
-    .describe('The agent is still at work (not idle, exited or crashed): its branch may change before a merge'),
+    .describe(
+      'The agent is still at work (not idle, exited or crashed): its branch may change before a merge',
+    ),
   uncommitted: z
     .boolean()
     .describe('Its worktree has uncommitted or untracked changes; they are compared as they are'),
