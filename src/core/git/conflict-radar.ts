@@ -94,61 +94,71 @@ export class ConflictRadar {
     }
     const report: ConflictReport = { branches: [], pairs: [], mergeOrder: { order: [], notes: [] } };
     const events: NewEvent[] = [];
-    for (const [repo, list] of byRepo) {
-      const base = list[0]?.worktree?.base ?? 'HEAD';
-      const worktrees = list.flatMap((a) => (a.worktree ? [a.worktree] : []));
-      const snaps = await this.d.review.snapshot(worktrees, base);
-      const sides: Side[] = list.map((agent, i) => ({
-        agent,
-        branch: agent.worktree?.branch ?? '',
-        snap: snaps[i] ?? { ref: agent.worktree?.branch ?? '', uncommitted: false, changed: true },
-        running: atWork(agent.state),
-      }));
-      for (const { agent, branch, snap, running } of sides) {
-        report.branches.push({ agent: agent.name, agentId: agent.id, branch, running, ...snapFlags(snap) });
-      }
-      const changed = sides.filter((s) => s.snap.changed);
-      // Refs are unique within a repository, not across repositories.
-      const sideOf = new Map(changed.map((s) => [s.snap.ref, s]));
-      const nameOf = (ref: string): string => sideOf.get(ref)?.agent.name ?? ref;
-      const branchOf = (ref: string): string => sideOf.get(ref)?.branch ?? ref;
-      const refs = changed.map((s) => s.snap.ref);
-      const predictions = refs.length === 0 ? [] : await this.d.review.predict(repo, refs, base);
-      const seen = new Set<string>();
-      for (const p of predictions) {
-        const conflicting = p.conflicts.length > 0;
-        const [a, b] = [sideOf.get(p.a), sideOf.get(p.b)];
-        report.pairs.push({
-          ...p,
-          a: nameOf(p.a),
-          b: nameOf(p.b),
-          aAgent: a?.agent.id ?? null,
-          bAgent: b?.agent.id ?? null,
-          conflicting,
-        });
-        const key = `${repo}\u0000${branchOf(p.a)}\u0000${branchOf(p.b)}`;
-        seen.add(key);
-        const anchor = a?.agent ?? b?.agent;
-        if (anchor) this.noteChange(key, p.conflicts, anchor, [nameOf(p.a), nameOf(p.b)], events);
-      }
-      this.clearGone(repo, seen, sides, events);
-      const named = predictions.map((p) => ({
-        ...p,
-        a: sideOf.get(p.a)?.agent.name ?? BASE,
-        b: sideOf.get(p.b)?.agent.name ?? BASE,
-      }));
-      const later = new Set(changed.filter((s) => s.running).map((s) => s.agent.name));
-      const order = suggestMergeOrder(
-        changed.map((s) => s.agent.name),
-        named,
-        later,
-      );
-      report.mergeOrder.order.push(...order.order);
-      report.mergeOrder.notes.push(...order.notes, ...stateNotes(sides, order.order));
-    }
+    for (const [repo, list] of byRepo) await this.repoPass(repo, list, report, events);
     if (events.length > 0) await this.d.registry.record(events);
     this.lastReport = report;
     return report;
+  }
+
+  /** One repository's part of a radar pass, added to `report` (and its events to `events`). */
+  private async repoPass(
+    repo: string,
+    list: AgentRecord[],
+    report: ConflictReport,
+    events: NewEvent[],
+  ): Promise<void> {
+    const base = list[0]?.worktree?.base ?? 'HEAD';
+    const worktrees = list.flatMap((a) => (a.worktree ? [a.worktree] : []));
+    const snaps = await this.d.review.snapshot(worktrees, base);
+    const sides: Side[] = list.map((agent, i) => ({
+      agent,
+      branch: agent.worktree?.branch ?? '',
+      snap: snaps[i] ?? { ref: agent.worktree?.branch ?? '', uncommitted: false, changed: true },
+      running: atWork(agent.state),
+    }));
+    for (const { agent, branch, snap, running } of sides) {
+      const { uncommitted, changed } = snap;
+      report.branches.push({ agent: agent.name, agentId: agent.id, branch, running, uncommitted, changed });
+    }
+    const changed = sides.filter((s) => s.snap.changed);
+    // Refs are unique within a repository, not across repositories.
+    const sideOf = new Map(changed.map((s) => [s.snap.ref, s]));
+    const nameOf = (ref: string): string => sideOf.get(ref)?.agent.name ?? ref;
+    const branchOf = (ref: string): string => sideOf.get(ref)?.branch ?? ref;
+    const refs = changed.map((s) => s.snap.ref);
+    const predictions = refs.length === 0 ? [] : await this.d.review.predict(repo, refs, base);
+    const seen = new Set<string>();
+    for (const p of predictions) {
+      const [a, b] = [sideOf.get(p.a), sideOf.get(p.b)];
+      const names: [string, string] = [nameOf(p.a), nameOf(p.b)];
+      report.pairs.push({
+        ...p,
+        a: names[0],
+        b: names[1],
+        aAgent: a?.agent.id ?? null,
+        bAgent: b?.agent.id ?? null,
+        conflicting: p.conflicts.length > 0,
+      });
+      const key = `${repo}\u0000${branchOf(p.a)}\u0000${branchOf(p.b)}`;
+      seen.add(key);
+      const anchor = a?.agent ?? b?.agent;
+      if (anchor) this.noteChange(key, p.conflicts, anchor, names, events);
+    }
+    this.clearGone(repo, seen, sides, events);
+    // The merge order by agent name; the base stands for itself.
+    const named = predictions.map((p) => ({
+      ...p,
+      a: sideOf.get(p.a)?.agent.name ?? BASE,
+      b: sideOf.get(p.b)?.agent.name ?? BASE,
+    }));
+    const later = new Set(changed.filter((s) => s.running).map((s) => s.agent.name));
+    const order = suggestMergeOrder(
+      changed.map((s) => s.agent.name),
+      named,
+      later,
+    );
+    report.mergeOrder.order.push(...order.order);
+    report.mergeOrder.notes.push(...order.notes, ...stateNotes(sides, order.order));
   }
 
   /** The report of the radar's last run without running git again; runs it once if it never ran. */
@@ -215,11 +225,6 @@ export class ConflictRadar {
       }
     }
   }
-}
-
-/** The snapshot's flags as the report shows them. */
-function snapFlags(s: WorktreeSnapshot): { uncommitted: boolean; changed: boolean } {
-  return { uncommitted: s.uncommitted, changed: s.changed };
 }
 
 /** Notes on the merge order: which are still running, which have uncommitted work, which have no changes. */
