@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliGitReview } from '../src/adapters/git/git-review.js';
 import { CliGitWorktrees } from '../src/adapters/git/git-worktrees.js';
-import type { PairPrediction } from '../src/core/ports/git.js';
+import type { AgentWorktree, PairPrediction } from '../src/core/ports/git.js';
 import { generateRepo, gitEnv, gitRun, type GeneratedRepo } from './git-repo.js';
 import { nowMs, runTimed } from './proc.js';
 import type { RepoPaths } from './repo-paths.js';
@@ -199,13 +199,45 @@ function exponent(xs: number[], ys: number[]): number {
   return round(num / den, 2);
 }
 
-/** Figure: one full `CliGitReview.predict` over all branches vs sequential bare merge-trees. */
+/**
+ * A worktree per branch, as the agents have them; every other one with uncommitted work (a file of
+ * its own folder modified, one untracked file), which changes no planned conflict or overlap.
+ */
+async function agentWorktrees(g: GeneratedRepo): Promise<AgentWorktree[]> {
+  const baseCommit = (await gitRun(['rev-parse', 'main'], g.repo)).trim();
+  const out: AgentWorktree[] = [];
+  for (const [i, branch] of g.branches.entries()) {
+    const path = join(g.root, 'radar-worktrees', branch);
+    await gitRun(['worktree', 'add', '-q', path, branch], g.repo);
+    if (i % 2 === 0) {
+      const k = Number(branch.slice(1));
+      writeFileSync(join(path, `d${String(20 + k).padStart(2, '0')}`, 'f50.txt'), `uncommitted ${branch}\n`);
+      writeFileSync(join(path, `notes-${branch}.txt`), 'untracked\n');
+    }
+    out.push({ repo: g.repo, path, branch, base: 'main', baseCommit, ...PORTS, owned: true });
+  }
+  return out;
+}
+
+/**
+ * Figure: one radar pass over all branches as the radar runs it — a snapshot of every worktree
+ * (its uncommitted work included), then `CliGitReview.predict` over the branches with changes — vs
+ * sequential bare merge-trees.
+ */
 async function measureRadar(g: GeneratedRepo, runs: GitRuns): Promise<BenchResult> {
   const review = new CliGitReview({ gitEnv: process.env });
   const refs = g.branches;
+  const worktrees = await agentWorktrees(g);
+  const snapshotMs: number[] = [];
   const pass = async (n: number): Promise<{ ms: number; got: PairPrediction[] }> => {
     const t0 = nowMs();
-    const got = await review.predict(g.repo, refs.slice(0, n), 'main');
+    const snaps = await review.snapshot(worktrees.slice(0, n), 'main');
+    snapshotMs.push(nowMs() - t0);
+    const branchOf = new Map(snaps.map((s, i) => [s.ref, refs[i] as string]));
+    const changed = snaps.filter((s) => s.changed).map((s) => s.ref);
+    const predicted = await review.predict(g.repo, changed, 'main');
+    const name = (ref: string) => branchOf.get(ref) ?? ref;
+    const got = predicted.map((p) => ({ ...p, a: name(p.a), b: name(p.b) }));
     return { ms: nowMs() - t0, got };
   };
   const allPairs = pairsOf(refs, 'main');
@@ -223,6 +255,7 @@ async function measureRadar(g: GeneratedRepo, runs: GitRuns): Promise<BenchResul
     same.push(await sameCallsSequential(g.repo, allPairs));
   }
   const check = checkPredictions(g, refs, last);
+  const fullSnapshotMs = snapshotMs.slice(1, 1 + runs.radar); // the full passes after the warm-up
 
   const growth: Record<string, unknown>[] = [];
   for (const n of GROWTH_STEPS) {
@@ -258,7 +291,10 @@ async function measureRadar(g: GeneratedRepo, runs: GitRuns): Promise<BenchResul
     digits: 0,
     target: { text: `< ${RADAR_TARGET_MS} ms for all ${allPairs.length} pairs`, below: RADAR_TARGET_MS },
     note:
-      `One \`CliGitReview.predict(repo, ${refs.length} branches, 'main')\` called in-process: ` +
+      `One radar pass as the radar runs it, in-process: \`CliGitReview.snapshot\` of ${refs.length} ` +
+      'worktrees (one per branch, every other one with a modified and an untracked file: a copied ' +
+      'index, `add -A`, `write-tree`, a commit when it differs, `diff --quiet main...ref`; 4 at a time; ' +
+      `snapshotMs), then \`predict(repo, the ${refs.length} refs, 'main')\`: ` +
       `${allPairs.length - refs.length} branch pairs + ${refs.length} branch/main pairs, each a merge-tree ` +
       '(--messages), a merge-base, two diffs --name-only and, per conflicted file, a cat-file for the ' +
       'marker lines; 4 pairs in flight. Passes alternate with the baseline after one unrecorded warm-up ' +
@@ -268,6 +304,7 @@ async function measureRadar(g: GeneratedRepo, runs: GitRuns): Promise<BenchResul
       'branches) and against branches (2 = quadratic).',
     extra: {
       ...repoExtra(g),
+      snapshotMs: summarize(fullSnapshotMs, 0),
       predictions: check,
       growth,
       growthExponent: { vsPairs, vsBranches },

@@ -44,7 +44,7 @@ async function allUp(s: Session, name: string): Promise<boolean> {
 }
 
 async function viaWtp(paths: RepoPaths, s: Session, tmux: TmuxServer, repo: string, name: string) {
-  const args = [paths.binWtp, 'workspace', 'new', name, '--repo', repo, '--template', 'quad', '--json'];
+  const args = [paths.binWtp, 'workspace', 'new', name, '--cwd', repo, '--template', 'quad', '--json'];
   const t0 = nowMs();
   const cli = runTimed(process.execPath, args, { env: s.env, cwd: repo, timeoutMs: CLI_TIMEOUT_MS });
   let finished = false;
@@ -127,7 +127,7 @@ export async function measureQuadTmux(paths: RepoPaths, runs: number): Promise<B
         bare.map((x) => x.ms),
       ),
       note:
-        'From spawning `node bin/wtp.js workspace new qN --repo R --template quad --json` until the API ' +
+        'From spawning `node bin/wtp.js workspace new qN --cwd R --template quad --json` until the API ' +
         `(WtpClient over run/api.sock, polled every ${POLL_MS} ms) lists the workspace's 4 agents \`running\` ` +
         'with hostConnected; daemon started once (`wtp up --detach`) with WTP_BACKEND=tmux and SHELL=/bin/sh ' +
         'in a fresh WTP_HOME, so each agent is /bin/sh under `node dist/wtp.js host … --pane` in a pane of ' +

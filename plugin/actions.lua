@@ -100,7 +100,8 @@ return function(M)
     end
   end
 
-  -- wtp template ls --json, then wtp workspace new <name> --repo <pane dir> --template <t> --json
+  -- wtp template ls --json, then wtp workspace new <name> --cwd <pane dir> --template <t> --json
+  -- (its agents work in place there; `wtp workspace new --repo` gives each a worktree of its own)
   function actions.new_workspace(o)
     return function(window, pane)
       local cwd = M.pane_cwd(pane)
@@ -120,7 +121,7 @@ return function(M)
       pick(window, pane, selector, function(win, template)
         prompt(win, pane, 'Name of the new workspace (template ' .. template .. ')', function(w, name)
           if name == '' then return end
-          local args = { 'workspace', 'new', name, '--repo', cwd, '--template', template, '--json' }
+          local args = { 'workspace', 'new', name, '--cwd', cwd, '--template', template, '--json' }
           local created = wtp_or_toast(w, o, 'wtp workspace new', args)
           if not created then return end
           local ws = type(created.workspace) == 'table' and created.workspace.name or name

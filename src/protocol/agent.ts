@@ -165,7 +165,9 @@ export const createAgentRequestSchema = z.strictObject({
   model: optionValueSchema(200).optional().describe('Agent CLIs: the model (--model)'),
   repo: absolutePathSchema
     .optional()
-    .describe('Git repository for the agent worktree (default: the workspace repository, if any)'),
+    .describe(
+      'Git repository: the agent gets a worktree of its own there, on branch wtp/<name> (without it, the agent works in cwd)',
+    ),
   base: gitRefSchema.optional().describe('Ref the new branch starts from (default: current branch)'),
   branch: gitRefSchema.optional().describe('Reuse this existing branch instead of wtp/<name>'),
   worktree: z

@@ -79,13 +79,13 @@ export const ERROR_CATALOG = {
   WORKTREE_DIRTY:
     'The worktree has uncommitted or unmerged work that the command would lose; `details` lists it. Commit or merge it, or pass `--force`.',
   MERGE_TARGET_DIRTY:
-    'The branch to merge into is checked out with uncommitted changes; commit or stash them first. Nothing was changed.',
+    'The branch to merge into is checked out with uncommitted changes (`details.worktree`, `details.files`); nothing was changed. Commit or stash them there and run `wtp merge` again, or merge into another branch with `--into`.',
   MERGE_CONFLICT:
-    'The merge would conflict; the target branch was left exactly as it was. `details.conflicts` lists the files.',
+    "The merge would conflict in `details.conflicts`; nothing was merged and the target branch was left exactly as it was. Ask the agent to rebase on the target and resolve them (`wtp feedback NAME '…'`), or merge the target into its worktree by hand (`cd WORKTREE && git merge TARGET`, resolve, commit) and run `wtp merge` again; `wtp conflicts` shows the lines. `details.next` has the exact commands.",
   MERGE_UNCOMMITTED:
-    'The agent’s worktree has uncommitted work, which a merge would leave behind; nothing was merged. Commit it (`wtp commit`, or `wtp merge --commit MSG`); `details.files` lists it.',
+    'The agent’s worktree has uncommitted work, which a merge would leave behind; nothing was merged. Commit it and merge (`wtp merge NAME --commit MSG`), or commit it first (`wtp commit NAME -m MSG`); `details.files` lists it.',
   MERGE_TEST_FAILED:
-    'The test command failed in the agent’s worktree, so nothing was merged; `details` has its exit code and output.',
+    'The test command failed in the agent’s worktree, so nothing was merged; `details` has its exit code and output. Ask the agent to fix it (`wtp feedback`), or run it in the worktree yourself, then `wtp merge --test` again.',
   SETUP_NOT_APPROVED:
     'The repository’s setup script has not been approved (or changed since): `details` has the commands and their hash; approve with `wtp setup approve`.',
   SETUP_FAILED:

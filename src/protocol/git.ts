@@ -76,9 +76,36 @@ export const pairSchema = z.object({
   overlapping: z.array(z.string()).describe('Files both sides changed that still merge cleanly'),
 });
 
+export const radarBranchSchema = z.object({
+  agent: z.string().describe("The agent's name"),
+  agentId: z.string(),
+  branch: z.string(),
+  running: z
+    .boolean()
+    .describe(
+      'The agent is still at work (not idle, exited or crashed): its branch may change before a merge',
+    ),
+  uncommitted: z
+    .boolean()
+    .describe('Its worktree has uncommitted or untracked changes; they are compared as they are'),
+  changed: z
+    .boolean()
+    .describe('false: no changes against its base at all, so it is in no pair and not in the merge order'),
+});
+
 export const conflictReportSchema = z.object({
-  pairs: z.array(pairSchema),
-  mergeOrder: z.object({ order: z.array(z.string()), notes: z.array(z.string()) }),
+  branches: z.array(radarBranchSchema).describe('Every agent branch the radar looked at'),
+  pairs: z
+    .array(pairSchema)
+    .describe('Every pair of agent branches with changes, and each of them with its base'),
+  mergeOrder: z.object({
+    order: z
+      .array(z.string())
+      .describe(
+        'Every agent with changes, in the order that merges with the fewest conflicts: finished ones first, then those still running',
+      ),
+    notes: z.array(z.string()),
+  }),
 });
 
 export const gcRequestSchema = z.strictObject({ dryRun: z.boolean().default(false) });

@@ -28,7 +28,13 @@ export const createWorkspaceRequestSchema = z
       .string()
       .min(1)
       .refine((p) => p.startsWith('/'), { message: 'must be an absolute path' })
-      .describe('The repository (or folder) the workspace works on'),
+      .describe('The folder the workspace works on (with `worktrees`, a git repository)'),
+    worktrees: z
+      .boolean()
+      .default(false)
+      .describe(
+        'true: every agent pane of the template gets a worktree of its own in `repo` (branch wtp/<name>), as `wtp new --repo`; false: agents work in place in the folder',
+      ),
     template: z.string().min(1).optional().describe(TEMPLATE_REF_HELP),
     templateYaml: z
       .string()

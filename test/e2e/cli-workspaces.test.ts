@@ -105,7 +105,7 @@ describe('workspace and template commands', () => {
   it('workspace new --json returns the workspace and its running agents; a repo template by name works', async () => {
     // A repository's template runs only once approved (test/e2e/repo-templates.test.ts).
     expect((await home.run(['template', 'approve', 'trio', '--repo', repo])).code).toBe(0);
-    const r = await home.json(['workspace', 'new', 'w1', '--template', 'trio', '--repo', repo]);
+    const r = await home.json(['workspace', 'new', 'w1', '--template', 'trio', '--cwd', repo]);
     expect(r.code, r.stderr).toBe(0);
     const { workspace, agents } = cliOutputSchemas.workspace.parse(r.doc);
     expect(workspace).toMatchObject({ name: 'w1', backend: 'headless', template: 'trio', repoPath: repo });
@@ -115,7 +115,7 @@ describe('workspace and template commands', () => {
       ['t3', 'running', 'w1', repo],
     ]);
 
-    const human = await home.run(['workspace', 'new', 'w2', '--repo', repo]);
+    const human = await home.run(['workspace', 'new', 'w2', '--cwd', repo]);
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toContain('created workspace w2 (headless)');
   });
@@ -144,18 +144,18 @@ describe('workspace and template commands', () => {
 
   it('refuses bad requests with stable codes and changes nothing', async () => {
     const cases: [string[], string, number][] = [
-      [['workspace', 'new', 'w1', '--repo', repo], 'WORKSPACE_EXISTS', 1],
-      [['workspace', 'new', 'bad name', '--repo', repo], 'INVALID_INPUT', 2],
-      [['workspace', 'new', 'w3', '--repo', home.path('no-such-dir')], 'CWD_INVALID', 1],
-      [['workspace', 'new', 'w3', '--template', 'nope', '--repo', repo], 'TEMPLATE_NOT_FOUND', 1],
+      [['workspace', 'new', 'w1', '--cwd', repo], 'WORKSPACE_EXISTS', 1],
+      [['workspace', 'new', 'bad name', '--cwd', repo], 'INVALID_INPUT', 2],
+      [['workspace', 'new', 'w3', '--cwd', home.path('no-such-dir')], 'CWD_INVALID', 1],
+      [['workspace', 'new', 'w3', '--template', 'nope', '--cwd', repo], 'TEMPLATE_NOT_FOUND', 1],
       [
         ['workspace', 'new', 'w3', '--template', home.path('templates', 'broken.yaml')],
         'TEMPLATE_INVALID',
         1,
       ],
-      [['workspace', 'new', 'w3', '--backend', 'screen', '--repo', repo], 'INVALID_INPUT', 2],
+      [['workspace', 'new', 'w3', '--backend', 'screen', '--cwd', repo], 'INVALID_INPUT', 2],
       [
-        ['workspace', 'new', 'w3', '--template', 'solo', '--profile', 'nope', '--repo', repo],
+        ['workspace', 'new', 'w3', '--template', 'solo', '--profile', 'nope', '--cwd', repo],
         'PROFILE_UNKNOWN',
         1,
       ],

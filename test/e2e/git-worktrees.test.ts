@@ -131,6 +131,12 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
   it('merges after a passing test, and leaves main untouched on a conflict or a failing test', async () => {
     const failing = await home.json(['merge', 'a', '--test', 'exit 7']);
     expect(failing.doc).toMatchObject({ error: { code: 'MERGE_TEST_FAILED', details: { exitCode: 7 } } });
+    const wa = (await home.agent('a')).worktree?.path ?? '';
+    expect((failing.doc as { error: { message: string } }).error.message).toBe(
+      "The test command failed in a's worktree (exit 7): nothing was merged. Next, one of:\n" +
+        `  - ask the agent to fix it: wtp feedback a 'The tests fail: "exit 7" exits with 7. Fix them and commit.'\n` +
+        `  - or run it yourself: cd ${wa} && exit 7; once it passes: wtp merge a --test 'exit 7'`,
+    );
     const before = g(['rev-parse', 'main']);
     const merged = await home.json<{ commit: string; target: string }>([
       'merge',
@@ -153,8 +159,18 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     });
     const conflict = await home.json(['merge', 'b']);
     expect(conflict.doc).toMatchObject({
-      error: { code: 'MERGE_CONFLICT', details: { conflicts: ['app.txt'] } },
+      error: { code: 'MERGE_CONFLICT', details: { conflicts: ['app.txt'], next: expect.any(Array) } },
     });
+    // What to do next, with the exact commands (human output on stderr).
+    const wb = (await home.agent('b')).worktree?.path ?? '';
+    const human = await home.run(['merge', 'b']);
+    expect(human.code).toBe(1);
+    expect(human.stderr).toBe(
+      'error: Merging b (branch wtp/b) into main would conflict in app.txt: nothing was merged, main was left exactly as it was. Next, one of:\n' +
+        "  - ask the agent to resolve it: wtp feedback b 'Rebase your branch on main, resolving the conflicts in app.txt, and commit the result.'\n" +
+        `  - or resolve it yourself in its worktree: cd ${wb} && git merge main; fix app.txt, then git add -A && git commit --no-edit; then wtp merge b\n` +
+        '  - see the conflicting lines first: wtp conflicts [MERGE_CONFLICT]\n',
+    );
     expect(g(['rev-parse', 'main'])).toBe(head);
     expect(g(['status', '--porcelain'])).toBe('');
   });
@@ -219,7 +235,13 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     const mainBefore = g(['rev-parse', 'main']);
     const dirty = await home.json(['merge', 'f', '--strategy', 'squash']);
     expect(dirty.doc).toMatchObject({
-      error: { code: 'MERGE_UNCOMMITTED', details: { files: ['feature.txt'] } },
+      error: {
+        code: 'MERGE_UNCOMMITTED',
+        details: { files: ['feature.txt'] },
+        message: expect.stringContaining(
+          "commit it and merge: wtp merge f --strategy squash --commit 'MESSAGE'",
+        ),
+      },
     });
     expect(g(['rev-parse', 'main'])).toBe(mainBefore);
     const squashed = await home.json<{ commit: string }>([

@@ -52,7 +52,7 @@ describe('screenshot of a tmux workspace', () => {
       'shop',
       '--template',
       home.path('four.yaml'),
-      '--repo',
+      '--cwd',
       home.path('shop'),
     ]);
     expect(r.code, r.stderr).toBe(0);

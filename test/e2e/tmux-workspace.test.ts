@@ -66,7 +66,7 @@ describe('workspaces on real tmux', () => {
   });
 
   it('builds the quad template as a 2x2 grid of agent panes, on its own tmux server', async () => {
-    const r = await home.json(['workspace', 'new', 'proj', '--template', 'quad', '--repo', repo]);
+    const r = await home.json(['workspace', 'new', 'proj', '--template', 'quad', '--cwd', repo]);
     expect(r.code, r.stderr).toBe(0);
     const { workspace, agents } = cliOutputSchemas.workspace.parse(r.doc);
     expect(workspace).toMatchObject({ name: 'proj', backend: 'tmux', template: 'quad', repoPath: repo });
@@ -190,7 +190,7 @@ describe('workspaces on real tmux', () => {
       'bad',
       '--template',
       file,
-      '--repo',
+      '--cwd',
       repo,
     ]);
     expect(r.code).not.toBe(0);
@@ -207,7 +207,7 @@ describe('workspaces on real tmux', () => {
     writeFileSync(file, `layout:\n  split: right\n  panes:\n    - agent: { name: first }\n${many}\n`);
     const r = await home.json<{
       error: { code: string; message: string; details: { rolledBack: { agents: number; panes: number } } };
-    }>(['workspace', 'new', 'crowded', '--template', file, '--repo', repo]);
+    }>(['workspace', 'new', 'crowded', '--template', file, '--cwd', repo]);
     expect(r.code).not.toBe(0);
     expect(r.doc.error.code).toBe('MUX_COMMAND_FAILED');
     expect(r.doc.error.message).toMatch(/no space for new pane\. Nothing was kept/);
@@ -228,7 +228,7 @@ describe('workspaces on real tmux', () => {
       'mine',
       '--template',
       'solo',
-      '--repo',
+      '--cwd',
       repo,
     ]);
     expect(r.doc.error.code).toBe('WORKSPACE_EXISTS');
@@ -239,7 +239,7 @@ describe('workspaces on real tmux', () => {
   });
 
   it('down --stop-agents closes the panes, so the dedicated tmux server goes away', async () => {
-    const r = await home.json(['workspace', 'new', 'last', '--template', 'pair', '--repo', repo]);
+    const r = await home.json(['workspace', 'new', 'last', '--template', 'pair', '--cwd', repo]);
     expect(r.code, r.stderr).toBe(0);
     expect(await hasSession(home, 'last')).toBe(true);
     // An agent that already exited keeps its pane open ("press any key"); shutting down closes it too.

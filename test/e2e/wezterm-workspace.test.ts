@@ -67,7 +67,7 @@ describe('workspaces on WezTerm (stand-in wezterm CLI)', () => {
   });
 
   it('builds the quad template as a 2x2 grid in a WezTerm workspace', async () => {
-    const r = await home.json(['workspace', 'new', 'proj', '--template', 'quad', '--repo', repo]);
+    const r = await home.json(['workspace', 'new', 'proj', '--template', 'quad', '--cwd', repo]);
     expect(r.code, r.stderr).toBe(0);
     const { workspace, agents } = cliOutputSchemas.workspace.parse(r.doc);
     expect(workspace).toMatchObject({ name: 'proj', backend: 'wezterm' });

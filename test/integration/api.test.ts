@@ -229,7 +229,7 @@ describe('HTTP API (in-process daemon)', () => {
       inject({
         method: 'POST',
         url: '/api/v1/agents',
-        payload: { profile: 'cmd', name: 'late', workspace: 'race', cwd: repo, argv: ['sleep', '60'] },
+        payload: { profile: 'cmd', name: 'late', workspace: 'race', cwd: repo, repo, argv: ['sleep', '60'] },
       }),
       inject({ method: 'DELETE', url: '/api/v1/workspaces/race?force=true' }),
     ]);

@@ -219,7 +219,7 @@ describe('new workspace from a template (LEADER t)', () => {
   it('lists templates, asks for a name, creates it in the pane directory and switches to it', () => {
     setup();
     respond('wtp template ls --json', templates);
-    respond('wtp workspace new shop --repo /src/app --template quad --json', {
+    respond('wtp workspace new shop --cwd /src/app --template quad --json', {
       version: 1,
       workspace: {
         id: 'ws-1',
@@ -246,16 +246,16 @@ describe('new workspace from a template (LEADER t)', () => {
     enter('shop');
     expect(argvs()).toEqual([
       ['wtp', 'template', 'ls', '--json'],
-      ['wtp', 'workspace', 'new', 'shop', '--repo', '/src/app', '--template', 'quad', '--json'],
+      ['wtp', 'workspace', 'new', 'shop', '--cwd', '/src/app', '--template', 'quad', '--json'],
     ]);
     expect(shown()[2]).toEqual({ action: 'SwitchToWorkspace', args: { name: 'shop' } });
   });
 
-  it('passes a decoded file:// directory as --repo and does not switch when creation fails', () => {
+  it('passes a decoded file:// directory as --cwd and does not switch when creation fails', () => {
     setup();
     respond('wtp template ls --json', templates);
     respond(
-      'wtp workspace new x --repo /src/my app --template solo --json',
+      'wtp workspace new x --cwd /src/my app --template solo --json',
       { version: 1, error: { code: 'WORKSPACE_EXISTS', message: 'workspace x exists' } },
       false,
     );
@@ -267,7 +267,7 @@ describe('new workspace from a template (LEADER t)', () => {
       'workspace',
       'new',
       'x',
-      '--repo',
+      '--cwd',
       '/src/my app',
       '--template',
       'solo',

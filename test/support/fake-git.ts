@@ -10,6 +10,7 @@ import type {
   PairPrediction,
   ProvisionRequest,
   TestRun,
+  WorktreeSnapshot,
 } from '../../src/core/ports/git.js';
 import { AppError } from '../../src/core/errors.js';
 
@@ -84,9 +85,12 @@ export class FakeGitReview implements GitReview {
   maxRunning = 0;
   /** While set, diffs wait for it (a slow git). */
   gate: Promise<void> | null = null;
-  /** Answers of `predict`, and how often it ran. */
+  /** Answers of `predict`, and how often it ran (and with which refs, the last time). */
   predictions: PairPrediction[] = [];
   predicts = 0;
+  predicted: string[] = [];
+  /** Snapshots by worktree path; absent: the branch itself, clean, with changes. */
+  readonly snapshots = new Map<string, WorktreeSnapshot>();
 
   async diff(wt: AgentWorktree): Promise<AgentDiff> {
     this.diffs.push(wt.path);
@@ -109,8 +113,16 @@ export class FakeGitReview implements GitReview {
   test(_wt: AgentWorktree, command: string): Promise<TestRun> {
     return Promise.resolve({ command, exitCode: 0, timedOut: false, output: '', ms: 1 });
   }
-  predict(): Promise<PairPrediction[]> {
+  snapshot(worktrees: AgentWorktree[]): Promise<WorktreeSnapshot[]> {
+    return Promise.resolve(
+      worktrees.map(
+        (wt) => this.snapshots.get(wt.path) ?? { ref: wt.branch ?? '', uncommitted: false, changed: true },
+      ),
+    );
+  }
+  predict(_repo: string, refs: string[]): Promise<PairPrediction[]> {
     this.predicts++;
+    this.predicted = refs;
     return Promise.resolve(this.predictions.map((p) => ({ ...p })));
   }
 }

@@ -15,6 +15,7 @@ const pair = (a: [string, string | null], b: [string, string | null], files: str
 describe('the fleet’s conflict warnings', () => {
   it('belong to agents by id: two agents named api in two repositories keep their own', () => {
     const report: ConflictReport = {
+      branches: [],
       pairs: [
         pair(['api', 'ag-1'], ['web', 'ag-2'], ['app.ts']), // shop
         pair(['api', 'ag-1'], ['main', null], ['README']),

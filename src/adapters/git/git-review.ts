@@ -12,9 +12,11 @@ import type {
   MergeStrategy,
   PairPrediction,
   TestRun,
+  WorktreeSnapshot,
 } from '../../core/ports/git.js';
 import { gitRunner, type Git, type GitEnv } from './git-exec.js';
 import { mapLimit, mergeTree, predictPair, split0, type Conflict } from './merge-tree.js';
+import { snapshotWorktree } from './worktree-snapshot.js';
 
 const IDENTITY = { name: 'wezterm-parallel', email: 'wtp@localhost' };
 const TEST_OUTPUT_MAX = 20 * 1024;
@@ -153,6 +155,10 @@ export class CliGitReview implements GitReview {
     const started = Date.now();
     const r = await runTest(command, wt.path, this.env, timeoutMs);
     return { command, ...r, ms: Date.now() - started };
+  }
+
+  snapshot(worktrees: AgentWorktree[], base: string): Promise<WorktreeSnapshot[]> {
+    return mapLimit(worktrees, PREDICT_CONCURRENCY, (wt) => snapshotWorktree(this.git, wt, base));
   }
 
   async predict(repo: string, refs: string[], base: string): Promise<PairPrediction[]> {

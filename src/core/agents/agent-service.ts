@@ -1,9 +1,4 @@
-import {
-  AGENT_STATES,
-  type AgentState,
-  type AgentView,
-  type CreateAgentRequest,
-} from '../../protocol/agent.js';
+import { AGENT_STATES, type AgentState, type AgentView } from '../../protocol/agent.js';
 import type { EventSource } from '../../protocol/events.js';
 import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
 import { AgentTerminal } from './agent-terminal.js';
@@ -23,6 +18,7 @@ import { deliverWhenIdle, deliverWhenQuiet } from './prompt-delivery.js';
 import {
   refuseToLoseWork,
   type AgentGit,
+  type NewAgentRequest,
   provisionWorktree,
   type WorktreeDeps,
 } from '../git/agent-worktree.js';
@@ -119,7 +115,7 @@ export class AgentService extends AgentTerminal {
    * a fork (`fork`) starts from its source's conversation and uncommitted changes.
    */
   async create(
-    req: CreateAgentRequest,
+    req: NewAgentRequest,
     source: EventSource,
     placement?: Placement,
     fork?: ForkOrigin,

@@ -94,18 +94,21 @@ describe('agent worktrees (core)', () => {
     });
   });
 
-  it('a workspace folder that is not a repository is used in place; an explicit --repo must be one', async () => {
+  it('only an explicit repository gives a worktree; the dispatcher’s optional one may be no repository', async () => {
     const h = await makeCore();
     const git = new FakeGit();
-    git.provision = () => Promise.reject(new AppError('NOT_A_REPOSITORY', 'no repo', { path: '/ws' }));
     const ws = await h.core.workspaces.create(
-      { name: 'plain', repoPath: '/ws', backend: 'headless', template: null, profile: 'cmd' },
+      { name: 'shop', repoPath: '/src/shop', backend: 'headless', template: null, profile: 'cmd' },
       'cli',
     );
     const d = { git, registry: h.core.registry, clock: h.clock, settings };
-    const agent = agentRecord({ id: 'ag-3', name: 'x', workspaceId: ws.workspace.id, cwd: '/ws' });
-    await provisionWorktree(agent, { ...req }, d);
-    expect(agent).toMatchObject({ worktree: null, cwd: '/ws' });
+    const agent = agentRecord({ id: 'ag-3', name: 'x', workspaceId: ws.workspace.id, cwd: '/src/shop' });
+    await provisionWorktree(agent, { ...req, cwd: '/src/shop' }, d); // the workspace's folder is no --repo
+    expect(agent).toMatchObject({ worktree: null, cwd: '/src/shop' });
+    expect(git.requests).toEqual([]);
+    git.provision = () => Promise.reject(new AppError('NOT_A_REPOSITORY', 'no repo', { path: '/ws' }));
+    await provisionWorktree(agent, { ...req, repo: '/ws', repoOptional: true }, d);
+    expect(agent).toMatchObject({ worktree: null, cwd: '/src/shop' });
     await expect(provisionWorktree(agent, { ...req, repo: '/ws' }, d)).rejects.toMatchObject({
       code: 'NOT_A_REPOSITORY',
     });

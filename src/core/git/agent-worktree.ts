@@ -34,19 +34,25 @@ export function allocatePorts(registry: AgentRegistry, s: WorktreeSettings): num
 }
 
 /**
- * Gives a new agent its worktree when it has a repository (`repo` in the request, else the
- * workspace's): a new branch `wtp/<name>` from the base, an existing branch, or the repository in
- * place (`worktree: false`). The agent's cwd becomes the worktree. Nothing happens without a
- * repository.
+ * A request to create an agent as the core's callers make it. `repoOptional` is for the task
+ * dispatcher, which runs each task in the workspace's folder: in its own worktree when the folder
+ * is a git repository, in place otherwise. The HTTP API cannot set it (its schema is strict).
+ */
+export type NewAgentRequest = CreateAgentRequest & { repoOptional?: boolean };
+
+/**
+ * Gives a new agent its worktree when it is given a repository (`repo`, i.e. `--repo`): a new
+ * branch `wtp/<name>` from the base, an existing branch, or the repository in place
+ * (`worktree: false`). The agent's cwd becomes the worktree. Without `repo` nothing happens: the
+ * agent works in its cwd, in any workspace.
  */
 export async function provisionWorktree(
   agent: AgentRecord,
-  req: CreateAgentRequest,
+  req: NewAgentRequest,
   d: WorktreeDeps,
 ): Promise<void> {
-  const explicit = req.repo !== undefined;
-  const repo = req.repo ?? d.registry.resolveWorkspace(agent.workspaceId).repoPath;
-  if (repo === null || repo === undefined) {
+  const repo = req.repo;
+  if (repo === undefined) {
     if (req.base !== undefined || req.branch !== undefined) {
       throw new AppError('INVALID_INPUT', '--base and --branch need a repository: give --repo.', {
         issues: [{ path: 'body.repo', message: 'required with base or branch' }],
@@ -66,8 +72,8 @@ export async function provisionWorktree(
       portCount: d.settings.portsPerAgent,
     });
   } catch (err) {
-    // A workspace's folder need not be a git repository: then its agents run in it, as told.
-    if (!explicit && err instanceof AppError && err.code === 'NOT_A_REPOSITORY') return;
+    // A task's workspace folder need not be a git repository: then its agents run in it, as told.
+    if (req.repoOptional && err instanceof AppError && err.code === 'NOT_A_REPOSITORY') return;
     throw err;
   }
   const script = wt.owned ? d.git.setupScript(wt.repo) : null;

@@ -52,6 +52,15 @@ describe('suggestMergeOrder', () => {
     expect(one.conflictsAvoided).toBe(0);
   });
 
+  it('puts branches still being worked on after the finished ones, in the same conflict-aware order', () => {
+    // hub and y are still at work: x and z (finished) first; then y before hub, which conflicts with all.
+    const preds = [conflict('hub', 'x'), conflict('hub', 'y'), conflict('hub', 'z'), conflict('w', 'main')];
+    const r = suggestMergeOrder(['hub', 'w', 'x', 'y', 'z'], preds, new Set(['hub', 'y', 'w']));
+    expect(r.order).toEqual(['x', 'z', 'y', 'hub', 'w']);
+    const done = suggestMergeOrder(['hub', 'x', 'y'], [conflict('x', 'y')], new Set(['x']));
+    expect(done.order).toEqual(['hub', 'y', 'x']);
+  });
+
   it('handles no branches', () => {
     expect(suggestMergeOrder([], [])).toEqual({ order: [], conflictsAvoided: 0, notes: [] });
   });

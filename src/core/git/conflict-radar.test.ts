@@ -70,13 +70,70 @@ describe('the conflict radar, cached', () => {
     expect(review.predicts).toBe(2);
   });
 
-  it('the merge order leaves out branches still being worked on (their conflicts are not the base)', async () => {
+  it('the merge order has every agent with changes, finished ones first; running and uncommitted ones are marked', async () => {
     const { h, review, radar } = await radarCore();
     const b = h.core.registry.resolve('b');
     await reportExit(h, b.id, 9002, exitCode(0));
     review.predictions.push({ a: 'wtp/b', b: 'main', conflicts: [], overlapping: [] });
     const report = await radar.radar();
-    expect(report.mergeOrder).toEqual({ order: ['b'], notes: [] });
-    expect(report.pairs.find((p) => p.a === 'a' && p.b === 'b')?.conflicting).toBe(true);
+    expect(report.mergeOrder).toEqual({
+      order: ['b', 'a'],
+      notes: [
+        'a conflicts with b (merged before it) in app.ts.',
+        'Still running: a; their branches may change before they are merged.',
+      ],
+    });
+    expect(report.branches).toEqual([
+      {
+        agent: 'a',
+        agentId: expect.any(String),
+        branch: 'wtp/a',
+        running: true,
+        uncommitted: false,
+        changed: true,
+      },
+      { agent: 'b', agentId: b.id, branch: 'wtp/b', running: false, uncommitted: false, changed: true },
+    ]);
+  });
+
+  it('compares a worktree as it is (its snapshot) and leaves out branches without changes', async () => {
+    const { h, review, radar } = await radarCore();
+    await startAgent(h, { name: 'c', repo: '/src/shop' }, 'cli', 9003);
+    review.snapshots.set('/wt/a', { ref: 'f00d', uncommitted: true, changed: true });
+    review.snapshots.set('/wt/c', { ref: 'wtp/c', uncommitted: false, changed: false });
+    review.predictions = [
+      { a: 'f00d', b: 'wtp/b', conflicts: [{ path: 'app.ts', kind: 'content', hunks: [] }], overlapping: [] },
+      { a: 'f00d', b: 'main', conflicts: [], overlapping: [] },
+      { a: 'wtp/b', b: 'main', conflicts: [], overlapping: [] },
+    ];
+    const report = await radar.radar();
+    expect(review.predicted).toEqual(['f00d', 'wtp/b']); // c has nothing to compare
+    expect(report.pairs.map((p) => [p.a, p.b, p.conflicting])).toEqual([
+      ['a', 'b', true],
+      ['a', 'main', false],
+      ['b', 'main', false],
+    ]);
+    expect(report.branches.map((x) => [x.agent, x.uncommitted, x.changed])).toEqual([
+      ['a', true, true],
+      ['b', false, true],
+      ['c', false, false],
+    ]);
+    expect(report.mergeOrder.order).toEqual(['a', 'b']);
+    expect(report.mergeOrder.notes).toEqual([
+      'b conflicts with a (merged before it) in app.ts.',
+      'Still running: a, b; their branches may change before they are merged.',
+      'Uncommitted changes (compared as they are): a; merge with --commit MSG to commit them first.',
+      'No changes: c (nothing to compare or merge).',
+    ]);
+    expect(h.store.ofType('conflict.predicted').map((e) => e.data)).toEqual([
+      { a: 'a', b: 'b', files: ['app.ts'] },
+    ]);
+
+    // a's edits go away: the pair is no longer compared, and its conflict is cleared.
+    review.snapshots.set('/wt/a', { ref: 'wtp/a', uncommitted: false, changed: false });
+    review.predictions = [{ a: 'wtp/b', b: 'main', conflicts: [], overlapping: [] }];
+    const after = await radar.radar();
+    expect(after.pairs.map((p) => [p.a, p.b])).toEqual([['b', 'main']]);
+    expect(h.store.ofType('conflict.cleared').map((e) => e.data)).toEqual([{ a: 'a', b: 'b' }]);
   });
 });

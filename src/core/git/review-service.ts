@@ -4,6 +4,8 @@ import type { AgentRecord } from '../model/agent-record.js';
 import type { AgentService } from '../agents/agent-service.js';
 import { describeLoss, type AgentGit } from './agent-worktree.js';
 import { AppError } from '../errors.js';
+import { isLive } from '../model/agent-state.js';
+import { adviseMerge, uncommittedError } from './merge-advice.js';
 import type { AgentDiff, MergeResult, MergeStrategy, TestRun } from '../ports/git.js';
 import type { ConflictRadar } from './conflict-radar.js';
 import type { AgentRegistry } from '../model/registry.js';
@@ -64,21 +66,16 @@ export class ReviewService {
         },
       );
     }
+    const subject = { name: agent.name, live: isLive(agent.state), worktree: wt, ...opts };
     // A merge takes commits only: work left uncommitted would silently stay behind.
     const { uncommitted } = await this.d.git.worktrees.wouldLose(wt);
-    if (uncommitted.length > 0 && opts.commit === undefined) {
-      throw new AppError(
-        'MERGE_UNCOMMITTED',
-        `Agent "${agent.name}" has ${uncommitted.length} uncommitted file(s) (${uncommitted.slice(0, 5).join(', ')}${uncommitted.length > 5 ? ', …' : ''}); commit them first (wtp commit, or wtp merge --commit MSG).`,
-        { agent: agent.name, files: uncommitted },
-      );
-    }
+    if (uncommitted.length > 0 && opts.commit === undefined) throw uncommittedError(subject, uncommitted);
     if (uncommitted.length > 0 && opts.commit !== undefined) await this.commit(agent.id, opts.commit, source);
-    const result = await this.d.git.review.merge(wt, {
-      strategy: opts.strategy,
-      into: opts.into,
-      testCommand: opts.test,
-    });
+    const result = await this.d.git.review
+      .merge(wt, { strategy: opts.strategy, into: opts.into, testCommand: opts.test })
+      .catch((err: unknown) => {
+        throw adviseMerge(err, subject);
+      });
     if (result.commit !== null) {
       await this.d.registry.record([
         agentEvent(agent, source, 'agent.merged', {

@@ -103,6 +103,20 @@ export interface PairPrediction {
   overlapping: string[];
 }
 
+/** What the conflict radar compares for an agent: its branch, or its worktree as it is right now. */
+export interface WorktreeSnapshot {
+  /**
+   * The branch when the worktree is clean; else a commit of the worktree as it is (tracked,
+   * modified and untracked files; parent: its HEAD), built with a private index: the agent's own
+   * index and files are never touched.
+   */
+  ref: string;
+  /** The worktree has uncommitted or untracked changes (compared as they are). */
+  uncommitted: boolean;
+  /** Something differs from where it forked off the base (committed or not): false = nothing to merge. */
+  changed: boolean;
+}
+
 export interface GitWorktrees {
   /** Creates (or reuses) the agent's worktree; copies `.worktreeinclude` files. */
   provision(req: ProvisionRequest): Promise<AgentWorktree>;
@@ -140,6 +154,8 @@ export interface GitReview {
   ): Promise<MergeResult>;
   /** Runs a test command in the worktree (`/bin/sh -c`, killed after `timeoutMs`). */
   test(wt: AgentWorktree, command: string, timeoutMs: number): Promise<TestRun>;
+  /** Each worktree's {@link WorktreeSnapshot} against `base`, in order. */
+  snapshot(worktrees: AgentWorktree[], base: string): Promise<WorktreeSnapshot[]>;
   /** Predicts merges of every pair of refs and of each ref with `base`. */
   predict(repo: string, refs: string[], base: string): Promise<PairPrediction[]>;
 }

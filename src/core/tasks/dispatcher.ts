@@ -243,6 +243,8 @@ export class Dispatcher {
             name,
             workspace: task.workspaceId,
             cwd,
+            repo: cwd, // its own worktree when the workspace's folder is a git repository
+            repoOptional: true,
             restart: 'never',
             argv: cmd ? ['/bin/sh', '-c', task.prompt] : [],
             env: { WTP_TASK_ID: task.id, WTP_TASK_ATTEMPT: String(attempt) } satisfies AgentEnv,

@@ -8,6 +8,7 @@ import {
   type Harness,
 } from '../../../test/support/core-fakes.js';
 import { flush } from '../../../test/support/fake-clock.js';
+import { FakeGitReview, FakeGitWorktrees } from '../../../test/support/fake-git.js';
 import { templateSchema } from '../../protocol/template.js';
 import type { NewWorkspace } from './workspace-service.js';
 
@@ -81,6 +82,22 @@ describe('WorkspaceService.create', () => {
       },
     ]);
     expect(h.store.ofType('workspace.created').map((e) => e.data)).toEqual([{ workspace }]);
+  });
+
+  it('gives each agent a worktree of its own only when asked (--repo); otherwise they work in the folder', async () => {
+    const git = { worktrees: new FakeGitWorktrees(), review: new FakeGitReview() };
+    const inPlace = await created(await makeCore({ git }));
+    expect(inPlace.agents.map((a) => [a.cwd, a.worktree])).toEqual([
+      ['/src/app', null],
+      ['/src/app', null],
+      ['/src/app', null],
+    ]);
+    const own = await created(await makeCore({ git }), { worktrees: true });
+    expect(own.agents.map((a) => [a.cwd, a.worktree?.branch])).toEqual([
+      ['/wt/a1', 'wtp/a1'],
+      ['/wt/a2', 'wtp/a2'],
+      ['/wt/a3', 'wtp/a3'],
+    ]);
   });
 
   it('checks every pane before creating any: a bad one leaves nothing behind', async () => {

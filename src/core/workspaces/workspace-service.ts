@@ -16,6 +16,8 @@ import type { OutputHub } from '../hosts/output-hub.js';
 export interface NewWorkspace {
   name: string;
   repoPath: string;
+  /** Every agent of the template gets a worktree of its own in `repoPath` (`--repo`); else they work in place. */
+  worktrees?: boolean;
   backend: Backend;
   template: { name: string; layout: LayoutNode } | null;
   /** Profile of agent leaves that do not name one. */
@@ -237,6 +239,7 @@ export class WorkspaceService {
         argv: a.args,
         env: a.env,
         wait: false,
+        ...(input.worktrees ? { repo: input.repoPath } : {}),
       };
       buildAgent(req, this.d); // throws the same errors `wtp new` would
       return req;

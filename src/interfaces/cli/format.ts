@@ -136,3 +136,10 @@ export function visible(text: string): string {
     },
   );
 }
+
+/** "worktree PATH on branch B (from BASE)" for an agent in a worktree of its own; null otherwise. */
+export function worktreeLine(a: AgentView, home: string): string | null {
+  const wt = a.worktree;
+  if (!wt?.owned || wt.branch === null) return null;
+  return `worktree ${shortenHome(wt.path, home)} on branch ${wt.branch} (from ${wt.base})`;
+}

@@ -60,7 +60,14 @@ export function registerAgentRoutes(
     const template = loaded ? { name: loaded.name, layout: loaded.layout } : null;
     const backend = body.backend === 'auto' ? api.defaultBackend() : body.backend;
     const created = await workspaces.create(
-      { name: body.name, repoPath: body.repo, backend, template, profile: body.profile },
+      {
+        name: body.name,
+        repoPath: body.repo,
+        worktrees: body.worktrees,
+        backend,
+        template,
+        profile: body.profile,
+      },
       source,
     );
     return { ...created, template: loaded?.use ?? null };

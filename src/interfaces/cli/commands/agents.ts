@@ -5,7 +5,16 @@ import { WtpError } from '../../../client/wtp-error.js';
 import { AGENT_CLI_PROFILES, AGENT_STATES } from '../../../protocol/constants.js';
 import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
-import { bytes, duration, paint, shortenHome, stateColor, stateLabel, table } from '../format.js';
+import {
+  bytes,
+  duration,
+  paint,
+  shortenHome,
+  stateColor,
+  stateLabel,
+  table,
+  worktreeLine,
+} from '../format.js';
 import { runAction } from '../run-action.js';
 import { validateOptions } from '../validate.js';
 
@@ -56,7 +65,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
     .option('-m, --model <model>', 'agent CLIs: the model')
     .option(
       '--repo <dir>',
-      'git repository: the agent gets a worktree on branch wtp/<name> (default: the workspace repository)',
+      'git repository: the agent gets a worktree of its own there, on branch wtp/<name> (without it, the agent works in --cwd)',
     )
     .option('--base <ref>', 'with a repository: start the branch from this ref (default: the current branch)')
     .option('--branch <name>', 'with a repository: reuse this existing branch')
@@ -98,7 +107,11 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
           const { agent } = await createApprovingSetup(ctx, body);
           const { text, failed } = describeStart(agent);
           if (ctx.json) ctx.emit('agent', { agent });
-          else ctx.line(text);
+          else {
+            ctx.line(text);
+            const wt = worktreeLine(agent, ctx.env.userHome);
+            if (wt) ctx.line(wt);
+          }
           if (failed) process.exitCode = 1;
         }),
     );

@@ -70,7 +70,6 @@ function openTemplate(ctx: CliContext, o: UpOptions): Promise<CreatedWorkspace |
   if (o.template === undefined) return Promise.resolve(null);
   return createWorkspace(ctx, {
     name: o.name ?? workspaceNameFor(process.cwd()),
-    repo: '.',
     template: o.template,
   });
 }

@@ -123,24 +123,29 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
       runAction(ctx, raw.json, async () => {
         const r = await ctx.client().call('conflicts');
         if (ctx.json) return ctx.emit('conflicts', r);
-        if (r.pairs.length === 0) return ctx.line('no agent branches to compare');
-        ctx.line(
-          table(
-            ['A', 'B', 'PREDICTION', 'FILES'],
-            r.pairs.map((p) => [
-              p.a,
-              p.b,
-              p.conflicting ? 'CONFLICT' : p.overlapping.length > 0 ? 'overlap (merges cleanly)' : 'clean',
-              p.conflicting
-                ? p.conflicts
-                    .map((c) => `${c.path} (${c.kind}${c.hunks.length ? ` ${c.hunks.join(',')}` : ''})`)
-                    .join(', ')
-                : p.overlapping.join(', '),
-            ]),
-          ),
-        );
-        if (r.mergeOrder.order.length > 0)
-          ctx.line(`suggested merge order: ${r.mergeOrder.order.join(' → ')}`);
+        if (r.branches.length === 0) return ctx.line('no agent branches to compare');
+        if (r.pairs.length > 0)
+          ctx.line(
+            table(
+              ['A', 'B', 'PREDICTION', 'FILES'],
+              r.pairs.map((p) => [
+                p.a,
+                p.b,
+                p.conflicting ? 'CONFLICT' : p.overlapping.length > 0 ? 'overlap (merges cleanly)' : 'clean',
+                p.conflicting
+                  ? p.conflicts
+                      .map((c) => `${c.path} (${c.kind}${c.hunks.length ? ` ${c.hunks.join(',')}` : ''})`)
+                      .join(', ')
+                  : p.overlapping.join(', '),
+              ]),
+            ),
+          );
+        const marked = r.mergeOrder.order.map((name) => {
+          const b = r.branches.find((x) => x.agent === name);
+          const marks = [b?.running ? 'running' : '', b?.uncommitted ? 'uncommitted' : ''].filter(Boolean);
+          return marks.length > 0 ? `${name} (${marks.join(', ')})` : name;
+        });
+        if (marked.length > 0) ctx.line(`suggested merge order: ${marked.join(' → ')}`);
         for (const n of r.mergeOrder.notes) ctx.line(`  ${n}`);
       }),
     );

@@ -11,7 +11,7 @@ import type { TemplateUse } from '../../../protocol/template.js';
 import type { WorkspaceView } from '../../../protocol/workspace.js';
 import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
-import { paint, shortenHome, stateColor, stateLabel, table, visible } from '../format.js';
+import { paint, shortenHome, stateColor, stateLabel, table, visible, worktreeLine } from '../format.js';
 import { runAction } from '../run-action.js';
 
 /** A template argument that names a file (rather than a template) is read and sent inline. */
@@ -63,17 +63,27 @@ export interface CreatedWorkspace {
 }
 
 /**
- * Creates a workspace through the API (shared with `up --template`). A repository template that
- * is not approved is refused by the daemon; at a terminal, its file is shown and approved on "y".
+ * Creates a workspace through the API (shared with `up --template`). With `repo`, every agent of
+ * the template gets a worktree of its own there; otherwise they work in place in `cwd` (default:
+ * the current directory). A repository template that is not approved is refused by the daemon; at
+ * a terminal, its file is shown and approved on "y".
  */
 export async function createWorkspace(
   ctx: CliContext,
-  o: { name: string; repo: string; template?: string; backend?: string; profile?: string },
+  o: { name: string; cwd?: string; repo?: string; template?: string; backend?: string; profile?: string },
 ): Promise<CreatedWorkspace> {
+  if (o.repo !== undefined && o.cwd !== undefined) {
+    throw new WtpError(
+      'INVALID_INPUT',
+      'Give --repo (each agent gets a worktree and branch of its own there) or --cwd (agents work in place in that folder), not both.',
+      { issues: [{ path: '--cwd', message: 'not with --repo' }] },
+    );
+  }
   const { templatePath, ...inline } = templateArg(o.template);
   const body = {
     name: o.name,
-    repo: resolve(o.repo),
+    repo: resolve(o.repo ?? o.cwd ?? '.'),
+    worktrees: o.repo !== undefined,
     ...inline,
     ...(o.backend ? { backend: o.backend as (typeof BACKEND_CHOICES)[number] } : {}),
     ...(o.profile ? { profile: o.profile } : {}),
@@ -142,6 +152,10 @@ export function printWorkspace(ctx: CliContext, { workspace, agents, template }:
     if (template.note) ctx.line(`note: ${template.note}`);
   }
   if (agents.length > 0) ctx.line(agentRows(ctx, agents));
+  for (const a of agents) {
+    const line = worktreeLine(a, ctx.env.userHome);
+    if (line) ctx.line(`${a.name}: ${line}`);
+  }
   const attach = attachCommand(ctx, workspace);
   if (attach) ctx.line(`see it: wtp workspace attach ${workspace.name}   (${attach.join(' ')})`);
   if (workspace.backend === 'wezterm')
@@ -156,7 +170,14 @@ export function registerWorkspaceCommands(program: Command, ctx: CliContext): vo
   ws.command('new')
     .description('create a workspace (a WezTerm workspace or a tmux session), optionally from a template')
     .argument('<name>', 'workspace name')
-    .option('--repo <path>', 'the repository (or folder) it works on', '.')
+    .option(
+      '-C, --cwd <dir>',
+      'the folder it works on; its agents work in place there (default: the current directory)',
+    )
+    .option(
+      '--repo <dir>',
+      'a git repository: every agent of the template gets a worktree of its own there, on branch wtp/<name>',
+    )
     .option('-t, --template <template>', 'a template name (`wtp template ls`) or a YAML file')
     .option('--backend <backend>', `${BACKEND_CHOICES.join(', ')} (default: the daemon's)`)
     .option('--profile <profile>', 'profile of template agents that name none (default shell)')
@@ -164,7 +185,14 @@ export function registerWorkspaceCommands(program: Command, ctx: CliContext): vo
     .action(
       (
         name: string,
-        raw: { repo: string; template?: string; backend?: string; profile?: string; json?: boolean },
+        raw: {
+          cwd?: string;
+          repo?: string;
+          template?: string;
+          backend?: string;
+          profile?: string;
+          json?: boolean;
+        },
       ) =>
         runAction(ctx, raw.json, async () => {
           const created = await createWorkspace(ctx, { name, ...raw });

@@ -1,0 +1,73 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import type { AgentWorktree, WorktreeSnapshot } from '../../core/ports/git.js';
+import type { Git } from './git-exec.js';
+
+/**
+ * A snapshot commit's identity and dates are fixed: the same worktree state on the same HEAD is the
+ * same commit, so repeated radar passes over an unchanged worktree add no objects.
+ */
+const SNAPSHOT_ENV = {
+  GIT_AUTHOR_NAME: 'wezterm-parallel',
+  GIT_AUTHOR_EMAIL: 'wtp@localhost',
+  GIT_AUTHOR_DATE: '2000-01-01T00:00:00Z',
+  GIT_COMMITTER_NAME: 'wezterm-parallel',
+  GIT_COMMITTER_EMAIL: 'wtp@localhost',
+  GIT_COMMITTER_DATE: '2000-01-01T00:00:00Z',
+};
+
+/**
+ * The worktree as it is, for the conflict radar, without touching the agent's index or files (the
+ * agent may be writing both): its index is copied (git replaces an index by renaming a new file
+ * over it, so the copy is the old or the new one, whole) into a private GIT_INDEX_FILE, `add -A`
+ * and `write-tree` run on the copy, and only when that tree differs from HEAD's is it committed
+ * (parent HEAD). Objects go into the shared object store; no ref, index or file of the agent's
+ * changes. `changed`: `diff --quiet base...ref` (from the fork point) finds a difference.
+ */
+export async function snapshotWorktree(git: Git, wt: AgentWorktree, base: string): Promise<WorktreeSnapshot> {
+  try {
+    return await snapshotOf(git, wt, base);
+  } catch {
+    // A worktree gone or broken: its branch is still there to compare, as it was committed.
+    const ref = wt.branch ?? wt.baseCommit;
+    const diff = await git(['diff', '--quiet', '--no-ext-diff', `${base}...${ref}`, '--'], {
+      cwd: wt.repo,
+      okCodes: [1],
+    });
+    return { ref, uncommitted: false, changed: diff.code === 1 };
+  }
+}
+
+async function snapshotOf(git: Git, wt: AgentWorktree, base: string): Promise<WorktreeSnapshot> {
+  const cwd = wt.path;
+  const rp = await git(['rev-parse', '--git-path', 'index', 'HEAD', 'HEAD^{tree}'], { cwd });
+  const [indexPath = '', head = '', headTree = ''] = rp.stdout.trim().split('\n');
+  const dir = mkdtempSync(join(tmpdir(), 'wtp-radar-'));
+  try {
+    const env = { GIT_INDEX_FILE: join(dir, 'index'), GIT_OPTIONAL_LOCKS: '0' };
+    try {
+      copyFileSync(isAbsolute(indexPath) ? indexPath : join(cwd, indexPath), env.GIT_INDEX_FILE);
+    } catch {
+      await git(['read-tree', head], { cwd, env }); // no index yet: start from HEAD
+    }
+    await git(['add', '-A'], { cwd, env });
+    const tree = (await git(['write-tree'], { cwd, env })).stdout.trim();
+    const uncommitted = tree !== headTree;
+    const ref = uncommitted
+      ? (
+          await git(['commit-tree', tree, '-p', head, '-m', 'wezterm-parallel: worktree snapshot (radar)'], {
+            cwd,
+            env: SNAPSHOT_ENV,
+          })
+        ).stdout.trim()
+      : (wt.branch ?? head);
+    const diff = await git(['diff', '--quiet', '--no-ext-diff', `${base}...${ref}`, '--'], {
+      cwd,
+      okCodes: [1],
+    });
+    return { ref, uncommitted, changed: diff.code === 1 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
