@@ -289,7 +289,8 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
         ctx.line(
           `imported ${tasks.length} task(s) from ${file} into workspace ${tasks[0]?.workspace ?? '?'}`,
         );
-        for (const t of tasks) ctx.line(`  ${t.id}  ${taskStatusLabel(t).padEnd(7)} ${t.title}`);
+        const width = Math.max(0, ...tasks.map((t) => taskStatusLabel(t).length));
+        for (const t of tasks) ctx.line(`  ${t.id}  ${taskStatusLabel(t).padEnd(width)}  ${t.title}`);
       }),
     );
 
