@@ -234,6 +234,6 @@ describe('loadConfig refusals (CONFIG_INVALID)', () => {
     write('notifications:\n  command:\n    argv: []\n');
     expect(issuesOf(await failure()).map((i) => i.path)).toEqual(['notifications.command.argv']);
     write('notifications:\n  command:\n    argv: [x]\n    states: [finished]\n');
-    expect(issuesOf(await failure()).map((i) => i.path)).toEqual(['notifications.command.states.0']);
+    expect(issuesOf(await failure()).map((i) => i.path)).toEqual(['notifications.command.states[0]']);
   });
 });

@@ -95,7 +95,7 @@ describe('panes and hosts left behind', () => {
 
   it('tmux: down --stop-agents closes every pane it made, command panes too, and the server exits', async () => {
     const home = await newHome('tmux');
-    const ws = await home.run(['workspace', 'new', 'proj', '--template', template(home), '--repo', home.dir]);
+    const ws = await home.run(['workspace', 'new', 'proj', '--template', template(home), '--cwd', home.dir]);
     expect(ws.code, ws.stderr).toBe(0);
     await home.run(['new', 'cmd', '--name', 'done', '--', 'true']); // exits: its pane stays
     await home.untilState('done', 'exited');
@@ -112,7 +112,7 @@ describe('panes and hosts left behind', () => {
 
   it('tmux: a window the user opened in our server is never closed (the server stays for it)', async () => {
     const home = await newHome('tmux');
-    await home.run(['workspace', 'new', 'proj', '--template', template(home), '--repo', home.dir]);
+    await home.run(['workspace', 'new', 'proj', '--template', template(home), '--cwd', home.dir]);
     const mine = await home.tmux([
       'new-window',
       '-d',
@@ -134,7 +134,7 @@ describe('panes and hosts left behind', () => {
 
   it('headless: down --stop-agents ends command panes of templates too', async () => {
     const home = await newHome('headless');
-    const ws = await home.run(['workspace', 'new', 'proj', '--template', template(home), '--repo', home.dir]);
+    const ws = await home.run(['workspace', 'new', 'proj', '--template', template(home), '--cwd', home.dir]);
     expect(ws.code, ws.stderr).toBe(0);
     expect(sleepers(home)).toHaveLength(1);
     expect((await home.run(['down', '--stop-agents'])).code).toBe(0);

@@ -45,9 +45,10 @@ async function snapshotOf(git: Git, wt: AgentWorktree, base: string): Promise<Wo
   const [indexPath = '', head = '', headTree = ''] = rp.stdout.trim().split('\n');
   const dir = mkdtempSync(join(tmpdir(), 'wtp-radar-'));
   try {
-    const env = { GIT_INDEX_FILE: join(dir, 'index'), GIT_OPTIONAL_LOCKS: '0' };
+    const privateIndex = join(dir, 'index');
+    const env = { GIT_INDEX_FILE: privateIndex, GIT_OPTIONAL_LOCKS: '0' };
     try {
-      copyFileSync(isAbsolute(indexPath) ? indexPath : join(cwd, indexPath), env.GIT_INDEX_FILE);
+      copyFileSync(isAbsolute(indexPath) ? indexPath : join(cwd, indexPath), privateIndex);
     } catch {
       await git(['read-tree', head], { cwd, env }); // no index yet: start from HEAD
     }
