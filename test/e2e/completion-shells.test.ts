@@ -10,7 +10,7 @@ interface Tab {
   /** zsh: the completion list's lines (`new  -- start an agent`); fish: `value<TAB>description`. */
   shown: string[];
   /** zsh: the command line after Tab (what the user sees inserted). */
-  buffer?: string;
+  buffer?: string | undefined;
 }
 
 const ZSH_TAB = join(REPO, 'test/fixtures/zsh-tab');
