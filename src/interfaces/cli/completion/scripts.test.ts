@@ -1,41 +1,38 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { completionScript, INSTALL } from './scripts.js';
+import { requireShell } from '../../../../test/support/completion-rig.js';
+import { completionScript, INSTALL, SHELLS } from './scripts.js';
 
 /**
- * The scripts' structure. Bash is run for real here and in test/e2e/completion.test.ts; zsh and
- * fish are not installed on the test machines (Debian: `apt-get install zsh fish`), so their
- * scripts are checked for what they must contain, not run.
+ * The scripts' syntax and registration. What they offer is tested by running them in the real
+ * shells against the real CLI: test/e2e/completion.test.ts (bash), completion-shells.test.ts (zsh, fish).
  */
 describe('completion scripts', () => {
-  it('bash: valid syntax, registers one function for both program names, hands over the words', () => {
-    const s = completionScript('bash');
-    execFileSync('bash', ['-n'], { input: s }); // throws on a syntax error
-    expect(s).toContain('complete -F _wtp_complete wtp wezterm-parallel\n');
-    expect(s).toContain('__complete -- "${words[@]:1:cword}"');
-    expect(s).toContain(INSTALL.bash);
-    expect(s).toContain(':files) kind=-f ;;');
-    expect(s).toContain(':dirs) kind=-d ;;');
-    expect(s).toContain('compgen "$kind" -- "$cur"');
+  it.each(SHELLS)('%s: valid syntax, with how to install it in its header', async (shell) => {
+    await requireShell(shell);
+    const s = completionScript(shell);
+    // A file: fish reads no script from a socket, and `fish -n -c` exits 0 on a syntax error.
+    const dir = mkdtempSync(join(tmpdir(), 'wtp-completion-'));
+    try {
+      writeFileSync(join(dir, 'script'), s);
+      const check = shell === 'fish' ? ['--no-config', '--no-execute'] : ['-n'];
+      execFileSync(shell, [...check, join(dir, 'script')], { stdio: 'pipe' }); // throws on a syntax error
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(s.split('\n').slice(0, 4).join('\n')).toContain(INSTALL[shell]);
   });
 
-  it('zsh: an autoloadable #compdef function that also works when sourced', () => {
-    const s = completionScript('zsh');
-    expect(s.startsWith('#compdef wtp wezterm-parallel\n')).toBe(true);
-    expect(s).toContain('__complete -- "${(@)words[2,CURRENT]}"');
-    expect(s).toContain("_describe -t wtp-values 'wtp' items");
-    expect(s).toContain('${value//:/\\\\:}'); // a colon in a value is escaped for _describe
-    expect(s).toContain(':files) _files ;;');
-    expect(s).toContain(':dirs) _files -/ ;;');
-    expect(s).toContain('compdef _wtp wtp wezterm-parallel');
-  });
-
-  it('fish: one function for both program names, the current token passed even when empty', () => {
-    const s = completionScript('fish');
-    expect(s).toContain("complete -c wtp -f -a '(__wtp_complete)'");
-    expect(s).toContain("complete -c wezterm-parallel -f -a '(__wtp_complete)'");
-    expect(s).toContain('command $program __complete -- $tokens $current');
-    expect(s).toContain("set current ''");
-    expect(s).toContain('__fish_complete_directories $current');
+  it('registers the completion for both program names', () => {
+    expect(completionScript('bash')).toContain('complete -F _wtp_complete wtp wezterm-parallel\n');
+    const zsh = completionScript('zsh');
+    expect(zsh.startsWith('#compdef wtp wezterm-parallel\n')).toBe(true); // when autoloaded from $fpath
+    expect(zsh).toContain('compdef _wtp wtp wezterm-parallel'); // when sourced
+    const fish = completionScript('fish');
+    expect(fish).toContain("complete -c wtp -f -a '(__wtp_complete)'");
+    expect(fish).toContain("complete -c wezterm-parallel -f -a '(__wtp_complete)'");
   });
 });

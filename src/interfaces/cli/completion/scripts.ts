@@ -26,8 +26,25 @@ _wtp_complete() {
     cword=$COMP_CWORD
     cur=\${COMP_WORDS[COMP_CWORD]}
   fi
+  # The word being typed as the command will get it: without its quotes and backslashes.
+  local arg= quote= c i
+  for ((i = 0; i < \${#cur}; i++)); do
+    c=\${cur:i:1}
+    if [[ $quote == "'" ]]; then
+      [[ $c == "'" ]] && quote= || arg+=$c
+    elif [[ $c == '\\' && ( -z $quote || \${cur:i+1:1} == [\\$\\\`\\"\\\\] ) ]]; then
+      arg+=\${cur:i+1:1}
+      ((i++))
+    elif [[ $c == '"' && $quote == '"' ]]; then
+      quote=
+    elif [[ -z $quote && ( $c == "'" || $c == '"' ) ]]; then
+      quote=$c
+    else
+      arg+=$c
+    fi
+  done
   local out line directive=:none
-  out=$(command "\${words[0]}" __complete -- "\${words[@]:1:cword}" 2>/dev/null) || return 0
+  out=$(command "\${words[0]}" __complete -- "\${words[@]:1:cword-1}" "$arg" 2>/dev/null) || return 0
   COMPREPLY=()
   while IFS= read -r line; do
     case $line in
@@ -42,7 +59,7 @@ _wtp_complete() {
   esac
   if [[ -n $kind ]]; then
     compopt -o filenames 2>/dev/null
-    while IFS= read -r line; do COMPREPLY+=("$line"); done < <(compgen "$kind" -- "$cur")
+    while IFS= read -r line; do COMPREPLY+=("$line"); done < <(compgen "$kind" -- "$arg")
   fi
   if declare -F __ltrim_colon_completions >/dev/null 2>&1; then __ltrim_colon_completions "$cur"; fi
   return 0
@@ -57,7 +74,8 @@ const ZSH = `#compdef wtp wezterm-parallel
 _wtp() {
   local -a lines items
   local line value desc directive=:none
-  lines=("\${(@f)$(command "\${words[1]}" __complete -- "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
+  # The words unquoted; the current one up to the cursor ($PREFIX: a quote before it is already gone).
+  lines=("\${(@f)$(command "\${words[1]}" __complete -- "\${(@Q)words[2,CURRENT-1]}" "\${(Q)PREFIX}" 2>/dev/null)}")
   for line in "\${lines[@]}"; do
     case $line in
       :*) directive=$line ;;
@@ -87,23 +105,23 @@ function __wtp_complete
     set -l tokens (commandline -opc)
     set -l program $tokens[1]
     set -e tokens[1]
-    set -l current (commandline -ct)
-    if test (count $current) -eq 0
-        set current ''
-    end
+    # The current token as typed (quotes, ~, $VAR: file names are completed from it) and unquoted.
+    set -l token (commandline -ct)
+    set -l current (string unescape -- "$token")
     set -l directive :none
-    for line in (command $program __complete -- $tokens $current 2>/dev/null)
+    for line in (command $program __complete -- $tokens "$current" 2>/dev/null)
         if string match -q -- ':*' $line
             set directive $line
         else if test -n "$line"
-            echo $line
+            printf '%s\\n' $line
         end
     end
     switch $directive
         case :files
-            __fish_complete_path $current
+            # fish's own file names: a command with no completions of its own gets them.
+            complete -C"__wtp_no_completions $token"
         case :dirs
-            __fish_complete_directories $current
+            __fish_complete_directories "$token"
     end
 end
 complete -c wtp -f -a '(__wtp_complete)'
