@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
 import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
 import { eventually, TestHome } from '../support/harness.js';
+import { gitRepo } from '../support/task-steps.js';
 
 /**
  * `wtp fork` of a real Claude Code agent (pinned CLI, offline against a scripted Messages API):
@@ -29,15 +28,7 @@ describe('wtp fork of a real Claude Code agent', () => {
   beforeAll(async () => {
     api = await FakeAnthropic.start(script);
     home = new TestHome({ WTP_CLAUDE_BIN: claudeBinary() });
-    repo = home.path('shop');
-    mkdirSync(repo);
-    const g = (args: string[]) => execFileSync('git', args, { cwd: repo, env: { ...home.env } });
-    g(['init', '-q', '-b', 'main']);
-    g(['config', 'user.name', 'Test']);
-    g(['config', 'user.email', 'test@example.com']);
-    writeFileSync(join(repo, 'README.md'), 'shop\n');
-    g(['add', '-A']);
-    g(['commit', '-qm', 'start']);
+    ({ repo } = gitRepo(home, 'shop', ['README.md', 'shop\n']));
     // Onboarding done, the key approved; the worktrees' trust is written by the daemon.
     prepareClaudeHome(home.path('home'), { cwd: repo, apiKey: API_KEY, trusted: false });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));

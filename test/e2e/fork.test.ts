@@ -1,29 +1,21 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import { TestHome } from '../support/harness.js';
+import { gitRepo } from '../support/task-steps.js';
 
 /** `wtp fork` through the CLI on real git: branch, worktree, name, uncommitted work, refusals. */
 describe('wtp fork (CLI, real git)', () => {
   let home: TestHome;
   let repo: string;
   let api: AgentView;
-  const g = (args: string[], cwd = repo): string =>
-    execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...home.env } }).trim();
+  let g: ReturnType<typeof gitRepo>['g'];
 
   beforeAll(async () => {
     home = new TestHome();
-    repo = home.path('shop');
-    mkdirSync(repo);
-    g(['init', '-q', '-b', 'main']);
-    g(['config', 'user.name', 'Test']);
-    g(['config', 'user.email', 'test@example.com']);
-    writeFileSync(join(repo, 'app.txt'), 'one\n');
-    g(['add', '-A']);
-    g(['commit', '-qm', 'start']);
+    ({ repo, g } = gitRepo(home, 'shop', ['app.txt', 'one\n']));
     expect((await home.run(['up', '--detach'])).code).toBe(0);
     const made = await home.json<{ agent: AgentView }>([
       'new',

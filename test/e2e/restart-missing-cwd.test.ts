@@ -1,17 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import { eventually, TestHome } from '../support/harness.js';
+import { gitRepo } from '../support/task-steps.js';
 import { isAlive } from '../support/processes.js';
 
 /** `wtp restart` of an agent whose folder is gone is refused up front, with what to do instead. */
 describe('restart without a working directory (CLI, real git)', () => {
   let home: TestHome;
   let repo: string;
-  const g = (args: string[]): string =>
-    execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...home.env } }).trim();
   const refusal = async (name: string) => {
     const r = await home.json(['restart', name]);
     expect(r.code).toBe(1);
@@ -30,14 +27,7 @@ describe('restart without a working directory (CLI, real git)', () => {
 
   beforeAll(async () => {
     home = new TestHome();
-    repo = home.path('shop');
-    mkdirSync(repo);
-    g(['init', '-q', '-b', 'main']);
-    g(['config', 'user.name', 'Test']);
-    g(['config', 'user.email', 'test@example.com']);
-    writeFileSync(join(repo, 'app.txt'), 'one\n');
-    g(['add', '-A']);
-    g(['commit', '-qm', 'start']);
+    ({ repo } = gitRepo(home, 'shop', ['app.txt', 'one\n']));
     expect((await home.run(['up', '--detach'])).code).toBe(0);
   });
   afterAll(() => home.cleanup());

@@ -6,10 +6,11 @@ import { expect } from 'vitest';
 import type { TaskView } from '../../src/protocol/tasks.js';
 import { eventually, type TestHome } from './harness.js';
 
-/** A repository `<home>/<name>` on `main` with one commit (README), and `git` in it. */
+/** A repository `<home>/<name>` on `main` with one commit (one file, README by default), and `git` in it. */
 export function gitRepo(
   home: TestHome,
   name: string,
+  [file, text]: [string, string] = ['README', `${name}\n`],
 ): { repo: string; g: (args: string[], cwd?: string) => string } {
   const repo = home.path(name);
   const g = (args: string[], cwd = repo): string =>
@@ -17,7 +18,7 @@ export function gitRepo(
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
   g(['config', 'user.name', 'Test']);
   g(['config', 'user.email', 'test@example.com']);
-  writeFileSync(join(repo, 'README'), `${name}\n`);
+  writeFileSync(join(repo, file), text);
   g(['add', '-A']);
   g(['commit', '-qm', 'start']);
   return { repo, g };

@@ -1,25 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { DispatchRig } from '../../../test/support/dispatch-rig.js';
-import type { CreateTaskRequest } from '../../protocol/tasks.js';
+import { describe, expect, it } from 'vitest';
+import { type DispatchRig } from '../../../test/support/dispatch-rig.js';
+import { addReady, dispatchRigs } from '../../../test/support/dispatch-rigs.js';
 
-const rigs: DispatchRig[] = [];
-async function rig(
-  settings: ConstructorParameters<typeof DispatchRig>[0] = {},
-  repo: string | null = '/repo',
-) {
-  const r = new DispatchRig(settings);
-  rigs.push(r);
-  return r.start(repo);
-}
-afterEach(() => {
-  for (const r of rigs.splice(0)) r.stop();
-});
-
-async function add(r: DispatchRig, title: string, more: Partial<CreateTaskRequest> = {}) {
-  const t = await r.tasks.add({ title, prompt: `do ${title}`, status: 'ready', ...more }, 'cli');
-  await r.settle();
-  return t;
-}
+const rig = dispatchRigs();
+const add = addReady;
 const blocked = (r: DispatchRig, ref: string) => r.tasks.get(ref).blocked;
 
 /** Why a task is not dispatched, as its view says, checked against what the dispatcher does. */
