@@ -40,6 +40,20 @@ describe('StorageHealth', () => {
     expect(s.counters).toMatchObject({ daemonLogDroppedBytes: 175, failedWrites: { daemonLog: 3 } });
   });
 
+  it("lists the failing paths in the components' order, whichever failed first", () => {
+    const { health } = setup();
+    health.failed({ component: 'outputLog', agentId: 'ag-b', path: '/state/agents/ag-b', code: 'ENOSPC' });
+    health.failed(logFailure(10));
+    health.failed({ component: 'outputLog', agentId: 'ag-a', path: '/state/agents/ag-a', code: 'ENOSPC' });
+    health.failed({ component: 'database', path: '/state/wtp.db', code: 'SQLITE_FULL' });
+    expect(health.status().problems.map((p) => `${p.component} ${p.agentId ?? '-'}`)).toEqual([
+      'database -',
+      'daemonLog -',
+      'outputLog ag-a',
+      'outputLog ag-b',
+    ]);
+  });
+
   it('probes a failing path every probeMs until it recovers, then stops', () => {
     const { clock, recorded, health } = setup();
     let probes = 0;

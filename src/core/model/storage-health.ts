@@ -232,7 +232,13 @@ export class StorageHealth {
 
   status(): StorageStatus {
     const unsaved = this.ledger.unsaved?.() ?? { changes: 0, events: 0, lost: 0 };
-    const problems: StorageProblem[] = [...this.open.values()].map((p) => ({
+    // In a fixed order (the components' order, then the agent), not the order they failed in:
+    // which of two paths fails first is a race, and `wtp status` should read the same each time.
+    const rank = (c: StorageComponent) => STORAGE_COMPONENTS.indexOf(c);
+    const open = [...this.open.values()].sort(
+      (a, b) => rank(a.component) - rank(b.component) || (a.agentId ?? '').localeCompare(b.agentId ?? ''),
+    );
+    const problems: StorageProblem[] = open.map((p) => ({
       component: p.component,
       agentId: p.agentId,
       path: p.path,
