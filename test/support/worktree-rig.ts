@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { AppError } from '../../src/core/errors.js';
-import type { ProvisionRequest } from '../../src/core/ports/git.js';
+import type { AgentWorktree, ProvisionRequest } from '../../src/core/ports/git.js';
 import { CliGitWorktrees } from '../../src/adapters/git/git-worktrees.js';
 
 const saved = { global: process.env.GIT_CONFIG_GLOBAL, nosystem: process.env.GIT_CONFIG_NOSYSTEM };
@@ -96,4 +96,20 @@ export function useWorktreeRig(): void {
   afterEach(() => {
     fs.rmSync(join(root, `case-${n}`), { recursive: true, force: true });
   });
+}
+
+/** A worktree `<dir>/<name>` of `repo` on a new branch `wtp/<name>` from main, as an agent gets one. */
+export function addAgentWorktree(repo: string, dir: string, name: string): AgentWorktree {
+  const path = join(dir, name);
+  g(repo, 'worktree', 'add', '-q', '-b', `wtp/${name}`, path, 'main');
+  return {
+    repo,
+    path,
+    branch: `wtp/${name}`,
+    base: 'main',
+    baseCommit: g(repo, 'rev-parse', 'main'),
+    portStart: 0,
+    portCount: 1,
+    owned: true,
+  };
 }

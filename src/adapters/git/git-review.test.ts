@@ -6,6 +6,7 @@ import type { AgentWorktree } from '../../core/ports/git.js';
 import { suggestMergeOrder } from '../../core/git/conflict-radar.js';
 import { gitRunner } from './git-exec.js';
 import { CliGitReview } from './git-review.js';
+import { addAgentWorktree } from '../../../test/support/worktree-rig.js';
 
 const git = gitRunner(process.env);
 const review = new CliGitReview({ gitEnv: process.env });
@@ -26,21 +27,7 @@ async function commit(cwd: string, files: Record<string, string | null>, msg: st
   await run(cwd, 'commit', '-q', '-m', msg, ...extra);
 }
 
-async function worktree(name: string): Promise<AgentWorktree> {
-  const path = join(dir, name);
-  await run(repo, 'worktree', 'add', '-q', '-b', `wtp/${name}`, path, 'main');
-  const baseCommit = await sha('main');
-  return {
-    repo,
-    path,
-    branch: `wtp/${name}`,
-    base: 'main',
-    baseCommit,
-    portStart: 0,
-    portCount: 1,
-    owned: true,
-  };
-}
+const worktree = async (name: string): Promise<AgentWorktree> => addAgentWorktree(repo, dir, name);
 
 async function rejection(p: Promise<unknown>) {
   try {

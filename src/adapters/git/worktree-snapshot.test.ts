@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentWorktree } from '../../core/ports/git.js';
 import { gitRunner } from './git-exec.js';
 import { CliGitReview } from './git-review.js';
+import { addAgentWorktree } from '../../../test/support/worktree-rig.js';
 
 const git = gitRunner(process.env);
 const review = new CliGitReview({ gitEnv: process.env });
@@ -15,21 +16,7 @@ const run = async (cwd: string, ...args: string[]) => (await git(args, { cwd }))
 const lines = (n: number, tag = '') =>
   Array.from({ length: n }, (_, i) => `line ${i + 1}${tag}`).join('\n') + '\n';
 
-async function worktree(name: string): Promise<AgentWorktree> {
-  const path = join(dir, name);
-  await run(repo, 'worktree', 'add', '-q', '-b', `wtp/${name}`, path, 'main');
-  const baseCommit = await run(repo, 'rev-parse', 'main');
-  return {
-    repo,
-    path,
-    branch: `wtp/${name}`,
-    base: 'main',
-    baseCommit,
-    portStart: 0,
-    portCount: 1,
-    owned: true,
-  };
-}
+const worktree = async (name: string): Promise<AgentWorktree> => addAgentWorktree(repo, dir, name);
 
 /** Everything of a worktree the agent owns: its index (bytes and mtime), its status, every ref. */
 async function agentSide(wt: AgentWorktree) {

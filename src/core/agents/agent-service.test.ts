@@ -14,20 +14,11 @@ import {
 import { flush } from '../../../test/support/fake-clock.js';
 import type { AgentView, CreateAgentRequest } from '../../protocol/agent.js';
 import { AppError } from '../errors.js';
+import { thrown } from '../../../test/support/app-error.js';
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   try {
     await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an AppError');
-}
-
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
   } catch (err) {
     if (err instanceof AppError) return err;
     throw err;

@@ -8,6 +8,7 @@ import type { AgentRecord } from './agent-record.js';
 import { AppError } from '../errors.js';
 import { EventBus } from './event-bus.js';
 import { AgentRegistry } from './registry.js';
+import { thrown } from '../../../test/support/app-error.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 
@@ -30,16 +31,6 @@ const ws = (id: string, name: string): WorkspaceView => ({
   createdAt: new Date(T0).toISOString(),
 });
 const removed = (a: AgentRecord): NewEvent => agentEvent(a, 'cli', 'agent.removed', { name: a.name });
-
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an AppError');
-}
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
