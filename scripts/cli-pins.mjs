@@ -43,7 +43,17 @@ export const CLI_PINS = {
     versionLine: 'codex-cli 0.169.0',
     binPath: ['@openai', 'codex-linux-x64', 'vendor', 'x86_64-unknown-linux-musl', 'bin', 'codex'],
   }),
+  // A node script (`#!/usr/bin/env node`), the package's `qwen` bin; no platform package.
+  qwen: pin({
+    pkg: '@qwen-code/qwen-code',
+    version: '0.24.4',
+    cacheName: 'qwen-code',
+    product: 'Qwen Code',
+    versionLine: '0.24.4',
+    binPath: ['@qwen-code', 'qwen-code', 'cli-entry.js'],
+  }),
 };
 
 export const CLAUDE_PIN = CLI_PINS.claude;
 export const CODEX_PIN = CLI_PINS.codex;
+export const QWEN_PIN = CLI_PINS.qwen;

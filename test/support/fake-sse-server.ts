@@ -97,7 +97,13 @@ export class FakeSseServer {
    */
   openStream(
     res: ServerResponse,
-    opts: { headers?: Record<string, string>; gapMs?: number; decorate?: () => Record<string, unknown> } = {},
+    opts: {
+      headers?: Record<string, string>;
+      gapMs?: number;
+      decorate?: () => Record<string, unknown>;
+      /** Write only `data: <json>` lines (no `event:` line, no `type` field), as Chat Completions does. */
+      dataOnly?: boolean;
+    } = {},
   ): SseSend {
     this.open.add(res);
     res.on('close', () => this.open.delete(res));
@@ -111,7 +117,9 @@ export class FakeSseServer {
     return async (event, data) => {
       if (res.destroyed) return;
       res.write(
-        `event: ${event}\ndata: ${JSON.stringify({ type: event, ...opts.decorate?.(), ...data })}\n\n`,
+        opts.dataOnly
+          ? `data: ${JSON.stringify(data)}\n\n`
+          : `event: ${event}\ndata: ${JSON.stringify({ type: event, ...opts.decorate?.(), ...data })}\n\n`,
       );
       if (gap > 0) await sleep(gap);
     };
