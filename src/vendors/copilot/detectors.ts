@@ -8,6 +8,17 @@ import type { RuleSet } from '../../core/state/detectors/screen-detector.js';
  */
 const footer = (row: string): RegExp => new RegExp(`(?:^|\\n)─{20,}\\n${row}$`, 'u');
 
+/**
+ * A turn that failed after Copilot's retries, as the newest transcript entry (then the folder row
+ * and the input box): "✗ Failed to get response from the AI model; retried 5 times (…)" over
+ * "  Last error: <status> <message>".
+ */
+const failedTurn = (status: string): RegExp =>
+  new RegExp(
+    `(?:^|\\n) ✗ Failed to get response from the AI model\\b[^\\n]*\\n\\s+Last error: ${status}\\b[^\\n]*\\n(?:[^\\n❯]*\\n){0,3}❯`,
+    'u',
+  );
+
 /** GitHub Copilot CLI's screen patterns (matched as src/vendors/claude/detectors.ts explains). */
 export const COPILOT_RULES: readonly RuleSet[] = [
   {
@@ -39,6 +50,14 @@ export const COPILOT_RULES: readonly RuleSet[] = [
         within: 'bottom',
         any: [/^ Copilot needs information\.$/, /\benter accept · ctrl\+d decline · esc cancel\b/],
       },
+      {
+        id: 'usage-limit',
+        state: 'needs_input',
+        reason: 'usage_limit',
+        within: 'bottom',
+        any: [failedTurn('429')],
+        unless: [footer(' \\S Working\\b[^\\n]*')],
+      },
       { id: 'working', state: 'working', within: 'bottom', any: [footer(' \\S Working\\b[^\\n]*')] },
       {
         id: 'interrupted',
@@ -47,6 +66,14 @@ export const COPILOT_RULES: readonly RuleSet[] = [
         within: 'bottom',
         // The newest transcript entry, then the folder row and the input box (Esc on a dialog).
         any: [/(?:^|\n) ● Operation cancelled by user\b[^\n]*\n(?:[^\n❯]*\n){0,3}❯/u],
+        unless: [footer(' \\S Working\\b[^\\n]*')],
+      },
+      {
+        id: 'error',
+        state: 'idle',
+        reason: 'error',
+        within: 'bottom',
+        any: [failedTurn('\\d{3}')],
         unless: [footer(' \\S Working\\b[^\\n]*')],
       },
       {

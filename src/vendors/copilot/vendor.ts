@@ -16,7 +16,7 @@ export const vendor: VendorDefinition = {
     install: 'npm i -g @github/copilot',
     signals: ['screen', 'process'],
     hooks: null,
-    trust: null,
+    trust: 'trustedFolders += "<cwd>" in ~/.copilot/config.json ($COPILOT_HOME)',
     resume: null,
     detector: 'copilot',
     defaultArgs: [],
