@@ -1,5 +1,39 @@
 import { join } from 'node:path';
-import type { SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
+import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
+
+/**
+ * The hook events that carry state, by the PascalCase names that give the VS Code-compatible
+ * payload with `hook_event_name` (camelCase payloads carry no event name). SessionEnd is left to
+ * the process exit.
+ */
+export const COPILOT_HOOK_EVENTS = [
+  'SessionStart',
+  'UserPromptSubmit',
+  'PreToolUse',
+  'PostToolUse',
+  'PostToolUseFailure',
+  'PermissionRequest',
+  'Notification',
+  'Stop',
+  'ErrorOccurred',
+] as const;
+
+/** The per-agent plugin folder (in the agent's own folder) that `--plugin-dir` loads. */
+const PLUGIN_DIR = 'copilot-plugin';
+const PLUGIN_FILES = ['plugin.json', 'hooks.json'] as const;
+
+/** A word for the POSIX shell, single-quoted (a Copilot command hook is one `bash` string). */
+const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The plugin's hooks.json: `wtp hook --agent ID` (posts stdin to the daemon's socket) for every
+ * state-carrying event. Command hooks only: Copilot's `type: "http"` hooks were not run here.
+ */
+export function copilotHooks(t: HookEndpoints): Record<string, unknown> {
+  const bash = [t.command.command, ...t.command.args].map(shellWord).join(' ');
+  const handler = { type: 'command', bash, timeoutSec: 10 };
+  return { version: 1, hooks: Object.fromEntries(COPILOT_HOOK_EVENTS.map((e) => [e, [handler]])) };
+}
 
 /** The `//` comment rows Copilot writes above the JSON of its managed config.json. */
 const LEADING_COMMENTS = /^(?:[ \t]*\/\/[^\n]*\n|[ \t]*\n)*/;
@@ -37,9 +71,19 @@ export function trustCopilotFolder(
   return true;
 }
 
-/** GitHub Copilot CLI: the trust prompt of the agent's working directory pre-accepted; no hooks yet. */
+/**
+ * GitHub Copilot CLI: a per-agent plugin (`--plugin-dir`, 0600 files) whose hooks.json posts our
+ * hooks (nothing of the user's settings is touched), and the trust prompt pre-accepted.
+ */
 export const setup: VendorSetup = {
   prepare(ctx) {
+    const dir = join(ctx.agentDir, PLUGIN_DIR);
+    const manifest = { name: 'wtp-state-hooks', version: '1.0.0', hooks: 'hooks.json' };
+    ctx.files.writeAtomic(join(dir, 'plugin.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    ctx.files.writeAtomic(
+      join(dir, 'hooks.json'),
+      `${JSON.stringify(copilotHooks(ctx.hookEndpoints()), null, 2)}\n`,
+    );
     if (ctx.preTrust) {
       const ok = trustCopilotFolder(
         ctx.files,
@@ -53,6 +97,9 @@ export const setup: VendorSetup = {
         );
       }
     }
-    return [];
+    return ['--plugin-dir', dir];
+  },
+  cleanup(agentDir, files) {
+    for (const f of PLUGIN_FILES) files.remove(join(agentDir, PLUGIN_DIR, f));
   },
 };

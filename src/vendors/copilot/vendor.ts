@@ -1,9 +1,11 @@
 import type { VendorDefinition } from '../vendor.js';
 import { COPILOT_RULES } from './detectors.js';
+import { readCopilotHook } from './hooks.js';
 
 /**
- * GitHub Copilot CLI (shared/research vendor-clis.md §6): recorded screens so far; its settings
- * hooks (`$COPILOT_HOME/settings.json`) are the next signal to add.
+ * GitHub Copilot CLI (run offline here with a bring-your-own provider: COPILOT_OFFLINE=true,
+ * COPILOT_PROVIDER_BASE_URL): hooks from a per-agent `--plugin-dir` plugin (setup.ts), recorded
+ * screens (Esc fires no hook: the screen tells that turn's end), resume by session id.
  */
 export const vendor: VendorDefinition = {
   order: 70,
@@ -14,14 +16,16 @@ export const vendor: VendorDefinition = {
     vendor: 'github',
     binary: 'copilot',
     install: 'npm i -g @github/copilot',
-    signals: ['screen', 'process'],
-    hooks: null,
+    signals: ['hook', 'screen', 'process'],
+    hooks: 'a per-agent --plugin-dir plugin whose hooks.json runs `wtp hook` (command hooks)',
     trust: 'trustedFolders += "<cwd>" in ~/.copilot/config.json ($COPILOT_HOME)',
-    resume: null,
+    resume: '--resume <session_id> from the SessionStart hook (sent with the first prompt)',
     detector: 'copilot',
     defaultArgs: [],
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--mode', m],
+    resumeArgs: (id) => ['--resume', id],
     permissionModes: ['interactive', 'plan', 'autopilot'],
+    readHook: readCopilotHook,
   },
 };
