@@ -15,7 +15,9 @@ const LIMIT = /\b(?:429|rate[_ ]limit|usage[_ ]limit|quota|insufficient_quota)\b
  * PostToolUse(Failure) → working; permissionRequest and Notification(permission_prompt) →
  * needs_permission; Notification(elicitation_dialog) → needs_input; Stop → idle;
  * ErrorOccurred: while Copilot retries (`recoverable`) nothing, else a limit → needs_input
- * usage_limit and any other error → idle error. Esc (a cancelled turn) fires no hook.
+ * usage_limit and any other error → idle error. Seen: after a 429 every ErrorOccurred, the one
+ * of the last retry included, said `recoverable: true`, and no Stop followed: the screen tells
+ * that turn's end (detectors.ts `usage-limit`/`error`), as it tells Esc (which fires no hook).
  */
 export function readCopilotHook(body: Record<string, unknown>, at: number): HookReading {
   const raw = str(body.hook_event_name) ?? str(body.hookName) ?? 'unknown';
