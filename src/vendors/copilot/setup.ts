@@ -3,16 +3,16 @@ import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/ve
 
 /**
  * The hook events that carry state, by the PascalCase names that give the VS Code-compatible
- * payload with `hook_event_name` (camelCase payloads carry no event name). SessionEnd is left to
- * the process exit.
+ * payload with `hook_event_name` (camelCase payloads carry no event name). Not the deciding ones:
+ * a PreToolUse or PermissionRequest hook that errors DENIES the tool (seen with 1.0.102: "Denied
+ * by preToolUse hook … (hook errored)"), and PermissionRequest's payload has no event name;
+ * Notification(permission_prompt) tells the dialog instead. SessionEnd is left to the process exit.
  */
 export const COPILOT_HOOK_EVENTS = [
   'SessionStart',
   'UserPromptSubmit',
-  'PreToolUse',
   'PostToolUse',
   'PostToolUseFailure',
-  'PermissionRequest',
   'Notification',
   'Stop',
   'ErrorOccurred',
@@ -27,10 +27,11 @@ const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * The plugin's hooks.json: `wtp hook --agent ID` (posts stdin to the daemon's socket) for every
- * state-carrying event. Command hooks only: Copilot's `type: "http"` hooks were not run here.
+ * state-carrying event, `|| true` so that a daemon that is down never makes Copilot treat the hook
+ * as failed. Command hooks only: Copilot's `type: "http"` hooks were not run here.
  */
 export function copilotHooks(t: HookEndpoints): Record<string, unknown> {
-  const bash = [t.command.command, ...t.command.args].map(shellWord).join(' ');
+  const bash = `${[t.command.command, ...t.command.args].map(shellWord).join(' ')} || true`;
   const handler = { type: 'command', bash, timeoutSec: 10 };
   return { version: 1, hooks: Object.fromEntries(COPILOT_HOOK_EVENTS.map((e) => [e, [handler]])) };
 }
