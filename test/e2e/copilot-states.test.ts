@@ -29,6 +29,20 @@ function script(req: FakeOpenAIRequest): FakeOpenAITurn {
       toolCall: { name: 'bash', arguments: { command: 'echo hi > out.txt', description: 'Write a file' } },
     };
   }
+  if (said.includes('ask me')) {
+    return {
+      toolCall: {
+        name: 'ask_user',
+        arguments: {
+          message: 'Which colour do you want?',
+          requestedSchema: {
+            properties: { colour: { type: 'string', title: 'Colour', enum: ['red', 'blue'] } },
+            required: ['colour'],
+          },
+        },
+      },
+    };
+  }
   if (said.includes('think for long')) return { hang: true };
   return { text: 'ok' };
 }
@@ -40,7 +54,7 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
   let home: TestHome;
   let api: FakeOpenAI;
   let proj: string;
-  const names = ['hi', 'perm', 'esc', 'kill'];
+  const names = ['hi', 'perm', 'ask', 'esc', 'kill'];
   const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
     waitForState(home, name, state, what, backend);
   const settled = (name: string, last: string): Promise<Step[]> =>
@@ -60,6 +74,7 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
     await Promise.all([
       start('hi', 'say hi'),
       start('perm', 'write the file'),
+      start('ask', 'ask me'),
       start('esc', 'think for long'),
       start('kill', 'say hi and stay'),
     ]);
@@ -102,6 +117,16 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
     const s = await settled('perm', 'idle');
     expect(existsSync(`${proj}/out.txt`)).toBe(true);
     expect(s.at(-1)).toEqual(['idle', 'hook', 'turn_done']);
+  });
+
+  it('a question (ask_user) needs input; Enter picks the first choice and the turn ends', async () => {
+    const waiting = await untilState('ask', 'needs_input', 'the question form');
+    expect(waiting.stateDetail).toMatchObject({ source: 'hook', reason: 'question' });
+    expect(waiting.stateDetail.evidence).toBe('hook Notification elicitation_dialog "Information requested"');
+    expect((await home.run(['send', 'ask', '--key', 'enter'])).code).toBe(0);
+    const s = await settled('ask', 'idle');
+    expect(s.at(-1)).toEqual(['idle', 'hook', 'turn_done']);
+    expect((await home.run(['peek', 'ask'])).stdout).toMatch(/Asked user Which colour do you want\?/);
   });
 
   it('is interrupted with ctrl-c during a hanging turn and is idle again (the screen says so)', async () => {
