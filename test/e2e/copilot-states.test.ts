@@ -116,7 +116,11 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
     expect((await home.run(['send', 'perm', '--key', 'enter'])).code).toBe(0); // "1. Yes"
     const s = await settled('perm', 'idle');
     expect(existsSync(`${proj}/out.txt`)).toBe(true);
-    expect(s.at(-1)).toEqual(['idle', 'hook', 'turn_done']);
+    expect(s.slice(-3)).toEqual([
+      ['needs_permission', 'hook', 'permission'],
+      ['working', 'hook', 'working'], // PostToolUse
+      ['idle', 'hook', 'turn_done'],
+    ]);
   });
 
   it('a question (ask_user) needs input; Enter picks the first choice and the turn ends', async () => {
@@ -125,7 +129,11 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
     expect(waiting.stateDetail.evidence).toBe('hook Notification elicitation_dialog "Information requested"');
     expect((await home.run(['send', 'ask', '--key', 'enter'])).code).toBe(0);
     const s = await settled('ask', 'idle');
-    expect(s.at(-1)).toEqual(['idle', 'hook', 'turn_done']);
+    expect(s.slice(-3)).toEqual([
+      ['needs_input', 'hook', 'question'],
+      ['working', 'hook', 'working'], // PostToolUse (tool_name "AskUserQuestion")
+      ['idle', 'hook', 'turn_done'],
+    ]);
     expect((await home.run(['peek', 'ask'])).stdout).toMatch(/Asked user Which colour do you want\?/);
   });
 
