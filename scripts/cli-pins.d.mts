@@ -13,9 +13,13 @@ export interface CliPin {
   readonly versionLine: string;
   /** The native binary installed there. */
   readonly bin: string;
+  /** Variables every run of `bin` needs (e.g. where Copilot unpacks itself), added to the caller's. */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 /** The pinned CLIs, by profile name. */
 export const CLI_PINS: Readonly<Record<string, CliPin>>;
 export const CLAUDE_PIN: CliPin;
 export const CODEX_PIN: CliPin;
+export const QWEN_PIN: CliPin;
+export const COPILOT_PIN: CliPin;

@@ -10,10 +10,13 @@ const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * A pinned CLI in `<repo>/.cache/<cacheName>`, with `bin` the native binary in that folder;
  * `product` names it in messages, `versionLine` is the start of what `bin --version` prints.
+ * `env(cacheDir)` gives variables every run of `bin` needs (ensure-cli's `--version` included), e.g.
+ * where a CLI unpacks itself.
  */
-function pin({ pkg, version, cacheName, product, versionLine, binPath }) {
+function pin({ pkg, version, cacheName, product, versionLine, binPath, env = () => ({}) }) {
   const cacheDir = join(REPO_ROOT, '.cache', cacheName);
   return {
+    env: env(cacheDir),
     pkg,
     version,
     cacheName,
@@ -52,8 +55,22 @@ export const CLI_PINS = {
     versionLine: '0.24.4',
     binPath: ['@qwen-code', 'qwen-code', 'cli-entry.js'],
   }),
+  // The platform package ships a Node single-executable; the `copilot` launcher in node_modules/.bin
+  // (npm-loader.js) only locates and execs it. Every run (even `--version`) unpacks about 235 MB of
+  // JS to $COPILOT_PKG_CACHE_HOME/pkg/linux-x64/<version> once (default $XDG_CACHE_HOME/copilot):
+  // kept inside the pin's folder so ensure-cli pays it once and no run writes to ~/.cache.
+  copilot: pin({
+    pkg: '@github/copilot',
+    version: '1.0.102',
+    cacheName: 'copilot',
+    product: 'GitHub Copilot CLI',
+    versionLine: 'GitHub Copilot CLI 1.0.102',
+    binPath: ['@github', 'copilot-linux-x64', 'copilot'],
+    env: (cacheDir) => ({ COPILOT_PKG_CACHE_HOME: join(cacheDir, 'pkg-cache') }),
+  }),
 };
 
 export const CLAUDE_PIN = CLI_PINS.claude;
 export const CODEX_PIN = CLI_PINS.codex;
 export const QWEN_PIN = CLI_PINS.qwen;
+export const COPILOT_PIN = CLI_PINS.copilot;

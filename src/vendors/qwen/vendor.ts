@@ -7,7 +7,7 @@ import { QWEN_RULES } from './detectors.js';
  * the next signal to wire (setup.ts).
  */
 export const vendor: VendorDefinition = {
-  order: 70,
+  order: 60,
   testedVersions: ['0.24.4'],
   detectors: QWEN_RULES,
   profile: {
