@@ -43,7 +43,17 @@ export const CLI_PINS = {
     versionLine: 'codex-cli 0.169.0',
     binPath: ['@openai', 'codex-linux-x64', 'vendor', 'x86_64-unknown-linux-musl', 'bin', 'codex'],
   }),
+  // A node script (bundle/gemini.js); the `.bin` link is what npm marks executable.
+  gemini: pin({
+    pkg: '@google/gemini-cli',
+    version: '0.61.0',
+    cacheName: 'gemini',
+    product: 'Gemini CLI',
+    versionLine: '0.61.0',
+    binPath: ['.bin', 'gemini'],
+  }),
 };
 
 export const CLAUDE_PIN = CLI_PINS.claude;
 export const CODEX_PIN = CLI_PINS.codex;
+export const GEMINI_PIN = CLI_PINS.gemini;

@@ -97,7 +97,13 @@ export class FakeSseServer {
    */
   openStream(
     res: ServerResponse,
-    opts: { headers?: Record<string, string>; gapMs?: number; decorate?: () => Record<string, unknown> } = {},
+    opts: {
+      headers?: Record<string, string>;
+      gapMs?: number;
+      decorate?: () => Record<string, unknown>;
+      /** Write only `data: <json>` lines, without an `event:` line or a `type` field (Gemini). */
+      dataOnly?: boolean;
+    } = {},
   ): SseSend {
     this.open.add(res);
     res.on('close', () => this.open.delete(res));
@@ -110,9 +116,12 @@ export class FakeSseServer {
     const gap = opts.gapMs ?? 0;
     return async (event, data) => {
       if (res.destroyed) return;
-      res.write(
-        `event: ${event}\ndata: ${JSON.stringify({ type: event, ...opts.decorate?.(), ...data })}\n\n`,
-      );
+      if (opts.dataOnly) res.write(`data: ${JSON.stringify({ ...opts.decorate?.(), ...data })}\n\n`);
+      else {
+        res.write(
+          `event: ${event}\ndata: ${JSON.stringify({ type: event, ...opts.decorate?.(), ...data })}\n\n`,
+        );
+      }
       if (gap > 0) await sleep(gap);
     };
   }

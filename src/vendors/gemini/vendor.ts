@@ -4,7 +4,7 @@ import { GEMINI_RULES } from './detectors.js';
 /** Gemini CLI: screens only (its rules come from peers' patterns). */
 export const vendor: VendorDefinition = {
   order: 50,
-  testedVersions: [],
+  testedVersions: ['0.61.0'],
   detectors: GEMINI_RULES,
   profile: {
     name: 'gemini',
