@@ -171,9 +171,11 @@ export class FakeGemini extends FakeScriptedApi<FakeGeminiLoggedRequest> {
     const frames: GeminiPart[][] = splitText(turn.text ?? '')
       .filter((t) => t !== '')
       .map((t) => [{ text: t }]);
-    if (turn.toolCall) frames.push([{ functionCall: { name: turn.toolCall.name, args: turn.toolCall.args } }]);
+    if (turn.toolCall)
+      frames.push([{ functionCall: { name: turn.toolCall.name, args: turn.toolCall.args } }]);
     if (frames.length === 0) frames.push([{ text: '' }]);
-    for (const [i, parts] of frames.entries()) await send('frame', this.frame(req, parts, i === frames.length - 1));
+    for (const [i, parts] of frames.entries())
+      await send('frame', this.frame(req, parts, i === frames.length - 1));
     res.end();
   }
 }
