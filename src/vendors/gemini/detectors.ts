@@ -37,6 +37,15 @@ export const GEMINI_RULES: readonly RuleSet[] = [
       // For Gemini `esc to cancel` in parentheses is the busy hint: "⠦ Thinking... (esc to cancel, 2s)".
       { id: 'cancel-hint', state: 'working', within: 'bottom', any: [/\(esc to cancel\b/i, BRAILLE] },
       {
+        id: 'api-error',
+        state: 'idle',
+        reason: 'error',
+        within: 'bottom',
+        // The newest entry is "✕ [API Error: {…}]" (no later prompt ` > ` or answer `✦`), then the
+        // composer's separator and at most 4 rows under it.
+        any: [/(?:^|\n)✕ \[API Error:[^\n]*\n(?:(?! > |✦ )[^\n]*\n){0,8}─{20,}(?:\n[^\n]*){0,4}$/u],
+      },
+      {
         id: 'composer',
         state: 'idle',
         reason: 'at_prompt',
