@@ -25,7 +25,7 @@ import { TestHome } from '../support/harness.js';
  * for Gemini yet, so the screen (src/vendors/gemini/detectors.ts, checked on the recorded 0.61.0
  * corpus) and the process are the signals.
  *
- * Not yet reliable (3 runs: 1 green, 2 red). (1) The screen can miss a fast text turn entirely:
+ * Not yet reliable (4 runs: 2 green, 2 red). (1) The screen can miss a fast text turn entirely:
  * once the spinner is gone before a check, the agent stays idle on the same composer rule, no step
  * is reported and `settled('hi', 'idle')` times out. That needs hooks, not a slower script.
  * (2) Under load, `gemini --version` (the daemon's version probe) once exited 0 with no output,
