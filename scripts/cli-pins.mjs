@@ -68,9 +68,19 @@ export const CLI_PINS = {
     binPath: ['@github', 'copilot-linux-x64', 'copilot'],
     env: (cacheDir) => ({ COPILOT_PKG_CACHE_HOME: join(cacheDir, 'pkg-cache') }),
   }),
+  // A node script (bundle/gemini.js); the `.bin` link is what npm marks executable.
+  gemini: pin({
+    pkg: '@google/gemini-cli',
+    version: '0.61.0',
+    cacheName: 'gemini',
+    product: 'Gemini CLI',
+    versionLine: '0.61.0',
+    binPath: ['.bin', 'gemini'],
+  }),
 };
 
 export const CLAUDE_PIN = CLI_PINS.claude;
 export const CODEX_PIN = CLI_PINS.codex;
+export const GEMINI_PIN = CLI_PINS.gemini;
 export const QWEN_PIN = CLI_PINS.qwen;
 export const COPILOT_PIN = CLI_PINS.copilot;

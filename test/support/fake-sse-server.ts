@@ -101,7 +101,7 @@ export class FakeSseServer {
       headers?: Record<string, string>;
       gapMs?: number;
       decorate?: () => Record<string, unknown>;
-      /** Write only `data: <json>` lines (no `event:` line, no `type` field), as Chat Completions does. */
+      /** Write only `data: <json>` lines, without an `event:` line or a `type` field (Chat Completions, Gemini). */
       dataOnly?: boolean;
     } = {},
   ): SseSend {
@@ -116,11 +116,12 @@ export class FakeSseServer {
     const gap = opts.gapMs ?? 0;
     return async (event, data) => {
       if (res.destroyed) return;
-      res.write(
-        opts.dataOnly
-          ? `data: ${JSON.stringify(data)}\n\n`
-          : `event: ${event}\ndata: ${JSON.stringify({ type: event, ...opts.decorate?.(), ...data })}\n\n`,
-      );
+      if (opts.dataOnly) res.write(`data: ${JSON.stringify({ ...opts.decorate?.(), ...data })}\n\n`);
+      else {
+        res.write(
+          `event: ${event}\ndata: ${JSON.stringify({ type: event, ...opts.decorate?.(), ...data })}\n\n`,
+        );
+      }
       if (gap > 0) await sleep(gap);
     };
   }

@@ -1,7 +1,12 @@
 import type { RuleSet } from '../../core/state/detectors/screen-detector.js';
 import { BRAILLE_SPINNER as BRAILLE } from '../screen-patterns.js';
 
-/** Gemini CLI's screen patterns: from peers' patterns only, checked on synthetic screens. */
+/**
+ * Gemini CLI's screen patterns (matched as src/vendors/claude/detectors.ts explains), checked
+ * against screens recorded from the real 0.61.0 TUI offline (test/fixtures/screens/gemini/0.61.0).
+ * The composer is the last ` > ` row with at most 3 footer rows (workspace / sandbox / model) under
+ * it; a dialog (permission, question) replaces it.
+ */
 export const GEMINI_RULES: readonly RuleSet[] = [
   {
     versions: {},
@@ -11,22 +16,41 @@ export const GEMINI_RULES: readonly RuleSet[] = [
         state: 'needs_permission',
         reason: 'permission',
         within: 'bottom',
+        // "│ Allow execution of [Shell]?", "│ Apply this change?", "│ Do you want to proceed?",
+        // "Allow execution of MCP tool …", and the dialog's options "● 1. Allow once" / "(esc)".
         any: [
-          /│\s*Apply this change\?/,
-          /│\s*Allow execution/,
-          /│\s*Do you want to proceed/,
-          /Yes, allow once/,
-          /waiting for user confirmation/i,
+          /^│ (?:Allow execution of\b|Apply this change\?|Do you want to proceed\?)/,
+          /^│ (?:● )?\s*\d\. Allow once\s*│$/,
+          /^│ \s*\d\. No, suggest changes \(esc\)\s*│$/,
         ],
+        // The box title "│ ? Shell  touch fake-tool-ran.txt │".
+        about: /^│ \? Shell {2}(.+?)\s*│$/,
       },
-      // For Gemini `esc to cancel` is the busy hint (unlike Claude, where it closes a dialog).
+      {
+        id: 'question',
+        state: 'needs_input',
+        reason: 'question',
+        within: 'bottom',
+        // The ask_user dialog: "│ Answer Questions", "│ Enter to select · ↑/↓ to navigate · Esc to cancel".
+        any: [/^│ Answer Questions\s*│$/, /^│ Enter to select · .*\bEsc to cancel\s*│$/],
+      },
+      // For Gemini `esc to cancel` in parentheses is the busy hint: "⠦ Thinking... (esc to cancel, 2s)".
       { id: 'cancel-hint', state: 'working', within: 'bottom', any: [/\(esc to cancel\b/i, BRAILLE] },
       {
-        id: 'input-box',
+        id: 'api-error',
+        state: 'idle',
+        reason: 'error',
+        within: 'bottom',
+        // The newest entry is "✕ [API Error: {…}]" (no later prompt ` > ` or answer `✦`), then the
+        // composer's separator and at most 4 rows under it.
+        any: [/(?:^|\n)✕ \[API Error:[^\n]*\n(?:(?! > |✦ )[^\n]*\n){0,8}─{20,}(?:\n[^\n]*){0,4}$/u],
+      },
+      {
+        id: 'composer',
         state: 'idle',
         reason: 'at_prompt',
         within: 'bottom',
-        all: [/^\s*│\s*> /], // "│ >   Type your message or @path/to/file   │"
+        all: [/(?:^|\n) > [^\n]*(?:\n[^\n]*){0,3}$/], // " >   Type your message or @path/to/file"
       },
     ],
   },

@@ -1,10 +1,10 @@
 import type { VendorDefinition } from '../vendor.js';
 import { GEMINI_RULES } from './detectors.js';
 
-/** Gemini CLI: screens only (its rules come from peers' patterns). */
+/** Gemini CLI 0.61.0: screen rules checked on screens recorded from the real CLI; hooks not wired yet. */
 export const vendor: VendorDefinition = {
   order: 50,
-  testedVersions: [],
+  testedVersions: ['0.61.0'],
   detectors: GEMINI_RULES,
   profile: {
     name: 'gemini',
