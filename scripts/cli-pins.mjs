@@ -43,7 +43,17 @@ export const CLI_PINS = {
     versionLine: 'codex-cli 0.169.0',
     binPath: ['@openai', 'codex-linux-x64', 'vendor', 'x86_64-unknown-linux-musl', 'bin', 'codex'],
   }),
+  // `opencode-ai` is a node launcher; the Bun executable comes from the optional platform package.
+  opencode: pin({
+    pkg: 'opencode-ai',
+    version: '1.18.33',
+    cacheName: 'opencode',
+    product: 'OpenCode',
+    versionLine: '1.18.33',
+    binPath: ['opencode-linux-x64', 'bin', 'opencode'],
+  }),
 };
 
 export const CLAUDE_PIN = CLI_PINS.claude;
 export const CODEX_PIN = CLI_PINS.codex;
+export const OPENCODE_PIN = CLI_PINS.opencode;

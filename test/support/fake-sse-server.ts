@@ -20,8 +20,12 @@ export interface ReadRequest {
 
 export type SseHandler = (req: ReadRequest, res: ServerResponse) => Promise<void>;
 
-/** Writes one event of an open stream (`event: <name>` / `data: <json>`). */
-export type SseSend = (event: string, data: Record<string, unknown>) => Promise<void>;
+/**
+ * Writes one event of an open stream (`event: <name>` / `data: <json>` with `type: <name>` added);
+ * an empty name writes a bare `data: <json>` frame (Chat Completions), and a string is written as is
+ * (`[DONE]`).
+ */
+export type SseSend = (event: string, data: Record<string, unknown> | string) => Promise<void>;
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -110,9 +114,12 @@ export class FakeSseServer {
     const gap = opts.gapMs ?? 0;
     return async (event, data) => {
       if (res.destroyed) return;
-      res.write(
-        `event: ${event}\ndata: ${JSON.stringify({ type: event, ...opts.decorate?.(), ...data })}\n\n`,
-      );
+      if (typeof data === 'string') res.write(`data: ${data}\n\n`);
+      else if (event === '') res.write(`data: ${JSON.stringify({ ...opts.decorate?.(), ...data })}\n\n`);
+      else
+        res.write(
+          `event: ${event}\ndata: ${JSON.stringify({ type: event, ...opts.decorate?.(), ...data })}\n\n`,
+        );
       if (gap > 0) await sleep(gap);
     };
   }
