@@ -120,7 +120,11 @@ export class FakeOpenAIChat extends FakeScriptedApi<FakeChatLoggedRequest> {
     if (turn.delayMs) await sleep(turn.delayMs);
     if (turn.error) {
       const e = turn.error;
-      json(e.status, { error: { type: e.type, code: e.code ?? null, message: e.message, param: null } }, e.headers);
+      json(
+        e.status,
+        { error: { type: e.type, code: e.code ?? null, message: e.message, param: null } },
+        e.headers,
+      );
       return;
     }
     const id = this.nextId('chatcmpl');
@@ -148,7 +152,11 @@ export class FakeOpenAIChat extends FakeScriptedApi<FakeChatLoggedRequest> {
         choices: [
           {
             index: 0,
-            message: { role: 'assistant', content: turn.text ?? null, ...(toolCall && { tool_calls: [toolCall] }) },
+            message: {
+              role: 'assistant',
+              content: turn.text ?? null,
+              ...(toolCall && { tool_calls: [toolCall] }),
+            },
             finish_reason: finish,
           },
         ],
