@@ -19,3 +19,4 @@ export interface CliPin {
 export const CLI_PINS: Readonly<Record<string, CliPin>>;
 export const CLAUDE_PIN: CliPin;
 export const CODEX_PIN: CliPin;
+export const OPENCODE_PIN: CliPin;
