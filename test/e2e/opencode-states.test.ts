@@ -89,7 +89,7 @@ describe('real OpenCode CLI tmux', () => {
       ['idle', 'screen', 'turn_done'],
     ]);
     expect((await home.run(['peek', 'hi'])).stdout).toContain('Hi there!');
-  });
+  }, 180_000);
 
   it('asks for permission (needs_permission), runs the command once allowed, goes idle', async () => {
     const waiting = await untilState('perm', 'needs_permission', 'the permission dialog');
