@@ -9,7 +9,7 @@ import {
   untilState as waitForState,
 } from '../support/agent-steps.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
-import { TestHome } from '../support/harness.js';
+import { eventually, TestHome } from '../support/harness.js';
 import {
   opencodeBinary,
   opencodeEnv,
@@ -82,6 +82,13 @@ describe('real OpenCode CLI tmux', () => {
   });
 
   it('a text turn: working, then idle (turn_done), from the screen', async () => {
+    // Four OpenCode TUIs starting at once took 53 s to their first prompt here (loaded machine):
+    // wait for the prompt to be typed before the steps' own 60 s budget starts.
+    await eventually(
+      'hi to get its prompt',
+      async () => (await home.events('hi')).some((e) => e.type === 'agent.inputSent'),
+      150_000,
+    );
     const s = await settled('hi', 'idle');
     expect((await home.agent('hi')).version).toBe(OPENCODE_VERSION);
     expect(s).toEqual([
