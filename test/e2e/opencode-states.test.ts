@@ -75,6 +75,7 @@ describe('real OpenCode CLI tmux', () => {
     if (process.env.WTP_DEBUG_E2E && home) {
       for (const name of ['hi', 'perm', 'esc', 'kill']) {
         for (const e of await home.events(name)) console.log(backend, name, JSON.stringify(e));
+        console.log(backend, name, 'SCREEN\n' + (await home.run(['peek', name])).stdout);
       }
     }
     await home?.cleanup();
