@@ -24,3 +24,4 @@ export const CODEX_PIN: CliPin;
 export const GEMINI_PIN: CliPin;
 export const QWEN_PIN: CliPin;
 export const COPILOT_PIN: CliPin;
+export const OPENCODE_PIN: CliPin;

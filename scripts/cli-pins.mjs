@@ -46,6 +46,15 @@ export const CLI_PINS = {
     versionLine: 'codex-cli 0.169.0',
     binPath: ['@openai', 'codex-linux-x64', 'vendor', 'x86_64-unknown-linux-musl', 'bin', 'codex'],
   }),
+  // A node script (bundle/gemini.js); the `.bin` link is what npm marks executable.
+  gemini: pin({
+    pkg: '@google/gemini-cli',
+    version: '0.61.0',
+    cacheName: 'gemini',
+    product: 'Gemini CLI',
+    versionLine: '0.61.0',
+    binPath: ['.bin', 'gemini'],
+  }),
   // A node script (`#!/usr/bin/env node`), the package's `qwen` bin; no platform package.
   qwen: pin({
     pkg: '@qwen-code/qwen-code',
@@ -54,6 +63,15 @@ export const CLI_PINS = {
     product: 'Qwen Code',
     versionLine: '0.24.4',
     binPath: ['@qwen-code', 'qwen-code', 'cli-entry.js'],
+  }),
+  // `opencode-ai` is a node launcher; the Bun executable comes from the optional platform package.
+  opencode: pin({
+    pkg: 'opencode-ai',
+    version: '1.18.33',
+    cacheName: 'opencode',
+    product: 'OpenCode',
+    versionLine: '1.18.33',
+    binPath: ['opencode-linux-x64', 'bin', 'opencode'],
   }),
   // The platform package ships a Node single-executable; the `copilot` launcher in node_modules/.bin
   // (npm-loader.js) only locates and execs it. Every run (even `--version`) unpacks about 235 MB of
@@ -68,19 +86,11 @@ export const CLI_PINS = {
     binPath: ['@github', 'copilot-linux-x64', 'copilot'],
     env: (cacheDir) => ({ COPILOT_PKG_CACHE_HOME: join(cacheDir, 'pkg-cache') }),
   }),
-  // A node script (bundle/gemini.js); the `.bin` link is what npm marks executable.
-  gemini: pin({
-    pkg: '@google/gemini-cli',
-    version: '0.61.0',
-    cacheName: 'gemini',
-    product: 'Gemini CLI',
-    versionLine: '0.61.0',
-    binPath: ['.bin', 'gemini'],
-  }),
 };
 
 export const CLAUDE_PIN = CLI_PINS.claude;
 export const CODEX_PIN = CLI_PINS.codex;
 export const GEMINI_PIN = CLI_PINS.gemini;
 export const QWEN_PIN = CLI_PINS.qwen;
+export const OPENCODE_PIN = CLI_PINS.opencode;
 export const COPILOT_PIN = CLI_PINS.copilot;

@@ -9,13 +9,22 @@ export const PROFILE_NAMES = [
   'codex',
   'gemini',
   'qwen',
+  'opencode',
   'copilot',
   'aider',
 ] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 /** The profiles that run an agent CLI (found on PATH, or the program WTP_<NAME>_BIN names). */
-export const AGENT_CLI_PROFILES = ['claude', 'codex', 'gemini', 'qwen', 'copilot', 'aider'] as const;
+export const AGENT_CLI_PROFILES = [
+  'claude',
+  'codex',
+  'gemini',
+  'qwen',
+  'opencode',
+  'copilot',
+  'aider',
+] as const;
 
 /** Whose usage quota the agents of a profile spend (`wtp quota`, `wtp resume`). */
 export const PROFILE_VENDORS: Readonly<Record<string, string>> = {
@@ -23,6 +32,7 @@ export const PROFILE_VENDORS: Readonly<Record<string, string>> = {
   codex: 'openai',
   gemini: 'google',
   qwen: 'qwen',
+  opencode: 'opencode',
   copilot: 'github',
   aider: 'aider',
 };

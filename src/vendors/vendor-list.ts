@@ -7,6 +7,7 @@ import { vendor as cmd } from './cmd/vendor.js';
 import { vendor as codex } from './codex/vendor.js';
 import { vendor as copilot } from './copilot/vendor.js';
 import { vendor as gemini } from './gemini/vendor.js';
+import { vendor as opencode } from './opencode/vendor.js';
 import { vendor as qwen } from './qwen/vendor.js';
 import { vendor as shell } from './shell/vendor.js';
 
@@ -18,6 +19,7 @@ export const VENDOR_FOLDERS: readonly VendorDefinition[] = [
   codex,
   copilot,
   gemini,
+  opencode,
   qwen,
   shell,
 ];
