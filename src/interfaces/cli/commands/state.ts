@@ -119,8 +119,7 @@ function testedText(cli: CliSupportInfo | null): string {
 function installedText(cli: CliSupportInfo | null): string {
   if (cli === null) return '-';
   if (cli.version === null) return cli.versionError === 'not found' ? '-' : '? (--version failed)';
-  if (cli.inRange === null) return cli.version;
-  return `${cli.version} (${cli.inRange ? 'tested' : 'untested'})`;
+  return `${cli.version} (${cli.inRange === true ? 'tested' : 'untested'})`;
 }
 
 /** A warning per installed agent CLI outside its tested versions, never run here, or broken. */
