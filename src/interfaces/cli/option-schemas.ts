@@ -51,7 +51,7 @@ export const optionSchemas = {
   fork: z.object({ name: z.optional(name), prompt: z.optional(nonEmpty), wait: z.boolean() }),
   logs: z.object({ tail: z.optional(int(0, 1_000_000)) }),
   events: z.object({ since: int(0, Number.MAX_SAFE_INTEGER), limit: int(1, 10_000) }),
-  recordScreen: z.object({
+  'record-screen': z.object({
     state: z.optional(z.enum(RECORD_STATES, { error: oneOf(RECORD_STATES) })),
     reason: z.optional(
       z

@@ -36,7 +36,7 @@ export function registerRecordScreenCommand(program: Command, ctx: CliContext): 
     .option('--json', 'machine-readable output')
     .action((ref: string, raw: { json?: boolean; force?: boolean }, cmd: Command) =>
       runAction(ctx, raw.json, async () => {
-        const o = await validateOptions(cmd, 'recordScreen');
+        const o = await validateOptions(cmd, 'record-screen');
         const record = await ctx.client().call('agentScreenRecord', { params: { agent: ref } });
         const expected = o.state ?? record.verdict.state;
         const now = new Date();
