@@ -17,7 +17,6 @@ export function corpusScreenText(
 
 /** A header value on one line: control characters (newlines included) become spaces. */
 function oneLine(v: string): string {
-  // eslint-disable-next-line no-control-regex
   return v.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
 }
 

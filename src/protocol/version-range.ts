@@ -17,11 +17,8 @@ export const SCREENS_ONLY = 'screens only, not run';
 
 /** Whether `version` (e.g. "2.1.330", as `--version` printed it) is inside one of `ranges`. */
 export function inTestedRange(version: string, ranges: readonly string[]): boolean {
-  return ranges.some((range) => {
-    if (!range.endsWith('.x')) return version === range;
-    const prefix = range.slice(0, -1); // "0.24."
-    return version.startsWith(prefix) && /^\d/.test(version.slice(prefix.length));
-  });
+  // "0.24.x" holds what starts with "0.24." (so not 0.240.1).
+  return ranges.some((r) => (r.endsWith('.x') ? version.startsWith(r.slice(0, -1)) : version === r));
 }
 
 /** An agent CLI's installed version against what we tested, as every surface reports it. */

@@ -82,7 +82,9 @@ describe('vendor support and record-screen (tmux)', () => {
       /^claude +status > hook > stream > screen > process +\S+ +2\.1\.330 +2\.0\.1 \(untested\) /m,
     );
     expect(human.stdout).toMatch(/^gemini +.* 0\.61\.0 +0\.61\.0 \(tested\) /m);
-    expect(human.stdout).toMatch(/^aider +screen > process +\S+ +screens only, not run +0\.86\.1 \(untested\) /m);
+    expect(human.stdout).toMatch(
+      /^aider +screen > process +\S+ +screens only, not run +0\.86\.1 \(untested\) /m,
+    );
     expect(human.stdout).toMatch(/^warning: claude 2\.0\.1 is outside the tested versions \(2\.1\.330\)/m);
     expect(human.stdout).toMatch(/^warning: aider is screens only, not run/m);
     expect(human.stdout).not.toMatch(/^warning: (gemini|codex)/m);
