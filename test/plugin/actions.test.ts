@@ -73,7 +73,10 @@ describe('new agent (LEADER a)', () => {
       action: 'InputSelector',
       args: {
         title: 'wezterm-parallel: new agent',
-        choices: ['claude', 'codex', 'gemini', 'aider', 'qwen', 'shell'].map((p) => ({ id: p, label: p })),
+        choices: ['claude', 'codex', 'gemini', 'qwen', 'opencode', 'copilot', 'aider', 'shell'].map((p) => ({
+          id: p,
+          label: p,
+        })),
         action: { action: 'callback' },
       },
     });
