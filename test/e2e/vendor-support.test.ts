@@ -43,7 +43,12 @@ describe('vendor support and record-screen (tmux)', () => {
   beforeAll(async () => {
     home = new TestHome({ WTP_BACKEND: 'tmux', SHELL: '/bin/sh', LANG: 'C.UTF-8' });
     bin = home.path('bin');
-    script(bin, 'claude', 'echo "2.0.1 (Claude Code)"');
+    // A claude that stays up (a quick exit would race `wtp new`'s "started").
+    script(
+      bin,
+      'claude',
+      'if [ "$1" = "--version" ]; then echo "2.0.1 (Claude Code)"; exit 0; fi\nexec sleep 600',
+    );
     script(bin, 'gemini', 'echo "0.61.0"');
     script(bin, 'aider', FAKE_AIDER);
     home.env.PATH = `${bin}:/usr/bin:/bin`;
