@@ -41,13 +41,25 @@ export interface VendorSetupContext {
 }
 
 /**
+ * What a setup prepared when arguments are not enough: a CLI that finds its settings through the
+ * environment (Qwen Code's QWEN_CODE_SYSTEM_DEFAULTS_PATH) gets `env`, added to the agent's own.
+ */
+export interface PreparedProfile {
+  args: string[];
+  env?: Record<string, string>;
+}
+
+/**
  * A vendor's I/O part (`src/vendors/<name>/setup.ts`): what its CLI needs written before it
  * starts (hook settings, a pre-accepted trust prompt). The ProfileSetup adapter runs it after
  * checking the CLI's version.
  */
 export interface VendorSetup {
-  /** Writes this agent's files; returns the profile arguments they need (e.g. `--settings <file>`). */
-  prepare(ctx: VendorSetupContext): string[];
+  /**
+   * Writes this agent's files; returns the profile arguments they need (e.g. `--settings <file>`),
+   * or those and environment variables.
+   */
+  prepare(ctx: VendorSetupContext): string[] | PreparedProfile;
   /** Removes what `prepare` wrote into the folder of an agent that is being removed. */
   cleanup?(agentDir: string, files: SetupFiles): void;
 }
