@@ -166,12 +166,13 @@ describe('real Qwen Code tmux', () => {
       );
       const argv = readFileSync(`/proc/${after.pid ?? 0}/cmdline`, 'utf8').split('\0');
       expect(argv).toEqual(expect.arrayContaining(['--resume', before.sessionId ?? '']));
-      const seen = api.requests.filter((r) => r.kind === 'main').length;
+      const again = (r: (typeof api.requests)[number]): boolean =>
+        r.kind === 'main' && JSON.stringify(r.body).includes('say hi again');
       expect((await home.run(['send', 'hi', 'say hi again', '--enter'])).code).toBe(0);
       const next = await eventually(
         'the resumed turn to reach the API',
-        () => api.requests.filter((r) => r.kind === 'main')[seen],
-        60_000,
+        () => api.requests.find(again),
+        WAIT_MS,
       );
       // The first request after the restart carries the earlier turn: the conversation was resumed.
       expect(JSON.stringify(next.body)).toContain('Hi there!');
