@@ -108,8 +108,8 @@ describe('real Qwen Code tmux', () => {
     proj = home.path('proj');
     mkdirSync(proj);
     const qwenHome = home.path('home', '.qwen');
-    // No retries: a 429 ends the turn at once (by default Qwen Code retries a rate limit 10 times,
-    // 60 s to 5 min apart, showing only its spinner).
+    // A 429 still gets 7 silent attempts (about 100 s, not configurable), then with maxRetries 0
+    // (its default 10 retries are 60 s to 5 min apart) the turn ends with StopFailure rate_limit.
     prepareQwenHome(qwenHome, {
       extra: { model: { name: 'fake-model', generationConfig: { maxRetries: 0 } } },
     });
@@ -192,6 +192,9 @@ describe('real Qwen Code tmux', () => {
         'perm',
       ]);
       expect(why.doc.agent.stateDetail.source).toBe('hook');
+      expect(why.doc.signals.map((x) => x.evidence)).toContain(
+        'hook PermissionRequest run_shell_command "touch out.txt"',
+      );
       expect(existsSync(`${proj}/out.txt`)).toBe(false);
       expect((await home.run(['send', 'perm', '--key', 'enter'])).code).toBe(0); // "1. Yes, allow once"
       const s = await until('perm', ['idle', 'hook', 'turn_done']);
@@ -249,7 +252,12 @@ describe('real Qwen Code tmux', () => {
     async () => {
       const a = await untilState('limit', 'needs_input', 'the usage limit');
       expect(a.stateDetail).toMatchObject({ source: 'hook', reason: 'usage_limit' });
-      expect(a.stateDetail.evidence).toMatch(/^hook StopFailure rate_limit /);
+      expect(a.stateDetail.evidence).toMatch(
+        /^hook StopFailure rate_limit "429 You exceeded your current quota/,
+      );
+      expect((await home.run(['peek', 'limit'])).stdout).toContain(
+        '✕ [API Error: 429 You exceeded your current quota',
+      );
     },
     TEST_MS,
   );
