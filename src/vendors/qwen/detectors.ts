@@ -50,6 +50,17 @@ export const QWEN_RULES: readonly RuleSet[] = [
         about: /(?:^|\n)\s*\? Shell [^\n]*\n\s*([^\n]+)/u,
       },
       {
+        // A rate limit or quota (HTTP 429) Qwen Code keeps retrying: after its silent attempts
+        // (about two minutes) the failed request and the countdown of the next retry show,
+        // "✕ [API Error: 429 You exceeded your current quota] (Retrying in 87s… (attempt 2/10))".
+        // Before `busy`: its spinner still runs.
+        id: 'usage-limit',
+        state: 'needs_input',
+        reason: 'usage_limit',
+        within: 'bottom',
+        any: [/^\s*✕\uFE0E? \[API Error: 429\b.*\(Retrying in /u],
+      },
+      {
         // "⠹ Distracting you with this witty phrase... (3s · esc to cancel)", "⠇ Initializing...",
         // and the working footer "Enter to steer · Ctrl+Q to queue · ⏸ …".
         id: 'busy',
