@@ -183,6 +183,52 @@ describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', (backend) => {
     expect(why.doc.agent.stateDetail.evidence).toMatch(/^status 7501 state=done app=codex/);
   });
 
+  it('a restarted agent resumes its session (`codex resume <thread-id>` from its notify call): the conversation goes on', async () => {
+    await settled('hi', 'idle');
+    // Codex calls notify (`wtp hook`) just after the turn's `done`: the thread id follows.
+    const before = await eventually('the session id from notify', async () => {
+      const a = await home.agent('hi');
+      return a.sessionId !== null ? a : undefined;
+    });
+    expect(before.sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    // The session, not the side thread that names the task: only the session has a transcript.
+    const rollouts = readdirSync(`${codexHome}/sessions`, { recursive: true }).map(String);
+    expect(rollouts.some((f) => f.endsWith(`-${before.sessionId ?? ''}.jsonl`))).toBe(true);
+    expect((await home.run(['restart', 'hi'])).code).toBe(0);
+    const after = await eventually(
+      'hi to run again',
+      async () => {
+        const a = await home.agent('hi');
+        return a.pid !== null && a.pid !== before.pid && a.state === 'idle' ? a : undefined;
+      },
+      60_000,
+    );
+    const argv = readFileSync(`/proc/${after.pid ?? 0}/cmdline`, 'utf8').split('\0');
+    expect(argv.slice(argv.indexOf('resume'), argv.indexOf('resume') + 2)).toEqual([
+      'resume',
+      before.sessionId,
+    ]);
+    const seen = api.mainRequests.length;
+    // --force: codex may report its start-up working → idle pair (no request) right after start.
+    expect((await home.run(['send', 'hi', 'say hi again', '--enter', '--force'])).code).toBe(0);
+    const req = await eventually(
+      'the resumed turn to reach the API',
+      () => api.mainRequests.slice(seen).find((r) => JSON.stringify(r.body).includes('say hi again')),
+      60_000,
+    );
+    // The request after the restart carries the earlier turn: the conversation was resumed.
+    expect(JSON.stringify(req.body)).toContain('Hi there!');
+    const done = await eventually(
+      'the resumed turn to end',
+      async () => {
+        const a = await home.agent('hi');
+        return a.state === 'idle' && a.stateDetail.reason === 'turn_done' ? a : undefined;
+      },
+      60_000,
+    );
+    expect(done.sessionId).toBe(before.sessionId);
+  }, 180_000);
+
   it('asks for approval (needs_permission), runs the command once approved, goes idle', async () => {
     const waiting = await untilState('perm', 'needs_permission', 'the approval dialog');
     expect(waiting.stateDetail).toMatchObject({ source: 'status', reason: 'permission' });
