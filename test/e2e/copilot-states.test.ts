@@ -50,7 +50,7 @@ function script(req: FakeChatRequest): FakeChatTurn {
   }
   if (said.includes('think for long')) return { hang: true };
   if (said.includes('hit the limit')) {
-    // Copilot retries a 429 five times, each after the retry-after it was given: none here.
+    // Copilot retries a 429 five times after the retry-after it was given (0: 1 s each, seen).
     return {
       error: {
         status: 429,
