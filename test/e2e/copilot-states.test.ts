@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
+import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import {
   agentSteps,
   newAgent,
@@ -10,17 +11,21 @@ import {
   untilState as waitForState,
 } from '../support/agent-steps.js';
 import { copilotBinary, copilotEnv, COPILOT_VERSION } from '../support/copilot-cli.js';
-import { FakeOpenAI, type FakeOpenAIRequest, type FakeOpenAITurn } from '../support/fake-openai.js';
+import { type FakeChatRequest, type FakeChatTurn, FakeOpenAIChat } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
 
 /**
  * The real GitHub Copilot CLI (pinned, installed by scripts/ensure-cli.mjs), offline (a
- * bring-your-own provider, COPILOT_OFFLINE) against the scripted Responses API, on tmux: the
- * state sequence and the signal behind every step. Hooks come from the per-agent plugin the
- * daemon writes (src/vendors/copilot/setup.ts); Esc fires no hook, so the screen ends that turn.
+ * bring-your-own provider, COPILOT_OFFLINE) against the scripted Chat Completions API (Copilot's
+ * default wire), on tmux: the state sequence and the signal behind every step. Hooks come from
+ * the per-agent plugin the daemon writes (src/vendors/copilot/setup.ts); an interrupt and a turn
+ * that failed after Copilot's retries fire no hook that ends the turn, so the screen ends those.
  */
 
-function script(req: FakeOpenAIRequest): FakeOpenAITurn {
+/** The session ids Copilot gives (UUIDs). */
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function script(req: FakeChatRequest): FakeChatTurn {
   if (req.hasToolOutput) return { text: 'Done.' };
   const said = req.lastUserText;
   if (said.includes('say hi')) return { text: 'Hi there!' };
@@ -44,7 +49,24 @@ function script(req: FakeOpenAIRequest): FakeOpenAITurn {
     };
   }
   if (said.includes('think for long')) return { hang: true };
+  if (said.includes('hit the limit')) {
+    // Copilot retries a 429 five times after the retry-after it was given (0: 1 s each, seen).
+    return {
+      error: {
+        status: 429,
+        type: 'rate_limit_exceeded',
+        code: 'rate_limit_exceeded',
+        message: 'Rate limit reached for requests',
+        headers: { 'retry-after': '0' },
+      },
+    };
+  }
   return { text: 'ok' };
+}
+
+interface Why {
+  agent: AgentView;
+  signals: { source: string; evidence: string }[];
 }
 
 const steps = (home: TestHome, name: string): Promise<Step[]> =>
@@ -52,9 +74,9 @@ const steps = (home: TestHome, name: string): Promise<Step[]> =>
 
 describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
   let home: TestHome;
-  let api: FakeOpenAI;
+  let api: FakeOpenAIChat;
   let proj: string;
-  const names = ['hi', 'perm', 'ask', 'esc', 'kill'];
+  const names = ['hi', 'perm', 'ask', 'esc', 'kill', 'limit'];
   const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
     waitForState(home, name, state, what, backend);
   const settled = (name: string, last: string): Promise<Step[]> =>
@@ -63,7 +85,7 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
     newAgent(home, 'copilot', name, proj, ['--prompt', prompt]);
 
   beforeAll(async () => {
-    api = await FakeOpenAI.start(script);
+    api = await FakeOpenAIChat.start(script);
     home = new TestHome({ WTP_BACKEND: backend, WTP_COPILOT_BIN: copilotBinary() });
     home.writeConfig('notifications:\n  enabled: false\n');
     proj = home.path('proj');
@@ -77,6 +99,7 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
       start('ask', 'ask me'),
       start('esc', 'think for long'),
       start('kill', 'say hi and stay'),
+      start('limit', 'hit the limit'),
     ]);
   }, 120_000);
 
@@ -107,11 +130,61 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
     ]);
     expect(s.at(-1)?.[1]).toBe('hook');
     expect((await home.run(['peek', 'hi'])).stdout).toContain('Hi there!');
-  });
+    const why = await home.json<Why>(['why', 'hi']);
+    expect(why.doc.agent.stateDetail.evidence).toBe('hook Stop');
+    expect(why.doc.signals.map((x) => x.evidence)).toEqual(
+      expect.arrayContaining(['hook UserPromptSubmit', 'hook Stop']),
+    );
+    // From the hooks' session_id: what a restart resumes.
+    expect(why.doc.agent.sessionId).toMatch(SESSION_ID);
+    // Copilot's default wire for a provider: no COPILOT_PROVIDER_WIRE_API, no other request.
+    expect(new Set(api.requests.map((r) => `${r.method} ${r.path}`))).toEqual(
+      new Set(['POST /v1/chat/completions']),
+    );
+  }, 120_000);
+
+  it('a restarted agent resumes its session (--resume <id> from the hooks): the conversation goes on', async () => {
+    await settled('hi', 'idle');
+    const before = await home.agent('hi');
+    expect(before.sessionId).toMatch(SESSION_ID);
+    expect((await home.run(['restart', 'hi'])).code).toBe(0);
+    const after = await eventually(
+      'hi to run again',
+      async () => {
+        const a = await home.agent('hi');
+        return a.pid !== null && a.pid !== before.pid && a.state === 'idle' ? a : undefined;
+      },
+      60_000,
+    );
+    const argv = readFileSync(`/proc/${after.pid ?? 0}/cmdline`, 'utf8').split('\0');
+    expect(argv).toEqual(expect.arrayContaining(['--resume', before.sessionId ?? '']));
+    const seen = api.mainRequests.length;
+    expect((await home.run(['send', 'hi', 'say hi again', '--enter'])).code).toBe(0);
+    const req = await eventually(
+      'the resumed turn to reach the API',
+      () => api.mainRequests.slice(seen).find((r) => JSON.stringify(r.body).includes('say hi again')),
+      60_000,
+    );
+    // The request after the restart carries the earlier turn: the conversation was resumed.
+    const said = JSON.stringify(req.body);
+    expect(said).toContain('Hi there!');
+    expect(said.indexOf('say hi"')).toBeLessThan(said.indexOf('say hi again'));
+    // The new process forgot the old one's signals: this Stop is the resumed turn's.
+    const done = await eventually(
+      'the resumed turn to end',
+      async () => {
+        const a = await home.agent('hi');
+        return a.state === 'idle' && a.stateDetail.evidence === 'hook Stop' ? a : undefined;
+      },
+      60_000,
+    );
+    expect(done.sessionId).toBe(before.sessionId);
+  }, 180_000);
 
   it('asks for approval (needs_permission), runs the command once approved, goes idle', async () => {
     const waiting = await untilState('perm', 'needs_permission', 'the approval dialog');
     expect(waiting.stateDetail).toMatchObject({ source: 'hook', reason: 'permission' });
+    expect(waiting.stateDetail.evidence).toMatch(/^hook Notification permission_prompt /);
     expect(existsSync(`${proj}/out.txt`)).toBe(false);
     expect((await home.run(['send', 'perm', '--key', 'enter'])).code).toBe(0); // "1. Yes"
     const s = await settled('perm', 'idle');
@@ -149,6 +222,29 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
     expect((await home.run(['send', 'esc', '--key', 'ctrl-c', '--force'])).code).toBe(0);
     const s = await settled('esc', 'idle');
     expect(s.at(-1)).toEqual(['idle', 'screen', 'interrupted']);
+    const why = await home.json<Why>(['why', 'esc']);
+    expect(why.doc.agent.stateDetail.evidence).toMatch(/^screen copilot\/interrupted /);
+    expect(why.doc.agent.stateDetail.overrode).toMatch(
+      /^hook said working \(hook UserPromptSubmit\); the screen has said idle for /,
+    );
+  });
+
+  it('HTTP 429: after its retries the turn fails with no hook to end it; the screen says usage_limit and the vendor is held', async () => {
+    // Copilot retries five times; every ErrorOccurred hook says `recoverable: true` (nothing) and
+    // no Stop follows, so the hooks' last word stays `working`: the screen's verdict must win.
+    const s = await settled('limit', 'needs_input');
+    expect(s.at(-1)).toEqual(['needs_input', 'screen', 'usage_limit']);
+    const why = await home.json<Why>(['why', 'limit']);
+    expect(why.doc.agent.stateDetail.evidence).toMatch(/^screen copilot\/usage-limit /);
+    expect(why.doc.agent.stateDetail.overrode).toMatch(
+      /^hook said working \(hook UserPromptSubmit\); the screen has said needs_input for /,
+    );
+    expect(why.doc.signals.map((x) => x.evidence)).toContain('hook UserPromptSubmit');
+    expect(api.mainRequests.filter((r) => JSON.stringify(r.body).includes('hit the limit'))).toHaveLength(6);
+    expect((await home.run(['peek', 'limit'])).stdout).toMatch(/Last error: 429\b/);
+    // The governor holds Copilot's vendor, as for Claude's usage limit.
+    const quota = cliOutputSchemas.quota.parse((await home.json(['quota'])).doc).holds;
+    expect(quota).toEqual([expect.objectContaining({ vendor: 'github', agent: 'limit', resetsAt: null })]);
   });
 
   it('a killed copilot process ends the agent (the process is the signal)', async () => {

@@ -25,13 +25,14 @@ export interface CopilotEnvOptions {
   home: string;
   /** COPILOT_HOME (created here); the daemon pre-trusts the agent's folder in its config.json. */
   copilotHome: string;
-  /** The fake server's base URL including `/v1` (`FakeOpenAI.url`). */
+  /** The fake server's base URL including `/v1` (`FakeOpenAIChat.url`). */
   baseUrl: string;
 }
 
 /**
  * Environment entries for an offline copilot (no GitHub login: a bring-your-own provider with
- * COPILOT_OFFLINE) talking to the fake Responses API server. The pin's COPILOT_PKG_CACHE_HOME
+ * COPILOT_OFFLINE) talking to the fake Chat Completions server (Copilot's default wire for a
+ * provider; no COPILOT_PROVIDER_WIRE_API). The pin's COPILOT_PKG_CACHE_HOME
  * reuses the JS that ensure-cli unpacked (235 MB) instead of unpacking it per HOME.
  */
 export function copilotEnv(opts: CopilotEnvOptions): Record<string, string> {
@@ -44,7 +45,6 @@ export function copilotEnv(opts: CopilotEnvOptions): Record<string, string> {
     COPILOT_OFFLINE: 'true',
     COPILOT_AUTO_UPDATE: 'false',
     COPILOT_PROVIDER_BASE_URL: opts.baseUrl,
-    COPILOT_PROVIDER_WIRE_API: 'responses',
     COPILOT_PROVIDER_API_KEY: 'sk-fake-wtp-e2e',
     COPILOT_MODEL: 'fake-model',
     TERM: 'xterm-256color',

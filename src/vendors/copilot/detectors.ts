@@ -10,12 +10,13 @@ const footer = (row: string): RegExp => new RegExp(`(?:^|\\n)─{20,}\\n${row}$`
 
 /**
  * A turn that failed after Copilot's retries, as the newest transcript entry (then the folder row
- * and the input box): "✗ Failed to get response from the AI model; retried 5 times (…)" over
- * "  Last error: <status> <message>".
+ * and the input box): one paragraph "✗ Failed to get response from the AI model; retried 5 times
+ * (…) Last error: <status> <message>", wrapped at the pane's width, so "Last error" is on the ✗ row
+ * (120 columns) or on an indented row under it (100 columns).
  */
 const failedTurn = (status: string): RegExp =>
   new RegExp(
-    `(?:^|\\n) ✗ Failed to get response from the AI model\\b[^\\n]*\\n\\s+Last error: ${status}\\b[^\\n]*\\n(?:[^\\n❯]*\\n){0,3}❯`,
+    `(?:^|\\n) ✗ Failed to get response from the AI model\\b[^\\n]*(?:\\n {2,}[^\\n]*){0,2}?\\bLast error: ${status}\\b[^\\n]*\\n(?:[^\\n❯]*\\n){0,6}❯`,
     'u',
   );
 
