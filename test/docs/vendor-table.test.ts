@@ -5,11 +5,11 @@ import { SCREENS_ONLY } from '../../src/protocol/version-range.js';
 import { VENDORS } from '../../src/vendors/registry.js';
 import { REPO } from '../support/harness.js';
 
-/** The rows of the table after `<!-- vendor-table` in docs/states.md: profile → [tested, signals]. */
-function vendorTable(): Map<string, { tested: string; signals: string }> {
-  const text = readFileSync(join(REPO, 'docs', 'states.md'), 'utf8');
+/** The rows of the table after `<!-- vendor-table` in a document: profile → [tested, signals]. */
+function vendorTable(doc: string): Map<string, { tested: string; signals: string }> {
+  const text = readFileSync(join(REPO, doc), 'utf8');
   const at = text.indexOf('<!-- vendor-table');
-  expect(at, 'docs/states.md has no <!-- vendor-table --> marker').toBeGreaterThan(0);
+  expect(at, `${doc} has no <!-- vendor-table --> marker`).toBeGreaterThan(0);
   const rows = new Map<string, { tested: string; signals: string }>();
   for (const line of text.slice(at).split('\n').slice(1)) {
     if (line.trim() === '') {
@@ -26,9 +26,9 @@ function vendorTable(): Map<string, { tested: string; signals: string }> {
   return rows;
 }
 
-describe('docs/states.md vendor table', () => {
+describe.each(['README.md', 'docs/states.md'])('%s vendor table', (doc) => {
   it('shows every agent CLI with its tested versions (or "screens only, not run") and signals', () => {
-    const table = vendorTable();
+    const table = vendorTable(doc);
     const clis = VENDORS.filter((v) => v.profile.binary !== null);
     expect([...table.keys()]).toEqual(clis.map((v) => v.profile.name));
     for (const { profile, testedVersions } of clis) {
