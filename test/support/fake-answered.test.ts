@@ -16,7 +16,10 @@ const clock = (): number => performance.timeOrigin + performance.now();
 interface Subject {
   name: string;
   /** Starts the fake; `hang` makes the main turn hang; `seen` collects the bodies the script saw. */
-  start(hang: boolean, seen: unknown[]): Promise<{
+  start(
+    hang: boolean,
+    seen: unknown[],
+  ): Promise<{
     requests: (LoggedKind & { body: unknown })[];
     onAnswered(l: (x: LoggedKind & { body: unknown }) => void): void;
     close(): Promise<void>;

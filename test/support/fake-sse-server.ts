@@ -180,10 +180,11 @@ export abstract class FakeScriptedApi<Logged extends LoggedKind> {
     const ref: { api?: Api } = {};
     const http = await FakeSseServer.start((req, res) => {
       const api = ref.api!;
+      const base = api as unknown as FakeScriptedApi<LoggedKind>;
       // Every stand-in logs the request before its first await: the entry at this index is this request's.
-      const index = (api as FakeScriptedApi<LoggedKind>).requests.length;
+      const index = base.requests.length;
       const done = handle(api, req, res);
-      res.once('finish', () => (api as FakeScriptedApi<LoggedKind>).answered(index));
+      res.once('finish', () => base.answered(index));
       return done;
     });
     ref.api = make(http);
