@@ -99,10 +99,12 @@ async function runVendor(
   /** Which turn each main-loop request body belongs to (the fakes log that very object). */
   const tags = new WeakMap<object, string>();
   const answers = new Map<string, number>();
+  /** The permission turn in flight: a tool result belongs to it (its user text need not carry the marker). */
+  let permTurn = 0;
   const script: BenchScript = (req) => {
     const m = turnMarker(req.lastUserText);
     if (req.hasToolOutput) {
-      if (m && typeof req.body === 'object' && req.body !== null) tags.set(req.body, `done-${m.turn}`);
+      if (typeof req.body === 'object' && req.body !== null) tags.set(req.body, `done-${permTurn}`);
       return { text: 'Done.' };
     }
     if (!m) return { text: 'ok' };
@@ -186,6 +188,7 @@ async function runVendor(
       await sleep(GAP_MS);
       const drawn = screen.reset(kind === 'idle' ? [token('idle', k)] : [rig.dialog, token('perm', k)]);
       const target = kind === 'idle' ? 'idle' : 'needs_permission';
+      if (kind === 'perm') permTurn = k;
       const sentAt = nowMs();
       await send(`wtpbench-${kind}-${k}: ${kind === 'idle' ? 'answer with one word' : 'touch the file'}`, {
         enter: true,
@@ -211,10 +214,21 @@ async function runVendor(
       return outcome;
     };
 
+    /** A failed wait names the screen it was stuck on (the run stops there). */
+    const withScreen = async (p: Promise<TurnOutcome>): Promise<TurnOutcome> => {
+      try {
+        return await p;
+      } catch (err) {
+        const scr = await session.client.call('getScreen', { params: { agent: id } }).catch(() => null);
+        const lines = scr ? scr.lines.filter((l) => l.trim() !== '').slice(-12) : ['(no screen)'];
+        const why = err instanceof Error ? err.message : String(err);
+        throw new Error(`${why}; state ${await state().catch(() => '?')}; screen ends:\n${lines.join('\n')}`);
+      }
+    };
     const run: VendorRun = { version: agent.version ?? null, idle: [], perm: [] };
     for (let k = 1; k <= warmup + turns; k++) {
-      const idle = await turn('idle', k);
-      const perm = await turn('perm', k);
+      const idle = await withScreen(turn('idle', k));
+      const perm = await withScreen(turn('perm', k));
       progress(
         `vendors: ${rig.profile} turn ${k}${k <= warmup ? ' (warm-up)' : ''}: ${brief(idle)}; ${brief(perm)}`,
       );
@@ -272,7 +286,7 @@ function figure(
     signals: tally(outcomes.map((o) => (o.kind === 'missed' ? 'missed' : o.source))),
     evidence: [...new Set(outcomes.flatMap((o) => (o.kind === 'missed' ? [] : [o.evidence])))].slice(0, 5),
   };
-  const note = `${what.answer} → agent.stateChanged to ${what.state}. ${LATENCY_NOTE} ${what.drawn}`;
+  const note = `${what.answer} → agent.stateChanged to ${what.state}. ${LATENCY_NOTE} Drawn here = ${what.drawn}.`;
   if (toState.length === 0) {
     return {
       value: Number.NaN,
