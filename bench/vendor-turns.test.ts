@@ -51,9 +51,12 @@ describe('pairTurn', () => {
   const base = { target: 'idle', sentAt: 100, answeredAt: 1_100, drawnAt: 1_130 };
 
   it('takes the first change into the state at or after the answer, against the drawing', () => {
+    // A spurious idle mid-turn (700) is not the turn's end: the sample is the one after the answer.
     const events = [
       ev(50, 'idle'),
       ev(400, 'working'),
+      ev(700, 'idle'),
+      ev(800, 'working'),
       ev(1_150, 'idle', 'hook', 'hook Stop'),
       ev(1_300, 'idle'),
     ];
