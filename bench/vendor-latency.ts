@@ -93,9 +93,21 @@ async function runVendor(
   turns: number,
   warmup: number,
 ): Promise<VendorRun> {
-  const salt = Math.random().toString(36).slice(2, 8).replace(/\d/g, 'x');
-  const token = (kind: 'idle' | 'perm', turn: number): string =>
-    `${kind === 'idle' ? 'Q' : 'P'}${turn}${salt}`;
+  // A fresh random word per turn: a diff renderer skips cells that already hold the same character,
+  // so a word sharing letters with the previous turn's (drawn at the same place) may never show whole.
+  const tokens = new Map<string, string>();
+  const token = (kind: 'idle' | 'perm', turn: number): string => {
+    const key = `${kind}-${turn}`;
+    let t = tokens.get(key);
+    if (t === undefined) {
+      const letters = Array.from({ length: 8 }, () =>
+        String.fromCharCode(97 + Math.floor(Math.random() * 26)),
+      );
+      t = `${kind === 'idle' ? 'Q' : 'P'}${turn}${letters.join('')}`;
+      tokens.set(key, t);
+    }
+    return t;
+  };
   /** Which turn each main-loop request body belongs to (the fakes log that very object). */
   const tags = new WeakMap<object, string>();
   const answers = new Map<string, number>();
