@@ -102,6 +102,21 @@ const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard', 'vendors'
  * `--vendor-turns N` (recorded turns of each kind, default 5) and `--vendor-warmup N` (unrecorded
  * turns first, default 1), e.g. `npm run -s bench -- --only vendors --vendors gemini --vendor-turns 20`.
  */
+const USAGE = `Usage: npm run -s bench [-- --only <parts>] [vendors options]   (JSON on stdout, progress on stderr)
+  --only <parts>       comma-separated, default all: ${PARTS.join(', ')}
+                       core: daemon start, memory, wtp ls, spawn; panes: layout, echo, throughput;
+                       states: hook/screen → state event, detector accuracy; git: worktrees, conflict
+                       radar; tasks: 1k-10k task graphs; dashboard: state → paint, page load and memory;
+                       vendors: each pinned real agent CLI on tmux against its scripted server —
+                       answer → idle and tool call → needs_permission, next to when the CLI drew it,
+                       and the detector accuracy per vendor, version and state
+  --vendors <list>     vendors part: which CLIs, default all: ${VENDOR_PROFILES.join(', ')}
+                       (one not installed by scripts/ensure-cli.mjs is reported as skipped)
+  --vendor-turns <n>   vendors part: recorded turns of each kind per CLI (default ${RUNS.vendorTurns})
+  --vendor-warmup <n>  vendors part: unrecorded turns first (default ${RUNS.vendorWarmup})
+  --help               this text
+`;
+
 function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
   const i = argv.indexOf('--only');
   if (i < 0) {
@@ -124,6 +139,10 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const run = parts(process.argv.slice(2));
   const vendorRuns = vendorOptions(process.argv.slice(2), VENDOR_PROFILES, {
     turns: RUNS.vendorTurns,

@@ -8,6 +8,7 @@ import type { RepoPaths } from './repo-paths.js';
 import { latencyBaseline, latencyResult, progress, type BenchResult } from './report.js';
 import { disposeHome, makeHome } from './sandbox.js';
 import { startSession, type Session } from './session.js';
+import { XtermScreen } from '../src/adapters/terminal/xterm-screen.js';
 import { openWs } from './state-latency.js';
 import { VENDOR_RIGS, type BenchScript, type ScriptedApi, type VendorRig } from './vendor-rigs.js';
 import {
@@ -15,8 +16,7 @@ import {
   spread,
   tally,
   turnMarker,
-  visibleNeedle,
-  visibleText,
+  screenShows,
   type StateArrival,
   type TurnOutcome,
 } from './vendor-turns.js';
@@ -55,28 +55,48 @@ async function until<T>(
   }
 }
 
-/** The agent's terminal output as visible text since `reset`, and when given texts first showed in it. */
+/**
+ * The agent's screen as a terminal shows it: its output (pty WebSocket, from a snapshot on) fed to
+ * the host's own emulator (@xterm/headless). A watch gets the arrival time of the output chunk
+ * after which every needle is on the screen (diff renderers such as ratatui, opentui or ink draw
+ * only the cells that change, often between other updates, so the bytes alone do not show it).
+ */
 class ScreenWatch {
-  private seen = '';
-  private rest = '';
-  private decoder = new TextDecoder();
-  private watches: { needles: string[]; at: number | null }[] = [];
+  private term: XtermScreen | null = null;
+  private watch: { needles: string[]; at: number | null } | null = null;
+  private queue: Promise<void> = Promise.resolve();
 
-  push(data: Buffer, at: number): void {
-    const { text, rest } = visibleText(this.rest + this.decoder.decode(data, { stream: true }));
-    this.rest = rest;
-    if (text === '') return;
-    this.seen += text;
-    for (const w of this.watches)
-      if (w.at === null && w.needles.every((n) => this.seen.includes(n))) w.at = at;
+  /** A text message of the pty WebSocket (`snapshot`, `size`). */
+  control(msg: { type: string; data?: string; cols?: number; rows?: number }): void {
+    if (msg.type === 'snapshot' && msg.cols !== undefined && msg.rows !== undefined) {
+      this.term = new XtermScreen(msg.cols, msg.rows, 0, 0);
+      this.term.write(new TextEncoder().encode(msg.data ?? ''), 0);
+    } else if (msg.type === 'size' && msg.cols !== undefined && msg.rows !== undefined) {
+      this.term?.resize(msg.cols, msg.rows);
+    }
   }
 
-  /** Forgets the text so far; the returned record gets `at` once every needle has been drawn. */
+  /** Output bytes that arrived at `at`; checked once the emulator has parsed them (in order). */
+  output(data: Buffer, at: number): void {
+    const term = this.term;
+    if (!term) return;
+    term.write(data, 0);
+    this.queue = this.queue.then(async () => {
+      await term.settled();
+      const w = this.watch;
+      if (w && w.at === null && screenShows(term.screen().lines, w.needles)) w.at = at;
+    });
+  }
+
+  /** The returned record gets `at` once every needle shows on the screen. */
   reset(needles: readonly string[]): { at: number | null } {
-    this.seen = '';
-    const w = { needles: needles.map(visibleNeedle), at: null };
-    this.watches = [w];
+    const w = { needles: [...needles], at: null };
+    this.watch = w;
     return w;
+  }
+
+  dispose(): void {
+    this.term?.dispose();
   }
 }
 
@@ -128,6 +148,7 @@ async function runVendor(
   let api: ScriptedApi | null = null;
   let s: Session | null = null;
   const sockets: WebSocket[] = [];
+  const screen = new ScreenWatch();
   try {
     api = await rig.startApi(script);
     api.onAnswered((logged) => {
@@ -177,12 +198,12 @@ async function runVendor(
         });
       }),
     );
-    const screen = new ScreenWatch();
     const ptyPath = `/api/v1/agents/${encodeURIComponent(id)}/pty`;
-    const ptyQuery = { snapshot: 'false', input: 'false', client: 'bench' };
+    const ptyQuery = { snapshot: 'true', scrollback: 0, input: 'false', client: 'bench' };
     sockets.push(
       await openWs(session, ptyPath, ptyQuery, 'ready', (data, isBinary, at) => {
-        if (isBinary) screen.push(data, at);
+        if (isBinary) screen.output(data, at);
+        else screen.control(JSON.parse(data.toString('utf8')) as { type: string });
       }),
     );
     const state = async (): Promise<string> =>
@@ -251,6 +272,7 @@ async function runVendor(
     return run;
   } finally {
     for (const ws of sockets) ws.close();
+    screen.dispose();
     if (s) disposeHome(s.home, paths.binWtp);
     disposeHome(files, paths.binWtp);
     await api?.close();
@@ -271,9 +293,9 @@ const LATENCY_NOTE =
   `idle ${GAP_MS} ms; the server waits ${THINK_MS} ms (the CLI shows it is working), then answers. Sample = ` +
   'the answer’s last byte handed to the socket (the fake’s answeredAt, response `finish`) → arrival of the ' +
   'agent.stateChanged on an events WebSocket (same process, same clock: performance.timeOrigin + now()). ' +
-  'Baseline = the same answer → the CLI drawing it: its text first complete in the agent’s terminal bytes ' +
-  '(pty WebSocket, read-only follower; escapes and whitespace removed), which is what a user sees without ' +
-  'wtp. extra.wtpAddsAfterCliDrew = event − drawing, per turn. extra.signals counts the event’s ' +
+  'Baseline = the same answer → the CLI drawing it: the output chunk after which its text shows on the ' +
+  'agent’s screen (pty WebSocket, read-only follower from a snapshot, fed to @xterm/headless as the host ' +
+  'does; rows compared without whitespace), which is what a user sees without wtp. extra.wtpAddsAfterCliDrew = event − drawing, per turn. extra.signals counts the event’s ' +
   'detail.source (hook, status, screen) and extra.evidence lists what it said.';
 
 function figure(

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   pairTurn,
+  screenShows,
   spread,
   tally,
   turnMarker,
   vendorOptions,
-  visibleNeedle,
-  visibleText,
   type StateArrival,
 } from './vendor-turns.js';
 
@@ -18,32 +17,16 @@ const ev = (at: number, to: string, source = 'screen', evidence = `${source} ${t
   evidence,
 });
 
-describe('visibleText', () => {
-  it('drops CSI, OSC, DCS, charset escapes, controls and whitespace', () => {
-    const raw =
-      '\x1b[2J\x1b[1;1H\x1b[38;2;1;2;3mHel\x1b[0mlo \x1b]0;title\x07wor\x1b]8;;http://x\x1b\\ld\r\n' +
-      '\x1bP+q\x1b\\\x1b(B\x1b7\tA\x1b[?25l';
-    expect(visibleText(raw)).toEqual({ text: 'HelloworldA', rest: '' });
+describe('screenShows', () => {
+  it('finds needles across rows and around cells a diff renderer skipped', () => {
+    const lines = ['│ Would you like', ' to run the following command?', '  $ touch P3abc', 'defgh.txt'];
+    expect(screenShows(lines, ['Would you like to run the following command?', 'P3abcdefgh'])).toBe(true);
   });
 
-  it('keeps an unfinished escape for the next chunk (split anywhere, same text)', () => {
-    const raw = 'a\x1b[38;5;12mb\x1b]0;t\x07c\x1b(Bd';
-    for (let cut = 0; cut <= raw.length; cut++) {
-      const first = visibleText(raw.slice(0, cut));
-      const second = visibleText(first.rest + raw.slice(cut));
-      expect(first.text + second.text, `cut at ${cut}`).toBe('abcd');
-      expect(second.rest).toBe('');
-    }
-  });
-
-  it('joins text a diff renderer drew around skipped cells', () => {
-    // ratatui moves the cursor over cells that already hold a space.
-    const drawn = visibleText('Would\x1b[1;7Hyou like\x1b[1;17Hto run').text;
-    expect(drawn.includes(visibleNeedle('Would you like to run'))).toBe(true);
-  });
-
-  it('keeps non-ASCII text and drops non-ASCII spaces', () => {
-    expect(visibleText('✦ Answer\u00a0Q1abc ❯').text).toBe('✦AnswerQ1abc❯');
+  it('needs every needle', () => {
+    expect(screenShows(['✦ Answer Q1abcdefgh'], ['Q1abcdefgh'])).toBe(true);
+    expect(screenShows(['✦ Answer Q1abcdefgh'], ['Q1abcdefgh', 'Allow execution of'])).toBe(false);
+    expect(screenShows(['✦ Answer Q1abcdefg'], ['Q1abcdefgh'])).toBe(false);
   });
 });
 

@@ -16,59 +16,13 @@ export interface StateArrival {
 }
 
 /**
- * Terminal output → visible characters with every escape sequence (CSI, OSC, DCS/SOS/PM/APC,
- * charset and two-byte ones), control character and whitespace removed: diff renderers (ratatui,
- * opentui) move the cursor over cells that did not change instead of writing spaces, so text is
- * compared without whitespace. `rest` is an unfinished escape at the end, to prepend to the next chunk.
+ * Whether every needle shows on the screen: rows joined, whitespace removed from both (a diff
+ * renderer leaves cells it skipped as they were, and a wrapped needle continues on the next row).
  */
-export function visibleText(chunk: string): { text: string; rest: string } {
-  let out = '';
-  let i = 0;
-  const n = chunk.length;
-  while (i < n) {
-    const c = chunk.charCodeAt(i);
-    if (c !== 0x1b) {
-      const visible = c > 0x20 && c !== 0x7f && (c < 0x80 || (c >= 0xa0 && !/\s/.test(chunk[i] ?? '')));
-      if (visible) out += chunk[i];
-      i += 1;
-      continue;
-    }
-    const start = i;
-    const kind = chunk[i + 1];
-    if (kind === undefined) return { text: out, rest: chunk.slice(start) };
-    if (kind === '[') {
-      let j = i + 2;
-      while (j < n && !(chunk.charCodeAt(j) >= 0x40 && chunk.charCodeAt(j) <= 0x7e)) j += 1;
-      if (j >= n) return { text: out, rest: chunk.slice(start) };
-      i = j + 1;
-    } else if (kind === ']' || kind === 'P' || kind === 'X' || kind === '^' || kind === '_') {
-      // String sequences end at ST (ESC \); OSC also at BEL.
-      let j = i + 2;
-      for (;;) {
-        if (j >= n) return { text: out, rest: chunk.slice(start) };
-        if (kind === ']' && chunk[j] === '\x07') break;
-        if (chunk[j] === '\x1b') {
-          if (j + 1 >= n) return { text: out, rest: chunk.slice(start) };
-          if (chunk[j + 1] === '\\') {
-            j += 1;
-            break;
-          }
-        }
-        j += 1;
-      }
-      i = j + 1;
-    } else if (kind === '(' || kind === ')' || kind === '*' || kind === '+' || kind === '#' || kind === '%') {
-      if (i + 2 >= n) return { text: out, rest: chunk.slice(start) };
-      i += 3;
-    } else {
-      i += 2;
-    }
-  }
-  return { text: out, rest: '' };
+export function screenShows(lines: readonly string[], needles: readonly string[]): boolean {
+  const flat = lines.join('').replace(/\s+/g, '');
+  return needles.every((n) => flat.includes(n.replace(/\s+/g, '')));
 }
-
-/** `needle` as `visibleText` would keep it (whitespace removed). */
-export const visibleNeedle = (needle: string): string => needle.replace(/\s+/g, '');
 
 /** What one measured turn gave (all times in ms after the scripted answer's last byte went out). */
 export type TurnOutcome =
