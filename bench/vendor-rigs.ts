@@ -186,8 +186,10 @@ export const VENDOR_RIGS: readonly VendorRig[] = [
     startApi: (s) => startApi('responses', s),
     env: ({ files, url }) => {
       const home = join(files, 'home');
+      // The Responses wire named explicitly: copilotEnv dropped it for the Chat Completions default.
       return {
         ...copilotEnv({ home, copilotHome: join(home, '.copilot'), baseUrl: url }),
+        COPILOT_PROVIDER_WIRE_API: 'responses',
         WTP_COPILOT_BIN: copilotBinary(),
       };
     },
