@@ -183,13 +183,12 @@ export const VENDOR_RIGS: readonly VendorRig[] = [
   {
     profile: 'copilot',
     binary: copilotBinary,
-    startApi: (s) => startApi('responses', s),
+    startApi: (s) => startApi('chat', s),
     env: ({ files, url }) => {
       const home = join(files, 'home');
-      // The Responses wire named explicitly: copilotEnv dropped it for the Chat Completions default.
+      // Copilot's default wire (Chat Completions), as its e2e test drives it.
       return {
         ...copilotEnv({ home, copilotHome: join(home, '.copilot'), baseUrl: url }),
-        COPILOT_PROVIDER_WIRE_API: 'responses',
         WTP_COPILOT_BIN: copilotBinary(),
       };
     },
