@@ -58,14 +58,16 @@ export class FsProfileSetup implements ProfileSetup {
 
   constructor(private readonly o: ProfileSetupOptions) {}
 
-  async prepare(agent: AgentRecord): Promise<{ version: string | null; profileArgs: string[] }> {
+  async prepare(
+    agent: AgentRecord,
+  ): Promise<{ version: string | null; profileArgs: string[]; profileEnv?: Record<string, string> }> {
     const spec = this.o.profiles.get(agent.profile);
     if (spec.binary === null) return { version: null, profileArgs: [] };
     const version = await this.version(agent.command);
     const setup = this.o.setups[agent.profile];
     if (setup === undefined) return { version, profileArgs: [] };
     const env = { ...this.o.env, ...agent.env };
-    const profileArgs = setup.prepare({
+    const prepared = setup.prepare({
       agent,
       version,
       agentDir: join(this.o.agentsDir, agent.id),
@@ -77,7 +79,8 @@ export class FsProfileSetup implements ProfileSetup {
       files: FS_FILES,
       log: this.o.log,
     });
-    return { version, profileArgs };
+    if (Array.isArray(prepared)) return { version, profileArgs: prepared };
+    return { version, profileArgs: prepared.args, profileEnv: prepared.env };
   }
 
   cleanup(agentId: string): void {

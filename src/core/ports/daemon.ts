@@ -142,7 +142,9 @@ export interface ProfileSetup {
    * Checks the agent CLI (`--version`), writes this agent's hook settings and pre-accepts the
    * trust prompt for its working directory. Throws AppError (e.g. AGENT_CLI_BROKEN).
    */
-  prepare(agent: AgentRecord): Promise<{ version: string | null; profileArgs: string[] }>;
+  prepare(
+    agent: AgentRecord,
+  ): Promise<{ version: string | null; profileArgs: string[]; profileEnv?: Record<string, string> }>;
   /** Removes what `prepare` wrote for an agent that is being removed. */
   cleanup(agentId: string): void;
 }
