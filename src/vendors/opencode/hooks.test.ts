@@ -3,7 +3,11 @@ import { readOpencodeHook } from './hooks.js';
 
 /** Bodies as our plugin (setup.ts) posts them for OpenCode 1.18.33's events. */
 const SID = 'ses_df67fde4affe0S6VbkKKmtdVxl';
-const body = (event: string, properties: Record<string, unknown> = {}, more: Record<string, unknown> = {}) => ({
+const body = (
+  event: string,
+  properties: Record<string, unknown> = {},
+  more: Record<string, unknown> = {},
+) => ({
   hook_event_name: event,
   session_id: SID,
   subagent: false,
@@ -83,8 +87,16 @@ describe('readOpencodeHook', () => {
       at: AT,
       resetsAt: new Date(next).toISOString(),
     });
+    // OpenCode's own plans say so in the retry's action, whatever the message.
+    const go = read(
+      body('session.status', { type: 'retry', attempt: 1, message: 'Go', action: 'account_rate_limit' }),
+    );
+    expect(go.signal).toMatchObject({ state: 'needs_input', reason: 'usage_limit' });
     const failing = read(body('session.status', { type: 'retry', attempt: 2, message: 'The server failed' }));
-    expect(failing.signal).toMatchObject({ state: 'working', evidence: 'hook session.status retry #2 "The server failed"' });
+    expect(failing.signal).toMatchObject({
+      state: 'working',
+      evidence: 'hook session.status retry #2 "The server failed"',
+    });
   });
 
   it("a subagent's session: its dialogs count, its busy/idle and its id do not", () => {

@@ -7,8 +7,12 @@ const obj = (v: unknown): Record<string, unknown> =>
 const quoted = (s: string | undefined): string | undefined =>
   s === undefined ? undefined : JSON.stringify(s.slice(0, 160));
 
-/** A retry whose message says the provider limits us (OpenCode retries these by itself, forever). */
-const USAGE_LIMIT = /rate.?limit|usage.?limit|quota|too many requests|\b429\b/i;
+/**
+ * A retry whose message (the provider's error message) says it limits us, or whose action is
+ * OpenCode's own limit (`account_rate_limit`, `free_tier_limit`). OpenCode 1.18.33 retries by
+ * itself (up to 5 times, waiting as `retry-after` says), then ends the turn with the error.
+ */
+const USAGE_LIMIT = /rate.?limit|usage.?limit|quota|too.?many.?requests|\b429\b/i;
 
 /**
  * Maps an event our OpenCode plugin forwarded (setup.ts: `{hook_event_name, session_id,
@@ -50,7 +54,7 @@ export function readOpencodeHook(body: Record<string, unknown>, at: number): Hoo
       if (type !== 'retry') return reading(null);
       const message = str(p.message);
       const text = [`retry #${String(p.attempt ?? '?')}`, quoted(message)];
-      if (message !== undefined && USAGE_LIMIT.test(message)) {
+      if (USAGE_LIMIT.test(`${message ?? ''} ${str(p.action) ?? ''}`)) {
         const next = typeof p.next === 'number' && p.next > 0 ? new Date(p.next).toISOString() : undefined;
         return reading(sig('needs_input', 'usage_limit', text, next === undefined ? {} : { resetsAt: next }));
       }

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FsProfileSetup } from '../../adapters/profiles/profile-setup.js';
+import { spawnMessage } from '../../core/lifecycle/spawn-message.js';
+import { agentRecord } from '../../../test/support/core-fakes.js';
+import { PROFILES } from '../registry.js';
 import { profileWorlds } from '../../../test/support/profile-worlds.js';
 import { eventually } from '../../../test/support/harness.js';
 import { opencodePlugin, withWtpPlugin } from './setup.js';
@@ -56,8 +59,30 @@ describe('FsProfileSetup (opencode)', () => {
     const setup = new FsProfileSetup(w.opts({ hookTransport: 'command' }));
     await setup.prepare({ ...w.agent, profile: 'opencode' as const });
     const code = readFileSync(join(w.root, 'agents', 'ag-1', 'wtp-opencode-plugin.js'), 'utf8');
-    expect(code).toContain('"http":null,"command":["/usr/bin/node","/app/bin/wtp.js","hook","--agent","ag-1"]');
+    expect(code).toContain(
+      '"http":null,"command":["/usr/bin/node","/app/bin/wtp.js","hook","--agent","ag-1"]',
+    );
     expect(code).not.toContain('token-for');
+  });
+});
+
+describe('spawning an OpenCode agent', () => {
+  it("sets the profile's environment over the agent's own, and resumes with --session", () => {
+    const profileEnv = { OPENCODE_CONFIG_CONTENT: '{"plugin":["file:///a/wtp-opencode-plugin.js"]}' };
+    const agent = agentRecord({
+      id: 'ag-1',
+      profile: 'opencode',
+      args: ['--model', 'x/y'],
+      env: { OPENCODE_CONFIG_CONTENT: '{}', KEEP: '1' },
+      profileEnv,
+      sessionId: 'ses_abc',
+    });
+    const msg = spawnMessage(PROFILES, agent, { OPENCODE_CONFIG_CONTENT: 'daemon', HOME: '/h' });
+    expect(msg).toMatchObject({
+      type: 'spawn',
+      args: ['--session', 'ses_abc', '--model', 'x/y'],
+      env: { ...profileEnv, KEEP: '1', HOME: '/h', WTP_AGENT_ID: 'ag-1' },
+    });
   });
 });
 
@@ -80,7 +105,11 @@ describe('the OpenCode plugin (run in Node: the same fetch and child_process tha
       always: ['echo *'],
     }),
     ev('permission.replied', { sessionID: SID, requestID: 'per_1', reply: 'once' }),
-    ev('question.asked', { id: 'que_1', sessionID: SID, questions: [{ question: 'Which colour?', options: [] }] }),
+    ev('question.asked', {
+      id: 'que_1',
+      sessionID: SID,
+      questions: [{ question: 'Which colour?', options: [] }],
+    }),
     ev('session.error', { sessionID: SID, error: { name: 'MessageAbortedError', data: {} } }),
     ev('session.status', { sessionID: SID, status: { type: 'idle' } }),
     ev('session.idle', { sessionID: SID }),

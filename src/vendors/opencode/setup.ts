@@ -59,7 +59,7 @@ function post(body) {
 function brief(type, p) {
   switch (type) {
     case 'session.status':
-      return { type: p.status?.type, attempt: p.status?.attempt, message: cut(p.status?.message), next: p.status?.next };
+      return { type: p.status?.type, attempt: p.status?.attempt, message: cut(p.status?.message), next: p.status?.next, action: cut(p.status?.action?.reason) };
     case 'permission.asked': {
       const m = p.metadata ?? {};
       const about = m.command ?? m.filepath ?? m.filePath ?? (Array.isArray(p.patterns) ? p.patterns.join(' ') : undefined);

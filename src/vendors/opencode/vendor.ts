@@ -21,7 +21,7 @@ export const vendor: VendorDefinition = {
     hooks: 'a per-agent plugin (OPENCODE_CONFIG_CONTENT) that posts its events to the daemon',
     // No folder-trust dialog in 1.18.33.
     trust: null,
-    resume: '--session <id> from the plugin\'s events',
+    resume: "--session <id> from the plugin's events",
     detector: 'opencode',
     defaultArgs: [],
     // `provider/model`, e.g. `anthropic/claude-sonnet-4-5`.
