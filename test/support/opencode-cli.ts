@@ -80,9 +80,10 @@ export function opencodeEnv(opts: { home: string; config: string }): Record<stri
  *   folder and a package-lock.json that lists it). With any plugin configured (ours) OpenCode
  *   1.18.33 installs that package into every config folder lacking it and loads no plugin before
  *   that is done: offline, npm retries for about 70 s.
- * - its database exists and is migrated (one `opencode db` run). Several OpenCode processes
- *   creating a fresh database at once can leave one of them stalled for good, with a blank TUI
- *   (the first start runs 38 migrations; seen as 1-2 of 5 TUIs that never drew, 3 runs of 3).
+ * - its database exists and is migrated (one `opencode db` run). Five OpenCode TUIs started at
+ *   once on a HOME without `opencode.db` left 1-2 of them blank for good in 4 runs of 4 (the first
+ *   process to start: idle after its "init" log line, the one that runs the 38 migrations while
+ *   the others wait on the database lock); with the database made first, 3 runs of 3 all drew.
  * `env` is the environment the agents get (opencodeEnv). Throws when `opencode db` fails.
  */
 export function prepareOpencodeHome(env: Record<string, string>, cwd: string): void {

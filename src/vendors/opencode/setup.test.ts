@@ -113,6 +113,10 @@ describe('the OpenCode plugin (run in Node: the same fetch and child_process tha
     ev('session.error', { sessionID: SID, error: { name: 'MessageAbortedError', data: {} } }),
     ev('session.status', { sessionID: SID, status: { type: 'idle' } }),
     ev('session.idle', { sessionID: SID }),
+    // An aborted turn: OpenCode 1.18.33 fires session.idle twice.
+    ev('session.idle', { sessionID: SID }),
+    ev('session.status', { sessionID: SID, status: { type: 'busy' } }),
+    ev('session.idle', { sessionID: SID }),
   ];
 
   it('posts the events it forwards, in order, cut down, with the token; the last error goes with the idle', async () => {
@@ -137,7 +141,7 @@ describe('the OpenCode plugin (run in Node: the same fetch and child_process tha
       const mod = (await import(pathToFileURL(file).href)) as PluginModule;
       const hooks = await mod.WtpStatePlugin();
       for (const e of EVENTS) await hooks.event(e);
-      await eventually('every forwarded event', () => bodies.length >= 8);
+      await eventually('every forwarded event', () => bodies.length >= 11);
       const b = (event: string, properties: Record<string, unknown> = {}, more = {}) => ({
         hook_event_name: event,
         session_id: SID,
@@ -154,6 +158,9 @@ describe('the OpenCode plugin (run in Node: the same fetch and child_process tha
         b('permission.replied', { reply: 'once' }),
         b('question.asked', { question: 'Which colour?' }),
         b('session.idle', {}, { error: 'MessageAbortedError' }),
+        b('session.idle', {}, { error: 'MessageAbortedError' }),
+        b('session.status', { type: 'busy' }),
+        b('session.idle'),
       ]);
       expect(new Set(auth)).toEqual(new Set(['Bearer tok']));
     } finally {

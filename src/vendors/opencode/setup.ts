@@ -24,7 +24,8 @@ export const OPENCODE_EVENTS = [
  * order, without holding OpenCode up: by http (`Authorization: Bearer <per-agent token>`, the
  * token in this 0600 file, never in argv) when the API listens on TCP, else through
  * `wtp hook --agent ID` (JSON on stdin). It remembers which sessions are subagents' (task tool)
- * and the last error of each session, which it adds to that session's `session.idle`.
+ * and the last error of each session, which it adds to that session's `session.idle` events
+ * until the session is busy again.
  */
 export function opencodePlugin(t: { http: HookEndpoints['http']; command: string[] }): string {
   return `// Written by wezterm-parallel for one agent: forwards OpenCode's events to the wtp daemon.
@@ -89,10 +90,8 @@ export const WtpStatePlugin = async () => {
       if (event.type === 'session.status' && p.status?.type === 'idle') return;
       if (event.type === 'session.status' && p.status?.type === 'busy') errors.delete(session);
       const body = { hook_event_name: event.type, session_id: session, subagent: subagents.has(session), properties: brief(event.type, p) };
-      if (event.type === 'session.idle' && errors.has(session)) {
-        body.error = errors.get(session);
-        errors.delete(session);
-      }
+      // Kept until the next busy: an aborted turn fires session.idle twice.
+      if (event.type === 'session.idle' && errors.has(session)) body.error = errors.get(session);
       queue = queue.then(() => post(body)).catch(() => {});
     },
   };
