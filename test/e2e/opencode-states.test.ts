@@ -202,21 +202,19 @@ describe('real OpenCode CLI tmux', () => {
     await heard('esc', ['hook session.idle after MessageAbortedError']);
   }, 300_000);
 
-  it('reports a usage limit (HTTP 429, OpenCode retrying) as needs_input usage_limit with its retry time', async () => {
+  it("reports a usage limit (HTTP 429) as needs_input usage_limit until the retry, through OpenCode's retries", async () => {
     await typed('limit');
     const a = await state('limit', 'needs_input', 'the rate-limited agent to need the user', 120_000);
     expect(a.stateDetail.reason).toBe('usage_limit');
-    await heard('limit', [/^hook session\.status retry #\d "Rate limit reached for requests"$/]);
-    // OpenCode retries after `retry-after` (30 s): the plugin's limit says until when.
-    const limited = await eventually(
-      'the usage limit with its retry time',
-      async () => {
-        const x = await home.agent('limit');
-        return x.stateDetail.reason === 'usage_limit' && x.stateDetail.resetsAt ? x : undefined;
-      },
-      120_000,
-    );
+    // OpenCode retries after `retry-after` (30 s); the agent stays limited through the next attempt.
+    await heard('limit', ['hook session.status retry #2 "Rate limit reached for requests"']);
+    const limited = await home.agent('limit');
+    expect(limited.stateDetail).toMatchObject({ source: 'hook', reason: 'usage_limit' });
     expect(Date.parse(limited.stateDetail.resetsAt ?? '')).toBeGreaterThan(Date.parse(limited.stateSince));
+    expect(phases(await stepsOf(home, 'limit'))).toEqual([
+      ['working', 'working'],
+      ['needs_input', 'usage_limit'],
+    ]);
     // The governor holds the vendor's quota (`opencode`) until then.
     const held = await eventually('the quota hold', async () =>
       (await home.events('limit')).find((x) => x.type === 'quota.exhausted'),

@@ -116,6 +116,12 @@ describe('the OpenCode plugin (run in Node: the same fetch and child_process tha
     // An aborted turn: OpenCode 1.18.33 fires session.idle twice.
     ev('session.idle', { sessionID: SID }),
     ev('session.status', { sessionID: SID, status: { type: 'busy' } }),
+    // A 429 retried: each new attempt starts with busy.
+    ev('session.status', { sessionID: SID, status: { type: 'retry', attempt: 1, message: 'Rate', next: 5 } }),
+    ev('session.status', { sessionID: SID, status: { type: 'busy' } }),
+    ev('session.status', { sessionID: SID, status: { type: 'retry', attempt: 2, message: 'Rate', next: 9 } }),
+    ev('session.status', { sessionID: SID, status: { type: 'busy' } }),
+    ev('message.part.updated', { part: { sessionID: SID, text: 'answered' } }),
     ev('session.idle', { sessionID: SID }),
   ];
 
@@ -141,7 +147,7 @@ describe('the OpenCode plugin (run in Node: the same fetch and child_process tha
       const mod = (await import(pathToFileURL(file).href)) as PluginModule;
       const hooks = await mod.WtpStatePlugin();
       for (const e of EVENTS) await hooks.event(e);
-      await eventually('every forwarded event', () => bodies.length >= 11);
+      await eventually('every forwarded event', () => bodies.length >= 13);
       const b = (event: string, properties: Record<string, unknown> = {}, more = {}) => ({
         hook_event_name: event,
         session_id: SID,
@@ -160,6 +166,8 @@ describe('the OpenCode plugin (run in Node: the same fetch and child_process tha
         b('session.idle', {}, { error: 'MessageAbortedError' }),
         b('session.idle', {}, { error: 'MessageAbortedError' }),
         b('session.status', { type: 'busy' }),
+        b('session.status', { type: 'retry', attempt: 1, message: 'Rate', next: 5 }),
+        b('session.status', { type: 'retry', attempt: 2, message: 'Rate', next: 9 }),
         b('session.idle'),
       ]);
       expect(new Set(auth)).toEqual(new Set(['Bearer tok']));

@@ -25,7 +25,9 @@ export const OPENCODE_EVENTS = [
  * token in this 0600 file, never in argv) when the API listens on TCP, else through
  * `wtp hook --agent ID` (JSON on stdin). It remembers which sessions are subagents' (task tool)
  * and the last error of each session, which it adds to that session's `session.idle` events
- * until the session is busy again.
+ * until the session is busy again. The `busy` that starts each new attempt of a retried request
+ * (OpenCode retries a 429 up to 5 times) is not forwarded: the agent stays limited, not flapping
+ * to working every `retry-after`, until something else happens.
  */
 export function opencodePlugin(t: { http: HookEndpoints['http']; command: string[] }): string {
   return `// Written by wezterm-parallel for one agent: forwards OpenCode's events to the wtp daemon.
@@ -78,6 +80,7 @@ function brief(type, p) {
 export const WtpStatePlugin = async () => {
   const subagents = new Set();
   const errors = new Map();
+  const retrying = new Set();
   let queue = Promise.resolve();
   return {
     event: async ({ event }) => {
@@ -88,7 +91,13 @@ export const WtpStatePlugin = async () => {
       if (event.type === 'session.error') errors.set(session, cut(p.error?.name) ?? 'Error');
       if (!WTP.events.includes(event.type)) return;
       if (event.type === 'session.status' && p.status?.type === 'idle') return;
-      if (event.type === 'session.status' && p.status?.type === 'busy') errors.delete(session);
+      if (event.type === 'session.status' && p.status?.type === 'busy') {
+        errors.delete(session);
+        // The next attempt of a retried request: still limited (or failing) until it answers.
+        if (retrying.delete(session)) return;
+      }
+      if (event.type === 'session.status' && p.status?.type === 'retry') retrying.add(session);
+      else if (event.type !== 'session.status') retrying.delete(session);
       const body = { hook_event_name: event.type, session_id: session, subagent: subagents.has(session), properties: brief(event.type, p) };
       // Kept until the next busy: an aborted turn fires session.idle twice.
       if (event.type === 'session.idle' && errors.has(session)) body.error = errors.get(session);
