@@ -64,9 +64,11 @@ export const CLI_PINS = {
     versionLine: '0.24.4',
     binPath: ['@qwen-code', 'qwen-code', 'cli-entry.js'],
   }),
-  // `opencode-ai` is a node launcher; the Bun executable comes from the optional platform package.
+  // `opencode-ai` is a node launcher whose optional dependencies are both x64 platform packages
+  // (`opencode-linux-x64` and `-baseline`, 177 MB each): the tests run the Bun executable of the
+  // platform package itself, so only that package is installed.
   opencode: pin({
-    pkg: 'opencode-ai',
+    pkg: 'opencode-linux-x64',
     version: '1.18.33',
     cacheName: 'opencode',
     product: 'OpenCode',

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPENCODE_PIN } from '../../scripts/cli-pins.mjs';
@@ -59,10 +60,7 @@ export function prepareOpencodeConfig(dir: string, opts: OpencodeConfigOptions):
 /**
  * Environment entries for an offline OpenCode: HOME moves its XDG data/config/state/cache dirs
  * (and the `~/.npm` cache); the switches stop the models.dev fetch, the upgrade check and LSP
- * downloads. `npm_config_offline` makes its start-up `npm install @opencode-ai/plugin` into the
- * config dirs fail at once (an unreachable registry otherwise blocks the start for about 70 s
- * when a plugin is configured); it also reaches the agent's own shell commands, so it is for
- * tests only.
+ * downloads.
  */
 export function opencodeEnv(opts: { home: string; config: string }): Record<string, string> {
   return {
@@ -72,7 +70,33 @@ export function opencodeEnv(opts: { home: string; config: string }): Record<stri
     OPENCODE_DISABLE_MODELS_FETCH: '1',
     OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
     OPENCODE_DISABLE_SHARE: '1',
-    npm_config_offline: 'true',
     TERM: 'xterm-256color',
   };
+}
+
+/**
+ * Makes a fresh HOME look like one OpenCode has run in before, as a user's is:
+ * - `~/.config/opencode` holds `@opencode-ai/plugin` as far as OpenCode checks (a `node_modules`
+ *   folder and a package-lock.json that lists it). With any plugin configured (ours) OpenCode
+ *   1.18.33 installs that package into every config folder lacking it and loads no plugin before
+ *   that is done: offline, npm retries for about 70 s.
+ * - its database exists and is migrated (one `opencode db` run). Five OpenCode TUIs started at
+ *   once on a HOME without `opencode.db` left 1-2 of them blank for good in 4 runs of 4 (the first
+ *   process to start: idle after its "init" log line, the one that runs the 38 migrations while
+ *   the others wait on the database lock); with the database made first, 3 runs of 3 all drew.
+ * `env` is the environment the agents get (opencodeEnv). Throws when `opencode db` fails.
+ */
+export function prepareOpencodeHome(env: Record<string, string>, cwd: string): void {
+  const config = join(env.HOME ?? '', '.config', 'opencode');
+  mkdirSync(join(config, 'node_modules'), { recursive: true });
+  const lock = { packages: { '': { dependencies: { '@opencode-ai/plugin': OPENCODE_VERSION } } } };
+  writeFileSync(join(config, 'package-lock.json'), `${JSON.stringify(lock)}\n`);
+  const r = spawnSync(opencodeBinary(), ['db', 'select count(*) from migration'], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (r.status !== 0) throw new Error(`opencode db failed (${r.status ?? r.signal}): ${r.stderr}`);
 }
