@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
-import { readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { AgentRecord } from '../../core/model/agent-record.js';
 import { AppError } from '../../core/errors.js';
 import type { ProfileCatalog } from '../../core/agents/profiles.js';
@@ -45,6 +45,20 @@ const FS_FILES: SetupFiles = {
   readJsonObject,
   writeAtomic: (path, text) => writeFileAtomic(path, text),
   remove: (path) => rmSync(path, { force: true }),
+  list(dir) {
+    try {
+      return readdirSync(dir).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  },
+  link(target, path) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    rmSync(path, { force: true });
+    symlinkSync(target, path);
+  },
+  removeTree: (dir) => rmSync(dir, { recursive: true, force: true }),
 };
 
 /**
@@ -65,7 +79,7 @@ export class FsProfileSetup implements ProfileSetup {
     const setup = this.o.setups[agent.profile];
     if (setup === undefined) return { version, profileArgs: [] };
     const env = { ...this.o.env, ...agent.env };
-    const profileArgs = setup.prepare({
+    const result = setup.prepare({
       agent,
       version,
       agentDir: join(this.o.agentsDir, agent.id),
@@ -77,7 +91,9 @@ export class FsProfileSetup implements ProfileSetup {
       files: FS_FILES,
       log: this.o.log,
     });
-    return { version, profileArgs };
+    if (Array.isArray(result)) return { version, profileArgs: result };
+    Object.assign(agent.env, result.env);
+    return { version, profileArgs: result.args };
   }
 
   cleanup(agentId: string): void {
@@ -119,29 +135,50 @@ export class FsProfileSetup implements ProfileSetup {
     return version;
   }
 
-  /** Runs `<cli> --version`; AGENT_CLI_BROKEN when it fails, times out or prints no version. */
+  /**
+   * Runs `<cli> --version`; AGENT_CLI_BROKEN when it fails, times out or prints no version. It runs
+   * in a process group of its own, killed whole (SIGKILL) at the time limit: a CLI that relaunches
+   * itself (Gemini CLI's wrapper ignores SIGTERM and waits for its child) leaves nothing behind,
+   * and a timeout is reported as one (not as the wrapper's later exit 0 with its output cut off).
+   */
   private async askVersion(command: string): Promise<string> {
+    const timeoutMs = this.o.versionTimeoutMs ?? 30_000;
     const out = await new Promise<{ code: number | null; text: string; timedOut: boolean }>((resolve) => {
-      const child = execFile(
-        command,
-        ['--version'],
-        { timeout: this.o.versionTimeoutMs ?? 10_000, env: { ...this.o.env } as NodeJS.ProcessEnv },
-        (err, stdout, stderr) => {
-          const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: unknown }) | null;
-          resolve({
-            code: e ? (typeof e.code === 'number' ? e.code : -1) : 0,
-            text: `${stdout}${stderr}`.trim(),
-            timedOut: e?.killed === true,
-          });
-        },
-      );
-      child.stdin?.end();
+      let text = '';
+      let timedOut = false;
+      const child = spawn(command, ['--version'], {
+        env: { ...this.o.env } as NodeJS.ProcessEnv,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+      });
+      const timer = setTimeout(() => {
+        timedOut = true;
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }, timeoutMs);
+      const take = (b: Buffer): void => {
+        if (text.length < 4000) text += b.toString('utf8');
+      };
+      child.stdout.on('data', take);
+      child.stderr.on('data', take);
+      child.on('error', (err) => {
+        clearTimeout(timer);
+        resolve({ code: -1, text: err.message, timedOut: false });
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: timedOut ? null : (code ?? -1), text: text.trim(), timedOut });
+      });
+      child.stdin.end();
     });
     const m = CLI_VERSION_PATTERN.exec(out.text);
     if (out.code !== 0 || !m?.[1]) {
       throw new AppError(
         'AGENT_CLI_BROKEN',
-        `\`${command} --version\` ${out.timedOut ? 'timed out' : `failed (exit ${out.code})`}: ${out.text.slice(0, 200) || 'no output'}`,
+        `\`${command} --version\` ${out.timedOut ? `timed out after ${timeoutMs / 1000} s` : `failed (exit ${out.code})`}: ${out.text.slice(0, 200) || 'no output'}`,
         { command, exitCode: out.code, timedOut: out.timedOut, output: out.text.slice(0, 2000) },
       );
     }
