@@ -34,8 +34,28 @@ export const GEMINI_RULES: readonly RuleSet[] = [
         // The ask_user dialog: "│ Answer Questions", "│ Enter to select · ↑/↓ to navigate · Esc to cancel".
         any: [/^│ Answer Questions\s*│$/, /^│ Enter to select · .*\bEsc to cancel\s*│$/],
       },
+      {
+        id: 'usage-limit-dialog',
+        state: 'needs_input',
+        reason: 'usage_limit',
+        within: 'bottom',
+        // A quota the API says will not come back soon (HTTP 429 with a daily QuotaFailure, …):
+        // "│ Usage limit reached for gemini-2.5-flash." over "● 1. Keep trying" / "2. Stop".
+        all: [/^│ Usage limit reached for \S+?\.?\s*│$/, /^│ \s*(?:● )?\s*\d\. Stop\s*│$/],
+      },
       // For Gemini `esc to cancel` in parentheses is the busy hint: "⠦ Thinking... (esc to cancel, 2s)".
       { id: 'cancel-hint', state: 'working', within: 'bottom', any: [/\(esc to cancel\b/i, BRAILLE] },
+      {
+        id: 'usage-limit',
+        state: 'needs_input',
+        reason: 'usage_limit',
+        within: 'bottom',
+        // The turn ended on the quota ("2. Stop"): the newest entry is
+        // "✕ [API Error: You have exhausted your daily quota on this model.]" (as api-error).
+        any: [
+          /(?:^|\n)✕ \[API Error: [^\n]*(?:exhausted your (?:daily quota|capacity)|[Qq]uota exceeded|Usage limit)[^\n]*\n(?:(?! > |✦ )[^\n]*\n){0,8}─{20,}(?:\n[^\n]*){0,4}$/u,
+        ],
+      },
       {
         id: 'api-error',
         state: 'idle',
