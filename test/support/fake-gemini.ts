@@ -140,7 +140,12 @@ export class FakeGemini extends FakeScriptedApi<FakeGeminiLoggedRequest> {
     if (turn.delayMs) await sleep(turn.delayMs);
     if (turn.error) {
       const e = turn.error;
-      const error = { code: e.status, status: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
+      const error = {
+        code: e.status,
+        status: e.code,
+        message: e.message,
+        ...(e.details ? { details: e.details } : {}),
+      };
       json(e.status, { error }, e.headers);
       return;
     }

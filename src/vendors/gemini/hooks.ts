@@ -38,11 +38,11 @@ export function readGeminiHook(body: Record<string, unknown>, at: number): HookR
     case 'Notification': {
       const type = str(body.notification_type);
       if (type !== 'ToolPermission') return reading(null);
-      const details = (typeof body.details === 'object' && body.details !== null ? body.details : {}) as Record<
-        string,
-        unknown
-      >;
-      const what = str(details.command) ?? str(details.fileName) ?? str(details.toolName) ?? str(body.message);
+      const details = (
+        typeof body.details === 'object' && body.details !== null ? body.details : {}
+      ) as Record<string, unknown>;
+      const what =
+        str(details.command) ?? str(details.fileName) ?? str(details.toolName) ?? str(body.message);
       const text = `${type}${what ? ` ${JSON.stringify(what.slice(0, 160))}` : ''}`;
       if (details.type === 'ask_user') return reading(sig('needs_input', 'question', text));
       return reading(sig('needs_permission', 'permission', text));

@@ -77,10 +77,12 @@ describe('FsProfileSetup (gemini)', () => {
       'notify-send done',
       "'/usr/bin/node' '/app/wtp.js' 'hook' '--agent' 'ag-2' >/dev/null 2>&1 || true",
     ]);
-    expect(readlinkSync(join(forkHome, '.gemini', 'oauth_creds.json'))).toBe(join(w.userDir, 'oauth_creds.json'));
+    expect(readlinkSync(join(forkHome, '.gemini', 'oauth_creds.json'))).toBe(
+      join(w.userDir, 'oauth_creds.json'),
+    );
   });
 
-  it('runs on the user\'s home without hooks when their settings.json is not plain JSON; cleans up', async () => {
+  it("runs on the user's home without hooks when their settings.json is not plain JSON; cleans up", async () => {
     const w = geminiWorld();
     writeFileSync(join(w.userDir, 'settings.json'), '{ // a comment\n}');
     expect((await w.setup.prepare(w.agent)).profileArgs).toEqual(['--skip-trust']);

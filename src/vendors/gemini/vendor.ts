@@ -17,7 +17,8 @@ export const vendor: VendorDefinition = {
     binary: 'gemini',
     install: 'npm i -g @google/gemini-cli',
     signals: ['hook', 'screen', 'process'],
-    hooks: "command hooks (wtp hook) in a per-agent GEMINI_CLI_HOME: the user's settings plus ours, the rest linked",
+    hooks:
+      "command hooks (wtp hook) in a per-agent GEMINI_CLI_HOME: the user's settings plus ours, the rest linked",
     trust: '--skip-trust (that process only)',
     resume: '--resume <session_id> from its hooks',
     detector: 'gemini',
