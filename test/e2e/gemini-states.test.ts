@@ -29,7 +29,7 @@ function agentProcesses(agentId: string): string[] {
       if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
       const env = readFileSync(`/proc/${name}/environ`, 'latin1').split('\0');
       const argv = readFileSync(`/proc/${name}/cmdline`, 'latin1').split('\0').join(' ');
-      if (argv.includes('gemini') && env.includes(`WTP_AGENT_ID=${agentId}`)) {
+      if (argv.includes('/gemini/node_modules/') && env.includes(`WTP_AGENT_ID=${agentId}`)) {
         pids.push(`${name} ${argv}`);
       }
     } catch {
@@ -170,6 +170,22 @@ describe('real Gemini CLI tmux', () => {
     );
     const argv = readFileSync(`/proc/${after.pid ?? 0}/cmdline`, 'utf8').split('\0');
     expect(argv).toEqual(expect.arrayContaining(['--resume', before.sessionId ?? '']));
+    // Gemini loads the old turns once its start-up is over ("Resuming session...", as the
+    // SessionStart hook fires) and drops what is typed meanwhile: send once that is done.
+    await eventually(
+      'the SessionStart hook of the resumed session',
+      async () => {
+        const why = await home.json<{ signals: { evidence: string }[] }>(['why', 'hi']);
+        return why.doc.signals.some((x) => x.evidence === 'hook SessionStart resume');
+      },
+      120_000,
+    );
+    await eventually(
+      'the resumed session to be loaded',
+      async () => !(await home.run(['peek', 'hi'])).stdout.includes('Resuming session'),
+      60_000,
+    );
+    await untilState('hi', 'idle', 'hi to be idle after the resume');
     const seen = api.mainRequests.length;
     expect((await home.run(['send', 'hi', 'say hi again', '--enter'])).code).toBe(0);
     await eventually('the resumed turn to reach the API', () => api.mainRequests.length > seen, 60_000);
@@ -244,7 +260,11 @@ describe('real Gemini CLI tmux', () => {
     expect((await steps(home, 'kill')).at(-1)).toEqual([gone.state, undefined, gone.stateDetail.reason]);
     await eventually(
       'no process of the killed agent to be left',
-      () => agentProcesses(a.id).length === 0,
+      () => {
+        const left = agentProcesses(a.id);
+        if (left.length > 0) throw new Error(`left: ${left.join('; ')}`);
+        return true;
+      },
       30_000,
     );
   });

@@ -58,8 +58,13 @@ const PAYLOADS = {
 const read = (p: Record<string, unknown>) => readGeminiHook(p, 1000);
 
 describe('readGeminiHook', () => {
-  it('keeps the session id of every payload; SessionStart says nothing else', () => {
+  it('keeps the session id of every payload; SessionStart says nothing else, or idle for a resume', () => {
     expect(read(PAYLOADS.start)).toEqual({ signal: null, sessionId: SID, event: 'SessionStart' });
+    expect(read({ ...PAYLOADS.start, source: 'resume' }).signal).toMatchObject({
+      state: 'idle',
+      reason: 'at_prompt',
+      evidence: 'hook SessionStart resume',
+    });
     expect(read(PAYLOADS.done).sessionId).toBe(SID);
   });
 

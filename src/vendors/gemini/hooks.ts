@@ -8,7 +8,9 @@ const NO_RESPONSE = '[no response text]';
 
 /**
  * Maps a Gemini CLI hook payload (stdin of its command hooks, seen with 0.61.0; setup.ts) to a
- * signal. Every payload has `session_id` (kept to resume). SessionStart → only the session id;
+ * signal. Every payload has `session_id` (kept to resume). SessionStart → only the session id,
+ * and for a resumed session (`source: "resume"`) idle at its prompt: its start-up is over (it fires
+ * as Gemini begins to load the old turns, "Resuming session...", which a typed prompt must wait for);
  * BeforeAgent (the prompt was sent), BeforeTool, AfterTool → working (BeforeTool fires before a
  * permission dialog, the Notification that follows it says so); Notification ToolPermission →
  * needs_permission about what it asks (`details.command` for a shell command), or needs_input
@@ -30,6 +32,8 @@ export function readGeminiHook(body: Record<string, unknown>, at: number): HookR
   });
   const reading = (signal: Signal | null): HookReading => ({ signal, sessionId, event });
   switch (event) {
+    case 'SessionStart':
+      return reading(body.source === 'resume' ? sig('idle', 'at_prompt', 'resume') : null);
     case 'BeforeAgent':
       return reading(sig('working', undefined));
     case 'BeforeTool':
