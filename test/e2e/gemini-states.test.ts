@@ -187,7 +187,9 @@ describe('real Gemini CLI tmux', () => {
     );
     await untilState('hi', 'idle', 'hi to be idle after the resume');
     const seen = api.mainRequests.length;
-    expect((await home.run(['send', 'hi', 'say hi again', '--enter'])).code).toBe(0);
+    // Text and Enter in one write read as a paste to Gemini (Enter becomes a newline): two sends.
+    expect((await home.run(['send', 'hi', 'say hi again'])).code).toBe(0);
+    expect((await home.run(['send', 'hi', '--key', 'enter'])).code).toBe(0);
     await eventually('the resumed turn to reach the API', () => api.mainRequests.length > seen, 60_000);
     // The first request after the restart carries the earlier turn: the conversation was resumed.
     expect(JSON.stringify(api.mainRequests[seen]?.body)).toContain('Hi there!');
