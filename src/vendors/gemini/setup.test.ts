@@ -48,7 +48,7 @@ describe('FsProfileSetup (gemini)', () => {
       'notify-send done',
       "'/usr/bin/node' '/app/wtp.js' 'hook' '--agent' 'ag-1' >/dev/null 2>&1 || true",
     ]);
-    expect(s.hooks.BeforeTool?.[0]?.hooks[0]).toMatchObject({ type: 'command', timeout: 5000 });
+    expect(s.hooks.BeforeTool?.[0]?.hooks[0]).toMatchObject({ type: 'command', timeout: 10000 });
     expect(statSync(join(w.agentHome, '.gemini', 'settings.json')).mode & 0o777).toBe(0o600);
     for (const name of ['oauth_creds.json', 'tmp']) {
       expect(lstatSync(join(w.agentHome, '.gemini', name)).isSymbolicLink()).toBe(true);

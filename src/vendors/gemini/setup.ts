@@ -26,7 +26,7 @@ const HOOK_NAME = 'wtp-state';
  * and waits for each (BeforeTool before the tool): a slow daemon must not stall the agent for
  * Gemini's default of 60 s. A hook that times out is only logged; it never denies anything.
  */
-const HOOK_TIMEOUT_MS = 5_000;
+const HOOK_TIMEOUT_MS = 10_000;
 
 /** A word for the POSIX shell, single-quoted (Gemini runs a command hook with `bash -c`). */
 const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
