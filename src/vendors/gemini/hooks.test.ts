@@ -55,7 +55,8 @@ const PAYLOADS = {
   },
 };
 
-const read = (p: Record<string, unknown>) => readGeminiHook(p, 1000);
+const RECEIVED = Date.parse('2026-11-23T17:41:25.000Z');
+const read = (p: Record<string, unknown>) => readGeminiHook(p, RECEIVED);
 
 describe('readGeminiHook', () => {
   it('keeps the session id of every payload; SessionStart says nothing else, or idle for a resume', () => {
@@ -73,7 +74,7 @@ describe('readGeminiHook', () => {
       source: 'hook',
       state: 'working',
       evidence: 'hook BeforeAgent',
-      at: 1000,
+      at: Date.parse(base.timestamp),
     });
     expect(read(PAYLOADS.beforeTool).signal).toMatchObject({
       state: 'working',
@@ -90,6 +91,12 @@ describe('readGeminiHook', () => {
       evidence: 'hook Notification ToolPermission "touch out.txt"',
     });
     expect(read(PAYLOADS.question).signal).toMatchObject({ state: 'needs_input', reason: 'question' });
+  });
+
+  it('dates a signal when Gemini fired the hook (a late call is not newer than the screen); else on receipt', () => {
+    expect(read(PAYLOADS.prompt).signal?.at).toBe(Date.parse('2026-11-23T17:41:20.385Z'));
+    expect(read({ ...PAYLOADS.prompt, timestamp: 'soon' }).signal?.at).toBe(RECEIVED);
+    expect(read({ ...PAYLOADS.prompt, timestamp: '2026-11-23T17:42:00.000Z' }).signal?.at).toBe(RECEIVED);
   });
 
   it('AfterAgent is idle turn_done, unless the turn gave no text (the screen tells why)', () => {

@@ -18,8 +18,13 @@ const NO_RESPONSE = '[no response text]';
  * turn that gave no text (an API error, a usage limit): that says nothing, the screen tells which.
  * Esc fires no hook: the screen's newer verdict wins (core/state/state-resolve.ts).
  */
-export function readGeminiHook(body: Record<string, unknown>, at: number): HookReading {
+export function readGeminiHook(body: Record<string, unknown>, received: number): HookReading {
   const event = str(body.hook_event_name) ?? 'unknown';
+  // When Gemini fired the hook (its `timestamp`), not when the call arrived: a hook that reaches
+  // the daemon late (a loaded machine) must not count as newer than what the screen showed since
+  // (Esc during a slow BeforeAgent hook would leave the agent "working" for good).
+  const fired = Date.parse(str(body.timestamp) ?? '');
+  const at = Number.isFinite(fired) && fired <= received ? fired : received;
   const sessionId = str(body.session_id) ?? null;
   const tool = str(body.tool_name);
   const sig = (state: Signal['state'], reason: Signal['reason'] | undefined, extra?: string): Signal => ({
