@@ -24,7 +24,7 @@ const REVIEWED_GET_ROUTES = [
   'listWorkspaces',
   'agentWhy',
   'agentScreenRecord', // the screen and the detector's verdict on it; `wtp record-screen` writes the file
-  // `<CLI> --version` of each agent CLI found (argv only, no shell, stdin closed, a 10 s limit, cached
+  // `<CLI> --version` of each agent CLI found (argv only, no shell, stdin closed, a 30 s limit, cached
   // per program file): the probe `wtp new` runs before every start; it changes nothing
   'listProfiles',
   'agentClis', // PATH lookups (stat, access) of the agent CLIs; runs nothing, not even `--version`

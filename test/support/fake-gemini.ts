@@ -39,7 +39,14 @@ export interface FakeGeminiTurn {
   /** Send one empty text frame, then keep the connection open until the client goes away. */
   hang?: boolean;
   /** Answer with this HTTP error (Google's error shape) instead of a turn. */
-  error?: { status: number; code: string; message: string; headers?: Record<string, string> };
+  error?: {
+    status: number;
+    code: string;
+    message: string;
+    headers?: Record<string, string>;
+    /** `error.details` (google.rpc types: QuotaFailure, RetryInfo, ErrorInfo). */
+    details?: Record<string, unknown>[];
+  };
 }
 
 export type FakeGeminiScript = (req: FakeGeminiRequest) => FakeGeminiTurn | Promise<FakeGeminiTurn>;
@@ -133,7 +140,13 @@ export class FakeGemini extends FakeScriptedApi<FakeGeminiLoggedRequest> {
     if (turn.delayMs) await sleep(turn.delayMs);
     if (turn.error) {
       const e = turn.error;
-      json(e.status, { error: { code: e.status, status: e.code, message: e.message } }, e.headers);
+      const error = {
+        code: e.status,
+        status: e.code,
+        message: e.message,
+        ...(e.details ? { details: e.details } : {}),
+      };
+      json(e.status, { error }, e.headers);
       return;
     }
     if (stream) await this.stream(res, parsed, turn);

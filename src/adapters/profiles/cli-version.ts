@@ -1,7 +1,10 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { AppError } from '../../core/errors.js';
 import { CLI_VERSION_PATTERN } from '../../protocol/constants.js';
+
+/** How long `--version` may take: Gemini CLI took 12 s on a loaded 2-core machine. */
+export const VERSION_TIMEOUT_MS = 30_000;
 
 /**
  * `<cli> --version` of agent CLIs, safely: the program file and one argument (no shell), stdin
@@ -37,29 +40,50 @@ export class CliVersions {
     return version;
   }
 
-  /** Runs `<cli> --version`; AGENT_CLI_BROKEN when it fails, times out or prints no version. */
+  /**
+   * Runs `<cli> --version`; AGENT_CLI_BROKEN when it fails, times out or prints no version. It runs
+   * in a process group of its own, killed whole (SIGKILL) at the time limit: a CLI that relaunches
+   * itself (Gemini CLI's wrapper ignores SIGTERM and waits for its child) leaves nothing behind,
+   * and a timeout is reported as one (not as the wrapper's later exit 0 with its output cut off).
+   */
   private async ask(command: string): Promise<string> {
+    const timeoutMs = this.o.timeoutMs ?? VERSION_TIMEOUT_MS;
     const out = await new Promise<{ code: number | null; text: string; timedOut: boolean }>((resolve) => {
-      const child = execFile(
-        command,
-        ['--version'],
-        { timeout: this.o.timeoutMs ?? 10_000, env: { ...this.o.env } as NodeJS.ProcessEnv },
-        (err, stdout, stderr) => {
-          const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: unknown }) | null;
-          resolve({
-            code: e ? (typeof e.code === 'number' ? e.code : -1) : 0,
-            text: `${stdout}${stderr}`.trim(),
-            timedOut: e?.killed === true,
-          });
-        },
-      );
-      child.stdin?.end();
+      let text = '';
+      let timedOut = false;
+      const child = spawn(command, ['--version'], {
+        env: { ...this.o.env } as NodeJS.ProcessEnv,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+      });
+      const timer = setTimeout(() => {
+        timedOut = true;
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }, timeoutMs);
+      const take = (b: Buffer): void => {
+        if (text.length < 4000) text += b.toString('utf8');
+      };
+      child.stdout.on('data', take);
+      child.stderr.on('data', take);
+      child.on('error', (err) => {
+        clearTimeout(timer);
+        resolve({ code: -1, text: err.message, timedOut: false });
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: timedOut ? null : (code ?? -1), text: text.trim(), timedOut });
+      });
+      child.stdin.end();
     });
     const m = CLI_VERSION_PATTERN.exec(out.text);
     if (out.code !== 0 || !m?.[1]) {
       throw new AppError(
         'AGENT_CLI_BROKEN',
-        `\`${command} --version\` ${out.timedOut ? 'timed out' : `failed (exit ${out.code})`}: ${out.text.slice(0, 200) || 'no output'}`,
+        `\`${command} --version\` ${out.timedOut ? `timed out after ${timeoutMs / 1000} s` : `failed (exit ${out.code})`}: ${out.text.slice(0, 200) || 'no output'}`,
         { command, exitCode: out.code, timedOut: out.timedOut, output: out.text.slice(0, 2000) },
       );
     }

@@ -1,5 +1,5 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { AgentRecord } from '../../core/model/agent-record.js';
 import type { ProfileCatalog } from '../../core/agents/profiles.js';
 import type { Logger, ProfileSetup } from '../../core/ports/daemon.js';
@@ -43,6 +43,20 @@ const FS_FILES: SetupFiles = {
   readJsonObject,
   writeAtomic: (path, text) => writeFileAtomic(path, text),
   remove: (path) => rmSync(path, { force: true }),
+  list(dir) {
+    try {
+      return readdirSync(dir).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  },
+  link(target, path) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    rmSync(path, { force: true });
+    symlinkSync(target, path);
+  },
+  removeTree: (dir) => rmSync(dir, { recursive: true, force: true }),
 };
 
 /**

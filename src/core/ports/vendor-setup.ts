@@ -17,6 +17,12 @@ export interface SetupFiles {
   writeAtomic(path: string, text: string): void;
   /** Removes the file if it exists. */
   remove(path: string): void;
+  /** The names in a folder (sorted), or [] when it does not exist. */
+  list(dir: string): string[];
+  /** Makes `path` a symbolic link to `target` (replacing a link or file already there; folders 0700). */
+  link(target: string, path: string): void;
+  /** Removes a folder and everything in it (links are removed, never followed). */
+  removeTree(dir: string): void;
 }
 
 /** What a vendor setup gets to prepare one agent. */

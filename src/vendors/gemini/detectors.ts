@@ -7,6 +7,12 @@ import { BRAILLE_SPINNER as BRAILLE } from '../screen-patterns.js';
  * The composer is the last ` > ` row with at most 3 footer rows (workspace / sandbox / model) under
  * it; a dialog (permission, question) replaces it.
  */
+/**
+ * After an entry's first row: rows that start no newer entry (a ` > ` prompt, a `✦` answer), the
+ * composer (` > `), then at most 4 rows (separator, footer) to the end.
+ */
+const NEWEST_ENTRY = String.raw`(?:\n(?! > |✦ )[^\n]*)*\n > [^\n]*(?:\n(?! > )[^\n]*){0,4}$`;
+
 export const GEMINI_RULES: readonly RuleSet[] = [
   {
     versions: {},
@@ -34,16 +40,38 @@ export const GEMINI_RULES: readonly RuleSet[] = [
         // The ask_user dialog: "│ Answer Questions", "│ Enter to select · ↑/↓ to navigate · Esc to cancel".
         any: [/^│ Answer Questions\s*│$/, /^│ Enter to select · .*\bEsc to cancel\s*│$/],
       },
+      {
+        id: 'usage-limit-dialog',
+        state: 'needs_input',
+        reason: 'usage_limit',
+        within: 'bottom',
+        // A quota the API says will not come back soon (HTTP 429 with a daily QuotaFailure, …):
+        // "│ Usage limit reached for gemini-2.5-flash." over "● 1. Keep trying" / "2. Stop".
+        all: [/^│ Usage limit reached for \S+?\.?\s*│$/, /^│ \s*(?:● )?\s*\d\. Stop\s*│$/],
+      },
       // For Gemini `esc to cancel` in parentheses is the busy hint: "⠦ Thinking... (esc to cancel, 2s)".
       { id: 'cancel-hint', state: 'working', within: 'bottom', any: [/\(esc to cancel\b/i, BRAILLE] },
+      {
+        id: 'usage-limit',
+        state: 'needs_input',
+        reason: 'usage_limit',
+        // The turn ended on the quota ("2. Stop"): the newest entry (no ` > ` prompt or `✦` answer
+        // under it but the composer) is "✕ [API Error: You have exhausted your daily quota on this
+        // model.]". The whole window: the error and its hint rows can sit above the last 12 rows.
+        any: [
+          new RegExp(
+            String.raw`(?:^|\n)✕ \[API Error: [^\n]*(?:exhausted your (?:daily quota|capacity)|[Qq]uota exceeded|Usage limit)[^\n]*` +
+              NEWEST_ENTRY,
+            'u',
+          ),
+        ],
+      },
       {
         id: 'api-error',
         state: 'idle',
         reason: 'error',
-        within: 'bottom',
-        // The newest entry is "✕ [API Error: {…}]" (no later prompt ` > ` or answer `✦`), then the
-        // composer's separator and at most 4 rows under it.
-        any: [/(?:^|\n)✕ \[API Error:[^\n]*\n(?:(?! > |✦ )[^\n]*\n){0,8}─{20,}(?:\n[^\n]*){0,4}$/u],
+        // The newest entry is "✕ [API Error: {…}]" (as usage-limit, any other error).
+        any: [new RegExp(String.raw`(?:^|\n)✕ \[API Error:[^\n]*` + NEWEST_ENTRY, 'u')],
       },
       {
         id: 'composer',
