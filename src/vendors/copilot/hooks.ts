@@ -1,7 +1,5 @@
 import type { HookReading } from '../../core/agents/profiles.js';
-import type { Signal } from '../../protocol/signals.js';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+import { hookSignals, str } from '../hook-signal.js';
 
 /** An error Copilot reports for a model call that hit a rate or usage limit. */
 const LIMIT = /\b(?:429|rate[_ ]limit|usage[_ ]limit|quota|insufficient_quota)\b/i;
@@ -24,15 +22,7 @@ export function readCopilotHook(body: Record<string, unknown>, at: number): Hook
   const event = raw.charAt(0).toUpperCase() + raw.slice(1);
   const sessionId = str(body.session_id) ?? str(body.sessionId) ?? null;
   const tool = str(body.tool_name) ?? str(body.toolName);
-  const sig = (state: Signal['state'], reason: Signal['reason'] | undefined, extra?: string): Signal => ({
-    source: 'hook',
-    state,
-    ...(reason === undefined ? {} : { reason }),
-    evidence: `hook ${event}${extra ? ` ${extra}` : ''}`.slice(0, 500),
-    at,
-    ...(tool === undefined ? {} : { tool }),
-  });
-  const reading = (signal: Signal | null): HookReading => ({ signal, sessionId, event });
+  const { sig, reading } = hookSignals({ event, sessionId, tool, at });
   switch (event) {
     case 'UserPromptSubmit':
       return reading(sig('working', undefined));

@@ -1,7 +1,5 @@
 import type { HookReading } from '../../core/agents/profiles.js';
-import type { Signal } from '../../protocol/signals.js';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+import { hookSignals, str } from '../hook-signal.js';
 
 /** What Gemini CLI puts in AfterAgent's `prompt_response` when the turn gave no text (it failed). */
 const NO_RESPONSE = '[no response text]';
@@ -27,15 +25,7 @@ export function readGeminiHook(body: Record<string, unknown>, received: number):
   const at = Number.isFinite(fired) && fired <= received ? fired : received;
   const sessionId = str(body.session_id) ?? null;
   const tool = str(body.tool_name);
-  const sig = (state: Signal['state'], reason: Signal['reason'] | undefined, extra?: string): Signal => ({
-    source: 'hook',
-    state,
-    ...(reason === undefined ? {} : { reason }),
-    evidence: `hook ${event}${extra ? ` ${extra}` : ''}`.slice(0, 500),
-    at,
-    ...(tool === undefined ? {} : { tool }),
-  });
-  const reading = (signal: Signal | null): HookReading => ({ signal, sessionId, event });
+  const { sig, reading } = hookSignals({ event, sessionId, tool, at });
   switch (event) {
     case 'SessionStart':
       return reading(body.source === 'resume' ? sig('idle', 'at_prompt', 'resume') : null);

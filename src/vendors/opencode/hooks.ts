@@ -1,7 +1,6 @@
 import type { HookReading } from '../../core/agents/profiles.js';
-import type { Signal } from '../../protocol/signals.js';
+import { hookSignals, str } from '../hook-signal.js';
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const obj = (v: unknown): Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const quoted = (s: string | undefined): string | undefined =>
@@ -30,21 +29,7 @@ export function readOpencodeHook(body: Record<string, unknown>, at: number): Hoo
   const sessionId = subagent ? null : (str(body.session_id) ?? null);
   const p = obj(body.properties);
   const tool = str(p.permission);
-  const sig = (
-    state: Signal['state'],
-    reason: Signal['reason'] | undefined,
-    extra: (string | undefined)[],
-    more: Partial<Signal> = {},
-  ): Signal => ({
-    source: 'hook',
-    state,
-    ...(reason === undefined ? {} : { reason }),
-    evidence: [`hook ${event}`, ...extra].filter(Boolean).join(' ').slice(0, 500),
-    at,
-    ...(tool === undefined ? {} : { tool }),
-    ...more,
-  });
-  const reading = (signal: Signal | null): HookReading => ({ signal, sessionId, event });
+  const { sig, reading } = hookSignals({ event, sessionId, tool, at });
   switch (event) {
     case 'session.status': {
       if (subagent) return reading(null);

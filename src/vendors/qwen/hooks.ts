@@ -1,8 +1,6 @@
 import type { HookReading } from '../../core/agents/profiles.js';
 import { resetTimeIn } from '../../core/state/detectors/reset-time.js';
-import type { Signal } from '../../protocol/signals.js';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+import { hookSignals, str } from '../hook-signal.js';
 
 /** The tool Qwen Code asks the user a question with (it goes through the permission path). */
 const QUESTION_TOOL = 'ask_user_question';
@@ -63,21 +61,7 @@ export function readQwenHook(body: Record<string, unknown>, at: number): HookRea
   const event = str(body.hook_event_name) ?? 'unknown';
   const sessionId = str(body.session_id) ?? null;
   const tool = str(body.tool_name);
-  const sig = (
-    state: Signal['state'],
-    reason: Signal['reason'] | undefined,
-    extra: string | undefined,
-    more: Partial<Signal> = {},
-  ): Signal => ({
-    source: 'hook',
-    state,
-    ...(reason === undefined ? {} : { reason }),
-    evidence: `hook ${event}${extra ? ` ${extra}` : ''}`.slice(0, 500),
-    at,
-    ...(tool === undefined ? {} : { tool }),
-    ...more,
-  });
-  const reading = (signal: Signal | null): HookReading => ({ signal, sessionId, event });
+  const { sig, reading } = hookSignals({ event, sessionId, tool, at });
   switch (event) {
     case 'UserPromptSubmit':
       return reading(sig('working', undefined, undefined));
