@@ -8,6 +8,8 @@ import {
   untilEnded,
   untilLastStep,
   untilState as waitForState,
+  dumpAgentsForDebug,
+  type Why,
 } from '../support/agent-steps.js';
 import { codexBinary, codexEnv, CODEX_VERSION, prepareCodexHome } from '../support/codex-cli.js';
 import { FakeOpenAI, type FakeOpenAIRequest, type FakeOpenAITurn } from '../support/fake-openai.js';
@@ -35,11 +37,6 @@ const QUESTION = {
     },
   ],
 };
-
-interface Why {
-  agent: AgentView;
-  signals: { source: string; evidence: string }[];
-}
 
 /** Turns by prompt: each agent gets its own script through the text it was asked. */
 function script(req: FakeOpenAIRequest): FakeOpenAITurn {
@@ -141,12 +138,7 @@ describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', (backend) => {
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.WTP_DEBUG_E2E && home) {
-      for (const name of ['hi', 'perm', 'esc', 'kill', 'limit', 'ask']) {
-        for (const e of await home.events(name)) console.log(backend, name, JSON.stringify(e));
-        console.log(backend, name, (await home.run(['why', name, '--json'])).stdout);
-      }
-    }
+    await dumpAgentsForDebug(home, backend, ['hi', 'perm', 'esc', 'kill', 'limit', 'ask']);
     await home?.cleanup();
     await api?.close();
     // --no-daemon: no app-server daemon (re-parented to pid 1) or other codex process outlives it.

@@ -9,6 +9,8 @@ import {
   untilEnded,
   untilLastStep,
   untilState as waitForState,
+  dumpAgentsForDebug,
+  type Why,
 } from '../support/agent-steps.js';
 import { copilotBinary, copilotEnv, COPILOT_VERSION } from '../support/copilot-cli.js';
 import { type FakeChatRequest, type FakeChatTurn, FakeOpenAIChat } from '../support/fake-openai-chat.js';
@@ -64,11 +66,6 @@ function script(req: FakeChatRequest): FakeChatTurn {
   return { text: 'ok' };
 }
 
-interface Why {
-  agent: AgentView;
-  signals: { source: string; evidence: string }[];
-}
-
 const steps = (home: TestHome, name: string): Promise<Step[]> =>
   agentSteps(home, name, { from: 'agent.inputSent' });
 
@@ -104,13 +101,7 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.WTP_DEBUG_E2E && home) {
-      for (const name of names) {
-        for (const e of await home.events(name)) console.log(backend, name, JSON.stringify(e));
-        console.log(backend, name, (await home.run(['why', name, '--json'])).stdout);
-        console.log(backend, name, (await home.run(['peek', name])).stdout);
-      }
-    }
+    await dumpAgentsForDebug(home, backend, names);
     await home?.cleanup();
     await api?.close();
   });

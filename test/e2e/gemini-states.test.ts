@@ -8,6 +8,7 @@ import {
   untilEnded,
   untilLastStep,
   untilState as waitForState,
+  dumpAgentsForDebug,
 } from '../support/agent-steps.js';
 import { FakeGemini, type FakeGeminiRequest, type FakeGeminiTurn } from '../support/fake-gemini.js';
 import {
@@ -131,13 +132,7 @@ describe('real Gemini CLI tmux', () => {
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.WTP_DEBUG_E2E && home) {
-      for (const name of NAMES) {
-        for (const e of await home.events(name)) console.log(backend, name, JSON.stringify(e));
-        console.log(backend, name, (await home.run(['why', name, '--json'])).stdout);
-        console.log(backend, name, (await home.run(['peek', name])).stdout);
-      }
-    }
+    await dumpAgentsForDebug(home, backend, NAMES);
     await home?.cleanup();
     await api?.close();
   });

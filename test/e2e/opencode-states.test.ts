@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
-import { agentSteps, newAgent, type Step, untilEnded } from '../support/agent-steps.js';
+import { agentSteps, newAgent, type Step, untilEnded, dumpAgentsForDebug } from '../support/agent-steps.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
 import {
@@ -129,12 +129,7 @@ describe('real OpenCode CLI tmux', () => {
   }, 180_000);
 
   afterAll(async () => {
-    if (process.env.WTP_DEBUG_E2E && home) {
-      for (const name of ['hi', 'perm', 'esc', 'limit']) {
-        for (const e of await home.events(name)) console.log(backend, name, JSON.stringify(e));
-        console.log(backend, name, 'SCREEN\n' + (await home.run(['peek', name])).stdout);
-      }
-    }
+    await dumpAgentsForDebug(home, backend, ['hi', 'perm', 'esc', 'limit']);
     await home?.cleanup();
     await fake?.close();
   });
