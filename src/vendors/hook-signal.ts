@@ -1,4 +1,5 @@
 import type { HookReading } from '../core/agents/profiles.js';
+import { resetTimeIn } from '../core/state/detectors/reset-time.js';
 import type { Signal } from '../protocol/signals.js';
 
 /** A non-empty string from a payload field, else undefined. */
@@ -44,4 +45,22 @@ export function hookSignals(call: HookCall): {
     }),
     reading: (signal) => ({ signal, sessionId, event }),
   };
+}
+
+type Sig = ReturnType<typeof hookSignals>['sig'];
+
+/**
+ * A StopFailure call (Claude Code's payload, which Qwen Code copies): `rate_limit` and
+ * `billing_error` are a usage limit (needs_input, with the reset time when the details give one),
+ * any other error ends the turn (idle, reason error).
+ */
+export function stopFailureSignal(body: Record<string, unknown>, sig: Sig): Signal {
+  const error = str(body.error) ?? 'unknown';
+  const details = str(body.error_details) ?? str(body.last_assistant_message);
+  const text = `${error}${details ? ` ${JSON.stringify(details.slice(0, 160))}` : ''}`;
+  if (error === 'rate_limit' || error === 'billing_error') {
+    const resetsAt = details ? resetTimeIn(details) : undefined;
+    return sig('needs_input', 'usage_limit', text, resetsAt === undefined ? {} : { resetsAt });
+  }
+  return sig('idle', 'error', text);
 }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { FakeScriptedApi, type ReadRequest, sleep, splitText } from './fake-sse-server.js';
+import type { FakeOpenAILoggedRequest, FakeOpenAITurn } from './fake-openai.js';
 
 /**
  * A local stand-in for the OpenAI Chat Completions API (`POST <base>/chat/completions`, streamed as
@@ -31,30 +32,12 @@ export interface FakeChatRequest {
   lastUserText: string;
 }
 
-export interface FakeChatTurn {
-  text?: string;
-  /** A function call, e.g. `{ name: 'run_shell_command', arguments: { command: 'touch x' } }`. */
-  toolCall?: { name: string; arguments: unknown };
-  /** Wait this long before answering at all (a slow turn). */
-  delayMs?: number;
-  /** Wait this long between stream chunks. */
-  chunkDelayMs?: number;
-  /** Send the first chunk, then keep the connection open until the client goes away. */
-  hang?: boolean;
-  /** Answer with this HTTP error instead of a turn. */
-  error?: { status: number; type: string; code?: string; message: string; headers?: Record<string, string> };
-}
+/** A scripted turn: the same shape as the Responses fake's. */
+export type FakeChatTurn = FakeOpenAITurn;
 
 export type FakeChatScript = (req: FakeChatRequest) => FakeChatTurn | Promise<FakeChatTurn>;
 
-export interface FakeChatLoggedRequest {
-  method: string;
-  path: string;
-  /** main = scripted turn, side = canned answer, other = anything else. */
-  kind: 'main' | 'side' | 'other';
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-}
+export type FakeChatLoggedRequest = FakeOpenAILoggedRequest;
 
 const SIDE_TEXT = 'ok';
 const USAGE = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };

@@ -1,6 +1,5 @@
 import type { HookReading } from '../../core/agents/profiles.js';
-import { resetTimeIn } from '../../core/state/detectors/reset-time.js';
-import { hookSignals, str } from '../hook-signal.js';
+import { hookSignals, stopFailureSignal, str } from '../hook-signal.js';
 
 /**
  * Maps a Claude Code hook payload (the JSON its hooks receive on stdin / as the HTTP body) to a
@@ -44,16 +43,8 @@ export function readClaudeHook(body: Record<string, unknown>, at: number): HookR
     }
     case 'Stop':
       return reading(sig('idle', 'turn_done', undefined));
-    case 'StopFailure': {
-      const error = str(body.error) ?? 'unknown';
-      const details = str(body.error_details) ?? str(body.last_assistant_message);
-      const text = `${error}${details ? ` ${JSON.stringify(details.slice(0, 160))}` : ''}`;
-      if (error === 'rate_limit' || error === 'billing_error') {
-        const resetsAt = details ? resetTimeIn(details) : undefined;
-        return reading(sig('needs_input', 'usage_limit', text, resetsAt === undefined ? {} : { resetsAt }));
-      }
-      return reading(sig('idle', 'error', text));
-    }
+    case 'StopFailure':
+      return reading(stopFailureSignal(body, sig));
     default:
       return reading(null);
   }
