@@ -39,6 +39,7 @@ function ensureCli(name, pin) {
     );
   }
   console.log(`${label}: installing ${pkg}@${version} into ${where}`);
+  const started = Date.now();
   mkdirSync(cacheDir, { recursive: true });
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const r = spawnSync(
@@ -63,6 +64,7 @@ function ensureCli(name, pin) {
   if (!versionMatches(after)) {
     fail(`${bin} --version printed ${JSON.stringify(after)}, expected ${JSON.stringify(versionLine)}`);
   }
+  console.log(`${label}: ${product} ${version} installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 const names = process.argv.slice(2);
