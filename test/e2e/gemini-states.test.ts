@@ -141,7 +141,9 @@ describe('real Gemini CLI tmux', () => {
     const s = await settled('hi', 'idle');
     const a = await home.agent('hi');
     expect(a.version).toBe(GEMINI_VERSION);
-    expect(a.env.GEMINI_CLI_HOME).toMatch(/\/gemini-home$/);
+    // Its own GEMINI_CLI_HOME (profile environment, not the agent's own env): our hooks live there.
+    expect(a.env.GEMINI_CLI_HOME).toBeUndefined();
+    expect(existsSync(home.path('agents', a.id, 'gemini-home', '.gemini', 'settings.json'))).toBe(true);
     expect(s.map(([state]) => state)).toEqual(['working', 'idle']);
     expect(s.at(-1)).toEqual(['idle', 'hook', 'turn_done']);
     expect((await home.run(['peek', 'hi'])).stdout).toContain('Hi there!');

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
 import { recordedScreenFile } from '../../../protocol/corpus-screen.js';
-import { ACTIVITY_STATES } from '../../../protocol/signals.js';
+import { ACTIVITY_STATES } from '../../../protocol/constants.js';
 import type { CliContext } from '../context.js';
 import { runAction } from '../run-action.js';
 import { validateOptions } from '../validate.js';
