@@ -29,6 +29,10 @@ export interface BenchResult {
   meetsTarget?: boolean;
   note: string;
   extra?: Record<string, unknown>;
+  /** Not measured, and why (e.g. the pinned CLI is not installed); `value` is then NaN (JSON null). */
+  skipped?: string;
+  /** Measuring failed, and why; `value` is then NaN (JSON null). */
+  failed?: string;
 }
 
 export interface Target {

@@ -21,6 +21,8 @@ import { measureSpawn } from './spawn-latency.js';
 import { measureStateLatency } from './state-latency.js';
 import { measureTasks } from './task-figures.js';
 import { measureThroughput } from './throughput.js';
+import { measureVendorLatency, VENDOR_PROFILES } from './vendor-latency.js';
+import { vendorOptions } from './vendor-turns.js';
 
 /** How many samples each figure takes (the issue's N). */
 const RUNS = {
@@ -49,6 +51,8 @@ const RUNS = {
   dashboardStreamRate: 50,
   timelineEvents: 1_000_000,
   timelineSamples: 5,
+  vendorTurns: 5,
+  vendorWarmup: 1,
 } as const;
 
 /** Backend of the session daemon of figures 2-5. */
@@ -74,13 +78,14 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
       'git',
       'tasks',
       'dashboard',
+      'vendor',
     ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
   return Object.fromEntries(Object.entries(results).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
-const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard'] as const;
+const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard', 'vendors'] as const;
 
 /**
  * `npm run -s bench -- --only core,panes` runs a part: `core` (figures 1-5 and the extra ones),
@@ -88,11 +93,35 @@ const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard'] as const;
  * accuracy), `git` (worktree creation and conflict radar on a generated repository) and `tasks`
  * (dispatching 1k-10k task graphs; a merge → its dependant's agent) and `dashboard` (Chromium: state
  * change → paint, first load, page memory with 100 agents streaming; the Metrics view's timeline
- * query over a million state events). The default is everything.
+ * query over a million state events) and `vendors` (each pinned real agent CLI on tmux against its
+ * scripted server: answer → idle and tool call → needs_permission, next to when the CLI itself drew
+ * it; the detector accuracy per vendor, version and state). The default is everything.
+ *
+ * Options of `vendors`: `--vendors claude,codex,…` (default all: claude, codex, gemini, qwen,
+ * opencode, copilot; a CLI not installed by scripts/ensure-cli.mjs is reported as skipped),
+ * `--vendor-turns N` (recorded turns of each kind, default 5) and `--vendor-warmup N` (unrecorded
+ * turns first, default 1), e.g. `npm run -s bench -- --only vendors --vendors gemini --vendor-turns 20`.
  */
+const USAGE = `Usage: npm run -s bench [-- --only <parts>] [vendors options]   (JSON on stdout, progress on stderr)
+  --only <parts>       comma-separated, default all: ${PARTS.join(', ')}
+                       core: daemon start, memory, wtp ls, spawn; panes: layout, echo, throughput;
+                       states: hook/screen → state event, detector accuracy; git: worktrees, conflict
+                       radar; tasks: 1k-10k task graphs; dashboard: state → paint, page load and memory;
+                       vendors: each pinned real agent CLI on tmux against its scripted server —
+                       answer → idle and tool call → needs_permission, next to when the CLI drew it,
+                       and the detector accuracy per vendor, version and state
+  --vendors <list>     vendors part: which CLIs, default all: ${VENDOR_PROFILES.join(', ')}
+                       (one not installed by scripts/ensure-cli.mjs is reported as skipped)
+  --vendor-turns <n>   vendors part: recorded turns of each kind per CLI (default ${RUNS.vendorTurns})
+  --vendor-warmup <n>  vendors part: unrecorded turns first (default ${RUNS.vendorWarmup})
+  --help               this text
+`;
+
 function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
   const i = argv.indexOf('--only');
-  if (i < 0) return { core: true, panes: true, states: true, git: true, tasks: true, dashboard: true };
+  if (i < 0) {
+    return { core: true, panes: true, states: true, git: true, tasks: true, dashboard: true, vendors: true };
+  }
   const only = (argv[i + 1] ?? '').split(',');
   const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0 || only.length === 0) {
@@ -105,11 +134,20 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
     git: only.includes('git'),
     tasks: only.includes('tasks'),
     dashboard: only.includes('dashboard'),
+    vendors: only.includes('vendors'),
   };
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const run = parts(process.argv.slice(2));
+  const vendorRuns = vendorOptions(process.argv.slice(2), VENDOR_PROFILES, {
+    turns: RUNS.vendorTurns,
+    warmup: RUNS.vendorWarmup,
+  });
   const paths = repoPaths();
   installCleanupHandlers(paths.binWtp);
   const startedAt = new Date();
@@ -144,6 +182,7 @@ async function main(): Promise<void> {
         await measureStateTimeline(paths.binWtp, RUNS.timelineEvents, RUNS.timelineSamples),
       );
     }
+    if (run.vendors) await vendorsPart();
   } finally {
     cleanupAll(paths.binWtp);
   }
@@ -211,6 +250,14 @@ async function main(): Promise<void> {
     results['state.detectorAccuracy'] = measureDetectorAccuracy(paths);
   }
 
+  async function vendorsPart(): Promise<void> {
+    Object.assign(results, await measureVendorLatency(paths, vendorRuns));
+    if (!run.states) {
+      progress('vendors: screen detector accuracy over the regression corpus');
+      results['state.detectorAccuracy'] = measureDetectorAccuracy(paths);
+    }
+  }
+
   async function gitPart(): Promise<void> {
     Object.assign(
       results,
@@ -241,6 +288,9 @@ async function main(): Promise<void> {
       startedAt: startedAt.toISOString(),
       durationS: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
       ...RUNS,
+      vendorTurns: vendorRuns.turns,
+      vendorWarmup: vendorRuns.warmup,
+      vendors: vendorRuns.vendors,
       parts: Object.entries(run)
         .filter(([, on]) => on)
         .map(([part]) => part),

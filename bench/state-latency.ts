@@ -61,7 +61,7 @@ type OnMessage = (data: Buffer, isBinary: boolean, at: number) => void;
  * Opens a WebSocket with its message handler attached at once (a message in the same chunk as the
  * upgrade answer must not be lost) and resolves once a text message of type `until` has arrived.
  */
-async function openWs(
+export async function openWs(
   s: Session,
   path: string,
   query: Record<string, string | number>,

@@ -11,11 +11,17 @@ export interface CliPin {
   readonly product: string;
   /** The start of what `bin --version` prints for this version. */
   readonly versionLine: string;
-  /** The native binary installed there. */
+  /** The program installed there (a native binary, or the `.bin` link of a node CLI). */
   readonly bin: string;
+  /** Variables every run of `bin` needs (e.g. where Copilot unpacks itself), added to the caller's. */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 /** The pinned CLIs, by profile name. */
 export const CLI_PINS: Readonly<Record<string, CliPin>>;
 export const CLAUDE_PIN: CliPin;
 export const CODEX_PIN: CliPin;
+export const GEMINI_PIN: CliPin;
+export const QWEN_PIN: CliPin;
+export const COPILOT_PIN: CliPin;
+export const OPENCODE_PIN: CliPin;

@@ -10,10 +10,13 @@ const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * A pinned CLI in `<repo>/.cache/<cacheName>`, with `bin` the native binary in that folder;
  * `product` names it in messages, `versionLine` is the start of what `bin --version` prints.
+ * `env(cacheDir)` gives variables every run of `bin` needs (ensure-cli's `--version` included), e.g.
+ * where a CLI unpacks itself.
  */
-function pin({ pkg, version, cacheName, product, versionLine, binPath }) {
+function pin({ pkg, version, cacheName, product, versionLine, binPath, env = () => ({}) }) {
   const cacheDir = join(REPO_ROOT, '.cache', cacheName);
   return {
+    env: env(cacheDir),
     pkg,
     version,
     cacheName,
@@ -43,7 +46,53 @@ export const CLI_PINS = {
     versionLine: 'codex-cli 0.169.0',
     binPath: ['@openai', 'codex-linux-x64', 'vendor', 'x86_64-unknown-linux-musl', 'bin', 'codex'],
   }),
+  // A node script (bundle/gemini.js); the `.bin` link is what npm marks executable.
+  gemini: pin({
+    pkg: '@google/gemini-cli',
+    version: '0.61.0',
+    cacheName: 'gemini',
+    product: 'Gemini CLI',
+    versionLine: '0.61.0',
+    binPath: ['.bin', 'gemini'],
+  }),
+  // A node script (`#!/usr/bin/env node`), the package's `qwen` bin; no platform package.
+  qwen: pin({
+    pkg: '@qwen-code/qwen-code',
+    version: '0.24.4',
+    cacheName: 'qwen-code',
+    product: 'Qwen Code',
+    versionLine: '0.24.4',
+    binPath: ['@qwen-code', 'qwen-code', 'cli-entry.js'],
+  }),
+  // `opencode-ai` is a node launcher whose optional dependencies are both x64 platform packages
+  // (`opencode-linux-x64` and `-baseline`, 177 MB each): the tests run the Bun executable of the
+  // platform package itself, so only that package is installed.
+  opencode: pin({
+    pkg: 'opencode-linux-x64',
+    version: '1.18.33',
+    cacheName: 'opencode',
+    product: 'OpenCode',
+    versionLine: '1.18.33',
+    binPath: ['opencode-linux-x64', 'bin', 'opencode'],
+  }),
+  // The platform package ships a Node single-executable; the `copilot` launcher in node_modules/.bin
+  // (npm-loader.js) only locates and execs it. Every run (even `--version`) unpacks about 235 MB of
+  // JS to $COPILOT_PKG_CACHE_HOME/pkg/linux-x64/<version> once (default $XDG_CACHE_HOME/copilot):
+  // kept inside the pin's folder so ensure-cli pays it once and no run writes to ~/.cache.
+  copilot: pin({
+    pkg: '@github/copilot',
+    version: '1.0.102',
+    cacheName: 'copilot',
+    product: 'GitHub Copilot CLI',
+    versionLine: 'GitHub Copilot CLI 1.0.102',
+    binPath: ['@github', 'copilot-linux-x64', 'copilot'],
+    env: (cacheDir) => ({ COPILOT_PKG_CACHE_HOME: join(cacheDir, 'pkg-cache') }),
+  }),
 };
 
 export const CLAUDE_PIN = CLI_PINS.claude;
 export const CODEX_PIN = CLI_PINS.codex;
+export const GEMINI_PIN = CLI_PINS.gemini;
+export const QWEN_PIN = CLI_PINS.qwen;
+export const OPENCODE_PIN = CLI_PINS.opencode;
+export const COPILOT_PIN = CLI_PINS.copilot;

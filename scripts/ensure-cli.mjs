@@ -11,7 +11,7 @@ import { CLI_PINS } from './cli-pins.mjs';
  * line (`ensure-cli <name>: …`) and exits 1 on failure.
  */
 function ensureCli(name, pin) {
-  const { pkg, version, cacheName, cacheDir, bin, product, versionLine } = pin;
+  const { pkg, version, cacheName, cacheDir, bin, product, versionLine, env } = pin;
   const label = `ensure-cli ${name}`;
   const where = `.cache/${cacheName}`;
   const fail = (message) => {
@@ -20,7 +20,11 @@ function ensureCli(name, pin) {
   };
   const installedVersion = () => {
     if (!existsSync(bin)) return undefined;
-    const r = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(bin, ['--version'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, ...env },
+    });
     return r.status === 0 ? r.stdout.trim() : undefined;
   };
   const versionMatches = (printed) => printed?.startsWith(versionLine) ?? false;
@@ -35,6 +39,7 @@ function ensureCli(name, pin) {
     );
   }
   console.log(`${label}: installing ${pkg}@${version} into ${where}`);
+  const started = Date.now();
   mkdirSync(cacheDir, { recursive: true });
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const r = spawnSync(
@@ -59,6 +64,7 @@ function ensureCli(name, pin) {
   if (!versionMatches(after)) {
     fail(`${bin} --version printed ${JSON.stringify(after)}, expected ${JSON.stringify(versionLine)}`);
   }
+  console.log(`${label}: ${product} ${version} installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 const names = process.argv.slice(2);

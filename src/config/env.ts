@@ -180,6 +180,30 @@ export const OTHER_ENV_VARS: readonly EnvVarSpec[] = [
     default: '`~/.codex`',
   },
   {
+    name: 'GEMINI_CLI_HOME',
+    meaning:
+      "Gemini CLI's home, read from the agent's environment: its `.gemini/settings.json` is copied with wtp's hooks into the agent's own home, which a Gemini agent gets in this variable (its profile environment).",
+    default: '`~` (so `~/.gemini`)',
+  },
+  {
+    name: 'QWEN_CODE_SYSTEM_SETTINGS_PATH',
+    meaning:
+      "Qwen Code's system settings file, read from the agent's environment: beside it, `system-defaults.json` is the administrator's defaults a Qwen agent's own defaults file (`QWEN_CODE_SYSTEM_DEFAULTS_PATH`, its profile environment) starts from.",
+    default: '`/etc/qwen-code/settings.json` (Linux)',
+  },
+  {
+    name: 'OPENCODE_CONFIG_CONTENT',
+    meaning:
+      "OpenCode's inline configuration, read from the agent's environment: an OpenCode agent gets the user's value (a JSON object) with wtp's plugin added.",
+    default: '—',
+  },
+  {
+    name: 'COPILOT_HOME',
+    meaning:
+      "Copilot CLI's home folder, read from the agent's environment: the trust of the agent's folder is pre-accepted in `<dir>/config.json` (`agents.preTrust`).",
+    default: '`~/.copilot`',
+  },
+  {
     name: 'npm_lifecycle_event',
     meaning:
       "Set when started through `npm start`: agents then get the environment without npm's `npm_*` variables and without the checkout's `node_modules/.bin` on PATH.",

@@ -76,11 +76,11 @@ describe('parseTemplate', () => {
         path: 'layout.panes[1].agent.profile',
         line: 5,
         message:
-          'unknown profile "clade". Did you mean "claude"? Profiles: shell, cmd, claude, codex, gemini, aider',
+          'unknown profile "clade". Did you mean "claude"? Profiles: shell, cmd, claude, codex, gemini, qwen, opencode, copilot, aider',
       },
     ]);
     expect(issuesOf('layout:\n  agent: { name: a, profile: gpt9 }\n')[0]?.message).toBe(
-      'unknown profile "gpt9". Profiles: shell, cmd, claude, codex, gemini, aider',
+      'unknown profile "gpt9". Profiles: shell, cmd, claude, codex, gemini, qwen, opencode, copilot, aider',
     );
   });
 

@@ -2,6 +2,7 @@ import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
 import { environmentForChildren, readEnv } from '../config/env.js';
 import { resolvePaths } from '../config/paths.js';
 import { agentBinVar } from '../protocol/constants.js';
+import { cliSupport } from '../protocol/version-range.js';
 import type { AgentClis } from '../protocol/doctor.js';
 import { VENDORS } from '../vendors/registry.js';
 
@@ -30,6 +31,7 @@ export function agentClis(o: {
           found: found.ok ? found.path : null,
           searched: found.ok ? [] : found.searched,
           testedVersions: [...testedVersions],
+          support: cliSupport(p.name, testedVersions, null).support,
           install: p.install ?? null,
           hooks: p.hooks,
           trust: p.trust,

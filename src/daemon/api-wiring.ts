@@ -10,7 +10,11 @@ import type { ApiContext } from '../interfaces/server/api-context.js';
 import { toUseCases } from '../core/use-cases/to-use-cases.js';
 import type { DaemonStatus } from '../protocol/daemon.js';
 import { VERSION } from '../version.js';
-import { profileInfos } from './agent-aware.js';
+import { CliVersions } from '../adapters/profiles/cli-version.js';
+import type { ProfileName } from '../protocol/constants.js';
+import { PROFILES } from '../vendors/registry.js';
+import { cliSupportOf, profileInfos } from './agent-aware.js';
+import { screenRecord } from './screen-record.js';
 import { agentClis } from './agent-clis.js';
 import type { BackendProbe, ChosenBackend } from './backends.js';
 
@@ -70,8 +74,14 @@ export function apiContext(o: {
   notifications: () => NotifierStats;
 }): ApiContext {
   const { paths } = o;
+  const useCases = toUseCases(o.core, {
+    clock: o.clock,
+    between: () => new Promise((resolve) => setImmediate(resolve)),
+  });
+  // `wtp profiles` asks each agent CLI's `--version` once per program file (by modification time).
+  const versions = new CliVersions({ env: o.childEnv });
   return {
-    ...toUseCases(o.core, { clock: o.clock, between: () => new Promise((resolve) => setImmediate(resolve)) }),
+    ...useCases,
     version: VERSION,
     startedAt: o.startedAt,
     status: o.status,
@@ -94,11 +104,15 @@ export function apiContext(o: {
     profiles: () =>
       profileInfos({
         preflight: fsPreflight,
+        versions,
         agentBinaries: o.env.agentBinaries,
         shell: o.env.shell ?? '/bin/sh',
         pathVar: o.childEnv.PATH,
         cwd: paths.stateDir,
       }),
+    cliSupport: (profile, version) =>
+      PROFILES.get(profile as ProfileName).binary === null ? null : cliSupportOf(profile, version),
+    screenRecord: (ref) => screenRecord(useCases.agents, ref),
     agentClis: () =>
       agentClis({ agentBinaries: o.env.agentBinaries, pathVar: o.childEnv.PATH, cwd: paths.stateDir }),
     requestShutdown: o.requestShutdown,

@@ -14,6 +14,10 @@ describe('agentWords', () => {
     expect(agentWords({ evidence: 'hook Notification permission_prompt "Claude needs you"' })).toBe(
       'Claude needs you',
     );
+    expect(agentWords({ evidence: 'hook PermissionRequest run_shell_command "touch \\"a b\\""' })).toBe(
+      'run_shell_command: touch "a b"',
+    );
+    expect(agentWords({ evidence: 'hook PermissionRequest Bash' })).toBeUndefined();
     expect(agentWords({ evidence: 'screen claude/spinner line 12' })).toBeUndefined();
     expect(agentWords({})).toBeUndefined();
   });

@@ -28,12 +28,16 @@ export function screenEvidence(
 /** A status record's `msg="…"` or a Notification hook's quoted message. */
 const QUOTED_BY_AGENT = new RegExp(`^(?:status .*?\\bmsg=|hook Notification \\w+ )(${QUOTED})`);
 
+/** A PermissionRequest hook's tool and what it asks about (`hook PermissionRequest run_shell_command "touch x"`). */
+const HOOK_ABOUT = new RegExp(`^hook PermissionRequest (\\S+) (${QUOTED})`);
+
 /** Reasons for which the screen row a detector matched is the agent asking the user something. */
 const WAITING = new Set(['permission', 'question', 'trust', 'auth', 'usage_limit']);
 
 /**
  * The agent's own words behind its state: the detail's message, what a status record or hook
- * quoted in the evidence (`msg="approve Bash: echo hi > out.txt"`), or, when it waits for the
+ * quoted in the evidence (`msg="approve Bash: echo hi > out.txt"`), the tool and command of a
+ * PermissionRequest hook (`run_shell_command: touch x`), or, when it waits for the
  * user, the screen row a detector matched ("Do you want to proceed? (echo hi > out.txt)").
  * Notifications and the dashboard show these.
  */
@@ -43,6 +47,8 @@ export function agentWords(
   if (detail.message !== undefined) return detail.message;
   const m = QUOTED_BY_AGENT.exec(detail.evidence ?? '');
   if (m?.[1]) return unquote(m[1]);
+  const asked = HOOK_ABOUT.exec(detail.evidence ?? '');
+  if (asked?.[1] && asked[2]) return `${asked[1]}: ${unquote(asked[2])}`;
   const screen = screenEvidence(detail.evidence);
   if (!screen || !WAITING.has(detail.reason ?? '')) return undefined;
   return screen.about === undefined ? screen.text : `${screen.text} (${screen.about})`;

@@ -15,7 +15,7 @@ import {
   setupInfoSchema,
 } from './git.js';
 import { orphanListSchema, orphanStoppedSchema } from './orphans.js';
-import { profileInfoSchema, whyResponseSchema } from './profiles.js';
+import { cliSupportSchema, profileInfoSchema, screenRecordSchema, whyResponseSchema } from './profiles.js';
 import { outputGapSchema } from './pty.js';
 import { pickResultSchema, taskComparisonSchema, taskSchema } from './tasks.js';
 import { quotaHoldSchema } from './quota.js';
@@ -32,7 +32,14 @@ const v = { version: z.literal(JSON_VERSION) };
 export const cliOutputSchemas = {
   error: z.object({ ...v, error: errorBodySchema }),
   ls: z.object({ ...v, agents: z.array(agentSchema) }),
-  agent: z.object({ ...v, agent: agentSchema }),
+  agent: z.object({
+    ...v,
+    agent: agentSchema,
+    cli: cliSupportSchema
+      .nullable()
+      .optional()
+      .describe('`wtp new`: the agent CLI’s version against the tested ones (see `wtp profiles`)'),
+  }),
   removed: z.object({ ...v, removed: z.string() }),
   peek: z.object({ ...v, agent: z.string(), screen: screenSchema }),
   send: z.object({ ...v, agent: z.string(), bytes: z.number().int(), seq: z.number().int() }),
@@ -108,6 +115,16 @@ export const cliOutputSchemas = {
   templateValid: z.object({ ...v, valid: z.literal(true), file: z.string(), panes: z.number().int() }),
   why: whyResponseSchema.extend(v),
   profiles: z.object({ ...v, profiles: z.array(profileInfoSchema) }),
+  recordScreen: z.object({
+    ...v,
+    file: z
+      .string()
+      .nullable()
+      .describe('The corpus file written; null with `--out -` (the text went to stdout)'),
+    expected: z.string().describe('The `state:` written: --state, else the detector’s verdict'),
+    text: z.string().describe('The corpus file’s text (test/fixtures/screens/**.screen format)'),
+    record: screenRecordSchema,
+  }),
   doctor: doctorReportSchema.extend(v),
   init: z.object({
     ...v,

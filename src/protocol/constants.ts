@@ -30,6 +30,13 @@ export type AgentState = (typeof AGENT_STATES)[number];
 export { AGENT_CLI_PROFILES, PROFILE_NAMES, PROFILE_VENDORS, type ProfileName } from './profile-names.js';
 
 /** The version in what an agent CLI's `--version` prints (`2.1.330 (Claude Code)`, `codex-cli 0.169.0`). */
+/**
+ * What an agent is doing while its process is alive (DESIGN §5). Profiles that cannot tell
+ * (shell, cmd) stay `running` instead. Here, not in signals.ts, so the CLI reads it without zod.
+ */
+export const ACTIVITY_STATES = ['working', 'needs_permission', 'needs_input', 'idle'] as const;
+export type ActivityState = (typeof ACTIVITY_STATES)[number];
+
 export const CLI_VERSION_PATTERN = /(\d+\.\d+\.\d+(?:[-+][\w.]+)?)/;
 
 /** `WTP_CLAUDE_BIN`: the environment variable (of the daemon) that names the program of an agent CLI profile. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROFILE_NAMES } from './constants.js';
+import { VENDOR_SUPPORT } from './version-range.js';
 
 /** An agent CLI as the daemon would run it: `GET /agent-clis`, and `wtp doctor`. */
 export const agentCliInfoSchema = z.object({
@@ -11,7 +12,12 @@ export const agentCliInfoSchema = z.object({
   searched: z.array(z.string()).describe('Every path tried when it was not found'),
   testedVersions: z
     .array(z.string())
-    .describe('The versions the tests run and the recorded screens come from; empty: never run here'),
+    .describe(
+      'The version ranges the tests run and the recorded screens come from (2.1.330, 0.24.x); empty: never run here',
+    ),
+  support: z
+    .enum(VENDOR_SUPPORT)
+    .describe('e2e: proven on the real CLI by our end-to-end tests; screens-only: screens only, not run'),
   install: z.string().nullable().describe('How to install it'),
   hooks: z.string().nullable().describe('How our hooks reach it, or null'),
   trust: z.string().nullable().describe('Where its trust prompt is pre-accepted (agents.preTrust), or null'),

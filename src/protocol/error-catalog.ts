@@ -124,7 +124,7 @@ export const ERROR_CATALOG = {
   WORKSPACE_AMBIGUOUS:
     'Several workspaces work on the current directory, so none is picked for you; pass `--workspace`. `details.candidates` lists them.',
   FILE_EXISTS:
-    'The file the command would write already exists (`wtp init`: the repository’s `.wezterm-parallel/config.yaml`); nothing was changed. `details.path` names it; `--force` overwrites it.',
+    'The file the command would write already exists (`wtp init`: the repository’s `.wezterm-parallel/config.yaml`; `wtp record-screen`: the `--out` file); nothing was changed. `details.path` names it; `--force` overwrites it.',
   NO_IDLE_AGENTS:
     '`wtp broadcast` found no idle agent, so nothing was sent; `details.skipped` lists the live agents it left out and their states. Wait until one is idle (`wtp ls --state idle`), or type into one with `wtp send AGENT TEXT --force`.',
   WORKTREE_MISSING:

@@ -2,16 +2,37 @@
 // `npm run gen:check` and test/generated-files.test.ts fail when it is out of date.
 
 /** Every profile (one per folder of src/vendors/), in the order lists show them. */
-export const PROFILE_NAMES = ['shell', 'cmd', 'claude', 'codex', 'gemini', 'aider'] as const;
+export const PROFILE_NAMES = [
+  'shell',
+  'cmd',
+  'claude',
+  'codex',
+  'gemini',
+  'qwen',
+  'opencode',
+  'copilot',
+  'aider',
+] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 /** The profiles that run an agent CLI (found on PATH, or the program WTP_<NAME>_BIN names). */
-export const AGENT_CLI_PROFILES = ['claude', 'codex', 'gemini', 'aider'] as const;
+export const AGENT_CLI_PROFILES = [
+  'claude',
+  'codex',
+  'gemini',
+  'qwen',
+  'opencode',
+  'copilot',
+  'aider',
+] as const;
 
 /** Whose usage quota the agents of a profile spend (`wtp quota`, `wtp resume`). */
 export const PROFILE_VENDORS: Readonly<Record<string, string>> = {
   claude: 'anthropic',
   codex: 'openai',
   gemini: 'google',
+  qwen: 'qwen',
+  opencode: 'opencode',
+  copilot: 'github',
   aider: 'aider',
 };

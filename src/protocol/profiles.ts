@@ -1,8 +1,32 @@
 import { z } from 'zod';
 import { noNulString } from './argument-strings.js';
-import { agentSchema } from './agent.js';
+import { agentSchema, screenSchema } from './agent.js';
 import { PROFILE_NAMES } from './constants.js';
-import { signalSchema, signalSourceSchema } from './signals.js';
+import { ACTIVITY_STATES, signalSchema, signalSourceSchema } from './signals.js';
+import { VENDOR_SUPPORT } from './version-range.js';
+
+/** An agent CLI's tested versions against the one installed (`wtp profiles`, `wtp new`). */
+export const cliSupportSchema = z.object({
+  testedVersions: z
+    .array(z.string())
+    .describe(
+      'The tested version ranges: an exact version (2.1.330) or a prefix ending in .x (0.24.x); empty: never run here',
+    ),
+  support: z
+    .enum(VENDOR_SUPPORT)
+    .describe('e2e: proven on the real CLI by our end-to-end tests; screens-only: screens only, not run'),
+  version: z.string().nullable().describe('The installed version (`<program> --version`), or null'),
+  versionError: z
+    .string()
+    .nullable()
+    .describe('Why no version is known: not found, or `--version` failed or timed out'),
+  inRange: z.boolean().nullable().describe('The installed version is a tested one; null: not known'),
+  warning: z
+    .string()
+    .nullable()
+    .describe('Set when the version is outside the tested ranges, or the vendor was never run'),
+});
+export type CliSupportInfo = z.infer<typeof cliSupportSchema>;
 
 /** A profile as `wtp profiles --json` shows it. */
 export const profileInfoSchema = z.object({
@@ -17,6 +41,7 @@ export const profileInfoSchema = z.object({
   permissionModes: z.array(z.string()).nullable(),
   program: z.string().nullable().describe('The program it runs (WTP_<NAME>_BIN or the name on PATH)'),
   found: z.string().nullable().describe('Where that program was found on the daemon PATH, or null'),
+  cli: cliSupportSchema.nullable().describe('Agent CLIs: tested versions and the installed one; else null'),
 });
 export type ProfileInfo = z.infer<typeof profileInfoSchema>;
 
@@ -35,3 +60,26 @@ export const hookBodySchema = z
     session_id: noNulString().max(200).optional(),
   })
   .describe('The JSON the agent CLI gives its hooks');
+
+/** What a screen detector says about a screen: a state, or `none` (no rule fired, or no detector). */
+export const screenVerdictSchema = z.object({
+  state: z.enum([...ACTIVITY_STATES, 'none']).describe('The verdict; none: no rule fired (or no detector)'),
+  reason: z.string().nullable(),
+  about: z.string().nullable().describe('What the dialog asks about (the rule’s `about`), or null'),
+  rule: z.string().nullable().describe('`<detector>/<rule id>` of the rule that fired, or null'),
+  evidence: z.string().nullable().describe('As `wtp why` shows it, or null'),
+});
+export type ScreenVerdictInfo = z.infer<typeof screenVerdictSchema>;
+
+/**
+ * `wtp record-screen`: the agent's screen as its host renders it (the text the screen detectors
+ * read) and what the detector says about it, for a corpus file (test/fixtures/screens/).
+ */
+export const screenRecordSchema = z.object({
+  agent: agentSchema,
+  detector: z.string().nullable().describe('The screen detector of its profile, or null (none)'),
+  cliVersion: z.string().nullable().describe('The CLI version the rule set is chosen by (`--version`)'),
+  screen: screenSchema,
+  verdict: screenVerdictSchema,
+});
+export type ScreenRecord = z.infer<typeof screenRecordSchema>;

@@ -23,6 +23,9 @@ const REVIEWED_GET_ROUTES = [
   'statsHistory',
   'listWorkspaces',
   'agentWhy',
+  'agentScreenRecord', // the screen and the detector's verdict on it; `wtp record-screen` writes the file
+  // `<CLI> --version` of each agent CLI found (argv only, no shell, stdin closed, a 30 s limit, cached
+  // per program file): the probe `wtp new` runs before every start; it changes nothing
   'listProfiles',
   'agentClis', // PATH lookups (stat, access) of the agent CLIs; runs nothing, not even `--version`
   'agentDiff', // git diff/ls-files with --no-ext-diff --no-textconv, in a private index copy

@@ -28,6 +28,7 @@ export const ROUTE_PATHS = {
   removeWorkspace: { method: 'DELETE', path: '/api/v1/workspaces/:workspace', effect: 'write' },
   focusWorkspace: { method: 'POST', path: '/api/v1/workspaces/:workspace/focus', effect: 'write' },
   agentWhy: { method: 'GET', path: '/api/v1/agents/:agent/why', effect: 'read' },
+  agentScreenRecord: { method: 'GET', path: '/api/v1/agents/:agent/screen-record', effect: 'read' },
   listProfiles: { method: 'GET', path: '/api/v1/profiles', effect: 'read' },
   agentClis: { method: 'GET', path: '/api/v1/agent-clis', effect: 'read' },
   agentHook: { method: 'POST', path: '/api/v1/hooks/:agentId', effect: 'write' },

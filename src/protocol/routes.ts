@@ -30,7 +30,13 @@ import {
   statsHistoryQuerySchema,
   statsHistorySchema,
 } from './metrics.js';
-import { hookBodySchema, profileInfoSchema, whyResponseSchema } from './profiles.js';
+import {
+  cliSupportSchema,
+  hookBodySchema,
+  profileInfoSchema,
+  screenRecordSchema,
+  whyResponseSchema,
+} from './profiles.js';
 import { refuseNul } from './argument-strings.js';
 import type { RouteDef } from './route-def.js';
 import { taskRoutes } from './task-route-defs.js';
@@ -92,7 +98,12 @@ const table = {
     ...ROUTE_PATHS.createAgent,
     summary: 'Create and start an agent',
     body: createAgentRequestSchema,
-    response: z.object({ agent: agentSchema }),
+    response: z.object({
+      agent: agentSchema,
+      cli: cliSupportSchema
+        .nullable()
+        .describe('Agent CLIs: the version it runs against the tested ones (a warning when outside)'),
+    }),
     status: 201,
   },
   getAgent: {
@@ -214,6 +225,13 @@ const table = {
     summary: 'Why the agent is in its state: the deciding signal, its evidence, and the last signals',
     params: agentRefParamsSchema,
     response: whyResponseSchema,
+  },
+  agentScreenRecord: {
+    ...ROUTE_PATHS.agentScreenRecord,
+    summary:
+      'The agent’s screen as the screen detectors read it, with its detector’s verdict and evidence (`wtp record-screen`; writes nothing)',
+    params: agentRefParamsSchema,
+    response: screenRecordSchema,
   },
   listProfiles: {
     ...ROUTE_PATHS.listProfiles,

@@ -1,11 +1,7 @@
 import { z } from 'zod';
+import { ACTIVITY_STATES } from './constants.js';
 
-/**
- * What an agent is doing while its process is alive (DESIGN §5). Profiles that cannot tell
- * (shell, cmd) stay `running` instead.
- */
-export const ACTIVITY_STATES = ['working', 'needs_permission', 'needs_input', 'idle'] as const;
-export type ActivityState = (typeof ACTIVITY_STATES)[number];
+export { ACTIVITY_STATES, type ActivityState } from './constants.js';
 export const activityStateSchema = z.enum(ACTIVITY_STATES);
 
 /**

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI_PINS } from '../../scripts/cli-pins.mjs';
 import { parseVersion } from '../core/state/detectors/screen-detector.js';
 import { PROFILE_NAMES } from '../protocol/constants.js';
+import { inTestedRange, TESTED_RANGE_PATTERN } from '../protocol/version-range.js';
 import { DETECTORS, PROFILES, STREAM_READERS, VENDORS } from './registry.js';
 import { VENDOR_SETUPS } from './setup-list.js';
 
@@ -57,8 +58,21 @@ describe('vendor registry', () => {
     for (const { profile, testedVersions } of VENDORS) {
       const pinned = CLI_PINS[profile.name];
       const recorded = recordedVersions(profile.name);
-      const known = new Set([...(pinned ? [pinned.version] : []), ...recorded]);
-      expect([...testedVersions].sort(), profile.name).toEqual([...known].sort());
+      const known = [...new Set([...(pinned ? [pinned.version] : []), ...recorded])];
+      for (const range of testedVersions) {
+        expect(range, profile.name).toMatch(TESTED_RANGE_PATTERN);
+        // Every range holds a version we ran or recorded: nothing untested is claimed.
+        expect(
+          known.some((v) => inTestedRange(v, [range])),
+          `${profile.name} ${range}`,
+        ).toBe(true);
+      }
+      for (const v of known) expect(inTestedRange(v, testedVersions), `${profile.name} ${v}`).toBe(true);
     }
+  });
+
+  it('runs every agent CLI that has tested versions for real; only aider is screens only', () => {
+    const screensOnly = VENDORS.filter((v) => v.profile.binary !== null && v.testedVersions.length === 0);
+    expect(screensOnly.map((v) => v.profile.name)).toEqual(['aider']);
   });
 });

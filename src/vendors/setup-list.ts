@@ -3,9 +3,17 @@
 import type { VendorSetup } from '../core/ports/vendor-setup.js';
 import { setup as claude } from './claude/setup.js';
 import { setup as codex } from './codex/setup.js';
+import { setup as copilot } from './copilot/setup.js';
+import { setup as gemini } from './gemini/setup.js';
+import { setup as opencode } from './opencode/setup.js';
+import { setup as qwen } from './qwen/setup.js';
 
 /** The vendor setups (hooks, trust: files written before the CLI starts), by profile name. */
 export const VENDOR_SETUPS: Readonly<Record<string, VendorSetup>> = {
   claude,
   codex,
+  copilot,
+  gemini,
+  opencode,
+  qwen,
 };

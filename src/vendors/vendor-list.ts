@@ -5,8 +5,21 @@ import { vendor as aider } from './aider/vendor.js';
 import { vendor as claude } from './claude/vendor.js';
 import { vendor as cmd } from './cmd/vendor.js';
 import { vendor as codex } from './codex/vendor.js';
+import { vendor as copilot } from './copilot/vendor.js';
 import { vendor as gemini } from './gemini/vendor.js';
+import { vendor as opencode } from './opencode/vendor.js';
+import { vendor as qwen } from './qwen/vendor.js';
 import { vendor as shell } from './shell/vendor.js';
 
 /** Every vendor folder's definition (no I/O), by folder name; src/vendors/registry.ts orders them. */
-export const VENDOR_FOLDERS: readonly VendorDefinition[] = [aider, claude, cmd, codex, gemini, shell];
+export const VENDOR_FOLDERS: readonly VendorDefinition[] = [
+  aider,
+  claude,
+  cmd,
+  codex,
+  copilot,
+  gemini,
+  opencode,
+  qwen,
+  shell,
+];

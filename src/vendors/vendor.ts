@@ -13,8 +13,11 @@ export interface VendorDefinition {
   order: number;
   /**
    * The tested version range: the CLI versions the tests run (scripts/cli-pins.mjs) and the
-   * recorded screens come from (test/fixtures/screens/<name>/<version>/). Empty when the CLI was
-   * never run here (its rules come from peers' patterns, checked on synthetic screens only).
+   * recorded screens come from (test/fixtures/screens/<name>/<version>/), each written as an exact
+   * version (`2.1.330`) or a prefix ending in `.x` (`0.24.x`: every 0.24 release); see
+   * protocol/version-range.ts. `wtp profiles`, `wtp doctor` and `wtp new` warn of an installed
+   * version outside it. Empty when the CLI was never run here (its rules come from peers' patterns,
+   * checked on synthetic screens only): the vendor is shown as "screens only, not run".
    */
   testedVersions: readonly string[];
   /** Screen detector rule sets, per version range (the newest applies to unknown versions). */

@@ -8,6 +8,8 @@ import {
   untilEnded,
   untilLastStep,
   untilState as waitForState,
+  dumpAgentsForDebug,
+  type Why,
 } from '../support/agent-steps.js';
 import { codexBinary, codexEnv, CODEX_VERSION, prepareCodexHome } from '../support/codex-cli.js';
 import { FakeOpenAI, type FakeOpenAIRequest, type FakeOpenAITurn } from '../support/fake-openai.js';
@@ -20,6 +22,21 @@ import { eventually, TestHome } from '../support/harness.js';
  * the status protocol decides; the screen and the process only back it up. Six agents run at
  * once per backend.
  */
+
+/** The arguments of codex's `request_user_input` tool (its schema, as codex 0.169 offers it). */
+const QUESTION = {
+  questions: [
+    {
+      id: 'colour',
+      header: 'Colour',
+      question: 'Which colour do you want?',
+      options: [
+        { label: 'Red (Recommended)', description: 'A red button' },
+        { label: 'Blue', description: 'A blue button' },
+      ],
+    },
+  ],
+};
 
 /** Turns by prompt: each agent gets its own script through the text it was asked. */
 function script(req: FakeOpenAIRequest): FakeOpenAITurn {
@@ -37,6 +54,11 @@ function script(req: FakeOpenAIRequest): FakeOpenAITurn {
         },
       },
     };
+  }
+  if (said.includes('ask me')) {
+    // Codex's question tool; it answers "request_user_input is unavailable in Default mode"
+    // outside Plan mode, so the test switches the agent to Plan mode first.
+    return { toolCall: { name: 'request_user_input', arguments: QUESTION } };
   }
   if (said.includes('think for long')) return { hang: true };
   if (said.includes('hit the limit')) {
@@ -110,16 +132,13 @@ describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', (backend) => {
       start('esc', 'think for long'),
       start('kill', 'say hi and stay'),
       start('limit', 'hit the limit'),
+      // No prompt: it is switched to Plan mode first (the question test).
+      newAgent(home, 'codex', 'ask', proj, ['--permission-mode', 'on-request']),
     ]);
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.WTP_DEBUG_E2E && home) {
-      for (const name of ['hi', 'perm', 'esc', 'kill', 'limit']) {
-        for (const e of await home.events(name)) console.log(backend, name, JSON.stringify(e));
-        console.log(backend, name, (await home.run(['why', name, '--json'])).stdout);
-      }
-    }
+    await dumpAgentsForDebug(home, backend, ['hi', 'perm', 'esc', 'kill', 'limit', 'ask']);
     await home?.cleanup();
     await api?.close();
     // --no-daemon: no app-server daemon (re-parented to pid 1) or other codex process outlives it.
@@ -156,6 +175,52 @@ describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', (backend) => {
     expect(why.doc.agent.stateDetail.evidence).toMatch(/^status 7501 state=done app=codex/);
   });
 
+  it('a restarted agent resumes its session (`codex resume <thread-id>` from its notify call): the conversation goes on', async () => {
+    await settled('hi', 'idle');
+    // Codex calls notify (`wtp hook`) just after the turn's `done`: the thread id follows.
+    const before = await eventually('the session id from notify', async () => {
+      const a = await home.agent('hi');
+      return a.sessionId !== null ? a : undefined;
+    });
+    expect(before.sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    // The session, not the side thread that names the task: only the session has a transcript.
+    const rollouts = readdirSync(`${codexHome}/sessions`, { recursive: true }).map(String);
+    expect(rollouts.some((f) => f.endsWith(`-${before.sessionId ?? ''}.jsonl`))).toBe(true);
+    expect((await home.run(['restart', 'hi'])).code).toBe(0);
+    const after = await eventually(
+      'hi to run again',
+      async () => {
+        const a = await home.agent('hi');
+        return a.pid !== null && a.pid !== before.pid && a.state === 'idle' ? a : undefined;
+      },
+      60_000,
+    );
+    const argv = readFileSync(`/proc/${after.pid ?? 0}/cmdline`, 'utf8').split('\0');
+    expect(argv.slice(argv.indexOf('resume'), argv.indexOf('resume') + 2)).toEqual([
+      'resume',
+      before.sessionId,
+    ]);
+    const seen = api.mainRequests.length;
+    // --force: codex may report its start-up working → idle pair (no request) right after start.
+    expect((await home.run(['send', 'hi', 'say hi again', '--enter', '--force'])).code).toBe(0);
+    const req = await eventually(
+      'the resumed turn to reach the API',
+      () => api.mainRequests.slice(seen).find((r) => JSON.stringify(r.body).includes('say hi again')),
+      60_000,
+    );
+    // The request after the restart carries the earlier turn: the conversation was resumed.
+    expect(JSON.stringify(req.body)).toContain('Hi there!');
+    const done = await eventually(
+      'the resumed turn to end',
+      async () => {
+        const a = await home.agent('hi');
+        return a.state === 'idle' && a.stateDetail.reason === 'turn_done' ? a : undefined;
+      },
+      60_000,
+    );
+    expect(done.sessionId).toBe(before.sessionId);
+  }, 180_000);
+
   it('asks for approval (needs_permission), runs the command once approved, goes idle', async () => {
     const waiting = await untilState('perm', 'needs_permission', 'the approval dialog');
     expect(waiting.stateDetail).toMatchObject({ source: 'status', reason: 'permission' });
@@ -187,7 +252,51 @@ describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', (backend) => {
       ['working', 'status', 'working'],
       ['idle', 'status', 'at_prompt'],
     ]);
+    const why = await home.json<Why>(['why', 'esc']);
+    expect(why.doc.agent.stateDetail.evidence).toMatch(/^status 7501 state=idle app=codex/);
+    expect(why.doc.signals.map((x) => x.source)).toContain('status');
   });
+
+  it('asks a question in Plan mode (request_user_input: needs_input from the status protocol); answered, goes idle', async () => {
+    await untilState('ask', 'idle', 'ask to be at its prompt');
+    // Plan mode (shift-tab): codex offers its question tool outside it but refuses to run it there.
+    expect((await home.run(['send', 'ask', '--key', 'shift-tab'])).code).toBe(0);
+    await eventually('ask to be in Plan mode', async () =>
+      /Plan mode \(shift\+tab to cycle\)/.test((await home.run(['peek', 'ask'])).stdout),
+    );
+    expect((await home.run(['send', 'ask', 'ask me', '--enter'])).code).toBe(0);
+    const waiting = await untilState('ask', 'needs_input', 'the question form');
+    expect(waiting.stateDetail).toMatchObject({ source: 'status', reason: 'question' });
+    expect(waiting.stateDetail.evidence).toMatch(/^status 7501 state=blocked kind=question app=codex/);
+    const why = await home.json<Why>(['why', 'ask']);
+    expect(why.doc.agent.stateDetail.evidence).toBe(waiting.stateDetail.evidence);
+    expect((await home.run(['peek', 'ask'])).stdout).toContain('Which colour do you want?');
+    expect((await home.run(['send', 'ask', '--key', 'enter'])).code).toBe(0); // "1. Red (Recommended)"
+    // The steps since the prompt was typed (the shift-tab before it is an input too).
+    const since = async (): Promise<Step[]> => {
+      const all = await home.events('ask');
+      const at = all.findIndex((e) => e.type === 'agent.inputSent' && e.data.text === 'ask me');
+      return all
+        .slice(at)
+        .map((e) => (e.type === 'agent.stateChanged' ? e.data : null))
+        .filter((d) => d !== null)
+        .map((d): Step => [d.to, d.detail.source, d.detail.reason]);
+    };
+    const s = await untilLastStep('ask', 'idle', since);
+    expect(s).toEqual([
+      ['working', 'status', 'working'],
+      ['needs_input', 'status', 'question'],
+      ['working', 'status', 'working'],
+      ['idle', 'status', 'turn_done'],
+    ]);
+    // The answer went back to the model as the tool's output.
+    const outputs = api.mainRequests.flatMap((r) =>
+      ((r.body as { input?: { type?: string; output?: unknown }[] }).input ?? [])
+        .filter((item) => item.type === 'function_call_output')
+        .map((item) => item.output),
+    );
+    expect(outputs).toContain(JSON.stringify({ answers: { colour: { answers: ['Red (Recommended)'] } } }));
+  }, 120_000);
 
   it('HTTP 429: a bare status error, refined by the screen into needs_input/usage_limit', async () => {
     // Codex 0.169 sends `state=error` with no msg (idle/error from the status record alone); the
@@ -202,6 +311,11 @@ describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', (backend) => {
     expect(a.stateDetail.evidence).toMatch(/^screen codex\/usage-limit /);
     expect(a.stateDetail.overrode).toContain('status 7501 state=error app=codex');
     expect((await home.run(['peek', 'limit'])).stdout).toMatch(/■ You[’']ve hit your usage limit/);
+    const why = await home.json<Why>(['why', 'limit']);
+    expect(why.doc.agent.stateDetail.evidence).toBe(a.stateDetail.evidence);
+    expect(why.doc.signals.map((x) => x.evidence)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^status 7501 state=error app=codex/)]),
+    );
   });
 
   it('a killed codex process ends the agent (the process is the signal)', async () => {

@@ -88,7 +88,16 @@ describe('plugin ↔ wtp --json', () => {
   it('LEADER a: offers the profiles of wtp profiles --json, starts an agent through wtp new in the pane’s workspace and directory', async () => {
     press('a');
     const choices = (shown()[0]?.args?.choices ?? []) as { id: string; label: string }[];
-    expect(choices.map((c) => c.id)).toEqual(['claude', 'codex', 'gemini', 'aider', 'shell']);
+    expect(choices.map((c) => c.id)).toEqual([
+      'claude',
+      'codex',
+      'gemini',
+      'qwen',
+      'opencode',
+      'copilot',
+      'aider',
+      'shell',
+    ]);
     choose('shell');
     enter('helper');
     expect(toasts()).toEqual([]);

@@ -112,7 +112,7 @@ describe('HTTP API (in-process daemon)', () => {
   });
 
   it('runs an agent over the real unix socket: create, input, screen, logs, stop', async () => {
-    const { agent } = await client.call('createAgent', {
+    const created = await client.call('createAgent', {
       body: {
         profile: 'cmd',
         name: 'echo',
@@ -120,7 +120,11 @@ describe('HTTP API (in-process daemon)', () => {
         argv: ['sh', '-c', 'while read l; do echo "<$l>"; done'],
       },
     });
-    expect(routes.createAgent.response.parse({ agent }).agent.state).toBe('running');
+    const { agent } = created;
+    expect(routes.createAgent.response.parse(created)).toMatchObject({
+      agent: { state: 'running' },
+      cli: null,
+    });
     const sent = await client.call('sendInput', {
       params: { agent: 'echo' },
       body: { text: 'ping', enter: true },

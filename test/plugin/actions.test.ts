@@ -22,8 +22,9 @@ afterEach(() => vm.close());
 /** `wtp profiles --json` as the daemon prints it, from the vendor registry (plugin-contract.test.ts runs the real one). */
 const PROFILES_DOC = {
   version: 1,
-  profiles: profileInfos({
+  profiles: await profileInfos({
     preflight: new FakePreflight(),
+    versions: { get: () => Promise.resolve(null) },
     agentBinaries: {},
     shell: '/bin/sh',
     pathVar: '/usr/bin:/bin',
@@ -72,7 +73,10 @@ describe('new agent (LEADER a)', () => {
       action: 'InputSelector',
       args: {
         title: 'wezterm-parallel: new agent',
-        choices: ['claude', 'codex', 'gemini', 'aider', 'shell'].map((p) => ({ id: p, label: p })),
+        choices: ['claude', 'codex', 'gemini', 'qwen', 'opencode', 'copilot', 'aider', 'shell'].map((p) => ({
+          id: p,
+          label: p,
+        })),
         action: { action: 'callback' },
       },
     });

@@ -150,3 +150,26 @@ export const jsonLines = (file: string): unknown[] =>
         .filter((l) => l !== '')
         .map((l) => JSON.parse(l) as unknown)
     : [];
+
+/** `wtp why NAME --json`, as far as the vendor e2e tests read it. */
+export interface Why {
+  agent: AgentView;
+  signals: { source: string; evidence: string }[];
+}
+
+/**
+ * With WTP_DEBUG_E2E set: prints each agent's events, `wtp why` and screen (`wtp peek`), labelled, to
+ * see why a real-CLI test waited in vain. Does nothing otherwise.
+ */
+export async function dumpAgentsForDebug(
+  home: TestHome | undefined,
+  label: string,
+  names: readonly string[],
+) {
+  if (!process.env.WTP_DEBUG_E2E || !home) return;
+  for (const name of names) {
+    for (const e of await home.events(name)) console.log(label, name, JSON.stringify(e));
+    console.log(label, name, (await home.run(['why', name, '--json'])).stdout);
+    console.log(label, name, 'SCREEN\n' + (await home.run(['peek', name])).stdout);
+  }
+}

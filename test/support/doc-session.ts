@@ -62,7 +62,7 @@ function freePort(): Promise<number> {
 }
 
 /** Programs whose presence changes what wtp prints (the backend it picks, `wtp profiles`). */
-const ELSEWHERE = ['wezterm', 'claude', 'codex', 'gemini', 'aider'];
+const ELSEWHERE = ['wezterm', 'claude', 'codex', 'gemini', 'qwen', 'opencode', 'copilot', 'aider'];
 
 /**
  * PATH as the documents' output needs it on every machine: a folder that holds WezTerm or an agent

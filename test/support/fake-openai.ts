@@ -37,7 +37,7 @@ export interface FakeOpenAITurn {
   delayMs?: number;
   /** Wait this long between stream events. */
   chunkDelayMs?: number;
-  /** Stream `response.created`, then keep the connection open until the client goes away. */
+  /** Send the first event or chunk (`response.created`), then keep the connection open until the client goes away. */
   hang?: boolean;
   /** Answer with this HTTP error instead of a turn. */
   error?: { status: number; type: string; code?: string; message: string; headers?: Record<string, string> };

@@ -97,7 +97,13 @@ export class FakeSseServer {
    */
   openStream(
     res: ServerResponse,
-    opts: { headers?: Record<string, string>; gapMs?: number; decorate?: () => Record<string, unknown> } = {},
+    opts: {
+      headers?: Record<string, string>;
+      gapMs?: number;
+      decorate?: () => Record<string, unknown>;
+      /** Write only `data: <json>` lines, without an `event:` line or a `type` field (Chat Completions, Gemini). */
+      dataOnly?: boolean;
+    } = {},
   ): SseSend {
     this.open.add(res);
     res.on('close', () => this.open.delete(res));
@@ -110,9 +116,12 @@ export class FakeSseServer {
     const gap = opts.gapMs ?? 0;
     return async (event, data) => {
       if (res.destroyed) return;
-      res.write(
-        `event: ${event}\ndata: ${JSON.stringify({ type: event, ...opts.decorate?.(), ...data })}\n\n`,
-      );
+      if (opts.dataOnly) res.write(`data: ${JSON.stringify({ ...opts.decorate?.(), ...data })}\n\n`);
+      else {
+        res.write(
+          `event: ${event}\ndata: ${JSON.stringify({ type: event, ...opts.decorate?.(), ...data })}\n\n`,
+        );
+      }
       if (gap > 0) await sleep(gap);
     };
   }
@@ -138,7 +147,16 @@ export class FakeSseServer {
 export interface LoggedKind {
   /** main = scripted turn, side = canned answer, other = anything else. */
   kind: 'main' | 'side' | 'other';
+  /**
+   * When the answer's last byte was handed to the socket (the response's `finish`: the end of a
+   * stream), in epoch ms on the clock the benchmark uses (`performance.timeOrigin + now()`);
+   * unset while the answer is open (a hanging turn never gets one).
+   */
+  answeredAt?: number;
 }
+
+/** Epoch milliseconds with sub-millisecond resolution (bench/proc.ts `nowMs`: one clock for both). */
+const answerClock = (): number => performance.timeOrigin + performance.now();
 
 /**
  * The base of a scripted API stand-in (FakeAnthropic, FakeOpenAI): its server, the requests it
@@ -146,6 +164,7 @@ export interface LoggedKind {
  */
 export abstract class FakeScriptedApi<Logged extends LoggedKind> {
   readonly requests: Logged[] = [];
+  private readonly answerListeners: ((logged: Logged) => void)[] = [];
 
   protected constructor(
     protected readonly http: FakeSseServer,
@@ -159,9 +178,29 @@ export abstract class FakeScriptedApi<Logged extends LoggedKind> {
     handle: (api: Api, req: ReadRequest, res: ServerResponse) => Promise<void>,
   ): Promise<Api> {
     const ref: { api?: Api } = {};
-    const http = await FakeSseServer.start((req, res) => handle(ref.api!, req, res));
+    const http = await FakeSseServer.start((req, res) => {
+      const api = ref.api!;
+      const base = api as unknown as FakeScriptedApi<LoggedKind>;
+      // Every stand-in logs the request before its first await: the entry at this index is this request's.
+      const index = base.requests.length;
+      const done = handle(api, req, res);
+      res.once('finish', () => base.answered(index));
+      return done;
+    });
     ref.api = make(http);
     return ref.api;
+  }
+
+  /** Calls `listener` (synchronously, once `answeredAt` is set) for every request answered from now on. */
+  onAnswered(listener: (logged: Logged) => void): void {
+    this.answerListeners.push(listener);
+  }
+
+  private answered(index: number): void {
+    const logged = this.requests[index];
+    if (logged === undefined) return;
+    logged.answeredAt = answerClock();
+    for (const l of this.answerListeners) l(logged);
   }
 
   /** Main-loop requests seen so far. */

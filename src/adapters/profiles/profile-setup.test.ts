@@ -1,7 +1,8 @@
-import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentRecord } from '../../../test/support/core-fakes.js';
+import { isAlive } from '../../../test/support/processes.js';
 import { profileWorlds } from '../../../test/support/profile-worlds.js';
 import { FsProfileSetup } from './profile-setup.js';
 
@@ -15,6 +16,23 @@ describe('FsProfileSetup', () => {
       code: 'AGENT_CLI_BROKEN',
       details: { exitCode: 3, output: 'segfault in module' },
     });
+  });
+
+  it('reports a --version that outlives its time limit as timed out, and kills what it started', async () => {
+    // Like Gemini CLI's relaunch wrapper: ignores SIGTERM and waits for a child it started.
+    const w = world();
+    const pidFile = join(w.root, 'child.pid');
+    writeFileSync(
+      w.cli,
+      `#!/bin/sh\ntrap '' TERM\nsleep 30 &\necho $! > '${pidFile}'\nwait\necho "2.1.330 (Claude Code)"\n`,
+    );
+    const err = await new FsProfileSetup(w.opts({ versionTimeoutMs: 300 }))
+      .prepare(w.agent)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'AGENT_CLI_BROKEN', details: { timedOut: true } });
+    expect((err as Error).message).toMatch(/--version` timed out after 0\.3 s/);
+    expect(existsSync(pidFile)).toBe(true);
+    expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
   });
 
   it('runs --version once for agents started together, and again once the program changes', async () => {

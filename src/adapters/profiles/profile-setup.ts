@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
-import { readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { AgentRecord } from '../../core/model/agent-record.js';
-import { AppError } from '../../core/errors.js';
 import type { ProfileCatalog } from '../../core/agents/profiles.js';
 import type { Logger, ProfileSetup } from '../../core/ports/daemon.js';
 import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
-import { CLI_VERSION_PATTERN } from '../../protocol/constants.js';
+import { CliVersions } from './cli-version.js';
 import { readJsonObject, writeFileAtomic } from './json-file.js';
 
 export interface ProfileSetupOptions {
@@ -45,6 +43,20 @@ const FS_FILES: SetupFiles = {
   readJsonObject,
   writeAtomic: (path, text) => writeFileAtomic(path, text),
   remove: (path) => rmSync(path, { force: true }),
+  list(dir) {
+    try {
+      return readdirSync(dir).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  },
+  link(target, path) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    rmSync(path, { force: true });
+    symlinkSync(target, path);
+  },
+  removeTree: (dir) => rmSync(dir, { recursive: true, force: true }),
 };
 
 /**
@@ -52,20 +64,25 @@ const FS_FILES: SetupFiles = {
  * then runs its vendor's setup (`src/vendors/<name>/setup.ts`), if it has one.
  */
 export class FsProfileSetup implements ProfileSetup {
-  private readonly versions = new Map<string, { mtimeMs: number; version: string }>();
-  /** `--version` runs in flight, by program file and modification time: agents started together share one. */
-  private readonly asking = new Map<string, Promise<string>>();
+  private readonly versions: CliVersions;
 
-  constructor(private readonly o: ProfileSetupOptions) {}
+  constructor(private readonly o: ProfileSetupOptions) {
+    this.versions = new CliVersions({
+      env: o.env,
+      ...(o.versionTimeoutMs === undefined ? {} : { timeoutMs: o.versionTimeoutMs }),
+    });
+  }
 
-  async prepare(agent: AgentRecord): Promise<{ version: string | null; profileArgs: string[] }> {
+  async prepare(
+    agent: AgentRecord,
+  ): Promise<{ version: string | null; profileArgs: string[]; profileEnv?: Record<string, string> }> {
     const spec = this.o.profiles.get(agent.profile);
     if (spec.binary === null) return { version: null, profileArgs: [] };
-    const version = await this.version(agent.command);
+    const version = await this.versions.get(agent.command);
     const setup = this.o.setups[agent.profile];
     if (setup === undefined) return { version, profileArgs: [] };
     const env = { ...this.o.env, ...agent.env };
-    const profileArgs = setup.prepare({
+    const prepared = setup.prepare({
       agent,
       version,
       agentDir: join(this.o.agentsDir, agent.id),
@@ -77,7 +94,8 @@ export class FsProfileSetup implements ProfileSetup {
       files: FS_FILES,
       log: this.o.log,
     });
-    return { version, profileArgs };
+    if (Array.isArray(prepared)) return { version, profileArgs: prepared };
+    return { version, profileArgs: prepared.args, profileEnv: prepared.env };
   }
 
   cleanup(agentId: string): void {
@@ -96,55 +114,5 @@ export class FsProfileSetup implements ProfileSetup {
           : { url: `${url}/api/v1/hooks/${encodeURIComponent(agent.id)}`, token: this.o.hookToken(agent.id) },
       command: { command: command ?? 'wtp', args: [...rest, 'hook', '--agent', agent.id] },
     };
-  }
-
-  /** `<cli> --version`, cached per program file (by modification time). */
-  private async version(command: string): Promise<string | null> {
-    let mtimeMs = 0;
-    try {
-      mtimeMs = statSync(command).mtimeMs;
-    } catch {
-      return null;
-    }
-    const cached = this.versions.get(command);
-    if (cached?.mtimeMs === mtimeMs) return cached.version;
-    const key = `${command}\u0000${mtimeMs}`;
-    let asking = this.asking.get(key);
-    if (!asking) {
-      asking = this.askVersion(command).finally(() => this.asking.delete(key));
-      this.asking.set(key, asking);
-    }
-    const version = await asking;
-    this.versions.set(command, { mtimeMs, version });
-    return version;
-  }
-
-  /** Runs `<cli> --version`; AGENT_CLI_BROKEN when it fails, times out or prints no version. */
-  private async askVersion(command: string): Promise<string> {
-    const out = await new Promise<{ code: number | null; text: string; timedOut: boolean }>((resolve) => {
-      const child = execFile(
-        command,
-        ['--version'],
-        { timeout: this.o.versionTimeoutMs ?? 10_000, env: { ...this.o.env } as NodeJS.ProcessEnv },
-        (err, stdout, stderr) => {
-          const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: unknown }) | null;
-          resolve({
-            code: e ? (typeof e.code === 'number' ? e.code : -1) : 0,
-            text: `${stdout}${stderr}`.trim(),
-            timedOut: e?.killed === true,
-          });
-        },
-      );
-      child.stdin?.end();
-    });
-    const m = CLI_VERSION_PATTERN.exec(out.text);
-    if (out.code !== 0 || !m?.[1]) {
-      throw new AppError(
-        'AGENT_CLI_BROKEN',
-        `\`${command} --version\` ${out.timedOut ? 'timed out' : `failed (exit ${out.code})`}: ${out.text.slice(0, 200) || 'no output'}`,
-        { command, exitCode: out.code, timedOut: out.timedOut, output: out.text.slice(0, 2000) },
-      );
-    }
-    return m[1];
   }
 }

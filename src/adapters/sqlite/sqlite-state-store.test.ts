@@ -54,6 +54,7 @@ const fullAgent = (id: string, workspaceId = 'w1'): AgentRecord => ({
   sessionId: 'b1c2d3e4-0000-4000-8000-000000000000',
   forkSession: 'a0b1c2d3-0000-4000-8000-000000000000',
   profileArgs: ['--settings', '/state/agents/x/claude-settings.json'],
+  profileEnv: { OPENCODE_CONFIG_CONTENT: '{"plugin":["file:///state/agents/x/wtp-opencode-plugin.js"]}' },
   worktree: {
     repo: '/src/shop',
     path: '/state/worktrees/shop-0a1b2c3d/api',

@@ -44,6 +44,7 @@ interface AgentRow {
   session_id: string | null;
   fork_session: string | null;
   profile_args: string;
+  profile_env: string;
   worktree: string | null;
 }
 
@@ -76,10 +77,10 @@ export class SqliteStateStore implements StateStore, EventLog {
     this.upsertAgent = db.prepare(`
       INSERT INTO agents (id, workspace_id, name, profile, command, args, cwd, env, restart_policy, backend,
         state, state_detail, state_since, pid, host_pid, host_identity, pane_id, last_exit, restarts, created_at,
-        started_at, output_seq, cols, rows, agent_version, session_id, profile_args, worktree, fork_session)
+        started_at, output_seq, cols, rows, agent_version, session_id, profile_args, worktree, fork_session, profile_env)
       VALUES (@id, @workspace_id, @name, @profile, @command, @args, @cwd, @env, @restart_policy, @backend,
         @state, @state_detail, @state_since, @pid, @host_pid, @host_identity, @pane_id, @last_exit, @restarts, @created_at,
-        @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args, @worktree, @fork_session)
+        @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args, @worktree, @fork_session, @profile_env)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, state_detail = excluded.state_detail,
         state_since = excluded.state_since, pid = excluded.pid, host_pid = excluded.host_pid,
@@ -87,7 +88,8 @@ export class SqliteStateStore implements StateStore, EventLog {
         started_at = excluded.started_at, output_seq = excluded.output_seq, cols = excluded.cols,
         rows = excluded.rows, restart_policy = excluded.restart_policy,
         agent_version = excluded.agent_version, session_id = excluded.session_id,
-        profile_args = excluded.profile_args, worktree = excluded.worktree, fork_session = excluded.fork_session`);
+        profile_args = excluded.profile_args, worktree = excluded.worktree, fork_session = excluded.fork_session,
+        profile_env = excluded.profile_env`);
     this.deleteAgent = db.prepare('DELETE FROM agents WHERE id = ?');
     this.upsertWorkspace = db.prepare(`
       INSERT INTO workspaces (id, name, repo_path, backend, template, created_at)
@@ -245,8 +247,15 @@ function toRow(a: AgentRecord): AgentRow {
     session_id: a.sessionId,
     fork_session: a.forkSession,
     profile_args: JSON.stringify(a.profileArgs),
+    profile_env: JSON.stringify(a.profileEnv ?? {}),
     worktree: a.worktree ? JSON.stringify(a.worktree) : null,
   };
+}
+
+/** The profile's environment column: absent on the record when it adds none. */
+function profileEnvOf(text: string): { profileEnv?: Record<string, string> } {
+  const env = JSON.parse(text) as Record<string, string>;
+  return Object.keys(env).length === 0 ? {} : { profileEnv: env };
 }
 
 function fromRow(r: AgentRow): AgentRecord {
@@ -279,6 +288,7 @@ function fromRow(r: AgentRow): AgentRecord {
     sessionId: r.session_id,
     forkSession: r.fork_session,
     profileArgs: JSON.parse(r.profile_args) as string[],
+    ...profileEnvOf(r.profile_env),
     worktree: r.worktree ? (JSON.parse(r.worktree) as AgentWorktree) : null,
   };
 }

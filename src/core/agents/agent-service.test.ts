@@ -43,12 +43,12 @@ describe('create: validation', () => {
     expect(err.code).toBe('PROFILE_UNKNOWN');
     expect(err.details).toEqual({
       profile: 'python',
-      known: ['shell', 'cmd', 'claude', 'codex', 'gemini', 'aider'],
+      known: ['shell', 'cmd', 'claude', 'codex', 'gemini', 'qwen', 'opencode', 'copilot', 'aider'],
       suggestion: null,
     });
     const typo = await refused(h, { profile: 'clade' });
     expect(typo.message).toBe(
-      'Unknown profile "clade". Did you mean "claude"? Known profiles: shell, cmd, claude, codex, gemini, aider.',
+      'Unknown profile "clade". Did you mean "claude"? Known profiles: shell, cmd, claude, codex, gemini, qwen, opencode, copilot, aider.',
     );
     expect(typo.details?.suggestion).toBe('claude');
   });

@@ -132,6 +132,7 @@ export class AgentService extends AgentTerminal {
         const prepared = await this.d.profiles.prepare(agent);
         agent.version = prepared.version;
         agent.profileArgs = prepared.profileArgs;
+        if (prepared.profileEnv) agent.profileEnv = prepared.profileEnv;
       }
       // The workspace may have been removed while this awaited; checked in the tick that adds the agent.
       if (!this.d.registry.findWorkspace(agent.workspaceId)) {

@@ -11,7 +11,8 @@ import type { ProfileCatalog } from '../agents/profiles.js';
  * Code's `--settings` with our hooks), then `--resume <session>` when a session is known (a
  * restart continues the conversation) or, for a fork without a session of its own yet, the
  * arguments that fork its source's (`--resume <source> --fork-session`), then the user's
- * arguments. A run whose arguments ask for the profile's structured stream
+ * arguments. The profile's environment (its setup's, built on the agent's own) goes over the
+ * agent's. A run whose arguments ask for the profile's structured stream
  * (`claude -p --output-format stream-json`) is read from it.
  */
 export function spawnMessage(
@@ -46,6 +47,7 @@ export function spawnMessage(
       ...baseEnv,
       ...worktreeEnv(agent.worktree),
       ...agent.env,
+      ...agent.profileEnv,
       ...own,
     },
     cols: agent.cols,

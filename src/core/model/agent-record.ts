@@ -50,6 +50,11 @@ export interface AgentRecord {
   forkSession: string | null;
   /** Arguments the profile adds before the user's at every spawn (e.g. `--settings <file>`). */
   profileArgs: string[];
+  /**
+   * Environment the profile adds at every spawn, over the agent's own (e.g. OpenCode's
+   * `OPENCODE_CONFIG_CONTENT` that loads our plugin); absent when it adds none.
+   */
+  profileEnv?: Record<string, string>;
   /** The agent's git worktree, branch and port range; null when it runs outside git. */
   worktree: AgentWorktree | null;
 }
@@ -115,6 +120,7 @@ export function cloneRecord(a: AgentRecord): AgentRecord {
     ...a,
     args: [...a.args],
     profileArgs: [...a.profileArgs],
+    ...(a.profileEnv ? { profileEnv: { ...a.profileEnv } } : {}),
     worktree: a.worktree ? { ...a.worktree } : null,
     env: { ...a.env },
     stateDetail: { ...a.stateDetail },

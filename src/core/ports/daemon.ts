@@ -140,9 +140,12 @@ export interface OutputLogs {
 export interface ProfileSetup {
   /**
    * Checks the agent CLI (`--version`), writes this agent's hook settings and pre-accepts the
-   * trust prompt for its working directory. Throws AppError (e.g. AGENT_CLI_BROKEN).
+   * trust prompt for its working directory. Throws AppError (e.g. AGENT_CLI_BROKEN). `profileEnv`:
+   * variables the agent's CLI needs to find those files (added to the agent's env).
    */
-  prepare(agent: AgentRecord): Promise<{ version: string | null; profileArgs: string[] }>;
+  prepare(
+    agent: AgentRecord,
+  ): Promise<{ version: string | null; profileArgs: string[]; profileEnv?: Record<string, string> }>;
   /** Removes what `prepare` wrote for an agent that is being removed. */
   cleanup(agentId: string): void;
 }

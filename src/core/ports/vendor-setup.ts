@@ -17,6 +17,12 @@ export interface SetupFiles {
   writeAtomic(path: string, text: string): void;
   /** Removes the file if it exists. */
   remove(path: string): void;
+  /** The names in a folder (sorted), or [] when it does not exist. */
+  list(dir: string): string[];
+  /** Makes `path` a symbolic link to `target` (replacing a link or file already there; folders 0700). */
+  link(target: string, path: string): void;
+  /** Removes a folder and everything in it (links are removed, never followed). */
+  removeTree(dir: string): void;
 }
 
 /** What a vendor setup gets to prepare one agent. */
@@ -40,14 +46,24 @@ export interface VendorSetupContext {
   log: Logger;
 }
 
+/** What a setup returns when its CLI also needs environment (a config passed only through env). */
+export interface PreparedSetup {
+  args: string[];
+  /** Set at every spawn over the agent's own environment (built from `ctx.env` where it merges). */
+  env: Record<string, string>;
+}
+
 /**
  * A vendor's I/O part (`src/vendors/<name>/setup.ts`): what its CLI needs written before it
  * starts (hook settings, a pre-accepted trust prompt). The ProfileSetup adapter runs it after
  * checking the CLI's version.
  */
 export interface VendorSetup {
-  /** Writes this agent's files; returns the profile arguments they need (e.g. `--settings <file>`). */
-  prepare(ctx: VendorSetupContext): string[];
+  /**
+   * Writes this agent's files; returns the profile arguments they need (e.g. `--settings <file>`),
+   * and environment when the CLI takes its config only from there.
+   */
+  prepare(ctx: VendorSetupContext): string[] | PreparedSetup;
   /** Removes what `prepare` wrote into the folder of an agent that is being removed. */
   cleanup?(agentDir: string, files: SetupFiles): void;
 }

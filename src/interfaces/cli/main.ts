@@ -13,6 +13,7 @@ import { registerGitCommands } from './commands/git.js';
 import { registerOrphanCommands } from './commands/orphans.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerReportCommand } from './commands/report.js';
+import { registerRecordScreenCommand } from './commands/record-screen.js';
 import { registerStateCommands } from './commands/state.js';
 import { registerTemplateCommands } from './commands/template.js';
 import { registerTerminalCommands } from './commands/terminal.js';
@@ -55,6 +56,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerForkCommand(program, ctx);
   registerTerminalCommands(program, ctx);
   registerStateCommands(program, ctx);
+  registerRecordScreenCommand(program, ctx);
   registerGitCommands(program, ctx);
   registerTaskCommands(program, ctx);
   registerReportCommand(program, ctx);

@@ -1,5 +1,8 @@
 import * as z from 'zod/mini';
 import { AGENT_STATES, NAME_PATTERN, RESTART_POLICIES } from '../../protocol/constants.js';
+import { ACTIVITY_STATES } from '../../protocol/constants.js';
+
+const RECORD_STATES = [...ACTIVITY_STATES, 'none'] as const;
 
 /**
  * zod schemas of the CLI's options, loaded only when a user typed an option (validate.ts).
@@ -48,6 +51,16 @@ export const optionSchemas = {
   fork: z.object({ name: z.optional(name), prompt: z.optional(nonEmpty), wait: z.boolean() }),
   logs: z.object({ tail: z.optional(int(0, 1_000_000)) }),
   events: z.object({ since: int(0, Number.MAX_SAFE_INTEGER), limit: int(1, 10_000) }),
+  'record-screen': z.object({
+    state: z.optional(z.enum(RECORD_STATES, { error: oneOf(RECORD_STATES) })),
+    reason: z.optional(
+      z
+        .string()
+        .check(z.regex(/^[a-z][a-z_]{0,39}$/, 'must be a reason word such as permission or question')),
+    ),
+    out: z.optional(nonEmpty),
+    force: z.optional(z.boolean()),
+  }),
 } as const;
 
 export type OptionSchemas = typeof optionSchemas;

@@ -16,7 +16,7 @@ import {
 import { encodeInput, encodeJson, FrameDecoder } from './frames.js';
 
 /** The daemon's end of one host connection. */
-class SocketHostLink implements HostLink {
+export class SocketHostLink implements HostLink {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
@@ -53,8 +53,14 @@ class SocketHostLink implements HostLink {
     else w.reject(new Error(error ?? 'host request failed'));
   }
 
+  /** The connection is gone: what still waits for an answer gets HOST_UNAVAILABLE (a 503, not a 500). */
   failAll(): void {
-    for (const w of this.waiting.values()) w.reject(new Error('host disconnected'));
+    const gone = new AppError(
+      'HOST_UNAVAILABLE',
+      "The agent's host disconnected before it answered (the agent may have just exited); try again.",
+      { hostPid: this.hostPid },
+    );
+    for (const w of this.waiting.values()) w.reject(gone);
     this.waiting.clear();
   }
 

@@ -62,6 +62,8 @@ const EXIT_QUIET_MAX_MS = 500;
 const LEFTOVER_GRACE_MS = 2_000;
 /** Grace used when the host itself is told to terminate. */
 const SELF_TERMINATE_GRACE_MS = 2_000;
+/** RIS (full reset): the screen a new terminal has. */
+const TERMINAL_RESET = new TextEncoder().encode('\u001bc');
 
 /**
  * `wtp host`: owns one agent's PTY. Streams output (sequence-numbered by byte offset)
@@ -224,6 +226,9 @@ export class AgentHost {
       this.conn.sendJson({ type: 'spawnFailed', message });
       return;
     }
+    // A new process starts on a clean screen: the emulator forgets the rows the last one left (a
+    // restarted TUI may write before it draws, and its detector would read them as its state).
+    if (this.childStartedAt !== 0) this.screen.write(TERMINAL_RESET, this.d.log.end);
     this.child = child;
     this.childStartedAt = Date.now();
     this.spawned = spec.origin

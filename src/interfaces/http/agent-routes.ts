@@ -7,14 +7,15 @@ export function registerAgentRoutes(
   app: HttpApp,
   api: Pick<
     ApiContext,
-    'agents' | 'fork' | 'events' | 'workspaces' | 'orphans' | 'loadTemplate' | 'defaultBackend'
+    'agents' | 'fork' | 'events' | 'workspaces' | 'orphans' | 'loadTemplate' | 'defaultBackend' | 'cliSupport'
   >,
 ): void {
   const { agents, events, workspaces, orphans } = api;
   registerRoute(app, 'listAgents', ({ query }) => ({ agents: agents.list(query) }));
-  registerRoute(app, 'createAgent', async ({ body }, { source }) => ({
-    agent: await agents.create(body, source),
-  }));
+  registerRoute(app, 'createAgent', async ({ body }, { source }) => {
+    const agent = await agents.create(body, source);
+    return { agent, cli: api.cliSupport(agent.profile, agent.version) };
+  });
   registerRoute(app, 'getAgent', ({ params }) => ({ agent: agents.get(params.agent) }));
   registerRoute(app, 'stopAgent', async ({ params, body }, { source }) => ({
     agent: await agents.stop(params.agent, body, source),
@@ -89,10 +90,11 @@ export function registerAgentRoutes(
 /** `wtp why`, profiles, and the hook intake of agent CLIs. */
 export function registerStateRoutes(
   app: HttpApp,
-  api: Pick<ApiContext, 'states' | 'profiles' | 'agentClis'>,
+  api: Pick<ApiContext, 'states' | 'profiles' | 'agentClis' | 'screenRecord'>,
 ): void {
   registerRoute(app, 'agentWhy', ({ params }) => api.states.why(params.agent));
-  registerRoute(app, 'listProfiles', () => ({ profiles: api.profiles() }));
+  registerRoute(app, 'agentScreenRecord', ({ params }) => api.screenRecord(params.agent));
+  registerRoute(app, 'listProfiles', async () => ({ profiles: await api.profiles() }));
   registerRoute(app, 'agentClis', () => api.agentClis());
   registerRoute(app, 'agentHook', async ({ params, body }) => {
     await api.states.receiveHook(params.agentId, body);

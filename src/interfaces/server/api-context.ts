@@ -1,7 +1,7 @@
 import type { Clock, Logger } from '../../core/ports/daemon.js';
 import type { UseCases } from '../../core/use-cases/use-cases.js';
 import type { AgentClis } from '../../protocol/doctor.js';
-import type { ProfileInfo } from '../../protocol/profiles.js';
+import type { CliSupportInfo, ProfileInfo, ScreenRecord } from '../../protocol/profiles.js';
 import type { Backend } from '../../protocol/constants.js';
 import type { DaemonStatus } from '../../protocol/daemon.js';
 import type { LayoutNode, TemplateUse } from '../../protocol/template.js';
@@ -23,8 +23,12 @@ export interface DaemonUseCases {
   ): { name: string; layout: LayoutNode; use: TemplateUse };
   /** The daemon's backend (what `auto` means for new workspaces). */
   defaultBackend(): Backend;
-  /** The profiles with the program each would run here. */
-  profiles(): ProfileInfo[];
+  /** The profiles with the program each would run here and, for agent CLIs, its version. */
+  profiles(): Promise<ProfileInfo[]>;
+  /** An agent CLI's version against its tested ranges (null for shell and cmd): `wtp new`. */
+  cliSupport(profile: string, version: string | null): CliSupportInfo | null;
+  /** The agent's screen and its detector's verdict (`wtp record-screen`); reads only. */
+  screenRecord(ref: string): Promise<ScreenRecord>;
   /** The agent CLIs as the daemon would run them (`wtp doctor`): found where, tested versions, install. */
   agentClis(): AgentClis;
   /** Notifications sent, failed and dropped (rate limit) per channel, and repeats dropped (/metrics). */

@@ -3,7 +3,7 @@ import { AIDER_RULES } from './detectors.js';
 
 /** Aider: screens only (its rules come from peers' patterns); it talks to many vendors' models. */
 export const vendor: VendorDefinition = {
-  order: 60,
+  order: 90,
   testedVersions: [],
   detectors: AIDER_RULES,
   profile: {

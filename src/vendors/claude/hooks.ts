@@ -1,8 +1,5 @@
 import type { HookReading } from '../../core/agents/profiles.js';
-import { resetTimeIn } from '../../core/state/detectors/reset-time.js';
-import type { Signal } from '../../protocol/signals.js';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+import { hookSignals, stopFailureSignal, str } from '../hook-signal.js';
 
 /**
  * Maps a Claude Code hook payload (the JSON its hooks receive on stdin / as the HTTP body) to a
@@ -16,21 +13,7 @@ export function readClaudeHook(body: Record<string, unknown>, at: number): HookR
   const event = str(body.hook_event_name) ?? 'unknown';
   const sessionId = str(body.session_id) ?? null;
   const tool = str(body.tool_name);
-  const sig = (
-    state: Signal['state'],
-    reason: Signal['reason'] | undefined,
-    extra: string | undefined,
-    more: Partial<Signal> = {},
-  ): Signal => ({
-    source: 'hook',
-    state,
-    ...(reason === undefined ? {} : { reason }),
-    evidence: `hook ${event}${extra ? ` ${extra}` : ''}`.slice(0, 500),
-    at,
-    ...(tool === undefined ? {} : { tool }),
-    ...more,
-  });
-  const reading = (signal: Signal | null): HookReading => ({ signal, sessionId, event });
+  const { sig, reading } = hookSignals({ event, sessionId, tool, at });
   switch (event) {
     case 'SessionStart':
       // Fires before the UI is at its prompt (typing then is lost): it only tells the session id.
@@ -60,16 +43,8 @@ export function readClaudeHook(body: Record<string, unknown>, at: number): HookR
     }
     case 'Stop':
       return reading(sig('idle', 'turn_done', undefined));
-    case 'StopFailure': {
-      const error = str(body.error) ?? 'unknown';
-      const details = str(body.error_details) ?? str(body.last_assistant_message);
-      const text = `${error}${details ? ` ${JSON.stringify(details.slice(0, 160))}` : ''}`;
-      if (error === 'rate_limit' || error === 'billing_error') {
-        const resetsAt = details ? resetTimeIn(details) : undefined;
-        return reading(sig('needs_input', 'usage_limit', text, resetsAt === undefined ? {} : { resetsAt }));
-      }
-      return reading(sig('idle', 'error', text));
-    }
+    case 'StopFailure':
+      return reading(stopFailureSignal(body, sig));
     default:
       return reading(null);
   }

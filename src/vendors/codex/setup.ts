@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
+import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
 
 /** TOML basic string. */
 function tomlString(s: string): string {
@@ -28,12 +28,42 @@ export function trustCodexProject(
   return true;
 }
 
-/** Codex CLI: the trust prompt of the agent's working directory pre-accepted; no hooks. */
+/** True when the config's top level (before its first table) sets `notify`. */
+function setsNotify(toml: string): boolean {
+  for (const line of toml.split('\n')) {
+    if (/^\s*\[/.test(line)) return false;
+    if (/^\s*(?:notify|"notify")\s*=/.test(line)) return true;
+  }
+  return false;
+}
+
+/**
+ * `-c notify=[…]` for this agent's run: Codex runs `wtp hook --agent ID <json>` after every
+ * completed turn, which tells the daemon the session's thread id (what `codex resume` takes).
+ * An override on the command line: the user's config.toml is not touched.
+ */
+export function codexNotifyArgs(t: HookEndpoints): string[] {
+  return ['-c', `notify=[${[t.command.command, ...t.command.args].map(tomlString).join(', ')}]`];
+}
+
+/**
+ * Codex CLI: the trust prompt of the agent's working directory pre-accepted; its `notify` program
+ * (the session id, to resume after a restart; the state comes from its OSC 7501 records) unless
+ * the user's config.toml sets one: an override would silence the user's, so it is kept and the
+ * agent cannot be resumed.
+ */
 export const setup: VendorSetup = {
   prepare(ctx) {
-    if (ctx.preTrust) {
-      trustCodexProject(ctx.files, { home: ctx.home, codexHome: ctx.env.CODEX_HOME }, ctx.agent.cwd);
+    const env = { home: ctx.home, codexHome: ctx.env.CODEX_HOME };
+    if (ctx.preTrust) trustCodexProject(ctx.files, env, ctx.agent.cwd);
+    const config = ctx.files.readText(join(env.codexHome ?? join(env.home, '.codex'), 'config.toml'));
+    if (config !== null && setsNotify(config)) {
+      ctx.log.warn(
+        { agent: ctx.agent.id },
+        'codex config.toml sets notify: it is kept, so a restart of this agent starts a new session',
+      );
+      return [];
     }
-    return [];
+    return codexNotifyArgs(ctx.hookEndpoints());
   },
 };

@@ -1,7 +1,11 @@
 import type { VendorDefinition } from '../vendor.js';
 import { CODEX_RULES } from './detectors.js';
+import { readCodexHook } from './hooks.js';
 
-/** Codex CLI (docs/research/codex-0.169.0.md): OSC 7501 status records and recorded screens. */
+/**
+ * Codex CLI (docs/research/codex-0.169.0.md): OSC 7501 status records and recorded screens; its
+ * `notify` program (setup.ts) only names the session, resumed with `codex resume <id>`.
+ */
 export const vendor: VendorDefinition = {
   order: 40,
   testedVersions: ['0.169.0'],
@@ -12,17 +16,21 @@ export const vendor: VendorDefinition = {
     binary: 'codex',
     install: 'npm i -g @openai/codex',
     // Codex 0.169 writes OSC 7501 records unasked (docs/research/codex-0.169.0.md). Its `notify`
-    // hook is not used: it also fires for the side request that names the task, mid-turn.
-    signals: ['status', 'screen', 'process'],
-    hooks: null,
+    // call gives no state (it also fires for the side request that names the task, mid-turn),
+    // only the session id.
+    signals: ['status', 'hook', 'screen', 'process'],
+    hooks:
+      'a per-agent `-c notify=[…]` running `wtp hook` (the session id only; unless config.toml sets notify)',
     trust: 'projects."<cwd>".trust_level = "trusted" in ~/.codex/config.toml',
-    resume: null,
+    resume: '`codex resume <thread-id>` from its notify call (after the first completed turn)',
     detector: 'codex',
     // Main screen (easier to read); no background app-server daemon that outlives the agent.
     defaultArgs: ['--no-alt-screen', '--no-daemon'],
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--ask-for-approval', m],
     permissionModes: ['on-request', 'never'],
+    resumeArgs: (id) => ['resume', id],
+    readHook: readCodexHook,
     // It reports a short working → idle pair at startup and (research notes) around its task-title
     // request: idle must hold before a working agent is called idle.
     idleSettleMs: 1_500,

@@ -1,24 +1,32 @@
 import type { VendorDefinition } from '../vendor.js';
 import { GEMINI_RULES } from './detectors.js';
+import { readGeminiHook } from './hooks.js';
 
-/** Gemini CLI: screens only (its rules come from peers' patterns). */
+/**
+ * Gemini CLI 0.61.0 (/work/shared/research/vendor-clis.md §3): settings-file command hooks from
+ * a per-agent GEMINI_CLI_HOME (setup.ts), screen rules checked on screens recorded from the real
+ * CLI, resume by the session id every hook payload carries.
+ */
 export const vendor: VendorDefinition = {
   order: 50,
-  testedVersions: [],
+  testedVersions: ['0.61.0'],
   detectors: GEMINI_RULES,
   profile: {
     name: 'gemini',
     vendor: 'google',
     binary: 'gemini',
     install: 'npm i -g @google/gemini-cli',
-    signals: ['screen', 'process'],
-    hooks: null,
-    trust: null,
-    resume: null,
+    signals: ['hook', 'screen', 'process'],
+    hooks:
+      "command hooks (wtp hook) in a per-agent GEMINI_CLI_HOME: the user's settings plus ours, the rest linked",
+    trust: '--skip-trust (that process only)',
+    resume: '--resume <session_id> from its hooks',
     detector: 'gemini',
     defaultArgs: [],
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--approval-mode', m],
+    resumeArgs: (id) => ['--resume', id],
     permissionModes: ['default', 'auto_edit', 'plan', 'yolo'],
+    readHook: readGeminiHook,
   },
 };

@@ -104,9 +104,11 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
             ...(raw.branch === undefined ? {} : { branch: raw.branch }),
             ...(raw.worktree === false ? { worktree: false } : {}),
           };
-          const { agent } = await createApprovingSetup(ctx, body);
+          const { agent, cli } = await createApprovingSetup(ctx, body);
           const { text, failed } = describeStart(agent);
-          if (ctx.json) ctx.emit('agent', { agent });
+          // A CLI outside its tested versions (or never run here) still starts, with a warning.
+          if (cli?.warning) ctx.note(`warning: ${cli.warning.replaceAll('<agent>', agent.name)}`);
+          if (ctx.json) ctx.emit('agent', { agent, cli: cli ?? null });
           else {
             ctx.line(text);
             const wt = worktreeLine(agent, ctx.env.userHome);

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import type { CliSupportInfo, ProfileInfo } from '../../../protocol/profiles.js';
 import type { Signal } from '../../../protocol/signals.js';
+import { SCREENS_ONLY } from '../../../protocol/version-range.js';
 import type { CliContext } from '../context.js';
 import { duration, paint, stateColor, stateLabel, table } from '../format.js';
 import { runAction } from '../run-action.js';
@@ -54,7 +56,9 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
 
   program
     .command('profiles')
-    .description('agent profiles: the signals each one supports, hooks, trust, resume, and the program found')
+    .description(
+      'agent profiles: the signals each one uses, the tested versions of its CLI, the version installed, and the program found',
+    )
     .option('--json', 'machine-readable output')
     .action((raw: { json?: boolean }) =>
       runAction(ctx, raw.json, async () => {
@@ -65,15 +69,18 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
         }
         ctx.line(
           table(
-            ['PROFILE', 'SIGNALS', 'STATES', 'PROGRAM'],
+            ['PROFILE', 'SIGNALS', 'STATES', 'TESTED', 'INSTALLED', 'PROGRAM'],
             profiles.map((p) => [
               p.name,
               p.signals.join(' > '),
               p.agentAware ? 'working/needs_*/idle' : 'running',
+              testedText(p.cli),
+              installedText(p.cli),
               p.program === null ? '(the command given)' : (p.found ?? `${p.program} (not found)`),
             ]),
           ),
         );
+        for (const w of profileWarnings(profiles)) ctx.line(`${paint(ctx.color, 'yellow', 'warning')}: ${w}`);
       }),
     );
 
@@ -100,4 +107,28 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
         if (ctx.json) ctx.emit('hook', { agent: raw.agent, event: String(body.hook_event_name) });
       }),
     );
+}
+
+/** The TESTED column: the tested ranges, `screens only, not run`, or `-` (shell, cmd). */
+function testedText(cli: CliSupportInfo | null): string {
+  if (cli === null) return '-';
+  return cli.support === 'screens-only' ? SCREENS_ONLY : cli.testedVersions.join(', ');
+}
+
+/** The INSTALLED column: the version and whether it is a tested one. */
+function installedText(cli: CliSupportInfo | null): string {
+  if (cli === null) return '-';
+  if (cli.version === null) return cli.versionError === 'not found' ? '-' : '? (--version failed)';
+  return `${cli.version} (${cli.inRange === true ? 'tested' : 'untested'})`;
+}
+
+/** A warning per installed agent CLI outside its tested versions, never run here, or broken. */
+function profileWarnings(profiles: readonly ProfileInfo[]): string[] {
+  return profiles.flatMap((p) => {
+    const cli = p.cli;
+    if (cli === null || p.found === null) return [];
+    if (cli.version === null)
+      return [`${p.name}: ${cli.versionError ?? 'no version'}; its agents cannot start (AGENT_CLI_BROKEN)`];
+    return cli.warning === null ? [] : [cli.warning];
+  });
 }

@@ -1,5 +1,6 @@
 import { CLI_VERSION_PATTERN } from '../../../protocol/constants.js';
 import type { AgentCliInfo, AgentClis, DoctorCheck } from '../../../protocol/doctor.js';
+import { cliSupport, SCREENS_ONLY } from '../../../protocol/version-range.js';
 import { check, runProgram } from './probe.js';
 
 const RESTART = 'restart the daemon (`wtp down`, then `wtp up`)';
@@ -28,7 +29,7 @@ async function oneCli(c: AgentCliInfo, onPath: string): Promise<DoctorCheck> {
     }
     return check(id, {
       status: 'skip',
-      summary: `\`${c.program}\` not found on ${onPath}`,
+      summary: `\`${c.program}\` not found on ${onPath}${c.support === 'screens-only' ? ` (${SCREENS_ONLY})` : ''}`,
       fix: `to use it, ${install} (on ${onPath}), or set ${c.variable}=/path/to/${c.program} and ${RESTART}`,
     });
   }
@@ -46,21 +47,22 @@ async function oneCli(c: AgentCliInfo, onPath: string): Promise<DoctorCheck> {
     });
   }
   const found = { version, path: c.found };
-  if (c.testedVersions.length === 0) {
+  const judged = cliSupport(c.profile, c.testedVersions, version);
+  if (judged.support === 'screens-only') {
     return check(id, {
-      status: 'ok',
-      summary: `${version} at ${c.found}${via}; not run in our tests: its states come from its screens only`,
-      fix: null,
+      status: 'warn',
+      summary: `${version} at ${c.found}${via}; ${SCREENS_ONLY}: its states come from its screens, checked on synthetic screens only`,
+      fix: `it may work; if its states look wrong (\`wtp why <agent>\`), save the screen with \`wtp record-screen <agent>\` and send it (docs/states.md)`,
       ...found,
     });
   }
-  const tested = c.testedVersions.includes(version);
+  const tested = judged.inRange === true;
   return check(id, {
     status: tested ? 'ok' : 'warn',
     summary: `${version} at ${c.found}${via}, ${tested ? 'a tested version' : `not a tested version (tested: ${c.testedVersions.join(', ')})`}`,
     fix: tested
       ? null
-      : `it may work; if its states look wrong (\`wtp why <agent>\`), use a tested version (${c.testedVersions.join(', ')})`,
+      : `it may work; if its states look wrong (\`wtp why <agent>\`, \`wtp record-screen <agent>\`), use a tested version (${c.testedVersions.join(', ')})`,
     ...found,
   });
 }

@@ -18,7 +18,8 @@ export const check = (id: string, f: Finding): DoctorCheck => ({
 export type ProgramRun =
   { kind: 'ok'; text: string } | { kind: 'missing' } | { kind: 'failed'; text: string; why: string };
 
-const VERSION_TIMEOUT_MS = 10_000;
+/** As the daemon's own probe (`src/adapters/profiles/cli-version.ts`): Gemini CLI took 12 s under load. */
+const VERSION_TIMEOUT_MS = 30_000;
 
 /** Runs a program (no shell) with a timeout, stdin closed; its stdout and stderr together. */
 export function runProgram(file: string, args: readonly string[]): Promise<ProgramRun> {
@@ -26,7 +27,8 @@ export function runProgram(file: string, args: readonly string[]): Promise<Progr
     const child = execFile(
       file,
       [...args],
-      { timeout: VERSION_TIMEOUT_MS, maxBuffer: 256 * 1024 },
+      // SIGKILL: a relaunch wrapper (Gemini CLI's) ignores SIGTERM and would outlive the limit.
+      { timeout: VERSION_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 256 * 1024 },
       (err, stdout, stderr) => {
         const text = `${stdout}${stderr}`.trim();
         if (!err) return resolve({ kind: 'ok', text });

@@ -1,0 +1,89 @@
+import type { RuleSet } from '../../core/state/detectors/screen-detector.js';
+
+/**
+ * Copilot's footer: the last row, under a full-width `─` border. Idle shows the mode
+ * ("← open sidebar · Interactive · Manual Approval · …", "Interactive · Manual Approval · @ files ·
+ * …" once text is typed); busy shows "◎ Working esc esc edit prompt" / "◉ Working · 78 B esc esc
+ * interrupt" (the glyph cycles). A dialog or the question form replaces it.
+ */
+const footer = (row: string): RegExp => new RegExp(`(?:^|\\n)─{20,}\\n${row}$`, 'u');
+
+/**
+ * A turn that failed after Copilot's retries, as the newest transcript entry (then the folder row
+ * and the input box): one paragraph "✗ Failed to get response from the AI model; retried 5 times
+ * (…) Last error: <status> <message>", wrapped at the pane's width, so "Last error" is on the ✗ row
+ * (120 columns) or on an indented row under it (100 columns).
+ */
+const failedTurn = (status: string): RegExp =>
+  new RegExp(
+    `(?:^|\\n) ✗ Failed to get response from the AI model\\b[^\\n]*(?:\\n {2,}[^\\n]*){0,2}?\\bLast error: ${status}\\b[^\\n]*\\n(?:[^\\n❯]*\\n){0,6}❯`,
+    'u',
+  );
+
+/** GitHub Copilot CLI's screen patterns (matched as src/vendors/claude/detectors.ts explains). */
+export const COPILOT_RULES: readonly RuleSet[] = [
+  {
+    // Recorded from the real 1.0.102 TUI (test/fixtures/screens/copilot/1.0.102), offline.
+    versions: {},
+    rules: [
+      {
+        id: 'trust',
+        state: 'needs_permission',
+        reason: 'trust',
+        within: 'bottom',
+        any: [/^│ Do you trust the files in this folder\?/, /^│ Confirm folder trust\b/],
+      },
+      {
+        id: 'permission',
+        state: 'needs_permission',
+        reason: 'permission',
+        within: 'bottom',
+        // "Do you want to run this command?"; the source also has file edits, "Do you want to allow
+        // this tool call?" and URL fetches (only the command one was seen).
+        any: [/^│ Do you want to (?:run|allow|make|create|edit|fetch|access)\b[^│]*\?/],
+        // The command in the box under the dialog's title ("│ │ touch fake-tool-ran.txt │ │").
+        about: /^│ │ (.+?)\s*│ │$/,
+      },
+      {
+        id: 'question',
+        state: 'needs_input',
+        reason: 'question',
+        within: 'bottom',
+        any: [/^ Copilot needs information\.$/, /\benter accept · ctrl\+d decline · esc cancel\b/],
+      },
+      {
+        id: 'usage-limit',
+        state: 'needs_input',
+        reason: 'usage_limit',
+        within: 'bottom',
+        any: [failedTurn('429')],
+        unless: [footer(' \\S Working\\b[^\\n]*')],
+      },
+      { id: 'working', state: 'working', within: 'bottom', any: [footer(' \\S Working\\b[^\\n]*')] },
+      {
+        id: 'interrupted',
+        state: 'idle',
+        reason: 'interrupted',
+        within: 'bottom',
+        // The newest transcript entry, then the folder row and the input box (Esc on a dialog).
+        any: [/(?:^|\n) ● Operation cancelled by user\b[^\n]*\n(?:[^\n❯]*\n){0,3}❯/u],
+        unless: [footer(' \\S Working\\b[^\\n]*')],
+      },
+      {
+        id: 'error',
+        state: 'idle',
+        reason: 'error',
+        within: 'bottom',
+        any: [failedTurn('\\d{3}')],
+        unless: [footer(' \\S Working\\b[^\\n]*')],
+      },
+      {
+        id: 'prompt',
+        state: 'idle',
+        reason: 'at_prompt',
+        within: 'bottom',
+        all: [footer(' (?:← open sidebar · )?(?:Interactive|Plan|Autopilot)\\b[^\\n]*')],
+      },
+    ],
+  },
+];

@@ -1,0 +1,58 @@
+import type { HookReading } from '../../core/agents/profiles.js';
+import { hookSignals, str } from '../hook-signal.js';
+
+/** An error Copilot reports for a model call that hit a rate or usage limit. */
+const LIMIT = /\b(?:429|rate[_ ]limit|usage[_ ]limit|quota|insufficient_quota)\b/i;
+
+/**
+ * Maps a GitHub Copilot CLI hook payload to a signal (seen with 1.0.102, hooks from a
+ * `--plugin-dir` plugin, setup.ts). Hooks named in PascalCase get the VS Code-compatible payload
+ * (`hook_event_name`, `session_id`, `tool_name`); `permissionRequest` keeps the camelCase one
+ * (`hookName: "permissionRequest"`, `sessionId`, `toolName`), whatever its key's case.
+ * SessionStart (only at the first prompt) → the session id; UserPromptSubmit, PreToolUse,
+ * PostToolUse(Failure) → working; permissionRequest and Notification(permission_prompt) →
+ * needs_permission; Notification(elicitation_dialog) → needs_input; Stop → idle;
+ * ErrorOccurred: while Copilot retries (`recoverable`) nothing, else a limit → needs_input
+ * usage_limit and any other error → idle error. Seen: after a 429 every ErrorOccurred, the one
+ * of the last retry included, said `recoverable: true`, and no Stop followed: the screen tells
+ * that turn's end (detectors.ts `usage-limit`/`error`), as it tells Esc (which fires no hook).
+ */
+export function readCopilotHook(body: Record<string, unknown>, at: number): HookReading {
+  const raw = str(body.hook_event_name) ?? str(body.hookName) ?? 'unknown';
+  const event = raw.charAt(0).toUpperCase() + raw.slice(1);
+  const sessionId = str(body.session_id) ?? str(body.sessionId) ?? null;
+  const tool = str(body.tool_name) ?? str(body.toolName);
+  const { sig, reading } = hookSignals({ event, sessionId, tool, at });
+  switch (event) {
+    case 'UserPromptSubmit':
+      return reading(sig('working', undefined));
+    case 'PreToolUse':
+    case 'PostToolUse':
+    case 'PostToolUseFailure':
+      return reading(sig('working', undefined, tool));
+    case 'PermissionRequest':
+      return reading(sig('needs_permission', 'permission', tool));
+    case 'Notification': {
+      const type = str(body.notification_type);
+      const msg = str(body.message);
+      const text = [type, msg ? JSON.stringify(msg.slice(0, 160)) : undefined].filter(Boolean).join(' ');
+      if (type === 'permission_prompt') return reading(sig('needs_permission', 'permission', text));
+      if (type === 'elicitation_dialog') return reading(sig('needs_input', 'question', text));
+      return reading(null);
+    }
+    case 'Stop':
+      return reading(sig('idle', 'turn_done'));
+    case 'ErrorOccurred': {
+      if (body.recoverable === true) return reading(null);
+      const error = body.error as { message?: unknown } | undefined;
+      const message = str(error?.message) ?? 'unknown';
+      const text = JSON.stringify(message.slice(0, 160));
+      return reading(
+        LIMIT.test(message) ? sig('needs_input', 'usage_limit', text) : sig('idle', 'error', text),
+      );
+    }
+    default:
+      // SessionStart (the session id), SessionEnd (the process exit tells), anything newer.
+      return reading(null);
+  }
+}

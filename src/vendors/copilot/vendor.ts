@@ -1,0 +1,31 @@
+import type { VendorDefinition } from '../vendor.js';
+import { COPILOT_RULES } from './detectors.js';
+import { readCopilotHook } from './hooks.js';
+
+/**
+ * GitHub Copilot CLI (run offline here with a bring-your-own provider: COPILOT_OFFLINE=true,
+ * COPILOT_PROVIDER_BASE_URL): hooks from a per-agent `--plugin-dir` plugin (setup.ts), recorded
+ * screens (Esc fires no hook: the screen tells that turn's end), resume by session id.
+ */
+export const vendor: VendorDefinition = {
+  order: 80,
+  testedVersions: ['1.0.102'],
+  detectors: COPILOT_RULES,
+  profile: {
+    name: 'copilot',
+    vendor: 'github',
+    binary: 'copilot',
+    install: 'npm i -g @github/copilot',
+    signals: ['hook', 'screen', 'process'],
+    hooks: 'a per-agent --plugin-dir plugin whose hooks.json runs `wtp hook` (command hooks)',
+    trust: 'trustedFolders += "<cwd>" in ~/.copilot/config.json ($COPILOT_HOME)',
+    resume: '--resume <session_id> from the SessionStart hook (sent with the first prompt)',
+    detector: 'copilot',
+    defaultArgs: [],
+    modelArgs: (m) => ['--model', m],
+    permissionArgs: (m) => ['--mode', m],
+    resumeArgs: (id) => ['--resume', id],
+    permissionModes: ['interactive', 'plan', 'autopilot'],
+    readHook: readCopilotHook,
+  },
+};

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { readGeminiHook } from './hooks.js';
+
+/** Payloads as Gemini CLI 0.61.0 sent them to settings hooks (offline run; long fields cut). */
+const SID = 'f437d34a-bcdc-4872-97d3-55de4d9ff80b';
+const base = {
+  session_id: SID,
+  transcript_path: `/h/.gemini/tmp/work/chats/session-2026-11-23T17-41-${SID.slice(0, 8)}.jsonl`,
+  cwd: '/tmp/work',
+  timestamp: '2026-11-23T17:41:20.385Z',
+};
+const PAYLOADS = {
+  start: { ...base, hook_event_name: 'SessionStart', source: 'startup' },
+  prompt: { ...base, hook_event_name: 'BeforeAgent', prompt: 'touch it' },
+  beforeTool: {
+    ...base,
+    hook_event_name: 'BeforeTool',
+    tool_name: 'run_shell_command',
+    tool_input: { command: 'touch out.txt' },
+  },
+  permission: {
+    ...base,
+    hook_event_name: 'Notification',
+    notification_type: 'ToolPermission',
+    message: 'Tool Confirm Shell Command requires execution',
+    details: { type: 'exec', title: 'Confirm Shell Command', command: 'touch out.txt', rootCommand: 'touch' },
+  },
+  question: {
+    ...base,
+    hook_event_name: 'Notification',
+    notification_type: 'ToolPermission',
+    message: 'Tool requires confirmation',
+    details: { type: 'ask_user', title: 'Ask User' },
+  },
+  afterTool: {
+    ...base,
+    hook_event_name: 'AfterTool',
+    tool_name: 'run_shell_command',
+    tool_input: { command: 'touch out.txt' },
+    tool_response: { llmContent: 'Output: (empty)' },
+  },
+  done: {
+    ...base,
+    hook_event_name: 'AfterAgent',
+    prompt: 'touch it',
+    prompt_response: 'Done.',
+    stop_hook_active: false,
+  },
+  failed: {
+    ...base,
+    hook_event_name: 'AfterAgent',
+    prompt: 'quota please',
+    prompt_response: '[no response text]',
+    stop_hook_active: false,
+  },
+};
+
+const RECEIVED = Date.parse('2026-11-23T17:41:25.000Z');
+const read = (p: Record<string, unknown>) => readGeminiHook(p, RECEIVED);
+
+describe('readGeminiHook', () => {
+  it('keeps the session id of every payload; SessionStart says nothing else, or idle for a resume', () => {
+    expect(read(PAYLOADS.start)).toEqual({ signal: null, sessionId: SID, event: 'SessionStart' });
+    expect(read({ ...PAYLOADS.start, source: 'resume' }).signal).toMatchObject({
+      state: 'idle',
+      reason: 'at_prompt',
+      evidence: 'hook SessionStart resume',
+    });
+    expect(read(PAYLOADS.done).sessionId).toBe(SID);
+  });
+
+  it('a prompt and tool calls are working', () => {
+    expect(read(PAYLOADS.prompt).signal).toEqual({
+      source: 'hook',
+      state: 'working',
+      evidence: 'hook BeforeAgent',
+      at: Date.parse(base.timestamp),
+    });
+    expect(read(PAYLOADS.beforeTool).signal).toMatchObject({
+      state: 'working',
+      tool: 'run_shell_command',
+      evidence: 'hook BeforeTool run_shell_command',
+    });
+    expect(read(PAYLOADS.afterTool).signal).toMatchObject({ state: 'working' });
+  });
+
+  it('a permission notification is needs_permission about its command; ask_user is a question', () => {
+    expect(read(PAYLOADS.permission).signal).toMatchObject({
+      state: 'needs_permission',
+      reason: 'permission',
+      evidence: 'hook Notification ToolPermission "touch out.txt"',
+    });
+    expect(read(PAYLOADS.question).signal).toMatchObject({ state: 'needs_input', reason: 'question' });
+  });
+
+  it('dates a signal when Gemini fired the hook (a late call is not newer than the screen); else on receipt', () => {
+    expect(read(PAYLOADS.prompt).signal?.at).toBe(Date.parse('2026-11-23T17:41:20.385Z'));
+    expect(read({ ...PAYLOADS.prompt, timestamp: 'soon' }).signal?.at).toBe(RECEIVED);
+    expect(read({ ...PAYLOADS.prompt, timestamp: '2026-11-23T17:42:00.000Z' }).signal?.at).toBe(RECEIVED);
+  });
+
+  it('AfterAgent is idle turn_done, unless the turn gave no text (the screen tells why)', () => {
+    expect(read(PAYLOADS.done).signal).toMatchObject({ state: 'idle', reason: 'turn_done' });
+    expect(read(PAYLOADS.failed).signal).toBeNull();
+  });
+});

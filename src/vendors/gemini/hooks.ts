@@ -1,0 +1,56 @@
+import type { HookReading } from '../../core/agents/profiles.js';
+import { hookSignals, str } from '../hook-signal.js';
+
+/** What Gemini CLI puts in AfterAgent's `prompt_response` when the turn gave no text (it failed). */
+const NO_RESPONSE = '[no response text]';
+
+/**
+ * Maps a Gemini CLI hook payload (stdin of its command hooks, seen with 0.61.0; setup.ts) to a
+ * signal. Every payload has `session_id` (kept to resume). SessionStart → only the session id,
+ * and for a resumed session (`source: "resume"`) idle at its prompt: its start-up is over (it fires
+ * as Gemini begins to load the old turns, "Resuming session...", which a typed prompt must wait for);
+ * BeforeAgent (the prompt was sent), BeforeTool, AfterTool → working (BeforeTool fires before a
+ * permission dialog, the Notification that follows it says so); Notification ToolPermission →
+ * needs_permission about what it asks (`details.command` for a shell command), or needs_input
+ * for an ask_user question (`details.type: "ask_user"`); AfterAgent → idle turn_done, except a
+ * turn that gave no text (an API error, a usage limit): that says nothing, the screen tells which.
+ * Esc fires no hook: the screen's newer verdict wins (core/state/state-resolve.ts).
+ */
+export function readGeminiHook(body: Record<string, unknown>, received: number): HookReading {
+  const event = str(body.hook_event_name) ?? 'unknown';
+  // When Gemini fired the hook (its `timestamp`), not when the call arrived: a hook that reaches
+  // the daemon late (a loaded machine) must not count as newer than what the screen showed since
+  // (Esc during a slow BeforeAgent hook would leave the agent "working" for good).
+  const fired = Date.parse(str(body.timestamp) ?? '');
+  const at = Number.isFinite(fired) && fired <= received ? fired : received;
+  const sessionId = str(body.session_id) ?? null;
+  const tool = str(body.tool_name);
+  const { sig, reading } = hookSignals({ event, sessionId, tool, at });
+  switch (event) {
+    case 'SessionStart':
+      return reading(body.source === 'resume' ? sig('idle', 'at_prompt', 'resume') : null);
+    case 'BeforeAgent':
+      return reading(sig('working', undefined));
+    case 'BeforeTool':
+    case 'AfterTool':
+      return reading(sig('working', undefined, tool));
+    case 'Notification': {
+      const type = str(body.notification_type);
+      if (type !== 'ToolPermission') return reading(null);
+      const details = (
+        typeof body.details === 'object' && body.details !== null ? body.details : {}
+      ) as Record<string, unknown>;
+      const what =
+        str(details.command) ?? str(details.fileName) ?? str(details.toolName) ?? str(body.message);
+      const text = `${type}${what ? ` ${JSON.stringify(what.slice(0, 160))}` : ''}`;
+      if (details.type === 'ask_user') return reading(sig('needs_input', 'question', text));
+      return reading(sig('needs_permission', 'permission', text));
+    }
+    case 'AfterAgent':
+      if (body.prompt_response === NO_RESPONSE) return reading(null);
+      return reading(sig('idle', 'turn_done'));
+    default:
+      // SessionStart (the session id), SessionEnd (the process exit tells), anything newer.
+      return reading(null);
+  }
+}

@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
+
+/**
+ * Gemini CLI hook events that carry state (0.61.0 `HookEventName`; payloads seen, see hooks.ts).
+ * SessionEnd is left to the process exit.
+ */
+export const GEMINI_HOOK_EVENTS = [
+  'SessionStart',
+  'BeforeAgent',
+  'BeforeTool',
+  'AfterTool',
+  'Notification',
+  'AfterAgent',
+] as const;
+
+/** The agent's own Gemini home (GEMINI_CLI_HOME) in its folder: `<agentDir>/gemini-home/.gemini/`. */
+const HOME_DIR = 'gemini-home';
+/** In an agent's Gemini home: the user's home it mirrors (a fork inherits GEMINI_CLI_HOME with the env). */
+const SOURCE_FILE = 'wtp-user-home';
+/** Our hook handlers' name: left out when settings are read from an agent's home. */
+const HOOK_NAME = 'wtp-state';
+
+/**
+ * A hook that holds the agent up at most this long (ms). Gemini runs command hooks one by one
+ * and waits for each (BeforeTool before the tool): a slow daemon must not stall the agent for
+ * Gemini's default of 60 s. A hook that times out is only logged; it never denies anything.
+ */
+const HOOK_TIMEOUT_MS = 10_000;
+
+/** A word for the POSIX shell, single-quoted (Gemini runs a command hook with `bash -c`). */
+const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Our hooks in Gemini's settings form: `wtp hook --agent ID` (posts stdin to the daemon's socket)
+ * for every state-carrying event. Its output goes nowhere and it always exits 0: Gemini reads a
+ * hook's stdout/stderr as a decision (plain text with exit 2 or more DENIES a tool, with exit 0
+ * it is shown as a system message), so a daemon that is down or slow must say nothing.
+ */
+export function geminiHooks(t: HookEndpoints): Record<string, unknown[]> {
+  const command = `${[t.command.command, ...t.command.args].map(shellWord).join(' ')} >/dev/null 2>&1 || true`;
+  const handler = { type: 'command', name: HOOK_NAME, command, timeout: HOOK_TIMEOUT_MS };
+  return Object.fromEntries(GEMINI_HOOK_EVENTS.map((e) => [e, [{ hooks: [handler] }]]));
+}
+
+/**
+ * The agent's settings.json: the user's own settings (`$GEMINI_CLI_HOME/.gemini/settings.json`,
+ * default ~/.gemini) with our hooks added after theirs, and the "Executing Hook" progress text
+ * off unless the user chose otherwise. Null when the user's file is not a JSON object (Gemini
+ * also takes comments there): then the agent runs on the user's home, without hooks.
+ */
+export function geminiAgentSettings(
+  user: Record<string, unknown>,
+  t: HookEndpoints,
+): Record<string, unknown> {
+  const obj = (v: unknown): Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  const hooks: Record<string, unknown> = { ...obj(user.hooks) };
+  const notOurs = (def: unknown): boolean => !JSON.stringify(def).includes(`"name":"${HOOK_NAME}"`);
+  for (const [event, defs] of Object.entries(geminiHooks(t))) {
+    const theirs = hooks[event];
+    hooks[event] = [...(Array.isArray(theirs) ? (theirs as unknown[]).filter(notOurs) : []), ...defs];
+  }
+  const hooksConfig = obj(user.hooksConfig);
+  return {
+    ...user,
+    hooks,
+    hooksConfig: { ...hooksConfig, notifications: hooksConfig.notifications ?? false },
+  };
+}
+
+/**
+ * Makes the agent's Gemini home `<home>/.gemini`: settings.json is ours (geminiAgentSettings),
+ * every other entry of the user's `.gemini` (auth, trusted folders, sessions under tmp/, state,
+ * history, extensions, …) and `~/.agents` are links to the user's, so the agent keeps the user's
+ * login and settings and its sessions are where `gemini --resume` finds them. Returns false
+ * (and writes nothing) when the user's settings file is not a JSON object.
+ */
+export function prepareGeminiHome(
+  files: SetupFiles,
+  userHome: string,
+  agentHome: string,
+  t: HookEndpoints,
+): boolean {
+  const userDir = join(userHome, '.gemini');
+  const user = files.readJsonObject(join(userDir, 'settings.json'));
+  if (user === null) return false;
+  const dir = join(agentHome, '.gemini');
+  for (const name of files.list(userDir)) {
+    if (name !== 'settings.json') files.link(join(userDir, name), join(dir, name));
+  }
+  if (files.list(join(userHome, '.agents')).length > 0) {
+    files.link(join(userHome, '.agents'), join(agentHome, '.agents'));
+  }
+  files.writeAtomic(join(dir, 'settings.json'), `${JSON.stringify(geminiAgentSettings(user, t), null, 2)}\n`);
+  files.writeAtomic(join(agentHome, SOURCE_FILE), `${userHome}\n`);
+  return true;
+}
+
+/**
+ * Gemini CLI: settings files take hooks, but the only per-process choice of settings is the home
+ * (GEMINI_CLI_HOME; the system settings path must be a root-owned file). So each agent gets its
+ * own home that mirrors the user's (prepareGeminiHome) with our hooks added; nothing of the
+ * user's is changed. Settings hooks run only in a trusted folder: `--skip-trust` trusts the
+ * agent's folder for that process only (config agents.preTrust).
+ */
+export const setup: VendorSetup = {
+  prepare(ctx) {
+    const agentHome = join(ctx.agentDir, HOME_DIR);
+    const home = ctx.env.GEMINI_CLI_HOME || ctx.home;
+    const userHome = ctx.files.readText(join(home, SOURCE_FILE))?.trim() || home;
+    const args = ctx.preTrust ? ['--skip-trust'] : [];
+    if (!prepareGeminiHome(ctx.files, userHome, agentHome, ctx.hookEndpoints())) {
+      ctx.log.warn(
+        { agent: ctx.agent.id, file: join(userHome, '.gemini', 'settings.json') },
+        'gemini settings.json is not a JSON object: the agent runs without hooks (screen only)',
+      );
+      return args;
+    }
+    return { args, env: { GEMINI_CLI_HOME: agentHome } };
+  },
+  cleanup(agentDir, files) {
+    files.removeTree(join(agentDir, HOME_DIR));
+  },
+};

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { readOpencodeHook } from './hooks.js';
+
+/** Bodies as our plugin (setup.ts) posts them for OpenCode 1.18.33's events. */
+const SID = 'ses_df67fde4affe0S6VbkKKmtdVxl';
+const body = (
+  event: string,
+  properties: Record<string, unknown> = {},
+  more: Record<string, unknown> = {},
+) => ({
+  hook_event_name: event,
+  session_id: SID,
+  subagent: false,
+  properties,
+  ...more,
+});
+const AT = 1_795_452_483_488;
+const read = (b: Record<string, unknown>) => readOpencodeHook(b, AT);
+
+describe('readOpencodeHook', () => {
+  it('tells the session id, and working from session.status busy', () => {
+    expect(read(body('session.created'))).toEqual({ signal: null, sessionId: SID, event: 'session.created' });
+    expect(read(body('session.status', { type: 'busy' })).signal).toEqual({
+      source: 'hook',
+      state: 'working',
+      evidence: 'hook session.status busy',
+      at: AT,
+    });
+  });
+
+  it('idle: turn_done, interrupted after a MessageAbortedError, error after another error', () => {
+    expect(read(body('session.idle')).signal).toMatchObject({ state: 'idle', reason: 'turn_done' });
+    expect(read(body('session.idle', {}, { error: 'MessageAbortedError' })).signal).toMatchObject({
+      state: 'idle',
+      reason: 'interrupted',
+      evidence: 'hook session.idle after MessageAbortedError',
+    });
+    expect(read(body('session.idle', {}, { error: 'APIError' })).signal).toMatchObject({
+      state: 'idle',
+      reason: 'error',
+    });
+  });
+
+  it('a permission names the tool and what it is about (the command or the file)', () => {
+    const bash = read(body('permission.asked', { permission: 'bash', about: 'echo hi > out.txt' }));
+    expect(bash.signal).toEqual({
+      source: 'hook',
+      state: 'needs_permission',
+      reason: 'permission',
+      evidence: 'hook permission.asked bash "echo hi > out.txt"',
+      at: AT,
+      tool: 'bash',
+    });
+    const edit = read(body('permission.asked', { permission: 'edit', about: '/p/notes.txt' }));
+    expect(edit.signal?.evidence).toBe('hook permission.asked edit "/p/notes.txt"');
+    expect(read(body('permission.replied', { reply: 'once' })).signal).toMatchObject({
+      state: 'working',
+      evidence: 'hook permission.replied once',
+    });
+  });
+
+  it('a question needs input; its answer is working again', () => {
+    expect(read(body('question.asked', { question: 'Which colour?' })).signal).toMatchObject({
+      state: 'needs_input',
+      reason: 'question',
+      evidence: 'hook question.asked "Which colour?"',
+    });
+    expect(read(body('question.replied')).signal).toMatchObject({ state: 'working' });
+    expect(read(body('question.rejected')).signal).toMatchObject({ state: 'working' });
+  });
+
+  it('a rate-limited retry is a usage limit until its next attempt; other retries are working', () => {
+    const next = AT + 29_000;
+    const limit = read(
+      body('session.status', {
+        type: 'retry',
+        attempt: 1,
+        message: 'Rate limit reached for requests',
+        next,
+      }),
+    );
+    expect(limit.signal).toEqual({
+      source: 'hook',
+      state: 'needs_input',
+      reason: 'usage_limit',
+      evidence: 'hook session.status retry #1 "Rate limit reached for requests"',
+      at: AT,
+      resetsAt: new Date(next).toISOString(),
+    });
+    // OpenCode's own plans say so in the retry's action, whatever the message.
+    const go = read(
+      body('session.status', { type: 'retry', attempt: 1, message: 'Go', action: 'account_rate_limit' }),
+    );
+    expect(go.signal).toMatchObject({ state: 'needs_input', reason: 'usage_limit' });
+    const failing = read(body('session.status', { type: 'retry', attempt: 2, message: 'The server failed' }));
+    expect(failing.signal).toMatchObject({
+      state: 'working',
+      evidence: 'hook session.status retry #2 "The server failed"',
+    });
+  });
+
+  it("a subagent's session: its dialogs count, its busy/idle and its id do not", () => {
+    const sub = { subagent: true, session_id: 'ses_child' };
+    expect(read({ ...body('session.status', { type: 'busy' }), ...sub })).toEqual({
+      signal: null,
+      sessionId: null,
+      event: 'session.status',
+    });
+    expect(read({ ...body('session.idle'), ...sub }).signal).toBeNull();
+    const perm = read({ ...body('permission.asked', { permission: 'bash', about: 'ls' }), ...sub });
+    expect(perm.signal).toMatchObject({ state: 'needs_permission' });
+    expect(perm.sessionId).toBeNull();
+  });
+
+  it('says nothing about other or malformed events', () => {
+    expect(read({ hook_event_name: 'message.updated' }).signal).toBeNull();
+    expect(read({}).event).toBe('unknown');
+    expect(read(body('session.status', { type: 42 })).signal).toBeNull();
+  });
+});

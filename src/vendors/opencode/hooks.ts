@@ -1,0 +1,67 @@
+import type { HookReading } from '../../core/agents/profiles.js';
+import { hookSignals, str } from '../hook-signal.js';
+
+const obj = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const quoted = (s: string | undefined): string | undefined =>
+  s === undefined ? undefined : JSON.stringify(s.slice(0, 160));
+
+/**
+ * A retry whose message (the provider's error message) says it limits us, or whose action is
+ * OpenCode's own limit (`account_rate_limit`, `free_tier_limit`). OpenCode 1.18.33 retries by
+ * itself (up to 5 times, waiting as `retry-after` says), then ends the turn with the error.
+ */
+const USAGE_LIMIT = /rate.?limit|usage.?limit|quota|too.?many.?requests|\b429\b/i;
+
+/**
+ * Maps an event our OpenCode plugin forwarded (setup.ts: `{hook_event_name, session_id,
+ * subagent, error?, properties}`) to a signal. `session.status` busy → working; retry with a
+ * rate-limit message → needs_input usage_limit (reset = its next attempt), other retries →
+ * working; `permission.asked` → needs_permission (about = the command or file);
+ * `question.asked` → needs_input question; their replies → working; `session.idle` → idle,
+ * interrupted after a MessageAbortedError (Esc Esc), error after another error, else
+ * turn_done. A subagent's session (task tool) only tells its dialogs: its busy and idle are not
+ * the agent's, nor is its id the one to resume.
+ */
+export function readOpencodeHook(body: Record<string, unknown>, at: number): HookReading {
+  const event = str(body.hook_event_name) ?? 'unknown';
+  const subagent = body.subagent === true;
+  const sessionId = subagent ? null : (str(body.session_id) ?? null);
+  const p = obj(body.properties);
+  const tool = str(p.permission);
+  const { sig, reading } = hookSignals({ event, sessionId, tool, at });
+  switch (event) {
+    case 'session.status': {
+      if (subagent) return reading(null);
+      const type = str(p.type);
+      if (type === 'busy') return reading(sig('working', undefined, ['busy']));
+      if (type === 'idle') return reading(sig('idle', 'turn_done', ['idle']));
+      if (type !== 'retry') return reading(null);
+      const message = str(p.message);
+      const text = [`retry #${String(p.attempt ?? '?')}`, quoted(message)];
+      if (USAGE_LIMIT.test(`${message ?? ''} ${str(p.action) ?? ''}`)) {
+        const next = typeof p.next === 'number' && p.next > 0 ? new Date(p.next).toISOString() : undefined;
+        return reading(sig('needs_input', 'usage_limit', text, next === undefined ? {} : { resetsAt: next }));
+      }
+      return reading(sig('working', undefined, text));
+    }
+    case 'session.idle': {
+      if (subagent) return reading(null);
+      const error = str(body.error);
+      if (error === undefined) return reading(sig('idle', 'turn_done', []));
+      const reason = error === 'MessageAbortedError' ? 'interrupted' : 'error';
+      return reading(sig('idle', reason, [`after ${error}`]));
+    }
+    case 'permission.asked':
+      return reading(sig('needs_permission', 'permission', [tool, quoted(str(p.about))]));
+    case 'question.asked':
+      return reading(sig('needs_input', 'question', [quoted(str(p.question))]));
+    case 'permission.replied':
+    case 'question.replied':
+    case 'question.rejected':
+      return reading(sig('working', undefined, [str(p.reply)]));
+    default:
+      // session.created: only the session id.
+      return reading(null);
+  }
+}

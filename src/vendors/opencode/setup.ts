@@ -1,0 +1,164 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { HookEndpoints, VendorSetup, VendorSetupContext } from '../../core/ports/vendor-setup.js';
+
+/** The per-agent plugin file (0600, in the agent's own folder). */
+const PLUGIN_FILE = 'wtp-opencode-plugin.js';
+
+/** The OpenCode bus events the plugin forwards (`session.status` idle: `session.idle` tells it). */
+export const OPENCODE_EVENTS = [
+  'session.created',
+  'session.status',
+  'session.idle',
+  'permission.asked',
+  'permission.replied',
+  'question.asked',
+  'question.replied',
+  'question.rejected',
+] as const;
+
+/**
+ * The plugin's code (plain ES module, no imports beyond node:child_process: OpenCode loads it
+ * without installing anything for it). Its `event` hook gets every bus event; it forwards
+ * OPENCODE_EVENTS, small (`properties` cut to what readOpencodeHook reads), one at a time in
+ * order, without holding OpenCode up: by http (`Authorization: Bearer <per-agent token>`, the
+ * token in this 0600 file, never in argv) when the API listens on TCP, else through
+ * `wtp hook --agent ID` (JSON on stdin). It remembers which sessions are subagents' (task tool)
+ * and the last error of each session, which it adds to that session's `session.idle` events
+ * until the session is busy again. The `busy` that starts each new attempt of a retried request
+ * (OpenCode retries a 429 up to 5 times) is not forwarded: the agent stays limited, not flapping
+ * to working every `retry-after`, until something else happens.
+ */
+export function opencodePlugin(t: { http: HookEndpoints['http']; command: string[] }): string {
+  return `// Written by wezterm-parallel for one agent: forwards OpenCode's events to the wtp daemon.
+import { spawn } from 'node:child_process';
+
+const WTP = ${JSON.stringify({ http: t.http, command: t.command, events: OPENCODE_EVENTS })};
+const cut = (v) => (typeof v === 'string' ? v.slice(0, 300) : undefined);
+
+function post(body) {
+  const json = JSON.stringify(body);
+  if (WTP.http) {
+    return fetch(WTP.http.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + WTP.http.token },
+      body: json,
+      signal: AbortSignal.timeout(5000),
+    }).then((r) => r.arrayBuffer());
+  }
+  return new Promise((resolve) => {
+    const child = spawn(WTP.command[0], WTP.command.slice(1), { stdio: ['pipe', 'ignore', 'ignore'] });
+    const timer = setTimeout(() => child.kill(), 10000);
+    child.on('error', resolve);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(json);
+  });
+}
+
+function brief(type, p) {
+  switch (type) {
+    case 'session.status':
+      return { type: p.status?.type, attempt: p.status?.attempt, message: cut(p.status?.message), next: p.status?.next, action: cut(p.status?.action?.reason) };
+    case 'permission.asked': {
+      const m = p.metadata ?? {};
+      const about = m.command ?? m.filepath ?? m.filePath ?? (Array.isArray(p.patterns) ? p.patterns.join(' ') : undefined);
+      return { permission: cut(p.permission), about: cut(about) };
+    }
+    case 'question.asked':
+      return { question: cut(p.questions?.[0]?.question) };
+    case 'permission.replied':
+      return { reply: cut(p.reply) };
+    default:
+      return {};
+  }
+}
+
+export const WtpStatePlugin = async () => {
+  const subagents = new Set();
+  const errors = new Map();
+  const retrying = new Set();
+  let queue = Promise.resolve();
+  return {
+    event: async ({ event }) => {
+      const p = event.properties ?? {};
+      const info = p.info ?? {};
+      if (event.type === 'session.created' && info.parentID) subagents.add(info.id);
+      const session = p.sessionID ?? info.id;
+      if (event.type === 'session.error') errors.set(session, cut(p.error?.name) ?? 'Error');
+      if (!WTP.events.includes(event.type)) return;
+      if (event.type === 'session.status' && p.status?.type === 'idle') return;
+      if (event.type === 'session.status' && p.status?.type === 'busy') {
+        errors.delete(session);
+        // The next attempt of a retried request: still limited (or failing) until it answers.
+        if (retrying.delete(session)) return;
+      }
+      if (event.type === 'session.status' && p.status?.type === 'retry') retrying.add(session);
+      else if (event.type !== 'session.status') retrying.delete(session);
+      const body = { hook_event_name: event.type, session_id: session, subagent: subagents.has(session), properties: brief(event.type, p) };
+      // Kept until the next busy: an aborted turn fires session.idle twice.
+      if (event.type === 'session.idle' && errors.has(session)) body.error = errors.get(session);
+      queue = queue.then(() => post(body)).catch(() => {});
+    },
+  };
+};
+`;
+}
+
+/**
+ * `OPENCODE_CONFIG_CONTENT` with our plugin added: the user's own value (a JSON object, from the
+ * daemon's or the agent's environment) is kept, its `plugin` list extended. Null when that value
+ * is not a JSON object (then the agent runs without our plugin).
+ */
+export function withWtpPlugin(own: string | undefined, pluginUrl: string): string | null {
+  let doc: unknown = {};
+  if (own !== undefined && own.trim() !== '') {
+    try {
+      doc = JSON.parse(own);
+    } catch {
+      return null;
+    }
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null;
+  const o = doc as Record<string, unknown>;
+  const plugins = Array.isArray(o.plugin) ? (o.plugin as unknown[]) : [];
+  return JSON.stringify({ ...o, plugin: [...plugins.filter((x) => x !== pluginUrl), pluginUrl] });
+}
+
+/** http when the API listens on TCP (unless config says command hooks), else `wtp hook`. */
+function transport(ctx: VendorSetupContext): { http: HookEndpoints['http']; command: string[] } {
+  const e = ctx.hookEndpoints();
+  return {
+    http: ctx.hookTransport === 'command' ? null : e.http,
+    command: [e.command.command, ...e.command.args],
+  };
+}
+
+/**
+ * OpenCode: a per-agent plugin file loaded through `OPENCODE_CONFIG_CONTENT` (nothing of the
+ * user's config or ~/.config/opencode is touched; OpenCode has no config argument). The plugin
+ * needs no package, but OpenCode installs `@opencode-ai/plugin` into each config folder that
+ * lacks it before it loads any plugin (once; it has done so for the user's own folder on its
+ * first run anyway).
+ */
+export const setup: VendorSetup = {
+  prepare(ctx) {
+    const file = join(ctx.agentDir, PLUGIN_FILE);
+    ctx.files.writeAtomic(file, opencodePlugin(transport(ctx)));
+    const content = withWtpPlugin(ctx.env.OPENCODE_CONFIG_CONTENT, pathToFileURL(file).href);
+    if (content === null) {
+      ctx.log.warn(
+        { agent: ctx.agent.id },
+        'OPENCODE_CONFIG_CONTENT is not a JSON object: the agent runs without the wtp plugin (screen signals only)',
+      );
+      return [];
+    }
+    return { args: [], env: { OPENCODE_CONFIG_CONTENT: content } };
+  },
+  cleanup(agentDir, files) {
+    files.remove(join(agentDir, PLUGIN_FILE));
+  },
+};

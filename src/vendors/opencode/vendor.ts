@@ -1,0 +1,32 @@
+import type { VendorDefinition } from '../vendor.js';
+import { OPENCODE_RULES } from './detectors.js';
+import { readOpencodeHook } from './hooks.js';
+
+/**
+ * OpenCode (`opencode-ai`, the Bun binary of `opencode-linux-x64`) 1.18.33: a per-agent plugin
+ * (setup.ts) forwards its bus events (`session.status`, `permission.asked`, `question.asked`,
+ * `session.idle`) to the daemon as hook calls; recorded screens; resume by session id.
+ */
+export const vendor: VendorDefinition = {
+  order: 70,
+  testedVersions: ['1.18.33'],
+  detectors: OPENCODE_RULES,
+  profile: {
+    name: 'opencode',
+    // Any AI-SDK provider: whose quota it spends depends on its config.
+    vendor: 'opencode',
+    binary: 'opencode',
+    install: 'npm i -g opencode-ai',
+    signals: ['hook', 'screen', 'process'],
+    hooks: 'a per-agent plugin (OPENCODE_CONFIG_CONTENT) that posts its events to the daemon',
+    // No folder-trust dialog in 1.18.33.
+    trust: null,
+    resume: "--session <id> from the plugin's events",
+    detector: 'opencode',
+    defaultArgs: [],
+    // `provider/model`, e.g. `anthropic/claude-sonnet-4-5`.
+    modelArgs: (m) => ['--model', m],
+    resumeArgs: (id) => ['--session', id],
+    readHook: readOpencodeHook,
+  },
+};

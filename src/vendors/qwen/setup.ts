@@ -1,0 +1,99 @@
+import { dirname, join } from 'node:path';
+import type { HookEndpoints, VendorSetup, VendorSetupContext } from '../../core/ports/vendor-setup.js';
+
+/**
+ * Qwen Code hook events that carry state (its hooks docs, 0.24.4). SessionEnd is left to the
+ * process exit.
+ */
+export const QWEN_HOOK_EVENTS = [
+  'SessionStart',
+  'UserPromptSubmit',
+  'PreToolUse',
+  'PostToolUse',
+  'PostToolUseFailure',
+  'PermissionRequest',
+  'Notification',
+  'Stop',
+  'StopFailure',
+] as const;
+
+/** The variable that names Qwen Code's lowest settings layer (system defaults). */
+export const DEFAULTS_VAR = 'QWEN_CODE_SYSTEM_DEFAULTS_PATH';
+const FILE = 'qwen-system-defaults.json';
+
+/** A word for the POSIX shell, single-quoted (a Qwen Code command hook is one shell string). */
+const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The command hook: `wtp hook --agent ID` (posts stdin to the daemon's socket), `|| true` because
+ * Qwen Code reads exit code 2 as "blocking" (a PreToolUse or PermissionRequest hook would deny the
+ * tool) and `wtp` exits 2 on bad input; any other failure is only logged. It prints nothing on
+ * stdout (no decision). Not `async`: Qwen Code waits for each hook, so they reach the daemon in
+ * the order they fired (an async UserPromptSubmit could land after the turn's Stop). Command
+ * hooks only: its http hooks refuse private addresses unless the user's own settings allow them.
+ */
+export function qwenHooks(t: HookEndpoints): Record<string, unknown[]> {
+  const command = `${[t.command.command, ...t.command.args].map(shellWord).join(' ')} || true`;
+  const hook = { type: 'command', command, name: 'wtp-state', timeout: 10 };
+  return Object.fromEntries(QWEN_HOOK_EVENTS.map((e) => [e, [{ matcher: '', hooks: [hook] }]]));
+}
+
+/** Where Qwen Code reads its system defaults when the variable is not set (its getSystemDefaultsPath). */
+function defaultsPath(env: Readonly<Record<string, string | undefined>>, platform: string): string {
+  if (env[DEFAULTS_VAR]) return env[DEFAULTS_VAR];
+  const system =
+    env.QWEN_CODE_SYSTEM_SETTINGS_PATH ??
+    (platform === 'darwin'
+      ? '/Library/Application Support/QwenCode/settings.json'
+      : platform === 'win32'
+        ? 'C:\\ProgramData\\qwen-code\\settings.json'
+        : '/etc/qwen-code/settings.json');
+  return join(dirname(system), 'system-defaults.json');
+}
+
+/**
+ * The per-agent system-defaults document: the defaults file the CLI would read otherwise (an
+ * administrator's, usually none), with our hooks added to each event's list. It is Qwen Code's
+ * lowest layer, and hooks are concatenated across layers: the user's, project's and system
+ * settings (auth, model, their own hooks) stay as they are and override nothing of ours.
+ * Null when that file is not a JSON object (it would be lost): then no hooks are set up.
+ */
+export function qwenDefaults(ctx: VendorSetupContext, platform: string): Record<string, unknown> | null {
+  const from = defaultsPath(ctx.env, platform);
+  // An agent created from another one's environment must not stack that one's hooks.
+  const base = from.endsWith(`/${FILE}`) ? {} : ctx.files.readJsonObject(from);
+  if (base === null) return null;
+  const theirs = (typeof base.hooks === 'object' && base.hooks !== null ? base.hooks : {}) as Record<
+    string,
+    unknown
+  >;
+  const hooks: Record<string, unknown> = { ...theirs };
+  for (const [event, ours] of Object.entries(qwenHooks(ctx.hookEndpoints()))) {
+    const list = theirs[event];
+    hooks[event] = [...(Array.isArray(list) ? (list as unknown[]) : []), ...ours];
+  }
+  return { ...base, hooks };
+}
+
+/**
+ * Qwen Code: our hooks in a per-agent system-defaults file (0600), which the agent's CLI finds
+ * through QWEN_CODE_SYSTEM_DEFAULTS_PATH in its environment; ~/.qwen is not touched.
+ */
+export const setup: VendorSetup = {
+  prepare(ctx) {
+    const doc = qwenDefaults(ctx, process.platform);
+    if (doc === null) {
+      ctx.log.warn(
+        { agent: ctx.agent.id, file: defaultsPath(ctx.env, process.platform) },
+        'qwen system-defaults file is not a JSON object: no hooks, the screen tells the state',
+      );
+      return [];
+    }
+    const file = join(ctx.agentDir, FILE);
+    ctx.files.writeAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
+    return { args: [], env: { [DEFAULTS_VAR]: file } };
+  },
+  cleanup(agentDir, files) {
+    files.remove(join(agentDir, FILE));
+  },
+};

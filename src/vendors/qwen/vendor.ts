@@ -1,0 +1,34 @@
+import type { VendorDefinition } from '../vendor.js';
+import { QWEN_RULES } from './detectors.js';
+import { qwenHookReader } from './hooks.js';
+
+/**
+ * Qwen Code (run offline here against a Chat Completions fake): command hooks from a per-agent
+ * system-defaults settings file (setup.ts: QWEN_CODE_SYSTEM_DEFAULTS_PATH, ~/.qwen untouched),
+ * recorded 0.24.4 screens as the fallback, resume by the session id the hooks carry.
+ */
+export const vendor: VendorDefinition = {
+  order: 60,
+  testedVersions: ['0.24.4'],
+  detectors: QWEN_RULES,
+  profile: {
+    name: 'qwen',
+    vendor: 'qwen',
+    binary: 'qwen',
+    install: 'npm i -g @qwen-code/qwen-code',
+    signals: ['hook', 'screen', 'process'],
+    hooks:
+      'a per-agent system-defaults settings file (QWEN_CODE_SYSTEM_DEFAULTS_PATH) whose command hooks run `wtp hook`',
+    trust: null,
+    resume: '--resume <session_id> from the hooks',
+    detector: 'qwen',
+    // Its default approval mode is `auto` (an LLM classifier that makes extra model calls): the
+    // tests pass `--approval-mode default` through permissionArgs.
+    defaultArgs: [],
+    modelArgs: (m) => ['--model', m],
+    permissionArgs: (m) => ['--approval-mode', m],
+    resumeArgs: (id) => ['--resume', id],
+    permissionModes: ['default', 'plan', 'auto-edit', 'auto', 'yolo'],
+    readHook: qwenHookReader(),
+  },
+};
