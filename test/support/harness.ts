@@ -35,6 +35,12 @@ export class TestHome {
     for (const [k, v] of Object.entries(process.env))
       if (!k.startsWith('npm_') && !k.startsWith('VITEST')) env[k] = v;
     for (const k of ['CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'WTP_CLAUDE_BIN', 'WTP_CODEX_BIN']) delete env[k];
+    // A user's terminal, not a CI job's: the agent CLIs read these (Gemini CLI with CI=true runs headless
+    // and never draws its TUI), and the tests must see on CI what they see on a developer's machine.
+    for (const k of Object.keys(env)) {
+      if (k === 'CI' || k.startsWith('CI_') || k === 'CONTINUOUS_INTEGRATION' || k === 'GITHUB_ACTIONS')
+        delete env[k];
+    }
     // A HOME of its own: agent CLI profiles write trust into ~/.claude.json and ~/.codex (never the user's).
     mkdirSync(join(this.dir, 'home'), { mode: 0o700 });
     // Headless unless a test asks for a backend: tests of the other backends say so explicitly.
