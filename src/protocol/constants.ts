@@ -37,6 +37,9 @@ export { AGENT_CLI_PROFILES, PROFILE_NAMES, PROFILE_VENDORS, type ProfileName } 
 export const ACTIVITY_STATES = ['working', 'needs_permission', 'needs_input', 'idle'] as const;
 export type ActivityState = (typeof ACTIVITY_STATES)[number];
 
+/** What `wtp record-screen --state` takes: an activity state, or none (no rule should fire). */
+export const RECORD_STATES = [...ACTIVITY_STATES, 'none'] as const;
+
 export const CLI_VERSION_PATTERN = /(\d+\.\d+\.\d+(?:[-+][\w.]+)?)/;
 
 /** `WTP_CLAUDE_BIN`: the environment variable (of the daemon) that names the program of an agent CLI profile. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { noNulString } from './argument-strings.js';
 import { agentSchema, screenSchema } from './agent.js';
-import { PROFILE_NAMES } from './constants.js';
-import { ACTIVITY_STATES, signalSchema, signalSourceSchema } from './signals.js';
+import { PROFILE_NAMES, RECORD_STATES } from './constants.js';
+import { signalSchema, signalSourceSchema } from './signals.js';
 import { VENDOR_SUPPORT } from './version-range.js';
 
 /** An agent CLI's tested versions against the one installed (`wtp profiles`, `wtp new`). */
@@ -63,7 +63,7 @@ export const hookBodySchema = z
 
 /** What a screen detector says about a screen: a state, or `none` (no rule fired, or no detector). */
 export const screenVerdictSchema = z.object({
-  state: z.enum([...ACTIVITY_STATES, 'none']).describe('The verdict; none: no rule fired (or no detector)'),
+  state: z.enum(RECORD_STATES).describe('The verdict; none: no rule fired (or no detector)'),
   reason: z.string().nullable(),
   about: z.string().nullable().describe('What the dialog asks about (the rule’s `about`), or null'),
   rule: z.string().nullable().describe('`<detector>/<rule id>` of the rule that fired, or null'),

@@ -1,8 +1,6 @@
 import * as z from 'zod/mini';
 import { AGENT_STATES, NAME_PATTERN, RESTART_POLICIES } from '../../protocol/constants.js';
-import { ACTIVITY_STATES } from '../../protocol/constants.js';
-
-const RECORD_STATES = [...ACTIVITY_STATES, 'none'] as const;
+import { RECORD_STATES } from '../../protocol/constants.js';
 
 /**
  * zod schemas of the CLI's options, loaded only when a user typed an option (validate.ts).

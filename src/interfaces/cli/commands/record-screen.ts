@@ -2,13 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
+import { RECORD_STATES } from '../../../protocol/constants.js';
 import { recordedScreenFile } from '../../../protocol/corpus-screen.js';
-import { ACTIVITY_STATES } from '../../../protocol/constants.js';
 import type { CliContext } from '../context.js';
 import { runAction } from '../run-action.js';
 import { validateOptions } from '../validate.js';
-
-const RECORD_STATES = [...ACTIVITY_STATES, 'none'] as const;
 
 /**
  * `wtp record-screen <agent>`: the agent's screen, as its screen detector reads it, saved as a
