@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentWords, screenEvidence, stateEvidence } from './agent-words.js';
+import { agentWords, askedAbout, screenEvidence, stateEvidence } from './agent-words.js';
 
 const DIALOG = 'screen claude/permission-dialog line 31: "Do you want to proceed?"';
 
@@ -43,6 +43,18 @@ describe('screenEvidence', () => {
     });
     expect(screenEvidence('hook PermissionRequest Bash')).toBeUndefined();
     expect(screenEvidence(undefined)).toBeUndefined();
+  });
+});
+
+describe('askedAbout', () => {
+  it("reads a PermissionRequest hook's target or a screen dialog's about, else nothing", () => {
+    expect(askedAbout('hook PermissionRequest run_shell_command "touch \\"x\\""')).toBe('touch "x"');
+    expect(
+      askedAbout('screen codex/approval line 9: "Would you like to run" about "echo hi > out.txt"'),
+    ).toBe('echo hi > out.txt');
+    expect(askedAbout('hook PermissionRequest Bash')).toBeUndefined();
+    expect(askedAbout('status 7501 state=blocked:kind=permission')).toBeUndefined();
+    expect(askedAbout(undefined)).toBeUndefined();
   });
 });
 

@@ -64,3 +64,13 @@ export function stateEvidence(detail: Pick<StateDetail, 'source' | 'evidence' | 
   if (s === undefined || what === s || what.startsWith(`${s} `)) return what;
   return `${s} ${what}`;
 }
+
+/**
+ * What a waiting agent's evidence says its dialog asks about: a PermissionRequest hook's quoted
+ * command or path, or the `about` a screen detector read; undefined when it names none.
+ */
+export function askedAbout(evidence: string | undefined): string | undefined {
+  const asked = HOOK_ABOUT.exec(evidence ?? '');
+  if (asked?.[2]) return unquote(asked[2]);
+  return screenEvidence(evidence)?.about;
+}

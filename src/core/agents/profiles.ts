@@ -1,4 +1,5 @@
 import type { ProfileName } from '../../protocol/agent.js';
+import type { KeyName } from '../../protocol/keys.js';
 import type { SpawnSpec } from '../../protocol/host.js';
 import type { Signal, SignalSource } from '../../protocol/signals.js';
 
@@ -23,6 +24,35 @@ export interface StreamReader {
   feed(text: string): Signal[];
   /** The session id the stream named, once it has (for a later resume). */
   readonly sessionId: string | null;
+}
+
+/**
+ * One key to press in an agent's dialog: a name `wtp send --key` knows (`enter`, `esc`, `right`…),
+ * or `{ raw }`: literal characters written as keystrokes (a dialog's `2` or `p`). A sequence's
+ * keys are separate presses: a sender writes each on its own (Gemini merges keys that arrive
+ * within ~30 ms) and, for a dialog with stages, waits for the next stage's screen.
+ */
+export type DialogKey = KeyName | { raw: string };
+
+/**
+ * How a vendor's permission dialog is answered (issue 17), as its recorded screens show it
+ * (test/fixtures/screens/<vendor>/<version>/permission-*.screen).
+ */
+export interface DialogAnswers {
+  /** The keys that approve this one request. */
+  approve: readonly DialogKey[];
+  /**
+   * The keys that approve and stop asking, and for what the dialog says that holds (its words:
+   * "commands that start with <cmd>", "this session"); null when the dialog has no such option.
+   */
+  always: { keys: readonly DialogKey[]; scope: string } | null;
+  /** The keys that deny the request. */
+  deny: readonly DialogKey[];
+  /**
+   * How the user's reason goes with a denial: `prompt` = denying returns the agent to its prompt
+   * and the reason is sent there as the next prompt; `none` = there is no way to give one.
+   */
+  denyMessage: 'prompt' | 'none';
 }
 
 /**
@@ -68,6 +98,8 @@ export interface ProfileSpec {
    * hits a usage limit); null for shell and cmd. Aider talks to many vendors: its own key.
    */
   vendor: string | null;
+  /** How its permission dialog is answered (`wtp approve` / `deny`); undefined: not declared. */
+  dialogs?: DialogAnswers;
   /** Reads one hook call's JSON body (profiles whose `signals` include `hook`). */
   readHook?: (body: Record<string, unknown>, at: number) => HookReading;
   /** A structured output stream the host reads instead of the screen, when it `applies` to the arguments. */

@@ -22,6 +22,14 @@ export const vendor: VendorDefinition = {
     trust: 'projects.<cwd>.hasTrustDialogAccepted in ~/.claude.json ($CLAUDE_CONFIG_DIR/.claude.json)',
     resume: '--resume <session_id> from the SessionStart hook',
     detector: 'claude',
+    // "❯ 1. Yes" / "2. Yes, and always allow access to <dir> from this project" / "3. Yes, and
+    // switch to auto mode"; "Esc to cancel · Tab to amend". Esc leaves it at its prompt.
+    dialogs: {
+      approve: ['enter'],
+      always: { keys: [{ raw: '2' }], scope: 'always allow access to the directory from this project' },
+      deny: ['esc'],
+      denyMessage: 'prompt',
+    },
     defaultArgs: [],
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--permission-mode', m],

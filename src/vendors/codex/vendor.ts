@@ -24,6 +24,14 @@ export const vendor: VendorDefinition = {
     trust: 'projects."<cwd>".trust_level = "trusted" in ~/.codex/config.toml',
     resume: '`codex resume <thread-id>` from its notify call (after the first completed turn)',
     detector: 'codex',
+    // "› 1. Yes, proceed (y)" / "2. Yes, and don't ask again for commands that start with <cmd> (p)"
+    // / "3. No, and tell Codex what to do differently (esc)".
+    dialogs: {
+      approve: ['enter'],
+      always: { keys: [{ raw: 'p' }], scope: "don't ask again for commands that start with the command" },
+      deny: ['esc'],
+      denyMessage: 'prompt',
+    },
     // Main screen (easier to read); no background app-server daemon that outlives the agent.
     defaultArgs: ['--no-alt-screen', '--no-daemon'],
     modelArgs: (m) => ['--model', m],

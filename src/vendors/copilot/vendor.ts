@@ -21,6 +21,14 @@ export const vendor: VendorDefinition = {
     trust: 'trustedFolders += "<cwd>" in ~/.copilot/config.json ($COPILOT_HOME)',
     resume: '--resume <session_id> from the SessionStart hook (sent with the first prompt)',
     detector: 'copilot',
+    // "❯ 1. Yes" / "2. Yes, and don't ask again for <cmd> in this repo" / "3. No, and tell Copilot
+    // what to do differently (Esc to stop)". A key sent before the dialog is drawn lands in the prompt.
+    dialogs: {
+      approve: ['enter'],
+      always: { keys: [{ raw: '2' }], scope: "don't ask again for the command in this repo" },
+      deny: ['esc'],
+      denyMessage: 'prompt',
+    },
     defaultArgs: [],
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--mode', m],

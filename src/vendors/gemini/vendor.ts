@@ -22,6 +22,13 @@ export const vendor: VendorDefinition = {
     trust: '--skip-trust (that process only)',
     resume: '--resume <session_id> from its hooks',
     detector: 'gemini',
+    // "● 1. Allow once" / "2. Allow for this session" / "3. No, suggest changes (esc)".
+    dialogs: {
+      approve: ['enter'],
+      always: { keys: [{ raw: '2' }], scope: 'allow for this session' },
+      deny: ['esc'],
+      denyMessage: 'prompt',
+    },
     defaultArgs: [],
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--approval-mode', m],

@@ -23,6 +23,14 @@ export const vendor: VendorDefinition = {
     trust: null,
     resume: "--session <id> from the plugin's events",
     detector: 'opencode',
+    // "Allow once   Allow always   Reject" (⇆ select, enter confirm); Allow always opens a second
+    // stage, "Always allow … until OpenCode is restarted" with "Confirm   Cancel" (Confirm first).
+    dialogs: {
+      approve: ['enter'],
+      always: { keys: ['right', 'enter', 'enter'], scope: 'allow until OpenCode is restarted' },
+      deny: ['esc'],
+      denyMessage: 'prompt',
+    },
     defaultArgs: [],
     // `provider/model`, e.g. `anthropic/claude-sonnet-4-5`.
     modelArgs: (m) => ['--model', m],

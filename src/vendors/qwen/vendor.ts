@@ -22,6 +22,14 @@ export const vendor: VendorDefinition = {
     trust: null,
     resume: '--resume <session_id> from the hooks',
     detector: 'qwen',
+    // "› 1. Yes, allow once" / "2. Always allow run '<cmd> *' commands in this project" / "3. … for
+    // this user" / "4. No, suggest changes (esc)". Esc fires no hook (only idle_prompt).
+    dialogs: {
+      approve: ['enter'],
+      always: { keys: [{ raw: '2' }], scope: 'always allow commands like it in this project' },
+      deny: ['esc'],
+      denyMessage: 'prompt',
+    },
     // Its default approval mode is `auto` (an LLM classifier that makes extra model calls): the
     // tests pass `--approval-mode default` through permissionArgs.
     defaultArgs: [],

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
+import { KEYS, keyBytesOf } from '../../../protocol/keys.js';
 import { isOutputGap, outputGapMarker, type OutputGapView } from '../../../protocol/output-gap.js';
 import type { CliContext } from '../context.js';
 import { stripAnsi } from '../format.js';
@@ -19,23 +20,8 @@ function lastLines(text: string, n: number): string {
   return lines.slice(Math.max(0, lines.length - trailing - n)).join('\n');
 }
 
-/** Keys `wtp send --key` can press (the bytes a terminal sends for them). */
-const KEYS: Record<string, string> = {
-  esc: '\x1b',
-  enter: '\r',
-  tab: '\t',
-  'shift-tab': '\x1b[Z',
-  up: '\x1b[A',
-  down: '\x1b[B',
-  right: '\x1b[C',
-  left: '\x1b[D',
-  backspace: '\x7f',
-  'ctrl-c': '\x03',
-  'ctrl-d': '\x04',
-};
-
 function keyBytes(name: string): string {
-  const bytes = KEYS[name.toLowerCase()];
+  const bytes = keyBytesOf(name);
   if (bytes === undefined) {
     throw new WtpError('INVALID_INPUT', `Unknown key "${name}"; keys: ${Object.keys(KEYS).join(', ')}.`, {
       issues: [{ path: '--key', message: `must be one of ${Object.keys(KEYS).join(', ')}` }],

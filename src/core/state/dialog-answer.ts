@@ -1,0 +1,109 @@
+import type { AgentState } from '../../protocol/agent.js';
+import type { DialogAnswers, DialogKey } from '../agents/profiles.js';
+import type { ScreenVerdict } from './detectors/screen-detector.js';
+
+/** What the user answers a permission dialog with (`wtp approve [--always]`, `wtp deny`). */
+export type DialogAction = 'approve' | 'always' | 'deny';
+
+/** The dialog as it was announced to the user: the agent's state and what its evidence named. */
+export interface AnnouncedDialog {
+  state: AgentState;
+  /** The state detail's reason (`permission`, `trust`…), when it has one. */
+  reason?: string | undefined;
+  /** The tool asked for (StateDetail.tool), when known. */
+  tool?: string | undefined;
+  /** The command or path asked about (from the evidence: `askedAbout`), when known. */
+  about?: string | undefined;
+}
+
+/** What the screen shows now, as a refusal says it. */
+export interface DialogNow {
+  state: ScreenVerdict['state'] | 'none';
+  reason?: string;
+  about?: string;
+  /** The detector rule and the row it matched, when one fired. */
+  rule?: string;
+  text?: string;
+}
+
+export type DialogAnswerPlan =
+  | {
+      ok: true;
+      /** The keys to press, in order, one press each. */
+      keys: readonly DialogKey[];
+      /** What the answered dialog asks about, as the screen shows it (for the audit). */
+      about?: string;
+      /** `always`: what the approval holds for, in the dialog's words. */
+      scope?: string;
+    }
+  | { ok: false; code: 'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED'; now: DialogNow };
+
+/** The screen's verdict as a refusal reports it. */
+export function dialogNow(verdict: ScreenVerdict | null): DialogNow {
+  if (verdict === null) return { state: 'none' };
+  return {
+    state: verdict.state,
+    ...(verdict.reason === undefined ? {} : { reason: verdict.reason }),
+    ...(verdict.about === undefined ? {} : { about: verdict.about }),
+    rule: verdict.rule,
+    text: verdict.text,
+  };
+}
+
+/** How long the detector lets an `about` be (screen-detector TEXT_MAX): a longer one is clipped. */
+const ABOUT_CLIP = 120;
+
+const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * Whether the announced target and the one on screen are the same: equal up to whitespace, the
+ * screen's clipped prefix of a longer one, or the same file named relative on screen and absolute
+ * in a hook (`notes.txt` and `/repo/notes.txt`; an absolute path without spaces, never a command).
+ */
+export function sameAbout(announced: string, onScreen: string): boolean {
+  const a = squash(announced);
+  const s = squash(onScreen);
+  if (a === s) return true;
+  if (onScreen.length >= ABOUT_CLIP && a.startsWith(s)) return true;
+  const underPath = (abs: string, rel: string): boolean =>
+    /^\/\S*$/.test(abs) && rel !== '' && abs.endsWith(`/${rel}`);
+  return underPath(a, s) || underPath(s, a);
+}
+
+/**
+ * Decides how to answer an agent's permission dialog, verified and never blind (issue 17): the
+ * agent must still be announced as waiting for permission, the screen must show a permission
+ * dialog of the same kind and, when the announcement named a target, that same target. Pure:
+ * the caller reads the agent's state and its screen (`detectScreen`, as daemon/screen-record.ts
+ * does) and sends the keys.
+ */
+export function planDialogAnswer(input: {
+  answers: DialogAnswers | undefined;
+  action: DialogAction;
+  announced: AnnouncedDialog;
+  screen: ScreenVerdict | null;
+}): DialogAnswerPlan {
+  const { answers, action, announced, screen } = input;
+  const now = dialogNow(screen);
+  if (answers === undefined) return { ok: false, code: 'NOT_SUPPORTED', now };
+  if (announced.state !== 'needs_permission') return { ok: false, code: 'NOT_WAITING', now };
+  if (screen === null || screen.state === 'idle' || screen.state === 'working') {
+    return { ok: false, code: 'NOT_WAITING', now };
+  }
+  // A question, or another kind of permission dialog (a trust prompt): not the one announced.
+  if (screen.state !== 'needs_permission') return { ok: false, code: 'DIALOG_CHANGED', now };
+  if (announced.reason !== undefined && screen.reason !== undefined && announced.reason !== screen.reason) {
+    return { ok: false, code: 'DIALOG_CHANGED', now };
+  }
+  // A named target must be seen again: a dialog whose target the screen does not show is not verified.
+  if (announced.about !== undefined) {
+    if (screen.about === undefined || !sameAbout(announced.about, screen.about)) {
+      return { ok: false, code: 'DIALOG_CHANGED', now };
+    }
+  }
+  const about = screen.about === undefined ? {} : { about: screen.about };
+  if (action === 'approve') return { ok: true, keys: answers.approve, ...about };
+  if (action === 'deny') return { ok: true, keys: answers.deny, ...about };
+  if (answers.always === null) return { ok: false, code: 'NOT_SUPPORTED', now };
+  return { ok: true, keys: answers.always.keys, scope: answers.always.scope, ...about };
+}

@@ -1,0 +1,254 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DETECTORS, PROFILES } from '../../src/vendors/registry.js';
+import { parseCorpusScreen } from '../../src/core/state/detectors/screen-corpus.js';
+import {
+  detectScreen,
+  evidenceOf,
+  type ScreenVerdict,
+} from '../../src/core/state/detectors/screen-detector.js';
+import { planDialogAnswer, sameAbout, type AnnouncedDialog } from '../../src/core/state/dialog-answer.js';
+import type { ProfileName } from '../../src/protocol/agent.js';
+import { askedAbout } from '../../src/protocol/agent-words.js';
+
+/**
+ * Each vendor's declared dialog answers (ProfileSpec.dialogs) against its recorded screens
+ * (test/fixtures/screens/<vendor>/<version>/): the announced dialog on screen → the keys; another
+ * target, another dialog or no dialog → a refusal that says what is there now.
+ */
+const ROOT = join(import.meta.dirname, '..', 'fixtures', 'screens');
+const VENDORS = ['claude', 'codex', 'gemini', 'qwen', 'opencode', 'copilot'] as const;
+
+interface Recorded {
+  name: string;
+  headers: Record<string, string>;
+  verdict: ScreenVerdict | null;
+}
+
+/** Every recorded (not synthetic) screen of a vendor, with the verdict the daemon would get. */
+function recorded(vendor: string): Recorded[] {
+  const out: Recorded[] = [];
+  for (const version of readdirSync(join(ROOT, vendor)).filter((v) => /^\d/.test(v))) {
+    const dir = join(ROOT, vendor, version);
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.screen'))) {
+      const screen = parseCorpusScreen(readFileSync(join(dir, f), 'utf8'));
+      const detector = PROFILES.get(vendor as ProfileName).detector ?? vendor;
+      const verdict = detectScreen(DETECTORS, detector, version, { lines: screen.lines });
+      out.push({ name: `${vendor}/${version}/${f}`, headers: screen.headers, verdict });
+    }
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const permission = (r: Recorded): boolean =>
+  r.headers['state'] === 'needs_permission' && r.headers['about'] !== undefined;
+
+const announcedBy = (about: string): AnnouncedDialog => ({
+  state: 'needs_permission',
+  reason: 'permission',
+  tool: 'Bash',
+  about,
+});
+
+describe.each(VENDORS)('%s permission dialog', (vendor) => {
+  const screens = recorded(vendor);
+  const dialogs = screens.filter(permission);
+  const idle = screens.filter((r) => r.headers['state'] === 'idle');
+  const answers = PROFILES.get(vendor).dialogs;
+
+  it('declares its answers and has recorded permission and idle screens', () => {
+    expect(answers).toBeDefined();
+    expect(dialogs.length).toBeGreaterThan(0);
+    expect(idle.length).toBeGreaterThan(0);
+  });
+
+  it.each(dialogs.map((r) => [r.name, r] as const))('%s: the announced dialog → keys', (_n, r) => {
+    const about = r.headers['about'] ?? '';
+    const announced = announcedBy(about);
+    const base = { answers, announced, screen: r.verdict };
+    expect(planDialogAnswer({ ...base, action: 'approve' })).toEqual({
+      ok: true,
+      keys: answers?.approve,
+      about,
+    });
+    expect(planDialogAnswer({ ...base, action: 'deny' })).toEqual({ ok: true, keys: answers?.deny, about });
+    expect(planDialogAnswer({ ...base, action: 'always' })).toEqual({
+      ok: true,
+      keys: answers?.always?.keys,
+      scope: answers?.always?.scope,
+      about,
+    });
+    // Announced by the screen itself (its evidence, as the state detail keeps it).
+    const shown = r.verdict === null ? undefined : askedAbout(evidenceOf(r.verdict));
+    expect(shown).toBe(about);
+    expect(
+      planDialogAnswer({
+        ...base,
+        announced: { state: 'needs_permission', about: shown },
+        action: 'approve',
+      }),
+    ).toMatchObject({
+      ok: true,
+    });
+    // Announced without a target (a status record, a hook that named none): the kind suffices.
+    expect(
+      planDialogAnswer({ ...base, announced: { state: 'needs_permission' }, action: 'approve' }),
+    ).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it.each(dialogs.map((r) => [r.name, r] as const))('%s: another target → DIALOG_CHANGED', (_n, r) => {
+    const plan = planDialogAnswer({
+      answers,
+      action: 'approve',
+      announced: announcedBy('rm -rf ~/work'),
+      screen: r.verdict,
+    });
+    expect(plan).toEqual({
+      ok: false,
+      code: 'DIALOG_CHANGED',
+      now: expect.objectContaining({ state: 'needs_permission', about: r.headers['about'] }) as unknown,
+    });
+  });
+
+  it.each(idle.map((r) => [r.name, r] as const))('%s: an idle screen → NOT_WAITING', (_n, r) => {
+    const about = dialogs[0]?.headers['about'] ?? 'x';
+    const plan = planDialogAnswer({
+      answers,
+      action: 'approve',
+      announced: announcedBy(about),
+      screen: r.verdict,
+    });
+    expect(plan).toEqual({
+      ok: false,
+      code: 'NOT_WAITING',
+      now: expect.objectContaining({ state: 'idle' }) as unknown,
+    });
+  });
+
+  it('an agent no longer announced as waiting → NOT_WAITING, whatever the screen', () => {
+    const r = dialogs[0];
+    const plan = planDialogAnswer({
+      answers,
+      action: 'approve',
+      announced: { state: 'working' },
+      screen: r?.verdict ?? null,
+    });
+    expect(plan).toMatchObject({ ok: false, code: 'NOT_WAITING', now: { state: 'needs_permission' } });
+  });
+});
+
+describe('dialogs of another kind', () => {
+  const all = VENDORS.flatMap((v) => recorded(v).map((r) => ({ vendor: v, ...r })));
+  const others = all.filter(
+    (r) =>
+      r.headers['state'] === 'needs_input' ||
+      (r.headers['state'] === 'needs_permission' && r.headers['about'] === undefined),
+  );
+
+  it('has trust prompts, questions and the OpenCode confirm stage recorded', () => {
+    expect(others.map((r) => r.name)).toEqual(
+      expect.arrayContaining([
+        'claude/2.1.330/trust-01.screen',
+        'opencode/1.18.33/permission-always-01.screen',
+      ]),
+    );
+  });
+
+  it.each(others.map((r) => [r.name, r] as const))(
+    '%s instead of the announced command → DIALOG_CHANGED',
+    (_n, r) => {
+      const plan = planDialogAnswer({
+        answers: PROFILES.get(r.vendor).dialogs,
+        action: 'approve',
+        announced: announcedBy('touch fake-tool-ran.txt'),
+        screen: r.verdict,
+      });
+      expect(plan).toMatchObject({ ok: false, code: 'DIALOG_CHANGED', now: { state: r.headers['state'] } });
+    },
+  );
+
+  it.each(others.filter((r) => r.headers['state'] === 'needs_input').map((r) => [r.name, r] as const))(
+    '%s when a permission without a target was announced → DIALOG_CHANGED',
+    (_n, r) => {
+      const plan = planDialogAnswer({
+        answers: PROFILES.get(r.vendor).dialogs,
+        action: 'approve',
+        announced: { state: 'needs_permission' },
+        screen: r.verdict,
+      });
+      expect(plan).toMatchObject({ ok: false, code: 'DIALOG_CHANGED', now: { state: 'needs_input' } });
+    },
+  );
+
+  it.each(others.filter((r) => r.headers['reason'] === 'trust').map((r) => [r.name, r] as const))(
+    '%s (a trust prompt) when a permission without a target was announced → DIALOG_CHANGED',
+    (_n, r) => {
+      const plan = planDialogAnswer({
+        answers: PROFILES.get(r.vendor).dialogs,
+        action: 'approve',
+        announced: { state: 'needs_permission', reason: 'permission' },
+        screen: r.verdict,
+      });
+      expect(plan).toMatchObject({ ok: false, code: 'DIALOG_CHANGED', now: { reason: 'trust' } });
+    },
+  );
+});
+
+describe('undeclared and partial declarations', () => {
+  const dialog = recorded('codex').find(permission);
+  const about = dialog?.headers['about'] ?? '';
+
+  it('a profile without a declaration (aider) → NOT_SUPPORTED', () => {
+    expect(PROFILES.get('aider').dialogs).toBeUndefined();
+    const plan = planDialogAnswer({
+      answers: undefined,
+      action: 'approve',
+      announced: announcedBy(about),
+      screen: dialog?.verdict ?? null,
+    });
+    expect(plan).toMatchObject({
+      ok: false,
+      code: 'NOT_SUPPORTED',
+      now: { state: 'needs_permission', about },
+    });
+  });
+
+  it('"always" on a dialog without that option → NOT_SUPPORTED; approve still works', () => {
+    const answers = { approve: ['enter'], always: null, deny: ['esc'], denyMessage: 'none' } as const;
+    const base = { answers, announced: announcedBy(about), screen: dialog?.verdict ?? null };
+    expect(planDialogAnswer({ ...base, action: 'always' })).toMatchObject({
+      ok: false,
+      code: 'NOT_SUPPORTED',
+    });
+    expect(planDialogAnswer({ ...base, action: 'approve' })).toMatchObject({ ok: true, keys: ['enter'] });
+  });
+
+  it('no screen verdict at all → NOT_WAITING with state none', () => {
+    const plan = planDialogAnswer({
+      answers: PROFILES.get('codex').dialogs,
+      action: 'deny',
+      announced: announcedBy(about),
+      screen: null,
+    });
+    expect(plan).toEqual({ ok: false, code: 'NOT_WAITING', now: { state: 'none' } });
+  });
+});
+
+describe('sameAbout', () => {
+  it('matches up to whitespace, a clipped prefix, or a relative and an absolute path', () => {
+    expect(sameAbout('echo  hi > out.txt', 'echo hi > out.txt')).toBe(true);
+    const long = `echo ${'a'.repeat(200)}`;
+    expect(sameAbout(long, long.slice(0, 120))).toBe(true);
+    expect(sameAbout('/tmp/repo/notes.txt', 'notes.txt')).toBe(true);
+  });
+
+  it('does not take a shorter command for a longer one', () => {
+    expect(sameAbout('rm -rf /home/me', 'rm -rf /')).toBe(false);
+    expect(sameAbout('echo hi > out.txt', 'echo hi > out.txt.bak')).toBe(false);
+    expect(sameAbout('/tmp/repo/anothernotes.txt', 'notes.txt')).toBe(false);
+    expect(sameAbout('rm -rf /x/y', 'y')).toBe(false);
+  });
+});
