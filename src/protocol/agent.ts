@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { gitRefSchema, optionValueSchema } from './argument-strings.js';
-import { SIGNAL_SOURCES } from './signals.js';
+import { pendingRequestSchema, SIGNAL_SOURCES } from './signals.js';
+
+export { pendingRequestSchema, type PendingRequest } from './signals.js';
 import { absolutePathSchema, boolQuery, envKeySchema, isoTimeSchema, nameSchema } from './common.js';
 import {
   AGENT_STATES,
@@ -64,6 +66,9 @@ export const stateDetailSchema = z.object({
     .string()
     .optional()
     .describe('A more trusted signal this one overrode because it went stale, and why'),
+  request: pendingRequestSchema
+    .optional()
+    .describe('needs_permission / needs_input: what is asked, when the signal or the screen says'),
 });
 export type StateDetail = z.infer<typeof stateDetailSchema>;
 

@@ -37,6 +37,17 @@ export { AGENT_CLI_PROFILES, PROFILE_NAMES, PROFILE_VENDORS, type ProfileName } 
 export const ACTIVITY_STATES = ['working', 'needs_permission', 'needs_input', 'idle'] as const;
 export type ActivityState = (typeof ACTIVITY_STATES)[number];
 
+/**
+ * How a user answers an agent that waits (issue 17): `approve` / `always` / `deny` a permission
+ * dialog, `answer` a question (`needs_input`).
+ */
+export const ANSWER_ACTIONS = ['approve', 'always', 'deny', 'answer'] as const;
+export type AnswerAction = (typeof ANSWER_ACTIONS)[number];
+
+/** Where an answer came from, as its audit event says (`policy`: an approval rule answered). */
+export const ANSWER_VIA = ['cli', 'api', 'dashboard', 'plugin', 'tui', 'policy'] as const;
+export type AnswerVia = (typeof ANSWER_VIA)[number];
+
 /** What `wtp record-screen --state` takes: an activity state, or none (no rule should fire). */
 export const RECORD_STATES = [...ACTIVITY_STATES, 'none'] as const;
 

@@ -62,6 +62,16 @@ export const ERROR_CATALOG = {
     'A template does not match the schema (schemas/template.schema.json). `details.issues` gives the YAML path (and line) of every problem; nothing was created.',
   AGENT_BUSY:
     'The agent is working: typing now would land in the middle of its turn. Wait until it is idle or needs input, or pass `--force`. `details` has the state and the evidence behind it.',
+  AGENT_NOT_WAITING:
+    'The agent does not wait for this answer: it is not asking for permission (approve, deny) or for input (answer), or no longer in the state the answer was given for. `details.now` has what its screen shows now.',
+  DIALOG_CHANGED:
+    'The dialog on the agent’s screen is not the one announced (another command or file, another kind of dialog): nothing was pressed. `details.now` has what the screen shows now; look again, then answer that.',
+  ANSWER_NOT_SUPPORTED:
+    'This agent’s CLI does not declare how its dialogs are answered (`wtp profiles` lists which do), or the dialog has no such option (e.g. `--always`). Answer in its terminal (`wtp attach`).',
+  ANSWER_NOT_AN_OPTION:
+    'The answer is not one of the options the question offers. `details.options` lists them; give an option’s number or label.',
+  ANSWER_NOT_TAKEN:
+    'The answer’s keys were sent (and audited), but the agent was still in the dialog when the bound passed. `details.now` has what its screen shows; look at it (`wtp attach`).',
   PROFILE_OPTION_UNSUPPORTED:
     'An option does not apply to this profile (e.g. `--model` for `cmd`), or its value is not one the agent CLI accepts. `details` says which.',
   AGENT_CLI_BROKEN:

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentSchema, agentStateSchema, exitInfoSchema, stateDetailSchema } from './agent.js';
 import { isoTimeSchema } from './common.js';
 import { RUN_STATUSES, taskSchema, taskStatusSchema } from './tasks.js';
+import { answerEventSchema } from './answers.js';
 import { errorBodySchema } from './errors.js';
 import { storageComponentSchema } from './storage.js';
 import { workspaceSchema } from './workspace.js';
@@ -175,6 +176,29 @@ const payloads = {
     .describe(
       "The agent's host link closed; written once the daemon has settled whether the host process is still alive.",
     ),
+  'agent.approved': answerEventSchema
+    .extend({
+      always: z.boolean().describe('Approved with "always" (the dialog stops asking)'),
+      scope: z.string().nullable().describe('always: what the approval holds for, in the dialog’s words'),
+    })
+    .describe(
+      "The agent's permission dialog was approved (`wtp approve`, the dashboard, the plugin, or a policy rule), after the dialog on its screen was checked to be the one announced.",
+    ),
+  'agent.denied': answerEventSchema
+    .extend({ message: z.string().nullable().describe('The reason, sent to the agent as its next prompt') })
+    .describe(
+      "The agent's permission dialog was denied (`wtp deny`, the dashboard, the plugin, or a policy rule).",
+    ),
+  'agent.answered': answerEventSchema
+    .extend({
+      text: z.string().describe('The answer: the option chosen, or the text typed'),
+      option: z
+        .number()
+        .int()
+        .nullable()
+        .describe('The option number pressed, when the question offered options'),
+    })
+    .describe("The agent's question was answered (`wtp answer`, the dashboard, the plugin)."),
   'agent.attached': z
     .object({ client: z.string() })
     .describe('A terminal client attached to the agent (`wtp attach`, a dashboard terminal).'),

@@ -12,3 +12,4 @@ export * from './routes.js';
 export * from './storage.js';
 export * from './workspace.js';
 export * from './zod-issues.js';
+export * from './answers.js';

@@ -17,6 +17,7 @@ export const ROUTE_PATHS = {
   forkAgent: { method: 'POST', path: '/api/v1/agents/:agent/fork', effect: 'exec' },
   removeAgent: { method: 'DELETE', path: '/api/v1/agents/:agent', effect: 'write' },
   sendInput: { method: 'POST', path: '/api/v1/agents/:agent/input', effect: 'exec' },
+  answerAgent: { method: 'POST', path: '/api/v1/agents/:agent/answer', effect: 'exec' },
   getScreen: { method: 'GET', path: '/api/v1/agents/:agent/screen', effect: 'read' },
   getLogs: { method: 'GET', path: '/api/v1/agents/:agent/logs', effect: 'read', raw: true },
   listEvents: { method: 'GET', path: '/api/v1/events/history', effect: 'read' },

@@ -10,6 +10,7 @@ import {
   screenSchema,
   stopAgentRequestSchema,
 } from './agent.js';
+import { answerRequestSchema, answerResultSchema } from './answers.js';
 import { daemonStatusSchema, healthSchema, shutdownRequestSchema, shutdownResponseSchema } from './daemon.js';
 import { dashboardLinkSchema } from './dashboard.js';
 import { agentClisSchema } from './doctor.js';
@@ -137,6 +138,14 @@ const table = {
       bytes: z.number().int(),
       seq: z.number().int().describe('Event seq of the audit record'),
     }),
+  },
+  answerAgent: {
+    ...ROUTE_PATHS.answerAgent,
+    summary:
+      'Approve, deny or answer what the agent waits on, verified against its screen first and confirmed after (audited: agent.approved, agent.denied, agent.answered)',
+    params: agentRefParamsSchema,
+    body: answerRequestSchema,
+    response: answerResultSchema,
   },
   getScreen: {
     ...ROUTE_PATHS.getScreen,

@@ -26,6 +26,32 @@ export const SIGNAL_REASONS = [
 ] as const;
 export type SignalReason = (typeof SIGNAL_REASONS)[number];
 
+/**
+ * What a waiting agent asks (issue 17): the pending request as data, from the hook payload or the
+ * dialog on its screen. `since` is the state's `stateSince`.
+ */
+export const pendingRequestSchema = z.object({
+  kind: z.enum(['permission', 'question']).describe('A permission dialog, or a question (needs_input)'),
+  tool: z.string().max(200).optional().describe('The tool asked for (Bash, Write, run_shell_command…)'),
+  about: z
+    .string()
+    .max(2_000)
+    .optional()
+    .describe('The command or file path asked about, as the answer check compares it with the screen'),
+  diff: z
+    .string()
+    .max(8_000)
+    .optional()
+    .describe('For an edit: the change (a unified diff or the new content), when the payload has it'),
+  question: z.string().max(2_000).optional().describe('A question: its text'),
+  options: z
+    .array(z.string().max(300))
+    .max(20)
+    .optional()
+    .describe('The options the dialog offers, in order (a question: its choices)'),
+});
+export type PendingRequest = z.infer<typeof pendingRequestSchema>;
+
 /** One observation about an agent, with the evidence a user can read (`wtp why`). */
 export const signalSchema = z.object({
   source: signalSourceSchema,
@@ -39,5 +65,7 @@ export const signalSchema = z.object({
   resetsAt: z.string().optional(),
   /** Tool the agent is using or asking for (hooks, status records). */
   tool: z.string().max(200).optional(),
+  /** needs_permission / needs_input: what is asked (hook payload, screen dialog), when known. */
+  request: pendingRequestSchema.optional(),
 });
 export type Signal = z.infer<typeof signalSchema>;

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { agentSchema, agentStateSchema } from './agent.js';
+import { ANSWER_ACTIONS, ANSWER_VIA } from './constants.js';
+
+export { ANSWER_ACTIONS, ANSWER_VIA, type AnswerAction, type AnswerVia } from './constants.js';
+
+export const answerActionSchema = z.enum(ANSWER_ACTIONS);
+export const answerViaSchema = z.enum(ANSWER_VIA);
+
+/**
+ * `POST /agents/:agent/answer` (`wtp approve|deny|answer`): answers the dialog the agent waits on,
+ * verified first (the agent is still in the state it was shown in, and the dialog on its screen
+ * is the one announced), then confirmed (the agent left the dialog).
+ */
+export const answerRequestSchema = z.strictObject({
+  action: answerActionSchema.describe(
+    'approve (this once), always (approve and stop asking, as far as the dialog offers), deny, answer (a question)',
+  ),
+  text: z
+    .string()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('answer: the option (its number or its label) or, where the agent takes free text, the text'),
+  message: z
+    .string()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('deny: why, sent to the agent as its next prompt once it is back at its prompt'),
+  expect: z
+    .strictObject({
+      state: agentStateSchema.describe('The state the user was shown'),
+      about: z.string().max(2_000).optional().describe('The command or path the user was shown'),
+    })
+    .optional()
+    .describe(
+      'What the user was shown; when given, any difference refuses the answer (AGENT_NOT_WAITING, DIALOG_CHANGED)',
+    ),
+  via: answerViaSchema
+    .default('api')
+    .describe('Where the answer was given (cli, dashboard, plugin, tui, api); recorded in its event'),
+});
+export type AnswerRequest = z.input<typeof answerRequestSchema>;
+export type AnswerRequestParsed = z.output<typeof answerRequestSchema>;
+
+export const answerResultSchema = z.object({
+  agent: agentSchema.describe('The agent after the answer'),
+  action: answerActionSchema,
+  about: z.string().nullable().describe('What the answered dialog asked about, as its screen showed it'),
+  scope: z.string().nullable().describe('always: what the approval holds for, in the dialog’s words'),
+  keys: z.array(z.string()).describe('The keys pressed, in order (names such as enter, esc; or characters)'),
+  left: z
+    .boolean()
+    .describe('The agent left the dialog within the bound (false: the keys were sent and it is still there)'),
+  ms: z.number().int().describe('From the request to the agent leaving the dialog (or to the bound)'),
+  seq: z.number().int().describe('Event seq of the audit record (agent.approved / denied / answered)'),
+});
+export type AnswerResult = z.infer<typeof answerResultSchema>;
+
+/** The audit events' common payload (agent.approved, agent.denied, agent.answered). */
+export const answerEventSchema = z.object({
+  via: answerViaSchema,
+  rule: z.string().optional().describe('policy: the approval rule that matched'),
+  tool: z.string().nullable().describe('The tool asked for, when known'),
+  about: z.string().nullable().describe('The command or path the dialog asked about'),
+  keys: z.array(z.string()).describe('The keys pressed'),
+  waitedMs: z.number().int().describe('How long the agent had waited for the answer'),
+});
