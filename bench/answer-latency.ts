@@ -49,7 +49,7 @@ async function runRounds(
   paths: RepoPaths,
   rig: VendorRig,
   o: { rounds: number; warmup: number },
-  extraModes: (r: RigAgent) => AnswerMode[],
+  extraModes: (r: RigAgent) => Promise<AnswerMode[]>,
 ): Promise<{ version: string | null; modes: AnswerMode[]; samples: Sample[] }> {
   /** Which turn each main-loop request body belongs to (the fake logs that very object). */
   const tags = new WeakMap<object, string>();
@@ -68,7 +68,6 @@ async function runRounds(
     if (m?.kind === 'idle') tag(req.body, 'start');
     if (m?.kind !== 'perm') return { text: 'ok' };
     turn = m.turn;
-    tag(req.body, `ask-${m.turn}`);
     return { tool: rig.tool(command(m.turn)) };
   };
   const onAnswered = (logged: Logged): void => {
@@ -89,7 +88,9 @@ async function runRounds(
       const d = msg.event.data;
       events.push({ at, from: d.from, to: d.to, ...(d.detail.source ? { source: d.detail.source } : {}) });
     });
+    const modes = [...answerModes(paths, session)];
     try {
+      modes.push(...(await extraModes(r)));
       const state = async (): Promise<string> =>
         (await session.client.call('getAgent', { params: { agent: id } })).agent.state;
       const untilIdle = (what: string): Promise<true> =>
@@ -109,7 +110,6 @@ async function runRounds(
       await until(() => answered.get('start'), START_MS, 'claude: the start prompt answered').catch(stuck);
       await untilIdle('claude: idle after the start prompt').catch(stuck);
 
-      const modes = [...answerModes(paths, session), ...extraModes(r)];
       const byName = new Map(modes.map((m) => [m.name, m]));
       const samples: Sample[] = [];
       const slots = schedule(
@@ -159,6 +159,7 @@ async function runRounds(
       return { version: r.version, modes, samples };
     } finally {
       ws.close();
+      for (const m of modes) await m.close?.();
     }
   });
 }
@@ -240,7 +241,7 @@ function figure(
 export async function measureAnswerLatency(
   paths: RepoPaths,
   o: { rounds: number; warmup: number },
-  extraModes: (r: RigAgent) => AnswerMode[] = () => [],
+  extraModes: (r: RigAgent) => Promise<AnswerMode[]> = () => Promise.resolve([]),
 ): Promise<Record<string, BenchResult>> {
   const rig = VENDOR_RIGS.find((x) => x.profile === 'claude') as VendorRig;
   const notMeasured = (key: string, why: string, failed: boolean): Record<string, BenchResult> => {

@@ -9,7 +9,9 @@ import type { Session } from './session.js';
  * function `(agent) => Promise<{ sentAt }>`: it starts the action at `sentAt` (nowMs), and may say
  * when the action itself ended and what the answerer reported. The part times `sentAt` → the
  * `agent.stateChanged` out of `needs_permission` on its events WebSocket, whatever the mode.
- * A further mode (e.g. the dashboard's Approve button in Chromium) is one more entry of `answerModes`.
+ * A further mode (e.g. the dashboard's Approve button in Chromium) is one more entry of `answerModes`,
+ * or, when it needs the agent first, what `measureAnswerLatency`'s `extraModes` returns (set up once
+ * the agent runs; `close` after the last round).
  */
 
 /** The agent a mode answers. */
@@ -34,6 +36,8 @@ export interface AnswerMode {
   /** What the action is, for the report's note. */
   what: string;
   act: (agent: AnswerTarget) => Promise<ActionTaken>;
+  /** Releases what the mode holds (e.g. its browser), after the last round. */
+  close?: () => Promise<void>;
 }
 
 /** The raw keystroke the baseline sends: what `wtp send <agent> --key enter` sends. */
