@@ -116,3 +116,19 @@ export async function mapLimit<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/** Resolves with `probe()`'s first defined value, polled every `pollMs`; rejects after `ms`. */
+export async function until<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  ms: number,
+  what: string,
+  pollMs = 25,
+): Promise<T> {
+  const deadline = nowMs() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (nowMs() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
+    await sleep(pollMs);
+  }
+}

@@ -1,4 +1,6 @@
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
+import { measureAnswerLatency } from './answer-latency.js';
+import { answerOptions } from './answer-rounds.js';
 import { measureColdStart } from './cold-start.js';
 import { measureDashboard } from './dashboard-figures.js';
 import { measureStateTimeline } from './timeline-figures.js';
@@ -53,6 +55,8 @@ const RUNS = {
   timelineSamples: 5,
   vendorTurns: 5,
   vendorWarmup: 1,
+  answerRounds: 20,
+  answerWarmup: 2,
 } as const;
 
 /** Backend of the session daemon of figures 2-5. */
@@ -79,13 +83,14 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
       'tasks',
       'dashboard',
       'vendor',
+      'answers',
     ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
   return Object.fromEntries(Object.entries(results).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
-const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard', 'vendors'] as const;
+const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard', 'vendors', 'answers'] as const;
 
 /**
  * `npm run -s bench -- --only core,panes` runs a part: `core` (figures 1-5 and the extra ones),
@@ -95,32 +100,49 @@ const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard', 'vendors'
  * change → paint, first load, page memory with 100 agents streaming; the Metrics view's timeline
  * query over a million state events) and `vendors` (each pinned real agent CLI on tmux against its
  * scripted server: answer → idle and tool call → needs_permission, next to when the CLI itself drew
- * it; the detector accuracy per vendor, version and state). The default is everything.
+ * it; the detector accuracy per vendor, version and state) and `answers` (the real Claude Code on tmux:
+ * approving its permission dialog with `POST /agents/:agent/answer` and `wtp approve` → the agent
+ * out of the dialog, against the same keystroke typed raw). The default is everything.
  *
  * Options of `vendors`: `--vendors claude,codex,…` (default all: claude, codex, gemini, qwen,
  * opencode, copilot; a CLI not installed by scripts/ensure-cli.mjs is reported as skipped),
  * `--vendor-turns N` (recorded turns of each kind, default 5) and `--vendor-warmup N` (unrecorded
  * turns first, default 1), e.g. `npm run -s bench -- --only vendors --vendors gemini --vendor-turns 20`.
+ * Options of `answers`: `--answer-rounds N` (measured rounds, each mode once per round, default 20)
+ * and `--answer-warmup N` (unrecorded rounds first, default 2).
  */
-const USAGE = `Usage: npm run -s bench [-- --only <parts>] [vendors options]   (JSON on stdout, progress on stderr)
+const USAGE = `Usage: npm run -s bench [-- --only <parts>] [part options]   (JSON on stdout, progress on stderr)
   --only <parts>       comma-separated, default all: ${PARTS.join(', ')}
                        core: daemon start, memory, wtp ls, spawn; panes: layout, echo, throughput;
                        states: hook/screen → state event, detector accuracy; git: worktrees, conflict
                        radar; tasks: 1k-10k task graphs; dashboard: state → paint, page load and memory;
                        vendors: each pinned real agent CLI on tmux against its scripted server —
                        answer → idle and tool call → needs_permission, next to when the CLI drew it,
-                       and the detector accuracy per vendor, version and state
+                       and the detector accuracy per vendor, version and state; answers: the real
+                       Claude Code on tmux — approving its permission dialog (answer API, wtp approve)
+                       → the agent out of the dialog, against the same keystroke typed raw
   --vendors <list>     vendors part: which CLIs, default all: ${VENDOR_PROFILES.join(', ')}
                        (one not installed by scripts/ensure-cli.mjs is reported as skipped)
   --vendor-turns <n>   vendors part: recorded turns of each kind per CLI (default ${RUNS.vendorTurns})
   --vendor-warmup <n>  vendors part: unrecorded turns first (default ${RUNS.vendorWarmup})
+  --answer-rounds <n>  answers part: measured rounds, each mode once per round (default ${RUNS.answerRounds})
+  --answer-warmup <n>  answers part: unrecorded rounds first (default ${RUNS.answerWarmup})
   --help               this text
 `;
 
 function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
   const i = argv.indexOf('--only');
   if (i < 0) {
-    return { core: true, panes: true, states: true, git: true, tasks: true, dashboard: true, vendors: true };
+    return {
+      core: true,
+      panes: true,
+      states: true,
+      git: true,
+      tasks: true,
+      dashboard: true,
+      vendors: true,
+      answers: true,
+    };
   }
   const only = (argv[i + 1] ?? '').split(',');
   const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
@@ -135,6 +157,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
     tasks: only.includes('tasks'),
     dashboard: only.includes('dashboard'),
     vendors: only.includes('vendors'),
+    answers: only.includes('answers'),
   };
 }
 
@@ -147,6 +170,10 @@ async function main(): Promise<void> {
   const vendorRuns = vendorOptions(process.argv.slice(2), VENDOR_PROFILES, {
     turns: RUNS.vendorTurns,
     warmup: RUNS.vendorWarmup,
+  });
+  const answerRuns = answerOptions(process.argv.slice(2), {
+    rounds: RUNS.answerRounds,
+    warmup: RUNS.answerWarmup,
   });
   const paths = repoPaths();
   installCleanupHandlers(paths.binWtp);
@@ -183,6 +210,7 @@ async function main(): Promise<void> {
       );
     }
     if (run.vendors) await vendorsPart();
+    if (run.answers) Object.assign(results, await measureAnswerLatency(paths, answerRuns));
   } finally {
     cleanupAll(paths.binWtp);
   }
@@ -291,6 +319,8 @@ async function main(): Promise<void> {
       vendorTurns: vendorRuns.turns,
       vendorWarmup: vendorRuns.warmup,
       vendors: vendorRuns.vendors,
+      answerRounds: answerRuns.rounds,
+      answerWarmup: answerRuns.warmup,
       parts: Object.entries(run)
         .filter(([, on]) => on)
         .map(([part]) => part),

@@ -1,16 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type WebSocket from 'ws';
 import type { WtpEvent } from '../src/protocol/events.js';
-import { nowMs, sleep } from './proc.js';
+import { nowMs, sleep, until } from './proc.js';
 import type { RepoPaths } from './repo-paths.js';
 import { latencyBaseline, latencyResult, progress, type BenchResult } from './report.js';
-import { disposeHome, makeHome } from './sandbox.js';
-import { startSession, type Session } from './session.js';
 import { XtermScreen } from '../src/adapters/terminal/xterm-screen.js';
 import { openWs } from './state-latency.js';
-import { VENDOR_RIGS, type BenchScript, type ScriptedApi, type VendorRig } from './vendor-rigs.js';
+import { withRigAgent } from './rig-agent.js';
+import { VENDOR_RIGS, type BenchScript, type Logged, type VendorRig } from './vendor-rigs.js';
 import {
   pairTurn,
   spread,
@@ -35,25 +32,9 @@ const STATE_MS = 30_000;
 const DRAWN_MS = 5_000;
 /** Approval → the follow-up answer out and the agent idle again. */
 const SETTLE_MS = 60_000;
-const POLL_MS = 25;
 const DIGITS = 1;
 
 export const VENDOR_PROFILES = VENDOR_RIGS.map((r) => r.profile);
-
-/** Resolves with `probe()`'s first defined value, polled; rejects after `ms`. */
-async function until<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  ms: number,
-  what: string,
-): Promise<T> {
-  const deadline = nowMs() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (nowMs() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
-    await sleep(POLL_MS);
-  }
-}
 
 /**
  * The agent's screen as a terminal shows it: its output (pty WebSocket, from a snapshot on) fed to
@@ -144,139 +125,114 @@ async function runVendor(
     if (m.kind === 'idle') return { text: `Answer ${token('idle', m.turn)}`, delayMs: THINK_MS };
     return { tool: rig.tool(`touch ${token('perm', m.turn)}.txt`), delayMs: THINK_MS };
   };
-  const files = makeHome(`vendor-${rig.profile}-files`);
-  let api: ScriptedApi | null = null;
-  let s: Session | null = null;
   const sockets: WebSocket[] = [];
   const screen = new ScreenWatch();
-  try {
-    api = await rig.startApi(script);
-    api.onAnswered((logged) => {
-      const tag = typeof logged.body === 'object' && logged.body !== null ? tags.get(logged.body) : undefined;
-      if (tag !== undefined && logged.answeredAt !== undefined && !answers.has(tag))
-        answers.set(tag, logged.answeredAt);
-    });
-    const proj = join(files, 'proj');
-    mkdirSync(proj);
-    const config = join(files, 'config.yaml');
-    writeFileSync(config, 'notifications:\n  enabled: false\n');
-    const env = rig.env({ files, proj, url: api.url });
-    s = await startSession(paths, `vendor-${rig.profile}`, {
-      ...env,
-      WTP_BACKEND: 'tmux',
-      WTP_CONFIG: config,
-    });
-    const session = s;
-    // The start turn goes through `prompt`: the daemon types it once the CLI is at its prompt
-    // (after start-up work such as codex's or qwen's settles).
-    const { agent } = await session.client.call('createAgent', {
-      body: {
-        profile: rig.profile,
-        cwd: proj,
-        name: rig.profile,
-        wait: true,
-        prompt: 'wtpbench-idle-0: answer with one word',
-        ...rig.create,
-      },
-    });
-    const id = agent.id;
-    const events: StateArrival[] = [];
-    const { latestSeq } = await session.client.call('listEvents', { query: { limit: 1 } });
-    const query = { types: 'agent.stateChanged', agent: id, since: latestSeq };
-    sockets.push(
-      await openWs(session, '/api/v1/events', query, 'hello', (data, isBinary, at) => {
-        if (isBinary) return;
-        const msg = JSON.parse(data.toString('utf8')) as { type: string; event?: WtpEvent };
-        if (msg.type !== 'event' || msg.event?.type !== 'agent.stateChanged') return;
-        const d = msg.event.data;
-        events.push({
-          at,
-          to: d.to,
-          reason: d.detail.reason,
-          ...(d.detail.source === undefined ? {} : { source: d.detail.source }),
-          ...(d.detail.evidence === undefined ? {} : { evidence: d.detail.evidence }),
+  const onAnswered = (logged: Logged): void => {
+    const tag = typeof logged.body === 'object' && logged.body !== null ? tags.get(logged.body) : undefined;
+    if (tag !== undefined && logged.answeredAt !== undefined && !answers.has(tag))
+      answers.set(tag, logged.answeredAt);
+  };
+  const prompt = 'wtpbench-idle-0: answer with one word';
+  const label = `vendor-${rig.profile}`;
+  return withRigAgent(paths, rig, { label, script, onAnswered, prompt }, async ({ session, id, version }) => {
+    try {
+      const events: StateArrival[] = [];
+      const { latestSeq } = await session.client.call('listEvents', { query: { limit: 1 } });
+      const query = { types: 'agent.stateChanged', agent: id, since: latestSeq };
+      sockets.push(
+        await openWs(session, '/api/v1/events', query, 'hello', (data, isBinary, at) => {
+          if (isBinary) return;
+          const msg = JSON.parse(data.toString('utf8')) as { type: string; event?: WtpEvent };
+          if (msg.type !== 'event' || msg.event?.type !== 'agent.stateChanged') return;
+          const d = msg.event.data;
+          events.push({
+            at,
+            to: d.to,
+            reason: d.detail.reason,
+            ...(d.detail.source === undefined ? {} : { source: d.detail.source }),
+            ...(d.detail.evidence === undefined ? {} : { evidence: d.detail.evidence }),
+          });
+        }),
+      );
+      const ptyPath = `/api/v1/agents/${encodeURIComponent(id)}/pty`;
+      const ptyQuery = { snapshot: 'true', scrollback: 0, input: 'false', client: 'bench' };
+      sockets.push(
+        await openWs(session, ptyPath, ptyQuery, 'ready', (data, isBinary, at) => {
+          if (isBinary) screen.output(data, at);
+          else screen.control(JSON.parse(data.toString('utf8')) as { type: string });
+        }),
+      );
+      const state = async (): Promise<string> =>
+        (await session.client.call('getAgent', { params: { agent: id } })).agent.state;
+      const untilIdle = (ms: number, what: string): Promise<true> =>
+        until(async () => ((await state()) === 'idle' ? true : undefined), ms, what);
+      const send = (text: string, o: { enter?: boolean; raw?: boolean; force?: boolean }): Promise<unknown> =>
+        session.client.call('sendInput', { params: { agent: id }, body: { text, ...o } });
+
+      await until(() => answers.get('idle-0'), START_MS, `${rig.profile}: the start prompt answered`);
+      await untilIdle(START_MS, `${rig.profile}: idle after the start prompt`);
+
+      const turn = async (kind: 'idle' | 'perm', k: number): Promise<TurnOutcome> => {
+        await untilIdle(SETTLE_MS, `${rig.profile}: idle before turn ${kind} ${k}`);
+        await sleep(GAP_MS);
+        const drawn = screen.reset(kind === 'idle' ? [token('idle', k)] : [rig.dialog, token('perm', k)]);
+        const target = kind === 'idle' ? 'idle' : 'needs_permission';
+        if (kind === 'perm') permTurn = k;
+        const sentAt = nowMs();
+        await send(`wtpbench-${kind}-${k}: ${kind === 'idle' ? 'answer with one word' : 'touch the file'}`, {
+          enter: true,
         });
-      }),
-    );
-    const ptyPath = `/api/v1/agents/${encodeURIComponent(id)}/pty`;
-    const ptyQuery = { snapshot: 'true', scrollback: 0, input: 'false', client: 'bench' };
-    sockets.push(
-      await openWs(session, ptyPath, ptyQuery, 'ready', (data, isBinary, at) => {
-        if (isBinary) screen.output(data, at);
-        else screen.control(JSON.parse(data.toString('utf8')) as { type: string });
-      }),
-    );
-    const state = async (): Promise<string> =>
-      (await session.client.call('getAgent', { params: { agent: id } })).agent.state;
-    const untilIdle = (ms: number, what: string): Promise<true> =>
-      until(async () => ((await state()) === 'idle' ? true : undefined), ms, what);
-    const send = (text: string, o: { enter?: boolean; raw?: boolean; force?: boolean }): Promise<unknown> =>
-      session.client.call('sendInput', { params: { agent: id }, body: { text, ...o } });
-
-    await until(() => answers.get('idle-0'), START_MS, `${rig.profile}: the start prompt answered`);
-    await untilIdle(START_MS, `${rig.profile}: idle after the start prompt`);
-
-    const turn = async (kind: 'idle' | 'perm', k: number): Promise<TurnOutcome> => {
-      await untilIdle(SETTLE_MS, `${rig.profile}: idle before turn ${kind} ${k}`);
-      await sleep(GAP_MS);
-      const drawn = screen.reset(kind === 'idle' ? [token('idle', k)] : [rig.dialog, token('perm', k)]);
-      const target = kind === 'idle' ? 'idle' : 'needs_permission';
-      if (kind === 'perm') permTurn = k;
-      const sentAt = nowMs();
-      await send(`wtpbench-${kind}-${k}: ${kind === 'idle' ? 'answer with one word' : 'touch the file'}`, {
-        enter: true,
-      });
-      const answeredAt = await until(
-        () => answers.get(`${kind}-${k}`),
-        ANSWER_MS,
-        `${rig.profile}: answer ${kind} ${k}`,
-      );
-      const arrived = (): true | undefined =>
-        events.some((e) => e.to === target && e.at >= answeredAt) ? true : undefined;
-      await until(arrived, STATE_MS, 'state').catch(() => undefined);
-      await until(() => drawn.at ?? undefined, DRAWN_MS, 'drawn').catch(() => undefined);
-      const outcome = pairTurn({ target, sentAt, answeredAt, drawnAt: drawn.at, events });
-      if (kind === 'perm') {
-        await send(rig.approve.text, { raw: rig.approve.raw, force: true });
-        await until(
-          () => answers.get(`done-${k}`),
-          SETTLE_MS,
-          `${rig.profile}: the approved tool's follow-up`,
+        const answeredAt = await until(
+          () => answers.get(`${kind}-${k}`),
+          ANSWER_MS,
+          `${rig.profile}: answer ${kind} ${k}`,
         );
-      }
-      return outcome;
-    };
+        const arrived = (): true | undefined =>
+          events.some((e) => e.to === target && e.at >= answeredAt) ? true : undefined;
+        await until(arrived, STATE_MS, 'state').catch(() => undefined);
+        await until(() => drawn.at ?? undefined, DRAWN_MS, 'drawn').catch(() => undefined);
+        const outcome = pairTurn({ target, sentAt, answeredAt, drawnAt: drawn.at, events });
+        if (kind === 'perm') {
+          await send(rig.approve.text, { raw: rig.approve.raw, force: true });
+          await until(
+            () => answers.get(`done-${k}`),
+            SETTLE_MS,
+            `${rig.profile}: the approved tool's follow-up`,
+          );
+        }
+        return outcome;
+      };
 
-    /** A failed wait names the screen it was stuck on (the run stops there). */
-    const withScreen = async (p: Promise<TurnOutcome>): Promise<TurnOutcome> => {
-      try {
-        return await p;
-      } catch (err) {
-        const scr = await session.client.call('getScreen', { params: { agent: id } }).catch(() => null);
-        const lines = scr ? scr.lines.filter((l) => l.trim() !== '').slice(-12) : ['(no screen)'];
-        const why = err instanceof Error ? err.message : String(err);
-        throw new Error(`${why}; state ${await state().catch(() => '?')}; screen ends:\n${lines.join('\n')}`);
+      /** A failed wait names the screen it was stuck on (the run stops there). */
+      const withScreen = async (p: Promise<TurnOutcome>): Promise<TurnOutcome> => {
+        try {
+          return await p;
+        } catch (err) {
+          const scr = await session.client.call('getScreen', { params: { agent: id } }).catch(() => null);
+          const lines = scr ? scr.lines.filter((l) => l.trim() !== '').slice(-12) : ['(no screen)'];
+          const why = err instanceof Error ? err.message : String(err);
+          throw new Error(
+            `${why}; state ${await state().catch(() => '?')}; screen ends:\n${lines.join('\n')}`,
+          );
+        }
+      };
+      const run: VendorRun = { version, idle: [], perm: [] };
+      for (let k = 1; k <= warmup + turns; k++) {
+        const idle = await withScreen(turn('idle', k));
+        const perm = await withScreen(turn('perm', k));
+        progress(
+          `vendors: ${rig.profile} turn ${k}${k <= warmup ? ' (warm-up)' : ''}: ${brief(idle)}; ${brief(perm)}`,
+        );
+        if (k <= warmup) continue;
+        run.idle.push(idle);
+        run.perm.push(perm);
       }
-    };
-    const run: VendorRun = { version: agent.version ?? null, idle: [], perm: [] };
-    for (let k = 1; k <= warmup + turns; k++) {
-      const idle = await withScreen(turn('idle', k));
-      const perm = await withScreen(turn('perm', k));
-      progress(
-        `vendors: ${rig.profile} turn ${k}${k <= warmup ? ' (warm-up)' : ''}: ${brief(idle)}; ${brief(perm)}`,
-      );
-      if (k <= warmup) continue;
-      run.idle.push(idle);
-      run.perm.push(perm);
+      return run;
+    } finally {
+      for (const ws of sockets) ws.close();
+      screen.dispose();
     }
-    return run;
-  } finally {
-    for (const ws of sockets) ws.close();
-    screen.dispose();
-    if (s) disposeHome(s.home, paths.binWtp);
-    disposeHome(files, paths.binWtp);
-    await api?.close();
-  }
+  });
 }
 
 function brief(o: TurnOutcome): string {

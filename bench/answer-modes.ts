@@ -1,0 +1,105 @@
+import { WtpError } from '../src/client/wtp-error.js';
+import { KEYS } from '../src/protocol/keys.js';
+import { nowMs, runTimed } from './proc.js';
+import type { RepoPaths } from './repo-paths.js';
+import type { Session } from './session.js';
+
+/**
+ * The ways the `answers` part approves a permission dialog (answer-latency.ts). A mode is a
+ * function `(agent) => Promise<{ sentAt }>`: it starts the action at `sentAt` (nowMs), and may say
+ * when the action itself ended and what the answerer reported. The part times `sentAt` → the
+ * `agent.stateChanged` out of `needs_permission` on its events WebSocket, whatever the mode.
+ * A further mode (e.g. the dashboard's Approve button in Chromium) is one more entry of `answerModes`,
+ * or, when it needs the agent first, what `measureAnswerLatency`'s `extraModes` returns (set up once
+ * the agent runs; `close` after the last round).
+ */
+
+/** The agent a mode answers. */
+export interface AnswerTarget {
+  id: string;
+  name: string;
+}
+
+export interface ActionTaken {
+  /** nowMs just before the action started (request sent, process spawned, click dispatched). */
+  sentAt: number;
+  /** nowMs when the action itself ended: the API's response, the process's exit. */
+  doneAt?: number;
+  /** The answerer's own `ms` (AnswerResult.ms: verified, keys sent, agent left the dialog). */
+  answererMs?: number;
+  /** Refused or failed, and how (error code, exit status); the round is then no sample. */
+  failed?: string;
+}
+
+export interface AnswerMode {
+  name: string;
+  /** What the action is, for the report's note. */
+  what: string;
+  act: (agent: AnswerTarget) => Promise<ActionTaken>;
+  /** Releases what the mode holds (e.g. its browser), after the last round. */
+  close?: () => Promise<void>;
+}
+
+/** The raw keystroke the baseline sends: what `wtp send <agent> --key enter` sends. */
+export const RAW_ENTER = { text: KEYS.enter, raw: true } as const;
+
+const CLI_TIMEOUT_MS = 60_000;
+
+/** The error code of a refused API call, else the message. */
+function why(err: unknown): string {
+  if (err instanceof WtpError) return err.code;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The modes in report order; the first one is the baseline the others are compared with. */
+export function answerModes(paths: RepoPaths, s: Session): AnswerMode[] {
+  return [
+    {
+      name: 'rawKey',
+      what: 'POST /api/v1/agents/:agent/input {"text":"\\r","raw":true} — the same keystroke typed raw, unverified (what `wtp send <agent> --key enter` sends)',
+      act: async (a) => {
+        const sentAt = nowMs();
+        try {
+          await s.client.call('sendInput', { params: { agent: a.id }, body: { ...RAW_ENTER } });
+          return { sentAt, doneAt: nowMs() };
+        } catch (err) {
+          return { sentAt, doneAt: nowMs(), failed: why(err) };
+        }
+      },
+    },
+    {
+      name: 'api',
+      what: 'POST /api/v1/agents/:agent/answer {"action":"approve"} (the route `answerAgent`, through the same client on the unix socket)',
+      act: async (a) => {
+        const sentAt = nowMs();
+        try {
+          const r = await s.client.call('answerAgent', {
+            params: { agent: a.id },
+            body: { action: 'approve' },
+          });
+          return { sentAt, doneAt: nowMs(), answererMs: r.ms };
+        } catch (err) {
+          return { sentAt, doneAt: nowMs(), failed: why(err) };
+        }
+      },
+    },
+    {
+      name: 'cli',
+      what: '`wtp approve <agent>` run as a process (node bin/wtp.js, the built CLI, as users run it)',
+      act: async (a) => {
+        const sentAt = nowMs();
+        const r = await runTimed(process.execPath, [paths.binWtp, 'approve', a.name], {
+          env: s.env,
+          cwd: s.home,
+          timeoutMs: CLI_TIMEOUT_MS,
+        });
+        const doneAt = sentAt + r.ms;
+        if (r.code !== 0)
+          return { sentAt, doneAt, failed: `exit ${r.code}: ${r.stderr.trim().split('\n')[0]}` };
+        // "<name>: approved "…" — it left the dialog in 183 ms (now working; pressed enter)"
+        const ms = /left the dialog in (\d+) ms/.exec(r.stdout)?.[1];
+        return { sentAt, doneAt, ...(ms === undefined ? {} : { answererMs: Number(ms) }) };
+      },
+    },
+  ];
+}
