@@ -80,7 +80,7 @@ export function shownAbout(a: AgentView): string | undefined {
 
 /**
  * Answers the dialog the agent is shown in (`POST /agents/:agent/answer`, via dashboard, with the
- * state and the target shown as `expect`); records the outcome.
+ * state, since when and the target shown as `expect`); records the outcome.
  */
 export async function answer(a: AgentView, order: AnswerOrder): Promise<void> {
   if (entries.get(a.id)?.busy) return;
@@ -93,7 +93,8 @@ export async function answer(a: AgentView, order: AnswerOrder): Promise<void> {
       body: {
         ...order,
         via: 'dashboard',
-        expect: about === undefined ? { state: a.state } : { state: a.state, about },
+        // What the page shows: the state since when, and its target; any change refuses the answer.
+        expect: { state: a.state, since: a.stateSince, ...(about === undefined ? {} : { about }) },
       },
     });
     outcome = { ok: true, text: doneText(order, r.scope, r.ms), since: a.stateSince, agent: a.name };
