@@ -46,6 +46,7 @@ function script(req: FakeRequest): FakeTurn {
   }
   if (said.includes('clean up')) return bash('echo ran > denied.txt');
   if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: QUESTION } };
+  if (said.includes('keep going')) return bash('echo kept > kept.txt');
   if (said.includes('two steps')) return bash('echo first-done > first.txt && cat first.txt');
   return { text: 'ok' };
 }
@@ -60,6 +61,7 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
   let api: FakeAnthropic;
   let browser: Browser;
   let page: Page;
+  let port = '';
   const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
     waitForState(home, name, state, what);
   const start = (name: string, prompt: string): Promise<void> =>
@@ -78,8 +80,8 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
 
   beforeAll(async () => {
     api = await FakeAnthropic.start(script);
-    const port = await freePort();
-    home = new TestHome({ WTP_API_PORT: String(port), WTP_BACKEND: 'tmux', WTP_CLAUDE_BIN: claudeBinary() });
+    port = String(await freePort());
+    home = new TestHome({ WTP_API_PORT: port, WTP_BACKEND: 'tmux', WTP_CLAUDE_BIN: claudeBinary() });
     proj = home.path('proj');
     mkdirSync(proj);
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY });
@@ -90,6 +92,7 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
       start('cleaner', 'clean up'),
       start('asker', 'pick a colour'),
       start('changer', 'two steps'),
+      start('keeper', 'keep going'),
     ]);
     ({ browser, page } = await signedInPage(home));
   }, 120_000);
@@ -142,7 +145,7 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     expect(denied).toMatchObject({ data: { via: 'dashboard', keys: ['esc'] } });
   });
 
-  it('a question answered from the inbox: the agent gets the option', async () => {
+  it('a question answered in the inbox's answer box; not an option is refused with the options', async () => {
     await untilState('asker', 'needs_input', 'the question dialog');
     await page.locator('[data-testid="tab-inbox"]').click();
     const item = inboxItem('asker');
@@ -161,6 +164,20 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     expect(seen.some((q) => q.hasToolResult && q.toolResultText.includes('Blue'))).toBe(true);
     const [answered] = await eventsOf('asker', 'agent.answered');
     expect(answered).toMatchObject({ data: { via: 'dashboard', text: 'Blue', option: 2 } });
+  });
+
+  it('Always in the terminal view’s header: approved for good, audited with its scope', async () => {
+    await untilState('keeper', 'needs_permission', 'the Bash permission dialog');
+    await page.goto(`http://127.0.0.1:${port}/dashboard/#/terminal/keeper`);
+    const panel = page.locator('[data-testid="terminal-panel"][data-agent="keeper"]');
+    await panel.locator('[data-testid="answer-always"]').click();
+    const outcome = panel.locator('[data-testid="answer-outcome"]');
+    await outcome.waitFor({ timeout: 60_000 });
+    expect(await outcome.getAttribute('data-ok')).toBe('true');
+    expect(await outcome.textContent()).toMatch(/^Approved \(.+\): it left the dialog in /);
+    await eventually('kept.txt', () => existsSync(`${proj}/kept.txt`), 60_000);
+    const [approved] = await eventsOf('keeper', 'agent.approved');
+    expect(approved).toMatchObject({ data: { via: 'dashboard', always: true } });
   });
 
   it('a dialog that changed while the click was on its way is refused, with what the screen shows now', async () => {

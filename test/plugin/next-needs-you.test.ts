@@ -140,12 +140,13 @@ describe('jump to the next agent that needs you (LEADER j)', () => {
   });
 
   it('puts agents wtp does not list after those it does (a pane seen before the daemon)', () => {
-    waiting([agent('app', 'ui', 'needs_input', '2026-11-23T10:05:00.000Z')]);
-    expect(did(jump('app', 1))).toEqual(['activate_tab 1', 'activate_pane 2']);
-    expect(did(jump('app', 2))).toEqual([
-      'SwitchToWorkspace {"name":"ops"}',
-      'activate_tab 3',
-      'activate_pane 4',
+    waiting([agent('ops', 'db', 'needs_permission', '2026-11-23T10:05:00.000Z')]);
+    const toDb = ['SwitchToWorkspace {"name":"ops"}', 'activate_tab 3', 'activate_pane 4'];
+    expect(did(jump('app', 1))).toEqual(toDb);
+    expect(did(jump('ops', 4))).toEqual([
+      'SwitchToWorkspace {"name":"app"}',
+      'activate_tab 1',
+      'activate_pane 2',
     ]);
   });
 
