@@ -145,7 +145,7 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     expect(denied).toMatchObject({ data: { via: 'dashboard', keys: ['esc'] } });
   });
 
-  it('a question answered in the inbox's answer box; not an option is refused with the options', async () => {
+  it('a question answered in the inbox’s answer box; not an option is refused with the options', async () => {
     await untilState('asker', 'needs_input', 'the question dialog');
     await page.locator('[data-testid="tab-inbox"]').click();
     const item = inboxItem('asker');
