@@ -128,6 +128,7 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     await page.locator('[data-testid="tab-fleet"]').click();
     const row = fleetRow('cleaner');
     await row.locator('[data-testid="answer-deny"]').waitFor();
+    await screenshot(page, home, 'fleet-answer', { fullPage: false });
     const hold = await holdNextAnswer();
     await row.locator('[data-testid="answer-deny"]').click();
     await hold.held;
@@ -204,6 +205,7 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     await refused.waitFor({ timeout: 30_000 });
     expect(await refused.getAttribute('data-code')).toBe('DIALOG_CHANGED');
     expect(await refused.textContent()).toContain('Its screen now shows: needs permission');
+    await screenshot(page, home, 'inbox-dialog-changed');
     expect(existsSync(`${proj}/second.txt`)).toBe(false);
     expect((await home.agent('changer')).state).toBe('needs_permission');
   });
