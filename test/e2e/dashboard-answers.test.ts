@@ -204,7 +204,9 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     const refused = item.locator('[data-testid="answer-outcome"][data-ok="false"]');
     await refused.waitFor({ timeout: 30_000 });
     expect(await refused.getAttribute('data-code')).toBe('DIALOG_CHANGED');
-    expect(await refused.textContent()).toContain('Its screen now shows: needs permission');
+    expect(await refused.textContent()).toContain(
+      'its screen now shows: needs permission about echo second-done > second.txt',
+    );
     await screenshot(page, home, 'inbox-dialog-changed');
     expect(existsSync(`${proj}/second.txt`)).toBe(false);
     expect((await home.agent('changer')).state).toBe('needs_permission');

@@ -134,6 +134,7 @@ function QuestionInputs({ agent, busy, compact }: { agent: AgentView; busy: bool
             onKeyDown={(e) => e.key === 'Enter' && send()}
             disabled={busy}
             w={compact ? 140 : 260}
+            {...(compact ? { styles: { input: { height: 22, minHeight: 22 } } } : {})}
             data-testid="answer-text"
           />
           <Button

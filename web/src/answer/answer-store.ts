@@ -128,13 +128,13 @@ export function refusalText(err: unknown): string {
     { state?: string; reason?: string; about?: string; text?: string } | undefined;
   if (now && typeof now.state === 'string') {
     const parts = [now.state.replace(/_/g, ' ')];
-    if (now.reason) parts.push(`(${now.reason})`);
+    if (now.reason && now.reason !== 'permission') parts.push(`(${now.reason})`);
     if (now.about) parts.push(`about ${now.about}`);
     if (now.text) parts.push(`“${now.text}”`);
-    return `${text}. Its screen now shows: ${parts.join(' ')}`;
+    return `${text} — its screen now shows: ${parts.join(' ')}`;
   }
   const options = err.details?.options;
-  if (Array.isArray(options)) return `${text}. Options: ${options.join(', ')}`;
+  if (Array.isArray(options)) return `${text} — the options: ${options.join(', ')}`;
   return text;
 }
 
