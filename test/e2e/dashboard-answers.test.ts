@@ -46,6 +46,7 @@ function script(req: FakeRequest): FakeTurn {
   }
   if (said.includes('clean up')) return bash('echo ran > denied.txt');
   if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: QUESTION } };
+  if (said.includes('tidy the disk')) return bash('echo gone > tidy.txt');
   if (said.includes('keep going')) return bash('echo kept > kept.txt');
   if (said.includes('two steps')) return bash('echo first-done > first.txt && cat first.txt');
   return { text: 'ok' };
@@ -114,6 +115,7 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
       start('asker', 'pick a colour'),
       start('changer', 'two steps'),
       start('keeper', 'keep going'),
+      start('refuser', 'tidy the disk'),
     ]);
     ({ browser, page } = await signedInPage(home));
   }, 120_000);
@@ -165,6 +167,23 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     expect(existsSync(`${proj}/denied.txt`)).toBe(false);
     const [denied] = await eventsOf('cleaner', 'agent.denied');
     expect(denied).toMatchObject({ data: { via: 'dashboard', keys: ['esc'] } });
+  });
+
+  it('Deny with a reason in the inbox: the reason reaches the agent as its next prompt', async () => {
+    await untilState('refuser', 'needs_permission', 'the Bash permission dialog');
+    await page.locator('[data-testid="tab-inbox"]').click();
+    const item = inboxItem('refuser');
+    await item.locator('[data-testid="answer-message"]').fill('keep the files');
+    const before = seen.length;
+    await item.locator('[data-testid="answer-deny"]').click();
+    await eventually(
+      'the reason to reach the API',
+      () => seen.slice(before).some((q) => q.lastUserText.includes('keep the files')),
+      60_000,
+    );
+    expect(existsSync(`${proj}/tidy.txt`)).toBe(false);
+    const [denied] = await eventsOf('refuser', 'agent.denied');
+    expect(denied).toMatchObject({ data: { via: 'dashboard', message: 'keep the files', keys: ['esc'] } });
   });
 
   it('a question answered by clicking its option in the inbox; not an option is refused with the options', async () => {
