@@ -155,10 +155,27 @@ return function(M)
     end
   end
 
-  -- No child process: the user vars of the mux panes.
+  --- When each agent that needs you started waiting, by "<workspace>/<name>" (`wtp ls --json`:
+  --- stateSince, an ISO time); {} when wtp cannot say (then the mux order decides alone).
+  function M.waiting_since(o)
+    local doc, err = M.run_wtp(o, { 'ls', '--json' })
+    if not doc then
+      wezterm.log_warn(M.TITLE .. ': wtp ls failed (' .. err .. '); jumping in pane order')
+      return {}
+    end
+    local since = {}
+    for _, a in ipairs(type(doc.agents) == 'table' and doc.agents or {}) do
+      if M.NEEDS_YOU[a.state] and type(a.stateSince) == 'string' then
+        since[tostring(a.workspace) .. '/' .. tostring(a.name)] = a.stateSince
+      end
+    end
+    return since
+  end
+
+  -- wtp ls --json for how long each has waited; the panes themselves from the mux's user vars.
   function actions.next_needs_you(o)
     return function(window, pane)
-      local e = M.next_needing_pane(window, pane)
+      local e = M.next_needing_pane(window, pane, M.waiting_since(o))
       if not e then return M.toast(window, o, 'No agent needs you', 2000) end
       if e.workspace and e.workspace ~= window:active_workspace() then
         window:perform_action(act.SwitchToWorkspace { name = e.workspace }, pane)
@@ -167,6 +184,33 @@ return function(M)
       e.pane:activate()
     end
   end
+
+  --- `<workspace>/<name>` of the agent in a pane (its user vars), or nil.
+  function M.agent_ref(pane)
+    local vars = pane and pane:get_user_vars() or {}
+    if not M.is_agent(vars) then return nil end
+    local ws = vars.wtp_workspace
+    return (type(ws) == 'string' and ws ~= '') and (ws .. '/' .. vars.wtp_agent) or vars.wtp_agent
+  end
+
+  -- wtp approve|deny <workspace>/<name> --via plugin --json for the focused pane's agent: the
+  -- daemon checks that it asks for permission and that its screen shows that dialog; a refusal
+  -- (another dialog, nothing asked) is a toast with its reason.
+  local function answer(command, done)
+    return function(o)
+      return function(window, pane)
+        local ref = M.agent_ref(pane)
+        if not ref then return M.toast(window, o, 'This pane runs no wtp agent', 2000) end
+        local doc = wtp_or_toast(window, o, 'wtp ' .. command, { command, ref, '--via', 'plugin', '--json' })
+        local r = doc and type(doc.answered) == 'table' and doc.answered[1]
+        if not r then return end
+        local about = type(r.about) == 'string' and (': ' .. r.about) or ''
+        M.toast(window, o, done .. ' ' .. ref .. about, 2000)
+      end
+    end
+  end
+  actions.approve = answer('approve', 'Approved')
+  actions.deny = answer('deny', 'Denied')
 
   -- wtp dashboard --json: the CLI opens the browser on a one-time sign-in link through a private
   -- redirect file (the code never appears on a command line); without a browser it gives the URL.

@@ -27,6 +27,11 @@ Options (all optional; defaults in M.defaults):
                       that runs without a command of its own — the agent CLIs, then the shell).
   keys                false (no keybindings), or per action (M.ACTION_NAMES) false | { key, mods }.
                       A binding whose key and mods are already in config.keys is left out.
+                      Defaults (LEADER then): a new agent, t new workspace, s switch workspace,
+                      j the next agent that needs you (the one waiting longest first, then on in
+                      order of waiting), d the dashboard, y approve and n deny what the focused
+                      pane's agent asks (`wtp approve|deny <workspace>/<agent> --via plugin`:
+                      the daemon checks the dialog on its screen first; a refusal is a toast).
   leader              a leader key, used only when the bindings need one and config.leader is unset.
   tab_title           false: register no format-tab-title handler (only the first one runs).
   status, toasts      false: no right-status summary / no "needs you" toasts.
@@ -49,7 +54,9 @@ M.TITLE = 'wezterm-parallel'
 --- States that need you, with the word the toast uses.
 M.NEEDS_YOU = { needs_permission = 'permission', needs_input = 'input' }
 --- Actions, in the order their keybindings are added.
-M.ACTION_NAMES = { 'new_agent', 'new_workspace', 'switch_workspace', 'next_needs_you', 'dashboard' }
+M.ACTION_NAMES = {
+  'new_agent', 'new_workspace', 'switch_workspace', 'next_needs_you', 'dashboard', 'approve', 'deny',
+}
 
 M.defaults = {
   wtp = 'wtp',
@@ -60,6 +67,8 @@ M.defaults = {
     switch_workspace = { key = 's', mods = 'LEADER' },
     next_needs_you = { key = 'j', mods = 'LEADER' },
     dashboard = { key = 'd', mods = 'LEADER' },
+    approve = { key = 'y', mods = 'LEADER' },
+    deny = { key = 'n', mods = 'LEADER' },
   },
   tab_title = true,
   status = true,

@@ -17,23 +17,35 @@ return function(M)
     return out
   end
 
-  --- The first pane after `pane` (default: the window's active pane), wrapping around the whole
-  --- mux (every workspace), whose agent needs you; the current pane itself comes last. nil if none.
-  function M.next_needing_pane(window, pane)
+  --- The next pane whose agent needs you, in order of waiting: `since` gives stateSince by
+  --- "<workspace>/<name>" (the longest waiting first); agents it does not know come after those,
+  --- in mux order from the pane after `pane` (default: the window's active pane) round the whole
+  --- mux. The one after `pane` in that order (wrapping), or the first when `pane` needs nothing.
+  --- With no `since`, the next needing pane after `pane` in mux order. nil if none.
+  function M.next_needing_pane(window, pane, since)
+    since = since or {}
     pane = pane or window:active_pane()
-    local entries = M.all_panes()
-    local current, start = pane and pane:pane_id(), 0
+    local current, entries, needing, start = pane and pane:pane_id(), M.all_panes(), {}, 0
     for i, e in ipairs(entries) do
-      if e.pane:pane_id() == current then
-        start = i
-        break
+      if e.pane:pane_id() == current then start = i end
+    end
+    for i, e in ipairs(entries) do
+      if M.is_agent(e.vars) and M.NEEDS_YOU[e.vars.wtp_state] then
+        local ws = e.vars.wtp_workspace or e.workspace
+        local rank = (i - start - 1) % #entries -- mux order from the pane after the current one
+        needing[#needing + 1] = { e = e, rank = rank, since = since[tostring(ws) .. '/' .. e.vars.wtp_agent] }
       end
     end
-    for k = 1, #entries do
-      local e = entries[(start + k - 1) % #entries + 1]
-      if M.is_agent(e.vars) and M.NEEDS_YOU[e.vars.wtp_state] then return e end
+    -- ISO times of one clock (the daemon's) sort as strings.
+    table.sort(needing, function(a, b)
+      if a.since and b.since and a.since ~= b.since then return a.since < b.since end
+      if (a.since == nil) ~= (b.since == nil) then return a.since ~= nil end
+      return a.rank < b.rank
+    end)
+    for k, n in ipairs(needing) do
+      if n.e.pane:pane_id() == current then return needing[k % #needing + 1].e end
     end
-    return nil
+    return needing[1] and needing[1].e
   end
 
   --- The directory of a pane as a path: a Url object since 20240127, a file:// string before.

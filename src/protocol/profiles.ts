@@ -42,6 +42,19 @@ export const profileInfoSchema = z.object({
   program: z.string().nullable().describe('The program it runs (WTP_<NAME>_BIN or the name on PATH)'),
   found: z.string().nullable().describe('Where that program was found on the daemon PATH, or null'),
   cli: cliSupportSchema.nullable().describe('Agent CLIs: tested versions and the installed one; else null'),
+  answers: z
+    .object({
+      always: z
+        .string()
+        .nullable()
+        .describe(
+          'What "approve always" holds for, in the dialog’s words; null: the dialog has no such option',
+        ),
+    })
+    .nullable()
+    .describe(
+      'How its permission dialogs are answered (`wtp approve` / `deny`); null: not declared, answer in its terminal',
+    ),
 });
 export type ProfileInfo = z.infer<typeof profileInfoSchema>;
 

@@ -115,6 +115,34 @@ describe('plugin ↔ wtp --json', () => {
     expect(await home.agent('helper')).toMatchObject({ workspace: 'default', state: 'running', cwd: repo });
   });
 
+  it('LEADER y / n: wtp approve|deny <workspace>/<agent> --via plugin; a refusal is the daemon’s own words', () => {
+    vm.run(`
+      stub.setup { { workspace = 'default', tabs = { { panes = {
+        { id = 1, cwd = ${luaString(repo)} },
+        { id = 2, vars = { wtp_agent = 'helper', wtp_workspace = 'default', wtp_state = 'running' } },
+      } } } } }
+    `);
+    for (const [key, command] of [
+      ['y', 'approve'],
+      ['n', 'deny'],
+    ] as const) {
+      vm.run(`stub.clear(); stub.press(config, '${key}', 'LEADER', win, stub.panes[2])`);
+      expect(calls('run_child_process').at(-1)?.argv?.slice(2)).toEqual([
+        command,
+        'default/helper',
+        '--via',
+        'plugin',
+        '--json',
+      ]);
+      // A shell has no dialogs to answer: refused by the daemon, nothing pressed.
+      expect(toasts()).toEqual([
+        expect.stringMatching(
+          new RegExp(`^wtp ${command} failed: Agent "helper" runs shell, .*wtp attach helper`),
+        ),
+      ]);
+    }
+  });
+
   it("shows wtp's own error when a request is refused", () => {
     press('t');
     choose('pair');

@@ -124,8 +124,14 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
       agentAware: true,
       program: FAKE_CLAUDE,
       found: FAKE_CLAUDE,
+      answers: { always: 'always allow access to the directory from this project' },
     });
-    expect(profiles.find((p) => p.name === 'cmd')).toMatchObject({ agentAware: false, program: null });
+    expect(profiles.find((p) => p.name === 'cmd')).toMatchObject({
+      agentAware: false,
+      program: null,
+      answers: null,
+    });
+    expect(profiles.find((p) => p.name === 'aider')?.answers).toBeNull();
   });
 
   it('refuses to type into a working agent unless forced (AGENT_BUSY)', async () => {

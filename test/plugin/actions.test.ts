@@ -372,3 +372,47 @@ describe('open the dashboard (LEADER d)', () => {
     ]);
   });
 });
+
+describe("approve / deny the focused pane's agent (LEADER y / n)", () => {
+  const ANSWERED = (about: string) => ({
+    version: 1,
+    answered: [{ action: 'approve', about, scope: null, keys: ['enter'], left: true, ms: 300, seq: 9 }],
+    refused: [],
+  });
+
+  it('runs wtp approve <workspace>/<agent> --via plugin --json and says what was approved', () => {
+    setup();
+    respond('wtp approve app/api --via plugin --json', ANSWERED('npm test'));
+    press('y');
+    expect(argvs()).toEqual([['wtp', 'approve', 'app/api', '--via', 'plugin', '--json']]);
+    expect(toasts()).toEqual(['Approved app/api: npm test']);
+  });
+
+  it('runs wtp deny <workspace>/<agent> --via plugin --json', () => {
+    setup();
+    respond('wtp deny app/api --via plugin --json', ANSWERED('rm -rf build'));
+    press('n');
+    expect(argvs()).toEqual([['wtp', 'deny', 'app/api', '--via', 'plugin', '--json']]);
+    expect(toasts()).toEqual(['Denied app/api: rm -rf build']);
+  });
+
+  it("shows the daemon's refusal (another dialog, nothing asked) as a toast", () => {
+    setup();
+    const message = 'Agent "api" now asks about "rm -rf /", not "npm test"; nothing was pressed.';
+    respond(
+      'wtp approve app/api --via plugin --json',
+      { version: 1, error: { code: 'DIALOG_CHANGED', message } },
+      false,
+    );
+    press('y');
+    expect(toasts()).toEqual([`wtp approve failed: ${message}`]);
+  });
+
+  it('runs nothing for a pane without an agent', () => {
+    setup();
+    press('y', 2);
+    press('n', 3);
+    expect(argvs()).toEqual([]);
+    expect(toasts()).toEqual(['This pane runs no wtp agent', 'This pane runs no wtp agent']);
+  });
+});

@@ -72,7 +72,7 @@ describe('loading', () => {
         for _, c in ipairs(stub.calls) do if c.fn == 'on' then table.insert(events, c.event) end end
         return { keys = #config.keys, events = events }
       `);
-      expect(r).toEqual({ keys: 5, events: ['format-tab-title', 'update-status', 'user-var-changed'] });
+      expect(r).toEqual({ keys: 7, events: ['format-tab-title', 'update-status', 'user-var-changed'] });
     } finally {
       npm.close();
     }
@@ -80,11 +80,20 @@ describe('loading', () => {
 });
 
 describe('apply_to_config', () => {
-  it('appends the five LEADER keybindings as action callbacks and keeps existing keys', async () => {
+  it('appends the seven LEADER keybindings as action callbacks and keeps existing keys', async () => {
     const r = apply(
       `{ leader = { key = 'b', mods = 'CTRL' }, keys = { { key = 'x', mods = 'CTRL', action = 'Nop' } } }`,
     );
-    expect(chords(r.keys)).toEqual(['CTRL+x', 'LEADER+a', 'LEADER+t', 'LEADER+s', 'LEADER+j', 'LEADER+d']);
+    expect(chords(r.keys)).toEqual([
+      'CTRL+x',
+      'LEADER+a',
+      'LEADER+t',
+      'LEADER+s',
+      'LEADER+j',
+      'LEADER+d',
+      'LEADER+y',
+      'LEADER+n',
+    ]);
     expect(r.keys.slice(1).every((k) => k.action.action === 'callback')).toBe(true);
     expect(r.leader).toEqual({ key: 'b', mods: 'CTRL' });
     expect(r.calls.filter((c) => c.fn === 'log_warn')).toEqual([]);
@@ -96,7 +105,7 @@ describe('apply_to_config', () => {
       local out = plugin.apply_to_config(config, { leader = { key = 'b', mods = 'CTRL' } })
       return { same = out == config, n = #config.keys }
     `);
-    expect(r).toEqual({ same: true, n: 5 });
+    expect(r).toEqual({ same: true, n: 7 });
   });
 
   it('registers format-tab-title, update-status and user-var-changed', async () => {
@@ -119,7 +128,7 @@ describe('apply_to_config', () => {
       `{}`,
       `{ keys = { new_agent = { key = 'A', mods = 'CTRL|SHIFT' }, dashboard = false, next_needs_you = { key = 'n', mods = 'ALT' } } }`,
     );
-    expect(chords(r.keys)).toEqual(['CTRL|SHIFT+A', 'LEADER+t', 'LEADER+s', 'ALT+n']);
+    expect(chords(r.keys)).toEqual(['CTRL|SHIFT+A', 'LEADER+t', 'LEADER+s', 'ALT+n', 'LEADER+y', 'LEADER+n']);
   });
 
   it('binds nothing with keys = false', async () => {
@@ -133,13 +142,21 @@ describe('apply_to_config', () => {
       `{ leader = { key = 'b', mods = 'CTRL' }, keys = { { key = 's', mods = 'LEADER', action = 'Mine' } } }`,
       `{ keys = { dashboard = { key = 'd', mods = 'CMD|ALT' } } }`,
     );
-    expect(chords(r.keys)).toEqual(['LEADER+s', 'LEADER+a', 'LEADER+t', 'LEADER+j', 'CMD|ALT+d']);
+    expect(chords(r.keys)).toEqual([
+      'LEADER+s',
+      'LEADER+a',
+      'LEADER+t',
+      'LEADER+j',
+      'CMD|ALT+d',
+      'LEADER+y',
+      'LEADER+n',
+    ]);
     expect(r.calls.filter((c) => c.fn === 'log_warn').map((c) => c.message)).toEqual([
       'wezterm-parallel: s+LEADER is already bound; switch_workspace left unbound',
     ]);
     const again = apply(
       `{ keys = { { key = 'd', mods = 'OPT | SUPER', action = 'Mine' } } }`,
-      `{ keys = { new_agent = false, new_workspace = false, switch_workspace = false, next_needs_you = false, dashboard = { key = 'd', mods = 'CMD|ALT' } } }`,
+      `{ keys = { new_agent = false, new_workspace = false, switch_workspace = false, next_needs_you = false, approve = false, deny = false, dashboard = { key = 'd', mods = 'CMD|ALT' } } }`,
     );
     expect(chords(again.keys)).toEqual(['OPT | SUPER+d']);
   });
@@ -170,6 +187,8 @@ describe('apply_to_config', () => {
       switch_workspace: 'callback',
       next_needs_you: 'callback',
       dashboard: 'callback',
+      approve: 'callback',
+      deny: 'callback',
     });
   });
 });

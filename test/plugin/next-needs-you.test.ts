@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type PluginVm, startPlugin } from './lua-harness.js';
+import { type PluginVm, luaValue, startPlugin } from './lua-harness.js';
 
 interface Call {
   fn: string;
+  argv?: string[];
   pane?: number;
   tab?: number;
   message?: string;
@@ -28,6 +29,17 @@ beforeEach(async () => {
     config = plugin.apply_to_config({ leader = { key = 'b', mods = 'CTRL' } }, nil)
     stub.clear()
   `);
+  waiting([]);
+});
+
+/** What \`wtp ls --json\` says: the agents with their state and since when. */
+const waiting = (agents: { workspace: string; name: string; state: string; stateSince: string }[]) =>
+  vm.run(`stub.respond('wtp ls --json', { stdout = ${luaValue({ version: 1, agents })} })`);
+const agent = (workspace: string, name: string, state: string, stateSince: string) => ({
+  workspace,
+  name,
+  state,
+  stateSince,
 });
 afterEach(() => vm.close());
 
@@ -40,7 +52,7 @@ const jump = (ws: string, pane: number) =>
   `);
 const did = (calls: Call[]) =>
   calls
-    .filter((c) => c.fn !== 'all_windows')
+    .filter((c) => c.fn !== 'all_windows' && c.fn !== 'run_child_process')
     .map((c) =>
       c.fn === 'perform_action'
         ? `${c.action?.action} ${JSON.stringify(c.action?.args)}`
@@ -102,8 +114,48 @@ describe('jump to the next agent that needs you (LEADER j)', () => {
     ).toEqual([2, 'app']);
   });
 
-  it('runs no child process', () => {
+  it('runs only wtp ls --json (how long each has waited)', () => {
     const calls = jump('app', 1);
-    expect(calls.filter((c) => c.fn === 'run_child_process')).toEqual([]);
+    expect(calls.filter((c) => c.fn === 'run_child_process').map((c) => c.argv)).toEqual([
+      ['wtp', 'ls', '--json'],
+    ]);
+  });
+
+  it('goes to the agent that has waited longest, then on in order of waiting', () => {
+    // db (ops) has waited since 10:00, ui (app) since 10:05: from anywhere else, db first.
+    waiting([
+      agent('app', 'api', 'working', '2026-11-23T09:00:00.000Z'),
+      agent('app', 'ui', 'needs_input', '2026-11-23T10:05:00.000Z'),
+      agent('ops', 'db', 'needs_permission', '2026-11-23T10:00:00.000Z'),
+    ]);
+    const toDb = ['SwitchToWorkspace {"name":"ops"}', 'activate_tab 3', 'activate_pane 4'];
+    expect(did(jump('app', 1))).toEqual(toDb);
+    expect(did(jump('app', 3))).toEqual(toDb);
+    expect(did(jump('ops', 4))).toEqual([
+      'SwitchToWorkspace {"name":"app"}',
+      'activate_tab 1',
+      'activate_pane 2',
+    ]);
+    expect(did(jump('app', 2))).toEqual(toDb);
+  });
+
+  it('puts agents wtp does not list after those it does (a pane seen before the daemon)', () => {
+    waiting([agent('ops', 'db', 'needs_permission', '2026-11-23T10:05:00.000Z')]);
+    const toDb = ['SwitchToWorkspace {"name":"ops"}', 'activate_tab 3', 'activate_pane 4'];
+    expect(did(jump('app', 1))).toEqual(toDb);
+    expect(did(jump('ops', 4))).toEqual([
+      'SwitchToWorkspace {"name":"app"}',
+      'activate_tab 1',
+      'activate_pane 2',
+    ]);
+  });
+
+  it('jumps in pane order when wtp ls fails, and says so in the log only', () => {
+    vm.run(`stub.respond('wtp ls --json', { ok = false, stderr = 'daemon down' })`);
+    const calls = jump('app', 1);
+    expect(did(calls)).toEqual(['log_warn undefined', 'activate_tab 1', 'activate_pane 2']);
+    expect(calls.find((c) => c.fn === 'log_warn')?.message).toBe(
+      'wezterm-parallel: wtp ls failed (daemon down); jumping in pane order',
+    );
   });
 });

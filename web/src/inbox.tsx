@@ -1,5 +1,8 @@
-import { Badge, Button, Card, Code, Group, Stack, Text } from '@mantine/core';
+import { Badge, Button, Card, Code, Collapse, Group, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
 import type { AgentView } from '../../src/protocol/agent.js';
+import { AnswerBar } from './answer/answer-bar.js';
+import { dismissOutcome, useOutcomes } from './answer/answer-store.js';
 import { askOf } from './inbox-words.js';
 import { go } from './route.js';
 import { STATE_STYLE, ago } from './state-style.js';
@@ -17,9 +20,10 @@ export function needingYou(agents: AgentView[]): AgentView[] {
 /** The inbox: what needs you, oldest first, with how long it has waited. */
 export function Inbox({ agents, now }: { agents: AgentView[]; now: number }) {
   const waiting = needingYou(agents);
-  if (waiting.length === 0) return <Text c="dimmed">Nothing needs you.</Text>;
   return (
     <Stack gap="xs">
+      <Answered waiting={waiting} />
+      {waiting.length === 0 ? <Text c="dimmed">Nothing needs you.</Text> : null}
       {waiting.map((a) => {
         const s = STATE_STYLE[a.state];
         const ask = askOf(a);
@@ -36,11 +40,8 @@ export function Inbox({ agents, now }: { agents: AgentView[]; now: number }) {
             <Text size="sm" data-testid="inbox-ask">
               {ask.text}
             </Text>
-            {ask.about !== undefined ? (
-              <Code block data-testid="inbox-about">
-                {ask.about}
-              </Code>
-            ) : null}
+            <Request agent={a} about={a.stateDetail.request?.about ?? ask.about} />
+            <AnswerBar agent={a} />
             <Group justify="space-between" wrap="wrap" gap="xs">
               <Text size="sm" c="dimmed">
                 waiting {ago(a.stateSince, now)}
@@ -67,6 +68,76 @@ export function Inbox({ agents, now }: { agents: AgentView[]; now: number }) {
           </Card>
         );
       })}
+    </Stack>
+  );
+}
+
+/** What is asked, as data when the agent's signal or screen said: the tool, its target, the diff. */
+function Request({ agent, about }: { agent: AgentView; about: string | undefined }) {
+  const [open, setOpen] = useState(false);
+  const r = agent.stateDetail.request;
+  return (
+    <>
+      {r?.tool || r?.diff ? (
+        <Group gap="xs">
+          {r.tool ? (
+            <Badge variant="outline" color="gray" tt="none" data-testid="inbox-tool">
+              {r.tool}
+            </Badge>
+          ) : null}
+          {r.diff ? (
+            <Button
+              size="compact-xs"
+              variant="subtle"
+              onClick={() => setOpen((o) => !o)}
+              data-testid="inbox-diff-toggle"
+            >
+              {open ? 'Hide the change' : 'Show the change'}
+            </Button>
+          ) : null}
+        </Group>
+      ) : null}
+      {about !== undefined ? (
+        <Code block data-testid="inbox-about">
+          {about}
+        </Code>
+      ) : null}
+      {r?.diff ? (
+        <Collapse expanded={open}>
+          <Code block data-testid="inbox-diff" style={{ maxHeight: 320, overflow: 'auto' }}>
+            {r.diff}
+          </Code>
+        </Collapse>
+      ) : null}
+    </>
+  );
+}
+
+/** Answers given from this page to agents no longer in the inbox: what became of each. */
+function Answered({ waiting }: { waiting: AgentView[] }) {
+  const outcomes = useOutcomes().filter(([id]) => !waiting.some((a) => a.id === id));
+  if (outcomes.length === 0) return null;
+  return (
+    <Stack gap={4} data-testid="inbox-answered">
+      {outcomes.map(([id, o]) => (
+        <Group key={id} gap="xs" wrap="nowrap">
+          <Text size="sm" fw={600}>
+            {o.agent}
+          </Text>
+          <Text
+            size="sm"
+            c={o.ok ? 'green' : 'red'}
+            data-testid="answer-outcome"
+            data-ok={o.ok}
+            data-code={o.code}
+          >
+            {o.text}
+          </Text>
+          <Button size="compact-xs" variant="subtle" color="gray" onClick={() => dismissOutcome(id)}>
+            Dismiss
+          </Button>
+        </Group>
+      ))}
     </Stack>
   );
 }

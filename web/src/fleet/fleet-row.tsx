@@ -1,5 +1,7 @@
 import { ActionIcon, Card, Group, Text, Tooltip } from '@mantine/core';
 import type { AgentView } from '../../../src/protocol/agent.js';
+import { AnswerBar } from '../answer/answer-bar.js';
+import { ANSWERABLE, current, useAgentAnswers } from '../answer/answer-store.js';
 import { AgentSparkline } from '../metrics/agent-sparkline.js';
 import type { Sample } from '../metrics/stats-store.js';
 import { DiffStat } from '../review/diff-stat.js';
@@ -65,6 +67,25 @@ interface RowProps {
   warning: RadarWarningInfo | undefined;
 }
 
+/** Whether the agent waits for an answer the page can give, or has the outcome of one to show. */
+function useAnswerShown(a: AgentView): boolean {
+  const { outcome } = useAgentAnswers(a.id);
+  return ANSWERABLE.has(a.state) || current(outcome, a) !== undefined;
+}
+
+/** The evidence behind the state; under it, the answer buttons when the agent waits for one. */
+function Why({ agent, now }: { agent: AgentView; now: number }) {
+  const answering = useAnswerShown(agent);
+  return (
+    <div style={cell(5)}>
+      <Text size="sm" c="dimmed" lineClamp={answering ? 1 : 2} data-testid="evidence">
+        {evidence(agent, now)}
+      </Text>
+      {answering ? <AnswerBar agent={agent} compact /> : null}
+    </div>
+  );
+}
+
 /** One agent as a row of the fleet (laptop widths). */
 export function AgentRow(p: RowProps & { striped: boolean }) {
   const a = p.agent;
@@ -96,9 +117,7 @@ export function AgentRow(p: RowProps & { striped: boolean }) {
       <Text size="sm" style={cell(4)}>
         {ago(a.stateSince, p.now)}
       </Text>
-      <Text size="sm" c="dimmed" lineClamp={2} style={cell(5)} data-testid="evidence">
-        {evidence(a, p.now)}
-      </Text>
+      <Why agent={a} now={p.now} />
       <div style={cell(6)}>
         <Text size="sm" truncate>
           {a.worktree?.branch ?? '—'}
@@ -137,11 +156,16 @@ export function AgentCard(p: RowProps) {
           </Text>
           <Actions agent={a} />
         </Group>
-        <Group gap={6} wrap="nowrap">
-          <AgentSparkline samples={p.samples} metric="cpu" />
-          <DiffStat agent={a} />
-          <RadarWarning warning={p.warning} />
-        </Group>
+        {/* An agent that waits for an answer (or was just answered) shows that instead of its load. */}
+        {useAnswerShown(a) ? (
+          <AnswerBar agent={a} compact />
+        ) : (
+          <Group gap={6} wrap="nowrap">
+            <AgentSparkline samples={p.samples} metric="cpu" />
+            <DiffStat agent={a} />
+            <RadarWarning warning={p.warning} />
+          </Group>
+        )}
       </Card>
     </div>
   );

@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Group, Select, Stack, Switch, Text, Tooltip } fro
 import { useMediaQuery } from '@mantine/hooks';
 import { useEffect, useRef, useState } from 'react';
 import type { AgentView } from '../../../src/protocol/agent.js';
+import { AnswerBar } from '../answer/answer-bar.js';
 import { go } from '../route.js';
 import { STATE_STYLE } from '../state-style.js';
 import { useAgentTerminal, type AgentTerminal } from './use-agent-terminal.js';
@@ -93,6 +94,7 @@ function AgentTerminalPanel({ agent }: { agent: AgentView }) {
           </Button>
         ) : null}
       </Group>
+      <AnswerBar agent={agent} />
       <QuickKeys t={t} />
       {t.held ? <HeldNotice agent={agent} t={t} /> : null}
       {t.error ? <Alert color="red">{t.error}</Alert> : null}

@@ -1,0 +1,262 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page, Route } from 'playwright-core';
+import type { AgentView } from '../../src/protocol/agent.js';
+import type { WtpEvent } from '../../src/protocol/events.js';
+import { newAgent, untilState as waitForState } from '../support/agent-steps.js';
+import { freePort, screenshot, signedInPage } from '../support/browser.js';
+import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
+import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
+import { eventually, TestHome } from '../support/harness.js';
+
+const API_KEY = 'sk-ant-test-0000000000000000000000000000wtp-e2e-key';
+
+const QUESTION = {
+  questions: [
+    {
+      question: 'Which color should the button be?',
+      header: 'Color',
+      options: [
+        { label: 'Red', description: 'A red button' },
+        { label: 'Blue', description: 'A blue button' },
+      ],
+      multiSelect: false,
+    },
+  ],
+};
+
+const bash = (command: string): FakeTurn => ({
+  toolUse: { name: 'Bash', input: { command, description: 'run a command' } },
+});
+
+let proj = '';
+/** Every main-loop request the script saw, in order. */
+const seen: FakeRequest[] = [];
+
+/** Turns by prompt: each agent gets its own script through the text it was asked. */
+function script(req: FakeRequest): FakeTurn {
+  seen.push(req);
+  const said = req.lastUserText;
+  if (req.hasToolResult) {
+    if (req.toolResultText.includes('first-done')) return bash('echo second-done > second.txt');
+    return { text: 'Done.' };
+  }
+  if (said.includes('write the notes')) {
+    return { toolUse: { name: 'Write', input: { file_path: `${proj}/notes.txt`, content: 'approved\n' } } };
+  }
+  if (said.includes('clean up')) return bash('echo ran > denied.txt');
+  if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: QUESTION } };
+  if (said.includes('tidy the disk')) return bash('echo gone > tidy.txt');
+  if (said.includes('keep going')) return bash('echo kept > kept.txt');
+  if (said.includes('two steps')) return bash('echo first-done > first.txt && cat first.txt');
+  return { text: 'ok' };
+}
+
+/** The page's reads of agents: GET /api/v1/agents and /api/v1/agents/:agent. */
+const AGENT_READS = (url: URL): boolean => /^\/api\/v1\/agents(\/[^/]+)?$/.test(url.pathname);
+
+/** Adds a question's options to `name`'s state detail where the daemon gave none (a route handler). */
+const withOptions =
+  (name: string, options: string[]) =>
+  async (route: Route): Promise<void> => {
+    if (route.request().method() !== 'GET') return route.continue();
+    // Relayed by Playwright, not the browser: say it is the page's own request, as the browser did.
+    const res = await route.fetch({
+      headers: { ...route.request().headers(), 'sec-fetch-site': 'same-origin' },
+    });
+    const body = (await res.json()) as { agents?: AgentView[]; agent?: AgentView };
+    for (const a of body.agents ?? (body.agent ? [body.agent] : [])) {
+      if (a.name === name && a.state === 'needs_input' && !a.stateDetail.request?.options) {
+        a.stateDetail.request = { ...a.stateDetail.request, kind: 'question', options };
+      }
+    }
+    await route.fulfill({ response: res, json: body });
+  };
+
+/**
+ * Issue 17 in the dashboard, in Debian's Chromium: the real Claude Code (pinned) against the
+ * scripted Messages API, in tmux, answered by clicking — Approve in the inbox, Deny on the fleet
+ * row, a question's answer, and a dialog that changed while the click was on its way.
+ */
+describe('answering agents from the dashboard (Chromium, real Claude Code)', () => {
+  let home: TestHome;
+  let api: FakeAnthropic;
+  let browser: Browser;
+  let page: Page;
+  let port = '';
+  const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
+    waitForState(home, name, state, what);
+  const start = (name: string, prompt: string): Promise<void> =>
+    newAgent(home, 'claude', name, proj, ['--permission-mode', 'default', '--prompt', prompt]);
+  const eventsOf = async (name: string, type: WtpEvent['type']): Promise<WtpEvent[]> =>
+    (await home.events(name)).filter((e) => e.type === type);
+  const inboxItem = (name: string) => page.locator(`[data-testid="inbox-item"][data-agent="${name}"]`);
+  const fleetRow = (name: string) => page.locator(`[data-testid="agent"][data-agent="${name}"]`);
+  /** Holds the page's next answer request until the returned release is called. */
+  const holdNextAnswer = async (): Promise<{ held: Promise<unknown>; release: () => Promise<void> }> => {
+    let take!: (r: Route) => void;
+    const held = new Promise<Route>((resolve) => (take = resolve));
+    await page.route('**/api/v1/agents/*/answer', (r) => take(r), { times: 1 });
+    return { held, release: async () => (await held).continue() };
+  };
+
+  beforeAll(async () => {
+    api = await FakeAnthropic.start(script);
+    port = String(await freePort());
+    home = new TestHome({ WTP_API_PORT: port, WTP_BACKEND: 'tmux', WTP_CLAUDE_BIN: claudeBinary() });
+    proj = home.path('proj');
+    mkdirSync(proj);
+    prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY });
+    Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await Promise.all([
+      start('writer', 'write the notes'),
+      start('cleaner', 'clean up'),
+      start('asker', 'pick a colour'),
+      start('changer', 'two steps'),
+      start('keeper', 'keep going'),
+      start('refuser', 'tidy the disk'),
+    ]);
+    ({ browser, page } = await signedInPage(home));
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await home?.cleanup();
+    await api?.close();
+  });
+
+  it('Approve in the inbox: the Write is approved, the file is written, the agent left the dialog; audited as dashboard', async () => {
+    await untilState('writer', 'needs_permission', 'the Write permission dialog');
+    await page.locator('[data-testid="tab-inbox"]').click();
+    const item = inboxItem('writer');
+    await item.locator('[data-testid="answer-approve"]').waitFor();
+    // Claude Code's profile declares "always": the button is offered, with the dialog's scope.
+    await item.locator('[data-testid="answer-always"]').waitFor();
+    await screenshot(page, home, 'inbox-answer');
+    await item.locator('[data-testid="answer-approve"]').click();
+    const done = page.locator('[data-testid="inbox-answered"] [data-testid="answer-outcome"]');
+    await done.waitFor({ timeout: 60_000 });
+    expect(await done.getAttribute('data-ok')).toBe('true');
+    expect(await done.textContent()).toMatch(/^Approved: it left the dialog in \d+\.\d s$/);
+    expect(await item.count()).toBe(0);
+    await eventually('notes.txt', () => existsSync(`${proj}/notes.txt`), 60_000);
+    expect(readFileSync(`${proj}/notes.txt`, 'utf8')).toBe('approved\n');
+    expect((await home.agent('writer')).state).not.toBe('needs_permission');
+    const [approved] = await eventsOf('writer', 'agent.approved');
+    expect(approved).toMatchObject({ data: { via: 'dashboard', always: false, keys: ['enter'] } });
+  });
+
+  it('Deny on the fleet row: buttons disabled while in flight, the command never ran, the agent is back at its prompt', async () => {
+    await untilState('cleaner', 'needs_permission', 'the Bash permission dialog');
+    await page.locator('[data-testid="tab-fleet"]').click();
+    const row = fleetRow('cleaner');
+    await row.locator('[data-testid="answer-deny"]').waitFor();
+    await screenshot(page, home, 'fleet-answer', { fullPage: false });
+    const hold = await holdNextAnswer();
+    await row.locator('[data-testid="answer-deny"]').click();
+    await hold.held;
+    // While the answer is on its way, none of the agent's buttons can be pressed again.
+    expect(await row.locator('[data-testid="answer-deny"]').isDisabled()).toBe(true);
+    expect(await row.locator('[data-testid="answer-approve"]').isDisabled()).toBe(true);
+    await hold.release();
+    const outcome = row.locator('[data-testid="answer-outcome"]');
+    await outcome.waitFor({ timeout: 60_000 });
+    expect(await outcome.getAttribute('data-ok')).toBe('true');
+    expect(await outcome.textContent()).toMatch(/^Denied: it left the dialog in /);
+    await untilState('cleaner', 'idle', 'cleaner back at its prompt');
+    expect(existsSync(`${proj}/denied.txt`)).toBe(false);
+    const [denied] = await eventsOf('cleaner', 'agent.denied');
+    expect(denied).toMatchObject({ data: { via: 'dashboard', keys: ['esc'] } });
+  });
+
+  it('Deny with a reason in the inbox: the reason reaches the agent as its next prompt', async () => {
+    await untilState('refuser', 'needs_permission', 'the Bash permission dialog');
+    await page.locator('[data-testid="tab-inbox"]').click();
+    const item = inboxItem('refuser');
+    await item.locator('[data-testid="answer-message"]').fill('keep the files');
+    const before = seen.length;
+    await item.locator('[data-testid="answer-deny"]').click();
+    await eventually(
+      'the reason to reach the API',
+      () => seen.slice(before).some((q) => q.lastUserText.includes('keep the files')),
+      60_000,
+    );
+    expect(existsSync(`${proj}/tidy.txt`)).toBe(false);
+    const [denied] = await eventsOf('refuser', 'agent.denied');
+    expect(denied).toMatchObject({ data: { via: 'dashboard', message: 'keep the files', keys: ['esc'] } });
+  });
+
+  it('a question answered by clicking its option in the inbox; not an option is refused with the options', async () => {
+    await untilState('asker', 'needs_input', 'the question dialog');
+    // The options as data (stateDetail.request) come from the hooks helper's work, not yet here:
+    // until then the page is given them on their way from the daemon, as `request` will carry them.
+    // The answer itself goes to the real daemon and the real agent.
+    await page.route(AGENT_READS, withOptions('asker', ['Red', 'Blue']));
+    await page.reload();
+    await page.locator('[data-testid="tab-inbox"]').click();
+    const item = inboxItem('asker');
+    await item.locator('[data-testid="answer-option"][data-option="Blue"]').waitFor();
+    expect(
+      await item.locator('[data-testid="answer-option"]').evaluateAll((b) => b.map((x) => x.textContent)),
+    ).toEqual(['Red', 'Blue']);
+    // Not an option, typed in the answer box: refused with the options, nothing pressed.
+    await item.locator('[data-testid="answer-text"]').fill('Green');
+    await item.locator('[data-testid="answer-send"]').click();
+    const refused = item.locator('[data-testid="answer-outcome"][data-ok="false"]');
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.getAttribute('data-code')).toBe('ANSWER_NOT_AN_OPTION');
+    expect(await refused.textContent()).toContain('Blue');
+    expect((await home.agent('asker')).state).toBe('needs_input');
+    await item.locator('[data-testid="answer-option"][data-option="Blue"]').click();
+    await untilState('asker', 'idle', 'asker to finish');
+    await page.unroute(AGENT_READS);
+    expect(seen.some((q) => q.hasToolResult && q.toolResultText.includes('Blue'))).toBe(true);
+    const [answered] = await eventsOf('asker', 'agent.answered');
+    expect(answered).toMatchObject({ data: { via: 'dashboard', text: 'Blue', option: 2 } });
+  });
+
+  it('Always in the terminal view’s header: approved for good, audited with its scope', async () => {
+    await untilState('keeper', 'needs_permission', 'the Bash permission dialog');
+    await page.goto(`http://127.0.0.1:${port}/dashboard/#/terminal/keeper`);
+    const panel = page.locator('[data-testid="terminal-panel"][data-agent="keeper"]');
+    await panel.locator('[data-testid="answer-always"]').click();
+    const outcome = panel.locator('[data-testid="answer-outcome"]');
+    await outcome.waitFor({ timeout: 60_000 });
+    expect(await outcome.getAttribute('data-ok')).toBe('true');
+    expect(await outcome.textContent()).toMatch(/^Approved \(.+\): it left the dialog in /);
+    await eventually('kept.txt', () => existsSync(`${proj}/kept.txt`), 60_000);
+    const [approved] = await eventsOf('keeper', 'agent.approved');
+    expect(approved).toMatchObject({ data: { via: 'dashboard', always: true } });
+  });
+
+  it('a dialog that changed while the click was on its way is refused, with what the screen shows now', async () => {
+    await untilState('changer', 'needs_permission', 'the first dialog');
+    await page.locator('[data-testid="tab-inbox"]').click();
+    const item = inboxItem('changer');
+    await item.locator('[data-testid="answer-approve"]').waitFor();
+    const first = await home.agent('changer');
+    const hold = await holdNextAnswer();
+    await item.locator('[data-testid="answer-approve"]').click();
+    await hold.held;
+    // Meanwhile someone else approves it; the agent runs the command and asks again.
+    expect((await home.run(['approve', 'changer'])).code).toBe(0);
+    await eventually(
+      'the second dialog',
+      async () => {
+        const a = await home.agent('changer');
+        return a.state === 'needs_permission' && a.stateSince !== first.stateSince ? a : undefined;
+      },
+      60_000,
+    );
+    await hold.release();
+    const refused = item.locator('[data-testid="answer-outcome"][data-ok="false"]');
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.getAttribute('data-code')).toBe('DIALOG_CHANGED');
+    expect(await refused.textContent()).toContain(
+      'its screen now shows: needs permission about echo second-done > second.txt',
+    );
+    await screenshot(page, home, 'inbox-dialog-changed');
+    expect(existsSync(`${proj}/second.txt`)).toBe(false);
+    expect((await home.agent('changer')).state).toBe('needs_permission');
+  });
+});
