@@ -78,7 +78,7 @@ async function hooks(s: Session): Promise<Hooks & { origin: string }> {
 }
 
 /** The session cookie a one-time link sets, read from a context that followed it. */
-async function sessionCookie(browser: Browser, s: Session): Promise<{ name: string; value: string }> {
+export async function sessionCookie(browser: Browser, s: Session): Promise<{ name: string; value: string }> {
   const { url } = await s.client.call('dashboardLink');
   const ctx = await browser.newContext();
   try {

@@ -1,4 +1,5 @@
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
+import { dashboardMode } from './answer-dashboard.js';
 import { measureAnswerLatency } from './answer-latency.js';
 import { answerOptions } from './answer-rounds.js';
 import { measureColdStart } from './cold-start.js';
@@ -101,7 +102,7 @@ const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard', 'vendors'
  * query over a million state events) and `vendors` (each pinned real agent CLI on tmux against its
  * scripted server: answer → idle and tool call → needs_permission, next to when the CLI itself drew
  * it; the detector accuracy per vendor, version and state) and `answers` (the real Claude Code on tmux:
- * approving its permission dialog with `POST /agents/:agent/answer` and `wtp approve` → the agent
+ * approving its permission dialog with `POST /agents/:agent/answer`, `wtp approve` and the dashboard's Approve button → the agent
  * out of the dialog, against the same keystroke typed raw). The default is everything.
  *
  * Options of `vendors`: `--vendors claude,codex,…` (default all: claude, codex, gemini, qwen,
@@ -119,7 +120,7 @@ const USAGE = `Usage: npm run -s bench [-- --only <parts>] [part options]   (JSO
                        vendors: each pinned real agent CLI on tmux against its scripted server —
                        answer → idle and tool call → needs_permission, next to when the CLI drew it,
                        and the detector accuracy per vendor, version and state; answers: the real
-                       Claude Code on tmux — approving its permission dialog (answer API, wtp approve)
+                       Claude Code on tmux — approving its permission dialog (answer API, wtp approve, dashboard click)
                        → the agent out of the dialog, against the same keystroke typed raw
   --vendors <list>     vendors part: which CLIs, default all: ${VENDOR_PROFILES.join(', ')}
                        (one not installed by scripts/ensure-cli.mjs is reported as skipped)
@@ -210,7 +211,11 @@ async function main(): Promise<void> {
       );
     }
     if (run.vendors) await vendorsPart();
-    if (run.answers) Object.assign(results, await measureAnswerLatency(paths, answerRuns));
+    if (run.answers)
+      Object.assign(
+        results,
+        await measureAnswerLatency(paths, answerRuns, async (r) => [await dashboardMode(r)]),
+      );
   } finally {
     cleanupAll(paths.binWtp);
   }
