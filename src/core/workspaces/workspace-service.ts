@@ -1,3 +1,4 @@
+import type { Approvals } from '../../protocol/approval-rule.js';
 import type { AgentView, CreateAgentRequest } from '../../protocol/agent.js';
 import type { Backend } from '../../protocol/constants.js';
 import type { EventSource } from '../../protocol/events.js';
@@ -19,7 +20,7 @@ export interface NewWorkspace {
   /** Every agent of the template gets a worktree of its own in `repoPath` (`--repo`); else they work in place. */
   worktrees?: boolean;
   backend: Backend;
-  template: { name: string; layout: LayoutNode } | null;
+  template: { name: string; layout: LayoutNode; approvals?: Approvals | undefined } | null;
   /** Profile of agent leaves that do not name one. */
   profile: string;
 }
@@ -240,6 +241,7 @@ export class WorkspaceService {
         env: a.env,
         wait: false,
         ...(input.worktrees ? { repo: input.repoPath } : {}),
+        ...(input.template?.approvals ? { approvals: input.template.approvals } : {}),
       };
       buildAgent(req, this.d); // throws the same errors `wtp new` would
       return req;

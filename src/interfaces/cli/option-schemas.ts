@@ -40,6 +40,7 @@ export const optionSchemas = {
     prompt: z.optional(nonEmpty),
     model: z.optional(nonEmpty),
     permissionMode: z.optional(nonEmpty),
+    autoApprove: z.array(nonEmpty),
   }),
   ls: z.object({
     workspace: z.optional(nonEmpty),
