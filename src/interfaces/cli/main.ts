@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { WtpError } from '../../client/wtp-error.js';
 import { registerAgentCommands } from './commands/agents.js';
+import { registerAnswerCommands } from './commands/answers.js';
 import { registerAttachCommand } from './commands/attach.js';
 import { registerCompletionCommands } from './commands/completion.js';
 import { registerDaemonCommands } from './commands/daemon.js';
@@ -55,6 +56,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAgentCommands(program, ctx);
   registerForkCommand(program, ctx);
   registerTerminalCommands(program, ctx);
+  registerAnswerCommands(program, ctx);
   registerStateCommands(program, ctx);
   registerRecordScreenCommand(program, ctx);
   registerGitCommands(program, ctx);
