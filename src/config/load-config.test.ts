@@ -249,11 +249,17 @@ describe('loadConfig approvals', () => {
   });
 
   it('names the path and line of a bad rule', async () => {
-    write('approvals:\n  allow:\n    - Bash(npm test*)\n    - Bash(npm test\n  deny:\n    - nobody:Bash(rm *)\n');
+    write(
+      'approvals:\n  allow:\n    - Bash(npm test*)\n    - Bash(npm test\n  deny:\n    - nobody:Bash(rm *)\n',
+    );
     const err = await failure();
     expect(err.code).toBe('CONFIG_INVALID');
     expect(issuesOf(err)).toEqual([
-      { path: 'approvals.allow[1]', line: 4, message: expect.stringMatching(/"Bash\(npm test" is not a rule/) },
+      {
+        path: 'approvals.allow[1]',
+        line: 4,
+        message: expect.stringMatching(/"Bash\(npm test" is not a rule/),
+      },
       { path: 'approvals.deny[0]', line: 6, message: expect.stringMatching(/unknown vendor "nobody"/) },
     ]);
     expect(err.message).toContain('approvals.allow[1] (line 4)');

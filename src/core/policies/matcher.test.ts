@@ -22,7 +22,12 @@ const allows = (r: string, tool: string, about: string | undefined, ctx = claude
 
 describe('approval rules: parsing', () => {
   it('takes Tool, Tool(glob), vendor:Tool(glob) and *', () => {
-    expect(rule('Bash(npm test*)')).toEqual({ text: 'Bash(npm test*)', vendor: null, tool: 'Bash', glob: 'npm test*' });
+    expect(rule('Bash(npm test*)')).toEqual({
+      text: 'Bash(npm test*)',
+      vendor: null,
+      tool: 'Bash',
+      glob: 'npm test*',
+    });
     expect(rule('Read')).toMatchObject({ tool: 'Read', glob: null });
     expect(rule('claude:Bash(npm run test:*)')).toMatchObject({ vendor: 'claude', glob: 'npm run test:*' });
     expect(rule('Bash(echo (a))')).toMatchObject({ glob: 'echo (a)' });
@@ -138,15 +143,26 @@ describe('decide', () => {
 });
 
 describe('isBlanket and broad flags', () => {
-  it.each(['*', 'Bash', 'Bash(*)', 'Bash(**)', 'Bash(:*)', 'Write(**)', 'Edit(/**)', 'codex:shell', 'run_shell_command(*)'])(
-    '%s says yes to everything',
-    (text) => expect(isBlanket(rule(text))).toBe(true),
-  );
+  it.each([
+    '*',
+    'Bash',
+    'Bash(*)',
+    'Bash(**)',
+    'Bash(:*)',
+    'Write(**)',
+    'Edit(/**)',
+    'codex:shell',
+    'run_shell_command(*)',
+  ])('%s says yes to everything', (text) => expect(isBlanket(rule(text))).toBe(true));
   it.each(['Bash(npm test*)', 'Write(src/**)', 'Read', 'Read(*)', 'WebFetch'])('%s does not', (text) =>
     expect(isBlanket(rule(text))).toBe(false),
   );
   it('finds flag sequences in arguments', () => {
-    const flags = [['--permission-mode', 'bypassPermissions'], ['--dangerously-skip-permissions'], ['-a', 'never']];
+    const flags = [
+      ['--permission-mode', 'bypassPermissions'],
+      ['--dangerously-skip-permissions'],
+      ['-a', 'never'],
+    ];
     expect(broadFlagsIn(['--model', 'x', '--permission-mode', 'bypassPermissions'], flags)).toEqual([
       '--permission-mode bypassPermissions',
     ]);

@@ -83,7 +83,12 @@ export function toolCovers(ruleTool: string, tool: string, tools: ToolClasses): 
 }
 
 /** Whether one rule covers the request, for an allow (`allow`) or a deny rule. */
-export function ruleMatches(rule: ApprovalRule, req: AskedRequest, ctx: MatchContext, allow: boolean): boolean {
+export function ruleMatches(
+  rule: ApprovalRule,
+  req: AskedRequest,
+  ctx: MatchContext,
+  allow: boolean,
+): boolean {
   if (rule.vendor !== null && rule.vendor !== ctx.profile) return false;
   if (rule.tool !== '*') {
     if (req.tool === undefined) return false;

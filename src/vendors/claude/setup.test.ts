@@ -87,7 +87,13 @@ describe('FsProfileSetup (claude)', () => {
     const mine = JSON.stringify({ permissions: { allow: ['Read'] } });
     writeFileSync(userSettings, mine);
     const config = {
-      allow: ['Bash(npm test*)', 'claude:Write(src/**)', 'codex:Bash(cargo test*)', 'run_shell_command(ls)', '*'],
+      allow: [
+        'Bash(npm test*)',
+        'claude:Write(src/**)',
+        'codex:Bash(cargo test*)',
+        'run_shell_command(ls)',
+        '*',
+      ],
       deny: ['Bash(rm *)'],
     };
     const agent = { ...w.agent, approvals: { allow: ['Bash(npm run lint:*)'], deny: ['Edit(.env)'] } };
@@ -105,9 +111,9 @@ describe('FsProfileSetup (claude)', () => {
 
   it('writes no permissions when no rule applies', async () => {
     const w = world();
-    const got = await new FsProfileSetup(w.opts({ approvals: { allow: ['codex:Bash(x)'], deny: [] } })).prepare(
-      w.agent,
-    );
+    const got = await new FsProfileSetup(
+      w.opts({ approvals: { allow: ['codex:Bash(x)'], deny: [] } }),
+    ).prepare(w.agent);
     expect(JSON.parse(readFileSync(got.profileArgs[1] ?? '', 'utf8'))).not.toHaveProperty('permissions');
   });
 });
