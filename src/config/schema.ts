@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { approvalsSchema } from '../protocol/approval-rule.js';
+import { approvalsSchema } from '../protocol/approval-schema.js';
 import { AGENT_STATES, BACKEND_CHOICES, PROFILE_NAMES } from '../protocol/constants.js';
 
 /** Default TCP port of the API on 127.0.0.1. */

@@ -26,7 +26,7 @@ import type {
 import type { ProfileCatalog } from './agents/profiles.js';
 import { DialogAnswerer } from './agents/dialog-answerer.js';
 import { PolicyAnswerer } from './policies/policy-answerer.js';
-import type { Approvals } from '../protocol/approval-rule.js';
+import type { Approvals } from '../protocol/approval-schema.js';
 import type { DetectorTable } from './state/detectors/screen-detector.js';
 import { StateEngine, type StateEngineSettings } from './state/state-engine.js';
 import type { AgentGit, WorktreeSettings } from './git/agent-worktree.js';

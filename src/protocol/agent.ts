@@ -1,4 +1,4 @@
-import { approvalsSchema } from './approval-rule.js';
+import { approvalsSchema } from './approval-schema.js';
 import { z } from 'zod';
 import { gitRefSchema, optionValueSchema } from './argument-strings.js';
 import { pendingRequestSchema, SIGNAL_SOURCES } from './signals.js';

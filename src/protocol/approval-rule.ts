@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { PROFILE_NAMES } from './profile-names.js';
 
 /**
@@ -38,33 +37,22 @@ export function parseApprovalRule(text: string): ApprovalRule | string {
   return { text: text.trim(), vendor: vendor ?? null, tool, glob: glob?.trim() ?? null };
 }
 
-/** One rule in a schema: checked when the config, template or request is read. */
-export const approvalRuleSchema = z
-  .string()
-  .max(1_000)
-  .superRefine((text, ctx) => {
-    const r = parseApprovalRule(text);
-    if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
-  })
-  .describe('Tool(glob), a bare Tool or vendor:Tool(glob), e.g. Bash(npm test*), Write(src/**), claude:Read');
+/** Kinds that only look: a bare rule of these is not "everything". */
+const LOOKING_CLASSES = new Set(['Read', 'Glob', 'Grep', 'LS', 'WebFetch', 'WebSearch']);
 
-/** `approvals:` of the config and of templates. */
-export const approvalsSchema = z
-  .strictObject({
-    allow: z
-      .array(approvalRuleSchema)
-      .max(200)
-      .default([])
-      .describe(
-        'Requests answered yes without asking you. A command with ; & | ` $ < > ( ) or a newline matches only a glob that has them',
-      ),
-    deny: z
-      .array(approvalRuleSchema)
-      .max(200)
-      .default([])
-      .describe('Requests answered no; deny wins over allow (a command matches when any part of it does)'),
-  })
-  .describe(
-    'Approval rules: Claude Code gets them as its own permission settings, other agents have their dialogs answered (audited as via policy)',
-  );
-export type Approvals = z.output<typeof approvalsSchema>;
+/**
+ * Whether an allow rule says yes to everything of a kind that acts: any tool (`*`), or a shell,
+ * write or edit tool with no glob or one of only `*` (`Bash`, `Bash(*)`, `Write(**)`).
+ */
+export function isBlanket(rule: ApprovalRule): boolean {
+  if (rule.tool === '*') return true;
+  const any = rule.glob === null || /^[*\s:]*$/.test(rule.glob) || /^\/?\*+(\/\*+)*$/.test(rule.glob);
+  return any && !LOOKING_CLASSES.has(rule.tool);
+}
+
+/** The broad-permission flags (`ProfileSpec.broadFlags`) found in an agent's arguments, as written. */
+export function broadFlagsIn(args: readonly string[], flags: readonly (readonly string[])[]): string[] {
+  return flags
+    .filter((f) => args.some((_, i) => f.every((part, j) => args[i + j] === part)))
+    .map((f) => f.join(' '));
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { restartPolicySchema } from './agent.js';
-import { approvalsSchema } from './approval-rule.js';
+import { approvalsSchema } from './approval-schema.js';
 import { envKeySchema, nameSchema } from './common.js';
 import { didYouMeanText } from './did-you-mean.js';
 import { PROFILE_NAMES } from './profile-names.js';

@@ -5,7 +5,7 @@ import type { ProfileCatalog } from '../../core/agents/profiles.js';
 import type { Logger, ProfileSetup } from '../../core/ports/daemon.js';
 import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
 import { rulesFor } from '../../core/policies/agent-rules.js';
-import type { Approvals } from '../../protocol/approval-rule.js';
+import type { Approvals } from '../../protocol/approval-schema.js';
 import { CliVersions } from './cli-version.js';
 import { readJsonObject, writeFileAtomic } from './json-file.js';
 

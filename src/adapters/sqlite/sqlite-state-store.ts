@@ -1,4 +1,4 @@
-import type { Approvals } from '../../protocol/approval-rule.js';
+import type { Approvals } from '../../protocol/approval-schema.js';
 import type { AgentWorktree } from '../../core/ports/git.js';
 import { upgradeTask, type TaskRecord } from '../../core/model/task-record.js';
 import type { AgentRecord } from '../../core/model/agent-record.js';

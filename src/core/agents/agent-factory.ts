@@ -1,5 +1,5 @@
 import { PROFILE_NAMES, type CreateAgentRequest, type ProfileName } from '../../protocol/agent.js';
-import type { Approvals } from '../../protocol/approval-rule.js';
+import type { Approvals } from '../../protocol/approval-schema.js';
 import { agentBinVar } from '../../protocol/constants.js';
 import { didYouMean, didYouMeanText } from '../../protocol/did-you-mean.js';
 import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';

@@ -8,7 +8,7 @@ import type {
   RestartPolicy,
   StateDetail,
 } from '../../protocol/agent.js';
-import type { Approvals } from '../../protocol/approval-rule.js';
+import type { Approvals } from '../../protocol/approval-schema.js';
 import { hasProcess } from './agent-state.js';
 import type { AgentWorktree } from '../ports/git.js';
 

@@ -1,7 +1,8 @@
-import { parseApprovalRule, type ApprovalRule, type Approvals } from '../../protocol/approval-rule.js';
+import { isBlanket, parseApprovalRule, type ApprovalRule } from '../../protocol/approval-rule.js';
+import type { Approvals } from '../../protocol/approval-schema.js';
 import { AppError } from '../errors.js';
 import type { ProfileSpec } from '../agents/profiles.js';
-import { isBlanket, type RuleSet } from './matcher.js';
+import type { RuleSet } from './matcher.js';
 
 /** Parses rules already checked by a schema (a rule that does not parse is dropped). */
 export function parseRules(texts: readonly string[]): ApprovalRule[] {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseApprovalRule, type ApprovalRule } from '../../protocol/approval-rule.js';
-import { broadFlagsIn, decide, isBlanket, ruleMatches, type MatchContext } from './matcher.js';
+import {
+  broadFlagsIn,
+  isBlanket,
+  parseApprovalRule,
+  type ApprovalRule,
+} from '../../protocol/approval-rule.js';
+import { decide, ruleMatches, type MatchContext } from './matcher.js';
 
 const rule = (text: string): ApprovalRule => {
   const r = parseApprovalRule(text);

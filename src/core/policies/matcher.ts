@@ -5,8 +5,6 @@ export type ToolClasses = Readonly<Record<string, readonly string[]>>;
 
 /** The kind of tool whose target is a command line (the others' is a path). */
 export const COMMAND_CLASS = 'Bash';
-/** Kinds that only look: a bare rule of these is not "everything". */
-const LOOKING_CLASSES = new Set(['Read', 'Glob', 'Grep', 'LS', 'WebFetch', 'WebSearch']);
 
 /** What an agent asks for: its vendor's tool name and the command or path, when known. */
 export interface AskedRequest {
@@ -108,21 +106,4 @@ export function decide(rules: RuleSet, req: AskedRequest, ctx: MatchContext): Po
   if (denied) return { action: 'deny', rule: denied.text };
   const allowed = rules.allow.find((r) => ruleMatches(r, req, ctx, true));
   return allowed ? { action: 'approve', rule: allowed.text } : null;
-}
-
-/**
- * Whether an allow rule says yes to everything of a kind that acts: any tool (`*`), or a shell,
- * write or edit tool with no glob or one of only `*` (`Bash`, `Bash(*)`, `Write(**)`).
- */
-export function isBlanket(rule: ApprovalRule): boolean {
-  if (rule.tool === '*') return true;
-  const any = rule.glob === null || /^[*\s:]*$/.test(rule.glob) || /^\/?\*+(\/\*+)*$/.test(rule.glob);
-  return any && !LOOKING_CLASSES.has(rule.tool);
-}
-
-/** The broad-permission flags (`ProfileSpec.broadFlags`) found in an agent's arguments, as written. */
-export function broadFlagsIn(args: readonly string[], flags: readonly (readonly string[])[]): string[] {
-  return flags
-    .filter((f) => args.some((_, i) => f.every((part, j) => args[i + j] === part)))
-    .map((f) => f.join(' '));
 }

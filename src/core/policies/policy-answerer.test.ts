@@ -3,7 +3,7 @@ import { agentRecord } from '../../../test/support/core-fakes.js';
 import { flush } from '../../../test/support/fake-clock.js';
 import { MemoryLogger } from '../../../test/support/fake-ports.js';
 import { AppError } from '../errors.js';
-import type { Approvals } from '../../protocol/approval-rule.js';
+import type { Approvals } from '../../protocol/approval-schema.js';
 import type { StateDetail } from '../../protocol/agent.js';
 import { PROFILES } from '../../vendors/registry.js';
 import type { AnswerOrder } from '../agents/dialog-answerer.js';

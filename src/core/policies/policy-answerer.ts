@@ -1,4 +1,4 @@
-import type { Approvals } from '../../protocol/approval-rule.js';
+import type { Approvals } from '../../protocol/approval-schema.js';
 import { askedAbout } from '../../protocol/agent-words.js';
 import type { EventSource } from '../../protocol/events.js';
 import type { AnswerOrder } from '../agents/dialog-answerer.js';

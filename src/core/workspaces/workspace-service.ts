@@ -1,4 +1,4 @@
-import type { Approvals } from '../../protocol/approval-rule.js';
+import type { Approvals } from '../../protocol/approval-schema.js';
 import type { AgentView, CreateAgentRequest } from '../../protocol/agent.js';
 import type { Backend } from '../../protocol/constants.js';
 import type { EventSource } from '../../protocol/events.js';

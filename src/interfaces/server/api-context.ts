@@ -1,4 +1,4 @@
-import type { Approvals } from '../../protocol/approval-rule.js';
+import type { Approvals } from '../../protocol/approval-schema.js';
 import type { Clock, Logger } from '../../core/ports/daemon.js';
 import type { UseCases } from '../../core/use-cases/use-cases.js';
 import type { AgentClis } from '../../protocol/doctor.js';

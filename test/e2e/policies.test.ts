@@ -1,0 +1,95 @@
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
+import { TestHome } from '../support/harness.js';
+
+/**
+ * Approval rules through the real CLI and daemon, with a stand-in `claude` (prints its version,
+ * then waits): `wtp new --auto-approve` reaches the agent's own settings file as Claude Code's
+ * permissions (with the config's), a rule that allows everything is
+ * refused, and `wtp doctor` lists agents running with broad permissions and wide config rules.
+ */
+describe('approval rules (wtp new --auto-approve, config approvals, doctor)', () => {
+  let home: TestHome;
+  beforeAll(async () => {
+    home = new TestHome();
+    const claude = home.path('claude');
+    writeFileSync(claude, `#!/bin/sh\nif [ "$1" = --version ]; then echo '2.1.330 (Claude Code)'; exit 0; fi\nexec sleep 600\n`);
+    chmodSync(claude, 0o755);
+    home.env.WTP_CLAUDE_BIN = claude;
+    home.writeConfig('approvals:\n  allow: ["Bash(npm test*)", "Bash(*)"]\n  deny: ["Bash(rm *)"]\n');
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+  });
+  afterAll(() => home.cleanup());
+
+  const settingsOf = (id: string) =>
+    JSON.parse(readFileSync(home.path('agents', id, 'claude-settings.json'), 'utf8')) as {
+      permissions?: { allow: string[]; deny: string[] };
+    };
+
+  it("puts the agent's rules and the config's into its own Claude settings, async () => {
+    const r = await home.json<{ agent: { id: string } }>([
+      'new',
+      'claude',
+      '-n',
+      'c1',
+      '--auto-approve',
+      'Bash(npm run lint:*)',
+      '--auto-approve',
+      'Write(src/**)',
+    ]);
+    expect(r.code).toBe(0);
+    const id = r.doc.agent.id;
+    const file = home.path('agents', id, 'claude-settings.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // The config's `Bash(*)` is the user's own choice: given as written (and listed by doctor, below).
+    expect(settingsOf(id).permissions).toEqual({
+      allow: ['Bash(npm test*)', 'Bash(*)', 'Bash(npm run lint:*)', 'Write(src/**)'],
+      deny: ['Bash(rm *)'],
+    });
+  });
+
+  it('refuses a rule that allows everything, naming the vendor flag, and a rule it cannot read', async () => {
+    for (const rule of ['Bash(*)', '*', 'Bash']) {
+      const r = await home.json<{ error: { code: string; message: string; details: unknown } }>([
+        'new',
+        'claude',
+        '--auto-approve',
+        rule,
+      ]);
+      expect(r.code).not.toBe(0);
+      expect(r.doc.error.code).toBe('INVALID_INPUT');
+      expect(r.doc.error.message).toContain('allows everything');
+      expect(r.doc.error.message).toContain('--permission-mode bypassPermissions');
+    }
+    const bad = await home.run(['new', 'claude', '--auto-approve', 'Bash(npm test']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--auto-approve: "Bash(npm test" is not a rule');
+    expect((await home.agents()).map((a) => a.name)).toEqual(['c1']);
+  });
+
+  it('wtp doctor lists agents running with broad permissions and config rules that allow everything', async () => {
+    expect((await home.run(['new', 'claude', '-n', 'yolo', '--', '--dangerously-skip-permissions'])).code).toBe(0);
+    const r = await home.json(['doctor']);
+    const report = cliOutputSchemas.doctor.parse(r.doc);
+    expect(report.broadPermissions).toEqual({
+      agents: [
+        {
+          agent: 'yolo',
+          id: expect.any(String),
+          workspace: 'default',
+          profile: 'claude',
+          flags: ['--dangerously-skip-permissions'],
+        },
+      ],
+      rules: [{ path: 'approvals.allow[1]', rule: 'Bash(*)' }],
+    });
+    const check = report.checks.find((c) => c.id === 'permissions');
+    expect(check).toMatchObject({ status: 'warn', path: join(home.dir, 'config.yaml') });
+    const human = await home.run(['doctor']);
+    expect(human.stdout).toMatch(
+      /^warn {2}permissions +agents running with broad permissions: yolo \(claude --dangerously-skip-permissions\); approval rules that allow everything: approvals\.allow\[1\] "Bash\(\*\)"$/m,
+    );
+  });
+});
