@@ -35,9 +35,13 @@ export interface AnswerSettings {
   keyGapMs: number;
   /** How long the agent has to leave the dialog once the keys are sent. */
   leaveTimeoutMs: number;
+  /** How long an announced dialog may take to appear on screen. */
+  drawMs: number;
 }
 
-const DEFAULTS: AnswerSettings = { keyGapMs: 50, leaveTimeoutMs: 15_000 };
+const DEFAULTS: AnswerSettings = { keyGapMs: 50, leaveTimeoutMs: 15_000, drawMs: 3_000 };
+/** Between two looks at a screen that does not show the announced dialog yet. */
+const LOOK_AGAIN_MS = 100;
 
 /** The planner's refusals, as error codes. */
 const REFUSALS: Record<'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED', ErrorCode> = {
@@ -107,7 +111,7 @@ export class DialogAnswerer {
         `Agent "${agent.name}" now asks about ${JSON.stringify(current)}, not ${JSON.stringify(shownAbout)}; nothing was pressed. Look again, then answer that.`,
       );
     }
-    const { screen, verdict } = await this.look(agent);
+    const { screen, verdict } = await this.lookForDialog(agent);
     const sending =
       order.action === 'answer'
         ? this.planQuestion(agent, order, screen, verdict)
@@ -213,6 +217,23 @@ export class DialogAnswerer {
     const move: DialogKey = pick > from ? 'down' : 'up';
     const keys: DialogKey[] = [...Array<DialogKey>(Math.abs(pick - from)).fill(move), 'enter'];
     return { keys, about: found.options[pick] ?? null, scope: null, option: pick + 1 };
+  }
+
+  /**
+   * The screen once it shows a dialog: an agent can announce one (Codex's status record) a moment
+   * before it is drawn. Looks again while the screen shows none, up to `drawMs`.
+   */
+  private async lookForDialog(
+    agent: AgentRecord,
+  ): Promise<{ screen: Screen; verdict: ScreenVerdict | null }> {
+    const until = this.d.clock.now() + this.s.drawMs;
+    for (;;) {
+      const seen = await this.look(agent);
+      const v = seen.verdict;
+      const drawn = v !== null && (v.state === 'needs_permission' || v.state === 'needs_input');
+      if (drawn || this.d.clock.now() >= until) return seen;
+      await this.pause(LOOK_AGAIN_MS);
+    }
   }
 
   /** The agent's screen and what its detector reads there. */

@@ -25,7 +25,8 @@ export function questionOptions(lines: readonly string[], line: number): Questio
     const m = OPTION.exec((lines[i] ?? '').replace(FRAME, ''));
     if (!m) continue;
     const n = Number(m[2]);
-    const label = (m[3] ?? '').trim();
+    // A description on the same row (Codex: `2. Blue        A blue button`) is not the label.
+    const label = (m[3] ?? '').trim().split(/\s{2,}/)[0] ?? '';
     if (n === 1) run = { options: [label], selected: m[1] ? 0 : null };
     else if (run && n === run.options.length + 1) {
       run.options.push(label);
@@ -38,7 +39,7 @@ export function questionOptions(lines: readonly string[], line: number): Questio
 
 /**
  * Which option an answer names: its number (`2`) or its label, case and spacing aside (`blue`
- * for "Blue"; a label's leading words for "Red (Recommended)"). 0-based, or null.
+ * for "Blue"; `red` for "Red (Recommended)": the words before a parenthesis). 0-based, or null.
  */
 export function pickOption(options: readonly string[], answer: string): number | null {
   const a = answer.trim().toLowerCase().replace(/\s+/g, ' ');
@@ -49,6 +50,6 @@ export function pickOption(options: readonly string[], answer: string): number |
   const norm = options.map((o) => o.toLowerCase().replace(/\s+/g, ' '));
   const exact = norm.indexOf(a);
   if (exact >= 0) return exact;
-  const prefixed = norm.flatMap((o, i) => (o.startsWith(`${a} `) || o.startsWith(`${a} (`) ? [i] : []));
+  const prefixed = norm.flatMap((o, i) => (o.startsWith(`${a} (`) ? [i] : []));
   return prefixed.length === 1 ? (prefixed[0] ?? null) : null;
 }

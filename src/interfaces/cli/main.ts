@@ -32,6 +32,7 @@ Examples:
   wtp new claude --name api -p 'add a /health route'
                                        Claude Code; the prompt is typed once it is at its prompt
   wtp why api                          its state, the signal behind it, the last signals
+  wtp approve api                      approve its permission dialog (checked against its screen)
   wtp send sh 'echo hello' --enter     type into an agent (audited; refused while it works)
   wtp peek sh                          its screen as text
   wtp attach sh                        interactive; Ctrl-] detaches

@@ -146,7 +146,18 @@ export function registerAnswerCommands(program: Command, ctx: CliContext): void 
       .command('approve')
       .description("approve an agent's permission dialog (checked against its screen first)")
       .argument('[agent]', 'name, workspace/name or id')
-      .option('--always', 'approve and stop asking, as far as its dialog offers (e.g. this command prefix)'),
+      .option('--always', 'approve and stop asking, as far as its dialog offers (e.g. this command prefix)')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  wtp approve api                      "Yes" in api's permission dialog, if it is the one announced
+  wtp approve api --always             approve, and its CLI stops asking (as far as the dialog offers)
+  wtp approve --all --workspace shop   every agent of shop that waits for permission
+  wtp deny api --message 'use the staging database'
+                                       deny; the message is its next prompt
+  wtp answer api 2                     pick option 2 of its question (or name it: wtp answer api Blue)`,
+      ),
   ).action((ref: string | undefined, o: AnswerOptions) =>
     runAction(ctx, o.json, () => run(ctx, o.always ? 'always' : 'approve', ref, o)),
   );
