@@ -15,7 +15,10 @@ describe('approval rules (wtp new --auto-approve, config approvals, doctor)', ()
   beforeAll(async () => {
     home = new TestHome();
     const claude = home.path('claude');
-    writeFileSync(claude, `#!/bin/sh\nif [ "$1" = --version ]; then echo '2.1.330 (Claude Code)'; exit 0; fi\nexec sleep 600\n`);
+    writeFileSync(
+      claude,
+      `#!/bin/sh\nif [ "$1" = --version ]; then echo '2.1.330 (Claude Code)'; exit 0; fi\nexec sleep 600\n`,
+    );
     chmodSync(claude, 0o755);
     home.env.WTP_CLAUDE_BIN = claude;
     home.writeConfig('approvals:\n  allow: ["Bash(npm test*)", "Bash(*)"]\n  deny: ["Bash(rm *)"]\n');
@@ -28,7 +31,7 @@ describe('approval rules (wtp new --auto-approve, config approvals, doctor)', ()
       permissions?: { allow: string[]; deny: string[] };
     };
 
-  it("puts the agent's rules and the config's into its own Claude settings, async () => {
+  it("puts the agent's rules and the config's into its own Claude settings", async () => {
     const r = await home.json<{ agent: { id: string } }>([
       'new',
       'claude',
@@ -63,6 +66,16 @@ describe('approval rules (wtp new --auto-approve, config approvals, doctor)', ()
       expect(r.doc.error.message).toContain('allows everything');
       expect(r.doc.error.message).toContain('--permission-mode bypassPermissions');
     }
+    const shell = await home.json<{ error: { code: string; message: string } }>([
+      'new',
+      'shell',
+      '--auto-approve',
+      'Bash(npm test*)',
+    ]);
+    expect(shell.doc.error).toMatchObject({
+      code: 'PROFILE_OPTION_UNSUPPORTED',
+      message: expect.stringContaining('--auto-approve does not apply to the shell profile'),
+    });
     const bad = await home.run(['new', 'claude', '--auto-approve', 'Bash(npm test']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('--auto-approve: "Bash(npm test" is not a rule');
@@ -70,7 +83,9 @@ describe('approval rules (wtp new --auto-approve, config approvals, doctor)', ()
   });
 
   it('wtp doctor lists agents running with broad permissions and config rules that allow everything', async () => {
-    expect((await home.run(['new', 'claude', '-n', 'yolo', '--', '--dangerously-skip-permissions'])).code).toBe(0);
+    expect(
+      (await home.run(['new', 'claude', '-n', 'yolo', '--', '--dangerously-skip-permissions'])).code,
+    ).toBe(0);
     const r = await home.json(['doctor']);
     const report = cliOutputSchemas.doctor.parse(r.doc);
     expect(report.broadPermissions).toEqual({

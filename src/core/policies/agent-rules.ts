@@ -18,11 +18,22 @@ export function rulesFor(profile: string, config: Approvals, own: Approvals | un
   };
 }
 
+/** Whether approval rules do anything for agents of this profile: enforced by the CLI, or its dialogs answered. */
+export const takesApprovals = (spec: ProfileSpec): boolean =>
+  spec.nativeApprovals === true || spec.dialogs !== undefined;
+
 /**
  * Checks an agent's own rules before it is created: each parses, names this agent's vendor if
  * any, and no allow rule says yes to everything (the vendor's own flag is the way to that).
  */
 export function checkAgentRules(spec: ProfileSpec, approvals: Approvals): void {
+  if (!takesApprovals(spec)) {
+    throw new AppError(
+      'PROFILE_OPTION_UNSUPPORTED',
+      `--auto-approve does not apply to the ${spec.name} profile: wezterm-parallel cannot answer its dialogs.`,
+      { profile: spec.name, option: 'auto-approve' },
+    );
+  }
   const issues: { path: string; message: string }[] = [];
   const flag = spec.broadFlags?.[0]?.join(' ');
   for (const list of ['allow', 'deny'] as const) {
