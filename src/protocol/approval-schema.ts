@@ -19,7 +19,7 @@ export const approvalsSchema = z
       .max(200)
       .default([])
       .describe(
-        'Requests answered yes without asking you. A command with ; & | ` $ < > ( ) or a newline matches only a glob that has them',
+        'Requests answered yes without asking you. A command holding a shell control character (; & | $ < > ( ), a backquote or a newline) matches only a glob that holds it too',
       ),
     deny: z
       .array(approvalRuleSchema)
