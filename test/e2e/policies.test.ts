@@ -1,4 +1,5 @@
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
@@ -106,5 +107,39 @@ describe('approval rules (wtp new --auto-approve, config approvals, doctor)', ()
     expect(human.stdout).toMatch(
       /^warn {2}permissions +agents running with broad permissions: yolo \(claude --dangerously-skip-permissions\); approval rules that allow everything: approvals\.allow\[1\] "Bash\(\*\)"$/m,
     );
+  });
+
+  it("a repository's rules take effect only once its config is approved", async () => {
+    const repo = home.path('shop');
+    mkdirSync(join(repo, '.wezterm-parallel'), { recursive: true });
+    const g = (args: string[]): string =>
+      execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...home.env } }).trim();
+    g(['init', '-q', '-b', 'main']);
+    g(['config', 'user.name', 'Test']);
+    g(['config', 'user.email', 'test@example.com']);
+    writeFileSync(
+      join(repo, '.wezterm-parallel', 'config.yaml'),
+      'approvals:\n  allow: ["Bash(make check*)"]\n',
+    );
+    g(['add', '-A']);
+    g(['commit', '-qm', 'start']);
+    const refused = await home.json<{ error: { code: string; message: string } }>([
+      'new',
+      'claude',
+      '--repo',
+      repo,
+    ]);
+    expect(refused.doc.error.code).toBe('SETUP_NOT_APPROVED');
+    expect(refused.doc.error.message).toContain('approval rules: allow Bash(make check*)');
+    const shown = await home.run(['setup', 'show', '--repo', repo]);
+    expect(shown.stdout).toContain('approvals allow: Bash(make check*)\nNOT approved');
+    expect((await home.run(['setup', 'approve', '--repo', repo])).code).toBe(0);
+    const r = await home.json<{ agent: { id: string } }>(['new', 'claude', '-n', 'shop1', '--repo', repo]);
+    expect(r.code).toBe(0);
+    expect(settingsOf(r.doc.agent.id).permissions?.allow).toEqual([
+      'Bash(npm test*)',
+      'Bash(*)',
+      'Bash(make check*)',
+    ]);
   });
 });
