@@ -237,3 +237,36 @@ describe('loadConfig refusals (CONFIG_INVALID)', () => {
     expect(issuesOf(await failure()).map((i) => i.path)).toEqual(['notifications.command.states[0]']);
   });
 });
+
+describe('loadConfig approvals', () => {
+  it('reads allow and deny rules, empty by default', async () => {
+    expect((await loadConfig(file, noEnv)).approvals).toEqual({ allow: [], deny: [] });
+    write('approvals:\n  allow:\n    - Bash(npm test*)\n    - claude:Read\n  deny:\n    - Bash(rm *)\n');
+    expect((await loadConfig(file, noEnv)).approvals).toEqual({
+      allow: ['Bash(npm test*)', 'claude:Read'],
+      deny: ['Bash(rm *)'],
+    });
+  });
+
+  it('names the path and line of a bad rule', async () => {
+    write(
+      'approvals:\n  allow:\n    - Bash(npm test*)\n    - Bash(npm test\n  deny:\n    - nobody:Bash(rm *)\n',
+    );
+    const err = await failure();
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(issuesOf(err)).toEqual([
+      {
+        path: 'approvals.allow[1]',
+        line: 4,
+        message: expect.stringMatching(/"Bash\(npm test" is not a rule/),
+      },
+      { path: 'approvals.deny[0]', line: 6, message: expect.stringMatching(/unknown vendor "nobody"/) },
+    ]);
+    expect(err.message).toContain('approvals.allow[1] (line 4)');
+  });
+
+  it('refuses an unknown key under approvals', async () => {
+    write('approvals:\n  alow: [Read]\n');
+    expect(issuesOf(await failure())[0]).toMatchObject({ path: 'approvals.alow', line: 2 });
+  });
+});

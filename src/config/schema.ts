@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { approvalsSchema } from '../protocol/approval-schema.js';
 import { AGENT_STATES, BACKEND_CHOICES, PROFILE_NAMES } from '../protocol/constants.js';
 
 /** Default TCP port of the API on 127.0.0.1. */
@@ -258,6 +259,7 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Notifications when an agent needs permission or input, goes idle after working, or crashes'),
+    approvals: approvalsSchema.prefault({}),
   })
   .describe('wezterm-parallel configuration (config.yaml)');
 

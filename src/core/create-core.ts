@@ -25,6 +25,8 @@ import type {
 } from './ports/daemon.js';
 import type { ProfileCatalog } from './agents/profiles.js';
 import { DialogAnswerer } from './agents/dialog-answerer.js';
+import { PolicyAnswerer } from './policies/policy-answerer.js';
+import type { Approvals } from '../protocol/approval-schema.js';
 import type { DetectorTable } from './state/detectors/screen-detector.js';
 import { StateEngine, type StateEngineSettings } from './state/state-engine.js';
 import type { AgentGit, WorktreeSettings } from './git/agent-worktree.js';
@@ -67,6 +69,8 @@ export interface CoreSettings {
   storageProbeMs?: number;
   /** The database file, named in storage errors. */
   databasePath?: string;
+  /** Approval rules (config `approvals`): dialogs they decide are answered as via `policy`. */
+  approvals?: Approvals;
 }
 
 export const DEFAULT_STATE_SETTINGS: StateEngineSettings = {
@@ -316,6 +320,21 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     settleTimeoutMs: s.service.hostConnectTimeoutMs + 5_000,
   });
 
+  const answers = new DialogAnswerer({
+    registry,
+    service,
+    profileCatalog,
+    detectors: a.detectors,
+    clock: a.clock,
+    log: a.log,
+  });
+  const policies = new PolicyAnswerer({
+    registry,
+    profileCatalog,
+    answers,
+    approvals: s.approvals ?? { allow: [], deny: [] },
+    log: a.log,
+  });
   return {
     service,
     workspaces,
@@ -336,14 +355,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     radar,
     diffStats,
     tasks,
-    answers: new DialogAnswerer({
-      registry,
-      service,
-      profileCatalog,
-      detectors: a.detectors,
-      clock: a.clock,
-      log: a.log,
-    }),
+    answers,
     governor,
     dispatcher,
     taskReview: new TaskReview({
@@ -376,6 +388,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       diffStats?.start();
       await governor.start();
       dispatcher.start();
+      policies.start();
     },
     async stopAllAgents() {
       const live = registry.all().filter((x) => isLive(x.state));
@@ -390,6 +403,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     },
     async stop() {
       lifecycle.beginShutdown();
+      policies.stop();
       stats.stop();
       sessions.stop();
       if (stallTimer) a.clock.clearTimer(stallTimer);

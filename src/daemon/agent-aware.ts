@@ -27,6 +27,7 @@ export function createProfileSetup(o: {
     hookTransport: o.config.agents.claudeHooks,
     preTrust: o.config.agents.preTrust,
     profiles: PROFILES,
+    approvals: o.config.approvals,
     setups: VENDOR_SETUPS,
     log: o.log,
   });

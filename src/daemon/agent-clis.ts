@@ -35,6 +35,7 @@ export function agentClis(o: {
           install: p.install ?? null,
           hooks: p.hooks,
           trust: p.trust,
+          broadFlags: (p.broadFlags ?? []).map((f) => [...f]),
         },
       ];
     }),

@@ -63,5 +63,6 @@ export function coreSettings(o: {
       stallCpuPercent: config.states.stallCpuPercent,
       historySize: 20,
     },
+    approvals: config.approvals,
   };
 }

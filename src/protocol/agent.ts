@@ -1,3 +1,4 @@
+import { approvalsSchema } from './approval-schema.js';
 import { z } from 'zod';
 import { gitRefSchema, optionValueSchema } from './argument-strings.js';
 import { pendingRequestSchema, SIGNAL_SOURCES } from './signals.js';
@@ -182,6 +183,11 @@ export const createAgentRequestSchema = z.strictObject({
   permissionMode: optionValueSchema(64)
     .optional()
     .describe('Agent CLIs: the permission/approval mode, e.g. claude: default, acceptEdits, plan'),
+  approvals: approvalsSchema
+    .optional()
+    .describe(
+      "The agent's own approval rules (`--auto-approve`), on top of the config's; a rule that allows everything is refused",
+    ),
 });
 export type CreateAgentRequest = z.infer<typeof createAgentRequestSchema>;
 

@@ -21,6 +21,10 @@ export const agentCliInfoSchema = z.object({
   install: z.string().nullable().describe('How to install it'),
   hooks: z.string().nullable().describe('How our hooks reach it, or null'),
   trust: z.string().nullable().describe('Where its trust prompt is pre-accepted (agents.preTrust), or null'),
+  broadFlags: z
+    .array(z.array(z.string()))
+    .default([])
+    .describe('Arguments that let it act without asking (`wtp doctor` lists agents started with them)'),
 });
 export type AgentCliInfo = z.infer<typeof agentCliInfoSchema>;
 
@@ -56,5 +60,23 @@ export const doctorReportSchema = z.object({
     .describe('Agent CLIs as the running daemon finds them, or resolved here with its rules (no daemon)'),
   agentClisPath: z.string().nullable().describe('The PATH the agent CLIs were looked up on'),
   checks: z.array(doctorCheckSchema),
+  broadPermissions: z
+    .strictObject({
+      agents: z
+        .array(
+          z.strictObject({
+            agent: z.string(),
+            id: z.string(),
+            workspace: z.string(),
+            profile: z.string(),
+            flags: z.array(z.string()).describe('The broad-permission arguments it runs with'),
+          }),
+        )
+        .describe('Running agents started with a flag that lets them act without asking'),
+      rules: z
+        .array(z.strictObject({ path: z.string(), rule: z.string() }))
+        .describe('Allow rules of the config that say yes to everything (`Bash(*)`, `*`)'),
+    })
+    .describe('The `permissions` check in detail'),
 });
 export type DoctorReport = z.infer<typeof doctorReportSchema>;

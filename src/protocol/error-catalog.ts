@@ -97,7 +97,7 @@ export const ERROR_CATALOG = {
   MERGE_TEST_FAILED:
     'The test command failed in the agent’s worktree, so nothing was merged; `details` has its exit code and output. Ask the agent to fix it (`wtp feedback`), or run it in the worktree yourself, then `wtp merge --test` again.',
   SETUP_NOT_APPROVED:
-    'The repository’s setup script has not been approved (or changed since): `details` has the commands and their hash; approve with `wtp setup approve`.',
+    'The repository’s config (its setup script or its approval rules) has not been approved, or changed since: `details` has the commands, the rules and their hash; review with `wtp setup show`, approve with `wtp setup approve`.',
   SETUP_FAILED:
     'The repository’s setup script failed in the new worktree; the agent was not started. `details.output` has its output.',
   TASK_NOT_FOUND: 'No task has this id or title (`wtp task ls` lists them).',

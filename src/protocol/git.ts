@@ -1,3 +1,4 @@
+import { approvalsSchema } from './approval-schema.js';
 import { z } from 'zod';
 import { commandLineSchema, gitRefSchema } from './argument-strings.js';
 import { absolutePathSchema, boolQuery } from './common.js';
@@ -126,6 +127,10 @@ export const setupInfoSchema = z.object({
     .object({
       commands: z.array(z.string()),
       test: z.string().nullable().describe('The test command (`test:`), approved with the setup script'),
+      approvals: approvalsSchema
+        .nullable()
+        .default(null)
+        .describe("The repository's approval rules (`approvals:`), approved with the setup script"),
       hash: z.string(),
       approved: z.boolean(),
     })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { restartPolicySchema } from './agent.js';
+import { approvalsSchema } from './approval-schema.js';
 import { envKeySchema, nameSchema } from './common.js';
 import { didYouMeanText } from './did-you-mean.js';
 import { PROFILE_NAMES } from './profile-names.js';
@@ -91,6 +92,11 @@ export const templateSchema = z
   .strictObject({
     description: z.string().default('').describe('One line shown by `wtp template ls`'),
     layout: layoutNodeSchema,
+    approvals: approvalsSchema
+      .optional()
+      .describe(
+        "Approval rules of every agent of the template, on top of the config's (a repository's template is approved with them)",
+      ),
   })
   .superRefine((t, ctx) => checkLayout(t.layout, ['layout'], new Set(), ctx))
   .describe('A wezterm-parallel workspace layout');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +27,33 @@ describe('setup script', () => {
     expect((await code(() => wts.setupScript(repo))).code).toBe('CONFIG_INVALID');
     config(`${YAML_BOMB}\nsetup: [*g]\n`);
     expect((await code(() => wts.setupScript(repo))).code).toBe('CONFIG_INVALID');
+  });
+
+  it('approval rules: checked, approved with the file, asked again when changed; old hashes kept', async () => {
+    config('setup:\n  - npm ci\n');
+    const plain = wts.setupScript(repo);
+    expect(plain?.approvals).toBeNull();
+    // The hash of a file without rules is what it was before rules existed.
+    expect(plain?.hash).toBe(
+      createHash('sha256')
+        .update(JSON.stringify(['npm ci']))
+        .digest('hex'),
+    );
+    config('approvals:\n  allow: ["Bash(npm test*)"]\n');
+    const only = wts.setupScript(repo);
+    expect(only).toMatchObject({
+      commands: [],
+      approvals: { allow: ['Bash(npm test*)'], deny: [] },
+      approved: false,
+    });
+    wts.approveSetup(repo, only?.hash ?? '');
+    expect(wts.setupScript(repo)?.approved).toBe(true);
+    config('approvals:\n  allow: ["Bash(npm *)"]\n');
+    expect(wts.setupScript(repo)?.approved).toBe(false);
+    config('approvals:\n  allow: ["Bash(npm test"]\n');
+    const bad = await code(() => wts.setupScript(repo));
+    expect(bad.code).toBe('CONFIG_INVALID');
+    expect(bad.details).toMatchObject({ issues: [expect.objectContaining({ path: 'approvals.allow.0' })] });
   });
 
   it('runs only once approved, streaming lines with WTP_PORT, and asks again when changed', async () => {

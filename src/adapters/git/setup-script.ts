@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type * as P from '../../core/ports/git.js';
 import type { AgentEnv } from '../../protocol/agent-env.js';
+import { approvalsSchema as rulesSchema } from '../../protocol/approval-schema.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
 import { realTop } from './repo-paths.js';
 
@@ -35,6 +36,11 @@ export const repoConfigSchema = z
       .min(1)
       .optional()
       .describe("The test command `wtp task compare` runs in each attempt's worktree (unless given one)"),
+    approvals: rulesSchema
+      .optional()
+      .describe(
+        "Approval rules for the repository's agents, on top of the user's config: they take effect only once this file's content is approved (with the setup script)",
+      ),
   })
   .nullable();
 
@@ -73,11 +79,21 @@ export class SetupScripts {
     }
     const commands = parsed.data?.setup ?? [];
     const test = parsed.data?.test ?? null;
-    if (commands.length === 0 && test === null) return null;
-    // A test command is approved with the setup script (the hash of a file without one is unchanged).
-    const content = test === null ? commands : { setup: commands, test };
+    const rules = parsed.data?.approvals;
+    const approvals = rules && rules.allow.length + rules.deny.length > 0 ? rules : null;
+    if (commands.length === 0 && test === null && approvals === null) return null;
+    // A test command and approval rules are approved with the setup script (the hash of a file
+    // without them is unchanged).
+    const content =
+      test === null && approvals === null
+        ? commands
+        : {
+            setup: commands,
+            ...(test === null ? {} : { test }),
+            ...(approvals === null ? {} : { approvals }),
+          };
     const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-    return { commands, test, hash, approved: this.approvals()[top]?.includes(hash) ?? false };
+    return { commands, test, approvals, hash, approved: this.approvals()[top]?.includes(hash) ?? false };
   }
 
   approveSetup(repo: string, hash: string): void {

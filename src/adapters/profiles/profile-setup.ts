@@ -4,6 +4,8 @@ import type { AgentRecord } from '../../core/model/agent-record.js';
 import type { ProfileCatalog } from '../../core/agents/profiles.js';
 import type { Logger, ProfileSetup } from '../../core/ports/daemon.js';
 import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
+import { rulesFor } from '../../core/policies/agent-rules.js';
+import type { Approvals } from '../../protocol/approval-schema.js';
 import { CliVersions } from './cli-version.js';
 import { readJsonObject, writeFileAtomic } from './json-file.js';
 
@@ -24,6 +26,8 @@ export interface ProfileSetupOptions {
   preTrust: boolean;
   /** Every profile's spec (src/vendors/registry.ts). */
   profiles: ProfileCatalog;
+  /** The config's approval rules (config `approvals`); none when absent. */
+  approvals?: Approvals;
   /** The setups of the vendors that have one, by profile name (src/vendors/setup-list.ts). */
   setups: Readonly<Record<string, VendorSetup>>;
   log: Logger;
@@ -90,6 +94,7 @@ export class FsProfileSetup implements ProfileSetup {
       home: env.HOME ?? '/',
       preTrust: this.o.preTrust,
       hookTransport: this.o.hookTransport,
+      approvals: rulesFor(agent.profile, this.o.approvals ?? { allow: [], deny: [] }, agent.approvals),
       hookEndpoints: () => this.hookEndpoints(agent),
       files: FS_FILES,
       log: this.o.log,

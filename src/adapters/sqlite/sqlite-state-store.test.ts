@@ -55,6 +55,7 @@ const fullAgent = (id: string, workspaceId = 'w1'): AgentRecord => ({
   forkSession: 'a0b1c2d3-0000-4000-8000-000000000000',
   profileArgs: ['--settings', '/state/agents/x/claude-settings.json'],
   profileEnv: { OPENCODE_CONFIG_CONTENT: '{"plugin":["file:///state/agents/x/wtp-opencode-plugin.js"]}' },
+  approvals: { allow: ['Bash(npm test*)'], deny: ['Bash(rm *)'] },
   worktree: {
     repo: '/src/shop',
     path: '/state/worktrees/shop-0a1b2c3d/api',

@@ -1,3 +1,4 @@
+import type { Approvals } from '../../protocol/approval-schema.js';
 import type { AgentWorktree } from '../../core/ports/git.js';
 import { upgradeTask, type TaskRecord } from '../../core/model/task-record.js';
 import type { AgentRecord } from '../../core/model/agent-record.js';
@@ -45,6 +46,7 @@ interface AgentRow {
   fork_session: string | null;
   profile_args: string;
   profile_env: string;
+  approvals: string;
   worktree: string | null;
 }
 
@@ -77,10 +79,12 @@ export class SqliteStateStore implements StateStore, EventLog {
     this.upsertAgent = db.prepare(`
       INSERT INTO agents (id, workspace_id, name, profile, command, args, cwd, env, restart_policy, backend,
         state, state_detail, state_since, pid, host_pid, host_identity, pane_id, last_exit, restarts, created_at,
-        started_at, output_seq, cols, rows, agent_version, session_id, profile_args, worktree, fork_session, profile_env)
+        started_at, output_seq, cols, rows, agent_version, session_id, profile_args, worktree, fork_session, profile_env,
+        approvals)
       VALUES (@id, @workspace_id, @name, @profile, @command, @args, @cwd, @env, @restart_policy, @backend,
         @state, @state_detail, @state_since, @pid, @host_pid, @host_identity, @pane_id, @last_exit, @restarts, @created_at,
-        @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args, @worktree, @fork_session, @profile_env)
+        @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args, @worktree, @fork_session, @profile_env,
+        @approvals)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, state_detail = excluded.state_detail,
         state_since = excluded.state_since, pid = excluded.pid, host_pid = excluded.host_pid,
@@ -89,7 +93,7 @@ export class SqliteStateStore implements StateStore, EventLog {
         rows = excluded.rows, restart_policy = excluded.restart_policy,
         agent_version = excluded.agent_version, session_id = excluded.session_id,
         profile_args = excluded.profile_args, worktree = excluded.worktree, fork_session = excluded.fork_session,
-        profile_env = excluded.profile_env`);
+        profile_env = excluded.profile_env, approvals = excluded.approvals`);
     this.deleteAgent = db.prepare('DELETE FROM agents WHERE id = ?');
     this.upsertWorkspace = db.prepare(`
       INSERT INTO workspaces (id, name, repo_path, backend, template, created_at)
@@ -248,6 +252,7 @@ function toRow(a: AgentRecord): AgentRow {
     fork_session: a.forkSession,
     profile_args: JSON.stringify(a.profileArgs),
     profile_env: JSON.stringify(a.profileEnv ?? {}),
+    approvals: JSON.stringify(a.approvals ?? {}),
     worktree: a.worktree ? JSON.stringify(a.worktree) : null,
   };
 }
@@ -256,6 +261,12 @@ function toRow(a: AgentRecord): AgentRow {
 function profileEnvOf(text: string): { profileEnv?: Record<string, string> } {
   const env = JSON.parse(text) as Record<string, string>;
   return Object.keys(env).length === 0 ? {} : { profileEnv: env };
+}
+
+/** The agent's own approval rules: absent on the record when it has none. */
+function approvalsOf(text: string): { approvals?: Approvals } {
+  const a = JSON.parse(text) as Partial<Approvals>;
+  return a.allow === undefined ? {} : { approvals: { allow: a.allow, deny: a.deny ?? [] } };
 }
 
 function fromRow(r: AgentRow): AgentRecord {
@@ -289,6 +300,7 @@ function fromRow(r: AgentRow): AgentRecord {
     forkSession: r.fork_session,
     profileArgs: JSON.parse(r.profile_args) as string[],
     ...profileEnvOf(r.profile_env),
+    ...approvalsOf(r.approvals),
     worktree: r.worktree ? (JSON.parse(r.worktree) as AgentWorktree) : null,
   };
 }

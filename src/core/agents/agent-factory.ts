@@ -1,9 +1,11 @@
 import { PROFILE_NAMES, type CreateAgentRequest, type ProfileName } from '../../protocol/agent.js';
+import type { Approvals } from '../../protocol/approval-schema.js';
 import { agentBinVar } from '../../protocol/constants.js';
 import { didYouMean, didYouMeanText } from '../../protocol/did-you-mean.js';
 import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import { AppError } from '../errors.js';
+import { checkAgentRules } from '../policies/agent-rules.js';
 import type { ProfileCatalog } from './profiles.js';
 import type { Clock, IdGenerator, LaunchPreflight } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
@@ -57,6 +59,8 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
       reason: cwdState,
     });
   }
+  const own = ownApprovals(req);
+  if (own) checkAgentRules(d.profileCatalog.get(profile), own);
   const [wanted, userArgs] = commandLine(profile, req.argv, d.settings);
   const args = [...launchArgs(d.profileCatalog, profile, req), ...userArgs];
   const found = d.preflight.resolveCommand(wanted, {
@@ -94,8 +98,15 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
     sessionId: null,
     forkSession: null,
     profileArgs: [],
+    ...(own ? { approvals: { allow: [...own.allow], deny: [...own.deny] } } : {}),
     worktree: null,
   };
+}
+
+/** The request's own rules, or undefined when it has none. */
+function ownApprovals(req: CreateAgentRequest): Approvals | undefined {
+  const a = req.approvals;
+  return a && a.allow.length + a.deny.length > 0 ? a : undefined;
 }
 
 /**

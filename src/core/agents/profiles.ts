@@ -100,6 +100,22 @@ export interface ProfileSpec {
   vendor: string | null;
   /** How its permission dialog is answered (`wtp approve` / `deny`); undefined: not declared. */
   dialogs?: DialogAnswers;
+  /**
+   * Its tool names by kind, so an approval rule's `Bash(…)` means "a shell command" on every
+   * vendor: `{ Bash: ['run_shell_command'], Write: ['write_file'], … }` (kinds: Bash, Write, Edit,
+   * Read, WebFetch). Undefined: rules can name only its own tools.
+   */
+  toolClasses?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The CLI enforces approval rules itself (Claude Code: `permissions` in its `--settings`): its
+   * setup passes them, and the policy answerer leaves its dialogs alone.
+   */
+  nativeApprovals?: boolean;
+  /**
+   * Arguments that let the agent act without asking (each a sequence: `['-a', 'never']`), listed
+   * by `wtp doctor`; the first is the one named when a blanket rule is refused.
+   */
+  broadFlags?: readonly (readonly string[])[];
   /** Reads one hook call's JSON body (profiles whose `signals` include `hook`). */
   readHook?: (body: Record<string, unknown>, at: number) => HookReading;
   /** A structured output stream the host reads instead of the screen, when it `applies` to the arguments. */

@@ -117,7 +117,7 @@ describe('agent worktrees (core)', () => {
   it('an unapproved setup script is refused and the worktree just made is removed again', async () => {
     const h = await makeCore();
     const git = new FakeGit();
-    git.script = { commands: ['npm ci'], test: null, hash: 'h'.repeat(64), approved: false };
+    git.script = { commands: ['npm ci'], test: null, approvals: null, hash: 'h'.repeat(64), approved: false };
     const agent = agentRecord({ id: 'ag-2', name: 'web' });
     await expect(
       provisionWorktree(
@@ -128,5 +128,24 @@ describe('agent worktrees (core)', () => {
     ).rejects.toMatchObject({ code: 'SETUP_NOT_APPROVED', details: { commands: ['npm ci'] } });
     expect(git.removed.map((w) => w.path)).toEqual(['/wt/web']);
     expect(agent.worktree).toBeNull();
+  });
+
+  it("a repository's approval rules are refused until approved, then join the agent's own", async () => {
+    const h = await makeCore();
+    const git = new FakeGit();
+    const rules = { allow: ['Bash(npm test*)'], deny: ['Bash(rm *)'] };
+    git.script = { commands: [], test: null, approvals: rules, hash: 'h'.repeat(64), approved: false };
+    const d = { git, registry: h.core.registry, clock: h.clock, settings };
+    const refused = agentRecord({ id: 'ag-4', name: 'r1' });
+    await expect(provisionWorktree(refused, { ...req, repo: '/src/shop' }, d)).rejects.toMatchObject({
+      code: 'SETUP_NOT_APPROVED',
+      message: expect.stringContaining('approval rules: allow Bash(npm test*), deny Bash(rm *)'),
+    });
+    expect(refused.approvals).toBeUndefined();
+    git.script = { ...git.script, approved: true };
+    const agent = agentRecord({ id: 'ag-5', name: 'r2' });
+    agent.approvals = { allow: ['Write(src/**)'], deny: [] };
+    await provisionWorktree(agent, { ...req, repo: '/src/shop' }, d);
+    expect(agent.approvals).toEqual({ allow: ['Write(src/**)', 'Bash(npm test*)'], deny: ['Bash(rm *)'] });
   });
 });

@@ -1,3 +1,4 @@
+import type { Approvals } from '../../protocol/approval-schema.js';
 // Worktree provisioning: ports, the worktree itself, its environment and what removing it would lose.
 import type { CreateAgentRequest } from '../../protocol/agent.js';
 import type { AgentEnv } from '../../protocol/agent-env.js';
@@ -78,13 +79,25 @@ export async function provisionWorktree(
   }
   const script = wt.owned ? d.git.setupScript(wt.repo) : null;
   // A config with only a test command (`test:`) runs nothing at creation: no approval needed here.
-  if (script && script.commands.length > 0 && !script.approved) {
+  if (script && (script.commands.length > 0 || script.approvals !== null) && !script.approved) {
     await d.git.remove(wt, true); // refused before anything runs: the new worktree goes again
+    const what = [
+      ...(script.commands.length > 0 ? [`setup script: ${script.commands.join(' && ')}`] : []),
+      ...(script.approvals !== null ? [`approval rules: ${describeRules(script.approvals)}`] : []),
+    ];
     throw new AppError(
       'SETUP_NOT_APPROVED',
-      `The repository's setup script has not been approved: ${script.commands.join(' && ')}. Approve it with \`wtp setup approve --repo ${wt.repo}\`.`,
-      { repo: wt.repo, commands: script.commands, hash: script.hash },
+      `The repository's config has not been approved (${what.join('; ')}). Review it with \`wtp setup show --repo ${wt.repo}\`, then approve it with \`wtp setup approve --repo ${wt.repo}\`.`,
+      { repo: wt.repo, commands: script.commands, approvals: script.approvals, hash: script.hash },
     );
+  }
+  // Its approved rules join the agent's own (the config's apply to every agent anyway).
+  if (script?.approvals) {
+    const own = agent.approvals ?? { allow: [], deny: [] };
+    agent.approvals = {
+      allow: [...own.allow, ...script.approvals.allow],
+      deny: [...own.deny, ...script.approvals.deny],
+    };
   }
   agent.worktree = wt;
   agent.cwd = wt.path;
@@ -127,4 +140,9 @@ export async function refuseToLoseWork(agent: AgentRecord, git: GitWorktrees): P
     `Removing "${agent.name}" would lose ${describeLoss(loss)} in ${wt.path}; commit or merge it (wtp commit, wtp merge), or use --force.`,
     { agent: agent.name, path: wt.path, branch: wt.branch, ...loss },
   );
+}
+
+/** Rules for a message: `allow Bash(npm test*), deny Bash(rm *)`. */
+function describeRules(a: Approvals): string {
+  return [...a.allow.map((r) => `allow ${r}`), ...a.deny.map((r) => `deny ${r}`)].join(', ');
 }

@@ -8,6 +8,7 @@ import type {
   RestartPolicy,
   StateDetail,
 } from '../../protocol/agent.js';
+import type { Approvals } from '../../protocol/approval-schema.js';
 import { hasProcess } from './agent-state.js';
 import type { AgentWorktree } from '../ports/git.js';
 
@@ -55,6 +56,11 @@ export interface AgentRecord {
    * `OPENCODE_CONFIG_CONTENT` that loads our plugin); absent when it adds none.
    */
   profileEnv?: Record<string, string>;
+  /**
+   * The agent's own approval rules (`wtp new --auto-approve`, its template's `approvals:`), on
+   * top of the config's; absent when it has none.
+   */
+  approvals?: Approvals;
   /** The agent's git worktree, branch and port range; null when it runs outside git. */
   worktree: AgentWorktree | null;
 }
@@ -121,6 +127,7 @@ export function cloneRecord(a: AgentRecord): AgentRecord {
     args: [...a.args],
     profileArgs: [...a.profileArgs],
     ...(a.profileEnv ? { profileEnv: { ...a.profileEnv } } : {}),
+    ...(a.approvals ? { approvals: { allow: [...a.approvals.allow], deny: [...a.approvals.deny] } } : {}),
     worktree: a.worktree ? { ...a.worktree } : null,
     env: { ...a.env },
     stateDetail: { ...a.stateDetail },

@@ -1,3 +1,4 @@
+import type { Approvals } from '../../protocol/approval-schema.js';
 /**
  * What the core needs from git (DESIGN §6). Implemented in `src/adapters/git/` with the real git
  * CLI (argument arrays, never a shell); every failure is an AppError with a stable code.
@@ -43,7 +44,12 @@ export interface SetupScript {
   commands: string[];
   /** The repository's test command (`test:`), run by `wtp task compare` once approved. */
   test: string | null;
-  /** sha256 of the exact content (setup and test); approvals are stored by it. */
+  /**
+   * The repository's approval rules (`approvals:`): given to agents in its worktrees only once the
+   * content is approved; null when it has none.
+   */
+  approvals: Approvals | null;
+  /** sha256 of the exact content (setup, test and approval rules); approvals are stored by it. */
   hash: string;
   approved: boolean;
 }

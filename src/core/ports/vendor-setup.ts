@@ -1,4 +1,5 @@
 import type { AgentRecord } from '../model/agent-record.js';
+import type { RuleSet } from '../policies/matcher.js';
 import type { Logger } from './daemon.js';
 
 /** Where hook calls reach the daemon: http when the API listens on TCP, the `wtp hook` command always. */
@@ -40,6 +41,11 @@ export interface VendorSetupContext {
   preTrust: boolean;
   /** How hooks reach the daemon: `auto` (http when the CLI is known to take it), or forced. */
   hookTransport: 'auto' | 'http' | 'command';
+  /**
+   * The approval rules of this agent (the config's, then its own; other vendors' left out), for
+   * a CLI that enforces them itself (`ProfileSpec.nativeApprovals`).
+   */
+  approvals: RuleSet;
   /** The daemon's hook endpoints for this agent. */
   hookEndpoints(): HookEndpoints;
   files: SetupFiles;

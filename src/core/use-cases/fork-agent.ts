@@ -92,6 +92,7 @@ export async function forkAgent(
         env: { ...src.env },
         wait: req.wait,
         repo: wt.repo,
+        ...(src.approvals ? { approvals: src.approvals } : {}),
         ...(base === undefined ? {} : { base }),
         ...(req.prompt === undefined ? {} : { prompt: req.prompt }),
       },

@@ -100,6 +100,40 @@ describe('WorkspaceService.create', () => {
     ]);
   });
 
+  it("gives the template's approval rules to its agent CLIs (not to cmd panes); refuses one that allows everything", async () => {
+    const h = await makeCore();
+    withArgs(h);
+    h.preflight.commands.set('gemini', '/usr/bin/gemini');
+    const t = templateSchema.parse({
+      approvals: { allow: ['Bash(npm test*)'], deny: ['Bash(rm *)'] },
+      layout: {
+        split: 'right',
+        panes: [{ agent: { name: 'g', profile: 'gemini' } }, { agent: { name: 'c', args: ['node'] } }],
+      },
+    });
+    const pending = h.core.workspaces.create(
+      input({ template: { name: 't', layout: t.layout, approvals: t.approvals } }),
+      'cli',
+    );
+    await flush();
+    for (const a of h.core.registry.all().filter((x) => x.state === 'starting')) {
+      await connectHost(h.core, a.id, { hostPid: a.hostPid ?? 0 });
+      await reportSpawned(h, a.id, 9000 + (a.hostPid ?? 0));
+    }
+    await pending;
+    const byName = (n: string) => h.core.registry.all().find((a) => a.name === n);
+    expect(byName('g')?.approvals).toEqual({ allow: ['Bash(npm test*)'], deny: ['Bash(rm *)'] });
+    expect(byName('c')?.approvals).toBeUndefined();
+    const wide = { allow: ['Bash(*)'], deny: [] };
+    await expect(
+      h.core.workspaces.create(
+        input({ name: 'w2', template: { name: 't', layout: t.layout, approvals: wide } }),
+        'cli',
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { issues: [{ path: 'approvals.allow[0]' }] } });
+    expect(h.core.registry.findWorkspace('w2')).toBeUndefined();
+  });
+
   it('checks every pane before creating any: a bad one leaves nothing behind', async () => {
     const h = await makeCore();
     // A template names only known profiles (its schema); the workspace's default profile may not be one.

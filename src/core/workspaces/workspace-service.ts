@@ -1,10 +1,12 @@
+import type { Approvals } from '../../protocol/approval-schema.js';
 import type { AgentView, CreateAgentRequest } from '../../protocol/agent.js';
-import type { Backend } from '../../protocol/constants.js';
+import { PROFILE_NAMES, type Backend, type ProfileName } from '../../protocol/constants.js';
 import type { EventSource } from '../../protocol/events.js';
 import type { AgentLeaf, CommandLeaf, LayoutNode } from '../../protocol/template.js';
 import { DEFAULT_WORKSPACE, type WorkspaceView } from '../../protocol/workspace.js';
 import { buildAgent, type FactoryDeps } from '../agents/agent-factory.js';
 import { isLive } from '../model/agent-state.js';
+import { takesApprovals } from '../policies/agent-rules.js';
 import type { AgentService } from '../agents/agent-service.js';
 import { AppError, isAppError } from '../errors.js';
 import { planLayout, type LayoutStep } from './layout-plan.js';
@@ -19,7 +21,7 @@ export interface NewWorkspace {
   /** Every agent of the template gets a worktree of its own in `repoPath` (`--repo`); else they work in place. */
   worktrees?: boolean;
   backend: Backend;
-  template: { name: string; layout: LayoutNode } | null;
+  template: { name: string; layout: LayoutNode; approvals?: Approvals | undefined } | null;
   /** Profile of agent leaves that do not name one. */
   profile: string;
 }
@@ -224,6 +226,12 @@ export class WorkspaceService {
     return { workspace: ws, paneId: first?.paneId ?? null };
   }
 
+  /** Whether the template's approval rules go to an agent of this profile (not to shell or cmd panes). */
+  private takesApprovals(profile: string): boolean {
+    const known: readonly string[] = PROFILE_NAMES;
+    return known.includes(profile) && takesApprovals(this.d.profileCatalog.get(profile as ProfileName));
+  }
+
   /** Validates one layout leaf without side effects; returns what will create it. */
   private check(step: LayoutStep, input: NewWorkspace): CreateAgentRequest | PaneSpec {
     const cwdOf = (c: string | undefined): string =>
@@ -240,6 +248,9 @@ export class WorkspaceService {
         env: a.env,
         wait: false,
         ...(input.worktrees ? { repo: input.repoPath } : {}),
+        ...(input.template?.approvals && this.takesApprovals(a.profile ?? input.profile)
+          ? { approvals: input.template.approvals }
+          : {}),
       };
       buildAgent(req, this.d); // throws the same errors `wtp new` would
       return req;

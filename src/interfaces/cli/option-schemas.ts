@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { AGENT_STATES, NAME_PATTERN, RESTART_POLICIES } from '../../protocol/constants.js';
 import { RECORD_STATES } from '../../protocol/constants.js';
+import { parseApprovalRule } from '../../protocol/approval-rule.js';
 
 /**
  * zod schemas of the CLI's options, loaded only when a user typed an option (validate.ts).
@@ -28,6 +29,12 @@ const int = (min: number, max: number) => {
     .check(z.int({ error: message }), z.minimum(min, { error: message }), z.maximum(max, { error: message }));
 };
 const nonEmpty = z.string().check(z.minLength(1, { error: 'must not be empty' }));
+const approvalRule = z.string().check(
+  z.superRefine((text, ctx) => {
+    const r = parseApprovalRule(text);
+    if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r, input: text });
+  }),
+);
 
 export const optionSchemas = {
   new: z.object({
@@ -40,6 +47,7 @@ export const optionSchemas = {
     prompt: z.optional(nonEmpty),
     model: z.optional(nonEmpty),
     permissionMode: z.optional(nonEmpty),
+    autoApprove: z.array(approvalRule),
   }),
   ls: z.object({
     workspace: z.optional(nonEmpty),

@@ -69,7 +69,9 @@ export function registerAgentRoutes(
       : body.template
         ? api.loadTemplate({ name: body.template }, body.repo)
         : null;
-    const template = loaded ? { name: loaded.name, layout: loaded.layout } : null;
+    const template = loaded
+      ? { name: loaded.name, layout: loaded.layout, approvals: loaded.approvals }
+      : null;
     const backend = body.backend === 'auto' ? api.defaultBackend() : body.backend;
     const created = await workspaces.create(
       {

@@ -1,3 +1,4 @@
+import type { Approvals } from '../../protocol/approval-schema.js';
 import type { Clock, Logger } from '../../core/ports/daemon.js';
 import type { UseCases } from '../../core/use-cases/use-cases.js';
 import type { AgentClis } from '../../protocol/doctor.js';
@@ -20,7 +21,7 @@ export interface DaemonUseCases {
   loadTemplate(
     ref: { name: string; yaml?: string },
     repoPath: string,
-  ): { name: string; layout: LayoutNode; use: TemplateUse };
+  ): { name: string; layout: LayoutNode; approvals?: Approvals | undefined; use: TemplateUse };
   /** The daemon's backend (what `auto` means for new workspaces). */
   defaultBackend(): Backend;
   /** The profiles with the program each would run here and, for agent CLIs, its version. */

@@ -16,6 +16,7 @@ export const vendor: VendorDefinition = {
     trust: null,
     resume: null,
     detector: 'aider',
+    broadFlags: [['--yes-always'], ['--yes']],
     defaultArgs: [],
     modelArgs: (m) => ['--model', m],
   },

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FsProfileSetup, type ProfileSetupOptions } from '../../adapters/profiles/profile-setup.js';
@@ -78,5 +78,42 @@ describe('FsProfileSetup (claude)', () => {
     // `http` forces http hooks for a version not verified here.
     const forced = await new FsProfileSetup(older.opts({ hookTransport: 'http' })).prepare(older.agent);
     expect(readFileSync(forced.profileArgs[1] ?? '', 'utf8')).toContain('"type": "http"');
+  });
+
+  it("writes the approval rules as Claude's own permissions in the agent's settings (0600), the user's files untouched", async () => {
+    const w = world();
+    const userSettings = join(w.home, '.claude', 'settings.json');
+    mkdirSync(join(w.home, '.claude'), { recursive: true });
+    const mine = JSON.stringify({ permissions: { allow: ['Read'] } });
+    writeFileSync(userSettings, mine);
+    const config = {
+      allow: [
+        'Bash(npm test*)',
+        'claude:Write(src/**)',
+        'codex:Bash(cargo test*)',
+        'run_shell_command(ls)',
+        '*',
+      ],
+      deny: ['Bash(rm *)'],
+    };
+    const agent = { ...w.agent, approvals: { allow: ['Bash(npm run lint:*)'], deny: ['Edit(.env)'] } };
+    const got = await new FsProfileSetup(w.opts({ approvals: config, preTrust: false })).prepare(agent);
+    const file = got.profileArgs[1] ?? '';
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const settings = JSON.parse(readFileSync(file, 'utf8')) as { permissions: unknown; hooks: object };
+    expect(settings.permissions).toEqual({
+      allow: ['Bash(npm test*)', 'Write(src/**)', 'Bash(npm run lint:*)'],
+      deny: ['Bash(rm *)', 'Edit(.env)'],
+    });
+    expect(Object.keys(settings.hooks)).toContain('PermissionRequest');
+    expect(readFileSync(userSettings, 'utf8')).toBe(mine);
+  });
+
+  it('writes no permissions when no rule applies', async () => {
+    const w = world();
+    const got = await new FsProfileSetup(
+      w.opts({ approvals: { allow: ['codex:Bash(x)'], deny: [] } }),
+    ).prepare(w.agent);
+    expect(JSON.parse(readFileSync(got.profileArgs[1] ?? '', 'utf8'))).not.toHaveProperty('permissions');
   });
 });

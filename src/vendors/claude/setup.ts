@@ -6,6 +6,8 @@ import type {
   VendorSetup,
   VendorSetupContext,
 } from '../../core/ports/vendor-setup.js';
+import type { RuleSet } from '../../core/policies/matcher.js';
+import { vendor } from './vendor.js';
 
 /** Claude Code hook events that carry state (docs: hooks reference); SessionEnd is left to the process exit. */
 export const CLAUDE_HOOK_EVENTS = [
@@ -37,7 +39,7 @@ const SETTINGS_FILE = 'claude-settings.json';
  * touched). HTTP hooks are preferred: no process is spawned per tool call. The command form
  * runs `wtp hook --agent ID`, which posts stdin to the daemon's unix socket.
  */
-export function claudeSettings(t: HookEndpoints): Record<string, unknown> {
+export function claudeSettings(t: HookEndpoints, rules?: RuleSet): Record<string, unknown> {
   const command = { type: 'command', ...t.command, async: true, timeout: 10 };
   const handler = (event: string): Record<string, unknown> =>
     t.http && !COMMAND_ONLY.includes(event)
@@ -46,7 +48,24 @@ export function claudeSettings(t: HookEndpoints): Record<string, unknown> {
   const hooks = Object.fromEntries(
     CLAUDE_HOOK_EVENTS.map((e) => [e, [{ matcher: '', hooks: [handler(e)] }]]),
   );
-  return { hooks };
+  const permissions = rules ? claudePermissions(rules) : null;
+  return permissions ? { hooks, permissions } : { hooks };
+}
+
+/** Claude Code's own tool names (its vendor.ts `toolClasses`) and MCP tools: what its rules may name. */
+const CLAUDE_TOOLS = new Set(Object.values(vendor.profile.toolClasses ?? {}).flat());
+const isClaudeTool = (tool: string): boolean => CLAUDE_TOOLS.has(tool) || tool.startsWith('mcp__');
+
+/**
+ * The agent's approval rules as Claude Code's `permissions.allow` / `deny` (it enforces them
+ * itself, deny first, and merges them with the user's own settings): rules written without the
+ * vendor scope; `*` and other vendors' tool names left out (Claude would call them invalid).
+ */
+export function claudePermissions(rules: RuleSet): { allow: string[]; deny: string[] } | null {
+  const native = (list: RuleSet['allow']): string[] =>
+    list.filter((r) => isClaudeTool(r.tool)).map((r) => (r.glob === null ? r.tool : `${r.tool}(${r.glob})`));
+  const out = { allow: native(rules.allow), deny: native(rules.deny) };
+  return out.allow.length + out.deny.length === 0 ? null : out;
 }
 
 /** Where Claude Code keeps its global state (trust, onboarding): ~/.claude.json or $CLAUDE_CONFIG_DIR/.claude.json. */
@@ -90,7 +109,8 @@ function hookTransport(ctx: VendorSetupContext): HookEndpoints {
 export const setup: VendorSetup = {
   prepare(ctx) {
     const file = join(ctx.agentDir, SETTINGS_FILE);
-    ctx.files.writeAtomic(file, `${JSON.stringify(claudeSettings(hookTransport(ctx)), null, 2)}\n`);
+    const settings = claudeSettings(hookTransport(ctx), ctx.approvals);
+    ctx.files.writeAtomic(file, `${JSON.stringify(settings, null, 2)}\n`);
     if (ctx.preTrust) {
       const stateFile = claudeStateFile({ home: ctx.home, configDir: ctx.env.CLAUDE_CONFIG_DIR });
       if (!trustClaudeProject(ctx.files, stateFile, ctx.agent.cwd)) {

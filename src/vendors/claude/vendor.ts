@@ -30,6 +30,20 @@ export const vendor: VendorDefinition = {
       deny: ['esc'],
       denyMessage: 'prompt',
     },
+    // Its own names; rules reach it as `permissions` in the --settings file (setup.ts).
+    toolClasses: {
+      Bash: ['Bash'],
+      Write: ['Write'],
+      Edit: ['Edit', 'MultiEdit', 'NotebookEdit'],
+      Read: ['Read', 'Glob', 'Grep', 'LS'],
+      WebFetch: ['WebFetch'],
+    },
+    nativeApprovals: true,
+    broadFlags: [
+      ['--permission-mode', 'bypassPermissions'],
+      ['--permission-mode=bypassPermissions'],
+      ['--dangerously-skip-permissions'],
+    ],
     defaultArgs: [],
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--permission-mode', m],

@@ -32,6 +32,21 @@ export const vendor: VendorDefinition = {
       deny: ['esc'],
       denyMessage: 'prompt',
     },
+    toolClasses: {
+      Bash: ['exec_command', 'shell', 'local_shell', 'exec'],
+      Write: ['apply_patch'],
+      Edit: ['apply_patch'],
+    },
+    broadFlags: [
+      ['--dangerously-bypass-approvals-and-sandbox'],
+      ['--yolo'],
+      ['--full-auto'],
+      ['-a', 'never'],
+      ['--ask-for-approval', 'never'],
+      ['--ask-for-approval=never'],
+      ['-s', 'danger-full-access'],
+      ['--sandbox', 'danger-full-access'],
+    ],
     // Main screen (easier to read); no background app-server daemon that outlives the agent.
     defaultArgs: ['--no-alt-screen', '--no-daemon'],
     modelArgs: (m) => ['--model', m],

@@ -31,6 +31,14 @@ export const vendor: VendorDefinition = {
       deny: ['esc'],
       denyMessage: 'prompt',
     },
+    toolClasses: {
+      Bash: ['bash'],
+      Write: ['write'],
+      Edit: ['edit', 'patch'],
+      Read: ['read', 'glob', 'grep', 'list'],
+      WebFetch: ['webfetch'],
+    },
+    broadFlags: [['--dangerously-skip-permissions']],
     defaultArgs: [],
     // `provider/model`, e.g. `anthropic/claude-sonnet-4-5`.
     modelArgs: (m) => ['--model', m],

@@ -30,6 +30,14 @@ export const vendor: VendorDefinition = {
       deny: ['esc'],
       denyMessage: 'prompt',
     },
+    toolClasses: {
+      Bash: ['run_shell_command'],
+      Write: ['write_file'],
+      Edit: ['edit', 'replace'],
+      Read: ['read_file', 'read_many_files', 'glob', 'grep_search', 'list_directory'],
+      WebFetch: ['web_fetch'],
+    },
+    broadFlags: [['--yolo'], ['-y'], ['--approval-mode', 'yolo'], ['--approval-mode=yolo']],
     // Its default approval mode is `auto` (an LLM classifier that makes extra model calls): the
     // tests pass `--approval-mode default` through permissionArgs.
     defaultArgs: [],

@@ -74,6 +74,12 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
       '--permission-mode <mode>',
       'agent CLIs: permission/approval mode (claude: default, acceptEdits, plan, …)',
     )
+    .option(
+      '--auto-approve <rule>',
+      "answer yes to what the rule allows, e.g. 'Bash(npm test*)', 'Write(src/**)' (repeatable; deny rules and more in the config's approvals:)",
+      collect,
+      [],
+    )
     .option('--json', 'machine-readable output')
     .action(
       (
@@ -99,6 +105,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
             ...(o.prompt === undefined ? {} : { prompt: o.prompt }),
             ...(o.model === undefined ? {} : { model: o.model }),
             ...(o.permissionMode === undefined ? {} : { permissionMode: o.permissionMode }),
+            ...(o.autoApprove.length === 0 ? {} : { approvals: { allow: o.autoApprove, deny: [] } }),
             ...(raw.repo === undefined ? {} : { repo: resolve(raw.repo) }),
             ...(raw.base === undefined ? {} : { base: raw.base }),
             ...(raw.branch === undefined ? {} : { branch: raw.branch }),

@@ -196,6 +196,8 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
             return ctx.line(`${repo}: no setup script (.wezterm-parallel/config.yaml, setup:)`);
           for (const c of info.setup.commands) ctx.line(`  $ ${c}`);
           if (info.setup.test !== null) ctx.line(`  test: ${info.setup.test}`);
+          for (const r of info.setup.approvals?.allow ?? []) ctx.line(`  approvals allow: ${r}`);
+          for (const r of info.setup.approvals?.deny ?? []) ctx.line(`  approvals deny: ${r}`);
           ctx.line(`${info.setup.approved ? 'approved' : 'NOT approved'} (sha256 ${info.setup.hash})`);
         }),
       );

@@ -4,6 +4,7 @@ import type { AgentClis, DoctorCheck, DoctorReport } from '../../../protocol/doc
 import type { CliContext } from '../context.js';
 import { agentCliChecks } from './agent-cli-checks.js';
 import { diskCheck, fileModesCheck, pluginCheck } from './file-checks.js';
+import { findBroadPermissions, permissionsCheck } from './permission-checks.js';
 import { configCheck, daemonCheck, hooksCheck, portCheck, trustCheck } from './setup-checks.js';
 import { nodeCheck, toolChecks, weztermCheck } from './tool-checks.js';
 import { paint } from '../format.js';
@@ -34,6 +35,7 @@ export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
     daemonCheck(ctx),
   ]);
   const { clis, from } = await findAgentClis(ctx, daemon.status !== null);
+  const broad = await findBroadPermissions(ctx, config.config, clis, daemon.status !== null);
   const checks: DoctorCheck[] = [
     nodeCheck(process.versions.node),
     ...tools,
@@ -47,12 +49,14 @@ export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
     fileModesCheck(ctx.paths),
     pluginCheck(ctx.env, dirname(dirname(ctx.deps.entry)), wezterm.status === 'ok'),
     diskCheck(ctx.paths, config.config),
+    permissionsCheck(broad, ctx.paths.configFile),
   ];
   return {
     ok: checks.every((c) => c.status !== 'fail'),
     agentClisFrom: from,
     agentClisPath: clis.path,
     checks,
+    broadPermissions: broad,
   };
 }
 
