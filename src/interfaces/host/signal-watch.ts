@@ -5,6 +5,7 @@ import type { StreamReader } from '../../core/agents/profiles.js';
 import {
   detectScreen,
   evidenceOf,
+  verdictRequest,
   type DetectorTable,
   type ScreenVerdict,
 } from '../../core/state/detectors/screen-detector.js';
@@ -137,7 +138,7 @@ export class SignalWatch {
 
   private consider(v: ScreenVerdict | null): void {
     if (!v) return;
-    const key = `${v.state}|${v.reason ?? ''}|${v.rule}`;
+    const key = verdictKey(v);
     if (key === this.lastScreenKey) {
       this.pendingIdle = null;
       return;
@@ -165,7 +166,7 @@ export class SignalWatch {
         lines: screen.lines,
         cursorY: screen.cursor.y,
       });
-      if (!v || `${v.state}|${v.reason ?? ''}|${v.rule}` !== pending.key || this.pendingIdle !== pending)
+      if (!v || verdictKey(v) !== pending.key || this.pendingIdle !== pending)
         return;
       this.pendingIdle = null;
       this.report(v, pending.key, pending.at);
@@ -176,6 +177,7 @@ export class SignalWatch {
 
   private report(v: ScreenVerdict, key: string, at: number): void {
     this.lastScreenKey = key;
+    const request = verdictRequest(v);
     this.o.send({
       source: 'screen',
       state: v.state,
@@ -183,6 +185,12 @@ export class SignalWatch {
       ...(v.resetsAt === undefined ? {} : { resetsAt: v.resetsAt }),
       evidence: evidenceOf(v).slice(0, 500),
       at,
+      ...(request === undefined ? {} : { request }),
     });
   }
+}
+
+/** A verdict worth reporting again when this changes: another rule, or another dialog (its target). */
+function verdictKey(v: ScreenVerdict): string {
+  return `${v.state}|${v.reason ?? ''}|${v.rule}|${v.about ?? ''}`;
 }

@@ -1,4 +1,4 @@
-import type { ActivityState, SignalReason } from '../../../protocol/signals.js';
+import type { ActivityState, PendingRequest, SignalReason } from '../../../protocol/signals.js';
 
 /**
  * Screen detector: reads an agent's state from the text of its visible screen (ANSI already
@@ -258,4 +258,15 @@ export function evidenceOf(verdict: ScreenVerdict): string {
   const about = verdict.about === undefined ? '' : ` about ${JSON.stringify(verdict.about)}`;
   const reset = verdict.resetsAt === undefined ? '' : ` resets ${verdict.resetsAt}`;
   return `screen ${verdict.rule} line ${verdict.line}: ${JSON.stringify(verdict.text)}${about}${reset}`;
+}
+
+/**
+ * What a dialog on screen asks, as the agent's request: a permission dialog (and the command it
+ * is about, when the rule reads it), or a question; undefined for other verdicts (a trust prompt,
+ * a usage limit, idle, working).
+ */
+export function verdictRequest(verdict: ScreenVerdict): PendingRequest | undefined {
+  const kind = verdict.reason === 'permission' || verdict.reason === 'question' ? verdict.reason : undefined;
+  if (kind === undefined || verdict.state === 'idle' || verdict.state === 'working') return undefined;
+  return verdict.about === undefined ? { kind } : { kind, about: verdict.about };
 }

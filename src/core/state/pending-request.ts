@@ -1,0 +1,67 @@
+import type { PendingRequest, Signal, SignalSource } from '../../protocol/signals.js';
+import { sameAbout } from './dialog-answer.js';
+
+/** The reasons whose state is a dialog that asks something (a request): a permission, a question. */
+const ASKING = new Set(['permission', 'question']);
+
+const trimmed = (s: string): string => s.replace(/…$/, '');
+
+/** Whether two targets name the same thing: equal, the same file relative and absolute, or a clipped prefix. */
+export function sameTarget(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return true;
+  if (sameAbout(a, b) || sameAbout(b, a)) return true;
+  const [x, y] = [trimmed(a), trimmed(b)];
+  return x !== '' && y !== '' && (x.startsWith(y) || y.startsWith(x));
+}
+
+/**
+ * What a waiting agent asks, from every source that tells the same state and reason as the one
+ * that decided: the newest request first, then what older ones add (a hook's diff to a status
+ * record's command), as long as they name the same target (one from a previous dialog does not).
+ * Undefined when the state asks nothing or no source said what.
+ */
+export function pendingRequest(
+  decided: Signal,
+  latest: Partial<Record<SignalSource, Signal>>,
+): PendingRequest | undefined {
+  if (!ASKING.has(decided.reason ?? '')) return undefined;
+  const told = Object.values(latest)
+    .filter((s) => s.state === decided.state && s.reason === decided.reason && s.request !== undefined)
+    .sort((a, b) => b.at - a.at || (a === decided ? -1 : b === decided ? 1 : 0));
+  let out: PendingRequest | undefined;
+  for (const s of told) {
+    const r = s.request as PendingRequest;
+    if (out === undefined) out = { ...r };
+    else if (r.kind === out.kind && sameTarget(out.about, r.about)) out = { ...r, ...out };
+  }
+  return out;
+}
+
+/**
+ * The agent no longer waits (as of `at`): what its sources said was asked until then is over (a
+ * source that does not speak again, a hook, must not lend its old dialog's target to the next
+ * dialog). A newer signal (a screen verdict that may yet override a stale hook) keeps its own.
+ */
+export function forgetRequests(latest: Partial<Record<SignalSource, Signal>>, at: number): void {
+  for (const [source, s] of Object.entries(latest) as [SignalSource, Signal][]) {
+    if (s.request === undefined || s.at > at) continue;
+    const { request: _over, ...rest } = s;
+    latest[source] = rest;
+  }
+}
+
+/**
+ * How a new request changes the one a waiting agent's detail holds: `same` (nothing new),
+ * `fill` (the same dialog, with fields it lacked: a quiet refinement), `replace` (another dialog:
+ * a different target, or a different kind).
+ */
+export function requestChange(
+  current: PendingRequest | undefined,
+  next: PendingRequest | undefined,
+): 'same' | 'fill' | 'replace' {
+  if (next === undefined) return 'same';
+  if (current === undefined) return 'fill';
+  if (next.kind !== current.kind || !sameTarget(current.about, next.about)) return 'replace';
+  const adds = (Object.keys(next) as (keyof PendingRequest)[]).some((k) => current[k] === undefined);
+  return adds ? 'fill' : 'same';
+}
