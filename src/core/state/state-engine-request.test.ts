@@ -145,6 +145,16 @@ describe('state engine: the pending request', () => {
     expect(stored(h, id)?.about).toBe('rm -rf build');
   });
 
+  it('a newer dialog takes nothing from the older one a slower source still tells (its diff)', async () => {
+    const h = await makeCore();
+    const id = await claudeAgent(h);
+    await hook(h, id, { hook_event_name: 'UserPromptSubmit' });
+    await hook(h, id, WRITE);
+    h.clock.advance(10);
+    await status(h, id, { state: 'blocked', kind: 'permission', msg: 'approve Write: other.txt' });
+    expect(agentOf(h, id).stateDetail.request).toEqual({ kind: 'permission', tool: 'Write', about: 'other.txt' });
+  });
+
   it('a request of an earlier dialog is not lent to the next one', async () => {
     const h = await makeCore();
     const id = await claudeAgent(h);
