@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { AgentState, AgentView, CreateAgentRequest } from '../../../protocol/agent.js';
 import { WtpError } from '../../../client/wtp-error.js';
 import { AGENT_CLI_PROFILES, AGENT_STATES } from '../../../protocol/constants.js';
+import { requestWords } from '../../../protocol/request-words.js';
 import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
 import {
@@ -143,7 +144,14 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
         const multiWs = new Set(agents.map((a) => a.workspace)).size > 1;
         // Branch and worktree disk use, when some agent works in a git worktree.
         const git = agents.some((a) => a.worktree !== null);
-        const rows = agents.map((a) => [
+        // What waiting agents ask, when one's request says (a last column: `to run Bash: npm test`).
+        const asks = agents.map((a) =>
+          a.state === 'needs_permission' || a.state === 'needs_input'
+            ? requestWords(a.stateDetail.request, 60)
+            : undefined,
+        );
+        const anyAsks = asks.some((w) => w !== undefined);
+        const rows = agents.map((a, i) => [
           multiWs ? `${a.workspace}/${a.name}` : a.name,
           a.id,
           a.profile,
@@ -154,6 +162,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
           bytes(a.stats?.rssBytes),
           ...(git ? [a.worktree?.branch ?? '-', bytes(a.worktreeBytes)] : []),
           shortenHome(a.cwd, ctx.env.userHome),
+          ...(anyAsks ? [asks[i] ?? '-'] : []),
         ]);
         ctx.line(
           table(
@@ -168,6 +177,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
               'RSS',
               ...(git ? ['BRANCH', 'DISK'] : []),
               'CWD',
+              ...(anyAsks ? ['ASKS'] : []),
             ],
             rows,
             (r, col, s) => {
