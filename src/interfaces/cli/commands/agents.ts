@@ -145,11 +145,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
         // Branch and worktree disk use, when some agent works in a git worktree.
         const git = agents.some((a) => a.worktree !== null);
         // What waiting agents ask, when one's request says (a last column: `to run Bash: npm test`).
-        const asks = agents.map((a) =>
-          a.state === 'needs_permission' || a.state === 'needs_input'
-            ? requestWords(a.stateDetail.request, 60)
-            : undefined,
-        );
+        const asks = agents.map((a) => asksText(a));
         const anyAsks = asks.some((w) => w !== undefined);
         const rows = agents.map((a, i) => [
           multiWs ? `${a.workspace}/${a.name}` : a.name,
@@ -275,4 +271,12 @@ async function createApprovingSetup(ctx: CliContext, body: CreateAgentRequest) {
     await ctx.client().call('setupApprove', { body: { repo: String(d.repo), hash: String(d.hash) } });
     return ctx.client().call('createAgent', { body });
   }
+}
+
+/** What a waiting agent asks, for `wtp ls`: a file in its folder named relative to it, one line. */
+function asksText(a: AgentView): string | undefined {
+  const r = a.stateDetail.request;
+  if (r === undefined || (a.state !== 'needs_permission' && a.state !== 'needs_input')) return undefined;
+  const inside = r.about?.startsWith(`${a.cwd}/`) === true;
+  return requestWords(inside ? { ...r, about: r.about?.slice(a.cwd.length + 1) } : r, 80);
 }
