@@ -24,6 +24,8 @@ import type {
   TimerHandle,
 } from './ports/daemon.js';
 import type { ProfileCatalog } from './agents/profiles.js';
+import { DialogAnswerer } from './agents/dialog-answerer.js';
+import type { DetectorTable } from './state/detectors/screen-detector.js';
 import { StateEngine, type StateEngineSettings } from './state/state-engine.js';
 import type { AgentGit, WorktreeSettings } from './git/agent-worktree.js';
 import type { GitReview, GitWorktrees } from './ports/git.js';
@@ -96,6 +98,8 @@ export interface CoreAdapters {
   profileCatalog: ProfileCatalog;
   /** Agent CLI preparation (version, hooks, trust); tests without agent CLIs leave it out. */
   profiles?: ProfileSetup;
+  /** The vendors' screen rules, to verify a dialog before answering it; absent: answers are refused. */
+  detectors?: DetectorTable;
   /** Git worktrees and review; without it agents run where they are told. */
   git?: { worktrees: GitWorktrees; review: GitReview };
 }
@@ -128,6 +132,8 @@ export interface Core {
   /** Agents' diff stats (`diffStat` of the agent view); null without git. */
   diffStats: DiffStatTracker | null;
   tasks: TaskService;
+  /** Approve, deny, answer what an agent waits on (verified against its screen). */
+  answers: DialogAnswerer;
   /** Usage-limit holds per vendor (`wtp quota`, `wtp resume`). */
   governor: UsageGovernor;
   /** Starts ready tasks on agents. */
@@ -330,6 +336,14 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     radar,
     diffStats,
     tasks,
+    answers: new DialogAnswerer({
+      registry,
+      service,
+      profileCatalog,
+      detectors: a.detectors,
+      clock: a.clock,
+      log: a.log,
+    }),
     governor,
     dispatcher,
     taskReview: new TaskReview({

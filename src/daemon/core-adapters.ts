@@ -15,7 +15,7 @@ import type { AgentRecord } from '../core/model/agent-record.js';
 import type { StorageHealth } from '../core/model/storage-health.js';
 import type { Clock, Logger } from '../core/ports/daemon.js';
 import { createProfileSetup } from './agent-aware.js';
-import { PROFILES } from '../vendors/registry.js';
+import { DETECTORS, PROFILES } from '../vendors/registry.js';
 import { createMuxRegistry, type BackendProbe } from './backends.js';
 import { worktreesDir } from './settings.js';
 
@@ -82,6 +82,7 @@ export function coreAdapters(o: {
     log: o.log,
     muxes,
     profileCatalog: PROFILES,
+    detectors: DETECTORS,
     git: {
       worktrees: new CliGitWorktrees({
         worktreesDir: worktreesDir(config, paths.stateDir),

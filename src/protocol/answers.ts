@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentSchema, agentStateSchema } from './agent.js';
+import { isoTimeSchema } from './common.js';
 import { ANSWER_ACTIONS, ANSWER_VIA } from './constants.js';
 
 export { ANSWER_ACTIONS, ANSWER_VIA, type AnswerAction, type AnswerVia } from './constants.js';
@@ -32,6 +33,11 @@ export const answerRequestSchema = z.strictObject({
     .strictObject({
       state: agentStateSchema.describe('The state the user was shown'),
       about: z.string().max(2_000).optional().describe('The command or path the user was shown'),
+      since: isoTimeSchema
+        .optional()
+        .describe(
+          'The stateSince the user was shown: the agent waiting since another time waits on another dialog',
+        ),
     })
     .optional()
     .describe(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentSchema, screenSchema } from './agent.js';
+import { answerResultSchema } from './answers.js';
 import { JSON_VERSION } from './common.js';
 import { daemonStatusSchema } from './daemon.js';
 import { dashboardLinkSchema } from './dashboard.js';
@@ -145,6 +146,13 @@ export const cliOutputSchemas = {
   gc: gcResultSchema.extend(v),
   setup: setupInfoSchema.extend(v),
   task: z.object({ ...v, task: taskSchema }),
+  answers: z.object({
+    ...v,
+    answered: z.array(answerResultSchema).describe('Each answer given, in order'),
+    refused: z
+      .array(z.object({ agent: z.string(), error: errorBodySchema }))
+      .describe('--all: agents not answered, and why (nothing was pressed for them)'),
+  }),
   broadcast: z.object({
     ...v,
     sent: z.array(z.string()),

@@ -226,7 +226,7 @@ describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', (backend) => {
     expect(waiting.stateDetail).toMatchObject({ source: 'status', reason: 'permission' });
     expect(waiting.stateDetail.evidence).toMatch(/^status 7501 state=blocked kind=permission app=codex/);
     expect(existsSync(`${proj}/out.txt`)).toBe(false);
-    expect((await home.run(['send', 'perm', '--key', 'enter'])).code).toBe(0); // "1. Yes, proceed"
+    expect((await home.run(['approve', 'perm'])).code).toBe(0); // "1. Yes, proceed"
     const s = await settled('perm', 'idle');
     expect(readFileSync(`${proj}/out.txt`, 'utf8')).toBe('hi\n');
     expect(s).toEqual([
@@ -271,7 +271,7 @@ describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', (backend) => {
     const why = await home.json<Why>(['why', 'ask']);
     expect(why.doc.agent.stateDetail.evidence).toBe(waiting.stateDetail.evidence);
     expect((await home.run(['peek', 'ask'])).stdout).toContain('Which colour do you want?');
-    expect((await home.run(['send', 'ask', '--key', 'enter'])).code).toBe(0); // "1. Red (Recommended)"
+    expect((await home.run(['answer', 'ask', 'red'])).code).toBe(0); // "1. Red (Recommended)"
     // The steps since the prompt was typed (the shift-tab before it is an input too).
     const since = async (): Promise<Step[]> => {
       const all = await home.events('ask');

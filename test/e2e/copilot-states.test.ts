@@ -177,7 +177,7 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
     expect(waiting.stateDetail).toMatchObject({ source: 'hook', reason: 'permission' });
     expect(waiting.stateDetail.evidence).toMatch(/^hook Notification permission_prompt /);
     expect(existsSync(`${proj}/out.txt`)).toBe(false);
-    expect((await home.run(['send', 'perm', '--key', 'enter'])).code).toBe(0); // "1. Yes"
+    expect((await home.run(['approve', 'perm'])).code).toBe(0); // "1. Yes"
     const s = await settled('perm', 'idle');
     expect(existsSync(`${proj}/out.txt`)).toBe(true);
     expect(s.slice(-3)).toEqual([
@@ -191,7 +191,9 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
     const waiting = await untilState('ask', 'needs_input', 'the question form');
     expect(waiting.stateDetail).toMatchObject({ source: 'hook', reason: 'question' });
     expect(waiting.stateDetail.evidence).toBe('hook Notification elicitation_dialog "Information requested"');
-    expect((await home.run(['send', 'ask', '--key', 'enter'])).code).toBe(0);
+    // Copilot's form lists its choices unnumbered: `wtp answer` cannot pick one by number, and says so.
+    expect((await home.run(['answer', 'ask', 'red'])).stderr).toContain('[ANSWER_NOT_SUPPORTED]');
+    expect((await home.run(['send', 'ask', '--key', 'enter'])).code).toBe(0); // the first choice, "red"
     const s = await settled('ask', 'idle');
     expect(s.slice(-3)).toEqual([
       ['needs_input', 'hook', 'question'],

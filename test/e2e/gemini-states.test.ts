@@ -201,7 +201,7 @@ describe('real Gemini CLI tmux', () => {
       evidence: 'hook Notification ToolPermission "touch out.txt"',
     });
     expect(existsSync(`${proj}/out.txt`)).toBe(false);
-    expect((await home.run(['send', 'perm', '--key', 'enter'])).code).toBe(0); // "● 1. Allow once"
+    expect((await home.run(['approve', 'perm'])).code).toBe(0); // "● 1. Allow once"
     const s = await settled('perm', 'idle');
     expect(existsSync(`${proj}/out.txt`)).toBe(true);
     expect(s.map(([state]) => state)).toEqual(['working', 'needs_permission', 'working', 'idle']);
@@ -211,7 +211,7 @@ describe('real Gemini CLI tmux', () => {
   it('an ask_user question is needs_input/question (hook); answering it makes the agent idle', async () => {
     const waiting = await untilState('ask', 'needs_input', 'the question dialog');
     expect(waiting.stateDetail).toMatchObject({ source: 'hook', reason: 'question' });
-    expect((await home.run(['send', 'ask', '--key', 'enter'])).code).toBe(0); // "1. Red"
+    expect((await home.run(['answer', 'ask', 'Red'])).code).toBe(0); // "1. Red"
     const s = await settled('ask', 'idle');
     expect(s.map(([state]) => state)).toEqual(['working', 'needs_input', 'working', 'idle']);
     expect(s.at(-1)).toEqual(['idle', 'hook', 'turn_done']);

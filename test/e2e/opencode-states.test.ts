@@ -154,7 +154,7 @@ describe('real OpenCode CLI tmux', () => {
     expect(waiting.stateDetail.reason).toBe('permission');
     await heard('perm', ['hook permission.asked bash "echo hi > out.txt"']);
     expect(existsSync(`${proj}/out.txt`)).toBe(false);
-    expect((await home.run(['send', 'perm', '--key', 'enter'])).code).toBe(0); // "Allow once"
+    expect((await home.run(['approve', 'perm'])).code).toBe(0); // "Allow once"
     const s = await until('perm', 'idle');
     expect(readFileSync(`${proj}/out.txt`, 'utf8')).toBe('hi\n');
     expect(phases(s)).toEqual([
@@ -173,7 +173,7 @@ describe('real OpenCode CLI tmux', () => {
     const asking = await state('perm', 'needs_input', 'the question dialog', 120_000);
     expect(asking.stateDetail.reason).toBe('question');
     await heard('perm', ['hook question.asked "Which colour should the button be?"']);
-    expect((await home.run(['send', 'perm', '--key', 'enter'])).code).toBe(0); // picks "Red"
+    expect((await home.run(['answer', 'perm', 'Red'])).code).toBe(0); // "1. Red"
     const s = await until('perm', 'idle', from);
     expect(phases(s)).toEqual([
       ['working', 'working'],

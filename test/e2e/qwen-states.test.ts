@@ -190,7 +190,7 @@ describe('real Qwen Code tmux', () => {
         'hook PermissionRequest run_shell_command "touch out.txt"',
       );
       expect(existsSync(`${proj}/out.txt`)).toBe(false);
-      expect((await home.run(['send', 'perm', '--key', 'enter'])).code).toBe(0); // "1. Yes, allow once"
+      expect((await home.run(['approve', 'perm'])).code).toBe(0); // "1. Yes, allow once"
       const s = await until('perm', ['idle', 'hook', 'turn_done']);
       expect(existsSync(`${proj}/out.txt`)).toBe(true);
       expectTurn(s, [
@@ -203,12 +203,12 @@ describe('real Qwen Code tmux', () => {
   );
 
   it(
-    'a question (ask_user_question) needs input; Enter picks the first choice and the turn ends',
+    'a question (ask_user_question) needs input; `wtp answer` picks the first choice and the turn ends',
     async () => {
       const waiting = await untilState('ask', 'needs_input', 'the question');
       expect(waiting.stateDetail).toMatchObject({ source: 'hook', reason: 'question' });
       expect(waiting.stateDetail.evidence).toBe('hook PermissionRequest ask_user_question');
-      expect((await home.run(['send', 'ask', '--key', 'enter'])).code).toBe(0);
+      expect((await home.run(['answer', 'ask', '1'])).code).toBe(0); // "1. a.txt"
       const s = await until('ask', ['idle', 'hook', 'turn_done']);
       expectTurn(s, [
         ['needs_input', 'hook', 'question'],

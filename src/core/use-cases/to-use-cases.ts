@@ -36,6 +36,7 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
           source,
         ),
     },
+    answers: core.answers,
     broadcast: {
       send: (text, workspace, source) => broadcast({ registry, service }, text, workspace, source),
     },

@@ -5,6 +5,7 @@ import type { WhyResponse } from '../../protocol/profiles.js';
 import type { ReportQuery, TimeReport } from '../../protocol/report.js';
 import type { Signal } from '../../protocol/signals.js';
 import type { AgentService } from '../agents/agent-service.js';
+import type { DialogAnswerer } from '../agents/dialog-answerer.js';
 import type { TerminalInput } from '../agents/terminal-input.js';
 import type { ConflictRadar } from '../git/conflict-radar.js';
 import type { ReviewService } from '../git/review-service.js';
@@ -30,6 +31,8 @@ export interface UseCases {
   agents: AgentUseCases;
   /** A new agent from an agent's branch, conversation and (optionally) uncommitted work. */
   fork: ForkUseCase;
+  /** Approve, deny or answer what an agent waits on, verified against its screen (issue 17). */
+  answers: Pick<DialogAnswerer, 'answer'>;
   /** Text to every idle agent (of a workspace) at once. */
   broadcast: BroadcastUseCase;
   /** The live terminal: its size, its keyboard (the safe-input path), who follows output. */

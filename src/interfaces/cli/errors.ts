@@ -39,6 +39,17 @@ export function printError(ctx: CliContext, err: WtpError): void {
       lines.push(
         `  - ${i.path || '(top)'}${typeof i.line === 'number' ? ` (line ${i.line})` : ''}: ${i.message}`,
       );
+  const now = err.details?.now as { state?: unknown; about?: unknown; text?: unknown } | null | undefined;
+  if (typeof now?.state === 'string') {
+    const about = typeof now.about === 'string' ? ` about ${JSON.stringify(now.about)}` : '';
+    const row = typeof now.text === 'string' ? `: ${JSON.stringify(now.text)}` : '';
+    lines.push(
+      `  its screen shows: ${now.state === 'none' ? 'no dialog its rules know' : now.state}${about}${row}`,
+    );
+  }
+  const options = err.details?.options;
+  if (Array.isArray(options))
+    lines.push(`  options: ${options.map((o, i) => `${i + 1}. ${String(o)}`).join(' · ')}`);
   const candidates = err.details?.candidates;
   if (Array.isArray(candidates)) lines.push(`  candidates: ${candidates.join(', ')}`);
   const log = err.details?.log;

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { WtpError } from '../../client/wtp-error.js';
 import { registerAgentCommands } from './commands/agents.js';
+import { registerAnswerCommands } from './commands/answers.js';
 import { registerAttachCommand } from './commands/attach.js';
 import { registerCompletionCommands } from './commands/completion.js';
 import { registerDaemonCommands } from './commands/daemon.js';
@@ -31,6 +32,7 @@ Examples:
   wtp new claude --name api -p 'add a /health route'
                                        Claude Code; the prompt is typed once it is at its prompt
   wtp why api                          its state, the signal behind it, the last signals
+  wtp approve api                      approve its permission dialog (checked against its screen)
   wtp send sh 'echo hello' --enter     type into an agent (audited; refused while it works)
   wtp peek sh                          its screen as text
   wtp attach sh                        interactive; Ctrl-] detaches
@@ -55,6 +57,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAgentCommands(program, ctx);
   registerForkCommand(program, ctx);
   registerTerminalCommands(program, ctx);
+  registerAnswerCommands(program, ctx);
   registerStateCommands(program, ctx);
   registerRecordScreenCommand(program, ctx);
   registerGitCommands(program, ctx);

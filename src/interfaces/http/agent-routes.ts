@@ -7,7 +7,15 @@ export function registerAgentRoutes(
   app: HttpApp,
   api: Pick<
     ApiContext,
-    'agents' | 'fork' | 'events' | 'workspaces' | 'orphans' | 'loadTemplate' | 'defaultBackend' | 'cliSupport'
+    | 'agents'
+    | 'answers'
+    | 'fork'
+    | 'events'
+    | 'workspaces'
+    | 'orphans'
+    | 'loadTemplate'
+    | 'defaultBackend'
+    | 'cliSupport'
   >,
 ): void {
   const { agents, events, workspaces, orphans } = api;
@@ -31,6 +39,9 @@ export function registerAgentRoutes(
   }));
   registerRoute(app, 'sendInput', ({ params, body }, { source }) =>
     agents.sendInput(params.agent, body.text, body.enter, source, body.force, body.raw),
+  );
+  registerRoute(app, 'answerAgent', ({ params, body }, { source }) =>
+    api.answers.answer(params.agent, body, source),
   );
   registerRoute(app, 'getScreen', ({ params }) => agents.screen(params.agent));
   registerRoute(app, 'getLogs', ({ params, query }, { header }) => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { answerWords } from '../../../protocol/answer-words.js';
 import type { WtpEvent } from '../../../protocol/events.js';
 import type { CliContext } from '../context.js';
 import { paint } from '../format.js';
@@ -19,6 +20,10 @@ function summary(e: WtpEvent): string {
       return `${JSON.stringify(e.data.text)}${e.data.enter ? ' + Enter' : ''}${e.data.via ? ` (typed in ${e.data.via})` : ''}${e.data.forced ? ' [forced]' : ''}`;
     case 'agent.diffChanged':
       return `${e.data.files} file(s) changed, +${e.data.insertions} −${e.data.deletions}`;
+    case 'agent.approved':
+    case 'agent.denied':
+    case 'agent.answered':
+      return answerWords(e);
     case 'agent.created':
       return `${e.data.agent.profile} ${e.data.agent.command} ${e.data.agent.args.join(' ')}`.trim();
     default:

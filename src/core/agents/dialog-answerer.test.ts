@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { agentRecord, makeCore, type Harness } from '../../../test/support/core-fakes.js';
+import { FAKE_SCREEN } from '../../../test/support/fake-ports.js';
+import type { ProfileName, Screen } from '../../protocol/agent.js';
+import type { StateDetail } from '../../protocol/agent.js';
+import { DETECTORS } from '../../vendors/registry.js';
+import { AppError } from '../errors.js';
+import { parseCorpusScreen } from '../state/detectors/screen-corpus.js';
+import { DialogAnswerer } from './dialog-answerer.js';
+
+/**
+ * The answerer's own rules with the core's registry and a recorded screen: keys one press at a
+ * time, the audit written before the confirmation, a dialog that stays (ANSWER_NOT_TAKEN), a
+ * dialog drawn after it was announced, a denial's message, refusals before any screen is read.
+ */
+const SCREENS = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'screens');
+
+function recorded(path: string): Screen {
+  const { lines } = parseCorpusScreen(readFileSync(join(SCREENS, path), 'utf8'));
+  return { ...FAKE_SCREEN, lines: [...lines], rows: lines.length };
+}
+
+interface Rig {
+  h: Harness;
+  answerer: DialogAnswerer;
+  typed: { at: number; text: string }[];
+  prompts: string[];
+  /** What the agent's screen shows, in turn (the last one stays). */
+  screens: Screen[];
+}
+
+async function rig(
+  profile: ProfileName,
+  version: string,
+  state: 'needs_permission' | 'needs_input',
+  detail: StateDetail,
+): Promise<Rig> {
+  const h = await makeCore();
+  const typed: Rig['typed'] = [];
+  const prompts: string[] = [];
+  const screens: Screen[] = [];
+  const agent = agentRecord({ id: 'ag-1', name: 'a1', profile, version, state, stateDetail: detail });
+  await h.core.registry.add(agent, []);
+  const answerer = new DialogAnswerer({
+    registry: h.core.registry,
+    profileCatalog: h.core.profileCatalog,
+    detectors: DETECTORS,
+    clock: h.clock,
+    log: h.log,
+    service: {
+      screen: () =>
+        Promise.resolve(screens.length > 1 ? (screens.shift() as Screen) : (screens[0] as Screen)),
+      typeRaw: (_a, bytes) => typed.push({ at: h.clock.now(), text: Buffer.from(bytes).toString('utf8') }),
+      view: (a) => h.core.service.view(a),
+      deliverPrompt: (_id, text) => prompts.push(text),
+    },
+  });
+  return { h, answerer, typed, prompts, screens };
+}
+
+async function rejection(p: Promise<unknown>): Promise<AppError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (err instanceof AppError) return err;
+  throw new Error(`expected an AppError, got ${String(err)}`);
+}
+
+const PERMISSION: StateDetail = {
+  reason: 'permission',
+  source: 'hook',
+  evidence: 'hook permission.asked bash',
+};
+
+/** The agent leaves its dialog (its next signal says it works). */
+const leave = async (r: Rig): Promise<void> => {
+  const a = r.h.core.registry.resolve('a1');
+  await r.h.core.lifecycle.applyActivity(a, 'working', { reason: 'working' }, 'host');
+};
+
+describe('DialogAnswerer', () => {
+  it('presses a sequence one key at a time, 50 ms apart (OpenCode "always": right, enter, enter)', async () => {
+    const r = await rig('opencode', '1.18.33', 'needs_permission', PERMISSION);
+    r.screens.push(recorded('opencode/1.18.33/permission-01.screen'));
+    const done = r.answerer.answer('a1', { action: 'always', via: 'cli' }, 'cli');
+    await r.h.clock.advanceAsync(100);
+    const t0 = r.typed[0]?.at ?? -1;
+    expect(r.typed).toEqual([
+      { at: t0, text: '\x1b[C' },
+      { at: t0 + 50, text: '\r' },
+      { at: t0 + 100, text: '\r' },
+    ]);
+    // Audited once the keys are out, before the agent is seen leaving.
+    expect(r.h.store.ofType('agent.approved', 'ag-1')).toMatchObject([
+      {
+        source: 'cli',
+        data: {
+          via: 'cli',
+          always: true,
+          about: 'touch fake-tool-ran.txt',
+          keys: ['right', 'enter', 'enter'],
+        },
+      },
+    ]);
+    await leave(r);
+    await expect(done).resolves.toMatchObject({
+      action: 'always',
+      left: true,
+      about: 'touch fake-tool-ran.txt',
+    });
+  });
+
+  it('a dialog still on screen when the bound passes: ANSWER_NOT_TAKEN, with the audit record', async () => {
+    const r = await rig('opencode', '1.18.33', 'needs_permission', PERMISSION);
+    r.screens.push(recorded('opencode/1.18.33/permission-01.screen'));
+    const done = rejection(r.answerer.answer('a1', { action: 'approve', via: 'api' }, 'api'));
+    await r.h.clock.advanceAsync(14_999);
+    expect(r.typed.map((t) => t.text)).toEqual(['\r']);
+    await r.h.clock.advanceAsync(1);
+    const err = await done;
+    expect(err.code).toBe('ANSWER_NOT_TAKEN');
+    expect(err.details).toMatchObject({ now: { state: 'needs_permission' }, seq: expect.any(Number) });
+    expect(r.h.store.ofType('agent.approved', 'ag-1')).toHaveLength(1);
+  });
+
+  it('an announced dialog not drawn yet is looked for again, then answered', async () => {
+    const r = await rig('codex', '0.169.0', 'needs_permission', PERMISSION);
+    r.screens.push(recorded('codex/0.169.0/working-01.screen'), recorded('codex/0.169.0/approval-01.screen'));
+    const done = r.answerer.answer('a1', { action: 'deny', via: 'cli', message: 'not now' }, 'cli');
+    await r.h.clock.advanceAsync(100);
+    expect(r.typed.map((t) => t.text)).toEqual(['\x1b']);
+    await leave(r);
+    await expect(done).resolves.toMatchObject({ action: 'deny', keys: ['esc'] });
+    expect(r.prompts).toEqual(['not now']); // the reason, as the next prompt once idle
+    expect(r.h.store.ofType('agent.denied', 'ag-1')[0]?.data.message).toBe('not now');
+  });
+
+  it('a dialog never drawn within 3 s is refused (AGENT_NOT_WAITING) and nothing is pressed', async () => {
+    const r = await rig('codex', '0.169.0', 'needs_permission', PERMISSION);
+    r.screens.push(recorded('codex/0.169.0/working-01.screen'));
+    const done = rejection(r.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli'));
+    await r.h.clock.advanceAsync(3_100);
+    expect((await done).code).toBe('AGENT_NOT_WAITING');
+    expect(r.typed).toEqual([]);
+    expect(r.h.store.ofType('agent.approved', 'ag-1')).toEqual([]);
+  });
+
+  it('refuses before reading the screen: another state shown, another target shown, a usage limit', async () => {
+    const r = await rig('claude', '2.1.330', 'needs_permission', {
+      ...PERMISSION,
+      evidence: 'hook PermissionRequest Bash "npm test"',
+    });
+    r.screens.push(recorded('claude/2.1.330/permission-01.screen'));
+    const shownIdle = await rejection(
+      r.answerer.answer('a1', { action: 'approve', via: 'cli', expect: { state: 'idle' } }, 'cli'),
+    );
+    expect(shownIdle.code).toBe('AGENT_NOT_WAITING');
+    const other = await rejection(
+      r.answerer.answer(
+        'a1',
+        { action: 'approve', via: 'cli', expect: { state: 'needs_permission', about: 'rm -rf /' } },
+        'cli',
+      ),
+    );
+    expect(other.code).toBe('DIALOG_CHANGED');
+    const question = await rejection(
+      r.answerer.answer('a1', { action: 'answer', text: '1', via: 'cli' }, 'cli'),
+    );
+    expect(question.code).toBe('AGENT_NOT_WAITING');
+    expect(r.typed).toEqual([]);
+  });
+
+  it('a profile without declared dialogs is refused (ANSWER_NOT_SUPPORTED)', async () => {
+    const r = await rig('aider', '0.86.0', 'needs_permission', PERMISSION);
+    expect((await rejection(r.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli'))).code).toBe(
+      'ANSWER_NOT_SUPPORTED',
+    );
+  });
+});

@@ -1,0 +1,341 @@
+import type { AgentState, Screen } from '../../protocol/agent.js';
+import type { AnswerRequestParsed, AnswerResult } from '../../protocol/answers.js';
+import { askedAbout } from '../../protocol/agent-words.js';
+import type { ErrorCode } from '../../protocol/errors.js';
+import type { EventSource } from '../../protocol/events.js';
+import { KEYS } from '../../protocol/keys.js';
+import { AppError } from '../errors.js';
+import { agentEvent } from '../model/agent-event.js';
+import type { AgentRecord } from '../model/agent-record.js';
+import type { AgentRegistry } from '../model/registry.js';
+import { utf8Encode } from '../model/text.js';
+import type { Clock, Logger } from '../ports/daemon.js';
+import { type DialogNow, dialogNow, planDialogAnswer, sameAbout } from '../state/dialog-answer.js';
+import { detectScreen, type DetectorTable, type ScreenVerdict } from '../state/detectors/screen-detector.js';
+import { pickOption, questionOptions } from '../state/question-options.js';
+import type { AgentService } from './agent-service.js';
+import type { DialogKey, ProfileCatalog } from './profiles.js';
+
+/** An answer as the core takes it: the API's request, and for a policy the rule that matched. */
+export type AnswerOrder = AnswerRequestParsed & { rule?: string | undefined };
+
+export interface AnswererDeps {
+  registry: AgentRegistry;
+  service: Pick<AgentService, 'screen' | 'typeRaw' | 'view' | 'deliverPrompt'>;
+  profileCatalog: ProfileCatalog;
+  /** The vendors' screen rules (src/vendors/registry.ts); absent: no screen can be verified. */
+  detectors?: DetectorTable | undefined;
+  clock: Clock;
+  log: Logger;
+  settings?: Partial<AnswerSettings>;
+}
+
+export interface AnswerSettings {
+  /** Between two key presses: Gemini CLI merges keys that arrive within ~30 ms into one. */
+  keyGapMs: number;
+  /** How long the agent has to leave the dialog once the keys are sent. */
+  leaveTimeoutMs: number;
+  /** How long an announced dialog may take to appear on screen. */
+  drawMs: number;
+}
+
+const DEFAULTS: AnswerSettings = { keyGapMs: 50, leaveTimeoutMs: 15_000, drawMs: 3_000 };
+/** Between two looks at a screen that does not show the announced dialog yet. */
+const LOOK_AGAIN_MS = 100;
+
+/** The planner's refusals, as error codes. */
+const REFUSALS: Record<'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED', ErrorCode> = {
+  DIALOG_CHANGED: 'DIALOG_CHANGED',
+  NOT_WAITING: 'AGENT_NOT_WAITING',
+  NOT_SUPPORTED: 'ANSWER_NOT_SUPPORTED',
+};
+
+/** What a plan sends: the keys, and what the audit says about them. */
+interface Sending {
+  keys: readonly DialogKey[];
+  about: string | null;
+  scope: string | null;
+  option: number | null;
+}
+
+const keyName = (k: DialogKey): string => (typeof k === 'string' ? k : k.raw);
+const keyBytes = (k: DialogKey): string => (typeof k === 'string' ? KEYS[k] : k.raw);
+
+/**
+ * Approves, denies or answers what an agent waits on (issue 17) — verified, never blind: the
+ * agent must still be in the state the user was shown, and the dialog on its screen the one
+ * announced (`planDialogAnswer`); the keys its profile declares are pressed one at a time; the
+ * answer is audited (`agent.approved`, `agent.denied`, `agent.answered`) and then confirmed: the
+ * agent must leave the dialog within a bound, else ANSWER_NOT_TAKEN says what is on screen.
+ */
+export class DialogAnswerer {
+  private readonly s: AnswerSettings;
+
+  constructor(private readonly d: AnswererDeps) {
+    this.s = { ...DEFAULTS, ...d.settings };
+  }
+
+  async answer(ref: string, order: AnswerOrder, source: EventSource): Promise<AnswerResult> {
+    const startedAt = this.d.clock.now();
+    const agent = this.d.registry.resolve(ref);
+    const dialogs = this.d.profileCatalog.get(agent.profile).dialogs;
+    if (dialogs === undefined) {
+      throw new AppError(
+        'ANSWER_NOT_SUPPORTED',
+        `Agent "${agent.name}" runs ${agent.profile}, whose dialogs wezterm-parallel does not know how to answer; answer in its terminal (\`wtp attach ${agent.name}\`).`,
+        { agent: agent.name, profile: agent.profile },
+      );
+    }
+    const wanted: AgentState = order.action === 'answer' ? 'needs_input' : 'needs_permission';
+    const shown = order.expect?.state ?? wanted;
+    const state = agent.state;
+    const since = agent.stateSince;
+    if (state !== shown || state !== wanted || agent.stateDetail.reason === 'usage_limit') {
+      throw await this.refuse(agent, 'AGENT_NOT_WAITING', notWaiting(agent, order.action, shown));
+    }
+    const shownSince = order.expect?.since;
+    if (shownSince !== undefined && Date.parse(shownSince) !== since) {
+      throw await this.refuse(
+        agent,
+        'DIALOG_CHANGED',
+        `Agent "${agent.name}" has waited on another dialog since ${new Date(since).toISOString()} (you were shown the one of ${shownSince}); nothing was pressed. Look again, then answer that.`,
+      );
+    }
+    const detail = agent.stateDetail;
+    const current = detail.request?.about ?? askedAbout(detail.evidence);
+    const shownAbout = order.expect?.about;
+    if (shownAbout !== undefined && current !== undefined && !sameAbout(shownAbout, current)) {
+      throw await this.refuse(
+        agent,
+        'DIALOG_CHANGED',
+        `Agent "${agent.name}" now asks about ${JSON.stringify(current)}, not ${JSON.stringify(shownAbout)}; nothing was pressed. Look again, then answer that.`,
+      );
+    }
+    const { screen, verdict } = await this.lookForDialog(agent);
+    const sending =
+      order.action === 'answer'
+        ? this.planQuestion(agent, order, screen, verdict)
+        : this.planPermission(agent, order, dialogs, shownAbout ?? current, verdict);
+
+    for (const [i, key] of sending.keys.entries()) {
+      if (i > 0) await this.pause(this.s.keyGapMs);
+      this.d.service.typeRaw(agent, utf8Encode(keyBytes(key)));
+    }
+    const seq = await this.audit(agent, order, sending, source, startedAt - since);
+    const left = await this.leaves(agent.id, state, since);
+    if (!left) {
+      throw await this.refuse(
+        agent,
+        'ANSWER_NOT_TAKEN',
+        `The keys were sent to agent "${agent.name}" (${sending.keys.map(keyName).join(', ')}), but it was still in the dialog ${Math.round(this.s.leaveTimeoutMs / 1000)} s later; look at it (\`wtp attach ${agent.name}\`).`,
+        { seq },
+      );
+    }
+    if (order.action === 'deny' && order.message !== undefined) {
+      // Denying returns the agent to its prompt: the reason goes there, once it is idle.
+      this.d.service.deliverPrompt(agent.id, order.message, source);
+    }
+    return {
+      agent: this.d.service.view(agent),
+      action: order.action,
+      about: sending.about,
+      scope: sending.scope,
+      keys: sending.keys.map(keyName),
+      left,
+      ms: this.d.clock.now() - startedAt,
+      seq,
+    };
+  }
+
+  private planPermission(
+    agent: AgentRecord,
+    order: AnswerOrder,
+    dialogs: NonNullable<ReturnType<ProfileCatalog['get']>['dialogs']>,
+    about: string | undefined,
+    verdict: ScreenVerdict | null,
+  ): Sending {
+    const action = order.action === 'answer' ? 'approve' : order.action;
+    const d = agent.stateDetail;
+    const plan = planDialogAnswer({
+      answers: dialogs,
+      action,
+      announced: { state: agent.state, reason: d.reason, tool: d.tool, about },
+      screen: verdict,
+    });
+    if (!plan.ok)
+      throw this.refusal(agent, REFUSALS[plan.code], plan.now, refusalText(agent, plan.code, action));
+    return { keys: plan.keys, about: plan.about ?? about ?? null, scope: plan.scope ?? null, option: null };
+  }
+
+  private planQuestion(
+    agent: AgentRecord,
+    order: AnswerOrder,
+    screen: Screen,
+    verdict: ScreenVerdict | null,
+  ): Sending {
+    const now = dialogNow(verdict);
+    if (order.text === undefined) {
+      throw new AppError('INVALID_INPUT', 'An answer needs its text: the option (number or label).', {
+        issues: [{ path: 'text', message: 'required for action answer' }],
+      });
+    }
+    if (verdict === null || verdict.state === 'idle' || verdict.state === 'working') {
+      throw this.refusal(
+        agent,
+        'AGENT_NOT_WAITING',
+        now,
+        `Agent "${agent.name}" shows no question on its screen; nothing was pressed.`,
+      );
+    }
+    if (verdict.state !== 'needs_input' || verdict.reason === 'usage_limit') {
+      throw this.refusal(
+        agent,
+        'DIALOG_CHANGED',
+        now,
+        `Agent "${agent.name}" shows another dialog (${verdict.rule}: ${JSON.stringify(verdict.text)}), not a question; nothing was pressed.`,
+      );
+    }
+    const found = questionOptions(screen.lines, verdict.line);
+    if (found === null) {
+      throw this.refusal(
+        agent,
+        'ANSWER_NOT_SUPPORTED',
+        now,
+        `The question on agent "${agent.name}"'s screen offers no numbered options to pick from; answer it in its terminal (\`wtp attach ${agent.name}\`).`,
+      );
+    }
+    const pick = pickOption(found.options, order.text);
+    if (pick === null) {
+      throw new AppError(
+        'ANSWER_NOT_AN_OPTION',
+        `"${order.text}" is not one of the options: ${found.options.map((o, i) => `${i + 1}. ${o}`).join(' · ')}. Give an option's number or label.`,
+        { agent: agent.name, options: found.options, now },
+      );
+    }
+    // A fresh dialog has its cursor on the first option; moving it there is what a user does too.
+    const from = found.selected ?? 0;
+    const move: DialogKey = pick > from ? 'down' : 'up';
+    const keys: DialogKey[] = [...Array<DialogKey>(Math.abs(pick - from)).fill(move), 'enter'];
+    return { keys, about: found.options[pick] ?? null, scope: null, option: pick + 1 };
+  }
+
+  /**
+   * The screen once it shows a dialog: an agent can announce one (Codex's status record) a moment
+   * before it is drawn. Looks again while the screen shows none, up to `drawMs`.
+   */
+  private async lookForDialog(
+    agent: AgentRecord,
+  ): Promise<{ screen: Screen; verdict: ScreenVerdict | null }> {
+    const until = this.d.clock.now() + this.s.drawMs;
+    for (;;) {
+      const seen = await this.look(agent);
+      const v = seen.verdict;
+      const drawn = v !== null && (v.state === 'needs_permission' || v.state === 'needs_input');
+      if (drawn || this.d.clock.now() >= until) return seen;
+      await this.pause(LOOK_AGAIN_MS);
+    }
+  }
+
+  /** The agent's screen and what its detector reads there. */
+  private async look(agent: AgentRecord): Promise<{ screen: Screen; verdict: ScreenVerdict | null }> {
+    const screen = await this.d.service.screen(agent.id);
+    const detector = this.d.profileCatalog.get(agent.profile).detector;
+    const verdict =
+      detector === null || this.d.detectors === undefined
+        ? null
+        : detectScreen(this.d.detectors, detector, agent.version, {
+            lines: screen.lines,
+            cursorY: screen.cursor.y,
+          });
+    return { screen, verdict };
+  }
+
+  private async audit(
+    agent: AgentRecord,
+    order: AnswerOrder,
+    s: Sending,
+    source: EventSource,
+    waitedMs: number,
+  ): Promise<number> {
+    const base = {
+      via: order.via,
+      ...(order.rule === undefined ? {} : { rule: order.rule }),
+      tool: agent.stateDetail.tool ?? agent.stateDetail.request?.tool ?? null,
+      about: s.about,
+      keys: s.keys.map(keyName),
+      waitedMs: Math.max(0, Math.round(waitedMs)),
+    };
+    const event =
+      order.action === 'deny'
+        ? agentEvent(agent, source, 'agent.denied', { ...base, message: order.message ?? null })
+        : order.action === 'answer'
+          ? agentEvent(agent, source, 'agent.answered', { ...base, text: order.text ?? '', option: s.option })
+          : agentEvent(agent, source, 'agent.approved', {
+              ...base,
+              always: order.action === 'always',
+              scope: s.scope,
+            });
+    const [recorded] = await this.d.registry.record([event]);
+    return recorded?.seq ?? 0;
+  }
+
+  /** Resolves true once the agent is out of the state it had (`state` since `since`), false at the bound. */
+  private leaves(agentId: string, state: AgentState, since: number): Promise<boolean> {
+    const left = (): boolean => {
+      const a = this.d.registry.get(agentId);
+      return !a || a.state !== state || a.stateSince !== since;
+    };
+    if (left()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (v: boolean): void => {
+        off();
+        this.d.clock.clearTimer(timer);
+        resolve(v);
+      };
+      const off = this.d.registry.onChange((id) => {
+        if (id === agentId && left()) done(true);
+      });
+      const timer = this.d.clock.setTimer(this.s.leaveTimeoutMs, () => done(left()));
+    });
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => this.d.clock.setTimer(ms, resolve));
+  }
+
+  /** A refusal that says what the screen shows now (when the agent's screen can be read). */
+  private async refuse(
+    agent: AgentRecord,
+    code: ErrorCode,
+    message: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<AppError> {
+    const now = await this.look(agent).then(
+      ({ verdict }) => dialogNow(verdict),
+      () => null,
+    );
+    return new AppError(code, message, { agent: agent.name, state: agent.state, now, ...extra });
+  }
+
+  private refusal(agent: AgentRecord, code: ErrorCode, now: DialogNow, message: string): AppError {
+    return new AppError(code, message, { agent: agent.name, state: agent.state, now });
+  }
+}
+
+function notWaiting(agent: AgentRecord, action: AnswerOrder['action'], shown: AgentState): string {
+  const asks = action === 'answer' ? 'a question (needs_input)' : 'permission (needs_permission)';
+  const limit = agent.stateDetail.reason === 'usage_limit' ? ' (it waits for its usage limit to reset)' : '';
+  const changed = shown !== agent.state ? ` (it was ${shown} when you looked)` : '';
+  return `Agent "${agent.name}" does not wait for ${asks}: it is ${agent.state}${limit}${changed}; nothing was pressed.`;
+}
+
+function refusalText(agent: AgentRecord, code: string, action: string): string {
+  switch (code) {
+    case 'NOT_SUPPORTED':
+      return `Agent "${agent.name}"'s dialog has no "${action}" option; answer in its terminal (\`wtp attach ${agent.name}\`).`;
+    case 'NOT_WAITING':
+      return `Agent "${agent.name}" shows no permission dialog on its screen; nothing was pressed.`;
+    default:
+      return `The dialog on agent "${agent.name}"'s screen is not the one announced; nothing was pressed. Look again, then answer that.`;
+  }
+}

@@ -1,0 +1,197 @@
+import { type Command, Option } from 'commander';
+import { WtpError } from '../../../client/wtp-error.js';
+import type { AgentView } from '../../../protocol/agent.js';
+import { askedAbout } from '../../../protocol/agent-words.js';
+import type { AnswerAction, AnswerResult, AnswerRequest } from '../../../protocol/answers.js';
+import { ANSWER_VIA } from '../../../protocol/constants.js';
+import type { ErrorBody } from '../../../protocol/errors.js';
+import type { CliContext } from '../context.js';
+import { toWtpError } from '../errors.js';
+import { runAction } from '../run-action.js';
+
+interface AnswerOptions {
+  all?: boolean;
+  workspace?: string;
+  tool?: string;
+  profile?: string;
+  always?: boolean;
+  message?: string;
+  via?: (typeof ANSWER_VIA)[number];
+  json?: boolean;
+}
+
+/** The command or path a waiting agent asks about, as it was announced. */
+const aboutOf = (a: AgentView): string | undefined =>
+  a.stateDetail.request?.about ?? askedAbout(a.stateDetail.evidence);
+
+const toolOf = (a: AgentView): string | undefined => a.stateDetail.tool ?? a.stateDetail.request?.tool;
+
+/** What a listed agent was shown as waiting on: the answer is refused if that changed. */
+function shown(a: AgentView): NonNullable<AnswerRequest['expect']> {
+  const about = aboutOf(a);
+  return { state: a.state, since: a.stateSince, ...(about === undefined ? {} : { about }) };
+}
+
+/** One line saying what an answer did. */
+function describe(r: AnswerResult): string {
+  const about = r.about === null ? '' : `: ${JSON.stringify(r.about)}`;
+  const what =
+    r.action === 'always'
+      ? `approved${about}, and it stops asking${r.scope ? ` (${r.scope})` : ''}`
+      : r.action === 'approve'
+        ? `approved${about}`
+        : r.action === 'deny'
+          ? `denied${about}`
+          : `answered ${JSON.stringify(r.about ?? '')}`;
+  return `${r.agent.name}: ${what} — it left the dialog in ${r.ms} ms (now ${r.agent.state}; pressed ${r.keys.join(' ')})`;
+}
+
+/** `--all`: the agents that wait for this kind of answer, narrowed by the filters. */
+function waiting(agents: AgentView[], action: AnswerAction, o: AnswerOptions): AgentView[] {
+  const state = action === 'answer' ? 'needs_input' : 'needs_permission';
+  return agents.filter(
+    (a) =>
+      a.state === state &&
+      a.stateDetail.reason !== 'usage_limit' &&
+      (o.profile === undefined || a.profile === o.profile) &&
+      (o.tool === undefined || toolOf(a)?.toLowerCase() === o.tool.toLowerCase()),
+  );
+}
+
+async function run(
+  ctx: CliContext,
+  action: AnswerAction,
+  ref: string | undefined,
+  o: AnswerOptions,
+  text?: string,
+): Promise<void> {
+  const via = o.via ?? 'cli';
+  const client = ctx.client();
+  const body = (a: AgentView | null): AnswerRequest => ({
+    action,
+    via,
+    ...(text === undefined ? {} : { text }),
+    ...(o.message === undefined ? {} : { message: o.message }),
+    // What was listed is what is answered: a change since then refuses (batch only; one agent is
+    // checked against what it announces now).
+    ...(a === null ? {} : { expect: shown(a) }),
+  });
+  if (!o.all) {
+    if (ref === undefined) {
+      throw new WtpError(
+        'INVALID_INPUT',
+        `Name the agent, or pass --all to ${action} every agent that waits.`,
+        {
+          issues: [{ path: '<agent>', message: 'required without --all' }],
+        },
+      );
+    }
+    const r = await client.call('answerAgent', { params: { agent: ref }, body: body(null) });
+    if (ctx.json) ctx.emit('answers', { answered: [r], refused: [] });
+    else ctx.line(describe(r));
+    return;
+  }
+  if (ref !== undefined) {
+    throw new WtpError('INVALID_INPUT', 'Give an agent or --all, not both.', {
+      issues: [{ path: '--all', message: 'not with an agent' }],
+    });
+  }
+  const query = o.workspace === undefined ? {} : { workspace: o.workspace };
+  const { agents } = await client.call('listAgents', { query });
+  const targets = waiting(agents, action, o);
+  const answered: AnswerResult[] = [];
+  const refused: { agent: string; error: ErrorBody }[] = [];
+  for (const a of targets) {
+    try {
+      const r = await client.call('answerAgent', { params: { agent: a.id }, body: body(a) });
+      answered.push(r);
+      if (!ctx.json) ctx.line(describe(r));
+    } catch (err) {
+      const e = toWtpError(err);
+      refused.push({
+        agent: `${a.workspace}/${a.name}`,
+        error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) },
+      });
+      if (!ctx.json) ctx.line(`${a.name}: not answered: ${e.code}: ${e.message}`);
+    }
+  }
+  if (ctx.json) ctx.emit('answers', { answered, refused });
+  else if (targets.length === 0) {
+    ctx.line(
+      `no agent waits for ${action === 'answer' ? 'an answer' : 'permission'}${o.workspace ? ` in ${o.workspace}` : ''}`,
+    );
+  }
+  if (refused.length > 0) process.exitCode = 1;
+}
+
+function common(cmd: Command): Command {
+  return cmd
+    .option('--all', 'every agent that waits (with the filters below)')
+    .option('--workspace <name>', '--all: only this workspace')
+    .option('--tool <tool>', '--all: only requests for this tool (e.g. Bash)')
+    .option('--profile <profile>', '--all: only agents of this profile (e.g. claude)')
+    .addOption(
+      new Option('--via <where>', 'where the answer is given (audit)').choices(ANSWER_VIA).hideHelp(),
+    )
+    .option('--json', 'machine-readable output');
+}
+
+/**
+ * `wtp approve`, `wtp deny`, `wtp answer`: answer what agents wait on, verified against their
+ * screens by the daemon (nothing is pressed when the dialog is not the one announced), audited.
+ */
+export function registerAnswerCommands(program: Command, ctx: CliContext): void {
+  common(
+    program
+      .command('approve')
+      .description("approve an agent's permission dialog (checked against its screen first)")
+      .argument('[agent]', 'name, workspace/name or id')
+      .option('--always', 'approve and stop asking, as far as its dialog offers (e.g. this command prefix)')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  wtp approve api                      "Yes" in api's permission dialog, if it is the one announced
+  wtp approve api --always             approve, and its CLI stops asking (as far as the dialog offers)
+  wtp approve --all --workspace shop   every agent of shop that waits for permission
+  wtp deny api --message 'use the staging database'
+                                       deny; the message is its next prompt
+  wtp answer api 2                     pick option 2 of its question (or name it: wtp answer api Blue)`,
+      ),
+  ).action((ref: string | undefined, o: AnswerOptions) =>
+    runAction(ctx, o.json, () => run(ctx, o.always ? 'always' : 'approve', ref, o)),
+  );
+  common(
+    program
+      .command('deny')
+      .description("deny an agent's permission dialog; --message tells it why, as its next prompt")
+      .argument('[agent]', 'name, workspace/name or id')
+      .option('--message <text>', 'why: typed at its prompt once the denial took it back there'),
+  ).action((ref: string | undefined, o: AnswerOptions) =>
+    runAction(ctx, o.json, () => run(ctx, 'deny', ref, o)),
+  );
+  common(
+    program
+      .command('answer')
+      .description("answer an agent's question (needs_input) with one of its options")
+      .argument('<agent>', 'name, workspace/name or id (or --all)')
+      .argument('[text]', 'the option: its number or its label'),
+  ).action((first: string, second: string | undefined, o: AnswerOptions) =>
+    runAction(ctx, o.json, () =>
+      o.all ? run(ctx, 'answer', undefined, o, first) : run(ctx, 'answer', first, o, requireText(second)),
+    ),
+  );
+}
+
+function requireText(text: string | undefined): string {
+  if (text === undefined || text === '') {
+    throw new WtpError(
+      'INVALID_INPUT',
+      'Give the answer: an option’s number or label, e.g. `wtp answer c1 2`.',
+      {
+        issues: [{ path: '<text>', message: 'required' }],
+      },
+    );
+  }
+  return text;
+}

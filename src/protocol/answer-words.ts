@@ -1,0 +1,29 @@
+import type { WtpEvent } from './events.js';
+
+type AnswerEvent = Extract<WtpEvent, { type: 'agent.approved' | 'agent.denied' | 'agent.answered' }>;
+
+/** Whether an event is an answer (approve, deny, answer). */
+export const isAnswerEvent = (e: WtpEvent): e is AnswerEvent =>
+  e.type === 'agent.approved' || e.type === 'agent.denied' || e.type === 'agent.answered';
+
+/**
+ * An answer event in a few words (`wtp events`, `wtp why`): what was done, about what, from where
+ * (and the rule, for a policy), after how long a wait, e.g.
+ * `approved "npm test" via policy Bash(npm test*) after 1.2 s (pressed enter)`.
+ */
+export function answerWords(e: AnswerEvent): string {
+  const d = e.data;
+  const what =
+    e.type === 'agent.approved'
+      ? e.data.always
+        ? `approved always${e.data.scope ? ` (${e.data.scope})` : ''}`
+        : 'approved'
+      : e.type === 'agent.denied'
+        ? 'denied'
+        : `answered ${JSON.stringify(e.data.text)}`;
+  const about = d.about !== null && e.type !== 'agent.answered' ? ` ${JSON.stringify(d.about)}` : '';
+  const via = `via ${d.via}${d.rule ? ` ${d.rule}` : ''}`;
+  const message =
+    e.type === 'agent.denied' && e.data.message ? `, told ${JSON.stringify(e.data.message)}` : '';
+  return `${what}${about} ${via} after ${(d.waitedMs / 1000).toFixed(1)} s${message} (pressed ${d.keys.join(' ')})`;
+}

@@ -1,0 +1,203 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentView } from '../../src/protocol/agent.js';
+import type { AnswerResult } from '../../src/protocol/answers.js';
+import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
+import type { WtpEvent } from '../../src/protocol/events.js';
+import { WtpClient } from '../../src/client/wtp-client.js';
+import { newAgent, untilState as waitForState } from '../support/agent-steps.js';
+import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
+import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
+import { eventually, TestHome } from '../support/harness.js';
+
+/**
+ * Issue 17 on the real Claude Code (pinned), offline against a scripted Messages API, in tmux:
+ * `wtp approve`, `wtp deny`, `wtp answer` press what its dialogs take — checked against the screen
+ * first, audited, and confirmed by the agent leaving the dialog. No test types keys by hand.
+ */
+const API_KEY = 'sk-ant-test-0000000000000000000000000000wtp-e2e-key';
+
+const QUESTION = {
+  questions: [
+    {
+      question: 'Which color should the button be?',
+      header: 'Color',
+      options: [
+        { label: 'Red', description: 'A red button' },
+        { label: 'Blue', description: 'A blue button' },
+      ],
+      multiSelect: false,
+    },
+  ],
+};
+
+const bash = (command: string): FakeTurn => ({
+  toolUse: { name: 'Bash', input: { command, description: 'run a command' } },
+});
+
+let proj = '';
+/** Every main-loop request the script saw, in order. */
+const seen: FakeRequest[] = [];
+
+/** Turns by prompt: each agent gets its own script through the text it was asked. */
+function script(req: FakeRequest): FakeTurn {
+  seen.push(req);
+  const said = req.lastUserText;
+  if (req.hasToolResult) {
+    // The "changed" agent asks a second time once its first command ran.
+    if (req.toolResultText.includes('first-done')) return bash('echo second-done > second.txt');
+    return { text: 'Done.' };
+  }
+  if (said.includes('write the notes')) {
+    return { toolUse: { name: 'Write', input: { file_path: `${proj}/notes.txt`, content: 'approved\n' } } };
+  }
+  if (said.includes('clean up')) return bash('echo ran > denied.txt');
+  if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: QUESTION } };
+  if (said.includes('two steps')) return bash('echo first-done > first.txt && cat first.txt');
+  const batch = /batch (\d)/.exec(said);
+  if (batch) return bash(`echo ok > batch-${batch[1]}.txt`);
+  return { text: 'ok' };
+}
+
+describe('answers on the real Claude Code (tmux)', () => {
+  let home: TestHome;
+  let api: FakeAnthropic;
+  const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
+    waitForState(home, name, state, what, 'tmux');
+  const start = (name: string, prompt: string): Promise<void> =>
+    newAgent(home, 'claude', name, proj, ['--permission-mode', 'default', '--prompt', prompt]);
+  const answer = async (
+    args: string[],
+  ): Promise<{ code: number; answered: AnswerResult[]; doc: unknown }> => {
+    const r = await home.json(args);
+    const parsed = cliOutputSchemas.answers.safeParse(r.doc);
+    return { code: r.code, answered: parsed.success ? parsed.data.answered : [], doc: r.doc };
+  };
+  const events = async (name: string, type: string): Promise<WtpEvent[]> => {
+    const r = await home.run(['events', '--agent', name, '--type', type, '--json']);
+    return r.stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => (JSON.parse(l) as { event: WtpEvent }).event);
+  };
+  const client = (): WtpClient => new WtpClient({ socketPath: home.path('run', 'api.sock') });
+
+  beforeAll(async () => {
+    api = await FakeAnthropic.start(script);
+    home = new TestHome({ WTP_BACKEND: 'tmux', WTP_CLAUDE_BIN: claudeBinary() });
+    proj = home.path('proj');
+    mkdirSync(proj);
+    prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY, trusted: false });
+    Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await Promise.all([
+      start('writer', 'write the notes'),
+      start('cleaner', 'clean up'),
+      start('asker', 'pick a colour'),
+      start('changer', 'two steps'),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await home?.cleanup();
+    await api?.close();
+  });
+
+  it('wtp approve: a Write is approved, the file is written, the agent leaves the dialog; audited', async () => {
+    await untilState('writer', 'needs_permission', 'the Write permission dialog');
+    const r = await answer(['approve', 'writer']);
+    expect(r.code, JSON.stringify(r.doc)).toBe(0);
+    expect(r.answered[0]).toMatchObject({ action: 'approve', left: true, keys: ['enter'] });
+    await untilState('writer', 'idle', 'writer to finish');
+    expect(readFileSync(`${proj}/notes.txt`, 'utf8')).toBe('approved\n');
+    const [approved] = await events('writer', 'agent.approved');
+    expect(approved).toMatchObject({ source: 'cli', data: { via: 'cli', always: false, keys: ['enter'] } });
+  });
+
+  it('wtp deny --message: the command never runs, the agent is back at its prompt, the reason is its next prompt', async () => {
+    await untilState('cleaner', 'needs_permission', 'the Bash permission dialog');
+    const before = seen.length;
+    const r = await answer(['deny', 'cleaner', '--message', 'leave the files alone']);
+    expect(r.code, JSON.stringify(r.doc)).toBe(0);
+    expect(r.answered[0]).toMatchObject({ action: 'deny', left: true, keys: ['esc'] });
+    // The reason reaches the model as the next prompt, once the agent is back at its prompt.
+    await eventually(
+      'the reason to reach the API',
+      () => seen.slice(before).some((q) => q.lastUserText.includes('leave the files alone')),
+      60_000,
+    );
+    await untilState('cleaner', 'idle', 'cleaner to be idle again');
+    expect(existsSync(`${proj}/denied.txt`)).toBe(false);
+    const [denied] = await events('cleaner', 'agent.denied');
+    expect(denied).toMatchObject({ data: { via: 'cli', message: 'leave the files alone', keys: ['esc'] } });
+  });
+
+  it('wtp answer: a question is answered by its label; not an option is refused with the options', async () => {
+    await untilState('asker', 'needs_input', 'the question dialog');
+    const wrong = await home.run(['answer', 'asker', 'Green']);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('[ANSWER_NOT_AN_OPTION]');
+    expect(wrong.stderr).toContain('2. Blue');
+    expect((await home.agent('asker')).state).toBe('needs_input'); // nothing was pressed
+    const r = await answer(['answer', 'asker', 'blue']);
+    expect(r.code, JSON.stringify(r.doc)).toBe(0);
+    expect(r.answered[0]).toMatchObject({ action: 'answer', about: 'Blue', keys: ['down', 'enter'] });
+    await untilState('asker', 'idle', 'asker to finish');
+    const toolResults = seen.filter((q) => q.hasToolResult).map((q) => q.toolResultText);
+    expect(toolResults.some((t) => t.includes('Blue'))).toBe(true);
+    const [answered] = await events('asker', 'agent.answered');
+    expect(answered).toMatchObject({ data: { text: 'blue', option: 2 } });
+  });
+
+  it('a dialog that changed between showing and answering is refused: nothing is pressed', async () => {
+    const first = await untilState('changer', 'needs_permission', 'the first permission dialog');
+    expect((await answer(['approve', 'changer'])).code).toBe(0);
+    // The agent runs the first command and asks again: what the user saw first is stale now.
+    const second = await eventually(
+      'the second dialog',
+      async () => {
+        const a = await home.agent('changer');
+        return a.state === 'needs_permission' && a.stateSince !== first.stateSince ? a : undefined;
+      },
+      60_000,
+    );
+    const stale = await client()
+      .call('answerAgent', {
+        params: { agent: 'changer' },
+        body: { action: 'approve', expect: { state: first.state, since: first.stateSince } },
+      })
+      .then(
+        () => null,
+        (err: { code?: string; details?: { now?: { state?: string } } }) => err,
+      );
+    expect(stale?.code).toBe('DIALOG_CHANGED');
+    expect(stale?.details?.now?.state).toBe('needs_permission');
+    expect(existsSync(`${proj}/second.txt`)).toBe(false);
+    expect((await home.agent('changer')).stateSince).toBe(second.stateSince); // still waiting
+    // Shown the current dialog, the answer goes through.
+    const ok = await client().call('answerAgent', {
+      params: { agent: 'changer' },
+      body: { action: 'approve', expect: { state: second.state, since: second.stateSince } },
+    });
+    expect(ok.left).toBe(true);
+    await eventually('second.txt', () => existsSync(`${proj}/second.txt`), 60_000);
+  });
+
+  it('wtp approve --all approves every agent waiting (here two); an agent that waits on nothing is refused', async () => {
+    await Promise.all([start('b1', 'batch 1'), start('b2', 'batch 2')]);
+    await untilState('b1', 'needs_permission', 'b1 to ask');
+    await untilState('b2', 'needs_permission', 'b2 to ask');
+    const r = await answer(['approve', '--all', '--profile', 'claude']);
+    expect(r.code, JSON.stringify(r.doc)).toBe(0);
+    expect(r.answered.map((x) => x.agent.name).sort()).toEqual(['b1', 'b2']);
+    await eventually(
+      'both files',
+      () => existsSync(`${proj}/batch-1.txt`) && existsSync(`${proj}/batch-2.txt`),
+      60_000,
+    );
+    await untilState('b1', 'idle', 'b1 to finish');
+    const idle = await home.run(['approve', 'b1']);
+    expect(idle.code).not.toBe(0);
+    expect(idle.stderr).toContain('[AGENT_NOT_WAITING]');
+  });
+});

@@ -1,0 +1,150 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentView } from '../../src/protocol/agent.js';
+import type { AnswerResult } from '../../src/protocol/answers.js';
+import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
+import { newAgent, untilState as waitForState } from '../support/agent-steps.js';
+import { codexBinary, codexEnv, prepareCodexHome } from '../support/codex-cli.js';
+import { FakeOpenAI, type FakeOpenAIRequest, type FakeOpenAITurn } from '../support/fake-openai.js';
+import { eventually, TestHome } from '../support/harness.js';
+
+/**
+ * Issue 17 on the real Codex CLI (pinned), offline against a scripted Responses API, in tmux:
+ * `wtp approve [--always]`, `wtp deny`, `wtp answer` press what its dialogs take (Enter, `p`, Esc,
+ * arrows), checked against the screen first. No test types an answer's keys by hand.
+ */
+const QUESTION = {
+  questions: [
+    {
+      id: 'colour',
+      header: 'Colour',
+      question: 'Which colour do you want?',
+      options: [
+        { label: 'Red (Recommended)', description: 'A red button' },
+        { label: 'Blue', description: 'A blue button' },
+      ],
+    },
+  ],
+};
+
+const exec = (cmd: string): FakeOpenAITurn => ({
+  toolCall: {
+    name: 'exec_command',
+    arguments: { cmd, sandbox_permissions: 'require_escalated', justification: 'run a command' },
+  },
+});
+
+/** How many tool outputs the conversation carries so far. */
+const outputs = (req: FakeOpenAIRequest): number =>
+  req.input.filter((item) => item.type === 'function_call_output').length;
+
+/** Every main-loop request the script saw, in order. */
+const seen: FakeOpenAIRequest[] = [];
+
+function script(req: FakeOpenAIRequest): FakeOpenAITurn {
+  seen.push(req);
+  const said = req.lastUserText;
+  // "repeat" runs the same command twice: approved with --always, the second run asks no more.
+  if (said.includes('repeat twice'))
+    return outputs(req) < 2 ? exec('echo again >> log.txt') : { text: 'Done.' };
+  if (req.hasToolOutput) return { text: 'Done.' };
+  if (said.includes('write the file')) return exec('echo approved > approved.txt');
+  if (said.includes('clean up')) return exec('echo ran > denied.txt');
+  if (said.includes('ask me')) return { toolCall: { name: 'request_user_input', arguments: QUESTION } };
+  return { text: 'ok' };
+}
+
+describe('answers on the real Codex CLI (tmux)', () => {
+  let home: TestHome;
+  let api: FakeOpenAI;
+  let proj: string;
+  const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
+    waitForState(home, name, state, what, 'tmux');
+  const start = (name: string, prompt: string | null): Promise<void> =>
+    newAgent(home, 'codex', name, proj, [
+      '--permission-mode',
+      'on-request',
+      ...(prompt === null ? [] : ['--prompt', prompt]),
+    ]);
+  const answer = async (
+    args: string[],
+  ): Promise<{ code: number; answered: AnswerResult[]; doc: unknown }> => {
+    const r = await home.json(args);
+    const parsed = cliOutputSchemas.answers.safeParse(r.doc);
+    return { code: r.code, answered: parsed.success ? parsed.data.answered : [], doc: r.doc };
+  };
+
+  beforeAll(async () => {
+    api = await FakeOpenAI.start(script);
+    home = new TestHome({ WTP_BACKEND: 'tmux', WTP_CODEX_BIN: codexBinary() });
+    home.writeConfig('notifications:\n  enabled: false\n');
+    proj = home.path('proj');
+    mkdirSync(proj);
+    const codexHome = home.path('home', '.codex');
+    prepareCodexHome(codexHome, { baseUrl: api.url });
+    Object.assign(home.env, codexEnv({ home: home.path('home'), codexHome }));
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await Promise.all([
+      start('writer', 'write the file'),
+      start('cleaner', 'clean up'),
+      start('repeater', 'repeat twice'),
+      start('asker', null), // switched to Plan mode first (codex asks questions only there)
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await home?.cleanup();
+    await api?.close();
+  });
+
+  it('wtp approve: the command runs and the agent leaves the dialog', async () => {
+    await untilState('writer', 'needs_permission', 'the approval dialog');
+    const r = await answer(['approve', 'writer']);
+    expect(r.code, JSON.stringify(r.doc)).toBe(0);
+    expect(r.answered[0]).toMatchObject({ action: 'approve', left: true, keys: ['enter'] });
+    await untilState('writer', 'idle', 'writer to finish');
+    expect(readFileSync(`${proj}/approved.txt`, 'utf8')).toBe('approved\n');
+  });
+
+  it('wtp deny: the command never runs and the agent is back at its prompt', async () => {
+    await untilState('cleaner', 'needs_permission', 'the approval dialog');
+    const r = await answer(['deny', 'cleaner']);
+    expect(r.code, JSON.stringify(r.doc)).toBe(0);
+    expect(r.answered[0]).toMatchObject({ action: 'deny', left: true, keys: ['esc'] });
+    await untilState('cleaner', 'idle', 'cleaner to be back at its prompt');
+    expect(existsSync(`${proj}/denied.txt`)).toBe(false);
+  });
+
+  it('wtp approve --always: "p" — the same command runs again without asking', async () => {
+    await untilState('repeater', 'needs_permission', 'the first approval dialog');
+    const r = await answer(['approve', 'repeater', '--always']);
+    expect(r.code, JSON.stringify(r.doc)).toBe(0);
+    expect(r.answered[0]).toMatchObject({ action: 'always', left: true, keys: ['p'] });
+    expect(r.answered[0]?.scope).toContain('commands that start with');
+    await untilState('repeater', 'idle', 'repeater to finish both runs');
+    expect(readFileSync(`${proj}/log.txt`, 'utf8')).toBe('again\nagain\n');
+    const steps = (await home.events('repeater'))
+      .filter((e) => e.type === 'agent.stateChanged')
+      .map((e) => (e.type === 'agent.stateChanged' ? e.data.to : ''));
+    expect(steps.filter((s) => s === 'needs_permission')).toHaveLength(1); // asked once only
+  });
+
+  it('wtp answer: a Plan-mode question is answered by its option number', async () => {
+    await untilState('asker', 'idle', 'asker to be at its prompt');
+    // Plan mode has no action of its own: shift-tab is the user's key for it.
+    expect((await home.run(['send', 'asker', '--key', 'shift-tab'])).code).toBe(0);
+    await eventually('asker to be in Plan mode', async () =>
+      /Plan mode \(shift\+tab to cycle\)/.test((await home.run(['peek', 'asker'])).stdout),
+    );
+    expect((await home.run(['send', 'asker', 'ask me', '--enter'])).code).toBe(0);
+    await untilState('asker', 'needs_input', 'the question form');
+    const r = await answer(['answer', 'asker', '2']);
+    expect(r.code, JSON.stringify(r.doc)).toBe(0);
+    expect(r.answered[0]).toMatchObject({ action: 'answer', about: 'Blue', left: true });
+    await untilState('asker', 'idle', 'asker to finish');
+    const given = seen.flatMap((q) =>
+      q.input.filter((i) => i.type === 'function_call_output').map((i) => String(i.output)),
+    );
+    expect(given).toContain(JSON.stringify({ answers: { colour: { answers: ['Blue'] } } }));
+  }, 120_000);
+});
