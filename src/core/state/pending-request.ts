@@ -1,4 +1,4 @@
-import type { PendingRequest, Signal, SignalSource } from '../../protocol/signals.js';
+import { SIGNAL_SOURCES, type PendingRequest, type Signal, type SignalSource } from '../../protocol/signals.js';
 import { sameAbout } from './dialog-answer.js';
 
 /** The reasons whose state is a dialog that asks something (a request): a permission, a question. */
@@ -16,8 +16,9 @@ export function sameTarget(a: string | undefined, b: string | undefined): boolea
 
 /**
  * What a waiting agent asks, from every source that tells the same state and reason as the one
- * that decided: the newest request first, then what older ones add (a hook's diff to a status
- * record's command), as long as they name the same target (one from a previous dialog does not).
+ * that decided: its request first, then what the others add in order of trust (a hook's diff to
+ * a status record's command; a screen's target last: what a detector reads off a dialog is the
+ * least sure), as long as they name the same target (one from a previous dialog does not).
  * Undefined when the state asks nothing or no source said what.
  */
 export function pendingRequest(
@@ -25,9 +26,10 @@ export function pendingRequest(
   latest: Partial<Record<SignalSource, Signal>>,
 ): PendingRequest | undefined {
   if (!ASKING.has(decided.reason ?? '')) return undefined;
-  const told = Object.values(latest)
-    .filter((s) => s.state === decided.state && s.reason === decided.reason && s.request !== undefined)
-    .sort((a, b) => b.at - a.at || (a === decided ? -1 : b === decided ? 1 : 0));
+  const told = [decided, ...SIGNAL_SOURCES.map((src) => latest[src])].filter(
+    (s): s is Signal =>
+      s !== undefined && s.state === decided.state && s.reason === decided.reason && s.request !== undefined,
+  );
   let out: PendingRequest | undefined;
   for (const s of told) {
     const r = s.request as PendingRequest;

@@ -127,6 +127,30 @@ describe('state engine: the pending request', () => {
     expect(h.store.ofType('agent.requestChanged', id)).toHaveLength(1);
   });
 
+  it('as Claude Code 2.1.330 told a Write: hook, status, then the screen, whose target is the least sure', async () => {
+    const h = await makeCore();
+    const id = await claudeAgent(h);
+    await hook(h, id, { hook_event_name: 'UserPromptSubmit' });
+    await hook(h, id, WRITE);
+    await status(h, id, { state: 'blocked', kind: 'permission', msg: 'approve Write: /p/notes.txt' });
+    const dialog: ScreenVerdict = {
+      state: 'needs_permission',
+      reason: 'permission',
+      rule: 'claude/permission-dialog',
+      line: 17,
+      text: 'Do you want to create notes.txt?',
+    };
+    // The newest word, but a detector's: a target that is another (the file's first line, as an
+    // older rule read it) neither replaces the request nor adds to it; the file, relative, agrees.
+    h.clock.advance(250);
+    await screen(h, id, { ...dialog, about: '1 one' });
+    const want = { kind: 'permission', tool: 'Write', about: '/p/notes.txt', diff: 'one\ntwo\n' };
+    expect(agentOf(h, id).stateDetail.request).toEqual(want);
+    await screen(h, id, { ...dialog, about: 'notes.txt' });
+    expect(agentOf(h, id).stateDetail.request).toEqual(want);
+    expect(transitions(h, id).filter(([, to]) => to === 'needs_permission')).toHaveLength(1);
+  });
+
   it('another dialog while still waiting replaces the request: a new wait (a state change to the same state)', async () => {
     const h = await makeCore();
     const id = await claudeAgent(h);

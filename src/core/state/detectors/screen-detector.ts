@@ -27,10 +27,11 @@ interface RuleBase {
   /** Builds the reset time from a match (each match of the rule is tried in order). */
   resetsAt?: (m: RegExpMatchArray) => string | undefined;
   /**
-   * What a dialog asks about (the command it would run): the first capture group of this
-   * pattern's first hit in the window, when the rule fires. Tested like the rule's patterns.
+   * What a dialog asks about (the command it would run, the file it would write): the first
+   * capture group of this pattern's first hit in the window, when the rule fires (of several,
+   * the first that hits). Tested like the rule's patterns.
    */
-  about?: RegExp;
+  about?: RegExp | readonly RegExp[];
 }
 
 /**
@@ -234,8 +235,13 @@ export function detectScreen(
       text: clip(first.row.text),
     };
     if (rule.reason !== undefined) verdict.reason = rule.reason;
-    const about = rule.about === undefined ? undefined : find(rule.about, window)?.match[1]?.trim();
-    if (about) verdict.about = clip(about);
+    for (const re of rule.about === undefined ? [] : [rule.about].flat()) {
+      const about = find(re, window)?.match[1]?.trim();
+      if (about) {
+        verdict.about = clip(about);
+        break;
+      }
+    }
     if (rule.resetsAt !== undefined) {
       for (const h of hits) {
         const at = rule.resetsAt(h.match);
