@@ -209,7 +209,11 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
     const asking = await untilState('ask', 'needs_input', 'the question dialog');
     expect(asking.stateDetail).toMatchObject({ source: 'status', reason: 'question' });
     // The question and its options: from the status record at once, the hook adds its tool.
-    const question = { kind: 'question', question: 'Which color should the button be?', options: ['Red', 'Blue'] };
+    const question = {
+      kind: 'question',
+      question: 'Which color should the button be?',
+      options: ['Red', 'Blue'],
+    };
     expect(asking.stateDetail.request).toMatchObject(question);
     const filled = await eventually('the hook to add its tool', async () => {
       const a = await home.agent('ask');

@@ -196,7 +196,10 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
     expect(whyText).toMatch(/\d\d:\d\d:\d\d +denied not now +cli +- +Write: /);
     // The wait is still open: counted up to now, ended by the last answer given while it was open.
     const report = await home.json<CliOutput<'report'>>(['report', '--since', '1h']);
-    expect(report.doc.agents.find((a) => a.name === 'web')).toMatchObject({ waits: 1, answeredBy: { cli: 1 } });
+    expect(report.doc.agents.find((a) => a.name === 'web')).toMatchObject({
+      waits: 1,
+      answeredBy: { cli: 1 },
+    });
     expect((await home.run(['report', '--since', '1h'])).stdout).toMatch(/^web .* 1 \(cli 1\) /m);
   });
 });

@@ -62,8 +62,13 @@ describe('the inbox’s words', () => {
   });
 
   it('the request first: the tool, with the command or file shown apart; a question’s text', () => {
-    const status = { source: 'status' as const, evidence: 'status 7501 state=blocked kind=permission msg="approve Bash: npm test"' };
-    expect(permission({ ...status, request: { kind: 'permission', tool: 'Bash', about: 'npm test' } })).toEqual({
+    const status = {
+      source: 'status' as const,
+      evidence: 'status 7501 state=blocked kind=permission msg="approve Bash: npm test"',
+    };
+    expect(
+      permission({ ...status, request: { kind: 'permission', tool: 'Bash', about: 'npm test' } }),
+    ).toEqual({
       text: 'asks to run Bash',
       about: 'npm test',
     });

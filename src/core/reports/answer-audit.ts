@@ -11,7 +11,11 @@ export const ANSWER_EVENT_TYPES = [
 
 export type AnswerEvent = Extract<WtpEvent, { type: (typeof ANSWER_EVENT_TYPES)[number] }>;
 
-const ACTION = { 'agent.approved': 'approved', 'agent.denied': 'denied', 'agent.answered': 'answered' } as const;
+const ACTION = {
+  'agent.approved': 'approved',
+  'agent.denied': 'denied',
+  'agent.answered': 'answered',
+} as const;
 
 export function isAnswerEvent(e: WtpEvent): e is AnswerEvent {
   return e.type in ACTION;

@@ -53,9 +53,7 @@ describe('time report: who ended the waits', () => {
     expect(r.days[0]?.answeredBy).toEqual({ dashboard: 1, policy: 1, cli: 1 });
     // No answers: no field (the documents' reports stay as they were).
     const quiet = report(EVENTS.slice(0, 4), T0, T0 + H);
-    expect(quiet.totals).toEqual(
-      durations({ workingMs: 59 * M, waitingMs: M, waits: 1, longestWaitMs: M }),
-    );
+    expect(quiet.totals).toEqual(durations({ workingMs: 59 * M, waitingMs: M, waits: 1, longestWaitMs: M }));
   });
 
   it('an open wait answered: counted when the window ends; a checkpoint carries who answered', () => {

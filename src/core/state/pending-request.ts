@@ -1,4 +1,9 @@
-import { SIGNAL_SOURCES, type PendingRequest, type Signal, type SignalSource } from '../../protocol/signals.js';
+import {
+  SIGNAL_SOURCES,
+  type PendingRequest,
+  type Signal,
+  type SignalSource,
+} from '../../protocol/signals.js';
 import { sameAbout } from './dialog-answer.js';
 
 /** The reasons whose state is a dialog that asks something (a request): a permission, a question. */

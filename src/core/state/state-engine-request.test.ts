@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { agentOf, makeCore, startAgent, transitions, type Harness } from '../../../test/support/core-fakes.js';
+import {
+  agentOf,
+  makeCore,
+  startAgent,
+  transitions,
+  type Harness,
+} from '../../../test/support/core-fakes.js';
 import { flush } from '../../../test/support/fake-clock.js';
 import type { Signal } from '../../protocol/signals.js';
 import { PROFILES } from '../../vendors/registry.js';
@@ -176,7 +182,11 @@ describe('state engine: the pending request', () => {
     await hook(h, id, WRITE);
     h.clock.advance(10);
     await status(h, id, { state: 'blocked', kind: 'permission', msg: 'approve Write: other.txt' });
-    expect(agentOf(h, id).stateDetail.request).toEqual({ kind: 'permission', tool: 'Write', about: 'other.txt' });
+    expect(agentOf(h, id).stateDetail.request).toEqual({
+      kind: 'permission',
+      tool: 'Write',
+      about: 'other.txt',
+    });
   });
 
   it('a request of an earlier dialog is not lent to the next one', async () => {

@@ -59,7 +59,13 @@ describe('reportText', () => {
   });
 
   it('says who ended the waits an answer ended', () => {
-    const t = { ...zero, waitingMs: 90_000, waits: 3, longestWaitMs: 60_000, answeredBy: { cli: 1, policy: 1 } };
+    const t = {
+      ...zero,
+      waitingMs: 90_000,
+      waits: 3,
+      longestWaitMs: 60_000,
+      answeredBy: { cli: 1, policy: 1 },
+    };
     const ws = { workspaceId: 'ws-1', workspace: 'shop' };
     const text = reportText({
       ...base,

@@ -166,8 +166,7 @@ export class SignalWatch {
         lines: screen.lines,
         cursorY: screen.cursor.y,
       });
-      if (!v || verdictKey(v) !== pending.key || this.pendingIdle !== pending)
-        return;
+      if (!v || verdictKey(v) !== pending.key || this.pendingIdle !== pending) return;
       this.pendingIdle = null;
       this.report(v, pending.key, pending.at);
     } catch {

@@ -49,7 +49,10 @@ export function readGeminiHook(body: Record<string, unknown>, received: number):
         return reading(sig('needs_input', 'question', text, { request: { kind: 'question' } }));
       }
       // The request: the command, or the edited file (`filePath`) and its `fileDiff`; an MCP tool's name.
-      const about = (str(details.command) ?? str(details.filePath) ?? str(details.fileName))?.slice(0, ABOUT_MAX);
+      const about = (str(details.command) ?? str(details.filePath) ?? str(details.fileName))?.slice(
+        0,
+        ABOUT_MAX,
+      );
       const diff = str(details.fileDiff)?.slice(0, 8_000);
       const tool = str(details.toolName);
       const request = {

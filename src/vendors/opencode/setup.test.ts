@@ -114,7 +114,9 @@ describe('the OpenCode plugin (run in Node: the same fetch and child_process tha
     ev('question.asked', {
       id: 'que_2',
       sessionID: SID,
-      questions: [{ question: 'Which size?', options: [{ label: 'S', description: 'small' }, { label: 'L' }] }],
+      questions: [
+        { question: 'Which size?', options: [{ label: 'S', description: 'small' }, { label: 'L' }] },
+      ],
     }),
     ev('session.error', { sessionID: SID, error: { name: 'MessageAbortedError', data: {} } }),
     ev('session.status', { sessionID: SID, status: { type: 'idle' } }),

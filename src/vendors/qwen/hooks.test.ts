@@ -101,14 +101,22 @@ describe('readQwenHook', () => {
 
   it('the request: the command, the file and its content, the question; its target is the one askedAbout reads', () => {
     const request = (body: Record<string, unknown>) => readQwenHook(body, 1).signal?.request;
-    expect(request(P.permission)).toEqual({ kind: 'permission', tool: 'run_shell_command', about: 'touch out.txt' });
+    expect(request(P.permission)).toEqual({
+      kind: 'permission',
+      tool: 'run_shell_command',
+      about: 'touch out.txt',
+    });
     expect(request(P.editPermission)).toEqual({
       kind: 'permission',
       tool: 'write_file',
       about: '/tmp/p/a.txt',
       diff: 'x',
     });
-    expect(request(P.question)).toEqual({ kind: 'question', tool: 'ask_user_question', question: 'Which colour?' });
+    expect(request(P.question)).toEqual({
+      kind: 'question',
+      tool: 'ask_user_question',
+      question: 'Which colour?',
+    });
     expect(request(P.permissionNote)).toEqual({ kind: 'permission' });
     expect(request(P.questionNote)).toEqual({ kind: 'question', tool: 'ask_user_question' });
     for (const body of [P.permission, P.editPermission]) {

@@ -209,7 +209,9 @@ describe('recordRequest: what a blocked record says is asked', () => {
       question: 'Which color should the button be?',
       options: ['Red', 'Blue'],
     });
-    expect(recordToSignal({ state: 'blocked', kind: 'permission', msg: 'approve Bash: ls' }, 1)?.request).toEqual({
+    expect(
+      recordToSignal({ state: 'blocked', kind: 'permission', msg: 'approve Bash: ls' }, 1)?.request,
+    ).toEqual({
       kind: 'permission',
       tool: 'Bash',
       about: 'ls',
@@ -222,9 +224,9 @@ describe('recordRequest: what a blocked record says is asked', () => {
     expect(recordToSignal({ state: 'blocked', app: 'codex', kind: 'permission' }, 1)?.request).toEqual({
       kind: 'permission',
     });
-    expect(recordToSignal({ state: 'blocked', kind: 'permission', msg: 'trust this folder' }, 1)?.request).toBe(
-      undefined,
-    );
+    expect(
+      recordToSignal({ state: 'blocked', kind: 'permission', msg: 'trust this folder' }, 1)?.request,
+    ).toBe(undefined);
     expect(recordToSignal({ state: 'blocked', kind: 'auth' }, 1)?.request).toBeUndefined();
     expect(recordToSignal({ state: 'working' }, 1)?.request).toBeUndefined();
   });

@@ -38,7 +38,8 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
         if (d.overrode) ctx.line(`  note:      ${d.overrode}`);
         const asked = requestWords(d.request);
         if (asked !== undefined) ctx.line(`  asks:      ${asked}`);
-        if (d.request?.diff !== undefined) ctx.line(`  change:    ${d.request.diff.split('\n').length} lines (--json has it)`);
+        if (d.request?.diff !== undefined)
+          ctx.line(`  change:    ${d.request.diff.split('\n').length} lines (--json has it)`);
         if (why.answers.length > 0) {
           ctx.line('recent answers (oldest first):');
           ctx.line(
