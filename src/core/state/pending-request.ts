@@ -39,7 +39,7 @@ export function pendingRequest(
   for (const s of told) {
     const r = s.request as PendingRequest;
     if (out === undefined) out = { ...r };
-    else if (r.kind === out.kind && sameTarget(out.about, r.about)) out = { ...r, ...out };
+    else if (r.kind === out.kind && sameTarget(out.about, r.about)) out = mergeRequests(out, r);
   }
   return out;
 }
@@ -69,6 +69,22 @@ export function requestChange(
   if (next === undefined) return 'same';
   if (current === undefined) return 'fill';
   if (next.kind !== current.kind || !sameTarget(current.about, next.about)) return 'replace';
-  const adds = (Object.keys(next) as (keyof PendingRequest)[]).some((k) => current[k] === undefined);
-  return adds ? 'fill' : 'same';
+  const merged = mergeRequests(current, next);
+  const keys = Object.keys(merged) as (keyof PendingRequest)[];
+  return keys.some((k) => merged[k] !== current[k]) ? 'fill' : 'same';
+}
+
+/**
+ * One request of a dialog completed by another of the same dialog: the first's fields, and what
+ * it lacks from the other; of two targets one of which goes on from the other (a command drawn
+ * half-way when the screen was read), the longer.
+ */
+export function mergeRequests(first: PendingRequest, other: PendingRequest): PendingRequest {
+  const merged = { ...other, ...first };
+  const [a, b] = [first.about, other.about];
+  if (a !== undefined && b !== undefined) {
+    const [x, y] = [trimmed(a), trimmed(b)];
+    if (y.length > x.length && y.startsWith(x)) merged.about = b;
+  }
+  return merged;
 }

@@ -212,6 +212,31 @@ describe('state engine: the pending request', () => {
     expect(agentOf(h, id).stateDetail.request).toEqual({ kind: 'permission', about: 'npm test' });
   });
 
+  it('a command read half-drawn, then whole: the whole one (Codex: the status record names none)', async () => {
+    const h = await makeCore();
+    const id = await claudeAgent(h);
+    await status(h, id, { state: 'working' });
+    await status(h, id, { state: 'blocked', app: 'codex', kind: 'permission' });
+    const dialog: ScreenVerdict = {
+      state: 'needs_permission',
+      reason: 'permission',
+      rule: 'codex/approval',
+      line: 8,
+      text: 'Would you like to run the following command?',
+    };
+    h.clock.advance(100);
+    await screen(h, id, { ...dialog, about: 'touch fak' });
+    expect(agentOf(h, id).stateDetail.request).toEqual({ kind: 'permission', about: 'touch fak' });
+    h.clock.advance(200);
+    await screen(h, id, { ...dialog, about: 'touch fake-tool-ran.txt' });
+    expect(agentOf(h, id).stateDetail.request).toEqual({
+      kind: 'permission',
+      about: 'touch fake-tool-ran.txt',
+    });
+    expect(stored(h, id)?.about).toBe('touch fake-tool-ran.txt');
+    expect(transitions(h, id).filter(([, to]) => to === 'needs_permission')).toHaveLength(1);
+  });
+
   it('a question: its text and options; no request for states that ask nothing', async () => {
     const h = await makeCore();
     const id = await claudeAgent(h);

@@ -7,7 +7,7 @@ import type { ProfileCatalog } from '../agents/profiles.js';
 import type { Clock, Logger, TimerHandle } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 import { nextResolveAt, resolveActivity, type ResolveSettings } from './state-resolve.js';
-import { forgetRequests, pendingRequest, requestChange } from './pending-request.js';
+import { forgetRequests, mergeRequests, pendingRequest, requestChange } from './pending-request.js';
 import { agentEvent } from '../model/agent-event.js';
 
 export interface StateEngineSettings extends ResolveSettings {
@@ -186,7 +186,7 @@ export class StateEngine {
       const change = requestChange(cur.request, request);
       if (change === 'replace') await this.d.transition(agent, sig.state, detail, EVENT_SOURCE[sig.source]);
       if (change !== 'fill' || request === undefined) return;
-      const filled = { ...request, ...cur.request };
+      const filled = cur.request === undefined ? request : mergeRequests(cur.request, request);
       agent.stateDetail = { ...cur, request: filled };
       const event = agentEvent(agent, EVENT_SOURCE[sig.source], 'agent.requestChanged', { request: filled });
       await this.d.registry.save(agent, [event]);
