@@ -156,12 +156,21 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
       tool_name: 'Write',
       tool_input: { file_path: `${home.dir}/notes.txt`, content: 'one\ntwo\n' },
     };
+    // The dialog told first without what it asks (a Notification), then with it: filled in.
+    const note = {
+      hook_event_name: 'Notification',
+      session_id: 'sess-w',
+      notification_type: 'permission_prompt',
+      message: 'Claude needs your permission to use Write',
+    };
+    expect((await post(other.id, note, hookToken(token, other.id))).status).toBe(200);
+    await eventually('web to wait', async () => (await home.agent('web')).state === 'needs_permission');
     expect((await post(other.id, write, hookToken(token, other.id))).status).toBe(200);
     const request = { kind: 'permission', tool: 'Write', about: `${home.dir}/notes.txt`, diff: 'one\ntwo\n' };
-    const ls = await eventually('web to wait for its Write', async () => {
+    const ls = await eventually('web to ask for its Write', async () => {
       const r = await home.json<CliOutput<'ls'>>(['ls']);
       const web = r.doc.agents.find((a) => a.name === 'web');
-      return web?.state === 'needs_permission' && r.doc;
+      return web?.stateDetail.request?.tool === 'Write' && r.doc;
     });
     expect(ls.agents.find((a) => a.name === 'web')?.stateDetail.request).toEqual(request);
     const text = (await home.run(['ls'])).stdout.split('\n');
@@ -169,6 +178,10 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
     // A file in the agent's folder is named relative to it.
     expect(text.find((l) => l.startsWith('web '))).toMatch(/\s+to use Write: notes\.txt$/);
     expect(text.find((l) => l.startsWith('api '))).toMatch(/\s+-$/);
+    const filled = await home.run(['events', '--agent', 'web', '--type', 'agent.requestChanged']);
+    expect(filled.stdout).toMatch(
+      /agent\.requestChanged +web +asks to use Write: \S+\/notes\.txt +\[agent\]/,
+    );
 
     // The answers the lead's core records (agent.approved / denied / answered), here recorded by hand.
     const web = daemon.core.registry.get(other.id);
