@@ -204,6 +204,7 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
     ]);
     const whyText = (await home.run(['why', 'web'])).stdout;
     expect(whyText).toContain('  asks:      to use Write: ');
+    expect(whyText).toContain('  change:    2 line(s) (--json has it)\n');
     expect(whyText).toMatch(/recent answers \(oldest first\):\nTIME +ANSWER +VIA +RULE +ABOUT\n/);
     expect(whyText).toMatch(/\d\d:\d\d:\d\d +approved +policy +Write\(notes\.txt\) +Write: \S*notes\.txt\n/);
     expect(whyText).toMatch(/\d\d:\d\d:\d\d +denied not now +cli +- +Write: /);

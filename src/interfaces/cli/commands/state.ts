@@ -39,7 +39,9 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
         const asked = requestWords(d.request);
         if (asked !== undefined) ctx.line(`  asks:      ${asked}`);
         if (d.request?.diff !== undefined)
-          ctx.line(`  change:    ${d.request.diff.split('\n').length} lines (--json has it)`);
+          ctx.line(
+            `  change:    ${d.request.diff.replace(/\n$/, '').split('\n').length} line(s) (--json has it)`,
+          );
         if (why.answers.length > 0) {
           ctx.line('recent answers (oldest first):');
           ctx.line(
