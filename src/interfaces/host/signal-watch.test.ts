@@ -25,7 +25,7 @@ describe('SignalWatch: the request a dialog on screen makes', () => {
     vi.useRealTimers();
   });
 
-  it('reports a permission dialog with its target, and again when another target shows in the same dialog', async () => {
+  it('reports a permission dialog with its target (again when another target shows), a question with its options', async () => {
     vi.useFakeTimers();
     let shown = lines('permission-03.screen');
     const sent: Signal[] = [];
@@ -62,10 +62,16 @@ describe('SignalWatch: the request a dialog on screen makes', () => {
       { kind: 'permission', about: 'echo hi > out.txt' },
       { kind: 'permission', about: 'rm -rf build' },
     ]);
-    // A question: its kind; a screen that asks nothing: no request.
     shown = lines('question-03.screen');
     await look();
-    expect(sent.at(-1)).toMatchObject({ state: 'needs_input', request: { kind: 'question' } });
+    // A question: its numbered options as the dialog shows them (the status record names only the
+    // model's own two; the screen adds Claude's free-text rows).
+    expect(sent.at(-1)).toMatchObject({ state: 'needs_input' });
+    expect(sent.at(-1)?.request).toEqual({
+      kind: 'question',
+      options: ['Red', 'Blue', 'Type something.', 'Chat about this'],
+    });
+    // A screen that asks nothing: no request.
     shown = lines('interrupt-01.screen');
     await look();
     expect(sent.at(-1)?.request).toBeUndefined();

@@ -128,7 +128,7 @@ export class SignalWatch {
         lines: screen.lines,
         cursorY: screen.cursor.y,
       });
-      this.consider(verdict);
+      this.consider(verdict, screen.lines);
     } catch {
       // the emulator is gone (agent exiting): nothing to report
     } finally {
@@ -136,7 +136,7 @@ export class SignalWatch {
     }
   }
 
-  private consider(v: ScreenVerdict | null): void {
+  private consider(v: ScreenVerdict | null, lines: readonly string[]): void {
     if (!v) return;
     const key = verdictKey(v);
     if (key === this.lastScreenKey) {
@@ -145,7 +145,7 @@ export class SignalWatch {
     }
     if (v.state !== 'idle') {
       this.pendingIdle = null;
-      this.report(v, key, this.o.now());
+      this.report(v, key, this.o.now(), lines);
       return;
     }
     if (this.pendingIdle?.key !== key) this.pendingIdle = { key, at: this.o.now() };
@@ -174,9 +174,9 @@ export class SignalWatch {
     }
   }
 
-  private report(v: ScreenVerdict, key: string, at: number): void {
+  private report(v: ScreenVerdict, key: string, at: number, lines?: readonly string[]): void {
     this.lastScreenKey = key;
-    const request = verdictRequest(v);
+    const request = verdictRequest(v, lines);
     this.o.send({
       source: 'screen',
       state: v.state,

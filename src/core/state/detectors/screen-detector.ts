@@ -1,4 +1,5 @@
 import type { ActivityState, PendingRequest, SignalReason } from '../../../protocol/signals.js';
+import { questionOptions } from '../question-options.js';
 
 /**
  * Screen detector: reads an agent's state from the text of its visible screen (ANSI already
@@ -268,11 +269,20 @@ export function evidenceOf(verdict: ScreenVerdict): string {
 
 /**
  * What a dialog on screen asks, as the agent's request: a permission dialog (and the command it
- * is about, when the rule reads it), or a question; undefined for other verdicts (a trust prompt,
- * a usage limit, idle, working).
+ * is about, when the rule reads it), or a question (with its numbered options, when `lines`, the
+ * screen the verdict was made on, shows them); undefined for other verdicts (a trust prompt, a
+ * usage limit, idle, working).
  */
-export function verdictRequest(verdict: ScreenVerdict): PendingRequest | undefined {
+export function verdictRequest(
+  verdict: ScreenVerdict,
+  lines?: readonly string[],
+): PendingRequest | undefined {
   const kind = verdict.reason === 'permission' || verdict.reason === 'question' ? verdict.reason : undefined;
   if (kind === undefined || verdict.state === 'idle' || verdict.state === 'working') return undefined;
-  return verdict.about === undefined ? { kind } : { kind, about: verdict.about };
+  const options = kind === 'question' && lines ? questionOptions(lines, verdict.line)?.options : undefined;
+  return {
+    kind,
+    ...(verdict.about === undefined ? {} : { about: verdict.about }),
+    ...(options === undefined ? {} : { options: options.slice(0, 20).map((o) => o.slice(0, 300)) }),
+  };
 }
