@@ -59,8 +59,8 @@ export function forgetRequests(latest: Partial<Record<SignalSource, Signal>>, at
 
 /**
  * How a new request changes the one a waiting agent's detail holds: `same` (nothing new),
- * `fill` (the same dialog, with fields it lacked: a quiet refinement), `replace` (another dialog:
- * a different target, or a different kind).
+ * `fill` (the same dialog, with fields it lacked or said by a more trusted source: a quiet
+ * refinement), `replace` (another dialog: a different target, or a different kind).
  */
 export function requestChange(
   current: PendingRequest | undefined,
@@ -69,7 +69,7 @@ export function requestChange(
   if (next === undefined) return 'same';
   if (current === undefined) return 'fill';
   if (next.kind !== current.kind || !sameTarget(current.about, next.about)) return 'replace';
-  const merged = mergeRequests(current, next);
+  const merged = mergeRequests(next, current);
   const keys = Object.keys(merged) as (keyof PendingRequest)[];
   return keys.some((k) => merged[k] !== current[k]) ? 'fill' : 'same';
 }

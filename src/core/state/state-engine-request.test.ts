@@ -237,6 +237,30 @@ describe('state engine: the pending request', () => {
     expect(transitions(h, id).filter(([, to]) => to === 'needs_permission')).toHaveLength(1);
   });
 
+  it('a question on screen first (every numbered row), then the status record: its question and options win', async () => {
+    const h = await makeCore();
+    const id = await claudeAgent(h);
+    await hook(h, id, { hook_event_name: 'UserPromptSubmit' });
+    h.clock.advance(100);
+    await send(h, id, {
+      source: 'screen',
+      state: 'needs_input',
+      reason: 'question',
+      evidence: 'screen claude/question-dialog line 18: "4. Chat about this"',
+      at: h.clock.now(),
+      request: { kind: 'question', options: ['Red', 'Blue', 'Type something.', 'Chat about this'] },
+    });
+    await h.clock.advanceAsync(10_000);
+    expect(agentOf(h, id).stateDetail).toMatchObject({ source: 'screen', request: { kind: 'question' } });
+    await status(h, id, { state: 'blocked', kind: 'question', msg: 'answer: Which color? (Red · Blue)' });
+    expect(agentOf(h, id).stateDetail.request).toEqual({
+      kind: 'question',
+      question: 'Which color?',
+      options: ['Red', 'Blue'],
+    });
+    expect(h.store.ofType('agent.requestChanged', id)).toHaveLength(1);
+  });
+
   it('a question: its text and options; no request for states that ask nothing', async () => {
     const h = await makeCore();
     const id = await claudeAgent(h);

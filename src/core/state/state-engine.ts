@@ -186,7 +186,8 @@ export class StateEngine {
       const change = requestChange(cur.request, request);
       if (change === 'replace') await this.d.transition(agent, sig.state, detail, EVENT_SOURCE[sig.source]);
       if (change !== 'fill' || request === undefined) return;
-      const filled = cur.request === undefined ? request : mergeRequests(cur.request, request);
+      // What the sources say now, in order of trust, with what only the detail still has.
+      const filled = cur.request === undefined ? request : mergeRequests(request, cur.request);
       agent.stateDetail = { ...cur, request: filled };
       const event = agentEvent(agent, EVENT_SOURCE[sig.source], 'agent.requestChanged', { request: filled });
       await this.d.registry.save(agent, [event]);
