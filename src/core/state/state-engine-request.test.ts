@@ -189,6 +189,24 @@ describe('state engine: the pending request', () => {
     });
   });
 
+  it('the hook before the status record says blocked, a working record between: the hook’s request is kept', async () => {
+    const h = await makeCore();
+    const id = await claudeAgent(h);
+    await status(h, id, { state: 'working' });
+    h.clock.advance(10);
+    await hook(h, id, WRITE);
+    h.clock.advance(10);
+    await status(h, id, { state: 'working', msg: 'Writing notes.txt' });
+    h.clock.advance(10);
+    await status(h, id, { state: 'blocked', kind: 'permission', msg: 'approve Write: /p/notes.txt' });
+    expect(agentOf(h, id).stateDetail.request).toEqual({
+      kind: 'permission',
+      tool: 'Write',
+      about: '/p/notes.txt',
+      diff: 'one\ntwo\n',
+    });
+  });
+
   it('a request of an earlier dialog is not lent to the next one', async () => {
     const h = await makeCore();
     const id = await claudeAgent(h);

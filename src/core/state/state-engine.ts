@@ -158,7 +158,9 @@ export class StateEngine {
     this.arm(agentId, s, settleUntil);
     if (!r || settleUntil > now) return;
     const sig = r.signal;
-    if (sig.state === 'working' || sig.state === 'idle') forgetRequests(s.latest, sig.at);
+    // The agent stops waiting: what was asked is over (a working signal while it was not waiting
+    // forgets nothing: a hook's request may come before the status record that says blocked).
+    if (isWaiting(agent.state) && !isWaiting(sig.state)) forgetRequests(s.latest, sig.at);
     const request = pendingRequest(sig, s.latest);
     const detail: StateDetail = {
       reason: sig.reason ?? defaultReason(sig.state),
@@ -212,6 +214,8 @@ export class StateEngine {
     });
   }
 }
+
+const isWaiting = (state: string): boolean => state === 'needs_permission' || state === 'needs_input';
 
 function defaultReason(state: Signal['state']): string {
   switch (state) {
