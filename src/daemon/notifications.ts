@@ -91,6 +91,7 @@ export function startNotifications(o: {
       reason: d.reason,
       message: agentWords(d),
       tool: d.tool,
+      request: d.request,
       resetsAt: d.resetsAt,
       exitCode: d.exitCode,
       signal: d.signal,

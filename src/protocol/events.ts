@@ -3,6 +3,7 @@ import { agentSchema, agentStateSchema, exitInfoSchema, stateDetailSchema } from
 import { isoTimeSchema } from './common.js';
 import { RUN_STATUSES, taskSchema, taskStatusSchema } from './tasks.js';
 import { answerEventSchema } from './answers.js';
+import { pendingRequestSchema } from './signals.js';
 import { errorBodySchema } from './errors.js';
 import { storageComponentSchema } from './storage.js';
 import { workspaceSchema } from './workspace.js';
@@ -31,7 +32,12 @@ const payloads = {
       pid: z.number().int().nullable().describe("The agent's process id, while it has one"),
     })
     .describe(
-      "An agent's state or its reason changed (lifecycle: spawned, exited, restarting…; activity: working, needs_permission…). Nothing is written when neither changed.",
+      "An agent's state or its reason changed (lifecycle: spawned, exited, restarting…; activity: working, needs_permission…), or a waiting agent shows another dialog (`detail.request` names another target). Nothing is written when neither changed.",
+    ),
+  'agent.requestChanged': z
+    .object({ request: pendingRequestSchema.describe('What the agent asks now (its `stateDetail.request`)') })
+    .describe(
+      'What a waiting agent asks became more complete without a state change: another source of the same dialog added to it (a hook with the edit’s diff after the status record that named the file).',
     ),
   'agent.exited': z
     .object({

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { noNulString } from './argument-strings.js';
 import { agentSchema, screenSchema } from './agent.js';
+import { answerViaSchema } from './answers.js';
+import { isoTimeSchema } from './common.js';
 import { PROFILE_NAMES, RECORD_STATES } from './constants.js';
 import { signalSchema, signalSourceSchema } from './signals.js';
 import { VENDOR_SUPPORT } from './version-range.js';
@@ -58,11 +60,31 @@ export const profileInfoSchema = z.object({
 });
 export type ProfileInfo = z.infer<typeof profileInfoSchema>;
 
+/** An answer to one of the agent's dialogs, from its audit event (`wtp why`). */
+export const whyAnswerSchema = z.object({
+  seq: z.number().int().describe('The event-log seq of the agent.approved / agent.denied / agent.answered'),
+  at: isoTimeSchema,
+  action: z.enum(['approved', 'denied', 'answered']),
+  via: answerViaSchema.describe('Who answered: cli, api, dashboard, plugin, tui, or policy (a rule)'),
+  rule: z.string().nullable().describe('policy: the approval rule that matched'),
+  tool: z.string().nullable(),
+  about: z.string().nullable().describe('The command or path the dialog asked about'),
+  detail: z
+    .string()
+    .nullable()
+    .describe('approved always: its scope; denied: the message; answered: the answer given'),
+  waitedMs: z.number().int().describe('How long the agent had waited'),
+});
+export type WhyAnswer = z.infer<typeof whyAnswerSchema>;
+
 /** `wtp why`: the state, the signal behind it, and what the agent said lately. */
 export const whyResponseSchema = z.object({
   agent: agentSchema,
   signals: z.array(signalSchema).describe('The most recent signals, oldest first (kept in memory)'),
   rules: z.array(z.string()).describe('The rules that decide between signals, in order'),
+  answers: z
+    .array(whyAnswerSchema)
+    .describe('Its last answers (at most 10), oldest first: who approved, denied or answered what'),
 });
 export type WhyResponse = z.infer<typeof whyResponseSchema>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoTimeSchema } from './common.js';
 import { taskStatusSchema } from './tasks.js';
+import { answerViaSchema } from './answers.js';
 
 /**
  * Time tracking (`GET /api/v1/report`, `wtp report`): how long agents spent working, waiting
@@ -35,6 +36,12 @@ export const reportDurationsSchema = z.object({
       'Waits for a human that overlap the window (a run of needs_permission/needs_input counts once); on the day it started',
     ),
   longestWaitMs: msSchema.describe('The longest of those waits (the part inside the window)'),
+  answeredBy: z
+    .partialRecord(answerViaSchema, z.number().int().min(0))
+    .optional()
+    .describe(
+      'Of those waits, the ones an answer ended (agent.approved / denied / answered), by who answered: cli, api, dashboard, plugin, tui, policy; absent when none',
+    ),
 });
 export type ReportDurations = z.infer<typeof reportDurationsSchema>;
 

@@ -39,6 +39,9 @@ const QUESTION = {
   ],
 };
 
+/** The file the `writer` agent is asked to write (in the project of the backend running). */
+const notes = { path: '' };
+
 /** Turns by prompt: each agent gets its own script through the text it was asked. */
 function script(req: FakeRequest): FakeTurn {
   if (req.hasToolResult) return { text: 'Done.' };
@@ -50,6 +53,9 @@ function script(req: FakeRequest): FakeTurn {
     };
   }
   if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: QUESTION } };
+  if (said.includes('write the notes')) {
+    return { toolUse: { name: 'Write', input: { file_path: notes.path, content: 'one\ntwo\n' } } };
+  }
   if (said.includes('think for long')) return { hang: true };
   if (said.includes('hit the limit')) return RATE_LIMITED;
   return { text: 'ok' };
@@ -100,6 +106,7 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
     home.writeConfig(`notifications:\n  webhook:\n    url: http://127.0.0.1:${port}/wtp-topic\n`);
     proj = home.path('proj');
     mkdirSync(proj);
+    notes.path = `${proj}/notes.txt`;
     // Onboarding done and the key approved, but the folder NOT trusted: the daemon pre-accepts it.
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY, trusted: false });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
@@ -111,6 +118,7 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
       start('esc', 'think for long'),
       start('kill', 'say hi and stay'),
       start('limit', 'hit the limit'),
+      start('writer', 'write the notes'),
     ]);
   }, 120_000);
 
@@ -180,6 +188,12 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
     const waiting = await untilState('perm', 'needs_permission', 'the Bash permission dialog');
     expect(waiting.stateDetail).toMatchObject({ source: 'status', reason: 'permission' });
     expect(waiting.stateDetail.evidence).toContain('approve Bash: echo hi > out.txt');
+    // What it asks, as data (`wtp ls --json`) and in the ASKS column.
+    const request = { kind: 'permission', tool: 'Bash', about: 'echo hi > out.txt' };
+    expect(waiting.stateDetail.request).toEqual(request);
+    const ls = (await home.run(['ls'])).stdout.split('\n');
+    expect(ls[0]).toMatch(/\s+ASKS$/);
+    expect(ls.find((l) => l.startsWith('perm '))).toMatch(/\s+to run Bash: echo hi > out\.txt$/);
     expect((await home.run(['send', 'perm', '', '--enter'])).code).toBe(0); // "1. Yes" is preselected
     await untilState('perm', 'idle', 'perm to finish after the approval');
     expect(readFileSync(`${proj}/out.txt`, 'utf8')).toBe('hi\n');
@@ -194,6 +208,18 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
   it('asks a question (needs_input) and goes on once it is answered', async () => {
     const asking = await untilState('ask', 'needs_input', 'the question dialog');
     expect(asking.stateDetail).toMatchObject({ source: 'status', reason: 'question' });
+    // The question and its options: from the status record at once, the hook adds its tool.
+    const question = {
+      kind: 'question',
+      question: 'Which color should the button be?',
+      options: ['Red', 'Blue'],
+    };
+    expect(asking.stateDetail.request).toMatchObject(question);
+    const filled = await eventually('the hook to add its tool', async () => {
+      const a = await home.agent('ask');
+      return a.stateDetail.request?.tool === 'AskUserQuestion' && a;
+    });
+    expect(filled.stateDetail.request).toEqual({ ...question, tool: 'AskUserQuestion' });
     expect((await home.run(['send', 'ask', '', '--enter'])).code).toBe(0); // picks "Red"
     await untilState('ask', 'idle', 'ask to finish after the answer');
     expectSteps(await steps(home, 'ask'), [
@@ -202,6 +228,28 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
       ['working', 'working'],
       ['idle', 'turn_done'],
     ]);
+  });
+
+  it('asks to Write a file: the request has the file and its content (the hook fills it in)', async () => {
+    await untilState('writer', 'needs_permission', 'the Write permission dialog');
+    const a = await eventually('the hook’s content in the request', async () => {
+      const got = await home.agent('writer');
+      return got.stateDetail.request?.diff !== undefined && got;
+    });
+    expect(a.stateDetail.request).toMatchObject({ kind: 'permission', tool: 'Write', diff: 'one\ntwo\n' });
+    expect(a.stateDetail.request?.about).toMatch(/(^|\/)notes\.txt$/);
+    // One step into the dialog (whichever source told it first); the events carry the request as
+    // it is now: the state change's, or the agent.requestChanged that filled it in after.
+    const into = (await steps(home, 'writer')).filter(([state]) => state === 'needs_permission');
+    expect(into).toHaveLength(1);
+    const told = (await home.events('writer')).flatMap((e) =>
+      e.type === 'agent.stateChanged' && e.data.to === 'needs_permission'
+        ? [e.data.detail.request]
+        : e.type === 'agent.requestChanged'
+          ? [e.data.request]
+          : [],
+    );
+    expect(told.at(-1)).toEqual(a.stateDetail.request);
   });
 
   it('is interrupted with Esc (no Stop hook fires) and is idle again', async () => {
@@ -237,7 +285,7 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
       '--urgency=critical',
       '--',
       'perm needs your permission',
-      expect.stringContaining('approve Bash: echo hi > out.txt'),
+      expect.stringContaining('asks to run Bash: echo hi > out.txt'),
     ]);
     expect(desktop.some((c) => c.includes('ask asks a question'))).toBe(true);
     expect(desktop.some((c) => c.some((x) => /^limit hit a usage limit/.test(x)))).toBe(true);

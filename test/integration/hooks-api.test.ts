@@ -6,6 +6,8 @@ import { environmentForChildren, readEnv } from '../../src/config/env.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon/main.js';
 import { hookToken } from '../../src/interfaces/server/auth.js';
 import type { AgentView } from '../../src/protocol/agent.js';
+import { agentEvent } from '../../src/core/model/agent-event.js';
+import type { CliOutput } from '../../src/protocol/cli-output.js';
 import { ENTRY, eventually, TestHome } from '../support/harness.js';
 
 const FAKE_CLAUDE = resolve('test/fixtures/fake-claude/claude');
@@ -151,5 +153,73 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
     expect(events.map((e) => [e.source, e.type === 'agent.inputSent' && e.data.forced])).toEqual([
       ['cli', true],
     ]);
+  });
+
+  it('what a waiting agent asks: `wtp ls` (ASKS) and --json; `wtp why` and `wtp report` show who answered', async () => {
+    const write = {
+      hook_event_name: 'PermissionRequest',
+      session_id: 'sess-w',
+      tool_name: 'Write',
+      tool_input: { file_path: `${home.dir}/notes.txt`, content: 'one\ntwo\n' },
+    };
+    // The dialog told first without what it asks (a Notification), then with it: filled in.
+    const note = {
+      hook_event_name: 'Notification',
+      session_id: 'sess-w',
+      notification_type: 'permission_prompt',
+      message: 'Claude needs your permission to use Write',
+    };
+    expect((await post(other.id, note, hookToken(token, other.id))).status).toBe(200);
+    await eventually('web to wait', async () => (await home.agent('web')).state === 'needs_permission');
+    expect((await post(other.id, write, hookToken(token, other.id))).status).toBe(200);
+    const request = { kind: 'permission', tool: 'Write', about: `${home.dir}/notes.txt`, diff: 'one\ntwo\n' };
+    const ls = await eventually('web to ask for its Write', async () => {
+      const r = await home.json<CliOutput<'ls'>>(['ls']);
+      const web = r.doc.agents.find((a) => a.name === 'web');
+      return web?.stateDetail.request?.tool === 'Write' && r.doc;
+    });
+    expect(ls.agents.find((a) => a.name === 'web')?.stateDetail.request).toEqual(request);
+    const text = (await home.run(['ls'])).stdout.split('\n');
+    expect(text[0]).toMatch(/\s+CWD\s+ASKS$/);
+    // A file in the agent's folder is named relative to it.
+    expect(text.find((l) => l.startsWith('web '))).toMatch(/\s+to use Write: notes\.txt$/);
+    expect(text.find((l) => l.startsWith('api '))).toMatch(/\s+-$/);
+    const filled = await home.run(['events', '--agent', 'web', '--type', 'agent.requestChanged']);
+    expect(filled.stdout).toMatch(
+      /agent\.requestChanged +web +asks to use Write: \S+\/notes\.txt +\[agent\]/,
+    );
+
+    // The answers the lead's core records (agent.approved / denied / answered), here recorded by hand.
+    const web = daemon.core.registry.get(other.id);
+    if (!web) throw new Error('no web agent');
+    const answer = { tool: 'Write', about: `${home.dir}/notes.txt`, keys: ['enter'], waitedMs: 1200 };
+    await daemon.core.registry.record([
+      agentEvent(web, 'policy', 'agent.approved', {
+        ...answer,
+        via: 'policy',
+        rule: 'Write(notes.txt)',
+        always: false,
+        scope: null,
+      }),
+      agentEvent(web, 'cli', 'agent.denied', { ...answer, via: 'cli', keys: ['esc'], message: 'not now' }),
+    ]);
+    const why = await home.json<CliOutput<'why'>>(['why', 'web']);
+    expect(why.doc.answers).toMatchObject([
+      { action: 'approved', via: 'policy', rule: 'Write(notes.txt)', tool: 'Write', detail: null },
+      { action: 'denied', via: 'cli', rule: null, detail: 'not now', waitedMs: 1200 },
+    ]);
+    const whyText = (await home.run(['why', 'web'])).stdout;
+    expect(whyText).toContain('  asks:      to use Write: ');
+    expect(whyText).toContain('  change:    2 line(s) (--json has it)\n');
+    expect(whyText).toMatch(/recent answers \(oldest first\):\nTIME +ANSWER +VIA +RULE +ABOUT\n/);
+    expect(whyText).toMatch(/\d\d:\d\d:\d\d +approved +policy +Write\(notes\.txt\) +Write: \S*notes\.txt\n/);
+    expect(whyText).toMatch(/\d\d:\d\d:\d\d +denied not now +cli +- +Write: /);
+    // The wait is still open: counted up to now, ended by the last answer given while it was open.
+    const report = await home.json<CliOutput<'report'>>(['report', '--since', '1h']);
+    expect(report.doc.agents.find((a) => a.name === 'web')).toMatchObject({
+      waits: 1,
+      answeredBy: { cli: 1 },
+    });
+    expect((await home.run(['report', '--since', '1h'])).stdout).toMatch(/^web .* 1 \(cli 1\) /m);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DETECTORS } from '../../src/vendors/registry.js';
 import { parseCorpusScreen } from '../../src/core/state/detectors/screen-corpus.js';
-import { detectScreen, evidenceOf } from '../../src/core/state/detectors/screen-detector.js';
+import { detectScreen, evidenceOf, verdictRequest } from '../../src/core/state/detectors/screen-detector.js';
 
 /**
  * The regression corpus: every `test/fixtures/screens/<agent>/<version>/*.screen` is one case.
@@ -60,5 +60,11 @@ describe('screen corpus', () => {
     if (screen.reason !== undefined) expect(verdict?.reason, why).toBe(screen.reason);
     // What a dialog asks about (the command it would run), when the screen shows one.
     expect(verdict?.about, why).toBe(screen.headers['about']);
+    // The request the host reports with it: a permission dialog or a question, and its target.
+    const kind = screen.reason === 'permission' || screen.reason === 'question' ? screen.reason : undefined;
+    const about = screen.headers['about'];
+    expect(verdict === null ? undefined : verdictRequest(verdict), why).toEqual(
+      kind === undefined ? undefined : { kind, ...(about === undefined ? {} : { about }) },
+    );
   });
 });

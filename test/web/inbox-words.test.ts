@@ -61,6 +61,45 @@ describe('the inbox’s words', () => {
     expect(permission({ source: 'process' }).text).toBe('asks for permission');
   });
 
+  it('the request first: the tool, with the command or file shown apart; a question’s text', () => {
+    const status = {
+      source: 'status' as const,
+      evidence: 'status 7501 state=blocked kind=permission msg="approve Bash: npm test"',
+    };
+    expect(
+      permission({ ...status, request: { kind: 'permission', tool: 'Bash', about: 'npm test' } }),
+    ).toEqual({
+      text: 'asks to run Bash',
+      about: 'npm test',
+    });
+    expect(
+      permission({
+        source: 'hook',
+        evidence: 'hook PermissionRequest Write "/p/a.txt"',
+        request: { kind: 'permission', tool: 'Write', about: '/p/a.txt', diff: 'hi\n' },
+      }),
+    ).toEqual({ text: 'asks to use Write', about: '/p/a.txt' });
+    expect(
+      askOf(
+        agent('needs_input', {
+          reason: 'question',
+          source: 'status',
+          request: { kind: 'question', question: 'Which colour?', options: ['Red', 'Blue'] },
+        }),
+      ),
+    ).toEqual({ text: 'asks “Which colour?”' });
+    // A target from the screen without its tool: the dialog's question, and the target.
+    expect(
+      permission({
+        source: 'screen',
+        evidence: 'screen codex/approval line 8: "Would you like to run the following command?"',
+        request: { kind: 'permission', about: 'ls -la' },
+      }),
+    ).toEqual({ text: 'asks “Would you like to run the following command?”', about: 'ls -la' });
+    // Only the kind: as before, from the evidence.
+    expect(permission({ ...status, request: { kind: 'permission' } }).text).toBe('approve Bash: npm test');
+  });
+
   it('questions, sign-in, usage limits and crashes', () => {
     expect(askOf(agent('needs_input', { reason: 'question', source: 'hook' })).text).toBe('asks a question');
     expect(askOf(agent('needs_input', { reason: 'auth', source: 'status' })).text).toBe(

@@ -1,5 +1,6 @@
 import type { AgentView } from '../../src/protocol/agent.js';
 import { agentWords, screenEvidence } from '../../src/protocol/agent-words.js';
+import { requestWords } from '../../src/protocol/request-words.js';
 
 /** What an agent in the inbox asks: a line to read, and the command or text it is about, if known. */
 export interface Ask {
@@ -28,12 +29,15 @@ function exit(d: AgentView['stateDetail']): string {
 }
 
 /**
- * The inbox's line for an agent that needs the user, from whichever signal told it: the agent's
- * own words (a status record's or hook's message), the dialog a screen detector matched (its
- * question, and the command it is about when the rule captured it), the tool a hook or stream
- * named, or the reason.
+ * The inbox's line for an agent that needs the user: what its request says first (the tool, and
+ * the command or file it is about; a question's text, whose options the inbox lists), else from
+ * whichever signal told it: the agent's own words (a status record's or hook's message), the
+ * dialog a screen detector matched (its question, and the command it is about when the rule
+ * captured it), the tool a hook or stream named, or the reason.
  */
 export function askOf(a: AgentView): Ask {
+  const asked = fromRequest(a);
+  if (asked !== undefined) return asked;
   const d = a.stateDetail;
   if (a.state === 'crashed') {
     const how = `${CRASHES[d.reason] ?? 'crashed'}${exit(d)}`;
@@ -64,3 +68,20 @@ export function askOf(a: AgentView): Ask {
 
 const fallback = (a: AgentView): string =>
   a.state === 'needs_permission' ? 'asks for permission' : 'asks a question';
+
+/** The request's words: the tool (its target shown apart), or the question (its options shown apart). */
+function fromRequest(a: AgentView): Ask | undefined {
+  const r = a.stateDetail.request;
+  if (r === undefined || (a.state !== 'needs_permission' && a.state !== 'needs_input')) return undefined;
+  const about = r.about === undefined ? {} : { about: r.about };
+  if (r.kind === 'permission' && r.tool !== undefined) {
+    return { text: `asks ${requestWords({ kind: r.kind, tool: r.tool }) ?? ''}`, ...about };
+  }
+  if (r.kind === 'question' && r.question !== undefined) {
+    return { text: `asks ${requestWords({ kind: r.kind, question: r.question }) ?? ''}` };
+  }
+  // A target without its tool (a screen's): the dialog's own words say the rest.
+  if (r.about === undefined) return undefined;
+  const rest = askOf({ ...a, stateDetail: { ...a.stateDetail, request: undefined } });
+  return { ...rest, about: rest.about ?? r.about };
+}

@@ -114,6 +114,40 @@ describe('composeNotification', () => {
     expect(compose({ message: 'x'.repeat(500) })?.message.length).toBeLessThan(230);
   });
 
+  it('says what a waiting agent asks, from its request: the tool and what it is about, or the question', () => {
+    const message = 'approve Bash: npm test';
+    expect(
+      compose({
+        to: 'needs_permission',
+        tool: 'Bash',
+        message,
+        request: { kind: 'permission', tool: 'Bash', about: 'npm test' },
+      })?.message,
+    ).toBe('asks to run Bash: npm test (workspace app)');
+    expect(
+      compose({ to: 'needs_permission', request: { kind: 'permission', tool: 'Write', about: '/p/a.txt' } })
+        ?.message,
+    ).toBe('asks to use Write: /p/a.txt (workspace app)');
+    expect(
+      compose({
+        to: 'needs_input',
+        reason: 'question',
+        request: { kind: 'question', question: 'Which colour?', options: ['Red', 'Blue'] },
+      })?.message,
+    ).toBe('asks “Which colour?” (Red · Blue) (workspace app)');
+    // A request that names nothing but its kind: the agent's words, as before.
+    expect(compose({ to: 'needs_permission', message, request: { kind: 'permission' } })?.message).toBe(
+      'approve Bash: npm test (workspace app)',
+    );
+    // A long command: one line, cut.
+    const long = compose({
+      to: 'needs_permission',
+      request: { kind: 'permission', tool: 'Bash', about: `echo\n${'y'.repeat(400)}` },
+    });
+    expect(long?.message).toMatch(/^asks to run Bash: echo y+… \(workspace app\)$/);
+    expect(long?.message.length).toBeLessThan(230);
+  });
+
   it('gives the usage-limit reset time, in local time', () => {
     const at = Date.UTC(2025, 0, 1, 12, 0);
     const resetsAt = new Date(at + 3 * 3_600_000).toISOString();

@@ -1,4 +1,6 @@
 import type { Clock, Logger } from '../ports/daemon.js';
+import { requestWords } from '../../protocol/request-words.js';
+import type { PendingRequest } from '../../protocol/signals.js';
 
 /** States worth telling the user about on every channel by default. */
 export type NotifiableState = 'needs_permission' | 'needs_input' | 'idle' | 'crashed';
@@ -85,6 +87,8 @@ export interface TransitionInput {
   message?: string | undefined;
   /** Tool asked for (permission). */
   tool?: string | undefined;
+  /** What a waiting agent asks (`StateDetail.request`): its words come first. */
+  request?: PendingRequest | undefined;
   /** When a usage limit resets (ISO time). */
   resetsAt?: string | undefined;
   /** How a crashed process ended. */
@@ -200,7 +204,10 @@ export function composeNotification(input: TransitionInput): AgentNotification |
   const { to } = input;
   if (input.from === to) return null;
   const w = wording(input);
-  const detail = oneLine(input.message) || w.fallback;
+  // What it asks, from the request ("asks to run Bash: npm test"), else the agent's own words.
+  const waiting = to === 'needs_permission' || to === 'needs_input';
+  const asked = waiting ? requestWords(input.request, MAX_DETAIL - 5) : undefined;
+  const detail = (asked === undefined ? oneLine(input.message) : `asks ${asked}`) || w.fallback;
   const n: AgentNotification = {
     agentId: input.agentId,
     agent: input.agent,

@@ -11,13 +11,27 @@ import type {
 import type { TaskStatus } from '../../protocol/tasks.js';
 import type { Calendar } from './calendar-days.js';
 import { AppError } from '../errors.js';
+import type { AnswerVia } from '../../protocol/answers.js';
+import { ANSWER_EVENT_TYPES, isAnswerEvent } from './answer-audit.js';
+import {
+  addDurations,
+  BUCKET_FIELD,
+  countAnswer,
+  isEmpty,
+  pickDurations,
+  zeroDurations,
+} from './report-durations.js';
+
+export { addDurations, zeroDurations } from './report-durations.js';
 
 /**
  * Time tracking from state durations. Each `agent.stateChanged` closes the agent's previous
  * span; a span still open counts up to the end of the window; `exited`/`crashed` and
  * `agent.removed` count nothing after them. Spans are clipped to the window and split at
  * midnight of the calendar. Events are fed in log order, one at a time (a page at a time from
- * the event log), so memory grows with agents × days, not with events.
+ * the event log), so memory grows with agents × days, not with events. A wait an answer ended
+ * (`agent.approved`/`denied`/`answered`, recorded while the wait is open or just after it ended)
+ * counts in `answeredBy` under who answered.
  */
 
 export type TimeBucket = 'working' | 'waiting' | 'idle' | 'other';
@@ -67,37 +81,11 @@ export const REPORT_EVENT_TYPES = [
   'agent.stateChanged',
   'agent.removed',
   'workspace.created',
+  ...ANSWER_EVENT_TYPES,
 ] as const satisfies readonly WtpEvent['type'][];
 
-const BUCKET_FIELD = {
-  working: 'workingMs',
-  waiting: 'waitingMs',
-  idle: 'idleMs',
-  other: 'otherMs',
-} as const;
-
-export const zeroDurations = (): ReportDurations => ({
-  workingMs: 0,
-  waitingMs: 0,
-  idleMs: 0,
-  otherMs: 0,
-  waits: 0,
-  longestWaitMs: 0,
-});
-
-/** Adds `b` into `a` (waits add up, the longest wait is the longer). */
-export function addDurations<T extends ReportDurations>(a: T, b: ReportDurations): T {
-  a.workingMs += b.workingMs;
-  a.waitingMs += b.waitingMs;
-  a.idleMs += b.idleMs;
-  a.otherMs += b.otherMs;
-  a.waits += b.waits;
-  a.longestWaitMs = Math.max(a.longestWaitMs, b.longestWaitMs);
-  return a;
-}
-
-const isEmpty = (d: ReportDurations): boolean =>
-  d.workingMs + d.waitingMs + d.idleMs + d.otherMs + d.waits === 0;
+/** An answer recorded this long after a wait ended is still the one that ended it (it is recorded once the agent left the dialog). */
+const ANSWER_AFTER_WAIT_MS = 60_000;
 
 /** An agent's open span and wait: what its events leave behind, outside any window. */
 interface AgentSpan {
@@ -106,6 +94,10 @@ interface AgentSpan {
   at: number;
   /** When the open wait for a human started, if one is open. */
   waitFrom: number | null;
+  /** Who answered the open wait, once an answer event said so. */
+  answeredVia: AnswerVia | null;
+  /** The last wait that ended unanswered, counted in the window: the day it counts on, and when it ended. */
+  lastWait: { day: string; at: number } | null;
   removed: boolean;
   workspaceId: string | null;
 }
@@ -165,8 +157,8 @@ export class TimeReportBuilder {
   snapshot(): ReportReplayState {
     const spans = new Map<string, AgentSpan>();
     for (const [id, c] of this.clocks) {
-      const { bucket, at, waitFrom, removed, workspaceId } = c;
-      spans.set(id, { bucket, at, waitFrom, removed, workspaceId });
+      const { bucket, at, waitFrom, removed, workspaceId, answeredVia, lastWait } = c;
+      spans.set(id, { bucket, at, waitFrom, removed, workspaceId, answeredVia, lastWait });
     }
     return {
       spans,
@@ -208,14 +200,36 @@ export class TimeReportBuilder {
         }
         return;
       default:
+        if (isAnswerEvent(e) && e.agentId !== null) this.answered(e.agentId, e.data.via, ts);
         return;
+    }
+  }
+
+  /** An answer: it ends the open wait, or the one that ended just before it was recorded. */
+  private answered(agentId: string, via: AnswerVia, ts: number): void {
+    const c = this.clocks.get(agentId);
+    if (!c) return;
+    if (c.waitFrom !== null) {
+      c.answeredVia = via;
+    } else if (c.lastWait && ts - c.lastWait.at <= ANSWER_AFTER_WAIT_MS) {
+      countAnswer(this.day(c, c.lastWait.day), via);
+      c.lastWait = null;
     }
   }
 
   private clock(agentId: string, ts: number, workspaceId: string | null): AgentClock {
     let c = this.clocks.get(agentId);
     if (!c) {
-      c = { bucket: null, at: ts, waitFrom: null, days: new Map(), removed: false, workspaceId };
+      c = {
+        bucket: null,
+        at: ts,
+        waitFrom: null,
+        answeredVia: null,
+        lastWait: null,
+        days: new Map(),
+        removed: false,
+        workspaceId,
+      };
       this.clocks.set(agentId, c);
     }
     return c;
@@ -227,7 +241,9 @@ export class TimeReportBuilder {
     const at = Math.max(ts, c.at); // a clock set back never makes a span negative
     if (c.bucket !== null) this.span(c, c.bucket, c.at, at);
     if (c.waitFrom !== null && bucket !== 'waiting') {
-      this.wait(c, c.waitFrom, at);
+      const day = this.wait(c, c.waitFrom, at);
+      c.lastWait = day !== null && !c.answeredVia ? { day, at } : null;
+      c.answeredVia = null;
       c.waitFrom = null;
     }
     if (bucket === 'waiting' && c.waitFrom === null) c.waitFrom = at;
@@ -255,14 +271,20 @@ export class TimeReportBuilder {
     }
   }
 
-  /** A wait for a human over [from, to): counted on the day its part inside the window starts. */
-  private wait(c: AgentClock, from: number, to: number): void {
+  /**
+   * A wait for a human over [from, to): counted on the day its part inside the window starts
+   * (with who answered it, when known). Returns that day, or null when it is outside the window.
+   */
+  private wait(c: AgentClock, from: number, to: number): string | null {
     const s = Math.max(from, this.window.since);
     const e = Math.min(to, this.window.until);
-    if (s >= e) return;
-    const d = this.day(c, this.calendar.dayOf(s));
+    if (s >= e) return null;
+    const day = this.calendar.dayOf(s);
+    const d = this.day(c, day);
     d.waits += 1;
     d.longestWaitMs = Math.max(d.longestWaitMs, e - s);
+    if (c.answeredVia) countAnswer(d, c.answeredVia);
+    return day;
   }
 
   /**
@@ -359,11 +381,6 @@ export class TimeReportBuilder {
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function pickDurations(d: ReportDurations): ReportDurations {
-  const { workingMs, waitingMs, idleMs, otherMs, waits, longestWaitMs } = d;
-  return { workingMs, waitingMs, idleMs, otherMs, waits, longestWaitMs };
-}
 
 /** The report of `events` (in log order) over the window: the builder in one call. */
 export function timeReport(input: {

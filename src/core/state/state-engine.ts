@@ -7,6 +7,8 @@ import type { ProfileCatalog } from '../agents/profiles.js';
 import type { Clock, Logger, TimerHandle } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 import { nextResolveAt, resolveActivity, type ResolveSettings } from './state-resolve.js';
+import { forgetRequests, mergeRequests, pendingRequest, requestChange } from './pending-request.js';
+import { agentEvent } from '../model/agent-event.js';
 
 export interface StateEngineSettings extends ResolveSettings {
   /** `working` with no output, no new signal and CPU under `stallCpuPercent` this long → stalled evidence. */
@@ -156,6 +158,10 @@ export class StateEngine {
     this.arm(agentId, s, settleUntil);
     if (!r || settleUntil > now) return;
     const sig = r.signal;
+    // The agent stops waiting: what was asked is over (a working signal while it was not waiting
+    // forgets nothing: a hook's request may come before the status record that says blocked).
+    if (isWaiting(agent.state) && !isWaiting(sig.state)) forgetRequests(s.latest, sig.at);
+    const request = pendingRequest(sig, s.latest);
     const detail: StateDetail = {
       reason: sig.reason ?? defaultReason(sig.state),
       source: sig.source,
@@ -164,16 +170,31 @@ export class StateEngine {
       ...(sig.tool === undefined ? {} : { tool: sig.tool }),
       ...(sig.resetsAt === undefined ? {} : { resetsAt: sig.resetsAt }),
       ...(r.overrode === undefined ? {} : { overrode: r.overrode }),
+      ...(request === undefined ? {} : { request }),
     };
     const cur = agent.stateDetail;
     // The same state with the same reason is no news, whichever source repeats it: the first
-    // signal that told it stays as its evidence (`wtp why` lists the later ones).
+    // signal that told it stays as its evidence (`wtp why` lists the later ones). Except for what
+    // a waiting agent asks: a source that adds to the request (a hook's diff after the status
+    // record's command) fills it in under the same evidence and since (agent.requestChanged);
+    // another dialog (another target) is a new wait: a state change to the same state (which
+    // composeNotification does not notify).
     const same =
       agent.state === sig.state &&
       cur.reason === detail.reason &&
       !cur.stalled &&
       cur.resetsAt === detail.resetsAt;
-    if (same) return;
+    if (same) {
+      const change = requestChange(cur.request, request);
+      if (change === 'replace') await this.d.transition(agent, sig.state, detail, EVENT_SOURCE[sig.source]);
+      if (change !== 'fill' || request === undefined) return;
+      // What the sources say now, in order of trust, with what only the detail still has.
+      const filled = cur.request === undefined ? request : mergeRequests(request, cur.request);
+      agent.stateDetail = { ...cur, request: filled };
+      const event = agentEvent(agent, EVENT_SOURCE[sig.source], 'agent.requestChanged', { request: filled });
+      await this.d.registry.save(agent, [event]);
+      return;
+    }
     await this.d.transition(agent, sig.state, detail, EVENT_SOURCE[sig.source]);
   }
 
@@ -193,6 +214,8 @@ export class StateEngine {
     });
   }
 }
+
+const isWaiting = (state: string): boolean => state === 'needs_permission' || state === 'needs_input';
 
 function defaultReason(state: Signal['state']): string {
   switch (state) {

@@ -102,8 +102,8 @@ export interface TerminalUseCases extends Pick<OutputHub, 'onResize' | 'subscrib
 }
 
 export interface StateUseCases {
-  /** The agent, its recent signals and the rules that decide between them (`wtp why`). */
-  why(ref: string): WhyResponse;
+  /** The agent, its recent signals, the rules that decide between them, its last answers (`wtp why`). */
+  why(ref: string): Promise<WhyResponse>;
   /** A hook call of an agent CLI (HOOK_REJECTED for an agent that takes none). */
   receiveHook(agentId: string, body: Record<string, unknown>): Promise<Signal | null>;
 }

@@ -57,4 +57,25 @@ describe('reportText', () => {
     expect(text).toContain('tk-1  orders  review  shop       1h 02m');
     expect(text).toContain('api (removed)  shop       claude   tk-1  1h 02m');
   });
+
+  it('says who ended the waits an answer ended', () => {
+    const t = {
+      ...zero,
+      waitingMs: 90_000,
+      waits: 3,
+      longestWaitMs: 60_000,
+      answeredBy: { cli: 1, policy: 1 },
+    };
+    const ws = { workspaceId: 'ws-1', workspace: 'shop' };
+    const text = reportText({
+      ...base,
+      totals: t,
+      workspaces: [{ ...ws, ...t }],
+      days: [{ day: '2026-11-22', ...ws, ...t }],
+      tasks: [],
+      agents: [{ id: 'ag-1', name: 'api', profile: 'claude', task: null, removed: false, ...ws, ...t }],
+    }).join('\n');
+    expect(text).toContain('WAITS                LONGEST WAIT');
+    expect(text).toContain('3 (cli 1, policy 1)  1m 00s');
+  });
 });

@@ -26,9 +26,15 @@ const timeCells = (d: ReportDurations): string[] => [
   humanDuration(d.waitingMs),
   humanDuration(d.idleMs),
   humanDuration(d.otherMs),
-  String(d.waits),
+  waitsText(d),
   humanDuration(d.longestWaitMs),
 ];
+
+/** `3`, or with who answered the waits an answer ended: `3 (cli 1, policy 1)`. */
+function waitsText(d: ReportDurations): string {
+  const by = Object.entries(d.answeredBy ?? {}).filter(([, n]) => n > 0);
+  return by.length === 0 ? String(d.waits) : `${d.waits} (${by.map(([via, n]) => `${via} ${n}`).join(', ')})`;
+}
 
 /**
  * `wtp report` as text: per workspace per day (with a total), then per task, then per agent.

@@ -5,6 +5,7 @@ import type { StreamReader } from '../../core/agents/profiles.js';
 import {
   detectScreen,
   evidenceOf,
+  verdictRequest,
   type DetectorTable,
   type ScreenVerdict,
 } from '../../core/state/detectors/screen-detector.js';
@@ -127,7 +128,7 @@ export class SignalWatch {
         lines: screen.lines,
         cursorY: screen.cursor.y,
       });
-      this.consider(verdict);
+      this.consider(verdict, screen.lines);
     } catch {
       // the emulator is gone (agent exiting): nothing to report
     } finally {
@@ -135,16 +136,16 @@ export class SignalWatch {
     }
   }
 
-  private consider(v: ScreenVerdict | null): void {
+  private consider(v: ScreenVerdict | null, lines: readonly string[]): void {
     if (!v) return;
-    const key = `${v.state}|${v.reason ?? ''}|${v.rule}`;
+    const key = verdictKey(v);
     if (key === this.lastScreenKey) {
       this.pendingIdle = null;
       return;
     }
     if (v.state !== 'idle') {
       this.pendingIdle = null;
-      this.report(v, key, this.o.now());
+      this.report(v, key, this.o.now(), lines);
       return;
     }
     if (this.pendingIdle?.key !== key) this.pendingIdle = { key, at: this.o.now() };
@@ -165,8 +166,7 @@ export class SignalWatch {
         lines: screen.lines,
         cursorY: screen.cursor.y,
       });
-      if (!v || `${v.state}|${v.reason ?? ''}|${v.rule}` !== pending.key || this.pendingIdle !== pending)
-        return;
+      if (!v || verdictKey(v) !== pending.key || this.pendingIdle !== pending) return;
       this.pendingIdle = null;
       this.report(v, pending.key, pending.at);
     } catch {
@@ -174,8 +174,9 @@ export class SignalWatch {
     }
   }
 
-  private report(v: ScreenVerdict, key: string, at: number): void {
+  private report(v: ScreenVerdict, key: string, at: number, lines?: readonly string[]): void {
     this.lastScreenKey = key;
+    const request = verdictRequest(v, lines);
     this.o.send({
       source: 'screen',
       state: v.state,
@@ -183,6 +184,12 @@ export class SignalWatch {
       ...(v.resetsAt === undefined ? {} : { resetsAt: v.resetsAt }),
       evidence: evidenceOf(v).slice(0, 500),
       at,
+      ...(request === undefined ? {} : { request }),
     });
   }
+}
+
+/** A verdict worth reporting again when this changes: another rule, or another dialog (its target). */
+function verdictKey(v: ScreenVerdict): string {
+  return `${v.state}|${v.reason ?? ''}|${v.rule}|${v.about ?? ''}`;
 }

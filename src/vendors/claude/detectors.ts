@@ -108,8 +108,13 @@ export const CLAUDE_RULES: readonly RuleSet[] = [
           /\bYes, allow (?:once|always|reading|access|all|external)\b/,
           /Allow this MCP server/,
         ],
-        // The command (or path) framed by dashed rows above the question.
-        about: /(?:^|\n)\s*╌{8,}\n\s*(\S[^\n]*)(?:\n[^\n]*){0,8}?\n\s*╌{8,}\n\s*Do you want to\b/,
+        about: [
+          // The file a Write or an Edit would change, named in the question (its content is
+          // framed above it: the file's first line is not what the dialog is about).
+          /^\s*Do you want to (?:create|make this edit to) (\S.*?)\?\s*$/,
+          // The command (or path) framed by dashed rows above the question.
+          /(?:^|\n)\s*╌{8,}\n\s*(\S[^\n]*)(?:\n[^\n]*){0,8}?\n\s*╌{8,}\n\s*Do you want to\b/,
+        ],
       },
       { id: 'interrupt-hint', state: 'working', within: 'bottom', any: [INTERRUPT] },
       { id: 'spinner', state: 'working', within: 'bottom', any: [CLAUDE_SPINNER, TOKEN_STATS] },

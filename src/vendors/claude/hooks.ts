@@ -1,5 +1,6 @@
 import type { HookReading } from '../../core/agents/profiles.js';
 import { hookSignals, stopFailureSignal, str } from '../hook-signal.js';
+import { askedWords, permissionRequest, questionRequest } from '../tool-request.js';
 
 /**
  * Maps a Claude Code hook payload (the JSON its hooks receive on stdin / as the HTTP body) to a
@@ -8,6 +9,9 @@ import { hookSignals, stopFailureSignal, str } from '../hook-signal.js';
  * Notification(elicitation_dialog) and AskUserQuestion → needs_input; Stop and
  * Notification(idle_prompt) → idle; StopFailure(rate_limit|billing_error) → needs_input with
  * reason usage_limit, other StopFailures → idle with reason error. Others say nothing.
+ * PermissionRequest's `tool_input` is the request (tool-request.ts): the command or file, an
+ * edit's change, AskUserQuestion's question and options; the evidence quotes what it is about
+ * (`hook PermissionRequest Bash "npm test"`).
  */
 export function readClaudeHook(body: Record<string, unknown>, at: number): HookReading {
   const event = str(body.hook_event_name) ?? 'unknown';
@@ -24,20 +28,25 @@ export function readClaudeHook(body: Record<string, unknown>, at: number): HookR
     case 'PostToolUse':
     case 'PostToolUseFailure':
       return reading(sig('working', undefined, tool));
-    case 'PermissionRequest':
-      return reading(
-        tool === 'AskUserQuestion'
-          ? sig('needs_input', 'question', tool)
-          : sig('needs_permission', 'permission', tool),
-      );
+    case 'PermissionRequest': {
+      if (tool === 'AskUserQuestion') {
+        return reading(
+          sig('needs_input', 'question', tool, { request: questionRequest(tool, body.tool_input) }),
+        );
+      }
+      const request = permissionRequest(tool, body.tool_input);
+      return reading(sig('needs_permission', 'permission', askedWords(request), { request }));
+    }
     case 'Notification': {
       const type = str(body.notification_type);
       const msg = str(body.message);
       const text = [type, msg ? JSON.stringify(msg.slice(0, 160)) : undefined].filter(Boolean).join(' ');
-      if (type === 'permission_prompt') return reading(sig('needs_permission', 'permission', text));
+      if (type === 'permission_prompt') {
+        return reading(sig('needs_permission', 'permission', text, { request: { kind: 'permission' } }));
+      }
       if (type === 'idle_prompt') return reading(sig('idle', 'at_prompt', text));
       if (type === 'elicitation_dialog' || type === 'agent_needs_input') {
-        return reading(sig('needs_input', 'question', text));
+        return reading(sig('needs_input', 'question', text, { request: { kind: 'question' } }));
       }
       return reading(null);
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { askedAbout } from '../../protocol/agent-words.js';
 import { readCopilotHook } from './hooks.js';
 
 /** Payloads as Copilot CLI 1.0.102 sent them to plugin hooks (offline run; long fields cut). */
@@ -76,6 +77,17 @@ describe('readCopilotHook', () => {
     expect(readCopilotHook(PAYLOADS.permissionNote, 5).signal?.evidence).toBe(
       'hook Notification permission_prompt "Run command: touch x"',
     );
+  });
+
+  it('a permission request: the tool and its command (camelCase toolInput), as askedAbout reads it back', () => {
+    const s = readCopilotHook(PAYLOADS.permission, 5).signal;
+    expect(s).toMatchObject({
+      evidence: 'hook PermissionRequest bash "touch x"',
+      request: { kind: 'permission', tool: 'bash', about: 'touch x' },
+    });
+    expect(askedAbout(s?.evidence)).toBe('touch x');
+    expect(readCopilotHook(PAYLOADS.permissionNote, 5).signal?.request).toEqual({ kind: 'permission' });
+    expect(readCopilotHook(PAYLOADS.question, 5).signal?.request).toEqual({ kind: 'question' });
   });
 
   it('a final model error: a limit needs input (usage_limit), anything else is an idle error', () => {

@@ -1,5 +1,6 @@
 import type { HookReading } from '../../core/agents/profiles.js';
 import { hookSignals, str } from '../hook-signal.js';
+import { askedWords, permissionRequest } from '../tool-request.js';
 
 /** An error Copilot reports for a model call that hit a rate or usage limit. */
 const LIMIT = /\b(?:429|rate[_ ]limit|usage[_ ]limit|quota|insufficient_quota)\b/i;
@@ -30,14 +31,21 @@ export function readCopilotHook(body: Record<string, unknown>, at: number): Hook
     case 'PostToolUse':
     case 'PostToolUseFailure':
       return reading(sig('working', undefined, tool));
-    case 'PermissionRequest':
-      return reading(sig('needs_permission', 'permission', tool));
+    case 'PermissionRequest': {
+      // The request: the command or file of `toolInput` (`tool_input` in the PascalCase payload).
+      const request = permissionRequest(tool, body.toolInput ?? body.tool_input);
+      return reading(sig('needs_permission', 'permission', askedWords(request), { request }));
+    }
     case 'Notification': {
       const type = str(body.notification_type);
       const msg = str(body.message);
       const text = [type, msg ? JSON.stringify(msg.slice(0, 160)) : undefined].filter(Boolean).join(' ');
-      if (type === 'permission_prompt') return reading(sig('needs_permission', 'permission', text));
-      if (type === 'elicitation_dialog') return reading(sig('needs_input', 'question', text));
+      if (type === 'permission_prompt') {
+        return reading(sig('needs_permission', 'permission', text, { request: { kind: 'permission' } }));
+      }
+      if (type === 'elicitation_dialog') {
+        return reading(sig('needs_input', 'question', text, { request: { kind: 'question' } }));
+      }
       return reading(null);
     }
     case 'Stop':

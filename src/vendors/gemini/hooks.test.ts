@@ -89,8 +89,38 @@ describe('readGeminiHook', () => {
       state: 'needs_permission',
       reason: 'permission',
       evidence: 'hook Notification ToolPermission "touch out.txt"',
+      request: { kind: 'permission', about: 'touch out.txt' },
     });
-    expect(read(PAYLOADS.question).signal).toMatchObject({ state: 'needs_input', reason: 'question' });
+    expect(read(PAYLOADS.question).signal).toMatchObject({
+      state: 'needs_input',
+      reason: 'question',
+      request: { kind: 'question' },
+    });
+  });
+
+  it('an edit’s permission: the file and its diff (the details Gemini CLI 0.61.0 serialises for an edit)', () => {
+    const edit = {
+      ...PAYLOADS.permission,
+      message: 'Tool Edit requires editing',
+      details: {
+        type: 'edit',
+        title: 'Edit',
+        fileName: 'a.txt',
+        filePath: '/tmp/work/a.txt',
+        fileDiff: '--- a.txt\n+++ a.txt\n@@ -1 +1 @@\n-x\n+y\n',
+        originalContent: 'x\n',
+        newContent: 'y\n',
+        isModifying: false,
+      },
+    };
+    expect(read(edit).signal).toMatchObject({
+      evidence: 'hook Notification ToolPermission "a.txt"',
+      request: {
+        kind: 'permission',
+        about: '/tmp/work/a.txt',
+        diff: '--- a.txt\n+++ a.txt\n@@ -1 +1 @@\n-x\n+y\n',
+      },
+    });
   });
 
   it('dates a signal when Gemini fired the hook (a late call is not newer than the screen); else on receipt', () => {

@@ -1,5 +1,6 @@
 import type { HookReading } from '../../core/agents/profiles.js';
 import { hookSignals, str } from '../hook-signal.js';
+import { ABOUT_MAX } from '../tool-request.js';
 
 /** What Gemini CLI puts in AfterAgent's `prompt_response` when the turn gave no text (it failed). */
 const NO_RESPONSE = '[no response text]';
@@ -43,8 +44,24 @@ export function readGeminiHook(body: Record<string, unknown>, received: number):
       const what =
         str(details.command) ?? str(details.fileName) ?? str(details.toolName) ?? str(body.message);
       const text = `${type}${what ? ` ${JSON.stringify(what.slice(0, 160))}` : ''}`;
-      if (details.type === 'ask_user') return reading(sig('needs_input', 'question', text));
-      return reading(sig('needs_permission', 'permission', text));
+      // ask_user's details are its type and title alone: the question is on the screen.
+      if (details.type === 'ask_user') {
+        return reading(sig('needs_input', 'question', text, { request: { kind: 'question' } }));
+      }
+      // The request: the command, or the edited file (`filePath`) and its `fileDiff`; an MCP tool's name.
+      const about = (str(details.command) ?? str(details.filePath) ?? str(details.fileName))?.slice(
+        0,
+        ABOUT_MAX,
+      );
+      const diff = str(details.fileDiff)?.slice(0, 8_000);
+      const tool = str(details.toolName);
+      const request = {
+        kind: 'permission' as const,
+        ...(tool === undefined ? {} : { tool }),
+        ...(about === undefined ? {} : { about }),
+        ...(diff === undefined ? {} : { diff }),
+      };
+      return reading(sig('needs_permission', 'permission', text, { request }));
     }
     case 'AfterAgent':
       if (body.prompt_response === NO_RESPONSE) return reading(null);

@@ -50,9 +50,15 @@ describe('readOpencodeHook', () => {
       evidence: 'hook permission.asked bash "echo hi > out.txt"',
       at: AT,
       tool: 'bash',
+      request: { kind: 'permission', tool: 'bash', about: 'echo hi > out.txt' },
     });
     const edit = read(body('permission.asked', { permission: 'edit', about: '/p/notes.txt' }));
     expect(edit.signal?.evidence).toBe('hook permission.asked edit "/p/notes.txt"');
+    expect(edit.signal?.request).toEqual({ kind: 'permission', tool: 'edit', about: '/p/notes.txt' });
+    // The request's target is the one the evidence quotes (what `wtp approve` checks on screen).
+    const long = read(body('permission.asked', { permission: 'bash', about: `echo ${'x'.repeat(290)}` }));
+    expect(long.signal?.request?.about).toBe(`echo ${'x'.repeat(195)}`);
+    expect(long.signal?.evidence).toBe(`hook permission.asked bash "echo ${'x'.repeat(195)}"`);
     expect(read(body('permission.replied', { reply: 'once' })).signal).toMatchObject({
       state: 'working',
       evidence: 'hook permission.replied once',
@@ -60,10 +66,17 @@ describe('readOpencodeHook', () => {
   });
 
   it('a question needs input; its answer is working again', () => {
-    expect(read(body('question.asked', { question: 'Which colour?' })).signal).toMatchObject({
+    expect(read(body('question.asked', { question: 'Which colour?', options: [] })).signal).toMatchObject({
       state: 'needs_input',
       reason: 'question',
       evidence: 'hook question.asked "Which colour?"',
+      request: { kind: 'question', question: 'Which colour?' },
+    });
+    const choices = body('question.asked', { question: 'Which colour?', options: ['Red', 'Blue'] });
+    expect(read(choices).signal?.request).toEqual({
+      kind: 'question',
+      question: 'Which colour?',
+      options: ['Red', 'Blue'],
     });
     expect(read(body('question.replied')).signal).toMatchObject({ state: 'working' });
     expect(read(body('question.rejected')).signal).toMatchObject({ state: 'working' });

@@ -1,5 +1,6 @@
 import type { HookReading } from '../../core/agents/profiles.js';
 import { hookSignals, str } from '../hook-signal.js';
+import { askedWords, permissionRequest, questionRequest } from '../tool-request.js';
 
 const obj = (v: unknown): Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -52,10 +53,15 @@ export function readOpencodeHook(body: Record<string, unknown>, at: number): Hoo
       const reason = error === 'MessageAbortedError' ? 'interrupted' : 'error';
       return reading(sig('idle', reason, [`after ${error}`]));
     }
-    case 'permission.asked':
-      return reading(sig('needs_permission', 'permission', [tool, quoted(str(p.about))]));
-    case 'question.asked':
-      return reading(sig('needs_input', 'question', [quoted(str(p.question))]));
+    case 'permission.asked': {
+      const request = permissionRequest(tool, { command: p.about });
+      return reading(sig('needs_permission', 'permission', askedWords(request), { request }));
+    }
+    case 'question.asked': {
+      // The plugin forwards the first question and its options' labels (setup.ts `brief`).
+      const request = questionRequest(undefined, { questions: [p] });
+      return reading(sig('needs_input', 'question', [quoted(str(p.question))], { request }));
+    }
     case 'permission.replied':
     case 'question.replied':
     case 'question.rejected':

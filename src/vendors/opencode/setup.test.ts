@@ -110,6 +110,14 @@ describe('the OpenCode plugin (run in Node: the same fetch and child_process tha
       sessionID: SID,
       questions: [{ question: 'Which colour?', options: [] }],
     }),
+    // Not recorded: a question with options (the question tool's schema), whose labels go along.
+    ev('question.asked', {
+      id: 'que_2',
+      sessionID: SID,
+      questions: [
+        { question: 'Which size?', options: [{ label: 'S', description: 'small' }, { label: 'L' }] },
+      ],
+    }),
     ev('session.error', { sessionID: SID, error: { name: 'MessageAbortedError', data: {} } }),
     ev('session.status', { sessionID: SID, status: { type: 'idle' } }),
     ev('session.idle', { sessionID: SID }),
@@ -147,7 +155,7 @@ describe('the OpenCode plugin (run in Node: the same fetch and child_process tha
       const mod = (await import(pathToFileURL(file).href)) as PluginModule;
       const hooks = await mod.WtpStatePlugin();
       for (const e of EVENTS) await hooks.event(e);
-      await eventually('every forwarded event', () => bodies.length >= 13);
+      await eventually('every forwarded event', () => bodies.length >= 14);
       const b = (event: string, properties: Record<string, unknown> = {}, more = {}) => ({
         hook_event_name: event,
         session_id: SID,
@@ -162,7 +170,8 @@ describe('the OpenCode plugin (run in Node: the same fetch and child_process tha
         { ...b('session.status', { type: 'busy' }), session_id: 'ses_child', subagent: true },
         b('permission.asked', { permission: 'bash', about: 'echo hi > out.txt' }),
         b('permission.replied', { reply: 'once' }),
-        b('question.asked', { question: 'Which colour?' }),
+        b('question.asked', { question: 'Which colour?', options: [] }),
+        b('question.asked', { question: 'Which size?', options: ['S', 'L'] }),
         b('session.idle', {}, { error: 'MessageAbortedError' }),
         b('session.idle', {}, { error: 'MessageAbortedError' }),
         b('session.status', { type: 'busy' }),

@@ -69,7 +69,7 @@ function brief(type, p) {
       return { permission: cut(p.permission), about: cut(about) };
     }
     case 'question.asked':
-      return { question: cut(p.questions?.[0]?.question) };
+      return { question: cut(p.questions?.[0]?.question), options: (p.questions?.[0]?.options ?? []).slice(0, 20).map((o) => cut(o?.label)).filter(Boolean) };
     case 'permission.replied':
       return { reply: cut(p.reply) };
     default:

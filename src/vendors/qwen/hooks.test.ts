@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { askedAbout } from '../../protocol/agent-words.js';
 import { qwenHookReader, readQwenHook } from './hooks.js';
 
 /** Payloads as Qwen Code 0.24.4 sent them to command hooks (offline run; long fields cut). */
@@ -96,6 +97,32 @@ describe('readQwenHook', () => {
     ]);
     expect(state(P.badRequest)?.slice(0, 2)).toEqual(['idle', 'error']);
     expect(readQwenHook(P.permission, 1).signal?.tool).toBe('run_shell_command');
+  });
+
+  it('the request: the command, the file and its content, the question; its target is the one askedAbout reads', () => {
+    const request = (body: Record<string, unknown>) => readQwenHook(body, 1).signal?.request;
+    expect(request(P.permission)).toEqual({
+      kind: 'permission',
+      tool: 'run_shell_command',
+      about: 'touch out.txt',
+    });
+    expect(request(P.editPermission)).toEqual({
+      kind: 'permission',
+      tool: 'write_file',
+      about: '/tmp/p/a.txt',
+      diff: 'x',
+    });
+    expect(request(P.question)).toEqual({
+      kind: 'question',
+      tool: 'ask_user_question',
+      question: 'Which colour?',
+    });
+    expect(request(P.permissionNote)).toEqual({ kind: 'permission' });
+    expect(request(P.questionNote)).toEqual({ kind: 'question', tool: 'ask_user_question' });
+    for (const body of [P.permission, P.editPermission]) {
+      const s = readQwenHook(body, 1).signal;
+      expect(askedAbout(s?.evidence)).toBe(s?.request?.about);
+    }
   });
 });
 

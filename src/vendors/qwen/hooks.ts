@@ -1,20 +1,9 @@
 import type { HookReading } from '../../core/agents/profiles.js';
 import { hookSignals, stopFailureSignal, str } from '../hook-signal.js';
+import { askedWords, permissionRequest, questionRequest } from '../tool-request.js';
 
 /** The tool Qwen Code asks the user a question with (it goes through the permission path). */
 const QUESTION_TOOL = 'ask_user_question';
-
-/**
- * What a permission dialog is about: the shell command, else the file (or path, URL, query) the
- * tool input names.
- */
-function aboutOf(input: unknown): string | undefined {
-  if (typeof input !== 'object' || input === null) return undefined;
-  const o = input as Record<string, unknown>;
-  return (
-    str(o.command) ?? str(o.file_path) ?? str(o.absolute_path) ?? str(o.path) ?? str(o.url) ?? str(o.query)
-  );
-}
 
 /** Sessions whose last hook event is remembered (the oldest is forgotten first). */
 const SESSIONS_KEPT = 256;
@@ -69,10 +58,13 @@ export function readQwenHook(body: Record<string, unknown>, at: number): HookRea
     case 'PostToolUseFailure':
       return reading(sig('working', undefined, tool));
     case 'PermissionRequest': {
-      if (tool === QUESTION_TOOL) return reading(sig('needs_input', 'question', tool));
-      const about = aboutOf(body.tool_input);
-      const text = [tool, about === undefined ? undefined : JSON.stringify(about.slice(0, 200))];
-      return reading(sig('needs_permission', 'permission', text.filter(Boolean).join(' ')));
+      if (tool === QUESTION_TOOL) {
+        return reading(
+          sig('needs_input', 'question', tool, { request: questionRequest(tool, body.tool_input) }),
+        );
+      }
+      const request = permissionRequest(tool, body.tool_input);
+      return reading(sig('needs_permission', 'permission', askedWords(request), { request }));
     }
     case 'Notification': {
       const type = str(body.notification_type);
@@ -82,8 +74,8 @@ export function readQwenHook(body: Record<string, unknown>, at: number): HookRea
         // "Qwen Code needs your permission to use ask_user_question": a question, not a permission.
         return reading(
           msg?.endsWith(` ${QUESTION_TOOL}`)
-            ? sig('needs_input', 'question', text)
-            : sig('needs_permission', 'permission', text),
+            ? sig('needs_input', 'question', text, { request: { kind: 'question', tool: QUESTION_TOOL } })
+            : sig('needs_permission', 'permission', text, { request: { kind: 'permission' } }),
         );
       }
       if (type === 'idle_prompt') return reading(sig('idle', 'at_prompt', text));

@@ -1,4 +1,5 @@
-import type { ActivityState, SignalReason } from '../../../protocol/signals.js';
+import type { ActivityState, PendingRequest, SignalReason } from '../../../protocol/signals.js';
+import { questionOptions } from '../question-options.js';
 
 /**
  * Screen detector: reads an agent's state from the text of its visible screen (ANSI already
@@ -27,10 +28,11 @@ interface RuleBase {
   /** Builds the reset time from a match (each match of the rule is tried in order). */
   resetsAt?: (m: RegExpMatchArray) => string | undefined;
   /**
-   * What a dialog asks about (the command it would run): the first capture group of this
-   * pattern's first hit in the window, when the rule fires. Tested like the rule's patterns.
+   * What a dialog asks about (the command it would run, the file it would write): the first
+   * capture group of this pattern's first hit in the window, when the rule fires (of several,
+   * the first that hits). Tested like the rule's patterns.
    */
-  about?: RegExp;
+  about?: RegExp | readonly RegExp[];
 }
 
 /**
@@ -234,8 +236,13 @@ export function detectScreen(
       text: clip(first.row.text),
     };
     if (rule.reason !== undefined) verdict.reason = rule.reason;
-    const about = rule.about === undefined ? undefined : find(rule.about, window)?.match[1]?.trim();
-    if (about) verdict.about = clip(about);
+    for (const re of rule.about === undefined ? [] : [rule.about].flat()) {
+      const about = find(re, window)?.match[1]?.trim();
+      if (about) {
+        verdict.about = clip(about);
+        break;
+      }
+    }
     if (rule.resetsAt !== undefined) {
       for (const h of hits) {
         const at = rule.resetsAt(h.match);
@@ -258,4 +265,24 @@ export function evidenceOf(verdict: ScreenVerdict): string {
   const about = verdict.about === undefined ? '' : ` about ${JSON.stringify(verdict.about)}`;
   const reset = verdict.resetsAt === undefined ? '' : ` resets ${verdict.resetsAt}`;
   return `screen ${verdict.rule} line ${verdict.line}: ${JSON.stringify(verdict.text)}${about}${reset}`;
+}
+
+/**
+ * What a dialog on screen asks, as the agent's request: a permission dialog (and the command it
+ * is about, when the rule reads it), or a question (with its numbered options, when `lines`, the
+ * screen the verdict was made on, shows them); undefined for other verdicts (a trust prompt, a
+ * usage limit, idle, working).
+ */
+export function verdictRequest(
+  verdict: ScreenVerdict,
+  lines?: readonly string[],
+): PendingRequest | undefined {
+  const kind = verdict.reason === 'permission' || verdict.reason === 'question' ? verdict.reason : undefined;
+  if (kind === undefined || verdict.state === 'idle' || verdict.state === 'working') return undefined;
+  const options = kind === 'question' && lines ? questionOptions(lines, verdict.line)?.options : undefined;
+  return {
+    kind,
+    ...(verdict.about === undefined ? {} : { about: verdict.about }),
+    ...(options === undefined ? {} : { options: options.slice(0, 20).map((o) => o.slice(0, 300)) }),
+  };
 }

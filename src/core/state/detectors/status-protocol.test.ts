@@ -7,6 +7,7 @@ import {
   decodeBase64Utf8,
   evidenceOfRecord,
   parseStatusBody,
+  recordRequest,
   recordToSignal,
   type ScanResult,
   type StatusRecord,
@@ -193,5 +194,40 @@ describe('recordToSignal', () => {
     const long = evidenceOfRecord({ state: 'error', title: 't'.repeat(500), msg: 'm'.repeat(500) });
     expect(long.length).toBeLessThanOrEqual(200);
     expect(long.startsWith('status 7501 state=error title="ttt')).toBe(true);
+  });
+});
+
+describe('recordRequest: what a blocked record says is asked', () => {
+  it('Claude Code 2.1.330’s words (docs/research): the tool and command; the question and its options', () => {
+    expect(recordRequest('permission', 'approve Bash: echo hi > out.txt')).toEqual({
+      kind: 'permission',
+      tool: 'Bash',
+      about: 'echo hi > out.txt',
+    });
+    expect(recordRequest('question', 'answer: Which color should the button be? (Red · Blue)')).toEqual({
+      kind: 'question',
+      question: 'Which color should the button be?',
+      options: ['Red', 'Blue'],
+    });
+    expect(
+      recordToSignal({ state: 'blocked', kind: 'permission', msg: 'approve Bash: ls' }, 1)?.request,
+    ).toEqual({
+      kind: 'permission',
+      tool: 'Bash',
+      about: 'ls',
+    });
+  });
+
+  it('other words, no message, or not a dialog: the kind alone, or nothing', () => {
+    expect(recordRequest('permission', 'may I?')).toEqual({ kind: 'permission' });
+    expect(recordRequest('question', 'Which one?')).toEqual({ kind: 'question', question: 'Which one?' });
+    expect(recordToSignal({ state: 'blocked', app: 'codex', kind: 'permission' }, 1)?.request).toEqual({
+      kind: 'permission',
+    });
+    expect(
+      recordToSignal({ state: 'blocked', kind: 'permission', msg: 'trust this folder' }, 1)?.request,
+    ).toBe(undefined);
+    expect(recordToSignal({ state: 'blocked', kind: 'auth' }, 1)?.request).toBeUndefined();
+    expect(recordToSignal({ state: 'working' }, 1)?.request).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { Signal, SignalReason } from '../../../protocol/signals.js';
+import type { PendingRequest, Signal, SignalReason } from '../../../protocol/signals.js';
 
 /**
  * OSC 7501, the Program Status Protocol (spec revision 0.3; Claude Code ≥ 2.1.295, Crush, pi).
@@ -272,7 +272,31 @@ export function recordToSignal(rec: StatusRecord, at: number): Signal | null {
   const signal: Signal = { source: 'status', state, evidence: evidenceOfRecord(rec), at };
   if (reason !== undefined) signal.reason = reason;
   if (resetsAt !== undefined && resetsAt !== '') signal.resetsAt = resetsAt;
+  if (reason === 'permission' || reason === 'question') signal.request = recordRequest(reason, rec.msg);
   return signal;
+}
+
+/** Claude Code's words: `approve Bash: echo hi > out.txt`, `answer: Which color? (Red · Blue)`. */
+const APPROVE = /^approve (\S{1,200}): (.+)$/s;
+const ANSWER = /^answer: (.+?)(?: \(([^()]*)\))?$/s;
+
+/**
+ * What a `blocked` record's message says is asked: Claude Code's `approve <tool>: <command>` and
+ * `answer: <question> (<option> · <option>)`; another program's message is only the question.
+ */
+export function recordRequest(kind: 'permission' | 'question', msg: string | undefined): PendingRequest {
+  if (msg === undefined) return { kind };
+  if (kind === 'permission') {
+    const m = APPROVE.exec(msg);
+    return m?.[1] && m[2] ? { kind, tool: m[1], about: m[2].slice(0, 2_000) } : { kind };
+  }
+  const m = ANSWER.exec(msg);
+  const options = m?.[2]?.split(' · ').filter((o) => o !== '');
+  return {
+    kind,
+    question: (m?.[1] ?? msg).slice(0, 2_000),
+    ...(options && options.length > 0 ? { options: options.slice(0, 20).map((o) => o.slice(0, 300)) } : {}),
+  };
 }
 
 /** `status 7501 state=blocked kind=permission msg="…"`, at most 200 characters. */

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { AgentState, AgentView, CreateAgentRequest } from '../../../protocol/agent.js';
 import { WtpError } from '../../../client/wtp-error.js';
 import { AGENT_CLI_PROFILES, AGENT_STATES } from '../../../protocol/constants.js';
+import { requestWords } from '../../../protocol/request-words.js';
 import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
 import {
@@ -150,7 +151,10 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
         const multiWs = new Set(agents.map((a) => a.workspace)).size > 1;
         // Branch and worktree disk use, when some agent works in a git worktree.
         const git = agents.some((a) => a.worktree !== null);
-        const rows = agents.map((a) => [
+        // What waiting agents ask, when one's request says (a last column: `to run Bash: npm test`).
+        const asks = agents.map((a) => asksText(a));
+        const anyAsks = asks.some((w) => w !== undefined);
+        const rows = agents.map((a, i) => [
           multiWs ? `${a.workspace}/${a.name}` : a.name,
           a.id,
           a.profile,
@@ -161,6 +165,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
           bytes(a.stats?.rssBytes),
           ...(git ? [a.worktree?.branch ?? '-', bytes(a.worktreeBytes)] : []),
           shortenHome(a.cwd, ctx.env.userHome),
+          ...(anyAsks ? [asks[i] ?? '-'] : []),
         ]);
         ctx.line(
           table(
@@ -175,6 +180,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
               'RSS',
               ...(git ? ['BRANCH', 'DISK'] : []),
               'CWD',
+              ...(anyAsks ? ['ASKS'] : []),
             ],
             rows,
             (r, col, s) => {
@@ -272,4 +278,12 @@ async function createApprovingSetup(ctx: CliContext, body: CreateAgentRequest) {
     await ctx.client().call('setupApprove', { body: { repo: String(d.repo), hash: String(d.hash) } });
     return ctx.client().call('createAgent', { body });
   }
+}
+
+/** What a waiting agent asks, for `wtp ls`: a file in its folder named relative to it, one line. */
+function asksText(a: AgentView): string | undefined {
+  const r = a.stateDetail.request;
+  if (r === undefined || (a.state !== 'needs_permission' && a.state !== 'needs_input')) return undefined;
+  const inside = r.about?.startsWith(`${a.cwd}/`) === true;
+  return requestWords(inside ? { ...r, about: r.about?.slice(a.cwd.length + 1) } : r, 80);
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { answerWords } from '../../../protocol/answer-words.js';
 import type { WtpEvent } from '../../../protocol/events.js';
+import { requestWords } from '../../../protocol/request-words.js';
 import type { CliContext } from '../context.js';
 import { paint } from '../format.js';
 import { openSocket } from '../open-socket.js';
@@ -24,6 +25,8 @@ function summary(e: WtpEvent): string {
     case 'agent.denied':
     case 'agent.answered':
       return answerWords(e);
+    case 'agent.requestChanged':
+      return `asks ${requestWords(e.data.request) ?? `(a ${e.data.request.kind})`}`;
     case 'agent.created':
       return `${e.data.agent.profile} ${e.data.agent.command} ${e.data.agent.args.join(' ')}`.trim();
     default:

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliSupportInfo, ProfileInfo } from '../../../protocol/profiles.js';
+import { oneLine, requestWords } from '../../../protocol/request-words.js';
 import type { Signal } from '../../../protocol/signals.js';
 import { SCREENS_ONLY } from '../../../protocol/version-range.js';
 import type { CliContext } from '../context.js';
@@ -35,6 +36,27 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
         if (d.message) ctx.line(`  message:   ${d.message}`);
         if (d.resetsAt) ctx.line(`  resets:    ${d.resetsAt}`);
         if (d.overrode) ctx.line(`  note:      ${d.overrode}`);
+        const asked = requestWords(d.request);
+        if (asked !== undefined) ctx.line(`  asks:      ${asked}`);
+        if (d.request?.diff !== undefined)
+          ctx.line(
+            `  change:    ${d.request.diff.replace(/\n$/, '').split('\n').length} line(s) (--json has it)`,
+          );
+        if (why.answers.length > 0) {
+          ctx.line('recent answers (oldest first):');
+          ctx.line(
+            table(
+              ['TIME', 'ANSWER', 'VIA', 'RULE', 'ABOUT'],
+              why.answers.map((x) => [
+                clockTime(x.at),
+                x.detail === null ? x.action : `${x.action} ${oneLine(x.detail, 60)}`,
+                x.via,
+                x.rule ?? '-',
+                oneLine([x.tool, x.about].filter((w) => w !== null).join(': ') || '-', 80),
+              ]),
+            ),
+          );
+        }
         if (why.signals.length === 0) {
           ctx.line('  no signals since the daemon started');
           return;

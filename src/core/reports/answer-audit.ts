@@ -1,0 +1,65 @@
+import type { WtpEvent } from '../../protocol/events.js';
+import type { WhyAnswer } from '../../protocol/profiles.js';
+import type { EventLog } from '../ports/daemon.js';
+
+/** The audit events of answers to agents' dialogs (issue 17). */
+export const ANSWER_EVENT_TYPES = [
+  'agent.approved',
+  'agent.denied',
+  'agent.answered',
+] as const satisfies readonly WtpEvent['type'][];
+
+export type AnswerEvent = Extract<WtpEvent, { type: (typeof ANSWER_EVENT_TYPES)[number] }>;
+
+const ACTION = {
+  'agent.approved': 'approved',
+  'agent.denied': 'denied',
+  'agent.answered': 'answered',
+} as const;
+
+export function isAnswerEvent(e: WtpEvent): e is AnswerEvent {
+  return e.type in ACTION;
+}
+
+/** One answer event as `wtp why` shows it. */
+export function answerOf(e: AnswerEvent): WhyAnswer {
+  let detail: string | null;
+  switch (e.type) {
+    case 'agent.approved':
+      detail = e.data.always ? `always${e.data.scope ? ` (${e.data.scope})` : ''}` : null;
+      break;
+    case 'agent.denied':
+      detail = e.data.message;
+      break;
+    case 'agent.answered':
+      detail = e.data.text;
+      break;
+  }
+  return {
+    seq: e.seq,
+    at: e.ts,
+    action: ACTION[e.type],
+    via: e.data.via,
+    rule: e.data.rule ?? null,
+    tool: e.data.tool,
+    about: e.data.about,
+    detail,
+    waitedMs: e.data.waitedMs,
+  };
+}
+
+const PAGE = 500;
+
+/** The agent's last `max` answers from the event log, oldest first. */
+export async function recentAnswers(log: EventLog, agentId: string, max = 10): Promise<WhyAnswer[]> {
+  const kept: AnswerEvent[] = [];
+  let since = 0;
+  for (;;) {
+    const page = await log.since({ since, limit: PAGE, agentId, types: ANSWER_EVENT_TYPES });
+    for (const e of page) if (isAnswerEvent(e)) kept.push(e);
+    if (kept.length > max) kept.splice(0, kept.length - max);
+    const last = page.at(-1);
+    if (page.length < PAGE || last === undefined) return kept.map(answerOf);
+    since = last.seq;
+  }
+}

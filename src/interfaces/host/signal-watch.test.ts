@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseCorpusScreen } from '../../core/state/detectors/screen-corpus.js';
+import type { Signal } from '../../protocol/signals.js';
+import { DETECTORS } from '../../vendors/registry.js';
+import { SignalWatch } from './signal-watch.js';
+
+const SCREENS = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  'test',
+  'fixtures',
+  'screens',
+  'claude',
+  '2.1.330',
+);
+const lines = (file: string): string[] => parseCorpusScreen(readFileSync(join(SCREENS, file), 'utf8')).lines;
+
+/** The host's screen watch reports what a dialog asks with its verdict (issue 17). */
+describe('SignalWatch: the request a dialog on screen makes', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('reports a permission dialog with its target (again when another target shows), a question with its options', async () => {
+    vi.useFakeTimers();
+    let shown = lines('permission-03.screen');
+    const sent: Signal[] = [];
+    const watch = new SignalWatch({
+      watch: { detector: 'claude', version: '2.1.330', statusProtocol: false, stream: null },
+      readers: { detectors: DETECTORS, streams: {} },
+      reply: () => {},
+      send: (s) => sent.push(s),
+      readScreen: () =>
+        Promise.resolve({
+          cols: 120,
+          rows: 40,
+          cursor: { x: 0, y: 0 },
+          altScreen: true,
+          title: '',
+          lines: shown,
+        }),
+      now: () => Date.now(),
+    });
+    const look = async (): Promise<void> => {
+      watch.output(new Uint8Array([0x20]));
+      await vi.advanceTimersByTimeAsync(500);
+    };
+    await look();
+    expect(sent.map((s) => [s.state, s.request])).toEqual([
+      ['needs_permission', { kind: 'permission', about: 'echo hi > out.txt' }],
+    ]);
+    await look(); // the same dialog: nothing new
+    expect(sent).toHaveLength(1);
+    // Another command in the same kind of dialog: a new verdict (the same rule, another target).
+    shown = shown.map((l) => l.replace('echo hi > out.txt', 'rm -rf build'));
+    await look();
+    expect(sent.map((s) => s.request)).toEqual([
+      { kind: 'permission', about: 'echo hi > out.txt' },
+      { kind: 'permission', about: 'rm -rf build' },
+    ]);
+    shown = lines('question-03.screen');
+    await look();
+    // A question: its numbered options as the dialog shows them (the status record names only the
+    // model's own two; the screen adds Claude's free-text rows).
+    expect(sent.at(-1)).toMatchObject({ state: 'needs_input' });
+    expect(sent.at(-1)?.request).toEqual({
+      kind: 'question',
+      options: ['Red', 'Blue', 'Type something.', 'Chat about this'],
+    });
+    // A screen that asks nothing: no request.
+    shown = lines('interrupt-01.screen');
+    await look();
+    expect(sent.at(-1)?.request).toBeUndefined();
+    watch.dispose();
+  });
+});

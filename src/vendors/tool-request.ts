@@ -1,0 +1,110 @@
+import type { PendingRequest } from '../protocol/signals.js';
+import { str } from './hook-signal.js';
+
+/**
+ * How much of a command or path a hook's evidence quotes (`hook PermissionRequest Bash "…"`):
+ * the request's `about` is the same text, so `askedAbout(evidence)` and `request.about` agree.
+ */
+export const ABOUT_MAX = 200;
+/** pendingRequestSchema's limits. */
+const DIFF_MAX = 8_000;
+const QUESTION_MAX = 2_000;
+const OPTION_MAX = 300;
+const OPTIONS_MAX = 20;
+
+const obj = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+const cut = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
+
+/**
+ * What a tool call is about: the shell command, else the file (or path, URL, query) its input
+ * names (Claude Code, Qwen Code, Copilot CLI and Gemini CLI inputs), at most ABOUT_MAX characters.
+ */
+export function toolAbout(input: unknown): string | undefined {
+  const o = obj(input);
+  const about =
+    str(o.command) ??
+    str(o.file_path) ??
+    str(o.filePath) ??
+    str(o.absolute_path) ??
+    str(o.path) ??
+    str(o.notebook_path) ??
+    str(o.url) ??
+    str(o.query) ??
+    str(o.pattern);
+  return about === undefined ? undefined : about.slice(0, ABOUT_MAX);
+}
+
+/** `-`/`+` lines of a replaced text: a small unified-style hunk. */
+function hunk(before: string, after: string): string {
+  const lines = (text: string, mark: string): string[] =>
+    text === '' ? [] : text.split('\n').map((l) => `${mark}${l}`);
+  return ['@@', ...lines(before, '-'), ...lines(after, '+')].join('\n');
+}
+
+/**
+ * The change an edit would make, when the input carries it: Edit's `old_string`/`new_string`
+ * (and the `old_str`/`new_str` of other CLIs) as a `-`/`+` hunk, MultiEdit's `edits` one hunk
+ * each, Write's `content` (or `file_text`) as the new file. At most 8000 characters.
+ */
+export function toolDiff(input: unknown): string | undefined {
+  const o = obj(input);
+  const pair = (e: Record<string, unknown>): string | undefined => {
+    const before = typeof e.old_string === 'string' ? e.old_string : e.old_str;
+    const after = typeof e.new_string === 'string' ? e.new_string : e.new_str;
+    return typeof before === 'string' && typeof after === 'string' ? hunk(before, after) : undefined;
+  };
+  const edits = Array.isArray(o.edits) ? o.edits.map((e) => pair(obj(e))).filter((h) => h !== undefined) : [];
+  const content = typeof o.content === 'string' ? o.content : o.file_text;
+  const diff =
+    pair(o) ?? (edits.length > 0 ? edits.join('\n') : typeof content === 'string' ? content : undefined);
+  return diff === undefined ? undefined : cut(diff, DIFF_MAX);
+}
+
+/**
+ * A question tool's first question and its options' labels (Claude Code's AskUserQuestion,
+ * Qwen Code's ask_user_question: `{questions: [{question, options: [{label}]}]}`).
+ */
+export function toolQuestion(input: unknown): Pick<PendingRequest, 'question' | 'options'> {
+  const qs = obj(input).questions;
+  const q = obj(Array.isArray(qs) ? qs[0] : undefined);
+  const question = str(q.question);
+  const options = (Array.isArray(q.options) ? q.options : [])
+    .map((o) => str(typeof o === 'string' ? o : obj(o).label))
+    .filter((l) => l !== undefined)
+    .slice(0, OPTIONS_MAX)
+    .map((l) => cut(l, OPTION_MAX));
+  return {
+    ...(question === undefined ? {} : { question: cut(question, QUESTION_MAX) }),
+    ...(options.length === 0 ? {} : { options }),
+  };
+}
+
+/** A permission dialog's request for a tool call: the tool, what it is about, the edit's change. */
+export function permissionRequest(tool: string | undefined, input: unknown): PendingRequest {
+  const about = toolAbout(input);
+  const diff = toolDiff(input);
+  return {
+    kind: 'permission',
+    ...(tool === undefined ? {} : { tool: tool.slice(0, 200) }),
+    ...(about === undefined ? {} : { about }),
+    ...(diff === undefined ? {} : { diff }),
+  };
+}
+
+/** A question's request: the tool that asks it, the question and its options. */
+export function questionRequest(tool: string | undefined, input: unknown): PendingRequest {
+  return {
+    kind: 'question',
+    ...(tool === undefined ? {} : { tool: tool.slice(0, 200) }),
+    ...toolQuestion(input),
+  };
+}
+
+/** The words a PermissionRequest hook's evidence adds: the tool and the quoted `about`. */
+export function askedWords(request: PendingRequest): string[] {
+  return [request.tool, request.about === undefined ? undefined : JSON.stringify(request.about)].filter(
+    (w): w is string => w !== undefined,
+  );
+}
