@@ -1,10 +1,17 @@
 import type { WtpEvent } from './events.js';
 
-type AnswerEvent = Extract<WtpEvent, { type: 'agent.approved' | 'agent.denied' | 'agent.answered' }>;
+/** The audit events of answers to agents' dialogs (issue 17). */
+export const ANSWER_EVENT_TYPES = [
+  'agent.approved',
+  'agent.denied',
+  'agent.answered',
+] as const satisfies readonly WtpEvent['type'][];
+
+export type AnswerEvent = Extract<WtpEvent, { type: (typeof ANSWER_EVENT_TYPES)[number] }>;
 
 /** Whether an event is an answer (approve, deny, answer). */
 export const isAnswerEvent = (e: WtpEvent): e is AnswerEvent =>
-  e.type === 'agent.approved' || e.type === 'agent.denied' || e.type === 'agent.answered';
+  (ANSWER_EVENT_TYPES as readonly string[]).includes(e.type);
 
 /**
  * An answer event in a few words (`wtp events`, `wtp why`): what was done, about what, from where

@@ -194,7 +194,7 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
     const ls = (await home.run(['ls'])).stdout.split('\n');
     expect(ls[0]).toMatch(/\s+ASKS$/);
     expect(ls.find((l) => l.startsWith('perm '))).toMatch(/\s+to run Bash: echo hi > out\.txt$/);
-    expect((await home.run(['send', 'perm', '', '--enter'])).code).toBe(0); // "1. Yes" is preselected
+    expect((await home.run(['approve', 'perm'])).code).toBe(0); // "1. Yes", checked against the screen
     await untilState('perm', 'idle', 'perm to finish after the approval');
     expect(readFileSync(`${proj}/out.txt`, 'utf8')).toBe('hi\n');
     expectSteps(await steps(home, 'perm'), [
@@ -220,7 +220,7 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
       return a.stateDetail.request?.tool === 'AskUserQuestion' && a;
     });
     expect(filled.stateDetail.request).toEqual({ ...question, tool: 'AskUserQuestion' });
-    expect((await home.run(['send', 'ask', '', '--enter'])).code).toBe(0); // picks "Red"
+    expect((await home.run(['answer', 'ask', 'Red'])).code).toBe(0); // "1. Red"
     await untilState('ask', 'idle', 'ask to finish after the answer');
     expectSteps(await steps(home, 'ask'), [
       ['working', 'working'],

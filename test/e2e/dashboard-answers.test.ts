@@ -52,27 +52,6 @@ function script(req: FakeRequest): FakeTurn {
   return { text: 'ok' };
 }
 
-/** The page's reads of agents: GET /api/v1/agents and /api/v1/agents/:agent. */
-const AGENT_READS = (url: URL): boolean => /^\/api\/v1\/agents(\/[^/]+)?$/.test(url.pathname);
-
-/** Adds a question's options to `name`'s state detail where the daemon gave none (a route handler). */
-const withOptions =
-  (name: string, options: string[]) =>
-  async (route: Route): Promise<void> => {
-    if (route.request().method() !== 'GET') return route.continue();
-    // Relayed by Playwright, not the browser: say it is the page's own request, as the browser did.
-    const res = await route.fetch({
-      headers: { ...route.request().headers(), 'sec-fetch-site': 'same-origin' },
-    });
-    const body = (await res.json()) as { agents?: AgentView[]; agent?: AgentView };
-    for (const a of body.agents ?? (body.agent ? [body.agent] : [])) {
-      if (a.name === name && a.state === 'needs_input' && !a.stateDetail.request?.options) {
-        a.stateDetail.request = { ...a.stateDetail.request, kind: 'question', options };
-      }
-    }
-    await route.fulfill({ response: res, json: body });
-  };
-
 /**
  * Issue 17 in the dashboard, in Debian's Chromium: the real Claude Code (pinned) against the
  * scripted Messages API, in tmux, answered by clicking — Approve in the inbox, Deny on the fleet
@@ -188,11 +167,7 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
 
   it('a question answered by clicking its option in the inbox; not an option is refused with the options', async () => {
     await untilState('asker', 'needs_input', 'the question dialog');
-    // The options as data (stateDetail.request) come from the hooks helper's work, not yet here:
-    // until then the page is given them on their way from the daemon, as `request` will carry them.
-    // The answer itself goes to the real daemon and the real agent.
-    await page.route(AGENT_READS, withOptions('asker', ['Red', 'Blue']));
-    await page.reload();
+    // The options come as data (stateDetail.request.options, from Claude Code's status record).
     await page.locator('[data-testid="tab-inbox"]').click();
     const item = inboxItem('asker');
     await item.locator('[data-testid="answer-option"][data-option="Blue"]').waitFor();
@@ -209,7 +184,6 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     expect((await home.agent('asker')).state).toBe('needs_input');
     await item.locator('[data-testid="answer-option"][data-option="Blue"]').click();
     await untilState('asker', 'idle', 'asker to finish');
-    await page.unroute(AGENT_READS);
     expect(seen.some((q) => q.hasToolResult && q.toolResultText.includes('Blue'))).toBe(true);
     const [answered] = await eventsOf('asker', 'agent.answered');
     expect(answered).toMatchObject({ data: { via: 'dashboard', text: 'Blue', option: 2 } });

@@ -1,25 +1,12 @@
-import type { WtpEvent } from '../../protocol/events.js';
+import { ANSWER_EVENT_TYPES, type AnswerEvent, isAnswerEvent } from '../../protocol/answer-words.js';
 import type { WhyAnswer } from '../../protocol/profiles.js';
 import type { EventLog } from '../ports/daemon.js';
-
-/** The audit events of answers to agents' dialogs (issue 17). */
-export const ANSWER_EVENT_TYPES = [
-  'agent.approved',
-  'agent.denied',
-  'agent.answered',
-] as const satisfies readonly WtpEvent['type'][];
-
-export type AnswerEvent = Extract<WtpEvent, { type: (typeof ANSWER_EVENT_TYPES)[number] }>;
 
 const ACTION = {
   'agent.approved': 'approved',
   'agent.denied': 'denied',
   'agent.answered': 'answered',
 } as const;
-
-export function isAnswerEvent(e: WtpEvent): e is AnswerEvent {
-  return e.type in ACTION;
-}
 
 /** One answer event as `wtp why` shows it. */
 export function answerOf(e: AnswerEvent): WhyAnswer {

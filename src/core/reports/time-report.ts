@@ -12,7 +12,7 @@ import type { TaskStatus } from '../../protocol/tasks.js';
 import type { Calendar } from './calendar-days.js';
 import { AppError } from '../errors.js';
 import type { AnswerVia } from '../../protocol/answers.js';
-import { ANSWER_EVENT_TYPES, isAnswerEvent } from './answer-audit.js';
+import { ANSWER_EVENT_TYPES, isAnswerEvent } from '../../protocol/answer-words.js';
 import {
   addDurations,
   BUCKET_FIELD,

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { answerWords, isAnswerEvent } from './answer-words.js';
+import type { WtpEvent } from './events.js';
+
+const base = { seq: 7, ts: '2026-11-23T20:00:00.000Z', source: 'cli', agentId: 'ag-1', workspaceId: 'ws-1' };
+const common = { via: 'cli', tool: 'Bash', about: 'npm test', keys: ['enter'], waitedMs: 2_340 } as const;
+
+describe('answerWords', () => {
+  it('says what was done, about what, from where, after how long, with which keys', () => {
+    const approved = { ...base, type: 'agent.approved', data: { ...common, always: false, scope: null } };
+    expect(answerWords(approved as WtpEvent & { type: 'agent.approved' })).toBe(
+      'approved "npm test" via cli after 2.3 s (pressed enter)',
+    );
+    const always = {
+      ...base,
+      type: 'agent.approved',
+      data: {
+        ...common,
+        via: 'policy',
+        rule: 'Bash(npm test*)',
+        always: true,
+        scope: 'this session',
+        keys: ['2'],
+      },
+    };
+    expect(answerWords(always as WtpEvent & { type: 'agent.approved' })).toBe(
+      'approved always (this session) "npm test" via policy Bash(npm test*) after 2.3 s (pressed 2)',
+    );
+    const denied = { ...base, type: 'agent.denied', data: { ...common, keys: ['esc'], message: 'not now' } };
+    expect(answerWords(denied as WtpEvent & { type: 'agent.denied' })).toBe(
+      'denied "npm test" via cli after 2.3 s, told "not now" (pressed esc)',
+    );
+    const answered = {
+      ...base,
+      type: 'agent.answered',
+      data: { ...common, about: 'Blue', keys: ['down', 'enter'], text: 'blue', option: 2 },
+    };
+    expect(answerWords(answered as WtpEvent & { type: 'agent.answered' })).toBe(
+      'answered "blue" via cli after 2.3 s (pressed down enter)',
+    );
+    expect(isAnswerEvent(answered as WtpEvent)).toBe(true);
+    expect(isAnswerEvent({ ...base, type: 'agent.detached', data: { client: 'x' } } as WtpEvent)).toBe(false);
+  });
+});
