@@ -3,7 +3,7 @@ import { answerWords, isAnswerEvent } from './answer-words.js';
 import type { WtpEvent } from './events.js';
 
 const base = { seq: 7, ts: '2026-11-23T20:00:00.000Z', source: 'cli', agentId: 'ag-1', workspaceId: 'ws-1' };
-const common = { via: 'cli', tool: 'Bash', about: 'npm test', keys: ['enter'], waitedMs: 2_340 } as const;
+const common = { via: 'cli' as const, tool: 'Bash', about: 'npm test', keys: ['enter'], waitedMs: 2_340 };
 
 describe('answerWords', () => {
   it('says what was done, about what, from where, after how long, with which keys', () => {
