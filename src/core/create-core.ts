@@ -323,6 +323,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   const answers = new DialogAnswerer({
     registry,
     service,
+    output,
     profileCatalog,
     detectors: a.detectors,
     clock: a.clock,

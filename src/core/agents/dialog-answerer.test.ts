@@ -49,6 +49,7 @@ async function rig(
     detectors: DETECTORS,
     clock: h.clock,
     log: h.log,
+    output: h.core.output,
     service: {
       screen: () =>
         Promise.resolve(screens.length > 1 ? (screens.shift() as Screen) : (screens[0] as Screen)),
@@ -86,7 +87,9 @@ describe('DialogAnswerer', () => {
     const r = await rig('opencode', '1.18.33', 'needs_permission', PERMISSION);
     r.screens.push(recorded('opencode/1.18.33/permission-01.screen'));
     const done = r.answerer.answer('a1', { action: 'always', via: 'cli' }, 'cli');
-    await r.h.clock.advanceAsync(100);
+    await r.h.clock.advanceAsync(149);
+    expect(r.typed).toEqual([]); // the dialog is answered once the agent's output is quiet (150 ms)
+    await r.h.clock.advanceAsync(101);
     const t0 = r.typed[0]?.at ?? -1;
     expect(r.typed).toEqual([
       { at: t0, text: '\x1b[C' },
@@ -113,12 +116,16 @@ describe('DialogAnswerer', () => {
     });
   });
 
-  it('a dialog still on screen when the bound passes: ANSWER_NOT_TAKEN, with the audit record', async () => {
+  it('a dialog still on screen is pressed once more after 3 s, then ANSWER_NOT_TAKEN at 15 s, audited once', async () => {
     const r = await rig('opencode', '1.18.33', 'needs_permission', PERMISSION);
     r.screens.push(recorded('opencode/1.18.33/permission-01.screen'));
     const done = rejection(r.answerer.answer('a1', { action: 'approve', via: 'api' }, 'api'));
-    await r.h.clock.advanceAsync(14_999);
+    await r.h.clock.advanceAsync(150);
     expect(r.typed.map((t) => t.text)).toEqual(['\r']);
+    await r.h.clock.advanceAsync(3_000);
+    expect(r.typed.map((t) => t.text)).toEqual(['\r', '\r']); // the same dialog, about the same command
+    await r.h.clock.advanceAsync(11_999);
+    expect(r.typed).toHaveLength(2);
     await r.h.clock.advanceAsync(1);
     const err = await done;
     expect(err.code).toBe('ANSWER_NOT_TAKEN');
@@ -130,7 +137,7 @@ describe('DialogAnswerer', () => {
     const r = await rig('codex', '0.169.0', 'needs_permission', PERMISSION);
     r.screens.push(recorded('codex/0.169.0/working-01.screen'), recorded('codex/0.169.0/approval-01.screen'));
     const done = r.answerer.answer('a1', { action: 'deny', via: 'cli', message: 'not now' }, 'cli');
-    await r.h.clock.advanceAsync(100);
+    await r.h.clock.advanceAsync(250);
     expect(r.typed.map((t) => t.text)).toEqual(['\x1b']);
     await leave(r);
     await expect(done).resolves.toMatchObject({ action: 'deny', keys: ['esc'] });
@@ -144,6 +151,7 @@ describe('DialogAnswerer', () => {
     const done = rejection(r.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli'));
     await r.h.clock.advanceAsync(3_100);
     expect((await done).code).toBe('AGENT_NOT_WAITING');
+    expect(r.h.log.entries.some((e) => e.msg === 'answer not taken: pressed again')).toBe(false);
     expect(r.typed).toEqual([]);
     expect(r.h.store.ofType('agent.approved', 'ag-1')).toEqual([]);
   });
@@ -171,6 +179,22 @@ describe('DialogAnswerer', () => {
     );
     expect(question.code).toBe('AGENT_NOT_WAITING');
     expect(r.typed).toEqual([]);
+  });
+
+  it('a dialog replaced by another (other command) is not pressed again', async () => {
+    const r = await rig('opencode', '1.18.33', 'needs_permission', PERMISSION);
+    const first = recorded('opencode/1.18.33/permission-01.screen');
+    const other: Screen = {
+      ...first,
+      lines: first.lines.map((l) => l.replace('touch fake-tool-ran.txt', 'rm -rf build')),
+    };
+    r.screens.push(first, first, other);
+    const done = rejection(r.answerer.answer('a1', { action: 'approve', via: 'api' }, 'api'));
+    await r.h.clock.advanceAsync(150);
+    expect(r.typed).toHaveLength(1);
+    await r.h.clock.advanceAsync(15_000);
+    expect(r.typed).toHaveLength(1);
+    expect((await done).code).toBe('ANSWER_NOT_TAKEN');
   });
 
   it('a profile without declared dialogs is refused (ANSWER_NOT_SUPPORTED)', async () => {

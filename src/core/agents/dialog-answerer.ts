@@ -7,6 +7,7 @@ import { KEYS } from '../../protocol/keys.js';
 import { AppError } from '../errors.js';
 import { agentEvent } from '../model/agent-event.js';
 import type { AgentRecord } from '../model/agent-record.js';
+import type { OutputHub } from '../hosts/output-hub.js';
 import type { AgentRegistry } from '../model/registry.js';
 import { utf8Encode } from '../model/text.js';
 import type { Clock, Logger } from '../ports/daemon.js';
@@ -22,6 +23,8 @@ export type AnswerOrder = AnswerRequestParsed & { rule?: string | undefined };
 export interface AnswererDeps {
   registry: AgentRegistry;
   service: Pick<AgentService, 'screen' | 'typeRaw' | 'view' | 'deliverPrompt'>;
+  /** The agents' live output (a drawn dialog is answered once it is quiet). */
+  output: Pick<OutputHub, 'subscribe'>;
   profileCatalog: ProfileCatalog;
   /** The vendors' screen rules (src/vendors/registry.ts); absent: no screen can be verified. */
   detectors?: DetectorTable | undefined;
@@ -37,9 +40,22 @@ export interface AnswerSettings {
   leaveTimeoutMs: number;
   /** How long an announced dialog may take to appear on screen. */
   drawMs: number;
+  /** A drawn dialog is answered once the agent's output has been quiet this long… */
+  quietMs: number;
+  /** …or after this long, whichever comes first (a dialog with an animation). */
+  settleMaxMs: number;
+  /** A single-key answer not taken this long is pressed once more, if the same dialog is still there. */
+  pressAgainMs: number;
 }
 
-const DEFAULTS: AnswerSettings = { keyGapMs: 50, leaveTimeoutMs: 15_000, drawMs: 3_000 };
+const DEFAULTS: AnswerSettings = {
+  keyGapMs: 50,
+  leaveTimeoutMs: 15_000,
+  drawMs: 3_000,
+  quietMs: 150,
+  settleMaxMs: 1_000,
+  pressAgainMs: 3_000,
+};
 /** Between two looks at a screen that does not show the announced dialog yet. */
 const LOOK_AGAIN_MS = 100;
 
@@ -117,12 +133,20 @@ export class DialogAnswerer {
         ? this.planQuestion(agent, order, screen, verdict)
         : this.planPermission(agent, order, dialogs, shownAbout ?? current, verdict);
 
-    for (const [i, key] of sending.keys.entries()) {
-      if (i > 0) await this.pause(this.s.keyGapMs);
-      this.d.service.typeRaw(agent, utf8Encode(keyBytes(key)));
-    }
+    await this.press(agent, sending.keys);
     const seq = await this.audit(agent, order, sending, source, startedAt - since);
-    const left = await this.leaves(agent.id, state, since);
+    let left = await this.leaves(agent.id, state, since, this.s.pressAgainMs);
+    if (!left && (await this.stillThere(agent, state, since, sending))) {
+      // A TUI can drop a key that arrives as its dialog mounts (Claude Code under load): the same
+      // dialog, about the same thing, still there and the agent still waiting since then — pressed
+      // once more, as a user would.
+      this.d.log.warn(
+        { agentId: agent.id, keys: sending.keys.map(keyName) },
+        'answer not taken: pressed again',
+      );
+      await this.press(agent, sending.keys);
+    }
+    left ||= await this.leaves(agent.id, state, since, this.s.leaveTimeoutMs - this.s.pressAgainMs);
     if (!left) {
       throw await this.refuse(
         agent,
@@ -231,9 +255,33 @@ export class DialogAnswerer {
       const seen = await this.look(agent);
       const v = seen.verdict;
       const drawn = v !== null && (v.state === 'needs_permission' || v.state === 'needs_input');
-      if (drawn || this.d.clock.now() >= until) return seen;
-      await this.pause(LOOK_AGAIN_MS);
+      if (!drawn && this.d.clock.now() < until) {
+        await this.pause(LOOK_AGAIN_MS);
+        continue;
+      }
+      if (!drawn) return seen;
+      // Drawn: a TUI takes keys once it has settled (its output quiet), then it is read again.
+      await this.quiet(agent.id);
+      return this.look(agent);
     }
+  }
+
+  /** Resolves once the agent's output has been quiet for `quietMs`, or after `settleMaxMs`. */
+  private quiet(agentId: string): Promise<void> {
+    return new Promise((resolve) => {
+      let timer = this.d.clock.setTimer(this.s.quietMs, () => done());
+      const max = this.d.clock.setTimer(this.s.settleMaxMs, () => done());
+      const off = this.d.output.subscribe(agentId, () => {
+        this.d.clock.clearTimer(timer);
+        timer = this.d.clock.setTimer(this.s.quietMs, () => done());
+      });
+      const done = (): void => {
+        off();
+        this.d.clock.clearTimer(timer);
+        this.d.clock.clearTimer(max);
+        resolve();
+      };
+    });
   }
 
   /** The agent's screen and what its detector reads there. */
@@ -279,8 +327,34 @@ export class DialogAnswerer {
     return recorded?.seq ?? 0;
   }
 
-  /** Resolves true once the agent is out of the state it had (`state` since `since`), false at the bound. */
-  private leaves(agentId: string, state: AgentState, since: number): Promise<boolean> {
+  private async press(agent: AgentRecord, keys: readonly DialogKey[]): Promise<void> {
+    for (const [i, key] of keys.entries()) {
+      if (i > 0) await this.pause(this.s.keyGapMs);
+      this.d.service.typeRaw(agent, utf8Encode(keyBytes(key)));
+    }
+  }
+
+  /**
+   * Whether a single-key answer may be pressed again: the agent still waits since the same time, and
+   * its screen still shows a dialog of the same kind about the same thing.
+   */
+  private async stillThere(
+    agent: AgentRecord,
+    state: AgentState,
+    since: number,
+    sent: Sending,
+  ): Promise<boolean> {
+    if (sent.keys.length !== 1) return false;
+    const a = this.d.registry.get(agent.id);
+    if (a?.state !== state || a.stateSince !== since) return false;
+    const { verdict } = await this.look(agent).catch(() => ({ verdict: null }));
+    if (verdict === null || verdict.state !== state) return false;
+    if (sent.about === null || verdict.about === undefined) return sent.about === null;
+    return sameAbout(sent.about, verdict.about) || sent.about === verdict.about;
+  }
+
+  /** Resolves true once the agent is out of the state it had (`state` since `since`), false after `ms`. */
+  private leaves(agentId: string, state: AgentState, since: number, ms: number): Promise<boolean> {
     const left = (): boolean => {
       const a = this.d.registry.get(agentId);
       return !a || a.state !== state || a.stateSince !== since;
@@ -295,7 +369,7 @@ export class DialogAnswerer {
       const off = this.d.registry.onChange((id) => {
         if (id === agentId && left()) done(true);
       });
-      const timer = this.d.clock.setTimer(this.s.leaveTimeoutMs, () => done(left()));
+      const timer = this.d.clock.setTimer(ms, () => done(left()));
     });
   }
 
