@@ -86,9 +86,11 @@ describe('DialogAnswerer', () => {
   it('presses a sequence one key at a time, 50 ms apart (OpenCode "always": right, enter, enter)', async () => {
     const r = await rig('opencode', '1.18.33', 'needs_permission', PERMISSION);
     r.screens.push(recorded('opencode/1.18.33/permission-01.screen'));
+    // The dialog was just drawn: answered once the agent's output has been quiet 150 ms.
+    r.h.core.output.push(r.h.core.registry.resolve('a1'), 0, new Uint8Array([0x41]));
     const done = r.answerer.answer('a1', { action: 'always', via: 'cli' }, 'cli');
     await r.h.clock.advanceAsync(149);
-    expect(r.typed).toEqual([]); // the dialog is answered once the agent's output is quiet (150 ms)
+    expect(r.typed).toEqual([]);
     await r.h.clock.advanceAsync(101);
     const t0 = r.typed[0]?.at ?? -1;
     expect(r.typed).toEqual([

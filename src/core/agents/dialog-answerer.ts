@@ -24,7 +24,7 @@ export interface AnswererDeps {
   registry: AgentRegistry;
   service: Pick<AgentService, 'screen' | 'typeRaw' | 'view' | 'deliverPrompt'>;
   /** The agents' live output (a drawn dialog is answered once it is quiet). */
-  output: Pick<OutputHub, 'subscribe'>;
+  output: Pick<OutputHub, 'subscribe' | 'lastOutputAt'>;
   profileCatalog: ProfileCatalog;
   /** The vendors' screen rules (src/vendors/registry.ts); absent: no screen can be verified. */
   detectors?: DetectorTable | undefined;
@@ -266,10 +266,13 @@ export class DialogAnswerer {
     }
   }
 
-  /** Resolves once the agent's output has been quiet for `quietMs`, or after `settleMaxMs`. */
+  /** Resolves once the agent's output has been quiet for `quietMs` (maybe already), or after `settleMaxMs`. */
   private quiet(agentId: string): Promise<void> {
+    const last = this.d.output.lastOutputAt(agentId);
+    const quietFor = last === null ? Infinity : this.d.clock.now() - last;
+    if (quietFor >= this.s.quietMs) return Promise.resolve();
     return new Promise((resolve) => {
-      let timer = this.d.clock.setTimer(this.s.quietMs, () => done());
+      let timer = this.d.clock.setTimer(this.s.quietMs - quietFor, () => done());
       const max = this.d.clock.setTimer(this.s.settleMaxMs, () => done());
       const off = this.d.output.subscribe(agentId, () => {
         this.d.clock.clearTimer(timer);
