@@ -11,11 +11,11 @@ import type { OutputHub } from '../hosts/output-hub.js';
 import type { AgentRegistry } from '../model/registry.js';
 import { utf8Encode } from '../model/text.js';
 import type { Clock, Logger } from '../ports/daemon.js';
-import { type DialogNow, dialogNow, planDialogAnswer, sameAbout } from '../state/dialog-answer.js';
+import { dialogNow, planDialogAnswer, sameAbout } from '../state/dialog-answer.js';
 import { detectScreen, type DetectorTable, type ScreenVerdict } from '../state/detectors/screen-detector.js';
-import { pickOption, questionOptions } from '../state/question-options.js';
 import type { AgentService } from './agent-service.js';
 import type { DialogKey, ProfileCatalog } from './profiles.js';
+import { planQuestion, refusal, type Sending } from './question-answer.js';
 
 /** An answer as the core takes it: the API's request, and for a policy the rule that matched. */
 export type AnswerOrder = AnswerRequestParsed & { rule?: string | undefined };
@@ -65,14 +65,6 @@ const REFUSALS: Record<'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED', Error
   NOT_WAITING: 'AGENT_NOT_WAITING',
   NOT_SUPPORTED: 'ANSWER_NOT_SUPPORTED',
 };
-
-/** What a plan sends: the keys, and what the audit says about them. */
-interface Sending {
-  keys: readonly DialogKey[];
-  about: string | null;
-  scope: string | null;
-  option: number | null;
-}
 
 const keyName = (k: DialogKey): string => (typeof k === 'string' ? k : k.raw);
 const keyBytes = (k: DialogKey): string => (typeof k === 'string' ? KEYS[k] : k.raw);
@@ -130,7 +122,7 @@ export class DialogAnswerer {
     const { screen, verdict } = await this.lookForDialog(agent);
     const sending =
       order.action === 'answer'
-        ? this.planQuestion(agent, order, screen, verdict)
+        ? planQuestion(agent, order.text, screen, verdict)
         : this.planPermission(agent, order, dialogs, shownAbout ?? current, verdict);
 
     await this.press(agent, sending.keys);
@@ -186,61 +178,8 @@ export class DialogAnswerer {
       announced: { state: agent.state, reason: d.reason, tool: d.tool, about },
       screen: verdict,
     });
-    if (!plan.ok)
-      throw this.refusal(agent, REFUSALS[plan.code], plan.now, refusalText(agent, plan.code, action));
+    if (!plan.ok) throw refusal(agent, REFUSALS[plan.code], plan.now, refusalText(agent, plan.code, action));
     return { keys: plan.keys, about: plan.about ?? about ?? null, scope: plan.scope ?? null, option: null };
-  }
-
-  private planQuestion(
-    agent: AgentRecord,
-    order: AnswerOrder,
-    screen: Screen,
-    verdict: ScreenVerdict | null,
-  ): Sending {
-    const now = dialogNow(verdict);
-    if (order.text === undefined) {
-      throw new AppError('INVALID_INPUT', 'An answer needs its text: the option (number or label).', {
-        issues: [{ path: 'text', message: 'required for action answer' }],
-      });
-    }
-    if (verdict === null || verdict.state === 'idle' || verdict.state === 'working') {
-      throw this.refusal(
-        agent,
-        'AGENT_NOT_WAITING',
-        now,
-        `Agent "${agent.name}" shows no question on its screen; nothing was pressed.`,
-      );
-    }
-    if (verdict.state !== 'needs_input' || verdict.reason === 'usage_limit') {
-      throw this.refusal(
-        agent,
-        'DIALOG_CHANGED',
-        now,
-        `Agent "${agent.name}" shows another dialog (${verdict.rule}: ${JSON.stringify(verdict.text)}), not a question; nothing was pressed.`,
-      );
-    }
-    const found = questionOptions(screen.lines, verdict.line);
-    if (found === null) {
-      throw this.refusal(
-        agent,
-        'ANSWER_NOT_SUPPORTED',
-        now,
-        `The question on agent "${agent.name}"'s screen offers no numbered options to pick from; answer it in its terminal (\`wtp attach ${agent.name}\`).`,
-      );
-    }
-    const pick = pickOption(found.options, order.text);
-    if (pick === null) {
-      throw new AppError(
-        'ANSWER_NOT_AN_OPTION',
-        `"${order.text}" is not one of the options: ${found.options.map((o, i) => `${i + 1}. ${o}`).join(' · ')}. Give an option's number or label.`,
-        { agent: agent.name, options: found.options, now },
-      );
-    }
-    // A fresh dialog has its cursor on the first option; moving it there is what a user does too.
-    const from = found.selected ?? 0;
-    const move: DialogKey = pick > from ? 'down' : 'up';
-    const keys: DialogKey[] = [...Array<DialogKey>(Math.abs(pick - from)).fill(move), 'enter'];
-    return { keys, about: found.options[pick] ?? null, scope: null, option: pick + 1 };
   }
 
   /**
@@ -392,10 +331,6 @@ export class DialogAnswerer {
       () => null,
     );
     return new AppError(code, message, { agent: agent.name, state: agent.state, now, ...extra });
-  }
-
-  private refusal(agent: AgentRecord, code: ErrorCode, now: DialogNow, message: string): AppError {
-    return new AppError(code, message, { agent: agent.name, state: agent.state, now });
   }
 }
 

@@ -1,0 +1,77 @@
+import type { Screen } from '../../protocol/agent.js';
+import type { ErrorCode } from '../../protocol/errors.js';
+import { AppError } from '../errors.js';
+import type { AgentRecord } from '../model/agent-record.js';
+import { type DialogNow, dialogNow } from '../state/dialog-answer.js';
+import type { ScreenVerdict } from '../state/detectors/screen-detector.js';
+import { pickOption, questionOptions } from '../state/question-options.js';
+import type { DialogKey } from './profiles.js';
+
+/** What a plan sends: the keys, and what the audit says about them. */
+export interface Sending {
+  keys: readonly DialogKey[];
+  about: string | null;
+  scope: string | null;
+  option: number | null;
+}
+
+/** A refusal of an answer, with what the screen shows now. */
+export const refusal = (agent: AgentRecord, code: ErrorCode, now: DialogNow, message: string): AppError =>
+  new AppError(code, message, { agent: agent.name, state: agent.state, now });
+
+/**
+ * How to answer the question on an agent's screen with `text` (an option's number or label): the
+ * arrow keys from the dialog's cursor to that option, then Enter — or the refusal that says why
+ * not (no question on screen, another dialog, no numbered options, not an option).
+ */
+export function planQuestion(
+  agent: AgentRecord,
+  text: string | undefined,
+  screen: Screen,
+  verdict: ScreenVerdict | null,
+): Sending {
+  const now = dialogNow(verdict);
+  if (text === undefined) {
+    throw new AppError('INVALID_INPUT', 'An answer needs its text: the option (number or label).', {
+      issues: [{ path: 'text', message: 'required for action answer' }],
+    });
+  }
+  if (verdict === null || verdict.state === 'idle' || verdict.state === 'working') {
+    throw refusal(
+      agent,
+      'AGENT_NOT_WAITING',
+      now,
+      `Agent "${agent.name}" shows no question on its screen; nothing was pressed.`,
+    );
+  }
+  if (verdict.state !== 'needs_input' || verdict.reason === 'usage_limit') {
+    throw refusal(
+      agent,
+      'DIALOG_CHANGED',
+      now,
+      `Agent "${agent.name}" shows another dialog (${verdict.rule}: ${JSON.stringify(verdict.text)}), not a question; nothing was pressed.`,
+    );
+  }
+  const found = questionOptions(screen.lines, verdict.line);
+  if (found === null) {
+    throw refusal(
+      agent,
+      'ANSWER_NOT_SUPPORTED',
+      now,
+      `The question on agent "${agent.name}"'s screen offers no numbered options to pick from; answer it in its terminal (\`wtp attach ${agent.name}\`).`,
+    );
+  }
+  const pick = pickOption(found.options, text);
+  if (pick === null) {
+    throw new AppError(
+      'ANSWER_NOT_AN_OPTION',
+      `"${text}" is not one of the options: ${found.options.map((o, i) => `${i + 1}. ${o}`).join(' · ')}. Give an option's number or label.`,
+      { agent: agent.name, options: found.options, now },
+    );
+  }
+  // A fresh dialog has its cursor on the first option; moving it there is what a user does too.
+  const from = found.selected ?? 0;
+  const move: DialogKey = pick > from ? 'down' : 'up';
+  const keys: DialogKey[] = [...Array<DialogKey>(Math.abs(pick - from)).fill(move), 'enter'];
+  return { keys, about: found.options[pick] ?? null, scope: null, option: pick + 1 };
+}
