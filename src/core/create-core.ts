@@ -1,4 +1,5 @@
 import type { Backend } from '../protocol/agent.js';
+import type { Core } from './core.js';
 import { DEFAULT_WORKSPACE } from '../protocol/workspace.js';
 import { AgentService, type ServiceSettings } from './agents/agent-service.js';
 import { isLive } from './model/agent-state.js';
@@ -108,49 +109,7 @@ export interface CoreAdapters {
   git?: { worktrees: GitWorktrees; review: GitReview };
 }
 
-/** The daemon's core, built from adapters. Interfaces use `service`, `sessions`, `bus` and `events`. */
-export interface Core {
-  service: AgentService;
-  workspaces: WorkspaceService;
-  sessions: HostSessions;
-  lifecycle: AgentLifecycle;
-  /** Hosts whose agent this daemon does not know: kept running, shown, stopped or adopted on request. */
-  orphans: OrphanHosts;
-  registry: AgentRegistry;
-  bus: EventBus;
-  events: EventLog;
-  /** Whether state, logs and output can be written; what fails, since when, what was dropped. */
-  storage: StorageHealth;
-  hosts: HostDirectory;
-  output: OutputHub;
-  stats: StatsSampler;
-  engine: StateEngine;
-  /** Every profile's spec, as the composition root gave it. */
-  profileCatalog: ProfileCatalog;
-  /** Diff, commit, merge, feedback, gc and the setup script; null without git. */
-  review: ReviewService | null;
-  /** Agents' git worktrees; null without git. */
-  worktrees: GitWorktrees | null;
-  /** Which agent branches would conflict, and the merge order; null without git. */
-  radar: ConflictRadar | null;
-  /** Agents' diff stats (`diffStat` of the agent view); null without git. */
-  diffStats: DiffStatTracker | null;
-  tasks: TaskService;
-  /** Approve, deny, answer what an agent waits on (verified against its screen). */
-  answers: DialogAnswerer;
-  /** Usage-limit holds per vendor (`wtp quota`, `wtp resume`). */
-  governor: UsageGovernor;
-  /** Starts ready tasks on agents. */
-  dispatcher: Dispatcher;
-  /** Best-of-N compare and pick. */
-  taskReview: TaskReview;
-  /** Loads state, makes sure the default workspace exists, re-binds surviving hosts, starts timers. */
-  start(): Promise<void>;
-  /** Stops every live agent (SIGTERM, then SIGKILL after the grace delay); returns how many. */
-  stopAllAgents(): Promise<number>;
-  /** Stops timers, checkpoints output offsets, drops host links (hosts keep running), flushes the store. */
-  stop(): Promise<void>;
-}
+export type { Core } from './core.js';
 
 export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   const profileCatalog = a.profileCatalog;

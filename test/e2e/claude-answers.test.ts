@@ -1,12 +1,10 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
-import type { AnswerResult } from '../../src/protocol/answers.js';
-import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
 import { WtpClient } from '../../src/client/wtp-client.js';
-import { newAgent, untilState as waitForState } from '../support/agent-steps.js';
-import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
+import { answerDoc, newAgent, untilState as waitForState } from '../support/agent-steps.js';
+import { claudeBinary, claudeEnv, prepareClaudeHome, CLAUDE_QUESTION } from '../support/claude-cli.js';
 import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
 import { eventually, TestHome } from '../support/harness.js';
 
@@ -16,20 +14,6 @@ import { eventually, TestHome } from '../support/harness.js';
  * first, audited, and confirmed by the agent leaving the dialog. No test types keys by hand.
  */
 const API_KEY = 'sk-ant-test-0000000000000000000000000000wtp-e2e-key';
-
-const QUESTION = {
-  questions: [
-    {
-      question: 'Which color should the button be?',
-      header: 'Color',
-      options: [
-        { label: 'Red', description: 'A red button' },
-        { label: 'Blue', description: 'A blue button' },
-      ],
-      multiSelect: false,
-    },
-  ],
-};
 
 const bash = (command: string): FakeTurn => ({
   toolUse: { name: 'Bash', input: { command, description: 'run a command' } },
@@ -52,7 +36,7 @@ function script(req: FakeRequest): FakeTurn {
     return { toolUse: { name: 'Write', input: { file_path: `${proj}/notes.txt`, content: 'approved\n' } } };
   }
   if (said.includes('clean up')) return bash('echo ran > denied.txt');
-  if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: QUESTION } };
+  if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: CLAUDE_QUESTION } };
   if (said.includes('two steps')) return bash('echo first-done > first.txt && cat first.txt');
   const batch = /batch (\d)/.exec(said);
   if (batch) return bash(`echo ok > batch-${batch[1]}.txt`);
@@ -66,13 +50,7 @@ describe('answers on the real Claude Code (tmux)', () => {
     waitForState(home, name, state, what, 'tmux');
   const start = (name: string, prompt: string): Promise<void> =>
     newAgent(home, 'claude', name, proj, ['--permission-mode', 'default', '--prompt', prompt]);
-  const answer = async (
-    args: string[],
-  ): Promise<{ code: number; answered: AnswerResult[]; doc: unknown }> => {
-    const r = await home.json(args);
-    const parsed = cliOutputSchemas.answers.safeParse(r.doc);
-    return { code: r.code, answered: parsed.success ? parsed.data.answered : [], doc: r.doc };
-  };
+  const answer = (args: string[]) => answerDoc(home, args);
   const events = async (name: string, type: string): Promise<WtpEvent[]> => {
     const r = await home.run(['events', '--agent', name, '--type', type, '--json']);
     return r.stdout

@@ -14,7 +14,7 @@ import {
   untilLastStep,
   untilState as waitForState,
 } from '../support/agent-steps.js';
-import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
+import { claudeBinary, claudeEnv, prepareClaudeHome, CLAUDE_QUESTION } from '../support/claude-cli.js';
 import { FakeAnthropic, type FakeRequest, type FakeTurn, RATE_LIMITED } from '../support/fake-anthropic.js';
 import { eventually, TestHome } from '../support/harness.js';
 
@@ -24,20 +24,6 @@ import { eventually, TestHome } from '../support/harness.js';
  * behind every step. Five agents run at once per backend.
  */
 const API_KEY = 'sk-ant-test-0000000000000000000000000000wtp-e2e-key';
-
-const QUESTION = {
-  questions: [
-    {
-      question: 'Which color should the button be?',
-      header: 'Color',
-      options: [
-        { label: 'Red', description: 'A red button' },
-        { label: 'Blue', description: 'A blue button' },
-      ],
-      multiSelect: false,
-    },
-  ],
-};
 
 /** The file the `writer` agent is asked to write (in the project of the backend running). */
 const notes = { path: '' };
@@ -52,7 +38,7 @@ function script(req: FakeRequest): FakeTurn {
       toolUse: { name: 'Bash', input: { command: 'echo hi > out.txt', description: 'write a file' } },
     };
   }
-  if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: QUESTION } };
+  if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: CLAUDE_QUESTION } };
   if (said.includes('write the notes')) {
     return { toolUse: { name: 'Write', input: { file_path: notes.path, content: 'one\ntwo\n' } } };
   }

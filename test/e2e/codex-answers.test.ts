@@ -1,10 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
-import type { AnswerResult } from '../../src/protocol/answers.js';
-import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
-import { newAgent, untilState as waitForState } from '../support/agent-steps.js';
-import { codexBinary, codexEnv, prepareCodexHome } from '../support/codex-cli.js';
+import { answerDoc, newAgent, untilState as waitForState } from '../support/agent-steps.js';
+import { codexBinary, codexEnv, prepareCodexHome, CODEX_QUESTION } from '../support/codex-cli.js';
 import { FakeOpenAI, type FakeOpenAIRequest, type FakeOpenAITurn } from '../support/fake-openai.js';
 import { eventually, TestHome } from '../support/harness.js';
 
@@ -13,20 +11,6 @@ import { eventually, TestHome } from '../support/harness.js';
  * `wtp approve [--always]`, `wtp deny`, `wtp answer` press what its dialogs take (Enter, `p`, Esc,
  * arrows), checked against the screen first. No test types an answer's keys by hand.
  */
-const QUESTION = {
-  questions: [
-    {
-      id: 'colour',
-      header: 'Colour',
-      question: 'Which colour do you want?',
-      options: [
-        { label: 'Red (Recommended)', description: 'A red button' },
-        { label: 'Blue', description: 'A blue button' },
-      ],
-    },
-  ],
-};
-
 const exec = (cmd: string): FakeOpenAITurn => ({
   toolCall: {
     name: 'exec_command',
@@ -50,7 +34,7 @@ function script(req: FakeOpenAIRequest): FakeOpenAITurn {
   if (req.hasToolOutput) return { text: 'Done.' };
   if (said.includes('write the file')) return exec('echo approved > approved.txt');
   if (said.includes('clean up')) return exec('echo ran > denied.txt');
-  if (said.includes('ask me')) return { toolCall: { name: 'request_user_input', arguments: QUESTION } };
+  if (said.includes('ask me')) return { toolCall: { name: 'request_user_input', arguments: CODEX_QUESTION } };
   return { text: 'ok' };
 }
 
@@ -66,13 +50,7 @@ describe('answers on the real Codex CLI (tmux)', () => {
       'on-request',
       ...(prompt === null ? [] : ['--prompt', prompt]),
     ]);
-  const answer = async (
-    args: string[],
-  ): Promise<{ code: number; answered: AnswerResult[]; doc: unknown }> => {
-    const r = await home.json(args);
-    const parsed = cliOutputSchemas.answers.safeParse(r.doc);
-    return { code: r.code, answered: parsed.success ? parsed.data.answered : [], doc: r.doc };
-  };
+  const answer = (args: string[]) => answerDoc(home, args);
 
   beforeAll(async () => {
     api = await FakeOpenAI.start(script);

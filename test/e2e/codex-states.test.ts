@@ -11,7 +11,13 @@ import {
   dumpAgentsForDebug,
   type Why,
 } from '../support/agent-steps.js';
-import { codexBinary, codexEnv, CODEX_VERSION, prepareCodexHome } from '../support/codex-cli.js';
+import {
+  codexBinary,
+  codexEnv,
+  CODEX_VERSION,
+  prepareCodexHome,
+  CODEX_QUESTION,
+} from '../support/codex-cli.js';
 import { FakeOpenAI, type FakeOpenAIRequest, type FakeOpenAITurn } from '../support/fake-openai.js';
 import { eventually, TestHome } from '../support/harness.js';
 
@@ -22,21 +28,6 @@ import { eventually, TestHome } from '../support/harness.js';
  * the status protocol decides; the screen and the process only back it up. Six agents run at
  * once per backend.
  */
-
-/** The arguments of codex's `request_user_input` tool (its schema, as codex 0.169 offers it). */
-const QUESTION = {
-  questions: [
-    {
-      id: 'colour',
-      header: 'Colour',
-      question: 'Which colour do you want?',
-      options: [
-        { label: 'Red (Recommended)', description: 'A red button' },
-        { label: 'Blue', description: 'A blue button' },
-      ],
-    },
-  ],
-};
 
 /** Turns by prompt: each agent gets its own script through the text it was asked. */
 function script(req: FakeOpenAIRequest): FakeOpenAITurn {
@@ -58,7 +49,7 @@ function script(req: FakeOpenAIRequest): FakeOpenAITurn {
   if (said.includes('ask me')) {
     // Codex's question tool; it answers "request_user_input is unavailable in Default mode"
     // outside Plan mode, so the test switches the agent to Plan mode first.
-    return { toolCall: { name: 'request_user_input', arguments: QUESTION } };
+    return { toolCall: { name: 'request_user_input', arguments: CODEX_QUESTION } };
   }
   if (said.includes('think for long')) return { hang: true };
   if (said.includes('hit the limit')) {

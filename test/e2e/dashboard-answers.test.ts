@@ -5,25 +5,11 @@ import type { AgentView } from '../../src/protocol/agent.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
 import { newAgent, untilState as waitForState } from '../support/agent-steps.js';
 import { freePort, screenshot, signedInPage } from '../support/browser.js';
-import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
+import { claudeBinary, claudeEnv, prepareClaudeHome, CLAUDE_QUESTION } from '../support/claude-cli.js';
 import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
 import { eventually, TestHome } from '../support/harness.js';
 
 const API_KEY = 'sk-ant-test-0000000000000000000000000000wtp-e2e-key';
-
-const QUESTION = {
-  questions: [
-    {
-      question: 'Which color should the button be?',
-      header: 'Color',
-      options: [
-        { label: 'Red', description: 'A red button' },
-        { label: 'Blue', description: 'A blue button' },
-      ],
-      multiSelect: false,
-    },
-  ],
-};
 
 const bash = (command: string): FakeTurn => ({
   toolUse: { name: 'Bash', input: { command, description: 'run a command' } },
@@ -45,7 +31,7 @@ function script(req: FakeRequest): FakeTurn {
     return { toolUse: { name: 'Write', input: { file_path: `${proj}/notes.txt`, content: 'approved\n' } } };
   }
   if (said.includes('clean up')) return bash('echo ran > denied.txt');
-  if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: QUESTION } };
+  if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: CLAUDE_QUESTION } };
   if (said.includes('tidy the disk')) return bash('echo gone > tidy.txt');
   if (said.includes('keep going')) return bash('echo kept > kept.txt');
   if (said.includes('two steps')) return bash('echo first-done > first.txt && cat first.txt');

@@ -1,6 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
+import type { AnswerResult } from '../../src/protocol/answers.js';
+import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
 import { eventually, type TestHome } from './harness.js';
 
@@ -172,4 +174,14 @@ export async function dumpAgentsForDebug(
     console.log(label, name, (await home.run(['why', name, '--json'])).stdout);
     console.log(label, name, 'SCREEN\n' + (await home.run(['peek', name])).stdout);
   }
+}
+
+/** Runs `wtp <args> --json` for an answer command: its exit code, its answers, and the document. */
+export async function answerDoc(
+  home: TestHome,
+  args: string[],
+): Promise<{ code: number; answered: AnswerResult[]; doc: unknown }> {
+  const r = await home.json(args);
+  const parsed = cliOutputSchemas.answers.safeParse(r.doc);
+  return { code: r.code, answered: parsed.success ? parsed.data.answered : [], doc: r.doc };
 }

@@ -59,3 +59,18 @@ export function claudeEnv(opts: ClaudeEnvOptions): Record<string, string> {
     TERM: 'xterm-256color',
   };
 }
+
+/** The AskUserQuestion input the scripted Anthropic server sends in the e2e tests: one question, two options. */
+export const CLAUDE_QUESTION = {
+  questions: [
+    {
+      question: 'Which color should the button be?',
+      header: 'Color',
+      options: [
+        { label: 'Red', description: 'A red button' },
+        { label: 'Blue', description: 'A blue button' },
+      ],
+      multiSelect: false,
+    },
+  ],
+};

@@ -86,3 +86,18 @@ export function codexEnv(opts: CodexEnvOptions): Record<string, string> {
     TERM: 'xterm-256color',
   };
 }
+
+/** The arguments of codex's `request_user_input` tool (its schema, as codex 0.169 offers it) in the e2e tests. */
+export const CODEX_QUESTION = {
+  questions: [
+    {
+      id: 'colour',
+      header: 'Colour',
+      question: 'Which colour do you want?',
+      options: [
+        { label: 'Red (Recommended)', description: 'A red button' },
+        { label: 'Blue', description: 'A blue button' },
+      ],
+    },
+  ],
+};

@@ -1,0 +1,67 @@
+import type { AgentService } from './agents/agent-service.js';
+import type { DialogAnswerer } from './agents/dialog-answerer.js';
+import type { ProfileCatalog } from './agents/profiles.js';
+import type { ConflictRadar } from './git/conflict-radar.js';
+import type { DiffStatTracker } from './git/diff-stat-tracker.js';
+import type { ReviewService } from './git/review-service.js';
+import type { HostDirectory } from './hosts/host-directory.js';
+import type { HostSessions } from './hosts/host-sessions.js';
+import type { OrphanHosts } from './hosts/orphan-hosts.js';
+import type { OutputHub } from './hosts/output-hub.js';
+import type { AgentLifecycle } from './lifecycle/lifecycle.js';
+import type { EventBus } from './model/event-bus.js';
+import type { AgentRegistry } from './model/registry.js';
+import type { StorageHealth } from './model/storage-health.js';
+import type { EventLog } from './ports/daemon.js';
+import type { GitWorktrees } from './ports/git.js';
+import type { StatsSampler } from './reports/stats-sampler.js';
+import type { StateEngine } from './state/state-engine.js';
+import type { Dispatcher } from './tasks/dispatcher.js';
+import type { TaskReview } from './tasks/task-review.js';
+import type { TaskService } from './tasks/task-service.js';
+import type { UsageGovernor } from './tasks/usage-governor.js';
+import type { WorkspaceService } from './workspaces/workspace-service.js';
+
+/** The daemon's core, built from adapters. Interfaces use `service`, `sessions`, `bus` and `events`. */
+export interface Core {
+  service: AgentService;
+  workspaces: WorkspaceService;
+  sessions: HostSessions;
+  lifecycle: AgentLifecycle;
+  /** Hosts whose agent this daemon does not know: kept running, shown, stopped or adopted on request. */
+  orphans: OrphanHosts;
+  registry: AgentRegistry;
+  bus: EventBus;
+  events: EventLog;
+  /** Whether state, logs and output can be written; what fails, since when, what was dropped. */
+  storage: StorageHealth;
+  hosts: HostDirectory;
+  output: OutputHub;
+  stats: StatsSampler;
+  engine: StateEngine;
+  /** Every profile's spec, as the composition root gave it. */
+  profileCatalog: ProfileCatalog;
+  /** Diff, commit, merge, feedback, gc and the setup script; null without git. */
+  review: ReviewService | null;
+  /** Agents' git worktrees; null without git. */
+  worktrees: GitWorktrees | null;
+  /** Which agent branches would conflict, and the merge order; null without git. */
+  radar: ConflictRadar | null;
+  /** Agents' diff stats (`diffStat` of the agent view); null without git. */
+  diffStats: DiffStatTracker | null;
+  tasks: TaskService;
+  /** Approve, deny, answer what an agent waits on (verified against its screen). */
+  answers: DialogAnswerer;
+  /** Usage-limit holds per vendor (`wtp quota`, `wtp resume`). */
+  governor: UsageGovernor;
+  /** Starts ready tasks on agents. */
+  dispatcher: Dispatcher;
+  /** Best-of-N compare and pick. */
+  taskReview: TaskReview;
+  /** Loads state, makes sure the default workspace exists, re-binds surviving hosts, starts timers. */
+  start(): Promise<void>;
+  /** Stops every live agent (SIGTERM, then SIGKILL after the grace delay); returns how many. */
+  stopAllAgents(): Promise<number>;
+  /** Stops timers, checkpoints output offsets, drops host links (hosts keep running), flushes the store. */
+  stop(): Promise<void>;
+}
