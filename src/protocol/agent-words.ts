@@ -74,3 +74,12 @@ export function askedAbout(evidence: string | undefined): string | undefined {
   if (asked?.[2]) return unquote(asked[2]);
   return screenEvidence(evidence)?.about;
 }
+
+/**
+ * What a waiting agent's dialog is about, as its clients show it: the pending request's target,
+ * else what its evidence names. Clients send it as `expect.about`, and the daemon compares the
+ * screen's with it, so both must read it the same way.
+ */
+export function announcedAbout(detail: Pick<StateDetail, 'request' | 'evidence'>): string | undefined {
+  return detail.request?.about ?? askedAbout(detail.evidence);
+}

@@ -1,6 +1,6 @@
 import type { AgentState, Screen } from '../../protocol/agent.js';
 import type { AnswerRequestParsed, AnswerResult } from '../../protocol/answers.js';
-import { askedAbout } from '../../protocol/agent-words.js';
+import { announcedAbout } from '../../protocol/agent-words.js';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { EventSource } from '../../protocol/events.js';
 import { KEYS } from '../../protocol/keys.js';
@@ -110,7 +110,7 @@ export class DialogAnswerer {
       );
     }
     const detail = agent.stateDetail;
-    const current = detail.request?.about ?? askedAbout(detail.evidence);
+    const current = announcedAbout(detail);
     const shownAbout = order.expect?.about;
     if (shownAbout !== undefined && current !== undefined && !sameAbout(shownAbout, current)) {
       throw await this.refuse(

@@ -1,5 +1,5 @@
 import type { Approvals } from '../../protocol/approval-schema.js';
-import { askedAbout } from '../../protocol/agent-words.js';
+import { announcedAbout } from '../../protocol/agent-words.js';
 import type { EventSource } from '../../protocol/events.js';
 import type { AnswerOrder } from '../agents/dialog-answerer.js';
 import type { ProfileCatalog } from '../agents/profiles.js';
@@ -26,7 +26,7 @@ export interface PolicyAnswererDeps {
 /** What an agent waiting on a permission dialog asks for, as its state detail tells it. */
 export function askedRequest(agent: AgentRecord): AskedRequest {
   const d = agent.stateDetail;
-  return { tool: d.request?.tool ?? d.tool, about: d.request?.about ?? askedAbout(d.evidence) };
+  return { tool: d.request?.tool ?? d.tool, about: announcedAbout(d) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
 import type { AgentView } from '../../../protocol/agent.js';
-import { askedAbout } from '../../../protocol/agent-words.js';
+import { announcedAbout } from '../../../protocol/agent-words.js';
 import type { AnswerAction, AnswerResult, AnswerRequest } from '../../../protocol/answers.js';
 import { ANSWER_VIA } from '../../../protocol/constants.js';
 import type { ErrorBody } from '../../../protocol/errors.js';
@@ -21,8 +21,7 @@ interface AnswerOptions {
 }
 
 /** The command or path a waiting agent asks about, as it was announced. */
-const aboutOf = (a: AgentView): string | undefined =>
-  a.stateDetail.request?.about ?? askedAbout(a.stateDetail.evidence);
+const aboutOf = (a: AgentView): string | undefined => announcedAbout(a.stateDetail);
 
 const toolOf = (a: AgentView): string | undefined => a.stateDetail.tool ?? a.stateDetail.request?.tool;
 
