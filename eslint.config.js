@@ -203,6 +203,25 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['src/interfaces/tui/**/*.{ts,tsx}'],
+    ignores: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    rules: layer(
+      [
+        '**/core/**',
+        '**/adapters/**',
+        '**/daemon/**',
+        '**/vendors/**',
+        '../host/**',
+        '../http/**',
+        '../ws/**',
+        '../server/**',
+        '../api/**',
+        '../host-link/**',
+      ],
+      'the terminal UI is a client of the daemon, like the CLI: protocol/, client/, config/ and cli/ helpers only',
+    ),
+  },
+  {
     files: ['src/client/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: layer(
@@ -252,7 +271,7 @@ export default tseslint.config(
   {
     // Tests, benchmarks, scripts and tools are the outside world: they set up the environments
     // of what they start and may read theirs.
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.{ts,tsx}'],
     ignores: ['src/**/*.test.ts', 'src/config/env.ts'],
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: ENV_ONLY }],

@@ -3,6 +3,7 @@
 // ESM files costs more than parsing one bundle (measured in docs/ARCHITECTURE.md).
 import { build } from 'esbuild';
 import { existsSync, renameSync, rmSync } from 'node:fs';
+import { TUI_ALIASES } from './tui-aliases.mjs';
 
 const entryPoints = {
   wtp: 'src/bin.ts',
@@ -59,6 +60,11 @@ await build({
   banner: {
     js: "import { createRequire as __wtpCreateRequire } from 'node:module'; const require = __wtpCreateRequire(import.meta.url);",
   },
+  // The terminal UI's Ink: DevTools are never shipped, and `CI` in the environment must not turn
+  // the TUI into a log of frames (src/interfaces/tui/stubs/ says why).
+  alias: TUI_ALIASES,
+  // React's production build (the development one checks every render and is several times slower).
+  define: { 'process.env.NODE_ENV': '"production"' },
   logLevel: 'warning',
   legalComments: 'none',
   plugins: [cliOptionsAsSeparateBundle],

@@ -1,5 +1,6 @@
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { TUI_ALIASES } from '../scripts/tui-aliases.mjs';
 import { REPO } from './support/harness.js';
 
 /** The build of scripts/build.mjs, in memory, with its metafile. */
@@ -15,6 +16,7 @@ async function metafile(): Promise<Metafile> {
     target: 'node20',
     chunkNames: 'chunks/[name]-[hash]',
     external: ['better-sqlite3', 'node-pty', 'bufferutil', 'utf-8-validate'],
+    alias: TUI_ALIASES,
     metafile: true,
     write: false,
     logLevel: 'silent',
@@ -55,5 +57,11 @@ describe('bundle boundaries', () => {
     for (const heavy of ['zod', 'better-sqlite3', '@xterm/headless', 'pino', 'ws', 'commander', 'yaml']) {
       expect(pkg(inputs, heavy), heavy).toEqual([]);
     }
+  });
+
+  it('the terminal UI (Ink, React) loads only with `wtp tui`', async () => {
+    const inputs = staticInputs(await metafile(), 'src/interfaces/cli/main.ts');
+    for (const heavy of ['ink', 'react', 'yoga-layout']) expect(pkg(inputs, heavy), heavy).toEqual([]);
+    expect(inputs.some((i) => i.startsWith('src/interfaces/tui/'))).toBe(false);
   });
 });

@@ -260,6 +260,22 @@ export const configSchema = z
       .prefault({})
       .describe('Notifications when an agent needs permission or input, goes idle after working, or crashes'),
     approvals: approvalsSchema.prefault({}),
+    tui: z
+      .strictObject({
+        keys: z
+          .record(z.string(), z.array(z.string().min(1)).min(1))
+          .default({})
+          .describe(
+            'Keys per action, replacing its defaults, e.g. {approve: [y], deny: [N]} (`?` in the TUI and docs/tui.md list the actions)',
+          ),
+        detachKey: z
+          .string()
+          .regex(/^ctrl-([a-z\]\\^_])$/i, 'must be ctrl-a … ctrl-z, ctrl-], ctrl-\\, ctrl-^ or ctrl-_')
+          .default('ctrl-]')
+          .describe('Key that leaves an attached agent and returns to the list'),
+      })
+      .prefault({})
+      .describe('The terminal UI (`wtp tui`)'),
   })
   .describe('wezterm-parallel configuration (config.yaml)');
 

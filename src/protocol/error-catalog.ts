@@ -47,6 +47,8 @@ export const ERROR_CATALOG = {
     'The database was written by a newer wezterm-parallel (schema version in `details`). Nothing was changed; upgrade, or point WTP_HOME elsewhere.',
   DB_MIGRATION_FAILED: 'A schema migration failed and was rolled back; the database is as it was before.',
   ATTACH_NOT_TTY: '`wtp attach` needs an interactive terminal on stdin and stdout.',
+  TUI_NOT_TTY:
+    '`wtp tui` needs an interactive terminal on stdin and stdout; scripts read the fleet with `wtp ls --json` or follow it with `wtp events -f`.',
   INTERNAL: 'An unexpected failure inside wezterm-parallel. The daemon log has the stack trace.',
   BACKEND_UNAVAILABLE:
     'The requested backend cannot be used here: `wezterm` needs WezTerm running (WEZTERM_UNIX_SOCKET) and the `wezterm` CLI on PATH; `tmux` needs the `tmux` program. `details.reason` says which.',

@@ -1,6 +1,7 @@
 import type { AgentView } from '../../src/protocol/agent.js';
 import { FetchClient } from '../../src/client/fetch-client.js';
 import { WtpError } from '../../src/client/wtp-error.js';
+import { latestSeq } from '../../src/client/live-sources.js';
 
 export { WtpError };
 
@@ -15,8 +16,7 @@ export const api = {
   agents: (): Promise<AgentView[]> => client.call('listAgents').then((r) => r.agents),
   agent: (id: string): Promise<AgentView> =>
     client.call('getAgent', { params: { agent: id } }).then((r) => r.agent),
-  latestSeq: (): Promise<number> =>
-    client.call('listEvents', { query: { limit: 1, since: 0 } }).then((r) => r.latestSeq),
+  latestSeq: (): Promise<number> => latestSeq(client),
 };
 
 /** True for the daemon's "not signed in" answer (no session, or an expired one). */

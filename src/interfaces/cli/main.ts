@@ -17,6 +17,7 @@ import { registerReportCommand } from './commands/report.js';
 import { registerRecordScreenCommand } from './commands/record-screen.js';
 import { registerStateCommands } from './commands/state.js';
 import { registerTemplateCommands } from './commands/template.js';
+import { registerTuiCommand } from './commands/tui.js';
 import { registerTerminalCommands } from './commands/terminal.js';
 import { registerWorkspaceCommands } from './commands/workspace.js';
 import { CliContext, type CliDeps } from './context.js';
@@ -38,6 +39,7 @@ Examples:
   wtp attach sh                        interactive; Ctrl-] detaches
   wtp logs web -f                      its last 10 lines, then new output as it comes
   wtp dashboard                        the web dashboard in your browser (one-time sign-in link)
+  wtp tui                              the fleet in this terminal (\`wtp\` alone does the same)
   wtp down                             stop the daemon, agents keep running
 
 Every command but \`attach\` takes --json (a versioned document on stdout). Exit status: 0 ok,
@@ -68,6 +70,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerWorkspaceCommands(program, ctx);
   registerTemplateCommands(program, ctx);
   registerDashboardCommand(program, ctx);
+  registerTuiCommand(program, ctx);
   registerOrphanCommands(program, ctx);
   registerDoctorCommand(program, ctx);
   registerInitCommand(program, ctx);
@@ -84,6 +87,8 @@ export function buildProgram(ctx: CliContext): Command {
 export async function runCli(argv: string[], deps: CliDeps): Promise<void> {
   const ctx = new CliContext(deps);
   const program = buildProgram(ctx);
+  // `wtp` alone on a terminal opens the terminal UI; in a script or a pipe it prints the help.
+  if (argv.length === 0 && process.stdin.isTTY && ctx.out.isTTY) argv = ['tui'];
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

@@ -1,13 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { WtpEvent } from '../../../src/protocol/events.js';
+import { RADAR_EVENTS } from '../../../src/client/live-sources.js';
 import { client } from '../api.js';
 import { useEventHub, useEvents } from '../event-hub.js';
 import { warningsOf, type ConflictReport, type RadarWarningInfo } from './radar-warnings.js';
 
 export type { ConflictReport };
-
-/** Events after which the radar's last report has (or may have) changed. */
-const RADAR_EVENTS = new Set<WtpEvent['type']>(['conflict.predicted', 'conflict.cleared', 'agent.removed']);
 
 export interface Radar {
   report: ConflictReport | null;

@@ -1,19 +1,10 @@
 import { useMemo } from 'react';
 import type { TaskView } from '../../../src/protocol/tasks.js';
 import { client } from '../api.js';
-import { useLiveCollection, type LiveSource } from '../live-collection.js';
+import { useLiveCollection } from '../live-collection.js';
+import { taskSource } from '../../../src/client/live-sources.js';
 
-const TASKS: LiveSource<TaskView> = {
-  loadAll: () => client.call('listTasks').then((r) => r.tasks),
-  loadOne: (id) => client.call('getTask', { params: { task: id } }).then((r) => r.task),
-  touched: (e) => {
-    if (e.type === 'task.created') return e.data.task.id;
-    if (e.type === 'task.attemptStarted' || e.type === 'task.attemptEnded') return e.data.task;
-    if (e.type === 'task.statusChanged') return e.data.task ?? null;
-    return null;
-  },
-  removed: () => null,
-};
+const TASKS = taskSource(client);
 
 /** Every task, kept live: each task event fetches its task again. */
 export function useTasks(): {

@@ -1,0 +1,146 @@
+import type { WtpEvent } from '../protocol/events.js';
+import { WtpError } from './wtp-error.js';
+
+/** Above this many items touched by one batch of events, the whole collection is fetched once. */
+const MAX_SINGLE_FETCHES = 8;
+
+export interface LiveSource<T extends { id: string }> {
+  loadAll(): Promise<T[]>;
+  /** One item again; a 404 means it is gone. */
+  loadOne(id: string): Promise<T>;
+  /** The item an event changes (fetched again), or null. */
+  touched(e: WtpEvent): string | null;
+  /** The item an event removes, or null. */
+  removed(e: WtpEvent): string | null;
+  /** Applies an event to an item at once, before its fetch comes back (optional). */
+  patch?(item: T, e: WtpEvent): T;
+}
+
+/**
+ * A collection kept live from an event stream (the dashboard's views, the terminal UI): loaded once
+ * after the stream's start sequence is known, then each item an event touches is fetched again —
+ * coalesced: one fetch in flight per item (again once if another event came meanwhile), and the
+ * whole collection once when a batch touches many items. `reload()` after a reconnect. `items` is
+ * a new Map after every change, so a view can compare it by identity.
+ */
+export class LiveCollection<T extends { id: string }> {
+  items = new Map<string, T>();
+  /** False until the collection has been loaded once. */
+  loaded = false;
+  error: Error | null = null;
+  /** Items being fetched; true when an event touched one again meanwhile (fetched once more). */
+  private readonly pending = new Map<string, boolean>();
+  /** Items events touched while the whole collection was loading (fetched again once it arrived). */
+  private loading: Set<string> | null = null;
+  private reloading: 'no' | 'yes' | 'again' = 'no';
+  private stopped = false;
+
+  constructor(
+    private readonly source: LiveSource<T>,
+    private readonly changed: () => void,
+  ) {}
+
+  /** Loads the whole collection (call once the stream's start sequence is known). */
+  start(): void {
+    this.reload();
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Loads everything again (after a reconnect: items may have moved on meanwhile). */
+  reload(): void {
+    if (this.reloading !== 'no') {
+      this.reloading = 'again';
+      return;
+    }
+    this.reloading = 'yes';
+    this.loadAll()
+      .catch((err: unknown) => this.fail(err))
+      .finally(() => {
+        const again = this.reloading === 'again';
+        this.reloading = 'no';
+        if (again && !this.stopped) this.reload();
+      });
+  }
+
+  fail(err: unknown): void {
+    this.error = err instanceof Error ? err : new Error(String(err));
+    this.changed();
+  }
+
+  /** A batch of events from the stream. */
+  apply(batch: readonly WtpEvent[]): void {
+    const touched = new Set<string>();
+    let next: Map<string, T> | null = null;
+    for (const e of batch) {
+      const removed = this.source.removed(e);
+      if (removed !== null && this.items.has(removed)) {
+        next ??= new Map(this.items);
+        next.delete(removed);
+      }
+      const id = this.source.touched(e);
+      if (id === null) continue;
+      touched.add(id);
+      const item = (next ?? this.items).get(id);
+      if (item && this.source.patch) {
+        next ??= new Map(this.items);
+        next.set(id, this.source.patch(item, e));
+      }
+    }
+    if (next) this.set(next);
+    for (const id of touched) this.loading?.add(id);
+    // Many items at once (a fleet starting, a plan imported): one list instead of a call each.
+    if (touched.size > MAX_SINGLE_FETCHES) this.reload();
+    else this.refresh(touched);
+  }
+
+  private set(items: Map<string, T>): void {
+    this.items = items;
+    this.changed();
+  }
+
+  private async loadAll(): Promise<void> {
+    const touched = new Set<string>();
+    this.loading = touched;
+    try {
+      const list = await this.source.loadAll();
+      if (this.stopped) return;
+      this.loaded = true;
+      this.error = null;
+      this.set(new Map(list.map((x) => [x.id, x])));
+    } finally {
+      if (this.loading === touched) this.loading = null;
+    }
+    this.refresh(touched);
+  }
+
+  private refresh(ids: Iterable<string>): void {
+    for (const id of ids) {
+      if (this.pending.has(id)) {
+        this.pending.set(id, true); // the answer in flight may predate this event
+        continue;
+      }
+      this.pending.set(id, false);
+      this.source
+        .loadOne(id)
+        .then((x) => {
+          if (!this.stopped) this.set(new Map(this.items).set(x.id, x));
+        })
+        .catch((err: unknown) => {
+          if (err instanceof WtpError && err.status === 404) {
+            if (!this.items.has(id)) return;
+            const next = new Map(this.items);
+            next.delete(id);
+            this.set(next);
+          } else this.fail(err);
+        })
+        .finally(() => {
+          const again = this.pending.get(id) === true;
+          this.pending.delete(id);
+          if (again && !this.stopped) this.refresh([id]);
+        });
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import type { AgentView } from '../../protocol/agent.js';
+import { agentWords } from '../../protocol/agent-words.js';
+import { requestWords } from '../../protocol/request-words.js';
+import { bytes, duration, paint, stateColor, stateLabel } from '../cli/format.js';
+
+/** One glyph per state, so states differ without colours too (`NO_COLOR`). */
+export const STATE_ICONS: Record<AgentView['state'], string> = {
+  starting: '…',
+  running: '▶',
+  working: '●',
+  needs_permission: '!',
+  needs_input: '?',
+  idle: '○',
+  exited: '■',
+  crashed: '✖',
+};
+
+/** `text` cut (with …) or padded to exactly `n` columns (code points; agents' names are ASCII). */
+export function fit(text: string, n: number): string {
+  if (n <= 0) return '';
+  const chars = [...text];
+  if (chars.length > n) return `${chars.slice(0, Math.max(0, n - 1)).join('')}…`;
+  return text + ' '.repeat(n - chars.length);
+}
+
+/** The short "why": what it asks, what its CLI said, or what its state rests on. */
+export function whyText(a: AgentView): string {
+  const d = a.stateDetail;
+  const asks = requestWords(d.request, 120);
+  if (asks !== undefined) return `asks ${asks}`;
+  const words = agentWords(d);
+  if (words !== undefined) return words.replace(/\s+/g, ' ');
+  if (a.state === 'crashed' || a.state === 'exited') return d.message ?? d.reason;
+  return d.evidence?.replace(/\s+/g, ' ') ?? d.reason;
+}
+
+/** `+12 -3 4f` of its uncommitted and committed changes, or '' without a worktree or changes. */
+export function diffText(a: AgentView): string {
+  const s = a.diffStat;
+  if (!s || s.files === 0) return '';
+  return `+${s.insertions} -${s.deletions} ${s.files}f`;
+}
+
+export interface LineOptions {
+  width: number;
+  selected: boolean;
+  color: boolean;
+  now: number;
+  /** The agents (or base branch) its branch would conflict with. */
+  conflicts: readonly string[] | undefined;
+}
+
+/**
+ * One agent in the list, exactly `width` columns: selection mark, state icon, name, state, age,
+ * why, and — where there is room — branch with diff stat, conflict warning, CPU and memory.
+ */
+export function agentLine(a: AgentView, o: LineOptions): string {
+  const c = o.color;
+  const mark = o.selected ? '▸' : ' ';
+  const icon = STATE_ICONS[a.state];
+  const age = duration(Math.max(0, o.now - Date.parse(a.stateSince)));
+  const warn = o.conflicts && o.conflicts.length > 0 ? `⚠ ${o.conflicts.join(',')}` : '';
+  const stats = a.stats ? `${a.stats.cpuPercent.toFixed(0)}% ${bytes(a.stats.rssBytes)}` : '';
+  const branch = a.worktree?.branch ?? '';
+  const diff = diffText(a);
+  const wide = o.width >= 110;
+  const nameW = Math.min(18, Math.max(8, Math.floor(o.width * 0.16)));
+  const stateW = 17;
+  const ageW = 7;
+  const tail = [wide && branch ? `${branch}${diff ? ` ${diff}` : ''}` : diff, warn, wide ? stats : '']
+    .filter((s) => s !== '')
+    .join('  ');
+  const fixed = 4 + nameW + 1 + stateW + 1 + ageW;
+  const tailW = Math.min([...tail].length, Math.max(0, o.width - fixed - 12));
+  const whyW = Math.max(0, o.width - fixed - (tailW > 0 ? tailW + 2 : 0));
+  const stateText = fit(stateLabel(a), stateW);
+  const parts = [
+    `${mark} `,
+    paint(c, stateColor(a), `${icon} `),
+    fit(a.name, nameW),
+    ' ',
+    paint(c, stateColor(a), stateText),
+    ' ',
+    paint(c, 'gray', fit(age, ageW)),
+    fit(whyText(a), whyW),
+    tailW > 0 ? `  ${paint(c, warn ? 'yellow' : 'gray', fit(tail, tailW))}` : '',
+  ];
+  const line = parts.join('');
+  return o.selected && c ? `\x1b[7m${line.replaceAll('\x1b[0m', '\x1b[0m\x1b[7m')}\x1b[0m` : line;
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import type { AgentView } from '../../protocol/agent.js';
+import { agentLine, fit } from './agent-line.js';
+import { agentsOf, fleetRows, nextNeedingYou, stepAgent } from './fleet-rows.js';
+import { buildKeymap, keyName, type InkKey } from './keymap.js';
+
+const NO_KEY: InkKey = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageUp: false,
+  pageDown: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+};
+
+function agent(
+  name: string,
+  workspace: string,
+  state: AgentView['state'],
+  since = '2026-11-23T10:00:00.000Z',
+): AgentView {
+  return {
+    id: `ag-${name}`,
+    name,
+    workspace,
+    state,
+    stateSince: since,
+    stateDetail: { reason: state === 'needs_permission' ? 'permission' : 'spawned' },
+    profile: 'cmd',
+    worktree: null,
+    diffStat: null,
+    stats: null,
+  } as unknown as AgentView;
+}
+
+describe('keymap', () => {
+  it('maps key presses to names, and names to actions', () => {
+    const { keymap, issues } = buildKeymap();
+    expect(issues).toEqual([]);
+    expect(keymap.action(keyName('j', NO_KEY) ?? '')).toBe('down');
+    expect(keymap.action(keyName('', { ...NO_KEY, downArrow: true }) ?? '')).toBe('down');
+    expect(keymap.action(keyName('', { ...NO_KEY, return: true }) ?? '')).toBe('attach');
+    expect(keymap.action(keyName('A', { ...NO_KEY, shift: true }) ?? '')).toBe('always');
+    expect(keymap.action(keyName('c', { ...NO_KEY, ctrl: true }) ?? '')).toBe('quit');
+    expect(keyName('', { ...NO_KEY, tab: true, shift: true })).toBe('shift-tab');
+    expect(keyName('\x07', NO_KEY)).toBeNull();
+  });
+
+  it('takes remapped keys from the config and refuses clashes and unknown names', () => {
+    const { keymap, issues } = buildKeymap({ approve: ['y'], deny: ['N'] });
+    expect(issues).toEqual([]);
+    expect(keymap.action('y')).toBe('approve');
+    expect(keymap.action('a')).toBeUndefined();
+    expect(keymap.keys('deny')).toEqual(['N']);
+    expect(buildKeymap({ approve: ['j'] }).issues).toEqual([
+      { path: 'tui.keys.approve', message: '"j" is already the key of down' },
+    ]);
+    expect(buildKeymap({ aprove: ['y'] }).issues[0]?.path).toBe('tui.keys.aprove');
+    expect(buildKeymap({ approve: ['alt-y'] }).issues).toEqual([
+      { path: 'tui.keys.approve', message: '"alt-y" is not a key name' },
+    ]);
+  });
+});
+
+describe('the fleet list', () => {
+  const fleet = [
+    agent('web', 'shop', 'working'),
+    agent('api', 'shop', 'needs_permission', '2026-11-23T10:05:00.000Z'),
+    agent('docs', 'blog', 'idle'),
+    agent('fix', 'blog', 'needs_input', '2026-11-23T10:01:00.000Z'),
+  ];
+
+  it('groups by workspace, or puts who needs you first (longest waiting first)', () => {
+    const grouped = fleetRows(fleet, '', false);
+    expect(grouped.map((r) => (r.kind === 'agent' ? r.agent.name : `[${r.name}]`))).toEqual([
+      '[blog]',
+      'docs',
+      'fix',
+      '[shop]',
+      'api',
+      'web',
+    ]);
+    const needs = fleetRows(fleet, '', true);
+    expect(needs.map((r) => (r.kind === 'agent' ? r.agent.name : `[${r.name}]`))).toEqual([
+      '[needs you]',
+      'fix',
+      'api',
+      '[blog]',
+      'docs',
+      '[shop]',
+      'web',
+    ]);
+    expect(agentsOf(fleetRows(fleet, 'SHOP', false)).map((a) => a.name)).toEqual(['api', 'web']);
+    expect(agentsOf(fleetRows(fleet, 'needs_', false)).map((a) => a.name)).toEqual(['fix', 'api']);
+  });
+
+  it('moves the selection, and jumps to the next agent that needs you, wrapping', () => {
+    const list = agentsOf(fleetRows(fleet, '', false)); // docs fix api web
+    expect(stepAgent(list, 'ag-docs', 1)).toBe('ag-fix');
+    expect(stepAgent(list, 'ag-web', 1)).toBe('ag-web');
+    expect(stepAgent(list, 'ag-gone', 1)).toBe('ag-docs');
+    expect(nextNeedingYou(list, 'ag-docs')).toBe('ag-fix');
+    expect(nextNeedingYou(list, 'ag-fix')).toBe('ag-api');
+    expect(nextNeedingYou(list, 'ag-api')).toBe('ag-fix');
+    expect(nextNeedingYou(agentsOf(fleetRows([fleet[0] as AgentView], '', false)), null)).toBeNull();
+  });
+
+  it('draws an agent in exactly the width it is given, with or without colours', () => {
+    const a = agent('a-rather-long-agent-name', 'shop', 'needs_permission');
+    for (const width of [60, 80, 140]) {
+      const plain = agentLine(a, {
+        width,
+        selected: true,
+        color: false,
+        now: Date.parse(a.stateSince) + 65_000,
+        conflicts: ['web'],
+      });
+      expect([...plain].length).toBe(width);
+      expect(plain).toContain('needs_permission');
+      expect(plain).toContain('1m05s');
+      expect(plain).not.toContain('\x1b');
+    }
+    const colored = agentLine(a, { width: 80, selected: false, color: true, now: 0, conflicts: undefined });
+    expect(colored).toContain('\x1b[35m');
+    expect(fit('abcdef', 4)).toBe('abc…');
+    expect(fit('ab', 4)).toBe('ab  ');
+  });
+});

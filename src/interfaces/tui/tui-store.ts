@@ -1,0 +1,125 @@
+import { LiveCollection } from '../../client/live-collection.js';
+import { agentSource, latestSeq, RADAR_EVENTS, taskSource } from '../../client/live-sources.js';
+import type { WtpClient } from '../../client/wtp-client.js';
+import type { AgentView } from '../../protocol/agent.js';
+import type { TaskView } from '../../protocol/tasks.js';
+import { EventFeed, type FeedStatus } from './event-feed.js';
+
+export type Tab = 'agents' | 'tasks';
+
+/** A line under the list: what an action did, or why it was refused. */
+export interface Notice {
+  text: string;
+  kind: 'info' | 'ok' | 'error';
+}
+
+/**
+ * Everything the TUI shows, outside React: the daemon's agents, tasks and conflict warnings, kept
+ * live from the event stream, and the UI's own state (selection, filter, tab). It outlives the Ink
+ * app (attaching full-screen unmounts it); views read it with `useSyncExternalStore`.
+ */
+export class TuiStore {
+  readonly agents: LiveCollection<AgentView>;
+  readonly tasks: LiveCollection<TaskView>;
+  /** Agent id → the agents (or base branch) its branch would conflict with. */
+  conflicts = new Map<string, string[]>();
+  feed: FeedStatus = 'connecting';
+  tab: Tab = 'agents';
+  selectedAgent: string | null = null;
+  selectedTask: string | null = null;
+  filter = '';
+  needsFirst = false;
+  /** Lines the preview is scrolled back. */
+  scroll = 0;
+  notice: Notice | null = null;
+  /** Bumped on every change: the snapshot `useSyncExternalStore` compares. */
+  version = 0;
+  private readonly listeners = new Set<() => void>();
+  private events: EventFeed | null = null;
+  private stopped = false;
+  private radarTicket = 0;
+
+  constructor(readonly client: WtpClient) {
+    const changed = (): void => this.changed();
+    this.agents = new LiveCollection(agentSource(client), changed);
+    this.tasks = new LiveCollection(taskSource(client), changed);
+  }
+
+  /** Loads everything once the stream's start is known, then follows the stream. */
+  async start(): Promise<void> {
+    const since = await latestSeq(this.client);
+    if (this.stopped) return;
+    this.events = new EventFeed(this.client, since, {
+      events: (batch) => {
+        this.agents.apply(batch);
+        this.tasks.apply(batch);
+        if (batch.some((e) => RADAR_EVENTS.has(e.type))) this.loadConflicts();
+      },
+      status: (s) => {
+        this.feed = s;
+        this.changed();
+      },
+      reconnected: () => {
+        this.agents.reload();
+        this.tasks.reload();
+        this.loadConflicts();
+      },
+    });
+    this.events.start();
+    this.agents.start();
+    this.tasks.start();
+    this.loadConflicts();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.events?.close();
+    this.agents.stop();
+    this.tasks.stop();
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  snapshot = (): number => this.version;
+
+  /** Changes UI state and repaints. */
+  update(
+    change: Partial<
+      Pick<TuiStore, 'tab' | 'selectedAgent' | 'selectedTask' | 'filter' | 'needsFirst' | 'scroll' | 'notice'>
+    >,
+  ): void {
+    Object.assign(this, change);
+    this.changed();
+  }
+
+  say(text: string, kind: Notice['kind'] = 'info'): void {
+    this.update({ notice: { text, kind } });
+  }
+
+  /** The radar's last report (no git run), as warnings per agent. */
+  loadConflicts(): void {
+    const ticket = ++this.radarTicket;
+    this.client
+      .call('conflicts', { query: { cached: 'true' } })
+      .then((report) => {
+        if (ticket !== this.radarTicket) return;
+        const byAgent = new Map<string, string[]>();
+        for (const p of report.pairs) {
+          if (!p.conflicting) continue;
+          if (p.aAgent) byAgent.set(p.aAgent, [...(byAgent.get(p.aAgent) ?? []), p.b]);
+          if (p.bAgent) byAgent.set(p.bAgent, [...(byAgent.get(p.bAgent) ?? []), p.a]);
+        }
+        this.conflicts = byAgent;
+        this.changed();
+      })
+      .catch(() => undefined); // the radar is advisory: the list shows without its warnings
+  }
+
+  private changed(): void {
+    this.version += 1;
+    for (const l of this.listeners) l();
+  }
+}

@@ -1,0 +1,61 @@
+import { Box, Text } from 'ink';
+import type { AgentView } from '../../../protocol/agent.js';
+import { paint } from '../../cli/format.js';
+import { agentLine, fit } from '../agent-line.js';
+import type { FleetRow } from '../fleet-rows.js';
+
+/** The first row to show so that `selected` is in view, kept near the middle as the list moves. */
+export function windowStart(total: number, selected: number, height: number): number {
+  if (total <= height || selected < 0) return 0;
+  return Math.min(total - height, Math.max(0, selected - Math.floor(height / 2)));
+}
+
+/** The agents grouped by workspace: only the rows in view are rendered (a fleet of hundreds stays cheap). */
+export function AgentList(props: {
+  rows: readonly FleetRow[];
+  selected: string | null;
+  conflicts: ReadonlyMap<string, string[]>;
+  width: number;
+  height: number;
+  color: boolean;
+  now: number;
+  loaded: boolean;
+}) {
+  const { rows, width, height, color } = props;
+  const at = rows.findIndex((r) => r.kind === 'agent' && r.agent.id === props.selected);
+  const start = windowStart(rows.length, at, height);
+  const lines = rows.slice(start, start + height).map((r) =>
+    r.kind === 'workspace'
+      ? paint(
+          color,
+          'bold',
+          fit(
+            `▾ ${r.name}  ${r.agents} agent${r.agents === 1 ? '' : 's'}${r.needs > 0 ? `, ${r.needs} need you` : ''}`,
+            width,
+          ),
+        )
+      : agentLine(r.agent as AgentView, {
+          width,
+          selected: r.agent.id === props.selected,
+          color,
+          now: props.now,
+          conflicts: props.conflicts.get(r.agent.id),
+        }),
+  );
+  if (rows.length === 0) {
+    lines.push(
+      props.loaded
+        ? 'No agents. Press n to start one, or run `wtp new claude` in a shell.'
+        : 'Loading agents…',
+    );
+  }
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      {lines.map((l, i) => (
+        <Text key={i} wrap="truncate">
+          {l}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,319 @@
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import type { AgentView } from '../../../protocol/agent.js';
+import { paint } from '../../cli/format.js';
+import { fit } from '../agent-line.js';
+import { agentsOf, fleetRows, nextNeedingYou, stepAgent, taskRows } from '../fleet-rows.js';
+import { keyName, type Keymap, type TuiAction } from '../keymap.js';
+import type { TuiActions } from '../tui-actions.js';
+import type { TuiStore } from '../tui-store.js';
+import { AgentList } from './agent-list.js';
+import { Footer, Header, Help, NoticeLine } from './chrome.js';
+import { editLine } from './line-editor.js';
+import { PreviewPane } from './preview-pane.js';
+import { TaskList } from './task-list.js';
+
+/** A full-screen view over the body (diff, merge, conflicts, new agent): it takes the keys until it closes. */
+export interface BodyView {
+  title: string;
+  render(size: { width: number; height: number }, close: () => void): ReactNode;
+}
+
+export interface AppProps {
+  store: TuiStore;
+  keymap: Keymap;
+  actions: TuiActions;
+  color: boolean;
+  /** Attach full-screen: the caller unmounts the app, attaches, and renders it again. */
+  attach(agent: AgentView): void;
+  quit(): void;
+  /** The views behind D, m, c and n (undefined: not offered). */
+  views: Partial<
+    Record<'diff' | 'merge' | 'conflicts' | 'newAgent', (agent: AgentView | undefined) => BodyView>
+  >;
+}
+
+type Mode =
+  | { kind: 'list' }
+  | { kind: 'help' }
+  | { kind: 'prompt'; label: string; value: string; submit: (value: string) => void }
+  | { kind: 'confirm'; text: string; run: () => void }
+  | { kind: 'view'; view: BodyView };
+
+/** Side by side from this width; above and below under it. */
+const SIDE_BY_SIDE = 120;
+
+/** The terminal's size, followed as it is resized. */
+function useSize(): { width: number; height: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const on = () => setSize(read());
+    stdout.on('resize', on);
+    return () => void stdout.off('resize', on);
+  }, [stdout]);
+  return size;
+}
+
+/** Ages in the list move on once a second. */
+function useNow(): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return now;
+}
+
+export function App(props: AppProps) {
+  const { store, keymap, actions, color } = props;
+  useSyncExternalStore(store.subscribe, store.snapshot);
+  const { width, height } = useSize();
+  const now = useNow();
+  const [mode, setMode] = useState<Mode>({ kind: 'list' });
+  const [maxScroll, setMaxScroll] = useState(0);
+  const { exit } = useApp();
+
+  const rows = useMemo(
+    () => fleetRows(store.agents.items.values(), store.filter, store.needsFirst),
+    [store.agents.items, store.filter, store.needsFirst],
+  );
+  const list = useMemo(() => agentsOf(rows), [rows]);
+  const tasks = useMemo(
+    () => taskRows(store.tasks.items.values(), store.filter),
+    [store.tasks.items, store.filter],
+  );
+  // The selection follows the list: the first agent at the start, the nearest one after a removal.
+  const selected = list.find((a) => a.id === store.selectedAgent) ?? list[0];
+  useEffect(() => {
+    const id = selected?.id ?? null;
+    if (id !== store.selectedAgent) store.update({ selectedAgent: id });
+  });
+
+  const prompt = (label: string, submit: (value: string) => void, value = ''): void =>
+    setMode({ kind: 'prompt', label, value, submit });
+  const confirm = (text: string, run: () => void): void => setMode({ kind: 'confirm', text, run });
+  const needAgent = (): AgentView | undefined => {
+    if (!selected) store.say('No agent selected.', 'error');
+    return selected;
+  };
+
+  const run = (action: TuiAction): void => {
+    const a = selected;
+    switch (action) {
+      case 'quit':
+        props.quit();
+        exit();
+        return;
+      case 'help':
+        setMode({ kind: 'help' });
+        return;
+      case 'down':
+      case 'up': {
+        const step = action === 'down' ? 1 : -1;
+        if (store.tab === 'tasks') {
+          const at = tasks.findIndex((t) => t.id === store.selectedTask);
+          const next = tasks[Math.min(tasks.length - 1, Math.max(0, at + step))];
+          store.update({ selectedTask: next?.id ?? null });
+        } else store.update({ selectedAgent: stepAgent(list, a?.id ?? null, step), scroll: 0 });
+        return;
+      }
+      case 'nextNeeds': {
+        const next = nextNeedingYou(list, a?.id ?? null);
+        if (next === null) store.say('No agent needs you.');
+        else store.update({ selectedAgent: next, scroll: 0, tab: 'agents' });
+        return;
+      }
+      case 'tasks':
+        store.update({ tab: store.tab === 'agents' ? 'tasks' : 'agents' });
+        return;
+      case 'needsFirst':
+        store.update({ needsFirst: !store.needsFirst });
+        return;
+      case 'filter':
+        prompt('filter: ', (value) => store.update({ filter: value }), store.filter);
+        return;
+      case 'scrollUp':
+        store.update({ scroll: Math.min(maxScroll, store.scroll + Math.max(1, Math.floor(height / 3))) });
+        return;
+      case 'scrollDown':
+        store.update({ scroll: Math.max(0, store.scroll - Math.max(1, Math.floor(height / 3))) });
+        return;
+      default:
+        break;
+    }
+    const agent = needAgent();
+    if (!agent) return;
+    switch (action) {
+      case 'attach':
+        props.attach(agent);
+        return;
+      case 'approve':
+      case 'always':
+        void actions.answer(agent, action);
+        return;
+      case 'deny':
+        prompt(
+          `deny ${agent.name} — reason for the agent (optional, ⏎ sends): `,
+          (message) => void actions.answer(agent, 'deny', message.trim() ? { message: message.trim() } : {}),
+        );
+        return;
+      case 'input': {
+        const options = agent.stateDetail.request?.options;
+        if (agent.state === 'needs_input' && options && options.length > 0) {
+          prompt(
+            `answer ${agent.name} (${options.join(' · ')}): `,
+            (text) => void actions.answer(agent, 'answer', { text }),
+          );
+        } else {
+          prompt(
+            `type into ${agent.name} (⏎ sends; held while it works): `,
+            (text) => void actions.send(agent, text),
+          );
+        }
+        return;
+      }
+      case 'restart':
+        confirm(
+          `Restart ${agent.name}? Its process is stopped and started again. [y/N]`,
+          () => void actions.restart(agent),
+        );
+        return;
+      case 'stop':
+        confirm(
+          `Stop ${agent.name}? It stays listed; r starts it again. [y/N]`,
+          () => void actions.stop(agent),
+        );
+        return;
+      case 'remove':
+        confirm(
+          `Remove ${agent.name} and its logs? A live agent is refused: stop it first. [y/N]`,
+          () => void actions.remove(agent),
+        );
+        return;
+      case 'diff':
+      case 'merge':
+      case 'conflicts':
+      case 'newAgent': {
+        const make = props.views[action];
+        if (make) setMode({ kind: 'view', view: make(agent) });
+        else store.say(`${action} is not available here yet.`, 'error');
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
+  useInput(
+    (input, key) => {
+      if (mode.kind === 'help') {
+        setMode({ kind: 'list' });
+        return;
+      }
+      if (mode.kind === 'confirm') {
+        setMode({ kind: 'list' });
+        if (input === 'y' || input === 'Y') mode.run();
+        else store.say('Cancelled.');
+        return;
+      }
+      if (mode.kind === 'prompt') {
+        const next = editLine(mode.value, input, key);
+        if (next.cancel) setMode({ kind: 'list' });
+        else if (next.done) {
+          setMode({ kind: 'list' });
+          mode.submit(next.value);
+        } else setMode({ ...mode, value: next.value });
+        return;
+      }
+      const name = keyName(input, key);
+      const action = name === null ? undefined : keymap.action(name);
+      if (action) run(action);
+    },
+    { isActive: mode.kind !== 'view' },
+  );
+
+  // Layout: header, body, notice line, footer — one line less than the terminal, so Ink never
+  // clears the screen to repaint (it does when a frame fills it).
+  const bodyH = Math.max(3, height - 4);
+  const notice =
+    mode.kind === 'prompt'
+      ? { text: `${mode.label}${mode.value}█`, kind: 'info' as const }
+      : mode.kind === 'confirm'
+        ? { text: mode.text, kind: 'info' as const }
+        : store.notice;
+  let body: ReactNode;
+  if (mode.kind === 'help') body = <Help keymap={keymap} width={width} height={bodyH} color={color} />;
+  else if (mode.kind === 'view') {
+    body = mode.view.render({ width, height: bodyH }, () => setMode({ kind: 'list' }));
+  } else if (store.tab === 'tasks') {
+    body = (
+      <TaskList
+        tasks={tasks}
+        byId={store.tasks.items}
+        selected={store.selectedTask ?? tasks[0]?.id ?? null}
+        width={width}
+        height={bodyH}
+        color={color}
+      />
+    );
+  } else {
+    const side = width >= SIDE_BY_SIDE;
+    const listW = side ? Math.floor(width * 0.5) : width;
+    const listH = side ? bodyH : Math.max(3, Math.floor(bodyH * 0.45));
+    const previewW = side ? width - listW - 1 : width;
+    const previewH = side ? bodyH : bodyH - listH;
+    const listView = (
+      <AgentList
+        rows={rows}
+        selected={selected?.id ?? null}
+        conflicts={store.conflicts}
+        width={listW}
+        height={listH}
+        color={color}
+        now={now}
+        loaded={store.agents.loaded}
+      />
+    );
+    const preview = (
+      <PreviewPane
+        client={store.client}
+        agent={selected}
+        width={previewW}
+        height={previewH}
+        color={color}
+        scroll={store.scroll}
+        onMaxScroll={setMaxScroll}
+      />
+    );
+    body = side ? (
+      <Box flexDirection="row" height={bodyH}>
+        {listView}
+        <Box width={1} height={bodyH} flexDirection="column">
+          {Array.from({ length: bodyH }, (_, i) => (
+            <Text key={i}>{paint(color, 'gray', '│')}</Text>
+          ))}
+        </Box>
+        {preview}
+      </Box>
+    ) : (
+      <Box flexDirection="column" height={bodyH}>
+        {listView}
+        {preview}
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" width={width} height={height - 1}>
+      <Header store={store} width={width} color={color} />
+      {body}
+      <NoticeLine notice={notice} width={width} color={color} />
+      {mode.kind === 'view' ? (
+        <Text wrap="truncate">{fit(`${mode.view.title} — esc closes`, width)}</Text>
+      ) : (
+        <Footer keymap={keymap} width={width} color={color} />
+      )}
+    </Box>
+  );
+}

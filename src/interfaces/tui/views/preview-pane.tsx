@@ -1,0 +1,73 @@
+import { Box, Text } from 'ink';
+import { useEffect, useState } from 'react';
+import type { WtpClient } from '../../../client/wtp-client.js';
+import type { AgentView } from '../../../protocol/agent.js';
+import { paint } from '../../cli/format.js';
+import { fit } from '../agent-line.js';
+import { PreviewTerminal } from '../preview/preview-terminal.js';
+
+/** Output replayed before the screen, so the preview can scroll back. */
+const SCROLLBACK_BYTES = 256 * 1024;
+/** Moving through the list quickly opens no connection per agent passed. */
+const SWITCH_DELAY_MS = 60;
+
+/** `head` then ─ up to `width` columns. */
+function rule(head: string, width: number): string {
+  const n = [...head].length;
+  return n >= width ? fit(head, width) : head + '─'.repeat(width - n);
+}
+
+/**
+ * The selected agent's live screen, at the pane's size (the agent is not resized: the bottom rows
+ * are shown, cut at the pane's width), scrolled back on demand.
+ */
+export function PreviewPane(props: {
+  client: WtpClient;
+  agent: AgentView | undefined;
+  width: number;
+  height: number;
+  color: boolean;
+  scroll: number;
+  /** How far back it can scroll (the list's keys clamp to it). */
+  onMaxScroll: (max: number) => void;
+}) {
+  const { agent, width, height, color } = props;
+  const [term, setTerm] = useState<PreviewTerminal | null>(null);
+  const [, repaint] = useState(0);
+  const id = agent?.id;
+  useEffect(() => {
+    if (id === undefined) return;
+    let preview: PreviewTerminal | null = null;
+    const timer = setTimeout(() => {
+      preview = new PreviewTerminal(props.client, id, {
+        scrollbackBytes: SCROLLBACK_BYTES,
+        onChange: () => repaint((n) => n + 1),
+      });
+      preview.start();
+      setTerm(preview);
+    }, SWITCH_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      preview?.close();
+      setTerm(null);
+    };
+  }, [id, props.client]);
+  const bodyH = Math.max(0, height - 1);
+  const max = term ? term.maxScroll(bodyH) : 0;
+  const { onMaxScroll } = props;
+  useEffect(() => onMaxScroll(max), [max, onMaxScroll]);
+  const title = agent
+    ? `${agent.name}${term && term.size.cols > 0 ? ` — ${term.size.cols}×${term.size.rows}` : ''}${props.scroll > 0 ? `, ${props.scroll} lines back` : ''}${term?.status === 'exited' ? ', exited' : ''}${term?.error ? `: ${term.error}` : ''}`
+    : 'no agent selected';
+  const body = term ? term.lines(width, bodyH, { color, scroll: Math.min(props.scroll, max) }) : [];
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate">{paint(color, 'gray', rule(`── ${title} `, width))}</Text>
+      {Array.from({ length: bodyH }, (_, i) => (
+        <Text key={i} wrap="truncate">
+          {body[i] ?? ''}
+        </Text>
+      ))}
+    </Box>
+  );
+}
