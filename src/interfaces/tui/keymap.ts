@@ -66,6 +66,7 @@ export interface InkKey {
   return: boolean;
   escape: boolean;
   ctrl: boolean;
+  meta: boolean;
   shift: boolean;
   tab: boolean;
   backspace: boolean;

@@ -14,6 +14,7 @@ const NO_KEY: InkKey = {
   return: false,
   escape: false,
   ctrl: false,
+  meta: false,
   shift: false,
   tab: false,
   backspace: false,

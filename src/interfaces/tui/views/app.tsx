@@ -94,13 +94,16 @@ export function App(props: AppProps) {
   const prompt = (label: string, submit: (value: string) => void, value = ''): void =>
     setMode({ kind: 'prompt', label, value, submit });
   const confirm = (text: string, run: () => void): void => setMode({ kind: 'confirm', text, run });
+  // Read at each key press, not from this render: keys that arrive together act one after another.
+  const current = (): AgentView | undefined => list.find((x) => x.id === store.selectedAgent) ?? list[0];
   const needAgent = (): AgentView | undefined => {
-    if (!selected) store.say('No agent selected.', 'error');
-    return selected;
+    const a = current();
+    if (!a) store.say('No agent selected.', 'error');
+    return a;
   };
 
   const run = (action: TuiAction): void => {
-    const a = selected;
+    const a = current();
     switch (action) {
       case 'quit':
         props.quit();
@@ -227,9 +230,15 @@ export function App(props: AppProps) {
         } else setMode({ ...mode, value: next.value });
         return;
       }
-      const name = keyName(input, key);
-      const action = name === null ? undefined : keymap.action(name);
-      if (action) run(action);
+      // Keys typed faster than a frame arrive together ("jx"): each is a key press of its own.
+      const presses =
+        input.length > 1 && !key.ctrl && !key.meta
+          ? [...input].map((ch) => keyName(ch, { ...key, shift: false }))
+          : [keyName(input, key)];
+      for (const name of presses) {
+        const action = name === null ? undefined : keymap.action(name);
+        if (action) run(action);
+      }
     },
     { isActive: mode.kind !== 'view' },
   );

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, TestHome } from '../support/harness.js';
+import { TuiPane } from '../support/tui-pane.js';
+
+describe('wtp tui', () => {
+  let home: TestHome;
+  beforeAll(async () => {
+    home = new TestHome({ SHELL: '/bin/sh' });
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+  });
+  afterAll(() => home.cleanup());
+
+  it('lists agents live, moves, stops one after asking, and quits leaving the shell screen', async () => {
+    await home.run(['new', 'cmd', '--name', 'alpha', '--', 'sleep', '300']);
+    const tui = await TuiPane.start(home, { cols: 80, rows: 24 });
+    await tui.see('alpha');
+    expect(await tui.screen()).toContain('1 agents');
+    // An agent created after the TUI started shows up without a key press.
+    await home.run(['new', 'cmd', '--name', 'beta', '--', 'sleep', '300']);
+    await tui.see('beta');
+    await tui.keys('j', 'x');
+    await tui.see('Stop beta?');
+    await tui.keys('y');
+    await tui.see('stopped beta: exited');
+    expect((await home.agent('beta')).state).toBe('exited');
+    expect((await home.agent('alpha')).state).toBe('running');
+    await tui.keys('q');
+    expect(await eventually('the TUI to quit', async () => (await tui.exited()) ?? undefined)).toBe(0);
+    // The alternate screen is left: what was on the terminal before comes back, the list does not stay.
+    expect(await tui.screen()).not.toContain('alpha');
+    await tui.close();
+  });
+});

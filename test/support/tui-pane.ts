@@ -1,0 +1,129 @@
+import { BIN, eventually, type TestHome } from './harness.js';
+
+/** tmux key names for `keys()`: anything else is typed literally. */
+const TMUX_KEYS = new Set([
+  'Enter',
+  'Tab',
+  'BTab',
+  'Escape',
+  'Up',
+  'Down',
+  'Left',
+  'Right',
+  'PPage',
+  'NPage',
+  'BSpace',
+  'Space',
+]);
+
+/**
+ * `wtp tui` in a pane of the test home's own tmux server, driven as a user drives it: keys with
+ * `send-keys`, the screen read with `capture-pane` (the user's real tmux is never touched).
+ */
+export class TuiPane {
+  private constructor(
+    private readonly home: TestHome,
+    readonly target: string,
+  ) {}
+
+  /**
+   * Starts the TUI in a new tmux session `name` of `cols`×`rows`; `env` adds to (or, with
+   * `undefined`, removes from) the home's environment — e.g. `{ NO_COLOR: undefined }` for colours.
+   */
+  static async start(
+    home: TestHome,
+    o: {
+      cols?: number;
+      rows?: number;
+      name?: string;
+      env?: Record<string, string | undefined>;
+      args?: string[];
+    } = {},
+  ): Promise<TuiPane> {
+    const name = o.name ?? 'tui';
+    const env = { ...home.env, ...o.env };
+    const vars = Object.entries(env).flatMap(([k, v]) =>
+      v === undefined || k.startsWith('TMUX') ? [] : ['-e', `${k}=${v}`],
+    );
+    const unset = Object.entries(o.env ?? {}).flatMap(([k, v]) => (v === undefined ? [k] : []));
+    const r = await home.tmux([
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      String(o.cols ?? 120),
+      '-y',
+      String(o.rows ?? 30),
+      ...vars,
+      // The pane stays open after the TUI quits, so a test can read what it left on screen.
+      ...(unset.length > 0 ? ['env', ...unset.flatMap((k) => ['-u', k])] : []),
+      process.execPath,
+      BIN,
+      ...(o.args ?? ['tui']),
+    ]);
+    if (r.code !== 0) throw new Error(`tmux new-session failed: ${r.stderr}`);
+    await home.tmux(['set-option', '-t', name, 'remain-on-exit', 'on']);
+    return new TuiPane(home, `${name}:0.0`);
+  }
+
+  /** Presses keys: tmux key names (`Enter`, `Tab`, `Escape`, `Down`, `C-]`…) or literal text. */
+  async keys(...keys: string[]): Promise<void> {
+    for (const k of keys) {
+      const named = TMUX_KEYS.has(k) || /^C-.$/.test(k);
+      const r = await this.home.tmux(['send-keys', '-t', this.target, ...(named ? [] : ['-l']), k]);
+      if (r.code !== 0) throw new Error(`send-keys ${k}: ${r.stderr}`);
+    }
+  }
+
+  /** The pane's screen as text (with SGR escapes when `escapes`). */
+  async screen(escapes = false): Promise<string> {
+    const r = await this.home.tmux(['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', this.target]);
+    return r.stdout;
+  }
+
+  /** Waits until the screen satisfies `ok` and returns it; the error shows the last screen. */
+  async until(what: string, ok: (screen: string) => boolean, timeoutMs?: number): Promise<string> {
+    let last = '';
+    try {
+      return await eventually(
+        what,
+        async () => {
+          last = await this.screen();
+          return ok(last) ? last : undefined;
+        },
+        timeoutMs,
+      );
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\nthe TUI showed:\n${last}`);
+    }
+  }
+
+  /** Waits until `text` is on screen. */
+  see(text: string, timeoutMs?: number): Promise<string> {
+    return this.until(`"${text}" on screen`, (s) => s.includes(text), timeoutMs);
+  }
+
+  /** Resizes the terminal (the tmux window), as a user resizing theirs. */
+  async resize(cols: number, rows: number): Promise<void> {
+    await this.home.tmux([
+      'resize-window',
+      '-t',
+      this.target.split(':')[0] ?? 'tui',
+      '-x',
+      String(cols),
+      '-y',
+      String(rows),
+    ]);
+  }
+
+  /** The TUI's exit status once it has ended (tmux's "Pane is dead (status N, …)" line), else null. */
+  async exited(): Promise<number | null> {
+    const m = /Pane is dead \(status (\d+)/.exec(await this.screen());
+    return m?.[1] === undefined ? null : Number(m[1]);
+  }
+
+  async close(): Promise<void> {
+    await this.home.tmux(['kill-session', '-t', this.target.split(':')[0] ?? 'tui']);
+  }
+}
