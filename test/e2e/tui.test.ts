@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, TestHome } from '../support/harness.js';
+import { TestHome } from '../support/harness.js';
 import { TuiPane } from '../support/tui-pane.js';
 
 describe('wtp tui', () => {
@@ -25,7 +25,7 @@ describe('wtp tui', () => {
     expect((await home.agent('beta')).state).toBe('exited');
     expect((await home.agent('alpha')).state).toBe('running');
     await tui.keys('q');
-    expect(await eventually('the TUI to quit', async () => (await tui.exited()) ?? undefined)).toBe(0);
+    expect(await tui.exited()).toBe(0);
     // The alternate screen is left: what was on the terminal before comes back, the list does not stay.
     expect(await tui.screen()).not.toContain('alpha');
     await tui.close();

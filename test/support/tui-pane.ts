@@ -58,6 +58,11 @@ export class TuiPane {
       ...vars,
       // The pane stays open after the TUI quits, so a test can read what it left on screen.
       ...(unset.length > 0 ? ['env', ...unset.flatMap((k) => ['-u', k])] : []),
+      // A fixed script; the command comes as its arguments. It says how the TUI ended, after it.
+      'sh',
+      '-c',
+      '"$@"; echo "[tui exited with status $?]"',
+      'sh',
       process.execPath,
       BIN,
       ...(o.args ?? ['tui']),
@@ -117,10 +122,14 @@ export class TuiPane {
     ]);
   }
 
-  /** The TUI's exit status once it has ended (tmux's "Pane is dead (status N, …)" line), else null. */
-  async exited(): Promise<number | null> {
-    const m = /Pane is dead \(status (\d+)/.exec(await this.screen());
-    return m?.[1] === undefined ? null : Number(m[1]);
+  /** Waits until the TUI has ended and returns its exit status (the wrapper's last line, maybe scrolled up). */
+  async exited(): Promise<number> {
+    const line = /\[tui exited with status (\d+)\]/;
+    const all = await eventually('the TUI to end', async () => {
+      const r = await this.home.tmux(['capture-pane', '-p', '-S', '-', '-t', this.target]);
+      return line.test(r.stdout) ? r.stdout : undefined;
+    });
+    return Number(line.exec(all)?.[1]);
   }
 
   async close(): Promise<void> {
