@@ -8,20 +8,73 @@ const SIGNAL_NAMES = new Map<number, string>(
   Object.entries(constants.signals).map(([name, num]) => [num, name] as [number, string]),
 );
 
+/** Output quiet this long after the agent is gone: everything it wrote has been read. */
+const DRAIN_QUIET_MS = 20;
+
 /**
- * Opens the terminal's other end and keeps it open until the agent has exited, or null where it
- * cannot be opened. Without it, the agent's exit hangs the terminal up at once, and libuv takes
- * the hang-up that comes with a short read for the end of output: what the agent wrote last, not
- * yet moved to the reading side by the kernel, was lost (node-pty#726; seen as `logs -f` and logs
- * missing an agent's last line under load). Held open, the terminal is read until node-pty closes
- * it, 200 ms after the exit.
+ * The terminal's other end, held open by us until the agent is gone and its output drained.
+ * Without it, the agent's exit hangs the terminal up at once, and libuv takes the hang-up that
+ * comes with a short read for the end of output: what the agent wrote last, not yet moved to the
+ * reading side by the kernel, was lost (node-pty#726; seen as `logs -f` and logs missing an agent's
+ * last line under load). Held open, the terminal is read normally; once the agent's pid is gone
+ * (checked on SIGCHLD) and no output came for DRAIN_QUIET_MS, it is let go, the hang-up ends the
+ * read, and node-pty reports the exit. Should that check not happen, node-pty's own timer closes
+ * the terminal 200 ms after the exit.
  */
-function holdPeer(path: string | undefined): number | null {
-  if (!path) return null;
-  try {
-    return openSync(path, fsConstants.O_RDWR | fsConstants.O_NOCTTY);
-  } catch {
-    return null; // output is read as before, with the race
+class PeerHold {
+  /** Every hold waiting for its agent to go; one SIGCHLD listener serves them all. */
+  private static readonly held = new Set<PeerHold>();
+  private static readonly onChild = (): void => {
+    for (const h of PeerHold.held) h.check();
+  };
+  private fd: number | null;
+  private lastData = Date.now();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    path: string | undefined,
+    private readonly pid: number,
+  ) {
+    this.fd = null;
+    if (!path) return;
+    try {
+      this.fd = openSync(path, fsConstants.O_RDWR | fsConstants.O_NOCTTY);
+    } catch {
+      return; // output is read as before, with the race
+    }
+    if (PeerHold.held.size === 0) process.on('SIGCHLD', PeerHold.onChild);
+    PeerHold.held.add(this);
+  }
+
+  data(): void {
+    this.lastData = Date.now();
+  }
+
+  release(): void {
+    if (PeerHold.held.delete(this) && PeerHold.held.size === 0) process.off('SIGCHLD', PeerHold.onChild);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  /** A child changed state: let go once the agent is gone (a stop or continue is not an exit) and quiet. */
+  private check(): void {
+    if (this.fd === null || this.timer) return;
+    try {
+      process.kill(this.pid, 0);
+      return; // still there (or not reaped yet: node-pty's timer covers that)
+    } catch {
+      // gone
+    }
+    const quiet = Date.now() - this.lastData;
+    if (quiet >= DRAIN_QUIET_MS) this.release();
+    else {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.check();
+      }, DRAIN_QUIET_MS - quiet);
+    }
   }
 }
 
@@ -36,11 +89,9 @@ export const nodePtySpawner: PtySpawner = {
       env: spec.env,
       encoding: null,
     } as pty.IPtyForkOptions);
-    let peer = holdPeer((p as pty.IPty & { ptsName?: string }).ptsName);
-    p.onExit(() => {
-      if (peer !== null) closeSync(peer);
-      peer = null;
-    });
+    const peer = new PeerHold((p as pty.IPty & { ptsName?: string }).ptsName, p.pid);
+    p.onData(() => peer.data());
+    p.onExit(() => peer.release());
     return {
       pid: p.pid,
       onData: (listener) => {
