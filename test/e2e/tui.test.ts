@@ -30,4 +30,36 @@ describe('wtp tui', () => {
     expect(await tui.screen()).not.toContain('alpha');
     await tui.close();
   });
+
+  it('refuses without a terminal, and says how to start the daemon when it is not running', async () => {
+    // Interactive only, like `attach`: no --json.
+    expect((await home.run(['tui', '--json'])).code).toBe(2);
+    const plain = await home.run(['tui']);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('`wtp tui` needs an interactive terminal');
+    // Bare `wtp` in a script prints the help instead of starting the TUI.
+    expect((await home.run([])).stderr).toContain('Usage: wtp');
+    const other = new TestHome();
+    try {
+      const tui = await TuiPane.start(other, { cols: 80, rows: 24 });
+      await tui.see('The daemon is not running');
+      expect(await tui.exited()).toBe(1);
+    } finally {
+      await other.cleanup();
+    }
+  });
+
+  it('follows a daemon restart: reconnecting, then live again with the same agents', async () => {
+    await home.run(['new', 'cmd', '--name', 'gamma', '--', 'sleep', '300']);
+    const tui = await TuiPane.start(home, { cols: 100, rows: 24, name: 'restart' });
+    await tui.see('gamma');
+    expect((await home.run(['down'])).code).toBe(0);
+    await tui.see('reconnecting');
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    const screen = await tui.until('live again', (s) => s.includes('● live') && s.includes('gamma'));
+    expect(screen).toContain('alpha');
+    await tui.keys('q');
+    expect(await tui.exited()).toBe(0);
+    await tui.close();
+  });
 });
