@@ -42,8 +42,8 @@ describe('wtp tui', () => {
     const other = new TestHome();
     try {
       const tui = await TuiPane.start(other, { cols: 80, rows: 24 });
-      await tui.see('The daemon is not running');
       expect(await tui.exited()).toBe(1);
+      expect(await tui.history()).toContain('The daemon is not running. Start it with `wtp up`');
     } finally {
       await other.cleanup();
     }

@@ -122,12 +122,17 @@ export class TuiPane {
     ]);
   }
 
+  /** Everything the pane printed, the scrolled-off part too, wrapped lines joined. */
+  async history(): Promise<string> {
+    return (await this.home.tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', this.target])).stdout;
+  }
+
   /** Waits until the TUI has ended and returns its exit status (the wrapper's last line, maybe scrolled up). */
   async exited(): Promise<number> {
     const line = /\[tui exited with status (\d+)\]/;
     const all = await eventually('the TUI to end', async () => {
-      const r = await this.home.tmux(['capture-pane', '-p', '-S', '-', '-t', this.target]);
-      return line.test(r.stdout) ? r.stdout : undefined;
+      const text = await this.history();
+      return line.test(text) ? text : undefined;
     });
     return Number(line.exec(all)?.[1]);
   }
