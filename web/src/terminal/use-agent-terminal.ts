@@ -5,7 +5,8 @@ import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
 import { outputGapMarker } from '../../../src/protocol/output-gap.js';
 import type { PtyServerMessage } from '../../../src/protocol/pty.js';
 import { PtyConnection } from './pty-connection.js';
-import { BEFORE_REPAINT, silenceReplies } from './quiet-terminal.js';
+import { BEFORE_REPAINT } from '../../../src/protocol/repaint.js';
+import { silenceReplies } from './quiet-terminal.js';
 
 export type TerminalStatus = 'connecting' | 'live' | 'reconnecting' | 'ended';
 export type Held = Extract<PtyServerMessage, { type: 'held' }>;
