@@ -23,6 +23,7 @@ export const TUI_ACTIONS = {
   filter: { keys: ['/'], help: 'filter by name, workspace, state or branch' },
   needsFirst: { keys: ['s'], help: 'sort: agents that need you first, or by workspace' },
   tasks: { keys: ['t'], help: 'switch between agents and tasks' },
+  moveTask: { keys: ['M'], help: 'tasks: move the selected task to another status' },
   scrollUp: { keys: ['pgup', '['], help: 'scroll the preview back' },
   scrollDown: { keys: ['pgdn', ']'], help: 'scroll the preview forward' },
   help: { keys: ['?'], help: 'this help' },

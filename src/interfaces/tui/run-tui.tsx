@@ -41,7 +41,7 @@ export async function runTui(ctx: CliContext): Promise<void> {
   await store.start(); // fails here, before the screen is taken, when the daemon is not running
   const actions = new TuiActions(store);
   const color = ctx.color && ctx.env.term !== 'dumb';
-  const views = tuiViews(store, actions, color);
+  const views = tuiViews(store, process.cwd(), color);
 
   let instance: Instance | null = null;
   let quitting = false;

@@ -1,13 +1,23 @@
 import type { AgentView } from '../../protocol/agent.js';
 import { announcedAbout } from '../../protocol/agent-words.js';
 import type { AnswerAction } from '../../protocol/answers.js';
+import { TASK_STATUSES } from '../../protocol/constants.js';
+import type { TaskView } from '../../protocol/tasks.js';
 import { WtpError } from '../../client/wtp-error.js';
 import type { TuiStore } from './tui-store.js';
 
-/** What a refusal says in the TUI: the daemon's message and its stable code. */
+/** What a refusal says in the TUI, on one line: its stable code and the daemon's message (its first line). */
 export function errorText(err: unknown): string {
-  if (err instanceof WtpError) return `${err.message} [${err.code}]`;
-  return err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : String(err);
+  const first = message.split('\n')[0] ?? '';
+  // The code first: a narrow terminal cuts the end of the line.
+  return err instanceof WtpError ? `[${err.code}] ${first}` : first;
+}
+
+/** A refusal's whole message as lines, the code on the first (a view has room for the rest). */
+export function errorLines(err: unknown): string[] {
+  const rest = (err instanceof Error ? err.message : String(err)).split('\n').slice(1);
+  return [errorText(err), ...rest];
 }
 
 /**
@@ -86,6 +96,20 @@ export class TuiActions {
     return this.run(`removing ${a.name}`, async () => {
       await this.store.client.call('removeAgent', { params: { agent: a.id }, query: { force: 'false' } });
       return `removed ${a.name} and its logs`;
+    });
+  }
+
+  /** A task moved to another status, as `wtp task move` moves it (the daemon refuses a move it does not allow). */
+  moveTask(t: TaskView, status: string): Promise<boolean> {
+    return this.run(`moving "${t.title}"`, async () => {
+      if (!(TASK_STATUSES as readonly string[]).includes(status)) {
+        throw new WtpError('INVALID_INPUT', `"${status}" is not a task status: ${TASK_STATUSES.join(', ')}`);
+      }
+      const r = await this.store.client.call('moveTask', {
+        params: { task: t.id },
+        body: { status: status as TaskView['status'] },
+      });
+      return `moved "${r.task.title}" to ${r.task.status}`;
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AgentView } from '../../../protocol/agent.js';
+import { TASK_MOVES } from '../../../protocol/task-moves.js';
 import { paint } from '../../cli/format.js';
 import { fit } from '../agent-line.js';
 import { agentsOf, fleetRows, nextNeedingYou, stepAgent, taskRows } from '../fleet-rows.js';
@@ -27,9 +28,10 @@ export interface AppProps {
   /** Attach full-screen: the caller unmounts the app, attaches, and renders it again. */
   attach(agent: AgentView): void;
   quit(): void;
-  /** The views behind D, m, c and n (undefined: not offered). */
-  views: Partial<
-    Record<'diff' | 'merge' | 'conflicts' | 'newAgent', (agent: AgentView | undefined) => BodyView>
+  /** The views behind D, m, c and n (null: none for this agent). */
+  views: Record<
+    'diff' | 'merge' | 'conflicts' | 'newAgent',
+    (agent: AgentView | undefined) => BodyView | null
   >;
 }
 
@@ -39,6 +41,17 @@ type Mode =
   | { kind: 'prompt'; label: string; value: string; submit: (value: string) => void }
   | { kind: 'confirm'; text: string; run: () => void }
   | { kind: 'view'; view: BodyView };
+
+/** Actions after which further keys typed in the same instant still act on the list. */
+const MOVES = new Set<TuiAction>([
+  'down',
+  'up',
+  'nextNeeds',
+  'scrollUp',
+  'scrollDown',
+  'needsFirst',
+  'tasks',
+]);
 
 /** Side by side from this width; above and below under it. */
 const SIDE_BY_SIDE = 120;
@@ -143,6 +156,27 @@ export function App(props: AppProps) {
       case 'scrollDown':
         store.update({ scroll: Math.max(0, store.scroll - Math.max(1, Math.floor(height / 3))) });
         return;
+      case 'moveTask': {
+        const task = tasks.find((t) => t.id === store.selectedTask) ?? tasks[0];
+        if (store.tab !== 'tasks' || !task) {
+          store.say('Select a task on the Tasks tab (t) first.', 'error');
+          return;
+        }
+        const to = TASK_MOVES[task.status];
+        if (to.length === 0) store.say(`"${task.title}" is ${task.status}: it moves no further.`, 'error');
+        else
+          prompt(
+            `move "${task.title}" (${task.status}) to ${to.join(' | ')}: `,
+            (status) => void actions.moveTask(task, status.trim()),
+          );
+        return;
+      }
+      case 'conflicts':
+      case 'newAgent': {
+        const view = props.views[action](a);
+        if (view) setMode({ kind: 'view', view });
+        return;
+      }
       default:
         break;
     }
@@ -196,12 +230,9 @@ export function App(props: AppProps) {
         );
         return;
       case 'diff':
-      case 'merge':
-      case 'conflicts':
-      case 'newAgent': {
-        const make = props.views[action];
-        if (make) setMode({ kind: 'view', view: make(agent) });
-        else store.say(`${action} is not available here yet.`, 'error');
+      case 'merge': {
+        const view = props.views[action](agent);
+        if (view) setMode({ kind: 'view', view });
         return;
       }
       default:
@@ -237,7 +268,10 @@ export function App(props: AppProps) {
           : [keyName(input, key)];
       for (const name of presses) {
         const action = name === null ? undefined : keymap.action(name);
-        if (action) run(action);
+        if (!action) continue;
+        run(action);
+        // Keys after one that opens something (a prompt, a view, a question) are not list keys.
+        if (!MOVES.has(action)) break;
       }
     },
     { isActive: mode.kind !== 'view' },
