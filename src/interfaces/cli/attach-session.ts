@@ -30,6 +30,13 @@ export interface AttachOptions {
   client: string;
   /** Called once connected, before the alternate screen hides the terminal. */
   opened?: () => void;
+  /** How the agent is called in what is said afterwards (default: `ref`). */
+  name?: string;
+  /**
+   * The caller reads stdin next (the TUI): leave it reading. A paused stdin never tells a new
+   * 'readable' listener (Ink's) about keys, so the TUI came back deaf after a detach.
+   */
+  keepReading?: boolean;
 }
 
 /**
@@ -46,16 +53,19 @@ export async function attachSession(client: WtpClient, ref: string, o: AttachOpt
     client: o.client,
   });
   o.opened?.();
-  let note = `detached from ${ref} (it keeps running)`;
+  const name = o.name ?? ref;
+  let note = `detached from ${name} (it keeps running)`;
   let failure: WtpError | null = null;
-  stdout.write(`\x1b]2;wtp attach ${ref} (${o.detachKey} detaches)\x07\x1b[?1049h\x1b[H\x1b[2J`);
+  stdout.write(`\x1b]2;wtp attach ${name} (${o.detachKey} detaches)\x07\x1b[?1049h\x1b[H\x1b[2J`);
   stdin.setRawMode(true);
   stdin.resume();
   const sendSize = (): void => {
     if (o.readOnly) return;
     ws.send(JSON.stringify({ type: 'resize', cols: stdout.columns, rows: stdout.rows }));
   };
-  const onInput = (buf: Buffer): void => {
+  const onInput = (chunk: Buffer | string): void => {
+    // Strings when something (the TUI's Ink) set an encoding on stdin: the bytes again.
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     const at = buf.indexOf(key);
     if (at >= 0) {
       if (at > 0 && !o.readOnly) ws.send(buf.subarray(0, at), { binary: true });
@@ -75,7 +85,7 @@ export async function attachSession(client: WtpClient, ref: string, o: AttachOpt
       }
       const msg = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
       if (msg.type === 'snapshot' && typeof msg.data === 'string') stdout.write(`\x1b[H\x1b[2J${msg.data}`);
-      else if (msg.type === 'exit') note = `${ref} is ${String(msg.state)}`;
+      else if (msg.type === 'exit') note = `${name} is ${String(msg.state)}`;
       else if (msg.type === 'error') failure = WtpError.fromBody(undefined, msg.error);
     });
     ws.on('close', () => resolve());
@@ -83,7 +93,7 @@ export async function attachSession(client: WtpClient, ref: string, o: AttachOpt
   stdin.off('data', onInput);
   stdout.off('resize', sendSize);
   stdin.setRawMode(false);
-  stdin.pause();
+  if (!o.keepReading) stdin.pause();
   stdout.write(RESTORE);
   if (failure) throw failure;
   return note;

@@ -73,7 +73,11 @@ export function agentLine(a: AgentView, o: LineOptions): string {
   const fixed = 4 + nameW + 1 + stateW + 1 + ageW;
   const tailW = Math.min([...tail].length, Math.max(0, o.width - fixed - 12));
   const whyW = Math.max(0, o.width - fixed - (tailW > 0 ? tailW + 2 : 0));
-  const stateText = fit(stateLabel(a), stateW);
+  // A waiting agent's why says what it asks: its state alone fits the column.
+  const stateText = fit(
+    a.state === 'needs_input' || a.state === 'needs_permission' ? a.state : stateLabel(a),
+    stateW,
+  );
   const parts = [
     `${mark} `,
     paint(c, stateColor(a), `${icon} `),

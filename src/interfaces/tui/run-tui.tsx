@@ -80,6 +80,8 @@ export async function runTui(ctx: CliContext): Promise<void> {
         stdin,
         stdout,
         client: 'tui',
+        name: agent.name,
+        keepReading: true,
       });
       store.say(note, 'ok');
     } catch (err) {

@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AgentView } from '../../../protocol/agent.js';
 import { TASK_MOVES } from '../../../protocol/task-moves.js';
 import { paint } from '../../cli/format.js';
@@ -84,7 +84,14 @@ export function App(props: AppProps) {
   useSyncExternalStore(store.subscribe, store.snapshot);
   const { width, height } = useSize();
   const now = useNow();
-  const [mode, setMode] = useState<Mode>({ kind: 'list' });
+  const [mode, setModeState] = useState<Mode>({ kind: 'list' });
+  // Keys read the mode from here: one typed right after the key that changed it must see the new
+  // mode, not the one of the last render (`/` then `sh1` typed fast: `sh1` goes into the filter).
+  const modeNow = useRef<Mode>(mode);
+  const setMode = (m: Mode): void => {
+    modeNow.current = m;
+    setModeState(m);
+  };
   const [maxScroll, setMaxScroll] = useState(0);
   const { exit } = useApp();
 
@@ -104,8 +111,10 @@ export function App(props: AppProps) {
     if (id !== store.selectedAgent) store.update({ selectedAgent: id });
   });
 
+  // Text typed in the same instant as the key that opened a prompt (`/sh1` typed fast) goes into it.
+  let typedAhead = '';
   const prompt = (label: string, submit: (value: string) => void, value = ''): void =>
-    setMode({ kind: 'prompt', label, value, submit });
+    setMode({ kind: 'prompt', label, value: value + typedAhead.replace(/[\x00-\x1f\x7f]/g, ''), submit });
   const confirm = (text: string, run: () => void): void => setMode({ kind: 'confirm', text, run });
   // Read at each key press, not from this render: keys that arrive together act one after another.
   const current = (): AgentView | undefined => list.find((x) => x.id === store.selectedAgent) ?? list[0];
@@ -242,6 +251,7 @@ export function App(props: AppProps) {
 
   useInput(
     (input, key) => {
+      const mode = modeNow.current;
       if (mode.kind === 'help') {
         setMode({ kind: 'list' });
         return;
@@ -262,17 +272,18 @@ export function App(props: AppProps) {
         return;
       }
       // Keys typed faster than a frame arrive together ("jx"): each is a key press of its own.
-      const presses =
-        input.length > 1 && !key.ctrl && !key.meta
-          ? [...input].map((ch) => keyName(ch, { ...key, shift: false }))
-          : [keyName(input, key)];
-      for (const name of presses) {
+      const chars = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
+      for (let i = 0; i < chars.length; i++) {
+        const name =
+          chars.length > 1 ? keyName(chars[i] ?? '', { ...key, shift: false }) : keyName(input, key);
         const action = name === null ? undefined : keymap.action(name);
         if (!action) continue;
+        typedAhead = chars.length > 1 ? chars.slice(i + 1).join('') : '';
         run(action);
         // Keys after one that opens something (a prompt, a view, a question) are not list keys.
         if (!MOVES.has(action)) break;
       }
+      typedAhead = '';
     },
     { isActive: mode.kind !== 'view' },
   );

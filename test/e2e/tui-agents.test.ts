@@ -1,0 +1,182 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentView } from '../../src/protocol/agent.js';
+import type { WtpEvent } from '../../src/protocol/events.js';
+import { newAgent, untilState as waitForState } from '../support/agent-steps.js';
+import { claudeBinary, claudeEnv, prepareClaudeHome, CLAUDE_QUESTION } from '../support/claude-cli.js';
+import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
+import { TestHome } from '../support/harness.js';
+import { TuiPane } from '../support/tui-pane.js';
+
+/**
+ * The TUI with the real Claude Code (pinned) against a scripted Messages API, in tmux, driven by
+ * keys as a user drives it: approve a permission, answer a question, attach and detach, filter,
+ * help, a resize, colours.
+ */
+const API_KEY = 'sk-ant-test-0000000000000000000000000000wtp-e2e-key';
+let proj = '';
+
+function script(req: FakeRequest): FakeTurn {
+  if (req.hasToolResult) return { text: 'Done.' };
+  const said = req.lastUserText;
+  if (said.includes('write the notes')) {
+    return {
+      toolUse: { name: 'Write', input: { file_path: `${proj}/notes.txt`, content: 'approved in the tui\n' } },
+    };
+  }
+  if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: CLAUDE_QUESTION } };
+  return { text: 'ok' };
+}
+
+/** Presses tab (the next agent that needs you) until the selected row matches. */
+async function select(tui: TuiPane, row: RegExp): Promise<void> {
+  for (let i = 0; i < 4 && !row.test(await tui.screen()); i++) {
+    const before = await tui.screen();
+    await tui.keys('Tab');
+    await tui.until('the selection to move', (s) => s !== before);
+  }
+  await tui.until(`${row} selected`, (s) => row.test(s));
+}
+
+describe('wtp tui with real agents (tmux)', () => {
+  let home: TestHome;
+  let api: FakeAnthropic;
+  const untilState = (name: string, state: string): Promise<AgentView> =>
+    waitForState(home, name, state, `${name} ${state}`, 'tmux');
+  const events = async (name: string, type: string): Promise<WtpEvent[]> => {
+    const r = await home.run(['events', '--agent', name, '--type', type, '--json']);
+    return r.stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => (JSON.parse(l) as { event: WtpEvent }).event);
+  };
+
+  beforeAll(async () => {
+    api = await FakeAnthropic.start(script);
+    home = new TestHome({ WTP_BACKEND: 'tmux', WTP_CLAUDE_BIN: claudeBinary(), SHELL: '/bin/sh', PS1: '$ ' });
+    proj = home.path('proj');
+    mkdirSync(proj);
+    prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY, trusted: false });
+    Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+  }, 120_000);
+
+  afterAll(async () => {
+    await home?.cleanup();
+    await api?.close();
+  });
+
+  it('approves a permission and answers a question from the keyboard, audited via tui', async () => {
+    const tui = await TuiPane.start(home, { cols: 120, rows: 30 });
+    await tui.see('No agents');
+    await newAgent(home, 'claude', 'writer', proj, [
+      '--permission-mode',
+      'default',
+      '--prompt',
+      'write the notes',
+    ]);
+    await newAgent(home, 'claude', 'asker', proj, [
+      '--permission-mode',
+      'default',
+      '--prompt',
+      'pick a colour',
+    ]);
+    await untilState('writer', 'needs_permission');
+    await untilState('asker', 'needs_input');
+    // The list shows both waiting, with what they ask; tab goes to one that needs you.
+    await tui.until('both waiting', (s) => s.includes('2 need you') && s.includes('needs_permission'));
+    await tui.keys('s'); // needs-you first: the one waiting longest on top
+    await tui.see('▾ needs you');
+    await select(tui, /▸ ! writer/);
+    await tui.keys('a');
+    await tui.see('approved writer');
+    await untilState('writer', 'idle');
+    expect(readFileSync(`${proj}/notes.txt`, 'utf8')).toBe('approved in the tui\n');
+    const approved = await events('writer', 'agent.approved');
+    expect(approved.map((e) => e.type === 'agent.approved' && e.data.via)).toEqual(['tui']);
+    // The question: i, then the option's label.
+    await select(tui, /▸ \? asker/);
+    await tui.keys('i');
+    await tui.see('answer asker (Red · Blue)');
+    await tui.keys('Blue');
+    await tui.see('Blue█');
+    await tui.keys('Enter');
+    await tui.see('answered asker');
+    const answered = await events('asker', 'agent.answered');
+    expect(answered.map((e) => e.type === 'agent.answered' && [e.data.via, e.data.option])).toEqual([
+      ['tui', 2],
+    ]); // the second option
+    await tui.keys('q');
+    expect(await tui.exited()).toBe(0);
+    await tui.close();
+  }, 120_000);
+
+  it('attaches to a shell full-screen and comes back to the list with the detach key', async () => {
+    await home.run(['new', 'shell', '--name', 'sh1']);
+    const tui = await TuiPane.start(home, { cols: 100, rows: 30, name: 'attach' });
+    await tui.see('sh1');
+    await tui.keys('/');
+    await tui.keys('sh1');
+    await tui.see('filter: sh1█');
+    await tui.keys('Enter');
+    await tui.until('only sh1 listed', (s) => s.includes('sh1') && !s.includes('writer'));
+    await tui.keys('Enter');
+    await tui.until("the shell's prompt, full-screen", (s) => /^\$/m.test(s) && !s.includes('⏎ attach'));
+    await tui.keys('echo attached-$((40+2))', 'Enter');
+    await tui.see('attached-42');
+    await tui.keys('C-]');
+    await tui.see('detached from');
+    expect((await home.agent('sh1')).state).not.toBe('exited');
+    // The filter is cleared with an empty one; every agent is back.
+    await tui.keys('/');
+    await tui.see('filter: sh1█');
+    await tui.keys('C-u');
+    await tui.until('the filter emptied', (s) => /filter: █/.test(s));
+    await tui.keys('Enter');
+    await tui.see('writer');
+    await tui.keys('q');
+    expect(await tui.exited()).toBe(0);
+    await tui.close();
+  }, 60_000);
+
+  it('shows help, follows a resize from 80×24 to 140×40 and back, and draws colours unless NO_COLOR', async () => {
+    const tui = await TuiPane.start(home, {
+      cols: 80,
+      rows: 24,
+      name: 'sizes',
+      env: { NO_COLOR: undefined },
+    });
+    await tui.see('writer');
+    await tui.keys('?');
+    const help = await tui.see('any key closes this');
+    for (const what of ['approve the permission', 'attach full-screen', 'filter by name', 'quit']) {
+      expect(help).toContain(what);
+    }
+    await tui.keys('x'); // any key closes the help, and does nothing else
+    await tui.see('⏎ attach');
+    expect(await tui.screen()).not.toContain('Stop ');
+    const stacked = await tui.screen();
+    expect(stacked).not.toContain('│'); // 80 columns: the preview is under the list
+    // A frame of the new size with its header on the first line, and no line left of the old one.
+    const headers = (s: string): number => s.split('\n').filter((l) => l.startsWith('wtp ')).length;
+    await tui.resize(140, 40);
+    await tui.until('side by side', (s) => s.includes('│') && s.startsWith('wtp ') && headers(s) === 1);
+    await tui.resize(80, 24);
+    const back = await tui.until(
+      'stacked again',
+      (s) => !s.includes('│') && s.startsWith('wtp ') && headers(s) === 1,
+    );
+    for (const name of ['writer', 'asker', 'sh1']) expect(back).toContain(name);
+    const colours = await tui.screen(true);
+    expect(colours).toMatch(/\x1b\[[0-9;]*3[0-9]m/);
+    await tui.keys('q');
+    expect(await tui.exited()).toBe(0);
+    await tui.close();
+    const plain = await TuiPane.start(home, { cols: 80, rows: 24, name: 'plain' });
+    await plain.see('writer');
+    expect(await plain.screen(true)).not.toMatch(/\x1b\[[0-9;]*3[0-9]m/);
+    await plain.keys('q');
+    expect(await plain.exited()).toBe(0);
+    await plain.close();
+  }, 60_000);
+});
