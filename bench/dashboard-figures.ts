@@ -39,7 +39,7 @@ const PAINT_TIMEOUT_MS = 10_000;
  * otherwise sleeps, so its state comes from the hooks the benchmark posts (a shell, not Node: a
  * hundred of them cost little).
  */
-function sleeperClaude(dir: string): string {
+export function sleeperClaude(dir: string): string {
   const program = join(dir, 'claude');
   writeFileSync(
     program,
@@ -49,12 +49,12 @@ function sleeperClaude(dir: string): string {
   return program;
 }
 
-interface Hooks {
+export interface Hooks {
   post(agentId: string, working: boolean): Promise<void>;
 }
 
 /** Hook calls as Claude Code makes them: UserPromptSubmit → working, Stop → idle. */
-async function hooks(s: Session): Promise<Hooks & { origin: string }> {
+export async function hooks(s: Session): Promise<Hooks & { origin: string }> {
   const status = await s.client.call('status');
   if (status.api.tcp === null) throw new Error('the daemon does not listen on TCP');
   const apiToken = readFileSync(status.api.tokenFile, 'utf8').trim();
@@ -154,7 +154,12 @@ async function paintFigure(
 }
 
 /** Flips random agents between working and idle at `rate` hook calls per second for `seconds`. */
-async function stream(h: Hooks, agents: { id: string }[], seconds: number, rate: number): Promise<number> {
+export async function stream(
+  h: Hooks,
+  agents: { id: string }[],
+  seconds: number,
+  rate: number,
+): Promise<number> {
   const end = nowMs() + seconds * 1000;
   const working = new Map<string, boolean>();
   let sent = 0;

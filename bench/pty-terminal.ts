@@ -9,6 +9,7 @@ const TEXT_CAP = 4096;
 
 interface Waiter {
   text: string;
+  cap: number;
   match: (text: string) => boolean;
   resolve: (at: number) => void;
 }
@@ -50,11 +51,19 @@ export class PtyTerminal {
     this.pty.write(data);
   }
 
-  /** Resolves with the time of the first chunk after which the text read since the call matches. */
-  waitFor(match: (text: string) => boolean, timeoutMs: number, what: string): Promise<number> {
+  /**
+   * Resolves with the time of the first chunk after which the text read since the call matches;
+   * the last `cap` characters are kept (a full-screen program's frame can be larger than the default).
+   */
+  waitFor(
+    match: (text: string) => boolean,
+    timeoutMs: number,
+    what: string,
+    cap = TEXT_CAP,
+  ): Promise<number> {
     return this.withTimeout(
       new Promise<number>((resolve) => {
-        this.waiter = { text: '', match, resolve };
+        this.waiter = { text: '', cap, match, resolve };
       }),
       timeoutMs,
       what,
@@ -99,7 +108,7 @@ export class PtyTerminal {
     }
     const w = this.waiter;
     if (!w) return;
-    w.text = (w.text + chunk.subarray(-TEXT_CAP).toString('latin1')).slice(-TEXT_CAP);
+    w.text = (w.text + chunk.subarray(-w.cap).toString('latin1')).slice(-w.cap);
     if (w.match(w.text)) {
       this.waiter = null;
       w.resolve(at);

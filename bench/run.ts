@@ -24,6 +24,7 @@ import { measureSpawn } from './spawn-latency.js';
 import { measureStateLatency } from './state-latency.js';
 import { measureTasks } from './task-figures.js';
 import { measureThroughput } from './throughput.js';
+import { measureTui } from './tui-figures.js';
 import { measureVendorLatency, VENDOR_PROFILES } from './vendor-latency.js';
 import { vendorOptions } from './vendor-turns.js';
 
@@ -56,6 +57,7 @@ const RUNS = {
   timelineSamples: 5,
   vendorTurns: 5,
   vendorWarmup: 1,
+  tui: { agents: 100, paints: 15, presses: 200, streamRate: 50 },
   answerRounds: 20,
   answerWarmup: 2,
 } as const;
@@ -91,7 +93,7 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
   return Object.fromEntries(Object.entries(results).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
-const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard', 'vendors', 'answers'] as const;
+const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard', 'vendors', 'answers', 'tui'] as const;
 
 /**
  * `npm run -s bench -- --only core,panes` runs a part: `core` (figures 1-5 and the extra ones),
@@ -103,7 +105,9 @@ const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard', 'vendors'
  * scripted server: answer → idle and tool call → needs_permission, next to when the CLI itself drew
  * it; the detector accuracy per vendor, version and state) and `answers` (the real Claude Code on tmux:
  * approving its permission dialog with `POST /agents/:agent/answer`, `wtp approve` and the dashboard's Approve button → the agent
- * out of the dialog, against the same keystroke typed raw). The default is everything.
+ * out of the dialog, against the same keystroke typed raw) and `tui` (`wtp tui` in a PTY with 100 agents:
+ * start → first full paint against `wtp ls`, key → repaint while states stream, its memory). The
+ * default is everything.
  *
  * Options of `vendors`: `--vendors claude,codex,…` (default all: claude, codex, gemini, qwen,
  * opencode, copilot; a CLI not installed by scripts/ensure-cli.mjs is reported as skipped),
@@ -121,7 +125,8 @@ const USAGE = `Usage: npm run -s bench [-- --only <parts>] [part options]   (JSO
                        answer → idle and tool call → needs_permission, next to when the CLI drew it,
                        and the detector accuracy per vendor, version and state; answers: the real
                        Claude Code on tmux — approving its permission dialog (answer API, wtp approve, dashboard click)
-                       → the agent out of the dialog, against the same keystroke typed raw
+                       → the agent out of the dialog, against the same keystroke typed raw;
+                       tui: wtp tui with 100 agents — first paint (vs wtp ls), key → repaint, memory
   --vendors <list>     vendors part: which CLIs, default all: ${VENDOR_PROFILES.join(', ')}
                        (one not installed by scripts/ensure-cli.mjs is reported as skipped)
   --vendor-turns <n>   vendors part: recorded turns of each kind per CLI (default ${RUNS.vendorTurns})
@@ -143,6 +148,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
       dashboard: true,
       vendors: true,
       answers: true,
+      tui: true,
     };
   }
   const only = (argv[i + 1] ?? '').split(',');
@@ -159,6 +165,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
     dashboard: only.includes('dashboard'),
     vendors: only.includes('vendors'),
     answers: only.includes('answers'),
+    tui: only.includes('tui'),
   };
 }
 
@@ -216,6 +223,7 @@ async function main(): Promise<void> {
         results,
         await measureAnswerLatency(paths, answerRuns, async (r) => [await dashboardMode(r)]),
       );
+    if (run.tui) Object.assign(results, await measureTui(paths, RUNS.tui));
   } finally {
     cleanupAll(paths.binWtp);
   }

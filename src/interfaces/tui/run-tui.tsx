@@ -6,7 +6,7 @@ import { attachSession } from '../cli/attach-session.js';
 import type { CliContext } from '../cli/context.js';
 import { buildKeymap } from './keymap.js';
 import { errorText, TuiActions } from './tui-actions.js';
-import { TuiStore } from './tui-store.js';
+import { TuiStore, type Preload } from './tui-store.js';
 import { App } from './views/app.js';
 import { tuiViews } from './views/views.js';
 
@@ -18,7 +18,7 @@ const LEAVE = '\x1b[?25h\x1b[0m\x1b[?1049l';
  * `wtp tui`: the fleet, full-screen, kept live from the daemon; resolves when the user quits. The
  * terminal is put back as it was on every way out (quit, Ctrl-C, an error, SIGTERM).
  */
-export async function runTui(ctx: CliContext): Promise<void> {
+export async function runTui(ctx: CliContext, preload: Preload = {}): Promise<void> {
   const stdin = process.stdin;
   const stdout = ctx.out;
   if (!stdin.isTTY || !stdout.isTTY) {
@@ -37,7 +37,7 @@ export async function runTui(ctx: CliContext): Promise<void> {
     );
   }
   const client = ctx.client();
-  const store = new TuiStore(client);
+  const store = new TuiStore(client, preload);
   await store.start(); // fails here, before the screen is taken, when the daemon is not running
   const actions = new TuiActions(store);
   const color = ctx.color && ctx.env.term !== 'dumb';

@@ -7,6 +7,25 @@ import { EventFeed, type FeedStatus } from './event-feed.js';
 
 export type Tab = 'agents' | 'tasks';
 
+/** Changes of the fleet are repainted at most this often (20 a second). */
+const DATA_MS = 50;
+
+/** Requests started before the TUI's code loaded (`wtp tui` starts them first, to overlap). */
+export interface Preload {
+  since?: Promise<number>;
+  agents?: Promise<AgentView[]>;
+}
+
+/** `first` for the first call, then `rest`. */
+function once<T>(first: Promise<T>, rest: () => Promise<T>): () => Promise<T> {
+  let used = false;
+  return () => {
+    if (used) return rest();
+    used = true;
+    return first;
+  };
+}
+
 /** A line under the list: what an action did, or why it was refused. */
 export interface Notice {
   text: string;
@@ -39,15 +58,29 @@ export class TuiStore {
   private stopped = false;
   private radarTicket = 0;
 
-  constructor(readonly client: WtpClient) {
-    const changed = (): void => this.changed();
-    this.agents = new LiveCollection(agentSource(client), changed);
+  constructor(
+    readonly client: WtpClient,
+    preload: Preload = {},
+  ) {
+    // The fleet changes many times a second with many agents: repainted at most every DATA_MS, so a
+    // key press never waits behind a queue of renders. What the user does repaints at once.
+    const changed = (): void => this.changedSoon();
+    const agents = agentSource(client);
+    const first = preload.agents;
+    this.agents = new LiveCollection(
+      first ? { ...agents, loadAll: once(first, agents.loadAll) } : agents,
+      changed,
+    );
     this.tasks = new LiveCollection(taskSource(client), changed);
+    this.since = preload.since;
   }
+
+  private readonly since: Promise<number> | undefined;
+  private dataTimer: NodeJS.Timeout | null = null;
 
   /** Loads everything once the stream's start is known, then follows the stream. */
   async start(): Promise<void> {
-    const since = await latestSeq(this.client);
+    const since = await (this.since ?? latestSeq(this.client));
     if (this.stopped) return;
     this.events = new EventFeed(this.client, since, {
       events: (batch) => {
@@ -73,6 +106,7 @@ export class TuiStore {
 
   stop(): void {
     this.stopped = true;
+    if (this.dataTimer) clearTimeout(this.dataTimer);
     this.events?.close();
     this.agents.stop();
     this.tasks.stop();
@@ -119,7 +153,14 @@ export class TuiStore {
   }
 
   private changed(): void {
+    if (this.dataTimer) clearTimeout(this.dataTimer);
+    this.dataTimer = null;
     this.version += 1;
     for (const l of this.listeners) l();
+  }
+
+  private changedSoon(): void {
+    if (this.dataTimer || this.stopped) return;
+    this.dataTimer = setTimeout(() => this.changed(), DATA_MS);
   }
 }

@@ -1,11 +1,25 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { latestSeq } from '../../../client/live-sources.js';
 import { runAction } from '../run-action.js';
 
-/** Runs the terminal UI; its code (Ink, React) is loaded only here, so other commands start fast. */
+/**
+ * Runs the terminal UI; its code (Ink, React) is loaded only here, so other commands start fast.
+ * The fleet is asked for while that code loads (on a terminal only: elsewhere the TUI refuses).
+ */
 export async function startTui(ctx: CliContext): Promise<void> {
+  const tty = process.stdin.isTTY && ctx.out.isTTY;
+  const client = ctx.client();
+  // The list after the sequence number: every event after it reaches the list (none is missed).
+  const since = tty ? latestSeq(client) : undefined;
+  const preload = since
+    ? { since, agents: since.then(() => client.call('listAgents')).then((r) => r.agents) }
+    : {};
+  // Failures surface where the TUI awaits them (before it takes the screen), not as unhandled here.
+  preload.since?.catch(() => undefined);
+  preload.agents?.catch(() => undefined);
   const { runTui } = await import('../../tui/run-tui.js');
-  await runTui(ctx);
+  await runTui(ctx, preload);
 }
 
 export function registerTuiCommand(program: Command, ctx: CliContext): void {

@@ -8,7 +8,7 @@ import { lineToSgr } from './cells-to-sgr.js';
 const { Terminal } = xtermHeadless;
 
 /** Lines of scrollback the preview keeps (what `pgup` reaches). */
-const SCROLLBACK_LINES = 2000;
+const SCROLLBACK_LINES = 1000;
 /** At most one repaint request per this many ms. */
 const CHANGE_MS = 16;
 

@@ -106,9 +106,13 @@ export function App(props: AppProps) {
   );
   // The selection follows the list: the first agent at the start, the nearest one after a removal.
   const selected = list.find((a) => a.id === store.selectedAgent) ?? list[0];
+  // Checked against the store as it is now, not as this render saw it: a key pressed since then
+  // may have moved the selection, and must not be undone.
   useEffect(() => {
-    const id = selected?.id ?? null;
-    if (id !== store.selectedAgent) store.update({ selectedAgent: id });
+    const now = store.selectedAgent;
+    if (now !== null && list.some((a) => a.id === now)) return;
+    const id = list[0]?.id ?? null;
+    if (id !== now) store.update({ selectedAgent: id });
   });
 
   // Text typed in the same instant as the key that opened a prompt (`/sh1` typed fast) goes into it.

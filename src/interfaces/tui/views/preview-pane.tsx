@@ -7,7 +7,7 @@ import { fit } from '../agent-line.js';
 import { PreviewTerminal } from '../preview/preview-terminal.js';
 
 /** Output replayed before the screen, so the preview can scroll back. */
-const SCROLLBACK_BYTES = 256 * 1024;
+const SCROLLBACK_BYTES = 64 * 1024;
 /** Moving through the list quickly opens no connection per agent passed. */
 const SWITCH_DELAY_MS = 60;
 

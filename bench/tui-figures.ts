@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hooks, sleeperClaude, stream } from './dashboard-figures.js';
+import { mapLimit, nowMs, runTimed, sleep, spawnTracked, stopChild } from './proc.js';
+import { PtyTerminal } from './pty-terminal.js';
+import { latencyBaseline, latencyResult, memoryResult, progress, type BenchResult } from './report.js';
+import type { RepoPaths } from './repo-paths.js';
+import { disposeHome, makeHome } from './sandbox.js';
+import { startSession, type Session } from './session.js';
+import { percentile, round } from './stats.js';
+
+export interface TuiRuns {
+  agents: number;
+  paints: number;
+  presses: number;
+  /** Hook calls per second streamed while keys are pressed. */
+  streamRate: number;
+}
+
+const WARMUP = 3;
+/** Characters of output kept while waiting: more than a whole frame (120×40 and its escapes). */
+const FRAME_CAP = 64 * 1024;
+/** The selection mark as the benchmark reads the PTY's bytes (latin1, one char per byte). */
+const MARK = Buffer.from('▸ ').toString('latin1');
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return round(Number(m?.[1] ?? 0) / 1024, 1);
+}
+
+/** `wtp tui` in a PTY of its own (120×40), NO_COLOR so rows are plain text in its bytes. */
+function startTui(paths: RepoPaths, s: Session): PtyTerminal {
+  return new PtyTerminal(process.execPath, [paths.binWtp, 'tui'], {
+    cwd: s.home,
+    env: { ...s.env, NO_COLOR: '1', TERM: 'xterm-256color' },
+  });
+}
+
+/** The first frame with the fleet in it: the last agent's row and the footer were drawn. */
+const fullPaint = (last: string) => (text: string) => text.includes(last) && text.includes('q quit');
+
+/**
+ * The terminal UI against a fleet of `claude` agents (a shell stand-in; their states come from
+ * hook calls, as Claude Code's do): start → first full paint (vs `wtp ls`), key press → the
+ * repaint that shows the selection moved while states stream in, and the TUI's memory.
+ */
+export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Record<string, BenchResult>> {
+  const bin = makeHome('tui-bin');
+  let s: Session | null = null;
+  try {
+    s = await startSession(paths, 'tui', { WTP_BACKEND: 'headless', WTP_CLAUDE_BIN: sleeperClaude(bin) });
+    const session = s;
+    progress(`tui: creating ${runs.agents} agents`);
+    const names = Array.from({ length: runs.agents }, (_, i) => `a-${String(i).padStart(3, '0')}`);
+    const agents = await mapLimit(names, 4, async (name) => {
+      const { agent } = await session.client.call('createAgent', {
+        body: {
+          profile: 'claude',
+          cwd: session.home,
+          name,
+          wait: true,
+          env: { CLAUDE_CONFIG_DIR: join(session.home, 'claude') },
+        },
+      });
+      return { id: agent.id, name: agent.name };
+    });
+    const last = names.at(-1) ?? '';
+
+    progress(`tui 1/3: start → first full paint, ${runs.paints} runs, against \`wtp ls\``);
+    const paint: number[] = [];
+    const ls: number[] = [];
+    for (let i = 0; i < WARMUP + runs.paints; i++) {
+      const t0 = nowMs();
+      const tui = startTui(paths, session);
+      // 38 rows of list: with 100 agents the last one is not on screen; the footer and a row are.
+      const at = await tui.waitFor(fullPaint('a-000'), 20_000, 'the TUI to paint the fleet', FRAME_CAP);
+      await tui.close();
+      const l = await runTimed(process.execPath, [paths.binWtp, 'ls'], {
+        env: session.env,
+        cwd: session.home,
+        timeoutMs: 20_000,
+      });
+      if (l.code !== 0 || !l.stdout.includes(last)) throw new Error(`wtp ls failed: ${l.stderr}`);
+      if (i < WARMUP) continue;
+      paint.push(at - t0);
+      ls.push(l.ms);
+    }
+
+    progress(
+      `tui 2/3: key press → repaint, ${runs.presses} presses, states streaming at ${runs.streamRate}/s`,
+    );
+    const h = await hooks(session);
+    const tui = startTui(paths, session);
+    await tui.waitFor(fullPaint('a-000'), 20_000, 'the TUI to paint the fleet', FRAME_CAP);
+    await sleep(1000);
+    const restRss = rssMiB(tui.pid);
+    let streaming = true;
+    let rate = 0;
+    const streamed = (async () => {
+      while (streaming) rate = await stream(h, agents, 2, runs.streamRate);
+    })();
+    const press: number[] = [];
+    let at = 0; // the selected row
+    for (let i = 0; i < WARMUP + runs.presses; i++) {
+      // Down the first ten rows and back up, so the selection stays in view.
+      const down = Math.floor(i / 10) % 2 === 0;
+      at += down ? 1 : -1;
+      const want = `${MARK}`;
+      const row = names[at] ?? '';
+      const t0 = nowMs();
+      tui.write(down ? 'j' : 'k');
+      // The repaint that shows the new row selected: its mark, a state icon, then its name.
+      const done = await tui.waitFor(
+        (text) => new RegExp(`${want}[^ ]+ ${row}`).test(text),
+        5_000,
+        `${row} selected`,
+        FRAME_CAP,
+      );
+      if (i >= WARMUP) press.push(done - t0);
+      await sleep(20);
+    }
+    streaming = false;
+    await streamed;
+    const rss = rssMiB(tui.pid);
+    await tui.close();
+
+    progress('tui 3/3: memory baseline (an idle node process)');
+    const idle = spawnTracked(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    await sleep(500);
+    const idleRss = rssMiB(idle.pid ?? 0);
+    await stopChild(idle, 1_000, 'idle node');
+
+    const p99 = (xs: number[]) => round(percentile(xs, 99), 1);
+    progress(
+      `tui: first paint p50 ${percentile(paint, 50)} ms; key → repaint p99 ${p99(press)} ms; RSS ${rss} MiB`,
+    );
+    return {
+      'tui.firstPaint': latencyResult({
+        samples: paint,
+        baseline: latencyBaseline(`\`wtp ls\` with the same ${runs.agents} agents, to its exit`, ls),
+        target: { text: 'first paint < 400 ms', below: 400 },
+        note: `\`wtp tui\` in a PTY (120×40, NO_COLOR) with ${runs.agents} agents: spawn → the first frame that draws the fleet (the first agent's row and the footer) read from the PTY; the TUI is then stopped and \`wtp ls\` timed to its exit. ${WARMUP} unrecorded runs first.`,
+        extra: { p99: p99(paint), baselineP99: p99(ls) },
+      }),
+      'tui.keyToRepaint': latencyResult({
+        samples: press,
+        target: { text: 'p99 < 50 ms', below: 50 },
+        note: `A key (j, or k on the way back) written to the TUI's PTY → the first bytes read back that draw the next agent's row selected, with ${runs.agents} agents whose states change ${rate} times a second (hook calls flipping random agents between working and idle). ${runs.presses} presses 20 ms apart, ${WARMUP} unrecorded first; the target is on p99.`,
+        extra: { p99: p99(press), max: round(Math.max(...press), 1), achievedRatePerS: rate },
+      }),
+      [`tui.memory.${runs.agents}agents`]: memoryResult({
+        values: [rss],
+        baseline: { name: 'an idle `node -e` process', value: idleRss },
+        target: { text: '< 80 MB RSS', below: 80 * 0.953674 },
+        note: `VmRSS of the TUI process after the ${runs.presses} key presses, with ${runs.agents} agents listed, the selected agent's preview open and states streaming; \`atRestMiB\`: 1 s after its first full paint, before any key.`,
+        extra: { atRestMiB: restRss },
+      }),
+    };
+  } finally {
+    if (s) disposeHome(s.home, paths.binWtp);
+    disposeHome(bin, paths.binWtp);
+  }
+}
