@@ -52,19 +52,20 @@ export function NoticeLine({
   );
 }
 
+/** In this order, as many as fit: help and quit come early so a narrow terminal still shows them. */
 const FOOTER: TuiAction[] = [
   'attach',
   'approve',
   'deny',
   'input',
   'nextNeeds',
+  'help',
+  'quit',
   'newAgent',
   'diff',
   'merge',
   'filter',
   'tasks',
-  'help',
-  'quit',
 ];
 
 const SHORT: Partial<Record<TuiAction, string>> = {
