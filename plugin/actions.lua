@@ -224,6 +224,14 @@ return function(M)
     end
   end
 
+  -- wtp tui in a split to the right of the focused pane (an argv list: no shell reads it).
+  function actions.tui(o)
+    return function(_, pane)
+      local argv = push(type(o.wtp) == 'table' and { table.unpack(o.wtp) } or { o.wtp }, 'tui')
+      pane:split { direction = 'Right', size = 0.5, args = argv }
+    end
+  end
+
   --- Actions by name for merged options (M.options).
   function M.build_actions(o)
     local out = {}

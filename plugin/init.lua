@@ -31,7 +31,8 @@ Options (all optional; defaults in M.defaults):
                       j the next agent that needs you (the one waiting longest first, then on in
                       order of waiting), d the dashboard, y approve and n deny what the focused
                       pane's agent asks (`wtp approve|deny <workspace>/<agent> --via plugin`:
-                      the daemon checks the dialog on its screen first; a refusal is a toast).
+                      the daemon checks the dialog on its screen first; a refusal is a toast),
+                      u the terminal UI (`wtp tui`) in a split of the current tab.
   leader              a leader key, used only when the bindings need one and config.leader is unset.
   tab_title           false: register no format-tab-title handler (only the first one runs).
   status, toasts      false: no right-status summary / no "needs you" toasts.
@@ -55,7 +56,7 @@ M.TITLE = 'wezterm-parallel'
 M.NEEDS_YOU = { needs_permission = 'permission', needs_input = 'input' }
 --- Actions, in the order their keybindings are added.
 M.ACTION_NAMES = {
-  'new_agent', 'new_workspace', 'switch_workspace', 'next_needs_you', 'dashboard', 'approve', 'deny',
+  'new_agent', 'new_workspace', 'switch_workspace', 'next_needs_you', 'dashboard', 'approve', 'deny', 'tui',
 }
 
 M.defaults = {
@@ -69,6 +70,7 @@ M.defaults = {
     dashboard = { key = 'd', mods = 'LEADER' },
     approve = { key = 'y', mods = 'LEADER' },
     deny = { key = 'n', mods = 'LEADER' },
+    tui = { key = 'u', mods = 'LEADER' },
   },
   tab_title = true,
   status = true,

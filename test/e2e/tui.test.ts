@@ -1,5 +1,6 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestHome } from '../support/harness.js';
+import { BIN, eventually, TestHome } from '../support/harness.js';
 import { TuiPane } from '../support/tui-pane.js';
 
 describe('wtp tui', () => {
@@ -61,5 +62,51 @@ describe('wtp tui', () => {
     await tui.keys('q');
     expect(await tui.exited()).toBe(0);
     await tui.close();
+  });
+
+  it('runs as a pane of a tmux workspace from a template (a command pane running wtp tui)', async () => {
+    const tmuxHome = new TestHome({ WTP_BACKEND: 'tmux', SHELL: '/bin/sh' });
+    try {
+      // `wtp` on the PATH the daemon gives its panes, as an installed one is.
+      mkdirSync(tmuxHome.path('bin'));
+      symlinkSync(BIN, tmuxHome.path('bin', 'wtp'));
+      tmuxHome.env.PATH = `${tmuxHome.path('bin')}:${tmuxHome.env.PATH ?? ''}`;
+      writeFileSync(
+        tmuxHome.path('fleet.yaml'),
+        [
+          'description: an agent and the fleet beside it',
+          'layout:',
+          '  split: right',
+          '  panes:',
+          '    - agent: { name: worker, profile: shell }',
+          "    - command: { title: fleet, shell: 'wtp tui' }",
+          '',
+        ].join('\n'),
+      );
+      expect((await tmuxHome.run(['up', '--detach'])).code).toBe(0);
+      const made = await tmuxHome.run([
+        'workspace',
+        'new',
+        'shop',
+        '--template',
+        tmuxHome.path('fleet.yaml'),
+        '--cwd',
+        tmuxHome.dir,
+      ]);
+      expect(made.code, made.stderr).toBe(0);
+      const fleetPane = await eventually('the TUI drawn in the fleet pane', async () => {
+        const panes = (await tmuxHome.tmux(['list-panes', '-a', '-F', '#{pane_id}'])).stdout
+          .trim()
+          .split('\n');
+        for (const id of panes) {
+          const text = (await tmuxHome.tmux(['capture-pane', '-p', '-t', id])).stdout;
+          if (text.includes('● live') && text.includes('worker')) return text;
+        }
+        return undefined;
+      });
+      expect(fleetPane).toContain('1 agents');
+    } finally {
+      await tmuxHome.cleanup();
+    }
   });
 });

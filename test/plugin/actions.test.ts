@@ -416,3 +416,20 @@ describe("approve / deny the focused pane's agent (LEADER y / n)", () => {
     expect(toasts()).toEqual(['This pane runs no wtp agent', 'This pane runs no wtp agent']);
   });
 });
+
+describe('the terminal UI in a split (LEADER u)', () => {
+  it('splits the focused pane and runs wtp tui there, as an argv list', () => {
+    setup();
+    press('u');
+    expect(calls('split_pane').map((c) => [c.pane, c.direction, c.size, c.args])).toEqual([
+      [1, 'Right', 0.5, ['wtp', 'tui']],
+    ]);
+    expect(argvs()).toEqual([]); // nothing else is run
+  });
+
+  it('takes an argv prefix for wtp', () => {
+    setup("{ wtp = { 'node', '/opt/wtp/bin/wtp.js' } }");
+    press('u');
+    expect(calls('split_pane').map((c) => c.args)).toEqual([['node', '/opt/wtp/bin/wtp.js', 'tui']]);
+  });
+});

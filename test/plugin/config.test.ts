@@ -72,7 +72,7 @@ describe('loading', () => {
         for _, c in ipairs(stub.calls) do if c.fn == 'on' then table.insert(events, c.event) end end
         return { keys = #config.keys, events = events }
       `);
-      expect(r).toEqual({ keys: 7, events: ['format-tab-title', 'update-status', 'user-var-changed'] });
+      expect(r).toEqual({ keys: 8, events: ['format-tab-title', 'update-status', 'user-var-changed'] });
     } finally {
       npm.close();
     }
@@ -80,7 +80,7 @@ describe('loading', () => {
 });
 
 describe('apply_to_config', () => {
-  it('appends the seven LEADER keybindings as action callbacks and keeps existing keys', async () => {
+  it('appends the eight LEADER keybindings as action callbacks and keeps existing keys', async () => {
     const r = apply(
       `{ leader = { key = 'b', mods = 'CTRL' }, keys = { { key = 'x', mods = 'CTRL', action = 'Nop' } } }`,
     );
@@ -93,6 +93,7 @@ describe('apply_to_config', () => {
       'LEADER+d',
       'LEADER+y',
       'LEADER+n',
+      'LEADER+u',
     ]);
     expect(r.keys.slice(1).every((k) => k.action.action === 'callback')).toBe(true);
     expect(r.leader).toEqual({ key: 'b', mods: 'CTRL' });
@@ -105,7 +106,7 @@ describe('apply_to_config', () => {
       local out = plugin.apply_to_config(config, { leader = { key = 'b', mods = 'CTRL' } })
       return { same = out == config, n = #config.keys }
     `);
-    expect(r).toEqual({ same: true, n: 7 });
+    expect(r).toEqual({ same: true, n: 8 });
   });
 
   it('registers format-tab-title, update-status and user-var-changed', async () => {
@@ -128,7 +129,15 @@ describe('apply_to_config', () => {
       `{}`,
       `{ keys = { new_agent = { key = 'A', mods = 'CTRL|SHIFT' }, dashboard = false, next_needs_you = { key = 'n', mods = 'ALT' } } }`,
     );
-    expect(chords(r.keys)).toEqual(['CTRL|SHIFT+A', 'LEADER+t', 'LEADER+s', 'ALT+n', 'LEADER+y', 'LEADER+n']);
+    expect(chords(r.keys)).toEqual([
+      'CTRL|SHIFT+A',
+      'LEADER+t',
+      'LEADER+s',
+      'ALT+n',
+      'LEADER+y',
+      'LEADER+n',
+      'LEADER+u',
+    ]);
   });
 
   it('binds nothing with keys = false', async () => {
@@ -150,13 +159,14 @@ describe('apply_to_config', () => {
       'CMD|ALT+d',
       'LEADER+y',
       'LEADER+n',
+      'LEADER+u',
     ]);
     expect(r.calls.filter((c) => c.fn === 'log_warn').map((c) => c.message)).toEqual([
       'wezterm-parallel: s+LEADER is already bound; switch_workspace left unbound',
     ]);
     const again = apply(
       `{ keys = { { key = 'd', mods = 'OPT | SUPER', action = 'Mine' } } }`,
-      `{ keys = { new_agent = false, new_workspace = false, switch_workspace = false, next_needs_you = false, approve = false, deny = false, dashboard = { key = 'd', mods = 'CMD|ALT' } } }`,
+      `{ keys = { new_agent = false, new_workspace = false, switch_workspace = false, next_needs_you = false, approve = false, deny = false, tui = false, dashboard = { key = 'd', mods = 'CMD|ALT' } } }`,
     );
     expect(chords(again.keys)).toEqual(['OPT | SUPER+d']);
   });
@@ -189,6 +199,7 @@ describe('apply_to_config', () => {
       dashboard: 'callback',
       approve: 'callback',
       deny: 'callback',
+      tui: 'callback',
     });
   });
 });

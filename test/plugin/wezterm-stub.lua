@@ -235,6 +235,9 @@ local function make_pane(spec, tab, window)
     return { file_path = spec.cwd }
   end
   function p:activate() record('activate_pane', { pane = self.id }) end
+  function p:split(args)
+    record('split_pane', { pane = self.id, direction = args.direction, size = args.size, args = args.args })
+  end
   function p:tab() return self._tab end
   function p:window() return self._window end
   S.panes[spec.id] = p
