@@ -31,7 +31,7 @@ describe('screenshots of the terminal UI', () => {
     [80, 24, 'tui-narrow.svg'],
   ] as const) {
     it(`renders the fleet at ${cols}×${rows} (${file})`, async () => {
-      const env = { ...(home.env as Record<string, string>), TERM: 'xterm-256color' };
+      const env: Record<string, string> = { ...(home.env as Record<string, string>), TERM: 'xterm-256color' };
       delete env.NO_COLOR;
       const term = pty.spawn(process.execPath, [BIN, 'tui'], { cols, rows, env, name: 'xterm-256color' });
       const screen = createScreen(cols, rows);

@@ -11,6 +11,10 @@ interface Call {
   pane?: number;
   tab?: number;
   action?: { action: string; args?: Record<string, unknown> };
+  /** split_pane: where, how big, and the argv run in the new pane. */
+  direction?: string;
+  size?: number;
+  args?: string[];
 }
 
 let vm: PluginVm;
