@@ -49,6 +49,20 @@ const API_ASSEMBLY = {
   why: 'api/ assembles the server from server/, http/ and ws/: only src/daemon/ imports it',
 };
 
+/** What a client of the daemon (the CLI, the terminal UI) never imports: it talks to the daemon's API. */
+const DAEMON_SIDE = [
+  '**/core/**',
+  '**/adapters/**',
+  '**/daemon/**',
+  '**/vendors/**',
+  '../host/**',
+  '../http/**',
+  '../ws/**',
+  '../server/**',
+  '../api/**',
+  '../host-link/**',
+];
+
 const ENV_ONLY =
   'src/config/env.ts is the only reader of process.env: take the value from it, through the composition root';
 
@@ -186,38 +200,13 @@ export default tseslint.config(
   {
     files: ['src/interfaces/cli/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
-    rules: layer(
-      [
-        '**/core/**',
-        '**/adapters/**',
-        '**/daemon/**',
-        '**/vendors/**',
-        '../host/**',
-        '../http/**',
-        '../ws/**',
-        '../server/**',
-        '../api/**',
-        '../host-link/**',
-      ],
-      'the CLI is a client of the daemon: protocol/, client/ and config/ only',
-    ),
+    rules: layer(DAEMON_SIDE, 'the CLI is a client of the daemon: protocol/, client/ and config/ only'),
   },
   {
     files: ['src/interfaces/tui/**/*.{ts,tsx}'],
     ignores: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     rules: layer(
-      [
-        '**/core/**',
-        '**/adapters/**',
-        '**/daemon/**',
-        '**/vendors/**',
-        '../host/**',
-        '../http/**',
-        '../ws/**',
-        '../server/**',
-        '../api/**',
-        '../host-link/**',
-      ],
+      DAEMON_SIDE,
       'the terminal UI is a client of the daemon, like the CLI: protocol/, client/, config/ and cli/ helpers only',
     ),
   },

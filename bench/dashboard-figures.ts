@@ -49,6 +49,23 @@ export function sleeperClaude(dir: string): string {
   return program;
 }
 
+/** `n` `claude` agents named a-000, a-001, … running the sleeper (their states come from hooks). */
+export function sleeperAgents(s: Session, n: number): Promise<{ id: string; name: string }[]> {
+  const names = Array.from({ length: n }, (_, i) => `a-${String(i).padStart(3, '0')}`);
+  return mapLimit(names, 4, async (name) => {
+    const { agent } = await s.client.call('createAgent', {
+      body: {
+        profile: 'claude',
+        cwd: s.home,
+        name,
+        wait: true,
+        env: { CLAUDE_CONFIG_DIR: join(s.home, 'claude') },
+      },
+    });
+    return { id: agent.id, name: agent.name };
+  });
+}
+
 export interface Hooks {
   post(agentId: string, working: boolean): Promise<void>;
 }
@@ -210,20 +227,7 @@ export async function measureDashboard(
     await idlePage.context().close();
 
     progress(`dashboard: creating ${runs.agents} agents`);
-    const session = s;
-    const names = Array.from({ length: runs.agents }, (_, i) => `a-${String(i).padStart(3, '0')}`);
-    const agents = await mapLimit(names, 4, async (name) => {
-      const { agent } = await session.client.call('createAgent', {
-        body: {
-          profile: 'claude',
-          cwd: session.home,
-          name,
-          wait: true,
-          env: { CLAUDE_CONFIG_DIR: join(session.home, 'claude') },
-        },
-      });
-      return { id: agent.id, name: agent.name };
-    });
+    const agents = await sleeperAgents(s, runs.agents);
 
     progress(`dashboard 2/4: first load with ${runs.agents} agents (${runs.loads} cold loads)`);
     const full = await loads(browser, h.origin, cookie, runs.loads, runs.agents);

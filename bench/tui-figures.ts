@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { hooks, sleeperClaude, stream } from './dashboard-figures.js';
-import { mapLimit, nowMs, runTimed, sleep, spawnTracked, stopChild } from './proc.js';
+import { hooks, sleeperAgents, sleeperClaude, stream } from './dashboard-figures.js';
+import { nowMs, runTimed, sleep, spawnTracked, stopChild } from './proc.js';
 import { PtyTerminal } from './pty-terminal.js';
 import { latencyBaseline, latencyResult, memoryResult, progress, type BenchResult } from './report.js';
 import type { RepoPaths } from './repo-paths.js';
@@ -51,19 +50,8 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
     s = await startSession(paths, 'tui', { WTP_BACKEND: 'headless', WTP_CLAUDE_BIN: sleeperClaude(bin) });
     const session = s;
     progress(`tui: creating ${runs.agents} agents`);
-    const names = Array.from({ length: runs.agents }, (_, i) => `a-${String(i).padStart(3, '0')}`);
-    const agents = await mapLimit(names, 4, async (name) => {
-      const { agent } = await session.client.call('createAgent', {
-        body: {
-          profile: 'claude',
-          cwd: session.home,
-          name,
-          wait: true,
-          env: { CLAUDE_CONFIG_DIR: join(session.home, 'claude') },
-        },
-      });
-      return { id: agent.id, name: agent.name };
-    });
+    const agents = await sleeperAgents(session, runs.agents);
+    const names = agents.map((a) => a.name);
     const last = names.at(-1) ?? '';
 
     progress(`tui 1/3: start → first full paint, ${runs.paints} runs, against \`wtp ls\``);

@@ -3,27 +3,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keyLabel } from '../../src/interfaces/tui/views/chrome.js';
 import { TUI_ACTIONS } from '../../src/interfaces/tui/keymap.js';
+import { markedTable } from '../support/doc-files.js';
 import { REPO } from '../support/harness.js';
 
 /** The rows of the table after `<!-- tui-keys` in docs/tui.md: action → [keys, help]. */
 function keysTable(): Map<string, [string, string]> {
-  const text = readFileSync(join(REPO, 'docs/tui.md'), 'utf8');
-  const at = text.indexOf('<!-- tui-keys');
-  expect(at, 'docs/tui.md has no <!-- tui-keys --> marker').toBeGreaterThan(0);
-  const rows = new Map<string, [string, string]>();
-  for (const line of text.slice(at).split('\n').slice(1)) {
-    if (line.trim() === '') {
-      if (rows.size > 0) break;
-      continue;
-    }
-    const cells = line
-      .split('|')
-      .slice(1, -1)
-      .map((c) => c.trim());
-    const [keys = '', action = '', help = ''] = cells;
-    if (action !== '' && action !== 'action' && !action.startsWith('-')) rows.set(action, [keys, help]);
-  }
-  return rows;
+  const rows = markedTable(readFileSync(join(REPO, 'docs/tui.md'), 'utf8'), 'tui-keys');
+  return new Map(
+    rows
+      .filter(([, action = '']) => action !== '' && action !== 'action' && !action.startsWith('-'))
+      .map(([keys = '', action = '', help = '']) => [action, [keys, help]]),
+  );
 }
 
 describe('docs/tui.md keys table', () => {

@@ -3,23 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCREENS_ONLY } from '../../src/protocol/version-range.js';
 import { VENDORS } from '../../src/vendors/registry.js';
+import { markedTable } from '../support/doc-files.js';
 import { REPO } from '../support/harness.js';
 
 /** The rows of the table after `<!-- vendor-table` in a document: profile → [tested, signals]. */
 function vendorTable(doc: string): Map<string, { tested: string; signals: string }> {
-  const text = readFileSync(join(REPO, doc), 'utf8');
-  const at = text.indexOf('<!-- vendor-table');
-  expect(at, `${doc} has no <!-- vendor-table --> marker`).toBeGreaterThan(0);
   const rows = new Map<string, { tested: string; signals: string }>();
-  for (const line of text.slice(at).split('\n').slice(1)) {
-    if (line.trim() === '') {
-      if (rows.size > 0) break;
-      continue;
-    }
-    const cells = line
-      .split('|')
-      .slice(1, -1)
-      .map((c) => c.trim());
+  for (const cells of markedTable(readFileSync(join(REPO, doc), 'utf8'), 'vendor-table')) {
     const profile = /\(`([\w-]+)`\)/.exec(cells[0] ?? '')?.[1];
     if (profile) rows.set(profile, { tested: cells[1] ?? '', signals: cells[2] ?? '' });
   }

@@ -29,3 +29,26 @@ export function guides(): string[] {
 /** The guides with a ```console block: the documents test/docs/console-blocks.test.ts runs. */
 export const runnableGuides = (): string[] =>
   guides().filter((f) => readFileSync(join(REPO, f), 'utf8').includes('```console'));
+
+/**
+ * The cells of each row of the first table after `<!-- <marker>` in a document (header and rule
+ * rows included: callers skip what is not theirs).
+ */
+export function markedTable(text: string, marker: string): string[][] {
+  const at = text.indexOf(`<!-- ${marker}`);
+  if (at < 0) throw new Error(`no <!-- ${marker} --> marker`);
+  const rows: string[][] = [];
+  for (const line of text.slice(at).split('\n').slice(1)) {
+    if (line.trim() === '') {
+      if (rows.length > 0) break;
+      continue;
+    }
+    rows.push(
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
+  }
+  return rows;
+}

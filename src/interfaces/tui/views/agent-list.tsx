@@ -1,8 +1,8 @@
-import { Box, Text } from 'ink';
 import type { AgentView } from '../../../protocol/agent.js';
 import { paint } from '../../cli/format.js';
 import { agentLine, fit } from '../agent-line.js';
 import type { FleetRow } from '../fleet-rows.js';
+import { TextRows } from './scroll-text.js';
 
 /** The first row to show so that `selected` is in view, kept near the middle as the list moves. */
 export function windowStart(total: number, selected: number, height: number): number {
@@ -49,13 +49,5 @@ export function AgentList(props: {
         : 'Loading agents…',
     );
   }
-  return (
-    <Box flexDirection="column" width={width} height={height}>
-      {lines.map((l, i) => (
-        <Text key={i} wrap="truncate">
-          {l}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <TextRows lines={lines} top={0} width={width} height={height} />;
 }

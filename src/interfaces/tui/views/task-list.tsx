@@ -1,8 +1,8 @@
-import { Box, Text } from 'ink';
 import type { TaskView } from '../../../protocol/tasks.js';
 import { paint } from '../../cli/format.js';
 import { fit } from '../agent-line.js';
 import { windowStart } from './agent-list.js';
+import { TextRows } from './scroll-text.js';
 
 const STATUS_COLOR: Record<TaskView['status'], 'green' | 'yellow' | 'gray' | 'red' | 'cyan' | 'magenta'> = {
   backlog: 'gray',
@@ -49,13 +49,5 @@ export function TaskList(props: {
     .slice(start, start + height)
     .map((t) => taskLine(t, props.byId, width, t.id === props.selected, color));
   if (tasks.length === 0) lines.push('No tasks. `wtp task add "…"` or `wtp plan import FILE` adds some.');
-  return (
-    <Box flexDirection="column" width={width} height={height}>
-      {lines.map((l, i) => (
-        <Text key={i} wrap="truncate">
-          {l}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <TextRows lines={lines} top={0} width={width} height={height} />;
 }
