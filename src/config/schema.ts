@@ -273,6 +273,12 @@ export const configSchema = z
           .regex(/^ctrl-([a-z\]\\^_])$/i, 'must be ctrl-a … ctrl-z, ctrl-], ctrl-\\, ctrl-^ or ctrl-_')
           .default('ctrl-]')
           .describe('Key that leaves an attached agent and returns to the list'),
+        mouse: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Clicks select agents and tasks, the wheel scrolls the preview; false leaves the mouse to the terminal (its own selection with no Shift)',
+          ),
       })
       .prefault({})
       .describe('The terminal UI (`wtp tui`)'),

@@ -124,8 +124,13 @@ describe('wtp tui with real agents (tmux)', () => {
     await tui.until("the shell's prompt, full-screen", (s) => /^\$/m.test(s) && !s.includes('⏎ attach'));
     await tui.keys('echo attached-$((40+2))', 'Enter');
     await tui.see('attached-42');
+    // The attached agent has the mouse to itself; the list takes it back after the detach.
+    const mouse = async () =>
+      (await home.tmux(['display', '-p', '-t', tui.target, '#{mouse_standard_flag}'])).stdout.trim();
+    expect(await mouse()).toBe('0');
     await tui.keys('C-]');
     await tui.see('detached from');
+    expect(await mouse()).toBe('1');
     expect((await home.agent('sh1')).state).not.toBe('exited');
     // The filter is cleared with an empty one; every agent is back.
     await tui.keys('/');

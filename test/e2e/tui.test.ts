@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, eventually, TestHome } from '../support/harness.js';
 import { TuiPane } from '../support/tui-pane.js';
@@ -62,6 +62,62 @@ describe('wtp tui', () => {
     await tui.keys('q');
     expect(await tui.exited()).toBe(0);
     await tui.close();
+  });
+
+  it('selects an agent with a click and scrolls the preview with the wheel; a click is never typed as keys', async () => {
+    await home.run(['new', 'cmd', '--name', 'talker', '--', 'sh', '-c', 'seq 1 300; exec sleep 300']);
+    await home.run(['new', 'cmd', '--name', 'quiet', '--', 'sleep', '300']);
+    const tui = await TuiPane.start(home, { cols: 80, rows: 24, name: 'mouse' });
+    await tui.see('quiet');
+    // The TUI asked the terminal for clicks and the wheel in SGR coordinates.
+    const flags = async () =>
+      (
+        await home.tmux(['display', '-p', '-t', tui.target, '#{mouse_standard_flag}#{mouse_sgr_flag}'])
+      ).stdout.trim();
+    expect(await flags()).toBe('11');
+    const click = async (name: string) => {
+      const y = (await tui.screen()).split('\n').findIndex((l) => l.includes(name));
+      expect(y).toBeGreaterThan(0);
+      await tui.keys(`\x1b[<0;21;${y + 1}M`, `\x1b[<0;21;${y + 1}m`);
+      return tui.until(`${name} selected by a click`, (s) => new RegExp(`▸ \\S+ ${name} `).test(s));
+    };
+    // A click on a row selects it: the marker moves and the preview follows.
+    await click('quiet');
+    const shown = await click('talker');
+    // The click's bytes (`[<0;21;4M`) taken for keys would scroll (`[`) or say "Select a task…" (`M`).
+    expect(shown).not.toContain('Select a task');
+    expect(shown).not.toContain('lines back');
+    await tui.until("talker's output in the preview", (s) => s.includes('talker —') && /^300\s*$/m.test(s));
+    // The wheel over the preview (the lower part at 80 columns) scrolls it back, and forward again.
+    await tui.keys('\x1b[<64;10;18M');
+    await tui.see('lines back');
+    await tui.keys('\x1b[<65;10;18M');
+    await tui.until('back at the bottom', (s) => !s.includes('lines back'));
+    // In a prompt a click types nothing.
+    await tui.keys('/');
+    await tui.see('filter: ');
+    await tui.keys('\x1b[<0;21;4M', '\x1b[<0;21;4m', 'tal');
+    const prompt = await tui.see('filter: tal');
+    expect(prompt).not.toContain('[<');
+    await tui.keys('Escape');
+    await tui.until('the prompt closed', (s) => !s.includes('filter: '));
+    await tui.keys('q');
+    expect(await tui.exited()).toBe(0);
+    // Quitting gives the mouse back to the terminal.
+    expect(await flags()).toBe('00');
+    await tui.close();
+    // tui.mouse: false leaves the mouse to the terminal (its own text selection).
+    writeFileSync(home.path('config.yaml'), 'tui:\n  mouse: false\n');
+    try {
+      const plain = await TuiPane.start(home, { cols: 80, rows: 24, name: 'nomouse' });
+      await plain.see('talker');
+      expect(
+        (await home.tmux(['display', '-p', '-t', plain.target, '#{mouse_standard_flag}'])).stdout.trim(),
+      ).toBe('0');
+      await plain.close();
+    } finally {
+      rmSync(home.path('config.yaml'));
+    }
   });
 
   it('runs as a pane of a tmux workspace from a template (a command pane running wtp tui)', async () => {

@@ -5,6 +5,7 @@ import type { AgentView } from '../../protocol/agent.js';
 import { attachSession } from '../cli/attach-session.js';
 import type { CliContext } from '../cli/context.js';
 import { buildKeymap } from './keymap.js';
+import { MOUSE_OFF, MOUSE_ON } from './mouse.js';
 import { errorText, TuiActions } from './tui-actions.js';
 import { TuiStore, type Preload } from './tui-store.js';
 import { App } from './views/app.js';
@@ -43,10 +44,13 @@ export async function runTui(ctx: CliContext, preload: Preload = {}): Promise<vo
   const color = ctx.color && ctx.env.term !== 'dumb';
   const views = tuiViews(store, process.cwd(), color);
 
+  // Mouse reporting is on only while the list is drawn: an attached agent gets its own mouse.
+  const enter = ENTER + (config.tui.mouse ? MOUSE_ON : '');
+  const mouseOff = config.tui.mouse ? MOUSE_OFF : '';
   let instance: Instance | null = null;
   let quitting = false;
   const restore = (): void => {
-    stdout.write(LEAVE);
+    stdout.write(mouseOff + LEAVE);
   };
   const onSignal = (): void => {
     instance?.unmount();
@@ -73,6 +77,7 @@ export async function runTui(ctx: CliContext, preload: Preload = {}): Promise<vo
   const attach = async (agent: AgentView): Promise<void> => {
     instance?.unmount();
     instance = null;
+    stdout.write(mouseOff);
     try {
       const note = await attachSession(client, agent.id, {
         detachKey: config.tui.detachKey,
@@ -87,7 +92,7 @@ export async function runTui(ctx: CliContext, preload: Preload = {}): Promise<vo
     } catch (err) {
       store.say(errorText(err), 'error');
     }
-    stdout.write(ENTER);
+    stdout.write(enter);
     instance = show();
     void wait();
   };
@@ -100,7 +105,7 @@ export async function runTui(ctx: CliContext, preload: Preload = {}): Promise<vo
     if (quitting && current === instance) done();
   };
 
-  stdout.write(ENTER);
+  stdout.write(enter);
   try {
     instance = show();
     void wait();

@@ -3,6 +3,7 @@ import type { AgentView } from '../../protocol/agent.js';
 import { agentLine, fit } from './agent-line.js';
 import { agentsOf, fleetRows, nextNeedingYou, stepAgent } from './fleet-rows.js';
 import { buildKeymap, keyName, type InkKey } from './keymap.js';
+import { layout, rowAt } from './screen-layout.js';
 
 const NO_KEY: InkKey = {
   upArrow: false,
@@ -132,5 +133,36 @@ describe('the fleet list', () => {
     expect(colored).toContain('\x1b[35m');
     expect(fit('abcdef', 4)).toBe('abc…');
     expect(fit('ab', 4)).toBe('ab  ');
+  });
+});
+
+describe('screen layout and clicks', () => {
+  it('puts the preview beside the list from 120 columns and under it below', () => {
+    expect(layout(160, 40)).toMatchObject({
+      side: true,
+      listW: 80,
+      listH: 36,
+      previewTop: 1,
+      previewLeft: 81,
+    });
+    expect(layout(80, 24)).toMatchObject({
+      side: false,
+      listW: 80,
+      listH: 9,
+      previewTop: 10,
+      previewLeft: 0,
+    });
+  });
+
+  it('finds the clicked row in a list windowed around the selection', () => {
+    // 3 rows, all in view: screen line 1 is row 0.
+    expect(rowAt(1, 3, 0, 9)).toBe(0);
+    expect(rowAt(3, 3, 0, 9)).toBe(2);
+    expect(rowAt(4, 3, 0, 9)).toBe(-1); // below the last row
+    expect(rowAt(0, 3, 0, 9)).toBe(-1); // the header
+    // 100 rows, row 50 selected, 9 in view: the window starts at 46.
+    expect(rowAt(1, 100, 50, 9)).toBe(46);
+    expect(rowAt(9, 100, 50, 9)).toBe(54);
+    expect(rowAt(10, 100, 50, 9)).toBe(-1); // the preview, not the list
   });
 });

@@ -2,13 +2,8 @@ import type { AgentView } from '../../../protocol/agent.js';
 import { paint } from '../../cli/format.js';
 import { agentLine, fit } from '../agent-line.js';
 import type { FleetRow } from '../fleet-rows.js';
+import { windowStart } from '../screen-layout.js';
 import { TextRows } from './scroll-text.js';
-
-/** The first row to show so that `selected` is in view, kept near the middle as the list moves. */
-export function windowStart(total: number, selected: number, height: number): number {
-  if (total <= height || selected < 0) return 0;
-  return Math.min(total - height, Math.max(0, selected - Math.floor(height / 2)));
-}
 
 /** The agents grouped by workspace: only the rows in view are rendered (a fleet of hundreds stays cheap). */
 export function AgentList(props: {

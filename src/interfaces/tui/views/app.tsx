@@ -1,4 +1,4 @@
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Text, useApp, useStdout } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AgentView } from '../../../protocol/agent.js';
 import { TASK_MOVES } from '../../../protocol/task-moves.js';
@@ -12,7 +12,9 @@ import { AgentList } from './agent-list.js';
 import { Footer, Header, Help, NoticeLine } from './chrome.js';
 import { editLine } from './line-editor.js';
 import { PreviewPane } from './preview-pane.js';
+import { layout, rowAt } from '../screen-layout.js';
 import { TaskList } from './task-list.js';
+import { useKeys, useMouse } from './use-keys.js';
 
 /** A full-screen view over the body (diff, merge, conflicts, new agent): it takes the keys until it closes. */
 export interface BodyView {
@@ -52,9 +54,6 @@ const MOVES = new Set<TuiAction>([
   'needsFirst',
   'tasks',
 ]);
-
-/** Side by side from this width; above and below under it. */
-const SIDE_BY_SIDE = 120;
 
 /** The terminal's size, followed as it is resized. */
 function useSize(): { width: number; height: number } {
@@ -253,7 +252,32 @@ export function App(props: AppProps) {
     }
   };
 
-  useInput(
+  // Mouse: a click on an agent (or a task) selects it; the wheel over the preview scrolls it.
+  useMouse((ev) => {
+    const mode = modeNow.current;
+    if (mode.kind !== 'list') return;
+    const at = layout(width, height);
+    if (ev.kind === 'wheelUp' || ev.kind === 'wheelDown') {
+      const overPreview = store.tab === 'agents' && ev.y >= at.previewTop && ev.x >= at.previewLeft;
+      if (overPreview) run(ev.kind === 'wheelUp' ? 'scrollUp' : 'scrollDown');
+      else run(ev.kind === 'wheelUp' ? 'up' : 'down');
+      return;
+    }
+    if (ev.kind !== 'press' || ev.button !== 0) return;
+    if (store.tab === 'tasks') {
+      const sel = tasks.findIndex((t) => t.id === store.selectedTask);
+      const task = tasks[rowAt(ev.y, tasks.length, Math.max(0, sel), at.bodyH)];
+      if (task) store.update({ selectedTask: task.id });
+      return;
+    }
+    if (ev.x >= at.listW) return;
+    const sel = rows.findIndex((r) => r.kind === 'agent' && r.agent.id === current()?.id);
+    const row = rows[rowAt(ev.y, rows.length, sel, at.listH)];
+    if (row?.kind === 'agent' && row.agent.id !== store.selectedAgent)
+      store.update({ selectedAgent: row.agent.id, scroll: 0 });
+  }, mode.kind === 'list');
+
+  useKeys(
     (input, key) => {
       const mode = modeNow.current;
       if (mode.kind === 'help') {
@@ -292,9 +316,7 @@ export function App(props: AppProps) {
     { isActive: mode.kind !== 'view' },
   );
 
-  // Layout: header, body, notice line, footer — one line less than the terminal, so Ink never
-  // clears the screen to repaint (it does when a frame fills it).
-  const bodyH = Math.max(3, height - 4);
+  const { bodyH, side, listW, listH, previewW, previewH } = layout(width, height);
   const notice =
     mode.kind === 'prompt'
       ? { text: `${mode.label}${mode.value}█`, kind: 'info' as const }
@@ -317,11 +339,6 @@ export function App(props: AppProps) {
       />
     );
   } else {
-    const side = width >= SIDE_BY_SIDE;
-    const listW = side ? Math.floor(width * 0.5) : width;
-    const listH = side ? bodyH : Math.max(3, Math.floor(bodyH * 0.45));
-    const previewW = side ? width - listW - 1 : width;
-    const previewH = side ? bodyH : bodyH - listH;
     const listView = (
       <AgentList
         rows={rows}

@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './use-keys.js';
 import { useState } from 'react';
 import { paint } from '../../cli/format.js';
 import { fit } from '../agent-line.js';
@@ -26,7 +27,7 @@ export function Form(props: {
 }) {
   const [fields, setFields] = useState(props.fields);
   const [at, setAt] = useState(0);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape) return props.close();
     if (props.busy) return;
     const f = fields[at];

@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './use-keys.js';
 import { useState } from 'react';
 import { fit } from '../agent-line.js';
 
@@ -12,7 +13,7 @@ export function useScroll(
   const [top, setTop] = useState(0);
   const max = Math.max(0, total - height);
   const to = (n: number): void => setTop(Math.min(max, Math.max(0, n)));
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape || input === 'q') close();
     else if (input === 'j' || key.downArrow) to(top + 1);
     else if (input === 'k' || key.upArrow) to(top - 1);

@@ -1,7 +1,7 @@
 import type { TaskView } from '../../../protocol/tasks.js';
 import { paint } from '../../cli/format.js';
 import { fit } from '../agent-line.js';
-import { windowStart } from './agent-list.js';
+import { windowStart } from '../screen-layout.js';
 import { TextRows } from './scroll-text.js';
 
 const STATUS_COLOR: Record<TaskView['status'], 'green' | 'yellow' | 'gray' | 'red' | 'cyan' | 'magenta'> = {
