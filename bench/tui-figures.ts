@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { hooks, sleeperAgents, sleeperClaude, stream } from './dashboard-figures.js';
 import { nowMs, runTimed, sleep, spawnTracked, stopChild } from './proc.js';
 import { PtyTerminal } from './pty-terminal.js';
@@ -27,11 +28,25 @@ function rssMiB(pid: number): number {
   return round(Number(m?.[1] ?? 0) / 1024, 1);
 }
 
-/** `wtp tui` in a PTY of its own (120×40), NO_COLOR so rows are plain text in its bytes. */
+/** Proportional set size: shared pages (node's own code, mapped by every node process) divided among their users. */
+function pssMiB(pid: number): number {
+  const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+  return round(Number(m?.[1] ?? 0) / 1024, 1);
+}
+
+/**
+ * `wtp tui` in a PTY of its own (120×40), NO_COLOR so rows are plain text in its bytes, started as
+ * users start it: the `wtp` command (bin/wtp, which gives the TUI its V8 flag), on this node.
+ */
 function startTui(paths: RepoPaths, s: Session): PtyTerminal {
-  return new PtyTerminal(process.execPath, [paths.binWtp, 'tui'], {
+  return new PtyTerminal(join(paths.root, 'bin', 'wtp'), ['tui'], {
     cwd: s.home,
-    env: { ...s.env, NO_COLOR: '1', TERM: 'xterm-256color' },
+    env: {
+      ...s.env,
+      PATH: `${dirname(process.execPath)}:${s.env.PATH ?? ''}`,
+      NO_COLOR: '1',
+      TERM: 'xterm-256color',
+    },
   });
 }
 
@@ -110,6 +125,7 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
     streaming = false;
     await streamed;
     const rss = rssMiB(tui.pid);
+    const pss = pssMiB(tui.pid);
     await tui.close();
 
     progress('tui 3/3: memory baseline (an idle node process)');
@@ -140,8 +156,8 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
         values: [rss],
         baseline: { name: 'an idle `node -e` process', value: idleRss },
         target: { text: '< 80 MB RSS', below: 80 * 0.953674 },
-        note: `VmRSS of the TUI process after the ${runs.presses} key presses, with ${runs.agents} agents listed, the selected agent's preview open and states streaming; \`atRestMiB\`: 1 s after its first full paint, before any key.`,
-        extra: { atRestMiB: restRss },
+        note: `VmRSS of the TUI process (started by the \`wtp\` command, so with --optimize-for-size) after the ${runs.presses} key presses, with ${runs.agents} agents listed, the selected agent's preview open and states streaming; \`atRestMiB\`: 1 s after its first full paint, before any key; \`pssMiB\`: its proportional set size then (node's code pages shared with the other node processes counted in part).`,
+        extra: { atRestMiB: restRss, pssMiB: pss },
       }),
     };
   } finally {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, eventually, TestHome } from '../support/harness.js';
@@ -16,6 +17,12 @@ describe('wtp tui', () => {
     const tui = await TuiPane.start(home, { cols: 80, rows: 24 });
     await tui.see('alpha');
     expect(await tui.screen()).toContain('1 agents');
+    // Started by the `wtp` command, the TUI runs with the V8 flag that keeps its memory down.
+    const panePid = (await home.tmux(['display', '-p', '-t', tui.target, '#{pane_pid}'])).stdout.trim();
+    const children = execFileSync('ps', ['-A', '-o', 'ppid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.trim().split(/\s+/)[0] === panePid);
+    expect(children.join('\n')).toMatch(/node --optimize-for-size \S+\/bin\/wtp\.js tui/);
     // An agent created after the TUI started shows up without a key press.
     await home.run(['new', 'cmd', '--name', 'beta', '--', 'sleep', '300']);
     await tui.see('beta');

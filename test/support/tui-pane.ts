@@ -1,4 +1,8 @@
-import { BIN, eventually, type TestHome } from './harness.js';
+import { dirname, join } from 'node:path';
+import { eventually, REPO, type TestHome } from './harness.js';
+
+/** The `wtp` command users run (bin/wtp), which starts the TUI with its V8 flag. */
+const LAUNCHER = join(REPO, 'bin', 'wtp');
 
 /** tmux key names for `keys()`: anything else is typed literally. */
 const TMUX_KEYS = new Set([
@@ -41,7 +45,8 @@ export class TuiPane {
     } = {},
   ): Promise<TuiPane> {
     const name = o.name ?? 'tui';
-    const env = { ...home.env, ...o.env };
+    // Started as a user starts it: the `wtp` command (bin/wtp), on the node running the tests.
+    const env = { ...home.env, PATH: `${dirname(process.execPath)}:${home.env.PATH ?? ''}`, ...o.env };
     const vars = Object.entries(env).flatMap(([k, v]) =>
       v === undefined || k.startsWith('TMUX') ? [] : ['-e', `${k}=${v}`],
     );
@@ -63,8 +68,7 @@ export class TuiPane {
       '-c',
       '"$@"; echo "[tui exited with status $?]"',
       'sh',
-      process.execPath,
-      BIN,
+      LAUNCHER,
       ...(o.args ?? ['tui']),
     ]);
     if (r.code !== 0) throw new Error(`tmux new-session failed: ${r.stderr}`);
