@@ -18,6 +18,10 @@ export interface TuiRuns {
 }
 
 const WARMUP = 3;
+/** The V8 flag bin/wtp starts the TUI with (test/launcher.test.ts checks what bin/wtp passes). */
+const TUI_NODE_FLAGS = ['--optimize-for-size'];
+/** How long the bare Ink app redraws before its memory is read: about as long as the key presses take. */
+const INK_FLOOR_MS = 8_000;
 /** Characters of output kept while waiting: more than a whole frame (120×40 and its escapes). */
 const FRAME_CAP = 64 * 1024;
 /** The selection mark as the benchmark reads the PTY's bytes (latin1, one char per byte). */
@@ -128,7 +132,19 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
     const pss = pssMiB(tui.pid);
     await tui.close();
 
-    progress('tui 3/3: memory baseline (an idle node process)');
+    progress('tui 3/3: memory baselines (a bare Ink app redrawing the screen, an idle node process)');
+    const floor = new PtyTerminal(
+      process.execPath,
+      [...TUI_NODE_FLAGS, join(paths.root, 'bench', 'ink-floor.mjs'), paths.root],
+      {
+        cwd: paths.root,
+        env: { ...process.env, NODE_ENV: 'production', TERM: 'xterm-256color' },
+      },
+    );
+    await floor.waitFor((text) => text.includes('agent-37'), 20_000, 'the bare Ink app to draw', FRAME_CAP);
+    await sleep(INK_FLOOR_MS);
+    const floorRss = rssMiB(floor.pid);
+    await floor.close();
     const idle = spawnTracked(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     await sleep(500);
     const idleRss = rssMiB(idle.pid ?? 0);
@@ -154,10 +170,13 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
       }),
       [`tui.memory.${runs.agents}agents`]: memoryResult({
         values: [rss],
-        baseline: { name: 'an idle `node -e` process', value: idleRss },
+        baseline: {
+          name: `a bare Ink app (bench/ink-floor.mjs: Ink and React only, ${TUI_NODE_FLAGS.join(' ')}) redrawing a 120×40 screen of text every 50 ms, after ${INK_FLOOR_MS / 1000} s`,
+          value: floorRss,
+        },
         target: { text: '< 80 MB RSS', below: 80 * 0.953674 },
         note: `VmRSS of the TUI process (started by the \`wtp\` command, so with --optimize-for-size) after the ${runs.presses} key presses, with ${runs.agents} agents listed, the selected agent's preview open and states streaming; \`atRestMiB\`: 1 s after its first full paint, before any key; \`pssMiB\`: its proportional set size then (node's code pages shared with the other node processes counted in part).`,
-        extra: { atRestMiB: restRss, pssMiB: pss },
+        extra: { atRestMiB: restRss, pssMiB: pss, idleNodeMiB: idleRss },
       }),
     };
   } finally {
