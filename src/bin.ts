@@ -27,8 +27,16 @@ if (argv[0] === 'host') {
     entry,
     nodePath: process.execPath,
     localAgentClis: async () => (await import('./daemon/agent-clis.js')).localAgentClis(),
+    nativeAddons: async () => {
+      const { nativeAddons, rebuildHint } = await import('./adapters/native-addons.js');
+      const addons = nativeAddons();
+      return { addons, fix: rebuildHint(addons.filter((a) => !a.ok)) };
+    },
     daemon: {
       start: async (opts = {}) => {
+        // Before the daemon's modules: node-pty's binding loads with its module, and would fail
+        // there with a bare loader error instead of what to do about it.
+        (await import('./adapters/native-addons.js')).assertNativeAddons();
         const { startDaemon } = await import('./daemon/main.js');
         return startDaemon({
           entry,

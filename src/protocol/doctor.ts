@@ -34,6 +34,16 @@ export const agentClisSchema = z.object({
 });
 export type AgentClis = z.infer<typeof agentClisSchema>;
 
+/** A compiled addon wezterm-parallel needs, and whether it loads here (this Node.js, this platform). */
+export interface NativeAddon {
+  name: 'better-sqlite3' | 'node-pty';
+  ok: boolean;
+  /** The loader's first line when it does not load. */
+  error: string | null;
+  /** Where the package is installed (null: not found at all). */
+  dir: string | null;
+}
+
 export const DOCTOR_STATUSES = ['ok', 'warn', 'fail', 'skip'] as const;
 
 /** One check of `wtp doctor`. */
@@ -41,7 +51,7 @@ export const doctorCheckSchema = z.object({
   id: z
     .string()
     .describe(
-      'node, tmux, git, wezterm, agent:<profile>, config, hooks, trust, daemon, port, files, plugin, disk',
+      'node, addon:sqlite (better-sqlite3), addon:pty (node-pty), tmux, git, wezterm, agent:<profile>, config, hooks, trust, daemon, port, files, plugin, disk',
     ),
   status: z
     .enum(DOCTOR_STATUSES)

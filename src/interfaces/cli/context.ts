@@ -4,7 +4,7 @@ import { resolvePaths, type WtpPaths } from '../../config/paths.js';
 import { JSON_VERSION } from '../../protocol/constants.js';
 import type { CliOutput, CliOutputName } from '../../protocol/cli-output.js';
 import type { DaemonStatus } from '../../protocol/daemon.js';
-import type { AgentClis } from '../../protocol/doctor.js';
+import type { AgentClis, NativeAddon } from '../../protocol/doctor.js';
 
 /** How the CLI can start the daemon in-process; injected by the entry point (the CLI never imports core). */
 export interface DaemonStarter {
@@ -31,6 +31,8 @@ export interface CliDeps {
   daemon: DaemonStarter;
   /** The agent CLIs as a daemon started from here would find them (`wtp doctor` without a daemon). */
   localAgentClis?: () => Promise<AgentClis>;
+  /** Whether the native addons load here, and the fix when not (`wtp doctor`). */
+  nativeAddons?: () => Promise<{ addons: NativeAddon[]; fix: string }>;
   env?: WtpEnv;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;

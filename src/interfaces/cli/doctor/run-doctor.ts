@@ -6,7 +6,7 @@ import { agentCliChecks } from './agent-cli-checks.js';
 import { diskCheck, fileModesCheck, pluginCheck } from './file-checks.js';
 import { findBroadPermissions, permissionsCheck } from './permission-checks.js';
 import { configCheck, daemonCheck, hooksCheck, portCheck, trustCheck } from './setup-checks.js';
-import { nodeCheck, toolChecks, weztermCheck } from './tool-checks.js';
+import { addonChecks, nodeCheck, toolChecks, weztermCheck } from './tool-checks.js';
 import { paint } from '../format.js';
 
 /** The agent CLIs from the running daemon, else resolved here with its rules. */
@@ -35,9 +35,11 @@ export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
     daemonCheck(ctx),
   ]);
   const { clis, from } = await findAgentClis(ctx, daemon.status !== null);
+  const addons = ctx.deps.nativeAddons ? addonChecks(await ctx.deps.nativeAddons()) : [];
   const broad = await findBroadPermissions(ctx, config.config, clis, daemon.status !== null);
   const checks: DoctorCheck[] = [
     nodeCheck(process.versions.node),
+    ...addons,
     ...tools,
     wezterm,
     ...(await agentCliChecks(clis, from)),

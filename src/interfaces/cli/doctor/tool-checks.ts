@@ -1,5 +1,5 @@
 import type { BackendChoice } from '../../../protocol/constants.js';
-import type { DoctorCheck } from '../../../protocol/doctor.js';
+import type { DoctorCheck, NativeAddon } from '../../../protocol/doctor.js';
 import { atLeast, check, runProgram, versionIn } from './probe.js';
 
 /** The supported ranges (DEVELOPERS.md): older ones are known not to work. */
@@ -17,6 +17,20 @@ export function nodeCheck(version: string): DoctorCheck {
     fix: ok ? null : `install Node.js ${dotted(MIN_VERSIONS.node)} or later (e.g. \`nvm install 20\`)`,
     version,
   });
+}
+
+/** The compiled addons (better-sqlite3: the state database; node-pty: agents' terminals): the daemon cannot start without them. */
+export function addonChecks(found: { addons: NativeAddon[]; fix: string }): DoctorCheck[] {
+  return found.addons.map((a) =>
+    check(`addon:${a.name === 'better-sqlite3' ? 'sqlite' : 'pty'}`, {
+      status: a.ok ? 'ok' : 'fail',
+      summary: a.ok
+        ? `${a.name} loads on Node.js ${process.version}`
+        : `${a.name} does not load on Node.js ${process.version}: ${a.error ?? 'not installed'}`,
+      fix: a.ok ? null : found.fix,
+      path: a.dir,
+    }),
+  );
 }
 
 interface Tool {

@@ -1,0 +1,56 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { AppError } from '../core/errors.js';
+import type { NativeAddon } from '../protocol/doctor.js';
+
+const require = createRequire(import.meta.url);
+
+/** The compiled addons wezterm-parallel needs, and what loading each proves. */
+const ADDONS: readonly { name: NativeAddon['name']; load: () => void }[] = [
+  // Its binding loads when a database opens.
+  {
+    name: 'better-sqlite3',
+    load: () => (new (require('better-sqlite3'))(':memory:') as { close(): void }).close(),
+  },
+  // Its binding loads with the module.
+  { name: 'node-pty', load: () => void require('node-pty') },
+];
+
+/** Whether each native addon loads here (this Node, this platform), with the loader's first line when not. */
+export function nativeAddons(): NativeAddon[] {
+  return ADDONS.map(({ name, load }) => {
+    try {
+      load();
+      return { name, ok: true, error: null, dir: packageDir(name) };
+    } catch (err) {
+      const first = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+      return { name, ok: false, error: first, dir: packageDir(name) };
+    }
+  });
+}
+
+function packageDir(name: string): string | null {
+  try {
+    return dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    return null;
+  }
+}
+
+/** What to do when an addon does not load: rebuild it where it is installed. */
+export function rebuildHint(failed: readonly NativeAddon[]): string {
+  const names = failed.map((a) => a.name).join(' ');
+  const at = failed[0]?.dir ? ` in ${dirname(dirname(failed[0].dir))}` : '';
+  return `run \`npm rebuild ${names}\`${at} (after a Node.js upgrade it must be rebuilt for the new version; with no prebuilt binary for this platform it compiles, which needs python3, make and a C++ compiler — docs/install.md#requirements)`;
+}
+
+/** Refuses to start (NATIVE_ADDON_UNAVAILABLE) when an addon does not load, naming it and the fix. */
+export function assertNativeAddons(): void {
+  const failed = nativeAddons().filter((a) => !a.ok);
+  if (failed.length === 0) return;
+  throw new AppError(
+    'NATIVE_ADDON_UNAVAILABLE',
+    `${failed.map((a) => `${a.name} does not load on Node.js ${process.version} (${a.error})`).join('; ')}: ${rebuildHint(failed)}.`,
+    { addons: failed, node: process.version, abi: process.versions.modules },
+  );
+}
