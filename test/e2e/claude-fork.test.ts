@@ -54,11 +54,13 @@ describe('wtp fork of a real Claude Code agent', () => {
       'remember the word pelican',
     ]);
     expect(made.code, JSON.stringify(made.doc)).toBe(0);
+    // Its turn done, not just idle: a listing taken before the turn began still says idle, and a
+    // fork made during the turn would copy a conversation without its answer.
     const src = await eventually(
       'cc to finish its first turn with a session',
       async () => {
         const a = await home.agent('cc');
-        return a.state === 'idle' && a.sessionId !== null && api.mainRequests.length > 0 ? a : undefined;
+        return a.stateDetail.reason === 'turn_done' && a.sessionId !== null ? a : undefined;
       },
       90_000,
     );

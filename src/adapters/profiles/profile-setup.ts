@@ -7,7 +7,7 @@ import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/ve
 import { rulesFor } from '../../core/policies/agent-rules.js';
 import type { Approvals } from '../../protocol/approval-schema.js';
 import { CliVersions } from './cli-version.js';
-import { readJsonObject, writeFileAtomic } from './json-file.js';
+import { readJsonObject, withFileLock, writeFileAtomic } from './json-file.js';
 
 export interface ProfileSetupOptions {
   /** Per-agent files live in `<agentsDir>/<id>/`. */
@@ -61,6 +61,7 @@ const FS_FILES: SetupFiles = {
     symlinkSync(target, path);
   },
   removeTree: (dir) => rmSync(dir, { recursive: true, force: true }),
+  underLock: (path, update) => withFileLock(path, update),
 };
 
 /**
@@ -86,7 +87,7 @@ export class FsProfileSetup implements ProfileSetup {
     const setup = this.o.setups[agent.profile];
     if (setup === undefined) return { version, profileArgs: [] };
     const env = { ...this.o.env, ...agent.env };
-    const prepared = setup.prepare({
+    const prepared = await setup.prepare({
       agent,
       version,
       agentDir: join(this.o.agentsDir, agent.id),

@@ -24,6 +24,12 @@ export interface SetupFiles {
   link(target: string, path: string): void;
   /** Removes a folder and everything in it (links are removed, never followed). */
   removeTree(dir: string): void;
+  /**
+   * Runs `update` holding the lock another program takes to rewrite `path` (a `<path>.lock`
+   * folder, as Claude Code takes it on ~/.claude.json), so neither side loses the other's change.
+   * `locked` is false when that lock stayed held too long and `update` ran without it.
+   */
+  underLock<T>(path: string, update: () => T): Promise<{ value: T; locked: boolean }>;
 }
 
 /** What a vendor setup gets to prepare one agent. */
@@ -69,7 +75,7 @@ export interface VendorSetup {
    * Writes this agent's files; returns the profile arguments they need (e.g. `--settings <file>`),
    * and environment when the CLI takes its config only from there.
    */
-  prepare(ctx: VendorSetupContext): string[] | PreparedSetup;
+  prepare(ctx: VendorSetupContext): string[] | PreparedSetup | Promise<string[] | PreparedSetup>;
   /** Removes what `prepare` wrote into the folder of an agent that is being removed. */
   cleanup?(agentDir: string, files: SetupFiles): void;
 }

@@ -1,4 +1,13 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FsProfileSetup, type ProfileSetupOptions } from '../../adapters/profiles/profile-setup.js';
@@ -45,6 +54,44 @@ describe('FsProfileSetup (claude)', () => {
     writeFileSync(stateFile, '{ broken');
     await setup.prepare(w.agent);
     expect(readFileSync(stateFile, 'utf8')).toBe('{ broken');
+  });
+
+  it("writes the trust under Claude Code's own lock: a claude saving ~/.claude.json meanwhile keeps it", async () => {
+    const w = world();
+    const stateFile = join(w.home, '.claude.json');
+    mkdirSync(w.home, { recursive: true });
+    writeFileSync(stateFile, JSON.stringify({ numStartups: 1 }));
+    // A running claude saves its config: it takes the lock, re-reads the file, and will rename its
+    // updated copy over it (what the source agent of a fork does when its turn ends).
+    mkdirSync(`${stateFile}.lock`);
+    const itsCopy = { ...(JSON.parse(readFileSync(stateFile, 'utf8')) as object), tipsHistory: { tip: 1 } };
+    const prepared = new FsProfileSetup(w.opts()).prepare(w.agent);
+    const settings = join(w.root, 'agents', 'ag-1', 'claude-settings.json');
+    while (!existsSync(settings)) await new Promise((r) => setTimeout(r, 5)); // prepare is under way
+    writeFileSync(`${stateFile}.tmp`, JSON.stringify(itsCopy));
+    renameSync(`${stateFile}.tmp`, stateFile);
+    rmdirSync(`${stateFile}.lock`);
+    await prepared;
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toEqual({
+      numStartups: 1,
+      tipsHistory: { tip: 1 },
+      projects: { [w.agent.cwd]: { hasTrustDialogAccepted: true } },
+    });
+    expect(existsSync(`${stateFile}.lock`)).toBe(false);
+  });
+
+  it('takes over a lock on ~/.claude.json left by a process that died', async () => {
+    const w = world();
+    const lock = join(w.home, '.claude.json.lock');
+    mkdirSync(lock, { recursive: true });
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old); // untouched for a minute: a live claude touches it every 15 s
+    await new FsProfileSetup(w.opts()).prepare(w.agent);
+    expect(JSON.parse(readFileSync(join(w.home, '.claude.json'), 'utf8'))).toHaveProperty([
+      'projects',
+      w.agent.cwd,
+    ]);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('uses the agent HOME and CLAUDE_CONFIG_DIR over the daemon ones', async () => {

@@ -107,13 +107,21 @@ function hookTransport(ctx: VendorSetupContext): HookEndpoints {
 
 /** Claude Code: a per-agent `--settings` file with our hooks (0600), and the trust prompt pre-accepted. */
 export const setup: VendorSetup = {
-  prepare(ctx) {
+  async prepare(ctx) {
     const file = join(ctx.agentDir, SETTINGS_FILE);
     const settings = claudeSettings(hookTransport(ctx), ctx.approvals);
     ctx.files.writeAtomic(file, `${JSON.stringify(settings, null, 2)}\n`);
     if (ctx.preTrust) {
       const stateFile = claudeStateFile({ home: ctx.home, configDir: ctx.env.CLAUDE_CONFIG_DIR });
-      if (!trustClaudeProject(ctx.files, stateFile, ctx.agent.cwd)) {
+      // Under Claude Code's own lock: a running claude (the agent a fork comes from) rewrites the
+      // file from what it read under that lock, and would drop a trust written meanwhile.
+      const { value: trusted, locked } = await ctx.files.underLock(stateFile, () =>
+        trustClaudeProject(ctx.files, stateFile, ctx.agent.cwd),
+      );
+      if (!locked) {
+        ctx.log.warn({ file: stateFile }, 'trust written without the file lock: another process kept it');
+      }
+      if (!trusted) {
         ctx.log.warn({ file: stateFile }, 'not a JSON object: the trust prompt was not pre-accepted');
       }
     }
