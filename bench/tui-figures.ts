@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { hooks, sleeperAgents, sleeperClaude, stream } from './dashboard-figures.js';
 import { nowMs, runTimed, sleep, spawnTracked, stopChild } from './proc.js';
 import { PtyTerminal } from './pty-terminal.js';
+import { TUI_NODE_FLAGS } from './tui-flags.js';
 import { latencyBaseline, latencyResult, memoryResult, progress, type BenchResult } from './report.js';
 import type { RepoPaths } from './repo-paths.js';
 import { disposeHome, makeHome } from './sandbox.js';
@@ -18,8 +19,6 @@ export interface TuiRuns {
 }
 
 const WARMUP = 3;
-/** The V8 flag bin/wtp starts the TUI with (test/launcher.test.ts checks what bin/wtp passes). */
-const TUI_NODE_FLAGS = ['--optimize-for-size'];
 /** How long the bare Ink app redraws before its memory is read: about as long as the key presses take. */
 const INK_FLOOR_MS = 8_000;
 /** Characters of output kept while waiting: more than a whole frame (120×40 and its escapes). */
@@ -175,7 +174,7 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
           value: floorRss,
         },
         target: { text: '< 80 MB RSS', below: 80 * 0.953674 },
-        note: `VmRSS of the TUI process (started by the \`wtp\` command, so with --optimize-for-size) after the ${runs.presses} key presses, with ${runs.agents} agents listed, the selected agent's preview open and states streaming; \`atRestMiB\`: 1 s after its first full paint, before any key; \`pssMiB\`: its proportional set size then (node's code pages shared with the other node processes counted in part).`,
+        note: `VmRSS of the TUI process (started by the \`wtp\` command, so with ${TUI_NODE_FLAGS.join(' ')}) after the ${runs.presses} key presses, with ${runs.agents} agents listed, the selected agent's preview open and states streaming; \`atRestMiB\`: 1 s after its first full paint, before any key; \`pssMiB\`: its proportional set size then (node's code pages shared with the other node processes counted in part).`,
         extra: { atRestMiB: restRss, pssMiB: pss, idleNodeMiB: idleRss },
       }),
     };

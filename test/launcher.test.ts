@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TUI_NODE_FLAGS } from '../bench/tui-flags.js';
 import { REPO } from './support/harness.js';
 
 /**
@@ -37,19 +38,19 @@ describe('the wtp launcher (bin/wtp)', () => {
     expect(version.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it('gives --optimize-for-size to `wtp tui` only, with the arguments untouched', () => {
+  it('gives the heap flags to `wtp tui` only, with the arguments untouched', () => {
     const node = recordingNode();
     const run = (args: string[]) => {
       const r = spawnSync(LAUNCHER, args, { env: { PATH: node.path }, stdio: ['ignore', 'pipe', 'pipe'] });
       expect(r.status, String(r.stderr)).toBe(0);
       return node.argv();
     };
-    expect(run(['tui', '--x'])).toEqual(['--optimize-for-size', join(REPO, 'bin', 'wtp.js'), 'tui', '--x']);
+    expect(run(['tui', '--x'])).toEqual([...TUI_NODE_FLAGS, join(REPO, 'bin', 'wtp.js'), 'tui', '--x']);
     expect(run(['ls', 'tui'])).toEqual([join(REPO, 'bin', 'wtp.js'), 'ls', 'tui']);
     // `wtp` alone starts the TUI only on a terminal; in a script it prints the help.
     expect(run([])).toEqual([join(REPO, 'bin', 'wtp.js')]);
     const tty = spawnSync('script', ['-qec', LAUNCHER, '/dev/null'], { env: { PATH: node.path } });
     expect(tty.status, String(tty.stderr)).toBe(0);
-    expect(node.argv()).toEqual(['--optimize-for-size', join(REPO, 'bin', 'wtp.js')]);
+    expect(node.argv()).toEqual([...TUI_NODE_FLAGS, join(REPO, 'bin', 'wtp.js')]);
   });
 });

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, eventually, TestHome } from '../support/harness.js';
+import { TUI_NODE_FLAGS } from '../../bench/tui-flags.js';
+import { BIN, eventually, REPO, TestHome } from '../support/harness.js';
 import { TuiPane } from '../support/tui-pane.js';
 
 describe('wtp tui', () => {
@@ -22,7 +23,7 @@ describe('wtp tui', () => {
     const children = execFileSync('ps', ['-A', '-o', 'ppid=,args='], { encoding: 'utf8' })
       .split('\n')
       .filter((l) => l.trim().split(/\s+/)[0] === panePid);
-    expect(children.join('\n')).toMatch(/node --optimize-for-size \S+\/bin\/wtp\.js tui/);
+    expect(children.join('\n')).toContain(`node ${TUI_NODE_FLAGS.join(' ')} ${REPO}/bin/wtp.js tui`);
     // An agent created after the TUI started shows up without a key press.
     await home.run(['new', 'cmd', '--name', 'beta', '--', 'sleep', '300']);
     await tui.see('beta');
