@@ -33,7 +33,7 @@ got=$("$wtp" --version)
 
 # Out of the checkout, so nothing can come from it.
 cd "$work"
-export WTP_BACKEND=headless
+export WTP_BACKEND=headless WTP_API_PORT=0 # any free port: nothing else on the machine is disturbed
 "$wtp" up --detach
 "$wtp" new cmd --name smoke -- sh -c 'echo pack-smoke-$((20+22)); exec sleep 300'
 for _ in $(seq 100); do
