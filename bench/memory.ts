@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import { pssBytes } from '../src/adapters/procfs/procfs-inspector.js';
+import { pssBytes } from '../src/adapters/process/procfs-inspector.js';
 import { spawnTracked, stopChild, type Env } from './proc.js';
 
 export interface MemorySample {

@@ -47,11 +47,14 @@ if (argv[0] === 'host') {
         });
       },
       liveHosts: async (agentsDir) => {
-        const [{ liveHosts }, { procfsInspector }] = await Promise.all([
+        const [{ liveHosts }, { processAdapters }, { chooseInspector }, { readEnv }] = await Promise.all([
           import('./adapters/sqlite/state-dir-guard.js'),
-          import('./adapters/procfs/procfs-inspector.js'),
+          import('./daemon/process-adapters.js'),
+          import('./config/process-inspector.js'),
+          import('./config/env.js'),
         ]);
-        return liveHosts({ agentsDir, identity: (pid) => procfsInspector.identity(pid) });
+        const { inspector } = processAdapters(chooseInspector(readEnv().processInspector).kind);
+        return liveHosts({ agentsDir, identity: (pid) => inspector.identity(pid) });
       },
     },
   });

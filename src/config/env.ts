@@ -25,6 +25,8 @@ export interface WtpEnv {
   noColor: boolean;
   /** WTP_BACKEND: overrides `backend` in the config (auto, wezterm, tmux, headless). */
   backend: string | undefined;
+  /** WTP_PROCESS_INSPECTOR: procfs or portable instead of the automatic choice. */
+  processInspector: string | undefined;
   term: string | undefined;
   /** Set inside a tmux pane (TMUX, TMUX_PANE). */
   tmux: string | undefined;
@@ -95,6 +97,12 @@ export const ENV_VARS = {
     meaning:
       'Where agent panes live: auto, wezterm, tmux or headless; overrides `backend` in the config (`wtp up --backend` overrides both).',
     default: '`backend` (auto)',
+  },
+  processInspector: {
+    name: 'WTP_PROCESS_INSPECTOR',
+    meaning:
+      'Where process facts (start times, CPU and memory of process trees, session members) come from: `procfs` reads Linux /proc, `portable` runs `ps` (Linux and macOS); set it for the daemon, and its hosts inherit it.',
+    default: 'procfs where /proc is readable, else portable',
   },
   shell: {
     name: 'SHELL',
@@ -231,6 +239,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
     configFile: read('configFile'),
     noColor: nonEmpty(source[ENV_VARS.noColor.name]) !== undefined,
     backend: read('backend'),
+    processInspector: read('processInspector'),
     term: read('term'),
     tmux: read('tmux'),
     tmuxPane: read('tmuxPane'),

@@ -25,6 +25,7 @@ export function daemonStatus(o: {
   clock: Clock;
   startedAt: number;
   chosen: ChosenBackend;
+  inspection: { kind: 'procfs' | 'portable'; why: string };
   probe: BackendProbe;
   tcpPort: () => number | null;
 }): () => DaemonStatus {
@@ -38,6 +39,7 @@ export function daemonStatus(o: {
       uptimeMs: Math.max(0, o.clock.now() - o.startedAt),
       backend: o.chosen.backend,
       backendReason: o.chosen.reason,
+      processInspector: { kind: o.inspection.kind, reason: o.inspection.why },
       backends: o.probe,
       api: {
         socket: paths.apiSocket,

@@ -1,3 +1,4 @@
+import type { ProcessAdapters } from './process-adapters.js';
 import { HeadlessMux } from '../adapters/headless/headless-mux.js';
 import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
 import { runCommand } from '../adapters/run-command.js';
@@ -78,6 +79,7 @@ export function createMuxRegistry(o: {
   probe: BackendProbe;
   env: Record<string, string>;
   stateDir: string;
+  processes: ProcessAdapters;
   tmuxSocketName: string;
 }): MuxRegistry {
   const made = new Map<Backend, PaneMux>();
@@ -92,7 +94,12 @@ export function createMuxRegistry(o: {
       case 'wezterm':
         return new WeztermMux({ env: o.env });
       case 'headless':
-        return new HeadlessMux({ env: o.env, owner: o.stateDir });
+        return new HeadlessMux({
+          env: o.env,
+          owner: o.stateDir,
+          facts: o.processes.facts,
+          environments: o.processes.kind === 'procfs',
+        });
     }
   };
   return {

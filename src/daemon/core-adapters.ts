@@ -3,7 +3,7 @@ import { CliGitReview } from '../adapters/git/git-review.js';
 import { CliGitWorktrees } from '../adapters/git/git-worktrees.js';
 import { FileOutputLogs } from '../adapters/output-log/file-output-logs.js';
 import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
-import { procfsInspector } from '../adapters/procfs/procfs-inspector.js';
+import type { ProcessAdapters } from './process-adapters.js';
 import type { SqliteStateStore } from '../adapters/sqlite/sqlite-state-store.js';
 import { randomIds } from '../adapters/system/random-ids.js';
 import { ownEnvironment } from '../config/env.js';
@@ -25,6 +25,8 @@ export function coreAdapters(o: {
   config: Readonly<WtpConfig>;
   childEnv: Record<string, string>;
   probe: BackendProbe;
+  /** Process facts: /proc or `ps` (WTP_PROCESS_INSPECTOR). */
+  processes: ProcessAdapters;
   store: SqliteStateStore;
   clock: Clock;
   log: Logger;
@@ -62,6 +64,7 @@ export function coreAdapters(o: {
     probe: o.probe,
     env: childEnv,
     stateDir: paths.stateDir,
+    processes: o.processes,
     tmuxSocketName: tmuxSocketName(paths.stateDir),
   });
   return {
@@ -73,7 +76,7 @@ export function coreAdapters(o: {
       hostLogFile: (agent) => join(paths.agentsDir, agent.id, 'host.log'),
     }),
     preflight: fsPreflight,
-    inspector: procfsInspector,
+    inspector: o.processes.inspector,
     logs: new FileOutputLogs(paths.agentsDir, config.agents.outputLogMaxBytes, (id, h) =>
       o.storage()?.outputLog(id, h),
     ),

@@ -3,7 +3,8 @@ import { appendFileSync, mkdirSync, rmSync, statSync, truncateSync, writeFileSyn
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OutputLogWriter } from '../adapters/output-log/output-log-writer.js';
-import { procfsInspector, procfsSessionKiller } from '../adapters/procfs/procfs-inspector.js';
+import { processAdapters, type ProcessAdapters } from './process-adapters.js';
+import { chooseInspector } from '../config/process-inspector.js';
 import { hostRecordName } from '../adapters/sqlite/state-dir-guard.js';
 import { nodePtySpawner } from '../adapters/pty/node-pty-spawner.js';
 import { readEnv } from '../config/env.js';
@@ -65,7 +66,9 @@ export function runHost(argv: string[]): void {
       // the agent matters more than its host's diagnostics
     }
   };
-  writeHostRecord(logDir, diag);
+  // The daemon's choice: forced by the same WTP_PROCESS_INSPECTOR, or made the same way on this machine.
+  const processes = processAdapters(chooseInspector(readEnv().processInspector).kind);
+  writeHostRecord(logDir, diag, processes);
   const env = readEnv();
   const inPane = values.pane && process.stdin.isTTY && process.stdout.isTTY;
   const pane = inPane
@@ -95,7 +98,7 @@ export function runHost(argv: string[]): void {
         return (cols, rows, startSeq) => new XtermScreen(cols, rows, startSeq);
       },
       log: new OutputLogWriter(logDir, int('log-max-bytes', values['log-max-bytes'])),
-      killer: procfsSessionKiller,
+      killer: processes.killer,
       readers: { detectors: DETECTORS, streams: STREAM_READERS },
       diag,
       exit: (code) => process.exit(code),
@@ -123,12 +126,16 @@ export function runHost(argv: string[]): void {
  * `host-<pid>.json` beside the agent's log while this host runs, so a daemon that lost its
  * database still sees that agents run here (DB_MISSING) instead of starting as if none did.
  */
-function writeHostRecord(logDir: string, diag: (level: string, msg: string) => void): void {
+function writeHostRecord(
+  logDir: string,
+  diag: (level: string, msg: string) => void,
+  processes: ProcessAdapters,
+): void {
   const file = join(logDir, hostRecordName(process.pid));
   try {
     writeFileSync(
       file,
-      JSON.stringify({ pid: process.pid, identity: procfsInspector.identity(process.pid) }),
+      JSON.stringify({ pid: process.pid, identity: processes.inspector.identity(process.pid) }),
       {
         mode: 0o600,
       },

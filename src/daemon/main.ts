@@ -1,6 +1,8 @@
 import type { Server } from 'node:net';
 import { systemClock } from '../adapters/system/system-clock.js';
 import { environmentForChildren, readEnv, type WtpEnv } from '../config/env.js';
+import { chooseInspector } from '../config/process-inspector.js';
+import { processAdapters } from './process-adapters.js';
 import { loadConfig } from '../config/load-config.js';
 import { explainPortInUse } from '../config/port-in-use.js';
 import { resolvePaths, type WtpPaths } from '../config/paths.js';
@@ -77,6 +79,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     o.backend === undefined ? env : { ...env, backend: o.backend },
   );
   const probe = await probeBackends(env, childEnv.PATH);
+  const inspection = chooseInspector(env.processInspector);
+  const processes = processAdapters(inspection.kind);
   const chosen = chooseBackend(config.backend, probe, env);
   mark('config');
 
@@ -98,7 +102,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const log = daemonLog.log;
     if (o.ownsProcess) daemonLog.guardProcess();
     mark('lock+log');
-    stores = openStores(paths, log, o.fresh === true);
+    stores = openStores(paths, log, o.fresh === true, processes.inspector);
     mark('database');
 
     // 4. The core.
@@ -112,6 +116,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         config,
         childEnv,
         probe,
+        processes,
         store: stores.store,
         clock,
         log,
@@ -167,7 +172,16 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       })();
       return stopping;
     };
-    const status = daemonStatus({ core, paths, clock, startedAt, chosen, probe, tcpPort: () => tcpPort });
+    const status = daemonStatus({
+      core,
+      paths,
+      clock,
+      startedAt,
+      chosen,
+      inspection,
+      probe,
+      tcpPort: () => tcpPort,
+    });
     api = createApiServer(
       apiContext({
         core,

@@ -1,9 +1,8 @@
-import { procfsInspector } from '../adapters/procfs/procfs-inspector.js';
 import { openDatabase, type Db } from '../adapters/sqlite/open-database.js';
 import { guardDatabase } from '../adapters/sqlite/state-dir-guard.js';
 import { SqliteStateStore } from '../adapters/sqlite/sqlite-state-store.js';
 import type { WtpPaths } from '../config/paths.js';
-import type { Logger } from '../core/ports/daemon.js';
+import type { Logger, ProcessInspector } from '../core/ports/daemon.js';
 
 /** The database and the store over it; `fresh` says how many agent folders and hosts `--fresh` started beside. */
 export interface Stores {
@@ -16,12 +15,17 @@ export interface Stores {
  * Opens the database after checking what the state dir holds beside it (DB_MISSING unless
  * `--fresh`, DB_NOT_A_FILE) and fixing file modes, then the store.
  */
-export function openStores(paths: WtpPaths, log: Logger, fresh: boolean): Stores {
+export function openStores(
+  paths: WtpPaths,
+  log: Logger,
+  fresh: boolean,
+  inspector: ProcessInspector,
+): Stores {
   const found = guardDatabase(
     {
       database: paths.database,
       agentsDir: paths.agentsDir,
-      identity: (pid) => procfsInspector.identity(pid),
+      identity: (pid) => inspector.identity(pid),
     },
     fresh,
   );

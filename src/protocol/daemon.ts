@@ -12,6 +12,15 @@ export const daemonStatusSchema = z.object({
   uptimeMs: z.number().int(),
   backend: backendSchema,
   backendReason: z.string().describe('Why this backend was chosen'),
+  processInspector: z
+    .object({
+      kind: z.enum(['procfs', 'portable']).describe('procfs: Linux /proc; portable: `ps` (Linux and macOS)'),
+      reason: z.string().describe('Forced by WTP_PROCESS_INSPECTOR, or the automatic choice and why'),
+    })
+    .optional()
+    .describe(
+      'Where process facts (start times, CPU and memory, session members) come from (absent from daemons before 0.1.1)',
+    ),
   backends: z
     .record(backendSchema, z.object({ available: z.boolean(), reason: z.string() }))
     .describe('Every backend: whether it can be used here, and why (not)'),

@@ -51,7 +51,7 @@ export const doctorCheckSchema = z.object({
   id: z
     .string()
     .describe(
-      'node, addon:sqlite (better-sqlite3), addon:pty (node-pty), tmux, git, wezterm, agent:<profile>, config, hooks, trust, daemon, port, files, plugin, disk',
+      'node, addon:sqlite (better-sqlite3), addon:pty (node-pty), processes, tmux, git, wezterm, agent:<profile>, config, hooks, trust, daemon, port, files, plugin, disk',
     ),
   status: z
     .enum(DOCTOR_STATUSES)

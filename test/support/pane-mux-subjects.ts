@@ -1,3 +1,5 @@
+import { processAdapters } from '../../src/daemon/process-adapters.js';
+import type { InspectorKind } from '../../src/config/process-inspector.js';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -154,8 +156,9 @@ const wezterm: SubjectFactory = {
   },
 };
 
-const headless: SubjectFactory = {
-  name: 'headless',
+/** The headless backend over one kind of process inspector (/proc, or `ps` as on macOS). */
+const headlessWith = (kind: InspectorKind): SubjectFactory => ({
+  name: kind === 'procfs' ? 'headless' : 'headless (portable: ps)',
   caps: {
     agentIdInList: true,
     pidAtSpawn: true,
@@ -167,7 +170,8 @@ const headless: SubjectFactory = {
   },
   start() {
     const owner = mkdtempSync(join(tmpdir(), 'wtp-test-headless-owner-'));
-    const mux = new HeadlessMux({ env: processEnv(), owner });
+    const { facts } = processAdapters(kind);
+    const mux = new HeadlessMux({ env: processEnv(), owner, facts, environments: kind === 'procfs' });
     return Promise.resolve({
       mux,
       geometry: () => Promise.reject(new Error('headless panes have no geometry')),
@@ -178,10 +182,10 @@ const headless: SubjectFactory = {
       },
     });
   },
-};
+});
 
 /** Every PaneMux adapter, for `describe.each`. */
-export const SUBJECTS: SubjectFactory[] = [tmux, wezterm, headless];
+export const SUBJECTS: SubjectFactory[] = [tmux, wezterm, headlessWith('procfs'), headlessWith('portable')];
 
 function parseGeometry(stdout: string): Map<string, Geometry> {
   const out = new Map<string, Geometry>();

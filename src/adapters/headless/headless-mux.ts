@@ -1,7 +1,17 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { AppError } from '../../core/errors.js';
+import type { ProcessFacts } from '../../core/ports/daemon.js';
 import type { PaneInfo, PaneMux, PaneSpec, SpawnedPane } from '../../core/ports/panes.js';
 import { processesWithEnv } from '../proc-environ.js';
 
@@ -13,8 +23,9 @@ const MARK = 'WTP_HEADLESS_PANE';
 /**
  * Headless backend: a "pane" is a process started detached in its own session (setsid),
  * so neither a daemon crash nor a Ctrl-C in the daemon's terminal reaches it. Layout calls
- * are accepted and ignored; panes are found again after a restart through their
- * environment (/proc).
+ * are accepted and ignored; panes are found again after a restart through the record each
+ * start writes in the state dir (pid, start time; `headless/`), checked against the process
+ * table, and, with /proc, through the mark in their environment (panes of earlier versions).
  */
 export class HeadlessMux implements PaneMux {
   readonly backend = 'headless' as const;
@@ -22,7 +33,19 @@ export class HeadlessMux implements PaneMux {
   private readonly known = new Map<number, { start: string; workspace: string; agentId: string | null }>();
 
   /** `owner` tells this daemon's processes apart from another WTP_HOME's (its state dir). */
-  constructor(private readonly o: { env: Record<string, string>; owner: string }) {}
+  constructor(
+    private readonly o: {
+      env: Record<string, string>;
+      owner: string;
+      facts: ProcessFacts;
+      /** Whether other processes' environments can be read (/proc): finds panes of earlier versions. */
+      environments: boolean;
+    },
+  ) {}
+
+  private get records(): string {
+    return join(this.o.owner, 'headless');
+  }
 
   openWorkspace(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
     return this.start(workspace, spec);
@@ -50,18 +73,26 @@ export class HeadlessMux implements PaneMux {
    * and start time, which survive exec: a program in the middle of exec shows an empty environment.
    */
   list(): Promise<PaneInfo[]> {
-    for (const { pid, value } of processesWithEnv(MARK)) {
-      const [owner, workspace = '', agentId = ''] = value.split('\t');
-      const stat = procStat(pid);
-      // The pane leads its session (setsid); what it starts inherits the mark but is not a pane.
-      if (owner === this.o.owner && stat?.session === pid)
-        this.known.set(pid, { start: stat.start, workspace, agentId: agentId || null });
+    for (const r of readRecords(this.records)) {
+      const stat = this.o.facts.stat(r.pid);
+      if (stat && !stat.zombie && stat.start === r.start)
+        this.known.set(r.pid, { start: r.start, workspace: r.workspace, agentId: r.agentId });
+      else rmSync(join(this.records, `${r.pid}.json`), { force: true });
     }
+    // Panes started before the records (environments are readable in /proc only).
+    if (this.o.environments)
+      for (const { pid, value } of processesWithEnv(MARK)) {
+        const [owner, workspace = '', agentId = ''] = value.split('\t');
+        const stat = this.o.facts.stat(pid);
+        // The pane leads its session (setsid); what it starts inherits the mark but is not a pane.
+        if (owner === this.o.owner && stat?.leader)
+          this.known.set(pid, { start: stat.start, workspace, agentId: agentId || null });
+      }
     const panes: PaneInfo[] = [];
     for (const [pid, pane] of this.known) {
       const id = `h-${pid}`;
-      const stat = procStat(pid);
-      if (!stat || stat.state === 'Z' || stat.start !== pane.start) {
+      const stat = this.o.facts.stat(pid);
+      if (!stat || stat.zombie || stat.start !== pane.start) {
         this.known.delete(pid);
         this.titles.delete(id);
         continue;
@@ -130,9 +161,12 @@ export class HeadlessMux implements PaneMux {
           child.unref();
           if (child.pid === undefined) return reject(new Error('no pid'));
           const id = `h-${child.pid}`;
-          const stat = procStat(child.pid);
-          if (stat)
-            this.known.set(child.pid, { start: stat.start, workspace, agentId: spec.agentId ?? null });
+          const stat = this.o.facts.stat(child.pid);
+          if (stat) {
+            const pane = { start: stat.start, workspace, agentId: spec.agentId ?? null };
+            this.known.set(child.pid, pane);
+            writeRecord(this.records, { pid: child.pid, ...pane });
+          }
           if (spec.title) this.titles.set(id, spec.title);
           resolve({ id, pid: child.pid });
         });
@@ -143,13 +177,34 @@ export class HeadlessMux implements PaneMux {
   }
 }
 
-/** State, session and start time of a process (`/proc/<pid>/stat` fields 3, 6 and 22), or null. */
-function procStat(pid: number): { state: string; session: number; start: string } | null {
+interface PaneRecord {
+  pid: number;
+  start: string;
+  workspace: string;
+  agentId: string | null;
+}
+
+/** `headless/<pid>.json` (0600): how a restarted daemon finds this pane again, without reading its environment. */
+function writeRecord(dir: string, r: PaneRecord): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, `${r.pid}.json`), JSON.stringify(r), { mode: 0o600 });
+}
+
+function readRecords(dir: string): PaneRecord[] {
+  let names: string[];
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', session: Number(fields[3]), start: fields[19] ?? '' };
+    names = readdirSync(dir).filter((n) => /^\d+\.json$/.test(n));
   } catch {
-    return null;
+    return [];
   }
+  return names.flatMap((name) => {
+    try {
+      const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Partial<PaneRecord>;
+      return typeof r.pid === 'number' && typeof r.start === 'string' && typeof r.workspace === 'string'
+        ? [{ pid: r.pid, start: r.start, workspace: r.workspace, agentId: r.agentId ?? null }]
+        : [];
+    } catch {
+      return []; // half-written or foreign: not a pane
+    }
+  });
 }

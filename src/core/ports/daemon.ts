@@ -96,7 +96,13 @@ export interface TreeSample {
   processes: number;
 }
 
-/** Process facts from the OS (Linux: /proc). */
+/** What the headless backend needs to know of one of its panes' processes (Linux: /proc; else `ps`). */
+export interface ProcessFacts {
+  /** Null when there is no such process. `start` tells a reused pid apart; `leader`: it leads its own session (setsid). */
+  stat(pid: number): { zombie: boolean; leader: boolean; start: string } | null;
+}
+
+/** Process facts from the OS (Linux: /proc; else `ps`). */
 export interface ProcessInspector {
   /** A token that changes when a pid is reused (Linux: start time in ticks); null if no such process. */
   identity(pid: number): string | null;

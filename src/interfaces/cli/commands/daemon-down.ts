@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { WtpError, isWtpError } from '../../../client/wtp-error.js';
 import type { CliContext } from '../context.js';
 
@@ -15,12 +15,12 @@ function processAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-  } catch {
-    return true; // no /proc (not Linux): trust kill(0)
-  }
+  // `ps` as on every Unix (no /proc needed): prints nothing once the process is gone.
+  const r = spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], {
+    env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' },
+    encoding: 'latin1',
+  });
+  return r.error !== undefined || (r.stdout.trim() !== '' && !r.stdout.trim().startsWith('Z'));
 }
 
 /**

@@ -300,6 +300,9 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
         for (const [name, b] of Object.entries(s.backends)) {
           ctx.line(`           ${b.available ? '+' : '-'} ${name}: ${b.reason}`);
         }
+        // A daemon of an earlier version does not say.
+        if (s.processInspector)
+          ctx.line(`processes  ${s.processInspector.kind} (${s.processInspector.reason})`);
         ctx.line(`api        unix:${shortenHome(s.api.socket, home)}${s.api.tcp ? ` · ${s.api.tcp}` : ''}`);
         ctx.line(`token      ${shortenHome(s.api.tokenFile, home)}`);
         ctx.line(

@@ -6,7 +6,7 @@ import { agentCliChecks } from './agent-cli-checks.js';
 import { diskCheck, fileModesCheck, pluginCheck } from './file-checks.js';
 import { findBroadPermissions, permissionsCheck } from './permission-checks.js';
 import { configCheck, daemonCheck, hooksCheck, portCheck, trustCheck } from './setup-checks.js';
-import { addonChecks, nodeCheck, toolChecks, weztermCheck } from './tool-checks.js';
+import { addonChecks, nodeCheck, processCheck, toolChecks, weztermCheck } from './tool-checks.js';
 import { paint } from '../format.js';
 
 /** The agent CLIs from the running daemon, else resolved here with its rules. */
@@ -40,6 +40,7 @@ export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [
     nodeCheck(process.versions.node),
     ...addons,
+    processCheck(ctx.env.processInspector),
     ...tools,
     wezterm,
     ...(await agentCliChecks(clis, from)),

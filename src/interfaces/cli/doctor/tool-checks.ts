@@ -1,5 +1,6 @@
 import type { BackendChoice } from '../../../protocol/constants.js';
 import type { DoctorCheck, NativeAddon } from '../../../protocol/doctor.js';
+import { chooseInspector } from '../../../config/process-inspector.js';
 import { atLeast, check, runProgram, versionIn } from './probe.js';
 
 /** The supported ranges (DEVELOPERS.md): older ones are known not to work. */
@@ -31,6 +32,20 @@ export function addonChecks(found: { addons: NativeAddon[]; fix: string }): Doct
       path: a.dir,
     }),
   );
+}
+
+/** Where process facts come from: /proc, or `ps` where there is none (macOS) or when forced. */
+export function processCheck(forced: string | undefined): DoctorCheck {
+  try {
+    const { kind, why } = chooseInspector(forced);
+    return check('processes', { status: 'ok', summary: `${kind} (${why})`, fix: null });
+  } catch (err) {
+    return check('processes', {
+      status: 'fail',
+      summary: (err as Error).message,
+      fix: 'set WTP_PROCESS_INSPECTOR to procfs or portable, or unset it',
+    });
+  }
 }
 
 interface Tool {

@@ -1,4 +1,4 @@
-import { Box, Text, useApp, useStdout } from 'ink';
+import { Box, Text, useApp, useStdout, type Key } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AgentView } from '../../../protocol/agent.js';
 import { TASK_MOVES } from '../../../protocol/task-moves.js';
@@ -14,7 +14,7 @@ import { editLine } from './line-editor.js';
 import { PreviewPane } from './preview-pane.js';
 import { layout, rowAt } from '../screen-layout.js';
 import { TaskList } from './task-list.js';
-import { useKeys, useMouse } from './use-keys.js';
+import { routeKey, useKeys, useMouse, ViewKeys, type KeyRouter } from './use-keys.js';
 
 /** A full-screen view over the body (diff, merge, conflicts, new agent): it takes the keys until it closes. */
 export interface BodyView {
@@ -55,6 +55,20 @@ const MOVES = new Set<TuiAction>([
   'tasks',
 ]);
 
+/** One character of keys that came in one read, as Ink would have reported it alone. */
+function charKey(ch: string, base: Key): Key {
+  return {
+    ...base,
+    tab: ch === '\t',
+    return: ch === '\r',
+    escape: ch === '\x1b',
+    backspace: ch === '\x7f' || ch === '\b',
+    ctrl: false,
+    meta: false,
+    shift: /^[A-Z]$/.test(ch),
+  };
+}
+
 /** The terminal's size, followed as it is resized. */
 function useSize(): { width: number; height: number } {
   const { stdout } = useStdout();
@@ -87,7 +101,10 @@ export function App(props: AppProps) {
   // Keys read the mode from here: one typed right after the key that changed it must see the new
   // mode, not the one of the last render (`/` then `sh1` typed fast: `sh1` goes into the filter).
   const modeNow = useRef<Mode>(mode);
+  // Keys for the open view (diff, merge, …): see ViewKeys.
+  const router = useRef<KeyRouter>({ handler: null, pending: [] }).current;
   const setMode = (m: Mode): void => {
+    if (m.kind === 'view') router.pending.length = 0;
     modeNow.current = m;
     setModeState(m);
   };
@@ -277,44 +294,47 @@ export function App(props: AppProps) {
       store.update({ selectedAgent: row.agent.id, scroll: 0 });
   }, mode.kind === 'list');
 
-  useKeys(
-    (input, key) => {
-      const mode = modeNow.current;
-      if (mode.kind === 'help') {
+  useKeys((input, key) => {
+    const mode = modeNow.current;
+    if (mode.kind === 'view') {
+      routeKey(router, input, key);
+      return;
+    }
+    if (mode.kind === 'help') {
+      setMode({ kind: 'list' });
+      return;
+    }
+    if (mode.kind === 'confirm') {
+      setMode({ kind: 'list' });
+      if (input === 'y' || input === 'Y') mode.run();
+      else store.say('Cancelled.');
+      return;
+    }
+    if (mode.kind === 'prompt') {
+      const next = editLine(mode.value, input, key);
+      if (next.cancel) setMode({ kind: 'list' });
+      else if (next.done) {
         setMode({ kind: 'list' });
-        return;
-      }
-      if (mode.kind === 'confirm') {
-        setMode({ kind: 'list' });
-        if (input === 'y' || input === 'Y') mode.run();
-        else store.say('Cancelled.');
-        return;
-      }
-      if (mode.kind === 'prompt') {
-        const next = editLine(mode.value, input, key);
-        if (next.cancel) setMode({ kind: 'list' });
-        else if (next.done) {
-          setMode({ kind: 'list' });
-          mode.submit(next.value);
-        } else setMode({ ...mode, value: next.value });
-        return;
-      }
-      // Keys typed faster than a frame arrive together ("jx"): each is a key press of its own.
-      const chars = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
-      for (let i = 0; i < chars.length; i++) {
-        const name =
-          chars.length > 1 ? keyName(chars[i] ?? '', { ...key, shift: false }) : keyName(input, key);
-        const action = name === null ? undefined : keymap.action(name);
-        if (!action) continue;
-        typedAhead = chars.length > 1 ? chars.slice(i + 1).join('') : '';
-        run(action);
-        // Keys after one that opens something (a prompt, a view, a question) are not list keys.
-        if (!MOVES.has(action)) break;
-      }
-      typedAhead = '';
-    },
-    { isActive: mode.kind !== 'view' },
-  );
+        mode.submit(next.value);
+      } else setMode({ ...mode, value: next.value });
+      return;
+    }
+    // Keys typed faster than a frame arrive together ("jx"): each is a key press of its own.
+    const chars = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
+    for (let i = 0; i < chars.length; i++) {
+      const name = chars.length > 1 ? keyName(chars[i] ?? '', { ...key, shift: false }) : keyName(input, key);
+      const action = name === null ? undefined : keymap.action(name);
+      if (!action) continue;
+      typedAhead = chars.length > 1 ? chars.slice(i + 1).join('') : '';
+      run(action);
+      // Keys typed with the one that opened a view are the view's.
+      if (modeNow.current.kind === 'view')
+        for (const ch of chars.slice(i + 1)) routeKey(router, ch, charKey(ch, key));
+      // Keys after one that opens something (a prompt, a view, a question) are not list keys.
+      if (!MOVES.has(action)) break;
+    }
+    typedAhead = '';
+  });
 
   const { bodyH, side, listW, listH, previewW, previewH } = layout(width, height);
   const notice =
@@ -326,7 +346,11 @@ export function App(props: AppProps) {
   let body: ReactNode;
   if (mode.kind === 'help') body = <Help keymap={keymap} width={width} height={bodyH} color={color} />;
   else if (mode.kind === 'view') {
-    body = mode.view.render({ width, height: bodyH }, () => setMode({ kind: 'list' }));
+    body = (
+      <ViewKeys.Provider value={router}>
+        {mode.view.render({ width, height: bodyH }, () => setMode({ kind: 'list' }))}
+      </ViewKeys.Provider>
+    );
   } else if (store.tab === 'tasks') {
     body = (
       <TaskList

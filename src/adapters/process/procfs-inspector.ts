@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { ProcessInspector, TreeSample } from '../../core/ports/daemon.js';
+import type { ProcessFacts, ProcessInspector, TreeSample } from '../../core/ports/daemon.js';
+import type { SessionKiller } from '../../core/ports/host.js';
+import { signalAll, signalGroup, sumTrees } from './process-tree.js';
 
 const PAGE_SIZE = 4096;
 /** USER_HZ is 100 on every Linux architecture Node supports. */
@@ -45,53 +47,38 @@ export const procfsInspector: ProcessInspector = {
 
   sampleTrees(roots: readonly number[]): Map<number, TreeSample> {
     // One pass over /proc for all agents: the cost does not grow with the number of agents.
-    const byPid = new Map<number, StatLine>();
-    const children = new Map<number, StatLine[]>();
-    for (const name of readdirSync('/proc')) {
-      if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
-      const s = readStat(name);
-      if (!s) continue;
-      byPid.set(s.pid, s);
-      const list = children.get(s.ppid);
-      if (list) list.push(s);
-      else children.set(s.ppid, [s]);
-    }
-    const out = new Map<number, TreeSample>();
-    for (const root of roots) {
-      const rootStat = byPid.get(root);
-      if (!rootStat) continue;
-      let cpuTicks = 0;
-      let rssPages = 0;
-      let processes = 0;
-      const stack = [rootStat];
-      while (stack.length > 0) {
-        const s = stack.pop();
-        if (!s) break;
-        cpuTicks += s.cpuTicks;
-        rssPages += s.rssPages;
-        processes += 1;
-        for (const c of children.get(s.pid) ?? []) stack.push(c);
-      }
-      out.set(root, {
-        cpuMs: (cpuTicks * 1000) / TICKS_PER_SECOND,
-        rssBytes: rssPages * PAGE_SIZE,
-        processes,
-      });
-    }
-    return out;
+    const rows = allStats().map((st) => ({
+      pid: st.pid,
+      ppid: st.ppid,
+      cpuMs: (st.cpuTicks * 1000) / TICKS_PER_SECOND,
+      rssBytes: st.rssPages * PAGE_SIZE,
+    }));
+    return sumTrees(rows, roots);
   },
 
-  signalGroup(pid: number, signal: 'SIGTERM' | 'SIGKILL'): boolean {
+  signalGroup,
+};
+
+/** Every live process in /proc. */
+function allStats(): StatLine[] {
+  const out: StatLine[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    const s = readStat(name);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+/** A process's state, whether it leads its session, and its start time (`/proc/<pid>/stat` fields 3, 6, 22). */
+export const procfsFacts: ProcessFacts = {
+  stat(pid) {
     try {
-      process.kill(-pid, signal);
-      return true;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return { zombie: f[0] === 'Z', leader: Number(f[3]) === pid, start: f[19] ?? '' };
     } catch {
-      try {
-        process.kill(pid, signal);
-        return true;
-      } catch {
-        return false;
-      }
+      return null;
     }
   },
 };
@@ -112,35 +99,15 @@ export function pssBytes(pid: number): number | null {
  * their descendants in other sessions: an agent CLI runs its tool commands (builds, dev servers) in
  * sessions of their own, and a stop, a pause or a clean-up must reach them too.
  */
-export const procfsSessionKiller = {
-  signalSession(sid: number, signal: 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGSTOP' | 'SIGCONT'): number {
-    // A process may fork between a scan and the signal reaching its parent: scan again until a
-    // pass finds nobody new (three passes at most), so a stop or a kill also catches those.
-    const signalled = new Set<number>();
-    for (let pass = 0; pass < 3; pass++) {
-      const fresh = sessionTree(sid).filter((pid) => !signalled.has(pid));
-      if (fresh.length === 0) break;
-      for (const pid of fresh) {
-        try {
-          process.kill(pid, signal);
-          signalled.add(pid);
-        } catch {
-          // already gone
-        }
-      }
-    }
-    return signalled.size;
-  },
+export const procfsSessionKiller: SessionKiller = {
+  signalSession: (sid, signal) => signalAll(() => sessionTree(sid), signal),
 };
 
 /** The live processes of session `sid` and their descendants in other sessions. */
 function sessionTree(sid: number): number[] {
   const children = new Map<number, number[]>();
   const targets: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
-    const st = readStat(name);
-    if (!st) continue;
+  for (const st of allStats()) {
     const siblings = children.get(st.ppid);
     if (siblings) siblings.push(st.pid);
     else children.set(st.ppid, [st.pid]);
