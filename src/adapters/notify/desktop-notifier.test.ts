@@ -9,9 +9,9 @@ const temp = new TempDirs();
 let bin: string;
 let record: string;
 
-/** Writes a stand-in notify-send into `bin` that runs `body` after recording its argv (NUL-separated). */
-function standIn(body = 'exit 0'): void {
-  const script = join(bin, 'notify-send');
+/** Writes a stand-in `name` (notify-send by default) into `bin` that runs `body` after recording its argv (NUL-separated). */
+function standIn(body = 'exit 0', name = 'notify-send'): void {
+  const script = join(bin, name);
   writeFileSync(script, `#!/bin/sh\nprintf '%s\\0' "$@" > '${record}'\n${body}\n`);
   chmodSync(script, 0o755);
 }
@@ -92,5 +92,45 @@ describe('DesktopNotifier', () => {
     await expect(new DesktopNotifier({ pathVar: bin, timeoutMs: 200 }).send(n)).rejects.toThrow(
       'notify-send timed out after 200 ms',
     );
+  });
+
+  describe('on macOS', () => {
+    it('uses terminal-notifier when installed: each value its own argument, none read as an option', async () => {
+      standIn('exit 0', 'terminal-notifier');
+      standIn('exit 0', 'osascript');
+      await new DesktopNotifier({ pathVar: bin, platform: 'darwin' }).send(n);
+      expect(recorded()).toEqual([
+        '-title',
+        `\u200b${n.title}`, // "-api needs…" would read as the option -api
+        '-message',
+        n.message,
+        '-group',
+        'wezterm-parallel-ag-1',
+        '-sound',
+        'default',
+      ]);
+    });
+
+    it('else osascript, with a fixed script: the text comes as arguments, never as AppleScript', async () => {
+      standIn('exit 0', 'osascript');
+      const d = new DesktopNotifier({ pathVar: bin, platform: 'darwin' });
+      expect(d.available()).toBe(true);
+      await d.send({ ...n, message: 'say "hi" \\ end tell\ndo shell script "touch /tmp/pwned"' });
+      const argv = recorded();
+      expect(argv.slice(0, 6)).toEqual([
+        '-e',
+        'on run argv',
+        '-e',
+        'display notification (item 2 of argv) with title (item 1 of argv)',
+        '-e',
+        'end run',
+      ]);
+      expect(argv.slice(6)).toEqual([n.title, 'say "hi" \\ end tell\ndo shell script "touch /tmp/pwned"']);
+    });
+
+    it('does not use notify-send there', () => {
+      standIn();
+      expect(new DesktopNotifier({ pathVar: bin, platform: 'darwin' }).available()).toBe(false);
+    });
   });
 });
