@@ -82,6 +82,19 @@ export const cliOutputSchemas = {
       .optional()
       .describe('With --template: the template used and where it came from'),
   }),
+  service: z.object({
+    ...v,
+    action: z.enum(['install', 'uninstall', 'status']),
+    manager: z
+      .enum(['systemd', 'launchd'])
+      .describe('systemd (a user unit, Linux) or launchd (an agent, macOS)'),
+    file: z.string().describe('The unit (or agent) file'),
+    installed: z.boolean(),
+    upToDate: z.boolean().describe('The file says what `wtp service install` would write now'),
+    enabled: z.boolean().describe('Started at login'),
+    active: z.boolean().describe('Running now, as the service manager says'),
+    ran: z.array(z.array(z.string())).describe('The service manager commands run, each as its argv'),
+  }),
   down: z.object({
     ...v,
     stopped: z.boolean().describe('Whether no daemon runs now'),

@@ -36,6 +36,10 @@ export const ERROR_CATALOG = {
     'The daemon was started in the background but did not become ready; the log tail is in `details.log`.',
   NATIVE_ADDON_UNAVAILABLE:
     'A compiled addon the daemon needs (better-sqlite3, node-pty) does not load on this Node.js: built for another Node.js version (rebuild it after an upgrade) or never built (no prebuilt binary fits and it could not compile: python3, make and a C++ compiler are needed). `details.addons` names each with the loader’s error; the message says the `npm rebuild` to run.',
+  SERVICE_FILE_EXISTS:
+    'The systemd unit (or launchd agent) file exists and says something else than `wtp service install` would write; `--force` replaces it. `details.file` is the file.',
+  SERVICE_MANAGER_FAILED:
+    'systemctl (or launchctl) is missing or refused: the message has its first error line and what to do (over SSH there may be no systemd user session); `details.command` is what was run.',
   DAEMON_UNREACHABLE: 'The daemon’s socket exists but the daemon did not answer in time.',
   PORT_IN_USE:
     'The TCP port for the API is taken by another program; set `api.port` in the config or `WTP_API_PORT` (0 picks any free port). `details.from` says which chose it, `details.whoHolds` the commands (ss, lsof) that show the program holding it.',

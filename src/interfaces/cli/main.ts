@@ -5,6 +5,7 @@ import { registerAnswerCommands } from './commands/answers.js';
 import { registerAttachCommand } from './commands/attach.js';
 import { registerCompletionCommands } from './commands/completion.js';
 import { registerDaemonCommands } from './commands/daemon.js';
+import { registerServiceCommands } from './commands/service.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEventsCommand } from './commands/events.js';
@@ -56,6 +57,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.out.write(s), writeErr: (s) => ctx.err.write(s) });
   registerDaemonCommands(program, ctx);
+  registerServiceCommands(program, ctx);
   registerAgentCommands(program, ctx);
   registerForkCommand(program, ctx);
   registerTerminalCommands(program, ctx);

@@ -1,0 +1,183 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { WtpError } from '../../../client/wtp-error.js';
+import type { CliContext } from '../context.js';
+import { runAction } from '../run-action.js';
+import {
+  LAUNCHD_LABEL,
+  launchdPlist,
+  SYSTEMD_UNIT,
+  systemdUnit,
+  type ServiceSpec,
+} from '../service/service-files.js';
+
+type Manager = 'systemd' | 'launchd';
+
+interface Target {
+  manager: Manager;
+  file: string;
+  content: string;
+  /** What `systemctl`/`launchctl` is asked for each action. */
+  install: string[][];
+  uninstall: string[][];
+  enabled: string[] | null;
+  active: string[];
+}
+
+function target(ctx: CliContext): Target {
+  const spec: ServiceSpec = {
+    node: ctx.deps.nodePath,
+    entry: ctx.deps.entry,
+    env: {
+      PATH: ctx.env.path ?? '/usr/bin:/bin',
+      ...(ctx.env.home ? { WTP_HOME: resolve(ctx.env.home) } : {}),
+    },
+    logFile: join(ctx.paths.logDir, 'service.log'),
+  };
+  if (process.platform === 'darwin') {
+    const domain = `gui/${process.getuid?.() ?? 0}`;
+    const file = join(ctx.env.userHome, 'Library', 'LaunchAgents', `${LAUNCHD_LABEL}.plist`);
+    return {
+      manager: 'launchd',
+      file,
+      content: launchdPlist(spec),
+      install: [['launchctl', 'bootstrap', domain, file]],
+      uninstall: [['launchctl', 'bootout', `${domain}/${LAUNCHD_LABEL}`]],
+      enabled: null,
+      active: ['launchctl', 'print', `${domain}/${LAUNCHD_LABEL}`],
+    };
+  }
+  if (process.platform !== 'linux') {
+    throw new WtpError(
+      'SERVICE_MANAGER_FAILED',
+      `wtp service knows systemd (Linux) and launchd (macOS), not ${process.platform}: start the daemon with \`wtp up --detach\` from your login instead.`,
+    );
+  }
+  const config = ctx.env.xdgConfigHome ?? join(ctx.env.userHome, '.config');
+  return {
+    manager: 'systemd',
+    file: join(config, 'systemd', 'user', SYSTEMD_UNIT),
+    content: systemdUnit(spec),
+    install: [
+      ['systemctl', '--user', 'daemon-reload'],
+      ['systemctl', '--user', 'enable', '--now', SYSTEMD_UNIT],
+    ],
+    uninstall: [
+      ['systemctl', '--user', 'disable', '--now', SYSTEMD_UNIT],
+      ['systemctl', '--user', 'daemon-reload'],
+    ],
+    enabled: ['systemctl', '--user', 'is-enabled', SYSTEMD_UNIT],
+    active: ['systemctl', '--user', 'is-active', SYSTEMD_UNIT],
+  };
+}
+
+/** Runs the service manager (argv, no shell); its first error line, or null when it succeeded. */
+function run([file = '', ...args]: string[]): { ok: boolean; out: string; error: string | null } {
+  const r = spawnSync(file, args, { encoding: 'utf8', timeout: 30_000 });
+  if (r.error) return { ok: false, out: '', error: `${file} could not run: ${r.error.message}` };
+  const error =
+    r.status === 0 ? null : (r.stderr.trim().split('\n')[0] ?? '') || `exit ${r.status ?? r.signal}`;
+  return { ok: r.status === 0, out: r.stdout.trim(), error };
+}
+
+function runAll(t: Target, commands: string[][]): string[][] {
+  for (const c of commands) {
+    const r = run(c);
+    if (r.error !== null)
+      throw new WtpError(
+        'SERVICE_MANAGER_FAILED',
+        `\`${c.join(' ')}\` failed: ${r.error}${t.manager === 'systemd' ? ' (over SSH or in a container there may be no systemd user session: `loginctl enable-linger $USER` gives one)' : ''}. The ${t.manager === 'systemd' ? 'unit' : 'agent'} file is ${t.file}; meanwhile \`wtp up --detach\` starts the daemon.`,
+        { command: c, file: t.file },
+      );
+  }
+  return commands;
+}
+
+function state(t: Target) {
+  const installed = existsSync(t.file);
+  const upToDate = installed && readFileSync(t.file, 'utf8') === t.content;
+  const enabled = t.enabled === null ? installed : installed && run(t.enabled).out === 'enabled';
+  const active = t.manager === 'launchd' ? run(t.active).ok : run(t.active).out === 'active';
+  return { manager: t.manager, file: t.file, installed, upToDate, enabled, active };
+}
+
+function install(ctx: CliContext, force: boolean): void {
+  const t = target(ctx);
+  if (existsSync(t.file) && readFileSync(t.file, 'utf8') !== t.content && !force) {
+    throw new WtpError(
+      'SERVICE_FILE_EXISTS',
+      `${t.file} exists and says something else (another wezterm-parallel, or edited by hand); \`wtp service install --force\` replaces it.`,
+      { file: t.file },
+    );
+  }
+  mkdirSync(dirname(t.file), { recursive: true });
+  const tmp = `${t.file}.${process.pid}.tmp`;
+  writeFileSync(tmp, t.content, { mode: 0o644 });
+  renameSync(tmp, t.file);
+  // launchd refuses to bootstrap what is loaded already: unload it first (an error here means it was not).
+  if (t.manager === 'launchd') run(t.uninstall[0] ?? []);
+  const ran = runAll(t, t.install);
+  const s = state(t);
+  if (ctx.json) ctx.emit('service', { action: 'install', ...s, ran });
+  else {
+    ctx.line(`installed ${t.file}`);
+    ctx.line(
+      `the daemon starts at login and again after a failure (${t.manager}); ${s.active ? 'it runs now' : 'it is not running yet: see `wtp service status`'}`,
+    );
+  }
+}
+
+function uninstall(ctx: CliContext): void {
+  const t = target(ctx);
+  const ran = existsSync(t.file) ? runAll(t, t.uninstall.slice(0, 1)) : [];
+  rmSync(t.file, { force: true });
+  if (t.manager === 'systemd' && ran.length > 0) ran.push(...runAll(t, t.uninstall.slice(1)));
+  const s = state(t);
+  if (ctx.json) ctx.emit('service', { action: 'uninstall', ...s, ran });
+  else
+    ctx.line(
+      ran.length > 0
+        ? `removed ${t.file}; the daemon is stopped and no longer starts at login (agents keep running)`
+        : `no service was installed (${t.file})`,
+    );
+}
+
+function status(ctx: CliContext): void {
+  const t = target(ctx);
+  const s = state(t);
+  if (ctx.json) return ctx.emit('service', { action: 'status', ...s, ran: [] });
+  if (!s.installed) return ctx.line(`not installed (${t.manager}; \`wtp service install\` adds ${t.file})`);
+  ctx.line(
+    `${t.manager}  ${t.file}${s.upToDate ? '' : ' (differs from what install writes now: `wtp service install --force`)'}`,
+  );
+  ctx.line(`enabled  ${s.enabled ? 'yes: starts at login' : 'no'}`);
+  ctx.line(`active   ${s.active ? 'yes' : 'no'}`);
+}
+
+export function registerServiceCommands(program: Command, ctx: CliContext): void {
+  const service = program
+    .command('service')
+    .description(
+      'run the daemon as a service: started at login and after a failure (a systemd user unit on Linux, a launchd agent on macOS)',
+    );
+  service
+    .command('install')
+    .description('write the unit (or agent) file, enable it and start the daemon')
+    .option('--force', 'replace a service file that says something else')
+    .option('--json', 'machine-readable output')
+    .action((o: { force?: boolean; json?: boolean }) =>
+      runAction(ctx, o.json, () => Promise.resolve(install(ctx, o.force === true))),
+    );
+  service
+    .command('uninstall')
+    .description('stop the service and remove its file (agents keep running)')
+    .option('--json', 'machine-readable output')
+    .action((o: { json?: boolean }) => runAction(ctx, o.json, () => Promise.resolve(uninstall(ctx))));
+  service
+    .command('status')
+    .description('whether the service is installed, enabled and running')
+    .option('--json', 'machine-readable output')
+    .action((o: { json?: boolean }) => runAction(ctx, o.json, () => Promise.resolve(status(ctx))));
+}
