@@ -47,13 +47,27 @@ if (argv[0] === 'host') {
         });
       },
       liveHosts: async (agentsDir) => {
-        const [{ liveHosts }, { processAdapters }, { chooseInspector }, { readEnv }] = await Promise.all([
+        const [
+          { liveHosts },
+          { processAdapters },
+          { chooseInspector },
+          { readEnv },
+          { loadConfig },
+          { resolvePaths },
+        ] = await Promise.all([
           import('./adapters/sqlite/state-dir-guard.js'),
           import('./daemon/process-adapters.js'),
           import('./config/process-inspector.js'),
           import('./config/env.js'),
+          import('./config/load-config.js'),
+          import('./config/paths.js'),
         ]);
-        const { inspector } = processAdapters(chooseInspector(readEnv().processInspector).kind);
+        // The inspector a daemon started here uses: the hosts' identity tokens are of its kind.
+        const env = readEnv();
+        const config = await loadConfig(resolvePaths(env).configFile, env);
+        const { inspector } = processAdapters(
+          chooseInspector(env.processInspector, config.processInspector).kind,
+        );
         return liveHosts({ agentsDir, identity: (pid) => inspector.identity(pid) });
       },
     },

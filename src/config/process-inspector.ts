@@ -3,8 +3,16 @@ import { existsSync } from 'node:fs';
 export const INSPECTOR_KINDS = ['procfs', 'portable'] as const;
 export type InspectorKind = (typeof INSPECTOR_KINDS)[number];
 
-/** Which process inspector to use, and why: forced by WTP_PROCESS_INSPECTOR, else procfs where /proc is there. */
-export function chooseInspector(forced: string | undefined): { kind: InspectorKind; why: string } {
+/**
+ * Which process inspector to use, and why: WTP_PROCESS_INSPECTOR (`forced`), else `processInspector` in
+ * the config, else procfs where /proc is there.
+ */
+export function chooseInspector(
+  forced: string | undefined,
+  configured: 'auto' | InspectorKind = 'auto',
+): { kind: InspectorKind; why: string } {
+  if (forced === undefined && configured !== 'auto')
+    return { kind: configured, why: 'set by processInspector in the config' };
   if (forced !== undefined) {
     if (!(INSPECTOR_KINDS as readonly string[]).includes(forced)) {
       throw Object.assign(

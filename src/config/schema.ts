@@ -32,6 +32,12 @@ export const configSchema = z
       .describe(
         'Where agent panes live: auto (WezTerm when running inside it, else tmux when installed, else headless), wezterm, tmux or headless',
       ),
+    processInspector: z
+      .enum(['auto', 'procfs', 'portable'])
+      .default('auto')
+      .describe(
+        'Where process facts come from: auto (procfs where /proc is readable, else portable), procfs (Linux /proc) or portable (`ps`, as on macOS); WTP_PROCESS_INSPECTOR overrides it',
+      ),
     agents: z
       .strictObject({
         stopGraceMs: ms(5_000, 'Delay between SIGTERM and SIGKILL when stopping an agent'),

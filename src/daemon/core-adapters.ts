@@ -46,6 +46,9 @@ export function coreAdapters(o: {
     'host',
     '--agent',
     agent.id,
+    // The daemon's choice (the config's included): a host's identity tokens must be the daemon's kind.
+    '--process-inspector',
+    o.processes.kind,
     '--socket',
     paths.hostSocket,
     '--log-dir',

@@ -25,6 +25,7 @@ export function runHost(argv: string[]): void {
     args: argv,
     options: {
       agent: { type: 'string' },
+      'process-inspector': { type: 'string' },
       socket: { type: 'string' },
       'log-dir': { type: 'string' },
       'log-max-bytes': { type: 'string', default: String(16 * 1024 * 1024) },
@@ -66,8 +67,10 @@ export function runHost(argv: string[]): void {
       // the agent matters more than its host's diagnostics
     }
   };
-  // The daemon's choice: forced by the same WTP_PROCESS_INSPECTOR, or made the same way on this machine.
-  const processes = processAdapters(chooseInspector(readEnv().processInspector).kind);
+  // The daemon's choice, passed on (a host from an earlier daemon gets none: the same rule as the daemon's).
+  const processes = processAdapters(
+    chooseInspector(values['process-inspector'] ?? readEnv().processInspector).kind,
+  );
   writeHostRecord(logDir, diag, processes);
   const env = readEnv();
   const inPane = values.pane && process.stdin.isTTY && process.stdout.isTTY;

@@ -79,7 +79,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     o.backend === undefined ? env : { ...env, backend: o.backend },
   );
   const probe = await probeBackends(env, childEnv.PATH);
-  const inspection = chooseInspector(env.processInspector);
+  const inspection = chooseInspector(env.processInspector, config.processInspector);
   const processes = processAdapters(inspection.kind);
   const chosen = chooseBackend(config.backend, probe, env);
   mark('config');

@@ -40,7 +40,7 @@ export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [
     nodeCheck(process.versions.node),
     ...addons,
-    processCheck(ctx.env.processInspector),
+    processCheck(ctx.env.processInspector, config.config.processInspector),
     ...tools,
     wezterm,
     ...(await agentCliChecks(clis, from)),

@@ -35,9 +35,12 @@ export function addonChecks(found: { addons: NativeAddon[]; fix: string }): Doct
 }
 
 /** Where process facts come from: /proc, or `ps` where there is none (macOS) or when forced. */
-export function processCheck(forced: string | undefined): DoctorCheck {
+export function processCheck(
+  forced: string | undefined,
+  configured: 'auto' | 'procfs' | 'portable',
+): DoctorCheck {
   try {
-    const { kind, why } = chooseInspector(forced);
+    const { kind, why } = chooseInspector(forced, configured);
     return check('processes', { status: 'ok', summary: `${kind} (${why})`, fix: null });
   } catch (err) {
     return check('processes', {
