@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,16 +33,7 @@ describe('native addons that do not load', () => {
     rmSync(install, { recursive: true, force: true });
   });
 
-  const wtp = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [join(install, 'bin', 'wtp.js'), ...args],
-        { env: home.env, timeout: 60_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-      );
-    });
+  const wtp = (args: string[]) => home.run(args, { bin: join(install, 'bin', 'wtp.js') });
 
   it('refuses to start the daemon, in the foreground and detached, naming the addon and the rebuild', async () => {
     const fg = await wtp(['up']);

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,16 +41,7 @@ describe('upgrade with live agents', () => {
     rmSync(install, { recursive: true, force: true });
   });
 
-  const old = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [join(install, 'bin', 'wtp.js'), ...args],
-        { env: home.env, timeout: 60_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-      );
-    });
+  const old = (args: string[]) => home.run(args, { bin: join(install, 'bin', 'wtp.js') });
 
   it('keeps the agent, its output and its input across the new daemon', async () => {
     expect((await old(['up', '--detach'])).code).toBe(0);

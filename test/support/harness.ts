@@ -64,12 +64,15 @@ export class TestHome {
     writeFileSync(this.path('config.yaml'), yaml);
   }
 
-  /** Runs `wtp <args>` and waits for it. */
-  run(args: string[], opts: { input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<RunResult> {
+  /** Runs `wtp <args>` (`bin`: another install's bin/wtp.js) and waits for it. */
+  run(
+    args: string[],
+    opts: { input?: string; timeoutMs?: number; cwd?: string; bin?: string } = {},
+  ): Promise<RunResult> {
     return new Promise((resolvePromise) => {
       const child = execFile(
         process.execPath,
-        [BIN, ...args],
+        [opts.bin ?? BIN, ...args],
         {
           env: this.env,
           timeout: opts.timeoutMs ?? 60_000,

@@ -125,7 +125,11 @@ describe('DesktopNotifier', () => {
         '-e',
         'end run',
       ]);
-      expect(argv.slice(6)).toEqual([n.title, 'say "hi" \\ end tell\ndo shell script "touch /tmp/pwned"']);
+      expect(argv.slice(6)).toEqual([
+        '--',
+        n.title,
+        'say "hi" \\ end tell\ndo shell script "touch /tmp/pwned"',
+      ]);
     });
 
     it('does not use notify-send there', () => {

@@ -59,6 +59,8 @@ function findProgram(platform: NodeJS.Platform, pathVar: string | undefined): Pr
           'display notification (item 2 of argv) with title (item 1 of argv)',
           '-e',
           'end run',
+          // osascript reads options with getopt: a title starting with `-` would read as one.
+          '--',
           n.title,
           n.message,
         ],
