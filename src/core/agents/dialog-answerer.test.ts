@@ -183,6 +183,33 @@ describe('DialogAnswerer', () => {
     expect(r.typed).toEqual([]);
   });
 
+  it('a dialog changed since it was shown is refused with the next dialog once drawn, not the screen before it', async () => {
+    const r = await rig('codex', '0.169.0', 'needs_permission', PERMISSION);
+    const shownSince = new Date(r.h.core.registry.resolve('a1').stateSince).toISOString();
+    await leave(r);
+    r.h.clock.advance(1_000);
+    // The next dialog is announced (a status record) before Codex draws it.
+    await r.h.core.lifecycle.applyActivity(
+      r.h.core.registry.resolve('a1'),
+      'needs_permission',
+      PERMISSION,
+      'host',
+    );
+    r.screens.push(recorded('codex/0.169.0/working-01.screen'), recorded('codex/0.169.0/approval-01.screen'));
+    const done = rejection(
+      r.answerer.answer(
+        'a1',
+        { action: 'approve', via: 'api', expect: { state: 'needs_permission', since: shownSince } },
+        'api',
+      ),
+    );
+    await r.h.clock.advanceAsync(250);
+    const err = await done;
+    expect(err.code).toBe('DIALOG_CHANGED');
+    expect(err.details).toMatchObject({ state: 'needs_permission', now: { state: 'needs_permission' } });
+    expect(r.typed).toEqual([]);
+  });
+
   it('a dialog replaced by another (other command) is not pressed again', async () => {
     const r = await rig('opencode', '1.18.33', 'needs_permission', PERMISSION);
     const first = recorded('opencode/1.18.33/permission-01.screen');

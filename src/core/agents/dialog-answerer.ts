@@ -66,6 +66,8 @@ const REFUSALS: Record<'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED', Error
   NOT_SUPPORTED: 'ANSWER_NOT_SUPPORTED',
 };
 
+const drawn = (v: ScreenVerdict | null): boolean =>
+  v !== null && (v.state === 'needs_permission' || v.state === 'needs_input');
 const keyName = (k: DialogKey): string => (typeof k === 'string' ? k : k.raw);
 const keyBytes = (k: DialogKey): string => (typeof k === 'string' ? KEYS[k] : k.raw);
 
@@ -107,6 +109,8 @@ export class DialogAnswerer {
         agent,
         'DIALOG_CHANGED',
         `Agent "${agent.name}" has waited on another dialog since ${new Date(since).toISOString()} (you were shown the one of ${shownSince}); nothing was pressed. Look again, then answer that.`,
+        {},
+        true,
       );
     }
     const detail = agent.stateDetail;
@@ -189,19 +193,20 @@ export class DialogAnswerer {
   private async lookForDialog(
     agent: AgentRecord,
   ): Promise<{ screen: Screen; verdict: ScreenVerdict | null }> {
+    const seen = await this.untilDrawn(agent);
+    if (!drawn(seen.verdict)) return seen;
+    // Drawn: a TUI takes keys once it has settled (its output quiet), then it is read again.
+    await this.quiet(agent.id);
+    return this.look(agent);
+  }
+
+  /** The screen once it shows a dialog, or as it is after `drawMs`. */
+  private async untilDrawn(agent: AgentRecord): Promise<{ screen: Screen; verdict: ScreenVerdict | null }> {
     const until = this.d.clock.now() + this.s.drawMs;
     for (;;) {
       const seen = await this.look(agent);
-      const v = seen.verdict;
-      const drawn = v !== null && (v.state === 'needs_permission' || v.state === 'needs_input');
-      if (!drawn && this.d.clock.now() < until) {
-        await this.pause(LOOK_AGAIN_MS);
-        continue;
-      }
-      if (!drawn) return seen;
-      // Drawn: a TUI takes keys once it has settled (its output quiet), then it is read again.
-      await this.quiet(agent.id);
-      return this.look(agent);
+      if (drawn(seen.verdict) || this.d.clock.now() >= until) return seen;
+      await this.pause(LOOK_AGAIN_MS);
     }
   }
 
@@ -319,18 +324,24 @@ export class DialogAnswerer {
     return new Promise((resolve) => this.d.clock.setTimer(ms, resolve));
   }
 
-  /** A refusal that says what the screen shows now (when the agent's screen can be read). */
+  /**
+   * A refusal that says what the screen shows now (when the agent's screen can be read). With
+   * `nextDialog`, the agent has announced another dialog, maybe before drawing it (a status record
+   * or hook comes first): what it shows is that dialog once drawn (up to `drawMs`).
+   */
   private async refuse(
     agent: AgentRecord,
     code: ErrorCode,
     message: string,
     extra: Record<string, unknown> = {},
+    nextDialog = false,
   ): Promise<AppError> {
-    const now = await this.look(agent).then(
+    const current = this.d.registry.get(agent.id) ?? agent;
+    const now = await (nextDialog ? this.untilDrawn(agent) : this.look(agent)).then(
       ({ verdict }) => dialogNow(verdict),
       () => null,
     );
-    return new AppError(code, message, { agent: agent.name, state: agent.state, now, ...extra });
+    return new AppError(code, message, { agent: agent.name, state: current.state, now, ...extra });
   }
 }
 
