@@ -36,6 +36,8 @@ export interface WtpEnv {
   weztermSocket: string | undefined;
   /** WEZTERM_CONFIG_FILE: WezTerm's config file, when not the default (`wtp doctor` looks for the plugin). */
   weztermConfigFile: string | undefined;
+  /** WEZTERM_EXECUTABLE_DIR: set by WezTerm in its panes, the folder of its programs. */
+  weztermExecutableDir: string | undefined;
   /** WTP_CLAUDE_BIN, WTP_CODEX_BIN, …: the program of an agent CLI profile. */
   agentBinaries: Record<string, string>;
   /** WTP_WEB_DIR: the built dashboard to serve instead of dist/web next to the bundle. */
@@ -152,6 +154,12 @@ export const ENV_VARS = {
     meaning: "WezTerm's config file, when not the default: `wtp doctor` looks there for the plugin.",
     default: '`~/.wezterm.lua`, then `$XDG_CONFIG_HOME/wezterm/wezterm.lua`',
   },
+  weztermExecutableDir: {
+    name: 'WEZTERM_EXECUTABLE_DIR',
+    meaning:
+      'Set by WezTerm in its panes, the folder of its programs: where `wezterm` is looked for when it is not on PATH (then in `/Applications/WezTerm.app/Contents/MacOS` and `~/Applications/…`).',
+    default: '—',
+  },
   agentBinaries: {
     name: binVar(FIRST_CLI),
     meaning: `The program the \`${FIRST_CLI}\` profile runs; likewise ${OTHER_CLIS.map((p) => `\`${binVar(p)}\``).join(', ')} for the other agent CLIs.`,
@@ -246,6 +254,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
     weztermPane: read('weztermPane'),
     weztermSocket: read('weztermSocket'),
     weztermConfigFile: read('weztermConfigFile'),
+    weztermExecutableDir: read('weztermExecutableDir'),
     agentBinaries: Object.fromEntries(
       AGENT_CLI_PROFILES.flatMap((p) => {
         const v = nonEmpty(source[binVar(p)]);

@@ -16,6 +16,7 @@ import type { DaemonStatus } from '../protocol/daemon.js';
 import { VERSION } from '../version.js';
 import { apiContext, daemonStatus } from './api-wiring.js';
 import { chooseBackend, probeBackends } from './backends.js';
+import { pathWithTool } from '../config/tool-dirs.js';
 import { coreAdapters } from './core-adapters.js';
 import { DaemonLog } from './daemon-log.js';
 import { startNotifications } from './notifications.js';
@@ -72,13 +73,16 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
 
   // 1. Config, paths and the backend.
   const env = o.env ?? readEnv();
-  const childEnv = o.childEnv ?? environmentForChildren();
+  const childEnv = { ...(o.childEnv ?? environmentForChildren()) };
   const paths = resolvePaths(env);
   const config = await loadConfig(
     paths.configFile,
     o.backend === undefined ? env : { ...env, backend: o.backend },
   );
   const probe = await probeBackends(env, childEnv.PATH);
+  // A tmux found off PATH (Homebrew under launchd): its folder goes on the PATH of what we start.
+  const tmuxPath = pathWithTool(childEnv.PATH, probe.tmux.path);
+  if (tmuxPath !== undefined) childEnv.PATH = tmuxPath;
   const inspection = chooseInspector(env.processInspector, config.processInspector);
   const processes = processAdapters(inspection.kind);
   const chosen = chooseBackend(config.backend, probe, env);
