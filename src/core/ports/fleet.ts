@@ -1,0 +1,103 @@
+import type { AgentView } from '../../protocol/agent.js';
+import type { WtpEvent } from '../../protocol/events.js';
+
+/**
+ * What the core needs from the fleet database (issue 21; `src/adapters/postgres/`). Each machine's
+ * daemon owns its agents: it publishes them (and its events) there and reads the others'. Every
+ * method may throw an AppError with a FLEET_* code when the database cannot be reached or refuses.
+ */
+
+/** What a machine says of itself on joining and at every heartbeat. */
+export interface MachineAnnouncement {
+  name: string;
+  /** Identifies this machine's local event log (a new database on the machine is a new log). */
+  logId: string;
+  version: string;
+  startedAt: number;
+  ssh: string | null;
+  /** Task agents it may still start. */
+  capacity: number;
+  /** Remote URLs of the repositories of its workspaces (tasks are matched by them). */
+  repos: string[];
+}
+
+/** A machine as the database has it. Times are the database's clock (epoch ms). */
+export interface MachineRow {
+  name: string;
+  /** Its local event log: a new one restarts its event numbers. */
+  logId: string;
+  version: string;
+  startedAt: number;
+  heartbeatAt: number;
+  /** The database's clock when this was read: reachability is judged on one clock. */
+  readAt: number;
+  ssh: string | null;
+  capacity: number;
+  repos: string[];
+  agents: number;
+}
+
+/** One publication: local events after the fleet's cursor, and the agents they touched as they are now. */
+export interface PublishBatch {
+  events: WtpEvent[];
+  /** Agents to write (their views now). */
+  agents: AgentView[];
+  /** Agents removed here. */
+  removed: string[];
+}
+
+/** Where this machine stands in the fleet when it joins. */
+export interface JoinResult {
+  /** The last local event the fleet has; null: the machine is new (or its log was replaced) and starts at the end. */
+  publishedSeq: number | null;
+  /** The role this daemon writes as. */
+  role: string;
+  /** Whether that role owns other machines too (then the database cannot tell them apart). */
+  sharedRole: boolean;
+}
+
+/** This machine's side: joins, heartbeats, and drains its outbox into the fleet. */
+export interface FleetPublisher {
+  /** Registers the machine (refused with FLEET_MACHINE_TAKEN when another role owns the name). */
+  join(me: MachineAnnouncement): Promise<JoinResult>;
+  heartbeat(me: MachineAnnouncement): Promise<void>;
+  /** Writes a batch and moves the cursor to its last event, in one transaction; tells the fleet. */
+  publish(batch: PublishBatch): Promise<void>;
+  /** Makes the fleet's copy of this machine's agents exactly `agents` (after a join). */
+  resync(agents: AgentView[]): Promise<void>;
+}
+
+/** A remote event, with the machine it comes from. */
+export interface FleetEventRow {
+  machine: string;
+  event: WtpEvent;
+}
+
+/** The other machines' agents, and how far each machine's events go, read at one moment. */
+export interface FleetSnapshot {
+  agents: { machine: string; view: AgentView }[];
+  /** Per machine: its local log and its last published event. */
+  cursors: Map<string, { logId: string; seq: number }>;
+}
+
+/** The other machines' side, read. */
+export interface FleetReader {
+  machines(): Promise<MachineRow[]>;
+  /** The other machines' agents and event cursors, consistent with each other. */
+  snapshot(except: string): Promise<FleetSnapshot>;
+  /** Some agents, by id (absent: removed). */
+  agentsById(ids: string[]): Promise<{ machine: string; view: AgentView }[]>;
+  /** Events of other machines after their cursor, oldest first per machine, at most `limit`. */
+  eventsAfter(cursors: ReadonlyMap<string, number>, except: string, limit: number): Promise<FleetEventRow[]>;
+  /**
+   * Calls `notified(machine)` when a machine published; `lost` when the listening connection
+   * broke (it is then closed: listen again). Returns how to stop listening.
+   */
+  listen(notified: (machine: string) => void, lost: (err: Error) => void): Promise<() => Promise<void>>;
+}
+
+export interface FleetPort {
+  publisher: FleetPublisher;
+  reader: FleetReader;
+  close(): Promise<void>;
+}
