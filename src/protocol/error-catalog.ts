@@ -159,7 +159,8 @@ export const ERROR_CATALOG = {
     'Another database role owns this machine name in the fleet, so this daemon may not write as it. Give this machine another name (`WTP_MACHINE` or `fleet.machine`), or connect as the role that owns it. `details.machine` names it.',
   FLEET_NOT_CONFIGURED:
     'The command needs a fleet and this daemon has none: set `store.fleet` in the config (or `WTP_FLEET_URL`) to a PostgreSQL URL, then restart the daemon.',
-  MACHINE_NOT_FOUND: 'No machine of the fleet has this name; `wtp fleet` lists them. `details.known` lists the names.',
+  MACHINE_NOT_FOUND:
+    'No machine of the fleet has this name; `wtp fleet` lists them. `details.known` lists the names.',
   MACHINE_UNREACHABLE:
     'The machine that owns the agent has stopped sending heartbeats (its daemon or its network is down), so an action sent to it would not be carried out; nothing was sent. `details.since` is its last heartbeat.',
   REMOTE_ACTION_TIMEOUT:

@@ -58,7 +58,11 @@ describe('the fleet database (real PostgreSQL)', () => {
     const b = fleet(urls.bravo as string, 'bravo');
     expect(await a.join(me('alpha'))).toEqual({ publishedSeq: null, role: 'wtp_alpha', sharedRole: false });
     await b.join(me('bravo'));
-    await a.publish({ events: [event(1, 'ag-a1'), event(2, 'ag-a1')], agents: [view('ag-a1', 'api')], removed: [] });
+    await a.publish({
+      events: [event(1, 'ag-a1'), event(2, 'ag-a1')],
+      agents: [view('ag-a1', 'api')],
+      removed: [],
+    });
     // Published again (a retry after a lost answer): nothing twice.
     await a.publish({ events: [event(2, 'ag-a1'), event(3, 'ag-a1')], agents: [], removed: [] });
     const snap = await b.snapshot('bravo');
@@ -116,7 +120,11 @@ describe('the fleet database (real PostgreSQL)', () => {
       (m) => heard.push(m),
       () => undefined,
     );
-    await fleet(urls.alpha as string, 'alpha').publish({ events: [event(10, 'ag-a1')], agents: [], removed: [] });
+    await fleet(urls.alpha as string, 'alpha').publish({
+      events: [event(10, 'ag-a1')],
+      agents: [],
+      removed: [],
+    });
     const deadline = Date.now() + 10_000;
     while (!heard.includes('alpha') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await stop();
