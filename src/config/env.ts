@@ -27,6 +27,10 @@ export interface WtpEnv {
   backend: string | undefined;
   /** WTP_PROCESS_INSPECTOR: procfs or portable instead of the automatic choice. */
   processInspector: string | undefined;
+  /** WTP_FLEET_URL: overrides `store.fleet` (the fleet's PostgreSQL URL). */
+  fleetUrl: string | undefined;
+  /** WTP_MACHINE: overrides `fleet.machine`. */
+  machine: string | undefined;
   term: string | undefined;
   /** Set inside a tmux pane (TMUX, TMUX_PANE). */
   tmux: string | undefined;
@@ -121,6 +125,18 @@ export const ENV_VARS = {
     name: 'NO_COLOR',
     meaning: 'Any non-empty value: no colours in CLI output.',
     default: 'colours when stdout is a terminal',
+  },
+  fleetUrl: {
+    name: 'WTP_FLEET_URL',
+    meaning:
+      'The PostgreSQL URL of a fleet to join; overrides `store.fleet` in the config. Keeps the password out of the config file (and never on a command line).',
+    default: '`store.fleet` (none: this machine alone)',
+  },
+  machine: {
+    name: 'WTP_MACHINE',
+    meaning:
+      "This machine's name in the fleet; overrides `fleet.machine` (several daemons on one host need distinct names).",
+    default: '`fleet.machine`, else the host name',
   },
   term: {
     name: 'TERM',
@@ -248,6 +264,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
     noColor: nonEmpty(source[ENV_VARS.noColor.name]) !== undefined,
     backend: read('backend'),
     processInspector: read('processInspector'),
+    fleetUrl: read('fleetUrl'),
+    machine: read('machine'),
     term: read('term'),
     tmux: read('tmux'),
     tmuxPane: read('tmuxPane'),

@@ -17,6 +17,8 @@ import { VERSION } from '../version.js';
 import { apiContext, daemonStatus } from './api-wiring.js';
 import { chooseBackend, probeBackends } from './backends.js';
 import { pathWithTool } from '../config/tool-dirs.js';
+import { machineName } from '../config/machine-name.js';
+import { startFleet } from './fleet-wiring.js';
 import { coreAdapters } from './core-adapters.js';
 import { DaemonLog } from './daemon-log.js';
 import { startNotifications } from './notifications.js';
@@ -86,6 +88,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const inspection = chooseInspector(env.processInspector, config.processInspector);
   const processes = processAdapters(inspection.kind);
   const chosen = chooseBackend(config.backend, probe, env);
+  const machine = machineName(config);
   mark('config');
 
   // 2. Run files: one daemon per WTP_HOME.
@@ -137,12 +140,14 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         stateDir: paths.stateDir,
         defaultBackend: chosen.backend,
         maxAgents: o.maxAgents,
+        machine,
       }),
     );
     storage = core.storage;
     daemonLog.attach(core.storage);
     await core.start();
     const notifications = startNotifications({ core, config, env: childEnv, clock, log });
+    const fleet = await startFleet({ config, machine, core, logId: stores.store.logId(), clock, log });
     mark('core');
 
     // 5. The host socket, then the API.
@@ -170,6 +175,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
             data: { pid: process.pid, stopAgents: opts.stopAgents ?? false },
           },
         ]);
+        // What this machine did last (daemon.stopped) goes to the fleet before it leaves.
+        await fleet?.outbox.flushed();
+        await fleet?.stop();
         await core.registry.close();
         release(true);
         resolveClosed();
@@ -184,6 +192,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       chosen,
       inspection,
       probe,
+      fleet,
       tcpPort: () => tcpPort,
     });
     api = createApiServer(
@@ -198,6 +207,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         startedAt,
         chosen,
         status,
+        fleet,
         notifications: () => notifications.notifier.stats(),
         async requestShutdown(stopAgents) {
           const n = stopAgents ? await core.stopAllAgents() : 0;

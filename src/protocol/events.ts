@@ -269,6 +269,19 @@ const payloads = {
       downMs: z.number().int().describe('How long writes failed'),
     })
     .describe('That path works again.'),
+  'daemon.fleetLost': z
+    .object({
+      code: z.string().describe('FLEET_UNREACHABLE, FLEET_REFUSED, …'),
+      message: z.string().describe('What failed (the database named without its password)'),
+    })
+    .describe(
+      'The fleet database stopped answering this daemon (issue 21): local work goes on, its events wait in the outbox; once until it is back.',
+    ),
+  'daemon.fleetRestored': z
+    .object({
+      backlog: z.number().int().describe('Events of this machine that waited and are published now'),
+    })
+    .describe('The fleet database answers again: this machine joined again and publishes what waited.'),
 } as const;
 
 export type EventType = keyof typeof payloads;
@@ -319,6 +332,12 @@ export const eventsQuerySchema = z.strictObject({
     .describe('Comma-separated event types to receive, e.g. agent.stateChanged,agent.exited'),
   agent: z.string().optional().describe('Only events of this agent id'),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  fleet: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      'In a fleet, also what changes on the other machines (`fleet` messages: their events, their machines); live only, not replayed',
+    ),
 });
 
 /** Messages the server sends on `/api/v1/events`. */
@@ -329,6 +348,18 @@ export const eventsServerMessageSchema = z.discriminatedUnion('type', [
     resumeFrom: z.number().int().describe('The `since` the replay started after'),
   }),
   z.object({ type: z.literal('event'), event: eventSchema }),
+  z.object({
+    type: z.literal('fleet'),
+    change: z.discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('event'),
+        machine: z.string().describe('The machine whose event it is (its own seq, not this log’s)'),
+        event: eventSchema,
+      }),
+      z.object({ kind: z.literal('machines').describe('A machine joined, left, or became (un)reachable') }),
+      z.object({ kind: z.literal('reloaded').describe('The fleet was read again: fetch the agents again') }),
+    ]),
+  }),
   z.object({ type: z.literal('error'), error: errorBodySchema }),
 ]);
 export type EventsServerMessage = z.infer<typeof eventsServerMessageSchema>;

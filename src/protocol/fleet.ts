@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoTimeSchema } from './common.js';
+import type { WtpEvent } from './events.js';
 
 /**
  * One fleet across machines (issue 21): daemons on several machines share a PostgreSQL database;
@@ -56,3 +57,10 @@ export const fleetStatusSchema = z.object({
 export type FleetStatus = z.infer<typeof fleetStatusSchema>;
 
 export const fleetResponseSchema = z.object({ fleet: fleetStatusSchema.nullable() });
+
+/**
+ * What the fleet view tells its listeners: another machine's event (its agents already updated),
+ * the machines changed (reachable, version, capacity, agents), or everything was read again.
+ */
+export type FleetChange =
+  { kind: 'event'; machine: string; event: WtpEvent } | { kind: 'machines' } | { kind: 'reloaded' };

@@ -44,7 +44,7 @@ describe('the fleet database (real PostgreSQL)', () => {
   });
 
   it('a role that may not create the schema is told who must (FLEET_SCHEMA_MISSING)', async () => {
-    const err = await rejection(fleet(urls.alpha as string, 'alpha').join(me('alpha')));
+    const err = await rejection(fleet(urls.alpha as string, 'alpha').join(me('alpha'), 0));
     expect(err.code).toBe('FLEET_SCHEMA_MISSING');
     expect(err.message).toContain('wtp fleet migrate');
     expect(err.message).not.toContain('pw-alpha');
@@ -56,8 +56,8 @@ describe('the fleet database (real PostgreSQL)', () => {
     expect(await owner.migrate()).toEqual([]);
     const a = fleet(urls.alpha as string, 'alpha');
     const b = fleet(urls.bravo as string, 'bravo');
-    expect(await a.join(me('alpha'))).toEqual({ publishedSeq: null, role: 'wtp_alpha', sharedRole: false });
-    await b.join(me('bravo'));
+    expect(await a.join(me('alpha'), 0)).toEqual({ publishedSeq: 0, role: 'wtp_alpha', sharedRole: false });
+    await b.join(me('bravo'), 7);
     await a.publish({
       events: [event(1, 'ag-a1'), event(2, 'ag-a1')],
       agents: [view('ag-a1', 'api')],
@@ -74,7 +74,7 @@ describe('the fleet database (real PostgreSQL)', () => {
       ['alpha', 3],
     ]);
     // Joining again with the same log resumes at its cursor.
-    expect((await a.join(me('alpha'))).publishedSeq).toBe(3);
+    expect((await a.join(me('alpha'), 50)).publishedSeq).toBe(3);
     const machines = await b.machines();
     expect(machines.map((m) => [m.name, m.agents])).toEqual([
       ['alpha', 1],
@@ -100,16 +100,16 @@ describe('the fleet database (real PostgreSQL)', () => {
     } finally {
       await asBravo.end();
     }
-    const err = await rejection(fleet(urls.bravo as string, 'alpha').join(me('alpha')));
+    const err = await rejection(fleet(urls.bravo as string, 'alpha').join(me('alpha'), 0));
     expect(err.code).toBe('FLEET_MACHINE_TAKEN');
     expect(err.details).toMatchObject({ machine: 'alpha', owner: 'wtp_alpha', role: 'wtp_bravo' });
   });
 
   it('a replaced local log starts over: its old events are dropped and it is told to start at its end', async () => {
     const a = fleet(urls.alpha as string, 'alpha');
-    expect((await a.join(me('alpha', 'log-alpha-2'))).publishedSeq).toBeNull();
+    expect((await a.join(me('alpha', 'log-alpha-2'), 5)).publishedSeq).toBe(5);
     const b = fleet(urls.bravo as string, 'bravo');
-    expect((await b.snapshot('bravo')).cursors.get('alpha')).toEqual({ logId: 'log-alpha-2', seq: 0 });
+    expect((await b.snapshot('bravo')).cursors.get('alpha')).toEqual({ logId: 'log-alpha-2', seq: 5 });
     expect(await b.eventsAfter(new Map(), 'bravo', 100)).toEqual([]);
   });
 

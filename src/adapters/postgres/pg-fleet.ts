@@ -57,7 +57,7 @@ export class PgFleet implements FleetPort, FleetPublisher, FleetReader {
     this.pool = createPool(url, `wtp ${machine}`, onIdleError);
   }
 
-  async join(me: MachineAnnouncement): Promise<JoinResult> {
+  async join(me: MachineAnnouncement, latestSeq: number): Promise<JoinResult> {
     return this.tx(async (c) => {
       // Read without a lock first: a row the role may not update is invisible to FOR UPDATE.
       const found = await c.query<{ owner: string; log_id: string; published_seq: string; me: string }>(
@@ -74,13 +74,14 @@ export class PgFleet implements FleetPort, FleetPublisher, FleetReader {
         me.ssh,
         me.capacity,
         JSON.stringify(me.repos),
+        latestSeq,
       ];
-      let publishedSeq: number | null = null;
+      let publishedSeq = latestSeq;
       if (!row) {
         await c
           .query(
-            `INSERT INTO wtp.machines (name, log_id, version, started_at, ssh, capacity, repos)
-             VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7::jsonb)`,
+            `INSERT INTO wtp.machines (name, log_id, version, started_at, ssh, capacity, repos, published_seq)
+             VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7::jsonb, $8)`,
             values,
           )
           .catch((err: unknown) => {
@@ -96,7 +97,7 @@ export class PgFleet implements FleetPort, FleetPublisher, FleetReader {
         await c.query(
           `UPDATE wtp.machines SET log_id = $2, version = $3, started_at = to_timestamp($4 / 1000.0), ssh = $5,
              capacity = $6, repos = $7::jsonb, heartbeat_at = now(),
-             published_seq = CASE WHEN log_id = $2 THEN published_seq ELSE 0 END
+             published_seq = CASE WHEN log_id = $2 THEN published_seq ELSE $8 END
            WHERE name = $1`,
           values,
         );

@@ -82,6 +82,8 @@ export interface ViewContext {
   stats: (AgentStats & { sampledAtMs?: number }) | null;
   worktreeBytes?: number | null;
   diffStat?: DiffStat | null;
+  /** This machine's name in a fleet (issue 21); absent without one. */
+  machine?: string | null;
 }
 
 /** The API view of an agent. */
@@ -117,6 +119,7 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     sessionId: a.sessionId,
     worktree: a.worktree ? { ...a.worktree } : null,
     worktreeBytes: a.worktree ? (ctx.worktreeBytes ?? null) : null,
+    machine: ctx.machine ?? null,
     diffStat: a.worktree && ctx.diffStat ? { ...ctx.diffStat, at: iso(ctx.diffStat.at) } : null,
   };
 }

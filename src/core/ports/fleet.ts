@@ -48,8 +48,11 @@ export interface PublishBatch {
 
 /** Where this machine stands in the fleet when it joins. */
 export interface JoinResult {
-  /** The last local event the fleet has; null: the machine is new (or its log was replaced) and starts at the end. */
-  publishedSeq: number | null;
+  /**
+   * The last local event the fleet has: where publishing goes on. A new machine (or one whose local
+   * log was replaced) starts at `latestSeq`: its history before it joined is not published.
+   */
+  publishedSeq: number;
   /** The role this daemon writes as. */
   role: string;
   /** Whether that role owns other machines too (then the database cannot tell them apart). */
@@ -59,7 +62,7 @@ export interface JoinResult {
 /** This machine's side: joins, heartbeats, and drains its outbox into the fleet. */
 export interface FleetPublisher {
   /** Registers the machine (refused with FLEET_MACHINE_TAKEN when another role owns the name). */
-  join(me: MachineAnnouncement): Promise<JoinResult>;
+  join(me: MachineAnnouncement, latestSeq: number): Promise<JoinResult>;
   heartbeat(me: MachineAnnouncement): Promise<void>;
   /** Writes a batch and moves the cursor to its last event, in one transaction; tells the fleet. */
   publish(batch: PublishBatch): Promise<void>;

@@ -52,6 +52,8 @@ export const optionSchemas = {
   ls: z.object({
     workspace: z.optional(nonEmpty),
     state: z.optional(z.enum(AGENT_STATES, { error: oneOf(AGENT_STATES) })),
+    machine: z.optional(nonEmpty),
+    local: z.optional(z.boolean()),
   }),
   stop: z.object({ grace: z.optional(int(0, 600_000)), wait: z.boolean() }),
   fork: z.object({ name: z.optional(name), prompt: z.optional(nonEmpty), wait: z.boolean() }),

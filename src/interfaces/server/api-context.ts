@@ -5,6 +5,7 @@ import type { AgentClis } from '../../protocol/doctor.js';
 import type { CliSupportInfo, ProfileInfo, ScreenRecord } from '../../protocol/profiles.js';
 import type { Backend } from '../../protocol/constants.js';
 import type { DaemonStatus } from '../../protocol/daemon.js';
+import type { FleetChange, FleetStatus } from '../../protocol/fleet.js';
 import type { LayoutNode, TemplateUse } from '../../protocol/template.js';
 
 /** What the daemon itself answers for (the composition root provides it, not the core). */
@@ -33,6 +34,11 @@ export interface DaemonUseCases {
   /** The agent CLIs as the daemon would run them (`wtp doctor`): found where, tested versions, install. */
   agentClis(): AgentClis;
   /** Notifications sent, failed and dropped (rate limit) per channel, and repeats dropped (/metrics). */
+  /** This daemon in a fleet (issue 21): its status and the other machines' changes; null without one. */
+  fleet: {
+    status(): FleetStatus;
+    subscribe(listener: (c: FleetChange) => void): () => void;
+  } | null;
   notifications(): {
     duplicates: number;
     channels: Record<string, { sent: number; failed: number; dropped: number }>;

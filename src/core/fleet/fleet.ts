@@ -1,0 +1,126 @@
+import type { AgentView } from '../../protocol/agent.js';
+import type { NewEvent, WtpEvent } from '../../protocol/events.js';
+import type { FleetChange, FleetStatus } from '../../protocol/fleet.js';
+import { AppError } from '../errors.js';
+import type { Clock, EventLog, Logger } from '../ports/daemon.js';
+import type { FleetPort, MachineAnnouncement } from '../ports/fleet.js';
+import { FleetMirror } from './fleet-mirror.js';
+import { FleetOutbox } from './fleet-outbox.js';
+
+export interface FleetSettings {
+  machine: string;
+  /** The database as it may be shown (no password). */
+  database: string;
+  heartbeatMs: number;
+  unreachableAfterMs: number;
+  pollMs: number;
+}
+
+export interface FleetDeps {
+  port: FleetPort;
+  log: EventLog;
+  subscribe(listener: (e: WtpEvent) => void): () => void;
+  /** Every local agent's view now. */
+  agents(): AgentView[];
+  announce(): Omit<MachineAnnouncement, 'name'>;
+  record(events: NewEvent[]): Promise<unknown>;
+  clock: Clock;
+  logger: Logger;
+  settings: FleetSettings;
+}
+
+/**
+ * This daemon in a fleet (issue 21): what it publishes (the outbox) and what it sees of the other
+ * machines (the mirror). Local work never depends on it: it starts in the background, and the
+ * database being away only shows in its status.
+ */
+export class Fleet {
+  readonly outbox: FleetOutbox;
+  readonly mirror: FleetMirror;
+  readonly machine: string;
+
+  constructor(private readonly d: FleetDeps) {
+    this.machine = d.settings.machine;
+    this.outbox = new FleetOutbox({
+      fleet: d.port.publisher,
+      log: d.log,
+      subscribe: d.subscribe,
+      agents: d.agents,
+      announce: () => ({ ...d.announce(), name: d.settings.machine }),
+      record: d.record,
+      clock: d.clock,
+      logger: d.logger,
+      settings: { heartbeatMs: d.settings.heartbeatMs, retryMaxMs: 30_000, batch: 500 },
+    });
+    this.mirror = new FleetMirror({
+      reader: d.port.reader,
+      me: d.settings.machine,
+      clock: d.clock,
+      logger: d.logger,
+      settings: { pollMs: d.settings.pollMs, unreachableAfterMs: d.settings.unreachableAfterMs, batch: 500 },
+    });
+  }
+
+  start(): void {
+    this.outbox.start();
+    this.mirror.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.outbox.stop();
+    await this.mirror.stop();
+    await this.d.port.close();
+  }
+
+  subscribe(listener: (c: FleetChange) => void): () => void {
+    return this.mirror.subscribe(listener);
+  }
+
+  status(): FleetStatus {
+    const s = this.outbox.status();
+    return {
+      machine: this.machine,
+      database: this.d.settings.database,
+      connected: s.connected,
+      since: new Date(s.since).toISOString(),
+      error: s.error,
+      backlog: s.backlog,
+      publishedSeq: s.publishedSeq,
+      role: s.role,
+      ownership: s.role === null ? 'unknown' : s.sharedRole ? 'shared-role' : 'per-machine',
+      machines: this.mirror.machines(),
+    };
+  }
+
+  /**
+   * The remote agent `ref` names: its id, `machine/name` or `machine/workspace/name`, or a bare
+   * name no local agent has (one remote agent of that name; several: AGENT_AMBIGUOUS). Null: none.
+   */
+  resolve(ref: string): AgentView | null {
+    const agents = this.mirror.list();
+    const byId = agents.find((a) => a.id === ref);
+    if (byId) return byId;
+    const parts = ref.split('/');
+    const matches = agents.filter((a) =>
+      parts.length === 3
+        ? a.machine === parts[0] && a.workspace === parts[1] && a.name === parts[2]
+        : parts.length === 2
+          ? (a.machine === parts[0] && a.name === parts[1]) ||
+            (a.workspace === parts[0] && a.name === parts[1])
+          : a.name === ref,
+    );
+    if (matches.length <= 1) return matches[0] ?? null;
+    throw new AppError(
+      'AGENT_AMBIGUOUS',
+      `"${ref}" names ${matches.length} agents of the fleet: ${matches.map((a) => `${a.machine}/${a.workspace}/${a.name}`).join(', ')}; name one as machine/workspace/name or by its id.`,
+      {
+        candidates: matches.map((a) => ({
+          id: a.id,
+          machine: a.machine,
+          workspace: a.workspace,
+          name: a.name,
+        })),
+      },
+    );
+  }
+}

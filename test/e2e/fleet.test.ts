@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentView } from '../../src/protocol/agent.js';
+import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
+import type { FleetStatus } from '../../src/protocol/fleet.js';
+import { eventually, TestHome } from '../support/harness.js';
+import { isAlive } from '../support/processes.js';
+import { TestPostgres } from '../support/postgres.js';
+
+/**
+ * One fleet across machines (issue 21), end to end: three daemons with WTP_HOMEs of their own
+ * (alpha, bravo, charlie), each connecting to one real PostgreSQL as a role of its own, the schema
+ * made once by the database owner with `wtp fleet migrate`. Each shows every machine's agents live;
+ * a daemon killed is shown unreachable with its agents as last seen; PostgreSQL stopped while
+ * agents change: local work goes on, the outbox catches up, nothing is published twice.
+ */
+describe('a fleet of three daemons on one PostgreSQL', () => {
+  const pg = new TestPostgres();
+  const homes: Record<string, TestHome> = {};
+  const machines = ['alpha', 'bravo', 'charlie'] as const;
+
+  const ls = async (m: string): Promise<AgentView[]> =>
+    cliOutputSchemas.ls.parse((await homes[m]?.json(['ls']))?.doc).agents;
+  const fleetOf = async (m: string): Promise<FleetStatus> => {
+    const r = await homes[m]?.json<{ fleet: FleetStatus }>(['fleet']);
+    if (!r || r.code !== 0) throw new Error(`wtp fleet failed on ${m}: ${r?.stderr}`);
+    return r.doc.fleet;
+  };
+
+  beforeAll(async () => {
+    await pg.start();
+    const urls = await pg.fleetDatabase('fleet', [...machines]);
+    await pg.admin('ALTER DATABASE fleet OWNER TO wtp_admin');
+    const admin = new TestHome({ WTP_FLEET_URL: pg.url('wtp_admin', pg.adminPassword, 'fleet') });
+    const migrated = await admin.json<{ applied: number[]; database: string }>(['fleet', 'migrate']);
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(migrated.doc.applied).toEqual([1]);
+    expect(migrated.doc.database).not.toContain(pg.adminPassword);
+    await admin.cleanup();
+    for (const m of machines) {
+      const home = new TestHome({ WTP_FLEET_URL: urls[m] as string, WTP_MACHINE: m });
+      home.writeConfig('fleet:\n  heartbeatMs: 300\n  unreachableAfterMs: 2000\n  pollMs: 300\n');
+      homes[m] = home;
+      const up = await home.run(['up', '--detach']);
+      expect(up.code, up.stderr).toBe(0);
+      expect((await home.run(['new', 'cmd', '--name', `w-${m}`, '--', 'sleep', '600'])).code).toBe(0);
+    }
+  });
+  afterAll(async () => {
+    for (const h of Object.values(homes)) await h.cleanup();
+    await pg.cleanup();
+  });
+
+  it('every daemon shows every machine’s agents, each with its machine', async () => {
+    for (const m of machines) {
+      const agents = await eventually(`${m} to see the three agents`, async () => {
+        const all = await ls(m);
+        return all.length === 3 && all.every((a) => a.state === 'running') ? all : undefined;
+      });
+      expect(agents.map((a) => [a.machine, a.name]).sort()).toEqual([
+        ['alpha', 'w-alpha'],
+        ['bravo', 'w-bravo'],
+        ['charlie', 'w-charlie'],
+      ]);
+      // An environment's values stay on their machine.
+      expect(agents.filter((a) => a.machine !== m).every((a) => a.pid !== null)).toBe(true);
+    }
+    const table = await homes.alpha?.run(['ls']);
+    expect(table?.stdout).toMatch(/^MACHINE\s+NAME/);
+    expect(table?.stdout).toMatch(/^bravo\s+w-bravo/m);
+    const status = await fleetOf('alpha');
+    expect(status).toMatchObject({
+      machine: 'alpha',
+      connected: true,
+      role: 'wtp_alpha',
+      ownership: 'per-machine',
+    });
+    expect(status.database).not.toMatch(/pw-alpha/);
+    expect(status.machines.map((x) => [x.name, x.reachable, x.local])).toEqual([
+      ['alpha', true, true],
+      ['bravo', true, false],
+      ['charlie', true, false],
+    ]);
+    const local = await homes.alpha?.json<{ agents: AgentView[] }>(['ls', '--local']);
+    expect(local?.doc.agents.map((a) => a.name)).toEqual(['w-alpha']);
+  });
+
+  it('a change on one machine shows on the others (a stop on charlie)', async () => {
+    expect((await homes.charlie?.run(['stop', 'w-charlie']))?.code).toBe(0);
+    for (const m of ['alpha', 'bravo']) {
+      await eventually(`${m} to see w-charlie exited`, async () =>
+        (await ls(m)).some((a) => a.name === 'w-charlie' && a.state === 'exited'),
+      );
+    }
+  });
+
+  it('a daemon killed is shown unreachable, its agents as last seen — never dropped', async () => {
+    const bravo = homes.bravo as TestHome;
+    const pid = (await bravo.json<{ daemon: { pid: number } }>(['status'])).doc.daemon.pid;
+    process.kill(pid, 'SIGKILL');
+    await eventually('bravo’s daemon to die', () => !isAlive(pid));
+    const seen = await eventually(
+      'alpha to show bravo unreachable',
+      async () => {
+        const s = await fleetOf('alpha');
+        return s.machines.find((x) => x.name === 'bravo' && !x.reachable);
+      },
+      20_000,
+    );
+    expect(seen.unreachableSince).not.toBeNull();
+    const agents = await ls('alpha');
+    expect(agents.find((a) => a.name === 'w-bravo')).toMatchObject({ machine: 'bravo', state: 'running' });
+    expect((await homes.alpha?.run(['ls']))?.stdout).toMatch(/bravo \(unreachable since \d\d:\d\d:\d\d\)/);
+    // Back: its agent survived (the host keeps it), the machine reachable again.
+    expect((await bravo.run(['up', '--detach'])).code).toBe(0);
+    await eventually('alpha to show bravo reachable again', async () =>
+      (await fleetOf('alpha')).machines.some((x) => x.name === 'bravo' && x.reachable),
+    );
+  });
+
+  it('PostgreSQL away: local work goes on, the outbox waits and catches up, nothing twice', async () => {
+    const alpha = homes.alpha as TestHome;
+    await pg.stop();
+    try {
+      await eventually('alpha to notice the fleet is gone', async () => !(await fleetOf('alpha')).connected);
+      expect((await alpha.run(['new', 'cmd', '--name', 'offline', '--', 'sleep', '600'])).code).toBe(0);
+      await alpha.untilState('offline', 'running');
+      expect((await alpha.run(['stop', 'w-alpha'])).code).toBe(0);
+      const away = await fleetOf('alpha');
+      expect(away.backlog).toBeGreaterThan(0);
+      expect(away.error?.code).toBe('FLEET_UNREACHABLE');
+      expect((await alpha.run(['status'])).stdout).toMatch(/fleet {6}alpha in .*: NOT connected/);
+    } finally {
+      await pg.start();
+    }
+    await eventually(
+      'alpha’s outbox to drain',
+      async () => {
+        const s = await fleetOf('alpha');
+        return s.connected && s.backlog === 0;
+      },
+      30_000,
+    );
+    await eventually('charlie to see what alpha did offline', async () => {
+      const agents = await ls('charlie');
+      return (
+        agents.some((a) => a.name === 'offline' && a.state === 'running') &&
+        agents.some((a) => a.name === 'w-alpha' && a.state === 'exited')
+      );
+    });
+    // Every local event since it joined is in the fleet exactly once, in order.
+    const local = (await alpha.run(['events', '--json', '--limit', '10000'])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => cliOutputSchemas.event.parse(JSON.parse(l)).event.seq);
+    const published = await pg.admin<{ seq: string }>(
+      "SELECT seq FROM wtp.events WHERE machine = 'alpha' ORDER BY seq",
+      [],
+      'fleet',
+    );
+    const seqs = published.map((r) => Number(r.seq));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual(local.filter((s) => s >= (seqs[0] ?? 0)));
+    const events = (await alpha.run(['events', '--json', '--limit', '10000'])).stdout;
+    expect(events).toContain('"daemon.fleetLost"');
+    expect(events).toContain('"daemon.fleetRestored"');
+  });
+});
