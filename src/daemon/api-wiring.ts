@@ -9,6 +9,7 @@ import type { NotifierStats } from '../core/reports/notifier.js';
 import type { ApiContext } from '../interfaces/server/api-context.js';
 import { toUseCases } from '../core/use-cases/to-use-cases.js';
 import type { Fleet } from '../core/fleet/fleet.js';
+import { AppError } from '../core/errors.js';
 import { fleetAgentUseCases } from '../core/fleet/fleet-agents.js';
 import type { DaemonStatus } from '../protocol/daemon.js';
 import { VERSION } from '../version.js';
@@ -95,6 +96,8 @@ export function apiContext(o: {
       ? {
           status: () => fleet.status(),
           subscribe: (listener) => fleet.subscribe(listener),
+          forward: (route, input) => fleet.forward(route, input, (ref) => isLocal(local.agents, ref)),
+          serve: (api) => fleet.actions.serve(api),
         }
       : null,
     version: VERSION,
@@ -133,4 +136,14 @@ export function apiContext(o: {
       agentClis({ agentBinaries: o.env.agentBinaries, pathVar: o.childEnv.PATH, cwd: paths.stateDir }),
     requestShutdown: o.requestShutdown,
   };
+}
+
+/** Whether `ref` names one of this machine's agents (an ambiguous name does: its error is local). */
+function isLocal(agents: { resolve(ref: string): unknown }, ref: string): boolean {
+  try {
+    agents.resolve(ref);
+    return true;
+  } catch (err) {
+    return !(err instanceof AppError && err.code === 'AGENT_NOT_FOUND');
+  }
 }

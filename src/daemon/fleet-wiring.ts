@@ -45,6 +45,8 @@ export async function startFleet(o: {
       machine: o.machine,
       database: port.database,
       heartbeatMs: config.fleet.heartbeatMs,
+      commandTimeoutMs: config.fleet.commandTimeoutMs,
+      mergeTimeoutMs: Math.max(config.fleet.commandTimeoutMs, 30 * 60_000),
       unreachableAfterMs: config.fleet.unreachableAfterMs,
       pollMs: config.fleet.pollMs,
     },

@@ -10,9 +10,10 @@ import { workspaceSchema } from './workspace.js';
 
 /**
  * Who caused an event: a CLI command, another API client, the daemon, a host (its process, its
- * screen, status records), a policy, the user, or the agent itself (its hooks).
+ * screen, status records), a policy, the user, the agent itself (its hooks), or another machine of
+ * the fleet (an action sent through the fleet database, carried out here).
  */
-export const EVENT_SOURCES = ['cli', 'api', 'daemon', 'host', 'policy', 'user', 'agent'] as const;
+export const EVENT_SOURCES = ['cli', 'api', 'daemon', 'host', 'policy', 'user', 'agent', 'fleet'] as const;
 export const eventSourceSchema = z.enum(EVENT_SOURCES);
 export type EventSource = z.infer<typeof eventSourceSchema>;
 

@@ -64,3 +64,25 @@ export const fleetResponseSchema = z.object({ fleet: fleetStatusSchema.nullable(
  */
 export type FleetChange =
   { kind: 'event'; machine: string; event: WtpEvent } | { kind: 'machines' } | { kind: 'reloaded' };
+
+/**
+ * The API routes another machine of the fleet may call on this machine's agents (a command in the
+ * fleet database, carried out by this daemon's own API with its own checks). Nothing else: no
+ * agent is created, removed or attached from afar.
+ */
+export const FLEET_ROUTES = [
+  'stopAgent',
+  'restartAgent',
+  'sendInput',
+  'answerAgent',
+  'agentMerge',
+  'agentFeedback',
+  'agentWhy',
+  'getScreen',
+  'agentDiff',
+] as const;
+export type FleetRoute = (typeof FLEET_ROUTES)[number];
+
+export function isFleetRoute(route: string): route is FleetRoute {
+  return (FLEET_ROUTES as readonly string[]).includes(route);
+}

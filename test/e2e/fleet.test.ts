@@ -33,7 +33,7 @@ describe('a fleet of three daemons on one PostgreSQL', () => {
     const admin = new TestHome({ WTP_FLEET_URL: pg.url('wtp_admin', pg.adminPassword, 'fleet') });
     const migrated = await admin.json<{ applied: number[]; database: string }>(['fleet', 'migrate']);
     expect(migrated.code, migrated.stderr).toBe(0);
-    expect(migrated.doc.applied).toEqual([1]);
+    expect(migrated.doc.applied).toEqual([1, 2]);
     expect(migrated.doc.database).not.toContain(pg.adminPassword);
     await admin.cleanup();
     for (const m of machines) {
@@ -93,6 +93,35 @@ describe('a fleet of three daemons on one PostgreSQL', () => {
     }
   });
 
+  it('actions on another machine’s agent are carried out by its owner, with its checks', async () => {
+    const alpha = homes.alpha as TestHome;
+    const charlie = homes.charlie as TestHome;
+    expect((await charlie.run(['new', 'shell', '--name', 'sh'])).code).toBe(0);
+    await eventually('alpha to see charlie’s shell', async () =>
+      (await ls('alpha')).some((a) => a.name === 'sh' && a.state === 'running'),
+    );
+    const sent = await alpha.run(['send', 'charlie/sh', 'echo from-$((40+2))-alpha', '--enter']);
+    expect(sent.code, sent.stderr).toBe(0);
+    await eventually('charlie’s shell to run it', async () =>
+      (await charlie.run(['peek', 'sh'])).stdout.includes('from-42-alpha'),
+    );
+    // Read from afar too: its screen, why it is in its state.
+    expect((await alpha.run(['peek', 'charlie/sh'])).stdout).toContain('from-42-alpha');
+    const why = await alpha.json<{ agent: AgentView }>(['why', 'charlie/sh']);
+    expect(why.code, why.stderr).toBe(0);
+    expect(why.doc.agent).toMatchObject({ name: 'sh', machine: 'charlie' });
+    // Audited at the owner, as coming from the fleet.
+    const inputs = (await charlie.events('sh')).filter((e) => e.type === 'agent.inputSent');
+    expect(inputs.at(-1)?.source).toBe('fleet');
+    // The owner's refusals come back as they are: no such agent there.
+    const refused = await alpha.run(['restart', 'charlie/nope']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('AGENT_NOT_FOUND');
+    // Stopped from afar.
+    expect((await alpha.run(['stop', 'charlie/sh'])).code).toBe(0);
+    expect((await charlie.agent('sh')).state).toBe('exited');
+  });
+
   it('a daemon killed is shown unreachable, its agents as last seen — never dropped', async () => {
     const bravo = homes.bravo as TestHome;
     const pid = (await bravo.json<{ daemon: { pid: number } }>(['status'])).doc.daemon.pid;
@@ -110,6 +139,10 @@ describe('a fleet of three daemons on one PostgreSQL', () => {
     const agents = await ls('alpha');
     expect(agents.find((a) => a.name === 'w-bravo')).toMatchObject({ machine: 'bravo', state: 'running' });
     expect((await homes.alpha?.run(['ls']))?.stdout).toMatch(/bravo \(unreachable since \d\d:\d\d:\d\d\)/);
+    // An action for it is refused at once, nothing sent.
+    const refused = await homes.alpha?.json(['stop', 'bravo/w-bravo']);
+    expect(refused?.code).toBe(1);
+    expect(JSON.stringify(refused?.doc)).toContain('MACHINE_UNREACHABLE');
     // Back: its agent survived (the host keeps it), the machine reachable again.
     expect((await bravo.run(['up', '--detach'])).code).toBe(0);
     await eventually('alpha to show bravo reachable again', async () =>

@@ -52,7 +52,7 @@ describe('the fleet database (real PostgreSQL)', () => {
 
   it('the owner migrates once; machines join under their own roles and read each other', async () => {
     const owner = fleet(server.url('wtp_admin', server.adminPassword, 'fleet'), 'admin');
-    expect(await owner.migrate()).toEqual([1]);
+    expect(await owner.migrate()).toEqual([1, 2]);
     expect(await owner.migrate()).toEqual([]);
     const a = fleet(urls.alpha as string, 'alpha');
     const b = fleet(urls.bravo as string, 'bravo');
@@ -105,6 +105,36 @@ describe('the fleet database (real PostgreSQL)', () => {
     expect(err.details).toMatchObject({ machine: 'alpha', owner: 'wtp_alpha', role: 'wtp_bravo' });
   });
 
+  it('a command is read only by its sender and target, carried out only by its target, once', async () => {
+    const a = fleet(urls.alpha as string, 'alpha');
+    const b = fleet(urls.bravo as string, 'bravo');
+    const call = { route: 'stopAgent', params: { agent: 'ag-b1' }, query: {}, body: { wait: false } };
+    const id = await a.send('bravo', call, 60_000);
+    // Another role cannot take it, read it or answer it.
+    expect(await fleet(urls.alpha as string, 'bravo').take(10)).toEqual([]);
+    const taken = await b.take(10);
+    expect(taken).toEqual([{ id, sender: 'alpha', call, expired: false }]);
+    expect(await b.take(10)).toEqual([]); // taken once
+    await b.finish(id, 'alpha', { status: 200, body: { ok: 1 } });
+    expect(await a.result(id)).toEqual({ status: 'done', result: { status: 200, body: { ok: 1 } } });
+    const asAlpha = new pg.Client({ connectionString: urls.alpha as string });
+    await asAlpha.connect();
+    try {
+      const upd = await asAlpha.query("UPDATE wtp.commands SET status = 'pending' WHERE id = $1", [id]);
+      expect(upd.rowCount).toBe(0); // the sender may not answer its own command
+      await expect(
+        asAlpha.query(
+          "INSERT INTO wtp.commands (target, sender, route, input, expires_at) VALUES ('alpha', 'bravo', 'x', '{}', now())",
+        ),
+      ).rejects.toThrow(/row-level security/); // nor send as another machine
+    } finally {
+      await asAlpha.end();
+    }
+    // An expired command is not carried out.
+    const late = await a.send('bravo', call, 0);
+    expect((await b.take(10)).map((c) => [c.id, c.expired])).toEqual([[late, true]]);
+  });
+
   it('a replaced local log starts over: its old events are dropped and it is told to start at its end', async () => {
     const a = fleet(urls.alpha as string, 'alpha');
     expect((await a.join(me('alpha', 'log-alpha-2'), 5)).publishedSeq).toBe(5);
@@ -116,10 +146,7 @@ describe('the fleet database (real PostgreSQL)', () => {
   it('a publication is announced to listeners (LISTEN/NOTIFY)', async () => {
     const b = fleet(urls.bravo as string, 'bravo');
     const heard: string[] = [];
-    const stop = await b.listen(
-      (m) => heard.push(m),
-      () => undefined,
-    );
+    const stop = await b.listen({ published: (m) => heard.push(m) }, () => undefined);
     await fleet(urls.alpha as string, 'alpha').publish({
       events: [event(10, 'ag-a1')],
       agents: [],

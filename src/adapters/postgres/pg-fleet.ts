@@ -1,7 +1,12 @@
 import pg from 'pg';
 import { AppError } from '../../core/errors.js';
 import type {
+  CallResult,
+  CommandRow,
+  FleetCall,
+  FleetCommands,
   FleetEventRow,
+  FleetNotifications,
   FleetPort,
   FleetPublisher,
   FleetReader,
@@ -18,6 +23,9 @@ import { migrate } from './pg-migrations.js';
 
 /** The channel a machine's publications are announced on (payload: the machine's name). */
 export const FLEET_CHANNEL = 'wtp_fleet';
+/** Commands for a machine (payload: the target's name) and their results (payload: `sender id`). */
+export const COMMAND_CHANNEL = 'wtp_commands';
+export const RESULT_CHANNEL = 'wtp_results';
 
 const ms = (column: string): string => `(extract(epoch FROM ${column}) * 1000)::float8`;
 
@@ -40,9 +48,10 @@ interface MachineSql {
  * the other machines read from a consistent snapshot and then by per-machine cursors, LISTEN on a
  * connection of its own. Failures are AppErrors: FLEET_UNREACHABLE, FLEET_REFUSED, FLEET_SCHEMA_*.
  */
-export class PgFleet implements FleetPort, FleetPublisher, FleetReader {
+export class PgFleet implements FleetPort, FleetPublisher, FleetReader, FleetCommands {
   readonly publisher: FleetPublisher = this;
   readonly reader: FleetReader = this;
+  readonly commands: FleetCommands = this;
   /** The URL without its password: what logs and errors show. */
   readonly database: string;
   private readonly pool: pg.Pool;
@@ -230,10 +239,7 @@ export class PgFleet implements FleetPort, FleetPublisher, FleetReader {
     return r.rows;
   }
 
-  async listen(
-    notified: (machine: string) => void,
-    lost: (err: Error) => void,
-  ): Promise<() => Promise<void>> {
+  async listen(on: FleetNotifications, lost: (err: Error) => void): Promise<() => Promise<void>> {
     const client = new pg.Client(connectionConfig(this.url, `wtp ${this.machine} listen`));
     let ended = false;
     const fail = (err: Error): void => {
@@ -245,11 +251,17 @@ export class PgFleet implements FleetPort, FleetPublisher, FleetReader {
     client.on('error', fail);
     client.on('end', () => fail(new Error('the listening connection ended')));
     client.on('notification', (n) => {
-      if (n.channel === FLEET_CHANNEL && n.payload) notified(n.payload);
+      const payload = n.payload ?? '';
+      if (n.channel === FLEET_CHANNEL) on.published?.(payload);
+      else if (n.channel === COMMAND_CHANNEL) on.command?.(payload);
+      else if (n.channel === RESULT_CHANNEL) {
+        const [sender = '', id = ''] = payload.split(' ');
+        if (/^\d+$/.test(id)) on.result?.(sender, Number(id));
+      }
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${FLEET_CHANNEL}`);
+      await client.query(`LISTEN ${FLEET_CHANNEL}; LISTEN ${COMMAND_CHANNEL}; LISTEN ${RESULT_CHANNEL}`);
     } catch (err) {
       ended = true;
       await client.end().catch(() => undefined);
@@ -259,6 +271,64 @@ export class PgFleet implements FleetPort, FleetPublisher, FleetReader {
       ended = true;
       await client.end().catch(() => undefined);
     };
+  }
+
+  async send(target: string, call: FleetCall, expiresInMs: number): Promise<number> {
+    return this.tx(async (c) => {
+      const r = await c.query<{ id: string }>(
+        `INSERT INTO wtp.commands (target, sender, route, input, expires_at)
+         VALUES ($1, $2, $3, $4::jsonb, now() + make_interval(secs => $5 / 1000.0)) RETURNING id`,
+        [target, this.machine, call.route, JSON.stringify(call), expiresInMs],
+      );
+      await c.query('SELECT pg_notify($1, $2)', [COMMAND_CHANNEL, target]);
+      return Number(r.rows[0]?.id);
+    });
+  }
+
+  async result(
+    id: number,
+  ): Promise<{ status: 'pending' | 'running' | 'done' | 'expired'; result: CallResult | null }> {
+    const r = await this.query<{
+      status: 'pending' | 'running' | 'done' | 'expired';
+      result: CallResult | null;
+    }>('SELECT status, result FROM wtp.commands WHERE id = $1', [id]);
+    return r.rows[0] ?? { status: 'expired', result: null };
+  }
+
+  async take(limit: number): Promise<CommandRow[]> {
+    const r = await this.query<{ id: string; sender: string; input: FleetCall; expired: boolean }>(
+      `UPDATE wtp.commands SET status = 'running'
+       WHERE id IN (SELECT id FROM wtp.commands WHERE target = $1 AND status = 'pending'
+                    ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $2)
+       RETURNING id, sender, input, expires_at < now() AS expired`,
+      [this.machine, limit],
+    );
+    return r.rows
+      .map((row) => ({ id: Number(row.id), sender: row.sender, call: row.input, expired: row.expired }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async finish(id: number, sender: string, result: CallResult | null): Promise<void> {
+    await this.tx(async (c) => {
+      await c.query(
+        `UPDATE wtp.commands SET status = $2, result = $3::jsonb, done_at = now() WHERE id = $1 AND target = $4`,
+        [
+          id,
+          result === null ? 'expired' : 'done',
+          result === null ? null : JSON.stringify(result),
+          this.machine,
+        ],
+      );
+      await c.query('SELECT pg_notify($1, $2)', [RESULT_CHANNEL, `${sender} ${id}`]);
+    });
+  }
+
+  async abandonRunning(): Promise<number> {
+    const r = await this.query(
+      `UPDATE wtp.commands SET status = 'expired', done_at = now() WHERE target = $1 AND status = 'running'`,
+      [this.machine],
+    );
+    return r.rowCount ?? 0;
   }
 
   /** Creates or upgrades the schema (FLEET_SCHEMA_MISSING when this role may not). */

@@ -1,7 +1,7 @@
 import type { AgentView } from '../../protocol/agent.js';
 import type { FleetChange, FleetMachine } from '../../protocol/fleet.js';
 import type { Clock, Logger, TimerHandle } from '../ports/daemon.js';
-import type { FleetReader, MachineRow } from '../ports/fleet.js';
+import type { FleetNotifications, FleetReader, MachineRow } from '../ports/fleet.js';
 import { machineView, remoteView } from './fleet-views.js';
 
 export interface MirrorSettings {
@@ -40,6 +40,8 @@ export class FleetMirror {
     private readonly d: {
       reader: FleetReader;
       me: string;
+      /** Further handlers on the same listening connection (commands, results). */
+      notifications?: FleetNotifications;
       clock: Clock;
       logger: Logger;
       settings: MirrorSettings;
@@ -117,8 +119,11 @@ export class FleetMirror {
   private async catchUp(): Promise<void> {
     if (!this.unlisten) {
       this.unlisten = await this.d.reader.listen(
-        (machine) => {
-          if (machine !== this.d.me) void this.refresh();
+        {
+          ...this.d.notifications,
+          published: (machine) => {
+            if (machine !== this.d.me) void this.refresh();
+          },
         },
         (err) => {
           this.unlisten = null;

@@ -4,11 +4,15 @@ import type { FleetChange, FleetStatus } from '../../protocol/fleet.js';
 import { AppError } from '../errors.js';
 import type { Clock, EventLog, Logger } from '../ports/daemon.js';
 import type { FleetPort, MachineAnnouncement } from '../ports/fleet.js';
+import { FleetActions, resultOf } from './fleet-actions.js';
 import { FleetMirror } from './fleet-mirror.js';
 import { FleetOutbox } from './fleet-outbox.js';
 
 export interface FleetSettings {
   machine: string;
+  /** How long an action on another machine's agent may take (a merge: `mergeTimeoutMs`). */
+  commandTimeoutMs: number;
+  mergeTimeoutMs: number;
   /** The database as it may be shown (no password). */
   database: string;
   heartbeatMs: number;
@@ -37,6 +41,7 @@ export interface FleetDeps {
 export class Fleet {
   readonly outbox: FleetOutbox;
   readonly mirror: FleetMirror;
+  readonly actions: FleetActions;
   readonly machine: string;
 
   constructor(private readonly d: FleetDeps) {
@@ -55,9 +60,25 @@ export class Fleet {
     this.mirror = new FleetMirror({
       reader: d.port.reader,
       me: d.settings.machine,
+      notifications: {
+        command: (target) => this.actions.commandFor(target),
+        result: (sender, id) => this.actions.resultFor(sender, id),
+      },
       clock: d.clock,
       logger: d.logger,
       settings: { pollMs: d.settings.pollMs, unreachableAfterMs: d.settings.unreachableAfterMs, batch: 500 },
+    });
+    this.actions = new FleetActions({
+      commands: d.port.commands,
+      mirror: this.mirror,
+      me: d.settings.machine,
+      clock: d.clock,
+      logger: d.logger,
+      settings: {
+        timeoutMs: d.settings.commandTimeoutMs,
+        mergeTimeoutMs: d.settings.mergeTimeoutMs,
+        pollMs: d.settings.pollMs,
+      },
     });
   }
 
@@ -67,6 +88,7 @@ export class Fleet {
   }
 
   async stop(): Promise<void> {
+    await this.actions.stop();
     await this.outbox.stop();
     await this.mirror.stop();
     await this.d.port.close();
@@ -90,6 +112,29 @@ export class Fleet {
       ownership: s.role === null ? 'unknown' : s.sharedRole ? 'shared-role' : 'per-machine',
       machines: this.mirror.machines(),
     };
+  }
+
+  /**
+   * Sends an agent route to the machine that owns the agent `input.params.agent` names, when no
+   * agent of this machine has that name (`isLocal`); undefined: this machine answers it.
+   */
+  forward(
+    route: string,
+    input: { params: Record<string, string>; query: unknown; body: unknown },
+    isLocal: (ref: string) => boolean,
+  ): Promise<unknown> | undefined {
+    const ref = input.params.agent;
+    if (ref === undefined || isLocal(ref)) return undefined;
+    const agent = this.resolve(ref);
+    if (!agent || agent.machine === null) return undefined;
+    const machine = agent.machine;
+    const call = {
+      route,
+      params: { agent: agent.id },
+      query: (input.query ?? {}) as Record<string, string>,
+      body: input.body ?? null,
+    };
+    return this.actions.send(machine, call).then((r) => resultOf(machine, r));
   }
 
   /**

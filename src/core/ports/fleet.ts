@@ -93,14 +93,60 @@ export interface FleetReader {
   /** Events of other machines after their cursor, oldest first per machine, at most `limit`. */
   eventsAfter(cursors: ReadonlyMap<string, number>, except: string, limit: number): Promise<FleetEventRow[]>;
   /**
-   * Calls `notified(machine)` when a machine published; `lost` when the listening connection
-   * broke (it is then closed: listen again). Returns how to stop listening.
+   * Calls the handlers as the database announces things (a machine published; a command for a
+   * machine; a command's result); `lost` when the listening connection broke (it is then closed:
+   * listen again). Returns how to stop listening.
    */
-  listen(notified: (machine: string) => void, lost: (err: Error) => void): Promise<() => Promise<void>>;
+  listen(on: FleetNotifications, lost: (err: Error) => void): Promise<() => Promise<void>>;
+}
+
+export interface FleetNotifications {
+  published?(machine: string): void;
+  command?(target: string): void;
+  result?(sender: string, id: number): void;
+}
+
+/** An API call for the machine that owns an agent: one of the routes it takes from the fleet. */
+export interface FleetCall {
+  route: string;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+}
+
+/** What the owner answered: the HTTP status and body its own API gave. */
+export interface CallResult {
+  status: number;
+  body: unknown;
+}
+
+export interface CommandRow {
+  id: number;
+  sender: string;
+  call: FleetCall;
+  /** Its sender has stopped waiting: not carried out. */
+  expired: boolean;
+}
+
+/** Actions on other machines' agents, written to the database and carried out by their owners. */
+export interface FleetCommands {
+  /** Writes a command for `target` (dropped unanswered after `expiresInMs`); returns its id. */
+  send(target: string, call: FleetCall, expiresInMs: number): Promise<number>;
+  /** Where a command this machine sent stands. */
+  result(
+    id: number,
+  ): Promise<{ status: 'pending' | 'running' | 'done' | 'expired'; result: CallResult | null }>;
+  /** Commands for this machine, marked running as they are taken: none is carried out twice. */
+  take(limit: number): Promise<CommandRow[]>;
+  /** The result of a command taken (null: it expired, not carried out); tells its sender. */
+  finish(id: number, sender: string, result: CallResult | null): Promise<void>;
+  /** Commands an earlier daemon of this machine took and never finished: given up on. */
+  abandonRunning(): Promise<number>;
 }
 
 export interface FleetPort {
   publisher: FleetPublisher;
   reader: FleetReader;
+  commands: FleetCommands;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { Approvals } from '../../protocol/approval-schema.js';
 import type { Clock, Logger } from '../../core/ports/daemon.js';
+import type { CallResult, FleetCall } from '../../core/ports/fleet.js';
 import type { UseCases } from '../../core/use-cases/use-cases.js';
 import type { AgentClis } from '../../protocol/doctor.js';
 import type { CliSupportInfo, ProfileInfo, ScreenRecord } from '../../protocol/profiles.js';
@@ -38,6 +39,13 @@ export interface DaemonUseCases {
   fleet: {
     status(): FleetStatus;
     subscribe(listener: (c: FleetChange) => void): () => void;
+    /** Sends an agent route to the machine that owns the agent; undefined when it is this one's. */
+    forward(
+      route: string,
+      input: { params: Record<string, string>; query: unknown; body: unknown },
+    ): Promise<unknown> | undefined;
+    /** Carries out the commands other machines send here, through `api` (this daemon's own API). */
+    serve(api: (call: FleetCall) => Promise<CallResult>): void;
   } | null;
   notifications(): {
     duplicates: number;
