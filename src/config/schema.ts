@@ -293,7 +293,7 @@ export const configSchema = z
           .describe("This machine's name in the fleet; null: the host name. WTP_MACHINE overrides it"),
         ssh: z
           .string()
-          .regex(/^[A-Za-z0-9_.@:[\]-]+$/, 'an ssh destination such as me@build-box or build-box')
+          .regex(/^[A-Za-z0-9_][A-Za-z0-9_.@:[\]-]*$/, 'an ssh destination such as me@build-box or build-box')
           .nullable()
           .default(null)
           .describe(

@@ -1,8 +1,11 @@
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { FleetStatus } from '../../src/protocol/fleet.js';
-import { eventually, TestHome } from '../support/harness.js';
+import { BIN, eventually, TestHome } from '../support/harness.js';
 import { isAlive } from '../support/processes.js';
 import { TestPostgres } from '../support/postgres.js';
 
@@ -38,7 +41,8 @@ describe('a fleet of three daemons on one PostgreSQL', () => {
     await admin.cleanup();
     for (const m of machines) {
       const home = new TestHome({ WTP_FLEET_URL: urls[m] as string, WTP_MACHINE: m });
-      home.writeConfig('fleet:\n  heartbeatMs: 300\n  unreachableAfterMs: 2000\n  pollMs: 300\n');
+      const ssh = m === 'charlie' ? '  ssh: me@charlie-box\n' : '';
+      home.writeConfig(`fleet:\n  heartbeatMs: 300\n  unreachableAfterMs: 2000\n  pollMs: 300\n${ssh}`);
       homes[m] = home;
       const up = await home.run(['up', '--detach']);
       expect(up.code, up.stderr).toBe(0);
@@ -120,6 +124,62 @@ describe('a fleet of three daemons on one PostgreSQL', () => {
     // Stopped from afar.
     expect((await alpha.run(['stop', 'charlie/sh'])).code).toBe(0);
     expect((await charlie.agent('sh')).state).toBe('exited');
+  });
+
+  it('wtp attach machine/agent goes over ssh to that machine’s wtp attach (a stand-in ssh)', async () => {
+    const alpha = homes.alpha as TestHome;
+    const charlie = homes.charlie as TestHome;
+    expect((await charlie.run(['new', 'shell', '--name', 'far'])).code).toBe(0);
+    await charlie.run(['send', 'far', 'echo far-$((6*7))', '--enter']);
+    await eventually('alpha to see it', async () => (await ls('alpha')).some((a) => a.name === 'far'));
+    // ssh(1), as documented: options, `--`, the destination, then the remote command — one string
+    // the remote user's shell runs. This one records its arguments and runs that string as charlie.
+    const bin = alpha.path('bin');
+    mkdirSync(bin);
+    const log = alpha.path('ssh.log');
+    writeFileSync(
+      join(bin, 'ssh'),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}'\nwhile [ "$1" != -- ]; do shift; done\nshift 2\nexec env WTP_HOME='${charlie.dir}' HOME='${charlie.path('home')}' PATH='${bin}${delimiter}${process.env.PATH ?? ''}' sh -c "$*"\n`,
+    );
+    writeFileSync(join(bin, 'wtp'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`);
+    chmodSync(join(bin, 'ssh'), 0o755);
+    chmodSync(join(bin, 'wtp'), 0o755);
+    const term = pty.spawn(process.execPath, [BIN, 'attach', 'charlie/far'], {
+      cols: 100,
+      rows: 30,
+      env: { ...(alpha.env as Record<string, string>), PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` },
+      name: 'xterm-256color',
+    });
+    let screen = '';
+    term.onData((d) => (screen += d));
+    const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
+    await eventually('charlie’s screen through ssh', () => screen.includes('far-42'));
+    term.write('echo typed-from-alpha\r');
+    await eventually('what was typed to reach charlie’s agent', async () =>
+      (await charlie.run(['peek', 'far'])).stdout.includes('typed-from-alpha'),
+    );
+    term.write('\x1d'); // Ctrl-]
+    expect(await exited).toBe(0);
+    const far = await charlie.agent('far');
+    expect(readFileSync(log, 'utf8').split('\n')).toEqual([
+      '-t',
+      '--',
+      'me@charlie-box',
+      `'wtp' 'attach' '${far.id}' '--detach-key' 'ctrl-]'`,
+      '',
+    ]);
+    expect(far.state).toBe('running');
+    // A machine that offers no ssh: told so, nothing run.
+    const bravoAgent = (await ls('alpha')).find((a) => a.machine === 'bravo');
+    const t2 = pty.spawn(process.execPath, [BIN, 'attach', `bravo/${bravoAgent?.name ?? ''}`], {
+      cols: 80,
+      rows: 24,
+      env: alpha.env as Record<string, string>,
+    });
+    let out2 = '';
+    t2.onData((d) => (out2 += d));
+    expect(await new Promise<number>((r) => t2.onExit(({ exitCode }) => r(exitCode)))).toBe(1);
+    expect(out2).toContain('ATTACH_REMOTE_UNAVAILABLE');
   });
 
   it('a daemon killed is shown unreachable, its agents as last seen — never dropped', async () => {
