@@ -7,7 +7,7 @@ import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { FleetStatus } from '../../src/protocol/fleet.js';
 import { BIN, eventually, TestHome } from '../support/harness.js';
 import { isAlive } from '../support/processes.js';
-import { TestPostgres } from '../support/postgres.js';
+import { FAST_FLEET, FleetRig } from '../support/fleet-rig.js';
 
 /**
  * One fleet across machines (issue 21), end to end: three daemons with WTP_HOMEs of their own
@@ -17,8 +17,9 @@ import { TestPostgres } from '../support/postgres.js';
  * agents change: local work goes on, the outbox catches up, nothing is published twice.
  */
 describe('a fleet of three daemons on one PostgreSQL', () => {
-  const pg = new TestPostgres();
-  const homes: Record<string, TestHome> = {};
+  const rig = new FleetRig();
+  const pg = rig.pg;
+  const homes = rig.homes;
   const machines = ['alpha', 'bravo', 'charlie'] as const;
 
   const ls = async (m: string): Promise<AgentView[]> =>
@@ -30,29 +31,20 @@ describe('a fleet of three daemons on one PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    await pg.start();
-    const urls = await pg.fleetDatabase('fleet', [...machines]);
-    await pg.admin('ALTER DATABASE fleet OWNER TO wtp_admin');
-    const admin = new TestHome({ WTP_FLEET_URL: pg.url('wtp_admin', pg.adminPassword, 'fleet') });
-    const migrated = await admin.json<{ applied: number[]; database: string }>(['fleet', 'migrate']);
-    expect(migrated.code, migrated.stderr).toBe(0);
-    expect(migrated.doc.applied).toEqual([1, 2]);
-    expect(migrated.doc.database).not.toContain(pg.adminPassword);
-    await admin.cleanup();
+    await rig.setUp(machines, {
+      config: (m) => `${FAST_FLEET}${m === 'charlie' ? '  ssh: me@charlie-box\n' : ''}`,
+    });
     for (const m of machines) {
-      const home = new TestHome({ WTP_FLEET_URL: urls[m] as string, WTP_MACHINE: m });
-      const ssh = m === 'charlie' ? '  ssh: me@charlie-box\n' : '';
-      home.writeConfig(`fleet:\n  heartbeatMs: 300\n  unreachableAfterMs: 2000\n  pollMs: 300\n${ssh}`);
-      homes[m] = home;
-      const up = await home.run(['up', '--detach']);
-      expect(up.code, up.stderr).toBe(0);
-      expect((await home.run(['new', 'cmd', '--name', `w-${m}`, '--', 'sleep', '600'])).code).toBe(0);
+      await rig.up(m);
+      expect((await rig.home(m).run(['new', 'cmd', '--name', `w-${m}`, '--', 'sleep', '600'])).code).toBe(0);
     }
+    // The schema was made by the database's owner, once (`wtp fleet migrate`): current for everyone.
+    const again = await rig.home('alpha').json<{ applied: number[]; database: string }>(['fleet', 'migrate']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.doc.applied).toEqual([]);
+    expect(again.doc.database).toMatch(/^postgres:\/\/wtp_alpha:\*\*\*@/);
   });
-  afterAll(async () => {
-    for (const h of Object.values(homes)) await h.cleanup();
-    await pg.cleanup();
-  });
+  afterAll(() => rig.cleanup());
 
   it('every daemon shows every machine’s agents, each with its machine', async () => {
     for (const m of machines) {
