@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { FleetStatus } from '../../src/protocol/fleet.js';
-import { BIN, eventually, TestHome } from '../support/harness.js';
+import { BIN, eventually, type TestHome } from '../support/harness.js';
 import { isAlive } from '../support/processes.js';
 import { FAST_FLEET, FleetRig } from '../support/fleet-rig.js';
 
