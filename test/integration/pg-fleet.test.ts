@@ -44,7 +44,7 @@ describe('the fleet database (real PostgreSQL)', () => {
   });
 
   it('a role that may not create the schema is told who must (FLEET_SCHEMA_MISSING)', async () => {
-    const err = await rejection(fleet(urls.alpha as string, 'alpha').join(me('alpha'), 0));
+    const err = await rejection(fleet(urls.alpha as string, 'alpha').publisher.join(me('alpha'), 0));
     expect(err.code).toBe('FLEET_SCHEMA_MISSING');
     expect(err.message).toContain('wtp fleet migrate');
     expect(err.message).not.toContain('pw-alpha');
@@ -56,26 +56,30 @@ describe('the fleet database (real PostgreSQL)', () => {
     expect(await owner.migrate()).toEqual([]);
     const a = fleet(urls.alpha as string, 'alpha');
     const b = fleet(urls.bravo as string, 'bravo');
-    expect(await a.join(me('alpha'), 0)).toEqual({ publishedSeq: 0, role: 'wtp_alpha', sharedRole: false });
-    await b.join(me('bravo'), 7);
-    await a.publish({
+    expect(await a.publisher.join(me('alpha'), 0)).toEqual({
+      publishedSeq: 0,
+      role: 'wtp_alpha',
+      sharedRole: false,
+    });
+    await b.publisher.join(me('bravo'), 7);
+    await a.publisher.publish({
       events: [event(1, 'ag-a1'), event(2, 'ag-a1')],
       agents: [view('ag-a1', 'api')],
       removed: [],
     });
     // Published again (a retry after a lost answer): nothing twice.
-    await a.publish({ events: [event(2, 'ag-a1'), event(3, 'ag-a1')], agents: [], removed: [] });
-    const snap = await b.snapshot('bravo');
+    await a.publisher.publish({ events: [event(2, 'ag-a1'), event(3, 'ag-a1')], agents: [], removed: [] });
+    const snap = await b.reader.snapshot('bravo');
     expect(snap.agents.map((x) => [x.machine, x.view.name])).toEqual([['alpha', 'api']]);
     expect(snap.cursors.get('alpha')).toEqual({ logId: 'log-alpha', seq: 3 });
-    const after = await b.eventsAfter(new Map([['alpha', 1]]), 'bravo', 100);
+    const after = await b.reader.eventsAfter(new Map([['alpha', 1]]), 'bravo', 100);
     expect(after.map((r) => [r.machine, r.event.seq])).toEqual([
       ['alpha', 2],
       ['alpha', 3],
     ]);
     // Joining again with the same log resumes at its cursor.
-    expect((await a.join(me('alpha'), 50)).publishedSeq).toBe(3);
-    const machines = await b.machines();
+    expect((await a.publisher.join(me('alpha'), 50)).publishedSeq).toBe(3);
+    const machines = await b.reader.machines();
     expect(machines.map((m) => [m.name, m.agents])).toEqual([
       ['alpha', 1],
       ['bravo', 0],
@@ -100,7 +104,7 @@ describe('the fleet database (real PostgreSQL)', () => {
     } finally {
       await asBravo.end();
     }
-    const err = await rejection(fleet(urls.bravo as string, 'alpha').join(me('alpha'), 0));
+    const err = await rejection(fleet(urls.bravo as string, 'alpha').publisher.join(me('alpha'), 0));
     expect(err.code).toBe('FLEET_MACHINE_TAKEN');
     expect(err.details).toMatchObject({ machine: 'alpha', owner: 'wtp_alpha', role: 'wtp_bravo' });
   });
@@ -109,14 +113,14 @@ describe('the fleet database (real PostgreSQL)', () => {
     const a = fleet(urls.alpha as string, 'alpha');
     const b = fleet(urls.bravo as string, 'bravo');
     const call = { route: 'stopAgent', params: { agent: 'ag-b1' }, query: {}, body: { wait: false } };
-    const id = await a.send('bravo', call, 60_000);
+    const id = await a.commands.send('bravo', call, 60_000);
     // Another role cannot take it, read it or answer it.
-    expect(await fleet(urls.alpha as string, 'bravo').take(10)).toEqual([]);
-    const taken = await b.take(10);
+    expect(await fleet(urls.alpha as string, 'bravo').commands.take(10)).toEqual([]);
+    const taken = await b.commands.take(10);
     expect(taken).toEqual([{ id, sender: 'alpha', call, expired: false }]);
-    expect(await b.take(10)).toEqual([]); // taken once
-    await b.finish(id, 'alpha', { status: 200, body: { ok: 1 } });
-    expect(await a.result(id)).toEqual({ status: 'done', result: { status: 200, body: { ok: 1 } } });
+    expect(await b.commands.take(10)).toEqual([]); // taken once
+    await b.commands.finish(id, 'alpha', { status: 200, body: { ok: 1 } });
+    expect(await a.commands.result(id)).toEqual({ status: 'done', result: { status: 200, body: { ok: 1 } } });
     const asAlpha = new pg.Client({ connectionString: urls.alpha as string });
     await asAlpha.connect();
     try {
@@ -131,23 +135,23 @@ describe('the fleet database (real PostgreSQL)', () => {
       await asAlpha.end();
     }
     // An expired command is not carried out.
-    const late = await a.send('bravo', call, 0);
-    expect((await b.take(10)).map((c) => [c.id, c.expired])).toEqual([[late, true]]);
+    const late = await a.commands.send('bravo', call, 0);
+    expect((await b.commands.take(10)).map((c) => [c.id, c.expired])).toEqual([[late, true]]);
   });
 
   it('a replaced local log starts over: its old events are dropped and it is told to start at its end', async () => {
     const a = fleet(urls.alpha as string, 'alpha');
-    expect((await a.join(me('alpha', 'log-alpha-2'), 5)).publishedSeq).toBe(5);
+    expect((await a.publisher.join(me('alpha', 'log-alpha-2'), 5)).publishedSeq).toBe(5);
     const b = fleet(urls.bravo as string, 'bravo');
-    expect((await b.snapshot('bravo')).cursors.get('alpha')).toEqual({ logId: 'log-alpha-2', seq: 5 });
-    expect(await b.eventsAfter(new Map(), 'bravo', 100)).toEqual([]);
+    expect((await b.reader.snapshot('bravo')).cursors.get('alpha')).toEqual({ logId: 'log-alpha-2', seq: 5 });
+    expect(await b.reader.eventsAfter(new Map(), 'bravo', 100)).toEqual([]);
   });
 
   it('a publication is announced to listeners (LISTEN/NOTIFY)', async () => {
     const b = fleet(urls.bravo as string, 'bravo');
     const heard: string[] = [];
-    const stop = await b.listen({ published: (m) => heard.push(m) }, () => undefined);
-    await fleet(urls.alpha as string, 'alpha').publish({
+    const stop = await b.reader.listen({ published: (m) => heard.push(m) }, () => undefined);
+    await fleet(urls.alpha as string, 'alpha').publisher.publish({
       events: [event(10, 'ag-a1')],
       agents: [],
       removed: [],
@@ -160,15 +164,15 @@ describe('the fleet database (real PostgreSQL)', () => {
 
   it('a wrong password is FLEET_REFUSED; a stopped server FLEET_UNREACHABLE; neither shows the password', async () => {
     const wrong = (urls.alpha as string).replace(/:pw-alpha-[^@]+@/, ':not-it@');
-    const refused = await rejection(fleet(wrong, 'alpha').machines());
+    const refused = await rejection(fleet(wrong, 'alpha').reader.machines());
     expect(refused.code).toBe('FLEET_REFUSED');
     expect(refused.details).toMatchObject({ pgCode: '28P01' });
     expect(JSON.stringify(refused.details)).not.toContain('not-it');
     const a = fleet(urls.alpha as string, 'alpha');
-    await a.machines();
+    await a.reader.machines();
     await server.stop();
     try {
-      const lost = await rejection(a.machines());
+      const lost = await rejection(a.reader.machines());
       expect(lost.code).toBe('FLEET_UNREACHABLE');
       expect(lost.message).not.toMatch(/pw-alpha/);
       expect(lost.message).toContain('***');

@@ -104,6 +104,8 @@ export interface FleetNotifications {
   published?(machine: string): void;
   command?(target: string): void;
   result?(sender: string, id: number): void;
+  /** A task was added or changed (payload: its id). */
+  tasks?(id: string): void;
 }
 
 /** An API call for the machine that owns an agent: one of the routes it takes from the fleet. */
