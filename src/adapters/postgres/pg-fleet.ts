@@ -3,6 +3,7 @@ import { PgCommands } from './pg-commands.js';
 import { PgDb } from './pg-db.js';
 import { PgPublisher } from './pg-publisher.js';
 import { PgReader } from './pg-reader.js';
+import { PgTasks } from './pg-tasks.js';
 
 /**
  * The fleet in PostgreSQL (schema `wtp`, src/adapters/postgres/migrations/), as one machine uses it:
@@ -12,6 +13,7 @@ export class PgFleet implements FleetPort {
   readonly publisher: PgPublisher;
   readonly reader: PgReader;
   readonly commands: PgCommands;
+  readonly tasks: PgTasks;
   private readonly db: PgDb;
 
   constructor(url: string, machine: string, onIdleError: (err: Error) => void) {
@@ -19,6 +21,7 @@ export class PgFleet implements FleetPort {
     this.publisher = new PgPublisher(this.db);
     this.reader = new PgReader(this.db);
     this.commands = new PgCommands(this.db);
+    this.tasks = new PgTasks(this.db);
   }
 
   /** The URL without its password: what logs and errors show. */

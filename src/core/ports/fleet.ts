@@ -150,5 +150,86 @@ export interface FleetPort {
   publisher: FleetPublisher;
   reader: FleetReader;
   commands: FleetCommands;
+  tasks: FleetTasks;
   close(): Promise<void>;
+}
+
+/** How a run of a fleet task stands: `lost` when its lease lapsed, `refused` when its late result was. */
+export type FleetRunStatus = 'running' | 'review' | 'done' | 'failed' | 'cancelled' | 'lost' | 'refused';
+
+/** One claim of a fleet task by one machine. */
+export interface FleetRun {
+  runId: string;
+  machine: string;
+  startedAt: number;
+  endedAt: number | null;
+  status: FleetRunStatus;
+  reason: string | null;
+}
+
+/** What a fleet task says about how it runs (as a local task's options), and where it was added. */
+export interface FleetTaskSpec {
+  prompt: string;
+  profile: string | null;
+  model: string | null;
+  permissionMode: string | null;
+  attempts: number;
+  retries: number | null;
+  labels: string[];
+  /** The workspace it was added in, on the machine that added it. */
+  workspace: string;
+}
+
+export type FleetTaskStatus = 'backlog' | 'ready' | 'running' | 'review' | 'done' | 'failed' | 'cancelled';
+
+/** A task of the fleet's graph (times: the database's clock, epoch ms). */
+export interface FleetTaskRow {
+  id: string;
+  /** The repository it works on, by remote URL: a machine with a clone of it may run it. */
+  repo: string;
+  title: string;
+  spec: FleetTaskSpec;
+  deps: string[];
+  priority: number;
+  status: FleetTaskStatus;
+  statusReason: string | null;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+  /** The machine that holds it (a live lease while it runs), its run, until when. */
+  leaseMachine: string | null;
+  leaseUntil: number | null;
+  runId: string | null;
+  runs: FleetRun[];
+}
+
+export type NewFleetTask = Pick<FleetTaskRow, 'id' | 'repo' | 'title' | 'spec' | 'deps' | 'priority'> & {
+  status: 'backlog' | 'ready';
+};
+
+/** The fleet's task graph (issue 21): added by any machine, claimed under a lease by one. */
+export interface FleetTasks {
+  /** Adds tasks in one transaction (their dependencies must be fleet tasks); tells the claimers. */
+  add(tasks: NewFleetTask[]): Promise<void>;
+  list(): Promise<FleetTaskRow[]>;
+  /**
+   * Claims up to `limit` tasks for this machine: ready ones of these repositories whose dependencies
+   * are done, and running ones whose lease lapsed (their run is marked lost) — each by one machine
+   * only (FOR UPDATE SKIP LOCKED), highest priority first, under a new run and a lease of `leaseMs`.
+   */
+  claim(repos: string[], limit: number, leaseMs: number): Promise<FleetTaskRow[]>;
+  /** Renews the leases of these runs while they are this machine's and live; returns those renewed. */
+  renew(runIds: string[], leaseMs: number): Promise<string[]>;
+  /**
+   * A run's result: accepted only from the machine that holds it under that very run, and (while
+   * running) a live lease; false: refused (the run is marked refused).
+   */
+  report(
+    id: string,
+    runId: string,
+    status: 'review' | 'done' | 'failed' | 'cancelled',
+    reason: string,
+  ): Promise<boolean>;
+  /** A user's move from `from` to `to` (false: it had moved on meanwhile); a given-back task lets go of its run. */
+  move(id: string, from: FleetTaskStatus, to: FleetTaskStatus, reason: string): Promise<boolean>;
 }

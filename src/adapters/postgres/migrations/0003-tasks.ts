@@ -5,7 +5,7 @@
  * claim it again with a new run; a result reported under an old run, or a lapsed lease, changes
  * nothing. Tasks are the fleet's, not one machine's: any member may add or move one, but the
  * database itself (a trigger) refuses a lease given to a machine the role does not own, and a
- * live lease taken from another machine.
+ * live lease taken over by another machine (a user's move may still let it go).
  */
 export default `
 CREATE TABLE wtp.tasks (
@@ -36,8 +36,8 @@ BEGIN
     RAISE EXCEPTION 'a lease may be taken only for a machine of this role (%)', NEW.lease_machine
       USING ERRCODE = '42501';
   END IF;
-  IF OLD.status = 'running' AND OLD.lease_until > now() AND NEW.run_id IS DISTINCT FROM OLD.run_id
-     AND NOT wtp.owns(OLD.lease_machine) THEN
+  IF OLD.status = 'running' AND OLD.lease_until > now() AND NEW.run_id IS NOT NULL
+     AND NEW.run_id IS DISTINCT FROM OLD.run_id AND NOT wtp.owns(OLD.lease_machine) THEN
     RAISE EXCEPTION 'task % runs on % under a live lease', OLD.id, OLD.lease_machine
       USING ERRCODE = '42501';
   END IF;
