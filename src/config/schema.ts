@@ -310,6 +310,13 @@ export const configSchema = z
           'How long an action on another machine’s agent may take before REMOTE_ACTION_TIMEOUT',
         ),
         leaseMs: ms(30_000, 'A task claimed by this machine stays its own this long after its last renewal'),
+        taskSlots: z
+          .number()
+          .int()
+          .min(0)
+          .max(100)
+          .default(3)
+          .describe("Tasks of the fleet's graph this machine runs at once (0: it runs none)"),
       })
       .prefault({})
       .describe('This machine in a fleet (issue 21; with `store.fleet`)'),

@@ -87,7 +87,9 @@ export function apiContext(o: {
     between: () => new Promise((resolve) => setImmediate(resolve)),
   });
   const fleet = o.fleet;
-  const useCases = fleet ? { ...local, agents: fleetAgentUseCases(local.agents, fleet) } : local;
+  const useCases = fleet
+    ? { ...local, agents: fleetAgentUseCases(local.agents, fleet), tasks: fleet.board }
+    : local;
   // `wtp profiles` asks each agent CLI's `--version` once per program file (by modification time).
   const versions = new CliVersions({ env: o.childEnv });
   return {

@@ -1,7 +1,8 @@
 import type { WtpConfig } from '../config/schema.js';
 import type { Core } from '../core/create-core.js';
 import { Fleet } from '../core/fleet/fleet.js';
-import type { Clock, Logger } from '../core/ports/daemon.js';
+import type { Clock, IdGenerator, Logger } from '../core/ports/daemon.js';
+import { RepoRemotes } from './repo-remotes.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -14,9 +15,10 @@ export async function startFleet(o: {
   machine: string | null;
   core: Core;
   logId: string;
+  ids: IdGenerator;
   clock: Clock;
   log: Logger;
-}): Promise<Fleet | null> {
+}): Promise<{ fleet: Fleet; stop(): void } | null> {
   const url = o.config.store.fleet;
   if (url === null || o.machine === null) return null;
   const { PgFleet } = await import('../adapters/postgres/pg-fleet.js');
@@ -25,19 +27,21 @@ export async function startFleet(o: {
   );
   const { core, config } = o;
   const startedAt = o.clock.now();
+  const remotes = new RepoRemotes(() => core.registry.listWorkspaces());
+  await remotes.refresh();
+  // Workspaces come and go: their remotes are read again as often as the fleet is.
+  const timer = setInterval(() => void remotes.refresh().catch(() => undefined), config.fleet.pollMs);
+  timer.unref();
   const fleet = new Fleet({
     port,
     log: core.events,
     subscribe: (listener) => core.bus.subscribe(listener),
     agents: () => core.service.list(),
-    announce: () => ({
-      logId: o.logId,
-      version: VERSION,
-      startedAt,
-      ssh: config.fleet.ssh,
-      capacity: 0,
-      repos: [],
-    }),
+    announce: () => ({ logId: o.logId, version: VERSION, startedAt, ssh: config.fleet.ssh }),
+    tasks: core.tasks,
+    repos: () => remotes.repos(),
+    repoOf: (ws) => remotes.repoOf(ws, (ref) => core.registry.findWorkspace(ref)),
+    ids: o.ids,
     record: (events) => core.registry.record(events),
     clock: o.clock,
     logger: o.log,
@@ -45,6 +49,8 @@ export async function startFleet(o: {
       machine: o.machine,
       database: port.database,
       heartbeatMs: config.fleet.heartbeatMs,
+      taskSlots: config.fleet.taskSlots,
+      leaseMs: config.fleet.leaseMs,
       commandTimeoutMs: config.fleet.commandTimeoutMs,
       mergeTimeoutMs: Math.max(config.fleet.commandTimeoutMs, 30 * 60_000),
       unreachableAfterMs: config.fleet.unreachableAfterMs,
@@ -53,5 +59,5 @@ export async function startFleet(o: {
   });
   o.log.info({ machine: o.machine, database: port.database }, 'joining the fleet');
   fleet.start();
-  return fleet;
+  return { fleet, stop: () => clearInterval(timer) };
 }

@@ -19,6 +19,7 @@ import { chooseBackend, probeBackends } from './backends.js';
 import { pathWithTool } from '../config/tool-dirs.js';
 import { machineName } from '../config/machine-name.js';
 import { startFleet } from './fleet-wiring.js';
+import { randomIds } from '../adapters/system/random-ids.js';
 import { coreAdapters } from './core-adapters.js';
 import { DaemonLog } from './daemon-log.js';
 import { startNotifications } from './notifications.js';
@@ -147,7 +148,16 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     daemonLog.attach(core.storage);
     await core.start();
     const notifications = startNotifications({ core, config, env: childEnv, clock, log });
-    const fleet = await startFleet({ config, machine, core, logId: stores.store.logId(), clock, log });
+    const joined = await startFleet({
+      config,
+      machine,
+      core,
+      logId: stores.store.logId(),
+      ids: randomIds,
+      clock,
+      log,
+    });
+    const fleet = joined?.fleet ?? null;
     mark('core');
 
     // 5. The host socket, then the API.
@@ -177,6 +187,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         ]);
         // What this machine did last (daemon.stopped) goes to the fleet before it leaves.
         await fleet?.outbox.flushed();
+        joined?.stop();
         await fleet?.stop();
         await core.registry.close();
         release(true);

@@ -358,6 +358,7 @@ export const eventsServerMessageSchema = z.discriminatedUnion('type', [
         event: eventSchema,
       }),
       z.object({ kind: z.literal('machines').describe('A machine joined, left, or became (un)reachable') }),
+      z.object({ kind: z.literal('tasks').describe("The fleet's tasks changed: fetch them again") }),
       z.object({ kind: z.literal('reloaded').describe('The fleet was read again: fetch the agents again') }),
     ]),
   }),

@@ -63,7 +63,10 @@ export const fleetResponseSchema = z.object({ fleet: fleetStatusSchema.nullable(
  * the machines changed (reachable, version, capacity, agents), or everything was read again.
  */
 export type FleetChange =
-  { kind: 'event'; machine: string; event: WtpEvent } | { kind: 'machines' } | { kind: 'reloaded' };
+  | { kind: 'event'; machine: string; event: WtpEvent }
+  | { kind: 'machines' }
+  | { kind: 'tasks' }
+  | { kind: 'reloaded' };
 
 /**
  * The API routes another machine of the fleet may call on this machine's agents (a command in the

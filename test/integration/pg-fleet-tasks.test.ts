@@ -111,6 +111,8 @@ describe('fleet tasks (real PostgreSQL)', () => {
     expect(await b.tasks.report('slow', first?.runId ?? '', 'review', 'finished late')).toBe(false);
     expect(await c.tasks.renew([second?.runId ?? ''], 60_000)).toEqual([second?.runId]);
     expect(await c.tasks.report('slow', second?.runId ?? '', 'review', 'finished')).toBe(true);
+    // Late again, now that the task is in the status it reports: still not its run.
+    expect(await b.tasks.report('slow', first?.runId ?? '', 'review', 'finished late')).toBe(false);
     const now = await status('slow');
     expect(now?.status).toBe('review');
     expect(now?.runs.map((r) => [r.machine, r.status])).toEqual([

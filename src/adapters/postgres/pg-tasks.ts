@@ -162,6 +162,12 @@ export class PgTasks implements FleetTasks {
         [id, runId, this.db.machine, status, reason],
       );
       if (r.rowCount === 0) {
+        // Said already, under this very run (a user moved it there meanwhile): nothing to refuse.
+        const now = await c.query<{ status: string; run_id: string | null }>(
+          'SELECT status, run_id FROM wtp.tasks WHERE id = $1',
+          [id],
+        );
+        if (now.rows[0]?.status === status && now.rows[0].run_id === runId) return true;
         // Too late (its lease lapsed, another machine runs it) or moved away: the run says so.
         await c.query(
           `UPDATE wtp.tasks t SET runs = ${endRun('$2', "'refused'", "'its result (' || $3 || ') came too late'", "'running', 'lost'")}

@@ -2,7 +2,10 @@ import type { AgentView } from '../../protocol/agent.js';
 import type { NewEvent, WtpEvent } from '../../protocol/events.js';
 import type { FleetChange, FleetStatus } from '../../protocol/fleet.js';
 import { AppError } from '../errors.js';
-import type { Clock, EventLog, Logger } from '../ports/daemon.js';
+import type { Clock, EventLog, IdGenerator, Logger } from '../ports/daemon.js';
+import type { TaskService } from '../tasks/task-service.js';
+import { FleetTaskBoard } from './fleet-task-board.js';
+import { FleetTaskRunner } from './fleet-task-runner.js';
 import type { FleetPort, MachineAnnouncement } from '../ports/fleet.js';
 import { FleetActions, resultOf } from './fleet-actions.js';
 import { FleetMirror } from './fleet-mirror.js';
@@ -10,6 +13,9 @@ import { FleetOutbox } from './fleet-outbox.js';
 
 export interface FleetSettings {
   machine: string;
+  /** Fleet tasks this machine runs at once, and how long a claim holds unrenewed. */
+  taskSlots: number;
+  leaseMs: number;
   /** How long an action on another machine's agent may take (a merge: `mergeTimeoutMs`). */
   commandTimeoutMs: number;
   mergeTimeoutMs: number;
@@ -26,7 +32,17 @@ export interface FleetDeps {
   subscribe(listener: (e: WtpEvent) => void): () => void;
   /** Every local agent's view now. */
   agents(): AgentView[];
-  announce(): Omit<MachineAnnouncement, 'name'>;
+  announce(): Omit<MachineAnnouncement, 'name' | 'capacity' | 'repos'>;
+  /** The local task service: claimed fleet tasks run as its tasks. */
+  tasks: Pick<
+    TaskService,
+    'adopt' | 'record' | 'setStatus' | 'list' | 'get' | 'add' | 'importPlan' | 'move' | 'cancel'
+  >;
+  /** This machine's repositories by remote URL → the local workspace that has it. */
+  repos(): Map<string, string>;
+  /** The remote URL of a local workspace's repository (AppError when it has none). */
+  repoOf(workspace: string | undefined): string;
+  ids: IdGenerator;
   record(events: NewEvent[]): Promise<unknown>;
   clock: Clock;
   logger: Logger;
@@ -42,7 +58,10 @@ export class Fleet {
   readonly outbox: FleetOutbox;
   readonly mirror: FleetMirror;
   readonly actions: FleetActions;
+  readonly runner: FleetTaskRunner;
+  readonly board: FleetTaskBoard;
   readonly machine: string;
+  private readonly listeners = new Set<(c: FleetChange) => void>();
 
   constructor(private readonly d: FleetDeps) {
     this.machine = d.settings.machine;
@@ -51,7 +70,12 @@ export class Fleet {
       log: d.log,
       subscribe: d.subscribe,
       agents: d.agents,
-      announce: () => ({ ...d.announce(), name: d.settings.machine }),
+      announce: () => ({
+        ...d.announce(),
+        name: d.settings.machine,
+        capacity: this.runner.capacity(),
+        repos: [...d.repos().keys()],
+      }),
       record: d.record,
       clock: d.clock,
       logger: d.logger,
@@ -63,6 +87,7 @@ export class Fleet {
       notifications: {
         command: (target) => this.actions.commandFor(target),
         result: (sender, id) => this.actions.resultFor(sender, id),
+        tasks: () => this.runner.changed(),
       },
       clock: d.clock,
       logger: d.logger,
@@ -80,14 +105,34 @@ export class Fleet {
         pollMs: d.settings.pollMs,
       },
     });
+    this.board = new FleetTaskBoard({
+      tasks: d.port.tasks,
+      local: d.tasks,
+      repoOf: d.repoOf,
+      ids: d.ids,
+      changed: () => this.tell({ kind: 'tasks' }),
+    });
+    this.runner = new FleetTaskRunner({
+      tasks: d.port.tasks,
+      local: d.tasks,
+      repos: d.repos,
+      subscribe: d.subscribe,
+      seen: (rows) => this.board.seen(rows),
+      clock: d.clock,
+      logger: d.logger,
+      settings: { slots: d.settings.taskSlots, leaseMs: d.settings.leaseMs, pollMs: d.settings.pollMs },
+    });
+    this.mirror.subscribe((c) => this.tell(c));
   }
 
   start(): void {
     this.outbox.start();
     this.mirror.start();
+    this.runner.start();
   }
 
   async stop(): Promise<void> {
+    await this.runner.stop();
     await this.actions.stop();
     await this.outbox.stop();
     await this.mirror.stop();
@@ -95,7 +140,18 @@ export class Fleet {
   }
 
   subscribe(listener: (c: FleetChange) => void): () => void {
-    return this.mirror.subscribe(listener);
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private tell(c: FleetChange): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(c);
+      } catch {
+        // a failing listener must not stop the others
+      }
+    }
   }
 
   status(): FleetStatus {

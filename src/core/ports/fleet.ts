@@ -222,7 +222,8 @@ export interface FleetTasks {
   renew(runIds: string[], leaseMs: number): Promise<string[]>;
   /**
    * A run's result: accepted only from the machine that holds it under that very run, and (while
-   * running) a live lease; false: refused (the run is marked refused).
+   * running) a live lease; false: refused (the run is marked refused). A task already in that
+   * status under that run (moved there by a user) takes it as said.
    */
   report(
     id: string,

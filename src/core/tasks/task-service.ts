@@ -8,6 +8,7 @@ import { canMove, validatePlan } from './task-graph.js';
 import { TaskIndex } from './task-index.js';
 import type { RunStatus, TaskRecord, TaskRun } from '../model/task-record.js';
 import { taskView } from './task-view.js';
+import { newTaskRecord, type NewTaskSpec } from './new-task.js';
 import { retriesOf, settledStatus } from './task-runs.js';
 import { taskBlocked } from './task-blocked.js';
 import type { DispatchSettings } from './dispatcher.js';
@@ -317,54 +318,33 @@ export class TaskService {
     throw new AppError('TASK_NOT_FOUND', `No task has the id or title "${ref}".`, { task: ref });
   }
 
-  private newTask(
-    workspaceId: string,
-    spec: {
-      title: string;
-      prompt: string;
-      dependsOn: string[];
-      priority?: number | undefined;
-      profile?: string | undefined;
-      model?: string | undefined;
-      permissionMode?: string | undefined;
-      attempts?: number | undefined;
-      variants?: { profile?: string | undefined; model?: string | undefined }[] | undefined;
-      retries?: number | undefined;
-      reuseIdle?: boolean | undefined;
-      labels?: string[] | undefined;
-      status?: 'backlog' | 'ready' | undefined;
-    },
-  ): TaskRecord {
-    const now = this.d.clock.now();
+  private newTask(workspaceId: string, spec: NewTaskSpec): TaskRecord {
     // A task made in the same millisecond as the one before (a plan's tasks) is a millisecond
     // younger: the board, `task ls` and the dispatcher then keep the order tasks were made in,
     // also after a restart, instead of falling back on their random ids.
-    const createdAt = Math.max(now, this.lastCreated + 1);
+    const createdAt = Math.max(this.d.clock.now(), this.lastCreated + 1);
     this.lastCreated = createdAt;
-    return {
-      id: this.d.ids.next('tk'),
-      workspaceId,
-      title: spec.title,
-      prompt: spec.prompt,
-      status: spec.status ?? 'ready',
-      statusReason: 'created',
-      priority: spec.priority ?? 0,
-      dependsOn: spec.dependsOn,
-      profile: spec.profile ?? null,
-      model: spec.model ?? null,
-      permissionMode: spec.permissionMode ?? null,
-      attempts: spec.attempts ?? Math.max(1, spec.variants?.length ?? 1),
-      variants: (spec.variants ?? []).map((v) => ({ profile: v.profile ?? null, model: v.model ?? null })),
-      retries: spec.retries ?? null,
-      reuseIdle: spec.reuseIdle ?? false,
-      labels: spec.labels ?? [],
-      round: 1,
-      runs: [],
-      createdAt,
-      updatedAt: createdAt,
-      startedAt: null,
-      endedAt: null,
+    return newTaskRecord(this.d.ids.next('tk'), workspaceId, spec, createdAt);
+  }
+
+  /**
+   * A task of the fleet's graph this machine claimed (issue 21), to run here as any task: added
+   * ready under its fleet id with its run, or, claimed again, given its new run and a new round.
+   */
+  async adopt(task: TaskRecord, source: EventSource): Promise<TaskView> {
+    const had = this.tasks.get(task.id);
+    if (!had) {
+      await this.persist([task], [this.event(task, source, 'task.created', { task: this.view(task) })]);
+      return this.view(task);
+    }
+    const reason = `claimed again from the fleet (run ${task.fleet?.runId ?? '?'})`;
+    const again: TaskRecord = {
+      ...had,
+      fleet: task.fleet,
+      round: had.round + 1,
+      workspaceId: task.workspaceId,
     };
+    return this.view(await this.transition(again, 'ready', reason, source));
   }
 
   /** A task event; run events carry the run's agent. */
