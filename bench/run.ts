@@ -6,6 +6,7 @@ import { measureColdStart } from './cold-start.js';
 import { measureDashboard } from './dashboard-figures.js';
 import { measureStateTimeline } from './timeline-figures.js';
 import { measureDaemonIdleCpu } from './daemon-cpu.js';
+import { measureFleet } from './fleet-figures.js';
 import { measureDetectorAccuracy } from './detector-accuracy.js';
 import { measureEchoLatency } from './echo-latency.js';
 import { measureGit } from './git-figures.js';
@@ -60,6 +61,7 @@ const RUNS = {
   tui: { agents: 100, paints: 15, presses: 200, streamRate: 50 },
   answerRounds: 20,
   answerWarmup: 2,
+  fleet: { events: 100, tasks: 60, slots: 4, loadEvents: 200 },
 } as const;
 
 /** Backend of the session daemon of figures 2-5. */
@@ -87,13 +89,25 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
       'dashboard',
       'vendor',
       'answers',
+      'fleet',
     ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
   return Object.fromEntries(Object.entries(results).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
-const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard', 'vendors', 'answers', 'tui'] as const;
+const PARTS = [
+  'core',
+  'panes',
+  'states',
+  'git',
+  'tasks',
+  'dashboard',
+  'vendors',
+  'answers',
+  'tui',
+  'fleet',
+] as const;
 
 /**
  * `npm run -s bench -- --only core,panes` runs a part: `core` (figures 1-5 and the extra ones),
@@ -106,8 +120,10 @@ const PARTS = ['core', 'panes', 'states', 'git', 'tasks', 'dashboard', 'vendors'
  * it; the detector accuracy per vendor, version and state) and `answers` (the real Claude Code on tmux:
  * approving its permission dialog with `POST /agents/:agent/answer`, `wtp approve` and the dashboard's Approve button → the agent
  * out of the dialog, against the same keystroke typed raw) and `tui` (`wtp tui` in a PTY with 100 agents:
- * start → first full paint against `wtp ls`, key → repaint while states stream, its memory). The
- * default is everything.
+ * start → first full paint against `wtp ls`, key → repaint while states stream, its memory) and `fleet`
+ * (three daemons on a private PostgreSQL: an event → another daemon's fleet view, a task graph claimed
+ * by three against one daemon alone and how evenly, PostgreSQL's load per agent event). The default
+ * is everything.
  *
  * Options of `vendors`: `--vendors claude,codex,…` (default all: claude, codex, gemini, qwen,
  * opencode, copilot; a CLI not installed by scripts/ensure-cli.mjs is reported as skipped),
@@ -126,7 +142,9 @@ const USAGE = `Usage: npm run -s bench [-- --only <parts>] [part options]   (JSO
                        and the detector accuracy per vendor, version and state; answers: the real
                        Claude Code on tmux — approving its permission dialog (answer API, wtp approve, dashboard click)
                        → the agent out of the dialog, against the same keystroke typed raw;
-                       tui: wtp tui with 100 agents — first paint (vs wtp ls), key → repaint, memory
+                       tui: wtp tui with 100 agents — first paint (vs wtp ls), key → repaint, memory;
+                       fleet: three daemons on a private PostgreSQL — event → another daemon's view,
+                       a task graph claimed by three (vs one alone), PostgreSQL load per agent event
   --vendors <list>     vendors part: which CLIs, default all: ${VENDOR_PROFILES.join(', ')}
                        (one not installed by scripts/ensure-cli.mjs is reported as skipped)
   --vendor-turns <n>   vendors part: recorded turns of each kind per CLI (default ${RUNS.vendorTurns})
@@ -149,6 +167,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
       vendors: true,
       answers: true,
       tui: true,
+      fleet: true,
     };
   }
   const only = (argv[i + 1] ?? '').split(',');
@@ -166,6 +185,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
     vendors: only.includes('vendors'),
     answers: only.includes('answers'),
     tui: only.includes('tui'),
+    fleet: only.includes('fleet'),
   };
 }
 
@@ -224,6 +244,7 @@ async function main(): Promise<void> {
         await measureAnswerLatency(paths, answerRuns, async (r) => [await dashboardMode(r)]),
       );
     if (run.tui) Object.assign(results, await measureTui(paths, RUNS.tui));
+    if (run.fleet) Object.assign(results, await measureFleet(paths, RUNS.fleet));
   } finally {
     cleanupAll(paths.binWtp);
   }

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WtpClient } from '../src/client/wtp-client.js';
 import type { AgentView } from '../src/protocol/agent.js';
@@ -22,9 +23,12 @@ export async function startSession(
   paths: RepoPaths,
   label = 'session',
   extraEnv: Env = {},
+  /** The daemon's config.yaml, when it needs one. */
+  configYaml?: string,
 ): Promise<Session> {
   const home = makeHome(label);
   const env = { ...sandboxEnv(home), ...extraEnv };
+  if (configYaml !== undefined) writeFileSync(join(home, 'config.yaml'), configYaml);
   const up = await runTimed(process.execPath, [paths.binWtp, 'up', '--detach', '--json'], {
     env,
     cwd: home,

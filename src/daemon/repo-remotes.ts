@@ -26,12 +26,8 @@ export class RepoRemotes {
   async refresh(): Promise<void> {
     const next = new Map<string, string>();
     for (const ws of this.workspaces()) {
-      if (ws.repoPath === null) continue;
-      const r = await runCommand('git', ['-C', ws.repoPath, 'remote', 'get-url', 'origin'], {
-        timeoutMs: 5_000,
-      });
-      const url = normalizeRemote(r.stdout);
-      if (r.exitCode === 0 && url !== '') next.set(ws.id, url);
+      const url = await remoteOf(ws);
+      if (url !== null) next.set(ws.id, url);
     }
     this.byWorkspace = next;
   }
@@ -43,11 +39,17 @@ export class RepoRemotes {
     return out;
   }
 
-  /** The remote URL of the workspace named (a fleet task needs one). */
-  repoOf(workspace: string | undefined, find: (ref: string) => WorkspaceView | undefined): string {
+  /** The remote URL of the workspace named (a fleet task needs one), read now if not known yet. */
+  async repoOf(
+    workspace: string | undefined,
+    find: (ref: string) => WorkspaceView | undefined,
+  ): Promise<string> {
     const ws = find(workspace ?? 'default');
-    const url = ws ? this.byWorkspace.get(ws.id) : undefined;
-    if (url !== undefined) return url;
+    const url = ws ? (this.byWorkspace.get(ws.id) ?? (await remoteOf(ws))) : null;
+    if (ws && url !== null) {
+      this.byWorkspace.set(ws.id, url);
+      return url;
+    }
     throw new AppError(
       'INVALID_INPUT',
       `A task of the fleet names its repository by remote URL, and workspace "${workspace ?? 'default'}" has ${ws?.repoPath ? `no remote "origin" in ${ws.repoPath}` : 'no repository'}: pass --workspace of one whose repository has an origin remote.`,
@@ -58,4 +60,12 @@ export class RepoRemotes {
       },
     );
   }
+}
+
+/** `git remote get-url origin` of the workspace's repository, normalized; null when it has none. */
+async function remoteOf(ws: WorkspaceView): Promise<string | null> {
+  if (ws.repoPath === null) return null;
+  const r = await runCommand('git', ['-C', ws.repoPath, 'remote', 'get-url', 'origin'], { timeoutMs: 5_000 });
+  const url = normalizeRemote(r.stdout);
+  return r.exitCode === 0 && url !== '' ? url : null;
 }

@@ -23,7 +23,7 @@ export class FleetTaskBoard implements TaskUseCases {
       tasks: FleetTasks;
       local: TaskUseCases & { record(id: string): { fleet?: unknown } | undefined };
       /** The remote URL of a local workspace's repository, or why it has none. */
-      repoOf(workspace: string | undefined): string;
+      repoOf(workspace: string | undefined): Promise<string>;
       ids: IdGenerator;
       /** Told when the fleet's tasks changed (the clients read them again). */
       changed?: () => void;
@@ -62,7 +62,7 @@ export class FleetTaskBoard implements TaskUseCases {
   }
 
   async add(req: CreateTaskRequest, _source: EventSource): Promise<TaskView> {
-    const repo = this.d.repoOf(req.workspace);
+    const repo = await this.d.repoOf(req.workspace);
     const deps = (req.after ?? []).map((ref) => this.findOrThrow(ref).id);
     const task = this.newTask(repo, req.workspace ?? 'default', req, deps);
     await this.d.tasks.add([task]);
@@ -82,7 +82,7 @@ export class FleetTaskBoard implements TaskUseCases {
       );
     }
     const ws = workspace ?? plan.workspace;
-    const repo = this.d.repoOf(ws);
+    const repo = await this.d.repoOf(ws);
     const idOf = new Map<string, string>();
     const made: NewFleetTask[] = [];
     for (const name of checked.order) {

@@ -41,7 +41,7 @@ export interface FleetDeps {
   /** This machine's repositories by remote URL → the local workspace that has it. */
   repos(): Map<string, string>;
   /** The remote URL of a local workspace's repository (AppError when it has none). */
-  repoOf(workspace: string | undefined): string;
+  repoOf(workspace: string | undefined): Promise<string>;
   ids: IdGenerator;
   record(events: NewEvent[]): Promise<unknown>;
   clock: Clock;
