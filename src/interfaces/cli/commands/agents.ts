@@ -17,6 +17,7 @@ import {
   worktreeLine,
 } from '../format.js';
 import { runAction } from '../run-action.js';
+import { clockTime } from './fleet.js';
 import { validateOptions } from '../validate.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -312,9 +313,4 @@ async function unreachableMachines(ctx: CliContext): Promise<Map<string, string>
       m.unreachableSince === null ? [] : [[m.name, clockTime(m.unreachableSince)] as const],
     ),
   );
-}
-
-/** `2026-11-24T12:03:04.000Z` as the local `12:03:04`. */
-function clockTime(iso: string): string {
-  return new Date(iso).toTimeString().slice(0, 8);
 }

@@ -81,9 +81,7 @@ function printFleet(ctx: CliContext, s: FleetStatus): void {
   if (s.machines.length === 0) return;
   const rows = s.machines.map((m) => [
     m.local ? `${m.name} (this one)` : m.name,
-    m.reachable
-      ? 'reachable'
-      : `unreachable since ${new Date(m.unreachableSince ?? m.heartbeatAt).toLocaleString()}`,
+    m.reachable ? 'reachable' : `unreachable since ${clockTime(m.unreachableSince ?? m.heartbeatAt)}`,
     String(m.agents),
     m.version,
     m.ssh ?? '-',
@@ -93,4 +91,9 @@ function printFleet(ctx: CliContext, s: FleetStatus): void {
       col === 1 && s.machines[r]?.reachable === false ? paint(c, 'red', text) : text,
     ),
   );
+}
+
+/** `2026-11-24T12:03:04.000Z` as the local `12:03:04` (as `wtp ls` says it). */
+export function clockTime(iso: string): string {
+  return new Date(iso).toTimeString().slice(0, 8);
 }
