@@ -89,3 +89,19 @@ export type FleetRoute = (typeof FLEET_ROUTES)[number];
 export function isFleetRoute(route: string): route is FleetRoute {
   return (FLEET_ROUTES as readonly string[]).includes(route);
 }
+
+/**
+ * The fleet database's URL as it may be shown: without its password (and without a password given
+ * as a `password=` parameter). Anything that does not parse is not shown at all.
+ */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    for (const key of [...u.searchParams.keys()])
+      if (/pass|secret|key$/i.test(key) && key !== 'sslkey') u.searchParams.set(key, '***');
+    return u.toString();
+  } catch {
+    return '(a PostgreSQL URL that does not parse)';
+  }
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { FleetStatus } from '../../src/protocol/fleet.js';
-import { BIN, eventually, type TestHome } from '../support/harness.js';
+import { BIN, eventually, TestHome } from '../support/harness.js';
 import { isAlive } from '../support/processes.js';
 import { FAST_FLEET, FleetRig } from '../support/fleet-rig.js';
 
@@ -76,6 +76,13 @@ describe('a fleet of three daemons on one PostgreSQL', () => {
       ['bravo', true, false],
       ['charlie', true, false],
     ]);
+    const doctor = await homes.alpha?.json<{ checks: { id: string; status: string; summary: string }[] }>([
+      'doctor',
+    ]);
+    expect(doctor?.doc.checks.find((c) => c.id === 'fleet')).toMatchObject({
+      status: 'ok',
+      summary: expect.stringContaining('3 machine(s)'),
+    });
     const local = await homes.alpha?.json<{ agents: AgentView[] }>(['ls', '--local']);
     expect(local?.doc.agents.map((a) => a.name)).toEqual(['w-alpha']);
   });
@@ -172,6 +179,28 @@ describe('a fleet of three daemons on one PostgreSQL', () => {
     t2.onData((d) => (out2 += d));
     expect(await new Promise<number>((r) => t2.onExit(({ exitCode }) => r(exitCode)))).toBe(1);
     expect(out2).toContain('ATTACH_REMOTE_UNAVAILABLE');
+  });
+
+  it('wtp doctor warns of a fleet password in a config file others may read', async () => {
+    const home = new TestHome();
+    try {
+      home.writeConfig(`store:\n  fleet: ${pg.url('someone', 'pw-in-file', 'fleet')}\n`);
+      chmodSync(home.path('config.yaml'), 0o644);
+      const r = await home.json<{ checks: { id: string; status: string; fix: string | null }[] }>(['doctor']);
+      expect(r.doc.checks.find((c) => c.id === 'fleet')).toMatchObject({
+        status: 'warn',
+        fix: expect.stringContaining('chmod 600'),
+      });
+      expect(JSON.stringify(r.doc)).not.toContain('pw-in-file');
+      chmodSync(home.path('config.yaml'), 0o600);
+      const ok = await home.json<{ checks: { id: string; status: string; summary: string }[] }>(['doctor']);
+      expect(ok.doc.checks.find((c) => c.id === 'fleet')).toMatchObject({
+        status: 'ok',
+        summary: expect.stringContaining('someone:***@'),
+      });
+    } finally {
+      await home.cleanup();
+    }
   });
 
   it('a daemon killed is shown unreachable, its agents as last seen — never dropped', async () => {

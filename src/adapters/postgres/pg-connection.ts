@@ -1,25 +1,12 @@
 import pg from 'pg';
 import { AppError } from '../../core/errors.js';
+import { redactUrl } from '../../protocol/fleet.js';
+
+export { redactUrl };
 
 /** How long a connection attempt, and then one statement, may take. */
 const CONNECT_TIMEOUT_MS = 5_000;
 const STATEMENT_TIMEOUT_MS = 15_000;
-
-/**
- * The fleet database's URL as it may be shown: without its password (and without a password given
- * as a `password=` parameter). Anything that does not parse is not shown at all.
- */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== '') u.password = '***';
-    for (const key of [...u.searchParams.keys()])
-      if (/pass|secret|key$/i.test(key) && key !== 'sslkey') u.searchParams.set(key, '***');
-    return u.toString();
-  } catch {
-    return '(a PostgreSQL URL that does not parse)';
-  }
-}
 
 /** Connection settings from the URL (TLS parameters such as `sslmode`, `sslrootcert` pass through). */
 export function connectionConfig(url: string, applicationName: string): pg.ClientConfig {

@@ -3,6 +3,7 @@ import { isWtpError } from '../../../client/wtp-error.js';
 import type { AgentClis, DoctorCheck, DoctorReport } from '../../../protocol/doctor.js';
 import type { CliContext } from '../context.js';
 import { agentCliChecks } from './agent-cli-checks.js';
+import { fleetCheck } from './fleet-check.js';
 import { diskCheck, fileModesCheck, pluginCheck } from './file-checks.js';
 import { findBroadPermissions, permissionsCheck } from './permission-checks.js';
 import { configCheck, daemonCheck, hooksCheck, portCheck, trustCheck } from './setup-checks.js';
@@ -37,6 +38,7 @@ export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
   const { clis, from } = await findAgentClis(ctx, daemon.status !== null);
   const addons = ctx.deps.nativeAddons ? addonChecks(await ctx.deps.nativeAddons()) : [];
   const broad = await findBroadPermissions(ctx, config.config, clis, daemon.status !== null);
+  const fleet = await fleetCheck(ctx, config.config, daemon.status !== null);
   const checks: DoctorCheck[] = [
     nodeCheck(process.versions.node),
     ...addons,
@@ -53,6 +55,7 @@ export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
     pluginCheck(ctx.env, dirname(dirname(ctx.deps.entry)), wezterm.status === 'ok'),
     diskCheck(ctx.paths, config.config),
     permissionsCheck(broad, ctx.paths.configFile),
+    ...(fleet ? [fleet] : []),
   ];
   return {
     ok: checks.every((c) => c.status !== 'fail'),
