@@ -91,17 +91,11 @@ export function isFleetRoute(route: string): route is FleetRoute {
 }
 
 /**
- * The fleet database's URL as it may be shown: without its password (and without a password given
- * as a `password=` parameter). Anything that does not parse is not shown at all.
+ * The fleet database's URL as it may be shown: its password (in the user part, or a `password=`
+ * or other secret parameter) replaced by `***`. Plain string work: protocol runs without Node's
+ * or a browser's `URL`.
  */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== '') u.password = '***';
-    for (const key of [...u.searchParams.keys()])
-      if (/pass|secret|key$/i.test(key) && key !== 'sslkey') u.searchParams.set(key, '***');
-    return u.toString();
-  } catch {
-    return '(a PostgreSQL URL that does not parse)';
-  }
+  const withoutUserPassword = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:)[^/?#]*@/i, '$1***@');
+  return withoutUserPassword.replace(/([?&](?:[^=&#]*pass[^=&#]*|[^=&#]*secret[^=&#]*)=)[^&#]*/gi, '$1***');
 }
