@@ -60,6 +60,7 @@ export function view(id: string, name: string, workspaceId: string, workspace: s
     worktree: null,
     worktreeBytes: null,
     diffStat: null,
+    pullRequest: null,
   };
 }
 

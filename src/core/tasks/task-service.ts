@@ -6,8 +6,9 @@ import type { Clock, IdGenerator } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 import { canMove, validatePlan } from './task-graph.js';
 import { TaskIndex } from './task-index.js';
-import type { RunStatus, TaskRecord, TaskRun } from '../model/task-record.js';
+import type { RunStatus, TaskPullRequest, TaskRecord, TaskRun } from '../model/task-record.js';
 import { taskView } from './task-view.js';
+import { newTaskRecord, type NewTaskSpec } from './new-task.js';
 import { retriesOf, settledStatus } from './task-runs.js';
 import { taskBlocked } from './task-blocked.js';
 import type { DispatchSettings } from './dispatcher.js';
@@ -235,6 +236,29 @@ export class TaskService {
     return true;
   }
 
+  /**
+   * Records (or updates the state of) the pull request opened for `agentId`'s branch on the task it
+   * runs or ran; false when it runs none. Its own `agent.pr*` events say what happened.
+   */
+  async recordPullRequest(agentId: string, pr: Omit<TaskPullRequest, 'agentId'>): Promise<boolean> {
+    const task = this.byAgent(agentId);
+    if (!task) return false;
+    const others = task.pullRequests.filter((p) => !(p.agentId === agentId && p.number === pr.number));
+    const same = task.pullRequests.find((p) => p.agentId === agentId && p.number === pr.number);
+    if (same?.state === pr.state && same.url === pr.url) return true;
+    const pullRequests = same
+      ? task.pullRequests.map((p) => (p === same ? { agentId, ...pr } : p))
+      : [...others, { agentId, ...pr }];
+    await this.persist([{ ...task, pullRequests, updatedAt: this.d.clock.now() }], []);
+    return true;
+  }
+
+  /** Rounds of failing checks the task's agent gets as feedback by itself (its own, else `byDefault`). */
+  fixChecksOf(agentId: string, byDefault: number): number {
+    const task = this.byAgent(agentId);
+    return task ? (task.fixChecks ?? byDefault) : 0;
+  }
+
   /** A status change decided by the dispatcher (e.g. failed when no agent could start). */
   async setStatus(taskId: string, to: TaskStatus, reason: string): Promise<void> {
     const task = this.resolve(taskId);
@@ -317,54 +341,13 @@ export class TaskService {
     throw new AppError('TASK_NOT_FOUND', `No task has the id or title "${ref}".`, { task: ref });
   }
 
-  private newTask(
-    workspaceId: string,
-    spec: {
-      title: string;
-      prompt: string;
-      dependsOn: string[];
-      priority?: number | undefined;
-      profile?: string | undefined;
-      model?: string | undefined;
-      permissionMode?: string | undefined;
-      attempts?: number | undefined;
-      variants?: { profile?: string | undefined; model?: string | undefined }[] | undefined;
-      retries?: number | undefined;
-      reuseIdle?: boolean | undefined;
-      labels?: string[] | undefined;
-      status?: 'backlog' | 'ready' | undefined;
-    },
-  ): TaskRecord {
-    const now = this.d.clock.now();
+  private newTask(workspaceId: string, spec: NewTaskSpec): TaskRecord {
     // A task made in the same millisecond as the one before (a plan's tasks) is a millisecond
     // younger: the board, `task ls` and the dispatcher then keep the order tasks were made in,
     // also after a restart, instead of falling back on their random ids.
-    const createdAt = Math.max(now, this.lastCreated + 1);
+    const createdAt = Math.max(this.d.clock.now(), this.lastCreated + 1);
     this.lastCreated = createdAt;
-    return {
-      id: this.d.ids.next('tk'),
-      workspaceId,
-      title: spec.title,
-      prompt: spec.prompt,
-      status: spec.status ?? 'ready',
-      statusReason: 'created',
-      priority: spec.priority ?? 0,
-      dependsOn: spec.dependsOn,
-      profile: spec.profile ?? null,
-      model: spec.model ?? null,
-      permissionMode: spec.permissionMode ?? null,
-      attempts: spec.attempts ?? Math.max(1, spec.variants?.length ?? 1),
-      variants: (spec.variants ?? []).map((v) => ({ profile: v.profile ?? null, model: v.model ?? null })),
-      retries: spec.retries ?? null,
-      reuseIdle: spec.reuseIdle ?? false,
-      labels: spec.labels ?? [],
-      round: 1,
-      runs: [],
-      createdAt,
-      updatedAt: createdAt,
-      startedAt: null,
-      endedAt: null,
-    };
+    return newTaskRecord(this.d.ids.next('tk'), workspaceId, createdAt, spec);
   }
 
   /** A task event; run events carry the run's agent. */

@@ -11,6 +11,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerForkCommand } from './commands/fork.js';
+import { registerForgeCommands } from './commands/forge.js';
 import { registerGitCommands } from './commands/git.js';
 import { registerOrphanCommands } from './commands/orphans.js';
 import { registerTaskCommands } from './commands/tasks.js';
@@ -65,6 +66,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerStateCommands(program, ctx);
   registerRecordScreenCommand(program, ctx);
   registerGitCommands(program, ctx);
+  registerForgeCommands(program, ctx);
   registerTaskCommands(program, ctx);
   registerReportCommand(program, ctx);
   registerAttachCommand(program, ctx);

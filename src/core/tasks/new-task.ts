@@ -1,0 +1,54 @@
+import type { TaskRecord } from '../model/task-record.js';
+
+/** What a new task is made of: a request's or a plan task's fields, dependencies resolved to ids. */
+export interface NewTaskSpec {
+  title: string;
+  prompt: string;
+  dependsOn: string[];
+  priority?: number | undefined;
+  profile?: string | undefined;
+  model?: string | undefined;
+  permissionMode?: string | undefined;
+  attempts?: number | undefined;
+  variants?: { profile?: string | undefined; model?: string | undefined }[] | undefined;
+  retries?: number | undefined;
+  reuseIdle?: boolean | undefined;
+  labels?: string[] | undefined;
+  fixChecks?: number | undefined;
+  status?: 'backlog' | 'ready' | undefined;
+}
+
+/** A new task record with its defaults: ready (unless backlog), round 1, no runs yet. */
+export function newTaskRecord(
+  id: string,
+  workspaceId: string,
+  createdAt: number,
+  spec: NewTaskSpec,
+): TaskRecord {
+  return {
+    id,
+    workspaceId,
+    title: spec.title,
+    prompt: spec.prompt,
+    status: spec.status ?? 'ready',
+    statusReason: 'created',
+    priority: spec.priority ?? 0,
+    dependsOn: spec.dependsOn,
+    profile: spec.profile ?? null,
+    model: spec.model ?? null,
+    permissionMode: spec.permissionMode ?? null,
+    attempts: spec.attempts ?? Math.max(1, spec.variants?.length ?? 1),
+    variants: (spec.variants ?? []).map((v) => ({ profile: v.profile ?? null, model: v.model ?? null })),
+    retries: spec.retries ?? null,
+    reuseIdle: spec.reuseIdle ?? false,
+    labels: spec.labels ?? [],
+    fixChecks: spec.fixChecks ?? null,
+    pullRequests: [],
+    round: 1,
+    runs: [],
+    createdAt,
+    updatedAt: createdAt,
+    startedAt: null,
+    endedAt: null,
+  };
+}
