@@ -197,8 +197,22 @@ export const configSchema = z
           .max(86_400_000)
           .default(1_800_000)
           .describe('After failed polls the interval doubles, up to this'),
-        cliTimeoutMs: ms(60_000, 'A gh or glab call still running then is killed (SIGTERM, then SIGKILL)'),
-        pushTimeoutMs: ms(600_000, 'A git push still running then is killed'),
+        cliTimeoutMs: z
+          .number()
+          .int()
+          .min(1_000)
+          .max(3_600_000)
+          .default(60_000)
+          .describe(
+            'A gh or glab call still running then is killed (its process group: SIGTERM, then SIGKILL)',
+          ),
+        pushTimeoutMs: z
+          .number()
+          .int()
+          .min(1_000)
+          .max(86_400_000)
+          .default(600_000)
+          .describe('A git push still running then is killed (its process group: SIGTERM, then SIGKILL)'),
         bodyTemplate: z
           .string()
           .min(1)

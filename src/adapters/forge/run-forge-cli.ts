@@ -138,7 +138,7 @@ export function cliFailed(
 ): AppError {
   const said = lastLines(run.stderr || run.stdout);
   const why = run.timedOut
-    ? `did not finish within ${Math.round(timeoutMs / 1000)} s`
+    ? `did not finish within ${timeoutMs / 1000} s (forge.cliTimeoutMs)`
     : cli === 'gh' && run.code === 4
       ? `is not signed in (exit 4): run gh auth login`
       : /auth|401|unauthori[sz]ed|token/i.test(said)

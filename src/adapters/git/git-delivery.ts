@@ -53,7 +53,9 @@ export class CliGitDelivery implements GitDelivery {
     if (ref?.flag === '!') throw rejection(ref, req.remote, req.branch);
     const status = ref ? pushStatusOf(ref.flag) : null;
     if (run.code !== 0 || status === null) {
-      const why = run.timedOut ? `timed out after ${Math.round(req.timeoutMs / 1000)} s` : `exit ${run.code}`;
+      const why = run.timedOut
+        ? `timed out after ${req.timeoutMs / 1000} s (forge.pushTimeoutMs)`
+        : `exit ${run.code}`;
       throw new AppError(
         'GIT_FAILED',
         `git push ${req.remote} ${req.branch} failed (${why}): ${gist(run.stderr)}`,
