@@ -43,3 +43,8 @@ export function checksWords(pr: PullRequestView): string {
 export function reviewWords(pr: PullRequestView): string {
   return pr.reviewDecision === null ? '-' : pr.reviewDecision.replace('_', ' ');
 }
+
+/** `url` when it is an http(s) link, else null: a forge's words never become a `javascript:` link. */
+export function httpUrl(url: string | null | undefined): string | null {
+  return url && /^https?:\/\/[^\s"'<>\\]+$/i.test(url) ? url : null;
+}
