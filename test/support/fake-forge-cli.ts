@@ -21,6 +21,8 @@ export class FakeForgeCli implements ForgeCli {
   /** Makes `view` fail with this error while set. */
   failView: AppError | null = null;
   missing = false;
+  /** While set, `view` waits for it (a slow CLI). */
+  gate: Promise<void> | null = null;
 
   check(kind: ForgeKind): Promise<void> {
     this.calls.push({ verb: 'check', kind, cwd: '', arg: null });
@@ -42,8 +44,9 @@ export class FakeForgeCli implements ForgeCli {
     return Promise.resolve({ number, url: `https://github.com/acme/shop/pull/${number}` });
   }
 
-  view(kind: ForgeKind, cwd: string, number: number): Promise<ForgePullRequest> {
+  async view(kind: ForgeKind, cwd: string, number: number): Promise<ForgePullRequest> {
     this.calls.push({ verb: 'view', kind, cwd, arg: number });
+    if (this.gate) await this.gate;
     if (this.failView) return Promise.reject(this.failView);
     const found = this.prs.get(number);
     if (!found) return Promise.reject(new AppError('FORGE_FAILED', `no pull request ${number}`));

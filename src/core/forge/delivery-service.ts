@@ -139,7 +139,9 @@ export class DeliveryService {
       fedCommit: before?.fedCommit ?? null,
       awaitingFix: false,
     };
-    agent.pullRequest = pr;
+    // The same pull request keeps its record (a poll in flight holds it); another replaces it.
+    if (before) Object.assign(before, pr);
+    else agent.pullRequest = pr;
     await this.d.registry.save(agent, [
       agentEvent(agent, source, 'agent.prOpened', {
         forge: kind,

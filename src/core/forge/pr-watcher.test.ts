@@ -149,6 +149,26 @@ describe('PrWatcher: the checks that come back', () => {
     expect(watcher.nextPollAt('ag-1')).toBe(r.clock.now() + INTERVAL);
   });
 
+  it('a poll that comes back after `wtp pr` recorded the pull request again lands on the record the agent has', async () => {
+    const r = await rig();
+    await addReady(r, 'api');
+    const { forge, watcher } = watch(r);
+    const first = await opened(r, 'ag-1');
+    watcher.start();
+    let open: () => void = () => undefined;
+    forge.gate = new Promise<void>((resolve) => (open = resolve));
+    forge.prs.set(1, pr(1, { checks: [check('tests', 'fail')] }));
+    const polling = watcher.refresh('ag-1');
+    const again = await opened(r, 'ag-1'); // a new record of the same pull request
+    open();
+    await polling;
+    expect(again.checks.map((c) => c.name)).toEqual(['tests']);
+    expect(first.checks).toEqual([]);
+    forge.gate = null;
+    await watcher.refresh('ag-1');
+    expect(prEvents(r).map((e) => e.type)).toEqual(['agent.prChanged']); // one change, once
+  });
+
   it('on demand, a failing CLI is the caller’s error', async () => {
     const r = await rig();
     await addReady(r, 'api');

@@ -201,7 +201,7 @@ export class PrWatcher {
 
   private async pollOnce(agentId: string): Promise<void> {
     const agent = this.d.registry.get(agentId);
-    const pr = agent?.pullRequest;
+    let pr = agent?.pullRequest;
     const wt = agent?.worktree;
     if (!agent || !pr || !wt || pr.state !== 'open') {
       this.due.delete(agentId);
@@ -210,6 +210,11 @@ export class PrWatcher {
     let got: ForgePullRequest;
     try {
       got = await this.d.forge.view(pr.forge, wt.repo, pr.number);
+      // `wtp pr` may have recorded the pull request again meanwhile: what came back is applied to
+      // the record the agent has now, if it is still this pull request.
+      const now = agent.pullRequest;
+      if (now !== pr && now?.number === pr.number && now.forge === pr.forge) pr = now;
+      else if (now !== pr) return;
     } catch (err) {
       pr.failures += 1;
       pr.polledAt = this.d.clock.now();

@@ -124,7 +124,8 @@ export class ReviewService {
       }
       const bytes = await this.d.git.worktrees.diskUsage(wt.path).catch(() => 0);
       if (!dryRun) {
-        await this.d.git.worktrees.remove(wt, false);
+        // Checked just above; a pull request merged upstream is what makes its commits merged.
+        await this.d.git.worktrees.remove(wt, merged.length > 0);
         agent.worktree = null;
         await this.d.registry.saveQuietly([agent]);
       }
