@@ -64,7 +64,7 @@ export function PullRequestCard({ agent }: { agent: AgentView }) {
                   <Table.Td>{c.workflow ? `${c.workflow} / ${c.name}` : c.name}</Table.Td>
                   <Table.Td>
                     {link ? (
-                      <Anchor href={link} target="_blank" rel="noopener noreferrer">
+                      <Anchor href={link} target="_blank" rel="noopener noreferrer" size="xs">
                         {c.conclusion}
                       </Anchor>
                     ) : (
