@@ -123,7 +123,7 @@ export function DeliveryPanel({ agent }: { agent: AgentView }) {
           Push
         </Button>
       </Group>
-      {agent.pullRequest ? null : (
+      {agent.pullRequest?.state === 'open' ? null : (
         <>
           <TextInput
             size="xs"
