@@ -32,6 +32,7 @@ if (argv[0] === 'host') {
       const addons = nativeAddons();
       return { addons, fix: rebuildHint(addons.filter((a) => !a.ok)) };
     },
+    fleetMigrate: async () => (await import('./daemon/fleet-migrate.js')).migrateFleet(),
     daemon: {
       start: async (opts = {}) => {
         // Before the daemon's modules: node-pty's binding loads with its module, and would fail

@@ -27,6 +27,10 @@ export interface WtpEnv {
   backend: string | undefined;
   /** WTP_PROCESS_INSPECTOR: procfs or portable instead of the automatic choice. */
   processInspector: string | undefined;
+  /** WTP_FLEET_URL: overrides `store.fleet` (the fleet's PostgreSQL URL). */
+  fleetUrl: string | undefined;
+  /** WTP_MACHINE: overrides `fleet.machine`. */
+  machine: string | undefined;
   term: string | undefined;
   /** Set inside a tmux pane (TMUX, TMUX_PANE). */
   tmux: string | undefined;
@@ -36,6 +40,8 @@ export interface WtpEnv {
   weztermSocket: string | undefined;
   /** WEZTERM_CONFIG_FILE: WezTerm's config file, when not the default (`wtp doctor` looks for the plugin). */
   weztermConfigFile: string | undefined;
+  /** WEZTERM_EXECUTABLE_DIR: set by WezTerm in its panes, the folder of its programs. */
+  weztermExecutableDir: string | undefined;
   /** WTP_CLAUDE_BIN, WTP_CODEX_BIN, …: the program of an agent CLI profile. */
   agentBinaries: Record<string, string>;
   /** WTP_WEB_DIR: the built dashboard to serve instead of dist/web next to the bundle. */
@@ -120,6 +126,18 @@ export const ENV_VARS = {
     meaning: 'Any non-empty value: no colours in CLI output.',
     default: 'colours when stdout is a terminal',
   },
+  fleetUrl: {
+    name: 'WTP_FLEET_URL',
+    meaning:
+      'The PostgreSQL URL of a fleet to join; overrides `store.fleet` in the config. Keeps the password out of the config file (and never on a command line).',
+    default: '`store.fleet` (none: this machine alone)',
+  },
+  machine: {
+    name: 'WTP_MACHINE',
+    meaning:
+      "This machine's name in the fleet; overrides `fleet.machine` (several daemons on one host need distinct names).",
+    default: '`fleet.machine`, else the host name',
+  },
   term: {
     name: 'TERM',
     meaning: 'Inside a pane, the terminal type the host gives the agent.',
@@ -151,6 +169,12 @@ export const ENV_VARS = {
     name: 'WEZTERM_CONFIG_FILE',
     meaning: "WezTerm's config file, when not the default: `wtp doctor` looks there for the plugin.",
     default: '`~/.wezterm.lua`, then `$XDG_CONFIG_HOME/wezterm/wezterm.lua`',
+  },
+  weztermExecutableDir: {
+    name: 'WEZTERM_EXECUTABLE_DIR',
+    meaning:
+      'Set by WezTerm in its panes, the folder of its programs: where `wezterm` is looked for when it is not on PATH (then in `/Applications/WezTerm.app/Contents/MacOS` and `~/Applications/…`).',
+    default: '—',
   },
   agentBinaries: {
     name: binVar(FIRST_CLI),
@@ -240,12 +264,15 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
     noColor: nonEmpty(source[ENV_VARS.noColor.name]) !== undefined,
     backend: read('backend'),
     processInspector: read('processInspector'),
+    fleetUrl: read('fleetUrl'),
+    machine: read('machine'),
     term: read('term'),
     tmux: read('tmux'),
     tmuxPane: read('tmuxPane'),
     weztermPane: read('weztermPane'),
     weztermSocket: read('weztermSocket'),
     weztermConfigFile: read('weztermConfigFile'),
+    weztermExecutableDir: read('weztermExecutableDir'),
     agentBinaries: Object.fromEntries(
       AGENT_CLI_PROFILES.flatMap((p) => {
         const v = nonEmpty(source[binVar(p)]);

@@ -21,6 +21,8 @@ const FROM_ENV: Record<string, [keyof WtpEnv, string]> = {
   'api.port': ['apiPort', 'WTP_API_PORT'],
   'logs.level': ['logLevel', 'WTP_LOG_LEVEL'],
   backend: ['backend', 'WTP_BACKEND'],
+  'store.fleet': ['fleetUrl', 'WTP_FLEET_URL'],
+  'fleet.machine': ['machine', 'WTP_MACHINE'],
 };
 
 /** Reads, validates and freezes the config; a missing file means all defaults (and no YAML parser loaded). */
@@ -123,6 +125,8 @@ function applyEnv(raw: unknown, env: WtpEnv): unknown {
   }
   if (env.logLevel !== undefined) out.logs = { ...(out.logs as object | undefined), level: env.logLevel };
   if (env.backend !== undefined) out.backend = env.backend;
+  if (env.fleetUrl !== undefined) out.store = { ...(out.store as object | undefined), fleet: env.fleetUrl };
+  if (env.machine !== undefined) out.fleet = { ...(out.fleet as object | undefined), machine: env.machine };
   return out;
 }
 

@@ -346,6 +346,61 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Notifications when an agent needs permission or input, goes idle after working, or crashes'),
+    store: z
+      .strictObject({
+        fleet: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL: postgres://user:password@host:5432/database')
+          .nullable()
+          .default(null)
+          .describe(
+            'The PostgreSQL database of a fleet this daemon joins (postgres://user:password@host:5432/db; TLS with ?sslmode=verify-full&sslrootcert=…); null: this machine alone, on its SQLite. WTP_FLEET_URL overrides it. The password is never logged nor put on a command line; keep this file private or leave it out and use ~/.pgpass',
+          ),
+      })
+      .prefault({})
+      .describe(
+        'Where state is kept: always the local SQLite database; with `fleet`, also shared with other machines',
+      ),
+    fleet: z
+      .strictObject({
+        machine: z
+          .string()
+          .regex(
+            /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+            'letters, digits, dot, underscore and dash (at most 63)',
+          )
+          .nullable()
+          .default(null)
+          .describe("This machine's name in the fleet; null: the host name. WTP_MACHINE overrides it"),
+        ssh: z
+          .string()
+          .regex(/^[A-Za-z0-9_][A-Za-z0-9_.@:[\]-]*$/, 'an ssh destination such as me@build-box or build-box')
+          .nullable()
+          .default(null)
+          .describe(
+            'How other machines reach this one for `wtp attach machine/agent` (an ssh destination, e.g. me@build-box); null: not offered',
+          ),
+        heartbeatMs: ms(
+          5_000,
+          'Between two heartbeats of this machine (and publications of changed CPU and memory figures)',
+        ),
+        unreachableAfterMs: ms(15_000, 'A machine whose heartbeat is older is shown unreachable'),
+        pollMs: ms(5_000, 'Between two reads of the other machines (a safety net under LISTEN/NOTIFY)'),
+        commandTimeoutMs: ms(
+          60_000,
+          'How long an action on another machine’s agent may take before REMOTE_ACTION_TIMEOUT',
+        ),
+        leaseMs: ms(30_000, 'A task claimed by this machine stays its own this long after its last renewal'),
+        taskSlots: z
+          .number()
+          .int()
+          .min(0)
+          .max(100)
+          .default(3)
+          .describe("Tasks of the fleet's graph this machine runs at once (0: it runs none)"),
+      })
+      .prefault({})
+      .describe('This machine in a fleet (issue 21; with `store.fleet`)'),
     approvals: approvalsSchema.prefault({}),
     tui: z
       .strictObject({

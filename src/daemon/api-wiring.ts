@@ -8,6 +8,9 @@ import type { Clock, Logger } from '../core/ports/daemon.js';
 import type { NotifierStats } from '../core/reports/notifier.js';
 import type { ApiContext } from '../interfaces/server/api-context.js';
 import { toUseCases } from '../core/use-cases/to-use-cases.js';
+import type { Fleet } from '../core/fleet/fleet.js';
+import { AppError } from '../core/errors.js';
+import { fleetAgentUseCases } from '../core/fleet/fleet-agents.js';
 import type { DaemonStatus } from '../protocol/daemon.js';
 import { VERSION } from '../version.js';
 import { CliVersions } from '../adapters/profiles/cli-version.js';
@@ -27,6 +30,7 @@ export function daemonStatus(o: {
   chosen: ChosenBackend;
   inspection: { kind: 'procfs' | 'portable'; why: string };
   probe: BackendProbe;
+  fleet: Fleet | null;
   tcpPort: () => number | null;
 }): () => DaemonStatus {
   const { core, paths } = o;
@@ -56,6 +60,7 @@ export function daemonStatus(o: {
       agents: core.service.counts(),
       orphans: core.orphans.list().length,
       storage: core.storage.status(),
+      fleet: o.fleet?.status() ?? null,
     };
   };
 }
@@ -72,18 +77,31 @@ export function apiContext(o: {
   startedAt: number;
   chosen: ChosenBackend;
   status: () => DaemonStatus;
+  fleet: Fleet | null;
   requestShutdown: (stopAgents: boolean) => Promise<number>;
   notifications: () => NotifierStats;
 }): ApiContext {
   const { paths } = o;
-  const useCases = toUseCases(o.core, {
+  const local = toUseCases(o.core, {
     clock: o.clock,
     between: () => new Promise((resolve) => setImmediate(resolve)),
   });
+  const fleet = o.fleet;
+  const useCases = fleet
+    ? { ...local, agents: fleetAgentUseCases(local.agents, fleet), tasks: fleet.board }
+    : local;
   // `wtp profiles` asks each agent CLI's `--version` once per program file (by modification time).
   const versions = new CliVersions({ env: o.childEnv });
   return {
     ...useCases,
+    fleet: fleet
+      ? {
+          status: () => fleet.status(),
+          subscribe: (listener) => fleet.subscribe(listener),
+          forward: (route, input) => fleet.forward(route, input, (ref) => isLocal(local.agents, ref)),
+          serve: (api) => fleet.actions.serve(api),
+        }
+      : null,
     version: VERSION,
     startedAt: o.startedAt,
     status: o.status,
@@ -120,4 +138,14 @@ export function apiContext(o: {
       agentClis({ agentBinaries: o.env.agentBinaries, pathVar: o.childEnv.PATH, cwd: paths.stateDir }),
     requestShutdown: o.requestShutdown,
   };
+}
+
+/** Whether `ref` names one of this machine's agents (an ambiguous name does: its error is local). */
+function isLocal(agents: { resolve(ref: string): unknown }, ref: string): boolean {
+  try {
+    agents.resolve(ref);
+    return true;
+  } catch (err) {
+    return !(err instanceof AppError && err.code === 'AGENT_NOT_FOUND');
+  }
 }

@@ -1,39 +1,65 @@
 import type { ProcessAdapters } from './process-adapters.js';
 import { HeadlessMux } from '../adapters/headless/headless-mux.js';
 import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
-import { runCommand } from '../adapters/run-command.js';
+import { runCommand, type CommandResult } from '../adapters/run-command.js';
 import { TmuxMux } from '../adapters/tmux/tmux-mux.js';
 import { WeztermMux } from '../adapters/wezterm/wezterm-mux.js';
 import { AppError } from '../core/errors.js';
 import type { MuxRegistry, PaneMux } from '../core/ports/panes.js';
 import type { WtpEnv } from '../config/env.js';
+import { pathWithTool, toolSearchPath, type PaneTool } from '../config/tool-dirs.js';
 import { tmuxSocketPath } from '../config/paths.js';
 import type { Backend, BackendChoice } from '../protocol/constants.js';
 
-export type BackendProbe = Record<Backend, { available: boolean; reason: string }>;
+export type BackendProbe = Record<Backend, { available: boolean; reason: string; path: string | null }>;
 
-/** What can run here: WezTerm needs its socket and CLI; tmux needs `tmux -V` to work. */
+/**
+ * What can run here: WezTerm needs its socket and CLI; tmux needs `tmux -V` to work. Each program
+ * is looked for on PATH, then where a Mac keeps it off PATH (src/config/tool-dirs.ts); `path` is
+ * what was found, run by its absolute path from then on.
+ */
 export async function probeBackends(env: WtpEnv, pathVar: string | undefined): Promise<BackendProbe> {
-  const wezterm = fsPreflight.resolveCommand('wezterm', { cwd: '/', pathVar });
-  const tmux = await runCommand('tmux', ['-V'], {
-    timeoutMs: 3_000,
-    ...(pathVar ? { env: { PATH: pathVar } } : {}),
-  });
+  const find = (tool: PaneTool) =>
+    fsPreflight.resolveCommand(tool, { cwd: '/', pathVar: toolSearchPath(tool, pathVar, env) });
+  const wezterm = find('wezterm');
+  const tmuxFound = find('tmux');
+  const tmuxPath = tmuxFound.ok ? tmuxFound.path : null;
+  const tmux: CommandResult | null =
+    tmuxPath === null
+      ? null
+      : await runCommand(tmuxPath, ['-V'], {
+          timeoutMs: 3_000,
+          ...(pathVar ? { env: { PATH: pathVar } } : {}),
+        });
   return {
     wezterm: !wezterm.ok
-      ? { available: false, reason: '`wezterm` is not on PATH' }
+      ? { available: false, reason: '`wezterm` is not on PATH', path: null }
       : env.weztermSocket === undefined
-        ? { available: false, reason: 'WEZTERM_UNIX_SOCKET is not set (not started from inside WezTerm)' }
-        : { available: true, reason: `\`wezterm\` at ${wezterm.path}, WezTerm at ${env.weztermSocket}` },
-    tmux:
-      tmux.exitCode === 0
-        ? { available: true, reason: tmux.stdout.trim() }
-        : {
+        ? {
             available: false,
-            reason: tmux.spawnError === 'ENOENT' ? '`tmux` is not on PATH' : tmux.stderr.trim(),
+            reason: 'WEZTERM_UNIX_SOCKET is not set (not started from inside WezTerm)',
+            path: wezterm.path,
+          }
+        : {
+            available: true,
+            reason: `\`wezterm\` at ${wezterm.path}, WezTerm at ${env.weztermSocket}`,
+            path: wezterm.path,
           },
-    headless: { available: true, reason: 'always available' },
+    tmux:
+      tmux === null
+        ? { available: false, reason: '`tmux` is not on PATH', path: null }
+        : tmux.exitCode === 0
+          ? { available: true, reason: tmuxReason(tmux.stdout.trim(), tmuxPath, pathVar), path: tmuxPath }
+          : { available: false, reason: tmux.stderr.trim() || `\`tmux -V\` failed`, path: null },
+    headless: { available: true, reason: 'always available', path: null },
   };
+}
+
+/** `tmux 3.3a`, and where it was found when PATH has not got it. */
+function tmuxReason(version: string, path: string | null, pathVar: string | undefined): string {
+  return path === null || pathWithTool(pathVar, path) === pathVar
+    ? version
+    : `${version} (${path}, not on PATH)`;
 }
 
 /** The backend new workspaces use, and why it was chosen. */
@@ -60,7 +86,7 @@ export function chooseBackend(choice: BackendChoice, probe: BackendProbe, env: W
   if (env.weztermPane !== undefined && probe.wezterm.available) {
     return {
       backend: 'wezterm',
-      reason: `auto: inside WezTerm (WEZTERM_PANE=${env.weztermPane}) with \`wezterm\` on PATH`,
+      reason: `auto: inside WezTerm (WEZTERM_PANE=${env.weztermPane}) with \`wezterm\` at ${probe.wezterm.path ?? '?'}`,
     };
   }
   if (probe.tmux.available) {
@@ -87,12 +113,16 @@ export function createMuxRegistry(o: {
     switch (b) {
       case 'tmux':
         return new TmuxMux({
+          ...(o.probe.tmux.path === null ? {} : { tmuxPath: o.probe.tmux.path }),
           socketName: o.tmuxSocketName,
           socketPath: tmuxSocketPath(o.tmuxSocketName, o.env.TMUX_TMPDIR, process.getuid?.() ?? 0),
           env: o.env,
         });
       case 'wezterm':
-        return new WeztermMux({ env: o.env });
+        return new WeztermMux({
+          ...(o.probe.wezterm.path === null ? {} : { weztermPath: o.probe.wezterm.path }),
+          env: o.env,
+        });
       case 'headless':
         return new HeadlessMux({
           env: o.env,

@@ -18,6 +18,10 @@ import type { DaemonStatus } from '../protocol/daemon.js';
 import { VERSION } from '../version.js';
 import { apiContext, daemonStatus } from './api-wiring.js';
 import { chooseBackend, probeBackends } from './backends.js';
+import { pathWithTool } from '../config/tool-dirs.js';
+import { machineName } from '../config/machine-name.js';
+import { startFleet } from './fleet-wiring.js';
+import { randomIds } from '../adapters/system/random-ids.js';
 import { coreAdapters } from './core-adapters.js';
 import { DaemonLog } from './daemon-log.js';
 import { startNotifications } from './notifications.js';
@@ -74,16 +78,20 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
 
   // 1. Config, paths and the backend.
   const env = o.env ?? readEnv();
-  const childEnv = o.childEnv ?? environmentForChildren();
+  const childEnv = { ...(o.childEnv ?? environmentForChildren()) };
   const paths = resolvePaths(env);
   const config = await loadConfig(
     paths.configFile,
     o.backend === undefined ? env : { ...env, backend: o.backend },
   );
   const probe = await probeBackends(env, childEnv.PATH);
+  // A tmux found off PATH (Homebrew under launchd): its folder goes on the PATH of what we start.
+  const tmuxPath = pathWithTool(childEnv.PATH, probe.tmux.path);
+  if (tmuxPath !== undefined) childEnv.PATH = tmuxPath;
   const inspection = chooseInspector(env.processInspector, config.processInspector);
   const processes = processAdapters(inspection.kind);
   const chosen = chooseBackend(config.backend, probe, env);
+  const machine = machineName(config);
   mark('config');
 
   // 2. Run files: one daemon per WTP_HOME.
@@ -135,12 +143,23 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         stateDir: paths.stateDir,
         defaultBackend: chosen.backend,
         maxAgents: o.maxAgents,
+        machine,
       }),
     );
     storage = core.storage;
     daemonLog.attach(core.storage);
     await core.start();
     const notifications = startNotifications({ core, config, env: childEnv, clock, log });
+    const joined = await startFleet({
+      config,
+      machine,
+      core,
+      logId: stores.store.logId(),
+      ids: randomIds,
+      clock,
+      log,
+    });
+    const fleet = joined?.fleet ?? null;
     mark('core');
 
     // 5. The host socket, then the API.
@@ -169,6 +188,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
             data: { pid: process.pid, stopAgents: opts.stopAgents ?? false },
           },
         ]);
+        // What this machine did last (daemon.stopped) goes to the fleet before it leaves.
+        await fleet?.outbox.flushed();
+        joined?.stop();
+        await fleet?.stop();
         await core.registry.close();
         release(true);
         resolveClosed();
@@ -183,6 +206,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       chosen,
       inspection,
       probe,
+      fleet,
       tcpPort: () => tcpPort,
     });
     api = createApiServer(
@@ -197,6 +221,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         startedAt,
         chosen,
         status,
+        fleet,
         notifications: () => notifications.notifier.stats(),
         async requestShutdown(stopAgents) {
           const n = stopAgents ? await core.stopAllAgents() : 0;

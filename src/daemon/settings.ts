@@ -20,6 +20,8 @@ export function coreSettings(o: {
   defaultBackend: Backend;
   /** `wtp up --max-agents`. */
   maxAgents?: number | undefined;
+  /** This machine's name in a fleet; null without one. */
+  machine: string | null;
 }): CoreSettings {
   const { config, env, childEnv } = o;
   return {
@@ -46,6 +48,7 @@ export function coreSettings(o: {
       submitDelayMs: config.agents.submitDelayMs,
       hostRequestTimeoutMs: 5_000,
       worktreesDir: worktreesDir(config, o.stateDir),
+      machine: o.machine,
     },
     outputTailBytes: config.agents.outputTailBytes,
     databasePath: o.databasePath,

@@ -143,6 +143,11 @@ export const agentSchema = z.object({
     .number()
     .nullable()
     .describe('Disk use of the worktree (without shared git objects), sampled every minute; null if unknown'),
+  machine: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe('The machine of the fleet that runs it (issue 21), or null without a fleet'),
   diffStat: diffStatSchema
     .nullable()
     .describe(
@@ -233,6 +238,8 @@ export const removeAgentQuerySchema = z.strictObject({
 export const listAgentsQuerySchema = z.strictObject({
   workspace: z.string().min(1).optional(),
   state: agentStateSchema.optional(),
+  machine: z.string().min(1).optional().describe('Only the agents of this machine of the fleet'),
+  local: boolQuery(false).describe("Only this machine's agents (in a fleet)"),
 });
 
 export const screenSchema = z.object({

@@ -7,6 +7,7 @@ import { dashboardLinkSchema } from './dashboard.js';
 import { doctorReportSchema } from './doctor.js';
 import { errorBodySchema } from './errors.js';
 import { eventSchema } from './events.js';
+import { fleetStatusSchema } from './fleet.js';
 import { forkResultSchema } from './fork.js';
 import {
   checksFeedbackResultSchema,
@@ -100,6 +101,20 @@ export const cliOutputSchemas = {
     enabled: z.boolean().describe('Started at login'),
     active: z.boolean().describe('Running now, as the service manager says'),
     ran: z.array(z.array(z.string())).describe('The service manager commands run, each as its argv'),
+  }),
+  fleet: z.object({
+    ...v,
+    fleet: fleetStatusSchema
+      .nullable()
+      .describe('This daemon in its fleet; null: it is in none (store.fleet unset)'),
+  }),
+  fleetMigrate: z.object({
+    ...v,
+    database: z.string().describe('The fleet database, without its password'),
+    applied: z
+      .array(z.number().int())
+      .describe('The schema versions this run applied (none: it was current)'),
+    schema: z.number().int().describe('The schema version the database has now'),
   }),
   down: z.object({
     ...v,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentStateSchema, backendSchema } from './agent.js';
 import { isoTimeSchema } from './common.js';
 import { storageStatusSchema } from './storage.js';
+import { fleetStatusSchema } from './fleet.js';
 
 export const healthSchema = z.object({ ok: z.literal(true), pid: z.number().int(), version: z.string() });
 
@@ -49,6 +50,12 @@ export const daemonStatusSchema = z.object({
     .int()
     .describe('Hosts whose agent the daemon does not know, kept running (`wtp orphans`)'),
   storage: storageStatusSchema,
+  fleet: fleetStatusSchema
+    .nullable()
+    .default(null)
+    .describe(
+      'This daemon in a fleet (store.fleet): connected or not, its outbox, the machines; null without one',
+    ),
 });
 export type DaemonStatus = z.infer<typeof daemonStatusSchema>;
 

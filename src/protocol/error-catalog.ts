@@ -148,7 +148,7 @@ export const ERROR_CATALOG = {
   WORKTREE_MISSING:
     'The agent’s git worktree no longer exists (`wtp gc` removes the worktree and branch of an ended agent whose work is merged; or it was removed by hand), so it cannot be restarted there; nothing was started. `details` has its path and branch. Remove the agent (`wtp rm`) and start a new one, which gets a fresh worktree (`wtp new … --repo DIR`, or `--branch B` to continue on a branch that still exists).',
   FORGE_CLI_MISSING:
-    'The forge’s CLI is not on the daemon’s PATH: `gh` for GitHub, `glab` for GitLab (`details.cli`; which one follows from the remote’s URL, or config `forge.cli`). Install it (https://cli.github.com, https://gitlab.com/gitlab-org/cli), sign in (`gh auth login`, `glab auth login`), and restart the daemon from a shell where it is found (`wtp down && wtp up`). The branch may already be pushed; nothing else was done.',
+    'The forge’s CLI is not on the daemon’s PATH: `gh` for GitHub, `glab` for GitLab (`details.cli`; which one follows from the remote’s URL, or config `forge.cli`). Install it (https://cli.github.com, https://gitlab.com/gitlab-org/cli), sign in (`gh auth login`, `glab auth login`), and restart the daemon from a shell where it is found (`wtp down && wtp up`). It is looked for before the push: nothing was pushed or opened.',
   FORGE_FAILED:
     'The forge’s CLI (`details.cli`) failed: not signed in (gh exits 4: run `gh auth login`; glab: `glab auth login`), no such repository on the forge, a network error or a time limit. `details` has its arguments, exit code and the end of its error output; the message says what it said.',
   PUSH_REJECTED:
@@ -161,6 +161,26 @@ export const ERROR_CATALOG = {
     '`wtp feedback --from-checks`: no check of the agent’s pull request fails (`details.checksState`: none, pending or passing), so nothing was sent. `wtp pr status NAME` shows them.',
   PR_NO_COMMITS:
     'The agent’s branch has no commits that its base lacks, so there is nothing to propose; nothing was opened. Commit its work first (`wtp commit NAME -m MSG`, or `--commit MSG`).',
+  FLEET_UNREACHABLE:
+    'The fleet database (`store.fleet`, `WTP_FLEET_URL`) cannot be reached: the server is down or the network is cut. This machine’s own agents keep running and their changes wait in its outbox, published once the database answers again; other machines are shown as last seen. `details.database` names it (without its password).',
+  FLEET_REFUSED:
+    'The fleet database refused this daemon: a wrong user or password, no such database, or a missing privilege (`details.pgCode` is PostgreSQL’s SQLSTATE). Local work goes on; fix the URL or the grants, then `wtp down` and `wtp up`.',
+  FLEET_SCHEMA_MISSING:
+    'The fleet database has no (or an older) wezterm-parallel schema, and this daemon’s role may not create it. Run `wtp fleet migrate` once with `WTP_FLEET_URL` set to a role that may (the database’s owner); `details` has the versions.',
+  FLEET_SCHEMA_NEWER:
+    'The fleet database was set up by a newer wezterm-parallel than this one (`details.schema` is its schema version, `details.known` this one’s): upgrade wezterm-parallel on this machine.',
+  FLEET_MACHINE_TAKEN:
+    'Another database role owns this machine name in the fleet, so this daemon may not write as it. Give this machine another name (`WTP_MACHINE` or `fleet.machine`), or connect as the role that owns it. `details.machine` names it.',
+  FLEET_NOT_CONFIGURED:
+    'The command needs a fleet and this daemon has none: set `store.fleet` in the config (or `WTP_FLEET_URL`) to a PostgreSQL URL, then restart the daemon.',
+  MACHINE_NOT_FOUND:
+    'No machine of the fleet has this name; `wtp fleet` lists them. `details.known` lists the names.',
+  MACHINE_UNREACHABLE:
+    'The machine that owns the agent has stopped sending heartbeats (its daemon or its network is down), so an action sent to it would not be carried out; nothing was sent. `details.since` is its last heartbeat.',
+  REMOTE_ACTION_TIMEOUT:
+    'The action was written to the fleet database for the machine that owns the agent, but its daemon did not answer in time; it may still carry it out. `details.command` is its id; check with `wtp ls`.',
+  ATTACH_REMOTE_UNAVAILABLE:
+    'The agent runs on another machine of the fleet and this one has no way to reach its terminal: set `fleet.ssh` on that machine (how `ssh` reaches it, e.g. `me@build-box`) so `wtp attach machine/agent` runs `wtp attach` there over SSH.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -11,9 +11,10 @@ import { workspaceSchema } from './workspace.js';
 
 /**
  * Who caused an event: a CLI command, another API client, the daemon, a host (its process, its
- * screen, status records), a policy, the user, or the agent itself (its hooks).
+ * screen, status records), a policy, the user, the agent itself (its hooks), or another machine of
+ * the fleet (an action sent through the fleet database, carried out here).
  */
-export const EVENT_SOURCES = ['cli', 'api', 'daemon', 'host', 'policy', 'user', 'agent'] as const;
+export const EVENT_SOURCES = ['cli', 'api', 'daemon', 'host', 'policy', 'user', 'agent', 'fleet'] as const;
 export const eventSourceSchema = z.enum(EVENT_SOURCES);
 export type EventSource = z.infer<typeof eventSourceSchema>;
 
@@ -316,6 +317,19 @@ const payloads = {
       downMs: z.number().int().describe('How long writes failed'),
     })
     .describe('That path works again.'),
+  'daemon.fleetLost': z
+    .object({
+      code: z.string().describe('FLEET_UNREACHABLE, FLEET_REFUSED, …'),
+      message: z.string().describe('What failed (the database named without its password)'),
+    })
+    .describe(
+      'The fleet database stopped answering this daemon (issue 21): local work goes on, its events wait in the outbox; once until it is back.',
+    ),
+  'daemon.fleetRestored': z
+    .object({
+      backlog: z.number().int().describe('Events of this machine that waited and are published now'),
+    })
+    .describe('The fleet database answers again: this machine joined again and publishes what waited.'),
 } as const;
 
 export type EventType = keyof typeof payloads;
@@ -366,6 +380,12 @@ export const eventsQuerySchema = z.strictObject({
     .describe('Comma-separated event types to receive, e.g. agent.stateChanged,agent.exited'),
   agent: z.string().optional().describe('Only events of this agent id'),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  fleet: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      'In a fleet, also what changes on the other machines (`fleet` messages: their events, their machines); live only, not replayed',
+    ),
 });
 
 /** Messages the server sends on `/api/v1/events`. */
@@ -376,6 +396,19 @@ export const eventsServerMessageSchema = z.discriminatedUnion('type', [
     resumeFrom: z.number().int().describe('The `since` the replay started after'),
   }),
   z.object({ type: z.literal('event'), event: eventSchema }),
+  z.object({
+    type: z.literal('fleet'),
+    change: z.discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('event'),
+        machine: z.string().describe('The machine whose event it is (its own seq, not this log’s)'),
+        event: eventSchema,
+      }),
+      z.object({ kind: z.literal('machines').describe('A machine joined, left, or became (un)reachable') }),
+      z.object({ kind: z.literal('tasks').describe("The fleet's tasks changed: fetch them again") }),
+      z.object({ kind: z.literal('reloaded').describe('The fleet was read again: fetch the agents again') }),
+    ]),
+  }),
   z.object({ type: z.literal('error'), error: errorBodySchema }),
 ]);
 export type EventsServerMessage = z.infer<typeof eventsServerMessageSchema>;

@@ -13,6 +13,7 @@ const all = Object.entries(routes) as [string, RouteDef][];
 const REVIEWED_GET_ROUTES = [
   'health',
   'status',
+  'fleetStatus', // what this daemon last read of the fleet database; queries nothing
   'listAgents',
   'getAgent',
   'getScreen',

@@ -8,6 +8,7 @@ import type { MethodAndEffect } from './route-def.js';
 export const ROUTE_PATHS = {
   health: { method: 'GET', path: '/api/v1/health', effect: 'read' },
   status: { method: 'GET', path: '/api/v1/status', effect: 'read' },
+  fleetStatus: { method: 'GET', path: '/api/v1/fleet', effect: 'read' },
   shutdown: { method: 'POST', path: '/api/v1/daemon/shutdown', effect: 'write' },
   listAgents: { method: 'GET', path: '/api/v1/agents', effect: 'read' },
   createAgent: { method: 'POST', path: '/api/v1/agents', effect: 'exec' },

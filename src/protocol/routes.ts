@@ -1,3 +1,4 @@
+import { fleetResponseSchema } from './fleet.js';
 import { z } from 'zod';
 import {
   agentRefParamsSchema,
@@ -68,6 +69,12 @@ const table = {
     ...ROUTE_PATHS.status,
     summary: 'Daemon status: addresses, backend and why, paths, agent counts',
     response: daemonStatusSchema,
+  },
+  fleetStatus: {
+    ...ROUTE_PATHS.fleetStatus,
+    summary:
+      'This daemon in a fleet: connected or not, its outbox, every machine and whether it is reachable',
+    response: fleetResponseSchema,
   },
   shutdown: {
     ...ROUTE_PATHS.shutdown,

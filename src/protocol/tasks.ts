@@ -182,6 +182,31 @@ export const taskSchema = z.object({
     .describe(
       'Why it waits (a ready task, or a running one with attempts left to start); null when nothing holds it back',
     ),
+  fleet: z
+    .object({
+      repo: z
+        .string()
+        .describe('The repository it works on, by remote URL: any machine with a clone may run it'),
+      machine: z.string().nullable().describe('The machine that holds it (runs it, or ran it to review)'),
+      leaseUntil: isoTimeSchema.nullable().describe('Until when its claim holds while it runs'),
+      createdBy: z.string().describe('The machine it was added on'),
+      runs: z
+        .array(
+          z.object({
+            runId: z.string(),
+            machine: z.string(),
+            status: z
+              .enum(['running', 'review', 'done', 'failed', 'cancelled', 'lost', 'refused'])
+              .describe('lost: its lease lapsed; refused: its result came after that'),
+            reason: z.string().nullable(),
+            startedAt: isoTimeSchema,
+            endedAt: isoTimeSchema.nullable(),
+          }),
+        )
+        .describe('Each claim of it, oldest first'),
+    })
+    .optional()
+    .describe("A task of the fleet's graph (issue 21): where it runs, and every claim of it"),
 });
 export type TaskView = z.infer<typeof taskSchema>;
 

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
@@ -149,5 +150,59 @@ describe('workspaces on WezTerm (stand-in wezterm CLI)', () => {
     await eventually('its pane to close', async () =>
       (await list()).every((p) => String(p.pane_id) !== solo.paneId),
     );
+  });
+});
+
+/**
+ * A Mac's WezTerm.app does not put `wezterm` on PATH; WezTerm sets WEZTERM_EXECUTABLE_DIR in its
+ * panes. The daemon (and `wtp doctor`) find it there, and drive WezTerm by that absolute path.
+ */
+describe('wezterm off PATH, found through WEZTERM_EXECUTABLE_DIR (as WezTerm.app on a Mac)', () => {
+  let fake: FakeWezterm;
+  let home: TestHome;
+
+  beforeAll(async () => {
+    fake = await startFakeWezterm();
+    const own = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'wezterm',
+        ['cli', 'spawn', '--new-window', '--', 'sleep', '1000'],
+        { env: fake.env },
+        (err, stdout) => (err ? reject(err) : resolve(stdout.trim())),
+      ),
+    );
+    const path = (process.env.PATH ?? '')
+      .split(delimiter)
+      .filter((d) => d !== fake.binDir)
+      .join(delimiter);
+    home = new TestHome({
+      PATH: path,
+      WEZTERM_EXECUTABLE_DIR: fake.binDir,
+      WEZTERM_UNIX_SOCKET: fake.socket,
+      WEZTERM_PANE: own,
+      WTP_BACKEND: 'auto',
+      SHELL: '/bin/sh',
+    });
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+  });
+  afterAll(async () => {
+    await home.cleanup();
+    await fake.stop();
+  });
+
+  it('auto picks WezTerm, says where wezterm was found, and opens the agent there', async () => {
+    const { doc } = await home.json<{ daemon: { backend: string; backendReason: string } }>(['status']);
+    expect(doc.daemon.backend).toBe('wezterm');
+    expect(doc.daemon.backendReason).toContain(`with \`wezterm\` at ${fake.binDir}/wezterm`);
+    const doctor = await home.json<{ checks: { id: string; status: string }[] }>(['doctor']);
+    expect(doctor.doc.checks.find((c) => c.id === 'wezterm')?.status).toBe('ok');
+    expect((await home.run(['new', 'shell', '--name', 'mac'])).code).toBe(0);
+    const mac = await home.untilState('mac', 'running');
+    const panes = await new Promise<{ pane_id: number }[]>((resolve, reject) =>
+      execFile('wezterm', ['cli', 'list', '--format', 'json'], { env: fake.env }, (err, stdout) =>
+        err ? reject(err) : resolve(JSON.parse(stdout) as { pane_id: number }[]),
+      ),
+    );
+    expect(panes.some((p) => String(p.pane_id) === mac.paneId)).toBe(true);
   });
 });

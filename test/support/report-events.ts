@@ -59,6 +59,7 @@ export function view(id: string, name: string, workspaceId: string, workspace: s
     sessionId: null,
     worktree: null,
     worktreeBytes: null,
+    machine: null,
     diffStat: null,
     pullRequest: null,
   };

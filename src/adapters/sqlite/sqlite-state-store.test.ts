@@ -157,6 +157,20 @@ describe('SqliteStateStore: agents and workspaces', () => {
     expect(await store.loadWorkspaces()).toEqual([{ ...workspace('w1'), name: 'other', repoPath: '/r' }]);
   });
 
+  it('names its event log: the same across reopening, another for another database', () => {
+    const id = store.logId();
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    db.close();
+    db = openDatabase(path);
+    expect(new SqliteStateStore(db).logId()).toBe(id);
+    const other = openDatabase(join(temp.make(), 'other.db'));
+    try {
+      expect(new SqliteStateStore(other).logId()).not.toBe(id);
+    } finally {
+      other.close();
+    }
+  });
+
   it('removes agents', async () => {
     await store.commit({
       upsertWorkspaces: [workspace('w1')],

@@ -156,6 +156,14 @@ export class SqliteStateStore implements StateStore, EventLog {
     });
   }
 
+  /** The id of this database's event log (migration 0009): a new database has a new one. */
+  logId(): string {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'log_id'").get() as
+      { value: string } | undefined;
+    if (!row) throw new Error('the database has no log id (migration 0009 missing)');
+    return row.value;
+  }
+
   loadAgents(): Promise<AgentRecord[]> {
     const rows = this.db.prepare('SELECT * FROM agents ORDER BY created_at').all() as AgentRow[];
     return Promise.resolve(rows.map(fromRow));

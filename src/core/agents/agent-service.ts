@@ -36,6 +36,8 @@ export interface ServiceSettings {
   promptQuietMs: number;
   /** Where new worktrees go: a missing cwd under it was an agent's worktree (`wtp gc` removes them). */
   worktreesDir?: string | undefined;
+  /** This machine's name in a fleet (issue 21): every view says it; absent without a fleet. */
+  machine?: string | null | undefined;
 }
 
 export interface ServiceDeps extends FactoryDeps {
@@ -110,6 +112,7 @@ export class AgentService extends AgentTerminal {
       worktreeBytes: this.d.diskUsage?.(agent.id) ?? null,
       diffStat: this.d.diffStat?.(agent.id) ?? null,
       nextPollAt: this.d.nextPrPoll?.(agent.id) ?? null,
+      machine: this.d.service.machine ?? null,
     });
   }
 

@@ -87,6 +87,8 @@ export interface ViewContext {
   diffStat?: DiffStat | null;
   /** When its open pull request is polled next. */
   nextPollAt?: number | null;
+  /** This machine's name in a fleet (issue 21); absent without one. */
+  machine?: string | null;
 }
 
 /** The API view of an agent. */
@@ -122,6 +124,7 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     sessionId: a.sessionId,
     worktree: a.worktree ? { ...a.worktree } : null,
     worktreeBytes: a.worktree ? (ctx.worktreeBytes ?? null) : null,
+    machine: ctx.machine ?? null,
     diffStat: a.worktree && ctx.diffStat ? { ...ctx.diffStat, at: iso(ctx.diffStat.at) } : null,
     pullRequest: a.pullRequest ? toPullRequestView(a.pullRequest, ctx.nextPollAt ?? null) : null,
   };

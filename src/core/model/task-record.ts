@@ -66,6 +66,8 @@ export interface TaskRecord {
   updatedAt: number;
   startedAt: number | null;
   endedAt: number | null;
+  /** A task of the fleet's graph (issue 21) this machine runs under a claim: its run there. */
+  fleet?: { runId: string } | undefined;
 }
 
 export function cloneTask(t: TaskRecord): TaskRecord {

@@ -1,6 +1,6 @@
 import type { TaskRecord } from '../model/task-record.js';
 
-/** What a new task is made of: a request's or a plan task's fields, dependencies resolved to ids. */
+/** What a new task says: `wtp task add`, a plan's task, a task of the fleet. */
 export interface NewTaskSpec {
   title: string;
   prompt: string;
@@ -18,12 +18,12 @@ export interface NewTaskSpec {
   status?: 'backlog' | 'ready' | undefined;
 }
 
-/** A new task record with its defaults: ready (unless backlog), round 1, no runs yet. */
+/** A task as it starts: ready (or in the backlog), round 1, no runs. */
 export function newTaskRecord(
   id: string,
   workspaceId: string,
-  createdAt: number,
   spec: NewTaskSpec,
+  createdAt: number,
 ): TaskRecord {
   return {
     id,

@@ -243,12 +243,10 @@ export class TaskService {
   async recordPullRequest(agentId: string, pr: Omit<TaskPullRequest, 'agentId'>): Promise<boolean> {
     const task = this.byAgent(agentId);
     if (!task) return false;
-    const others = task.pullRequests.filter((p) => !(p.agentId === agentId && p.number === pr.number));
     const same = task.pullRequests.find((p) => p.agentId === agentId && p.number === pr.number);
     if (same?.state === pr.state && same.url === pr.url) return true;
-    const pullRequests = same
-      ? task.pullRequests.map((p) => (p === same ? { agentId, ...pr } : p))
-      : [...others, { agentId, ...pr }];
+    const kept = task.pullRequests.map((p) => (p === same ? { agentId, ...pr } : p));
+    const pullRequests = same ? kept : [...kept, { agentId, ...pr }];
     await this.persist([{ ...task, pullRequests, updatedAt: this.d.clock.now() }], []);
     return true;
   }
@@ -347,7 +345,27 @@ export class TaskService {
     // also after a restart, instead of falling back on their random ids.
     const createdAt = Math.max(this.d.clock.now(), this.lastCreated + 1);
     this.lastCreated = createdAt;
-    return newTaskRecord(this.d.ids.next('tk'), workspaceId, createdAt, spec);
+    return newTaskRecord(this.d.ids.next('tk'), workspaceId, spec, createdAt);
+  }
+
+  /**
+   * A task of the fleet's graph this machine claimed (issue 21), to run here as any task: added
+   * ready under its fleet id with its run, or, claimed again, given its new run and a new round.
+   */
+  async adopt(task: TaskRecord, source: EventSource): Promise<TaskView> {
+    const had = this.tasks.get(task.id);
+    if (!had) {
+      await this.persist([task], [this.event(task, source, 'task.created', { task: this.view(task) })]);
+      return this.view(task);
+    }
+    const reason = `claimed again from the fleet (run ${task.fleet?.runId ?? '?'})`;
+    const again: TaskRecord = {
+      ...had,
+      fleet: task.fleet,
+      round: had.round + 1,
+      workspaceId: task.workspaceId,
+    };
+    return this.view(await this.transition(again, 'ready', reason, source));
   }
 
   /** A task event; run events carry the run's agent. */

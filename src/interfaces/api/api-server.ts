@@ -18,6 +18,8 @@ import { registerTaskRoutes } from '../http/task-routes.js';
 import { registerEventsSocket } from '../ws/events-socket.js';
 import { registerProgressSocket } from '../ws/progress-socket.js';
 import { registerPtySocket } from '../ws/pty-socket.js';
+import type { FleetRoute } from '../../protocol/fleet.js';
+import { ROUTE_PATHS } from '../../protocol/route-paths.js';
 
 export interface ApiServer {
   /** The request listener (tests inject requests into it in-process). */
@@ -61,6 +63,7 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   registerEventsSocket(app, ctx, counters);
   registerPtySocket(app, ctx, counters);
   registerProgressSocket(app, ctx, counters);
+  if (ctx.fleet) serveFleet(app, ctx.fleet);
 
   const servers: Server[] = [];
   const connections = new Set<Socket>();
@@ -126,4 +129,17 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
       await closed;
     },
   };
+}
+
+/**
+ * In a fleet: agent routes for another machine's agents are sent to it, and the commands other
+ * machines send here are run through this same app (issue 21).
+ */
+function serveFleet(app: HttpApp, fleet: NonNullable<ApiContext['fleet']>): void {
+  app.forward = (route, input) => fleet.forward(route, input);
+  fleet.serve((call) => {
+    const def = ROUTE_PATHS[call.route as FleetRoute];
+    const path = def.path.replace(':agent', encodeURIComponent(call.params.agent ?? ''));
+    return app.dispatch({ method: def.method, path, query: call.query, body: call.body });
+  });
 }

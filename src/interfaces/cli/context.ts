@@ -33,6 +33,8 @@ export interface CliDeps {
   localAgentClis?: () => Promise<AgentClis>;
   /** Whether the native addons load here, and the fix when not (`wtp doctor`). */
   nativeAddons?: () => Promise<{ addons: NativeAddon[]; fix: string }>;
+  /** Creates or upgrades the fleet database's schema (`wtp fleet migrate`), from this process. */
+  fleetMigrate?: () => Promise<{ database: string; applied: number[]; schema: number }>;
   env?: WtpEnv;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;

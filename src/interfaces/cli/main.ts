@@ -10,6 +10,7 @@ import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerInitCommand } from './commands/init.js';
+import { registerFleetCommands } from './commands/fleet.js';
 import { registerForkCommand } from './commands/fork.js';
 import { registerForgeCommands } from './commands/forge.js';
 import { registerGitCommands } from './commands/git.js';
@@ -59,6 +60,7 @@ export function buildProgram(ctx: CliContext): Command {
     .configureOutput({ writeOut: (s) => ctx.out.write(s), writeErr: (s) => ctx.err.write(s) });
   registerDaemonCommands(program, ctx);
   registerServiceCommands(program, ctx);
+  registerFleetCommands(program, ctx);
   registerAgentCommands(program, ctx);
   registerForkCommand(program, ctx);
   registerTerminalCommands(program, ctx);

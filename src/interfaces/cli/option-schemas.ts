@@ -52,6 +52,8 @@ export const optionSchemas = {
   ls: z.object({
     workspace: z.optional(nonEmpty),
     state: z.optional(z.enum(AGENT_STATES, { error: oneOf(AGENT_STATES) })),
+    machine: z.optional(nonEmpty),
+    local: z.optional(z.boolean()),
   }),
   push: z.object({
     remote: z.optional(

@@ -8,11 +8,12 @@ import { registerRoute } from './register-route.js';
 /** Health, status, shutdown, the OpenAPI document and /metrics. */
 export function registerDaemonRoutes(
   app: HttpApp,
-  ctx: Pick<ApiContext, 'version' | 'startedAt' | 'status' | 'requestShutdown'> & MetricsSources,
+  ctx: Pick<ApiContext, 'version' | 'startedAt' | 'status' | 'requestShutdown' | 'fleet'> & MetricsSources,
   counters: HttpCounters,
 ): void {
   registerRoute(app, 'health', () => ({ ok: true, pid: process.pid, version: ctx.version }));
   registerRoute(app, 'status', () => ctx.status());
+  registerRoute(app, 'fleetStatus', () => ({ fleet: ctx.fleet?.status() ?? null }));
   registerRoute(app, 'shutdown', async ({ body }) => ({
     pid: process.pid,
     stoppedAgents: await ctx.requestShutdown(body.stopAgents),

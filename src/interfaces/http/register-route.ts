@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { invalidInput } from '../../core/errors.js';
 import type { EventSource } from '../../protocol/events.js';
 import type { Issue } from '../../protocol/errors.js';
+import { isFleetRoute } from '../../protocol/fleet.js';
 import { routes, type RouteName, type RouteParsed, type RouteResponse } from '../../protocol/routes.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
 import { RawBody, type HttpApp } from '../server/http-app.js';
@@ -37,8 +38,13 @@ export function registerRoute<N extends RouteName>(app: HttpApp, name: N, handle
       const query = parse('query' in def ? def.query : undefined, req.query, 'query');
       const body = parse('body' in def ? def.body : undefined, req.body, 'body');
       if (issues.length > 0) throw invalidInput(issues);
+      // Another machine's agent: its own daemon answers (a command through the fleet database).
+      if (app.forward && !req.fromFleet && isFleetRoute(name)) {
+        const remote = app.forward(name, { params: req.params, query: req.query, body: req.body });
+        if (remote !== undefined) return await remote;
+      }
       const header = req.headers['x-wtp-source'];
-      const source = SOURCES.find((s) => s === header) ?? 'api';
+      const source = req.fromFleet ? 'fleet' : (SOURCES.find((s) => s === header) ?? 'api');
       const result = await handler({ params, query, body } as RouteParsed<N>, { source, header: res.header });
       return result instanceof Uint8Array ? new RawBody(result, 'application/octet-stream') : result;
     },

@@ -1,10 +1,12 @@
 import type { Approvals } from '../../protocol/approval-schema.js';
 import type { Clock, Logger } from '../../core/ports/daemon.js';
+import type { CallResult, FleetCall } from '../../core/ports/fleet.js';
 import type { UseCases } from '../../core/use-cases/use-cases.js';
 import type { AgentClis } from '../../protocol/doctor.js';
 import type { CliSupportInfo, ProfileInfo, ScreenRecord } from '../../protocol/profiles.js';
 import type { Backend } from '../../protocol/constants.js';
 import type { DaemonStatus } from '../../protocol/daemon.js';
+import type { FleetChange, FleetStatus } from '../../protocol/fleet.js';
 import type { LayoutNode, TemplateUse } from '../../protocol/template.js';
 
 /** What the daemon itself answers for (the composition root provides it, not the core). */
@@ -33,6 +35,18 @@ export interface DaemonUseCases {
   /** The agent CLIs as the daemon would run them (`wtp doctor`): found where, tested versions, install. */
   agentClis(): AgentClis;
   /** Notifications sent, failed and dropped (rate limit) per channel, and repeats dropped (/metrics). */
+  /** This daemon in a fleet (issue 21): its status and the other machines' changes; null without one. */
+  fleet: {
+    status(): FleetStatus;
+    subscribe(listener: (c: FleetChange) => void): () => void;
+    /** Sends an agent route to the machine that owns the agent; undefined when it is this one's. */
+    forward(
+      route: string,
+      input: { params: Record<string, string>; query: unknown; body: unknown },
+    ): Promise<unknown> | undefined;
+    /** Carries out the commands other machines send here, through `api` (this daemon's own API). */
+    serve(api: (call: FleetCall) => Promise<CallResult>): void;
+  } | null;
   notifications(): {
     duplicates: number;
     channels: Record<string, { sent: number; failed: number; dropped: number }>;

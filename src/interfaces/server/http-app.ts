@@ -26,7 +26,15 @@ export interface HttpRequest {
   query: Record<string, string>;
   body: unknown;
   headers: IncomingMessage['headers'];
+  /** Sent by another machine of the fleet (carried out here, never passed on again). */
+  fromFleet?: boolean;
 }
+
+/** Another machine's daemon answers for agents it owns (issue 21): undefined when this one does. */
+export type FleetForward = (
+  route: string,
+  input: { params: Record<string, string>; query: unknown; body: unknown },
+) => Promise<unknown> | undefined;
 
 /** A non-JSON answer (bytes or text with its content type), optionally with its own status and headers. */
 export class RawBody {
@@ -96,6 +104,42 @@ export class HttpApp {
 
   constructor(private readonly o: HttpAppOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: o.maxSocketPayloadBytes });
+  }
+
+  /** Set in a fleet: an agent route for another machine's agent goes to that machine. */
+  forward: FleetForward | null = null;
+
+  /**
+   * Runs a route in-process for a command from the fleet (issue 21): routed, validated and answered
+   * exactly as a request, without the network's authentication (the caller checked the command).
+   */
+  async dispatch(call: {
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    body: unknown;
+  }): Promise<{ status: number; body: unknown }> {
+    try {
+      const m = matchPath(this.routes, call.method, call.path);
+      if (m.kind !== 'found') throw new AppError('NOT_FOUND', `No route ${call.method} ${call.path}`);
+      const result = await m.value.handler(
+        {
+          method: call.method,
+          path: call.path,
+          params: m.params,
+          query: call.query,
+          body: call.body,
+          headers: { 'x-wtp-source': 'fleet' },
+          fromFleet: true,
+        },
+        { header: () => undefined },
+      );
+      return { status: m.value.status, body: result instanceof RawBody ? String(result.data) : result };
+    } catch (err) {
+      const r = toErrorResponse(err);
+      if (r.internal) this.o.log.error({ err, path: call.path }, 'fleet command failed');
+      return { status: r.status, body: r.body };
+    }
   }
 
   route(method: 'GET' | 'POST' | 'DELETE', pattern: string, handler: HttpHandler, status = 200): void {

@@ -15,7 +15,7 @@ const PAGE = 1000;
  */
 export function registerEventsSocket(
   app: HttpApp,
-  api: Pick<ApiContext, 'events' | 'log'>,
+  api: Pick<ApiContext, 'events' | 'log' | 'fleet'>,
   counters: HttpCounters,
 ): void {
   const { events } = api;
@@ -49,8 +49,21 @@ export function registerEventsSocket(
       if (live) send(e);
       else held.push(e);
     });
+    // The other machines' changes, as they come (not replayed: a client reloads after a reconnect).
+    const unsubscribeFleet =
+      q.fleet === 'true' && api.fleet
+        ? api.fleet.subscribe((change) => {
+            if (!live || socket.readyState !== socket.OPEN) return;
+            if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+              socket.close(1013, `too slow; reconnect with since=${last}`);
+              return;
+            }
+            sendJson(socket, { type: 'fleet', change });
+          })
+        : () => undefined;
     socket.on('close', () => {
       unsubscribe();
+      unsubscribeFleet();
       counters.wsClients -= 1;
     });
     void (async () => {

@@ -134,12 +134,19 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
     )
     .option('-w, --workspace <name>', 'only this workspace')
     .option('--state <state>', `only agents in this state (${AGENT_STATES.join(', ')})`)
+    .option('--machine <name>', 'in a fleet: only the agents of this machine')
+    .option('--local', "in a fleet: only this machine's agents")
     .option('--json', 'machine-readable output')
     .action((raw: { json?: boolean }, cmd: Command) =>
       runAction(ctx, raw.json, async () => {
         const q = await validateOptions(cmd, 'ls');
         const { agents } = await ctx.client().call('listAgents', {
-          query: { workspace: q.workspace, state: q.state },
+          query: {
+            workspace: q.workspace,
+            state: q.state,
+            machine: q.machine,
+            local: q.local ? 'true' : undefined,
+          },
         });
         if (ctx.json) {
           ctx.emit('ls', { agents });
@@ -150,6 +157,13 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
           return;
         }
         const multiWs = new Set(agents.map((a) => a.workspace)).size > 1;
+        // In a fleet: which machine runs each agent, and which machines are out of reach.
+        const fleet = agents.some((a) => a.machine !== null);
+        const away = fleet ? await unreachableMachines(ctx) : new Map<string, string>();
+        const machineCell = (a: AgentView): string => {
+          const since = a.machine === null ? undefined : away.get(a.machine);
+          return since === undefined ? (a.machine ?? '-') : `${a.machine} (unreachable since ${since})`;
+        };
         // Branch and worktree disk use, when some agent works in a git worktree.
         const git = agents.some((a) => a.worktree !== null);
         // Pull requests and their checks, when some agent has one.
@@ -158,6 +172,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
         const asks = agents.map((a) => asksText(a));
         const anyAsks = asks.some((w) => w !== undefined);
         const rows = agents.map((a, i) => [
+          ...(fleet ? [machineCell(a)] : []),
           multiWs ? `${a.workspace}/${a.name}` : a.name,
           a.id,
           a.profile,
@@ -174,6 +189,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
         ctx.line(
           table(
             [
+              ...(fleet ? ['MACHINE'] : []),
               'NAME',
               'ID',
               'PROFILE',
@@ -190,7 +206,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
             rows,
             (r, col, s) => {
               const agent = agents[r];
-              return col === 3 && agent ? paint(ctx.color, stateColor(agent), s) : s;
+              return col === (fleet ? 4 : 3) && agent ? paint(ctx.color, stateColor(agent), s) : s;
             },
           ),
         );
@@ -291,4 +307,19 @@ function asksText(a: AgentView): string | undefined {
   if (r === undefined || (a.state !== 'needs_permission' && a.state !== 'needs_input')) return undefined;
   const inside = r.about?.startsWith(`${a.cwd}/`) === true;
   return requestWords(inside ? { ...r, about: r.about?.slice(a.cwd.length + 1) } : r, 80);
+}
+
+/** The fleet's machines that are out of reach, with the time of their last heartbeat. */
+async function unreachableMachines(ctx: CliContext): Promise<Map<string, string>> {
+  const { fleet } = await ctx.client().call('fleetStatus');
+  return new Map(
+    (fleet?.machines ?? []).flatMap((m) =>
+      m.unreachableSince === null ? [] : [[m.name, clockTime(m.unreachableSince)] as const],
+    ),
+  );
+}
+
+/** `2026-11-24T12:03:04.000Z` as the local `12:03:04`. */
+function clockTime(iso: string): string {
+  return new Date(iso).toTimeString().slice(0, 8);
 }

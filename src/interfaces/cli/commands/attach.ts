@@ -3,6 +3,7 @@ import { WtpError } from '../../../client/wtp-error.js';
 import type { CliContext } from '../context.js';
 import { attachSession, detachByte, keyName } from '../attach-session.js';
 import { runAction } from '../run-action.js';
+import { remoteAttach } from '../remote-attach.js';
 
 export function registerAttachCommand(program: Command, ctx: CliContext): void {
   program
@@ -37,6 +38,12 @@ export function registerAttachCommand(program: Command, ctx: CliContext): void {
             'ATTACH_NOT_TTY',
             '`wtp attach` needs an interactive terminal; use `wtp peek` or `wtp logs -f` in scripts.',
           );
+        }
+        // Another machine's agent (a fleet): its terminal is reached over SSH, where that machine says.
+        const remote = await remoteAttach(ctx, ref, raw);
+        if (remote !== null) {
+          process.exitCode = await remote;
+          return;
         }
         // Said before the alternate screen hides it; back in view (and in the scrollback) after detaching.
         const note = attachSession(ctx.client(), ref, {

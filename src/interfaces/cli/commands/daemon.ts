@@ -313,6 +313,7 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
             `orphans    ${s.orphans} host(s) whose agent this daemon does not know keep running: see \`wtp orphans\``,
           );
         }
+        if (s.fleet) ctx.line(fleetLine(s.fleet));
         ctx.line(`state dir  ${shortenHome(s.paths.stateDir, home)}`);
         ctx.line(`log        ${shortenHome(s.paths.logFile, home)}`);
         for (const line of storageLines(s.storage, (p) => shortenHome(p, home))) ctx.line(line);
@@ -342,4 +343,14 @@ function storageLines(st: DaemonStatus['storage'], short: (p: string) => string)
     );
   if (lost.length > 0) lines.push(`           not written: ${lost.join(', ')}`);
   return lines;
+}
+
+/** `fleet      alpha, connected (3 machines, 1 unreachable)` or why it is not. */
+function fleetLine(f: NonNullable<DaemonStatus['fleet']>): string {
+  const away = f.machines.filter((m) => !m.reachable).length;
+  const machines = `${f.machines.length} machine(s)${away > 0 ? `, ${away} unreachable` : ''}`;
+  const backlog = f.backlog > 0 ? `, ${f.backlog} event(s) waiting in the outbox` : '';
+  return f.connected
+    ? `fleet      ${f.machine} in ${f.database}: connected (${machines}${backlog})`
+    : `fleet      ${f.machine} in ${f.database}: NOT connected (${f.error?.code ?? 'joining'}${backlog}); local work goes on`;
 }

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
 import type { DoctorCheck } from '../../../protocol/doctor.js';
 
 /** A check's result without its id; `version` and `path` default to null. */
@@ -21,11 +23,15 @@ export type ProgramRun =
 /** As the daemon's own probe (`src/adapters/profiles/cli-version.ts`): Gemini CLI took 12 s under load. */
 const VERSION_TIMEOUT_MS = 30_000;
 
-/** Runs a program (no shell) with a timeout, stdin closed; its stdout and stderr together. */
-export function runProgram(file: string, args: readonly string[]): Promise<ProgramRun> {
+/**
+ * Runs a program (no shell) with a timeout, stdin closed; its stdout and stderr together. With
+ * `searchPath`, the program is looked for there instead of on PATH (its environment is unchanged).
+ */
+export function runProgram(file: string, args: readonly string[], searchPath?: string): Promise<ProgramRun> {
+  const found = searchPath === undefined ? file : (findOn(file, searchPath) ?? file);
   return new Promise((resolve) => {
     const child = execFile(
-      file,
+      found,
       [...args],
       // SIGKILL: a relaunch wrapper (Gemini CLI's) ignores SIGTERM and would outlive the limit.
       { timeout: VERSION_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 256 * 1024 },
@@ -60,4 +66,19 @@ export function atLeast(v: readonly number[], min: readonly number[]): boolean {
     if (a !== b) return a > b;
   }
   return true;
+}
+
+/** The first executable file named `file` in the folders of `searchPath` (absolute ones only), or null. */
+function findOn(file: string, searchPath: string): string | null {
+  for (const dir of searchPath.split(delimiter)) {
+    if (!isAbsolute(dir)) continue;
+    const candidate = join(dir, file);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not there
+    }
+  }
+  return null;
 }

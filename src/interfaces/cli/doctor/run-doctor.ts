@@ -30,8 +30,8 @@ async function findAgentClis(
 export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
   const config = await configCheck(ctx);
   const [tools, wezterm, daemon] = await Promise.all([
-    toolChecks(config.config.backend),
-    weztermCheck(),
+    toolChecks(config.config.backend, ctx.env),
+    weztermCheck(ctx.env),
     daemonCheck(ctx),
   ]);
   const { clis, from } = await findAgentClis(ctx, daemon.status !== null);

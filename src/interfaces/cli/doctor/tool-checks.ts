@@ -1,10 +1,15 @@
 import type { BackendChoice } from '../../../protocol/constants.js';
 import type { DoctorCheck, NativeAddon } from '../../../protocol/doctor.js';
+import type { WtpEnv } from '../../../config/env.js';
 import { chooseInspector } from '../../../config/process-inspector.js';
+import { toolSearchPath } from '../../../config/tool-dirs.js';
 import { atLeast, check, runProgram, versionIn } from './probe.js';
 
 /** The supported ranges (DEVELOPERS.md): older ones are known not to work. */
 export const MIN_VERSIONS = { node: [20, 19], tmux: [3, 2], git: [2, 38] } as const;
+
+/** What the tool checks read of the environment: PATH, and where a Mac keeps tmux and WezTerm. */
+type ToolEnv = Pick<WtpEnv, 'path' | 'userHome' | 'weztermExecutableDir'>;
 
 const dotted = (v: readonly number[]): string => v.join('.');
 
@@ -78,10 +83,14 @@ const TOOLS: readonly Tool[] = [
 ];
 
 /** tmux and git on PATH against the supported range; a missing tmux only fails for `backend: tmux`. */
-export async function toolChecks(backend: BackendChoice): Promise<DoctorCheck[]> {
+export async function toolChecks(backend: BackendChoice, env: ToolEnv): Promise<DoctorCheck[]> {
   return Promise.all(
     TOOLS.map(async (t) => {
-      const run = await runProgram(t.id, t.args);
+      const run = await runProgram(
+        t.id,
+        t.args,
+        t.id === 'tmux' ? toolSearchPath('tmux', env.path, env) : undefined,
+      );
       if (run.kind === 'missing') {
         const m = t.missing(backend);
         return check(t.id, {
@@ -112,8 +121,8 @@ export async function toolChecks(backend: BackendChoice): Promise<DoctorCheck[]>
 }
 
 /** WezTerm is optional: with it (and the daemon started inside it), agents open as WezTerm panes. */
-export async function weztermCheck(): Promise<DoctorCheck> {
-  const run = await runProgram('wezterm', ['--version']);
+export async function weztermCheck(env: ToolEnv): Promise<DoctorCheck> {
+  const run = await runProgram('wezterm', ['--version'], toolSearchPath('wezterm', env.path, env));
   if (run.kind === 'ok') {
     const version = run.text.replace(/^wezterm\s+/, '');
     return check('wezterm', { status: 'ok', summary: run.text, fix: null, version });
@@ -121,7 +130,7 @@ export async function weztermCheck(): Promise<DoctorCheck> {
   if (run.kind === 'missing') {
     return check('wezterm', {
       status: 'skip',
-      summary: 'not found on PATH (optional: agents use tmux or run headless)',
+      summary: 'not found on PATH nor in WezTerm.app (optional: agents use tmux or run headless)',
       fix: 'to see agents as WezTerm panes, install WezTerm (https://wezterm.org) and start the daemon inside it',
     });
   }

@@ -1,0 +1,74 @@
+import pg from 'pg';
+import { AppError } from '../../core/errors.js';
+
+/** How long a connection attempt, and then one statement, may take. */
+const CONNECT_TIMEOUT_MS = 5_000;
+const STATEMENT_TIMEOUT_MS = 15_000;
+
+/**
+ * The fleet database's URL as it may be shown: without its password (and without a password given
+ * as a `password=` parameter). Anything that does not parse is not shown at all.
+ */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    for (const key of [...u.searchParams.keys()])
+      if (/pass|secret|key$/i.test(key) && key !== 'sslkey') u.searchParams.set(key, '***');
+    return u.toString();
+  } catch {
+    return '(a PostgreSQL URL that does not parse)';
+  }
+}
+
+/** Connection settings from the URL (TLS parameters such as `sslmode`, `sslrootcert` pass through). */
+export function connectionConfig(url: string, applicationName: string): pg.ClientConfig {
+  return {
+    connectionString: url,
+    application_name: applicationName.slice(0, 63),
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    query_timeout: STATEMENT_TIMEOUT_MS + 2_000,
+    keepAlive: true,
+  };
+}
+
+/**
+ * What may pass by itself: no SQLSTATE (a socket error, a timeout), a connection exception (08),
+ * the server shutting down or starting (57P), out of resources (53) or a system error (58).
+ */
+const TRANSIENT = /^(08|57P|53|58)/;
+
+/**
+ * A database failure as an AppError: FLEET_UNREACHABLE for what may pass (a server down,
+ * restarting or cut off), FLEET_REFUSED for what will not (authentication, a missing database or
+ * privilege: `details.pgCode` is the SQLSTATE). Already-classified errors pass through.
+ */
+export function fleetError(err: unknown, database: string): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  const sqlState = /^[0-9A-Z]{5}$/.test(code) ? code : '';
+  if (sqlState !== '' && !TRANSIENT.test(sqlState)) {
+    return new AppError(
+      'FLEET_REFUSED',
+      `The fleet database ${database} refused this daemon: ${message} (SQLSTATE ${sqlState}).`,
+      { database, pgCode: sqlState },
+      { cause: err },
+    );
+  }
+  return new AppError(
+    'FLEET_UNREACHABLE',
+    `The fleet database ${database} cannot be reached: ${message}${code ? ` (${code})` : ''}.`,
+    { database, ...(code ? { pgCode: code } : {}) },
+    { cause: err },
+  );
+}
+
+/** A pool of a few connections; an idle connection's failure is only logged (the next query reconnects). */
+export function createPool(url: string, applicationName: string, onIdleError: (err: Error) => void): pg.Pool {
+  const pool = new pg.Pool({ ...connectionConfig(url, applicationName), max: 4, idleTimeoutMillis: 30_000 });
+  pool.on('error', onIdleError);
+  return pool;
+}

@@ -1,4 +1,0 @@
-/** 0009: an agent's pull request (`wtp pr`): forge, number, URL, state and checks as last polled, as JSON. */
-export default `
-ALTER TABLE agents ADD COLUMN pull_request TEXT;
-`;

@@ -1,0 +1,61 @@
+import { runCommand } from '../adapters/run-command.js';
+import { AppError } from '../core/errors.js';
+import type { WorkspaceView } from '../protocol/workspace.js';
+
+/**
+ * A repository's remote URL as the fleet matches it (issue 21): trimmed, without a trailing `/` or
+ * `.git` — `https://host/team/app.git` and `https://host/team/app/` are one repository.
+ */
+export function normalizeRemote(url: string): string {
+  return url
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
+}
+
+/**
+ * The `origin` remote of each workspace's repository, read with `git remote get-url` (no hook, no
+ * configured program runs) and kept until asked again: the fleet claims tasks by these URLs.
+ */
+export class RepoRemotes {
+  private byWorkspace = new Map<string, string>();
+
+  constructor(private readonly workspaces: () => WorkspaceView[]) {}
+
+  /** Reads every workspace's remote again. */
+  async refresh(): Promise<void> {
+    const next = new Map<string, string>();
+    for (const ws of this.workspaces()) {
+      if (ws.repoPath === null) continue;
+      const r = await runCommand('git', ['-C', ws.repoPath, 'remote', 'get-url', 'origin'], {
+        timeoutMs: 5_000,
+      });
+      const url = normalizeRemote(r.stdout);
+      if (r.exitCode === 0 && url !== '') next.set(ws.id, url);
+    }
+    this.byWorkspace = next;
+  }
+
+  /** Remote URL → the workspace that has it (the first, when several do). */
+  repos(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [ws, url] of this.byWorkspace) if (!out.has(url)) out.set(url, ws);
+    return out;
+  }
+
+  /** The remote URL of the workspace named (a fleet task needs one). */
+  repoOf(workspace: string | undefined, find: (ref: string) => WorkspaceView | undefined): string {
+    const ws = find(workspace ?? 'default');
+    const url = ws ? this.byWorkspace.get(ws.id) : undefined;
+    if (url !== undefined) return url;
+    throw new AppError(
+      'INVALID_INPUT',
+      `A task of the fleet names its repository by remote URL, and workspace "${workspace ?? 'default'}" has ${ws?.repoPath ? `no remote "origin" in ${ws.repoPath}` : 'no repository'}: pass --workspace of one whose repository has an origin remote.`,
+      {
+        issues: [
+          { path: 'body.workspace', message: 'needs a repository with an origin remote (a fleet task)' },
+        ],
+      },
+    );
+  }
+}

@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import { WtpError } from '../../../client/wtp-error.js';
+import type { FleetStatus } from '../../../protocol/fleet.js';
+import type { CliContext } from '../context.js';
+import { duration, paint, table } from '../format.js';
+import { runAction } from '../run-action.js';
+
+/** What `wtp fleet migrate` did. */
+export interface FleetMigration {
+  database: string;
+  applied: number[];
+  schema: number;
+}
+
+const OWNERSHIP = {
+  'per-machine': 'the database lets it write only this machine’s rows',
+  'shared-role':
+    'it owns other machines too: the database cannot keep their rows apart (give each machine a role)',
+  unknown: 'not known until it joins',
+} as const;
+
+/** `wtp fleet`: this machine in its fleet and every machine; `wtp fleet migrate`: the schema. */
+export function registerFleetCommands(program: Command, ctx: CliContext): void {
+  const fleet = program
+    .command('fleet')
+    .description('one fleet across machines (store.fleet): this machine, the others, reachable or not');
+
+  fleet
+    .command('status', { isDefault: true })
+    .description('this machine in its fleet, and every machine: reachable or since when not (the default)')
+    .option('--json', 'machine-readable output')
+    .action((raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const { fleet: status } = await ctx.client().call('fleetStatus');
+        if (ctx.json) return ctx.emit('fleet', { fleet: status });
+        if (status === null) {
+          ctx.line(
+            'This daemon is in no fleet: set store.fleet in the config (or WTP_FLEET_URL) and restart it.',
+          );
+          return;
+        }
+        printFleet(ctx, status);
+      }),
+    );
+
+  fleet
+    .command('migrate')
+    .description(
+      "create or upgrade the fleet's schema in its database (once, as a role that may: WTP_FLEET_URL or store.fleet)",
+    )
+    .option('--json', 'machine-readable output')
+    .action((raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const migrate = ctx.deps.fleetMigrate;
+        if (!migrate) throw new WtpError('INTERNAL', 'This build cannot migrate a fleet database.', {});
+        const r = await migrate();
+        if (ctx.json) return ctx.emit('fleetMigrate', r);
+        ctx.line(
+          r.applied.length === 0
+            ? `${r.database}: the fleet schema is current (version ${r.schema})`
+            : `${r.database}: applied fleet schema version${r.applied.length > 1 ? 's' : ''} ${r.applied.join(', ')} (now ${r.schema})`,
+        );
+      }),
+    );
+}
+
+function printFleet(ctx: CliContext, s: FleetStatus): void {
+  const c = ctx.color;
+  const since = duration(Math.max(0, Date.now() - Date.parse(s.since)));
+  ctx.line(`${paint(c, 'bold', s.machine)} in the fleet ${s.database}`);
+  ctx.line(
+    s.connected
+      ? `  connected for ${since}, as ${s.role ?? '?'}: ${OWNERSHIP[s.ownership]}`
+      : `  ${paint(c, 'red', 'not connected')} for ${since}: ${s.error?.message ?? 'joining'}${s.error ? ` [${s.error.code}]` : ''}`,
+  );
+  ctx.line(
+    s.backlog === 0
+      ? `  outbox: empty (published up to event ${s.publishedSeq})`
+      : `  outbox: ${s.backlog} event${s.backlog === 1 ? '' : 's'} waiting (published up to ${s.publishedSeq})`,
+  );
+  if (s.machines.length === 0) return;
+  const rows = s.machines.map((m) => [
+    m.local ? `${m.name} (this one)` : m.name,
+    m.reachable
+      ? 'reachable'
+      : `unreachable since ${new Date(m.unreachableSince ?? m.heartbeatAt).toLocaleString()}`,
+    String(m.agents),
+    m.version,
+    m.ssh ?? '-',
+  ]);
+  ctx.line(
+    table(['MACHINE', 'STATE', 'AGENTS', 'VERSION', 'SSH'], rows, (r, col, text) =>
+      col === 1 && s.machines[r]?.reachable === false ? paint(c, 'red', text) : text,
+    ),
+  );
+}

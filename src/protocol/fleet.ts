@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { isoTimeSchema } from './common.js';
+import type { WtpEvent } from './events.js';
+
+/**
+ * One fleet across machines (issue 21): daemons on several machines share a PostgreSQL database;
+ * each owns its agents and publishes them there. These are the shapes the API and `--json` use.
+ */
+
+/** A machine's name in the fleet: the host name by default, `WTP_MACHINE` or `fleet.machine` otherwise. */
+export const machineNameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+    'a machine name: letters, digits, dot, underscore and dash, starting with a letter or digit, at most 63 characters',
+  )
+  .describe('A machine of the fleet');
+
+export const fleetMachineSchema = z.object({
+  name: machineNameSchema,
+  local: z.boolean().describe('This daemon’s own machine'),
+  version: z.string().describe('The wezterm-parallel version its daemon runs'),
+  startedAt: isoTimeSchema.describe('When its daemon started'),
+  heartbeatAt: isoTimeSchema.describe('Its last heartbeat (the database’s clock)'),
+  reachable: z.boolean().describe('Whether its heartbeat is recent (within fleet.unreachableAfterMs)'),
+  unreachableSince: isoTimeSchema
+    .nullable()
+    .describe('Since when it is unreachable: its last heartbeat; null while reachable'),
+  ssh: z
+    .string()
+    .nullable()
+    .describe('How `wtp attach machine/agent` reaches it (its fleet.ssh), or null when not configured'),
+  capacity: z.number().int().describe('How many more task agents it may start now'),
+  agents: z.number().int().describe('Its agents, as last published'),
+});
+export type FleetMachine = z.infer<typeof fleetMachineSchema>;
+
+export const fleetStatusSchema = z.object({
+  machine: machineNameSchema.describe('This machine’s name in the fleet'),
+  database: z.string().describe('The fleet database, without its password'),
+  connected: z.boolean(),
+  since: isoTimeSchema.describe('Since when it is connected (or not)'),
+  error: z
+    .object({ code: z.string(), message: z.string() })
+    .nullable()
+    .describe('Why it is not connected, when it is not'),
+  backlog: z.number().int().describe('Events of this machine not yet published to the fleet (its outbox)'),
+  publishedSeq: z.number().int().describe('The last local event the fleet has'),
+  role: z.string().nullable().describe('The database role this daemon writes as'),
+  ownership: z
+    .enum(['per-machine', 'shared-role', 'unknown'])
+    .describe(
+      'per-machine: the database lets this role write only its own machine’s rows; shared-role: the role owns other machines too, so the database cannot tell them apart',
+    ),
+  machines: z.array(fleetMachineSchema),
+});
+export type FleetStatus = z.infer<typeof fleetStatusSchema>;
+
+export const fleetResponseSchema = z.object({ fleet: fleetStatusSchema.nullable() });
+
+/**
+ * What the fleet view tells its listeners: another machine's event (its agents already updated),
+ * the machines changed (reachable, version, capacity, agents), or everything was read again.
+ */
+export type FleetChange =
+  | { kind: 'event'; machine: string; event: WtpEvent }
+  | { kind: 'machines' }
+  | { kind: 'tasks' }
+  | { kind: 'reloaded' };
+
+/**
+ * The API routes another machine of the fleet may call on this machine's agents (a command in the
+ * fleet database, carried out by this daemon's own API with its own checks). Nothing else: no
+ * agent is created, removed or attached from afar.
+ */
+export const FLEET_ROUTES = [
+  'stopAgent',
+  'restartAgent',
+  'sendInput',
+  'answerAgent',
+  'agentMerge',
+  'agentFeedback',
+  'agentWhy',
+  'getScreen',
+  'agentDiff',
+] as const;
+export type FleetRoute = (typeof FLEET_ROUTES)[number];
+
+export function isFleetRoute(route: string): route is FleetRoute {
+  return (FLEET_ROUTES as readonly string[]).includes(route);
+}

@@ -1,0 +1,164 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TaskView } from '../../src/protocol/tasks.js';
+import { FAST_FLEET, FleetRig } from '../support/fleet-rig.js';
+import { eventually } from '../support/harness.js';
+import { isAlive } from '../support/processes.js';
+
+/**
+ * The task graph across machines (issue 21): tasks added on one machine for a repository (by its
+ * remote URL) are claimed by the machines that have a clone of it, one each while each has one
+ * slot; dependents wait for done; a machine killed mid-task loses its lease and the task runs
+ * again elsewhere — once in the fleet's record, the late result of the first run refused.
+ */
+describe('fleet tasks on three daemons', () => {
+  const rig = new FleetRig();
+  const machines = ['alpha', 'bravo', 'charlie'] as const;
+  let dir = '';
+  /** A task that writes who ran it, then waits for its release file. */
+  const blocking = (name: string): string =>
+    `echo "${name} $WTP_MACHINE" >> '${dir}/ledger'; while [ ! -e '${dir}/release-${name}' ]; do sleep 0.1; done`;
+  const release = (name: string): void => writeFileSync(join(dir, `release-${name}`), '');
+  const ledger = (): string[] =>
+    existsSync(join(dir, 'ledger')) ? readFileSync(join(dir, 'ledger'), 'utf8').trim().split('\n') : [];
+  const tasks = async (m: string): Promise<TaskView[]> => {
+    const r = await rig.home(m).json<{ tasks: TaskView[] }>(['task', 'ls']);
+    if (r.code !== 0) throw new Error(r.stderr);
+    return r.doc.tasks;
+  };
+  const task = async (m: string, title: string): Promise<TaskView> => {
+    const t = (await tasks(m)).find((x) => x.title === title);
+    if (!t) throw new Error(`no task ${title}`);
+    return t;
+  };
+  const add = async (title: string, prompt: string, after: string[] = []): Promise<void> => {
+    const args = ['task', 'add', title, '-p', prompt, '--profile', 'cmd', '--workspace', 'app'];
+    for (const a of after) args.push('--after', a);
+    const r = await rig.home('alpha').run(args);
+    expect(r.code, r.stderr).toBe(0);
+  };
+
+  beforeAll(async () => {
+    await rig.setUp(machines, { config: () => `${FAST_FLEET}  leaseMs: 1500\n  taskSlots: 1\n` });
+    dir = rig.home('alpha').path('shared');
+    mkdirSync(dir);
+    // One repository, a clone of it on every machine (its origin: the same URL).
+    const origin = join(dir, 'origin.git');
+    const git = (cwd: string, ...args: string[]): string =>
+      execFileSync('git', args, { cwd, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }).toString();
+    git(dir, 'init', '-q', '--bare', origin);
+    const seed = join(dir, 'seed');
+    git(dir, 'clone', '-q', origin, seed);
+    writeFileSync(join(seed, 'README.md'), '# app\n');
+    git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '.');
+    git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init');
+    git(seed, 'push', '-q', 'origin', 'HEAD');
+    for (const m of machines) {
+      const home = rig.home(m);
+      const clone = home.path('app');
+      git(dir, 'clone', '-q', `${origin}/`, clone); // another spelling of the same URL: matched all the same
+      await rig.up(m);
+      const ws = await home.run(['workspace', 'new', 'app', '--repo', clone]);
+      expect(ws.code, ws.stderr).toBe(0);
+    }
+  });
+  afterAll(() => rig.cleanup());
+
+  it('a graph added on alpha spreads over the three machines; dependents wait for done', async () => {
+    for (const t of ['one', 'two', 'three']) await add(t, blocking(t));
+    await add('after', blocking('after'), ['one', 'two', 'three']);
+    const running = await eventually(
+      'the three to run, one per machine',
+      async () => {
+        const all = await tasks('bravo');
+        const three = all.filter((t) => ['one', 'two', 'three'].includes(t.title) && t.status === 'running');
+        return three.length === 3 ? three : undefined;
+      },
+      30_000,
+    );
+    expect(new Set(running.map((t) => t.fleet?.machine))).toEqual(new Set(machines));
+    expect((await task('charlie', 'after')).status).toBe('ready');
+    for (const t of ['one', 'two', 'three']) release(t);
+    await eventually(
+      'the three to be in review',
+      async () => (await tasks('alpha')).filter((t) => t.status === 'review').length === 3,
+    );
+    // `after` waits for done, not review: they are merged (here: moved to done) from any machine.
+    expect((await task('alpha', 'after')).status).toBe('ready');
+    for (const t of ['one', 'two', 'three']) {
+      expect((await rig.home('charlie').run(['task', 'move', t, 'done'])).code).toBe(0);
+    }
+    release('after');
+    await eventually(
+      'after to run and finish',
+      async () => (await task('bravo', 'after')).status === 'review',
+    );
+    expect(ledger().sort()).toEqual(
+      [
+        ...running.map((t) => `${t.title} ${t.fleet?.machine ?? ''}`),
+        `after ${(await task('alpha', 'after')).fleet?.machine ?? ''}`,
+      ].sort(),
+    );
+    // Each ran once; its run says where.
+    for (const t of await tasks('alpha')) expect(t.fleet?.runs.map((r) => r.status)).toEqual(['review']);
+  });
+
+  it('a daemon killed mid-task: its lease lapses, the task runs again elsewhere, the late result is refused', async () => {
+    await add('kill', blocking('kill'));
+    const first = await eventually('kill to run', async () => {
+      const t = await task('alpha', 'kill');
+      return t.status === 'running' && t.fleet?.machine ? t : undefined;
+    });
+    const victim = first.fleet?.machine ?? '';
+    const home = rig.home(victim);
+    const pid = (await home.json<{ daemon: { pid: number } }>(['status'])).doc.daemon.pid;
+    process.kill(pid, 'SIGKILL');
+    await eventually('its daemon to die', () => !isAlive(pid));
+    const other = machines.find((m) => m !== victim) as string;
+    const second = await eventually(
+      'kill to run on another machine',
+      async () => {
+        const t = await task(other, 'kill');
+        return t.status === 'running' && t.fleet?.machine !== victim ? t : undefined;
+      },
+      30_000,
+    );
+    expect(second.fleet?.runs.map((r) => [r.machine, r.status])).toEqual([
+      [victim, 'lost'],
+      [second.fleet?.machine, 'running'],
+    ]);
+    // Both runs were started (the first one's agent outlived its daemon): both get their release.
+    release('kill');
+    await eventually('kill to be in review', async () => (await task(other, 'kill')).status === 'review');
+    // The killed machine comes back: its run's result is refused, the fleet keeps the second one.
+    const up = await home.run(['up', '--detach']);
+    expect(up.code, up.stderr).toBe(0);
+    const settled = await eventually(
+      'the killed machine to let its run go',
+      async () => {
+        const out = (await home.run(['events', '--type', 'task.statusChanged', '--json'])).stdout;
+        const gaveUp = out
+          .trim()
+          .split('\n')
+          .filter((l) => l !== '')
+          .map(
+            (l) =>
+              (JSON.parse(l) as { event: { data: { task?: string; to: string; reason: string } } }).event
+                .data,
+          )
+          .find((d) => d.task === first.id && d.to === 'cancelled');
+        return gaveUp ? { gaveUp, task: await task(other, 'kill') } : undefined;
+      },
+      30_000,
+    );
+    expect(settled.gaveUp.reason).toMatch(/lease lapsed|refused its result/);
+    expect(settled.task.status).toBe('review');
+    expect(settled.task.fleet?.runs.map((r) => r.status)).toEqual([
+      expect.stringMatching(/^(lost|refused)$/),
+      'review',
+    ]);
+    expect(settled.task.fleet?.machine).toBe(second.fleet?.machine);
+  });
+});

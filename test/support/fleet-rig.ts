@@ -1,0 +1,60 @@
+import { expect } from 'vitest';
+import { TestHome } from './harness.js';
+import { TestPostgres } from './postgres.js';
+
+/** Fast heartbeats for tests: a machine is unreachable 2 s after its last one. */
+export const FAST_FLEET = 'fleet:\n  heartbeatMs: 300\n  unreachableAfterMs: 2000\n  pollMs: 300\n';
+
+/**
+ * A fleet for a test (issue 21): a PostgreSQL server of its own, a database with a login role per
+ * machine (no other privilege), the schema made once by the database's owner with
+ * `wtp fleet migrate`, and a WTP_HOME per machine that joins it (WTP_MACHINE, WTP_FLEET_URL).
+ */
+export class FleetRig {
+  readonly pg: TestPostgres;
+  readonly homes: Record<string, TestHome> = {};
+  urls: Record<string, string> = {};
+
+  constructor(listen: string[] = []) {
+    this.pg = new TestPostgres(listen);
+  }
+
+  /** Starts the server, makes the database, roles and schema; `machines` get homes (not started). */
+  async setUp(
+    machines: readonly string[],
+    opts: { env?: (machine: string) => Record<string, string>; config?: (machine: string) => string } = {},
+  ): Promise<void> {
+    await this.pg.start();
+    this.urls = await this.pg.fleetDatabase('fleet', [...machines]);
+    await this.pg.admin('ALTER DATABASE fleet OWNER TO wtp_admin');
+    const admin = new TestHome({ WTP_FLEET_URL: this.pg.url('wtp_admin', this.pg.adminPassword, 'fleet') });
+    const migrated = await admin.run(['fleet', 'migrate']);
+    await admin.cleanup();
+    expect(migrated.code, migrated.stderr).toBe(0);
+    for (const m of machines) {
+      const home = new TestHome({
+        WTP_FLEET_URL: this.urls[m] as string,
+        WTP_MACHINE: m,
+        ...opts.env?.(m),
+      });
+      home.writeConfig(opts.config?.(m) ?? FAST_FLEET);
+      this.homes[m] = home;
+    }
+  }
+
+  home(machine: string): TestHome {
+    const h = this.homes[machine];
+    if (!h) throw new Error(`no machine ${machine}`);
+    return h;
+  }
+
+  async up(machine: string): Promise<void> {
+    const r = await this.home(machine).run(['up', '--detach']);
+    expect(r.code, r.stderr).toBe(0);
+  }
+
+  async cleanup(): Promise<void> {
+    for (const h of Object.values(this.homes)) await h.cleanup();
+    await this.pg.cleanup();
+  }
+}
