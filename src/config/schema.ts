@@ -1,13 +1,7 @@
 import { z } from 'zod';
 import { approvalsSchema } from '../protocol/approval-schema.js';
 import { AGENT_STATES, BACKEND_CHOICES, PROFILE_NAMES } from '../protocol/constants.js';
-import {
-  FORGE_CLI_CHOICES,
-  PR_BODY_FIELDS,
-  remoteNameSchema,
-  unknownPlaceholders,
-} from '../protocol/forge.js';
-import { MAX_FIX_CHECKS } from '../protocol/tasks.js';
+import { forgeConfigSchema } from './forge-schema.js';
 
 /** Default TCP port of the API on 127.0.0.1. */
 export const DEFAULT_API_PORT = 7537;
@@ -172,80 +166,7 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Dispatching ready tasks to agents'),
-    forge: z
-      .strictObject({
-        cli: z
-          .enum(FORGE_CLI_CHOICES)
-          .default('auto')
-          .describe(
-            "The forge's CLI for pull requests: gh (GitHub), glab (GitLab), or auto: glab when the remote's host name contains gitlab, else gh",
-          ),
-        remote: remoteNameSchema.default('origin').describe('The git remote `wtp push` and `wtp pr` push to'),
-        pollIntervalMs: z
-          .number()
-          .int()
-          .min(1_000)
-          .max(86_400_000)
-          .default(120_000)
-          .describe(
-            "How often each open pull request's state, review decision and checks are asked for (only while one is open)",
-          ),
-        maxPollIntervalMs: z
-          .number()
-          .int()
-          .min(1_000)
-          .max(86_400_000)
-          .default(1_800_000)
-          .describe('After failed polls the interval doubles, up to this'),
-        cliTimeoutMs: z
-          .number()
-          .int()
-          .min(1_000)
-          .max(3_600_000)
-          .default(60_000)
-          .describe(
-            'A gh or glab call still running then is killed (its process group: SIGTERM, then SIGKILL)',
-          ),
-        pushTimeoutMs: z
-          .number()
-          .int()
-          .min(1_000)
-          .max(86_400_000)
-          .default(600_000)
-          .describe('A git push still running then is killed (its process group: SIGTERM, then SIGKILL)'),
-        bodyTemplate: z
-          .string()
-          .min(1)
-          .max(20_000)
-          .superRefine((t, ctx) => {
-            const unknown = unknownPlaceholders(t);
-            if (unknown.length === 0) return;
-            const list = (names: string[]) => names.map((n) => `{{${n}}}`).join(', ');
-            ctx.addIssue({
-              code: 'custom',
-              message: `unknown placeholder(s) ${list(unknown)}; known: ${list(Object.keys(PR_BODY_FIELDS))}`,
-            });
-          })
-          .optional()
-          .describe(
-            `The pull request body, as text with placeholders (${Object.keys(PR_BODY_FIELDS)
-              .map((n) => `{{${n}}}`)
-              .join(
-                ', ',
-              )}); replaced once, never run. Default: the task prompt, commits, diff stat and test result`,
-          ),
-        fixChecks: z
-          .number()
-          .int()
-          .min(0)
-          .max(MAX_FIX_CHECKS)
-          .default(0)
-          .describe(
-            "How many times a task's agent gets its pull request's failing checks as feedback by itself, for tasks that say none (0: never; `wtp feedback --from-checks` sends them by hand)",
-          ),
-      })
-      .prefault({})
-      .describe('Pushing agents’ branches and pull requests through gh or glab (docs/worktrees.md)'),
+    forge: forgeConfigSchema,
     states: z
       .strictObject({
         screenOverrideMs: ms(

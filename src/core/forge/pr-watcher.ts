@@ -178,7 +178,9 @@ export class PrWatcher {
   private async autoFix(agent: AgentRecord, pr: PullRequestRecord): Promise<void> {
     const failing = pr.checks.filter((c) => c.state === 'fail');
     if (failing.length === 0 || pr.fedCommit === pr.headCommit || pr.awaitingFix) return;
-    if (pr.fixRounds >= this.d.tasks.fixChecksOf(agent.id, this.d.settings.fixChecks)) return;
+    // A task's own bound, else the config's; an agent without a task gets none by itself.
+    const task = this.d.tasks.byAgent(agent.id);
+    if (!task || pr.fixRounds >= (task.fixChecks ?? this.d.settings.fixChecks)) return;
     if (agent.state !== 'idle') return; // typed once it is at its prompt (see onEvent)
     await this.d.actions.sendInput(agent.id, checksFeedbackText(pr, failing), true, 'policy');
     await this.fed(agent, pr);

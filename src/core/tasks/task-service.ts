@@ -251,12 +251,6 @@ export class TaskService {
     return true;
   }
 
-  /** Rounds of failing checks the task's agent gets as feedback by itself (its own, else `byDefault`). */
-  fixChecksOf(agentId: string, byDefault: number): number {
-    const task = this.byAgent(agentId);
-    return task ? (task.fixChecks ?? byDefault) : 0;
-  }
-
   /** A status change decided by the dispatcher (e.g. failed when no agent could start). */
   async setStatus(taskId: string, to: TaskStatus, reason: string): Promise<void> {
     const task = this.resolve(taskId);
