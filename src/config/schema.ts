@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { approvalsSchema } from '../protocol/approval-schema.js';
 import { AGENT_STATES, BACKEND_CHOICES, PROFILE_NAMES } from '../protocol/constants.js';
+import { forgeConfigSchema } from './forge-schema.js';
 
 /** Default TCP port of the API on 127.0.0.1. */
 export const DEFAULT_API_PORT = 7537;
@@ -165,6 +166,7 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Dispatching ready tasks to agents'),
+    forge: forgeConfigSchema,
     states: z
       .strictObject({
         screenOverrideMs: ms(

@@ -4,6 +4,9 @@ import type { ProfileCatalog } from './agents/profiles.js';
 import type { ConflictRadar } from './git/conflict-radar.js';
 import type { DiffStatTracker } from './git/diff-stat-tracker.js';
 import type { ReviewService } from './git/review-service.js';
+import type { DeliveryService } from './forge/delivery-service.js';
+import type { PrWatcher } from './forge/pr-watcher.js';
+import type { ProgressHub } from './forge/progress-hub.js';
 import type { HostDirectory } from './hosts/host-directory.js';
 import type { HostSessions } from './hosts/host-sessions.js';
 import type { OrphanHosts } from './hosts/orphan-hosts.js';
@@ -58,6 +61,12 @@ export interface Core {
   dispatcher: Dispatcher;
   /** Best-of-N compare and pick. */
   taskReview: TaskReview;
+  /** Push and pull requests (issue 20); null without git or without a forge CLI runner. */
+  delivery: DeliveryService | null;
+  /** Open pull requests polled, their checks sent as feedback; null without git or forge. */
+  prs: PrWatcher | null;
+  /** Progress lines of long operations (a push), by the caller's id. */
+  progress: ProgressHub;
   /** Loads state, makes sure the default workspace exists, re-binds surviving hosts, starts timers. */
   start(): Promise<void>;
   /** Stops every live agent (SIGTERM, then SIGKILL after the grace delay); returns how many. */

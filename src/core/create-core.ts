@@ -1,37 +1,21 @@
-import type { Backend } from '../protocol/agent.js';
 import type { Core } from './core.js';
+import type { CoreAdapters, CoreSettings } from './core-inputs.js';
+import { DEFAULT_STATE_SETTINGS } from './core-inputs.js';
 import { DEFAULT_WORKSPACE } from '../protocol/workspace.js';
-import { AgentService, type ServiceSettings } from './agents/agent-service.js';
+import { AgentService } from './agents/agent-service.js';
 import { isLive } from './model/agent-state.js';
-import type { FactorySettings } from './agents/agent-factory.js';
 import { EventBus } from './model/event-bus.js';
 import { HostDirectory } from './hosts/host-directory.js';
 import { HostSessions } from './hosts/host-sessions.js';
 import { AgentLifecycle } from './lifecycle/lifecycle.js';
-import type { LifecycleSettings } from './lifecycle/lifecycle-deps.js';
 import { OrphanHosts } from './hosts/orphan-hosts.js';
 import { OutputHub } from './hosts/output-hub.js';
-import type {
-  Clock,
-  EventLog,
-  HostLauncher,
-  IdGenerator,
-  LaunchPreflight,
-  Logger,
-  OutputLogs,
-  ProcessInspector,
-  ProfileSetup,
-  StateStore,
-  TimerHandle,
-} from './ports/daemon.js';
-import type { ProfileCatalog } from './agents/profiles.js';
+import type { TimerHandle } from './ports/daemon.js';
 import { DialogAnswerer } from './agents/dialog-answerer.js';
 import { PolicyAnswerer } from './policies/policy-answerer.js';
-import type { Approvals } from '../protocol/approval-schema.js';
-import type { DetectorTable } from './state/detectors/screen-detector.js';
-import { StateEngine, type StateEngineSettings } from './state/state-engine.js';
-import type { AgentGit, WorktreeSettings } from './git/agent-worktree.js';
-import type { GitReview, GitWorktrees } from './ports/git.js';
+import { StateEngine } from './state/state-engine.js';
+import type { AgentGit } from './git/agent-worktree.js';
+import { createDelivery, DEFAULT_FORGE_SETTINGS } from './forge/create-delivery.js';
 import { ConflictRadar } from './git/conflict-radar.js';
 import { ReviewService } from './git/review-service.js';
 import { DiskSampler } from './git/disk-sampler.js';
@@ -39,47 +23,12 @@ import { DiffStatTracker } from './git/diff-stat-tracker.js';
 import { TaskService } from './tasks/task-service.js';
 import { TaskReview } from './tasks/task-review.js';
 import { UsageGovernor } from './tasks/usage-governor.js';
-import { DEFAULT_DISPATCH, Dispatcher, type DispatchSettings } from './tasks/dispatcher.js';
+import { DEFAULT_DISPATCH, Dispatcher } from './tasks/dispatcher.js';
 import { AgentRegistry } from './model/registry.js';
 import { withPendingEvents } from './model/pending-writes.js';
 import { StorageHealth } from './model/storage-health.js';
 import { StatsSampler } from './reports/stats-sampler.js';
-import type { MuxRegistry } from './ports/panes.js';
 import { WorkspaceService } from './workspaces/workspace-service.js';
-
-export interface CoreSettings {
-  /** Backend of the `default` workspace when it is first created (the daemon's resolved backend). */
-  defaultBackend: Backend;
-  lifecycle: LifecycleSettings;
-  factory: FactorySettings;
-  service: Omit<ServiceSettings, 'promptQuietMs'>;
-  /** Bytes of recent output kept in memory per agent. */
-  outputTailBytes: number;
-  /** Quiet time before a template agent's initial prompt is typed. */
-  promptQuietMs: number;
-  /** How often output offsets are persisted and acknowledged to hosts. */
-  checkpointIntervalMs: number;
-  statsIntervalMs: number;
-  /** State engine rules (config `states`); defaults apply when absent. */
-  states?: StateEngineSettings;
-  /** Port ranges of worktrees (config `git`). */
-  worktrees?: WorktreeSettings;
-  /** Dispatching tasks to agents (config `tasks`). */
-  dispatch?: DispatchSettings;
-  /** How often a failing write path is tried again (default 2 s). */
-  storageProbeMs?: number;
-  /** The database file, named in storage errors. */
-  databasePath?: string;
-  /** Approval rules (config `approvals`): dialogs they decide are answered as via `policy`. */
-  approvals?: Approvals;
-}
-
-export const DEFAULT_STATE_SETTINGS: StateEngineSettings = {
-  screenOverrideMs: 3_000,
-  stallAfterMs: 300_000,
-  stallCpuPercent: 2,
-  historySize: 20,
-};
 
 /** How often `working` agents are checked for stalls. */
 const STALL_CHECK_MS = 15_000;
@@ -88,27 +37,8 @@ const DISK_SAMPLE_MS = 60_000;
 /** An agent's diff stat is measured this long after it went idle or ended. */
 const DIFF_STAT_DEBOUNCE_MS = 1_500;
 
-export interface CoreAdapters {
-  store: StateStore;
-  events: EventLog;
-  launcher: HostLauncher;
-  preflight: LaunchPreflight;
-  inspector: ProcessInspector;
-  logs: OutputLogs;
-  clock: Clock;
-  ids: IdGenerator;
-  log: Logger;
-  muxes: MuxRegistry;
-  /** Every profile's spec (src/vendors/registry.ts): the core names no vendor of its own. */
-  profileCatalog: ProfileCatalog;
-  /** Agent CLI preparation (version, hooks, trust); tests without agent CLIs leave it out. */
-  profiles?: ProfileSetup;
-  /** The vendors' screen rules, to verify a dialog before answering it; absent: answers are refused. */
-  detectors?: DetectorTable;
-  /** Git worktrees and review; without it agents run where they are told. */
-  git?: { worktrees: GitWorktrees; review: GitReview };
-}
-
+export type { CoreAdapters, CoreSettings } from './core-inputs.js';
+export { DEFAULT_STATE_SETTINGS } from './core-inputs.js';
 export type { Core } from './core.js';
 
 export function createCore(a: CoreAdapters, s: CoreSettings): Core {
@@ -199,6 +129,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     git,
     diskUsage: (id) => disk?.get(id) ?? null,
     diffStat: (id) => diffStats?.get(id) ?? null,
+    nextPrPoll: (id) => prs?.nextPollAt(id) ?? null,
     forgetSignals: (id) => engine.forget(id),
   });
   const review =
@@ -245,6 +176,20 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     log: a.log,
     governor,
     settings: dispatch,
+  });
+
+  // Delivery: push, pull requests, and the checks that come back.
+  const { delivery, prs, progress } = createDelivery({
+    registry,
+    service,
+    review,
+    git: git && { ...git, delivery: a.git?.delivery },
+    forge: a.forge,
+    tasks,
+    bus,
+    clock: a.clock,
+    log: a.log,
+    settings: s.forge ?? DEFAULT_FORGE_SETTINGS,
   });
 
   // What events set off.
@@ -318,6 +263,9 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     answers,
     governor,
     dispatcher,
+    delivery,
+    prs,
+    progress,
     taskReview: new TaskReview({
       tasks,
       review,
@@ -349,6 +297,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       await governor.start();
       dispatcher.start();
       policies.start();
+      prs?.start();
     },
     async stopAllAgents() {
       const live = registry.all().filter((x) => isLive(x.state));
@@ -374,6 +323,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       disk?.stop();
       diffStats?.stop();
       dispatcher.stop();
+      prs?.stop();
       governor.stop();
       engine.dispose();
       storage.dispose();

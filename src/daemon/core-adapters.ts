@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { CliForge } from '../adapters/forge/cli-forge.js';
+import { CliGitDelivery } from '../adapters/git/git-delivery.js';
 import { CliGitReview } from '../adapters/git/git-review.js';
 import { CliGitWorktrees } from '../adapters/git/git-worktrees.js';
 import { FileOutputLogs } from '../adapters/output-log/file-output-logs.js';
@@ -97,7 +99,9 @@ export function coreAdapters(o: {
         gitEnv: ownEnvironment(),
       }),
       review: new CliGitReview({ gitEnv: ownEnvironment() }),
+      delivery: new CliGitDelivery({ gitEnv: ownEnvironment() }),
     },
+    forge: new CliForge({ env: ownEnvironment(), timeoutMs: config.forge.cliTimeoutMs }),
     profiles: createProfileSetup({
       agentsDir: paths.agentsDir,
       env: childEnv,

@@ -1,4 +1,6 @@
 import type { Server } from 'node:net';
+import { killForgeClis } from '../adapters/forge/run-forge-cli.js';
+import { killPushes } from '../adapters/git/git-push.js';
 import { systemClock } from '../adapters/system/system-clock.js';
 import { environmentForChildren, readEnv, type WtpEnv } from '../config/env.js';
 import { chooseInspector } from '../config/process-inspector.js';
@@ -175,6 +177,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         await api?.close();
         notifications.stop();
         await core.stop();
+        killChildProcesses();
         await new Promise<void>((resolve) => (hostServer ? hostServer.close(() => resolve()) : resolve()));
         await core.registry.record([
           {
@@ -267,4 +270,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     release(false);
     throw err;
   }
+}
+
+/** Pushes and forge CLI calls still running when the daemon stops: their process groups are ended. */
+function killChildProcesses(): void {
+  killPushes();
+  killForgeClis();
 }

@@ -67,5 +67,14 @@ export function coreSettings(o: {
       historySize: 20,
     },
     approvals: config.approvals,
+    forge: {
+      remote: config.forge.remote,
+      cli: config.forge.cli,
+      pushTimeoutMs: config.forge.pushTimeoutMs,
+      bodyTemplate: config.forge.bodyTemplate,
+      pollIntervalMs: config.forge.pollIntervalMs,
+      maxPollIntervalMs: Math.max(config.forge.maxPollIntervalMs, config.forge.pollIntervalMs),
+      fixChecks: config.forge.fixChecks,
+    },
   };
 }

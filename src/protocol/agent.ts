@@ -2,6 +2,7 @@ import { approvalsSchema } from './approval-schema.js';
 import { z } from 'zod';
 import { gitRefSchema, optionValueSchema } from './argument-strings.js';
 import { pendingRequestSchema, SIGNAL_SOURCES } from './signals.js';
+import { pullRequestSchema } from './forge.js';
 
 export { pendingRequestSchema, type PendingRequest } from './signals.js';
 import { absolutePathSchema, boolQuery, envKeySchema, isoTimeSchema, nameSchema } from './common.js';
@@ -152,6 +153,9 @@ export const agentSchema = z.object({
     .describe(
       'The agent changes against its base (committed, uncommitted and untracked), measured when it is created, goes idle or exits, commits or merges; null until measured or without a worktree',
     ),
+  pullRequest: pullRequestSchema
+    .nullable()
+    .describe('The pull request opened for its branch (`wtp pr`), as last polled; null when none'),
 });
 export type AgentView = z.infer<typeof agentSchema>;
 

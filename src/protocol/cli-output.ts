@@ -10,6 +10,12 @@ import { eventSchema } from './events.js';
 import { fleetStatusSchema } from './fleet.js';
 import { forkResultSchema } from './fork.js';
 import {
+  checksFeedbackResultSchema,
+  prCreateResultSchema,
+  prStatusListSchema,
+  pushResultSchema,
+} from './forge.js';
+import {
   agentDiffSchema,
   conflictReportSchema,
   gcResultSchema,
@@ -171,6 +177,10 @@ export const cliOutputSchemas = {
   commit: z.object({ ...v, agent: z.string(), commit: z.string().nullable() }),
   merge: mergeResultSchema.extend({ ...v, agent: z.string() }),
   conflicts: conflictReportSchema.extend(v),
+  push: pushResultSchema.extend(v),
+  pr: prCreateResultSchema.extend(v),
+  prStatus: prStatusListSchema.extend(v),
+  checksFeedback: checksFeedbackResultSchema.extend({ ...v, agent: z.string() }),
   gc: gcResultSchema.extend(v),
   setup: setupInfoSchema.extend(v),
   task: z.object({ ...v, task: taskSchema }),

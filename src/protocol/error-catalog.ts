@@ -147,6 +147,20 @@ export const ERROR_CATALOG = {
     '`wtp broadcast` found no idle agent, so nothing was sent; `details.skipped` lists the live agents it left out and their states. Wait until one is idle (`wtp ls --state idle`), or type into one with `wtp send AGENT TEXT --force`.',
   WORKTREE_MISSING:
     'The agent’s git worktree no longer exists (`wtp gc` removes the worktree and branch of an ended agent whose work is merged; or it was removed by hand), so it cannot be restarted there; nothing was started. `details` has its path and branch. Remove the agent (`wtp rm`) and start a new one, which gets a fresh worktree (`wtp new … --repo DIR`, or `--branch B` to continue on a branch that still exists).',
+  FORGE_CLI_MISSING:
+    'The forge’s CLI is not on the daemon’s PATH: `gh` for GitHub, `glab` for GitLab (`details.cli`; which one follows from the remote’s URL, or config `forge.cli`). Install it (https://cli.github.com, https://gitlab.com/gitlab-org/cli), sign in (`gh auth login`, `glab auth login`), and restart the daemon from a shell where it is found (`wtp down && wtp up`). It is looked for before the push: nothing was pushed or opened.',
+  FORGE_FAILED:
+    'The forge’s CLI (`details.cli`) failed: not signed in (gh exits 4: run `gh auth login`; glab: `glab auth login`), no such repository on the forge, a network error or a time limit. `details` has its arguments, exit code and the end of its error output; the message says what it said.',
+  PUSH_REJECTED:
+    'The remote refused the push; nothing was changed there. `details.reason`: `behind` (the remote branch has commits this one lacks: someone else pushed, or the agent rebased or amended — `--force-with-lease` replaces it if the remote is still where it was last seen), `stale` (`--force-with-lease` refused: the remote branch moved since this repository last saw it; fetch and look before deciding), or `remote` (a hook or a protection rule of the remote; `details.message` says which). `details.next` has the commands.',
+  GIT_REMOTE_NOT_FOUND:
+    'The repository has no remote of that name (`details.remote`); `details.remotes` lists the ones it has. Add it (`git remote add NAME URL`) or pass `--remote`.',
+  PR_NOT_FOUND:
+    'The agent has no pull request recorded: open one with `wtp pr NAME` (an open pull request for its branch is taken as it is).',
+  CHECKS_NOT_FAILING:
+    '`wtp feedback --from-checks`: no check of the agent’s pull request fails (`details.checksState`: none, pending or passing), so nothing was sent. `wtp pr status NAME` shows them.',
+  PR_NO_COMMITS:
+    'The agent’s branch has no commits that its base lacks, so there is nothing to propose; nothing was opened. Commit its work first (`wtp commit NAME -m MSG`, or `--commit MSG`).',
   FLEET_UNREACHABLE:
     'The fleet database (`store.fleet`, `WTP_FLEET_URL`) cannot be reached: the server is down or the network is cut. This machine’s own agents keep running and their changes wait in its outbox, published once the database answers again; other machines are shown as last seen. `details.database` names it (without its password).',
   FLEET_REFUSED:

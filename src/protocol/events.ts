@@ -5,6 +5,7 @@ import { RUN_STATUSES, taskSchema, taskStatusSchema } from './tasks.js';
 import { answerEventSchema } from './answers.js';
 import { pendingRequestSchema } from './signals.js';
 import { errorBodySchema } from './errors.js';
+import { forgeEventPayloads } from './forge-events.js';
 import { storageComponentSchema } from './storage.js';
 import { workspaceSchema } from './workspace.js';
 
@@ -19,7 +20,8 @@ export type EventSource = z.infer<typeof eventSourceSchema>;
 
 const payloads = {
   'agent.created': z
-    .object({ agent: agentSchema })
+    // `pullRequest` is absent from events recorded before pull requests existed.
+    .object({ agent: agentSchema.partial({ pullRequest: true }) })
     .describe(
       'An agent was registered (`wtp new`, `POST /agents`, a workspace template, a task run), with its `agent.stateChanged` to `starting` in the same transaction.',
     ),
@@ -76,9 +78,10 @@ const payloads = {
     .describe(
       "An agent was removed (`wtp rm`, `DELETE /agents/:agent`, a removed workspace, a picked task's losing attempts).",
     ),
-  // `blocked` is what held the task when it was made (absent from events recorded before it existed).
+  // `blocked` is what held the task when it was made (absent from events recorded before it existed,
+  // as are `fixChecks` and `pullRequests`).
   'task.created': z
-    .object({ task: taskSchema.partial({ blocked: true }) })
+    .object({ task: taskSchema.partial({ blocked: true, fixChecks: true, pullRequests: true }) })
     .describe('A task was added (`wtp task add`, `POST /tasks`, an import).'),
   'task.statusChanged': z
     .object({
@@ -153,6 +156,7 @@ const payloads = {
       test: z.string().nullable().describe('The test command that passed first, if any'),
     })
     .describe("The agent's branch was merged into its target (`wtp merge`, `wtp task pick`)."),
+  ...forgeEventPayloads,
   'conflict.predicted': z
     .object({
       a: z.string().describe('Agent name (or the base branch)'),

@@ -31,6 +31,8 @@ const REVIEWED_GET_ROUTES = [
   'agentClis', // PATH lookups (stat, access) of the agent CLIs; runs nothing, not even `--version`
   'agentDiff', // git diff/ls-files with --no-ext-diff --no-textconv, in a private index copy
   'conflicts', // git merge-tree --write-tree: writes objects, never a ref or a worktree
+  'agentPr', // the pull request as last polled; gh/glab run only from POST …/pr/refresh
+  'listPrs', // the same, for every agent
   'setupShow', // reads the setup file; runs nothing
   'listTasks',
   'getTask',

@@ -43,6 +43,7 @@ import { refuseNul } from './argument-strings.js';
 import type { RouteDef } from './route-def.js';
 import { taskRoutes } from './task-route-defs.js';
 import { gitRoutes } from './git-route-defs.js';
+import { forgeRoutes } from './forge-route-defs.js';
 import {
   createdWorkspaceSchema,
   createWorkspaceRequestSchema,
@@ -259,6 +260,7 @@ const table = {
       ),
   },
   ...gitRoutes,
+  ...forgeRoutes,
   ...taskRoutes,
   dashboardLink: {
     ...ROUTE_PATHS.dashboardLink,
@@ -345,6 +347,11 @@ export const websocketRoutes = {
     path: '/api/v1/agents/:agent/pty',
     summary:
       'Live terminal: binary frames are terminal bytes, text frames JSON control messages (resize, exit)',
+  },
+  progress: {
+    path: '/api/v1/progress',
+    summary:
+      "Progress of a long operation: query op=<id>, the id given as `progress` to a push or pull request; one {type: 'progress', line} message per line (git's --progress), closed by the client",
   },
 } as const;
 

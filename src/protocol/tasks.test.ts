@@ -215,6 +215,8 @@ describe('taskSchema', () => {
     retries: null,
     reuseIdle: false,
     labels: [],
+    fixChecks: null,
+    pullRequests: [],
     round: 1,
     agents: ['ag-1'],
     runs: [

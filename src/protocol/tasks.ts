@@ -3,6 +3,7 @@ import { TASK_STATUSES, type TaskStatus } from './constants.js';
 import { commandLineSchema, optionValueSchema } from './argument-strings.js';
 import { isoTimeSchema, nameSchema } from './common.js';
 import { PROFILE_NAMES } from './constants.js';
+import { PR_STATES } from './forge.js';
 
 /**
  * Tasks: a graph of prompts for AI coding agents. A task waits for the tasks it depends on,
@@ -77,6 +78,15 @@ const reuseIdleSchema = z
   .boolean()
   .describe(
     'Give it to an idle agent of its profile in the workspace, if there is one, instead of a new agent',
+  );
+export const MAX_FIX_CHECKS = 5;
+const fixChecksSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_FIX_CHECKS)
+  .describe(
+    `How many times its agent gets its pull request's failing checks as feedback by itself (0-${MAX_FIX_CHECKS}; default: config forge.fixChecks, 0: never)`,
   );
 const labelsSchema = z
   .array(z.string().min(1).max(50))
@@ -156,6 +166,17 @@ export const taskSchema = z.object({
     .string()
     .optional()
     .describe('Why it is in its status, e.g. "agent ag-… crashed" or "cancelled by user"'),
+  fixChecks: fixChecksSchema.nullable(),
+  pullRequests: z
+    .array(
+      z.object({
+        agentId: z.string(),
+        number: z.number().int(),
+        url: z.string(),
+        state: z.enum(PR_STATES),
+      }),
+    )
+    .describe('Pull requests opened for its runs’ branches (`wtp pr`), oldest first'),
   blocked: taskBlockedSchema
     .nullable()
     .describe(
@@ -200,6 +221,7 @@ const taskOptions = {
   retries: retriesSchema.optional(),
   reuseIdle: reuseIdleSchema.optional(),
   labels: labelsSchema.optional(),
+  fixChecks: fixChecksSchema.optional(),
 };
 
 /** More variants than attempts would leave some unused: refused rather than silently ignored. */

@@ -61,6 +61,7 @@ export function view(id: string, name: string, workspaceId: string, workspace: s
     worktreeBytes: null,
     machine: null,
     diffStat: null,
+    pullRequest: null,
   };
 }
 

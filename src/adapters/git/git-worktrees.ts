@@ -101,7 +101,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
     return this.setup.runSetup(wt, env, progress);
   }
 
-  async wouldLose(wt: P.AgentWorktree): Promise<P.WorktreeLoss> {
+  async wouldLose(wt: P.AgentWorktree, merged: readonly string[] = []): Promise<P.WorktreeLoss> {
     const loss: P.WorktreeLoss = { uncommitted: [], unmergedCommits: [] };
     if (!wt.owned || !fs.existsSync(wt.repo)) return loss;
     for (const { xy, path } of await this.status(wt.path)) {
@@ -114,7 +114,12 @@ export class CliGitWorktrees implements P.GitWorktrees {
     const refs = await this.git(['for-each-ref', '--format=%(refname)', 'refs/heads/'], { cwd: wt.repo });
     const others = refs.stdout.split('\n').filter((r) => r !== '' && r !== `refs/heads/${branch}`);
     const base = (await this.tryCommit(wt.repo, wt.baseCommit)) ?? (await this.tryCommit(wt.repo, wt.base));
-    const not = ['--not', ...(base ? [base] : []), '--remotes', ...others, '--'];
+    const mergedHere: string[] = [];
+    for (const m of merged) {
+      const sha = await this.tryCommit(wt.repo, m);
+      if (sha !== null) mergedHere.push(sha);
+    }
+    const not = ['--not', ...(base ? [base] : []), ...mergedHere, '--remotes', ...others, '--'];
     const log = await this.git(['log', '--format=%H%x00%s', `refs/heads/${branch}`, ...not], {
       cwd: wt.repo,
     });

@@ -2,6 +2,7 @@ import type { Approvals } from '../../protocol/approval-schema.js';
 import type { AgentWorktree } from '../../core/ports/git.js';
 import { upgradeTask, type TaskRecord } from '../../core/model/task-record.js';
 import type { AgentRecord } from '../../core/model/agent-record.js';
+import type { PullRequestRecord } from '../../core/forge/pr-record.js';
 import type { EventLog, EventQuery, StateStore, StoreChange } from '../../core/ports/daemon.js';
 import { storageError } from '../../core/model/storage-errors.js';
 import type {
@@ -48,6 +49,7 @@ interface AgentRow {
   profile_env: string;
   approvals: string;
   worktree: string | null;
+  pull_request: string | null;
 }
 
 interface EventRow {
@@ -80,11 +82,11 @@ export class SqliteStateStore implements StateStore, EventLog {
       INSERT INTO agents (id, workspace_id, name, profile, command, args, cwd, env, restart_policy, backend,
         state, state_detail, state_since, pid, host_pid, host_identity, pane_id, last_exit, restarts, created_at,
         started_at, output_seq, cols, rows, agent_version, session_id, profile_args, worktree, fork_session, profile_env,
-        approvals)
+        approvals, pull_request)
       VALUES (@id, @workspace_id, @name, @profile, @command, @args, @cwd, @env, @restart_policy, @backend,
         @state, @state_detail, @state_since, @pid, @host_pid, @host_identity, @pane_id, @last_exit, @restarts, @created_at,
         @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args, @worktree, @fork_session, @profile_env,
-        @approvals)
+        @approvals, @pull_request)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, state_detail = excluded.state_detail,
         state_since = excluded.state_since, pid = excluded.pid, host_pid = excluded.host_pid,
@@ -93,7 +95,7 @@ export class SqliteStateStore implements StateStore, EventLog {
         rows = excluded.rows, restart_policy = excluded.restart_policy,
         agent_version = excluded.agent_version, session_id = excluded.session_id,
         profile_args = excluded.profile_args, worktree = excluded.worktree, fork_session = excluded.fork_session,
-        profile_env = excluded.profile_env, approvals = excluded.approvals`);
+        profile_env = excluded.profile_env, approvals = excluded.approvals, pull_request = excluded.pull_request`);
     this.deleteAgent = db.prepare('DELETE FROM agents WHERE id = ?');
     this.upsertWorkspace = db.prepare(`
       INSERT INTO workspaces (id, name, repo_path, backend, template, created_at)
@@ -262,6 +264,7 @@ function toRow(a: AgentRecord): AgentRow {
     profile_env: JSON.stringify(a.profileEnv ?? {}),
     approvals: JSON.stringify(a.approvals ?? {}),
     worktree: a.worktree ? JSON.stringify(a.worktree) : null,
+    pull_request: a.pullRequest ? JSON.stringify(a.pullRequest) : null,
   };
 }
 
@@ -310,6 +313,7 @@ function fromRow(r: AgentRow): AgentRecord {
     ...profileEnvOf(r.profile_env),
     ...approvalsOf(r.approvals),
     worktree: r.worktree ? (JSON.parse(r.worktree) as AgentWorktree) : null,
+    ...(r.pull_request ? { pullRequest: JSON.parse(r.pull_request) as PullRequestRecord } : {}),
   };
 }
 

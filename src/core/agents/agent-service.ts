@@ -51,6 +51,8 @@ export interface ServiceDeps extends FactoryDeps {
   diskUsage?: ((agentId: string) => number | null) | undefined;
   /** The last measured diff stat of an agent's worktree. */
   diffStat?: ((agentId: string) => DiffStat | null) | undefined;
+  /** When the agent's open pull request is polled next. */
+  nextPrPoll?: ((agentId: string) => number | null) | undefined;
   lifecycle: AgentLifecycle;
   hosts: HostDirectory;
   output: OutputHub;
@@ -109,6 +111,7 @@ export class AgentService extends AgentTerminal {
       stats: this.d.stats.get(agent.id),
       worktreeBytes: this.d.diskUsage?.(agent.id) ?? null,
       diffStat: this.d.diffStat?.(agent.id) ?? null,
+      nextPollAt: this.d.nextPrPoll?.(agent.id) ?? null,
       machine: this.d.service.machine ?? null,
     });
   }

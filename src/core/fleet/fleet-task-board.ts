@@ -229,6 +229,8 @@ export class FleetTaskBoard implements TaskUseCases {
       retries: r.spec.retries,
       reuseIdle: false,
       labels: r.spec.labels,
+      fixChecks: null,
+      pullRequests: [],
       round: Math.max(1, r.runs.length),
       agents: [],
       runs: [],

@@ -97,7 +97,8 @@ export class ReviewService {
 
   /**
    * Removes the worktrees and branches of agents that have ended and whose work is merged (nothing
-   * would be lost); `dryRun` only reports. Returns what went, what stayed and why, and bytes freed.
+   * would be lost; a pull request merged upstream counts, one still open keeps its worktree);
+   * `dryRun` only reports. Returns what went, what stayed and why, and bytes freed.
    */
   async gc(dryRun: boolean) {
     const removed: { agent: string; path: string; branch: string | null; bytes: number }[] = [];
@@ -109,14 +110,22 @@ export class ReviewService {
         kept.push({ agent: agent.name, why: `still ${agent.state}` });
         continue;
       }
-      const loss = await this.d.git.worktrees.wouldLose(wt);
+      const pr = agent.pullRequest;
+      if (pr?.state === 'open') {
+        kept.push({ agent: agent.name, why: `its pull request #${pr.number} is open (${pr.url})` });
+        continue;
+      }
+      // A pull request merged upstream merged its head, whatever the forge made of it (squash, rebase).
+      const merged = pr?.state === 'merged' ? [pr.headCommit] : [];
+      const loss = await this.d.git.worktrees.wouldLose(wt, merged);
       if (loss.uncommitted.length > 0 || loss.unmergedCommits.length > 0) {
         kept.push({ agent: agent.name, why: `would lose ${describeLoss(loss)}` });
         continue;
       }
       const bytes = await this.d.git.worktrees.diskUsage(wt.path).catch(() => 0);
       if (!dryRun) {
-        await this.d.git.worktrees.remove(wt, false);
+        // Checked just above; a pull request merged upstream is what makes its commits merged.
+        await this.d.git.worktrees.remove(wt, merged.length > 0);
         agent.worktree = null;
         await this.d.registry.saveQuietly([agent]);
       }

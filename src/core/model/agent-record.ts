@@ -11,6 +11,7 @@ import type {
 import type { Approvals } from '../../protocol/approval-schema.js';
 import { hasProcess } from './agent-state.js';
 import type { AgentWorktree } from '../ports/git.js';
+import { clonePullRequest, toPullRequestView, type PullRequestRecord } from '../forge/pr-record.js';
 
 /** An agent as the core keeps it; times are epoch milliseconds. Persisted by the StateStore. */
 export interface AgentRecord {
@@ -63,6 +64,8 @@ export interface AgentRecord {
   approvals?: Approvals;
   /** The agent's git worktree, branch and port range; null when it runs outside git. */
   worktree: AgentWorktree | null;
+  /** The pull request opened for its branch (`wtp pr`), as last polled; absent when none. */
+  pullRequest?: PullRequestRecord;
 }
 
 /** What an agent's worktree has changed against its base, measured at `at` (epoch ms). */
@@ -82,6 +85,8 @@ export interface ViewContext {
   stats: (AgentStats & { sampledAtMs?: number }) | null;
   worktreeBytes?: number | null;
   diffStat?: DiffStat | null;
+  /** When its open pull request is polled next. */
+  nextPollAt?: number | null;
   /** This machine's name in a fleet (issue 21); absent without one. */
   machine?: string | null;
 }
@@ -121,6 +126,7 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     worktreeBytes: a.worktree ? (ctx.worktreeBytes ?? null) : null,
     machine: ctx.machine ?? null,
     diffStat: a.worktree && ctx.diffStat ? { ...ctx.diffStat, at: iso(ctx.diffStat.at) } : null,
+    pullRequest: a.pullRequest ? toPullRequestView(a.pullRequest, ctx.nextPollAt ?? null) : null,
   };
 }
 
@@ -132,6 +138,7 @@ export function cloneRecord(a: AgentRecord): AgentRecord {
     ...(a.profileEnv ? { profileEnv: { ...a.profileEnv } } : {}),
     ...(a.approvals ? { approvals: { allow: [...a.approvals.allow], deny: [...a.approvals.deny] } } : {}),
     worktree: a.worktree ? { ...a.worktree } : null,
+    ...(a.pullRequest ? { pullRequest: clonePullRequest(a.pullRequest) } : {}),
     env: { ...a.env },
     stateDetail: { ...a.stateDetail },
     lastExit: a.lastExit ? { ...a.lastExit } : null,

@@ -26,6 +26,14 @@ export interface TaskVariant {
   model: string | null;
 }
 
+/** A pull request opened for a run's branch (`wtp pr`), with its state as last polled. */
+export interface TaskPullRequest {
+  agentId: string;
+  number: number;
+  url: string;
+  state: 'open' | 'closed' | 'merged';
+}
+
 /** A task as the core keeps it (times are epoch ms); the API view is `TaskView` (protocol/tasks.ts). */
 export interface TaskRecord {
   id: string;
@@ -47,6 +55,10 @@ export interface TaskRecord {
   /** Give it to an idle agent of its profile in the workspace when there is one. */
   reuseIdle: boolean;
   labels: string[];
+  /** Rounds of failing checks its agent gets as feedback by itself; null: config `forge.fixChecks`. */
+  fixChecks: number | null;
+  /** Pull requests of its runs, oldest first. */
+  pullRequests: TaskPullRequest[];
   /** Starts at 1; moving the task back to ready starts a new round of attempts. */
   round: number;
   runs: TaskRun[];
@@ -65,12 +77,14 @@ export function cloneTask(t: TaskRecord): TaskRecord {
     labels: [...t.labels],
     variants: t.variants.map((v) => ({ ...v })),
     runs: t.runs.map((r) => ({ ...r })),
+    pullRequests: t.pullRequests.map((p) => ({ ...p })),
   };
 }
 
 /**
  * A stored task document in today's shape: documents written before best-of-N and retries had
- * `agents: string[]` and no runs, variants, retries or reuseIdle.
+ * `agents: string[]` and no runs, variants, retries or reuseIdle; before pull requests, no
+ * fixChecks or pullRequests.
  */
 export function upgradeTask(doc: TaskRecord & { agents?: string[] }): TaskRecord {
   const { agents, ...rest } = doc;
@@ -95,6 +109,8 @@ export function upgradeTask(doc: TaskRecord & { agents?: string[] }): TaskRecord
     permissionMode: doc.permissionMode ?? null,
     retries: doc.retries ?? null,
     reuseIdle: doc.reuseIdle ?? false,
+    fixChecks: doc.fixChecks ?? null,
+    pullRequests: doc.pullRequests ?? [],
     round: doc.round ?? 1,
     runs,
   };

@@ -132,8 +132,11 @@ export interface GitWorktrees {
   approveSetup(repo: string, hash: string): void;
   /** Runs the approved setup in the worktree; throws with the output when it fails. */
   runSetup(wt: AgentWorktree, env: Record<string, string>, progress: SetupProgress): Promise<void>;
-  /** What removing the worktree and branch would lose (empty when nothing). */
-  wouldLose(wt: AgentWorktree): Promise<WorktreeLoss>;
+  /**
+   * What removing the worktree and branch would lose (empty when nothing); commits reachable from
+   * `merged` (e.g. the head of a pull request merged upstream) count as merged.
+   */
+  wouldLose(wt: AgentWorktree, merged?: readonly string[]): Promise<WorktreeLoss>;
   /** Removes the worktree and its branch (only if owned); `force` discards work. */
   remove(wt: AgentWorktree, force: boolean): Promise<void>;
   /** Bytes on disk of a worktree (without the shared .git objects). */
@@ -164,4 +167,50 @@ export interface GitReview {
   snapshot(worktrees: AgentWorktree[], base: string): Promise<WorktreeSnapshot[]>;
   /** Predicts merges of every pair of refs and of each ref with `base`. */
   predict(repo: string, refs: string[], base: string): Promise<PairPrediction[]>;
+}
+
+/** How a push went: a new remote branch, a fast-forward, a forced update, or nothing to push. */
+export type PushStatus = 'new' | 'updated' | 'forced' | 'up-to-date';
+
+export interface PushRequest {
+  remote: string;
+  branch: string;
+  /**
+   * Replace the remote branch even when it is not an ancestor, but only if it is where this
+   * repository's remote-tracking ref says (absent: only if the remote has no such branch).
+   */
+  forceWithLease: boolean;
+  timeoutMs: number;
+  /**
+   * Each line of git's --progress output, as it comes; `partial` for a line git will write over
+   * (it ended with a carriage return: a percentage that goes on counting).
+   */
+  progress: (line: string, partial: boolean) => void;
+}
+
+export interface PushOutcome {
+  status: PushStatus;
+  /** The commit the remote branch has now. */
+  commit: string;
+  /** What the branch tracks now, e.g. `origin/wtp/api`. */
+  upstream: string;
+}
+
+/**
+ * Delivering a branch to a remote (issue 20). A refused push is PUSH_REJECTED with `reason`
+ * `behind`, `stale` or `remote`; git's messages have credentials in URLs masked.
+ */
+export interface GitDelivery {
+  /** The names of the repository's remotes. */
+  remotes(repo: string): Promise<string[]>;
+  /** The remote's (fetch) URL with any credentials masked, or null when there is no such remote. */
+  remoteUrl(repo: string, remote: string): Promise<string | null>;
+  /** Pushes the branch to the remote branch of the same name and sets it as its upstream. */
+  push(repo: string, req: PushRequest): Promise<PushOutcome>;
+  /** Commits of `head` that `base` lacks, oldest first (at most `max`). */
+  commits(repo: string, base: string, head: string, max: number): Promise<{ sha: string; subject: string }[]>;
+  /** Paths with unresolved conflicts in the checkout at `path` (a merge or rebase stopped midway). */
+  unmerged(path: string): Promise<string[]>;
+  /** The commit `ref` names, or null when it names none. */
+  commitOf(repo: string, ref: string): Promise<string | null>;
 }

@@ -48,7 +48,8 @@ export type AgentStarter = Pick<AgentService, 'create' | 'sendInput'>;
  * runs its prompt as a shell command line (the user's own words, as a template's `shell:`). A run
  * goes to review when its agent is idle after working (or exits 0) and fails when it crashes or
  * exits otherwise (retried while it has retries); one whose agent the user stops or removes is
- * given up. `wtp merge` of its agent makes the task done, which readies its dependants.
+ * given up. `wtp merge` of its agent, or its pull request merged upstream, makes the task done,
+ * which readies its dependants.
  * Vendors held by the usage-limit governor get no new runs. While the database cannot be written
  * nothing is dispatched, and run endings that could not be recorded are recorded once it can.
  */
@@ -103,6 +104,8 @@ export class Dispatcher {
     const agentId = e.agentId;
     if (e.type === 'agent.merged') {
       void this.end(agentId, 'merged', `merged into ${e.data.target}`);
+    } else if (e.type === 'agent.prMerged') {
+      void this.end(agentId, 'merged', `pull request #${e.data.number} merged upstream`);
     } else if (e.type === 'agent.removed') {
       void this.end(agentId, 'discarded', 'agent removed by the user'); // given up: not retried
     } else if (e.type === 'agent.stateChanged') {

@@ -14,6 +14,7 @@ export interface NewTaskSpec {
   retries?: number | undefined;
   reuseIdle?: boolean | undefined;
   labels?: string[] | undefined;
+  fixChecks?: number | undefined;
   status?: 'backlog' | 'ready' | undefined;
 }
 
@@ -41,6 +42,8 @@ export function newTaskRecord(
     retries: spec.retries ?? null,
     reuseIdle: spec.reuseIdle ?? false,
     labels: spec.labels ?? [],
+    fixChecks: spec.fixChecks ?? null,
+    pullRequests: [],
     round: 1,
     runs: [],
     createdAt,

@@ -6,7 +6,7 @@ import type { Clock, IdGenerator } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 import { canMove, validatePlan } from './task-graph.js';
 import { TaskIndex } from './task-index.js';
-import type { RunStatus, TaskRecord, TaskRun } from '../model/task-record.js';
+import type { RunStatus, TaskPullRequest, TaskRecord, TaskRun } from '../model/task-record.js';
 import { taskView } from './task-view.js';
 import { newTaskRecord, type NewTaskSpec } from './new-task.js';
 import { retriesOf, settledStatus } from './task-runs.js';
@@ -233,6 +233,21 @@ export class TaskService {
           ? `every attempt failed; the last: ${reason}`
           : reason;
     await this.transition(next, to, why, 'policy', task.status, [ended]);
+    return true;
+  }
+
+  /**
+   * Records (or updates the state of) the pull request opened for `agentId`'s branch on the task it
+   * runs or ran; false when it runs none. Its own `agent.pr*` events say what happened.
+   */
+  async recordPullRequest(agentId: string, pr: Omit<TaskPullRequest, 'agentId'>): Promise<boolean> {
+    const task = this.byAgent(agentId);
+    if (!task) return false;
+    const same = task.pullRequests.find((p) => p.agentId === agentId && p.number === pr.number);
+    if (same?.state === pr.state && same.url === pr.url) return true;
+    const kept = task.pullRequests.map((p) => (p === same ? { agentId, ...pr } : p));
+    const pullRequests = same ? kept : [...kept, { agentId, ...pr }];
+    await this.persist([{ ...task, pullRequests, updatedAt: this.d.clock.now() }], []);
     return true;
   }
 

@@ -26,6 +26,8 @@ export function taskView(t: TaskRecord, registry: AgentRegistry, blocked: TaskBl
     retries: t.retries,
     reuseIdle: t.reuseIdle,
     labels: [...t.labels],
+    fixChecks: t.fixChecks,
+    pullRequests: t.pullRequests.map((p) => ({ ...p })),
     round: t.round,
     agents: [...new Set(t.runs.map((r) => r.agentId))],
     runs: t.runs.map((r) => ({

@@ -11,7 +11,7 @@ import { queryStateTimeline, queryTimeReport } from '../reports/time-report-quer
 import { receiveHook } from '../state/hook-intake.js';
 import { STATE_RULES } from '../state/state-rules.js';
 import { forkAgent } from './fork-agent.js';
-import type { UseCases } from './use-cases.js';
+import type { DeliveryUseCases, UseCases } from './use-cases.js';
 
 export interface UseCaseDeps {
   clock: Clock;
@@ -91,6 +91,8 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
     },
     review: core.review,
     radar: core.radar,
+    delivery: deliveryUseCases(core),
+    progress: core.progress,
     reports: {
       timeReport: (q) =>
         queryTimeReport(
@@ -110,5 +112,16 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
       history: (q) => core.stats.history(q),
     },
     storage: core.storage,
+  };
+}
+
+/** Push and pull requests, when the core has them (git and a forge CLI runner). */
+function deliveryUseCases(core: Core): DeliveryUseCases | null {
+  const { delivery, prs } = core;
+  if (!delivery || !prs) return null;
+  return {
+    push: (ref, opts, source) => delivery.push(ref, opts, source),
+    openPr: (ref, opts, source) => delivery.openPr(ref, opts, source),
+    prs,
   };
 }

@@ -9,6 +9,9 @@ import type { DialogAnswerer } from '../agents/dialog-answerer.js';
 import type { TerminalInput } from '../agents/terminal-input.js';
 import type { ConflictRadar } from '../git/conflict-radar.js';
 import type { ReviewService } from '../git/review-service.js';
+import type { DeliveryService } from '../forge/delivery-service.js';
+import type { PrWatcher } from '../forge/pr-watcher.js';
+import type { ProgressHub } from '../forge/progress-hub.js';
 import type { OrphanHosts } from '../hosts/orphan-hosts.js';
 import type { OutputHub } from '../hosts/output-hub.js';
 import type { AgentRecord } from '../model/agent-record.js';
@@ -54,6 +57,10 @@ export interface UseCases {
   review: ReviewUseCases | null;
   /** Which agent branches would conflict, and the merge order; null without git. */
   radar: RadarUseCases | null;
+  /** Push, pull requests and their checks; null without git or a forge CLI runner. */
+  delivery: DeliveryUseCases | null;
+  /** Progress lines of long operations, by the id the caller gave. */
+  progress: Pick<ProgressHub, 'subscribe'>;
   /** Time per agent and task, agents by state over time, CPU and memory history. */
   reports: ReportUseCases;
   /** Whether state, logs and output can be written. */
@@ -130,6 +137,11 @@ export type ReviewUseCases = Pick<
   ReviewService,
   'diff' | 'commit' | 'merge' | 'feedback' | 'gc' | 'setupShow' | 'setupApprove'
 >;
+
+export interface DeliveryUseCases extends Pick<DeliveryService, 'push' | 'openPr'> {
+  /** Pull requests as last polled, asked for now, and failing checks sent to the agent. */
+  prs: Pick<PrWatcher, 'get' | 'list' | 'refresh' | 'refreshAll' | 'checksFeedback'>;
+}
 
 export type RadarUseCases = Pick<ConflictRadar, 'radar' | 'cachedRadar'>;
 

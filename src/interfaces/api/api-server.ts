@@ -11,10 +11,12 @@ import { answerClientError, refuseConnect } from '../server/socket-replies.js';
 import { registerAgentRoutes, registerStateRoutes } from '../http/agent-routes.js';
 import { registerDaemonRoutes } from '../http/daemon-routes.js';
 import { registerDashboardRoutes } from '../http/dashboard-routes.js';
+import { registerForgeRoutes } from '../http/forge-routes.js';
 import { registerGitRoutes } from '../http/git-routes.js';
 import { registerReportRoutes } from '../http/report-routes.js';
 import { registerTaskRoutes } from '../http/task-routes.js';
 import { registerEventsSocket } from '../ws/events-socket.js';
+import { registerProgressSocket } from '../ws/progress-socket.js';
 import { registerPtySocket } from '../ws/pty-socket.js';
 import type { FleetRoute } from '../../protocol/fleet.js';
 import { ROUTE_PATHS } from '../../protocol/route-paths.js';
@@ -54,11 +56,13 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   registerAgentRoutes(app, ctx);
   registerStateRoutes(app, ctx);
   registerGitRoutes(app, ctx);
+  registerForgeRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
   registerReportRoutes(app, ctx);
   registerDashboardRoutes(app, { auth: sessions, webDir: ctx.webDir, tcpPort: () => tcpPort });
   registerEventsSocket(app, ctx, counters);
   registerPtySocket(app, ctx, counters);
+  registerProgressSocket(app, ctx, counters);
   if (ctx.fleet) serveFleet(app, ctx.fleet);
 
   const servers: Server[] = [];

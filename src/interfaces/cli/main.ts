@@ -12,6 +12,7 @@ import { registerEventsCommand } from './commands/events.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerFleetCommands } from './commands/fleet.js';
 import { registerForkCommand } from './commands/fork.js';
+import { registerForgeCommands } from './commands/forge.js';
 import { registerGitCommands } from './commands/git.js';
 import { registerOrphanCommands } from './commands/orphans.js';
 import { registerTaskCommands } from './commands/tasks.js';
@@ -67,6 +68,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerStateCommands(program, ctx);
   registerRecordScreenCommand(program, ctx);
   registerGitCommands(program, ctx);
+  registerForgeCommands(program, ctx);
   registerTaskCommands(program, ctx);
   registerReportCommand(program, ctx);
   registerAttachCommand(program, ctx);

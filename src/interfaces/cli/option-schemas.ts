@@ -55,6 +55,18 @@ export const optionSchemas = {
     machine: z.optional(nonEmpty),
     local: z.optional(z.boolean()),
   }),
+  push: z.object({
+    remote: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^[A-Za-z0-9_][A-Za-z0-9._/-]{0,99}$/,
+            'must be a remote name: letters, digits, ".", "_", "-" or "/", starting with a letter, digit or "_"',
+          ),
+        ),
+    ),
+  }),
   stop: z.object({ grace: z.optional(int(0, 600_000)), wait: z.boolean() }),
   fork: z.object({ name: z.optional(name), prompt: z.optional(nonEmpty), wait: z.boolean() }),
   logs: z.object({ tail: z.optional(int(0, 1_000_000)) }),

@@ -1,5 +1,6 @@
 import type { AgentView } from '../../protocol/agent.js';
 import { agentWords } from '../../protocol/agent-words.js';
+import { prBadge } from '../../protocol/pr-words.js';
 import { requestWords } from '../../protocol/request-words.js';
 import { bytes, duration, paint, stateColor, stateLabel } from '../cli/format.js';
 
@@ -52,7 +53,8 @@ export interface LineOptions {
 
 /**
  * One agent in the list, exactly `width` columns: selection mark, state icon, name, state, age,
- * why, and — where there is room — branch with diff stat, conflict warning, CPU and memory.
+ * why, and — where there is room — branch with diff stat, pull request and checks (`#12 ✗`),
+ * conflict warning, CPU and memory.
  */
 export function agentLine(a: AgentView, o: LineOptions): string {
   const c = o.color;
@@ -67,7 +69,8 @@ export function agentLine(a: AgentView, o: LineOptions): string {
   const nameW = Math.min(18, Math.max(8, Math.floor(o.width * 0.16)));
   const stateW = 17;
   const ageW = 7;
-  const tail = [wide && branch ? `${branch}${diff ? ` ${diff}` : ''}` : diff, warn, wide ? stats : '']
+  const pr = a.pullRequest ? prBadge(a.pullRequest) : '';
+  const tail = [wide && branch ? `${branch}${diff ? ` ${diff}` : ''}` : diff, pr, warn, wide ? stats : '']
     .filter((s) => s !== '')
     .join('  ');
   const fixed = 4 + nameW + 1 + stateW + 1 + ageW;

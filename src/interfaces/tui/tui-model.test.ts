@@ -134,6 +134,23 @@ describe('the fleet list', () => {
     expect(fit('abcdef', 4)).toBe('abc…');
     expect(fit('ab', 4)).toBe('ab  ');
   });
+
+  it('shows the pull request and its checks beside the branch', () => {
+    const base = agent('api', 'shop', 'idle');
+    const pr = {
+      forge: 'github',
+      number: 12,
+      state: 'open',
+      checksState: 'failing',
+    } as unknown as NonNullable<AgentView['pullRequest']>;
+    const opts = { width: 140, selected: false, color: false, now: 0, conflicts: undefined };
+    const a = { ...base, worktree: { branch: 'wtp/api' }, pullRequest: pr } as unknown as AgentView;
+    expect(agentLine(a, opts)).toMatch(/wtp\/api {2}#12 ✗ *$/);
+    const merged = { ...a, pullRequest: { ...pr, state: 'merged' } } as AgentView;
+    expect(agentLine(merged, opts)).toMatch(/#12 merged *$/);
+    const gitlab = { ...a, pullRequest: { ...pr, forge: 'gitlab', checksState: 'passing' } } as AgentView;
+    expect(agentLine(gitlab, opts)).toMatch(/!12 ✓ *$/);
+  });
 });
 
 describe('screen layout and clicks', () => {

@@ -10,6 +10,7 @@ import type { RadarWarningInfo } from '../review/radar-warnings.js';
 import { go } from '../route.js';
 import { ago } from '../state-style.js';
 import { evidence } from './evidence.js';
+import { PrBadge } from './pr-badge.js';
 import { StateBadge } from './state-badge.js';
 
 /** The columns of a fleet row: title and share of the width. */
@@ -20,7 +21,7 @@ export const FLEET_COLUMNS = [
   { title: 'State', flex: 1.3 },
   { title: 'Since', flex: 0.5 },
   { title: 'Why', flex: 2.2 },
-  { title: 'Branch · changes', flex: 2.4 },
+  { title: 'Branch · changes · PR', flex: 2.4 },
   { title: 'CPU · memory', flex: 1.4 },
   { title: '', flex: 0.6 },
 ] as const;
@@ -124,6 +125,7 @@ export function AgentRow(p: RowProps & { striped: boolean }) {
         </Text>
         <Group gap={4} wrap="nowrap">
           <DiffStat agent={a} />
+          <PrBadge agent={a} />
           <RadarWarning warning={p.warning} />
         </Group>
       </div>
@@ -163,6 +165,7 @@ export function AgentCard(p: RowProps) {
           <Group gap={6} wrap="nowrap">
             <AgentSparkline samples={p.samples} metric="cpu" />
             <DiffStat agent={a} />
+            <PrBadge agent={a} />
             <RadarWarning warning={p.warning} />
           </Group>
         )}

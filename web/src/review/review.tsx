@@ -5,6 +5,7 @@ import { AgentCards, AgentPicker } from './agent-picker.js';
 import { DiffStat } from './diff-stat.js';
 import { DiffViewer } from './diff-viewer.js';
 import { FeedbackPanel } from './feedback-panel.js';
+import { DeliveryPanel } from './delivery-panel.js';
 import { MergePanel } from './merge-panel.js';
 import { RadarMatrix } from './radar-matrix.js';
 import { RadarWarning } from './radar-warning.js';
@@ -42,6 +43,8 @@ function AgentReview({ agent }: { agent: AgentView }) {
           />
           <Divider />
           <MergePanel agent={agent} diff={diff} />
+          <Divider />
+          <DeliveryPanel agent={agent} />
         </Stack>
       </Grid.Col>
     </Grid>
@@ -50,7 +53,8 @@ function AgentReview({ agent }: { agent: AgentView }) {
 
 /**
  * Review: pick an agent, read its diff (split or unified), comment on lines and send the comments
- * back to it as feedback, merge its branch behind a test command; and the conflict radar of all
+ * back to it as feedback, merge its branch behind a test command, push it and open a pull request
+ * (with the checks that come back); and the conflict radar of all
  * agents' branches. `selected` is the agent of the route `#/review/<agent>`.
  */
 export function Review({ agents, selected }: { agents: AgentView[]; selected: string | null }) {

@@ -7,6 +7,18 @@ import m0006 from './0006-fork-session.js';
 import m0007 from './0007-profile-env.js';
 import m0008 from './0008-agent-approvals.js';
 import m0009 from './0009-meta.js';
+import m0010 from './0010-pull-requests.js';
 
 /** Numbered, append-only: migration N sets PRAGMA user_version = N. Never edit a shipped one. */
-export const MIGRATIONS: readonly string[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009];
+export const MIGRATIONS: readonly string[] = [
+  m0001,
+  m0002,
+  m0003,
+  m0004,
+  m0005,
+  m0006,
+  m0007,
+  m0008,
+  m0009,
+  m0010,
+];

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { prBadge } from '../../../protocol/pr-words.js';
 import type { AgentState, AgentView, CreateAgentRequest } from '../../../protocol/agent.js';
 import { WtpError } from '../../../client/wtp-error.js';
 import { AGENT_CLI_PROFILES, AGENT_STATES } from '../../../protocol/constants.js';
@@ -166,6 +167,8 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
         };
         // Branch and worktree disk use, when some agent works in a git worktree.
         const git = agents.some((a) => a.worktree !== null);
+        // Pull requests and their checks, when some agent has one.
+        const prs = agents.some((a) => a.pullRequest !== null);
         // What waiting agents ask, when one's request says (a last column: `to run Bash: npm test`).
         const asks = agents.map((a) => asksText(a));
         const anyAsks = asks.some((w) => w !== undefined);
@@ -180,6 +183,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
           a.stats ? a.stats.cpuPercent.toFixed(1) : '-',
           bytes(a.stats?.rssBytes),
           ...(git ? [a.worktree?.branch ?? '-', bytes(a.worktreeBytes)] : []),
+          ...(prs ? [a.pullRequest ? prBadge(a.pullRequest) : '-'] : []),
           shortenHome(a.cwd, ctx.env.userHome),
           ...(anyAsks ? [asks[i] ?? '-'] : []),
         ]);
@@ -196,6 +200,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
               'CPU%',
               'RSS',
               ...(git ? ['BRANCH', 'DISK'] : []),
+              ...(prs ? ['PR'] : []),
               'CWD',
               ...(anyAsks ? ['ASKS'] : []),
             ],

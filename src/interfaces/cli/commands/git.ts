@@ -101,18 +101,40 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
     .command('feedback')
     .description('send review comments to the agent as a prompt (refused while it works unless --force)')
     .argument('<agent>', 'name, workspace/name or id')
-    .argument('<text>', 'the comments')
+    .argument('[text]', 'the comments (with --from-checks: added after the failing checks)')
+    .option('--from-checks', "send its pull request's failing checks (asked for now), with their links")
     .option('-f, --force', 'type even while the agent is working')
     .option('--json', 'machine-readable output')
-    .action((ref: string, text: string, raw: { force?: boolean; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('agentFeedback', {
-          params: { agent: ref },
-          body: { text, force: raw.force === true },
-        });
-        if (ctx.json) return ctx.emit('send', { agent: ref, bytes: r.bytes, seq: r.seq });
-        ctx.line(`sent ${r.bytes} byte(s) of feedback to ${ref} (event #${r.seq})`);
-      }),
+    .action(
+      (
+        ref: string,
+        text: string | undefined,
+        raw: { force?: boolean; fromChecks?: boolean; json?: boolean },
+      ) =>
+        runAction(ctx, raw.json, async () => {
+          if (raw.fromChecks) {
+            const r = await ctx.client().call('agentChecksFeedback', {
+              params: { agent: ref },
+              body: { force: raw.force === true, ...(text === undefined ? {} : { text }) },
+            });
+            if (ctx.json) return ctx.emit('checksFeedback', { agent: ref, ...r });
+            ctx.line(
+              `sent ${r.bytes} byte(s) of feedback to ${ref} (event #${r.seq}): failing ${r.failing.join(', ')} (round ${r.round})`,
+            );
+            return;
+          }
+          if (text === undefined) {
+            throw new WtpError('INVALID_INPUT', 'Give the comments to send, or --from-checks.', {
+              issues: [{ path: 'text', message: 'required without --from-checks' }],
+            });
+          }
+          const r = await ctx.client().call('agentFeedback', {
+            params: { agent: ref },
+            body: { text, force: raw.force === true },
+          });
+          if (ctx.json) return ctx.emit('send', { agent: ref, bytes: r.bytes, seq: r.seq });
+          ctx.line(`sent ${r.bytes} byte(s) of feedback to ${ref} (event #${r.seq})`);
+        }),
     );
 
   program

@@ -76,6 +76,8 @@ function describe(ctx: CliContext, t: TaskView): void {
       `  attempt ${r.attempt}${r.try > 1 ? ` try ${r.try}` : ''}: ${where} ${r.profile} ${r.status}${why}`,
     );
   }
+  for (const p of t.pullRequests) ctx.line(`  pull request: ${p.url} (${p.state})`);
+  if (t.fixChecks !== null) ctx.line(`  fix checks: up to ${t.fixChecks} time(s) by itself`);
   ctx.line(`  prompt:    ${t.prompt.split('\n')[0] ?? ''}${t.prompt.includes('\n') ? ' …' : ''}`);
 }
 
@@ -118,6 +120,10 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     )
     .option('--retries <n>', 'fresh agents for a failed attempt (0-5; default: config tasks.retries)')
     .option('--reuse', 'give it to an idle agent of its profile in the workspace, if there is one')
+    .option(
+      '--fix-checks <n>',
+      "send its pull request's failing checks to its agent by itself, up to n times (0-5; default: config forge.fixChecks)",
+    )
     .option('-l, --label <label>', 'a label (repeatable)', collect, [])
     .option(
       '-w, --workspace <name>',
@@ -139,6 +145,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
           variant: string[];
           retries?: string;
           reuse?: boolean;
+          fixChecks?: string;
           label: string[];
           workspace?: string;
           backlog?: boolean;
@@ -162,6 +169,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
               ...(raw.variant.length > 0 ? { variants: raw.variant.map(variant) } : {}),
               ...(raw.retries === undefined ? {} : { retries: int(raw.retries, '--retries', 0, 5) }),
               ...(raw.reuse ? { reuseIdle: true } : {}),
+              ...(raw.fixChecks === undefined ? {} : { fixChecks: int(raw.fixChecks, '--fix-checks', 0, 5) }),
               ...(raw.label.length > 0 ? { labels: raw.label } : {}),
               workspace,
               ...(raw.backlog ? { status: 'backlog' as const } : {}),

@@ -1,0 +1,167 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { AppError } from '../../core/errors.js';
+
+/** SIGKILL this long after the SIGTERM of a CLI past its time limit. */
+const KILL_GRACE_MS = 2_000;
+/** Output kept per stream. */
+const MAX_OUTPUT = 4 * 1024 * 1024;
+
+export type ForgeCliName = 'gh' | 'glab';
+
+/** The environment a forge CLI runs with: the daemon's, with prompts, colours and update checks off. */
+export type ForgeEnv = Readonly<Record<string, string | undefined>>;
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+const INSTALL: Record<ForgeCliName, { what: string; install: string; login: string }> = {
+  gh: { what: 'GitHub CLI', install: 'https://cli.github.com', login: 'gh auth login' },
+  glab: { what: 'GitLab CLI', install: 'https://gitlab.com/gitlab-org/cli', login: 'glab auth login' },
+};
+
+/** The file `name` runs as on `PATH`, or null when it is not found there (stats files; runs nothing). */
+export function onPath(name: string, pathVar: string | undefined): string | null {
+  for (const dir of (pathVar ?? '').split(delimiter)) {
+    if (dir === '' || !isAbsolute(dir)) continue;
+    const file = join(dir, name);
+    try {
+      if (!statSync(file).isFile()) continue;
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** FORGE_CLI_MISSING naming the CLI, where to get it and how to sign in. */
+export function missingCli(cli: ForgeCliName): AppError {
+  const i = INSTALL[cli];
+  return new AppError(
+    'FORGE_CLI_MISSING',
+    `${cli} (${i.what}) is not on the daemon's PATH: install it (${i.install}), sign in (${i.login}), then restart the daemon from a shell where \`${cli} --version\` works (wtp down && wtp up). Nothing was pushed or opened.`,
+    { cli, install: i.install, login: i.login },
+  );
+}
+
+/** Live CLI processes, ended (their process groups) by {@link killForgeClis} when the daemon stops. */
+const running = new Set<ChildProcess>();
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Ends every forge CLI still running: SIGTERM to its process group, SIGKILL 2 s later. */
+export function killForgeClis(): void {
+  const left = [...running];
+  for (const child of left) killGroup(child, 'SIGTERM');
+  if (left.length > 0) setTimeout(() => left.forEach((c) => killGroup(c, 'SIGKILL')), KILL_GRACE_MS).unref();
+}
+
+/**
+ * Runs `cli args` (an argument array, never a shell) in `cwd`, in a process group of its own and
+ * with no terminal, `input` on its stdin; SIGTERM to the group at `timeoutMs`, SIGKILL 2 s later.
+ * FORGE_CLI_MISSING when the CLI is not on the environment's PATH.
+ */
+export function runForgeCli(
+  cli: ForgeCliName,
+  args: readonly string[],
+  o: { cwd: string; env: ForgeEnv; timeoutMs: number; input?: string },
+): Promise<CliRun> {
+  if (onPath(cli, o.env.PATH) === null) return Promise.reject(missingCli(cli));
+  return new Promise((resolve, reject) => {
+    const child = spawn(cli, [...args], {
+      cwd: o.cwd,
+      env: {
+        ...o.env,
+        GH_PROMPT_DISABLED: '1',
+        GH_NO_UPDATE_NOTIFIER: '1',
+        GLAB_NO_PROMPT: 'true',
+        GLAB_CHECK_UPDATE: 'false',
+        NO_COLOR: '1',
+        GIT_TERMINAL_PROMPT: '0',
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    running.add(child);
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    let killer: NodeJS.Timeout | null = null;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child, 'SIGTERM');
+      killer = setTimeout(() => killGroup(child, 'SIGKILL'), KILL_GRACE_MS);
+    }, o.timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      if (stdout.length < MAX_OUTPUT) stdout += s;
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr = (stderr + s).slice(-MAX_OUTPUT);
+    });
+    child.stdin.on('error', () => undefined); // a CLI that exits without reading its stdin
+    child.stdin.end(o.input ?? '');
+    const finish = (): void => {
+      clearTimeout(timer);
+      if (killer) clearTimeout(killer);
+      running.delete(child);
+    };
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      finish();
+      reject(err.code === 'ENOENT' ? missingCli(cli) : err);
+    });
+    child.on('close', (code, signal) => {
+      finish();
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
+    });
+  });
+}
+
+/** FORGE_FAILED for a CLI that exited non-zero (or ran out of time), with what it said. */
+export function cliFailed(
+  cli: ForgeCliName,
+  args: readonly string[],
+  run: CliRun,
+  timeoutMs: number,
+): AppError {
+  const said = lastLines(run.stderr || run.stdout);
+  const why = run.timedOut
+    ? `did not finish within ${timeoutMs / 1000} s (forge.cliTimeoutMs)`
+    : cli === 'gh' && run.code === 4
+      ? `is not signed in (exit 4): run gh auth login`
+      : /auth|401|unauthori[sz]ed|token/i.test(said)
+        ? `could not authenticate (exit ${run.code}): run ${INSTALL[cli].login}, or check ${cli} auth status`
+        : `failed (exit ${run.code})`;
+  return new AppError(
+    'FORGE_FAILED',
+    `${cli} ${args.slice(0, 2).join(' ')} ${why}${said ? `: ${said}` : ''}`,
+    {
+      cli,
+      args: [...args],
+      exitCode: run.code,
+      timedOut: run.timedOut,
+      stderr: run.stderr.slice(-4000),
+    },
+  );
+}
+
+/** The last few non-empty lines of a CLI's message, on one line. */
+function lastLines(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  return lines.slice(-3).join(' ').slice(0, 600);
+}

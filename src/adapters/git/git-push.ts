@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { AppError } from '../../core/errors.js';
+import type { PushStatus } from '../../core/ports/git.js';
+import type { GitEnv } from './git-exec.js';
+
+/** After SIGTERM at the time limit, a push that still runs gets SIGKILL this much later. */
+const KILL_GRACE_MS = 2_000;
+const STDERR_KEPT = 16 * 1024;
+
+/** `scheme://user:secret@host` → `scheme://***@host`: credentials in remote URLs are never shown or logged. */
+export function maskCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
+}
+
+/** A line of git's stderr as the user may see it: no credentials, no control characters (a remote's words). */
+function shown(line: string): string {
+  return maskCredentials(line).replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+}
+
+/** One ref line of `git push --porcelain`: its flag and summary. */
+export interface PorcelainRef {
+  flag: string;
+  from: string;
+  to: string;
+  summary: string;
+}
+
+/** The ref lines of `git push --porcelain` output (`<flag>\t<from>:<to>\t<summary>`). */
+export function parsePorcelain(stdout: string): PorcelainRef[] {
+  const out: PorcelainRef[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^([ +\-*!=])\t([^:\t]*):([^\t]*)\t(.*)$/.exec(line);
+    if (m)
+      out.push({ flag: m[1] as string, from: m[2] as string, to: m[3] as string, summary: m[4] as string });
+  }
+  return out;
+}
+
+/** What a porcelain flag says happened. */
+export function pushStatusOf(flag: string): PushStatus | null {
+  return flag === '*'
+    ? 'new'
+    : flag === ' '
+      ? 'updated'
+      : flag === '+'
+        ? 'forced'
+        : flag === '='
+          ? 'up-to-date'
+          : null;
+}
+
+/** PUSH_REJECTED for a `!` line: `behind` (not a fast-forward), `stale` (the lease failed) or `remote`. */
+export function rejection(ref: PorcelainRef, remote: string, branch: string): AppError {
+  const s = ref.summary;
+  const reason = /stale info/.test(s)
+    ? 'stale'
+    : /non-fast-forward|fetch first|\(rejected\)|already exists/.test(s) && !/remote rejected/.test(s)
+      ? 'behind'
+      : 'remote';
+  const said = /\(([^)]*)\)\s*$/.exec(s)?.[1] ?? s;
+  return new AppError('PUSH_REJECTED', `${remote} refused ${branch}: ${s}`, {
+    reason,
+    remote,
+    branch,
+    message: maskCredentials(said),
+  });
+}
+
+export interface PushRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Live push processes, killed (their process group) by {@link killPushes} when the daemon stops. */
+const running = new Set<ChildProcess>();
+
+/** Ends every push still running: SIGTERM to its process group, then SIGKILL. */
+export function killPushes(): void {
+  for (const child of running) killGroup(child, 'SIGTERM');
+  const left = [...running];
+  if (left.length > 0) setTimeout(() => left.forEach((c) => killGroup(c, 'SIGKILL')), KILL_GRACE_MS).unref();
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Runs `git push <args>` in `cwd` in a session of its own (no terminal to prompt on: ssh and
+ * credential helpers fail instead of waiting), relaying each progress line of its stderr as it
+ * comes; SIGTERM to its process group at `timeoutMs`, SIGKILL 2 s later.
+ */
+export function runPush(
+  args: readonly string[],
+  o: { cwd: string; env: GitEnv; timeoutMs: number; progress: (line: string, partial: boolean) => void },
+): Promise<PushRun> {
+  return new Promise((resolve) => {
+    const child = spawn('git', ['push', ...args], {
+      cwd: o.cwd,
+      env: { ...o.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', LC_ALL: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    running.add(child);
+    let stdout = '';
+    let stderr = '';
+    let partial = '';
+    let timedOut = false;
+    let killer: NodeJS.Timeout | null = null;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child, 'SIGTERM');
+      killer = setTimeout(() => killGroup(child, 'SIGKILL'), KILL_GRACE_MS);
+    }, o.timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr = (stderr + s).slice(-STDERR_KEPT);
+      // A line ends with \n, or with \r when git will write over it (a percentage that goes on counting).
+      const parts = (partial + s).split(/(\r\n|\r|\n)/);
+      partial = parts.pop() ?? '';
+      for (let i = 0; i + 1 < parts.length; i += 2) {
+        const line = parts[i] ?? '';
+        if (line.trim() !== '') o.progress(shown(line), parts[i + 1] === '\r');
+      }
+    });
+    const done = (code: number): void => {
+      clearTimeout(timer);
+      if (killer) clearTimeout(killer);
+      running.delete(child);
+      if (partial.trim() !== '') o.progress(shown(partial), false);
+      resolve({ code, stdout, stderr: maskCredentials(stderr), timedOut });
+    };
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      stderr += err.code === 'ENOENT' ? 'git is not installed (not found on PATH).' : err.message;
+      done(127);
+    });
+    child.on('close', (code, signal) => done(code ?? (signal ? 128 : 1)));
+  });
+}
