@@ -1,4 +1,5 @@
 import type { WtpEvent } from '../protocol/events.js';
+import type { FleetChange } from '../protocol/fleet.js';
 import { WtpError } from './wtp-error.js';
 
 /** Above this many items touched by one batch of events, the whole collection is fetched once. */
@@ -14,6 +15,8 @@ export interface LiveSource<T extends { id: string }> {
   removed(e: WtpEvent): string | null;
   /** Applies an event to an item at once, before its fetch comes back (optional). */
   patch?(item: T, e: WtpEvent): T;
+  /** In a fleet: the changes of other machines after which the whole collection is read again. */
+  reloadOn?: readonly FleetChange['kind'][];
 }
 
 /**
@@ -94,6 +97,16 @@ export class LiveCollection<T extends { id: string }> {
     // Many items at once (a fleet starting, a plan imported): one list instead of a call each.
     if (touched.size > MAX_SINGLE_FETCHES) this.reload();
     else this.refresh(touched);
+  }
+
+  /**
+   * A change on another machine of the fleet (issue 21): its event touches items as a local one
+   * does (fetched again from this daemon, which serves them from its view of the fleet); the
+   * kinds the source names reload everything.
+   */
+  fleet(change: FleetChange): void {
+    if (change.kind === 'event') this.apply([change.event]);
+    else if (this.source.reloadOn?.includes(change.kind)) this.reload();
   }
 
   private set(items: Map<string, T>): void {

@@ -29,6 +29,7 @@ export function agentSource(client: RouteCaller): LiveSource<AgentView> {
       e.type === 'agent.stateChanged'
         ? { ...a, state: e.data.to, stateDetail: e.data.detail, stateSince: e.ts }
         : a,
+    reloadOn: ['reloaded'],
   };
 }
 
@@ -44,6 +45,8 @@ export function taskSource(client: RouteCaller): LiveSource<TaskView> {
       return null;
     },
     removed: () => null,
+    // The fleet's graph changed (another machine added, claimed or finished a task).
+    reloadOn: ['tasks'],
   };
 }
 

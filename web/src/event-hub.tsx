@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { WtpEvent } from '../../src/protocol/events.js';
+import type { FleetChange } from '../../src/protocol/fleet.js';
 import { api, isUnauthorized } from './api.js';
 import { EventStream, type StreamStatus } from './event-stream.js';
 
@@ -12,6 +13,7 @@ type BatchListener = (batch: WtpEvent[]) => void;
  */
 export class EventHub {
   private readonly listeners = new Set<BatchListener>();
+  private readonly fleetListeners = new Set<(change: FleetChange) => void>();
   private readonly reconnectListeners = new Set<() => void>();
   private readonly statusListeners = new Set<(s: StreamStatus) => void>();
   private stream: EventStream | null = null;
@@ -34,6 +36,9 @@ export class EventHub {
         this.stream = new EventStream(since, {
           events: (batch) => {
             for (const l of this.listeners) l(batch);
+          },
+          fleet: (change) => {
+            for (const l of this.fleetListeners) l(change);
           },
           status: (s) => this.setStatus(s),
           reconnected: () => {
@@ -68,6 +73,12 @@ export class EventHub {
   subscribe(listener: BatchListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Changes on the other machines of a fleet (issue 21). */
+  subscribeFleet(listener: (change: FleetChange) => void): () => void {
+    this.fleetListeners.add(listener);
+    return () => this.fleetListeners.delete(listener);
   }
 
   /** Called after the stream came back from a drop: reload what the view shows. */

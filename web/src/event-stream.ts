@@ -1,4 +1,5 @@
 import type { EventsServerMessage, WtpEvent } from '../../src/protocol/events.js';
+import type { FleetChange } from '../../src/protocol/fleet.js';
 
 /** `signed_out`: the daemon refused the page's session (none, expired, or the token rotated). */
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'signed_out';
@@ -21,6 +22,8 @@ export class EventStream {
     since: number,
     private readonly on: {
       events: (batch: WtpEvent[]) => void;
+      /** A change on another machine of the fleet (its own sequence numbers, never this stream's). */
+      fleet: (change: FleetChange) => void;
       status: (s: StreamStatus) => void;
       /** After a reconnect: state may have moved on while away (the caller refreshes). */
       reconnected: () => void;
@@ -40,7 +43,7 @@ export class EventStream {
 
   private connect(again: boolean): void {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(`${proto}//${location.host}/api/v1/events?since=${this.lastSeq}`);
+    const ws = new WebSocket(`${proto}//${location.host}/api/v1/events?since=${this.lastSeq}&fleet=true`);
     this.ws = ws;
     this.on.status(again ? 'reconnecting' : 'connecting');
     ws.onmessage = (m) => {
@@ -53,6 +56,8 @@ export class EventStream {
         this.lastSeq = msg.event.seq;
         this.batch.push(msg.event);
         this.frame ??= requestAnimationFrame(() => this.flush());
+      } else if (msg.type === 'fleet') {
+        this.on.fleet(msg.change);
       }
     };
     ws.onclose = () => {

@@ -24,11 +24,13 @@ export function useLiveCollection<T extends { id: string }>(source: LiveSource<T
       setView({ items: c.items, loaded: c.loaded, error: c.error }),
     );
     const offEvents = hub.subscribe((batch) => c.apply(batch));
+    const offFleet = hub.subscribeFleet((change) => c.fleet(change));
     const offReconnect = hub.onReconnect(() => c.reload());
     hub.ready.then(() => c.start()).catch((err: unknown) => c.fail(err));
     return () => {
       c.stop();
       offEvents();
+      offFleet();
       offReconnect();
     };
   }, [hub, source]);

@@ -29,6 +29,8 @@ export class FleetMirror {
   private readAt = 0;
   private connected = false;
   private loaded = false;
+  /** The machines as listeners were last told of them (`shape`). */
+  private told = '';
   private unlisten: (() => Promise<void>) | null = null;
   private timer: TimerHandle | null = null;
   private stopped = false;
@@ -135,7 +137,6 @@ export class FleetMirror {
     const replaced = rows.filter((m) => m.name !== this.d.me && this.logs.get(m.name) !== m.logId);
     const reload = !this.loaded || replaced.length > 0;
     if (reload) await this.load();
-    const before = this.shape();
     this.rows = rows;
     this.readAt = this.d.clock.now();
     const wasConnected = this.connected;
@@ -158,7 +159,7 @@ export class FleetMirror {
       }
       if (page.length < this.d.settings.batch) break;
     }
-    if (this.shape() !== before) this.emit({ kind: 'machines' });
+    this.machinesChanged();
     if (!wasConnected)
       this.d.logger.info({ machines: rows.length, agents: this.agents.size }, 'fleet view up to date');
   }
@@ -184,9 +185,19 @@ export class FleetMirror {
         'fleet view: the database is away, the other machines are shown as last seen',
       );
     }
-    const before = this.shape();
     this.connected = false;
-    if (this.shape() !== before) this.emit({ kind: 'machines' });
+    this.machinesChanged();
+  }
+
+  /**
+   * Tells the listeners when the machines look otherwise than when they were last told: a machine
+   * also becomes unreachable between two reads, as its last heartbeat ages.
+   */
+  private machinesChanged(): void {
+    const now = this.shape();
+    if (now === this.told) return;
+    this.told = now;
+    this.emit({ kind: 'machines' });
   }
 
   /** What a machine list shows that is worth telling (not the heartbeat times). */

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { WtpClient } from '../../client/wtp-client.js';
 import type { EventsServerMessage, WtpEvent } from '../../protocol/events.js';
+import type { FleetChange } from '../../protocol/fleet.js';
 
 export type FeedStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -11,6 +12,8 @@ const RETRY_MAX_MS = 5_000;
 
 export interface FeedHandlers {
   events(batch: WtpEvent[]): void;
+  /** A change on another machine of the fleet (its own sequence numbers, never this stream's). */
+  fleet?(change: FleetChange): void;
   status(s: FeedStatus): void;
   /** After a reconnect: state may have moved on while away (reload what is shown). */
   reconnected(): void;
@@ -48,7 +51,7 @@ export class EventFeed {
     this.on.status(again ? 'reconnecting' : 'connecting');
     const { default: WebSocketImpl } = await import('ws');
     if (this.closed) return;
-    const { url, headers } = this.client.socketUrl('/api/v1/events', { since: this.lastSeq });
+    const { url, headers } = this.client.socketUrl('/api/v1/events', { since: this.lastSeq, fleet: 'true' });
     const ws = new WebSocketImpl(url, { headers });
     this.ws = ws;
     ws.on('message', (data: Buffer) => {
@@ -66,6 +69,8 @@ export class EventFeed {
         this.lastSeq = msg.event.seq;
         this.batch.push(msg.event);
         this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
+      } else if (msg.type === 'fleet') {
+        this.on.fleet?.(msg.change);
       }
     });
     ws.on('error', () => undefined); // 'close' follows and retries

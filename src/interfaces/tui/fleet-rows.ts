@@ -5,13 +5,14 @@ import type { TaskView } from '../../protocol/tasks.js';
 export const NEEDS_YOU = new Set<AgentView['state']>(['needs_permission', 'needs_input']);
 
 export type FleetRow =
-  { kind: 'workspace'; name: string; agents: number; needs: number } | { kind: 'agent'; agent: AgentView };
+  | { kind: 'workspace'; name: string; agents: number; needs: number; machine?: string | null }
+  | { kind: 'agent'; agent: AgentView };
 
-/** Whether an agent matches the filter text (name, workspace, state, branch, profile; case-insensitive). */
+/** Whether an agent matches the filter text (name, workspace, state, branch, profile, machine; case-insensitive). */
 export function matchesFilter(a: AgentView, filter: string): boolean {
   const f = filter.trim().toLowerCase();
   if (f === '') return true;
-  return [a.name, a.workspace, a.state, a.profile, a.worktree?.branch ?? ''].some((s) =>
+  return [a.name, a.workspace, a.state, a.profile, a.worktree?.branch ?? '', a.machine ?? ''].some((s) =>
     s.toLowerCase().includes(f),
   );
 }
@@ -23,7 +24,9 @@ export function matchesFilter(a: AgentView, filter: string): boolean {
 export function fleetRows(agents: Iterable<AgentView>, filter: string, needsFirst: boolean): FleetRow[] {
   const shown = [...agents].filter((a) => matchesFilter(a, filter));
   const byName = (a: AgentView, b: AgentView): number =>
-    a.workspace.localeCompare(b.workspace) || a.name.localeCompare(b.name);
+    (a.machine ?? '').localeCompare(b.machine ?? '') ||
+    a.workspace.localeCompare(b.workspace) ||
+    a.name.localeCompare(b.name);
   const rows: FleetRow[] = [];
   let rest = shown;
   if (needsFirst) {
@@ -36,11 +39,15 @@ export function fleetRows(agents: Iterable<AgentView>, filter: string, needsFirs
     }
     rest = shown.filter((a) => !NEEDS_YOU.has(a.state));
   }
+  // In a fleet of several machines, a group is a machine's workspace.
+  const machines = new Set(shown.map((a) => a.machine));
+  const groupOf = (a: AgentView): string =>
+    machines.size > 1 && a.machine !== null ? `${a.machine} · ${a.workspace}` : a.workspace;
   const groups = new Map<string, AgentView[]>();
-  for (const a of rest.sort(byName)) groups.set(a.workspace, [...(groups.get(a.workspace) ?? []), a]);
+  for (const a of rest.sort(byName)) groups.set(groupOf(a), [...(groups.get(groupOf(a)) ?? []), a]);
   for (const [name, list] of groups) {
     const needs = list.filter((a) => NEEDS_YOU.has(a.state)).length;
-    rows.push({ kind: 'workspace', name, agents: list.length, needs });
+    rows.push({ kind: 'workspace', name, agents: list.length, needs, machine: list[0]?.machine ?? null });
     for (const agent of list) rows.push({ kind: 'agent', agent });
   }
   return rows;

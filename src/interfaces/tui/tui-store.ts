@@ -42,6 +42,10 @@ export class TuiStore {
   readonly tasks: LiveCollection<TaskView>;
   /** Agent id → the agents (or base branch) its branch would conflict with. */
   conflicts = new Map<string, string[]>();
+  /** In a fleet: the machines out of reach, with the time of their last heartbeat (ISO). */
+  unreachable = new Map<string, string>();
+  /** In a fleet: this daemon's machine (other machines' agents are previewed through the fleet). */
+  machine: string | null = null;
   feed: FeedStatus = 'connecting';
   tab: Tab = 'agents';
   selectedAgent: string | null = null;
@@ -92,16 +96,38 @@ export class TuiStore {
         this.feed = s;
         this.changed();
       },
+      fleet: (change) => {
+        this.agents.fleet(change);
+        this.tasks.fleet(change);
+        if (change.kind === 'machines') this.loadMachines();
+      },
       reconnected: () => {
         this.agents.reload();
         this.tasks.reload();
         this.loadConflicts();
+        this.loadMachines();
       },
     });
     this.events.start();
     this.agents.start();
     this.tasks.start();
     this.loadConflicts();
+    this.loadMachines();
+  }
+
+  /** In a fleet, which machines are out of reach (their agents show as last seen). */
+  loadMachines(): void {
+    this.client
+      .call('fleetStatus')
+      .then(({ fleet }) => {
+        const away = new Map<string, string>();
+        for (const m of fleet?.machines ?? [])
+          if (!m.reachable) away.set(m.name, m.unreachableSince ?? m.heartbeatAt);
+        this.unreachable = away;
+        this.machine = fleet?.machine ?? null;
+        this.changed();
+      })
+      .catch(() => undefined); // a daemon of an earlier version has no fleet: nothing to show
   }
 
   stop(): void {

@@ -18,7 +18,9 @@ export function filterAgents(agents: AgentView[], query: string): AgentView[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return agents;
   return agents.filter((a) => {
-    const hay = [a.name, a.workspace, a.profile, a.state, a.worktree?.branch ?? ''].join(' ').toLowerCase();
+    const hay = [a.name, a.workspace, a.profile, a.state, a.worktree?.branch ?? '', a.machine ?? '']
+      .join(' ')
+      .toLowerCase();
     return words.every((w) => hay.includes(w));
   });
 }

@@ -1,5 +1,6 @@
-import { ActionIcon, Card, Group, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Card, Group, Text, Tooltip } from '@mantine/core';
 import type { AgentView } from '../../../src/protocol/agent.js';
+import type { FleetMachine } from '../../../src/protocol/fleet.js';
 import { AnswerBar } from '../answer/answer-bar.js';
 import { ANSWERABLE, current, useAgentAnswers } from '../answer/answer-store.js';
 import { AgentSparkline } from '../metrics/agent-sparkline.js';
@@ -66,6 +67,28 @@ interface RowProps {
   samples: readonly Sample[] | undefined;
   /** The branches the agent's would conflict with (the conflict radar), if any. */
   warning: RadarWarningInfo | undefined;
+  /** In a fleet of several machines: the agent's machine (its name shown; out of reach, marked). */
+  machine?: FleetMachine | undefined;
+}
+
+/** `bravo · default`, and `unreachable` (since its last heartbeat) for a machine out of reach. */
+function Place({ agent, machine }: { agent: AgentView; machine: FleetMachine | undefined }) {
+  return (
+    <Group gap={4} wrap="nowrap" style={{ minWidth: 0 }}>
+      <Text size="sm" truncate data-testid="agent-place">
+        {machine ? `${machine.name} · ${agent.workspace}` : agent.workspace}
+      </Text>
+      {machine && !machine.reachable ? (
+        <Tooltip
+          label={`No heartbeat since ${new Date(machine.unreachableSince ?? machine.heartbeatAt).toLocaleString()}: its agents as last seen`}
+        >
+          <Badge color="red" variant="light" size="xs" data-testid="machine-unreachable">
+            unreachable
+          </Badge>
+        </Tooltip>
+      ) : null}
+    </Group>
+  );
 }
 
 /** Whether the agent waits for an answer the page can give, or has the outcome of one to show. */
@@ -106,9 +129,9 @@ export function AgentRow(p: RowProps & { striped: boolean }) {
       <Text fw={600} truncate style={cell(0)}>
         {a.name}
       </Text>
-      <Text size="sm" truncate style={cell(1)}>
-        {a.workspace}
-      </Text>
+      <div style={cell(1)}>
+        <Place agent={a} machine={p.machine} />
+      </div>
       <Text size="sm" style={cell(2)}>
         {a.profile}
       </Text>
@@ -153,7 +176,9 @@ export function AgentCard(p: RowProps) {
         </Group>
         <Group justify="space-between" wrap="nowrap">
           <Text size="sm" c="dimmed" truncate>
+            {p.machine ? `${p.machine.name} · ` : ''}
             {a.workspace} · {a.profile} · {ago(a.stateSince, p.now)}
+            {p.machine && !p.machine.reachable ? ' · unreachable' : ''}
             {a.worktree?.branch ? ` · ${a.worktree.branch}` : ''}
           </Text>
           <Actions agent={a} />

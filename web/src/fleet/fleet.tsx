@@ -7,6 +7,7 @@ import { useNow } from '../use-now.js';
 import { useStatsHistory } from '../metrics/stats-store.js';
 import { useRadarWarnings } from '../review/use-radar.js';
 import { filterAgents } from './evidence.js';
+import { useMachines } from './use-machines.js';
 import { AgentCard, AgentRow, FLEET_COLUMNS } from './fleet-row.js';
 
 const ROW_HEIGHT = 52;
@@ -22,6 +23,9 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
   const [query, setQuery] = useState('');
   const stats = useStatsHistory();
   const warnings = useRadarWarnings();
+  const machines = useMachines();
+  // A machine is named only in a fleet of several (one machine alone needs no column).
+  const machineOf = (a: AgentView) => (machines.size > 1 && a.machine ? machines.get(a.machine) : undefined);
   const shown = useMemo(() => filterAgents(agents, query), [agents, query]);
   const list = useRef<HTMLDivElement | null>(null);
   const [top, setTop] = useState(0);
@@ -88,6 +92,7 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
                 height={CARD_HEIGHT}
                 samples={stats.get(a.id)}
                 warning={warnings.get(a.id)}
+                machine={machineOf(a)}
               />
             ) : (
               <AgentRow
@@ -98,6 +103,7 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
                 striped={item.index % 2 === 1}
                 samples={stats.get(a.id)}
                 warning={warnings.get(a.id)}
+                machine={machineOf(a)}
               />
             );
           })}

@@ -10,6 +10,8 @@ export function AgentList(props: {
   rows: readonly FleetRow[];
   selected: string | null;
   conflicts: ReadonlyMap<string, string[]>;
+  /** In a fleet: machines out of reach → their last heartbeat (ISO). */
+  unreachable?: ReadonlyMap<string, string>;
   width: number;
   height: number;
   color: boolean;
@@ -25,7 +27,7 @@ export function AgentList(props: {
           color,
           'bold',
           fit(
-            `▾ ${r.name}  ${r.agents} agent${r.agents === 1 ? '' : 's'}${r.needs > 0 ? `, ${r.needs} need you` : ''}`,
+            `▾ ${r.name}  ${r.agents} agent${r.agents === 1 ? '' : 's'}${r.needs > 0 ? `, ${r.needs} need you` : ''}${awayText(r.machine, props.unreachable)}`,
             width,
           ),
         )
@@ -45,4 +47,10 @@ export function AgentList(props: {
     );
   }
   return <TextRows lines={lines} top={0} width={width} height={height} />;
+}
+
+/** `  ✖ unreachable since 14:02:17` for a machine out of reach (its agents as last seen), else ''. */
+function awayText(machine: string | null | undefined, away: ReadonlyMap<string, string> | undefined): string {
+  const since = machine ? away?.get(machine) : undefined;
+  return since === undefined ? '' : `  ✖ unreachable since ${new Date(since).toTimeString().slice(0, 8)}`;
 }

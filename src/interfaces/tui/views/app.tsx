@@ -368,6 +368,7 @@ export function App(props: AppProps) {
         rows={rows}
         selected={selected?.id ?? null}
         conflicts={store.conflicts}
+        unreachable={store.unreachable}
         width={listW}
         height={listH}
         color={color}
@@ -384,6 +385,7 @@ export function App(props: AppProps) {
         color={color}
         scroll={store.scroll}
         onMaxScroll={setMaxScroll}
+        machine={store.machine}
       />
     );
     body = side ? (

@@ -5,6 +5,7 @@ import type { AgentView } from '../../../protocol/agent.js';
 import { paint } from '../../cli/format.js';
 import { fit } from '../agent-line.js';
 import { PreviewTerminal } from '../preview/preview-terminal.js';
+import { RemotePreview } from './remote-preview.js';
 
 /** Output replayed before the screen, so the preview can scroll back. */
 const SCROLLBACK_BYTES = 64 * 1024;
@@ -30,7 +31,17 @@ export function PreviewPane(props: {
   scroll: number;
   /** How far back it can scroll (the list's keys clamp to it). */
   onMaxScroll: (max: number) => void;
+  /** This machine's name in a fleet: another machine's agent is read through the fleet. */
+  machine?: string | null;
 }) {
+  const { agent } = props;
+  if (agent && agent.machine !== null && props.machine && agent.machine !== props.machine) {
+    return <RemotePreview {...props} agent={agent} />;
+  }
+  return <LocalPreview {...props} />;
+}
+
+function LocalPreview(props: Parameters<typeof PreviewPane>[0]) {
   const { agent, width, height, color } = props;
   const [term, setTerm] = useState<PreviewTerminal | null>(null);
   const [, repaint] = useState(0);
