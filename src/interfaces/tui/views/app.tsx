@@ -1,17 +1,16 @@
-import { Box, Text, useApp, useStdout, type Key } from 'ink';
+import { Box, Text, useApp } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AgentView } from '../../../protocol/agent.js';
 import { TASK_MOVES } from '../../../protocol/task-moves.js';
-import { paint } from '../../cli/format.js';
 import { fit } from '../agent-line.js';
 import { agentsOf, fleetRows, nextNeedingYou, stepAgent, taskRows } from '../fleet-rows.js';
 import { keyName, type Keymap, type TuiAction } from '../keymap.js';
 import type { TuiActions } from '../tui-actions.js';
 import type { TuiStore } from '../tui-store.js';
-import { AgentList } from './agent-list.js';
 import { Footer, Header, Help, NoticeLine } from './chrome.js';
 import { editLine } from './line-editor.js';
-import { PreviewPane } from './preview-pane.js';
+import { FleetBody } from './fleet-body.js';
+import { charKey, useNow, useSize } from './app-hooks.js';
 import { layout, rowAt } from '../screen-layout.js';
 import { TaskList } from './task-list.js';
 import { routeKey, useKeys, useMouse, ViewKeys, type KeyRouter } from './use-keys.js';
@@ -54,43 +53,6 @@ const MOVES = new Set<TuiAction>([
   'needsFirst',
   'tasks',
 ]);
-
-/** One character of keys that came in one read, as Ink would have reported it alone. */
-function charKey(ch: string, base: Key): Key {
-  return {
-    ...base,
-    tab: ch === '\t',
-    return: ch === '\r',
-    escape: ch === '\x1b',
-    backspace: ch === '\x7f' || ch === '\b',
-    ctrl: false,
-    meta: false,
-    shift: /^[A-Z]$/.test(ch),
-  };
-}
-
-/** The terminal's size, followed as it is resized. */
-function useSize(): { width: number; height: number } {
-  const { stdout } = useStdout();
-  const read = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
-  const [size, setSize] = useState(read);
-  useEffect(() => {
-    const on = () => setSize(read());
-    stdout.on('resize', on);
-    return () => void stdout.off('resize', on);
-  }, [stdout]);
-  return size;
-}
-
-/** Ages in the list move on once a second. */
-function useNow(): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
-  return now;
-}
 
 export function App(props: AppProps) {
   const { store, keymap, actions, color } = props;
@@ -363,46 +325,16 @@ export function App(props: AppProps) {
       />
     );
   } else {
-    const listView = (
-      <AgentList
+    body = (
+      <FleetBody
+        store={store}
         rows={rows}
-        selected={selected?.id ?? null}
-        conflicts={store.conflicts}
-        unreachable={store.unreachable}
-        width={listW}
-        height={listH}
+        selected={selected}
+        size={{ width, bodyH, side, listW, listH, previewW, previewH }}
         color={color}
         now={now}
-        loaded={store.agents.loaded}
-      />
-    );
-    const preview = (
-      <PreviewPane
-        client={store.client}
-        agent={selected}
-        width={previewW}
-        height={previewH}
-        color={color}
-        scroll={store.scroll}
         onMaxScroll={setMaxScroll}
-        machine={store.machine}
       />
-    );
-    body = side ? (
-      <Box flexDirection="row" height={bodyH}>
-        {listView}
-        <Box width={1} height={bodyH} flexDirection="column">
-          {Array.from({ length: bodyH }, (_, i) => (
-            <Text key={i}>{paint(color, 'gray', '│')}</Text>
-          ))}
-        </Box>
-        {preview}
-      </Box>
-    ) : (
-      <Box flexDirection="column" height={bodyH}>
-        {listView}
-        {preview}
-      </Box>
     );
   }
   return (
