@@ -52,6 +52,8 @@ export class PgServer {
   readonly adminPassword = 'admin-secret-0';
   port = 0;
   private server: ChildProcess | null = null;
+  /** Further `-c name=value` settings of the server (TLS in a test). */
+  private settings: string[] = [];
   private readonly bin = postgresBin();
   private readonly asPostgres = process.getuid?.() === 0;
 
@@ -110,6 +112,7 @@ export class PgServer {
         'max_connections=200',
         '-c',
         'log_min_messages=warning',
+        ...this.settings.flatMap((kv) => ['-c', kv]),
       ]);
       let log = '';
       child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
@@ -122,6 +125,23 @@ export class PgServer {
       if (!/could not bind|Address already in use/.test(log) || attempt >= 3)
         throw new Error(`postgres did not start:\n${log}`);
     }
+  }
+
+  /**
+   * Serves TLS with this certificate and key (PEM), from the next start: copied into the server's
+   * folder, owned by its account, the key 0600 (the server refuses another).
+   */
+  useTls(certPem: string, keyPem: string): void {
+    const cert = join(this.dir, 'server.crt');
+    const key = join(this.dir, 'server.key');
+    writeFileSync(cert, certPem);
+    writeFileSync(key, keyPem, { mode: 0o600 });
+    if (this.asPostgres) {
+      const { uid, gid } = postgresIds();
+      chownSync(cert, uid, gid);
+      chownSync(key, uid, gid);
+    }
+    this.settings = ['ssl=on', `ssl_cert_file=${cert}`, `ssl_key_file=${key}`];
   }
 
   /** Stops the server: `fast` (clients disconnected, a clean shutdown) or `immediate` (as a crash). */

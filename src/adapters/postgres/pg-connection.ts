@@ -37,6 +37,15 @@ export function fleetError(err: unknown, database: string): AppError {
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : String(err);
   const sqlState = /^[0-9A-Z]{5}$/.test(code) ? code : '';
+  // The TLS handshake failed (an untrusted or wrong certificate, TLS refused): the configuration's.
+  if (/CERT|SSL|TLS|ERR_TLS/.test(code) || /does not support SSL|certificate/i.test(message)) {
+    return new AppError(
+      'FLEET_REFUSED',
+      `The fleet database ${database} refused this daemon: its TLS connection failed: ${message}${code ? ` (${code})` : ''}.`,
+      { database, ...(code ? { tlsCode: code } : {}) },
+      { cause: err },
+    );
+  }
   if (sqlState !== '' && !TRANSIENT.test(sqlState)) {
     return new AppError(
       'FLEET_REFUSED',
