@@ -312,6 +312,10 @@ export const configSchema = z
           'How long an action on another machine’s agent may take before REMOTE_ACTION_TIMEOUT',
         ),
         leaseMs: ms(30_000, 'A task claimed by this machine stays its own this long after its last renewal'),
+        eventRetentionMs: ms(
+          86_400_000,
+          "How long the fleet database keeps this machine's published events and finished commands (each machine's own database keeps its history; a daemon away for longer reads the fleet afresh)",
+        ),
         taskSlots: z
           .number()
           .int()

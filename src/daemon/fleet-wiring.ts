@@ -51,6 +51,7 @@ export async function startFleet(o: {
       heartbeatMs: config.fleet.heartbeatMs,
       taskSlots: config.fleet.taskSlots,
       leaseMs: config.fleet.leaseMs,
+      retentionMs: config.fleet.eventRetentionMs,
       commandTimeoutMs: config.fleet.commandTimeoutMs,
       mergeTimeoutMs: Math.max(config.fleet.commandTimeoutMs, 30 * 60_000),
       unreachableAfterMs: config.fleet.unreachableAfterMs,

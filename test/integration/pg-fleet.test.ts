@@ -139,6 +139,33 @@ describe('the fleet database (real PostgreSQL)', () => {
     expect((await b.commands.take(10)).map((c) => [c.id, c.expired])).toEqual([[late, true]]);
   });
 
+  it('pruning keeps the window: only published events older than kept, only finished commands', async () => {
+    const a = fleet(urls.alpha as string, 'alpha');
+    const old = (seq: number): WtpEvent =>
+      ({ ...event(seq, 'ag-a1'), ts: '2020-01-01T00:00:00.000Z' }) as WtpEvent;
+    await a.publisher.publish({ events: [old(100), old(101)], agents: [], removed: [] });
+    const id = await a.commands.send(
+      'bravo',
+      { route: 'stopAgent', params: { agent: 'x' }, query: {}, body: null },
+      60_000,
+    );
+    await server.admin("UPDATE wtp.commands SET created_at = '2020-01-01' WHERE id = $1", [id], 'fleet');
+    const [before] = await server.admin<{ n: string }>(
+      "SELECT count(*)::text AS n FROM wtp.events WHERE machine = 'alpha' AND ts < now() - interval '1 day'",
+      [],
+      'fleet',
+    );
+    expect(Number(before?.n)).toBeGreaterThanOrEqual(2);
+    const gone = await a.publisher.prune(86_400_000);
+    expect(gone).toEqual({ events: Number(before?.n), commands: 0 }); // the command was never finished: kept
+    const left = await server.admin<{ seq: string }>(
+      "SELECT seq FROM wtp.events WHERE machine = 'alpha' AND seq >= 100",
+      [],
+      'fleet',
+    );
+    expect(left).toEqual([]);
+  });
+
   it('a replaced local log starts over: its old events are dropped and it is told to start at its end', async () => {
     const a = fleet(urls.alpha as string, 'alpha');
     expect((await a.publisher.join(me('alpha', 'log-alpha-2'), 5)).publishedSeq).toBe(5);

@@ -86,6 +86,24 @@ export class PgPublisher implements FleetPublisher {
     }
   }
 
+  async prune(keepMs: number): Promise<{ events: number; commands: number }> {
+    return this.db.tx(async (c) => {
+      // Only what the fleet has caught up with, and older than kept: a late reader reloads instead.
+      const events = await c.query(
+        `DELETE FROM wtp.events e USING wtp.machines m
+         WHERE e.machine = $1 AND m.name = $1 AND e.seq <= m.published_seq
+           AND e.ts < now() - make_interval(secs => $2 / 1000.0)`,
+        [this.db.machine, keepMs],
+      );
+      const commands = await c.query(
+        `DELETE FROM wtp.commands WHERE (sender = $1 OR target = $1) AND status IN ('done', 'expired')
+           AND created_at < now() - make_interval(secs => $2 / 1000.0)`,
+        [this.db.machine, keepMs],
+      );
+      return { events: events.rowCount ?? 0, commands: commands.rowCount ?? 0 };
+    });
+  }
+
   async publish(batch: PublishBatch): Promise<void> {
     await this.db.tx(async (c) => {
       if (batch.events.length > 0) {

@@ -152,6 +152,17 @@ export class FleetMirror {
         if (a && a.machine !== this.d.me) this.agents.set(id, a);
         else this.agents.delete(id);
       }
+      // A machine's events are numbered without gaps: one means this view fell behind the fleet's
+      // window (events pruned while it was away), so it reads everything again.
+      const gap = page.find(
+        (r) => (this.cursors.get(r.machine) ?? 0) > 0 && r.event.seq > (this.cursors.get(r.machine) ?? 0) + 1,
+      );
+      if (gap) {
+        this.d.logger.warn({ machine: gap.machine }, 'fleet view behind the kept events: read again');
+        await this.load();
+        this.emit({ kind: 'reloaded' });
+        continue;
+      }
       for (const r of page) {
         if (r.event.seq <= (this.cursors.get(r.machine) ?? 0)) continue;
         this.cursors.set(r.machine, r.event.seq);

@@ -12,7 +12,12 @@ export interface OutboxSettings {
   retryMaxMs: number;
   /** Events per publication. */
   batch: number;
+  /** Published events (and finished commands) the fleet keeps this long. */
+  retentionMs: number;
 }
+
+/** How often old events are deleted from the fleet database. */
+const PRUNE_EVERY_MS = 10 * 60_000;
 
 export interface OutboxDeps {
   fleet: FleetPublisher;
@@ -66,6 +71,8 @@ export class FleetOutbox {
   private unsubscribe: (() => void) | null = null;
   /** What was last published of each agent: figures that change are published at the next heartbeat. */
   private readonly lastViews = new Map<string, string>();
+  /** When old events were last pruned (0: never, so the first heartbeat does). */
+  private prunedAt = 0;
 
   constructor(private readonly d: OutboxDeps) {
     this.state = {
@@ -193,6 +200,13 @@ export class FleetOutbox {
       if (changed.length > 0) {
         await this.d.fleet.publish({ events: [], agents: changed, removed: [] });
         this.remember(changed);
+      }
+      const now = this.d.clock.now();
+      if (now - this.prunedAt >= PRUNE_EVERY_MS) {
+        this.prunedAt = now;
+        const gone = await this.d.fleet.prune(this.d.settings.retentionMs);
+        if (gone.events + gone.commands > 0)
+          this.d.logger.info(gone, 'fleet: old events and commands pruned');
       }
     });
   }

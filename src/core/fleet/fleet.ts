@@ -16,6 +16,8 @@ export interface FleetSettings {
   /** Fleet tasks this machine runs at once, and how long a claim holds unrenewed. */
   taskSlots: number;
   leaseMs: number;
+  /** How long the fleet database keeps published events. */
+  retentionMs: number;
   /** How long an action on another machine's agent may take (a merge: `mergeTimeoutMs`). */
   commandTimeoutMs: number;
   mergeTimeoutMs: number;
@@ -79,7 +81,12 @@ export class Fleet {
       record: d.record,
       clock: d.clock,
       logger: d.logger,
-      settings: { heartbeatMs: d.settings.heartbeatMs, retryMaxMs: 30_000, batch: 500 },
+      settings: {
+        heartbeatMs: d.settings.heartbeatMs,
+        retryMaxMs: 30_000,
+        batch: 500,
+        retentionMs: d.settings.retentionMs,
+      },
     });
     this.mirror = new FleetMirror({
       reader: d.port.reader,

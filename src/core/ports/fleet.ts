@@ -68,6 +68,11 @@ export interface FleetPublisher {
   publish(batch: PublishBatch): Promise<void>;
   /** Makes the fleet's copy of this machine's agents exactly `agents` (after a join). */
   resync(agents: AgentView[]): Promise<void>;
+  /**
+   * Deletes this machine's published events, and its finished commands, older than `keepMs`: the
+   * fleet database keeps a window, not the history (each machine's SQLite has that).
+   */
+  prune(keepMs: number): Promise<{ events: number; commands: number }>;
 }
 
 /** A remote event, with the machine it comes from. */
