@@ -1,6 +1,6 @@
 import type { EventSource } from '../../protocol/events.js';
 import type { CreateTaskRequest, Plan, TaskStatus, TaskView } from '../../protocol/tasks.js';
-import { canMove, validatePlan } from '../tasks/task-graph.js';
+import { canMove, planOrder } from '../tasks/task-graph.js';
 import { AppError } from '../errors.js';
 import type { IdGenerator } from '../ports/daemon.js';
 import type { FleetTaskRow, FleetTasks, NewFleetTask } from '../ports/fleet.js';
@@ -71,21 +71,12 @@ export class FleetTaskBoard implements TaskUseCases {
   }
 
   async importPlan(plan: Plan, _source: EventSource, workspace?: string): Promise<TaskView[]> {
-    const checked = validatePlan(plan.tasks);
-    if (!checked.ok) {
-      throw new AppError(
-        'INVALID_INPUT',
-        `The plan was not imported: ${checked.problems[0]?.message ?? 'invalid'}.`,
-        {
-          issues: checked.problems,
-        },
-      );
-    }
+    const order = planOrder(plan);
     const ws = workspace ?? plan.workspace;
     const repo = await this.d.repoOf(ws);
     const idOf = new Map<string, string>();
     const made: NewFleetTask[] = [];
-    for (const name of checked.order) {
+    for (const name of order) {
       const spec = plan.tasks.find((t) => t.name === name);
       if (!spec) continue;
       const deps = (spec.after ?? []).map((n) => idOf.get(n) ?? n);

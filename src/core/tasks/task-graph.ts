@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import type { TaskStatus } from '../../protocol/tasks.js';
 
 /**
@@ -217,3 +218,19 @@ function compare(a: string, b: string): number {
 
 /** The move table lives in protocol/ so the dashboard can show where a task may go. */
 export { TASK_MOVES as ALLOWED_MOVES, canMove } from '../../protocol/task-moves.js';
+
+/**
+ * A plan's tasks in an order to create them (dependencies first), or INVALID_INPUT listing every
+ * problem (`validatePlan`): nothing of a plan with a problem is imported.
+ */
+export function planOrder(plan: { tasks: PlanTasks }): string[] {
+  const checked = validatePlan(plan.tasks);
+  if (checked.ok) return checked.order;
+  throw new AppError(
+    'INVALID_INPUT',
+    `The plan was not imported: ${checked.problems[0]?.message ?? 'invalid'}.`,
+    {
+      issues: checked.problems,
+    },
+  );
+}

@@ -4,7 +4,7 @@ import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
 import { AppError } from '../errors.js';
 import type { Clock, IdGenerator } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
-import { canMove, validatePlan } from './task-graph.js';
+import { canMove, planOrder } from './task-graph.js';
 import { TaskIndex } from './task-index.js';
 import type { RunStatus, TaskPullRequest, TaskRecord, TaskRun } from '../model/task-record.js';
 import { taskView } from './task-view.js';
@@ -96,20 +96,11 @@ export class TaskService {
    * `workspace` (a name or id) overrides the plan's own; a task's title defaults to its name.
    */
   async importPlan(plan: Plan, source: EventSource, workspace?: string): Promise<TaskView[]> {
-    const checked = validatePlan(plan.tasks);
-    if (!checked.ok) {
-      throw new AppError(
-        'INVALID_INPUT',
-        `The plan was not imported: ${checked.problems[0]?.message ?? 'invalid'}.`,
-        {
-          issues: checked.problems,
-        },
-      );
-    }
+    const order = planOrder(plan);
     const ws = this.d.registry.resolveWorkspace(workspace ?? plan.workspace ?? DEFAULT_WORKSPACE);
     const idOf = new Map<string, string>();
     const made: TaskRecord[] = [];
-    for (const name of checked.order) {
+    for (const name of order) {
       const spec = plan.tasks.find((t) => t.name === name);
       if (!spec) continue;
       const task = this.newTask(ws.id, {
