@@ -133,10 +133,28 @@ describe('agent commands', () => {
     ]);
     const follower = home.start(['logs', 'talker', '-f', '--plain']);
     let out = '';
+    let err = '';
+    let exitCode: number | null | undefined;
     follower.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((r) => follower.once('exit', r));
-    await home.run(['send', 'talker', 'one', '--enter']);
-    await eventually('live output in the follower', () => out.includes('said one'));
+    follower.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((r) =>
+      follower.once('exit', (code) => {
+        exitCode = code;
+        r(code);
+      }),
+    );
+    const one = await home.run(['send', 'talker', 'one', '--enter']);
+    expect(one.code, one.stderr).toBe(0);
+    // Should it not come, say what the follower, the log and the agent showed.
+    await eventually('live output in the follower', () => out.includes('said one')).catch(
+      async (e: Error) => {
+        const log = (await home.run(['logs', 'talker', '--plain'])).stdout;
+        const state = (await home.agent('talker')).state;
+        throw new Error(
+          `${e.message}\nfollower (exit ${String(exitCode)}): ${JSON.stringify(out)} / ${JSON.stringify(err)}\nlog: ${JSON.stringify(log)}\nagent: ${state}`,
+        );
+      },
+    );
     await home.run(['send', 'talker', 'bye', '--enter']);
     expect(await exited).toBe(0);
     expect(out).toContain('said bye');
