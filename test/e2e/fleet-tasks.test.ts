@@ -67,7 +67,9 @@ describe('fleet tasks on three daemons', () => {
   afterAll(() => rig.cleanup());
 
   it('a graph added on alpha spreads over the three machines; dependents wait for done', async () => {
-    for (const t of ['one', 'two', 'three']) await add(t, blocking(t));
+    // `one` leaves work in its worktree, to be merged from another machine.
+    await add('one', `echo one > one.txt; ${blocking('one')}`);
+    for (const t of ['two', 'three']) await add(t, blocking(t));
     await add('after', blocking('after'), ['one', 'two', 'three']);
     const running = await eventually(
       'the three to run, one per machine',
@@ -85,9 +87,18 @@ describe('fleet tasks on three daemons', () => {
       'the three to be in review',
       async () => (await tasks('alpha')).filter((t) => t.status === 'review').length === 3,
     );
-    // `after` waits for done, not review: they are merged (here: moved to done) from any machine.
+    // `after` waits for done, not review: `one` is merged from another machine (its holder carries
+    // the merge out in its clone), the two others moved to done, each from any machine.
     expect((await task('alpha', 'after')).status).toBe('ready');
-    for (const t of ['one', 'two', 'three']) {
+    const holder = (await task('alpha', 'one')).fleet?.machine ?? '';
+    const merger = machines.find((m) => m !== holder) as string;
+    const merged = await rig.home(merger).run(['merge', `${holder}/one`, '--commit', 'one done']);
+    expect(merged.code, merged.stderr).toBe(0);
+    await eventually('one to be done', async () => (await task(merger, 'one')).status === 'done');
+    expect(execFileSync('git', ['-C', rig.home(holder).path('app'), 'show', 'HEAD:one.txt']).toString()).toBe(
+      'one\n',
+    );
+    for (const t of ['two', 'three']) {
       expect((await rig.home('charlie').run(['task', 'move', t, 'done'])).code).toBe(0);
     }
     release('after');
@@ -102,7 +113,8 @@ describe('fleet tasks on three daemons', () => {
       ].sort(),
     );
     // Each ran once; its run says where.
-    for (const t of await tasks('alpha')) expect(t.fleet?.runs.map((r) => r.status)).toEqual(['review']);
+    for (const t of await tasks('alpha'))
+      expect(t.fleet?.runs.map((r) => r.status)).toEqual([t.title === 'one' ? 'done' : 'review']);
   });
 
   it('a daemon killed mid-task: its lease lapses, the task runs again elsewhere, the late result is refused', async () => {

@@ -155,7 +155,7 @@ export class PgTasks implements FleetTasks {
     return this.db.tx(async (c) => {
       const r = await c.query(
         `UPDATE wtp.tasks t SET status = $4, status_reason = $5, updated_at = now(), lease_until = NULL,
-           runs = ${endRun('$2', '$4::text', '$5::text')}
+           runs = ${endRun('$2', '$4::text', '$5::text', "'running', 'review'")}
          WHERE t.id = $1 AND t.run_id = $2 AND t.lease_machine = $3
            AND t.status NOT IN ('done', 'cancelled')
            AND (t.status <> 'running' OR t.lease_until > now())`,
