@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { TestHome } from './harness.js';
+import type { NetLab } from './net-lab.js';
 import { TestPostgres } from './postgres.js';
 
 /** Fast heartbeats for tests: a machine is unreachable 2 s after its last one. */
@@ -15,8 +16,13 @@ export class FleetRig {
   readonly homes: Record<string, TestHome> = {};
   urls: Record<string, string> = {};
 
-  constructor(listen: string[] = []) {
-    this.pg = new TestPostgres(listen);
+  /**
+   * `lab`: machines in network namespaces of their own; the database then listens on the lab's host
+   * ends too, each machine reaching it at its own, and each daemon is started in its namespace.
+   */
+  constructor(private readonly lab?: NetLab) {
+    this.pg = new TestPostgres(lab ? [...lab.machines.values()].map((m) => m.hostAddress) : []);
+    if (lab) this.pg.allow(lab.cidr);
   }
 
   /** Starts the server, makes the database, roles and schema; `machines` get homes (not started). */
@@ -32,6 +38,8 @@ export class FleetRig {
     await admin.cleanup();
     expect(migrated.code, migrated.stderr).toBe(0);
     for (const m of machines) {
+      if (this.lab)
+        this.urls[m] = this.urls[m]?.replace('@127.0.0.1:', `@${this.lab.machine(m).hostAddress}:`) ?? '';
       const home = new TestHome({
         WTP_FLEET_URL: this.urls[m] as string,
         WTP_MACHINE: m,
@@ -49,7 +57,10 @@ export class FleetRig {
   }
 
   async up(machine: string): Promise<void> {
-    const r = await this.home(machine).run(['up', '--detach']);
+    const r = await this.home(machine).run(
+      ['up', '--detach'],
+      this.lab ? { wrap: this.lab.enter(machine) } : {},
+    );
     expect(r.code, r.stderr).toBe(0);
   }
 

@@ -64,15 +64,20 @@ export class TestHome {
     writeFileSync(this.path('config.yaml'), yaml);
   }
 
-  /** Runs `wtp <args>` (`bin`: another install's bin/wtp.js) and waits for it. */
+  /**
+   * Runs `wtp <args>` (`bin`: another install's bin/wtp.js; `wrap`: a program that runs it, such as
+   * `nsenter --net=… --`) and waits for it.
+   */
   run(
     args: string[],
-    opts: { input?: string; timeoutMs?: number; cwd?: string; bin?: string } = {},
+    opts: { input?: string; timeoutMs?: number; cwd?: string; bin?: string; wrap?: string[] } = {},
   ): Promise<RunResult> {
+    const argv = [process.execPath, opts.bin ?? BIN, ...args];
+    if (opts.wrap) argv.unshift(...opts.wrap);
     return new Promise((resolvePromise) => {
       const child = execFile(
-        process.execPath,
-        [opts.bin ?? BIN, ...args],
+        argv[0] as string,
+        argv.slice(1),
         {
           env: this.env,
           timeout: opts.timeoutMs ?? 60_000,

@@ -1,5 +1,14 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -125,6 +134,11 @@ export class PgServer {
       if (!/could not bind|Address already in use/.test(log) || attempt >= 3)
         throw new Error(`postgres did not start:\n${log}`);
     }
+  }
+
+  /** Lets clients from `cidr` log in with a password (scram), from the next start (a lab's machines). */
+  allow(cidr: string): void {
+    appendFileSync(join(this.data, 'pg_hba.conf'), `host all all ${cidr} scram-sha-256\n`);
   }
 
   /**

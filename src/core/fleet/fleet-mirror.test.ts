@@ -5,6 +5,7 @@ import type { AgentView } from '../../protocol/agent.js';
 import type { WtpEvent } from '../../protocol/events.js';
 import type { FleetChange } from '../../protocol/fleet.js';
 import type { FleetEventRow, FleetReader, FleetSnapshot, MachineRow } from '../ports/fleet.js';
+import { AppError } from '../errors.js';
 import { FleetMirror } from './fleet-mirror.js';
 
 /** A fleet database as the mirror reads it: machines, agents, and each machine's events. */
@@ -13,9 +14,13 @@ class FakeReader implements FleetReader {
   agentRows: { machine: string; view: AgentView }[] = [];
   events: FleetEventRow[] = [];
   snapshots = 0;
+  /** Listening connections opened and closed; what the next read fails with. */
+  listens = 0;
+  unlistens = 0;
+  failWith: Error | null = null;
 
   machines(): Promise<MachineRow[]> {
-    return Promise.resolve(this.machineRows);
+    return this.failWith ? Promise.reject(this.failWith) : Promise.resolve(this.machineRows);
   }
   snapshot(except: string): Promise<FleetSnapshot> {
     this.snapshots += 1;
@@ -38,7 +43,11 @@ class FakeReader implements FleetReader {
     );
   }
   listen(): Promise<() => Promise<void>> {
-    return Promise.resolve(() => Promise.resolve());
+    this.listens += 1;
+    return Promise.resolve(() => {
+      this.unlistens += 1;
+      return Promise.resolve();
+    });
   }
 }
 
@@ -77,6 +86,24 @@ function rig() {
 }
 
 describe('FleetMirror', () => {
+  it('a database out of reach gives up the listening connection: it listens afresh once back', async () => {
+    const r = rig();
+    r.reader.machineRows = [machine('alpha', 0, 0), machine('bravo', 0, 0)];
+    await r.mirror.refresh();
+    expect([r.reader.listens, r.reader.unlistens]).toEqual([1, 0]);
+    // A statement timed out over a silent link: the listening connection may be as dead.
+    r.reader.failWith = new AppError('FLEET_UNREACHABLE', 'Query read timeout');
+    await r.mirror.refresh();
+    expect([r.reader.listens, r.reader.unlistens]).toEqual([1, 1]);
+    r.reader.failWith = null;
+    await r.mirror.refresh();
+    expect([r.reader.listens, r.reader.unlistens]).toEqual([2, 1]);
+    // A refusal (a privilege, a password) is no sign of a dead link: the connection is kept.
+    r.reader.failWith = new AppError('FLEET_REFUSED', 'permission denied');
+    await r.mirror.refresh();
+    expect([r.reader.listens, r.reader.unlistens]).toEqual([2, 1]);
+  });
+
   it('applies each machine’s events once, in order, with the agents as they are now', async () => {
     const r = rig();
     r.reader.machineRows = [machine('alpha', 0, 0), machine('bravo', 0, 0)];

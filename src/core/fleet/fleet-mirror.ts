@@ -1,4 +1,5 @@
 import type { AgentView } from '../../protocol/agent.js';
+import { AppError } from '../errors.js';
 import type { FleetChange, FleetMachine } from '../../protocol/fleet.js';
 import type { Clock, Logger, TimerHandle } from '../ports/daemon.js';
 import type { FleetNotifications, FleetReader, MachineRow } from '../ports/fleet.js';
@@ -105,6 +106,7 @@ export class FleetMirror {
       try {
         await this.catchUp();
       } catch (err) {
+        this.dropListener(err);
         this.down(err);
       }
     });
@@ -187,6 +189,19 @@ export class FleetMirror {
       this.logs.set(name, c.logId);
     }
     this.loaded = true;
+  }
+
+  /**
+   * A read that could not reach the database gives up the listening connection too: over a link
+   * that went silent (a partition, a laptop asleep) that connection reports nothing for as long as
+   * TCP keeps it — hours — and notifications would never come again once the link is back, leaving
+   * only the poll. The next catch-up listens on a fresh connection.
+   */
+  private dropListener(err: unknown): void {
+    if (!this.unlisten || !(err instanceof AppError && err.code === 'FLEET_UNREACHABLE')) return;
+    const close = this.unlisten;
+    this.unlisten = null;
+    void close().catch(() => undefined);
   }
 
   private down(err: unknown): void {
