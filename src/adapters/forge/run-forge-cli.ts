@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { AppError } from '../../core/errors.js';
+import { ChildGroups } from '../group-child.js';
 
 /** SIGKILL this long after the SIGTERM of a CLI past its time limit. */
 const KILL_GRACE_MS = 2_000;
@@ -52,21 +52,11 @@ export function missingCli(cli: ForgeCliName): AppError {
 }
 
 /** Live CLI processes, ended (their process groups) by {@link killForgeClis} when the daemon stops. */
-const running = new Set<ChildProcess>();
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
+const running = new ChildGroups(KILL_GRACE_MS);
 
 /** Ends every forge CLI still running: SIGTERM to its process group, SIGKILL 2 s later. */
 export function killForgeClis(): void {
-  const left = [...running];
-  for (const child of left) killGroup(child, 'SIGTERM');
-  if (left.length > 0) setTimeout(() => left.forEach((c) => killGroup(c, 'SIGKILL')), KILL_GRACE_MS).unref();
+  running.killAll();
 }
 
 /**
@@ -74,59 +64,30 @@ export function killForgeClis(): void {
  * with no terminal, `input` on its stdin; SIGTERM to the group at `timeoutMs`, SIGKILL 2 s later.
  * FORGE_CLI_MISSING when the CLI is not on the environment's PATH.
  */
-export function runForgeCli(
+export async function runForgeCli(
   cli: ForgeCliName,
   args: readonly string[],
   o: { cwd: string; env: ForgeEnv; timeoutMs: number; input?: string },
 ): Promise<CliRun> {
-  if (onPath(cli, o.env.PATH) === null) return Promise.reject(missingCli(cli));
-  return new Promise((resolve, reject) => {
-    const child = spawn(cli, [...args], {
-      cwd: o.cwd,
-      env: {
-        ...o.env,
-        GH_PROMPT_DISABLED: '1',
-        GH_NO_UPDATE_NOTIFIER: '1',
-        GLAB_NO_PROMPT: 'true',
-        GLAB_CHECK_UPDATE: 'false',
-        NO_COLOR: '1',
-        GIT_TERMINAL_PROMPT: '0',
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: true,
-    });
-    running.add(child);
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    let killer: NodeJS.Timeout | null = null;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child, 'SIGTERM');
-      killer = setTimeout(() => killGroup(child, 'SIGKILL'), KILL_GRACE_MS);
-    }, o.timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      if (stdout.length < MAX_OUTPUT) stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr = (stderr + s).slice(-MAX_OUTPUT);
-    });
-    child.stdin.on('error', () => undefined); // a CLI that exits without reading its stdin
-    child.stdin.end(o.input ?? '');
-    const finish = (): void => {
-      clearTimeout(timer);
-      if (killer) clearTimeout(killer);
-      running.delete(child);
-    };
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      finish();
-      reject(err.code === 'ENOENT' ? missingCli(cli) : err);
-    });
-    child.on('close', (code, signal) => {
-      finish();
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
-    });
+  if (onPath(cli, o.env.PATH) === null) throw missingCli(cli);
+  const r = await running.run(cli, args, {
+    cwd: o.cwd,
+    env: {
+      ...o.env,
+      GH_PROMPT_DISABLED: '1',
+      GH_NO_UPDATE_NOTIFIER: '1',
+      GLAB_NO_PROMPT: 'true',
+      GLAB_CHECK_UPDATE: 'false',
+      NO_COLOR: '1',
+      GIT_TERMINAL_PROMPT: '0',
+    },
+    timeoutMs: o.timeoutMs,
+    input: o.input ?? '',
+    stdoutMax: MAX_OUTPUT,
+    stderrMax: MAX_OUTPUT,
   });
+  if (r.spawnError) throw r.spawnError.code === 'ENOENT' ? missingCli(cli) : r.spawnError;
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
 }
 
 /** FORGE_FAILED for a CLI that exited non-zero (or ran out of time), with what it said. */

@@ -1,11 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { AppError } from '../../core/errors.js';
 import type { PushStatus } from '../../core/ports/git.js';
+import { ChildGroups } from '../group-child.js';
 import type { GitEnv } from './git-exec.js';
 
 /** After SIGTERM at the time limit, a push that still runs gets SIGKILL this much later. */
 const KILL_GRACE_MS = 2_000;
 const STDERR_KEPT = 16 * 1024;
+const STDOUT_KEPT = 4 * 1024 * 1024;
 
 /** `scheme://user:secret@host` → `scheme://***@host`: credentials in remote URLs are never shown or logged. */
 export function maskCredentials(text: string): string {
@@ -74,21 +75,11 @@ export interface PushRun {
 }
 
 /** Live push processes, killed (their process group) by {@link killPushes} when the daemon stops. */
-const running = new Set<ChildProcess>();
+const running = new ChildGroups(KILL_GRACE_MS);
 
 /** Ends every push still running: SIGTERM to its process group, then SIGKILL. */
 export function killPushes(): void {
-  for (const child of running) killGroup(child, 'SIGTERM');
-  const left = [...running];
-  if (left.length > 0) setTimeout(() => left.forEach((c) => killGroup(c, 'SIGKILL')), KILL_GRACE_MS).unref();
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
+  running.killAll();
 }
 
 /**
@@ -96,33 +87,18 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * credential helpers fail instead of waiting), relaying each progress line of its stderr as it
  * comes; SIGTERM to its process group at `timeoutMs`, SIGKILL 2 s later.
  */
-export function runPush(
+export async function runPush(
   args: readonly string[],
   o: { cwd: string; env: GitEnv; timeoutMs: number; progress: (line: string, partial: boolean) => void },
 ): Promise<PushRun> {
-  return new Promise((resolve) => {
-    const child = spawn('git', ['push', ...args], {
-      cwd: o.cwd,
-      env: { ...o.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', LC_ALL: 'C' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    running.add(child);
-    let stdout = '';
-    let stderr = '';
-    let partial = '';
-    let timedOut = false;
-    let killer: NodeJS.Timeout | null = null;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child, 'SIGTERM');
-      killer = setTimeout(() => killGroup(child, 'SIGKILL'), KILL_GRACE_MS);
-    }, o.timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr = (stderr + s).slice(-STDERR_KEPT);
+  let partial = '';
+  const r = await running.run('git', ['push', ...args], {
+    cwd: o.cwd,
+    env: { ...o.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', LC_ALL: 'C' },
+    timeoutMs: o.timeoutMs,
+    stdoutMax: STDOUT_KEPT,
+    stderrMax: STDERR_KEPT,
+    onStderr: (s) => {
       // A line ends with \n, or with \r when git will write over it (a percentage that goes on counting).
       const parts = (partial + s).split(/(\r\n|\r|\n)/);
       partial = parts.pop() ?? '';
@@ -130,18 +106,13 @@ export function runPush(
         const line = parts[i] ?? '';
         if (line.trim() !== '') o.progress(shown(line), parts[i + 1] === '\r');
       }
-    });
-    const done = (code: number): void => {
-      clearTimeout(timer);
-      if (killer) clearTimeout(killer);
-      running.delete(child);
-      if (partial.trim() !== '') o.progress(shown(partial), false);
-      resolve({ code, stdout, stderr: maskCredentials(stderr), timedOut });
-    };
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      stderr += err.code === 'ENOENT' ? 'git is not installed (not found on PATH).' : err.message;
-      done(127);
-    });
-    child.on('close', (code, signal) => done(code ?? (signal ? 128 : 1)));
+    },
   });
+  if (partial.trim() !== '') o.progress(shown(partial), false);
+  const stderr = r.spawnError
+    ? r.spawnError.code === 'ENOENT'
+      ? 'git is not installed (not found on PATH).'
+      : r.spawnError.message
+    : r.stderr;
+  return { code: r.code, stdout: r.stdout, stderr: maskCredentials(stderr), timedOut: r.timedOut };
 }
