@@ -58,7 +58,7 @@ const RUNS = {
   timelineSamples: 5,
   vendorTurns: 5,
   vendorWarmup: 1,
-  tui: { agents: 100, paints: 15, presses: 200, streamRate: 50 },
+  tui: { agents: 100, paints: 40, presses: 200, streamRate: 50 },
   answerRounds: 20,
   answerWarmup: 2,
   fleet: { events: 100, tasks: 60, slots: 4, loadEvents: 200 },
