@@ -47,6 +47,37 @@ describe('fleet tasks on three daemons', () => {
     expect(r.code, r.stderr).toBe(0);
   };
 
+  /** The task running again on another machine than `victim`, its first run recorded as lost. */
+  const runsElsewhere = async (title: string, victim: string): Promise<TaskView> => {
+    const other = machines.find((m) => m !== victim) as string;
+    const second = await eventually(
+      `${title} to run on another machine`,
+      async () => {
+        const t = await task(other, title);
+        return t.status === 'running' && t.fleet?.machine !== victim ? t : undefined;
+      },
+      30_000,
+    );
+    expect(second.fleet?.runs.map((r) => [r.machine, r.status])).toEqual([
+      [victim, 'lost'],
+      [second.fleet?.machine, 'running'],
+    ]);
+    return second;
+  };
+  /** The event by which `m`'s daemon let its run of the task go (cancelled locally), once there. */
+  const letGo = async (m: string, taskId: string) => {
+    const out = (await rig.home(m).run(['events', '--type', 'task.statusChanged', '--json'])).stdout;
+    return out
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map(
+        (l) =>
+          (JSON.parse(l) as { event: { data: { task?: string; to: string; reason: string } } }).event.data,
+      )
+      .find((d) => d.task === taskId && d.to === 'cancelled');
+  };
+
   beforeAll(async () => {
     lab = unavailable ? undefined : new NetLab(machines);
     rig = new FleetRig(lab);
@@ -141,18 +172,7 @@ describe('fleet tasks on three daemons', () => {
     process.kill(pid, 'SIGKILL');
     await eventually('its daemon to die', () => !isAlive(pid));
     const other = machines.find((m) => m !== victim) as string;
-    const second = await eventually(
-      'kill to run on another machine',
-      async () => {
-        const t = await task(other, 'kill');
-        return t.status === 'running' && t.fleet?.machine !== victim ? t : undefined;
-      },
-      30_000,
-    );
-    expect(second.fleet?.runs.map((r) => [r.machine, r.status])).toEqual([
-      [victim, 'lost'],
-      [second.fleet?.machine, 'running'],
-    ]);
+    const second = await runsElsewhere('kill', victim);
     // Both runs were started (the first one's agent outlived its daemon): both get their release.
     release('kill');
     await eventually('kill to be in review', async () => (await task(other, 'kill')).status === 'review');
@@ -162,17 +182,7 @@ describe('fleet tasks on three daemons', () => {
     const settled = await eventually(
       'the killed machine to let its run go',
       async () => {
-        const out = (await home.run(['events', '--type', 'task.statusChanged', '--json'])).stdout;
-        const gaveUp = out
-          .trim()
-          .split('\n')
-          .filter((l) => l !== '')
-          .map(
-            (l) =>
-              (JSON.parse(l) as { event: { data: { task?: string; to: string; reason: string } } }).event
-                .data,
-          )
-          .find((d) => d.task === first.id && d.to === 'cancelled');
+        const gaveUp = await letGo(victim, first.id);
         return gaveUp ? { gaveUp, task: await task(other, 'kill') } : undefined;
       },
       30_000,
@@ -199,18 +209,7 @@ describe('fleet tasks on three daemons', () => {
       (lab as NetLab).cut(victim);
       let second: TaskView;
       try {
-        second = await eventually(
-          'cut to run on another machine',
-          async () => {
-            const t = await task(other, 'cut');
-            return t.status === 'running' && t.fleet?.machine !== victim ? t : undefined;
-          },
-          30_000,
-        );
-        expect(second.fleet?.runs.map((r) => [r.machine, r.status])).toEqual([
-          [victim, 'lost'],
-          [second.fleet?.machine, 'running'],
-        ]);
+        second = await runsElsewhere('cut', victim);
         // Both runs finish, the first one while its machine is still cut off: its daemon lived on.
         release('cut');
         await eventually('cut to be in review', async () => (await task(other, 'cut')).status === 'review');
@@ -218,22 +217,9 @@ describe('fleet tasks on three daemons', () => {
       } finally {
         (lab as NetLab).restore(victim);
       }
-      const home = rig.home(victim);
       const gaveUp = await eventually(
         'the machine that was cut off to let its run go',
-        async () => {
-          const out = (await home.run(['events', '--type', 'task.statusChanged', '--json'])).stdout;
-          return out
-            .trim()
-            .split('\n')
-            .filter((l) => l !== '')
-            .map(
-              (l) =>
-                (JSON.parse(l) as { event: { data: { task?: string; to: string; reason: string } } }).event
-                  .data,
-            )
-            .find((d) => d.task === first.id && d.to === 'cancelled');
-        },
+        () => letGo(victim, first.id),
         60_000,
       );
       expect(gaveUp.reason).toMatch(/lease lapsed|refused its result/);
