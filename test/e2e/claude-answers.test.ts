@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
 import { WtpClient } from '../../src/client/wtp-client.js';
-import { answerDoc, newAgent, untilState as waitForState } from '../support/agent-steps.js';
+import { REAL_CLI_TESTS, answerDoc, newAgent, untilState as waitForState } from '../support/agent-steps.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome, CLAUDE_QUESTION } from '../support/claude-cli.js';
 import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
 import { eventually, TestHome } from '../support/harness.js';
@@ -43,7 +43,7 @@ function script(req: FakeRequest): FakeTurn {
   return { text: 'ok' };
 }
 
-describe('answers on the real Claude Code (tmux)', () => {
+describe('answers on the real Claude Code (tmux)', REAL_CLI_TESTS, () => {
   let home: TestHome;
   let api: FakeAnthropic;
   const untilState = (name: string, state: string, what: string): Promise<AgentView> =>

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentSteps, newAgent, untilState } from '../support/agent-steps.js';
+import { REAL_CLI_TESTS, agentSteps, newAgent, untilState } from '../support/agent-steps.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
 import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
 import { eventually, TestHome } from '../support/harness.js';
@@ -28,7 +28,7 @@ function script(req: FakeRequest): FakeTurn {
   return { text: 'ok' };
 }
 
-describe('real Claude Code with approval rules', () => {
+describe('real Claude Code with approval rules', REAL_CLI_TESTS, () => {
   let home: TestHome;
   let api: FakeAnthropic;
   let proj: string;

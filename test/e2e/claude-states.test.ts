@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import {
+  REAL_CLI_TESTS,
   agentSteps,
   fakeNotifySend,
   fromWork,
@@ -63,7 +64,7 @@ function expectSteps(all: Step[], expected: [state: string, reason: string][]): 
 const steps = (home: TestHome, name: string): Promise<Step[]> =>
   agentSteps(home, name, { skip: ['starting'] });
 
-describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) => {
+describe.each(['headless', 'tmux'] as const)('real Claude Code %s', REAL_CLI_TESTS, (backend) => {
   let home: TestHome;
   let api: FakeAnthropic;
   let proj: string;
@@ -295,7 +296,7 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', (backend) =>
  * decide: the Esc interrupt fires no hook, so the screen must catch it (after the idle screen has
  * held for states.screenOverrideMs).
  */
-describe('real Claude Code, hooks and screen only (no status protocol, headless)', () => {
+describe('real Claude Code, hooks and screen only (no status protocol, headless)', REAL_CLI_TESTS, () => {
   let home: TestHome;
   let api: FakeAnthropic;
 
@@ -321,7 +322,7 @@ describe('real Claude Code, hooks and screen only (no status protocol, headless)
   });
 
   const settled = (name: string, last: string): Promise<Step[]> =>
-    untilLastStep(name, last, async () => fromWork(await steps(home, name)));
+    untilLastStep(name, last, async () => fromWork(await steps(home, name)), home);
 
   it('a turn: working from the UserPromptSubmit hook, idle from the Stop hook', async () => {
     const s = await settled('hooked', 'idle');

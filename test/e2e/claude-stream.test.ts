@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import {
+  REAL_CLI_TESTS,
   agentStepsWithEvidence,
   type EvidencedStep as Step,
   newAgent,
@@ -57,7 +58,7 @@ case " $* " in *" --input-format "*) cat | ${JSON.stringify(real)} "$@"; exit $?
 const userLine = (text: string): string =>
   JSON.stringify({ type: 'user', message: { role: 'user', content: text }, parent_tool_use_id: null });
 
-describe('real Claude Code headless (-p, stream-json)', () => {
+describe('real Claude Code headless (-p, stream-json)', REAL_CLI_TESTS, () => {
   let home: TestHome;
   let api: FakeAnthropic;
   let proj: string;

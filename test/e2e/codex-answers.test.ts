@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
-import { answerDoc, newAgent, untilState as waitForState } from '../support/agent-steps.js';
+import { REAL_CLI_TESTS, answerDoc, newAgent, untilState as waitForState } from '../support/agent-steps.js';
 import { codexBinary, codexEnv, prepareCodexHome, CODEX_QUESTION } from '../support/codex-cli.js';
 import { FakeOpenAI, type FakeOpenAIRequest, type FakeOpenAITurn } from '../support/fake-openai.js';
 import { eventually, TestHome } from '../support/harness.js';
@@ -38,7 +38,7 @@ function script(req: FakeOpenAIRequest): FakeOpenAITurn {
   return { text: 'ok' };
 }
 
-describe('answers on the real Codex CLI (tmux)', () => {
+describe('answers on the real Codex CLI (tmux)', REAL_CLI_TESTS, () => {
   let home: TestHome;
   let api: FakeOpenAI;
   let proj: string;

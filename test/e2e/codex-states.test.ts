@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import {
+  REAL_CLI_TESTS,
   agentSteps,
   newAgent,
   type Step,
@@ -92,7 +93,7 @@ function codexProcesses(codexHome: string): number[] {
   return pids;
 }
 
-describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', (backend) => {
+describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', REAL_CLI_TESTS, (backend) => {
   let home: TestHome;
   let api: FakeOpenAI;
   let proj: string;
@@ -101,7 +102,7 @@ describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', (backend) => {
     waitForState(home, name, state, what, backend);
   /** Waits until the steps after the prompt end in `last` (at least two of them). */
   const settled = (name: string, last: string): Promise<Step[]> =>
-    untilLastStep(name, last, () => steps(home, name));
+    untilLastStep(name, last, () => steps(home, name), home);
   const start = (name: string, prompt: string): Promise<void> =>
     newAgent(home, 'codex', name, proj, ['--permission-mode', 'on-request', '--prompt', prompt]);
 
@@ -273,7 +274,7 @@ describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', (backend) => {
         .filter((d) => d !== null)
         .map((d): Step => [d.to, d.detail.source, d.detail.reason]);
     };
-    const s = await untilLastStep('ask', 'idle', since);
+    const s = await untilLastStep('ask', 'idle', since, home);
     expect(s).toEqual([
       ['working', 'status', 'working'],
       ['needs_input', 'status', 'question'],

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import {
+  REAL_CLI_TESTS,
   agentSteps,
   newAgent,
   type Step,
@@ -69,7 +70,7 @@ function script(req: FakeChatRequest): FakeChatTurn {
 const steps = (home: TestHome, name: string): Promise<Step[]> =>
   agentSteps(home, name, { from: 'agent.inputSent' });
 
-describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
+describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', REAL_CLI_TESTS, (backend) => {
   let home: TestHome;
   let api: FakeOpenAIChat;
   let proj: string;
@@ -77,7 +78,7 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', (backend) => {
   const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
     waitForState(home, name, state, what, backend);
   const settled = (name: string, last: string): Promise<Step[]> =>
-    untilLastStep(name, last, () => steps(home, name));
+    untilLastStep(name, last, () => steps(home, name), home);
   const start = (name: string, prompt: string): Promise<void> =>
     newAgent(home, 'copilot', name, proj, ['--prompt', prompt]);
 

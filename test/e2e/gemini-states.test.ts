@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import {
+  REAL_CLI_TESTS,
+  withEvidence,
   agentSteps,
   newAgent,
   type Step,
@@ -100,7 +102,7 @@ const NAMES = ['hi', 'perm', 'ask', 'esc', 'kill', 'limit'];
 const steps = (home: TestHome, name: string): Promise<Step[]> =>
   agentSteps(home, name, { from: 'agent.inputSent' });
 
-describe('real Gemini CLI tmux', () => {
+describe('real Gemini CLI tmux', REAL_CLI_TESTS, () => {
   const backend = 'tmux';
   let home: TestHome;
   let api: FakeGemini;
@@ -108,7 +110,7 @@ describe('real Gemini CLI tmux', () => {
   const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
     waitForState(home, name, state, what, backend);
   const settled = (name: string, last: string): Promise<Step[]> =>
-    untilLastStep(name, last, () => steps(home, name));
+    untilLastStep(name, last, () => steps(home, name), home);
   const start = (name: string, prompt: string): Promise<void> =>
     newAgent(home, 'gemini', name, proj, ['--model', GEMINI_MODEL, '--prompt', prompt]);
 
@@ -235,13 +237,17 @@ describe('real Gemini CLI tmux', () => {
       /^screen gemini\/usage-limit-dialog line \d+: "│ Usage limit reached for gemini-2\.5-flash\./,
     );
     expect((await home.run(['send', 'limit', '2'])).code).toBe(0); // "2. Stop"
-    const stopped = await eventually(
-      'the turn to end on the quota error',
-      async () => {
-        const x = await home.agent('limit');
-        return /^screen gemini\/usage-limit line/.test(x.stateDetail.evidence ?? '') ? x : undefined;
-      },
-      60_000,
+    const stopped = await withEvidence(
+      home,
+      'limit',
+      eventually(
+        'the turn to end on the quota error',
+        async () => {
+          const x = await home.agent('limit');
+          return /^screen gemini\/usage-limit line/.test(x.stateDetail.evidence ?? '') ? x : undefined;
+        },
+        60_000,
+      ),
     );
     expect(stopped.state).toBe('needs_input');
     expect(stopped.stateDetail.evidence).toContain('exhausted your daily quota');

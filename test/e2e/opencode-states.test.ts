@@ -1,7 +1,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
-import { agentSteps, newAgent, type Step, untilEnded, dumpAgentsForDebug } from '../support/agent-steps.js';
+import {
+  REAL_CLI_TESTS,
+  agentSteps,
+  newAgent,
+  type Step,
+  untilEnded,
+  dumpAgentsForDebug,
+} from '../support/agent-steps.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
 import {
@@ -60,7 +67,7 @@ function script(req: FakeChatRequest): FakeChatTurn {
 const stepsOf = (home: TestHome, name: string): Promise<Step[]> =>
   agentSteps(home, name, { from: 'agent.inputSent' });
 
-describe('real OpenCode CLI tmux', () => {
+describe('real OpenCode CLI tmux', REAL_CLI_TESTS, () => {
   const backend = 'tmux';
   let home: TestHome;
   let fake: FakeOpenAIChat;

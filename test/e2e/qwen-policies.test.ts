@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentSteps, dumpAgentsForDebug, newAgent } from '../support/agent-steps.js';
+import { REAL_CLI_TESTS, agentSteps, dumpAgentsForDebug, newAgent } from '../support/agent-steps.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { prepareQwenHome, qwenBinary, qwenEnv } from '../support/qwen-cli.js';
@@ -28,7 +28,7 @@ const NAMES = ['tests', 'both', 'touch'];
 /** Qwen Code TUIs on two shared cores: a first turn can take a minute and more. */
 const WAIT_MS = 150_000;
 
-describe('real Qwen Code with approval rules (policy answers)', () => {
+describe('real Qwen Code with approval rules (policy answers)', REAL_CLI_TESTS, () => {
   let home: TestHome;
   let api: FakeOpenAIChat;
   let proj: string;

@@ -1,7 +1,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
-import { agentSteps, newAgent, type Step, untilEnded, dumpAgentsForDebug } from '../support/agent-steps.js';
+import {
+  REAL_CLI_TESTS,
+  agentSteps,
+  newAgent,
+  type Step,
+  untilEnded,
+  dumpAgentsForDebug,
+} from '../support/agent-steps.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { prepareQwenHome, qwenBinary, qwenEnv, QWEN_VERSION } from '../support/qwen-cli.js';
@@ -72,7 +79,7 @@ function expectTurn(s: Step[], rest: Step[]): void {
 const steps = (home: TestHome, name: string): Promise<Step[]> =>
   agentSteps(home, name, { from: 'agent.inputSent' });
 
-describe('real Qwen Code tmux', () => {
+describe('real Qwen Code tmux', REAL_CLI_TESTS, () => {
   const backend = 'tmux';
   let home: TestHome;
   let api: FakeOpenAIChat;

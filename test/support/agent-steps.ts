@@ -4,12 +4,19 @@ import type { AgentView } from '../../src/protocol/agent.js';
 import type { AnswerResult } from '../../src/protocol/answers.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
+import type { Signal } from '../../src/protocol/signals.js';
 import { eventually, type TestHome } from './harness.js';
 
 /**
  * What the real-CLI e2e tests (test/e2e/claude-*.test.ts, codex-states.test.ts) read back from a
  * daemon: an agent's state changes as steps, and waits for a state, a last step or the end.
  */
+
+/**
+ * Options for a describe block of real-CLI tests: longer than one wait (60 s) and the next, so a
+ * wait that times out fails with its own message (what it last saw), not vitest's bare timeout.
+ */
+export const REAL_CLI_TESTS = { timeout: 150_000 } as const;
 
 /** One state change: [state, signal source, reason]. */
 export type Step = [state: string, source: string | undefined, reason: string];
@@ -71,17 +78,70 @@ export function untilState(
   what: string,
   tag?: string,
 ): Promise<AgentView> {
-  return eventually(
-    what,
-    async () => {
-      const a = await home.agent(name);
-      if (process.env.WTP_DEBUG_E2E) {
-        console.log(...(tag === undefined ? [] : [tag]), name, a.state, JSON.stringify(a.stateDetail));
-      }
-      return a.state === state ? a : undefined;
-    },
-    60_000,
+  let seen: AgentView | undefined;
+  return withLastSeen(
+    eventually(
+      what,
+      async () => {
+        const a = (seen = await home.agent(name));
+        if (process.env.WTP_DEBUG_E2E) {
+          console.log(...(tag === undefined ? [] : [tag]), name, a.state, JSON.stringify(a.stateDetail));
+        }
+        return a.state === state ? a : undefined;
+      },
+      60_000,
+    ),
+    () => (seen ? `${seen.state} ${JSON.stringify(seen.stateDetail)}` : 'nothing read'),
+    { home, name },
   );
+}
+
+/**
+ * A wait that timed out says what it last saw (a CI log keeps the failure, not the run's
+ * output): the error's message gets `last seen: …` appended.
+ */
+function withLastSeen<T>(
+  wait: Promise<T>,
+  lastSeen: () => string,
+  explain?: { home: TestHome; name: string },
+): Promise<T> {
+  const seen = wait.catch((err: unknown) => {
+    if (err instanceof Error) err.message += `; last seen: ${lastSeen()}`;
+    throw err;
+  });
+  return explain ? withEvidence(explain.home, explain.name, seen) : seen;
+}
+
+/** A wait whose timeout error carries what the daemon knows of the agent (`agentEvidence`). */
+export async function withEvidence<T>(home: TestHome, name: string, wait: Promise<T>): Promise<T> {
+  try {
+    return await wait;
+  } catch (err) {
+    if (err instanceof Error) err.message += `\n${await agentEvidence(home, name).catch(String)}`;
+    throw err;
+  }
+}
+
+/**
+ * What the daemon knows of an agent, for a failed wait's message: its last signals (`wtp why`)
+ * and the daemon's warnings and errors about it.
+ */
+export async function agentEvidence(home: TestHome, name: string): Promise<string> {
+  const why = await home.json<{ agent?: AgentView; signals?: Signal[] }>(['why', name]);
+  const id = why.doc.agent?.id ?? '(unknown id)';
+  const signals = (why.doc.signals ?? []).map(
+    (x) =>
+      `  ${new Date(x.at).toISOString().slice(11)} ${x.source} ${x.state} ${x.reason ?? ''} ${x.evidence.slice(0, 100)}`,
+  );
+  const logFile = home.path('logs', 'daemon.log');
+  const warnings = existsSync(logFile)
+    ? readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(id) && /"level":(4|5|6)0/.test(l))
+        .slice(-15)
+        .map((l) => `  ${l.slice(0, 400)}`)
+    : ['  (no daemon log)'];
+  return [`signals of ${name} (${id}):`, ...signals, 'daemon warnings about it:', ...warnings].join('\n');
 }
 
 /** Waits (up to 60 s) until `read()` gives steps that are `done`, and returns them. */
@@ -89,15 +149,21 @@ export function untilSteps<S extends Step | EvidencedStep>(
   what: string,
   read: () => Promise<S[]>,
   done: (steps: S[]) => boolean,
+  explain?: { home: TestHome; name: string },
 ): Promise<S[]> {
-  return eventually(
-    what,
-    async () => {
-      const s = await read();
-      if (process.env.WTP_DEBUG_E2E) console.log(what, JSON.stringify(s));
-      return done(s) ? s : undefined;
-    },
-    60_000,
+  let seen: S[] | undefined;
+  return withLastSeen(
+    eventually(
+      what,
+      async () => {
+        const s = (seen = await read());
+        if (process.env.WTP_DEBUG_E2E) console.log(what, JSON.stringify(s));
+        return done(s) ? s : undefined;
+      },
+      60_000,
+    ),
+    () => (seen ? JSON.stringify(seen) : 'nothing read'),
+    explain,
   );
 }
 
@@ -106,19 +172,31 @@ export const untilLastStep = <S extends Step | EvidencedStep>(
   name: string,
   last: string,
   read: () => Promise<S[]>,
+  home?: TestHome,
 ): Promise<S[]> =>
-  untilSteps(`${name} to reach ${last}`, read, (s) => s.length > 1 && s.at(-1)?.[0] === last);
+  untilSteps(
+    `${name} to reach ${last}`,
+    read,
+    (s) => s.length > 1 && s.at(-1)?.[0] === last,
+    home ? { home, name } : undefined,
+  );
 
 /** Waits (up to 30 s) until the agent has exited or crashed, and returns it. */
-export const untilEnded = (home: TestHome, name: string): Promise<AgentView> =>
-  eventually(
-    'the agent to end',
-    async () => {
-      const x = await home.agent(name);
-      return x.state === 'exited' || x.state === 'crashed' ? x : undefined;
-    },
-    30_000,
+export function untilEnded(home: TestHome, name: string): Promise<AgentView> {
+  let seen: AgentView | undefined;
+  return withLastSeen(
+    eventually(
+      'the agent to end',
+      async () => {
+        const x = (seen = await home.agent(name));
+        return x.state === 'exited' || x.state === 'crashed' ? x : undefined;
+      },
+      30_000,
+    ),
+    () =>
+      seen ? `${seen.state} pid ${seen.pid ?? 'none'} ${JSON.stringify(seen.stateDetail)}` : 'nothing read',
   );
+}
 
 /** `wtp new <profile> --name <name> --cwd <cwd> <args>`, which must succeed. */
 export async function newAgent(

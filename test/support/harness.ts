@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { inject } from 'vitest';
 import { tmuxSocketName, tmuxSocketPath } from '../../src/config/paths.js';
 import type { AgentState, AgentView } from '../../src/protocol/agent.js';
@@ -86,7 +86,13 @@ export class TestHome {
         },
         (err, stdout, stderr) => {
           const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-          resolvePromise({ code, stdout, stderr });
+          // Killed at the timeout: say so, so that a wait built on this call can tell a hung
+          // command from a refusal (its error says what it last saw).
+          const hung =
+            err?.killed === true
+              ? `[harness] \`wtp ${args.join(' ')}\` killed after ${opts.timeoutMs ?? 60_000} ms\n`
+              : '';
+          resolvePromise({ code, stdout, stderr: stderr + hung });
         },
       );
       if (opts.input !== undefined) child.stdin?.end(opts.input);
@@ -175,6 +181,16 @@ export class TestHome {
     killAll(this.processes());
     while (this.processes().some(isAlive) && Date.now() < deadline + 5_000) await sleep(50);
     await this.killTmuxServer();
+    // WTP_E2E_KEEP_DIR=<dir>: the home's state (database, logs; not the agents' HOME or sockets)
+    // is copied there first, to read after a run that failed (DEVELOPERS.md).
+    const keep = process.env.WTP_E2E_KEEP_DIR;
+    if (keep) {
+      const skip = join(this.dir, 'home');
+      cpSync(this.dir, join(keep, basename(this.dir)), {
+        recursive: true,
+        filter: (f) => f !== skip && !f.startsWith(`${skip}/`) && !f.endsWith('.sock'),
+      });
+    }
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
