@@ -84,7 +84,7 @@ export async function profileInfos(o: {
         program,
         found: path,
         cli: p.binary === null ? null : await installedCli(p.name, path, o.versions),
-        answers: p.dialogs ? { always: p.dialogs.always?.scope ?? null } : null,
+        answers: p.dialogs ? { always: p.dialogs.always !== null } : null,
       };
     }),
   );

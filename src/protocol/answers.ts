@@ -43,6 +43,12 @@ export const answerRequestSchema = z.strictObject({
     .describe(
       'What the user was shown; when given, any difference refuses the answer (AGENT_NOT_WAITING, DIALOG_CHANGED)',
     ),
+  acceptModeChange: z
+    .boolean()
+    .optional()
+    .describe(
+      'always: press the option even when it changes the session’s permission mode (e.g. "switch to accept edits … for this session"); without it such an answer is refused (ANSWER_CHANGES_MODE)',
+    ),
   via: answerViaSchema
     .default('api')
     .describe('Where the answer was given (cli, dashboard, plugin, tui, api); recorded in its event'),
@@ -54,7 +60,13 @@ export const answerResultSchema = z.object({
   agent: agentSchema.describe('The agent after the answer'),
   action: answerActionSchema,
   about: z.string().nullable().describe('What the answered dialog asked about, as its screen showed it'),
-  scope: z.string().nullable().describe('always: what the approval holds for, in the dialog’s words'),
+  scope: z
+    .string()
+    .nullable()
+    .describe('always: what the approval holds for: the option’s own text as the dialog drew it'),
+  modeChange: z
+    .boolean()
+    .describe('always: the option pressed changed the session’s permission mode (accepted with acceptModeChange)'),
   keys: z.array(z.string()).describe('The keys pressed, in order (names such as enter, esc; or characters)'),
   left: z
     .boolean()

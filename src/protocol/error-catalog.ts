@@ -80,6 +80,14 @@ export const ERROR_CATALOG = {
     'The answer is not one of the options the question offers. `details.options` lists them; give an option’s number or label.',
   ANSWER_NOT_TAKEN:
     'The answer’s keys were sent (and audited), but the agent was still in the dialog when the bound passed. `details.now` has what its screen shows; look at it (`wtp attach`).',
+  DIALOG_UNKNOWN:
+    'The agent shows a dialog its CLI’s screen rules see but do not know how to answer, so nothing was pressed. Look at it (`wtp peek`), then press its keys yourself: `wtp send NAME --key … --force` (recorded as an answer to that dialog) or answer in its terminal (`wtp attach`). `details.now` has what the screen shows.',
+  ANSWER_CHANGES_MODE:
+    'The dialog’s "always" option changes the session’s permission mode (e.g. "switch to accept edits … for this session"): it grants more than this request, so nothing was pressed. `details.option` is its text; pass `--accept-mode-change` (API: `acceptModeChange: true`) to press it anyway, or approve this one request.',
+  DIALOG_ALREADY_ANSWERED:
+    'Another answer to the same dialog is being sent or was sent (two clients answered at once): exactly one presses its keys; this one pressed nothing. `details.by` says how the other was given.',
+  AGENT_IN_DIALOG:
+    'The agent waits on a dialog (a permission or a question), and keys typed raw would answer it unchecked and unaudited: answer it with `wtp approve`, `wtp deny` or `wtp answer`, or pass `--force` to send the keys as an answer to that dialog (audited). `details` has the state and what it asks.',
   PROFILE_OPTION_UNSUPPORTED:
     'An option does not apply to this profile (e.g. `--model` for `cmd`), or its value is not one the agent CLI accepts. `details` says which.',
   AGENT_CLI_BROKEN:

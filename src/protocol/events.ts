@@ -190,7 +190,14 @@ const payloads = {
   'agent.approved': answerEventSchema
     .extend({
       always: z.boolean().describe('Approved with "always" (the dialog stops asking)'),
-      scope: z.string().nullable().describe('always: what the approval holds for, in the dialog’s words'),
+      scope: z
+        .string()
+        .nullable()
+        .describe('always: what the approval holds for: the option’s own text as the dialog drew it'),
+      modeChange: z
+        .boolean()
+        .optional()
+        .describe('always: the option changed the session’s permission mode (the user accepted that)'),
     })
     .describe(
       "The agent's permission dialog was approved (`wtp approve`, the dashboard, the plugin, or a policy rule), after the dialog on its screen was checked to be the one announced.",

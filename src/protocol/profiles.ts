@@ -47,10 +47,9 @@ export const profileInfoSchema = z.object({
   answers: z
     .object({
       always: z
-        .string()
-        .nullable()
+        .boolean()
         .describe(
-          'What "approve always" holds for, in the dialog’s words; null: the dialog has no such option',
+          'Whether its dialogs can offer an "approve always" option; what one holds for is that option’s own text on each dialog (`stateDetail.request.always`)',
         ),
     })
     .nullable()

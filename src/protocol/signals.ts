@@ -49,6 +49,12 @@ export const pendingRequestSchema = z.object({
     .max(20)
     .optional()
     .describe('The options the dialog offers, in order (a question: its choices)'),
+  unknown: z
+    .boolean()
+    .optional()
+    .describe(
+      'A dialog the screen rules see but do not know how to answer: the user answers it with its keys (`wtp send NAME --key … --force`)',
+    ),
 });
 export type PendingRequest = z.infer<typeof pendingRequestSchema>;
 

@@ -23,6 +23,7 @@ const VENDORS = ['claude', 'codex', 'gemini', 'qwen', 'opencode', 'copilot'] as 
 interface Recorded {
   name: string;
   headers: Record<string, string>;
+  lines: readonly string[];
   verdict: ScreenVerdict | null;
 }
 
@@ -35,7 +36,7 @@ function recorded(vendor: string): Recorded[] {
       const screen = parseCorpusScreen(readFileSync(join(dir, f), 'utf8'));
       const detector = PROFILES.get(vendor as ProfileName).detector ?? vendor;
       const verdict = detectScreen(DETECTORS, detector, version, { lines: screen.lines });
-      out.push({ name: `${vendor}/${version}/${f}`, headers: screen.headers, verdict });
+      out.push({ name: `${vendor}/${version}/${f}`, headers: screen.headers, lines: screen.lines, verdict });
     }
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
@@ -73,12 +74,22 @@ describe.each(VENDORS)('%s permission dialog', (vendor) => {
       about,
     });
     expect(planDialogAnswer({ ...base, action: 'deny' })).toEqual({ ok: true, keys: answers?.deny, about });
-    expect(planDialogAnswer({ ...base, action: 'always' })).toEqual({
-      ok: true,
-      keys: answers?.always?.keys,
-      scope: answers?.always?.scope,
-      about,
-    });
+    // "Always" is what the dialog draws: the option's own text (header `always:`), never a label
+    // assumed per vendor; an option that changes the session's mode (`always-mode: change`) is
+    // refused unless the user accepts that.
+    const drawn = r.headers['always'];
+    const always = planDialogAnswer({ ...base, action: 'always', lines: r.lines });
+    if (drawn === undefined || drawn === 'none') {
+      expect(always).toMatchObject({ ok: false, code: 'NOT_SUPPORTED' });
+    } else if (r.headers['always-mode'] === 'change') {
+      expect(always).toMatchObject({ ok: false, code: 'CHANGES_MODE', option: drawn });
+      expect(
+        planDialogAnswer({ ...base, action: 'always', lines: r.lines, acceptModeChange: true }),
+      ).toMatchObject({ ok: true, scope: drawn, modeChange: true, about });
+    } else {
+      expect(always).toMatchObject({ ok: true, scope: drawn, modeChange: false, about });
+      expect(always.ok && always.keys.length > 0).toBe(true);
+    }
     // Announced by the screen itself (its evidence, as the state detail keeps it).
     const shown = r.verdict === null ? undefined : askedAbout(evidenceOf(r.verdict));
     expect(shown).toBe(about);
@@ -234,6 +245,30 @@ describe('undeclared and partial declarations', () => {
       screen: null,
     });
     expect(plan).toEqual({ ok: false, code: 'NOT_WAITING', now: { state: 'none' } });
+  });
+});
+
+describe('a dialog the rules see but do not know', () => {
+  const overwrite = recorded('claude').find((r) => r.name.endsWith('permission-overwrite-01.screen'));
+  // The same screen with a question no rule knows (a new dialog of a later release): still a dialog.
+  const lines = (overwrite?.lines ?? []).map((l) =>
+    l.replace('Do you want to overwrite ow.txt?', 'Shall Claude frobnicate ow.txt?'),
+  );
+  const verdict = detectScreen(DETECTORS, 'claude', '2.1.330', { lines });
+
+  it('is reported as a dialog (needs_permission) that is unknown', () => {
+    expect(verdict).toMatchObject({ state: 'needs_permission', rule: 'claude/unknown-dialog', unknown: true });
+  });
+
+  it.each(['approve', 'deny', 'always'] as const)('%s → UNKNOWN_DIALOG: nothing is pressed', (action) => {
+    const plan = planDialogAnswer({
+      answers: PROFILES.get('claude').dialogs,
+      action,
+      announced: { state: 'needs_permission', reason: 'permission' },
+      screen: verdict,
+      lines,
+    });
+    expect(plan).toMatchObject({ ok: false, code: 'UNKNOWN_DIALOG', now: { state: 'needs_permission' } });
   });
 });
 

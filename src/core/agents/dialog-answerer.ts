@@ -14,7 +14,7 @@ import type { Clock, Logger } from '../ports/daemon.js';
 import { dialogNow, planDialogAnswer, sameAbout } from '../state/dialog-answer.js';
 import { detectScreen, type DetectorTable, type ScreenVerdict } from '../state/detectors/screen-detector.js';
 import type { AgentService } from './agent-service.js';
-import type { DialogKey, ProfileCatalog } from './profiles.js';
+import type { DialogAnswers, DialogKey, ProfileCatalog } from './profiles.js';
 import { planQuestion, refusal, type Sending } from './question-answer.js';
 
 /** An answer as the core takes it: the API's request, and for a policy the rule that matched. */
@@ -60,10 +60,15 @@ const DEFAULTS: AnswerSettings = {
 const LOOK_AGAIN_MS = 100;
 
 /** The planner's refusals, as error codes. */
-const REFUSALS: Record<'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED', ErrorCode> = {
+const REFUSALS: Record<
+  'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED' | 'UNKNOWN_DIALOG' | 'CHANGES_MODE',
+  ErrorCode
+> = {
   DIALOG_CHANGED: 'DIALOG_CHANGED',
   NOT_WAITING: 'AGENT_NOT_WAITING',
   NOT_SUPPORTED: 'ANSWER_NOT_SUPPORTED',
+  UNKNOWN_DIALOG: 'DIALOG_UNKNOWN',
+  CHANGES_MODE: 'ANSWER_CHANGES_MODE',
 };
 
 const drawn = (v: ScreenVerdict | null): boolean =>
@@ -80,6 +85,8 @@ const keyBytes = (k: DialogKey): string => (typeof k === 'string' ? KEYS[k] : k.
  */
 export class DialogAnswerer {
   private readonly s: AnswerSettings;
+  /** Agent id → the answer being sent to its dialog (one at a time: a second is refused). */
+  private readonly sending = new Map<string, { since: number; via: string }>();
 
   constructor(private readonly d: AnswererDeps) {
     this.s = { ...DEFAULTS, ...d.settings };
@@ -101,7 +108,11 @@ export class DialogAnswerer {
     const state = agent.state;
     const since = agent.stateSince;
     if (state !== shown || state !== wanted || agent.stateDetail.reason === 'usage_limit') {
-      throw await this.refuse(agent, 'AGENT_NOT_WAITING', notWaiting(agent, order.action, shown));
+      throw await this.refuse(
+        agent,
+        'AGENT_NOT_WAITING',
+        notWaiting(agent, order.action, order.expect?.state),
+      );
     }
     const shownSince = order.expect?.since;
     if (shownSince !== undefined && Date.parse(shownSince) !== since) {
@@ -113,6 +124,31 @@ export class DialogAnswerer {
         true,
       );
     }
+    const busy = this.sending.get(agent.id);
+    if (busy !== undefined) {
+      throw new AppError(
+        'DIALOG_ALREADY_ANSWERED',
+        `Another answer to agent "${agent.name}"'s dialog (via ${busy.via}) is being sent; nothing was pressed.`,
+        { agent: agent.name, state, by: busy.via },
+      );
+    }
+    this.sending.set(agent.id, { since, via: order.via });
+    try {
+      return await this.answerDialog(agent, order, source, startedAt);
+    } finally {
+      this.sending.delete(agent.id);
+    }
+  }
+
+  /** The checks against the announcement and the screen, the keys, the audit and the confirmation. */
+  private async answerDialog(
+    agent: AgentRecord,
+    order: AnswerOrder,
+    source: EventSource,
+    startedAt: number,
+  ): Promise<AnswerResult> {
+    const { state, stateSince: since } = agent;
+    const dialogs = this.d.profileCatalog.get(agent.profile).dialogs as DialogAnswers;
     const detail = agent.stateDetail;
     const current = announcedAbout(detail);
     const shownAbout = order.expect?.about;
@@ -127,7 +163,7 @@ export class DialogAnswerer {
     const sending =
       order.action === 'answer'
         ? planQuestion(agent, order.text, screen, verdict)
-        : this.planPermission(agent, order, dialogs, shownAbout ?? current, verdict);
+        : this.planPermission(agent, order, dialogs, shownAbout ?? current, verdict, screen.lines);
 
     await this.press(agent, sending.keys);
     const seq = await this.audit(agent, order, sending, source, startedAt - since);
@@ -160,6 +196,7 @@ export class DialogAnswerer {
       action: order.action,
       about: sending.about,
       scope: sending.scope,
+      modeChange: sending.modeChange ?? false,
       keys: sending.keys.map(keyName),
       left,
       ms: this.d.clock.now() - startedAt,
@@ -170,9 +207,10 @@ export class DialogAnswerer {
   private planPermission(
     agent: AgentRecord,
     order: AnswerOrder,
-    dialogs: NonNullable<ReturnType<ProfileCatalog['get']>['dialogs']>,
+    dialogs: DialogAnswers,
     about: string | undefined,
     verdict: ScreenVerdict | null,
+    lines: readonly string[],
   ): Sending {
     const action = order.action === 'answer' ? 'approve' : order.action;
     const d = agent.stateDetail;
@@ -181,9 +219,21 @@ export class DialogAnswerer {
       action,
       announced: { state: agent.state, reason: d.reason, tool: d.tool, about },
       screen: verdict,
+      lines,
+      acceptModeChange: order.acceptModeChange === true,
     });
-    if (!plan.ok) throw refusal(agent, REFUSALS[plan.code], plan.now, refusalText(agent, plan.code, action));
-    return { keys: plan.keys, about: plan.about ?? about ?? null, scope: plan.scope ?? null, option: null };
+    if (!plan.ok) {
+      const text = refusalText(agent, plan.code, action, plan.option);
+      const extra = plan.option === undefined ? {} : { option: plan.option };
+      throw refusal(agent, REFUSALS[plan.code], plan.now, text, extra);
+    }
+    return {
+      keys: plan.keys,
+      about: plan.about ?? about ?? null,
+      scope: plan.scope ?? null,
+      option: null,
+      ...(plan.modeChange === undefined ? {} : { modeChange: plan.modeChange }),
+    };
   }
 
   /**
@@ -269,6 +319,7 @@ export class DialogAnswerer {
               ...base,
               always: order.action === 'always',
               scope: s.scope,
+              ...(s.modeChange === true ? { modeChange: true } : {}),
             });
     const [recorded] = await this.d.registry.record([event]);
     return recorded?.seq ?? 0;
@@ -345,15 +396,24 @@ export class DialogAnswerer {
   }
 }
 
-function notWaiting(agent: AgentRecord, action: AnswerOrder['action'], shown: AgentState): string {
+/** Why an agent is not answered: what it is now, and what the user was shown only when they said (`expect`). */
+function notWaiting(
+  agent: AgentRecord,
+  action: AnswerOrder['action'],
+  shown: AgentState | undefined,
+): string {
   const asks = action === 'answer' ? 'a question (needs_input)' : 'permission (needs_permission)';
   const limit = agent.stateDetail.reason === 'usage_limit' ? ' (it waits for its usage limit to reset)' : '';
-  const changed = shown !== agent.state ? ` (it was ${shown} when you looked)` : '';
+  const changed = shown !== undefined && shown !== agent.state ? ` (it was ${shown} when you looked)` : '';
   return `Agent "${agent.name}" does not wait for ${asks}: it is ${agent.state}${limit}${changed}; nothing was pressed.`;
 }
 
-function refusalText(agent: AgentRecord, code: string, action: string): string {
+function refusalText(agent: AgentRecord, code: string, action: string, option?: string): string {
   switch (code) {
+    case 'UNKNOWN_DIALOG':
+      return `Agent "${agent.name}" shows a dialog its CLI's screen rules do not know how to answer; nothing was pressed. Look at it (\`wtp peek ${agent.name}\`), then press its keys: \`wtp send ${agent.name} --key <key> --force\` (recorded as an answer), or answer in its terminal (\`wtp attach ${agent.name}\`).`;
+    case 'CHANGES_MODE':
+      return `Agent "${agent.name}"'s "always" option is ${JSON.stringify(option ?? '')}: it changes the session's permission mode, which is more than this request; nothing was pressed. Approve this one request (\`wtp approve ${agent.name}\`), or pass --accept-mode-change to press it.`;
     case 'NOT_SUPPORTED':
       return `Agent "${agent.name}"'s dialog has no "${action}" option; answer in its terminal (\`wtp attach ${agent.name}\`).`;
     case 'NOT_WAITING':

@@ -35,6 +35,16 @@ export interface StreamReader {
 export type DialogKey = KeyName | { raw: string };
 
 /**
+ * Where a dialog's "always" option is: the first numbered option after option 1 whose label
+ * matches `option` (or, on a dialog without numbers, the first row that matches; its first capture
+ * group is the label), chosen with its number's key (`number`) or with fixed keys.
+ */
+export interface AlwaysOption {
+  option: RegExp;
+  keys: 'number' | readonly DialogKey[];
+}
+
+/**
  * How a vendor's permission dialog is answered (issue 17), as its recorded screens show it
  * (test/fixtures/screens/<vendor>/<version>/permission-*.screen).
  */
@@ -42,10 +52,18 @@ export interface DialogAnswers {
   /** The keys that approve this one request. */
   approve: readonly DialogKey[];
   /**
-   * The keys that approve and stop asking, and for what the dialog says that holds (its words:
-   * "commands that start with <cmd>", "this session"); null when the dialog has no such option.
+   * How the dialog's "approve and stop asking" option is found on screen, or null when the CLI's
+   * dialogs have none. What it holds for is never assumed: it is the option's own text as the
+   * dialog draws it (`alwaysChoice` in core/state/dialog-options.ts), which differs per dialog
+   * (a command prefix, a folder, a host, or a session-wide mode).
    */
-  always: { keys: readonly DialogKey[]; scope: string } | null;
+  always: AlwaysOption | null;
+  /**
+   * Option labels that change the session's permission mode ("switch to accept edits … for this
+   * session", "switch to auto mode"): such an option grants more than the request, so `--always`
+   * refuses it unless the user accepts the mode change.
+   */
+  modeChange?: readonly RegExp[];
   /** The keys that deny the request. */
   deny: readonly DialogKey[];
   /**

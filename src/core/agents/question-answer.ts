@@ -13,11 +13,18 @@ export interface Sending {
   about: string | null;
   scope: string | null;
   option: number | null;
+  /** `always`: the option pressed changes the session's permission mode. */
+  modeChange?: boolean;
 }
 
 /** A refusal of an answer, with what the screen shows now. */
-export const refusal = (agent: AgentRecord, code: ErrorCode, now: DialogNow, message: string): AppError =>
-  new AppError(code, message, { agent: agent.name, state: agent.state, now });
+export const refusal = (
+  agent: AgentRecord,
+  code: ErrorCode,
+  now: DialogNow,
+  message: string,
+  extra: Record<string, unknown> = {},
+): AppError => new AppError(code, message, { agent: agent.name, state: agent.state, now, ...extra });
 
 /**
  * How to answer the question on an agent's screen with `text` (an option's number or label): the

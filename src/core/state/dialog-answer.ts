@@ -1,6 +1,7 @@
 import type { AgentState } from '../../protocol/agent.js';
 import type { DialogAnswers, DialogKey } from '../agents/profiles.js';
 import type { ScreenVerdict } from './detectors/screen-detector.js';
+import { alwaysChoice } from './dialog-options.js';
 
 /** What the user answers a permission dialog with (`wtp approve [--always]`, `wtp deny`). */
 export type DialogAction = 'approve' | 'always' | 'deny';
@@ -33,10 +34,18 @@ export type DialogAnswerPlan =
       keys: readonly DialogKey[];
       /** What the answered dialog asks about, as the screen shows it (for the audit). */
       about?: string;
-      /** `always`: what the approval holds for, in the dialog's words. */
+      /** `always`: what the approval holds for: the option's own text as the dialog draws it. */
       scope?: string;
+      /** `always`: the option changes the session's permission mode (accepted by the user). */
+      modeChange?: boolean;
     }
-  | { ok: false; code: 'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED'; now: DialogNow };
+  | {
+      ok: false;
+      code: 'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED' | 'UNKNOWN_DIALOG' | 'CHANGES_MODE';
+      now: DialogNow;
+      /** CHANGES_MODE: the option that would be pressed, as drawn. */
+      option?: string;
+    };
 
 /** The screen's verdict as a refusal reports it. */
 export function dialogNow(verdict: ScreenVerdict | null): DialogNow {
@@ -82,6 +91,10 @@ export function planDialogAnswer(input: {
   action: DialogAction;
   announced: AnnouncedDialog;
   screen: ScreenVerdict | null;
+  /** The screen's rows the verdict was made on: where `always` reads its option. */
+  lines?: readonly string[];
+  /** `always` may press an option that changes the session's permission mode. */
+  acceptModeChange?: boolean;
 }): DialogAnswerPlan {
   const { answers, action, announced, screen } = input;
   const now = dialogNow(screen);
@@ -92,6 +105,8 @@ export function planDialogAnswer(input: {
   }
   // A question, or another kind of permission dialog (a trust prompt): not the one announced.
   if (screen.state !== 'needs_permission') return { ok: false, code: 'DIALOG_CHANGED', now };
+  // A dialog the rules see but cannot answer: only the user's own keys may (`wtp send --force`).
+  if (screen.unknown === true) return { ok: false, code: 'UNKNOWN_DIALOG', now };
   if (announced.reason !== undefined && screen.reason !== undefined && announced.reason !== screen.reason) {
     return { ok: false, code: 'DIALOG_CHANGED', now };
   }
@@ -104,6 +119,10 @@ export function planDialogAnswer(input: {
   const about = screen.about === undefined ? {} : { about: screen.about };
   if (action === 'approve') return { ok: true, keys: answers.approve, ...about };
   if (action === 'deny') return { ok: true, keys: answers.deny, ...about };
-  if (answers.always === null) return { ok: false, code: 'NOT_SUPPORTED', now };
-  return { ok: true, keys: answers.always.keys, scope: answers.always.scope, ...about };
+  const always = alwaysChoice(answers, input.lines ?? [], screen.line);
+  if (always === null) return { ok: false, code: 'NOT_SUPPORTED', now };
+  if (always.modeChange && input.acceptModeChange !== true) {
+    return { ok: false, code: 'CHANGES_MODE', now, option: always.text };
+  }
+  return { ok: true, keys: always.keys, scope: always.text, modeChange: always.modeChange, ...about };
 }

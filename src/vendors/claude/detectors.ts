@@ -93,16 +93,24 @@ export const CLAUDE_RULES: readonly RuleSet[] = [
         state: 'needs_permission',
         reason: 'permission',
         within: 'bottom',
-        any: [/ready to execute\. Would you like to proceed\?/, /Approve this plan\?/],
+        any: [
+          /ready to execute\. Would you like to proceed\?/,
+          /Approve this plan\?/,
+          // 2.1.330: "Exit plan mode?" / "Claude wants to exit plan mode" / "❯ 1. Yes, and switch to …".
+          /(?:^|\n)\W*Exit plan mode\?[^\n]*\n(?:[^\n]*\n){0,3}[^\n]*\b1\. Yes\b/,
+        ],
       },
       {
         id: 'permission-dialog',
         state: 'needs_permission',
         reason: 'permission',
         within: 'bottom',
+        // A reply's own "Do you want to …?" above the prompt box is not a dialog (a dialog replaces the box).
+        unless: [PROMPT_BOX],
         any: [
-          // The question alone could be a reply's text: require a "1. Yes" option under it.
-          /Do you want to (?:proceed|make this edit|create|allow|run|fetch|use)\b[^\n]*\?[^\n]*\n(?:[^\n]*\n){0,3}[^\n]*\b1\. Yes\b/,
+          // Any "Do you want to <verb> …?" (proceed, create, overwrite, make this edit to, allow Claude
+          // to fetch …) with a "1. Yes" option under it: the question alone could be a reply's text.
+          /Do you want to [^\n]*\?[^\n]*\n(?:[^\n]*\n){0,3}[^\n]*\b1\. Yes\b/,
           /\b(?:No|Deny), and tell Claude what to do differently\b/,
           /\bYes, and don['’]t ask again\b/,
           /\bYes, allow (?:once|always|reading|access|all|external)\b/,
@@ -111,10 +119,26 @@ export const CLAUDE_RULES: readonly RuleSet[] = [
         about: [
           // The file a Write or an Edit would change, named in the question (its content is
           // framed above it: the file's first line is not what the dialog is about).
-          /^\s*Do you want to (?:create|make this edit to) (\S.*?)\?\s*$/,
+          /^\s*Do you want to (?:create|overwrite|make this edit to) (\S.*?)\?\s*$/,
+          // WebFetch: the URL framed under "Claude wants to fetch content from <host>".
+          /Claude wants to fetch content from [^\n]*\n\s*╌{8,}\n\s*url: (\S+)/,
+          // WebSearch: the query.
+          /Claude wants to search the web for: (\S.*?)\s*$/,
           // The command (or path) framed by dashed rows above the question.
           /(?:^|\n)\s*╌{8,}\n\s*(\S[^\n]*)(?:\n[^\n]*){0,8}?\n\s*╌{8,}\n\s*Do you want to\b/,
         ],
+      },
+      {
+        // A numbered dialog (a cursor on "1.", a "2." under it) that no rule above knows, with no
+        // prompt box: a dialog all the same, reported as one wezterm-parallel cannot answer by
+        // itself (its keys are unknown: the user answers it with explicit keys).
+        id: 'unknown-dialog',
+        state: 'needs_permission',
+        reason: 'permission',
+        unknown: true,
+        within: 'bottom',
+        unless: [PROMPT_BOX],
+        any: [/(?:^|\n)\s*❯ 1\. [^\n]*\n\s+2\. /],
       },
       { id: 'interrupt-hint', state: 'working', within: 'bottom', any: [INTERRUPT] },
       { id: 'spinner', state: 'working', within: 'bottom', any: [CLAUDE_SPINNER, TOKEN_STATS] },

@@ -26,7 +26,10 @@ export const vendor: VendorDefinition = {
     // switch to auto mode"; "Esc to cancel · Tab to amend". Esc leaves it at its prompt.
     dialogs: {
       approve: ['enter'],
-      always: { keys: [{ raw: '2' }], scope: 'always allow access to the directory from this project' },
+      // "Yes, and …" after option 1: its text says for what (a folder, a command prefix, a host) —
+      // or it switches the session's mode (Write/Edit: "switch to accept edits … for this session").
+      always: { option: /^Yes, and\b/, keys: 'number' },
+      modeChange: [/\bswitch to\b/i, /\bfor this session\b/i],
       deny: ['esc'],
       denyMessage: 'prompt',
     },

@@ -28,7 +28,7 @@ export const vendor: VendorDefinition = {
     // / "3. No, and tell Codex what to do differently (esc)".
     dialogs: {
       approve: ['enter'],
-      always: { keys: [{ raw: 'p' }], scope: "don't ask again for commands that start with the command" },
+      always: { option: /\bdon't ask again\b/i, keys: [{ raw: 'p' }] },
       deny: ['esc'],
       denyMessage: 'prompt',
     },

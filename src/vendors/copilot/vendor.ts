@@ -25,7 +25,7 @@ export const vendor: VendorDefinition = {
     // what to do differently (Esc to stop)". A key sent before the dialog is drawn lands in the prompt.
     dialogs: {
       approve: ['enter'],
-      always: { keys: [{ raw: '2' }], scope: "don't ask again for the command in this repo" },
+      always: { option: /^Yes, and don't ask again\b/, keys: 'number' },
       deny: ['esc'],
       denyMessage: 'prompt',
     },

@@ -25,7 +25,7 @@ export const vendor: VendorDefinition = {
     // "● 1. Allow once" / "2. Allow for this session" / "3. No, suggest changes (esc)".
     dialogs: {
       approve: ['enter'],
-      always: { keys: [{ raw: '2' }], scope: 'allow for this session' },
+      always: { option: /^Allow for this session\b/, keys: 'number' },
       deny: ['esc'],
       denyMessage: 'prompt',
     },

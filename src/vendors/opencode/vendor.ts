@@ -27,7 +27,7 @@ export const vendor: VendorDefinition = {
     // stage, "Always allow … until OpenCode is restarted" with "Confirm   Cancel" (Confirm first).
     dialogs: {
       approve: ['enter'],
-      always: { keys: ['right', 'enter', 'enter'], scope: 'allow until OpenCode is restarted' },
+      always: { option: /\b(Allow always)\b/, keys: ['right', 'enter', 'enter'] },
       deny: ['esc'],
       denyMessage: 'prompt',
     },

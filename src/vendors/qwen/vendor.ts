@@ -26,7 +26,7 @@ export const vendor: VendorDefinition = {
     // this user" / "4. No, suggest changes (esc)". Esc fires no hook (only idle_prompt).
     dialogs: {
       approve: ['enter'],
-      always: { keys: [{ raw: '2' }], scope: 'always allow commands like it in this project' },
+      always: { option: /^Always allow\b/, keys: 'number' },
       deny: ['esc'],
       denyMessage: 'prompt',
     },

@@ -33,6 +33,11 @@ interface RuleBase {
    * the first that hits). Tested like the rule's patterns.
    */
   about?: RegExp | readonly RegExp[];
+  /**
+   * A dialog, but not one the vendor's answers are known for (a catch-all after the known ones):
+   * reported as waiting, and answered only with the keys the user names.
+   */
+  unknown?: boolean;
 }
 
 /**
@@ -63,6 +68,8 @@ export interface ScreenVerdict {
   text: string;
   /** What the dialog asks about (the rule's `about`), trimmed, at most TEXT_MAX characters. */
   about?: string;
+  /** The rule is a catch-all for dialogs whose answers are not known (ScreenRule.unknown). */
+  unknown?: true;
 }
 
 export interface ScreenText {
@@ -236,6 +243,7 @@ export function detectScreen(
       text: clip(first.row.text),
     };
     if (rule.reason !== undefined) verdict.reason = rule.reason;
+    if (rule.unknown === true) verdict.unknown = true;
     for (const re of rule.about === undefined ? [] : [rule.about].flat()) {
       const about = find(re, window)?.match[1]?.trim();
       if (about) {
@@ -284,5 +292,6 @@ export function verdictRequest(
     kind,
     ...(verdict.about === undefined ? {} : { about: verdict.about }),
     ...(options === undefined ? {} : { options: options.slice(0, 20).map((o) => o.slice(0, 300)) }),
+    ...(verdict.unknown === true ? { unknown: true } : {}),
   };
 }
