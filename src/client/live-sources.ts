@@ -14,6 +14,7 @@ export interface RouteCaller {
 const NOT_SHOWN = new Set<WtpEvent['type']>([
   'agent.removed',
   'agent.inputSent',
+  'agent.dialogKeysSent',
   'agent.attached',
   'agent.detached',
 ]);

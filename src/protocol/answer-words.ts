@@ -23,7 +23,7 @@ export function answerWords(e: AnswerEvent): string {
   const what =
     e.type === 'agent.approved'
       ? e.data.always
-        ? `approved always${e.data.scope ? ` (${e.data.scope})` : ''}`
+        ? `approved always${e.data.scope ? ` (pressed ${JSON.stringify(e.data.scope)}${e.data.modeChange ? ', a mode change' : ''})` : ''}`
         : 'approved'
       : e.type === 'agent.denied'
         ? 'denied'

@@ -68,6 +68,19 @@ const payloads = {
     .describe(
       'Text or keys were typed into the agent: `wtp send`, the API, a prompt, `wtp broadcast`, `wtp attach` or a dashboard terminal (one event per line or pause). The audit trail of injected input.',
     ),
+  'agent.dialogKeysSent': z
+    .object({
+      keys: z.string().describe('The keys or text sent, cut to 2000 characters'),
+      enter: z.boolean(),
+      reason: z.string().describe('The dialog waited on: permission, trust…'),
+      tool: z.string().nullable().describe('The tool it asked for, when known'),
+      about: z.string().nullable().describe('The command or path it asked about, when known'),
+      unknownDialog: z.boolean().describe('The screen rules did not know the dialog (answered by hand)'),
+      waitedMs: z.number().int().describe('How long the agent had waited'),
+    })
+    .describe(
+      "Keys were sent by hand to an agent's permission dialog (`wtp send --force` while it waited): recorded as the user's answer to that dialog, not checked against the screen (the verified way is `wtp approve` / `deny`).",
+    ),
   'agent.crashLoopDetected': z
     .object({ restarts: z.number().int(), windowMs: z.number().int() })
     .describe(

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WtpClient } from '../../src/client/wtp-client.js';
@@ -84,6 +85,29 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
     expect((await post(agent.id, { hook_event_name: 'Stop' }, token)).status).toBe(200);
   });
 
+  it('a hook call ends its connection: a client that reuses it (Claude Code ignores the Keep-Alive hint) never writes as the server closes it', async () => {
+    // Node closes an idle keep-alive socket after 5 s; Claude Code reuses pooled connections past
+    // that and got `read ECONNRESET` about one hook in twelve. Each hook answer now says
+    // `Connection: close` and the server ends the socket, so no hook is sent on a closing one.
+    const body = JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 'sess-a', prompt: 'hi' });
+    const socket = connect(daemon.tcpPort ?? 0, '127.0.0.1');
+    const request =
+      `POST /api/v1/hooks/${agent.id} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n` +
+      `Authorization: Bearer ${hookToken(token, agent.id)}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    socket.write(request);
+    let raw = '';
+    socket.on('data', (chunk: Buffer) => (raw += chunk.toString('latin1')));
+    // The server ends the connection by itself once it answered: 'end' comes without the client closing.
+    await new Promise<void>((resolveEnd, reject) => {
+      socket.once('end', resolveEnd);
+      socket.once('error', reject);
+    });
+    socket.destroy();
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+    expect(raw.toLowerCase()).toContain('\r\nconnection: close\r\n');
+  });
+
   it('`wtp hook --agent ID` (the command-hook fallback) forwards stdin over the unix socket', async () => {
     const payload = JSON.stringify({
       hook_event_name: 'SessionStart',
@@ -126,7 +150,7 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
       agentAware: true,
       program: FAKE_CLAUDE,
       found: FAKE_CLAUDE,
-      answers: { always: 'always allow access to the directory from this project' },
+      answers: { always: true },
     });
     expect(profiles.find((p) => p.name === 'cmd')).toMatchObject({
       agentAware: false,

@@ -1,6 +1,7 @@
 import type { Screen } from '../../protocol/agent.js';
 import type { EventSource } from '../../protocol/events.js';
 import type { HostSnapshot } from '../../protocol/host.js';
+import { announcedAbout } from '../../protocol/agent-words.js';
 import { AppError } from '../errors.js';
 import type { HostDirectory } from '../hosts/host-directory.js';
 import type { OutputHub, OutputListener } from '../hosts/output-hub.js';
@@ -38,7 +39,9 @@ export class AgentTerminal {
 
   /**
    * Types text into the agent (paste semantics), then Enter after a short delay. Audited.
-   * Refused while the agent is `working` (typing would land in its turn) unless `force`.
+   * Refused while the agent is `working` (typing would land in its turn) or waits on a permission
+   * dialog (keys would answer it unchecked: `wtp approve`/`deny` do that, verified) unless `force`;
+   * forced into a dialog, the keys are also recorded as an answer to it (`agent.dialogKeysSent`).
    */
   async sendInput(
     ref: string,
@@ -58,6 +61,7 @@ export class AgentTerminal {
         { agent: agent.name, state: agent.state, evidence: d.evidence ?? null, source: d.source ?? null },
       );
     }
+    if (agent.state === 'needs_permission' && !force) throw inDialog(agent);
     link.send(raw ? { type: 'keys', text } : { type: 'paste', text });
     if (enter) {
       this.t.clock.setTimer(this.t.service.submitDelayMs, () => {
@@ -66,7 +70,23 @@ export class AgentTerminal {
     }
     const bytes = utf8Length(text) + (enter ? 1 : 0);
     const cut = truncate(text, AUDIT_TEXT_MAX);
+    const d = agent.stateDetail;
+    const answered =
+      agent.state === 'needs_permission'
+        ? [
+            agentEvent(agent, source, 'agent.dialogKeysSent', {
+              keys: cut.text,
+              enter,
+              reason: d.reason,
+              tool: d.tool ?? d.request?.tool ?? null,
+              about: announcedAbout(d) ?? null,
+              unknownDialog: d.request?.unknown === true,
+              waitedMs: Math.max(0, this.t.clock.now() - agent.stateSince),
+            }),
+          ]
+        : [];
     const [event] = await this.t.registry.record([
+      ...answered,
       agentEvent(agent, source, 'agent.inputSent', {
         text: cut.text,
         bytes,
@@ -200,4 +220,22 @@ export class AgentTerminal {
     }
     return link;
   }
+}
+
+/** AGENT_IN_DIALOG: what the agent waits on, and the verified ways to answer it. */
+function inDialog(agent: AgentRecord): AppError {
+  const d = agent.stateDetail;
+  const about = announcedAbout(d);
+  const asks = about === undefined ? (d.reason ?? 'permission') : JSON.stringify(about);
+  return new AppError(
+    'AGENT_IN_DIALOG',
+    `Agent "${agent.name}" waits on a permission dialog (${asks}); keys typed now would answer it unchecked. Answer it with \`wtp approve ${agent.name}\` or \`wtp deny ${agent.name}\` (checked against its screen, audited), or pass --force to send these keys as your answer to that dialog (recorded).`,
+    {
+      agent: agent.name,
+      state: agent.state,
+      reason: d.reason,
+      about: about ?? null,
+      unknownDialog: d.request?.unknown === true,
+    },
+  );
 }

@@ -21,6 +21,9 @@ import { registerPtySocket } from '../ws/pty-socket.js';
 import type { FleetRoute } from '../../protocol/fleet.js';
 import { ROUTE_PATHS } from '../../protocol/route-paths.js';
 
+/** The hook route's prefix (routes.agentHook). */
+const HOOK_PATH = ROUTE_PATHS.agentHook.path.replace(':agentId', '');
+
 export interface ApiServer {
   /** The request listener (tests inject requests into it in-process). */
   dispatch: (req: IncomingMessage, res: ServerResponse) => void;
@@ -70,6 +73,9 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   const serve = (markAsTcp: boolean): Server => {
     const server = createServer((req, res) => {
       if (markAsTcp) markTcp(req);
+      // A hook answer ends its connection: agent CLIs pool connections past Node's 5 s keep-alive
+      // (ignoring its hint), and one reused as the server closed it failed with ECONNRESET.
+      if (req.url?.startsWith(HOOK_PATH) === true) res.shouldKeepAlive = false;
       app.handle(req, res);
     });
     server.on('upgrade', (req: IncomingMessage, socket, head) => {

@@ -10,7 +10,10 @@ export const TUI_ACTIONS = {
   attach: { keys: ['enter'], help: 'attach full-screen (the detach key comes back here)' },
   nextNeeds: { keys: ['tab'], help: 'jump to the next agent that needs you' },
   approve: { keys: ['a'], help: 'approve the permission it asks for' },
-  always: { keys: ['A'], help: 'approve, and do not ask again (where the CLI offers it)' },
+  always: {
+    keys: ['A'],
+    help: 'approve, and do not ask again, as the dialog’s own option says (asks first if it changes the mode)',
+  },
   deny: { keys: ['d'], help: 'deny, with an optional reason' },
   input: { keys: ['i'], help: 'answer its question, or type a line (held while it works)' },
   newAgent: { keys: ['n'], help: 'new agent: profile, name, prompt, worktree' },

@@ -45,7 +45,7 @@ export class TuiActions {
   answer(
     a: AgentView,
     action: AnswerAction,
-    extra: { text?: string; message?: string } = {},
+    extra: { text?: string; message?: string; acceptModeChange?: boolean } = {},
   ): Promise<boolean> {
     const about = announcedAbout(a.stateDetail);
     return this.run(`${action} ${a.name}`, async () => {
@@ -62,8 +62,40 @@ export class TuiActions {
       const verb = { approve: 'approved', always: 'approved for good', deny: 'denied', answer: 'answered' }[
         action
       ];
-      return `${verb} ${a.name}${what}: pressed ${r.keys.join(' ')} in ${r.ms} ms`;
+      const scope = r.scope ? ` "${r.scope}"` : '';
+      return `${verb} ${a.name}${what}: pressed ${r.keys.join(' ')}${scope} in ${r.ms} ms`;
     });
+  }
+
+  /**
+   * "Always", as the dialog's own option says: when that option would change the session's
+   * permission mode the daemon refuses it (ANSWER_CHANGES_MODE, nothing pressed) and `confirm`
+   * gets its text, to ask the user before it is pressed with `acceptModeChange`.
+   */
+  async always(a: AgentView, confirm: (option: string) => void): Promise<boolean> {
+    const about = announcedAbout(a.stateDetail);
+    this.store.say(`always ${a.name}…`);
+    try {
+      const r = await this.store.client.call('answerAgent', {
+        params: { agent: a.id },
+        body: {
+          action: 'always',
+          via: 'tui',
+          expect: { state: a.state, since: a.stateSince, ...(about === undefined ? {} : { about }) },
+        },
+      });
+      this.store.say(`approved ${a.name} for good: pressed ${r.keys.join(' ')} "${r.scope ?? ''}"`, 'ok');
+      return true;
+    } catch (err) {
+      const option = err instanceof WtpError ? err.details?.['option'] : undefined;
+      if (err instanceof WtpError && err.code === 'ANSWER_CHANGES_MODE' && typeof option === 'string') {
+        this.store.say(`${a.name}'s "always" option changes the session's mode: nothing pressed`, 'error');
+        confirm(option);
+        return false;
+      }
+      this.store.say(errorText(err), 'error');
+      return false;
+    }
   }
 
   /** A line typed at its prompt; refused (AGENT_BUSY) while it works, as `wtp send` is. */

@@ -28,7 +28,7 @@ export function AnswerBar({ agent, compact = false }: { agent: AgentView; compac
         <PermissionButtons agent={agent} busy={busy} compact={compact} />
       ) : null}
       {agent.state === 'needs_input' ? <QuestionInputs agent={agent} busy={busy} compact={compact} /> : null}
-      {shown ? <OutcomeLine id={agent.id} outcome={shown} compact={compact} /> : null}
+      {shown ? <OutcomeLine agent={agent} outcome={shown} compact={compact} /> : null}
     </Group>
   );
 }
@@ -56,7 +56,7 @@ function PermissionButtons({ agent, busy, compact }: { agent: AgentView; busy: b
         </Button>
       </Tooltip>
       {answers?.always ? (
-        <Tooltip label={`Approve and stop asking: ${answers.always}`}>
+        <Tooltip label="Approve and stop asking, as the dialog’s own option says; an option that changes the session’s permission mode asks you first">
           <Button
             size={size}
             variant="light"
@@ -152,7 +152,9 @@ function QuestionInputs({ agent, busy, compact }: { agent: AgentView; busy: bool
   );
 }
 
-function OutcomeLine({ id, outcome, compact }: { id: string; outcome: Outcome; compact: boolean }) {
+function OutcomeLine({ agent, outcome, compact }: { agent: AgentView; outcome: Outcome; compact: boolean }) {
+  const id = agent.id;
+  const stillThere = outcome.modeOption !== undefined && agent.stateSince === outcome.since;
   return (
     <Group gap={2} wrap="nowrap" style={{ minWidth: 0 }}>
       <Text
@@ -166,6 +168,17 @@ function OutcomeLine({ id, outcome, compact }: { id: string; outcome: Outcome; c
       >
         {outcome.text}
       </Text>
+      {stillThere ? (
+        <Button
+          size="compact-xs"
+          color="orange"
+          variant="light"
+          onClick={() => void answer(agent, { action: 'always', acceptModeChange: true })}
+          data-testid="answer-accept-mode"
+        >
+          Press it anyway
+        </Button>
+      ) : null}
       <CloseButton size="xs" aria-label="Dismiss" onClick={() => dismissOutcome(id)} />
     </Group>
   );

@@ -15,6 +15,8 @@ export interface AnswerOrder {
   text?: string;
   /** deny: why, sent to the agent as its next prompt. */
   message?: string;
+  /** always: press the option even when it changes the session's permission mode. */
+  acceptModeChange?: boolean;
 }
 
 /** The outcome of the last answer given to an agent from this page. */
@@ -27,6 +29,8 @@ export interface Outcome {
   /** The agent's stateSince when the answer was given: a later wait hides a success. */
   since: string;
   agent: string;
+  /** ANSWER_CHANGES_MODE: the "always" option's text, which the user may still choose to press. */
+  modeOption?: string;
 }
 
 interface AgentAnswers {
@@ -102,6 +106,11 @@ export async function answer(a: AgentView, order: AnswerOrder): Promise<void> {
     const code = err instanceof WtpError ? err.code : undefined;
     outcome = { ok: false, text: refusalText(err), since: a.stateSince, agent: a.name };
     if (code) outcome.code = code;
+    const option = err instanceof WtpError ? err.details?.['option'] : undefined;
+    if (code === 'ANSWER_CHANGES_MODE' && typeof option === 'string') {
+      outcome.modeOption = option;
+      outcome.text = `“${option}” changes the session’s permission mode, more than this request: nothing was pressed.`;
+    }
   }
   set(a.id, { busy: false, outcome });
 }
@@ -112,7 +121,7 @@ function doneText(order: AnswerOrder, scope: string | null, ms: number): string 
     case 'approve':
       return `Approved: ${left}`;
     case 'always':
-      return `Approved${scope ? ` (${scope})` : ' always'}: ${left}`;
+      return `Approved${scope ? `, pressed “${scope}”` : ' always'}: ${left}`;
     case 'deny':
       return `Denied: ${left}${order.message ? '; your message goes to it as its next prompt' : ''}`;
     case 'answer':

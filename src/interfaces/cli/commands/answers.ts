@@ -15,6 +15,7 @@ interface AnswerOptions {
   tool?: string;
   profile?: string;
   always?: boolean;
+  acceptModeChange?: boolean;
   message?: string;
   via?: (typeof ANSWER_VIA)[number];
   json?: boolean;
@@ -36,7 +37,7 @@ function describe(r: AnswerResult): string {
   const about = r.about === null ? '' : `: ${JSON.stringify(r.about)}`;
   const what =
     r.action === 'always'
-      ? `approved${about}, and it stops asking${r.scope ? ` (${r.scope})` : ''}`
+      ? `approved${about}, and pressed ${JSON.stringify(r.scope ?? '')}${r.modeChange ? ' (the session’s permission mode changed)' : ''}`
       : r.action === 'approve'
         ? `approved${about}`
         : r.action === 'deny'
@@ -71,6 +72,7 @@ async function run(
     via,
     ...(text === undefined ? {} : { text }),
     ...(o.message === undefined ? {} : { message: o.message }),
+    ...(o.acceptModeChange === true ? { acceptModeChange: true } : {}),
     // What was listed is what is answered: a change since then refuses (batch only; one agent is
     // checked against what it announces now).
     ...(a === null ? {} : { expect: shown(a) }),
@@ -145,13 +147,22 @@ export function registerAnswerCommands(program: Command, ctx: CliContext): void 
       .command('approve')
       .description("approve an agent's permission dialog (checked against its screen first)")
       .argument('[agent]', 'name, workspace/name or id')
-      .option('--always', 'approve and stop asking, as far as its dialog offers (e.g. this command prefix)')
+      .option(
+        '--always',
+        'approve and stop asking, as the dialog’s own option says (e.g. this command prefix); refused when that option changes the session’s mode',
+      )
+      .option(
+        '--accept-mode-change',
+        '--always: press the option even when it changes the session’s permission mode (e.g. "switch to accept edits")',
+      )
       .addHelpText(
         'after',
         `
 Examples:
   wtp approve api                      "Yes" in api's permission dialog, if it is the one announced
-  wtp approve api --always             approve, and its CLI stops asking (as far as the dialog offers)
+  wtp approve api --always             approve, and its CLI stops asking, as the dialog's option says
+  wtp approve api --always --accept-mode-change
+                                       the same when that option switches the session's mode
   wtp approve --all --workspace shop   every agent of shop that waits for permission
   wtp deny api --message 'use the staging database'
                                        deny; the message is its next prompt

@@ -19,6 +19,8 @@ function summary(e: WtpEvent): string {
       return `pid ${e.data.pid ?? '?'} exit ${e.data.exit.signal ?? e.data.exit.exitCode ?? '?'} after ${e.data.ranMs} ms`;
     case 'agent.inputSent':
       return `${JSON.stringify(e.data.text)}${e.data.enter ? ' + Enter' : ''}${e.data.via ? ` (typed in ${e.data.via})` : ''}${e.data.forced ? ' [forced]' : ''}`;
+    case 'agent.dialogKeysSent':
+      return `keys ${JSON.stringify(e.data.keys)}${e.data.enter ? ' + Enter' : ''} sent by hand to its ${e.data.unknownDialog ? 'unknown ' : ''}${e.data.reason} dialog${e.data.about === null ? '' : ` about ${JSON.stringify(e.data.about)}`} after ${(e.data.waitedMs / 1000).toFixed(1)} s (not checked against the screen)`;
     case 'agent.diffChanged':
       return `${e.data.files} file(s) changed, +${e.data.insertions} −${e.data.deletions}`;
     case 'agent.approved':

@@ -154,7 +154,10 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
     .argument('<agent>', 'name, workspace/name or id')
     .argument('[text]', 'the text, or - for stdin')
     .option('--enter', 'press Enter afterwards (sent separately, after a short delay)')
-    .option('-f, --force', 'type even while the agent is working (refused otherwise)')
+    .option(
+      '-f, --force',
+      'type even while the agent is working, or into its permission dialog (recorded as your answer to it); refused otherwise',
+    )
     .option('--raw', "send the text as keystrokes, not as a paste (e.g. $'\\e' for Esc)")
     .option('-k, --key <key>', `press a key instead of typing text: ${Object.keys(KEYS).join(', ')}`)
     .option('--json', 'machine-readable output')

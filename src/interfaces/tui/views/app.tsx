@@ -178,8 +178,15 @@ export function App(props: AppProps) {
         props.attach(agent);
         return;
       case 'approve':
-      case 'always':
         void actions.answer(agent, action);
+        return;
+      case 'always':
+        void actions.always(agent, (option) =>
+          confirm(
+            `"${option}" changes ${agent.name}'s permission mode for its session, more than this request. Press it? [y/N]`,
+            () => void actions.answer(agent, 'always', { acceptModeChange: true }),
+          ),
+        );
         return;
       case 'deny':
         prompt(
