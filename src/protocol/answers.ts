@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentSchema, agentStateSchema } from './agent.js';
 import { isoTimeSchema } from './common.js';
 import { ANSWER_ACTIONS, ANSWER_VIA } from './constants.js';
+import { fleetOriginSchema } from './fleet.js';
 
 export { ANSWER_ACTIONS, ANSWER_VIA, type AnswerAction, type AnswerVia } from './constants.js';
 
@@ -66,7 +67,9 @@ export const answerResultSchema = z.object({
     .describe('always: what the approval holds for: the option’s own text as the dialog drew it'),
   modeChange: z
     .boolean()
-    .describe('always: the option pressed changed the session’s permission mode (accepted with acceptModeChange)'),
+    .describe(
+      'always: the option pressed changed the session’s permission mode (accepted with acceptModeChange)',
+    ),
   keys: z.array(z.string()).describe('The keys pressed, in order (names such as enter, esc; or characters)'),
   left: z
     .boolean()
@@ -84,4 +87,7 @@ export const answerEventSchema = z.object({
   about: z.string().nullable().describe('The command or path the dialog asked about'),
   keys: z.array(z.string()).describe('The keys pressed'),
   waitedMs: z.number().int().describe('How long the agent had waited for the answer'),
+  from: fleetOriginSchema
+    .optional()
+    .describe('Sent from another machine of the fleet: which, and as which database role'),
 });

@@ -3,6 +3,7 @@ import { agentSchema, agentStateSchema, exitInfoSchema, stateDetailSchema } from
 import { isoTimeSchema } from './common.js';
 import { RUN_STATUSES, taskSchema, taskStatusSchema } from './tasks.js';
 import { answerEventSchema } from './answers.js';
+import { fleetOriginSchema } from './fleet.js';
 import { pendingRequestSchema } from './signals.js';
 import { errorBodySchema } from './errors.js';
 import { forgeEventPayloads } from './forge-events.js';
@@ -64,6 +65,9 @@ const payloads = {
         .string()
         .optional()
         .describe('Typed in a live terminal: which one (e.g. dashboard); absent for `wtp send` and the API'),
+      from: fleetOriginSchema
+        .optional()
+        .describe('Sent from another machine of the fleet: which, and as which database role'),
     })
     .describe(
       'Text or keys were typed into the agent: `wtp send`, the API, a prompt, `wtp broadcast`, `wtp attach` or a dashboard terminal (one event per line or pause). The audit trail of injected input.',
@@ -77,6 +81,9 @@ const payloads = {
       about: z.string().nullable().describe('The command or path it asked about, when known'),
       unknownDialog: z.boolean().describe('The screen rules did not know the dialog (answered by hand)'),
       waitedMs: z.number().int().describe('How long the agent had waited'),
+      from: fleetOriginSchema
+        .optional()
+        .describe('Sent from another machine of the fleet: which, and as which database role'),
     })
     .describe(
       "Keys were sent by hand to an agent's permission dialog (`wtp send --force` while it waited): recorded as the user's answer to that dialog, not checked against the screen (the verified way is `wtp approve` / `deny`).",
@@ -301,6 +308,19 @@ const payloads = {
     })
     .describe(
       'The fleet database stopped answering this daemon (issue 21): local work goes on, its events wait in the outbox; once until it is back.',
+    ),
+  'fleet.actionTaken': z
+    .object({
+      command: z.number().int().describe('The command’s id in the fleet database'),
+      machine: z.string().describe('The machine that sent it'),
+      role: z.string().describe('The PostgreSQL role that wrote it (the owner of that machine)'),
+      route: z.string().describe('The API route it called here (e.g. answerAgent, sendInput)'),
+      agent: z.string().nullable().describe('The agent it named'),
+      status: z.number().int().describe('How this daemon’s API answered it (HTTP status)'),
+      code: z.string().nullable().describe('The error code of a refusal'),
+    })
+    .describe(
+      'Another machine of the fleet sent an action that this daemon carried out (or refused): who sent it, as which database role, and the outcome. The events it caused carry the same origin (`from`).',
     ),
   'daemon.fleetRestored': z
     .object({

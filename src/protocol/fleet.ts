@@ -73,6 +73,16 @@ export type FleetChange =
  * fleet database, carried out by this daemon's own API with its own checks). Nothing else: no
  * agent is created, removed or attached from afar.
  */
+/**
+ * Who sent an action from another machine of the fleet: its name and the database role that wrote
+ * the command (row-level security lets a role send only as the machines it owns).
+ */
+export const fleetOriginSchema = z.object({
+  machine: z.string().describe('The machine that sent the action'),
+  role: z.string().describe('The PostgreSQL role that wrote its command (the owner of that machine)'),
+});
+export type FleetOrigin = z.infer<typeof fleetOriginSchema>;
+
 export const FLEET_ROUTES = [
   'stopAgent',
   'restartAgent',

@@ -113,9 +113,16 @@ describe('a fleet of three daemons on one PostgreSQL', () => {
     const why = await alpha.json<{ agent: AgentView }>(['why', 'charlie/sh']);
     expect(why.code, why.stderr).toBe(0);
     expect(why.doc.agent).toMatchObject({ name: 'sh', machine: 'charlie' });
-    // Audited at the owner, as coming from the fleet.
+    // Audited at the owner, as coming from the fleet: which machine, as which database role.
     const inputs = (await charlie.events('sh')).filter((e) => e.type === 'agent.inputSent');
-    expect(inputs.at(-1)?.source).toBe('fleet');
+    expect(inputs.at(-1)).toMatchObject({
+      source: 'fleet',
+      data: { from: { machine: 'alpha', role: 'wtp_alpha' } },
+    });
+    const actions = await charlie.run(['events', '--type', 'fleet.actionTaken', '--json']);
+    expect(actions.stdout).toContain('"machine":"alpha"');
+    expect(actions.stdout).toContain('"role":"wtp_alpha"');
+    expect(actions.stdout).toContain('"route":"sendInput"');
     // The owner's refusals come back as they are: no such agent there.
     const refused = await alpha.run(['restart', 'charlie/nope']);
     expect(refused.code).toBe(1);

@@ -117,7 +117,8 @@ describe('the fleet database (real PostgreSQL)', () => {
     // Another role cannot take it, read it or answer it.
     expect(await fleet(urls.alpha as string, 'bravo').commands.take(10)).toEqual([]);
     const taken = await b.commands.take(10);
-    expect(taken).toEqual([{ id, sender: 'alpha', call, expired: false }]);
+    // The sender is named with the role it wrote as: the audit says both (fleet.actionTaken, `from`).
+    expect(taken).toEqual([{ id, sender: 'alpha', senderRole: 'wtp_alpha', call, expired: false }]);
     expect(await b.commands.take(10)).toEqual([]); // taken once
     await b.commands.finish(id, 'alpha', { status: 200, body: { ok: 1 } });
     expect(await a.commands.result(id)).toEqual({ status: 'done', result: { status: 200, body: { ok: 1 } } });

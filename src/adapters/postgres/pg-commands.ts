@@ -28,15 +28,28 @@ export class PgCommands implements FleetCommands {
   }
 
   async take(limit: number): Promise<CommandRow[]> {
-    const r = await this.db.query<{ id: string; sender: string; input: FleetCall; expired: boolean }>(
-      `UPDATE wtp.commands SET status = 'running'
+    const r = await this.db.query<{
+      id: string;
+      sender: string;
+      sender_role: string | null;
+      input: FleetCall;
+      expired: boolean;
+    }>(
+      `UPDATE wtp.commands c SET status = 'running'
        WHERE id IN (SELECT id FROM wtp.commands WHERE target = $1 AND status = 'pending'
                     ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $2)
-       RETURNING id, sender, input, expires_at < now() AS expired`,
+       RETURNING id, sender, (SELECT m.owner FROM wtp.machines m WHERE m.name = c.sender) AS sender_role,
+                 input, expires_at < now() AS expired`,
       [this.db.machine, limit],
     );
     return r.rows
-      .map((row) => ({ id: Number(row.id), sender: row.sender, call: row.input, expired: row.expired }))
+      .map((row) => ({
+        id: Number(row.id),
+        sender: row.sender,
+        senderRole: row.sender_role ?? '?',
+        call: row.input,
+        expired: row.expired,
+      }))
       .sort((a, b) => a.id - b.id);
   }
 

@@ -46,6 +46,34 @@ describe('sendInput', () => {
     expect(result).toEqual({ bytes: 12, seq: event?.seq });
   });
 
+  it('refuses keys into a permission dialog (AGENT_IN_DIALOG); forced, they are recorded as the answer', async () => {
+    const h = await makeCore();
+    const { id, link } = await startAgent(h);
+    const agent = h.core.registry.resolve(id);
+    await h.core.lifecycle.applyActivity(
+      agent,
+      'needs_permission',
+      { reason: 'permission', request: { kind: 'permission', tool: 'Bash', about: 'rm -rf build' } },
+      'host',
+    );
+    const err = await rejection(() => h.core.service.sendInput(id, '\r', false, 'cli', false, true));
+    expect(err.code).toBe('AGENT_IN_DIALOG');
+    expect(err.message).toContain('wtp approve');
+    expect(err.details).toMatchObject({ state: 'needs_permission', about: 'rm -rf build' });
+    expect(link.ofType('keys')).toEqual([]);
+    expect(h.store.ofType('agent.inputSent', id)).toEqual([]);
+
+    await h.core.service.sendInput(id, '1', false, 'cli', true, true);
+    expect(link.ofType('keys')).toEqual([{ type: 'keys', text: '1' }]);
+    expect(h.store.ofType('agent.dialogKeysSent', id)).toMatchObject([
+      {
+        source: 'cli',
+        data: { keys: '1', reason: 'permission', about: 'rm -rf build', unknownDialog: false },
+      },
+    ]);
+    expect(h.store.ofType('agent.inputSent', id)).toMatchObject([{ data: { forced: true, raw: true } }]);
+  });
+
   it('sends no CR without enter, and counts UTF-8 bytes', async () => {
     const h = await makeCore();
     const { id, link } = await startAgent(h);

@@ -1,5 +1,6 @@
 import type { Screen } from '../../protocol/agent.js';
 import type { EventSource } from '../../protocol/events.js';
+import type { FleetOrigin } from '../../protocol/fleet.js';
 import type { HostSnapshot } from '../../protocol/host.js';
 import { announcedAbout } from '../../protocol/agent-words.js';
 import { AppError } from '../errors.js';
@@ -50,6 +51,7 @@ export class AgentTerminal {
     source: EventSource,
     force = false,
     raw = false,
+    from?: FleetOrigin,
   ) {
     const agent = this.t.registry.resolve(ref);
     const link = this.requireLink(agent);
@@ -82,6 +84,7 @@ export class AgentTerminal {
               about: announcedAbout(d) ?? null,
               unknownDialog: d.request?.unknown === true,
               waitedMs: Math.max(0, this.t.clock.now() - agent.stateSince),
+              ...(from === undefined ? {} : { from }),
             }),
           ]
         : [];
@@ -95,6 +98,7 @@ export class AgentTerminal {
         stateAtSend: agent.state,
         ...(force ? { forced: true } : {}),
         ...(raw ? { raw: true } : {}),
+        ...(from === undefined ? {} : { from }),
       }),
     ]);
     return { bytes, seq: event?.seq ?? 0 };

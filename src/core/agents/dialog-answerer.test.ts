@@ -232,4 +232,86 @@ describe('DialogAnswerer', () => {
       'ANSWER_NOT_SUPPORTED',
     );
   });
+
+  it('two answers to one dialog at once: exactly one presses, the other is DIALOG_ALREADY_ANSWERED', async () => {
+    const r = await rig('claude', '2.1.330', 'needs_permission', PERMISSION);
+    r.screens.push(recorded('claude/2.1.330/permission-overwrite-01.screen'));
+    const since = new Date(r.h.core.registry.resolve('a1').stateSince).toISOString();
+    const order = { action: 'approve', via: 'api', expect: { state: 'needs_permission', since } } as const;
+    const first = r.answerer.answer('a1', order, 'api');
+    const second = rejection(r.answerer.answer('a1', { ...order, via: 'dashboard' }, 'api'));
+    const err = await second;
+    expect(err.code).toBe('DIALOG_ALREADY_ANSWERED');
+    expect(err.details).toMatchObject({ by: 'api' });
+    await r.h.clock.advanceAsync(150);
+    await leave(r);
+    await expect(first).resolves.toMatchObject({ action: 'approve', left: true, keys: ['enter'] });
+    expect(r.typed.map((t) => t.text)).toEqual(['\r']);
+    expect(r.h.store.ofType('agent.approved', 'ag-1')).toHaveLength(1);
+  });
+
+  it('always on an option that changes the mode: refused with its text, pressed only when accepted', async () => {
+    const r = await rig('claude', '2.1.330', 'needs_permission', PERMISSION);
+    r.screens.push(recorded('claude/2.1.330/permission-overwrite-01.screen'));
+    const refused = rejection(r.answerer.answer('a1', { action: 'always', via: 'cli' }, 'cli'));
+    await r.h.clock.advanceAsync(150);
+    const err = await refused;
+    expect(err.code).toBe('ANSWER_CHANGES_MODE');
+    expect(err.details?.['option']).toMatch(/^Yes, and switch to accept edits .* for this session/);
+    expect(r.typed).toEqual([]);
+    const done = r.answerer.answer('a1', { action: 'always', via: 'cli', acceptModeChange: true }, 'cli');
+    await r.h.clock.advanceAsync(150);
+    expect(r.typed.map((t) => t.text)).toEqual(['2']);
+    await leave(r);
+    await expect(done).resolves.toMatchObject({ modeChange: true, scope: err.details?.['option'] });
+    expect(r.h.store.ofType('agent.approved', 'ag-1')).toMatchObject([
+      { data: { always: true, modeChange: true, scope: err.details?.['option'], keys: ['2'] } },
+    ]);
+  });
+
+  it('always reports the option its dialog draws (a Bash dialog: access to the folder)', async () => {
+    const r = await rig('claude', '2.1.330', 'needs_permission', PERMISSION);
+    r.screens.push(recorded('claude/2.1.330/permission-bash-02.screen'));
+    const done = r.answerer.answer('a1', { action: 'always', via: 'cli' }, 'cli');
+    await r.h.clock.advanceAsync(150);
+    await leave(r);
+    const got = await done;
+    expect(got.scope).toMatch(/^Yes, and always allow access to \S+ from this project$/);
+    expect(got).toMatchObject({ modeChange: false, keys: ['2'] });
+  });
+
+  it('a dialog its rules do not know: DIALOG_UNKNOWN, nothing pressed, the way to answer it named', async () => {
+    const r = await rig('claude', '2.1.330', 'needs_permission', PERMISSION);
+    const screen = recorded('claude/2.1.330/permission-overwrite-01.screen');
+    r.screens.push({
+      ...screen,
+      lines: screen.lines.map((l) =>
+        l.replace('Do you want to overwrite ow.txt?', 'Shall Claude frobnicate?'),
+      ),
+    });
+    const refused = rejection(r.answerer.answer('a1', { action: 'deny', via: 'cli' }, 'cli'));
+    await r.h.clock.advanceAsync(150);
+    const err = await refused;
+    expect(err.code).toBe('DIALOG_UNKNOWN');
+    expect(err.message).toContain('wtp send a1 --key <key> --force');
+    expect(r.typed).toEqual([]);
+  });
+
+  it('a refusal says what the user was shown only when they said it (no expect: no "when you looked")', async () => {
+    const r = await rig('claude', '2.1.330', 'needs_permission', PERMISSION);
+    await leave(r);
+    const plain = await rejection(
+      r.answerer.answer('a1', { action: 'answer', text: '1', via: 'cli' }, 'cli'),
+    );
+    expect(plain.code).toBe('AGENT_NOT_WAITING');
+    expect(plain.message).not.toContain('when you looked');
+    const shown = await rejection(
+      r.answerer.answer(
+        'a1',
+        { action: 'approve', via: 'cli', expect: { state: 'needs_permission' } },
+        'cli',
+      ),
+    );
+    expect(shown.message).toContain('(it was needs_permission when you looked)');
+  });
 });

@@ -3,6 +3,7 @@ import type { AnswerRequestParsed, AnswerResult } from '../../protocol/answers.j
 import { announcedAbout } from '../../protocol/agent-words.js';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { EventSource } from '../../protocol/events.js';
+import type { FleetOrigin } from '../../protocol/fleet.js';
 import { KEYS } from '../../protocol/keys.js';
 import { AppError } from '../errors.js';
 import { agentEvent } from '../model/agent-event.js';
@@ -18,7 +19,11 @@ import type { DialogAnswers, DialogKey, ProfileCatalog } from './profiles.js';
 import { planQuestion, refusal, type Sending } from './question-answer.js';
 
 /** An answer as the core takes it: the API's request, and for a policy the rule that matched. */
-export type AnswerOrder = AnswerRequestParsed & { rule?: string | undefined };
+export type AnswerOrder = AnswerRequestParsed & {
+  rule?: string | undefined;
+  /** Sent from another machine of the fleet: which, and as which database role (audited). */
+  from?: FleetOrigin | undefined;
+};
 
 export interface AnswererDeps {
   registry: AgentRegistry;
@@ -305,6 +310,7 @@ export class DialogAnswerer {
     const base = {
       via: order.via,
       ...(order.rule === undefined ? {} : { rule: order.rule }),
+      ...(order.from === undefined ? {} : { from: order.from }),
       tool: agent.stateDetail.tool ?? agent.stateDetail.request?.tool ?? null,
       about: s.about,
       keys: s.keys.map(keyName),

@@ -1,12 +1,13 @@
 import { isErrorCode } from '../../protocol/errors.js';
-import { isFleetRoute } from '../../protocol/fleet.js';
+import type { NewEvent } from '../../protocol/events.js';
+import { isFleetRoute, type FleetOrigin } from '../../protocol/fleet.js';
 import { AppError } from '../errors.js';
 import type { Clock, Logger, TimerHandle } from '../ports/daemon.js';
 import type { CallResult, FleetCall, FleetCommands } from '../ports/fleet.js';
 import type { FleetMirror } from './fleet-mirror.js';
 
 /** This machine's own API, called in-process with a command from the fleet (the daemon wires it). */
-export type LocalApi = (call: FleetCall) => Promise<CallResult>;
+export type LocalApi = (call: FleetCall, origin: FleetOrigin) => Promise<CallResult>;
 
 export interface ActionSettings {
   /** How long an action may take before REMOTE_ACTION_TIMEOUT. */
@@ -44,6 +45,8 @@ export class FleetActions {
       clock: Clock;
       logger: Logger;
       settings: ActionSettings;
+      /** Writes an audit event (fleet.actionTaken) for each command carried out here. */
+      record?: (events: NewEvent[]) => Promise<unknown>;
     },
   ) {}
 
@@ -153,26 +156,59 @@ export class FleetActions {
           await this.d.commands.finish(row.id, row.sender, null);
           continue;
         }
-        const result = await this.carryOut(row.call);
+        const origin = { machine: row.sender, role: row.senderRole };
+        const result = await this.carryOut(row.call, origin);
         this.d.logger.info(
-          { command: row.id, from: row.sender, route: row.call.route, status: result.status },
+          {
+            command: row.id,
+            from: row.sender,
+            role: row.senderRole,
+            route: row.call.route,
+            status: result.status,
+          },
           'fleet command carried out',
         );
+        await this.audit(row.id, row.call, origin, result);
         await this.d.commands.finish(row.id, row.sender, result);
       }
       if (rows.length < 20) return;
     }
   }
 
+  /** The audit of a command from another machine: who sent it (machine and role), what, and the outcome. */
+  private async audit(id: number, call: FleetCall, origin: FleetOrigin, result: CallResult): Promise<void> {
+    if (!this.d.record) return;
+    const body = (result.body ?? {}) as { code?: unknown };
+    const code = result.status >= 400 && typeof body.code === 'string' ? body.code : null;
+    await this.d
+      .record([
+        {
+          type: 'fleet.actionTaken',
+          source: 'fleet',
+          agentId: null,
+          workspaceId: null,
+          data: {
+            command: id,
+            ...origin,
+            route: String(call.route),
+            agent: call.params?.['agent'] ?? null,
+            status: result.status,
+            code,
+          },
+        },
+      ])
+      .catch((err: unknown) => this.d.logger.warn({ err, command: id }, 'fleet action not audited'));
+  }
+
   /** A command, checked: one of the fleet's routes, naming one agent; run by this daemon's API. */
-  private async carryOut(call: FleetCall): Promise<CallResult> {
+  private async carryOut(call: FleetCall, origin: FleetOrigin): Promise<CallResult> {
     const keys = Object.keys(call.params ?? {});
     if (!isFleetRoute(call.route) || keys.length !== 1 || keys[0] !== 'agent') {
       return refused(`The fleet may not call ${JSON.stringify(call.route)} here.`);
     }
     if (!this.api) return refused('This daemon does not take actions from the fleet yet.');
     try {
-      return await this.api(call);
+      return await this.api(call, origin);
     } catch (err) {
       return refused(err instanceof Error ? err.message : String(err));
     }

@@ -55,7 +55,8 @@ export function fleetAgentUseCases(local: AgentUseCases, fleet: Fleet): AgentUse
     stop: (ref, opts, source) => local.stop(ref, opts, source),
     restart: (ref, source) => local.restart(ref, source),
     remove: (ref, force, source) => local.remove(ref, force, source),
-    sendInput: (ref, text, enter, source, force) => local.sendInput(ref, text, enter, source, force),
+    // Every argument passed on (raw keys and the fleet origin included).
+    sendInput: (...args) => local.sendInput(...args),
     screen: (ref) => local.screen(ref),
     logs: (ref, opts) => local.logs(ref, opts),
     counts: () => local.counts(),

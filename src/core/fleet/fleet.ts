@@ -106,6 +106,7 @@ export class Fleet {
       me: d.settings.machine,
       clock: d.clock,
       logger: d.logger,
+      record: d.record,
       settings: {
         timeoutMs: d.settings.commandTimeoutMs,
         mergeTimeoutMs: d.settings.mergeTimeoutMs,

@@ -130,6 +130,8 @@ export interface CallResult {
 export interface CommandRow {
   id: number;
   sender: string;
+  /** The database role that owns the sender (who wrote the command). */
+  senderRole: string;
   call: FleetCall;
   /** Its sender has stopped waiting: not carried out. */
   expired: boolean;

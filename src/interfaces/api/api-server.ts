@@ -143,9 +143,9 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
  */
 function serveFleet(app: HttpApp, fleet: NonNullable<ApiContext['fleet']>): void {
   app.forward = (route, input) => fleet.forward(route, input);
-  fleet.serve((call) => {
+  fleet.serve((call, origin) => {
     const def = ROUTE_PATHS[call.route as FleetRoute];
     const path = def.path.replace(':agent', encodeURIComponent(call.params.agent ?? ''));
-    return app.dispatch({ method: def.method, path, query: call.query, body: call.body });
+    return app.dispatch({ method: def.method, path, query: call.query, body: call.body }, origin);
   });
 }

@@ -37,11 +37,11 @@ export function registerAgentRoutes(
   registerRoute(app, 'removeAgent', async ({ params, query }, { source }) => ({
     removed: await agents.remove(params.agent, query.force, source),
   }));
-  registerRoute(app, 'sendInput', ({ params, body }, { source }) =>
-    agents.sendInput(params.agent, body.text, body.enter, source, body.force, body.raw),
+  registerRoute(app, 'sendInput', ({ params, body }, { source, origin }) =>
+    agents.sendInput(params.agent, body.text, body.enter, source, body.force, body.raw, origin),
   );
-  registerRoute(app, 'answerAgent', ({ params, body }, { source }) =>
-    api.answers.answer(params.agent, body, source),
+  registerRoute(app, 'answerAgent', ({ params, body }, { source, origin }) =>
+    api.answers.answer(params.agent, origin ? { ...body, from: origin } : body, source),
   );
   registerRoute(app, 'getScreen', ({ params }) => agents.screen(params.agent));
   registerRoute(app, 'getLogs', ({ params, query }, { header }) => {

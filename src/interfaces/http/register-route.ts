@@ -2,13 +2,15 @@ import type { z } from 'zod';
 import { invalidInput } from '../../core/errors.js';
 import type { EventSource } from '../../protocol/events.js';
 import type { Issue } from '../../protocol/errors.js';
-import { isFleetRoute } from '../../protocol/fleet.js';
+import { isFleetRoute, type FleetOrigin } from '../../protocol/fleet.js';
 import { routes, type RouteName, type RouteParsed, type RouteResponse } from '../../protocol/routes.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
 import { RawBody, type HttpApp } from '../server/http-app.js';
 
 export interface RequestContext {
   source: EventSource;
+  /** Sent from another machine of the fleet: which, and as which database role. */
+  origin?: FleetOrigin | undefined;
   header(name: string, value: string): void;
 }
 
@@ -45,7 +47,11 @@ export function registerRoute<N extends RouteName>(app: HttpApp, name: N, handle
       }
       const header = req.headers['x-wtp-source'];
       const source = req.fromFleet ? 'fleet' : (SOURCES.find((s) => s === header) ?? 'api');
-      const result = await handler({ params, query, body } as RouteParsed<N>, { source, header: res.header });
+      const result = await handler({ params, query, body } as RouteParsed<N>, {
+        source,
+        header: res.header,
+        origin: req.origin,
+      });
       return result instanceof Uint8Array ? new RawBody(result, 'application/octet-stream') : result;
     },
     'status' in def ? def.status : 200,

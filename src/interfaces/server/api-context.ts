@@ -6,7 +6,7 @@ import type { AgentClis } from '../../protocol/doctor.js';
 import type { CliSupportInfo, ProfileInfo, ScreenRecord } from '../../protocol/profiles.js';
 import type { Backend } from '../../protocol/constants.js';
 import type { DaemonStatus } from '../../protocol/daemon.js';
-import type { FleetChange, FleetStatus } from '../../protocol/fleet.js';
+import type { FleetChange, FleetOrigin, FleetStatus } from '../../protocol/fleet.js';
 import type { LayoutNode, TemplateUse } from '../../protocol/template.js';
 
 /** What the daemon itself answers for (the composition root provides it, not the core). */
@@ -45,7 +45,7 @@ export interface DaemonUseCases {
       input: { params: Record<string, string>; query: unknown; body: unknown },
     ): Promise<unknown> | undefined;
     /** Carries out the commands other machines send here, through `api` (this daemon's own API). */
-    serve(api: (call: FleetCall) => Promise<CallResult>): void;
+    serve(api: (call: FleetCall, origin: FleetOrigin) => Promise<CallResult>): void;
   } | null;
   notifications(): {
     duplicates: number;

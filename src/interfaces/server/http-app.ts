@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports/daemon.js';
+import type { FleetOrigin } from '../../protocol/fleet.js';
 import {
   cameOverTcp,
   cookieRequestAllowed,
@@ -28,6 +29,8 @@ export interface HttpRequest {
   headers: IncomingMessage['headers'];
   /** Sent by another machine of the fleet (carried out here, never passed on again). */
   fromFleet?: boolean;
+  /** That machine and the database role it wrote the command as. */
+  origin?: FleetOrigin;
 }
 
 /** Another machine's daemon answers for agents it owns (issue 21): undefined when this one does. */
@@ -113,12 +116,15 @@ export class HttpApp {
    * Runs a route in-process for a command from the fleet (issue 21): routed, validated and answered
    * exactly as a request, without the network's authentication (the caller checked the command).
    */
-  async dispatch(call: {
-    method: string;
-    path: string;
-    query: Record<string, string>;
-    body: unknown;
-  }): Promise<{ status: number; body: unknown }> {
+  async dispatch(
+    call: {
+      method: string;
+      path: string;
+      query: Record<string, string>;
+      body: unknown;
+    },
+    origin: FleetOrigin,
+  ): Promise<{ status: number; body: unknown }> {
     try {
       const m = matchPath(this.routes, call.method, call.path);
       if (m.kind !== 'found') throw new AppError('NOT_FOUND', `No route ${call.method} ${call.path}`);
@@ -131,6 +137,7 @@ export class HttpApp {
           body: call.body,
           headers: { 'x-wtp-source': 'fleet' },
           fromFleet: true,
+          origin,
         },
         { header: () => undefined },
       );
