@@ -248,6 +248,37 @@ describe('undeclared and partial declarations', () => {
   });
 });
 
+describe('folder-trust prompts: answered by choosing their option by label, from where the cursor is', () => {
+  const cases = [
+    ['claude/2.1.330/trust-01.screen', 'approve', ['enter'], 'Yes, I trust this folder'],
+    ['claude/2.1.330/trust-01.screen', 'deny', ['up', 'enter'], 'No, exit'],
+    ['claude/2.1.330/trust-01.screen', 'always', null, null],
+    ['codex/0.169.0/trust-01.screen', 'approve', ['enter'], 'Trust and continue'],
+    ['codex/0.169.0/trust-01.screen', 'deny', ['down', 'enter'], 'Back to Agent Command Center'],
+    ['copilot/1.0.102/trust-01.screen', 'approve', ['enter'], 'Yes'],
+    [
+      'copilot/1.0.102/trust-01.screen',
+      'always',
+      ['down', 'enter'],
+      'Yes, and remember this folder for future sessions',
+    ],
+    ['copilot/1.0.102/trust-01.screen', 'deny', ['down', 'down', 'enter'], 'No (Esc)'],
+  ] as const;
+  it.each(cases)('%s: %s → %j', (name, action, keys, label) => {
+    const vendor = name.split('/')[0] as (typeof VENDORS)[number];
+    const r = recorded(vendor).find((x) => x.name === name);
+    const plan = planDialogAnswer({
+      answers: PROFILES.get(vendor).dialogs,
+      action,
+      announced: { state: 'needs_permission', reason: 'trust' },
+      screen: r?.verdict ?? null,
+      lines: r?.lines ?? [],
+    });
+    if (keys === null) expect(plan).toMatchObject({ ok: false, code: 'NOT_SUPPORTED' });
+    else expect(plan).toMatchObject({ ok: true, keys, about: label });
+  });
+});
+
 describe('a dialog the rules see but do not know', () => {
   const overwrite = recorded('claude').find((r) => r.name.endsWith('permission-overwrite-01.screen'));
   // The same screen with a question no rule knows (a new dialog of a later release): still a dialog.
@@ -257,7 +288,11 @@ describe('a dialog the rules see but do not know', () => {
   const verdict = detectScreen(DETECTORS, 'claude', '2.1.330', { lines });
 
   it('is reported as a dialog (needs_permission) that is unknown', () => {
-    expect(verdict).toMatchObject({ state: 'needs_permission', rule: 'claude/unknown-dialog', unknown: true });
+    expect(verdict).toMatchObject({
+      state: 'needs_permission',
+      rule: 'claude/unknown-dialog',
+      unknown: true,
+    });
   });
 
   it.each(['approve', 'deny', 'always'] as const)('%s → UNKNOWN_DIALOG: nothing is pressed', (action) => {

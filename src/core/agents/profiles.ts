@@ -67,6 +67,12 @@ export interface DialogAnswers {
   /** The keys that deny the request. */
   deny: readonly DialogKey[];
   /**
+   * Its folder-trust prompt (`needs_permission` with reason `trust`), answered by choosing the
+   * option whose label matches (arrows from the cursor, then Enter); `always` is the option that
+   * also remembers the folder, where the prompt has one. Undefined: answered in its terminal.
+   */
+  trust?: { approve: RegExp; deny: RegExp; always?: RegExp };
+  /**
    * How the user's reason goes with a denial: `prompt` = denying returns the agent to its prompt
    * and the reason is sent there as the next prompt; `none` = there is no way to give one.
    */

@@ -1,7 +1,7 @@
 import type { AgentState } from '../../protocol/agent.js';
 import type { DialogAnswers, DialogKey } from '../agents/profiles.js';
 import type { ScreenVerdict } from './detectors/screen-detector.js';
-import { alwaysChoice } from './dialog-options.js';
+import { alwaysChoice, chooseOption, cursorList } from './dialog-options.js';
 
 /** What the user answers a permission dialog with (`wtp approve [--always]`, `wtp deny`). */
 export type DialogAction = 'approve' | 'always' | 'deny';
@@ -110,6 +110,11 @@ export function planDialogAnswer(input: {
   if (announced.reason !== undefined && screen.reason !== undefined && announced.reason !== screen.reason) {
     return { ok: false, code: 'DIALOG_CHANGED', now };
   }
+  // A folder-trust prompt is answered only as one: the user was told that is what it asks.
+  if (screen.reason === 'trust') {
+    if (announced.reason !== 'trust') return { ok: false, code: 'DIALOG_CHANGED', now };
+    return planTrustAnswer(answers, action, screen, input.lines ?? [], now);
+  }
   // A named target must be seen again: a dialog whose target the screen does not show is not verified.
   if (announced.about !== undefined) {
     if (screen.about === undefined || !sameAbout(announced.about, screen.about)) {
@@ -125,4 +130,27 @@ export function planDialogAnswer(input: {
     return { ok: false, code: 'CHANGES_MODE', now, option: always.text };
   }
   return { ok: true, keys: always.keys, scope: always.text, modeChange: always.modeChange, ...about };
+}
+
+/**
+ * A folder-trust prompt, answered by choosing its option by label (its cursor may start on either:
+ * Claude Code preselects "No, exit"): trust (approve), leave (deny), or trust and remember (always).
+ */
+function planTrustAnswer(
+  answers: DialogAnswers,
+  action: DialogAction,
+  screen: ScreenVerdict,
+  lines: readonly string[],
+  now: DialogNow,
+): DialogAnswerPlan {
+  const want = answers.trust?.[action];
+  const list = cursorList(lines, screen.line);
+  const chosen = want === undefined || list === null ? null : chooseOption(list, want);
+  if (chosen === null) return { ok: false, code: 'NOT_SUPPORTED', now };
+  return {
+    ok: true,
+    keys: chosen.keys,
+    about: chosen.label,
+    ...(action === 'always' ? { scope: chosen.label, modeChange: false } : {}),
+  };
 }

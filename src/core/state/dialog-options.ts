@@ -96,3 +96,66 @@ export function alwaysChoice(
   }
   return null;
 }
+
+/** A list of choices on screen, numbered or not, and the one its cursor is on. */
+export interface CursorList {
+  labels: string[];
+  /** 0-based index of the option the cursor is on; null when the screen marks none. */
+  selected: number | null;
+}
+
+/** `❯ Yes, I trust this folder`, `› 1. Trust and continue`: a cursor mark, then the label. */
+const CURSOR_ROW = /^([❯›>●◉▶→])\s*(?:\d{1,2}\.\s+)?(\S.*)$/;
+const PLAIN_ROW = /^(?:\d{1,2}\.\s+)?(\S.*)$/;
+
+/**
+ * The choices of a dialog whose options may be unnumbered (Claude Code's trust prompt: `No, exit` /
+ * `❯ Yes, I trust this folder`): the row with the cursor mark and the rows above and below it whose
+ * label starts in the same column, up to an empty row or one that starts elsewhere.
+ */
+export function cursorList(lines: readonly string[], line: number): CursorList | null {
+  const from = Math.max(0, line - ABOVE);
+  const rows = lines.map((l) => l.replace(/[│┃║|]/g, ' '));
+  for (let i = rows.length - 1; i >= from; i--) {
+    const text = (rows[i] ?? '').trim();
+    const m = CURSOR_ROW.exec(text);
+    if (m === null) continue;
+    const col = (rows[i] ?? '').indexOf(m[2] ?? '');
+    const at = (j: number): string | null => {
+      const row = rows[j] ?? '';
+      const t = row.trim();
+      if (t === '' || FOOTER.test(t)) return null;
+      const cursor = CURSOR_ROW.exec(t);
+      const label = cursor ? cursor[2] : PLAIN_ROW.exec(t)?.[1];
+      return label !== undefined && row.indexOf(label) === col ? label.trim() : null;
+    };
+    const above: string[] = [];
+    for (let j = i - 1; j >= from; j--) {
+      const label = at(j);
+      if (label === null) break;
+      above.unshift(label);
+    }
+    const below: string[] = [];
+    for (let j = i + 1; j < rows.length; j++) {
+      const label = at(j);
+      if (label === null) break;
+      below.push(label);
+    }
+    const labels = [...above, (m[2] ?? '').trim(), ...below];
+    return labels.length >= 2 ? { labels, selected: above.length } : null;
+  }
+  return null;
+}
+
+/**
+ * The keys that choose the first option whose label matches `want` on a list with a cursor: the
+ * arrows from the cursor to it, then Enter — and its label. Null when no option matches.
+ */
+export function chooseOption(list: CursorList, want: RegExp): { keys: DialogKey[]; label: string } | null {
+  const pick = list.labels.findIndex((l) => want.test(l));
+  if (pick < 0) return null;
+  const from = list.selected ?? 0;
+  const move: DialogKey = pick > from ? 'down' : 'up';
+  const keys: DialogKey[] = [...Array<DialogKey>(Math.abs(pick - from)).fill(move), 'enter'];
+  return { keys, label: list.labels[pick] ?? '' };
+}

@@ -32,6 +32,8 @@ export const vendor: VendorDefinition = {
       modeChange: [/\bswitch to\b/i, /\bfor this session\b/i],
       deny: ['esc'],
       denyMessage: 'prompt',
+      // "Quick safety check…": `No, exit` (preselected) / `Yes, I trust this folder`; no option remembers more.
+      trust: { approve: /^Yes, I trust this folder\b/, deny: /^No, exit\b/ },
     },
     // Its own names; rules reach it as `permissions` in the --settings file (setup.ts).
     toolClasses: {

@@ -31,6 +31,8 @@ export const vendor: VendorDefinition = {
       always: { option: /\bdon't ask again\b/i, keys: [{ raw: 'p' }] },
       deny: ['esc'],
       denyMessage: 'prompt',
+      // "Trust this folder?": `1. Trust and continue` / `2. Back to Agent Command Center`.
+      trust: { approve: /^Trust and continue\b/, deny: /^Back\b/ },
     },
     toolClasses: {
       Bash: ['exec_command', 'shell', 'local_shell', 'exec'],

@@ -28,6 +28,8 @@ export const vendor: VendorDefinition = {
       always: { option: /^Yes, and don't ask again\b/, keys: 'number' },
       deny: ['esc'],
       denyMessage: 'prompt',
+      // "Do you trust the files in this folder?": `1. Yes` / `2. Yes, and remember this folder …` / `3. No (Esc)`.
+      trust: { approve: /^Yes$/, always: /^Yes, and remember this folder\b/, deny: /^No\b/ },
     },
     toolClasses: {
       Bash: ['shell', 'bash'],
