@@ -12,6 +12,7 @@ import { cliReference } from './docs/cli-reference.js';
 import { configReference } from './docs/config-reference.js';
 import { environmentReference } from './docs/env-reference.js';
 import { eventsReference } from './docs/events-reference.js';
+import { dialogMatrixReference } from './docs/dialog-matrix.js';
 import { profileNamesModule } from './vendor-files.js';
 
 function errorsMarkdown(): string {
@@ -62,5 +63,6 @@ export function generatedFiles(root = process.cwd()): Record<string, string> {
     'docs/environment.md': environmentReference(),
     'docs/config.md': configReference(),
     'docs/events.md': eventsReference(),
+    'docs/dialog-matrix.md': dialogMatrixReference(),
   };
 }

@@ -41,6 +41,12 @@ export function pendingRequest(
     if (out === undefined) out = { ...r };
     else if (r.kind === out.kind && sameTarget(out.about, r.about)) out = mergeRequests(out, r);
   }
+  // The tool by its own name, as the CLI's hook gives it (`Edit`), not as its status line shows it
+  // (`Update`): approval rules and the audit name tools by what the CLI calls them.
+  const hook = told.find((s) => s.source === 'hook' && s.request?.tool !== undefined);
+  if (out !== undefined && hook?.request !== undefined && sameTarget(out.about, hook.request.about)) {
+    out.tool = hook.request.tool;
+  }
   return out;
 }
 

@@ -1,0 +1,78 @@
+import { GAPS, MATRIX, type AlwaysKind, type MatrixRow } from '../../test/support/dialog-matrix.js';
+import { code, generatedNote, table, text } from './markdown.js';
+
+const PRODUCT: Record<string, string> = {
+  claude: 'Claude Code',
+  codex: 'Codex',
+  gemini: 'Gemini CLI',
+  qwen: 'Qwen Code',
+  opencode: 'OpenCode',
+  copilot: 'Copilot CLI',
+};
+
+function alwaysCell(a: AlwaysKind): string {
+  if (a === 'none') return 'no such option (refused, nothing pressed)';
+  if ('modeChange' in a)
+    return `mode change: “${text(a.modeChange)}” (refused without \`--accept-mode-change\`)`;
+  return `“${text(a.scope)}”`;
+}
+
+const RULES: Record<MatrixRow['rules'], string> = {
+  hook: 'its decision hook',
+  native: 'the CLI itself (its own permission rules)',
+  screen: 'the verified screen path',
+  none: '—',
+};
+
+/** docs/dialog-matrix.md: the dialog conformance matrix, from test/support/dialog-matrix.ts. */
+export function dialogMatrixReference(): string {
+  const vendors = [...new Set([...MATRIX.map((r) => r.vendor), ...GAPS.map((g) => g.vendor)])];
+  const sections = vendors.map((v) => {
+    const rows = MATRIX.filter((r) => r.vendor === v).map((r) => [
+      text(r.kind),
+      code(r.tool),
+      r.actions.map((a) => code(a)).join(', '),
+      alwaysCell(r.always),
+      RULES[r.rules],
+      `[screen](../test/fixtures/screens/${r.screen})`,
+      r.note ? text(r.note) : '',
+    ]);
+    const gaps = GAPS.filter((g) => g.vendor === v).map(
+      (g) => `- **${text(g.kind)}**: cannot be shown — ${text(g.why)}.`,
+    );
+    const tests = [...new Set(MATRIX.filter((r) => r.vendor === v).map((r) => r.test))];
+    return [
+      `## ${PRODUCT[v] ?? v}`,
+      '',
+      `Proven by ${tests.map((t) => `[${t}](../${t})`).join(', ')}.`,
+      '',
+      table(
+        [
+          'request',
+          'tool',
+          'pressed on the real CLI',
+          '"always" on its dialog',
+          'rules decide through',
+          'dialog',
+          'note',
+        ],
+        rows,
+      ),
+      ...(gaps.length > 0 ? ['', ...gaps] : []),
+    ].join('\n');
+  });
+  return `# The dialog matrix
+
+${generatedNote('test/support/dialog-matrix.ts')}
+
+Every kind of request each agent CLI asks permission for, and how wezterm-parallel detects and answers its
+dialog. Each row is proven end to end on the pinned CLI, offline against a scripted model server: the dialog is
+detected (\`needs_permission\`, with the tool and what it asks about), and each action in the row is pressed
+through \`wtp deny\`, \`wtp approve\` and \`wtp approve --always\` with what it must cause checked (nothing ran
+after a denial; the tool ran after an approval). "Always" is the option's own text as the dialog draws it: an
+option that switches the session's permission mode is refused unless \`--accept-mode-change\` is given. A kind a
+CLI cannot show is listed under its table with why. [docs/answers.md](answers.md) explains answering.
+
+${sections.join('\n\n')}
+`;
+}
