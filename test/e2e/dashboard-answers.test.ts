@@ -34,6 +34,9 @@ function script(req: FakeRequest): FakeTurn {
   if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: CLAUDE_QUESTION } };
   if (said.includes('tidy the disk')) return bash('echo gone > tidy.txt');
   if (said.includes('keep going')) return bash('echo kept > kept.txt');
+  if (said.includes('write in a new mode')) {
+    return { toolUse: { name: 'Write', input: { file_path: `${proj}/moded.txt`, content: 'moded\n' } } };
+  }
   if (said.includes('two steps')) return bash('echo first-done > first.txt && cat first.txt');
   return { text: 'ok' };
 }
@@ -81,6 +84,7 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
       start('changer', 'two steps'),
       start('keeper', 'keep going'),
       start('refuser', 'tidy the disk'),
+      start('moder', 'write in a new mode'),
     ]);
     ({ browser, page } = await signedInPage(home));
   }, 120_000);
@@ -183,10 +187,36 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     const outcome = panel.locator('[data-testid="answer-outcome"]');
     await outcome.waitFor({ timeout: 60_000 });
     expect(await outcome.getAttribute('data-ok')).toBe('true');
-    expect(await outcome.textContent()).toMatch(/^Approved \(.+\): it left the dialog in /);
+    // What was pressed is the option as the dialog drew it.
+    expect(await outcome.textContent()).toMatch(/^Approved, pressed “Yes, and .+”: it left the dialog in /);
     await eventually('kept.txt', () => existsSync(`${proj}/kept.txt`), 60_000);
     const [approved] = await eventsOf('keeper', 'agent.approved');
     expect(approved).toMatchObject({ data: { via: 'dashboard', always: true } });
+  });
+
+  it('Always on an option that switches the session’s mode: nothing pressed, the option’s text shown; “Press it anyway” presses it', async () => {
+    await untilState('moder', 'needs_permission', 'the Write dialog');
+    await page.goto(`http://127.0.0.1:${port}/dashboard/#/terminal/moder`);
+    const panel = page.locator('[data-testid="terminal-panel"][data-agent="moder"]');
+    await panel.locator('[data-testid="answer-always"]').click();
+    const outcome = panel.locator('[data-testid="answer-outcome"]');
+    await outcome.waitFor({ timeout: 60_000 });
+    expect(await outcome.getAttribute('data-code')).toBe('ANSWER_CHANGES_MODE');
+    expect(await outcome.textContent()).toMatch(
+      /^“Yes, and switch to accept edits .*” changes the session’s permission mode/,
+    );
+    expect((await home.agent('moder')).state).toBe('needs_permission');
+    await panel.locator('[data-testid="answer-accept-mode"]').click();
+    await eventually('moded.txt', () => existsSync(`${proj}/moded.txt`), 60_000);
+    const [approved] = await eventsOf('moder', 'agent.approved');
+    expect(approved).toMatchObject({
+      data: {
+        via: 'dashboard',
+        always: true,
+        modeChange: true,
+        scope: expect.stringMatching(/accept edits/),
+      },
+    });
   });
 
   it('a dialog that changed while the click was on its way is refused, with what the screen shows now', async () => {

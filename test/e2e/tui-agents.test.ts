@@ -24,6 +24,9 @@ function script(req: FakeRequest): FakeTurn {
       toolUse: { name: 'Write', input: { file_path: `${proj}/notes.txt`, content: 'approved in the tui\n' } },
     };
   }
+  if (said.includes('write in a new mode')) {
+    return { toolUse: { name: 'Write', input: { file_path: `${proj}/moded.txt`, content: 'moded\n' } } };
+  }
   if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: CLAUDE_QUESTION } };
   return { text: 'ok' };
 }
@@ -106,6 +109,30 @@ describe('wtp tui with real agents (tmux)', () => {
     expect(answered.map((e) => e.type === 'agent.answered' && [e.data.via, e.data.option])).toEqual([
       ['tui', 2],
     ]); // the second option
+    await tui.keys('q');
+    expect(await tui.exited()).toBe(0);
+    await tui.close();
+  }, 120_000);
+
+  it('A on an option that switches the session’s mode asks first, showing the option’s own text', async () => {
+    const tui = await TuiPane.start(home, { cols: 140, rows: 30 });
+    await newAgent(home, 'claude', 'moder', proj, [
+      '--permission-mode',
+      'default',
+      '--prompt',
+      'write in a new mode',
+    ]);
+    await untilState('moder', 'needs_permission');
+    await select(tui, /▸ ! moder/);
+    await tui.keys('A');
+    await tui.see('press it? [y/N] "Yes, and switch to accept edits');
+    expect((await home.agent('moder')).state).toBe('needs_permission'); // nothing pressed yet
+    await tui.keys('y');
+    await tui.see('approved for good moder');
+    await untilState('moder', 'idle');
+    expect(readFileSync(`${proj}/moded.txt`, 'utf8')).toBe('moded\n');
+    const [approved] = await events('moder', 'agent.approved');
+    expect(approved).toMatchObject({ data: { via: 'tui', always: true, modeChange: true } });
     await tui.keys('q');
     expect(await tui.exited()).toBe(0);
     await tui.close();

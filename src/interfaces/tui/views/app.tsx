@@ -183,7 +183,7 @@ export function App(props: AppProps) {
       case 'always':
         void actions.always(agent, (option) =>
           confirm(
-            `"${option}" changes ${agent.name}'s permission mode for its session, more than this request. Press it? [y/N]`,
+            `This changes ${agent.name}'s permission mode for its session — press it? [y/N] "${option}"`,
             () => void actions.answer(agent, 'always', { acceptModeChange: true }),
           ),
         );
