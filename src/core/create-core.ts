@@ -13,6 +13,7 @@ import { OutputHub } from './hosts/output-hub.js';
 import type { TimerHandle } from './ports/daemon.js';
 import { DialogAnswerer } from './agents/dialog-answerer.js';
 import { PolicyAnswerer } from './policies/policy-answerer.js';
+import { HookWatch } from './state/hook-watch.js';
 import { StateEngine } from './state/state-engine.js';
 import type { AgentGit } from './git/agent-worktree.js';
 import { createDelivery, DEFAULT_FORGE_SETTINGS } from './forge/create-delivery.js';
@@ -233,6 +234,13 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     clock: a.clock,
     log: a.log,
   });
+  const hookWatch = new HookWatch({
+    registry,
+    profileCatalog,
+    latest: (id) => engine.latestSignals(id),
+    clock: a.clock,
+    log: a.log,
+  });
   const policies = new PolicyAnswerer({
     registry,
     profileCatalog,
@@ -297,6 +305,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       await governor.start();
       dispatcher.start();
       policies.start();
+      hookWatch.start();
       prs?.start();
     },
     async stopAllAgents() {
@@ -313,6 +322,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     async stop() {
       lifecycle.beginShutdown();
       policies.stop();
+      hookWatch.stop();
       stats.stop();
       sessions.stop();
       if (stallTimer) a.clock.clearTimer(stallTimer);

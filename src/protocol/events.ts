@@ -88,6 +88,15 @@ const payloads = {
     .describe(
       "Keys were sent by hand to an agent's permission dialog (`wtp send --force` while it waited): recorded as the user's answer to that dialog, not checked against the screen (the verified way is `wtp approve` / `deny`).",
     ),
+  'agent.hookMissed': z
+    .object({
+      event: z.string().describe('The hook event that should have announced the dialog (PermissionRequest)'),
+      announcedBy: z.string().describe('The source that announced it instead: status (OSC 7501) or screen'),
+      waitedMs: z.number().int().describe('How long the daemon waited for the hook'),
+    })
+    .describe(
+      'The agent CLI showed a permission dialog (its status record or screen said so) but the hook that announces each dialog never arrived: its hook call failed on the CLI’s side (a refused or reset connection), where the daemon cannot see the error. Shown by `wtp why`.',
+    ),
   'agent.crashLoopDetected': z
     .object({ restarts: z.number().int(), windowMs: z.number().int() })
     .describe(

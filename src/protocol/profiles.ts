@@ -84,6 +84,17 @@ export const whyResponseSchema = z.object({
   answers: z
     .array(whyAnswerSchema)
     .describe('Its last answers (at most 10), oldest first: who approved, denied or answered what'),
+  hookMisses: z
+    .array(
+      z.object({
+        at: z.string().describe('When the miss was noticed'),
+        event: z.string().describe('The hook that never arrived (PermissionRequest)'),
+        announcedBy: z.string().describe('What announced the dialog instead: status or screen'),
+      }),
+    )
+    .describe(
+      'Its last hook calls that failed on the CLI’s side (at most 5, oldest first): agent.hookMissed',
+    ),
 });
 export type WhyResponse = z.infer<typeof whyResponseSchema>;
 

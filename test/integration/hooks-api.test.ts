@@ -232,7 +232,20 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
       { action: 'approved', via: 'policy', rule: 'Write(notes.txt)', tool: 'Write', detail: null },
       { action: 'denied', via: 'cli', rule: null, detail: 'not now', waitedMs: 1200 },
     ]);
+    // A hook call that failed on the CLI's side (HookWatch noticed its dialog came without it).
+    await daemon.core.registry.record([
+      agentEvent(web, 'daemon', 'agent.hookMissed', {
+        event: 'PermissionRequest',
+        announcedBy: 'status',
+        waitedMs: 3000,
+      }),
+    ]);
+    const whyDoc = await home.json<CliOutput<'why'>>(['why', 'web']);
+    expect(whyDoc.doc.hookMisses).toMatchObject([{ event: 'PermissionRequest', announcedBy: 'status' }]);
     const whyText = (await home.run(['why', 'web'])).stdout;
+    expect(whyText).toMatch(
+      /hook missed: \d\d:\d\d:\d\d a dialog announced by its status came without its PermissionRequest hook/,
+    );
     expect(whyText).toContain('  asks:      to use Write: ');
     expect(whyText).toContain('  change:    2 line(s) (--json has it)\n');
     expect(whyText).toMatch(/recent answers \(oldest first\):\nTIME +ANSWER +VIA +RULE +ABOUT\n/);

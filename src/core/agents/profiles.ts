@@ -140,6 +140,11 @@ export interface ProfileSpec {
    * by `wtp doctor`; the first is the one named when a blanket rule is refused.
    */
   broadFlags?: readonly (readonly string[])[];
+  /**
+   * The hook event its CLI sends for every permission dialog (Claude Code: `PermissionRequest`): a
+   * dialog announced by another source without it means a hook call failed (HookWatch).
+   */
+  dialogHook?: string;
   /** Reads one hook call's JSON body (profiles whose `signals` include `hook`). */
   readHook?: (body: Record<string, unknown>, at: number) => HookReading;
   /** A structured output stream the host reads instead of the screen, when it `applies` to the arguments. */

@@ -37,6 +37,27 @@ export function answerOf(e: AnswerEvent): WhyAnswer {
 
 const PAGE = 500;
 
+/** The agent's last `max` missed hooks (agent.hookMissed), oldest first, as `wtp why` lists them. */
+export async function recentHookMisses(
+  log: EventLog,
+  agentId: string,
+  max = 5,
+): Promise<{ at: string; event: string; announcedBy: string }[]> {
+  const kept: { at: string; event: string; announcedBy: string }[] = [];
+  let since = 0;
+  for (;;) {
+    const page = await log.since({ since, limit: PAGE, agentId, types: ['agent.hookMissed'] });
+    for (const e of page) {
+      if (e.type === 'agent.hookMissed')
+        kept.push({ at: e.ts, event: e.data.event, announcedBy: e.data.announcedBy });
+    }
+    if (kept.length > max) kept.splice(0, kept.length - max);
+    const last = page.at(-1);
+    if (page.length < PAGE || last === undefined) return kept;
+    since = last.seq;
+  }
+}
+
 /** The agent's last `max` answers from the event log, oldest first. */
 export async function recentAnswers(log: EventLog, agentId: string, max = 10): Promise<WhyAnswer[]> {
   const kept: AnswerEvent[] = [];

@@ -79,6 +79,11 @@ export class StateEngine {
   }
 
   /** The last signals of an agent, oldest first. */
+  /** The latest signal of each source (HookWatch: whether a hook told a wait). */
+  latestSignals(agentId: string): Partial<Record<SignalSource, Signal>> {
+    return { ...(this.agents.get(agentId)?.latest ?? {}) };
+  }
+
   recentSignals(agentId: string): Signal[] {
     return [...(this.agents.get(agentId)?.history ?? [])];
   }

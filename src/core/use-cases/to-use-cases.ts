@@ -2,7 +2,7 @@ import { broadcast } from '../agents/broadcast.js';
 import { TerminalInput } from '../agents/terminal-input.js';
 import type { Core } from '../create-core.js';
 import type { Clock } from '../ports/daemon.js';
-import { recentAnswers } from '../reports/answer-audit.js';
+import { recentAnswers, recentHookMisses } from '../reports/answer-audit.js';
 import { localCalendar } from '../reports/calendar-days.js';
 import { ReplayCheckpoints } from '../reports/replay-checkpoints.js';
 import type { OpenSpans } from '../reports/state-timeline.js';
@@ -56,7 +56,8 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
       async why(ref) {
         const agent = service.get(ref);
         const answers = await recentAnswers(events, agent.id);
-        return { agent, signals: engine.recentSignals(agent.id), rules: STATE_RULES, answers };
+        const hookMisses = await recentHookMisses(events, agent.id);
+        return { agent, signals: engine.recentSignals(agent.id), rules: STATE_RULES, answers, hookMisses };
       },
       receiveHook: (agentId, body) =>
         receiveHook(

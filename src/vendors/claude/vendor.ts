@@ -56,6 +56,7 @@ export const vendor: VendorDefinition = {
     forkArgs: (id) => ['--resume', id, '--fork-session'],
     permissionModes: ['default', 'manual', 'acceptEdits', 'plan', 'auto', 'dontAsk', 'bypassPermissions'],
     readHook: readClaudeHook,
+    dialogHook: 'PermissionRequest',
     stream: {
       name: 'claude-stream-json',
       applies: isClaudeStreamJson,

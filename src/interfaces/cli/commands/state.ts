@@ -57,6 +57,11 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
             ),
           );
         }
+        for (const m of why.hookMisses) {
+          ctx.line(
+            `${paint(ctx.color, 'yellow', 'hook missed')}: ${clockTime(m.at)} a dialog announced by its ${m.announcedBy} came without its ${m.event} hook (the CLI's hook call failed)`,
+          );
+        }
         if (why.signals.length === 0) {
           ctx.line('  no signals since the daemon started');
           return;
