@@ -14,6 +14,11 @@ export interface AnnouncedDialog {
   tool?: string | undefined;
   /** The command or path asked about (from the evidence: `askedAbout`), when known. */
   about?: string | undefined;
+  /**
+   * An approval rule answers (issue 29): the screen must show `about` whole — equal, not a clipped
+   * prefix, not the first row of a wrapped one — or the dialog is left for the user (`NOT_WHOLE`).
+   */
+  whole?: boolean | undefined;
 }
 
 /** What the screen shows now, as a refusal says it. */
@@ -36,7 +41,7 @@ export type DialogAnswerPlan =
       /** `always`: what the approval holds for, in the dialog's words. */
       scope?: string;
     }
-  | { ok: false; code: 'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED'; now: DialogNow };
+  | { ok: false; code: 'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED' | 'NOT_WHOLE'; now: DialogNow };
 
 /** The screen's verdict as a refusal reports it. */
 export function dialogNow(verdict: ScreenVerdict | null): DialogNow {
@@ -71,6 +76,14 @@ export function sameAbout(announced: string, onScreen: string): boolean {
 }
 
 /**
+ * Whether the screen shows the announced target whole: equal up to runs of whitespace. A clipped
+ * row (`…`), the first row of a wrapped command or a file named relative on screen is not.
+ */
+export function sameWhole(announced: string, onScreen: string): boolean {
+  return squash(announced) === squash(onScreen);
+}
+
+/**
  * Decides how to answer an agent's permission dialog, verified and never blind (issue 17): the
  * agent must still be announced as waiting for permission, the screen must show a permission
  * dialog of the same kind and, when the announcement named a target, that same target. Pure:
@@ -99,6 +112,9 @@ export function planDialogAnswer(input: {
   if (announced.about !== undefined) {
     if (screen.about === undefined || !sameAbout(announced.about, screen.about)) {
       return { ok: false, code: 'DIALOG_CHANGED', now };
+    }
+    if (announced.whole === true && action !== 'deny' && !sameWhole(announced.about, screen.about)) {
+      return { ok: false, code: 'NOT_WHOLE', now };
     }
   }
   const about = screen.about === undefined ? {} : { about: screen.about };
