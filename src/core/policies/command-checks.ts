@@ -29,6 +29,30 @@ export interface ShellReading {
   unresolved: string[];
 }
 
+/** bash's reserved words: as a command's name they mean the parser read a construct differently. */
+const KEYWORDS = new Set([
+  '!',
+  '{',
+  '}',
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'do',
+  'done',
+  'case',
+  'esac',
+  'while',
+  'until',
+  'for',
+  'in',
+  'select',
+  'function',
+  ']]',
+  'coproc',
+]);
+
 /** Shells whose `-c SCRIPT` is parsed in turn. */
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
 /** Shell options that take a value (`-o pipefail`, `-O extglob`). */
@@ -88,7 +112,12 @@ async function readCommand(
     else for (const a of own.allow) allow.add(a);
   };
 
-  if (name !== null && c.words[0] !== undefined) {
+  if (name !== null && KEYWORDS.has(name)) {
+    // tree-sitter read a construct (`! if …`, `! { …; }`) as a command of this name, where bash
+    // reads the construct: not what runs. Every suffix is tried by deny; nothing is approved.
+    out.unresolved.push(`the keyword ${JSON.stringify(name)} read as a command name`);
+    await denyEverySuffix(c.words.slice(1), shell, depth, deny);
+  } else if (name !== null && c.words[0] !== undefined) {
     const base = baseName(name);
     if (base !== name) deny.add([base, ...c.words.slice(1).map((w) => wordText(w, 'source'))].join(' '));
     if (isWrapper(name)) {

@@ -12,6 +12,7 @@ import {
   type MatchContext,
   type RuleSet,
 } from './matcher.js';
+import { looseForms } from './loose-deny.js';
 import { pathRuleMatches, resolvePath, type ResolvedPath } from './path-rules.js';
 import { wordValue } from './shell-words.js';
 
@@ -111,6 +112,10 @@ async function decideCommand(
     reading = await readScript(await ctx.shell.parse(about), ctx.shell);
   } catch (err) {
     return leave(`the command could not be parsed: ${String(err)}`);
+  }
+  if (reading.unresolved.length > 0) {
+    // Not fully resolved: bash may read it otherwise; deny rules also see its text, loosely cut.
+    reading.checks.push({ shown: about, allow: [], why: 'not fully parsed', deny: looseForms(about) });
   }
   for (const check of reading.checks) {
     const denied = deny.find(
