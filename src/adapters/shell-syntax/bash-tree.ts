@@ -14,8 +14,42 @@ export interface BashNode {
   readonly isMissing: boolean;
   readonly startIndex: number;
   readonly endIndex: number;
-  readonly children: readonly (BashNode | null)[];
-  fieldNameForChild(index: number): string | null;
+  /** A cursor over its children (field names in one pass: `fieldNameForChild` walks from the start). */
+  walk(): BashCursor;
+}
+
+/** web-tree-sitter's `TreeCursor`, as far as it is read here. */
+export interface BashCursor {
+  readonly currentNode: BashNode;
+  readonly currentFieldName: string | null;
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  delete(): void;
+}
+
+/** A node's children with their field names, in order. */
+interface Child {
+  node: BashNode;
+  field: string | null;
+}
+
+/** A node with its properties read once (each read of web-tree-sitter's is a call into WebAssembly). */
+function settled(n: BashNode): BashNode {
+  const { type, isNamed, isMissing, startIndex, endIndex } = n;
+  return { type, isNamed, isMissing, startIndex, endIndex, walk: () => n.walk() };
+}
+
+function childrenOf(n: BashNode): Child[] {
+  const cursor = n.walk();
+  const out: Child[] = [];
+  try {
+    if (!cursor.gotoFirstChild()) return out;
+    do out.push({ node: settled(cursor.currentNode), field: cursor.currentFieldName });
+    while (cursor.gotoNextSibling());
+    return out;
+  } finally {
+    cursor.delete();
+  }
 }
 
 /** Nesting deeper than this is not followed (a hostile `$($($(…)))` would exhaust the stack). */
@@ -66,9 +100,13 @@ export function translateBash(root: BashNode, source: string): ShellScript {
     unresolved.push(`${what} at ${n.startIndex}: ${JSON.stringify(snippet)}`);
   };
   const named = (n: BashNode): BashNode[] =>
-    n.children.filter((c): c is BashNode => c !== null && (c.isNamed || c.isMissing));
+    childrenOf(n)
+      .map((c) => c.node)
+      .filter((c) => c.isNamed || c.isMissing);
   const field = (n: BashNode, name: string): BashNode[] =>
-    n.children.filter((c, i): c is BashNode => c !== null && n.fieldNameForChild(i) === name);
+    childrenOf(n)
+      .filter((c) => c.field === name)
+      .map((c) => c.node);
 
   const deep = (n: BashNode, depth: number): boolean => {
     if (depth <= MAX_DEPTH) return false;
@@ -131,11 +169,11 @@ export function translateBash(root: BashNode, source: string): ShellScript {
   };
 
   const caseItem = (n: BashNode, depth: number): void => {
-    n.children.forEach((c, i) => {
-      if (c === null || !(c.isNamed || c.isMissing)) return;
-      if (n.fieldNameForChild(i) === 'value') word(c, depth);
+    for (const { node: c, field: f } of childrenOf(n)) {
+      if (!(c.isNamed || c.isMissing)) continue;
+      if (f === 'value') word(c, depth);
       else statement(c, depth);
-    });
+    }
   };
 
   /** Anything not understood: its inner statements and words are still collected (deny sees them). */
@@ -154,23 +192,23 @@ export function translateBash(root: BashNode, source: string): ShellScript {
   const command = (n: BashNode, depth: number): void => {
     const assignments: ShellWord[] = [];
     const words: ShellWord[] = [];
-    n.children.forEach((c, i) => {
-      if (c === null) return;
-      const f = n.fieldNameForChild(i);
+    for (const { node: c, field: f } of childrenOf(n)) {
       if (c.isMissing) unknown(c, `a missing ${c.type}`);
+      // tree-sitter-bash 0.25.1 reads `cmd # note⏎\rm x` as one command holding the comment, where
+      // bash ends the command at the comment's line break: not what runs.
+      else if (c.type === 'comment') unknown(c, 'a comment inside a command');
       else if (f === 'redirect' || isRedirect(c)) redirect(c, depth);
       else if (c.type === 'variable_assignment') assignments.push(word(c, depth));
       else if (c.type === 'command_name') words.push(...named(c).map((w) => word(w, depth)));
       else if (f === 'argument' || c.isNamed) words.push(word(c, depth));
       else words.push(unknownWord(c, `a bare ${JSON.stringify(text(c))} in a command`));
-    });
+    }
     commands.push({ assignments, words });
   };
 
   const declaration = (n: BashNode, depth: number): void => {
     const words: ShellWord[] = [];
-    for (const c of n.children) {
-      if (c === null) continue;
+    for (const { node: c } of childrenOf(n)) {
       if (c.isMissing) unknown(c, `a missing ${c.type}`);
       else if (!c.isNamed) words.push(literalWord(text(c)));
       else if (isRedirect(c)) redirect(c, depth);
@@ -180,7 +218,7 @@ export function translateBash(root: BashNode, source: string): ShellScript {
   };
 
   const redirect = (n: BashNode, depth: number): void => {
-    const op = n.children.find((c) => c !== null && !c.isNamed)?.type ?? n.type;
+    const op = childrenOf(n).find((c) => !c.node.isNamed)?.node.type ?? n.type;
     if (n.type === 'heredoc_redirect' || n.type === 'herestring_redirect') {
       // Their text is input; what is expanded in it (unquoted delimiter) still runs. tree-sitter-bash
       // puts what follows the delimiter on its line (`cat <<EOF | sh`, `<<EOF > out`) inside it.
@@ -198,8 +236,11 @@ export function translateBash(root: BashNode, source: string): ShellScript {
       unknown(n, 'a redirection without a target');
       return;
     }
-    for (const c of named(n))
-      if (c !== dest && c.type !== 'file_descriptor') unknown(c, 'a redirection not understood');
+    // (Nodes are read afresh on each walk: compared by place, not identity.)
+    const isDest = (c: BashNode): boolean => c.startIndex === dest.startIndex && c.type === dest.type;
+    for (const c of named(n)) {
+      if (!isDest(c) && c.type !== 'file_descriptor') unknown(c, 'a redirection not understood');
+    }
     redirects.push({ op, target: word(dest, depth) });
   };
 
@@ -231,9 +272,13 @@ export function translateBash(root: BashNode, source: string): ShellScript {
       case 'word':
       case 'number':
       case 'variable_name':
-      case 'file_descriptor':
-        for (const p of unquotedParts(text(n))) pushPart(parts, p.kind, p.text);
+      case 'file_descriptor': {
+        const t = text(n);
+        // An unquoted line break ends a command in bash: a word holding one was read otherwise.
+        if (/(^|[^\\])[\n\r]/.test(t)) unknown(n, 'a line break inside a word');
+        for (const p of unquotedParts(t)) pushPart(parts, p.kind, p.text);
         return;
+      }
       case 'raw_string':
         pushPart(parts, 'literal', text(n).slice(1, -1));
         return;
@@ -310,7 +355,7 @@ export function translateBash(root: BashNode, source: string): ShellScript {
     fill(end);
   };
 
-  statement(root, 0);
+  statement(settled(root), 0);
   return { commands, redirects, unresolved };
 }
 

@@ -36,7 +36,7 @@ interface Parsing {
 /**
  * The shell parser of the approval rules: tree-sitter with its bash grammar, both WebAssembly
  * (web-tree-sitter, bundled; the .wasm files read from `files`). Loaded on the first parse
- * (~50 ms), then ~0.2 ms per command of a few hundred characters. Translates, never decides.
+ * (0.05–0.15 s), then ~0.2 ms per command of a few hundred characters. Translates, never decides.
  */
 export class TreeSitterShell implements ShellSyntax {
   private loading: Promise<Parsing> | null = null;

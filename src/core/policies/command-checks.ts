@@ -57,8 +57,11 @@ const KEYWORDS = new Set([
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
 /** Shell options that take a value (`-o pipefail`, `-O extglob`). */
 const SHELL_VALUED = new Set(['-o', '+o', '-O', '+O']);
-/** How deep `bash -c "sh -c '…'"` is followed. */
-const MAX_NESTING = 4;
+/** How deep wrappers, `bash -c "sh -c '…'"` and `eval` are followed (each a level). */
+const MAX_NESTING = 8;
+/** How many possible commands of a wrapper whose options cannot be read are tried by deny rules. */
+const MAX_SUFFIXES = 32;
+const SUFFIX_WORDS = 256;
 
 const join = (words: readonly ShellWord[], dynamic: 'source' | 'drop'): string =>
   words
@@ -90,6 +93,11 @@ async function readCommand(
   const all = [...c.assignments, ...c.words];
   const shown = join(all, 'source');
   const deny = new Set<string>([shown, join(all, 'drop'), join(c.words, 'source'), join(c.words, 'drop')]);
+  if (depth > MAX_NESTING) {
+    out.unresolved.push(`commands nested deeper than ${MAX_NESTING} levels`);
+    out.checks.push({ shown, allow: [], why: 'nested too deep', deny: [...deny] });
+    return;
+  }
   const allow = new Set<string>([shown]);
   let why = whyNotResolved(c);
   let inner = false;
@@ -98,7 +106,7 @@ async function readCommand(
   /** The forms of a command run by this one (a wrapper's), added to this one's. */
   const through = async (words: readonly ShellWord[], assignments: readonly ShellWord[], opaque?: string) => {
     const sub: ShellReading = { checks: [], redirects: [], unresolved: [] };
-    await readCommand({ assignments, words }, shell, depth, sub);
+    await readCommand({ assignments, words }, shell, depth + 1, sub);
     out.redirects.push(...sub.redirects);
     out.unresolved.push(...sub.unresolved);
     // Its own check comes last (the checks of a script it runs come first).
@@ -116,14 +124,14 @@ async function readCommand(
     // tree-sitter read a construct (`! if …`, `! { …; }`) as a command of this name, where bash
     // reads the construct: not what runs. Every suffix is tried by deny; nothing is approved.
     out.unresolved.push(`the keyword ${JSON.stringify(name)} read as a command name`);
-    await denyEverySuffix(c.words.slice(1), shell, depth, deny);
+    await denyEverySuffix(c.words.slice(1), shell, depth, deny, out);
   } else if (name !== null && c.words[0] !== undefined) {
     const base = baseName(name);
     if (base !== name) deny.add([base, ...c.words.slice(1).map((w) => wordText(w, 'source'))].join(' '));
     if (isWrapper(name)) {
       const u = unwrap(c.words);
       if (u.ok) await through(u.inner, [...c.assignments, ...u.assignments], u.opaque);
-      else await denyEverySuffix(c.words.slice(1), shell, depth, deny);
+      else await denyEverySuffix(c.words.slice(1), shell, depth, deny, out);
     } else if (SHELLS.has(base)) {
       const script = shellScript(c.words);
       if (script === 'none') {
@@ -132,6 +140,7 @@ async function readCommand(
         why ??= `${name} -c runs a script known only when it runs`;
       } else if (depth >= MAX_NESTING) {
         why ??= `${name} -c nested too deep`;
+        out.unresolved.push(`${name} -c nested too deep`);
       } else {
         const nested = await readText(script, shell, depth + 1);
         append(out, nested);
@@ -183,19 +192,28 @@ function append(out: ShellReading, more: ShellReading): void {
 
 /**
  * A wrapper whose options could not be read for sure: a deny rule is tried on every command it
- * might run (each suffix of its arguments that starts with a word that is not an option).
+ * might run (each suffix of its arguments that starts with a word that is not an option), the
+ * first MAX_SUFFIXES of them; past those the line counts as unresolved (and deny rules try its
+ * loosely cut text, `looseForms`).
  */
 async function denyEverySuffix(
   words: readonly ShellWord[],
   shell: ShellSyntax,
   depth: number,
   deny: Set<string>,
+  out: ShellReading,
 ): Promise<void> {
+  let tried = 0;
   for (let i = 0; i < words.length; i++) {
     const v = wordValue(words[i] as ShellWord);
     if (v?.startsWith('-')) continue;
+    if (++tried > MAX_SUFFIXES) {
+      out.unresolved.push(`more than ${MAX_SUFFIXES} commands a wrapper might run`);
+      return;
+    }
     const sub: ShellReading = { checks: [], redirects: [], unresolved: [] };
-    await readCommand({ assignments: [], words: words.slice(i) }, shell, depth, sub);
+    // At most SUFFIX_WORDS words of each (a hostile line of thousands would cost their square).
+    await readCommand({ assignments: [], words: words.slice(i, i + SUFFIX_WORDS) }, shell, depth + 1, sub);
     for (const check of sub.checks) for (const d of check.deny) deny.add(d);
   }
 }

@@ -108,8 +108,18 @@ describe('issue 29: a deny rule matches any simple command, wherever it sits and
     'find . -name x -exec rm -rf {} \\;',
     'find . -execdir rm {} +',
     'time sudo nice rm -rf build',
+    'npm test # a note\n\\rm -rf build',
+    'cat README.md # a note\n\\rm -rf build && true',
   ])('Bash(rm *) denies %j', async (command) => {
     expect(await action(command)).toBe('deny');
+  });
+
+  it('hostile lines up to 64 KiB: thousands of wrappers, nested substitutions, unknown options', async () => {
+    expect(await action(`${'time '.repeat(10_000)}rm x`)).toBe('deny');
+    expect(await action(`${'$('.repeat(20_000)}rm x${')'.repeat(20_000)}`)).toBe('deny');
+    expect(await action(`sudo --x ${'a '.repeat(30_000)}`)).toBeNull();
+    expect(await action(`npm test ${'a '.repeat(30_000)}`)).toBe('approve');
+    expect(await action(`! ${'a '.repeat(30_000)}rm x; (`)).toBe('deny');
   });
 
   it('a deny rule also denies a request that is not complete', async () => {

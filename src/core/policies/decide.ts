@@ -12,7 +12,7 @@ import {
   type MatchContext,
   type RuleSet,
 } from './matcher.js';
-import { looseForms } from './loose-deny.js';
+import { denyNames, looseForms } from './loose-deny.js';
 import { pathRuleMatches, resolvePath, type ResolvedPath } from './path-rules.js';
 import { wordValue } from './shell-words.js';
 
@@ -115,7 +115,8 @@ async function decideCommand(
   }
   if (reading.unresolved.length > 0) {
     // Not fully resolved: bash may read it otherwise; deny rules also see its text, loosely cut.
-    reading.checks.push({ shown: about, allow: [], why: 'not fully parsed', deny: looseForms(about) });
+    const names = denyNames(deny.flatMap((r) => (r.glob === null ? [] : [r.glob])));
+    reading.checks.push({ shown: about, allow: [], why: 'not fully parsed', deny: looseForms(about, names) });
   }
   for (const check of reading.checks) {
     const denied = deny.find(

@@ -33,17 +33,36 @@ export interface MatchContext {
 /**
  * Whether `text` matches a rule's glob as a whole: `*` is any characters (`/` too); Claude Code's
  * prefix form `npm test:*` is "npm test" alone or followed by arguments. Runs of whitespace
- * count as one space in both.
+ * count as one space in both. Linear in the text whatever the glob (no backtracking: the texts
+ * are an agent's, up to 64 KiB).
  */
 export function globMatches(glob: string, text: string): boolean {
-  const squash = (s: string): string => s.trim().replace(/\s+/g, ' ');
   const g = squash(glob);
-  const prefix = g.endsWith(':*') ? g.slice(0, -2) : null;
-  const body = (prefix ?? g)
-    .split(/\*+/)
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}${prefix === null ? '' : '(?: .*)?'}$`, 's').test(squash(text));
+  const t = squash(text);
+  if (g.endsWith(':*')) {
+    const prefix = g.slice(0, -2);
+    return wildcard(prefix.split('*'), t) || wildcard(`${prefix} *`.split('*'), t);
+  }
+  return wildcard(g.split('*'), t);
+}
+
+const squash = (s: string): string => s.trim().replace(/\s+/g, ' ');
+
+/** Whether `text` is `parts` joined by runs of any characters: the first a prefix, the last a suffix, the others found in order. */
+function wildcard(parts: readonly string[], text: string): boolean {
+  const first = parts[0] ?? '';
+  if (parts.length === 1) return text === first;
+  const last = parts[parts.length - 1] ?? '';
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last))
+    return false;
+  let at = first.length;
+  const end = text.length - last.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = text.indexOf(part, at);
+    if (found < 0 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
 }
 
 /** Whether a rule's tool (a kind like `Bash` or a tool's own name) covers the vendor's tool `tool`. */
