@@ -5,7 +5,7 @@ import type {
   ShellWord,
   SimpleCommand,
 } from '../ports/shell-syntax.js';
-import { wordExpands, wordText, wordValue } from './shell-words.js';
+import { quoted, wordExpands, wordText, wordValue } from './shell-words.js';
 import { baseName, isWrapper, unwrap } from './wrappers.js';
 
 /**
@@ -123,7 +123,7 @@ async function readCommand(
   if (name !== null && KEYWORDS.has(name)) {
     // tree-sitter read a construct (`! if …`, `! { …; }`) as a command of this name, where bash
     // reads the construct: not what runs. Every suffix is tried by deny; nothing is approved.
-    out.unresolved.push(`the keyword ${JSON.stringify(name)} read as a command name`);
+    out.unresolved.push(`the keyword ${quoted(name)} read as a command name`);
     await denyEverySuffix(c.words.slice(1), shell, depth, deny, out);
   } else if (name !== null && c.words[0] !== undefined) {
     const base = baseName(name);
@@ -168,13 +168,13 @@ async function readCommand(
 /** Why no allow rule may approve a simple command as written, or null. */
 function whyNotResolved(c: SimpleCommand): string | null {
   for (const w of [...c.assignments, ...c.words]) {
-    if (wordValue(w) === null) return `${JSON.stringify(w.source)} is known only when it runs`;
+    if (wordValue(w) === null) return `${quoted(w.source)} is known only when it runs`;
   }
   const name = c.words[0];
   for (const w of [...c.assignments, ...c.words]) {
     const e = wordExpands(w);
-    if (e === 'braces') return `${JSON.stringify(w.source)} is expanded into several words`;
-    if (e === 'glob' && w === name) return `the command name ${JSON.stringify(w.source)} is a file pattern`;
+    if (e === 'braces') return `${quoted(w.source)} is expanded into several words`;
+    if (e === 'glob' && w === name) return `the command name ${quoted(w.source)} is a file pattern`;
   }
   return null;
 }

@@ -14,7 +14,7 @@ import {
 } from './matcher.js';
 import { denyNames, looseForms } from './loose-deny.js';
 import { pathRuleMatches, resolvePath, type ResolvedPath } from './path-rules.js';
-import { wordValue } from './shell-words.js';
+import { clipped, quoted, wordValue } from './shell-words.js';
 
 /** Where a request is judged, and what judging it needs from outside. */
 export interface DecideContext extends MatchContext {
@@ -79,14 +79,22 @@ async function decidePath(
   const p = await resolvePath(about, ctx.cwd, ctx.paths);
   const denied = deny.find((r) => r.glob !== null && pathRuleMatches(r.glob, p, ctx.cwd, false));
   if (denied)
-    return { action: 'deny', rule: denied.text, reason: `${denied.text} matches ${p.real ?? about}` };
+    return {
+      action: 'deny',
+      rule: denied.text,
+      reason: `${denied.text} matches ${clipped(p.real ?? about)}`,
+    };
   const partial = notWhole(req);
   if (partial !== null) return leave(partial);
   const allowed = allow.find((r) => r.glob === null || pathRuleMatches(r.glob, p, ctx.cwd, true));
   if (allowed)
-    return { action: 'approve', rule: allowed.text, reason: `${allowed.text} matches ${p.real ?? about}` };
+    return {
+      action: 'approve',
+      rule: allowed.text,
+      reason: `${allowed.text} matches ${clipped(p.real ?? about)}`,
+    };
   return leave(
-    `no allow rule matches ${p.real ?? about}${p.inside === null ? ' (outside the working folder)' : ''}`,
+    `no allow rule matches ${clipped(p.real ?? about)}${p.inside === null ? ' (outside the working folder)' : ''}`,
   );
 }
 
@@ -126,7 +134,7 @@ async function decideCommand(
       return {
         action: 'deny',
         rule: denied.text,
-        reason: `${denied.text} matches ${JSON.stringify(check.shown)}`,
+        reason: `${denied.text} matches ${quoted(check.shown)}`,
       };
   }
   const writes = await redirectTargets(reading.redirects, ctx);
@@ -143,7 +151,7 @@ async function decideCommand(
       return {
         action: 'deny',
         rule: denied.text,
-        reason: `${denied.text} matches the redirection to ${path.written}`,
+        reason: `${denied.text} matches the redirection to ${clipped(path.written)}`,
       };
   }
   const partial = notWhole(req);
@@ -156,15 +164,16 @@ async function decideCommand(
     if (rule === undefined) {
       return leave(
         check.why !== null
-          ? `${JSON.stringify(check.shown)}: ${check.why}`
-          : `no allow rule matches ${JSON.stringify(check.shown)}`,
+          ? `${quoted(check.shown)}: ${check.why}`
+          : `no allow rule matches ${quoted(check.shown)}`,
       );
     }
     if (rule !== null) used.add(rule.text);
   }
   for (const w of writes) {
     const rule = w.path === null ? undefined : allowedPath(w.path, w.kinds, rules.allow, ctx);
-    if (rule === undefined) return leave(`the redirection ${w.op} ${w.target} is not allowed by a rule`);
+    if (rule === undefined)
+      return leave(`the redirection ${w.op} ${clipped(w.target)} is not allowed by a rule`);
     if (rule !== null) used.add(rule.text);
   }
   const names = [...used].join(', ');

@@ -31,3 +31,9 @@ export function wordExpands(w: ShellWord): 'braces' | 'glob' | 'tilde' | null {
   if (w.parts[0]?.kind === 'bare' && w.parts[0].text.startsWith('~')) return 'tilde';
   return null;
 }
+
+/** A text as a reason names it: at most 200 characters (reasons go to logs). */
+export const clipped = (s: string): string => (s.length <= 200 ? s : `${s.slice(0, 199)}…`);
+
+/** The same, quoted. */
+export const quoted = (s: string): string => JSON.stringify(clipped(s));
