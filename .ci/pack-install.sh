@@ -27,6 +27,12 @@ echo "installed in $(($(date +%s) - started)) s"
 wtp="$prefix/bin/wtp"
 [ -L "$wtp" ] || fail "npm did not link $wtp"
 
+# The approval rules' shell parser: its two WebAssembly files ship beside the bundle (its JS is in it).
+pkg="$prefix/lib/node_modules/wezterm-parallel"
+for wasm in tree-sitter.wasm tree-sitter-bash.wasm; do
+  [ -s "$pkg/dist/$wasm" ] || fail "the package has no dist/$wasm"
+done
+
 want=$(node -p 'require("./package.json").version')
 got=$("$wtp" --version)
 [ "$got" = "$want" ] || fail "wtp --version printed '$got', expected '$want'"

@@ -2,7 +2,9 @@
 // bundling exists because Node 20 has no compile cache and resolving hundreds of
 // ESM files costs more than parsing one bundle (measured in docs/ARCHITECTURE.md).
 import { build } from 'esbuild';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { TUI_ALIASES } from './tui-aliases.mjs';
 
 const entryPoints = {
@@ -80,6 +82,15 @@ await viteBuild({
   logLevel: 'warn',
   build: { outDir: `${next}/web` },
 });
+// The approval rules' shell parser (src/adapters/shell-syntax/): web-tree-sitter's JavaScript is in
+// the bundle, its runtime and the bash grammar are WebAssembly files read from beside it. Only the
+// .wasm of tree-sitter-bash is used (its native addon is never built: allowScripts in package.json).
+const require = createRequire(import.meta.url);
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), `${next}/tree-sitter.wasm`);
+copyFileSync(
+  join(dirname(require.resolve('tree-sitter-bash/package.json')), 'tree-sitter-bash.wasm'),
+  `${next}/tree-sitter-bash.wasm`,
+);
 if (existsSync(`${root}dist`)) renameSync(`${root}dist`, old);
 renameSync(next, `${root}dist`);
 rmSync(old, { recursive: true, force: true });

@@ -59,6 +59,18 @@ describe('bundle boundaries', () => {
     }
   });
 
+  it('the approval rules’ shell parser (web-tree-sitter) loads only when a rule decides a command', async () => {
+    const meta = await metafile();
+    for (const entry of ['src/interfaces/cli/main.ts', 'src/daemon/host-main.ts', 'src/daemon/main.ts']) {
+      expect(pkg(staticInputs(meta, entry), 'web-tree-sitter'), entry).toEqual([]);
+    }
+    // It is bundled (the package installs nothing for it): its chunk is reached by a dynamic import.
+    const bundled = Object.values(meta.outputs).some((o) =>
+      Object.keys(o.inputs).some((i) => i.includes('node_modules/web-tree-sitter/')),
+    );
+    expect(bundled).toBe(true);
+  });
+
   it('the terminal UI (Ink, React) loads only with `wtp tui`', async () => {
     const inputs = staticInputs(await metafile(), 'src/interfaces/cli/main.ts');
     for (const heavy of ['ink', 'react', 'yoga-layout']) expect(pkg(inputs, heavy), heavy).toEqual([]);

@@ -22,6 +22,7 @@ import type {
 import type { ForgeCli } from './ports/forge.js';
 import type { GitDelivery, GitReview, GitWorktrees } from './ports/git.js';
 import type { MuxRegistry } from './ports/panes.js';
+import type { RealPaths, ShellSyntax } from './ports/shell-syntax.js';
 import type { DetectorTable } from './state/detectors/screen-detector.js';
 import type { StateEngineSettings } from './state/state-engine.js';
 import type { DispatchSettings } from './tasks/dispatcher.js';
@@ -83,4 +84,8 @@ export interface CoreAdapters {
   git?: { worktrees: GitWorktrees; review: GitReview; delivery?: GitDelivery };
   /** The forges' CLIs (gh, glab); without it (or git delivery) there is no push or pull request. */
   forge?: ForgeCli;
+  /** The approval rules' shell parser; without it no command is approved or denied by a rule. */
+  shell?: ShellSyntax;
+  /** Links in paths, for path rules; without it paths are taken as written. */
+  realPaths?: RealPaths;
 }

@@ -14,6 +14,7 @@ import type { TimerHandle } from './ports/daemon.js';
 import { DialogAnswerer } from './agents/dialog-answerer.js';
 import { PolicyAnswerer } from './policies/policy-answerer.js';
 import { HookWatch } from './state/hook-watch.js';
+import { NO_SHELL, PATHS_AS_WRITTEN } from './policies/without-parser.js';
 import { StateEngine } from './state/state-engine.js';
 import type { AgentGit } from './git/agent-worktree.js';
 import { createDelivery, DEFAULT_FORGE_SETTINGS } from './forge/create-delivery.js';
@@ -246,6 +247,8 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     profileCatalog,
     answers,
     approvals: s.approvals ?? { allow: [], deny: [] },
+    shell: a.shell ?? NO_SHELL,
+    paths: a.realPaths ?? PATHS_AS_WRITTEN,
     log: a.log,
   });
   return {

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CliForge } from '../adapters/forge/cli-forge.js';
 import { CliGitDelivery } from '../adapters/git/git-delivery.js';
 import { CliGitReview } from '../adapters/git/git-review.js';
@@ -7,7 +7,9 @@ import { FileOutputLogs } from '../adapters/output-log/file-output-logs.js';
 import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
 import type { ProcessAdapters } from './process-adapters.js';
 import type { SqliteStateStore } from '../adapters/sqlite/sqlite-state-store.js';
+import { TreeSitterShell, shellWasmFiles } from '../adapters/shell-syntax/tree-sitter-shell.js';
 import { randomIds } from '../adapters/system/random-ids.js';
+import { fsRealPaths } from '../adapters/system/real-paths.js';
 import { ownEnvironment } from '../config/env.js';
 import { tmuxSocketName, type WtpPaths } from '../config/paths.js';
 import type { WtpConfig } from '../config/schema.js';
@@ -91,6 +93,9 @@ export function coreAdapters(o: {
     muxes,
     profileCatalog: PROFILES,
     detectors: DETECTORS,
+    // The approval rules' parser: its WebAssembly next to the bundle (dist/), loaded on first use.
+    shell: new TreeSitterShell(shellWasmFiles([dirname(entry)])),
+    realPaths: fsRealPaths,
     git: {
       worktrees: new CliGitWorktrees({
         worktreesDir: worktreesDir(config, paths.stateDir),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { agentSchema, agentStateSchema } from './agent.js';
 import { isoTimeSchema } from './common.js';
-import { ANSWER_ACTIONS, ANSWER_VIA } from './constants.js';
+import { ANSWER_ACTIONS, ANSWER_VIA, REQUEST_ABOUT_MAX } from './constants.js';
 import { fleetOriginSchema } from './fleet.js';
 
 export { ANSWER_ACTIONS, ANSWER_VIA, type AnswerAction, type AnswerVia } from './constants.js';
@@ -33,7 +33,7 @@ export const answerRequestSchema = z.strictObject({
   expect: z
     .strictObject({
       state: agentStateSchema.describe('The state the user was shown'),
-      about: z.string().max(2_000).optional().describe('The command or path the user was shown'),
+      about: z.string().max(REQUEST_ABOUT_MAX).optional().describe('The command or path the user was shown'),
       since: isoTimeSchema
         .optional()
         .describe(

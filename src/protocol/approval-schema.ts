@@ -19,13 +19,15 @@ export const approvalsSchema = z
       .max(200)
       .default([])
       .describe(
-        'Requests answered yes without asking you. A command holding a shell control character (; & | $ < > ( ), a backquote or a newline) matches only a glob that holds it too',
+        'Requests answered yes without asking you. A shell command is parsed: it is approved only when every simple command in it is allowed, nothing in it is known only when it runs, and every file it writes is allowed by a Write rule (docs/answers.md)',
       ),
     deny: z
       .array(approvalRuleSchema)
       .max(200)
       .default([])
-      .describe('Requests answered no; deny wins over allow (a command matches when any part of it does)'),
+      .describe(
+        'Requests answered no; deny wins over allow (a command matches when any simple command in it does, however written or wrapped)',
+      ),
   })
   .describe(
     'Approval rules: Claude Code gets them as its own permission settings, other agents have their dialogs answered (audited as via policy)',

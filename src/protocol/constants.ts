@@ -87,3 +87,9 @@ export const TASK_STATUSES = [
   'cancelled',
 ] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/**
+ * How long a pending request's command or path may be (64 KiB): approval rules decide on the whole
+ * of it, so it is kept whole up to this bound; a longer one is cut here and never `complete`.
+ */
+export const REQUEST_ABOUT_MAX = 65_536;

@@ -74,6 +74,8 @@ export const ERROR_CATALOG = {
     'The agent does not wait for this answer: it is not asking for permission (approve, deny) or for input (answer), or no longer in the state the answer was given for. `details.now` has what its screen shows now.',
   DIALOG_CHANGED:
     'The dialog on the agent’s screen is not the one announced (another command or file, another kind of dialog): nothing was pressed. `details.now` has what the screen shows now; look again, then answer that.',
+  DIALOG_NOT_WHOLE:
+    'An approval rule decided the request, but the agent’s screen shows only part of it (clipped, or wrapped over rows the screen rules do not read): a rule never approves what the screen does not show whole, so nothing was pressed and the dialog waits for you. `details.now` has what the screen shows.',
   ANSWER_NOT_SUPPORTED:
     'This agent’s CLI does not declare how its dialogs are answered (`wtp profiles` lists which do), or the dialog has no such option (e.g. `--always`). Answer in its terminal (`wtp attach`).',
   ANSWER_NOT_AN_OPTION:

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ACTIVITY_STATES } from './constants.js';
+import { ACTIVITY_STATES, REQUEST_ABOUT_MAX } from './constants.js';
 
-export { ACTIVITY_STATES, type ActivityState } from './constants.js';
+export { ACTIVITY_STATES, REQUEST_ABOUT_MAX, type ActivityState } from './constants.js';
 export const activityStateSchema = z.enum(ACTIVITY_STATES);
 
 /**
@@ -35,9 +35,15 @@ export const pendingRequestSchema = z.object({
   tool: z.string().max(200).optional().describe('The tool asked for (Bash, Write, run_shell_command…)'),
   about: z
     .string()
-    .max(2_000)
+    .max(REQUEST_ABOUT_MAX)
     .optional()
     .describe('The command or file path asked about, as the answer check compares it with the screen'),
+  complete: z
+    .boolean()
+    .optional()
+    .describe(
+      "true: `about` is the whole command or path, from the agent's hook (not read off its screen, not cut at 64 KiB); only such a request can be approved by a rule",
+    ),
   diff: z
     .string()
     .max(8_000)

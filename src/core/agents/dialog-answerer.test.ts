@@ -314,4 +314,28 @@ describe('DialogAnswerer', () => {
     );
     expect(shown.message).toContain('(it was needs_permission when you looked)');
   });
+
+  it('a rule’s approval needs the request on screen whole: a 120-character row of a longer command is refused (DIALOG_NOT_WHOLE), a user’s is not', async () => {
+    const long = `pytest${'a'.repeat(160)}pytest${'a'.repeat(114)} ;touch\${IFS}/tmp/MARK`;
+    const row = long.slice(0, 120);
+    const screen = recorded('qwen/0.24.4/permission-01.screen');
+    const lines = screen.lines.map((l) => l.replace('touch fake-tool-ran.txt', row));
+    const detail: StateDetail = {
+      ...PERMISSION,
+      request: { kind: 'permission', tool: 'run_shell_command', about: long, complete: true },
+    };
+    const r = await rig('qwen', '0.24.4', 'needs_permission', detail);
+    r.screens.push({ ...screen, lines });
+    const order = { action: 'approve', via: 'policy', rule: 'Bash(pytest*)' } as const;
+    const err = await rejection(r.answerer.answer('a1', order, 'policy'));
+    expect(err.code).toBe('DIALOG_NOT_WHOLE');
+    expect(err.details).toMatchObject({ now: { about: row } });
+    expect(r.typed).toEqual([]);
+    // The user saw the dialog: the same clipped row is theirs to approve.
+    const done = r.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli');
+    await r.h.clock.advanceAsync(200);
+    expect(r.typed.map((t) => t.text)).toEqual(['\r']);
+    await leave(r);
+    await expect(done).resolves.toMatchObject({ action: 'approve' });
+  });
 });

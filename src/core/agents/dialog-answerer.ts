@@ -66,12 +66,13 @@ const LOOK_AGAIN_MS = 100;
 
 /** The planner's refusals, as error codes. */
 const REFUSALS: Record<
-  'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED' | 'UNKNOWN_DIALOG' | 'CHANGES_MODE',
+  'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED' | 'NOT_WHOLE' | 'UNKNOWN_DIALOG' | 'CHANGES_MODE',
   ErrorCode
 > = {
   DIALOG_CHANGED: 'DIALOG_CHANGED',
   NOT_WAITING: 'AGENT_NOT_WAITING',
   NOT_SUPPORTED: 'ANSWER_NOT_SUPPORTED',
+  NOT_WHOLE: 'DIALOG_NOT_WHOLE',
   UNKNOWN_DIALOG: 'DIALOG_UNKNOWN',
   CHANGES_MODE: 'ANSWER_CHANGES_MODE',
 };
@@ -222,7 +223,14 @@ export class DialogAnswerer {
     const plan = planDialogAnswer({
       answers: dialogs,
       action,
-      announced: { state: agent.state, reason: d.reason, tool: d.tool, about },
+      // A rule's approval needs the request on screen whole (a user saw it; a rule did not).
+      announced: {
+        state: agent.state,
+        reason: d.reason,
+        tool: d.tool,
+        about,
+        whole: order.rule !== undefined,
+      },
       screen: verdict,
       lines,
       acceptModeChange: order.acceptModeChange === true,
@@ -424,6 +432,8 @@ function refusalText(agent: AgentRecord, code: string, action: string, option?: 
       return `Agent "${agent.name}"'s dialog has no "${action}" option; answer in its terminal (\`wtp attach ${agent.name}\`).`;
     case 'NOT_WAITING':
       return `Agent "${agent.name}" shows no permission dialog on its screen; nothing was pressed.`;
+    case 'NOT_WHOLE':
+      return `Agent "${agent.name}"'s screen shows only part of the request (cut or wrapped): an approval rule never approves it; nothing was pressed. Answer it yourself.`;
     default:
       return `The dialog on agent "${agent.name}"'s screen is not the one announced; nothing was pressed. Look again, then answer that.`;
   }

@@ -5,7 +5,7 @@ import {
   parseApprovalRule,
   type ApprovalRule,
 } from '../../protocol/approval-rule.js';
-import { decide, ruleMatches, type MatchContext } from './matcher.js';
+import { globMatches, ruleAppliesTo, toolCovers, type MatchContext } from './matcher.js';
 
 const rule = (text: string): ApprovalRule => {
   const r = parseApprovalRule(text);
@@ -22,8 +22,6 @@ const gemini: MatchContext = {
   cwd: '/work/app',
   tools: { Bash: ['run_shell_command'], Write: ['write_file'], Edit: ['replace'], Read: ['read_file'] },
 };
-const allows = (r: string, tool: string, about: string | undefined, ctx = claude): boolean =>
-  ruleMatches(rule(r), { tool, about }, ctx, true);
 
 describe('approval rules: parsing', () => {
   it('takes Tool, Tool(glob), vendor:Tool(glob) and *', () => {
@@ -49,101 +47,31 @@ describe('approval rules: parsing', () => {
   });
 });
 
-describe('approval rules: commands', () => {
-  it('matches a command by glob, `*` being any characters', () => {
-    expect(allows('Bash(npm test*)', 'Bash', 'npm test')).toBe(true);
-    expect(allows('Bash(npm test*)', 'Bash', 'npm test -- --watch=false')).toBe(true);
-    expect(allows('Bash(npm test*)', 'Bash', '  npm   test  ')).toBe(true);
-    expect(allows('Bash(npm test*)', 'Bash', 'npm install')).toBe(false);
-    expect(allows('Bash(npm test*)', 'Bash', 'xnpm test')).toBe(false);
-    expect(allows('Bash(npm run test:*)', 'Bash', 'npm run test')).toBe(true);
-    expect(allows('Bash(npm run test:*)', 'Bash', 'npm run test:unit')).toBe(false);
-    expect(allows('Bash(npm run test:*)', 'Bash', 'npm run test foo')).toBe(true);
-  });
-
-  it.each([
-    'npm test; rm -rf /',
-    'npm test && rm -rf /',
-    'npm test || rm -rf /',
-    'npm test | sh',
-    'npm test `rm -rf /`',
-    'npm test $(rm -rf /)',
-    'npm test > /etc/passwd',
-    'npm test < /dev/zero',
-    'npm test & rm -rf /',
-    'npm test\nrm -rf /',
-    'npm test ${IFS}',
-  ])('an allow glob never matches a command with a control operator it lacks: %j', (command) => {
-    expect(allows('Bash(npm test*)', 'Bash', command)).toBe(false);
-    expect(allows('Bash(*)', 'Bash', command)).toBe(false);
-  });
-
-  it('a glob that holds the operator matches it', () => {
-    expect(allows('Bash(npm test | tee *)', 'Bash', 'npm test | tee out.txt')).toBe(true);
-    expect(allows('Bash(npm test | tee *)', 'Bash', 'npm test | tee out.txt; rm -rf /')).toBe(false);
-  });
-
-  it('a deny glob matches any command within the line', () => {
-    const r = rule('Bash(rm *)');
-    const denied = (about: string): boolean => ruleMatches(r, { tool: 'Bash', about }, claude, false);
-    expect(denied('rm -rf /')).toBe(true);
-    expect(denied('npm test; rm -rf /')).toBe(true);
-    expect(denied('npm test && rm -rf /')).toBe(true);
-    expect(denied('echo $(rm -rf /)')).toBe(true);
-    expect(denied('npm test')).toBe(false);
+describe('approval rules: globs and tools', () => {
+  it('matches a text by glob, `*` being any characters, whitespace runs as one space', () => {
+    expect(globMatches('npm test*', 'npm test')).toBe(true);
+    expect(globMatches('npm test*', 'npm test -- --watch=false')).toBe(true);
+    expect(globMatches('npm test*', '  npm   test  ')).toBe(true);
+    expect(globMatches('npm test*', 'npm install')).toBe(false);
+    expect(globMatches('npm test*', 'xnpm test')).toBe(false);
+    expect(globMatches('npm run test:*', 'npm run test')).toBe(true);
+    expect(globMatches('npm run test:*', 'npm run test:unit')).toBe(false);
+    expect(globMatches('npm run test:*', 'npm run test foo')).toBe(true);
+    expect(globMatches('a.b(c)', 'a.b(c)')).toBe(true);
+    expect(globMatches('a.b', 'axb')).toBe(false);
   });
 
   it('Bash means the shell tool of every vendor; a vendor scope limits it', () => {
-    expect(allows('Bash(npm test*)', 'run_shell_command', 'npm test', gemini)).toBe(true);
-    expect(allows('run_shell_command(npm test*)', 'run_shell_command', 'npm test', gemini)).toBe(true);
-    expect(allows('claude:Bash(npm test*)', 'run_shell_command', 'npm test', gemini)).toBe(false);
-    expect(allows('gemini:Bash(npm test*)', 'run_shell_command', 'npm test', gemini)).toBe(true);
-    expect(allows('Bash(npm test*)', 'write_file', 'npm test', gemini)).toBe(false);
-  });
-
-  it('a request whose tool or target is unknown matches no rule that names them', () => {
-    expect(ruleMatches(rule('Bash(npm test*)'), { about: 'npm test' }, claude, true)).toBe(false);
-    expect(ruleMatches(rule('Bash(npm test*)'), { tool: 'Bash' }, claude, true)).toBe(false);
-    expect(ruleMatches(rule('Bash'), { tool: 'Bash' }, claude, true)).toBe(true);
-    expect(ruleMatches(rule('*'), {}, claude, true)).toBe(true);
-  });
-});
-
-describe('approval rules: paths', () => {
-  it('matches a path relative to the agent directory, absolute or not', () => {
-    expect(allows('Write(src/**)', 'Write', 'src/a/b.ts')).toBe(true);
-    expect(allows('Write(src/**)', 'Write', '/work/app/src/a.ts')).toBe(true);
-    expect(allows('Write(src/*.ts)', 'Write', 'src/a.ts')).toBe(true);
-    expect(allows('Write(src/**)', 'Write', 'test/a.ts')).toBe(false);
-    expect(allows('Write(src/**)', 'Write', '/elsewhere/src/a.ts')).toBe(false);
-    expect(allows('Edit(src/**)', 'MultiEdit', 'src/a.ts')).toBe(true);
-    expect(allows('Write(src/**)', 'write_file', 'src/a.ts', gemini)).toBe(true);
-    const codex = { ...gemini, profile: 'codex', tools: { Write: ['apply_patch'], Edit: ['apply_patch'] } };
-    expect(allows('Edit(src/**)', 'apply_patch', 'src/a.ts', codex)).toBe(true);
-    expect(allows('Write(src/**)', 'apply_patch', 'src/a.ts', codex)).toBe(true);
-  });
-
-  it('never allows a path that climbs out with .. unless the glob says so', () => {
-    expect(allows('Write(src/**)', 'Write', 'src/../../etc/passwd')).toBe(false);
-    expect(allows('Write(src/**)', 'Write', '/work/app/src/../../../etc/passwd')).toBe(false);
-    expect(allows('Write(../shared/*)', 'Write', '../shared/x')).toBe(true);
-  });
-});
-
-describe('decide', () => {
-  const rules = { allow: [rule('Bash(npm *)'), rule('Read')], deny: [rule('Bash(npm publish*)')] };
-  it('deny wins over allow, and names the rule', () => {
-    expect(decide(rules, { tool: 'Bash', about: 'npm test' }, claude)).toEqual({
-      action: 'approve',
-      rule: 'Bash(npm *)',
-    });
-    expect(decide(rules, { tool: 'Bash', about: 'npm publish --tag x' }, claude)).toEqual({
-      action: 'deny',
-      rule: 'Bash(npm publish*)',
-    });
-    expect(decide(rules, { tool: 'Read', about: '/etc/hosts' }, claude)).toMatchObject({ action: 'approve' });
-    expect(decide(rules, { tool: 'Bash', about: 'rm -rf /' }, claude)).toBeNull();
-    expect(decide(rules, { tool: 'Bash', about: 'npm test; rm -rf /' }, claude)).toBeNull();
+    const applies = (r: string, tool: string, ctx = gemini): boolean => ruleAppliesTo(rule(r), tool, ctx);
+    expect(applies('Bash(npm test*)', 'run_shell_command')).toBe(true);
+    expect(applies('run_shell_command(npm test*)', 'run_shell_command')).toBe(true);
+    expect(applies('claude:Bash(npm test*)', 'run_shell_command')).toBe(false);
+    expect(applies('gemini:Bash(npm test*)', 'run_shell_command')).toBe(true);
+    expect(applies('Bash(npm test*)', 'write_file')).toBe(false);
+    expect(applies('Bash', 'Bash', claude)).toBe(true);
+    expect(ruleAppliesTo(rule('Bash(x)'), undefined, claude)).toBe(false);
+    expect(ruleAppliesTo(rule('*'), undefined, claude)).toBe(true);
+    expect(toolCovers('Edit', 'MultiEdit', claude.tools)).toBe(true);
   });
 });
 

@@ -10,6 +10,11 @@ export const COMMAND_CLASS = 'Bash';
 export interface AskedRequest {
   tool?: string | undefined;
   about?: string | undefined;
+  /**
+   * `about` is the whole command or path, as the agent's hook gave it (PendingRequest.complete).
+   * Without it (read off a screen, or cut at its bound) no rule approves the request.
+   */
+  complete?: boolean | undefined;
 }
 
 /** The rules that apply to one agent, already parsed. */
@@ -25,54 +30,39 @@ export interface MatchContext {
   cwd: string;
 }
 
-export interface PolicyDecision {
-  action: 'approve' | 'deny';
-  /** The rule that decided, as written. */
-  rule: string;
-}
-
-/** Shell control characters: a command holding one matches an allow glob only if the glob holds it too. */
-const CONTROL = /[;&|`$<>()\n\r]/g;
-
-function globRegex(glob: string): RegExp {
-  // Claude Code's legacy prefix form `npm test:*` = "npm test" alone or followed by arguments.
-  const prefix = glob.endsWith(':*') ? glob.slice(0, -2) : null;
-  const body = (prefix ?? glob)
-    .split(/\*+/)
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}${prefix === null ? '' : '(?: .*)?'}$`, 's');
+/**
+ * Whether `text` matches a rule's glob as a whole: `*` is any characters (`/` too); Claude Code's
+ * prefix form `npm test:*` is "npm test" alone or followed by arguments. Runs of whitespace
+ * count as one space in both. Linear in the text whatever the glob (no backtracking: the texts
+ * are an agent's, up to 64 KiB).
+ */
+export function globMatches(glob: string, text: string): boolean {
+  const g = squash(glob);
+  const t = squash(text);
+  if (g.endsWith(':*')) {
+    const prefix = g.slice(0, -2);
+    return wildcard(prefix.split('*'), t) || wildcard(`${prefix} *`.split('*'), t);
+  }
+  return wildcard(g.split('*'), t);
 }
 
 const squash = (s: string): string => s.trim().replace(/\s+/g, ' ');
 
-/** Whether a command line matches an allow glob: the whole of it, and no control operator the glob lacks. */
-export function commandAllowed(glob: string, command: string): boolean {
-  for (const c of new Set(command.match(CONTROL) ?? [])) if (!glob.includes(c)) return false;
-  return globRegex(squash(glob)).test(squash(command));
-}
-
-/** Whether a command line matches a deny glob: the whole of it or any command within it. */
-export function commandDenied(glob: string, command: string): boolean {
-  const re = globRegex(squash(glob));
-  const parts = command.split(/\$\(|[;&|`()\n\r]/).map(squash);
-  return [squash(command), ...parts].some((p) => p !== '' && re.test(p));
-}
-
-/** A path as a rule sees it: relative to the agent's directory when inside it. */
-function relativePath(path: string, cwd: string): string {
-  const base = cwd.endsWith('/') ? cwd : `${cwd}/`;
-  return path.startsWith(base) ? path.slice(base.length) : path;
-}
-
-const hasParentStep = (path: string): boolean => /(^|\/)\.\.(\/|$)/.test(path);
-
-/** Whether a path matches a glob (`*` any characters, `/` too); `..` only when the glob has it. */
-export function pathMatches(glob: string, path: string, cwd: string, allow: boolean): boolean {
-  const rel = relativePath(path.trim(), cwd);
-  if (allow && hasParentStep(rel) && !glob.includes('..')) return false;
-  const re = globRegex(glob);
-  return re.test(rel) || (!allow && re.test(path.trim()));
+/** Whether `text` is `parts` joined by runs of any characters: the first a prefix, the last a suffix, the others found in order. */
+function wildcard(parts: readonly string[], text: string): boolean {
+  const first = parts[0] ?? '';
+  if (parts.length === 1) return text === first;
+  const last = parts[parts.length - 1] ?? '';
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last))
+    return false;
+  let at = first.length;
+  const end = text.length - last.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = text.indexOf(part, at);
+    if (found < 0 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
 }
 
 /** Whether a rule's tool (a kind like `Bash` or a tool's own name) covers the vendor's tool `tool`. */
@@ -80,30 +70,15 @@ export function toolCovers(ruleTool: string, tool: string, tools: ToolClasses): 
   return ruleTool === tool || (tools[ruleTool]?.includes(tool) ?? false);
 }
 
-/** Whether one rule covers the request, for an allow (`allow`) or a deny rule. */
-export function ruleMatches(
-  rule: ApprovalRule,
-  req: AskedRequest,
-  ctx: MatchContext,
-  allow: boolean,
-): boolean {
+/** Whether a rule is about this request's tool, on this agent's vendor (its glob aside). */
+export function ruleAppliesTo(rule: ApprovalRule, tool: string | undefined, ctx: MatchContext): boolean {
   if (rule.vendor !== null && rule.vendor !== ctx.profile) return false;
-  if (rule.tool !== '*') {
-    if (req.tool === undefined) return false;
-    if (!toolCovers(rule.tool, req.tool, ctx.tools)) return false;
-  }
-  if (rule.glob === null) return true;
-  if (req.about === undefined || req.tool === undefined) return false;
-  if (toolCovers(COMMAND_CLASS, req.tool, ctx.tools)) {
-    return allow ? commandAllowed(rule.glob, req.about) : commandDenied(rule.glob, req.about);
-  }
-  return pathMatches(rule.glob, req.about, ctx.cwd, allow);
+  if (rule.tool === '*') return true;
+  return tool !== undefined && toolCovers(rule.tool, tool, ctx.tools);
 }
 
-/** The answer the rules give a request: deny wins over allow; null when no rule covers it. */
-export function decide(rules: RuleSet, req: AskedRequest, ctx: MatchContext): PolicyDecision | null {
-  const denied = rules.deny.find((r) => ruleMatches(r, req, ctx, false));
-  if (denied) return { action: 'deny', rule: denied.text };
-  const allowed = rules.allow.find((r) => ruleMatches(r, req, ctx, true));
-  return allowed ? { action: 'approve', rule: allowed.text } : null;
+/** Whether a rule covers a kind of tool (`Write`…): names the kind, one of its tools, or any tool. */
+export function ruleCoversClass(rule: ApprovalRule, kind: string, ctx: MatchContext): boolean {
+  if (rule.vendor !== null && rule.vendor !== ctx.profile) return false;
+  return rule.tool === '*' || rule.tool === kind || (ctx.tools[kind]?.includes(rule.tool) ?? false);
 }

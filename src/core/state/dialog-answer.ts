@@ -15,6 +15,11 @@ export interface AnnouncedDialog {
   tool?: string | undefined;
   /** The command or path asked about (from the evidence: `askedAbout`), when known. */
   about?: string | undefined;
+  /**
+   * An approval rule answers (issue 29): the screen must show `about` whole — equal, not a clipped
+   * prefix, not the first row of a wrapped one — or the dialog is left for the user (`NOT_WHOLE`).
+   */
+  whole?: boolean | undefined;
 }
 
 /** What the screen shows now, as a refusal says it. */
@@ -41,7 +46,8 @@ export type DialogAnswerPlan =
     }
   | {
       ok: false;
-      code: 'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED' | 'UNKNOWN_DIALOG' | 'CHANGES_MODE';
+      code:
+        'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED' | 'NOT_WHOLE' | 'UNKNOWN_DIALOG' | 'CHANGES_MODE';
       now: DialogNow;
       /** CHANGES_MODE: the option that would be pressed, as drawn. */
       option?: string;
@@ -77,6 +83,14 @@ export function sameAbout(announced: string, onScreen: string): boolean {
   const underPath = (abs: string, rel: string): boolean =>
     /^\/\S*$/.test(abs) && rel !== '' && abs.endsWith(`/${rel}`);
   return underPath(a, s) || underPath(s, a);
+}
+
+/**
+ * Whether the screen shows the announced target whole: equal up to runs of whitespace. A clipped
+ * row (`…`), the first row of a wrapped command or a file named relative on screen is not.
+ */
+export function sameWhole(announced: string, onScreen: string): boolean {
+  return squash(announced) === squash(onScreen);
 }
 
 /**
@@ -119,6 +133,9 @@ export function planDialogAnswer(input: {
   if (announced.about !== undefined) {
     if (screen.about === undefined || !sameAbout(announced.about, screen.about)) {
       return { ok: false, code: 'DIALOG_CHANGED', now };
+    }
+    if (announced.whole === true && action !== 'deny' && !sameWhole(announced.about, screen.about)) {
+      return { ok: false, code: 'NOT_WHOLE', now };
     }
   }
   const about = screen.about === undefined ? {} : { about: screen.about };

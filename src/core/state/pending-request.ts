@@ -82,11 +82,16 @@ export function requestChange(
 
 /**
  * One request of a dialog completed by another of the same dialog: the first's fields, and what
- * it lacks from the other; of two targets one of which goes on from the other (a command drawn
- * half-way when the screen was read), the longer.
+ * it lacks from the other; a `complete` target (a hook's whole command or path) over any other, else
+ * of two targets one of which goes on from the other (a command drawn half-way when the screen was
+ * read), the longer. `complete` stays only with the target it was said of.
  */
 export function mergeRequests(first: PendingRequest, other: PendingRequest): PendingRequest {
   const merged = { ...other, ...first };
+  // A complete target (a hook's whole command) is never replaced by one read off a screen.
+  const whole = [first, other].find((r) => r.complete === true && r.about !== undefined);
+  if (whole !== undefined) return { ...merged, about: whole.about, complete: true };
+  delete merged.complete;
   const [a, b] = [first.about, other.about];
   if (a !== undefined && b !== undefined) {
     const [x, y] = [trimmed(a), trimmed(b)];

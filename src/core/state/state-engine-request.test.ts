@@ -73,7 +73,7 @@ describe('state engine: the pending request', () => {
       tool_name: 'Bash',
       tool_input: { command: 'npm test', description: 'run the tests' },
     });
-    const want = { kind: 'permission', tool: 'Bash', about: 'npm test' };
+    const want = { kind: 'permission', tool: 'Bash', about: 'npm test', complete: true };
     expect(agentOf(h, id).stateDetail).toMatchObject({
       source: 'hook',
       evidence: 'hook PermissionRequest Bash "npm test"',
@@ -95,7 +95,14 @@ describe('state engine: the pending request', () => {
     expect(before.stateDetail.request).toEqual({ kind: 'permission', tool: 'Write', about: 'notes.txt' });
     h.clock.advance(120);
     await hook(h, id, WRITE);
-    const full = { kind: 'permission', tool: 'Write', about: 'notes.txt', diff: 'one\ntwo\n' };
+    // The hook's whole path (complete) replaces the status record's short one: rules decide on it.
+    const full = {
+      kind: 'permission',
+      tool: 'Write',
+      about: '/p/notes.txt',
+      complete: true,
+      diff: 'one\ntwo\n',
+    };
     const a = agentOf(h, id);
     expect(a).toMatchObject({ state: 'needs_permission', stateSince: since });
     expect(a.stateDetail).toMatchObject({ source: 'status', request: full });
@@ -127,6 +134,7 @@ describe('state engine: the pending request', () => {
       kind: 'permission',
       tool: 'Write',
       about: '/p/notes.txt',
+      complete: true,
       diff: 'one\ntwo\n',
     });
     await hook(h, id, WRITE);
@@ -150,7 +158,13 @@ describe('state engine: the pending request', () => {
     // older rule read it) neither replaces the request nor adds to it; the file, relative, agrees.
     h.clock.advance(250);
     await screen(h, id, { ...dialog, about: '1 one' });
-    const want = { kind: 'permission', tool: 'Write', about: '/p/notes.txt', diff: 'one\ntwo\n' };
+    const want = {
+      kind: 'permission',
+      tool: 'Write',
+      about: '/p/notes.txt',
+      complete: true,
+      diff: 'one\ntwo\n',
+    };
     expect(agentOf(h, id).stateDetail.request).toEqual(want);
     await screen(h, id, { ...dialog, about: 'notes.txt' });
     expect(agentOf(h, id).stateDetail.request).toEqual(want);
@@ -203,6 +217,7 @@ describe('state engine: the pending request', () => {
       kind: 'permission',
       tool: 'Write',
       about: '/p/notes.txt',
+      complete: true,
       diff: 'one\ntwo\n',
     });
   });

@@ -26,15 +26,19 @@ describe('readClaudeHook: what a permission dialog asks', () => {
       reason: 'permission',
       tool: 'Bash',
       evidence: 'hook PermissionRequest Bash "npm test"',
-      request: { kind: 'permission', tool: 'Bash', about: 'npm test' },
+      request: { kind: 'permission', tool: 'Bash', about: 'npm test', complete: true },
     });
     expect(askedAbout(s?.evidence)).toBe(s?.request?.about);
     const quotes = asks('Bash', { command: 'echo "a b" > out.txt' });
     expect(askedAbout(quotes?.evidence)).toBe('echo "a b" > out.txt');
-    // A long command: the request says as much as the evidence quotes.
+    // A long command: the request keeps all of it (rules decide on the whole); the evidence quotes 200 characters.
     const long = asks('Bash', { command: `echo ${'x'.repeat(400)}` });
-    expect(long?.request?.about).toHaveLength(200);
-    expect(askedAbout(long?.evidence)).toBe(long?.request?.about);
+    expect(long?.request).toMatchObject({ about: `echo ${'x'.repeat(400)}`, complete: true });
+    expect(askedAbout(long?.evidence)).toBe(long?.request?.about?.slice(0, 200));
+    // Longer than 64 KiB: cut there, and not complete (no rule approves it).
+    const huge = asks('Bash', { command: 'x'.repeat(70_000) });
+    expect(huge?.request?.about).toHaveLength(65_536);
+    expect(huge?.request?.complete).toBeUndefined();
   });
 
   it('Write: the file and its new content; Edit and MultiEdit: the file and the change', () => {
@@ -42,6 +46,7 @@ describe('readClaudeHook: what a permission dialog asks', () => {
       kind: 'permission',
       tool: 'Write',
       about: '/p/out.txt',
+      complete: true,
       diff: 'hi\n',
     });
     const edit = asks('Edit', { file_path: '/p/a.ts', old_string: 'let x = 1;', new_string: 'const x = 1;' });
@@ -49,6 +54,7 @@ describe('readClaudeHook: what a permission dialog asks', () => {
       kind: 'permission',
       tool: 'Edit',
       about: '/p/a.ts',
+      complete: true,
       diff: '@@\n-let x = 1;\n+const x = 1;',
     });
     expect(askedAbout(edit?.evidence)).toBe('/p/a.ts');

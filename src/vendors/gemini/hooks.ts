@@ -1,6 +1,6 @@
 import type { HookReading } from '../../core/agents/profiles.js';
 import { hookSignals, str } from '../hook-signal.js';
-import { ABOUT_MAX } from '../tool-request.js';
+import { aboutFields } from '../tool-request.js';
 
 /** What Gemini CLI puts in AfterAgent's `prompt_response` when the turn gave no text (it failed). */
 const NO_RESPONSE = '[no response text]';
@@ -49,16 +49,13 @@ export function readGeminiHook(body: Record<string, unknown>, received: number):
         return reading(sig('needs_input', 'question', text, { request: { kind: 'question' } }));
       }
       // The request: the command, or the edited file (`filePath`) and its `fileDiff`; an MCP tool's name.
-      const about = (str(details.command) ?? str(details.filePath) ?? str(details.fileName))?.slice(
-        0,
-        ABOUT_MAX,
-      );
+      const about = str(details.command) ?? str(details.filePath) ?? str(details.fileName);
       const diff = str(details.fileDiff)?.slice(0, 8_000);
       const tool = str(details.toolName);
       const request = {
         kind: 'permission' as const,
         ...(tool === undefined ? {} : { tool }),
-        ...(about === undefined ? {} : { about }),
+        ...aboutFields(about),
         ...(diff === undefined ? {} : { diff }),
       };
       return reading(sig('needs_permission', 'permission', text, { request }));

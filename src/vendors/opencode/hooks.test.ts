@@ -55,10 +55,20 @@ describe('readOpencodeHook', () => {
     const edit = read(body('permission.asked', { permission: 'edit', about: '/p/notes.txt' }));
     expect(edit.signal?.evidence).toBe('hook permission.asked edit "/p/notes.txt"');
     expect(edit.signal?.request).toEqual({ kind: 'permission', tool: 'edit', about: '/p/notes.txt' });
-    // The request's target is the one the evidence quotes (what `wtp approve` checks on screen).
+    // The request keeps the whole target; the evidence quotes its first 200 characters.
     const long = read(body('permission.asked', { permission: 'bash', about: `echo ${'x'.repeat(290)}` }));
-    expect(long.signal?.request?.about).toBe(`echo ${'x'.repeat(195)}`);
+    expect(long.signal?.request?.about).toBe(`echo ${'x'.repeat(290)}`);
     expect(long.signal?.evidence).toBe(`hook permission.asked bash "echo ${'x'.repeat(195)}"`);
+    // Complete only when the plugin says it did not cut it (a plugin of before did not say, and cut at 300).
+    const whole = read(body('permission.asked', { permission: 'bash', about: 'npm test', aboutCut: false }));
+    expect(whole.signal?.request).toEqual({
+      kind: 'permission',
+      tool: 'bash',
+      about: 'npm test',
+      complete: true,
+    });
+    const cut = read(body('permission.asked', { permission: 'bash', about: 'npm test', aboutCut: true }));
+    expect(cut.signal?.request?.complete).toBeUndefined();
     expect(read(body('permission.replied', { reply: 'once' })).signal).toMatchObject({
       state: 'working',
       evidence: 'hook permission.replied once',

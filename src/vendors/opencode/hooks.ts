@@ -54,7 +54,9 @@ export function readOpencodeHook(body: Record<string, unknown>, at: number): Hoo
       return reading(sig('idle', reason, [`after ${error}`]));
     }
     case 'permission.asked': {
-      const request = permissionRequest(tool, { command: p.about });
+      // The plugin says whether it cut the target (`aboutCut`; a plugin written before it did not
+      // say, and cut at 300 characters): only one it says it did not cut is complete.
+      const request = permissionRequest(tool, { command: p.about }, p.aboutCut === false);
       return reading(sig('needs_permission', 'permission', askedWords(request), { request }));
     }
     case 'question.asked': {

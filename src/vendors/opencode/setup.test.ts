@@ -168,7 +168,7 @@ describe('the OpenCode plugin (run in Node: the same fetch and child_process tha
         b('session.status', { type: 'busy' }),
         { ...b('session.created'), session_id: 'ses_child', subagent: true },
         { ...b('session.status', { type: 'busy' }), session_id: 'ses_child', subagent: true },
-        b('permission.asked', { permission: 'bash', about: 'echo hi > out.txt' }),
+        b('permission.asked', { permission: 'bash', about: 'echo hi > out.txt', aboutCut: false }),
         b('permission.replied', { reply: 'once' }),
         b('question.asked', { question: 'Which colour?', options: [] }),
         b('question.asked', { question: 'Which size?', options: ['S', 'L'] }),

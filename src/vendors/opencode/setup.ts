@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HookEndpoints, VendorSetup, VendorSetupContext } from '../../core/ports/vendor-setup.js';
+import { REQUEST_ABOUT_MAX } from '../../protocol/constants.js';
 
 /** The per-agent plugin file (0600, in the agent's own folder). */
 const PLUGIN_FILE = 'wtp-opencode-plugin.js';
@@ -35,6 +36,7 @@ import { spawn } from 'node:child_process';
 
 const WTP = ${JSON.stringify({ http: t.http, command: t.command, events: OPENCODE_EVENTS })};
 const cut = (v) => (typeof v === 'string' ? v.slice(0, 300) : undefined);
+const ABOUT_MAX = ${REQUEST_ABOUT_MAX};
 
 function post(body) {
   const json = JSON.stringify(body);
@@ -66,7 +68,8 @@ function brief(type, p) {
     case 'permission.asked': {
       const m = p.metadata ?? {};
       const about = m.command ?? m.filepath ?? m.filePath ?? (Array.isArray(p.patterns) ? p.patterns.join(' ') : undefined);
-      return { permission: cut(p.permission), about: cut(about) };
+      const aboutCut = typeof about !== 'string' || about.length > ABOUT_MAX || !(m.command ?? m.filepath ?? m.filePath);
+      return { permission: cut(p.permission), about: typeof about === 'string' ? about.slice(0, ABOUT_MAX) : undefined, aboutCut };
     }
     case 'question.asked':
       return { question: cut(p.questions?.[0]?.question), options: (p.questions?.[0]?.options ?? []).slice(0, 20).map((o) => cut(o?.label)).filter(Boolean) };

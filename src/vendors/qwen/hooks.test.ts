@@ -105,11 +105,13 @@ describe('readQwenHook', () => {
       kind: 'permission',
       tool: 'run_shell_command',
       about: 'touch out.txt',
+      complete: true,
     });
     expect(request(P.editPermission)).toEqual({
       kind: 'permission',
       tool: 'write_file',
       about: '/tmp/p/a.txt',
+      complete: true,
       diff: 'x',
     });
     expect(request(P.question)).toEqual({

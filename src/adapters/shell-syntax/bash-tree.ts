@@ -1,0 +1,377 @@
+import type {
+  ShellRedirect,
+  ShellScript,
+  ShellWord,
+  SimpleCommand,
+  WordPart,
+} from '../../core/ports/shell-syntax.js';
+import { ansiC, doubleQuoted, pushPart, unquotedParts } from './quoting.js';
+
+/** The part of a tree-sitter node this translation reads (web-tree-sitter's `Node`). */
+export interface BashNode {
+  readonly type: string;
+  readonly isNamed: boolean;
+  readonly isMissing: boolean;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  /** A cursor over its children (field names in one pass: `fieldNameForChild` walks from the start). */
+  walk(): BashCursor;
+}
+
+/** web-tree-sitter's `TreeCursor`, as far as it is read here. */
+export interface BashCursor {
+  readonly currentNode: BashNode;
+  readonly currentFieldName: string | null;
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  delete(): void;
+}
+
+/** A node's children with their field names, in order. */
+interface Child {
+  node: BashNode;
+  field: string | null;
+}
+
+/** A node with its properties read once (each read of web-tree-sitter's is a call into WebAssembly). */
+function settled(n: BashNode): BashNode {
+  const { type, isNamed, isMissing, startIndex, endIndex } = n;
+  return { type, isNamed, isMissing, startIndex, endIndex, walk: () => n.walk() };
+}
+
+function childrenOf(n: BashNode): Child[] {
+  const cursor = n.walk();
+  const out: Child[] = [];
+  try {
+    if (!cursor.gotoFirstChild()) return out;
+    do out.push({ node: settled(cursor.currentNode), field: cursor.currentFieldName });
+    while (cursor.gotoNextSibling());
+    return out;
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** Nesting deeper than this is not followed (a hostile `$($($(…)))` would exhaust the stack). */
+const MAX_DEPTH = 150;
+
+/** Statements whose named children are statements, in order (their keywords and operators are unnamed). */
+const CONTAINERS = new Set([
+  'program',
+  'list',
+  'pipeline',
+  'subshell',
+  'compound_statement',
+  'do_group',
+  'negated_command',
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'while_statement',
+]);
+
+/** Commands named by their keyword: `export A=1`, `unset X`. */
+const DECLARATIONS = new Set(['declaration_command', 'unset_command']);
+
+/** Word nodes whose value is known only when they run. */
+const DYNAMIC = new Set([
+  'simple_expansion',
+  'expansion',
+  'command_substitution',
+  'process_substitution',
+  'arithmetic_expansion',
+  'brace_expression',
+  'array',
+]);
+
+/**
+ * Translates tree-sitter-bash's syntax tree of `source` into the core's neutral structure: every
+ * simple command wherever it sits, every redirection, and what could not be read. It decides
+ * nothing: a node type it does not know is reported as unresolved (its inner commands are still
+ * collected), and so is every syntax error and missing token the parser recovered from.
+ */
+export function translateBash(root: BashNode, source: string): ShellScript {
+  const commands: SimpleCommand[] = [];
+  const redirects: ShellRedirect[] = [];
+  const unresolved: string[] = [];
+  const text = (n: BashNode): string => source.slice(n.startIndex, n.endIndex);
+  const unknown = (n: BashNode, what: string): void => {
+    const snippet = text(n).slice(0, 40);
+    unresolved.push(`${what} at ${n.startIndex}: ${JSON.stringify(snippet)}`);
+  };
+  const named = (n: BashNode): BashNode[] =>
+    childrenOf(n)
+      .map((c) => c.node)
+      .filter((c) => c.isNamed || c.isMissing);
+  const field = (n: BashNode, name: string): BashNode[] =>
+    childrenOf(n)
+      .filter((c) => c.field === name)
+      .map((c) => c.node);
+
+  const deep = (n: BashNode, depth: number): boolean => {
+    if (depth <= MAX_DEPTH) return false;
+    unknown(n, 'nesting too deep');
+    return true;
+  };
+
+  /** A statement: its simple commands and redirections. */
+  const statement = (n: BashNode, depth: number): void => {
+    if (deep(n, depth)) return;
+    if (n.isMissing) return unknown(n, `a missing ${n.type}`);
+    const d = depth + 1;
+    switch (n.type) {
+      case 'comment':
+        return;
+      case 'command':
+        return command(n, d);
+      case 'variable_assignment':
+        commands.push({ assignments: [word(n, d)], words: [] });
+        return;
+      case 'variable_assignments':
+        commands.push({ assignments: named(n).map((a) => word(a, d)), words: [] });
+        return;
+      case 'redirected_statement':
+        for (const c of named(n)) {
+          if (isRedirect(c)) redirect(c, d);
+          else statement(c, d);
+        }
+        return;
+      case 'for_statement':
+        // `for NAME in WORDS; do …`: the words are expanded (substitutions run); the name is a variable.
+        for (const c of field(n, 'value')) word(c, d);
+        for (const c of field(n, 'body')) statement(c, d);
+        return;
+      case 'case_statement':
+        for (const c of named(n)) {
+          if (c.type === 'case_item') caseItem(c, d);
+          else word(c, d);
+        }
+        return;
+      case 'function_definition':
+        // The body runs when the function is called: its commands count as if they were here.
+        for (const c of field(n, 'body')) statement(c, d);
+        return;
+      case 'test_command':
+        commands.push({ assignments: [], words: [literalWord('[['), ...named(n).map((c) => word(c, d))] });
+        return;
+      default:
+        if (DECLARATIONS.has(n.type)) return declaration(n, d);
+        if (CONTAINERS.has(n.type)) {
+          for (const c of named(n)) {
+            if (isRedirect(c)) redirect(c, d);
+            else statement(c, d);
+          }
+          return;
+        }
+        unknown(n, n.type === 'ERROR' ? 'a syntax error' : `a ${n.type} (not understood)`);
+        scan(n, d);
+    }
+  };
+
+  const caseItem = (n: BashNode, depth: number): void => {
+    for (const { node: c, field: f } of childrenOf(n)) {
+      if (!(c.isNamed || c.isMissing)) continue;
+      if (f === 'value') word(c, depth);
+      else statement(c, depth);
+    }
+  };
+
+  /** Anything not understood: its inner statements and words are still collected (deny sees them). */
+  const scan = (n: BashNode, depth: number): void => {
+    if (deep(n, depth)) return;
+    for (const c of named(n)) {
+      if (c.isMissing) unknown(c, `a missing ${c.type}`);
+      else if (c.type === 'command' || CONTAINERS.has(c.type) || c.type === 'redirected_statement') {
+        statement(c, depth + 1);
+      } else if (isRedirect(c)) redirect(c, depth + 1);
+      else if (isWord(c)) word(c, depth + 1);
+      else scan(c, depth + 1);
+    }
+  };
+
+  const command = (n: BashNode, depth: number): void => {
+    const assignments: ShellWord[] = [];
+    const words: ShellWord[] = [];
+    for (const { node: c, field: f } of childrenOf(n)) {
+      if (c.isMissing) unknown(c, `a missing ${c.type}`);
+      // tree-sitter-bash 0.25.1 reads `cmd # note⏎\rm x` as one command holding the comment, where
+      // bash ends the command at the comment's line break: not what runs.
+      else if (c.type === 'comment') unknown(c, 'a comment inside a command');
+      else if (f === 'redirect' || isRedirect(c)) redirect(c, depth);
+      else if (c.type === 'variable_assignment') assignments.push(word(c, depth));
+      else if (c.type === 'command_name') words.push(...named(c).map((w) => word(w, depth)));
+      else if (f === 'argument' || c.isNamed) words.push(word(c, depth));
+      else words.push(unknownWord(c, `a bare ${JSON.stringify(text(c))} in a command`));
+    }
+    commands.push({ assignments, words });
+  };
+
+  const declaration = (n: BashNode, depth: number): void => {
+    const words: ShellWord[] = [];
+    for (const { node: c } of childrenOf(n)) {
+      if (c.isMissing) unknown(c, `a missing ${c.type}`);
+      else if (!c.isNamed) words.push(literalWord(text(c)));
+      else if (isRedirect(c)) redirect(c, depth);
+      else words.push(word(c, depth));
+    }
+    commands.push({ assignments: [], words });
+  };
+
+  const redirect = (n: BashNode, depth: number): void => {
+    const op = childrenOf(n).find((c) => !c.node.isNamed)?.node.type ?? n.type;
+    if (n.type === 'heredoc_redirect' || n.type === 'herestring_redirect') {
+      // Their text is input; what is expanded in it (unquoted delimiter) still runs. tree-sitter-bash
+      // puts what follows the delimiter on its line (`cat <<EOF | sh`, `<<EOF > out`) inside it.
+      redirects.push({ op, target: null });
+      for (const c of named(n)) {
+        if (c.type === 'heredoc_start' || c.type === 'heredoc_end') continue;
+        if (isRedirect(c)) redirect(c, depth);
+        else if (c.type === 'heredoc_body' || isWord(c)) scanWords(c, depth);
+        else statement(c, depth);
+      }
+      return;
+    }
+    const [dest] = field(n, 'destination');
+    if (dest === undefined) {
+      unknown(n, 'a redirection without a target');
+      return;
+    }
+    // (Nodes are read afresh on each walk: compared by place, not identity.)
+    const isDest = (c: BashNode): boolean => c.startIndex === dest.startIndex && c.type === dest.type;
+    for (const c of named(n)) {
+      if (!isDest(c) && c.type !== 'file_descriptor') unknown(c, 'a redirection not understood');
+    }
+    redirects.push({ op, target: word(dest, depth) });
+  };
+
+  /** The words inside a here-document's body or a here-string (their substitutions run). */
+  const scanWords = (n: BashNode, depth: number): void => {
+    if (isWord(n)) word(n, depth);
+    else for (const c of named(n)) scanWords(c, depth + 1);
+  };
+
+  const unknownWord = (n: BashNode, what: string): ShellWord => {
+    unknown(n, what);
+    return { parts: [{ kind: 'dynamic', text: text(n) }], source: text(n) };
+  };
+
+  /** A word as its parts; substitutions inside are collected as commands of their own. */
+  const word = (n: BashNode, depth: number): ShellWord => {
+    const parts: WordPart[] = [];
+    wordParts(n, parts, depth);
+    return { parts, source: text(n) };
+  };
+
+  const wordParts = (n: BashNode, parts: WordPart[], depth: number): void => {
+    if (deep(n, depth)) {
+      pushPart(parts, 'dynamic', text(n));
+      return;
+    }
+    const d = depth + 1;
+    switch (n.type) {
+      case 'word':
+      case 'number':
+      case 'variable_name':
+      case 'file_descriptor': {
+        const t = text(n);
+        // An unquoted line break ends a command in bash: a word holding one was read otherwise.
+        if (/(^|[^\\])[\n\r]/.test(t)) unknown(n, 'a line break inside a word');
+        for (const p of unquotedParts(t)) pushPart(parts, p.kind, p.text);
+        return;
+      }
+      case 'raw_string':
+        pushPart(parts, 'literal', text(n).slice(1, -1));
+        return;
+      case 'ansi_c_string':
+        pushPart(parts, 'literal', ansiC(text(n).slice(2, -1)));
+        return;
+      case 'string':
+      case 'translated_string':
+        return stringParts(n, parts, d);
+      case 'concatenation':
+        return gapped(n, n.startIndex, n.endIndex, parts, d, (gap) => unquotedParts(gap));
+      case 'variable_assignment': {
+        // NAME=VALUE (or NAME+=VALUE): the value's parts after the name's.
+        const name = field(n, 'name')[0];
+        const value = field(n, 'value')[0];
+        if (name !== undefined && name.type !== 'variable_name') {
+          // `a[$(cmd)]=x`: a subscript is evaluated.
+          scan(name, d);
+          pushPart(parts, 'dynamic', text(name));
+        }
+        const head = source.slice(name?.endIndex ?? n.startIndex, value?.startIndex ?? n.endIndex);
+        if (name?.type === 'variable_name') pushPart(parts, 'literal', text(name));
+        pushPart(parts, 'literal', head);
+        if (value !== undefined) wordParts(value, parts, d);
+        return;
+      }
+      case 'command_substitution':
+      case 'process_substitution':
+        for (const c of named(n)) statement(c, d);
+        pushPart(parts, 'dynamic', text(n));
+        return;
+      default:
+        if (DYNAMIC.has(n.type)) {
+          scan(n, d);
+          pushPart(parts, 'dynamic', text(n));
+          return;
+        }
+        // An expression in `[[ … ]]` or `$(( … ))`, a pattern, an error: read as dynamic.
+        if (n.type === 'ERROR' || n.isMissing) unknown(n, 'a syntax error');
+        scan(n, d);
+        pushPart(parts, 'dynamic', text(n));
+    }
+  };
+
+  /** `"…"`: the text between its named children is literal (its escapes decoded), they are expansions. */
+  const stringParts = (n: BashNode, parts: WordPart[], depth: number): void => {
+    const open = n.type === 'translated_string' ? 2 : 1;
+    gapped(n, n.startIndex + open, n.endIndex - 1, parts, depth, (gap) => [
+      { kind: 'literal', text: doubleQuoted(gap) },
+    ]);
+  };
+
+  /** The node's named children as parts, and the source between them (`start`..`end`) read by `gap`. */
+  const gapped = (
+    n: BashNode,
+    start: number,
+    end: number,
+    parts: WordPart[],
+    depth: number,
+    gap: (s: string) => WordPart[],
+  ): void => {
+    let at = start;
+    const fill = (to: number): void => {
+      if (to > at) for (const p of gap(source.slice(at, to))) pushPart(parts, p.kind, p.text);
+    };
+    for (const c of named(n)) {
+      if (c.startIndex < start || c.endIndex > end) continue;
+      fill(c.startIndex);
+      if (c.type === 'string_content') {
+        for (const p of gap(text(c))) pushPart(parts, p.kind, p.text);
+      } else wordParts(c, parts, depth);
+      at = c.endIndex;
+    }
+    fill(end);
+  };
+
+  statement(settled(root), 0);
+  return { commands, redirects, unresolved };
+}
+
+const isRedirect = (n: BashNode): boolean =>
+  n.type === 'file_redirect' || n.type === 'heredoc_redirect' || n.type === 'herestring_redirect';
+
+const WORDS = new Set([
+  'word',
+  'number',
+  'string',
+  'raw_string',
+  'ansi_c_string',
+  'translated_string',
+  'concatenation',
+  ...DYNAMIC,
+]);
+const isWord = (n: BashNode): boolean => WORDS.has(n.type);
+
+const literalWord = (t: string): ShellWord => ({ parts: [{ kind: 'literal', text: t }], source: t });
