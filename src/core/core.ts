@@ -1,4 +1,5 @@
 import type { AgentService } from './agents/agent-service.js';
+import type { HookDecider } from './policies/hook-decider.js';
 import type { DialogAnswerer } from './agents/dialog-answerer.js';
 import type { ProfileCatalog } from './agents/profiles.js';
 import type { ConflictRadar } from './git/conflict-radar.js';
@@ -55,6 +56,8 @@ export interface Core {
   tasks: TaskService;
   /** Approve, deny, answer what an agent waits on (verified against its screen). */
   answers: DialogAnswerer;
+  /** Approval rules decided through a vendor's decision hook (Claude Code's PermissionRequest). */
+  hookDecider: HookDecider;
   /** Usage-limit holds per vendor (`wtp quota`, `wtp resume`). */
   governor: UsageGovernor;
   /** Starts ready tasks on agents. */

@@ -14,6 +14,8 @@ import type { TimerHandle } from './ports/daemon.js';
 import { DialogAnswerer } from './agents/dialog-answerer.js';
 import { PolicyAnswerer } from './policies/policy-answerer.js';
 import { HookWatch } from './state/hook-watch.js';
+import { HookDecider } from './policies/hook-decider.js';
+import { rulesFor } from './policies/agent-rules.js';
 import { NO_SHELL, PATHS_AS_WRITTEN } from './policies/without-parser.js';
 import { StateEngine } from './state/state-engine.js';
 import type { AgentGit } from './git/agent-worktree.js';
@@ -84,6 +86,12 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     transition: (agent, to, detail, source) => lifecycle.applyActivity(agent, to, detail, source),
     lastOutputAt: (id) => output.lastOutputAt(id),
     cpuPercent: (id) => stats.get(id)?.cpuPercent ?? null,
+    decidesByHook: (id) => {
+      const agent = registry.get(id);
+      if (agent === undefined || profileCatalog.get(agent.profile).decisionHook === undefined) return false;
+      const rules = rulesFor(agent.profile, s.approvals ?? { allow: [], deny: [] }, agent.approvals);
+      return rules.allow.length + rules.deny.length > 0;
+    },
   });
   lifecycle.onProcessStart((id) => engine.processStarted(id));
   const sessions = new HostSessions(
@@ -242,6 +250,15 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     clock: a.clock,
     log: a.log,
   });
+  const hookDecider = new HookDecider({
+    registry,
+    engine,
+    approvals: s.approvals ?? { allow: [], deny: [] },
+    shell: a.shell ?? NO_SHELL,
+    paths: a.realPaths ?? PATHS_AS_WRITTEN,
+    clock: a.clock,
+    log: a.log,
+  });
   const policies = new PolicyAnswerer({
     registry,
     profileCatalog,
@@ -272,6 +289,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     diffStats,
     tasks,
     answers,
+    hookDecider,
     governor,
     dispatcher,
     delivery,

@@ -90,4 +90,10 @@ export const answerEventSchema = z.object({
   from: fleetOriginSchema
     .optional()
     .describe('Sent from another machine of the fleet: which, and as which database role'),
+  channel: z
+    .enum(['screen', 'hook'])
+    .optional()
+    .describe(
+      'How the answer reached the agent: keys on its dialog, checked against its screen (absent or screen), or its CLI’s decision hook (an approval rule decided before the dialog showed; no keys)',
+    ),
 });

@@ -254,9 +254,9 @@ const table = {
     params: z.strictObject({ agentId: z.string().min(1).max(64) }),
     body: hookBodySchema,
     response: z
-      .object({})
+      .looseObject({})
       .describe(
-        'Always an empty object: Claude Code reads a hook answer as hook output, so it carries no fields (the signal shows in the events)',
+        'The hook’s output as its CLI reads it: an empty object (the signal shows in the events), or, when an approval rule decides a decision hook (Claude Code’s PermissionRequest), the CLI’s own decision document',
       ),
   },
   ...gitRoutes,

@@ -7,9 +7,10 @@ import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-
 import { eventually, TestHome } from '../support/harness.js';
 
 /**
- * Approval rules with the real Claude Code (offline, scripted API): they reach it as its own
- * permission settings, so it enforces them itself. `npm test` runs without a dialog; `rm -rf`
- * is never run — denied by the config's rule, or, allowed by nothing, left at a dialog for the user.
+ * Approval rules with the real Claude Code (offline, scripted API): decided by wezterm-parallel's
+ * matcher through Claude's PermissionRequest hook before any dialog shows (deny rules also reach it
+ * as its own settings). `npm test` runs without a dialog; `rm -rf` is never run — denied by the
+ * config's rule, or, allowed by nothing, left at a dialog for the user.
  */
 const API_KEY = 'sk-ant-test-0000000000000000000000000000wtp-pol-key';
 
@@ -25,6 +26,7 @@ function script(req: FakeRequest): FakeTurn {
   if (said.includes('clean the build')) return bash('rm -rf build');
   if (said.includes('test then clean')) return bash('npm test; rm -rf build');
   if (said.includes('test then touch')) return bash('npm test && touch pwned.txt');
+  if (said.includes('test into outside')) return bash('npm test > ../outside.txt');
   return { text: 'ok' };
 }
 
@@ -79,6 +81,13 @@ describe('real Claude Code with approval rules', REAL_CLI_TESTS, () => {
         '--prompt',
         'test then touch',
       ]),
+      newAgent(home, 'claude', 'redir', proj, [
+        ...own,
+        '--permission-mode',
+        'default',
+        '--prompt',
+        'test into outside',
+      ]),
     ]);
   }, 120_000);
 
@@ -87,11 +96,25 @@ describe('real Claude Code with approval rules', REAL_CLI_TESTS, () => {
     await api?.close();
   });
 
-  it('runs `npm test` without a dialog: the rule is Claude’s own permission', async () => {
+  it('runs `npm test` without a dialog: the rule decides through the PermissionRequest hook, audited', async () => {
     await eventually('npm test to run', () => existsSync(join(proj, 'tests-ran.txt')), 60_000);
     await untilState(home, 'tests', 'idle', 'tests to finish its turn');
     expect(await steps('tests')).not.toContain('needs_permission');
     expect(readFileSync(join(proj, 'tests-ran.txt'), 'utf8')).toBe('tested\n');
+    const approved = (await home.events('tests')).filter((e) => e.type === 'agent.approved');
+    expect(approved).toMatchObject([
+      {
+        source: 'policy',
+        data: { via: 'policy', channel: 'hook', rule: 'Bash(npm test*)', about: 'npm test', keys: [] },
+      },
+    ]);
+  });
+
+  it('leaves `npm test > ../outside.txt` (a write out of the folder no rule allows) at a dialog', async () => {
+    const a = await untilState(home, 'redir', 'needs_permission', 'redir to show its dialog');
+    expect(a.stateDetail.request).toMatchObject({ tool: 'Bash', about: 'npm test > ../outside.txt' });
+    expect(existsSync(join(proj, '..', 'outside.txt'))).toBe(false);
+    expect((await home.events('redir')).map((e) => e.type)).not.toContain('agent.approved');
   });
 
   it('never runs `rm -rf` that a deny rule names: Claude refuses it without asking', async () => {
@@ -120,5 +143,51 @@ describe('real Claude Code with approval rules', REAL_CLI_TESTS, () => {
     // Nothing answers it: no answer event, and it is still waiting on the same dialog.
     expect((await home.events('ask')).map((e) => e.type)).not.toContain('agent.approved');
     expect((await home.agent('ask')).stateSince).toBe(a.stateSince);
+  });
+});
+
+describe('real Claude Code with approval rules over command hooks (no TCP)', REAL_CLI_TESTS, () => {
+  let home: TestHome;
+  let api: FakeAnthropic;
+  let proj: string;
+
+  beforeAll(async () => {
+    api = await FakeAnthropic.start(script);
+    home = new TestHome({ WTP_CLAUDE_BIN: claudeBinary() });
+    proj = home.path('proj');
+    mkdirSync(proj, { recursive: true });
+    writeFileSync(
+      join(proj, 'package.json'),
+      JSON.stringify({ name: 'p', version: '1.0.0', scripts: { test: 'echo tested > tests-ran.txt' } }),
+    );
+    prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY });
+    Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
+    home.writeConfig('agents:\n  claudeHooks: command\n');
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await newAgent(home, 'claude', 'tests', proj, [
+      '--auto-approve',
+      'Bash(npm test*)',
+      '--permission-mode',
+      'default',
+      '--prompt',
+      'run the tests',
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await home?.cleanup();
+    await api?.close();
+  });
+
+  it('`wtp hook --decide` answers Claude’s PermissionRequest: npm test runs without a dialog, audited', async () => {
+    await eventually('npm test to run', () => existsSync(join(proj, 'tests-ran.txt')), 60_000);
+    await untilState(home, 'tests', 'idle', 'tests to finish its turn');
+    const events = await home.events('tests');
+    expect(events.filter((e) => e.type === 'agent.stateChanged').map((e) => e.data.to)).not.toContain(
+      'needs_permission',
+    );
+    expect(events.filter((e) => e.type === 'agent.approved')).toMatchObject([
+      { data: { via: 'policy', channel: 'hook', rule: 'Bash(npm test*)' } },
+    ]);
   });
 });

@@ -47,7 +47,7 @@ const CLAUDE_TEST = 'test/e2e/claude-dialogs.test.ts';
 const claude = (row: Omit<MatrixRow, 'vendor' | 'test' | 'rules'>): MatrixRow => ({
   vendor: 'claude',
   test: CLAUDE_TEST,
-  rules: 'native',
+  rules: 'hook',
   ...row,
 });
 

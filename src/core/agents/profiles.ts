@@ -131,8 +131,9 @@ export interface ProfileSpec {
    */
   toolClasses?: Readonly<Record<string, readonly string[]>>;
   /**
-   * The CLI enforces approval rules itself (Claude Code: `permissions` in its `--settings`): its
-   * setup passes them, and the policy answerer leaves its dialogs alone.
+   * Approval rules reach the CLI without its screen (Claude Code: every decision through its
+   * PermissionRequest hook, `decisionHook`, and its deny rules also in its `--settings`): the
+   * policy answerer leaves its dialogs alone.
    */
   nativeApprovals?: boolean;
   /**
@@ -140,6 +141,17 @@ export interface ProfileSpec {
    * by `wtp doctor`; the first is the one named when a blanket rule is refused.
    */
   broadFlags?: readonly (readonly string[])[];
+  /**
+   * A hook its CLI waits on before it shows a permission dialog, through which approval rules decide
+   * exactly (HookDecider): the events that carry a decision, how the whole request is read from the
+   * hook's body (null: not one rules decide, e.g. a question), and the response that answers it.
+   * Without a decision the response is empty and the CLI shows its dialog.
+   */
+  decisionHook?: {
+    events: readonly string[];
+    request(body: Record<string, unknown>): { tool?: string; about?: string; complete?: boolean } | null;
+    respond(action: 'approve' | 'deny', message: string): Record<string, unknown>;
+  };
   /**
    * The hook event its CLI sends for every permission dialog (Claude Code: `PermissionRequest`): a
    * dialog announced by another source without it means a hook call failed (HookWatch).

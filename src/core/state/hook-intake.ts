@@ -5,6 +5,7 @@ import type { ProfileCatalog } from '../agents/profiles.js';
 import type { Clock } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 import type { StateEngine } from './state-engine.js';
+import type { HookDecider } from '../policies/hook-decider.js';
 
 /**
  * A hook call from an agent CLI, routed by the agent id we put in its hook URL (never by
@@ -18,10 +19,12 @@ export async function receiveHook(
     service: AgentService;
     engine: StateEngine;
     clock: Clock;
+    /** Approval rules through the vendor's decision hook; absent: no hook decides. */
+    decider?: Pick<HookDecider, 'decide'>;
   },
   agentId: string,
   body: Record<string, unknown>,
-): Promise<Signal | null> {
+): Promise<HookOutcome> {
   const agent = d.registry.get(agentId);
   const spec = agent ? d.profileCatalog.get(agent.profile) : undefined;
   if (!agent || !spec?.readHook || !spec.signals.includes('hook')) {
@@ -29,6 +32,15 @@ export async function receiveHook(
   }
   const reading = spec.readHook(body, d.clock.now());
   if (reading.sessionId !== null) await d.service.noteSession(agent, reading.sessionId);
+  // Decided by a rule before the CLI shows its dialog: no dialog, so no wait to report.
+  const response = (await d.decider?.decide(agent, spec, reading.event, body)) ?? null;
+  if (response !== null) return { signal: null, response };
   if (reading.signal) await d.engine.observe(agent.id, reading.signal);
-  return reading.signal;
+  return { signal: reading.signal, response: null };
+}
+
+/** What a hook call did: the signal it gave, and the response its CLI gets (a rule's decision), if any. */
+export interface HookOutcome {
+  signal: Signal | null;
+  response: Record<string, unknown> | null;
 }

@@ -31,6 +31,11 @@ export interface StateEngineDeps {
   lastOutputAt(agentId: string): number | null;
   /** CPU of the agent's process tree in the last sample, or null. */
   cpuPercent(agentId: string): number | null;
+  /**
+   * Whether approval rules decide this agent's permission requests through its CLI's decision hook
+   * (HookDecider): a dialog another source announces first is held `hookGraceMs` for that hook.
+   */
+  decidesByHook?(agentId: string): boolean;
 }
 
 interface AgentSignals {
@@ -54,6 +59,12 @@ const EVENT_SOURCE: Record<SignalSource, EventSource> = {
 export class StateEngine {
   private readonly agents = new Map<string, AgentSignals>();
   private readonly queue = new Map<string, Promise<void>>();
+  /**
+   * Agent id → a permission request an approval rule is deciding (or decided) through the CLI's
+   * decision hook: its CLI may say it is blocked while it waits for the hook's answer, but that wait
+   * is the rule's, not the user's.
+   */
+  private readonly rulings = new Map<string, { decided: boolean; at: number }>();
 
   constructor(private readonly d: StateEngineDeps) {}
 
@@ -66,6 +77,22 @@ export class StateEngine {
     s.latest[signal.source] = signal;
     s.history.push(signal);
     if (s.history.length > this.d.settings.historySize) s.history.shift();
+    return this.decide(agentId);
+  }
+
+  /** An approval rule is deciding a request of this agent through its CLI's decision hook. */
+  ruling(agentId: string): void {
+    this.rulings.set(agentId, { decided: false, at: this.d.clock.now() });
+  }
+
+  /**
+   * The rule decided (`decided`: the CLI was answered, it shows no dialog; what it says about being
+   * blocked until it says something else is stale), or left the request to the user (its dialog
+   * shows: the wait is the user's). Re-decides the agent's state either way.
+   */
+  ruled(agentId: string, decided: boolean): Promise<void> {
+    if (decided) this.rulings.set(agentId, { decided: true, at: this.d.clock.now() });
+    else this.rulings.delete(agentId);
     return this.decide(agentId);
   }
 
@@ -89,6 +116,7 @@ export class StateEngine {
   }
 
   forget(agentId: string): void {
+    this.rulings.delete(agentId);
     const s = this.agents.get(agentId);
     if (s?.timer) this.d.clock.clearTimer(s.timer);
     this.agents.delete(agentId);
@@ -154,12 +182,25 @@ export class StateEngine {
     const s = this.agents.get(agentId);
     if (!agent || !s || !hasProcess(agent.state)) return;
     const now = this.d.clock.now();
-    const r = resolveActivity(s.latest, now, this.d.settings);
+    // A decided request's hold ends once no other source still says it waits (or after a bound).
+    const rule = this.rulings.get(agentId);
+    const stale =
+      rule?.decided === true && !Object.values(s.latest).some((x) => x.source !== 'hook' && isRuledWait(x));
+    if (rule && (stale || now - rule.at > RULED_MAX_MS)) this.rulings.delete(agentId);
+    const r = resolveActivity(
+      this.rulings.has(agentId) ? withoutRuledWaits(s.latest) : s.latest,
+      now,
+      this.d.settings,
+    );
     // A profile may ask for idle to hold before a working agent is called idle (a CLI that reports
     // idle between two parts of one turn): false idle costs more than a late one.
     const settle = this.d.profileCatalog.get(agent.profile).idleSettleMs ?? 0;
     const settleUntil =
-      r && r.signal.state === 'idle' && agent.state === 'working' ? r.signal.at + settle : 0;
+      r && r.signal.state === 'idle' && agent.state === 'working'
+        ? r.signal.at + settle
+        : r && this.awaitsHook(agentId, r.signal, s)
+          ? r.signal.at + HOOK_GRACE_MS
+          : 0;
     this.arm(agentId, s, settleUntil);
     if (!r || settleUntil > now) return;
     const sig = r.signal;
@@ -203,6 +244,18 @@ export class StateEngine {
     await this.d.transition(agent, sig.state, detail, EVENT_SOURCE[sig.source]);
   }
 
+  /**
+   * A permission wait another source (the status record, the screen) announced before the CLI's
+   * decision hook came, for an agent whose rules decide through that hook: a rule may answer it
+   * before the user must, so it is held briefly (the hook arrives within tens of ms).
+   */
+  private awaitsHook(agentId: string, sig: Signal, s: AgentSignals): boolean {
+    if (sig.source === 'hook' || !isRuledWait(sig) || this.rulings.has(agentId)) return false;
+    if (this.d.decidesByHook?.(agentId) !== true) return false;
+    const hook = s.latest.hook;
+    return hook === undefined || !isRuledWait(hook) || hook.at < sig.at - HOOK_GRACE_MS;
+  }
+
   /** Re-decides when a pending screen override becomes due. */
   private arm(agentId: string, s: AgentSignals, settleUntil: number): void {
     if (s.timer) this.d.clock.clearTimer(s.timer);
@@ -233,4 +286,24 @@ function defaultReason(state: Signal['state']): string {
     case 'working':
       return 'working';
   }
+}
+
+/** How long a permission wait is held for the decision hook of an agent whose rules decide there. */
+const HOOK_GRACE_MS = 1_000;
+
+/** How long a rule's decision may keep other sources' "blocked" from counting as the user's wait. */
+const RULED_MAX_MS = 15_000;
+
+/** A wait for permission that a rule being (or just) decided through the hook accounts for. */
+const isRuledWait = (s: Signal): boolean => s.state === 'needs_permission' && s.reason === 'permission';
+
+/** The latest signals without the other sources' permission waits (the hook's own stays). */
+function withoutRuledWaits(
+  latest: Partial<Record<SignalSource, Signal>>,
+): Partial<Record<SignalSource, Signal>> {
+  const out: Partial<Record<SignalSource, Signal>> = {};
+  for (const [source, sig] of Object.entries(latest) as [SignalSource, Signal][]) {
+    if (source === 'hook' || !isRuledWait(sig)) out[source] = sig;
+  }
+  return out;
 }

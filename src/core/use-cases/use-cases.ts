@@ -3,7 +3,7 @@ import type { ForkAgentRequest, ForkResult } from '../../protocol/fork.js';
 import type { StateTimeline, StateTimelineQuery } from '../../protocol/metrics.js';
 import type { WhyResponse } from '../../protocol/profiles.js';
 import type { ReportQuery, TimeReport } from '../../protocol/report.js';
-import type { Signal } from '../../protocol/signals.js';
+import type { HookOutcome } from '../state/hook-intake.js';
 import type { AgentService } from '../agents/agent-service.js';
 import type { DialogAnswerer } from '../agents/dialog-answerer.js';
 import type { TerminalInput } from '../agents/terminal-input.js';
@@ -112,7 +112,7 @@ export interface StateUseCases {
   /** The agent, its recent signals, the rules that decide between them, its last answers (`wtp why`). */
   why(ref: string): Promise<WhyResponse>;
   /** A hook call of an agent CLI (HOOK_REJECTED for an agent that takes none). */
-  receiveHook(agentId: string, body: Record<string, unknown>): Promise<Signal | null>;
+  receiveHook(agentId: string, body: Record<string, unknown>): Promise<HookOutcome>;
 }
 
 export type WorkspaceUseCases = Pick<WorkspaceService, 'list' | 'create' | 'remove' | 'focus'>;

@@ -110,7 +110,7 @@ export function registerStateRoutes(
   registerRoute(app, 'listProfiles', async () => ({ profiles: await api.profiles() }));
   registerRoute(app, 'agentClis', () => api.agentClis());
   registerRoute(app, 'agentHook', async ({ params, body }) => {
-    await api.states.receiveHook(params.agentId, body);
-    return {};
+    const { response } = await api.states.receiveHook(params.agentId, body);
+    return response ?? {};
   });
 }

@@ -13,6 +13,34 @@ import { askedWords, permissionRequest, questionRequest } from '../tool-request.
  * edit's change, AskUserQuestion's question and options; the evidence quotes what it is about
  * (`hook PermissionRequest Bash "npm test"`).
  */
+/**
+ * Claude Code's PermissionRequest hook as a decision channel (issue 29): it waits for the hook's
+ * answer before it shows its dialog, so approval rules decide the whole request there (the tool
+ * and its whole command or path), and answer `hookSpecificOutput.decision.behavior` allow or deny
+ * (with the message it gives the model). A question (AskUserQuestion) is not for rules.
+ */
+export const CLAUDE_DECISION_HOOK = {
+  events: ['PermissionRequest'],
+  request(body: Record<string, unknown>): { tool?: string; about?: string; complete?: boolean } | null {
+    const tool = str(body.tool_name);
+    if (tool === undefined || tool === 'AskUserQuestion') return null;
+    const r = permissionRequest(tool, body.tool_input);
+    return {
+      tool,
+      ...(r.about === undefined ? {} : { about: r.about }),
+      ...(r.complete === true ? { complete: true } : {}),
+    };
+  },
+  respond(action: 'approve' | 'deny', message: string): Record<string, unknown> {
+    return {
+      hookSpecificOutput: {
+        hookEventName: 'PermissionRequest',
+        decision: action === 'approve' ? { behavior: 'allow' } : { behavior: 'deny', message },
+      },
+    };
+  },
+} as const;
+
 export function readClaudeHook(body: Record<string, unknown>, at: number): HookReading {
   const event = str(body.hook_event_name) ?? 'unknown';
   const sessionId = str(body.session_id) ?? null;

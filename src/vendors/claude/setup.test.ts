@@ -121,13 +121,20 @@ describe('FsProfileSetup (claude)', () => {
         async: true,
         timeout: 10,
       });
+      // The decision hook waits for `wtp hook --decide` (which always exits 0): an approval rule's answer.
+      expect(settings.hooks.PermissionRequest?.[0]?.hooks[0]).toEqual({
+        type: 'command',
+        command: '/usr/bin/node',
+        args: ['/app/bin/wtp.js', 'hook', '--agent', 'ag-1', '--decide'],
+        timeout: 10,
+      });
     }
     // `http` forces http hooks for a version not verified here.
     const forced = await new FsProfileSetup(older.opts({ hookTransport: 'http' })).prepare(older.agent);
     expect(readFileSync(forced.profileArgs[1] ?? '', 'utf8')).toContain('"type": "http"');
   });
 
-  it("writes the approval rules as Claude's own permissions in the agent's settings (0600), the user's files untouched", async () => {
+  it("writes the deny rules as Claude's own permissions in the agent's settings (0600); allow rules are decided through its hook; the user's files untouched", async () => {
     const w = world();
     const userSettings = join(w.home, '.claude', 'settings.json');
     mkdirSync(join(w.home, '.claude'), { recursive: true });
@@ -148,10 +155,9 @@ describe('FsProfileSetup (claude)', () => {
     const file = got.profileArgs[1] ?? '';
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const settings = JSON.parse(readFileSync(file, 'utf8')) as { permissions: unknown; hooks: object };
-    expect(settings.permissions).toEqual({
-      allow: ['Bash(npm test*)', 'Write(src/**)', 'Bash(npm run lint:*)'],
-      deny: ['Bash(rm *)', 'Edit(.env)'],
-    });
+    // Claude's own matcher never allows: an allow rule is wezterm-parallel's to decide, on the whole
+    // command, through the PermissionRequest hook; deny rules are enforced by Claude too.
+    expect(settings.permissions).toEqual({ deny: ['Bash(rm *)', 'Edit(.env)'] });
     expect(Object.keys(settings.hooks)).toContain('PermissionRequest');
     expect(readFileSync(userSettings, 'utf8')).toBe(mine);
   });

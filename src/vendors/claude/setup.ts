@@ -41,10 +41,20 @@ const SETTINGS_FILE = 'claude-settings.json';
  */
 export function claudeSettings(t: HookEndpoints, rules?: RuleSet): Record<string, unknown> {
   const command = { type: 'command', ...t.command, async: true, timeout: 10 };
+  // The decision hook waits for its answer (an approval rule's, printed by `wtp hook --decide`, which
+  // always exits 0: a failure shows the dialog, never denies).
+  const deciding = {
+    type: 'command',
+    command: t.command.command,
+    args: [...t.command.args, '--decide'],
+    timeout: 10,
+  };
   const handler = (event: string): Record<string, unknown> =>
     t.http && !COMMAND_ONLY.includes(event)
       ? { type: 'http', url: t.http.url, headers: { Authorization: `Bearer ${t.http.token}` }, timeout: 5 }
-      : command;
+      : event === 'PermissionRequest'
+        ? deciding
+        : command;
   const hooks = Object.fromEntries(
     CLAUDE_HOOK_EVENTS.map((e) => [e, [{ matcher: '', hooks: [handler(e)] }]]),
   );
@@ -57,15 +67,17 @@ const CLAUDE_TOOLS = new Set(Object.values(vendor.profile.toolClasses ?? {}).fla
 const isClaudeTool = (tool: string): boolean => CLAUDE_TOOLS.has(tool) || tool.startsWith('mcp__');
 
 /**
- * The agent's approval rules as Claude Code's `permissions.allow` / `deny` (it enforces them
- * itself, deny first, and merges them with the user's own settings): rules written without the
- * vendor scope; `*` and other vendors' tool names left out (Claude would call them invalid).
+ * The agent's deny rules as Claude Code's own `permissions.deny` (it enforces them itself, before
+ * any dialog, merged with the user's settings): a second line of defence. Allow rules are not given
+ * to it: they are decided by wezterm-parallel's matcher through the PermissionRequest hook (on the
+ * whole command, parsed), never by Claude's own matching. Rules written without the vendor scope;
+ * `*` and other vendors' tool names left out (Claude would call them invalid).
  */
-export function claudePermissions(rules: RuleSet): { allow: string[]; deny: string[] } | null {
-  const native = (list: RuleSet['allow']): string[] =>
-    list.filter((r) => isClaudeTool(r.tool)).map((r) => (r.glob === null ? r.tool : `${r.tool}(${r.glob})`));
-  const out = { allow: native(rules.allow), deny: native(rules.deny) };
-  return out.allow.length + out.deny.length === 0 ? null : out;
+export function claudePermissions(rules: RuleSet): { deny: string[] } | null {
+  const deny = rules.deny
+    .filter((r) => isClaudeTool(r.tool))
+    .map((r) => (r.glob === null ? r.tool : `${r.tool}(${r.glob})`));
+  return deny.length === 0 ? null : { deny };
 }
 
 /** Where Claude Code keeps its global state (trust, onboarding): ~/.claude.json or $CLAUDE_CONFIG_DIR/.claude.json. */

@@ -1,6 +1,6 @@
 import type { VendorDefinition } from '../vendor.js';
 import { CLAUDE_RULES } from './detectors.js';
-import { readClaudeHook } from './hooks.js';
+import { CLAUDE_DECISION_HOOK, readClaudeHook } from './hooks.js';
 import { ClaudeStreamReader, isClaudeStreamJson, withoutOption } from './stream-json.js';
 
 /**
@@ -35,7 +35,8 @@ export const vendor: VendorDefinition = {
       // "Quick safety check…": `No, exit` (preselected) / `Yes, I trust this folder`; no option remembers more.
       trust: { approve: /^Yes, I trust this folder\b/, deny: /^No, exit\b/ },
     },
-    // Its own names; rules reach it as `permissions` in the --settings file (setup.ts).
+    // Its own names. Rules decide through its PermissionRequest hook (decisionHook); its deny rules
+    // also reach it as `permissions.deny` in the --settings file (setup.ts).
     toolClasses: {
       Bash: ['Bash'],
       Write: ['Write'],
@@ -57,6 +58,7 @@ export const vendor: VendorDefinition = {
     permissionModes: ['default', 'manual', 'acceptEdits', 'plan', 'auto', 'dontAsk', 'bypassPermissions'],
     readHook: readClaudeHook,
     dialogHook: 'PermissionRequest',
+    decisionHook: CLAUDE_DECISION_HOOK,
     stream: {
       name: 'claude-stream-json',
       applies: isClaudeStreamJson,

@@ -116,24 +116,47 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
     .description('forward an agent CLI hook call (JSON on stdin, or as the argument) to the daemon')
     .requiredOption('--agent <id>', 'the agent id the hook belongs to')
     .argument('[json]', 'the payload, when the CLI passes it as an argument (Codex notify)')
+    .option(
+      '--decide',
+      'a decision hook: print the daemon’s answer (an approval rule’s) for the CLI; always exit 0',
+    )
     .option('--json', 'machine-readable output')
-    .action((payload: string | undefined, raw: { agent: string; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const text = payload ?? (await readStdin());
-        let body: Record<string, unknown>;
-        try {
-          body = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          ctx.note('wtp hook: the payload is not JSON; ignored');
-          return;
-        }
-        if (typeof body.hook_event_name !== 'string' && typeof body.type === 'string') {
-          body = { ...body, hook_event_name: body.type };
-        }
-        await ctx.client().call('agentHook', { params: { agentId: raw.agent }, body: body as never });
-        if (ctx.json) ctx.emit('hook', { agent: raw.agent, event: String(body.hook_event_name) });
-      }),
+    .action((payload: string | undefined, raw: { agent: string; json?: boolean; decide?: boolean }) =>
+      raw.decide === true
+        ? decideHook(ctx, raw.agent, payload)
+        : runAction(ctx, raw.json, async () => {
+            const text = payload ?? (await readStdin());
+            let body: Record<string, unknown>;
+            try {
+              body = JSON.parse(text) as Record<string, unknown>;
+            } catch {
+              ctx.note('wtp hook: the payload is not JSON; ignored');
+              return;
+            }
+            if (typeof body.hook_event_name !== 'string' && typeof body.type === 'string') {
+              body = { ...body, hook_event_name: body.type };
+            }
+            await ctx.client().call('agentHook', { params: { agentId: raw.agent }, body: body as never });
+            if (ctx.json) ctx.emit('hook', { agent: raw.agent, event: String(body.hook_event_name) });
+          }),
     );
+}
+
+/**
+ * `wtp hook --agent ID --decide`: a decision hook (Claude Code's PermissionRequest over the command
+ * transport). The daemon's answer — an approval rule's decision — is printed for the CLI to read;
+ * nothing is printed when no rule decides. It exits 0 whatever happens: a CLI may read another exit
+ * status as a denial, and a failure must only leave the dialog to the user.
+ */
+async function decideHook(ctx: CliContext, agent: string, payload: string | undefined): Promise<void> {
+  try {
+    const body = JSON.parse(payload ?? (await readStdin())) as Record<string, unknown>;
+    const answer = await ctx.client().call('agentHook', { params: { agentId: agent }, body: body as never });
+    if (Object.keys(answer).length > 0) ctx.out.write(`${JSON.stringify(answer)}\n`);
+  } catch (err) {
+    ctx.note(`wtp hook: not decided (${err instanceof Error ? err.message : String(err)}); the dialog shows`);
+  }
+  process.exitCode = 0;
 }
 
 /** The TESTED column: the tested ranges, `screens only, not run`, or `-` (shell, cmd). */

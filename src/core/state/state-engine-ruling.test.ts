@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { agentRecord, makeCore } from '../../../test/support/core-fakes.js';
+import type { Signal } from '../../protocol/signals.js';
+
+/**
+ * While an approval rule decides a request through Claude Code's PermissionRequest hook, the
+ * "blocked" its status record (or screen) reports is the rule's wait, not the user's: it is not
+ * shown as needs_permission unless the rule leaves the request to the user. A wait announced
+ * before the hook came is held a moment for it.
+ */
+async function rig(withRules = true) {
+  const h = await makeCore();
+  const agent = agentRecord({
+    id: 'ag-1',
+    name: 'c1',
+    profile: 'claude',
+    state: 'working',
+    ...(withRules ? { approvals: { allow: ['Bash(npm test*)'], deny: [] } } : {}),
+  });
+  await h.core.registry.add(agent, []);
+  const blocked = (): Signal => ({
+    source: 'status',
+    state: 'needs_permission',
+    reason: 'permission',
+    evidence: 'status 7501 state=blocked kind=permission',
+    at: h.clock.now(),
+  });
+  const working = (): Signal => ({
+    source: 'status',
+    state: 'working',
+    evidence: 'status 7501 state=working',
+    at: h.clock.now(),
+  });
+  const state = () => h.core.registry.resolve('c1').state;
+  return { h, blocked, working, state };
+}
+
+describe('the state engine and decisions through the hook', () => {
+  it('a rule deciding: blocked is not shown; decided, it stays hidden until the status moves on', async () => {
+    const { h, blocked, working, state } = await rig();
+    h.core.engine.ruling('ag-1');
+    await h.core.engine.observe('ag-1', blocked());
+    expect(state()).toBe('working');
+    await h.core.engine.ruled('ag-1', true);
+    await h.clock.advanceAsync(2_000);
+    expect(state()).toBe('working');
+    await h.core.engine.observe('ag-1', working());
+    await h.core.engine.observe('ag-1', blocked()); // the next dialog: the user's (no rule decides it)
+    await h.clock.advanceAsync(1_000);
+    expect(state()).toBe('needs_permission');
+  });
+
+  it('a rule that leaves the request to the user: the wait shows at once', async () => {
+    const { h, blocked, state } = await rig();
+    h.core.engine.ruling('ag-1');
+    await h.core.engine.observe('ag-1', blocked());
+    expect(state()).toBe('working');
+    await h.core.engine.ruled('ag-1', false);
+    // Undecided, the hook's own signal follows (hook-intake observes it): the wait is the user's.
+    await h.core.engine.observe('ag-1', {
+      source: 'hook',
+      state: 'needs_permission',
+      reason: 'permission',
+      evidence: 'hook PermissionRequest Bash "npm test; touch x"',
+      at: h.clock.now(),
+    });
+    expect(state()).toBe('needs_permission');
+  });
+
+  it('a wait announced before its hook: held up to 1 s for it, then shown (the hook call failed)', async () => {
+    const { h, blocked, state } = await rig();
+    await h.core.engine.observe('ag-1', blocked());
+    expect(state()).toBe('working');
+    await h.clock.advanceAsync(999);
+    expect(state()).toBe('working');
+    await h.clock.advanceAsync(1);
+    expect(state()).toBe('needs_permission');
+  });
+
+  it('an agent without rules: no hold, the wait shows at once', async () => {
+    const { h, blocked, state } = await rig(false);
+    await h.core.engine.observe('ag-1', blocked());
+    expect(state()).toBe('needs_permission');
+  });
+});
