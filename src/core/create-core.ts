@@ -14,6 +14,7 @@ import type { TimerHandle } from './ports/daemon.js';
 import { DialogAnswerer } from './agents/dialog-answerer.js';
 import { PolicyAnswerer } from './policies/policy-answerer.js';
 import { StateEngine } from './state/state-engine.js';
+import { PermissionTracker } from './agents/permission-tracker.js';
 import type { AgentGit } from './git/agent-worktree.js';
 import { createDelivery, DEFAULT_FORGE_SETTINGS } from './forge/create-delivery.js';
 import { ConflictRadar } from './git/conflict-radar.js';
@@ -84,6 +85,8 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     cpuPercent: (id) => stats.get(id)?.cpuPercent ?? null,
   });
   lifecycle.onProcessStart((id) => engine.processStarted(id));
+  const permissions = new PermissionTracker({ registry, profileCatalog, clock: a.clock, log: a.log });
+  lifecycle.onProcessStart((id) => permissions.processStarted(id));
   const sessions = new HostSessions(
     lifecycle,
     registry,
@@ -94,6 +97,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     s.checkpointIntervalMs,
     (id, signal) => engine.observe(id, signal),
     (id, report) => storage.outputLog(id, report),
+    (id, reading) => permissions.observe(id, { ...reading, source: 'screen' }),
   );
 
   // Git: worktrees, what each agent changed, their disk use, the conflict radar.
@@ -131,6 +135,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     diffStat: (id) => diffStats?.get(id) ?? null,
     nextPrPoll: (id) => prs?.nextPollAt(id) ?? null,
     forgetSignals: (id) => engine.forget(id),
+    permissions,
   });
   const review =
     git && radar
@@ -254,6 +259,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     output,
     stats,
     engine,
+    permissions,
     profileCatalog,
     review,
     worktrees: git?.worktrees ?? null,

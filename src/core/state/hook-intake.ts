@@ -5,11 +5,12 @@ import type { ProfileCatalog } from '../agents/profiles.js';
 import type { Clock } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 import type { StateEngine } from './state-engine.js';
+import type { PermissionTracker } from '../agents/permission-tracker.js';
 
 /**
  * A hook call from an agent CLI, routed by the agent id we put in its hook URL (never by
- * TMUX_PANE or cwd), read by its profile's `readHook`: records the session id (to resume) and
- * feeds the signal to the engine.
+ * TMUX_PANE or cwd), read by its profile's `readHook`: records the session id (to resume) and the
+ * permission mode it names, and feeds the signal to the engine.
  */
 export async function receiveHook(
   d: {
@@ -18,6 +19,8 @@ export async function receiveHook(
     service: AgentService;
     engine: StateEngine;
     clock: Clock;
+    /** The agent's permission mode, from the hook's `permission_mode` (issue 29). */
+    permissions?: PermissionTracker;
   },
   agentId: string,
   body: Record<string, unknown>,
@@ -29,6 +32,7 @@ export async function receiveHook(
   }
   const reading = spec.readHook(body, d.clock.now());
   if (reading.sessionId !== null) await d.service.noteSession(agent, reading.sessionId);
+  await d.permissions?.hook(agent, body, reading.event, d.clock.now());
   if (reading.signal) await d.engine.observe(agent.id, reading.signal);
   return reading.signal;
 }

@@ -60,7 +60,14 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
       },
       receiveHook: (agentId, body) =>
         receiveHook(
-          { registry, profileCatalog: core.profileCatalog, service, engine, clock: d.clock },
+          {
+            registry,
+            profileCatalog: core.profileCatalog,
+            service,
+            engine,
+            clock: d.clock,
+            permissions: core.permissions,
+          },
           agentId,
           body,
         ),

@@ -1,6 +1,7 @@
 import type { VendorDefinition } from '../vendor.js';
 import { CLAUDE_RULES } from './detectors.js';
 import { readClaudeHook } from './hooks.js';
+import { claudePermissions } from './modes.js';
 import { ClaudeStreamReader, isClaudeStreamJson, withoutOption } from './stream-json.js';
 
 /**
@@ -50,6 +51,7 @@ export const vendor: VendorDefinition = {
     resumeArgs: (id) => ['--resume', id],
     forkArgs: (id) => ['--resume', id, '--fork-session'],
     permissionModes: ['default', 'manual', 'acceptEdits', 'plan', 'auto', 'dontAsk', 'bypassPermissions'],
+    permissions: claudePermissions,
     readHook: readClaudeHook,
     stream: {
       name: 'claude-stream-json',
