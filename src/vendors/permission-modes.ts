@@ -19,6 +19,11 @@ export function lastOption(args: readonly string[], ...names: string[]): string 
   return value;
 }
 
+/** `Claude Code 2.1.330's default` (the version the agent runs, when known). */
+export function defaultEvidence(product: string, version: string | null, where = ''): string {
+  return `${product}${version === null ? '' : ` ${version}`}'s default${where}`;
+}
+
 /** Whether any of the flags is among the arguments (before a `--`). */
 export function hasFlag(args: readonly string[], ...flags: string[]): boolean {
   const end = args.indexOf('--');

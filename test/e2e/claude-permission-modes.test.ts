@@ -119,7 +119,7 @@ describe('real Claude Code: the effective permission mode', REAL_CLI_TESTS, () =
         agent: 'auto',
         profile: 'claude',
         permission: expect.objectContaining({ mode: 'auto', origin: 'vendor_default' }),
-        askWith: '--permission-mode default',
+        askWith: 'wtp new claude --permission-mode default',
       }),
     ]);
     expect(report.broadPermissions.agents).toEqual([]);

@@ -61,13 +61,15 @@ export function restartPermission(p: AgentPermissionState, now: number): AgentPe
  * nothing changes. A live source confirming a mode the start reading assumed takes over as the
  * source; another live source saying the same mode changes nothing (no flapping between the hook
  * and the screen); another mode is a change (`modeChanged`), made in the session unless it is the
- * one the agent started in.
+ * one the agent started in. Nothing changes an agent whose start mode the CLI does not show
+ * (`followsLive`).
  */
 export function observePermission(
   spec: PermissionModeSpec,
   p: AgentPermissionState,
   reading: ModeReading & { source: 'hook' | 'screen'; at: number },
 ): { next: AgentPermissionState; modeChanged: boolean } | null {
+  if (spec.followsLive?.(p.start.native ?? '') === false) return null;
   const cur = p.current;
   const live = LIVE_PERMISSION_SOURCES.includes(cur.source);
   if (reading.native === cur.native && live) return null;

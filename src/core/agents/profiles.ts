@@ -87,7 +87,13 @@ export interface PermissionModeSpec {
   fromHook?(body: Record<string, unknown>): string | null;
   /** The mode its screen's mode line names (the visible rows), or null when none is shown. */
   fromScreen?(lines: readonly string[]): ModeReading | null;
-  /** How to start it so that it asks, for `wtp doctor`: `--permission-mode default`. */
+  /**
+   * Whether what the CLI shows while it runs (hooks, its mode line) tells the mode of an agent
+   * started in mode `start`; false: it does not (Copilot's footer still says "Manual Approval"
+   * under `--allow-all-tools`), and the start mode stands. Undefined: always.
+   */
+  followsLive?(start: string): boolean;
+  /** How to start it so that it asks, for `wtp doctor`: `wtp new claude --permission-mode default`. */
   askWith: string;
 }
 

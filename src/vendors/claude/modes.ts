@@ -1,6 +1,6 @@
 import type { ModeReading, PermissionModeSpec, StartMode } from '../../core/agents/profiles.js';
 import { compareVersions, parseVersion } from '../../core/state/detectors/screen-detector.js';
-import { lastOption, modeLine } from '../permission-modes.js';
+import { defaultEvidence, hasFlag, lastOption, modeLine } from '../permission-modes.js';
 import { stringAt } from '../settings-mode.js';
 
 /**
@@ -45,7 +45,7 @@ const MODE_LINE =
 
 /** The mode its arguments start it in: `--dangerously-skip-permissions`, else the last `--permission-mode`. */
 export function claudeArgsMode(args: readonly string[]): StartMode | null {
-  if (args.includes('--dangerously-skip-permissions')) {
+  if (hasFlag(args, '--dangerously-skip-permissions')) {
     return { native: 'bypassPermissions', evidence: '--dangerously-skip-permissions', origin: 'args' };
   }
   const mode = lastOption(args, '--permission-mode');
@@ -73,15 +73,11 @@ export const claudePermissions: PermissionModeSpec = {
         origin: 'vendor_default',
       };
     }
-    return {
-      native: 'auto',
-      evidence: `Claude Code ${version ?? '2.1.330'}'s default`,
-      origin: 'vendor_default',
-    };
+    return { native: 'auto', evidence: defaultEvidence('Claude Code', version), origin: 'vendor_default' };
   },
   fromArgs: claudeArgsMode,
   fromHook: (body) =>
     typeof body.permission_mode === 'string' && body.permission_mode !== '' ? body.permission_mode : null,
   fromScreen: claudeScreenMode,
-  askWith: '--permission-mode default',
+  askWith: 'wtp new claude --permission-mode default',
 };

@@ -89,13 +89,11 @@ export function permissionsCheck(found: PermissionFindings, configFile: string):
     ...(flags.length > 0 ? [`agents running with broad permissions: ${flags.join('; ')}`] : []),
     ...(wide.length > 0 ? [`approval rules that allow everything: ${wide.join('; ')}`] : []),
   ];
-  const askHints = [
-    ...new Set(modes.map((m) => (m.askWith === null ? m.profile : `${m.profile} ${m.askWith}`))),
-  ];
+  const askHints = [...new Set(modes.flatMap((m) => (m.askWith === null ? [] : [m.askWith])))];
   const fixes = [
     ...(unasked.length > 0
       ? [
-          `if they should ask, start them so (wtp new ${askHints.join(', wtp new ')}) or switch their mode back in their terminal (e.g. shift+tab)`,
+          `if they should ask, start them so${askHints.length > 0 ? ` (${askHints.join('; ')})` : ''} or switch their mode back in their terminal (e.g. shift+tab)`,
         ]
       : []),
     ...(flags.length > 0 ? ['restart those agents without the flag if they should ask'] : []),
