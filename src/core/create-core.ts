@@ -134,7 +134,10 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     diskUsage: (id) => disk?.get(id) ?? null,
     diffStat: (id) => diffStats?.get(id) ?? null,
     nextPrPoll: (id) => prs?.nextPollAt(id) ?? null,
-    forgetSignals: (id) => engine.forget(id),
+    forgetSignals: (id) => {
+      engine.forget(id);
+      permissions.forget(id);
+    },
     permissions,
   });
   const review =

@@ -84,7 +84,7 @@ export function observePermission(
       ? cur.originDetail
       : backToStart
         ? p.start.originDetail
-        : `changed while it ran (${reading.source === 'hook' ? 'its hook' : 'its mode line'} says ${reading.native})`,
+        : `changed while it ran: ${reading.source === 'hook' ? 'its hook' : 'its mode line'} says ${reading.native}`,
     source: reading.source,
     evidence: reading.evidence,
     since: sameMode ? cur.since : reading.at,

@@ -3,6 +3,7 @@ import { agentOf, makeCore, startAgent, type Harness } from '../../../test/suppo
 import { flush } from '../../../test/support/fake-clock.js';
 import { PROFILES } from '../../vendors/registry.js';
 import { receiveHook } from '../state/hook-intake.js';
+import { LATE_HOOK_MS } from './permission-tracker.js';
 
 async function claudeAgent(h: Harness, argv: string[] = []): Promise<string> {
   h.preflight.commands.set('/opt/claude/bin/claude', '/opt/claude/bin/claude');
@@ -110,5 +111,17 @@ describe('permission tracker: each agent’s effective mode, kept current', () =
     expect(h.core.service.get(id).permission).toBeNull();
     await modeLine(h, id, 'auto', 'auto mode on');
     expect(h.core.service.get(id).permission).toBeNull();
+  });
+
+  it('a hook that contradicts the screen right after it changed is taken as late (sent before the shift+tab)', async () => {
+    const h = await makeCore();
+    const id = await claudeAgent(h, ['--permission-mode', 'default']);
+    await modeLine(h, id, 'acceptEdits', '⏵⏵ accept edits on (shift+tab to cycle)');
+    await hook(h, id, { hook_event_name: 'PostToolUse', permission_mode: 'default' });
+    expect(h.core.service.get(id).permission?.mode).toBe('accept_edits');
+    // Later, a hook naming another mode is a change again.
+    h.clock.advance(LATE_HOOK_MS);
+    await hook(h, id, { hook_event_name: 'UserPromptSubmit', prompt: 'x', permission_mode: 'plan' });
+    expect(h.core.service.get(id).permission).toMatchObject({ mode: 'plan', source: 'hook' });
   });
 });

@@ -12,6 +12,9 @@ import {
 } from './permission-mode.js';
 import type { ModeReading, ProfileCatalog, StartMode } from './profiles.js';
 
+/** How long after the screen showed a mode a hook naming another one is taken for a late one. */
+export const LATE_HOOK_MS = 2_000;
+
 export interface PermissionTrackerDeps {
   registry: AgentRegistry;
   profileCatalog: ProfileCatalog;
@@ -27,7 +30,15 @@ export interface PermissionTrackerDeps {
  * new, so a hook and a screen that agree never make it flap.
  */
 export class PermissionTracker {
+  /** The mode each agent's screen last showed, and when (not kept over a daemon restart). */
+  private readonly screens = new Map<string, { native: string; at: number }>();
+
   constructor(private readonly d: PermissionTrackerDeps) {}
+
+  /** Forgets a removed agent. */
+  forget(agentId: string): void {
+    this.screens.delete(agentId);
+  }
 
   /** A new agent's start mode (set on the record before it is first saved). */
   created(agent: AgentRecord, fromSetup: StartMode | null): void {
@@ -46,6 +57,7 @@ export class PermissionTracker {
     const now = this.d.clock.now();
     const p = agent.permission ?? this.initial(agent, null);
     if (!p) return;
+    this.screens.delete(agentId);
     const before = agent.permission?.current;
     agent.permission = before === undefined ? p : restartPermission(p, now);
     if (before !== undefined && before.native !== p.start.native) {
@@ -72,6 +84,17 @@ export class PermissionTracker {
     const agent = this.d.registry.get(agentId);
     const spec = agent ? this.d.profileCatalog.get(agent.profile).permissions : undefined;
     if (!agent || !spec) return;
+    if (reading.source === 'screen') this.screens.set(agentId, { native: reading.native, at: reading.at });
+    // A hook sent before a shift+tab can arrive after the screen showed the new mode, and the screen
+    // says a mode only when it changes: a hook that contradicts it this soon after is taken as late.
+    const shown = this.screens.get(agentId);
+    if (
+      reading.source === 'hook' &&
+      shown !== undefined &&
+      shown.native !== reading.native &&
+      reading.at - shown.at < LATE_HOOK_MS
+    )
+      return;
     const p = agent.permission ?? this.initial(agent, null);
     if (!p) return;
     const r = observePermission(spec, p, { ...reading, native: reading.native.slice(0, 100) });

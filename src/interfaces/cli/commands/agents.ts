@@ -119,18 +119,18 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
           const { text, failed } = describeStart(agent);
           // A CLI outside its tested versions (or never run here) still starts, with a warning.
           if (cli?.warning) ctx.note(`warning: ${cli.warning.replaceAll('<agent>', agent.name)}`);
+          if (ctx.json) ctx.emit('agent', { agent, cli: cli ?? null });
+          else {
+            ctx.line(text);
+            const wt = worktreeLine(agent, ctx.env.userHome);
+            if (wt) ctx.line(wt);
+          }
           // An agent that will act without asking says so at once (issue 29).
           const p = agent.permission;
           if (p && actsUnasked(p.mode)) {
             ctx.note(
               `note: ${agent.name} starts in ${modeName(p)} mode: it ${PERMISSION_MODE_WORDS[p.mode]} (${p.originDetail})`,
             );
-          }
-          if (ctx.json) ctx.emit('agent', { agent, cli: cli ?? null });
-          else {
-            ctx.line(text);
-            const wt = worktreeLine(agent, ctx.env.userHome);
-            if (wt) ctx.line(wt);
           }
           if (failed) process.exitCode = 1;
         }),
