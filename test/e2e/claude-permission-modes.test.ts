@@ -87,7 +87,19 @@ describe('real Claude Code: the effective permission mode', REAL_CLI_TESTS, () =
   });
 
   it('started without --permission-mode: auto (its default), it writes without asking, and doctor warns', async () => {
-    await untilState('auto', 'idle', 'auto to finish its turn');
+    // Its turn's end (not the prompt it showed before the prompt was typed).
+    await withEvidence(
+      home,
+      'auto',
+      eventually(
+        'auto to finish its turn',
+        async () => {
+          const a = await home.agent('auto');
+          return a.state === 'idle' && a.stateDetail.reason === 'turn_done' ? a : undefined;
+        },
+        60_000,
+      ),
+    );
     // It ran the command without a dialog: the file is there, and it never waited.
     expect(readFileSync(`${dir('auto')}/out.txt`, 'utf8')).toBe('hi\n');
     const events = await home.events('auto');
