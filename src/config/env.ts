@@ -202,13 +202,13 @@ export const OTHER_ENV_VARS: readonly EnvVarSpec[] = [
   {
     name: 'CLAUDE_CONFIG_DIR',
     meaning:
-      "Claude Code's config folder, read from the agent's environment: the trust of the agent's folder is pre-accepted in `<dir>/.claude.json` (`agents.preTrust`).",
+      "Claude Code's config folder, read from the agent's environment: the trust of the agent's folder is pre-accepted in `<dir>/.claude.json` (`agents.preTrust`), and `<dir>/settings.json` is read for the agent's permission mode (`permissions.defaultMode`; else `~/.claude/settings.json`).",
     default: '`~/.claude.json`',
   },
   {
     name: 'CODEX_HOME',
     meaning:
-      "Codex's home folder, read from the agent's environment: the trust of the agent's folder is pre-accepted in `<dir>/config.toml` (`agents.preTrust`).",
+      "Codex's home folder, read from the agent's environment: the trust of the agent's folder is pre-accepted in `<dir>/config.toml` (`agents.preTrust`), whose `approval_policy` and `sandbox_mode` give the agent's permission mode.",
     default: '`~/.codex`',
   },
   {
@@ -226,14 +226,44 @@ export const OTHER_ENV_VARS: readonly EnvVarSpec[] = [
   {
     name: 'OPENCODE_CONFIG_CONTENT',
     meaning:
-      "OpenCode's inline configuration, read from the agent's environment: an OpenCode agent gets the user's value (a JSON object) with wtp's plugin added.",
+      "OpenCode's inline configuration, read from the agent's environment: an OpenCode agent gets the user's value (a JSON object) with wtp's plugin added; its `permission` counts for the agent's permission mode.",
     default: '—',
   },
   {
     name: 'COPILOT_HOME',
     meaning:
-      "Copilot CLI's home folder, read from the agent's environment: the trust of the agent's folder is pre-accepted in `<dir>/config.json` (`agents.preTrust`).",
+      "Copilot CLI's home folder, read from the agent's environment: the trust of the agent's folder is pre-accepted in `<dir>/config.json` (`agents.preTrust`), whose `defaultPermissionMode` gives the agent's permission mode.",
     default: '`~/.copilot`',
+  },
+  {
+    name: 'COPILOT_ALLOW_ALL',
+    meaning:
+      "Copilot CLI's allow-all-tools switch, read from the agent's environment: when on (`true`, `1`, `yes`, `on`, `y`), the agent's permission mode is `bypass` (it runs every tool without asking).",
+    default: '—',
+  },
+  {
+    name: 'GEMINI_CLI_SYSTEM_SETTINGS_PATH',
+    meaning:
+      "Gemini CLI's system settings file, read from the agent's environment for the agent's permission mode (`general.defaultApprovalMode`).",
+    default: '`/etc/gemini-cli/settings.json`',
+  },
+  {
+    name: 'QWEN_HOME',
+    meaning:
+      "Qwen Code's user folder, read from the agent's environment: its `settings.json` is read for the agent's permission mode (`tools.approvalMode`).",
+    default: '`~/.qwen`',
+  },
+  {
+    name: 'OPENCODE_CONFIG',
+    meaning:
+      "OpenCode's configuration file, read from the agent's environment for the agent's permission mode (`permission`: `bash`, `edit`).",
+    default: '—',
+  },
+  {
+    name: 'OPENCODE_PERMISSION',
+    meaning:
+      "OpenCode's permission overrides (JSON), read from the agent's environment for the agent's permission mode.",
+    default: '—',
   },
   {
     name: 'npm_lifecycle_event',

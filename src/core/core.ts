@@ -20,6 +20,7 @@ import type { EventLog } from './ports/daemon.js';
 import type { GitWorktrees } from './ports/git.js';
 import type { StatsSampler } from './reports/stats-sampler.js';
 import type { StateEngine } from './state/state-engine.js';
+import type { PermissionTracker } from './agents/permission-tracker.js';
 import type { Dispatcher } from './tasks/dispatcher.js';
 import type { TaskReview } from './tasks/task-review.js';
 import type { TaskService } from './tasks/task-service.js';
@@ -43,6 +44,8 @@ export interface Core {
   output: OutputHub;
   stats: StatsSampler;
   engine: StateEngine;
+  /** Each agent's effective permission mode, kept current from its hooks and its screen (issue 29). */
+  permissions: PermissionTracker;
   /** Every profile's spec, as the composition root gave it. */
   profileCatalog: ProfileCatalog;
   /** Diff, commit, merge, feedback, gc and the setup script; null without git. */

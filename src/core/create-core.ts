@@ -18,6 +18,7 @@ import { HookDecider } from './policies/hook-decider.js';
 import { rulesFor } from './policies/agent-rules.js';
 import { NO_SHELL, PATHS_AS_WRITTEN } from './policies/without-parser.js';
 import { StateEngine } from './state/state-engine.js';
+import { PermissionTracker } from './agents/permission-tracker.js';
 import type { AgentGit } from './git/agent-worktree.js';
 import { createDelivery, DEFAULT_FORGE_SETTINGS } from './forge/create-delivery.js';
 import { ConflictRadar } from './git/conflict-radar.js';
@@ -94,6 +95,8 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     },
   });
   lifecycle.onProcessStart((id) => engine.processStarted(id));
+  const permissions = new PermissionTracker({ registry, profileCatalog, clock: a.clock, log: a.log });
+  lifecycle.onProcessStart((id) => permissions.processStarted(id));
   const sessions = new HostSessions(
     lifecycle,
     registry,
@@ -104,6 +107,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     s.checkpointIntervalMs,
     (id, signal) => engine.observe(id, signal),
     (id, report) => storage.outputLog(id, report),
+    (id, reading) => permissions.observe(id, { ...reading, source: 'screen' }),
   );
 
   // Git: worktrees, what each agent changed, their disk use, the conflict radar.
@@ -140,7 +144,11 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     diskUsage: (id) => disk?.get(id) ?? null,
     diffStat: (id) => diffStats?.get(id) ?? null,
     nextPrPoll: (id) => prs?.nextPollAt(id) ?? null,
-    forgetSignals: (id) => engine.forget(id),
+    forgetSignals: (id) => {
+      engine.forget(id);
+      permissions.forget(id);
+    },
+    permissions,
   });
   const review =
     git && radar
@@ -282,6 +290,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     output,
     stats,
     engine,
+    permissions,
     profileCatalog,
     review,
     worktrees: git?.worktrees ?? null,

@@ -36,6 +36,7 @@ export function agentClis(o: {
           hooks: p.hooks,
           trust: p.trust,
           broadFlags: (p.broadFlags ?? []).map((f) => [...f]),
+          askWith: p.permissions?.askWith ?? null,
         },
       ];
     }),

@@ -9,7 +9,7 @@ import { hostRecordName } from '../adapters/sqlite/state-dir-guard.js';
 import { nodePtySpawner } from '../adapters/pty/node-pty-spawner.js';
 import { readEnv } from '../config/env.js';
 import { AgentHost } from '../interfaces/host/agent-host.js';
-import { DETECTORS, STREAM_READERS } from '../vendors/registry.js';
+import { DETECTORS, MODE_LINES, STREAM_READERS } from '../vendors/registry.js';
 import { PaneTerminal } from '../interfaces/host/pane-terminal.js';
 import { VERSION } from '../version.js';
 
@@ -102,7 +102,7 @@ export function runHost(argv: string[]): void {
       },
       log: new OutputLogWriter(logDir, int('log-max-bytes', values['log-max-bytes'])),
       killer: processes.killer,
-      readers: { detectors: DETECTORS, streams: STREAM_READERS },
+      readers: { detectors: DETECTORS, streams: STREAM_READERS, modes: MODE_LINES },
       diag,
       exit: (code) => process.exit(code),
     },

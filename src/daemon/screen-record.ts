@@ -6,7 +6,8 @@ import { DETECTORS, PROFILES } from '../vendors/registry.js';
 /**
  * `GET /agents/:agent/screen-record` (`wtp record-screen`): the screen as the host renders it — the
  * text its screen detector reads — and that detector's verdict on exactly this text, with the rule
- * set chosen by the agent's CLI version as the host chooses it. Reads only.
+ * set chosen by the agent's CLI version as the host chooses it, and the permission mode its mode line
+ * names. Reads only.
  */
 export async function screenRecord(
   agents: Pick<AgentUseCases, 'get' | 'screen'>,
@@ -14,7 +15,8 @@ export async function screenRecord(
 ): Promise<ScreenRecord> {
   const agent = agents.get(ref);
   const screen = await agents.screen(agent.id);
-  const detector = PROFILES.get(agent.profile).detector;
+  const spec = PROFILES.get(agent.profile);
+  const detector = spec.detector;
   const v =
     detector === null
       ? null
@@ -34,5 +36,6 @@ export async function screenRecord(
             rule: v.rule,
             evidence: evidenceOf(v),
           },
+    mode: spec.permissions?.fromScreen?.(screen.lines) ?? null,
   };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { gitRefSchema, optionValueSchema } from './argument-strings.js';
 import { pendingRequestSchema, SIGNAL_SOURCES } from './signals.js';
 import { pullRequestSchema } from './forge.js';
+import { agentPermissionSchema } from './permission-mode.js';
 
 export { pendingRequestSchema, type PendingRequest } from './signals.js';
 import { absolutePathSchema, boolQuery, envKeySchema, isoTimeSchema, nameSchema } from './common.js';
@@ -156,6 +157,12 @@ export const agentSchema = z.object({
   pullRequest: pullRequestSchema
     .nullable()
     .describe('The pull request opened for its branch (`wtp pr`), as last polled; null when none'),
+  permission: agentPermissionSchema
+    .nullable()
+    .default(null)
+    .describe(
+      "Agent CLIs: its effective permission mode (from its hooks, its screen's mode line, its arguments, settings and its vendor's default) and whether it acts without asking; null for shell, cmd and CLIs whose mode is not read",
+    ),
 });
 export type AgentView = z.infer<typeof agentSchema>;
 

@@ -24,7 +24,20 @@ describe('answerWords', () => {
       },
     };
     expect(answerWords(always as WtpEvent & { type: 'agent.approved' })).toBe(
-      'approved always (this session) "npm test" via policy Bash(npm test*) after 2.3 s (pressed 2)',
+      'approved always (pressed "this session") "npm test" via policy Bash(npm test*) after 2.3 s (pressed 2)',
+    );
+    const modeChange = {
+      ...always,
+      data: {
+        ...always.data,
+        via: 'cli',
+        rule: undefined,
+        scope: 'Yes, and auto-accept edits',
+        modeChange: true,
+      },
+    };
+    expect(answerWords(modeChange as WtpEvent & { type: 'agent.approved' })).toBe(
+      'approved always (pressed "Yes, and auto-accept edits", a mode change) "npm test" via cli after 2.3 s (pressed 2)',
     );
     const denied = { ...base, type: 'agent.denied', data: { ...common, keys: ['esc'], message: 'not now' } };
     expect(answerWords(denied as WtpEvent & { type: 'agent.denied' })).toBe(

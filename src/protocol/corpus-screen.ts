@@ -44,6 +44,8 @@ export function recordedScreenFile(
       ['verdict', verdict],
       ['evidence', v.evidence],
       ['agent-state', r.agent.state],
+      // The permission mode its mode line names (`none`: none shown), for agents whose mode is read.
+      ['mode', r.mode?.native ?? (r.agent.permission ? 'none' : null)],
     ],
     r.screen.lines,
   );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROFILE_NAMES } from './constants.js';
 import { VENDOR_SUPPORT } from './version-range.js';
+import { agentPermissionSchema } from './permission-mode.js';
 
 /** An agent CLI as the daemon would run it: `GET /agent-clis`, and `wtp doctor`. */
 export const agentCliInfoSchema = z.object({
@@ -25,6 +26,13 @@ export const agentCliInfoSchema = z.object({
     .array(z.array(z.string()))
     .default([])
     .describe('Arguments that let it act without asking (`wtp doctor` lists agents started with them)'),
+  askWith: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe(
+      'How to start it so that it asks before it acts (`--permission-mode default`); null: not known',
+    ),
 });
 export type AgentCliInfo = z.infer<typeof agentCliInfoSchema>;
 
@@ -83,6 +91,23 @@ export const doctorReportSchema = z.object({
           }),
         )
         .describe('Running agents started with a flag that lets them act without asking'),
+      modes: z
+        .array(
+          z.strictObject({
+            agent: z.string(),
+            id: z.string(),
+            workspace: z.string(),
+            profile: z.string(),
+            permission: agentPermissionSchema.describe(
+              'Its effective permission mode (as `wtp ls --json` shows it)',
+            ),
+            askWith: z.string().nullable().describe('How to start it so that it asks'),
+          }),
+        )
+        .default([])
+        .describe(
+          'Running agents whose effective permission mode acts without asking (accept_edits, auto, bypass), whatever made it so: a flag, settings, the vendor default, a change during the session',
+        ),
       rules: z
         .array(z.strictObject({ path: z.string(), rule: z.string() }))
         .describe('Allow rules of the config that say yes to everything (`Bash(*)`, `*`)'),

@@ -5,6 +5,7 @@ import { RUN_STATUSES, taskSchema, taskStatusSchema } from './tasks.js';
 import { answerEventSchema } from './answers.js';
 import { fleetOriginSchema } from './fleet.js';
 import { pendingRequestSchema } from './signals.js';
+import { agentPermissionSchema, permissionModeSchema } from './permission-mode.js';
 import { errorBodySchema } from './errors.js';
 import { forgeEventPayloads } from './forge-events.js';
 import { storageComponentSchema } from './storage.js';
@@ -21,8 +22,8 @@ export type EventSource = z.infer<typeof eventSourceSchema>;
 
 const payloads = {
   'agent.created': z
-    // `pullRequest` is absent from events recorded before pull requests existed.
-    .object({ agent: agentSchema.partial({ pullRequest: true }) })
+    // `pullRequest` and `permission` are absent from events recorded before they existed.
+    .object({ agent: agentSchema.partial({ pullRequest: true, permission: true }) })
     .describe(
       'An agent was registered (`wtp new`, `POST /agents`, a workspace template, a task run), with its `agent.stateChanged` to `starting` in the same transaction.',
     ),
@@ -42,6 +43,14 @@ const payloads = {
     .object({ request: pendingRequestSchema.describe('What the agent asks now (its `stateDetail.request`)') })
     .describe(
       'What a waiting agent asks became more complete without a state change: another source of the same dialog added to it (a hook with the edit’s diff after the status record that named the file).',
+    ),
+  'agent.permissionModeChanged': z
+    .object({
+      from: permissionModeSchema.nullable().describe('The mode before; null when it was not known'),
+      permission: agentPermissionSchema.describe('The mode now, what made it so and what said it'),
+    })
+    .describe(
+      "An agent's effective permission mode changed: its CLI reported another mode (a hook payload, the mode line on its screen: shift+tab, a command) or a new process started in another one. A source confirming the same mode writes nothing.",
     ),
   'agent.exited': z
     .object({

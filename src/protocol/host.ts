@@ -75,6 +75,19 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('exited'), report: exitReport }),
   z
     .object({
+      type: z.literal('permissionMode'),
+      native: z
+        .string()
+        .max(100)
+        .describe("The mode as the agent CLI's mode line names it (auto, acceptEdits…)"),
+      evidence: z.string().max(500).describe('The screen row that says it'),
+      at: z.number().describe('epoch ms'),
+    })
+    .describe(
+      "The mode line on the agent's screen names another permission mode than it last did (issue 29); sent only to a daemon whose welcome lists the `permissionMode` feature",
+    ),
+  z
+    .object({
       type: z.literal('outputLog'),
       ok: z.boolean().describe('false while writes to the output log fail'),
       path: z.string().describe('The folder of the output log'),
@@ -154,8 +167,11 @@ export type DaemonMessage =
 
 export type HostRequestMethod = 'screen' | 'snapshot';
 
-/** `outputLog`: the host reports output-log write failures and recoveries. */
-export type HostFeature = 'outputLog';
+/**
+ * `outputLog`: the host reports output-log write failures and recoveries; `permissionMode`: the
+ * permission mode its agent's screen shows.
+ */
+export type HostFeature = 'outputLog' | 'permissionMode';
 
 /** Result of the `screen` request. */
 export const hostScreenResultSchema = screenSchema;

@@ -126,5 +126,15 @@ export const screenRecordSchema = z.object({
   cliVersion: z.string().nullable().describe('The CLI version the rule set is chosen by (`--version`)'),
   screen: screenSchema,
   verdict: screenVerdictSchema,
+  mode: z
+    .object({
+      native: z.string().describe("The CLI's name of the mode its mode line shows"),
+      evidence: z.string().describe('The row that shows it'),
+    })
+    .nullable()
+    .default(null)
+    .describe(
+      'The permission mode the mode line on this screen names (issue 29), as the host reads it; null: none shown or not read',
+    ),
 });
 export type ScreenRecord = z.infer<typeof screenRecordSchema>;

@@ -1,4 +1,4 @@
-import { ProfileCatalog, type StreamReader } from '../core/agents/profiles.js';
+import { ProfileCatalog, type ModeReading, type StreamReader } from '../core/agents/profiles.js';
 import type { DetectorTable } from '../core/state/detectors/screen-detector.js';
 import type { VendorDefinition } from './vendor.js';
 import { VENDOR_FOLDERS } from './vendor-list.js';
@@ -26,4 +26,13 @@ export const DETECTORS: DetectorTable = Object.fromEntries(
 export const STREAM_READERS: Readonly<Record<string, (now: () => number) => StreamReader>> =
   Object.fromEntries(
     VENDORS.flatMap((v) => (v.profile.stream ? [[v.profile.stream.name, v.profile.stream.reader]] : [])),
+  );
+
+/** The permission-mode line readers, by detector name: what the host reads the mode on a screen with. */
+export const MODE_LINES: Readonly<Record<string, (lines: readonly string[]) => ModeReading | null>> =
+  Object.fromEntries(
+    VENDORS.flatMap((v) => {
+      const read = v.profile.permissions?.fromScreen;
+      return v.profile.detector !== null && read ? [[v.profile.detector, read] as const] : [];
+    }),
   );

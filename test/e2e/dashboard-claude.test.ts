@@ -60,6 +60,8 @@ describe('the dashboard with real Claude Code (Chromium)', () => {
     await Promise.all([
       newAgent(home, 'claude', 'perm', proj, args('write the file')),
       newAgent(home, 'claude', 'busy', proj, args('think for long')),
+      // Without --permission-mode: Claude Code's default, auto (issue 29).
+      newAgent(home, 'claude', 'loose', proj, []),
     ]);
     ({ browser, page } = await signedInPage(home));
   }, 120_000);
@@ -123,5 +125,36 @@ describe('the dashboard with real Claude Code (Chromium)', () => {
     });
     expect(typed.find((d) => d.text === '\x1b')).toMatchObject({ stateAtSend: 'working' });
     expect(existsSync(join(proj, 'held words'))).toBe(false);
+  });
+
+  it('marks an agent that acts without asking, and follows a shift+tab typed in its terminal', async () => {
+    await home.untilState('loose', 'idle');
+    await page.goto(`http://127.0.0.1:${port}/dashboard/#/fleet`);
+    const row = page.locator('[data-testid="agent"][data-agent="loose"]');
+    const badge = row.locator('[data-testid="permission-mode"]');
+    await badge.waitFor({ timeout: 30_000 });
+    expect(await badge.getAttribute('data-mode')).toBe('auto');
+    expect(await badge.textContent()).toContain('auto');
+    // Agents that ask carry no mark in the fleet.
+    expect(
+      await page.locator('[data-testid="agent"][data-agent="perm"] [data-testid="permission-mode"]').count(),
+    ).toBe(0);
+    await badge.hover();
+    await page.getByText('Permission mode: auto — runs the commands it judges safe without asking').waitFor();
+    await page.goto(`http://127.0.0.1:${port}/dashboard/#/terminal/loose`);
+    await page.locator('[data-testid="terminal-panel"][data-status="live"]').waitFor({ timeout: 30_000 });
+    const header = page.locator('[data-testid="terminal-panel"] [data-testid="permission-mode"]');
+    expect(await header.getAttribute('data-mode')).toBe('auto');
+    await untilText('its mode line', 'auto mode on');
+    await page.locator('[data-testid="terminal"]').click();
+    await page.keyboard.press('Shift+Tab'); // auto → manual mode
+    await page
+      .locator('[data-testid="terminal-panel"] [data-testid="permission-mode"][data-mode="default"]')
+      .waitFor({ timeout: 30_000 });
+    expect(await header.getAttribute('data-unasked')).toBe('false');
+    await screenshot(page, home, 'terminal-permission-mode');
+    await page.goto(`http://127.0.0.1:${port}/dashboard/#/fleet`);
+    await page.locator('[data-testid="agent"][data-agent="loose"]').waitFor();
+    expect(await row.locator('[data-testid="permission-mode"]').count()).toBe(0);
   });
 });

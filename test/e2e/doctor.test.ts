@@ -122,3 +122,86 @@ describe('wtp doctor', () => {
     );
   });
 });
+
+/** A stand-in agent CLI: prints `version` for `--version`, else waits (a running agent). */
+function standIn(dir: string, name: string, version: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}/${name}`;
+  writeFileSync(
+    file,
+    `#!/bin/sh\nif [ "$1" = --version ]; then echo '${version}'; exit 0; fi\nexec sleep 600\n`,
+  );
+  chmodSync(file, 0o755);
+  return file;
+}
+
+/**
+ * Issue 29: the `permissions` check warns about every running agent that acts without asking,
+ * whatever made it so (here a settings file), by its effective permission mode, and never says
+ * that no agent does while one's mode is not known.
+ */
+describe('wtp doctor: agents that act without asking', () => {
+  let home: TestHome;
+  beforeAll(async () => {
+    home = new TestHome();
+    const bin = home.path('bin');
+    home.env.WTP_CLAUDE_BIN = standIn(bin, 'claude', '2.1.330 (Claude Code)');
+    home.env.WTP_CODEX_BIN = standIn(bin, 'codex', 'codex-cli 0.169.0');
+    home.env.WTP_AIDER_BIN = standIn(bin, 'aider', 'aider 0.86.1');
+    expect((await home.run(['up', '--detach'])).code).toBe(0);
+  });
+  afterAll(() => home.cleanup());
+
+  const permissions = async () => {
+    const report = cliOutputSchemas.doctor.parse((await home.json(['doctor'])).doc);
+    const c = report.checks.find((x) => x.id === 'permissions');
+    if (!c) throw new Error('no permissions check');
+    return { check: c, modes: report.broadPermissions.modes };
+  };
+
+  it('says no agent acts without asking only when it knows: one whose mode is not read is named', async () => {
+    expect((await permissions()).check).toMatchObject({
+      status: 'ok',
+      summary: 'no running agent acts without asking; no approval rule allows everything',
+    });
+    expect((await home.run(['new', 'codex', '-n', 'careful', '--', '--sandbox', 'read-only'])).code).toBe(0);
+    expect((await home.agent('careful')).permission).toMatchObject({ mode: 'default', origin: 'args' });
+    expect((await home.run(['new', 'aider', '-n', 'old'])).code).toBe(0);
+    const { check, modes } = await permissions();
+    expect(modes).toEqual([]);
+    expect(check).toMatchObject({
+      status: 'ok',
+      summary:
+        'no running agent is known to act without asking (the permission mode of old is not known); no approval rule allows everything',
+    });
+  });
+
+  it('warns about an agent its settings make act without asking, naming the file', async () => {
+    mkdirSync(home.path('home', '.claude'), { recursive: true });
+    writeFileSync(
+      home.path('home', '.claude', 'settings.json'),
+      '{"permissions":{"defaultMode":"acceptEdits"}}',
+    );
+    const r = await home.run(['new', 'claude', '-n', 'editor']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'note: editor starts in accept_edits mode: it edits files without asking; asks before commands (permissions.defaultMode "acceptEdits" in ~/.claude/settings.json)',
+    );
+    const { check, modes } = await permissions();
+    expect(modes.map((m) => [m.agent, m.permission.mode, m.permission.origin, m.askWith])).toEqual([
+      ['editor', 'accept_edits', 'settings', 'wtp new claude --permission-mode default'],
+    ]);
+    expect(check.status).toBe('warn');
+    expect(check.summary).toBe(
+      'agents that act without asking: editor (claude accept_edits: edits files without asking; asks before commands; permissions.defaultMode "acceptEdits" in ~/.claude/settings.json)',
+    );
+    expect(check.fix).toContain(
+      'if they should ask, start them so (wtp new claude --permission-mode default)',
+    );
+    // `wtp ls` marks it; the others ask (or are not known): no mark.
+    const ls = (await home.run(['ls'])).stdout.split('\n');
+    expect(ls[0]).toMatch(/ STATE +UNASKED +PID /);
+    expect(ls.find((l) => l.startsWith('editor '))).toMatch(/ running +accept_edits +\d+ /);
+    expect(ls.find((l) => l.startsWith('careful '))).toMatch(/ running +- +\d+ /);
+  });
+});

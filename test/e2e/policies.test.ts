@@ -9,7 +9,7 @@ import { TestHome } from '../support/harness.js';
  * Approval rules through the real CLI and daemon, with a stand-in `claude` (prints its version,
  * then waits): `wtp new --auto-approve` reaches the agent's own settings file as Claude Code's
  * permissions (with the config's), a rule that allows everything is
- * refused, and `wtp doctor` lists agents running with broad permissions and wide config rules.
+ * refused, and `wtp doctor` lists agents that act without asking and wide config rules.
  */
 describe('approval rules (wtp new --auto-approve, config approvals, doctor)', () => {
   let home: TestHome;
@@ -83,29 +83,34 @@ describe('approval rules (wtp new --auto-approve, config approvals, doctor)', ()
     expect((await home.agents()).map((a) => a.name)).toEqual(['c1']);
   });
 
-  it('wtp doctor lists agents running with broad permissions and config rules that allow everything', async () => {
+  it('wtp doctor lists agents that act without asking (by their mode or a broad flag) and config rules that allow everything', async () => {
     expect(
       (await home.run(['new', 'claude', '-n', 'yolo', '--', '--dangerously-skip-permissions'])).code,
     ).toBe(0);
     const r = await home.json(['doctor']);
     const report = cliOutputSchemas.doctor.parse(r.doc);
-    expect(report.broadPermissions).toEqual({
-      agents: [
-        {
-          agent: 'yolo',
-          id: expect.any(String),
-          workspace: 'default',
-          profile: 'claude',
-          flags: ['--dangerously-skip-permissions'],
-        },
-      ],
-      rules: [{ path: 'approvals.allow[1]', rule: 'Bash(*)' }],
-    });
+    expect(report.broadPermissions.agents).toEqual([
+      {
+        agent: 'yolo',
+        id: expect.any(String),
+        workspace: 'default',
+        profile: 'claude',
+        flags: ['--dangerously-skip-permissions'],
+      },
+    ]);
+    expect(report.broadPermissions.rules).toEqual([{ path: 'approvals.allow[1]', rule: 'Bash(*)' }]);
+    // c1 was started without --permission-mode: Claude Code's default, auto (issue 29).
+    expect(
+      report.broadPermissions.modes.map((m) => [m.agent, m.permission.mode, m.permission.origin]),
+    ).toEqual([
+      ['c1', 'auto', 'vendor_default'],
+      ['yolo', 'bypass', 'args'],
+    ]);
     const check = report.checks.find((c) => c.id === 'permissions');
     expect(check).toMatchObject({ status: 'warn', path: join(home.dir, 'config.yaml') });
     const human = await home.run(['doctor']);
     expect(human.stdout).toMatch(
-      /^warn {2}permissions +agents running with broad permissions: yolo \(claude --dangerously-skip-permissions\); approval rules that allow everything: approvals\.allow\[1\] "Bash\(\*\)"$/m,
+      /^warn {2}permissions +agents that act without asking: c1 \(claude auto: runs the commands it judges safe without asking; Claude Code 2\.1\.330's default\); yolo \(claude bypass \(bypassPermissions\): edits files and runs commands without asking; --dangerously-skip-permissions\); approval rules that allow everything: approvals\.allow\[1\] "Bash\(\*\)"$/m,
     );
   });
 

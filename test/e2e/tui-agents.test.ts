@@ -138,6 +138,28 @@ describe('wtp tui with real agents (tmux)', () => {
     await tui.close();
   }, 120_000);
 
+  it('marks an agent that acts without asking (Claude Code started in its default auto mode) and follows shift+tab', async () => {
+    await newAgent(home, 'claude', 'loose', proj, []);
+    await untilState('loose', 'idle');
+    const tui = await TuiPane.start(home, { cols: 140, rows: 30, name: 'modes' });
+    await tui.see('loose');
+    for (let i = 0; i < 4 && !(await tui.screen()).includes('── loose'); i++) {
+      const before = await tui.screen();
+      await tui.keys('j');
+      await tui.until('the selection to move', (s) => s !== before);
+    }
+    const marked = await tui.until('the row marked »auto', (s) => /▸ ○ loose +idle.*»auto/.test(s));
+    expect(marked).toMatch(/── loose[^·\n]* · mode auto — runs the commands/);
+    // shift+tab in its terminal: auto → manual mode; the mark goes.
+    expect((await home.run(['send', 'loose', '--key', 'shift-tab'])).code).toBe(0);
+    const asks = await tui.until('the mark gone', (s) => /○ loose +idle/.test(s) && !s.includes('»auto'));
+    expect(asks).toContain('mode default');
+    await tui.keys('q');
+    expect(await tui.exited()).toBe(0);
+    await tui.close();
+    await home.run(['rm', 'loose', '--force']);
+  }, 120_000);
+
   it('attaches to a shell full-screen and comes back to the list with the detach key', async () => {
     await home.run(['new', 'shell', '--name', 'sh1']);
     const tui = await TuiPane.start(home, { cols: 100, rows: 30, name: 'attach' });

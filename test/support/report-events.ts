@@ -62,6 +62,7 @@ export function view(id: string, name: string, workspaceId: string, workspace: s
     machine: null,
     diffStat: null,
     pullRequest: null,
+    permission: null,
   };
 }
 

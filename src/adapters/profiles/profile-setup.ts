@@ -1,9 +1,15 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AgentRecord } from '../../core/model/agent-record.js';
+import type { StartMode } from '../../core/agents/profiles.js';
 import type { ProfileCatalog } from '../../core/agents/profiles.js';
-import type { Logger, ProfileSetup } from '../../core/ports/daemon.js';
-import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
+import type { Logger, PreparedProfile, ProfileSetup } from '../../core/ports/daemon.js';
+import type {
+  HookEndpoints,
+  SetupFiles,
+  VendorSetup,
+  VendorSetupContext,
+} from '../../core/ports/vendor-setup.js';
 import { rulesFor } from '../../core/policies/agent-rules.js';
 import type { Approvals } from '../../protocol/approval-schema.js';
 import { CliVersions } from './cli-version.js';
@@ -78,16 +84,14 @@ export class FsProfileSetup implements ProfileSetup {
     });
   }
 
-  async prepare(
-    agent: AgentRecord,
-  ): Promise<{ version: string | null; profileArgs: string[]; profileEnv?: Record<string, string> }> {
+  async prepare(agent: AgentRecord): Promise<PreparedProfile> {
     const spec = this.o.profiles.get(agent.profile);
     if (spec.binary === null) return { version: null, profileArgs: [] };
     const version = await this.versions.get(agent.command);
     const setup = this.o.setups[agent.profile];
     if (setup === undefined) return { version, profileArgs: [] };
     const env = { ...this.o.env, ...agent.env };
-    const prepared = await setup.prepare({
+    const ctx: VendorSetupContext = {
       agent,
       version,
       agentDir: join(this.o.agentsDir, agent.id),
@@ -99,9 +103,22 @@ export class FsProfileSetup implements ProfileSetup {
       hookEndpoints: () => this.hookEndpoints(agent),
       files: FS_FILES,
       log: this.o.log,
-    });
-    if (Array.isArray(prepared)) return { version, profileArgs: prepared };
-    return { version, profileArgs: prepared.args, profileEnv: prepared.env };
+    };
+    const prepared = await setup.prepare(ctx);
+    const startMode = this.startMode(setup, ctx);
+    const mode = startMode === null ? {} : { startMode };
+    if (Array.isArray(prepared)) return { version, profileArgs: prepared, ...mode };
+    return { version, profileArgs: prepared.args, profileEnv: prepared.env, ...mode };
+  }
+
+  /** What the setup reads of the mode the CLI starts in; a failure to read is logged and counts as nothing. */
+  private startMode(setup: VendorSetup, ctx: VendorSetupContext): StartMode | null {
+    try {
+      return setup.startMode?.(ctx) ?? null;
+    } catch (err) {
+      this.o.log.warn({ err, agentId: ctx.agent.id }, 'could not read the permission settings');
+      return null;
+    }
   }
 
   cleanup(agentId: string): void {

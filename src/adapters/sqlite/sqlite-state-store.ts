@@ -3,6 +3,7 @@ import type { AgentWorktree } from '../../core/ports/git.js';
 import { upgradeTask, type TaskRecord } from '../../core/model/task-record.js';
 import type { AgentRecord } from '../../core/model/agent-record.js';
 import type { PullRequestRecord } from '../../core/forge/pr-record.js';
+import type { AgentPermissionState } from '../../core/agents/permission-mode.js';
 import type { EventLog, EventQuery, StateStore, StoreChange } from '../../core/ports/daemon.js';
 import { storageError } from '../../core/model/storage-errors.js';
 import type {
@@ -50,6 +51,7 @@ interface AgentRow {
   approvals: string;
   worktree: string | null;
   pull_request: string | null;
+  permission: string | null;
 }
 
 interface EventRow {
@@ -82,11 +84,11 @@ export class SqliteStateStore implements StateStore, EventLog {
       INSERT INTO agents (id, workspace_id, name, profile, command, args, cwd, env, restart_policy, backend,
         state, state_detail, state_since, pid, host_pid, host_identity, pane_id, last_exit, restarts, created_at,
         started_at, output_seq, cols, rows, agent_version, session_id, profile_args, worktree, fork_session, profile_env,
-        approvals, pull_request)
+        approvals, pull_request, permission)
       VALUES (@id, @workspace_id, @name, @profile, @command, @args, @cwd, @env, @restart_policy, @backend,
         @state, @state_detail, @state_since, @pid, @host_pid, @host_identity, @pane_id, @last_exit, @restarts, @created_at,
         @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args, @worktree, @fork_session, @profile_env,
-        @approvals, @pull_request)
+        @approvals, @pull_request, @permission)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, state_detail = excluded.state_detail,
         state_since = excluded.state_since, pid = excluded.pid, host_pid = excluded.host_pid,
@@ -95,7 +97,8 @@ export class SqliteStateStore implements StateStore, EventLog {
         rows = excluded.rows, restart_policy = excluded.restart_policy,
         agent_version = excluded.agent_version, session_id = excluded.session_id,
         profile_args = excluded.profile_args, worktree = excluded.worktree, fork_session = excluded.fork_session,
-        profile_env = excluded.profile_env, approvals = excluded.approvals, pull_request = excluded.pull_request`);
+        profile_env = excluded.profile_env, approvals = excluded.approvals, pull_request = excluded.pull_request,
+        permission = excluded.permission`);
     this.deleteAgent = db.prepare('DELETE FROM agents WHERE id = ?');
     this.upsertWorkspace = db.prepare(`
       INSERT INTO workspaces (id, name, repo_path, backend, template, created_at)
@@ -265,6 +268,7 @@ function toRow(a: AgentRecord): AgentRow {
     approvals: JSON.stringify(a.approvals ?? {}),
     worktree: a.worktree ? JSON.stringify(a.worktree) : null,
     pull_request: a.pullRequest ? JSON.stringify(a.pullRequest) : null,
+    permission: a.permission ? JSON.stringify(a.permission) : null,
   };
 }
 
@@ -314,6 +318,7 @@ function fromRow(r: AgentRow): AgentRecord {
     ...approvalsOf(r.approvals),
     worktree: r.worktree ? (JSON.parse(r.worktree) as AgentWorktree) : null,
     ...(r.pull_request ? { pullRequest: JSON.parse(r.pull_request) as PullRequestRecord } : {}),
+    ...(r.permission ? { permission: JSON.parse(r.permission) as AgentPermissionState } : {}),
   };
 }
 

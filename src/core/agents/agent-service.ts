@@ -23,6 +23,8 @@ import {
   type WorktreeDeps,
 } from '../git/agent-worktree.js';
 import type { StatsSampler } from '../reports/stats-sampler.js';
+import type { PermissionTracker } from './permission-tracker.js';
+import type { StartMode } from './profiles.js';
 import { utf8Encode } from '../model/text.js';
 
 export interface ServiceSettings {
@@ -45,6 +47,8 @@ export interface ServiceDeps extends FactoryDeps {
   profiles?: ProfileSetup | undefined;
   /** Forgets the state engine's memory of a removed agent. */
   forgetSignals?: ((agentId: string) => void) | undefined;
+  /** Each agent's permission mode: a new agent's start mode is set here. */
+  permissions?: PermissionTracker | undefined;
   /** Git worktrees for agents that have a repository; absent: agents run where they are told. */
   git?: AgentGit | undefined;
   /** Sampled disk use of an agent's worktree. */
@@ -134,12 +138,15 @@ export class AgentService extends AgentTerminal {
     try {
       if (git && agent.worktree && fork?.carryFrom)
         await git.worktrees.carryUncommitted(fork.carryFrom, agent.worktree);
+      let startMode: StartMode | null = null;
       if (this.d.profiles) {
         const prepared = await this.d.profiles.prepare(agent);
         agent.version = prepared.version;
         agent.profileArgs = prepared.profileArgs;
         if (prepared.profileEnv) agent.profileEnv = prepared.profileEnv;
+        startMode = prepared.startMode ?? null;
       }
+      this.d.permissions?.created(agent, startMode);
       // The workspace may have been removed while this awaited; checked in the tick that adds the agent.
       if (!this.d.registry.findWorkspace(agent.workspaceId)) {
         throw new AppError(

@@ -2,6 +2,7 @@ import type { ProfileName } from '../../protocol/agent.js';
 import type { KeyName } from '../../protocol/keys.js';
 import type { SpawnSpec } from '../../protocol/host.js';
 import type { Signal, SignalSource } from '../../protocol/signals.js';
+import type { PermissionMode, PermissionOrigin } from '../../protocol/permission-words.js';
 
 /** Options of `wtp new <agent CLI>` that a profile turns into its CLI's arguments. */
 export interface LaunchOptions {
@@ -77,6 +78,47 @@ export interface DialogAnswers {
    * and the reason is sent there as the next prompt; `none` = there is no way to give one.
    */
   denyMessage: 'prompt' | 'none';
+}
+
+/** What one source says of an agent CLI's permission mode: the CLI's own name for it, and the evidence. */
+export interface ModeReading {
+  /** The CLI's name for the mode (`auto`, `acceptEdits`, `yolo`, `on-request/workspace-write`). */
+  native: string;
+  /** What said so, for `wtp why`: `--permission-mode acceptEdits`, a screen row, a settings key and file. */
+  evidence: string;
+}
+
+/** The mode an agent starts in, and what made it so (its arguments, environment, settings or the default). */
+export interface StartMode extends ModeReading {
+  origin: Exclude<PermissionOrigin, 'session'>;
+}
+
+/**
+ * How an agent CLI's effective permission mode is read (issue 29), pure: the vendor's own mode
+ * names, its default, and the readers of its arguments, hook bodies and screen mode line. Its
+ * settings files are read by its setup (`VendorSetup.startMode`), which has the files.
+ */
+export interface PermissionModeSpec {
+  /** The CLI's name in texts (`Claude Code`). */
+  product: string;
+  /** Each of the CLI's mode names (as hooks, screens, arguments and settings say them) → the neutral mode. */
+  modes: Readonly<Record<string, PermissionMode>>;
+  /** The mode the CLI runs in when nothing says otherwise, for its version (null: unknown). */
+  vendorDefault(version: string | null): StartMode;
+  /** The mode its arguments set (as the CLI reads them: the last one wins), or null. */
+  fromArgs(args: readonly string[]): StartMode | null;
+  /** The mode a hook body names (Claude Code's `permission_mode`), or null. */
+  fromHook?(body: Record<string, unknown>): string | null;
+  /** The mode its screen's mode line names (the visible rows), or null when none is shown. */
+  fromScreen?(lines: readonly string[]): ModeReading | null;
+  /**
+   * Whether what the CLI shows while it runs (hooks, its mode line) tells the mode of an agent
+   * started in mode `start`; false: it does not (Copilot's footer still says "Manual Approval"
+   * under `--allow-all-tools`), and the start mode stands. Undefined: always.
+   */
+  followsLive?(start: string): boolean;
+  /** How to start it so that it asks, for `wtp doctor`: `wtp new claude --permission-mode default`. */
+  askWith: string;
 }
 
 /**
@@ -157,6 +199,8 @@ export interface ProfileSpec {
    * dialog announced by another source without it means a hook call failed (HookWatch).
    */
   dialogHook?: string;
+  /** How its effective permission mode is read; undefined: not read (shell, cmd, aider). */
+  permissions?: PermissionModeSpec;
   /** Reads one hook call's JSON body (profiles whose `signals` include `hook`). */
   readHook?: (body: Record<string, unknown>, at: number) => HookReading;
   /** A structured output stream the host reads instead of the screen, when it `applies` to the arguments. */

@@ -27,6 +27,8 @@ export function remoteView(v: AgentView, machine: string, now: number): AgentVie
     uptimeMs: running ? Math.max(0, now - Date.parse(v.startedAt ?? '')) : v.uptimeMs,
     // Absent from what a machine of a version before pull requests (issue 20) published.
     pullRequest: (v.pullRequest as AgentView['pullRequest'] | undefined) ?? null,
+    // Absent from what a machine of a version before permission modes (issue 29) published.
+    permission: (v.permission as AgentView['permission'] | undefined) ?? null,
   };
 }
 

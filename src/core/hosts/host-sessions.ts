@@ -27,6 +27,10 @@ export class HostSessions {
     private readonly ackIntervalMs: number,
     private readonly onSignal: (agentId: string, signal: Signal) => Promise<void> = () => Promise.resolve(),
     private readonly onOutputLog: (agentId: string, report: OutputLogReport) => void = () => undefined,
+    private readonly onPermissionMode: (
+      agentId: string,
+      reading: { native: string; evidence: string; at: number },
+    ) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /** A host said hello; resolves to whether it was accepted. */
@@ -68,6 +72,11 @@ export class HostSessions {
         return;
       case 'outputLog':
         if (this.registry.get(agentId)) this.onOutputLog(agentId, msg);
+        return;
+      case 'permissionMode':
+        void this.enqueue(agentId, () =>
+          this.onPermissionMode(agentId, { native: msg.native, evidence: msg.evidence, at: msg.at }),
+        );
         return;
       case 'hello':
       case 'reply':

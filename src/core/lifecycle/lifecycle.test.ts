@@ -41,7 +41,12 @@ describe('lifecycle: from create to running', () => {
     const { link, accepted } = await connectHost(h.core, id, { hostPid: 5001 });
     expect(accepted).toBe(true);
     expect(link.sent).toEqual([
-      { type: 'welcome', resumeFrom: 0, daemonVersion: '0.0.0-test', features: ['outputLog'] },
+      {
+        type: 'welcome',
+        resumeFrom: 0,
+        daemonVersion: '0.0.0-test',
+        features: ['outputLog', 'permissionMode'],
+      },
       {
         type: 'spawn',
         command: '/usr/bin/node',

@@ -12,6 +12,7 @@ import type { Approvals } from '../../protocol/approval-schema.js';
 import { hasProcess } from './agent-state.js';
 import type { AgentWorktree } from '../ports/git.js';
 import { clonePullRequest, toPullRequestView, type PullRequestRecord } from '../forge/pr-record.js';
+import { toPermissionView, type AgentPermissionState } from '../agents/permission-mode.js';
 
 /** An agent as the core keeps it; times are epoch milliseconds. Persisted by the StateStore. */
 export interface AgentRecord {
@@ -66,6 +67,11 @@ export interface AgentRecord {
   worktree: AgentWorktree | null;
   /** The pull request opened for its branch (`wtp pr`), as last polled; absent when none. */
   pullRequest?: PullRequestRecord;
+  /**
+   * Its effective permission mode now and the one each process starts in (issue 29); absent for
+   * profiles whose mode is not read (shell, cmd) and agents made before it was.
+   */
+  permission?: AgentPermissionState;
 }
 
 /** What an agent's worktree has changed against its base, measured at `at` (epoch ms). */
@@ -127,6 +133,7 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     machine: ctx.machine ?? null,
     diffStat: a.worktree && ctx.diffStat ? { ...ctx.diffStat, at: iso(ctx.diffStat.at) } : null,
     pullRequest: a.pullRequest ? toPullRequestView(a.pullRequest, ctx.nextPollAt ?? null) : null,
+    permission: a.permission ? toPermissionView(a.permission.current) : null,
   };
 }
 
@@ -139,6 +146,9 @@ export function cloneRecord(a: AgentRecord): AgentRecord {
     ...(a.approvals ? { approvals: { allow: [...a.approvals.allow], deny: [...a.approvals.deny] } } : {}),
     worktree: a.worktree ? { ...a.worktree } : null,
     ...(a.pullRequest ? { pullRequest: clonePullRequest(a.pullRequest) } : {}),
+    ...(a.permission
+      ? { permission: { current: { ...a.permission.current }, start: { ...a.permission.start } } }
+      : {}),
     env: { ...a.env },
     stateDetail: { ...a.stateDetail },
     lastExit: a.lastExit ? { ...a.lastExit } : null,

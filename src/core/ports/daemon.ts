@@ -4,6 +4,7 @@ import type { NewEvent, WtpEvent } from '../../protocol/events.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import type { TaskRecord } from '../model/task-record.js';
 import type { Placement } from './panes.js';
+import type { StartMode } from '../agents/profiles.js';
 
 /** Time and timers; tests use a fake one they advance by hand. */
 export interface Clock {
@@ -142,16 +143,23 @@ export interface OutputLogs {
   append(agentId: string, data: Uint8Array): number;
 }
 
+/** What `ProfileSetup.prepare` found and wrote for an agent. */
+export interface PreparedProfile {
+  version: string | null;
+  profileArgs: string[];
+  profileEnv?: Record<string, string>;
+  startMode?: StartMode | null;
+}
+
 /** What a profile prepares for a new agent (adapters/profiles): CLI version, hooks, trust. */
 export interface ProfileSetup {
   /**
    * Checks the agent CLI (`--version`), writes this agent's hook settings and pre-accepts the
    * trust prompt for its working directory. Throws AppError (e.g. AGENT_CLI_BROKEN). `profileEnv`:
-   * variables the agent's CLI needs to find those files (added to the agent's env).
+   * variables the agent's CLI needs to find those files (added to the agent's env); `startMode`:
+   * the permission mode its arguments, environment and settings files start it in, when its setup reads them.
    */
-  prepare(
-    agent: AgentRecord,
-  ): Promise<{ version: string | null; profileArgs: string[]; profileEnv?: Record<string, string> }>;
+  prepare(agent: AgentRecord): Promise<PreparedProfile>;
   /** Removes what `prepare` wrote for an agent that is being removed. */
   cleanup(agentId: string): void;
 }

@@ -1,5 +1,6 @@
 import type { AgentRecord } from '../model/agent-record.js';
 import type { RuleSet } from '../policies/matcher.js';
+import type { StartMode } from '../agents/profiles.js';
 import type { Logger } from './daemon.js';
 
 /** Where hook calls reach the daemon: http when the API listens on TCP, the `wtp hook` command always. */
@@ -78,4 +79,10 @@ export interface VendorSetup {
   prepare(ctx: VendorSetupContext): string[] | PreparedSetup | Promise<string[] | PreparedSetup>;
   /** Removes what `prepare` wrote into the folder of an agent that is being removed. */
   cleanup?(agentDir: string, files: SetupFiles): void;
+  /**
+   * The permission mode the CLI will start in, as its arguments, environment and settings files
+   * say (issue 29), or null to leave it to the profile's `permissions` (its arguments, its default).
+   * Reads only; a file it cannot read counts as absent.
+   */
+  startMode?(ctx: VendorSetupContext): StartMode | null;
 }

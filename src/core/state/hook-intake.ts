@@ -6,11 +6,12 @@ import type { Clock } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 import type { StateEngine } from './state-engine.js';
 import type { HookDecider } from '../policies/hook-decider.js';
+import type { PermissionTracker } from '../agents/permission-tracker.js';
 
 /**
  * A hook call from an agent CLI, routed by the agent id we put in its hook URL (never by
- * TMUX_PANE or cwd), read by its profile's `readHook`: records the session id (to resume) and
- * feeds the signal to the engine.
+ * TMUX_PANE or cwd), read by its profile's `readHook`: records the session id (to resume) and the
+ * permission mode it names, and feeds the signal to the engine.
  */
 export async function receiveHook(
   d: {
@@ -21,6 +22,8 @@ export async function receiveHook(
     clock: Clock;
     /** Approval rules through the vendor's decision hook; absent: no hook decides. */
     decider?: Pick<HookDecider, 'decide'>;
+    /** The agent's permission mode, from the hook's `permission_mode` (issue 29). */
+    permissions?: PermissionTracker;
   },
   agentId: string,
   body: Record<string, unknown>,
@@ -32,6 +35,7 @@ export async function receiveHook(
   }
   const reading = spec.readHook(body, d.clock.now());
   if (reading.sessionId !== null) await d.service.noteSession(agent, reading.sessionId);
+  await d.permissions?.hook(agent, body, reading.event, d.clock.now());
   // Decided by a rule before the CLI shows its dialog: no dialog, so no wait to report.
   const response = (await d.decider?.decide(agent, spec, reading.event, body)) ?? null;
   if (response !== null) return { signal: null, response };

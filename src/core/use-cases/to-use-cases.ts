@@ -68,6 +68,7 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
             engine,
             clock: d.clock,
             decider: core.hookDecider,
+            permissions: core.permissions,
           },
           agentId,
           body,

@@ -88,6 +88,8 @@ export class AgentHost {
   private watch: SignalWatch | null = null;
   private readonly conn: DaemonConnection;
   private readonly logReports: OutputLogReporter;
+  /** Whether the daemon takes `permissionMode` messages (its welcome lists the feature). */
+  private modeReports = false;
 
   constructor(
     private readonly o: HostOptions,
@@ -104,6 +106,8 @@ export class AgentHost {
       welcome: (resumeFrom, features) => {
         this.unacked.resend(resumeFrom, (seq, data) => this.conn.sendOutput(seq, data));
         this.logReports.welcomed(features);
+        this.modeReports = features.includes('permissionMode');
+        if (this.modeReports) this.watch?.resendMode();
       },
       message: (msg) => this.onMessage(msg),
       input: (data) => this.child?.write(data),
@@ -260,6 +264,10 @@ export class AgentHost {
           readers: this.d.readers,
           reply: (data) => this.child?.write(data),
           send: (signal) => this.conn.sendJson({ type: 'signal', signal }),
+          // Only to a daemon that understands it (an older one drops a host that sends it).
+          mode: (reading, at) => {
+            if (this.modeReports) this.conn.sendJson({ type: 'permissionMode', ...reading, at });
+          },
           readScreen: async () => {
             await this.screen.settled();
             return this.screen.screen();

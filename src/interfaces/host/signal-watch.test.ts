@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseCorpusScreen } from '../../core/state/detectors/screen-corpus.js';
 import type { Signal } from '../../protocol/signals.js';
-import { DETECTORS } from '../../vendors/registry.js';
+import { DETECTORS, MODE_LINES } from '../../vendors/registry.js';
 import { SignalWatch } from './signal-watch.js';
 
 const SCREENS = join(
@@ -75,6 +75,54 @@ describe('SignalWatch: the request a dialog on screen makes', () => {
     shown = lines('interrupt-01.screen');
     await look();
     expect(sent.at(-1)?.request).toBeUndefined();
+    watch.dispose();
+  });
+});
+
+/** The host's screen watch reports the permission mode its agent's mode line shows (issue 29). */
+describe('SignalWatch: the mode line', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('reports the mode when it changes (shift+tab), not while it stays, and again for a daemon that was away', async () => {
+    vi.useFakeTimers();
+    let shown = lines('text-reply-06.screen'); // ⏵⏵ auto mode on
+    const modes: string[] = [];
+    const watch = new SignalWatch({
+      watch: { detector: 'claude', version: '2.1.330', statusProtocol: false, stream: null },
+      readers: { detectors: DETECTORS, streams: {}, modes: MODE_LINES },
+      reply: () => {},
+      send: () => {},
+      mode: (r) => modes.push(`${r.native} ${r.evidence}`),
+      readScreen: () =>
+        Promise.resolve({
+          cols: 120,
+          rows: 40,
+          cursor: { x: 0, y: 0 },
+          altScreen: true,
+          title: '',
+          lines: shown,
+        }),
+      now: () => Date.now(),
+    });
+    const look = async (): Promise<void> => {
+      watch.output(new Uint8Array([0x20]));
+      await vi.advanceTimersByTimeAsync(500);
+    };
+    await look();
+    await look();
+    expect(modes).toEqual(['auto screen line 39: "⏵⏵ auto mode on (shift+tab to cycle) · ← for agents"']);
+    shown = lines('mode-plan-01.screen');
+    await look();
+    // A dialog hides the mode line: nothing is said.
+    shown = lines('permission-03.screen');
+    await look();
+    expect(modes.map((m) => m.split(' ')[0])).toEqual(['auto', 'plan']);
+    watch.resendMode();
+    shown = lines('mode-plan-01.screen');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(modes.map((m) => m.split(' ')[0])).toEqual(['auto', 'plan', 'plan']);
     watch.dispose();
   });
 });

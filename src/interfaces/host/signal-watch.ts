@@ -1,7 +1,7 @@
 import type { Screen } from '../../protocol/agent.js';
 import type { SpawnSpec } from '../../protocol/host.js';
 import type { Signal } from '../../protocol/signals.js';
-import type { StreamReader } from '../../core/agents/profiles.js';
+import type { ModeReading, StreamReader } from '../../core/agents/profiles.js';
 import {
   detectScreen,
   evidenceOf,
@@ -21,6 +21,8 @@ export interface SignalReaders {
   detectors: DetectorTable;
   /** Structured stream readers, by stream name (`watch.stream`). */
   streams: Readonly<Record<string, (now: () => number) => StreamReader>>;
+  /** Permission-mode line readers, by detector name (`watch.detector`): the mode the screen shows. */
+  modes?: Readonly<Record<string, (lines: readonly string[]) => ModeReading | null>>;
 }
 
 export interface SignalWatchOptions {
@@ -32,6 +34,8 @@ export interface SignalWatchOptions {
   send(signal: Signal): void;
   /** A structured stream named the agent's session (for a later resume). */
   session?(sessionId: string): void;
+  /** The screen's mode line names another permission mode than it last did. */
+  mode?(reading: ModeReading, at: number): void;
   /** The current screen (loads the emulator if needed). */
   readScreen(): Promise<Screen>;
   now(): number;
@@ -55,6 +59,7 @@ export class SignalWatch {
   private lastSession: string | null = null;
   private lastStatusKey = '';
   private lastScreenKey = '';
+  private lastMode: string | null = null;
   private pendingIdle: { key: string; at: number } | null = null;
   private checkTimer: ReturnType<typeof setTimeout> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
@@ -77,6 +82,12 @@ export class SignalWatch {
     if (this.idleTimer) clearTimeout(this.idleTimer); // output: whatever looked idle must settle again
     this.idleTimer = null;
     this.scheduleCheck();
+  }
+
+  /** Tells the mode the screen shows again at the next check (a daemon that was away may have missed it). */
+  resendMode(): void {
+    this.lastMode = null;
+    if (this.o.watch.detector !== null) this.scheduleCheck();
   }
 
   dispose(): void {
@@ -129,6 +140,7 @@ export class SignalWatch {
         cursorY: screen.cursor.y,
       });
       this.consider(verdict, screen.lines);
+      this.considerMode(screen.lines);
     } catch {
       // the emulator is gone (agent exiting): nothing to report
     } finally {
@@ -155,6 +167,15 @@ export class SignalWatch {
       this.idleTimer = null;
       void this.confirmIdle(pending);
     }, this.o.idleStableMs ?? 1_500);
+  }
+
+  /** The mode line, when the screen shows one and it names another mode than last time. */
+  private considerMode(lines: readonly string[]): void {
+    const read = this.o.watch.detector === null ? undefined : this.o.readers.modes?.[this.o.watch.detector];
+    const reading = read?.(lines) ?? null;
+    if (reading === null || reading.native === this.lastMode || !this.o.mode) return;
+    this.lastMode = reading.native;
+    this.o.mode({ native: reading.native, evidence: reading.evidence.slice(0, 500) }, this.o.now());
   }
 
   /** Still idle-looking, with no output since: report it (as of when it first looked so). */

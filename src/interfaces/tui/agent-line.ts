@@ -2,6 +2,7 @@ import type { AgentView } from '../../protocol/agent.js';
 import { agentWords } from '../../protocol/agent-words.js';
 import { prBadge } from '../../protocol/pr-words.js';
 import { requestWords } from '../../protocol/request-words.js';
+import { actsUnasked, modeName, PERMISSION_MODE_WORDS } from '../../protocol/permission-words.js';
 import { bytes, duration, paint, stateColor, stateLabel } from '../cli/format.js';
 
 /** One glyph per state, so states differ without colours too (`NO_COLOR`). */
@@ -35,6 +36,19 @@ export function whyText(a: AgentView): string {
   return d.evidence?.replace(/\s+/g, ' ') ?? d.reason;
 }
 
+/** `»auto`: the permission mode of an agent that acts without asking (issue 29), else ''. */
+export function unaskedBadge(a: AgentView): string {
+  const p = a.permission;
+  return p && actsUnasked(p.mode) ? `»${p.mode}` : '';
+}
+
+/** `mode auto — runs the commands it judges safe without asking` (the preview's title), or ''. */
+export function permissionTitle(a: AgentView): string {
+  const p = a.permission;
+  if (!p) return '';
+  return `mode ${modeName(p)}${actsUnasked(p.mode) ? ` — ${PERMISSION_MODE_WORDS[p.mode]}` : ''}`;
+}
+
 /** `+12 -3 4f` of its uncommitted and committed changes, or '' without a worktree or changes. */
 export function diffText(a: AgentView): string {
   const s = a.diffStat;
@@ -53,7 +67,7 @@ export interface LineOptions {
 
 /**
  * One agent in the list, exactly `width` columns: selection mark, state icon, name, state, age,
- * why, and — where there is room — branch with diff stat, pull request and checks (`#12 ✗`),
+ * the mode of an agent that acts without asking (`»auto`), why, and — where there is room — branch with diff stat, pull request and checks (`#12 ✗`),
  * conflict warning, CPU and memory.
  */
 export function agentLine(a: AgentView, o: LineOptions): string {
@@ -89,9 +103,18 @@ export function agentLine(a: AgentView, o: LineOptions): string {
     paint(c, stateColor(a), stateText),
     ' ',
     paint(c, 'gray', fit(age, ageW)),
-    fit(whyText(a), whyW),
+    whyCell(a, whyW, c),
     tailW > 0 ? `  ${paint(c, warn ? 'yellow' : 'gray', fit(tail, tailW))}` : '',
   ];
   const line = parts.join('');
   return o.selected && c ? `\x1b[7m${line.replaceAll('\x1b[0m', '\x1b[0m\x1b[7m')}\x1b[0m` : line;
+}
+
+/** The why column: `»auto ` (yellow; red for bypass) before the why, in exactly `width` columns. */
+function whyCell(a: AgentView, width: number, color: boolean): string {
+  const badge = unaskedBadge(a);
+  if (badge === '') return fit(whyText(a), width);
+  const tint = a.permission?.mode === 'bypass' ? 'red' : 'yellow';
+  if (width <= badge.length + 1) return paint(color, tint, fit(badge, width));
+  return `${paint(color, tint, badge)} ${fit(whyText(a), width - badge.length - 1)}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentView } from '../../protocol/agent.js';
-import { agentLine, fit } from './agent-line.js';
+import { agentLine, fit, permissionTitle } from './agent-line.js';
 import { agentsOf, fleetRows, nextNeedingYou, stepAgent } from './fleet-rows.js';
 import { buildKeymap, keyName, type InkKey } from './keymap.js';
 import { layout, rowAt } from './screen-layout.js';
@@ -150,6 +150,22 @@ describe('the fleet list', () => {
     expect(agentLine(merged, opts)).toMatch(/#12 merged *$/);
     const gitlab = { ...a, pullRequest: { ...pr, forge: 'gitlab', checksState: 'passing' } } as AgentView;
     expect(agentLine(gitlab, opts)).toMatch(/!12 ✓ *$/);
+  });
+
+  it('marks an agent that acts without asking with its permission mode (issue 29)', () => {
+    const permission = (mode: string, native: string) =>
+      ({ mode, native, origin: 'vendor_default', source: 'hook' }) as unknown as AgentView['permission'];
+    const auto = { ...agent('api', 'shop', 'idle'), permission: permission('auto', 'auto') } as AgentView;
+    const opts = { width: 100, selected: false, color: false, now: 0, conflicts: undefined };
+    for (const width of [40, 60, 100]) expect([...agentLine(auto, { ...opts, width })].length).toBe(width);
+    expect(agentLine(auto, opts)).toMatch(/idle\(spawned\) +0s +»auto spawned/);
+    expect(permissionTitle(auto)).toBe('mode auto — runs the commands it judges safe without asking');
+    const asks = { ...auto, permission: permission('default', 'default') } as AgentView;
+    expect(agentLine(asks, opts)).not.toContain('»');
+    expect(permissionTitle(asks)).toBe('mode default');
+    const bypass = { ...auto, permission: permission('bypass', 'bypassPermissions') } as AgentView;
+    expect(agentLine(bypass, { ...opts, color: true })).toContain('\x1b[31m»bypass');
+    expect(permissionTitle(agent('sh', 'shop', 'running'))).toBe('');
   });
 });
 

@@ -8,6 +8,8 @@ import type {
 } from '../../core/ports/vendor-setup.js';
 import type { RuleSet } from '../../core/policies/matcher.js';
 import { vendor } from './vendor.js';
+import { claudeArgsMode, claudeSettingsMode } from './modes.js';
+import { readSettingsMode, type SettingsFile } from '../settings-mode.js';
 
 /** Claude Code hook events that carry state (docs: hooks reference); SessionEnd is left to the process exit. */
 export const CLAUDE_HOOK_EVENTS = [
@@ -117,6 +119,20 @@ function hookTransport(ctx: VendorSetupContext): HookEndpoints {
   return { http: useHttp ? endpoints.http : null, command: endpoints.command };
 }
 
+/**
+ * The settings files Claude Code takes `permissions.defaultMode` from, most binding first: the
+ * managed policy, the project's local and shared settings in the agent's folder, the user's.
+ */
+export function claudeSettingsFiles(ctx: Pick<VendorSetupContext, 'agent' | 'env' | 'home'>): SettingsFile[] {
+  const user = ctx.env.CLAUDE_CONFIG_DIR ?? join(ctx.home, '.claude');
+  return [
+    '/etc/claude-code/managed-settings.json',
+    join(ctx.agent.cwd, '.claude', 'settings.local.json'),
+    join(ctx.agent.cwd, '.claude', 'settings.json'),
+    join(user, 'settings.json'),
+  ].map((path) => ({ path, key: 'permissions.defaultMode', read: claudeSettingsMode }));
+}
+
 /** Claude Code: a per-agent `--settings` file with our hooks (0600), and the trust prompt pre-accepted. */
 export const setup: VendorSetup = {
   async prepare(ctx) {
@@ -142,4 +158,6 @@ export const setup: VendorSetup = {
   cleanup(agentDir, files) {
     files.remove(join(agentDir, SETTINGS_FILE));
   },
+  // Its arguments, else the first settings file that sets a default mode (else its default, by the profile).
+  startMode: (ctx) => claudeArgsMode(ctx.agent.args) ?? readSettingsMode(ctx, claudeSettingsFiles(ctx)),
 };

@@ -1,6 +1,7 @@
 import type { VendorDefinition } from '../vendor.js';
 import { CLAUDE_RULES } from './detectors.js';
 import { CLAUDE_DECISION_HOOK, readClaudeHook } from './hooks.js';
+import { claudePermissions } from './modes.js';
 import { ClaudeStreamReader, isClaudeStreamJson, withoutOption } from './stream-json.js';
 
 /**
@@ -56,6 +57,7 @@ export const vendor: VendorDefinition = {
     resumeArgs: (id) => ['--resume', id],
     forkArgs: (id) => ['--resume', id, '--fork-session'],
     permissionModes: ['default', 'manual', 'acceptEdits', 'plan', 'auto', 'dontAsk', 'bypassPermissions'],
+    permissions: claudePermissions,
     readHook: readClaudeHook,
     dialogHook: 'PermissionRequest',
     decisionHook: CLAUDE_DECISION_HOOK,

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
+import { tildePath } from '../settings-mode.js';
+import { codexArgsSettings, codexConfigSettings, codexStartMode } from './modes.js';
 
 /** TOML basic string. */
 function tomlString(s: string): string {
@@ -65,5 +67,20 @@ export const setup: VendorSetup = {
       return [];
     }
     return codexNotifyArgs(ctx.hookEndpoints());
+  },
+  // Its arguments, then the top of its config.toml (profiles are not read), then its defaults.
+  startMode(ctx) {
+    const file = join(ctx.env.CODEX_HOME ?? join(ctx.home, '.codex'), 'config.toml');
+    let toml: string | null = null;
+    try {
+      toml = ctx.files.readText(file);
+    } catch {
+      // unreadable: as if absent (Codex would stop on it)
+    }
+    const fromConfig =
+      toml === null
+        ? { approval: null, sandbox: null }
+        : codexConfigSettings(toml, tildePath(file, ctx.home));
+    return codexStartMode(codexArgsSettings(ctx.agent.args), fromConfig);
   },
 };

@@ -1,4 +1,5 @@
 import type { VendorDefinition } from '../vendor.js';
+import { codexPermissions } from './modes.js';
 import { CODEX_RULES } from './detectors.js';
 import { readCodexHook } from './hooks.js';
 
@@ -55,6 +56,7 @@ export const vendor: VendorDefinition = {
     permissionArgs: (m) => ['--ask-for-approval', m],
     permissionModes: ['on-request', 'never'],
     resumeArgs: (id) => ['resume', id],
+    permissions: codexPermissions,
     readHook: readCodexHook,
     // It reports a short working → idle pair at startup and (research notes) around its task-title
     // request: idle must hold before a working agent is called idle.

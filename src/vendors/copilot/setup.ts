@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
+import type {
+  HookEndpoints,
+  SetupFiles,
+  VendorSetup,
+  VendorSetupContext,
+} from '../../core/ports/vendor-setup.js';
+import { readSettingsMode } from '../settings-mode.js';
+import { copilotArgsMode, copilotEnvMode, copilotSettingsMode } from './modes.js';
 
 /**
  * The hook events that carry state, by the PascalCase names that give the VS Code-compatible
@@ -72,6 +79,11 @@ export function trustCopilotFolder(
   return true;
 }
 
+/** Its config.json, where `defaultPermissionMode` is read ($COPILOT_HOME, else ~/.copilot). */
+function copilotConfigFile(ctx: Pick<VendorSetupContext, 'env' | 'home'>): string {
+  return join(ctx.env.COPILOT_HOME ?? join(ctx.home, '.copilot'), 'config.json');
+}
+
 /**
  * GitHub Copilot CLI: a per-agent plugin (`--plugin-dir`, 0600 files) whose hooks.json posts our
  * hooks (nothing of the user's settings is touched), and the trust prompt pre-accepted.
@@ -103,4 +115,11 @@ export const setup: VendorSetup = {
   cleanup(agentDir, files) {
     for (const f of PLUGIN_FILES) files.remove(join(agentDir, PLUGIN_DIR, f));
   },
+  // Its arguments, else COPILOT_ALLOW_ALL, else config.json's defaultPermissionMode (else manual).
+  startMode: (ctx) =>
+    copilotArgsMode(ctx.agent.args) ??
+    copilotEnvMode(ctx.env) ??
+    readSettingsMode(ctx, [
+      { path: copilotConfigFile(ctx), key: 'defaultPermissionMode', read: copilotSettingsMode },
+    ]),
 };

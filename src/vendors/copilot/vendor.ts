@@ -1,4 +1,5 @@
 import type { VendorDefinition } from '../vendor.js';
+import { copilotPermissions } from './modes.js';
 import { COPILOT_RULES } from './detectors.js';
 import { readCopilotHook } from './hooks.js';
 
@@ -44,6 +45,7 @@ export const vendor: VendorDefinition = {
     permissionArgs: (m) => ['--mode', m],
     resumeArgs: (id) => ['--resume', id],
     permissionModes: ['interactive', 'plan', 'autopilot'],
+    permissions: copilotPermissions,
     readHook: readCopilotHook,
   },
 };

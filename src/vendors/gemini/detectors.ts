@@ -4,14 +4,14 @@ import { BRAILLE_SPINNER as BRAILLE } from '../screen-patterns.js';
 /**
  * Gemini CLI's screen patterns (matched as src/vendors/claude/detectors.ts explains), checked
  * against screens recorded from the real 0.61.0 TUI offline (test/fixtures/screens/gemini/0.61.0).
- * The composer is the last ` > ` row with at most 3 footer rows (workspace / sandbox / model) under
- * it; a dialog (permission, question) replaces it.
+ * The composer is the last ` > ` row (` * ` in YOLO mode: its InputPrompt's showYoloStyling) with at
+ * most 3 footer rows (workspace / sandbox / model) under it; a dialog (permission, question) replaces it.
  */
 /**
  * After an entry's first row: rows that start no newer entry (a ` > ` prompt, a `✦` answer), the
  * composer (` > `), then at most 4 rows (separator, footer) to the end.
  */
-const NEWEST_ENTRY = String.raw`(?:\n(?! > |✦ )[^\n]*)*\n > [^\n]*(?:\n(?! > )[^\n]*){0,4}$`;
+const NEWEST_ENTRY = String.raw`(?:\n(?! > |✦ )[^\n]*)*\n [>*] [^\n]*(?:\n(?! [>*] )[^\n]*){0,4}$`;
 
 export const GEMINI_RULES: readonly RuleSet[] = [
   {
@@ -78,7 +78,7 @@ export const GEMINI_RULES: readonly RuleSet[] = [
         state: 'idle',
         reason: 'at_prompt',
         within: 'bottom',
-        all: [/(?:^|\n) > [^\n]*(?:\n[^\n]*){0,3}$/], // " >   Type your message or @path/to/file"
+        all: [/(?:^|\n) [>*] [^\n]*(?:\n[^\n]*){0,3}$/], // " >   Type your message or @path/to/file"
       },
     ],
   },

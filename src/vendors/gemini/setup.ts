@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
+import type {
+  HookEndpoints,
+  SetupFiles,
+  VendorSetup,
+  VendorSetupContext,
+} from '../../core/ports/vendor-setup.js';
+import { readSettingsMode, type SettingsFile } from '../settings-mode.js';
+import { geminiArgsMode, geminiSettingsMode } from './modes.js';
 
 /**
  * Gemini CLI hook events that carry state (0.61.0 `HookEventName`; payloads seen, see hooks.ts).
@@ -98,6 +105,20 @@ export function prepareGeminiHome(
 }
 
 /**
+ * The settings files Gemini CLI takes `general.defaultApprovalMode` from, most binding first: the
+ * system settings, the project's (the agent's folder), the user's.
+ */
+export function geminiSettingsFiles(ctx: Pick<VendorSetupContext, 'agent' | 'env' | 'home'>): SettingsFile[] {
+  const read = geminiSettingsMode;
+  const key = 'general.defaultApprovalMode';
+  return [
+    ctx.env.GEMINI_CLI_SYSTEM_SETTINGS_PATH ?? '/etc/gemini-cli/settings.json',
+    join(ctx.agent.cwd, '.gemini', 'settings.json'),
+    join(ctx.env.GEMINI_CLI_HOME || ctx.home, '.gemini', 'settings.json'),
+  ].map((path) => ({ path, key, read }));
+}
+
+/**
  * Gemini CLI: settings files take hooks, but the only per-process choice of settings is the home
  * (GEMINI_CLI_HOME; the system settings path must be a root-owned file). So each agent gets its
  * own home that mirrors the user's (prepareGeminiHome) with our hooks added; nothing of the
@@ -122,4 +143,6 @@ export const setup: VendorSetup = {
   cleanup(agentDir, files) {
     files.removeTree(join(agentDir, HOME_DIR));
   },
+  // Its arguments, else its settings (else its default, by the profile).
+  startMode: (ctx) => geminiArgsMode(ctx.agent.args) ?? readSettingsMode(ctx, geminiSettingsFiles(ctx)),
 };

@@ -1,4 +1,5 @@
 import type { VendorDefinition } from '../vendor.js';
+import { geminiPermissions } from './modes.js';
 import { GEMINI_RULES } from './detectors.js';
 import { readGeminiHook } from './hooks.js';
 
@@ -42,6 +43,7 @@ export const vendor: VendorDefinition = {
     permissionArgs: (m) => ['--approval-mode', m],
     resumeArgs: (id) => ['--resume', id],
     permissionModes: ['default', 'auto_edit', 'plan', 'yolo'],
+    permissions: geminiPermissions,
     readHook: readGeminiHook,
   },
 };

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HookEndpoints, VendorSetup, VendorSetupContext } from '../../core/ports/vendor-setup.js';
 import { REQUEST_ABOUT_MAX } from '../../protocol/constants.js';
+import { parseJsonc, tildePath } from '../settings-mode.js';
+import { opencodeArgsMode, opencodeLayersMode, type OpencodeLayer } from './modes.js';
 
 /** The per-agent plugin file (0600, in the agent's own folder). */
 const PLUGIN_FILE = 'wtp-opencode-plugin.js';
@@ -141,6 +143,53 @@ function transport(ctx: VendorSetupContext): { http: HookEndpoints['http']; comm
 }
 
 /**
+ * OpenCode's config layers that may set `permission`, lowest first: the global config, the file
+ * OPENCODE_CONFIG names, the project's opencode.json(c), OPENCODE_CONFIG_CONTENT and
+ * OPENCODE_PERMISSION. A layer that is missing or does not parse is left out.
+ */
+export function opencodeLayers(
+  ctx: Pick<VendorSetupContext, 'agent' | 'env' | 'home' | 'files'>,
+): OpencodeLayer[] {
+  const parse = (text: string | null | undefined): Record<string, unknown> | null => {
+    if (text === null || text === undefined || text.trim() === '') return null;
+    try {
+      const doc = parseJsonc(text);
+      return typeof doc === 'object' && doc !== null && !Array.isArray(doc)
+        ? (doc as Record<string, unknown>)
+        : null;
+    } catch {
+      return null;
+    }
+  };
+  const file = (path: string): Record<string, unknown> | null => {
+    try {
+      return parse(ctx.files.readText(path));
+    } catch {
+      return null;
+    }
+  };
+  const global = join(ctx.env.XDG_CONFIG_HOME || join(ctx.home, '.config'), 'opencode');
+  const files = [
+    ...['config.json', 'opencode.json', 'opencode.jsonc'].map((f) => join(global, f)),
+    ...(ctx.env.OPENCODE_CONFIG ? [ctx.env.OPENCODE_CONFIG] : []),
+    ...['opencode.json', 'opencode.jsonc'].map((f) => join(ctx.agent.cwd, f)),
+  ];
+  const layers: OpencodeLayer[] = files.flatMap((path) => {
+    const doc = file(path);
+    return doc && 'permission' in doc
+      ? [{ where: tildePath(path, ctx.home), origin: 'settings' as const, permission: doc.permission }]
+      : [];
+  });
+  const content = parse(ctx.env.OPENCODE_CONFIG_CONTENT);
+  if (content && 'permission' in content) {
+    layers.push({ where: 'OPENCODE_CONFIG_CONTENT', origin: 'env', permission: content.permission });
+  }
+  const env = parse(ctx.env.OPENCODE_PERMISSION);
+  if (env) layers.push({ where: 'OPENCODE_PERMISSION', origin: 'env', permission: env });
+  return layers;
+}
+
+/**
  * OpenCode: a per-agent plugin file loaded through `OPENCODE_CONFIG_CONTENT` (nothing of the
  * user's config or ~/.config/opencode is touched; OpenCode has no config argument). The plugin
  * needs no package, but OpenCode installs `@opencode-ai/plugin` into each config folder that
@@ -164,4 +213,6 @@ export const setup: VendorSetup = {
   cleanup(agentDir, files) {
     files.remove(join(agentDir, PLUGIN_FILE));
   },
+  // Its arguments (--auto), else what its config layers set for bash and edit (else allow).
+  startMode: (ctx) => opencodeArgsMode(ctx.agent.args) ?? opencodeLayersMode(opencodeLayers(ctx)),
 };

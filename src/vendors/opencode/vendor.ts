@@ -1,4 +1,5 @@
 import type { VendorDefinition } from '../vendor.js';
+import { opencodePermissions } from './modes.js';
 import { OPENCODE_RULES } from './detectors.js';
 import { readOpencodeHook } from './hooks.js';
 
@@ -43,6 +44,7 @@ export const vendor: VendorDefinition = {
     // `provider/model`, e.g. `anthropic/claude-sonnet-4-5`.
     modelArgs: (m) => ['--model', m],
     resumeArgs: (id) => ['--session', id],
+    permissions: opencodePermissions,
     readHook: readOpencodeHook,
   },
 };

@@ -2,11 +2,11 @@ import type { RuleSet } from '../../core/state/detectors/screen-detector.js';
 import { BRAILLE_SPINNER } from '../screen-patterns.js';
 
 /**
- * The composer at the bottom of Qwen Code's screen: a `─` rule, the `>` input row, a `─` rule, then
- * at most 3 footer rows (the folder/model row, the approval-mode row). Empty rows are not counted
- * (the detector reads non-empty rows only).
+ * The composer at the bottom of Qwen Code's screen: a `─` rule, the `>` input row (`*` in YOLO
+ * mode: its getApprovalModePromptStyle), a `─` rule, then at most 3 footer rows (the folder/model
+ * row, the approval-mode row). Empty rows are not counted (the detector reads non-empty rows only).
  */
-const COMPOSER = '─{10,}\\n>[^\\n]*\\n─{10,}(?:\\n[^\\n]*){0,3}$';
+const COMPOSER = '─{10,}\\n[>*][^\\n]*\\n─{10,}(?:\\n[^\\n]*){0,3}$';
 
 /**
  * `row` as the newest transcript entry, followed by at most `gap` indented rows (its wrapped

@@ -1,5 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { HookEndpoints, VendorSetup, VendorSetupContext } from '../../core/ports/vendor-setup.js';
+import { readSettingsMode, type SettingsFile } from '../settings-mode.js';
+import { qwenArgsMode, qwenSettingsMode } from './modes.js';
 
 /**
  * Qwen Code hook events that carry state (its hooks docs, 0.24.4). SessionEnd is left to the
@@ -76,6 +78,25 @@ export function qwenDefaults(ctx: VendorSetupContext, platform: string): Record<
 }
 
 /**
+ * The settings files Qwen Code takes `tools.approvalMode` from, most binding first: the system
+ * settings, the project's (the agent's folder), the user's ($QWEN_HOME, else ~/.qwen), the system
+ * defaults.
+ */
+export function qwenSettingsFiles(
+  ctx: Pick<VendorSetupContext, 'agent' | 'env' | 'home'>,
+  platform: string,
+): SettingsFile[] {
+  const read = qwenSettingsMode;
+  const key = 'tools.approvalMode';
+  return [
+    ctx.env.QWEN_CODE_SYSTEM_SETTINGS_PATH ?? '/etc/qwen-code/settings.json',
+    join(ctx.agent.cwd, '.qwen', 'settings.json'),
+    join(ctx.env.QWEN_HOME ?? join(ctx.home, '.qwen'), 'settings.json'),
+    defaultsPath(ctx.env, platform),
+  ].map((path) => ({ path, key, read }));
+}
+
+/**
  * Qwen Code: our hooks in a per-agent system-defaults file (0600), which the agent's CLI finds
  * through QWEN_CODE_SYSTEM_DEFAULTS_PATH in its environment; ~/.qwen is not touched.
  */
@@ -96,4 +117,7 @@ export const setup: VendorSetup = {
   cleanup(agentDir, files) {
     files.remove(join(agentDir, FILE));
   },
+  // Its arguments, else its settings (else its default, `auto`, by the profile).
+  startMode: (ctx) =>
+    qwenArgsMode(ctx.agent.args) ?? readSettingsMode(ctx, qwenSettingsFiles(ctx, process.platform)),
 };

@@ -1,4 +1,5 @@
 import type { VendorDefinition } from '../vendor.js';
+import { qwenPermissions } from './modes.js';
 import { QWEN_RULES } from './detectors.js';
 import { qwenHookReader } from './hooks.js';
 
@@ -45,6 +46,7 @@ export const vendor: VendorDefinition = {
     permissionArgs: (m) => ['--approval-mode', m],
     resumeArgs: (id) => ['--resume', id],
     permissionModes: ['default', 'plan', 'auto-edit', 'auto', 'yolo'],
+    permissions: qwenPermissions,
     readHook: qwenHookReader(),
   },
 };

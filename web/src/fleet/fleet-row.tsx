@@ -12,6 +12,7 @@ import { go } from '../route.js';
 import { ago } from '../state-style.js';
 import { evidence } from './evidence.js';
 import { PrBadge } from './pr-badge.js';
+import { PermissionBadge } from './permission-badge.js';
 import { StateBadge } from './state-badge.js';
 
 /** The columns of a fleet row: title and share of the width. */
@@ -135,9 +136,10 @@ export function AgentRow(p: RowProps & { striped: boolean }) {
       <Text size="sm" style={cell(2)}>
         {a.profile}
       </Text>
-      <div style={cell(3)}>
+      <Group gap={4} wrap="nowrap" style={cell(3)}>
         <StateBadge agent={a} now={p.now} />
-      </div>
+        <PermissionBadge agent={a} />
+      </Group>
       <Text size="sm" style={cell(4)}>
         {ago(a.stateSince, p.now)}
       </Text>
@@ -172,7 +174,10 @@ export function AgentCard(p: RowProps) {
           <Text fw={600} truncate>
             {a.name}
           </Text>
-          <StateBadge agent={a} now={p.now} />
+          <Group gap={4} wrap="nowrap">
+            <PermissionBadge agent={a} />
+            <StateBadge agent={a} now={p.now} />
+          </Group>
         </Group>
         <Group justify="space-between" wrap="nowrap">
           <Text size="sm" c="dimmed" truncate>

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { AgentView } from '../../../src/protocol/agent.js';
 import { AnswerBar } from '../answer/answer-bar.js';
 import { go } from '../route.js';
+import { PermissionBadge } from '../fleet/permission-badge.js';
 import { STATE_STYLE } from '../state-style.js';
 import { useAgentTerminal, type AgentTerminal } from './use-agent-terminal.js';
 
@@ -69,6 +70,7 @@ function AgentTerminalPanel({ agent }: { agent: AgentView }) {
         <Badge color={s.color} variant="light" data-testid="terminal-state" data-state={agent.state}>
           {s.icon} {s.label}
         </Badge>
+        <PermissionBadge agent={agent} always />
         <Text size="sm" c="dimmed" data-testid="terminal-status">
           {t.status}
           {t.size ? ` · ${t.size.cols}×${t.size.rows}` : ''}

@@ -5,6 +5,7 @@ import type { AgentState, AgentView, CreateAgentRequest } from '../../../protoco
 import { WtpError } from '../../../client/wtp-error.js';
 import { AGENT_CLI_PROFILES, AGENT_STATES } from '../../../protocol/constants.js';
 import { requestWords } from '../../../protocol/request-words.js';
+import { actsUnasked, modeName, PERMISSION_MODE_WORDS } from '../../../protocol/permission-words.js';
 import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
 import {
@@ -124,6 +125,13 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
             const wt = worktreeLine(agent, ctx.env.userHome);
             if (wt) ctx.line(wt);
           }
+          // An agent that will act without asking says so at once (issue 29).
+          const p = agent.permission;
+          if (p && actsUnasked(p.mode)) {
+            ctx.note(
+              `note: ${agent.name} starts in ${modeName(p)} mode: it ${PERMISSION_MODE_WORDS[p.mode]} (${p.originDetail})`,
+            );
+          }
           if (failed) process.exitCode = 1;
         }),
     );
@@ -131,7 +139,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
   program
     .command('ls')
     .description(
-      'list agents: name, id, profile, state, pid, cwd, uptime, CPU and memory of the process tree',
+      'list agents: name, id, profile, state, pid, cwd, uptime, CPU and memory of the process tree; UNASKED: the permission mode of agents that act without asking',
     )
     .option('-w, --workspace <name>', 'only this workspace')
     .option('--state <state>', `only agents in this state (${AGENT_STATES.join(', ')})`)
@@ -172,12 +180,18 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
         // What waiting agents ask, when one's request says (a last column: `to run Bash: npm test`).
         const asks = agents.map((a) => asksText(a));
         const anyAsks = asks.some((w) => w !== undefined);
+        // The agents that act without asking, by their permission mode (`auto`, `bypass`…).
+        const unasked = agents.map((a) =>
+          a.permission && actsUnasked(a.permission.mode) ? a.permission.mode : undefined,
+        );
+        const anyUnasked = unasked.some((m) => m !== undefined);
         const rows = agents.map((a, i) => [
           ...(fleet ? [machineCell(a)] : []),
           multiWs ? `${a.workspace}/${a.name}` : a.name,
           a.id,
           a.profile,
           stateLabel(a),
+          ...(anyUnasked ? [unasked[i] ?? '-'] : []),
           a.pid === null ? '-' : String(a.pid),
           duration(a.uptimeMs),
           a.stats ? a.stats.cpuPercent.toFixed(1) : '-',
@@ -195,6 +209,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
               'ID',
               'PROFILE',
               'STATE',
+              ...(anyUnasked ? ['UNASKED'] : []),
               'PID',
               'UPTIME',
               'CPU%',
@@ -207,7 +222,10 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
             rows,
             (r, col, s) => {
               const agent = agents[r];
-              return col === (fleet ? 4 : 3) && agent ? paint(ctx.color, stateColor(agent), s) : s;
+              const stateCol = fleet ? 4 : 3;
+              if (anyUnasked && col === stateCol + 1 && unasked[r] !== undefined)
+                return paint(ctx.color, unasked[r] === 'bypass' ? 'red' : 'yellow', s);
+              return col === stateCol && agent ? paint(ctx.color, stateColor(agent), s) : s;
             },
           ),
         );

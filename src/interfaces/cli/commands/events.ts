@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { answerWords } from '../../../protocol/answer-words.js';
 import type { WtpEvent } from '../../../protocol/events.js';
 import { requestWords } from '../../../protocol/request-words.js';
+import { modeName } from '../../../protocol/permission-words.js';
 import type { CliContext } from '../context.js';
 import { paint } from '../format.js';
 import { openSocket } from '../open-socket.js';
@@ -29,6 +30,10 @@ function summary(e: WtpEvent): string {
       return answerWords(e);
     case 'agent.requestChanged':
       return `asks ${requestWords(e.data.request) ?? `(a ${e.data.request.kind})`}`;
+    case 'agent.permissionModeChanged': {
+      const p = e.data.permission;
+      return `${e.data.from ?? '?'} → ${modeName(p)} (${p.originDetail}; ${p.evidence})`;
+    }
     case 'agent.created':
       return `${e.data.agent.profile} ${e.data.agent.command} ${e.data.agent.args.join(' ')}`.trim();
     default:

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliSupportInfo, ProfileInfo } from '../../../protocol/profiles.js';
 import { oneLine, requestWords } from '../../../protocol/request-words.js';
 import type { Signal } from '../../../protocol/signals.js';
+import { actsUnasked, permissionLine } from '../../../protocol/permission-words.js';
 import { SCREENS_ONLY } from '../../../protocol/version-range.js';
 import type { CliContext } from '../context.js';
 import { duration, paint, stateColor, stateLabel, table } from '../format.js';
@@ -38,6 +39,12 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
         if (d.overrode) ctx.line(`  note:      ${d.overrode}`);
         const asked = requestWords(d.request);
         if (asked !== undefined) ctx.line(`  asks:      ${asked}`);
+        if (a.permission) {
+          const line = permissionLine(a.permission);
+          ctx.line(
+            `  mode:      ${actsUnasked(a.permission.mode) ? paint(ctx.color, 'yellow', line) : line}`,
+          );
+        }
         if (d.request?.diff !== undefined)
           ctx.line(
             `  change:    ${d.request.diff.replace(/\n$/, '').split('\n').length} line(s) (--json has it)`,

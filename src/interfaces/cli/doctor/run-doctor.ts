@@ -62,7 +62,7 @@ export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
     agentClisFrom: from,
     agentClisPath: clis.path,
     checks,
-    broadPermissions: broad,
+    broadPermissions: broad.report,
   };
 }
 

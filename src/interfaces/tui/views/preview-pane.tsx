@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { WtpClient } from '../../../client/wtp-client.js';
 import type { AgentView } from '../../../protocol/agent.js';
 import { paint } from '../../cli/format.js';
-import { fit } from '../agent-line.js';
+import { fit, permissionTitle } from '../agent-line.js';
 import { PreviewTerminal } from '../preview/preview-terminal.js';
 import { RemotePreview } from './remote-preview.js';
 
@@ -67,8 +67,9 @@ function LocalPreview(props: Parameters<typeof PreviewPane>[0]) {
   const max = term ? term.maxScroll(bodyH) : 0;
   const { onMaxScroll } = props;
   useEffect(() => onMaxScroll(max), [max, onMaxScroll]);
+  const mode = agent ? permissionTitle(agent) : '';
   const title = agent
-    ? `${agent.name}${term && term.size.cols > 0 ? ` — ${term.size.cols}×${term.size.rows}` : ''}${props.scroll > 0 ? `, ${props.scroll} lines back` : ''}${term?.status === 'exited' ? ', exited' : ''}${term?.error ? `: ${term.error}` : ''}`
+    ? `${agent.name}${term && term.size.cols > 0 ? ` — ${term.size.cols}×${term.size.rows}` : ''}${props.scroll > 0 ? `, ${props.scroll} lines back` : ''}${term?.status === 'exited' ? ', exited' : ''}${term?.error ? `: ${term.error}` : ''}${mode ? ` · ${mode}` : ''}`
     : 'no agent selected';
   const body = term ? term.lines(width, bodyH, { color, scroll: Math.min(props.scroll, max) }) : [];
   return (

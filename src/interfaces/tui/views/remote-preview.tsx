@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { WtpClient } from '../../../client/wtp-client.js';
 import type { AgentView, Screen } from '../../../protocol/agent.js';
 import { paint } from '../../cli/format.js';
-import { fit } from '../agent-line.js';
+import { fit, permissionTitle } from '../agent-line.js';
 
 /** How often another machine's agent's screen is read (each read is a command through the fleet). */
 const READ_EVERY_MS = 1_000;
@@ -51,7 +51,8 @@ export function RemotePreview(props: {
   }, [agent.id, props.client]);
   const bodyH = Math.max(0, height - 1);
   const lines = screen ? trimmed(screen.lines).slice(-bodyH) : [];
-  const title = `${agent.name} on ${agent.machine ?? '?'}${screen ? ` — ${screen.cols}×${screen.rows}` : ''}, read every second${failed ? `: ${failed}` : ''}`;
+  const mode = permissionTitle(agent);
+  const title = `${agent.name} on ${agent.machine ?? '?'}${screen ? ` — ${screen.cols}×${screen.rows}` : ''}, read every second${failed ? `: ${failed}` : ''}${mode ? ` · ${mode}` : ''}`;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">{paint(color, 'gray', fit(`── ${title} ${'─'.repeat(width)}`, width))}</Text>
