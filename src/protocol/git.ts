@@ -54,6 +54,11 @@ export const mergeResultSchema = z.object({
   target: z.string(),
   conflicts: z.array(z.string()),
   test: z.object({ command: z.string(), exitCode: z.number().int(), output: z.string() }).nullable(),
+  alreadyMerged: z
+    .boolean()
+    .describe(
+      'Its work was in the target already (merged before by any strategy: merge, squash, rebase, cherry-pick): nothing was merged and `commit` is the target’s',
+    ),
 });
 
 export const feedbackRequestSchema = z.strictObject({

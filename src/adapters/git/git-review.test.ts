@@ -167,8 +167,21 @@ describe('merge', () => {
       const { wt, old } = await diverged();
       const r = await review.merge(wt, { strategy });
       const main = await sha('main');
-      expect(r).toEqual({ ok: true, commit: main, target: 'main', conflicts: [], test: null });
+      expect(r).toEqual({
+        ok: true,
+        commit: main,
+        target: 'main',
+        conflicts: [],
+        test: null,
+        alreadyMerged: false,
+      });
       expect(main).not.toBe(old);
+      // Merged again, by any strategy: its work is there already, nothing is added.
+      for (const again of ['merge', 'squash', 'rebase'] as const) {
+        const second = await review.merge(wt, { strategy: again });
+        expect(second).toMatchObject({ ok: true, commit: main, alreadyMerged: true });
+        expect(await sha('main')).toBe(main);
+      }
       expect(await run(repo, 'merge-base', '--is-ancestor', old, main)).toBe('');
       expect(readFileSync(join(repo, 'feature.txt'), 'utf8')).toBe('one\n');
       expect(readFileSync(join(repo, 'a.txt'), 'utf8')).toContain('LINE 1');

@@ -15,7 +15,7 @@ import type {
   WorktreeSnapshot,
 } from '../../core/ports/git.js';
 import { gitRunner, type Git, type GitEnv } from './git-exec.js';
-import { mapLimit, mergeTree, predictPair, split0, type Conflict } from './merge-tree.js';
+import { mapLimit, mergeTree, predictPair, workLanded, split0, type Conflict } from './merge-tree.js';
 import { snapshotWorktree } from './worktree-snapshot.js';
 
 const IDENTITY = { name: 'wezterm-parallel', email: 'wtp@localhost' };
@@ -122,8 +122,18 @@ export class CliGitReview implements GitReview {
 
     const predicted = await mergeTree(this.git, repo, [old, tip]);
     if (!predicted.clean) throw conflictError(target, branch, predicted.conflicts);
-    const result = (commit: string): MergeResult => ({ ok: true, commit, target, conflicts: [], test });
-    if (await isAncestor(this.git, repo, tip, old)) return result(old); // already merged: nothing to do
+    const result = (commit: string, alreadyMerged = false): MergeResult => ({
+      ok: true,
+      commit,
+      target,
+      conflicts: [],
+      test,
+      alreadyMerged,
+    });
+    if (await isAncestor(this.git, repo, tip, old)) return result(old, true); // already merged: nothing to do
+    // Its work reached the target by another way (a squash, a rebase, a cherry-pick): merging it
+    // again would only add a commit that changes nothing.
+    if (await workLanded(this.git, repo, tip, old)) return result(old, true);
 
     const ident = await identityFlags(this.git, repo);
     let next: string;

@@ -176,6 +176,22 @@ describe('wouldLose and remove', () => {
     expect(g(repo, 'branch', '--list', 'wtp/w')).toBe('');
   });
 
+  it('a branch squash-merged (or rebased) into its base loses nothing; one reverted there since does', async () => {
+    const wt = await wts.provision(req({ agentName: 'sq' }));
+    commit(wt.path, 'one.txt', 'one\n', 'first');
+    commit(wt.path, 'two.txt', 'two\n', 'second');
+    expect((await wts.wouldLose(wt)).unmergedCommits).toHaveLength(2);
+    g(repo, 'merge', '-q', '--squash', 'wtp/sq');
+    g(repo, 'commit', '-q', '-m', 'squashed');
+    commit(repo, 'later.txt', 'later\n', 'later work on main');
+    expect(await wts.wouldLose(wt)).toEqual({ uncommitted: [], unmergedCommits: [] });
+    g(repo, 'rm', '-q', 'two.txt');
+    g(repo, 'commit', '-q', '-m', 'revert half of it');
+    expect((await wts.wouldLose(wt)).unmergedCommits.map((c) => c.subject)).toEqual(['second', 'first']);
+    const dirty = await code(wts.remove(wt, false));
+    expect(dirty.code).toBe('WORKTREE_DIRTY');
+  });
+
   it('refuses to remove unsaved work unless forced, and is idempotent', async () => {
     const wt = await wts.provision(req({ agentName: 'r' }));
     commit(wt.path, 'work.txt', 'work\n', 'unmerged work');

@@ -7,6 +7,7 @@ import type * as P from '../../core/ports/git.js';
 import { gitRunner, type Git, type GitEnv } from './git-exec.js';
 import { inside, sameFile, samePath, tryRealpath } from './repo-paths.js';
 import { SetupScripts, type SetupScriptOptions } from './setup-script.js';
+import { workLanded } from './merge-tree.js';
 
 export interface CliGitWorktreesOptions extends SetupScriptOptions {
   /** Where new worktrees go, e.g. `<state>/worktrees` (outside every repository). */
@@ -123,10 +124,15 @@ export class CliGitWorktrees implements P.GitWorktrees {
     const log = await this.git(['log', '--format=%H%x00%s', `refs/heads/${branch}`, ...not], {
       cwd: wt.repo,
     });
+    const unmerged: P.WorktreeLoss['unmergedCommits'] = [];
     for (const line of log.stdout.split('\n')) {
       const [sha, subject] = line.split('\0');
-      if (sha) loss.unmergedCommits.push({ sha, subject: subject ?? '' });
+      if (sha) unmerged.push({ sha, subject: subject ?? '' });
     }
+    // Commits not reachable from the base may still have landed there whole (a squash merge, a
+    // rebase, a cherry-pick): then removing the branch loses nothing.
+    if (unmerged.length > 0 && !(await workLanded(this.git, wt.repo, `refs/heads/${branch}`, wt.base)))
+      loss.unmergedCommits.push(...unmerged);
     return loss;
   }
 

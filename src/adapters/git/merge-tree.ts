@@ -32,6 +32,30 @@ export async function predictPair(
   return { a, b, conflicts: merged.conflicts, overlapping };
 }
 
+/**
+ * Whether everything `ref` changed since it forked off `target` is already in `target`, by any
+ * strategy (a merge, a squash, a rebase, a cherry-pick): `ref` changed something since its fork
+ * point, and merging it into `target` would leave `target`'s tree as it is. A change that reached the target and was reverted there since is not
+ * landed (the merge would bring it back); one edited again on the target counts as not landed when
+ * the merge conflicts (the cautious answer: nothing is removed on a guess).
+ */
+export async function workLanded(git: Git, repo: string, ref: string, target: string): Promise<boolean> {
+  const targetTree = await git(['rev-parse', '--verify', '--quiet', `${target}^{tree}`], {
+    cwd: repo,
+    okCodes: [1],
+  });
+  if (targetTree.code !== 0) return false;
+  // A branch whose commits change nothing in sum (a try and its undo) has landed nowhere: its
+  // commits are all it has.
+  const differs = await git(['diff', '--quiet', '--no-ext-diff', `${target}...${ref}`, '--'], {
+    cwd: repo,
+    okCodes: [1],
+  });
+  if (differs.code === 0) return false;
+  const merged = await mergeTree(git, repo, [target, ref]);
+  return merged.clean && merged.tree === targetTree.stdout.trim();
+}
+
 export async function mergeTree(git: Git, repo: string, sides: [string, string]): Promise<TreeMerge> {
   const r = await git(['merge-tree', '--write-tree', '--name-only', '--messages', '-z', ...sides], {
     cwd: repo,

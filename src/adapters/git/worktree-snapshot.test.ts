@@ -51,8 +51,19 @@ describe('snapshot: a worktree as it is, for the radar', () => {
     writeFileSync(join(done.path, 'app.txt'), lines(10, ' done'));
     await run(done.path, 'commit', '-qam', 'done');
     expect(await review.snapshot([fresh, done], 'main')).toEqual([
-      { ref: 'wtp/fresh', uncommitted: false, changed: false },
-      { ref: 'wtp/done', uncommitted: false, changed: true },
+      { ref: 'wtp/fresh', uncommitted: false, changed: false, landed: false },
+      { ref: 'wtp/done', uncommitted: false, changed: true, landed: false },
+    ]);
+  });
+
+  it('a branch squash-merged into the base has landed: nothing to compare or merge', async () => {
+    const wt = await worktree('sq');
+    writeFileSync(join(wt.path, 'app.txt'), lines(10, ' agent'));
+    await run(wt.path, 'commit', '-qam', 'agent work');
+    await run(repo, 'merge', '-q', '--squash', 'wtp/sq');
+    await run(repo, 'commit', '-q', '-m', 'squashed');
+    expect(await review.snapshot([wt], 'main')).toEqual([
+      { ref: 'wtp/sq', uncommitted: false, changed: false, landed: true },
     ]);
   });
 
@@ -64,7 +75,7 @@ describe('snapshot: a worktree as it is, for the radar', () => {
     writeFileSync(join(wt.path, 'new.txt'), 'untracked\n');
     const before = await agentSide(wt);
     const [snap] = await review.snapshot([wt], 'main');
-    expect(snap).toMatchObject({ uncommitted: true, changed: true });
+    expect(snap).toMatchObject({ uncommitted: true, changed: true, landed: false });
     const ref = snap?.ref ?? '';
     expect(await run(repo, 'rev-parse', `${ref}^`)).toBe(await run(wt.path, 'rev-parse', 'HEAD'));
     expect(await run(repo, 'show', `${ref}:app.txt`)).toBe(lines(10, ' edited').trimEnd());
@@ -94,7 +105,7 @@ describe('snapshot: a worktree as it is, for the radar', () => {
     await run(wt.path, 'commit', '-qam', 'gone');
     rmSync(wt.path, { recursive: true, force: true });
     expect(await review.snapshot([wt], 'main')).toEqual([
-      { ref: 'wtp/gone', uncommitted: false, changed: true },
+      { ref: 'wtp/gone', uncommitted: false, changed: true, landed: false },
     ]);
   });
 
@@ -104,7 +115,7 @@ describe('snapshot: a worktree as it is, for the radar', () => {
     await run(wt.path, 'commit', '-qam', 'try');
     writeFileSync(join(wt.path, 'app.txt'), lines(10));
     expect(await review.snapshot([wt], 'main')).toEqual([
-      { ref: expect.stringMatching(/^[0-9a-f]{40}$/), uncommitted: true, changed: false },
+      { ref: expect.stringMatching(/^[0-9a-f]{40}$/), uncommitted: true, changed: false, landed: false },
     ]);
   });
 });

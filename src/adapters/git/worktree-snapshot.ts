@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { AgentWorktree, WorktreeSnapshot } from '../../core/ports/git.js';
 import type { Git } from './git-exec.js';
+import { workLanded } from './merge-tree.js';
 
 /**
  * A snapshot commit's identity and dates are fixed: the same worktree state on the same HEAD is the
@@ -35,7 +36,7 @@ export async function snapshotWorktree(git: Git, wt: AgentWorktree, base: string
       cwd: wt.repo,
       okCodes: [1],
     });
-    return { ref, uncommitted: false, changed: diff.code === 1 };
+    return changes(git, wt.repo, ref, base, false, diff.code === 1);
   }
 }
 
@@ -67,8 +68,21 @@ async function snapshotOf(git: Git, wt: AgentWorktree, base: string): Promise<Wo
       cwd,
       okCodes: [1],
     });
-    return { ref, uncommitted, changed: diff.code === 1 };
+    return await changes(git, cwd, ref, base, uncommitted, diff.code === 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A ref that differs from its fork point but whose work is all in the base already (squash-merged) has nothing to merge. */
+async function changes(
+  git: Git,
+  cwd: string,
+  ref: string,
+  base: string,
+  uncommitted: boolean,
+  differs: boolean,
+): Promise<WorktreeSnapshot> {
+  const landed = differs && (await workLanded(git, cwd, ref, base));
+  return { ref, uncommitted, changed: differs && !landed, landed };
 }

@@ -91,8 +91,17 @@ describe('the conflict radar, cached', () => {
         running: true,
         uncommitted: false,
         changed: true,
+        landed: false,
       },
-      { agent: 'b', agentId: b.id, branch: 'wtp/b', running: false, uncommitted: false, changed: true },
+      {
+        agent: 'b',
+        agentId: b.id,
+        branch: 'wtp/b',
+        running: false,
+        uncommitted: false,
+        changed: true,
+        landed: false,
+      },
     ]);
   });
 
@@ -100,7 +109,7 @@ describe('the conflict radar, cached', () => {
     const { h, review, radar } = await radarCore();
     await startAgent(h, { name: 'c', repo: '/src/shop' }, 'cli', 9003);
     review.snapshots.set('/wt/a', { ref: 'f00d', uncommitted: true, changed: true });
-    review.snapshots.set('/wt/c', { ref: 'wtp/c', uncommitted: false, changed: false });
+    review.snapshots.set('/wt/c', { ref: 'wtp/c', uncommitted: false, changed: false, landed: true });
     review.predictions = [
       { a: 'f00d', b: 'wtp/b', conflicts: [{ path: 'app.ts', kind: 'content', hunks: [] }], overlapping: [] },
       { a: 'f00d', b: 'main', conflicts: [], overlapping: [] },
@@ -123,7 +132,7 @@ describe('the conflict radar, cached', () => {
       'b conflicts with a (merged before it) in app.ts.',
       'Still running: a, b; their branches may change before they are merged.',
       'Uncommitted changes (compared as they are): a; merge with --commit MSG to commit them first.',
-      'No changes: c (nothing to compare or merge).',
+      'Merged already: c (all of its work is in the base; nothing to merge).',
     ]);
     expect(h.store.ofType('conflict.predicted').map((e) => e.data)).toEqual([
       { a: 'a', b: 'b', files: ['app.ts'] },

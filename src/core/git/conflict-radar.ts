@@ -24,6 +24,8 @@ export interface ConflictReport {
     running: boolean;
     uncommitted: boolean;
     changed: boolean;
+    /** Its work is all in the base already (merged by any strategy): nothing to merge. */
+    landed: boolean;
   }[];
   /** Every pair of agent branches with changes, and each with its base, sides named by agent (id: null for the base). */
   pairs: (PairPrediction & { aAgent: string | null; bAgent: string | null; conflicting: boolean })[];
@@ -118,7 +120,16 @@ export class ConflictRadar {
     }));
     for (const { agent, branch, snap, running } of sides) {
       const { uncommitted, changed } = snap;
-      report.branches.push({ agent: agent.name, agentId: agent.id, branch, running, uncommitted, changed });
+      const landed = snap.landed === true;
+      report.branches.push({
+        agent: agent.name,
+        agentId: agent.id,
+        branch,
+        running,
+        uncommitted,
+        changed,
+        landed,
+      });
     }
     const changed = sides.filter((s) => s.snap.changed);
     // Refs are unique within a repository, not across repositories.
@@ -240,7 +251,10 @@ function stateNotes(sides: Side[], order: string[]): string[] {
     notes.push(
       `Uncommitted changes (compared as they are): ${uncommitted.join(', ')}; merge with --commit MSG to commit them first.`,
     );
-  const none = sides.filter((s) => !s.snap.changed).map((s) => s.agent.name);
+  const landed = sides.filter((s) => s.snap.landed === true).map((s) => s.agent.name);
+  if (landed.length > 0)
+    notes.push(`Merged already: ${landed.join(', ')} (all of its work is in the base; nothing to merge).`);
+  const none = sides.filter((s) => !s.snap.changed && s.snap.landed !== true).map((s) => s.agent.name);
   if (none.length > 0) notes.push(`No changes: ${none.join(', ')} (nothing to compare or merge).`);
   return notes;
 }

@@ -76,7 +76,7 @@ export class ReviewService {
       .catch((err: unknown) => {
         throw adviseMerge(err, subject);
       });
-    if (result.commit !== null) {
+    if (result.commit !== null && !result.alreadyMerged) {
       await this.d.registry.record([
         agentEvent(agent, source, 'agent.merged', {
           strategy: opts.strategy,

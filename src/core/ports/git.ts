@@ -87,7 +87,8 @@ export interface MergeResult {
   /** Files that conflicted when not ok (the target branch is left exactly as it was). */
   conflicts: string[];
   /** Output of the test command when one was given. */
-  test: { command: string; exitCode: number; output: string } | null;
+  test: { command: string; exitCode: number; output: string } | null;  /** Its work was in the target already (merged before, by any strategy): nothing was merged, `commit` is the target's. */
+  alreadyMerged: boolean;
 }
 
 export interface TestRun {
@@ -121,6 +122,8 @@ export interface WorktreeSnapshot {
   uncommitted: boolean;
   /** Something differs from where it forked off the base (committed or not): false = nothing to merge. */
   changed: boolean;
+  /** It differs from its fork point, yet all of it is in the base already (merged by squash, rebase or cherry-pick). */
+  landed?: boolean;
 }
 
 export interface GitWorktrees {

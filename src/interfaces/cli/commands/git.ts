@@ -93,7 +93,9 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
             },
           });
           if (ctx.json) return ctx.emit('merge', { ...r, agent: ref });
-          ctx.line(`merged ${ref} into ${r.target} (${raw.strategy}): ${short(r.commit)}`);
+          if (r.alreadyMerged)
+            ctx.line(`${ref}'s work is in ${r.target} already (${short(r.commit)}): nothing to merge`);
+          else ctx.line(`merged ${ref} into ${r.target} (${raw.strategy}): ${short(r.commit)}`);
         }),
     );
 
