@@ -127,7 +127,16 @@ export const taskBlockedSchema = z
       ),
     message: z.string().describe('The reason in words, with what to do about it'),
     waitingOn: z
-      .array(z.object({ id: z.string(), title: titleSchema, status: taskStatusSchema }))
+      .array(
+        z.object({
+          id: z.string(),
+          title: titleSchema,
+          status: taskStatusSchema,
+          waiting: z
+            .boolean()
+            .describe('It is ready but waits for tasks of its own: every view calls its status "waiting"'),
+        }),
+      )
       .describe('Dependencies not done yet, in `dependsOn` order (listed whatever the reason)'),
     vendor: z.string().optional().describe('usage_limit: the vendor on hold'),
     resumeAt: isoTimeSchema

@@ -36,12 +36,25 @@ describe('the task board', () => {
       task('auth', { status: 'running' }),
       task('api', { dependsOn: ['schema', 'auth', 'gone'] }),
       task('docs', { dependsOn: ['schema'] }),
+      task('web', {
+        status: 'ready',
+        blocked: {
+          reason: 'dependencies',
+          message: 'm',
+          waitingOn: [{ id: 'auth', title: 'AUTH', status: 'running', waiting: false }],
+        },
+      }),
+      task('site', { dependsOn: ['web'] }),
     ];
     const byId = new Map(all.map((t) => [t.id, t]));
     expect(dependencies(byId.get('api') as TaskView, byId)).toEqual([
-      { id: 'schema', title: 'SCHEMA', status: 'done', done: true },
-      { id: 'auth', title: 'AUTH', status: 'running', done: false },
-      { id: 'gone', title: 'gone', status: null, done: false },
+      { id: 'schema', title: 'SCHEMA', status: 'done', word: 'done', done: true },
+      { id: 'auth', title: 'AUTH', status: 'running', word: 'running', done: false },
+      { id: 'gone', title: 'gone', status: null, word: null, done: false },
+    ]);
+    // A ready dependency that waits for its own is "waiting", as everywhere else.
+    expect(dependencies(byId.get('site') as TaskView, byId)).toEqual([
+      { id: 'web', title: 'WEB', status: 'ready', word: 'waiting', done: false },
     ]);
     expect(dependants('schema', all).map((t) => t.id)).toEqual(['api', 'docs']);
   });

@@ -34,11 +34,17 @@ describe('the blocked reason of a task', () => {
         /^Waiting for "schema" \(running\), "db" \(backlog\): it starts once they are done/,
       ),
       waitingOn: [
-        { id: schema.id, title: 'schema', status: 'running' },
-        { id: db.id, title: 'db', status: 'backlog' },
+        { id: schema.id, title: 'schema', status: 'running', waiting: false },
+        { id: db.id, title: 'db', status: 'backlog', waiting: false },
       ],
     });
     expect(blocked(r, 'api')?.message).toContain('"db" (backlog) will not get there by itself');
+    // A dependency that is ready but waits for others of its own is "waiting", as its own row says.
+    await add(r, 'web', { after: ['api'] });
+    expect(blocked(r, 'web')?.message).toMatch(/^Waiting for "api" \(waiting\): it starts once it is done/);
+    expect(blocked(r, 'web')?.waitingOn).toEqual([
+      { id: expect.any(String), title: 'api', status: 'ready', waiting: true },
+    ]);
     expect(blocked(r, 'schema')).toBeNull(); // it runs
 
     await r.merged(r.live()[0] as string);

@@ -1,3 +1,4 @@
+import { statusWord } from '../../protocol/task-status-word.js';
 import type { TaskBlocked, TaskStatus } from '../../protocol/tasks.js';
 import type { TaskRecord } from '../model/task-record.js';
 import { attemptSpec, pendingAttempts } from './task-runs.js';
@@ -7,7 +8,9 @@ export interface BlockFacts {
   /** The task's workspace (undefined when it is gone). */
   workspace: { name: string; repoPath: string | null } | undefined;
   /** Another task, by id. */
-  task: (id: string) => { id: string; title: string; status: TaskStatus } | undefined;
+  task: (
+    id: string,
+  ) => { id: string; title: string; status: TaskStatus; dependsOn: readonly string[] } | undefined;
   retries: number;
   defaultProfile: string;
   /** The usage-limit hold that keeps tasks of `profile` from starting, if any. */
@@ -17,7 +20,8 @@ export interface BlockFacts {
   maxAgents: number;
 }
 
-const quoted = (t: { title: string; status: TaskStatus }): string => `"${t.title}" (${t.status})`;
+const quoted = (t: { title: string; status: TaskStatus; waiting: boolean }): string =>
+  `"${t.title}" (${statusWord(t.status, t.waiting)})`;
 /** Statuses a dependency leaves only when someone acts. */
 const STUCK: readonly TaskStatus[] = ['failed', 'cancelled', 'backlog'];
 
@@ -32,7 +36,9 @@ export function taskBlocked(task: TaskRecord, f: BlockFacts): TaskBlocked | null
   if (pending.length === 0) return null;
   const waitingOn = [...new Set(task.dependsOn)].flatMap((id) => {
     const d = f.task(id);
-    return d && d.status !== 'done' ? [{ id: d.id, title: d.title, status: d.status }] : [];
+    if (!d || d.status === 'done') return [];
+    const waiting = d.dependsOn.some((dep) => f.task(dep)?.status !== 'done');
+    return [{ id: d.id, title: d.title, status: d.status, waiting }];
   });
   const ws = f.workspace?.name ?? task.workspaceId;
   if (!f.workspace?.repoPath) {

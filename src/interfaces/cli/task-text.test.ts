@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskView } from '../../protocol/tasks.js';
-import { taskStatusLabel, taskWhy } from './task-text.js';
+import { taskStatusWord } from '../../protocol/task-status-word.js';
+import { taskWhy } from './task-text.js';
 
 type Shown = Pick<TaskView, 'status' | 'statusReason' | 'blocked'>;
 const deps = [
-  { id: 'tk-1', title: 'schema', status: 'review' as const },
-  { id: 'tk-2', title: 'db', status: 'ready' as const },
+  { id: 'tk-1', title: 'schema', status: 'review' as const, waiting: false },
+  { id: 'tk-2', title: 'db', status: 'ready' as const, waiting: false },
+  { id: 'tk-3', title: 'api', status: 'ready' as const, waiting: true },
 ];
 
 describe('the task status and WHY column of `wtp task ls`', () => {
   it('calls a ready task waiting for its dependencies "waiting", listing them with their statuses', () => {
     const t: Shown = { status: 'ready', blocked: { reason: 'dependencies', message: 'm', waitingOn: deps } };
-    expect([taskStatusLabel(t), taskWhy(t)]).toEqual(['waiting', 'after schema (review), db (ready)']);
+    expect([taskStatusWord(t), taskWhy(t)]).toEqual([
+      'waiting',
+      'after schema (review), db (ready), api (waiting)',
+    ]);
   });
 
   it('names the other reasons, with the dependencies too', () => {
@@ -25,7 +30,7 @@ describe('the task status and WHY column of `wtp task ls`', () => {
     );
     expect(why({ reason: 'max_agents', message: 'm', waitingOn: [] })).toBe('workspace at max agents');
     expect(
-      taskStatusLabel({ status: 'ready', blocked: { reason: 'max_agents', message: 'm', waitingOn: [] } }),
+      taskStatusWord({ status: 'ready', blocked: { reason: 'max_agents', message: 'm', waitingOn: [] } }),
     ).toBe('ready');
   });
 
@@ -34,6 +39,6 @@ describe('the task status and WHY column of `wtp task ls`', () => {
       taskWhy({ status: 'failed', statusReason: 'every attempt failed; the last: exit 4', blocked: null }),
     ).toBe('every attempt failed; the last: exit 4');
     expect(taskWhy({ status: 'running', statusReason: 'attempt 1 on agent ag-1', blocked: null })).toBe('-');
-    expect(taskStatusLabel({ status: 'running', blocked: null })).toBe('running');
+    expect(taskStatusWord({ status: 'running', blocked: null })).toBe('running');
   });
 });

@@ -1,9 +1,5 @@
+import { statusWord } from '../../protocol/task-status-word.js';
 import type { TaskView } from '../../protocol/tasks.js';
-
-/** The status a person reads: a ready task that waits for its dependencies is `waiting`. */
-export function taskStatusLabel(t: Pick<TaskView, 'status' | 'blocked'>): string {
-  return t.status === 'ready' && (t.blocked?.waitingOn.length ?? 0) > 0 ? 'waiting' : t.status;
-}
 
 /** What keeps a task where it is, in a few words (the WHY column of `wtp task ls`); '-' for nothing. */
 export function taskWhy(t: Pick<TaskView, 'status' | 'statusReason' | 'blocked'>): string {
@@ -12,7 +8,7 @@ export function taskWhy(t: Pick<TaskView, 'status' | 'statusReason' | 'blocked'>
     const after =
       b.waitingOn.length === 0
         ? ''
-        : `after ${b.waitingOn.map((d) => `${d.title} (${d.status})`).join(', ')}`;
+        : `after ${b.waitingOn.map((d) => `${d.title} (${statusWord(d.status, d.waiting)})`).join(', ')}`;
     if (b.reason === 'dependencies') return after;
     const why =
       b.reason === 'no_folder'

@@ -1,5 +1,6 @@
 import { TASK_STATUSES, type TaskStatus } from '../../../src/protocol/constants.js';
 import { canMove } from '../../../src/protocol/task-moves.js';
+import { taskStatusWord, type TaskStatusWord } from '../../../src/protocol/task-status-word.js';
 import type { TaskBlocked, TaskView } from '../../../src/protocol/tasks.js';
 
 /** The card's short word for why a task waits (`TaskView.blocked`; its message says the rest). */
@@ -38,6 +39,8 @@ export interface Dependency {
   /** The task's title, or its id when it is not known (removed, or in no list loaded). */
   title: string;
   status: TaskStatus | null;
+  /** Its status as every view says it (`waiting` for a ready task that waits for others); null: not known. */
+  word: TaskStatusWord | null;
   done: boolean;
 }
 
@@ -45,7 +48,13 @@ export interface Dependency {
 export function dependencies(task: TaskView, byId: ReadonlyMap<string, TaskView>): Dependency[] {
   return task.dependsOn.map((id) => {
     const d = byId.get(id);
-    return { id, title: d?.title ?? id, status: d?.status ?? null, done: d?.status === 'done' };
+    return {
+      id,
+      title: d?.title ?? id,
+      status: d?.status ?? null,
+      word: d === undefined ? null : taskStatusWord(d),
+      done: d?.status === 'done',
+    };
   });
 }
 

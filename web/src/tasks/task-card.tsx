@@ -118,7 +118,7 @@ export function TaskCard({ task, byId, agents, related, onHover, onMove, onDrag 
             after
           </Text>
           {deps.map((d) => (
-            <Tooltip key={d.id} label={`${d.title}: ${d.status ?? 'unknown'}`}>
+            <Tooltip key={d.id} label={`${d.title}: ${d.word ?? 'unknown'}`}>
               <Badge
                 size="xs"
                 variant={d.done ? 'light' : 'outline'}

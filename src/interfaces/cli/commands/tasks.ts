@@ -6,7 +6,8 @@ import type { TaskView } from '../../../protocol/tasks.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
 import { runAction } from '../run-action.js';
-import { taskStatusLabel, taskWhy } from '../task-text.js';
+import { statusWord, taskStatusWord } from '../../../protocol/task-status-word.js';
+import { taskWhy } from '../task-text.js';
 import { workspaceForCwd } from '../workspace-from-cwd.js';
 import { registerQuotaCommands, registerTaskReviewCommands } from './task-review.js';
 
@@ -54,15 +55,26 @@ async function workspaceHere(ctx: CliContext, usage: string): Promise<string> {
   return workspaceForCwd(process.cwd(), workspaces, usage);
 }
 
+/** A task's dependencies as people read them: each by title with its status word; done ones by id. */
+function dependencyWords(t: TaskView): string {
+  const open = new Map((t.blocked?.waitingOn ?? []).map((d) => [d.id, d]));
+  return t.dependsOn
+    .map((id) => {
+      const d = open.get(id);
+      return d === undefined ? `${id} (done)` : `${d.title} (${statusWord(d.status, d.waiting)}, ${id})`;
+    })
+    .join(', ');
+}
+
 function describe(ctx: CliContext, t: TaskView): void {
-  const label = taskStatusLabel(t);
+  const label = taskStatusWord(t);
   ctx.line(`${t.id}  ${t.title}`);
   ctx.line(
     `  status:    ${label}${label === t.status ? '' : ` [${t.status}]`}${t.statusReason ? ` (${t.statusReason})` : ''}`,
   );
   if (t.blocked) ctx.line(`  why:       ${t.blocked.message}`);
   ctx.line(`  workspace: ${t.workspace} · priority ${t.priority} · attempts ${t.attempts}`);
-  if (t.dependsOn.length > 0) ctx.line(`  after:     ${t.dependsOn.join(', ')}`);
+  if (t.dependsOn.length > 0) ctx.line(`  after:     ${dependencyWords(t)}`);
   if (t.profile) ctx.line(`  profile:   ${t.profile}${t.model ? ` (${t.model})` : ''}`);
   if (t.labels.length > 0) ctx.line(`  labels:    ${t.labels.join(', ')}`);
   if (t.variants.length > 0)
@@ -176,7 +188,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
             },
           });
           if (ctx.json) return ctx.emit('task', { task: t });
-          ctx.line(`added ${t.id} (${taskStatusLabel(t)}) to workspace ${t.workspace}: ${t.title}`);
+          ctx.line(`added ${t.id} (${taskStatusWord(t)}) to workspace ${t.workspace}: ${t.title}`);
           if (t.blocked) ctx.line(`  ${t.blocked.message}`);
         }),
     );
@@ -200,14 +212,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
         ctx.line(
           table(
             ['ID', 'STATUS', 'PRI', 'WORKSPACE', 'TITLE', 'WHY'],
-            tasks.map((t) => [
-              t.id,
-              taskStatusLabel(t),
-              String(t.priority),
-              t.workspace,
-              t.title,
-              taskWhy(t),
-            ]),
+            tasks.map((t) => [t.id, taskStatusWord(t), String(t.priority), t.workspace, t.title, taskWhy(t)]),
           ),
         );
       }),
@@ -297,8 +302,8 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
         ctx.line(
           `imported ${tasks.length} task(s) from ${file} into workspace ${tasks[0]?.workspace ?? '?'}`,
         );
-        const width = Math.max(0, ...tasks.map((t) => taskStatusLabel(t).length));
-        for (const t of tasks) ctx.line(`  ${t.id}  ${taskStatusLabel(t).padEnd(width)}  ${t.title}`);
+        const width = Math.max(0, ...tasks.map((t) => taskStatusWord(t).length));
+        for (const t of tasks) ctx.line(`  ${t.id}  ${taskStatusWord(t).padEnd(width)}  ${t.title}`);
       }),
     );
 

@@ -1,12 +1,14 @@
+import { taskStatusWord, type TaskStatusWord } from '../../../protocol/task-status-word.js';
 import type { TaskView } from '../../../protocol/tasks.js';
 import { paint } from '../../cli/format.js';
 import { fit } from '../agent-line.js';
 import { windowStart } from '../screen-layout.js';
 import { TextRows } from './scroll-text.js';
 
-const STATUS_COLOR: Record<TaskView['status'], 'green' | 'yellow' | 'gray' | 'red' | 'cyan' | 'magenta'> = {
+const STATUS_COLOR: Record<TaskStatusWord, 'green' | 'yellow' | 'gray' | 'red' | 'cyan' | 'magenta'> = {
   backlog: 'gray',
   ready: 'cyan',
+  waiting: 'yellow',
   running: 'green',
   review: 'magenta',
   done: 'gray',
@@ -29,7 +31,8 @@ export function taskLine(
   const deps = waits.length > 0 ? `waits for ${waits.join(', ')}` : '';
   const agents = t.agents.length > 0 ? `${t.agents.length} run${t.agents.length === 1 ? '' : 's'}` : '';
   const titleW = Math.max(10, Math.floor(width * 0.4));
-  const line = `${selected ? '▸' : ' '} ${paint(color, STATUS_COLOR[t.status], fit(t.status, 9))} ${fit(t.title, titleW)} ${fit(t.workspace, 12)} ${fit([deps, agents].filter(Boolean).join('  '), Math.max(0, width - titleW - 26))}`;
+  const word = taskStatusWord(t);
+  const line = `${selected ? '▸' : ' '} ${paint(color, STATUS_COLOR[word], fit(word, 9))} ${fit(t.title, titleW)} ${fit(t.workspace, 12)} ${fit([deps, agents].filter(Boolean).join('  '), Math.max(0, width - titleW - 26))}`;
   return selected && color ? `\x1b[7m${line.replaceAll('\x1b[0m', '\x1b[0m\x1b[7m')}\x1b[0m` : line;
 }
 
