@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AGENT_STATES, PROFILE_NAMES } from '../../../protocol/constants.js';
 import { CliContext, NO_DAEMON } from '../context.js';
 import { buildProgram } from '../main.js';
-import { complete, formatCompletion, type DynamicKind } from './complete.js';
+import { complete, formatCompletion, short, type DynamicKind } from './complete.js';
 
 const program = buildProgram(
   new CliContext({
@@ -117,5 +117,18 @@ describe('complete (from the commander program)', () => {
         files: 'dirs',
       }),
     ).toBe('api\tcmd, running\nweb\n:dirs\n');
+  });
+
+  it('keeps a description whole, parentheses and colons included; drops a usage example; cuts long ones at a word', () => {
+    expect(short('a task (id or title) this one waits for (repeatable)')).toBe(
+      'a task (id or title) this one waits for (repeatable)',
+    );
+    expect(short('answer it: press the option that says so')).toBe(
+      'answer it: press the option that says so',
+    );
+    expect(short('start an agent: wtp new claude | wtp new shell')).toBe('start an agent');
+    const long = short(`${'word '.repeat(30)}end`);
+    expect(long.length).toBeLessThanOrEqual(80);
+    expect(long).toMatch(/word…$/);
   });
 });

@@ -67,10 +67,20 @@ function kindOf(
 /** `<agent>` → agent, `[argv...]` → argv. */
 const placeholderOf = (flags: string): string => /[<[]([\w-]+)(?:\.\.\.)?[>\]]/.exec(flags)?.[1] ?? '';
 
-/** One line: the text up to the first sentence break, at most 70 characters. */
-function short(text: string): string {
-  const flat = (text.split(/[:;(]/)[0] ?? '').replace(/\s+/g, ' ').trim();
-  return flat.length > 70 ? `${flat.slice(0, 69)}…` : flat;
+/**
+ * A description on one line: whole (its parentheses and colons mean something: "a task (id or
+ * title) this one waits for"), without a trailing usage example (": wtp new claude | …"), cut at a
+ * word with `…` past 80 characters.
+ */
+export function short(text: string): string {
+  const flat = text
+    .replace(/\s+/g, ' ')
+    .replace(/:\s+wtp\s.*$/, '')
+    .trim();
+  if (flat.length <= 80) return flat;
+  const cut = flat.slice(0, 79);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > 40 ? cut.slice(0, space) : cut).replace(/[\s,;:(]+$/, '')}…`;
 }
 
 function findOption(cmd: Command, word: string): Option | undefined {
