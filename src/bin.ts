@@ -45,6 +45,7 @@ if (argv[0] === 'host') {
           ...(opts.backend ? { backend: opts.backend } : {}),
           ...(opts.maxAgents === undefined ? {} : { maxAgents: opts.maxAgents }),
           ...(opts.fresh ? { fresh: true } : {}),
+          ...(opts.port === undefined ? {} : { port: opts.port }),
         });
       },
       liveHosts: async (agentsDir) => {

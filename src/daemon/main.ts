@@ -49,6 +49,8 @@ export interface DaemonOptions {
   maxAgents?: number;
   /** `wtp up --fresh`: start on a missing or empty database although agent folders remain. */
   fresh?: boolean;
+  /** `wtp up --port`: the API's TCP port, over WTP_API_PORT and the config's `api.port`. */
+  port?: number;
 }
 
 export interface RunningDaemon {
@@ -80,10 +82,11 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const env = o.env ?? readEnv();
   const childEnv = { ...(o.childEnv ?? environmentForChildren()) };
   const paths = resolvePaths(env);
-  const config = await loadConfig(
-    paths.configFile,
-    o.backend === undefined ? env : { ...env, backend: o.backend },
-  );
+  const config = await loadConfig(paths.configFile, {
+    ...env,
+    ...(o.backend === undefined ? {} : { backend: o.backend }),
+    ...(o.port === undefined ? {} : { apiPort: String(o.port) }),
+  });
   const probe = await probeBackends(env, childEnv.PATH);
   // A tmux found off PATH (Homebrew under launchd): its folder goes on the PATH of what we start.
   const tmuxPath = pathWithTool(childEnv.PATH, probe.tmux.path);
@@ -170,10 +173,11 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const closed = new Promise<void>((r) => {
       resolveClosed = r;
     });
-    const stop = (opts: { stopAgents?: boolean } = {}): Promise<void> => {
+    /** `agentsStopped`: the agents were stopped already (the API's shutdown does it before it answers). */
+    const stop = (opts: { stopAgents?: boolean; agentsStopped?: boolean } = {}): Promise<void> => {
       stopping ??= (async () => {
         log.info({ stopAgents: opts.stopAgents ?? false }, 'daemon stopping');
-        if (opts.stopAgents) await core.stopAllAgents();
+        if (opts.stopAgents && opts.agentsStopped !== true) await core.stopAllAgents();
         await api?.close();
         notifications.stop();
         await core.stop();
@@ -225,7 +229,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         notifications: () => notifications.notifier.stats(),
         async requestShutdown(stopAgents) {
           const n = stopAgents ? await core.stopAllAgents() : 0;
-          setTimeout(() => void stop(), 20);
+          setTimeout(() => void stop({ stopAgents, agentsStopped: true }), 20);
           return n;
         },
       }),
@@ -234,7 +238,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     mark('api');
     ({ tcpPort } = await api
       .listen(paths.apiSocket, config.api.tcp ? config.api.port : null)
-      .catch((err: unknown) => Promise.reject(explainPortInUse(err, { env, configFile: paths.configFile }))));
+      .catch(async (err: unknown) => {
+        const from = o.port === undefined ? undefined : ('--port' as const);
+        throw await explainPortInUse(err, { env, configFile: paths.configFile, from });
+      }));
     mark('listening');
 
     // 6. Tell the world: daemon.json and the event.

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -162,6 +164,22 @@ describe('daemon lifecycle', () => {
     expect(back).toMatchObject({ name: 'sleeper', state: 'running', pid });
   });
 
+  it('records each stop as it was asked for: agents kept, then agents stopped', async () => {
+    const home = newHome();
+    await home.run(['up', '--detach']);
+    expect((await home.run(['new', 'cmd', '--name', 'sleeper', '--', 'sleep', '300'])).code).toBe(0);
+    await home.run(['down']);
+    await home.run(['up', '--detach']);
+    const stopAll = await home.json(['down', '--stop-agents']);
+    expect(cliOutputSchemas.down.parse(stopAll.doc)).toMatchObject({ stopped: true, stoppedAgents: 1 });
+    await home.run(['up', '--detach']);
+    const stops = (await home.run(['events', '--type', 'daemon.stopped', '--json'])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { event: { data: { stopAgents: boolean } } }).event.data.stopAgents);
+    expect(stops).toEqual([false, true]);
+  });
+
   it('refuses a file that is not a database and leaves it untouched', async () => {
     const home = newHome();
     writeFileSync(home.path('wtp.db'), 'this is not sqlite, but it is the user’s file\n'.repeat(20));
@@ -210,7 +228,7 @@ describe('daemon lifecycle', () => {
     expect((await home.json(['up'])).doc).toMatchObject({ error: { code: 'CONFIG_INVALID' } });
   });
 
-  it('reports a TCP port that is taken', async () => {
+  it('reports a TCP port that is taken: by another daemon, or by another program', async () => {
     const first = newHome();
     const up = cliOutputSchemas.up.parse((await first.json(['up', '--detach'])).doc);
     const port = new URL(up.daemon.api.tcp ?? '').port;
@@ -219,13 +237,45 @@ describe('daemon lifecycle', () => {
     expect(clash.doc).toMatchObject({
       error: {
         code: 'PORT_IN_USE',
-        details: { port: Number(port), from: 'WTP_API_PORT', configFile: second.path('config.yaml') },
+        details: {
+          port: Number(port),
+          from: 'WTP_API_PORT',
+          configFile: second.path('config.yaml'),
+          heldByDaemon: true,
+        },
       },
     });
     const human = await second.run(['up']);
     expect(human.stderr).toContain(
-      `Port ${port} on 127.0.0.1 is in use by another program (the port comes from WTP_API_PORT). Choose another with WTP_API_PORT=<port> (it overrides api.port in ${second.path('config.yaml')})`,
+      `Port ${port} on 127.0.0.1 is in use by another wezterm-parallel daemon (one with another WTP_HOME, or another user’s): \`wtp down\` with its WTP_HOME stops it (the port comes from WTP_API_PORT). Choose another with \`wtp up --port <port>\`, WTP_API_PORT=<port> (it overrides api.port in ${second.path('config.yaml')})`,
     );
     expect(human.stderr).toContain(`To see who holds it: \`ss -ltnp 'sport = :${port}'\``);
+
+    // Held by a program that is not a daemon; the port chosen by `wtp up --port`.
+    const other = createServer((_req, res) => res.end('hello'));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    try {
+      const taken = (other.address() as AddressInfo).port;
+      const third = newHome();
+      const human3 = await third.run(['up', '--port', String(taken)]);
+      expect(human3.code).toBe(1);
+      expect(human3.stderr).toContain(
+        `Port ${taken} on 127.0.0.1 is in use by another program (the port comes from wtp up --port).`,
+      );
+    } finally {
+      other.close();
+    }
+  });
+
+  it('wtp up --port serves the API on that port; --port must be a port number', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const free = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const home = newHome();
+    const up = cliOutputSchemas.up.parse((await home.json(['up', '--detach', '--port', String(free)])).doc);
+    expect(new URL(up.daemon.api.tcp ?? '').port).toBe(String(free));
+    const bad = await home.json(['up', '--port', '70000']);
+    expect(bad.doc).toMatchObject({ error: { code: 'INVALID_INPUT' } });
   });
 });

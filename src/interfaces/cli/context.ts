@@ -8,7 +8,7 @@ import type { AgentClis, NativeAddon } from '../../protocol/doctor.js';
 
 /** How the CLI can start the daemon in-process; injected by the entry point (the CLI never imports core). */
 export interface DaemonStarter {
-  start(opts?: { backend?: string; maxAgents?: number; fresh?: boolean }): Promise<{
+  start(opts?: { backend?: string; maxAgents?: number; fresh?: boolean; port?: number }): Promise<{
     status(): DaemonStatus;
     stop(): Promise<void>;
     closed: Promise<void>;

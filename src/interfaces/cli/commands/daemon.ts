@@ -42,6 +42,19 @@ interface UpOptions {
   template?: string;
   name?: string;
   fresh?: boolean;
+  port?: string;
+}
+
+/** `--port N`: the API's TCP port, 0 (any free one) to 65535. */
+function apiPort(o: UpOptions): { port?: number } {
+  if (o.port === undefined) return {};
+  const n = Number(o.port);
+  if (o.port.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65_535) {
+    throw new WtpError('INVALID_INPUT', '--port must be a port number from 0 (any free port) to 65535.', {
+      issues: [{ path: '--port', message: 'must be a whole number from 0 to 65535' }],
+    });
+  }
+  return { port: n };
 }
 
 /** `--max-agents N`: a whole number from 1 to 100 (as the config's tasks.maxAgentsPerWorkspace). */
@@ -99,6 +112,11 @@ async function reportUp(ctx: CliContext, o: UpOptions, started: boolean, s: Daem
     ctx.note(
       `--backend ${o.backend} was not applied: the running daemon uses ${s.backend} (\`wtp down\`, then \`wtp up --backend ${o.backend}\` to change it)`,
     );
+  const tcp = s.api.tcp === null ? null : Number(new URL(s.api.tcp).port);
+  if (!started && o.port !== undefined && Number(o.port) !== 0 && tcp !== Number(o.port))
+    ctx.note(
+      `--port ${o.port} was not applied: the running daemon serves ${tcp === null ? 'no TCP port' : `port ${tcp}`} (\`wtp down\`, then \`wtp up --port ${o.port}\` to change it)`,
+    );
   if (opened) printWorkspace(ctx, opened);
 }
 
@@ -109,6 +127,7 @@ async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
       ...(o.backend === undefined ? {} : { backend: o.backend }),
       ...maxAgents(o),
       ...(o.fresh ? { fresh: true } : {}),
+      ...apiPort(o),
     });
   } catch (err) {
     // Another `up` won the lock since the probe: that daemon is the one asked for.
@@ -159,6 +178,7 @@ async function runningStatus(ctx: CliContext): Promise<DaemonStatus | null> {
  * opens the template's workspace in that daemon; otherwise it starts one.
  */
 async function up(ctx: CliContext, o: UpOptions): Promise<void> {
+  apiPort(o);
   const running = await runningStatus(ctx);
   if (running) return reportUp(ctx, o, false, running);
   return o.detach ? detached(ctx, o) : foreground(ctx, o);
@@ -177,6 +197,7 @@ async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
       ...(o.backend ? ['--backend', o.backend] : []),
       ...(o.maxAgents === undefined ? [] : ['--max-agents', String(maxAgents(o).maxAgents)]),
       ...(o.fresh ? ['--fresh'] : []),
+      ...(o.port === undefined ? [] : ['--port', String(apiPort(o).port)]),
     ],
     {
       detached: true,
@@ -244,6 +265,7 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
       '--max-agents <n>',
       'agents working on tasks at once per workspace (config tasks.maxAgentsPerWorkspace)',
     )
+    .option('--port <port>', 'the API’s TCP port (over WTP_API_PORT and api.port; 0: any free port)')
     .option('-t, --template <template>', 'then open a workspace for the current folder from this template')
     .option('--name <name>', 'name of that workspace (default: the folder name)')
     .option(
