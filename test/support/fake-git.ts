@@ -108,7 +108,14 @@ export class FakeGitReview implements GitReview {
     return Promise.resolve('abc123');
   }
   merge(wt: AgentWorktree): Promise<MergeResult> {
-    return Promise.resolve({ ok: true, commit: 'def456', target: wt.base, conflicts: [], test: null, alreadyMerged: false });
+    return Promise.resolve({
+      ok: true,
+      commit: 'def456',
+      target: wt.base,
+      conflicts: [],
+      test: null,
+      alreadyMerged: false,
+    });
   }
   test(_wt: AgentWorktree, command: string): Promise<TestRun> {
     return Promise.resolve({ command, exitCode: 0, timedOut: false, output: '', ms: 1 });

@@ -87,7 +87,11 @@ export interface MergeResult {
   /** Files that conflicted when not ok (the target branch is left exactly as it was). */
   conflicts: string[];
   /** Output of the test command when one was given. */
-  test: { command: string; exitCode: number; output: string } | null;  /** Its work was in the target already (merged before, by any strategy): nothing was merged, `commit` is the target's. */
+  test: {
+    command: string;
+    exitCode: number;
+    output: string;
+  } | null; /** Its work was in the target already (merged before, by any strategy): nothing was merged, `commit` is the target's. */
   alreadyMerged: boolean;
 }
 
