@@ -22,7 +22,9 @@ console.log(`packed ${p.filename}: ${p.entryCount} files, ${(p.size / 1e6).toFix
 if (bad.length) { console.error(`files that do not run: ${bad.join(", ")}`); process.exit(1); }' "$work/pack.json"
 
 started=$(date +%s)
-npm i -g --prefix "$prefix" --no-audit --no-fund --allow-scripts=better-sqlite3,node-pty "$tgz"
+npm i -g --prefix "$prefix" --no-audit --no-fund --allow-scripts=better-sqlite3,node-pty "$tgz" 2>&1 | tee "$work/install.log"
+# The package itself runs no install script: npm must not ask to allow one for it.
+if grep -i 'allow-scripts' "$work/install.log" | grep -q 'wezterm-parallel'; then fail "npm asks to allow a script of wezterm-parallel"; fi
 echo "installed in $(($(date +%s) - started)) s"
 wtp="$prefix/bin/wtp"
 [ -L "$wtp" ] || fail "npm did not link $wtp"

@@ -31,3 +31,12 @@ describe('dependency engines', () => {
     expect(refused).toEqual([]);
   });
 });
+
+describe('the package’s own scripts', () => {
+  it('runs no script when it is installed (npm i -g of its tarball, npm link): it ships built', () => {
+    const scripts = read<{ scripts: Record<string, string> }>('package.json').scripts;
+    const onInstall = ['preinstall', 'install', 'postinstall', 'prepare'].filter((s) => s in scripts);
+    expect(onInstall).toEqual([]);
+    expect(scripts['prepack']).toContain('scripts/build.mjs');
+  });
+});
