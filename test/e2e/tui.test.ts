@@ -30,8 +30,11 @@ describe('wtp tui', () => {
     await tui.keys('j', 'x');
     await tui.see('Stop beta?');
     await tui.keys('y');
-    await tui.see('stopped beta: exited');
+    await tui.see('stopped beta');
     expect((await home.agent('beta')).state).toBe('exited');
+    // Stopping it again stops nothing, and says so without asking.
+    await tui.keys('x');
+    await tui.see('beta has exited already: nothing to stop');
     expect((await home.agent('alpha')).state).toBe('running');
     await tui.keys('q');
     expect(await tui.exited()).toBe(0);

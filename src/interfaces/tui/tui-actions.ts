@@ -118,8 +118,8 @@ export class TuiActions {
 
   stop(a: AgentView): Promise<boolean> {
     return this.run(`stopping ${a.name}`, async () => {
-      const r = await this.store.client.call('stopAgent', { params: { agent: a.id }, body: { wait: true } });
-      return `stopped ${a.name}: ${r.agent.state}`;
+      await this.store.client.call('stopAgent', { params: { agent: a.id }, body: { wait: true } });
+      return `stopped ${a.name}`;
     });
   }
 

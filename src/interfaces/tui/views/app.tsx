@@ -216,6 +216,10 @@ export function App(props: AppProps) {
         );
         return;
       case 'stop':
+        if (agent.state === 'exited' || agent.state === 'crashed') {
+          props.store.say(`${agent.name} has ${agent.state} already: nothing to stop (r starts it again)`);
+          return;
+        }
         confirm(
           `Stop ${agent.name}? It stays listed; r starts it again. [y/N]`,
           () => void actions.stop(agent),

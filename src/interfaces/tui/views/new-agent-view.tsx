@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { useEffect, useState } from 'react';
 import { PROFILE_NAMES } from '../../../protocol/constants.js';
 import { paint } from '../../cli/format.js';
@@ -5,6 +7,14 @@ import { errorText } from '../tui-actions.js';
 import type { TuiStore } from '../tui-store.js';
 import type { BodyView } from './app.js';
 import { Form, type Field } from './form.js';
+
+/** Whether `dir` is inside a git working tree (a `.git` folder or file in it or a parent). */
+export function insideRepository(dir: string): boolean {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return true;
+    if (dirname(d) === d) return false;
+  }
+}
 
 function NewAgentBody(props: {
   store: TuiStore;
@@ -47,8 +57,10 @@ function NewAgentBody(props: {
         },
       })
       .then((r) => {
-        setStatus([paint(props.color, 'green', `started ${r.agent.name} (${r.agent.id}): ${r.agent.state}`)]);
+        // Done: back to the list, on the new agent, with the outcome on the notice line.
         props.store.update({ selectedAgent: r.agent.id });
+        props.store.say(`started ${r.agent.name} (${r.agent.id}): ${r.agent.state}`, 'ok');
+        props.close();
       })
       .catch((err: unknown) => setStatus([paint(props.color, 'red', errorText(err))]))
       .finally(() => setBusy(false));
@@ -73,7 +85,9 @@ function NewAgentBody(props: {
       name: 'worktree',
       label: 'worktree',
       kind: 'choice',
-      value: 'no worktree',
+      // Inside a repository an agent gets a worktree of its own, as `wtp new --repo .` does: a quick
+      // Enter never puts it in the user's own checkout.
+      value: insideRepository(props.cwd) ? 'own worktree' : 'no worktree',
       options: ['no worktree', 'own worktree'],
     },
     {
