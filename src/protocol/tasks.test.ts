@@ -255,7 +255,7 @@ describe('taskSchema', () => {
       blocked: {
         reason: 'dependencies',
         message: 'Waiting for "db" (running)',
-        waitingOn: [{ id: 'tk-db', title: 'db', status: 'running' }],
+        waitingOn: [{ id: 'tk-db', title: 'db', status: 'running', waiting: false }],
       },
     };
     expect(taskSchema.parse(waiting)).toEqual(waiting);
