@@ -64,7 +64,7 @@ describe('wtp task (CLI)', () => {
     });
     expect((await tasks()).map((t) => t.title)).toEqual(['api', 'schema']);
     const shown = await home.run(['task', 'show', 'api']);
-    expect(shown.stdout).toContain(`after:     ${schema.doc.task.id}`);
+    expect(shown.stdout).toContain(`after:     schema (ready, ${schema.doc.task.id})`);
     expect(shown.stdout).toContain('status:    waiting [ready] (created)');
     expect(shown.stdout).toContain('why:       Workspace "default" has no folder to run agents in');
     const missing = await home.json([

@@ -147,7 +147,10 @@ describe('fish completion (real fish, real CLI and daemon)', () => {
     expect((await tab('wtp ne')).shown).toEqual(['new\tstart an agent']);
     expect((await fishTab(rig, script, 'completions')('wtp ne')).shown).toEqual(['new\tstart an agent']);
     expect((await tab('wezterm-parallel workspace sw')).offered).toEqual(['switch']);
-    expect((await tab('wtp ls --st')).shown).toEqual(['--state\tonly agents in this state']);
+    // A long description is cut at a word (complete.ts), never in the middle of one.
+    expect((await tab('wtp ls --st')).shown).toEqual([
+      '--state\tonly agents in this state (starting, running, working, needs_permission…',
+    ]);
     expect((await tab('wtp new cmd --restart on')).offered).toEqual(['on-failure']);
     expect((await tab('wtp stop ')).shown).toEqual([]);
   });

@@ -7,8 +7,9 @@ import { TestHome } from '../support/harness.js';
 
 /**
  * Approval rules through the real CLI and daemon, with a stand-in `claude` (prints its version,
- * then waits): `wtp new --auto-approve` reaches the agent's own settings file as Claude Code's
- * permissions (with the config's), a rule that allows everything is
+ * then waits): `wtp new --auto-approve` rules (with the config's) decide the agent's PermissionRequest
+ * hook — only deny rules reach Claude Code's own settings, whose matcher reads a command's head
+ * (issue 29) —, a rule that allows everything is
  * refused, and `wtp doctor` lists agents that act without asking and wide config rules.
  */
 describe('approval rules (wtp new --auto-approve, config approvals, doctor)', () => {
@@ -32,7 +33,24 @@ describe('approval rules (wtp new --auto-approve, config approvals, doctor)', ()
       permissions?: { allow: string[]; deny: string[] };
     };
 
-  it("puts the agent's rules and the config's into its own Claude settings", async () => {
+  /** Claude Code's PermissionRequest hook for a Bash command, through `wtp hook --decide`. */
+  const decide = async (
+    id: string,
+    command: string,
+    tool: { tool_name: string; tool_input: Record<string, string> } = {
+      tool_name: 'Bash',
+      tool_input: { command },
+    },
+  ): Promise<string> => {
+    const body = { hook_event_name: 'PermissionRequest', session_id: 'policies-test', ...tool };
+    const r = await home.run(['hook', '--agent', id, '--decide'], { input: JSON.stringify(body) });
+    expect(r.code).toBe(0);
+    if (r.stdout.trim() === '') return 'undecided';
+    const doc = JSON.parse(r.stdout) as { hookSpecificOutput: { decision: { behavior: string } } };
+    return doc.hookSpecificOutput.decision.behavior;
+  };
+
+  it("decides by the agent's rules and the config's; only deny rules reach its own Claude settings", async () => {
     const r = await home.json<{ agent: { id: string } }>([
       'new',
       'claude',
@@ -47,11 +65,13 @@ describe('approval rules (wtp new --auto-approve, config approvals, doctor)', ()
     const id = r.doc.agent.id;
     const file = home.path('agents', id, 'claude-settings.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    // The config's `Bash(*)` is the user's own choice: given as written (and listed by doctor, below).
-    expect(settingsOf(id).permissions).toEqual({
-      allow: ['Bash(npm test*)', 'Bash(*)', 'Bash(npm run lint:*)', 'Write(src/**)'],
-      deny: ['Bash(rm *)'],
-    });
+    // Claude Code's matcher approves a compound command by its head: it gets no allow rule.
+    expect(settingsOf(id).permissions).toEqual({ deny: ['Bash(rm *)'] });
+    // The config's `Bash(*)` is the user's own choice: it holds as written (and doctor lists it, below),
+    // but a deny rule still wins over it on any simple command of the request.
+    expect(await decide(id, 'npm run lint:fix')).toBe('allow');
+    expect(await decide(id, 'ls')).toBe('allow');
+    expect(await decide(id, 'npm test; rm -rf x')).toBe('deny');
   });
 
   it('refuses a rule that allows everything, naming the vendor flag, and a rule it cannot read', async () => {
@@ -124,7 +144,7 @@ describe('approval rules (wtp new --auto-approve, config approvals, doctor)', ()
     g(['config', 'user.email', 'test@example.com']);
     writeFileSync(
       join(repo, '.wezterm-parallel', 'config.yaml'),
-      'approvals:\n  allow: ["Bash(make check*)"]\n',
+      'approvals:\n  allow: ["Write(docs/**)"]\n',
     );
     g(['add', '-A']);
     g(['commit', '-qm', 'start']);
@@ -135,16 +155,26 @@ describe('approval rules (wtp new --auto-approve, config approvals, doctor)', ()
       repo,
     ]);
     expect(refused.doc.error.code).toBe('SETUP_NOT_APPROVED');
-    expect(refused.doc.error.message).toContain('approval rules: allow Bash(make check*)');
+    expect(refused.doc.error.message).toContain('approval rules: allow Write(docs/**)');
     const shown = await home.run(['setup', 'show', '--repo', repo]);
-    expect(shown.stdout).toContain('approvals allow: Bash(make check*)\nNOT approved');
+    expect(shown.stdout).toContain('approvals allow: Write(docs/**)\nNOT approved');
     expect((await home.run(['setup', 'approve', '--repo', repo])).code).toBe(0);
-    const r = await home.json<{ agent: { id: string } }>(['new', 'claude', '-n', 'shop1', '--repo', repo]);
-    expect(r.code).toBe(0);
-    expect(settingsOf(r.doc.agent.id).permissions?.allow).toEqual([
-      'Bash(npm test*)',
-      'Bash(*)',
-      'Bash(make check*)',
+    const r = await home.json<{ agent: { id: string; worktree: { path: string } } }>([
+      'new',
+      'claude',
+      '-n',
+      'shop1',
+      '--repo',
+      repo,
     ]);
+    expect(r.code).toBe(0);
+    expect(settingsOf(r.doc.agent.id).permissions).toEqual({ deny: ['Bash(rm *)'] });
+    const write = (file: string) => ({
+      tool_name: 'Write',
+      tool_input: { file_path: join(r.doc.agent.worktree.path, file), content: 'x' },
+    });
+    // The repository's rule decides a write under docs/; no rule speaks for one elsewhere.
+    expect(await decide(r.doc.agent.id, '', write('docs/guide.md'))).toBe('allow');
+    expect(await decide(r.doc.agent.id, '', write('src/main.ts'))).toBe('undecided');
   });
 });

@@ -110,7 +110,7 @@ describe('wtp report (real Claude Code, headless)', () => {
     await eventually('the Bash permission dialog', async () =>
       (await home.run(['peek', 'perm'])).stdout.includes('❯ 1. Yes'),
     );
-    expect((await home.run(['send', 'perm', '', '--enter'])).code).toBe(0); // "1. Yes" is preselected
+    expect((await home.run(['approve', 'perm'])).code).toBe(0);
     await untilState(home, 'perm', 'idle', 'perm to finish after the approval');
     await untilState(home, 'hi', 'idle', 'hi to finish its turn');
 
