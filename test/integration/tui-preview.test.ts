@@ -62,9 +62,11 @@ describe('the preview of an agent', () => {
     });
     preview.start();
     try {
-      const lines = await eventually('the last line in the preview', () => {
+      // Output comes in chunks: "line 60" can be drawn before its newline is. Wait for the end state
+      // (the last line printed above the cursor's row), not the first sight of its words.
+      const lines = await eventually('the last line in the preview, then the cursor', () => {
         const l = preview.lines(40, 10, { color: true, scroll: 0 });
-        return l.some((x) => x.includes('line 60')) ? l : undefined;
+        return l.at(-2)?.includes('line 60') === true ? l : undefined;
       });
       expect(preview.status).toBe('live');
       await eventually('a repaint asked for', () => changes > 0);

@@ -104,6 +104,19 @@ describe('FleetMirror', () => {
     expect([r.reader.listens, r.reader.unlistens]).toEqual([2, 1]);
   });
 
+  it('publishing that lost the link gives up the listening connection, though no read of its own failed', async () => {
+    const r = rig();
+    r.reader.machineRows = [machine('alpha', 0, 0), machine('bravo', 0, 0)];
+    await r.mirror.refresh();
+    // The mirror's read waited out the partition and came back; the outbox's timed out meanwhile.
+    r.mirror.linkLost(new AppError('FLEET_UNREACHABLE', 'Query read timeout'));
+    expect([r.reader.listens, r.reader.unlistens]).toEqual([1, 1]);
+    await r.mirror.refresh();
+    expect([r.reader.listens, r.reader.unlistens]).toEqual([2, 1]);
+    r.mirror.linkLost(new AppError('FLEET_REFUSED', 'permission denied'));
+    expect([r.reader.listens, r.reader.unlistens]).toEqual([2, 1]);
+  });
+
   it('applies each machine’s events once, in order, with the agents as they are now', async () => {
     const r = rig();
     r.reader.machineRows = [machine('alpha', 0, 0), machine('bravo', 0, 0)];

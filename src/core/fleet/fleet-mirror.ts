@@ -197,6 +197,15 @@ export class FleetMirror {
    * TCP keeps it — hours — and notifications would never come again once the link is back, leaving
    * only the poll. The next catch-up listens on a fresh connection.
    */
+  /**
+   * The link to the database failed elsewhere (publishing timed out): a read of the mirror's own may
+   * still be waiting on it and come back once the link does, leaving the listening connection the
+   * partition made silent. It is given up as a failed read would.
+   */
+  linkLost(err: unknown): void {
+    this.dropListener(err);
+  }
+
   private dropListener(err: unknown): void {
     if (!this.unlisten || !(err instanceof AppError && err.code === 'FLEET_UNREACHABLE')) return;
     const close = this.unlisten;

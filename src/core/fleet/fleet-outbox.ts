@@ -30,6 +30,8 @@ export interface OutboxDeps {
   announce(): MachineAnnouncement;
   /** Records a local event (that the fleet was lost or is back). */
   record(events: NewEvent[]): Promise<unknown>;
+  /** Told each time publishing failed: the other connections to the database share its link. */
+  lost?(err: AppError): void;
   clock: Clock;
   logger: Logger;
   settings: OutboxSettings;
@@ -221,6 +223,7 @@ export class FleetOutbox {
         ? err
         : new AppError('FLEET_UNREACHABLE', `The fleet database failed: ${String(err)}`, {});
     const first = this.state.connected || this.state.error === null;
+    this.d.lost?.(e);
     this.joined = false;
     this.state = {
       ...this.state,

@@ -79,6 +79,7 @@ export class Fleet {
         repos: [...d.repos().keys()],
       }),
       record: d.record,
+      lost: (err) => this.mirror.linkLost(err),
       clock: d.clock,
       logger: d.logger,
       settings: {
