@@ -48,6 +48,10 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
             `  mode:      ${actsUnasked(a.permission.mode) ? paint(ctx.color, 'yellow', line) : line}`,
           );
         }
+        if (a.parseErrors)
+          ctx.line(
+            `  terminal:  ${a.parseErrors} escape sequence(s) in its output its terminal emulator could not parse (counted; host.log notes the first)`,
+          );
         if (d.request?.diff !== undefined)
           ctx.line(
             `  change:    ${d.request.diff.replace(/\n$/, '').split('\n').length} line(s) (--json has it)`,
