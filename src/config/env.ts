@@ -107,7 +107,7 @@ export const ENV_VARS = {
   processInspector: {
     name: 'WTP_PROCESS_INSPECTOR',
     meaning:
-      'Where process facts (start times, CPU and memory of process trees, session members) come from: `procfs` reads Linux /proc, `portable` runs `ps` (Linux and macOS); set it for the daemon, and its hosts inherit it.',
+      'Where process facts (start times, CPU and memory of process trees, session members) come from: `procfs` reads Linux /proc, `portable` runs `ps` (Linux and macOS); set it for the daemon, which tells its hosts.',
     default: 'procfs where /proc is readable, else portable',
   },
   shell: {
@@ -323,9 +323,10 @@ export function ownEnvironment(): Readonly<Record<string, string | undefined>> {
 }
 
 /**
- * The environment for processes we start (hosts inherit it, agents too): a copy of ours,
- * minus what `npm start` injected (npm_* variables and the package's node_modules/.bin on
- * PATH), which belongs to wezterm-parallel's own checkout, not to the agents.
+ * The environment handed on to what we start: a copy of ours, minus what `npm start` injected
+ * (npm_* variables and the package's node_modules/.bin on PATH), which belongs to
+ * wezterm-parallel's own checkout. Agents and hosts get only its allowlisted part
+ * (config/agent-environment.ts); the user's notification command all of it.
  */
 export function environmentForChildren(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const out: Record<string, string> = {};

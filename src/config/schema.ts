@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { approvalsSchema } from '../protocol/approval-schema.js';
 import { AGENT_STATES, BACKEND_CHOICES, PROFILE_NAMES } from '../protocol/constants.js';
 import { forgeConfigSchema } from './forge-schema.js';
+import { ENV_PATTERN, passesSecret } from './agent-environment.js';
 
 /** Default TCP port of the API on 127.0.0.1. */
 export const DEFAULT_API_PORT = 7537;
@@ -9,6 +10,33 @@ export const DEFAULT_API_PORT = 7537;
 const ms = (def: number, what: string) => z.number().int().min(0).max(86_400_000).default(def).describe(what);
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** A variable of the daemon's environment to pass on, by name or `PREFIX*`; never one of its secrets. */
+const passedName = z
+  .string()
+  .regex(ENV_PATTERN, 'must be a variable name, or a prefix ending in * (AWS_*)')
+  .refine((p) => passesSecret(p) === null, {
+    message: "would pass the daemon's fleet URL (WTP_FLEET_URL, with its password) to agents",
+  });
+
+const agentEnvSchema = z.strictObject({
+  pass: z
+    .array(passedName)
+    .default([])
+    .describe(
+      "Variables of the daemon's environment passed on to agents, by name or prefix (`GOPATH`, `AWS_*`)",
+    ),
+  set: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name'),
+      z.string().refine((v) => !v.includes('\0'), 'must not contain NUL'),
+    )
+    .refine((r) => Object.keys(r).every((k) => passesSecret(k) === null), {
+      message: 'WTP_FLEET_URL is the daemon’s, never an agent’s',
+    })
+    .default({})
+    .describe('Variables set for agents, with their values (under their own `--env`)'),
+});
 
 /** The config file (YAML): every field optional, defaults inside, unknown keys rejected. */
 export const configSchema = z
@@ -78,6 +106,17 @@ export const configSchema = z
           .default(true)
           .describe(
             "Pre-accept an agent CLI's trust prompt for the agent's working directory (Claude: ~/.claude.json, Codex: ~/.codex/config.toml)",
+          ),
+        env: agentEnvSchema
+          .extend({
+            profiles: z
+              .partialRecord(z.enum(PROFILE_NAMES), agentEnvSchema)
+              .default({})
+              .describe('The same per profile, over the above: `claude: { pass: [AWS_*] }`'),
+          })
+          .prefault({})
+          .describe(
+            "What agents get beyond the allowlist of the daemon's environment (docs/environment.md): variables passed on by name, and values set. WTP_FLEET_URL is never passed",
           ),
       })
       .prefault({})

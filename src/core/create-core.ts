@@ -97,6 +97,8 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   lifecycle.onProcessStart((id) => engine.processStarted(id));
   const permissions = new PermissionTracker({ registry, profileCatalog, clock: a.clock, log: a.log });
   lifecycle.onProcessStart((id) => permissions.processStarted(id));
+  // What each host's terminal emulator could not parse of its agent's output, as its host last said.
+  const parseErrors = new Map<string, number>();
   const sessions = new HostSessions(
     lifecycle,
     registry,
@@ -106,7 +108,10 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     a.log,
     s.checkpointIntervalMs,
     (id, signal) => engine.observe(id, signal),
-    (id, report) => storage.outputLog(id, report),
+    (id, report) => {
+      storage.outputLog(id, report);
+      if (report.parseErrors !== undefined) parseErrors.set(id, report.parseErrors);
+    },
     (id, reading) => permissions.observe(id, { ...reading, source: 'screen' }),
   );
 
@@ -142,6 +147,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     profiles: a.profiles,
     git,
     diskUsage: (id) => disk?.get(id) ?? null,
+    parseErrors: (id) => parseErrors.get(id) ?? 0,
     diffStat: (id) => diffStats?.get(id) ?? null,
     nextPrPoll: (id) => prs?.nextPollAt(id) ?? null,
     forgetSignals: (id) => {
@@ -214,7 +220,10 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
   const offDisk = bus.subscribe((e) => {
     if (disk && e.type === 'agent.created') void disk.sample();
     diffStats?.observe(e);
-    if (e.type === 'agent.removed' && e.agentId) storage.forgetAgent(e.agentId);
+    if (e.type === 'agent.removed' && e.agentId) {
+      storage.forgetAgent(e.agentId);
+      parseErrors.delete(e.agentId);
+    }
   });
   const offRadar = bus.subscribe((e) => radar?.observe(e));
   let stallTimer: TimerHandle | null = null;

@@ -12,6 +12,8 @@ import { VENDOR_SETUPS } from '../vendors/setup-list.js';
 export function createProfileSetup(o: {
   agentsDir: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** Over `env`, what agents of a profile get (its vendor's variables, the config's). */
+  profileEnv: (profile: string) => Readonly<Record<string, string>>;
   config: WtpConfig;
   token: string;
   apiUrl: () => string | null;
@@ -21,6 +23,7 @@ export function createProfileSetup(o: {
   return new FsProfileSetup({
     agentsDir: o.agentsDir,
     env: o.env,
+    profileEnv: o.profileEnv,
     apiUrl: o.apiUrl,
     hookToken: (id) => hookToken(o.token, id),
     wtpCommand: o.wtpCommand,

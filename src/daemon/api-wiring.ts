@@ -70,7 +70,8 @@ export function apiContext(o: {
   core: Core;
   paths: WtpPaths;
   env: WtpEnv;
-  childEnv: Record<string, string>;
+  /** What agents get of the daemon's environment (agent CLIs' `--version` runs with it). */
+  agentEnv: Record<string, string>;
   entry: string;
   clock: Clock;
   log: Logger;
@@ -91,7 +92,7 @@ export function apiContext(o: {
     ? { ...local, agents: fleetAgentUseCases(local.agents, fleet), tasks: fleet.board }
     : local;
   // `wtp profiles` asks each agent CLI's `--version` once per program file (by modification time).
-  const versions = new CliVersions({ env: o.childEnv });
+  const versions = new CliVersions({ env: o.agentEnv });
   return {
     ...useCases,
     fleet: fleet
@@ -128,14 +129,14 @@ export function apiContext(o: {
         versions,
         agentBinaries: o.env.agentBinaries,
         shell: o.env.shell ?? '/bin/sh',
-        pathVar: o.childEnv.PATH,
+        pathVar: o.agentEnv.PATH,
         cwd: paths.stateDir,
       }),
     cliSupport: (profile, version) =>
       PROFILES.get(profile as ProfileName).binary === null ? null : cliSupportOf(profile, version),
     screenRecord: (ref) => screenRecord(useCases.agents, ref),
     agentClis: () =>
-      agentClis({ agentBinaries: o.env.agentBinaries, pathVar: o.childEnv.PATH, cwd: paths.stateDir }),
+      agentClis({ agentBinaries: o.env.agentBinaries, pathVar: o.agentEnv.PATH, cwd: paths.stateDir }),
     requestShutdown: o.requestShutdown,
   };
 }

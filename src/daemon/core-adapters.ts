@@ -11,6 +11,7 @@ import { TreeSitterShell, shellWasmFiles } from '../adapters/shell-syntax/tree-s
 import { randomIds } from '../adapters/system/random-ids.js';
 import { fsRealPaths } from '../adapters/system/real-paths.js';
 import { ownEnvironment } from '../config/env.js';
+import type { AgentEnvironment } from '../config/agent-environment.js';
 import { tmuxSocketName, type WtpPaths } from '../config/paths.js';
 import type { WtpConfig } from '../config/schema.js';
 import type { CoreAdapters } from '../core/create-core.js';
@@ -27,7 +28,10 @@ import { worktreesDir } from './settings.js';
 export function coreAdapters(o: {
   paths: WtpPaths;
   config: Readonly<WtpConfig>;
-  childEnv: Record<string, string>;
+  /** What agents get of the daemon's environment (setup scripts and CLI setups read it too). */
+  agentEnv: AgentEnvironment;
+  /** The environment of hosts and of the multiplexer's server. */
+  hostEnv: Record<string, string>;
   probe: BackendProbe;
   /** Process facts: /proc or `ps` (WTP_PROCESS_INSPECTOR). */
   processes: ProcessAdapters;
@@ -42,7 +46,7 @@ export function coreAdapters(o: {
   /** The core's storage health, once the core exists (output-log reports reach it). */
   storage: () => StorageHealth | null;
 }): CoreAdapters {
-  const { paths, config, childEnv } = o;
+  const { paths, config, agentEnv } = o;
   const [nodePath, entry] = o.wtpCommand;
   const hostArgv = (agent: AgentRecord, pane: boolean): string[] => [
     nodePath,
@@ -69,7 +73,7 @@ export function coreAdapters(o: {
   ];
   const muxes = createMuxRegistry({
     probe: o.probe,
-    env: childEnv,
+    env: o.hostEnv,
     stateDir: paths.stateDir,
     processes: o.processes,
     tmuxSocketName: tmuxSocketName(paths.stateDir),
@@ -100,7 +104,7 @@ export function coreAdapters(o: {
       worktrees: new CliGitWorktrees({
         worktreesDir: worktreesDir(config, paths.stateDir),
         approvalsFile: join(paths.stateDir, 'setup-approvals.json'),
-        env: childEnv,
+        env: agentEnv.base,
         gitEnv: ownEnvironment(),
       }),
       review: new CliGitReview({ gitEnv: ownEnvironment() }),
@@ -109,7 +113,8 @@ export function coreAdapters(o: {
     forge: new CliForge({ env: ownEnvironment(), timeoutMs: config.forge.cliTimeoutMs }),
     profiles: createProfileSetup({
       agentsDir: paths.agentsDir,
-      env: childEnv,
+      env: agentEnv.base,
+      profileEnv: (profile) => agentEnv.profiles[profile] ?? {},
       config,
       token: o.token,
       apiUrl: o.apiUrl,

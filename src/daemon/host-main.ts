@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { inspect, parseArgs } from 'node:util';
+import { CappedLog } from '../adapters/output-log/capped-log.js';
+import { EmulatorNotes } from '../interfaces/host/emulator-notes.js';
 import { OutputLogWriter } from '../adapters/output-log/output-log-writer.js';
 import { processAdapters, type ProcessAdapters } from './process-adapters.js';
 import { chooseInspector } from '../config/process-inspector.js';
@@ -13,7 +15,7 @@ import { DETECTORS, MODE_LINES, STREAM_READERS } from '../vendors/registry.js';
 import { PaneTerminal } from '../interfaces/host/pane-terminal.js';
 import { VERSION } from '../version.js';
 
-/** The host's own diagnostics beyond this size start over. */
+/** The host's own diagnostics: at most this much on disk (two files). */
 const HOST_LOG_MAX_BYTES = 1024 * 1024;
 
 /**
@@ -52,21 +54,28 @@ export function runHost(argv: string[]): void {
   } catch {
     // a full disk: the agent runs anyway; its output log gets a gap (OutputLogWriter)
   }
-  const diagFile = join(logDir, 'host.log');
-  try {
-    if (statSync(diagFile).size > HOST_LOG_MAX_BYTES) truncateSync(diagFile, 0);
-  } catch {
-    // new file
-  }
-  // Diagnostics go to a file: in a pane, stderr is the user's screen.
-  const diag = (level: string, msg: string): void => {
-    const line = `${JSON.stringify({ time: new Date().toISOString(), level, pid: process.pid, msg })}\n`;
-    try {
-      appendFileSync(diagFile, line, { mode: 0o600 });
-    } catch {
-      // the agent matters more than its host's diagnostics
-    }
-  };
+  // Diagnostics go to a file (in a pane, stderr is the user's screen), capped as the output log is:
+  // host.log and host.log.1, never more than HOST_LOG_MAX_BYTES together (issue 30).
+  const diagLog = new CappedLog(join(logDir, 'host.log'), HOST_LOG_MAX_BYTES);
+  const diag = (level: string, msg: string): void =>
+    diagLog.append(`${JSON.stringify({ time: new Date().toISOString(), level, pid: process.pid, msg })}\n`);
+  // Nothing a library prints reaches the pane or an uncapped file: console goes to the capped log.
+  for (const [method, level] of [
+    ['log', 'info'],
+    ['info', 'info'],
+    ['warn', 'warn'],
+    ['error', 'error'],
+    ['debug', 'info'],
+  ] as const)
+    console[method] = (...args: unknown[]) =>
+      diag(
+        level,
+        args
+          .map((a) => (typeof a === 'string' ? a : inspect(a)))
+          .join(' ')
+          .slice(0, 2000),
+      );
+  const emulator = new EmulatorNotes(diag);
   // The daemon's choice, passed on (a host from an earlier daemon gets none: the same rule as the daemon's).
   const processes = processAdapters(
     chooseInspector(values['process-inspector'] ?? readEnv().processInspector).kind,
@@ -98,12 +107,13 @@ export function runHost(argv: string[]): void {
       pty: nodePtySpawner,
       loadScreen: async () => {
         const { XtermScreen } = await import('../adapters/terminal/xterm-screen.js');
-        return (cols, rows, startSeq) => new XtermScreen(cols, rows, startSeq);
+        return (cols, rows, startSeq) => new XtermScreen(cols, rows, startSeq, undefined, emulator);
       },
       log: new OutputLogWriter(logDir, int('log-max-bytes', values['log-max-bytes'])),
       killer: processes.killer,
       readers: { detectors: DETECTORS, streams: STREAM_READERS, modes: MODE_LINES },
       diag,
+      emulator,
       exit: (code) => process.exit(code),
     },
   );

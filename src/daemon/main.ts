@@ -3,6 +3,8 @@ import { killForgeClis } from '../adapters/forge/run-forge-cli.js';
 import { killPushes } from '../adapters/git/git-push.js';
 import { systemClock } from '../adapters/system/system-clock.js';
 import { environmentForChildren, readEnv, type WtpEnv } from '../config/env.js';
+import { agentEnvironment } from '../config/agent-environment.js';
+import { hostEnvironment, vendorEnv } from './agent-env.js';
 import { chooseInspector } from '../config/process-inspector.js';
 import { processAdapters } from './process-adapters.js';
 import { loadConfig } from '../config/load-config.js';
@@ -37,7 +39,11 @@ export interface DaemonOptions {
   entry: string;
   nodePath?: string;
   env?: WtpEnv;
-  /** Environment handed to hosts and agents. */
+  /**
+   * The environment handed on (default: the daemon's own, without npm's additions): agents and
+   * hosts get only its allowlisted part (src/config/agent-environment.ts); the user's notification
+   * command all of it.
+   */
   childEnv?: Record<string, string>;
   /** Tests pass a fake clock; everything else uses real time. */
   clock?: Clock;
@@ -91,6 +97,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   // A tmux found off PATH (Homebrew under launchd): its folder goes on the PATH of what we start.
   const tmuxPath = pathWithTool(childEnv.PATH, probe.tmux.path);
   if (tmuxPath !== undefined) childEnv.PATH = tmuxPath;
+  // What agents and hosts get of it: an allowlist, never the daemon's secrets (issue 30).
+  const agentEnv = agentEnvironment(childEnv, config.agents.env, vendorEnv());
   const inspection = chooseInspector(env.processInspector, config.processInspector);
   const processes = processAdapters(inspection.kind);
   const chosen = chooseBackend(config.backend, probe, env);
@@ -127,7 +135,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       coreAdapters({
         paths,
         config,
-        childEnv,
+        agentEnv,
+        hostEnv: hostEnvironment(childEnv, agentEnv),
         probe,
         processes,
         store: stores.store,
@@ -141,7 +150,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       coreSettings({
         config,
         env,
-        childEnv,
+        agentEnv,
+        pathVar: childEnv.PATH,
         databasePath: paths.database,
         stateDir: paths.stateDir,
         defaultBackend: chosen.backend,
@@ -218,7 +228,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         core,
         paths,
         env,
-        childEnv,
+        agentEnv: agentEnv.base,
         entry: o.entry,
         clock,
         log,

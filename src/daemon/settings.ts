@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { WtpEnv } from '../config/env.js';
+import type { AgentEnvironment } from '../config/agent-environment.js';
 import type { WtpConfig } from '../config/schema.js';
 import type { CoreSettings } from '../core/create-core.js';
 import type { Backend } from '../protocol/constants.js';
@@ -14,7 +15,10 @@ export function worktreesDir(config: Readonly<WtpConfig>, stateDir: string): str
 export function coreSettings(o: {
   config: Readonly<WtpConfig>;
   env: WtpEnv;
-  childEnv: Record<string, string>;
+  /** What agents get of the daemon's environment. */
+  agentEnv: AgentEnvironment;
+  /** Where programs are found (the daemon's PATH). */
+  pathVar: string | undefined;
   databasePath: string;
   stateDir: string;
   defaultBackend: Backend;
@@ -23,7 +27,7 @@ export function coreSettings(o: {
   /** This machine's name in a fleet; null without one. */
   machine: string | null;
 }): CoreSettings {
-  const { config, env, childEnv } = o;
+  const { config, env, agentEnv } = o;
   return {
     defaultBackend: o.defaultBackend,
     lifecycle: {
@@ -32,13 +36,14 @@ export function coreSettings(o: {
       hostLostCheckMs: 300,
       restart: config.restart,
       daemonVersion: VERSION,
-      agentBaseEnv: childEnv,
+      agentBaseEnv: agentEnv.base,
+      agentProfileEnv: agentEnv.profiles,
       statusProtocol: config.states.statusProtocol,
     },
     factory: {
       shell: env.shell ?? '/bin/sh',
       agentBinaries: env.agentBinaries,
-      pathVar: childEnv.PATH,
+      pathVar: o.pathVar,
       cols: config.agents.cols,
       rows: config.agents.rows,
     },

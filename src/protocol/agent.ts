@@ -163,6 +163,14 @@ export const agentSchema = z.object({
     .describe(
       "Agent CLIs: its effective permission mode (from its hooks, its screen's mode line, its arguments, settings and its vendor's default) and whether it acts without asking; null for shell, cmd and CLIs whose mode is not read",
     ),
+  parseErrors: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      "Escape sequences of its output its host's terminal emulator could not parse since the host started (counted, not logged one by one); absent when none",
+    ),
 });
 export type AgentView = z.infer<typeof agentSchema>;
 

@@ -153,6 +153,8 @@ export const ERROR_CATALOG = {
     'Several workspaces work on the current directory, so none is picked for you; pass `--workspace`. `details.candidates` lists them.',
   FILE_EXISTS:
     'The file the command would write already exists (`wtp init`: the repository’s `.wezterm-parallel/config.yaml`; `wtp record-screen`: the `--out` file); nothing was changed. `details.path` names it; `--force` overwrites it.',
+  PATH_OUTSIDE_REPOSITORY:
+    'A file the command would write in a repository (`wtp init`: `.wezterm-parallel/config.yaml`) is reached through a symbolic link: a folder on its way that leads out of the repository, or the file itself (writing would change the file it points to, wherever that is). A repository’s own links are its content, not a place to write to; nothing was written. `details.path` is the file, `details.link` the link met, `details.target` where it points.',
   NO_IDLE_AGENTS:
     '`wtp broadcast` found no idle agent, so nothing was sent; `details.skipped` lists the live agents it left out and their states. Wait until one is idle (`wtp ls --state idle`), or type into one with `wtp send AGENT TEXT --force`.',
   WORKTREE_MISSING:

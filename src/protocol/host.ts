@@ -98,9 +98,17 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
         .number()
         .int()
         .describe('Output bytes the host could not write since it started (gaps in the log)'),
+      parseErrors: z
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe(
+          "Escape sequences of the agent's output the host's terminal emulator could not parse since the host started",
+        ),
     })
     .describe(
-      'The output log cannot be written (or can again); sent only to a daemon whose welcome lists the `outputLog` feature',
+      'The output log cannot be written (or can again), or the terminal emulator met sequences it cannot parse (at most every 5 s); sent only to a daemon whose welcome lists the `outputLog` feature',
     ),
   z.object({
     type: z.literal('reply'),

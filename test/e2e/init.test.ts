@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +64,69 @@ describe('wtp init', () => {
     expect(forced.stdout).toContain(`replaced ${file}`);
     expect(forced.stdout).toContain(`wtp setup approve --repo ${repo}`);
     expect(loader(home).setupScript(repo)?.commands).toEqual(['npm ci']);
+  });
+
+  /** A fresh repository with a committed symbolic link, and the folder outside it the link points to. */
+  const hostileRepo = (name: string): { repo: string; outside: string } => {
+    const dir = home.path(name);
+    const outside = home.path(`${name}-outside`);
+    mkdirSync(dir);
+    mkdirSync(outside);
+    execFileSync('git', ['init', '-q', dir], { env: home.env });
+    return { repo: realpathSync(dir), outside };
+  };
+
+  it('refuses a committed `.wezterm-parallel` that is a symbolic link out of the repository, and writes nothing', async () => {
+    const { repo: bad, outside } = hostileRepo('linked-dir');
+    symlinkSync(outside, join(bad, '.wezterm-parallel'));
+    execFileSync('git', ['-C', bad, 'add', '.wezterm-parallel'], { env: home.env });
+    for (const args of [['init'], ['init', '--force']]) {
+      const r = await home.json(args, { cwd: bad });
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.doc).toMatchObject({
+        error: {
+          code: 'PATH_OUTSIDE_REPOSITORY',
+          details: { link: join(bad, '.wezterm-parallel'), target: outside },
+        },
+      });
+      expect(readdirSync(outside)).toEqual([]);
+    }
+    const text = await home.run(['init'], { cwd: bad });
+    expect(text.stderr).toContain(
+      `${join(bad, '.wezterm-parallel')} is a symbolic link to ${outside}, outside the repository`,
+    );
+    expect(text.stderr).toContain('nothing was written');
+  });
+
+  it('refuses to write through a symbolic link as its config.yaml, with --force or not, whether its target exists or not', async () => {
+    const { repo: bad, outside } = hostileRepo('linked-file');
+    mkdirSync(join(bad, '.wezterm-parallel'));
+    const victim = join(outside, 'victim.txt');
+    writeFileSync(victim, 'keep me\n');
+    symlinkSync(victim, join(bad, '.wezterm-parallel', 'config.yaml'));
+    const forced = await home.json(['init', '--force'], { cwd: bad });
+    expect(forced.code).toBe(1);
+    expect(forced.doc).toMatchObject({ error: { code: 'PATH_OUTSIDE_REPOSITORY' } });
+    expect(readFileSync(victim, 'utf8')).toBe('keep me\n');
+    // A dangling link: the file it names would be made outside.
+    const { repo: dangling, outside: away } = hostileRepo('dangling-file');
+    mkdirSync(join(dangling, '.wezterm-parallel'));
+    symlinkSync(join(away, 'made.txt'), join(dangling, '.wezterm-parallel', 'config.yaml'));
+    const r = await home.json(['init'], { cwd: dangling });
+    expect(r.code).toBe(1);
+    expect(r.doc).toMatchObject({ error: { code: 'PATH_OUTSIDE_REPOSITORY' } });
+    expect(readdirSync(away)).toEqual([]);
+  });
+
+  it('--here: the same, in the current folder', async () => {
+    const plain = home.path('plain-linked');
+    const outside = home.path('plain-linked-outside');
+    mkdirSync(plain);
+    mkdirSync(outside);
+    symlinkSync(outside, join(plain, '.wezterm-parallel'));
+    const r = await home.json(['init', '--here'], { cwd: plain });
+    expect(r.doc).toMatchObject({ error: { code: 'PATH_OUTSIDE_REPOSITORY' } });
+    expect(readdirSync(outside)).toEqual([]);
   });
 
   it('refuses outside a git repository unless --here; with nothing to guess, only commented examples', async () => {

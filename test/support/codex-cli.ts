@@ -10,7 +10,7 @@ export const CODEX_CACHE_DIR = CODEX_PIN.cacheDir;
 
 /** The provider name written into config.toml, and the env var holding its (any) bearer token. */
 export const CODEX_PROVIDER = 'wtp';
-export const CODEX_KEY_ENV = 'WTP_FAKE_OPENAI_KEY';
+export const CODEX_KEY_ENV = 'OPENAI_WTP_FAKE_KEY';
 
 /**
  * Path of the pinned native binary: `$WTP_TEST_CODEX_BIN`, else the repo cache. Throws when

@@ -42,6 +42,8 @@ export class TuiPane {
       name?: string;
       env?: Record<string, string | undefined>;
       args?: string[];
+      /** The folder it starts in: the home's own by default, never the checkout running the tests. */
+      cwd?: string;
     } = {},
   ): Promise<TuiPane> {
     const name = o.name ?? 'tui';
@@ -60,6 +62,8 @@ export class TuiPane {
       String(o.cols ?? 120),
       '-y',
       String(o.rows ?? 30),
+      '-c',
+      o.cwd ?? home.dir,
       ...vars,
       // The pane stays open after the TUI quits, so a test can read what it left on screen.
       ...(unset.length > 0 ? ['env', ...unset.flatMap((k) => ['-u', k])] : []),

@@ -18,8 +18,10 @@ import { readJsonObject, withFileLock, writeFileAtomic } from './json-file.js';
 export interface ProfileSetupOptions {
   /** Per-agent files live in `<agentsDir>/<id>/`. */
   agentsDir: string;
-  /** The daemon's environment (HOME, CLAUDE_CONFIG_DIR, CODEX_HOME), under the agent's own env. */
+  /** What agents get of the daemon's environment (HOME, …), under the agent's own env. */
   env: Readonly<Record<string, string | undefined>>;
+  /** Over `env`, what agents of a profile get (CLAUDE_CONFIG_DIR, CODEX_HOME, …). */
+  profileEnv?: (profile: string) => Readonly<Record<string, string>>;
   /** `http://127.0.0.1:<port>` when the API listens on TCP (http hooks), else null. */
   apiUrl: () => string | null;
   /** The per-agent hook token (see interfaces/server/auth.ts). */
@@ -90,7 +92,7 @@ export class FsProfileSetup implements ProfileSetup {
     const version = await this.versions.get(agent.command);
     const setup = this.o.setups[agent.profile];
     if (setup === undefined) return { version, profileArgs: [] };
-    const env = { ...this.o.env, ...agent.env };
+    const env = { ...this.o.env, ...this.o.profileEnv?.(agent.profile), ...agent.env };
     const ctx: VendorSetupContext = {
       agent,
       version,

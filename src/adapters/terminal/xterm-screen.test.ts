@@ -153,3 +153,33 @@ describe('XtermScreen modes and replies', () => {
     expect(replies).toEqual([`${ESC}[2;3R`]);
   });
 });
+
+describe('XtermScreen, fed bytes its parser refuses (issue 30)', () => {
+  it('counts each parsing error and prints nothing (no console, no state dump)', async () => {
+    const errors: unknown[] = [];
+    const original = { error: console.error, warn: console.warn, log: console.log, info: console.info };
+    console.error = console.warn = console.log = console.info = (...a: unknown[]) => void errors.push(a);
+    try {
+      let parseErrors = 0;
+      const notes: string[] = [];
+      const s = new XtermScreen(40, 10, 0, 100, {
+        parseError: () => parseErrors++,
+        note: (level, m) => notes.push(`${level} ${m}`),
+      });
+      screens.push(s);
+      // Seeded noise: every byte value, as random agent output is.
+      const bytes = new Uint8Array(256 * 1024);
+      let x = 30;
+      for (let i = 0; i < bytes.length; i++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        bytes[i] = x >>> 24;
+      }
+      await feed(s, bytes);
+      expect(parseErrors).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+      expect(notes.filter((n) => /parsing error/i.test(n))).toEqual([]);
+    } finally {
+      Object.assign(console, original);
+    }
+  });
+});

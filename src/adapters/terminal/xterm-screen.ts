@@ -1,10 +1,36 @@
 import serializeAddon from '@xterm/addon-serialize';
-import xtermHeadless from '@xterm/headless';
+import xtermHeadless, { type ILogger } from '@xterm/headless';
 import type { TerminalScreen } from '../../core/ports/host.js';
 import type { Screen } from '../../protocol/agent.js';
 
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
+
+/**
+ * Where the emulator's own messages go instead of `console` (which in a pane is the user's screen,
+ * and headless a log with no cap): a sequence it cannot parse is counted, anything else noted.
+ */
+export interface EmulatorLog {
+  parseError(): void;
+  note(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** xterm.js's logger, over an EmulatorLog: `Parsing error` is counted, never printed with its state. */
+export function emulatorLogger(log: EmulatorLog): ILogger {
+  const text = (message: string, args: unknown[]): string =>
+    [message, ...args.map((a) => (typeof a === 'string' ? a : typeof a))].join(' ').slice(0, 500);
+  return {
+    trace: () => undefined,
+    debug: () => undefined,
+    info: (m, ...a: unknown[]) => log.note('info', text(m, a)),
+    warn: (m, ...a: unknown[]) => log.note('warn', text(m, a)),
+    error: (m, ...a: unknown[]) => {
+      const message = typeof m === 'string' ? m : m.message;
+      if (/parsing error/i.test(message)) log.parseError();
+      else log.note('error', text(message, a));
+    },
+  };
+}
 
 /**
  * The host's terminal emulator (@xterm/headless). Scrollback stays small on purpose: the
@@ -17,8 +43,14 @@ export class XtermScreen implements TerminalScreen {
   private parsedSeq: number;
   private title = '';
 
-  constructor(cols: number, rows: number, startSeq: number, scrollback = 100) {
-    this.term = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
+  constructor(cols: number, rows: number, startSeq: number, scrollback = 100, log?: EmulatorLog) {
+    this.term = new Terminal({
+      cols,
+      rows,
+      scrollback,
+      allowProposedApi: true,
+      ...(log ? { logger: emulatorLogger(log) } : {}),
+    });
     this.serializer = new SerializeAddon();
     this.term.loadAddon(this.serializer);
     this.parsedSeq = startSeq;

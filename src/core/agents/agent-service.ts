@@ -53,6 +53,8 @@ export interface ServiceDeps extends FactoryDeps {
   git?: AgentGit | undefined;
   /** Sampled disk use of an agent's worktree. */
   diskUsage?: ((agentId: string) => number | null) | undefined;
+  /** Escape sequences of its output its host's terminal emulator could not parse (since the host started). */
+  parseErrors?: ((agentId: string) => number) | undefined;
   /** The last measured diff stat of an agent's worktree. */
   diffStat?: ((agentId: string) => DiffStat | null) | undefined;
   /** When the agent's open pull request is polled next. */
@@ -114,6 +116,7 @@ export class AgentService extends AgentTerminal {
       hostConnected: this.d.hosts.has(agent.id),
       stats: this.d.stats.get(agent.id),
       worktreeBytes: this.d.diskUsage?.(agent.id) ?? null,
+      parseErrors: this.d.parseErrors?.(agent.id) ?? 0,
       diffStat: this.d.diffStat?.(agent.id) ?? null,
       nextPollAt: this.d.nextPrPoll?.(agent.id) ?? null,
       machine: this.d.service.machine ?? null,

@@ -145,6 +145,11 @@ export interface ProfileSpec {
   detector: string | null;
   /** Arguments always passed before the user's. */
   defaultArgs: readonly string[];
+  /**
+   * Variables of the daemon's environment its CLI reads — its API keys, base URLs, settings folders
+   * — by name or `PREFIX*`: passed to its agents only, over the allowlist every agent gets (issue 30).
+   */
+  env?: readonly string[];
   /** Arguments for `--model` / `--permission-mode`; undefined when the CLI has no such option. */
   modelArgs?: (model: string) => string[];
   permissionArgs?: (mode: string) => string[];

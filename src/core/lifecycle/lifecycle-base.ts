@@ -59,7 +59,7 @@ export abstract class LifecycleBase {
       spawnMessage(
         this.d.profileCatalog,
         agent,
-        this.d.settings.agentBaseEnv,
+        { ...this.d.settings.agentBaseEnv, ...this.d.settings.agentProfileEnv?.[agent.profile] },
         this.d.settings.statusProtocol,
         this.d.registry.workspaceName(agent.workspaceId),
       ),

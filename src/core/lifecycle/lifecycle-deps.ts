@@ -17,8 +17,10 @@ export interface LifecycleSettings {
   hostLostCheckMs: number;
   restart: RestartSettings;
   daemonVersion: string;
-  /** The environment every agent starts from (the daemon's); the agent's own `env` goes on top. */
+  /** The environment every agent starts from (the daemon's allowlisted part); the agent's own `env` goes on top. */
   agentBaseEnv: Record<string, string>;
+  /** Over the base, what agents of each profile get (its CLI's own variables, the config's): profile → variables. */
+  agentProfileEnv?: Readonly<Record<string, Record<string, string>>>;
   /** Answer agent CLIs' OSC 7501 status query (config states.statusProtocol). */
   statusProtocol?: boolean;
 }

@@ -95,6 +95,8 @@ export interface ViewContext {
   nextPollAt?: number | null;
   /** This machine's name in a fleet (issue 21); absent without one. */
   machine?: string | null;
+  /** Escape sequences of its output its host's terminal emulator could not parse (issue 30). */
+  parseErrors?: number;
 }
 
 /** The API view of an agent. */
@@ -134,6 +136,7 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     diffStat: a.worktree && ctx.diffStat ? { ...ctx.diffStat, at: iso(ctx.diffStat.at) } : null,
     pullRequest: a.pullRequest ? toPullRequestView(a.pullRequest, ctx.nextPollAt ?? null) : null,
     permission: a.permission ? toPermissionView(a.permission.current) : null,
+    ...(ctx.parseErrors ? { parseErrors: ctx.parseErrors } : {}),
   };
 }
 

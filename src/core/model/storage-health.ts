@@ -28,6 +28,8 @@ export interface OutputLogReport {
   message: string | null;
   failedWrites: number;
   droppedBytes: number;
+  /** Escape sequences of the agent's output its host's terminal emulator could not parse (issue 30). */
+  parseErrors?: number | undefined;
 }
 
 export interface StorageHealthDeps {
@@ -49,6 +51,8 @@ interface OpenProblem {
   since: number;
   failedWrites: number;
   droppedBytes: number;
+  /** Escape sequences of the agent's output its host's terminal emulator could not parse (issue 30). */
+  parseErrors?: number | undefined;
 }
 
 /**

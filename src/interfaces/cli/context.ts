@@ -5,6 +5,7 @@ import { JSON_VERSION } from '../../protocol/constants.js';
 import type { CliOutput, CliOutputName } from '../../protocol/cli-output.js';
 import type { DaemonStatus } from '../../protocol/daemon.js';
 import type { AgentClis, NativeAddon } from '../../protocol/doctor.js';
+import { jsonForTerminal, terminalText } from '../../protocol/terminal-text.js';
 
 /** How the CLI can start the daemon in-process; injected by the entry point (the CLI never imports core). */
 export interface DaemonStarter {
@@ -67,9 +68,18 @@ export class CliContext {
     return !this.env.noColor && this.out.isTTY === true;
   }
 
-  /** Prints a `--json` document (adds `version`). */
+  /** Prints a `--json` document (adds `version`); C1 controls and bidi marks in it as `\\u` escapes. */
   emit<N extends CliOutputName>(_name: N, doc: Omit<CliOutput<N>, 'version'>): void {
-    this.out.write(`${JSON.stringify({ version: JSON_VERSION, ...doc })}\n`);
+    this.out.write(`${jsonForTerminal({ version: JSON_VERSION, ...doc })}\n`);
+  }
+
+  /**
+   * Text for the terminal (issue 30): the colours the views paint pass (when colours are on);
+   * every other control character, whoever put it in the text, is shown as an escape (`\x1b`).
+   * Everything `line`, `note` and `write` print goes through it.
+   */
+  safe(text: string, colours = this.color): string {
+    return terminalText(text, { controls: 'show', sgr: colours ? 'palette' : 'none' });
   }
 
   /**
@@ -77,11 +87,21 @@ export class CliContext {
    * stdout, where a script or a pipe reads it; `note` is for everything else.
    */
   line(text = ''): void {
-    this.out.write(`${text}\n`);
+    this.out.write(`${this.safe(text)}\n`);
+  }
+
+  /** Text as it is, but safe (`line` without the newline). */
+  write(text: string): void {
+    this.out.write(this.safe(text));
   }
 
   /** Progress and hints (`starting the daemon…`, how to detach) go to stderr; none with --json. */
   note(text: string): void {
-    if (!this.json) this.err.write(`${text}\n`);
+    if (!this.json) this.err.write(`${this.safe(text)}\n`);
+  }
+
+  /** An error's text on stderr, through the same sanitizer (`colours`: whether it painted any). */
+  errorText(text: string, colours: boolean): void {
+    this.err.write(this.safe(text, colours));
   }
 }

@@ -61,5 +61,5 @@ export function printError(ctx: CliContext, err: WtpError): void {
         .split('\n')
         .map((l) => `    ${l}`),
     );
-  ctx.err.write(`${lines.join('\n')}\n`);
+  ctx.errorText(`${lines.join('\n')}\n`, c);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { table, visible, visibleControls } from './format.js';
+import { cellText, visibleText } from '../../protocol/terminal-text.js';
+import { table } from './format.js';
 
 describe('table', () => {
   it('keeps one line per row when a cell holds a newline or an escape sequence', () => {
@@ -14,17 +15,17 @@ describe('table', () => {
   });
 
   it('leaves printable text alone', () => {
-    expect(visibleControls('a b #(x) $(y) ü ✓')).toBe('a b #(x) $(y) ü ✓');
-    expect(visibleControls('\t\r\u007f\u202e')).toBe('\\t\\r\\x7f\\u202e');
+    expect(cellText('a b #(x) $(y) ü ✓')).toBe('a b #(x) $(y) ü ✓');
+    expect(cellText('\t\r\u007f\u202e')).toBe('\\t\\r\\x7f\\u202e');
   });
 });
 
-describe('visible', () => {
+describe('visibleText', () => {
   it('shows control, invisible and bidirectional characters as escapes; keeps lines, tabs and text', () => {
-    expect(visible('a\tb\nc\r\nd')).toBe('a\tb\nc\r\nd');
-    expect(visible('x\x1b[2Ky\rz\x07')).toBe('x\\x1b[2Ky\\x0dz\\x07');
-    expect(visible('\u009b1A')).toBe('\\x9b1A');
-    expect(visible('run: [rm]\u202e # \u200bok')).toBe('run: [rm]\\u202e # \\u200bok');
-    expect(visible('héllo — ✓')).toBe('héllo — ✓');
+    expect(visibleText('a\tb\nc\r\nd')).toBe('a\tb\nc\r\nd');
+    expect(visibleText('x\x1b[2Ky\rz\x07')).toBe('x\\x1b[2Ky\\x0dz\\x07');
+    expect(visibleText('\u009b1A')).toBe('\\x9b1A');
+    expect(visibleText('run: [rm]\u202e # \u200bok')).toBe('run: [rm]\\u202e # \\u200bok');
+    expect(visibleText('héllo — ✓')).toBe('héllo — ✓');
   });
 });

@@ -1,4 +1,5 @@
 import type { AgentView } from '../../protocol/agent.js';
+import { cellText } from '../../protocol/terminal-text.js';
 
 const codes = {
   red: 31,
@@ -87,7 +88,8 @@ export function table(
   rows: string[][],
   paintCell: (row: number, col: number, padded: string) => string = (_r, _c, s) => s,
 ): string {
-  rows = rows.map((r) => r.map(visibleControls));
+  // A folder name or title in a cell must neither break its row nor reach the terminal.
+  rows = rows.map((r) => r.map(cellText));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (cells: string[], row: number): string =>
     cells
@@ -100,41 +102,8 @@ export function table(
   return [fmt(header, -1), ...rows.map((r, i) => fmt(r, i))].join('\n');
 }
 
-const LINE_CONTROLS: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/**
- * `visible`, and newlines and tabs as escapes too: a folder name or title in a table cell must
- * neither break its row nor reach the terminal.
- */
-export function visibleControls(text: string): string {
-  return visible(text.replace(/[\n\r\t]/g, (c) => LINE_CONTROLS[c] ?? c));
-}
-
 export function shortenHome(path: string, home: string): string {
   return home && (path === home || path.startsWith(`${home}/`)) ? `~${path.slice(home.length)}` : path;
-}
-
-/** Removes terminal escape sequences (CSI, OSC, single-character escapes) for plain-text output. */
-export function stripAnsi(text: string): string {
-  return text
-    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '')
-    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')
-    .replace(/\x1b[@-Z\\-_]/g, '')
-    .replace(/\r(?!\n)/g, '');
-}
-
-/**
- * Control characters made visible (`\x1b`, and `\u202e` for the invisible and bidirectional
- * marks), so a file shown for review cannot redraw the terminal or reorder what is read.
- */
-export function visible(text: string): string {
-  return text.replace(
-    /\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g,
-    (c) => {
-      const n = c.charCodeAt(0);
-      return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
-    },
-  );
 }
 
 /** "worktree PATH on branch B (from BASE)" for an agent in a worktree of its own; null otherwise. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProgressMessage } from '../../protocol/forge.js';
 import type { CliContext } from './context.js';
 import { openSocket } from './open-socket.js';
+import { cellText } from '../../protocol/terminal-text.js';
 
 /** How long the end of the progress may trail the answer (it is sent before it, on another socket). */
 const TRAILING_MS = 5_000;
@@ -35,9 +36,9 @@ export async function withPushProgress<T>(
       over = false;
       markDone();
     } else if (tty) {
-      ctx.err.write(`\r\x1b[K${msg.line}${msg.partial ? '' : '\n'}`);
+      ctx.err.write(`\r\x1b[K${cellText(msg.line)}${msg.partial ? '' : '\n'}`);
       over = msg.partial;
-    } else if (!msg.partial) ctx.err.write(`${msg.line}\n`);
+    } else if (!msg.partial) ctx.err.write(`${cellText(msg.line)}\n`);
   });
   ws.on('close', () => markDone());
   try {

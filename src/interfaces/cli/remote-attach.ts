@@ -51,11 +51,11 @@ export async function remoteAttach(
   ]
     .map(shellWord)
     .join(' ');
-  ctx.err.write(`attaching to ${agent.machine}/${agent.name} over ssh ${ssh}\n`);
+  ctx.errorText(`attaching to ${agent.machine}/${agent.name} over ssh ${ssh}\n`, false);
   const child = spawn('ssh', ['-t', '--', ssh, remoteCommand], { stdio: 'inherit' });
   return new Promise<number>((resolve) => {
     child.on('error', (err) => {
-      ctx.err.write(`ssh could not be started: ${err.message}\n`);
+      ctx.errorText(`ssh could not be started: ${err.message}\n`, false);
       resolve(1);
     });
     child.on('exit', (code) => resolve(code ?? 1));

@@ -46,6 +46,8 @@ export interface HostDeps {
   /** Screen detectors and stream readers of the agent CLIs. */
   readers: SignalReaders;
   diag: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /** What the terminal emulator could not parse (counted by the screen loadScreen makes). */
+  emulator?: { readonly parseErrors: number };
   exit: (code: number) => void;
 }
 
@@ -113,7 +115,12 @@ export class AgentHost {
       input: (data) => this.child?.write(data),
       log: (level, msg) => d.diag(level, msg),
     });
-    this.logReports = new OutputLogReporter(d.log, (msg) => this.conn.sendJson(msg), d.diag);
+    this.logReports = new OutputLogReporter(
+      d.log,
+      (msg) => this.conn.sendJson(msg),
+      d.diag,
+      () => d.emulator?.parseErrors ?? 0,
+    );
   }
 
   start(): void {

@@ -48,6 +48,12 @@ export async function renderMetrics(
     'Automatic restarts of each agent',
     agents.map((a) => [label(a), a.restarts]),
   );
+  metric(
+    'wtp_agent_terminal_parse_errors_total',
+    'counter',
+    "Escape sequences of each agent's output its host's terminal emulator could not parse (since the host started)",
+    agents.map((a) => [label(a), a.parseErrors ?? 0]),
+  );
   const running = agents.filter((a) => a.stats);
   metric(
     'wtp_agent_cpu_percent',

@@ -4,6 +4,7 @@ import { prBadge } from '../../protocol/pr-words.js';
 import { requestWords } from '../../protocol/request-words.js';
 import { actsUnasked, modeName, PERMISSION_MODE_WORDS } from '../../protocol/permission-words.js';
 import { bytes, duration, paint, stateColor, stateLabel } from '../cli/format.js';
+import { cellText } from '../../protocol/terminal-text.js';
 
 /** One glyph per state, so states differ without colours too (`NO_COLOR`). */
 export const STATE_ICONS: Record<AgentView['state'], string> = {
@@ -17,12 +18,16 @@ export const STATE_ICONS: Record<AgentView['state'], string> = {
   crashed: '✖',
 };
 
-/** `text` cut (with …) or padded to exactly `n` columns (code points; agents' names are ASCII). */
+/**
+ * `text` cut (with …) or padded to exactly `n` columns (code points; agents' names are ASCII), its
+ * control characters shown as escapes first (`\x1b`, `\n`): every cell of the TUI is made here,
+ * and what it shows comes from users, agents, repositories and the fleet's database (issue 30).
+ */
 export function fit(text: string, n: number): string {
   if (n <= 0) return '';
-  const chars = [...text];
+  const chars = [...cellText(text)];
   if (chars.length > n) return `${chars.slice(0, Math.max(0, n - 1)).join('')}…`;
-  return text + ' '.repeat(n - chars.length);
+  return chars.join('') + ' '.repeat(n - chars.length);
 }
 
 /** The short "why": what it asks, what its CLI said, or what its state rests on. */

@@ -6,6 +6,7 @@ import { attachSession } from '../cli/attach-session.js';
 import type { CliContext } from '../cli/context.js';
 import { buildKeymap } from './keymap.js';
 import { MOUSE_OFF, MOUSE_ON } from './mouse.js';
+import { guardedStdout } from './safe-stdout.js';
 import { errorText, TuiActions } from './tui-actions.js';
 import { TuiStore, type Preload } from './tui-store.js';
 import { App } from './views/app.js';
@@ -71,7 +72,7 @@ export async function runTui(ctx: CliContext, preload: Preload = {}): Promise<vo
         attach={(agent) => void attach(agent)}
         quit={() => (quitting = true)}
       />,
-      { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 60 },
+      { stdout: guardedStdout(stdout), stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 60 },
     );
 
   const attach = async (agent: AgentView): Promise<void> => {

@@ -51,6 +51,8 @@ export const vendor: VendorDefinition = {
       ['--sandbox', 'danger-full-access'],
     ],
     // Main screen (easier to read); no background app-server daemon that outlives the agent.
+    // Its API key and base URL, its home; a provider's own `env_key` only when the config passes it.
+    env: ['OPENAI_*', 'CODEX_*'],
     defaultArgs: ['--no-alt-screen', '--no-daemon'],
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--ask-for-approval', m],

@@ -40,6 +40,8 @@ export const vendor: VendorDefinition = {
       WebFetch: ['web_fetch'],
     },
     broadFlags: [['--allow-all-tools'], ['--allow-all'], ['--yolo'], ['--mode', 'autopilot']],
+    // Its own settings and its GitHub sign-in (COPILOT_GITHUB_TOKEN, GH_TOKEN, GITHUB_TOKEN).
+    env: ['COPILOT_*', 'GH_TOKEN', 'GITHUB_TOKEN', 'GH_HOST'],
     defaultArgs: [],
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--mode', m],

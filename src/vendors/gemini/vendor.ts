@@ -38,6 +38,16 @@ export const vendor: VendorDefinition = {
       WebFetch: ['web_fetch'],
     },
     broadFlags: [['--yolo'], ['-y'], ['--approval-mode', 'yolo'], ['--approval-mode=yolo']],
+    // Its API key, base URL, home and settings; Vertex AI's project and credentials.
+    env: [
+      'GEMINI_*',
+      'GOOGLE_API_KEY',
+      'GOOGLE_GEMINI_BASE_URL',
+      'GOOGLE_GENAI_*',
+      'GOOGLE_CLOUD_PROJECT',
+      'GOOGLE_CLOUD_LOCATION',
+      'GOOGLE_APPLICATION_CREDENTIALS',
+    ],
     defaultArgs: [],
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--approval-mode', m],

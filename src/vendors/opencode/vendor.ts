@@ -40,6 +40,19 @@ export const vendor: VendorDefinition = {
       WebFetch: ['webfetch'],
     },
     broadFlags: [['--dangerously-skip-permissions']],
+    // Its own settings and the keys of the providers it talks to.
+    env: [
+      'OPENCODE_*',
+      'ANTHROPIC_*',
+      'OPENAI_*',
+      'GEMINI_API_KEY',
+      'GOOGLE_GENERATIVE_AI_API_KEY',
+      'OPENROUTER_API_KEY',
+      'GROQ_API_KEY',
+      'DEEPSEEK_API_KEY',
+      'XAI_API_KEY',
+      'MISTRAL_API_KEY',
+    ],
     defaultArgs: [],
     // `provider/model`, e.g. `anthropic/claude-sonnet-4-5`.
     modelArgs: (m) => ['--model', m],

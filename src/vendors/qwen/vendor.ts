@@ -41,6 +41,8 @@ export const vendor: VendorDefinition = {
     broadFlags: [['--yolo'], ['-y'], ['--approval-mode', 'yolo'], ['--approval-mode=yolo']],
     // Its default approval mode is `auto` (an LLM classifier that makes extra model calls): the
     // tests pass `--approval-mode default` through permissionArgs.
+    // Its own settings and the OpenAI-compatible API it talks to (key, base URL, model).
+    env: ['QWEN_*', 'OPENAI_*', 'DASHSCOPE_*'],
     defaultArgs: [],
     modelArgs: (m) => ['--model', m],
     permissionArgs: (m) => ['--approval-mode', m],

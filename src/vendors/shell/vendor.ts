@@ -13,6 +13,8 @@ export const vendor: VendorDefinition = {
     trust: null,
     resume: null,
     detector: null,
+    // The user's shell: its startup files and prompt.
+    env: ['ENV', 'BASH_ENV', 'ZDOTDIR', 'PS1', 'PS2', 'PROMPT_COMMAND', 'HISTFILE'],
     defaultArgs: [],
   },
 };

@@ -21,6 +21,7 @@ import {
 import { runAction } from '../run-action.js';
 import { clockTime } from './fleet.js';
 import { validateOptions } from '../validate.js';
+import { visibleText } from '../../../protocol/terminal-text.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -311,8 +312,9 @@ async function createApprovingSetup(ctx: CliContext, body: CreateAgentRequest) {
     const d = err instanceof WtpError && err.code === 'SETUP_NOT_APPROVED' ? err.details : undefined;
     if (!d || ctx.json || !process.stdin.isTTY || !process.stderr.isTTY) throw err;
     const commands = Array.isArray(d.commands) ? d.commands.map(String) : [];
-    ctx.err.write(`The repository ${String(d.repo)} runs this setup in every new worktree:\n`);
-    for (const c of commands) ctx.err.write(`  $ ${c}\n`);
+    // The repository's text, shown as it is (control characters as escapes) before it may run.
+    ctx.errorText(`The repository ${String(d.repo)} runs this setup in every new worktree:\n`, false);
+    for (const c of commands) ctx.errorText(`  $ ${visibleText(c)}\n`, false);
     const answer = await ask(ctx, 'Run it (now and until it changes)? [y/N] ');
     if (!/^y(es)?$/i.test(answer.trim())) throw err;
     await ctx.client().call('setupApprove', { body: { repo: String(d.repo), hash: String(d.hash) } });

@@ -53,11 +53,12 @@ export function registerAttachCommand(program: Command, ctx: CliContext): void {
           stdout: ctx.out,
           client: 'cli-attach',
           opened: () =>
-            ctx.err.write(
+            ctx.errorText(
               `attached to ${ref}; detach with ${keyName(raw.detachKey)} (the agent keeps running)${raw.readOnly ? ', read-only' : ''}\n`,
+              false,
             ),
         });
-        ctx.err.write(`${await note}\n`);
+        ctx.errorText(`${await note}\n`, false);
       }),
     );
 }

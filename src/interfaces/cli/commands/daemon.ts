@@ -10,6 +10,7 @@ import { printError, toWtpError } from '../errors.js';
 import { runAction } from '../run-action.js';
 import { down } from './daemon-down.js';
 import { createWorkspace, printWorkspace, type CreatedWorkspace } from './workspace.js';
+import { cellText } from '../../../protocol/terminal-text.js';
 
 /** How long `up --detach` waits for the daemon's API. */
 const START_TIMEOUT_MS = 15_000;
@@ -373,6 +374,6 @@ function fleetLine(f: NonNullable<DaemonStatus['fleet']>): string {
   const machines = `${f.machines.length} machine(s)${away > 0 ? `, ${away} unreachable` : ''}`;
   const backlog = f.backlog > 0 ? `, ${f.backlog} event(s) waiting in the outbox` : '';
   return f.connected
-    ? `fleet      ${f.machine} in ${f.database}: connected (${machines}${backlog})`
-    : `fleet      ${f.machine} in ${f.database}: NOT connected (${f.error?.code ?? 'joining'}${backlog}); local work goes on`;
+    ? `fleet      ${cellText(f.machine)} in ${cellText(f.database)}: connected (${machines}${backlog})`
+    : `fleet      ${cellText(f.machine)} in ${cellText(f.database)}: NOT connected (${f.error?.code ?? 'joining'}${backlog}); local work goes on`;
 }

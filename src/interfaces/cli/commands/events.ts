@@ -5,6 +5,7 @@ import { requestWords } from '../../../protocol/request-words.js';
 import { modeName } from '../../../protocol/permission-words.js';
 import type { CliContext } from '../context.js';
 import { paint } from '../format.js';
+import { cellText } from '../../../protocol/terminal-text.js';
 import { openSocket } from '../open-socket.js';
 import { runAction } from '../run-action.js';
 import { validateOptions } from '../validate.js';
@@ -68,7 +69,7 @@ export function registerEventsCommand(program: Command, ctx: CliContext): void {
           const who = e.agentId ? (names.get(e.agentId) ?? e.agentId) : '-';
           const time = e.ts.slice(11, 23);
           ctx.line(
-            `${paint(ctx.color, 'gray', `#${e.seq} ${time}`)}  ${e.type}  ${who}  ${summary(e)}  ${paint(ctx.color, 'gray', `[${e.source}]`)}`,
+            `${paint(ctx.color, 'gray', `#${e.seq} ${time}`)}  ${e.type}  ${cellText(who)}  ${cellText(summary(e))}  ${paint(ctx.color, 'gray', `[${e.source}]`)}`,
           );
         };
         if (!raw.follow) {

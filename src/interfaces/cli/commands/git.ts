@@ -5,6 +5,7 @@ import { MERGE_STRATEGIES } from '../../../protocol/constants.js';
 import type { CliContext } from '../context.js';
 import { bytes, table } from '../format.js';
 import { runAction } from '../run-action.js';
+import { visibleText } from '../../../protocol/terminal-text.js';
 
 const short = (sha: string | null): string => (sha ? sha.slice(0, 10) : '-');
 
@@ -41,7 +42,8 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
           ctx.line(`${r.diff.files.length} file(s), +${ins} -${del} against ${r.diff.base}`);
           return;
         }
-        ctx.out.write(r.diff.patch.endsWith('\n') ? r.diff.patch : `${r.diff.patch}\n`);
+        // A repository's files: their control characters shown as escapes (--json has the bytes).
+        ctx.write(visibleText(r.diff.patch.endsWith('\n') ? r.diff.patch : `${r.diff.patch}\n`));
       }),
     );
 

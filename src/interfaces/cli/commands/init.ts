@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
 import { shellWord } from '../../../protocol/shell-word.js';
 import type { CliContext } from '../context.js';
 import { runAction } from '../run-action.js';
+import { repositoryPath, writeInRepository } from '../repo-write.js';
 
 /** Where a repository's own settings live (read by the daemon's setup scripts). */
 const REPO_CONFIG = join('.wezterm-parallel', 'config.yaml');
@@ -124,8 +125,9 @@ export function registerInitCommand(program: Command, ctx: CliContext): void {
           );
         }
         const dir = raw.here || !('top' in repo) ? cwd : resolve(repo.top);
-        const path = join(dir, REPO_CONFIG);
-        const existed = existsSync(path);
+        // Never through a link out of the repository (a committed `.wezterm-parallel -> elsewhere`),
+        // nor over a file that is a link: refused before anything else, --force or not.
+        const { path, exists: existed } = repositoryPath(dir, REPO_CONFIG);
         if (existed && !raw.force) {
           throw new WtpError(
             'FILE_EXISTS',
@@ -134,8 +136,7 @@ export function registerInitCommand(program: Command, ctx: CliContext): void {
           );
         }
         const commands = guessCommands(dir);
-        mkdirSync(join(dir, '.wezterm-parallel'), { recursive: true });
-        writeFileSync(path, repoConfigText(commands));
+        writeInRepository(dir, REPO_CONFIG, repoConfigText(commands));
         const next = [
           `wtp setup show --repo ${shellWord(dir)}`,
           `wtp setup approve --repo ${shellWord(dir)}`,

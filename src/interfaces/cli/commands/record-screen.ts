@@ -7,6 +7,7 @@ import { recordedScreenFile } from '../../../protocol/corpus-screen.js';
 import type { CliContext } from '../context.js';
 import { runAction } from '../run-action.js';
 import { validateOptions } from '../validate.js';
+import { visibleText } from '../../../protocol/terminal-text.js';
 
 /**
  * `wtp record-screen <agent>`: the agent's screen, as its screen detector reads it, saved as a
@@ -52,7 +53,7 @@ export function registerRecordScreenCommand(program: Command, ctx: CliContext): 
           return;
         }
         if (file === null) {
-          ctx.out.write(text);
+          ctx.write(visibleText(text));
           return;
         }
         const v = record.verdict;

@@ -8,6 +8,7 @@ import type { CliContext } from '../context.js';
 import { duration, paint, stateColor, stateLabel, table } from '../format.js';
 import { runAction } from '../run-action.js';
 import { readStdin } from './terminal.js';
+import { cellText } from '../../../protocol/terminal-text.js';
 
 const clockTime = (iso: string): string => iso.slice(11, 19);
 
@@ -31,20 +32,26 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
         ctx.line(
           `${a.name} is ${paint(ctx.color, stateColor(a), stateLabel(a))} since ${clockTime(a.stateSince)} (${duration(since)})`,
         );
-        ctx.line(`  reason:    ${d.reason}${d.tool ? ` (tool ${d.tool})` : ''}`);
+        // What agents, hooks and screens said: one line each, shown as it is (issue 30).
+        const c = cellText;
+        ctx.line(`  reason:    ${c(d.reason)}${d.tool ? ` (tool ${c(d.tool)})` : ''}`);
         if (d.source) ctx.line(`  signal:    ${d.source}${d.signalAt ? ` at ${clockTime(d.signalAt)}` : ''}`);
-        if (d.evidence) ctx.line(`  evidence:  ${d.evidence}`);
-        if (d.message) ctx.line(`  message:   ${d.message}`);
-        if (d.resetsAt) ctx.line(`  resets:    ${d.resetsAt}`);
-        if (d.overrode) ctx.line(`  note:      ${d.overrode}`);
+        if (d.evidence) ctx.line(`  evidence:  ${c(d.evidence)}`);
+        if (d.message) ctx.line(`  message:   ${c(d.message)}`);
+        if (d.resetsAt) ctx.line(`  resets:    ${c(d.resetsAt)}`);
+        if (d.overrode) ctx.line(`  note:      ${c(d.overrode)}`);
         const asked = requestWords(d.request);
-        if (asked !== undefined) ctx.line(`  asks:      ${asked}`);
+        if (asked !== undefined) ctx.line(`  asks:      ${c(asked)}`);
         if (a.permission) {
           const line = permissionLine(a.permission);
           ctx.line(
             `  mode:      ${actsUnasked(a.permission.mode) ? paint(ctx.color, 'yellow', line) : line}`,
           );
         }
+        if (a.parseErrors)
+          ctx.line(
+            `  terminal:  ${a.parseErrors} escape sequence(s) in its output its terminal emulator could not parse (counted; host.log notes the first)`,
+          );
         if (d.request?.diff !== undefined)
           ctx.line(
             `  change:    ${d.request.diff.replace(/\n$/, '').split('\n').length} line(s) (--json has it)`,

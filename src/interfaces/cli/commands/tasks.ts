@@ -10,6 +10,7 @@ import { statusWord, taskStatusWord } from '../../../protocol/task-status-word.j
 import { taskWhy } from '../task-text.js';
 import { workspaceForCwd } from '../workspace-from-cwd.js';
 import { registerQuotaCommands, registerTaskReviewCommands } from './task-review.js';
+import { cellText } from '../../../protocol/terminal-text.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -67,30 +68,32 @@ function dependencyWords(t: TaskView): string {
 }
 
 function describe(ctx: CliContext, t: TaskView): void {
+  // Titles, prompts and reasons are the user's (or an agent's) words: one line each, shown as they are.
+  const c = cellText;
   const label = taskStatusWord(t);
-  ctx.line(`${t.id}  ${t.title}`);
+  ctx.line(`${t.id}  ${c(t.title)}`);
   ctx.line(
-    `  status:    ${label}${label === t.status ? '' : ` [${t.status}]`}${t.statusReason ? ` (${t.statusReason})` : ''}`,
+    `  status:    ${label}${label === t.status ? '' : ` [${t.status}]`}${t.statusReason ? ` (${c(t.statusReason)})` : ''}`,
   );
-  if (t.blocked) ctx.line(`  why:       ${t.blocked.message}`);
-  ctx.line(`  workspace: ${t.workspace} · priority ${t.priority} · attempts ${t.attempts}`);
-  if (t.dependsOn.length > 0) ctx.line(`  after:     ${dependencyWords(t)}`);
-  if (t.profile) ctx.line(`  profile:   ${t.profile}${t.model ? ` (${t.model})` : ''}`);
-  if (t.labels.length > 0) ctx.line(`  labels:    ${t.labels.join(', ')}`);
+  if (t.blocked) ctx.line(`  why:       ${c(t.blocked.message)}`);
+  ctx.line(`  workspace: ${c(t.workspace)} · priority ${t.priority} · attempts ${t.attempts}`);
+  if (t.dependsOn.length > 0) ctx.line(`  after:     ${c(dependencyWords(t))}`);
+  if (t.profile) ctx.line(`  profile:   ${t.profile}${t.model ? ` (${c(t.model)})` : ''}`);
+  if (t.labels.length > 0) ctx.line(`  labels:    ${t.labels.map(c).join(', ')}`);
   if (t.variants.length > 0)
     ctx.line(
-      `  variants:  ${t.variants.map((v) => `${v.profile ?? ''}${v.model ? `:${v.model}` : ''}`).join(', ')}`,
+      `  variants:  ${t.variants.map((v) => c(`${v.profile ?? ''}${v.model ? `:${v.model}` : ''}`)).join(', ')}`,
     );
   for (const r of t.runs) {
     const where = r.agent ?? `${r.agentId} (removed)`;
-    const why = r.reason ? ` (${r.reason})` : '';
+    const why = r.reason ? ` (${c(r.reason)})` : '';
     ctx.line(
-      `  attempt ${r.attempt}${r.try > 1 ? ` try ${r.try}` : ''}: ${where} ${r.profile} ${r.status}${why}`,
+      `  attempt ${r.attempt}${r.try > 1 ? ` try ${r.try}` : ''}: ${c(where)} ${r.profile} ${r.status}${why}`,
     );
   }
-  for (const p of t.pullRequests) ctx.line(`  pull request: ${p.url} (${p.state})`);
+  for (const p of t.pullRequests) ctx.line(`  pull request: ${c(p.url)} (${p.state})`);
   if (t.fixChecks !== null) ctx.line(`  fix checks: up to ${t.fixChecks} time(s) by itself`);
-  ctx.line(`  prompt:    ${t.prompt.split('\n')[0] ?? ''}${t.prompt.includes('\n') ? ' …' : ''}`);
+  ctx.line(`  prompt:    ${c(t.prompt.split('\n')[0] ?? '')}${t.prompt.includes('\n') ? ' …' : ''}`);
 }
 
 /** `broadcast` to nobody is a failure a script can see (exit 1), with who was left out and why. */
@@ -188,8 +191,10 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
             },
           });
           if (ctx.json) return ctx.emit('task', { task: t });
-          ctx.line(`added ${t.id} (${taskStatusWord(t)}) to workspace ${t.workspace}: ${t.title}`);
-          if (t.blocked) ctx.line(`  ${t.blocked.message}`);
+          ctx.line(
+            `added ${t.id} (${taskStatusWord(t)}) to workspace ${cellText(t.workspace)}: ${cellText(t.title)}`,
+          );
+          if (t.blocked) ctx.line(`  ${cellText(t.blocked.message)}`);
         }),
     );
 
@@ -248,7 +253,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
                 .client()
                 .call('moveTask', { params: { task: ref }, body: { status: status(to, '<status>') } });
         if (ctx.json) return ctx.emit('task', { task: t });
-        ctx.line(`${t.id} is ${t.status}: ${t.title}`);
+        ctx.line(`${t.id} is ${t.status}: ${cellText(t.title)}`);
       });
     });
   }
@@ -300,10 +305,11 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
         });
         if (ctx.json) return ctx.emit('tasks', { tasks });
         ctx.line(
-          `imported ${tasks.length} task(s) from ${file} into workspace ${tasks[0]?.workspace ?? '?'}`,
+          `imported ${tasks.length} task(s) from ${cellText(file)} into workspace ${cellText(tasks[0]?.workspace ?? '?')}`,
         );
         const width = Math.max(0, ...tasks.map((t) => taskStatusWord(t).length));
-        for (const t of tasks) ctx.line(`  ${t.id}  ${taskStatusWord(t).padEnd(width)}  ${t.title}`);
+        for (const t of tasks)
+          ctx.line(`  ${t.id}  ${taskStatusWord(t).padEnd(width)}  ${cellText(t.title)}`);
       }),
     );
 

@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
 import type { LayoutNode, TemplateInfo } from '../../../protocol/template.js';
 import type { CliContext } from '../context.js';
-import { table, visible } from '../format.js';
+import { table } from '../format.js';
 import { runAction } from '../run-action.js';
+import { visibleText } from '../../../protocol/terminal-text.js';
 
 /**
  * Templates are files: these commands read and check them here, without the daemon. Approvals
@@ -46,7 +47,7 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
         ctx.line(
           table(
             ['NAME', 'SOURCE', 'DESCRIPTION'],
-            list.map((x) => [x.name, approval(x), x.error ? `INVALID: ${x.error}` : visible(x.description)]),
+            list.map((x) => [x.name, approval(x), x.error ? `INVALID: ${x.error}` : x.description]),
           ),
         );
       }),
@@ -73,7 +74,7 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
       lines.push(`# sha256 ${info.hash}: ${how}`);
     }
     if (note) lines.push(`# note: ${note}`);
-    ctx.out.write(`${lines.join('\n')}\n${visible(yaml)}${yaml.endsWith('\n') ? '' : '\n'}`);
+    ctx.write(`${lines.join('\n')}\n${visibleText(yaml)}${yaml.endsWith('\n') ? '' : '\n'}`);
   };
 
   t.command('show')

@@ -3,7 +3,8 @@ import { WtpError } from '../../../client/wtp-error.js';
 import { KEYS, keyBytesOf } from '../../../protocol/keys.js';
 import { isOutputGap, outputGapMarker, type OutputGapView } from '../../../protocol/output-gap.js';
 import type { CliContext } from '../context.js';
-import { stripAnsi } from '../format.js';
+import { StringDecoder } from 'node:string_decoder';
+import { plainText, TerminalFilter } from '../../../protocol/terminal-text.js';
 import { openSocket } from '../open-socket.js';
 import { runAction } from '../run-action.js';
 import { validateOptions } from '../validate.js';
@@ -65,8 +66,33 @@ function withGapMarkers(body: Buffer, from: number, gaps: OutputGapView[]): Buff
   return Buffer.concat(parts);
 }
 
+/**
+ * How `wtp logs` prints an agent's output (issue 30): `raw` the bytes as the agent wrote them
+ * (`--raw`); `colours` its SGR colours and text, every other sequence and control character dropped
+ * (no cursor moves, titles, clipboard writes or terminal queries; a lone CR starts a new line);
+ * `plain` the text alone (`--plain`, or NO_COLOR).
+ */
+type LogView = 'raw' | 'colours' | 'plain';
+
+/** The printer of one `wtp logs`: one sanitizer across the log and what follows it. */
+function logPrinter(view: LogView): { push(data: Buffer): string | Buffer; end(): string } {
+  if (view === 'raw') return { push: (data) => data, end: () => '' };
+  const decoder = new StringDecoder('utf8');
+  const filter = new TerminalFilter({ controls: 'drop', sgr: view === 'colours' ? 'all' : 'none' });
+  return {
+    push: (data) => filter.push(decoder.write(data)),
+    end: () => filter.push(decoder.end()) + filter.end(),
+  };
+}
+
 /** Follows live output from byte `from` until the agent exits or the user interrupts. */
-async function follow(ctx: CliContext, ref: string, from: number, plain: boolean): Promise<void> {
+async function follow(
+  ctx: CliContext,
+  ref: string,
+  from: number,
+  printer: ReturnType<typeof logPrinter>,
+  plain: boolean,
+): Promise<void> {
   const ws = await openSocket(ctx.client(), `/api/v1/agents/${encodeURIComponent(ref)}/pty`, {
     snapshot: false,
     input: false,
@@ -78,8 +104,8 @@ async function follow(ctx: CliContext, ref: string, from: number, plain: boolean
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary) {
         const text = data.toString('utf8');
-        if (ctx.json) ctx.emit('logChunk', { agent: ref, seq, data: text });
-        else ctx.out.write(plain ? stripAnsi(text) : data);
+        if (ctx.json) ctx.emit('logChunk', { agent: ref, seq, data: plain ? plainText(text) : text });
+        else ctx.out.write(printer.push(data));
         seq += data.length;
         return;
       }
@@ -92,7 +118,10 @@ async function follow(ctx: CliContext, ref: string, from: number, plain: boolean
         seq = gap.to;
       }
     });
-    ws.on('close', () => resolve());
+    ws.on('close', () => {
+      if (!ctx.json) ctx.out.write(printer.end());
+      resolve();
+    });
     process.once('SIGINT', () => ws.close());
   });
 }
@@ -125,27 +154,50 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
       `the last ${FOLLOW_TAIL_LINES} lines (or --tail N), then new output until the agent exits (Ctrl-C to stop)`,
     )
     .option('--tail <lines>', 'only the last N lines (with -f: 0 for only new output)')
-    .option('--plain', 'remove terminal escape sequences')
+    .option('--plain', 'the text alone: no colours, no escape sequences (also with NO_COLOR)')
+    .option(
+      '--raw',
+      'the bytes exactly as the agent wrote them, escape sequences and all (they act on your terminal: for a file or a pipe)',
+    )
     .option('--json', 'machine-readable output (with -f: one JSON document per chunk)')
-    .action((ref: string, raw: { follow?: boolean; plain?: boolean; json?: boolean }, cmd: Command) =>
-      runAction(ctx, raw.json, async () => {
-        const v = await validateOptions(cmd, 'logs');
-        const o = { tail: v.tail ?? (raw.follow ? FOLLOW_TAIL_LINES : undefined) };
-        const client = ctx.client();
-        const tailBytes =
-          o.tail === undefined ? undefined : Math.max(TAIL_MIN_BYTES, o.tail * TAIL_BYTES_PER_LINE);
-        const res = await client.raw('getLogs', { params: { agent: ref }, query: { tailBytes } });
-        const fromSeq = Number(res.headers['x-wtp-from-seq'] ?? 0);
-        const toSeq = Number(res.headers['x-wtp-to-seq'] ?? 0);
-        const gaps = gapsOf(res.headers['x-wtp-gaps']);
-        const body = gaps.length > 0 ? withGapMarkers(res.body, fromSeq, gaps) : res.body;
-        let text = body.toString('utf8');
-        if (raw.plain) text = stripAnsi(text);
-        if (o.tail !== undefined) text = lastLines(text, o.tail);
-        if (ctx.json) ctx.emit('logs', { agent: ref, fromSeq, toSeq, data: text, gaps });
-        else ctx.out.write(o.tail === undefined && !raw.plain ? body : text);
-        if (raw.follow) await follow(ctx, ref, toSeq, raw.plain === true);
-      }),
+    .action(
+      (
+        ref: string,
+        raw: { follow?: boolean; plain?: boolean; raw?: boolean; json?: boolean },
+        cmd: Command,
+      ) =>
+        runAction(ctx, raw.json, async () => {
+          const v = await validateOptions(cmd, 'logs');
+          const o = { tail: v.tail ?? (raw.follow ? FOLLOW_TAIL_LINES : undefined) };
+          const client = ctx.client();
+          const tailBytes =
+            o.tail === undefined ? undefined : Math.max(TAIL_MIN_BYTES, o.tail * TAIL_BYTES_PER_LINE);
+          const res = await client.raw('getLogs', { params: { agent: ref }, query: { tailBytes } });
+          const fromSeq = Number(res.headers['x-wtp-from-seq'] ?? 0);
+          const toSeq = Number(res.headers['x-wtp-to-seq'] ?? 0);
+          const gaps = gapsOf(res.headers['x-wtp-gaps']);
+          const body = gaps.length > 0 ? withGapMarkers(res.body, fromSeq, gaps) : res.body;
+          if (raw.raw && raw.plain) {
+            throw new WtpError('INVALID_INPUT', '--raw and --plain ask for opposite things: give one.', {
+              issues: [{ path: '--raw', message: 'not with --plain' }],
+            });
+          }
+          const view: LogView = raw.raw ? 'raw' : raw.plain || ctx.env.noColor ? 'plain' : 'colours';
+          const printer = logPrinter(view);
+          if (ctx.json) {
+            let text = body.toString('utf8');
+            if (raw.plain) text = plainText(text);
+            if (o.tail !== undefined) text = lastLines(text, o.tail);
+            ctx.emit('logs', { agent: ref, fromSeq, toSeq, data: text, gaps });
+          } else if (o.tail === undefined) {
+            ctx.out.write(printer.push(body));
+          } else {
+            const shown = printer.push(body);
+            ctx.out.write(lastLines(typeof shown === 'string' ? shown : shown.toString('utf8'), o.tail));
+          }
+          if (raw.follow) await follow(ctx, ref, toSeq, printer, raw.plain === true);
+          else if (!ctx.json) ctx.out.write(printer.end());
+        }),
     );
 
   program

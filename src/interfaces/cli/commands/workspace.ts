@@ -11,8 +11,9 @@ import type { TemplateUse } from '../../../protocol/template.js';
 import type { WorkspaceView } from '../../../protocol/workspace.js';
 import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
-import { paint, shortenHome, stateColor, stateLabel, table, visible, worktreeLine } from '../format.js';
+import { paint, shortenHome, stateColor, stateLabel, table, worktreeLine } from '../format.js';
 import { runAction } from '../run-action.js';
+import { visibleText } from '../../../protocol/terminal-text.js';
 
 /** A template argument that names a file (rather than a template) is read and sent inline. */
 function templateArg(t: string | undefined): {
@@ -118,8 +119,8 @@ async function askApproval(ctx: CliContext, err: WtpError, repo: string): Promis
     return false;
   }
   if (templateHash(text) !== hash) return false; // changed since the daemon read it
-  ctx.err.write(`The repository's template ${name} (${path}) is not approved. It is:\n\n`);
-  ctx.err.write(`${visible(text)}${text.endsWith('\n') ? '' : '\n'}\n`);
+  ctx.errorText(`The repository's template ${name} (${path}) is not approved. It is:\n\n`, false);
+  ctx.errorText(`${visibleText(text)}${text.endsWith('\n') ? '' : '\n'}\n`, false);
   const answer = await ask(
     ctx,
     `Approve it for ${repo} (sha256 ${hash.slice(0, 12)}…, until it changes)? [y/N] `,

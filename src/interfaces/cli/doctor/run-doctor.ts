@@ -9,6 +9,7 @@ import { findBroadPermissions, permissionsCheck } from './permission-checks.js';
 import { configCheck, daemonCheck, hooksCheck, portCheck, trustCheck } from './setup-checks.js';
 import { addonChecks, nodeCheck, processCheck, toolChecks, weztermCheck } from './tool-checks.js';
 import { paint } from '../format.js';
+import { cellText } from '../../../protocol/terminal-text.js';
 
 /** The agent CLIs from the running daemon, else resolved here with its rules. */
 async function findAgentClis(
@@ -73,16 +74,16 @@ export function printReport(ctx: CliContext, r: DoctorReport): void {
   const width = Math.max(...r.checks.map((c) => c.id.length));
   for (const c of r.checks) {
     ctx.line(
-      `${paint(ctx.color, COLORS[c.status], LABELS[c.status].padEnd(4))}  ${c.id.padEnd(width)}  ${c.summary}`,
+      `${paint(ctx.color, COLORS[c.status], LABELS[c.status].padEnd(4))}  ${c.id.padEnd(width)}  ${cellText(c.summary)}`,
     );
-    if (c.fix && c.status !== 'ok') ctx.line(`${' '.repeat(width + 8)}fix: ${c.fix}`);
+    if (c.fix && c.status !== 'ok') ctx.line(`${' '.repeat(width + 8)}fix: ${cellText(c.fix)}`);
   }
   const count = (s: DoctorCheck['status']) => r.checks.filter((c) => c.status === s).length;
   const how =
     r.agentClisFrom === 'daemon'
       ? 'as the running daemon finds them'
       : 'no daemon runs: as a daemon started from this shell would find them';
-  ctx.line(`Agent CLIs: ${how} (WTP_<NAME>_BIN, else on PATH=${r.agentClisPath ?? ''}).`);
+  ctx.line(`Agent CLIs: ${how} (WTP_<NAME>_BIN, else on PATH=${cellText(r.agentClisPath ?? '')}).`);
   const [fails, warns] = [count('fail'), count('warn')];
   ctx.line(
     fails > 0

@@ -4,6 +4,7 @@ import { fit } from '../agent-line.js';
 import { TUI_ACTIONS, type Keymap, type TuiAction } from '../keymap.js';
 import type { Notice, TuiStore } from '../tui-store.js';
 import { NEEDS_YOU } from '../fleet-rows.js';
+import { cellText } from '../../../protocol/terminal-text.js';
 
 /** How a key is written in the footer and the help (`enter` → ⏎). */
 export function keyLabel(key: string): string {
@@ -47,7 +48,7 @@ export function NoticeLine({
   const tone = notice.kind === 'error' ? 'red' : notice.kind === 'ok' ? 'green' : 'gray';
   return (
     <Box width={width}>
-      <Text wrap="truncate">{paint(color, tone, notice.text)}</Text>
+      <Text wrap="truncate">{paint(color, tone, cellText(notice.text))}</Text>
     </Box>
   );
 }

@@ -5,10 +5,13 @@ import { errorText } from '../tui-actions.js';
 import type { TuiStore } from '../tui-store.js';
 import type { BodyView } from './app.js';
 import { ScrollText } from './scroll-text.js';
+import { cellText } from '../../../protocol/terminal-text.js';
 
 /** A unified diff, coloured: added green, removed red, hunk headers cyan, file headers bold. */
 export function diffLines(patch: string, color: boolean): string[] {
-  return patch.split('\n').map((l) => {
+  return patch.split('\n').map((line) => {
+    // A repository's text: tabs as spaces, control characters as escapes, before any colour.
+    const l = cellText(expandTabs(line));
     if (l.startsWith('diff --git') || l.startsWith('+++') || l.startsWith('---'))
       return paint(color, 'bold', l);
     if (l.startsWith('@@')) return paint(color, 'cyan', l);
@@ -16,6 +19,13 @@ export function diffLines(patch: string, color: boolean): string[] {
     if (l.startsWith('-')) return paint(color, 'red', l);
     return l;
   });
+}
+
+/** Tabs as spaces to the next multiple of 8 columns. */
+function expandTabs(line: string): string {
+  let out = '';
+  for (const ch of line) out += ch === '\t' ? ' '.repeat(8 - ([...out].length % 8)) : ch;
+  return out;
 }
 
 function DiffBody(props: {
@@ -33,7 +43,7 @@ function DiffBody(props: {
       .then(({ diff }) => {
         const list = diff.files.map(
           (f) =>
-            `  ${paint(props.color, 'green', `+${f.insertions}`)} ${paint(props.color, 'red', `-${f.deletions}`)}  ${f.status.padEnd(9)} ${f.oldPath ? `${f.oldPath} → ` : ''}${f.path}`,
+            `  ${paint(props.color, 'green', `+${f.insertions}`)} ${paint(props.color, 'red', `-${f.deletions}`)}  ${f.status.padEnd(9)} ${cellText(f.oldPath ? `${f.oldPath} → ${f.path}` : f.path)}`,
         );
         const head = [
           `${diff.files.length} file${diff.files.length === 1 ? '' : 's'} changed against ${diff.base}`,

@@ -6,6 +6,7 @@ import { paint } from '../../cli/format.js';
 import { fit, permissionTitle } from '../agent-line.js';
 import { PreviewTerminal } from '../preview/preview-terminal.js';
 import { RemotePreview } from './remote-preview.js';
+import { cellText } from '../../../protocol/terminal-text.js';
 
 /** Output replayed before the screen, so the preview can scroll back. */
 const SCROLLBACK_BYTES = 64 * 1024;
@@ -14,8 +15,9 @@ const SWITCH_DELAY_MS = 60;
 
 /** `head` then ─ up to `width` columns. */
 function rule(head: string, width: number): string {
-  const n = [...head].length;
-  return n >= width ? fit(head, width) : head + '─'.repeat(width - n);
+  const shown = cellText(head);
+  const n = [...shown].length;
+  return n >= width ? fit(shown, width) : shown + '─'.repeat(width - n);
 }
 
 /**

@@ -2,6 +2,9 @@ import { Box, Text } from 'ink';
 import { useKeys } from './use-keys.js';
 import { useState } from 'react';
 import { fit } from '../agent-line.js';
+import { terminalText, type TerminalTextOptions } from '../../../protocol/terminal-text.js';
+
+const ROW: TerminalTextOptions = { controls: 'show', sgr: 'palette', oneLine: true };
 
 /** Keys every text view takes: lines, pages, ends, and esc/q to close. */
 export function useScroll(
@@ -26,7 +29,10 @@ export function useScroll(
   return [Math.min(top, max), to];
 }
 
-/** `lines` from `top`, exactly `height` rows of `width` columns (ANSI colours kept). */
+/**
+ * `lines` from `top`, exactly `height` rows of `width` columns: the views' own colours kept, every
+ * other control character shown as an escape (a view that forgot to is still safe).
+ */
 export function TextRows({
   lines,
   top,
@@ -42,7 +48,7 @@ export function TextRows({
     <Box flexDirection="column" width={width} height={height}>
       {Array.from({ length: height }, (_, i) => (
         <Text key={i} wrap="truncate">
-          {lines[top + i] ?? ''}
+          {terminalText(lines[top + i] ?? '', ROW)}
         </Text>
       ))}
     </Box>
