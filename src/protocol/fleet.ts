@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoTimeSchema } from './common.js';
 import type { WtpEvent } from './events.js';
+import { withoutCredentials } from './url-credentials.js';
 
 /**
  * One fleet across machines (issue 21): daemons on several machines share a PostgreSQL database;
@@ -102,10 +103,8 @@ export function isFleetRoute(route: string): route is FleetRoute {
 
 /**
  * The fleet database's URL as it may be shown: its password (in the user part, or a `password=`
- * or other secret parameter) replaced by `***`. Plain string work: protocol runs without Node's
- * or a browser's `URL`.
+ * or other secret parameter) replaced by `***` — src/protocol/url-credentials.ts.
  */
 export function redactUrl(url: string): string {
-  const withoutUserPassword = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:)[^/?#]*@/i, '$1***@');
-  return withoutUserPassword.replace(/([?&](?:[^=&#]*pass[^=&#]*|[^=&#]*secret[^=&#]*)=)[^&#]*/gi, '$1***');
+  return withoutCredentials(url, 'mask');
 }

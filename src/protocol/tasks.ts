@@ -27,26 +27,26 @@ export const MAX_TASK_ATTEMPTS = 8;
 export const MAX_TASK_LABELS = 20;
 export const MAX_PLAN_TASKS = 500;
 
-const titleSchema = z.string().min(1).max(200).describe('One line, shown in lists');
-const promptSchema = z
+export const titleSchema = z.string().min(1).max(200).describe('One line, shown in lists');
+export const promptSchema = z
   .string()
   .min(1)
   .max(100_000)
   .describe('What the agent is asked to do: typed into the agent once it is at its prompt');
-const prioritySchema = z
+export const prioritySchema = z
   .number()
   .int()
   .min(-1000)
   .max(1000)
   .describe('Higher first among ready tasks (default 0); ties go to the older task');
-const profileSchema = z
+export const taskProfileSchema = z
   .enum(PROFILE_NAMES)
   .describe('The agent profile to run it with (default: the daemon’s agent profile, e.g. claude)');
-const modelSchema = optionValueSchema(200).describe('Agent CLIs: the model (--model)');
-const permissionModeSchema = optionValueSchema(50).describe(
+export const taskModelSchema = optionValueSchema(200).describe('Agent CLIs: the model (--model)');
+export const taskPermissionModeSchema = optionValueSchema(50).describe(
   "Agent CLIs: the permission mode (--permission-mode), checked against the profile's modes at dispatch",
 );
-const attemptsSchema = z
+export const attemptsSchema = z
   .number()
   .int()
   .min(1)
@@ -55,7 +55,7 @@ const attemptsSchema = z
     `Best of N: how many agents work on it side by side (1-${MAX_TASK_ATTEMPTS}); \`wtp task pick\` merges the winner`,
   );
 export const MAX_TASK_RETRIES = 5;
-const retriesSchema = z
+export const retriesSchema = z
   .number()
   .int()
   .min(0)
@@ -65,8 +65,8 @@ const retriesSchema = z
   );
 export const taskVariantSchema = z
   .strictObject({
-    profile: profileSchema.optional(),
-    model: modelSchema.optional(),
+    profile: taskProfileSchema.optional(),
+    model: taskModelSchema.optional(),
   })
   .describe('Profile and/or model of one best-of-N attempt');
 const variantsSchema = z
@@ -88,7 +88,7 @@ const fixChecksSchema = z
   .describe(
     `How many times its agent gets its pull request's failing checks as feedback by itself (0-${MAX_FIX_CHECKS}; default: config forge.fixChecks, 0: never)`,
   );
-const labelsSchema = z
+export const labelsSchema = z
   .array(z.string().min(1).max(50))
   .max(MAX_TASK_LABELS)
   .describe(`Free-form tags for filtering, at most ${MAX_TASK_LABELS}, each 1-50 characters`);
@@ -147,9 +147,9 @@ export const taskSchema = z.object({
   status: taskStatusSchema,
   priority: prioritySchema,
   dependsOn: z.array(z.string()).describe('Ids of the tasks that must be done before this one starts'),
-  profile: profileSchema.optional(),
-  model: modelSchema.optional(),
-  permissionMode: permissionModeSchema.optional(),
+  profile: taskProfileSchema.optional(),
+  model: taskModelSchema.optional(),
+  permissionMode: taskPermissionModeSchema.optional(),
   attempts: attemptsSchema,
   variants: z.array(taskVariantSchema),
   retries: retriesSchema.nullable(),
@@ -213,9 +213,9 @@ export type TaskView = z.infer<typeof taskSchema>;
 /** What a task may say about how it runs (`wtp task add` and plan files alike). */
 const taskOptions = {
   priority: prioritySchema.optional(),
-  profile: profileSchema.optional(),
-  model: modelSchema.optional(),
-  permissionMode: permissionModeSchema.optional(),
+  profile: taskProfileSchema.optional(),
+  model: taskModelSchema.optional(),
+  permissionMode: taskPermissionModeSchema.optional(),
   attempts: attemptsSchema.optional(),
   variants: variantsSchema.optional(),
   retries: retriesSchema.optional(),
