@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { agentSchema } from './agent.js';
 import { eventSchema } from './events.js';
 import { FLEET_ROUTES, machineNameSchema } from './fleet.js';
+export { FLEET_TABLES, type FleetInvalidRow, type FleetTable } from './fleet.js';
+import { FLEET_REFUSAL_CODES, type FleetRefusalCode } from './fleet-refusal.js';
 import {
   attemptsSchema,
   labelsSchema,
@@ -151,13 +153,7 @@ export const fleetRunSchema = z.object({
   reason: fleetText(2000).nullable(),
 });
 
-/**
- * Why a machine will not run a task (its `fleet.acceptTasks`): `profile` (a shell or command, or a
- * profile it does not take from the fleet), `permission_mode` (bypass, or a mode it does not take),
- * `creator` (a machine it does not take tasks from), `invalid` (the row failed validation there).
- */
-export const FLEET_REFUSAL_CODES = ['profile', 'permission_mode', 'creator', 'invalid'] as const;
-export type FleetRefusalCode = (typeof FLEET_REFUSAL_CODES)[number];
+export { FLEET_REFUSAL_CODES, type FleetRefusalCode };
 
 /** A machine's refusal of a task, as the fleet has it. */
 export const fleetRefusalSchema = z.object({
@@ -200,30 +196,3 @@ export const fleetCallResultSchema = z.object({
   status: z.number().int().min(100).max(599),
   body: z.unknown(),
 });
-
-/** The fleet database's tables, as invalid rows are counted by. */
-export const FLEET_TABLES = ['machines', 'agents', 'events', 'tasks', 'commands', 'results'] as const;
-export type FleetTable = (typeof FLEET_TABLES)[number];
-
-/** An invalid row as `wtp fleet` and `wtp doctor` report it (never the row itself). */
-export const fleetInvalidRowSchema = z.object({
-  table: z.enum(FLEET_TABLES),
-  machine: z.string().nullable().describe('The machine whose row it is, when that much could be read'),
-  key: z.string().describe('The row’s key (an agent’s or task’s id, an event’s seq), when it could be read'),
-  issue: z.string().describe('What is wrong with it: the first problem found, or that it is too large'),
-  at: z.string().describe('When it was last read (ISO time)'),
-});
-export type FleetInvalidRow = z.infer<typeof fleetInvalidRowSchema>;
-
-/** The invalid rows this daemon skipped (a count per table, and the latest few). */
-export const fleetRowHealthSchema = z.object({
-  skipped: z
-    .number()
-    .int()
-    .describe('Invalid rows skipped since the daemon started (each row once, however often read)'),
-  byTable: z.record(z.string(), z.number().int()),
-  recent: z
-    .array(fleetInvalidRowSchema)
-    .describe('The latest invalid rows, one per table and key, newest first'),
-});
-export type FleetRowHealth = z.infer<typeof fleetRowHealthSchema>;

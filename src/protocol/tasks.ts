@@ -3,6 +3,7 @@ import { TASK_STATUSES, type TaskStatus } from './constants.js';
 import { commandLineSchema, optionValueSchema } from './argument-strings.js';
 import { isoTimeSchema, nameSchema } from './common.js';
 import { PROFILE_NAMES } from './constants.js';
+import { FLEET_REFUSAL_CODES } from './fleet-refusal.js';
 import { PR_STATES } from './forge.js';
 
 /**
@@ -204,6 +205,25 @@ export const taskSchema = z.object({
           }),
         )
         .describe('Each claim of it, oldest first'),
+      refusals: z
+        .array(
+          z.object({
+            machine: z.string(),
+            code: z.enum(FLEET_REFUSAL_CODES),
+            reason: z.string(),
+            at: isoTimeSchema,
+          }),
+        )
+        .default([])
+        .describe(
+          'Machines that will not run it (their fleet.acceptTasks: a shell or command, a bypass permission mode, …) and why; they do not claim it',
+        ),
+      gone: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Its row is gone from the fleet database (the database was dropped and made again, or replaced): kept here because this machine ran it, its run let go',
+        ),
     })
     .optional()
     .describe("A task of the fleet's graph (issue 21): where it runs, and every claim of it"),

@@ -37,7 +37,7 @@ describe('fleet tasks (real PostgreSQL)', () => {
     priority,
     status: 'ready',
   });
-  const status = async (id: string) => (await fleets.alpha?.tasks.list())?.find((t) => t.id === id);
+  const status = async (id: string) => (await fleets.alpha?.tasks.list())?.rows.find((t) => t.id === id);
 
   beforeAll(async () => {
     await server.start();

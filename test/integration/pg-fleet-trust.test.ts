@@ -44,7 +44,7 @@ describe('the fleet’s trust domain (real PostgreSQL, a role per machine)', () 
   const f = (m: string): PgFleet => fleets[m] as PgFleet;
   const as = (m: string): pg.Client => raw[m] as pg.Client;
   const row = async (id: string): Promise<FleetTaskRow | undefined> =>
-    (await f('m1').tasks.list()).find((t) => t.id === id);
+    (await f('m1').tasks.list()).rows.find((t) => t.id === id);
   /** A statement as a role: refused by the database (an error), or changing no row. */
   const refused = async (m: string, sql: string, params: unknown[] = []): Promise<string> => {
     try {

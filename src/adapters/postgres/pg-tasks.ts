@@ -1,5 +1,11 @@
 import { AppError } from '../../core/errors.js';
-import type { FleetTaskRow, FleetTasks, FleetTaskStatus, NewFleetTask } from '../../core/ports/fleet.js';
+import type {
+  FleetTaskList,
+  FleetTaskRow,
+  FleetTasks,
+  FleetTaskStatus,
+  NewFleetTask,
+} from '../../core/ports/fleet.js';
 import type { FleetRefusalCode } from '../../protocol/fleet-rows.js';
 import { fleetTaskRowSchema, MAX_FLEET_DOCUMENT_BYTES } from '../../protocol/fleet-rows.js';
 import { ms, TASK_CHANNEL, type PgDb } from './pg-db.js';
@@ -75,12 +81,21 @@ export class PgTasks implements FleetTasks {
   constructor(private readonly db: PgDb) {}
 
   /** Rows as read: the valid ones; the others skipped and reported (never acted on). */
-  private rows(rows: TaskSql[]): FleetTaskRow[] {
-    return validRows('tasks', rows.map(shape), fleetTaskRowSchema, this.db.invalid, {
-      machine: (r) => r.createdBy,
-      key: (r) => r.id,
-      tooLarge: (r) => Number(r.size) > MAX_FLEET_DOCUMENT_BYTES,
-    });
+  private rows(rows: TaskSql[], unreadable: string[] = []): FleetTaskRow[] {
+    return validRows(
+      'tasks',
+      rows.map(shape),
+      fleetTaskRowSchema,
+      (bad) => {
+        unreadable.push(bad.key);
+        this.db.invalid(bad);
+      },
+      {
+        machine: (r) => r.createdBy,
+        key: (r) => r.id,
+        tooLarge: (r) => Number(r.size) > MAX_FLEET_DOCUMENT_BYTES,
+      },
+    );
   }
 
   async add(tasks: NewFleetTask[]): Promise<void> {
@@ -108,11 +123,13 @@ export class PgTasks implements FleetTasks {
     });
   }
 
-  async list(): Promise<FleetTaskRow[]> {
+  async list(): Promise<FleetTaskList> {
     const r = await this.db.query<TaskSql>(
       `SELECT ${COLUMNS} FROM wtp.tasks t ORDER BY t.priority DESC, t.created_at, t.id`,
     );
-    return this.rows(r.rows);
+    const unreadable: string[] = [];
+    const rows = this.rows(r.rows, unreadable);
+    return { rows, unreadable };
   }
 
   async claim(repos: string[], limit: number, leaseMs: number, only?: string[]): Promise<FleetTaskRow[]> {

@@ -231,6 +231,13 @@ export interface FleetTaskRow {
   refusals: FleetRefusal[];
 }
 
+/** The fleet's tasks as read. */
+export interface FleetTaskList {
+  rows: FleetTaskRow[];
+  /** Ids of rows that failed validation: not gone, only unreadable (nothing is decided on them). */
+  unreadable: string[];
+}
+
 export type NewFleetTask = Pick<FleetTaskRow, 'id' | 'repo' | 'title' | 'spec' | 'deps' | 'priority'> & {
   status: 'backlog' | 'ready';
 };
@@ -239,7 +246,8 @@ export type NewFleetTask = Pick<FleetTaskRow, 'id' | 'repo' | 'title' | 'spec' |
 export interface FleetTasks {
   /** Adds tasks in one transaction (their dependencies must be fleet tasks); tells the claimers. */
   add(tasks: NewFleetTask[]): Promise<void>;
-  list(): Promise<FleetTaskRow[]>;
+  /** Every task: the valid rows, and the ids of those that failed validation (skipped, reported). */
+  list(): Promise<FleetTaskList>;
   /**
    * Claims up to `limit` tasks for this machine: ready ones of these repositories whose dependencies
    * are done, and running ones whose lease lapsed (their run is marked lost) — each by one machine

@@ -6,7 +6,12 @@ export function taskStatusLabel(t: Pick<TaskView, 'status' | 'blocked'>): string
 }
 
 /** What keeps a task where it is, in a few words (the WHY column of `wtp task ls`); '-' for nothing. */
-export function taskWhy(t: Pick<TaskView, 'status' | 'statusReason' | 'blocked'>): string {
+export function taskWhy(t: Pick<TaskView, 'status' | 'statusReason' | 'blocked' | 'fleet'>): string {
+  if (t.fleet?.gone) return 'gone from the fleet database';
+  const refused = t.fleet?.refusals ?? [];
+  if (refused.length > 0 && (t.status === 'ready' || t.status === 'backlog')) {
+    return `refused by ${refused.map((r) => `${r.machine} (${r.code})`).join(', ')}`;
+  }
   const b = t.blocked;
   if (b) {
     const after =

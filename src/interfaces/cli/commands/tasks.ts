@@ -61,6 +61,16 @@ function describe(ctx: CliContext, t: TaskView): void {
     `  status:    ${label}${label === t.status ? '' : ` [${t.status}]`}${t.statusReason ? ` (${t.statusReason})` : ''}`,
   );
   if (t.blocked) ctx.line(`  why:       ${t.blocked.message}`);
+  if (t.fleet) {
+    const f = t.fleet;
+    ctx.line(
+      `  fleet:     ${f.repo} · added on ${f.createdBy}${f.machine ? ` · held by ${f.machine}` : ''}${f.gone ? ' · its row is gone from the fleet database (let go here)' : ''}`,
+    );
+    for (const r of f.refusals) ctx.line(`  refused:   by ${r.machine} (${r.code}): ${r.reason}`);
+    for (const r of f.runs) {
+      ctx.line(`  run:       ${r.runId} on ${r.machine} ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
+    }
+  }
   ctx.line(`  workspace: ${t.workspace} · priority ${t.priority} · attempts ${t.attempts}`);
   if (t.dependsOn.length > 0) ctx.line(`  after:     ${t.dependsOn.join(', ')}`);
   if (t.profile) ctx.line(`  profile:   ${t.profile}${t.model ? ` (${t.model})` : ''}`);
