@@ -196,6 +196,8 @@ export class FleetTaskRunner {
     this.d.seen?.(all);
     await this.reconcile(all);
     const repos = this.d.repos();
+    // A machine that runs none of the fleet's tasks (no slots) judges none.
+    if (this.d.settings.slots === 0) return;
     // Judged before they are claimed: what this machine will not run is refused, not taken.
     const candidates = all.rows.filter(
       (t) =>

@@ -24,7 +24,8 @@ export function PrBadge({ agent }: { agent: AgentView }) {
   if (!pr) return null;
   const url = httpUrl(pr.url);
   const badge = checksBadge(pr);
-  const title = `${pr.title} (${pr.head} → ${pr.base}): checks ${checksWords(pr)}${pr.pollError ? `; last poll failed: ${pr.pollError}` : ''}`;
+  const checks = Array.isArray(pr.checks) ? checksWords(pr) : 'unknown';
+  const title = `${pr.title} (${pr.head} → ${pr.base}): checks ${checks}${pr.pollError ? `; last poll failed: ${pr.pollError}` : ''}`;
   return (
     <Group gap={4} wrap="nowrap" data-testid="pr" title={title}>
       {url ? (
