@@ -44,6 +44,6 @@ export const acceptTasksSchema = z
   })
   .prefault({})
   .describe(
-    'Which tasks of the fleet this machine runs: the profiles, the permission modes and the machines it takes them from (docs/fleet.md#security)',
+    'Which tasks of the fleet this machine runs: the profiles, the permission modes and the machines it takes them from (docs/fleet.md#which-tasks-a-machine-runs)',
   );
 export type AcceptTasks = z.infer<typeof acceptTasksSchema>;

@@ -7,7 +7,12 @@ import type {
   NewFleetTask,
 } from '../../core/ports/fleet.js';
 import type { FleetRefusalCode } from '../../protocol/fleet-rows.js';
-import { fleetTaskRowSchema, MAX_FLEET_DOCUMENT_BYTES } from '../../protocol/fleet-rows.js';
+import {
+  fleetRefusalSchema,
+  fleetRunSchema,
+  fleetTaskRowSchema,
+  MAX_FLEET_DOCUMENT_BYTES,
+} from '../../protocol/fleet-rows.js';
 import { ms, TASK_CHANNEL, type PgDb } from './pg-db.js';
 import { validRows } from './pg-rows.js';
 
@@ -80,9 +85,13 @@ function shape(t: TaskSql): Record<string, unknown> {
 export class PgTasks implements FleetTasks {
   constructor(private readonly db: PgDb) {}
 
-  /** Rows as read: the valid ones; the others skipped and reported (never acted on). */
+  /**
+   * Rows as read: the valid ones; the others skipped and reported (never acted on). A task's runs and
+   * refusals are checked one by one: a bad entry (written by the machine it names, which may write
+   * its own of anyone's task) is dropped and reported, the task kept.
+   */
   private rows(rows: TaskSql[], unreadable: string[] = []): FleetTaskRow[] {
-    return validRows(
+    const tasks = validRows(
       'tasks',
       rows.map(shape),
       fleetTaskRowSchema,
@@ -96,6 +105,17 @@ export class PgTasks implements FleetTasks {
         tooLarge: (r) => Number(r.size) > MAX_FLEET_DOCUMENT_BYTES,
       },
     );
+    return tasks.map((t) => ({
+      ...t,
+      runs: validRows('tasks', t.runs, fleetRunSchema, this.db.invalid, {
+        machine: (r) => r.machine,
+        key: () => `${t.id} run`,
+      }),
+      refusals: validRows('tasks', t.refusals, fleetRefusalSchema, this.db.invalid, {
+        machine: (r) => r.machine,
+        key: () => `${t.id} refusal`,
+      }),
+    }));
   }
 
   async add(tasks: NewFleetTask[]): Promise<void> {

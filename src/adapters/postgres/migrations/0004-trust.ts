@@ -155,7 +155,7 @@ CREATE POLICY tasks_change ON wtp.tasks FOR UPDATE
 CREATE TABLE wtp.task_refusals (
   task        text NOT NULL REFERENCES wtp.tasks (id) ON DELETE CASCADE,
   machine     text NOT NULL REFERENCES wtp.machines (name) ON DELETE CASCADE,
-  code        text NOT NULL CHECK (length(code) <= 64),
+  code        text NOT NULL CHECK (code IN ('profile', 'permission_mode', 'creator', 'invalid')),
   reason      text NOT NULL CHECK (length(reason) <= 1000),
   refused_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (task, machine)
