@@ -63,7 +63,8 @@ export async function measureFleet(paths: RepoPaths, runs: FleetRuns): Promise<R
           WTP_MACHINE: m,
           WTP_BACKEND: 'headless',
         },
-        `${FLEET_CONFIG}  taskSlots: ${runs.slots}\ntasks:\n  maxAgentsPerWorkspace: ${runs.slots}\n`,
+        // `cmd` tasks are taken from the fleet only where the policy says so (issue 30).
+        `${FLEET_CONFIG}  taskSlots: ${runs.slots}\n  acceptTasks:\n    profiles: [claude, cmd]\ntasks:\n  maxAgentsPerWorkspace: ${runs.slots}\n`,
       );
       sessions[m] = s;
       homes.push(s.home);

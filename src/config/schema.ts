@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { approvalsSchema } from '../protocol/approval-schema.js';
 import { AGENT_STATES, BACKEND_CHOICES, PROFILE_NAMES } from '../protocol/constants.js';
+import { acceptTasksSchema } from './accept-tasks-schema.js';
 import { forgeConfigSchema } from './forge-schema.js';
 import { ENV_PATTERN, passesSecret } from './agent-environment.js';
 
@@ -362,6 +363,7 @@ export const configSchema = z
           .max(100)
           .default(3)
           .describe("Tasks of the fleet's graph this machine runs at once (0: it runs none)"),
+        acceptTasks: acceptTasksSchema,
       })
       .prefault({})
       .describe('This machine in a fleet (issue 21; with `store.fleet`)'),

@@ -1,9 +1,11 @@
 import type { WtpConfig } from '../config/schema.js';
 import type { Core } from '../core/create-core.js';
 import { Fleet } from '../core/fleet/fleet.js';
+import { FleetRowAudit } from '../core/fleet/fleet-row-audit.js';
 import type { Clock, IdGenerator, Logger } from '../core/ports/daemon.js';
 import { RepoRemotes } from './repo-remotes.js';
 import { VERSION } from '../version.js';
+import { PROFILE_NAMES, type ProfileName } from '../protocol/constants.js';
 
 /**
  * This daemon in a fleet (issue 21), when `store.fleet` (or WTP_FLEET_URL) names one: the
@@ -15,6 +17,8 @@ export async function startFleet(o: {
   machine: string | null;
   core: Core;
   logId: string;
+  /** The fleet database's identity as this machine last joined it (its own SQLite keeps it). */
+  identity: { remembered(): string | null; remember(id: string): void };
   ids: IdGenerator;
   clock: Clock;
   log: Logger;
@@ -22,10 +26,15 @@ export async function startFleet(o: {
   const url = o.config.store.fleet;
   if (url === null || o.machine === null) return null;
   const { PgFleet } = await import('../adapters/postgres/pg-fleet.js');
-  const port = new PgFleet(url, o.machine, (err) =>
-    o.log.warn({ err: err.message }, 'a fleet database connection failed'),
+  const audit = new FleetRowAudit({ clock: o.clock, logger: o.log });
+  const port = new PgFleet(
+    url,
+    o.machine,
+    (err) => o.log.warn({ err: err.message }, 'a fleet database connection failed'),
+    (row) => audit.add(row),
   );
   const { core, config } = o;
+  const profiles = core.profileCatalog;
   const startedAt = o.clock.now();
   const remotes = new RepoRemotes(() => core.registry.listWorkspaces());
   await remotes.refresh();
@@ -43,6 +52,18 @@ export async function startFleet(o: {
     repoOf: (ws) => remotes.repoOf(ws, (ref) => core.registry.findWorkspace(ref)),
     ids: o.ids,
     record: (events) => core.registry.record(events),
+    accept: {
+      policy: config.fleet.acceptTasks,
+      ctx: {
+        defaultProfile: config.tasks.defaultProfile,
+        modeOf: (profile, native) => {
+          if (!(PROFILE_NAMES as readonly string[]).includes(profile)) return null;
+          return profiles.get(profile as ProfileName).permissions?.modes[native] ?? null;
+        },
+      },
+    },
+    identity: o.identity,
+    audit,
     clock: o.clock,
     logger: o.log,
     settings: {

@@ -163,11 +163,16 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     daemonLog.attach(core.storage);
     await core.start();
     const notifications = startNotifications({ core, config, env: childEnv, clock, log });
+    const store = stores.store;
     const joined = await startFleet({
       config,
       machine,
       core,
-      logId: stores.store.logId(),
+      logId: store.logId(),
+      identity: {
+        remembered: () => store.fleetDatabaseId(),
+        remember: (id) => store.rememberFleetDatabaseId(id),
+      },
       ids: randomIds,
       clock,
       log,

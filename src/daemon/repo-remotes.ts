@@ -1,17 +1,7 @@
 import { runCommand } from '../adapters/run-command.js';
 import { AppError } from '../core/errors.js';
+import { repoKey } from '../protocol/url-credentials.js';
 import type { WorkspaceView } from '../protocol/workspace.js';
-
-/**
- * A repository's remote URL as the fleet matches it (issue 21): trimmed, without a trailing `/` or
- * `.git` — `https://host/team/app.git` and `https://host/team/app/` are one repository.
- */
-export function normalizeRemote(url: string): string {
-  return url
-    .trim()
-    .replace(/\/+$/, '')
-    .replace(/\.git$/, '');
-}
 
 /**
  * The `origin` remote of each workspace's repository, read with `git remote get-url` (no hook, no
@@ -62,10 +52,13 @@ export class RepoRemotes {
   }
 }
 
-/** `git remote get-url origin` of the workspace's repository, normalized; null when it has none. */
+/**
+ * `git remote get-url origin` of the workspace's repository as the fleet keys it (no credentials:
+ * a token in the URL never reaches the fleet database); null when it has none.
+ */
 async function remoteOf(ws: WorkspaceView): Promise<string | null> {
   if (ws.repoPath === null) return null;
   const r = await runCommand('git', ['-C', ws.repoPath, 'remote', 'get-url', 'origin'], { timeoutMs: 5_000 });
-  const url = normalizeRemote(r.stdout);
+  const url = repoKey(r.stdout);
   return r.exitCode === 0 && url !== '' ? url : null;
 }

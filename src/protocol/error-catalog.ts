@@ -185,6 +185,12 @@ export const ERROR_CATALOG = {
     'Another database role owns this machine name in the fleet, so this daemon may not write as it. Give this machine another name (`WTP_MACHINE` or `fleet.machine`), or connect as the role that owns it. `details.machine` names it.',
   FLEET_NOT_CONFIGURED:
     'The command needs a fleet and this daemon has none: set `store.fleet` in the config (or `WTP_FLEET_URL`) to a PostgreSQL URL, then restart the daemon.',
+  FLEET_TASK_NOT_YOURS:
+    'Only the machine that added a fleet task, or the machine that holds it (runs it, or ran it to review), may move or cancel it; the database refuses it from any other (row-level security). Run the command on one of them; `details.createdBy` and `details.machine` name them.',
+  FLEET_DATABASE_REPLACED:
+    'The fleet database is not the one this machine joined before (its identity, made when its schema was, changed): it was dropped and made again, restored, or `store.fleet` names another. The fleet’s task graph there starts anew; the fleet tasks this machine ran are kept here (released, listed as gone from the fleet). `details.previous` and `details.current` are the identities; if this is what you meant, nothing needs doing.',
+  FLEET_ROW_INVALID:
+    'A row of the fleet database failed validation (written by another machine’s role: a forged or damaged row, or a version that writes it otherwise): it was skipped, never shown or acted on. `wtp fleet` lists them (table, machine, key, the problem); look at that machine’s version and role.',
   MACHINE_NOT_FOUND:
     'No machine of the fleet has this name; `wtp fleet` lists them. `details.known` lists the names.',
   MACHINE_UNREACHABLE:

@@ -6,6 +6,7 @@ import { answerEventSchema } from './answers.js';
 import { fleetOriginSchema } from './fleet.js';
 import { pendingRequestSchema } from './signals.js';
 import { agentPermissionSchema, permissionModeSchema } from './permission-mode.js';
+import { FLEET_REFUSAL_CODES } from './fleet-refusal.js';
 import { errorBodySchema } from './errors.js';
 import { forgeEventPayloads } from './forge-events.js';
 import { storageComponentSchema } from './storage.js';
@@ -345,6 +346,26 @@ const payloads = {
       backlog: z.number().int().describe('Events of this machine that waited and are published now'),
     })
     .describe('The fleet database answers again: this machine joined again and publishes what waited.'),
+  'daemon.fleetReplaced': z
+    .object({
+      database: z.string().describe('The fleet database, without its password'),
+      previous: z.string().describe('The identity of the database this machine joined before'),
+      current: z.string().describe('The identity of the one it joined now'),
+    })
+    .describe(
+      'FLEET_DATABASE_REPLACED (issue 30): the fleet database is not the one this machine joined before — dropped and made again, restored, or another one. Its fleet tasks whose rows are gone are let go here (kept, listed as gone) and their slots freed.',
+    ),
+  'fleet.taskRefused': z
+    .object({
+      task: z.string().describe('The fleet task'),
+      title: z.string(),
+      createdBy: z.string().describe('The machine that added it'),
+      code: z.enum(FLEET_REFUSAL_CODES).describe('profile, permission_mode, creator or invalid'),
+      reason: z.string().describe('Why, in words (the config key that decides it)'),
+    })
+    .describe(
+      'This machine will not run a task of the fleet (issue 30: its fleet.acceptTasks — a shell or command, a bypass permission mode, …): it is not claimed here (or was let go at once); the refusal is in the fleet for every machine to see. Once per task and reason.',
+    ),
 } as const;
 
 export type EventType = keyof typeof payloads;

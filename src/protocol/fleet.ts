@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoTimeSchema } from './common.js';
 import type { WtpEvent } from './events.js';
+import { withoutCredentials } from './url-credentials.js';
 
 /**
  * One fleet across machines (issue 21): daemons on several machines share a PostgreSQL database;
@@ -35,6 +36,33 @@ export const fleetMachineSchema = z.object({
 });
 export type FleetMachine = z.infer<typeof fleetMachineSchema>;
 
+/** The fleet database's tables, as invalid rows are counted by. */
+export const FLEET_TABLES = ['machines', 'agents', 'events', 'tasks', 'commands', 'results'] as const;
+export type FleetTable = (typeof FLEET_TABLES)[number];
+
+/** An invalid row as `wtp fleet` and `wtp doctor` report it (never the row itself). */
+export const fleetInvalidRowSchema = z.object({
+  table: z.enum(FLEET_TABLES),
+  machine: z.string().nullable().describe('The machine whose row it is, when that much could be read'),
+  key: z.string().describe('The row’s key (an agent’s or task’s id, an event’s seq), when it could be read'),
+  issue: z.string().describe('What is wrong with it: the first problem found, or that it is too large'),
+  at: z.string().describe('When it was last read (ISO time)'),
+});
+export type FleetInvalidRow = z.infer<typeof fleetInvalidRowSchema>;
+
+/** The invalid rows this daemon skipped (a count per table, and the latest few). */
+export const fleetRowHealthSchema = z.object({
+  skipped: z
+    .number()
+    .int()
+    .describe('Invalid rows skipped since the daemon started (each row once, however often read)'),
+  byTable: z.record(z.string(), z.number().int()),
+  recent: z
+    .array(fleetInvalidRowSchema)
+    .describe('The latest invalid rows, one per table and key, newest first'),
+});
+export type FleetRowHealth = z.infer<typeof fleetRowHealthSchema>;
+
 export const fleetStatusSchema = z.object({
   machine: machineNameSchema.describe('This machine’s name in the fleet'),
   database: z.string().describe('The fleet database, without its password'),
@@ -53,6 +81,43 @@ export const fleetStatusSchema = z.object({
       'per-machine: the database lets this role write only its own machine’s rows; shared-role: the role owns other machines too, so the database cannot tell them apart',
     ),
   machines: z.array(fleetMachineSchema),
+  rows: fleetRowHealthSchema.describe(
+    'Rows of the fleet database that failed validation and were skipped (FLEET_ROW_INVALID): written by another machine’s role, forged or from a version that writes them otherwise',
+  ),
+  identity: z
+    .object({
+      databaseId: z
+        .string()
+        .nullable()
+        .describe('The database’s identity (made with its schema); null until joined'),
+      replaced: z
+        .object({
+          previous: z.string(),
+          current: z.string(),
+          at: isoTimeSchema,
+          released: z
+            .number()
+            .int()
+            .describe('Fleet tasks of this machine let go because their rows were gone'),
+        })
+        .nullable()
+        .describe(
+          'FLEET_DATABASE_REPLACED: the database is not the one this machine joined before (dropped and made again, restored, or another one); null: the same',
+        ),
+    })
+    .describe('Which database this is, and whether it changed under this machine'),
+  tasks: z
+    .object({
+      error: z
+        .object({ code: z.string(), message: z.string(), since: isoTimeSchema })
+        .nullable()
+        .describe('Why this machine cannot read or claim the fleet’s tasks now (null: it can)'),
+      refused: z
+        .number()
+        .int()
+        .describe('Tasks of its repositories this machine refuses (fleet.acceptTasks)'),
+    })
+    .describe('This machine’s share of the fleet’s task graph'),
 });
 export type FleetStatus = z.infer<typeof fleetStatusSchema>;
 
@@ -102,10 +167,8 @@ export function isFleetRoute(route: string): route is FleetRoute {
 
 /**
  * The fleet database's URL as it may be shown: its password (in the user part, or a `password=`
- * or other secret parameter) replaced by `***`. Plain string work: protocol runs without Node's
- * or a browser's `URL`.
+ * or other secret parameter) replaced by `***` — src/protocol/url-credentials.ts.
  */
 export function redactUrl(url: string): string {
-  const withoutUserPassword = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:)[^/?#]*@/i, '$1***@');
-  return withoutUserPassword.replace(/([?&](?:[^=&#]*pass[^=&#]*|[^=&#]*secret[^=&#]*)=)[^&#]*/gi, '$1***');
+  return withoutCredentials(url, 'mask');
 }

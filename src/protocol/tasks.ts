@@ -3,6 +3,7 @@ import { TASK_STATUSES, type TaskStatus } from './constants.js';
 import { commandLineSchema, optionValueSchema } from './argument-strings.js';
 import { isoTimeSchema, nameSchema } from './common.js';
 import { PROFILE_NAMES } from './constants.js';
+import { FLEET_REFUSAL_CODES } from './fleet-refusal.js';
 import { PR_STATES } from './forge.js';
 
 /**
@@ -27,26 +28,26 @@ export const MAX_TASK_ATTEMPTS = 8;
 export const MAX_TASK_LABELS = 20;
 export const MAX_PLAN_TASKS = 500;
 
-const titleSchema = z.string().min(1).max(200).describe('One line, shown in lists');
-const promptSchema = z
+export const titleSchema = z.string().min(1).max(200).describe('One line, shown in lists');
+export const promptSchema = z
   .string()
   .min(1)
   .max(100_000)
   .describe('What the agent is asked to do: typed into the agent once it is at its prompt');
-const prioritySchema = z
+export const prioritySchema = z
   .number()
   .int()
   .min(-1000)
   .max(1000)
   .describe('Higher first among ready tasks (default 0); ties go to the older task');
-const profileSchema = z
+export const taskProfileSchema = z
   .enum(PROFILE_NAMES)
   .describe('The agent profile to run it with (default: the daemon’s agent profile, e.g. claude)');
-const modelSchema = optionValueSchema(200).describe('Agent CLIs: the model (--model)');
-const permissionModeSchema = optionValueSchema(50).describe(
+export const taskModelSchema = optionValueSchema(200).describe('Agent CLIs: the model (--model)');
+export const taskPermissionModeSchema = optionValueSchema(50).describe(
   "Agent CLIs: the permission mode (--permission-mode), checked against the profile's modes at dispatch",
 );
-const attemptsSchema = z
+export const attemptsSchema = z
   .number()
   .int()
   .min(1)
@@ -55,7 +56,7 @@ const attemptsSchema = z
     `Best of N: how many agents work on it side by side (1-${MAX_TASK_ATTEMPTS}); \`wtp task pick\` merges the winner`,
   );
 export const MAX_TASK_RETRIES = 5;
-const retriesSchema = z
+export const retriesSchema = z
   .number()
   .int()
   .min(0)
@@ -65,8 +66,8 @@ const retriesSchema = z
   );
 export const taskVariantSchema = z
   .strictObject({
-    profile: profileSchema.optional(),
-    model: modelSchema.optional(),
+    profile: taskProfileSchema.optional(),
+    model: taskModelSchema.optional(),
   })
   .describe('Profile and/or model of one best-of-N attempt');
 const variantsSchema = z
@@ -88,7 +89,7 @@ const fixChecksSchema = z
   .describe(
     `How many times its agent gets its pull request's failing checks as feedback by itself (0-${MAX_FIX_CHECKS}; default: config forge.fixChecks, 0: never)`,
   );
-const labelsSchema = z
+export const labelsSchema = z
   .array(z.string().min(1).max(50))
   .max(MAX_TASK_LABELS)
   .describe(`Free-form tags for filtering, at most ${MAX_TASK_LABELS}, each 1-50 characters`);
@@ -156,9 +157,9 @@ export const taskSchema = z.object({
   status: taskStatusSchema,
   priority: prioritySchema,
   dependsOn: z.array(z.string()).describe('Ids of the tasks that must be done before this one starts'),
-  profile: profileSchema.optional(),
-  model: modelSchema.optional(),
-  permissionMode: permissionModeSchema.optional(),
+  profile: taskProfileSchema.optional(),
+  model: taskModelSchema.optional(),
+  permissionMode: taskPermissionModeSchema.optional(),
   attempts: attemptsSchema,
   variants: z.array(taskVariantSchema),
   retries: retriesSchema.nullable(),
@@ -213,6 +214,25 @@ export const taskSchema = z.object({
           }),
         )
         .describe('Each claim of it, oldest first'),
+      refusals: z
+        .array(
+          z.object({
+            machine: z.string(),
+            code: z.enum(FLEET_REFUSAL_CODES),
+            reason: z.string(),
+            at: isoTimeSchema,
+          }),
+        )
+        .default([])
+        .describe(
+          'Machines that will not run it (their fleet.acceptTasks: a shell or command, a bypass permission mode, …) and why; they do not claim it',
+        ),
+      gone: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Its row is gone from the fleet database (the database was dropped and made again, or replaced): kept here because this machine ran it, its run let go',
+        ),
     })
     .optional()
     .describe("A task of the fleet's graph (issue 21): where it runs, and every claim of it"),
@@ -222,9 +242,9 @@ export type TaskView = z.infer<typeof taskSchema>;
 /** What a task may say about how it runs (`wtp task add` and plan files alike). */
 const taskOptions = {
   priority: prioritySchema.optional(),
-  profile: profileSchema.optional(),
-  model: modelSchema.optional(),
-  permissionMode: permissionModeSchema.optional(),
+  profile: taskProfileSchema.optional(),
+  model: taskModelSchema.optional(),
+  permissionMode: taskPermissionModeSchema.optional(),
   attempts: attemptsSchema.optional(),
   variants: variantsSchema.optional(),
   retries: retriesSchema.optional(),

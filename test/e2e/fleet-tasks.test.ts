@@ -84,7 +84,11 @@ describe('fleet tasks on three daemons', () => {
     // A lease is a liveness promise on the wall clock: a daemon that cannot renew it in time is taken
     // for gone, and its task runs again elsewhere. 1.5 s lapsed under CI's load (a task ran twice, as
     // designed for a machine that stalls); 5 s (renewed every 1.7 s) keeps the kill test short.
-    await rig.setUp(machines, { config: () => `${FAST_FLEET}  leaseMs: 5000\n  taskSlots: 1\n` });
+    // `cmd` tasks: every machine here takes them from the fleet (not the default, issue 30).
+    await rig.setUp(machines, {
+      config: () =>
+        `${FAST_FLEET}  leaseMs: 5000\n  taskSlots: 1\n  acceptTasks:\n    profiles: [claude, cmd]\n`,
+    });
     dir = rig.home('alpha').path('shared');
     mkdirSync(dir);
     // One repository, a clone of it on every machine (its origin: the same URL).
@@ -134,7 +138,8 @@ describe('fleet tasks on three daemons', () => {
       async () => (await tasks('alpha')).filter((t) => t.status === 'review').length === 3,
     );
     // `after` waits for done, not review: `one` is merged from another machine (its holder carries
-    // the merge out in its clone), the two others moved to done, each from any machine.
+    // the merge out in its clone), the two others moved to done by the machine that added them
+    // (a third machine may not: issue 30).
     expect((await task('alpha', 'after')).status).toBe('ready');
     const holder = (await task('alpha', 'one')).fleet?.machine ?? '';
     const merger = machines.find((m) => m !== holder) as string;
@@ -145,7 +150,11 @@ describe('fleet tasks on three daemons', () => {
       'one\n',
     );
     for (const t of ['two', 'three']) {
-      expect((await rig.home('charlie').run(['task', 'move', t, 'done'])).code).toBe(0);
+      const holder = (await task('alpha', t)).fleet?.machine ?? '';
+      const third = machines.find((m) => m !== 'alpha' && m !== holder) as string;
+      const refused = await rig.home(third).run(['task', 'move', t, 'done']);
+      expect(refused.stderr).toContain('[FLEET_TASK_NOT_YOURS]');
+      expect((await rig.home('alpha').run(['task', 'move', t, 'done'])).code).toBe(0);
     }
     release('after');
     await eventually(

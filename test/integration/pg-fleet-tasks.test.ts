@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgFleet } from '../../src/adapters/postgres/pg-fleet.js';
 import type { FleetTaskSpec, NewFleetTask } from '../../src/core/ports/fleet.js';
+import { rejection } from '../support/app-error.js';
 import { TestPostgres } from '../support/postgres.js';
 
 /**
@@ -36,7 +37,7 @@ describe('fleet tasks (real PostgreSQL)', () => {
     priority,
     status: 'ready',
   });
-  const status = async (id: string) => (await fleets.alpha?.tasks.list())?.find((t) => t.id === id);
+  const status = async (id: string) => (await fleets.alpha?.tasks.list())?.rows.find((t) => t.id === id);
 
   beforeAll(async () => {
     await server.start();
@@ -122,16 +123,17 @@ describe('fleet tasks (real PostgreSQL)', () => {
     expect(now?.runs[0]?.reason).toMatch(/came too late/);
   });
 
-  it('a user moves a task from any machine; a move that raced another changes nothing', async () => {
+  it('a user moves a task from the machine that added it (or holds it); a move that raced another changes nothing', async () => {
     const a = fleets.alpha as PgFleet;
     await a.tasks.add([task('cancel-me')]);
     const [claimed] = await (fleets.bravo as PgFleet).tasks.claim([REPO], 1, 60_000);
-    expect(
-      await (fleets.charlie as PgFleet).tasks.move('cancel-me', 'running', 'cancelled', 'cancelled by user'),
-    ).toBe(true);
-    expect(await (fleets.charlie as PgFleet).tasks.move('cancel-me', 'running', 'ready', 'again')).toBe(
-      false,
+    // Neither its creator nor its holder (issue 30).
+    const third = await rejection(
+      (fleets.charlie as PgFleet).tasks.move('cancel-me', 'running', 'cancelled', 'cancelled by user'),
     );
+    expect(third.code).toBe('FLEET_TASK_NOT_YOURS');
+    expect(await a.tasks.move('cancel-me', 'running', 'cancelled', 'cancelled by user')).toBe(true);
+    expect(await a.tasks.move('cancel-me', 'running', 'ready', 'again')).toBe(false);
     const t = await status('cancel-me');
     expect(t).toMatchObject({ status: 'cancelled', leaseMachine: null, runId: null });
     expect(t?.runs[0]?.status).toBe('cancelled');
@@ -147,14 +149,31 @@ describe('fleet tasks (real PostgreSQL)', () => {
     const asCharlie = new pg.Client({ connectionString: urls.charlie as string });
     await asCharlie.connect();
     try {
+      // Neither its creator nor its holder: row-level security leaves charlie no row to update (and
+      // the guard refuses it where it could: test/integration/pg-fleet-trust.test.ts).
       await expect(
         asCharlie.query("UPDATE wtp.tasks SET lease_machine = 'alpha' WHERE id = 'guarded'"),
-      ).rejects.toThrow(/only for a machine of this role/);
+      ).resolves.toMatchObject({ rowCount: 0 });
       await expect(
         asCharlie.query(
           "UPDATE wtp.tasks SET lease_machine = 'charlie', run_id = 'charlie-x' WHERE id = 'guarded'",
         ),
-      ).rejects.toThrow(/under a live lease/);
+      ).resolves.toMatchObject({ rowCount: 0 });
+      // Its creator may not give the lease to another of its machines, nor take it over live.
+      const asAlpha = new pg.Client({ connectionString: urls.alpha as string });
+      await asAlpha.connect();
+      try {
+        await expect(
+          asAlpha.query("UPDATE wtp.tasks SET lease_machine = 'alpha' WHERE id = 'guarded'"),
+        ).rejects.toThrow(/only for a machine of this role|a lease may be taken only/);
+        await expect(
+          asAlpha.query(
+            "UPDATE wtp.tasks SET lease_machine = 'alpha', run_id = 'alpha-x' WHERE id = 'guarded'",
+          ),
+        ).rejects.toThrow(/under a live lease/);
+      } finally {
+        await asAlpha.end();
+      }
     } finally {
       await asCharlie.end();
     }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG_MIGRATIONS } from '../../src/adapters/postgres/pg-migrations.js';
 import { PgFleet } from '../../src/adapters/postgres/pg-fleet.js';
 import { rejection } from '../support/app-error.js';
 import { TestPostgres } from '../support/postgres.js';
@@ -90,7 +91,7 @@ describe('the fleet database over TLS (real PostgreSQL, certificates made with o
 
   it('verify-full with the CA that signed the server’s certificate connects, over TLS', async () => {
     const f = fleet(`sslmode=verify-full&sslrootcert=${join(dir, 'fleet-ca.crt')}`);
-    expect(await f.migrate()).toEqual([1, 2, 3]);
+    expect(await f.migrate()).toEqual(PG_MIGRATIONS.map((m) => m.version));
     const [row] = await server.admin<{ ssl: boolean }>(
       "SELECT bool_or(ssl) AS ssl FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) WHERE application_name = 'wtp tls'",
     );

@@ -5,6 +5,7 @@ import type { MachineAnnouncement } from '../../src/core/ports/fleet.js';
 import type { AgentView } from '../../src/protocol/agent.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
 import { rejection } from '../support/app-error.js';
+import { view as validView } from '../support/report-events.js';
 import { TestPostgres } from '../support/postgres.js';
 
 /**
@@ -52,7 +53,7 @@ describe('the fleet database (real PostgreSQL)', () => {
 
   it('the owner migrates once; machines join under their own roles and read each other', async () => {
     const owner = fleet(server.url('wtp_admin', server.adminPassword, 'fleet'), 'admin');
-    expect(await owner.migrate()).toEqual([1, 2, 3]);
+    expect(await owner.migrate()).toEqual([1, 2, 3, 4]);
     expect(await owner.migrate()).toEqual([]);
     const a = fleet(urls.alpha as string, 'alpha');
     const b = fleet(urls.bravo as string, 'bravo');
@@ -60,6 +61,7 @@ describe('the fleet database (real PostgreSQL)', () => {
       publishedSeq: 0,
       role: 'wtp_alpha',
       sharedRole: false,
+      databaseId: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
     await b.publisher.join(me('bravo'), 7);
     await a.publisher.publish({
@@ -73,7 +75,7 @@ describe('the fleet database (real PostgreSQL)', () => {
     expect(snap.agents.map((x) => [x.machine, x.view.name])).toEqual([['alpha', 'api']]);
     expect(snap.cursors.get('alpha')).toEqual({ logId: 'log-alpha', seq: 3 });
     const after = await b.reader.eventsAfter(new Map([['alpha', 1]]), 'bravo', 100);
-    expect(after.map((r) => [r.machine, r.event.seq])).toEqual([
+    expect(after.map((r) => [r.machine, r.seq])).toEqual([
       ['alpha', 2],
       ['alpha', 3],
     ]);
@@ -218,10 +220,10 @@ function event(seq: number, agentId: string): WtpEvent {
     agentId,
     workspaceId: 'ws-1',
     type: 'agent.inputSent',
-    data: { bytes: seq, via: 'api' },
+    data: { text: 'x', bytes: seq, enter: false, truncated: false, via: 'api' },
   } as unknown as WtpEvent;
 }
 
 function view(id: string, name: string): AgentView {
-  return { id, name, workspace: 'default', state: 'running' } as unknown as AgentView;
+  return { ...validView(id, name, 'ws-1', 'default'), state: 'running' };
 }

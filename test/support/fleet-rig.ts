@@ -56,6 +56,23 @@ export class FleetRig {
     return h;
   }
 
+  /**
+   * The fleet database dropped (its connections ended) and made again, empty, with the same name,
+   * grants and owner, its schema made by `wtp fleet migrate`: what an administrator's mistake, or a
+   * restore from nothing, does under the machines (issue 30).
+   */
+  async replaceDatabase(): Promise<void> {
+    await this.pg.admin('DROP DATABASE fleet WITH (FORCE)');
+    await this.pg.admin('CREATE DATABASE fleet OWNER wtp_admin');
+    await this.pg.admin('REVOKE ALL ON DATABASE fleet FROM PUBLIC');
+    for (const m of Object.keys(this.homes))
+      await this.pg.admin(`GRANT CONNECT ON DATABASE fleet TO wtp_${m}`);
+    const admin = new TestHome({ WTP_FLEET_URL: this.pg.url('wtp_admin', this.pg.adminPassword, 'fleet') });
+    const migrated = await admin.run(['fleet', 'migrate']);
+    await admin.cleanup();
+    expect(migrated.code, migrated.stderr).toBe(0);
+  }
+
   async up(machine: string): Promise<void> {
     const r = await this.home(machine).run(
       ['up', '--detach'],

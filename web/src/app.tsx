@@ -4,6 +4,7 @@ import { isUnauthorized } from './api.js';
 import { EventHubProvider, useStreamStatus } from './event-hub.js';
 import { Fleet } from './fleet/fleet.js';
 import { Inbox, needingYou } from './inbox.js';
+import { RenderGuard } from './render-guard.js';
 import { go, useRoute, VIEWS, type View } from './route.js';
 import { useFleet } from './use-fleet.js';
 import { useNow } from './use-now.js';
@@ -17,8 +18,13 @@ const TaskBoard = lazy(() => import('./tasks/task-board.js').then((m) => ({ defa
 const Review = lazy(() => import('./review/review.js').then((m) => ({ default: m.Review })));
 const Metrics = lazy(() => import('./metrics/metrics.js').then((m) => ({ default: m.Metrics })));
 
+/** A view loaded when first opened; one that cannot be drawn says so in its place. */
 function Lazy({ children }: { children: ReactNode }) {
-  return <Suspense fallback={<Loader size="sm" />}>{children}</Suspense>;
+  return (
+    <RenderGuard kind="view" what="this view">
+      <Suspense fallback={<Loader size="sm" />}>{children}</Suspense>
+    </RenderGuard>
+  );
 }
 
 const STATUS_COLOR = {
@@ -98,10 +104,14 @@ function Shell({ hubError }: { hubError: Error | null }) {
               ))}
             </Tabs.List>
             <Tabs.Panel value="fleet">
-              <Fleet agents={fleet.agents} loaded={fleet.loaded} />
+              <RenderGuard kind="view" what="the Fleet view">
+                <Fleet agents={fleet.agents} loaded={fleet.loaded} />
+              </RenderGuard>
             </Tabs.Panel>
             <Tabs.Panel value="inbox">
-              <Inbox agents={fleet.agents} now={now} />
+              <RenderGuard kind="view" what="the Inbox">
+                <Inbox agents={fleet.agents} now={now} />
+              </RenderGuard>
             </Tabs.Panel>
             <Tabs.Panel value="terminal">
               <Lazy>

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PushRequest } from '../../core/ports/git.js';
 import { gitRunner } from './git-exec.js';
 import { CliGitDelivery } from './git-delivery.js';
-import { maskCredentials, parsePorcelain } from './git-push.js';
+import { parsePorcelain } from './git-push.js';
+import { maskUrlCredentials } from '../../protocol/url-credentials.js';
 
 /** Real git against a real bare repository as `origin`. */
 const git = gitRunner(process.env);
@@ -127,9 +128,25 @@ describe('CliGitDelivery (real git, a bare repository as origin)', () => {
     expect(await delivery.remotes(repo)).toEqual(['fork', 'origin']);
     expect(await delivery.remoteUrl(repo, 'fork')).toBe('https://***@github.com/me/shop.git');
     expect(await delivery.remoteUrl(repo, 'nope')).toBeNull();
-    expect(maskCredentials("fatal: unable to access 'https://x:tok@host/r.git/'")).toBe(
+    expect(maskUrlCredentials("fatal: unable to access 'https://x:tok@host/r.git/'")).toBe(
       "fatal: unable to access 'https://***@host/r.git/'",
     );
+    // A token in the query string (GitLab's private_token) is masked too (issue 30).
+    await run(repo, 'remote', 'add', 'lab', 'https://gitlab.example/me/shop.git?private_token=glpat-secret');
+    expect(await delivery.remoteUrl(repo, 'lab')).toBe(
+      'https://gitlab.example/me/shop.git?private_token=***',
+    );
+  });
+
+  it('a failing push to a URL with a token in its query says git’s words without the token', async () => {
+    await run(repo, 'remote', 'add', 'lab', 'https://127.0.0.1:1/nowhere.git?private_token=glpat-secret');
+    const lines: string[] = [];
+    const e = await rejection(
+      delivery.push(repo, request({ remote: 'lab', timeoutMs: 30_000, progress: (l) => lines.push(l) })),
+    );
+    expect(e.code).toBe('GIT_FAILED');
+    expect(JSON.stringify(e)).toContain('private_token=***');
+    expect(JSON.stringify(e) + lines.join('\n')).not.toContain('glpat-secret');
   });
 
   it('a failing push (no such remote path) is GIT_FAILED with git’s words, credentials masked', async () => {

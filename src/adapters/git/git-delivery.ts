@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { AppError } from '../../core/errors.js';
 import type { GitDelivery, PushOutcome, PushRequest } from '../../core/ports/git.js';
 import { gitRunner, type Git, type GitEnv } from './git-exec.js';
-import { maskCredentials, parsePorcelain, pushStatusOf, rejection, runPush } from './git-push.js';
+import { parsePorcelain, pushStatusOf, rejection, runPush } from './git-push.js';
 import { split0 } from './merge-tree.js';
+import { maskUrlCredentials } from '../../protocol/url-credentials.js';
 
 /**
  * Delivery of branches with the git CLI (argument arrays only): `git push --porcelain` with a
@@ -25,7 +26,7 @@ export class CliGitDelivery implements GitDelivery {
 
   async remoteUrl(repo: string, remote: string): Promise<string | null> {
     const r = await this.git(['config', '--get', `remote.${remote}.url`], { cwd: repo, okCodes: [1] });
-    return r.code === 0 ? maskCredentials(r.stdout.trim()) : null;
+    return r.code === 0 ? maskUrlCredentials(r.stdout.trim()) : null;
   }
 
   async push(repo: string, req: PushRequest): Promise<PushOutcome> {

@@ -2,20 +2,16 @@ import { AppError } from '../../core/errors.js';
 import type { PushStatus } from '../../core/ports/git.js';
 import { ChildGroups } from '../group-child.js';
 import type { GitEnv } from './git-exec.js';
+import { maskUrlCredentials } from '../../protocol/url-credentials.js';
 
 /** After SIGTERM at the time limit, a push that still runs gets SIGKILL this much later. */
 const KILL_GRACE_MS = 2_000;
 const STDERR_KEPT = 16 * 1024;
 const STDOUT_KEPT = 4 * 1024 * 1024;
 
-/** `scheme://user:secret@host` → `scheme://***@host`: credentials in remote URLs are never shown or logged. */
-export function maskCredentials(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
-}
-
 /** A line of git's stderr as the user may see it: no credentials, no control characters (a remote's words). */
 function shown(line: string): string {
-  return maskCredentials(line).replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+  return maskUrlCredentials(line).replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
 
 /** One ref line of `git push --porcelain`: its flag and summary. */
@@ -63,7 +59,7 @@ export function rejection(ref: PorcelainRef, remote: string, branch: string): Ap
     reason,
     remote,
     branch,
-    message: maskCredentials(said),
+    message: maskUrlCredentials(said),
   });
 }
 
@@ -114,5 +110,5 @@ export async function runPush(
       ? 'git is not installed (not found on PATH).'
       : r.spawnError.message
     : r.stderr;
-  return { code: r.code, stdout: r.stdout, stderr: maskCredentials(stderr), timedOut: r.timedOut };
+  return { code: r.code, stdout: r.stdout, stderr: maskUrlCredentials(stderr), timedOut: r.timedOut };
 }

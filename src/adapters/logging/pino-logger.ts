@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import type { Logger } from '../../core/ports/daemon.js';
 import { describeStorageCode } from '../../core/model/storage-errors.js';
+import { maskUrlCredentials } from '../../protocol/url-credentials.js';
 import { RotatingFile, type LogFs, type WriteHealth } from './rotating-file.js';
 
 export interface DaemonLogger extends Logger {
@@ -38,7 +39,8 @@ export function createDaemonLogger(opts: {
   });
   const p = pino(
     { level: opts.level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
-    { write: (s: string) => dest.write(s) },
+    // No credentials in a log line: a URL's token or password is shown as *** (issue 30).
+    { write: (s: string) => dest.write(maskUrlCredentials(s)) },
   );
   return {
     debug: (o, m) => p.debug(o, m),

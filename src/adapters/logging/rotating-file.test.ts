@@ -247,3 +247,23 @@ describe('the daemon logger on a full disk', () => {
     expect(lines[1]?.droppedBytes).toBe(health[0]?.ok === false ? health[0].droppedBytes : -1);
   });
 });
+
+describe('the daemon logger and credentials', () => {
+  it('writes no URL’s token or password (issue 30)', () => {
+    const logger = createDaemonLogger({ file: log, level: 'info', maxBytes: 100_000, files: 2 });
+    logger.warn(
+      {
+        remote: 'https://oauth2:glpat-secret@gitlab.example/r.git',
+        err: 'see https://h/r?private_token=tok-1',
+      },
+      'push failed for https://ghp_abc123@github.com/team/app.git',
+    );
+    logger.close();
+    const text = read(log);
+    for (const secret of ['glpat-secret', 'tok-1', 'ghp_abc123']) expect(text).not.toContain(secret);
+    const line = JSON.parse(text) as { remote: string; err: string; msg: string };
+    expect(line.remote).toBe('https://***@gitlab.example/r.git');
+    expect(line.err).toBe('see https://h/r?private_token=***');
+    expect(line.msg).toBe('push failed for https://***@github.com/team/app.git');
+  });
+});

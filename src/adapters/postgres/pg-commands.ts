@@ -1,5 +1,10 @@
 import type { CallResult, CommandRow, FleetCall, FleetCommands } from '../../core/ports/fleet.js';
+import { fleetCallResultSchema, fleetCallSchema } from '../../protocol/fleet-rows.js';
 import { COMMAND_CHANNEL, RESULT_CHANNEL, type PgDb } from './pg-db.js';
+import { validRows } from './pg-rows.js';
+
+/** A command whose input failed validation: carried out as nothing, refused (its sender is told). */
+const INVALID_CALL: FleetCall = { route: '(invalid)', params: {}, query: {}, body: null };
 
 /** Commands for other machines' agents: written by the sender, taken once and answered by the target. */
 export class PgCommands implements FleetCommands {
@@ -22,9 +27,24 @@ export class PgCommands implements FleetCommands {
   ): Promise<{ status: 'pending' | 'running' | 'done' | 'expired'; result: CallResult | null }> {
     const r = await this.db.query<{
       status: 'pending' | 'running' | 'done' | 'expired';
-      result: CallResult | null;
+      result: unknown;
     }>('SELECT status, result FROM wtp.commands WHERE id = $1', [id]);
-    return r.rows[0] ?? { status: 'expired', result: null };
+    const row = r.rows[0];
+    if (!row) return { status: 'expired', result: null };
+    if (row.result === null) return { status: row.status, result: null };
+    const [result] = validRows('results', [row.result], fleetCallResultSchema, this.db.invalid, {
+      key: () => id,
+    });
+    return {
+      status: row.status,
+      result: result ?? {
+        status: 502,
+        body: {
+          code: 'INTERNAL',
+          message: `The answer to fleet command ${id} was not valid (see \`wtp fleet\`).`,
+        },
+      },
+    };
   }
 
   async take(limit: number): Promise<CommandRow[]> {
@@ -32,7 +52,7 @@ export class PgCommands implements FleetCommands {
       id: string;
       sender: string;
       sender_role: string | null;
-      input: FleetCall;
+      input: unknown;
       expired: boolean;
     }>(
       `UPDATE wtp.commands c SET status = 'running'
@@ -47,7 +67,11 @@ export class PgCommands implements FleetCommands {
         id: Number(row.id),
         sender: row.sender,
         senderRole: row.sender_role ?? '?',
-        call: row.input,
+        call:
+          validRows('commands', [row.input], fleetCallSchema, this.db.invalid, {
+            machine: () => row.sender,
+            key: () => row.id,
+          })[0] ?? INVALID_CALL,
         expired: row.expired,
       }))
       .sort((a, b) => a.id - b.id);

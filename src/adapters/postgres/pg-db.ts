@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { createPool, fleetError, redactUrl } from './pg-connection.js';
 import { migrate } from './pg-migrations.js';
+import type { InvalidRowSink } from './pg-rows.js';
 
 /** The channel a machine's publications are announced on (payload: the machine's name). */
 export const FLEET_CHANNEL = 'wtp_fleet';
@@ -27,6 +28,8 @@ export class PgDb {
     readonly url: string,
     readonly machine: string,
     onIdleError: (err: Error) => void,
+    /** Told of every row that failed validation (skipped). */
+    readonly invalid: InvalidRowSink = () => undefined,
   ) {
     this.database = redactUrl(url);
     this.pool = createPool(url, `wtp ${machine}`, onIdleError);
@@ -63,8 +66,18 @@ export class PgDb {
     try {
       return await this.pool.query<R>(sql, params);
     } catch (err) {
+      this.schemaGone(err);
       throw fleetError(err, this.database);
     }
+  }
+
+  /**
+   * The schema is gone (the database was dropped and made again, or its schema dropped): the next
+   * use migrates again — or says who must (FLEET_SCHEMA_MISSING) — instead of failing the same way.
+   */
+  private schemaGone(err: unknown): void {
+    const code = (err as { code?: unknown }).code;
+    if (code === '42P01' || code === '3F000' || code === '42883') this.migrated = false;
   }
 
   async tx<T>(work: (c: pg.ClientBase) => Promise<T>, isolation = 'READ COMMITTED'): Promise<T> {
@@ -78,6 +91,7 @@ export class PgDb {
       return out;
     } catch (err) {
       await c.query('ROLLBACK').catch((e: unknown) => (broken = e as Error));
+      this.schemaGone(err);
       throw fleetError(err, this.database);
     } finally {
       c.release(broken); // a connection that could not even roll back is not given back to the pool

@@ -3,6 +3,7 @@ import { PgCommands } from './pg-commands.js';
 import { PgDb } from './pg-db.js';
 import { PgPublisher } from './pg-publisher.js';
 import { PgReader } from './pg-reader.js';
+import type { InvalidRowSink } from './pg-rows.js';
 import { PgTasks } from './pg-tasks.js';
 
 /**
@@ -16,8 +17,14 @@ export class PgFleet implements FleetPort {
   readonly tasks: PgTasks;
   private readonly db: PgDb;
 
-  constructor(url: string, machine: string, onIdleError: (err: Error) => void) {
-    this.db = new PgDb(url, machine, onIdleError);
+  /** `onInvalidRow`: told of every row read that failed validation against the protocol (skipped). */
+  constructor(
+    url: string,
+    machine: string,
+    onIdleError: (err: Error) => void,
+    onInvalidRow: InvalidRowSink = () => undefined,
+  ) {
+    this.db = new PgDb(url, machine, onIdleError, onInvalidRow);
     this.publisher = new PgPublisher(this.db);
     this.reader = new PgReader(this.db);
     this.commands = new PgCommands(this.db);

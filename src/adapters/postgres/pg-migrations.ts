@@ -3,12 +3,14 @@ import { AppError } from '../../core/errors.js';
 import m0001 from './migrations/0001-fleet.js';
 import m0002 from './migrations/0002-commands.js';
 import m0003 from './migrations/0003-tasks.js';
+import m0004 from './migrations/0004-trust.js';
 
 /** The fleet schema's migrations, in order: append, never edit one that has shipped. */
 export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 1, sql: m0001 },
   { version: 2, sql: m0002 },
   { version: 3, sql: m0003 },
+  { version: 4, sql: m0004 },
 ];
 const LATEST = PG_MIGRATIONS.length;
 /** Serializes migrations of daemons starting together (any number: it only names the lock). */

@@ -62,12 +62,18 @@ export class PgPublisher implements FleetPublisher {
           values,
         );
       }
-      const who = await c.query<{ role: string; shared: boolean }>(
+      const who = await c.query<{ role: string; shared: boolean; id: string | null }>(
         `SELECT current_user AS role,
-           EXISTS (SELECT 1 FROM wtp.machines WHERE owner = current_user AND name <> $1) AS shared`,
+           EXISTS (SELECT 1 FROM wtp.machines WHERE owner = current_user AND name <> $1) AS shared,
+           (SELECT id FROM wtp.fleet_identity ORDER BY created_at LIMIT 1) AS id`,
         [me.name],
       );
-      return { publishedSeq, role: who.rows[0]?.role ?? '', sharedRole: who.rows[0]?.shared ?? false };
+      return {
+        publishedSeq,
+        role: who.rows[0]?.role ?? '',
+        sharedRole: who.rows[0]?.shared ?? false,
+        databaseId: who.rows[0]?.id ?? '',
+      };
     });
   }
 

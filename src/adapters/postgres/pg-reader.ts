@@ -7,21 +7,38 @@ import type {
   MachineRow,
 } from '../../core/ports/fleet.js';
 import type { AgentView } from '../../protocol/agent.js';
-import type { WtpEvent } from '../../protocol/events.js';
+import {
+  fleetAgentRowSchema,
+  fleetEventRowSchema,
+  fleetMachineRowSchema,
+  MAX_FLEET_DOCUMENT_BYTES,
+} from '../../protocol/fleet-rows.js';
 import { connectionConfig, fleetError } from './pg-connection.js';
 import { COMMAND_CHANNEL, FLEET_CHANNEL, ms, RESULT_CHANNEL, TASK_CHANNEL, type PgDb } from './pg-db.js';
+import { validRows } from './pg-rows.js';
 
 interface MachineSql {
-  name: string;
-  log_id: string;
-  version: string;
-  started_at: number;
-  heartbeat_at: number;
-  read_at: number;
-  ssh: string | null;
-  capacity: number;
-  repos: string[];
+  name: unknown;
+  log_id: unknown;
+  version: unknown;
+  started_at: unknown;
+  heartbeat_at: unknown;
+  read_at: unknown;
+  ssh: unknown;
+  capacity: unknown;
+  repos: unknown;
   agents: string;
+}
+
+/** An agent's row: its machine, its view (null when over the limit), the view's size. */
+const AGENT_COLUMNS = `machine, id, CASE WHEN octet_length(view::text) <= ${MAX_FLEET_DOCUMENT_BYTES} THEN view END AS view,
+  octet_length(view::text) AS size`;
+
+interface AgentSql {
+  machine: unknown;
+  id: unknown;
+  view: unknown;
+  size: number;
 }
 
 /**
@@ -38,7 +55,7 @@ export class PgReader implements FleetReader {
          (SELECT count(*) FROM wtp.agents a WHERE a.machine = m.name) AS agents
        FROM wtp.machines m ORDER BY m.name`,
     );
-    return r.rows.map((m) => ({
+    const rows = r.rows.map((m) => ({
       name: m.name,
       logId: m.log_id,
       version: m.version,
@@ -50,12 +67,38 @@ export class PgReader implements FleetReader {
       repos: m.repos,
       agents: Number(m.agents),
     }));
+    return validRows('machines', rows, fleetMachineRowSchema, this.db.invalid, { key: (m) => m.name });
+  }
+
+  /** Agents' rows as read: the valid ones; the others skipped and reported. */
+  private agents(rows: AgentSql[]): { machine: string; view: AgentView }[] {
+    const out: { machine: string; view: AgentView }[] = [];
+    for (const row of rows) {
+      // Fields a machine of an older version does not publish (pull requests: issue 20; permission
+      // modes: issue 29) are absent, not invalid.
+      if (typeof row.view === 'object' && row.view !== null && !Array.isArray(row.view)) {
+        row.view = { pullRequest: null, permission: null, ...(row.view as Record<string, unknown>) };
+      }
+      const [valid] = validRows('agents', [row], fleetAgentRowSchema, this.db.invalid, {
+        machine: (a) => a.machine,
+        key: (a) => a.id,
+        tooLarge: (a) => Number(a.size) > MAX_FLEET_DOCUMENT_BYTES,
+      });
+      if (!valid) continue;
+      if (valid.view.id === row.id) out.push({ machine: valid.machine, view: valid.view });
+      else this.mismatch('agents', valid.machine, String(row.id), 'view.id: not the id of its row');
+    }
+    return out;
+  }
+
+  private mismatch(table: 'agents' | 'events', machine: string, key: string, issue: string): void {
+    this.db.invalid({ table, machine, key: key.slice(0, 100).replace(/[^\x20-\x7e]/g, '?'), issue });
   }
 
   async snapshot(except: string): Promise<FleetSnapshot> {
     return this.db.tx(async (c) => {
-      const agents = await c.query<{ machine: string; view: AgentView }>(
-        'SELECT machine, view FROM wtp.agents WHERE machine <> $1 ORDER BY machine, id',
+      const agents = await c.query<AgentSql>(
+        `SELECT ${AGENT_COLUMNS} FROM wtp.agents WHERE machine <> $1 ORDER BY machine, id`,
         [except],
       );
       const cursors = await c.query<{ name: string; log_id: string; published_seq: string }>(
@@ -63,7 +106,7 @@ export class PgReader implements FleetReader {
         [except],
       );
       return {
-        agents: agents.rows,
+        agents: this.agents(agents.rows),
         cursors: new Map(
           cursors.rows.map((m) => [m.name, { logId: m.log_id, seq: Number(m.published_seq) }]),
         ),
@@ -73,11 +116,11 @@ export class PgReader implements FleetReader {
 
   async agentsById(ids: string[]): Promise<{ machine: string; view: AgentView }[]> {
     if (ids.length === 0) return [];
-    const r = await this.db.query<{ machine: string; view: AgentView }>(
-      'SELECT machine, view FROM wtp.agents WHERE id = ANY($1::text[])',
+    const r = await this.db.query<AgentSql>(
+      `SELECT ${AGENT_COLUMNS} FROM wtp.agents WHERE id = ANY($1::text[])`,
       [ids],
     );
-    return r.rows;
+    return this.agents(r.rows);
   }
 
   async eventsAfter(
@@ -85,14 +128,30 @@ export class PgReader implements FleetReader {
     except: string,
     limit: number,
   ): Promise<FleetEventRow[]> {
-    const r = await this.db.query<{ machine: string; event: WtpEvent }>(
-      `SELECT e.machine, e.event FROM wtp.events e
+    const r = await this.db.query<{ machine: string; seq: string; event: unknown; size: number }>(
+      `SELECT e.machine, e.seq,
+         CASE WHEN octet_length(e.event::text) <= ${MAX_FLEET_DOCUMENT_BYTES} THEN e.event END AS event,
+         octet_length(e.event::text) AS size
+       FROM wtp.events e
        LEFT JOIN jsonb_each_text($1::jsonb) c ON c.key = e.machine
        WHERE e.machine <> $2 AND e.seq > COALESCE(c.value::bigint, 0)
        ORDER BY e.machine, e.seq LIMIT $3`,
       [JSON.stringify(Object.fromEntries(cursors)), except, limit],
     );
-    return r.rows;
+    // An invalid event is skipped, not lost track of: its seq still moves the cursor past it.
+    return r.rows.map((row) => {
+      const [valid] = validRows('events', [row], fleetEventRowSchema, this.db.invalid, {
+        machine: (e) => e.machine,
+        key: (e) => e.seq,
+        tooLarge: (e) => Number(e.size) > MAX_FLEET_DOCUMENT_BYTES,
+      });
+      const seq = Number(row.seq);
+      if (valid && valid.event.seq !== seq)
+        this.mismatch('events', row.machine, row.seq, 'event.seq: not the seq of its row');
+      return valid && valid.event.seq === seq
+        ? { machine: row.machine, seq, event: valid.event }
+        : { machine: row.machine, seq, event: null };
+    });
   }
 
   async listen(on: FleetNotifications, lost: (err: Error) => void): Promise<() => Promise<void>> {

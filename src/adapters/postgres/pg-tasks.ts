@@ -1,35 +1,49 @@
 import { AppError } from '../../core/errors.js';
 import type {
-  FleetRun,
+  FleetTaskList,
   FleetTaskRow,
   FleetTasks,
-  FleetTaskSpec,
   FleetTaskStatus,
   NewFleetTask,
 } from '../../core/ports/fleet.js';
+import type { FleetRefusalCode } from '../../protocol/fleet-rows.js';
+import {
+  fleetRefusalSchema,
+  fleetRunSchema,
+  fleetTaskRowSchema,
+  MAX_FLEET_DOCUMENT_BYTES,
+} from '../../protocol/fleet-rows.js';
 import { ms, TASK_CHANNEL, type PgDb } from './pg-db.js';
+import { validRows } from './pg-rows.js';
 
 interface TaskSql {
-  id: string;
-  repo: string;
-  title: string;
-  spec: FleetTaskSpec;
-  deps: string[];
-  priority: number;
-  status: FleetTaskStatus;
-  status_reason: string | null;
-  created_by: string;
-  created_at: number;
-  updated_at: number;
-  lease_machine: string | null;
-  lease_until: number | null;
-  run_id: string | null;
-  runs: FleetRun[];
+  id: unknown;
+  repo: unknown;
+  title: unknown;
+  spec: unknown;
+  deps: unknown;
+  priority: unknown;
+  status: unknown;
+  status_reason: unknown;
+  created_by: unknown;
+  created_at: unknown;
+  updated_at: unknown;
+  lease_machine: unknown;
+  lease_until: unknown;
+  run_id: unknown;
+  runs: unknown;
+  refusals: unknown;
+  size: number;
 }
 
+/** A task's columns, its refusals, and its size (a row over the limit is not parsed). */
 const COLUMNS = `t.id, t.repo, t.title, t.spec, t.deps, t.priority, t.status, t.status_reason, t.created_by,
   ${ms('t.created_at')} AS created_at, ${ms('t.updated_at')} AS updated_at, t.lease_machine,
-  ${ms('t.lease_until')} AS lease_until, t.run_id, t.runs`;
+  ${ms('t.lease_until')} AS lease_until, t.run_id, t.runs,
+  (SELECT COALESCE(jsonb_agg(jsonb_build_object('machine', r.machine, 'code', r.code, 'reason', r.reason,
+     'at', ${ms('r.refused_at')}) ORDER BY r.machine), '[]'::jsonb)
+   FROM wtp.task_refusals r WHERE r.task = t.id) AS refusals,
+  (octet_length(t.spec::text) + octet_length(t.runs::text) + octet_length(t.title) + octet_length(t.repo)) AS size`;
 
 /** Epoch milliseconds now, in SQL (the database's clock). */
 const NOW_MS = `(extract(epoch FROM now()) * 1000)::float8`;
@@ -41,7 +55,7 @@ const endRun = (runParam: string, status: string, reason: string, from = "'runni
      ELSE r END ORDER BY n), '[]'::jsonb)
    FROM jsonb_array_elements(t.runs) WITH ORDINALITY AS x(r, n))`;
 
-function row(t: TaskSql): FleetTaskRow {
+function shape(t: TaskSql): Record<string, unknown> {
   return {
     id: t.id,
     repo: t.repo,
@@ -58,6 +72,8 @@ function row(t: TaskSql): FleetTaskRow {
     leaseUntil: t.lease_until,
     runId: t.run_id,
     runs: t.runs,
+    refusals: t.refusals,
+    size: t.size,
   };
 }
 
@@ -68,6 +84,39 @@ function row(t: TaskSql): FleetTaskRow {
  */
 export class PgTasks implements FleetTasks {
   constructor(private readonly db: PgDb) {}
+
+  /**
+   * Rows as read: the valid ones; the others skipped and reported (never acted on). A task's runs and
+   * refusals are checked one by one: a bad entry (written by the machine it names, which may write
+   * its own of anyone's task) is dropped and reported, the task kept.
+   */
+  private rows(rows: TaskSql[], unreadable: string[] = []): FleetTaskRow[] {
+    const tasks = validRows(
+      'tasks',
+      rows.map(shape),
+      fleetTaskRowSchema,
+      (bad) => {
+        unreadable.push(bad.key);
+        this.db.invalid(bad);
+      },
+      {
+        machine: (r) => r.createdBy,
+        key: (r) => r.id,
+        tooLarge: (r) => Number(r.size) > MAX_FLEET_DOCUMENT_BYTES,
+      },
+    );
+    return tasks.map((t) => ({
+      ...t,
+      runs: validRows('tasks', t.runs, fleetRunSchema, this.db.invalid, {
+        machine: (r) => r.machine,
+        key: () => `${t.id} run`,
+      }),
+      refusals: validRows('tasks', t.refusals, fleetRefusalSchema, this.db.invalid, {
+        machine: (r) => r.machine,
+        key: () => `${t.id} refusal`,
+      }),
+    }));
+  }
 
   async add(tasks: NewFleetTask[]): Promise<void> {
     await this.db.tx(async (c) => {
@@ -94,20 +143,22 @@ export class PgTasks implements FleetTasks {
     });
   }
 
-  async list(): Promise<FleetTaskRow[]> {
+  async list(): Promise<FleetTaskList> {
     const r = await this.db.query<TaskSql>(
       `SELECT ${COLUMNS} FROM wtp.tasks t ORDER BY t.priority DESC, t.created_at, t.id`,
     );
-    return r.rows.map(row);
+    const unreadable: string[] = [];
+    const rows = this.rows(r.rows, unreadable);
+    return { rows, unreadable };
   }
 
-  async claim(repos: string[], limit: number, leaseMs: number): Promise<FleetTaskRow[]> {
-    if (repos.length === 0 || limit <= 0) return [];
+  async claim(repos: string[], limit: number, leaseMs: number, only?: string[]): Promise<FleetTaskRow[]> {
+    if (repos.length === 0 || limit <= 0 || only?.length === 0) return [];
     return this.db.tx(async (c) => {
       const r = await c.query<TaskSql>(
         `WITH picked AS (
            SELECT t.id FROM wtp.tasks t
-           WHERE t.repo = ANY($1::text[])
+           WHERE t.repo = ANY($1::text[]) AND ($5::text[] IS NULL OR t.id = ANY($5::text[]))
              AND (t.status = 'ready' OR (t.status = 'running' AND t.lease_until < now()))
              AND NOT EXISTS (SELECT 1 FROM wtp.tasks d WHERE d.id = ANY(t.deps) AND d.status <> 'done')
            ORDER BY t.priority DESC, t.created_at, t.id
@@ -128,10 +179,10 @@ export class PgTasks implements FleetTasks {
                   'endedAt', NULL, 'status', 'running', 'reason', NULL))
          FROM leased WHERE t.id = leased.id
          RETURNING ${COLUMNS}`,
-        [repos, limit, this.db.machine, leaseMs],
+        [repos, limit, this.db.machine, leaseMs, only ?? null],
       );
-      if (r.rows.length > 0) await c.query('SELECT pg_notify($1, $2)', [TASK_CHANNEL, r.rows[0]?.id ?? '']);
-      return r.rows.map(row);
+      if (r.rows.length > 0) await c.query('SELECT pg_notify($1, $2)', [TASK_CHANNEL, String(r.rows[0]?.id)]);
+      return this.rows(r.rows);
     });
   }
 
@@ -144,6 +195,30 @@ export class PgTasks implements FleetTasks {
       [runIds, this.db.machine, leaseMs],
     );
     return r.rows.map((x) => x.run_id);
+  }
+
+  async refuse(refusals: { task: string; code: FleetRefusalCode; reason: string }[]): Promise<void> {
+    if (refusals.length === 0) return;
+    await this.db.tx(async (c) => {
+      await c.query(
+        `INSERT INTO wtp.task_refusals (task, machine, code, reason)
+         SELECT x.task, $2, x.code, left(x.reason, 1000) FROM jsonb_to_recordset($1::jsonb) AS x(task text, code text, reason text)
+         WHERE EXISTS (SELECT 1 FROM wtp.tasks t WHERE t.id = x.task)
+         ON CONFLICT (task, machine) DO UPDATE SET code = excluded.code, reason = excluded.reason,
+           refused_at = now()
+         WHERE (wtp.task_refusals.code, wtp.task_refusals.reason) IS DISTINCT FROM (excluded.code, excluded.reason)`,
+        [JSON.stringify(refusals), this.db.machine],
+      );
+      await c.query('SELECT pg_notify($1, $2)', [TASK_CHANNEL, refusals[0]?.task ?? '']);
+    });
+  }
+
+  async withdraw(tasks: string[]): Promise<void> {
+    if (tasks.length === 0) return;
+    await this.db.query('DELETE FROM wtp.task_refusals WHERE machine = $1 AND task = ANY($2::text[])', [
+      this.db.machine,
+      tasks,
+    ]);
   }
 
   async report(
@@ -182,6 +257,13 @@ export class PgTasks implements FleetTasks {
 
   async move(id: string, from: FleetTaskStatus, to: FleetTaskStatus, reason: string): Promise<boolean> {
     return this.db.tx(async (c) => {
+      const who = await c.query<{ created_by: string; lease_machine: string | null; mine: boolean }>(
+        `SELECT created_by, lease_machine, (wtp.owns(created_by) OR wtp.owns(lease_machine)) AS mine
+         FROM wtp.tasks WHERE id = $1`,
+        [id],
+      );
+      const task = who.rows[0];
+      if (task && !task.mine) throw notYours(id, task.created_by, task.lease_machine, this.db.machine);
       const letGo = to === 'ready' || to === 'backlog' || to === 'cancelled';
       const r = await c.query(
         `UPDATE wtp.tasks t SET status = $3, status_reason = $4, updated_at = now(),
@@ -196,4 +278,12 @@ export class PgTasks implements FleetTasks {
       return (r.rowCount ?? 0) > 0;
     });
   }
+}
+
+function notYours(task: string, createdBy: string, machine: string | null, me: string): AppError {
+  return new AppError(
+    'FLEET_TASK_NOT_YOURS',
+    `Fleet task ${task} was added on ${createdBy}${machine === null ? '' : ` and is held by ${machine}`}: only ${machine === null || machine === createdBy ? 'that machine' : 'those machines'} may move it, not ${me}. Run the command there (the database refuses it from here).`,
+    { task, createdBy, machine, me },
+  );
 }

@@ -167,6 +167,25 @@ export class SqliteStateStore implements StateStore, EventLog {
     return row.value;
   }
 
+  /**
+   * The identity of the fleet database this machine last joined (issue 30), or null: kept beside
+   * the log id, so a new local database starts without one.
+   */
+  fleetDatabaseId(): string | null {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'fleet_database_id'").get() as
+      { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  /** Remembers the fleet database's identity (throws when the database cannot be written). */
+  rememberFleetDatabaseId(id: string): void {
+    this.db
+      .prepare(
+        "INSERT INTO meta (key, value) VALUES ('fleet_database_id', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
+      .run(id);
+  }
+
   loadAgents(): Promise<AgentRecord[]> {
     const rows = this.db.prepare('SELECT * FROM agents ORDER BY created_at').all() as AgentRow[];
     return Promise.resolve(rows.map(fromRow));

@@ -27,7 +27,7 @@ class FakeReader implements FleetReader {
     const cursors = new Map<string, { logId: string; seq: number }>();
     for (const m of this.machineRows) {
       if (m.name === except) continue;
-      const seqs = this.events.filter((e) => e.machine === m.name).map((e) => e.event.seq);
+      const seqs = this.events.filter((e) => e.machine === m.name).map((e) => e.seq);
       cursors.set(m.name, { logId: m.logId, seq: Math.max(0, ...seqs) });
     }
     return Promise.resolve({ agents: this.agentRows.filter((a) => a.machine !== except), cursors });
@@ -38,7 +38,7 @@ class FakeReader implements FleetReader {
   eventsAfter(cursors: ReadonlyMap<string, number>, except: string, limit: number): Promise<FleetEventRow[]> {
     return Promise.resolve(
       this.events
-        .filter((e) => e.machine !== except && e.event.seq > (cursors.get(e.machine) ?? 0))
+        .filter((e) => e.machine !== except && e.seq > (cursors.get(e.machine) ?? 0))
         .slice(0, limit),
     );
   }
@@ -67,6 +67,7 @@ const view = (id: string, state: string): AgentView =>
   ({ id, name: id, workspace: 'w', state }) as unknown as AgentView;
 const ev = (machineName: string, seq: number, agentId: string): FleetEventRow => ({
   machine: machineName,
+  seq,
   event: { seq, ts: '2025-01-01T00:00:00.000Z', type: 'agent.inputSent', agentId } as unknown as WtpEvent,
 });
 

@@ -147,7 +147,7 @@ export class FleetMirror {
     for (;;) {
       const page = await this.d.reader.eventsAfter(this.cursors, this.d.me, this.d.settings.batch);
       if (page.length === 0) break;
-      const touched = [...new Set(page.flatMap((r) => (r.event.agentId === null ? [] : [r.event.agentId])))];
+      const touched = [...new Set(page.flatMap((r) => (r.event?.agentId ? [r.event.agentId] : [])))];
       const fresh = new Map((await this.d.reader.agentsById(touched)).map((a) => [a.view.id, a]));
       for (const id of touched) {
         const a = fresh.get(id);
@@ -157,7 +157,7 @@ export class FleetMirror {
       // A machine's events are numbered without gaps: one means this view fell behind the fleet's
       // window (events pruned while it was away), so it reads everything again.
       const gap = page.find(
-        (r) => (this.cursors.get(r.machine) ?? 0) > 0 && r.event.seq > (this.cursors.get(r.machine) ?? 0) + 1,
+        (r) => (this.cursors.get(r.machine) ?? 0) > 0 && r.seq > (this.cursors.get(r.machine) ?? 0) + 1,
       );
       if (gap) {
         this.d.logger.warn({ machine: gap.machine }, 'fleet view behind the kept events: read again');
@@ -166,9 +166,10 @@ export class FleetMirror {
         continue;
       }
       for (const r of page) {
-        if (r.event.seq <= (this.cursors.get(r.machine) ?? 0)) continue;
-        this.cursors.set(r.machine, r.event.seq);
-        this.emit({ kind: 'event', machine: r.machine, event: r.event });
+        if (r.seq <= (this.cursors.get(r.machine) ?? 0)) continue;
+        this.cursors.set(r.machine, r.seq);
+        // An invalid event (skipped and reported by the reader) moves the cursor, nothing else.
+        if (r.event) this.emit({ kind: 'event', machine: r.machine, event: r.event });
       }
       if (page.length < this.d.settings.batch) break;
     }

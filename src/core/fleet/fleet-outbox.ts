@@ -32,6 +32,13 @@ export interface OutboxDeps {
   record(events: NewEvent[]): Promise<unknown>;
   /** Told each time publishing failed: the other connections to the database share its link. */
   lost?(err: AppError): void;
+  /**
+   * The identity of the fleet database this machine last joined, kept in its own database (issue
+   * 30): another one at a join means the fleet's database was dropped and made again, or replaced.
+   */
+  identity?: { remembered(): string | null; remember(id: string): void };
+  /** The database as it may be shown (no password). */
+  database?: string;
   clock: Clock;
   logger: Logger;
   settings: OutboxSettings;
@@ -47,6 +54,10 @@ export interface OutboxStatus {
   publishedSeq: number;
   role: string | null;
   sharedRole: boolean;
+  /** The database's identity, once joined. */
+  databaseId: string | null;
+  /** The database was replaced under this machine: which identities, when. */
+  replaced: { previous: string; current: string; at: number } | null;
 }
 
 /**
@@ -85,6 +96,8 @@ export class FleetOutbox {
       publishedSeq: 0,
       role: null,
       sharedRole: false,
+      databaseId: null,
+      replaced: null,
     };
   }
 
@@ -145,6 +158,7 @@ export class FleetOutbox {
     this.joined = true;
     this.retryMs = 1_000;
     const wasLost = this.state.error !== null;
+    const replaced = this.identityChanged(joined.databaseId);
     this.state = {
       connected: true,
       backlog: 0,
@@ -153,7 +167,24 @@ export class FleetOutbox {
       publishedSeq: this.cursor,
       role: joined.role,
       sharedRole: joined.sharedRole,
+      databaseId: joined.databaseId === '' ? null : joined.databaseId,
+      replaced: replaced ?? this.state.replaced,
     };
+    if (replaced) {
+      this.d.logger.warn(
+        { previous: replaced.previous, current: replaced.current, database: this.d.database },
+        'FLEET_DATABASE_REPLACED: the fleet database is not the one this machine joined before (dropped and made again, restored, or another one); its fleet tasks whose rows are gone are let go here',
+      );
+      await this.d
+        .record([
+          fleetEvent('daemon.fleetReplaced', {
+            database: this.d.database ?? '',
+            previous: replaced.previous,
+            current: replaced.current,
+          }),
+        ])
+        .catch((err: unknown) => this.d.logger.warn({ err }, 'daemon.fleetReplaced not recorded'));
+    }
     this.d.logger.info(
       { publishedSeq: this.cursor, backlog: latest - this.cursor, role: joined.role },
       'fleet joined',
@@ -213,6 +244,27 @@ export class FleetOutbox {
     });
   }
 
+  /**
+   * Compares the database's identity with the one this machine last joined and remembers the new
+   * one; the change, when there is one. A local database that cannot be written (a full disk)
+   * leaves it unremembered, said loudly: the comparison is made again at the next join.
+   */
+  private identityChanged(current: string): { previous: string; current: string; at: number } | null {
+    const id = this.d.identity;
+    if (!id || current === '') return null;
+    const previous = id.remembered();
+    if (previous === current) return null;
+    try {
+      id.remember(current);
+    } catch (err) {
+      this.d.logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'the fleet database identity could not be remembered (local database not writable)',
+      );
+    }
+    return previous === null ? null : { previous, current, at: this.d.clock.now() };
+  }
+
   private remember(agents: AgentView[]): void {
     for (const a of agents) this.lastViews.set(a.id, JSON.stringify(a));
   }
@@ -250,7 +302,7 @@ export class FleetOutbox {
   }
 }
 
-function fleetEvent<T extends 'daemon.fleetLost' | 'daemon.fleetRestored'>(
+function fleetEvent<T extends 'daemon.fleetLost' | 'daemon.fleetRestored' | 'daemon.fleetReplaced'>(
   type: T,
   data: Extract<NewEvent, { type: T }>['data'],
 ): NewEvent {

@@ -3,7 +3,10 @@ import type { CreateTaskRequest, Plan, TaskStatus, TaskView } from '../../protoc
 import { canMove, planOrder } from '../tasks/task-graph.js';
 import { AppError } from '../errors.js';
 import type { IdGenerator } from '../ports/daemon.js';
-import type { FleetTaskRow, FleetTasks, NewFleetTask } from '../ports/fleet.js';
+import type { FleetTaskList, FleetTaskRow, FleetTasks, NewFleetTask } from '../ports/fleet.js';
+import { fleetLine, fleetTaskSpecSchema } from '../../protocol/fleet-rows.js';
+import { zodIssues } from '../../protocol/zod-issues.js';
+import type { TaskRecord } from '../model/task-record.js';
 import type { TaskUseCases } from '../use-cases/use-cases.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -17,11 +20,19 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
  */
 export class FleetTaskBoard implements TaskUseCases {
   private rows: FleetTaskRow[] = [];
+  /** Ids of rows that failed validation (not gone: unreadable). */
+  private unreadable = new Set<string>();
+  /** Whether the fleet's tasks were read at least once (before, no row can be said to be gone). */
+  private loaded = false;
 
   constructor(
     private readonly d: {
       tasks: FleetTasks;
-      local: TaskUseCases & { record(id: string): { fleet?: unknown } | undefined };
+      local: TaskUseCases & {
+        record(id: string): { fleet?: TaskRecord['fleet'] } | undefined;
+      };
+      /** This machine's name in the fleet. */
+      machine: string;
       /** The remote URL of a local workspace's repository, or why it has none. */
       repoOf(workspace: string | undefined): Promise<string>;
       ids: IdGenerator;
@@ -36,9 +47,14 @@ export class FleetTaskBoard implements TaskUseCases {
   }
 
   /** The fleet's tasks as just read (the runner reads them at every notification and poll). */
-  seen(rows: FleetTaskRow[]): void {
-    const changed = JSON.stringify(rows) !== JSON.stringify(this.rows);
-    this.rows = rows;
+  seen(list: FleetTaskList): void {
+    const changed =
+      !this.loaded ||
+      JSON.stringify(list.rows) !== JSON.stringify(this.rows) ||
+      list.unreadable.join() !== [...this.unreadable].join();
+    this.rows = list.rows;
+    this.unreadable = new Set(list.unreadable);
+    this.loaded = true;
     if (changed) this.d.changed?.();
   }
 
@@ -50,15 +66,36 @@ export class FleetTaskBoard implements TaskUseCases {
           (filter.status === undefined || t.status === filter.status) &&
           (filter.workspace === undefined || t.workspace === filter.workspace),
       );
-    const localOnly = this.d.local
+    // This machine's own tasks, and the fleet tasks it ran whose rows are gone (kept, said so).
+    const local = this.d.local
       .list(filter)
-      .filter((t) => this.d.local.record(t.id)?.fleet === undefined && !this.rows.some((r) => r.id === t.id));
-    return [...fleet, ...localOnly];
+      .filter((t) => !this.rows.some((r) => r.id === t.id))
+      .map((t) => this.localView(t));
+    return [...fleet, ...local];
   }
 
   get(ref: string): TaskView {
     const row = this.find(ref);
-    return row ? this.view(row) : this.d.local.get(ref);
+    return row ? this.view(row) : this.localView(this.d.local.get(ref));
+  }
+
+  /** A local task; a fleet task this machine ran whose row is not in the fleet now is marked gone. */
+  private localView(t: TaskView): TaskView {
+    const fleet = this.d.local.record(t.id)?.fleet;
+    if (!fleet) return t;
+    const gone = this.loaded && !this.unreadable.has(t.id);
+    return {
+      ...t,
+      fleet: {
+        repo: fleet.repo ?? '?',
+        machine: this.d.machine,
+        leaseUntil: null,
+        createdBy: fleet.createdBy ?? '?',
+        runs: [],
+        refusals: [],
+        gone,
+      },
+    };
   }
 
   async add(req: CreateTaskRequest, _source: EventSource): Promise<TaskView> {
@@ -117,6 +154,27 @@ export class FleetTaskBoard implements TaskUseCases {
     return this.move(ref, 'cancelled', source, 'cancelled');
   }
 
+  /**
+   * A new task as the fleet will read it: what every machine's validation would skip (a title with
+   * a terminal escape, a prompt with control characters) is refused here, before it is written.
+   */
+  private checked(task: NewFleetTask): NewFleetTask {
+    const title = fleetLine(200).safeParse(task.title);
+    const spec = fleetTaskSpecSchema.safeParse(task.spec);
+    const issues = [
+      ...(title.success ? [] : zodIssues(title.error, 'body.title')),
+      ...(spec.success ? [] : zodIssues(spec.error, 'body')),
+    ];
+    if (issues.length > 0) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `Task "${task.title.replace(/[^\x20-\x7e]/g, '?')}" cannot go to the fleet: ${issues[0]?.path ?? ''}: ${issues[0]?.message ?? ''}.`,
+        { issues },
+      );
+    }
+    return task;
+  }
+
   private newTask(
     repo: string,
     workspace: string,
@@ -136,7 +194,7 @@ export class FleetTaskBoard implements TaskUseCases {
     },
     deps: string[],
   ): NewFleetTask {
-    return {
+    return this.checked({
       id: this.d.ids.next('tk'),
       repo,
       title: spec.title,
@@ -153,7 +211,7 @@ export class FleetTaskBoard implements TaskUseCases {
       deps,
       priority: spec.priority ?? 0,
       status: spec.status ?? 'ready',
-    };
+    });
   }
 
   private find(ref: string): FleetTaskRow | undefined {
@@ -202,6 +260,13 @@ export class FleetTaskBoard implements TaskUseCases {
         startedAt: new Date(x.startedAt).toISOString(),
         endedAt: iso(x.endedAt),
       })),
+      refusals: r.refusals.map((x) => ({
+        machine: x.machine,
+        code: x.code,
+        reason: x.reason,
+        at: new Date(x.at).toISOString(),
+      })),
+      gone: false,
     };
     const base: TaskView = local ?? {
       id: r.id,

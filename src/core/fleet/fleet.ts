@@ -8,8 +8,10 @@ import { FleetTaskBoard } from './fleet-task-board.js';
 import { FleetTaskRunner } from './fleet-task-runner.js';
 import type { FleetPort, MachineAnnouncement } from '../ports/fleet.js';
 import { FleetActions, resultOf } from './fleet-actions.js';
+import type { AcceptanceContext, AcceptancePolicy } from './fleet-acceptance.js';
 import { FleetMirror } from './fleet-mirror.js';
 import { FleetOutbox } from './fleet-outbox.js';
+import type { FleetRowAudit } from './fleet-row-audit.js';
 
 export interface FleetSettings {
   machine: string;
@@ -38,8 +40,14 @@ export interface FleetDeps {
   /** The local task service: claimed fleet tasks run as its tasks. */
   tasks: Pick<
     TaskService,
-    'adopt' | 'record' | 'setStatus' | 'list' | 'get' | 'add' | 'importPlan' | 'move' | 'cancel'
+    'adopt' | 'record' | 'setStatus' | 'release' | 'list' | 'get' | 'add' | 'importPlan' | 'move' | 'cancel'
   >;
+  /** What this machine runs of the fleet's tasks (config fleet.acceptTasks), and how tasks are read. */
+  accept: { policy: AcceptancePolicy; ctx: AcceptanceContext };
+  /** The identity of the fleet database this machine last joined (kept in its own database). */
+  identity?: { remembered(): string | null; remember(id: string): void };
+  /** The invalid rows the adapter skipped (it tells this audit). */
+  audit: FleetRowAudit;
   /** This machine's repositories by remote URL → the local workspace that has it. */
   repos(): Map<string, string>;
   /** The remote URL of a local workspace's repository (AppError when it has none). */
@@ -80,6 +88,8 @@ export class Fleet {
       }),
       record: d.record,
       lost: (err) => this.mirror.linkLost(err),
+      ...(d.identity ? { identity: d.identity } : {}),
+      database: d.settings.database,
       clock: d.clock,
       logger: d.logger,
       settings: {
@@ -117,6 +127,7 @@ export class Fleet {
     this.board = new FleetTaskBoard({
       tasks: d.port.tasks,
       local: d.tasks,
+      machine: d.settings.machine,
       repoOf: d.repoOf,
       ids: d.ids,
       changed: () => this.tell({ kind: 'tasks' }),
@@ -124,6 +135,9 @@ export class Fleet {
     this.runner = new FleetTaskRunner({
       tasks: d.port.tasks,
       local: d.tasks,
+      machine: d.settings.machine,
+      accept: d.accept,
+      record: d.record,
       repos: d.repos,
       subscribe: d.subscribe,
       seen: (rows) => this.board.seen(rows),
@@ -165,6 +179,7 @@ export class Fleet {
 
   status(): FleetStatus {
     const s = this.outbox.status();
+    const tasks = this.runner.health();
     return {
       machine: this.machine,
       database: this.d.settings.database,
@@ -176,6 +191,22 @@ export class Fleet {
       role: s.role,
       ownership: s.role === null ? 'unknown' : s.sharedRole ? 'shared-role' : 'per-machine',
       machines: this.mirror.machines(),
+      rows: this.d.audit.health(),
+      identity: {
+        databaseId: s.databaseId,
+        replaced: s.replaced
+          ? {
+              previous: s.replaced.previous,
+              current: s.replaced.current,
+              at: new Date(s.replaced.at).toISOString(),
+              released: tasks.gone,
+            }
+          : null,
+      },
+      tasks: {
+        error: tasks.error ? { ...tasks.error, since: new Date(tasks.error.since).toISOString() } : null,
+        refused: tasks.refused,
+      },
     };
   }
 

@@ -66,8 +66,11 @@ export interface TaskRecord {
   updatedAt: number;
   startedAt: number | null;
   endedAt: number | null;
-  /** A task of the fleet's graph (issue 21) this machine runs under a claim: its run there. */
-  fleet?: { runId: string } | undefined;
+  /**
+   * A task of the fleet's graph (issue 21) this machine runs under a claim: its run there, and
+   * (since issue 30) its repository and creator, shown when its row is gone from the fleet.
+   */
+  fleet?: { runId: string; repo?: string | undefined; createdBy?: string | undefined } | undefined;
 }
 
 export function cloneTask(t: TaskRecord): TaskRecord {

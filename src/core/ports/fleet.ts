@@ -1,5 +1,6 @@
 import type { AgentView } from '../../protocol/agent.js';
 import type { WtpEvent } from '../../protocol/events.js';
+import type { FleetInvalidRow, FleetRefusalCode } from '../../protocol/fleet-rows.js';
 
 /**
  * What the core needs from the fleet database (issue 21; `src/adapters/postgres/`). Each machine's
@@ -57,6 +58,11 @@ export interface JoinResult {
   role: string;
   /** Whether that role owns other machines too (then the database cannot tell them apart). */
   sharedRole: boolean;
+  /**
+   * The database's identity (a random id its schema was made with, migration 0004): another one
+   * than this machine last joined means the database was dropped and made again, or replaced.
+   */
+  databaseId: string;
 }
 
 /** This machine's side: joins, heartbeats, and drains its outbox into the fleet. */
@@ -75,10 +81,12 @@ export interface FleetPublisher {
   prune(keepMs: number): Promise<{ events: number; commands: number }>;
 }
 
-/** A remote event, with the machine it comes from. */
+/** A remote event, with the machine it comes from; null when its row was invalid (skipped, reported). */
 export interface FleetEventRow {
   machine: string;
-  event: WtpEvent;
+  /** Its number in that machine's log: the cursor moves past an invalid event too. */
+  seq: number;
+  event: WtpEvent | null;
 }
 
 /** The other machines' agents, and how far each machine's events go, read at one moment. */
@@ -153,6 +161,9 @@ export interface FleetCommands {
   abandonRunning(): Promise<number>;
 }
 
+/** An invalid row the adapter skipped (never the row itself): what the daemon counts and reports. */
+export type InvalidRowReport = Omit<FleetInvalidRow, 'at'>;
+
 export interface FleetPort {
   publisher: FleetPublisher;
   reader: FleetReader;
@@ -189,6 +200,14 @@ export interface FleetTaskSpec {
 
 export type FleetTaskStatus = 'backlog' | 'ready' | 'running' | 'review' | 'done' | 'failed' | 'cancelled';
 
+/** A machine's refusal of a task (its `fleet.acceptTasks`), as the fleet has it. */
+export interface FleetRefusal {
+  machine: string;
+  code: FleetRefusalCode;
+  reason: string;
+  at: number;
+}
+
 /** A task of the fleet's graph (times: the database's clock, epoch ms). */
 export interface FleetTaskRow {
   id: string;
@@ -208,6 +227,15 @@ export interface FleetTaskRow {
   leaseUntil: number | null;
   runId: string | null;
   runs: FleetRun[];
+  /** The machines that will not run it, and why. */
+  refusals: FleetRefusal[];
+}
+
+/** The fleet's tasks as read. */
+export interface FleetTaskList {
+  rows: FleetTaskRow[];
+  /** Ids of rows that failed validation: not gone, only unreadable (nothing is decided on them). */
+  unreadable: string[];
 }
 
 export type NewFleetTask = Pick<FleetTaskRow, 'id' | 'repo' | 'title' | 'spec' | 'deps' | 'priority'> & {
@@ -218,13 +246,19 @@ export type NewFleetTask = Pick<FleetTaskRow, 'id' | 'repo' | 'title' | 'spec' |
 export interface FleetTasks {
   /** Adds tasks in one transaction (their dependencies must be fleet tasks); tells the claimers. */
   add(tasks: NewFleetTask[]): Promise<void>;
-  list(): Promise<FleetTaskRow[]>;
+  /** Every task: the valid rows, and the ids of those that failed validation (skipped, reported). */
+  list(): Promise<FleetTaskList>;
   /**
    * Claims up to `limit` tasks for this machine: ready ones of these repositories whose dependencies
    * are done, and running ones whose lease lapsed (their run is marked lost) — each by one machine
-   * only (FOR UPDATE SKIP LOCKED), highest priority first, under a new run and a lease of `leaseMs`.
+   * only (FOR UPDATE SKIP LOCKED), highest priority first, under a new run and a lease of `leaseMs`;
+   * with `only`, among those tasks alone (the ones this machine's acceptance policy takes).
    */
-  claim(repos: string[], limit: number, leaseMs: number): Promise<FleetTaskRow[]>;
+  claim(repos: string[], limit: number, leaseMs: number, only?: string[]): Promise<FleetTaskRow[]>;
+  /** Says (or says again) why this machine will not run these tasks. */
+  refuse(refusals: { task: string; code: FleetRefusalCode; reason: string }[]): Promise<void>;
+  /** Takes back this machine's refusals of these tasks (it would run them now). */
+  withdraw(tasks: string[]): Promise<void>;
   /** Renews the leases of these runs while they are this machine's and live; returns those renewed. */
   renew(runIds: string[], leaseMs: number): Promise<string[]>;
   /**
@@ -238,6 +272,10 @@ export interface FleetTasks {
     status: 'review' | 'done' | 'failed' | 'cancelled',
     reason: string,
   ): Promise<boolean>;
-  /** A user's move from `from` to `to` (false: it had moved on meanwhile); a given-back task lets go of its run. */
+  /**
+   * A user's move from `from` to `to` (false: it had moved on meanwhile); a given-back task lets go
+   * of its run. Only the machine that added the task, or the one that holds it, may move it
+   * (FLEET_TASK_NOT_YOURS otherwise: the database refuses it too).
+   */
   move(id: string, from: FleetTaskStatus, to: FleetTaskStatus, reason: string): Promise<boolean>;
 }

@@ -249,6 +249,21 @@ export class TaskService {
     await this.transition(task, to, reason, 'policy');
   }
 
+  /**
+   * A fleet task this machine lets go (issue 30: its row is gone, or its claim was taken back):
+   * cancelled with its reason, its live runs discarded so they no longer hold the workspace's slots.
+   * Their agents keep running, for the user to look at; nothing is killed.
+   */
+  async release(taskId: string, reason: string): Promise<void> {
+    const task = this.resolve(taskId);
+    const now = this.d.clock.now();
+    const runs = task.runs.map((r) =>
+      r.status === 'running' ? { ...r, status: 'discarded' as const, reason, endedAt: now } : r,
+    );
+    if (task.status === 'cancelled' && runs.every((r, i) => r === task.runs[i])) return;
+    await this.transition({ ...task, runs }, 'cancelled', reason, 'policy', task.status);
+  }
+
   /** A new status with its reason and times, persisted with its `task.statusChanged` event. */
   private async transition(
     task: TaskRecord,

@@ -41,4 +41,24 @@ describe('the task status and WHY column of `wtp task ls`', () => {
     expect(taskWhy({ status: 'running', statusReason: 'attempt 1 on agent ag-1', blocked: null })).toBe('-');
     expect(taskStatusWord({ status: 'running', blocked: null })).toBe('running');
   });
+
+  it('says who refuses a fleet task (fleet.acceptTasks), and a task whose row is gone from the fleet', () => {
+    const fleet = {
+      repo: 'https://h/app',
+      machine: null,
+      leaseUntil: null,
+      createdBy: 'm2',
+      runs: [],
+      refusals: [
+        { machine: 'm1', code: 'profile' as const, reason: 'profile shell …', at: '2026-01-01T00:00:00Z' },
+      ],
+      gone: false,
+    };
+    expect(taskWhy({ status: 'ready', statusReason: 'created', blocked: null, fleet })).toBe(
+      'refused by m1 (profile)',
+    );
+    expect(
+      taskWhy({ status: 'cancelled', statusReason: 'x', blocked: null, fleet: { ...fleet, gone: true } }),
+    ).toBe('gone from the fleet database');
+  });
 });

@@ -2,7 +2,12 @@ import { statusWord } from '../../protocol/task-status-word.js';
 import type { TaskView } from '../../protocol/tasks.js';
 
 /** What keeps a task where it is, in a few words (the WHY column of `wtp task ls`); '-' for nothing. */
-export function taskWhy(t: Pick<TaskView, 'status' | 'statusReason' | 'blocked'>): string {
+export function taskWhy(t: Pick<TaskView, 'status' | 'statusReason' | 'blocked' | 'fleet'>): string {
+  if (t.fleet?.gone) return 'gone from the fleet database';
+  const refused = t.fleet?.refusals ?? [];
+  if (refused.length > 0 && (t.status === 'ready' || t.status === 'backlog')) {
+    return `refused by ${refused.map((r) => `${r.machine} (${r.code})`).join(', ')}`;
+  }
   const b = t.blocked;
   if (b) {
     const after =

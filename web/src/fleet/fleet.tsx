@@ -3,6 +3,7 @@ import { useMediaQuery } from '@mantine/hooks';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { AgentView } from '../../../src/protocol/agent.js';
+import { RenderGuard } from '../render-guard.js';
 import { useNow } from '../use-now.js';
 import { useStatsHistory } from '../metrics/stats-store.js';
 import { useRadarWarnings } from '../review/use-radar.js';
@@ -23,7 +24,7 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
   const [query, setQuery] = useState('');
   const stats = useStatsHistory();
   const warnings = useRadarWarnings();
-  const machines = useMachines();
+  const { machines, rows } = useMachines();
   // A machine is named only in a fleet of several (one machine alone needs no column).
   const machineOf = (a: AgentView) => (machines.size > 1 && a.machine ? machines.get(a.machine) : undefined);
   const shown = useMemo(() => filterAgents(agents, query), [agents, query]);
@@ -74,6 +75,11 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
           ))}
         </Group>
       )}
+      {rows && rows.skipped > 0 ? (
+        <Text size="sm" c="red" data-testid="fleet-invalid-rows">
+          {rows.skipped} invalid row(s) of the fleet database skipped (not shown): `wtp fleet` lists them
+        </Text>
+      ) : null}
       {shown.length === 0 ? <Text c="dimmed">No agent matches “{query}”.</Text> : null}
       <div
         ref={list}
@@ -84,27 +90,30 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
           {items.map((item) => {
             const a = shown[item.index];
             if (!a) return null;
-            return narrow ? (
-              <AgentCard
-                key={item.key}
-                agent={a}
-                now={now}
-                height={CARD_HEIGHT}
-                samples={stats.get(a.id)}
-                warning={warnings.get(a.id)}
-                machine={machineOf(a)}
-              />
-            ) : (
-              <AgentRow
-                key={item.key}
-                agent={a}
-                now={now}
-                height={ROW_HEIGHT}
-                striped={item.index % 2 === 1}
-                samples={stats.get(a.id)}
-                warning={warnings.get(a.id)}
-                machine={machineOf(a)}
-              />
+            // One agent that cannot be drawn is a line saying so, never a blank page.
+            return (
+              <RenderGuard key={item.key} kind="row" what={`agent ${String(a.name)}`}>
+                {narrow ? (
+                  <AgentCard
+                    agent={a}
+                    now={now}
+                    height={CARD_HEIGHT}
+                    samples={stats.get(a.id)}
+                    warning={warnings.get(a.id)}
+                    machine={machineOf(a)}
+                  />
+                ) : (
+                  <AgentRow
+                    agent={a}
+                    now={now}
+                    height={ROW_HEIGHT}
+                    striped={item.index % 2 === 1}
+                    samples={stats.get(a.id)}
+                    warning={warnings.get(a.id)}
+                    machine={machineOf(a)}
+                  />
+                )}
+              </RenderGuard>
             );
           })}
         </div>

@@ -8,13 +8,14 @@ type Pr = NonNullable<AgentView['pullRequest']>;
 export function checksBadge(pr: Pr): { color: string; label: string } {
   if (pr.state === 'merged') return { color: 'grape', label: 'merged' };
   if (pr.state === 'closed') return { color: 'gray', label: 'closed' };
-  const by = {
-    passing: { color: 'green', label: 'checks pass' },
-    failing: { color: 'red', label: 'checks fail' },
-    pending: { color: 'yellow', label: 'checks running' },
-    none: { color: 'gray', label: 'no checks' },
-  } as const;
-  return by[pr.checksState];
+  const by = new Map<unknown, { color: string; label: string }>([
+    ['passing', { color: 'green', label: 'checks pass' }],
+    ['failing', { color: 'red', label: 'checks fail' }],
+    ['pending', { color: 'yellow', label: 'checks running' }],
+    ['none', { color: 'gray', label: 'no checks' }],
+  ]);
+  // A pull request without a known checks state (another machine's version, a damaged row): said so.
+  return by.get(pr.checksState) ?? { color: 'gray', label: 'checks unknown' };
 }
 
 /** The agent's pull request: its link (`#12`, `!12` on GitLab) and a badge of its checks; nothing without one. */
@@ -23,7 +24,8 @@ export function PrBadge({ agent }: { agent: AgentView }) {
   if (!pr) return null;
   const url = httpUrl(pr.url);
   const badge = checksBadge(pr);
-  const title = `${pr.title} (${pr.head} → ${pr.base}): checks ${checksWords(pr)}${pr.pollError ? `; last poll failed: ${pr.pollError}` : ''}`;
+  const checks = Array.isArray(pr.checks) ? checksWords(pr) : 'unknown';
+  const title = `${pr.title} (${pr.head} → ${pr.base}): checks ${checks}${pr.pollError ? `; last poll failed: ${pr.pollError}` : ''}`;
   return (
     <Group gap={4} wrap="nowrap" data-testid="pr" title={title}>
       {url ? (

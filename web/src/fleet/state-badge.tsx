@@ -5,12 +5,17 @@ import { evidence } from './evidence.js';
 
 /** The agent's state with its colour and icon; the evidence behind it on hover. */
 export function StateBadge({ agent, now }: { agent: AgentView; now: number }) {
-  const s = STATE_STYLE[agent.state];
+  // A state this page does not know (another machine's version): shown as it is named.
+  const s = (Object.hasOwn(STATE_STYLE, agent.state) ? STATE_STYLE[agent.state] : undefined) ?? {
+    color: 'gray',
+    icon: '·',
+    label: String(agent.state),
+  };
   return (
     <Tooltip label={evidence(agent, now)} multiline maw={420} withArrow>
       <Badge color={s.color} variant="light" data-testid="state" data-state={agent.state}>
         {s.icon} {s.label}
-        {agent.stateDetail.stalled ? ' ?' : ''}
+        {agent.stateDetail?.stalled ? ' ?' : ''}
       </Badge>
     </Tooltip>
   );

@@ -4,6 +4,7 @@ import { useRef, useState } from 'react';
 import type { TaskStatus } from '../../../src/protocol/constants.js';
 import type { TaskView } from '../../../src/protocol/tasks.js';
 import { canDrop, TASK_COLOR } from './board-logic.js';
+import { RenderGuard } from '../render-guard.js';
 import { TaskCard, type CardProps } from './task-card.js';
 
 export interface ColumnProps extends Omit<CardProps, 'task' | 'related'> {
@@ -90,15 +91,17 @@ export function BoardColumn(p: ColumnProps) {
                 }}
               >
                 <Stack pb="xs">
-                  <TaskCard
-                    task={t}
-                    byId={p.byId}
-                    agents={p.agents}
-                    related={p.relatedOf(t)}
-                    onHover={p.onHover}
-                    onMove={p.onMove}
-                    onDrag={p.onDrag}
-                  />
+                  <RenderGuard kind="row" what={`task ${String(t.title)}`}>
+                    <TaskCard
+                      task={t}
+                      byId={p.byId}
+                      agents={p.agents}
+                      related={p.relatedOf(t)}
+                      onHover={p.onHover}
+                      onMove={p.onMove}
+                      onDrag={p.onDrag}
+                    />
+                  </RenderGuard>
                 </Stack>
               </div>
             );

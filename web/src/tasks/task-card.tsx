@@ -106,6 +106,31 @@ export function TaskCard({ task, byId, agents, related, onHover, onMove, onDrag 
             {BLOCK_LABEL[blocked.reason]}
           </Badge>
         ) : null}
+        {(task.fleet?.refusals ?? []).map((r) => (
+          <Tooltip key={r.machine} label={`${r.machine} will not run it: ${r.reason}`} multiline maw={360}>
+            <Badge
+              size="xs"
+              color="red"
+              variant="light"
+              data-testid="refused"
+              data-machine={r.machine}
+              data-code={r.code}
+            >
+              refused by {r.machine}
+            </Badge>
+          </Tooltip>
+        ))}
+        {task.fleet?.gone ? (
+          <Tooltip
+            label="Its row is gone from the fleet database (dropped and made again, or replaced): kept here, let go"
+            multiline
+            maw={360}
+          >
+            <Badge size="xs" color="red" data-testid="gone">
+              gone from the fleet
+            </Badge>
+          </Tooltip>
+        ) : null}
         {task.labels.map((l) => (
           <Badge key={l} size="xs" variant="dot">
             {l}

@@ -78,6 +78,34 @@ function printFleet(ctx: CliContext, s: FleetStatus): void {
       ? `  outbox: empty (published up to event ${s.publishedSeq})`
       : `  outbox: ${s.backlog} event${s.backlog === 1 ? '' : 's'} waiting (published up to ${s.publishedSeq})`,
   );
+  const replaced = s.identity.replaced;
+  if (replaced) {
+    ctx.line(
+      `  ${paint(c, 'red', 'database replaced')} at ${clockTime(replaced.at)}: it is not the one this machine joined before (was ${replaced.previous.slice(0, 8)}, now ${replaced.current.slice(0, 8)}) [FLEET_DATABASE_REPLACED]`,
+    );
+    ctx.line(
+      `    ${replaced.released} fleet task(s) whose rows were gone let go here (kept: wtp task ls); the fleet's task graph starts anew`,
+    );
+  }
+  if (s.tasks.error) {
+    ctx.line(
+      `  ${paint(c, 'red', 'tasks')}: cannot read or claim them since ${clockTime(s.tasks.error.since)}: ${s.tasks.error.message} [${s.tasks.error.code}]`,
+    );
+  }
+  if (s.tasks.refused > 0) {
+    ctx.line(
+      `  tasks: ${s.tasks.refused} of this machine's repositories refused (fleet.acceptTasks; wtp task ls says why)`,
+    );
+  }
+  if (s.rows.skipped > 0) {
+    const by = Object.entries(s.rows.byTable)
+      .map(([t, n]) => `${n} ${t}`)
+      .join(', ');
+    ctx.line(`  ${paint(c, 'red', 'invalid rows skipped')}: ${s.rows.skipped} (${by}) [FLEET_ROW_INVALID]`);
+    for (const r of s.rows.recent.slice(0, 5)) {
+      ctx.line(`    ${r.table} ${r.key}${r.machine ? ` of ${r.machine}` : ''}: ${r.issue}`);
+    }
+  }
   if (s.machines.length === 0) return;
   const rows = s.machines.map((m) => [
     m.local ? `${m.name} (this one)` : m.name,

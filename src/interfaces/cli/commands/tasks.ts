@@ -76,6 +76,19 @@ function describe(ctx: CliContext, t: TaskView): void {
     `  status:    ${label}${label === t.status ? '' : ` [${t.status}]`}${t.statusReason ? ` (${c(t.statusReason)})` : ''}`,
   );
   if (t.blocked) ctx.line(`  why:       ${c(t.blocked.message)}`);
+  if (t.fleet) {
+    const f = t.fleet;
+    // The fleet's rows come from other machines: sanitized like everything else shown.
+    ctx.line(
+      `  fleet:     ${c(f.repo)} · added on ${c(f.createdBy)}${f.machine ? ` · held by ${c(f.machine)}` : ''}${f.gone ? ' · its row is gone from the fleet database (let go here)' : ''}`,
+    );
+    for (const r of f.refusals) ctx.line(`  refused:   by ${c(r.machine)} (${c(r.code)}): ${c(r.reason)}`);
+    for (const r of f.runs) {
+      ctx.line(
+        `  run:       ${c(r.runId)} on ${c(r.machine)} ${r.status}${r.reason ? ` (${c(r.reason)})` : ''}`,
+      );
+    }
+  }
   ctx.line(`  workspace: ${c(t.workspace)} · priority ${t.priority} · attempts ${t.attempts}`);
   if (t.dependsOn.length > 0) ctx.line(`  after:     ${c(dependencyWords(t))}`);
   if (t.profile) ctx.line(`  profile:   ${t.profile}${t.model ? ` (${c(t.model)})` : ''}`);

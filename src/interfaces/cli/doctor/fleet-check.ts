@@ -63,6 +63,29 @@ export async function fleetCheck(
       fix: 'see docs/fleet.md#set-it-up; `wtp fleet` shows it again',
     });
   }
+  if (fleet.identity.replaced) {
+    const r = fleet.identity.replaced;
+    return check('fleet', {
+      status: 'warn',
+      summary: `${fleet.database} is not the fleet database ${fleet.machine} joined before (FLEET_DATABASE_REPLACED at ${r.at}): ${r.released} fleet task(s) whose rows were gone were let go here`,
+      fix: 'if the database was dropped or restored by mistake, restore it; otherwise nothing: `wtp task ls` still lists the tasks let go, and `wtp down` then `wtp up` clears this',
+    });
+  }
+  if (fleet.tasks.error) {
+    return check('fleet', {
+      status: 'fail',
+      summary: `${fleet.machine} cannot read or claim the fleet's tasks: ${fleet.tasks.error.message} [${fleet.tasks.error.code}]`,
+      fix: 'see `wtp fleet` and the daemon log; docs/fleet.md#set-it-up',
+    });
+  }
+  if (fleet.rows.skipped > 0) {
+    const first = fleet.rows.recent[0];
+    return check('fleet', {
+      status: 'warn',
+      summary: `${fleet.rows.skipped} invalid row(s) of the fleet database skipped (FLEET_ROW_INVALID)${first ? `, e.g. ${first.table} ${first.key}${first.machine ? ` of ${first.machine}` : ''}: ${first.issue}` : ''}`,
+      fix: '`wtp fleet` lists them: look at that machine’s version (`wtp fleet`) and who holds its role (docs/fleet.md#security)',
+    });
+  }
   const away = fleet.machines.filter((m) => !m.reachable).map((m) => m.name);
   const summary = `${fleet.machine} in ${fleet.database}: ${fleet.machines.length} machine(s)${away.length > 0 ? `, unreachable: ${away.join(', ')}` : ''}`;
   if (fleet.ownership === 'shared-role') {
