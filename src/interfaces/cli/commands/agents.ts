@@ -16,6 +16,7 @@ import {
   stateColor,
   stateLabel,
   table,
+  visible,
   worktreeLine,
 } from '../format.js';
 import { runAction } from '../run-action.js';
@@ -311,11 +312,19 @@ async function createApprovingSetup(ctx: CliContext, body: CreateAgentRequest) {
     const d = err instanceof WtpError && err.code === 'SETUP_NOT_APPROVED' ? err.details : undefined;
     if (!d || ctx.json || !process.stdin.isTTY || !process.stderr.isTTY) throw err;
     const commands = Array.isArray(d.commands) ? d.commands.map(String) : [];
-    ctx.err.write(`The repository ${String(d.repo)} runs this setup in every new worktree:\n`);
-    for (const c of commands) ctx.err.write(`  $ ${c}\n`);
-    const answer = await ask(ctx, 'Run it (now and until it changes)? [y/N] ');
+    const modules = Array.isArray(d.submodules) ? (d.submodules as { path?: unknown; url?: unknown }[]) : [];
+    const hashes = Array.isArray(d.hashes) ? d.hashes.map(String) : [String(d.hash)];
+    if (commands.length > 0) {
+      ctx.err.write(`The repository ${visible(String(d.repo))} runs this setup in every new worktree:\n`);
+      for (const c of commands) ctx.err.write(`  $ ${visible(c)}\n`);
+    }
+    if (modules.length > 0) {
+      ctx.err.write(`The repository ${visible(String(d.repo))} has submodules, fetched from:\n`);
+      for (const m of modules) ctx.err.write(`  ${visible(String(m.path))}  ${visible(String(m.url))}\n`);
+    }
+    const answer = await ask(ctx, 'Approve it (now and until it changes)? [y/N] ');
     if (!/^y(es)?$/i.test(answer.trim())) throw err;
-    await ctx.client().call('setupApprove', { body: { repo: String(d.repo), hash: String(d.hash) } });
+    await ctx.client().call('setupApprove', { body: { repo: String(d.repo), hashes } });
     return ctx.client().call('createAgent', { body });
   }
 }

@@ -45,6 +45,11 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
             `  mode:      ${actsUnasked(a.permission.mode) ? paint(ctx.color, 'yellow', line) : line}`,
           );
         }
+        if (why.trust) {
+          const t = why.trust;
+          const line = t.preTrusted ? t.why : paint(ctx.color, 'yellow', t.why);
+          ctx.line(`  trust:     ${line}`);
+        }
         if (d.request?.diff !== undefined)
           ctx.line(
             `  change:    ${d.request.diff.replace(/\n$/, '').split('\n').length} line(s) (--json has it)`,
