@@ -64,7 +64,9 @@ await build({
   },
   // The terminal UI's Ink: DevTools are never shipped, and `CI` in the environment must not turn
   // the TUI into a log of frames (src/interfaces/tui/stubs/ says why).
-  alias: TUI_ALIASES,
+  // jsonc-parser's main is a UMD build whose factory requires its own files at run time, out of
+  // esbuild's sight: its ES module build is bundled instead.
+  alias: { ...TUI_ALIASES, 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   // React's production build (the development one checks every render and is several times slower).
   define: { 'process.env.NODE_ENV': '"production"' },
   // Smaller chunks parse faster (the TUI's first paint); names are kept for stack traces and errors.

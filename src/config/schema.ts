@@ -106,7 +106,7 @@ export const configSchema = z
           .boolean()
           .default(true)
           .describe(
-            "Pre-accept an agent CLI's trust prompt for the agent's working directory (Claude: ~/.claude.json, Codex: ~/.codex/config.toml)",
+            "Pre-accept an agent CLI's trust prompt for the agent's working directory (Claude: ~/.claude.json, Codex: ~/.codex/config.toml, Copilot: ~/.copilot/config.json, Gemini: --skip-trust), unless the folder holds configuration of that CLI's you have not approved (`wtp setup show`, docs/worktrees.md); `wtp rm` takes the entry back",
           ),
         env: agentEnvSchema
           .extend({

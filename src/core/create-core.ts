@@ -163,6 +163,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
           service,
           git,
           radar,
+          profiles: a.profiles,
           onDiff: (id, diff) => void diffStats?.observed(id, diff.files),
         })
       : null;

@@ -1,6 +1,7 @@
 import type { CliVersions } from '../adapters/profiles/cli-version.js';
 import { FsProfileSetup } from '../adapters/profiles/profile-setup.js';
 import type { LaunchPreflight, Logger } from '../core/ports/daemon.js';
+import type { RepoApprovals } from '../core/ports/git.js';
 import { hookToken } from '../interfaces/server/auth.js';
 import type { CliSupportInfo, ProfileInfo } from '../protocol/profiles.js';
 import { cliSupport } from '../protocol/version-range.js';
@@ -18,6 +19,8 @@ export function createProfileSetup(o: {
   token: string;
   apiUrl: () => string | null;
   wtpCommand: readonly string[];
+  /** The user's approvals of repository content (shared with the setup scripts'). */
+  repoApprovals: RepoApprovals;
   log: Logger;
 }): FsProfileSetup {
   return new FsProfileSetup({
@@ -29,6 +32,7 @@ export function createProfileSetup(o: {
     wtpCommand: o.wtpCommand,
     hookTransport: o.config.agents.claudeHooks,
     preTrust: o.config.agents.preTrust,
+    repoApprovals: o.repoApprovals,
     profiles: PROFILES,
     approvals: o.config.approvals,
     setups: VENDOR_SETUPS,

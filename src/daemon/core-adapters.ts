@@ -3,6 +3,7 @@ import { CliForge } from '../adapters/forge/cli-forge.js';
 import { CliGitDelivery } from '../adapters/git/git-delivery.js';
 import { CliGitReview } from '../adapters/git/git-review.js';
 import { CliGitWorktrees } from '../adapters/git/git-worktrees.js';
+import { FileRepoApprovals } from '../adapters/git/repo-approvals.js';
 import { FileOutputLogs } from '../adapters/output-log/file-output-logs.js';
 import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
 import type { ProcessAdapters } from './process-adapters.js';
@@ -71,6 +72,8 @@ export function coreAdapters(o: {
     String(agent.rows),
     ...(pane ? ['--pane'] : []),
   ];
+  // One store of the user's approvals of repository content: setup scripts, submodules, CLIs' configuration.
+  const repoApprovals = new FileRepoApprovals(join(paths.stateDir, 'setup-approvals.json'));
   const muxes = createMuxRegistry({
     probe: o.probe,
     env: o.hostEnv,
@@ -104,6 +107,7 @@ export function coreAdapters(o: {
       worktrees: new CliGitWorktrees({
         worktreesDir: worktreesDir(config, paths.stateDir),
         approvalsFile: join(paths.stateDir, 'setup-approvals.json'),
+        approvals: repoApprovals,
         env: agentEnv.base,
         gitEnv: ownEnvironment(),
       }),
@@ -119,6 +123,7 @@ export function coreAdapters(o: {
       token: o.token,
       apiUrl: o.apiUrl,
       wtpCommand: [nodePath, entry],
+      repoApprovals,
       log: o.log,
     }),
   };

@@ -115,7 +115,9 @@ export const ERROR_CATALOG = {
   MERGE_TEST_FAILED:
     'The test command failed in the agent’s worktree, so nothing was merged; `details` has its exit code and output. Ask the agent to fix it (`wtp feedback`), or run it in the worktree yourself, then `wtp merge --test` again.',
   SETUP_NOT_APPROVED:
-    'The repository’s config (its setup script or its approval rules) has not been approved, or changed since: `details` has the commands, the rules and their hash; review with `wtp setup show`, approve with `wtp setup approve`.',
+    'The repository’s content that would run or be fetched has not been approved, or changed since: its config (setup script, approval rules) or its submodules (their URLs are fetched from only once approved). Nothing was run or fetched and no worktree is left. `details` has the commands, the rules, the submodules (`details.submodules`) and the hashes (`details.hashes`); review with `wtp setup show --repo DIR`, approve with `wtp setup approve --repo DIR`, then run the command again.',
+  REPO_CONFIG_NOT_APPROVABLE:
+    'An agent CLI’s configuration in the repository cannot be approved: a file of it leads outside the repository (a symbolic link), is not a regular file, or is too large to review (`details.problem`). Its agents are not pre-trusted: answer the CLI’s own trust dialog yourself (`wtp approve NAME`, or `wtp attach NAME`).',
   SETUP_FAILED:
     'The repository’s setup script failed in the new worktree; the agent was not started. `details.output` has its output.',
   TASK_NOT_FOUND: 'No task has this id or title (`wtp task ls` lists them).',

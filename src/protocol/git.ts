@@ -126,6 +126,29 @@ export const gcResultSchema = z.object({
 });
 
 export const setupQuerySchema = z.strictObject({ repo: absolutePathSchema });
+
+/** One agent CLI's configuration in a repository: what it runs or loads once it trusts the folder. */
+export const repoConfigSchema = z.object({
+  vendor: z.string().describe('The profile it is for (claude, codex, …)'),
+  cli: z.string(),
+  files: z.array(
+    z.object({
+      path: z.string().describe("Relative to the repository's top"),
+      bytes: z.number().int(),
+      text: z.string().nullable().describe('Its content; null when not shown (binary, or values of a .env)'),
+      note: z.string().nullable(),
+    }),
+  ),
+  hash: z.string().describe('sha256 of the exact content: what an approval names'),
+  problem: z
+    .string()
+    .nullable()
+    .describe(
+      "Why it cannot be approved (a link out of the repository, too large): the CLI's own dialog then",
+    ),
+  approved: z.boolean(),
+});
+export type RepoConfigInfo = z.infer<typeof repoConfigSchema>;
 export const setupInfoSchema = z.object({
   repo: z.string(),
   setup: z
@@ -140,8 +163,33 @@ export const setupInfoSchema = z.object({
       approved: z.boolean(),
     })
     .nullable(),
+  submodules: z
+    .object({
+      repo: z.string().describe('The repository the approval is kept for (its main checkout)'),
+      entries: z.array(z.object({ name: z.string(), path: z.string(), url: z.string() })),
+      hash: z.string(),
+      approved: z.boolean(),
+    })
+    .nullable()
+    .default(null)
+    .describe("The repository's submodules (.gitmodules): fetched into new worktrees only once approved"),
+  configs: z
+    .array(repoConfigSchema)
+    .default([])
+    .describe(
+      "Agent CLIs' configuration in the folder: their trust prompt is pre-accepted only once approved",
+    ),
 });
+export type SetupInfo = z.infer<typeof setupInfoSchema>;
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 shown by `wtp setup show`');
 export const setupApproveSchema = z.strictObject({
   repo: absolutePathSchema,
-  hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the sha256 shown by `wtp setup show`'),
+  hash: sha256.optional().describe('The setup script’s hash, as shown (default: none approved by it)'),
+  hashes: z
+    .array(sha256)
+    .max(50)
+    .optional()
+    .describe(
+      'Hashes of what `wtp setup show` listed (setup, submodules, agent CLIs’ configuration) to approve',
+    ),
 });

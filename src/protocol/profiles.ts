@@ -76,6 +76,28 @@ export const whyAnswerSchema = z.object({
 });
 export type WhyAnswer = z.infer<typeof whyAnswerSchema>;
 
+/** What was done about the trust of an agent's folder when it was made (issue 30; `wtp why`). */
+export const agentTrustSchema = z.object({
+  profile: z.string(),
+  folder: z.string().describe("The agent's folder, whose trust its CLI asks about"),
+  preTrusted: z
+    .boolean()
+    .describe("Whether wezterm-parallel pre-accepted the CLI's trust prompt (else it is left to the user)"),
+  why: z.string().describe('How it was pre-accepted, or why it was not'),
+  config: z
+    .object({
+      hash: z.string(),
+      files: z.array(z.string()),
+      problem: z.string().nullable(),
+      approved: z.boolean(),
+    })
+    .nullable()
+    .describe(
+      "The repository's configuration of that CLI in the folder (what it runs once trusted), or null",
+    ),
+});
+export type AgentTrust = z.infer<typeof agentTrustSchema>;
+
 /** `wtp why`: the state, the signal behind it, and what the agent said lately. */
 export const whyResponseSchema = z.object({
   agent: agentSchema,
@@ -95,6 +117,10 @@ export const whyResponseSchema = z.object({
     .describe(
       'Its last hook calls that failed on the CLI’s side (at most 5, oldest first): agent.hookMissed',
     ),
+  trust: agentTrustSchema
+    .nullable()
+    .default(null)
+    .describe("Whether its folder's trust was pre-accepted and why (null: its CLI has no trust prompt)"),
 });
 export type WhyResponse = z.infer<typeof whyResponseSchema>;
 

@@ -46,6 +46,12 @@ export class FakeGitWorktrees implements GitWorktrees {
     return null;
   }
   approveSetup(): void {}
+  submodules(): Promise<null> {
+    return Promise.resolve(null);
+  }
+  initSubmodules(): Promise<void> {
+    return Promise.resolve();
+  }
   runSetup(): Promise<void> {
     return Promise.resolve();
   }

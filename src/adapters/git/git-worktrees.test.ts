@@ -106,22 +106,44 @@ describe('provision', () => {
     expect((await wts.provision(req({ agentName: 'stale' }))).path).toBe(stale);
   });
 
-  it('initialises submodules, and removes what it made when that fails', async () => {
+  it('lists submodules without fetching them; fetches them only when asked (after approval)', async () => {
     const sub = initRepo(join(root, `case-${n}`, 'sub'));
     g(repo, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'libs/sub');
     g(repo, 'commit', '-q', '-m', 'add submodule');
     const wt = await wts.provision(req({ agentName: 'sm' }));
+    // Made, but nothing fetched from the submodule's URL (issue 30).
+    expect(fs.existsSync(join(wt.path, 'libs/sub/README.md'))).toBe(false);
+    const listed = await wts.submodules(wt.path);
+    expect(listed).toMatchObject({
+      repo,
+      entries: [{ name: 'libs/sub', path: 'libs/sub', url: sub }],
+      approved: false,
+    });
+    expect(await wts.submodules(repo)).toEqual(listed); // the same for the repository and its worktrees
+    wts.approveSetup(repo, listed?.hash ?? '');
+    expect((await wts.submodules(wt.path))?.approved).toBe(true);
+    await wts.initSubmodules(wt);
     expect(fs.readFileSync(join(wt.path, 'libs/sub/README.md'), 'utf8')).toBe('hello\n');
     await wts.remove(wt, false);
     expect(fs.existsSync(wt.path)).toBe(false);
 
     fs.rmSync(sub, { recursive: true }); // the submodule can no longer be cloned
-    const failed = await code(wts.provision(req({ agentName: 'broken' })));
+    const broken = await wts.provision(req({ agentName: 'broken' }));
+    const failed = await code(wts.initSubmodules(broken));
     expect(failed.code).toBe('GIT_FAILED');
     expect(failed.message).toContain('submodule update');
-    expect(fs.existsSync(join(wt.path, '..', 'broken'))).toBe(false);
-    expect(g(repo, 'branch', '--list', 'wtp/broken')).toBe('');
-    expect(g(repo, 'worktree', 'list')).not.toContain('broken');
+  });
+
+  it('a changed submodule URL needs approval again; a repository without submodules has none', async () => {
+    expect(await wts.submodules(repo)).toBeNull();
+    write(join(repo, '.gitmodules'), '[submodule "x"]\n\tpath = x\n\turl = https://example.invalid/a.git\n');
+    const first = await wts.submodules(repo);
+    wts.approveSetup(repo, first?.hash ?? '');
+    write(join(repo, '.gitmodules'), '[submodule "x"]\n\tpath = x\n\turl = https://example.invalid/b.git\n');
+    const second = await wts.submodules(repo);
+    expect(second?.entries[0]?.url).toBe('https://example.invalid/b.git');
+    expect(second?.hash).not.toBe(first?.hash);
+    expect(second?.approved).toBe(false);
   });
 
   it('copies .worktreeinclude files that are ignored or untracked, keeping modes', async () => {

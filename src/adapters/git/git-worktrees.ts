@@ -74,11 +74,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
     await this.git(args, { cwd: top });
     const wt: P.AgentWorktree = { ...common, path: dir, branch, owned: true };
     try {
-      if (fs.existsSync(join(dir, '.gitmodules')))
-        await this.git(['submodule', 'update', '--init', '--recursive'], {
-          cwd: dir,
-          timeoutMs: 30 * 60_000,
-        });
+      // Submodules wait for approval (issue 30): initSubmodules, once the core checked it.
       await this.copyIncluded(top, dir);
     } catch (err) {
       await this.git(['worktree', 'remove', '--force', dir], { cwd: top }).catch(() => undefined);
@@ -96,6 +92,42 @@ export class CliGitWorktrees implements P.GitWorktrees {
 
   approveSetup(repo: string, hash: string): void {
     this.setup.approveSetup(repo, hash);
+  }
+
+  async submodules(folder: string): Promise<P.Submodules | null> {
+    const top = await this.git(['rev-parse', '--show-toplevel'], { cwd: folder, okCodes: [128] });
+    if (top.code !== 0) return null;
+    const dir = top.stdout.trim();
+    if (!fs.existsSync(join(dir, '.gitmodules'))) return null;
+    // Read as git reads it, from the file alone (no include, no fetch): name, path and URL.
+    const r = await this.git(
+      ['config', '--file', '.gitmodules', '--null', '--get-regexp', String.raw`^submodule\..*\.(path|url)$`],
+      { cwd: dir, okCodes: [1] },
+    );
+    const byName = new Map<string, { name: string; path: string; url: string }>();
+    for (const rec of r.stdout.split('\0')) {
+      const nl = rec.indexOf('\n');
+      if (nl < 0) continue;
+      const m = /^submodule\.(.*)\.(path|url)$/.exec(rec.slice(0, nl));
+      if (!m?.[1] || !m[2]) continue;
+      const e = byName.get(m[1]) ?? { name: m[1], path: '', url: '' };
+      e[m[2] as 'path' | 'url'] = rec.slice(nl + 1);
+      byName.set(m[1], e);
+    }
+    const entries = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const repo = await this.topLevel(dir);
+    const hash = createHash('sha256')
+      .update(`wtp-submodules/1\0${JSON.stringify(entries.map((e) => [e.name, e.path, e.url]))}`)
+      .digest('hex');
+    return { repo, entries, hash, approved: this.setup.approved(repo, hash) };
+  }
+
+  async initSubmodules(wt: P.AgentWorktree): Promise<void> {
+    if (!wt.owned || !fs.existsSync(join(wt.path, '.gitmodules'))) return;
+    await this.git(['submodule', 'update', '--init', '--recursive'], {
+      cwd: wt.path,
+      timeoutMs: 30 * 60_000,
+    });
   }
 
   runSetup(wt: P.AgentWorktree, env: Record<string, string>, progress: P.SetupProgress): Promise<void> {

@@ -1,26 +1,29 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type * as P from '../../core/ports/git.js';
+import type { RepoApprovals } from '../../core/ports/git.js';
 import type { AgentEnv } from '../../protocol/agent-env.js';
 import { approvalsSchema as rulesSchema } from '../../protocol/approval-schema.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
+import { FileRepoApprovals } from './repo-approvals.js';
 import { realTop } from './repo-paths.js';
 
 export interface SetupScriptOptions {
   /** JSON `{ "<repo top level>": ["<sha256>", …] }`, written atomically with mode 0600. */
   approvalsFile: string;
+  /** The store of that file, when the caller shares it (the profile setup reads it too). */
+  approvals?: RepoApprovals;
   /** Base environment of the setup commands (runSetup's env is laid over it). */
   env: Record<string, string | undefined>;
   /** Per setup command; default 10 minutes. */
   setupTimeoutMs?: number;
 }
 
-const approvalsSchema = z.record(z.string(), z.array(z.string()));
 const OUTPUT_TAIL = 20 * 1024;
 /** A repository's own `.wezterm-parallel/config.yaml` (docs/config.md is generated from it). */
 export const repoConfigSchema = z
@@ -50,7 +53,11 @@ export const repoConfigSchema = z
  * only once approved — nothing from a repository runs before the user approved it.
  */
 export class SetupScripts {
-  constructor(private readonly o: SetupScriptOptions) {}
+  private readonly approvals: RepoApprovals;
+
+  constructor(private readonly o: SetupScriptOptions) {
+    this.approvals = o.approvals ?? new FileRepoApprovals(o.approvalsFile);
+  }
 
   setupScript(repo: string): P.SetupScript | null {
     const top = realTop(repo);
@@ -93,16 +100,16 @@ export class SetupScripts {
             ...(approvals === null ? {} : { approvals }),
           };
     const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-    return { commands, test, approvals, hash, approved: this.approvals()[top]?.includes(hash) ?? false };
+    return { commands, test, approvals, hash, approved: this.approvals.approved(top, hash) };
+  }
+
+  /** Whether the user approved content of this hash for the repository (its submodules, …). */
+  approved(repo: string, hash: string): boolean {
+    return this.approvals.approved(realTop(repo), hash);
   }
 
   approveSetup(repo: string, hash: string): void {
-    const top = realTop(repo);
-    const all = this.approvals();
-    const list = all[top] ?? [];
-    if (list.includes(hash)) return;
-    all[top] = [...list, hash];
-    writeAtomic(this.o.approvalsFile, `${JSON.stringify(all, null, 2)}\n`);
+    this.approvals.approve(realTop(repo), hash);
   }
 
   async runSetup(wt: P.AgentWorktree, env: Record<string, string>, progress: P.SetupProgress): Promise<void> {
@@ -129,33 +136,6 @@ export class SetupScripts {
       const details = { command, exitCode: r.code, signal: r.signal, timedOut: r.timedOut, output };
       throw new AppError('SETUP_FAILED', `The setup command \`${command}\` ${what} in ${wt.path}.`, details);
     }
-  }
-
-  private approvals(): Record<string, string[]> {
-    const text = fs.existsSync(this.o.approvalsFile) ? fs.readFileSync(this.o.approvalsFile, 'utf8') : '{}';
-    return approvalsSchema.safeParse(safeJson(text)).data ?? {};
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-/** Temporary file, then rename; a failed write (disk full) leaves the old file and no temporary one. */
-function writeAtomic(path: string, text: string): void {
-  fs.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.wtp-${process.pid}-${Date.now()}.tmp`;
-  try {
-    fs.writeFileSync(tmp, text, { mode: 0o600 });
-    fs.chmodSync(tmp, 0o600);
-    fs.renameSync(tmp, path);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
   }
 }
 

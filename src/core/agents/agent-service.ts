@@ -1,5 +1,6 @@
 import { AGENT_STATES, type AgentState, type AgentView } from '../../protocol/agent.js';
 import type { EventSource } from '../../protocol/events.js';
+import type { AgentTrust } from '../../protocol/profiles.js';
 import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
 import { AgentTerminal } from './agent-terminal.js';
 import { runWorktreeSetup } from '../git/worktree-setup.js';
@@ -105,6 +106,11 @@ export class AgentService extends AgentTerminal {
     return this.view(this.d.registry.resolve(ref));
   }
 
+  /** What was done about the trust of the agent's folder when it was made (`wtp why`), or null. */
+  trustOf(agentId: string): AgentTrust | null {
+    return this.d.profiles?.trust?.(agentId) ?? null;
+  }
+
   resolve(ref: string): AgentRecord {
     return this.d.registry.resolve(ref);
   }
@@ -159,8 +165,11 @@ export class AgentService extends AgentTerminal {
         );
       }
     } catch (err) {
-      // Nothing half-made stays behind: the worktree made for this agent goes with the failure.
+      // Nothing half-made stays behind: the worktree made for this agent goes with the failure,
+      // and so do the trust entries and files its profile setup wrote.
       if (git && agent.worktree) await git.worktrees.remove(agent.worktree, true).catch(() => undefined);
+      await this.d.profiles?.releaseTrust?.(agent.id).catch(() => undefined);
+      this.d.profiles?.cleanup(agent.id);
       throw err;
     }
     await this.d.registry.add(agent, [
@@ -245,6 +254,13 @@ export class AgentService extends AgentTerminal {
     await this.d.registry.remove(agent.id, [
       agentEvent(agent, source, 'agent.removed', { name: agent.name }),
     ]);
+    // The trust entries its setup added to the user's files go with it (only those: issue 30),
+    // before its folder (where they are recorded) goes.
+    await this.d.profiles
+      ?.releaseTrust?.(agent.id)
+      .catch((err: unknown) =>
+        this.d.log.warn({ err, agentId: agent.id }, 'could not take back its trust entries'),
+      );
     this.d.logs.remove(agent.id);
     this.d.profiles?.cleanup(agent.id);
     this.d.forgetSignals?.(agent.id);

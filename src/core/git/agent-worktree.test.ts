@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { agentRecord, makeCore } from '../../../test/support/core-fakes.js';
 import { allocatePorts, provisionWorktree, worktreeEnv } from './agent-worktree.js';
 import { AppError } from '../errors.js';
-import type { AgentWorktree, GitWorktrees, ProvisionRequest, SetupScript } from '../ports/git.js';
+import type { AgentWorktree, GitWorktrees, ProvisionRequest, SetupScript, Submodules } from '../ports/git.js';
 
 class FakeGit implements GitWorktrees {
   readonly removed: AgentWorktree[] = [];
   readonly requests: ProvisionRequest[] = [];
   script: SetupScript | null = null;
+  modules: Submodules | null = null;
+  /** Worktrees whose submodules were fetched. */
+  readonly fetched: string[] = [];
   provision(req: ProvisionRequest): Promise<AgentWorktree> {
     this.requests.push(req);
     return Promise.resolve({
@@ -25,6 +28,13 @@ class FakeGit implements GitWorktrees {
     return this.script;
   }
   approveSetup(): void {}
+  submodules(): Promise<Submodules | null> {
+    return Promise.resolve(this.modules);
+  }
+  initSubmodules(wt: AgentWorktree): Promise<void> {
+    this.fetched.push(wt.path);
+    return Promise.resolve();
+  }
   runSetup(): Promise<void> {
     return Promise.resolve();
   }
@@ -147,5 +157,25 @@ describe('agent worktrees (core)', () => {
     agent.approvals = { allow: ['Write(src/**)'], deny: [] };
     await provisionWorktree(agent, { ...req, repo: '/src/shop' }, d);
     expect(agent.approvals).toEqual({ allow: ['Write(src/**)', 'Bash(npm test*)'], deny: ['Bash(rm *)'] });
+  });
+
+  it('submodules wait for approval: nothing is fetched and the worktree goes; approved, they are fetched', async () => {
+    const h = await makeCore();
+    const git = new FakeGit();
+    const entries = [{ name: 'lib', path: 'vendor/lib', url: 'https://attacker.example/lib.git' }];
+    git.modules = { repo: '/src/shop', entries, hash: 's'.repeat(64), approved: false };
+    const d = { git, registry: h.core.registry, clock: h.clock, settings };
+    const refused = agentRecord({ id: 'ag-6', name: 'm1' });
+    await expect(provisionWorktree(refused, { ...req, repo: '/src/shop' }, d)).rejects.toMatchObject({
+      code: 'SETUP_NOT_APPROVED',
+      message: expect.stringContaining('submodules: vendor/lib (https://attacker.example/lib.git)'),
+      details: { submodules: entries, hashes: ['s'.repeat(64)] },
+    });
+    expect(git.fetched).toEqual([]);
+    expect(git.removed.map((w) => w.path)).toEqual(['/wt/m1']);
+    git.modules = { ...git.modules, approved: true };
+    const agent = agentRecord({ id: 'ag-7', name: 'm2' });
+    await provisionWorktree(agent, { ...req, repo: '/src/shop' }, d);
+    expect(git.fetched).toEqual(['/wt/m2']);
   });
 });

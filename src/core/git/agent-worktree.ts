@@ -78,18 +78,42 @@ export async function provisionWorktree(
     throw err;
   }
   const script = wt.owned ? d.git.setupScript(wt.repo) : null;
+  // Nothing is fetched from a repository's submodule URLs before it is approved (issue 30).
+  const submodules = wt.owned ? await d.git.submodules(wt.path) : null;
   // A config with only a test command (`test:`) runs nothing at creation: no approval needed here.
-  if (script && (script.commands.length > 0 || script.approvals !== null) && !script.approved) {
+  const setupWaits = script && (script.commands.length > 0 || script.approvals !== null) && !script.approved;
+  const modulesWait = submodules !== null && !submodules.approved;
+  if (setupWaits || modulesWait) {
     await d.git.remove(wt, true); // refused before anything runs: the new worktree goes again
     const what = [
-      ...(script.commands.length > 0 ? [`setup script: ${script.commands.join(' && ')}`] : []),
-      ...(script.approvals !== null ? [`approval rules: ${describeRules(script.approvals)}`] : []),
+      ...(setupWaits && script.commands.length > 0 ? [`setup script: ${script.commands.join(' && ')}`] : []),
+      ...(setupWaits && script.approvals !== null
+        ? [`approval rules: ${describeRules(script.approvals)}`]
+        : []),
+      ...(modulesWait
+        ? [`submodules: ${submodules.entries.map((e) => `${e.path} (${e.url})`).join(', ')}`]
+        : []),
     ];
     throw new AppError(
       'SETUP_NOT_APPROVED',
-      `The repository's config has not been approved (${what.join('; ')}). Review it with \`wtp setup show --repo ${wt.repo}\`, then approve it with \`wtp setup approve --repo ${wt.repo}\`.`,
-      { repo: wt.repo, commands: script.commands, approvals: script.approvals, hash: script.hash },
+      `The repository's content has not been approved (${what.join('; ')}): nothing was run or fetched. Review it with \`wtp setup show --repo ${wt.repo}\`, then approve it with \`wtp setup approve --repo ${wt.repo}\`.`,
+      {
+        repo: wt.repo,
+        commands: setupWaits ? script.commands : [],
+        approvals: setupWaits ? script.approvals : null,
+        ...(setupWaits ? { hash: script.hash } : {}),
+        submodules: modulesWait ? submodules.entries : [],
+        hashes: [...(setupWaits ? [script.hash] : []), ...(modulesWait ? [submodules.hash] : [])],
+      },
     );
+  }
+  if (submodules !== null) {
+    try {
+      await d.git.initSubmodules(wt);
+    } catch (err) {
+      await d.git.remove(wt, true).catch(() => undefined);
+      throw err;
+    }
   }
   // Its approved rules join the agent's own (the config's apply to every agent anyway).
   if (script?.approvals) {

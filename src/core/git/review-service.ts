@@ -1,4 +1,6 @@
 import type { EventSource } from '../../protocol/events.js';
+import type { SetupInfo } from '../../protocol/git.js';
+import type { ProfileSetup } from '../ports/daemon.js';
 import { agentEvent } from '../model/agent-event.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import type { AgentService } from '../agents/agent-service.js';
@@ -22,6 +24,8 @@ export class ReviewService {
       service: AgentService;
       git: AgentGit;
       radar: ConflictRadar;
+      /** Agent CLIs' configuration in repositories and its approval (issue 30); absent in tests. */
+      profiles?: Pick<ProfileSetup, 'repoConfigs' | 'approveRepoConfig'> | undefined;
       /** Told of every diff computed for a review (the diff stat tracker takes it as a measurement). */
       onDiff?: ((agentId: string, diff: AgentDiff) => void) | undefined;
     },
@@ -134,34 +138,82 @@ export class ReviewService {
     return { removed, kept, bytesFreed: removed.reduce((n, r) => n + r.bytes, 0), dryRun };
   }
 
-  setupShow(repo: string) {
-    return { repo, setup: this.d.git.worktrees.setupScript(repo) };
+  /**
+   * What of the repository at `repo` runs, is fetched or is loaded by an agent CLI only once the
+   * user approves it: its setup script, its submodules, each CLI's configuration (issue 30).
+   */
+  async setupShow(repo: string): Promise<SetupInfo> {
+    return {
+      repo,
+      setup: this.d.git.worktrees.setupScript(repo),
+      submodules: await this.d.git.worktrees.submodules(repo).catch(() => null),
+      configs: this.d.profiles?.repoConfigs?.(repo) ?? [],
+    };
   }
 
-  /** Approves the repository's setup script, only if `hash` is the script as it is now. */
-  setupApprove(repo: string, hash: string) {
-    const script = this.d.git.worktrees.setupScript(repo);
-    if (!script) {
+  /**
+   * Approves what `setupShow` lists, only as it is now: the items of `hashes` (each must be one
+   * shown), or every item that can be approved when null.
+   */
+  async setupApprove(repo: string, hashes: readonly string[] | null): Promise<SetupInfo> {
+    const shown = await this.setupShow(repo);
+    const { setup, submodules, configs } = shown;
+    const items = [
+      ...(setup
+        ? [
+            {
+              hash: setup.hash,
+              problem: null,
+              approve: () => this.d.git.worktrees.approveSetup(repo, setup.hash),
+            },
+          ]
+        : []),
+      ...(submodules
+        ? [
+            {
+              hash: submodules.hash,
+              problem: null,
+              approve: () => this.d.git.worktrees.approveSetup(submodules.repo, submodules.hash),
+            },
+          ]
+        : []),
+      ...configs.map((c) => ({
+        hash: c.hash,
+        problem: c.problem === null ? null : `${c.cli}: ${c.problem}`,
+        approve: () => void this.d.profiles?.approveRepoConfig?.(repo, c.hash),
+      })),
+    ];
+    if (items.length === 0) {
       throw new AppError(
         'INVALID_INPUT',
-        `${repo} has no setup script (.wezterm-parallel/config.yaml, setup:).`,
-        {
-          issues: [{ path: 'body.repo', message: 'no setup script' }],
-        },
+        `${repo} has nothing to approve: no setup script (.wezterm-parallel/config.yaml, setup:), no submodules, no agent CLI configuration.`,
+        { issues: [{ path: 'body.repo', message: 'nothing to approve' }] },
       );
     }
-    if (script.hash !== hash) {
-      throw new AppError(
-        'SETUP_NOT_APPROVED',
-        'The setup script changed since that hash was shown; review it again.',
-        {
-          repo,
-          commands: script.commands,
-          hash: script.hash,
-        },
-      );
+    const wanted = hashes ?? items.filter((i) => i.problem === null).map((i) => i.hash);
+    for (const hash of wanted) {
+      const item = items.find((i) => i.hash === hash);
+      if (!item) {
+        throw new AppError(
+          'SETUP_NOT_APPROVED',
+          `The repository's content changed since that hash (${hash.slice(0, 12)}…) was shown; review it again with \`wtp setup show --repo ${repo}\`.`,
+          {
+            repo,
+            commands: setup?.commands ?? [],
+            hash: setup?.hash ?? null,
+            hashes: items.map((i) => i.hash),
+          },
+        );
+      }
+      if (item.problem !== null) {
+        throw new AppError(
+          'REPO_CONFIG_NOT_APPROVABLE',
+          `This configuration cannot be approved (${item.problem}): answer the agent CLI's own trust dialog instead (wtp approve NAME).`,
+          { repo, problem: item.problem, hash },
+        );
+      }
     }
-    this.d.git.worktrees.approveSetup(repo, hash);
+    for (const hash of wanted) items.find((i) => i.hash === hash)?.approve();
     return this.setupShow(repo);
   }
 

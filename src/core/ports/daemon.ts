@@ -1,3 +1,5 @@
+import type { AgentTrust } from '../../protocol/profiles.js';
+import type { RepoConfigInfo } from '../../protocol/git.js';
 import type { ExitInfo, Screen, WorkspaceView } from '../../protocol/index.js';
 import type { HostSnapshot, DaemonMessage, SpawnSpec } from '../../protocol/host.js';
 import type { NewEvent, WtpEvent } from '../../protocol/events.js';
@@ -162,6 +164,21 @@ export interface ProfileSetup {
   prepare(agent: AgentRecord): Promise<PreparedProfile>;
   /** Removes what `prepare` wrote for an agent that is being removed. */
   cleanup(agentId: string): void;
+  /**
+   * Takes back the trust entries `prepare` added to files of the user's for an agent that is being
+   * removed: only those, only while they are still as written, and not while another agent relies
+   * on the same entry.
+   */
+  releaseTrust?(agentId: string): Promise<void>;
+  /** What was done about the trust of the agent's folder when it was made (`wtp why`), or null. */
+  trust?(agentId: string): AgentTrust | null;
+  /**
+   * Each agent CLI's configuration in `folder` (and the folders above it up to its checkout's top)
+   * that it would run or load once it trusts the folder, with the user's approval of it (issue 30).
+   */
+  repoConfigs?(folder: string): RepoConfigInfo[];
+  /** Approves the configuration in `folder` whose hash this is; false when none has it now. */
+  approveRepoConfig?(folder: string, hash: string): boolean;
 }
 
 /** A connected host, as the core sees it. */

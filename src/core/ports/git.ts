@@ -54,6 +54,25 @@ export interface SetupScript {
   approved: boolean;
 }
 
+/**
+ * The user's approvals of a repository's content (its setup script, submodules, agent CLIs'
+ * configuration), each by the sha256 of the exact content: a change needs approval again.
+ */
+export interface RepoApprovals {
+  approved(repo: string, hash: string): boolean;
+  approve(repo: string, hash: string): void;
+}
+
+/** A repository's submodules, as its `.gitmodules` names them: fetched only once approved. */
+export interface Submodules {
+  /** The repository the approval is kept for (its main checkout's top). */
+  repo: string;
+  entries: { name: string; path: string; url: string }[];
+  /** sha256 of the names, paths and URLs. */
+  hash: string;
+  approved: boolean;
+}
+
 /** What removing a worktree would lose. */
 export interface WorktreeLoss {
   uncommitted: string[];
@@ -131,12 +150,22 @@ export interface WorktreeSnapshot {
 }
 
 export interface GitWorktrees {
-  /** Creates (or reuses) the agent's worktree; copies `.worktreeinclude` files. */
+  /**
+   * Creates (or reuses) the agent's worktree; copies `.worktreeinclude` files. Its submodules are
+   * not fetched (initSubmodules, once approved).
+   */
   provision(req: ProvisionRequest): Promise<AgentWorktree>;
   /** The repository's setup script, or null when it has none. */
   setupScript(repo: string): SetupScript | null;
-  /** Records the user's approval of exactly this script content. */
+  /** Records the user's approval of exactly this content (a setup script's, or submodules' hash). */
   approveSetup(repo: string, hash: string): void;
+  /**
+   * The submodules the checkout at `folder` names (its `.gitmodules`), with their approval for its
+   * repository; null when it has none. Reads only: nothing is fetched.
+   */
+  submodules(folder: string): Promise<Submodules | null>;
+  /** Fetches and checks out an owned worktree's submodules (only once they are approved). */
+  initSubmodules(wt: AgentWorktree): Promise<void>;
   /** Runs the approved setup in the worktree; throws with the output when it fails. */
   runSetup(wt: AgentWorktree, env: Record<string, string>, progress: SetupProgress): Promise<void>;
   /**

@@ -57,7 +57,14 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
         const agent = service.get(ref);
         const answers = await recentAnswers(events, agent.id);
         const hookMisses = await recentHookMisses(events, agent.id);
-        return { agent, signals: engine.recentSignals(agent.id), rules: STATE_RULES, answers, hookMisses };
+        return {
+          agent,
+          signals: engine.recentSignals(agent.id),
+          rules: STATE_RULES,
+          answers,
+          hookMisses,
+          trust: service.trustOf(agent.id),
+        };
       },
       receiveHook: (agentId, body) =>
         receiveHook(

@@ -33,5 +33,7 @@ export function registerGitRoutes(app: HttpApp, api: Pick<ApiContext, 'review' |
   });
   registerRoute(app, 'gc', ({ body }) => review().gc(body.dryRun));
   registerRoute(app, 'setupShow', ({ query }) => review().setupShow(query.repo));
-  registerRoute(app, 'setupApprove', ({ body }) => review().setupApprove(body.repo, body.hash));
+  registerRoute(app, 'setupApprove', ({ body }) =>
+    review().setupApprove(body.repo, body.hashes ?? (body.hash === undefined ? null : [body.hash])),
+  );
 }

@@ -2,10 +2,18 @@ import { join } from 'node:path';
 import { compareVersions, parseVersion } from '../../core/state/detectors/screen-detector.js';
 import type {
   HookEndpoints,
-  SetupFiles,
+  RepoConfigSpec,
   VendorSetup,
   VendorSetupContext,
 } from '../../core/ports/vendor-setup.js';
+import {
+  isObject,
+  parseJsonc,
+  recordTrustEdit,
+  runTrustEdit,
+  setJson,
+  type TrustEdit,
+} from '../trust-edit.js';
 import type { RuleSet } from '../../core/policies/matcher.js';
 import { vendor } from './vendor.js';
 import { claudeArgsMode, claudeSettingsMode } from './modes.js';
@@ -88,24 +96,58 @@ export function claudeStateFile(env: { home: string; configDir?: string | undefi
 }
 
 /**
- * Pre-accepts the "Do you trust the files in this folder?" dialog for `cwd`: sets
- * `projects[cwd].hasTrustDialogAccepted` and keeps everything else in the file as it was
- * (atomic replace). Returns false (and changes nothing) when the file is not a JSON object.
+ * The edit that pre-accepts the "Do you trust the files in this folder?" dialog for `cwd` in the
+ * text of ~/.claude.json: `projects[cwd].hasTrustDialogAccepted = true`, everything else of the
+ * file kept byte for byte (jsonc-parser's edit). Refused when the file is not a JSON object.
  */
-export function trustClaudeProject(files: SetupFiles, stateFile: string, cwd: string): boolean {
-  const doc = files.readJsonObject(stateFile);
-  if (doc === null) return false;
-  const projects = (typeof doc.projects === 'object' && doc.projects !== null ? doc.projects : {}) as Record<
-    string,
-    Record<string, unknown>
-  >;
-  const entry = projects[cwd] ?? {};
-  if (entry.hasTrustDialogAccepted === true) return true;
-  projects[cwd] = { ...entry, hasTrustDialogAccepted: true };
-  doc.projects = projects;
-  files.writeAtomic(stateFile, `${JSON.stringify(doc, null, 2)}\n`);
-  return true;
+export function claudeTrustEdit(text: string | null, cwd: string): TrustEdit {
+  const src = text ?? '';
+  const doc = src.trim() === '' ? {} : parseJsonc(src);
+  if (!isObject(doc)) return { kind: 'refused', why: 'its state file is not a JSON object' };
+  if (doc.projects !== undefined && !isObject(doc.projects))
+    return { kind: 'refused', why: 'its state file’s `projects` is not an object' };
+  const entry = doc.projects?.[cwd];
+  const accepted = isObject(entry) ? entry.hasTrustDialogAccepted : undefined;
+  if (accepted === true)
+    return { kind: 'already', why: 'already trusted by your own entry in its state file' };
+  const base = src.trim() === '' ? '{}\n' : src;
+  return {
+    kind: 'added',
+    text: setJson(base, ['projects', cwd, 'hasTrustDialogAccepted'], true),
+    prior: typeof accepted === 'boolean' ? accepted : null,
+  };
 }
+
+/**
+ * Takes back a trust `claudeTrustEdit` added: the value goes back to what it was (removed when
+ * there was none, and the project's entry with it when nothing else is left in it); null (no
+ * change) when it is no longer `true`.
+ */
+export function claudeUntrustEdit(
+  text: string | null,
+  cwd: string,
+  prior: string | boolean | null,
+): string | null {
+  if (text === null) return null;
+  const doc = parseJsonc(text);
+  if (!isObject(doc) || !isObject(doc.projects)) return null;
+  const entry = doc.projects[cwd];
+  if (!isObject(entry) || entry.hasTrustDialogAccepted !== true) return null;
+  if (typeof prior === 'boolean') return setJson(text, ['projects', cwd, 'hasTrustDialogAccepted'], prior);
+  if (Object.keys(entry).length === 1) return setJson(text, ['projects', cwd], undefined);
+  return setJson(text, ['projects', cwd, 'hasTrustDialogAccepted'], undefined);
+}
+
+/** The files of a folder Claude Code runs or loads once it trusts the folder (issue 30). */
+export const CLAUDE_TRUSTED_CONTENT: RepoConfigSpec = {
+  cli: 'Claude Code',
+  // .claude/: settings.json and settings.local.json (hooks, statusLine, fileSuggestion, apiKeyHelper,
+  // awsAuthRefresh, gcpAuthRefresh, otelHeadersHelper, env, permissions.allow, additionalDirectories,
+  // enabledPlugins, extraKnownMarketplaces, enableAllProjectMcpServers), agents/ (frontmatter hooks
+  // and MCP servers), skills/ and commands/ (`!` commands); .mcp.json: MCP servers (2.1.330's trust
+  // dialog lists these).
+  paths: ['.claude', '.mcp.json'],
+};
 
 /**
  * HTTP hooks when the API listens on TCP and the CLI is known to take them: `auto` uses them from
@@ -143,20 +185,30 @@ export const setup: VendorSetup = {
       const stateFile = claudeStateFile({ home: ctx.home, configDir: ctx.env.CLAUDE_CONFIG_DIR });
       // Under Claude Code's own lock: a running claude (the agent a fork comes from) rewrites the
       // file from what it read under that lock, and would drop a trust written meanwhile.
-      const { value: trusted, locked } = await ctx.files.underLock(stateFile, () =>
-        trustClaudeProject(ctx.files, stateFile, ctx.agent.cwd),
+      const { value: outcome, locked } = await ctx.files.underLock(stateFile, () =>
+        runTrustEdit(ctx.files, stateFile, (text) => claudeTrustEdit(text, ctx.agent.cwd)),
       );
       if (!locked) {
         ctx.log.warn({ file: stateFile }, 'trust written without the file lock: another process kept it');
       }
-      if (!trusted) {
-        ctx.log.warn({ file: stateFile }, 'not a JSON object: the trust prompt was not pre-accepted');
-      }
+      recordTrustEdit(
+        ctx,
+        stateFile,
+        outcome,
+        `projects["${ctx.agent.cwd}"].hasTrustDialogAccepted in ${stateFile}`,
+      );
     }
     return ['--settings', file];
   },
   cleanup(agentDir, files) {
     files.remove(join(agentDir, SETTINGS_FILE));
+  },
+  trustedContent: CLAUDE_TRUSTED_CONTENT,
+  async untrust(entry, files) {
+    const { value } = await files.underLock(entry.file, () =>
+      files.editFile(entry.file, (text) => claudeUntrustEdit(text, entry.folder, entry.prior)),
+    );
+    return value;
   },
   // Its arguments, else the first settings file that sets a default mode (else its default, by the profile).
   startMode: (ctx) => claudeArgsMode(ctx.agent.args) ?? readSettingsMode(ctx, claudeSettingsFiles(ctx)),

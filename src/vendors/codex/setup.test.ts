@@ -18,7 +18,7 @@ describe('FsProfileSetup (codex)', () => {
     expect(got).toEqual({ version: '0.169.0', profileArgs: NOTIFY });
     await setup.prepare(agent);
     const toml = readFileSync(join(w.home, '.codex', 'config.toml'), 'utf8');
-    expect(toml).toBe('\n[projects."/work/\\"quoted\\""]\ntrust_level = "trusted"\n');
+    expect(toml).toBe('[projects."/work/\\"quoted\\""]\ntrust_level = "trusted"\n');
   });
 
   it("passes its notify program on the command line (the user's config is not touched)", async () => {

@@ -1,34 +1,119 @@
 import { join } from 'node:path';
-import type { HookEndpoints, SetupFiles, VendorSetup } from '../../core/ports/vendor-setup.js';
+import { parse as parseToml } from 'smol-toml';
+import type { HookEndpoints, RepoConfigSpec, VendorSetup } from '../../core/ports/vendor-setup.js';
+import { applyTrustEdit, canonical, isObject, type TrustEdit } from '../trust-edit.js';
 import { tildePath } from '../settings-mode.js';
 import { codexArgsSettings, codexConfigSettings, codexStartMode } from './modes.js';
 
-/** TOML basic string. */
+/** TOML basic string (every control character escaped, DEL too). */
 function tomlString(s: string): string {
   return `"${s
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
-    .replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+}
+
+/** The table a trust entry of ours is, exactly as appended (Codex writes its own the same way). */
+const trustBlock = (cwd: string): string => `[projects.${tomlString(cwd)}]\ntrust_level = "trusted"\n`;
+
+/** The parsed TOML, or the parser's message. */
+function parseTomlText(text: string): Record<string, unknown> | string {
+  try {
+    return parseToml(text) as Record<string, unknown>;
+  } catch (err) {
+    return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'invalid';
+  }
+}
+
+/** The document without `projects[key]` (and without `projects` when that was all of it). */
+function withoutProject(doc: Record<string, unknown>, key: string): Record<string, unknown> {
+  if (!isObject(doc.projects)) return doc;
+  const { [key]: _gone, ...rest } = doc.projects;
+  const { projects: _all, ...others } = doc;
+  return Object.keys(rest).length === 0 ? others : { ...others, projects: rest };
 }
 
 /**
- * Marks `cwd` trusted for Codex CLI (`[projects."<cwd>"] trust_level = "trusted"` in
- * ~/.codex/config.toml, or $CODEX_HOME/config.toml). Appends a table only when the project has
- * none; an existing entry (trusted or not: the user's choice) is left alone.
+ * The edit that marks `cwd` trusted for Codex CLI in the text of its config.toml: a table
+ * `[projects."<cwd>"] trust_level = "trusted"` appended, and only when no entry for the folder
+ * exists under any spelling of its key (read with a TOML parser: `[projects.'/p']` is the same
+ * key). An entry that says `untrusted` — for the folder or, for a worktree, its repository — is
+ * the user's choice and is kept (refused, with the reason); one of the user's that trusts it
+ * already is left as it is. The result is parsed again and must be the old document plus that
+ * entry: anything else (e.g. `projects` written as an inline table) is refused, never rewritten.
  */
-export function trustCodexProject(
-  files: SetupFiles,
-  env: { home: string; codexHome?: string | undefined },
-  cwd: string,
-): boolean {
-  const file = join(env.codexHome ?? join(env.home, '.codex'), 'config.toml');
-  const text = files.readText(file) ?? '';
-  const header = `[projects.${tomlString(cwd)}]`;
-  if (text.includes(header)) return true;
-  const sep = text === '' || text.endsWith('\n') ? '' : '\n';
-  files.writeAtomic(file, `${text}${sep}\n${header}\ntrust_level = "trusted"\n`);
-  return true;
+export function codexTrustEdit(text: string | null, cwd: string, repo?: string): TrustEdit {
+  const src = text ?? '';
+  const doc = parseTomlText(src);
+  if (typeof doc === 'string') return { kind: 'refused', why: `its config.toml is not valid TOML (${doc})` };
+  if (doc.projects !== undefined && !isObject(doc.projects))
+    return { kind: 'refused', why: 'its config.toml’s `projects` is not a table' };
+  for (const key of repo === undefined || repo === cwd ? [cwd] : [cwd, repo]) {
+    const entry = doc.projects?.[key];
+    if (entry === undefined) continue;
+    const level = isObject(entry) ? entry.trust_level : undefined;
+    if (level === 'untrusted')
+      return {
+        kind: 'refused',
+        why: `your config.toml marks ${key} untrusted (trust_level = "untrusted"); that choice is kept`,
+      };
+    if (key !== cwd) continue;
+    if (level === 'trusted')
+      return { kind: 'already', why: 'already trusted by your own entry in its config.toml' };
+    return {
+      kind: 'refused',
+      why: `your config.toml has an entry of its own for ${cwd} ([projects]); it is left as it is`,
+    };
+  }
+  const sep = src === '' ? '' : src.endsWith('\n') ? '\n' : '\n\n';
+  const next = `${src}${sep}${trustBlock(cwd)}`;
+  const check = parseTomlText(next);
+  const added = typeof check === 'string' ? undefined : check.projects;
+  if (
+    typeof check === 'string' ||
+    !isObject(added) ||
+    canonical(added[cwd]) !== canonical({ trust_level: 'trusted' }) ||
+    canonical(withoutProject(check, cwd)) !== canonical(doc)
+  ) {
+    return { kind: 'refused', why: 'an entry could not be added to its config.toml without rewriting it' };
+  }
+  // What was written before the table (a newline or two) is kept with the entry: taken back with it.
+  return { kind: 'added', text: next, prior: sep };
 }
+
+/**
+ * Takes back the table `codexTrustEdit` appended (with the `sep` it wrote before it), when it is
+ * still there exactly as written, once, and the result parses to the document without that entry;
+ * null otherwise (left as it is).
+ */
+export function codexUntrustEdit(
+  text: string | null,
+  cwd: string,
+  sep: string | boolean | null,
+): string | null {
+  if (text === null) return null;
+  const added = `${typeof sep === 'string' ? sep : ''}${trustBlock(cwd)}`;
+  const at = text.indexOf(added);
+  if (at < 0 || text.indexOf(added, at + 1) >= 0) return null;
+  const next = text.slice(0, at) + text.slice(at + added.length);
+  const old = parseTomlText(text);
+  const now = parseTomlText(next);
+  if (typeof old === 'string' || typeof now === 'string') return null;
+  return canonical(now) === canonical(withoutProject(old, cwd)) ? next : null;
+}
+
+/** Codex's config.toml ($CODEX_HOME, else ~/.codex). */
+const codexConfigFile = (env: { home: string; codexHome?: string | undefined }): string =>
+  join(env.codexHome ?? join(env.home, '.codex'), 'config.toml');
+
+/** The files of a folder Codex CLI runs or loads once it trusts the folder (issue 30). */
+export const CODEX_TRUSTED_CONTENT: RepoConfigSpec = {
+  cli: 'Codex CLI',
+  // .codex/ of the folder and each above it to the project root: config.toml (MCP servers, whose
+  // commands run outside the sandbox, providers, notify), hooks (hooks.json, [hooks]) and exec
+  // policy rules. 0.169.0: "Config, hooks, and exec policies from untrusted folders stay disabled".
+  paths: ['.codex'],
+};
 
 /** True when the config's top level (before its first table) sets `notify`. */
 function setsNotify(toml: string): boolean {
@@ -57,8 +142,17 @@ export function codexNotifyArgs(t: HookEndpoints): string[] {
 export const setup: VendorSetup = {
   prepare(ctx) {
     const env = { home: ctx.home, codexHome: ctx.env.CODEX_HOME };
-    if (ctx.preTrust) trustCodexProject(ctx.files, env, ctx.agent.cwd);
-    const config = ctx.files.readText(join(env.codexHome ?? join(env.home, '.codex'), 'config.toml'));
+    const file = codexConfigFile(env);
+    if (ctx.preTrust) {
+      const repo = ctx.agent.worktree?.repo;
+      applyTrustEdit(
+        ctx,
+        file,
+        (text) => codexTrustEdit(text, ctx.agent.cwd, repo),
+        `[projects."${ctx.agent.cwd}"] trust_level = "trusted" in ${file}`,
+      );
+    }
+    const config = ctx.files.readText(file);
     if (config !== null && setsNotify(config)) {
       ctx.log.warn(
         { agent: ctx.agent.id },
@@ -68,6 +162,9 @@ export const setup: VendorSetup = {
     }
     return codexNotifyArgs(ctx.hookEndpoints());
   },
+  trustedContent: CODEX_TRUSTED_CONTENT,
+  untrust: (entry, files) =>
+    files.editFile(entry.file, (text) => codexUntrustEdit(text, entry.folder, entry.prior)),
   // Its arguments, then the top of its config.toml (profiles are not read), then its defaults.
   startMode(ctx) {
     const file = join(ctx.env.CODEX_HOME ?? join(ctx.home, '.codex'), 'config.toml');

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type {
   HookEndpoints,
-  SetupFiles,
+  RepoConfigSpec,
   VendorSetup,
   VendorSetupContext,
 } from '../../core/ports/vendor-setup.js';
+import { applyTrustEdit, isObject, parseJsonc, setJson, type TrustEdit } from '../trust-edit.js';
 import { readSettingsMode } from '../settings-mode.js';
 import { copilotArgsMode, copilotEnvMode, copilotSettingsMode } from './modes.js';
 
@@ -43,41 +44,65 @@ export function copilotHooks(t: HookEndpoints): Record<string, unknown> {
   return { version: 1, hooks: Object.fromEntries(COPILOT_HOOK_EVENTS.map((e) => [e, [handler]])) };
 }
 
-/** The `//` comment rows Copilot writes above the JSON of its managed config.json. */
-const LEADING_COMMENTS = /^(?:[ \t]*\/\/[^\n]*\n|[ \t]*\n)*/;
-
 /**
- * Marks `cwd` trusted for GitHub Copilot CLI: adds it to `trustedFolders` in
- * $COPILOT_HOME/config.json (default ~/.copilot), as the trust dialog's "Yes, and remember this
- * folder" does (seen with 1.0.102). Copilot manages that file and starts it with `//` comment rows:
- * they and every other key are kept. A file that is not such a JSON object is left alone (false).
+ * The edit that marks `cwd` trusted for GitHub Copilot CLI in the text of its config.json: `cwd`
+ * appended to `trustedFolders`, as the trust dialog's "Yes, and remember this folder" does (seen
+ * with 1.0.102). Copilot manages that file and starts it with `//` comment rows: they, the order
+ * and spacing of every other key are kept (jsonc-parser's edit). Refused when the file is not a
+ * JSON object or `trustedFolders` not a list.
  */
-export function trustCopilotFolder(
-  files: SetupFiles,
-  env: { home: string; copilotHome?: string | undefined },
-  cwd: string,
-): boolean {
-  const file = join(env.copilotHome ?? join(env.home, '.copilot'), 'config.json');
-  const text = files.readText(file) ?? '';
-  const header = LEADING_COMMENTS.exec(text)?.[0] ?? '';
-  const body = text.slice(header.length).trim();
-  let config: unknown = {};
-  if (body !== '') {
-    try {
-      config = JSON.parse(body);
-    } catch {
-      return false;
-    }
+export function copilotTrustEdit(text: string | null, cwd: string): TrustEdit {
+  const src = text ?? '';
+  const doc = parseJsonc(src);
+  if (doc === undefined) {
+    // Empty, or comment rows only: the object goes under them.
+    const sep = src === '' || src.endsWith('\n') ? '' : '\n';
+    return {
+      kind: 'added',
+      text: `${src}${sep}${JSON.stringify({ trustedFolders: [cwd] }, null, 2)}\n`,
+      prior: null,
+    };
   }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) return false;
-  const o = config as Record<string, unknown>;
-  const trusted = o.trustedFolders ?? [];
-  if (!Array.isArray(trusted)) return false;
-  if (trusted.includes(cwd)) return true;
-  o.trustedFolders = [...(trusted as unknown[]), cwd];
-  files.writeAtomic(file, `${header}${JSON.stringify(o, null, 2)}\n`);
-  return true;
+  if (!isObject(doc)) return { kind: 'refused', why: 'its config.json is not a JSON object' };
+  const trusted = doc.trustedFolders;
+  if (trusted !== undefined && !Array.isArray(trusted))
+    return { kind: 'refused', why: 'its config.json’s trustedFolders is not a list' };
+  if (trusted?.includes(cwd))
+    return { kind: 'already', why: 'already trusted by your own entry in its config.json' };
+  const next =
+    trusted === undefined
+      ? setJson(src, ['trustedFolders'], [cwd])
+      : setJson(src, ['trustedFolders', -1], cwd, true);
+  return { kind: 'added', text: next, prior: null };
 }
+
+/** Takes back `cwd` from trustedFolders (its first place there); null when it is not there. */
+export function copilotUntrustEdit(text: string | null, cwd: string): string | null {
+  if (text === null) return null;
+  const doc = parseJsonc(text);
+  if (!isObject(doc) || !Array.isArray(doc.trustedFolders)) return null;
+  const at = doc.trustedFolders.indexOf(cwd);
+  return at < 0 ? null : setJson(text, ['trustedFolders', at], undefined);
+}
+
+/** The files of a folder Copilot CLI runs or loads once it trusts the folder (issue 30). */
+export const COPILOT_TRUSTED_CONTENT: RepoConfigSpec = {
+  cli: 'GitHub Copilot CLI',
+  // 1.0.102 (cli-main.js): hooks (.github/hooks/*.json at the git root), repository settings
+  // (.github/copilot/settings.json, settings.local.json: hooks and more), MCP servers (.mcp.json,
+  // .github/mcp.json, looked up from the folder to the git root), extensions, custom agents,
+  // skills, LSP servers (.github/lsp.json).
+  paths: [
+    '.github/hooks',
+    '.github/copilot',
+    '.github/mcp.json',
+    '.mcp.json',
+    '.github/extensions',
+    '.github/agents',
+    '.github/skills',
+    '.github/lsp.json',
+  ],
+};
 
 /** Its config.json, where `defaultPermissionMode` is read ($COPILOT_HOME, else ~/.copilot). */
 function copilotConfigFile(ctx: Pick<VendorSetupContext, 'env' | 'home'>): string {
@@ -98,23 +123,21 @@ export const setup: VendorSetup = {
       `${JSON.stringify(copilotHooks(ctx.hookEndpoints()), null, 2)}\n`,
     );
     if (ctx.preTrust) {
-      const ok = trustCopilotFolder(
-        ctx.files,
-        { home: ctx.home, copilotHome: ctx.env.COPILOT_HOME },
-        ctx.agent.cwd,
+      const file = copilotConfigFile(ctx);
+      applyTrustEdit(
+        ctx,
+        file,
+        (text) => copilotTrustEdit(text, ctx.agent.cwd),
+        `trustedFolders += "${ctx.agent.cwd}" in ${file}`,
       );
-      if (!ok) {
-        ctx.log.warn(
-          { agent: ctx.agent.id },
-          'copilot config.json is not a JSON object: its trust prompt is not pre-accepted',
-        );
-      }
     }
     return ['--plugin-dir', dir];
   },
   cleanup(agentDir, files) {
     for (const f of PLUGIN_FILES) files.remove(join(agentDir, PLUGIN_DIR, f));
   },
+  trustedContent: COPILOT_TRUSTED_CONTENT,
+  untrust: (entry, files) => files.editFile(entry.file, (text) => copilotUntrustEdit(text, entry.folder)),
   // Its arguments, else COPILOT_ALLOW_ALL, else config.json's defaultPermissionMode (else manual).
   startMode: (ctx) =>
     copilotArgsMode(ctx.agent.args) ??

@@ -18,6 +18,16 @@ export const GEMINI_RULES: readonly RuleSet[] = [
     versions: {},
     rules: [
       {
+        // Its folder-trust dialog (FolderTrustDialog, 0.61.0 source; shown when the folder is not
+        // pre-trusted): "Do you trust the files in this folder?" over "● 1. Trust folder (<dir>)" /
+        // "2. Trust parent folder (<parent>)" / "3. Don't trust".
+        id: 'trust',
+        state: 'needs_permission',
+        reason: 'trust',
+        within: 'bottom',
+        any: [/Do you trust the files in this folder\?/, /^│? *(?:● )?\s*\d\. Trust folder \(/],
+      },
+      {
         id: 'confirmation',
         state: 'needs_permission',
         reason: 'permission',

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import type {
   HookEndpoints,
+  RepoConfigSpec,
   SetupFiles,
   VendorSetup,
   VendorSetupContext,
 } from '../../core/ports/vendor-setup.js';
+import { isObject, parseJsonc } from '../trust-edit.js';
 import { readSettingsMode, type SettingsFile } from '../settings-mode.js';
 import { geminiArgsMode, geminiSettingsMode } from './modes.js';
 
@@ -104,6 +106,35 @@ export function prepareGeminiHome(
   return true;
 }
 
+/** The files of a folder Gemini CLI runs or loads once it trusts the folder (issue 30). */
+export const GEMINI_TRUSTED_CONTENT: RepoConfigSpec = {
+  cli: 'Gemini CLI',
+  // 0.61.0: .gemini/ (settings.json: hooks, mcpServers, tools.discoveryCommand/callCommand and
+  // every other setting, merged only when trusted; commands/, agents/, skills/, extensions/, .env)
+  // and .env (trusted: every variable; untrusted: only its auth variables), looked up from the
+  // folder upwards (loadEnvironment, findEnvFile). A .env's values are never shown.
+  paths: ['.gemini', '.env'],
+  secret: ['.env'],
+};
+
+/**
+ * Whether `--skip-trust` may trust the agent's folder: not when the user's trusted-folders file
+ * (GEMINI_CLI_TRUSTED_FOLDERS_PATH, else ~/.gemini/trustedFolders.json) says DO_NOT_TRUST for it
+ * (that choice is kept). Records the outcome on the TrustLog.
+ */
+function maySkipTrust(ctx: VendorSetupContext, userHome: string): boolean {
+  const file = ctx.env.GEMINI_CLI_TRUSTED_FOLDERS_PATH ?? join(userHome, '.gemini', 'trustedFolders.json');
+  const rules = parseJsonc(ctx.files.readText(file) ?? '');
+  if (isObject(rules) && rules[ctx.agent.cwd] === 'DO_NOT_TRUST') {
+    ctx.trust.withheld(
+      `not pre-trusted: your ${file} says DO_NOT_TRUST for ${ctx.agent.cwd}; that choice is kept and Gemini CLI runs it untrusted`,
+    );
+    return false;
+  }
+  ctx.trust.granted('pre-trusted: --skip-trust (for this process only; nothing written)');
+  return true;
+}
+
 /**
  * The settings files Gemini CLI takes `general.defaultApprovalMode` from, most binding first: the
  * system settings, the project's (the agent's folder), the user's.
@@ -130,7 +161,8 @@ export const setup: VendorSetup = {
     const agentHome = join(ctx.agentDir, HOME_DIR);
     const home = ctx.env.GEMINI_CLI_HOME || ctx.home;
     const userHome = ctx.files.readText(join(home, SOURCE_FILE))?.trim() || home;
-    const args = ctx.preTrust ? ['--skip-trust'] : [];
+    const skip = ctx.preTrust && maySkipTrust(ctx, userHome);
+    const args = skip ? ['--skip-trust'] : [];
     if (!prepareGeminiHome(ctx.files, userHome, agentHome, ctx.hookEndpoints())) {
       ctx.log.warn(
         { agent: ctx.agent.id, file: join(userHome, '.gemini', 'settings.json') },
@@ -143,6 +175,7 @@ export const setup: VendorSetup = {
   cleanup(agentDir, files) {
     files.removeTree(join(agentDir, HOME_DIR));
   },
+  trustedContent: GEMINI_TRUSTED_CONTENT,
   // Its arguments, else its settings (else its default, by the profile).
   startMode: (ctx) => geminiArgsMode(ctx.agent.args) ?? readSettingsMode(ctx, geminiSettingsFiles(ctx)),
 };

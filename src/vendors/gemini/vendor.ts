@@ -29,6 +29,8 @@ export const vendor: VendorDefinition = {
       always: { option: /^Allow for this session\b/, keys: 'number' },
       deny: ['esc'],
       denyMessage: 'prompt',
+      // Its folder-trust dialog (when not pre-trusted): "Trust folder (<dir>)" / "Don't trust".
+      trust: { approve: /^Trust folder\b/, deny: /^Don't trust\b/ },
     },
     toolClasses: {
       Bash: ['run_shell_command'],

@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { HookEndpoints, VendorSetup, VendorSetupContext } from '../../core/ports/vendor-setup.js';
+import type {
+  HookEndpoints,
+  RepoConfigSpec,
+  VendorSetup,
+  VendorSetupContext,
+} from '../../core/ports/vendor-setup.js';
 import { REQUEST_ABOUT_MAX } from '../../protocol/constants.js';
 import { parseJsonc, tildePath } from '../settings-mode.js';
 import { opencodeArgsMode, opencodeLayersMode, type OpencodeLayer } from './modes.js';
@@ -148,7 +153,8 @@ function transport(ctx: VendorSetupContext): { http: HookEndpoints['http']; comm
  * OPENCODE_PERMISSION. A layer that is missing or does not parse is left out.
  */
 export function opencodeLayers(
-  ctx: Pick<VendorSetupContext, 'agent' | 'env' | 'home' | 'files'>,
+  ctx: Pick<VendorSetupContext, 'agent' | 'env' | 'home' | 'files'> &
+    Partial<Pick<VendorSetupContext, 'repoConfig'>>,
 ): OpencodeLayer[] {
   const parse = (text: string | null | undefined): Record<string, unknown> | null => {
     if (text === null || text === undefined || text.trim() === '') return null;
@@ -172,7 +178,8 @@ export function opencodeLayers(
   const files = [
     ...['config.json', 'opencode.json', 'opencode.jsonc'].map((f) => join(global, f)),
     ...(ctx.env.OPENCODE_CONFIG ? [ctx.env.OPENCODE_CONFIG] : []),
-    ...['opencode.json', 'opencode.jsonc'].map((f) => join(ctx.agent.cwd, f)),
+    // The project's files, unless they are kept out (projectConfigKept).
+    ...(projectConfigKept(ctx) ? [] : ['opencode.json', 'opencode.jsonc'].map((f) => join(ctx.agent.cwd, f))),
   ];
   const layers: OpencodeLayer[] = files.flatMap((path) => {
     const doc = file(path);
@@ -189,6 +196,21 @@ export function opencodeLayers(
   return layers;
 }
 
+/** The files of a folder OpenCode runs or loads (it has no trust dialog: at every start). */
+export const OPENCODE_TRUSTED_CONTENT: RepoConfigSpec = {
+  cli: 'OpenCode',
+  // 1.18.33: opencode.json(c) and tui.json(c) from the folder up to the worktree's top (plugins,
+  // MCP servers, commands, agents, permissions), .opencode/ folders (plugins: JavaScript run in
+  // OpenCode's own process at start, commands, agents, modes, their package install). All of it is
+  // skipped with OPENCODE_DISABLE_PROJECT_CONFIG, and so are the project's AGENTS.md / CLAUDE.md.
+  paths: ['opencode.json', 'opencode.jsonc', 'tui.json', 'tui.jsonc', '.opencode'],
+};
+
+/** The repository's OpenCode configuration is there and not approved: it is kept out of the agent. */
+function projectConfigKept(ctx: Partial<Pick<VendorSetupContext, 'repoConfig'>>): boolean {
+  return ctx.repoConfig !== undefined && ctx.repoConfig.config !== null && !ctx.repoConfig.approved;
+}
+
 /**
  * OpenCode: a per-agent plugin file loaded through `OPENCODE_CONFIG_CONTENT` (nothing of the
  * user's config or ~/.config/opencode is touched; OpenCode has no config argument). The plugin
@@ -200,19 +222,33 @@ export const setup: VendorSetup = {
   prepare(ctx) {
     const file = join(ctx.agentDir, PLUGIN_FILE);
     ctx.files.writeAtomic(file, opencodePlugin(transport(ctx)));
+    // OpenCode loads a folder's configuration (plugins: code) at every start, without asking: the
+    // repository's goes in only once approved (issue 30).
+    const kept = projectConfigKept(ctx);
+    const keep: Record<string, string> = kept ? { OPENCODE_DISABLE_PROJECT_CONFIG: '1' } : {};
+    const config = ctx.repoConfig.config;
+    if (kept && config !== null) {
+      const where = ctx.agent.worktree ? ctx.agent.worktree.repo : ctx.agent.cwd;
+      ctx.trust.withheld(
+        `the repository's OpenCode configuration (${config.files.map((f) => f.path).join(', ')}) is kept out (OPENCODE_DISABLE_PROJECT_CONFIG=1, which also leaves out its AGENTS.md), ${config.problem === null ? `as it is not approved: review it with \`wtp setup show --repo ${where}\`, approve it with \`wtp setup approve --repo ${where}\`, then start a new agent` : `as it cannot be approved: ${config.problem}`}`,
+      );
+    } else if (config !== null) {
+      ctx.trust.granted("the repository's OpenCode configuration loads: it is approved");
+    }
     const content = withWtpPlugin(ctx.env.OPENCODE_CONFIG_CONTENT, pathToFileURL(file).href);
     if (content === null) {
       ctx.log.warn(
         { agent: ctx.agent.id },
         'OPENCODE_CONFIG_CONTENT is not a JSON object: the agent runs without the wtp plugin (screen signals only)',
       );
-      return [];
+      return kept ? { args: [], env: keep } : [];
     }
-    return { args: [], env: { OPENCODE_CONFIG_CONTENT: content } };
+    return { args: [], env: { OPENCODE_CONFIG_CONTENT: content, ...keep } };
   },
   cleanup(agentDir, files) {
     files.remove(join(agentDir, PLUGIN_FILE));
   },
+  trustedContent: OPENCODE_TRUSTED_CONTENT,
   // Its arguments (--auto), else what its config layers set for bash and edit (else allow).
   startMode: (ctx) => opencodeArgsMode(ctx.agent.args) ?? opencodeLayersMode(opencodeLayers(ctx)),
 };

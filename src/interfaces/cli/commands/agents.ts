@@ -312,12 +312,21 @@ async function createApprovingSetup(ctx: CliContext, body: CreateAgentRequest) {
     const d = err instanceof WtpError && err.code === 'SETUP_NOT_APPROVED' ? err.details : undefined;
     if (!d || ctx.json || !process.stdin.isTTY || !process.stderr.isTTY) throw err;
     const commands = Array.isArray(d.commands) ? d.commands.map(String) : [];
+    const modules = Array.isArray(d.submodules) ? (d.submodules as { path?: unknown; url?: unknown }[]) : [];
+    const hashes = Array.isArray(d.hashes) ? d.hashes.map(String) : [String(d.hash)];
     // The repository's text, shown as it is (control characters as escapes) before it may run.
-    ctx.errorText(`The repository ${String(d.repo)} runs this setup in every new worktree:\n`, false);
-    for (const c of commands) ctx.errorText(`  $ ${visibleText(c)}\n`, false);
-    const answer = await ask(ctx, 'Run it (now and until it changes)? [y/N] ');
+    if (commands.length > 0) {
+      ctx.errorText(`The repository ${String(d.repo)} runs this setup in every new worktree:\n`, false);
+      for (const c of commands) ctx.errorText(`  $ ${visibleText(c)}\n`, false);
+    }
+    if (modules.length > 0) {
+      ctx.errorText(`The repository ${String(d.repo)} has submodules, fetched from:\n`, false);
+      for (const m of modules)
+        ctx.errorText(`  ${visibleText(String(m.path))}  ${visibleText(String(m.url))}\n`, false);
+    }
+    const answer = await ask(ctx, 'Approve it (now and until it changes)? [y/N] ');
     if (!/^y(es)?$/i.test(answer.trim())) throw err;
-    await ctx.client().call('setupApprove', { body: { repo: String(d.repo), hash: String(d.hash) } });
+    await ctx.client().call('setupApprove', { body: { repo: String(d.repo), hashes } });
     return ctx.client().call('createAgent', { body });
   }
 }

@@ -4,6 +4,7 @@ import { WtpError } from '../../../client/wtp-error.js';
 import { MERGE_STRATEGIES } from '../../../protocol/constants.js';
 import type { CliContext } from '../context.js';
 import { bytes, table } from '../format.js';
+import type { SetupInfo } from '../../../protocol/git.js';
 import { runAction } from '../run-action.js';
 import { visibleText } from '../../../protocol/terminal-text.js';
 
@@ -193,7 +194,11 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
       }),
     );
 
-  const setup = program.command('setup').description("a repository's setup script: show it, approve it");
+  const setup = program
+    .command('setup')
+    .description(
+      "what of a repository runs only once approved (its setup script, submodules, agent CLIs' configuration): show it, approve it",
+    );
   for (const [name, approve] of [
     ['show', false],
     ['approve', true],
@@ -202,30 +207,76 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
       .command(name)
       .description(
         approve
-          ? 'approve exactly the setup script shown (by its hash)'
-          : 'the setup script and whether it is approved',
+          ? 'approve exactly what `wtp setup show` shows (each part by its hash)'
+          : "the setup script, submodules and agent CLIs' configuration, and whether each is approved",
       )
-      .option('--repo <dir>', 'the repository (default: the current directory)')
-      .option('--hash <sha256>', 'approve: the hash `wtp setup show` printed (default: the current script)')
+      .option(
+        '--repo <dir>',
+        'the repository, or the folder an agent works in (default: the current directory)',
+      )
+      .option(
+        '--hash <sha256>',
+        'approve: only the part with this hash, as `wtp setup show` printed it (repeatable; default: every part shown)',
+        (v: string, all: string[] = []) => [...all, v],
+      )
       .option('--json', 'machine-readable output')
-      .action((raw: { repo?: string; hash?: string; json?: boolean }) =>
+      .action((raw: { repo?: string; hash?: string[]; json?: boolean }) =>
         runAction(ctx, raw.json, async () => {
           const repo = resolve(raw.repo ?? process.cwd());
           let info = await ctx.client().call('setupShow', { query: { repo } });
-          if (approve && info.setup) {
+          const nothing = !info.setup && !info.submodules && info.configs.length === 0;
+          if (approve && !nothing) {
             info = await ctx.client().call('setupApprove', {
-              body: { repo, hash: raw.hash ?? info.setup.hash },
+              body: { repo, ...(raw.hash === undefined ? {} : { hashes: raw.hash }) },
             });
           }
           if (ctx.json) return ctx.emit('setup', info);
-          if (!info.setup)
-            return ctx.line(`${repo}: no setup script (.wezterm-parallel/config.yaml, setup:)`);
-          for (const c of info.setup.commands) ctx.line(`  $ ${c}`);
-          if (info.setup.test !== null) ctx.line(`  test: ${info.setup.test}`);
-          for (const r of info.setup.approvals?.allow ?? []) ctx.line(`  approvals allow: ${r}`);
-          for (const r of info.setup.approvals?.deny ?? []) ctx.line(`  approvals deny: ${r}`);
-          ctx.line(`${info.setup.approved ? 'approved' : 'NOT approved'} (sha256 ${info.setup.hash})`);
+          for (const line of setupLines(info)) ctx.line(line);
         }),
       );
   }
+}
+
+const status = (approved: boolean, hash: string): string =>
+  `${approved ? 'approved' : 'NOT approved'} (sha256 ${hash})`;
+
+/**
+ * What `wtp setup show` prints: each part of the repository that needs approval, its exact content
+ * (control characters made visible: a file cannot hide a line from its reviewer) and its status.
+ */
+export function setupLines(info: SetupInfo): string[] {
+  const out: string[] = [];
+  const others = info.submodules !== null || info.configs.length > 0;
+  if (!info.setup && !others)
+    out.push(`${info.repo}: no setup script (.wezterm-parallel/config.yaml, setup:)`);
+  else if (!info.setup)
+    out.push(`${info.repo}: no setup script; this runs or is fetched only once approved:`);
+  else {
+    for (const c of info.setup.commands) out.push(`  $ ${visibleText(c)}`);
+    if (info.setup.test !== null) out.push(`  test: ${visibleText(info.setup.test)}`);
+    for (const r of info.setup.approvals?.allow ?? []) out.push(`  approvals allow: ${visibleText(r)}`);
+    for (const r of info.setup.approvals?.deny ?? []) out.push(`  approvals deny: ${visibleText(r)}`);
+    out.push(status(info.setup.approved, info.setup.hash));
+  }
+  if (info.submodules) {
+    out.push('submodules (fetched into new worktrees only once approved):');
+    for (const e of info.submodules.entries) out.push(`  ${visibleText(e.path)}  ${visibleText(e.url)}`);
+    out.push(status(info.submodules.approved, info.submodules.hash));
+  }
+  for (const c of info.configs) {
+    out.push(`${c.cli} configuration (it runs or loads this once it trusts the folder):`);
+    for (const f of c.files) {
+      out.push(
+        `  --- ${visibleText(f.path)} (${f.bytes} bytes${f.note === null ? '' : `; ${visibleText(f.note)}`})`,
+      );
+      if (f.text !== null)
+        for (const l of f.text.replace(/\n$/, '').split('\n')) out.push(`    ${visibleText(l)}`);
+    }
+    out.push(
+      c.problem !== null
+        ? `cannot be approved: ${visibleText(c.problem)}; its agents get the CLI's own trust dialog (sha256 ${c.hash})`
+        : status(c.approved, c.hash),
+    );
+  }
+  return out;
 }

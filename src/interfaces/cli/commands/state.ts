@@ -52,6 +52,11 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
           ctx.line(
             `  terminal:  ${a.parseErrors} escape sequence(s) in its output its terminal emulator could not parse (counted; host.log notes the first)`,
           );
+        if (why.trust) {
+          const t = why.trust;
+          const line = t.preTrusted ? t.why : paint(ctx.color, 'yellow', t.why);
+          ctx.line(`  trust:     ${line}`);
+        }
         if (d.request?.diff !== undefined)
           ctx.line(
             `  change:    ${d.request.diff.replace(/\n$/, '').split('\n').length} line(s) (--json has it)`,
