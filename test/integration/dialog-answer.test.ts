@@ -42,14 +42,21 @@ function recorded(vendor: string): Recorded[] {
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * A permission dialog the rules know: one that names what it asks about, or whose "always"
+ * option was recorded (an MCP tool's dialog names no target); not the catch-all's unknown dialogs.
+ */
 const permission = (r: Recorded): boolean =>
-  r.headers['state'] === 'needs_permission' && r.headers['about'] !== undefined;
+  r.headers['state'] === 'needs_permission' &&
+  r.headers['unknown'] !== 'true' &&
+  (r.headers['about'] !== undefined ||
+    (r.headers['reason'] === 'permission' && (r.headers['always'] ?? 'none') !== 'none'));
 
-const announcedBy = (about: string): AnnouncedDialog => ({
+const announcedBy = (about: string | undefined): AnnouncedDialog => ({
   state: 'needs_permission',
   reason: 'permission',
   tool: 'Bash',
-  about,
+  ...(about === undefined ? {} : { about }),
 });
 
 describe.each(VENDORS)('%s permission dialog', (vendor) => {
@@ -65,9 +72,11 @@ describe.each(VENDORS)('%s permission dialog', (vendor) => {
   });
 
   it.each(dialogs.map((r) => [r.name, r] as const))('%s: the announced dialog → keys', (_n, r) => {
-    const about = r.headers['about'] ?? '';
+    const about = r.headers['about'];
     const announced = announcedBy(about);
     const base = { answers, announced, screen: r.verdict };
+    /** What a plan says it answers: the dialog's target, when it names one. */
+    const target = about === undefined ? {} : { about };
     expect(planDialogAnswer({ ...base, action: 'approve' })).toEqual({
       ok: true,
       keys: answers?.approve,
@@ -85,9 +94,9 @@ describe.each(VENDORS)('%s permission dialog', (vendor) => {
       expect(always).toMatchObject({ ok: false, code: 'CHANGES_MODE', option: drawn });
       expect(
         planDialogAnswer({ ...base, action: 'always', lines: r.lines, acceptModeChange: true }),
-      ).toMatchObject({ ok: true, scope: drawn, modeChange: true, about });
+      ).toMatchObject({ ok: true, scope: drawn, modeChange: true, ...target });
     } else {
-      expect(always).toMatchObject({ ok: true, scope: drawn, modeChange: false, about });
+      expect(always).toMatchObject({ ok: true, scope: drawn, modeChange: false, ...target });
       expect(always.ok && always.keys.length > 0).toBe(true);
     }
     // Announced by the screen itself (its evidence, as the state detail keeps it).
@@ -120,8 +129,12 @@ describe.each(VENDORS)('%s permission dialog', (vendor) => {
     expect(plan).toEqual({
       ok: false,
       code: 'DIALOG_CHANGED',
-      now: expect.objectContaining({ state: 'needs_permission', about: r.headers['about'] }) as unknown,
+      now: expect.objectContaining({
+        state: 'needs_permission',
+        ...(r.headers['about'] === undefined ? {} : { about: r.headers['about'] }),
+      }) as unknown,
     });
+    expect((plan as { now?: { about?: string } }).now?.about).toBe(r.headers['about']);
   });
 
   it.each(idle.map((r) => [r.name, r] as const))('%s: an idle screen → NOT_WAITING', (_n, r) => {
@@ -156,7 +169,7 @@ describe('dialogs of another kind', () => {
   const others = all.filter(
     (r) =>
       r.headers['state'] === 'needs_input' ||
-      (r.headers['state'] === 'needs_permission' && r.headers['about'] === undefined),
+      (r.headers['state'] === 'needs_permission' && !permission(r) && r.headers['unknown'] !== 'true'),
   );
 
   it('has trust prompts, questions and the OpenCode confirm stage recorded', () => {

@@ -51,6 +51,30 @@ const claude = (row: Omit<MatrixRow, 'vendor' | 'test' | 'rules'>): MatrixRow =>
   ...row,
 });
 
+const GEMINI_TEST = 'test/e2e/gemini-dialogs.test.ts';
+const gemini = (row: Omit<MatrixRow, 'vendor' | 'test' | 'rules'>): MatrixRow => ({
+  vendor: 'gemini',
+  test: GEMINI_TEST,
+  rules: 'screen',
+  ...row,
+});
+
+const QWEN_TEST = 'test/e2e/qwen-dialogs.test.ts';
+const qwen = (row: Omit<MatrixRow, 'vendor' | 'test' | 'rules'>): MatrixRow => ({
+  vendor: 'qwen',
+  test: QWEN_TEST,
+  rules: 'screen',
+  ...row,
+});
+
+const CODEX_TEST = 'test/e2e/codex-dialogs.test.ts';
+const codex = (row: Omit<MatrixRow, 'vendor' | 'test' | 'rules'>): MatrixRow => ({
+  vendor: 'codex',
+  test: CODEX_TEST,
+  rules: 'screen',
+  ...row,
+});
+
 /** Every proven row, by vendor. */
 export const MATRIX: readonly MatrixRow[] = [
   claude({
@@ -140,6 +164,211 @@ export const MATRIX: readonly MatrixRow[] = [
     test: CLAUDE_TEST,
     note: 'needs_permission(trust) with agents.preTrust off; deny: Claude Code exits',
   },
+  codex({
+    kind: 'a shell command (leaving the sandbox)',
+    tool: 'exec_command',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: "Yes, and don't ask again for commands that start with `<command>` (p)" },
+    screen: 'codex/0.169.0/permission-shell-01.screen',
+    note: 'asked when the model requests `require_escalated`; after always, the same command runs without a dialog',
+  }),
+  codex({
+    kind: 'Write / Edit (a patch)',
+    tool: 'apply_patch',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: "Yes, and don't ask again for these files (a)" },
+    screen: 'codex/0.169.0/permission-patch-01.screen',
+    note: 'new files, overwrites and edits are all one patch dialog; asked in the read-only sandbox (a patch inside the folder in workspace-write is applied unasked); after always, the next patch of that file runs without a dialog',
+  }),
+  codex({
+    kind: 'an MCP tool',
+    tool: 'mcp__probe__ping',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'Allow for this session …' },
+    screen: 'codex/0.169.0/permission-mcp-01.screen',
+    note: 'a form: "Allow the probe MCP server to run tool "ping"?", options Allow / Allow for this session / Always allow / Cancel; after always, the next call runs without a dialog',
+  }),
+  codex({
+    kind: 'a subagent’s request',
+    tool: 'exec_command',
+    actions: ['deny', 'approve'],
+    always: { scope: "Yes, and don't ask again for commands that start with `<command>` (p)" },
+    screen: 'codex/0.169.0/permission-subagent-01.screen',
+    note: '`spawn_agent` runs without asking; the subagent’s command asks in the lead’s screen ("Thread: Agent (…)")',
+  }),
+  {
+    vendor: 'codex',
+    kind: 'the folder-trust dialog',
+    tool: '(trust)',
+    actions: ['approve', 'deny'],
+    always: 'none',
+    rules: 'none',
+    screen: 'codex/0.169.0/trust-01.screen',
+    test: CODEX_TEST,
+    note: 'agents.preTrust off; "Trust and continue" is saved to config.toml',
+  },
+  gemini({
+    kind: 'a shell command',
+    tool: 'run_shell_command',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'Allow for this session' },
+    screen: 'gemini/0.61.0/permission-shell-01.screen',
+    note: 'it allows the command’s root (`touch`) for the session: the next `touch` runs without a dialog',
+  }),
+  gemini({
+    kind: 'Write (new file)',
+    tool: 'write_file',
+    actions: ['deny', 'approve', 'always'],
+    always: { modeChange: 'Allow for this session' },
+    screen: 'gemini/0.61.0/permission-write-01.screen',
+    note: 'on "Apply this change?" the option also switches the session to auto-edit (0.61.0 `isAutoEditTransition`): after it, the next write runs without a dialog',
+  }),
+  gemini({
+    kind: 'Write (overwrite)',
+    tool: 'write_file',
+    actions: ['deny', 'approve', 'always'],
+    always: { modeChange: 'Allow for this session' },
+    screen: 'gemini/0.61.0/permission-overwrite-01.screen',
+  }),
+  gemini({
+    kind: 'Edit',
+    tool: 'replace',
+    actions: ['deny', 'approve', 'always'],
+    always: { modeChange: 'Allow for this session' },
+    screen: 'gemini/0.61.0/permission-edit-01.screen',
+  }),
+  gemini({
+    kind: 'WebFetch',
+    tool: 'web_fetch',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'Allow for this session' },
+    screen: 'gemini/0.61.0/permission-fetch-01.screen',
+    note: 'after always, the next fetch runs without a dialog',
+  }),
+  gemini({
+    kind: 'an MCP tool',
+    tool: 'mcp_probe_ping',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'Allow tool for this session' },
+    screen: 'gemini/0.61.0/permission-mcp-01.screen',
+    note: 'its dialog also offers "Allow all server tools for this session"; after always, the next call of that tool runs without a dialog',
+  }),
+  gemini({
+    kind: 'entering plan mode',
+    tool: 'enter_plan_mode',
+    actions: ['deny', 'approve'],
+    always: { scope: 'Allow for this session' },
+    screen: 'gemini/0.61.0/permission-plan-enter-01.screen',
+    note: 'approved, the session is in plan mode (what was asked)',
+  }),
+  gemini({
+    kind: 'activating a skill',
+    tool: 'activate_skill',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'Allow for this session' },
+    screen: 'gemini/0.61.0/permission-skill-01.screen',
+    note: "a skill of the user's (built-in skills are activated without asking)",
+  }),
+  gemini({
+    kind: 'a subagent’s request',
+    tool: 'run_shell_command',
+    actions: ['deny', 'approve'],
+    always: { scope: 'Allow for this session' },
+    screen: 'gemini/0.61.0/permission-subagent-01.screen',
+    note: '`invoke_agent` (the generalist) runs without asking; its shell command asks in the lead’s screen ("2 of 2")',
+  }),
+  {
+    vendor: 'gemini',
+    kind: 'the folder-trust dialog',
+    tool: '(trust)',
+    actions: ['approve', 'deny'],
+    always: 'none',
+    rules: 'none',
+    screen: 'gemini/0.61.0/trust-01.screen',
+    test: GEMINI_TEST,
+    note: 'with security.folderTrust.enabled and agents.preTrust off; "Trust folder" is remembered (trustedFolders.json), "Don’t trust" goes on untrusted',
+  },
+  qwen({
+    kind: 'a shell command',
+    tool: 'run_shell_command',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: "Always allow run '<command> *' commands in this project" },
+    screen: 'qwen/0.24.4/permission-shell-01.screen',
+    note: 'it also offers "… for this user"; after always, the next `touch` runs without a dialog',
+  }),
+  qwen({
+    kind: 'Write (new file)',
+    tool: 'write_file',
+    actions: ['deny', 'approve', 'always'],
+    always: { modeChange: 'Yes, allow always' },
+    screen: 'qwen/0.24.4/permission-write-01.screen',
+    note: 'the option switches the session to auto-edit (0.24.4: its onConfirm calls setApprovalMode(AUTO_EDIT)): after it, the next write runs without a dialog',
+  }),
+  qwen({
+    kind: 'Write (overwrite)',
+    tool: 'write_file',
+    actions: ['deny', 'approve', 'always'],
+    always: { modeChange: 'Yes, allow always' },
+    screen: 'qwen/0.24.4/permission-overwrite-01.screen',
+    note: 'Qwen Code overwrites only a file read in the session: the model reads it first',
+  }),
+  qwen({
+    kind: 'Edit',
+    tool: 'edit',
+    actions: ['deny', 'approve', 'always'],
+    always: { modeChange: 'Yes, allow always' },
+    screen: 'qwen/0.24.4/permission-edit-01.screen',
+  }),
+  qwen({
+    kind: 'NotebookEdit',
+    tool: 'notebook_edit',
+    actions: ['deny', 'approve', 'always'],
+    always: { modeChange: 'Yes, allow always' },
+    screen: 'qwen/0.24.4/permission-notebook-01.screen',
+  }),
+  qwen({
+    kind: 'WebFetch',
+    tool: 'web_fetch',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'Always allow fetch from <host> in this project' },
+    screen: 'qwen/0.24.4/permission-fetch-01.screen',
+    note: 'after always, the next page of that host runs without a dialog',
+  }),
+  qwen({
+    kind: 'an MCP tool',
+    tool: 'mcp__probe__ping',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'Always allow mcp__probe__ping in this project' },
+    screen: 'qwen/0.24.4/permission-mcp-01.screen',
+    note: 'after always, the next call of that tool runs without a dialog',
+  }),
+  qwen({
+    kind: 'a subagent',
+    tool: 'agent',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'Always allow use agent "<agent>" in this project' },
+    screen: 'qwen/0.24.4/permission-agent-01.screen',
+    note: 'launching one asks (the `agent` tool); after always, the next one of that type starts without a dialog',
+  }),
+  qwen({
+    kind: 'leaving plan mode',
+    tool: 'exit_plan_mode',
+    actions: ['deny', 'approve'],
+    always: { modeChange: 'Yes, and auto-accept edits' },
+    screen: 'qwen/0.24.4/plan-exit-01.screen',
+    note: 'approve is option 1, "Yes, restore previous mode (default)"; deny is "No, keep planning (esc)"',
+  }),
+  {
+    vendor: 'qwen',
+    kind: 'the folder-trust dialog',
+    tool: '(trust)',
+    actions: ['approve', 'deny'],
+    always: 'none',
+    rules: 'none',
+    screen: 'qwen/0.24.4/trust-01.screen',
+    test: QWEN_TEST,
+    note: 'only with security.folderTrust.enabled (off by default); "Trust folder" is remembered',
+  },
 ];
 
 /** Kinds a vendor cannot show, with why. */
@@ -148,6 +377,36 @@ export const GAPS: readonly MatrixGap[] = [
     vendor: 'claude',
     kind: 'MultiEdit',
     why: 'not a tool of Claude Code 2.1.330: its requests offer Agent, AskUserQuestion, Bash, Edit, Read, Write and others, no MultiEdit (Edit takes its place)',
+  },
+  {
+    vendor: 'codex',
+    kind: 'WebSearch',
+    why: 'web_search is a hosted tool in 0.169.0 (`{"type": "web_search"}` in the request): the model provider runs it, Codex never asks',
+  },
+  {
+    vendor: 'codex',
+    kind: 'WebFetch, NotebookEdit',
+    why: 'no such tools in 0.169.0: it offers exec_command, write_stdin, view_image, request_user_input, the MCP resource tools, its goals and sub-agent tools, MCP tools and the hosted web_search',
+  },
+  {
+    vendor: 'gemini',
+    kind: 'WebSearch',
+    why: 'google_web_search never asks in 0.61.0: its default policy (policies/read-only.toml) allows it, as it does read_file, glob and grep_search',
+  },
+  {
+    vendor: 'gemini',
+    kind: 'NotebookEdit, MultiEdit',
+    why: 'no such tools in 0.61.0: its tools are run_shell_command, write_file, replace, web_fetch, google_web_search, read_file, glob, grep_search, list_directory, ask_user, write_todos, enter_plan_mode, exit_plan_mode, invoke_agent, activate_skill and MCP tools',
+  },
+  {
+    vendor: 'qwen',
+    kind: 'WebSearch',
+    why: 'web_search is registered only when a search backend is configured or derived from the auth (0.24.4 evaluateWebSearchGate): with an OpenAI-compatible key none is, so the tool is not offered offline',
+  },
+  {
+    vendor: 'qwen',
+    kind: 'entering plan mode',
+    why: 'enter_plan_mode runs without a dialog in 0.24.4 (seen: the session switched to plan mode unasked)',
   },
 ];
 

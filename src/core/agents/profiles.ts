@@ -44,6 +44,9 @@ export interface AlwaysOption {
   keys: 'number' | readonly DialogKey[];
 }
 
+/** An option that changes the session's mode: by its label, or by its label on a kind of dialog. */
+export type ModeChange = RegExp | { option: RegExp; dialog: RegExp };
+
 /**
  * How a vendor's permission dialog is answered (issue 17), as its recorded screens show it
  * (test/fixtures/screens/<vendor>/<version>/permission-*.screen).
@@ -59,11 +62,13 @@ export interface DialogAnswers {
    */
   always: AlwaysOption | null;
   /**
-   * Option labels that change the session's permission mode ("switch to accept edits … for this
+   * Options that change the session's permission mode ("switch to accept edits … for this
    * session", "switch to auto mode"): such an option grants more than the request, so `--always`
-   * refuses it unless the user accepts the mode change.
+   * refuses it unless the user accepts the mode change. A pattern of the option's label, or the
+   * label on a dialog whose rows match `dialog` (Gemini CLI's "Allow for this session" switches
+   * to auto-edit on "Apply this change?", and is a plain session rule on a shell command).
    */
-  modeChange?: readonly RegExp[];
+  modeChange?: readonly ModeChange[];
   /** The keys that deny the request. */
   deny: readonly DialogKey[];
   /**

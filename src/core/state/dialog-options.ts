@@ -63,9 +63,15 @@ export interface AlwaysChoice {
   modeChange: boolean;
 }
 
-/** Whether an option's label changes the session's mode (the vendor's `modeChange` patterns). */
-export const changesMode = (answers: DialogAnswers, label: string): boolean =>
-  (answers.modeChange ?? []).some((re) => re.test(label));
+/**
+ * Whether an option's label changes the session's mode (the vendor's `modeChange`), on the dialog
+ * whose rows are `dialog` (from a few rows above its detector row to the bottom).
+ */
+export function changesMode(answers: DialogAnswers, label: string, dialog: readonly string[] = []): boolean {
+  return (answers.modeChange ?? []).some((m) =>
+    m instanceof RegExp ? m.test(label) : m.option.test(label) && dialog.some((row) => m.dialog.test(row)),
+  );
+}
 
 /**
  * The "always" option of the dialog on screen (its detector row `line`), as the vendor's answers
@@ -80,19 +86,20 @@ export function alwaysChoice(
 ): AlwaysChoice | null {
   const always = answers.always;
   if (always === null) return null;
+  const dialog = lines.slice(Math.max(0, line - ABOVE)).map((row) => row.replace(FRAME, ''));
   const options = drawnOptions(lines, line);
   if (options.length > 0) {
     const hit = options.find((o) => o.n > 1 && always.option.test(o.label));
     if (hit === undefined) return null;
     const keys = always.keys === 'number' ? [{ raw: String(hit.n) }] : always.keys;
-    return { keys, text: hit.label, modeChange: changesMode(answers, hit.label) };
+    return { keys, text: hit.label, modeChange: changesMode(answers, hit.label, dialog) };
   }
   if (always.keys === 'number') return null;
-  for (let i = Math.max(0, line - ABOVE); i < lines.length; i++) {
-    const m = always.option.exec((lines[i] ?? '').replace(FRAME, ''));
+  for (const row of dialog) {
+    const m = always.option.exec(row);
     if (m === null) continue;
     const text = (m[1] ?? m[0]).trim();
-    return { keys: always.keys, text, modeChange: changesMode(answers, text) };
+    return { keys: always.keys, text, modeChange: changesMode(answers, text, dialog) };
   }
   return null;
 }
