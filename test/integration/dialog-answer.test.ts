@@ -276,6 +276,10 @@ describe('folder-trust prompts: answered by choosing their option by label, from
       'Yes, and remember this folder for future sessions',
     ],
     ['copilot/1.0.102/trust-01.screen', 'deny', ['down', 'down', 'enter'], 'No (Esc)'],
+    // Gemini CLI's are chosen by their number (one key: pressed again if dropped as it mounts).
+    ['gemini/0.61.0/trust-01.screen', 'approve', [{ raw: '1' }], 'Trust folder (proj)'],
+    ['gemini/0.61.0/trust-01.screen', 'deny', [{ raw: '3' }], "Don't trust"],
+    ['gemini/0.61.0/trust-01.screen', 'always', null, null],
   ] as const;
   it.each(cases)('%s: %s → %j', (name, action, keys, label) => {
     const vendor = name.split('/')[0] as (typeof VENDORS)[number];

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { answerDoc, newAgent, untilState } from './agent-steps.js';
@@ -100,7 +101,23 @@ async function dialog(rig: DialogRig, c: DialogCase, r: number): Promise<AgentVi
     throw new Error(`${String(err)}; last seen: ${JSON.stringify(seen?.stateDetail)}`);
   });
   expect(a.stateDetail.request?.unknown, `${c.name}: a dialog its rules know`).toBeUndefined();
+  await recordDialog(rig, c, r);
   return a;
+}
+
+/**
+ * WTP_E2E_RECORD_DIR=<dir>: each kind's first dialog is saved there (`wtp record-screen`) as
+ * `<profile>-<name>.screen`, to add to the corpus (test/fixtures/screens/) with its headers.
+ */
+async function recordDialog(rig: DialogRig, c: DialogCase, r: number): Promise<void> {
+  if (r === 1) await record(rig.home, rig.profile, c.name);
+}
+
+async function record(home: TestHome, profile: string, name: string): Promise<void> {
+  const dir = process.env.WTP_E2E_RECORD_DIR;
+  if (dir === undefined || dir === '') return;
+  mkdirSync(dir, { recursive: true });
+  await home.run(['record-screen', name, '--force', '--out', join(dir, `${profile}-${name}.screen`)]);
 }
 
 const roundDone = (rig: DialogRig, c: DialogCase, r: number): Promise<unknown> =>
@@ -226,6 +243,7 @@ export async function trustRound(
   await newAgent(home, profile, t.name, t.dir, t.args ?? []);
   const a = await untilState(home, t.name, 'needs_permission', `${t.name}: the trust prompt`);
   expect(a.stateDetail.reason).toBe('trust');
+  await record(home, profile, t.name);
   if (t.alwaysRefused) {
     expect((await answerDoc(home, ['approve', t.name, '--always'])).doc).toMatchObject({
       error: { code: 'ANSWER_NOT_SUPPORTED' },

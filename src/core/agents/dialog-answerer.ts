@@ -15,6 +15,7 @@ import type { Clock, Logger } from '../ports/daemon.js';
 import { dialogNow, planDialogAnswer, sameAbout } from '../state/dialog-answer.js';
 import { detectScreen, type DetectorTable, type ScreenVerdict } from '../state/detectors/screen-detector.js';
 import type { AgentService } from './agent-service.js';
+import { throughStage } from './always-stage.js';
 import type { DialogAnswers, DialogKey, ProfileCatalog } from './profiles.js';
 import { planQuestion, refusal, type Sending } from './question-answer.js';
 
@@ -165,12 +166,14 @@ export class DialogAnswerer {
       );
     }
     const { screen, verdict } = await this.lookForDialog(agent);
-    const sending =
+    let sending =
       order.action === 'answer'
         ? planQuestion(agent, order.text, screen, verdict)
         : this.planPermission(agent, order, dialogs, shownAbout ?? current, verdict, screen.lines);
 
     await this.press(agent, sending.keys);
+    if (sending.stage !== undefined)
+      sending = await this.stage(agent, order, dialogs, sending, sending.stage);
     const seq = await this.audit(agent, order, sending, source, startedAt - since);
     let left = await this.leaves(agent.id, state, since, this.s.pressAgainMs);
     if (!left && (await this.stillThere(agent, state, since, sending))) {
@@ -238,7 +241,44 @@ export class DialogAnswerer {
       scope: plan.scope ?? null,
       option: null,
       ...(plan.modeChange === undefined ? {} : { modeChange: plan.modeChange }),
+      ...(plan.stage === undefined ? {} : { stage: plan.stage }),
     };
+  }
+
+  /**
+   * The second stage an "always" option opened (its keys pressed): confirmed, its text the scope —
+   * or cancelled (a mode change the user did not accept: ANSWER_CHANGES_MODE, nothing granted), or
+   * never drawn (ANSWER_NOT_TAKEN).
+   */
+  private async stage(
+    agent: AgentRecord,
+    order: AnswerOrder,
+    dialogs: DialogAnswers,
+    sending: Sending,
+    stage: NonNullable<Sending['stage']>,
+  ): Promise<Sending> {
+    const out = await throughStage(dialogs, stage, order.acceptModeChange === true, this.s.drawMs, {
+      screen: () => this.d.service.screen(agent.id),
+      press: (keys) => this.press(agent, keys),
+      settle: () => this.quiet(agent.id),
+      pause: (ms) => this.pause(ms),
+      now: () => this.d.clock.now(),
+    });
+    const keys = [...sending.keys, ...(out.kind === 'not-drawn' ? [] : out.keys)].map(keyName);
+    if (out.kind === 'confirmed') {
+      const { stage: _done, ...rest } = sending;
+      return { ...rest, keys: [...sending.keys, ...out.keys], scope: out.scope, modeChange: out.modeChange };
+    }
+    if (out.kind === 'cancelled') {
+      const text = refusalText(agent, 'CHANGES_MODE', 'always', out.scope);
+      throw await this.refuse(agent, 'ANSWER_CHANGES_MODE', text, { option: out.scope, pressed: keys });
+    }
+    throw await this.refuse(
+      agent,
+      'ANSWER_NOT_TAKEN',
+      `The keys of agent "${agent.name}"'s "always" option were sent (${keys.join(', ')}), but the stage that says what it holds for was not drawn; look at it (\`wtp attach ${agent.name}\`).`,
+      { pressed: keys },
+    );
   }
 
   /**
@@ -353,6 +393,8 @@ export class DialogAnswerer {
     if (a?.state !== state || a.stateSince !== since) return false;
     const { verdict } = await this.look(agent).catch(() => ({ verdict: null }));
     if (verdict === null || verdict.state !== state) return false;
+    // A trust prompt is about its folder (its `about` is the option chosen): the same prompt.
+    if (verdict.reason === 'trust') return a.stateDetail.reason === 'trust';
     if (sent.about === null || verdict.about === undefined) return sent.about === null;
     return sameAbout(sent.about, verdict.about) || sent.about === verdict.about;
   }

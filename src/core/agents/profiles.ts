@@ -42,6 +42,14 @@ export type DialogKey = KeyName | { raw: string };
 export interface AlwaysOption {
   option: RegExp;
   keys: 'number' | readonly DialogKey[];
+  /**
+   * The option opens a second stage that says what it holds for (OpenCode: "This will allow edit
+   * until OpenCode is restarted." / "Confirm   Cancel"): once `keys` are pressed, the screen must
+   * show `stage` (matched across rows, frames removed; its match, spaces squashed, is the scope
+   * reported), then `confirm` is pressed — or `cancel`, when it is a mode change the user did not
+   * accept (nothing granted).
+   */
+  stage?: { text: RegExp; confirm: readonly DialogKey[]; cancel: readonly DialogKey[] };
 }
 
 /** An option that changes the session's mode: by its label, or by its label on a kind of dialog. */
@@ -76,7 +84,16 @@ export interface DialogAnswers {
    * option whose label matches (arrows from the cursor, then Enter); `always` is the option that
    * also remembers the folder, where the prompt has one. Undefined: answered in its terminal.
    */
-  trust?: { approve: RegExp; deny: RegExp; always?: RegExp };
+  trust?: {
+    approve: RegExp;
+    deny: RegExp;
+    always?: RegExp;
+    /**
+     * `number`: its options are numbered and chosen by their number's key (one key, pressed again
+     * when a TUI drops it as the prompt mounts: Gemini CLI's); otherwise by arrows from the cursor.
+     */
+    keys?: 'number';
+  };
   /**
    * How the user's reason goes with a denial: `prompt` = denying returns the agent to its prompt
    * and the reason is sent there as the next prompt; `none` = there is no way to give one.

@@ -1,4 +1,4 @@
-import type { DialogAnswers, DialogKey } from '../agents/profiles.js';
+import type { AlwaysOption, DialogAnswers, DialogKey } from '../agents/profiles.js';
 
 /** One option of a dialog on screen: its number (1-based) and its label as drawn, wrapped rows joined. */
 export interface DrawnOption {
@@ -61,6 +61,24 @@ export interface AlwaysChoice {
   text: string;
   /** The option changes the session's permission mode (it grants more than this request). */
   modeChange: boolean;
+  /** The option opens a second stage whose text says what it holds for (AlwaysOption.stage). */
+  stage?: NonNullable<AlwaysOption['stage']>;
+}
+
+/**
+ * A second stage of an "always" option on screen (AlwaysOption.stage): its text, spaces squashed
+ * (what the approval holds for), and whether it changes the session's mode; null when not drawn.
+ */
+export function stageText(
+  answers: DialogAnswers,
+  stage: NonNullable<AlwaysOption['stage']>,
+  lines: readonly string[],
+): { text: string; modeChange: boolean } | null {
+  const rows = lines.map((row) => row.replace(FRAME, ''));
+  const m = stage.text.exec(rows.join('\n'));
+  if (m === null) return null;
+  const text = (m[1] ?? m[0]).replace(/\s+/g, ' ').trim();
+  return { text, modeChange: changesMode(answers, text, rows) };
 }
 
 /**
@@ -99,7 +117,8 @@ export function alwaysChoice(
     const m = always.option.exec(row);
     if (m === null) continue;
     const text = (m[1] ?? m[0]).trim();
-    return { keys: always.keys, text, modeChange: changesMode(answers, text, dialog) };
+    const stage = always.stage === undefined ? {} : { stage: always.stage };
+    return { keys: always.keys, text, modeChange: changesMode(answers, text, dialog), ...stage };
   }
   return null;
 }
