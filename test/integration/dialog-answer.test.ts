@@ -280,6 +280,8 @@ describe('folder-trust prompts: answered by choosing their option by label, from
     ['gemini/0.61.0/trust-01.screen', 'approve', [{ raw: '1' }], 'Trust folder (proj)'],
     ['gemini/0.61.0/trust-01.screen', 'deny', [{ raw: '3' }], "Don't trust"],
     ['gemini/0.61.0/trust-01.screen', 'always', null, null],
+    ['qwen/0.24.4/trust-01.screen', 'approve', [{ raw: '1' }], 'Trust folder (trust-approve)'],
+    ['qwen/0.24.4/trust-01.screen', 'deny', [{ raw: '3' }], "Don't trust (esc)"],
   ] as const;
   it.each(cases)('%s: %s → %j', (name, action, keys, label) => {
     const vendor = name.split('/')[0] as (typeof VENDORS)[number];

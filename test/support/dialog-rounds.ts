@@ -44,7 +44,15 @@ export interface DialogRig {
   results(name: string, r: number): string[];
   /** Types a prompt at an agent at its prompt (default: `wtp send NAME TEXT --enter`). */
   send?(name: string, text: string): Promise<void>;
+  /**
+   * A CLI slower to start than `wtp new --prompt` waits (OpenCode under load): each agent starts
+   * without a prompt, and its first is typed once it is at its prompt, waited for this long.
+   */
+  firstPromptMs?: number;
 }
+
+/** How long an agent may take to start and be typed its first prompt (`wtp new --prompt`). */
+const START_MS = 120_000;
 
 /** The round a prompt names: "<name> round <n>" (the last such in `text`). */
 export function roundIn(text: string): { name: string; r: number } | null {
@@ -66,10 +74,26 @@ async function ask(rig: DialogRig, c: DialogCase, r: number): Promise<void> {
   const prompt = `${c.name} round ${r}`;
   if (r === 1) {
     const [own, cli] = splitArgs(c.args?.() ?? []);
-    await newAgent(home, rig.profile, c.name, rig.dirOf(c.name), [...own, '--prompt', prompt, ...cli]);
-    return;
+    const withPrompt = rig.firstPromptMs === undefined ? ['--prompt', prompt] : [];
+    await newAgent(home, rig.profile, c.name, rig.dirOf(c.name), [...own, ...withPrompt, ...cli]);
+    if (rig.firstPromptMs === undefined) {
+      // Its start is a wait of its own (several CLIs at once on a loaded machine): its dialog's
+      // wait begins once the daemon typed the prompt.
+      await eventually(
+        `${c.name} to start and get its prompt`,
+        async () => (await home.events(c.name)).some((e) => e.type === 'agent.inputSent'),
+        START_MS,
+      );
+      return;
+    }
+    await eventually(
+      `${c.name} at its prompt after its start`,
+      async () => (await home.agent(c.name)).state === 'idle',
+      rig.firstPromptMs,
+    );
+  } else {
+    await untilState(home, c.name, 'idle', `${c.name} at its prompt before round ${r}`);
   }
-  await untilState(home, c.name, 'idle', `${c.name} at its prompt before round ${r}`);
   if (rig.send) return rig.send(c.name, prompt);
   const sent = await home.run(['send', c.name, prompt, '--enter']);
   expect(sent.code, sent.stderr).toBe(0);
