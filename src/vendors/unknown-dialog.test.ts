@@ -36,6 +36,7 @@ const CASES = [
     'Do you want to run this command?',
     'Shall Copilot frobnicate it? ',
   ],
+  ['opencode', '1.18.33', 'permission-01.screen', '△ Permission required', '△ Frobnication requested'],
 ] as const;
 
 describe.each(CASES)('%s: a numbered dialog no rule knows', (vendor, version, file, question, unknown) => {
@@ -52,6 +53,7 @@ describe.each(CASES)('%s: a numbered dialog no rule knows', (vendor, version, fi
       .map((l) => l.replace(question, unknown))
       // The options' own words some rules know ("Yes, allow once", "(y)"…) become neutral too.
       .map((l) => l.replace(/(\d\.\s+)\S.*?(\s*│?)$/, '$1Frobnicate option$2'))
+      .map((l) => l.replace('Allow once   Allow always   Reject', 'Frob once   Frob more     Nope  '))
       .filter(
         (l) => !/Press enter to confirm|to navigate · enter to select|Waiting for user confirmation/.test(l),
       );

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DETECTORS, PROFILES } from '../../src/vendors/registry.js';
@@ -11,6 +11,9 @@ import {
 import { planDialogAnswer, sameAbout, type AnnouncedDialog } from '../../src/core/state/dialog-answer.js';
 import type { ProfileName } from '../../src/protocol/agent.js';
 import { askedAbout } from '../../src/protocol/agent-words.js';
+import { MATRIX } from '../support/dialog-matrix.js';
+import { scopePattern } from '../support/dialog-rounds.js';
+import { REPO } from '../support/harness.js';
 
 /**
  * Each vendor's declared dialog answers (ProfileSpec.dialogs) against its recorded screens
@@ -332,6 +335,7 @@ describe('sameAbout', () => {
     const long = `echo ${'a'.repeat(200)}`;
     expect(sameAbout(long, long.slice(0, 120))).toBe(true);
     expect(sameAbout('/tmp/repo/notes.txt', 'notes.txt')).toBe(true);
+    expect(sameAbout('/home/me/shared', '~/shared')).toBe(true);
   });
 
   it('does not take a shorter command for a longer one', () => {
@@ -339,5 +343,34 @@ describe('sameAbout', () => {
     expect(sameAbout('echo hi > out.txt', 'echo hi > out.txt.bak')).toBe(false);
     expect(sameAbout('/tmp/repo/anothernotes.txt', 'notes.txt')).toBe(false);
     expect(sameAbout('rm -rf /x/y', 'y')).toBe(false);
+    expect(sameAbout('/home/me/shared', '~/other')).toBe(false);
+    expect(sameAbout('rm -rf /home/me/shared', '~/shared')).toBe(false);
   });
+});
+
+describe('the dialog matrix (docs/dialog-matrix.md) against the recorded dialogs', () => {
+  const all = VENDORS.flatMap((v) => recorded(v));
+  it.each(MATRIX.map((row) => [`${row.vendor}: ${row.kind}`, row] as const))(
+    '%s: its recorded dialog is in the corpus, of its kind, with the "always" it says',
+    (_n, row) => {
+      expect(existsSync(join(REPO, row.test)), row.test).toBe(true);
+      const r = all.find((x) => x.name === row.screen);
+      expect(r, `test/fixtures/screens/${row.screen}`).toBeDefined();
+      expect(r?.headers['state']).toBe('needs_permission');
+      expect(r?.headers['reason']).toBe(row.tool === '(trust)' ? 'trust' : 'permission');
+      const drawn = r?.headers['always'] ?? 'none';
+      if (row.tool === '(trust)') return; // a trust prompt's options are its labels (the e2e checks them)
+      // An option with a second stage (OpenCode): the stage's text is the scope, drawn once it is
+      // chosen (core/agents/always-stage.ts; its e2e and dialog-answerer.test.ts check it).
+      if (PROFILES.get(row.vendor as ProfileName).dialogs?.always?.stage !== undefined) return;
+      if (row.always === 'none') expect(drawn).toBe('none');
+      else if ('modeChange' in row.always) {
+        expect(drawn).toMatch(scopePattern(row.always.modeChange));
+        expect(r?.headers['always-mode']).toBe('change');
+      } else {
+        expect(drawn).toMatch(scopePattern(row.always.scope));
+        expect(r?.headers['always-mode']).toBeUndefined();
+      }
+    },
+  );
 });

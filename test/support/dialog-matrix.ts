@@ -75,6 +75,22 @@ const codex = (row: Omit<MatrixRow, 'vendor' | 'test' | 'rules'>): MatrixRow => 
   ...row,
 });
 
+const OPENCODE_TEST = 'test/e2e/opencode-dialogs.test.ts';
+const opencode = (row: Omit<MatrixRow, 'vendor' | 'test' | 'rules'>): MatrixRow => ({
+  vendor: 'opencode',
+  test: OPENCODE_TEST,
+  rules: 'screen',
+  ...row,
+});
+
+const COPILOT_TEST = 'test/e2e/copilot-dialogs.test.ts';
+const copilot = (row: Omit<MatrixRow, 'vendor' | 'test' | 'rules'>): MatrixRow => ({
+  vendor: 'copilot',
+  test: COPILOT_TEST,
+  rules: 'screen',
+  ...row,
+});
+
 /** Every proven row, by vendor. */
 export const MATRIX: readonly MatrixRow[] = [
   claude({
@@ -369,6 +385,143 @@ export const MATRIX: readonly MatrixRow[] = [
     test: QWEN_TEST,
     note: 'only with security.folderTrust.enabled (off by default); "Trust folder" is remembered',
   },
+  opencode({
+    kind: 'a shell command',
+    tool: 'bash',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'This will allow the following patterns until OpenCode is restarted - <pattern>' },
+    screen: 'opencode/1.18.33/permission-shell-01.screen',
+    note: '"Allow always" opens a second stage that says what it holds for (its text is the scope, here `touch *`); after it, the next `touch` runs without a dialog',
+  }),
+  opencode({
+    kind: 'Write (new file)',
+    tool: 'edit',
+    actions: ['deny', 'approve', 'always'],
+    always: { modeChange: 'This will allow edit until OpenCode is restarted.' },
+    screen: 'opencode/1.18.33/permission-write-01.screen',
+    note: 'every edit until OpenCode restarts (its `edit` permission covers write, edit and patch): a mode change, cancelled on its second stage unless accepted; after it, the next write runs without a dialog',
+  }),
+  opencode({
+    kind: 'Write (overwrite)',
+    tool: 'edit',
+    actions: ['deny', 'approve', 'always'],
+    always: { modeChange: 'This will allow edit until OpenCode is restarted.' },
+    screen: 'opencode/1.18.33/permission-overwrite-01.screen',
+    note: 'OpenCode overwrites only a file read in the session: the model reads it first',
+  }),
+  opencode({
+    kind: 'Edit',
+    tool: 'edit',
+    actions: ['deny', 'approve', 'always'],
+    always: { modeChange: 'This will allow edit until OpenCode is restarted.' },
+    screen: 'opencode/1.18.33/permission-edit-02.screen',
+  }),
+  opencode({
+    kind: 'WebFetch',
+    tool: 'webfetch',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'This will allow webfetch until OpenCode is restarted.' },
+    screen: 'opencode/1.18.33/permission-fetch-01.screen',
+    note: 'asks with `permission.webfetch: ask` (allowed by default); after always, the next fetch runs without a dialog',
+  }),
+  opencode({
+    kind: 'an MCP tool',
+    tool: 'probe_ping',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'This will allow probe_ping until OpenCode is restarted.' },
+    screen: 'opencode/1.18.33/permission-mcp-01.screen',
+    note: '"Call tool probe_ping", with `permission.probe_ping: ask` (allowed by default); after always, the next call runs without a dialog',
+  }),
+  opencode({
+    kind: 'a subagent',
+    tool: 'task',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'This will allow task until OpenCode is restarted.' },
+    screen: 'opencode/1.18.33/permission-task-01.screen',
+    note: 'the `task` tool ("General Task"), with `permission.task: ask` (allowed by default); after always, the next one starts without a dialog',
+  }),
+  opencode({
+    kind: 'a subagent’s request',
+    tool: 'bash',
+    actions: ['deny', 'approve'],
+    always: { scope: 'This will allow the following patterns until OpenCode is restarted - <pattern>' },
+    screen: 'opencode/1.18.33/permission-subagent-01.screen',
+    note: 'a subagent’s command asks in the lead’s screen',
+  }),
+  opencode({
+    kind: 'a folder outside the project',
+    tool: 'external_directory',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'This will allow the following patterns until OpenCode is restarted - <folder>/*' },
+    screen: 'opencode/1.18.33/permission-external-01.screen',
+    note: 'asked by default ("Access external directory"), before the tool’s own permission (here a read, allowed); after always, the next file of that folder is read without a dialog',
+  }),
+  opencode({
+    kind: 'a .env file',
+    tool: 'read',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'This will allow read until OpenCode is restarted.' },
+    screen: 'opencode/1.18.33/permission-env-01.screen',
+    note: 'asked by default (`read` of `*.env` files); always allows every read until OpenCode restarts: after it, the next .env file is read without a dialog',
+  }),
+  opencode({
+    kind: 'the same call repeated',
+    tool: 'doom_loop',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'This will allow the following patterns until OpenCode is restarted - <tool>' },
+    screen: 'opencode/1.18.33/permission-doom-01.screen',
+    note: 'asked by default ("Continue after repeated failures") when a response makes the same call three times; after always, three more run without a dialog',
+  }),
+  copilot({
+    kind: 'a shell command',
+    tool: 'bash',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: "Yes, and don't ask again for `<command>` in this <place> (<folder>)" },
+    screen: 'copilot/1.0.102/permission-shell-01.screen',
+    note: 'after always, the next `touch` runs without a dialog',
+  }),
+  copilot({
+    kind: 'Write (new file)',
+    tool: 'create',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: "Yes, and don't ask again for file operations when in this <place> (<folder>)" },
+    screen: 'copilot/1.0.102/permission-create-01.screen',
+    note: 'all file operations in that folder: after always, the next new file is written without a dialog',
+  }),
+  copilot({
+    kind: 'Edit',
+    tool: 'edit',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: "Yes, and don't ask again for file operations when in this <place> (<folder>)" },
+    screen: 'copilot/1.0.102/permission-edit-01.screen',
+  }),
+  copilot({
+    kind: 'an MCP tool',
+    tool: 'probe-ping',
+    actions: ['deny', 'approve', 'always'],
+    always: { scope: 'Yes, and don\'t ask again for tool "ping" from "probe" in this <place> (<folder>)' },
+    screen: 'copilot/1.0.102/permission-mcp-01.screen',
+    note: '"Do you want to use this tool?"; after always, the next call of that tool runs without a dialog',
+  }),
+  copilot({
+    kind: 'a subagent’s request',
+    tool: 'bash',
+    actions: ['deny', 'approve'],
+    always: { scope: "Yes, and don't ask again for `<command>` in this <place> (<folder>)" },
+    screen: 'copilot/1.0.102/permission-subagent-01.screen',
+    note: '`task` (a general-purpose agent) runs without asking; its command asks in the lead’s screen',
+  }),
+  {
+    vendor: 'copilot',
+    kind: 'the folder-trust dialog',
+    tool: '(trust)',
+    actions: ['approve', 'always', 'deny'],
+    always: { scope: 'Yes, and remember this folder for future sessions' },
+    rules: 'none',
+    screen: 'copilot/1.0.102/trust-01.screen',
+    test: COPILOT_TEST,
+    note: 'agents.preTrust off; always adds the folder to trustedFolders in its config.json; deny: Copilot exits',
+  },
 ];
 
 /** Kinds a vendor cannot show, with why. */
@@ -407,6 +560,36 @@ export const GAPS: readonly MatrixGap[] = [
     vendor: 'qwen',
     kind: 'entering plan mode',
     why: 'enter_plan_mode runs without a dialog in 0.24.4 (seen: the session switched to plan mode unasked)',
+  },
+  {
+    vendor: 'opencode',
+    kind: 'WebSearch',
+    why: 'websearch is offered only to the opencode provider’s models or with OPENCODE_ENABLE_EXA / OPENCODE_ENABLE_PARALLEL (or OPENCODE_EXPERIMENTAL), and searches through Exa’s or Parallel’s hosted service: not reachable offline',
+  },
+  {
+    vendor: 'opencode',
+    kind: 'leaving plan mode',
+    why: 'plan_exit is offered only with OPENCODE_EXPERIMENTAL_PLAN_MODE, and then asks a question ("Plan at … is complete. Would you like to switch to the build agent …?", Yes / No: its question tool, answered with `wtp answer`), not a permission dialog',
+  },
+  {
+    vendor: 'opencode',
+    kind: 'the folder-trust dialog',
+    why: '1.18.33 has no folder-trust prompt',
+  },
+  {
+    vendor: 'opencode',
+    kind: 'NotebookEdit, MultiEdit',
+    why: 'no such tools in 1.18.33: edit and write cover files (GPT models get apply_patch instead, which asks the same `edit` permission)',
+  },
+  {
+    vendor: 'copilot',
+    kind: 'Write (overwrite)',
+    why: '1.0.102’s create “cannot be used if the specified path already exists” (its tool description): an existing file is changed with edit',
+  },
+  {
+    vendor: 'copilot',
+    kind: 'WebFetch, WebSearch',
+    why: 'not offered offline in 1.0.102 (COPILOT_OFFLINE with a bring-your-own provider): its tools are bash, view, create, edit, grep, glob, task, skill, ask_user, sql, the agent tools, fetch_copilot_cli_documentation and MCP tools',
   },
 ];
 

@@ -46,9 +46,30 @@ export interface DialogRig {
   send?(name: string, text: string): Promise<void>;
   /**
    * A CLI slower to start than `wtp new --prompt` waits (OpenCode under load): each agent starts
-   * without a prompt, and its first is typed once it is at its prompt, waited for this long.
+   * without a prompt, and its first is typed once it is at its prompt, waited for this long; so is
+   * its first dialog (OpenCode boots its folder's services — file watcher, project copy — on its
+   * first prompt before it asks the model: ~30 s on an idle machine).
    */
   firstPromptMs?: number;
+}
+
+/**
+ * Runs at most `n` of the functions it is given at a time (the others wait their turn): for a CLI
+ * too heavy to run one agent per kind at once (OpenCode holds ~800 MB and both cores as it starts).
+ */
+export function atMost(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return await fn();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
 }
 
 /** How long an agent may take to start and be typed its first prompt (`wtp new --prompt`). */
@@ -108,7 +129,8 @@ function splitArgs(args: readonly string[]): [string[], string[]] {
 /** Waits for round `r`'s dialog and checks what the agent says it asks: the row's tool, a dialog its rules know. */
 async function dialog(rig: DialogRig, c: DialogCase, r: number): Promise<AgentView> {
   const { home } = rig;
-  await untilState(home, c.name, 'needs_permission', `${c.name}: the dialog of round ${r}`);
+  const ms = r === 1 ? rig.firstPromptMs : undefined;
+  await untilState(home, c.name, 'needs_permission', `${c.name}: the dialog of round ${r}`, undefined, ms);
   // The request names the tool by its own name once its hook is in (a status record or the
   // screen may announce the dialog first).
   let seen: AgentView | undefined;

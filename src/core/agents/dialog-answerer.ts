@@ -14,6 +14,7 @@ import { utf8Encode } from '../model/text.js';
 import type { Clock, Logger } from '../ports/daemon.js';
 import { dialogNow, planDialogAnswer, sameAbout } from '../state/dialog-answer.js';
 import { detectScreen, type DetectorTable, type ScreenVerdict } from '../state/detectors/screen-detector.js';
+import { denyStageShown } from '../state/dialog-options.js';
 import type { AgentService } from './agent-service.js';
 import { throughStage } from './always-stage.js';
 import type { DialogAnswers, DialogKey, ProfileCatalog } from './profiles.js';
@@ -46,6 +47,8 @@ export interface AnswerSettings {
   leaveTimeoutMs: number;
   /** How long an announced dialog may take to appear on screen. */
   drawMs: number;
+  /** How long the second stage of an "always" option may take to appear once chosen. */
+  stageMs: number;
   /** A drawn dialog is answered once the agent's output has been quiet this long… */
   quietMs: number;
   /** …or after this long, whichever comes first (a dialog with an animation). */
@@ -58,6 +61,7 @@ const DEFAULTS: AnswerSettings = {
   keyGapMs: 50,
   leaveTimeoutMs: 15_000,
   drawMs: 3_000,
+  stageMs: 10_000,
   quietMs: 150,
   settleMaxMs: 1_000,
   pressAgainMs: 3_000,
@@ -174,6 +178,8 @@ export class DialogAnswerer {
     await this.press(agent, sending.keys);
     if (sending.stage !== undefined)
       sending = await this.stage(agent, order, dialogs, sending, sending.stage);
+    if (order.action === 'deny' && dialogs.denyStage !== undefined)
+      sending = await this.denyStage(agent, state, since, sending, dialogs.denyStage);
     const seq = await this.audit(agent, order, sending, source, startedAt - since);
     let left = await this.leaves(agent.id, state, since, this.s.pressAgainMs);
     if (!left && (await this.stillThere(agent, state, since, sending))) {
@@ -257,7 +263,7 @@ export class DialogAnswerer {
     sending: Sending,
     stage: NonNullable<Sending['stage']>,
   ): Promise<Sending> {
-    const out = await throughStage(dialogs, stage, order.acceptModeChange === true, this.s.drawMs, {
+    const out = await throughStage(dialogs, stage, order.acceptModeChange === true, this.s.stageMs, {
       screen: () => this.d.service.screen(agent.id),
       press: (keys) => this.press(agent, keys),
       settle: () => this.quiet(agent.id),
@@ -273,12 +279,46 @@ export class DialogAnswerer {
       const text = refusalText(agent, 'CHANGES_MODE', 'always', out.scope);
       throw await this.refuse(agent, 'ANSWER_CHANGES_MODE', text, { option: out.scope, pressed: keys });
     }
+    const rows = (await this.d.service.screen(agent.id).catch(() => null))?.lines ?? [];
     throw await this.refuse(
       agent,
       'ANSWER_NOT_TAKEN',
       `The keys of agent "${agent.name}"'s "always" option were sent (${keys.join(', ')}), but the stage that says what it holds for was not drawn; look at it (\`wtp attach ${agent.name}\`).`,
-      { pressed: keys },
+      {
+        pressed: keys,
+        rows: rows
+          .map((l) => l.trimEnd())
+          .filter((l) => l !== '')
+          .slice(-12),
+      },
     );
+  }
+
+  /**
+   * The stage the deny keys may have opened instead of denying (OpenCode: a subagent's request):
+   * once drawn, its keys deny from there. Looked for until the agent leaves its dialog, up to
+   * `stageMs`.
+   */
+  private async denyStage(
+    agent: AgentRecord,
+    state: AgentState,
+    since: number,
+    sending: Sending,
+    stage: NonNullable<DialogAnswers['denyStage']>,
+  ): Promise<Sending> {
+    const until = this.d.clock.now() + this.s.stageMs;
+    for (;;) {
+      const a = this.d.registry.get(agent.id);
+      if (a?.state !== state || a.stateSince !== since) return sending;
+      const screen = await this.d.service.screen(agent.id).catch(() => null);
+      if (screen !== null && denyStageShown(stage, screen.lines)) {
+        await this.quiet(agent.id);
+        await this.press(agent, stage.confirm);
+        return { ...sending, keys: [...sending.keys, ...stage.confirm] };
+      }
+      if (this.d.clock.now() >= until) return sending;
+      await this.pause(LOOK_AGAIN_MS);
+    }
   }
 
   /**
@@ -372,8 +412,9 @@ export class DialogAnswerer {
   }
 
   private async press(agent: AgentRecord, keys: readonly DialogKey[]): Promise<void> {
+    const gap = Math.max(this.s.keyGapMs, this.d.profileCatalog.get(agent.profile).dialogs?.keyGapMs ?? 0);
     for (const [i, key] of keys.entries()) {
-      if (i > 0) await this.pause(this.s.keyGapMs);
+      if (i > 0) await this.pause(gap);
       this.d.service.typeRaw(agent, utf8Encode(keyBytes(key)));
     }
   }

@@ -80,6 +80,18 @@ export interface DialogAnswers {
   /** The keys that deny the request. */
   deny: readonly DialogKey[];
   /**
+   * A stage the deny keys may open instead of denying at once (OpenCode: denying a subagent's
+   * request asks what to do differently): its text on screen (frames removed), and the keys that
+   * deny from there.
+   */
+  denyStage?: { text: RegExp; confirm: readonly DialogKey[] };
+  /**
+   * The gap its dialogs need between two keys of a sequence, when more than the answerer's 50 ms:
+   * OpenCode applies a selection (Right) on its next render, and an Enter that comes first (a
+   * loaded machine) chooses the option selected before.
+   */
+  keyGapMs?: number;
+  /**
    * Its folder-trust prompt (`needs_permission` with reason `trust`), answered by choosing the
    * option whose label matches (arrows from the cursor, then Enter); `always` is the option that
    * also remembers the folder, where the prompt has one. Undefined: answered in its terminal.

@@ -72,7 +72,8 @@ const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
 /**
  * Whether the announced target and the one on screen are the same: equal up to whitespace, the
  * screen's clipped prefix of a longer one, or the same file named relative on screen and absolute
- * in a hook (`notes.txt` and `/repo/notes.txt`; an absolute path without spaces, never a command).
+ * in a hook (`notes.txt` and `/repo/notes.txt`; an absolute path without spaces, never a command),
+ * or under the home folder (`~/shared` and `/home/me/shared`).
  */
 export function sameAbout(announced: string, onScreen: string): boolean {
   const a = squash(announced);
@@ -81,7 +82,10 @@ export function sameAbout(announced: string, onScreen: string): boolean {
   if (onScreen.length >= ABOUT_CLIP && a.startsWith(s)) return true;
   const underPath = (abs: string, rel: string): boolean =>
     /^\/\S*$/.test(abs) && rel !== '' && abs.endsWith(`/${rel}`);
-  return underPath(a, s) || underPath(s, a);
+  // A path under the home folder drawn as `~/…` (OpenCode's outside folders).
+  const underHome = (abs: string, tilde: string): boolean =>
+    /^\/\S*$/.test(abs) && /^~\/\S+$/.test(tilde) && abs.endsWith(tilde.slice(1));
+  return underPath(a, s) || underPath(s, a) || underHome(a, s) || underHome(s, a);
 }
 
 /**

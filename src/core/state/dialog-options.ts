@@ -81,6 +81,14 @@ export function stageText(
   return { text, modeChange: changesMode(answers, text, rows) };
 }
 
+/** Whether the screen shows the stage the deny keys may open (DialogAnswers.denyStage). */
+export function denyStageShown(
+  stage: NonNullable<DialogAnswers['denyStage']>,
+  lines: readonly string[],
+): boolean {
+  return stage.text.test(lines.map((row) => row.replace(FRAME, '')).join('\n'));
+}
+
 /**
  * Whether an option's label changes the session's mode (the vendor's `modeChange`), on the dialog
  * whose rows are `dialog` (from a few rows above its detector row to the bottom).

@@ -59,6 +59,26 @@ describe('readOpencodeHook', () => {
     const long = read(body('permission.asked', { permission: 'bash', about: `echo ${'x'.repeat(290)}` }));
     expect(long.signal?.request?.about).toBe(`echo ${'x'.repeat(195)}`);
     expect(long.signal?.evidence).toBe(`hook permission.asked bash "echo ${'x'.repeat(195)}"`);
+    // An MCP tool's pattern (`*`) and a subagent's type name no target.
+    expect(read(body('permission.asked', { permission: 'probe_ping', about: '*' })).signal?.request).toEqual({
+      kind: 'permission',
+      tool: 'probe_ping',
+    });
+    expect(read(body('permission.asked', { permission: 'task', about: 'general' })).signal?.request).toEqual({
+      kind: 'permission',
+      tool: 'task',
+    });
+    // A repeated call's pattern is the tool repeated, which its dialog does not draw.
+    expect(
+      read(body('permission.asked', { permission: 'doom_loop', about: 'read' })).signal?.request,
+    ).toEqual({
+      kind: 'permission',
+      tool: 'doom_loop',
+    });
+    // An outside folder: the folder its dialog names.
+    expect(
+      read(body('permission.asked', { permission: 'external_directory', about: '/w/out' })).signal?.request,
+    ).toEqual({ kind: 'permission', tool: 'external_directory', about: '/w/out' });
     expect(read(body('permission.replied', { reply: 'once' })).signal).toMatchObject({
       state: 'working',
       evidence: 'hook permission.replied once',

@@ -54,7 +54,12 @@ export function readOpencodeHook(body: Record<string, unknown>, at: number): Hoo
       return reading(sig('idle', reason, [`after ${error}`]));
     }
     case 'permission.asked': {
-      const request = permissionRequest(tool, { command: p.about });
+      // What the dialog is about, as it draws it: the command, the file, the URL, the outside
+      // folder. An MCP tool's pattern is `*` (it names nothing), a subagent's (`task`) is its type,
+      // which the dialog draws as its title ("# General Task"), and a repeated call's (`doom_loop`)
+      // is the tool, which its dialog does not draw: none is a target the screen can confirm.
+      const about = p.about === '*' || tool === 'task' || tool === 'doom_loop' ? undefined : p.about;
+      const request = permissionRequest(tool, { command: about });
       return reading(sig('needs_permission', 'permission', askedWords(request), { request }));
     }
     case 'question.asked': {
