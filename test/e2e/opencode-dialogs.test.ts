@@ -210,7 +210,6 @@ describe('the dialog matrix on the real OpenCode (tmux)', { timeout: 1_800_000 }
     home.writeConfig('notifications:\n  enabled: false\n');
     const file = prepareOpencodeConfig(home.path('oc'), { baseUrl: api.url });
     const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    // Every kind asks (a fetch, an MCP tool and a subagent are allowed by default).
     // Every kind asks (a fetch, an MCP tool and a subagent are allowed by default; an outside
     // folder, a .env file and a repeated call ask by default). `helper` starts unasked.
     config.permission = {

@@ -33,9 +33,11 @@ export const OPENCODE_RULES: readonly RuleSet[] = [
         ],
         // The `$ command` row of a shell dialog, the `→ Edit <file>` row of an edit dialog, the
         // `% WebFetch <url>` row of a fetch, `→ Read <file>` (a .env file), `← Access external
-        // directory <folder>`.
-        about:
+        // directory <folder>`; a search's pattern in its quotes (`✱ Glob "<pattern>"`, Grep).
+        about: [
           /△ Permission required\n(?:\s*┃[^\n]*\n){0,4}?\s*┃\s+(?:\$|→ Edit|% WebFetch|→ Read|← Access external directory) ([^\n]+)/u,
+          /△ Permission required\n(?:\s*┃[^\n]*\n){0,4}?\s*┃\s+✱ (?:Glob|Grep) "([^\n]*)"/u,
+        ],
       },
       {
         id: 'question',

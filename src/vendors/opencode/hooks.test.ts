@@ -68,6 +68,21 @@ describe('readOpencodeHook', () => {
       kind: 'permission',
       tool: 'task',
     });
+    // A skill's name and an lsp call's file: their dialogs draw "Call tool <name>" alone.
+    expect(read(body('permission.asked', { permission: 'skill', about: 'deploy' })).signal?.request).toEqual({
+      kind: 'permission',
+      tool: 'skill',
+    });
+    expect(read(body('permission.asked', { permission: 'lsp', about: '/p/a.ts' })).signal?.request).toEqual({
+      kind: 'permission',
+      tool: 'lsp',
+    });
+    // A search: the pattern its dialog quotes (`✱ Glob "<pattern>"`).
+    expect(read(body('permission.asked', { permission: 'glob', about: 'g-*.txt' })).signal?.request).toEqual({
+      kind: 'permission',
+      tool: 'glob',
+      about: 'g-*.txt',
+    });
     // A repeated call's pattern is the tool repeated, which its dialog does not draw.
     expect(
       read(body('permission.asked', { permission: 'doom_loop', about: 'read' })).signal?.request,
