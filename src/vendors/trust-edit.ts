@@ -1,4 +1,4 @@
-import { applyEdits, modify, parse, type ParseError } from 'jsonc-parser';
+import { applyEdits, modify, parse, stripComments, type ParseError } from 'jsonc-parser';
 import type { TrustEntry, VendorSetupContext } from '../core/ports/vendor-setup.js';
 
 /**
@@ -26,6 +26,8 @@ export function isObject(v: unknown): v is Record<string, unknown> {
  * does not parse.
  */
 export function parseJsonc(text: string): unknown {
+  // Empty, or comment rows only: no value (a file Copilot has not written yet), not an error.
+  if (stripComments(text).trim() === '') return undefined;
   const errors: ParseError[] = [];
   const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) return new Error(`not valid JSON (at offset ${errors[0]?.offset ?? 0})`);

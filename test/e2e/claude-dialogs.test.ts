@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentView } from '../../src/protocol/agent.js';
-import { REAL_CLI_TESTS, answerDoc, newAgent, untilState } from '../support/agent-steps.js';
+import { REAL_CLI_TESTS } from '../support/agent-steps.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
 import { rowsOf, type MatrixRow } from '../support/dialog-matrix.js';
+import { provenRounds, roundIn, trustRound, type DialogCase } from '../support/dialog-rounds.js';
 import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
-import { eventually, REPO, TestHome } from '../support/harness.js';
+import { REPO, TestHome } from '../support/harness.js';
 
 /**
  * The dialog conformance matrix for Claude Code (issue 29), on the pinned CLI against a scripted
@@ -20,25 +20,13 @@ const API_KEY = 'sk-ant-test-0000000000000000000000000000wtp-e2e-key';
 const MCP_SERVER = join(REPO, 'test', 'fixtures', 'mcp-probe', 'server.mjs');
 /** What Claude Code tells the model when a tool use was denied. */
 const REJECTED = /doesn't want to proceed|rejected|denied/i;
+/** The MCP config the mcp case's agent is started with (written in beforeAll). */
+let mcpConfig = '';
 
-interface Scenario {
-  row: MatrixRow;
-  /** The agent's name (its prompts say "<name> round <n>"). */
-  name: string;
-  mode: 'default' | 'plan';
-  /** Arguments for claude after `--`. */
-  extra?: string[];
-  /** Files of round `r` in the agent's folder, made before its prompt. */
-  setup?: (dir: string, r: number) => void;
-  /** The model's turn for round `r` (`ran` holds the tool results it got so far in that round). */
+/** A kind of request, and the model's turn that asks for it. */
+interface Scenario extends DialogCase {
+  /** The model's turn for round `r` (`results` holds the tool results it got so far in that round). */
   turn: (dir: string, r: number, req: FakeRequest, results: string[]) => FakeTurn;
-  /** Whether round `r`'s request ran (its file, or what the model was given back). */
-  ran: (dir: string, r: number, results: string[]) => boolean;
-  /**
-   * Round 4 asks the same again after "always": `no dialog` (what the option said it holds for, it
-   * does), `asks again` (observed: the option did not cover it; answered by approve), or not tried.
-   */
-  repeat: 'no dialog' | 'asks again' | false;
 }
 
 const tool = (name: string, input: unknown): FakeTurn => ({ toolUse: { name, input } });
@@ -66,7 +54,7 @@ const SCENARIOS: Scenario[] = [
   {
     row: bash as MatrixRow,
     name: 'bash',
-    mode: 'default',
+    args: () => ['--permission-mode', 'default'],
     turn: (_dir, r, _q, res) =>
       oneTool(tool('Bash', { command: `echo r${r} > bash-${r}.txt`, description: 'write a file' }), res),
     ran: (dir, r) => read(file(dir, `bash-${r}.txt`)) === `r${r}\n`,
@@ -76,7 +64,7 @@ const SCENARIOS: Scenario[] = [
   {
     row: writeNew as MatrixRow,
     name: 'writenew',
-    mode: 'default',
+    args: () => ['--permission-mode', 'default'],
     turn: (dir, r, _q, res) =>
       oneTool(tool('Write', { file_path: file(dir, `new-${r}.txt`), content: `new ${r}\n` }), res),
     ran: (dir, r) => read(file(dir, `new-${r}.txt`)) === `new ${r}\n`,
@@ -85,7 +73,7 @@ const SCENARIOS: Scenario[] = [
   {
     row: overwrite as MatrixRow,
     name: 'overwrite',
-    mode: 'default',
+    args: () => ['--permission-mode', 'default'],
     setup: (dir, r) => writeFileSync(file(dir, `ow-${r}.txt`), `old ${r}\n`),
     turn: (dir, r, _q, res) =>
       afterRead(
@@ -99,7 +87,7 @@ const SCENARIOS: Scenario[] = [
   {
     row: edit as MatrixRow,
     name: 'edit',
-    mode: 'default',
+    args: () => ['--permission-mode', 'default'],
     setup: (dir, r) => writeFileSync(file(dir, `e-${r}.txt`), `EDIT-ME ${r}\n`),
     turn: (dir, r, _q, res) =>
       afterRead(
@@ -117,7 +105,7 @@ const SCENARIOS: Scenario[] = [
   {
     row: notebookEdit as MatrixRow,
     name: 'notebook',
-    mode: 'default',
+    args: () => ['--permission-mode', 'default'],
     setup: (dir, r) => writeFileSync(file(dir, `n-${r}.ipynb`), notebook(`print(${r})`)),
     turn: (dir, r, _q, res) =>
       afterRead(
@@ -136,7 +124,7 @@ const SCENARIOS: Scenario[] = [
   {
     row: fetchRow as MatrixRow,
     name: 'fetch',
-    mode: 'default',
+    args: () => ['--permission-mode', 'default'],
     turn: (_d, r, _q, res) =>
       oneTool(tool('WebFetch', { url: `https://example.com/page-${r}`, prompt: 'summarise' }), res),
     // Offline, the fetch itself fails: what matters is that it was let run (not rejected).
@@ -146,7 +134,7 @@ const SCENARIOS: Scenario[] = [
   {
     row: searchRow as MatrixRow,
     name: 'search',
-    mode: 'default',
+    args: () => ['--permission-mode', 'default'],
     turn: (_d, r, _q, res) => oneTool(tool('WebSearch', { query: `wezterm parallel ${r}` }), res),
     ran: (_d, _r, res) => res.length > 0 && !REJECTED.test(res[0] ?? ''),
     repeat: false,
@@ -154,8 +142,7 @@ const SCENARIOS: Scenario[] = [
   {
     row: mcp as MatrixRow,
     name: 'mcp',
-    mode: 'default',
-    extra: ['--mcp-config'],
+    args: () => ['--permission-mode', 'default', '--', '--mcp-config', mcpConfig],
     turn: (_d, r, _q, res) => oneTool(tool('mcp__probe__ping', { host: `host-${r}.example` }), res),
     ran: (_d, r, res) => res.some((t) => t.includes(`pong host-${r}.example`)),
     repeat: 'no dialog',
@@ -163,7 +150,7 @@ const SCENARIOS: Scenario[] = [
   {
     row: plan as MatrixRow,
     name: 'plan',
-    mode: 'plan',
+    args: () => ['--permission-mode', 'plan'],
     turn: (_d, r, _q, res) =>
       oneTool(tool('ExitPlanMode', { plan: `1. step one of round ${r}\n2. check it` }), res),
     ran: (_d, _r, res) => res.length > 0 && !REJECTED.test(res[0] ?? ''),
@@ -172,7 +159,7 @@ const SCENARIOS: Scenario[] = [
   {
     row: subagent as MatrixRow,
     name: 'sub',
-    mode: 'default',
+    args: () => ['--permission-mode', 'default'],
     turn: (_dir, r, req, res) =>
       isSubagent(req)
         ? oneTool(tool('Bash', { command: `echo sub${r} > sub-${r}.txt`, description: 'sub write' }), res)
@@ -208,8 +195,8 @@ function textOf(content: unknown): string {
 function roundOf(req: FakeRequest): { name: string; r: number } | null {
   for (const m of [...req.messages].reverse()) {
     if (m.role !== 'user') continue;
-    const hit = /(?:SUBAGENT )?(\w+) round (\d+)/.exec(textOf(m.content));
-    if (hit) return { name: hit[1] ?? '', r: Number(hit[2]) };
+    const hit = roundIn(textOf(m.content));
+    if (hit) return hit;
   }
   return null;
 }
@@ -231,12 +218,6 @@ function resultsOf(req: FakeRequest): string[] {
     }
   }
   return out;
-}
-
-/** Scope texts in the matrix (`<folder>`, `…`) as a pattern the option's drawn text must match. */
-function scopePattern(text: string): RegExp {
-  const esc = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(esc.replace(/<[a-z]+>/g, '.+').replace(/…/g, '.*'));
 }
 
 // Each kind is one agent through up to four rounds (deny, approve, always, the same again), five
@@ -262,8 +243,9 @@ describe('the dialog matrix on the real Claude Code (tmux)', { timeout: 300_000 
     home = new TestHome({ WTP_BACKEND: 'tmux', WTP_CLAUDE_BIN: claudeBinary() });
     prepareClaudeHome(home.path('home'), { cwd: home.path('proj'), apiKey: API_KEY });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
+    mcpConfig = home.path('mcp.json');
     writeFileSync(
-      home.path('mcp.json'),
+      mcpConfig,
       JSON.stringify({ mcpServers: { probe: { command: process.execPath, args: [MCP_SERVER] } } }),
     );
     expect((await home.run(['up', '--detach'])).code).toBe(0);
@@ -274,143 +256,16 @@ describe('the dialog matrix on the real Claude Code (tmux)', { timeout: 300_000 
     await api?.close();
   });
 
-  /** Sends round `r`'s prompt (the first comes with `wtp new`). */
-  async function ask(s: Scenario, r: number): Promise<void> {
-    s.setup?.(dirOf(s.name), r);
-    if (r === 1) {
-      const extra = s.extra?.includes('--mcp-config') ? ['--', '--mcp-config', home.path('mcp.json')] : [];
-      await newAgent(home, 'claude', s.name, dirOf(s.name), [
-        '--permission-mode',
-        s.mode,
-        '--prompt',
-        `${s.name} round 1`,
-        ...extra,
-      ]);
-      return;
-    }
-    await untilState(home, s.name, 'idle', `${s.name} at its prompt before round ${r}`);
-    const sent = await home.run(['send', s.name, `${s.name} round ${r}`, '--enter']);
-    expect(sent.code, sent.stderr).toBe(0);
-  }
-
-  /** Waits for round `r`'s dialog and checks what the agent says it asks. */
-  async function dialog(s: Scenario, r: number): Promise<AgentView> {
-    await untilState(home, s.name, 'needs_permission', `${s.name}: the dialog of round ${r}`);
-    // The request names the tool by its own name once its hook is in (the status record that may
-    // announce the dialog first shows its display name: "Update" for Edit, "Fetch" for WebFetch).
-    let seen: AgentView | undefined;
-    const a = await eventually(
-      `${s.name}: round ${r}'s dialog to ask for ${s.row.tool}`,
-      async () => {
-        seen = await home.agent(s.name);
-        return seen.state === 'needs_permission' && seen.stateDetail.request?.tool === s.row.tool
-          ? seen
-          : undefined;
-      },
-      60_000,
-    ).catch((err: unknown) => {
-      throw new Error(`${String(err)}; last seen: ${JSON.stringify(seen?.stateDetail)}`);
-    });
-    expect(a.stateDetail.request?.unknown, `${s.name}: a dialog its rules know`).toBeUndefined();
-    return a;
-  }
-
-  const roundDone = (s: Scenario, r: number): Promise<unknown> =>
-    eventually(
-      `${s.name} round ${r} to end at its prompt`,
-      async () => (await home.agent(s.name)).state === 'idle',
-      60_000,
-    );
-
   it.concurrent.each(SCENARIOS.map((s) => [s.row.kind, s] as const))('%s', async (_kind, s) => {
-    mkdirSync(dirOf(s.name), { recursive: true });
-    let r = 0;
-    let open = false; // a dialog refused "always" is still there: the next action answers it
-    for (const action of s.row.actions) {
-      if (!open) {
-        r += 1;
-        await ask(s, r);
-        await dialog(s, r);
-      }
-      open = false;
-      if (action === 'deny') {
-        const got = await answerDoc(home, ['deny', s.name]);
-        expect(got.code, JSON.stringify(got.doc)).toBe(0);
-        expect(got.answered[0]).toMatchObject({ action: 'deny', left: true });
-        await roundDone(s, r);
-        expect(s.ran(dirOf(s.name), r, results.get(`${s.name}/${r}`) ?? []), 'nothing ran after deny').toBe(
-          false,
-        );
-        continue;
-      }
-      if (action === 'approve') {
-        const got = await answerDoc(home, ['approve', s.name]);
-        expect(got.code, JSON.stringify(got.doc)).toBe(0);
-        expect(got.answered[0]).toMatchObject({ action: 'approve', left: true });
-        await eventually(
-          `${s.name} round ${r}: the approved request to run`,
-          () => s.ran(dirOf(s.name), r, results.get(`${s.name}/${r}`) ?? []),
-          60_000,
-        );
-        await roundDone(s, r);
-        continue;
-      }
-      // always: the option the dialog draws, refused first when it switches the session's mode.
-      const always = s.row.always;
-      const first = await answerDoc(home, ['approve', s.name, '--always']);
-      if (always === 'none') {
-        expect(first.code).toBe(1);
-        expect(first.doc).toMatchObject({ error: { code: 'ANSWER_NOT_SUPPORTED' } });
-        expect((await home.agent(s.name)).state).toBe('needs_permission'); // nothing pressed
-        open = true;
-        continue;
-      }
-      let got = first;
-      if ('modeChange' in always) {
-        expect(first.code).toBe(1);
-        expect(first.doc).toMatchObject({
-          error: {
-            code: 'ANSWER_CHANGES_MODE',
-            details: { option: expect.stringMatching(scopePattern(always.modeChange)) },
-          },
-        });
-        expect((await home.agent(s.name)).state).toBe('needs_permission'); // nothing pressed
-        got = await answerDoc(home, ['approve', s.name, '--always', '--accept-mode-change']);
-      }
-      expect(got.code, JSON.stringify(got.doc)).toBe(0);
-      const scope = 'modeChange' in always ? always.modeChange : always.scope;
-      expect(got.answered[0]).toMatchObject({
-        action: 'always',
-        left: true,
-        scope: expect.stringMatching(scopePattern(scope)),
-        modeChange: 'modeChange' in always,
-      });
-      await eventually(
-        `${s.name} round ${r}: the request approved always to run`,
-        () => s.ran(dirOf(s.name), r, results.get(`${s.name}/${r}`) ?? []),
-        60_000,
-      );
-      await roundDone(s, r);
-      if (s.repeat === false) continue;
-      // The same request again: what "always" said it holds for, it does — no dialog this time.
-      r += 1;
-      const before = (await home.events(s.name)).length;
-      await ask(s, r);
-      if (s.repeat === 'asks again') {
-        await dialog(s, r);
-        expect((await answerDoc(home, ['approve', s.name])).code).toBe(0);
-      }
-      await eventually(
-        `${s.name} round ${r} to run`,
-        () => s.ran(dirOf(s.name), r, results.get(`${s.name}/${r}`) ?? []),
-        60_000,
-      );
-      await roundDone(s, r);
-      const asked = (await home.events(s.name))
-        .slice(before)
-        .filter((e) => e.type === 'agent.stateChanged' && e.data.to === 'needs_permission');
-      expect(asked.length, `${s.name}: dialogs after always`).toBe(s.repeat === 'asks again' ? 1 : 0);
-    }
+    await provenRounds(
+      {
+        home,
+        profile: 'claude',
+        dirOf,
+        results: (name, r) => results.get(`${name}/${r}`) ?? [],
+      },
+      s,
+    );
   });
 });
 
@@ -435,28 +290,27 @@ describe(
       await api?.close();
     });
 
-    it.each([
-      ['approve', 'idle'],
-      ['deny', 'exited'],
-    ] as const)('%s: needs_permission(trust), answered by its option → %s', async (action, after) => {
-      const name = `trust-${action}`;
-      const dir = home.path(name);
-      mkdirSync(dir);
-      await newAgent(home, 'claude', name, dir, ['--permission-mode', 'default']);
-      const a = await untilState(home, name, 'needs_permission', 'the trust dialog');
-      expect(a.stateDetail.reason).toBe('trust');
-      expect((await answerDoc(home, ['approve', name, '--always'])).doc).toMatchObject({
-        error: { code: 'ANSWER_NOT_SUPPORTED' },
-      });
-      const got = await answerDoc(home, [action, name]);
-      expect(got.code, JSON.stringify(got.doc)).toBe(0);
-      expect(got.answered[0]).toMatchObject({
-        action,
-        left: true,
-        about: action === 'approve' ? 'Yes, I trust this folder' : 'No, exit',
-      });
-      await untilState(home, name, after, `${name} to be ${after}`);
-      void trust;
-    });
+    /** What each answer of the trust row chooses, and what the agent is then. */
+    const ANSWERS = {
+      approve: ['idle', /^Yes, I trust this folder$/],
+      deny: ['exited', /^No, exit$/],
+    } as const;
+    const actions = (trust as MatrixRow).actions.filter((a) => a !== 'always');
+    it.each(actions.map((a) => [a, ...ANSWERS[a]] as const))(
+      '%s: needs_permission(trust), answered by its option → %s',
+      async (action, after, label) => {
+        const name = `trust-${action}`;
+        const args = ['--permission-mode', 'default'];
+        await trustRound(home, 'claude', {
+          name,
+          dir: home.path(name),
+          args,
+          action,
+          label,
+          after,
+          alwaysRefused: true,
+        });
+      },
+    );
   },
 );

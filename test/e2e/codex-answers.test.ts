@@ -93,11 +93,11 @@ describe('answers on the real Codex CLI (tmux)', REAL_CLI_TESTS, () => {
     expect(existsSync(`${proj}/denied.txt`)).toBe(false);
   });
 
-  it('wtp approve --always: "p" — the same command runs again without asking', async () => {
+  it('wtp approve --always: its option by number ("2. Yes, and don’t ask again for commands that start with …") — the same command runs again without asking', async () => {
     await untilState('repeater', 'needs_permission', 'the first approval dialog');
     const r = await answer(['approve', 'repeater', '--always']);
     expect(r.code, JSON.stringify(r.doc)).toBe(0);
-    expect(r.answered[0]).toMatchObject({ action: 'always', left: true, keys: ['p'] });
+    expect(r.answered[0]).toMatchObject({ action: 'always', left: true, keys: ['2'] });
     expect(r.answered[0]?.scope).toContain('commands that start with');
     await untilState('repeater', 'idle', 'repeater to finish both runs');
     expect(readFileSync(`${proj}/log.txt`, 'utf8')).toBe('again\nagain\n');

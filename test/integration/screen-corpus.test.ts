@@ -60,11 +60,19 @@ describe('screen corpus', () => {
     if (screen.reason !== undefined) expect(verdict?.reason, why).toBe(screen.reason);
     // What a dialog asks about (the command it would run), when the screen shows one.
     expect(verdict?.about, why).toBe(screen.headers['about']);
-    // The request the host reports with it: a permission dialog or a question, and its target.
+    // The request the host reports with it: a permission dialog or a question, the tool when the
+    // dialog's words name it (header `tool:`), its target, and whether the rules know the dialog.
     const kind = screen.reason === 'permission' || screen.reason === 'question' ? screen.reason : undefined;
-    const about = screen.headers['about'];
+    const { about, tool, unknown } = screen.headers;
     expect(verdict === null ? undefined : verdictRequest(verdict), why).toEqual(
-      kind === undefined ? undefined : { kind, ...(about === undefined ? {} : { about }) },
+      kind === undefined
+        ? undefined
+        : {
+            kind,
+            ...(tool === undefined ? {} : { tool }),
+            ...(about === undefined ? {} : { about }),
+            ...(unknown === 'true' ? { unknown: true } : {}),
+          },
     );
   });
 });

@@ -68,7 +68,7 @@ export async function agentSteps(home: TestHome, name: string, opts: StepsOption
 export const fromWork = (all: Step[]): Step[] => all.slice(all.findIndex(([s]) => s === 'working'));
 
 /**
- * Waits (up to 60 s) until the agent is in `state` and returns it. With WTP_DEBUG_E2E set every
+ * Waits (up to `ms`, 60 s) until the agent is in `state` and returns it. With WTP_DEBUG_E2E set every
  * poll is logged, after `tag` when one is given.
  */
 export function untilState(
@@ -77,6 +77,7 @@ export function untilState(
   state: string,
   what: string,
   tag?: string,
+  ms = 60_000,
 ): Promise<AgentView> {
   let seen: AgentView | undefined;
   return withLastSeen(
@@ -89,7 +90,7 @@ export function untilState(
         }
         return a.state === state ? a : undefined;
       },
-      60_000,
+      ms,
     ),
     () => (seen ? `${seen.state} ${JSON.stringify(seen.stateDetail)}` : 'nothing read'),
     { home, name },

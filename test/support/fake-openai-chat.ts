@@ -32,8 +32,11 @@ export interface FakeChatRequest {
   lastUserText: string;
 }
 
-/** A scripted turn: the same shape as the Responses fake's. */
-export type FakeChatTurn = FakeOpenAITurn;
+/**
+ * A scripted turn: the same shape as the Responses fake's, and `moreCalls`: more function calls in
+ * the same response after `toolCall` (parallel tool calls; OpenCode's repeated-call check).
+ */
+export type FakeChatTurn = FakeOpenAITurn & { moreCalls?: NonNullable<FakeOpenAITurn['toolCall']>[] };
 
 export type FakeChatScript = (req: FakeChatRequest) => FakeChatTurn | Promise<FakeChatTurn>;
 
@@ -118,17 +121,15 @@ export class FakeOpenAIChat extends FakeScriptedApi<FakeChatLoggedRequest> {
       );
       return;
     }
-    const call = turn.toolCall && {
+    const calls = (turn.toolCall ? [turn.toolCall, ...(turn.moreCalls ?? [])] : []).map((c) => ({
       id: this.nextId('call'),
       type: 'function',
       function: {
-        name: turn.toolCall.name,
-        arguments:
-          typeof turn.toolCall.arguments === 'string'
-            ? turn.toolCall.arguments
-            : JSON.stringify(turn.toolCall.arguments ?? {}),
+        name: c.name,
+        arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments ?? {}),
       },
-    };
+    }));
+    const call = calls[0];
     const finish = call ? 'tool_calls' : 'stop';
     const base = { id: this.nextId('chatcmpl'), created: Math.floor(Date.now() / 1000), model: parsed.model };
     if (!parsed.stream) {
@@ -141,7 +142,7 @@ export class FakeOpenAIChat extends FakeScriptedApi<FakeChatLoggedRequest> {
             message: {
               role: 'assistant',
               content: turn.text ?? null,
-              ...(call ? { tool_calls: [call] } : {}),
+              ...(call ? { tool_calls: calls } : {}),
             },
             finish_reason: finish,
           },
@@ -163,7 +164,7 @@ export class FakeOpenAIChat extends FakeScriptedApi<FakeChatLoggedRequest> {
       return;
     }
     if (turn.text !== undefined) for (const d of splitText(turn.text)) await chunk({ content: d });
-    if (call) await chunk({ tool_calls: [{ index: 0, ...call }] });
+    for (const [index, c] of calls.entries()) await chunk({ tool_calls: [{ index, ...c }] });
     await chunk({}, finish);
     await send('', { ...base, object: 'chat.completion.chunk', choices: [], usage: USAGE });
     if (!res.destroyed) res.end('data: [DONE]\n\n');

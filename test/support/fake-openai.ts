@@ -31,8 +31,11 @@ export interface FakeOpenAIRequest {
 
 export interface FakeOpenAITurn {
   text?: string;
-  /** A function call, e.g. `{ name: 'exec_command', arguments: { cmd: 'ls' } }`. */
-  toolCall?: { name: string; arguments: unknown };
+  /**
+   * A function call, e.g. `{ name: 'exec_command', arguments: { cmd: 'ls' } }`; a tool offered in a
+   * namespace (Codex's MCP tools, `mcp__probe`, and sub-agents, `multi_agent_v1`) names it.
+   */
+  toolCall?: { name: string; arguments: unknown; namespace?: string };
   /** Wait this long before answering at all. */
   delayMs?: number;
   /** Wait this long between stream events. */
@@ -151,6 +154,7 @@ export class FakeOpenAI extends FakeScriptedApi<FakeOpenAILoggedRequest> {
         id: this.nextId('fc'),
         call_id: this.nextId('call'),
         name: turn.toolCall.name,
+        ...(turn.toolCall.namespace === undefined ? {} : { namespace: turn.toolCall.namespace }),
         arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
         status: 'completed',
       });

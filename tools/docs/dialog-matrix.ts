@@ -71,7 +71,12 @@ detected (\`needs_permission\`, with the tool and what it asks about), and each 
 through \`wtp deny\`, \`wtp approve\` and \`wtp approve --always\` with what it must cause checked (nothing ran
 after a denial; the tool ran after an approval). "Always" is the option's own text as the dialog draws it: an
 option that switches the session's permission mode is refused unless \`--accept-mode-change\` is given. A kind a
-CLI cannot show is listed under its table with why. [docs/answers.md](answers.md) explains answering.
+CLI cannot show is listed under its table with why. A dialog the screen rules see but do not know (a numbered
+dialog of a later release) is \`needs_permission\` with an \`unknown dialog\` detail: \`wtp approve\` and \`wtp deny\`
+refuse it (\`DIALOG_UNKNOWN\`), and the user's own keys (\`wtp send NAME --key … --force\`) answer it, audited.
+"Rules decide through" says how approval rules (\`approvals:\` in the config) answer that kind: the CLI's own
+permission rules, or the daemon's policy answerer through the verified screen path (the tool and its target as
+the dialog shows them). [docs/answers.md](answers.md) explains answering.
 
 ${sections.join('\n\n')}
 `;

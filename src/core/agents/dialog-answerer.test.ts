@@ -83,22 +83,24 @@ const leave = async (r: Rig): Promise<void> => {
 };
 
 describe('DialogAnswerer', () => {
-  it('presses a sequence one key at a time, 50 ms apart (OpenCode "always": right, enter, enter)', async () => {
+  it('presses a sequence one key at a time, as far apart as the CLI needs (OpenCode: 400 ms); OpenCode\'s "always" opens a second stage whose text is the scope, then Enter confirms', async () => {
     const r = await rig('opencode', '1.18.33', 'needs_permission', PERMISSION);
-    r.screens.push(recorded('opencode/1.18.33/permission-01.screen'));
+    const first = recorded('opencode/1.18.33/permission-01.screen');
+    r.screens.push(first, first, recorded('opencode/1.18.33/permission-always-02.screen'));
     // The dialog was just drawn: answered once the agent's output has been quiet 150 ms.
     r.h.core.output.push(r.h.core.registry.resolve('a1'), 0, new Uint8Array([0x41]));
     const done = r.answerer.answer('a1', { action: 'always', via: 'cli' }, 'cli');
     await r.h.clock.advanceAsync(149);
     expect(r.typed).toEqual([]);
-    await r.h.clock.advanceAsync(101);
+    await r.h.clock.advanceAsync(551);
     const t0 = r.typed[0]?.at ?? -1;
     expect(r.typed).toEqual([
       { at: t0, text: '\x1b[C' },
-      { at: t0 + 50, text: '\r' },
-      { at: t0 + 100, text: '\r' },
+      { at: t0 + 400, text: '\r' },
+      { at: t0 + 400, text: '\r' },
     ]);
-    // Audited once the keys are out, before the agent is seen leaving.
+    // Audited once the keys are out, before the agent is seen leaving: the scope is the stage's text.
+    const scope = 'This will allow the following patterns until OpenCode is restarted - touch *';
     expect(r.h.store.ofType('agent.approved', 'ag-1')).toMatchObject([
       {
         source: 'cli',
@@ -107,6 +109,7 @@ describe('DialogAnswerer', () => {
           always: true,
           about: 'touch fake-tool-ran.txt',
           keys: ['right', 'enter', 'enter'],
+          scope,
         },
       },
     ]);
@@ -115,7 +118,61 @@ describe('DialogAnswerer', () => {
       action: 'always',
       left: true,
       about: 'touch fake-tool-ran.txt',
+      scope,
+      modeChange: false,
     });
+  });
+
+  it('a second stage that changes the mode ("This will allow edit until OpenCode is restarted.") is cancelled (its Cancel: the first stage drawn anew, Allow once selected): ANSWER_CHANGES_MODE; accepted, it is confirmed', async () => {
+    const r = await rig('opencode', '1.18.33', 'needs_permission', PERMISSION);
+    const first = recorded('opencode/1.18.33/permission-01.screen');
+    const stage = recorded('opencode/1.18.33/permission-always-01.screen');
+    r.screens.push(first, first, stage);
+    const refused = rejection(r.answerer.answer('a1', { action: 'always', via: 'cli' }, 'cli'));
+    await r.h.clock.advanceAsync(3_000);
+    expect(await refused).toMatchObject({
+      code: 'ANSWER_CHANGES_MODE',
+      details: {
+        option: 'This will allow edit until OpenCode is restarted.',
+        pressed: ['right', 'enter', 'right', 'enter'],
+      },
+    });
+    expect(r.typed.map((t) => t.text)).toEqual(['\x1b[C', '\r', '\x1b[C', '\r']);
+    expect(r.h.store.ofType('agent.approved', 'ag-1')).toEqual([]); // nothing granted, nothing audited
+    r.typed.length = 0;
+    r.screens.splice(0, r.screens.length, first, first, stage);
+    const done = r.answerer.answer('a1', { action: 'always', via: 'cli', acceptModeChange: true }, 'cli');
+    await r.h.clock.advanceAsync(3_000);
+    expect(r.typed.map((t) => t.text)).toEqual(['\x1b[C', '\r', '\r']);
+    await leave(r);
+    await expect(done).resolves.toMatchObject({
+      scope: 'This will allow edit until OpenCode is restarted.',
+      modeChange: true,
+    });
+  });
+
+  it("denying a subagent's request (OpenCode): its Esc opens a stage that asks what to do differently, whose Enter denies; a lead's request is denied by Esc alone", async () => {
+    const r = await rig('opencode', '1.18.33', 'needs_permission', {
+      ...PERMISSION,
+      evidence: 'hook permission.asked bash "touch sub-1.txt"',
+    });
+    const first = recorded('opencode/1.18.33/permission-subagent-01.screen');
+    r.screens.push(first, first, recorded('opencode/1.18.33/permission-reject-stage-01.screen'));
+    const done = r.answerer.answer('a1', { action: 'deny', via: 'cli' }, 'cli');
+    await r.h.clock.advanceAsync(1_000);
+    expect(r.typed.map((t) => t.text)).toEqual(['\x1b', '\r']);
+    expect(r.h.store.ofType('agent.denied', 'ag-1')[0]?.data.keys).toEqual(['esc', 'enter']);
+    await leave(r);
+    await expect(done).resolves.toMatchObject({ action: 'deny', keys: ['esc', 'enter'], left: true });
+
+    const lead = await rig('opencode', '1.18.33', 'needs_permission', PERMISSION);
+    lead.screens.push(recorded('opencode/1.18.33/permission-01.screen'));
+    const denied = lead.answerer.answer('a1', { action: 'deny', via: 'cli' }, 'cli');
+    await lead.h.clock.advanceAsync(1_000);
+    await leave(lead);
+    await lead.h.clock.advanceAsync(100);
+    await expect(denied).resolves.toMatchObject({ action: 'deny', keys: ['esc'], left: true });
+    expect(lead.typed.map((t) => t.text)).toEqual(['\x1b']);
   });
 
   it('a dialog still on screen is pressed once more after 3 s, then ANSWER_NOT_TAKEN at 15 s, audited once', async () => {

@@ -14,7 +14,9 @@ import { utf8Encode } from '../model/text.js';
 import type { Clock, Logger } from '../ports/daemon.js';
 import { dialogNow, planDialogAnswer, sameAbout } from '../state/dialog-answer.js';
 import { detectScreen, type DetectorTable, type ScreenVerdict } from '../state/detectors/screen-detector.js';
+import { denyStageShown } from '../state/dialog-options.js';
 import type { AgentService } from './agent-service.js';
+import { throughStage } from './always-stage.js';
 import type { DialogAnswers, DialogKey, ProfileCatalog } from './profiles.js';
 import { planQuestion, refusal, type Sending } from './question-answer.js';
 
@@ -45,6 +47,8 @@ export interface AnswerSettings {
   leaveTimeoutMs: number;
   /** How long an announced dialog may take to appear on screen. */
   drawMs: number;
+  /** How long the second stage of an "always" option may take to appear once chosen. */
+  stageMs: number;
   /** A drawn dialog is answered once the agent's output has been quiet this long… */
   quietMs: number;
   /** …or after this long, whichever comes first (a dialog with an animation). */
@@ -57,6 +61,7 @@ const DEFAULTS: AnswerSettings = {
   keyGapMs: 50,
   leaveTimeoutMs: 15_000,
   drawMs: 3_000,
+  stageMs: 10_000,
   quietMs: 150,
   settleMaxMs: 1_000,
   pressAgainMs: 3_000,
@@ -166,12 +171,16 @@ export class DialogAnswerer {
       );
     }
     const { screen, verdict } = await this.lookForDialog(agent);
-    const sending =
+    let sending =
       order.action === 'answer'
         ? planQuestion(agent, order.text, screen, verdict)
         : this.planPermission(agent, order, dialogs, shownAbout ?? current, verdict, screen.lines);
 
     await this.press(agent, sending.keys);
+    if (sending.stage !== undefined)
+      sending = await this.stage(agent, order, dialogs, sending, sending.stage);
+    if (order.action === 'deny' && dialogs.denyStage !== undefined)
+      sending = await this.denyStage(agent, state, since, sending, dialogs.denyStage);
     const seq = await this.audit(agent, order, sending, source, startedAt - since);
     let left = await this.leaves(agent.id, state, since, this.s.pressAgainMs);
     if (!left && (await this.stillThere(agent, state, since, sending))) {
@@ -246,7 +255,78 @@ export class DialogAnswerer {
       scope: plan.scope ?? null,
       option: null,
       ...(plan.modeChange === undefined ? {} : { modeChange: plan.modeChange }),
+      ...(plan.stage === undefined ? {} : { stage: plan.stage }),
     };
+  }
+
+  /**
+   * The second stage an "always" option opened (its keys pressed): confirmed, its text the scope —
+   * or cancelled (a mode change the user did not accept: ANSWER_CHANGES_MODE, nothing granted), or
+   * never drawn (ANSWER_NOT_TAKEN).
+   */
+  private async stage(
+    agent: AgentRecord,
+    order: AnswerOrder,
+    dialogs: DialogAnswers,
+    sending: Sending,
+    stage: NonNullable<Sending['stage']>,
+  ): Promise<Sending> {
+    const out = await throughStage(dialogs, stage, order.acceptModeChange === true, this.s.stageMs, {
+      screen: () => this.d.service.screen(agent.id),
+      press: (keys) => this.press(agent, keys),
+      settle: () => this.quiet(agent.id),
+      pause: (ms) => this.pause(ms),
+      now: () => this.d.clock.now(),
+    });
+    const keys = [...sending.keys, ...(out.kind === 'not-drawn' ? [] : out.keys)].map(keyName);
+    if (out.kind === 'confirmed') {
+      const { stage: _done, ...rest } = sending;
+      return { ...rest, keys: [...sending.keys, ...out.keys], scope: out.scope, modeChange: out.modeChange };
+    }
+    if (out.kind === 'cancelled') {
+      const text = refusalText(agent, 'CHANGES_MODE', 'always', out.scope);
+      throw await this.refuse(agent, 'ANSWER_CHANGES_MODE', text, { option: out.scope, pressed: keys });
+    }
+    const rows = (await this.d.service.screen(agent.id).catch(() => null))?.lines ?? [];
+    throw await this.refuse(
+      agent,
+      'ANSWER_NOT_TAKEN',
+      `The keys of agent "${agent.name}"'s "always" option were sent (${keys.join(', ')}), but the stage that says what it holds for was not drawn; look at it (\`wtp attach ${agent.name}\`).`,
+      {
+        pressed: keys,
+        rows: rows
+          .map((l) => l.trimEnd())
+          .filter((l) => l !== '')
+          .slice(-12),
+      },
+    );
+  }
+
+  /**
+   * The stage the deny keys may have opened instead of denying (OpenCode: a subagent's request):
+   * once drawn, its keys deny from there. Looked for until the agent leaves its dialog, up to
+   * `stageMs`.
+   */
+  private async denyStage(
+    agent: AgentRecord,
+    state: AgentState,
+    since: number,
+    sending: Sending,
+    stage: NonNullable<DialogAnswers['denyStage']>,
+  ): Promise<Sending> {
+    const until = this.d.clock.now() + this.s.stageMs;
+    for (;;) {
+      const a = this.d.registry.get(agent.id);
+      if (a?.state !== state || a.stateSince !== since) return sending;
+      const screen = await this.d.service.screen(agent.id).catch(() => null);
+      if (screen !== null && denyStageShown(stage, screen.lines)) {
+        await this.quiet(agent.id);
+        await this.press(agent, stage.confirm);
+        return { ...sending, keys: [...sending.keys, ...stage.confirm] };
+      }
+      if (this.d.clock.now() >= until) return sending;
+      await this.pause(LOOK_AGAIN_MS);
+    }
   }
 
   /**
@@ -340,8 +420,9 @@ export class DialogAnswerer {
   }
 
   private async press(agent: AgentRecord, keys: readonly DialogKey[]): Promise<void> {
+    const gap = Math.max(this.s.keyGapMs, this.d.profileCatalog.get(agent.profile).dialogs?.keyGapMs ?? 0);
     for (const [i, key] of keys.entries()) {
-      if (i > 0) await this.pause(this.s.keyGapMs);
+      if (i > 0) await this.pause(gap);
       this.d.service.typeRaw(agent, utf8Encode(keyBytes(key)));
     }
   }
@@ -361,6 +442,8 @@ export class DialogAnswerer {
     if (a?.state !== state || a.stateSince !== since) return false;
     const { verdict } = await this.look(agent).catch(() => ({ verdict: null }));
     if (verdict === null || verdict.state !== state) return false;
+    // A trust prompt is about its folder (its `about` is the option chosen): the same prompt.
+    if (verdict.reason === 'trust') return a.stateDetail.reason === 'trust';
     if (sent.about === null || verdict.about === undefined) return sent.about === null;
     return sameAbout(sent.about, verdict.about) || sent.about === verdict.about;
   }

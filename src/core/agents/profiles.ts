@@ -43,7 +43,18 @@ export type DialogKey = KeyName | { raw: string };
 export interface AlwaysOption {
   option: RegExp;
   keys: 'number' | readonly DialogKey[];
+  /**
+   * The option opens a second stage that says what it holds for (OpenCode: "This will allow edit
+   * until OpenCode is restarted." / "Confirm   Cancel"): once `keys` are pressed, the screen must
+   * show `stage` (matched across rows, frames removed; its match, spaces squashed, is the scope
+   * reported), then `confirm` is pressed — or `cancel`, when it is a mode change the user did not
+   * accept (nothing granted).
+   */
+  stage?: { text: RegExp; confirm: readonly DialogKey[]; cancel: readonly DialogKey[] };
 }
+
+/** An option that changes the session's mode: by its label, or by its label on a kind of dialog. */
+export type ModeChange = RegExp | { option: RegExp; dialog: RegExp };
 
 /**
  * How a vendor's permission dialog is answered (issue 17), as its recorded screens show it
@@ -60,19 +71,42 @@ export interface DialogAnswers {
    */
   always: AlwaysOption | null;
   /**
-   * Option labels that change the session's permission mode ("switch to accept edits … for this
+   * Options that change the session's permission mode ("switch to accept edits … for this
    * session", "switch to auto mode"): such an option grants more than the request, so `--always`
-   * refuses it unless the user accepts the mode change.
+   * refuses it unless the user accepts the mode change. A pattern of the option's label, or the
+   * label on a dialog whose rows match `dialog` (Gemini CLI's "Allow for this session" switches
+   * to auto-edit on "Apply this change?", and is a plain session rule on a shell command).
    */
-  modeChange?: readonly RegExp[];
+  modeChange?: readonly ModeChange[];
   /** The keys that deny the request. */
   deny: readonly DialogKey[];
+  /**
+   * A stage the deny keys may open instead of denying at once (OpenCode: denying a subagent's
+   * request asks what to do differently): its text on screen (frames removed), and the keys that
+   * deny from there.
+   */
+  denyStage?: { text: RegExp; confirm: readonly DialogKey[] };
+  /**
+   * The gap its dialogs need between two keys of a sequence, when more than the answerer's 50 ms:
+   * OpenCode applies a selection (Right) on its next render, and an Enter that comes first (a
+   * loaded machine) chooses the option selected before.
+   */
+  keyGapMs?: number;
   /**
    * Its folder-trust prompt (`needs_permission` with reason `trust`), answered by choosing the
    * option whose label matches (arrows from the cursor, then Enter); `always` is the option that
    * also remembers the folder, where the prompt has one. Undefined: answered in its terminal.
    */
-  trust?: { approve: RegExp; deny: RegExp; always?: RegExp };
+  trust?: {
+    approve: RegExp;
+    deny: RegExp;
+    always?: RegExp;
+    /**
+     * `number`: its options are numbered and chosen by their number's key (one key, pressed again
+     * when a TUI drops it as the prompt mounts: Gemini CLI's); otherwise by arrows from the cursor.
+     */
+    keys?: 'number';
+  };
   /**
    * How the user's reason goes with a denial: `prompt` = denying returns the agent to its prompt
    * and the reason is sent there as the next prompt; `none` = there is no way to give one.

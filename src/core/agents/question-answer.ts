@@ -5,7 +5,7 @@ import type { AgentRecord } from '../model/agent-record.js';
 import { type DialogNow, dialogNow } from '../state/dialog-answer.js';
 import type { ScreenVerdict } from '../state/detectors/screen-detector.js';
 import { pickOption, questionOptions } from '../state/question-options.js';
-import type { DialogKey } from './profiles.js';
+import type { AlwaysOption, DialogKey } from './profiles.js';
 
 /** What a plan sends: the keys, and what the audit says about them. */
 export interface Sending {
@@ -15,6 +15,8 @@ export interface Sending {
   option: number | null;
   /** `always`: the option pressed changes the session's permission mode. */
   modeChange?: boolean;
+  /** `always`: the keys open a second stage, answered once drawn (core/agents/always-stage.ts). */
+  stage?: NonNullable<AlwaysOption['stage']>;
 }
 
 /** A refusal of an answer, with what the screen shows now. */

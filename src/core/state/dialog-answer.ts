@@ -1,7 +1,7 @@
 import type { AgentState } from '../../protocol/agent.js';
 import type { DialogAnswers, DialogKey } from '../agents/profiles.js';
 import type { ScreenVerdict } from './detectors/screen-detector.js';
-import { alwaysChoice, chooseOption, cursorList } from './dialog-options.js';
+import { alwaysChoice, chooseOption, cursorList, drawnOptions, type AlwaysChoice } from './dialog-options.js';
 
 /** What the user answers a permission dialog with (`wtp approve [--always]`, `wtp deny`). */
 export type DialogAction = 'approve' | 'always' | 'deny';
@@ -43,6 +43,11 @@ export type DialogAnswerPlan =
       scope?: string;
       /** `always`: the option changes the session's permission mode (accepted by the user). */
       modeChange?: boolean;
+      /**
+       * `always`: the keys open a second stage that says what the option holds for: the answer goes
+       * on there (its text is the scope, and may be a mode change); `scope` is the first stage's.
+       */
+      stage?: AlwaysChoice['stage'];
     }
   | {
       ok: false;
@@ -73,7 +78,8 @@ const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
 /**
  * Whether the announced target and the one on screen are the same: equal up to whitespace, the
  * screen's clipped prefix of a longer one, or the same file named relative on screen and absolute
- * in a hook (`notes.txt` and `/repo/notes.txt`; an absolute path without spaces, never a command).
+ * in a hook (`notes.txt` and `/repo/notes.txt`; an absolute path without spaces, never a command),
+ * or under the home folder (`~/shared` and `/home/me/shared`).
  */
 export function sameAbout(announced: string, onScreen: string): boolean {
   const a = squash(announced);
@@ -82,7 +88,10 @@ export function sameAbout(announced: string, onScreen: string): boolean {
   if (onScreen.length >= ABOUT_CLIP && a.startsWith(s)) return true;
   const underPath = (abs: string, rel: string): boolean =>
     /^\/\S*$/.test(abs) && rel !== '' && abs.endsWith(`/${rel}`);
-  return underPath(a, s) || underPath(s, a);
+  // A path under the home folder drawn as `~/…` (OpenCode's outside folders).
+  const underHome = (abs: string, tilde: string): boolean =>
+    /^\/\S*$/.test(abs) && /^~\/\S+$/.test(tilde) && abs.endsWith(tilde.slice(1));
+  return underPath(a, s) || underPath(s, a) || underHome(a, s) || underHome(s, a);
 }
 
 /**
@@ -146,7 +155,15 @@ export function planDialogAnswer(input: {
   if (always.modeChange && input.acceptModeChange !== true) {
     return { ok: false, code: 'CHANGES_MODE', now, option: always.text };
   }
-  return { ok: true, keys: always.keys, scope: always.text, modeChange: always.modeChange, ...about };
+  const stage = always.stage === undefined ? {} : { stage: always.stage };
+  return {
+    ok: true,
+    keys: always.keys,
+    scope: always.text,
+    modeChange: always.modeChange,
+    ...about,
+    ...stage,
+  };
 }
 
 /**
@@ -161,8 +178,15 @@ function planTrustAnswer(
   now: DialogNow,
 ): DialogAnswerPlan {
   const want = answers.trust?.[action];
+  const numbered = answers.trust?.keys === 'number' ? drawnOptions(lines, screen.line) : [];
+  const byNumber = want === undefined ? undefined : numbered.find((o) => want.test(o.label));
   const list = cursorList(lines, screen.line);
-  const chosen = want === undefined || list === null ? null : chooseOption(list, want);
+  const chosen =
+    byNumber !== undefined
+      ? { keys: [{ raw: String(byNumber.n) }], label: byNumber.label }
+      : want === undefined || list === null || numbered.length > 0
+        ? null
+        : chooseOption(list, want);
   if (chosen === null) return { ok: false, code: 'NOT_SUPPORTED', now };
   return {
     ok: true,

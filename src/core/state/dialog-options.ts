@@ -1,4 +1,4 @@
-import type { DialogAnswers, DialogKey } from '../agents/profiles.js';
+import type { AlwaysOption, DialogAnswers, DialogKey } from '../agents/profiles.js';
 
 /** One option of a dialog on screen: its number (1-based) and its label as drawn, wrapped rows joined. */
 export interface DrawnOption {
@@ -61,11 +61,43 @@ export interface AlwaysChoice {
   text: string;
   /** The option changes the session's permission mode (it grants more than this request). */
   modeChange: boolean;
+  /** The option opens a second stage whose text says what it holds for (AlwaysOption.stage). */
+  stage?: NonNullable<AlwaysOption['stage']>;
 }
 
-/** Whether an option's label changes the session's mode (the vendor's `modeChange` patterns). */
-export const changesMode = (answers: DialogAnswers, label: string): boolean =>
-  (answers.modeChange ?? []).some((re) => re.test(label));
+/**
+ * A second stage of an "always" option on screen (AlwaysOption.stage): its text, spaces squashed
+ * (what the approval holds for), and whether it changes the session's mode; null when not drawn.
+ */
+export function stageText(
+  answers: DialogAnswers,
+  stage: NonNullable<AlwaysOption['stage']>,
+  lines: readonly string[],
+): { text: string; modeChange: boolean } | null {
+  const rows = lines.map((row) => row.replace(FRAME, ''));
+  const m = stage.text.exec(rows.join('\n'));
+  if (m === null) return null;
+  const text = (m[1] ?? m[0]).replace(/\s+/g, ' ').trim();
+  return { text, modeChange: changesMode(answers, text, rows) };
+}
+
+/** Whether the screen shows the stage the deny keys may open (DialogAnswers.denyStage). */
+export function denyStageShown(
+  stage: NonNullable<DialogAnswers['denyStage']>,
+  lines: readonly string[],
+): boolean {
+  return stage.text.test(lines.map((row) => row.replace(FRAME, '')).join('\n'));
+}
+
+/**
+ * Whether an option's label changes the session's mode (the vendor's `modeChange`), on the dialog
+ * whose rows are `dialog` (from a few rows above its detector row to the bottom).
+ */
+export function changesMode(answers: DialogAnswers, label: string, dialog: readonly string[] = []): boolean {
+  return (answers.modeChange ?? []).some((m) =>
+    m instanceof RegExp ? m.test(label) : m.option.test(label) && dialog.some((row) => m.dialog.test(row)),
+  );
+}
 
 /**
  * The "always" option of the dialog on screen (its detector row `line`), as the vendor's answers
@@ -80,19 +112,21 @@ export function alwaysChoice(
 ): AlwaysChoice | null {
   const always = answers.always;
   if (always === null) return null;
+  const dialog = lines.slice(Math.max(0, line - ABOVE)).map((row) => row.replace(FRAME, ''));
   const options = drawnOptions(lines, line);
   if (options.length > 0) {
     const hit = options.find((o) => o.n > 1 && always.option.test(o.label));
     if (hit === undefined) return null;
     const keys = always.keys === 'number' ? [{ raw: String(hit.n) }] : always.keys;
-    return { keys, text: hit.label, modeChange: changesMode(answers, hit.label) };
+    return { keys, text: hit.label, modeChange: changesMode(answers, hit.label, dialog) };
   }
   if (always.keys === 'number') return null;
-  for (let i = Math.max(0, line - ABOVE); i < lines.length; i++) {
-    const m = always.option.exec((lines[i] ?? '').replace(FRAME, ''));
+  for (const row of dialog) {
+    const m = always.option.exec(row);
     if (m === null) continue;
     const text = (m[1] ?? m[0]).trim();
-    return { keys: always.keys, text, modeChange: changesMode(answers, text) };
+    const stage = always.stage === undefined ? {} : { stage: always.stage };
+    return { keys: always.keys, text, modeChange: changesMode(answers, text, dialog), ...stage };
   }
   return null;
 }

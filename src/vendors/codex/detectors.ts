@@ -26,10 +26,39 @@ export const CODEX_RULES: readonly RuleSet[] = [
         any: [/\bTrust this folder\? Codex can\b/, /^\W*\d+\. Trust and continue\b/],
       },
       {
+        // An MCP tool's approval (0.169.0), drawn as a form: "Field 1/1" / "Allow the probe MCP
+        // server to run tool "ping"?" / "› 1. Allow" … "4. Cancel" / "enter to submit | esc to
+        // cancel". Before `question`: the same footer.
+        id: 'mcp-approval',
+        state: 'needs_permission',
+        reason: 'permission',
+        within: 'bottom',
+        any: [/^\s*Allow the \S+ MCP server to run tool "[^"]+"\?$/],
+        // Its tool by Codex's own name for it (as its hooks give it): `mcp__<server>__<tool>`.
+        tool: {
+          pattern: /^\s*Allow the (\S+) MCP server to run tool "([^"]+)"\?$/,
+          name: (m) => `mcp__${m[1] ?? ''}__${m[2] ?? ''}`,
+        },
+      },
+      {
+        // A patch (apply_patch) outside what the sandbox may write: "Would you like to make the
+        // following edits?" / "Description: …" / "Destination: <file>" / "2. Yes, and don't ask
+        // again for these files (a)".
+        id: 'approval-edits',
+        state: 'needs_permission',
+        reason: 'permission',
+        within: 'bottom',
+        any: [/would you like to make the following edits\?/i],
+        tool: 'apply_patch',
+        about: /^\s*Destination: (\S.*)$/,
+      },
+      {
         id: 'approval',
         state: 'needs_permission',
         reason: 'permission',
         within: 'bottom',
+        // A command (exec_command; a subagent's shows "Thread: Agent (…)" under the question).
+        tool: { pattern: /would you like to run the following command\?/i, name: () => 'exec_command' },
         any: [
           /would you like to (?:run|make|apply|grant|send) (?:the following|these|this|input)/i,
           /allow command\?/i,
@@ -47,6 +76,16 @@ export const CODEX_RULES: readonly RuleSet[] = [
         reason: 'question',
         within: 'bottom',
         any: [/\| enter to submit answer/i, /\benter to submit\b(?!.*interrupt)/i],
+      },
+      {
+        // A numbered dialog (the cursor on "1.", a "2." under it) no rule above knows: a dialog
+        // all the same, answered only with the keys the user names (`wtp send --force`).
+        id: 'unknown-dialog',
+        state: 'needs_permission',
+        reason: 'permission',
+        unknown: true,
+        within: 'bottom',
+        any: [/(?:^|\n)\s*› 1\. [^\n]*\n\s+2\. /],
       },
       {
         id: 'usage-limit',
@@ -93,6 +132,16 @@ export const CODEX_RULES: readonly RuleSet[] = [
         any: [codexAboveComposer('■ Conversation interrupted\\b', 2)],
       },
       { id: 'error', state: 'idle', reason: 'error', within: 'bottom', any: [codexAboveComposer('■ ', 3)] },
+      {
+        // Its Agent Command Center (0.169.0: after "Back to Agent Command Center" on the trust
+        // prompt): a list of tasks waiting for the user's choice, no session open.
+        id: 'command-center',
+        state: 'idle',
+        reason: 'at_prompt',
+        within: 'bottom',
+        // Its footer (its header row can be above the window: the list's rows fill the screen).
+        any: [/^\s*\? help\s+↑\/↓ move\s+enter open\s+n new$/],
+      },
       {
         id: 'composer',
         state: 'idle',

@@ -25,11 +25,13 @@ export const vendor: VendorDefinition = {
     trust: 'projects."<cwd>".trust_level = "trusted" in ~/.codex/config.toml',
     resume: '`codex resume <thread-id>` from its notify call (after the first completed turn)',
     detector: 'codex',
-    // "› 1. Yes, proceed (y)" / "2. Yes, and don't ask again for commands that start with <cmd> (p)"
-    // / "3. No, and tell Codex what to do differently (esc)".
+    // A command: "› 1. Yes, proceed (y)" / "2. Yes, and don't ask again for commands that start
+    // with <cmd> (p)" / "3. No, and tell Codex what to do differently (esc)"; a patch: "2. Yes, and
+    // don't ask again for these files (a)"; an MCP tool's form: "› 1. Allow" / "2. Allow for this
+    // session" / "3. Always allow" / "4. Cancel". Each option is chosen by its number too.
     dialogs: {
       approve: ['enter'],
-      always: { option: /\bdon't ask again\b/i, keys: [{ raw: 'p' }] },
+      always: { option: /^(?:Yes, and don't ask again\b|Allow for this session\b)/, keys: 'number' },
       deny: ['esc'],
       denyMessage: 'prompt',
       // "Trust this folder?": `1. Trust and continue` / `2. Back to Agent Command Center`.

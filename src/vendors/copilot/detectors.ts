@@ -38,11 +38,35 @@ export const COPILOT_RULES: readonly RuleSet[] = [
         state: 'needs_permission',
         reason: 'permission',
         within: 'bottom',
-        // "Do you want to run this command?"; the source also has file edits, "Do you want to allow
-        // this tool call?" and URL fetches (only the command one was seen).
-        any: [/^│ Do you want to (?:run|allow|make|create|edit|fetch|access)\b[^│]*\?/],
-        // The command in the box under the dialog's title ("│ │ touch fake-tool-ran.txt │ │").
-        about: /^│ │ (.+?)\s*│ │$/,
+        // "Do you want to run this command?", "Do you want to create <file>?" (and edit, update,
+        // write, delete, modify: 1.0.102's file operations), "Do you want to use this tool?" (an
+        // MCP tool), "Do you want to allow this tool call?" and others of its source.
+        any: [
+          /^│ Do you want to (?:run|allow|make|create|edit|update|write|delete|modify|move and update|perform|use|fetch|access|read|approve)\b[^│]*\?/,
+        ],
+        // The command in the box under the dialog's title ("│ │ touch fake-tool-ran.txt │ │"), or
+        // the file a file operation names in its question.
+        about: [
+          /^│ Do you want to (?:create|edit|update|write|delete|modify|move and update) (\S+?)\?\s*│$/,
+          // (A command's box, above "Do you want to run this command?": an MCP tool's input is
+          // boxed too, as JSON.)
+          /(?:^|\n)│ │ ([^\n]+?)\s*│ │\n(?:│ │[^\n]*│ │\n)*│ ╰─+╯ │\n(?:│\s*│\n)*│ Do you want to run this command\?/,
+        ],
+        // The tool, by Copilot's own name: the question says which (a command, a file written or
+        // edited), an MCP tool's option names it and its server ("… for tool "ping" from "probe"
+        // …", Copilot's `probe-ping`).
+        tool: {
+          pattern:
+            /^│ (?:Do you want to (run this command|create|edit|update|write)\b|\s+2\. Yes, and don't ask again for tool "([^"]+)" from "([^"]+)")/,
+          name: (m) =>
+            m[2] !== undefined
+              ? `${m[3] ?? ''}-${m[2]}`
+              : m[1] === 'run this command'
+                ? 'bash'
+                : m[1] === 'create'
+                  ? 'create'
+                  : 'edit',
+        },
       },
       {
         id: 'question',
@@ -50,6 +74,16 @@ export const COPILOT_RULES: readonly RuleSet[] = [
         reason: 'question',
         within: 'bottom',
         any: [/^ Copilot needs information\.$/, /\benter accept · ctrl\+d decline · esc cancel\b/],
+      },
+      {
+        // A boxed dialog with numbered options (the cursor on "1.", a "2." under it) no rule above
+        // knows: a dialog all the same, answered only with the keys the user names (`wtp send --force`).
+        id: 'unknown-dialog',
+        state: 'needs_permission',
+        reason: 'permission',
+        unknown: true,
+        within: 'bottom',
+        any: [/(?:^|\n)│ ❯ 1\. [^\n]*\n│ {2,}2\. /],
       },
       {
         id: 'usage-limit',

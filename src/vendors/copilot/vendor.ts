@@ -22,11 +22,13 @@ export const vendor: VendorDefinition = {
     trust: 'trustedFolders += "<cwd>" in ~/.copilot/config.json ($COPILOT_HOME)',
     resume: '--resume <session_id> from the SessionStart hook (sent with the first prompt)',
     detector: 'copilot',
-    // "❯ 1. Yes" / "2. Yes, and don't ask again for <cmd> in this repo" / "3. No, and tell Copilot
-    // what to do differently (Esc to stop)". A key sent before the dialog is drawn lands in the prompt.
+    // "❯ 1. Yes" / "2. Yes, and don't ask again for <cmd> in this repo" (a file operation: "… for
+    // file operations when in this directory (<dir>)", an MCP tool: "… for tool "<t>" from "<server>"
+    // in this directory (<dir>)") / "3. No, and tell Copilot what to do differently (Esc to stop)".
+    // A key sent before the dialog is drawn lands in the prompt.
     dialogs: {
       approve: ['enter'],
-      always: { option: /^Yes, and don't ask again\b/, keys: 'number' },
+      always: { option: /^Yes, and (?:don't ask again|approve|always allow)\b/, keys: 'number' },
       deny: ['esc'],
       denyMessage: 'prompt',
       // "Do you trust the files in this folder?": `1. Yes` / `2. Yes, and remember this folder …` / `3. No (Esc)`.

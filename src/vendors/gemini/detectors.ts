@@ -39,8 +39,26 @@ export const GEMINI_RULES: readonly RuleSet[] = [
           /^│ (?:● )?\s*\d\. Allow once\s*│$/,
           /^│ \s*\d\. No, suggest changes \(esc\)\s*│$/,
         ],
-        // The box title "│ ? Shell  touch fake-tool-ran.txt │".
-        about: /^│ \? Shell {2}(.+?)\s*│$/,
+        // The box title: "│ ? Shell  touch fake-tool-ran.txt │", "│ ? WriteFile  Writing to
+        // ow.txt │", "│ ? Edit  e.txt: EDIT-ME => EDITED │"; with "2 of 2" at its end when
+        // several dialogs wait (a subagent's under its lead's).
+        about: [
+          /^│ \? Shell {2}(.+?)(?: {2,}\d+ of \d+)?\s*│$/,
+          /^│ \? WriteFile {2}Writing to (.+?)(?: {2,}\d+ of \d+)?\s*│$/,
+          /^│ \? Edit {2}(\S+?): /,
+          // A fetch: the first of its "URLs to fetch:".
+          /(?:^|\n)│ URLs to fetch:\s*│\n│\s+- (\S+)/,
+        ],
+      },
+      {
+        // The folder-trust dialog (security.folderTrust.enabled, without --skip-trust): "│ Do you
+        // trust the files in this folder?" / "● 1. Trust folder (<dir>)" / "2. Trust parent folder
+        // (<parent>)" / "3. Don't trust".
+        id: 'trust',
+        state: 'needs_permission',
+        reason: 'trust',
+        within: 'bottom',
+        any: [/^\s*│ Do you trust the files in this folder\?/, /^\s*│ (?:● )?\s*\d\. Trust folder \(/],
       },
       {
         id: 'question',
@@ -58,6 +76,16 @@ export const GEMINI_RULES: readonly RuleSet[] = [
         // A quota the API says will not come back soon (HTTP 429 with a daily QuotaFailure, …):
         // "│ Usage limit reached for gemini-2.5-flash." over "● 1. Keep trying" / "2. Stop".
         all: [/^│ Usage limit reached for \S+?\.?\s*│$/, /^│ \s*(?:● )?\s*\d\. Stop\s*│$/],
+      },
+      {
+        // A boxed dialog with numbered options (the cursor on "1.", a "2." under it) no rule above
+        // knows: a dialog all the same, answered only with the keys the user names (`wtp send --force`).
+        id: 'unknown-dialog',
+        state: 'needs_permission',
+        reason: 'permission',
+        unknown: true,
+        within: 'bottom',
+        any: [/(?:^|\n)\s*│ ● 1\. [^\n]*\n\s*│ {2,}2\. /],
       },
       // For Gemini `esc to cancel` in parentheses is the busy hint: "⠦ Thinking... (esc to cancel, 2s)".
       { id: 'cancel-hint', state: 'working', within: 'bottom', any: [/\(esc to cancel\b/i, BRAILLE] },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readGeminiHook } from './hooks.js';
+import { geminiHookReader, readGeminiHook } from './hooks.js';
 
 /** Payloads as Gemini CLI 0.61.0 sent them to settings hooks (offline run; long fields cut). */
 const SID = 'f437d34a-bcdc-4872-97d3-55de4d9ff80b';
@@ -123,6 +123,27 @@ describe('readGeminiHook', () => {
     });
   });
 
+  it("a fetch's permission (an info dialog): its first URL", () => {
+    const fetch = {
+      ...PAYLOADS.permission,
+      message: 'Tool Confirm Web Fetch requires information',
+      details: {
+        type: 'info',
+        title: 'Confirm Web Fetch',
+        prompt: 'Summarise https://example.com/a and https://example.com/b',
+        urls: ['https://example.com/a', 'https://example.com/b'],
+      },
+    };
+    expect(read(fetch).signal?.request).toEqual({ kind: 'permission', about: 'https://example.com/a' });
+    // One URL of one: the whole request.
+    const one = { ...fetch, details: { ...(fetch.details as object), urls: ['https://example.com/a'] } };
+    expect(read(one).signal?.request).toEqual({
+      kind: 'permission',
+      about: 'https://example.com/a',
+      complete: true,
+    });
+  });
+
   it('dates a signal when Gemini fired the hook (a late call is not newer than the screen); else on receipt', () => {
     expect(read(PAYLOADS.prompt).signal?.at).toBe(Date.parse('2026-11-23T17:41:20.385Z'));
     expect(read({ ...PAYLOADS.prompt, timestamp: 'soon' }).signal?.at).toBe(RECEIVED);
@@ -132,5 +153,46 @@ describe('readGeminiHook', () => {
   it('AfterAgent is idle turn_done, unless the turn gave no text (the screen tells why)', () => {
     expect(read(PAYLOADS.done).signal).toMatchObject({ state: 'idle', reason: 'turn_done' });
     expect(read(PAYLOADS.failed).signal).toBeNull();
+  });
+});
+
+describe('geminiHookReader: the tool a dialog asks for, from the BeforeTool hook just before it', () => {
+  const edit = (fileName: string) => ({
+    ...PAYLOADS.permission,
+    message: 'Tool WriteFile requires editing',
+    details: { type: 'edit', title: 'WriteFile', fileName, filePath: `/tmp/work/${fileName}` },
+  });
+  const before = (tool: string) => ({ ...PAYLOADS.beforeTool, tool_name: tool });
+
+  it('names the tool of the call whose dialog it is', () => {
+    const read = geminiHookReader();
+    read(before('run_shell_command'), RECEIVED);
+    expect(read(PAYLOADS.permission, RECEIVED).signal?.request).toEqual({
+      kind: 'permission',
+      tool: 'run_shell_command',
+      about: 'touch out.txt',
+      complete: true,
+    });
+    read(before('write_file'), RECEIVED);
+    expect(read(edit('a.txt'), RECEIVED).signal?.request).toMatchObject({ tool: 'write_file' });
+  });
+
+  it("an MCP tool's full name (mcp_<server>_<tool>), not the dialog's short one", () => {
+    const read = geminiHookReader();
+    read(before('mcp_probe_ping'), RECEIVED);
+    const mcp = {
+      ...PAYLOADS.permission,
+      details: { type: 'mcp', title: 'Confirm MCP Tool', serverName: 'probe', toolName: 'ping' },
+    };
+    expect(read(mcp, RECEIVED).signal?.request).toEqual({ kind: 'permission', tool: 'mcp_probe_ping' });
+    expect(readGeminiHook(mcp, RECEIVED).signal?.request).toEqual({ kind: 'permission', tool: 'ping' });
+  });
+
+  it('names none when the last BeforeTool is of another kind or another session', () => {
+    const read = geminiHookReader();
+    read(before('web_fetch'), RECEIVED);
+    expect(read(PAYLOADS.permission, RECEIVED).signal?.request?.tool).toBeUndefined();
+    read({ ...before('run_shell_command'), session_id: 'another' }, RECEIVED);
+    expect(read(PAYLOADS.permission, RECEIVED).signal?.request?.tool).toBeUndefined();
   });
 });

@@ -2,6 +2,51 @@ import type { HookReading } from '../../core/agents/profiles.js';
 import { hookSignals, str } from '../hook-signal.js';
 import { aboutFields } from '../tool-request.js';
 
+/** Sessions whose last BeforeTool is remembered (the oldest is forgotten first). */
+const SESSIONS_KEPT = 256;
+
+/** The kind of confirmation (Notification `details.type`) each tool's dialog is, by the tool's name. */
+const dialogOf = (tool: string): string =>
+  tool === 'run_shell_command'
+    ? 'exec'
+    : tool === 'write_file' || tool === 'replace'
+      ? 'edit'
+      : tool.startsWith('mcp_')
+        ? 'mcp'
+        : 'info';
+
+/**
+ * A reader of Gemini CLI hook payloads that names the tool a permission dialog asks for: its
+ * Notification carries the dialog's details (the command, the file), not the tool, but the
+ * BeforeTool hook of that call fired just before it (Gemini runs a call's hooks one at a time
+ * and waits for each). So the reader remembers each session's last BeforeTool, and gives its
+ * tool to the Notification that follows when the dialog is of that tool's kind (a shell command
+ * is `exec`, a write or an edit `edit`, an MCP tool `mcp`, the others `info`) — for an MCP tool
+ * its full name (`mcp_probe_ping`) rather than the dialog's short one (`ping`).
+ */
+export function geminiHookReader(): (body: Record<string, unknown>, at: number) => HookReading {
+  const lastTool = new Map<string, string>();
+  return (body, at) => {
+    const reading = readGeminiHook(body, at);
+    const sid = reading.sessionId ?? '';
+    if (reading.event === 'BeforeTool') {
+      lastTool.delete(sid);
+      const tool = str(body.tool_name);
+      if (tool !== undefined) lastTool.set(sid, tool);
+      if (lastTool.size > SESSIONS_KEPT) lastTool.delete(lastTool.keys().next().value ?? '');
+      return reading;
+    }
+    const s = reading.signal;
+    if (reading.event !== 'Notification' || s?.request?.kind !== 'permission') return reading;
+    const tool = lastTool.get(sid);
+    const details = body.details as { type?: unknown } | undefined;
+    const shown = s.request.tool;
+    const same = shown === undefined || tool === shown || tool?.endsWith(`_${shown}`) === true;
+    if (tool === undefined || details?.type !== dialogOf(tool) || !same) return reading;
+    return { ...reading, signal: { ...s, request: { ...s.request, tool } } };
+  };
+}
+
 /** What Gemini CLI puts in AfterAgent's `prompt_response` when the turn gave no text (it failed). */
 const NO_RESPONSE = '[no response text]';
 
@@ -49,13 +94,16 @@ export function readGeminiHook(body: Record<string, unknown>, received: number):
         return reading(sig('needs_input', 'question', text, { request: { kind: 'question' } }));
       }
       // The request: the command, or the edited file (`filePath`) and its `fileDiff`; an MCP tool's name.
-      const about = str(details.command) ?? str(details.filePath) ?? str(details.fileName);
+      // A fetch's (an `info` dialog's) first URL — the whole request only when it is the only one.
+      const urls = Array.isArray(details.urls) ? (details.urls as unknown[]) : [];
+      const named = str(details.command) ?? str(details.filePath) ?? str(details.fileName);
+      const about = named ?? str(urls[0]);
       const diff = str(details.fileDiff)?.slice(0, 8_000);
       const tool = str(details.toolName);
       const request = {
         kind: 'permission' as const,
         ...(tool === undefined ? {} : { tool }),
-        ...aboutFields(about),
+        ...aboutFields(about, named !== undefined || urls.length <= 1),
         ...(diff === undefined ? {} : { diff }),
       };
       return reading(sig('needs_permission', 'permission', text, { request }));

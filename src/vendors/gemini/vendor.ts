@@ -1,7 +1,7 @@
 import type { VendorDefinition } from '../vendor.js';
 import { geminiPermissions } from './modes.js';
 import { GEMINI_RULES } from './detectors.js';
-import { readGeminiHook } from './hooks.js';
+import { geminiHookReader } from './hooks.js';
 
 /**
  * Gemini CLI 0.61.0 (/work/shared/research/vendor-clis.md §3): settings-file command hooks from
@@ -23,14 +23,22 @@ export const vendor: VendorDefinition = {
     trust: '--skip-trust (that process only)',
     resume: '--resume <session_id> from its hooks',
     detector: 'gemini',
-    // "● 1. Allow once" / "2. Allow for this session" / "3. No, suggest changes (esc)".
+    // "● 1. Allow once" / "2. Allow for this session" / "3. No, suggest changes (esc)"; an MCP
+    // tool's "2. Allow tool for this session" / "3. Allow all server tools for this session".
     dialogs: {
       approve: ['enter'],
-      always: { option: /^Allow for this session\b/, keys: 'number' },
+      always: { option: /^Allow (?:tool )?for this session\b/, keys: 'number' },
+      // On a write or an edit ("Apply this change?") it also switches the session to auto-edit
+      // (0.61.0 `isAutoEditTransition`: ProceedAlways on write_file or replace): every later edit
+      // runs unasked. On a shell command it only allows that command's root for the session.
+      modeChange: [{ option: /^Allow for this session$/, dialog: /^Apply this change\?/ }],
       deny: ['esc'],
       denyMessage: 'prompt',
-      // Its folder-trust dialog (when not pre-trusted): "Trust folder (<dir>)" / "Don't trust".
-      trust: { approve: /^Trust folder\b/, deny: /^Don't trust\b/ },
+      // "Do you trust the files in this folder?" (security.folderTrust.enabled, agents.preTrust
+      // off): "● 1. Trust folder (<dir>)" / "2. Trust parent folder (<parent>)" / "3. Don't trust";
+      // trusting is remembered (trustedFolders.json), Esc exits.
+      // Chosen by number: arrows sent as the dialog mounts were dropped (seen under load).
+      trust: { approve: /^Trust folder\b/, deny: /^Don't trust$/, keys: 'number' },
     },
     toolClasses: {
       Bash: ['run_shell_command'],
@@ -56,6 +64,6 @@ export const vendor: VendorDefinition = {
     resumeArgs: (id) => ['--resume', id],
     permissionModes: ['default', 'auto_edit', 'plan', 'yolo'],
     permissions: geminiPermissions,
-    readHook: readGeminiHook,
+    readHook: geminiHookReader(),
   },
 };

@@ -28,9 +28,16 @@ export const OPENCODE_RULES: readonly RuleSet[] = [
           // "Allow always" asks once more: "This will allow edit until OpenCode is restarted."
           /△ Always allow\b/,
           /\bThis will allow .+ until OpenCode is restarted\b/,
+          // Rejecting a subagent's request asks what to do differently.
+          /△ Reject permission\b/,
         ],
-        // The `$ command` row of a shell dialog, or the `→ Edit <file>` row of an edit dialog.
-        about: /△ Permission required\n(?:\s*┃[^\n]*\n){0,4}?\s*┃\s+(?:\$|→ Edit) ([^\n]+)/u,
+        // The `$ command` row of a shell dialog, the `→ Edit <file>` row of an edit dialog, the
+        // `% WebFetch <url>` row of a fetch, `→ Read <file>` (a .env file), `← Access external
+        // directory <folder>`; a search's pattern in its quotes (`✱ Glob "<pattern>"`, Grep).
+        about: [
+          /△ Permission required\n(?:\s*┃[^\n]*\n){0,4}?\s*┃\s+(?:\$|→ Edit|% WebFetch|→ Read|← Access external directory) ([^\n]+)/u,
+          /△ Permission required\n(?:\s*┃[^\n]*\n){0,4}?\s*┃\s+✱ (?:Glob|Grep) "([^\n]*)"/u,
+        ],
       },
       {
         id: 'question',
@@ -38,6 +45,16 @@ export const OPENCODE_RULES: readonly RuleSet[] = [
         reason: 'question',
         within: 'bottom',
         any: [/↑↓ select\s+enter submit\s+esc dismiss\b/u],
+      },
+      {
+        // A dialog with OpenCode's choice footer ("⇆ select  enter confirm") no rule above knows:
+        // a dialog all the same, answered only with the keys the user names (`wtp send --force`).
+        id: 'unknown-dialog',
+        state: 'needs_permission',
+        reason: 'permission',
+        unknown: true,
+        within: 'bottom',
+        any: [/\s⇆ select\s+enter confirm$/u],
       },
       {
         id: 'usage-limit',

@@ -69,6 +69,41 @@ describe('readOpencodeHook', () => {
     });
     const cut = read(body('permission.asked', { permission: 'bash', about: 'npm test', aboutCut: true }));
     expect(cut.signal?.request?.complete).toBeUndefined();
+    // An MCP tool's pattern (`*`) and a subagent's type name no target.
+    expect(read(body('permission.asked', { permission: 'probe_ping', about: '*' })).signal?.request).toEqual({
+      kind: 'permission',
+      tool: 'probe_ping',
+    });
+    expect(read(body('permission.asked', { permission: 'task', about: 'general' })).signal?.request).toEqual({
+      kind: 'permission',
+      tool: 'task',
+    });
+    // A skill's name and an lsp call's file: their dialogs draw "Call tool <name>" alone.
+    expect(read(body('permission.asked', { permission: 'skill', about: 'deploy' })).signal?.request).toEqual({
+      kind: 'permission',
+      tool: 'skill',
+    });
+    expect(read(body('permission.asked', { permission: 'lsp', about: '/p/a.ts' })).signal?.request).toEqual({
+      kind: 'permission',
+      tool: 'lsp',
+    });
+    // A search: the pattern its dialog quotes (`✱ Glob "<pattern>"`).
+    expect(read(body('permission.asked', { permission: 'glob', about: 'g-*.txt' })).signal?.request).toEqual({
+      kind: 'permission',
+      tool: 'glob',
+      about: 'g-*.txt',
+    });
+    // A repeated call's pattern is the tool repeated, which its dialog does not draw.
+    expect(
+      read(body('permission.asked', { permission: 'doom_loop', about: 'read' })).signal?.request,
+    ).toEqual({
+      kind: 'permission',
+      tool: 'doom_loop',
+    });
+    // An outside folder: the folder its dialog names.
+    expect(
+      read(body('permission.asked', { permission: 'external_directory', about: '/w/out' })).signal?.request,
+    ).toEqual({ kind: 'permission', tool: 'external_directory', about: '/w/out' });
     expect(read(body('permission.replied', { reply: 'once' })).signal).toMatchObject({
       state: 'working',
       evidence: 'hook permission.replied once',

@@ -14,6 +14,9 @@ const quoted = (s: string | undefined): string | undefined =>
  */
 const USAGE_LIMIT = /rate.?limit|usage.?limit|quota|too.?many.?requests|\b429\b/i;
 
+/** The permissions whose dialog (1.18.33) draws what it asks about, as the plugin names it. */
+const DRAWN_TARGET = new Set(['bash', 'edit', 'read', 'glob', 'grep', 'webfetch', 'external_directory']);
+
 /**
  * Maps an event our OpenCode plugin forwarded (setup.ts: `{hook_event_name, session_id,
  * subagent, error?, properties}`) to a signal. `session.status` busy → working; retry with a
@@ -54,9 +57,19 @@ export function readOpencodeHook(body: Record<string, unknown>, at: number): Hoo
       return reading(sig('idle', reason, [`after ${error}`]));
     }
     case 'permission.asked': {
+      // What the dialog is about, as it draws it (detectors.ts `about`): the command, the file, the
+      // URL, the outside folder, a search's pattern. Every other dialog names no target the screen
+      // can confirm: an MCP tool's pattern is `*`, a subagent's (`task`) is its type, drawn as its
+      // title ("# General Task"), a repeated call's (`doom_loop`) is the tool, a skill's its name,
+      // an lsp call's its file — their dialogs draw "Call tool <name>" or their title alone.
       // The plugin says whether it cut the target (`aboutCut`; a plugin written before it did not
       // say, and cut at 300 characters): only one it says it did not cut is complete.
-      const request = permissionRequest(tool, { command: p.about }, p.aboutCut === false);
+      const about = tool !== undefined && DRAWN_TARGET.has(tool) ? p.about : undefined;
+      const request = permissionRequest(
+        tool,
+        { command: about },
+        about !== undefined && p.aboutCut === false,
+      );
       return reading(sig('needs_permission', 'permission', askedWords(request), { request }));
     }
     case 'question.asked': {

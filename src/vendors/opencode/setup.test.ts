@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -15,7 +15,9 @@ import { opencodePlugin, withWtpPlugin } from './setup.js';
 const world = profileWorlds();
 
 type PluginModule = {
-  WtpStatePlugin: () => Promise<{ event: (e: { event: unknown }) => Promise<void> }>;
+  WtpStatePlugin: (ctx?: {
+    worktree?: string;
+  }) => Promise<{ event: (e: { event: unknown }) => Promise<void> }>;
 };
 
 describe('FsProfileSetup (opencode)', () => {
@@ -183,6 +185,44 @@ describe('the OpenCode plugin (run in Node: the same fetch and child_process tha
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+
+  it("names what each permission's dialog draws: an outside folder, a read's file in the worktree, a command", async () => {
+    const w = world();
+    const log = join(w.root, 'asked.log');
+    const cmd = join(w.root, 'asked.sh');
+    writeFileSync(cmd, `#!/bin/sh\ncat >> '${log}'\necho >> '${log}'\n`, { mode: 0o755 });
+    const file = join(w.root, 'plugin-asked.mjs');
+    writeFileSync(file, opencodePlugin({ http: null, command: [cmd] }));
+    const mod = (await import(pathToFileURL(file).href)) as PluginModule;
+    const hooks = await mod.WtpStatePlugin({ worktree: '/' });
+    const asked = (permission: string, patterns: string[], metadata: Record<string, unknown>) =>
+      ev('permission.asked', { sessionID: SID, permission, patterns, metadata, always: patterns });
+    // As OpenCode 1.18.33 asks them (its read's pattern is relative to the worktree, `/` outside git).
+    await hooks.event(
+      asked('external_directory', ['/w/out/*'], { filepath: '/w/out/x.txt', parentDir: '/w/out' }),
+    );
+    await hooks.event(
+      asked('external_directory', ['/w/a/*', '/w/b/*'], {
+        command: 'ls /w/a /w/b',
+        directories: ['/w/a', '/w/b'],
+      }),
+    );
+    await hooks.event(asked('read', ['p/r1.env'], {}));
+    await hooks.event(asked('doom_loop', ['read'], { tool: 'read', input: {} }));
+    await hooks.event(asked('bash', ['touch x'], { command: 'touch x' }));
+    const lines = await eventually('five hook runs', () => {
+      const l = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+      return l.length >= 5 ? l : undefined;
+    });
+    expect(lines.map((l) => (JSON.parse(l) as { properties: unknown }).properties)).toEqual([
+      // Whole (aboutCut false) only for the request's own target; a repeated call's pattern is not one.
+      { permission: 'external_directory', about: '/w/out', aboutCut: false },
+      { permission: 'external_directory', about: '/w/a', aboutCut: false },
+      { permission: 'read', about: '/p/r1.env', aboutCut: false },
+      { permission: 'doom_loop', about: 'read', aboutCut: true },
+      { permission: 'bash', about: 'touch x', aboutCut: false },
+    ]);
   });
 
   it('without http, runs the command with the body on stdin', async () => {

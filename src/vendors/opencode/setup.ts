@@ -26,7 +26,7 @@ export const OPENCODE_EVENTS = [
 ] as const;
 
 /**
- * The plugin's code (plain ES module, no imports beyond node:child_process: OpenCode loads it
+ * The plugin's code (plain ES module, no imports beyond node:child_process and node:path: OpenCode loads it
  * without installing anything for it). Its `event` hook gets every bus event; it forwards
  * OPENCODE_EVENTS, small (`properties` cut to what readOpencodeHook reads), one at a time in
  * order, without holding OpenCode up: by http (`Authorization: Bearer <per-agent token>`, the
@@ -40,6 +40,7 @@ export const OPENCODE_EVENTS = [
 export function opencodePlugin(t: { http: HookEndpoints['http']; command: string[] }): string {
   return `// Written by wezterm-parallel for one agent: forwards OpenCode's events to the wtp daemon.
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 
 const WTP = ${JSON.stringify({ http: t.http, command: t.command, events: OPENCODE_EVENTS })};
 const cut = (v) => (typeof v === 'string' ? v.slice(0, 300) : undefined);
@@ -68,14 +69,21 @@ function post(body) {
   });
 }
 
-function brief(type, p) {
+function brief(type, p, worktree) {
   switch (type) {
     case 'session.status':
       return { type: p.status?.type, attempt: p.status?.attempt, message: cut(p.status?.message), next: p.status?.next, action: cut(p.status?.action?.reason) };
     case 'permission.asked': {
       const m = p.metadata ?? {};
-      const about = m.command ?? m.filepath ?? m.filePath ?? (Array.isArray(p.patterns) ? p.patterns.join(' ') : undefined);
-      const aboutCut = typeof about !== 'string' || about.length > ABOUT_MAX || !(m.command ?? m.filepath ?? m.filePath);
+      const patterns = Array.isArray(p.patterns) ? p.patterns.filter((x) => typeof x === 'string') : [];
+      // What its dialog names: an outside folder (a file tool's, or a command's first), a read's
+      // file (its pattern is relative to the worktree), the command, the file, the patterns.
+      const outside = p.permission === 'external_directory' ? (m.parentDir ?? m.directories?.[0]) : undefined;
+      const file = p.permission === 'read' && m.server === undefined && patterns[0] && worktree ? resolve(worktree, patterns[0]) : undefined;
+      const named = outside ?? file ?? m.command ?? m.filepath ?? m.filePath;
+      const about = named ?? (patterns.length > 0 ? patterns.join(' ') : undefined);
+      // Whole only when it is the request's own target and fits (a pattern list is not a target).
+      const aboutCut = typeof about !== 'string' || about.length > ABOUT_MAX || named === undefined;
       return { permission: cut(p.permission), about: typeof about === 'string' ? about.slice(0, ABOUT_MAX) : undefined, aboutCut };
     }
     case 'question.asked':
@@ -87,7 +95,7 @@ function brief(type, p) {
   }
 }
 
-export const WtpStatePlugin = async () => {
+export const WtpStatePlugin = async ({ worktree } = {}) => {
   const subagents = new Set();
   const errors = new Map();
   const retrying = new Set();
@@ -108,7 +116,7 @@ export const WtpStatePlugin = async () => {
       }
       if (event.type === 'session.status' && p.status?.type === 'retry') retrying.add(session);
       else if (event.type !== 'session.status') retrying.delete(session);
-      const body = { hook_event_name: event.type, session_id: session, subagent: subagents.has(session), properties: brief(event.type, p) };
+      const body = { hook_event_name: event.type, session_id: session, subagent: subagents.has(session), properties: brief(event.type, p, worktree) };
       // Kept until the next busy: an aborted turn fires session.idle twice.
       if (event.type === 'session.idle' && errors.has(session)) body.error = errors.get(session);
       queue = queue.then(() => post(body)).catch(() => {});

@@ -25,11 +25,34 @@ export const vendor: VendorDefinition = {
     resume: "--session <id> from the plugin's events",
     detector: 'opencode',
     // "Allow once   Allow always   Reject" (⇆ select, enter confirm); Allow always opens a second
-    // stage, "Always allow … until OpenCode is restarted" with "Confirm   Cancel" (Confirm first).
+    // stage that says what it holds for: "This will allow <permission> until OpenCode is
+    // restarted." (its pattern is `*`) or "This will allow the following patterns until OpenCode is
+    // restarted" (no period) and the patterns ("- touch *"), with "Confirm   Cancel" (Confirm
+    // first). Its Cancel goes back to the first stage drawn anew, Allow once selected; Esc there
+    // rejects the request (its `escapeKey`), seen on 1.18.33.
     dialogs: {
       approve: ['enter'],
-      always: { option: /\b(Allow always)\b/, keys: ['right', 'enter', 'enter'] },
+      // Right, then Enter: the Enter must come after the selection was drawn.
+      keyGapMs: 400,
+      always: {
+        option: /\b(Allow always)\b/,
+        keys: ['right', 'enter'],
+        stage: {
+          text: /This will allow (?:the following patterns|\S+) until OpenCode is restarted\.?(?:\n\s*- [^\n]+)*/,
+          confirm: ['enter'],
+          cancel: ['right', 'enter'],
+        },
+      },
+      // Every edit (write, edit, patch: its `edit` permission) until OpenCode restarts: the
+      // session's edits are no longer asked about, as an accept-edits mode.
+      modeChange: [/^This will allow edit until\b/],
       deny: ['esc'],
+      // A subagent's request: its Esc (Reject) opens "△ Reject permission" / "Tell OpenCode what to
+      // do differently" (a message box; Enter confirms, Esc goes back), seen on 1.18.33.
+      denyStage: {
+        text: /△ Reject permission\n[\s┃]*Tell OpenCode what to do differently/u,
+        confirm: ['enter'],
+      },
       denyMessage: 'prompt',
     },
     toolClasses: {

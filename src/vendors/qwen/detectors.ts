@@ -45,9 +45,39 @@ export const QWEN_RULES: readonly RuleSet[] = [
           /^\s*Apply this change\?/,
           /^\s*Do you want to proceed\?/,
           /^\W*\d+\. Yes, allow once$/,
+          // Leaving plan mode: "? ExitPlanMode Plan: ←", the plan, "Would you like to proceed?",
+          // "› 1. Yes, restore previous mode (default)".
+          /^\s*Would you like to proceed\?$/,
         ],
-        // The command row under the "? Shell …" title (empty rows are not counted).
-        about: /(?:^|\n)\s*\? Shell [^\n]*\n\s*([^\n]+)/u,
+        // What the title row under "? <Tool> … ←" names: the command row under a shell command's
+        // (empty rows are not counted), the file of a write, an edit or a notebook edit, a fetch's URL.
+        about: [
+          /(?:^|\n)\s*\? Shell [^\n]*\n\s*([^\n]+)/u,
+          /^\s*\? WriteFile Writing to (\S.*?) ←$/,
+          /^\s*\? Edit (\S.*?) ←$/,
+          /^\s*\? NotebookEdit \w+ notebook cell \S+ in (\S.*?) ←$/,
+          /^\s*\? WebFetch Fetching content from (\S+) /,
+        ],
+      },
+      {
+        // The folder-trust dialog (only with security.folderTrust.enabled): "Do you trust this
+        // folder?" / "● 1. Trust folder (<dir>)" / "2. Trust parent folder (<parent>)" / "3. Don't
+        // trust (esc)".
+        id: 'trust',
+        state: 'needs_permission',
+        reason: 'trust',
+        within: 'bottom',
+        any: [/^\W*Do you trust this folder\?/, /^\W*\d\. Trust folder \(/],
+      },
+      {
+        // A numbered dialog (the cursor on "1.", a "2." under it) no rule above knows: a dialog
+        // all the same, answered only with the keys the user names (`wtp send --force`).
+        id: 'unknown-dialog',
+        state: 'needs_permission',
+        reason: 'permission',
+        unknown: true,
+        within: 'bottom',
+        any: [/(?:^|\n)\s*› 1\. [^\n]*\n\s+2\. /],
       },
       {
         // A rate limit or quota (HTTP 429) Qwen Code keeps retrying: after its silent attempts

@@ -24,12 +24,22 @@ export const vendor: VendorDefinition = {
     resume: '--resume <session_id> from the hooks',
     detector: 'qwen',
     // "› 1. Yes, allow once" / "2. Always allow run '<cmd> *' commands in this project" / "3. … for
-    // this user" / "4. No, suggest changes (esc)". Esc fires no hook (only idle_prompt).
+    // this user" / "4. No, suggest changes (esc)" (a command, a fetch, an MCP tool, a subagent); a
+    // write or an edit: "2. Yes, allow always"; leaving plan mode: "1. Yes, restore previous mode
+    // (default)" / "2. Yes, and auto-accept edits" / "3. Yes, and manually approve edits" / "4. No,
+    // keep planning (esc)". Esc fires no hook (only idle_prompt).
     dialogs: {
       approve: ['enter'],
-      always: { option: /^Always allow\b/, keys: 'number' },
+      always: { option: /^(?:Always allow|Yes, allow always|Yes, and auto-accept edits)\b/, keys: 'number' },
+      // 0.24.4: "Yes, allow always" on an edit, a write or a notebook edit calls
+      // setApprovalMode(AUTO_EDIT) (their onConfirm), and the plan's "auto-accept edits" leaves plan
+      // mode for auto-edit: every later edit runs unasked.
+      modeChange: [/^Yes, allow always$/, /^Yes, and auto-accept edits$/],
       deny: ['esc'],
       denyMessage: 'prompt',
+      // "Do you trust this folder?" (with security.folderTrust.enabled): "Trust folder (<dir>)" /
+      // "Trust parent folder (<parent>)" / "Don't trust (esc)"; trusting is remembered.
+      trust: { approve: /^Trust folder\b/, deny: /^Don't trust\b/, keys: 'number' },
     },
     toolClasses: {
       Bash: ['run_shell_command'],

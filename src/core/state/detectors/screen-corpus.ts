@@ -6,6 +6,8 @@ import { ACTIVITY_STATES, type ActivityState } from '../../../protocol/signals.j
  *     state: needs_permission          (working | needs_permission | needs_input | idle | none)
  *     reason: permission               (optional)
  *     about: echo hi > out.txt         (optional: what the dialog asks about, the rule's `about`)
+ *     tool: apply_patch                (optional: the tool the dialog's words name, the rule's `tool`)
+ *     unknown: true                    (optional: a dialog no rule knows, the catch-all's verdict)
  *     note: how it was recorded
  *     ---
  *     <the visible rows exactly: trailing spaces trimmed, blank rows kept>

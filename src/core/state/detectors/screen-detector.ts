@@ -38,6 +38,12 @@ interface RuleBase {
    * reported as waiting, and answered only with the keys the user names.
    */
   unknown?: boolean;
+  /**
+   * The tool a permission dialog asks for, by the CLI's own name, when the dialog's words tell it
+   * and no hook does (Codex: "Would you like to make the following edits?" is `apply_patch`): a
+   * name, or a pattern whose match in the window gives it (an MCP server's tool).
+   */
+  tool?: string | { pattern: RegExp; name: (m: RegExpMatchArray) => string };
 }
 
 /**
@@ -70,6 +76,8 @@ export interface ScreenVerdict {
   about?: string;
   /** The rule is a catch-all for dialogs whose answers are not known (ScreenRule.unknown). */
   unknown?: true;
+  /** The tool the dialog asks for (the rule's `tool`), when its words tell it. */
+  tool?: string;
 }
 
 export interface ScreenText {
@@ -207,6 +215,13 @@ function evaluate(rule: ScreenRule, rows: readonly Row[]): Hit[] | null {
   return hits.length > 0 ? hits : null;
 }
 
+/** The tool a rule names, or reads off the window (its pattern's first hit). */
+function toolOf(rule: ScreenRule, window: readonly Row[]): string | undefined {
+  if (rule.tool === undefined || typeof rule.tool === 'string') return rule.tool;
+  const hit = find(rule.tool.pattern, window);
+  return hit === null ? undefined : rule.tool.name(hit.match).slice(0, 200);
+}
+
 function clip(s: string): string {
   const t = s.trim();
   return t.length <= TEXT_MAX ? t : `${t.slice(0, TEXT_MAX - 1)}…`;
@@ -244,6 +259,8 @@ export function detectScreen(
     };
     if (rule.reason !== undefined) verdict.reason = rule.reason;
     if (rule.unknown === true) verdict.unknown = true;
+    const tool = toolOf(rule, window);
+    if (tool !== undefined) verdict.tool = tool;
     for (const re of rule.about === undefined ? [] : [rule.about].flat()) {
       const about = find(re, window)?.match[1]?.trim();
       if (about) {
@@ -290,6 +307,7 @@ export function verdictRequest(
   const options = kind === 'question' && lines ? questionOptions(lines, verdict.line)?.options : undefined;
   return {
     kind,
+    ...(verdict.tool === undefined ? {} : { tool: verdict.tool }),
     ...(verdict.about === undefined ? {} : { about: verdict.about }),
     ...(options === undefined ? {} : { options: options.slice(0, 20).map((o) => o.slice(0, 300)) }),
     ...(verdict.unknown === true ? { unknown: true } : {}),
