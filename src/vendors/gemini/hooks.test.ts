@@ -89,7 +89,7 @@ describe('readGeminiHook', () => {
       state: 'needs_permission',
       reason: 'permission',
       evidence: 'hook Notification ToolPermission "touch out.txt"',
-      request: { kind: 'permission', about: 'touch out.txt' },
+      request: { kind: 'permission', tool: 'run_shell_command', about: 'touch out.txt', complete: true },
     });
     expect(read(PAYLOADS.question).signal).toMatchObject({
       state: 'needs_input',
@@ -121,6 +121,17 @@ describe('readGeminiHook', () => {
         diff: '--- a.txt\n+++ a.txt\n@@ -1 +1 @@\n-x\n+y\n',
       },
     });
+  });
+
+  it('the tool of a dialog, told by its type and title (the details name none but an MCP tool)', () => {
+    const tool = (details: Record<string, unknown>) =>
+      read({ ...PAYLOADS.permission, details }).signal?.request?.tool;
+    expect(tool({ type: 'edit', title: 'Confirm Edit: src/a.ts', filePath: '/w/src/a.ts' })).toBe('replace');
+    expect(tool({ type: 'edit', title: 'Confirm Write: a.txt', filePath: '/w/a.txt' })).toBe('write_file');
+    expect(tool({ type: 'mcp', title: 'x', serverName: 's', toolName: 'do_it' })).toBe('do_it');
+    // Not the shell tool's dialog (a slash command's expansion), or a title it does not know: no tool.
+    expect(tool({ type: 'exec', title: 'Confirm Shell Expansion', command: 'ls' })).toBeUndefined();
+    expect(tool({ type: 'edit', title: 'Edit', filePath: '/w/a.txt' })).toBeUndefined();
   });
 
   it('dates a signal when Gemini fired the hook (a late call is not newer than the screen); else on receipt', () => {
