@@ -256,7 +256,7 @@ const table = {
     response: z
       .looseObject({})
       .describe(
-        'The hook’s output as its CLI reads it: an empty object (the signal shows in the events), or, when an approval rule decides a decision hook (Claude Code’s PermissionRequest), the CLI’s own decision document',
+        'The hook’s output as its CLI reads it: an empty object (the signal shows in the events), or, when an approval rule decides a decision hook (Claude Code’s and Qwen Code’s PermissionRequest, Copilot CLI’s permissionRequest, Gemini CLI’s BeforeTool, Qwen Code’s PreToolUse), the CLI’s own decision document',
       ),
   },
   ...gitRoutes,

@@ -26,19 +26,46 @@ export function toolAbout(input: unknown): string | undefined {
   return aboutOf(input)?.slice(0, ABOUT_MAX);
 }
 
+/** The input fields that name what a tool call is about, first wins. */
+const TARGET_KEYS = [
+  'command',
+  'file_path',
+  'filePath',
+  'absolute_path',
+  'path',
+  'notebook_path',
+  'url',
+  'query',
+  'pattern',
+] as const;
+
+/**
+ * Input fields that name another folder for the call to run in (Qwen Code's `directory`, Gemini
+ * CLI's `dir_path`, OpenCode's `workdir`): its command's relative paths are not the agent's.
+ */
+const ELSEWHERE_KEYS = ['directory', 'dir_path', 'workdir', 'cwd'] as const;
+
 function aboutOf(input: unknown): string | undefined {
   const o = obj(input);
-  return (
-    str(o.command) ??
-    str(o.file_path) ??
-    str(o.filePath) ??
-    str(o.absolute_path) ??
-    str(o.path) ??
-    str(o.notebook_path) ??
-    str(o.url) ??
-    str(o.query) ??
-    str(o.pattern)
+  for (const key of TARGET_KEYS) {
+    const v = str(o[key]);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/**
+ * Whether the input says exactly what the call acts on, as rules read it: one target field (two —
+ * a `command` and a `file_path` — leave which one the tool uses to the tool), and no other folder
+ * to run in (`directory: "."` is the agent's own).
+ */
+function oneTarget(input: unknown): boolean {
+  const o = obj(input);
+  const targets = TARGET_KEYS.filter((k) => o[k] !== undefined && o[k] !== null);
+  const elsewhere = ELSEWHERE_KEYS.some(
+    (k) => o[k] !== undefined && o[k] !== null && o[k] !== '' && o[k] !== '.',
   );
+  return targets.length === 1 && !elsewhere;
 }
 
 /**
@@ -101,15 +128,33 @@ export function toolQuestion(input: unknown): Pick<PendingRequest, 'question' | 
 
 /**
  * A permission dialog's request for a tool call: the tool, what it is about (`complete` unless cut,
- * or `whole` is false: the payload was shortened before it came), the edit's change.
+ * `whole` is false — the payload was shortened before it came —, or the input names two targets or
+ * another folder to run in), the edit's change.
  */
 export function permissionRequest(tool: string | undefined, input: unknown, whole = true): PendingRequest {
   const diff = toolDiff(input);
   return {
     kind: 'permission',
     ...(tool === undefined ? {} : { tool: tool.slice(0, 200) }),
-    ...aboutFields(aboutOf(input), whole),
+    ...aboutFields(aboutOf(input), whole && oneTarget(input)),
     ...(diff === undefined ? {} : { diff }),
+  };
+}
+
+/**
+ * What a decision hook's rules decide on (ProfileSpec.decisionHook's `request`): the tool and its
+ * whole target, `complete` as permissionRequest says (never for a cut, doubled or relocated one,
+ * which no rule then approves; a deny rule still denies it).
+ */
+export function decisionRequest(
+  tool: string,
+  input: unknown,
+): { tool: string; about?: string; complete?: boolean } {
+  const r = permissionRequest(tool, input);
+  return {
+    tool: r.tool ?? tool,
+    ...(r.about === undefined ? {} : { about: r.about }),
+    ...(r.complete === true ? { complete: true } : {}),
   };
 }
 

@@ -18,6 +18,9 @@ const bash = (command: string): FakeTurn => ({
   toolUse: { name: 'Bash', input: { command, description: 'run it' } },
 });
 
+/** An allowed start (Bash(pytest*)), an unlisted part after 300 characters: no rule allows it all. */
+const HIDDEN_TOUCH = `pytest ${'a'.repeat(300)} ; touch pwned.txt`;
+
 /** Each agent's script, by the prompt it was given; after the tool's result, the turn ends. */
 function script(req: FakeRequest): FakeTurn {
   if (req.hasToolResult) return { text: `Result: ${req.toolResultText.slice(0, 200)}` };
@@ -25,7 +28,7 @@ function script(req: FakeRequest): FakeTurn {
   if (said.includes('run the tests')) return bash('npm test');
   if (said.includes('clean the build')) return bash('rm -rf build');
   if (said.includes('test then clean')) return bash('npm test; rm -rf build');
-  if (said.includes('test then touch')) return bash('npm test && touch pwned.txt');
+  if (said.includes('test then touch')) return bash(HIDDEN_TOUCH);
   if (said.includes('test into outside')) return bash('npm test > ../outside.txt');
   return { text: 'ok' };
 }
@@ -51,7 +54,7 @@ describe('real Claude Code with approval rules', REAL_CLI_TESTS, () => {
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
     home.writeConfig('approvals:\n  deny: ["Bash(rm -rf *)"]\n');
     expect((await home.run(['up', '--detach'])).code).toBe(0);
-    const own = ['--auto-approve', 'Bash(npm test*)'];
+    const own = ['--auto-approve', 'Bash(npm test*)', '--auto-approve', 'Bash(pytest*)'];
     await Promise.all([
       newAgent(home, 'claude', 'tests', proj, [
         ...own,
@@ -136,9 +139,10 @@ describe('real Claude Code with approval rules', REAL_CLI_TESTS, () => {
     expect(existsSync(join(proj, 'build', 'keep.txt'))).toBe(true);
   });
 
-  it('leaves `npm test && touch pwned.txt` (no rule allows it all) at a dialog for the user', async () => {
+  it('the attacker’s case: leaves `pytest a…(300) ; touch pwned.txt` (Bash(pytest*) does not allow it all) at a dialog for the user', async () => {
     const a = await untilState(home, 'ask', 'needs_permission', 'ask to show its dialog');
-    expect(a.stateDetail.evidence).toContain('npm test && touch pwned.txt');
+    // The hook's whole command was decided on (the dialog shows only once the hook gave no decision).
+    expect(a.stateDetail.request).toMatchObject({ tool: 'Bash', about: HIDDEN_TOUCH });
     expect(existsSync(join(proj, 'pwned.txt'))).toBe(false);
     // Nothing answers it: no answer event, and it is still waiting on the same dialog.
     expect((await home.events('ask')).map((e) => e.type)).not.toContain('agent.approved');

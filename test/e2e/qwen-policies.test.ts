@@ -4,15 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REAL_CLI_TESTS, agentSteps, dumpAgentsForDebug, newAgent } from '../support/agent-steps.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
+import { screenPolicyDecided } from '../support/policy-log.js';
 import { prepareQwenHome, qwenBinary, qwenEnv } from '../support/qwen-cli.js';
 
 /**
- * Approval rules on a vendor without native rules (the real Qwen Code TUI, offline, on tmux): the
- * daemon answers the dialog a rule decides through the verified path (`wtp approve`'s), audited
- * as via `policy` with the rule; deny wins; a dialog no rule covers stays for the user.
+ * Approval rules with the real Qwen Code TUI (offline, on tmux), decided through its
+ * PermissionRequest hook before any dialog shows (and its PreToolUse hook, for a deny, on calls
+ * that never ask): audited as via `policy` on the hook channel, the reason of a deny given to the
+ * model; what no rule decides, and what a failed hook call could not, shows its dialog for the
+ * user. The hook's contract: test/e2e/decision-hook-contracts.test.ts.
  */
-const shell = (command: string): FakeChatTurn => ({
-  toolCall: { name: 'run_shell_command', arguments: { command, description: 'run it' } },
+const shell = (command: string, extra: Record<string, unknown> = {}): FakeChatTurn => ({
+  toolCall: { name: 'run_shell_command', arguments: { command, description: 'run it', ...extra } },
 });
 
 /**
@@ -26,124 +29,191 @@ const longCommands = (dir: string) => ({
   wrapped: `npm test -- ${'a'.repeat(200)}`,
 });
 
-function script(req: FakeChatRequest, dir: string): FakeChatTurn {
-  if (req.hasToolOutput) return { text: 'Done.' };
+/** Each agent's model, by its prompt (`task-<name>`); what came back for its tool call is kept. */
+function script(req: FakeChatRequest, dir: string, outputs: Map<string, string>): FakeChatTurn {
   const said = req.lastUserText.trim().split('\n').at(-1) ?? '';
+  const key = /task-([\w-]+)/.exec(said)?.[1] ?? said;
+  if (req.hasToolOutput) {
+    outputs.set(key, req.toolOutputText);
+    return { text: 'Done.' };
+  }
   const long = longCommands(dir);
-  if (said.includes('run the tests')) return shell('npm test');
-  if (said.includes('test then clean')) return shell('npm test; rm -rf build');
-  if (said.includes('touch a file')) return shell('touch pwned.txt');
+  switch (key) {
+    case 'hidden':
+      return shell(`npm test -- ${'a'.repeat(300)}; rm -rf build`);
+    case 'elsewhere':
+      return shell('npm test', { directory: join(dir, 'elsewhere') });
+    case 'tests':
+      return shell('npm test');
+    case 'secret':
+      return { toolCall: { name: 'read_file', arguments: { file_path: join(dir, 'secret.txt') } } };
+    case 'touch':
+      return shell('touch pwned.txt');
+    case 'broken':
+      return shell('rm -rf build2');
+  }
   if (said.includes('long pytest')) return shell(long.pytest);
   if (said.includes('long curl')) return shell(long.curl);
   if (said.includes('long npm test')) return shell(long.wrapped);
   return { text: 'ok' };
 }
 
-const NAMES = ['tests', 'both', 'touch'];
+const NAMES = ['hidden', 'elsewhere', 'tests', 'secret', 'touch', 'broken'];
 /** Qwen Code TUIs on two shared cores: a first turn can take a minute and more. */
 const WAIT_MS = 150_000;
 
-describe('real Qwen Code with approval rules (policy answers)', REAL_CLI_TESTS, () => {
+describe('real Qwen Code with approval rules (its PermissionRequest hook)', REAL_CLI_TESTS, () => {
+  const backend = 'tmux';
   let home: TestHome;
   let api: FakeOpenAIChat;
   let proj: string;
+  const outputs = new Map<string, string>();
   const states = async (name: string): Promise<string[]> =>
     (await agentSteps(home, name, { from: 'agent.inputSent' })).map(([state]) => state);
-  const untilLast = (name: string, state: string): Promise<string[]> =>
+  const answers = async (name: string) =>
+    (await home.events(name)).filter((e) => e.type === 'agent.approved' || e.type === 'agent.denied');
+  /** What the model got back for the agent's tool call, once it did. */
+  const modelGot = (name: string): Promise<string> =>
+    eventually(`${name}'s tool result to reach the model`, () => outputs.get(name), WAIT_MS);
+  const asks = (name: string) =>
     eventually(
-      `${name} to end in ${state}`,
-      async () => {
-        const s = await states(name);
-        return s.length > 1 && s.at(-1) === state ? s : undefined;
-      },
+      `${name} to ask`,
+      async () => ((await home.agent(name)).state === 'needs_permission' ? true : undefined),
       WAIT_MS,
     );
+  // One agent at a time (each test starts its own and stops it): every hook call is a node
+  // process, and several TUIs at once on two shared cores time the hooks out.
+  const start = (name: string, extra: string[] = []): Promise<void> =>
+    newAgent(home, 'qwen', name, proj, [...extra, '--prompt', `task-${name}`]);
+  const stop = async (name: string): Promise<void> => {
+    expect((await home.run(['stop', name])).code).toBe(0);
+  };
 
   beforeAll(async () => {
-    home = new TestHome({ WTP_BACKEND: 'tmux', WTP_QWEN_BIN: qwenBinary() });
-    api = await FakeOpenAIChat.start((req) => script(req, home.path('long')));
-    home.writeConfig(
-      'notifications:\n  enabled: false\napprovals:\n  allow: ["Bash(npm test*)"]\n  deny: ["Bash(rm *)"]\n',
-    );
+    home = new TestHome({ WTP_BACKEND: backend, WTP_QWEN_BIN: qwenBinary() });
     proj = home.path('proj');
-    mkdirSync(join(proj, 'build'), { recursive: true });
-    writeFileSync(join(proj, 'build', 'keep.txt'), 'built\n');
-    writeFileSync(
-      join(proj, 'package.json'),
-      JSON.stringify({ name: 'p', version: '1.0.0', scripts: { test: 'echo tested > tests-ran.txt' } }),
+    api = await FakeOpenAIChat.start((req) => script(req, proj, outputs));
+    home.writeConfig(
+      'notifications:\n  enabled: false\napprovals:\n  allow: ["Bash(npm test*)"]\n  deny: ["Bash(rm *)", "Read(secret.txt)"]\n',
     );
+    for (const dir of ['build', 'build2']) {
+      mkdirSync(join(proj, dir), { recursive: true });
+      writeFileSync(join(proj, dir, 'keep.txt'), 'built\n');
+    }
+    writeFileSync(join(proj, 'secret.txt'), 'the-secret-value\n');
+    const pkg = (file: string) =>
+      JSON.stringify({ name: 'p', version: '1.0.0', scripts: { test: `echo tested > ${file}` } });
+    writeFileSync(join(proj, 'package.json'), pkg('tests-ran.txt'));
+    mkdirSync(join(proj, 'elsewhere'));
+    writeFileSync(join(proj, 'elsewhere', 'package.json'), pkg('MARK'));
     const qwenHome = home.path('home', '.qwen');
     prepareQwenHome(qwenHome, {
       extra: { model: { name: 'fake-model', generationConfig: { maxRetries: 0 } } },
     });
     Object.assign(home.env, qwenEnv({ home: home.path('home'), qwenHome, baseUrl: api.url }));
     expect((await home.run(['up', '--detach'])).code).toBe(0);
-    await Promise.all([
-      newAgent(home, 'qwen', 'tests', proj, ['--prompt', 'run the tests']),
-      newAgent(home, 'qwen', 'both', proj, ['--prompt', 'test then clean']),
-      newAgent(home, 'qwen', 'touch', proj, ['--prompt', 'touch a file']),
-    ]);
   }, 120_000);
 
   afterAll(async () => {
-    await dumpAgentsForDebug(home, 'tmux', NAMES);
+    await dumpAgentsForDebug(home, backend, NAMES);
     await home?.cleanup();
     await api?.close();
-  });
+  }, 120_000);
 
   it(
-    'approves `npm test` by the allow rule: the command runs, audited as via policy with the rule',
+    'the attacker’s case: `npm test -- a…(300); rm -rf build` is denied through the hook on the whole command, no dialog; the model gets why',
     async () => {
-      const s = await untilLast('tests', 'idle');
-      expect(s).toContain('needs_permission');
-      expect(existsSync(join(proj, 'tests-ran.txt'))).toBe(true);
-      const approved = (await home.events('tests')).filter((e) => e.type === 'agent.approved');
-      expect(approved).toHaveLength(1);
-      expect(approved[0]).toMatchObject({
-        source: 'policy',
-        data: { via: 'policy', rule: 'Bash(npm test*)', about: 'npm test', always: false },
-      });
-    },
-    WAIT_MS + 30_000,
-  );
-
-  it(
-    'denies `npm test; rm -rf build` by the deny rule (deny wins): nothing runs',
-    async () => {
-      await eventually(
-        'both to be denied',
-        async () => (await home.events('both')).find((e) => e.type === 'agent.denied'),
-        WAIT_MS,
-      );
-      const denied = (await home.events('both')).filter((e) => e.type === 'agent.denied');
-      expect(denied).toHaveLength(1);
-      expect(denied[0]).toMatchObject({
-        source: 'policy',
-        data: { via: 'policy', rule: 'Bash(rm *)', about: 'npm test; rm -rf build' },
-      });
-      expect((await home.events('both')).map((e) => e.type)).not.toContain('agent.approved');
+      await start('hidden');
+      expect(await modelGot('hidden')).toContain('Denied by the approval rule Bash(rm *)');
+      expect(await states('hidden')).not.toContain('needs_permission');
       expect(existsSync(join(proj, 'build', 'keep.txt'))).toBe(true);
+      expect(existsSync(join(proj, 'tests-ran.txt'))).toBe(false);
+      expect(await answers('hidden')).toMatchObject([
+        {
+          type: 'agent.denied',
+          source: 'policy',
+          data: { via: 'policy', channel: 'hook', rule: 'Bash(rm *)' },
+        },
+      ]);
+      await stop('hidden');
     },
     WAIT_MS + 30_000,
   );
 
   it(
-    'leaves a dialog no rule covers to the user',
+    'the attacker’s case: `npm test` to run in another folder (`directory`) is never approved: its dialog waits for the user',
     async () => {
-      const a = await eventually(
-        'touch to ask',
-        async () => {
-          const x = await home.agent('touch');
-          return x.state === 'needs_permission' ? x : undefined;
+      await start('elsewhere');
+      await asks('elsewhere');
+      expect(existsSync(join(proj, 'elsewhere', 'MARK'))).toBe(false);
+      expect(await answers('elsewhere')).toEqual([]);
+      expect((await home.agent('elsewhere')).stateDetail.request).toMatchObject({ about: 'npm test' });
+      expect((await home.agent('elsewhere')).stateDetail.request?.complete).not.toBe(true);
+      await stop('elsewhere');
+    },
+    WAIT_MS + 30_000,
+  );
+
+  it(
+    'an allow rule approves `npm test` through the hook: it runs without a dialog, audited on the hook channel',
+    async () => {
+      await start('tests');
+      await modelGot('tests');
+      expect(readFileSync(join(proj, 'tests-ran.txt'), 'utf8')).toBe('tested\n');
+      expect(await states('tests')).not.toContain('needs_permission');
+      expect(await answers('tests')).toMatchObject([
+        {
+          type: 'agent.approved',
+          source: 'policy',
+          data: { via: 'policy', channel: 'hook', rule: 'Bash(npm test*)', about: 'npm test', keys: [] },
         },
+      ]);
+      await stop('tests');
+    },
+    WAIT_MS + 30_000,
+  );
+
+  it(
+    'a deny rule applies where Qwen asks nothing: read_file of secret.txt is blocked through PreToolUse',
+    async () => {
+      await start('secret');
+      const output = await modelGot('secret');
+      expect(output).toContain('Denied by the approval rule Read(secret.txt)');
+      expect(output).not.toContain('the-secret-value');
+      expect(await answers('secret')).toMatchObject([{ type: 'agent.denied', data: { channel: 'hook' } }]);
+      await stop('secret');
+    },
+    WAIT_MS + 30_000,
+  );
+
+  it(
+    'no rule decides `touch pwned.txt`: its dialog waits for the user, who approves it',
+    async () => {
+      await start('touch');
+      await asks('touch');
+      expect(existsSync(join(proj, 'pwned.txt'))).toBe(false);
+      expect(await answers('touch')).toEqual([]);
+      expect((await home.run(['approve', 'touch'])).code).toBe(0);
+      await eventually(
+        'pwned.txt to be made',
+        () => existsSync(join(proj, 'pwned.txt')) || undefined,
         WAIT_MS,
       );
-      expect(existsSync(join(proj, 'pwned.txt'))).toBe(false);
-      const answered = (await home.events('touch')).filter(
-        (e) => e.type.startsWith('agent.approved') || e.type === 'agent.denied',
-      );
-      expect(answered).toEqual([]);
-      expect((await home.agent('touch')).stateSince).toBe(a.stateSince);
+      expect(await answers('touch')).toMatchObject([{ type: 'agent.approved', data: { via: 'cli' } }]);
+      await stop('touch');
+    },
+    WAIT_MS + 30_000,
+  );
+
+  it(
+    'a failed hook call decides nothing: `rm -rf build2` is neither denied nor run through it, its dialog shows',
+    async () => {
+      // Its hooks reach no daemon (`wtp hook` finds none under that WTP_HOME): every hook call fails.
+      await start('broken', ['-e', `WTP_HOME=${home.path('no-daemon-here')}`]);
+      await asks('broken');
+      expect(existsSync(join(proj, 'build2', 'keep.txt'))).toBe(true);
+      expect((await answers('broken')).filter((e) => e.data.channel === 'hook')).toEqual([]);
+      await stop('broken');
     },
     WAIT_MS + 30_000,
   );
@@ -177,8 +247,8 @@ async function staysForTheUser(home: TestHome, name: string, cols: number): Prom
     '--json',
   ]);
   expect(shown.doc.record.screen.cols).toBe(cols);
-  // The policy decides within milliseconds of the request; give it ample time to do anything.
-  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  // Checked once the rules decided on its dialog (through the hook, then on the screen).
+  expect(await screenPolicyDecided(home, name, 60_000)).toMatch(/left for the user/);
   const answered = (await home.events(name)).filter(
     (e) => e.type === 'agent.approved' || e.type === 'agent.denied',
   );
@@ -205,7 +275,7 @@ describe.each(WIDTHS)(
       // The headless backend gives each agent the config's width, as in the report.
       home = new TestHome({ WTP_BACKEND: 'headless', WTP_QWEN_BIN: qwenBinary() });
       dir = home.path('long');
-      api = await FakeOpenAIChat.start((req) => script(req, dir));
+      api = await FakeOpenAIChat.start((req) => script(req, dir, new Map()));
       home.writeConfig(
         `notifications:\n  enabled: false\nagents:\n  cols: ${cols}\napprovals:\n  allow: ["Bash(pytest*)", "Bash(npm test*)"]\n  deny: ["Bash(rm *)"]\n`,
       );
@@ -242,15 +312,26 @@ describe.each(WIDTHS)(
     );
 
     it.runIf(has('wrapped180'))(
-      'a long `npm test -- a*200` the rules allow, but the screen does not show it whole: not approved, it waits for the user',
+      'a long `npm test -- a*200` the rules allow is approved through the hook on its whole command, though the screen wraps it: no dialog',
       async () => {
-        await staysForTheUser(home, 'wrapped180', cols);
-        expect(existsSync(join(dir, 'long-ran.txt'))).toBe(false);
-        // The rules allow it, so the policy tried; the screen did not show it whole (Qwen Code wraps
-        // its title, and the row read as the command is not all of it): refused, nothing pressed.
-        const log = readFileSync(home.path('logs', 'daemon.log'), 'utf8');
-        expect(log).toMatch(/approval rule matched but the answer was refused/);
-        expect(log).toMatch(/DIALOG_NOT_WHOLE|DIALOG_CHANGED/);
+        await eventually(
+          'the long npm test to run',
+          () => existsSync(join(dir, 'long-ran.txt')) || undefined,
+          WAIT_MS,
+        );
+        const events = await home.events('wrapped180');
+        expect(events.filter((e) => e.type === 'agent.approved')).toMatchObject([
+          {
+            data: {
+              via: 'policy',
+              channel: 'hook',
+              rule: 'Bash(npm test*)',
+              about: longCommands(dir).wrapped,
+            },
+          },
+        ]);
+        const states = events.filter((e) => e.type === 'agent.stateChanged').map((e) => e.data.to);
+        expect(states).not.toContain('needs_permission');
       },
       WAIT_MS + 30_000,
     );

@@ -26,8 +26,12 @@ export interface MatrixRow {
   /** The actions the test presses on the real CLI (each followed by what it must cause). */
   actions: readonly MatrixAction[];
   always: AlwaysKind;
-  /** How approval rules decide this kind: the vendor's own decision hook, or the verified screen path. */
-  rules: 'hook' | 'native' | 'screen' | 'none';
+  /**
+   * How approval rules decide this kind: the vendor's own decision hook (`hook`), its hook for deny
+   * rules and the verified screen path for allow rules (`deny-hook`), the screen path alone, or
+   * nothing (the trust prompt). Per vendor: RULE_CHANNELS.
+   */
+  rules: 'hook' | 'deny-hook' | 'native' | 'screen' | 'none';
   /** The recorded dialog in test/fixtures/screens/ (its detector is checked by the corpus test). */
   screen: string;
   /** The e2e test file that proves the row. */
@@ -43,11 +47,83 @@ export interface MatrixGap {
   why: string;
 }
 
+/**
+ * How each vendor's approval rules decide its requests (issue 29): through a hook its CLI waits on
+ * (a decision channel: exact, no screen), or why not. Each channel's contract — what the pinned CLI
+ * does with the hook's allow, deny, silence, junk, failure and timeout — is proven headless by
+ * test/e2e/decision-hook-contracts.test.ts, and the rules through it by the vendor's policies test.
+ */
+export interface RuleChannel {
+  vendor: string;
+  /** The `rules` of the vendor's rows (the kinds its rules decide). */
+  rules: MatrixRow['rules'];
+  /** The hook events that carry a decision, and what they carry; null: none is used. */
+  hook: string | null;
+  /** Why this channel, or why none: what the pinned CLI does with the hook's answers and failures. */
+  why: string;
+  /** The e2e tests that prove it on the pinned CLI. */
+  tests: readonly string[];
+}
+
+const CONTRACTS = 'test/e2e/decision-hook-contracts.test.ts';
+
+export const RULE_CHANNELS: readonly RuleChannel[] = [
+  {
+    vendor: 'claude',
+    rules: 'hook',
+    hook: 'PermissionRequest: allow and deny',
+    why: 'it waits for the hook before it shows a dialog; allow runs the call, deny refuses it with the message for the model; no output or a failed call shows the dialog',
+    tests: ['test/e2e/claude-policies.test.ts'],
+  },
+  {
+    vendor: 'gemini',
+    rules: 'deny-hook',
+    hook: 'BeforeTool: deny only',
+    why: 'it runs the hook before every tool call (before its policy check, also for calls it runs unasked) and waits for it; `decision: "deny"` blocks the call with the reason for the model; it has no approving decision (`"allow"` goes on to its policy check and dialog), so allow rules answer the dialog on the screen; nothing, junk, a failure or a timeout go on as without the hook',
+    tests: [CONTRACTS, 'test/e2e/gemini-policies.test.ts'],
+  },
+  {
+    vendor: 'qwen',
+    rules: 'hook',
+    hook: 'PermissionRequest: allow and deny; PreToolUse: deny only',
+    why: 'PermissionRequest fires where it would show a dialog and waits for it: `decision.behavior` allow runs the call, deny refuses it with the message for the model; nothing, junk, a failure, exit 2 or a timeout show the dialog. PreToolUse fires before every call runs, also the unasked ones: a deny rule applies to those too (exit 2 there denies: the hook always exits 0)',
+    tests: [CONTRACTS, 'test/e2e/qwen-policies.test.ts'],
+  },
+  {
+    vendor: 'copilot',
+    rules: 'hook',
+    hook: 'permissionRequest: allow and deny',
+    why: 'it fires before its permission service (its rules, session approvals, the dialog) for every call that needs a permission, reads excepted, and waits: `behavior` allow runs the call, deny refuses it with the message for the model; nothing or a timeout show the dialog; output it cannot read or an exit other than 0 deny the call (the hook prints one JSON document or nothing and always exits 0). Its preToolUse was not used: an exit other than 0 there denies too, and its allow skips the permission service for calls that never needed one',
+    tests: [CONTRACTS, 'test/e2e/copilot-policies.test.ts'],
+  },
+  {
+    vendor: 'opencode',
+    rules: 'screen',
+    hook: null,
+    why: 'its plugin API declares `permission.ask` (status allow, deny or ask), but 1.18.33 never calls it: the binary has no call site, and a plugin’s permission.ask never ran while the asked command went on to its own flow (measured). Its `tool.execute.before` runs before the permission is asked, for every call, and a throw stops the call with its message to the model (measured): a deny-only channel like Gemini CLI’s, not wired into the wtp plugin yet',
+    tests: [CONTRACTS],
+  },
+  {
+    vendor: 'codex',
+    rules: 'screen',
+    hook: null,
+    why: '0.169.0 has a PermissionRequest hook that can allow or deny (quiet or invalid output goes on to its approval; exit 2 with a reason denies), but it runs only hooks the user trusted by their hash: `--dangerously-bypass-hook-trust` would also run every untrusted hook of the user and of the repository, and a trust entry for wtp’s own hook (`-c hooks.state."/<session-flags>/config.toml:permission_request:0:0".trusted_hash=…`) needs Codex’s hash of the hook’s definition, not verified here. Until then its dialogs are answered on the screen path',
+    tests: [],
+  },
+];
+
+/** A vendor's `rules` (RULE_CHANNELS), for its rows. */
+export function rulesOf(vendor: string): MatrixRow['rules'] {
+  const channel = RULE_CHANNELS.find((c) => c.vendor === vendor);
+  if (channel === undefined) throw new Error(`no rule channel recorded for ${vendor}`);
+  return channel.rules;
+}
+
 const CLAUDE_TEST = 'test/e2e/claude-dialogs.test.ts';
 const claude = (row: Omit<MatrixRow, 'vendor' | 'test' | 'rules'>): MatrixRow => ({
   vendor: 'claude',
   test: CLAUDE_TEST,
-  rules: 'hook',
+  rules: rulesOf('claude'),
   ...row,
 });
 

@@ -1,4 +1,10 @@
-import { GAPS, MATRIX, type AlwaysKind, type MatrixRow } from '../../test/support/dialog-matrix.js';
+import {
+  GAPS,
+  MATRIX,
+  RULE_CHANNELS,
+  type AlwaysKind,
+  type MatrixRow,
+} from '../../test/support/dialog-matrix.js';
 import { code, generatedNote, table, text } from './markdown.js';
 
 const PRODUCT: Record<string, string> = {
@@ -19,6 +25,7 @@ function alwaysCell(a: AlwaysKind): string {
 
 const RULES: Record<MatrixRow['rules'], string> = {
   hook: 'its decision hook',
+  'deny-hook': 'deny rules: its decision hook; allow rules: the verified screen path',
   native: 'the CLI itself (its own permission rules)',
   screen: 'the verified screen path',
   none: '—',
@@ -61,6 +68,18 @@ export function dialogMatrixReference(): string {
       ...(gaps.length > 0 ? ['', ...gaps] : []),
     ].join('\n');
   });
+  const channels = table(
+    ['CLI', 'rules decide through', 'hook', 'why', 'proven by'],
+    RULE_CHANNELS.map((c) => [
+      PRODUCT[c.vendor] ?? c.vendor,
+      RULES[c.rules],
+      c.hook === null ? 'none' : text(c.hook),
+      text(c.why),
+      c.tests.length === 0
+        ? '—'
+        : c.tests.map((t) => `[${t.replace(/^test\/e2e\//, '')}](../${t})`).join(', '),
+    ]),
+  );
   return `# The dialog matrix
 
 ${generatedNote('test/support/dialog-matrix.ts')}
@@ -77,6 +96,16 @@ refuse it (\`DIALOG_UNKNOWN\`), and the user's own keys (\`wtp send NAME --key �
 "Rules decide through" says how approval rules (\`approvals:\` in the config) answer that kind: the CLI's own
 permission rules, or the daemon's policy answerer through the verified screen path (the tool and its target as
 the dialog shows them). [docs/answers.md](answers.md) explains answering.
+
+## How approval rules decide, per CLI
+
+Where a CLI waits on a hook before it shows a permission dialog (or runs a tool), approval rules decide
+there — on the whole request the hook carries, before any dialog, with no screen to read — if the hook's
+contract allows it: a deny carried with its reason for the model, and nothing, junk, a failure, a timeout or
+a daemon that is down never approving (the dialog shows, for the screen path and the user). Each contract is
+measured on the pinned CLI.
+
+${channels}
 
 ${sections.join('\n\n')}
 `;

@@ -155,6 +155,13 @@ export interface PermissionModeSpec {
   askWith: string;
 }
 
+/** A vendor's decision hook (ProfileSpec.decisionHook). */
+export interface DecisionHook {
+  events: readonly string[];
+  request(body: Record<string, unknown>): { tool?: string; about?: string; complete?: boolean } | null;
+  respond(action: 'approve' | 'deny', message: string, event: string): Record<string, unknown> | null;
+}
+
 /**
  * What wezterm-parallel knows about an agent CLI (data, no I/O): the vendor-neutral contract.
  * Each profile's spec lives in its folder `src/vendors/<name>/` and reaches the core through a
@@ -223,16 +230,14 @@ export interface ProfileSpec {
    */
   broadFlags?: readonly (readonly string[])[];
   /**
-   * A hook its CLI waits on before it shows a permission dialog, through which approval rules decide
-   * exactly (HookDecider): the events that carry a decision, how the whole request is read from the
-   * hook's body (null: not one rules decide, e.g. a question), and the response that answers it.
-   * Without a decision the response is empty and the CLI shows its dialog.
+   * A hook its CLI waits on before it shows a permission dialog (or before it runs a tool), through
+   * which approval rules decide exactly (HookDecider): the events that carry a decision, how the
+   * whole request is read from the hook's body (null: not one rules decide, e.g. a question), and
+   * the response that answers it — null when that event cannot carry that action (Gemini CLI's
+   * BeforeTool can deny, not approve): then there is no decision there, and the CLI goes on as
+   * without one. Without a decision the response is empty and the CLI shows its dialog.
    */
-  decisionHook?: {
-    events: readonly string[];
-    request(body: Record<string, unknown>): { tool?: string; about?: string; complete?: boolean } | null;
-    respond(action: 'approve' | 'deny', message: string): Record<string, unknown>;
-  };
+  decisionHook?: DecisionHook;
   /**
    * The hook event its CLI sends for every permission dialog (Claude Code: `PermissionRequest`): a
    * dialog announced by another source without it means a hook call failed (HookWatch).

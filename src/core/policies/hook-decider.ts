@@ -1,5 +1,5 @@
 import type { Approvals } from '../../protocol/approval-schema.js';
-import type { ProfileSpec } from '../agents/profiles.js';
+import type { DecisionHook, ProfileSpec } from '../agents/profiles.js';
 import { agentEvent } from '../model/agent-event.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import type { AgentRegistry } from '../model/registry.js';
@@ -23,11 +23,13 @@ export interface HookDeciderDeps {
 
 /**
  * Approval rules decided through a vendor's decision hook (issue 29): a hook call its CLI waits on
- * before it shows a permission dialog (Claude Code's PermissionRequest) carries the whole request,
- * so the rules decide it exactly, with no screen to read; the answer goes back as the hook's
- * response, the decision is audited (`agent.approved` / `agent.denied` via `policy`, channel
- * `hook`, no keys). A request no rule decides gets no decision: the CLI shows its dialog to the
- * user, as it does when the hook call fails.
+ * before it shows a permission dialog (Claude Code's and Qwen Code's PermissionRequest, Copilot
+ * CLI's permissionRequest) or before it runs a tool (Gemini CLI's BeforeTool, deny only) carries
+ * the whole request, so the rules decide it exactly, with no screen to read; the answer goes back
+ * as the hook's response, the decision is audited (`agent.approved` / `agent.denied` via
+ * `policy`, channel `hook`, no keys). A request no rule decides (or one the event cannot answer
+ * that way) gets no decision: the CLI shows its dialog to the user, as it does when the hook call
+ * fails.
  */
 export class HookDecider {
   constructor(private readonly d: HookDeciderDeps) {}
@@ -62,7 +64,7 @@ export class HookDecider {
     event: string,
     asked: { tool?: string; about?: string; complete?: boolean },
     rules: ReturnType<typeof rulesFor>,
-    hook: NonNullable<ProfileSpec['decisionHook']>,
+    hook: DecisionHook,
   ): Promise<Record<string, unknown> | null> {
     const where = { agentId: agent.id, event, tool: asked.tool, about: asked.about?.slice(0, 200) };
     const decision = await decide(rules, asked, {
@@ -77,7 +79,21 @@ export class HookDecider {
     });
     if (decision === null || decision.action === null) {
       if (decision)
-        this.d.log.info({ ...where, reason: decision.reason }, 'no approval rule decides; the dialog shows');
+        this.d.log.info(
+          { ...where, reason: decision.reason },
+          'no approval rule decides; the CLI goes on (its dialog shows if it asks)',
+        );
+      return null;
+    }
+    const message = `${decision.action === 'approve' ? 'Allowed' : 'Denied'} by the approval rule ${decision.rule} (wezterm-parallel): ${decision.reason}`;
+    // An event that cannot carry this action (Gemini CLI's BeforeTool cannot approve): no decision
+    // here; its dialog, if it asks, is answered on the screen.
+    const response = hook.respond(decision.action, message.slice(0, 1_000), event);
+    if (response === null) {
+      this.d.log.info(
+        { ...where, rule: decision.rule, action: decision.action },
+        'the hook cannot carry this decision; the CLI goes on (its dialog is answered on the screen)',
+      );
       return null;
     }
     const base = {
@@ -98,7 +114,6 @@ export class HookDecider {
       { ...where, rule: decision.rule, action: decision.action },
       'decided by an approval rule through the hook',
     );
-    const message = `${decision.action === 'approve' ? 'Allowed' : 'Denied'} by the approval rule ${decision.rule} (wezterm-parallel): ${decision.reason}`;
-    return hook.respond(decision.action, message.slice(0, 1_000));
+    return response;
   }
 }

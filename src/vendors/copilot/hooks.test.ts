@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askedAbout } from '../../protocol/agent-words.js';
-import { readCopilotHook } from './hooks.js';
+import { COPILOT_DECISION_HOOK, readCopilotHook } from './hooks.js';
 
 /** Payloads as Copilot CLI 1.0.102 sent them to plugin hooks (offline run; long fields cut). */
 const SID = '105fca56-582a-4806-b6d9-782be947a6b8';
@@ -67,7 +66,8 @@ describe('readCopilotHook', () => {
       ['SessionStart', SID, null, null, null],
       ['UserPromptSubmit', SID, 'working', null, null],
       ['PreToolUse', SID, 'working', null, 'Bash'],
-      ['PermissionRequest', SID, 'needs_permission', 'permission', 'bash'],
+      // The decision hook: it fires for calls that then run unasked too, so it tells no wait.
+      ['PermissionRequest', SID, null, null, null],
       ['Notification', SID, 'needs_permission', 'permission', null],
       ['Notification', SID, 'needs_input', 'question', null],
       ['PostToolUse', SID, 'working', null, 'Bash'],
@@ -79,13 +79,19 @@ describe('readCopilotHook', () => {
     );
   });
 
-  it('a permission request: the tool and its command (camelCase toolInput), as askedAbout reads it back', () => {
-    const s = readCopilotHook(PAYLOADS.permission, 5).signal;
-    expect(s).toMatchObject({
-      evidence: 'hook PermissionRequest bash "touch x"',
-      request: { kind: 'permission', tool: 'bash', about: 'touch x' },
+  it('the permission request is the decision hook: the tool and its whole command (camelCase toolInput)', () => {
+    expect(COPILOT_DECISION_HOOK.request(PAYLOADS.permission)).toEqual({
+      tool: 'bash',
+      about: 'touch x',
+      complete: true,
     });
-    expect(askedAbout(s?.evidence)).toBe('touch x');
+    expect(COPILOT_DECISION_HOOK.respond('approve', 'why', 'PermissionRequest')).toEqual({
+      behavior: 'allow',
+    });
+    expect(COPILOT_DECISION_HOOK.respond('deny', 'why', 'PermissionRequest')).toEqual({
+      behavior: 'deny',
+      message: 'why',
+    });
     expect(readCopilotHook(PAYLOADS.permissionNote, 5).signal?.request).toEqual({ kind: 'permission' });
     expect(readCopilotHook(PAYLOADS.question, 5).signal?.request).toEqual({ kind: 'question' });
   });

@@ -1,6 +1,27 @@
-import type { HookReading } from '../../core/agents/profiles.js';
+import type { DecisionHook, HookReading } from '../../core/agents/profiles.js';
 import { hookSignals, str } from '../hook-signal.js';
-import { askedWords, permissionRequest } from '../tool-request.js';
+import { decisionRequest } from '../tool-request.js';
+
+/**
+ * Copilot CLI's permissionRequest hook as a decision channel (issue 29). 1.0.102 fires it before
+ * its permission service runs (its rules, session approvals, modes, the dialog) for every tool
+ * call that needs a permission — reads (`view`) excepted — and waits for it: `{"behavior":
+ * "allow"}` runs the call without a dialog, `{"behavior": "deny", "message"}` refuses it (the
+ * message goes to the model), no output or a timeout goes on to its own flow (the dialog). Output
+ * it cannot read and an exit status other than 0 deny the tool ("Permission request hook failed"):
+ * `wtp hook --decide` prints one whole JSON document or nothing and always exits 0. Its payload is
+ * the camelCase one (`hookName`, `toolName`, `toolInput`), whatever its key's case.
+ */
+export const COPILOT_DECISION_HOOK: DecisionHook = {
+  events: ['PermissionRequest'],
+  request(body) {
+    const tool = str(body.toolName) ?? str(body.tool_name);
+    if (tool === undefined || tool === 'ask_user') return null;
+    return decisionRequest(tool, body.toolInput ?? body.tool_input);
+  },
+  respond: (action, message) =>
+    action === 'approve' ? { behavior: 'allow' } : { behavior: 'deny', message },
+};
 
 /** An error Copilot reports for a model call that hit a rate or usage limit. */
 const LIMIT = /\b(?:429|rate[_ ]limit|usage[_ ]limit|quota|insufficient_quota)\b/i;
@@ -11,8 +32,9 @@ const LIMIT = /\b(?:429|rate[_ ]limit|usage[_ ]limit|quota|insufficient_quota)\b
  * (`hook_event_name`, `session_id`, `tool_name`); `permissionRequest` keeps the camelCase one
  * (`hookName: "permissionRequest"`, `sessionId`, `toolName`), whatever its key's case.
  * SessionStart (only at the first prompt) → the session id; UserPromptSubmit, PreToolUse,
- * PostToolUse(Failure) → working; permissionRequest and Notification(permission_prompt) →
- * needs_permission; Notification(elicitation_dialog) → needs_input; Stop → idle;
+ * PostToolUse(Failure) → working; permissionRequest (the decision hook) → nothing;
+ * Notification(permission_prompt) → needs_permission; Notification(elicitation_dialog) →
+ * needs_input; Stop → idle;
  * ErrorOccurred: while Copilot retries (`recoverable`) nothing, else a limit → needs_input
  * usage_limit and any other error → idle error. Seen: after a 429 every ErrorOccurred, the one
  * of the last retry included, said `recoverable: true`, and no Stop followed: the screen tells
@@ -31,11 +53,10 @@ export function readCopilotHook(body: Record<string, unknown>, at: number): Hook
     case 'PostToolUse':
     case 'PostToolUseFailure':
       return reading(sig('working', undefined, tool));
-    case 'PermissionRequest': {
-      // The request: the command or file of `toolInput` (`tool_input` in the PascalCase payload).
-      const request = permissionRequest(tool, body.toolInput ?? body.tool_input);
-      return reading(sig('needs_permission', 'permission', askedWords(request), { request }));
-    }
+    case 'PermissionRequest':
+      // The decision hook (COPILOT_DECISION_HOOK): it also fires for calls that then run unasked
+      // (a session's "don't ask again", a mode), so it tells no wait; Notification(permission_prompt) does.
+      return reading(null);
     case 'Notification': {
       const type = str(body.notification_type);
       const msg = str(body.message);

@@ -52,14 +52,14 @@ describe('FsProfileSetup (copilot)', () => {
       hooks: Record<string, { type: string; bash: string }[]>;
     };
     expect(doc.version).toBe(1);
-    expect(Object.keys(doc.hooks)).toEqual([...COPILOT_HOOK_EVENTS]);
-    for (const entries of Object.values(doc.hooks)) {
+    expect(Object.keys(doc.hooks)).toEqual([...COPILOT_HOOK_EVENTS, 'permissionRequest']);
+    const wtp = `'/usr/bin/node' '/app'\\''s dir/wtp.js' 'hook' '--agent' 'ag-1'`;
+    for (const [event, entries] of Object.entries(doc.hooks)) {
+      // permissionRequest carries an approval rule's decision (`--decide`, its stdout), with longer to answer.
       expect(entries).toEqual([
-        {
-          type: 'command',
-          bash: `'/usr/bin/node' '/app'\\''s dir/wtp.js' 'hook' '--agent' 'ag-1' || true`,
-          timeoutSec: 10,
-        },
+        event === 'permissionRequest'
+          ? { type: 'command', bash: `${wtp} --decide 2>/dev/null || true`, timeoutSec: 30 }
+          : { type: 'command', bash: `${wtp} || true`, timeoutSec: 10 },
       ]);
     }
     expect(statSync(join(dir, 'hooks.json')).mode & 0o777).toBe(0o600);

@@ -11,10 +11,10 @@ import { copilotArgsMode, copilotEnvMode, copilotSettingsMode } from './modes.js
 
 /**
  * The hook events that carry state, by the PascalCase names that give the VS Code-compatible
- * payload with `hook_event_name` (camelCase payloads carry no event name). Not the deciding ones:
- * a PreToolUse or PermissionRequest hook that errors DENIES the tool (seen with 1.0.102: "Denied
- * by preToolUse hook … (hook errored)"), and PermissionRequest's payload has no event name;
- * Notification(permission_prompt) tells the dialog instead. SessionEnd is left to the process exit.
+ * payload with `hook_event_name` (camelCase payloads carry no event name). Not PreToolUse: a
+ * preToolUse hook that exits other than 0 DENIES the tool (seen with 1.0.102: "Denied by
+ * preToolUse hook … (hook errored)"); permissionRequest is the decision hook (copilotHooks).
+ * Notification(permission_prompt) tells the dialog. SessionEnd is left to the process exit.
  */
 export const COPILOT_HOOK_EVENTS = [
   'SessionStart',
@@ -39,9 +39,19 @@ const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
  * as failed. Command hooks only: Copilot's `type: "http"` hooks were not run here.
  */
 export function copilotHooks(t: HookEndpoints): Record<string, unknown> {
-  const bash = `${[t.command.command, ...t.command.args].map(shellWord).join(' ')} || true`;
-  const handler = { type: 'command', bash, timeoutSec: 10 };
-  return { version: 1, hooks: Object.fromEntries(COPILOT_HOOK_EVENTS.map((e) => [e, [handler]])) };
+  const wtp = [t.command.command, ...t.command.args].map(shellWord).join(' ');
+  const handler = { type: 'command', bash: `${wtp} || true`, timeoutSec: 10 };
+  // The decision hook (hooks.ts COPILOT_DECISION_HOOK): `wtp hook --decide` prints one JSON
+  // decision or nothing (Copilot denies on output it cannot read or an exit other than 0) and
+  // always exits 0; it gives up before Copilot's limit (a timeout is no decision: the dialog).
+  const deciding = { type: 'command', bash: `${wtp} --decide 2>/dev/null || true`, timeoutSec: 30 };
+  return {
+    version: 1,
+    hooks: {
+      ...Object.fromEntries(COPILOT_HOOK_EVENTS.map((e) => [e, [handler]])),
+      permissionRequest: [deciding],
+    },
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { VendorDefinition } from '../vendor.js';
 import { copilotPermissions } from './modes.js';
 import { COPILOT_RULES } from './detectors.js';
-import { readCopilotHook } from './hooks.js';
+import { COPILOT_DECISION_HOOK, readCopilotHook } from './hooks.js';
 
 /**
  * GitHub Copilot CLI (run offline here with a bring-your-own provider: COPILOT_OFFLINE=true,
@@ -51,5 +51,8 @@ export const vendor: VendorDefinition = {
     permissionModes: ['interactive', 'plan', 'autopilot'],
     permissions: copilotPermissions,
     readHook: readCopilotHook,
+    // Rules decide its permissionRequest hook before any dialog (the hook's `wtp hook --decide`);
+    // a dialog that shows anyway (the hook failed) is left to the screen path and the user.
+    decisionHook: COPILOT_DECISION_HOOK,
   },
 };

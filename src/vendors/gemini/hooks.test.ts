@@ -89,7 +89,7 @@ describe('readGeminiHook', () => {
       state: 'needs_permission',
       reason: 'permission',
       evidence: 'hook Notification ToolPermission "touch out.txt"',
-      request: { kind: 'permission', about: 'touch out.txt' },
+      request: { kind: 'permission', tool: 'run_shell_command', about: 'touch out.txt', complete: true },
     });
     expect(read(PAYLOADS.question).signal).toMatchObject({
       state: 'needs_input',
@@ -144,6 +144,17 @@ describe('readGeminiHook', () => {
     });
   });
 
+  it('the tool of a dialog, told by its type and title (the details name none but an MCP tool)', () => {
+    const tool = (details: Record<string, unknown>) =>
+      read({ ...PAYLOADS.permission, details }).signal?.request?.tool;
+    expect(tool({ type: 'edit', title: 'Confirm Edit: src/a.ts', filePath: '/w/src/a.ts' })).toBe('replace');
+    expect(tool({ type: 'edit', title: 'Confirm Write: a.txt', filePath: '/w/a.txt' })).toBe('write_file');
+    expect(tool({ type: 'mcp', title: 'x', serverName: 's', toolName: 'do_it' })).toBe('do_it');
+    // Not the shell tool's dialog (a slash command's expansion), or a title it does not know: no tool.
+    expect(tool({ type: 'exec', title: 'Confirm Shell Expansion', command: 'ls' })).toBeUndefined();
+    expect(tool({ type: 'edit', title: 'Edit', filePath: '/w/a.txt' })).toBeUndefined();
+  });
+
   it('dates a signal when Gemini fired the hook (a late call is not newer than the screen); else on receipt', () => {
     expect(read(PAYLOADS.prompt).signal?.at).toBe(Date.parse('2026-11-23T17:41:20.385Z'));
     expect(read({ ...PAYLOADS.prompt, timestamp: 'soon' }).signal?.at).toBe(RECEIVED);
@@ -190,9 +201,16 @@ describe('geminiHookReader: the tool a dialog asks for, from the BeforeTool hook
 
   it('names none when the last BeforeTool is of another kind or another session', () => {
     const read = geminiHookReader();
+    // A dialog whose title does not tell its tool (a slash command's shell expansion is `exec` too).
+    const untitled = {
+      ...PAYLOADS.permission,
+      details: { ...PAYLOADS.permission.details, title: 'Confirm Shell Expansion' },
+    };
     read(before('web_fetch'), RECEIVED);
-    expect(read(PAYLOADS.permission, RECEIVED).signal?.request?.tool).toBeUndefined();
+    expect(read(untitled, RECEIVED).signal?.request?.tool).toBeUndefined();
     read({ ...before('run_shell_command'), session_id: 'another' }, RECEIVED);
-    expect(read(PAYLOADS.permission, RECEIVED).signal?.request?.tool).toBeUndefined();
+    expect(read(untitled, RECEIVED).signal?.request?.tool).toBeUndefined();
+    // The title tells the shell's own dialog, whatever came before it.
+    expect(read(PAYLOADS.permission, RECEIVED).signal?.request?.tool).toBe('run_shell_command');
   });
 });

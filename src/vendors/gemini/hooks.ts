@@ -1,6 +1,41 @@
-import type { HookReading } from '../../core/agents/profiles.js';
+import type { DecisionHook, HookReading } from '../../core/agents/profiles.js';
 import { hookSignals, str } from '../hook-signal.js';
-import { aboutFields } from '../tool-request.js';
+import { aboutFields, decisionRequest } from '../tool-request.js';
+
+/**
+ * Gemini CLI's BeforeTool hook as a decision channel (issue 29), deny only. 0.61.0 runs it before
+ * every tool call — before its policy check and any dialog, also for a call its mode or policy
+ * would run unasked — and waits for it (hook-utils.ts evaluateBeforeToolHook). Its `decision:
+ * "deny"` blocks the call ("Tool execution blocked: <reason>" goes to the model as the tool's
+ * error) and no dialog shows; there is no approving decision (`"allow"` only goes on to the policy
+ * check, and its dialog), so an allow rule's approval is not carried here: the dialog shows and
+ * the policy answerer answers it on the screen. No output, an unreadable one, a timeout or a
+ * failed hook go on as without the hook. `ask_user` (a question) is not for rules.
+ */
+export const GEMINI_DECISION_HOOK: DecisionHook = {
+  events: ['BeforeTool'],
+  request(body) {
+    const tool = str(body.tool_name);
+    if (tool === undefined || tool === 'ask_user') return null;
+    return decisionRequest(tool, body.tool_input);
+  },
+  respond: (action, message) => (action === 'deny' ? { decision: 'deny', reason: message } : null),
+};
+
+/**
+ * The tool a permission notification is for: 0.61.0's details name no tool but an MCP one's
+ * (`toolName`), so it is told by the dialog's type and title, as its tools set them (the shell's
+ * "Confirm Shell Command", replace's "Confirm Edit: …", write_file's "Confirm Write: …"); any
+ * other is left unnamed, and no rule that names a tool decides it.
+ */
+function dialogTool(details: Record<string, unknown>): string | undefined {
+  const title = str(details.title) ?? '';
+  if (details.type === 'mcp') return str(details.toolName);
+  if (details.type === 'exec' && title === 'Confirm Shell Command') return 'run_shell_command';
+  if (details.type === 'edit' && title.startsWith('Confirm Edit: ')) return 'replace';
+  if (details.type === 'edit' && title.startsWith('Confirm Write: ')) return 'write_file';
+  return undefined;
+}
 
 /** Sessions whose last BeforeTool is remembered (the oldest is forgotten first). */
 const SESSIONS_KEPT = 256;
@@ -99,7 +134,7 @@ export function readGeminiHook(body: Record<string, unknown>, received: number):
       const named = str(details.command) ?? str(details.filePath) ?? str(details.fileName);
       const about = named ?? str(urls[0]);
       const diff = str(details.fileDiff)?.slice(0, 8_000);
-      const tool = str(details.toolName);
+      const tool = dialogTool(details);
       const request = {
         kind: 'permission' as const,
         ...(tool === undefined ? {} : { tool }),

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,7 +52,9 @@ describe('FsProfileSetup (gemini)', () => {
       'notify-send done',
       "'/usr/bin/node' '/app/wtp.js' 'hook' '--agent' 'ag-1' >/dev/null 2>&1 || true",
     ]);
-    expect(s.hooks.BeforeTool?.[0]?.hooks[0]).toMatchObject({ type: 'command', timeout: 10000 });
+    expect(s.hooks.AfterTool?.[0]?.hooks[0]).toMatchObject({ type: 'command', timeout: 10000 });
+    // The decision hook waits longer: a late decision is a lost one.
+    expect(s.hooks.BeforeTool?.[0]?.hooks[0]).toMatchObject({ type: 'command', timeout: 30000 });
     expect(statSync(join(w.agentHome, '.gemini', 'settings.json')).mode & 0o777).toBe(0o600);
     for (const name of ['oauth_creds.json', 'tmp']) {
       expect(lstatSync(join(w.agentHome, '.gemini', name)).isSymbolicLink()).toBe(true);
@@ -64,9 +66,19 @@ describe('FsProfileSetup (gemini)', () => {
   it('the hook command says nothing and exits 0 even when wtp fails (Gemini reads output as a decision)', async () => {
     const w = geminiWorld(['/bin/sh', '-c', 'echo denied; echo oops >&2; exit 2', 'sh']);
     await w.setup.prepare(w.agent);
-    const command = w.settings().hooks.BeforeTool?.[0]?.hooks[0]?.command ?? '';
+    const command = w.settings().hooks.AfterTool?.[0]?.hooks[0]?.command ?? '';
     const out = execFileSync('/bin/bash', ['-c', command], { input: '{}', encoding: 'utf8' });
     expect(out).toBe('');
+  });
+
+  it('BeforeTool is the decision hook: `wtp hook --decide`, its stdout kept (the decision), stderr dropped, exit 0', async () => {
+    const w = geminiWorld(['/bin/sh', '-c', 'echo "$@"; echo oops >&2; exit 2', 'sh']);
+    await w.setup.prepare(w.agent);
+    const command = w.settings().hooks.BeforeTool?.[0]?.hooks[0]?.command ?? '';
+    const r = spawnSync('/bin/bash', ['-c', command], { input: '{}', encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('hook --agent ag-1 --decide\n');
+    expect(r.stderr).toBe('');
   });
 
   it("a fork (GEMINI_CLI_HOME of another agent) mirrors the user's home, with only its own hooks", async () => {

@@ -37,6 +37,12 @@ const HOOK_NAME = 'wtp-state';
  */
 const HOOK_TIMEOUT_MS = 10_000;
 
+/**
+ * The decision hook's limit (ms): longer, since the agent waits on it as it would on its dialog,
+ * and a decision that comes late is lost (the dialog shows). `wtp hook --decide` gives up first.
+ */
+const DECIDE_TIMEOUT_MS = 30_000;
+
 /** A word for the POSIX shell, single-quoted (Gemini runs a command hook with `bash -c`). */
 const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -44,12 +50,23 @@ const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
  * Our hooks in Gemini's settings form: `wtp hook --agent ID` (posts stdin to the daemon's socket)
  * for every state-carrying event. Its output goes nowhere and it always exits 0: Gemini reads a
  * hook's stdout/stderr as a decision (plain text with exit 2 or more DENIES a tool, with exit 0
- * it is shown as a system message), so a daemon that is down or slow must say nothing.
+ * it is shown as a system message), so a daemon that is down or slow must say nothing. BeforeTool
+ * is the decision hook (hooks.ts GEMINI_DECISION_HOOK): `wtp hook --decide` prints a deny rule's
+ * decision (JSON) or nothing, and exits 0 whatever happens; its stderr goes nowhere.
  */
 export function geminiHooks(t: HookEndpoints): Record<string, unknown[]> {
-  const command = `${[t.command.command, ...t.command.args].map(shellWord).join(' ')} >/dev/null 2>&1 || true`;
-  const handler = { type: 'command', name: HOOK_NAME, command, timeout: HOOK_TIMEOUT_MS };
-  return Object.fromEntries(GEMINI_HOOK_EVENTS.map((e) => [e, [{ hooks: [handler] }]]));
+  const wtp = [t.command.command, ...t.command.args].map(shellWord).join(' ');
+  const handler = (command: string, timeout: number) => ({
+    type: 'command',
+    name: HOOK_NAME,
+    command,
+    timeout,
+  });
+  const state = handler(`${wtp} >/dev/null 2>&1 || true`, HOOK_TIMEOUT_MS);
+  const deciding = handler(`${wtp} --decide 2>/dev/null || true`, DECIDE_TIMEOUT_MS);
+  return Object.fromEntries(
+    GEMINI_HOOK_EVENTS.map((e) => [e, [{ hooks: [e === 'BeforeTool' ? deciding : state] }]]),
+  );
 }
 
 /**

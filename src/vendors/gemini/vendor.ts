@@ -1,7 +1,7 @@
 import type { VendorDefinition } from '../vendor.js';
 import { geminiPermissions } from './modes.js';
 import { GEMINI_RULES } from './detectors.js';
-import { geminiHookReader } from './hooks.js';
+import { GEMINI_DECISION_HOOK, geminiHookReader } from './hooks.js';
 
 /**
  * Gemini CLI 0.61.0 (/work/shared/research/vendor-clis.md §3): settings-file command hooks from
@@ -65,5 +65,8 @@ export const vendor: VendorDefinition = {
     permissionModes: ['default', 'auto_edit', 'plan', 'yolo'],
     permissions: geminiPermissions,
     readHook: geminiHookReader(),
+    // Deny rules decide its BeforeTool hook (no dialog shows); allow rules answer its dialog on the
+    // screen (the hook cannot approve).
+    decisionHook: GEMINI_DECISION_HOOK,
   },
 };

@@ -1,9 +1,53 @@
-import type { HookReading } from '../../core/agents/profiles.js';
+import type { DecisionHook, HookReading } from '../../core/agents/profiles.js';
 import { hookSignals, stopFailureSignal, str } from '../hook-signal.js';
-import { askedWords, permissionRequest, questionRequest } from '../tool-request.js';
+import { askedWords, decisionRequest, permissionRequest, questionRequest } from '../tool-request.js';
 
 /** The tool Qwen Code asks the user a question with (it goes through the permission path). */
 const QUESTION_TOOL = 'ask_user_question';
+
+/**
+ * Tools whose dialog Qwen Code 0.24.4 keeps for the user (`requiresUserInteraction`): a hook's
+ * "allow" is ignored there, so rules leave them alone.
+ */
+const USER_ONLY_TOOLS = new Set([QUESTION_TOOL, 'exit_plan_mode', 'propose_goal']);
+
+/**
+ * Qwen Code's decision hooks (issue 29). PermissionRequest: 0.24.4 fires it where it would show a
+ * dialog (after its own rules and mode let the call through unasked or not) and waits for it;
+ * `hookSpecificOutput.decision` `{behavior: "allow"}` runs the call without a dialog, `{behavior:
+ * "deny", message}` refuses it (the message is the tool's error the model gets), and no output, an
+ * unreadable one, a timeout or a failed hook (`hasDecision: false`) show the dialog. PreToolUse: it
+ * fires before every call runs (after any dialog, also for calls that never ask); only a deny is
+ * carried there (`permissionDecision: "deny"`, its reason to the model): a deny rule applies to
+ * calls its mode runs unasked too. The questions and plan exits (USER_ONLY_TOOLS) are not for rules.
+ */
+export const QWEN_DECISION_HOOK: DecisionHook = {
+  events: ['PermissionRequest', 'PreToolUse'],
+  request(body) {
+    const tool = str(body.tool_name);
+    if (tool === undefined || USER_ONLY_TOOLS.has(tool)) return null;
+    return decisionRequest(tool, body.tool_input);
+  },
+  respond(action, message, event) {
+    if (event === 'PreToolUse') {
+      return action === 'deny'
+        ? {
+            hookSpecificOutput: {
+              hookEventName: 'PreToolUse',
+              permissionDecision: 'deny',
+              permissionDecisionReason: message,
+            },
+          }
+        : null;
+    }
+    return {
+      hookSpecificOutput: {
+        hookEventName: 'PermissionRequest',
+        decision: action === 'approve' ? { behavior: 'allow' } : { behavior: 'deny', message },
+      },
+    };
+  },
+};
 
 /** Sessions whose last hook event is remembered (the oldest is forgotten first). */
 const SESSIONS_KEPT = 256;

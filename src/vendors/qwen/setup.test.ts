@@ -31,16 +31,19 @@ describe('FsProfileSetup (qwen)', () => {
     });
     const doc = JSON.parse(readFileSync(file, 'utf8')) as Doc;
     expect(Object.keys(doc.hooks)).toEqual([...QWEN_HOOK_EVENTS]);
-    for (const entries of Object.values(doc.hooks)) {
+    const wtp = `'/usr/bin/node' '/app'\\''s dir/wtp.js' 'hook' '--agent' 'ag-1'`;
+    for (const [event, entries] of Object.entries(doc.hooks)) {
+      // PermissionRequest and PreToolUse carry an approval rule's decision (`--decide`, its stdout).
+      const deciding = event === 'PermissionRequest' || event === 'PreToolUse';
       expect(entries).toEqual([
         {
           matcher: '',
           hooks: [
             {
               type: 'command',
-              command: `'/usr/bin/node' '/app'\\''s dir/wtp.js' 'hook' '--agent' 'ag-1' || true`,
+              command: deciding ? `${wtp} --decide 2>/dev/null || true` : `${wtp} || true`,
               name: 'wtp-state',
-              timeout: 10,
+              timeout: deciding ? 30 : 10,
             },
           ],
         },
@@ -85,7 +88,7 @@ describe('FsProfileSetup (qwen)', () => {
     });
   });
 
-  it('the hook command exits 0 even when `wtp hook` exits 2 (Qwen Code reads 2 as "deny the tool")', () => {
+  it('the hook commands exit 0 even when `wtp hook` exits 2 (Qwen Code reads 2 as "deny the tool")', () => {
     const w = world(VERSION);
     const fails = join(w.root, 'fails');
     writeFileSync(fails, '#!/bin/sh\necho "error: bad input" >&2\nexit 2\n', { mode: 0o755 });
@@ -94,9 +97,11 @@ describe('FsProfileSetup (qwen)', () => {
     );
     return setup.prepare({ ...w.agent, profile: 'qwen' as const }).then((got) => {
       const doc = JSON.parse(readFileSync(got.profileEnv?.[DEFAULTS_VAR] ?? '', 'utf8')) as Doc;
-      const command = doc.hooks.PreToolUse?.[0]?.hooks[0]?.command ?? '';
-      const out = execFileSync('bash', ['-c', command], { input: '{}', stdio: ['pipe', 'pipe', 'ignore'] });
-      expect(out.toString()).toBe('');
+      for (const event of ['Stop', 'PreToolUse', 'PermissionRequest']) {
+        const command = doc.hooks[event]?.[0]?.hooks[0]?.command ?? '';
+        const out = execFileSync('bash', ['-c', command], { input: '{}', stdio: ['pipe', 'pipe', 'ignore'] });
+        expect(out.toString()).toBe('');
+      }
     });
   });
 });

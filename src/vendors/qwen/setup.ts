@@ -23,6 +23,9 @@ export const QWEN_HOOK_EVENTS = [
 export const DEFAULTS_VAR = 'QWEN_CODE_SYSTEM_DEFAULTS_PATH';
 const FILE = 'qwen-system-defaults.json';
 
+/** The events whose hook carries an approval rule's decision (hooks.ts QWEN_DECISION_HOOK). */
+const DECIDING = new Set<string>(['PermissionRequest', 'PreToolUse']);
+
 /** A word for the POSIX shell, single-quoted (a Qwen Code command hook is one shell string). */
 const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -35,9 +38,21 @@ const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
  * hooks only: its http hooks refuse private addresses unless the user's own settings allow them.
  */
 export function qwenHooks(t: HookEndpoints): Record<string, unknown[]> {
-  const command = `${[t.command.command, ...t.command.args].map(shellWord).join(' ')} || true`;
-  const hook = { type: 'command', command, name: 'wtp-state', timeout: 10 };
-  return Object.fromEntries(QWEN_HOOK_EVENTS.map((e) => [e, [{ matcher: '', hooks: [hook] }]]));
+  const wtp = [t.command.command, ...t.command.args].map(shellWord).join(' ');
+  const hook = (command: string, timeout: number) => ({
+    type: 'command',
+    command,
+    name: 'wtp-state',
+    timeout,
+  });
+  const state = hook(`${wtp} || true`, 10);
+  // The decision hooks (hooks.ts QWEN_DECISION_HOOK): `wtp hook --decide` prints a rule's decision
+  // (JSON) or nothing and exits 0 whatever happens; its stderr (a failure's note) goes nowhere. It
+  // may take longer (s): the agent waits on it as on its dialog, and a late decision is lost.
+  const deciding = hook(`${wtp} --decide 2>/dev/null || true`, 30);
+  return Object.fromEntries(
+    QWEN_HOOK_EVENTS.map((e) => [e, [{ matcher: '', hooks: [DECIDING.has(e) ? deciding : state] }]]),
+  );
 }
 
 /** Where Qwen Code reads its system defaults when the variable is not set (its getSystemDefaultsPath). */

@@ -1,7 +1,7 @@
 import type { VendorDefinition } from '../vendor.js';
 import { qwenPermissions } from './modes.js';
 import { QWEN_RULES } from './detectors.js';
-import { qwenHookReader } from './hooks.js';
+import { QWEN_DECISION_HOOK, qwenHookReader } from './hooks.js';
 
 /**
  * Qwen Code (run offline here against a Chat Completions fake): command hooks from a per-agent
@@ -60,5 +60,8 @@ export const vendor: VendorDefinition = {
     permissionModes: ['default', 'plan', 'auto-edit', 'auto', 'yolo'],
     permissions: qwenPermissions,
     readHook: qwenHookReader(),
+    // Rules decide its PermissionRequest hook before a dialog shows (deny rules also its PreToolUse,
+    // for calls that never ask); a dialog that shows anyway (the hook failed) is answered on the screen.
+    decisionHook: QWEN_DECISION_HOOK,
   },
 };
