@@ -248,6 +248,12 @@ export const OTHER_ENV_VARS: readonly EnvVarSpec[] = [
     default: '`/etc/gemini-cli/settings.json`',
   },
   {
+    name: 'GEMINI_CLI_TRUSTED_FOLDERS_PATH',
+    meaning:
+      "Gemini CLI's trusted-folders file, read from the agent's environment: a folder it marks `DO_NOT_TRUST` is never pre-trusted (no `--skip-trust`; that choice is kept).",
+    default: '`~/.gemini/trustedFolders.json`',
+  },
+  {
     name: 'QWEN_HOME',
     meaning:
       "Qwen Code's user folder, read from the agent's environment: its `settings.json` is read for the agent's permission mode (`tools.approvalMode`).",
