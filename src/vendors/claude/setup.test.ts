@@ -35,6 +35,8 @@ describe('FsProfileSetup (claude)', () => {
       headers: { Authorization: 'Bearer token-for-ag-1' },
       timeout: 5,
     });
+    // The decision hook (over http too) waits as long as the command form's.
+    expect(settings.hooks.PermissionRequest?.[0]?.hooks[0]).toMatchObject({ type: 'http', timeout: 30 });
     const state = JSON.parse(readFileSync(join(w.home, '.claude.json'), 'utf8')) as Record<string, unknown>;
     expect(state).toEqual({ projects: { [w.agent.cwd]: { hasTrustDialogAccepted: true } } });
   });
@@ -126,7 +128,7 @@ describe('FsProfileSetup (claude)', () => {
         type: 'command',
         command: '/usr/bin/node',
         args: ['/app/bin/wtp.js', 'hook', '--agent', 'ag-1', '--decide'],
-        timeout: 10,
+        timeout: 30, // longer than --decide's own 20 s wait: an audited answer is never one it gave up on
       });
     }
     // `http` forces http hooks for a version not verified here.

@@ -43,6 +43,9 @@ const HTTP_HOOKS_VERIFIED = [2, 1, 330];
 
 const SETTINGS_FILE = 'claude-settings.json';
 
+/** Seconds Claude Code waits for its PermissionRequest hook (the rule's decision), as the other CLIs' setups give. */
+const DECISION_HOOK_TIMEOUT_S = 30;
+
 /**
  * The per-agent `--settings` document: our hooks for every state-carrying event, added on top of
  * the user's own settings (Claude Code merges hooks across levels; nothing of the user's is
@@ -52,16 +55,22 @@ const SETTINGS_FILE = 'claude-settings.json';
 export function claudeSettings(t: HookEndpoints, rules?: RuleSet): Record<string, unknown> {
   const command = { type: 'command', ...t.command, async: true, timeout: 10 };
   // The decision hook waits for its answer (an approval rule's, printed by `wtp hook --decide`, which
-  // always exits 0: a failure shows the dialog, never denies).
+  // always exits 0: a failure shows the dialog, never denies). Its time is longer than `--decide`'s own
+  // wait (20 s), so an answer the daemon gave and audited is never one Claude Code stopped waiting for.
   const deciding = {
     type: 'command',
     command: t.command.command,
     args: [...t.command.args, '--decide'],
-    timeout: 10,
+    timeout: DECISION_HOOK_TIMEOUT_S,
   };
   const handler = (event: string): Record<string, unknown> =>
     t.http && !COMMAND_ONLY.includes(event)
-      ? { type: 'http', url: t.http.url, headers: { Authorization: `Bearer ${t.http.token}` }, timeout: 5 }
+      ? {
+          type: 'http',
+          url: t.http.url,
+          headers: { Authorization: `Bearer ${t.http.token}` },
+          timeout: event === 'PermissionRequest' ? DECISION_HOOK_TIMEOUT_S : 5,
+        }
       : event === 'PermissionRequest'
         ? deciding
         : command;
