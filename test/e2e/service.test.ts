@@ -124,4 +124,29 @@ describe('wtp service (Linux: a systemd user unit)', () => {
     expect(existsSync(unit)).toBe(false);
     expect((await home.run(['service', 'uninstall'])).stdout).toContain('no service was installed');
   });
+
+  it("carries the daemon's settings; the fleet URL only in a 0600 environment file, taken away with the unit", async () => {
+    const url = "postgres://wtp_m1:s3cret$HOME'%@db.example/fleet";
+    const config = home.path('my config $HOME.yaml');
+    const settings = { WTP_API_PORT: '7599', WTP_CONFIG: config, WTP_FLEET_URL: url };
+    Object.assign(home.env, settings);
+    try {
+      const r = await home.run(['service', 'install']);
+      expect(r.code, r.stderr).toBe(0);
+    } finally {
+      for (const k of Object.keys(settings)) delete home.env[k];
+    }
+    const text = readFileSync(unit, 'utf8');
+    expect(text).toContain('Environment="WTP_API_PORT=7599"');
+    // `$` kept as it is in Environment= (systemd gives it no meaning there).
+    expect(text).toContain(`Environment="WTP_CONFIG=${config}"`);
+    expect(text).not.toContain('s3cret');
+    const envFile = (/^EnvironmentFile=(.*)$/m.exec(text)?.[1] ?? '').replace(/%%/g, '%');
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(envFile, 'utf8')).toContain(
+      `WTP_FLEET_URL="postgres://wtp_m1:s3cret\\$HOME'%@db.example/fleet"`,
+    );
+    expect((await home.run(['service', 'uninstall'])).code).toBe(0);
+    expect(existsSync(envFile)).toBe(false);
+  });
 });

@@ -1,14 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
 import type { CliContext } from '../context.js';
 import { runAction } from '../run-action.js';
+import { ENV_VARS } from '../../../config/env.js';
+import { agentBinVar as binVar } from '../../../protocol/constants.js';
 import {
   LAUNCHD_LABEL,
   launchdPlist,
   SYSTEMD_UNIT,
+  systemdEnvFile,
   systemdUnit,
   type ServiceSpec,
 } from '../service/service-files.js';
@@ -19,6 +22,10 @@ interface Target {
   manager: Manager;
   file: string;
   content: string;
+  /** The file's mode: 0600 when it holds a secret (launchd), else 0644. */
+  mode: number;
+  /** systemd's EnvironmentFile (0600), when there are secret settings. */
+  envFile: { path: string; content: string } | null;
   /** What `systemctl`/`launchctl` is asked for each action. */
   install: string[][];
   uninstall: string[][];
@@ -26,14 +33,40 @@ interface Target {
   active: string[];
 }
 
+/**
+ * The daemon's settings as `wtp service install` found them, for the service to start with: where it
+ * keeps its state and reads its config, its port, log level, backend, machine name and agent CLIs
+ * (issue 30: a unit with PATH and WTP_HOME alone started another daemon than the user's). Paths are
+ * made absolute: a service starts in another folder.
+ */
+function daemonEnv(ctx: CliContext): { env: Record<string, string>; secretEnv: Record<string, string> } {
+  const e = ctx.env;
+  const abs = (v: string | undefined) => (v === undefined ? undefined : resolve(v));
+  const settings: [string, string | undefined][] = [
+    ['PATH', e.path ?? '/usr/bin:/bin'],
+    [ENV_VARS.home.name, abs(e.home)],
+    [ENV_VARS.xdgConfigHome.name, abs(e.xdgConfigHome)],
+    [ENV_VARS.xdgStateHome.name, abs(e.xdgStateHome)],
+    [ENV_VARS.configFile.name, abs(e.configFile)],
+    [ENV_VARS.apiPort.name, e.apiPort],
+    [ENV_VARS.logLevel.name, e.logLevel],
+    [ENV_VARS.backend.name, e.backend],
+    [ENV_VARS.processInspector.name, e.processInspector],
+    [ENV_VARS.machine.name, e.machine],
+    ...Object.entries(e.agentBinaries).map(([p, v]): [string, string] => [binVar(p), v]),
+  ];
+  const env = Object.fromEntries(settings.filter((kv): kv is [string, string] => kv[1] !== undefined));
+  // The fleet URL holds its role's password: kept out of the unit file.
+  const secretEnv = e.fleetUrl === undefined ? {} : { [ENV_VARS.fleetUrl.name]: e.fleetUrl };
+  return { env, secretEnv };
+}
+
 function target(ctx: CliContext): Target {
   const spec: ServiceSpec = {
     node: ctx.deps.nodePath,
     entry: ctx.deps.entry,
-    env: {
-      PATH: ctx.env.path ?? '/usr/bin:/bin',
-      ...(ctx.env.home ? { WTP_HOME: resolve(ctx.env.home) } : {}),
-    },
+    ...daemonEnv(ctx),
+    envFile: join(ctx.paths.stateDir, 'service.env'),
     logFile: join(ctx.paths.logDir, 'service.log'),
   };
   if (process.platform === 'darwin') {
@@ -43,6 +76,9 @@ function target(ctx: CliContext): Target {
       manager: 'launchd',
       file,
       content: launchdPlist(spec),
+      // launchd has no environment file: a plist with the fleet URL is the user's alone.
+      mode: Object.keys(spec.secretEnv).length > 0 ? 0o600 : 0o644,
+      envFile: null,
       install: [['launchctl', 'bootstrap', domain, file]],
       uninstall: [['launchctl', 'bootout', `${domain}/${LAUNCHD_LABEL}`]],
       enabled: null,
@@ -60,6 +96,9 @@ function target(ctx: CliContext): Target {
     manager: 'systemd',
     file: join(config, 'systemd', 'user', SYSTEMD_UNIT),
     content: systemdUnit(spec),
+    mode: 0o644,
+    envFile:
+      Object.keys(spec.secretEnv).length > 0 ? { path: spec.envFile, content: systemdEnvFile(spec) } : null,
     install: [
       ['systemctl', '--user', 'daemon-reload'],
       ['systemctl', '--user', 'enable', '--now', SYSTEMD_UNIT],
@@ -103,6 +142,16 @@ function state(t: Target) {
   return { manager: t.manager, file: t.file, installed, upToDate, enabled, active };
 }
 
+/** Written beside itself with its mode from the start (never readable by others, even for a moment), then renamed. */
+function writeReplacing(file: string, content: string, mode: number): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, content, { mode, flag: 'wx' });
+  chmodSync(tmp, mode);
+  renameSync(tmp, file);
+}
+
 function install(ctx: CliContext, force: boolean): void {
   const t = target(ctx);
   if (existsSync(t.file) && readFileSync(t.file, 'utf8') !== t.content && !force) {
@@ -112,10 +161,9 @@ function install(ctx: CliContext, force: boolean): void {
       { file: t.file },
     );
   }
-  mkdirSync(dirname(t.file), { recursive: true });
-  const tmp = `${t.file}.${process.pid}.tmp`;
-  writeFileSync(tmp, t.content, { mode: 0o644 });
-  renameSync(tmp, t.file);
+  if (t.envFile) writeReplacing(t.envFile.path, t.envFile.content, 0o600);
+  else if (t.manager === 'systemd') rmSync(join(ctx.paths.stateDir, 'service.env'), { force: true });
+  writeReplacing(t.file, t.content, t.mode);
   // launchd refuses to bootstrap what is loaded already: unload it first (an error here means it was not).
   if (t.manager === 'launchd') run(t.uninstall[0] ?? []);
   const ran = runAll(t, t.install);
@@ -133,6 +181,7 @@ function uninstall(ctx: CliContext): void {
   const t = target(ctx);
   const ran = existsSync(t.file) ? runAll(t, t.uninstall.slice(0, 1)) : [];
   rmSync(t.file, { force: true });
+  if (t.manager === 'systemd') rmSync(join(ctx.paths.stateDir, 'service.env'), { force: true });
   if (t.manager === 'systemd' && ran.length > 0) ran.push(...runAll(t, t.uninstall.slice(1)));
   const s = state(t);
   if (ctx.json) ctx.emit('service', { action: 'uninstall', ...s, ran });

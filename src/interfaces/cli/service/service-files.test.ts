@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LAUNCHD_LABEL, launchdPlist, systemdQuote, systemdUnit, type ServiceSpec } from './service-files.js';
+import {
+  LAUNCHD_LABEL,
+  launchdPlist,
+  systemdEnvFile,
+  systemdEnvLine,
+  systemdQuote,
+  systemdUnit,
+  type ServiceSpec,
+} from './service-files.js';
 
 /** Paths as a user may have them: a space, a quote, a backslash, `%` and `$` (systemd expands both). */
 const odd = mkdtempSync(join(tmpdir(), 'wtp svc "a" 100% $HOME\\x '));
@@ -12,13 +20,32 @@ const spec: ServiceSpec = {
   node: process.execPath,
   entry: join(odd, 'dist', 'wtp.js'),
   env: { PATH: '/usr/local/bin:/usr/bin:/bin', WTP_HOME: join(odd, 'home & <co>') },
+  secretEnv: { WTP_FLEET_URL: 'postgres://wtp_m1:pa$$\'w"d%@db/fleet' },
+  envFile: join(odd, 'home', 'service.env'),
   logFile: join(odd, 'home', 'logs', 'service.log'),
 };
 
-/** systemd's reading of one quoted word (systemd.syntax(7)), then its specifier and variable expansion undone. */
-function systemdWord(quoted: string): string {
+/**
+ * systemd's reading of one quoted word (systemd.syntax(7)), then its specifier expansion undone, and
+ * its variable expansion where the line has one (`ExecStart=`; in `Environment=` `$` is plain text).
+ */
+function systemdWord(quoted: string, expands = true): string {
   expect(quoted.startsWith('"') && quoted.endsWith('"')).toBe(true);
-  return quoted.slice(1, -1).replace(/\\(.)/g, '$1').replace(/%%/g, '%').replace(/\$\$/g, '$');
+  const text = quoted.slice(1, -1).replace(/\\(.)/g, '$1').replace(/%%/g, '%');
+  return expands ? text.replace(/\$\$/g, '$') : text;
+}
+
+/** systemd's env-file parser for one line this code writes: single-quoted as it is, or double-quoted with escapes. */
+function envFileValue(line: string): [string, string] {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+  expect(m).not.toBeNull();
+  const raw = m?.[2] ?? '';
+  if (raw.startsWith("'")) {
+    expect(raw.endsWith("'") && !raw.slice(1, -1).includes("'")).toBe(true);
+    return [m?.[1] ?? '', raw.slice(1, -1)];
+  }
+  expect(raw.startsWith('"') && raw.endsWith('"')).toBe(true);
+  return [m?.[1] ?? '', raw.slice(1, -1).replace(/\\([\\"`$])/g, '$1')];
 }
 
 describe('the systemd user unit', () => {
@@ -27,9 +54,14 @@ describe('the systemd user unit', () => {
   it('runs `node dist/wtp.js up` with every word quoted, restarts on failure with a back-off, and stops only the daemon', () => {
     const exec = /^ExecStart=(.*)$/m.exec(unit)?.[1] ?? '';
     const words = exec.match(/"(?:[^"\\]|\\.)*"/g) ?? [];
-    expect(words.map(systemdWord)).toEqual([spec.node, spec.entry, 'up']);
-    const envs = [...unit.matchAll(/^Environment=(.*)$/gm)].map((m) => systemdWord(m[1] ?? ''));
+    expect(words.map((w) => systemdWord(w))).toEqual([spec.node, spec.entry, 'up']);
+    const envs = [...unit.matchAll(/^Environment=(.*)$/gm)].map((m) => systemdWord(m[1] ?? '', false));
+    // `$HOME` in the folder's name stays `$HOME` (a `$$` there would reach the daemon as two).
     expect(envs).toEqual([`PATH=${spec.env.PATH}`, `WTP_HOME=${spec.env.WTP_HOME}`]);
+    expect(spec.env.WTP_HOME).toContain('$HOME');
+    // The fleet URL's password is not in the unit: it names the 0600 environment file instead.
+    expect(unit).not.toContain('wtp_m1');
+    expect(/^EnvironmentFile=(.*)$/m.exec(unit)?.[1]?.replace(/%%/g, '%')).toBe(spec.envFile);
     for (const line of [
       'Restart=on-failure',
       'RestartSec=5',
@@ -42,6 +74,19 @@ describe('the systemd user unit', () => {
 
   it('refuses a newline, which would end the line in the file', () => {
     expect(() => systemdQuote('a\nExecStartPre=/bin/evil')).toThrow('a newline or NUL');
+  });
+
+  it('writes the secret settings to its environment file, each value read back as it was', () => {
+    const lines = systemdEnvFile(spec)
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    expect(lines.map(envFileValue)).toEqual([['WTP_FLEET_URL', spec.secretEnv.WTP_FLEET_URL]]);
+    for (const v of ['plain', "it's", 'a "q" $x `y` \\z', '%h $HOME'])
+      expect(envFileValue(systemdEnvLine('K', v))).toEqual(['K', v]);
+    expect(() => systemdEnvLine('K', 'a\nEVIL=1')).toThrow('a newline or NUL');
+    expect(() => systemdEnvLine('A B', 'x')).toThrow('not a variable name');
+    // Without secrets, no EnvironmentFile line.
+    expect(systemdUnit({ ...spec, secretEnv: {} })).not.toContain('EnvironmentFile=');
   });
 
   const analyze = spawnSync('systemd-analyze', ['--version']).status === 0;
@@ -127,7 +172,8 @@ describe('the launchd agent (macOS)', () => {
     expect(readPlist(launchdPlist(spec))).toEqual({
       Label: LAUNCHD_LABEL,
       ProgramArguments: [spec.node, spec.entry, 'up'],
-      EnvironmentVariables: spec.env,
+      // launchd has no environment file: the secret goes in the plist, which install writes 0600.
+      EnvironmentVariables: { ...spec.env, ...spec.secretEnv },
       RunAtLoad: true,
       KeepAlive: { SuccessfulExit: false },
       ThrottleInterval: 10,

@@ -6,8 +6,18 @@ export interface ServiceSpec {
   /** Absolute path of node, then of the bundled entry (dist/wtp.js). */
   node: string;
   entry: string;
-  /** Environment of the daemon: PATH (where it finds tmux, git and the agent CLIs), WTP_HOME if set. */
+  /**
+   * Environment of the daemon: PATH (where it finds tmux, git and the agent CLIs) and the settings
+   * it was installed with (WTP_HOME, WTP_CONFIG, WTP_API_PORT, …), not secret.
+   */
   env: Record<string, string>;
+  /**
+   * Secret settings (the fleet URL with its password): never in the unit, which is world-readable,
+   * but in a 0600 EnvironmentFile (systemd) — or a 0600 plist (launchd has no such file).
+   */
+  secretEnv: Record<string, string>;
+  /** Where the systemd EnvironmentFile with `secretEnv` is written (in the 0700 state folder). */
+  envFile: string;
   /** Where launchd writes the daemon's stdout and stderr (systemd keeps them in the journal). */
   logFile: string;
 }
@@ -15,11 +25,45 @@ export interface ServiceSpec {
 export const SYSTEMD_UNIT = 'wtp.service';
 export const LAUNCHD_LABEL = 'dev.wezterm-parallel.daemon';
 
-/** One word of a systemd command line or assignment (systemd.syntax(7), systemd.service(5)): quoted, `\\`, `"`, `%` and `$` escaped. */
-export function systemdQuote(word: string): string {
-  if (/[\0\n\r]/.test(word))
-    throw new Error(`a newline or NUL cannot be put in a unit file: ${JSON.stringify(word)}`);
-  return `"${word.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%').replace(/\$/g, '$$$$')}"`;
+const noLineBreak = (text: string, where: string): void => {
+  if (/[\0\n\r]/.test(text))
+    throw new Error(`a newline or NUL cannot be put in ${where}: ${JSON.stringify(text)}`);
+};
+
+/**
+ * One word of a systemd command line (systemd.syntax(7), systemd.service(5)): quoted, `\\`, `"` and
+ * the `%` of specifiers escaped; `$` doubled where the line expands variables (`ExecStart=`), kept as
+ * it is in an `Environment=` assignment, where "$ has no special meaning" (systemd.exec(5)).
+ */
+export function systemdQuote(word: string, o: { expands: boolean } = { expands: true }): string {
+  noLineBreak(word, 'a unit file');
+  const quoted = word.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%');
+  return `"${o.expands ? quoted.replace(/\$/g, '$$$$') : quoted}"`;
+}
+
+/**
+ * One line of a systemd EnvironmentFile: the value single-quoted (taken as it is), or — when it holds
+ * a `'` — double-quoted with `\\`, `"`, `` ` `` and `$` escaped (systemd.exec(5), its env-file parser).
+ */
+export function systemdEnvLine(key: string, value: string): string {
+  noLineBreak(value, 'an environment file');
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`not a variable name: ${JSON.stringify(key)}`);
+  if (!value.includes("'")) return `${key}='${value}'`;
+  return `${key}="${value.replace(/[\\"`$]/g, (c) => `\\${c}`)}"`;
+}
+
+/** The EnvironmentFile's text: the secret settings, one per line. */
+export function systemdEnvFile(s: ServiceSpec): string {
+  return [
+    '# Written by `wtp service install` (0600): the daemon settings kept out of its unit file.',
+    ...Object.entries(s.secretEnv).map(([k, v]) => systemdEnvLine(k, v)),
+    '',
+  ].join('\n');
+}
+
+function envFilePath(path: string): string {
+  noLineBreak(path, 'a unit file');
+  return path.replace(/%/g, '%%');
 }
 
 export function systemdUnit(s: ServiceSpec): string {
@@ -33,8 +77,10 @@ export function systemdUnit(s: ServiceSpec): string {
     '',
     '[Service]',
     'Type=simple',
-    `ExecStart=${[s.node, s.entry, 'up'].map(systemdQuote).join(' ')}`,
-    ...Object.entries(s.env).map(([k, v]) => `Environment=${systemdQuote(`${k}=${v}`)}`),
+    `ExecStart=${[s.node, s.entry, 'up'].map((w) => systemdQuote(w)).join(' ')}`,
+    ...Object.entries(s.env).map(([k, v]) => `Environment=${systemdQuote(`${k}=${v}`, { expands: false })}`),
+    // A path is taken whole there; only `%` specifiers are expanded (systemd.unit(5)).
+    ...(Object.keys(s.secretEnv).length > 0 ? [`EnvironmentFile=${envFilePath(s.envFile)}`] : []),
     'Restart=on-failure',
     'RestartSec=5',
     // Only the daemon is stopped: its agents (hosts in their own sessions, the tmux server) live on,
@@ -69,7 +115,10 @@ export function launchdPlist(s: ServiceSpec): string {
     '  </array>',
     '  <key>EnvironmentVariables</key>',
     '  <dict>',
-    ...Object.entries(s.env).flatMap(([k, v]) => [`    <key>${xml(k)}</key>`, `    ${str(v)}`]),
+    ...Object.entries({ ...s.env, ...s.secretEnv }).flatMap(([k, v]) => [
+      `    <key>${xml(k)}</key>`,
+      `    ${str(v)}`,
+    ]),
     '  </dict>',
     '  <key>RunAtLoad</key>',
     '  <true/>',
