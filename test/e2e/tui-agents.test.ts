@@ -167,6 +167,8 @@ describe('wtp tui with real agents (tmux)', () => {
     await tui.keys('/');
     await tui.keys('sh1');
     await tui.see('filter: sh1█');
+    // The list follows the filter as it is typed, before Enter (issue 31).
+    await tui.until('only sh1 listed as it is typed', (s) => s.includes('sh1') && !s.includes('writer'));
     await tui.keys('Enter');
     await tui.until('only sh1 listed', (s) => s.includes('sh1') && !s.includes('writer'));
     await tui.keys('Enter');
@@ -181,6 +183,19 @@ describe('wtp tui with real agents (tmux)', () => {
     await tui.see('detached from');
     expect(await mouse()).toBe('1');
     expect((await home.agent('sh1')).state).not.toBe('exited');
+    // Esc puts back the filter as it was before the prompt.
+    await tui.keys('/');
+    await tui.see('filter: sh1█');
+    await tui.keys('x');
+    await tui.until(
+      'nothing matches sh1x',
+      (s) => s.includes('filter: sh1x█') && !/^\s*[●○◆▸ ].*\bsh1\b/m.test(s),
+    );
+    await tui.keys('Escape');
+    await tui.until(
+      'sh1 listed again',
+      (s) => s.includes('filter: sh1') && !s.includes('sh1x') && s.includes('⏎ attach'),
+    );
     // The filter is cleared with an empty one; every agent is back.
     await tui.keys('/');
     await tui.see('filter: sh1█');

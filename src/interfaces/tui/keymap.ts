@@ -23,7 +23,7 @@ export const TUI_ACTIONS = {
   restart: { keys: ['r'], help: 'restart it' },
   stop: { keys: ['x'], help: 'stop it (it stays listed)' },
   remove: { keys: ['X'], help: 'remove it (refused as `wtp rm` refuses)' },
-  filter: { keys: ['/'], help: 'filter by name, workspace, state or branch' },
+  filter: { keys: ['/'], help: 'filter by name, workspace, state or branch, as you type (esc: as it was)' },
   needsFirst: { keys: ['s'], help: 'sort: agents that need you first, or by workspace' },
   tasks: { keys: ['t'], help: 'switch between agents and tasks' },
   moveTask: { keys: ['M'], help: 'tasks: move the selected task to another status' },

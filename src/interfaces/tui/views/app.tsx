@@ -39,7 +39,16 @@ export interface AppProps {
 type Mode =
   | { kind: 'list' }
   | { kind: 'help' }
-  | { kind: 'prompt'; label: string; value: string; submit: (value: string) => void }
+  | {
+      kind: 'prompt';
+      label: string;
+      value: string;
+      submit: (value: string) => void;
+      /** Told each value as it is typed (the filter applies as you type). */
+      live?: (value: string) => void;
+      /** Esc: what to undo (the filter as it was before the prompt). */
+      cancel?: () => void;
+    }
   | { kind: 'confirm'; text: string; run: () => void }
   | { kind: 'view'; view: BodyView };
 
@@ -95,8 +104,16 @@ export function App(props: AppProps) {
 
   // Text typed in the same instant as the key that opened a prompt (`/sh1` typed fast) goes into it.
   let typedAhead = '';
-  const prompt = (label: string, submit: (value: string) => void, value = ''): void =>
-    setMode({ kind: 'prompt', label, value: value + typedAhead.replace(/[\x00-\x1f\x7f]/g, ''), submit });
+  const prompt = (
+    label: string,
+    submit: (value: string) => void,
+    value = '',
+    more: { live?: (value: string) => void; cancel?: () => void } = {},
+  ): void => {
+    const first = value + typedAhead.replace(/[\x00-\x1f\x7f]/g, '');
+    setMode({ kind: 'prompt', label, value: first, submit, ...more });
+    if (first !== value) more.live?.(first);
+  };
   const confirm = (text: string, run: () => void): void => setMode({ kind: 'confirm', text, run });
   // Read at each key press, not from this render: keys that arrive together act one after another.
   const current = (): AgentView | undefined => list.find((x) => x.id === store.selectedAgent) ?? list[0];
@@ -139,7 +156,12 @@ export function App(props: AppProps) {
         store.update({ needsFirst: !store.needsFirst });
         return;
       case 'filter':
-        prompt('filter: ', (value) => store.update({ filter: value }), store.filter);
+        {
+          // The list follows each key typed; Enter keeps the filter, Esc puts back the one before.
+          const before = store.filter;
+          const apply = (value: string): void => store.update({ filter: value });
+          prompt('filter: ', apply, store.filter, { live: apply, cancel: () => apply(before) });
+        }
         return;
       case 'scrollUp':
         store.update({ scroll: Math.min(maxScroll, store.scroll + Math.max(1, Math.floor(height / 3))) });
@@ -285,11 +307,16 @@ export function App(props: AppProps) {
     }
     if (mode.kind === 'prompt') {
       const next = editLine(mode.value, input, key);
-      if (next.cancel) setMode({ kind: 'list' });
-      else if (next.done) {
+      if (next.cancel) {
+        setMode({ kind: 'list' });
+        mode.cancel?.();
+      } else if (next.done) {
         setMode({ kind: 'list' });
         mode.submit(next.value);
-      } else setMode({ ...mode, value: next.value });
+      } else {
+        setMode({ ...mode, value: next.value });
+        if (next.value !== mode.value) mode.live?.(next.value);
+      }
       return;
     }
     // Keys typed faster than a frame arrive together ("jx"): each is a key press of its own.
