@@ -176,4 +176,35 @@ describe('wtp tui', () => {
       await tmuxHome.cleanup();
     }
   });
+
+  it('after X removes an agent, the selection takes the place it left (the next one), not the top', async () => {
+    const h = new TestHome({ SHELL: '/bin/sh' });
+    try {
+      expect((await h.run(['up', '--detach'])).code).toBe(0);
+      for (const n of ['r1', 'r2', 'r3']) await h.run(['new', 'cmd', '--name', n, '--', 'true']);
+      for (const n of ['r1', 'r2', 'r3']) await h.untilState(n, 'exited');
+      const tui = await TuiPane.start(h, { cols: 100, rows: 24, name: 'removal' });
+      const selectedLine = (s: string): string => s.split('\n').find((l) => l.startsWith('▸ ')) ?? '';
+      await tui.until(
+        'r1 selected',
+        (s) => ['r2', 'r3'].every((n) => s.includes(n)) && selectedLine(s).includes('r1'),
+      );
+      await tui.keys('j');
+      await tui.until('r2 selected', (s) => selectedLine(s).includes('r2'));
+      await tui.keys('X');
+      await tui.see('Remove r2 and its logs?');
+      await tui.keys('y');
+      await tui.see('removed r2 and its logs');
+      const after = await tui.until(
+        'the selection on r3',
+        (s) => !/\br2\b/.test(s.split('\n').slice(0, 6).join('\n')) && selectedLine(s).includes('r3'),
+      );
+      expect(selectedLine(after)).not.toContain('r1');
+      await tui.keys('q');
+      expect(await tui.exited()).toBe(0);
+      await tui.close();
+    } finally {
+      await h.cleanup();
+    }
+  });
 });

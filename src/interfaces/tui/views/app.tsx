@@ -91,14 +91,20 @@ export function App(props: AppProps) {
     () => taskRows(store.tasks.items.values(), store.filter),
     [store.tasks.items, store.filter],
   );
-  // The selection follows the list: the first agent at the start, the nearest one after a removal.
-  const selected = list.find((a) => a.id === store.selectedAgent) ?? list[0];
+  // The selection follows the list: the first agent at the start; after a removal (`X`, or an agent
+  // gone elsewhere) the one that took its place, or the one above when it was the last — never a jump
+  // to the top.
+  const place = useRef(0);
+  const at = list.findIndex((a) => a.id === store.selectedAgent);
+  if (at >= 0) place.current = at;
+  const nearest = (): AgentView | undefined => list[Math.min(place.current, list.length - 1)];
+  const selected = at >= 0 ? list[at] : nearest();
   // Checked against the store as it is now, not as this render saw it: a key pressed since then
   // may have moved the selection, and must not be undone.
   useEffect(() => {
     const now = store.selectedAgent;
     if (now !== null && list.some((a) => a.id === now)) return;
-    const id = list[0]?.id ?? null;
+    const id = nearest()?.id ?? null;
     if (id !== now) store.update({ selectedAgent: id });
   });
 
@@ -116,7 +122,7 @@ export function App(props: AppProps) {
   };
   const confirm = (text: string, run: () => void): void => setMode({ kind: 'confirm', text, run });
   // Read at each key press, not from this render: keys that arrive together act one after another.
-  const current = (): AgentView | undefined => list.find((x) => x.id === store.selectedAgent) ?? list[0];
+  const current = (): AgentView | undefined => list.find((x) => x.id === store.selectedAgent) ?? nearest();
   const needAgent = (): AgentView | undefined => {
     const a = current();
     if (!a) store.say('No agent selected.', 'error');
