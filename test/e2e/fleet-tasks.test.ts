@@ -87,7 +87,10 @@ describe('fleet tasks on three daemons', () => {
     // `cmd` tasks: every machine here takes them from the fleet (not the default, issue 30).
     await rig.setUp(machines, {
       config: () =>
-        `${FAST_FLEET}  leaseMs: 5000\n  taskSlots: 1\n  acceptTasks:\n    profiles: [claude, cmd]\n`,
+        `${FAST_FLEET}  leaseMs: 5000\n  taskSlots: 1\n  acceptTasks:\n    profiles: [claude, cmd]\n` +
+        // The tasks write which machine ran them: agents get only the allowlist of the daemon's
+        // environment (issue 30), so the machine's name is passed by name.
+        'agents:\n  env:\n    pass: [WTP_MACHINE]\n',
     });
     dir = rig.home('alpha').path('shared');
     mkdirSync(dir);
