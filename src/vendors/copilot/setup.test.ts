@@ -43,9 +43,19 @@ describe('FsProfileSetup (copilot)', () => {
   it('writes a per-agent plugin whose hooks run `wtp hook --agent ID`, each word quoted; removes it', async () => {
     const w = world('echo "GitHub Copilot CLI 1.0.102."');
     const setup = new FsProfileSetup(w.opts({ wtpCommand: ['/usr/bin/node', "/app's dir/wtp.js"] }));
-    const agent = { ...w.agent, profile: 'copilot' as const };
-    await setup.prepare(agent);
     const dir = join(w.root, 'agents', 'ag-1', 'copilot-plugin');
+    // Without an approval rule there is nothing to decide: no permissionRequest hook for Copilot to wait on.
+    await setup.prepare({ ...w.agent, profile: 'copilot' as const });
+    const bare = JSON.parse(readFileSync(join(dir, 'hooks.json'), 'utf8')) as {
+      hooks: Record<string, unknown>;
+    };
+    expect(Object.keys(bare.hooks)).toEqual([...COPILOT_HOOK_EVENTS]);
+    const agent = {
+      ...w.agent,
+      profile: 'copilot' as const,
+      approvals: { allow: ['Bash(npm test*)'], deny: [] },
+    };
+    await setup.prepare(agent);
     expect(JSON.parse(readFileSync(join(dir, 'plugin.json'), 'utf8'))).toMatchObject({ hooks: 'hooks.json' });
     const doc = JSON.parse(readFileSync(join(dir, 'hooks.json'), 'utf8')) as {
       version: number;

@@ -38,7 +38,7 @@ const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
  * state-carrying event, `|| true` so that a daemon that is down never makes Copilot treat the hook
  * as failed. Command hooks only: Copilot's `type: "http"` hooks were not run here.
  */
-export function copilotHooks(t: HookEndpoints): Record<string, unknown> {
+export function copilotHooks(t: HookEndpoints, decides = true): Record<string, unknown> {
   const wtp = [t.command.command, ...t.command.args].map(shellWord).join(' ');
   const handler = { type: 'command', bash: `${wtp} || true`, timeoutSec: 10 };
   // The decision hook (hooks.ts COPILOT_DECISION_HOOK): `wtp hook --decide` prints one JSON
@@ -49,7 +49,9 @@ export function copilotHooks(t: HookEndpoints): Record<string, unknown> {
     version: 1,
     hooks: {
       ...Object.fromEntries(COPILOT_HOOK_EVENTS.map((e) => [e, [handler]])),
-      permissionRequest: [deciding],
+      // Only for an agent with approval rules: Copilot waits on it at every tool call, and without a
+      // rule it can only say nothing (a process started for each call, the hooks after it later).
+      ...(decides ? { permissionRequest: [deciding] } : {}),
     },
   };
 }
@@ -130,7 +132,7 @@ export const setup: VendorSetup = {
     ctx.files.writeAtomic(join(dir, 'plugin.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     ctx.files.writeAtomic(
       join(dir, 'hooks.json'),
-      `${JSON.stringify(copilotHooks(ctx.hookEndpoints()), null, 2)}\n`,
+      `${JSON.stringify(copilotHooks(ctx.hookEndpoints(), ctx.approvals.allow.length + ctx.approvals.deny.length > 0), null, 2)}\n`,
     );
     if (ctx.preTrust) {
       const file = copilotConfigFile(ctx);
