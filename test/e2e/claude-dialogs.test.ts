@@ -220,9 +220,9 @@ function resultsOf(req: FakeRequest): string[] {
   return out;
 }
 
-// Each kind is one agent through up to four rounds (deny, approve, always, the same again), five
-// agents at a time: longer than one real-CLI test, each wait still bounded at 60 s.
-describe('the dialog matrix on the real Claude Code (tmux)', { timeout: 300_000 }, () => {
+// Each kind is one agent through up to four rounds (deny, approve, always, the same again), in
+// turn (provenRounds): longer than one real-CLI test, each wait still bounded at 60 s.
+describe('the dialog matrix on the real Claude Code (tmux)', { timeout: 1_800_000 }, () => {
   let home: TestHome;
   let api: FakeAnthropic;
   const results = new Map<string, string[]>();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatResults, chatRound, isChatSubagent } from '../support/chat-rounds.js';
 import { rowsOf, type MatrixRow } from '../support/dialog-matrix.js';
-import { atMost, provenRounds, type DialogCase } from '../support/dialog-rounds.js';
+import { provenRounds, type DialogCase } from '../support/dialog-rounds.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { REPO, TestHome } from '../support/harness.js';
 import {
@@ -184,11 +184,10 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-// Each kind is one agent through up to four rounds (deny, approve, always, the same again), four at
-// a time (each OpenCode holds ~800 MB and a core as it starts): longer than one real-CLI test, each
-// wait still bounded at 60 s but an OpenCode TUI's start and its first prompt (up to 4 min each on
-// a loaded machine).
-const slot = atMost(4);
+// Each kind is one agent through up to four rounds (deny, approve, always, the same again), in turn
+// (provenRounds; each OpenCode holds ~800 MB and a core as it starts): longer than one real-CLI
+// test, each wait still bounded at 60 s but an OpenCode TUI's start and its first prompt (up to 4
+// min each on a loaded machine).
 describe('the dialog matrix on the real OpenCode (tmux)', { timeout: 1_800_000 }, () => {
   let home: TestHome;
   let api: FakeOpenAIChat;
@@ -242,6 +241,6 @@ describe('the dialog matrix on the real OpenCode (tmux)', { timeout: 1_800_000 }
       results: (name: string, r: number) => results.get(`${name}/${r}`) ?? [],
       firstPromptMs: 240_000,
     };
-    await slot(() => provenRounds(rig, s));
+    await provenRounds(rig, s);
   });
 });

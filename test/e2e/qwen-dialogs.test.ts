@@ -160,9 +160,9 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-// Each kind is one agent through up to four rounds (deny, approve, always, the same again), all at
-// once: longer than one real-CLI test, each wait still bounded at 60 s.
-describe('the dialog matrix on the real Qwen Code (tmux)', { timeout: 300_000 }, () => {
+// Each kind is one agent through up to four rounds (deny, approve, always, the same again), in
+// turn (provenRounds): longer than one real-CLI test, each wait still bounded at 60 s.
+describe('the dialog matrix on the real Qwen Code (tmux)', { timeout: 1_800_000 }, () => {
   let home: TestHome;
   let api: FakeOpenAIChat;
   const results = new Map<string, string[]>();

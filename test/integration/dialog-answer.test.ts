@@ -6,6 +6,7 @@ import { parseCorpusScreen } from '../../src/core/state/detectors/screen-corpus.
 import {
   detectScreen,
   evidenceOf,
+  screenRows,
   type ScreenVerdict,
 } from '../../src/core/state/detectors/screen-detector.js';
 import { planDialogAnswer, sameAbout, type AnnouncedDialog } from '../../src/core/state/dialog-answer.js';
@@ -30,7 +31,7 @@ interface Recorded {
   verdict: ScreenVerdict | null;
 }
 
-/** Every recorded (not synthetic) screen of a vendor, with the verdict the daemon would get. */
+/** Every recorded (not synthetic) screen of a vendor, as the answerer reads it, with its verdict. */
 function recorded(vendor: string): Recorded[] {
   const out: Recorded[] = [];
   for (const version of readdirSync(join(ROOT, vendor)).filter((v) => /^\d/.test(v))) {
@@ -38,8 +39,10 @@ function recorded(vendor: string): Recorded[] {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.screen'))) {
       const screen = parseCorpusScreen(readFileSync(join(dir, f), 'utf8'));
       const detector = PROFILES.get(vendor as ProfileName).detector ?? vendor;
-      const verdict = detectScreen(DETECTORS, detector, version, { lines: screen.lines });
-      out.push({ name: `${vendor}/${version}/${f}`, headers: screen.headers, lines: screen.lines, verdict });
+      // The rows as the answerer reads them (without the CLI's right-end decoration: Qwen's scrollbar).
+      const lines = screenRows(DETECTORS, detector, version, screen.lines);
+      const verdict = detectScreen(DETECTORS, detector, version, { lines });
+      out.push({ name: `${vendor}/${version}/${f}`, headers: screen.headers, lines, verdict });
     }
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FsProfileSetup, type ProfileSetupOptions } from '../../src/adapters/profiles/profile-setup.js';
@@ -115,26 +115,39 @@ describe('the permission mode an agent CLI starts in, from its settings', () => 
     });
   });
 
-  it('OpenCode: permission of its config layers, OPENCODE_PERMISSION last', async () => {
-    const files = (home: string, cwd: string) => {
-      write(join(home, '.config', 'opencode', 'opencode.json'), '{"permission":{"bash":"ask","edit":"ask"}}');
-      write(join(cwd, 'opencode.jsonc'), '{ /* project */ "permission": {"edit": "allow"} }');
+  it('OpenCode: permission of its config layers, OPENCODE_PERMISSION last; the project’s only once approved', async () => {
+    const w = world();
+    mkdirSync(w.agent.cwd, { recursive: true });
+    write(join(w.home, '.config', 'opencode', 'opencode.json'), '{"permission":{"bash":"ask","edit":"ask"}}');
+    write(join(w.agent.cwd, 'opencode.jsonc'), '{ /* project */ "permission": {"edit": "allow"} }');
+    const setup = new FsProfileSetup(w.opts({ env: { HOME: w.home, PATH: '/usr/bin:/bin' } }));
+    const mode = async (o: { args?: string[]; env?: Record<string, string> } = {}) => {
+      const s = o.env
+        ? new FsProfileSetup(w.opts({ env: { HOME: w.home, PATH: '/usr/bin:/bin', ...o.env } }))
+        : setup;
+      return (await s.prepare({ ...w.agent, profile: 'opencode', args: o.args ?? [] })).startMode ?? null;
     };
-    expect(await startMode('opencode', { files })).toEqual({
+    // The repository's opencode.jsonc is kept out of OpenCode until approved (issue 30): it does
+    // not count for the mode either.
+    expect(await mode()).toEqual({
+      native: 'ask',
+      evidence:
+        'permission bash "ask" in ~/.config/opencode/opencode.json, edit "ask" in ~/.config/opencode/opencode.json',
+      origin: 'settings',
+    });
+    const [config] = setup.repoConfigs(realpathSync(w.agent.cwd));
+    setup.approveRepoConfig(realpathSync(w.agent.cwd), config?.hash ?? '');
+    expect(await mode()).toEqual({
       native: 'edits',
       evidence: expect.stringMatching(
         /^permission bash "ask" in ~\/\.config\/opencode\/opencode\.json, edit "allow" in \//,
       ),
       origin: 'settings',
     });
-    expect(
-      await startMode('opencode', { files, env: { OPENCODE_PERMISSION: '{"bash":"allow"}' } }),
-    ).toMatchObject({
+    expect(await mode({ env: { OPENCODE_PERMISSION: '{"bash":"allow"}' } })).toMatchObject({
       native: 'allow',
       origin: 'env',
     });
-    expect(await startMode('opencode', { files, args: ['--auto'] })).toMatchObject({
-      native: 'auto-approve',
-    });
+    expect(await mode({ args: ['--auto'] })).toMatchObject({ native: 'auto-approve' });
   });
 });

@@ -176,8 +176,30 @@ const roundDone = (rig: DialogRig, c: DialogCase, r: number): Promise<unknown> =
 const ranIn = (rig: DialogRig, c: DialogCase, r: number): boolean =>
   c.ran(rig.dirOf(c.name), r, rig.results(c.name, r));
 
-/** Runs the row's actions, each in a round of its own (see the file's comment). */
-export async function provenRounds(rig: DialogRig, c: DialogCase): Promise<void> {
+/**
+ * How many agents of a matrix run their rounds at once (WTP_E2E_AGENTS, default 2). A real CLI
+ * takes a core or more as it starts: nine at once on two cores took ~3.6× as long each as one
+ * alone (Qwen Code: 92 s against 25 s per kind) and, with another test file beside them in CI,
+ * past every wait — the same work in turns ends sooner, and each wait measures the agent, not the
+ * queue.
+ */
+const inTurn = atMost(Math.max(1, Number(process.env.WTP_E2E_AGENTS) || 2));
+
+/**
+ * Runs the row's actions, each in a round of its own (see the file's comment), in turn with the
+ * other kinds of its file (at most WTP_E2E_AGENTS agents at once); the agent is stopped after.
+ */
+export function provenRounds(rig: DialogRig, c: DialogCase): Promise<void> {
+  return inTurn(async () => {
+    try {
+      await rounds(rig, c);
+    } finally {
+      await rig.home.run(['stop', c.name]);
+    }
+  });
+}
+
+async function rounds(rig: DialogRig, c: DialogCase): Promise<void> {
   const { home } = rig;
   mkdirSync(rig.dirOf(c.name), { recursive: true });
   let r = 0;

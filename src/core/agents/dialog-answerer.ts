@@ -13,7 +13,12 @@ import type { AgentRegistry } from '../model/registry.js';
 import { utf8Encode } from '../model/text.js';
 import type { Clock, Logger } from '../ports/daemon.js';
 import { dialogNow, planDialogAnswer, sameAbout } from '../state/dialog-answer.js';
-import { detectScreen, type DetectorTable, type ScreenVerdict } from '../state/detectors/screen-detector.js';
+import {
+  detectScreen,
+  screenRows,
+  type DetectorTable,
+  type ScreenVerdict,
+} from '../state/detectors/screen-detector.js';
 import { denyStageShown } from '../state/dialog-options.js';
 import type { AgentService } from './agent-service.js';
 import { throughStage } from './always-stage.js';
@@ -376,15 +381,15 @@ export class DialogAnswerer {
 
   /** The agent's screen and what its detector reads there. */
   private async look(agent: AgentRecord): Promise<{ screen: Screen; verdict: ScreenVerdict | null }> {
-    const screen = await this.d.service.screen(agent.id);
+    const drawn = await this.d.service.screen(agent.id);
     const detector = this.d.profileCatalog.get(agent.profile).detector;
-    const verdict =
-      detector === null || this.d.detectors === undefined
-        ? null
-        : detectScreen(this.d.detectors, detector, agent.version, {
-            lines: screen.lines,
-            cursorY: screen.cursor.y,
-          });
+    if (detector === null || this.d.detectors === undefined) return { screen: drawn, verdict: null };
+    // The rows as the rules read them: the options and targets below are read from these too.
+    const screen = { ...drawn, lines: screenRows(this.d.detectors, detector, agent.version, drawn.lines) };
+    const verdict = detectScreen(this.d.detectors, detector, agent.version, {
+      lines: screen.lines,
+      cursorY: screen.cursor.y,
+    });
     return { screen, verdict };
   }
 

@@ -4,6 +4,7 @@ import type { Signal } from '../../protocol/signals.js';
 import type { ModeReading, StreamReader } from '../../core/agents/profiles.js';
 import {
   detectScreen,
+  screenRows,
   evidenceOf,
   verdictRequest,
   type DetectorTable,
@@ -135,12 +136,15 @@ export class SignalWatch {
     try {
       const screen = await this.o.readScreen();
       if (this.disposed) return;
-      const verdict = detectScreen(this.o.readers.detectors, this.o.watch.detector, this.o.watch.version, {
-        lines: screen.lines,
+      const { detectors } = this.o.readers;
+      // The rows as the rules read them (a question's options are read from them too).
+      const lines = screenRows(detectors, this.o.watch.detector, this.o.watch.version, screen.lines);
+      const verdict = detectScreen(detectors, this.o.watch.detector, this.o.watch.version, {
+        lines,
         cursorY: screen.cursor.y,
       });
-      this.consider(verdict, screen.lines);
-      this.considerMode(screen.lines);
+      this.consider(verdict, lines);
+      this.considerMode(lines);
     } catch {
       // the emulator is gone (agent exiting): nothing to report
     } finally {

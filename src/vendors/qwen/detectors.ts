@@ -22,6 +22,9 @@ const qwenAboveComposer = (row: string, gap: number): RegExp =>
 export const QWEN_RULES: readonly RuleSet[] = [
   {
     versions: {},
+    // Once the transcript overflows the pane, 0.24.4 draws a scrollbar in the last column of every
+    // history row (`│` its track, `█` its thumb), after at least one blank: "? Edit a.txt ←   █".
+    rowEnd: / [│█]$/u,
     rules: [
       {
         // The ask_user_question tool: "? AskUserQuestion Ask user 1 question ←", then the options

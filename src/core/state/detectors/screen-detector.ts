@@ -57,6 +57,11 @@ export type ScreenRule = RuleBase &
 export interface RuleSet {
   versions: VersionRange;
   rules: readonly ScreenRule[];
+  /**
+   * A decoration the CLI draws at the right end of its rows (Qwen Code's scrollbar), removed from
+   * each row before the rules read it, so that a pattern anchored at the row's end still matches.
+   */
+  rowEnd?: RegExp;
 }
 
 /** Per agent (`claude`, `codex`, …), its rule sets. */
@@ -166,11 +171,12 @@ interface Hit {
   match: RegExpMatchArray;
 }
 
-/** The last `n` non-empty rows, top to bottom, trimmed on the right. */
-function lastRows(lines: readonly string[], n: number): Row[] {
+/** The last `n` non-empty rows, top to bottom, trimmed on the right (and of `rowEnd`). */
+function lastRows(lines: readonly string[], n: number, rowEnd?: RegExp): Row[] {
   const rows: Row[] = [];
   for (let i = lines.length - 1; i >= 0 && rows.length < n; i--) {
-    const text = (lines[i] ?? '').trimEnd();
+    const trimmed = (lines[i] ?? '').trimEnd();
+    const text = rowEnd === undefined ? trimmed : trimmed.replace(rowEnd, '').trimEnd();
     if (text.trim() !== '') rows.push({ index: i, text });
   }
   return rows.reverse();
@@ -228,6 +234,22 @@ function clip(s: string): string {
 }
 
 /**
+ * The screen's rows as the rules of `agent`'s CLI read them: each without the decoration its CLI
+ * draws at the right end (RuleSet.rowEnd), so that what answers a dialog reads its options as the
+ * detector did ("Yes, allow always", not "Yes, allow always   █").
+ */
+export function screenRows(
+  table: DetectorTable,
+  agent: string,
+  version: string | null,
+  lines: readonly string[],
+): string[] {
+  const sets = Object.hasOwn(table, agent) ? table[agent] : undefined;
+  const rowEnd = sets === undefined ? undefined : selectRuleSet(sets, version)?.rowEnd;
+  return rowEnd === undefined ? [...lines] : lines.map((l) => l.trimEnd().replace(rowEnd, ''));
+}
+
+/**
  * What the screen says about the agent's state, or null when it says nothing confident (a splash,
  * an unknown agent, a layout no rule knows). Rules run in phase order (waiting, busy, idle), and
  * in table order within a phase; the first that fires decides.
@@ -241,7 +263,7 @@ export function detectScreen(
   const sets = Object.hasOwn(table, agent) ? table[agent] : undefined;
   const set = sets === undefined ? undefined : selectRuleSet(sets, version);
   if (set === undefined) return null;
-  const window = lastRows(screen.lines, WINDOW_ROWS);
+  const window = lastRows(screen.lines, WINDOW_ROWS, set.rowEnd);
   if (window.length === 0) return null;
   const bottom = window.slice(-BOTTOM_ROWS);
   const ordered = set.rules
