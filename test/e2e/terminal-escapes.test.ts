@@ -112,6 +112,14 @@ describe('terminal escapes from users, agents and repositories (real daemon)', (
     await run(['peek', 'esc', '--json']);
     const logs = await run(['logs', 'esc']);
     expect(logs.stdout).toContain('click me');
+    // Into a pipe, the text alone (issue 31); --color keeps the agent's colours, and nothing else.
+    expect(logs.stdout).not.toContain('\x1b');
+    const coloured = await home.run(['logs', 'esc', '--color']);
+    expect(coloured.stdout).toMatch(/\x1b\[[0-9;]*m/);
+    expect(dangerous(coloured.stdout, () => true)).toEqual([]);
+    expect((await home.run(['logs', 'esc', '--color', '--raw'])).stderr).toContain(
+      '--raw and --color ask for different things',
+    );
     await run(['logs', 'esc', '--plain']);
     await run(['logs', 'esc', '--tail', '3']);
     await run(['logs', 'esc', '--json']);

@@ -69,8 +69,9 @@ function withGapMarkers(body: Buffer, from: number, gaps: OutputGapView[]): Buff
 /**
  * How `wtp logs` prints an agent's output (issue 30): `raw` the bytes as the agent wrote them
  * (`--raw`); `colours` its SGR colours and text, every other sequence and control character dropped
- * (no cursor moves, titles, clipboard writes or terminal queries; a lone CR starts a new line);
- * `plain` the text alone (`--plain`, or NO_COLOR).
+ * (no cursor moves, titles, clipboard writes or terminal queries; a lone CR starts a new line) — on
+ * a terminal, or with `--color`; `plain` the text alone (`--plain`, NO_COLOR, or a file or a pipe,
+ * issue 31).
  */
 type LogView = 'raw' | 'colours' | 'plain';
 
@@ -154,7 +155,11 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
       `the last ${FOLLOW_TAIL_LINES} lines (or --tail N), then new output until the agent exits (Ctrl-C to stop)`,
     )
     .option('--tail <lines>', 'only the last N lines (with -f: 0 for only new output)')
-    .option('--plain', 'the text alone: no colours, no escape sequences (also with NO_COLOR)')
+    .option(
+      '--plain',
+      'the text alone: no colours, no escape sequences (the default when the output is a file or a pipe, and with NO_COLOR)',
+    )
+    .option('--color', "keep the agent's colours when the output is a file or a pipe (e.g. for less -R)")
     .option(
       '--raw',
       'the bytes exactly as the agent wrote them, escape sequences and all (they act on your terminal: for a file or a pipe)',
@@ -163,7 +168,7 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
     .action(
       (
         ref: string,
-        raw: { follow?: boolean; plain?: boolean; raw?: boolean; json?: boolean },
+        raw: { follow?: boolean; plain?: boolean; color?: boolean; raw?: boolean; json?: boolean },
         cmd: Command,
       ) =>
         runAction(ctx, raw.json, async () => {
@@ -177,12 +182,15 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
           const toSeq = Number(res.headers['x-wtp-to-seq'] ?? 0);
           const gaps = gapsOf(res.headers['x-wtp-gaps']);
           const body = gaps.length > 0 ? withGapMarkers(res.body, fromSeq, gaps) : res.body;
-          if (raw.raw && raw.plain) {
-            throw new WtpError('INVALID_INPUT', '--raw and --plain ask for opposite things: give one.', {
-              issues: [{ path: '--raw', message: 'not with --plain' }],
+          const asked = (['raw', 'plain', 'color'] as const).filter((k) => raw[k] === true);
+          if (asked.length > 1) {
+            const [a = '', b = ''] = asked;
+            throw new WtpError('INVALID_INPUT', `--${a} and --${b} ask for different things: give one.`, {
+              issues: [{ path: `--${a}`, message: `not with --${b}` }],
             });
           }
-          const view: LogView = raw.raw ? 'raw' : raw.plain || ctx.env.noColor ? 'plain' : 'colours';
+          const colours = raw.color === true || (!ctx.env.noColor && ctx.out.isTTY === true);
+          const view: LogView = raw.raw ? 'raw' : raw.plain || !colours ? 'plain' : 'colours';
           const printer = logPrinter(view);
           if (ctx.json) {
             let text = body.toString('utf8');
