@@ -114,13 +114,20 @@ describe('the dashboard (Chromium)', () => {
     await screenshot(page, home, 'fleet');
   });
 
-  it('says what an agent asks when its dialog was found on screen, naming the source once', async () => {
+  it('says what an agent asks when its dialog was found on screen, in words, with a drawn icon', async () => {
     const asker = await home.run(['new', 'codex', '--name', 'asker', '--cwd', home.dir]);
     expect(asker.code, asker.stderr).toBe(0);
     await home.untilState('asker', 'needs_permission', 'the approval dialog on its screen');
     const why = row('asker').locator('[data-testid="evidence"]');
     await page.locator('[data-agent="asker"] [data-state="needs_permission"]').waitFor({ timeout: 30_000 });
-    expect(await why.textContent()).toMatch(/^screen codex\/approval line \d+: "Would you like to run/);
+    // In words (issue 31): the dialog's question and what it is about; the signal stays in `wtp why`.
+    expect(await why.textContent()).toMatch(
+      /^Would you like to run the following command\? \(echo hi > out\.txt\) · \d+ (?:s|min) ago$/,
+    );
+    // Its icon is drawn, not a glyph of some font (✋ was a blank box without an emoji font).
+    const badge = page.locator('[data-agent="asker"] [data-state="needs_permission"]');
+    expect(await badge.locator('svg[data-testid="state-icon"]').count()).toBe(1);
+    expect((await badge.textContent())?.trim()).toBe('needs permission');
     await page.locator('[data-testid="tab-inbox"]').click();
     const item = page.locator('[data-testid="inbox-item"][data-agent="asker"]');
     await item.waitFor();

@@ -6,6 +6,7 @@ import { dismissOutcome, useOutcomes } from './answer/answer-store.js';
 import { askOf } from './inbox-words.js';
 import { go } from './route.js';
 import { STATE_STYLE, ago } from './state-style.js';
+import { StateIcon } from './state-icon.js';
 
 /** States in which an agent waits for a human (a usage limit is needs_input with its reason). */
 const NEEDS_YOU = new Set<AgentView['state']>(['needs_permission', 'needs_input', 'crashed']);
@@ -34,7 +35,8 @@ export function Inbox({ agents, now }: { agents: AgentView[]; now: number }) {
                 {a.workspace}/{a.name}
               </Text>
               <Badge color={s.color} variant="light" data-state={a.state}>
-                {s.icon} {s.label}
+                <StateIcon state={a.state} />
+                {s.label}
               </Badge>
             </Group>
             <Text size="sm" data-testid="inbox-ask">

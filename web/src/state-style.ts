@@ -1,15 +1,15 @@
 import type { AgentState } from '../../src/protocol/agent.js';
 
-/** Colour and icon of each agent state, the same everywhere in the dashboard. */
-export const STATE_STYLE: Record<AgentState, { color: string; icon: string; label: string }> = {
-  starting: { color: 'gray', icon: '◌', label: 'starting' },
-  running: { color: 'blue', icon: '▶', label: 'running' },
-  working: { color: 'green', icon: '⚙', label: 'working' },
-  needs_permission: { color: 'orange', icon: '✋', label: 'needs permission' },
-  needs_input: { color: 'yellow', icon: '?', label: 'needs input' },
-  idle: { color: 'teal', icon: '✓', label: 'idle' },
-  exited: { color: 'gray', icon: '■', label: 'exited' },
-  crashed: { color: 'red', icon: '✗', label: 'crashed' },
+/** Colour and label of each agent state, the same everywhere in the dashboard (icons: state-icon.tsx). */
+export const STATE_STYLE: Record<AgentState, { color: string; label: string }> = {
+  starting: { color: 'gray', label: 'starting' },
+  running: { color: 'blue', label: 'running' },
+  working: { color: 'green', label: 'working' },
+  needs_permission: { color: 'orange', label: 'needs permission' },
+  needs_input: { color: 'yellow', label: 'needs input' },
+  idle: { color: 'teal', label: 'idle' },
+  exited: { color: 'gray', label: 'exited' },
+  crashed: { color: 'red', label: 'crashed' },
 };
 
 /** "12 s", "4 min", "2 h", "3 d" since `iso`. */

@@ -1,7 +1,6 @@
 import type { AgentView } from '../../protocol/agent.js';
-import { agentWords } from '../../protocol/agent-words.js';
 import { prBadge } from '../../protocol/pr-words.js';
-import { requestWords } from '../../protocol/request-words.js';
+import { stateWhy } from '../../protocol/state-why.js';
 import { actsUnasked, modeName, PERMISSION_MODE_WORDS } from '../../protocol/permission-words.js';
 import { bytes, duration, paint, stateColor, stateLabel } from '../cli/format.js';
 import { cellText } from '../../protocol/terminal-text.js';
@@ -30,15 +29,9 @@ export function fit(text: string, n: number): string {
   return chars.join('') + ' '.repeat(n - chars.length);
 }
 
-/** The short "why": what it asks, what its CLI said, or what its state rests on. */
+/** The short "why": what it asks, what its CLI said, or its state in words (`wtp why`: the signal). */
 export function whyText(a: AgentView): string {
-  const d = a.stateDetail;
-  const asks = requestWords(d.request, 120);
-  if (asks !== undefined) return `asks ${asks}`;
-  const words = agentWords(d);
-  if (words !== undefined) return words.replace(/\s+/g, ' ');
-  if (a.state === 'crashed' || a.state === 'exited') return d.message ?? d.reason;
-  return d.evidence?.replace(/\s+/g, ' ') ?? d.reason;
+  return stateWhy(a, 120);
 }
 
 /** `»auto`: the permission mode of an agent that acts without asking (issue 29), else ''. */

@@ -158,7 +158,7 @@ describe('the fleet list', () => {
     const auto = { ...agent('api', 'shop', 'idle'), permission: permission('auto', 'auto') } as AgentView;
     const opts = { width: 100, selected: false, color: false, now: 0, conflicts: undefined };
     for (const width of [40, 60, 100]) expect([...agentLine(auto, { ...opts, width })].length).toBe(width);
-    expect(agentLine(auto, opts)).toMatch(/idle\(spawned\) +0s +»auto spawned/);
+    expect(agentLine(auto, opts)).toMatch(/idle\(spawned\) +0s +»auto at its prompt/);
     expect(permissionTitle(auto)).toBe('mode auto — runs the commands it judges safe without asking');
     const asks = { ...auto, permission: permission('default', 'default') } as AgentView;
     expect(agentLine(asks, opts)).not.toContain('»');

@@ -1,8 +1,12 @@
 import type { AgentView } from '../../../src/protocol/agent.js';
 import { stateEvidence } from '../../../src/protocol/agent-words.js';
+import { stateWhy } from '../../../src/protocol/state-why.js';
 import { ago } from '../state-style.js';
 
-/** "hook Notification permission_prompt 12 s ago": what the state rests on (its source said once). */
+/**
+ * "hook Notification permission_prompt 12 s ago": what the state rests on (its source said once),
+ * the raw signal — shown on hover; the Fleet's Why column says it in words (`why`).
+ */
 export function evidence(a: AgentView, now: number): string {
   const d = a.stateDetail;
   const what = stateEvidence(d);
@@ -23,4 +27,10 @@ export function filterAgents(agents: AgentView[], query: string): AgentView[] {
       .toLowerCase();
     return words.every((w) => hay.includes(w));
   });
+}
+
+/** "asks to run Bash: npm test · 12 s ago": what the agent does or asks, in words (issue 31). */
+export function why(a: AgentView, now: number): string {
+  const when = a.stateDetail.signalAt ? ` · ${ago(a.stateDetail.signalAt, now)} ago` : '';
+  return `${stateWhy(a)}${when}`;
 }

@@ -10,7 +10,7 @@ import { RadarWarning } from '../review/radar-warning.js';
 import type { RadarWarningInfo } from '../review/radar-warnings.js';
 import { go } from '../route.js';
 import { ago } from '../state-style.js';
-import { evidence } from './evidence.js';
+import { why } from './evidence.js';
 import { PrBadge } from './pr-badge.js';
 import { PermissionBadge } from './permission-badge.js';
 import { StateBadge } from './state-badge.js';
@@ -98,13 +98,13 @@ function useAnswerShown(a: AgentView): boolean {
   return ANSWERABLE.has(a.state) || current(outcome, a) !== undefined;
 }
 
-/** The evidence behind the state; under it, the answer buttons when the agent waits for one. */
+/** What the agent does or asks, in words; under it, the answer buttons when the agent waits for one. */
 function Why({ agent, now }: { agent: AgentView; now: number }) {
   const answering = useAnswerShown(agent);
   return (
     <div style={cell(5)}>
       <Text size="sm" c="dimmed" lineClamp={answering ? 1 : 2} data-testid="evidence">
-        {evidence(agent, now)}
+        {why(agent, now)}
       </Text>
       {answering ? <AnswerBar agent={agent} compact /> : null}
     </div>

@@ -3,6 +3,7 @@ import type { AgentView } from '../../../src/protocol/agent.js';
 import { go } from '../route.js';
 import { STATE_STYLE } from '../state-style.js';
 import { DiffStat, diffStatText } from './diff-stat.js';
+import { StateIcon } from '../state-icon.js';
 
 /** Agents that have work to review: those with a git worktree. */
 export const reviewable = (agents: AgentView[]): AgentView[] => agents.filter((a) => a.worktree !== null);
@@ -58,7 +59,8 @@ export function AgentCards({ agents }: { agents: AgentView[] }) {
             <Group justify="space-between" wrap="nowrap">
               <Text fw={600}>{a.name}</Text>
               <Badge color={s.color} variant="light">
-                {s.icon} {s.label}
+                <StateIcon state={a.state} />
+                {s.label}
               </Badge>
             </Group>
             <Group justify="space-between" wrap="nowrap">

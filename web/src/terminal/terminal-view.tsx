@@ -7,6 +7,7 @@ import { go } from '../route.js';
 import { PermissionBadge } from '../fleet/permission-badge.js';
 import { STATE_STYLE } from '../state-style.js';
 import { useAgentTerminal, type AgentTerminal } from './use-agent-terminal.js';
+import { StateIcon } from '../state-icon.js';
 
 /** Keys a permission prompt or a menu needs, for when there is no keyboard (a phone). */
 const QUICK_KEYS: { label: string; keys: string; title: string }[] = [
@@ -68,7 +69,8 @@ function AgentTerminalPanel({ agent }: { agent: AgentView }) {
     <Stack gap="xs" data-testid="terminal-panel" data-agent={agent.name} data-status={t.status}>
       <Group gap="xs" wrap="wrap">
         <Badge color={s.color} variant="light" data-testid="terminal-state" data-state={agent.state}>
-          {s.icon} {s.label}
+          <StateIcon state={agent.state} />
+          {s.label}
         </Badge>
         <PermissionBadge agent={agent} always />
         <Text size="sm" c="dimmed" data-testid="terminal-status">
