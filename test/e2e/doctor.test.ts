@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { DoctorCheck } from '../../src/protocol/doctor.js';
@@ -26,6 +26,18 @@ describe('wtp doctor', () => {
     script(oldBin, 'git', 'git version 2.30.1');
     script(oldBin, 'claude', '2.0.1 (Claude Code)');
     script(newBin, 'git', 'git version 2.45.0');
+    // A Qwen Code from npm whose package asks for a Node.js newer than any (issue 31): its bin
+    // link to a node script in its package, and the node that runs it on the same PATH.
+    const pkg = home.path('npm', 'node_modules', '@qwen-code', 'qwen-code');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(
+      `${pkg}/package.json`,
+      JSON.stringify({ name: '@qwen-code/qwen-code', engines: { node: '>=999' } }),
+    );
+    writeFileSync(`${pkg}/cli.js`, "#!/usr/bin/env node\nconsole.log('0.24.4')\n");
+    chmodSync(`${pkg}/cli.js`, 0o755);
+    symlinkSync(`${pkg}/cli.js`, `${oldBin}/qwen`);
+    for (const bin of [oldBin, newBin]) symlinkSync(process.execPath, `${bin}/node`);
     home.env.PATH = oldBin;
   });
   afterAll(() => home.cleanup());
@@ -102,6 +114,15 @@ describe('wtp doctor', () => {
     expect(report.agentClisFrom).toBe('daemon');
     expect(report.agentClisPath).toBe(oldBin);
     expect(by('agent:claude')).toMatchObject({ status: 'warn', path: `${oldBin}/claude` });
+    expect(by('agent:qwen')).toMatchObject({ status: 'ok', version: '0.24.4' });
+    // The node on the daemon's PATH (the agents'), against what the package asks for.
+    expect(by('node:qwen')).toMatchObject({
+      status: 'warn',
+      version: process.versions.node,
+      summary: expect.stringContaining(`@qwen-code/qwen-code asks for Node.js >=999`),
+      fix: expect.stringContaining('install Node.js >=999'),
+    });
+    expect(report.checks.some((c) => c.id === 'node:claude')).toBe(false); // a shell script
     expect(by('git')).toMatchObject({ status: 'ok', version: '2.45.0' });
     expect(by('daemon')).toMatchObject({ status: 'ok' });
     expect(by('files').status).toBe('ok'); // the daemon makes its token 0600 when it starts

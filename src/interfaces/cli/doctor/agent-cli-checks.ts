@@ -1,6 +1,7 @@
 import { CLI_VERSION_PATTERN } from '../../../protocol/constants.js';
 import type { AgentCliInfo, AgentClis, DoctorCheck } from '../../../protocol/doctor.js';
 import { cliSupport, SCREENS_ONLY } from '../../../protocol/version-range.js';
+import { nodeNeedOf, nodeSatisfies } from './node-engine.js';
 import { check, runProgram } from './probe.js';
 
 const RESTART = 'restart the daemon (`wtp down`, then `wtp up`)';
@@ -12,7 +13,62 @@ const RESTART = 'restart the daemon (`wtp down`, then `wtp up`)';
  */
 export async function agentCliChecks(clis: AgentClis, where: 'daemon' | 'local'): Promise<DoctorCheck[]> {
   const path = where === 'daemon' ? "the daemon's PATH" : 'PATH';
-  return Promise.all(clis.agentClis.map((c) => oneCli(c, path)));
+  const checks = await Promise.all(
+    clis.agentClis.map(async (c) => {
+      const cli = await oneCli(c, path);
+      const node =
+        c.found === null || cli.status === 'fail' ? null : await nodeCheck(c, c.found, clis.path, path);
+      return node === null ? [cli] : [cli, node];
+    }),
+  );
+  return checks.flat();
+}
+
+/**
+ * `node:<profile>`: the Node.js an agent CLI from npm asks for (its package's engines.node) against
+ * the node that runs it (its shebang's: `node` on the agents' PATH); none for a native program.
+ */
+async function nodeCheck(
+  c: AgentCliInfo,
+  found: string,
+  agentsPath: string | null,
+  onPath: string,
+): Promise<DoctorCheck | null> {
+  const need = nodeNeedOf(found);
+  if (need === null) return null;
+  const id = `node:${c.profile}`;
+  const searched = need.interpreter === 'node' ? (agentsPath ?? process.env.PATH ?? '') : undefined;
+  const run = await runProgram(need.interpreter, ['--version'], searched);
+  const version = run.kind === 'ok' ? (/v?(\d+\.\d+\.\d+)/.exec(run.text)?.[1] ?? null) : null;
+  const asks = `${need.pkg} asks for Node.js ${need.range} (engines.node in ${need.file})`;
+  const where = need.interpreter === 'node' ? `node on ${onPath}` : need.interpreter;
+  if (version === null) {
+    return check(id, {
+      status: 'warn',
+      summary: `${asks}; \`${where} --version\` gave no version`,
+      fix: `install Node.js ${need.range} so that \`${need.interpreter}\` runs it`,
+      path: found,
+    });
+  }
+  const ok = nodeSatisfies(version, need.range);
+  if (ok === null) {
+    return check(id, {
+      status: 'ok',
+      summary: `${asks}; ${where} is ${version} (range not checked)`,
+      fix: null,
+      version,
+      path: found,
+    });
+  }
+  return check(id, {
+    status: ok ? 'ok' : 'warn',
+    summary: `${asks}; ${where} is ${version}${ok ? '' : ': outside it'}`,
+    fix: ok
+      ? null
+      : `it may fail to start or misbehave: install Node.js ${need.range} (e.g. with nvm or your package manager) first on ${onPath}, then ${RESTART}`,
+    version,
+    path: found,
+  });
 }
 
 async function oneCli(c: AgentCliInfo, onPath: string): Promise<DoctorCheck> {
