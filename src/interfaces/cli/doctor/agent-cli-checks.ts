@@ -37,7 +37,7 @@ async function nodeCheck(
   const need = nodeNeedOf(found);
   if (need === null) return null;
   const id = `node:${c.profile}`;
-  const searched = need.interpreter === 'node' ? (agentsPath ?? process.env.PATH ?? '') : undefined;
+  const searched = need.interpreter === 'node' && agentsPath !== null ? agentsPath : undefined;
   const run = await runProgram(need.interpreter, ['--version'], searched);
   const version = run.kind === 'ok' ? (/v?(\d+\.\d+\.\d+)/.exec(run.text)?.[1] ?? null) : null;
   const asks = `${need.pkg} asks for Node.js ${need.range} (engines.node in ${need.file})`;
