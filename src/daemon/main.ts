@@ -192,12 +192,24 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const stop = (opts: { stopAgents?: boolean; agentsStopped?: boolean } = {}): Promise<void> => {
       stopping ??= (async () => {
         log.info({ stopAgents: opts.stopAgents ?? false }, 'daemon stopping');
+        // How long each step took, in the log's last line ("daemon stopped"): what a slow stop waited for.
+        const took: Record<string, number> = {};
+        let last = clock.now();
+        const step = (name: string): void => {
+          const now = clock.now();
+          took[name] = now - last;
+          last = now;
+        };
         if (opts.stopAgents && opts.agentsStopped !== true) await core.stopAllAgents();
+        step('agents');
         await api?.close();
+        step('api');
         notifications.stop();
         await core.stop();
+        step('core');
         killChildProcesses();
         await new Promise<void>((resolve) => (hostServer ? hostServer.close(() => resolve()) : resolve()));
+        step('hosts');
         await core.registry.record([
           {
             type: 'daemon.stopped',
@@ -211,7 +223,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         await fleet?.outbox.flushed();
         joined?.stop();
         await fleet?.stop();
+        step('fleet');
         await core.registry.close();
+        step('database');
+        log.info({ ms: took }, 'daemon stopped');
         release(true);
         resolveClosed();
       })();

@@ -63,6 +63,17 @@ describe('daemon lifecycle', () => {
     await home.run(['new', 'cmd', '--name', 'sleeper', '--', 'sleep', '300']);
     const agent = await home.agent('sleeper');
     expect((await home.run(['down'])).code).toBe(0); // the agent keeps running
+    // The daemon log's last line: how long each step of the stop took (what a slow `down` waited for).
+    const last = readFileSync(home.path('logs', 'daemon.log'), 'utf8').trim().split('\n').at(-1) ?? '';
+    expect(JSON.parse(last)).toMatchObject({
+      msg: 'daemon stopped',
+      ms: {
+        agents: expect.any(Number),
+        api: expect.any(Number),
+        core: expect.any(Number),
+        database: expect.any(Number),
+      },
+    });
     const refused = await home.json(['down', '--stop-agents']);
     expect(refused.code).toBe(1);
     const err = cliOutputSchemas.error.parse(refused.doc).error;

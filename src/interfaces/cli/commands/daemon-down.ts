@@ -5,6 +5,8 @@ import type { CliContext } from '../context.js';
 /** How long `down` waits for the daemon's process to go. */
 const STOP_TIMEOUT_MS = 60_000;
 const POLL_MS = 25;
+/** When `down` says what it waits for (a stop takes ~0.1 s of the daemon's time; more is news). */
+const TELL_AFTER_MS = 2_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -40,7 +42,17 @@ export async function down(ctx: CliContext, stopAgents: boolean): Promise<void> 
   if (stopAgents) ctx.note('stopping agents…');
   const r = await client.call('shutdown', { body: { stopAgents } });
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (processAlive(pid) && Date.now() < deadline) await sleep(POLL_MS);
+  let told = Date.now() + TELL_AFTER_MS;
+  while (processAlive(pid) && Date.now() < deadline) {
+    if (Date.now() >= told) {
+      // What it waits for, said once it takes a while (the daemon's log ends with each step's time).
+      ctx.note(
+        `waiting for the daemon (pid ${pid}) to exit: it closes its connections and its database (${ctx.paths.logDir}/daemon.log says what took long)…`,
+      );
+      told = Infinity;
+    }
+    await sleep(POLL_MS);
+  }
   const stopped = !processAlive(pid);
   if (ctx.json) ctx.emit('down', { stopped, wasRunning: true, pid, stoppedAgents: r.stoppedAgents });
   else if (stopped) {
