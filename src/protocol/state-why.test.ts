@@ -57,6 +57,20 @@ describe('stateWhy: what an agent does or asks, in words', () => {
     ).toBe('approve deploy?');
   });
 
+  it('names a file inside the agent’s folder relative to it (a list has no room for the whole path)', () => {
+    const cwd = '/home/u/.local/state/wtp/worktrees/api';
+    const asking = (about: string) => ({
+      ...agent('needs_permission', {
+        reason: 'permission',
+        request: { kind: 'permission', tool: 'Write', about },
+      }),
+      cwd,
+    });
+    expect(stateWhy(asking(`${cwd}/src/a.ts`))).toBe('asks to use Write: src/a.ts');
+    expect(stateWhy(asking('/etc/passwd'))).toBe('asks to use Write: /etc/passwd');
+    expect(stateWhy(asking(`${cwd}-other/x`))).toBe(`asks to use Write: ${cwd}-other/x`);
+  });
+
   it('says how an agent ended, and a usage limit', () => {
     expect(stateWhy(agent('exited', { reason: 'stopped', signal: 'SIGTERM', exitCode: null }))).toBe(
       'stopped by you, ended by SIGTERM',

@@ -40,7 +40,17 @@ const SOURCE_WORDS: Readonly<Record<string, string>> = {
   process: 'its process',
 };
 
-type Agent = { state: AgentState; stateDetail: StateDetail };
+type Agent = { state: AgentState; stateDetail: StateDetail; cwd?: string };
+
+/**
+ * A file the agent asks about, relative to its folder when inside it (`src/a.ts`, not
+ * `/home/u/.local/state/wtp/worktrees/api/src/a.ts`, which a list cuts to `…/workt…`).
+ */
+function inFolder(about: string | undefined, cwd: string | undefined): string | undefined {
+  if (about === undefined || cwd === undefined || cwd === '' || cwd === '/') return about;
+  const base = cwd.endsWith('/') ? cwd : `${cwd}/`;
+  return about.startsWith(base) && about.length > base.length ? about.slice(base.length) : about;
+}
 
 /**
  * What the agent does or asks, in words, for every list (the TUI's, the dashboard's Fleet "Why"):
@@ -50,7 +60,8 @@ type Agent = { state: AgentState; stateDetail: StateDetail };
  */
 export function stateWhy(a: Agent, max = 200): string {
   const d = a.stateDetail;
-  const asks = requestWords(d.request, max - 'asks '.length);
+  const request = d.request && { ...d.request, about: inFolder(d.request.about, a.cwd) };
+  const asks = requestWords(request, max - 'asks '.length);
   if (asks !== undefined) return `asks ${asks}`;
   const words = agentWords(d);
   if (words !== undefined) return oneLine(words, max);

@@ -183,6 +183,25 @@ describe('wtp tui with real agents (tmux)', () => {
     await tui.see('detached from');
     expect(await mouse()).toBe('1');
     expect((await home.agent('sh1')).state).not.toBe('exited');
+    // Stopped, then restarted from the list: the preview follows the new run, not the exited one
+    // (issue 31: it said "exited" until the selection moved away and back).
+    await tui.keys('x');
+    await tui.see('Stop sh1?');
+    await tui.keys('y');
+    await tui.see(', exited');
+    await tui.keys('r');
+    await tui.see('Restart sh1?');
+    await tui.keys('y');
+    await tui.until(
+      'the restarted shell in the preview',
+      (s) => /── sh1 — \d+×\d+/.test(s) && !s.includes(', exited'),
+    );
+    await tui.keys('Enter');
+    await tui.until("the new shell's prompt, full-screen", (s) => /^\$/m.test(s) && !s.includes('⏎ attach'));
+    await tui.keys('echo again-$((40+3))', 'Enter');
+    await tui.see('again-43');
+    await tui.keys('C-]');
+    await tui.see('detached from');
     // Esc puts back the filter as it was before the prompt.
     await tui.keys('/');
     await tui.see('filter: sh1█');

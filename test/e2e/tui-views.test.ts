@@ -75,7 +75,11 @@ describe('wtp tui: diff, merge, conflicts, new agent, tasks', () => {
     await tui.see('merged into main');
     expect(git(repo, 'show', 'main:README.md')).toBe('blue');
     await tui.keys('Escape');
-    await tui.see('⏎ attach');
+    // Back on the list, the merge's outcome is the notice (not an older one).
+    await tui.until(
+      'the list with the merge on its notice line',
+      (s) => s.includes('⏎ attach') && /: merged into main/.test(s),
+    );
     await tui.keys('q');
     expect(await tui.exited()).toBe(0);
     await tui.close();

@@ -32,19 +32,17 @@ function MergeBody(props: {
       })
       .then((r) => {
         const test = r.test ? ` (test \`${r.test.command}\` exit ${r.test.exitCode})` : '';
-        setStatus([
-          r.ok
-            ? paint(
-                color,
-                'green',
-                `merged into ${r.target}${r.commit ? ` as ${r.commit.slice(0, 10)}` : ''}${test}`,
-              )
-            : paint(color, 'red', `not merged: conflicts in ${r.conflicts.join(', ')}`),
-        ]);
+        const text = r.ok
+          ? `${agent.name}: merged into ${r.target}${r.commit ? ` as ${r.commit.slice(0, 10)}` : ''}${test}`
+          : `${agent.name}: not merged: conflicts in ${r.conflicts.join(', ')}`;
+        setStatus([paint(color, r.ok ? 'green' : 'red', text)]);
+        // The outcome stays on the list's notice line once the form is closed (issue 31).
+        props.store.say(text, r.ok ? 'ok' : 'error');
       })
       .catch((err: unknown) => {
         const [first = '', ...rest] = errorLines(err);
         setStatus([paint(color, 'red', first), ...rest]);
+        props.store.say(`${agent.name}: ${first}`, 'error');
       })
       .finally(() => setBusy(false));
   };

@@ -48,6 +48,9 @@ function LocalPreview(props: Parameters<typeof PreviewPane>[0]) {
   const [term, setTerm] = useState<PreviewTerminal | null>(null);
   const [, repaint] = useState(0);
   const id = agent?.id;
+  // Each start of the agent is a new terminal: after `r` (restart) or a resume, the preview
+  // connects again, not left on the exited one (issue 31).
+  const run = agent?.startedAt ?? null;
   useEffect(() => {
     if (id === undefined) return;
     let preview: PreviewTerminal | null = null;
@@ -64,7 +67,7 @@ function LocalPreview(props: Parameters<typeof PreviewPane>[0]) {
       preview?.close();
       setTerm(null);
     };
-  }, [id, props.client]);
+  }, [id, run, props.client]);
   const bodyH = Math.max(0, height - 1);
   const max = term ? term.maxScroll(bodyH) : 0;
   const { onMaxScroll } = props;
