@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { inject } from 'vitest';
+import { WtpClient } from '../../src/client/wtp-client.js';
 import { tmuxSocketName, tmuxSocketPath } from '../../src/config/paths.js';
 import type { AgentState, AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
@@ -123,9 +124,23 @@ export class TestHome {
     return spawn(process.execPath, [BIN, ...args], { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
   }
 
-  /** `wtp ls --json`, validated against its schema. */
+  /**
+   * The daemon's API over its socket, from this process. What tests poll for (`agents`, `events`)
+   * is asked here, not by running `wtp`: a wait polls every 50 ms, and a CLI process per poll took
+   * a core per waiting test (most of the suite's CPU, half of it in the kernel) on a 2-core machine.
+   * The CLI's own output is what the tests of each command check.
+   */
+  private get api(): WtpClient {
+    return new WtpClient({
+      socketPath: join(this.env.WTP_HOME ?? this.dir, 'run', 'api.sock'),
+      timeoutMs: 60_000,
+    });
+  }
+
+  /** Every agent, as `wtp ls --json` lists them (validated against its schema). */
   async agents(): Promise<AgentView[]> {
-    return cliOutputSchemas.ls.parse((await this.json(['ls'])).doc).agents;
+    const { agents } = await this.api.call('listAgents');
+    return cliOutputSchemas.ls.parse({ version: 1, agents }).agents;
   }
 
   async agent(name: string): Promise<AgentView> {
@@ -142,10 +157,12 @@ export class TestHome {
     });
   }
 
-  /** The agent's events from `wtp events --json`, validated. */
+  /** The agent's events, as `wtp events --agent NAME --json` lists them (validated). */
   async events(name: string): Promise<WtpEvent[]> {
-    const out = (await this.run(['events', '--agent', name, '--json'])).stdout.trim();
-    return out === '' ? [] : out.split('\n').map((l) => cliOutputSchemas.event.parse(JSON.parse(l)).event);
+    const api = this.api;
+    const { agent } = await api.call('getAgent', { params: { agent: name } });
+    const { events } = await api.call('listEvents', { query: { limit: 1000, agent: agent.id } });
+    return events.map((event) => cliOutputSchemas.event.parse({ version: 1, event }).event);
   }
 
   /** The `-L` name of this home's dedicated tmux server. */
