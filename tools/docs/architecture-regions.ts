@@ -34,8 +34,16 @@ export function testCounts(root: string): [kind: string, where: string, files: n
   const top = under('test').filter((f) => f.split('/').length === 2);
   const rows: [string, string, number][] = [
     ['unit: the core with fakes, adapters against the real thing', 'src/**/*.test.ts', under('src').length],
-    ['integration: the daemon graph in process, real sockets', 'test/integration/', under('test/integration').length],
-    ['end to end: the real CLI, daemons, tmux, git, agent CLIs, Chromium', 'test/e2e/', under('test/e2e').length],
+    [
+      'integration: the daemon graph in process, real sockets',
+      'test/integration/',
+      under('test/integration').length,
+    ],
+    [
+      'end to end: the real CLI, daemons, tmux, git, agent CLIs, Chromium',
+      'test/e2e/',
+      under('test/e2e').length,
+    ],
     ['the documents (console blocks, claims, anchors, tables)', 'test/docs/', under('test/docs').length],
     ["the dashboard's logic", 'test/web/', under('test/web').length],
     ['the WezTerm plugin under Lua 5.4', 'test/plugin/', under('test/plugin').length],
@@ -47,12 +55,15 @@ export function testCounts(root: string): [kind: string, where: string, files: n
   // Every test file vitest runs is in a row: a new folder of tests needs a row of its own.
   const all = [...under('src'), ...under('test'), ...under('bench')].length;
   const counted = rows.reduce((n, r) => n + r[2], 0);
-  if (counted !== all) throw new Error(`test counts: ${counted} counted of ${all} test files; add a row for the rest`);
+  if (counted !== all)
+    throw new Error(`test counts: ${counted} counted of ${all} test files; add a row for the rest`);
   return rows;
 }
 
 /** Corpus screens per agent and version folder, with the states they are labelled with. */
-export function corpusCounts(root: string): [agent: string, version: string, screens: number, states: string][] {
+export function corpusCounts(
+  root: string,
+): [agent: string, version: string, screens: number, states: string][] {
   const base = 'test/fixtures/screens';
   const rows: [string, string, number, string][] = [];
   for (const agent of readdirSync(join(root, base)).sort()) {
@@ -98,7 +109,10 @@ export function architectureRegions(root: string): Record<string, string> {
     ].join('\n'),
     'task-moves': table(
       ['from', 'to (by `wtp task move`, the board or the API)'],
-      TASK_STATUSES.map((s) => [code(s), TASK_MOVES[s].length === 0 ? '— (final)' : TASK_MOVES[s].map(code).join(', ')]),
+      TASK_STATUSES.map((s) => [
+        code(s),
+        TASK_MOVES[s].length === 0 ? '— (final)' : TASK_MOVES[s].map(code).join(', '),
+      ]),
     ),
   };
 }
