@@ -123,6 +123,28 @@ function figureProblems(doc: string, performance: RegExp | undefined): string[] 
   });
 }
 
+/** A document without its generated regions (`<!-- generated:NAME -->` … `<!-- /generated:NAME -->`), lines kept. */
+const withoutGenerated = (text: string): string =>
+  text.replace(/<!-- generated:[\s\S]*?<!-- \/generated:[^>]*-->/g, (r) => r.replace(/[^\n]/g, ''));
+
+describe('counts of tests and corpus screens', () => {
+  it('are typed nowhere but beside the result file that holds them: ARCHITECTURE generates them', () => {
+    const typed = ['README.md', 'DEVELOPERS.md', ...guides().filter((f) => f !== 'README.md')].flatMap(
+      (doc) =>
+        blocks(withoutGenerated(read(doc)))
+          .filter((b) => citedFiles(b.text).length === 0)
+          .flatMap((b) =>
+            [
+              ...b.text.matchAll(
+                /\b\d[\d,]* (?:recorded |corpus )?(?:screens|test files|tests|test cases|cases)\b/g,
+              ),
+            ].map((m) => `${doc}:${b.line}: ${m[0]}`),
+          ),
+    );
+    expect(typed).toEqual([]);
+  });
+});
+
 describe('performance figures', () => {
   it.each(Object.entries(PERFORMANCE_SECTIONS))(
     '%s: every figure of its performance sections is a number of a result file cited beside it (the block, else the closest above it in its section), with the command that wrote it',

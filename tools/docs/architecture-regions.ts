@@ -100,7 +100,7 @@ export function architectureRegions(root: string): Record<string, string> {
         ],
       ),
       '',
-      `The screen corpus (\`test/fixtures/screens/<agent>/<version>/*.screen\`): ${total(recorded)} screens recorded from the real CLIs and ${total(corpus) - total(recorded)} written from published patterns (\`synthetic\`), each labelled with the state the agent was in:`,
+      `The screen corpus (\`test/fixtures/screens/<agent>/<version>/*.screen\`): ${total(recorded)} screens recorded from the real CLIs and\n${total(corpus) - total(recorded)} written from published patterns (\`synthetic\`), each labelled with the state the agent was in:`,
       '',
       table(
         ['agent', 'version', 'screens', 'labelled'],
