@@ -1,6 +1,6 @@
 // Bundles the entry points with esbuild. Type checking is `npm run typecheck`;
 // bundling exists because Node 20 has no compile cache and resolving hundreds of
-// ESM files costs more than parsing one bundle (measured in docs/ARCHITECTURE.md).
+// ESM files costs more than parsing one bundle (measured in docs/performance.md, Core).
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

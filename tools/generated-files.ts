@@ -13,6 +13,7 @@ import { configReference } from './docs/config-reference.js';
 import { environmentReference } from './docs/env-reference.js';
 import { eventsReference } from './docs/events-reference.js';
 import { dialogMatrixReference } from './docs/dialog-matrix.js';
+import { architectureDoc } from './docs/architecture-regions.js';
 import { profileNamesModule } from './vendor-files.js';
 
 function errorsMarkdown(): string {
@@ -64,5 +65,7 @@ export function generatedFiles(root = process.cwd()): Record<string, string> {
     'docs/config.md': configReference(),
     'docs/events.md': eventsReference(),
     'docs/dialog-matrix.md': dialogMatrixReference(),
+    // A hand-written page with generated regions: the counts of tests and corpus screens, the task moves.
+    'docs/ARCHITECTURE.md': architectureDoc(root),
   };
 }

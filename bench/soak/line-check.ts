@@ -1,6 +1,6 @@
 /**
  * The soak's line checks, pure: an agent's output log (as the daemon serves it) against the
- * ledgers its incarnations kept. See ARCHITECTURE § 9, Reliability, for the definitions.
+ * ledgers its incarnations kept. See docs/performance.md (The soak) for the definitions.
  */
 
 /** How an incarnation ended, as the soak knows it. */

@@ -231,7 +231,7 @@ export const configSchema = z
           ),
       })
       .prefault({})
-      .describe('State engine rules (DESIGN §5)'),
+      .describe('State engine rules: how signals become states (docs/states.md)'),
     stats: z
       .strictObject({
         intervalMs: z

@@ -1,6 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  blocks,
+  citedFiles,
+  commandPattern,
+  figures,
+  holds,
+  numbersOf,
+  type Block,
+} from '../support/doc-figures.js';
 import { guides } from '../support/doc-files.js';
 import { REPO } from '../support/harness.js';
 
@@ -61,5 +70,108 @@ describe('README.md and the guides', () => {
         .map((path) => `${f} → ${path}`),
     );
     expect(broken).toEqual([]);
+  });
+});
+
+/** The sections (`## ` headings) of each document whose every figure must come from a result file. */
+const PERFORMANCE_SECTIONS: Record<string, RegExp> = {
+  'README.md': /^## Performance$/,
+  'docs/ARCHITECTURE.md': /^## \d+\. (?:Performance|Scalability)$/,
+  'docs/performance.md': /^/,
+};
+
+const numbersOfFile = (file: string): number[] => numbersOf(read(join('docs/bench-results', file)));
+
+/**
+ * What a block's figures are checked against: the result files it cites, else those of the closest
+ * block above it in the same section (`##`, and `###` when there is one) that cites any — the
+ * sentence before a table, or the row above a note — with that block's text, where the command that
+ * wrote them must be named.
+ */
+function sources(block: Block, all: readonly Block[]): { files: string[]; text: string } {
+  const own = citedFiles(block.text);
+  if (own.length > 0) return { files: own, text: block.text };
+  const above = all
+    .slice(0, all.indexOf(block))
+    .reverse()
+    .find((b) => b.h2 === block.h2 && b.h3 === block.h3 && citedFiles(b.text).length > 0);
+  return above ? { files: citedFiles(above.text), text: above.text } : { files: [], text: '' };
+}
+
+/** The problems of a document's figures: in its performance sections, and in any block that cites a file. */
+function figureProblems(doc: string, performance: RegExp | undefined): string[] {
+  const all = blocks(read(doc));
+  return all.flatMap((block) => {
+    const where = `${doc}:${block.line}`;
+    const shown = figures(block.text);
+    const inScope = performance?.test(block.h2) ?? false;
+    if (shown.length === 0 || (!inScope && citedFiles(block.text).length === 0)) return [];
+    const { files, text } = inScope
+      ? sources(block, all)
+      : { files: citedFiles(block.text), text: block.text };
+    if (files.length === 0) return [`${where}: ${shown.join(', ')} without a result file`];
+    const missing = files.filter((f) => !existsSync(join(REPO, 'docs/bench-results', f)));
+    if (missing.length > 0) return [`${where}: cites ${missing.join(', ')}, which is not committed`];
+    const numbers = files.flatMap(numbersOfFile);
+    const problems = shown
+      .filter((n) => !holds(numbers, n))
+      .map((n) => `${where}: ${n} is in none of ${files.join(', ')}`);
+    if (inScope)
+      for (const f of files)
+        if (!commandPattern(f).test(text)) problems.push(`${where}: ${f} without the command that wrote it`);
+    return problems;
+  });
+}
+
+/** A document without its generated regions (`<!-- generated:NAME -->` … `<!-- /generated:NAME -->`), lines kept. */
+const withoutGenerated = (text: string): string =>
+  text.replace(/<!-- generated:[\s\S]*?<!-- \/generated:[^>]*-->/g, (r) => r.replace(/[^\n]/g, ''));
+
+describe('counts of tests and corpus screens', () => {
+  it('are typed nowhere but beside the result file that holds them: ARCHITECTURE generates them', () => {
+    const typed = ['README.md', 'DEVELOPERS.md', ...guides().filter((f) => f !== 'README.md')].flatMap(
+      (doc) =>
+        blocks(withoutGenerated(read(doc)))
+          .filter((b) => citedFiles(b.text).length === 0)
+          .flatMap((b) =>
+            [
+              ...b.text.matchAll(
+                /\b\d[\d,]* (?:recorded |corpus )?(?:screens|test files|tests|test cases|cases)\b/g,
+              ),
+            ].map((m) => `${doc}:${b.line}: ${m[0]}`),
+          ),
+    );
+    expect(typed).toEqual([]);
+  });
+});
+
+describe('performance figures', () => {
+  it.each(Object.entries(PERFORMANCE_SECTIONS))(
+    '%s: every figure of its performance sections is a number of a result file cited beside it (the block, else the closest above it in its section), with the command that wrote it',
+    (doc, sections) => {
+      expect(figureProblems(doc, sections)).toEqual([]);
+    },
+  );
+
+  it('every guide shows, in a block that cites a result file, only numbers of that file', () => {
+    const docs = guides().filter((f) => !(f in PERFORMANCE_SECTIONS));
+    expect(docs.flatMap((doc) => figureProblems(doc, undefined))).toEqual([]);
+  });
+
+  it('reads figures, blocks and commands as documented', () => {
+    expect(
+      figures('p50 1,655 ms, 2.16× and ×0.92; 0.7 / 1 / 1.5 % of a core; `stopGraceMs: 5000 ms`; 10 agents'),
+    ).toEqual(['1655', '2.16', '0.7', '1', '1.5', '0.92']);
+    expect(figures('[a](bench-results/2026-11-23-core.json) took 0.05–0.15 s')).toEqual(['0.05', '0.15']);
+    expect(
+      blocks('## A\n\npara\nmore\n\n- item\n  cont\n- two\n\n| a | b |\n| - | - |\n| 1 | 2 |\n').map(
+        (b) => b.text,
+      ),
+    ).toEqual(['para\nmore', '- item\n  cont', '- two', '| a | b |', '| 1 | 2 |']);
+    expect(commandPattern('2026-11-24-tui-paint.json').test('`npm run -s bench -- --only tui`')).toBe(true);
+    expect(
+      commandPattern('2026-11-23-vendors.json').test('`npm run -s bench -- --only states,vendors`'),
+    ).toBe(true);
+    expect(commandPattern('2026-11-23-core.json').test('`npm run -s bench -- --only corex`')).toBe(false);
   });
 });

@@ -2,11 +2,15 @@ import { AGENT_ENV_ALLOWLIST, NEVER_PASSED } from '../../src/config/agent-enviro
 import { ENV_VARS, OTHER_ENV_VARS, type EnvVarSpec } from '../../src/config/env.js';
 import { PROFILES } from '../../src/vendors/registry.js';
 import { AGENT_ENV_VARS, DROPPED_TERMINAL_VARS } from '../../src/protocol/agent-env.js';
+import { NOTIFY_COMMAND_ENV_VARS } from '../../src/protocol/notify-env.js';
 import { code, generatedNote, table, text } from './markdown.js';
 
 const row = (v: EnvVarSpec): string[] => [code(v.name), text(v.meaning), text(v.default)];
 
-/** docs/environment.md: what wtp reads (src/config/env.ts) and what every agent gets (src/protocol/agent-env.ts). */
+/**
+ * docs/environment.md: what wtp reads (src/config/env.ts), what every agent gets
+ * (src/protocol/agent-env.ts) and what a notification command gets (src/protocol/notify-env.ts).
+ */
 export function environmentReference(): string {
   const read = Object.values(ENV_VARS).map(row);
   const agents = Object.entries(AGENT_ENV_VARS).map(([name, v]) => [
@@ -17,7 +21,9 @@ export function environmentReference(): string {
   return `${[
     '# Environment variables',
     '',
-    generatedNote('src/config/env.ts and src/protocol/agent-env.ts (tools/docs/env-reference.ts)'),
+    generatedNote(
+      'src/config/env.ts, src/protocol/agent-env.ts and src/protocol/notify-env.ts (tools/docs/env-reference.ts)',
+    ),
     '',
     '## What wezterm-parallel reads',
     '',
@@ -68,6 +74,16 @@ export function environmentReference(): string {
     'What wezterm-parallel sets:',
     '',
     table(['variable', 'who gets it', 'meaning'], agents),
+    '',
+    '## What a notification command gets',
+    '',
+    "The user's `notifications.command` (docs/config.md) runs with the daemon's environment plus these, which say",
+    'what happened (docs/states.md, Notifications); an absent value is an absent variable, never an empty one:',
+    '',
+    table(
+      ['variable', 'meaning'],
+      Object.entries(NOTIFY_COMMAND_ENV_VARS).map(([name, v]) => [code(name), text(v.meaning)]),
+    ),
     '',
   ].join('\n')}`;
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { AgentNotification, NotificationChannel } from '../../core/reports/notifier.js';
 import type { Logger } from '../../core/ports/daemon.js';
+import type { NotifyCommandEnvName } from '../../protocol/notify-env.js';
 
 /** What a started command looks like to the channel (a ChildProcess, or a fake in tests). */
 export interface SpawnedCommand {
@@ -51,9 +52,9 @@ const nodeKillGroup: GroupKiller = (pgid, signal) => {
   }
 };
 
-/** The variables a notification command gets (documented in docs: WTP_AGENT_ID, WTP_STATE, …). */
+/** The variables a notification command gets: every one of `NOTIFY_COMMAND_ENV_VARS` (docs/environment.md). */
 export function commandEnv(n: AgentNotification): Record<string, string> {
-  const vars: Record<string, string | number | null | undefined> = {
+  const vars: Record<NotifyCommandEnvName, string | number | null | undefined> = {
     WTP_AGENT_ID: n.agentId,
     WTP_AGENT_NAME: n.agent,
     WTP_WORKSPACE: n.workspace,

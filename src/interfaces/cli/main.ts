@@ -45,8 +45,9 @@ Examples:
   wtp tui                              the fleet in this terminal (\`wtp\` alone does the same)
   wtp down                             stop the daemon, agents keep running
 
-Every command but \`attach\` and \`tui\` (interactive) takes --json (a versioned document on stdout). Exit status: 0 ok,
-1 error, 2 invalid arguments, 3 \`wtp status\` when the daemon is not running.
+Every command but the interactive \`attach\`, \`workspace attach\` and \`tui\` takes --json (a versioned
+document on stdout). Exit status: 0 ok, 1 error, 2 invalid arguments, 3 \`wtp status\` when the daemon is not
+running.
 WTP_HOME=/dir keeps every file (config, database, sockets, token, logs) in /dir.`;
 
 /** Builds the `wtp` program (every command registered, errors handled by runAction). */

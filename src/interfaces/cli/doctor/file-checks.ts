@@ -95,7 +95,7 @@ export function pluginCheck(env: WtpEnv, packageRoot: string, weztermInstalled: 
   return check('plugin', {
     status: weztermInstalled ? 'warn' : 'skip',
     summary: existing.length > 0 ? `not loaded by ${existing.join(', ')}` : 'no WezTerm config file',
-    fix: `for keybindings, agent badges and toasts in WezTerm, add to ${where}: ${snippet} (README, "Inside WezTerm")`,
+    fix: `for keybindings, agent badges and toasts in WezTerm, add to ${where}: ${snippet} (docs/wezterm.md, "The plugin")`,
     path: existing[0] ?? null,
   });
 }
