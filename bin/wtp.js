@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Thin launcher: everything lives in the bundle built by `npm ci` (prepare) or `npm run build`.
 import { existsSync } from 'node:fs';
+import module from 'node:module';
 
 const bundle = new URL('../dist/wtp.js', import.meta.url);
 if (!existsSync(bundle)) {
@@ -8,5 +9,13 @@ if (!existsSync(bundle)) {
     'wtp: dist/wtp.js is missing; run `npm ci` or `npm run build` in the checkout first.\n',
   );
   process.exit(1);
+}
+// Node 22.1 and later keep V8's compiled code of the bundle between runs (in the OS's temporary
+// folder, or NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off): every `wtp` call
+// after the first skips compiling it again (issue 32). Node 20 has no such cache: nothing happens.
+try {
+  module.enableCompileCache?.();
+} catch {
+  // a cache folder that cannot be written is no reason not to run
 }
 await import(bundle.href);
