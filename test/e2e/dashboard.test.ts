@@ -120,9 +120,10 @@ describe('the dashboard (Chromium)', () => {
     await home.untilState('asker', 'needs_permission', 'the approval dialog on its screen');
     const why = row('asker').locator('[data-testid="evidence"]');
     await page.locator('[data-agent="asker"] [data-state="needs_permission"]').waitFor({ timeout: 30_000 });
-    // In words (issue 31): the dialog's question and what it is about; the signal stays in `wtp why`.
+    // In words (issue 31): what it asks to run; the signal (`screen codex/approval line …`) stays
+    // in `wtp why` and on the badge's hover.
     expect(await why.textContent()).toMatch(
-      /^Would you like to run the following command\? \(echo hi > out\.txt\) · \d+ (?:s|min) ago$/,
+      /^asks to run exec_command: echo hi > out\.txt · \d+ (?:s|min) ago$/,
     );
     // Its icon is drawn, not a glyph of some font (✋ was a blank box without an emoji font).
     const badge = page.locator('[data-agent="asker"] [data-state="needs_permission"]');
@@ -131,8 +132,8 @@ describe('the dashboard (Chromium)', () => {
     await page.locator('[data-testid="tab-inbox"]').click();
     const item = page.locator('[data-testid="inbox-item"][data-agent="asker"]');
     await item.waitFor();
-    // Not "asks to use a tool": the dialog's question, and the command it shows.
-    expect(await item.textContent()).toContain('asks “Would you like to run the following command?”');
+    // Not "asks to use a tool": the tool its dialog names, and the command it shows.
+    expect(await item.textContent()).toContain('asks to run exec_command');
     expect(await item.locator('[data-testid="inbox-about"]').textContent()).toBe('echo hi > out.txt');
     await screenshot(page, home, 'inbox-screen-permission');
     await page.locator('[data-testid="tab-fleet"]').click();
