@@ -49,7 +49,12 @@ describe('TmuxMux and sessions that vanish or appear meanwhile', () => {
     chmodSync(join(dir, 'tmux'), 0o755);
     mux = make();
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    // A pane is tagged in the background after it opens (a tmux call of its own, logged in `dir`):
+    // the folder goes once that call is done (rm raced it under load: ENOTEMPTY).
+    await (mux as unknown as { tagged(): Promise<void> }).tagged();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('opens the session when it vanished between the check and new-window', async () => {
     flag('session');
