@@ -80,18 +80,19 @@ export function registerEventsCommand(program: Command, ctx: CliContext): void {
           return;
         }
         const { eventSchema } = await import('../../../protocol/events.js');
-        const ws = await openSocket(client, '/api/v1/events', {
-          since: o.since,
-          types: raw.type,
-          agent: agentId,
-        });
+        const onMessage = (data: Buffer): void => {
+          const msg = JSON.parse(data.toString('utf8')) as { type: string; event?: unknown };
+          if (msg.type !== 'event') return;
+          const parsed = eventSchema.safeParse(msg.event); // what streams in is validated
+          if (parsed.success) print(parsed.data);
+        };
+        const ws = await openSocket(
+          client,
+          '/api/v1/events',
+          { since: o.since, types: raw.type, agent: agentId },
+          onMessage,
+        );
         await new Promise<void>((resolve) => {
-          ws.on('message', (data: Buffer) => {
-            const msg = JSON.parse(data.toString('utf8')) as { type: string; event?: unknown };
-            if (msg.type !== 'event') return;
-            const parsed = eventSchema.safeParse(msg.event); // what streams in is validated
-            if (parsed.success) print(parsed.data);
-          });
           ws.on('close', () => resolve());
           process.once('SIGINT', () => ws.close());
         });

@@ -94,31 +94,39 @@ async function follow(
   printer: ReturnType<typeof logPrinter>,
   plain: boolean,
 ): Promise<void> {
-  const ws = await openSocket(ctx.client(), `/api/v1/agents/${encodeURIComponent(ref)}/pty`, {
-    snapshot: false,
-    input: false,
-    from,
-    client: 'cli-logs',
-  });
   let seq = from;
+  // An error frame may come before the wait below exists: kept, and it rejects the wait.
+  let failure: WtpError | null = null;
+  let failed: ((err: unknown) => void) | null = null;
+  const onMessage = (data: Buffer, isBinary: boolean): void => {
+    if (isBinary) {
+      const text = data.toString('utf8');
+      if (ctx.json) ctx.emit('logChunk', { agent: ref, seq, data: plain ? plainText(text) : text });
+      else ctx.out.write(printer.push(data));
+      seq += data.length;
+      return;
+    }
+    const msg = JSON.parse(data.toString('utf8')) as { type: string; error?: unknown };
+    if (msg.type === 'error') {
+      failure = WtpError.fromBody(undefined, msg.error);
+      failed?.(failure);
+    }
+    if (msg.type === 'gap' && isOutputGap(msg)) {
+      const gap = { from: msg.from, to: msg.to, reason: msg.reason };
+      if (ctx.json) ctx.emit('logGap', { agent: ref, ...gap });
+      else ctx.out.write(`\r\n${outputGapMarker(gap)}\r\n`);
+      seq = gap.to;
+    }
+  };
+  const ws = await openSocket(
+    ctx.client(),
+    `/api/v1/agents/${encodeURIComponent(ref)}/pty`,
+    { snapshot: false, input: false, from, client: 'cli-logs' },
+    onMessage,
+  );
   await new Promise<void>((resolve, reject) => {
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (isBinary) {
-        const text = data.toString('utf8');
-        if (ctx.json) ctx.emit('logChunk', { agent: ref, seq, data: plain ? plainText(text) : text });
-        else ctx.out.write(printer.push(data));
-        seq += data.length;
-        return;
-      }
-      const msg = JSON.parse(data.toString('utf8')) as { type: string; error?: unknown };
-      if (msg.type === 'error') reject(WtpError.fromBody(undefined, msg.error));
-      if (msg.type === 'gap' && isOutputGap(msg)) {
-        const gap = { from: msg.from, to: msg.to, reason: msg.reason };
-        if (ctx.json) ctx.emit('logGap', { agent: ref, ...gap });
-        else ctx.out.write(`\r\n${outputGapMarker(gap)}\r\n`);
-        seq = gap.to;
-      }
-    });
+    failed = reject;
+    if (failure !== null) reject(failure);
     ws.on('close', () => {
       if (!ctx.json) ctx.out.write(printer.end());
       resolve();
