@@ -2,22 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { readEnv } from '../../src/config/env.js';
-import { CliContext, NO_DAEMON } from '../../src/interfaces/cli/context.js';
-import { buildProgram } from '../../src/interfaces/cli/main.js';
+import { referenceProgram } from '../../tools/docs/cli-reference.js';
 import { REPO } from '../support/harness.js';
 
 /** What `wtp --help` (docs/cli.md is generated from it) and docs/api.md say about `--json`, against the program. */
 describe('--json', () => {
-  const program = buildProgram(
-    new CliContext({
-      version: '0.0.0',
-      entry: '/wtp/dist/wtp.js',
-      nodePath: '/usr/bin/node',
-      daemon: NO_DAEMON,
-      env: readEnv({ HOME: '/home/you' }),
-    }),
-  );
+  const program = referenceProgram();
   const help = program.createHelp();
   /** Every visible command that runs something (not a group of subcommands), by its path. */
   const leaves = (cmd: Command, prefix: string): [string, Command][] =>

@@ -12,16 +12,7 @@ import { anchor, code, generatedNote, table, text } from './markdown.js';
  * are left out, as `--help` leaves them out.
  */
 export function cliReference(): string {
-  const program = buildProgram(
-    new CliContext({
-      version: '0.0.0',
-      entry: '/wtp/dist/wtp.js',
-      nodePath: '/usr/bin/node',
-      daemon: NO_DAEMON,
-      // A fixed environment: nothing in the reference depends on the machine that generated it.
-      env: readEnv({ HOME: '/home/you' }),
-    }),
-  );
+  const program = referenceProgram();
   const help = program.createHelp();
   const commands = walk(program, help);
   const toc = commands.map((c) => `- [${code(c.path)}](#${anchor(c.path)}) — ${text(c.cmd.description())}`);
@@ -127,4 +118,18 @@ function helpTexts(cmd: Command): string[] {
     return out.trim() === '' ? [] : [out.replace(/^\n+|\s+$/g, '')];
   });
   return blocks.flatMap((b) => ['```text', b, '```', '']);
+}
+
+/** The `wtp` program as the reference describes it: a fixed environment, no daemon. */
+export function referenceProgram() {
+  return buildProgram(
+    new CliContext({
+      version: '0.0.0',
+      entry: '/wtp/dist/wtp.js',
+      nodePath: '/usr/bin/node',
+      daemon: NO_DAEMON,
+      // A fixed environment: nothing in the reference depends on the machine that generated it.
+      env: readEnv({ HOME: '/home/you' }),
+    }),
+  );
 }

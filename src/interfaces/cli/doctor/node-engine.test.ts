@@ -73,6 +73,8 @@ describe('nodeNeedOf: what Node.js an agent CLI from npm asks for', () => {
     expect(nodeInterpreter('#!/usr/bin/env -S node --no-warnings')).toBe('node');
     expect(nodeInterpreter('#!/opt/n/bin/node')).toBe('/opt/n/bin/node');
     expect(nodeInterpreter('#!/bin/sh')).toBeNull();
+    expect(nodeInterpreter('#!-x/node')).toBeNull(); // never a relative program, nor one that reads as an option
+    expect(nodeInterpreter('#!bin/node')).toBeNull();
     expect(nodeInterpreter('console.log(1)')).toBeNull();
   });
 });

@@ -66,7 +66,8 @@ export function nodeInterpreter(shebang: string): string | null {
   const m = /^#!\s*(\S+)(?:\s+(?:-S\s+)?(\S+))?/.exec(shebang);
   if (!m?.[1]) return null;
   if (/\/env$/.test(m[1])) return m[2] !== undefined && /^node(?:js)?$/.test(m[2]) ? 'node' : null;
-  return /\/node(?:js)?$/.test(m[1]) ? m[1] : null;
+  // Only an absolute path: the program run for `--version` is never one relative to our folder.
+  return /^\/\S*\/node(?:js)?$/.test(m[1]) ? m[1] : null;
 }
 
 function readPackage(file: string): Record<string, unknown> | null {
