@@ -385,7 +385,10 @@ export class DialogAnswerer {
     const detector = this.d.profileCatalog.get(agent.profile).detector;
     if (detector === null || this.d.detectors === undefined) return { screen: drawn, verdict: null };
     // The rows as the rules read them: the options and targets below are read from these too.
-    const screen = { ...drawn, lines: screenRows(this.d.detectors, detector, agent.version, drawn.lines) };
+    const screen = {
+      ...drawn,
+      lines: [...screenRows(this.d.detectors, detector, agent.version, drawn.lines)],
+    };
     const verdict = detectScreen(this.d.detectors, detector, agent.version, {
       lines: screen.lines,
       cursorY: screen.cursor.y,

@@ -243,10 +243,11 @@ export function screenRows(
   agent: string,
   version: string | null,
   lines: readonly string[],
-): string[] {
+): readonly string[] {
   const sets = Object.hasOwn(table, agent) ? table[agent] : undefined;
   const rowEnd = sets === undefined ? undefined : selectRuleSet(sets, version)?.rowEnd;
-  return rowEnd === undefined ? [...lines] : lines.map((l) => l.trimEnd().replace(rowEnd, ''));
+  // Read on every screen check: the rows as they are (no copy) for a CLI that draws nothing there.
+  return rowEnd === undefined ? lines : lines.map((l) => l.trimEnd().replace(rowEnd, ''));
 }
 
 /**
