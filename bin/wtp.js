@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 
-const bundle = new URL('../dist/wtp.js', import.meta.url);
+const dist = new URL('../dist/', import.meta.url);
+const bundle = new URL('wtp.js', dist);
 if (!existsSync(bundle)) {
   process.stderr.write(
     'wtp: dist/wtp.js is missing; run `npm ci` or `npm run build` in the checkout first.\n',
@@ -18,4 +19,8 @@ try {
 } catch {
   // a cache folder that cannot be written is no reason not to run
 }
-await import(bundle.href);
+// `wtp ls` and `wtp ls --json` run from a file of their own, without the CLI's program (src/fast.ts);
+// anything else, or a call that failed there before printing, goes to the whole CLI.
+const args = process.argv.slice(2);
+const ranFast = args[0] === 'ls' && (await (await import(new URL('fast.js', dist).href)).runFast(args));
+if (!ranFast) await import(bundle.href);

@@ -36,13 +36,20 @@ const cliOptionsAsSeparateBundle = {
     );
   },
 };
+/**
+ * `wtp ls` and `wtp ls --json`, the calls scripts and status bars repeat, are one file of their own
+ * (~50 KB, no chunks): bin/wtp.js runs it without the CLI's program, and each call costs little more
+ * than Node's own start (issue 32, src/interfaces/cli/fast-path.ts).
+ */
 await build({
-  entryPoints: { 'cli-options': 'src/interfaces/cli/option-schemas.ts' },
+  entryPoints: { 'cli-options': 'src/interfaces/cli/option-schemas.ts', fast: 'src/fast.ts' },
   outdir: next,
   bundle: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
   legalComments: 'none',
 });

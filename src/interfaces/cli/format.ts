@@ -112,3 +112,8 @@ export function worktreeLine(a: AgentView, home: string): string | null {
   if (!wt?.owned || wt.branch === null) return null;
   return `worktree ${shortenHome(wt.path, home)} on branch ${wt.branch} (from ${wt.base})`;
 }
+
+/** `2026-11-24T12:03:04.000Z` as the local `12:03:04` (as `wtp ls` says it). */
+export function clockTime(iso: string): string {
+  return new Date(iso).toTimeString().slice(0, 8);
+}

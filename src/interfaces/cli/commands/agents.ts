@@ -1,25 +1,14 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { prBadge } from '../../../protocol/pr-words.js';
-import type { AgentState, AgentView, CreateAgentRequest } from '../../../protocol/agent.js';
+import type { AgentView, CreateAgentRequest } from '../../../protocol/agent.js';
 import { WtpError } from '../../../client/wtp-error.js';
 import { AGENT_CLI_PROFILES, AGENT_STATES } from '../../../protocol/constants.js';
-import { requestWords } from '../../../protocol/request-words.js';
 import { actsUnasked, modeName, PERMISSION_MODE_WORDS } from '../../../protocol/permission-words.js';
 import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
-import {
-  bytes,
-  duration,
-  paint,
-  shortenHome,
-  stateColor,
-  stateLabel,
-  table,
-  worktreeLine,
-} from '../format.js';
+import { stateLabel, worktreeLine } from '../format.js';
 import { runAction } from '../run-action.js';
-import { clockTime } from './fleet.js';
+import { listAgents } from './ls.js';
 import { validateOptions } from '../validate.js';
 import { visibleText } from '../../../protocol/terminal-text.js';
 
@@ -150,86 +139,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
     .action((raw: { json?: boolean }, cmd: Command) =>
       runAction(ctx, raw.json, async () => {
         const q = await validateOptions(cmd, 'ls');
-        const { agents } = await ctx.client().call('listAgents', {
-          query: {
-            workspace: q.workspace,
-            state: q.state,
-            machine: q.machine,
-            local: q.local ? 'true' : undefined,
-          },
-        });
-        if (ctx.json) {
-          ctx.emit('ls', { agents });
-          return;
-        }
-        if (agents.length === 0) {
-          ctx.line(await noMatch(ctx, q));
-          return;
-        }
-        const multiWs = new Set(agents.map((a) => a.workspace)).size > 1;
-        // In a fleet: which machine runs each agent, and which machines are out of reach.
-        const fleet = agents.some((a) => a.machine !== null);
-        const away = fleet ? await unreachableMachines(ctx) : new Map<string, string>();
-        const machineCell = (a: AgentView): string => {
-          const since = a.machine === null ? undefined : away.get(a.machine);
-          return since === undefined ? (a.machine ?? '-') : `${a.machine} (unreachable since ${since})`;
-        };
-        // Branch and worktree disk use, when some agent works in a git worktree.
-        const git = agents.some((a) => a.worktree !== null);
-        // Pull requests and their checks, when some agent has one.
-        const prs = agents.some((a) => a.pullRequest !== null);
-        // What waiting agents ask, when one's request says (a last column: `to run Bash: npm test`).
-        const asks = agents.map((a) => asksText(a));
-        const anyAsks = asks.some((w) => w !== undefined);
-        // The agents that act without asking, by their permission mode (`auto`, `bypass`…).
-        const unasked = agents.map((a) =>
-          a.permission && actsUnasked(a.permission.mode) ? a.permission.mode : undefined,
-        );
-        const anyUnasked = unasked.some((m) => m !== undefined);
-        const rows = agents.map((a, i) => [
-          ...(fleet ? [machineCell(a)] : []),
-          multiWs ? `${a.workspace}/${a.name}` : a.name,
-          a.id,
-          a.profile,
-          stateLabel(a),
-          ...(anyUnasked ? [unasked[i] ?? '-'] : []),
-          a.pid === null ? '-' : String(a.pid),
-          duration(a.uptimeMs),
-          a.stats ? a.stats.cpuPercent.toFixed(1) : '-',
-          bytes(a.stats?.rssBytes),
-          ...(git ? [a.worktree?.branch ?? '-', bytes(a.worktreeBytes)] : []),
-          ...(prs ? [a.pullRequest ? prBadge(a.pullRequest) : '-'] : []),
-          shortenHome(a.cwd, ctx.env.userHome),
-          ...(anyAsks ? [asks[i] ?? '-'] : []),
-        ]);
-        ctx.line(
-          table(
-            [
-              ...(fleet ? ['MACHINE'] : []),
-              'NAME',
-              'ID',
-              'PROFILE',
-              'STATE',
-              ...(anyUnasked ? ['UNASKED'] : []),
-              'PID',
-              'UPTIME',
-              'CPU%',
-              'RSS',
-              ...(git ? ['BRANCH', 'DISK'] : []),
-              ...(prs ? ['PR'] : []),
-              'CWD',
-              ...(anyAsks ? ['ASKS'] : []),
-            ],
-            rows,
-            (r, col, s) => {
-              const agent = agents[r];
-              const stateCol = fleet ? 4 : 3;
-              if (anyUnasked && col === stateCol + 1 && unasked[r] !== undefined)
-                return paint(ctx.color, unasked[r] === 'bypass' ? 'red' : 'yellow', s);
-              return col === stateCol && agent ? paint(ctx.color, stateColor(agent), s) : s;
-            },
-          ),
-        );
+        await listAgents(ctx, q);
       }),
     );
 
@@ -283,24 +193,6 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
     );
 }
 
-/** What `wtp ls` says when no agent matches: which filter left them out, and what else there is. */
-async function noMatch(
-  ctx: CliContext,
-  q: { workspace?: string | undefined; state?: AgentState | undefined },
-): Promise<string> {
-  if (q.workspace === undefined && q.state === undefined)
-    return 'no agents; start one with `wtp new shell` or `wtp new cmd -- <command>`';
-  // Without the state filter: the agents left out only by it (or, for a workspace, every agent).
-  const { agents } = await ctx.client().call('listAgents', {
-    query: { workspace: q.state === undefined ? undefined : q.workspace },
-  });
-  const where = q.workspace === undefined ? '' : ` in workspace ${q.workspace}`;
-  const n = `${agents.length} agent${agents.length === 1 ? '' : 's'}`;
-  if (q.state === undefined) return `no agents${where} (${n} in other workspaces)`;
-  const is = q.state.startsWith('needs_') ? q.state.replace('_', ' ') : `is ${q.state}`;
-  return `no agent${where} ${is} (${n} in other states)`;
-}
-
 /**
  * Creates the agent; when the repository's setup script is not approved yet and a person is at the
  * terminal, shows the exact commands and asks once (the approval is stored by the script's hash).
@@ -331,20 +223,3 @@ async function createApprovingSetup(ctx: CliContext, body: CreateAgentRequest) {
   }
 }
 
-/** What a waiting agent asks, for `wtp ls`: a file in its folder named relative to it, one line. */
-function asksText(a: AgentView): string | undefined {
-  const r = a.stateDetail.request;
-  if (r === undefined || (a.state !== 'needs_permission' && a.state !== 'needs_input')) return undefined;
-  const inside = r.about?.startsWith(`${a.cwd}/`) === true;
-  return requestWords(inside ? { ...r, about: r.about?.slice(a.cwd.length + 1) } : r, 80);
-}
-
-/** The fleet's machines that are out of reach, with the time of their last heartbeat. */
-async function unreachableMachines(ctx: CliContext): Promise<Map<string, string>> {
-  const { fleet } = await ctx.client().call('fleetStatus');
-  return new Map(
-    (fleet?.machines ?? []).flatMap((m) =>
-      m.unreachableSince === null ? [] : [[m.name, clockTime(m.unreachableSince)] as const],
-    ),
-  );
-}

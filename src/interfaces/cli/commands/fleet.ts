@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
 import type { FleetStatus } from '../../../protocol/fleet.js';
 import type { CliContext } from '../context.js';
-import { duration, paint, table } from '../format.js';
+import { clockTime, duration, paint, table } from '../format.js';
 import { runAction } from '../run-action.js';
 
 /** What `wtp fleet migrate` did. */
@@ -121,7 +121,3 @@ function printFleet(ctx: CliContext, s: FleetStatus): void {
   );
 }
 
-/** `2026-11-24T12:03:04.000Z` as the local `12:03:04` (as `wtp ls` says it). */
-export function clockTime(iso: string): string {
-  return new Date(iso).toTimeString().slice(0, 8);
-}

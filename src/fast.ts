@@ -1,0 +1,17 @@
+import { isFastCall, runFastCall } from './interfaces/cli/fast-path.js';
+import { VERSION } from './version.js';
+
+/**
+ * The launcher's fast path (bin/wtp.js): `wtp ls` and `wtp ls --json` without the CLI's program.
+ * True when it ran the call; false when the whole CLI (dist/wtp.js) must run it, because the call
+ * is another one or failed before printing anything (the CLI then reports the error).
+ */
+export async function runFast(argv: readonly string[]): Promise<boolean> {
+  if (!isFastCall(argv)) return false;
+  // `wtp ls | head` closes our stdout early: that is not an error (as in src/bin.ts).
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  return runFastCall(argv, VERSION);
+}
