@@ -3,14 +3,17 @@ import { dashboardMode } from './answer-dashboard.js';
 import { measureAnswerLatency } from './answer-latency.js';
 import { answerOptions } from './answer-rounds.js';
 import { measureColdStart } from './cold-start.js';
+import { BusyLoad, contendedFigures, contentionNiceOption, contentionOption } from './contention.js';
 import { measureDashboard } from './dashboard-figures.js';
 import { measureStateTimeline } from './timeline-figures.js';
 import { measureDaemonIdleCpu } from './daemon-cpu.js';
 import { measureFleet } from './fleet-figures.js';
+import { measureDiffStat } from './diff-latency.js';
 import { measureDetectorAccuracy } from './detector-accuracy.js';
 import { measureEchoLatency } from './echo-latency.js';
 import { measureGit } from './git-figures.js';
 import { measureLs } from './ls-latency.js';
+import { measureLoopDelay } from './loop-delay.js';
 import { measureLsWithOption } from './ls-option.js';
 import { checkClocks, markerFile } from './marker.js';
 import { measureIdleDaemon, measureWithAgents } from './memory-figures.js';
@@ -36,6 +39,7 @@ const RUNS = {
   spawn: 10,
   memoryAgents: 10,
   lsAgents: 50,
+  loopDelayWindows: 6,
   createConcurrency: 4,
   quadTmux: 8,
   echo: 300,
@@ -151,6 +155,10 @@ const USAGE = `Usage: npm run -s bench [-- --only <parts>] [part options]   (JSO
   --vendor-warmup <n>  vendors part: unrecorded turns first (default ${RUNS.vendorWarmup})
   --answer-rounds <n>  answers part: measured rounds, each mode once per round (default ${RUNS.answerRounds})
   --answer-warmup <n>  answers part: unrecorded rounds first (default ${RUNS.answerWarmup})
+  --contention [n]     then every part again with n busy processes spinning (default twice the
+                       cores): each latency figure under contention, against its baseline measured
+                       under the same contention and against itself quiet (the "contention" section)
+  --contention-nice <k> the busy processes at nice k (0-19), as agents with agents.nice: k
   --help               this text
 `;
 
@@ -207,10 +215,39 @@ async function main(): Promise<void> {
   installCleanupHandlers(paths.binWtp);
   const startedAt = new Date();
   const loadBefore = loadavg();
-  const results: Record<string, BenchResult> = {};
+  const busyProcesses = contentionOption(process.argv.slice(2));
+  const busyNice = contentionNiceOption(process.argv.slice(2));
+  let results: Record<string, BenchResult> = {};
+  let contention: Record<string, unknown> | undefined;
   let clockCheck: Awaited<ReturnType<typeof checkClocks>> | null = null;
   let leftoversKilled = 0;
   try {
+    await allParts();
+    if (busyProcesses !== undefined) {
+      // Every figure again, with N busy processes spinning on the cores the whole time.
+      const quiet = results;
+      results = {};
+      progress(`contention: every part again with ${busyProcesses} busy processes`);
+      const busy = new BusyLoad(busyProcesses, busyNice);
+      await allParts();
+      const load = await busy.stop();
+      contention = {
+        busyProcesses,
+        busyNice,
+        ...load,
+        note:
+          `Each latency figure measured again while ${busyProcesses} processes (\`node -e 'for (;;);'\`, ` +
+          `at nice ${busyNice}) spin on the ${cpus().length} cores: \`ratio\` is to its own baseline ` +
+          'measured under the same contention, `ratioToQuiet` to the same figure measured quiet above.',
+        results: contendedFigures(quiet, results),
+      };
+      results = quiet;
+    }
+  } finally {
+    cleanupAll(paths.binWtp);
+  }
+
+  async function allParts(): Promise<void> {
     if (run.core) await core();
     if (run.panes) await panes();
     if (run.states) await states();
@@ -245,8 +282,6 @@ async function main(): Promise<void> {
       );
     if (run.tui) Object.assign(results, await measureTui(paths, RUNS.tui));
     if (run.fleet) Object.assign(results, await measureFleet(paths, RUNS.fleet));
-  } finally {
-    cleanupAll(paths.binWtp);
   }
 
   async function core(): Promise<void> {
@@ -268,6 +303,7 @@ async function main(): Promise<void> {
     progress('3/5 wtp ls --json with 0 agents');
     results['cli.ls.0agents'] = (await measureLs(paths, s, 0, RUNS.ls)).result;
     results['cli.ls.typedOption'] = await measureLsWithOption(paths, s, RUNS.ls);
+    results['cli.diffStat'] = await measureDiffStat(paths, s, RUNS.ls);
 
     progress('4/5 spawn latency');
     Object.assign(results, spawnFigures(await measureSpawn(paths, s, RUNS.spawn)));
@@ -286,9 +322,11 @@ async function main(): Promise<void> {
     );
     results[`cli.ls.${RUNS.lsAgents}agents`] = (await measureLs(paths, s, RUNS.lsAgents, RUNS.ls)).result;
     results[`daemon.idle.cpu.${RUNS.lsAgents}agents`] = await measureDaemonIdleCpu(s, RUNS.lsAgents);
+    progress(`daemon event-loop delay with ${RUNS.lsAgents} agents (${RUNS.loopDelayWindows} windows)`);
+    results['daemon.loopDelay'] = await measureLoopDelay(s, RUNS.lsAgents, RUNS.loopDelayWindows);
 
     progress('stopping the session (wtp down --stop-agents)');
-    leftoversKilled = disposeHome(s.home, paths.binWtp).length;
+    leftoversKilled += disposeHome(s.home, paths.binWtp).length;
     if (pidsOfHome(s.home).length > 0) throw new Error(`processes of ${s.home} survived cleanup`);
   }
 
@@ -359,9 +397,11 @@ async function main(): Promise<void> {
         .filter(([, on]) => on)
         .map(([part]) => part),
       coreBackend: CORE_BACKEND,
+      contention: busyProcesses ?? null,
       leftoverProcessesKilledAtEnd: leftoversKilled,
     },
     results: inReportOrder(results),
+    ...(contention ? { contention } : {}),
   };
   process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
 }

@@ -6,6 +6,29 @@ import { fleetStatusSchema } from './fleet.js';
 
 export const healthSchema = z.object({ ok: z.literal(true), pid: z.number().int(), version: z.string() });
 
+export const loopDelayQuerySchema = z.object({
+  windowMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(1_000)
+    .describe('How long to watch the loop, in ms (100 to 60000)'),
+});
+
+const delayMs = z.number().nonnegative();
+export const loopDelaySchema = z.object({
+  windowMs: z.number().int(),
+  resolutionMs: z.number().int().describe('The timer whose lateness is sampled fires this often'),
+  samples: z.number().int(),
+  minMs: delayMs,
+  p50Ms: delayMs,
+  p90Ms: delayMs,
+  p99Ms: delayMs,
+  maxMs: delayMs,
+});
+export type LoopDelay = z.infer<typeof loopDelaySchema>;
+
 export const daemonStatusSchema = z.object({
   pid: z.number().int(),
   version: z.string(),

@@ -10,6 +10,7 @@ export const ROUTE_PATHS = {
   status: { method: 'GET', path: '/api/v1/status', effect: 'read' },
   fleetStatus: { method: 'GET', path: '/api/v1/fleet', effect: 'read' },
   shutdown: { method: 'POST', path: '/api/v1/daemon/shutdown', effect: 'write' },
+  loopDelay: { method: 'GET', path: '/api/v1/daemon/loop-delay', effect: 'read' },
   listAgents: { method: 'GET', path: '/api/v1/agents', effect: 'read' },
   createAgent: { method: 'POST', path: '/api/v1/agents', effect: 'exec' },
   getAgent: { method: 'GET', path: '/api/v1/agents/:agent', effect: 'read' },

@@ -12,7 +12,14 @@ import {
   stopAgentRequestSchema,
 } from './agent.js';
 import { answerRequestSchema, answerResultSchema } from './answers.js';
-import { daemonStatusSchema, healthSchema, shutdownRequestSchema, shutdownResponseSchema } from './daemon.js';
+import {
+  daemonStatusSchema,
+  healthSchema,
+  loopDelayQuerySchema,
+  loopDelaySchema,
+  shutdownRequestSchema,
+  shutdownResponseSchema,
+} from './daemon.js';
 import { dashboardLinkSchema } from './dashboard.js';
 import { agentClisSchema } from './doctor.js';
 import {
@@ -69,6 +76,14 @@ const table = {
     ...ROUTE_PATHS.status,
     summary: 'Daemon status: addresses, backend and why, paths, agent counts',
     response: daemonStatusSchema,
+  },
+  loopDelay: {
+    ...ROUTE_PATHS.loopDelay,
+    summary:
+      "The daemon's event-loop delay over a window: how late its timers fire (p50, p90, p99, max), " +
+      'which every request, hook and keystroke relayed waits behind',
+    query: loopDelayQuerySchema,
+    response: loopDelaySchema,
   },
   fleetStatus: {
     ...ROUTE_PATHS.fleetStatus,

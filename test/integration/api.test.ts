@@ -360,6 +360,22 @@ describe('HTTP API (in-process daemon)', () => {
     expect(page.events.map((e) => e.seq)).toEqual(seqs.filter((s) => s <= page.latestSeq));
   });
 
+  it("measures its event loop's delay only when asked, over the window asked for (100 ms to 60 s)", async () => {
+    const d = await client.call('loopDelay', { query: { windowMs: 300 } });
+    expect(d).toMatchObject({ windowMs: 300, resolutionMs: 10 });
+    // A 10 ms timer over 300 ms fires about 30 times; each value is how late it fired, never negative.
+    expect(d.samples).toBeGreaterThan(5);
+    expect(d.minMs).toBeLessThanOrEqual(d.p50Ms);
+    expect(d.p50Ms).toBeLessThanOrEqual(d.p99Ms);
+    expect(d.p99Ms).toBeLessThanOrEqual(d.maxMs);
+    expect(d.minMs).toBeGreaterThanOrEqual(0);
+    for (const windowMs of ['99', '60001', '-1', '1e9', 'soon']) {
+      const r = await inject({ method: 'GET', url: `/api/v1/daemon/loop-delay?windowMs=${windowMs}` });
+      expect(r.statusCode, windowMs).toBe(400);
+      expect(errorBodySchema.parse(r.json()).code).toBe('INVALID_INPUT');
+    }
+  });
+
   it('exposes Prometheus metrics and the OpenAPI document generated from the schemas', async () => {
     const metrics = await inject({ method: 'GET', url: '/metrics' });
     expect(metrics.headers['content-type']).toContain('text/plain');
