@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { cpus, loadavg, setPriority } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { lowerPriority } from '../src/adapters/pty/lower-priority.js';
 import { spawnTracked, stopChild } from './proc.js';
 import { ratio, type BenchResult } from './report.js';
 
@@ -37,6 +38,7 @@ export function contentionOption(argv: readonly string[]): number | undefined {
  */
 export class BusyLoad {
   private readonly children: ChildProcess[] = [];
+  private readonly lowered: Promise<boolean>[] = [];
   readonly startedAt = Date.now();
 
   constructor(
@@ -44,14 +46,27 @@ export class BusyLoad {
     readonly nice = 0,
   ) {
     for (let i = 0; i < n; i++) {
+      // Each in a session of its own, as an agent in its PTY is: on Linux with autogroup scheduling
+      // that makes it a scheduling group of its own, as an agent is.
       const child = spawnTracked(process.execPath, ['-e', 'for (;;);'], {
         stdio: 'ignore',
         env: { PATH: '' },
+        detached: true,
       });
-      // Lowering a child's priority needs no privilege; ours stays as it is.
-      if (nice > 0 && child.pid !== undefined) setPriority(child.pid, nice);
+      // As agents.nice lowers an agent's (src/adapters/pty/lower-priority.ts); ours stays as it is.
+      const pid = child.pid;
+      if (nice > 0 && pid !== undefined)
+        this.lowered.push(
+          new Promise((set) => lowerPriority(pid, nice, (r) => set(r.process && r.group !== false))),
+        );
       this.children.push(child);
     }
+  }
+
+  /** Resolves once every busy process runs at its nice value (an autogroup's is set 10 times a second at most). */
+  async ready(): Promise<void> {
+    const set = await Promise.all(this.lowered);
+    if (set.includes(false)) throw new Error(`could not lower every busy process to nice ${this.nice}`);
   }
 
   /** Every busy process still spinning (one that died would make the figures quiet ones). */

@@ -54,6 +54,8 @@ export async function measureDiffStat(paths: RepoPaths, s: Session, runs: number
     diffSamples.push((await wtpDiff()).ms);
     bareSamples.push((await bare()).ms);
   }
+  // The session's later figures count its agents: this one goes, with its worktree.
+  await ok('wtp rm', runTimed(process.execPath, [paths.binWtp, 'rm', '--force', 'differ'], opts));
   progress(`wtp diff --stat: done (${runs} runs)`);
   return latencyResult({
     samples: diffSamples,

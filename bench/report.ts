@@ -21,6 +21,7 @@ export interface BenchResult {
   samples: number;
   p50?: number;
   p90?: number;
+  p99?: number;
   mean?: number;
   min?: number;
   max?: number;

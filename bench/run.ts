@@ -229,6 +229,7 @@ async function main(): Promise<void> {
       results = {};
       progress(`contention: every part again with ${busyProcesses} busy processes`);
       const busy = new BusyLoad(busyProcesses, busyNice);
+      await busy.ready();
       await allParts();
       const load = await busy.stop();
       contention = {

@@ -3,6 +3,8 @@ export interface Summary {
   samples: number;
   p50: number;
   p90: number;
+  /** The issue's goals under contention are p99s (issue 32). */
+  p99: number;
   mean: number;
   min: number;
   max: number;
@@ -25,6 +27,7 @@ export function summarize(values: readonly number[], digits = 1): Summary {
     samples: values.length,
     p50: round(percentile(values, 50), digits),
     p90: round(percentile(values, 90), digits),
+    p99: round(percentile(values, 99), digits),
     mean: round(mean, digits),
     min: round(Math.min(...values), digits),
     max: round(Math.max(...values), digits),

@@ -39,6 +39,7 @@ export function coreSettings(o: {
       agentBaseEnv: agentEnv.base,
       agentProfileEnv: agentEnv.profiles,
       statusProtocol: config.states.statusProtocol,
+      agentNice: config.agents.nice,
     },
     factory: {
       shell: env.shell ?? '/bin/sh',

@@ -128,6 +128,13 @@ export const spawnSpecSchema = z.object({
   env: z.record(z.string(), z.string()).describe('The complete environment of the agent'),
   cols: z.number().int(),
   rows: z.number().int(),
+  nice: z
+    .number()
+    .int()
+    .min(0)
+    .max(19)
+    .optional()
+    .describe("The agent process's nice value (config agents.nice); absent: the host's own"),
   watch: z
     .object({
       detector: z.string().nullable().describe('Screen detector table to run (claude, codex, …), or null'),

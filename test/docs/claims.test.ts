@@ -41,7 +41,9 @@ describe('README.md and the guides', () => {
     const missing: string[] = [];
     for (const row of rows) {
       const file = /\]\((docs\/bench-results\/[^)]+\.json)\)/.exec(row)?.[1];
-      expect(row, 'a figure without its result file').toMatch(/`npm run -s bench -- --only \w+`/);
+      expect(row, 'a figure without its result file').toMatch(
+        /`npm run -s bench -- --only [\w,]+(?: --[\w-]+(?: \d+)?)*`/,
+      );
       if (!file || !existsSync(join(REPO, file))) {
         missing.push(`${row}: no file ${file ?? ''}`);
         continue;

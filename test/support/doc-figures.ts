@@ -105,6 +105,13 @@ export function commandPattern(file: string): RegExp {
   const part = /^\d{4}-\d{2}-\d{2}-([\w-]+)\.json$/.exec(file)?.[1] ?? file;
   if (part.startsWith('soak')) return /`npm run soak\b[^`]*`/;
   if (part === 'api-fuzz') return /`[^`]*vitest run[^`]*test\/integration\/api-fuzz\.test\.ts[^`]*`/;
+  // `<date>-<part>-contention[-…].json`: the part measured quiet, then with --contention.
+  if (part.includes('-contention')) {
+    const of = part.replace(/-contention.*$/, '');
+    return new RegExp(
+      String.raw`\x60npm run -s bench -- --only (?:[\w,]+,)?${of}(?:,[\w,]+)? --contention\b[^\x60]*\x60`,
+    );
+  }
   const base = part.replace(/-(?:paint|heap)$/, '');
   return new RegExp(String.raw`\x60npm run -s bench -- --only (?:[\w,]+,)?${base}(?:,[\w,]+)?[ \x60]`);
 }

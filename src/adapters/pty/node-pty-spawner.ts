@@ -2,6 +2,7 @@ import pty from 'node-pty';
 import { constants } from 'node:os';
 import type { PtyProcess, PtySpawner } from '../../core/ports/host.js';
 import type { ExitInfo } from '../../protocol/agent.js';
+import { lowerPriority } from './lower-priority.js';
 import { PeerHold } from './peer-hold.js';
 import { guardTimedDestroy, type TimedDestroyGuard } from './timed-destroy-guard.js';
 
@@ -23,6 +24,8 @@ export const nodePtySpawner: PtySpawner = {
       env: spec.env,
       encoding: null,
     } as pty.IPtyForkOptions);
+    // Right after the fork, before the agent starts threads or children of its own (they inherit it).
+    if (spec.nice !== undefined) lowerPriority(p.pid, spec.nice);
     const dataListeners: ((data: Uint8Array) => void)[] = [];
     const exitListeners: ((exit: ExitInfo) => void)[] = [];
     const deliver = (data: Buffer): void => {

@@ -62,6 +62,7 @@ export abstract class LifecycleBase {
         { ...this.d.settings.agentBaseEnv, ...this.d.settings.agentProfileEnv?.[agent.profile] },
         this.d.settings.statusProtocol,
         this.d.registry.workspaceName(agent.workspaceId),
+        this.d.settings.agentNice,
       ),
     );
   }

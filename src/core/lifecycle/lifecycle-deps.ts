@@ -23,6 +23,8 @@ export interface LifecycleSettings {
   agentProfileEnv?: Readonly<Record<string, Record<string, string>>>;
   /** Answer agent CLIs' OSC 7501 status query (config states.statusProtocol). */
   statusProtocol?: boolean;
+  /** The agents' nice value (config agents.nice): 0 leaves them at the host's priority. */
+  agentNice?: number;
 }
 
 /** Where a host goes whose agent this daemon does not know (see OrphanHosts). */

@@ -13,7 +13,8 @@ import type { ProfileCatalog } from '../agents/profiles.js';
  * arguments that fork its source's (`--resume <source> --fork-session`), then the user's
  * arguments. The profile's environment (its setup's, built on the agent's own) goes over the
  * agent's. A run whose arguments ask for the profile's structured stream
- * (`claude -p --output-format stream-json`) is read from it.
+ * (`claude -p --output-format stream-json`) is read from it. `nice` (config agents.nice) lowers
+ * the agent's priority; 0 leaves it as the host's.
  */
 export function spawnMessage(
   profiles: ProfileCatalog,
@@ -21,6 +22,7 @@ export function spawnMessage(
   baseEnv: Record<string, string>,
   statusProtocol = true,
   workspaceName?: string,
+  nice = 0,
 ): DaemonMessage {
   const spec = profiles.get(agent.profile);
   const streamed = spec.stream?.applies(agent.args) ? spec.stream : null;
@@ -52,6 +54,7 @@ export function spawnMessage(
     },
     cols: agent.cols,
     rows: agent.rows,
+    ...(nice > 0 ? { nice } : {}),
     ...(workspaceName === undefined
       ? {}
       : { origin: { name: agent.name, workspace: workspaceName, profile: agent.profile } }),

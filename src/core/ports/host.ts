@@ -20,6 +20,8 @@ export interface PtySpawner {
     env: Record<string, string>;
     cols: number;
     rows: number;
+    /** Lower the process's priority to this nice value (1-19); absent or 0: as the host's. */
+    nice?: number | undefined;
   }): PtyProcess;
 }
 

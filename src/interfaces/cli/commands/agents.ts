@@ -222,4 +222,3 @@ async function createApprovingSetup(ctx: CliContext, body: CreateAgentRequest) {
     return ctx.client().call('createAgent', { body });
   }
 }
-

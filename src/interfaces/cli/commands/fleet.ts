@@ -120,4 +120,3 @@ function printFleet(ctx: CliContext, s: FleetStatus): void {
     ),
   );
 }
-
