@@ -6,19 +6,14 @@ import { fleetStatusSchema } from './fleet.js';
 
 export const healthSchema = z.object({ ok: z.literal(true), pid: z.number().int(), version: z.string() });
 
-export const loopDelayQuerySchema = z.object({
-  windowMs: z.coerce
-    .number()
-    .int()
-    .min(100)
-    .max(60_000)
-    .default(1_000)
-    .describe('How long to watch the loop, in ms (100 to 60000)'),
-});
-
 const delayMs = z.number().nonnegative();
 export const loopDelaySchema = z.object({
-  windowMs: z.number().int(),
+  sinceMs: z
+    .number()
+    .int()
+    .describe(
+      'Since the last read, in ms; 0 on the first read (or a minute after the last), which starts sampling',
+    ),
   resolutionMs: z.number().int().describe('The timer whose lateness is sampled fires this often'),
   samples: z.number().int(),
   minMs: delayMs,

@@ -15,7 +15,6 @@ import { answerRequestSchema, answerResultSchema } from './answers.js';
 import {
   daemonStatusSchema,
   healthSchema,
-  loopDelayQuerySchema,
   loopDelaySchema,
   shutdownRequestSchema,
   shutdownResponseSchema,
@@ -80,9 +79,9 @@ const table = {
   loopDelay: {
     ...ROUTE_PATHS.loopDelay,
     summary:
-      "The daemon's event-loop delay over a window: how late its timers fire (p50, p90, p99, max), " +
-      'which every request, hook and keystroke relayed waits behind',
-    query: loopDelayQuerySchema,
+      "The daemon's event-loop delay since the last read: how late its timers fire (p50, p90, p99, max), " +
+      'which every request, hook and keystroke relayed waits behind. Answers at once; the first read starts ' +
+      'sampling (stopped a minute after the last read): read, let the work run, read again',
     response: loopDelaySchema,
   },
   fleetStatus: {

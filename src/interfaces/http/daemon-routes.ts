@@ -3,7 +3,7 @@ import { RawBody, type HttpApp } from '../server/http-app.js';
 import type { HttpCounters } from '../server/http-counters.js';
 import { renderMetrics, type MetricsSources } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
-import { measureLoopDelay } from './loop-delay.js';
+import { LoopDelayMonitor } from './loop-delay.js';
 import { registerRoute } from './register-route.js';
 
 /** Health, status, shutdown, the OpenAPI document and /metrics. */
@@ -14,7 +14,8 @@ export function registerDaemonRoutes(
 ): void {
   registerRoute(app, 'health', () => ({ ok: true, pid: process.pid, version: ctx.version }));
   registerRoute(app, 'status', () => ctx.status());
-  registerRoute(app, 'loopDelay', ({ query }) => measureLoopDelay(query.windowMs));
+  const loop = new LoopDelayMonitor();
+  registerRoute(app, 'loopDelay', () => loop.read());
   registerRoute(app, 'fleetStatus', () => ({ fleet: ctx.fleet?.status() ?? null }));
   registerRoute(app, 'shutdown', async ({ body }) => ({
     pid: process.pid,
