@@ -14,6 +14,9 @@ const REVIEWED_GET_ROUTES = [
   'health',
   'status',
   'fleetStatus', // what this daemon last read of the fleet database; queries nothing
+  // the event loop's delay since the last read; starts Node's delay histogram (stopped a minute after
+  // the last read): no command, no state anyone else sees
+  'loopDelay',
   'listAgents',
   'getAgent',
   'getScreen',
