@@ -31,14 +31,37 @@ function script(req: FakeRequest): FakeTurn {
   return { text: 'ok' };
 }
 
-/** Presses tab (the next agent that needs you) until the selected row matches. */
+/** The name on the selected row (`▸ ○ name …`), or undefined. */
+const selectedRow = (screen: string): string | undefined => /^▸ \S (\S+)/m.exec(screen)?.[1];
+
+/**
+ * Presses tab (the next agent that needs you) until the selected row matches; after each press, waits
+ * until the selection itself moved, or the TUI said none needs you yet (any other change of the
+ * screen, an uptime ticking, is not the press taking effect).
+ */
 async function select(tui: TuiPane, row: RegExp): Promise<void> {
-  for (let i = 0; i < 4 && !row.test(await tui.screen()); i++) {
-    const before = await tui.screen();
+  for (let i = 0; i < 6 && !row.test(await tui.screen()); i++) {
+    const before = selectedRow(await tui.screen());
     await tui.keys('Tab');
-    await tui.until('the selection to move', (s) => s !== before);
+    await tui.until(
+      'the selection to move',
+      (s) => selectedRow(s) !== before || s.includes('No agent needs you'),
+    );
   }
   await tui.until(`${row} selected`, (s) => row.test(s));
+}
+
+/** Moves the selection with j and k (they stop at the ends) until `name`'s row is selected. */
+async function selectByName(tui: TuiPane, name: string): Promise<void> {
+  for (let i = 0; i < 8; i++) {
+    const screen = await tui.screen();
+    const at = selectedRow(screen);
+    if (at === name) return;
+    const rows = [...screen.matchAll(/^[▸ ] \S (\S+) /gm)].map((m) => m[1]);
+    await tui.keys(rows.indexOf(name) < rows.indexOf(at) ? 'k' : 'j');
+    await tui.until('the selection to move', (s) => selectedRow(s) !== at);
+  }
+  await tui.until(`${name} selected`, (s) => selectedRow(s) === name);
 }
 
 describe('wtp tui with real agents (tmux)', () => {
@@ -143,11 +166,7 @@ describe('wtp tui with real agents (tmux)', () => {
     await untilState('loose', 'idle');
     const tui = await TuiPane.start(home, { cols: 140, rows: 30, name: 'modes' });
     await tui.see('loose');
-    for (let i = 0; i < 4 && !(await tui.screen()).includes('── loose'); i++) {
-      const before = await tui.screen();
-      await tui.keys('j');
-      await tui.until('the selection to move', (s) => s !== before);
-    }
+    await selectByName(tui, 'loose');
     const marked = await tui.until('the row marked »auto', (s) => /▸ ○ loose +idle.*»auto/.test(s));
     expect(marked).toMatch(/── loose[^·\n]* · mode auto — runs the commands/);
     // shift+tab in its terminal: auto → manual mode; the mark goes.
