@@ -9,6 +9,7 @@ import { measureStateTimeline } from './timeline-figures.js';
 import { measureDaemonIdleCpu } from './daemon-cpu.js';
 import { measureFleet } from './fleet-figures.js';
 import { measureDiffStat } from './diff-latency.js';
+import { measureHook } from './hook-latency.js';
 import { measureDetectorAccuracy } from './detector-accuracy.js';
 import { measureEchoLatency } from './echo-latency.js';
 import { measureGit } from './git-figures.js';
@@ -305,6 +306,7 @@ async function main(): Promise<void> {
     results['cli.ls.0agents'] = (await measureLs(paths, s, 0, RUNS.ls)).result;
     results['cli.ls.typedOption'] = await measureLsWithOption(paths, s, RUNS.ls);
     results['cli.diffStat'] = await measureDiffStat(paths, s, RUNS.ls);
+    results['cli.hook'] = await measureHook(paths, s, RUNS.ls);
 
     progress('4/5 spawn latency');
     Object.assign(results, spawnFigures(await measureSpawn(paths, s, RUNS.spawn)));

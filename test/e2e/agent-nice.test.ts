@@ -8,11 +8,19 @@ function niceOf(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
 }
 
-/** On Linux with autogroup scheduling: the nice value of a process's session group. */
+/**
+ * On Linux with autogroup scheduling: the nice value of a process's session group. The kernel
+ * prints nothing for a process still in the boot session's default group (no setsid since boot, as
+ * in many containers' init); that group is the root task group, scheduled at nice 0.
+ */
 function groupNiceOf(pid: number): number | null {
   if (!existsSync('/proc/sys/kernel/sched_autogroup_enabled')) return null;
   if (readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() !== '1') return null;
-  return Number(/ nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'utf8'))?.[1]);
+  const text = readFileSync(`/proc/${pid}/autogroup`, 'utf8');
+  if (text.trim() === '') return 0;
+  const nice = / nice (-?\d+)/.exec(text)?.[1];
+  if (nice === undefined) throw new Error(`/proc/${pid}/autogroup: unexpected ${JSON.stringify(text)}`);
+  return Number(nice);
 }
 
 /** The children of a process, from /proc/<pid>/task/<pid>/children. */

@@ -4,10 +4,11 @@ import { TestHome } from '../support/harness.js';
 
 /**
  * `wtp ls` and `wtp ls --json` run without building the program (src/interfaces/cli/fast-path.ts,
- * issue 32): the same output as the whole CLI gives, the same errors, printed once, and really less
- * loaded — the Node modules commander and the other commands pull in stay out.
+ * issue 32), and so does `wtp hook` as agent CLIs run it (src/interfaces/cli/commands/hook.ts): the
+ * same output as the whole CLI gives, the same errors, printed once, and really less loaded — the
+ * Node modules commander and the other commands pull in stay out.
  */
-describe('the CLI fast path (wtp ls)', () => {
+describe('the CLI fast paths (wtp ls, wtp hook)', () => {
   let home: TestHome;
   /** A CommonJS preload that writes the Node built-in modules this process loaded, at its exit. */
   let loadList: string;
@@ -21,12 +22,12 @@ describe('the CLI fast path (wtp ls)', () => {
   });
   afterAll(() => home.cleanup());
 
-  const builtins = async (args: string[]): Promise<string[]> => {
-    const to = home.path(`loaded-${args.join('_')}.txt`);
+  const builtins = async (args: string[], code = 0): Promise<string[]> => {
+    const to = home.path(`loaded-${args.join('_').replace(/\W/g, '_')}.txt`);
     const r = await home.run(args, {
       wrap: ['env', `LOADED_TO=${to}`, `NODE_OPTIONS=--require ${loadList}`],
     });
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(code);
     return readFileSync(to, 'utf8').split('\n');
   };
 
@@ -43,6 +44,17 @@ describe('the CLI fast path (wtp ls)', () => {
     // The same as the whole CLI says it (an option sends `ls` there).
     const full = await home.run(['ls', '--state', 'running']);
     expect(text.stderr).toBe(full.stderr);
+    // A hook call as agent CLIs make it, and through the whole CLI (`--agent=ID` is not a fast form).
+    const payload = '{"hook_event_name":"Stop"}';
+    const hook = await home.run(['hook', '--agent', 'ag-x'], { input: payload });
+    const hookFull = await home.run(['hook', '--agent=ag-x'], { input: payload });
+    expect(hook.code).toBe(1);
+    expect(hook.stderr.match(/DAEMON_NOT_RUNNING/g)).toHaveLength(1);
+    expect([hook.code, hook.stdout, hook.stderr]).toEqual([hookFull.code, hookFull.stdout, hookFull.stderr]);
+    // A decision hook never fails its CLI: no daemon, no decision, exit 0.
+    const decide = await home.run(['hook', '--agent', 'ag-x', '--decide'], { input: payload });
+    expect([decide.code, decide.stdout]).toEqual([0, '']);
+    expect(decide.stderr).toMatch(/^wtp hook: not decided \(.+\); the dialog shows\n$/);
   });
 
   it('lists what the whole CLI lists, and loads none of its modules', async () => {
@@ -67,5 +79,24 @@ describe('the CLI fast path (wtp ls)', () => {
       expect(fastLoaded).not.toContain(m);
     }
     expect(fastLoaded.length).toBeLessThan(fullLoaded.length);
+  });
+
+  it('forwards a hook call as the whole CLI does, without loading it', async () => {
+    // Codex's notify form (the payload as the argument); no agent takes it: the daemon's answer.
+    const payload = JSON.stringify({ type: 'agent-turn-complete', 'turn-id': 't' });
+    const fast = await home.run(['hook', '--agent', 'ag-nobody', '--json', payload]);
+    const full = await home.run(['hook', '--agent=ag-nobody', '--json', payload]);
+    expect(fast.code).toBe(1);
+    expect(JSON.parse(fast.stdout)).toMatchObject({ error: { code: 'HOOK_REJECTED' } });
+    expect([fast.code, fast.stdout, fast.stderr]).toEqual([full.code, full.stdout, full.stderr]);
+    // Not JSON: ignored with a note, as the whole CLI does.
+    const junk = await home.run(['hook', '--agent', 'ag-nobody'], { input: 'not json' });
+    expect([junk.code, junk.stderr]).toEqual([0, 'wtp hook: the payload is not JSON; ignored\n']);
+    const fastLoaded = await builtins(['hook', '--agent', 'ag-nobody', payload], 1);
+    const fullLoaded = await builtins(['hook', '--agent=ag-nobody', payload], 1);
+    for (const m of ['NativeModule child_process', 'NativeModule dgram']) {
+      expect(fullLoaded).toContain(m);
+      expect(fastLoaded).not.toContain(m);
+    }
   });
 });

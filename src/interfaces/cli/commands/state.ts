@@ -7,7 +7,7 @@ import { SCREENS_ONLY } from '../../../protocol/version-range.js';
 import type { CliContext } from '../context.js';
 import { duration, paint, stateColor, stateLabel, table } from '../format.js';
 import { runAction } from '../run-action.js';
-import { readStdin } from './terminal.js';
+import { runHook } from './hook.js';
 import { cellText } from '../../../protocol/terminal-text.js';
 
 const clockTime = (iso: string): string => iso.slice(11, 19);
@@ -141,60 +141,13 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
     )
     .option('--json', 'machine-readable output')
     .action((payload: string | undefined, raw: { agent: string; json?: boolean; decide?: boolean }) =>
-      raw.decide === true
-        ? decideHook(ctx, raw.agent, payload)
-        : runAction(ctx, raw.json, async () => {
-            const text = payload ?? (await readStdin());
-            let body: Record<string, unknown>;
-            try {
-              body = JSON.parse(text) as Record<string, unknown>;
-            } catch {
-              ctx.note('wtp hook: the payload is not JSON; ignored');
-              return;
-            }
-            body = withEventName(body);
-            await ctx.client().call('agentHook', { params: { agentId: raw.agent }, body: body as never });
-            if (ctx.json) ctx.emit('hook', { agent: raw.agent, event: String(body.hook_event_name) });
-          }),
+      runHook(ctx, {
+        agent: raw.agent,
+        decide: raw.decide === true,
+        json: raw.json === true,
+        ...(payload === undefined ? {} : { payload }),
+      }),
     );
-}
-
-/**
- * The payload with `hook_event_name`, which the daemon routes on: a CLI that names its event
- * otherwise gives it as `type` (Codex notify) or `hookName` (Copilot CLI's camelCase payloads).
- */
-function withEventName(body: Record<string, unknown>): Record<string, unknown> {
-  if (typeof body.hook_event_name === 'string') return body;
-  const name = typeof body.type === 'string' ? body.type : body.hookName;
-  return typeof name === 'string' ? { ...body, hook_event_name: name } : body;
-}
-
-/**
- * How long `wtp hook --decide` waits for the daemon's answer: inside the time its CLI gives the
- * decision hook (30 s from Gemini CLI's, Qwen Code's and Copilot CLI's setups; Copilot CLI denies
- * the tool when a hook times out), with room for this process's own start on a loaded machine, so
- * that a slow daemon means no decision (the dialog), not a hook that timed out.
- */
-const DECIDE_TIMEOUT_MS = 20_000;
-
-/**
- * `wtp hook --agent ID --decide`: a decision hook (Claude Code's PermissionRequest over the command
- * transport; Gemini CLI's BeforeTool, Qwen Code's PermissionRequest and PreToolUse, Copilot CLI's
- * permissionRequest). The daemon's answer — an approval rule's decision — is printed for the CLI to read;
- * nothing is printed when no rule decides. It exits 0 whatever happens: a CLI may read another exit
- * status as a denial, and a failure must only leave the dialog to the user.
- */
-async function decideHook(ctx: CliContext, agent: string, payload: string | undefined): Promise<void> {
-  try {
-    const body = withEventName(JSON.parse(payload ?? (await readStdin())) as Record<string, unknown>);
-    const answer = await ctx
-      .client(DECIDE_TIMEOUT_MS)
-      .call('agentHook', { params: { agentId: agent }, body: body as never });
-    if (Object.keys(answer).length > 0) ctx.out.write(`${JSON.stringify(answer)}\n`);
-  } catch (err) {
-    ctx.note(`wtp hook: not decided (${err instanceof Error ? err.message : String(err)}); the dialog shows`);
-  }
-  process.exitCode = 0;
 }
 
 /** The TESTED column: the tested ranges, `screens only, not run`, or `-` (shell, cmd). */

@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { StringDecoder } from 'node:string_decoder';
 import { plainText, TerminalFilter } from '../../../protocol/terminal-text.js';
 import { openSocket } from '../open-socket.js';
+import { readStdin } from '../read-stdin.js';
 import { runAction } from '../run-action.js';
 import { validateOptions } from '../validate.js';
 
@@ -29,12 +30,6 @@ function keyBytes(name: string): string {
     });
   }
   return bytes;
-}
-
-export async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The gaps a `getLogs` answer lists in its `x-wtp-gaps` header (none when absent or unreadable). */
