@@ -19,8 +19,10 @@ try {
 } catch {
   // a cache folder that cannot be written is no reason not to run
 }
-// `wtp ls` and `wtp ls --json` run from a file of their own, without the CLI's program (src/fast.ts);
-// anything else, or a call that failed there before printing, goes to the whole CLI.
+// `wtp ls` and `wtp diff` in their common forms run from a file of their own, without the CLI's program
+// (src/fast.ts); anything else, or a call that failed there before printing, goes to the whole CLI.
 const args = process.argv.slice(2);
-const ranFast = args[0] === 'ls' && (await (await import(new URL('fast.js', dist).href)).runFast(args));
+const ranFast =
+  (args[0] === 'ls' || args[0] === 'diff') &&
+  (await (await import(new URL('fast.js', dist).href)).runFast(args));
 if (!ranFast) await import(bundle.href);

@@ -2,7 +2,8 @@ import { isFastCall, runFastCall } from './interfaces/cli/fast-path.js';
 import { VERSION } from './version.js';
 
 /**
- * The launcher's fast path (bin/wtp.js): `wtp ls` and `wtp ls --json` without the CLI's program.
+ * The launcher's fast path (bin/wtp.js): `wtp ls` and `wtp diff` in their common forms
+ * (interfaces/cli/fast-path.ts) without the CLI's program.
  * True when it ran the call; false when the whole CLI (dist/wtp.js) must run it, because the call
  * is another one or failed before printing anything (the CLI then reports the error).
  */

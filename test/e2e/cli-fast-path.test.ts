@@ -1,14 +1,18 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestHome } from '../support/harness.js';
 
+const DIST_WTP = new URL('../../dist/wtp.js', import.meta.url).pathname;
+
 /**
- * `wtp ls` and `wtp ls --json` run without building the program (src/interfaces/cli/fast-path.ts,
- * issue 32), and so does `wtp hook` as agent CLIs run it (src/interfaces/cli/commands/hook.ts): the
+ * `wtp ls` and `wtp diff` in their common forms run without building the program
+ * (src/interfaces/cli/fast-path.ts, issue 32), and so does `wtp hook` as agent CLIs run it (src/interfaces/cli/commands/hook.ts): the
  * same output as the whole CLI gives, the same errors, printed once, and really less loaded — the
  * Node modules commander and the other commands pull in stay out.
  */
-describe('the CLI fast paths (wtp ls, wtp hook)', () => {
+describe('the CLI fast paths (wtp ls, wtp diff, wtp hook)', () => {
   let home: TestHome;
   /** A CommonJS preload that writes the Node built-in modules this process loaded, at its exit. */
   let loadList: string;
@@ -79,6 +83,59 @@ describe('the CLI fast paths (wtp ls, wtp hook)', () => {
       expect(fastLoaded).not.toContain(m);
     }
     expect(fastLoaded.length).toBeLessThan(fullLoaded.length);
+  });
+
+  it('shows a diff as the whole CLI does, and its errors once', async () => {
+    const repo = home.path('repo');
+    mkdirSync(repo);
+    const git = (args: string[], cwd = repo) => execFileSync('git', args, { cwd, stdio: 'pipe' });
+    git(['init', '-q', '-b', 'main']);
+    writeFileSync(join(repo, 'a.txt'), 'one\n');
+    git(['add', '-A']);
+    git(['-c', 'user.name=t', '-c', 'user.email=t@localhost', 'commit', '-qm', 'base']);
+    const made = await home.json<{ agent: { cwd: string } }>([
+      'new',
+      'cmd',
+      '--name',
+      'differ',
+      '--repo',
+      repo,
+      '--json',
+      '--',
+      'sleep',
+      '300',
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    writeFileSync(join(made.doc.agent.cwd, 'a.txt'), 'one\ntwo \u001b[31mred\n');
+    writeFileSync(join(made.doc.agent.cwd, 'b.txt'), 'new\n');
+    // The launcher (bin/wtp.js) takes the fast path; dist/wtp.js is the whole CLI.
+    for (const args of [
+      ['diff', 'differ'],
+      ['diff', 'differ', '--stat'],
+      ['diff', 'differ', '--stat', '--json'],
+      ['diff', 'nobody', '--stat'],
+      ['diff', 'nobody', '--json'],
+    ]) {
+      const fast = await home.run(args);
+      const full = await home.run(args, { bin: DIST_WTP });
+      expect([fast.code, fast.stdout, fast.stderr], args.join(' ')).toEqual([
+        full.code,
+        full.stdout,
+        full.stderr,
+      ]);
+    }
+    const stat = await home.run(['diff', 'differ', '--stat']);
+    expect(stat.stdout).toMatch(/b\.txt +1 +0\n2 file\(s\), \+2 -0 against /);
+    // The patch's control characters are shown as escapes, as the whole CLI shows them.
+    expect((await home.run(['diff', 'differ'])).stdout).not.toContain('\u001b[31m');
+    // And it ran on the fast path: none of the whole program's modules loaded.
+    const fastLoaded = await builtins(['diff', 'differ', '--stat']);
+    expect(fastLoaded).not.toContain('NativeModule child_process');
+    expect(fastLoaded).toContain('NativeModule http');
+    const missing = await home.run(['diff', 'nobody', '--stat']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr.match(/AGENT_NOT_FOUND/g)).toHaveLength(1);
+    expect((await home.run(['rm', '--force', 'differ'])).code).toBe(0);
   });
 
   it('forwards a hook call as the whole CLI does, without loading it', async () => {

@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { bytes, table } from '../format.js';
 import type { SetupInfo } from '../../../protocol/git.js';
 import { runAction } from '../run-action.js';
+import { showDiff } from './diff.js';
 import { visibleText } from '../../../protocol/terminal-text.js';
 
 const short = (sha: string | null): string => (sha ? sha.slice(0, 10) : '-');
@@ -19,33 +20,7 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
     .option('--stat', 'files and line counts only')
     .option('--json', 'machine-readable output')
     .action((ref: string, raw: { stat?: boolean; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('agentDiff', {
-          params: { agent: ref },
-          query: { stat: raw.stat ? 'true' : 'false' },
-        });
-        if (ctx.json) return ctx.emit('diff', r);
-        if (r.diff.files.length === 0) return ctx.line(`${r.agent}: no changes against ${r.diff.base}`);
-        if (raw.stat || r.diff.patch === '') {
-          ctx.line(
-            table(
-              ['STATUS', 'FILE', '+', '-'],
-              r.diff.files.map((f) => [
-                f.status,
-                f.oldPath ? `${f.oldPath} → ${f.path}` : f.path,
-                String(f.insertions),
-                String(f.deletions),
-              ]),
-            ),
-          );
-          const ins = r.diff.files.reduce((n, f) => n + f.insertions, 0);
-          const del = r.diff.files.reduce((n, f) => n + f.deletions, 0);
-          ctx.line(`${r.diff.files.length} file(s), +${ins} -${del} against ${r.diff.base}`);
-          return;
-        }
-        // A repository's files: their control characters shown as escapes (--json has the bytes).
-        ctx.write(visibleText(r.diff.patch.endsWith('\n') ? r.diff.patch : `${r.diff.patch}\n`));
-      }),
+      runAction(ctx, raw.json, () => showDiff(ctx, ref, { stat: raw.stat === true })),
     );
 
   program

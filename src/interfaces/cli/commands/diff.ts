@@ -1,0 +1,37 @@
+import type { CliContext } from '../context.js';
+import { table } from '../format.js';
+import { visibleText } from '../../../protocol/terminal-text.js';
+
+/**
+ * `wtp diff AGENT [--stat]`: the agent's changes against its base, as a table of files (`--stat`,
+ * or when there is no patch), the patch, or `--json`. Its own module, with nothing of the other
+ * commands, because the launcher runs it without building the whole program (fast-path.ts): it is
+ * the call people repeat while agents work (issue 32). It prints only once the request succeeded.
+ */
+export async function showDiff(ctx: CliContext, ref: string, o: { stat: boolean }): Promise<void> {
+  const r = await ctx.client().call('agentDiff', {
+    params: { agent: ref },
+    query: { stat: o.stat ? 'true' : 'false' },
+  });
+  if (ctx.json) return ctx.emit('diff', r);
+  if (r.diff.files.length === 0) return ctx.line(`${r.agent}: no changes against ${r.diff.base}`);
+  if (o.stat || r.diff.patch === '') {
+    ctx.line(
+      table(
+        ['STATUS', 'FILE', '+', '-'],
+        r.diff.files.map((f) => [
+          f.status,
+          f.oldPath ? `${f.oldPath} → ${f.path}` : f.path,
+          String(f.insertions),
+          String(f.deletions),
+        ]),
+      ),
+    );
+    const ins = r.diff.files.reduce((n, f) => n + f.insertions, 0);
+    const del = r.diff.files.reduce((n, f) => n + f.deletions, 0);
+    ctx.line(`${r.diff.files.length} file(s), +${ins} -${del} against ${r.diff.base}`);
+    return;
+  }
+  // A repository's files: their control characters shown as escapes (--json has the bytes).
+  ctx.write(visibleText(r.diff.patch.endsWith('\n') ? r.diff.patch : `${r.diff.patch}\n`));
+}
