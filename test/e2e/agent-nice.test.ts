@@ -36,7 +36,7 @@ describe('agents.nice', () => {
   beforeAll(async () => {
     home = new TestHome({ SHELL: '/bin/sh', WTP_BACKEND: 'headless' });
     home.writeConfig('agents:\n  nice: 7\n');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home.cleanup());
 

@@ -7,7 +7,7 @@ describe('wtp attach', () => {
   let home: TestHome;
   beforeAll(async () => {
     home = new TestHome({ SHELL: '/bin/sh' });
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await home.run(['new', 'shell', '--name', 'sh']);
     await home.run(['send', 'sh', 'echo ready-before-attach', '--enter']);
   });

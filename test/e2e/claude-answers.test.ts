@@ -67,7 +67,7 @@ describe('answers on the real Claude Code (tmux)', REAL_CLI_TESTS, () => {
     mkdirSync(proj);
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY, trusted: false });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await Promise.all([
       start('writer', 'write the notes'),
       start('cleaner', 'clean up'),

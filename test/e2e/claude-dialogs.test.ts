@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { REAL_CLI_TESTS } from '../support/agent-steps.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
 import { rowsOf, type MatrixRow } from '../support/dialog-matrix.js';
@@ -248,7 +248,7 @@ describe('the dialog matrix on the real Claude Code (tmux)', { timeout: 1_800_00
       mcpConfig,
       JSON.stringify({ mcpServers: { probe: { command: process.execPath, args: [MCP_SERVER] } } }),
     );
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   }, 120_000);
 
   afterAll(async () => {
@@ -282,7 +282,7 @@ describe(
       home.writeConfig('agents:\n  preTrust: false\n');
       prepareClaudeHome(home.path('home'), { cwd: home.path('elsewhere'), apiKey: API_KEY, trusted: false });
       Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
-      expect((await home.run(['up', '--detach'])).code).toBe(0);
+      await home.up();
     }, 120_000);
 
     afterAll(async () => {

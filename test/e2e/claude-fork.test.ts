@@ -32,7 +32,7 @@ describe('wtp fork of a real Claude Code agent', () => {
     // Onboarding done, the key approved; the worktrees' trust is written by the daemon.
     prepareClaudeHome(home.path('home'), { cwd: repo, apiKey: API_KEY, trusted: false });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   }, 120_000);
 
   afterAll(async () => {

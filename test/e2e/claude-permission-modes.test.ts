@@ -68,7 +68,7 @@ describe('real Claude Code: the effective permission mode', REAL_CLI_TESTS, () =
     for (const name of ['auto', 'asks', 'cycle']) mkdirSync(home.path('proj', name), { recursive: true });
     prepareClaudeHome(home.path('home'), { cwd: dir('auto'), apiKey: API_KEY, trusted: false });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await Promise.all([
       newAgent(home, 'claude', 'auto', dir('auto'), ['--prompt', 'write the file']),
       newAgent(home, 'claude', 'asks', dir('asks'), [

@@ -53,7 +53,7 @@ describe('real Claude Code with approval rules', REAL_CLI_TESTS, () => {
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
     home.writeConfig('approvals:\n  deny: ["Bash(rm -rf *)"]\n');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     const own = ['--auto-approve', 'Bash(npm test*)', '--auto-approve', 'Bash(pytest*)'];
     await Promise.all([
       newAgent(home, 'claude', 'tests', proj, [
@@ -167,7 +167,7 @@ describe('real Claude Code with approval rules over command hooks (no TCP)', REA
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
     home.writeConfig('agents:\n  claudeHooks: command\n');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await newAgent(home, 'claude', 'tests', proj, [
       '--auto-approve',
       'Bash(npm test*)',

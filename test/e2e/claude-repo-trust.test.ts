@@ -47,7 +47,7 @@ describe('a repository whose Claude Code settings run a hook (issue 30)', REAL_C
     // by the user, which must come through every step untouched.
     prepareClaudeHome(home.path('home'), { cwd: home.path('mine'), apiKey: API_KEY });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   }, 120_000);
 
   afterAll(async () => {

@@ -97,7 +97,7 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', REAL_CLI_TES
     // Onboarding done and the key approved, but the folder NOT trusted: the daemon pre-accepts it.
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY, trusted: false });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await Promise.all([
       start('hi', 'say hi'),
       start('perm', 'write the file'),
@@ -309,7 +309,7 @@ describe('real Claude Code, hooks and screen only (no status protocol, headless)
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
     home.writeConfig('states:\n  statusProtocol: false\nnotifications:\n  enabled: false\n');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     const agents: [name: string, prompt: string][] = [
       ['hooked', 'say hi'],
       ['escaped', 'think for long'],

@@ -83,7 +83,7 @@ describe('real Claude Code headless (-p, stream-json)', REAL_CLI_TESTS, () => {
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
     home.writeConfig('notifications:\n  enabled: false\n');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await Promise.all([
       start('once', ['-p', 'say hi', '--output-format', 'stream-json', '--verbose']),
       start('limit', ['-p', 'hit the limit', '--output-format=stream-json', '--verbose']),

@@ -9,7 +9,7 @@ describe('agent commands', () => {
   beforeAll(async () => {
     home = new TestHome({ SHELL: '/bin/sh' });
     home.writeConfig('stats:\n  intervalMs: 200\n');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home.cleanup());
 

@@ -62,7 +62,7 @@ describe('the CLI fast paths (wtp ls, wtp diff, wtp hook)', () => {
   });
 
   it('lists what the whole CLI lists, and loads none of its modules', async () => {
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     expect((await home.run(['new', 'cmd', '--name', 'sleeper', '--', 'sleep', '300'])).code).toBe(0);
     await home.untilState('sleeper', 'running');
     const fast = await home.run(['ls', '--json']);

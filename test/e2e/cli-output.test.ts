@@ -8,7 +8,7 @@ describe('CLI output', () => {
   let home: TestHome;
   beforeAll(async () => {
     home = new TestHome({ SHELL: '/bin/sh' });
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home.cleanup());
 

@@ -12,7 +12,7 @@ describe('wtp task (CLI)', () => {
 
   beforeAll(async () => {
     home = new TestHome();
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(async () => {
     await home?.cleanup();
@@ -187,7 +187,7 @@ describe('wtp task (CLI)', () => {
   it('keeps tasks across a daemon restart', async () => {
     const before = await tasks();
     expect((await home.run(['down'])).code).toBe(0);
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     expect(await tasks()).toEqual(before);
   });
 });

@@ -61,7 +61,7 @@ describe('answers on the real Codex CLI (tmux)', REAL_CLI_TESTS, () => {
     const codexHome = home.path('home', '.codex');
     prepareCodexHome(codexHome, { baseUrl: api.url });
     Object.assign(home.env, codexEnv({ home: home.path('home'), codexHome }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await Promise.all([
       start('writer', 'write the file'),
       start('cleaner', 'clean up'),

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { REAL_CLI_TESTS } from '../support/agent-steps.js';
 import { codexBinary, codexEnv, prepareCodexHome } from '../support/codex-cli.js';
 import { rowsOf, type MatrixRow } from '../support/dialog-matrix.js';
@@ -138,7 +138,7 @@ describe('the dialog matrix on the real Codex (tmux)', { timeout: 1_800_000 }, (
       `\n[mcp_servers.probe]\ncommand = ${JSON.stringify(process.execPath)}\nargs = [${JSON.stringify(MCP_SERVER)}]\n`,
     );
     Object.assign(home.env, codexEnv({ home: home.path('home'), codexHome }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   }, 120_000);
 
   afterAll(async () => {
@@ -165,7 +165,7 @@ describe('the folder-trust dialog on the real Codex (tmux, agents.preTrust off)'
     const codexHome = home.path('home', '.codex');
     prepareCodexHome(codexHome, { baseUrl: api.url });
     Object.assign(home.env, codexEnv({ home: home.path('home'), codexHome }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   }, 120_000);
 
   afterAll(async () => {

@@ -117,7 +117,7 @@ describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', REAL_CLI_TESTS
     codexHome = home.path('home', '.codex');
     prepareCodexHome(codexHome, { baseUrl: api.url });
     Object.assign(home.env, codexEnv({ home: home.path('home'), codexHome }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await Promise.all([
       start('hi', 'say hi'),
       start('perm', 'write the file'),

@@ -119,7 +119,7 @@ describe('the dialog matrix on the real GitHub Copilot CLI (tmux)', { timeout: 1
     Object.assign(home.env, copilotEnv({ home: home.path('home'), copilotHome, baseUrl: api.url }));
     const server = { type: 'local', command: process.execPath, args: [MCP_SERVER], tools: ['*'] };
     writeFileSync(join(copilotHome, 'mcp-config.json'), JSON.stringify({ mcpServers: { probe: server } }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   }, 120_000);
 
   afterAll(async () => {
@@ -148,7 +148,7 @@ describe(
       home.writeConfig('agents:\n  preTrust: false\nnotifications:\n  enabled: false\n');
       const copilotHome = home.path('home', '.copilot');
       Object.assign(home.env, copilotEnv({ home: home.path('home'), copilotHome, baseUrl: api.url }));
-      expect((await home.run(['up', '--detach'])).code).toBe(0);
+      await home.up();
     }, 120_000);
 
     afterAll(async () => {

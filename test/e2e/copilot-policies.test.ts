@@ -87,7 +87,7 @@ describe('real GitHub Copilot CLI with approval rules (its permissionRequest hoo
     );
     const copilotHome = home.path('home', '.copilot');
     Object.assign(home.env, copilotEnv({ home: home.path('home'), copilotHome, baseUrl: api.url }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   }, 120_000);
 
   afterAll(async () => {

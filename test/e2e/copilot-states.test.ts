@@ -90,7 +90,7 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', REAL_CLI_TESTS, (
     mkdirSync(proj);
     const copilotHome = home.path('home', '.copilot');
     Object.assign(home.env, copilotEnv({ home: home.path('home'), copilotHome, baseUrl: api.url }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await Promise.all([
       start('hi', 'say hi'),
       start('perm', 'write the file'),

@@ -23,7 +23,7 @@ describe('agents outlive a daemon killed with SIGKILL', () => {
   afterAll(() => home.cleanup());
 
   it('keeps three agents alive, re-attaches them and loses no output', async () => {
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     expect((await home.run(['new', 'cmd', '--name', 'counter', '--', 'sh', '-c', COUNTER])).code).toBe(0);
     expect((await home.run(['new', 'cmd', '--name', 'echoer', '--', 'sh', '-c', ECHOER])).code).toBe(0);
     expect((await home.run(['new', 'shell', '--name', 'sh'])).code).toBe(0);
@@ -59,7 +59,7 @@ describe('agents outlive a daemon killed with SIGKILL', () => {
     expect(status.code).toBe(3);
 
     // A new daemon replaces the stale socket and pid file and re-attaches every host.
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     const after = await eventually('all hosts re-attached', async () => {
       const agents = (await home.json<{ agents: AgentView[] }>(['ls'])).doc.agents;
       return agents.every((a) => a.hostConnected) ? agents : undefined;

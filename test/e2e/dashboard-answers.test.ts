@@ -76,7 +76,7 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     mkdirSync(proj);
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await Promise.all([
       start('writer', 'write the notes'),
       start('cleaner', 'clean up'),

@@ -55,7 +55,7 @@ describe('the dashboard with real Claude Code (Chromium)', () => {
     mkdirSync(proj);
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     const args = (prompt: string) => ['--permission-mode', 'default', '--prompt', prompt];
     await Promise.all([
       newAgent(home, 'claude', 'perm', proj, args('write the file')),

@@ -39,7 +39,7 @@ describe('wtp dashboard', () => {
     homes.push(home);
     writeFakeWeb(home.path('web'), home.path('token'));
     home.env.WTP_WEB_DIR = home.path('web');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     const status = cliOutputSchemas.status.parse((await home.json(['status'])).doc);
     port = Number(new URL(status.daemon?.api.tcp ?? '').port);
   });

@@ -35,7 +35,7 @@ describe('the dashboard: push, pull request and checks (Chromium, real git, stan
     execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
     g(['remote', 'add', 'origin', remote]);
     g(['push', '-q', 'origin', 'main']);
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     // It commits its work and stays alive (echoing what it is sent), so feedback can reach it.
     const r = await home.run([
       'new',

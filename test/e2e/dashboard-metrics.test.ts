@@ -50,7 +50,7 @@ describe('the dashboard metrics view (Chromium)', () => {
     home.writeConfig(
       'stats:\n  intervalMs: 500\nnotifications:\n  enabled: false\nrestart:\n  backoffBaseMs: 100\n  crashLoopCount: 2\n',
     );
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     for (const [name, argv] of [
       ['busy', ['sh', '-c', 'while :; do :; done']],
       ['calm', ['sleep', '600']],

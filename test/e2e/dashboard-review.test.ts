@@ -36,7 +36,7 @@ describe('the dashboard: review (Chromium, real git)', () => {
     writeFileSync(join(repo, 'app.txt'), 'one\ntwo\nthree\nfour\nfive\n');
     g(['add', '-A']);
     g(['commit', '-qm', 'app']);
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     // a edits a line, adds a text file, a binary file and a long file, and stays alive echoing input.
     await agent(
       'a',

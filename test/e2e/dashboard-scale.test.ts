@@ -21,7 +21,7 @@ describe('the dashboard with 100 agents (Chromium)', () => {
   beforeAll(async () => {
     const port = await freePort();
     home = new TestHome({ WTP_API_PORT: String(port) });
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     client = new WtpClient({ socketPath: home.path('run', 'api.sock') });
     for (let i = 0; i < N; i += 5) {
       await Promise.all(

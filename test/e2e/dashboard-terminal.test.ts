@@ -39,7 +39,7 @@ describe('the dashboard terminal (Chromium)', () => {
   beforeAll(async () => {
     port = await freePort();
     home = new TestHome({ WTP_API_PORT: String(port), SHELL: '/bin/sh' });
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     expect((await home.run(['new', 'shell', '--name', 'sh'])).code).toBe(0);
     // Output from before the page opens: it must be there, from the log and the screen.
     expect((await home.run(['send', 'sh', 'seq 1 300; echo before-the-page', '--enter'])).code).toBe(0);

@@ -39,7 +39,7 @@ describe('the dashboard (Chromium)', () => {
     writeFileSync(`${bin}/codex`, SCREEN_ONLY_CODEX);
     chmodSync(`${bin}/codex`, 0o755);
     home.env['WTP_CODEX_BIN'] = `${bin}/codex`;
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     expect((await home.run(['new', 'shell', '--name', 'sh1'])).code).toBe(0);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -149,7 +149,7 @@ describe('the dashboard (Chromium)', () => {
     expect((await home.run(['down'])).code).toBe(0);
     await page.locator('[data-testid="stream-status"]', { hasText: 'reconnecting' }).waitFor();
     await lost.locator('[data-testid="stream-status"]', { hasText: 'reconnecting' }).waitFor();
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await page.locator('[data-testid="stream-status"]', { hasText: 'live' }).waitFor({ timeout: 30_000 });
     expect((await home.run(['new', 'shell', '--name', 'after'])).code).toBe(0);
     await page.locator('[data-agent="after"] [data-state="running"]').waitFor({ timeout: 30_000 });

@@ -68,7 +68,7 @@ describe.skipIf(skipReason !== null)('a full disk (WTP_HOME on a small tmpfs)', 
   };
 
   it('keeps serving, refuses new work with STORAGE_FULL, marks the gap, and recovers when space returns', async () => {
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     expect((await home.run(['new', 'cmd', '--name', 'counter', '--', 'sh', '-c', COUNTER])).code).toBe(0);
     const counter = await home.untilState('counter', 'running');
     await eventually('output', async () => (await home.agent('counter')).outputBytes > 2_000);

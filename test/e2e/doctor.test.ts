@@ -109,7 +109,7 @@ describe('wtp doctor', () => {
 
   it('asks the running daemon where it finds the agent CLIs, and passes with warnings only', async () => {
     // The daemon is started with the old PATH (where `claude` is), the doctor runs with another.
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     const { code, report, by } = await doctor({ PATH: newBin });
     expect(report.agentClisFrom).toBe('daemon');
     expect(report.agentClisPath).toBe(oldBin);
@@ -169,7 +169,7 @@ describe('wtp doctor: agents that act without asking', () => {
     home.env.WTP_CLAUDE_BIN = standIn(bin, 'claude', '2.1.330 (Claude Code)');
     home.env.WTP_CODEX_BIN = standIn(bin, 'codex', 'codex-cli 0.169.0');
     home.env.WTP_AIDER_BIN = standIn(bin, 'aider', 'aider 0.86.1');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home.cleanup());
 

@@ -232,7 +232,7 @@ describe('a fleet of three daemons on one PostgreSQL', () => {
     expect(refused?.code).toBe(1);
     expect(JSON.stringify(refused?.doc)).toContain('MACHINE_UNREACHABLE');
     // Back: its agent survived (the host keeps it), the machine reachable again.
-    expect((await bravo.run(['up', '--detach'])).code).toBe(0);
+    await bravo.up();
     await eventually('alpha to show bravo reachable again', async () =>
       (await fleetOf('alpha')).machines.some((x) => x.name === 'bravo' && x.reachable),
     );

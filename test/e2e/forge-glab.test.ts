@@ -53,7 +53,7 @@ describe('wtp pr with glab, and a missing forge CLI (CLI, real git, stand-in gla
     g(['remote', 'add', 'hub', home.path('hub.git')]);
     g(['push', '-q', 'origin', 'main']);
     g(['push', '-q', 'hub', 'main']);
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await cmdAgent(
       'api',
       'echo "GET /health" > routes.txt && git add routes.txt && git commit -qm "health route"',

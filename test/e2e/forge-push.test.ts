@@ -48,7 +48,7 @@ describe('wtp push (CLI, real git, a bare repository as origin)', () => {
     execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
     g(['remote', 'add', 'origin', remote]);
     g(['push', '-q', 'origin', 'main']);
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await cmdAgent('api', 'echo "GET /health" > routes.txt');
   });
   afterAll(async () => {

@@ -16,7 +16,7 @@ describe('wtp fork (CLI, real git)', () => {
   beforeAll(async () => {
     home = new TestHome();
     ({ repo, g } = gitRepo(home, 'shop', ['app.txt', 'one\n']));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     const made = await home.json<{ agent: AgentView }>([
       'new',
       'cmd',

@@ -197,7 +197,7 @@ describe('the dialog matrix on the real Gemini CLI (tmux)', { timeout: 1_800_000
       '---\nname: probe\ndescription: Probes the matrix.\n---\nSay probe.\n',
     );
     Object.assign(home.env, geminiEnv({ home: home.path('home'), baseUrl: api.url }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   }, 120_000);
 
   afterAll(async () => {
@@ -236,7 +236,7 @@ describe('the folder-trust dialog on the real Gemini CLI (tmux, agents.preTrust 
     settings.security.folderTrust = { enabled: true };
     writeFileSync(file, JSON.stringify(settings, null, 2));
     Object.assign(home.env, geminiEnv({ home: home.path('home'), baseUrl: api.url }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   }, 120_000);
 
   afterAll(async () => {

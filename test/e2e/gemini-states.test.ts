@@ -122,7 +122,7 @@ describe('real Gemini CLI tmux', REAL_CLI_TESTS, () => {
     mkdirSync(proj);
     prepareGeminiHome(home.path('home'));
     Object.assign(home.env, geminiEnv({ home: home.path('home'), baseUrl: api.url }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await Promise.all([
       start('hi', 'say hi'),
       start('perm', 'touch the file'),

@@ -26,7 +26,7 @@ describe('a worktree per agent only with --repo (CLI, real git)', () => {
     ({ repo, g } = gitRepo(home, 'shop'));
     repo = realpathSync(repo);
     inRepo.cwd = repo;
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(async () => {
     await home?.cleanup();

@@ -42,7 +42,7 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     g(['add', '-A']);
     g(['commit', '-qm', 'start']);
     writeFileSync(join(repo, '.env'), 'SECRET=1\n');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(async () => {
     await home?.cleanup();

@@ -52,7 +52,7 @@ describe.each(['tmux', 'headless', 'wezterm'])('user strings stay text on %s', (
       ].join('\n'),
     );
     chmodSync(probe, 0o755);
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(async () => {
     await home.cleanup();

@@ -9,7 +9,7 @@ const COUNTER = 'i=0; while :; do i=$((i+1)); echo "count $i"; sleep 0.1; done';
 
 /** Starts a daemon with two counting agents, then kills the daemon with SIGKILL. */
 async function agentsWithoutDaemon(home: TestHome): Promise<AgentView[]> {
-  expect((await home.run(['up', '--detach'])).code).toBe(0);
+  await home.up();
   for (const name of ['one', 'two']) {
     expect((await home.run(['new', 'cmd', '--name', name, '--', 'sh', '-c', COUNTER])).code).toBe(0);
   }

@@ -105,7 +105,7 @@ describe('notifications.command on a real daemon', () => {
         '',
       ].join('\n'),
     );
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home?.cleanup());
 
@@ -194,7 +194,7 @@ describe('notifications.command rate limit', () => {
         '',
       ].join('\n'),
     );
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     for (const name of ['a', 'b', 'c']) await home.run(['new', 'cmd', '--name', name, '--', 'true']);
     for (const name of ['a', 'b', 'c']) await home.untilState(name, 'exited');
     await eventually('the drop to be logged', () =>

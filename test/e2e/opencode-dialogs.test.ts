@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { chatResults, chatRound, isChatSubagent } from '../support/chat-rounds.js';
 import { rowsOf, type MatrixRow } from '../support/dialog-matrix.js';
 import { provenRounds, type DialogCase } from '../support/dialog-rounds.js';
@@ -225,7 +225,7 @@ describe('the dialog matrix on the real OpenCode (tmux)', { timeout: 1_800_000 }
     const env = opencodeEnv({ home: home.path('home'), config: file });
     Object.assign(home.env, env);
     prepareOpencodeHome(env, home.path());
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   }, 180_000);
 
   afterAll(async () => {

@@ -126,7 +126,7 @@ describe('real OpenCode CLI tmux', REAL_CLI_TESTS, () => {
     const env = opencodeEnv({ home: home.path('home'), config });
     Object.assign(home.env, env);
     prepareOpencodeHome(env, proj);
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await Promise.all([
       start('hi', 'say hi'),
       start('perm', 'write the file'),

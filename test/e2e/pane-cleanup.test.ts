@@ -58,7 +58,7 @@ describe('panes and hosts left behind', () => {
   const newHome = async (backend: string): Promise<TestHome> => {
     const h = new TestHome({ WTP_BACKEND: backend, SHELL: '/bin/sh' });
     homes.push(h);
-    expect((await h.run(['up', '--detach'])).code).toBe(0);
+    await h.up();
     return h;
   };
   afterEach(async () => {

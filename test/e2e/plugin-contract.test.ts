@@ -26,7 +26,7 @@ describe('plugin ↔ wtp --json', () => {
     home = new TestHome({ SHELL: '/bin/sh' });
     repo = home.path('repo');
     mkdirSync(repo);
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     vm = await startPlugin(true, (argv) => {
       const [file = '', ...args] = argv;
       const r = spawnSync(file, args, { env: home.env, encoding: 'utf8', timeout: 60_000 });

@@ -24,7 +24,7 @@ describe('approval rules (wtp new --auto-approve, config approvals, doctor)', ()
     chmodSync(claude, 0o755);
     home.env.WTP_CLAUDE_BIN = claude;
     home.writeConfig('approvals:\n  allow: ["Bash(npm test*)", "Bash(*)"]\n  deny: ["Bash(rm *)"]\n');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home.cleanup());
 

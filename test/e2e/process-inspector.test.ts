@@ -16,7 +16,7 @@ describe('the process inspector in use', () => {
     const home = new TestHome({ WTP_BACKEND: 'headless' });
     homes.push(home);
     home.writeConfig('processInspector: portable\n');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     const status = JSON.parse((await home.run(['status', '--json'])).stdout) as {
       daemon: { processInspector: { kind: string; reason: string } };
     };

@@ -31,7 +31,7 @@ describe('the pty WebSocket: scrollback, flow control, sizes', () => {
   let home: TestHome;
   beforeAll(async () => {
     home = new TestHome({ SHELL: '/bin/sh' });
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home.cleanup());
 

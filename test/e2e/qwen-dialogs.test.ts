@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { REAL_CLI_TESTS } from '../support/agent-steps.js';
 import { chatResults, chatRound, isChatSubagent } from '../support/chat-rounds.js';
 import { rowsOf, type MatrixRow } from '../support/dialog-matrix.js';
@@ -187,7 +187,7 @@ describe('the dialog matrix on the real Qwen Code (tmux)', { timeout: 1_800_000 
       extra: { mcpServers: { probe: { command: process.execPath, args: [MCP_SERVER] } } },
     });
     Object.assign(home.env, qwenEnv({ home: home.path('home'), qwenHome, baseUrl: api.url }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   }, 120_000);
 
   afterAll(async () => {
@@ -219,7 +219,7 @@ describe(
         extra: { security: { auth: { selectedType: 'openai' }, folderTrust: { enabled: true } } },
       });
       Object.assign(home.env, qwenEnv({ home: home.path('home'), qwenHome, baseUrl: api.url }));
-      expect((await home.run(['up', '--detach'])).code).toBe(0);
+      await home.up();
     }, 120_000);
 
     afterAll(async () => {

@@ -111,7 +111,7 @@ describe('real Qwen Code with approval rules (its PermissionRequest hook)', REAL
       extra: { model: { name: 'fake-model', generationConfig: { maxRetries: 0 } } },
     });
     Object.assign(home.env, qwenEnv({ home: home.path('home'), qwenHome, baseUrl: api.url }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   }, 120_000);
 
   afterAll(async () => {
@@ -285,7 +285,7 @@ describe.each(WIDTHS)(
         extra: { model: { name: 'fake-model', generationConfig: { maxRetries: 0 } } },
       });
       Object.assign(home.env, qwenEnv({ home: home.path('home'), qwenHome, baseUrl: api.url }));
-      expect((await home.run(['up', '--detach'])).code).toBe(0);
+      await home.up();
       await Promise.all(
         Object.entries(agents).map(([name, prompt]) =>
           newAgent(home, 'qwen', name, dir, ['--prompt', prompt]),

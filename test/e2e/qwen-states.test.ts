@@ -121,7 +121,7 @@ describe('real Qwen Code tmux', REAL_CLI_TESTS, () => {
       extra: { model: { name: 'fake-model', generationConfig: { maxRetries: 0 } } },
     });
     Object.assign(home.env, qwenEnv({ home: home.path('home'), qwenHome, baseUrl: api.url }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await Promise.all([
       start('hi', 'say hi'),
       start('perm', 'touch the file'),

@@ -28,7 +28,7 @@ describe("a repository's submodules wait for approval (issue 30)", () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/lib.git`;
     home = new TestHome();
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
 
   afterAll(async () => {

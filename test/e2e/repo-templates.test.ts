@@ -45,7 +45,7 @@ describe('repository templates need approval and never replace yours or a built-
     home = new TestHome({ SHELL: '/bin/sh' });
     markers = { quad: home.path('quad-ran'), tools: home.path('tools-ran') };
     repo = clonedRepo(home, { quad: touching(markers.quad), tools: touching(markers.tools) });
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home.cleanup());
 
@@ -278,7 +278,7 @@ describe('repository templates on real tmux', () => {
     marker = home.path('ran');
     // A pane that stays (tmux cannot place a workspace whose only pane is already gone).
     repo = clonedRepo(home, { quad: touching(marker, '; exec sleep 600') });
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home.cleanup());
 

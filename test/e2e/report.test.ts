@@ -89,7 +89,7 @@ describe('wtp report (real Claude Code, headless)', () => {
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
     home.writeConfig('notifications:\n  enabled: false\n');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     const ws = await home.run(['workspace', 'new', 'shop', '--repo', proj, '--backend', 'headless']);
     expect(ws.code, ws.stderr).toBe(0);
     await Promise.all([

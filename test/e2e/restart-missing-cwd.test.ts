@@ -28,7 +28,7 @@ describe('restart without a working directory (CLI, real git)', () => {
   beforeAll(async () => {
     home = new TestHome();
     ({ repo } = gitRepo(home, 'shop', ['app.txt', 'one\n']));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home.cleanup());
 

@@ -48,7 +48,7 @@ describe('terminal escapes from users, agents and repositories (real daemon)', (
     chmodSync(resolve(bin, 'codex'), 0o755);
     weird = home.path('repo', WEIRD);
     mkdirSync(weird, { recursive: true });
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     expect((await home.run(['workspace', 'new', 'w', '--repo', home.path('repo')])).code).toBe(0);
   });
   afterAll(() => home.cleanup());

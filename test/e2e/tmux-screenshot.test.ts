@@ -41,7 +41,7 @@ describe('screenshot of a tmux workspace', () => {
     home = new TestHome({ WTP_BACKEND: 'tmux', SHELL: '/bin/sh', PS1: '$ ', LANG: 'C.UTF-8' });
     mkdirSync(home.path('shop'));
     writeFileSync(home.path('four.yaml'), TEMPLATE);
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home.cleanup());
 

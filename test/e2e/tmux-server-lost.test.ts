@@ -22,7 +22,7 @@ describe('a vanished tmux server is not a user closing panes', () => {
   beforeAll(async () => {
     home = new TestHome({ WTP_BACKEND: 'tmux', SHELL: '/bin/sh' });
     home.writeConfig('restart:\n  backoffBaseMs: 200\n');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     for (const [name, policy] of [
       ['always', 'always'],
       ['onfail', 'on-failure'],

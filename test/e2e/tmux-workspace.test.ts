@@ -55,7 +55,7 @@ describe('workspaces on real tmux', () => {
     home = new TestHome({ WTP_BACKEND: 'tmux', SHELL: '/bin/sh' });
     repo = home.path('repo');
     mkdirSync(repo);
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home.cleanup());
 
@@ -151,7 +151,7 @@ describe('workspaces on real tmux', () => {
         .sort(),
     );
 
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     const a3After = await home.untilState('a3', 'exited');
     expect(a3After.stateDetail.reason).toBe('pane_closed');
     for (const name of ['a1', 'a2']) {

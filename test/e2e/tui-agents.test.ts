@@ -84,7 +84,7 @@ describe('wtp tui with real agents (tmux)', () => {
     mkdirSync(proj);
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY, trusted: false });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   }, 120_000);
 
   afterAll(async () => {

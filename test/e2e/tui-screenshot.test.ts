@@ -14,7 +14,7 @@ describe('screenshots of the terminal UI', () => {
   let home: TestHome;
   beforeAll(async () => {
     home = new TestHome({ SHELL: '/bin/sh', PS1: '$ ', LANG: 'C.UTF-8' });
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     const work = (name: string, ws: string, script: string) =>
       home.run(['new', 'cmd', '--name', name, '--workspace', ws, '--', 'sh', '-c', script]);
     await home.run(['workspace', 'new', 'shop', '--cwd', home.dir]);

@@ -35,7 +35,7 @@ describe('wtp tui: diff, merge, conflicts, new agent, tasks', () => {
     writeFileSync(`${repo}/README.md`, 'hello\n');
     git(repo, 'add', '.');
     git(repo, '-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-qm', 'initial');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     await editingAgent(home, repo, 'blue', 'blue');
     await editingAgent(home, repo, 'red', 'red');
     for (const name of ['blue', 'red']) {

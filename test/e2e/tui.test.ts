@@ -9,7 +9,7 @@ describe('wtp tui', () => {
   let home: TestHome;
   beforeAll(async () => {
     home = new TestHome({ SHELL: '/bin/sh' });
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home.cleanup());
 
@@ -67,7 +67,7 @@ describe('wtp tui', () => {
     await tui.see('gamma');
     expect((await home.run(['down'])).code).toBe(0);
     await tui.see('reconnecting');
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     const screen = await tui.until('live again', (s) => s.includes('● live') && s.includes('gamma'));
     expect(screen).toContain('alpha');
     await tui.keys('q');
@@ -150,7 +150,7 @@ describe('wtp tui', () => {
           '',
         ].join('\n'),
       );
-      expect((await tmuxHome.run(['up', '--detach'])).code).toBe(0);
+      await tmuxHome.up();
       const made = await tmuxHome.run([
         'workspace',
         'new',
@@ -180,7 +180,7 @@ describe('wtp tui', () => {
   it('after X removes an agent, the selection takes the place it left (the next one), not the top', async () => {
     const h = new TestHome({ SHELL: '/bin/sh' });
     try {
-      expect((await h.run(['up', '--detach'])).code).toBe(0);
+      await h.up();
       for (const n of ['r1', 'r2', 'r3']) await h.run(['new', 'cmd', '--name', n, '--', 'true']);
       for (const n of ['r1', 'r2', 'r3']) await h.untilState(n, 'exited');
       const tui = await TuiPane.start(h, { cols: 100, rows: 24, name: 'removal' });

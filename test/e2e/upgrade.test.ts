@@ -66,7 +66,7 @@ describe('upgrade with live agents', () => {
     expect((await old(['down'])).code).toBe(0);
     rmSync(join(install, 'dist'), { recursive: true }); // npm replaced the package: the old files are gone
 
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     const status = JSON.parse((await home.run(['status', '--json'])).stdout) as {
       daemon: { version: string };
     };

@@ -52,7 +52,7 @@ describe('vendor support and record-screen (tmux)', () => {
     script(bin, 'gemini', 'echo "0.61.0"');
     script(bin, 'aider', FAKE_AIDER);
     home.env.PATH = `${bin}:/usr/bin:/bin`;
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(() => home.cleanup());
 

@@ -54,7 +54,7 @@ describe('workspaces on WezTerm (stand-in wezterm CLI)', () => {
     });
     repo = home.path('repo');
     mkdirSync(repo);
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(async () => {
     await home.cleanup();
@@ -123,7 +123,7 @@ describe('workspaces on WezTerm (stand-in wezterm CLI)', () => {
     const a3 = before.find((a) => a.name === 'a3') as AgentView;
     expect((await wezterm(['kill-pane', '--pane-id', a3.paneId ?? ''])).code).toBe(0);
 
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     expect((await home.untilState('a3', 'exited')).stateDetail.reason).toBe('pane_closed');
     for (const name of ['a1', 'a2']) {
       const was = before.find((a) => a.name === name) as AgentView;
@@ -183,7 +183,7 @@ describe('wezterm off PATH, found through WEZTERM_EXECUTABLE_DIR (as WezTerm.app
       WTP_BACKEND: 'auto',
       SHELL: '/bin/sh',
     });
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
   });
   afterAll(async () => {
     await home.cleanup();

@@ -39,7 +39,7 @@ describe('the preview of an agent', () => {
   let client: WtpClient;
   beforeAll(async () => {
     home = new TestHome({ SHELL: '/bin/sh' });
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     client = new WtpClient({ socketPath: join(home.dir, 'run', 'api.sock') });
   });
   afterAll(() => home.cleanup());

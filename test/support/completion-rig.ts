@@ -73,7 +73,7 @@ export class CompletionRig {
    */
   async populate(): Promise<void> {
     const { home } = this;
-    expect((await home.run(['up', '--detach'])).code).toBe(0);
+    await home.up();
     for (const name of ['api', 'web'])
       expect((await home.run(['new', 'cmd', '--name', name, '--', 'sleep', '600'])).code).toBe(0);
     expect((await home.run(['new', 'cmd', '--name', 'once', '--', 'true'])).code).toBe(0);

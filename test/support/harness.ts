@@ -66,6 +66,16 @@ export class TestHome {
   }
 
   /**
+   * `wtp up --detach`, which must succeed: when it does not, the error says why (its output, the
+   * daemon's JSON error), not only that the exit status was not 0.
+   */
+  async up(): Promise<RunResult> {
+    const r = await this.run(['up', '--detach']);
+    if (r.code !== 0) throw new Error(`wtp up --detach exited with ${r.code}:\n${r.stderr}${r.stdout}`);
+    return r;
+  }
+
+  /**
    * Runs `wtp <args>` (`bin`: another install's bin/wtp.js; `wrap`: a program that runs it, such as
    * `nsenter --net=… --`) and waits for it.
    */
