@@ -57,7 +57,9 @@ export class BusyLoad {
       const pid = child.pid;
       if (nice > 0 && pid !== undefined)
         this.lowered.push(
-          new Promise((set) => lowerPriority(pid, nice, (r) => set(r.process && r.group !== false))),
+          new Promise((set) =>
+            lowerPriority(pid, nice, { done: (r) => set(r.process && r.group !== false) }),
+          ),
         );
       this.children.push(child);
     }

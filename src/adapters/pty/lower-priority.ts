@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 
 /** The autogroup's nice can be set once per 100 ms on the whole machine (EAGAIN otherwise): 50 agents started at once take 5 s. */
 const RETRY_MS = 110;
@@ -15,28 +15,67 @@ function sessionOf(pid: number): number | null {
   }
 }
 
+/** A `nice` program to start agents through (coreutils on Linux, the base system on macOS), or null. */
+export function niceProgram(exists: (path: string) => boolean = existsSync): string | null {
+  return ['/usr/bin/nice', '/bin/nice'].find(exists) ?? null;
+}
+
 /**
- * Lowers an agent's priority to nice `nice` (1-19; never raises: 0 or less does nothing).
+ * The command line that starts an agent `nice` steps below this process (1-19; 0 or less: as it
+ * is): `nice -n K -- command args…`, so that the agent runs at that priority from its first
+ * instruction and everything it starts inherits it — lowering it after the fork raced its first
+ * children (CI: `sh -c 'sleep … & wait'` forked sleep at the host's priority). `nice` adds to the
+ * current value and never raises it. Null when no `nice` program is found: then `lowerPriority`
+ * sets it after the fork.
+ */
+export function niceCommand(
+  command: string,
+  args: readonly string[],
+  nice: number,
+  program: string | null = niceProgram(),
+): { command: string; args: string[] } | null {
+  if (!(nice > 0) || program === null) return null;
+  return { command: program, args: ['-n', String(Math.min(19, Math.trunc(nice))), '--', command, ...args] };
+}
+
+/** The nice value of this process's autogroup: nothing printed (the boot session's group) is 0. */
+function ownGroupNice(): number {
+  try {
+    return Number(/ nice (-?\d+)/.exec(readFileSync('/proc/self/autogroup', 'latin1'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Lowers an agent's priority `nice` steps below this process's (1-19; never raises: 0 or less does
+ * nothing).
  *
- * The process's own nice value, right after the fork (threads and children inherit it). On Linux
+ * The process's own nice value, unless `started` says it was started through `nice` (niceCommand)
+ * and has it already; else right after the fork (threads and children inherit it). On Linux
  * with autogroup scheduling (`/proc/sys/kernel/sched_autogroup_enabled`, the default of most desktop
  * kernels), that alone changes nothing against other programs: each session is scheduled as a group,
  * and an agent leads a session of its own (its PTY's), so its group's nice (`/proc/<pid>/autogroup`)
- * is set too — only once the agent leads its session (sid = pid), never the group of the host that
- * forked it. Best effort, and asynchronous for the group: `done` says what was set.
+ * is set too, `nice` above this process's group — only once the agent leads its session (sid = pid),
+ * never the group of the host that forked it. Best effort, and asynchronous for the group: `done`
+ * says what was set.
  */
 export function lowerPriority(
   pid: number,
   nice: number,
-  done: (set: { process: boolean; group: boolean | null }) => void = () => {},
+  o: { started?: boolean; done?: (set: { process: boolean; group: boolean | null }) => void } = {},
 ): void {
   if (!(nice > 0)) return;
-  let process = false;
-  try {
-    setPriority(pid, Math.min(19, Math.trunc(nice)));
-    process = true;
-  } catch {
-    // gone already
+  const done = o.done ?? (() => {});
+  const steps = Math.trunc(nice);
+  let process = o.started === true;
+  if (!process) {
+    try {
+      setPriority(pid, Math.min(19, getPriority() + steps));
+      process = true;
+    } catch {
+      // gone already
+    }
   }
   const autogroup = `/proc/${pid}/autogroup`;
   let enabled = false;
@@ -46,11 +85,12 @@ export function lowerPriority(
     // not Linux, or no autogroup: the process's nice is what counts
   }
   if (!enabled) return done({ process, group: null });
+  const groupNice = String(Math.min(19, ownGroupNice() + steps));
   const attempt = (left: number): void => {
     // Before the child's setsid() its group is the host's: wait until it leads a session of its own.
     if (sessionOf(pid) === pid) {
       try {
-        writeFileSync(autogroup, String(Math.min(19, Math.trunc(nice))));
+        writeFileSync(autogroup, groupNice);
         return done({ process, group: true });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;

@@ -2,7 +2,7 @@ import pty from 'node-pty';
 import { constants } from 'node:os';
 import type { PtyProcess, PtySpawner } from '../../core/ports/host.js';
 import type { ExitInfo } from '../../protocol/agent.js';
-import { lowerPriority } from './lower-priority.js';
+import { lowerPriority, niceCommand } from './lower-priority.js';
 import { PeerHold } from './peer-hold.js';
 import { guardTimedDestroy, type TimedDestroyGuard } from './timed-destroy-guard.js';
 
@@ -16,7 +16,9 @@ const SIGNAL_NAMES = new Map<number, string>(
  */
 export const nodePtySpawner: PtySpawner = {
   spawn(spec): PtyProcess {
-    const p = pty.spawn(spec.command, spec.args, {
+    // A lower priority from the first instruction on: through `nice` (lower-priority.ts says why).
+    const niced = spec.nice === undefined ? null : niceCommand(spec.command, spec.args, spec.nice);
+    const p = pty.spawn(niced?.command ?? spec.command, niced?.args ?? spec.args, {
       name: 'xterm-256color',
       cols: spec.cols,
       rows: spec.rows,
@@ -24,8 +26,8 @@ export const nodePtySpawner: PtySpawner = {
       env: spec.env,
       encoding: null,
     } as pty.IPtyForkOptions);
-    // Right after the fork, before the agent starts threads or children of its own (they inherit it).
-    if (spec.nice !== undefined) lowerPriority(p.pid, spec.nice);
+    // Its session's group (and, without a `nice` program, the process right after the fork).
+    if (spec.nice !== undefined) lowerPriority(p.pid, spec.nice, { started: niced !== null });
     const dataListeners: ((data: Uint8Array) => void)[] = [];
     const exitListeners: ((exit: ExitInfo) => void)[] = [];
     const deliver = (data: Buffer): void => {
