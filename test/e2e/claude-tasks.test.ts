@@ -75,7 +75,12 @@ function script(req: FakeRequest): FakeTurn {
   return { text: 'Done.' };
 }
 
-describe('a plan done by real Claude Code agents (CLI, real git, headless)', () => {
+// Each test is a whole flow of real Claude Code agents (the dispatcher starts them one after the
+// other, each Claude Code starts, three model turns, merges). With the CI's other test files on the
+// 2 cores it was measured at 49-56 s for the first (agents created 14:40, 14:43, 14:46; each Claude at
+// its prompt 15-17 s after its spawn; a turn 24 s; every task in review 49 s after the import), each
+// step on time: a minute per test was the suite's default, not this flow's. Each wait stays bounded.
+describe('a plan done by real Claude Code agents (CLI, real git, headless)', { timeout: 180_000 }, () => {
   let home: TestHome;
   let api: FakeAnthropic;
   let repo: string;
