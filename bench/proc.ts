@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 /** Epoch milliseconds with sub-millisecond resolution (CLOCK_REALTIME origin, monotonic since). */
@@ -52,9 +53,35 @@ export async function stopChild(child: ChildProcess, graceMs: number, what: stri
   }
 }
 
+/** Clock ticks per second of /proc's times (USER_HZ): 100 on every Linux architecture Node runs on. */
+const USER_HZ = 100;
+
+/**
+ * CPU time (user + system, ms) of this process's children that have exited and been waited for
+ * (`cutime` + `cstime` of /proc/self/stat), or null without /proc. The difference around one child's
+ * run is that child's CPU time, its own children's included, when no other child ends meanwhile.
+ */
+export function reapedChildrenCpuMs(): number | null {
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/self/stat', 'utf8');
+  } catch {
+    return null;
+  }
+  // Fields after the command name (which may hold spaces) start at field 3 (state): cutime is 16, cstime 17.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(f[13]) + Number(f[14]);
+  return Number.isFinite(ticks) ? (ticks * 1000) / USER_HZ : null;
+}
+
 export interface TimedRun {
   /** Wall time from just before spawn() to the child's exit event. */
   ms: number;
+  /**
+   * CPU time of the child (user + system, its own children's included, 10 ms resolution), or null
+   * without /proc; exact only when no other child of the benchmark ends during the run.
+   */
+  cpuMs: number | null;
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -69,6 +96,7 @@ export function runTimed(
 ): Promise<TimedRun> {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
+  const cpu0 = reapedChildrenCpuMs();
   const t0 = nowMs();
   const child = spawnTracked(command, args, { env: o.env, cwd: o.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let ms = 0;
@@ -88,8 +116,10 @@ export function runTimed(
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
+      const cpu1 = reapedChildrenCpuMs();
       resolve({
         ms,
+        cpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
         code,
         signal,
         stdout: Buffer.concat(out).toString('utf8'),

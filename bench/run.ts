@@ -303,7 +303,9 @@ async function main(): Promise<void> {
     results['daemon.idle.cpu.0agents'] = await measureDaemonIdleCpu(s, 0);
 
     progress('3/5 wtp ls --json with 0 agents');
-    results['cli.ls.0agents'] = (await measureLs(paths, s, 0, RUNS.ls)).result;
+    const ls0 = await measureLs(paths, s, 0, RUNS.ls);
+    results['cli.ls.0agents'] = ls0.result;
+    if (ls0.cpu) results['cli.ls.cpu.0agents'] = ls0.cpu;
     results['cli.ls.typedOption'] = await measureLsWithOption(paths, s, RUNS.ls);
     results['cli.diffStat'] = await measureDiffStat(paths, s, RUNS.ls);
     results['cli.hook'] = await measureHook(paths, s, RUNS.ls);
@@ -323,7 +325,9 @@ async function main(): Promise<void> {
       ['sleep', '3600'],
       RUNS.createConcurrency,
     );
-    results[`cli.ls.${RUNS.lsAgents}agents`] = (await measureLs(paths, s, RUNS.lsAgents, RUNS.ls)).result;
+    const lsMany = await measureLs(paths, s, RUNS.lsAgents, RUNS.ls);
+    results[`cli.ls.${RUNS.lsAgents}agents`] = lsMany.result;
+    if (lsMany.cpu) results[`cli.ls.cpu.${RUNS.lsAgents}agents`] = lsMany.cpu;
     results[`daemon.idle.cpu.${RUNS.lsAgents}agents`] = await measureDaemonIdleCpu(s, RUNS.lsAgents);
     progress(`daemon event-loop delay with ${RUNS.lsAgents} agents (${RUNS.loopDelayWindows} windows)`);
     results['daemon.loopDelay'] = await measureLoopDelay(s, RUNS.lsAgents, RUNS.loopDelayWindows);

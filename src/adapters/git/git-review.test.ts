@@ -116,6 +116,33 @@ describe('diff', () => {
     ]);
     expect(await status(repo)).toBe('?? fresh.txt');
   });
+
+  it('diffs against the commit the agent started on once its base branch is gone', async () => {
+    await run(repo, 'branch', 'topic');
+    const wt = { ...(await worktree('gone')), base: 'topic' };
+    const started = await sha('topic');
+    await commit(wt.path, { 'a.txt': 'agent\n' }, 'agent work');
+    await run(repo, 'branch', '-D', 'topic');
+    const d = await review.diff({ ...wt, baseCommit: started }, { stat: true });
+    expect(d.mergeBase).toBe(started);
+    expect(d.files.map((f) => `${f.status} ${f.path}`)).toEqual(['modified a.txt']);
+  });
+
+  it('says NOT_A_REPOSITORY for a folder outside any repository, and for one that is gone', async () => {
+    const wt = await worktree('lost');
+    const outside = mkdtempSync(join(tmpdir(), 'wtp-norepo-'));
+    try {
+      expect((await rejection(review.diff({ ...wt, path: outside }, { stat: true }))).code).toBe(
+        'NOT_A_REPOSITORY',
+      );
+      const gone = join(outside, 'gone');
+      expect((await rejection(review.diff({ ...wt, path: gone }, { stat: true }))).code).toBe(
+        'NOT_A_REPOSITORY',
+      );
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('commitAll', () => {

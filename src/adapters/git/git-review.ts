@@ -49,28 +49,45 @@ export class CliGitReview implements GitReview {
   }
 
   async diff(wt: AgentWorktree, opts: { stat: boolean }): Promise<AgentDiff> {
-    const top = await ensureRepo(this.git, wt.path);
+    // Three rounds of git, each run at once (issue 32: every process start costs on a busy machine):
+    // where the worktree is and its index, with the merge base; the work staged into a private index,
+    // with the untracked files listed; then the diff.
+    if (!existsSync(wt.path)) throw notARepository(wt.path);
+    const [where, mb] = await Promise.all([
+      this.git(['rev-parse', '--show-toplevel', '--git-path', 'index'], { cwd: wt.path, okCodes: [128] }),
+      wt.branch === null
+        ? null
+        : this.git(['merge-base', `${wt.base}^{commit}`, 'HEAD'], { cwd: wt.path, okCodes: [1, 128] }),
+    ]);
+    if (where.code !== 0) throw notARepository(wt.path);
+    const [top = '', indexPath = ''] = where.stdout.split('\n');
     let mergeBase = wt.baseCommit;
-    if (wt.branch !== null) {
-      const base = (await commitOf(this.git, wt.path, wt.base)) ?? wt.baseCommit;
-      const mb = await this.git(['merge-base', base, 'HEAD'], { cwd: wt.path, okCodes: [1] });
-      mergeBase = mb.code === 0 ? mb.stdout.trim() : base;
+    if (mb?.code === 0) mergeBase = mb.stdout.trim();
+    else if (mb?.code === 1) {
+      // No history in common with the work: against the base's commit.
+      mergeBase = (await commitOf(this.git, wt.path, wt.base)) ?? wt.baseCommit;
+    } else if (mb) {
+      // The base branch is gone: from the commit the agent started on.
+      const r = await this.git(['merge-base', wt.baseCommit, 'HEAD'], { cwd: wt.path, okCodes: [1, 128] });
+      if (r.code === 0) mergeBase = r.stdout.trim();
     }
+    const realIndex = isAbsolute(indexPath) ? indexPath : join(wt.path, indexPath);
     const dir = mkdtempSync(join(tmpdir(), 'wtp-index-'));
     try {
       const index = join(dir, 'index');
       const env = { GIT_INDEX_FILE: index };
-      const realIndex = await gitPath(this.git, wt.path, 'index');
       if (existsSync(realIndex)) copyFileSync(realIndex, index);
       else await this.git(['read-tree', 'HEAD'], { cwd: wt.path, env });
-      await this.git(['add', '-A'], { cwd: top, env });
+      const [, others] = await Promise.all([
+        this.git(['add', '-A'], { cwd: top, env }),
+        this.git(['ls-files', '--others', '--exclude-standard', '--full-name', '-z'], { cwd: top }),
+      ]);
       const run = (args: string[]) =>
         this.git(['diff', '--cached', ...DIFF_FLAGS, ...args, mergeBase], { cwd: wt.path, env });
-      const [numstat, names, patch, others] = await Promise.all([
+      const [numstat, names, patch] = await Promise.all([
         run(['--numstat', '-z']),
         run(['--name-status', '-z']),
         opts.stat ? Promise.resolve({ stdout: '' }) : run([]),
-        this.git(['ls-files', '--others', '--exclude-standard', '--full-name', '-z'], { cwd: top }),
       ]);
       const files = parseDiff(names.stdout, numstat.stdout, new Set(split0(others.stdout)));
       return { base: wt.base, mergeBase, files, patch: patch.stdout };
@@ -318,18 +335,15 @@ async function identityFlags(git: Git, cwd: string): Promise<string[]> {
   ];
 }
 
+const notARepository = (path: string): AppError =>
+  new AppError('NOT_A_REPOSITORY', `${path} is not inside a git repository.`, { path });
+
 /** The repository's top level; NOT_A_REPOSITORY when `path` is not inside one. */
 async function ensureRepo(git: Git, path: string): Promise<string> {
-  const fail = () => new AppError('NOT_A_REPOSITORY', `${path} is not inside a git repository.`, { path });
-  if (!existsSync(path)) throw fail();
+  if (!existsSync(path)) throw notARepository(path);
   const r = await git(['rev-parse', '--show-toplevel'], { cwd: path, okCodes: [128] });
-  if (r.code !== 0) throw fail();
+  if (r.code !== 0) throw notARepository(path);
   return r.stdout.trim();
-}
-
-async function gitPath(git: Git, cwd: string, name: string): Promise<string> {
-  const p = await out(git, cwd, 'rev-parse', '--git-path', name);
-  return isAbsolute(p) ? p : join(cwd, p);
 }
 
 /** Branch ref → path of the worktree that has it checked out (`git worktree list --porcelain`). */
