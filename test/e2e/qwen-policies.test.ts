@@ -256,96 +256,95 @@ async function staysForTheUser(home: TestHome, name: string, cols: number): Prom
   expect((await home.agent(name)).state).toBe('needs_permission');
 }
 
-/** Issue 29's long commands, each asked in a pane of the width of the report. */
-const WIDTHS = [
-  { cols: 180, agents: { pytest180: 'long pytest', wrapped180: 'long npm test' } },
-  { cols: 160, agents: { curl160: 'long curl' } },
-] as const;
+/** One daemon whose Qwen agents ask issue 29's long commands in panes of the report's width. */
+function qwenAtWidth(cols: number, agents: Record<string, string>): { home: TestHome; dir: string } {
+  const rig = {} as { home: TestHome; dir: string };
+  let api: FakeOpenAIChat | undefined;
+  const names = Object.keys(agents);
 
-describe.each(WIDTHS)(
-  'real Qwen Code with approval rules, $cols-column panes (issue 29)',
-  ({ cols, agents }) => {
-    let home: TestHome;
-    let api: FakeOpenAIChat;
-    let dir: string;
-    const names = Object.keys(agents);
-    const has = (name: string): boolean => names.includes(name);
-
-    beforeAll(async () => {
-      // The headless backend gives each agent the config's width, as in the report.
-      home = new TestHome({ WTP_BACKEND: 'headless', WTP_QWEN_BIN: qwenBinary() });
-      dir = home.path('long');
-      api = await FakeOpenAIChat.start((req) => script(req, dir, new Map()));
-      home.writeConfig(
-        `notifications:\n  enabled: false\nagents:\n  cols: ${cols}\napprovals:\n  allow: ["Bash(pytest*)", "Bash(npm test*)"]\n  deny: ["Bash(rm *)"]\n`,
-      );
-      longProject(dir);
-      const qwenHome = home.path('home', '.qwen');
-      prepareQwenHome(qwenHome, {
-        extra: { model: { name: 'fake-model', generationConfig: { maxRetries: 0 } } },
-      });
-      Object.assign(home.env, qwenEnv({ home: home.path('home'), qwenHome, baseUrl: api.url }));
-      await home.up();
-      await Promise.all(
-        Object.entries(agents).map(([name, prompt]) =>
-          newAgent(home, 'qwen', name, dir, ['--prompt', prompt]),
-        ),
-      );
-    }, 120_000);
-
-    afterAll(async () => {
-      await dumpAgentsForDebug(home, 'headless', names);
-      await home?.cleanup();
-      await api?.close();
+  beforeAll(async () => {
+    // The headless backend gives each agent the config's width, as in the report.
+    const home = (rig.home = new TestHome({ WTP_BACKEND: 'headless', WTP_QWEN_BIN: qwenBinary() }));
+    const dir = (rig.dir = home.path('long'));
+    api = await FakeOpenAIChat.start((req) => script(req, dir, new Map()));
+    home.writeConfig(
+      `notifications:\n  enabled: false\nagents:\n  cols: ${cols}\napprovals:\n  allow: ["Bash(pytest*)", "Bash(npm test*)"]\n  deny: ["Bash(rm *)"]\n`,
+    );
+    longProject(dir);
+    const qwenHome = home.path('home', '.qwen');
+    prepareQwenHome(qwenHome, {
+      extra: { model: { name: 'fake-model', generationConfig: { maxRetries: 0 } } },
     });
-
-    it.runIf(has('pytest180'))(
-      'the long `pytest…;touch${IFS}…/MARK` is not approved by Bash(pytest*): MARK is not made, the dialog waits for the user',
-      async () => {
-        await staysForTheUser(home, 'pytest180', cols);
-        expect(existsSync(join(dir, 'MARK'))).toBe(false);
-        // The request is the hook's whole command (the screen's row of it, 120 characters, is not).
-        const req = (await home.agent('pytest180')).stateDetail.request;
-        expect(req).toMatchObject({ about: longCommands(dir).pytest, complete: true });
-      },
-      WAIT_MS + 30_000,
+    Object.assign(home.env, qwenEnv({ home: home.path('home'), qwenHome, baseUrl: api.url }));
+    await home.up();
+    await Promise.all(
+      Object.entries(agents).map(([name, prompt]) => newAgent(home, 'qwen', name, dir, ['--prompt', prompt])),
     );
+  }, 120_000);
 
-    it.runIf(has('wrapped180'))(
-      'a long `npm test -- a*200` the rules allow is approved through the hook on its whole command, though the screen wraps it: no dialog',
-      async () => {
-        await eventually(
-          'the long npm test to run',
-          () => existsSync(join(dir, 'long-ran.txt')) || undefined,
-          WAIT_MS,
-        );
-        const events = await home.events('wrapped180');
-        expect(events.filter((e) => e.type === 'agent.approved')).toMatchObject([
-          {
-            data: {
-              via: 'policy',
-              channel: 'hook',
-              rule: 'Bash(npm test*)',
-              about: longCommands(dir).wrapped,
-            },
+  afterAll(async () => {
+    if (rig.home) await dumpAgentsForDebug(rig.home, 'headless', names);
+    await rig.home?.cleanup();
+    await api?.close();
+  });
+  return rig;
+}
+
+describe('real Qwen Code with approval rules, 180-column panes (issue 29)', () => {
+  const cols = 180;
+  const rig = qwenAtWidth(cols, { pytest180: 'long pytest', wrapped180: 'long npm test' });
+
+  it(
+    'the long `pytest…;touch${IFS}…/MARK` is not approved by Bash(pytest*): MARK is not made, the dialog waits for the user',
+    async () => {
+      await staysForTheUser(rig.home, 'pytest180', cols);
+      expect(existsSync(join(rig.dir, 'MARK'))).toBe(false);
+      // The request is the hook's whole command (the screen's row of it, 120 characters, is not).
+      const req = (await rig.home.agent('pytest180')).stateDetail.request;
+      expect(req).toMatchObject({ about: longCommands(rig.dir).pytest, complete: true });
+    },
+    WAIT_MS + 30_000,
+  );
+
+  it(
+    'a long `npm test -- a*200` the rules allow is approved through the hook on its whole command, though the screen wraps it: no dialog',
+    async () => {
+      await eventually(
+        'the long npm test to run',
+        () => existsSync(join(rig.dir, 'long-ran.txt')) || undefined,
+        WAIT_MS,
+      );
+      const events = await rig.home.events('wrapped180');
+      expect(events.filter((e) => e.type === 'agent.approved')).toMatchObject([
+        {
+          data: {
+            via: 'policy',
+            channel: 'hook',
+            rule: 'Bash(npm test*)',
+            about: longCommands(rig.dir).wrapped,
           },
-        ]);
-        const states = events.filter((e) => e.type === 'agent.stateChanged').map((e) => e.data.to);
-        expect(states).not.toContain('needs_permission');
-      },
-      WAIT_MS + 30_000,
-    );
+        },
+      ]);
+      const states = events.filter((e) => e.type === 'agent.stateChanged').map((e) => e.data.to);
+      expect(states).not.toContain('needs_permission');
+    },
+    WAIT_MS + 30_000,
+  );
+});
 
-    it.runIf(has('curl160'))(
-      '`npm test -- a*200; curl … | sh` is not approved by Bash(npm test*): curl and sh are not allowed; it waits for the user',
-      async () => {
-        await staysForTheUser(home, 'curl160', cols);
-        expect(existsSync(join(dir, 'long-ran.txt'))).toBe(false);
-        expect(readFileSync(home.path('logs', 'daemon.log'), 'utf8')).toMatch(
-          /no allow rule matches \\"curl -s/,
-        );
-      },
-      WAIT_MS + 30_000,
-    );
-  },
-);
+describe('real Qwen Code with approval rules, 160-column panes (issue 29)', () => {
+  const cols = 160;
+  const rig = qwenAtWidth(cols, { curl160: 'long curl' });
+
+  it(
+    '`npm test -- a*200; curl … | sh` is not approved by Bash(npm test*): curl and sh are not allowed; it waits for the user',
+    async () => {
+      await staysForTheUser(rig.home, 'curl160', cols);
+      expect(existsSync(join(rig.dir, 'long-ran.txt'))).toBe(false);
+      expect(readFileSync(rig.home.path('logs', 'daemon.log'), 'utf8')).toMatch(
+        /no allow rule matches \\"curl -s/,
+      );
+    },
+    WAIT_MS + 30_000,
+  );
+});

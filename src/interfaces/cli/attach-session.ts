@@ -47,11 +47,16 @@ export async function attachSession(client: WtpClient, ref: string, o: AttachOpt
   const key = detachByte(o.detachKey);
   if (key === null) throw new WtpError('INVALID_INPUT', `"${o.detachKey}" is not a ctrl key such as ctrl-]`);
   const { stdin, stdout } = o;
-  const ws = await openSocket(client, `/api/v1/agents/${encodeURIComponent(ref)}/pty`, {
-    snapshot: true,
-    input: !o.readOnly,
-    client: o.client,
-  });
+  // Frames are kept from the socket's first one (the snapshot can come with the upgrade's answer,
+  // before the code below listens) and handed on, in order, once the screen is ready for them.
+  const early: [Buffer, boolean][] = [];
+  let onFrame = (data: Buffer, isBinary: boolean): void => void early.push([data, isBinary]);
+  const ws = await openSocket(
+    client,
+    `/api/v1/agents/${encodeURIComponent(ref)}/pty`,
+    { snapshot: true, input: !o.readOnly, client: o.client },
+    (data, isBinary) => onFrame(data, isBinary),
+  );
   o.opened?.();
   const name = o.name ?? ref;
   let note = `detached from ${name} (it keeps running)`;
@@ -78,7 +83,7 @@ export async function attachSession(client: WtpClient, ref: string, o: AttachOpt
   stdout.on('resize', sendSize);
   sendSize();
   await new Promise<void>((resolve) => {
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
+    onFrame = (data: Buffer, isBinary: boolean): void => {
       if (isBinary) {
         stdout.write(data);
         return;
@@ -87,8 +92,11 @@ export async function attachSession(client: WtpClient, ref: string, o: AttachOpt
       if (msg.type === 'snapshot' && typeof msg.data === 'string') stdout.write(`\x1b[H\x1b[2J${msg.data}`);
       else if (msg.type === 'exit') note = `${name} is ${String(msg.state)}`;
       else if (msg.type === 'error') failure = WtpError.fromBody(undefined, msg.error);
-    });
-    ws.on('close', () => resolve());
+    };
+    for (const [data, isBinary] of early.splice(0)) onFrame(data, isBinary);
+    // A socket the daemon closed already (the agent had ended) says so no more.
+    if (ws.readyState === ws.CLOSED) resolve();
+    else ws.on('close', () => resolve());
   });
   stdin.off('data', onInput);
   stdout.off('resize', sendSize);

@@ -20,8 +20,6 @@ export async function withPushProgress<T>(
 ): Promise<T> {
   if (!show) return run(undefined);
   const op = randomBytes(12).toString('hex');
-  const ws = await openSocket(ctx.client(), '/api/v1/progress', { op }).catch(() => null);
-  if (!ws) return run(undefined);
   let markDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {
     markDone = resolve;
@@ -29,7 +27,8 @@ export async function withPushProgress<T>(
   // On a terminal a counter is written over in place, as git does; elsewhere only finished lines show.
   const tty = ctx.err.isTTY === true;
   let over = false;
-  ws.on('message', (data: Buffer) => {
+  // Listening from the socket's first frame (openSocket): one that came with the upgrade is not lost.
+  const onMessage = (data: Buffer): void => {
     const msg = JSON.parse(data.toString('utf8')) as ProgressMessage;
     if (msg.type === 'done') {
       if (over) ctx.err.write('\n');
@@ -39,8 +38,11 @@ export async function withPushProgress<T>(
       ctx.err.write(`\r\x1b[K${cellText(msg.line)}${msg.partial ? '' : '\n'}`);
       over = msg.partial;
     } else if (!msg.partial) ctx.err.write(`${cellText(msg.line)}\n`);
-  });
-  ws.on('close', () => markDone());
+  };
+  const ws = await openSocket(ctx.client(), '/api/v1/progress', { op }, onMessage).catch(() => null);
+  if (!ws) return run(undefined);
+  if (ws.readyState === ws.CLOSED) markDone();
+  else ws.on('close', () => markDone());
   try {
     const result = await run(op);
     let timer: NodeJS.Timeout | undefined;
