@@ -220,6 +220,9 @@ export class DeliveryService {
   ): Promise<PushResult> {
     const wt = worktreeOf(agent);
     const report = this.d.progress.reporter(opts.progress);
+    // The pull request's head before this push: a poll that lands while it runs can already show
+    // the commit pushed (the forge has it), which still is this push's doing.
+    const headBefore = agent.pullRequest?.headCommit ?? null;
     const outcome = await this.d.git.delivery
       .push(wt.repo, {
         remote: ready.remote,
@@ -233,11 +236,12 @@ export class DeliveryService {
       })
       .finally(() => report(null));
     const pr = agent.pullRequest;
-    const moved = pr?.state === 'open' && pr.remote === ready.remote && pr.headCommit !== outcome.commit;
+    const moved = pr?.state === 'open' && pr.remote === ready.remote && headBefore !== outcome.commit;
     if (pr && moved) {
+      // The checks of the old commit no longer say anything (a poll's of the new one still do).
+      if (pr.headCommit !== outcome.commit) pr.checks = [];
       pr.headCommit = outcome.commit;
       pr.awaitingFix = false;
-      pr.checks = []; // the checks of the old commit no longer say anything
     }
     await this.d.registry.save(agent, [
       agentEvent(agent, source, 'agent.pushed', {
