@@ -5,12 +5,20 @@ import type { NativeAddon } from '../protocol/doctor.js';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * The database the load check opened, held for the process's life: on Node.js 24 a better-sqlite3
+ * object the garbage collector finalizes aborts the process (sqlite/pinned-database.ts).
+ */
+let probe: unknown = null;
+
 /** The compiled addons wezterm-parallel needs, and what loading each proves. */
 const ADDONS: readonly { name: NativeAddon['name']; load: () => void }[] = [
   // Its binding loads when a database opens.
   {
     name: 'better-sqlite3',
-    load: () => (new (require('better-sqlite3'))(':memory:') as { close(): void }).close(),
+    load: () => {
+      probe ??= new (require('better-sqlite3') as new (path: string) => unknown)(':memory:');
+    },
   },
   // Its binding loads with the module.
   { name: 'node-pty', load: () => void require('node-pty') },

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Database from 'better-sqlite3';
+import { openPinned } from '../../src/adapters/sqlite/pinned-database.js';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -205,7 +205,7 @@ describe('daemon lifecycle', () => {
 
   it('refuses a database written by a newer version and leaves it untouched', async () => {
     const home = newHome();
-    const db = new Database(home.path('wtp.db'));
+    const db = openPinned(home.path('wtp.db'));
     db.exec('CREATE TABLE future (x TEXT); INSERT INTO future VALUES (1);');
     db.pragma('user_version = 99');
     db.close();

@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { createPrivate } from './open-database.js';
+import { openPinned } from './pinned-database.js';
 
 /**
  * The one-daemon-per-WTP_HOME lock: an exclusive SQLite transaction on a lock file. The
@@ -12,7 +13,7 @@ export class DaemonLock {
   /** Takes the lock, or returns null when another live process holds it. */
   static tryAcquire(path: string): DaemonLock | null {
     createPrivate(path); // 0600 whatever the umask, also when it exists
-    const db = new Database(path);
+    const db = openPinned(path);
     try {
       db.pragma('busy_timeout = 0');
       db.pragma('locking_mode = EXCLUSIVE');

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openPinned } from './pinned-database.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -29,7 +29,7 @@ let path: string;
 
 /** A database at version 1, as the released 0001 leaves it, with one workspace in it. */
 function createVersion1(): void {
-  const db = new Database(path);
+  const db = openPinned(path);
   db.exec(m0001);
   db.pragma('user_version = 1');
   db.prepare("INSERT INTO workspaces (id, name, repo_path, created_at) VALUES ('w1', 'main', NULL, 1)").run();
@@ -37,7 +37,7 @@ function createVersion1(): void {
 }
 
 function readOnly<T>(p: string, fn: (db: Db) => T): T {
-  const db = new Database(p, { readonly: true });
+  const db = openPinned(p, { readonly: true });
   try {
     return fn(db);
   } finally {
@@ -84,7 +84,7 @@ describe('openDatabase upgrading a database from an older version', () => {
     createVersion1();
     openDatabase(path).close();
     // Downgrade the schema by hand and upgrade again: a second backup of v1 is needed.
-    const db = new Database(path);
+    const db = openPinned(path);
     db.exec('DROP TABLE notes');
     db.pragma('user_version = 1');
     db.close();

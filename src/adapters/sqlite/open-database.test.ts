@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openPinned } from './pinned-database.js';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -109,7 +109,7 @@ describe('openDatabase refuses, without touching the file,', () => {
   });
 
   it('a database written by a newer version (DB_TOO_NEW)', () => {
-    const newer = new Database(path);
+    const newer = openPinned(path);
     newer.exec('CREATE TABLE future (x)');
     newer.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     newer.close();
@@ -138,7 +138,7 @@ describe('openDatabase on an older database', () => {
     // Closed: the last connection of a WAL database removes its -wal and -shm files.
     expect(readdirSync(dir)).toEqual(['wtp.db']);
 
-    const check = new Database(path, { readonly: true });
+    const check = openPinned(path, { readonly: true });
     try {
       expect(check.pragma('user_version', { simple: true })).toBe(0);
       expect(check.prepare('SELECT id FROM workspaces').all()).toEqual([{ id: 'w' }]);

@@ -1,7 +1,8 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, fchmodSync, openSync, readSync, statSync } from 'node:fs';
 import { AppError } from '../../core/errors.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { openPinned } from './pinned-database.js';
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
@@ -35,7 +36,7 @@ export function openDatabase(path: string, opts: { onModeFixed?: (paths: string[
     const fixed = makePrivate([path, `${path}-wal`, `${path}-shm`]);
     if (fixed.length > 0) opts.onModeFixed?.(fixed);
     createPrivate(path);
-    db = new Database(path);
+    db = openPinned(path);
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(String(check));

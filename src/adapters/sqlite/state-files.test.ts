@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openPinned } from './pinned-database.js';
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ describe('state files are 0600 whatever the umask and the folder mode (they hold
 
   it('existing files readable by others are set to 0600 at start, and said so', () => {
     const path = join(dir, 'wtp.db');
-    const old = new Database(path);
+    const old = openPinned(path);
     old.pragma('journal_mode = WAL');
     old.prepare('CREATE TABLE t (x)').run();
     old.close();
