@@ -34,6 +34,12 @@ import { withPendingEvents } from './model/pending-writes.js';
 import { StorageHealth } from './model/storage-health.js';
 import { StatsSampler } from './reports/stats-sampler.js';
 import { WorkspaceService } from './workspaces/workspace-service.js';
+import type { AgentUsageView } from '../protocol/usage.js';
+import { createUsage } from './usage/create-usage.js';
+import type { UsageMeter } from './usage/usage-meter.js';
+import type { BudgetGuard } from './usage/budget-guard.js';
+import type { BudgetHold } from './usage/budget-limits.js';
+import type { TaskRecord } from './model/task-record.js';
 
 /** How often `working` agents are checked for stalls. */
 const STALL_CHECK_MS = 15_000;
@@ -149,6 +155,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     diskUsage: (id) => disk?.get(id) ?? null,
     parseErrors: (id) => parseErrors.get(id) ?? 0,
     diffStat: (id) => diffStats?.get(id) ?? null,
+    usage: (id): AgentUsageView | null => usage?.meter.view(id) ?? null,
     nextPrPoll: (id) => prs?.nextPollAt(id) ?? null,
     forgetSignals: (id) => {
       engine.forget(id);
@@ -184,6 +191,23 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     },
     settings: { pauseOnLimit: dispatch.pauseOnUsageLimit },
   });
+  // Usage and budgets (issue 35): the meter reads agents' session files; budgets hold dispatch.
+  const usage: { meter: UsageMeter; budgets: BudgetGuard } | null =
+    a.usage && s.usage
+      ? createUsage({
+          adapters: a.usage,
+          settings: s.usage,
+          registry,
+          tasks: (): TaskService => tasks,
+          service: (): AgentService => service,
+          events,
+          clock: a.clock,
+          log: a.log,
+        })
+      : null;
+  const budget: ((t: TaskRecord) => BudgetHold | undefined) | undefined = usage
+    ? (t: TaskRecord) => usage.budgets.heldFor(t)
+    : undefined;
   const tasks = new TaskService({
     registry,
     ids: a.ids,
@@ -191,6 +215,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     retries: dispatch.retries,
     dispatch,
     governor,
+    budget,
   });
   const dispatcher = new Dispatcher({
     tasks,
@@ -200,6 +225,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     bus,
     log: a.log,
     governor,
+    budget,
     settings: dispatch,
   });
 
@@ -314,6 +340,8 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     delivery,
     prs,
     progress,
+    usage: usage?.meter ?? null,
+    budgets: usage?.budgets ?? null,
     taskReview: new TaskReview({
       tasks,
       review,
@@ -343,6 +371,10 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       disk?.start();
       diffStats?.start();
       await governor.start();
+      if (usage) {
+        await usage.budgets.start();
+        usage.meter.start();
+      }
       dispatcher.start();
       policies.start();
       hookWatch.start();
@@ -373,6 +405,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       disk?.stop();
       diffStats?.stop();
       dispatcher.stop();
+      usage?.meter.stop();
       prs?.stop();
       governor.stop();
       engine.dispose();
