@@ -36,6 +36,7 @@ import { StatsSampler } from './reports/stats-sampler.js';
 import { WorkspaceService } from './workspaces/workspace-service.js';
 import type { AgentUsageView } from '../protocol/usage.js';
 import { createUsage } from './usage/create-usage.js';
+import { costUseCases } from './usage/cost-use-cases.js';
 import type { UsageMeter } from './usage/usage-meter.js';
 import type { BudgetGuard } from './usage/budget-guard.js';
 import type { BudgetHold } from './usage/budget-limits.js';
@@ -342,6 +343,14 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     progress,
     usage: usage?.meter ?? null,
     budgets: usage?.budgets ?? null,
+    costs: costUseCases({
+      usage: usage && s.usage ? { ...usage, prices: s.usage.prices, settings: s.usage.budgets } : null,
+      registry,
+      tasks,
+      vendorOf: (p) => profileCatalog.vendorOf(p),
+      tick: () => void dispatcher.tick(),
+      clock: a.clock,
+    }),
     taskReview: new TaskReview({
       tasks,
       review,

@@ -143,3 +143,24 @@ export const costSeriesSchema = z.object({
   ),
 });
 export type CostSeries = z.infer<typeof costSeriesSchema>;
+
+const instantSchema = z.iso.datetime({ offset: true });
+
+/** `GET /api/v1/report/cost`'s query. */
+export const costQuerySchema = z.strictObject({
+  since: instantSchema.optional().describe('Start of the window, ISO-8601; default: everything counted'),
+  until: instantSchema.optional().describe('End of the window, ISO-8601; default now'),
+  by: z
+    .string()
+    .regex(/^(agent|task|workspace|day|model|vendor)(,(agent|task|workspace|day|model|vendor))*$/)
+    .optional()
+    .describe('Groups, comma-separated (agent,task,workspace,day,model,vendor); default agent,task,workspace,day'),
+  workspace: z.string().min(1).optional().describe('Only this workspace (name or id)'),
+});
+export type CostQuery = z.infer<typeof costQuerySchema>;
+
+/** `GET /api/v1/report/cost/series`'s query. */
+export const costSeriesQuerySchema = z.strictObject({
+  since: instantSchema.optional().describe('Start of the window, ISO-8601; default 24 hours ago'),
+});
+export type CostSeriesQuery = z.infer<typeof costSeriesQuerySchema>;
