@@ -84,7 +84,11 @@ export function startNotifications(o: {
       const n = budgetNotification(
         e,
         spender
-          ? { id: spender.id, name: spender.name, workspace: core.registry.workspaceName(spender.workspaceId) }
+          ? {
+              id: spender.id,
+              name: spender.name,
+              workspace: core.registry.workspaceName(spender.workspaceId),
+            }
           : null,
       );
       if (n) void notifier.notify(n);

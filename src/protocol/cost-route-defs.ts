@@ -26,7 +26,8 @@ export const costRoutes = {
   },
   listBudgets: {
     ...ROUTE_PATHS.listBudgets,
-    summary: 'Budgets in money per task, workspace and day, with what was spent against each (not vendor quotas)',
+    summary:
+      'Budgets in money per task, workspace and day, with what was spent against each (not vendor quotas)',
     response: budgetListSchema,
   },
   setBudget: {

@@ -192,7 +192,9 @@ const payloads = {
       limitUsd: z.number(),
       spentUsd: z.number(),
       onExceeded: z.enum(['hold', 'interrupt']),
-      interrupted: z.array(z.string()).describe('Working agents of the scope interrupted (onExceeded: interrupt)'),
+      interrupted: z
+        .array(z.string())
+        .describe('Working agents of the scope interrupted (onExceeded: interrupt)'),
     })
     .describe(
       'A budget in money was reached: no new task runs in its scope until it is raised (`wtp budget set`); not a vendor quota.',

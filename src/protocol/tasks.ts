@@ -117,7 +117,13 @@ export const taskRunSchema = z.object({
 export type TaskRunView = z.infer<typeof taskRunSchema>;
 
 /** Why a task that should start is not dispatched now, most pressing first. */
-export const TASK_BLOCK_REASONS = ['no_folder', 'dependencies', 'usage_limit', 'budget', 'max_agents'] as const;
+export const TASK_BLOCK_REASONS = [
+  'no_folder',
+  'dependencies',
+  'usage_limit',
+  'budget',
+  'max_agents',
+] as const;
 
 export const taskBlockedSchema = z
   .object({

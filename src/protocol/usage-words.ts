@@ -43,10 +43,14 @@ export function usageLines(u: AgentUsageView): string[] {
     `tokens: ${t.input} in, ${t.output} out, ${t.cacheRead} cache read, ${t.cacheWrite} cache write (${u.exactness}, from the ${u.source})`,
   ];
   for (const m of u.models.length > 1 ? u.models : [])
-    lines.push(`  ${m.model}: ${tokenTotal(m.tokens)} tokens, ${m.costUsd === null ? 'unknown' : usd(m.costUsd)}`);
+    lines.push(
+      `  ${m.model}: ${tokenTotal(m.tokens)} tokens, ${m.costUsd === null ? 'unknown' : usd(m.costUsd)}`,
+    );
   if (u.context) {
     const w = u.context.window === null ? '' : ` of ${u.context.window}`;
-    lines.push(`context: ${contextBar(u.context)} (${u.context.used}${w} tokens at the last request${u.context.model ? `, ${u.context.model}` : ''})`);
+    lines.push(
+      `context: ${contextBar(u.context)} (${u.context.used}${w} tokens at the last request${u.context.model ? `, ${u.context.model}` : ''})`,
+    );
   }
   if (u.problem !== null) lines.push(`usage refused ${u.refused} time(s); last: ${u.problem}`);
   return lines;

@@ -154,7 +154,9 @@ export const costQuerySchema = z.strictObject({
     .string()
     .regex(/^(agent|task|workspace|day|model|vendor)(,(agent|task|workspace|day|model|vendor))*$/)
     .optional()
-    .describe('Groups, comma-separated (agent,task,workspace,day,model,vendor); default agent,task,workspace,day'),
+    .describe(
+      'Groups, comma-separated (agent,task,workspace,day,model,vendor); default agent,task,workspace,day',
+    ),
   workspace: z.string().min(1).optional().describe('Only this workspace (name or id)'),
 });
 export type CostQuery = z.infer<typeof costQuerySchema>;

@@ -47,18 +47,23 @@ const assistant = (id: string, input: number, output: number, at = '2026-11-25T1
     message: { id, model: 'claude-sonnet-4-5', usage: { input_tokens: input, output_tokens: output } },
   })}\n`;
 
-function meter(store: UsageStore = new SqliteUsageStore(db), counted: LedgerRow[][] = []): UsageMeter {
+function meter(
+  store: UsageStore = new SqliteUsageStore(db),
+  counted: LedgerRow[][] = [],
+  files = new FsUsageFiles(),
+  settings = DEFAULT_USAGE_SETTINGS,
+): UsageMeter {
   const m = new UsageMeter({
     agents: { all: () => [agent], get: (id) => (id === agent.id ? agent : undefined) },
     taskOf: () => 'tk-1',
     specs: { claude: claudeUsage },
     locate: () => ({ env: { CLAUDE_CONFIG_DIR: join(dir, 'cfg') }, home: dir, agentDir: dir }),
-    files: new FsUsageFiles(),
+    files,
     store,
     prices: () => mergePrices(BUNDLED_PRICES, {}),
     clock,
     log: new MemoryLogger(),
-    settings: DEFAULT_USAGE_SETTINGS,
+    settings,
     onCounted: (rows) => counted.push([...rows]),
   });
   m.start();
@@ -97,6 +102,18 @@ describe('usage meter on SQLite and real session files', () => {
     );
     // Priced with the bundled table: claude-sonnet-4-5 at $3 in / $15 out per million.
     expect(b.view('ag-1')?.costUsd).toBeCloseTo((107 * 3 + 28 * 15) / 1e6, 10);
+  });
+
+  it('a file read in many chunks, with a cut last line, counts each line once (view and ledger)', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => assistant(`m${i}`, 10 + i, 1)).join('');
+    writeFileSync(transcript, `${lines}{"type":"assistant","mess`);
+    const small = new FsUsageFiles({ uid: process.getuid?.() ?? null, maxLineBytes: 300 });
+    const m = meter(new SqliteUsageStore(db), [], small, { ...DEFAULT_USAGE_SETTINGS, maxReadBytes: 250 });
+    await m.readAll();
+    await m.readAll();
+    const input = Array.from({ length: 40 }, (_, i) => 10 + i).reduce((a, b) => a + b, 0);
+    expect(m.view('ag-1')?.tokens.input).toBe(input);
+    expect(new SqliteUsageStore(db).loadLedger().reduce((n, r) => n + r.counts.input, 0)).toBe(input);
   });
 
   it('a transcript replaced under its name: only entries newer than those counted count', async () => {

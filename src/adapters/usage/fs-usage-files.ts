@@ -120,7 +120,8 @@ export class FsUsageFiles implements UsageFiles {
       position: { offset, dev: st.dev, ino: st.ino },
       change,
       oversized,
-      more: got === want && offset < size && offset > start,
+      // Bytes beyond those read (not a cut last line among them), and this read moved on.
+      more: start + got < size && offset > start,
     };
   }
 

@@ -12,7 +12,12 @@ export function budgetNotification(
 ): AgentNotification | null {
   if (e.type !== 'budget.nearing' && e.type !== 'budget.reached') return null;
   const d = e.data;
-  const what = d.scope === 'task' ? `task "${d.name}"` : d.scope === 'workspace' ? `workspace ${d.name}` : `today (${d.name})`;
+  const what =
+    d.scope === 'task'
+      ? `task "${d.name}"`
+      : d.scope === 'workspace'
+        ? `workspace ${d.name}`
+        : `today (${d.name})`;
   const spent = `${usd(d.spentUsd)} of ${usd(d.limitUsd)}`;
   const reached = e.type === 'budget.reached';
   const then =

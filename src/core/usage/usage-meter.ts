@@ -55,7 +55,7 @@ export class UsageMeter {
   private readonly files = new Map<string, UsageFileState>();
   private readonly byAgent = new Map<string, Set<string>>();
   private readonly ledgerRows: LedgerRow[] = [];
-  private readonly found = new Map<string, { at: number; sessionId: string | null }>();
+  private readonly found = new Map<string, { at: number; sessionId: string | null; any: boolean }>();
   /** Agents read since their process ended (left alone until it runs again). */
   private readonly settled = new Set<string>();
   private timer: TimerHandle | null = null;
@@ -167,14 +167,21 @@ export class UsageMeter {
   private readAgent(agent: AgentRecord, spec: UsageSpec): void {
     const now = this.d.clock.now();
     const last = this.found.get(agent.id);
-    if (!last || last.sessionId !== agent.sessionId || now - last.at >= this.d.settings.findEveryMs) {
-      this.found.set(agent.id, { at: now, sessionId: agent.sessionId });
+    // Looked for again: a new session id, nothing found for it yet (a CLI writes its file with its
+    // first message, after the hook that named the session), or now and then (subagents).
+    if (
+      !last ||
+      last.sessionId !== agent.sessionId ||
+      !last.any ||
+      now - last.at >= this.d.settings.findEveryMs
+    ) {
+      let any = false;
       const ctx = { ...this.d.locate(agent), cwd: agent.cwd, sessionId: agent.sessionId };
       for (const q of spec.sessionFiles(ctx)) {
         for (const path of this.d.files.find(q)) {
-          const owner = this.files.get(path);
+          any = true;
           // A file is one agent's: two agents never count the same session.
-          if (owner === undefined)
+          if (!this.files.has(path))
             this.remember({
               agentId: agent.id,
               path,
@@ -187,6 +194,7 @@ export class UsageMeter {
             });
         }
       }
+      this.found.set(agent.id, { at: now, sessionId: agent.sessionId, any });
     }
     for (const path of this.byAgent.get(agent.id) ?? []) {
       const state = this.files.get(path);
@@ -195,7 +203,8 @@ export class UsageMeter {
   }
 
   /** Reads what a file has after its position, in chunks, committing each. */
-  private readFile(agent: AgentRecord, spec: UsageSpec, state: UsageFileState): void {
+  private readFile(agent: AgentRecord, spec: UsageSpec, from: UsageFileState): void {
+    let state = from;
     for (let chunks = 0; chunks < 64; chunks++) {
       const got = this.d.files.read(state.path, state.position, this.d.settings.maxReadBytes);
       if (got === null) return;
@@ -238,6 +247,8 @@ export class UsageMeter {
       if (unchanged && state.position?.offset === got.position.offset) return;
       this.commit(agent, next, this.rows(agent, deltas, now));
       if (!got.more) return;
+      // The next chunk reads on from what was just stored.
+      state = next;
     }
   }
 

@@ -14,9 +14,13 @@ function scopeOf(scope: string, target: string | undefined): { scope: BudgetScop
       issues: [{ path: 'scope', message: 'must be one of "task", "workspace", "day"' }],
     });
   if (scope !== 'day' && target === undefined)
-    throw new WtpError('INVALID_INPUT', `A ${scope} budget needs the ${scope}: \`wtp budget set ${scope} ID USD\`.`, {
-      issues: [{ path: 'target', message: `must name the ${scope}` }],
-    });
+    throw new WtpError(
+      'INVALID_INPUT',
+      `A ${scope} budget needs the ${scope}: \`wtp budget set ${scope} ID USD\`.`,
+      {
+        issues: [{ path: 'target', message: `must name the ${scope}` }],
+      },
+    );
   const s = scope as BudgetScope;
   return s === 'day' || target === undefined ? { scope: s } : { scope: s, target };
 }
@@ -38,15 +42,20 @@ function amount(text: string): number {
 export function registerBudgetCommand(program: Command, ctx: CliContext): void {
   const budget = program
     .command('budget')
-    .description('budgets in money per task, workspace and day, and what was spent (not vendor quotas: `wtp quota`)')
-    .option('--json', 'machine-readable output');
-  budget.action((raw: { json?: boolean }) =>
-    runAction(ctx, raw.json, async () => {
-      const list = await ctx.client().call('listBudgets');
-      if (ctx.json) return ctx.emit('budget', list);
-      for (const l of budgetText(list)) ctx.line(l);
-    }),
-  );
+    .description(
+      'budgets in money per task, workspace and day, and what was spent (not vendor quotas: `wtp quota`)',
+    );
+  budget
+    .command('ls', { isDefault: true })
+    .description('the budgets and what was spent against each (the default)')
+    .option('--json', 'machine-readable output')
+    .action((raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const list = await ctx.client().call('listBudgets');
+        if (ctx.json) return ctx.emit('budget', list);
+        for (const l of budgetText(list)) ctx.line(l);
+      }),
+    );
   budget
     .command('set')
     .description('set a budget in US dollars: `set day USD`, `set workspace NAME USD`, `set task ID USD`')
@@ -72,7 +81,9 @@ export function registerBudgetCommand(program: Command, ctx: CliContext): void {
     .option('--json', 'machine-readable output')
     .action((scope: string, target: string | undefined, raw: { json?: boolean }) =>
       runAction(ctx, raw.json, async () => {
-        const list = await ctx.client().call('setBudget', { body: { ...scopeOf(scope, target), limitUsd: null } });
+        const list = await ctx
+          .client()
+          .call('setBudget', { body: { ...scopeOf(scope, target), limitUsd: null } });
         if (ctx.json) return ctx.emit('budget', list);
         for (const l of budgetText(list)) ctx.line(l);
       }),
