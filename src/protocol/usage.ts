@@ -166,3 +166,23 @@ export const costSeriesQuerySchema = z.strictObject({
   since: instantSchema.optional().describe('Start of the window, ISO-8601; default 24 hours ago'),
 });
 export type CostSeriesQuery = z.infer<typeof costSeriesQuerySchema>;
+
+/**
+ * What a machine of the fleet spent, as it publishes it with its heartbeat (issue 35): today (its
+ * local day) and since it counts, per model. Validated as read like every fleet row.
+ */
+export const machineUsageSchema = z.object({
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  todayUsd: z.number().min(0).max(1e12),
+  totalUsd: z.number().min(0).max(1e12),
+  tokens: tokenCountsSchema,
+  unpricedModels: z
+    .array(
+      z
+        .string()
+        .max(200)
+        .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/),
+    )
+    .max(100),
+});
+export type MachineUsage = z.infer<typeof machineUsageSchema>;

@@ -5,6 +5,7 @@ import type {
   CostReport,
   CostSeries,
   CostSeriesQuery,
+  MachineUsage,
   SetBudgetRequest,
 } from '../../protocol/usage.js';
 import { AppError } from '../errors.js';
@@ -12,7 +13,7 @@ import type { AgentRegistry } from '../model/registry.js';
 import type { Clock } from '../ports/daemon.js';
 import type { TaskService } from '../tasks/task-service.js';
 import type { BudgetGuard } from './budget-guard.js';
-import type { BudgetSettings } from './budget-limits.js';
+import { dayOf, spendOf, type BudgetSettings } from './budget-limits.js';
 import { costReport, costSeries, type CostNames } from './cost-report.js';
 import type { PriceTable } from './prices.js';
 import type { UsageMeter } from './usage-meter.js';
@@ -23,6 +24,8 @@ export interface CostUseCases {
   series(q: CostSeriesQuery): CostSeries;
   budgets(): BudgetList;
   setBudget(req: SetBudgetRequest): Promise<BudgetList>;
+  /** What this machine spent, for its fleet heartbeat; null when usage is not read. */
+  machineUsage(): MachineUsage | null;
 }
 
 const DEFAULT_GROUPS: readonly CostGroup[] = ['agent', 'task', 'workspace', 'day'];
@@ -71,6 +74,21 @@ export function costUseCases(d: {
       return costSeries(u.meter.ledger(), u.prices, names, from);
     },
     budgets: list,
+    machineUsage() {
+      if (d.usage === null) return null;
+      const { meter, prices } = d.usage;
+      const day = dayOf(d.clock.now());
+      const all = spendOf(meter.ledger(), prices, () => true);
+      const today = spendOf(meter.ledger(), prices, (r) => dayOf(r.hour) === day);
+      const round = (n: number): number => Math.round(n * 1e6) / 1e6;
+      return {
+        day,
+        todayUsd: round(today.usd),
+        totalUsd: round(all.usd),
+        tokens: all.tokens,
+        unpricedModels: all.unpriced.sort().slice(0, 100),
+      };
+    },
     async setBudget(req) {
       const u = need();
       const key =
