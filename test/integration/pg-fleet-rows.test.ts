@@ -275,6 +275,10 @@ describe('fleet rows, validated as they are read (real PostgreSQL)', () => {
     expect((await reader.reader.machines()).map((m) => m.name)).toEqual(['m1']);
     await as(`UPDATE wtp.machines SET ssh = 'me@m2' WHERE name = 'm2'`);
     expect((await reader.reader.machines()).map((m) => m.name)).toEqual(['m1', 'm2']);
-    expect(reported('machines').slice(before).map(([k]) => k)).toEqual(['m2', 'm2']);
+    expect(
+      reported('machines')
+        .slice(before)
+        .map(([k]) => k),
+    ).toEqual(['m2', 'm2']);
   });
 });
