@@ -1,4 +1,12 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentRecord } from '../src/core/model/agent-record.js';
@@ -32,8 +40,14 @@ const cpuMs = (): number => {
  */
 function sessionTurns(paths: RepoPaths, vendor: string): string[][] {
   const dir = join(paths.root, 'test', 'fixtures', 'usage', vendor);
-  const version = readdirSync(dir).filter((n) => /^\d/.test(n)).sort().at(-1) ?? '';
-  const lines = readFileSync(join(dir, version, 'session.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+  const version =
+    readdirSync(dir)
+      .filter((n) => /^\d/.test(n))
+      .sort()
+      .at(-1) ?? '';
+  const lines = readFileSync(join(dir, version, 'session.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   return Array.from({ length: TURNS }, (_, t) =>
     lines.map((l) =>
       l
@@ -74,7 +88,9 @@ async function measureVendor(
       const m = new UsageMeter({
         agents: { all: () => [agent], get: () => agent },
         taskOf: () => null,
-        specs: { [vendor]: { ...spec, sessionFiles: () => [{ root: dir, segments: ['sessions', 'session.jsonl'] }] } },
+        specs: {
+          [vendor]: { ...spec, sessionFiles: () => [{ root: dir, segments: ['sessions', 'session.jsonl'] }] },
+        },
         locate: () => ({ env: {}, home: dir, agentDir: dir }),
         files: new FsUsageFiles(),
         store: new SqliteUsageStore(db),
@@ -87,7 +103,13 @@ async function measureVendor(
       // Writing is not measured: the meter's reads (and their commits) are.
       let used = 0;
       for (let t = 0; t < TURNS; t += TURNS_PER_READ) {
-        appendFileSync(file, `${turns.slice(t, t + TURNS_PER_READ).flat().join('\n')}\n`);
+        appendFileSync(
+          file,
+          `${turns
+            .slice(t, t + TURNS_PER_READ)
+            .flat()
+            .join('\n')}\n`,
+        );
         const before = cpuMs();
         await m.readAll();
         used += cpuMs() - before;
@@ -98,7 +120,8 @@ async function measureVendor(
       // The baseline: the same bytes read and every line parsed as JSON, nothing else.
       const start = cpuMs();
       let n = 0;
-      for (const line of readFileSync(file, 'utf8').split('\n')) if (line !== '') n += JSON.parse(line) === null ? 0 : 1;
+      for (const line of readFileSync(file, 'utf8').split('\n'))
+        if (line !== '') n += JSON.parse(line) === null ? 0 : 1;
       parse.push(cpuMs() - start);
       if (n === 0) throw new Error('nothing parsed');
     } finally {
@@ -126,7 +149,12 @@ export async function measureUsageReading(paths: RepoPaths): Promise<Record<stri
     out[`usage.readCpu.${vendor}`] = {
       value: m.p50,
       unit: 'ms CPU per 1,000 turns',
-      baseline: { name: 'read and JSON.parse every line of the same file once', value: p.p50, p50: p.p50, samples: p.samples },
+      baseline: {
+        name: 'read and JSON.parse every line of the same file once',
+        value: p.p50,
+        p50: p.p50,
+        samples: p.samples,
+      },
       ratio: ratio(m.p50, p.p50),
       ...m,
       note: `the meter reading a ${round(r.bytes / 1_048_576, 1)} MiB ${spec.source} of ${TURNS} turns (from the recorded fixture) as it grows, ${TURNS_PER_READ} turns per read, each read committed to SQLite`,
