@@ -10,6 +10,7 @@ import { FakeAnthropic } from '../support/fake-anthropic.js';
 import { FakeGemini } from '../support/fake-gemini.js';
 import { FakeOpenAI } from '../support/fake-openai.js';
 import { GEMINI_MODEL, geminiBinary, geminiEnv, prepareGeminiHome } from '../support/gemini-cli.js';
+import { signedInPage } from '../support/browser.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { gitRepo, taskSteps } from '../support/task-steps.js';
 
@@ -32,10 +33,12 @@ const PRICES = {
 /** Who a request is for: the `<name>:` its conversation's prompts start with. */
 const WHO = /\b(cl|cx|gm|ta|tb): /;
 const zero = (): TokenCountsView => ({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
-/** What each agent (by its prompt's name) was sent, in our token kinds. */
+/** What each agent (by its prompt's name) was sent, in our token kinds, and in how many answers. */
 const sent = new Map<string, TokenCountsView>();
+const answers = new Map<string, number>();
 let turn = 0;
 function served(who: string, c: TokenCountsView): void {
+  answers.set(who, (answers.get(who) ?? 0) + 1);
   const s = sent.get(who) ?? zero();
   sent.set(who, {
     input: s.input + c.input,
@@ -194,6 +197,12 @@ describe('what agents cost (real Claude Code, Codex and Gemini CLI, headless)', 
       const r = await home.run(['send', name, `${name}: second turn`, '--enter']);
       expect(r.code, r.stderr).toBe(0);
     }
+    // Each second turn answered (typed is not yet asked), then counted.
+    await eventually(
+      'the second turns to be answered',
+      () => ['cl', 'cx', 'gm'].every((n) => (answers.get(n) ?? 0) >= 2) || undefined,
+      90_000,
+    );
     const cl = await untilCounted('cl', 'cl');
     const cx = await untilCounted('cx', 'cx');
     const gm = await untilCounted('gm', 'gm');
@@ -209,6 +218,20 @@ describe('what agents cost (real Claude Code, Codex and Gemini CLI, headless)', 
     expect(ls.stdout).toMatch(/COST\s+TOKENS/);
     const why = await home.run(['why', 'cl']);
     expect(why.stdout).toContain(`tokens: ${cl.tokens.input} in, ${cl.tokens.output} out`);
+    // The dashboard: each agent's cost on its row, and the Spend chart's sum over the window.
+    const { browser, page } = await signedInPage(home);
+    try {
+      const badge = page.locator('[data-testid="agent"][data-agent="cl"] [data-testid="agent-cost"]');
+      await badge.waitFor({ timeout: 30_000 });
+      expect(Number(await badge.getAttribute('data-cost'))).toBeCloseTo(cl.costUsd!, 12);
+      await page.locator('[data-testid="tab-metrics"]').click();
+      const chart = page.locator('[data-testid="cost-chart"]');
+      await chart.waitFor({ timeout: 30_000 });
+      const total = cl.costUsd! + cx.costUsd! + gm.costUsd!;
+      expect(Number(await chart.getAttribute('data-total'))).toBeCloseTo(total, 5);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('a workspace budget reached by one task holds the next one and notifies, in money', async () => {
@@ -276,7 +299,7 @@ describe('what agents cost (real Claude Code, Codex and Gemini CLI, headless)', 
 
   it('a daemon restart counts nothing twice, and the next turn once', async () => {
     const before = new Map<string, TokenCountsView>();
-    for (const name of ['cl', 'cx', 'gm']) before.set(name, (await usageOf(name))!.tokens);
+    for (const name of ['cl', 'cx', 'gm']) before.set(name, (await untilCounted(name, name)).tokens);
     const down = await home.run(['down']);
     expect(down.code, down.stderr).toBe(0);
     await home.up();
@@ -288,6 +311,11 @@ describe('what agents cost (real Claude Code, Codex and Gemini CLI, headless)', 
     await idleAfterWork('cl');
     const r = await home.run(['send', 'cl', 'cl: third turn', '--enter']);
     expect(r.code, r.stderr).toBe(0);
+    await eventually(
+      'the third turn to be answered',
+      () => (answers.get('cl') ?? 0) >= 3 || undefined,
+      90_000,
+    );
     await untilCounted('cl', 'cl');
     const report = await home.json<CostReport>(['report', '--cost', '--by', 'agent']);
     for (const name of ['cl', 'cx', 'gm'])
