@@ -55,6 +55,8 @@ export class UsageMeter {
   private readonly files = new Map<string, UsageFileState>();
   private readonly byAgent = new Map<string, Set<string>>();
   private readonly ledgerRows: LedgerRow[] = [];
+  /** The ledger's rows by hour, agent, task and model (the key the store adds up by). */
+  private readonly ledgerIndex = new Map<string, LedgerRow>();
   private readonly found = new Map<string, { at: number; sessionId: string | null; any: boolean }>();
   /** Agents read since their process ended (left alone until it runs again). */
   private readonly settled = new Set<string>();
@@ -65,7 +67,7 @@ export class UsageMeter {
 
   start(): void {
     for (const f of this.d.store.loadFiles()) this.remember(f);
-    this.ledgerRows.push(...this.d.store.loadLedger());
+    for (const r of this.d.store.loadLedger()) this.addToLedger(r);
     this.schedule();
   }
 
@@ -278,18 +280,24 @@ export class UsageMeter {
     return [...rows.values()];
   }
 
+  private addToLedger(r: LedgerRow): void {
+    const key = `${r.hour}\u0000${r.agentId}\u0000${r.taskId ?? ''}\u0000${r.model}`;
+    const same = this.ledgerIndex.get(key);
+    if (same) {
+      same.counts = addCounts(same.counts, r.counts);
+      return;
+    }
+    const row = { ...r };
+    this.ledgerIndex.set(key, row);
+    this.ledgerRows.push(row);
+  }
+
   /** Stores first; memory follows only what was stored (a full disk leaves the position as it was). */
   private commit(agent: AgentRecord, next: UsageFileState, rows: LedgerRow[]): void {
     this.d.store.commit(next, rows);
     this.remember(next);
     if (rows.length === 0) return;
-    for (const r of rows) {
-      const same = this.ledgerRows.find(
-        (x) => x.hour === r.hour && x.agentId === r.agentId && x.model === r.model && x.taskId === r.taskId,
-      );
-      if (same) same.counts = addCounts(same.counts, r.counts);
-      else this.ledgerRows.push({ ...r });
-    }
+    for (const r of rows) this.addToLedger(r);
     this.d.onCounted?.(rows, agent);
   }
 }
