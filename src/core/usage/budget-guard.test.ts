@@ -63,6 +63,7 @@ function rig(settings: Partial<BudgetSettings> = {}, events: WtpEvent[] = []) {
     },
     settings: { ...NO_BUDGETS, ...settings },
     agents: { all: () => agents },
+    workspaceIds: () => ['ws-1', 'ws-2'],
     workspaceName: (id) => (id === 'ws-1' ? 'api' : 'web'),
     task: (id) => task(id),
     taskOf: (agentId) => (agentId === 'ag-1' ? 'tk-1' : null),

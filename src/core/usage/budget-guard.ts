@@ -23,6 +23,8 @@ export interface BudgetGuardDeps {
   store: Pick<UsageStore, 'budgets' | 'setBudget'>;
   settings: BudgetSettings;
   agents: { all(): AgentRecord[] };
+  /** Every workspace's id (each may have a budget of its own or the config's `workspaceUsd`). */
+  workspaceIds(): string[];
   workspaceName(id: string): string;
   /** A task by id (its title, runs). */
   task(id: string): TaskRecord | undefined;
@@ -96,7 +98,7 @@ export class BudgetGuard {
       ws.add(r.workspaceId);
       if (r.taskId !== null) tasks.add(r.taskId);
     }
-    for (const a of this.d.agents.all()) ws.add(a.workspaceId);
+    for (const id of this.d.workspaceIds()) ws.add(id);
     for (const b of this.d.store.budgets()) {
       if (b.scope === 'workspace') ws.add(b.key);
       if (b.scope === 'task') tasks.add(b.key);

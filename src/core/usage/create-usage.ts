@@ -61,6 +61,7 @@ export function createUsage(d: {
     store: d.adapters.store,
     settings: d.settings.budgets,
     agents: d.registry,
+    workspaceIds: () => d.registry.listWorkspaces().map((w) => w.id),
     workspaceName: (id) => d.registry.workspaceName(id),
     task: (id) => d.tasks().record(id),
     taskOf,
