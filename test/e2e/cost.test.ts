@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
@@ -93,6 +94,24 @@ describe('what agents cost (real Claude Code, Codex and Gemini CLI, headless)', 
       },
       90_000,
     );
+
+  /** For a failure's message: the agents' sessions and the usage files the database has. */
+  const diagnosis = async (): Promise<string> => {
+    const views = (await home.agents()).map((a) => [
+      a.name,
+      a.id,
+      a.sessionId,
+      a.usage?.files,
+      a.usage?.tokens.input,
+    ]);
+    const db = new Database(home.path('wtp.db'), { readonly: true });
+    try {
+      const files = db.prepare('SELECT agent_id, path, offset FROM usage_files').all();
+      return JSON.stringify({ views, files, sent: [...sent], answers: [...answers] });
+    } finally {
+      db.close();
+    }
+  };
 
   beforeAll(async () => {
     anthropic = await FakeAnthropic.start((req) => {
@@ -201,8 +220,10 @@ describe('what agents cost (real Claude Code, Codex and Gemini CLI, headless)', 
     await eventually(
       'the second turns to be answered',
       () => ['cl', 'cx', 'gm'].every((n) => (answers.get(n) ?? 0) >= 2) || undefined,
-      90_000,
-    );
+      150_000,
+    ).catch(async (err: unknown) => {
+      throw new Error(`${String(err)}; ${await diagnosis()}`);
+    });
     const cl = await untilCounted('cl', 'cl');
     const cx = await untilCounted('cx', 'cx');
     const gm = await untilCounted('gm', 'gm');
@@ -305,7 +326,7 @@ describe('what agents cost (real Claude Code, Codex and Gemini CLI, headless)', 
     await home.up();
     // What was counted is there at once (from the database, nothing read again)…
     for (const name of ['cl', 'cx', 'gm'])
-      expect((await usageOf(name))?.tokens, name).toEqual(before.get(name));
+      expect((await usageOf(name))?.tokens, `${name}; ${await diagnosis()}`).toEqual(before.get(name));
     // …and the restarted meter reads on from the stored positions: after one more turn the sum is
     // exact (a file read again from its start would have added its turns a second time).
     await idleAfterWork('cl');
