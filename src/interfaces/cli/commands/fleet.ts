@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { usd } from '../../../protocol/usage-words.js';
+import { tokenTotal, usd } from '../../../protocol/usage-words.js';
 import { WtpError } from '../../../client/wtp-error.js';
 import type { FleetStatus } from '../../../protocol/fleet.js';
 import type { CliContext } from '../context.js';
@@ -109,7 +109,7 @@ function printFleet(ctx: CliContext, s: FleetStatus): void {
   }
   if (s.machines.length === 0) return;
   // What each machine spent (issue 35), when some publish it: today (its day) and in all.
-  const spent = s.machines.some((m) => m.usage);
+  const spent = s.machines.some((m) => m.usage && (m.usage.totalUsd > 0 || tokenTotal(m.usage.tokens) > 0));
   const money = (m: (typeof s.machines)[number]): string[] =>
     spent
       ? m.usage
