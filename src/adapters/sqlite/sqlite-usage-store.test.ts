@@ -186,10 +186,22 @@ describe('usage meter on SQLite and real session files', () => {
     expect(real.loadLedger().reduce((n, r) => n + r.counts.input, 0)).toBe(10);
   });
 
+  it("a session's history from before the agent existed (a fork's copy, a resumed session) is not its spending", async () => {
+    writeFileSync(
+      transcript,
+      assistant('old1', 500, 50, '2026-11-25T08:00:00Z') +
+        assistant('old2', 600, 60, '2026-11-25T08:30:00Z') +
+        assistant('new1', 7, 3, '2026-11-25T09:30:00Z'),
+    );
+    const m = meter();
+    await m.readAll();
+    expect(m.view('ag-1')?.tokens).toEqual({ input: 7, output: 3, cacheRead: 0, cacheWrite: 0 });
+  });
+
   it('an unknown model: tokens shown, cost unknown', async () => {
     writeFileSync(
       transcript,
-      `${JSON.stringify({ type: 'assistant', message: { id: 'x', model: 'claude-next-9', usage: { input_tokens: 5, output_tokens: 1 } } })}\n`,
+      `${JSON.stringify({ type: 'assistant', timestamp: '2026-11-25T10:00:00Z', message: { id: 'x', model: 'claude-next-9', usage: { input_tokens: 5, output_tokens: 1 } } })}\n`,
     );
     const m = meter();
     await m.readAll();

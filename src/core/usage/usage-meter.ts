@@ -189,7 +189,9 @@ export class UsageMeter {
               path,
               profile: agent.profile,
               position: null,
-              tally: newTally(),
+              // What a session holds from before the agent existed is not its spending: a fork's or
+              // a resumed session's copied history (same messages, same numbers) counts for its source.
+              tally: { ...newTally(), replayUntil: agent.createdAt },
               refused: 0,
               problem: null,
               updatedAt: 0,
@@ -227,7 +229,7 @@ export class UsageMeter {
         updatedAt: now,
       };
       if (got.change !== 'same' && state.position !== null) {
-        next.tally.replayUntil = next.tally.watermark;
+        next.tally.replayUntil = Math.max(next.tally.watermark, next.tally.replayUntil ?? 0);
         next.refused += 1;
         next.problem = `${state.path} was ${got.change} while read: read again from its start, counting only entries newer than those counted`;
       }
