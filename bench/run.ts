@@ -32,6 +32,7 @@ import { measureThroughput } from './throughput.js';
 import { measureTui } from './tui-figures.js';
 import { measureVendorLatency, VENDOR_PROFILES } from './vendor-latency.js';
 import { vendorOptions } from './vendor-turns.js';
+import { measureUsageReading } from './usage-figures.js';
 
 /** How many samples each figure takes (the issue's N). */
 const RUNS = {
@@ -95,6 +96,7 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
       'vendor',
       'answers',
       'fleet',
+      'usage',
     ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
@@ -112,6 +114,7 @@ const PARTS = [
   'answers',
   'tui',
   'fleet',
+  'usage',
 ] as const;
 
 /**
@@ -149,7 +152,8 @@ const USAGE = `Usage: npm run -s bench [-- --only <parts>] [part options]   (JSO
                        → the agent out of the dialog, against the same keystroke typed raw;
                        tui: wtp tui with 100 agents — first paint (vs wtp ls), key → repaint, memory;
                        fleet: three daemons on a private PostgreSQL — event → another daemon's view,
-                       a task graph claimed by three (vs one alone), PostgreSQL load per agent event
+                       a task graph claimed by three (vs one alone), PostgreSQL load per agent event;
+                       usage: CPU of reading agents' usage per 1,000 turns vs parsing the files alone
   --vendors <list>     vendors part: which CLIs, default all: ${VENDOR_PROFILES.join(', ')}
                        (one not installed by scripts/ensure-cli.mjs is reported as skipped)
   --vendor-turns <n>   vendors part: recorded turns of each kind per CLI (default ${RUNS.vendorTurns})
@@ -177,6 +181,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
       answers: true,
       tui: true,
       fleet: true,
+      usage: true,
     };
   }
   const only = (argv[i + 1] ?? '').split(',');
@@ -195,6 +200,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
     answers: only.includes('answers'),
     tui: only.includes('tui'),
     fleet: only.includes('fleet'),
+    usage: only.includes('usage'),
   };
 }
 
@@ -284,6 +290,7 @@ async function main(): Promise<void> {
       );
     if (run.tui) Object.assign(results, await measureTui(paths, RUNS.tui));
     if (run.fleet) Object.assign(results, await measureFleet(paths, RUNS.fleet));
+    if (run.usage) Object.assign(results, await measureUsageReading(paths));
   }
 
   async function core(): Promise<void> {

@@ -4,6 +4,7 @@ import { AGENT_STATES, BACKEND_CHOICES, PROFILE_NAMES } from '../protocol/consta
 import { acceptTasksSchema } from './accept-tasks-schema.js';
 import { agentsConfigSchema, ms } from './agents-schema.js';
 import { forgeConfigSchema } from './forge-schema.js';
+import { budgetConfigSchema, costConfigSchema } from './cost-schema.js';
 
 /** Default TCP port of the API on 127.0.0.1. */
 export const DEFAULT_API_PORT = 7537;
@@ -125,6 +126,8 @@ export const configSchema = z
       .prefault({})
       .describe('Dispatching ready tasks to agents'),
     forge: forgeConfigSchema,
+    cost: costConfigSchema,
+    budget: budgetConfigSchema,
     states: z
       .strictObject({
         screenOverrideMs: ms(

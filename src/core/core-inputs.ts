@@ -26,6 +26,7 @@ import type { RealPaths, ShellSyntax } from './ports/shell-syntax.js';
 import type { DetectorTable } from './state/detectors/screen-detector.js';
 import type { StateEngineSettings } from './state/state-engine.js';
 import type { DispatchSettings } from './tasks/dispatcher.js';
+import type { UsageAdapters, UsageSettings } from './usage/create-usage.js';
 
 export interface CoreSettings {
   /** Backend of the `default` workspace when it is first created (the daemon's resolved backend). */
@@ -54,6 +55,8 @@ export interface CoreSettings {
   approvals?: Approvals;
   /** Push, pull requests and their polling (config `forge`). */
   forge?: ForgeSettings;
+  /** Usage, prices and budgets (config `cost`, `budget`; issue 35). */
+  usage?: UsageSettings;
 }
 
 export const DEFAULT_STATE_SETTINGS: StateEngineSettings = {
@@ -88,4 +91,6 @@ export interface CoreAdapters {
   shell?: ShellSyntax;
   /** Links in paths, for path rules; without it paths are taken as written. */
   realPaths?: RealPaths;
+  /** Agents' session files and where usage is kept (issue 35); without it no usage is read. */
+  usage?: UsageAdapters;
 }

@@ -25,6 +25,9 @@ import type { Dispatcher } from './tasks/dispatcher.js';
 import type { TaskReview } from './tasks/task-review.js';
 import type { TaskService } from './tasks/task-service.js';
 import type { UsageGovernor } from './tasks/usage-governor.js';
+import type { BudgetGuard } from './usage/budget-guard.js';
+import type { UsageMeter } from './usage/usage-meter.js';
+import type { CostUseCases } from './usage/cost-use-cases.js';
 import type { WorkspaceService } from './workspaces/workspace-service.js';
 
 /** The daemon's core, built from adapters. Interfaces use `service`, `sessions`, `bus` and `events`. */
@@ -73,6 +76,12 @@ export interface Core {
   prs: PrWatcher | null;
   /** Progress lines of long operations (a push), by the caller's id. */
   progress: ProgressHub;
+  /** Agents' tokens, cost and context fill from their session files (issue 35); null without usage adapters. */
+  usage: UsageMeter | null;
+  /** Budgets in money per task, workspace and day; null without usage adapters. */
+  budgets: BudgetGuard | null;
+  /** The cost report and budgets as the API uses them (COST_DISABLED without usage adapters). */
+  costs: CostUseCases;
   /** Loads state, makes sure the default workspace exists, re-binds surviving hosts, starts timers. */
   start(): Promise<void>;
   /** Stops every live agent (SIGTERM, then SIGKILL after the grace delay); returns how many. */

@@ -34,6 +34,13 @@ import { withPendingEvents } from './model/pending-writes.js';
 import { StorageHealth } from './model/storage-health.js';
 import { StatsSampler } from './reports/stats-sampler.js';
 import { WorkspaceService } from './workspaces/workspace-service.js';
+import type { AgentUsageView } from '../protocol/usage.js';
+import { createUsage } from './usage/create-usage.js';
+import { costUseCases } from './usage/cost-use-cases.js';
+import type { UsageMeter } from './usage/usage-meter.js';
+import type { BudgetGuard } from './usage/budget-guard.js';
+import type { BudgetHold } from './usage/budget-limits.js';
+import type { TaskRecord } from './model/task-record.js';
 
 /** How often `working` agents are checked for stalls. */
 const STALL_CHECK_MS = 15_000;
@@ -149,6 +156,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     diskUsage: (id) => disk?.get(id) ?? null,
     parseErrors: (id) => parseErrors.get(id) ?? 0,
     diffStat: (id) => diffStats?.get(id) ?? null,
+    usage: (id): AgentUsageView | null => usage?.meter.view(id) ?? null,
     nextPrPoll: (id) => prs?.nextPollAt(id) ?? null,
     forgetSignals: (id) => {
       engine.forget(id);
@@ -184,6 +192,23 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     },
     settings: { pauseOnLimit: dispatch.pauseOnUsageLimit },
   });
+  // Usage and budgets (issue 35): the meter reads agents' session files; budgets hold dispatch.
+  const usage: { meter: UsageMeter; budgets: BudgetGuard } | null =
+    a.usage && s.usage
+      ? createUsage({
+          adapters: a.usage,
+          settings: s.usage,
+          registry,
+          tasks: (): TaskService => tasks,
+          service: (): AgentService => service,
+          events,
+          clock: a.clock,
+          log: a.log,
+        })
+      : null;
+  const budget: ((t: TaskRecord) => BudgetHold | undefined) | undefined = usage
+    ? (t: TaskRecord) => usage.budgets.heldFor(t)
+    : undefined;
   const tasks = new TaskService({
     registry,
     ids: a.ids,
@@ -191,6 +216,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     retries: dispatch.retries,
     dispatch,
     governor,
+    budget,
   });
   const dispatcher = new Dispatcher({
     tasks,
@@ -200,6 +226,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     bus,
     log: a.log,
     governor,
+    budget,
     settings: dispatch,
   });
 
@@ -314,6 +341,16 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     delivery,
     prs,
     progress,
+    usage: usage?.meter ?? null,
+    budgets: usage?.budgets ?? null,
+    costs: costUseCases({
+      usage: usage && s.usage ? { ...usage, prices: s.usage.prices, settings: s.usage.budgets } : null,
+      registry,
+      tasks,
+      vendorOf: (p) => profileCatalog.vendorOf(p),
+      tick: () => void dispatcher.tick(),
+      clock: a.clock,
+    }),
     taskReview: new TaskReview({
       tasks,
       review,
@@ -343,6 +380,10 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       disk?.start();
       diffStats?.start();
       await governor.start();
+      if (usage) {
+        await usage.budgets.start();
+        usage.meter.start();
+      }
       dispatcher.start();
       policies.start();
       hookWatch.start();
@@ -373,6 +414,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       disk?.stop();
       diffStats?.stop();
       dispatcher.stop();
+      usage?.meter.stop();
       prs?.stop();
       governor.stop();
       engine.dispose();

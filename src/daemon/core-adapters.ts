@@ -24,6 +24,7 @@ import { createProfileSetup } from './agent-aware.js';
 import { DETECTORS, PROFILES } from '../vendors/registry.js';
 import { createMuxRegistry, type BackendProbe } from './backends.js';
 import { worktreesDir } from './settings.js';
+import type { UsageAdapters } from '../core/usage/create-usage.js';
 
 /** Everything the core works through, built from the daemon's paths, config and environment. */
 export function coreAdapters(o: {
@@ -46,6 +47,8 @@ export function coreAdapters(o: {
   apiUrl: () => string | null;
   /** The core's storage health, once the core exists (output-log reports reach it). */
   storage: () => StorageHealth | null;
+  /** Agents' session files and the usage tables (issue 35); undefined: usage is not read. */
+  usage?: UsageAdapters | undefined;
 }): CoreAdapters {
   const { paths, config, agentEnv } = o;
   const [nodePath, entry] = o.wtpCommand;
@@ -82,6 +85,7 @@ export function coreAdapters(o: {
     tmuxSocketName: tmuxSocketName(paths.stateDir),
   });
   return {
+    ...(o.usage ? { usage: o.usage } : {}),
     store: o.store,
     events: o.store,
     launcher: new PaneLauncher({

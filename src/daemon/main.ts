@@ -31,6 +31,7 @@ import { RunFiles } from './run-files.js';
 import { coreSettings } from './settings.js';
 import { openStores, type Stores } from './stores.js';
 import { ensureToken } from './token-file.js';
+import { usageAdapters } from './usage-wiring.js';
 
 export type { DaemonInfo } from './run-files.js';
 
@@ -146,6 +147,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         wtpCommand: [o.nodePath ?? process.execPath, o.entry],
         apiUrl: () => (tcpPort === null ? null : `http://127.0.0.1:${tcpPort}`),
         storage: () => storage,
+        usage: usageAdapters({ config, db: stores.db, agentEnv, agentsDir: paths.agentsDir }),
       }),
       coreSettings({
         config,

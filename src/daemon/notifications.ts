@@ -9,6 +9,7 @@ import {
   type NotificationChannel,
 } from '../core/reports/notifier.js';
 import { paneChannel } from '../core/reports/pane-notifier.js';
+import { budgetNotification } from '../core/usage/budget-notice.js';
 import type { Clock, Logger } from '../core/ports/daemon.js';
 import type { WtpConfig } from '../config/schema.js';
 import { agentWords } from '../protocol/agent-words.js';
@@ -76,6 +77,21 @@ export function startNotifications(o: {
   const unsubscribe = core.bus.subscribe((e) => {
     if (e.type === 'agent.removed' && e.agentId) {
       notifier.forget(e.agentId);
+      return;
+    }
+    if (e.type === 'budget.nearing' || e.type === 'budget.reached') {
+      const spender = e.agentId === null ? undefined : core.registry.get(e.agentId);
+      const n = budgetNotification(
+        e,
+        spender
+          ? {
+              id: spender.id,
+              name: spender.name,
+              workspace: core.registry.workspaceName(spender.workspaceId),
+            }
+          : null,
+      );
+      if (n) void notifier.notify(n);
       return;
     }
     if (e.type !== 'agent.stateChanged' || !e.agentId) return;

@@ -5,6 +5,7 @@ import type { WtpConfig } from '../config/schema.js';
 import type { CoreSettings } from '../core/create-core.js';
 import type { Backend } from '../protocol/constants.js';
 import { VERSION } from '../version.js';
+import { usageSettings } from './usage-wiring.js';
 
 /** Where new worktrees go: the config's `git.worktreesDir`, else `<state dir>/worktrees`. */
 export function worktreesDir(config: Readonly<WtpConfig>, stateDir: string): string {
@@ -82,5 +83,6 @@ export function coreSettings(o: {
       maxPollIntervalMs: Math.max(config.forge.maxPollIntervalMs, config.forge.pollIntervalMs),
       fixChecks: config.forge.fixChecks,
     },
+    usage: usageSettings(config),
   };
 }

@@ -6,6 +6,7 @@ import { pullRequestSchema } from './forge.js';
 import { agentPermissionSchema } from './permission-mode.js';
 
 export { pendingRequestSchema, type PendingRequest } from './signals.js';
+import { agentUsageSchema } from './usage.js';
 import { absolutePathSchema, boolQuery, envKeySchema, isoTimeSchema, nameSchema } from './common.js';
 import {
   AGENT_STATES,
@@ -170,6 +171,11 @@ export const agentSchema = z.object({
     .optional()
     .describe(
       "Escape sequences of its output its host's terminal emulator could not parse since the host started (counted, not logged one by one); absent when none",
+    ),
+  usage: agentUsageSchema
+    .optional()
+    .describe(
+      "Agent CLIs: tokens, money and context fill read from the vendor's own session records (issue 35, docs/cost.md); absent when none were read",
     ),
 });
 export type AgentView = z.infer<typeof agentSchema>;

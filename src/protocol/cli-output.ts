@@ -28,6 +28,7 @@ import { outputGapSchema } from './pty.js';
 import { pickResultSchema, taskComparisonSchema, taskSchema } from './tasks.js';
 import { quotaHoldSchema } from './quota.js';
 import { timeReportSchema } from './report.js';
+import { budgetListSchema, costReportSchema } from './usage.js';
 import { templateInfoSchema, templateUseSchema } from './template.js';
 import { createdWorkspaceSchema, workspaceSchema, workspaceSummarySchema } from './workspace.js';
 
@@ -198,6 +199,8 @@ export const cliOutputSchemas = {
   }),
   tasks: z.object({ ...v, tasks: z.array(taskSchema) }),
   report: timeReportSchema.extend(v),
+  cost: costReportSchema.extend(v),
+  budget: budgetListSchema.extend(v),
   taskCompare: taskComparisonSchema.extend(v),
   taskPick: pickResultSchema.extend(v),
   quota: z.object({ ...v, holds: z.array(quotaHoldSchema) }),

@@ -121,6 +121,8 @@ export const ERROR_CATALOG = {
   SETUP_FAILED:
     'The repository’s setup script failed in the new worktree; the agent was not started. `details.output` has its output.',
   TASK_NOT_FOUND: 'No task has this id or title (`wtp task ls` lists them).',
+  COST_DISABLED:
+    'Usage is not read on this daemon (config `cost.enabled: false`), so there is no cost report or budget. Set `cost.enabled: true` and restart the daemon (`wtp down && wtp up`).',
   TASK_MOVE_REFUSED:
     'The task cannot go to that status from where it is (e.g. out of done); `details` has from and to.',
   TASK_ATTEMPT_NOT_FOUND: 'The task has no attempt with that number in its current round.',

@@ -173,6 +173,39 @@ const payloads = {
       resumed: z.array(z.string()).describe('Paused agents continued (SIGCONT)'),
     })
     .describe('A held vendor was released, at its reset time or by `wtp resume`.'),
+  'budget.nearing': z
+    .object({
+      scope: z.enum(['task', 'workspace', 'day']),
+      key: z.string().describe('Task id, workspace id or the day (YYYY-MM-DD)'),
+      name: z.string(),
+      limitUsd: z.number(),
+      spentUsd: z.number(),
+    })
+    .describe(
+      "Spending in money reached budget.nearAt of a task's, workspace's or day's budget (issue 35; not a vendor's usage limit).",
+    ),
+  'budget.reached': z
+    .object({
+      scope: z.enum(['task', 'workspace', 'day']),
+      key: z.string(),
+      name: z.string(),
+      limitUsd: z.number(),
+      spentUsd: z.number(),
+      onExceeded: z.enum(['hold', 'interrupt']),
+      interrupted: z
+        .array(z.string())
+        .describe('Working agents of the scope interrupted (onExceeded: interrupt)'),
+    })
+    .describe(
+      'A budget in money was reached: no new task runs in its scope until it is raised (`wtp budget set`); not a vendor quota.',
+    ),
+  'budget.changed': z
+    .object({
+      scope: z.enum(['task', 'workspace', 'day']),
+      key: z.string(),
+      limitUsd: z.number().nullable().describe('null: the CLI budget was removed (the config one applies)'),
+    })
+    .describe('A budget was set or removed with `wtp budget set` / `wtp budget rm`.'),
   'agent.committed': z
     .object({ commit: z.string(), message: z.string() })
     .describe(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentSchema } from './agent.js';
+import { machineUsageSchema } from './usage.js';
 import { eventSchema } from './events.js';
 import { FLEET_ROUTES, machineNameSchema } from './fleet.js';
 export { FLEET_TABLES, type FleetInvalidRow, type FleetTable } from './fleet.js';
@@ -100,6 +101,8 @@ export const fleetMachineRowSchema = z.object({
   capacity: z.number().int().min(0).max(100_000),
   repos: z.array(fleetLine(2048)).max(1000),
   agents: z.number().int().min(0),
+  /** What it spent (issue 35), as it published it; null before it published any. */
+  usage: machineUsageSchema.nullable(),
 });
 
 /** A row of `wtp.agents`: an agent of another machine, as that machine published it. */

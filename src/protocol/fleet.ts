@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { machineUsageSchema } from './usage.js';
 import { isoTimeSchema } from './common.js';
 import type { WtpEvent } from './events.js';
 import { withoutCredentials } from './url-credentials.js';
@@ -33,6 +34,10 @@ export const fleetMachineSchema = z.object({
     .describe('How `wtp attach machine/agent` reaches it (its fleet.ssh), or null when not configured'),
   capacity: z.number().int().describe('How many more task agents it may start now'),
   agents: z.number().int().describe('Its agents, as last published'),
+  usage: machineUsageSchema
+    .nullable()
+    .optional()
+    .describe('What it spent (issue 35): today and since it counts, as it last published; null when none'),
 });
 export type FleetMachine = z.infer<typeof fleetMachineSchema>;
 

@@ -41,6 +41,10 @@ const REVIEWED_GET_ROUTES = [
   'getTask',
   'compareTask', // diff stats and states only; the test commands are POST compareTaskTests
   'listQuota',
+  // usage as last read by the meter's timer, priced; reads no file and writes nothing
+  'costReport',
+  'costSeries',
+  'listBudgets',
   'listOrphans', // what the orphan hosts said in their hello; sends them nothing
 ];
 

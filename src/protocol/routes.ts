@@ -50,6 +50,7 @@ import type { RouteDef } from './route-def.js';
 import { taskRoutes } from './task-route-defs.js';
 import { gitRoutes } from './git-route-defs.js';
 import { forgeRoutes } from './forge-route-defs.js';
+import { costRoutes } from './cost-route-defs.js';
 import {
   createdWorkspaceSchema,
   createWorkspaceRequestSchema,
@@ -276,6 +277,7 @@ const table = {
   ...gitRoutes,
   ...forgeRoutes,
   ...taskRoutes,
+  ...costRoutes,
   dashboardLink: {
     ...ROUTE_PATHS.dashboardLink,
     summary:

@@ -117,14 +117,20 @@ export const taskRunSchema = z.object({
 export type TaskRunView = z.infer<typeof taskRunSchema>;
 
 /** Why a task that should start is not dispatched now, most pressing first. */
-export const TASK_BLOCK_REASONS = ['no_folder', 'dependencies', 'usage_limit', 'max_agents'] as const;
+export const TASK_BLOCK_REASONS = [
+  'no_folder',
+  'dependencies',
+  'usage_limit',
+  'budget',
+  'max_agents',
+] as const;
 
 export const taskBlockedSchema = z
   .object({
     reason: z
       .enum(TASK_BLOCK_REASONS)
       .describe(
-        'no_folder: its workspace has no folder to run agents in; dependencies: tasks it waits for are not done; usage_limit: the vendor of its profile is on a usage-limit hold; max_agents: its workspace already runs tasks.maxAgentsPerWorkspace task agents',
+        'no_folder: its workspace has no folder to run agents in; dependencies: tasks it waits for are not done; usage_limit: the vendor of its profile is on a usage-limit hold (vendor quota); budget: a budget in money of its task, workspace or day is reached (docs/cost.md); max_agents: its workspace already runs tasks.maxAgentsPerWorkspace task agents',
       ),
     message: z.string().describe('The reason in words, with what to do about it'),
     waitingOn: z
@@ -144,6 +150,15 @@ export const taskBlockedSchema = z
       .nullable()
       .optional()
       .describe('usage_limit: when dispatching resumes by itself; null: only on `wtp resume`'),
+    budget: z
+      .object({
+        scope: z.enum(['task', 'workspace', 'day']),
+        key: z.string(),
+        limitUsd: z.number(),
+        spentUsd: z.number(),
+      })
+      .optional()
+      .describe('budget: the budget reached'),
   })
   .describe('Why the task is not dispatched now');
 export type TaskBlocked = z.infer<typeof taskBlockedSchema>;

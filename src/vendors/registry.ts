@@ -1,4 +1,5 @@
 import { ProfileCatalog, type ModeReading, type StreamReader } from '../core/agents/profiles.js';
+import type { UsageSpec } from '../core/usage/usage-spec.js';
 import type { DetectorTable } from '../core/state/detectors/screen-detector.js';
 import type { VendorDefinition } from './vendor.js';
 import { VENDOR_FOLDERS } from './vendor-list.js';
@@ -27,6 +28,11 @@ export const STREAM_READERS: Readonly<Record<string, (now: () => number) => Stre
   Object.fromEntries(
     VENDORS.flatMap((v) => (v.profile.stream ? [[v.profile.stream.name, v.profile.stream.reader]] : [])),
   );
+
+/** How each profile's token usage is read (issue 35), by profile name: what the usage meter is given. */
+export const USAGE_SPECS: Readonly<Record<string, UsageSpec>> = Object.fromEntries(
+  VENDORS.flatMap((v) => (v.usage ? [[v.profile.name, v.usage] as const] : [])),
+);
 
 /** The permission-mode line readers, by detector name: what the host reads the mode on a screen with. */
 export const MODE_LINES: Readonly<Record<string, (lines: readonly string[]) => ModeReading | null>> =

@@ -1,4 +1,5 @@
 import type { ProfileSpec } from '../core/agents/profiles.js';
+import type { UsageSpec } from '../core/usage/usage-spec.js';
 import type { RuleSet } from '../core/state/detectors/screen-detector.js';
 
 /**
@@ -22,4 +23,6 @@ export interface VendorDefinition {
   testedVersions: readonly string[];
   /** Screen detector rule sets, per version range (the newest applies to unknown versions). */
   detectors?: readonly RuleSet[];
+  /** Where and how its token usage is read (issue 35, docs/cost.md); absent: not read. */
+  usage?: UsageSpec;
 }

@@ -107,6 +107,52 @@ describe('fleet rows, validated as they are read (real PostgreSQL)', () => {
     expect(JSON.stringify(reports)).not.toContain('\u001b');
   });
 
+  it('machines: a forged usage (negative, huge, a string, an escaped model name) skips the row; a published one is read', async () => {
+    const usage = {
+      day: '2026-11-25',
+      todayUsd: 1.25,
+      totalUsd: 3.5,
+      tokens: { input: 10, output: 2, cacheRead: 0, cacheWrite: 0 },
+      unpricedModels: [],
+    };
+    const machine = async (): Promise<unknown> =>
+      (await reader.reader.machines()).find((m) => m.name === 'm2')?.usage;
+    // Through the publisher, as a daemon writes it with its heartbeat.
+    await writer.publisher.heartbeat({
+      name: 'm2',
+      logId: 'm2',
+      version: '0',
+      startedAt: 0,
+      ssh: null,
+      capacity: 1,
+      repos: [],
+      usage,
+    });
+    expect(await machine()).toEqual(usage);
+    for (const bad of [
+      { ...usage, todayUsd: -1 },
+      { ...usage, totalUsd: 1e300 },
+      { ...usage, tokens: { ...usage.tokens, input: '10' } },
+      { ...usage, unpricedModels: [']0;pwned'] },
+      'much',
+    ]) {
+      await as(`UPDATE wtp.machines SET usage = $1::jsonb WHERE name = 'm2'`, [JSON.stringify(bad)]);
+      expect(await machine(), JSON.stringify(bad)).toBeUndefined();
+      expect(reported('machines').at(-1)?.[1]).toMatch(/^usage/);
+    }
+    await writer.publisher.heartbeat({
+      name: 'm2',
+      logId: 'm2',
+      version: '0',
+      startedAt: 0,
+      ssh: null,
+      capacity: 1,
+      repos: [],
+      usage: null,
+    });
+    expect(await machine()).toBeNull();
+  });
+
   it('events: an invalid one is skipped but the reader moves past it (no gap, no reload)', async () => {
     await event(1, good(1));
     await event(2, { ...good(2), type: 'agent.levitated' });
@@ -222,12 +268,17 @@ describe('fleet rows, validated as they are read (real PostgreSQL)', () => {
   });
 
   it('machines: a machine row of m2 with an escaped version or a forged ssh destination is skipped', async () => {
+    const before = reported('machines').length;
     await as(`UPDATE wtp.machines SET version = $1 WHERE name = 'm2'`, ['0.1.0\u001b[2J']);
     expect((await reader.reader.machines()).map((m) => m.name)).toEqual(['m1']);
     await as(`UPDATE wtp.machines SET version = '0.1.0', ssh = '-oProxyCommand=sh' WHERE name = 'm2'`);
     expect((await reader.reader.machines()).map((m) => m.name)).toEqual(['m1']);
     await as(`UPDATE wtp.machines SET ssh = 'me@m2' WHERE name = 'm2'`);
     expect((await reader.reader.machines()).map((m) => m.name)).toEqual(['m1', 'm2']);
-    expect(reported('machines').map(([k]) => k)).toEqual(['m2', 'm2']);
+    expect(
+      reported('machines')
+        .slice(before)
+        .map(([k]) => k),
+    ).toEqual(['m2', 'm2']);
   });
 });

@@ -5,6 +5,8 @@ import { EventBus } from '../../src/core/model/event-bus.js';
 import { AgentRegistry } from '../../src/core/model/registry.js';
 import { TaskService } from '../../src/core/tasks/task-service.js';
 import { UsageGovernor } from '../../src/core/tasks/usage-governor.js';
+import type { BudgetHold } from '../../src/core/usage/budget-limits.js';
+import type { TaskRecord } from '../../src/core/model/task-record.js';
 import { PROFILES } from '../../src/vendors/registry.js';
 import type { AgentState, AgentView, CreateAgentRequest, StateDetail } from '../../src/protocol/agent.js';
 import { agentRecord } from './core-fakes.js';
@@ -27,6 +29,8 @@ export class DispatchRig {
   readonly dispatcher: Dispatcher;
   /** Makes the next `create` calls fail with this message. */
   failCreate: string | null = null;
+  /** A budget in money held for a task (issue 35): titles of the held tasks. */
+  readonly heldByBudget = new Set<string>();
   /** Called with each `create` request first: what it throws, `create` throws. */
   beforeCreate: ((req: CreateAgentRequest) => void) | null = null;
   /** The synthetic agent service the dispatcher uses. */
@@ -65,6 +69,7 @@ export class DispatchRig {
       retries: s.retries,
       dispatch: s,
       governor: this.governor,
+      budget: (t) => this.budgetHold(t),
     });
     const starter: AgentStarter = (this.starter = {
       create: async (req) => {
@@ -97,8 +102,14 @@ export class DispatchRig {
       bus: this.bus,
       log: this.log,
       governor: this.governor,
+      budget: (t) => this.budgetHold(t),
       settings: s,
     });
+  }
+
+  private budgetHold(t: TaskRecord): BudgetHold | undefined {
+    if (!this.heldByBudget.has(t.title)) return undefined;
+    return { scope: 'task', key: t.id, limitUsd: 1, spentUsd: 1.5, message: `budget of ${t.title} spent` };
   }
 
   async start(repoPath: string | null = '/repo'): Promise<this> {

@@ -16,6 +16,8 @@
  *   wait-state NAME STATE  until `wtp ls --json` has the agent in that state (bounded)
  *   wait-task TASK STATUS  until `wtp task show TASK --json` has the task in that status (bounded)
  *   wait-sampled           until every agent with a pid has CPU and memory figures
+ *   wait-usage NAME [N]    until the agent's usage was read from its CLI's session file (wtp ls: COST),
+ *                          N tokens in all when given
  *   fill                   fill the filesystem of the daemon's home (disk-full sessions)
  */
 

@@ -261,6 +261,25 @@ export class DocSession {
           (await this.home.agents()).every((a) => a.pid === null || a.stats !== null),
         );
         return;
+      case 'wait-usage': {
+        // Its usage read from its CLI's session file (issue 35), all TOKENS of it when given.
+        const [name, tokens] = d.arg.trim().split(/\s+/);
+        const total = (t: { input: number; output: number; cacheRead: number; cacheWrite: number }): number =>
+          t.input + t.output + t.cacheRead + t.cacheWrite;
+        await eventually(
+          `${name}'s usage to be read${tokens ? ` (${tokens} tokens)` : ''}`,
+          async () =>
+            (await this.home.agents()).some(
+              (a) =>
+                a.name === name &&
+                a.usage !== undefined &&
+                a.usage.models.length > 0 &&
+                (tokens === undefined || total(a.usage.tokens) === Number(tokens)),
+            ),
+          60_000,
+        );
+        return;
+      }
       case 'fill':
         fillDisk(this.home.path('filler'));
         return;

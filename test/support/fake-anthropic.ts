@@ -40,7 +40,28 @@ export interface FakeTurn {
   hang?: boolean;
   /** Answer with this HTTP error instead of a turn. */
   error?: { status: number; type: string; message: string; headers?: Record<string, string> };
+  /**
+   * The turn's usage (the Messages API's field names): `message_start` carries the input and cache
+   * counts with `output_tokens: 1`, `message_delta` the final `output_tokens`, as the API streams it.
+   * Default: 10 in, 5 out, no cache.
+   */
+  usage?: AnthropicUsage;
 }
+
+/** A Messages API usage block. */
+export interface AnthropicUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens?: number;
+  cache_read_input_tokens?: number;
+}
+
+const DEFAULT_USAGE: AnthropicUsage = {
+  input_tokens: 10,
+  output_tokens: 5,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: 0,
+};
 
 export type FakeScript = (req: FakeRequest) => FakeTurn | Promise<FakeTurn>;
 
@@ -173,12 +194,7 @@ export class FakeAnthropic extends FakeScriptedApi<LoggedRequest> {
       content: this.content(turn),
       stop_reason: turn.toolUse ? 'tool_use' : 'end_turn',
       stop_sequence: null,
-      usage: {
-        input_tokens: 10,
-        output_tokens: 5,
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
-      },
+      usage: { ...DEFAULT_USAGE, ...turn.usage },
     };
   }
 
@@ -188,8 +204,9 @@ export class FakeAnthropic extends FakeScriptedApi<LoggedRequest> {
       gapMs: turn.chunkDelayMs ?? 0,
     });
     const msg = this.message(req, turn);
+    const usage = msg.usage as AnthropicUsage;
     await send('message_start', {
-      message: { ...msg, content: [], stop_reason: null, usage: { input_tokens: 10, output_tokens: 1 } },
+      message: { ...msg, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } },
     });
     if (turn.hang) {
       await this.http.untilClosed(res);
@@ -216,7 +233,7 @@ export class FakeAnthropic extends FakeScriptedApi<LoggedRequest> {
     }
     await send('message_delta', {
       delta: { stop_reason: msg.stop_reason, stop_sequence: null },
-      usage: { output_tokens: 5 },
+      usage: { output_tokens: usage.output_tokens },
     });
     await send('message_stop', {});
     res.end();

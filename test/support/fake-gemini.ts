@@ -47,6 +47,8 @@ export interface FakeGeminiTurn {
     /** `error.details` (google.rpc types: QuotaFailure, RetryInfo, ErrorInfo). */
     details?: Record<string, unknown>[];
   };
+  /** The last frame's `usageMetadata` counts; default 10 prompt, 5 candidates. */
+  usage?: { prompt: number; candidates: number; cached?: number; thoughts?: number };
 }
 
 export type FakeGeminiScript = (req: FakeGeminiRequest) => FakeGeminiTurn | Promise<FakeGeminiTurn>;
@@ -150,7 +152,7 @@ export class FakeGemini extends FakeScriptedApi<FakeGeminiLoggedRequest> {
       return;
     }
     if (stream) await this.stream(res, parsed, turn);
-    else json(200, this.frame(parsed, this.parts(turn), true));
+    else json(200, this.frame(parsed, this.parts(turn), true, turn.usage));
   }
 
   private parts(turn: FakeGeminiTurn): GeminiPart[] {
@@ -161,13 +163,27 @@ export class FakeGemini extends FakeScriptedApi<FakeGeminiLoggedRequest> {
   }
 
   /** One `GenerateContentResponse`; the last frame carries `finishReason` and usage. */
-  private frame(req: FakeGeminiRequest, parts: GeminiPart[], last: boolean): Record<string, unknown> {
+  private frame(
+    req: FakeGeminiRequest,
+    parts: GeminiPart[],
+    last: boolean,
+    usage: FakeGeminiTurn['usage'] = { prompt: 10, candidates: 5 },
+  ): Record<string, unknown> {
+    const u = usage;
     return {
       candidates: [
         { content: { role: 'model', parts }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) },
       ],
       ...(last
-        ? { usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 } }
+        ? {
+            usageMetadata: {
+              promptTokenCount: u.prompt,
+              candidatesTokenCount: u.candidates,
+              totalTokenCount: u.prompt + u.candidates + (u.thoughts ?? 0),
+              ...(u.cached ? { cachedContentTokenCount: u.cached } : {}),
+              ...(u.thoughts ? { thoughtsTokenCount: u.thoughts } : {}),
+            },
+          }
         : {}),
       modelVersion: req.model,
       responseId: this.nextId('resp'),
@@ -188,7 +204,7 @@ export class FakeGemini extends FakeScriptedApi<FakeGeminiLoggedRequest> {
       frames.push([{ functionCall: { name: turn.toolCall.name, args: turn.toolCall.args } }]);
     if (frames.length === 0) frames.push([{ text: '' }]);
     for (const [i, parts] of frames.entries())
-      await send('frame', this.frame(req, parts, i === frames.length - 1));
+      await send('frame', this.frame(req, parts, i === frames.length - 1, turn.usage));
     res.end();
   }
 }

@@ -45,6 +45,19 @@ export type FakeChatLoggedRequest = FakeOpenAILoggedRequest;
 const SIDE_TEXT = 'ok';
 const USAGE = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
 
+/** A Chat Completions usage block: the turn's (`usage`), else 10 prompt and 5 completion tokens. */
+function chatUsage(turn: FakeChatTurn): Record<string, unknown> {
+  const u = turn.usage;
+  if (!u) return USAGE;
+  return {
+    prompt_tokens: u.input,
+    completion_tokens: u.output,
+    total_tokens: u.input + u.output,
+    prompt_tokens_details: { cached_tokens: u.cached ?? 0 },
+    completion_tokens_details: { reasoning_tokens: u.reasoning ?? 0 },
+  };
+}
+
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
@@ -147,7 +160,7 @@ export class FakeOpenAIChat extends FakeScriptedApi<FakeChatLoggedRequest> {
             finish_reason: finish,
           },
         ],
-        usage: USAGE,
+        usage: chatUsage(turn),
       });
       return;
     }
@@ -166,7 +179,7 @@ export class FakeOpenAIChat extends FakeScriptedApi<FakeChatLoggedRequest> {
     if (turn.text !== undefined) for (const d of splitText(turn.text)) await chunk({ content: d });
     for (const [index, c] of calls.entries()) await chunk({ tool_calls: [{ index, ...c }] });
     await chunk({}, finish);
-    await send('', { ...base, object: 'chat.completion.chunk', choices: [], usage: USAGE });
+    await send('', { ...base, object: 'chat.completion.chunk', choices: [], usage: chatUsage(turn) });
     if (!res.destroyed) res.end('data: [DONE]\n\n');
   }
 }

@@ -44,6 +44,8 @@ export interface FakeOpenAITurn {
   hang?: boolean;
   /** Answer with this HTTP error instead of a turn. */
   error?: { status: number; type: string; code?: string; message: string; headers?: Record<string, string> };
+  /** The turn's `response.completed` usage; default 10 in (none cached), 5 out (none reasoning). */
+  usage?: { input: number; cached?: number; output: number; reasoning?: number };
 }
 
 export type FakeOpenAIScript = (req: FakeOpenAIRequest) => FakeOpenAITurn | Promise<FakeOpenAITurn>;
@@ -164,7 +166,7 @@ export class FakeOpenAI extends FakeScriptedApi<FakeOpenAILoggedRequest> {
 
   private response(
     req: FakeOpenAIRequest,
-    _turn: FakeOpenAITurn,
+    turn: FakeOpenAITurn,
     output: Record<string, unknown>[],
     status: string,
   ): Record<string, unknown> {
@@ -175,13 +177,7 @@ export class FakeOpenAI extends FakeScriptedApi<FakeOpenAILoggedRequest> {
       status,
       model: req.model,
       output,
-      usage: {
-        input_tokens: 10,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: 5,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: 15,
-      },
+      usage: responsesUsage(turn.usage ?? { input: 10, output: 5 }),
     };
   }
 
@@ -228,4 +224,15 @@ export class FakeOpenAI extends FakeScriptedApi<FakeOpenAILoggedRequest> {
     await send('response.completed', { response: { ...done, id } });
     res.end();
   }
+}
+
+/** A Responses API usage block from a turn's numbers. */
+function responsesUsage(u: NonNullable<FakeOpenAITurn['usage']>): Record<string, unknown> {
+  return {
+    input_tokens: u.input,
+    input_tokens_details: { cached_tokens: u.cached ?? 0 },
+    output_tokens: u.output,
+    output_tokens_details: { reasoning_tokens: u.reasoning ?? 0 },
+    total_tokens: u.input + u.output,
+  };
 }

@@ -4,6 +4,7 @@ import m0001 from './migrations/0001-fleet.js';
 import m0002 from './migrations/0002-commands.js';
 import m0003 from './migrations/0003-tasks.js';
 import m0004 from './migrations/0004-trust.js';
+import m0005 from './migrations/0005-usage.js';
 
 /** The fleet schema's migrations, in order: append, never edit one that has shipped. */
 export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -11,6 +12,7 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 2, sql: m0002 },
   { version: 3, sql: m0003 },
   { version: 4, sql: m0004 },
+  { version: 5, sql: m0005 },
 ];
 const LATEST = PG_MIGRATIONS.length;
 /** Serializes migrations of daemons starting together (any number: it only names the lock). */

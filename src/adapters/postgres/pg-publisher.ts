@@ -79,9 +79,10 @@ export class PgPublisher implements FleetPublisher {
 
   async heartbeat(me: MachineAnnouncement): Promise<void> {
     const r = await this.db.query(
-      `UPDATE wtp.machines SET heartbeat_at = now(), version = $2, ssh = $3, capacity = $4, repos = $5::jsonb
+      `UPDATE wtp.machines SET heartbeat_at = now(), version = $2, ssh = $3, capacity = $4, repos = $5::jsonb,
+         usage = $6::jsonb
        WHERE name = $1`,
-      [me.name, me.version, me.ssh, me.capacity, JSON.stringify(me.repos)],
+      [me.name, me.version, me.ssh, me.capacity, JSON.stringify(me.repos), JSON.stringify(me.usage ?? null)],
     );
     if (r.rowCount === 0) {
       throw new AppError(

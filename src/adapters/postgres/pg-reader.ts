@@ -28,6 +28,7 @@ interface MachineSql {
   capacity: unknown;
   repos: unknown;
   agents: string;
+  usage: unknown;
 }
 
 /** An agent's row: its machine, its view (null when over the limit), the view's size. */
@@ -52,7 +53,7 @@ export class PgReader implements FleetReader {
     const r = await this.db.query<MachineSql>(
       `SELECT m.name, m.log_id, m.version, ${ms('m.started_at')} AS started_at,
          ${ms('m.heartbeat_at')} AS heartbeat_at, ${ms('now()')} AS read_at, m.ssh, m.capacity, m.repos,
-         (SELECT count(*) FROM wtp.agents a WHERE a.machine = m.name) AS agents
+         (SELECT count(*) FROM wtp.agents a WHERE a.machine = m.name) AS agents, m.usage
        FROM wtp.machines m ORDER BY m.name`,
     );
     const rows = r.rows.map((m) => ({
@@ -66,6 +67,7 @@ export class PgReader implements FleetReader {
       capacity: m.capacity,
       repos: m.repos,
       agents: Number(m.agents),
+      usage: m.usage ?? null,
     }));
     return validRows('machines', rows, fleetMachineRowSchema, this.db.invalid, { key: (m) => m.name });
   }

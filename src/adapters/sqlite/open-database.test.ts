@@ -56,7 +56,16 @@ describe('openDatabase on a new file', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(tables(db)).toEqual(['agents', 'events', 'meta', 'tasks', 'workspaces']);
+    expect(tables(db)).toEqual([
+      'agents',
+      'budgets',
+      'events',
+      'meta',
+      'tasks',
+      'usage_files',
+      'usage_ledger',
+      'workspaces',
+    ]);
     expect(readdirSync(dir).filter((n) => n.includes('.bak-'))).toEqual([]);
   });
 

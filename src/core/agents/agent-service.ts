@@ -6,6 +6,7 @@ import { AgentTerminal } from './agent-terminal.js';
 import { runWorktreeSetup } from '../git/worktree-setup.js';
 import { buildAgent, CWD_REASONS, type FactoryDeps } from './agent-factory.js';
 import { agentEvent } from '../model/agent-event.js';
+import type { AgentUsageView } from '../../protocol/usage.js';
 import { toAgentView, type AgentRecord } from '../model/agent-record.js';
 import { hasProcess, isLive } from '../model/agent-state.js';
 import type { DiffStat } from '../model/agent-record.js';
@@ -56,6 +57,8 @@ export interface ServiceDeps extends FactoryDeps {
   diskUsage?: ((agentId: string) => number | null) | undefined;
   /** Escape sequences of its output its host's terminal emulator could not parse (since the host started). */
   parseErrors?: ((agentId: string) => number) | undefined;
+  /** Its tokens, cost and context fill (issue 35), when usage was read. */
+  usage?: ((agentId: string) => AgentUsageView | null) | undefined;
   /** The last measured diff stat of an agent's worktree. */
   diffStat?: ((agentId: string) => DiffStat | null) | undefined;
   /** When the agent's open pull request is polled next. */
@@ -123,6 +126,7 @@ export class AgentService extends AgentTerminal {
       stats: this.d.stats.get(agent.id),
       worktreeBytes: this.d.diskUsage?.(agent.id) ?? null,
       parseErrors: this.d.parseErrors?.(agent.id) ?? 0,
+      usage: this.d.usage?.(agent.id) ?? null,
       diffStat: this.d.diffStat?.(agent.id) ?? null,
       nextPollAt: this.d.nextPrPoll?.(agent.id) ?? null,
       machine: this.d.service.machine ?? null,

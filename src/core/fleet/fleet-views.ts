@@ -53,5 +53,6 @@ export function machineView(
     ssh: m.ssh,
     capacity: m.capacity,
     agents: m.agents,
+    usage: m.usage ?? null,
   };
 }

@@ -8,6 +8,7 @@ import type {
   RestartPolicy,
   StateDetail,
 } from '../../protocol/agent.js';
+import type { AgentUsageView } from '../../protocol/usage.js';
 import type { Approvals } from '../../protocol/approval-schema.js';
 import { hasProcess } from './agent-state.js';
 import type { AgentWorktree } from '../ports/git.js';
@@ -97,6 +98,8 @@ export interface ViewContext {
   machine?: string | null;
   /** Escape sequences of its output its host's terminal emulator could not parse (issue 30). */
   parseErrors?: number;
+  /** Its tokens, cost and context fill (issue 35); absent when none were read. */
+  usage?: AgentUsageView | null;
 }
 
 /** The API view of an agent. */
@@ -137,6 +140,7 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     pullRequest: a.pullRequest ? toPullRequestView(a.pullRequest, ctx.nextPollAt ?? null) : null,
     permission: a.permission ? toPermissionView(a.permission.current) : null,
     ...(ctx.parseErrors ? { parseErrors: ctx.parseErrors } : {}),
+    ...(ctx.usage ? { usage: ctx.usage } : {}),
   };
 }
 

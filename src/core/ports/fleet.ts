@@ -1,4 +1,5 @@
 import type { AgentView } from '../../protocol/agent.js';
+import type { MachineUsage } from '../../protocol/usage.js';
 import type { WtpEvent } from '../../protocol/events.js';
 import type { FleetInvalidRow, FleetRefusalCode } from '../../protocol/fleet-rows.js';
 
@@ -20,6 +21,8 @@ export interface MachineAnnouncement {
   capacity: number;
   /** Remote URLs of the repositories of its workspaces (tasks are matched by them). */
   repos: string[];
+  /** What it spent (issue 35), or null when it reads no usage. */
+  usage?: MachineUsage | null;
 }
 
 /** A machine as the database has it. Times are the database's clock (epoch ms). */
@@ -36,6 +39,8 @@ export interface MachineRow {
   capacity: number;
   repos: string[];
   agents: number;
+  /** What it spent, as it last published it (issue 35); null when it publishes none. */
+  usage?: MachineUsage | null;
 }
 
 /** One publication: local events after the fleet's cursor, and the agents they touched as they are now. */

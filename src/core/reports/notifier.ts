@@ -2,6 +2,9 @@ import type { Clock, Logger } from '../ports/daemon.js';
 import { requestWords } from '../../protocol/request-words.js';
 import type { PendingRequest } from '../../protocol/signals.js';
 
+/** The `state` of a budget notification (budget.nearing, budget.reached: money, not an agent state). */
+export const BUDGET_STATE = 'budget';
+
 /** States worth telling the user about on every channel by default. */
 export type NotifiableState = 'needs_permission' | 'needs_input' | 'idle' | 'crashed';
 export const DEFAULT_NOTIFY_STATES: readonly NotifiableState[] = [
@@ -232,6 +235,8 @@ export function composeNotification(input: TransitionInput): AgentNotification |
  * only right after working (a finished turn, not the prompt an agent shows at startup).
  */
 export function channelWants(ch: NotificationChannel, n: AgentNotification): boolean {
+  // A budget nearing or reached (issue 35): every channel that is not for chosen states only.
+  if (n.state === BUDGET_STATE) return ch.states === undefined;
   if (n.state === 'idle' && n.from !== 'working') return false;
   return (ch.states ?? DEFAULT_NOTIFY_STATES).includes(n.state);
 }

@@ -38,6 +38,31 @@ describe('Dispatcher', () => {
     expect(r.created.map((c) => c.prompt)).toEqual(['do top', 'do high', 'do mid']);
   });
 
+  it('a task whose budget in money is reached waits (retries and attempts too), says so, and starts once lifted', async () => {
+    const r = await rig({ maxAgentsPerWorkspace: 3, retries: 1 });
+    r.heldByBudget.add('costly');
+    await add(r, 'costly', { attempts: 2 });
+    await add(r, 'cheap');
+    expect(r.created.map((c) => c.argv?.[2])).toEqual(['do cheap']);
+    expect(r.tasks.get('costly')).toMatchObject({
+      status: 'ready',
+      runs: [],
+      blocked: { reason: 'budget', message: 'budget of costly spent', budget: { scope: 'task' } },
+    });
+    r.heldByBudget.delete('costly');
+    await r.dispatcher.tick();
+    await r.settle();
+    expect(r.created.map((c) => c.argv?.[2])).toEqual(['do cheap', 'do costly', 'do costly']);
+    // A failed attempt's retry waits for the budget too.
+    r.heldByBudget.add('costly');
+    const [first] = r.tasks.get('costly').runs;
+    await r.state(first!.agentId, 'crashed', { reason: 'signal' });
+    await r.dispatcher.tick();
+    await r.settle();
+    expect(r.created).toHaveLength(3);
+    expect(r.tasks.get('costly').blocked?.reason).toBe('budget');
+  });
+
   it('holds a dependant until its dependency is merged (review is not enough)', async () => {
     const r = await rig();
     await add(r, 'schema');

@@ -11,6 +11,7 @@ import type { TaskRecord } from '../model/task-record.js';
 import { attemptSpec, pendingAttempts } from './task-runs.js';
 import { taskAgentName } from './task-agent-name.js';
 import type { TaskService } from './task-service.js';
+import type { BudgetHold } from '../usage/budget-limits.js';
 import type { UsageGovernor } from './usage-governor.js';
 
 export interface DispatchSettings {
@@ -70,6 +71,8 @@ export class Dispatcher {
       bus: EventBus;
       log: Logger;
       governor: (Pick<UsageGovernor, 'heldFor'> & Partial<Pick<UsageGovernor, 'whenResumed'>>) | null;
+      /** A budget in money reached for a task (issue 35): its attempts, retries included, wait. */
+      budget?: ((task: TaskRecord) => BudgetHold | undefined) | undefined;
       settings: DispatchSettings;
     },
   ) {
@@ -175,6 +178,10 @@ export class Dispatcher {
     while (slots() > 0) {
       const task = this.d.tasks.graph.take(workspaceId);
       if (!task) break;
+      if (this.d.budget?.(task)) {
+        deferred.push(task);
+        continue;
+      }
       for (const { attempt, try: tryNo } of pendingAttempts(task, this.d.tasks.retries(task))) {
         if (slots() <= 0) break;
         const spec = attemptSpec(task, attempt, this.d.settings.defaultProfile);

@@ -2,6 +2,7 @@ import { statusWord } from '../../protocol/task-status-word.js';
 import type { TaskBlocked, TaskStatus } from '../../protocol/tasks.js';
 import type { TaskRecord } from '../model/task-record.js';
 import { attemptSpec, pendingAttempts } from './task-runs.js';
+import type { BudgetHold } from '../usage/budget-limits.js';
 
 /** What decides whether a task's waiting attempts can start now (the dispatcher's rules). */
 export interface BlockFacts {
@@ -15,6 +16,8 @@ export interface BlockFacts {
   defaultProfile: string;
   /** The usage-limit hold that keeps tasks of `profile` from starting, if any. */
   heldFor: (profile: string) => { vendor: string; resumeAt: string | null } | undefined;
+  /** A budget in money (issue 35) of the task, its workspace or the day that is reached, if any. */
+  budget?: (task: TaskRecord) => BudgetHold | undefined;
   /** Task runs live in the workspace now, and how many it may have. */
   live: number;
   maxAgents: number;
@@ -29,7 +32,7 @@ const STUCK: readonly TaskStatus[] = ['failed', 'cancelled', 'backlog'];
  * Why the task is not dispatched now, or null: a task with no attempt to start (backlog, review,
  * done…) or one the dispatcher may start. The most pressing reason wins: a workspace without a
  * folder, then dependencies not done, then a usage-limit hold on every profile it would start,
- * then a workspace at its maximum of task agents. Dependencies not done are listed whatever wins.
+ * then a budget in money reached, then a workspace at its maximum of task agents. Dependencies not done are listed whatever wins.
  */
 export function taskBlocked(task: TaskRecord, f: BlockFacts): TaskBlocked | null {
   const pending = pendingAttempts(task, f.retries);
@@ -73,6 +76,11 @@ export function taskBlocked(task: TaskRecord, f: BlockFacts): TaskBlocked | null
       vendor: hold.vendor,
       resumeAt: hold.resumeAt,
     };
+  }
+  const budget = f.budget?.(task);
+  if (budget) {
+    const { message, ...held } = budget;
+    return { reason: 'budget', message, waitingOn, budget: held };
   }
   if (f.live >= f.maxAgents) {
     return {

@@ -12,6 +12,7 @@ import { newTaskRecord, type NewTaskSpec } from './new-task.js';
 import { retriesOf, settledStatus } from './task-runs.js';
 import { taskBlocked } from './task-blocked.js';
 import type { DispatchSettings } from './dispatcher.js';
+import type { BudgetHold } from '../usage/budget-limits.js';
 import type { UsageGovernor } from './usage-governor.js';
 
 /** A run as the dispatcher starts it. */
@@ -38,6 +39,8 @@ export class TaskService {
       /** The dispatcher's limits, for saying why a task waits. */
       dispatch: Pick<DispatchSettings, 'maxAgentsPerWorkspace' | 'defaultProfile'>;
       governor: Pick<UsageGovernor, 'heldFor'> | null;
+      /** A budget in money reached for a task (issue 35), if any. */
+      budget?: ((task: TaskRecord) => BudgetHold | undefined) | undefined;
     },
   ) {
     this.index = this.newIndex([]);
@@ -394,6 +397,7 @@ export class TaskService {
       retries: this.retries(t),
       defaultProfile: this.d.dispatch.defaultProfile,
       heldFor: (profile) => this.d.governor?.heldFor(profile),
+      ...(this.d.budget ? { budget: this.d.budget } : {}),
       live: this.index.liveIn(t.workspaceId),
       maxAgents: this.d.dispatch.maxAgentsPerWorkspace,
     });

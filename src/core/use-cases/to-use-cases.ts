@@ -105,6 +105,7 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
           'user',
         ),
     },
+    costs: core.costs,
     review: core.review,
     radar: core.radar,
     delivery: deliveryUseCases(core),

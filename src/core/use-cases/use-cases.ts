@@ -22,6 +22,7 @@ import type { StatsSampler } from '../reports/stats-sampler.js';
 import type { TaskReview } from '../tasks/task-review.js';
 import type { TaskService } from '../tasks/task-service.js';
 import type { UsageGovernor } from '../tasks/usage-governor.js';
+import type { CostUseCases } from '../usage/cost-use-cases.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 
 /**
@@ -53,6 +54,8 @@ export interface UseCases {
   attempts: AttemptUseCases;
   /** Usage-limit holds per vendor. */
   quota: QuotaUseCases;
+  /** What agents cost and budgets in money (issue 35). */
+  costs: CostUseCases;
   /** Diff, commit, merge, feedback, gc, setup approval; null without git. */
   review: ReviewUseCases | null;
   /** Which agent branches would conflict, and the merge order; null without git. */

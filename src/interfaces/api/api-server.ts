@@ -14,6 +14,7 @@ import { registerDashboardRoutes } from '../http/dashboard-routes.js';
 import { registerForgeRoutes } from '../http/forge-routes.js';
 import { registerGitRoutes } from '../http/git-routes.js';
 import { registerReportRoutes } from '../http/report-routes.js';
+import { registerCostRoutes } from '../http/cost-routes.js';
 import { registerTaskRoutes } from '../http/task-routes.js';
 import { registerEventsSocket } from '../ws/events-socket.js';
 import { registerProgressSocket } from '../ws/progress-socket.js';
@@ -62,6 +63,7 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   registerForgeRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
   registerReportRoutes(app, ctx);
+  registerCostRoutes(app, ctx);
   registerDashboardRoutes(app, { auth: sessions, webDir: ctx.webDir, tcpPort: () => tcpPort });
   registerEventsSocket(app, ctx, counters);
   registerPtySocket(app, ctx, counters);

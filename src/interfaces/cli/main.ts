@@ -17,6 +17,7 @@ import { registerGitCommands } from './commands/git.js';
 import { registerOrphanCommands } from './commands/orphans.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerReportCommand } from './commands/report.js';
+import { registerBudgetCommand } from './commands/budget.js';
 import { registerRecordScreenCommand } from './commands/record-screen.js';
 import { registerStateCommands } from './commands/state.js';
 import { registerTemplateCommands } from './commands/template.js';
@@ -72,6 +73,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerForgeCommands(program, ctx);
   registerTaskCommands(program, ctx);
   registerReportCommand(program, ctx);
+  registerBudgetCommand(program, ctx);
   registerAttachCommand(program, ctx);
   registerEventsCommand(program, ctx);
   registerWorkspaceCommands(program, ctx);

@@ -4,6 +4,7 @@ import { stateWhy } from '../../protocol/state-why.js';
 import { actsUnasked, modeName, PERMISSION_MODE_WORDS } from '../../protocol/permission-words.js';
 import { bytes, duration, paint, stateColor, stateLabel } from '../cli/format.js';
 import { cellText } from '../../protocol/terminal-text.js';
+import { contextBar, costWords } from '../../protocol/usage-words.js';
 
 /** One glyph per state, so states differ without colours too (`NO_COLOR`). */
 export const STATE_ICONS: Record<AgentView['state'], string> = {
@@ -54,6 +55,21 @@ export function diffText(a: AgentView): string {
   return `+${s.insertions} -${s.deletions} ${s.files}f`;
 }
 
+/** `$0.0186 31%`: what the agent cost and its context fill (issue 35), or '' before any usage. */
+export function usageBadge(a: AgentView): string {
+  const u = a.usage;
+  if (!u) return '';
+  const fill = u.context?.percent;
+  return `${costWords(u)}${fill === null || fill === undefined ? '' : ` ${Math.round(fill)}%`}`;
+}
+
+/** `cost $0.0186 · context [███░░░░░░░] 31%` (the preview's title), or ''. */
+export function usageTitle(a: AgentView): string {
+  const u = a.usage;
+  if (!u) return '';
+  return `cost ${costWords(u)}${u.context ? ` · context ${contextBar(u.context)}` : ''}`;
+}
+
 export interface LineOptions {
   width: number;
   selected: boolean;
@@ -66,7 +82,7 @@ export interface LineOptions {
 /**
  * One agent in the list, exactly `width` columns: selection mark, state icon, name, state, age,
  * the mode of an agent that acts without asking (`»auto`), why, and — where there is room — branch with diff stat, pull request and checks (`#12 ✗`),
- * conflict warning, CPU and memory.
+ * conflict warning, cost and context fill, CPU and memory.
  */
 export function agentLine(a: AgentView, o: LineOptions): string {
   const c = o.color;
@@ -82,7 +98,13 @@ export function agentLine(a: AgentView, o: LineOptions): string {
   const stateW = 17;
   const ageW = 7;
   const pr = a.pullRequest ? prBadge(a.pullRequest) : '';
-  const tail = [wide && branch ? `${branch}${diff ? ` ${diff}` : ''}` : diff, pr, warn, wide ? stats : '']
+  const tail = [
+    wide && branch ? `${branch}${diff ? ` ${diff}` : ''}` : diff,
+    pr,
+    warn,
+    usageBadge(a),
+    wide ? stats : '',
+  ]
     .filter((s) => s !== '')
     .join('  ');
   const fixed = 4 + nameW + 1 + stateW + 1 + ageW;

@@ -1,4 +1,5 @@
 import type { VendorDefinition } from '../vendor.js';
+import { claudeUsage } from './usage.js';
 import { CLAUDE_RULES } from './detectors.js';
 import { CLAUDE_DECISION_HOOK, readClaudeHook } from './hooks.js';
 import { claudePermissions } from './modes.js';
@@ -11,6 +12,7 @@ import { ClaudeStreamReader, isClaudeStreamJson, withoutOption } from './stream-
  */
 export const vendor: VendorDefinition = {
   order: 30,
+  usage: claudeUsage,
   testedVersions: ['2.1.330'],
   detectors: CLAUDE_RULES,
   profile: {

@@ -1,4 +1,5 @@
 import type { VendorDefinition } from '../vendor.js';
+import { codexUsage } from './usage.js';
 import { codexPermissions } from './modes.js';
 import { CODEX_RULES } from './detectors.js';
 import { readCodexHook } from './hooks.js';
@@ -9,6 +10,7 @@ import { readCodexHook } from './hooks.js';
  */
 export const vendor: VendorDefinition = {
   order: 40,
+  usage: codexUsage,
   testedVersions: ['0.169.0'],
   detectors: CODEX_RULES,
   profile: {

@@ -1,4 +1,5 @@
 import type { VendorDefinition } from '../vendor.js';
+import { geminiUsage } from './usage.js';
 import { geminiPermissions } from './modes.js';
 import { GEMINI_RULES } from './detectors.js';
 import { GEMINI_DECISION_HOOK, geminiHookReader } from './hooks.js';
@@ -10,6 +11,7 @@ import { GEMINI_DECISION_HOOK, geminiHookReader } from './hooks.js';
  */
 export const vendor: VendorDefinition = {
   order: 50,
+  usage: geminiUsage,
   testedVersions: ['0.61.0'],
   detectors: GEMINI_RULES,
   profile: {

@@ -1,4 +1,5 @@
 import type { VendorDefinition } from '../vendor.js';
+import { qwenUsage } from './usage.js';
 import { qwenPermissions } from './modes.js';
 import { QWEN_RULES } from './detectors.js';
 import { QWEN_DECISION_HOOK, qwenHookReader } from './hooks.js';
@@ -10,6 +11,7 @@ import { QWEN_DECISION_HOOK, qwenHookReader } from './hooks.js';
  */
 export const vendor: VendorDefinition = {
   order: 60,
+  usage: qwenUsage,
   testedVersions: ['0.24.4'],
   detectors: QWEN_RULES,
   profile: {

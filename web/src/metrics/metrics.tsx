@@ -4,6 +4,7 @@ import { useState, type ReactNode } from 'react';
 import type { AgentView } from '../../../src/protocol/agent.js';
 import { ResourceCharts } from './resource-charts.js';
 import { StateChart } from './state-chart.js';
+import { CostChart } from './cost-chart.js';
 import { WaitingReport } from './waiting-report.js';
 import { WINDOWS, type MetricsWindow } from './windows.js';
 
@@ -31,7 +32,7 @@ function Section({
 
 /**
  * The Metrics view (`#/metrics`): agents by state over a window, time waiting for a human over
- * the same window, and the CPU and memory of each agent over the last minutes.
+ * the same window, spend per hour, and the CPU and memory of each agent over the last minutes.
  */
 export function Metrics({ agents }: { agents: AgentView[] }) {
   const [win, setWin] = useState<MetricsWindow>(WINDOWS[0]);
@@ -57,6 +58,13 @@ export function Metrics({ agents }: { agents: AgentView[] }) {
         testId="section-waiting"
       >
         <WaitingReport win={win} />
+      </Section>
+      <Section
+        title="Spend"
+        hint={`Dollars per hour over the last ${win.label}, by workspace, vendor or model: the agents' own usage records, priced`}
+        testId="section-cost"
+      >
+        <CostChart win={win} />
       </Section>
       <Section
         title="CPU and memory per agent"

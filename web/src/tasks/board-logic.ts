@@ -8,6 +8,7 @@ export const BLOCK_LABEL: Record<TaskBlocked['reason'], string> = {
   no_folder: 'no folder',
   dependencies: 'waiting',
   usage_limit: 'usage limit',
+  budget: 'budget',
   max_agents: 'queued',
 };
 

@@ -5,6 +5,7 @@ import type { AgentView } from '../../../src/protocol/agent.js';
 import { AnswerBar } from '../answer/answer-bar.js';
 import { go } from '../route.js';
 import { PermissionBadge } from '../fleet/permission-badge.js';
+import { CostBadge } from '../fleet/cost-badge.js';
 import { STATE_STYLE } from '../state-style.js';
 import { useAgentTerminal, type AgentTerminal } from './use-agent-terminal.js';
 import { StateIcon } from '../state-icon.js';
@@ -73,6 +74,7 @@ function AgentTerminalPanel({ agent }: { agent: AgentView }) {
           {s.label}
         </Badge>
         <PermissionBadge agent={agent} always />
+        <CostBadge agent={agent} detail />
         <Text size="sm" c="dimmed" data-testid="terminal-status">
           {t.status}
           {t.size ? ` · ${t.size.cols}×${t.size.rows}` : ''}

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { tokenTotal, usd } from '../../../protocol/usage-words.js';
 import { WtpError } from '../../../client/wtp-error.js';
 import type { FleetStatus } from '../../../protocol/fleet.js';
 import type { CliContext } from '../context.js';
@@ -107,16 +108,35 @@ function printFleet(ctx: CliContext, s: FleetStatus): void {
     }
   }
   if (s.machines.length === 0) return;
+  // What each machine spent (issue 35), when some publish it: today (its day) and in all.
+  const spent = s.machines.some((m) => m.usage && (m.usage.totalUsd > 0 || tokenTotal(m.usage.tokens) > 0));
+  const money = (m: (typeof s.machines)[number]): string[] =>
+    spent
+      ? m.usage
+        ? [
+            usd(m.usage.todayUsd),
+            `${usd(m.usage.totalUsd)}${m.usage.unpricedModels.length > 0 ? ' + unknown' : ''}`,
+          ]
+        : ['-', '-']
+      : [];
   const rows = s.machines.map((m) => [
     m.local ? `${m.name} (this one)` : m.name,
     m.reachable ? 'reachable' : `unreachable since ${clockTime(m.unreachableSince ?? m.heartbeatAt)}`,
     String(m.agents),
+    ...money(m),
     m.version,
     m.ssh ?? '-',
   ]);
   ctx.line(
-    table(['MACHINE', 'STATE', 'AGENTS', 'VERSION', 'SSH'], rows, (r, col, text) =>
-      col === 1 && s.machines[r]?.reachable === false ? paint(c, 'red', text) : text,
+    table(
+      ['MACHINE', 'STATE', 'AGENTS', ...(spent ? ['TODAY', 'SPENT'] : []), 'VERSION', 'SSH'],
+      rows,
+      (r, col, text) => (col === 1 && s.machines[r]?.reachable === false ? paint(c, 'red', text) : text),
     ),
   );
+  if (spent) {
+    const total = s.machines.reduce((n, m) => n + (m.usage?.totalUsd ?? 0), 0);
+    const today = s.machines.reduce((n, m) => n + (m.usage?.todayUsd ?? 0), 0);
+    ctx.line(`  fleet: ${usd(today)} today, ${usd(total)} in all (as each machine last published it)`);
+  }
 }

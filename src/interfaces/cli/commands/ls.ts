@@ -2,6 +2,7 @@ import type { AgentState, AgentView } from '../../../protocol/agent.js';
 import { actsUnasked } from '../../../protocol/permission-words.js';
 import { prBadge } from '../../../protocol/pr-words.js';
 import { requestWords } from '../../../protocol/request-words.js';
+import { costWords, shortTokens, tokenTotal } from '../../../protocol/usage-words.js';
 import type { CliContext } from '../context.js';
 import { bytes, clockTime, duration, paint, shortenHome, stateColor, stateLabel, table } from '../format.js';
 
@@ -55,6 +56,8 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
     a.permission && actsUnasked(a.permission.mode) ? a.permission.mode : undefined,
   );
   const anyUnasked = unasked.some((m) => m !== undefined);
+  // What agents cost (issue 35), when usage was read for some: money, or "unknown" without a price.
+  const cost = agents.some((a) => a.usage !== undefined);
   const rows = agents.map((a, i) => [
     ...(fleet ? [machineCell(a)] : []),
     multiWs ? `${a.workspace}/${a.name}` : a.name,
@@ -68,6 +71,7 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
     bytes(a.stats?.rssBytes),
     ...(git ? [a.worktree?.branch ?? '-', bytes(a.worktreeBytes)] : []),
     ...(prs ? [a.pullRequest ? prBadge(a.pullRequest) : '-'] : []),
+    ...(cost ? [costWords(a.usage), a.usage ? shortTokens(tokenTotal(a.usage.tokens)) : '-'] : []),
     shortenHome(a.cwd, ctx.env.userHome),
     ...(anyAsks ? [asks[i] ?? '-'] : []),
   ]);
@@ -86,6 +90,7 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
         'RSS',
         ...(git ? ['BRANCH', 'DISK'] : []),
         ...(prs ? ['PR'] : []),
+        ...(cost ? ['COST', 'TOKENS'] : []),
         'CWD',
         ...(anyAsks ? ['ASKS'] : []),
       ],

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { usageLines } from '../../../protocol/usage-words.js';
 import type { CliSupportInfo, ProfileInfo } from '../../../protocol/profiles.js';
 import { oneLine, requestWords } from '../../../protocol/request-words.js';
 import type { Signal } from '../../../protocol/signals.js';
@@ -52,6 +53,9 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
           ctx.line(
             `  terminal:  ${a.parseErrors} escape sequence(s) in its output its terminal emulator could not parse (counted; host.log notes the first)`,
           );
+        // What it cost (issue 35): tokens, money, the context window's fill.
+        for (const [i, l] of (a.usage ? usageLines(a.usage) : []).entries())
+          ctx.line(`  ${i === 0 ? 'usage:    ' : '          '} ${c(l)}`);
         if (why.trust) {
           const t = why.trust;
           const line = t.preTrusted ? t.why : paint(ctx.color, 'yellow', t.why);

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { WtpClient } from '../../../client/wtp-client.js';
 import type { AgentView } from '../../../protocol/agent.js';
 import { paint } from '../../cli/format.js';
-import { fit, permissionTitle } from '../agent-line.js';
+import { fit, permissionTitle, usageTitle } from '../agent-line.js';
 import { PreviewTerminal } from '../preview/preview-terminal.js';
 import { RemotePreview } from './remote-preview.js';
 import { cellText } from '../../../protocol/terminal-text.js';
@@ -73,8 +73,9 @@ function LocalPreview(props: Parameters<typeof PreviewPane>[0]) {
   const { onMaxScroll } = props;
   useEffect(() => onMaxScroll(max), [max, onMaxScroll]);
   const mode = agent ? permissionTitle(agent) : '';
+  const usage = agent ? usageTitle(agent) : '';
   const title = agent
-    ? `${agent.name}${term && term.size.cols > 0 ? ` — ${term.size.cols}×${term.size.rows}` : ''}${props.scroll > 0 ? `, ${props.scroll} lines back` : ''}${term?.status === 'exited' ? ', exited' : ''}${term?.error ? `: ${term.error}` : ''}${mode ? ` · ${mode}` : ''}`
+    ? `${agent.name}${term && term.size.cols > 0 ? ` — ${term.size.cols}×${term.size.rows}` : ''}${props.scroll > 0 ? `, ${props.scroll} lines back` : ''}${term?.status === 'exited' ? ', exited' : ''}${term?.error ? `: ${term.error}` : ''}${mode ? ` · ${mode}` : ''}${usage ? ` · ${usage}` : ''}`
     : 'no agent selected';
   const body = term ? term.lines(width, bodyH, { color, scroll: Math.min(props.scroll, max) }) : [];
   return (

@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import { WtpError } from '../../../client/wtp-error.js';
+import type { BudgetScope } from '../../../protocol/usage.js';
+import type { CliContext } from '../context.js';
+import { budgetText } from '../cost-text.js';
+import { runAction } from '../run-action.js';
+
+const SCOPES: readonly BudgetScope[] = ['task', 'workspace', 'day'];
+
+/** The scope and target of `budget set|rm SCOPE [TARGET]`, checked. */
+function scopeOf(scope: string, target: string | undefined): { scope: BudgetScope; target?: string } {
+  if (!SCOPES.includes(scope as BudgetScope))
+    throw new WtpError('INVALID_INPUT', `Unknown budget scope "${scope}": use task, workspace or day.`, {
+      issues: [{ path: 'scope', message: 'must be one of "task", "workspace", "day"' }],
+    });
+  if (scope !== 'day' && target === undefined)
+    throw new WtpError(
+      'INVALID_INPUT',
+      `A ${scope} budget needs the ${scope}: \`wtp budget set ${scope} ID USD\`.`,
+      {
+        issues: [{ path: 'target', message: `must name the ${scope}` }],
+      },
+    );
+  const s = scope as BudgetScope;
+  return s === 'day' || target === undefined ? { scope: s } : { scope: s, target };
+}
+
+/** A dollar amount as typed: `5`, `12.50`, `$3`. */
+function amount(text: string): number {
+  const n = Number(text.replace(/^\$/, ''));
+  if (!/^\$?\d+(\.\d+)?$/.test(text) || !Number.isFinite(n) || n > 1e9)
+    throw new WtpError('INVALID_INPUT', `"${text}" is not an amount of US dollars (e.g. 5 or 12.50).`, {
+      issues: [{ path: 'usd', message: 'must be a number of US dollars from 0 to 1000000000' }],
+    });
+  return n;
+}
+
+/**
+ * `wtp budget`: budgets in money per task, workspace and day (issue 35), what was spent against
+ * each; `set` and `rm` change the ones given on the command line (over the config's `budget`).
+ */
+export function registerBudgetCommand(program: Command, ctx: CliContext): void {
+  const budget = program
+    .command('budget')
+    .description(
+      'budgets in money per task, workspace and day, and what was spent (not vendor quotas: `wtp quota`)',
+    );
+  budget
+    .command('ls', { isDefault: true })
+    .description('the budgets and what was spent against each (the default)')
+    .option('--json', 'machine-readable output')
+    .action((raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const list = await ctx.client().call('listBudgets');
+        if (ctx.json) return ctx.emit('budget', list);
+        for (const l of budgetText(list)) ctx.line(l);
+      }),
+    );
+  budget
+    .command('set')
+    .description('set a budget in US dollars: `set day USD`, `set workspace NAME USD`, `set task ID USD`')
+    .argument('<scope>', 'task, workspace or day')
+    .argument('<target-or-usd>', 'the task or workspace; for day, the amount')
+    .argument('[usd]', 'the amount in US dollars')
+    .option('--json', 'machine-readable output')
+    .action((scope: string, first: string, second: string | undefined, raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const day = scope === 'day';
+        const which = scopeOf(scope, day ? undefined : second === undefined ? undefined : first);
+        const usd = amount(day ? first : (second ?? ''));
+        const list = await ctx.client().call('setBudget', { body: { ...which, limitUsd: usd } });
+        if (ctx.json) return ctx.emit('budget', list);
+        for (const l of budgetText(list)) ctx.line(l);
+      }),
+    );
+  budget
+    .command('rm')
+    .description('remove a budget set with `wtp budget set` (the config one applies again)')
+    .argument('<scope>', 'task, workspace or day')
+    .argument('[target]', 'the task or workspace')
+    .option('--json', 'machine-readable output')
+    .action((scope: string, target: string | undefined, raw: { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const list = await ctx
+          .client()
+          .call('setBudget', { body: { ...scopeOf(scope, target), limitUsd: null } });
+        if (ctx.json) return ctx.emit('budget', list);
+        for (const l of budgetText(list)) ctx.line(l);
+      }),
+    );
+}
