@@ -64,7 +64,8 @@ describe('FsProfileSetup (gemini)', () => {
   });
 
   it('the hook command says nothing and exits 0 even when wtp fails (Gemini reads output as a decision)', async () => {
-    const w = geminiWorld(['/bin/sh', '-c', 'echo denied; echo oops >&2; exit 2', 'sh']);
+    // It reads its payload first, as `wtp hook` does (else writing it races the exit: EPIPE under load).
+    const w = geminiWorld(['/bin/sh', '-c', 'cat >/dev/null; echo denied; echo oops >&2; exit 2', 'sh']);
     await w.setup.prepare(w.agent);
     const command = w.settings().hooks.AfterTool?.[0]?.hooks[0]?.command ?? '';
     const out = execFileSync('/bin/bash', ['-c', command], { input: '{}', encoding: 'utf8' });
@@ -72,7 +73,7 @@ describe('FsProfileSetup (gemini)', () => {
   });
 
   it('BeforeTool is the decision hook: `wtp hook --decide`, its stdout kept (the decision), stderr dropped, exit 0', async () => {
-    const w = geminiWorld(['/bin/sh', '-c', 'echo "$@"; echo oops >&2; exit 2', 'sh']);
+    const w = geminiWorld(['/bin/sh', '-c', 'cat >/dev/null; echo "$@"; echo oops >&2; exit 2', 'sh']);
     await w.setup.prepare(w.agent);
     const command = w.settings().hooks.BeforeTool?.[0]?.hooks[0]?.command ?? '';
     const r = spawnSync('/bin/bash', ['-c', command], { input: '{}', encoding: 'utf8' });

@@ -91,7 +91,8 @@ describe('FsProfileSetup (qwen)', () => {
   it('the hook commands exit 0 even when `wtp hook` exits 2 (Qwen Code reads 2 as "deny the tool")', () => {
     const w = world(VERSION);
     const fails = join(w.root, 'fails');
-    writeFileSync(fails, '#!/bin/sh\necho "error: bad input" >&2\nexit 2\n', { mode: 0o755 });
+    // It reads its payload first, as `wtp hook` does (else writing it races the exit: EPIPE under load).
+    writeFileSync(fails, '#!/bin/sh\ncat >/dev/null\necho "error: bad input" >&2\nexit 2\n', { mode: 0o755 });
     const setup = new FsProfileSetup(
       w.opts({ wtpCommand: [fails], env: { HOME: w.home, [DEFAULTS_VAR]: join(w.root, 'no.json') } }),
     );
