@@ -34,6 +34,7 @@ import { withPendingEvents } from './model/pending-writes.js';
 import { StorageHealth } from './model/storage-health.js';
 import { StatsSampler } from './reports/stats-sampler.js';
 import { WorkspaceService } from './workspaces/workspace-service.js';
+import { recordSandboxDenial } from './agents/sandbox-denials.js';
 
 /** How often `working` agents are checked for stalls. */
 const STALL_CHECK_MS = 15_000;
@@ -113,6 +114,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       if (report.parseErrors !== undefined) parseErrors.set(id, report.parseErrors);
     },
     (id, reading) => permissions.observe(id, { ...reading, source: 'screen' }),
+    (id, denial) => recordSandboxDenial(registry, id, denial),
   );
 
   // Git: worktrees, what each agent changed, their disk use, the conflict radar.
@@ -145,6 +147,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     settings: s.factory,
     service: { ...s.service, promptQuietMs: s.promptQuietMs },
     profiles: a.profiles,
+    sandbox: a.sandbox,
     git,
     diskUsage: (id) => disk?.get(id) ?? null,
     parseErrors: (id) => parseErrors.get(id) ?? 0,

@@ -26,6 +26,8 @@ export function coreSettings(o: {
   maxAgents?: number | undefined;
   /** This machine's name in a fleet; null without one. */
   machine: string | null;
+  /** The daemon as sandboxed agents reach it (its socket, its TCP port once it listens). */
+  sandboxDaemon?: () => { socket: string; port: number | null };
 }): CoreSettings {
   const { config, env, agentEnv } = o;
   return {
@@ -40,6 +42,7 @@ export function coreSettings(o: {
       agentProfileEnv: agentEnv.profiles,
       statusProtocol: config.states.statusProtocol,
       agentNice: config.agents.nice,
+      ...(o.sandboxDaemon ? { sandboxDaemon: o.sandboxDaemon } : {}),
     },
     factory: {
       shell: env.shell ?? '/bin/sh',
@@ -47,6 +50,7 @@ export function coreSettings(o: {
       pathVar: o.pathVar,
       cols: config.agents.cols,
       rows: config.agents.rows,
+      sandboxProfiles: config.sandbox.profiles,
     },
     service: {
       stopGraceMs: config.agents.stopGraceMs,

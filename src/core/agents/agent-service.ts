@@ -4,7 +4,7 @@ import type { AgentTrust } from '../../protocol/profiles.js';
 import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
 import { AgentTerminal } from './agent-terminal.js';
 import { runWorktreeSetup } from '../git/worktree-setup.js';
-import { buildAgent, CWD_REASONS, type FactoryDeps } from './agent-factory.js';
+import { buildAgent, CWD_REASONS, wantsSandbox, type FactoryDeps } from './agent-factory.js';
 import { agentEvent } from '../model/agent-event.js';
 import { toAgentView, type AgentRecord } from '../model/agent-record.js';
 import { hasProcess, isLive } from '../model/agent-state.js';
@@ -156,6 +156,8 @@ export class AgentService extends AgentTerminal {
         startMode = prepared.startMode ?? null;
       }
       this.d.permissions?.created(agent, startMode);
+      if (this.d.sandbox && wantsSandbox(req, agent.profile, this.d.settings))
+        agent.sandbox = this.d.sandbox.plan(agent);
       // The workspace may have been removed while this awaited; checked in the tick that adds the agent.
       if (!this.d.registry.findWorkspace(agent.workspaceId)) {
         throw new AppError(
