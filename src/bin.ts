@@ -50,6 +50,11 @@ if (argv[0] === 'host') {
       const addons = nativeAddons();
       return { addons, fix: rebuildHint(addons.filter((a) => !a.ok)) };
     },
+    sandboxProbe: async () => {
+      const { probeSandbox } = await import('./adapters/sandbox/sandbox-probe.js');
+      const p = probeSandbox(process.env.PATH);
+      return p.ok ? { ok: true, version: p.version, detail: `${p.tools.bwrap}, ${p.tools.socat}` } : p;
+    },
     fleetMigrate: async () => (await import('./daemon/fleet-migrate.js')).migrateFleet(),
     daemon: {
       start: async (opts = {}) => {

@@ -135,6 +135,8 @@ export class FsSandboxPlanner implements SandboxPlanner {
     for (const other of this.o.profiles.all()) {
       if (other.name === agent.profile) continue;
       for (const p of statePaths(other.sandbox, env, home)) hide.push(p.path);
+      for (const p of other.sandbox?.secrets ?? [])
+        hide.push(p.startsWith('~/') ? join(home, p.slice(2)) : p);
     }
     for (const s of HOME_SECRETS) hide.push(join(home, s));
     // What the config shows again is not hidden (a deeper hidden path under it still is).

@@ -142,6 +142,7 @@ export class AgentService extends AgentTerminal {
     this.d.registry.assertWritable('create an agent');
     const agent = buildAgent(req, this.d);
     agent.forkSession = fork?.session ?? null;
+    const sandboxed = this.d.sandbox !== undefined && wantsSandbox(req, agent.profile, this.d.settings);
     const git = this.d.git;
     if (git) await provisionWorktree(agent, req, this.gitDeps(git));
     try {
@@ -149,15 +150,14 @@ export class AgentService extends AgentTerminal {
         await git.worktrees.carryUncommitted(fork.carryFrom, agent.worktree);
       let startMode: StartMode | null = null;
       if (this.d.profiles) {
-        const prepared = await this.d.profiles.prepare(agent);
+        const prepared = await this.d.profiles.prepare(agent, { sandboxed });
         agent.version = prepared.version;
         agent.profileArgs = prepared.profileArgs;
         if (prepared.profileEnv) agent.profileEnv = prepared.profileEnv;
         startMode = prepared.startMode ?? null;
       }
       this.d.permissions?.created(agent, startMode);
-      if (this.d.sandbox && wantsSandbox(req, agent.profile, this.d.settings))
-        agent.sandbox = this.d.sandbox.plan(agent);
+      if (sandboxed && this.d.sandbox) agent.sandbox = this.d.sandbox.plan(agent);
       // The workspace may have been removed while this awaited; checked in the tick that adds the agent.
       if (!this.d.registry.findWorkspace(agent.workspaceId)) {
         throw new AppError(

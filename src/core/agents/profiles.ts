@@ -188,6 +188,8 @@ export interface ProfileSandbox {
   state: readonly SandboxStatePath[];
   /** Subfolders of the agent's own folder (its setup's files) it writes (`gemini-home`). */
   agentDirs?: readonly string[];
+  /** Files of its own that may hold credentials, read-only for its agents and hidden from other CLIs' (`~/.claude.json`). */
+  secrets?: readonly string[];
 }
 
 export interface ProfileSpec {

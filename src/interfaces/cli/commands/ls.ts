@@ -55,6 +55,8 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
     a.permission && actsUnasked(a.permission.mode) ? a.permission.mode : undefined,
   );
   const anyUnasked = unasked.some((m) => m !== undefined);
+  // Sandboxed agents (docs/sandbox.md), when there are any.
+  const anySandbox = agents.some((a) => a.sandbox !== null);
   const rows = agents.map((a, i) => [
     ...(fleet ? [machineCell(a)] : []),
     multiWs ? `${a.workspace}/${a.name}` : a.name,
@@ -62,6 +64,7 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
     a.profile,
     stateLabel(a),
     ...(anyUnasked ? [unasked[i] ?? '-'] : []),
+    ...(anySandbox ? [a.sandbox ? 'yes' : '-'] : []),
     a.pid === null ? '-' : String(a.pid),
     duration(a.uptimeMs),
     a.stats ? a.stats.cpuPercent.toFixed(1) : '-',
@@ -80,6 +83,7 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
         'PROFILE',
         'STATE',
         ...(anyUnasked ? ['UNASKED'] : []),
+        ...(anySandbox ? ['SANDBOX'] : []),
         'PID',
         'UPTIME',
         'CPU%',
