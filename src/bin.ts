@@ -51,8 +51,11 @@ if (argv[0] === 'host') {
       return { addons, fix: rebuildHint(addons.filter((a) => !a.ok)) };
     },
     sandboxProbe: async () => {
-      const { probeSandbox } = await import('./adapters/sandbox/sandbox-probe.js');
-      const p = probeSandbox(process.env.PATH);
+      const [{ probeSandbox }, { readEnv }] = await Promise.all([
+        import('./adapters/sandbox/sandbox-probe.js'),
+        import('./config/env.js'),
+      ]);
+      const p = probeSandbox(readEnv().path);
       return p.ok ? { ok: true, version: p.version, detail: `${p.tools.bwrap}, ${p.tools.socat}` } : p;
     },
     fleetMigrate: async () => (await import('./daemon/fleet-migrate.js')).migrateFleet(),
