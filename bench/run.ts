@@ -26,6 +26,7 @@ import { cleanupAll, disposeHome, installCleanupHandlers, pidsOfHome } from './s
 import { createAgents, startSession } from './session.js';
 import { spawnFigures } from './spawn-figures.js';
 import { measureSpawn } from './spawn-latency.js';
+import { measureSandbox } from './sandbox-figures.js';
 import { measureStateLatency } from './state-latency.js';
 import { measureTasks } from './task-figures.js';
 import { measureThroughput } from './throughput.js';
@@ -67,6 +68,7 @@ const RUNS = {
   answerRounds: 20,
   answerWarmup: 2,
   fleet: { events: 100, tasks: 60, slots: 4, loadEvents: 200 },
+  sandbox: 10,
 } as const;
 
 /** Backend of the session daemon of figures 2-5. */
@@ -95,6 +97,7 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
       'vendor',
       'answers',
       'fleet',
+      'sandbox',
     ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
@@ -112,6 +115,7 @@ const PARTS = [
   'answers',
   'tui',
   'fleet',
+  'sandbox',
 ] as const;
 
 /**
@@ -127,8 +131,9 @@ const PARTS = [
  * out of the dialog, against the same keystroke typed raw) and `tui` (`wtp tui` in a PTY with 100 agents:
  * start → first full paint against `wtp ls`, key → repaint while states stream, its memory) and `fleet`
  * (three daemons on a private PostgreSQL: an event → another daemon's fleet view, a task graph claimed
- * by three against one daemon alone and how evenly, PostgreSQL's load per agent event). The default
- * is everything.
+ * by three against one daemon alone and how evenly, PostgreSQL's load per agent event) and `sandbox`
+ * (an agent's start and memory with `--sandbox` against without, docs/sandbox.md). The default is
+ * everything.
  *
  * Options of `vendors`: `--vendors claude,codex,…` (default all: claude, codex, gemini, qwen,
  * opencode, copilot; a CLI not installed by scripts/ensure-cli.mjs is reported as skipped),
@@ -177,6 +182,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
       answers: true,
       tui: true,
       fleet: true,
+      sandbox: true,
     };
   }
   const only = (argv[i + 1] ?? '').split(',');
@@ -195,6 +201,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
     answers: only.includes('answers'),
     tui: only.includes('tui'),
     fleet: only.includes('fleet'),
+    sandbox: only.includes('sandbox'),
   };
 }
 
@@ -284,6 +291,7 @@ async function main(): Promise<void> {
       );
     if (run.tui) Object.assign(results, await measureTui(paths, RUNS.tui));
     if (run.fleet) Object.assign(results, await measureFleet(paths, RUNS.fleet));
+    if (run.sandbox) Object.assign(results, await measureSandbox(paths, RUNS.sandbox));
   }
 
   async function core(): Promise<void> {
