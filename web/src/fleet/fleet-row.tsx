@@ -13,6 +13,7 @@ import { ago } from '../state-style.js';
 import { why } from './evidence.js';
 import { PrBadge } from './pr-badge.js';
 import { PermissionBadge } from './permission-badge.js';
+import { SandboxBadge } from './sandbox-badge.js';
 import { StateBadge } from './state-badge.js';
 
 /** The columns of a fleet row: title and share of the width. */
@@ -139,6 +140,7 @@ export function AgentRow(p: RowProps & { striped: boolean }) {
       <Group gap={4} wrap="nowrap" style={cell(3)}>
         <StateBadge agent={a} now={p.now} />
         <PermissionBadge agent={a} />
+        <SandboxBadge agent={a} />
       </Group>
       <Text size="sm" style={cell(4)}>
         {ago(a.stateSince, p.now)}
@@ -176,6 +178,7 @@ export function AgentCard(p: RowProps) {
           </Text>
           <Group gap={4} wrap="nowrap">
             <PermissionBadge agent={a} />
+            <SandboxBadge agent={a} />
             <StateBadge agent={a} now={p.now} />
           </Group>
         </Group>
