@@ -216,6 +216,20 @@ describe('sandbox: a cmd agent cannot escape, on each backend', () => {
     });
   });
 
+  it('shows it: wtp ls (SANDBOX), wtp why (the policy), wtp doctor (the sandbox works here)', async () => {
+    const ls = (await home.run(['ls'])).stdout.split('\n');
+    expect(ls[0]).toMatch(/\bSANDBOX\b/);
+    expect(ls.find((l) => l.startsWith('probe-headless '))).toMatch(/\byes\b/);
+    expect(ls.find((l) => l.startsWith('victim '))).not.toMatch(/\byes\b/);
+    const why = (await home.run(['why', 'probe-headless'])).stdout;
+    expect(why).toMatch(/^ {2}sandbox: {3}writes /m);
+    expect(why).toContain(`reaches: 127.0.0.1:${modelPort}`);
+    const doctor = JSON.parse((await home.run(['doctor', '--json'])).stdout) as {
+      checks: { id: string; status: string; summary: string }[];
+    };
+    expect(doctor.checks.find((c) => c.id === 'sandbox')).toMatchObject({ status: 'ok' });
+  });
+
   it('the other agent ran on, untouched', async () => {
     expect((await home.agent('victim')).state).toBe('running');
   });

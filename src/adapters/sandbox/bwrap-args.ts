@@ -1,4 +1,5 @@
 import { isAbsolute, normalize } from 'node:path';
+import type { AgentEnv } from '../../protocol/agent-env.js';
 import type { SandboxSpawn } from '../../protocol/sandbox.js';
 
 /** What a path is on this machine right now, followed through symbolic links; null when it is not there. */
@@ -169,18 +170,23 @@ export function bwrapCommand(i: BwrapInput): { command: string; args: string[] }
   return { command: i.tools.bwrap, args };
 }
 
-/** The proxy variables every CLI reads in one spelling or the other; the loopback goes direct (its bridges). */
+/**
+ * What a sandboxed agent's environment gets: the proxy in every spelling its CLIs read (the loopback
+ * goes direct: its bridges lead to the allowed local servers), and IS_SANDBOX=1.
+ */
 export function proxyEnv(port: number): [string, string][] {
   const url = `http://127.0.0.1:${port}`;
   const noProxy = '127.0.0.1,localhost,::1';
-  return [
-    ['HTTP_PROXY', url],
-    ['HTTPS_PROXY', url],
-    ['http_proxy', url],
-    ['https_proxy', url],
-    ['NO_PROXY', noProxy],
-    ['no_proxy', noProxy],
-  ];
+  const env = {
+    HTTP_PROXY: url,
+    HTTPS_PROXY: url,
+    http_proxy: url,
+    https_proxy: url,
+    NO_PROXY: noProxy,
+    no_proxy: noProxy,
+    IS_SANDBOX: '1',
+  } satisfies AgentEnv;
+  return Object.entries(env);
 }
 
 /** Whether `path` lies in one of `dirs` (itself or below). */
