@@ -219,8 +219,9 @@ describe('sandbox: a cmd agent cannot escape, on each backend', () => {
   it('shows it: wtp ls (SANDBOX), wtp why (the policy), wtp doctor (the sandbox works here)', async () => {
     const ls = (await home.run(['ls'])).stdout.split('\n');
     expect(ls[0]).toMatch(/\bSANDBOX\b/);
-    expect(ls.find((l) => l.startsWith('probe-headless '))).toMatch(/\byes\b/);
-    expect(ls.find((l) => l.startsWith('victim '))).not.toMatch(/\byes\b/);
+    // Several workspaces: names as workspace/name.
+    expect(ls.find((l) => l.startsWith('default/probe-headless '))).toMatch(/\byes\b/);
+    expect(ls.find((l) => l.startsWith('default/victim '))).not.toMatch(/\byes\b/);
     const why = (await home.run(['why', 'probe-headless'])).stdout;
     expect(why).toMatch(/^ {2}sandbox: {3}writes /m);
     expect(why).toContain(`reaches: 127.0.0.1:${modelPort}`);

@@ -35,28 +35,40 @@ export function createDaemonFilter(o: {
       res.writeHead(413, { connection: 'close' }).end();
       return;
     }
-    const headers = { ...req.headers };
-    delete headers.host;
-    const upstream = http.request(
-      { socketPath: o.daemonSocket, method: 'POST', path: raw, headers: { ...headers, host: 'localhost' } },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    upstream.on('error', (err) => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(`wtp sandbox: the daemon did not answer: ${err.message}\n`);
-    });
+    // The whole body first, then one write: the daemon may answer (a refusal) before reading it,
+    // and a body still being streamed then fails with EPIPE and loses the answer.
+    const chunks: Buffer[] = [];
     let seen = 0;
     req.on('data', (chunk: Buffer) => {
       seen += chunk.length;
       if (seen > MAX_HOOK_BODY_BYTES) {
-        upstream.destroy();
-        req.destroy();
+        if (!res.headersSent) res.writeHead(413, { connection: 'close' }).end();
+        chunks.length = 0;
+        return;
       }
+      chunks.push(chunk);
     });
-    req.pipe(upstream);
+    req.on('end', () => {
+      if (seen > MAX_HOOK_BODY_BYTES) return;
+      const body = Buffer.concat(chunks);
+      const headers = { ...req.headers, host: 'localhost', 'content-length': String(body.length) };
+      delete headers['transfer-encoding'];
+      let answered = false;
+      const upstream = http.request(
+        { socketPath: o.daemonSocket, method: 'POST', path: raw, headers },
+        (up) => {
+          answered = true;
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstream.on('error', (err) => {
+        if (answered) return;
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`wtp sandbox: the daemon did not answer: ${err.message}\n`);
+      });
+      upstream.end(body);
+    });
   });
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) => {
     o.denied(`${String(req.method).slice(0, 16)} ${(req.url ?? '').slice(0, 300)} (upgrade)`);

@@ -129,4 +129,44 @@ describe('the proxy and the daemon filter, over real sockets', () => {
     }
     expect(daemonSeen).toEqual(['POST /api/v1/hooks/ag-1']);
   });
+
+  it('hands on the daemon’s answer when it refuses before reading the body, and refuses a huge body', async () => {
+    // A daemon that answers as soon as it has the headers and closes (as it does for a refused hook).
+    const early = net.createServer((s) => {
+      let head = '';
+      s.on('error', () => undefined);
+      s.on('data', (d: Buffer) => {
+        if (s.writableEnded) return;
+        head += d.toString('latin1');
+        if (head.includes('\r\n\r\n'))
+          s.end(
+            'HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: 20\r\nConnection: close\r\n\r\n{"code":"REJECTED"}\n',
+            () => s.destroy(),
+          );
+      });
+    });
+    await new Promise<void>((r) => early.listen(join(dir, 'early.sock'), r));
+    const f = createDaemonFilter({
+      daemonSocket: join(dir, 'early.sock'),
+      hookPath: '/api/v1/hooks/ag-1',
+      denied: () => undefined,
+    });
+    await new Promise<void>((r) => f.listen(join(dir, 'filter2.sock'), r));
+    try {
+      for (let i = 0; i < 5; i++) {
+        const r = await ask(join(dir, 'filter2.sock'), 'POST', '/api/v1/hooks/ag-1', 'x'.repeat(200_000));
+        expect(r).toEqual({ status: 403, text: '{"code":"REJECTED"}\n' });
+      }
+      const huge = await ask(
+        join(dir, 'filter2.sock'),
+        'POST',
+        '/api/v1/hooks/ag-1',
+        'x'.repeat(5 * 1024 * 1024),
+      );
+      expect(huge.status).toBe(413);
+    } finally {
+      f.close();
+      early.close();
+    }
+  });
 });
