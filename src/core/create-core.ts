@@ -251,6 +251,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     ids: a.ids,
     clock: a.clock,
     settings: s.factory,
+    sandbox: a.sandbox,
     promptQuietMs: s.promptQuietMs,
     settleTimeoutMs: s.service.hostConnectTimeoutMs + 5_000,
   });
