@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
@@ -30,7 +30,8 @@ export function startSandboxRuntime(
   report: (denial: SandboxDenial) => void,
   now: () => number = Date.now,
 ): SandboxRuntime {
-  const sockDir = mkdtempSync('/tmp/wtp-sb-');
+  sweepStaleSockDirs();
+  const sockDir = mkdtempSync(`${SOCK_PREFIX}${process.pid}-`);
   const servers: Server[] = [];
   const throttle = new DenialThrottle(report, now);
   const listen = (server: Server, name: string): string => {
@@ -83,6 +84,47 @@ export function startSandboxRuntime(
     for (const s of servers) s.close();
     rmSync(sockDir, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/** Socket folders: `/tmp/wtp-sb-<host pid>-XXXXXX` (short, for a socket path's 107 bytes). */
+const SOCK_PREFIX = '/tmp/wtp-sb-';
+
+/**
+ * Removes the socket folders of hosts that are gone (a host killed with SIGKILL cannot remove its
+ * own): only folders of this user, named as this module names them, whose host pid is not alive.
+ */
+export function sweepStaleSockDirs(dir = '/tmp', alive: (pid: number) => boolean = pidAlive): number {
+  let removed = 0;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const m = /^wtp-sb-(\d+)-[A-Za-z0-9]{6}$/.exec(name);
+    if (!m?.[1] || alive(Number(m[1]))) continue;
+    const path = join(dir, name);
+    try {
+      const st = lstatSync(path);
+      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
+      rmSync(path, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return removed;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
