@@ -26,6 +26,7 @@ import { cleanupAll, disposeHome, installCleanupHandlers, pidsOfHome } from './s
 import { createAgents, startSession } from './session.js';
 import { spawnFigures } from './spawn-figures.js';
 import { measureSpawn } from './spawn-latency.js';
+import { measureSandbox } from './sandbox-figures.js';
 import { measureStateLatency } from './state-latency.js';
 import { measureTasks } from './task-figures.js';
 import { measureThroughput } from './throughput.js';
@@ -68,6 +69,7 @@ const RUNS = {
   answerRounds: 20,
   answerWarmup: 2,
   fleet: { events: 100, tasks: 60, slots: 4, loadEvents: 200 },
+  sandbox: 10,
 } as const;
 
 /** Backend of the session daemon of figures 2-5. */
@@ -97,6 +99,7 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
       'answers',
       'fleet',
       'usage',
+      'sandbox',
     ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
@@ -115,6 +118,7 @@ const PARTS = [
   'tui',
   'fleet',
   'usage',
+  'sandbox',
 ] as const;
 
 /**
@@ -130,8 +134,9 @@ const PARTS = [
  * out of the dialog, against the same keystroke typed raw) and `tui` (`wtp tui` in a PTY with 100 agents:
  * start → first full paint against `wtp ls`, key → repaint while states stream, its memory) and `fleet`
  * (three daemons on a private PostgreSQL: an event → another daemon's fleet view, a task graph claimed
- * by three against one daemon alone and how evenly, PostgreSQL's load per agent event). The default
- * is everything.
+ * by three against one daemon alone and how evenly, PostgreSQL's load per agent event) and `sandbox`
+ * (an agent's start and memory with `--sandbox` against without, docs/sandbox.md). The default is
+ * everything.
  *
  * Options of `vendors`: `--vendors claude,codex,…` (default all: claude, codex, gemini, qwen,
  * opencode, copilot; a CLI not installed by scripts/ensure-cli.mjs is reported as skipped),
@@ -182,6 +187,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
       tui: true,
       fleet: true,
       usage: true,
+      sandbox: true,
     };
   }
   const only = (argv[i + 1] ?? '').split(',');
@@ -201,6 +207,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
     tui: only.includes('tui'),
     fleet: only.includes('fleet'),
     usage: only.includes('usage'),
+    sandbox: only.includes('sandbox'),
   };
 }
 
@@ -291,6 +298,7 @@ async function main(): Promise<void> {
     if (run.tui) Object.assign(results, await measureTui(paths, RUNS.tui));
     if (run.fleet) Object.assign(results, await measureFleet(paths, RUNS.fleet));
     if (run.usage) Object.assign(results, await measureUsageReading(paths));
+    if (run.sandbox) Object.assign(results, await measureSandbox(paths, RUNS.sandbox));
   }
 
   async function core(): Promise<void> {

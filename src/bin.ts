@@ -50,6 +50,14 @@ if (argv[0] === 'host') {
       const addons = nativeAddons();
       return { addons, fix: rebuildHint(addons.filter((a) => !a.ok)) };
     },
+    sandboxProbe: async () => {
+      const [{ probeSandbox }, { readEnv }] = await Promise.all([
+        import('./adapters/sandbox/sandbox-probe.js'),
+        import('./config/env.js'),
+      ]);
+      const p = probeSandbox(readEnv().path);
+      return p.ok ? { ok: true, version: p.version, detail: `${p.tools.bwrap}, ${p.tools.socat}` } : p;
+    },
     fleetMigrate: async () => (await import('./daemon/fleet-migrate.js')).migrateFleet(),
     daemon: {
       start: async (opts = {}) => {

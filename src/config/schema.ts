@@ -3,6 +3,7 @@ import { approvalsSchema } from '../protocol/approval-schema.js';
 import { AGENT_STATES, BACKEND_CHOICES, PROFILE_NAMES } from '../protocol/constants.js';
 import { acceptTasksSchema } from './accept-tasks-schema.js';
 import { agentsConfigSchema, ms } from './agents-schema.js';
+import { sandboxConfigSchema } from './sandbox-schema.js';
 import { forgeConfigSchema } from './forge-schema.js';
 import { budgetConfigSchema, costConfigSchema } from './cost-schema.js';
 
@@ -41,6 +42,7 @@ export const configSchema = z
         'Where process facts come from: auto (procfs where /proc is readable, else portable), procfs (Linux /proc) or portable (`ps`, as on macOS); WTP_PROCESS_INSPECTOR overrides it',
       ),
     agents: agentsConfigSchema,
+    sandbox: sandboxConfigSchema,
     restart: z
       .strictObject({
         backoffBaseMs: ms(500, 'First delay before an automatic restart'),

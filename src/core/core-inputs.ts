@@ -4,6 +4,7 @@ import type { Approvals } from '../protocol/approval-schema.js';
 import type { ServiceSettings } from './agents/agent-service.js';
 import type { FactorySettings } from './agents/agent-factory.js';
 import type { ProfileCatalog } from './agents/profiles.js';
+import type { SandboxPlanner } from './ports/sandbox.js';
 import type { ForgeSettings } from './forge/create-delivery.js';
 import type { WorktreeSettings } from './git/agent-worktree.js';
 import type { LifecycleSettings } from './lifecycle/lifecycle-deps.js';
@@ -81,6 +82,8 @@ export interface CoreAdapters {
   profileCatalog: ProfileCatalog;
   /** Agent CLI preparation (version, hooks, trust); tests without agent CLIs leave it out. */
   profiles?: ProfileSetup;
+  /** Sandboxes for agents (`wtp new --sandbox`); absent: a request for one is refused. */
+  sandbox?: SandboxPlanner;
   /** The vendors' screen rules, to verify a dialog before answering it; absent: answers are refused. */
   detectors?: DetectorTable;
   /** Git worktrees, review and delivery; without it agents run where they are told. */

@@ -41,6 +41,7 @@ import type { UsageMeter } from './usage/usage-meter.js';
 import type { BudgetGuard } from './usage/budget-guard.js';
 import type { BudgetHold } from './usage/budget-limits.js';
 import type { TaskRecord } from './model/task-record.js';
+import { recordSandboxDenial } from './agents/sandbox-denials.js';
 
 /** How often `working` agents are checked for stalls. */
 const STALL_CHECK_MS = 15_000;
@@ -120,6 +121,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
       if (report.parseErrors !== undefined) parseErrors.set(id, report.parseErrors);
     },
     (id, reading) => permissions.observe(id, { ...reading, source: 'screen' }),
+    (id, denial) => recordSandboxDenial(registry, id, denial),
   );
 
   // Git: worktrees, what each agent changed, their disk use, the conflict radar.
@@ -152,6 +154,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     settings: s.factory,
     service: { ...s.service, promptQuietMs: s.promptQuietMs },
     profiles: a.profiles,
+    sandbox: a.sandbox,
     git,
     diskUsage: (id) => disk?.get(id) ?? null,
     parseErrors: (id) => parseErrors.get(id) ?? 0,
@@ -275,6 +278,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     ids: a.ids,
     clock: a.clock,
     settings: s.factory,
+    sandbox: a.sandbox,
     promptQuietMs: s.promptQuietMs,
     settleTimeoutMs: s.service.hostConnectTimeoutMs + 5_000,
   });

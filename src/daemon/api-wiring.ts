@@ -110,15 +110,15 @@ export function apiContext(o: {
     log: o.log,
     loadTemplate(ref, repoPath) {
       if (ref.yaml !== undefined) {
-        const { layout, approvals } = parseTemplate(ref.yaml, ref.name);
+        const { layout, approvals, sandbox } = parseTemplate(ref.yaml, ref.name);
         const use = { name: ref.name, source: 'file', path: null, hash: templateHash(ref.yaml) } as const;
-        return { name: ref.name, layout, approvals, use: { ...use, approved: null, note: null } };
+        return { name: ref.name, layout, approvals, sandbox, use: { ...use, approved: null, note: null } };
       }
       const dirs = { configDir: paths.configDir, stateDir: paths.stateDir, repoPath };
       const t = loadTemplate(ref.name, dirs, { requireApproval: true });
       const { name, source, path, hash, approved, note } = t;
-      const { layout, approvals } = t.template;
-      return { name, layout, approvals, use: { name, source, path, hash, approved, note } };
+      const { layout, approvals, sandbox } = t.template;
+      return { name, layout, approvals, sandbox, use: { name, source, path, hash, approved, note } };
     },
     defaultBackend: () => o.chosen.backend,
     clock: o.clock,

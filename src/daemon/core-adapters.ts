@@ -25,6 +25,7 @@ import { DETECTORS, PROFILES } from '../vendors/registry.js';
 import { createMuxRegistry, type BackendProbe } from './backends.js';
 import { worktreesDir } from './settings.js';
 import type { UsageAdapters } from '../core/usage/create-usage.js';
+import { sandboxPlanner } from './sandbox-wiring.js';
 
 /** Everything the core works through, built from the daemon's paths, config and environment. */
 export function coreAdapters(o: {
@@ -119,6 +120,7 @@ export function coreAdapters(o: {
       delivery: new CliGitDelivery({ gitEnv: ownEnvironment() }),
     },
     forge: new CliForge({ env: ownEnvironment(), timeoutMs: config.forge.cliTimeoutMs }),
+    sandbox: sandboxPlanner(paths, config, agentEnv, o.hostEnv),
     profiles: createProfileSetup({
       agentsDir: paths.agentsDir,
       env: agentEnv.base,

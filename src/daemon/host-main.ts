@@ -9,11 +9,14 @@ import { processAdapters, type ProcessAdapters } from './process-adapters.js';
 import { chooseInspector } from '../config/process-inspector.js';
 import { hostRecordName } from '../adapters/sqlite/state-dir-guard.js';
 import { nodePtySpawner } from '../adapters/pty/node-pty-spawner.js';
+import { sandboxedSpawner } from '../adapters/sandbox/sandboxed-spawner.js';
+import { probeSandbox, type SandboxProbe } from '../adapters/sandbox/sandbox-probe.js';
 import { readEnv } from '../config/env.js';
 import { AgentHost } from '../interfaces/host/agent-host.js';
 import { DETECTORS, MODE_LINES, STREAM_READERS } from '../vendors/registry.js';
 import { PaneTerminal } from '../interfaces/host/pane-terminal.js';
 import { VERSION } from '../version.js';
+import type { SandboxDenial } from '../protocol/sandbox.js';
 
 /** The host's own diagnostics: at most this much on disk (two files). */
 const HOST_LOG_MAX_BYTES = 1024 * 1024;
@@ -91,6 +94,13 @@ export function runHost(argv: string[]): void {
         tmuxPaneOptions(env.tmux, env.tmuxPane),
       )
     : null;
+  // A sandboxed agent (`wtp new --sandbox`) runs under bubblewrap; its denials reach the daemon through the host.
+  let tools: SandboxProbe | null = null;
+  let reportDenial: (denial: SandboxDenial) => void = () => undefined;
+  const pty = sandboxedSpawner(nodePtySpawner, {
+    tools: () => (tools ??= probeSandbox(env.path, { trial: false })),
+    report: (denial) => reportDenial(denial),
+  });
   const host = new AgentHost(
     {
       agentId: values.agent,
@@ -104,7 +114,7 @@ export function runHost(argv: string[]): void {
       paneId: pane ? (env.weztermPane ?? env.tmuxPane ?? null) : null,
     },
     {
-      pty: nodePtySpawner,
+      pty,
       loadScreen: async () => {
         const { XtermScreen } = await import('../adapters/terminal/xterm-screen.js');
         return (cols, rows, startSeq) => new XtermScreen(cols, rows, startSeq, undefined, emulator);
@@ -117,6 +127,7 @@ export function runHost(argv: string[]): void {
       exit: (code) => process.exit(code),
     },
   );
+  reportDenial = (denial) => host.sandboxDenied(denial);
   // SIGHUP in a pane: the pane was closed by hand, or went with its tmux server (killed, crashed).
   let hungUp = false;
   process.on('SIGHUP', () => {

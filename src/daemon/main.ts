@@ -159,6 +159,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         defaultBackend: chosen.backend,
         maxAgents: o.maxAgents,
         machine,
+        sandboxDaemon: () => ({ socket: paths.apiSocket, port: tcpPort }),
       }),
     );
     storage = core.storage;

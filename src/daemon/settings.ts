@@ -27,6 +27,8 @@ export function coreSettings(o: {
   maxAgents?: number | undefined;
   /** This machine's name in a fleet; null without one. */
   machine: string | null;
+  /** The daemon as sandboxed agents reach it (its socket, its TCP port once it listens). */
+  sandboxDaemon?: () => { socket: string; port: number | null };
 }): CoreSettings {
   const { config, env, agentEnv } = o;
   return {
@@ -41,6 +43,7 @@ export function coreSettings(o: {
       agentProfileEnv: agentEnv.profiles,
       statusProtocol: config.states.statusProtocol,
       agentNice: config.agents.nice,
+      ...(o.sandboxDaemon ? { sandboxDaemon: o.sandboxDaemon } : {}),
     },
     factory: {
       shell: env.shell ?? '/bin/sh',
@@ -48,6 +51,7 @@ export function coreSettings(o: {
       pathVar: o.pathVar,
       cols: config.agents.cols,
       rows: config.agents.rows,
+      sandboxProfiles: config.sandbox.profiles,
     },
     service: {
       stopGraceMs: config.agents.stopGraceMs,

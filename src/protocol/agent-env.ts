@@ -35,6 +35,25 @@ export const AGENT_ENV_VARS = {
     who: 'agents started for a task',
     meaning: 'Which attempt of the task the agent runs (1 … `attempts`, for best of N).',
   },
+  IS_SANDBOX: {
+    who: 'sandboxed agents (`--sandbox`)',
+    meaning:
+      '`1`: the agent runs in a sandbox (docs/sandbox.md). Claude Code reads it (with it, `bypassPermissions` runs as root too).',
+  },
+  HTTP_PROXY: {
+    who: 'sandboxed agents',
+    meaning:
+      "The sandbox's proxy (`http://127.0.0.1:<port>` inside): its CLI's API hosts and `sandbox.allowHosts` only.",
+  },
+  HTTPS_PROXY: { who: 'sandboxed agents', meaning: 'The same proxy, for `https://`.' },
+  http_proxy: { who: 'sandboxed agents', meaning: '`HTTP_PROXY` in the spelling some tools read.' },
+  https_proxy: { who: 'sandboxed agents', meaning: '`HTTPS_PROXY` in the spelling some tools read.' },
+  NO_PROXY: {
+    who: 'sandboxed agents',
+    meaning:
+      '`127.0.0.1,localhost,::1`: the loopback goes direct (its bridges lead to the allowed local servers).',
+  },
+  no_proxy: { who: 'sandboxed agents', meaning: '`NO_PROXY` in the spelling some tools read.' },
 } as const satisfies Record<string, { who: string; meaning: string }>;
 
 export type AgentEnvName = keyof typeof AGENT_ENV_VARS;

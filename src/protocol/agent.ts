@@ -4,6 +4,7 @@ import { gitRefSchema, optionValueSchema } from './argument-strings.js';
 import { pendingRequestSchema, SIGNAL_SOURCES } from './signals.js';
 import { pullRequestSchema } from './forge.js';
 import { agentPermissionSchema } from './permission-mode.js';
+import { sandboxPolicySchema } from './sandbox.js';
 
 export { pendingRequestSchema, type PendingRequest } from './signals.js';
 import { agentUsageSchema } from './usage.js';
@@ -164,6 +165,12 @@ export const agentSchema = z.object({
     .describe(
       "Agent CLIs: its effective permission mode (from its hooks, its screen's mode line, its arguments, settings and its vendor's default) and whether it acts without asking; null for shell, cmd and CLIs whose mode is not read",
     ),
+  sandbox: sandboxPolicySchema
+    .nullable()
+    .default(null)
+    .describe(
+      'Its sandbox (`wtp new --sandbox`, docs/sandbox.md): what it may write, what is hidden from it, the hosts it may reach; null when it runs unsandboxed',
+    ),
   parseErrors: z
     .number()
     .int()
@@ -217,6 +224,12 @@ export const createAgentRequestSchema = z.strictObject({
     .optional()
     .describe(
       "The agent's own approval rules (`--auto-approve`), on top of the config's; a rule that allows everything is refused",
+    ),
+  sandbox: z
+    .boolean()
+    .optional()
+    .describe(
+      'Run the agent in a sandbox (docs/sandbox.md): refused with SANDBOX_UNAVAILABLE where none can be made, never started without it. Default: the config’s sandbox.profiles',
     ),
 });
 export type CreateAgentRequest = z.infer<typeof createAgentRequestSchema>;

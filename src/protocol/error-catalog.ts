@@ -203,6 +203,10 @@ export const ERROR_CATALOG = {
     'The action was written to the fleet database for the machine that owns the agent, but its daemon did not answer in time; it may still carry it out. `details.command` is its id; check with `wtp ls`.',
   ATTACH_REMOTE_UNAVAILABLE:
     'The agent runs on another machine of the fleet and this one has no way to reach its terminal: set `fleet.ssh` on that machine (how `ssh` reaches it, e.g. `me@build-box`) so `wtp attach machine/agent` runs `wtp attach` there over SSH.',
+  SANDBOX_UNAVAILABLE:
+    'An agent was to run in a sandbox (`--sandbox`, the config’s `sandbox.profiles`, a template or a task) and none can be made on this machine: bubblewrap or socat missing or too old, user namespaces off, or not Linux. It is never started without one. `details.reason` says why, `details.fix` what to install or enable; `wtp doctor` checks the same.',
+  SANDBOX_POLICY_INVALID:
+    'A path of the sandbox policy (`sandbox.allowWrite`, `sandbox.allowRead`) cannot be used: not absolute, not there, or it would show what the sandbox hides (the state folder, `/`). `details.path` and `details.reason` say which.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

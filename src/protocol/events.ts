@@ -11,6 +11,7 @@ import { errorBodySchema } from './errors.js';
 import { forgeEventPayloads } from './forge-events.js';
 import { storageComponentSchema } from './storage.js';
 import { workspaceSchema } from './workspace.js';
+import { sandboxDenialSchema } from './sandbox.js';
 
 /**
  * Who caused an event: a CLI command, another API client, the daemon, a host (its process, its
@@ -23,8 +24,8 @@ export type EventSource = z.infer<typeof eventSourceSchema>;
 
 const payloads = {
   'agent.created': z
-    // `pullRequest` and `permission` are absent from events recorded before they existed.
-    .object({ agent: agentSchema.partial({ pullRequest: true, permission: true }) })
+    // `pullRequest`, `permission` and `sandbox` are absent from events recorded before they existed.
+    .object({ agent: agentSchema.partial({ pullRequest: true, permission: true, sandbox: true }) })
     .describe(
       'An agent was registered (`wtp new`, `POST /agents`, a workspace template, a task run), with its `agent.stateChanged` to `starting` in the same transaction.',
     ),
@@ -53,6 +54,9 @@ const payloads = {
     .describe(
       "An agent's effective permission mode changed: its CLI reported another mode (a hook payload, the mode line on its screen: shift+tab, a command) or a new process started in another one. A source confirming the same mode writes nothing.",
     ),
+  'agent.sandboxDenied': sandboxDenialSchema.describe(
+    "An agent's sandbox refused a connection to a host not in its policy (its proxy) or a request to the daemon beyond its own hook route (its filter); repeats of the same target within 10 s are counted into one event. Refused file accesses are not reported on Linux (docs/sandbox.md).",
+  ),
   'agent.exited': z
     .object({
       pid: z.number().int().nullable().describe('The process that ended'),

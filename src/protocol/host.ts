@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { exitInfoSchema, screenSchema } from './agent.js';
 import { signalSchema } from './signals.js';
+import { sandboxDenialSchema, sandboxSpawnSchema } from './sandbox.js';
 
 const pidInfo = z.object({ pid: z.number().int(), startedAt: z.number().describe('epoch ms') });
 
@@ -110,6 +111,11 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     .describe(
       'The output log cannot be written (or can again), or the terminal emulator met sequences it cannot parse (at most every 5 s); sent only to a daemon whose welcome lists the `outputLog` feature',
     ),
+  sandboxDenialSchema
+    .extend({ type: z.literal('sandboxDenied'), at: z.number().describe('epoch ms') })
+    .describe(
+      "The agent's sandbox refused a connection (its proxy) or a request to the daemon (its filter); repeats of a target are counted and sent at most every 10 s. Sent only to a daemon whose welcome lists the `sandboxDenied` feature",
+    ),
   z.object({
     type: z.literal('reply'),
     id: z.number().int(),
@@ -135,6 +141,9 @@ export const spawnSpecSchema = z.object({
     .max(19)
     .optional()
     .describe("The agent process's nice value (config agents.nice); absent: the host's own"),
+  sandbox: sandboxSpawnSchema
+    .optional()
+    .describe('Run the agent in this sandbox (`wtp new --sandbox`, docs/sandbox.md); absent: unsandboxed'),
   watch: z
     .object({
       detector: z.string().nullable().describe('Screen detector table to run (claude, codex, …), or null'),
@@ -184,9 +193,9 @@ export type HostRequestMethod = 'screen' | 'snapshot';
 
 /**
  * `outputLog`: the host reports output-log write failures and recoveries; `permissionMode`: the
- * permission mode its agent's screen shows.
+ * permission mode its agent's screen shows; `sandboxDenied`: what its agent's sandbox refused.
  */
-export type HostFeature = 'outputLog' | 'permissionMode';
+export type HostFeature = 'outputLog' | 'permissionMode' | 'sandboxDenied';
 
 /** Result of the `screen` request. */
 export const hostScreenResultSchema = screenSchema;

@@ -175,6 +175,12 @@ export const taskSchema = z.object({
   profile: taskProfileSchema.optional(),
   model: taskModelSchema.optional(),
   permissionMode: taskPermissionModeSchema.optional(),
+  sandbox: z
+    .literal(true)
+    .optional()
+    .describe(
+      'Its agents run in a sandbox (docs/sandbox.md), as `wtp new --sandbox`; an idle agent is reused for it only when sandboxed. Only `true`: a task can ask for a sandbox, never drop one the config asks for',
+    ),
   attempts: attemptsSchema,
   variants: z.array(taskVariantSchema),
   retries: retriesSchema.nullable(),
@@ -260,6 +266,12 @@ const taskOptions = {
   profile: taskProfileSchema.optional(),
   model: taskModelSchema.optional(),
   permissionMode: taskPermissionModeSchema.optional(),
+  sandbox: z
+    .literal(true)
+    .optional()
+    .describe(
+      'Its agents run in a sandbox (docs/sandbox.md), as `wtp new --sandbox`; an idle agent is reused for it only when sandboxed. Only `true`: a task can ask for a sandbox, never drop one the config asks for',
+    ),
   attempts: attemptsSchema.optional(),
   variants: variantsSchema.optional(),
   retries: retriesSchema.optional(),

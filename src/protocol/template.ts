@@ -40,6 +40,12 @@ export const agentLeafSchema = z.strictObject({
     restart: restartPolicySchema.default('never'),
     prompt: z.string().optional().describe('Typed into the agent once it has started and gone quiet'),
     cwd: z.string().optional().describe('Working directory, relative to the repository'),
+    sandbox: z
+      .literal(true)
+      .optional()
+      .describe(
+        'Run it in a sandbox (docs/sandbox.md), as `wtp new --sandbox`. Only `true`: a template (a repository’s among them) can ask for a sandbox, never drop one the config asks for',
+      ),
   }),
   size: paneSizeSchema.optional(),
 });
@@ -96,6 +102,12 @@ export const templateSchema = z
       .optional()
       .describe(
         "Approval rules of every agent of the template, on top of the config's (a repository's template is approved with them)",
+      ),
+    sandbox: z
+      .literal(true)
+      .optional()
+      .describe(
+        'Run every agent of the workspace in a sandbox (docs/sandbox.md). Only `true`: a template can ask for a sandbox, never drop one',
       ),
   })
   .superRefine((t, ctx) => checkLayout(t.layout, ['layout'], new Set(), ctx))

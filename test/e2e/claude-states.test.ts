@@ -118,10 +118,13 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', REAL_CLI_TES
   it('pre-accepted the trust prompt and runs with our hooks (version recorded)', async () => {
     const a = await home.agent('hi');
     expect(a.version).toBe('2.1.330');
-    const state = JSON.parse(readFileSync(home.path('home', '.claude.json'), 'utf8')) as {
+    // Sandboxed (WTP_E2E_SANDBOX=1), its global state is in its config folder (docs/sandbox.md).
+    const file = a.sandbox ? home.path('home', '.claude', '.claude.json') : home.path('home', '.claude.json');
+    const state = JSON.parse(readFileSync(file, 'utf8')) as {
       projects: Record<string, { hasTrustDialogAccepted?: boolean }>;
     };
     expect(state.projects[proj]?.hasTrustDialogAccepted).toBe(true);
+    expect(a.sandbox !== null).toBe(process.env.WTP_E2E_SANDBOX === '1');
   });
 
   it('works, then goes idle: every step from the status protocol', async () => {

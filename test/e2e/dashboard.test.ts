@@ -96,6 +96,29 @@ describe('the dashboard (Chromium)', () => {
     expect(await row('sh1').locator('[data-testid="evidence"]').textContent()).toContain('stopped');
   });
 
+  it('marks a sandboxed agent (docs/sandbox.md), and only that one', async () => {
+    const dir = home.path('fenced');
+    mkdirSync(dir);
+    const r = await home.run([
+      'new',
+      'cmd',
+      '--sandbox',
+      '--name',
+      'fenced',
+      '-C',
+      dir,
+      '--',
+      'sleep',
+      '300',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const badge = row('fenced').locator('[data-testid="sandbox"]');
+    await badge.waitFor();
+    expect(await badge.textContent()).toBe('sandboxed');
+    expect(await row('sh1').locator('[data-testid="sandbox"]').count()).toBe(0);
+    expect((await home.run(['rm', '--force', 'fenced'])).code).toBe(0);
+  });
+
   it('the inbox lists the agents that need you, with a count on its tab', async () => {
     expect(await page.locator('[data-testid="inbox-count"]').count()).toBe(0);
     const flaky = ['new', 'cmd', '--name', 'flaky', '--restart', 'on-failure', '--', 'sh', '-c', 'exit 1'];

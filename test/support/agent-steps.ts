@@ -207,7 +207,10 @@ export async function newAgent(
   cwd: string,
   args: string[],
 ): Promise<void> {
-  const r = await home.json(['new', profile, '--name', name, '--cwd', cwd, ...args]);
+  // WTP_E2E_SANDBOX=1: the same tests with every agent sandboxed (docs/sandbox.md; the vendors'
+  // scripted servers are reached through their base-URL variables, which the policy allows).
+  const sandbox = process.env.WTP_E2E_SANDBOX === '1' ? ['--sandbox'] : [];
+  const r = await home.json(['new', profile, '--name', name, '--cwd', cwd, ...sandbox, ...args]);
   expect(r.code, `${r.stderr}${JSON.stringify(r.doc)}`).toBe(0); // with --json the error is in the document
 }
 

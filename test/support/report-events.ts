@@ -63,6 +63,7 @@ export function view(id: string, name: string, workspaceId: string, workspace: s
     diffStat: null,
     pullRequest: null,
     permission: null,
+    sandbox: null,
   };
 }
 

@@ -112,7 +112,7 @@ export class FsProfileSetup implements ProfileSetup {
     });
   }
 
-  async prepare(agent: AgentRecord): Promise<PreparedProfile> {
+  async prepare(agent: AgentRecord, o: { sandboxed?: boolean } = {}): Promise<PreparedProfile> {
     const spec = this.o.profiles.get(agent.profile);
     if (spec.binary === null) return { version: null, profileArgs: [] };
     const version = await this.versions.get(agent.command);
@@ -134,6 +134,7 @@ export class FsProfileSetup implements ProfileSetup {
       hookTransport: this.o.hookTransport,
       approvals: rulesFor(agent.profile, this.o.approvals ?? { allow: [], deny: [] }, agent.approvals),
       hookEndpoints: () => this.hookEndpoints(agent),
+      sandboxed: o.sandboxed === true,
       files: FS_FILES,
       log: this.o.log,
     };

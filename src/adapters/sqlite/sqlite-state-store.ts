@@ -1,3 +1,4 @@
+import { sandboxPolicySchema, type SandboxPolicy } from '../../protocol/sandbox.js';
 import type { Approvals } from '../../protocol/approval-schema.js';
 import type { AgentWorktree } from '../../core/ports/git.js';
 import { upgradeTask, type TaskRecord } from '../../core/model/task-record.js';
@@ -52,6 +53,7 @@ interface AgentRow {
   worktree: string | null;
   pull_request: string | null;
   permission: string | null;
+  sandbox: string | null;
 }
 
 interface EventRow {
@@ -84,11 +86,11 @@ export class SqliteStateStore implements StateStore, EventLog {
       INSERT INTO agents (id, workspace_id, name, profile, command, args, cwd, env, restart_policy, backend,
         state, state_detail, state_since, pid, host_pid, host_identity, pane_id, last_exit, restarts, created_at,
         started_at, output_seq, cols, rows, agent_version, session_id, profile_args, worktree, fork_session, profile_env,
-        approvals, pull_request, permission)
+        approvals, pull_request, permission, sandbox)
       VALUES (@id, @workspace_id, @name, @profile, @command, @args, @cwd, @env, @restart_policy, @backend,
         @state, @state_detail, @state_since, @pid, @host_pid, @host_identity, @pane_id, @last_exit, @restarts, @created_at,
         @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args, @worktree, @fork_session, @profile_env,
-        @approvals, @pull_request, @permission)
+        @approvals, @pull_request, @permission, @sandbox)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, state_detail = excluded.state_detail,
         state_since = excluded.state_since, pid = excluded.pid, host_pid = excluded.host_pid,
@@ -98,7 +100,7 @@ export class SqliteStateStore implements StateStore, EventLog {
         agent_version = excluded.agent_version, session_id = excluded.session_id,
         profile_args = excluded.profile_args, worktree = excluded.worktree, fork_session = excluded.fork_session,
         profile_env = excluded.profile_env, approvals = excluded.approvals, pull_request = excluded.pull_request,
-        permission = excluded.permission`);
+        permission = excluded.permission, sandbox = excluded.sandbox`);
     this.deleteAgent = db.prepare('DELETE FROM agents WHERE id = ?');
     this.upsertWorkspace = db.prepare(`
       INSERT INTO workspaces (id, name, repo_path, backend, template, created_at)
@@ -288,6 +290,7 @@ function toRow(a: AgentRecord): AgentRow {
     worktree: a.worktree ? JSON.stringify(a.worktree) : null,
     pull_request: a.pullRequest ? JSON.stringify(a.pullRequest) : null,
     permission: a.permission ? JSON.stringify(a.permission) : null,
+    sandbox: a.sandbox ? JSON.stringify(a.sandbox) : null,
   };
 }
 
@@ -301,6 +304,25 @@ function profileEnvOf(text: string): { profileEnv?: Record<string, string> } {
 function approvalsOf(text: string): { approvals?: Approvals } {
   const a = JSON.parse(text) as Partial<Approvals>;
   return a.allow === undefined ? {} : { approvals: { allow: a.allow, deny: a.deny ?? [] } };
+}
+
+/**
+ * The agent's sandbox policy: checked against its schema, since it decides what the agent may
+ * reach. A damaged one keeps the agent sandboxed with nothing allowed beyond its folder (never
+ * unsandboxed): its spawn then fails or runs confined, and `wtp why` shows the policy it has.
+ */
+function sandboxOf(text: string | null): { sandbox?: SandboxPolicy } {
+  if (text === null) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = null;
+  }
+  const r = sandboxPolicySchema.safeParse(parsed);
+  return {
+    sandbox: r.success ? r.data : { write: [], hide: [], read: [], readOnly: [], hosts: [], forwards: [] },
+  };
 }
 
 function fromRow(r: AgentRow): AgentRecord {
@@ -338,6 +360,7 @@ function fromRow(r: AgentRow): AgentRecord {
     worktree: r.worktree ? (JSON.parse(r.worktree) as AgentWorktree) : null,
     ...(r.pull_request ? { pullRequest: JSON.parse(r.pull_request) as PullRequestRecord } : {}),
     ...(r.permission ? { permission: JSON.parse(r.permission) as AgentPermissionState } : {}),
+    ...sandboxOf(r.sandbox),
   };
 }
 

@@ -9,6 +9,7 @@ import { checkAgentRules } from '../policies/agent-rules.js';
 import type { ProfileCatalog } from './profiles.js';
 import type { Clock, IdGenerator, LaunchPreflight } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
+import type { SandboxPlanner } from '../ports/sandbox.js';
 
 export interface FactorySettings {
   /** The user's login shell ($SHELL), used by the `shell` profile. */
@@ -19,6 +20,8 @@ export interface FactorySettings {
   agentBinaries: Readonly<Record<string, string>>;
   cols: number;
   rows: number;
+  /** Profiles whose agents run sandboxed unless the request says otherwise (config sandbox.profiles). */
+  sandboxProfiles?: readonly string[];
 }
 
 export interface FactoryDeps {
@@ -29,6 +32,8 @@ export interface FactoryDeps {
   ids: IdGenerator;
   clock: Clock;
   settings: FactorySettings;
+  /** Sandboxes for agents; absent: none can be made (a request for one is refused). */
+  sandbox?: SandboxPlanner | undefined;
 }
 
 export const CWD_REASONS = {
@@ -59,6 +64,7 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
       reason: cwdState,
     });
   }
+  if (wantsSandbox(req, profile, d.settings)) assertSandbox(d.sandbox);
   const own = ownApprovals(req);
   if (own) checkAgentRules(d.profileCatalog.get(profile), own);
   const [wanted, userArgs] = commandLine(profile, req.argv, d.settings);
@@ -101,6 +107,28 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
     ...(own ? { approvals: { allow: [...own.allow], deny: [...own.deny] } } : {}),
     worktree: null,
   };
+}
+
+/** Whether the agent runs sandboxed: the request's `sandbox`, else the config's sandbox.profiles. */
+export function wantsSandbox(
+  req: Pick<CreateAgentRequest, 'sandbox'>,
+  profile: string,
+  s: Pick<FactorySettings, 'sandboxProfiles'>,
+): boolean {
+  return req.sandbox ?? s.sandboxProfiles?.includes(profile) ?? false;
+}
+
+/** SANDBOX_UNAVAILABLE with why and what to do, before anything is made: never a silent fallback. */
+function assertSandbox(planner: SandboxPlanner | undefined): void {
+  const why = planner
+    ? planner.unavailable()
+    : { reason: 'no sandbox is wired into this daemon', fix: 'restart it with `wtp down` and `wtp up`' };
+  if (why === null) return;
+  throw new AppError(
+    'SANDBOX_UNAVAILABLE',
+    `The agent would run in a sandbox, and none can be made here: ${why.reason}. To fix: ${why.fix}; \`wtp doctor\` checks it. (Without --sandbox it would run unsandboxed.)`,
+    { reason: why.reason, fix: why.fix },
+  );
 }
 
 /** The request's own rules, or undefined when it has none. */

@@ -4,7 +4,7 @@ import type { AgentTrust } from '../../protocol/profiles.js';
 import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
 import { AgentTerminal } from './agent-terminal.js';
 import { runWorktreeSetup } from '../git/worktree-setup.js';
-import { buildAgent, CWD_REASONS, type FactoryDeps } from './agent-factory.js';
+import { buildAgent, CWD_REASONS, wantsSandbox, type FactoryDeps } from './agent-factory.js';
 import { agentEvent } from '../model/agent-event.js';
 import type { AgentUsageView } from '../../protocol/usage.js';
 import { toAgentView, type AgentRecord } from '../model/agent-record.js';
@@ -146,6 +146,7 @@ export class AgentService extends AgentTerminal {
     this.d.registry.assertWritable('create an agent');
     const agent = buildAgent(req, this.d);
     agent.forkSession = fork?.session ?? null;
+    const sandboxed = this.d.sandbox !== undefined && wantsSandbox(req, agent.profile, this.d.settings);
     const git = this.d.git;
     if (git) await provisionWorktree(agent, req, this.gitDeps(git));
     try {
@@ -153,13 +154,14 @@ export class AgentService extends AgentTerminal {
         await git.worktrees.carryUncommitted(fork.carryFrom, agent.worktree);
       let startMode: StartMode | null = null;
       if (this.d.profiles) {
-        const prepared = await this.d.profiles.prepare(agent);
+        const prepared = await this.d.profiles.prepare(agent, { sandboxed });
         agent.version = prepared.version;
         agent.profileArgs = prepared.profileArgs;
         if (prepared.profileEnv) agent.profileEnv = prepared.profileEnv;
         startMode = prepared.startMode ?? null;
       }
       this.d.permissions?.created(agent, startMode);
+      if (sandboxed && this.d.sandbox) agent.sandbox = this.d.sandbox.plan(agent);
       // The workspace may have been removed while this awaited; checked in the tick that adds the agent.
       if (!this.d.registry.findWorkspace(agent.workspaceId)) {
         throw new AppError(

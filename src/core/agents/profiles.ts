@@ -168,6 +168,30 @@ export interface DecisionHook {
  * ProfileCatalog that the composition roots build and inject; the parts that touch files (hooks,
  * trust) are the vendor's `setup.ts`, run by adapters/profiles.
  */
+/** A folder or file of a CLI's own state: `~/…` (the agent's HOME), moved by a variable when it is set. */
+export interface SandboxStatePath {
+  path: string;
+  /** The variable that moves it (CODEX_HOME): its value, with `sub` appended, replaces `path`. */
+  env?: string;
+  sub?: string;
+  /** A file (~/.claude.json): shown only when it is there; a folder is made when it is missing. */
+  file?: boolean;
+}
+
+/** What a CLI needs of the machine when it runs sandboxed (docs/sandbox.md). */
+export interface ProfileSandbox {
+  /** Its model API hosts (`api.anthropic.com`, `*.googleapis.com:443`). */
+  hosts: readonly string[];
+  /** Variables that point it at another API (ANTHROPIC_BASE_URL): when one is set, its host replaces `hosts`. */
+  baseUrlEnv?: readonly string[];
+  /** Its own state and cache: writable for its agents, hidden from other CLIs' agents. */
+  state: readonly SandboxStatePath[];
+  /** Subfolders of the agent's own folder (its setup's files) it writes (`gemini-home`). */
+  agentDirs?: readonly string[];
+  /** Files of its own that may hold credentials, read-only for its agents and hidden from other CLIs' (`~/.claude.json`). */
+  secrets?: readonly string[];
+}
+
 export interface ProfileSpec {
   name: ProfileName;
   /** What the profile runs; null for shell and cmd (the user's shell, the given command). */
@@ -191,6 +215,8 @@ export interface ProfileSpec {
    * — by name or `PREFIX*`: passed to its agents only, over the allowlist every agent gets (issue 30).
    */
   env?: readonly string[];
+  /** What its agents may reach when sandboxed: its API hosts and its state folders (absent: nothing of its own). */
+  sandbox?: ProfileSandbox;
   /** Arguments for `--model` / `--permission-mode`; undefined when the CLI has no such option. */
   modelArgs?: (model: string) => string[];
   permissionArgs?: (mode: string) => string[];

@@ -186,6 +186,7 @@ export class FleetTaskBoard implements TaskUseCases {
       | 'profile'
       | 'model'
       | 'permissionMode'
+      | 'sandbox'
       | 'attempts'
       | 'retries'
       | 'labels'
@@ -194,6 +195,14 @@ export class FleetTaskBoard implements TaskUseCases {
     },
     deps: string[],
   ): NewFleetTask {
+    // The fleet's task rows do not carry it: refused, never run unsandboxed on another machine.
+    if (spec.sandbox === true) {
+      throw new AppError(
+        'SANDBOX_UNAVAILABLE',
+        'A task of the fleet cannot ask for a sandbox in this version (its rows do not carry it). To fix: sandbox its profile on each machine (the config’s sandbox.profiles), or add the task without `sandbox`.',
+        { reason: 'fleet tasks do not carry sandbox', fix: 'sandbox.profiles on each machine' },
+      );
+    }
     return this.checked({
       id: this.d.ids.next('tk'),
       repo,

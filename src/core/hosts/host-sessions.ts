@@ -1,5 +1,6 @@
 import type { HostHello, HostMessage } from '../../protocol/host.js';
 import type { Signal } from '../../protocol/signals.js';
+import type { SandboxDenial } from '../../protocol/sandbox.js';
 import type { HostDirectory } from './host-directory.js';
 import type { AgentLifecycle } from '../lifecycle/lifecycle.js';
 import type { OutputHub } from './output-hub.js';
@@ -31,6 +32,8 @@ export class HostSessions {
       agentId: string,
       reading: { native: string; evidence: string; at: number },
     ) => Promise<void> = () => Promise.resolve(),
+    private readonly onSandboxDenied: (agentId: string, denial: SandboxDenial) => Promise<void> = () =>
+      Promise.resolve(),
   ) {}
 
   /** A host said hello; resolves to whether it was accepted. */
@@ -78,6 +81,11 @@ export class HostSessions {
           this.onPermissionMode(agentId, { native: msg.native, evidence: msg.evidence, at: msg.at }),
         );
         return;
+      case 'sandboxDenied': {
+        const denial = { kind: msg.kind, target: msg.target, count: msg.count };
+        void this.enqueue(agentId, () => this.onSandboxDenied(agentId, denial));
+        return;
+      }
       case 'hello':
       case 'reply':
         return; // hello is handled by `hello`, replies by the link itself

@@ -42,7 +42,7 @@ export abstract class HostBinding extends ProcessExits {
       type: 'welcome',
       resumeFrom,
       daemonVersion: this.d.settings.daemonVersion,
-      features: ['outputLog', 'permissionMode'],
+      features: ['outputLog', 'permissionMode', 'sandboxDenied'],
     });
     const reattached = hello.child !== null || hello.pendingExit !== null;
     await this.d.registry.save(agent, [

@@ -63,6 +63,7 @@ export abstract class LifecycleBase {
         this.d.settings.statusProtocol,
         this.d.registry.workspaceName(agent.workspaceId),
         this.d.settings.agentNice,
+        this.d.settings.sandboxDaemon,
       ),
     );
   }

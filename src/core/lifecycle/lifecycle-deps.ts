@@ -25,6 +25,8 @@ export interface LifecycleSettings {
   statusProtocol?: boolean;
   /** The agents' nice value (config agents.nice): 0 leaves them at the host's priority. */
   agentNice?: number;
+  /** The daemon as a sandboxed agent reaches it (its unix socket, its TCP port when it listens on one). */
+  sandboxDaemon?: () => { socket: string; port: number | null };
 }
 
 /** Where a host goes whose agent this daemon does not know (see OrphanHosts). */

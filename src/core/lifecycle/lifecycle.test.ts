@@ -45,7 +45,7 @@ describe('lifecycle: from create to running', () => {
         type: 'welcome',
         resumeFrom: 0,
         daemonVersion: '0.0.0-test',
-        features: ['outputLog', 'permissionMode'],
+        features: ['outputLog', 'permissionMode', 'sandboxDenied'],
       },
       {
         type: 'spawn',

@@ -4,6 +4,9 @@ import type { AgentRecord } from '../model/agent-record.js';
 import { worktreeEnv } from '../git/agent-worktree.js';
 import type { ProfileCatalog } from '../agents/profiles.js';
 
+/** Where a sandbox's daemon filter leads when the daemon gave no socket: nowhere. */
+const NO_DAEMON = '/nonexistent/wtp-daemon.sock';
+
 /**
  * The `spawn` a host gets for an agent. The whole environment goes along (the daemon's, then the
  * agent's own), so an agent runs the same in any pane; it can find out who it is (and route hooks
@@ -14,7 +17,8 @@ import type { ProfileCatalog } from '../agents/profiles.js';
  * arguments. The profile's environment (its setup's, built on the agent's own) goes over the
  * agent's. A run whose arguments ask for the profile's structured stream
  * (`claude -p --output-format stream-json`) is read from it. `nice` (config agents.nice) lowers
- * the agent's priority; 0 leaves it as the host's.
+ * the agent's priority; 0 leaves it as the host's. A sandboxed agent's spawn carries its policy and
+ * the daemon's endpoints at this spawn (its hook route, nothing else, is let through).
  */
 export function spawnMessage(
   profiles: ProfileCatalog,
@@ -23,6 +27,7 @@ export function spawnMessage(
   statusProtocol = true,
   workspaceName?: string,
   nice = 0,
+  sandboxDaemon?: () => { socket: string; port: number | null },
 ): DaemonMessage {
   const spec = profiles.get(agent.profile);
   const streamed = spec.stream?.applies(agent.args) ? spec.stream : null;
@@ -55,6 +60,18 @@ export function spawnMessage(
     cols: agent.cols,
     rows: agent.rows,
     ...(nice > 0 ? { nice } : {}),
+    // Never without its sandbox: a daemon that cannot say where it is gives the agent no daemon at all.
+    ...(agent.sandbox
+      ? {
+          sandbox: {
+            ...agent.sandbox,
+            daemon: {
+              ...(sandboxDaemon?.() ?? { socket: NO_DAEMON, port: null }),
+              hookPath: `/api/v1/hooks/${encodeURIComponent(agent.id)}`,
+            },
+          },
+        }
+      : {}),
     ...(workspaceName === undefined
       ? {}
       : { origin: { name: agent.name, workspace: workspaceName, profile: agent.profile } }),

@@ -10,6 +10,7 @@ import type {
 } from '../../protocol/agent.js';
 import type { AgentUsageView } from '../../protocol/usage.js';
 import type { Approvals } from '../../protocol/approval-schema.js';
+import type { SandboxPolicy } from '../../protocol/sandbox.js';
 import { hasProcess } from './agent-state.js';
 import type { AgentWorktree } from '../ports/git.js';
 import { clonePullRequest, toPullRequestView, type PullRequestRecord } from '../forge/pr-record.js';
@@ -73,6 +74,8 @@ export interface AgentRecord {
    * profiles whose mode is not read (shell, cmd) and agents made before it was.
    */
   permission?: AgentPermissionState;
+  /** Its sandbox (`wtp new --sandbox`, docs/sandbox.md), as planned when it was created; absent: unsandboxed. */
+  sandbox?: SandboxPolicy;
 }
 
 /** What an agent's worktree has changed against its base, measured at `at` (epoch ms). */
@@ -139,6 +142,7 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     diffStat: a.worktree && ctx.diffStat ? { ...ctx.diffStat, at: iso(ctx.diffStat.at) } : null,
     pullRequest: a.pullRequest ? toPullRequestView(a.pullRequest, ctx.nextPollAt ?? null) : null,
     permission: a.permission ? toPermissionView(a.permission.current) : null,
+    sandbox: a.sandbox ? cloneSandbox(a.sandbox) : null,
     ...(ctx.parseErrors ? { parseErrors: ctx.parseErrors } : {}),
     ...(ctx.usage ? { usage: ctx.usage } : {}),
   };
@@ -156,8 +160,20 @@ export function cloneRecord(a: AgentRecord): AgentRecord {
     ...(a.permission
       ? { permission: { current: { ...a.permission.current }, start: { ...a.permission.start } } }
       : {}),
+    ...(a.sandbox ? { sandbox: cloneSandbox(a.sandbox) } : {}),
     env: { ...a.env },
     stateDetail: { ...a.stateDetail },
     lastExit: a.lastExit ? { ...a.lastExit } : null,
+  };
+}
+
+function cloneSandbox(s: SandboxPolicy): SandboxPolicy {
+  return {
+    write: [...s.write],
+    hide: [...s.hide],
+    read: [...s.read],
+    readOnly: [...s.readOnly],
+    hosts: [...s.hosts],
+    forwards: s.forwards.map((f) => ({ ...f })),
   };
 }

@@ -48,6 +48,8 @@ export interface TaskRecord {
   model: string | null;
   /** `--permission-mode` of its agents, or null. */
   permissionMode: string | null;
+  /** Its agents run sandboxed (docs/sandbox.md); absent: as the config says. */
+  sandbox?: true;
   attempts: number;
   variants: TaskVariant[];
   /** Retries of a failed attempt on a fresh agent; null: the config's `tasks.retries`. */

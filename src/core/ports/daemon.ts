@@ -160,8 +160,9 @@ export interface ProfileSetup {
    * trust prompt for its working directory. Throws AppError (e.g. AGENT_CLI_BROKEN). `profileEnv`:
    * variables the agent's CLI needs to find those files (added to the agent's env); `startMode`:
    * the permission mode its arguments, environment and settings files start it in, when its setup reads them.
+   * `sandboxed`: the agent will run in a sandbox (its CLI's state must then be where it may write).
    */
-  prepare(agent: AgentRecord): Promise<PreparedProfile>;
+  prepare(agent: AgentRecord, o?: { sandboxed?: boolean }): Promise<PreparedProfile>;
   /** Removes what `prepare` wrote for an agent that is being removed. */
   cleanup(agentId: string): void;
   /**

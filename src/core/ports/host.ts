@@ -1,4 +1,5 @@
 import type { ExitInfo, Screen } from '../../protocol/agent.js';
+import type { SandboxSpawn } from '../../protocol/sandbox.js';
 
 /** The agent process in its pseudo-terminal (host side). */
 export interface PtyProcess {
@@ -22,6 +23,8 @@ export interface PtySpawner {
     rows: number;
     /** Lower the process's priority to this nice value (1-19); absent or 0: as the host's. */
     nice?: number | undefined;
+    /** Run it in this sandbox (docs/sandbox.md); absent: as the host runs. */
+    sandbox?: SandboxSpawn | undefined;
   }): PtyProcess;
 }
 

@@ -138,6 +138,8 @@ export interface VendorSetupContext {
   approvals: RuleSet;
   /** The daemon's hook endpoints for this agent. */
   hookEndpoints(): HookEndpoints;
+  /** The agent will run in a sandbox (docs/sandbox.md): its CLI may write only its own state folders. */
+  sandboxed?: boolean;
   files: SetupFiles;
   log: Logger;
 }

@@ -162,6 +162,19 @@ describe('Dispatcher', () => {
     expect(status(r, 'first')).toBe('review'); // the agent's earlier task is left alone
   });
 
+  it('a sandboxed task: its agents are made sandboxed, and an unsandboxed idle agent is never reused for it', async () => {
+    const r = await rig({ defaultProfile: 'claude' });
+    await add(r, 'first');
+    const [agent] = r.live() as [string];
+    await r.finishTurn(agent); // idle, and unsandboxed
+    await add(r, 'fenced', { reuseIdle: true, sandbox: true });
+    expect(r.inputs).toEqual([]);
+    expect(r.created).toHaveLength(2);
+    expect(r.created[1]).toMatchObject({ prompt: 'do fenced', sandbox: true });
+    expect(r.created[0]).not.toHaveProperty('sandbox');
+    expect(r.tasks.get('fenced')).toMatchObject({ sandbox: true });
+  });
+
   it('a new round when a task is given back: live runs are let go, attempts start again', async () => {
     const r = await rig();
     await add(r, 'redo', { retries: 0 });

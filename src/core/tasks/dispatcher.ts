@@ -262,6 +262,7 @@ export class Dispatcher {
             ...(cmd ? {} : { prompt: task.prompt }),
             ...(spec.model === null ? {} : { model: spec.model }),
             ...(task.permissionMode === null || cmd ? {} : { permissionMode: task.permissionMode }),
+            ...(task.sandbox ? { sandbox: true } : {}),
           },
           'policy',
         );
@@ -276,14 +277,14 @@ export class Dispatcher {
 
   /** An idle agent of the profile in the task's workspace that runs no other task attempt. */
   private idleAgent(task: TaskRecord, profile: string): string | undefined {
-    return this.d.registry
-      .all()
-      .find(
-        (a) =>
-          a.workspaceId === task.workspaceId &&
-          a.profile === profile &&
-          a.state === 'idle' &&
-          !this.d.tasks.byAgent(a.id)?.runs.some((r) => r.agentId === a.id && r.status === 'running'),
-      )?.id;
+    return this.d.registry.all().find(
+      (a) =>
+        a.workspaceId === task.workspaceId &&
+        a.profile === profile &&
+        a.state === 'idle' &&
+        // A sandboxed task never goes to an agent that runs unsandboxed.
+        (task.sandbox !== true || a.sandbox !== undefined) &&
+        !this.d.tasks.byAgent(a.id)?.runs.some((r) => r.agentId === a.id && r.status === 'running'),
+    )?.id;
   }
 }

@@ -9,6 +9,8 @@ export interface NewTaskSpec {
   profile?: string | undefined;
   model?: string | undefined;
   permissionMode?: string | undefined;
+  /** Its agents run sandboxed. */
+  sandbox?: true | undefined;
   attempts?: number | undefined;
   variants?: { profile?: string | undefined; model?: string | undefined }[] | undefined;
   retries?: number | undefined;
@@ -37,6 +39,7 @@ export function newTaskRecord(
     profile: spec.profile ?? null,
     model: spec.model ?? null,
     permissionMode: spec.permissionMode ?? null,
+    ...(spec.sandbox === true ? { sandbox: true as const } : {}),
     attempts: spec.attempts ?? Math.max(1, spec.variants?.length ?? 1),
     variants: (spec.variants ?? []).map((v) => ({ profile: v.profile ?? null, model: v.model ?? null })),
     retries: spec.retries ?? null,

@@ -93,6 +93,8 @@ export async function forkAgent(
         wait: req.wait,
         repo: wt.repo,
         ...(src.approvals ? { approvals: src.approvals } : {}),
+        // A fork of a sandboxed agent is sandboxed too (its own policy, planned for its worktree).
+        ...(src.sandbox ? { sandbox: true } : {}),
         ...(base === undefined ? {} : { base }),
         ...(req.prompt === undefined ? {} : { prompt: req.prompt }),
       },

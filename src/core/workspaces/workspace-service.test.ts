@@ -333,3 +333,64 @@ describe('WorkspaceService.closePanes (down --stop-agents)', () => {
     expect(killed).not.toContain(elsewhere.id);
   });
 });
+
+describe('WorkspaceService.create: sandboxed templates', () => {
+  const fenced = (sandbox: 'template' | 'pane') =>
+    templateSchema.parse({
+      ...(sandbox === 'template' ? { sandbox: true } : {}),
+      layout: {
+        split: 'right',
+        panes: [
+          { agent: { name: 's1', args: ['node'], ...(sandbox === 'pane' ? { sandbox: true } : {}) } },
+          { agent: { name: 's2', args: ['node'] } },
+        ],
+      },
+    });
+
+  it('a template (or one pane) asking for a sandbox where none can be made is refused before anything is made', async () => {
+    const h = await makeCore();
+    withArgs(h);
+    const t = fenced('pane');
+    await expect(
+      h.core.workspaces.create(input({ template: { name: 'f', layout: t.layout } }), 'cli'),
+    ).rejects.toMatchObject({ code: 'SANDBOX_UNAVAILABLE' });
+    expect(h.core.registry.all()).toHaveLength(0);
+  });
+
+  it('sandboxes every agent of a sandboxed template, and only the pane that asks otherwise', async () => {
+    const policy = { write: ['/src/app'], hide: [], read: [], readOnly: [], hosts: [], forwards: [] };
+    for (const [which, expected] of [
+      ['template', ['s1', 's2']],
+      ['pane', ['s1']],
+    ] as const) {
+      const h = await makeCore({ sandbox: { unavailable: () => null, plan: () => policy } });
+      withArgs(h);
+      const t = fenced(which);
+      const pending = h.core.workspaces.create(
+        input({ template: { name: 'f', layout: t.layout, ...(t.sandbox ? { sandbox: t.sandbox } : {}) } }),
+        'cli',
+      );
+      await flush();
+      for (const a of h.core.registry.all().filter((x) => x.state === 'starting')) {
+        await connectHost(h.core, a.id, { hostPid: a.hostPid ?? 0 });
+        await reportSpawned(h, a.id, 9000 + (a.hostPid ?? 0));
+      }
+      await pending;
+      const sandboxed = h.core.registry
+        .all()
+        .filter((a) => a.sandbox !== undefined)
+        .map((a) => a.name)
+        .sort();
+      expect(sandboxed, which).toEqual(expected);
+    }
+  });
+
+  it('takes only `true`: a template cannot turn a sandbox off', () => {
+    expect(templateSchema.safeParse({ sandbox: false, layout: { agent: { name: 'a' } } }).success).toBe(
+      false,
+    );
+    expect(templateSchema.safeParse({ layout: { agent: { name: 'a', sandbox: false } } }).success).toBe(
+      false,
+    );
+  });
+});

@@ -21,7 +21,13 @@ export interface NewWorkspace {
   /** Every agent of the template gets a worktree of its own in `repoPath` (`--repo`); else they work in place. */
   worktrees?: boolean;
   backend: Backend;
-  template: { name: string; layout: LayoutNode; approvals?: Approvals | undefined } | null;
+  template: {
+    name: string;
+    layout: LayoutNode;
+    approvals?: Approvals | undefined;
+    /** Every agent of the workspace sandboxed (the template's `sandbox: true`). */
+    sandbox?: true | undefined;
+  } | null;
   /** Profile of agent leaves that do not name one. */
   profile: string;
 }
@@ -251,6 +257,8 @@ export class WorkspaceService {
         ...(input.template?.approvals && this.takesApprovals(a.profile ?? input.profile)
           ? { approvals: input.template.approvals }
           : {}),
+        // A pane or the whole template may ask for a sandbox; neither can drop one the config asks for.
+        ...((a.sandbox ?? input.template?.sandbox) === true ? { sandbox: true } : {}),
       };
       buildAgent(req, this.d); // throws the same errors `wtp new` would
       return req;

@@ -34,6 +34,11 @@ export interface CliDeps {
   localAgentClis?: () => Promise<AgentClis>;
   /** Whether the native addons load here, and the fix when not (`wtp doctor`). */
   nativeAddons?: () => Promise<{ addons: NativeAddon[]; fix: string }>;
+  /** Whether agents can be sandboxed here (bubblewrap, socat, user namespaces), and the fix when not (`wtp doctor`). */
+  sandboxProbe?: () => Promise<
+    | { ok: true; version: string; detail: string }
+    | { ok: false; reason: string; fix: string; version: string | null }
+  >;
   /** Creates or upgrades the fleet database's schema (`wtp fleet migrate`), from this process. */
   fleetMigrate?: () => Promise<{ database: string; applied: number[]; schema: number }>;
   env?: WtpEnv;

@@ -48,6 +48,7 @@ export const optionSchemas = {
     model: z.optional(nonEmpty),
     permissionMode: z.optional(nonEmpty),
     autoApprove: z.array(approvalRule),
+    sandbox: z.optional(z.boolean()),
   }),
   ls: z.object({
     workspace: z.optional(nonEmpty),

@@ -3,6 +3,7 @@ import type { ExitInfo } from '../../protocol/agent.js';
 import { DROPPED_TERMINAL_VARS, type AgentEnv } from '../../protocol/agent-env.js';
 import { HOST_PROTOCOL_VERSION } from '../../protocol/host-frames.js';
 import type { DaemonMessage, ExitReport, HostMessage, SpawnedInfo, SpawnSpec } from '../../protocol/host.js';
+import type { SandboxDenial } from '../../protocol/sandbox.js';
 import { DaemonConnection } from './daemon-connection.js';
 import { LazyScreen, type ScreenFactory } from './lazy-screen.js';
 import { OutputLogReporter, type OutputLogHealthReport } from './output-log-reporter.js';
@@ -92,6 +93,8 @@ export class AgentHost {
   private readonly logReports: OutputLogReporter;
   /** Whether the daemon takes `permissionMode` messages (its welcome lists the feature). */
   private modeReports = false;
+  /** Whether the daemon takes `sandboxDenied` messages. */
+  private sandboxReports = false;
 
   constructor(
     private readonly o: HostOptions,
@@ -109,6 +112,7 @@ export class AgentHost {
         this.unacked.resend(resumeFrom, (seq, data) => this.conn.sendOutput(seq, data));
         this.logReports.welcomed(features);
         this.modeReports = features.includes('permissionMode');
+        this.sandboxReports = features.includes('sandboxDenied');
         if (this.modeReports) this.watch?.resendMode();
       },
       message: (msg) => this.onMessage(msg),
@@ -121,6 +125,12 @@ export class AgentHost {
       d.diag,
       () => d.emulator?.parseErrors ?? 0,
     );
+  }
+
+  /** What the agent's sandbox refused: to the daemon (an event), and to the host's log. */
+  sandboxDenied(denial: SandboxDenial): void {
+    this.d.diag('info', `sandbox denied ${denial.kind} ${denial.target} (${denial.count}×)`);
+    if (this.sandboxReports) this.conn.sendJson({ type: 'sandboxDenied', ...denial, at: Date.now() });
   }
 
   start(): void {

@@ -70,7 +70,7 @@ export function registerAgentRoutes(
         ? api.loadTemplate({ name: body.template }, body.repo)
         : null;
     const template = loaded
-      ? { name: loaded.name, layout: loaded.layout, approvals: loaded.approvals }
+      ? { name: loaded.name, layout: loaded.layout, approvals: loaded.approvals, sandbox: loaded.sandbox }
       : null;
     const backend = body.backend === 'auto' ? api.defaultBackend() : body.backend;
     const created = await workspaces.create(

@@ -23,7 +23,13 @@ export interface DaemonUseCases {
   loadTemplate(
     ref: { name: string; yaml?: string },
     repoPath: string,
-  ): { name: string; layout: LayoutNode; approvals?: Approvals | undefined; use: TemplateUse };
+  ): {
+    name: string;
+    layout: LayoutNode;
+    approvals?: Approvals | undefined;
+    sandbox?: true | undefined;
+    use: TemplateUse;
+  };
   /** The daemon's backend (what `auto` means for new workspaces). */
   defaultBackend(): Backend;
   /** The profiles with the program each would run here and, for agent CLIs, its version. */

@@ -44,8 +44,11 @@ export function unaskedBadge(a: AgentView): string {
 /** `mode auto — runs the commands it judges safe without asking` (the preview's title), or ''. */
 export function permissionTitle(a: AgentView): string {
   const p = a.permission;
-  if (!p) return '';
-  return `mode ${modeName(p)}${actsUnasked(p.mode) ? ` — ${PERMISSION_MODE_WORDS[p.mode]}` : ''}`;
+  // A sandboxed agent says so first (docs/sandbox.md): what it does unasked stays inside its sandbox.
+  const sandboxed = a.sandbox ? 'sandboxed' : '';
+  if (!p) return sandboxed;
+  const mode = `mode ${modeName(p)}${actsUnasked(p.mode) ? ` — ${PERMISSION_MODE_WORDS[p.mode]}` : ''}`;
+  return sandboxed ? `${sandboxed} · ${mode}` : mode;
 }
 
 /** `+12 -3 4f` of its uncommitted and committed changes, or '' without a worktree or changes. */

@@ -166,6 +166,12 @@ describe('the fleet list', () => {
     const bypass = { ...auto, permission: permission('bypass', 'bypassPermissions') } as AgentView;
     expect(agentLine(bypass, { ...opts, color: true })).toContain('\x1b[31m»bypass');
     expect(permissionTitle(agent('sh', 'shop', 'running'))).toBe('');
+    // Sandboxed (issue 33): said first, what it does unasked stays inside.
+    const sandbox = { write: ['/w'], hide: [], read: [], readOnly: [], hosts: [], forwards: [] };
+    expect(permissionTitle({ ...bypass, sandbox } as AgentView)).toBe(
+      'sandboxed · mode bypass (bypassPermissions) — edits files and runs commands without asking',
+    );
+    expect(permissionTitle({ ...agent('sh', 'shop', 'running'), sandbox } as AgentView)).toBe('sandboxed');
   });
 });
 

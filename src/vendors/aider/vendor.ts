@@ -11,6 +11,12 @@ export const vendor: VendorDefinition = {
     vendor: 'aider',
     binary: 'aider',
     install: 'python3 -m pip install aider-install && aider-install',
+    // Sandboxed (docs/sandbox.md): the APIs it is most often run on (add yours to sandbox.hosts.aider).
+    sandbox: {
+      hosts: ['api.openai.com:443', 'api.anthropic.com:443'],
+      baseUrlEnv: ['OPENAI_API_BASE', 'ANTHROPIC_BASE_URL'],
+      state: [{ path: '~/.aider' }, { path: '~/.cache/aider' }],
+    },
     signals: ['screen', 'process'],
     hooks: null,
     trust: null,

@@ -184,14 +184,32 @@ export function claudeSettingsFiles(ctx: Pick<VendorSetupContext, 'agent' | 'env
   ].map((path) => ({ path, key: 'permissions.defaultMode', read: claudeSettingsMode }));
 }
 
+/**
+ * A sandboxed agent's CLAUDE_CONFIG_DIR: ~/.claude, the folder its sandbox lets it write, with its
+ * global state there (`~/.claude/.claude.json`), made once from ~/.claude.json (onboarding, the
+ * account, trusted folders) when it is not there yet. The user's own ~/.claude.json is not touched.
+ */
+function sandboxConfigDir(ctx: VendorSetupContext): string {
+  const dir = join(ctx.home, '.claude');
+  const state = join(dir, '.claude.json');
+  if (ctx.files.readText(state) === null) {
+    const own = ctx.files.readText(join(ctx.home, '.claude.json'));
+    if (own !== null) ctx.files.writeAtomic(state, own);
+  }
+  return dir;
+}
+
 /** Claude Code: a per-agent `--settings` file with our hooks (0600), and the trust prompt pre-accepted. */
 export const setup: VendorSetup = {
   async prepare(ctx) {
     const file = join(ctx.agentDir, SETTINGS_FILE);
     const settings = claudeSettings(hookTransport(ctx), ctx.approvals);
     ctx.files.writeAtomic(file, `${JSON.stringify(settings, null, 2)}\n`);
+    // Sandboxed, its global state moves into its config folder (writable there): ~/.claude.json is
+    // rewritten by rename, which a file alone shown writable in a read-only home cannot take.
+    const configDir = ctx.env.CLAUDE_CONFIG_DIR ?? (ctx.sandboxed ? sandboxConfigDir(ctx) : undefined);
     if (ctx.preTrust) {
-      const stateFile = claudeStateFile({ home: ctx.home, configDir: ctx.env.CLAUDE_CONFIG_DIR });
+      const stateFile = claudeStateFile({ home: ctx.home, configDir });
       // Under Claude Code's own lock: a running claude (the agent a fork comes from) rewrites the
       // file from what it read under that lock, and would drop a trust written meanwhile.
       const { value: outcome, locked } = await ctx.files.underLock(stateFile, () =>
@@ -207,7 +225,10 @@ export const setup: VendorSetup = {
         `projects["${ctx.agent.cwd}"].hasTrustDialogAccepted in ${stateFile}`,
       );
     }
-    return ['--settings', file];
+    const args = ['--settings', file];
+    return configDir !== undefined && ctx.env.CLAUDE_CONFIG_DIR === undefined
+      ? { args, env: { CLAUDE_CONFIG_DIR: configDir } }
+      : args;
   },
   cleanup(agentDir, files) {
     files.remove(join(agentDir, SETTINGS_FILE));

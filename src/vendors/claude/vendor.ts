@@ -20,6 +20,14 @@ export const vendor: VendorDefinition = {
     vendor: 'anthropic',
     binary: 'claude',
     install: 'npm i -g @anthropic-ai/claude-code',
+    // Sandboxed (docs/sandbox.md): the Messages API; its config folder, which then holds its global
+    // state too (setup.ts: CLAUDE_CONFIG_DIR, made from ~/.claude.json), and its cache.
+    sandbox: {
+      hosts: ['api.anthropic.com:443'],
+      baseUrlEnv: ['ANTHROPIC_BASE_URL'],
+      state: [{ path: '~/.claude', env: 'CLAUDE_CONFIG_DIR' }, { path: '~/.cache/claude' }],
+      secrets: ['~/.claude.json'],
+    },
     signals: ['status', 'hook', 'stream', 'screen', 'process'],
     hooks: 'a per-agent --settings file with http hooks to the daemon (command hooks without TCP)',
     trust: 'projects.<cwd>.hasTrustDialogAccepted in ~/.claude.json ($CLAUDE_CONFIG_DIR/.claude.json)',

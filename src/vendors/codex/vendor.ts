@@ -18,6 +18,12 @@ export const vendor: VendorDefinition = {
     vendor: 'openai',
     binary: 'codex',
     install: 'npm i -g @openai/codex',
+    // Sandboxed (docs/sandbox.md): the Responses API (an API key) and ChatGPT's backend (a ChatGPT login); $CODEX_HOME.
+    sandbox: {
+      hosts: ['api.openai.com:443', 'chatgpt.com:443', 'auth.openai.com:443'],
+      baseUrlEnv: ['OPENAI_BASE_URL'],
+      state: [{ path: '~/.codex', env: 'CODEX_HOME' }],
+    },
     // Codex 0.169 writes OSC 7501 records unasked (docs/research/codex-0.169.0.md). Its `notify`
     // call gives no state (it also fires for the side request that names the task, mid-turn),
     // only the session id.

@@ -17,6 +17,15 @@ export const vendor: VendorDefinition = {
     vendor: 'github',
     binary: 'copilot',
     install: 'npm i -g @github/copilot',
+    // Sandboxed (docs/sandbox.md): GitHub's Copilot API and sign-in; $COPILOT_HOME and its unpacked package cache.
+    sandbox: {
+      hosts: ['api.githubcopilot.com:443', '*.githubcopilot.com:443', 'api.github.com:443', 'github.com:443'],
+      baseUrlEnv: ['COPILOT_PROVIDER_BASE_URL'],
+      state: [
+        { path: '~/.copilot', env: 'COPILOT_HOME' },
+        { path: '~/.cache/copilot', env: 'XDG_CACHE_HOME', sub: 'copilot' },
+      ],
+    },
     signals: ['hook', 'screen', 'process'],
     hooks: 'a per-agent --plugin-dir plugin whose hooks.json runs `wtp hook` (command hooks)',
     trust: 'trustedFolders += "<cwd>" in ~/.copilot/config.json ($COPILOT_HOME)',

@@ -19,6 +19,17 @@ export const vendor: VendorDefinition = {
     vendor: 'google',
     binary: 'gemini',
     install: 'npm i -g @google/gemini-cli',
+    // Sandboxed (docs/sandbox.md): the Gemini API and Code Assist's; ~/.gemini (its per-agent home links to it).
+    sandbox: {
+      hosts: [
+        'generativelanguage.googleapis.com:443',
+        'cloudcode-pa.googleapis.com:443',
+        'oauth2.googleapis.com:443',
+      ],
+      baseUrlEnv: ['GOOGLE_GEMINI_BASE_URL'],
+      state: [{ path: '~/.gemini' }],
+      agentDirs: ['gemini-home'],
+    },
     signals: ['hook', 'screen', 'process'],
     hooks:
       "command hooks (wtp hook) in a per-agent GEMINI_CLI_HOME: the user's settings plus ours, the rest linked",

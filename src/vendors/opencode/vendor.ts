@@ -18,6 +18,17 @@ export const vendor: VendorDefinition = {
     vendor: 'opencode',
     binary: 'opencode',
     install: 'npm i -g opencode-ai',
+    // Sandboxed (docs/sandbox.md): its model list and the providers it is configured with (add yours to
+    // sandbox.hosts.opencode); its XDG folders and the npm cache it installs its plugin with.
+    sandbox: {
+      hosts: ['models.dev:443', 'opencode.ai:443', 'api.anthropic.com:443', 'api.openai.com:443'],
+      state: [
+        { path: '~/.local/share/opencode', env: 'XDG_DATA_HOME', sub: 'opencode' },
+        { path: '~/.config/opencode', env: 'XDG_CONFIG_HOME', sub: 'opencode' },
+        { path: '~/.local/state/opencode', env: 'XDG_STATE_HOME', sub: 'opencode' },
+        { path: '~/.cache/opencode', env: 'XDG_CACHE_HOME', sub: 'opencode' },
+      ],
+    },
     signals: ['hook', 'screen', 'process'],
     hooks: 'a per-agent plugin (OPENCODE_CONFIG_CONTENT) that posts its events to the daemon',
     // No folder-trust dialog in 1.18.33.

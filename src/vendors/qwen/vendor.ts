@@ -19,6 +19,17 @@ export const vendor: VendorDefinition = {
     vendor: 'qwen',
     binary: 'qwen',
     install: 'npm i -g @qwen-code/qwen-code',
+    // Sandboxed (docs/sandbox.md): Qwen OAuth's and DashScope's APIs; ~/.qwen.
+    sandbox: {
+      hosts: [
+        'portal.qwen.ai:443',
+        'chat.qwen.ai:443',
+        'dashscope.aliyuncs.com:443',
+        'dashscope-intl.aliyuncs.com:443',
+      ],
+      baseUrlEnv: ['OPENAI_BASE_URL'],
+      state: [{ path: '~/.qwen', env: 'QWEN_HOME' }],
+    },
     signals: ['hook', 'screen', 'process'],
     hooks:
       'a per-agent system-defaults settings file (QWEN_CODE_SYSTEM_DEFAULTS_PATH) whose command hooks run `wtp hook`',

@@ -14,6 +14,7 @@ import { why } from './evidence.js';
 import { PrBadge } from './pr-badge.js';
 import { PermissionBadge } from './permission-badge.js';
 import { CostBadge } from './cost-badge.js';
+import { SandboxBadge } from './sandbox-badge.js';
 import { StateBadge } from './state-badge.js';
 
 /** The columns of a fleet row: title and share of the width. */
@@ -141,6 +142,7 @@ export function AgentRow(p: RowProps & { striped: boolean }) {
         <StateBadge agent={a} now={p.now} />
         <PermissionBadge agent={a} />
         <CostBadge agent={a} />
+        <SandboxBadge agent={a} />
       </Group>
       <Text size="sm" style={cell(4)}>
         {ago(a.stateSince, p.now)}
@@ -178,6 +180,7 @@ export function AgentCard(p: RowProps) {
           </Text>
           <Group gap={4} wrap="nowrap">
             <PermissionBadge agent={a} />
+            <SandboxBadge agent={a} />
             <StateBadge agent={a} now={p.now} />
           </Group>
         </Group>

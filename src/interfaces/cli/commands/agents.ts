@@ -74,6 +74,11 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
       collect,
       [],
     )
+    .option(
+      '--sandbox',
+      'run it in a sandbox: it writes only its worktree, its temporary folder and its CLI’s state, reads no keys or other worktrees, reaches only its API hosts (docs/sandbox.md); refused where none can be made',
+    )
+    .option('--no-sandbox', 'run it unsandboxed even when the config’s sandbox.profiles names its profile')
     .option('--json', 'machine-readable output')
     .action(
       (
@@ -100,6 +105,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
             ...(o.model === undefined ? {} : { model: o.model }),
             ...(o.permissionMode === undefined ? {} : { permissionMode: o.permissionMode }),
             ...(o.autoApprove.length === 0 ? {} : { approvals: { allow: o.autoApprove, deny: [] } }),
+            ...(o.sandbox === undefined ? {} : { sandbox: o.sandbox }),
             ...(raw.repo === undefined ? {} : { repo: resolve(raw.repo) }),
             ...(raw.base === undefined ? {} : { base: raw.base }),
             ...(raw.branch === undefined ? {} : { branch: raw.branch }),

@@ -58,6 +58,8 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
   const anyUnasked = unasked.some((m) => m !== undefined);
   // What agents cost (issue 35), when usage was read for some: money, or "unknown" without a price.
   const cost = agents.some((a) => a.usage !== undefined);
+  // Sandboxed agents (docs/sandbox.md), when there are any.
+  const anySandbox = agents.some((a) => a.sandbox !== null);
   const rows = agents.map((a, i) => [
     ...(fleet ? [machineCell(a)] : []),
     multiWs ? `${a.workspace}/${a.name}` : a.name,
@@ -65,6 +67,7 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
     a.profile,
     stateLabel(a),
     ...(anyUnasked ? [unasked[i] ?? '-'] : []),
+    ...(anySandbox ? [a.sandbox ? 'yes' : '-'] : []),
     a.pid === null ? '-' : String(a.pid),
     duration(a.uptimeMs),
     a.stats ? a.stats.cpuPercent.toFixed(1) : '-',
@@ -84,6 +87,7 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
         'PROFILE',
         'STATE',
         ...(anyUnasked ? ['UNASKED'] : []),
+        ...(anySandbox ? ['SANDBOX'] : []),
         'PID',
         'UPTIME',
         'CPU%',

@@ -1,3 +1,4 @@
+import { sandboxLines } from '../sandbox-text.js';
 import type { Command } from 'commander';
 import { usageLines } from '../../../protocol/usage-words.js';
 import type { CliSupportInfo, ProfileInfo } from '../../../protocol/profiles.js';
@@ -49,6 +50,7 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
             `  mode:      ${actsUnasked(a.permission.mode) ? paint(ctx.color, 'yellow', line) : line}`,
           );
         }
+        if (a.sandbox) for (const line of sandboxLines(a.sandbox, ctx.env.userHome)) ctx.line(line);
         if (a.parseErrors)
           ctx.line(
             `  terminal:  ${a.parseErrors} escape sequence(s) in its output its terminal emulator could not parse (counted; host.log notes the first)`,

@@ -149,6 +149,10 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     .option('--retries <n>', 'fresh agents for a failed attempt (0-5; default: config tasks.retries)')
     .option('--reuse', 'give it to an idle agent of its profile in the workspace, if there is one')
     .option(
+      '--sandbox',
+      'its agents run in a sandbox (docs/sandbox.md): the recommended setup for unattended agents',
+    )
+    .option(
       '--fix-checks <n>',
       "send its pull request's failing checks to its agent by itself, up to n times (0-5; default: config forge.fixChecks)",
     )
@@ -173,6 +177,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
           variant: string[];
           retries?: string;
           reuse?: boolean;
+          sandbox?: boolean;
           fixChecks?: string;
           label: string[];
           workspace?: string;
@@ -197,6 +202,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
               ...(raw.variant.length > 0 ? { variants: raw.variant.map(variant) } : {}),
               ...(raw.retries === undefined ? {} : { retries: int(raw.retries, '--retries', 0, 5) }),
               ...(raw.reuse ? { reuseIdle: true } : {}),
+              ...(raw.sandbox ? { sandbox: true as const } : {}),
               ...(raw.fixChecks === undefined ? {} : { fixChecks: int(raw.fixChecks, '--fix-checks', 0, 5) }),
               ...(raw.label.length > 0 ? { labels: raw.label } : {}),
               workspace,

@@ -16,6 +16,8 @@ export interface PermissionFindings {
   report: BroadPermissions;
   /** Running agents of an agent CLI whose permission mode is not read or not known. */
   unknown: string[];
+  /** Running sandboxed agents that act without asking: the recommended setup, not a warning (docs/sandbox.md). */
+  sandboxed: string[];
 }
 
 /**
@@ -32,7 +34,12 @@ export async function findBroadPermissions(
   const flagsOf = new Map(clis.agentClis.map((c) => [c.profile as string, c.broadFlags]));
   const askWith = new Map(clis.agentClis.map((c) => [c.profile as string, c.askWith]));
   const { agents } = daemonRuns ? await ctx.client().call('listAgents', { query: {} }) : { agents: [] };
-  const running = agents.filter((a) => RUNNING.has(a.state));
+  const all = agents.filter((a) => RUNNING.has(a.state));
+  // In its sandbox, an agent acting without asking reaches only its worktree and its API: not warned about.
+  const running = all.filter((a) => a.sandbox === null || a.sandbox === undefined);
+  const unaskedIn = (a: AgentView): boolean =>
+    (a.permission !== null && actsUnasked(a.permission.mode)) ||
+    broadFlagsIn(a.args, flagsOf.get(a.profile) ?? []).length > 0;
   const entry = (a: AgentView) => ({ agent: a.name, id: a.id, workspace: a.workspace, profile: a.profile });
   return {
     report: {
@@ -53,6 +60,7 @@ export async function findBroadPermissions(
     unknown: running
       .filter((a) => flagsOf.has(a.profile) && (a.permission === null || a.permission.mode === 'unknown'))
       .map((a) => a.name),
+    sandboxed: all.filter((a) => !running.includes(a) && unaskedIn(a)).map((a) => a.name),
   };
 }
 
@@ -73,14 +81,18 @@ export function permissionsCheck(found: PermissionFindings, configFile: string):
     .filter((a) => !byMode.has(a.id))
     .map((a) => `${a.agent} (${a.profile} ${a.flags.join(', ')})`);
   const wide = rules.map((r) => `${r.path} "${r.rule}"`);
+  const inSandbox =
+    found.sandboxed.length > 0
+      ? `; ${found.sandboxed.join(', ')} act${found.sandboxed.length === 1 ? 's' : ''} without asking inside a sandbox (the recommended setup for unattended agents)`
+      : '';
   if (unasked.length + flags.length + wide.length === 0) {
     const unknown = found.unknown;
     return check('permissions', {
       status: 'ok',
       summary:
         unknown.length === 0
-          ? 'no running agent acts without asking; no approval rule allows everything'
-          : `no running agent is known to act without asking (the permission mode of ${unknown.join(', ')} is not known); no approval rule allows everything`,
+          ? `no running agent acts without asking${inSandbox ? ' outside a sandbox' : ''}; no approval rule allows everything${inSandbox}`
+          : `no running agent is known to act without asking${inSandbox ? ' outside a sandbox' : ''} (the permission mode of ${unknown.join(', ')} is not known); no approval rule allows everything${inSandbox}`,
       fix: null,
     });
   }
@@ -93,7 +105,7 @@ export function permissionsCheck(found: PermissionFindings, configFile: string):
   const fixes = [
     ...(unasked.length > 0
       ? [
-          `if they should ask, start them so${askHints.length > 0 ? ` (${askHints.join('; ')})` : ''} or switch their mode back in their terminal (e.g. shift+tab)`,
+          `if they should ask, start them so${askHints.length > 0 ? ` (${askHints.join('; ')})` : ''} or switch their mode back in their terminal (e.g. shift+tab); to let them run unattended, start them sandboxed (\`wtp new --sandbox\`, docs/sandbox.md)`,
         ]
       : []),
     ...(flags.length > 0 ? ['restart those agents without the flag if they should ask'] : []),
@@ -101,7 +113,7 @@ export function permissionsCheck(found: PermissionFindings, configFile: string):
   ];
   return check('permissions', {
     status: 'warn',
-    summary: parts.join('; '),
+    summary: `${parts.join('; ')}${inSandbox}`,
     fix: `${fixes.join('; ')} (approval rules: approvals: in the config, \`wtp new --auto-approve\`)`,
     ...(wide.length > 0 ? { path: configFile } : {}),
   });

@@ -8,6 +8,7 @@ import { diskCheck, fileModesCheck, pluginCheck } from './file-checks.js';
 import { findBroadPermissions, permissionsCheck } from './permission-checks.js';
 import { configCheck, daemonCheck, hooksCheck, portCheck, trustCheck } from './setup-checks.js';
 import { addonChecks, nodeCheck, processCheck, toolChecks, weztermCheck } from './tool-checks.js';
+import { sandboxCheck } from './sandbox-check.js';
 import { paint } from '../format.js';
 import { cellText } from '../../../protocol/terminal-text.js';
 
@@ -55,6 +56,7 @@ export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
     fileModesCheck(ctx.paths),
     pluginCheck(ctx.env, dirname(dirname(ctx.deps.entry)), wezterm.status === 'ok'),
     diskCheck(ctx.paths, config.config),
+    await sandboxCheck(ctx, config.config),
     permissionsCheck(broad, ctx.paths.configFile),
     ...(fleet ? [fleet] : []),
   ];

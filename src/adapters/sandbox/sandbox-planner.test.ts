@@ -1,0 +1,177 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ProfileCatalog, type ProfileSpec } from '../../core/agents/profiles.js';
+import type { AgentRecord } from '../../core/model/agent-record.js';
+import { agentRecord } from '../../../test/support/core-fakes.js';
+import { thrown } from '../../../test/support/app-error.js';
+
+const expectAppError = (fn: () => unknown, code: string): void => {
+  expect(thrown(fn).code).toBe(code);
+};
+import { FsSandboxPlanner, forwardsOf, hostOfUrl, type SandboxSettings } from './sandbox-planner.js';
+
+const root = realpathSync(mkdtempSync(join(tmpdir(), 'wtp-planner-')));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const home = join(root, 'home');
+const state = join(root, 'state');
+for (const d of [
+  home,
+  join(home, '.ssh'),
+  join(home, '.codex'),
+  state,
+  join(state, 'agents', 'ag-1', 'gemini-home'),
+])
+  mkdirSync(d, { recursive: true });
+writeFileSync(join(home, '.claude.json'), '{}');
+
+const specs = [
+  {
+    name: 'claude',
+    sandbox: {
+      hosts: ['api.anthropic.com:443'],
+      baseUrlEnv: ['ANTHROPIC_BASE_URL'],
+      state: [{ path: '~/.claude', env: 'CLAUDE_CONFIG_DIR' }],
+      secrets: ['~/.claude.json'],
+    },
+  },
+  {
+    name: 'codex',
+    sandbox: { hosts: ['api.openai.com:443'], state: [{ path: '~/.codex', env: 'CODEX_HOME' }] },
+  },
+  { name: 'gemini', sandbox: { hosts: [], state: [{ path: '~/.gemini' }], agentDirs: ['gemini-home'] } },
+  { name: 'cmd' },
+] as unknown as ProfileSpec[];
+
+const planner = (settings: Partial<SandboxSettings> = {}, env: Record<string, string> = {}) =>
+  new FsSandboxPlanner({
+    settings: { allowHosts: [], allowRead: [], allowWrite: [], hosts: {}, ...settings },
+    profiles: new ProfileCatalog(specs),
+    stateDir: state,
+    configDir: state,
+    worktreesDir: join(state, 'worktrees'),
+    agentDir: (id) => join(state, 'agents', id),
+    credentialFiles: [join(root, 'fleet-key.pem')],
+    agentEnv: (a: AgentRecord) => ({ HOME: home, ...env, ...a.env, ...a.profileEnv }),
+    probe: () => ({ ok: false, reason: 'test', fix: 'none', version: null }),
+  });
+
+/** A repository and a linked worktree of it, as the daemon makes them. */
+function worktree(): { repo: string; wt: string } {
+  const repo = join(root, 'repo');
+  const wt = join(state, 'worktrees', 'repo', 'a');
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+  mkdirSync(repo, { recursive: true });
+  git('init', '-q', '-b', 'main');
+  git('-c', 'user.email=a@b', '-c', 'user.name=a', 'commit', '-q', '--allow-empty', '-m', 'init');
+  git('worktree', 'add', '-q', '-b', 'wtp/a', wt);
+  return { repo, wt };
+}
+
+describe('FsSandboxPlanner: a new agent’s policy', () => {
+  const { repo, wt } = worktree();
+  const wtRecord = (profile: AgentRecord['profile'], over: Partial<AgentRecord> = {}) =>
+    agentRecord({
+      id: 'ag-1',
+      profile,
+      cwd: wt,
+      worktree: {
+        repo,
+        path: wt,
+        branch: 'wtp/a',
+        base: 'main',
+        baseCommit: 'x',
+        portStart: 1,
+        portCount: 1,
+        owned: true,
+      },
+      ...over,
+    });
+
+  it('writes its worktree and what a commit writes of the git folder; the pointers stay read-only', () => {
+    const p = planner().plan(wtRecord('claude'));
+    const gitDir = join(repo, '.git');
+    expect(p.write).toEqual(
+      expect.arrayContaining([
+        wt,
+        join(gitDir, 'worktrees', 'a'),
+        join(gitDir, 'objects'),
+        join(gitDir, 'refs'),
+        join(gitDir, 'logs'),
+      ]),
+    );
+    expect(p.write).not.toContain(gitDir);
+    expect(p.write.some((w) => w.endsWith('/hooks') || w.endsWith('/config'))).toBe(false);
+    expect(p.readOnly).toEqual(
+      expect.arrayContaining([
+        join(wt, '.git'),
+        join(gitDir, 'worktrees', 'a', 'commondir'),
+        join(gitDir, 'worktrees', 'a', 'gitdir'),
+      ]),
+    );
+  });
+
+  it('writes its own CLI’s state, hides the others’, the secrets, the state folder and the fleet’s key', () => {
+    const p = planner().plan(wtRecord('claude'));
+    expect(p.write).toContain(join(home, '.claude'));
+    expect(p.hide).toEqual(
+      expect.arrayContaining([
+        join(home, '.codex'),
+        join(home, '.gemini'),
+        join(home, '.ssh'),
+        state,
+        join(root, 'fleet-key.pem'),
+      ]),
+    );
+    expect(p.hide).not.toContain(join(home, '.claude'));
+    expect(p.read).toEqual(expect.arrayContaining([home, join(state, 'agents', 'ag-1')]));
+    // Claude's state file is hidden from other CLIs' agents, never written by them.
+    const codex = planner().plan(wtRecord('codex'));
+    expect(codex.hide).toEqual(expect.arrayContaining([join(home, '.claude'), join(home, '.claude.json')]));
+    expect(codex.write).toContain(join(home, '.codex'));
+    const gemini = planner().plan(wtRecord('gemini'));
+    expect(gemini.write).toContain(join(state, 'agents', 'ag-1', 'gemini-home'));
+  });
+
+  it('reaches its vendor’s hosts, or where its base URL points, and the config’s', () => {
+    expect(planner().plan(wtRecord('claude')).hosts).toEqual(['api.anthropic.com:443']);
+    const local = planner(
+      { allowHosts: ['registry.npmjs.org:443'] },
+      { ANTHROPIC_BASE_URL: 'http://127.0.0.1:4567/v1' },
+    ).plan(wtRecord('claude'));
+    expect(local.hosts).toEqual(['127.0.0.1:4567', 'registry.npmjs.org:443']);
+    expect(local.forwards).toEqual([{ host: '127.0.0.1', port: 4567 }]);
+    expect(planner({ hosts: { claude: ['llm.corp.example:443'] } }).plan(wtRecord('claude')).hosts).toEqual([
+      'llm.corp.example:443',
+    ]);
+    expect(forwardsOf(['localhost:9', '*.x.com:1', '10.0.0.1:5', '[::1]:7'])).toEqual([
+      { host: '127.0.0.1', port: 9 },
+      { host: '::1', port: 9 },
+      { host: '::1', port: 7 },
+    ]);
+    expect(hostOfUrl('https://api.example.com/v1', 'X')).toBe('api.example.com:443');
+    expectAppError(() => hostOfUrl('not a url', 'X'), 'SANDBOX_POLICY_INVALID');
+  });
+
+  it('refuses a folder that would make the home or the state writable, and paths it cannot use', () => {
+    for (const cwd of [home, root, '/'])
+      expectAppError(
+        () => planner().plan(agentRecord({ id: 'ag-1', profile: 'cmd', cwd })),
+        'SANDBOX_POLICY_INVALID',
+      );
+    for (const allowWrite of [['/'], ['relative/path'], [join(root, 'missing')], ['~']])
+      expectAppError(() => planner({ allowWrite }).plan(wtRecord('cmd')), 'SANDBOX_POLICY_INVALID');
+  });
+
+  it('shows again what the config allows to be read', () => {
+    const p = planner({ allowRead: ['~/.ssh'] }).plan(wtRecord('cmd'));
+    expect(p.hide).not.toContain(join(home, '.ssh'));
+    expect(p.read).toContain(join(home, '.ssh'));
+  });
+
+  it('is unavailable, with why, while the probe fails', () => {
+    expect(planner().unavailable()).toEqual({ reason: 'test', fix: 'none' });
+  });
+});
