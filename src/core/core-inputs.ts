@@ -26,6 +26,9 @@ import type { RealPaths, ShellSyntax } from './ports/shell-syntax.js';
 import type { DetectorTable } from './state/detectors/screen-detector.js';
 import type { StateEngineSettings } from './state/state-engine.js';
 import type { DispatchSettings } from './tasks/dispatcher.js';
+import type { TurnJudgeSettings } from './state/turn-judge.js';
+import type { TurnModel } from './ports/turn-model.js';
+import type { TurnModelCall } from '../protocol/turn-verdict.js';
 
 export interface CoreSettings {
   /** Backend of the `default` workspace when it is first created (the daemon's resolved backend). */
@@ -54,6 +57,8 @@ export interface CoreSettings {
   approvals?: Approvals;
   /** Push, pull requests and their polling (config `forge`). */
   forge?: ForgeSettings;
+  /** The turn model's timeout and message bound (config `states.turnModel`, issue 36). */
+  turnJudge?: Partial<TurnJudgeSettings>;
 }
 
 export const DEFAULT_STATE_SETTINGS: StateEngineSettings = {
@@ -88,4 +93,8 @@ export interface CoreAdapters {
   shell?: ShellSyntax;
   /** Links in paths, for path rules; without it paths are taken as written. */
   realPaths?: RealPaths;
+  /** A model for the turn ends the rules are unsure of (config `states.turnModel`); absent: rules alone. */
+  turnModel?: TurnModel;
+  /** Told of every call to the turn model (its time and tokens: metrics). */
+  onTurnModelCall?: (call: TurnModelCall) => void;
 }

@@ -34,6 +34,7 @@ import { withPendingEvents } from './model/pending-writes.js';
 import { StorageHealth } from './model/storage-health.js';
 import { StatsSampler } from './reports/stats-sampler.js';
 import { WorkspaceService } from './workspaces/workspace-service.js';
+import { TurnJudge } from './state/turn-judge.js';
 
 /** How often `working` agents are checked for stalls. */
 const STALL_CHECK_MS = 15_000;
@@ -95,6 +96,14 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     },
   });
   lifecycle.onProcessStart((id) => engine.processStarted(id));
+  const turns = new TurnJudge({
+    engine,
+    clock: a.clock,
+    log: a.log,
+    model: a.turnModel,
+    settings: s.turnJudge ?? {},
+    ...(a.onTurnModelCall === undefined ? {} : { onModelCall: a.onTurnModelCall }),
+  });
   const permissions = new PermissionTracker({ registry, profileCatalog, clock: a.clock, log: a.log });
   lifecycle.onProcessStart((id) => permissions.processStarted(id));
   // What each host's terminal emulator could not parse of its agent's output, as its host last said.
@@ -300,6 +309,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     output,
     stats,
     engine,
+    turns,
     permissions,
     profileCatalog,
     review,

@@ -90,6 +90,8 @@ export interface MakeCoreOptions {
   defaultBackend?: Backend;
   /** Git worktrees and review (test/support/fake-git.ts); without it agents run outside git. */
   git?: CoreAdapters['git'];
+  /** A model for the turn ends the rules are unsure of (issue 36). */
+  turnModel?: CoreAdapters['turnModel'];
 }
 
 /** A core wired to fakes, started unless `start: false`. */
@@ -129,6 +131,7 @@ export async function makeCore(opts: MakeCoreOptions = {}): Promise<Harness> {
       muxes,
       profileCatalog: PROFILES,
       ...(opts.git ? { git: opts.git } : {}),
+      ...(opts.turnModel ? { turnModel: opts.turnModel } : {}),
     },
     settings,
   );

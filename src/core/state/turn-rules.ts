@@ -132,3 +132,17 @@ function question(rule: string, said: string[], last: ProseBlock, blocks: ProseB
 function cut(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
+
+/**
+ * The words of a message a model read as a question (the rules did not): its last sentence that
+ * asks, else its last sentence, from its prose.
+ */
+export function askedText(message: string): string {
+  const last = proseBlocks(message).at(-1);
+  if (last === undefined) return '';
+  const said = sentences(last.lines.join(' '))
+    .map(bare)
+    .filter((s) => s !== '');
+  const asks = [...said].reverse().find((s) => /[?？]$/.test(s));
+  return cut(asks ?? said.at(-1) ?? '', QUESTION_MAX);
+}

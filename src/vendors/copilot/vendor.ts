@@ -51,6 +51,8 @@ export const vendor: VendorDefinition = {
     permissionModes: ['interactive', 'plan', 'autopilot'],
     permissions: copilotPermissions,
     readHook: readCopilotHook,
+    // Its Stop hook's VS Code-compatible payload names last_assistant_message (issue 36): read when sent.
+    turnEnd: { waitMs: 1_000, from: "its Stop hook's last_assistant_message" },
     // Rules decide its permissionRequest hook before any dialog (the hook's `wtp hook --decide`);
     // a dialog that shows anyway (the hook failed) is left to the screen path and the user.
     decisionHook: COPILOT_DECISION_HOOK,
