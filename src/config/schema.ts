@@ -4,6 +4,7 @@ import { AGENT_STATES, BACKEND_CHOICES, PROFILE_NAMES } from '../protocol/consta
 import { acceptTasksSchema } from './accept-tasks-schema.js';
 import { agentsConfigSchema, ms } from './agents-schema.js';
 import { forgeConfigSchema } from './forge-schema.js';
+import { turnModelSchema } from './turn-model-schema.js';
 
 /** Default TCP port of the API on 127.0.0.1. */
 export const DEFAULT_API_PORT = 7537;
@@ -147,6 +148,7 @@ export const configSchema = z
           .describe(
             'Answer the OSC 7501 status query of agent CLIs (Claude Code) so they report their state; off: hooks and the screen decide',
           ),
+        turnModel: turnModelSchema,
       })
       .prefault({})
       .describe('State engine rules: how signals become states (docs/states.md)'),

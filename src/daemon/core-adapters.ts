@@ -24,6 +24,7 @@ import { createProfileSetup } from './agent-aware.js';
 import { DETECTORS, PROFILES } from '../vendors/registry.js';
 import { createMuxRegistry, type BackendProbe } from './backends.js';
 import { worktreesDir } from './settings.js';
+import { turnModelOf } from './turn-model.js';
 
 /** Everything the core works through, built from the daemon's paths, config and environment. */
 export function coreAdapters(o: {
@@ -103,6 +104,7 @@ export function coreAdapters(o: {
     // The approval rules' parser: its WebAssembly next to the bundle (dist/), loaded on first use.
     shell: new TreeSitterShell(shellWasmFiles([dirname(entry)])),
     realPaths: fsRealPaths,
+    ...turnModelOf(config.states.turnModel),
     git: {
       worktrees: new CliGitWorktrees({
         worktreesDir: worktreesDir(config, paths.stateDir),

@@ -16,6 +16,13 @@ export interface TurnJudgeSettings {
 
 export const DEFAULT_TURN_JUDGE: TurnJudgeSettings = { timeoutMs: 5_000, maxChars: 20_000 };
 
+/** What TurnJudge.stats counts. */
+export interface TurnJudgeStats {
+  verdicts: Record<`${TurnVerdict['by']}/${TurnVerdict['says']}`, number>;
+  modelCalls: Record<TurnModelCall['outcome'], number>;
+  modelTokens: { input: number; output: number };
+}
+
 /** The engine holds the idle this much past the model's timeout, for its verdict to arrive. */
 const HOLD_MARGIN_MS = 250;
 
@@ -37,9 +44,19 @@ export interface TurnJudgeDeps {
  */
 export class TurnJudge {
   private readonly s: TurnJudgeSettings;
+  private readonly counts: TurnJudgeStats = {
+    verdicts: { 'rules/question': 0, 'rules/done': 0, 'model/question': 0, 'model/done': 0 },
+    modelCalls: { answered: 0, timeout: 0, error: 0, unreadable: 0 },
+    modelTokens: { input: 0, output: 0 },
+  };
 
   constructor(private readonly d: TurnJudgeDeps) {
     this.s = { ...DEFAULT_TURN_JUDGE, ...d.settings };
+  }
+
+  /** Verdicts by classifier and word, model calls by outcome, tokens spent (metrics). */
+  stats(): TurnJudgeStats {
+    return structuredClone(this.counts);
   }
 
   /** A hook told a turn's end at `at`: its verdict goes to the engine (a model's, later). */
@@ -57,6 +74,7 @@ export class TurnJudge {
     };
     const model = this.d.model;
     if (rules.sure || model === undefined || message.length > this.s.maxChars) {
+      this.counts.verdicts[`rules/${verdict.says}`]++;
       return this.d.engine.turnEnded(agentId, record(at, verdict, rules, message));
     }
     await this.d.engine.turnEnded(agentId, {
@@ -67,10 +85,14 @@ export class TurnJudge {
     // The hook's call is answered now; the model's verdict follows.
     void this.ask(model, message).then((call) => {
       this.d.onModelCall?.(call);
+      this.counts.modelCalls[call.outcome]++;
+      this.counts.modelTokens.input += call.inputTokens ?? 0;
+      this.counts.modelTokens.output += call.outputTokens ?? 0;
       const decided: TurnVerdict =
         call.outcome === 'answered' && call.says !== undefined
           ? { ...verdict, says: call.says, by: 'model', model: call }
           : { ...verdict, model: call };
+      this.counts.verdicts[`${decided.by}/${decided.says}`]++;
       if (call.outcome !== 'answered') {
         this.d.log.warn(
           { agentId, outcome: call.outcome, error: call.error },
