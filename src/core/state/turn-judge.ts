@@ -56,7 +56,12 @@ export class TurnJudge {
 
   /** Verdicts by classifier and word, model calls by outcome, tokens spent (metrics). */
   stats(): TurnJudgeStats {
-    return structuredClone(this.counts);
+    const c = this.counts;
+    return {
+      verdicts: { ...c.verdicts },
+      modelCalls: { ...c.modelCalls },
+      modelTokens: { ...c.modelTokens },
+    };
   }
 
   /** A hook told a turn's end at `at`: its verdict goes to the engine (a model's, later). */
