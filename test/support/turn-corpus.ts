@@ -6,11 +6,11 @@ export interface TurnCase {
   id: string;
   label: 'question' | 'done';
   source: 'observed' | 'written';
-  part: 'heldout' | 'tune';
+  part: 'heldout' | 'tune' | 'probe';
   text: string;
 }
 
-export const TURN_PARTS = ['heldout', 'tune'] as const;
+export const TURN_PARTS = ['heldout', 'tune', 'probe'] as const;
 
 /** Parses one corpus file; a malformed header throws (a corpus is never read half). */
 export function parseTurnCorpus(content: string, part: TurnCase['part']): TurnCase[] {
