@@ -6,11 +6,11 @@ export interface TurnCase {
   id: string;
   label: 'question' | 'done';
   source: 'observed' | 'written';
-  part: 'heldout' | 'tune' | 'probe';
+  part: 'heldout' | 'tune' | 'probe' | 'heldout2';
   text: string;
 }
 
-export const TURN_PARTS = ['heldout', 'tune', 'probe'] as const;
+export const TURN_PARTS = ['heldout', 'tune', 'probe', 'heldout2'] as const;
 
 /** Parses one corpus file; a malformed header throws (a corpus is never read half). */
 export function parseTurnCorpus(content: string, part: TurnCase['part']): TurnCase[] {
