@@ -62,6 +62,10 @@ describe('classifyTurnEnd: what it decides and which rule', () => {
     ['All done. Anything else?', 'done', 'courtesy-question'],
     ['Why was it slow? Each request opened a connection; now pooled.', 'done', 'answered-question'],
     ['Implemented and tested.', 'done', 'no-question'],
+    ['All green. Pretty neat, right?', 'done', 'rhetorical-question'],
+    ['Reply with 1 or 2 and I will continue.', 'question', 'asks-to-choose'],
+    ['Do you want me to go on, or stop here', 'question', 'unmarked-question'],
+    ['I will hold off until you decide.', 'question', 'waits-on-user'],
   ])('%j → %s (%s)', (text, says, rule) => {
     expect(classifyTurnEnd(text)).toMatchObject({ says, rule });
   });
@@ -84,7 +88,7 @@ describe('the labelled corpus (test/fixtures/turn-ends)', () => {
     }
   });
 
-  it.each(['heldout', 'tune'] as const)(
+  it.each(['heldout', 'tune', 'probe'] as const)(
     'the rules alone reach precision ≥ 0.95 and recall ≥ 0.9 of needs_input on the %s part',
     (part) => {
       const s = scoreTurns(
@@ -95,4 +99,14 @@ describe('the labelled corpus (test/fixtures/turn-ends)', () => {
       expect(s.recall, `wrong: ${s.wrong.join(' ')}`).toBeGreaterThanOrEqual(0.9);
     },
   );
+
+  it('the second held-out part keeps what it scored when first read (precision 1, recall 13/15): a guard, not a goal', () => {
+    // Not tuned on (test/fixtures/turn-ends/README.md): its two misses are left as they are.
+    const s = scoreTurns(
+      corpus.filter((c) => c.part === 'heldout2'),
+      (c) => classifyTurnEnd(c.text).says,
+    );
+    expect(s.precision, `wrong: ${s.wrong.join(' ')}`).toBeGreaterThanOrEqual(0.95);
+    expect(s.recall, `wrong: ${s.wrong.join(' ')}`).toBeGreaterThanOrEqual(0.85);
+  });
 });

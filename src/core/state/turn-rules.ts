@@ -30,7 +30,21 @@ const IF_I_SHOULD =
   /\b(?:let me know|tell me) (?:if|whether) (?:i should|you want me to (?:proceed|go ahead|continue|start|merge|deploy|push|delete|apply|run)|it(?:'s| is) (?:ok|okay|fine|safe)|i can)\b/i;
 /** A final question that is a courtesy, not a wait: "Anything else?", "Any questions?" */
 const COURTESY_QUESTION =
-  /^(?:(?:is there )?anything else(?: (?:i can|you(?:'d| would) like|you need)[^?]*)?|any (?:other |more |further )?questions|(?:need|want) anything else[^?]*|what else can i (?:do|help)[^?]*)\?$/i;
+  /^(?:(?:is there )?anything else(?: (?:i can|you(?:'d| would) like|you need)[^?]*)?|any (?:other |more |further )?questions|(?:need|want) anything else[^?]*|what else can i (?:do|help)[^?]*|what(?:'s|’s| is) next(?: on the list)?)\?$/i;
+/**
+ * A final question that asks nothing of the user: a tag or negative question after what was done
+ * ("Pretty neat, right?", "Isn't that better?"), an exclamation as a question ("Who knew…?").
+ */
+const RHETORICAL =
+  /(?:,\s*(?:right|huh|eh|no)|^(?:who (?:knew|would have (?:thought|guessed))|isn(?:'|’)t (?:that|it|this)|wasn(?:'|’)t (?:that|it)|how (?:cool|nice|neat) is that)\b.*)\?$/i;
+/**
+ * A request for the user's input without a "?": an imperative to choose, reply or confirm, or a
+ * stated wait for their decision, answer or data.
+ */
+const DIRECTIVE =
+  /^(?:(?:before|once|when|if) [^,]{1,80},\s*)?(?:please )?(?:pick|choose|select|reply|answer|respond|say|confirm|decide|send me|give me|share|provide|point me)\b/i;
+const WAITS_ON_USER =
+  /\b(?:until (?:you|i hear|i know)\b|(?:need|waiting for|wait for|want) (?:a decision|an answer|your (?:decision|input|answer|confirmation|go-ahead|approval|ok|pick))|need (?:you to|the|your|a|an) [^.]{0,80}\bto (?:continue|proceed|go on|finish)|can(?:'|’)?t (?:continue|proceed|go on) (?:until|without)|your (?:pick|choice|call)|when you are ready,? (?:just )?(?:say|tell)|ready when you are)\b/i;
 /** A question the message itself answers, or poses to itself: "Why was it slow?" then the answer. */
 const SELF_QUESTION =
   /^(?:why|what was|how (?:come|did)|was it|did it|is it still|wondering|i wonder|hmm)\b/i;
@@ -42,7 +56,7 @@ const ANSWER =
   /^(?:yes|no|yep|nope|not yet|because|it (?:does|did|is|was|can)|they (?:do|did|are|can)|that(?:'s| is| was))\b/i;
 /** An intro asking to pick from the list that follows: "Which of these…:", "Please choose one of the following:". */
 const PICK_INTRO =
-  /\b(?:which|choose|pick|prefer|select|decide|options?|following|prioriti[sz]e|one of)\b[^.!]*[:?]$/i;
+  /\b(?:which|choose|pick|prefer|select|decide|options?|following|prioriti[sz]e|one of|confirm)\b[^.!]*[:?]$/i;
 
 /**
  * Decides from an agent's last message whether its turn ended waiting on the user, deterministically
@@ -69,12 +83,20 @@ export function classifyTurnEnd(message: string): RulesVerdict {
   const final = said.at(-1) ?? '';
   const asks = /[?？]$/.test(final);
   if (asks) {
-    if (COURTESY_QUESTION.test(final)) return { says: 'done', sure: false, rule: 'courtesy-question' };
+    if (COURTESY_QUESTION.test(final) || COURTESY.test(final))
+      return { says: 'done', sure: false, rule: 'courtesy-question' };
+    if (RHETORICAL.test(final)) return { says: 'done', sure: false, rule: 'rhetorical-question' };
     if (SELF_QUESTION.test(final) && said.length === 1 && blocks.length > 1)
       return { says: 'question', sure: false, rule: 'self-question', question: final };
     return question('final-question', said, last, blocks);
   }
   if (IF_I_SHOULD.test(final)) return question('asks-whether', said, last, blocks);
+  // A question written without its "?" ("Do you want me to continue, or stop here"), its choices
+  // maybe after a colon ("Which should I do first: a, b or c").
+  const lead = said.length > 1 && /:$/.test(said.at(-2) ?? '') ? (said.at(-2) as string) : final;
+  if (ADDRESSED.test(lead) && !/[.!]$/.test(final)) return question('unmarked-question', said, last, blocks);
+  if (DIRECTIVE.test(final) && !COURTESY.test(final)) return question('asks-to-choose', said, last, blocks);
+  if (WAITS_ON_USER.test(final)) return question('waits-on-user', said, last, blocks);
   if (ASKS_TO_KNOW.test(final) && !COURTESY.test(final)) return question('asks-to-know', said, last, blocks);
   if (ASKS_TO_KNOW.test(final)) return { says: 'done', sure: true, rule: 'courtesy' };
   if (COURTESY.test(final)) return { says: 'done', sure: true, rule: 'courtesy' };
