@@ -15,6 +15,12 @@ describe('classifyTurnEnd: hostile messages first', () => {
       'Deployed: https://example.com/?build=1&ok=2?',
       'The `?` operator now propagates errors, e.g. `read()?`.',
       '| case | ok? |\n|---|---|\n| a | yes |',
+      // A sentence that starts with a verb of asking used as a noun (the bench's own "Answer Q0…").
+      'Answer Q0abcdefgh',
+      'Answer: 42.',
+      'Select statements now use the new index.',
+      'Share buttons were added to the footer.',
+      'Reply-to headers are set on every mail now.',
     ];
     for (const text of cases) expect(classifyTurnEnd(text), text).toMatchObject({ says: 'done' });
   });

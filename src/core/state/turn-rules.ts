@@ -42,7 +42,7 @@ const RHETORICAL =
  * stated wait for their decision, answer or data.
  */
 const DIRECTIVE =
-  /^(?:(?:before|once|when|if) [^,]{1,80},\s*)?(?:please )?(?:pick|choose|select|reply|answer|respond|say|confirm|decide|send me|give me|share|provide|point me)\b/i;
+  /^(?:(?:before|once|when|if) [^,]{1,80},\s*)?(?:please )?(?:(?:pick|choose|select) (?:one|which|between|from|either|an? |the )|(?:reply|respond|answer) (?:with|by|to|yes|no)\b|say (?:["“'«]|which|yes|no|go|the word)|confirm (?:that|whether|which|the|it|you|your)\b|decide (?:which|whether|between|on)\b|(?:send|give) me\b|(?:share|provide) (?:the|your|me)\b|point me\b)/i;
 const WAITS_ON_USER =
   /\b(?:until (?:you|i hear|i know)\b|(?:need|waiting for|wait for|want) (?:a decision|an answer|your (?:decision|input|answer|confirmation|go-ahead|approval|ok|pick))|need (?:you to|the|your|a|an) [^.]{0,80}\bto (?:continue|proceed|go on|finish)|can(?:'|’)?t (?:continue|proceed|go on) (?:until|without)|your (?:pick|choice|call)|when you are ready,? (?:just )?(?:say|tell)|ready when you are)\b/i;
 /** A question the message itself answers, or poses to itself: "Why was it slow?" then the answer. */
