@@ -166,6 +166,11 @@ export class DialogAnswerer {
       service: this.d.service,
       clock: this.d.clock,
       leaveTimeoutMs: this.s.leaveTimeoutMs,
+      pressAgainMs: this.s.pressAgainMs,
+      pressEnter: (agent: AgentRecord) => {
+        this.d.log.warn({ agentId: agent.id }, 'reply not taken: Enter pressed again');
+        void this.press(agent, ['enter']);
+      },
       look: async (agent: AgentRecord) => (await this.look(agent)).verdict,
       audit: (agent: AgentRecord, order: AnswerOrder, s: Sending, source: EventSource, waitedMs: number) =>
         this.audit(agent, order, s, source, waitedMs),

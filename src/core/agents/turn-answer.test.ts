@@ -171,6 +171,19 @@ describe('answering the question a turn ended with', () => {
     await r.h.clock.advanceAsync(15_000);
     expect((await done).code).toBe('ANSWER_NOT_TAKEN');
     expect(r.sent).toHaveLength(1);
+    expect(r.pressed).toEqual(['\r']);
+  });
+
+  it('presses Enter once more when the reply was not taken (Gemini CLI can read it as pasted)', async () => {
+    const r = await rig();
+    const done = r.answerer.answer('a1', { action: 'answer', via: 'cli', text: 'SQLite' }, 'cli');
+    await r.h.clock.advanceAsync(2_999);
+    expect(r.pressed).toEqual([]);
+    await r.h.clock.advanceAsync(1);
+    expect(r.pressed).toEqual(['\r']);
+    await startsTurn(r);
+    await expect(done).resolves.toMatchObject({ left: true, about: 'SQLite' });
+    expect(r.sent).toHaveLength(1);
   });
 
   it('a question dialog (no verdict) still goes through its dialog, not the prompt', async () => {

@@ -18,6 +18,10 @@ export interface TurnAnswerDeps {
   service: Pick<AgentService, 'sendInput' | 'view'>;
   clock: Clock;
   leaveTimeoutMs: number;
+  /** A reply not taken this long gets its Enter pressed once more (Gemini CLI can take it as pasted). */
+  pressAgainMs: number;
+  /** Presses Enter in the agent's terminal. */
+  pressEnter(agent: AgentRecord): void;
   /** The screen rules' verdict of the agent's screen now (null: none can be read). */
   look(agent: AgentRecord): Promise<ScreenVerdict | null>;
   audit(
@@ -77,7 +81,13 @@ export async function answerTurnQuestion(
   await d.service.sendInput(agent.id, text, true, source, false, false, order.from);
   const sent: Sending = { keys: [{ raw: 'text' }, 'enter'], about: text, scope: null, option: null };
   const seq = await d.audit(agent, order, sent, source, startedAt - since);
-  const left = await d.leaves(agent.id, state, since, d.leaveTimeoutMs);
+  let left = await d.leaves(agent.id, state, since, d.pressAgainMs);
+  if (!left) {
+    // Still waiting since then: the Enter may have been read as part of the pasted text (Gemini
+    // CLI under load), leaving the reply in its input. Enter once more, as a user would.
+    d.pressEnter(agent);
+    left = await d.leaves(agent.id, state, since, Math.max(0, d.leaveTimeoutMs - d.pressAgainMs));
+  }
   if (!left) {
     throw await d.refuse(
       agent,
