@@ -34,6 +34,10 @@ function shown(a: AgentView): NonNullable<AnswerRequest['expect']> {
 
 /** One line saying what an answer did. */
 function describe(r: AnswerResult): string {
+  // The reply to a question its turn ended with (issue 36): typed at its prompt, not a dialog's keys.
+  if (r.action === 'answer' && r.keys[0] === 'text') {
+    return `${r.agent.name}: replied ${JSON.stringify(r.about ?? '')} as its next prompt — it started a new turn in ${r.ms} ms (now ${r.agent.state})`;
+  }
   const about = r.about === null ? '' : `: ${JSON.stringify(r.about)}`;
   const what =
     r.action === 'always'
