@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { turnVerdictSchema, verdictWords, type TurnVerdict } from './turn-verdict.js';
+import { turnVerdictSchema, type TurnVerdict } from './turn-verdict.js';
+import { verdictWords } from './turn-words.js';
 
 const base: TurnVerdict = {
   says: 'question',

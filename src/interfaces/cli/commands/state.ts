@@ -9,7 +9,7 @@ import { duration, paint, stateColor, stateLabel, table } from '../format.js';
 import { runAction } from '../run-action.js';
 import { runHook } from './hook.js';
 import { cellText } from '../../../protocol/terminal-text.js';
-import { verdictWords } from '../../../protocol/turn-verdict.js';
+import { verdictWords } from '../../../protocol/turn-words.js';
 
 const clockTime = (iso: string): string => iso.slice(11, 19);
 
