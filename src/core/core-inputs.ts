@@ -27,7 +27,7 @@ import type { DetectorTable } from './state/detectors/screen-detector.js';
 import type { StateEngineSettings } from './state/state-engine.js';
 import type { DispatchSettings } from './tasks/dispatcher.js';
 import type { TurnJudgeSettings } from './state/turn-judge.js';
-import type { TurnModel } from './ports/turn-model.js';
+import type { TurnModel, TurnTranscripts } from './ports/turn-model.js';
 import type { TurnModelCall } from '../protocol/turn-verdict.js';
 
 export interface CoreSettings {
@@ -97,4 +97,6 @@ export interface CoreAdapters {
   turnModel?: TurnModel;
   /** Told of every call to the turn model (its time and tokens: metrics). */
   onTurnModelCall?: (call: TurnModelCall) => void;
+  /** The CLIs' session files, for turn ends whose hook brings no message (Copilot CLI). */
+  turnTranscripts?: TurnTranscripts;
 }

@@ -101,6 +101,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     clock: a.clock,
     log: a.log,
     model: a.turnModel,
+    transcripts: a.turnTranscripts,
     settings: s.turnJudge ?? {},
     ...(a.onTurnModelCall === undefined ? {} : { onModelCall: a.onTurnModelCall }),
   });

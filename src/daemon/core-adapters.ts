@@ -25,6 +25,7 @@ import { DETECTORS, PROFILES } from '../vendors/registry.js';
 import { createMuxRegistry, type BackendProbe } from './backends.js';
 import { worktreesDir } from './settings.js';
 import { turnModelOf } from './turn-model.js';
+import { FsTurnTranscripts } from '../adapters/profiles/turn-transcripts.js';
 
 /** Everything the core works through, built from the daemon's paths, config and environment. */
 export function coreAdapters(o: {
@@ -105,6 +106,11 @@ export function coreAdapters(o: {
     shell: new TreeSitterShell(shellWasmFiles([dirname(entry)])),
     realPaths: fsRealPaths,
     ...turnModelOf(config.states.turnModel),
+    // A CLI whose hook brings no last message (Copilot): its own session file (issue 36).
+    turnTranscripts: new FsTurnTranscripts({
+      catalog: PROFILES,
+      env: (agent) => ({ ...agentEnv.base, ...(agentEnv.profiles[agent.profile] ?? {}), ...agent.env }),
+    }),
     git: {
       worktrees: new CliGitWorktrees({
         worktreesDir: worktreesDir(config, paths.stateDir),

@@ -12,6 +12,7 @@ import {
 } from '../support/agent-steps.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
 import { codexBinary, codexEnv, prepareCodexHome } from '../support/codex-cli.js';
+import { copilotBinary, copilotEnv } from '../support/copilot-cli.js';
 import { FakeAnthropic } from '../support/fake-anthropic.js';
 import { FakeOpenAI } from '../support/fake-openai.js';
 import { FakeOpenAIChat } from '../support/fake-openai-chat.js';
@@ -19,9 +20,9 @@ import { eventually, TestHome } from '../support/harness.js';
 import { prepareQwenHome, qwenBinary, qwenEnv } from '../support/qwen-cli.js';
 
 /**
- * A turn that ends with a question is waiting on you (issue 36), on the real Claude Code, Codex CLI
- * and Qwen Code against their scripted model servers, on tmux, one agent of each started together:
- * the turn's last message (Claude's and Qwen's Stop hook, Codex's notify) ends in a plain-text
+ * A turn that ends with a question is waiting on you (issue 36), on the real Claude Code, Codex CLI,
+ * Qwen Code and Copilot CLI against their scripted model servers, on tmux, one agent of each started together:
+ * the turn's last message (Claude's and Qwen's Stop hook, Codex's notify, Copilot's session file) ends in a plain-text
  * question → needs_input(question) with its text, decided by the rules, notified; `wtp answer`
  * types the reply as the next prompt → a new turn works, ends in a summary → idle (done).
  */
@@ -48,10 +49,12 @@ const AGENTS = [
     args: ['--permission-mode', 'on-request'],
   },
   { name: 'qq', profile: 'qwen', from: 'hook Stop last_assistant_message', args: [] },
+  // Its Stop hook brings no message: its session's events.jsonl does.
+  { name: 'pq', profile: 'copilot', from: 'session file events.jsonl assistant.message', args: [] },
 ] as const;
 
 describe(
-  'a turn that ends with a question (real Claude Code, Codex, Qwen Code on tmux)',
+  'a turn that ends with a question (real Claude Code, Codex, Qwen Code, Copilot CLI on tmux)',
   REAL_CLI_TESTS,
   () => {
     const backend = 'tmux';
@@ -59,6 +62,7 @@ describe(
     let claude: FakeAnthropic;
     let codex: FakeOpenAI;
     let qwen: FakeOpenAIChat;
+    let copilot: FakeOpenAIChat;
     let notes: string;
 
     beforeAll(async () => {
@@ -67,11 +71,13 @@ describe(
       );
       codex = await FakeOpenAI.start((req) => turn(req.lastUserText));
       qwen = await FakeOpenAIChat.start((req) => turn(req.lastUserText.trim().split('\n').at(-1) ?? ''));
+      copilot = await FakeOpenAIChat.start((req) => turn(req.lastUserText));
       home = new TestHome({
         WTP_BACKEND: backend,
         WTP_CLAUDE_BIN: claudeBinary(),
         WTP_CODEX_BIN: codexBinary(),
         WTP_QWEN_BIN: qwenBinary(),
+        WTP_COPILOT_BIN: copilotBinary(),
       });
       notes = home.path('notes.log');
       // Notifications as a user's command gets them: needs_input like any other (and idle after work).
@@ -99,6 +105,7 @@ describe(
         claudeEnv({ home: userHome, baseUrl: claude.url, apiKey: API_KEY }),
         codexEnv({ home: userHome, codexHome }),
         qwenEnv({ home: userHome, qwenHome, baseUrl: qwen.url }),
+        copilotEnv({ home: userHome, copilotHome: home.path('home', '.copilot'), baseUrl: copilot.url }),
       );
       await home.up();
       await Promise.all(
@@ -115,7 +122,7 @@ describe(
         AGENTS.map((a) => a.name),
       );
       await home?.cleanup();
-      await Promise.all([claude?.close(), codex?.close(), qwen?.close()]);
+      await Promise.all([claude?.close(), codex?.close(), qwen?.close(), copilot?.close()]);
     }, 60_000);
 
     it.each(AGENTS)(

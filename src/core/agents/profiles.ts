@@ -35,6 +35,17 @@ export interface TurnEndSpec {
   waitMs: number;
   /** Where the message is read from, in words (docs, `wtp profiles`). */
   from: string;
+  /**
+   * Its own session file, for a CLI whose hook brings no message (Copilot CLI): the file of a
+   * session (made from the session id, never from a path a payload gives; null: none), and the
+   * turn's last message in its text. Read by the daemon (TurnTranscripts), not by the hook.
+   */
+  transcript?: {
+    file(env: Readonly<Record<string, string | undefined>>, home: string, sessionId: string): string | null;
+    lastMessage(text: string): string | null;
+    /** Where, in words, for `wtp why`. */
+    from: string;
+  };
 }
 
 /** A structured output stream the host reads signals from (Claude Code's `-p` stream-json). */

@@ -1,3 +1,5 @@
+import type { AgentRecord } from '../model/agent-record.js';
+
 /** What a model answered about one turn's last message (issue 36). */
 export interface TurnModelAnswer {
   /** Its word, or null when its reply said neither (unreadable). */
@@ -15,4 +17,12 @@ export interface TurnModel {
   readonly model: string;
   /** Asks about one message; gives up (rejects) after `timeoutMs`. */
   classify(message: string, timeoutMs: number): Promise<TurnModelAnswer>;
+}
+
+/**
+ * The turn's last message from the CLI's own session file (issue 36), for a CLI whose hook brings
+ * none (ProfileSpec.turnEnd.transcript): the daemon's file reader (src/adapters/profiles/).
+ */
+export interface TurnTranscripts {
+  lastMessage(agent: AgentRecord, sessionId: string): Promise<{ message: string; from: string } | null>;
 }

@@ -44,7 +44,8 @@ export async function receiveHook(
   if (response !== null) return { signal: null, response };
   // The verdict on the turn's last message first: the idle this call tells is decided under it.
   if (reading.turnEnd !== undefined) {
-    await d.turns?.ended(agent.id, reading.turnEnd, reading.signal?.at ?? d.clock.now());
+    const of = { agent, sessionId: reading.sessionId };
+    await d.turns?.ended(agent.id, reading.turnEnd, reading.signal?.at ?? d.clock.now(), of);
   }
   if (reading.signal) await d.engine.observe(agent.id, reading.signal);
   return { signal: reading.signal, response: null };

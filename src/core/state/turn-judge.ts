@@ -2,7 +2,8 @@ import type { PendingRequest } from '../../protocol/signals.js';
 import type { TurnModelCall, TurnVerdict } from '../../protocol/turn-verdict.js';
 import type { TurnEndMessage } from '../agents/profiles.js';
 import type { Clock, Logger, TimerHandle } from '../ports/daemon.js';
-import type { TurnModel, TurnModelAnswer } from '../ports/turn-model.js';
+import type { TurnModel, TurnModelAnswer, TurnTranscripts } from '../ports/turn-model.js';
+import type { AgentRecord } from '../model/agent-record.js';
 import type { StateEngine } from './state-engine.js';
 import type { TurnRecord } from './turn-end.js';
 import { askedText, classifyTurnEnd, type RulesVerdict } from './turn-rules.js';
@@ -35,6 +36,8 @@ export interface TurnJudgeDeps {
   settings?: Partial<TurnJudgeSettings>;
   /** Every model call, when it is over (its time and tokens: the daemon counts them). */
   onModelCall?: (call: TurnModelCall) => void;
+  /** The CLIs' session files, for a turn end whose hook brings no message (Copilot CLI). */
+  transcripts?: TurnTranscripts | undefined;
 }
 
 /**
@@ -64,10 +67,28 @@ export class TurnJudge {
     };
   }
 
-  /** A hook told a turn's end at `at`: its verdict goes to the engine (a model's, later). */
-  async ended(agentId: string, end: TurnEndMessage, at: number): Promise<void> {
-    if (end.message === null) return this.d.engine.turnEnded(agentId, { at, verdict: null });
-    const message = end.message;
+  /**
+   * A hook told a turn's end at `at`: its verdict goes to the engine (a model's, later). Without
+   * a message, the CLI's session file is read when its profile names one (`of`: the agent and the
+   * session the hook named).
+   */
+  async ended(
+    agentId: string,
+    end: TurnEndMessage,
+    at: number,
+    of?: { agent: AgentRecord; sessionId: string | null },
+  ): Promise<void> {
+    const found =
+      end.message === null && of?.sessionId != null && this.d.transcripts !== undefined
+        ? await this.d.transcripts.lastMessage(of.agent, of.sessionId).catch((err: unknown) => {
+            this.d.log.warn({ agentId, err }, 'turn end: its session file could not be read');
+            return null;
+          })
+        : null;
+    if (end.message === null && found === null)
+      return this.d.engine.turnEnded(agentId, { at, verdict: null });
+    const message = end.message ?? (found as { message: string }).message;
+    if (found !== null) end = { message, from: found.from };
     const rules = classifyTurnEnd(message);
     const verdict: TurnVerdict = {
       says: rules.says,
