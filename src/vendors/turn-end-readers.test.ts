@@ -64,9 +64,14 @@ describe('the turn end each hook reader gives', () => {
     ).toBeUndefined();
   });
 
-  it('OpenCode gives none yet (its plugin forwards session.idle without the message)', () => {
-    expect(
-      readOpencodeHook({ hook_event_name: 'session.idle', session_id: 's' }, at).turnEnd,
-    ).toBeUndefined();
+  it('OpenCode: its plugin’s session.idle carries the text; a subagent’s or an error’s does not end the agent’s turn with one', () => {
+    const from = 'hook session.idle last_assistant_message (plugin)';
+    const idle = (extra: Record<string, unknown>) =>
+      readOpencodeHook({ hook_event_name: 'session.idle', session_id: 's', ...extra }, at);
+    expect(idle({ last_assistant_message: MESSAGE }).turnEnd).toEqual({ message: MESSAGE, from });
+    for (const bad of HOSTILE)
+      expect(idle({ last_assistant_message: bad }).turnEnd).toEqual({ message: null, from });
+    expect(idle({ subagent: true, last_assistant_message: MESSAGE }).turnEnd).toBeUndefined();
+    expect(idle({ error: 'MessageAbortedError', last_assistant_message: MESSAGE }).turnEnd).toBeUndefined();
   });
 });

@@ -13,6 +13,12 @@ import {
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
 import { codexBinary, codexEnv, prepareCodexHome } from '../support/codex-cli.js';
 import { copilotBinary, copilotEnv } from '../support/copilot-cli.js';
+import {
+  opencodeBinary,
+  opencodeEnv,
+  prepareOpencodeConfig,
+  prepareOpencodeHome,
+} from '../support/opencode-cli.js';
 import { FakeAnthropic } from '../support/fake-anthropic.js';
 import { FakeOpenAI } from '../support/fake-openai.js';
 import { FakeOpenAIChat } from '../support/fake-openai-chat.js';
@@ -21,8 +27,8 @@ import { prepareQwenHome, qwenBinary, qwenEnv } from '../support/qwen-cli.js';
 
 /**
  * A turn that ends with a question is waiting on you (issue 36), on the real Claude Code, Codex CLI,
- * Qwen Code and Copilot CLI against their scripted model servers, on tmux, one agent of each started together:
- * the turn's last message (Claude's and Qwen's Stop hook, Codex's notify, Copilot's session file) ends in a plain-text
+ * Qwen Code, Copilot CLI and OpenCode against their scripted model servers, on tmux, one agent of each started together:
+ * the turn's last message (Claude's and Qwen's Stop hook, Codex's notify, Copilot's session file, our OpenCode plugin's session.idle) ends in a plain-text
  * question → needs_input(question) with its text, decided by the rules, notified; `wtp answer`
  * types the reply as the next prompt → a new turn works, ends in a summary → idle (done).
  */
@@ -51,10 +57,12 @@ const AGENTS = [
   { name: 'qq', profile: 'qwen', from: 'hook Stop last_assistant_message', args: [] },
   // Its Stop hook brings no message: its session's events.jsonl does.
   { name: 'pq', profile: 'copilot', from: 'session file events.jsonl assistant.message', args: [] },
+  // Our plugin keeps the last assistant text and sends it with session.idle.
+  { name: 'oq', profile: 'opencode', from: 'hook session.idle last_assistant_message (plugin)', args: [] },
 ] as const;
 
 describe(
-  'a turn that ends with a question (real Claude Code, Codex, Qwen Code, Copilot CLI on tmux)',
+  'a turn that ends with a question (real Claude Code, Codex, Qwen Code, Copilot CLI, OpenCode on tmux)',
   REAL_CLI_TESTS,
   () => {
     const backend = 'tmux';
@@ -63,6 +71,7 @@ describe(
     let codex: FakeOpenAI;
     let qwen: FakeOpenAIChat;
     let copilot: FakeOpenAIChat;
+    let opencode: FakeOpenAIChat;
     let notes: string;
 
     beforeAll(async () => {
@@ -72,12 +81,14 @@ describe(
       codex = await FakeOpenAI.start((req) => turn(req.lastUserText));
       qwen = await FakeOpenAIChat.start((req) => turn(req.lastUserText.trim().split('\n').at(-1) ?? ''));
       copilot = await FakeOpenAIChat.start((req) => turn(req.lastUserText));
+      opencode = await FakeOpenAIChat.start((req) => turn(req.lastUserText));
       home = new TestHome({
         WTP_BACKEND: backend,
         WTP_CLAUDE_BIN: claudeBinary(),
         WTP_CODEX_BIN: codexBinary(),
         WTP_QWEN_BIN: qwenBinary(),
         WTP_COPILOT_BIN: copilotBinary(),
+        WTP_OPENCODE_BIN: opencodeBinary(),
       });
       notes = home.path('notes.log');
       // Notifications as a user's command gets them: needs_input like any other (and idle after work).
@@ -107,6 +118,12 @@ describe(
         qwenEnv({ home: userHome, qwenHome, baseUrl: qwen.url }),
         copilotEnv({ home: userHome, copilotHome: home.path('home', '.copilot'), baseUrl: copilot.url }),
       );
+      const ocEnv = opencodeEnv({
+        home: userHome,
+        config: prepareOpencodeConfig(home.path('oc'), { baseUrl: opencode.url }),
+      });
+      Object.assign(home.env, ocEnv);
+      prepareOpencodeHome(ocEnv, proj);
       await home.up();
       await Promise.all(
         AGENTS.map((a) =>
@@ -122,7 +139,13 @@ describe(
         AGENTS.map((a) => a.name),
       );
       await home?.cleanup();
-      await Promise.all([claude?.close(), codex?.close(), qwen?.close(), copilot?.close()]);
+      await Promise.all([
+        claude?.close(),
+        codex?.close(),
+        qwen?.close(),
+        copilot?.close(),
+        opencode?.close(),
+      ]);
     }, 60_000);
 
     it.each(AGENTS)(
