@@ -29,6 +29,7 @@ import { measureSpawn } from './spawn-latency.js';
 import { measureSandbox } from './sandbox-figures.js';
 import { measureStateLatency } from './state-latency.js';
 import { measureTasks } from './task-figures.js';
+import { measureTurnVerdicts } from './turn-verdicts.js';
 import { measureThroughput } from './throughput.js';
 import { measureTui } from './tui-figures.js';
 import { measureVendorLatency, VENDOR_PROFILES } from './vendor-latency.js';
@@ -124,12 +125,13 @@ const PARTS = [
 /**
  * `npm run -s bench -- --only core,panes` runs a part: `core` (figures 1-5 and the extra ones),
  * `panes` (layout, echo, throughput) and `states` (hook and screen → state event, detector
- * accuracy), `git` (worktree creation and conflict radar on a generated repository) and `tasks`
+ * accuracy, end-of-turn verdicts' precision and recall over test/fixtures/turn-ends/), `git` (worktree creation and conflict radar on a generated repository) and `tasks`
  * (dispatching 1k-10k task graphs; a merge → its dependant's agent) and `dashboard` (Chromium: state
  * change → paint, first load, page memory with 100 agents streaming; the Metrics view's timeline
  * query over a million state events) and `vendors` (each pinned real agent CLI on tmux against its
- * scripted server: answer → idle and tool call → needs_permission, next to when the CLI itself drew
- * it; the detector accuracy per vendor, version and state) and `answers` (the real Claude Code on tmux:
+ * scripted server: answer → idle, tool call → needs_permission and, for a CLI whose turn ends are
+ * read, an answer ending with a question → needs_input against its answer → idle, next to when the
+ * CLI itself drew it; the detector accuracy per vendor, version and state) and `answers` (the real Claude Code on tmux:
  * approving its permission dialog with `POST /agents/:agent/answer`, `wtp approve` and the dashboard's Approve button → the agent
  * out of the dialog, against the same keystroke typed raw) and `tui` (`wtp tui` in a PTY with 100 agents:
  * start → first full paint against `wtp ls`, key → repaint while states stream, its memory) and `fleet`
@@ -148,10 +150,12 @@ const PARTS = [
 const USAGE = `Usage: npm run -s bench [-- --only <parts>] [part options]   (JSON on stdout, progress on stderr)
   --only <parts>       comma-separated, default all: ${PARTS.join(', ')}
                        core: daemon start, memory, wtp ls, spawn; panes: layout, echo, throughput;
-                       states: hook/screen → state event, detector accuracy; git: worktrees, conflict
+                       states: hook/screen → state event, detector accuracy, end-of-turn verdicts'
+                       precision and recall (test/fixtures/turn-ends/); git: worktrees, conflict
                        radar; tasks: 1k-10k task graphs; dashboard: state → paint, page load and memory;
                        vendors: each pinned real agent CLI on tmux against its scripted server —
-                       answer → idle and tool call → needs_permission, next to when the CLI drew it,
+                       answer → idle, tool call → needs_permission, an answer ending with a question →
+                       needs_input (against answer → idle), next to when the CLI drew it,
                        and the detector accuracy per vendor, version and state; answers: the real
                        Claude Code on tmux — approving its permission dialog (answer API, wtp approve, dashboard click)
                        → the agent out of the dialog, against the same keystroke typed raw;
@@ -370,6 +374,7 @@ async function main(): Promise<void> {
     );
     progress('states 3/3: screen detector accuracy over the regression corpus');
     results['state.detectorAccuracy'] = measureDetectorAccuracy(paths);
+    Object.assign(results, await measureTurnVerdicts(paths));
   }
 
   async function vendorsPart(): Promise<void> {

@@ -3,7 +3,7 @@ import type WebSocket from 'ws';
 import type { WtpEvent } from '../src/protocol/events.js';
 import { nowMs, sleep, until } from './proc.js';
 import type { RepoPaths } from './repo-paths.js';
-import { latencyBaseline, latencyResult, progress, type BenchResult } from './report.js';
+import { latencyBaseline, latencyResult, progress, ratio, type BenchResult } from './report.js';
 import { XtermScreen } from '../src/adapters/terminal/xterm-screen.js';
 import { openWs } from './state-latency.js';
 import { withRigAgent } from './rig-agent.js';
@@ -15,8 +15,10 @@ import {
   turnMarker,
   screenShows,
   type StateArrival,
+  type TurnKind,
   type TurnOutcome,
 } from './vendor-turns.js';
+import { PROFILES } from '../src/vendors/registry.js';
 
 /** The scripted server waits this long before each measured answer: the CLI shows it is working. */
 const THINK_MS = 1_000;
@@ -85,7 +87,12 @@ interface VendorRun {
   version: string | null;
   idle: TurnOutcome[];
   perm: TurnOutcome[];
+  /** Turns that end with a plain-text question (issue 36); empty for a CLI whose turn ends are not read. */
+  ask: TurnOutcome[];
 }
+
+/** The question an `ask` turn's answer ends with (the rules read it as one: final-question). */
+const ASKED = 'Which one should I use, Postgres or SQLite?';
 
 /** One vendor: its scripted server, one daemon on tmux, one agent, the turns. */
 async function runVendor(
@@ -97,14 +104,14 @@ async function runVendor(
   // A fresh random word per turn: a diff renderer skips cells that already hold the same character,
   // so a word sharing letters with the previous turn's (drawn at the same place) may never show whole.
   const tokens = new Map<string, string>();
-  const token = (kind: 'idle' | 'perm', turn: number): string => {
+  const token = (kind: TurnKind, turn: number): string => {
     const key = `${kind}-${turn}`;
     let t = tokens.get(key);
     if (t === undefined) {
       const letters = Array.from({ length: 8 }, () =>
         String.fromCharCode(97 + Math.floor(Math.random() * 26)),
       );
-      t = `${kind === 'idle' ? 'Q' : 'P'}${turn}${letters.join('')}`;
+      t = `${kind === 'idle' ? 'Q' : kind === 'perm' ? 'P' : 'A'}${turn}${letters.join('')}`;
       tokens.set(key, t);
     }
     return t;
@@ -123,6 +130,7 @@ async function runVendor(
     if (!m) return { text: 'ok' };
     if (typeof req.body === 'object' && req.body !== null) tags.set(req.body, `${m.kind}-${m.turn}`);
     if (m.kind === 'idle') return { text: `Answer ${token('idle', m.turn)}`, delayMs: THINK_MS };
+    if (m.kind === 'ask') return { text: `Answer ${token('ask', m.turn)}.\n\n${ASKED}`, delayMs: THINK_MS };
     return { tool: rig.tool(`touch ${token('perm', m.turn)}.txt`), delayMs: THINK_MS };
   };
   const sockets: WebSocket[] = [];
@@ -172,26 +180,26 @@ async function runVendor(
       await until(() => answers.get('idle-0'), START_MS, `${rig.profile}: the start prompt answered`);
       await untilIdle(START_MS, `${rig.profile}: idle after the start prompt`);
 
-      const turn = async (kind: 'idle' | 'perm', k: number): Promise<TurnOutcome> => {
+      const asks = PROFILES.get(rig.profile).turnEnd !== undefined;
+      const target = { idle: 'idle', perm: 'needs_permission', ask: 'needs_input' } as const;
+      const prompt = { idle: 'answer with one word', perm: 'touch the file', ask: 'ask me which database' };
+      const turn = async (kind: TurnKind, k: number): Promise<TurnOutcome> => {
         await untilIdle(SETTLE_MS, `${rig.profile}: idle before turn ${kind} ${k}`);
         await sleep(GAP_MS);
-        const drawn = screen.reset(kind === 'idle' ? [token('idle', k)] : [rig.dialog, token('perm', k)]);
-        const target = kind === 'idle' ? 'idle' : 'needs_permission';
+        const drawn = screen.reset(kind === 'perm' ? [rig.dialog, token('perm', k)] : [token(kind, k)]);
         if (kind === 'perm') permTurn = k;
         const sentAt = nowMs();
-        await send(`wtpbench-${kind}-${k}: ${kind === 'idle' ? 'answer with one word' : 'touch the file'}`, {
-          enter: true,
-        });
+        await send(`wtpbench-${kind}-${k}: ${prompt[kind]}`, { enter: true });
         const answeredAt = await until(
           () => answers.get(`${kind}-${k}`),
           ANSWER_MS,
           `${rig.profile}: answer ${kind} ${k}`,
         );
         const arrived = (): true | undefined =>
-          events.some((e) => e.to === target && e.at >= answeredAt) ? true : undefined;
+          events.some((e) => e.to === target[kind] && e.at >= answeredAt) ? true : undefined;
         await until(arrived, STATE_MS, 'state').catch(() => undefined);
         await until(() => drawn.at ?? undefined, DRAWN_MS, 'drawn').catch(() => undefined);
-        const outcome = pairTurn({ target, sentAt, answeredAt, drawnAt: drawn.at, events });
+        const outcome = pairTurn({ target: target[kind], sentAt, answeredAt, drawnAt: drawn.at, events });
         if (kind === 'perm') {
           await send(rig.approve.text, { raw: rig.approve.raw, force: true });
           await until(
@@ -199,6 +207,13 @@ async function runVendor(
             SETTLE_MS,
             `${rig.profile}: the approved tool's follow-up`,
           );
+        }
+        if (kind === 'ask' && (await state()) === 'needs_input') {
+          // Replied as a user would (wtp answer): its next turn ends with plain text, idle.
+          await session.client.call('answerAgent', {
+            params: { agent: id },
+            body: { action: 'answer', via: 'cli', text: `reply ${k}: use Postgres` },
+          });
         }
         return outcome;
       };
@@ -216,16 +231,18 @@ async function runVendor(
           );
         }
       };
-      const run: VendorRun = { version, idle: [], perm: [] };
+      const run: VendorRun = { version, idle: [], perm: [], ask: [] };
       for (let k = 1; k <= warmup + turns; k++) {
         const idle = await withScreen(turn('idle', k));
         const perm = await withScreen(turn('perm', k));
+        const ask = asks ? await withScreen(turn('ask', k)) : null;
         progress(
-          `vendors: ${rig.profile} turn ${k}${k <= warmup ? ' (warm-up)' : ''}: ${brief(idle)}; ${brief(perm)}`,
+          `vendors: ${rig.profile} turn ${k}${k <= warmup ? ' (warm-up)' : ''}: ${brief(idle)}; ${brief(perm)}${ask ? `; ${brief(ask)}` : ''}`,
         );
         if (k <= warmup) continue;
         run.idle.push(idle);
         run.perm.push(perm);
+        if (ask) run.ask.push(ask);
       }
       return run;
     } finally {
@@ -299,6 +316,32 @@ function figure(
 }
 
 /**
+ * A turn that ends with a plain-text question (issue 36) → needs_input, against the idle detection
+ * it replaces: the same run's text answers → idle (ratio = p50 / p50).
+ */
+function questionFigure(run: VendorRun): BenchResult {
+  const f = figure(run, run.ask, {
+    state: 'needs_input',
+    answer: `A text answer ending with a question (“${ASKED}”) sent`,
+    drawn: 'the answer’s token on the terminal',
+  });
+  const idle = run.idle.flatMap((o) => (o.kind === 'ok' ? [o.toState] : []));
+  if (f.samples === 0 || idle.length === 0) return f;
+  const baseline = latencyBaseline(
+    'the same run’s text answer → idle (the idle detection a question replaces)',
+    idle,
+    DIGITS,
+  );
+  return {
+    ...f,
+    baseline,
+    ratio: ratio(f.value, baseline.value),
+    otherBaselines: f.baseline ? [{ ...f.baseline, ratio: ratio(f.value, f.baseline.value) }] : [],
+    note: `${f.note} Baseline here = the same run’s text answers → idle (the verdict replaces that idle); otherBaselines = the CLI drawing the answer.`,
+  };
+}
+
+/**
  * Part `vendors`: for each pinned real CLI, answer → idle and tool call → needs_permission, each
  * against the CLI's own drawing of the same answer. A missing CLI is reported as skipped (value
  * null), a vendor whose run failed as failed; neither stops the others.
@@ -341,6 +384,7 @@ export async function measureVendorLatency(
         answer: 'A shell tool call (needs permission) sent',
         drawn: 'the permission dialog’s question and the command on the terminal',
       });
+      if (run.ask.length > 0) results[`${key}.answerToQuestion`] = questionFigure(run);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       progress(`vendors: ${rig.profile} failed: ${why}`);

@@ -106,12 +106,15 @@ export function tally(keys: readonly string[]): Record<string, number> {
 }
 
 /** The turn marker the scripted server looks for in the last user text (the last one wins). */
-export function turnMarker(text: string): { kind: 'idle' | 'perm'; turn: number } | null {
-  const all = [...text.matchAll(/wtpbench-(idle|perm)-(\d+)/g)];
+export function turnMarker(text: string): { kind: TurnKind; turn: number } | null {
+  const all = [...text.matchAll(/wtpbench-(idle|perm|ask)-(\d+)/g)];
   const last = all.at(-1);
   if (!last) return null;
-  return { kind: last[1] === 'perm' ? 'perm' : 'idle', turn: Number(last[2]) };
+  return { kind: last[1] as TurnKind, turn: Number(last[2]) };
 }
+
+/** The kinds of measured turns: a text answer (idle), a tool call (needs_permission), a question (needs_input). */
+export type TurnKind = 'idle' | 'perm' | 'ask';
 
 /**
  * `--vendors a,b` (default: all of `known`), `--vendor-turns N` (recorded turns of each kind) and

@@ -6,6 +6,7 @@ import { agentsConfigSchema, ms } from './agents-schema.js';
 import { sandboxConfigSchema } from './sandbox-schema.js';
 import { forgeConfigSchema } from './forge-schema.js';
 import { budgetConfigSchema, costConfigSchema } from './cost-schema.js';
+import { turnModelSchema } from './turn-model-schema.js';
 
 /** Default TCP port of the API on 127.0.0.1. */
 export const DEFAULT_API_PORT = 7537;
@@ -152,6 +153,7 @@ export const configSchema = z
           .describe(
             'Answer the OSC 7501 status query of agent CLIs (Claude Code) so they report their state; off: hooks and the screen decide',
           ),
+        turnModel: turnModelSchema,
       })
       .prefault({})
       .describe('State engine rules: how signals become states (docs/states.md)'),

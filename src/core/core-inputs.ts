@@ -28,6 +28,9 @@ import type { DetectorTable } from './state/detectors/screen-detector.js';
 import type { StateEngineSettings } from './state/state-engine.js';
 import type { DispatchSettings } from './tasks/dispatcher.js';
 import type { UsageAdapters, UsageSettings } from './usage/create-usage.js';
+import type { TurnJudgeSettings } from './state/turn-judge.js';
+import type { TurnModel, TurnTranscripts } from './ports/turn-model.js';
+import type { TurnModelCall } from '../protocol/turn-verdict.js';
 
 export interface CoreSettings {
   /** Backend of the `default` workspace when it is first created (the daemon's resolved backend). */
@@ -58,6 +61,8 @@ export interface CoreSettings {
   forge?: ForgeSettings;
   /** Usage, prices and budgets (config `cost`, `budget`; issue 35). */
   usage?: UsageSettings;
+  /** The turn model's timeout and message bound (config `states.turnModel`, issue 36). */
+  turnJudge?: Partial<TurnJudgeSettings>;
 }
 
 export const DEFAULT_STATE_SETTINGS: StateEngineSettings = {
@@ -96,4 +101,10 @@ export interface CoreAdapters {
   realPaths?: RealPaths;
   /** Agents' session files and where usage is kept (issue 35); without it no usage is read. */
   usage?: UsageAdapters;
+  /** A model for the turn ends the rules are unsure of (config `states.turnModel`); absent: rules alone. */
+  turnModel?: TurnModel;
+  /** Told of every call to the turn model (its time and tokens: metrics). */
+  onTurnModelCall?: (call: TurnModelCall) => void;
+  /** The CLIs' session files, for turn ends whose hook brings no message (Copilot CLI). */
+  turnTranscripts?: TurnTranscripts;
 }

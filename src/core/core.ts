@@ -1,3 +1,4 @@
+import type { TurnJudge } from './state/turn-judge.js';
 import type { AgentService } from './agents/agent-service.js';
 import type { HookDecider } from './policies/hook-decider.js';
 import type { DialogAnswerer } from './agents/dialog-answerer.js';
@@ -47,6 +48,8 @@ export interface Core {
   output: OutputHub;
   stats: StatsSampler;
   engine: StateEngine;
+  /** How turns ended, from their last messages (issue 36). */
+  turns: TurnJudge;
   /** Each agent's effective permission mode, kept current from its hooks and its screen (issue 29). */
   permissions: PermissionTracker;
   /** Every profile's spec, as the composition root gave it. */

@@ -42,6 +42,7 @@ import type { BudgetGuard } from './usage/budget-guard.js';
 import type { BudgetHold } from './usage/budget-limits.js';
 import type { TaskRecord } from './model/task-record.js';
 import { recordSandboxDenial } from './agents/sandbox-denials.js';
+import { TurnJudge } from './state/turn-judge.js';
 
 /** How often `working` agents are checked for stalls. */
 const STALL_CHECK_MS = 15_000;
@@ -103,6 +104,15 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     },
   });
   lifecycle.onProcessStart((id) => engine.processStarted(id));
+  const turns = new TurnJudge({
+    engine,
+    clock: a.clock,
+    log: a.log,
+    model: a.turnModel,
+    transcripts: a.turnTranscripts,
+    settings: s.turnJudge ?? {},
+    ...(a.onTurnModelCall === undefined ? {} : { onModelCall: a.onTurnModelCall }),
+  });
   const permissions = new PermissionTracker({ registry, profileCatalog, clock: a.clock, log: a.log });
   lifecycle.onProcessStart((id) => permissions.processStarted(id));
   // What each host's terminal emulator could not parse of its agent's output, as its host last said.
@@ -331,6 +341,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     output,
     stats,
     engine,
+    turns,
     permissions,
     profileCatalog,
     review,

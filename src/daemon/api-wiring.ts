@@ -107,6 +107,7 @@ export function apiContext(o: {
     startedAt: o.startedAt,
     status: o.status,
     notifications: o.notifications,
+    turnVerdicts: () => o.core.turns.stats(),
     log: o.log,
     loadTemplate(ref, repoPath) {
       if (ref.yaml !== undefined) {

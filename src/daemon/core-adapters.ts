@@ -26,6 +26,8 @@ import { createMuxRegistry, type BackendProbe } from './backends.js';
 import { worktreesDir } from './settings.js';
 import type { UsageAdapters } from '../core/usage/create-usage.js';
 import { sandboxPlanner } from './sandbox-wiring.js';
+import { turnModelOf } from './turn-model.js';
+import { FsTurnTranscripts } from '../adapters/profiles/turn-transcripts.js';
 
 /** Everything the core works through, built from the daemon's paths, config and environment. */
 export function coreAdapters(o: {
@@ -108,6 +110,12 @@ export function coreAdapters(o: {
     // The approval rules' parser: its WebAssembly next to the bundle (dist/), loaded on first use.
     shell: new TreeSitterShell(shellWasmFiles([dirname(entry)])),
     realPaths: fsRealPaths,
+    ...turnModelOf(config.states.turnModel),
+    // A CLI whose hook brings no last message (Copilot): its own session file (issue 36).
+    turnTranscripts: new FsTurnTranscripts({
+      catalog: PROFILES,
+      env: (agent) => ({ ...agentEnv.base, ...(agentEnv.profiles[agent.profile] ?? {}), ...agent.env }),
+    }),
     git: {
       worktrees: new CliGitWorktrees({
         worktreesDir: worktreesDir(config, paths.stateDir),

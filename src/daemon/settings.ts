@@ -77,6 +77,10 @@ export function coreSettings(o: {
       stallCpuPercent: config.states.stallCpuPercent,
       historySize: 20,
     },
+    turnJudge: {
+      timeoutMs: config.states.turnModel.timeoutMs,
+      maxChars: config.states.turnModel.maxChars,
+    },
     approvals: config.approvals,
     forge: {
       remote: config.forge.remote,

@@ -5,6 +5,7 @@ import { pendingRequestSchema, SIGNAL_SOURCES } from './signals.js';
 import { pullRequestSchema } from './forge.js';
 import { agentPermissionSchema } from './permission-mode.js';
 import { sandboxPolicySchema } from './sandbox.js';
+import { turnVerdictSchema } from './turn-verdict.js';
 
 export { pendingRequestSchema, type PendingRequest } from './signals.js';
 import { agentUsageSchema } from './usage.js';
@@ -74,6 +75,9 @@ export const stateDetailSchema = z.object({
   request: pendingRequestSchema
     .optional()
     .describe('needs_permission / needs_input: what is asked, when the signal or the screen says'),
+  verdict: turnVerdictSchema
+    .optional()
+    .describe("How the turn's end was read from its last message: question (needs_input) or done (idle)"),
 });
 export type StateDetail = z.infer<typeof stateDetailSchema>;
 

@@ -50,6 +50,14 @@ export function hookSignals(call: HookCall): {
 type Sig = ReturnType<typeof hookSignals>['sig'];
 
 /**
+ * A reading that ends a turn (issue 36), with the payload's last assistant message when it has
+ * one as a string (any other type is no message: the turn's end stands, undecided).
+ */
+export function turnEnding(reading: HookReading, message: unknown, from: string): HookReading {
+  return { ...reading, turnEnd: { message: typeof message === 'string' ? message : null, from } };
+}
+
+/**
  * A StopFailure call (Claude Code's payload, which Qwen Code copies): `rate_limit` and
  * `billing_error` are a usage limit (needs_input, with the reset time when the details give one),
  * any other error ends the turn (idle, reason error).

@@ -32,6 +32,9 @@ function script(req: FakeRequest): FakeTurn {
   }
   if (said.includes('clean up')) return bash('echo ran > denied.txt');
   if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: CLAUDE_QUESTION } };
+  // A turn that ends with a question in plain text (issue 36).
+  if (said.includes('choose a store')) return { text: 'Which database should I use, Postgres or SQLite?' };
+  if (said.includes('use Postgres')) return { text: 'Done: it uses Postgres now.' };
   if (said.includes('tidy the disk')) return bash('echo gone > tidy.txt');
   if (said.includes('keep going')) return bash('echo kept > kept.txt');
   if (said.includes('write in a new mode')) {
@@ -85,6 +88,7 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
       start('keeper', 'keep going'),
       start('refuser', 'tidy the disk'),
       start('moder', 'write in a new mode'),
+      start('chooser', 'choose a store'),
     ]);
     ({ browser, page } = await signedInPage(home));
   }, 120_000);
@@ -177,6 +181,30 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     expect(seen.some((q) => q.hasToolResult && q.toolResultText.includes('Blue'))).toBe(true);
     const [answered] = await eventsOf('asker', 'agent.answered');
     expect(answered).toMatchObject({ data: { via: 'dashboard', text: 'Blue', option: 2 } });
+  });
+
+  it('the question a turn ended with, in the inbox with its text; the reply typed in the box is its next prompt', async () => {
+    await untilState('chooser', 'needs_input', 'the question its turn ended with');
+    await page.locator('[data-testid="tab-inbox"]').click();
+    const item = inboxItem('chooser');
+    await item.waitFor();
+    expect(await item.textContent()).toContain('Which database should I use, Postgres or SQLite?');
+    const box = item.locator('[data-testid="answer-text"]');
+    expect(await box.getAttribute('placeholder')).toBe('Your reply (its next prompt)');
+    await box.fill('use Postgres');
+    await item.locator('[data-testid="answer-send"]').click();
+    const done = page.locator('[data-testid="inbox-answered"] [data-testid="answer-outcome"]', {
+      hasText: 'Replied',
+    });
+    await done.waitFor({ timeout: 60_000 });
+    expect(await done.textContent()).toMatch(
+      /^Replied “use Postgres” as its next prompt: it started a new turn in /,
+    );
+    await untilState('chooser', 'idle', 'chooser to finish its next turn');
+    const [answered] = await eventsOf('chooser', 'agent.answered');
+    expect(answered).toMatchObject({
+      data: { via: 'dashboard', text: 'use Postgres', keys: ['text', 'enter'] },
+    });
   });
 
   it('Always in the terminal view’s header: approved for good, audited with its scope', async () => {

@@ -28,6 +28,8 @@ function script(req: FakeRequest): FakeTurn {
     return { toolUse: { name: 'Write', input: { file_path: `${proj}/moded.txt`, content: 'moded\n' } } };
   }
   if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: CLAUDE_QUESTION } };
+  // A turn that ends with a question in plain text (issue 36): answered as its next prompt.
+  if (said.includes('choose a store')) return { text: 'Which database should I use, Postgres or SQLite?' };
   return { text: 'ok' };
 }
 
@@ -107,10 +109,17 @@ describe('wtp tui with real agents (tmux)', () => {
       '--prompt',
       'pick a colour',
     ]);
+    await newAgent(home, 'claude', 'chooser', proj, [
+      '--permission-mode',
+      'default',
+      '--prompt',
+      'choose a store',
+    ]);
     await untilState('writer', 'needs_permission');
     await untilState('asker', 'needs_input');
+    await untilState('chooser', 'needs_input');
     // The list shows both waiting, with what they ask; tab goes to one that needs you.
-    await tui.until('both waiting', (s) => s.includes('2 need you') && s.includes('needs_permission'));
+    await tui.until('all three waiting', (s) => s.includes('3 need you') && s.includes('needs_permission'));
     await tui.keys('s'); // needs-you first: the one waiting longest on top
     await tui.see('▾ needs you');
     await select(tui, /▸ ! writer/);
@@ -132,6 +141,19 @@ describe('wtp tui with real agents (tmux)', () => {
     expect(answered.map((e) => e.type === 'agent.answered' && [e.data.via, e.data.option])).toEqual([
       ['tui', 2],
     ]); // the second option
+    // The question its turn ended with: i, then the reply, typed as its next prompt.
+    await select(tui, /▸ \? chooser/);
+    await tui.keys('i');
+    await tui.see('answer chooser — ⏎ sends it as its next prompt');
+    await tui.keys('use Postgres');
+    await tui.see('use Postgres█');
+    await tui.keys('Enter');
+    await tui.see('answered chooser');
+    await untilState('chooser', 'idle');
+    const replied = await events('chooser', 'agent.answered');
+    expect(replied.map((e) => e.type === 'agent.answered' && [e.data.via, e.data.text])).toEqual([
+      ['tui', 'use Postgres'],
+    ]);
     await tui.keys('q');
     expect(await tui.exited()).toBe(0);
     await tui.close();

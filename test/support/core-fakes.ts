@@ -92,6 +92,8 @@ export interface MakeCoreOptions {
   git?: CoreAdapters['git'];
   /** Sandboxes for agents; without it a request for one is refused. */
   sandbox?: CoreAdapters['sandbox'];
+  /** A model for the turn ends the rules are unsure of (issue 36). */
+  turnModel?: CoreAdapters['turnModel'];
 }
 
 /** A core wired to fakes, started unless `start: false`. */
@@ -132,6 +134,7 @@ export async function makeCore(opts: MakeCoreOptions = {}): Promise<Harness> {
       profileCatalog: PROFILES,
       ...(opts.git ? { git: opts.git } : {}),
       ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
+      ...(opts.turnModel ? { turnModel: opts.turnModel } : {}),
     },
     settings,
   );

@@ -42,6 +42,13 @@ function docsScript(req: FakeRequest): FakeTurn {
       },
     };
   if (said.includes('now the health tests')) return { hang: true };
+  // A turn that ends with a question, then the reply's turn (docs/states.md, issue 36).
+  if (said.includes('use Postgres'))
+    return { text: 'Done: the cache now lives in Postgres; its tests pass.' };
+  if (said.includes('add a cache'))
+    return {
+      text: 'I can keep the cache in either store.\n\nWhich database should I use, Postgres or SQLite?',
+    };
   return { text: 'ok' };
 }
 

@@ -56,6 +56,7 @@ async function rig(
       typeRaw: (_a, bytes) => typed.push({ at: h.clock.now(), text: Buffer.from(bytes).toString('utf8') }),
       view: (a) => h.core.service.view(a),
       deliverPrompt: (_id, text) => prompts.push(text),
+      sendInput: () => Promise.reject(new Error('not a turn question')),
     },
   });
   return { h, answerer, typed, prompts, screens };

@@ -24,6 +24,7 @@ import type { AgentService } from './agent-service.js';
 import { throughStage } from './always-stage.js';
 import type { DialogAnswers, DialogKey, ProfileCatalog } from './profiles.js';
 import { planQuestion, refusal, type Sending } from './question-answer.js';
+import { answerTurnQuestion, waitsOnTurnQuestion } from './turn-answer.js';
 
 /** An answer as the core takes it: the API's request, and for a policy the rule that matched. */
 export type AnswerOrder = AnswerRequestParsed & {
@@ -34,7 +35,7 @@ export type AnswerOrder = AnswerRequestParsed & {
 
 export interface AnswererDeps {
   registry: AgentRegistry;
-  service: Pick<AgentService, 'screen' | 'typeRaw' | 'view' | 'deliverPrompt'>;
+  service: Pick<AgentService, 'screen' | 'typeRaw' | 'view' | 'deliverPrompt' | 'sendInput'>;
   /** The agents' live output (a drawn dialog is answered once it is quiet). */
   output: Pick<OutputHub, 'subscribe' | 'lastOutputAt'>;
   profileCatalog: ProfileCatalog;
@@ -112,7 +113,9 @@ export class DialogAnswerer {
     const startedAt = this.d.clock.now();
     const agent = this.d.registry.resolve(ref);
     const dialogs = this.d.profileCatalog.get(agent.profile).dialogs;
-    if (dialogs === undefined) {
+    // The question a turn ended with (issue 36) is answered at its prompt, not in a dialog.
+    const turnQuestion = order.action === 'answer' && waitsOnTurnQuestion(agent);
+    if (dialogs === undefined && !turnQuestion) {
       throw new AppError(
         'ANSWER_NOT_SUPPORTED',
         `Agent "${agent.name}" runs ${agent.profile}, whose dialogs wezterm-parallel does not know how to answer; answer in its terminal (\`wtp attach ${agent.name}\`).`,
@@ -150,10 +153,31 @@ export class DialogAnswerer {
     }
     this.sending.set(agent.id, { since, via: order.via });
     try {
+      if (turnQuestion) return await answerTurnQuestion(this.turnDeps(), agent, order, source, startedAt);
       return await this.answerDialog(agent, order, source, startedAt);
     } finally {
       this.sending.delete(agent.id);
     }
+  }
+
+  /** What answering a turn's question (turn-answer.ts) needs of this answerer. */
+  private turnDeps() {
+    return {
+      service: this.d.service,
+      clock: this.d.clock,
+      leaveTimeoutMs: this.s.leaveTimeoutMs,
+      pressAgainMs: this.s.pressAgainMs,
+      pressEnter: (agent: AgentRecord) => {
+        this.d.log.warn({ agentId: agent.id }, 'reply not taken: Enter pressed again');
+        void this.press(agent, ['enter']);
+      },
+      look: async (agent: AgentRecord) => (await this.look(agent)).verdict,
+      audit: (agent: AgentRecord, order: AnswerOrder, s: Sending, source: EventSource, waitedMs: number) =>
+        this.audit(agent, order, s, source, waitedMs),
+      leaves: (agentId: string, state: AgentState, since: number, ms: number) =>
+        this.leaves(agentId, state, since, ms),
+      refuse: (agent: AgentRecord, code: ErrorCode, message: string) => this.refuse(agent, code, message),
+    };
   }
 
   /** The checks against the announcement and the screen, the keys, the audit and the confirmation. */

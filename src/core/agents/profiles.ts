@@ -15,6 +15,37 @@ export interface HookReading {
   signal: Signal | null;
   sessionId: string | null;
   event: string;
+  /** The call ends a turn (issue 36): with the turn's last assistant message, when its payload has one. */
+  turnEnd?: TurnEndMessage;
+}
+
+/** A turn's end as a vendor record tells it: its last assistant message (all of it), or null. */
+export interface TurnEndMessage {
+  message: string | null;
+  /** Where it was read, for `wtp why`: `hook Stop last_assistant_message`. */
+  from: string;
+}
+
+/**
+ * How a profile's turns end (issue 36): its hooks bring the turn's last assistant message, which
+ * decides between idle and needs_input (question). A turn's end another source tells first (a
+ * status record) is held up to `waitMs` for it.
+ */
+export interface TurnEndSpec {
+  waitMs: number;
+  /** Where the message is read from, in words (docs, `wtp profiles`). */
+  from: string;
+  /**
+   * Its own session file, for a CLI whose hook brings no message (Copilot CLI): the file of a
+   * session (made from the session id, never from a path a payload gives; null: none), and the
+   * turn's last message in its text. Read by the daemon (TurnTranscripts), not by the hook.
+   */
+  transcript?: {
+    file(env: Readonly<Record<string, string | undefined>>, home: string, sessionId: string): string | null;
+    lastMessage(text: string): string | null;
+    /** Where, in words, for `wtp why`. */
+    from: string;
+  };
 }
 
 /** A structured output stream the host reads signals from (Claude Code's `-p` stream-json). */
@@ -231,6 +262,8 @@ export interface ProfileSpec {
   permissionModes?: readonly string[];
   /** A working agent is called idle only once idle has held this long (default 0). */
   idleSettleMs?: number;
+  /** Where its turns' last messages come from (issue 36); undefined: its turn ends are not read. */
+  turnEnd?: TurnEndSpec;
   /**
    * Whose usage quota the agent spends (the governor holds a vendor's tasks when one of its agents
    * hits a usage limit); null for shell and cmd. Aider talks to many vendors: its own key.

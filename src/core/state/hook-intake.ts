@@ -7,6 +7,7 @@ import type { AgentRegistry } from '../model/registry.js';
 import type { StateEngine } from './state-engine.js';
 import type { HookDecider } from '../policies/hook-decider.js';
 import type { PermissionTracker } from '../agents/permission-tracker.js';
+import type { TurnJudge } from './turn-judge.js';
 
 /**
  * A hook call from an agent CLI, routed by the agent id we put in its hook URL (never by
@@ -24,6 +25,8 @@ export async function receiveHook(
     decider?: Pick<HookDecider, 'decide'>;
     /** The agent's permission mode, from the hook's `permission_mode` (issue 29). */
     permissions?: PermissionTracker;
+    /** How a turn ended, from its last message (issue 36); absent: a turn's end is idle. */
+    turns?: Pick<TurnJudge, 'ended'>;
   },
   agentId: string,
   body: Record<string, unknown>,
@@ -39,6 +42,11 @@ export async function receiveHook(
   // Decided by a rule before the CLI shows its dialog: no dialog, so no wait to report.
   const response = (await d.decider?.decide(agent, spec, reading.event, body)) ?? null;
   if (response !== null) return { signal: null, response };
+  // The verdict on the turn's last message first: the idle this call tells is decided under it.
+  if (reading.turnEnd !== undefined) {
+    const of = { agent, sessionId: reading.sessionId };
+    await d.turns?.ended(agent.id, reading.turnEnd, reading.signal?.at ?? d.clock.now(), of);
+  }
   if (reading.signal) await d.engine.observe(agent.id, reading.signal);
   return { signal: reading.signal, response: null };
 }

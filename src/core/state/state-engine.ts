@@ -9,6 +9,7 @@ import type { AgentRegistry } from '../model/registry.js';
 import { nextResolveAt, resolveActivity, type ResolveSettings } from './state-resolve.js';
 import { forgetRequests, mergeRequests, pendingRequest, requestChange } from './pending-request.js';
 import { agentEvent } from '../model/agent-event.js';
+import { newTurn, turnHoldUntil, underVerdict, type TurnRecord } from './turn-end.js';
 
 export interface StateEngineSettings extends ResolveSettings {
   /** `working` with no output, no new signal and CPU under `stallCpuPercent` this long → stalled evidence. */
@@ -42,6 +43,8 @@ interface AgentSignals {
   latest: Partial<Record<SignalSource, Signal>>;
   history: Signal[];
   timer: TimerHandle | null;
+  /** The last turn's end and the verdict on its last message (issue 36). */
+  turn?: TurnRecord;
 }
 
 const EVENT_SOURCE: Record<SignalSource, EventSource> = {
@@ -103,6 +106,27 @@ export class StateEngine {
     if (s.timer) this.d.clock.clearTimer(s.timer);
     s.latest = {};
     s.timer = null;
+    delete s.turn;
+  }
+
+  /**
+   * A turn ended (issue 36), with the verdict on its last message (null: none to read; a model
+   * deciding: `pendingUntil`, and a later call with its verdict). Re-decides the agent's state.
+   */
+  turnEnded(agentId: string, turn: TurnRecord): Promise<void> {
+    const agent = this.d.registry.get(agentId);
+    if (!agent || this.d.profileCatalog.get(agent.profile).turnEnd === undefined) return Promise.resolve();
+    const s = this.signalsOf(agentId);
+    // A model's late verdict on a turn a newer one replaced says nothing.
+    if (s.turn !== undefined && s.turn.at > turn.at) return Promise.resolve();
+    s.turn = turn;
+    return this.decide(agentId);
+  }
+
+  /** The last turn end and its verdict, for `wtp why` and tests. */
+  lastTurn(agentId: string): TurnRecord | undefined {
+    const t = this.agents.get(agentId)?.turn;
+    return t === undefined ? undefined : { ...t };
   }
 
   /** The last signals of an agent, oldest first. */
@@ -187,22 +211,30 @@ export class StateEngine {
     const stale =
       rule?.decided === true && !Object.values(s.latest).some((x) => x.source !== 'hook' && isRuledWait(x));
     if (rule && (stale || now - rule.at > RULED_MAX_MS)) this.rulings.delete(agentId);
-    const r = resolveActivity(
+    const resolved = resolveActivity(
       this.rulings.has(agentId) ? withoutRuledWaits(s.latest) : s.latest,
       now,
       this.d.settings,
     );
+    // A new turn began: the last one's verdict is over (issue 36).
+    if (resolved && s.turn && newTurn(s.turn, resolved.signal)) delete s.turn;
+    const spec = this.d.profileCatalog.get(agent.profile);
     // A profile may ask for idle to hold before a working agent is called idle (a CLI that reports
-    // idle between two parts of one turn): false idle costs more than a late one.
-    const settle = this.d.profileCatalog.get(agent.profile).idleSettleMs ?? 0;
-    const settleUntil =
-      r && r.signal.state === 'idle' && agent.state === 'working'
-        ? r.signal.at + settle
-        : r && this.awaitsHook(agentId, r.signal, s)
-          ? r.signal.at + HOOK_GRACE_MS
-          : 0;
+    // idle between two parts of one turn): false idle costs more than a late one. A verdict on the
+    // turn's last message says the turn is over: no need to hold.
+    const settle = s.turn?.verdict ? 0 : (spec.idleSettleMs ?? 0);
+    const settleUntil = Math.max(
+      resolved && resolved.signal.state === 'idle' && agent.state === 'working'
+        ? resolved.signal.at + settle
+        : resolved && this.awaitsHook(agentId, resolved.signal, s)
+          ? resolved.signal.at + HOOK_GRACE_MS
+          : 0,
+      resolved ? turnHoldUntil(spec.turnEnd, s.turn, resolved.signal, agent.state === 'working', now) : 0,
+    );
     this.arm(agentId, s, settleUntil);
-    if (!r || settleUntil > now) return;
+    if (!resolved || settleUntil > now) return;
+    const r = { ...resolved, signal: underVerdict(resolved.signal, s.turn) };
+    const verdict = resolved.signal.state === 'idle' ? (s.turn?.verdict ?? undefined) : undefined;
     const sig = r.signal;
     // The agent stops waiting: what was asked is over (a working signal while it was not waiting
     // forgets nothing: a hook's request may come before the status record that says blocked).
@@ -217,6 +249,7 @@ export class StateEngine {
       ...(sig.resetsAt === undefined ? {} : { resetsAt: sig.resetsAt }),
       ...(r.overrode === undefined ? {} : { overrode: r.overrode }),
       ...(request === undefined ? {} : { request }),
+      ...(verdict === undefined ? {} : { verdict }),
     };
     const cur = agent.stateDetail;
     // The same state with the same reason is no news, whichever source repeats it: the first

@@ -6,6 +6,7 @@ export const STATE_RULES: string[] = [
   'Hooks are events and can be missed (Esc fires no Stop hook): a newer screen verdict that disagrees wins once it has held for states.screenOverrideMs.',
   'A bare error from a more trusted source is refined by the screen when it shows a usage limit at that moment.',
   'working with no output, no new signal and CPU under states.stallCpuPercent for states.stallAfterMs is marked stalled (still working, not silently idle).',
+  "A turn's end is read from its last message (the vendor's hook or notify): one that asks the user is needs_input (question), decided by the rules or, where they are unsure, by states.turnModel within its timeout; an idle another source tells first is held for that message up to the profile's wait.",
   'A new process forgets the signals of the previous one; exits and crashes come from the process itself.',
   'Typing into a working agent is refused unless forced; every injected input is recorded with who sent it.',
 ];

@@ -76,6 +76,7 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
             clock: d.clock,
             decider: core.hookDecider,
             permissions: core.permissions,
+            turns: core.turns,
           },
           agentId,
           body,

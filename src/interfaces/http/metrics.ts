@@ -6,7 +6,7 @@ const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')
 /** What /metrics reads. */
 export type MetricsSources = Pick<
   ApiContext,
-  'agents' | 'events' | 'storage' | 'terminals' | 'notifications'
+  'agents' | 'events' | 'storage' | 'terminals' | 'notifications' | 'turnVerdicts'
 >;
 
 /** Prometheus text exposition (format 0.0.4) of daemon and agent metrics. */
@@ -109,6 +109,28 @@ export async function renderMetrics(
   metric('wtp_notifications_duplicates_total', 'counter', 'Notifications dropped as repeats', [
     ['', notes.duplicates],
   ]);
+  const turns = api.turnVerdicts?.();
+  if (turns !== undefined) {
+    metric(
+      'wtp_turn_verdicts_total',
+      'counter',
+      'End-of-turn verdicts from the last message, by classifier (rules, model) and word (question, done)',
+      Object.entries(turns.verdicts).map(([k, n]): [string, number] => {
+        const [by, says] = k.split('/');
+        return [`{by="${by ?? ''}",says="${says ?? ''}"}`, n];
+      }),
+    );
+    metric(
+      'wtp_turn_model_calls_total',
+      'counter',
+      'Calls to the turn model (states.turnModel) by outcome',
+      Object.entries(turns.modelCalls).map(([o, n]): [string, number] => [`{outcome="${o}"}`, n]),
+    );
+    metric('wtp_turn_model_tokens_total', 'counter', 'Tokens the turn model counted, input and output', [
+      ['{kind="input"}', turns.modelTokens.input],
+      ['{kind="output"}', turns.modelTokens.output],
+    ]);
+  }
   metric('wtp_websocket_clients', 'gauge', 'Open WebSocket connections', [['', counters.wsClients]]);
   metric('wtp_output_subscribers', 'gauge', 'Live output subscriptions (attach, follow)', [
     ['', api.terminals.subscriberCount()],

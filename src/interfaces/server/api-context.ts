@@ -57,6 +57,12 @@ export interface DaemonUseCases {
     duplicates: number;
     channels: Record<string, { sent: number; failed: number; dropped: number }>;
   };
+  /** End-of-turn verdicts and the turn model's calls and tokens (issue 36), for /metrics. */
+  turnVerdicts?(): {
+    verdicts: Record<string, number>;
+    modelCalls: Record<string, number>;
+    modelTokens: { input: number; output: number };
+  };
 }
 
 /**

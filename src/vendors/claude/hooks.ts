@@ -1,5 +1,5 @@
 import type { HookReading } from '../../core/agents/profiles.js';
-import { hookSignals, stopFailureSignal, str } from '../hook-signal.js';
+import { hookSignals, stopFailureSignal, str, turnEnding } from '../hook-signal.js';
 import { askedWords, permissionRequest, questionRequest } from '../tool-request.js';
 
 /**
@@ -79,7 +79,12 @@ export function readClaudeHook(body: Record<string, unknown>, at: number): HookR
       return reading(null);
     }
     case 'Stop':
-      return reading(sig('idle', 'turn_done', undefined));
+      // Its last_assistant_message decides between done and a question (issue 36).
+      return turnEnding(
+        reading(sig('idle', 'turn_done', undefined)),
+        body.last_assistant_message,
+        'hook Stop last_assistant_message',
+      );
     case 'StopFailure':
       return reading(stopFailureSignal(body, sig));
     default:

@@ -25,5 +25,17 @@ export function readCodexHook(body: Record<string, unknown>): HookReading {
   const thread = str(body['thread-id']);
   const main = event === 'agent-turn-complete' && !titleThread;
   const sessionId = main && thread !== undefined && THREAD_ID.test(thread) ? thread : null;
-  return { signal: null, sessionId, event };
+  if (!main) return { signal: null, sessionId, event };
+  // The turn's last message decides between done and a question (issue 36); its OSC 7501 `done`
+  // came 50-100 ms before (the engine holds it for this call: vendor.ts turnEnd).
+  const message = body['last-assistant-message'];
+  return {
+    signal: null,
+    sessionId,
+    event,
+    turnEnd: {
+      message: typeof message === 'string' ? message : null,
+      from: 'notify agent-turn-complete last-assistant-message',
+    },
+  };
 }

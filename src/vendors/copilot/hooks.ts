@@ -1,5 +1,5 @@
 import type { DecisionHook, HookReading } from '../../core/agents/profiles.js';
-import { hookSignals, str } from '../hook-signal.js';
+import { hookSignals, str, turnEnding } from '../hook-signal.js';
 import { decisionRequest } from '../tool-request.js';
 
 /**
@@ -70,7 +70,11 @@ export function readCopilotHook(body: Record<string, unknown>, at: number): Hook
       return reading(null);
     }
     case 'Stop':
-      return reading(sig('idle', 'turn_done'));
+      return turnEnding(
+        reading(sig('idle', 'turn_done')),
+        body.last_assistant_message,
+        'hook Stop last_assistant_message',
+      );
     case 'ErrorOccurred': {
       if (body.recoverable === true) return reading(null);
       const error = body.error as { message?: unknown } | undefined;

@@ -1,3 +1,4 @@
+import { copilotTranscript, lastCopilotMessage } from './transcript.js';
 import type { VendorDefinition } from '../vendor.js';
 import { copilotPermissions } from './modes.js';
 import { COPILOT_RULES } from './detectors.js';
@@ -60,6 +61,17 @@ export const vendor: VendorDefinition = {
     permissionModes: ['interactive', 'plan', 'autopilot'],
     permissions: copilotPermissions,
     readHook: readCopilotHook,
+    // Its Stop hook brings no last_assistant_message (1.0.102, seen): the turn's last message is
+    // read from its session's events.jsonl (issue 36), written before the hook fires.
+    turnEnd: {
+      waitMs: 1_000,
+      from: 'its session file session-state/<session>/events.jsonl (assistant.message), at its Stop hook',
+      transcript: {
+        file: copilotTranscript,
+        lastMessage: lastCopilotMessage,
+        from: 'session file events.jsonl assistant.message',
+      },
+    },
     // Rules decide its permissionRequest hook before any dialog (the hook's `wtp hook --decide`);
     // a dialog that shows anyway (the hook failed) is left to the screen path and the user.
     decisionHook: COPILOT_DECISION_HOOK,

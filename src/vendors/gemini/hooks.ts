@@ -1,5 +1,5 @@
 import type { DecisionHook, HookReading } from '../../core/agents/profiles.js';
-import { hookSignals, str } from '../hook-signal.js';
+import { hookSignals, str, turnEnding } from '../hook-signal.js';
 import { aboutFields, decisionRequest } from '../tool-request.js';
 
 /**
@@ -145,7 +145,11 @@ export function readGeminiHook(body: Record<string, unknown>, received: number):
     }
     case 'AfterAgent':
       if (body.prompt_response === NO_RESPONSE) return reading(null);
-      return reading(sig('idle', 'turn_done'));
+      return turnEnding(
+        reading(sig('idle', 'turn_done')),
+        body.prompt_response,
+        'hook AfterAgent prompt_response',
+      );
     default:
       // SessionStart (the session id), SessionEnd (the process exit tells), anything newer.
       return reading(null);

@@ -1,5 +1,5 @@
 import type { HookReading } from '../../core/agents/profiles.js';
-import { hookSignals, str } from '../hook-signal.js';
+import { hookSignals, str, turnEnding } from '../hook-signal.js';
 import { askedWords, permissionRequest, questionRequest } from '../tool-request.js';
 
 const obj = (v: unknown): Record<string, unknown> =>
@@ -52,7 +52,13 @@ export function readOpencodeHook(body: Record<string, unknown>, at: number): Hoo
     case 'session.idle': {
       if (subagent) return reading(null);
       const error = str(body.error);
-      if (error === undefined) return reading(sig('idle', 'turn_done', []));
+      // The turn's last assistant text, as our plugin kept it (issue 36).
+      if (error === undefined)
+        return turnEnding(
+          reading(sig('idle', 'turn_done', [])),
+          body.last_assistant_message,
+          'hook session.idle last_assistant_message (plugin)',
+        );
       const reason = error === 'MessageAbortedError' ? 'interrupted' : 'error';
       return reading(sig('idle', reason, [`after ${error}`]));
     }

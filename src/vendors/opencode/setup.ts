@@ -95,15 +95,37 @@ function brief(type, p, worktree) {
   }
 }
 
+// The turn's last assistant text (issue 36): each message's role, the text parts of the last
+// messages, and each session's last assistant message; the text goes with session.idle, whole
+// (a text longer than MESSAGE_MAX is not sent: the daemon never decides on a cut copy).
+const MESSAGE_MAX = 500000;
+const KEPT = 64;
+const remember = (map, key, value) => {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > KEPT) map.delete(map.keys().next().value);
+};
+
 export const WtpStatePlugin = async ({ worktree } = {}) => {
   const subagents = new Set();
   const errors = new Map();
   const retrying = new Set();
+  const texts = new Map();
+  const lastAssistant = new Map();
   let queue = Promise.resolve();
   return {
     event: async ({ event }) => {
       const p = event.properties ?? {};
       const info = p.info ?? {};
+      if (event.type === 'message.updated' && typeof info.id === 'string') {
+        if (info.role === 'assistant') remember(lastAssistant, info.sessionID, info.id);
+        else if (info.role === 'user') lastAssistant.delete(info.sessionID);
+      }
+      if (event.type === 'message.part.updated' && p.part?.type === 'text' && typeof p.part.text === 'string') {
+        const parts = texts.get(p.part.messageID) ?? new Map();
+        parts.set(p.part.id, p.part.text);
+        remember(texts, p.part.messageID, parts);
+      }
       if (event.type === 'session.created' && info.parentID) subagents.add(info.id);
       const session = p.sessionID ?? info.id;
       if (event.type === 'session.error') errors.set(session, cut(p.error?.name) ?? 'Error');
@@ -119,6 +141,11 @@ export const WtpStatePlugin = async ({ worktree } = {}) => {
       const body = { hook_event_name: event.type, session_id: session, subagent: subagents.has(session), properties: brief(event.type, p, worktree) };
       // Kept until the next busy: an aborted turn fires session.idle twice.
       if (event.type === 'session.idle' && errors.has(session)) body.error = errors.get(session);
+      if (event.type === 'session.idle') {
+        const parts = texts.get(lastAssistant.get(session));
+        const text = parts ? [...parts.values()].join('\\n\\n').trim() : '';
+        if (text !== '' && text.length <= MESSAGE_MAX) body.last_assistant_message = text;
+      }
       queue = queue.then(() => post(body)).catch(() => {});
     },
   };

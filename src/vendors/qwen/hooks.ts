@@ -1,5 +1,5 @@
 import type { DecisionHook, HookReading } from '../../core/agents/profiles.js';
-import { hookSignals, stopFailureSignal, str } from '../hook-signal.js';
+import { hookSignals, stopFailureSignal, str, turnEnding } from '../hook-signal.js';
 import { askedWords, decisionRequest, permissionRequest, questionRequest } from '../tool-request.js';
 
 /** The tool Qwen Code asks the user a question with (it goes through the permission path). */
@@ -126,7 +126,11 @@ export function readQwenHook(body: Record<string, unknown>, at: number): HookRea
       return reading(null);
     }
     case 'Stop':
-      return reading(sig('idle', 'turn_done', undefined));
+      return turnEnding(
+        reading(sig('idle', 'turn_done', undefined)),
+        body.last_assistant_message,
+        'hook Stop last_assistant_message',
+      );
     case 'StopFailure':
       return reading(stopFailureSignal(body, sig));
     default:

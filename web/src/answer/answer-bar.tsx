@@ -128,7 +128,9 @@ function QuestionInputs({ agent, busy, compact }: { agent: AgentView; busy: bool
         <>
           <TextInput
             size="xs"
-            placeholder="Your answer"
+            placeholder={
+              agent.stateDetail.verdict?.says === 'question' ? 'Your reply (its next prompt)' : 'Your answer'
+            }
             value={text}
             onChange={(e) => setText(e.currentTarget.value)}
             onKeyDown={(e) => e.key === 'Enter' && send()}

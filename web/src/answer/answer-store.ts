@@ -101,7 +101,7 @@ export async function answer(a: AgentView, order: AnswerOrder): Promise<void> {
         expect: { state: a.state, since: a.stateSince, ...(about === undefined ? {} : { about }) },
       },
     });
-    outcome = { ok: true, text: doneText(order, r.scope, r.ms), since: a.stateSince, agent: a.name };
+    outcome = { ok: true, text: doneText(order, r.scope, r.ms, r.keys), since: a.stateSince, agent: a.name };
   } catch (err) {
     const code = err instanceof WtpError ? err.code : undefined;
     outcome = { ok: false, text: refusalText(err), since: a.stateSince, agent: a.name };
@@ -115,8 +115,12 @@ export async function answer(a: AgentView, order: AnswerOrder): Promise<void> {
   set(a.id, { busy: false, outcome });
 }
 
-function doneText(order: AnswerOrder, scope: string | null, ms: number): string {
+function doneText(order: AnswerOrder, scope: string | null, ms: number, keys: readonly string[]): string {
   const left = `it left the dialog in ${(ms / 1000).toFixed(1)} s`;
+  // The reply to a question its turn ended with (issue 36): typed at its prompt, not a dialog's keys.
+  if (order.action === 'answer' && keys[0] === 'text') {
+    return `Replied “${order.text ?? ''}” as its next prompt: it started a new turn in ${(ms / 1000).toFixed(1)} s`;
+  }
   switch (order.action) {
     case 'approve':
       return `Approved: ${left}`;

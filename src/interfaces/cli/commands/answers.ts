@@ -34,6 +34,10 @@ function shown(a: AgentView): NonNullable<AnswerRequest['expect']> {
 
 /** One line saying what an answer did. */
 function describe(r: AnswerResult): string {
+  // The reply to a question its turn ended with (issue 36): typed at its prompt, not a dialog's keys.
+  if (r.action === 'answer' && r.keys[0] === 'text') {
+    return `${r.agent.name}: replied ${JSON.stringify(r.about ?? '')} as its next prompt — it started a new turn in ${r.ms} ms (now ${r.agent.state})`;
+  }
   const about = r.about === null ? '' : `: ${JSON.stringify(r.about)}`;
   const what =
     r.action === 'always'
@@ -166,7 +170,8 @@ Examples:
   wtp approve --all --workspace shop   every agent of shop that waits for permission
   wtp deny api --message 'use the staging database'
                                        deny; the message is its next prompt
-  wtp answer api 2                     pick option 2 of its question (or name it: wtp answer api Blue)`,
+  wtp answer api 2                     pick option 2 of its question (or name it: wtp answer api Blue)
+  wtp answer api 'use Postgres'        reply to the question its turn ended with: its next prompt`,
       ),
   ).action((ref: string | undefined, o: AnswerOptions) =>
     runAction(ctx, o.json, () => run(ctx, o.always ? 'always' : 'approve', ref, o)),
@@ -183,9 +188,11 @@ Examples:
   common(
     program
       .command('answer')
-      .description("answer an agent's question (needs_input) with one of its options")
+      .description(
+        "answer an agent's question (needs_input): a dialog's option, or the reply to a question its turn ended with (typed as its next prompt)",
+      )
       .argument('<agent>', 'name, workspace/name or id (or --all)')
-      .argument('[text]', 'the option: its number or its label'),
+      .argument('[text]', 'the option (its number or its label), or the reply'),
   ).action((first: string, second: string | undefined, o: AnswerOptions) =>
     runAction(ctx, o.json, () =>
       o.all ? run(ctx, 'answer', undefined, o, first) : run(ctx, 'answer', first, o, requireText(second)),
@@ -197,7 +204,7 @@ function requireText(text: string | undefined): string {
   if (text === undefined || text === '') {
     throw new WtpError(
       'INVALID_INPUT',
-      'Give the answer: an option’s number or label, e.g. `wtp answer c1 2`.',
+      'Give the answer: an option’s number or label (`wtp answer c1 2`), or the reply to its question (`wtp answer c1 "use Postgres"`).',
       {
         issues: [{ path: '<text>', message: 'required' }],
       },

@@ -11,6 +11,7 @@ import { duration, paint, stateColor, stateLabel, table } from '../format.js';
 import { runAction } from '../run-action.js';
 import { runHook } from './hook.js';
 import { cellText } from '../../../protocol/terminal-text.js';
+import { verdictWords } from '../../../protocol/turn-words.js';
 
 const clockTime = (iso: string): string => iso.slice(11, 19);
 
@@ -44,6 +45,7 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
         if (d.overrode) ctx.line(`  note:      ${c(d.overrode)}`);
         const asked = requestWords(d.request);
         if (asked !== undefined) ctx.line(`  asks:      ${c(asked)}`);
+        if (d.verdict) ctx.line(`  decided:   ${c(verdictWords(d.verdict))}`);
         if (a.permission) {
           const line = permissionLine(a.permission);
           ctx.line(

@@ -224,7 +224,13 @@ export function App(props: AppProps) {
         return;
       case 'input': {
         const options = agent.stateDetail.request?.options;
-        if (agent.state === 'needs_input' && options && options.length > 0) {
+        // The question its turn ended with (issue 36): the reply goes to its prompt, verified.
+        if (agent.state === 'needs_input' && agent.stateDetail.verdict?.says === 'question') {
+          prompt(
+            `answer ${agent.name}${options?.length ? ` (${options.join(' · ')})` : ''} — ⏎ sends it as its next prompt: `,
+            (text) => void actions.answer(agent, 'answer', { text }),
+          );
+        } else if (agent.state === 'needs_input' && options && options.length > 0) {
           prompt(
             `answer ${agent.name} (${options.join(' · ')}): `,
             (text) => void actions.answer(agent, 'answer', { text }),

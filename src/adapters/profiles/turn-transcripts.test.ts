@@ -1,0 +1,64 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { agentRecord } from '../../../test/support/core-fakes.js';
+import { PROFILES } from '../../vendors/registry.js';
+import { FsTurnTranscripts } from './turn-transcripts.js';
+
+const SID = 'a45d805b-7516-4cb3-9ffd-81c5200ca8c5';
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function world(o: { uid?: number; maxBytes?: number } = {}) {
+  const home = mkdtempSync(join(tmpdir(), 'wtp-transcripts-'));
+  dirs.push(home);
+  const folder = join(home, '.copilot', 'session-state', SID);
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, 'events.jsonl');
+  const reader = new FsTurnTranscripts({ catalog: PROFILES, env: () => ({ HOME: home }), ...o });
+  const agent = agentRecord({ id: 'ag-1', name: 'c1', profile: 'copilot' });
+  return { home, file, reader, agent };
+}
+
+const events = (message: string) =>
+  [
+    JSON.stringify({ type: 'user.message', data: { content: 'pick' } }),
+    JSON.stringify({ type: 'assistant.message', data: { content: message } }),
+  ].join('\n');
+
+describe('FsTurnTranscripts: hostile files first', () => {
+  it('does not follow a link, read a file of another user, or one over its bound', async () => {
+    const w = world();
+    const elsewhere = join(w.home, 'secret.jsonl');
+    writeFileSync(elsewhere, events('Which secret should I leak?'));
+    symlinkSync(elsewhere, w.file);
+    expect(await w.reader.lastMessage(w.agent, SID)).toBeNull();
+    rmSync(w.file);
+    writeFileSync(w.file, events('Which one?'));
+    const other = new FsTurnTranscripts({ catalog: PROFILES, env: () => ({ HOME: w.home }), uid: 123_456 });
+    expect(await other.lastMessage(w.agent, SID)).toBeNull();
+    const small = new FsTurnTranscripts({ catalog: PROFILES, env: () => ({ HOME: w.home }), maxBytes: 10 });
+    expect(await small.lastMessage(w.agent, SID)).toBeNull();
+  });
+
+  it('reads nothing for a session id that is not a UUID, or a profile without a session file', async () => {
+    const w = world();
+    writeFileSync(w.file, events('Which one?'));
+    expect(await w.reader.lastMessage(w.agent, `../${SID}`)).toBeNull();
+    expect(await w.reader.lastMessage(agentRecord({ id: 'ag-2', profile: 'claude' }), SID)).toBeNull();
+  });
+});
+
+describe('FsTurnTranscripts', () => {
+  it('gives the turn’s last assistant message from the session file', async () => {
+    const w = world();
+    writeFileSync(w.file, events('Which database should I use, Postgres or SQLite?'));
+    expect(await w.reader.lastMessage(w.agent, SID)).toEqual({
+      message: 'Which database should I use, Postgres or SQLite?',
+      from: 'session file events.jsonl assistant.message',
+    });
+  });
+});

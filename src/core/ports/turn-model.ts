@@ -1,0 +1,28 @@
+import type { AgentRecord } from '../model/agent-record.js';
+
+/** What a model answered about one turn's last message (issue 36). */
+export interface TurnModelAnswer {
+  /** Its word, or null when its reply said neither (unreadable). */
+  says: 'question' | 'done' | null;
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+/**
+ * A model that decides how a turn ended when the rules are unsure (config `states.turnModel`; an
+ * OpenAI- or Anthropic-compatible endpoint): the adapter in src/adapters/turn-model/.
+ */
+export interface TurnModel {
+  /** The model's name, as its verdicts record it. */
+  readonly model: string;
+  /** Asks about one message; gives up (rejects) after `timeoutMs`. */
+  classify(message: string, timeoutMs: number): Promise<TurnModelAnswer>;
+}
+
+/**
+ * The turn's last message from the CLI's own session file (issue 36), for a CLI whose hook brings
+ * none (ProfileSpec.turnEnd.transcript): the daemon's file reader (src/adapters/profiles/).
+ */
+export interface TurnTranscripts {
+  lastMessage(agent: AgentRecord, sessionId: string): Promise<{ message: string; from: string } | null>;
+}
