@@ -4,6 +4,7 @@ import { AGENT_STATES, BACKEND_CHOICES, PROFILE_NAMES } from '../protocol/consta
 import { acceptTasksSchema } from './accept-tasks-schema.js';
 import { agentsConfigSchema, ms } from './agents-schema.js';
 import { forgeConfigSchema } from './forge-schema.js';
+import { mcpConfigSchema } from './mcp-schema.js';
 
 /** Default TCP port of the API on 127.0.0.1. */
 export const DEFAULT_API_PORT = 7537;
@@ -286,6 +287,7 @@ export const configSchema = z
       .prefault({})
       .describe('This machine in a fleet (issue 21; with `store.fleet`)'),
     approvals: approvalsSchema.prefault({}),
+    mcp: mcpConfigSchema,
     tui: z
       .strictObject({
         keys: z

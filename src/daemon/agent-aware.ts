@@ -2,7 +2,7 @@ import type { CliVersions } from '../adapters/profiles/cli-version.js';
 import { FsProfileSetup } from '../adapters/profiles/profile-setup.js';
 import type { LaunchPreflight, Logger } from '../core/ports/daemon.js';
 import type { RepoApprovals } from '../core/ports/git.js';
-import { hookToken } from '../interfaces/server/auth.js';
+import { hookToken, mcpToken } from '../interfaces/server/auth.js';
 import type { CliSupportInfo, ProfileInfo } from '../protocol/profiles.js';
 import { cliSupport } from '../protocol/version-range.js';
 import type { WtpConfig } from '../config/schema.js';
@@ -29,6 +29,7 @@ export function createProfileSetup(o: {
     profileEnv: o.profileEnv,
     apiUrl: o.apiUrl,
     hookToken: (id) => hookToken(o.token, id),
+    mcpToken: (id) => mcpToken(o.token, id),
     wtpCommand: o.wtpCommand,
     hookTransport: o.config.agents.claudeHooks,
     preTrust: o.config.agents.preTrust,

@@ -47,6 +47,7 @@ export function coreSettings(o: {
       pathVar: o.pathVar,
       cols: config.agents.cols,
       rows: config.agents.rows,
+      mcpProfiles: config.mcp.profiles,
     },
     service: {
       stopGraceMs: config.agents.stopGraceMs,

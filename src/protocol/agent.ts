@@ -163,6 +163,19 @@ export const agentSchema = z.object({
     .describe(
       "Agent CLIs: its effective permission mode (from its hooks, its screen's mode line, its arguments, settings and its vendor's default) and whether it acts without asking; null for shell, cmd and CLIs whose mode is not read",
     ),
+  startedBy: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe(
+      'The agent (its id) that started this one through its MCP tools: its lead, whose team it is in; null when a user, a task or a template started it',
+    ),
+  mcp: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Its CLI was given wezterm-parallel's MCP server (`wtp new --mcp`): it can run a team of its own",
+    ),
   parseErrors: z
     .number()
     .int()
@@ -211,6 +224,12 @@ export const createAgentRequestSchema = z.strictObject({
     .optional()
     .describe(
       "The agent's own approval rules (`--auto-approve`), on top of the config's; a rule that allows everything is refused",
+    ),
+  mcp: z
+    .boolean()
+    .optional()
+    .describe(
+      "Register wezterm-parallel's MCP server in the agent CLI's own configuration for this agent only (docs/mcp.md): it can start and drive agents of its own (its team)",
     ),
 });
 export type CreateAgentRequest = z.infer<typeof createAgentRequestSchema>;

@@ -201,6 +201,10 @@ export const ERROR_CATALOG = {
     'The action was written to the fleet database for the machine that owns the agent, but its daemon did not answer in time; it may still carry it out. `details.command` is its id; check with `wtp ls`.',
   ATTACH_REMOTE_UNAVAILABLE:
     'The agent runs on another machine of the fleet and this one has no way to reach its terminal: set `fleet.ssh` on that machine (how `ssh` reaches it, e.g. `me@build-box`) so `wtp attach machine/agent` runs `wtp attach` there over SSH.',
+  MCP_TOKEN_INVALID:
+    'A call to the MCP endpoint (`/mcp`, `wtp mcp`) came with a token that is no agent’s: forged, cut, for another agent id, or for an agent that was removed or never given `--mcp`. Agents get theirs from `wtp new --mcp`; a user’s MCP client uses the API token (or the unix socket).',
+  MCP_OUT_OF_SCOPE:
+    'An agent’s MCP tool call reached past its scope: it acts only on the agents it started (its team; `mcp.scope: workspace` widens that to its workspace), reads only its own workspace, starts agents only in its own workspace and repository, never answers its own dialogs or its lead’s, never acts on itself or its lead, and never starts an agent that would act without asking more than it does. `details.rule` names the rule, `details.agent` the agent it named.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -63,6 +63,8 @@ export function view(id: string, name: string, workspaceId: string, workspace: s
     diffStat: null,
     pullRequest: null,
     permission: null,
+    startedBy: null,
+    mcp: false,
   };
 }
 

@@ -52,6 +52,8 @@ interface AgentRow {
   worktree: string | null;
   pull_request: string | null;
   permission: string | null;
+  started_by: string | null;
+  mcp: number;
 }
 
 interface EventRow {
@@ -84,11 +86,11 @@ export class SqliteStateStore implements StateStore, EventLog {
       INSERT INTO agents (id, workspace_id, name, profile, command, args, cwd, env, restart_policy, backend,
         state, state_detail, state_since, pid, host_pid, host_identity, pane_id, last_exit, restarts, created_at,
         started_at, output_seq, cols, rows, agent_version, session_id, profile_args, worktree, fork_session, profile_env,
-        approvals, pull_request, permission)
+        approvals, pull_request, permission, started_by, mcp)
       VALUES (@id, @workspace_id, @name, @profile, @command, @args, @cwd, @env, @restart_policy, @backend,
         @state, @state_detail, @state_since, @pid, @host_pid, @host_identity, @pane_id, @last_exit, @restarts, @created_at,
         @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args, @worktree, @fork_session, @profile_env,
-        @approvals, @pull_request, @permission)
+        @approvals, @pull_request, @permission, @started_by, @mcp)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, state_detail = excluded.state_detail,
         state_since = excluded.state_since, pid = excluded.pid, host_pid = excluded.host_pid,
@@ -98,7 +100,7 @@ export class SqliteStateStore implements StateStore, EventLog {
         agent_version = excluded.agent_version, session_id = excluded.session_id,
         profile_args = excluded.profile_args, worktree = excluded.worktree, fork_session = excluded.fork_session,
         profile_env = excluded.profile_env, approvals = excluded.approvals, pull_request = excluded.pull_request,
-        permission = excluded.permission`);
+        permission = excluded.permission, started_by = excluded.started_by, mcp = excluded.mcp`);
     this.deleteAgent = db.prepare('DELETE FROM agents WHERE id = ?');
     this.upsertWorkspace = db.prepare(`
       INSERT INTO workspaces (id, name, repo_path, backend, template, created_at)
@@ -288,6 +290,8 @@ function toRow(a: AgentRecord): AgentRow {
     worktree: a.worktree ? JSON.stringify(a.worktree) : null,
     pull_request: a.pullRequest ? JSON.stringify(a.pullRequest) : null,
     permission: a.permission ? JSON.stringify(a.permission) : null,
+    started_by: a.startedBy ?? null,
+    mcp: a.mcp === true ? 1 : 0,
   };
 }
 
@@ -338,6 +342,8 @@ function fromRow(r: AgentRow): AgentRecord {
     worktree: r.worktree ? (JSON.parse(r.worktree) as AgentWorktree) : null,
     ...(r.pull_request ? { pullRequest: JSON.parse(r.pull_request) as PullRequestRecord } : {}),
     ...(r.permission ? { permission: JSON.parse(r.permission) as AgentPermissionState } : {}),
+    ...(typeof r.started_by === 'string' ? { startedBy: r.started_by } : {}),
+    ...(r.mcp === 1 ? { mcp: true } : {}),
   };
 }
 

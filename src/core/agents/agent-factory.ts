@@ -19,6 +19,8 @@ export interface FactorySettings {
   agentBinaries: Readonly<Record<string, string>>;
   cols: number;
   rows: number;
+  /** Profiles whose agents get the MCP server unless the request says otherwise (config `mcp.profiles`). */
+  mcpProfiles?: readonly string[];
 }
 
 export interface FactoryDeps {
@@ -38,7 +40,7 @@ export const CWD_REASONS = {
 } as const;
 
 /** Validates a create request against the world (names, cwd, command) and builds the record. */
-export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord {
+export function buildAgent(req: CreateAgentRequest & { startedBy?: string }, d: FactoryDeps): AgentRecord {
   const profile = parseProfile(req.profile);
   const ws = d.registry.resolveWorkspace(req.workspace ?? DEFAULT_WORKSPACE);
   const name = req.name ?? d.registry.nextFreeName(ws.id, profile);
@@ -99,6 +101,8 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
     forkSession: null,
     profileArgs: [],
     ...(own ? { approvals: { allow: [...own.allow], deny: [...own.deny] } } : {}),
+    ...(req.startedBy !== undefined ? { startedBy: req.startedBy } : {}),
+    ...((req.mcp ?? d.settings.mcpProfiles?.includes(profile)) === true ? { mcp: true } : {}),
     worktree: null,
   };
 }

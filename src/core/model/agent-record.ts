@@ -72,6 +72,10 @@ export interface AgentRecord {
    * profiles whose mode is not read (shell, cmd) and agents made before it was.
    */
   permission?: AgentPermissionState;
+  /** The agent that started this one through its MCP tools (its lead); absent when a user, task or template did. */
+  startedBy?: string;
+  /** Its CLI got wezterm-parallel's MCP server (`wtp new --mcp`); absent when not. */
+  mcp?: boolean;
 }
 
 /** What an agent's worktree has changed against its base, measured at `at` (epoch ms). */
@@ -136,6 +140,8 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     diffStat: a.worktree && ctx.diffStat ? { ...ctx.diffStat, at: iso(ctx.diffStat.at) } : null,
     pullRequest: a.pullRequest ? toPullRequestView(a.pullRequest, ctx.nextPollAt ?? null) : null,
     permission: a.permission ? toPermissionView(a.permission.current) : null,
+    startedBy: a.startedBy ?? null,
+    mcp: a.mcp === true,
     ...(ctx.parseErrors ? { parseErrors: ctx.parseErrors } : {}),
   };
 }

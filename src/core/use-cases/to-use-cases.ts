@@ -1,4 +1,6 @@
+import type { ProfileName } from '../../protocol/constants.js';
 import { broadcast } from '../agents/broadcast.js';
+import { assertMayAct, assertMayRead, assertMayStart } from '../agents/team-scope.js';
 import { TerminalInput } from '../agents/terminal-input.js';
 import type { Core } from '../create-core.js';
 import type { Clock } from '../ports/daemon.js';
@@ -128,6 +130,25 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
       history: (q) => core.stats.history(q),
     },
     storage: core.storage,
+    team: {
+      assertMayRead,
+      assertMayAct,
+      assertMayStart,
+      neutralMode: (profile, modeName) =>
+        core.profileCatalog.get(profile as ProfileName).permissions?.modes[modeName] ?? 'unknown',
+      async toolCalled(caller, data) {
+        const by = caller.kind === 'agent' ? caller.agent : null;
+        await registry.record([
+          {
+            type: 'mcp.toolCalled',
+            source: by ? 'agent' : 'api',
+            agentId: by?.id ?? null,
+            workspaceId: by?.workspaceId ?? null,
+            data,
+          },
+        ]);
+      },
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import m0008 from './0008-agent-approvals.js';
 import m0009 from './0009-meta.js';
 import m0010 from './0010-pull-requests.js';
 import m0011 from './0011-permission-mode.js';
+import m0012 from './0012-agent-team.js';
 
 /** Numbered, append-only: migration N sets PRAGMA user_version = N. Never edit a shipped one. */
 export const MIGRATIONS: readonly string[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly string[] = [
   m0009,
   m0010,
   m0011,
+  m0012,
 ];

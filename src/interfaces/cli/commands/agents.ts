@@ -74,12 +74,23 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
       collect,
       [],
     )
+    .option(
+      '--mcp',
+      "agent CLIs: give it wezterm-parallel's MCP server (this agent only), so it can start and drive agents of its own: a team (docs/mcp.md)",
+    )
     .option('--json', 'machine-readable output')
     .action(
       (
         profile: string,
         argv: string[],
-        raw: { json?: boolean; repo?: string; base?: string; branch?: string; worktree?: boolean },
+        raw: {
+          json?: boolean;
+          repo?: string;
+          base?: string;
+          branch?: string;
+          worktree?: boolean;
+          mcp?: boolean;
+        },
         cmd: Command,
       ) =>
         runAction(ctx, raw.json, async () => {
@@ -104,6 +115,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
             ...(raw.base === undefined ? {} : { base: raw.base }),
             ...(raw.branch === undefined ? {} : { branch: raw.branch }),
             ...(raw.worktree === false ? { worktree: false } : {}),
+            ...(raw.mcp === true ? { mcp: true } : {}),
           };
           const { agent, cli } = await createApprovingSetup(ctx, body);
           const { text, failed } = describeStart(agent);
