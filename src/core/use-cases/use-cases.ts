@@ -102,6 +102,7 @@ export type AgentUseCases = Pick<
   | 'follow'
   | 'resize'
   | 'recordAttach'
+  | 'promptPending'
 >;
 
 export interface ForkUseCase {

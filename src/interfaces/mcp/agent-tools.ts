@@ -80,12 +80,38 @@ export const sendPrompt: ToolHandler<'send_prompt'> = async (api, input, call) =
   return { sent: true, agent: target.name };
 };
 
-/** wait_for_state: returns as soon as the agent is in one of the states, or when the time is up. */
+/** States an agent settles in after a turn: counted only once it has had its input (see waitForState). */
+const SETTLED: readonly AgentState[] = ['idle', 'needs_input', 'needs_permission'];
+
+/** When input was last typed into the agent (its prompt, a send_prompt), or null when never. */
+async function lastInputAt(api: ToolApi, agentId: string): Promise<number | null> {
+  let since = 0;
+  let last: number | null = null;
+  for (;;) {
+    const page = await api.events.since({ since, limit: 1000, agentId, types: ['agent.inputSent'] });
+    for (const e of page) last = Date.parse(e.ts);
+    if (page.length < 1000) return last;
+    since = page[page.length - 1]?.seq ?? since;
+  }
+}
+
+/**
+ * wait_for_state: returns as soon as the agent is in one of the states, or when the time is up. A
+ * settled state (idle, needs_input, needs_permission) counts only once the agent has had its input:
+ * no prompt of its own still waits to be typed, and the state began after the last input typed into
+ * it. A worker just started with a prompt is idle at its prompt for a moment before it takes it up:
+ * that is not its work done.
+ */
 export const waitForState: ToolHandler<'wait_for_state'> = async (api, input, call) => {
   const first = targetAgent(api, call, input.agent);
   api.team.assertMayRead(call.caller, first);
   const wanted = new Set<AgentState>(input.states);
   const started = Date.now();
+  let lastInput = await lastInputAt(api, first.id);
+  const reachedBy = (a: AgentView): boolean =>
+    wanted.has(a.state) &&
+    (!SETTLED.includes(a.state) ||
+      (!api.agents.promptPending(a.id) && (lastInput === null || Date.parse(a.stateSince) >= lastInput)));
   const latest = await new Promise<AgentView>((resolve, reject) => {
     let done = false;
     const finish = (fn: () => void): void => {
@@ -96,38 +122,44 @@ export const waitForState: ToolHandler<'wait_for_state'> = async (api, input, ca
       call.signal.removeEventListener('abort', onAbort);
       fn();
     };
-    const check = (): void => {
+    const now = (): AgentView | null => {
       try {
-        const now = api.agents.get(first.id);
-        if (wanted.has(now.state)) finish(() => resolve(now));
+        return api.agents.get(first.id);
       } catch (err) {
         finish(() => reject(err as Error)); // removed meanwhile
+        return null;
       }
+    };
+    const check = (): void => {
+      const a = now();
+      if (a && reachedBy(a)) finish(() => resolve(a));
     };
     const onAbort = (): void =>
       finish(() => reject(new AppError('INVALID_INPUT', 'The call was cancelled.')));
     const timer = setTimeout(() => {
-      try {
-        const now = api.agents.get(first.id);
-        finish(() => resolve(now));
-      } catch (err) {
-        finish(() => reject(err as Error));
-      }
+      const a = now();
+      if (a) finish(() => resolve(a));
     }, input.timeoutMs);
     const unsubscribe = api.events.subscribe((e) => {
-      if (e.agentId === first.id) check();
+      if (e.agentId !== first.id) return;
+      if (e.type === 'agent.inputSent') lastInput = Date.parse(e.ts);
+      check();
     });
     call.signal.addEventListener('abort', onAbort);
     check();
   });
-  const reached = wanted.has(latest.state);
+  const reached = reachedBy(latest);
   return {
     reached,
     waitedMs: Date.now() - started,
     agent: agentBrief(latest, callerId(call)),
     ...(reached
       ? {}
-      : { next: 'Not yet: call wait_for_state again, or read_screen to see what it is doing.' }),
+      : {
+          next: api.agents.promptPending(latest.id)
+            ? 'Its prompt is not typed yet (it is still starting): call wait_for_state again.'
+            : 'Not yet: call wait_for_state again, or read_screen to see what it is doing.',
+        }),
   };
 };
 
