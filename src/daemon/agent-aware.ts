@@ -19,6 +19,8 @@ export function createProfileSetup(o: {
   token: string;
   apiUrl: () => string | null;
   wtpCommand: readonly string[];
+  /** The daemon's unix socket (`wtp mcp --socket`). */
+  apiSocket: string;
   /** The user's approvals of repository content (shared with the setup scripts'). */
   repoApprovals: RepoApprovals;
   log: Logger;
@@ -31,6 +33,7 @@ export function createProfileSetup(o: {
     hookToken: (id) => hookToken(o.token, id),
     mcpToken: (id) => mcpToken(o.token, id),
     wtpCommand: o.wtpCommand,
+    apiSocket: o.apiSocket,
     hookTransport: o.config.agents.claudeHooks,
     preTrust: o.config.agents.preTrust,
     repoApprovals: o.repoApprovals,

@@ -17,8 +17,11 @@ export interface LeadExchange {
   result: string;
 }
 
-export const API_PROMPT = 'make the api: add api.txt';
-export const DOCS_PROMPT = 'write the docs: add docs.md';
+/** What the workers are asked (the file to add is named in the prompt: a second lead's are others). */
+export const API_PROMPT = 'make the api: add';
+export const DOCS_PROMPT = 'write the docs: add';
+/** The file a worker's prompt names. */
+export const fileOf = (prompt: string): string | undefined => / add (\S+)$/m.exec(prompt)?.[1];
 
 type Stage =
   | 'startApi'
@@ -33,17 +36,41 @@ type Stage =
   | 'report'
   | 'done';
 
-/** The result's JSON, or null when it is none (an error text). */
-function json(text: string): Record<string, unknown> | null {
+/**
+ * The result's JSON, or null when it has none. A CLI may hand the tool's text to its model in a
+ * wrapper of its own (words around it, or the MCP result itself: `{content: [{type, text}]}`).
+ */
+export function resultJson(text: string): Record<string, unknown> | null {
+  const from = text.indexOf('{');
+  const to = text.lastIndexOf('}');
+  if (from < 0 || to < from) return null;
+  let doc: unknown;
   try {
-    return JSON.parse(text) as Record<string, unknown>;
+    doc = JSON.parse(text.slice(from, to + 1));
   } catch {
     return null;
   }
+  const inner = (doc as { content?: { text?: unknown }[] }).content?.[0]?.text;
+  return typeof inner === 'string' ? resultJson(inner) : (doc as Record<string, unknown>);
 }
+const json = resultJson;
 
 export class McpLead {
   private stage: Stage = 'startApi';
+  /** The workers' names: api and docs, with `suffix` (a second lead in the same repository). */
+  readonly api: string;
+  readonly docs: string;
+  /** The files the workers are asked to add. */
+  readonly apiFile: string;
+  readonly docsFile: string;
+
+  constructor(suffix = '') {
+    this.api = `api${suffix}`;
+    this.docs = `docs${suffix}`;
+    this.apiFile = `api${suffix}.txt`;
+    this.docsFile = `docs${suffix}.md`;
+  }
+
   private pending: { tool: string; args: Record<string, unknown> } | null = null;
   readonly exchanges: LeadExchange[] = [];
   /** What the lead said at the end. */
@@ -105,31 +132,37 @@ export class McpLead {
     });
     switch (this.stage) {
       case 'startApi':
-        return { tool: 'start_agent', args: { profile: 'codex', name: 'api', prompt: API_PROMPT } };
+        return {
+          tool: 'start_agent',
+          args: { profile: 'codex', name: this.api, prompt: `${API_PROMPT} ${this.apiFile}` },
+        };
       case 'startDocs':
-        return { tool: 'start_agent', args: { profile: 'qwen', name: 'docs', prompt: DOCS_PROMPT } };
+        return {
+          tool: 'start_agent',
+          args: { profile: 'qwen', name: this.docs, prompt: `${DOCS_PROMPT} ${this.docsFile}` },
+        };
       case 'waitApi':
-        return wait('api', ['idle', 'needs_permission']);
+        return wait(this.api, ['idle', 'needs_permission']);
       case 'answerApi':
-        return { tool: 'answer_dialog', args: { agent: 'api', action: 'approve' } };
+        return { tool: 'answer_dialog', args: { agent: this.api, action: 'approve' } };
       case 'waitDocs':
-        return wait('docs', ['idle', 'needs_permission']);
+        return wait(this.docs, ['idle', 'needs_permission']);
       case 'answerDocs':
-        return { tool: 'answer_dialog', args: { agent: 'docs', action: 'approve' } };
+        return { tool: 'answer_dialog', args: { agent: this.docs, action: 'approve' } };
       case 'diffApi':
-        return { tool: 'get_diff', args: { agent: 'api', stat: true } };
+        return { tool: 'get_diff', args: { agent: this.api, stat: true } };
       case 'diffDocs':
-        return { tool: 'get_diff', args: { agent: 'docs', stat: true } };
+        return { tool: 'get_diff', args: { agent: this.docs, stat: true } };
       case 'mergeApi':
         return {
           tool: 'merge',
-          args: { agent: 'api', strategy: 'merge', commit: 'api: from the codex worker' },
+          args: { agent: this.api, strategy: 'merge', commit: `${this.api}: from the codex worker` },
         };
       case 'report':
       case 'done': {
         this.stage = 'done';
         const merged = json(this.exchanges.at(-1)?.result ?? '');
-        this.report = `Team report: api (codex) merged into ${String(merged?.target ?? '?')} as ${String(merged?.commit ?? '?').slice(0, 7)}; docs (qwen) is idle with its change, left for your review.`;
+        this.report = `Team report: ${this.api} (codex) merged into ${String(merged?.target ?? '?')} as ${String(merged?.commit ?? '?').slice(0, 7)}; ${this.docs} (qwen) is idle with its change, left for your review.`;
         return { text: this.report };
       }
     }

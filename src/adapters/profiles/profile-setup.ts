@@ -38,6 +38,11 @@ export interface ProfileSetupOptions {
   hookToken: (agentId: string) => string;
   /** The per-agent MCP token (see interfaces/server/auth.ts), for agents created with `mcp`. */
   mcpToken?: (agentId: string) => string;
+  /**
+   * The daemon's unix socket, named to `wtp mcp` (`--socket`): an agent CLI may start its MCP
+   * servers with an environment of its own choosing (Codex and Qwen Code pass a few variables).
+   */
+  apiSocket?: string;
   /** `[node, wtp entry]`: the command hooks run `<these> hook --agent ID`. */
   wtpCommand: readonly string[];
   /** auto: http hooks when the API listens on TCP and the CLI takes them, else command hooks (config agents.claudeHooks). */
@@ -285,7 +290,12 @@ export class FsProfileSetup implements ProfileSetup {
     const file = join(agentDir, MCP_TOKEN_FILE);
     FS_FILES.writeAtomic(file, `${this.o.mcpToken(agent.id)}\n`);
     const [command, ...rest] = this.o.wtpCommand;
-    return { name: MCP_SERVER_NAME, command: command ?? 'wtp', args: [...rest, 'mcp', '--token-file', file] };
+    const socket = this.o.apiSocket === undefined ? [] : ['--socket', this.o.apiSocket];
+    return {
+      name: MCP_SERVER_NAME,
+      command: command ?? 'wtp',
+      args: [...rest, 'mcp', '--token-file', file, ...socket],
+    };
   }
 
   /** The daemon's hook endpoints for one agent: its http URL (when the API listens on TCP) and `wtp hook`. */

@@ -84,7 +84,9 @@ export function createMcpServer(api: ToolApi, caller: McpCaller, log: Logger, ve
         inputSchema: tool.input,
         annotations: {
           readOnlyHint: tool.effect === 'read',
-          destructiveHint: name === 'stop_agent' || name === 'merge',
+          // Stopping interrupts an agent's work; a merge only adds to its target (the MCP sense of
+          // destructive: deleting or overwriting). Codex asks before a destructive tool.
+          destructiveHint: name === 'stop_agent',
           openWorldHint: false,
         },
       },

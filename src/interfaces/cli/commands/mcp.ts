@@ -36,12 +36,13 @@ export function registerMcpCommand(program: Command, ctx: CliContext): void {
       '--token-file <file>',
       "the agent's MCP token (`wtp new --mcp` registers this command with it); without it, the user's own tools over the unix socket",
     )
+    .option('--socket <path>', "the daemon's unix socket (default: this WTP_HOME's)")
     .action((_raw: unknown, cmd: Command) =>
       runAction(ctx, false, async () => {
         const opts = await validateOptions(cmd, 'mcp');
         const token = opts.tokenFile === undefined ? null : readToken(opts.tokenFile);
         await runMcpRelay({
-          socketPath: ctx.paths.apiSocket,
+          socketPath: opts.socket ?? ctx.paths.apiSocket,
           token,
           stdin: process.stdin,
           stdout: ctx.out,
