@@ -318,4 +318,28 @@ describe('the MCP server (SDK client, real daemon)', () => {
       expect(e?.source, type).toBe('agent');
     }
   });
+
+  it('shows the team: wtp ls puts the workers under their lead, wtp why names who started whom', async () => {
+    const ls = await home.run(['ls']);
+    expect(ls.code, ls.stderr).toBe(0);
+    const names = ls.stdout
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s{2,}/)[0]?.trim())
+      .filter((n) => n !== undefined && n !== '');
+    // Two workspaces: names with their workspace.
+    const at = names.indexOf('default/lead');
+    expect(names.slice(at, at + 4)).toEqual([
+      'default/lead',
+      '├─ default/w1',
+      '├─ default/w2',
+      '└─ default/w3',
+    ]);
+    const why = await home.run(['why', 'w1']);
+    expect(why.stdout).toMatch(new RegExp(`lead: +started by lead \\(${lead.id}\\) through its MCP tools`));
+    const whyLead = await home.run(['why', 'lead']);
+    expect(whyLead.stdout).toMatch(/team: +started w1, w2, w3 through its MCP tools/);
+    const json = await home.json<{ team?: { lead: { id: string } | null } }>(['why', 'w1']);
+    expect(json.doc.team?.lead?.id).toBe(lead.id);
+  });
 });

@@ -59,6 +59,12 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
         const agent = service.get(ref);
         const answers = await recentAnswers(events, agent.id);
         const hookMisses = await recentHookMisses(events, agent.id);
+        const named = (id: string) => ({ id, name: registry.get(id)?.name ?? '?' });
+        const workers = service
+          .list()
+          .filter((a) => a.startedBy === agent.id)
+          .map((a) => ({ id: a.id, name: a.name }));
+        const lead = agent.startedBy === null ? null : named(agent.startedBy);
         return {
           agent,
           signals: engine.recentSignals(agent.id),
@@ -66,6 +72,7 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
           answers,
           hookMisses,
           trust: service.trustOf(agent.id),
+          ...(lead !== null || workers.length > 0 ? { team: { lead, workers } } : {}),
         };
       },
       receiveHook: (agentId, body) =>

@@ -48,6 +48,14 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
             `  mode:      ${actsUnasked(a.permission.mode) ? paint(ctx.color, 'yellow', line) : line}`,
           );
         }
+        if (why.team?.lead)
+          ctx.line(
+            `  lead:      started by ${c(why.team.lead.name)} (${why.team.lead.id}) through its MCP tools`,
+          );
+        if (why.team && why.team.workers.length > 0)
+          ctx.line(
+            `  team:      started ${why.team.workers.map((w) => c(w.name)).join(', ')} through its MCP tools`,
+          );
         if (a.parseErrors)
           ctx.line(
             `  terminal:  ${a.parseErrors} escape sequence(s) in its output its terminal emulator could not parse (counted; host.log notes the first)`,
