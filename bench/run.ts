@@ -14,6 +14,7 @@ import { measureDetectorAccuracy } from './detector-accuracy.js';
 import { measureEchoLatency } from './echo-latency.js';
 import { measureGit } from './git-figures.js';
 import { measureLs } from './ls-latency.js';
+import { measureMcpStart } from './mcp-latency.js';
 import { measureLoopDelay } from './loop-delay.js';
 import { measureLsWithOption } from './ls-option.js';
 import { checkClocks, markerFile } from './marker.js';
@@ -67,6 +68,7 @@ const RUNS = {
   answerRounds: 20,
   answerWarmup: 2,
   fleet: { events: 100, tasks: 60, slots: 4, loadEvents: 200 },
+  mcpStart: 10,
 } as const;
 
 /** Backend of the session daemon of figures 2-5. */
@@ -95,6 +97,7 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
       'vendor',
       'answers',
       'fleet',
+      'mcp',
     ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
@@ -112,6 +115,7 @@ const PARTS = [
   'answers',
   'tui',
   'fleet',
+  'mcp',
 ] as const;
 
 /**
@@ -149,7 +153,9 @@ const USAGE = `Usage: npm run -s bench [-- --only <parts>] [part options]   (JSO
                        → the agent out of the dialog, against the same keystroke typed raw;
                        tui: wtp tui with 100 agents — first paint (vs wtp ls), key → repaint, memory;
                        fleet: three daemons on a private PostgreSQL — event → another daemon's view,
-                       a task graph claimed by three (vs one alone), PostgreSQL load per agent event
+                       a task graph claimed by three (vs one alone), PostgreSQL load per agent event;
+                       mcp: a lead's start_agent tool call (stdio, wtp mcp) → the worker's program
+                       running, against wtp new through the CLI
   --vendors <list>     vendors part: which CLIs, default all: ${VENDOR_PROFILES.join(', ')}
                        (one not installed by scripts/ensure-cli.mjs is reported as skipped)
   --vendor-turns <n>   vendors part: recorded turns of each kind per CLI (default ${RUNS.vendorTurns})
@@ -177,6 +183,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
       answers: true,
       tui: true,
       fleet: true,
+      mcp: true,
     };
   }
   const only = (argv[i + 1] ?? '').split(',');
@@ -195,6 +202,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
     answers: only.includes('answers'),
     tui: only.includes('tui'),
     fleet: only.includes('fleet'),
+    mcp: only.includes('mcp'),
   };
 }
 
@@ -284,6 +292,7 @@ async function main(): Promise<void> {
       );
     if (run.tui) Object.assign(results, await measureTui(paths, RUNS.tui));
     if (run.fleet) Object.assign(results, await measureFleet(paths, RUNS.fleet));
+    if (run.mcp) Object.assign(results, await measureMcpStart(paths, RUNS.mcpStart));
   }
 
   async function core(): Promise<void> {
