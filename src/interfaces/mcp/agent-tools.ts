@@ -193,7 +193,7 @@ export const stopAgent: ToolHandler<'stop_agent'> = async (api, input, call) => 
 export const answerDialog: ToolHandler<'answer_dialog'> = async (api, input, call) => {
   const target = targetAgent(api, call, input.agent);
   api.team.assertMayAct(call.caller, target);
-  return api.answers.answer(
+  const r = await api.answers.answer(
     target.id,
     {
       action: input.action,
@@ -203,4 +203,6 @@ export const answerDialog: ToolHandler<'answer_dialog'> = async (api, input, cal
     },
     call.source,
   );
+  // The agent as the other tools show it (never its environment or command line).
+  return { ...r, agent: agentBrief(r.agent, callerId(call)) };
 };
