@@ -1,6 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { AppError } from '../../core/errors.js';
 import type { McpCaller } from '../../protocol/mcp-scope.js';
 import { MCP_BODY_LIMIT_BYTES, MCP_PATH } from '../../protocol/mcp-tools.js';
@@ -8,7 +7,6 @@ import type { ApiContext } from '../server/api-context.js';
 import { bearerOf, cameOverTcp, mcpTokenAgent } from '../server/auth.js';
 import type { HttpApp } from '../server/http-app.js';
 import { toErrorResponse } from '../server/to-error-body.js';
-import { createMcpServer } from './mcp-server.js';
 import type { ToolApi } from './tool-context.js';
 
 export type McpApi = ToolApi & Pick<ApiContext, 'log' | 'version' | 'mcpScope'>;
@@ -126,8 +124,14 @@ export function mountMcp(app: HttpApp, api: McpApi, token: string): void {
       sendError(res, err);
       return;
     }
+    // The MCP SDK is loaded with the first MCP request, not with the daemon.
+    const [{ createMcpServer }, { StreamableHTTPServerTransport }] = await Promise.all([
+      import('./mcp-server.js'),
+      import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    ]);
     const server = createMcpServer(api, caller, api.log, api.version);
-    const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true }); // no session id: stateless;
+    // No session id: stateless, a server per request.
+    const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });
     res.on('close', () => {
       void transport.close();
       void server.close();

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
 import type { CliContext } from '../context.js';
-import { runMcpRelay } from '../mcp-relay.js';
 import { validateOptions } from '../validate.js';
 import { runAction } from '../run-action.js';
 
@@ -41,6 +40,8 @@ export function registerMcpCommand(program: Command, ctx: CliContext): void {
       runAction(ctx, false, async () => {
         const opts = await validateOptions(cmd, 'mcp');
         const token = opts.tokenFile === undefined ? null : readToken(opts.tokenFile);
+        // The MCP SDK is loaded by this command only, never by the rest of the CLI.
+        const { runMcpRelay } = await import('../mcp-relay.js');
         await runMcpRelay({
           socketPath: opts.socket ?? ctx.paths.apiSocket,
           token,
