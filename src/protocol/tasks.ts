@@ -160,6 +160,7 @@ export const taskSchema = z.object({
   profile: taskProfileSchema.optional(),
   model: taskModelSchema.optional(),
   permissionMode: taskPermissionModeSchema.optional(),
+  mcp: z.boolean().optional().describe("Its agents get wezterm-parallel's MCP server; absent when not"),
   attempts: attemptsSchema,
   variants: z.array(taskVariantSchema),
   retries: retriesSchema.nullable(),
@@ -251,6 +252,12 @@ const taskOptions = {
   reuseIdle: reuseIdleSchema.optional(),
   labels: labelsSchema.optional(),
   fixChecks: fixChecksSchema.optional(),
+  mcp: z
+    .boolean()
+    .optional()
+    .describe(
+      "Its agents get wezterm-parallel's MCP server (as `wtp new --mcp`): each can run a team of its own",
+    ),
 };
 
 /** More variants than attempts would leave some unused: refused rather than silently ignored. */

@@ -40,6 +40,10 @@ export const agentLeafSchema = z.strictObject({
     restart: restartPolicySchema.default('never'),
     prompt: z.string().optional().describe('Typed into the agent once it has started and gone quiet'),
     cwd: z.string().optional().describe('Working directory, relative to the repository'),
+    mcp: z
+      .boolean()
+      .optional()
+      .describe("Give it wezterm-parallel's MCP server, as `wtp new --mcp` (docs/mcp.md): it can run a team"),
   }),
   size: paneSizeSchema.optional(),
 });

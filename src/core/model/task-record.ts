@@ -48,6 +48,8 @@ export interface TaskRecord {
   model: string | null;
   /** `--permission-mode` of its agents, or null. */
   permissionMode: string | null;
+  /** Its agents get the MCP server (`wtp new --mcp`); absent when not. */
+  mcp?: boolean;
   attempts: number;
   variants: TaskVariant[];
   /** Retries of a failed attempt on a fresh agent; null: the config's `tasks.retries`. */

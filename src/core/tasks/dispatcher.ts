@@ -255,6 +255,7 @@ export class Dispatcher {
             ...(cmd ? {} : { prompt: task.prompt }),
             ...(spec.model === null ? {} : { model: spec.model }),
             ...(task.permissionMode === null || cmd ? {} : { permissionMode: task.permissionMode }),
+            ...(task.mcp === true && !cmd ? { mcp: true } : {}),
           },
           'policy',
         );

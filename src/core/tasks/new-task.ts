@@ -9,6 +9,7 @@ export interface NewTaskSpec {
   profile?: string | undefined;
   model?: string | undefined;
   permissionMode?: string | undefined;
+  mcp?: boolean | undefined;
   attempts?: number | undefined;
   variants?: { profile?: string | undefined; model?: string | undefined }[] | undefined;
   retries?: number | undefined;
@@ -37,6 +38,7 @@ export function newTaskRecord(
     profile: spec.profile ?? null,
     model: spec.model ?? null,
     permissionMode: spec.permissionMode ?? null,
+    ...(spec.mcp === true ? { mcp: true } : {}),
     attempts: spec.attempts ?? Math.max(1, spec.variants?.length ?? 1),
     variants: (spec.variants ?? []).map((v) => ({ profile: v.profile ?? null, model: v.model ?? null })),
     retries: spec.retries ?? null,

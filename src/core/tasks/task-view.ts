@@ -18,6 +18,7 @@ export function taskView(t: TaskRecord, registry: AgentRegistry, blocked: TaskBl
     ...(t.profile === null ? {} : { profile: t.profile as TaskView['profile'] }),
     ...(t.model === null ? {} : { model: t.model }),
     ...(t.permissionMode === null ? {} : { permissionMode: t.permissionMode }),
+    ...(t.mcp === true ? { mcp: true } : {}),
     attempts: t.attempts,
     variants: t.variants.map((v) => ({
       ...(v.profile === null ? {} : { profile: v.profile as TaskView['profile'] }),

@@ -158,6 +158,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
       'workspace (default: the one working on the current git repository or folder)',
     )
     .option('--backlog', 'put it in the backlog instead of ready')
+    .option('--mcp', "its agents get wezterm-parallel's MCP server, as `wtp new --mcp` (docs/mcp.md)")
     .option('--json', 'machine-readable output')
     .action(
       (
@@ -177,6 +178,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
           label: string[];
           workspace?: string;
           backlog?: boolean;
+          mcp?: boolean;
           json?: boolean;
         },
       ) =>
@@ -197,6 +199,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
               ...(raw.variant.length > 0 ? { variants: raw.variant.map(variant) } : {}),
               ...(raw.retries === undefined ? {} : { retries: int(raw.retries, '--retries', 0, 5) }),
               ...(raw.reuse ? { reuseIdle: true } : {}),
+              ...(raw.mcp ? { mcp: true } : {}),
               ...(raw.fixChecks === undefined ? {} : { fixChecks: int(raw.fixChecks, '--fix-checks', 0, 5) }),
               ...(raw.label.length > 0 ? { labels: raw.label } : {}),
               workspace,
