@@ -181,6 +181,19 @@ export default tseslint.config(
     ]),
   },
   {
+    files: ['src/interfaces/mcp/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: rings([
+      INTERFACES,
+      THROUGH_USE_CASES,
+      API_ASSEMBLY,
+      {
+        regexes: [sibling('http'), sibling('ws')],
+        why: 'mcp/ (the MCP endpoint) sees the API through server/ and the use cases, never the REST or WebSocket handlers',
+      },
+    ]),
+  },
+  {
     files: ['src/interfaces/server/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: rings([

@@ -14,6 +14,7 @@ import { measureDetectorAccuracy } from './detector-accuracy.js';
 import { measureEchoLatency } from './echo-latency.js';
 import { measureGit } from './git-figures.js';
 import { measureLs } from './ls-latency.js';
+import { measureMcpStart } from './mcp-latency.js';
 import { measureLoopDelay } from './loop-delay.js';
 import { measureLsWithOption } from './ls-option.js';
 import { checkClocks, markerFile } from './marker.js';
@@ -71,6 +72,7 @@ const RUNS = {
   answerWarmup: 2,
   fleet: { events: 100, tasks: 60, slots: 4, loadEvents: 200 },
   sandbox: 10,
+  mcpStart: 10,
 } as const;
 
 /** Backend of the session daemon of figures 2-5. */
@@ -101,6 +103,7 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
       'fleet',
       'usage',
       'sandbox',
+      'mcp',
     ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
@@ -120,6 +123,7 @@ const PARTS = [
   'fleet',
   'usage',
   'sandbox',
+  'mcp',
 ] as const;
 
 /**
@@ -163,6 +167,8 @@ const USAGE = `Usage: npm run -s bench [-- --only <parts>] [part options]   (JSO
                        fleet: three daemons on a private PostgreSQL — event → another daemon's view,
                        a task graph claimed by three (vs one alone), PostgreSQL load per agent event;
                        usage: CPU of reading agents' usage per 1,000 turns vs parsing the files alone
+                       mcp: a lead's start_agent tool call (stdio, wtp mcp) → the worker's program
+                       running, against wtp new through the CLI
   --vendors <list>     vendors part: which CLIs, default all: ${VENDOR_PROFILES.join(', ')}
                        (one not installed by scripts/ensure-cli.mjs is reported as skipped)
   --vendor-turns <n>   vendors part: recorded turns of each kind per CLI (default ${RUNS.vendorTurns})
@@ -192,6 +198,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
       fleet: true,
       usage: true,
       sandbox: true,
+      mcp: true,
     };
   }
   const only = (argv[i + 1] ?? '').split(',');
@@ -212,6 +219,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
     fleet: only.includes('fleet'),
     usage: only.includes('usage'),
     sandbox: only.includes('sandbox'),
+    mcp: only.includes('mcp'),
   };
 }
 
@@ -303,6 +311,7 @@ async function main(): Promise<void> {
     if (run.fleet) Object.assign(results, await measureFleet(paths, RUNS.fleet));
     if (run.usage) Object.assign(results, await measureUsageReading(paths));
     if (run.sandbox) Object.assign(results, await measureSandbox(paths, RUNS.sandbox));
+    if (run.mcp) Object.assign(results, await measureMcpStart(paths, RUNS.mcpStart));
   }
 
   async function core(): Promise<void> {

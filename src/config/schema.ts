@@ -7,6 +7,7 @@ import { sandboxConfigSchema } from './sandbox-schema.js';
 import { forgeConfigSchema } from './forge-schema.js';
 import { budgetConfigSchema, costConfigSchema } from './cost-schema.js';
 import { turnModelSchema } from './turn-model-schema.js';
+import { mcpConfigSchema } from './mcp-schema.js';
 
 /** Default TCP port of the API on 127.0.0.1. */
 export const DEFAULT_API_PORT = 7537;
@@ -293,6 +294,7 @@ export const configSchema = z
       .prefault({})
       .describe('This machine in a fleet (issue 21; with `store.fleet`)'),
     approvals: approvalsSchema.prefault({}),
+    mcp: mcpConfigSchema,
     tui: z
       .strictObject({
         keys: z

@@ -2,7 +2,7 @@ import type { CliVersions } from '../adapters/profiles/cli-version.js';
 import { FsProfileSetup } from '../adapters/profiles/profile-setup.js';
 import type { LaunchPreflight, Logger } from '../core/ports/daemon.js';
 import type { RepoApprovals } from '../core/ports/git.js';
-import { hookToken } from '../interfaces/server/auth.js';
+import { hookToken, mcpToken } from '../interfaces/server/auth.js';
 import type { CliSupportInfo, ProfileInfo } from '../protocol/profiles.js';
 import { cliSupport } from '../protocol/version-range.js';
 import type { WtpConfig } from '../config/schema.js';
@@ -19,6 +19,8 @@ export function createProfileSetup(o: {
   token: string;
   apiUrl: () => string | null;
   wtpCommand: readonly string[];
+  /** The daemon's unix socket (`wtp mcp --socket`). */
+  apiSocket: string;
   /** The user's approvals of repository content (shared with the setup scripts'). */
   repoApprovals: RepoApprovals;
   log: Logger;
@@ -29,7 +31,9 @@ export function createProfileSetup(o: {
     profileEnv: o.profileEnv,
     apiUrl: o.apiUrl,
     hookToken: (id) => hookToken(o.token, id),
+    mcpToken: (id) => mcpToken(o.token, id),
     wtpCommand: o.wtpCommand,
+    apiSocket: o.apiSocket,
     hookTransport: o.config.agents.claudeHooks,
     preTrust: o.config.agents.preTrust,
     repoApprovals: o.repoApprovals,

@@ -12,6 +12,7 @@ import type { Fleet } from '../core/fleet/fleet.js';
 import { AppError } from '../core/errors.js';
 import { fleetAgentUseCases } from '../core/fleet/fleet-agents.js';
 import type { DaemonStatus } from '../protocol/daemon.js';
+import type { McpScope } from '../protocol/mcp-scope.js';
 import { VERSION } from '../version.js';
 import { CliVersions } from '../adapters/profiles/cli-version.js';
 import type { ProfileName } from '../protocol/constants.js';
@@ -81,6 +82,8 @@ export function apiContext(o: {
   fleet: Fleet | null;
   requestShutdown: (stopAgents: boolean) => Promise<number>;
   notifications: () => NotifierStats;
+  /** Config `mcp.scope`. */
+  mcpScope: McpScope;
 }): ApiContext {
   const { paths } = o;
   const local = toUseCases(o.core, {
@@ -139,6 +142,7 @@ export function apiContext(o: {
     agentClis: () =>
       agentClis({ agentBinaries: o.env.agentBinaries, pathVar: o.agentEnv.PATH, cwd: paths.stateDir }),
     requestShutdown: o.requestShutdown,
+    mcpScope: o.mcpScope,
   };
 }
 

@@ -137,6 +137,7 @@ export function coreAdapters(o: {
       token: o.token,
       apiUrl: o.apiUrl,
       wtpCommand: [nodePath, entry],
+      apiSocket: paths.apiSocket,
       repoApprovals,
       log: o.log,
     }),

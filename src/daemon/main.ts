@@ -260,6 +260,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         status,
         fleet,
         notifications: () => notifications.notifier.stats(),
+        mcpScope: config.mcp.scope,
         async requestShutdown(stopAgents) {
           const n = stopAgents ? await core.stopAllAgents() : 0;
           setTimeout(() => void stop({ stopAgents, agentsStopped: true }), 20);

@@ -52,6 +52,7 @@ export function coreSettings(o: {
       cols: config.agents.cols,
       rows: config.agents.rows,
       sandboxProfiles: config.sandbox.profiles,
+      mcpProfiles: config.mcp.profiles,
     },
     service: {
       stopGraceMs: config.agents.stopGraceMs,

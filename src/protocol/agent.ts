@@ -175,6 +175,19 @@ export const agentSchema = z.object({
     .describe(
       'Its sandbox (`wtp new --sandbox`, docs/sandbox.md): what it may write, what is hidden from it, the hosts it may reach; null when it runs unsandboxed',
     ),
+  startedBy: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe(
+      'The agent (its id) that started this one through its MCP tools: its lead, whose team it is in; null when a user, a task or a template started it',
+    ),
+  mcp: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Its CLI was given wezterm-parallel's MCP server (`wtp new --mcp`): it can run a team of its own",
+    ),
   parseErrors: z
     .number()
     .int()
@@ -234,6 +247,12 @@ export const createAgentRequestSchema = z.strictObject({
     .optional()
     .describe(
       'Run the agent in a sandbox (docs/sandbox.md): refused with SANDBOX_UNAVAILABLE where none can be made, never started without it. Default: the config’s sandbox.profiles',
+    ),
+  mcp: z
+    .boolean()
+    .optional()
+    .describe(
+      "Register wezterm-parallel's MCP server in the agent CLI's own configuration for this agent only (docs/mcp.md): it can start and drive agents of its own (its team)",
     ),
 });
 export type CreateAgentRequest = z.infer<typeof createAgentRequestSchema>;

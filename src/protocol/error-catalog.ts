@@ -207,6 +207,10 @@ export const ERROR_CATALOG = {
     'An agent was to run in a sandbox (`--sandbox`, the config’s `sandbox.profiles`, a template or a task) and none can be made on this machine: bubblewrap or socat missing or too old, user namespaces off, or not Linux. It is never started without one. `details.reason` says why, `details.fix` what to install or enable; `wtp doctor` checks the same.',
   SANDBOX_POLICY_INVALID:
     'A path of the sandbox policy (`sandbox.allowWrite`, `sandbox.allowRead`) cannot be used: not absolute, not there, or it would show what the sandbox hides (the state folder, `/`). `details.path` and `details.reason` say which.',
+  MCP_TOKEN_INVALID:
+    'A call to the MCP endpoint (`/mcp`, `wtp mcp`) came with a token that is no agent’s: forged, cut, for another agent id, or for an agent that was removed or never given `--mcp`. Agents get theirs from `wtp new --mcp`; a user’s MCP client uses the API token (or the unix socket).',
+  MCP_OUT_OF_SCOPE:
+    'An agent’s MCP tool call reached past its scope: it acts only on the agents it started (its team; `mcp.scope: workspace` widens that to its workspace), reads only its own workspace, starts agents only in its own workspace and repository, never answers its own dialogs or its lead’s, never acts on itself or its lead, and never starts an agent that would act without asking more than it does. `details.rule` names the rule, `details.agent` the agent it named.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

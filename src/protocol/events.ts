@@ -378,6 +378,20 @@ const payloads = {
     .describe(
       'Another machine of the fleet sent an action that this daemon carried out (or refused): who sent it, as which database role, and the outcome. The events it caused carry the same origin (`from`).',
     ),
+  'mcp.toolCalled': z
+    .object({
+      tool: z.string().describe('The MCP tool (start_agent, send_prompt, merge, …)'),
+      agent: z
+        .string()
+        .nullable()
+        .describe('The agent it named (its id when it was found, else the name given); null for none'),
+      ok: z.boolean().describe('Whether it was carried out'),
+      code: z.string().nullable().describe('The error code of a refusal or failure (MCP_OUT_OF_SCOPE, …)'),
+      ms: z.number().int().describe('How long it took'),
+    })
+    .describe(
+      "An MCP tool was called (docs/mcp.md): by an agent (source `agent`, `agentId` the caller: a lead driving its team) or by a user's MCP client (source `api`), with the agent it named and the outcome. The events the call caused carry the same source.",
+    ),
   'daemon.fleetRestored': z
     .object({
       backlog: z.number().int().describe('Events of this machine that waited and are published now'),

@@ -121,6 +121,20 @@ export const whyResponseSchema = z.object({
     .nullable()
     .default(null)
     .describe("Whether its folder's trust was pre-accepted and why (null: its CLI has no trust prompt)"),
+  team: z
+    .object({
+      lead: z
+        .object({ id: z.string(), name: z.string() })
+        .nullable()
+        .describe(
+          'The agent that started it through its MCP tools (its lead), or null; name "?" once removed',
+        ),
+      workers: z
+        .array(z.object({ id: z.string(), name: z.string() }))
+        .describe('The agents it started through its MCP tools (its team), oldest first'),
+    })
+    .optional()
+    .describe('Agents driving agents (issue 34): who started it, whom it started; absent when neither'),
 });
 export type WhyResponse = z.infer<typeof whyResponseSchema>;
 

@@ -181,6 +181,7 @@ export const taskSchema = z.object({
     .describe(
       'Its agents run in a sandbox (docs/sandbox.md), as `wtp new --sandbox`; an idle agent is reused for it only when sandboxed. Only `true`: a task can ask for a sandbox, never drop one the config asks for',
     ),
+  mcp: z.boolean().optional().describe("Its agents get wezterm-parallel's MCP server; absent when not"),
   attempts: attemptsSchema,
   variants: z.array(taskVariantSchema),
   retries: retriesSchema.nullable(),
@@ -278,6 +279,12 @@ const taskOptions = {
   reuseIdle: reuseIdleSchema.optional(),
   labels: labelsSchema.optional(),
   fixChecks: fixChecksSchema.optional(),
+  mcp: z
+    .boolean()
+    .optional()
+    .describe(
+      "Its agents get wezterm-parallel's MCP server (as `wtp new --mcp`): each can run a team of its own",
+    ),
 };
 
 /** More variants than attempts would leave some unused: refused rather than silently ignored. */

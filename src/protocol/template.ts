@@ -46,6 +46,10 @@ export const agentLeafSchema = z.strictObject({
       .describe(
         'Run it in a sandbox (docs/sandbox.md), as `wtp new --sandbox`. Only `true`: a template (a repository’s among them) can ask for a sandbox, never drop one the config asks for',
       ),
+    mcp: z
+      .boolean()
+      .optional()
+      .describe("Give it wezterm-parallel's MCP server, as `wtp new --mcp` (docs/mcp.md): it can run a team"),
   }),
   size: paneSizeSchema.optional(),
 });

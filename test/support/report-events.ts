@@ -64,6 +64,8 @@ export function view(id: string, name: string, workspaceId: string, workspace: s
     pullRequest: null,
     permission: null,
     sandbox: null,
+    startedBy: null,
+    mcp: false,
   };
 }
 

@@ -7,8 +7,10 @@ import type { AgentRecord } from '../../core/model/agent-record.js';
 import type { StartMode } from '../../core/agents/profiles.js';
 import type { ProfileCatalog } from '../../core/agents/profiles.js';
 import type { Logger, PreparedProfile, ProfileSetup } from '../../core/ports/daemon.js';
+import { MCP_SERVER_NAME } from '../../protocol/mcp-tools.js';
 import type {
   HookEndpoints,
+  McpServerEntry,
   RepoConfigState,
   TrustEntry,
   SetupFiles,
@@ -34,6 +36,13 @@ export interface ProfileSetupOptions {
   apiUrl: () => string | null;
   /** The per-agent hook token (see interfaces/server/auth.ts). */
   hookToken: (agentId: string) => string;
+  /** The per-agent MCP token (see interfaces/server/auth.ts), for agents created with `mcp`. */
+  mcpToken?: (agentId: string) => string;
+  /**
+   * The daemon's unix socket, named to `wtp mcp` (`--socket`): an agent CLI may start its MCP
+   * servers with an environment of its own choosing (Codex and Qwen Code pass a few variables).
+   */
+  apiSocket?: string;
   /** `[node, wtp entry]`: the command hooks run `<these> hook --agent ID`. */
   wtpCommand: readonly string[];
   /** auto: http hooks when the API listens on TCP and the CLI takes them, else command hooks (config agents.claudeHooks). */
@@ -54,6 +63,9 @@ export interface ProfileSetupOptions {
   log: Logger;
   versionTimeoutMs?: number;
 }
+
+/** The agent's MCP token, in its own folder (0600). */
+const MCP_TOKEN_FILE = 'mcp-token';
 
 /** Approvals kept in memory only (when the caller keeps none). */
 function memoryApprovals(): RepoApprovals {
@@ -113,6 +125,8 @@ export class FsProfileSetup implements ProfileSetup {
   }
 
   async prepare(agent: AgentRecord, o: { sandboxed?: boolean } = {}): Promise<PreparedProfile> {
+    // Any agent given `mcp` gets its token file (a `cmd` agent may run an MCP client of its own).
+    this.mcpServer(agent, join(this.o.agentsDir, agent.id));
     const spec = this.o.profiles.get(agent.profile);
     if (spec.binary === null) return { version: null, profileArgs: [] };
     const version = await this.versions.get(agent.command);
@@ -135,6 +149,7 @@ export class FsProfileSetup implements ProfileSetup {
       approvals: rulesFor(agent.profile, this.o.approvals ?? { allow: [], deny: [] }, agent.approvals),
       hookEndpoints: () => this.hookEndpoints(agent),
       sandboxed: o.sandboxed === true,
+      mcpServer: () => this.mcpServer(agent, agentDir),
       files: FS_FILES,
       log: this.o.log,
     };
@@ -163,6 +178,7 @@ export class FsProfileSetup implements ProfileSetup {
   cleanup(agentId: string): void {
     const agentDir = join(this.o.agentsDir, agentId);
     for (const setup of Object.values(this.o.setups)) setup.cleanup?.(agentDir, FS_FILES);
+    FS_FILES.remove(join(agentDir, MCP_TOKEN_FILE));
     FS_FILES.remove(join(this.o.agentsDir, agentId, 'trust.json'));
   }
 
@@ -264,6 +280,23 @@ export class FsProfileSetup implements ProfileSetup {
         : `not pre-trusted: the repository's ${config.cli} configuration (${shown.join(', ')}) would run or load once the folder is trusted, and it is not approved (sha256 ${config.hash.slice(0, 12)}…); ${answer}. To pre-trust its agents, review it with \`wtp setup show --repo ${where}\` and approve it with \`wtp setup approve --repo ${where}\``,
     );
     return false;
+  }
+
+  /**
+   * The MCP server for an agent created with `mcp`: its token written to a 0600 file of its folder
+   * (read by `wtp mcp --token-file`), so no CLI configuration or command line holds the token.
+   */
+  private mcpServer(agent: AgentRecord, agentDir: string): McpServerEntry | null {
+    if (agent.mcp !== true || !this.o.mcpToken) return null;
+    const file = join(agentDir, MCP_TOKEN_FILE);
+    FS_FILES.writeAtomic(file, `${this.o.mcpToken(agent.id)}\n`);
+    const [command, ...rest] = this.o.wtpCommand;
+    const socket = this.o.apiSocket === undefined ? [] : ['--socket', this.o.apiSocket];
+    return {
+      name: MCP_SERVER_NAME,
+      command: command ?? 'wtp',
+      args: [...rest, 'mcp', '--token-file', file, ...socket],
+    };
   }
 
   /** The daemon's hook endpoints for one agent: its http URL (when the API listens on TCP) and `wtp hook`. */

@@ -54,6 +54,8 @@ interface AgentRow {
   pull_request: string | null;
   permission: string | null;
   sandbox: string | null;
+  started_by: string | null;
+  mcp: number;
 }
 
 interface EventRow {
@@ -86,11 +88,11 @@ export class SqliteStateStore implements StateStore, EventLog {
       INSERT INTO agents (id, workspace_id, name, profile, command, args, cwd, env, restart_policy, backend,
         state, state_detail, state_since, pid, host_pid, host_identity, pane_id, last_exit, restarts, created_at,
         started_at, output_seq, cols, rows, agent_version, session_id, profile_args, worktree, fork_session, profile_env,
-        approvals, pull_request, permission, sandbox)
+        approvals, pull_request, permission, sandbox, started_by, mcp)
       VALUES (@id, @workspace_id, @name, @profile, @command, @args, @cwd, @env, @restart_policy, @backend,
         @state, @state_detail, @state_since, @pid, @host_pid, @host_identity, @pane_id, @last_exit, @restarts, @created_at,
         @started_at, @output_seq, @cols, @rows, @agent_version, @session_id, @profile_args, @worktree, @fork_session, @profile_env,
-        @approvals, @pull_request, @permission, @sandbox)
+        @approvals, @pull_request, @permission, @sandbox, @started_by, @mcp)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, state = excluded.state, state_detail = excluded.state_detail,
         state_since = excluded.state_since, pid = excluded.pid, host_pid = excluded.host_pid,
@@ -100,7 +102,8 @@ export class SqliteStateStore implements StateStore, EventLog {
         agent_version = excluded.agent_version, session_id = excluded.session_id,
         profile_args = excluded.profile_args, worktree = excluded.worktree, fork_session = excluded.fork_session,
         profile_env = excluded.profile_env, approvals = excluded.approvals, pull_request = excluded.pull_request,
-        permission = excluded.permission, sandbox = excluded.sandbox`);
+        permission = excluded.permission, sandbox = excluded.sandbox, started_by = excluded.started_by,
+        mcp = excluded.mcp`);
     this.deleteAgent = db.prepare('DELETE FROM agents WHERE id = ?');
     this.upsertWorkspace = db.prepare(`
       INSERT INTO workspaces (id, name, repo_path, backend, template, created_at)
@@ -291,6 +294,8 @@ function toRow(a: AgentRecord): AgentRow {
     pull_request: a.pullRequest ? JSON.stringify(a.pullRequest) : null,
     permission: a.permission ? JSON.stringify(a.permission) : null,
     sandbox: a.sandbox ? JSON.stringify(a.sandbox) : null,
+    started_by: a.startedBy ?? null,
+    mcp: a.mcp === true ? 1 : 0,
   };
 }
 
@@ -361,6 +366,8 @@ function fromRow(r: AgentRow): AgentRecord {
     ...(r.pull_request ? { pullRequest: JSON.parse(r.pull_request) as PullRequestRecord } : {}),
     ...(r.permission ? { permission: JSON.parse(r.permission) as AgentPermissionState } : {}),
     ...sandboxOf(r.sandbox),
+    ...(typeof r.started_by === 'string' ? { startedBy: r.started_by } : {}),
+    ...(r.mcp === 1 ? { mcp: true } : {}),
   };
 }
 

@@ -22,6 +22,8 @@ export interface FactorySettings {
   rows: number;
   /** Profiles whose agents run sandboxed unless the request says otherwise (config sandbox.profiles). */
   sandboxProfiles?: readonly string[];
+  /** Profiles whose agents get the MCP server unless the request says otherwise (config `mcp.profiles`). */
+  mcpProfiles?: readonly string[];
 }
 
 export interface FactoryDeps {
@@ -43,7 +45,7 @@ export const CWD_REASONS = {
 } as const;
 
 /** Validates a create request against the world (names, cwd, command) and builds the record. */
-export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord {
+export function buildAgent(req: CreateAgentRequest & { startedBy?: string }, d: FactoryDeps): AgentRecord {
   const profile = parseProfile(req.profile);
   const ws = d.registry.resolveWorkspace(req.workspace ?? DEFAULT_WORKSPACE);
   const name = req.name ?? d.registry.nextFreeName(ws.id, profile);
@@ -105,6 +107,8 @@ export function buildAgent(req: CreateAgentRequest, d: FactoryDeps): AgentRecord
     forkSession: null,
     profileArgs: [],
     ...(own ? { approvals: { allow: [...own.allow], deny: [...own.deny] } } : {}),
+    ...(req.startedBy !== undefined ? { startedBy: req.startedBy } : {}),
+    ...((req.mcp ?? d.settings.mcpProfiles?.includes(profile)) === true ? { mcp: true } : {}),
     worktree: null,
   };
 }

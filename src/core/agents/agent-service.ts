@@ -89,6 +89,9 @@ const WAIT_SLACK_MS = 5_000;
  * remove, wait) here, their terminal (input, screen, logs, follow, attach) in `AgentTerminal`.
  */
 export class AgentService extends AgentTerminal {
+  /** Prompts given to agents that are not typed yet, by agent id (`promptPending`). */
+  private readonly pendingPrompts = new Map<string, number>();
+
   constructor(private readonly d: ServiceDeps) {
     super(d);
   }
@@ -311,15 +314,27 @@ export class AgentService extends AgentTerminal {
     if (agent) this.deliver(agent, prompt, source);
   }
 
+  /** Whether a prompt given to the agent (at creation, by a task) waits to be typed into it. */
+  promptPending(agentId: string): boolean {
+    return (this.pendingPrompts.get(agentId) ?? 0) > 0;
+  }
+
   /** Agent CLIs get the prompt once at their prompt (idle); plain programs once their output is quiet. */
   private deliver(agent: AgentRecord, prompt: string, source: EventSource): void {
     const { registry, output, clock, log } = this.d;
+    const id = agent.id;
+    this.pendingPrompts.set(id, (this.pendingPrompts.get(id) ?? 0) + 1);
+    const settled = (): void => {
+      const left = (this.pendingPrompts.get(id) ?? 1) - 1;
+      if (left > 0) this.pendingPrompts.set(id, left);
+      else this.pendingPrompts.delete(id);
+    };
     if (this.d.profileCatalog.isAgentAware(agent.profile))
-      deliverWhenIdle({ service: this, registry, clock, log }, agent.id, prompt, source);
+      deliverWhenIdle({ service: this, registry, clock, log, settled }, id, prompt, source);
     else
       deliverWhenQuiet(
-        { service: this, output, clock, log, promptQuietMs: this.d.service.promptQuietMs },
-        agent.id,
+        { service: this, output, clock, log, promptQuietMs: this.d.service.promptQuietMs, settled },
+        id,
         prompt,
         source,
       );

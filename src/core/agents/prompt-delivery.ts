@@ -26,14 +26,25 @@ const SETTLE_MS = 300;
  * readiness ("at its prompt") replaces this heuristic where a profile can tell.
  */
 export function deliverWhenQuiet(
-  d: { service: PromptSender; output: OutputHub; clock: Clock; log: Logger; promptQuietMs: number },
+  d: {
+    service: PromptSender;
+    output: OutputHub;
+    clock: Clock;
+    log: Logger;
+    promptQuietMs: number;
+    /** Called once: the prompt was typed (or failed), or delivery gave up. */
+    settled?: () => void;
+  },
   agentId: string,
   prompt: string,
   source: EventSource,
 ): void {
   let done = false;
   let quiet = d.clock.setTimer(d.promptQuietMs, () => void fire());
-  const giveUp = d.clock.setTimer(GIVE_UP_MS, () => finish());
+  const giveUp = d.clock.setTimer(GIVE_UP_MS, () => {
+    finish();
+    d.settled?.();
+  });
   const unsubscribe = d.output.subscribe(agentId, () => {
     d.clock.clearTimer(quiet);
     quiet = d.clock.setTimer(d.promptQuietMs, () => void fire());
@@ -52,6 +63,7 @@ export function deliverWhenQuiet(
     } catch (err) {
       d.log.warn({ err, agentId }, 'initial prompt not delivered');
     }
+    d.settled?.();
   };
 }
 
@@ -71,7 +83,14 @@ export const MAX_EXTRA_ENTERS = 2;
  * input and logged). Gives up if the agent ends first, or after two minutes (logged).
  */
 export function deliverWhenIdle(
-  d: { service: PromptSender; registry: AgentRegistry; clock: Clock; log: Logger },
+  d: {
+    service: PromptSender;
+    registry: AgentRegistry;
+    clock: Clock;
+    log: Logger;
+    /** Called once: the prompt was typed (or failed), or delivery gave up. */
+    settled?: () => void;
+  },
   agentId: string,
   prompt: string,
   source: EventSource,
@@ -89,6 +108,7 @@ export function deliverWhenIdle(
     const a = d.registry.get(agentId);
     if (!a || a.state === 'exited' || a.state === 'crashed') {
       finish();
+      d.settled?.();
       return;
     }
     if (a.state !== 'idle' || settling) return;
@@ -104,7 +124,8 @@ export function deliverWhenIdle(
         .then(() => confirmTaken(d, agentId, since, source))
         .catch((err: unknown) => {
           d.log.warn({ err, agentId }, 'initial prompt not delivered');
-        });
+        })
+        .finally(() => d.settled?.());
     });
   };
   const off = d.registry.onChange((id) => {
@@ -113,6 +134,7 @@ export function deliverWhenIdle(
   const giveUp = d.clock.setTimer(GIVE_UP_MS, () => {
     if (done) return;
     finish();
+    d.settled?.();
     d.log.warn({ agentId }, 'initial prompt not delivered: the agent never reached its prompt');
   });
   check();

@@ -64,5 +64,6 @@ export function fleetAgentUseCases(local: AgentUseCases, fleet: Fleet): AgentUse
     follow: (ref, from, listener) => local.follow(ref, from, listener),
     resize: (ref, cols, rows) => local.resize(ref, cols, rows),
     recordAttach: (agent, attached, source) => local.recordAttach(agent, attached, source),
+    promptPending: (id) => local.promptPending(id),
   };
 }

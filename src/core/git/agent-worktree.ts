@@ -39,7 +39,8 @@ export function allocatePorts(registry: AgentRegistry, s: WorktreeSettings): num
  * dispatcher, which runs each task in the workspace's folder: in its own worktree when the folder
  * is a git repository, in place otherwise. The HTTP API cannot set it (its schema is strict).
  */
-export type NewAgentRequest = CreateAgentRequest & { repoOptional?: boolean };
+/** A create request as the core takes it: `startedBy` is set only by the MCP tools (never from a request body). */
+export type NewAgentRequest = CreateAgentRequest & { repoOptional?: boolean; startedBy?: string };
 
 /**
  * Gives a new agent its worktree when it is given a repository (`repo`, i.e. `--repo`): a new

@@ -76,6 +76,10 @@ export interface AgentRecord {
   permission?: AgentPermissionState;
   /** Its sandbox (`wtp new --sandbox`, docs/sandbox.md), as planned when it was created; absent: unsandboxed. */
   sandbox?: SandboxPolicy;
+  /** The agent that started this one through its MCP tools (its lead); absent when a user, task or template did. */
+  startedBy?: string;
+  /** Its CLI got wezterm-parallel's MCP server (`wtp new --mcp`); absent when not. */
+  mcp?: boolean;
 }
 
 /** What an agent's worktree has changed against its base, measured at `at` (epoch ms). */
@@ -143,6 +147,8 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     pullRequest: a.pullRequest ? toPullRequestView(a.pullRequest, ctx.nextPollAt ?? null) : null,
     permission: a.permission ? toPermissionView(a.permission.current) : null,
     sandbox: a.sandbox ? cloneSandbox(a.sandbox) : null,
+    startedBy: a.startedBy ?? null,
+    mcp: a.mcp === true,
     ...(ctx.parseErrors ? { parseErrors: ctx.parseErrors } : {}),
     ...(ctx.usage ? { usage: ctx.usage } : {}),
   };

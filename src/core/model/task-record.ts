@@ -50,6 +50,8 @@ export interface TaskRecord {
   permissionMode: string | null;
   /** Its agents run sandboxed (docs/sandbox.md); absent: as the config says. */
   sandbox?: true;
+  /** Its agents get the MCP server (`wtp new --mcp`); absent when not. */
+  mcp?: boolean;
   attempts: number;
   variants: TaskVariant[];
   /** Retries of a failed attempt on a fresh agent; null: the config's `tasks.retries`. */

@@ -9,6 +9,17 @@ export interface HookEndpoints {
   command: { command: string; args: string[] };
 }
 
+/**
+ * wezterm-parallel's MCP server as an agent CLI launches it (stdio): `wtp mcp --token-file <file>`,
+ * the file (0600, in the agent's folder) holding the agent's own token. Nothing secret is in it.
+ */
+export interface McpServerEntry {
+  /** The server's name in the CLI's configuration (`wtp`: its tools are `mcp__wtp__…` in Claude Code). */
+  name: string;
+  command: string;
+  args: string[];
+}
+
 /** The file operations a vendor setup writes with (the ProfileSetup adapter does the I/O). */
 export interface SetupFiles {
   /** The file's text, or null when it does not exist. */
@@ -140,6 +151,8 @@ export interface VendorSetupContext {
   hookEndpoints(): HookEndpoints;
   /** The agent will run in a sandbox (docs/sandbox.md): its CLI may write only its own state folders. */
   sandboxed?: boolean;
+  /** The MCP server to register for this agent only (`wtp new --mcp`), or null: register none. */
+  mcpServer(): McpServerEntry | null;
   files: SetupFiles;
   log: Logger;
 }

@@ -3,6 +3,7 @@ import type { StateTimeline, StateTimelineQuery } from '../../protocol/metrics.j
 import type { ReportQuery, TimeReport } from '../../protocol/report.js';
 import type { TaskView } from '../../protocol/tasks.js';
 import type { Calendar } from './calendar-days.js';
+import { withTeams } from './team-time.js';
 import { invalidInput } from '../errors.js';
 import type { Clock, EventLog } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
@@ -43,13 +44,19 @@ export async function queryTimeReport(d: TimeReportDeps, q: ReportQuery): Promis
     add: (e) => builder.add(e),
     snapshot: () => builder.snapshot(),
   });
-  const tasks = d.tasks.list().map((t) => ({
-    id: t.id,
-    title: t.title,
-    status: t.status,
-    workspaceId: t.workspaceId,
-    agents: t.agents,
-  }));
+  const leadOf = new Map<string, string>();
+  for (const a of d.registry.all()) if (a.startedBy !== undefined) leadOf.set(a.id, a.startedBy);
+  // A lead's task counts the time of the workers it started (issue 34).
+  const tasks = withTeams(
+    d.tasks.list().map((t) => ({
+      id: t.id,
+      title: t.title,
+      status: t.status,
+      workspaceId: t.workspaceId,
+      agents: t.agents,
+    })),
+    leadOf,
+  );
   return builder.build(tasks, { workspace: q.workspace });
 }
 

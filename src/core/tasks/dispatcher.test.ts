@@ -63,6 +63,16 @@ describe('Dispatcher', () => {
     expect(r.tasks.get('costly').blocked?.reason).toBe('budget');
   });
 
+  it('gives a task’s agents the MCP server when the task asks for it (issue 34)', async () => {
+    const r = await rig({ defaultProfile: 'claude' });
+    await add(r, 'lead', { mcp: true });
+    await add(r, 'plain');
+    await r.settle();
+    expect(r.created.find((c) => c.prompt === 'do lead')).toMatchObject({ mcp: true });
+    expect(r.created.find((c) => c.prompt === 'do plain')?.mcp).toBeUndefined();
+    expect(r.tasks.get('lead').mcp).toBe(true);
+  });
+
   it('holds a dependant until its dependency is merged (review is not enough)', async () => {
     const r = await rig();
     await add(r, 'schema');

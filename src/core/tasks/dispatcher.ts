@@ -263,6 +263,7 @@ export class Dispatcher {
             ...(spec.model === null ? {} : { model: spec.model }),
             ...(task.permissionMode === null || cmd ? {} : { permissionMode: task.permissionMode }),
             ...(task.sandbox ? { sandbox: true } : {}),
+            ...(task.mcp === true && !cmd ? { mcp: true } : {}),
           },
           'policy',
         );

@@ -11,6 +11,7 @@ export interface NewTaskSpec {
   permissionMode?: string | undefined;
   /** Its agents run sandboxed. */
   sandbox?: true | undefined;
+  mcp?: boolean | undefined;
   attempts?: number | undefined;
   variants?: { profile?: string | undefined; model?: string | undefined }[] | undefined;
   retries?: number | undefined;
@@ -40,6 +41,7 @@ export function newTaskRecord(
     model: spec.model ?? null,
     permissionMode: spec.permissionMode ?? null,
     ...(spec.sandbox === true ? { sandbox: true as const } : {}),
+    ...(spec.mcp === true ? { mcp: true } : {}),
     attempts: spec.attempts ?? Math.max(1, spec.variants?.length ?? 1),
     variants: (spec.variants ?? []).map((v) => ({ profile: v.profile ?? null, model: v.model ?? null })),
     retries: spec.retries ?? null,

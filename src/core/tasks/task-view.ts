@@ -19,6 +19,7 @@ export function taskView(t: TaskRecord, registry: AgentRegistry, blocked: TaskBl
     ...(t.model === null ? {} : { model: t.model }),
     ...(t.permissionMode === null ? {} : { permissionMode: t.permissionMode }),
     ...(t.sandbox ? { sandbox: true as const } : {}),
+    ...(t.mcp === true ? { mcp: true } : {}),
     attempts: t.attempts,
     variants: t.variants.map((v) => ({
       ...(v.profile === null ? {} : { profile: v.profile as TaskView['profile'] }),

@@ -1,4 +1,6 @@
+import type { ProfileName } from '../../protocol/constants.js';
 import { broadcast } from '../agents/broadcast.js';
+import { assertMayAct, assertMayRead, assertMayStart } from '../agents/team-scope.js';
 import { TerminalInput } from '../agents/terminal-input.js';
 import type { Core } from '../create-core.js';
 import type { Clock } from '../ports/daemon.js';
@@ -57,6 +59,12 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
         const agent = service.get(ref);
         const answers = await recentAnswers(events, agent.id);
         const hookMisses = await recentHookMisses(events, agent.id);
+        const named = (id: string) => ({ id, name: registry.get(id)?.name ?? '?' });
+        const workers = service
+          .list()
+          .filter((a) => a.startedBy === agent.id)
+          .map((a) => ({ id: a.id, name: a.name }));
+        const lead = agent.startedBy === null ? null : named(agent.startedBy);
         return {
           agent,
           signals: engine.recentSignals(agent.id),
@@ -64,6 +72,7 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
           answers,
           hookMisses,
           trust: service.trustOf(agent.id),
+          ...(lead !== null || workers.length > 0 ? { team: { lead, workers } } : {}),
         };
       },
       receiveHook: (agentId, body) =>
@@ -130,6 +139,25 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
       history: (q) => core.stats.history(q),
     },
     storage: core.storage,
+    team: {
+      assertMayRead,
+      assertMayAct,
+      assertMayStart,
+      neutralMode: (profile, modeName) =>
+        core.profileCatalog.get(profile as ProfileName).permissions?.modes[modeName] ?? 'unknown',
+      async toolCalled(caller, data) {
+        const by = caller.kind === 'agent' ? caller.agent : null;
+        await registry.record([
+          {
+            type: 'mcp.toolCalled',
+            source: by ? 'agent' : 'api',
+            agentId: by?.id ?? null,
+            workspaceId: by?.workspaceId ?? null,
+            data,
+          },
+        ]);
+      },
+    },
   };
 }
 

@@ -1,4 +1,7 @@
-import type { EventSource } from '../../protocol/events.js';
+import type { AgentView } from '../../protocol/agent.js';
+import type { EventPayload, EventSource } from '../../protocol/events.js';
+import type { McpCaller } from '../../protocol/mcp-scope.js';
+import type { PermissionMode } from '../../protocol/permission-words.js';
 import type { ForkAgentRequest, ForkResult } from '../../protocol/fork.js';
 import type { StateTimeline, StateTimelineQuery } from '../../protocol/metrics.js';
 import type { WhyResponse } from '../../protocol/profiles.js';
@@ -68,6 +71,21 @@ export interface UseCases {
   reports: ReportUseCases;
   /** Whether state, logs and output can be written. */
   storage: StorageUseCases;
+  /** Agents driving agents (issue 34): what an agent's MCP tools may reach, and their audit. */
+  team: TeamUseCases;
+}
+
+export interface TeamUseCases {
+  assertMayRead(caller: McpCaller, target: AgentView): void;
+  assertMayAct(caller: McpCaller, target: AgentView): void;
+  assertMayStart(
+    caller: McpCaller,
+    ask: { workspaceId: string; repo: string | null; mode: PermissionMode | null; modeName: string | null },
+  ): void;
+  /** The neutral mode a profile's CLI means by `modeName` (`unknown` when it does not know it). */
+  neutralMode(profile: string, modeName: string): PermissionMode;
+  /** Writes `mcp.toolCalled`: as by the calling agent (source `agent`), or by a user's client (`api`). */
+  toolCalled(caller: McpCaller, data: EventPayload<'mcp.toolCalled'>): Promise<void>;
 }
 
 export type AgentUseCases = Pick<
@@ -87,6 +105,7 @@ export type AgentUseCases = Pick<
   | 'follow'
   | 'resize'
   | 'recordAttach'
+  | 'promptPending'
 >;
 
 export interface ForkUseCase {

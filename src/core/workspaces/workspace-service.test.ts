@@ -108,7 +108,10 @@ describe('WorkspaceService.create', () => {
       approvals: { allow: ['Bash(npm test*)'], deny: ['Bash(rm *)'] },
       layout: {
         split: 'right',
-        panes: [{ agent: { name: 'g', profile: 'gemini' } }, { agent: { name: 'c', args: ['node'] } }],
+        panes: [
+          { agent: { name: 'g', profile: 'gemini', mcp: true } },
+          { agent: { name: 'c', args: ['node'] } },
+        ],
       },
     });
     const pending = h.core.workspaces.create(
@@ -124,6 +127,9 @@ describe('WorkspaceService.create', () => {
     const byName = (n: string) => h.core.registry.all().find((a) => a.name === n);
     expect(byName('g')?.approvals).toEqual({ allow: ['Bash(npm test*)'], deny: ['Bash(rm *)'] });
     expect(byName('c')?.approvals).toBeUndefined();
+    // A pane's `mcp: true` gives that agent the MCP server (issue 34); the others none.
+    expect(byName('g')?.mcp).toBe(true);
+    expect(byName('c')?.mcp).toBeUndefined();
     const wide = { allow: ['Bash(*)'], deny: [] };
     await expect(
       h.core.workspaces.create(

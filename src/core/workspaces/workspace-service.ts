@@ -254,6 +254,7 @@ export class WorkspaceService {
         env: a.env,
         wait: false,
         ...(input.worktrees ? { repo: input.repoPath } : {}),
+        ...(a.mcp === true ? { mcp: true } : {}),
         ...(input.template?.approvals && this.takesApprovals(a.profile ?? input.profile)
           ? { approvals: input.template.approvals }
           : {}),

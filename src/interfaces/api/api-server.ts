@@ -19,6 +19,7 @@ import { registerTaskRoutes } from '../http/task-routes.js';
 import { registerEventsSocket } from '../ws/events-socket.js';
 import { registerProgressSocket } from '../ws/progress-socket.js';
 import { registerPtySocket } from '../ws/pty-socket.js';
+import { mountMcp } from '../mcp/mcp-endpoint.js';
 import type { FleetRoute } from '../../protocol/fleet.js';
 import { ROUTE_PATHS } from '../../protocol/route-paths.js';
 
@@ -68,6 +69,7 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   registerEventsSocket(app, ctx, counters);
   registerPtySocket(app, ctx, counters);
   registerProgressSocket(app, ctx, counters);
+  mountMcp(app, ctx, token);
   if (ctx.fleet) serveFleet(app, ctx.fleet);
 
   const servers: Server[] = [];

@@ -14,6 +14,7 @@ import { registerFleetCommands } from './commands/fleet.js';
 import { registerForkCommand } from './commands/fork.js';
 import { registerForgeCommands } from './commands/forge.js';
 import { registerGitCommands } from './commands/git.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerOrphanCommands } from './commands/orphans.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerReportCommand } from './commands/report.js';
@@ -81,6 +82,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDashboardCommand(program, ctx);
   registerTuiCommand(program, ctx);
   registerOrphanCommands(program, ctx);
+  registerMcpCommand(program, ctx);
   registerDoctorCommand(program, ctx);
   registerInitCommand(program, ctx);
   registerCompletionCommands(program, ctx);

@@ -8,6 +8,7 @@ import type { Backend } from '../../protocol/constants.js';
 import type { DaemonStatus } from '../../protocol/daemon.js';
 import type { FleetChange, FleetOrigin, FleetStatus } from '../../protocol/fleet.js';
 import type { LayoutNode, TemplateUse } from '../../protocol/template.js';
+import type { McpScope } from '../../protocol/mcp-scope.js';
 
 /** What the daemon itself answers for (the composition root provides it, not the core). */
 export interface DaemonUseCases {
@@ -53,6 +54,8 @@ export interface DaemonUseCases {
     /** Carries out the commands other machines send here, through `api` (this daemon's own API). */
     serve(api: (call: FleetCall, origin: FleetOrigin) => Promise<CallResult>): void;
   } | null;
+  /** How far agents reach through their MCP tools (config `mcp.scope`; docs/mcp.md). */
+  mcpScope: McpScope;
   notifications(): {
     duplicates: number;
     channels: Record<string, { sent: number; failed: number; dropped: number }>;

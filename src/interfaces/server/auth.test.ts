@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { cookieRequestAllowed } from './auth.js';
+import { cookieRequestAllowed, hookToken, mcpToken, mcpTokenAgent } from './auth.js';
 
 const PORT = 7537;
 const OWN = `http://127.0.0.1:${PORT}`;
@@ -38,5 +38,21 @@ describe('cookieRequestAllowed', () => {
     expect(cookieRequestAllowed(req('GET', { origin: OWN, 'sec-fetch-site': 'same-site' }), PORT, true)).toBe(
       false,
     );
+  });
+});
+
+describe('MCP tokens (issue 34)', () => {
+  const key = 'a'.repeat(64);
+  it('names the agent it was made for, and nothing else', () => {
+    const t = mcpToken(key, 'ag-abc123');
+    expect(mcpTokenAgent(key, t)).toBe('ag-abc123');
+    expect(mcpTokenAgent('b'.repeat(64), t)).toBeNull();
+    const mac = t.slice(t.indexOf('.') + 1);
+    expect(mcpTokenAgent(key, `ag-other.${mac}`)).toBeNull();
+    expect(mcpTokenAgent(key, t.slice(0, -1))).toBeNull();
+    expect(mcpTokenAgent(key, `${t}x`)).toBeNull();
+    expect(mcpTokenAgent(key, `../${t}`)).toBeNull();
+    expect(mcpTokenAgent(key, hookToken(key, 'ag-abc123'))).toBeNull();
+    expect(mcpTokenAgent(key, 'x'.repeat(100_000))).toBeNull();
   });
 });

@@ -20,6 +20,38 @@ export function hookToken(apiToken: string, agentId: string): string {
   return createHmac('sha256', apiToken).update(`wtp-hook:${agentId}`).digest('base64url');
 }
 
+/**
+ * The token an agent gets for wezterm-parallel's MCP server (`wtp new --mcp`): `<agent id>.<mac>`,
+ * the mac derived from the API token and the id (as the hook token is), so the daemon keeps no
+ * list of them and a token names the one agent it was made for. It opens `/mcp` only.
+ */
+export function mcpToken(apiToken: string, agentId: string): string {
+  const mac = createHmac('sha256', apiToken).update(`wtp-mcp:${agentId}`).digest('base64url');
+  return `${agentId}.${mac}`;
+}
+
+/** Agent ids as the daemon makes them (`ag-` and 10 of its alphabet), with room to spare. */
+const MCP_TOKEN = /^(ag-[a-z0-9]{1,32})\.([A-Za-z0-9_-]{43})$/;
+
+/**
+ * The agent a presented MCP token was made for, or null when it is no token of this daemon's
+ * (forged, cut, another daemon's, another agent's id with this one's mac). Constant time in the mac.
+ */
+export function mcpTokenAgent(apiToken: string, presented: string): string | null {
+  if (presented.length > 128) return null;
+  const m = MCP_TOKEN.exec(presented);
+  if (!m?.[1]) return null;
+  const given = Buffer.from(presented);
+  const want = Buffer.from(mcpToken(apiToken, m[1]));
+  return given.length === want.length && timingSafeEqual(given, want) ? m[1] : null;
+}
+
+/** The bearer token of a request, or null without an `Authorization: Bearer` header. */
+export function bearerOf(req: IncomingMessage): string | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  return m?.[1] ?? null;
+}
+
 const HOOK_PATH = /^\/api\/v1\/hooks\/([^/]+)$/;
 
 /** The agent id of a hook path, or null. */

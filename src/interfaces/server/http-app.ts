@@ -54,6 +54,12 @@ export type HttpHandler = (
   res: { header(name: string, value: string): void },
 ) => Promise<unknown> | unknown;
 
+/**
+ * A path served by a handler of its own (the MCP endpoint): it gets the raw request and response
+ * and authenticates by itself; only the Origin check runs before it.
+ */
+export type MountHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
 export type SocketHandler = (socket: WebSocket, req: Omit<HttpRequest, 'body' | 'method'>) => void;
 
 export interface HttpAppOptions {
@@ -103,6 +109,7 @@ function matchPath<T>(router: Router<T>, method: string, path: string): RouteMat
 export class HttpApp {
   private readonly routes = new Router<{ handler: HttpHandler; status: number }>();
   private readonly sockets = new Router<SocketHandler>();
+  private readonly mounts = new Map<string, MountHandler>();
   private readonly wss: WebSocketServer;
 
   constructor(private readonly o: HttpAppOptions) {
@@ -153,6 +160,11 @@ export class HttpApp {
     this.routes.add(method, pattern, { handler, status });
   }
 
+  /** Serves every request to exactly `path` with `handler` (see MountHandler). */
+  mount(path: string, handler: MountHandler): void {
+    this.mounts.set(path, handler);
+  }
+
   socket(pattern: string, handler: SocketHandler): void {
     this.sockets.add('GET', pattern, handler);
   }
@@ -196,8 +208,9 @@ export class HttpApp {
     if (!originAllowed(req, port)) {
       throw new AppError('FORBIDDEN_ORIGIN', `Origin ${req.headers.origin ?? ''} may not use this API.`);
     }
-    if (!cameOverTcp(req)) return;
     const path = requestUrl(req).pathname;
+    if (!upgrade && this.mounts.has(path)) return; // it authenticates by itself
+    if (!cameOverTcp(req)) return;
     if (!upgrade && isPublicPath(req.method, path)) return;
     const hookAgent = hookPathAgent(path);
     if (hookAgent !== null && hasValidToken(req, hookToken(this.o.token, hookAgent))) return;
@@ -218,6 +231,12 @@ export class HttpApp {
     try {
       this.authorize(req, false);
       const url = requestUrl(req);
+      const mounted = this.mounts.get(url.pathname);
+      if (mounted) {
+        pattern = url.pathname;
+        await mounted(req, res);
+        return;
+      }
       const method = req.method ?? 'GET';
       const m = matchPath(this.routes, method, url.pathname);
       if (!this.routes.serves(method)) {

@@ -80,6 +80,8 @@ export interface LineOptions {
   now: number;
   /** The agents (or base branch) its branch would conflict with. */
   conflicts: readonly string[] | undefined;
+  /** The name as shown, when not its own (a worker under its lead: `└─ api`). */
+  name?: string | undefined;
 }
 
 /**
@@ -121,7 +123,7 @@ export function agentLine(a: AgentView, o: LineOptions): string {
   const parts = [
     `${mark} `,
     paint(c, stateColor(a), `${icon} `),
-    fit(a.name, nameW),
+    fit(o.name ?? a.name, nameW),
     ' ',
     paint(c, stateColor(a), stateText),
     ' ',

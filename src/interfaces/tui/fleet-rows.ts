@@ -1,12 +1,13 @@
 import type { AgentView } from '../../protocol/agent.js';
 import type { TaskView } from '../../protocol/tasks.js';
+import { teamRows } from '../../protocol/team-tree.js';
 
 /** States in which an agent waits for the user: `tab` jumps to them, `s` sorts them first. */
 export const NEEDS_YOU = new Set<AgentView['state']>(['needs_permission', 'needs_input']);
 
 export type FleetRow =
   | { kind: 'workspace'; name: string; agents: number; needs: number; machine?: string | null }
-  | { kind: 'agent'; agent: AgentView };
+  | { kind: 'agent'; agent: AgentView; team?: { depth: number; last: boolean } };
 
 /** Whether an agent matches the filter text (name, workspace, state, branch, profile, machine; case-insensitive). */
 export function matchesFilter(a: AgentView, filter: string): boolean {
@@ -48,7 +49,9 @@ export function fleetRows(agents: Iterable<AgentView>, filter: string, needsFirs
   for (const [name, list] of groups) {
     const needs = list.filter((a) => NEEDS_YOU.has(a.state)).length;
     rows.push({ kind: 'workspace', name, agents: list.length, needs, machine: list[0]?.machine ?? null });
-    for (const agent of list) rows.push({ kind: 'agent', agent });
+    // A lead's workers under it (issue 34).
+    for (const { agent, depth, last } of teamRows(list))
+      rows.push(depth === 0 ? { kind: 'agent', agent } : { kind: 'agent', agent, team: { depth, last } });
   }
   return rows;
 }

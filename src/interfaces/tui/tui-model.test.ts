@@ -72,6 +72,28 @@ describe('keymap', () => {
 });
 
 describe('the fleet list', () => {
+  it('shows a lead with its workers under it (issue 34)', () => {
+    const lead = agent('lead', 'ws', 'idle');
+    const w = (name: string): AgentView => ({ ...agent(name, 'ws', 'working'), startedBy: 'ag-lead' });
+    const rows = fleetRows([w('zed'), agent('solo', 'ws', 'idle'), lead, w('api')], '', false);
+    expect(rows.map((r) => (r.kind === 'agent' ? [r.agent.name, r.team ?? null] : r.name))).toEqual([
+      'ws',
+      ['lead', null],
+      ['api', { depth: 1, last: false }],
+      ['zed', { depth: 1, last: true }],
+      ['solo', null],
+    ]);
+    const line = agentLine(w('zed'), {
+      width: 100,
+      selected: false,
+      color: false,
+      now: 0,
+      conflicts: undefined,
+      name: '└─ zed',
+    });
+    expect(line).toContain('└─ zed');
+  });
+
   const fleet = [
     agent('web', 'shop', 'working'),
     agent('api', 'shop', 'needs_permission', '2026-11-23T10:05:00.000Z'),

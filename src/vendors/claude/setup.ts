@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { compareVersions, parseVersion } from '../../core/state/detectors/screen-detector.js';
 import type {
   HookEndpoints,
+  McpServerEntry,
   RepoConfigSpec,
   VendorSetup,
   VendorSetupContext,
@@ -42,6 +43,8 @@ const COMMAND_ONLY: readonly string[] = ['SessionStart'];
 const HTTP_HOOKS_VERIFIED = [2, 1, 330];
 
 const SETTINGS_FILE = 'claude-settings.json';
+/** The per-agent `--mcp-config` file (`wtp new --mcp`). */
+const MCP_FILE = 'claude-mcp.json';
 
 /** Seconds Claude Code waits for its PermissionRequest hook (the rule's decision), as the other CLIs' setups give. */
 const DECISION_HOOK_TIMEOUT_S = 30;
@@ -199,6 +202,11 @@ function sandboxConfigDir(ctx: VendorSetupContext): string {
   return dir;
 }
 
+/** Claude Code's `--mcp-config` document for one stdio server (its MCP docs: `mcpServers`, `type: "stdio"`). */
+export function claudeMcpConfig(m: McpServerEntry): Record<string, unknown> {
+  return { mcpServers: { [m.name]: { type: 'stdio', command: m.command, args: m.args, env: {} } } };
+}
+
 /** Claude Code: a per-agent `--settings` file with our hooks (0600), and the trust prompt pre-accepted. */
 export const setup: VendorSetup = {
   async prepare(ctx) {
@@ -225,13 +233,22 @@ export const setup: VendorSetup = {
         `projects["${ctx.agent.cwd}"].hasTrustDialogAccepted in ${stateFile}`,
       );
     }
-    const args = ['--settings', file];
+    // Its own `--mcp-config` file for the MCP server (the user's MCP servers stay as they are).
+    // The option takes several values: it comes before `--settings`, which ends them.
+    const mcp = ctx.mcpServer();
+    let args = ['--settings', file];
+    if (mcp !== null) {
+      const mcpFile = join(ctx.agentDir, MCP_FILE);
+      ctx.files.writeAtomic(mcpFile, `${JSON.stringify(claudeMcpConfig(mcp), null, 2)}\n`);
+      args = ['--mcp-config', mcpFile, '--settings', file];
+    }
     return configDir !== undefined && ctx.env.CLAUDE_CONFIG_DIR === undefined
       ? { args, env: { CLAUDE_CONFIG_DIR: configDir } }
       : args;
   },
   cleanup(agentDir, files) {
     files.remove(join(agentDir, SETTINGS_FILE));
+    files.remove(join(agentDir, MCP_FILE));
   },
   trustedContent: CLAUDE_TRUSTED_CONTENT,
   async untrust(entry, files) {

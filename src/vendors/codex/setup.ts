@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import type { HookEndpoints, RepoConfigSpec, VendorSetup } from '../../core/ports/vendor-setup.js';
+import type {
+  HookEndpoints,
+  McpServerEntry,
+  RepoConfigSpec,
+  VendorSetup,
+} from '../../core/ports/vendor-setup.js';
 import { applyTrustEdit, canonical, isObject, type TrustEdit } from '../trust-edit.js';
 import { tildePath } from '../settings-mode.js';
 import { codexArgsSettings, codexConfigSettings, codexStartMode } from './modes.js';
@@ -134,6 +139,22 @@ export function codexNotifyArgs(t: HookEndpoints): string[] {
 }
 
 /**
+ * `-c mcp_servers.<name>.command=…` and `.args=[…]` for this agent's run (`wtp new --mcp`): Codex's
+ * MCP server table (its config docs: `[mcp_servers.<name>]`, command, args) as overrides on the
+ * command line, so the user's config.toml is not touched. No secret is in them (the token is in a
+ * file `wtp mcp` reads).
+ */
+export function codexMcpArgs(m: McpServerEntry): string[] {
+  const key = `mcp_servers.${m.name}`;
+  return [
+    '-c',
+    `${key}.command=${tomlString(m.command)}`,
+    '-c',
+    `${key}.args=[${m.args.map(tomlString).join(', ')}]`,
+  ];
+}
+
+/**
  * Codex CLI: the trust prompt of the agent's working directory pre-accepted; its `notify` program
  * (the session id, to resume after a restart; the state comes from its OSC 7501 records) unless
  * the user's config.toml sets one: an override would silence the user's, so it is kept and the
@@ -153,14 +174,16 @@ export const setup: VendorSetup = {
       );
     }
     const config = ctx.files.readText(file);
+    const mcp = ctx.mcpServer();
+    const mcpArgs = mcp === null ? [] : codexMcpArgs(mcp);
     if (config !== null && setsNotify(config)) {
       ctx.log.warn(
         { agent: ctx.agent.id },
         'codex config.toml sets notify: it is kept, so a restart of this agent starts a new session',
       );
-      return [];
+      return mcpArgs;
     }
-    return codexNotifyArgs(ctx.hookEndpoints());
+    return [...codexNotifyArgs(ctx.hookEndpoints()), ...mcpArgs];
   },
   trustedContent: CODEX_TRUSTED_CONTENT,
   untrust: (entry, files) =>

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type {
   HookEndpoints,
+  McpServerEntry,
   RepoConfigSpec,
   VendorSetup,
   VendorSetupContext,
@@ -121,6 +122,18 @@ function copilotConfigFile(ctx: Pick<VendorSetupContext, 'env' | 'home'>): strin
   return join(ctx.env.COPILOT_HOME ?? join(ctx.home, '.copilot'), 'config.json');
 }
 
+/** The per-agent file `--additional-mcp-config @<file>` reads (`wtp new --mcp`). */
+const MCP_FILE = 'copilot-mcp.json';
+
+/**
+ * Copilot CLI's MCP document for one local server (`copilot --help`: `--additional-mcp-config`
+ * augments ~/.copilot/mcp-config.json for the session; its format: `mcpServers`, `type: "local"`,
+ * command, args, tools).
+ */
+export function copilotMcpConfig(m: McpServerEntry): Record<string, unknown> {
+  return { mcpServers: { [m.name]: { type: 'local', command: m.command, args: m.args, tools: ['*'] } } };
+}
+
 /**
  * GitHub Copilot CLI: a per-agent plugin (`--plugin-dir`, 0600 files) whose hooks.json posts our
  * hooks (nothing of the user's settings is touched), and the trust prompt pre-accepted.
@@ -143,10 +156,15 @@ export const setup: VendorSetup = {
         `trustedFolders += "${ctx.agent.cwd}" in ${file}`,
       );
     }
-    return ['--plugin-dir', dir];
+    const mcp = ctx.mcpServer();
+    if (mcp === null) return ['--plugin-dir', dir];
+    const mcpFile = join(ctx.agentDir, MCP_FILE);
+    ctx.files.writeAtomic(mcpFile, `${JSON.stringify(copilotMcpConfig(mcp), null, 2)}\n`);
+    return ['--plugin-dir', dir, '--additional-mcp-config', `@${mcpFile}`];
   },
   cleanup(agentDir, files) {
     for (const f of PLUGIN_FILES) files.remove(join(agentDir, PLUGIN_DIR, f));
+    files.remove(join(agentDir, MCP_FILE));
   },
   trustedContent: COPILOT_TRUSTED_CONTENT,
   untrust: (entry, files) => files.editFile(entry.file, (text) => copilotUntrustEdit(text, entry.folder)),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type {
   HookEndpoints,
+  McpServerEntry,
   RepoConfigSpec,
   SetupFiles,
   VendorSetup,
@@ -78,6 +79,7 @@ export function geminiHooks(t: HookEndpoints): Record<string, unknown[]> {
 export function geminiAgentSettings(
   user: Record<string, unknown>,
   t: HookEndpoints,
+  mcp: McpServerEntry | null = null,
 ): Record<string, unknown> {
   const obj = (v: unknown): Record<string, unknown> =>
     typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -92,6 +94,10 @@ export function geminiAgentSettings(
     ...user,
     hooks,
     hooksConfig: { ...hooksConfig, notifications: hooksConfig.notifications ?? false },
+    // `wtp new --mcp`: our server beside the user's own (its settings docs: mcpServers, command/args).
+    ...(mcp
+      ? { mcpServers: { ...obj(user.mcpServers), [mcp.name]: { command: mcp.command, args: mcp.args } } }
+      : {}),
   };
 }
 
@@ -107,6 +113,7 @@ export function prepareGeminiHome(
   userHome: string,
   agentHome: string,
   t: HookEndpoints,
+  mcp: McpServerEntry | null = null,
 ): boolean {
   const userDir = join(userHome, '.gemini');
   const user = files.readJsonObject(join(userDir, 'settings.json'));
@@ -118,7 +125,10 @@ export function prepareGeminiHome(
   if (files.list(join(userHome, '.agents')).length > 0) {
     files.link(join(userHome, '.agents'), join(agentHome, '.agents'));
   }
-  files.writeAtomic(join(dir, 'settings.json'), `${JSON.stringify(geminiAgentSettings(user, t), null, 2)}\n`);
+  files.writeAtomic(
+    join(dir, 'settings.json'),
+    `${JSON.stringify(geminiAgentSettings(user, t, mcp), null, 2)}\n`,
+  );
   files.writeAtomic(join(agentHome, SOURCE_FILE), `${userHome}\n`);
   return true;
 }
@@ -180,7 +190,7 @@ export const setup: VendorSetup = {
     const userHome = ctx.files.readText(join(home, SOURCE_FILE))?.trim() || home;
     const skip = ctx.preTrust && maySkipTrust(ctx, userHome);
     const args = skip ? ['--skip-trust'] : [];
-    if (!prepareGeminiHome(ctx.files, userHome, agentHome, ctx.hookEndpoints())) {
+    if (!prepareGeminiHome(ctx.files, userHome, agentHome, ctx.hookEndpoints(), ctx.mcpServer())) {
       ctx.log.warn(
         { agent: ctx.agent.id, file: join(userHome, '.gemini', 'settings.json') },
         'gemini settings.json is not a JSON object: the agent runs without hooks (screen only)',

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type {
   HookEndpoints,
+  McpServerEntry,
   RepoConfigSpec,
   VendorSetup,
   VendorSetupContext,
@@ -247,6 +248,18 @@ function projectConfigKept(ctx: Partial<Pick<VendorSetupContext, 'repoConfig'>>)
 }
 
 /**
+ * `wtp new --mcp`: the config content with our MCP server in its `mcp` map (its config docs: a
+ * `local` server is `{type: "local", command: [program, …args], enabled}`), the user's kept.
+ */
+export function withWtpMcp(content: string | null, mcp: McpServerEntry | null): string | null {
+  if (content === null || mcp === null) return content;
+  const o = JSON.parse(content) as Record<string, unknown>;
+  const theirs = typeof o.mcp === 'object' && o.mcp !== null && !Array.isArray(o.mcp) ? o.mcp : {};
+  const ours = { type: 'local', command: [mcp.command, ...mcp.args], enabled: true };
+  return JSON.stringify({ ...o, mcp: { ...theirs, [mcp.name]: ours } });
+}
+
+/**
  * OpenCode: a per-agent plugin file loaded through `OPENCODE_CONFIG_CONTENT` (nothing of the
  * user's config or ~/.config/opencode is touched; OpenCode has no config argument). The plugin
  * needs no package, but OpenCode installs `@opencode-ai/plugin` into each config folder that
@@ -270,7 +283,10 @@ export const setup: VendorSetup = {
     } else if (config !== null) {
       ctx.trust.granted("the repository's OpenCode configuration loads: it is approved");
     }
-    const content = withWtpPlugin(ctx.env.OPENCODE_CONFIG_CONTENT, pathToFileURL(file).href);
+    const content = withWtpMcp(
+      withWtpPlugin(ctx.env.OPENCODE_CONFIG_CONTENT, pathToFileURL(file).href),
+      ctx.mcpServer(),
+    );
     if (content === null) {
       ctx.log.warn(
         { agent: ctx.agent.id },

@@ -89,7 +89,11 @@ export function qwenDefaults(ctx: VendorSetupContext, platform: string): Record<
     const list = theirs[event];
     hooks[event] = [...(Array.isArray(list) ? (list as unknown[]) : []), ...ours];
   }
-  return { ...base, hooks };
+  const mcp = ctx.mcpServer();
+  if (mcp === null) return { ...base, hooks };
+  // `wtp new --mcp`: our server beside any the defaults file names (its settings docs: mcpServers).
+  const servers = typeof base.mcpServers === 'object' && base.mcpServers !== null ? base.mcpServers : {};
+  return { ...base, hooks, mcpServers: { ...servers, [mcp.name]: { command: mcp.command, args: mcp.args } } };
 }
 
 /**

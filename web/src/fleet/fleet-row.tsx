@@ -72,6 +72,8 @@ interface RowProps {
   warning: RadarWarningInfo | undefined;
   /** In a fleet of several machines: the agent's machine (its name shown; out of reach, marked). */
   machine?: FleetMachine | undefined;
+  /** Its name as shown when not its own: a lead's worker, `└─ api` (issue 34). */
+  shownName?: string | undefined;
 }
 
 /** `bravo · default`, and `unreachable` (since its last heartbeat) for a machine out of reach. */
@@ -130,7 +132,7 @@ export function AgentRow(p: RowProps & { striped: boolean }) {
       }}
     >
       <Text fw={600} truncate style={cell(0)}>
-        {a.name}
+        {p.shownName ?? a.name}
       </Text>
       <div style={cell(1)}>
         <Place agent={a} machine={p.machine} />
@@ -176,7 +178,7 @@ export function AgentCard(p: RowProps) {
       <Card withBorder padding="sm" h="100%" data-testid="agent" data-agent={a.name}>
         <Group justify="space-between" wrap="nowrap">
           <Text fw={600} truncate>
-            {a.name}
+            {p.shownName ?? a.name}
           </Text>
           <Group gap={4} wrap="nowrap">
             <PermissionBadge agent={a} />

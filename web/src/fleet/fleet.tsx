@@ -8,6 +8,7 @@ import { useNow } from '../use-now.js';
 import { useStatsHistory } from '../metrics/stats-store.js';
 import { useRadarWarnings } from '../review/use-radar.js';
 import { filterAgents } from './evidence.js';
+import { teamName, teamRows } from '../../../src/protocol/team-tree.js';
 import { useMachines } from './use-machines.js';
 import { AgentCard, AgentRow, FLEET_COLUMNS } from './fleet-row.js';
 
@@ -27,7 +28,9 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
   const { machines, rows } = useMachines();
   // A machine is named only in a fleet of several (one machine alone needs no column).
   const machineOf = (a: AgentView) => (machines.size > 1 && a.machine ? machines.get(a.machine) : undefined);
-  const shown = useMemo(() => filterAgents(agents, query), [agents, query]);
+  // A lead's workers under it (issue 34): each row knows its place in the tree.
+  const tree = useMemo(() => teamRows(filterAgents(agents, query)), [agents, query]);
+  const shown = useMemo(() => tree.map((r) => r.agent), [tree]);
   const list = useRef<HTMLDivElement | null>(null);
   const [top, setTop] = useState(0);
   useLayoutEffect(() => setTop(list.current?.offsetTop ?? 0), [narrow, shown.length === 0]);
@@ -90,6 +93,8 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
           {items.map((item) => {
             const a = shown[item.index];
             if (!a) return null;
+            const place = tree[item.index];
+            const shownName = place && place.depth > 0 ? teamName(a.name, place) : undefined;
             // One agent that cannot be drawn is a line saying so, never a blank page.
             return (
               <RenderGuard key={item.key} kind="row" what={`agent ${String(a.name)}`}>
@@ -101,6 +106,7 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
                     samples={stats.get(a.id)}
                     warning={warnings.get(a.id)}
                     machine={machineOf(a)}
+                    shownName={shownName}
                   />
                 ) : (
                   <AgentRow
@@ -111,6 +117,7 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
                     samples={stats.get(a.id)}
                     warning={warnings.get(a.id)}
                     machine={machineOf(a)}
+                    shownName={shownName}
                   />
                 )}
               </RenderGuard>

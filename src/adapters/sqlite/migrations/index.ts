@@ -11,6 +11,7 @@ import m0010 from './0010-pull-requests.js';
 import m0011 from './0011-permission-mode.js';
 import m0012 from './0012-usage.js';
 import m0013 from './0013-agent-sandbox.js';
+import m0014 from './0014-agent-team.js';
 
 /** Numbered, append-only: migration N sets PRAGMA user_version = N. Never edit a shipped one. */
 export const MIGRATIONS: readonly string[] = [
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly string[] = [
   m0011,
   m0012,
   m0013,
+  m0014,
 ];

@@ -79,12 +79,23 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
       'run it in a sandbox: it writes only its worktree, its temporary folder and its CLI’s state, reads no keys or other worktrees, reaches only its API hosts (docs/sandbox.md); refused where none can be made',
     )
     .option('--no-sandbox', 'run it unsandboxed even when the config’s sandbox.profiles names its profile')
+    .option(
+      '--mcp',
+      "agent CLIs: give it wezterm-parallel's MCP server (this agent only), so it can start and drive agents of its own: a team (docs/mcp.md)",
+    )
     .option('--json', 'machine-readable output')
     .action(
       (
         profile: string,
         argv: string[],
-        raw: { json?: boolean; repo?: string; base?: string; branch?: string; worktree?: boolean },
+        raw: {
+          json?: boolean;
+          repo?: string;
+          base?: string;
+          branch?: string;
+          worktree?: boolean;
+          mcp?: boolean;
+        },
         cmd: Command,
       ) =>
         runAction(ctx, raw.json, async () => {
@@ -110,6 +121,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
             ...(raw.base === undefined ? {} : { base: raw.base }),
             ...(raw.branch === undefined ? {} : { branch: raw.branch }),
             ...(raw.worktree === false ? { worktree: false } : {}),
+            ...(raw.mcp === true ? { mcp: true } : {}),
           };
           const { agent, cli } = await createApprovingSetup(ctx, body);
           const { text, failed } = describeStart(agent);

@@ -3,6 +3,7 @@ import { actsUnasked } from '../../../protocol/permission-words.js';
 import { prBadge } from '../../../protocol/pr-words.js';
 import { requestWords } from '../../../protocol/request-words.js';
 import { costWords, shortTokens, tokenTotal } from '../../../protocol/usage-words.js';
+import { teamName, teamRows } from '../../../protocol/team-tree.js';
 import type { CliContext } from '../context.js';
 import { bytes, clockTime, duration, paint, shortenHome, stateColor, stateLabel, table } from '../format.js';
 
@@ -20,7 +21,7 @@ export interface LsQuery {
  * call to it pays only for its own code (issue 32). It prints only once every request succeeded.
  */
 export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
-  const { agents } = await ctx.client().call('listAgents', {
+  let { agents } = await ctx.client().call('listAgents', {
     query: {
       workspace: q.workspace,
       state: q.state,
@@ -36,6 +37,15 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
     ctx.line(await noMatch(ctx, q));
     return;
   }
+  // Leads with their workers (issue 34): each lead followed by the agents it started, as a tree.
+  const tree = teamRows(agents);
+  const teamed = tree.some((r) => r.depth > 0);
+  if (teamed) agents = tree.map((r) => r.agent);
+  const nameOf = (a: AgentView, i: number): string => {
+    const name = multiWs ? `${a.workspace}/${a.name}` : a.name;
+    const row = tree[i];
+    return teamed && row ? teamName(name, row) : name;
+  };
   const multiWs = new Set(agents.map((a) => a.workspace)).size > 1;
   // In a fleet: which machine runs each agent, and which machines are out of reach.
   const fleet = agents.some((a) => a.machine !== null);
@@ -62,7 +72,7 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
   const anySandbox = agents.some((a) => a.sandbox !== null);
   const rows = agents.map((a, i) => [
     ...(fleet ? [machineCell(a)] : []),
-    multiWs ? `${a.workspace}/${a.name}` : a.name,
+    nameOf(a, i),
     a.id,
     a.profile,
     stateLabel(a),

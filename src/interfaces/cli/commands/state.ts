@@ -53,6 +53,14 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
           );
         }
         if (a.sandbox) for (const line of sandboxLines(a.sandbox, ctx.env.userHome)) ctx.line(line);
+        if (why.team?.lead)
+          ctx.line(
+            `  lead:      started by ${c(why.team.lead.name)} (${why.team.lead.id}) through its MCP tools`,
+          );
+        if (why.team && why.team.workers.length > 0)
+          ctx.line(
+            `  team:      started ${why.team.workers.map((w) => c(w.name)).join(', ')} through its MCP tools`,
+          );
         if (a.parseErrors)
           ctx.line(
             `  terminal:  ${a.parseErrors} escape sequence(s) in its output its terminal emulator could not parse (counted; host.log notes the first)`,

@@ -162,6 +162,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
       'workspace (default: the one working on the current git repository or folder)',
     )
     .option('--backlog', 'put it in the backlog instead of ready')
+    .option('--mcp', "its agents get wezterm-parallel's MCP server, as `wtp new --mcp` (docs/mcp.md)")
     .option('--json', 'machine-readable output')
     .action(
       (
@@ -182,6 +183,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
           label: string[];
           workspace?: string;
           backlog?: boolean;
+          mcp?: boolean;
           json?: boolean;
         },
       ) =>
@@ -203,6 +205,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
               ...(raw.retries === undefined ? {} : { retries: int(raw.retries, '--retries', 0, 5) }),
               ...(raw.reuse ? { reuseIdle: true } : {}),
               ...(raw.sandbox ? { sandbox: true as const } : {}),
+              ...(raw.mcp ? { mcp: true } : {}),
               ...(raw.fixChecks === undefined ? {} : { fixChecks: int(raw.fixChecks, '--fix-checks', 0, 5) }),
               ...(raw.label.length > 0 ? { labels: raw.label } : {}),
               workspace,

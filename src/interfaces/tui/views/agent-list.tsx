@@ -2,6 +2,7 @@ import type { AgentView } from '../../../protocol/agent.js';
 import { paint } from '../../cli/format.js';
 import { agentLine, fit } from '../agent-line.js';
 import type { FleetRow } from '../fleet-rows.js';
+import { teamName } from '../../../protocol/team-tree.js';
 import { windowStart } from '../screen-layout.js';
 import { TextRows } from './scroll-text.js';
 
@@ -37,6 +38,7 @@ export function AgentList(props: {
           color,
           now: props.now,
           conflicts: props.conflicts.get(r.agent.id),
+          name: r.team ? teamName(r.agent.name, r.team) : undefined,
         }),
   );
   if (rows.length === 0) {

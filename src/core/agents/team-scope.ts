@@ -1,0 +1,95 @@
+import type { AgentView } from '../../protocol/agent.js';
+import type { PermissionMode } from '../../protocol/permission-words.js';
+import type { McpCaller, ScopeRule } from '../../protocol/mcp-scope.js';
+import { AppError } from '../errors.js';
+
+function refuse(rule: ScopeRule, message: string, agent: string | null): AppError {
+  return new AppError('MCP_OUT_OF_SCOPE', message, { rule, agent });
+}
+
+/** Reading: an agent sees the agents of its own workspace only. */
+export function assertMayRead(caller: McpCaller, target: AgentView): void {
+  if (caller.kind === 'user') return;
+  if (target.workspaceId !== caller.agent.workspaceId) {
+    throw refuse(
+      'own_workspace',
+      `Agent "${target.name}" is in another workspace (${target.workspace}); you see only ${caller.agent.workspace}.`,
+      target.id,
+    );
+  }
+}
+
+/**
+ * Acting (typing, stopping, committing, merging, answering): never on itself or its lead, and in the
+ * `team` scope only on the agents it started.
+ */
+export function assertMayAct(caller: McpCaller, target: AgentView): void {
+  if (caller.kind === 'user') return;
+  const me = caller.agent;
+  if (target.id === me.id) {
+    throw refuse(
+      'not_itself',
+      'You cannot act on yourself through these tools (your own dialogs, input, stop or merge are your user’s).',
+      target.id,
+    );
+  }
+  if (me.startedBy !== null && target.id === me.startedBy) {
+    throw refuse(
+      'not_its_lead',
+      `Agent "${target.name}" is your lead (it started you): you cannot act on it.`,
+      target.id,
+    );
+  }
+  assertMayRead(caller, target);
+  if (caller.scope === 'team' && target.startedBy !== me.id) {
+    throw refuse(
+      'team_only',
+      `Agent "${target.name}" is not in your team: you act only on agents you started (start_agent).`,
+      target.id,
+    );
+  }
+}
+
+/** What a neutral mode does without asking, as a rank (unknown: the most, so it is never given). */
+const UNASKED_RANK: Record<PermissionMode, number> = {
+  plan: 0,
+  default: 0,
+  dont_ask: 0,
+  accept_edits: 1,
+  auto: 2,
+  bypass: 3,
+  unknown: 4,
+};
+
+/**
+ * Starting a worker: in the caller's workspace and repository only, and never in a permission mode
+ * that acts without asking more than the caller's own mode does (`mode`: the neutral mode its CLI
+ * maps the asked-for mode to; null when none was asked for: the user's settings decide).
+ */
+export function assertMayStart(
+  caller: McpCaller,
+  ask: { workspaceId: string; repo: string | null; mode: PermissionMode | null; modeName: string | null },
+): void {
+  if (caller.kind === 'user') return;
+  const me = caller.agent;
+  if (ask.workspaceId !== me.workspaceId) {
+    throw refuse('own_workspace', `You can start agents only in your own workspace (${me.workspace}).`, null);
+  }
+  const myRepo = me.worktree?.repo ?? null;
+  if (ask.repo !== null && ask.repo !== myRepo) {
+    throw refuse(
+      'own_repository',
+      `You can start agents only in your own repository (${myRepo ?? 'none'}).`,
+      null,
+    );
+  }
+  if (ask.mode === null) return;
+  const mine = me.permission?.mode ?? 'default';
+  if (UNASKED_RANK[ask.mode] > UNASKED_RANK[mine]) {
+    throw refuse(
+      'no_wider_permissions',
+      `Permission mode ${ask.modeName ?? ask.mode} (${ask.mode}) asks less than yours (${mine}): a worker may not act without asking more than you do. Leave permissionMode out, or ask your user.`,
+      null,
+    );
+  }
+}
