@@ -132,6 +132,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     },
     (id, reading) => permissions.observe(id, { ...reading, source: 'screen' }),
     (id, denial) => recordSandboxDenial(registry, id, denial),
+    (id) => engine.processEnded(id),
   );
 
   // Git: worktrees, what each agent changed, their disk use, the conflict radar.

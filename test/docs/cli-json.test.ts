@@ -24,8 +24,9 @@ describe('--json', () => {
     .map(([path]) => path);
 
   it('is taken by every command but the interactive ones the help and the API guide name', () => {
-    expect(without.sort()).toEqual(['wtp attach', 'wtp tui', 'wtp workspace attach']);
-    const said = 'Every command but the interactive `attach`, `workspace attach` and `tui` takes';
+    expect(without.sort()).toEqual(['wtp attach', 'wtp mcp', 'wtp tui', 'wtp workspace attach']);
+    const said =
+      'Every command but the interactive `attach`, `workspace attach` and `tui` (and `mcp`, which speaks MCP on stdio) takes';
     for (const doc of ['docs/cli.md', 'docs/api.md'])
       expect(readFileSync(join(REPO, doc), 'utf8').replace(/\s+/g, ' '), doc).toContain(said);
   });

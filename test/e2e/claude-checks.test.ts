@@ -138,7 +138,14 @@ describe('failing checks as feedback to a real Claude Code agent (CLI, real git,
     forges.setChecks(1, first, [ghCheckRun('tests', 'FAILURE'), ghCheckRun('lint', 'SUCCESS')]);
 
     // Polled, typed into Claude through the safe-input path (it is at its prompt), fixed, committed, pushed.
-    await eventually('the fix to be pushed', () => remoteHead() !== first && remoteHead(), 90_000);
+    // The remote moves before the daemon records the push: wait for the record, not the remote.
+    await eventually(
+      'the fix to be pushed and recorded',
+      async () =>
+        remoteHead() !== first &&
+        (await home.events('health')).some((e) => e.type === 'agent.pushed' && e.source === 'policy'),
+      90_000,
+    );
     const turn = JSON.stringify(feedbackTurns()[0]?.messages.at(-1));
     expect(turn).toContain(`${FEEDBACK} on commit ${first.slice(0, 10)}:`);
     expect(turn).toContain('- CI / tests: FAILURE https://github.com/acme/shop/actions/runs/1/job/tests');

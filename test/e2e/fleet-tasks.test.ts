@@ -54,7 +54,17 @@ describe('fleet tasks on three daemons', () => {
       `${title} to run on another machine`,
       async () => {
         const t = await task(other, title);
-        return t.status === 'running' && t.fleet?.machine !== victim ? t : undefined;
+        if (t.status === 'running' && t.fleet?.machine !== victim) return t;
+        // What each machine sees, for the message of a wait that times out.
+        const seen = await Promise.all(
+          machines.map(async (m) => {
+            const all = await tasks(m).catch((err: unknown) => String(err));
+            if (typeof all === 'string') return `${m}: ${all}`;
+            const live = all.filter((x) => x.status === 'running' || x.status === 'ready');
+            return `${m}: ${live.map((x) => `${x.title} ${x.status} on ${x.fleet?.machine ?? '-'} runs ${JSON.stringify(x.fleet?.runs.map((r) => [r.machine, r.status]))}`).join('; ')}`;
+          }),
+        );
+        throw new Error(seen.join(' | '));
       },
       30_000,
     );

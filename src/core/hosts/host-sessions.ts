@@ -34,6 +34,8 @@ export class HostSessions {
     ) => Promise<void> = () => Promise.resolve(),
     private readonly onSandboxDenied: (agentId: string, denial: SandboxDenial) => Promise<void> = () =>
       Promise.resolve(),
+    /** Its process ended: what it last said is decided before the exit is recorded. */
+    private readonly onProcessEnded: (agentId: string) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /** A host said hello; resolves to whether it was accepted. */
@@ -50,7 +52,10 @@ export class HostSessions {
         void this.enqueue(agentId, () => this.lifecycle.spawnFailed(agentId, msg.message));
         return;
       case 'exited':
-        void this.enqueue(agentId, () => this.lifecycle.childExited(agentId, msg.report));
+        void this.enqueue(agentId, async () => {
+          await this.onProcessEnded(agentId);
+          await this.lifecycle.childExited(agentId, msg.report);
+        });
         return;
       case 'closing':
         void this.enqueue(agentId, () => {

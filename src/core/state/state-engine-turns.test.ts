@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   agentOf,
+  exitCode,
   makeCore,
+  reportExit,
   startAgent,
   transitions,
   type Harness,
@@ -194,6 +196,37 @@ describe('turn ends: Codex (notify after its done record)', () => {
     await status(h, id, 'idle', 'turn_done', 'status 7501 state=done app=codex');
     await notify(SUMMARY);
     expect(agentOf(h, id).state).toBe('idle');
+  });
+});
+
+describe('turn ends: a process that ends its turn and exits at once', () => {
+  it('records the held idle before the exit: the turn did end (claude -p prints its result and exits)', async () => {
+    const h = await makeCore();
+    const id = await agent(h, 'codex');
+    await status(h, id, 'working', undefined, 'status 7501 state=working app=codex');
+    h.clock.advance(2_000);
+    await status(h, id, 'idle', 'turn_done', 'status 7501 state=done app=codex');
+    h.clock.advance(100);
+    expect(agentOf(h, id).state).toBe('working'); // held for the notify
+    await reportExit(h, id, 9001, exitCode(0));
+    expect(
+      transitions(h, id)
+        .slice(-2)
+        .map((t) => [t[1], t[2]]),
+    ).toEqual([
+      ['idle', 'turn_done'],
+      ['exited', 'exited'],
+    ]);
+  });
+
+  it('a process that exits while working is not called idle on the way out', async () => {
+    const h = await makeCore();
+    const id = await agent(h, 'codex');
+    await status(h, id, 'working', undefined, 'status 7501 state=working app=codex');
+    h.clock.advance(2_000);
+    await reportExit(h, id, 9001, exitCode(1));
+    expect(transitions(h, id).map((t) => t[1])).not.toContain('idle');
+    expect(agentOf(h, id).state).toBe('exited');
   });
 });
 

@@ -45,6 +45,8 @@ interface AgentSignals {
   timer: TimerHandle | null;
   /** The last turn's end and the verdict on its last message (issue 36). */
   turn?: TurnRecord;
+  /** Its process ended: no later signal can come to replace what it last said. */
+  ended?: boolean;
 }
 
 const EVENT_SOURCE: Record<SignalSource, EventSource> = {
@@ -107,6 +109,20 @@ export class StateEngine {
     s.latest = {};
     s.timer = null;
     delete s.turn;
+    delete s.ended;
+  }
+
+  /**
+   * Its process ended (told before the exit is recorded): an idle held for a turn's last message
+   * or a settle time is decided now — the turn did end, and nothing later can say otherwise (a CLI
+   * that prints its result and exits at once would else go from working to exited). A held wait
+   * for permission is not: the process that asked is gone.
+   */
+  processEnded(agentId: string): Promise<void> {
+    const s = this.agents.get(agentId);
+    if (!s) return Promise.resolve();
+    s.ended = true;
+    return this.decide(agentId);
   }
 
   /**
@@ -231,8 +247,9 @@ export class StateEngine {
           : 0,
       resolved ? turnHoldUntil(spec.turnEnd, s.turn, resolved.signal, agent.state === 'working', now) : 0,
     );
-    this.arm(agentId, s, settleUntil);
-    if (!resolved || settleUntil > now) return;
+    const held = s.ended === true && resolved?.signal.state === 'idle' ? 0 : settleUntil;
+    this.arm(agentId, s, held);
+    if (!resolved || held > now) return;
     const r = { ...resolved, signal: underVerdict(resolved.signal, s.turn) };
     const verdict = resolved.signal.state === 'idle' ? (s.turn?.verdict ?? undefined) : undefined;
     const sig = r.signal;

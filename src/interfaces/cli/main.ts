@@ -47,8 +47,8 @@ Examples:
   wtp tui                              the fleet in this terminal (\`wtp\` alone does the same)
   wtp down                             stop the daemon, agents keep running
 
-Every command but the interactive \`attach\`, \`workspace attach\` and \`tui\` takes --json (a versioned
-document on stdout). Exit status: 0 ok, 1 error, 2 invalid arguments, 3 \`wtp status\` when the daemon is not
+Every command but the interactive \`attach\`, \`workspace attach\` and \`tui\` (and \`mcp\`, which speaks MCP on
+stdio) takes --json (a versioned document on stdout). Exit status: 0 ok, 1 error, 2 invalid arguments, 3 \`wtp status\` when the daemon is not
 running.
 WTP_HOME=/dir keeps every file (config, database, sockets, token, logs) in /dir.`;
 
