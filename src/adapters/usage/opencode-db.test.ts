@@ -21,6 +21,8 @@ const VERSION = '1.18.33';
 const FIXTURE = join(USAGE_FIXTURES, 'opencode', VERSION, 'opencode.db');
 const SESSION = 'ses_deb588756ffePO28wmquTkTwJn';
 const MSG = 'msg_214a7c15b001AM6Nmd2J9o5wyQ';
+/** The time of the recorded session's last part. */
+const LAST = 1795642868865;
 const UID = process.getuid?.() ?? null;
 
 let dir: string;
@@ -81,7 +83,7 @@ describe('OpencodeUsageDb (OpenCode 1.18.33’s database)', () => {
     // A new call's part: only it.
     write(
       db,
-      `INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_new', '${MSG}', ?, 2, 2, ?)`,
+      `INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_new', '${MSG}', ?, ${LAST + 1}, 2, ?)`,
       SESSION,
       JSON.stringify({ type: 'step-finish', tokens: { input: 1, output: 2 } }),
     );
@@ -145,7 +147,7 @@ describe('OpencodeUsageDb (OpenCode 1.18.33’s database)', () => {
   it('skips a part larger than the line limit whole, counted, and reads on after it', () => {
     write(
       db,
-      `INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_zbig', '${MSG}', ?, 3, 3, ?), ('prt_zsmall', '${MSG}', ?, 4, 4, ?)`,
+      `INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_zbig', '${MSG}', ?, ${LAST + 1}, 3, ?), ('prt_zsmall', '${MSG}', ?, ${LAST + 2}, 4, ?)`,
       SESSION,
       JSON.stringify({ type: 'step-finish', pad: 'x'.repeat(2000) }),
       SESSION,
@@ -156,20 +158,69 @@ describe('OpencodeUsageDb (OpenCode 1.18.33’s database)', () => {
     expect(ids(c).slice(-1)).toEqual(['prt_zsmall']);
   });
 
-  it('a database replaced under its name is read from its start; a session whose last read part is gone too', () => {
+  it('a database replaced under its name is read from its start; a revert and a new call: the new call only', () => {
     const r = reader();
     const a = chunk(r.read(`${db}#${SESSION}`, null, 1 << 20));
+    expect(a.position.offset).toBe(LAST);
     const copy = join(dir, 'copy.db');
     copyFileSync(FIXTURE, copy);
     renameSync(copy, db);
     const b = chunk(r.read(`${db}#${SESSION}`, a.position, 1 << 20));
     expect(b.change).toBe('replaced');
     expect(b.lines).toHaveLength(3);
-    // A revert deletes the last call's parts: read from the start (the meter counts only newer ones).
+    // A revert deletes the last call's parts (its rowid is then reused by the next insert).
     write(db, "DELETE FROM part WHERE id = 'prt_214a7c481001zX37X0w9RirVmD'");
+    write(
+      db,
+      `INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_after', '${MSG}', ?, ${LAST + 5}, 0, '{"type":"step-finish"}')`,
+      SESSION,
+    );
     const c = chunk(r.read(`${db}#${SESSION}`, b.position, 1 << 20));
-    expect(c.change).toBe('truncated');
-    expect(c.lines).toHaveLength(2);
+    expect([c.change, ids(c)]).toEqual(['same', ['prt_after']]);
+  });
+
+  it('a part dated ahead of the clock waits for it: it cannot move the position past calls still to come', () => {
+    let now = LAST + 10;
+    const r = new OpencodeUsageDb({ open, uid: UID, now: () => now });
+    const a = chunk(r.read(`${db}#${SESSION}`, null, 1 << 20));
+    write(
+      db,
+      `INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_future', '${MSG}', ?, ${LAST + 3_600_000}, 0, '{"type":"step-finish"}'), ('prt_next', '${MSG}', ?, ${LAST + 20}, 0, '{"type":"step-finish"}')`,
+      SESSION,
+      SESSION,
+    );
+    now = LAST + 30;
+    const b = chunk(r.read(`${db}#${SESSION}`, a.position, 1 << 20));
+    expect(ids(b)).toEqual(['prt_next']);
+    now = LAST + 3_600_000;
+    expect(ids(chunk(r.read(`${db}#${SESSION}`, b.position, 1 << 20)))).toEqual(['prt_future']);
+  });
+
+  it('reads a long session in parts, never splitting the parts of one millisecond', () => {
+    const w = openPinned(db);
+    const ins = w.prepare(
+      'INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES (?, ?, ?, ?, 0, ?)',
+    );
+    for (let i = 0; i < 50; i++)
+      ins.run(
+        `prt_bulk${i}`,
+        MSG,
+        SESSION,
+        LAST + 1 + Math.floor(i / 2),
+        JSON.stringify({ type: 'step-finish', i }),
+      );
+    w.close();
+    const r = reader();
+    const seen: string[] = [];
+    let pos: FileChunk['position'] | null = null;
+    for (let n = 0; n < 100; n++) {
+      const c = chunk(r.read(`${db}#${SESSION}`, pos, 300));
+      seen.push(...ids(c));
+      pos = c.position;
+      if (!c.more) break;
+    }
+    expect(seen).toHaveLength(53);
+    expect(new Set(seen).size).toBe(53);
   });
 
   it('a database locked by a writer is read at the next turn, not refused', () => {

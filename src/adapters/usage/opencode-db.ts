@@ -28,16 +28,20 @@ const MAX_SESSIONS = 1_000;
 const MAX_DEPTH = 8;
 /** Databases opened at most (one per replacement of a file: each connection is held for good). */
 const MAX_OPENED = 64;
+/** How far ahead of the clock a part's time may be and still be read (else it waits for it). */
+const FUTURE_MS = 60_000;
 
-/** Each message-call's usage row: a `step-finish` part of the session, with its message's data. */
+/**
+ * Each model call's usage row: a `step-finish` part of the session (written once, when the call
+ * ended), with its message's data, after a time. Parts dated ahead of the clock wait for it.
+ */
 const ROWS_SQL = `SELECT p.rowid AS r, p.id AS id, p.time_created AS t,
   CASE WHEN length(CAST(p.data AS BLOB)) <= ? THEN p.data END AS pd,
   CASE WHEN length(CAST(m.data AS BLOB)) <= ? THEN m.data END AS md
   FROM part p LEFT JOIN message m ON m.id = p.message_id
-  WHERE p.session_id = ? AND p.rowid > ? AND instr(p.data, '"step-finish"') > 0
-  ORDER BY p.rowid LIMIT ?`;
-/** The row the position stands on, if it is still this session's. */
-const CURSOR_SQL = 'SELECT 1 AS ok FROM part WHERE rowid = ? AND session_id = ?';
+  WHERE p.session_id = ? AND p.time_created > ? AND p.time_created <= ?
+    AND instr(p.data, '"step-finish"') > 0
+  ORDER BY p.time_created, p.rowid LIMIT ?`;
 const TREE_SQL = `WITH RECURSIVE tree(id, depth) AS (
   SELECT ?, 0 UNION SELECT s.id, tree.depth + 1 FROM session s JOIN tree ON s.parent_id = tree.id
   WHERE tree.depth < ${MAX_DEPTH})
@@ -45,7 +49,7 @@ const TREE_SQL = `WITH RECURSIVE tree(id, depth) AS (
 const TABLES_SQL = "SELECT name, type FROM sqlite_master WHERE name IN ('part', 'message', 'session')";
 
 interface Row {
-  r: number;
+  r: unknown;
   id: unknown;
   t: unknown;
   pd: unknown;
@@ -62,8 +66,12 @@ interface Opened {
  * OpenCode's usage rows (issue 35), from its SQLite database (`opencode.db`, which 1.18.33 keeps in
  * WAL mode and writes while it runs): the `step-finish` parts of an agent's session and of its
  * subagents' sessions, one source per session, each part handed out as one line (JSON: its id,
- * `time_created`, its data and its message's data, as text the vendor's reader parses). The
- * position is the rowid of the last part handed out, with the database's device and inode.
+ * `time_created`, its data and its message's data, as text the vendor's reader parses). A part is
+ * written once, when its model call ended, and a session's calls end one after another: the
+ * position is the time of the last part handed out (with the database's device and inode), and
+ * the next read takes the parts after it. Rows deleted since (a revert, a VACUUM that renumbers
+ * rows) change nothing; a part dated ahead of the clock waits for it (it cannot move the position
+ * past the calls still to come).
  *
  * The same guarantees as the session files: the database must be a regular file of this user (a
  * link at its name is refused, never followed), in a folder no other user can write (they could
@@ -71,15 +79,25 @@ interface Opened {
  * after opening. It is opened read-only with SQLite's defences for a file it did not write
  * (`trusted_schema` off, cell size checks, no memory map), `part`, `message` and `session` must be
  * tables, and a row larger than the line limit is skipped whole, counted. Another file at the name
- * is read from its start (`replaced`), and so is a session whose last read part is gone
- * (`truncated`: a revert deleted it, or a VACUUM renumbered the rows); a locked database waits for
- * the next read.
+ * is read from its start (`replaced`); a locked database waits for the next read.
  */
 export class OpencodeUsageDb implements UsageFiles {
   private readonly opened = new Map<string, Opened>();
   private openings = 0;
 
-  constructor(private readonly o: { open: OpenReadonlySqlite; uid: number | null; maxLineBytes?: number }) {}
+  constructor(
+    private readonly o: {
+      open: OpenReadonlySqlite;
+      uid: number | null;
+      maxLineBytes?: number;
+      /** The clock (epoch ms): parts dated after it wait. */
+      now?: () => number;
+    },
+  ) {}
+
+  private now(): number {
+    return this.o.now?.() ?? Date.now();
+  }
 
   /** Whether a source name is one of this reader's. */
   static owns(source: string): boolean {
@@ -125,43 +143,41 @@ export class OpencodeUsageDb implements UsageFiles {
       const db = this.connection(path, st);
       if (typeof db === 'string') return { refused: db };
       const same = from !== null && from.dev === st.dev && from.ino === st.ino;
-      let change: FileChunk['change'] = from === null ? 'same' : same ? 'same' : 'replaced';
-      if (
-        change === 'same' &&
-        from !== null &&
-        from.offset > 0 &&
-        !db.prepare(CURSOR_SQL).get(from.offset, session)
-      )
-        change = 'truncated';
+      const change: FileChunk['change'] = from === null ? 'same' : same ? 'same' : 'replaced';
       const start = change === 'same' && from !== null ? from.offset : 0;
-      const rows = db.prepare(ROWS_SQL).all(maxLine, maxLine, session, start, MAX_ROWS) as Row[];
+      const until = this.now() + FUTURE_MS;
+      let rows = db.prepare(ROWS_SQL).all(maxLine, maxLine, session, start, until, MAX_ROWS) as Row[];
+      const full = rows.length === MAX_ROWS;
+      // A full batch may have cut between two parts of the same millisecond: its last one waits.
+      const lastAt = full ? rows[rows.length - 1]!.t : null;
+      if (full && rows[0]!.t !== lastAt) rows = rows.filter((r) => r.t !== lastAt);
       const lines: string[] = [];
       let oversized = 0;
       let bytes = 0;
       let offset = start;
-      for (const row of rows) {
-        if (typeof row.r !== 'number') continue;
-        offset = row.r;
-        if (typeof row.pd !== 'string') {
-          oversized += 1;
-          continue;
+      for (const [i, row] of rows.entries()) {
+        if (typeof row.t !== 'number' || !Number.isSafeInteger(row.t)) continue;
+        offset = row.t;
+        if (typeof row.pd !== 'string') oversized += 1;
+        else {
+          const line = JSON.stringify({
+            id: row.id,
+            time: row.t,
+            part: row.pd,
+            message: typeof row.md === 'string' ? row.md : null,
+          });
+          lines.push(line);
+          bytes += line.length;
         }
-        const line = JSON.stringify({
-          id: row.id,
-          time: row.t,
-          part: row.pd,
-          message: typeof row.md === 'string' ? row.md : null,
-        });
-        lines.push(line);
-        bytes += line.length;
-        if (bytes >= maxBytes) break;
+        // Enough for this read, once the parts of this millisecond are all out (the next starts after it).
+        if (bytes >= maxBytes && rows[i + 1] !== undefined && rows[i + 1]!.t !== row.t) break;
       }
       return {
         lines,
         position: { offset, dev: st.dev, ino: st.ino },
         change,
         oversized,
-        more: rows.length === MAX_ROWS || bytes >= maxBytes,
+        more: full || bytes >= maxBytes,
       };
     } catch (err) {
       const code = (err as { code?: unknown }).code;
