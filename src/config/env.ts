@@ -272,6 +272,18 @@ export const OTHER_ENV_VARS: readonly EnvVarSpec[] = [
     default: '—',
   },
   {
+    name: 'OPENCODE_DB',
+    meaning:
+      "OpenCode's database, read from the agent's environment: where an OpenCode agent's usage is read (docs/cost.md); a path, or a name in OpenCode's data folder; `:memory:` leaves nothing to read.",
+    default: '`$XDG_DATA_HOME/opencode/opencode.db`',
+  },
+  {
+    name: 'XDG_DATA_HOME',
+    meaning:
+      "Base of OpenCode's data folder, read from the agent's environment: its database (`<base>/opencode/opencode.db`) is where an OpenCode agent's usage is read.",
+    default: '`~/.local/share`',
+  },
+  {
     name: 'npm_lifecycle_event',
     meaning:
       "Set when started through `npm start`: agents then get the environment without npm's `npm_*` variables and without the checkout's `node_modules/.bin` on PATH.",

@@ -22,7 +22,9 @@ import {
 /**
  * The real OpenCode TUI (pinned, installed by scripts/ensure-cli.mjs), offline against a scripted
  * Chat Completions API, on tmux: every state step comes from our plugin's events (hook signals),
- * the process exit from the process. Four OpenCode TUIs run at once.
+ * the process exit from the process. Four OpenCode TUIs run at once. One agent's two turns (one
+ * before and one after its restart) are answered with usage numbers of their own: the tokens the
+ * daemon reads from OpenCode's database must be exactly those (issue 35).
  */
 
 const QUESTION = {
@@ -38,10 +40,24 @@ const QUESTION = {
   ],
 };
 
+/** Usage the server answers hi's two turns with (issue 35: the meter must sum exactly these). */
+const HI_USAGE = {
+  'say hi again': { input: 5432, cached: 2048, output: 66, reasoning: 0 },
+  'say hi': { input: 4321, cached: 1024, output: 55, reasoning: 7 },
+};
+/** What hi's turns were answered with, in the meter's kinds (input without its cached part). */
+const hiSent = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+
 function script(req: FakeChatRequest): FakeChatTurn {
   if (req.hasToolOutput) return { text: 'Done.' };
   const said = req.lastUserText;
-  if (said.includes('say hi')) return { text: 'Hi there!' };
+  for (const [prompt, usage] of Object.entries(HI_USAGE)) {
+    if (!said.includes(prompt)) continue;
+    hiSent.input += usage.input - usage.cached;
+    hiSent.output += usage.output;
+    hiSent.cacheRead += usage.cached;
+    return { text: prompt === 'say hi' ? 'Hi there!' : 'Hi again!', usage };
+  }
   if (said.includes('write the file')) {
     return {
       toolCall: { name: 'bash', arguments: { command: 'echo hi > out.txt', description: 'Write out.txt' } },
@@ -119,7 +135,7 @@ describe('real OpenCode CLI tmux', REAL_CLI_TESTS, () => {
   beforeAll(async () => {
     fake = await FakeOpenAIChat.start(script);
     home = new TestHome({ WTP_BACKEND: backend, WTP_OPENCODE_BIN: opencodeBinary() });
-    home.writeConfig('notifications:\n  enabled: false\n');
+    home.writeConfig('notifications:\n  enabled: false\ncost:\n  readEveryMs: 500\n');
     proj = home.path('proj');
     mkdirSync(proj);
     const config = prepareOpencodeConfig(home.path('oc'), { baseUrl: fake.url });
@@ -224,7 +240,7 @@ describe('real OpenCode CLI tmux', REAL_CLI_TESTS, () => {
     expect(held.data).toMatchObject({ vendor: 'opencode' });
   }, 300_000);
 
-  it('a restarted agent resumes its session (--session <id> from the plugin): the conversation goes on', async () => {
+  it('a restarted agent resumes its session (--session <id> from the plugin): the conversation goes on, its two turns counted exactly', async () => {
     const before = await state('hi', 'idle', 'hi to be idle', 120_000);
     expect(before.sessionId).toMatch(/^ses_/);
     expect((await home.run(['restart', 'hi'])).code).toBe(0);
@@ -246,6 +262,26 @@ describe('real OpenCode CLI tmux', REAL_CLI_TESTS, () => {
     );
     // It carries the earlier turn: the session was resumed.
     expect(JSON.stringify(again.body)).toContain('Hi there!');
+    // Its two turns' tokens, read from OpenCode's database (issue 35): exactly what the server
+    // answered them with, across the agent's restart (the same session read on, nothing twice).
+    let usage: AgentView['usage'];
+    await eventually(
+      "hi's two turns to be counted",
+      async () => {
+        usage = (await home.agent('hi')).usage;
+        return JSON.stringify(usage?.tokens) === JSON.stringify(hiSent) || undefined;
+      },
+      60_000,
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}; sent ${JSON.stringify(hiSent)}; usage ${JSON.stringify(usage)}`);
+    });
+    expect(usage!.tokens).toEqual(hiSent);
+    expect(usage!).toMatchObject({
+      source: 'OpenCode database (step-finish parts)',
+      exactness: 'exact',
+      refused: 0,
+    });
+    expect(usage!.models.map((m) => m.model)).toEqual(['fake-model']);
   }, 400_000);
 
   it('a killed opencode process ends the agent (the process is the signal)', async () => {

@@ -7,6 +7,11 @@ import type { FileTally, LineOutcome } from './usage-tally.js';
 export interface UsageFileQuery {
   root: string;
   segments: readonly (string | RegExp)[];
+  /**
+   * The file found is a vendor's SQLite database, not a JSONL file: its rows of this session (and
+   * the session's subagents') are read as lines, one source per session (OpenCode's).
+   */
+  database?: { schema: 'opencode'; session: string };
 }
 
 /** What a vendor's `sessionFiles` is given to say where an agent's files are. */

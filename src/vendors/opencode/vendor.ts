@@ -2,6 +2,7 @@ import type { VendorDefinition } from '../vendor.js';
 import { opencodePermissions } from './modes.js';
 import { OPENCODE_RULES } from './detectors.js';
 import { readOpencodeHook } from './hooks.js';
+import { opencodeUsage } from './usage.js';
 
 /**
  * OpenCode (`opencode-ai`, the Bun binary of `opencode-linux-x64`) 1.18.33: a per-agent plugin
@@ -10,6 +11,7 @@ import { readOpencodeHook } from './hooks.js';
  */
 export const vendor: VendorDefinition = {
   order: 70,
+  usage: opencodeUsage,
   testedVersions: ['1.18.33'],
   detectors: OPENCODE_RULES,
   profile: {
