@@ -172,6 +172,14 @@ describe('performance figures', () => {
     ).toEqual(['para\nmore', '- item\n  cont', '- two', '| a | b |', '| 1 | 2 |']);
     expect(commandPattern('2026-11-24-tui-paint.json').test('`npm run -s bench -- --only tui`')).toBe(true);
     expect(
+      commandPattern('2026-11-25-contention.json').test(
+        '`npm run -s bench -- --only core,tui --contention 4`',
+      ),
+    ).toBe(true);
+    expect(commandPattern('2026-11-25-contention.json').test('`npm run -s bench -- --only core,tui`')).toBe(
+      false,
+    );
+    expect(
       commandPattern('2026-11-23-vendors.json').test('`npm run -s bench -- --only states,vendors`'),
     ).toBe(true);
     expect(commandPattern('2026-11-23-core.json').test('`npm run -s bench -- --only corex`')).toBe(false);

@@ -105,6 +105,8 @@ export function commandPattern(file: string): RegExp {
   const part = /^\d{4}-\d{2}-\d{2}-([\w-]+)\.json$/.exec(file)?.[1] ?? file;
   if (part.startsWith('soak')) return /`npm run soak\b[^`]*`/;
   if (part === 'api-fuzz') return /`[^`]*vitest run[^`]*test\/integration\/api-fuzz\.test\.ts[^`]*`/;
+  // `<date>-contention.json`: several parts, each measured quiet, then with --contention.
+  if (part === 'contention') return /`npm run -s bench -- --only [\w,]+ --contention\b[^`]*`/;
   // `<date>-<part>-contention[-…].json`: the part measured quiet, then with --contention.
   if (part.includes('-contention')) {
     const of = part.replace(/-contention.*$/, '');
