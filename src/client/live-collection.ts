@@ -52,6 +52,18 @@ export class LiveCollection<T extends { id: string }> {
     this.stopped = true;
   }
 
+  /**
+   * An item as the answer to an action gave it (a stop's agent: newer than the list until its events
+   * arrive), shown at once; a fetch or a load in flight that may predate it is followed by another.
+   * Only an item the collection has (one removed meanwhile does not come back).
+   */
+  put(item: T): void {
+    if (this.stopped || !this.items.has(item.id)) return;
+    if (this.pending.has(item.id)) this.pending.set(item.id, true);
+    this.loading?.add(item.id);
+    this.set(new Map(this.items).set(item.id, item));
+  }
+
   /** Loads everything again (after a reconnect: items may have moved on meanwhile). */
   reload(): void {
     if (this.reloading !== 'no') {

@@ -112,13 +112,16 @@ export class TuiActions {
   restart(a: AgentView): Promise<boolean> {
     return this.run(`restarting ${a.name}`, async () => {
       const r = await this.store.client.call('restartAgent', { params: { agent: a.id } });
+      this.store.agents.put(r.agent);
       return `restarted ${a.name}: ${r.agent.state}, pid ${r.agent.pid ?? '?'}`;
     });
   }
 
   stop(a: AgentView): Promise<boolean> {
     return this.run(`stopping ${a.name}`, async () => {
-      await this.store.client.call('stopAgent', { params: { agent: a.id }, body: { wait: true } });
+      const r = await this.store.client.call('stopAgent', { params: { agent: a.id }, body: { wait: true } });
+      // Shown stopped with the notice, not once its events arrive: a second x says it is stopped already.
+      this.store.agents.put(r.agent);
       return `stopped ${a.name}`;
     });
   }
