@@ -43,8 +43,10 @@ function docsScript(req: FakeRequest): FakeTurn {
     };
   if (said.includes('now the health tests')) return { hang: true };
   // A turn that ends with a question, then the reply's turn (docs/states.md, issue 36).
+  // The reply's turn takes a moment, as a real model's does: `wtp answer` reports it working (the
+  // scene's output), never already idle on a busy machine.
   if (said.includes('use Postgres'))
-    return { text: 'Done: the cache now lives in Postgres; its tests pass.' };
+    return { text: 'Done: the cache now lives in Postgres; its tests pass.', delayMs: 1_500 };
   if (said.includes('add a cache'))
     return {
       text: 'I can keep the cache in either store.\n\nWhich database should I use, Postgres or SQLite?',
