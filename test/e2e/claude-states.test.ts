@@ -161,7 +161,11 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', REAL_CLI_TES
       'hi to run again',
       async () => {
         const a = await home.agent('hi');
-        return a.pid !== null && a.pid !== before.pid && a.state === 'idle' ? a : undefined;
+        if (a.pid !== null && a.pid !== before.pid && a.state === 'idle') return a;
+        // What it is instead, for the message of a wait that times out.
+        throw new Error(
+          `hi is ${a.state} (${a.stateDetail.reason ?? '-'}: ${a.stateDetail.evidence ?? '-'}), pid ${a.pid ?? '-'} (was ${before.pid ?? '-'}), last exit ${JSON.stringify(a.lastExit)}`,
+        );
       },
       60_000,
     );
