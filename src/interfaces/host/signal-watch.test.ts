@@ -126,3 +126,79 @@ describe('SignalWatch: the mode line', () => {
     watch.dispose();
   });
 });
+
+/**
+ * The same dialog twice with only an unconfirmed idle between (a CLI that asks again as soon as
+ * it is prompted again, before its composer has looked idle for idleStableMs): the second is a
+ * new wait the daemon must hear of, with its request — CI saw Codex's MCP form of round 3 go
+ * unreported (the screen's key still that of round 2's form), and the agent's request lack its tool.
+ */
+describe('SignalWatch: a dialog that shows again', () => {
+  const CODEX = join(SCREENS, '..', '..', 'codex', '0.169.0');
+  const codexLines = (file: string): string[] =>
+    parseCorpusScreen(readFileSync(join(CODEX, file), 'utf8')).lines;
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const watching = (
+    shown: () => string[],
+    read: () => Promise<void> = () => Promise.resolve(),
+  ): { watch: SignalWatch; sent: Signal[] } => {
+    const sent: Signal[] = [];
+    const watch = new SignalWatch({
+      watch: { detector: 'codex', version: '0.169.0', statusProtocol: false, stream: null },
+      readers: { detectors: DETECTORS, streams: {} },
+      reply: () => {},
+      send: (s) => sent.push(s),
+      readScreen: async () => {
+        const lines = shown();
+        await read();
+        return { cols: 120, rows: 40, cursor: { x: 0, y: 0 }, altScreen: true, title: '', lines };
+      },
+      now: () => Date.now(),
+    });
+    return { watch, sent };
+  };
+
+  it('reports the dialog again after the screen showed something else, even an idle not yet confirmed', async () => {
+    vi.useFakeTimers();
+    let shown = codexLines('permission-mcp-01.screen');
+    const { watch, sent } = watching(() => shown);
+    const look = async (ms = 300): Promise<void> => {
+      watch.output(new Uint8Array([0x20]));
+      await vi.advanceTimersByTimeAsync(ms);
+    };
+    await look();
+    expect(sent.map((s) => [s.state, s.request?.tool])).toEqual([['needs_permission', 'mcp__probe__ping']]);
+    shown = codexLines('text-reply-01.screen');
+    await look(); // idle-looking, for less than idleStableMs: not reported yet
+    shown = codexLines('permission-mcp-01.screen');
+    await look(); // output cancelled the idle; the same form again
+    expect(sent.map((s) => [s.state, s.request?.tool])).toEqual([
+      ['needs_permission', 'mcp__probe__ping'],
+      ['needs_permission', 'mcp__probe__ping'],
+    ]);
+    await look(); // still the same form: nothing new
+    expect(sent).toHaveLength(2);
+    watch.dispose();
+  });
+
+  it('checks the screen again after output that came while a check was reading it', async () => {
+    vi.useFakeTimers();
+    let shown = codexLines('text-reply-01.screen');
+    // A slow read (a loaded machine): the form is drawn while the check reads the screen before it.
+    const { watch, sent } = watching(
+      () => shown,
+      () => new Promise((r) => setTimeout(r, 1_000)),
+    );
+    watch.output(new Uint8Array([0x20]));
+    await vi.advanceTimersByTimeAsync(300); // the check began reading the reply
+    shown = codexLines('permission-mcp-01.screen');
+    watch.output(new Uint8Array([0x20])); // the form's output, while that check reads
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(sent.map((s) => [s.state, s.request?.tool])).toEqual([['needs_permission', 'mcp__probe__ping']]);
+    watch.dispose();
+  });
+});

@@ -66,6 +66,8 @@ export class SignalWatch {
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private lastCheck = 0;
   private checking = false;
+  /** Output came while a check was reading the screen: check again once it is done. */
+  private recheck = false;
   private disposed = false;
 
   constructor(private readonly o: SignalWatchOptions) {
@@ -130,8 +132,15 @@ export class SignalWatch {
   }
 
   private async check(): Promise<void> {
-    if (this.disposed || this.checking || this.o.watch.detector === null) return;
+    if (this.disposed || this.o.watch.detector === null) return;
+    if (this.checking) {
+      // What this check reads may predate the output that scheduled it (a slow read on a busy
+      // machine): the screen is read again after it, or its last frame (a dialog) goes unseen.
+      this.recheck = true;
+      return;
+    }
     this.checking = true;
+    this.recheck = false;
     this.lastCheck = this.o.now();
     try {
       const screen = await this.o.readScreen();
@@ -149,6 +158,10 @@ export class SignalWatch {
       // the emulator is gone (agent exiting): nothing to report
     } finally {
       this.checking = false;
+      if (this.recheck && !this.disposed) {
+        this.recheck = false;
+        this.scheduleCheck();
+      }
     }
   }
 
@@ -164,6 +177,9 @@ export class SignalWatch {
       this.report(v, key, this.o.now(), lines);
       return;
     }
+    // The screen no longer shows what was last reported, though its idle is not confirmed yet: the
+    // same dialog drawn again after it (a CLI prompted again at once asks again) is a new wait.
+    this.lastScreenKey = '';
     if (this.pendingIdle?.key !== key) this.pendingIdle = { key, at: this.o.now() };
     const pending = this.pendingIdle;
     if (this.idleTimer) clearTimeout(this.idleTimer);
