@@ -50,6 +50,15 @@ export function hookSignals(call: HookCall): {
 type Sig = ReturnType<typeof hookSignals>['sig'];
 
 /**
+ * A SessionStart reading: its session is fresh (nothing to resume yet) when it began at startup or
+ * after `/clear` — the `source` Claude Code, Gemini CLI and Qwen Code give — not when resumed,
+ * compacted or forked (those carry a conversation).
+ */
+export function sessionStart(reading: HookReading, body: Record<string, unknown>): HookReading {
+  return body.source === 'startup' || body.source === 'clear' ? { ...reading, fresh: true } : reading;
+}
+
+/**
  * A reading that ends a turn (issue 36), with the payload's last assistant message when it has
  * one as a string (any other type is no message: the turn's end stands, undecided).
  */

@@ -106,6 +106,7 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', REAL_CLI_TES
       start('kill', 'say hi and stay'),
       start('limit', 'hit the limit'),
       start('writer', 'write the notes'),
+      newAgent(home, 'claude', 'fresh', proj, ['--permission-mode', 'default']), // no prompt
     ]);
   }, 120_000);
 
@@ -176,6 +177,34 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', REAL_CLI_TES
     await eventually('the resumed turn to reach the API', () => api.mainRequests.length > seen, 60_000);
     // The first request after the restart carries the earlier turn: the conversation was resumed.
     expect(JSON.stringify(api.mainRequests[seen]?.body)).toContain('Hi there!');
+  });
+
+  it('an agent restarted before its first prompt starts again, without --resume of its empty session', async () => {
+    // Its SessionStart hook named a session (before it was at its prompt), but `claude --resume`
+    // of a session that never had a prompt exits 1 ("No conversation found"): it died at once.
+    const before = await untilState('fresh', 'idle', 'fresh at its prompt');
+    expect(before.sessionId).toBeNull();
+    expect((await home.run(['restart', 'fresh'])).code).toBe(0);
+    const after = await eventually(
+      'fresh to run again',
+      async () => {
+        const a = await home.agent('fresh');
+        if (a.pid !== null && a.pid !== before.pid && a.state === 'idle') return a;
+        throw new Error(
+          `fresh is ${a.state} (${a.stateDetail.reason ?? '-'}: ${a.stateDetail.evidence ?? '-'}), pid ${a.pid ?? '-'} (was ${before.pid ?? '-'}), last exit ${JSON.stringify(a.lastExit)}`,
+        );
+      },
+      60_000,
+    );
+    const argv = readFileSync(`/proc/${after.pid ?? 0}/cmdline`, 'utf8').split('\0');
+    expect(argv).not.toContain('--resume');
+    // Its first prompt makes the session one to resume.
+    expect((await home.run(['send', 'fresh', 'say hi', '--enter'])).code).toBe(0);
+    await eventually(
+      'fresh to record its session once it had a prompt',
+      async () => ((await home.agent('fresh')).sessionId ?? '').match(/^[0-9a-f-]{36}$/) !== null,
+      60_000,
+    );
   });
 
   it('asks for a Bash permission and waits; approved, it runs the command and goes idle', async () => {

@@ -112,7 +112,7 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
     const payload = JSON.stringify({
       hook_event_name: 'SessionStart',
       session_id: 'sess-cmd',
-      source: 'startup',
+      source: 'resume', // a resumed session: one to resume again (a fresh one is kept from its first prompt)
     });
     const r = await home.run(['hook', '--agent', other.id], { input: payload });
     expect(r.code, r.stderr).toBe(0);

@@ -15,6 +15,11 @@ export interface HookReading {
   signal: Signal | null;
   sessionId: string | null;
   event: string;
+  /**
+   * The call names a session just begun with nothing in it (SessionStart at startup or after
+   * `/clear`): not one a restart may resume yet (`--resume` of an empty session exits 1).
+   */
+  fresh?: true;
   /** The call ends a turn (issue 36): with the turn's last assistant message, when its payload has one. */
   turnEnd?: TurnEndMessage;
 }

@@ -11,8 +11,8 @@ import type { TurnJudge } from './turn-judge.js';
 
 /**
  * A hook call from an agent CLI, routed by the agent id we put in its hook URL (never by
- * TMUX_PANE or cwd), read by its profile's `readHook`: records the session id (to resume) and the
- * permission mode it names, and feeds the signal to the engine.
+ * TMUX_PANE or cwd), read by its profile's `readHook`: records the session id (to resume, once it
+ * has a conversation) and the permission mode it names, and feeds the signal to the engine.
  */
 export async function receiveHook(
   d: {
@@ -37,7 +37,9 @@ export async function receiveHook(
     throw new AppError('HOOK_REJECTED', `No agent ${agentId} takes hook calls.`, { agentId });
   }
   const reading = spec.readHook(body, d.clock.now());
-  if (reading.sessionId !== null) await d.service.noteSession(agent, reading.sessionId);
+  // A fresh session (nothing in it yet) is kept once it has a turn: `--resume` of it exits 1.
+  if (reading.sessionId !== null && reading.fresh !== true)
+    await d.service.noteSession(agent, reading.sessionId);
   await d.permissions?.hook(agent, body, reading.event, d.clock.now());
   // Decided by a rule before the CLI shows its dialog: no dialog, so no wait to report.
   const response = (await d.decider?.decide(agent, spec, reading.event, body)) ?? null;

@@ -79,6 +79,23 @@ describe('state engine: hooks', () => {
     expect(h.core.engine.recentSignals(id).map((s) => s.evidence)).toContain('hook PreToolUse Bash');
   });
 
+  it('keeps a session to resume once it has a conversation: not at a fresh start or /clear (a restart before the first prompt ran `claude --resume` and exited 1)', async () => {
+    const h = await makeCore();
+    const { id } = await claudeAgent(h);
+    await hook(h, id, { hook_event_name: 'SessionStart', source: 'startup' });
+    expect(agentOf(h, id).sessionId).toBeNull();
+    await hook(h, id, { hook_event_name: 'UserPromptSubmit', prompt: 'hi' });
+    expect(agentOf(h, id).sessionId).toBe('sess-1');
+    // /clear: a new, empty session; a restart before its prompt resumes the one before it.
+    await hook(h, id, { hook_event_name: 'SessionStart', source: 'clear', session_id: 'sess-2' });
+    expect(agentOf(h, id).sessionId).toBe('sess-1');
+    await hook(h, id, { hook_event_name: 'UserPromptSubmit', prompt: 'again', session_id: 'sess-2' });
+    expect(agentOf(h, id).sessionId).toBe('sess-2');
+    // A resumed session (`/resume` in the TUI) has its conversation: kept at once.
+    await hook(h, id, { hook_event_name: 'SessionStart', source: 'resume', session_id: 'sess-0' });
+    expect(agentOf(h, id).sessionId).toBe('sess-0');
+  });
+
   it('reports a usage limit as needs_input with its reason and reset time', async () => {
     const h = await makeCore();
     const { id } = await claudeAgent(h);

@@ -116,3 +116,22 @@ describe('readClaudeHook: what a permission dialog asks', () => {
     expect(note?.request).toEqual({ kind: 'permission' });
   });
 });
+
+/**
+ * A session with nothing in it yet is not one to resume: `claude --resume <id>` of a session that
+ * never had a prompt exits 1 ("No conversation found"), so an agent restarted before its first
+ * turn died at once. SessionStart tells `source`: startup and clear begin an empty session.
+ */
+describe('readClaudeHook: which session a restart resumes', () => {
+  const start = (source: string) =>
+    readClaudeHook({ ...base, hook_event_name: 'SessionStart', source }, 1000);
+
+  it('SessionStart at startup or after /clear names a fresh session; resume, compact and fork do not', () => {
+    expect(start('startup')).toMatchObject({ sessionId: base.session_id, fresh: true, signal: null });
+    expect(start('clear').fresh).toBe(true);
+    for (const source of ['resume', 'compact', 'fork']) expect(start(source).fresh).toBeUndefined();
+    const prompt = readClaudeHook({ ...base, hook_event_name: 'UserPromptSubmit', prompt: 'hi' }, 1000);
+    expect(prompt.fresh).toBeUndefined();
+    expect(prompt.sessionId).toBe(base.session_id);
+  });
+});

@@ -1,5 +1,5 @@
 import type { HookReading } from '../../core/agents/profiles.js';
-import { hookSignals, stopFailureSignal, str, turnEnding } from '../hook-signal.js';
+import { hookSignals, sessionStart, stopFailureSignal, str, turnEnding } from '../hook-signal.js';
 import { askedWords, permissionRequest, questionRequest } from '../tool-request.js';
 
 /**
@@ -49,7 +49,7 @@ export function readClaudeHook(body: Record<string, unknown>, at: number): HookR
   switch (event) {
     case 'SessionStart':
       // Fires before the UI is at its prompt (typing then is lost): it only tells the session id.
-      return reading(null);
+      return sessionStart(reading(null), body);
     case 'UserPromptSubmit':
       return reading(sig('working', undefined, undefined));
     case 'PreToolUse':

@@ -31,7 +31,7 @@ export const vendor: VendorDefinition = {
     signals: ['status', 'hook', 'stream', 'screen', 'process'],
     hooks: 'a per-agent --settings file with http hooks to the daemon (command hooks without TCP)',
     trust: 'projects.<cwd>.hasTrustDialogAccepted in ~/.claude.json ($CLAUDE_CONFIG_DIR/.claude.json)',
-    resume: '--resume <session_id> from the SessionStart hook',
+    resume: '--resume <session_id> from its hooks (once the session has had a prompt)',
     detector: 'claude',
     // "❯ 1. Yes" / "2. Yes, and always allow access to <dir> from this project" / "3. Yes, and
     // switch to auto mode"; "Esc to cancel · Tab to amend". Esc leaves it at its prompt.

@@ -60,7 +60,16 @@ const read = (p: Record<string, unknown>) => readGeminiHook(p, RECEIVED);
 
 describe('readGeminiHook', () => {
   it('keeps the session id of every payload; SessionStart says nothing else, or idle for a resume', () => {
-    expect(read(PAYLOADS.start)).toEqual({ signal: null, sessionId: SID, event: 'SessionStart' });
+    // A fresh session (startup, /clear) has nothing to resume yet: a restart must not `--resume` it.
+    expect(read(PAYLOADS.start)).toEqual({
+      signal: null,
+      sessionId: SID,
+      event: 'SessionStart',
+      fresh: true,
+    });
+    expect(read({ ...PAYLOADS.start, source: 'clear' }).fresh).toBe(true);
+    expect(read({ ...PAYLOADS.start, source: 'resume' }).fresh).toBeUndefined();
+    expect(read(PAYLOADS.prompt).fresh).toBeUndefined();
     expect(read({ ...PAYLOADS.start, source: 'resume' }).signal).toMatchObject({
       state: 'idle',
       reason: 'at_prompt',

@@ -1,5 +1,5 @@
 import type { DecisionHook, HookReading } from '../../core/agents/profiles.js';
-import { hookSignals, str, turnEnding } from '../hook-signal.js';
+import { hookSignals, sessionStart, str, turnEnding } from '../hook-signal.js';
 import { aboutFields, decisionRequest } from '../tool-request.js';
 
 /**
@@ -109,7 +109,10 @@ export function readGeminiHook(body: Record<string, unknown>, received: number):
   const { sig, reading } = hookSignals({ event, sessionId, tool, at });
   switch (event) {
     case 'SessionStart':
-      return reading(body.source === 'resume' ? sig('idle', 'at_prompt', 'resume') : null);
+      return sessionStart(
+        reading(body.source === 'resume' ? sig('idle', 'at_prompt', 'resume') : null),
+        body,
+      );
     case 'BeforeAgent':
       return reading(sig('working', undefined));
     case 'BeforeTool':

@@ -34,7 +34,7 @@ export const vendor: VendorDefinition = {
     hooks:
       "command hooks (wtp hook) in a per-agent GEMINI_CLI_HOME: the user's settings plus ours, the rest linked",
     trust: '--skip-trust (that process only)',
-    resume: '--resume <session_id> from its hooks',
+    resume: '--resume <session_id> from its hooks (once the session has had a prompt)',
     detector: 'gemini',
     // "● 1. Allow once" / "2. Allow for this session" / "3. No, suggest changes (esc)"; an MCP
     // tool's "2. Allow tool for this session" / "3. Allow all server tools for this session".

@@ -68,7 +68,15 @@ const state = (b: Record<string, unknown>) => {
 
 describe('readQwenHook', () => {
   it('maps each event to a state, with what a permission is about', () => {
-    expect(readQwenHook(P.start, 1)).toEqual({ signal: null, sessionId: SID, event: 'SessionStart' });
+    // A fresh session (startup, /clear) has nothing to resume yet: a restart must not `--resume` it.
+    expect(readQwenHook(P.start, 1)).toEqual({
+      signal: null,
+      sessionId: SID,
+      event: 'SessionStart',
+      fresh: true,
+    });
+    expect(readQwenHook({ ...P.start, source: 'resume' }, 1).fresh).toBeUndefined();
+    expect(readQwenHook(P.prompt, 1).fresh).toBeUndefined();
     expect(state(P.prompt)).toEqual(['working', undefined, 'hook UserPromptSubmit']);
     expect(state(P.preTool)).toEqual(['working', undefined, 'hook PreToolUse run_shell_command']);
     expect(state(P.permission)).toEqual([

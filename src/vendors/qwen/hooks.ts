@@ -1,5 +1,5 @@
 import type { DecisionHook, HookReading } from '../../core/agents/profiles.js';
-import { hookSignals, stopFailureSignal, str, turnEnding } from '../hook-signal.js';
+import { hookSignals, sessionStart, stopFailureSignal, str, turnEnding } from '../hook-signal.js';
 import { askedWords, decisionRequest, permissionRequest, questionRequest } from '../tool-request.js';
 
 /** The tool Qwen Code asks the user a question with (it goes through the permission path). */
@@ -95,6 +95,9 @@ export function readQwenHook(body: Record<string, unknown>, at: number): HookRea
   const tool = str(body.tool_name);
   const { sig, reading } = hookSignals({ event, sessionId, tool, at });
   switch (event) {
+    case 'SessionStart':
+      // The session id only: it fires before the composer takes keys.
+      return sessionStart(reading(null), body);
     case 'UserPromptSubmit':
       return reading(sig('working', undefined, undefined));
     case 'PreToolUse':
@@ -134,8 +137,7 @@ export function readQwenHook(body: Record<string, unknown>, at: number): HookRea
     case 'StopFailure':
       return reading(stopFailureSignal(body, sig));
     default:
-      // SessionStart (the session id only: it fires before the composer takes keys), SessionEnd
-      // (the process exit tells), anything newer.
+      // SessionEnd (the process exit tells), anything newer.
       return reading(null);
   }
 }

@@ -34,7 +34,7 @@ export const vendor: VendorDefinition = {
     hooks:
       'a per-agent system-defaults settings file (QWEN_CODE_SYSTEM_DEFAULTS_PATH) whose command hooks run `wtp hook`',
     trust: null,
-    resume: '--resume <session_id> from the hooks',
+    resume: '--resume <session_id> from its hooks (once the session has had a prompt)',
     detector: 'qwen',
     // "› 1. Yes, allow once" / "2. Always allow run '<cmd> *' commands in this project" / "3. … for
     // this user" / "4. No, suggest changes (esc)" (a command, a fetch, an MCP tool, a subagent); a
