@@ -177,9 +177,10 @@ export class SignalWatch {
       this.report(v, key, this.o.now(), lines);
       return;
     }
-    // The screen no longer shows what was last reported, though its idle is not confirmed yet: the
-    // same dialog drawn again after it (a CLI prompted again at once asks again) is a new wait.
-    this.lastScreenKey = '';
+    // The screen no longer shows the dialog (or work) last reported, though its idle is not
+    // confirmed yet: the same dialog drawn again after it (a CLI prompted again at once asks
+    // again) is a new wait. (An idle last reported stays: another idle look is no news of it.)
+    if (!this.lastScreenKey.startsWith('idle|')) this.lastScreenKey = '';
     if (this.pendingIdle?.key !== key) this.pendingIdle = { key, at: this.o.now() };
     const pending = this.pendingIdle;
     if (this.idleTimer) clearTimeout(this.idleTimer);
