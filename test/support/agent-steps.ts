@@ -142,7 +142,16 @@ export async function agentEvidence(home: TestHome, name: string): Promise<strin
         .slice(-15)
         .map((l) => `  ${l.slice(0, 400)}`)
     : ['  (no daemon log)'];
-  return [`signals of ${name} (${id}):`, ...signals, 'daemon warnings about it:', ...warnings].join('\n');
+  // The agent as the daemon holds it (its state can differ from the events a wait reads).
+  const a = why.doc.agent;
+  const now = a ? `${a.state} ${JSON.stringify(a.stateDetail)} since ${a.stateSince}` : '(not found)';
+  return [
+    `${name} now: ${now}`,
+    `signals of ${name} (${id}):`,
+    ...signals,
+    'daemon warnings about it:',
+    ...warnings,
+  ].join('\n');
 }
 
 /** Waits (up to 60 s) until `read()` gives steps that are `done`, and returns them. */
