@@ -75,6 +75,20 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', REAL_CLI_TES
   const start = (name: string, prompt: string): Promise<void> =>
     newAgent(home, 'claude', name, proj, ['--permission-mode', 'default', '--prompt', prompt]);
 
+  /** The agent running again after a restart (another pid, idle); on timeout, what it is instead. */
+  const runsAgain = (name: string, before: AgentView): Promise<AgentView> =>
+    eventually(
+      `${name} to run again`,
+      async () => {
+        const a = await home.agent(name);
+        if (a.pid !== null && a.pid !== before.pid && a.state === 'idle') return a;
+        throw new Error(
+          `${name} is ${a.state} (${a.stateDetail.reason ?? '-'}: ${a.stateDetail.evidence ?? '-'}), pid ${a.pid ?? '-'} (was ${before.pid ?? '-'}), last exit ${JSON.stringify(a.lastExit)}`,
+        );
+      },
+      60_000,
+    );
+
   beforeAll(async () => {
     api = await FakeAnthropic.start(script);
     ntfy = createServer((req, res) => {
@@ -158,18 +172,7 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', REAL_CLI_TES
     const before = await untilState('hi', 'idle', 'hi to be idle');
     expect(before.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await home.run(['restart', 'hi'])).code).toBe(0);
-    const after = await eventually(
-      'hi to run again',
-      async () => {
-        const a = await home.agent('hi');
-        if (a.pid !== null && a.pid !== before.pid && a.state === 'idle') return a;
-        // What it is instead, for the message of a wait that times out.
-        throw new Error(
-          `hi is ${a.state} (${a.stateDetail.reason ?? '-'}: ${a.stateDetail.evidence ?? '-'}), pid ${a.pid ?? '-'} (was ${before.pid ?? '-'}), last exit ${JSON.stringify(a.lastExit)}`,
-        );
-      },
-      60_000,
-    );
+    const after = await runsAgain('hi', before);
     const argv = readFileSync(`/proc/${after.pid ?? 0}/cmdline`, 'utf8').split('\0');
     expect(argv).toEqual(expect.arrayContaining(['--resume', before.sessionId ?? '']));
     const seen = api.mainRequests.length;
@@ -185,17 +188,7 @@ describe.each(['headless', 'tmux'] as const)('real Claude Code %s', REAL_CLI_TES
     const before = await untilState('fresh', 'idle', 'fresh at its prompt');
     expect(before.sessionId).toBeNull();
     expect((await home.run(['restart', 'fresh'])).code).toBe(0);
-    const after = await eventually(
-      'fresh to run again',
-      async () => {
-        const a = await home.agent('fresh');
-        if (a.pid !== null && a.pid !== before.pid && a.state === 'idle') return a;
-        throw new Error(
-          `fresh is ${a.state} (${a.stateDetail.reason ?? '-'}: ${a.stateDetail.evidence ?? '-'}), pid ${a.pid ?? '-'} (was ${before.pid ?? '-'}), last exit ${JSON.stringify(a.lastExit)}`,
-        );
-      },
-      60_000,
-    );
+    const after = await runsAgain('fresh', before);
     const argv = readFileSync(`/proc/${after.pid ?? 0}/cmdline`, 'utf8').split('\0');
     expect(argv).not.toContain('--resume');
     // Its first prompt makes the session one to resume.
