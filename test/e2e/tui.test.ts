@@ -112,6 +112,12 @@ describe('wtp tui', () => {
     expect(prompt).not.toContain('[<');
     await tui.keys('Escape');
     await tui.until('the prompt closed', (s) => !s.includes('filter: '));
+    // Typed faster than a frame (one read): the prompt opens, takes the text, and the Enter keeps it.
+    await tui.keys('/tal\r');
+    await tui.until(
+      'the filter kept and its prompt closed',
+      (s) => /^wtp .*filter: tal\b/m.test(s) && !s.includes('filter: tal█'),
+    );
     await tui.keys('q');
     expect(await tui.exited()).toBe(0);
     // Quitting gives the mouse back to the terminal.

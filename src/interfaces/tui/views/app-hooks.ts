@@ -15,6 +15,19 @@ export function charKey(ch: string, base: Key): Key {
   };
 }
 
+/**
+ * Keys typed faster than a frame come in one read, and Ink reports them as one input with no key
+ * flags (`sh1⏎⏎`: text and two Enters, none of them `key.return`). Split for a line editor: each run
+ * of text as one input (a paste stays whole), each control key on its own, flagged as Ink flags it
+ * alone. Anything else, a single key or a modified one, is as it came.
+ */
+export function keyRuns(input: string, key: Key): [string, Key][] {
+  if (input.length <= 1 || key.ctrl || key.meta || !CONTROL.test(input)) return [[input, key]];
+  return (input.match(/[\x00-\x1f\x7f]|[^\x00-\x1f\x7f]+/g) ?? []).map((run) => [run, charKey(run, key)]);
+}
+
+const CONTROL = /[\x00-\x1f\x7f]/;
+
 /** The terminal's size, followed as it is resized. */
 export function useSize(): { width: number; height: number } {
   const { stdout } = useStdout();

@@ -1,4 +1,4 @@
-import { Box, Text, useApp } from 'ink';
+import { Box, Text, useApp, type Key } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AgentView } from '../../../protocol/agent.js';
 import { TASK_MOVES } from '../../../protocol/task-moves.js';
@@ -10,7 +10,7 @@ import type { TuiStore } from '../tui-store.js';
 import { Footer, Header, Help, NoticeLine } from './chrome.js';
 import { editLine } from './line-editor.js';
 import { FleetBody } from './fleet-body.js';
-import { charKey, useNow, useSize } from './app-hooks.js';
+import { charKey, keyRuns, useNow, useSize } from './app-hooks.js';
 import { layout, rowAt } from '../screen-layout.js';
 import { TaskList } from './task-list.js';
 import { routeKey, useKeys, useMouse, ViewKeys, type KeyRouter } from './use-keys.js';
@@ -108,18 +108,12 @@ export function App(props: AppProps) {
     if (id !== now) store.update({ selectedAgent: id });
   });
 
-  // Text typed in the same instant as the key that opened a prompt (`/sh1` typed fast) goes into it.
-  let typedAhead = '';
   const prompt = (
     label: string,
     submit: (value: string) => void,
     value = '',
     more: { live?: (value: string) => void; cancel?: () => void } = {},
-  ): void => {
-    const first = value + typedAhead.replace(/[\x00-\x1f\x7f]/g, '');
-    setMode({ kind: 'prompt', label, value: first, submit, ...more });
-    if (first !== value) more.live?.(first);
-  };
+  ): void => setMode({ kind: 'prompt', label, value, submit, ...more });
   const confirm = (text: string, run: () => void): void => setMode({ kind: 'confirm', text, run });
   // Read at each key press, not from this render: keys that arrive together act one after another.
   const current = (): AgentView | undefined => list.find((x) => x.id === store.selectedAgent) ?? nearest();
@@ -301,7 +295,7 @@ export function App(props: AppProps) {
       store.update({ selectedAgent: row.agent.id, scroll: 0 });
   }, mode.kind === 'list');
 
-  useKeys((input, key) => {
+  const onKey = (input: string, key: Key): void => {
     const mode = modeNow.current;
     if (mode.kind === 'view') {
       routeKey(router, input, key);
@@ -318,6 +312,12 @@ export function App(props: AppProps) {
       return;
     }
     if (mode.kind === 'prompt') {
+      // Typed fast (`sh1⏎⏎`): the text, then the Enter that closes the prompt, then a list key.
+      const runs = keyRuns(input, key);
+      if (runs.length > 1) {
+        for (const [run, runKey] of runs) onKey(run, runKey);
+        return;
+      }
       const next = editLine(mode.value, input, key);
       if (next.cancel) {
         setMode({ kind: 'list' });
@@ -331,22 +331,25 @@ export function App(props: AppProps) {
       }
       return;
     }
-    // Keys typed faster than a frame arrive together ("jx"): each is a key press of its own.
+    // Keys typed faster than a frame arrive together ("jx", "⏎⏎"): each is a key press of its own.
     const chars = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
     for (let i = 0; i < chars.length; i++) {
-      const name = chars.length > 1 ? keyName(chars[i] ?? '', { ...key, shift: false }) : keyName(input, key);
+      const name =
+        chars.length > 1 ? keyName(chars[i] ?? '', charKey(chars[i] ?? '', key)) : keyName(input, key);
       const action = name === null ? undefined : keymap.action(name);
       if (!action) continue;
-      typedAhead = chars.length > 1 ? chars.slice(i + 1).join('') : '';
       run(action);
-      // Keys typed with the one that opened a view are the view's.
-      if (modeNow.current.kind === 'view')
-        for (const ch of chars.slice(i + 1)) routeKey(router, ch, charKey(ch, key));
+      const rest = chars.slice(i + 1);
+      const now = modeNow.current.kind;
+      // Keys typed with the one that opened a view are the view's; with one that opened a prompt
+      // (`/sh1⏎` typed fast), the prompt's.
+      if (now === 'view') for (const ch of rest) routeKey(router, ch, charKey(ch, key));
+      else if (now === 'prompt' && rest.length > 0) onKey(rest.join(''), charKey(rest.join(''), key));
       // Keys after one that opens something (a prompt, a view, a question) are not list keys.
       if (!MOVES.has(action)) break;
     }
-    typedAhead = '';
-  });
+  };
+  useKeys(onKey);
 
   const { bodyH, side, listW, listH, previewW, previewH } = layout(width, height);
   const notice =
