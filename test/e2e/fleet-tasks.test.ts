@@ -64,7 +64,9 @@ describe('fleet tasks on three daemons', () => {
             return `${m}: ${live.map((x) => `${x.title} ${x.status} on ${x.fleet?.machine ?? '-'} runs ${JSON.stringify(x.fleet?.runs.map((r) => [r.machine, r.status]))}`).join('; ')}`;
           }),
         );
-        throw new Error(seen.join(' | '));
+        throw new Error(
+          `${seen.join(' | ')}\nthe database's sessions:\n${await rig.sessions().catch(String)}`,
+        );
       },
       30_000,
     );
@@ -201,9 +203,9 @@ describe('fleet tasks on three daemons', () => {
     // Both runs were started (the first one's agent outlived its daemon): both get their release.
     release('kill');
     await eventually('kill to be in review', async () => (await task(other, 'kill')).status === 'review');
-    // The killed machine comes back: its run's result is refused, the fleet keeps the second one.
-    const up = await home.run(['up', '--detach']);
-    expect(up.code, up.stderr).toBe(0);
+    // The killed machine comes back (in its namespace, where the lab has one): its run's result is
+    // refused, the fleet keeps the second one.
+    await rig.up(victim);
     const settled = await eventually(
       'the killed machine to let its run go',
       async () => {
@@ -237,6 +239,10 @@ describe('fleet tasks on three daemons', () => {
       });
       const victim = first.fleet?.machine ?? '';
       const other = machines.find((m) => m !== victim) as string;
+      // A daemon outside its machine's namespace would not be cut off by its link going down (the
+      // kill test's restart once brought one back outside, and its lease never lapsed).
+      const pid = (await rig.home(victim).json<{ daemon: { pid: number } }>(['status'])).doc.daemon.pid;
+      expect((lab as NetLab).runsIn(victim, pid), `${victim}'s daemon in its namespace`).toBe(true);
       (lab as NetLab).cut(victim);
       let second: TaskView;
       try {

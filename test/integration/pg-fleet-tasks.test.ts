@@ -1,8 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionConfig, IDLE_IN_TRANSACTION_MS } from '../../src/adapters/postgres/pg-connection.js';
 import { PgFleet } from '../../src/adapters/postgres/pg-fleet.js';
 import type { FleetTaskSpec, NewFleetTask } from '../../src/core/ports/fleet.js';
 import { rejection } from '../support/app-error.js';
+import { eventually } from '../support/harness.js';
 import { TestPostgres } from '../support/postgres.js';
 
 /**
@@ -121,6 +123,39 @@ describe('fleet tasks (real PostgreSQL)', () => {
       ['charlie', 'review'],
     ]);
     expect(now?.runs[0]?.reason).toMatch(/came too late/);
+  });
+
+  it('a machine stalled or cut off mid-transaction holds its task no longer than the server lets an idle transaction live', async () => {
+    const a = fleets.alpha as PgFleet;
+    const b = fleets.bravo as PgFleet;
+    const c = fleets.charlie as PgFleet;
+    await a.tasks.add([task('stuck')]);
+    const [first] = await b.tasks.claim([REPO], 1, 300);
+    expect(first?.id).toBe('stuck');
+    // Bravo, on a connection made as the daemon makes its own, is inside a transaction that locks the
+    // task's row when it goes silent (its link cut, its process stopped): the server waits for its
+    // next statement.
+    const silent = new pg.Client(connectionConfig(urls.bravo as string, 'wtp bravo'));
+    const ended = new Promise<Error>((resolve) => silent.on('error', resolve));
+    await silent.connect();
+    await silent.query('BEGIN');
+    await silent.query('UPDATE wtp.tasks SET updated_at = now() WHERE id = $1', ['stuck']);
+    await new Promise((r) => setTimeout(r, 400));
+    // Its lease lapsed, but its row is locked: a claim passes it by (SKIP LOCKED).
+    expect(await c.tasks.claim([REPO], 1, 60_000)).toEqual([]);
+    // The server ends the idle transaction and its locks go: the task is claimed again.
+    const [second] = await eventually(
+      'the task claimed once the silent transaction is ended',
+      async () => {
+        const got = await c.tasks.claim([REPO], 1, 60_000);
+        return got.length > 0 ? got : undefined;
+      },
+      IDLE_IN_TRANSACTION_MS + 10_000,
+    );
+    expect(second).toMatchObject({ id: 'stuck', leaseMachine: 'charlie' });
+    expect((await ended).message).toMatch(/idle-in-transaction timeout/);
+    await silent.end().catch(() => undefined);
+    expect(await c.tasks.report('stuck', second?.runId ?? '', 'review', 'finished')).toBe(true);
   });
 
   it('a user moves a task from the machine that added it (or holds it); a move that raced another changes nothing', async () => {

@@ -73,6 +73,26 @@ export class FleetRig {
     expect(migrated.code, migrated.stderr).toBe(0);
   }
 
+  /**
+   * The database's sessions as its server sees them (who, what state, how long in a transaction, the
+   * last statement) and who holds or waits for a lock on a task row: for the message of a wait that
+   * times out — a task nobody claims may be a row a session still locks.
+   */
+  async sessions(): Promise<string> {
+    const rows = await this.pg.admin<{ line: string }>(
+      `SELECT a.usename || ' ' || coalesce(a.client_addr::text, 'local') || ' ' || coalesce(a.state, '?') ||
+         coalesce(' xact ' || round(extract(epoch FROM now() - a.xact_start)::numeric, 1) || 's', '') ||
+         coalesce(' waits ' || a.wait_event_type || '/' || a.wait_event, '') ||
+         coalesce(' locks ' || (SELECT string_agg(DISTINCT l.mode || CASE WHEN l.granted THEN '' ELSE '(waiting)' END, ',')
+                                 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype IN ('tuple', 'transactionid')), '') ||
+         ': ' || left(regexp_replace(a.query, '\\s+', ' ', 'g'), 100) AS line
+       FROM pg_stat_activity a WHERE a.datname = 'fleet' AND a.pid <> pg_backend_pid() ORDER BY a.usename`,
+      [],
+      'fleet',
+    );
+    return rows.map((r) => r.line).join('\n');
+  }
+
   async up(machine: string): Promise<void> {
     const r = await this.home(machine).run(
       ['up', '--detach'],

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { isAlive } from './processes.js';
 
 /** One machine of the lab: a network namespace with its own loopback and one veth to this host. */
@@ -88,6 +89,15 @@ export class NetLab {
   /** The argv prefix that runs a program in the machine's namespace (only the network is entered). */
   enter(name: string): string[] {
     return ['nsenter', `--net=/run/netns/${this.machine(name).ns}`, '--'];
+  }
+
+  /**
+   * Whether process `pid` runs in the machine's namespace: a daemon started outside it (a plain
+   * `wtp up`) reaches the database through this host's own addresses, and cutting the link does not
+   * cut it off.
+   */
+  runsIn(name: string, pid: number): boolean {
+    return statSync(`/proc/${pid}/ns/net`).ino === statSync(`/run/netns/${this.machine(name).ns}`).ino;
   }
 
   /** Cuts the machine off the network (its link down), or puts it back. */

@@ -7,6 +7,14 @@ export { redactUrl };
 /** How long a connection attempt, and then one statement, may take. */
 const CONNECT_TIMEOUT_MS = 5_000;
 const STATEMENT_TIMEOUT_MS = 15_000;
+/**
+ * How long the server keeps a session that sits in an open transaction: ours send their statements
+ * back to back, so a transaction idle this long belongs to a daemon that stalled or was cut off
+ * mid-transaction — and its row locks would keep every other machine from claiming the task
+ * (FOR UPDATE SKIP LOCKED passes them by) long after its lease lapsed, until the server noticed the
+ * connection gone (hours, or never while it has no route to the machine). Ended, it rolls back.
+ */
+export const IDLE_IN_TRANSACTION_MS = 10_000;
 
 /** Connection settings from the URL (TLS parameters such as `sslmode`, `sslrootcert` pass through). */
 export function connectionConfig(url: string, applicationName: string): pg.ClientConfig {
@@ -16,6 +24,7 @@ export function connectionConfig(url: string, applicationName: string): pg.Clien
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     statement_timeout: STATEMENT_TIMEOUT_MS,
     query_timeout: STATEMENT_TIMEOUT_MS + 2_000,
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
     keepAlive: true,
   };
 }

@@ -27,7 +27,7 @@ export class PgDb {
   constructor(
     readonly url: string,
     readonly machine: string,
-    onIdleError: (err: Error) => void,
+    private readonly onIdleError: (err: Error) => void,
     /** Told of every row that failed validation (skipped). */
     readonly invalid: InvalidRowSink = () => undefined,
   ) {
@@ -53,12 +53,27 @@ export class PgDb {
     await this.pool.end().catch(() => undefined);
   }
 
+  /**
+   * A connection of the pool, for a transaction. While it is out the pool does not listen for its
+   * errors: one that comes between statements (the server ended the session, IDLE_IN_TRANSACTION_MS)
+   * would be thrown as an uncaught 'error' event. It is told to `onIdleError` instead; the next
+   * statement fails and the connection is dropped.
+   */
   async connect(): Promise<pg.PoolClient> {
+    let c: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      c = await this.pool.connect();
     } catch (err) {
       throw fleetError(err, this.database);
     }
+    const onError = (err: Error): void => this.onIdleError(err);
+    c.on('error', onError);
+    const release = c.release.bind(c);
+    c.release = (err?: Error | boolean) => {
+      c.off('error', onError);
+      release(err);
+    };
+    return c;
   }
 
   async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
