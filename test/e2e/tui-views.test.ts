@@ -69,9 +69,8 @@ describe('wtp tui: diff, merge, conflicts, new agent, tasks', () => {
     expect(git(repo, 'show', 'main:README.md')).toBe('hello');
     await tui.keys('C-u'); // clears the field, as in a shell
     await tui.until('the field emptied', (screen) => /▸ test command +█/.test(screen));
-    await tui.keys('true');
-    await tui.see('true█');
-    await tui.keys('Enter');
+    // The text and its Enter typed in one read (fast, or pasted): the Enter runs the merge.
+    await tui.keys('true\r');
     await tui.see('merged into main');
     expect(git(repo, 'show', 'main:README.md')).toBe('blue');
     await tui.keys('Escape');
