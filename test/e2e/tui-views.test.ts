@@ -55,6 +55,13 @@ describe('wtp tui: diff, merge, conflicts, new agent, tasks', () => {
     expect(diff).toContain('1 file changed');
     expect(diff).toMatch(/\+1 -1 +modified +README\.md/);
     expect(diff).toContain('-hello');
+    // Scrolled with j held down (two in one read): each one scrolls a line.
+    await tui.resize(100, 10);
+    const first = await tui.until('the diff scrollable', (s) => / {2}1–\d+ of \d+/.test(s));
+    const rows = Number(/ {2}1–(\d+) of/.exec(first)?.[1]);
+    await tui.keys('jj');
+    await tui.see(`  3–${rows + 2} of`);
+    await tui.resize(100, 30);
     // Esc and a key sent together read as Alt+key (as in any terminal): wait for the list first.
     await tui.keys('Escape');
     await tui.see('⏎ attach');

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { useKeys } from './use-keys.js';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { charKey } from './app-hooks.js';
 import { fit } from '../agent-line.js';
 import { terminalText, type TerminalTextOptions } from '../../../protocol/terminal-text.js';
 
@@ -14,17 +15,28 @@ export function useScroll(
   extra: (input: string) => void = () => undefined,
 ): [number, (top: number) => void] {
   const [top, setTop] = useState(0);
+  // Keys read the line from here: held down, `j` comes faster than frames (`jjj` in one read, or
+  // each before the next render) and every one of them scrolls.
+  const topNow = useRef(0);
   const max = Math.max(0, total - height);
-  const to = (n: number): void => setTop(Math.min(max, Math.max(0, n)));
+  const to = (n: number): void => {
+    topNow.current = Math.min(max, Math.max(0, n));
+    setTop(topNow.current);
+  };
   useKeys((input, key) => {
-    if (key.escape || input === 'q') close();
-    else if (input === 'j' || key.downArrow) to(top + 1);
-    else if (input === 'k' || key.upArrow) to(top - 1);
-    else if (key.pageDown || input === ' ') to(top + height - 1);
-    else if (key.pageUp) to(top - height + 1);
-    else if (input === 'g') to(0);
-    else if (input === 'G') to(max);
-    else extra(input);
+    const presses = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
+    for (const ch of presses) {
+      const k = presses.length > 1 ? charKey(ch, key) : key;
+      const at = Math.min(topNow.current, max);
+      if (k.escape || ch === 'q') return close();
+      else if (ch === 'j' || k.downArrow) to(at + 1);
+      else if (ch === 'k' || k.upArrow) to(at - 1);
+      else if (k.pageDown || ch === ' ') to(at + height - 1);
+      else if (k.pageUp) to(at - height + 1);
+      else if (ch === 'g') to(0);
+      else if (ch === 'G') to(max);
+      else extra(ch);
+    }
   });
   return [Math.min(top, max), to];
 }
