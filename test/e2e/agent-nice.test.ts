@@ -45,6 +45,12 @@ describe('agents.nice', () => {
     expect(r.code, r.stderr).toBe(0);
     const agent = await home.untilState('low', 'running');
     const pid = agent.pid ?? 0;
+    // Started through `nice`, which lowers itself and then becomes the agent's command (exec): the
+    // agent's own code runs lowered from its first instruction. Before the exec the process is
+    // still `nice` (CI read it there once, at the host's 0), so the check waits for the command.
+    await eventually('the agent process to be its command', () =>
+      /(^|\/)sh$/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? ''),
+    );
     expect(niceOf(pid)).toBe(Math.min(19, own + 7));
     // What the agent starts inherits it.
     const kids = await eventually('sh to start sleep', () => {
