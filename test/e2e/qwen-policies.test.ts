@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REAL_CLI_TESTS, agentSteps, dumpAgentsForDebug, newAgent } from '../support/agent-steps.js';
+import {
+  REAL_CLI_TESTS,
+  agentSteps,
+  dumpAgentsForDebug,
+  newAgent,
+  withEvidence,
+} from '../support/agent-steps.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { screenPolicyDecided } from '../support/policy-log.js';
@@ -76,10 +82,14 @@ describe('real Qwen Code with approval rules (its PermissionRequest hook)', REAL
   const modelGot = (name: string): Promise<string> =>
     eventually(`${name}'s tool result to reach the model`, () => outputs.get(name), WAIT_MS);
   const asks = (name: string) =>
-    eventually(
-      `${name} to ask`,
-      async () => ((await home.agent(name)).state === 'needs_permission' ? true : undefined),
-      WAIT_MS,
+    withEvidence(
+      home,
+      name,
+      eventually(
+        `${name} to ask`,
+        async () => ((await home.agent(name)).state === 'needs_permission' ? true : undefined),
+        WAIT_MS,
+      ),
     );
   // One agent at a time (each test starts its own and stops it): every hook call is a node
   // process, and several TUIs at once on two shared cores time the hooks out.

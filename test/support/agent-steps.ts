@@ -145,12 +145,21 @@ export async function agentEvidence(home: TestHome, name: string): Promise<strin
   // The agent as the daemon holds it (its state can differ from the events a wait reads).
   const a = why.doc.agent;
   const now = a ? `${a.state} ${JSON.stringify(a.stateDetail)} since ${a.stateSince}` : '(not found)';
+  // What it shows (a dialog the rules did not read, an error, a prompt not yet drawn).
+  const peek = await home.run(['peek', name]).catch(() => null);
+  const screen = (peek?.code === 0 ? peek.stdout : `(peek failed: ${peek?.stderr.trim() ?? 'no answer'})`)
+    .replace(/\s+$/, '')
+    .split('\n')
+    .slice(-25)
+    .map((l) => `  | ${l.slice(0, 160)}`);
   return [
     `${name} now: ${now}`,
     `signals of ${name} (${id}):`,
     ...signals,
     'daemon warnings about it:',
     ...warnings,
+    'its screen (last lines):',
+    ...screen,
   ].join('\n');
 }
 
