@@ -113,11 +113,18 @@ describe('wtp tui', () => {
     await tui.keys('Escape');
     await tui.until('the prompt closed', (s) => !s.includes('filter: '));
     // Typed faster than a frame (one read): the prompt opens, takes the text, and the Enter keeps it.
-    await tui.keys('/tal\r');
-    await tui.until(
+    // What came after that Enter is dropped, not taken as list keys: a pasted `x` would stop an agent.
+    await tui.keys('/tal\rx');
+    const kept = await tui.until(
       'the filter kept and its prompt closed',
       (s) => /^wtp .*filter: tal\b/m.test(s) && !s.includes('filter: tal█'),
     );
+    expect(kept).not.toContain('Stop talker?');
+    // The next key read on its own is the list's again.
+    await tui.keys('x');
+    await tui.see('Stop talker?');
+    await tui.keys('n');
+    await tui.see('Cancelled.');
     await tui.keys('q');
     expect(await tui.exited()).toBe(0);
     // Quitting gives the mouse back to the terminal.

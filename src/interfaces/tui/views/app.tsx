@@ -312,10 +312,14 @@ export function App(props: AppProps) {
       return;
     }
     if (mode.kind === 'prompt') {
-      // Typed fast (`sh1⏎⏎`): the text, then the Enter that closes the prompt, then a list key.
+      // Typed fast (`sh1⏎`): the text, then the Enter that closes the prompt. What came after it is
+      // not for the list: it cannot be told from a paste's tail (`x⏎a` must not approve anything).
       const runs = keyRuns(input, key);
       if (runs.length > 1) {
-        for (const [run, runKey] of runs) onKey(run, runKey);
+        for (const [run, runKey] of runs) {
+          onKey(run, runKey);
+          if (modeNow.current.kind !== 'prompt') break;
+        }
         return;
       }
       const next = editLine(mode.value, input, key);
