@@ -31,9 +31,11 @@ export function connectionConfig(url: string, applicationName: string): pg.Clien
 
 /**
  * What may pass by itself: no SQLSTATE (a socket error, a timeout), a connection exception (08),
- * the server shutting down or starting (57P), out of resources (53) or a system error (58).
+ * the server shutting down or starting (57P), out of resources (53), a system error (58), or a
+ * session the server ended for idling in a transaction (25P03, IDLE_IN_TRANSACTION_MS: this daemon
+ * stalled; the next connection works).
  */
-const TRANSIENT = /^(08|57P|53|58)/;
+const TRANSIENT = /^(08|57P|53|58|25P03)/;
 
 /**
  * A database failure as an AppError: FLEET_UNREACHABLE for what may pass (a server down,
