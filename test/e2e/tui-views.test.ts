@@ -101,9 +101,10 @@ describe('wtp tui: diff, merge, conflicts, new agent, tasks', () => {
     await tui.keys('Escape');
     await tui.see('⏎ attach');
     await tui.keys('n');
-    await tui.see('new agent');
-    // profile: cycle to cmd; name; then the command field.
+    // profile: cycle to cmd; name; then the command field. The form is there once its profiles are
+    // loaded (the view's title shows before).
     const chosen = (screen: string): string | undefined => /profile +.*\[(\w+)\]/.exec(screen)?.[1];
+    await tui.until('the new-agent form', (s) => chosen(s) !== undefined);
     for (let i = 0; i < 12; i++) {
       const now = chosen(await tui.screen());
       if (now === 'cmd') break;
