@@ -1,26 +1,7 @@
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
+import { NO_KEY as NONE } from '../../../../test/support/ink-key.js';
 import { keyRuns } from './app-hooks.js';
-
-/** Ink's flags for an input it could not name as one key (keys that came in one read). */
-const NONE = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-} as Key;
 
 const shape = (runs: [string, Key][]) =>
   runs.map(([input, key]) => [

@@ -1,26 +1,6 @@
-import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
+import { NO_KEY as NONE } from '../../../../test/support/ink-key.js';
 import { formKeys, type Field, type FormState } from './form.js';
-
-/** Ink's flags for an input it could not name as one key (keys that came in one read). */
-const NONE = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-} as Key;
 
 const FIELDS: Field[] = [
   { name: 'name', label: 'name', kind: 'text', value: '' },
