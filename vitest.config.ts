@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// WTP_TEST_JSON=<file>: vitest's JSON report too, with each file's time (.ci/run's table, the test ledger).
+const json = process.env.WTP_TEST_JSON;
+
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
@@ -12,5 +15,6 @@ export default defineConfig({
     // teardown kills anything a crashed worker left and fails the run.
     setupFiles: ['test/support/leak-check.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    ...(json ? { reporters: ['default', ['json', { outputFile: json }]] } : {}),
   },
 });

@@ -8,6 +8,7 @@ import { tmuxSocketName, tmuxSocketPath } from '../../src/config/paths.js';
 import type { AgentState, AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
+import { recordCliStarts } from './cli-starts.js';
 import { isAlive, killAll, processesWithHome, TEST_HOME_PREFIX } from './processes.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -218,7 +219,17 @@ export class TestHome {
         filter: (f) => f !== skip && !f.startsWith(`${skip}/`) && !f.endsWith('.sock'),
       });
     }
+    this.recordCliStarts();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private cliStartsRecorded = false;
+
+  /** Once, while its database is there: the pinned agent CLIs its daemons started (the test ledger). */
+  recordCliStarts(): void {
+    if (this.cliStartsRecorded) return;
+    this.cliStartsRecorded = true;
+    recordCliStarts(this.dir);
   }
 }
 

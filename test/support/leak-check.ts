@@ -7,6 +7,7 @@ import { killAll } from './processes.js';
  * (daemons, hosts and agents all inherit it). Leftovers are killed and the file fails.
  */
 afterAll(() => {
+  for (const h of createdHomes) h.recordCliStarts(); // homes a test left for the run's teardown
   const leaked = [...createdHomes].flatMap((h) => h.processes().map((pid) => ({ pid, home: h.dir })));
   createdHomes.clear();
   killAll(leaked.map((l) => l.pid));
