@@ -25,7 +25,9 @@ export function readBudget(file = join(HERE, 'budget')) {
   }
   const shares = [...budget].filter(([id]) => id !== 'total').reduce((n, [, s]) => n + s, 0);
   if (shares !== budget.get('total'))
-    throw new Error(`.ci/budget: the steps' shares add up to ${shares} s, not the total ${budget.get('total')} s`);
+    throw new Error(
+      `.ci/budget: the steps' shares add up to ${shares} s, not the total ${budget.get('total')} s`,
+    );
   return budget;
 }
 
