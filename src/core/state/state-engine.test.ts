@@ -137,6 +137,26 @@ describe('state engine: disagreement and staleness (fake clock)', () => {
     );
   });
 
+  it('a wait the screen overrode is over: it does not come back when the screen changes its mind', async () => {
+    // Copilot CLI, recorded: its permission hook said needs_permission; the user cancelled the dialog
+    // (no hook fires), the screen showed the prompt and overrode the hook; the next prompt typed
+    // changed the screen's verdict, and the hook's old wait decided again until its next hook came.
+    const h = await makeCore();
+    const { id } = await claudeAgent(h);
+    await hook(h, id, { hook_event_name: 'PermissionRequest', tool_name: 'Bash' });
+    h.clock.advance(1_000);
+    await screen(h, id, 'idle', 'prompt-box');
+    await h.clock.advanceAsync(3_000);
+    expect(agentOf(h, id).state).toBe('idle');
+    h.clock.advance(500);
+    await screen(h, id, 'working', 'spinner'); // the next prompt, before its UserPromptSubmit hook
+    await h.clock.advanceAsync(100);
+    expect(transitions(h, id).slice(-2)).toEqual([
+      ['needs_permission', 'idle', 'at_prompt', 'host'],
+      ['idle', 'working', 'working', 'host'],
+    ]);
+  });
+
   it('a screen verdict that flips back in time never overrides the hook', async () => {
     const h = await makeCore();
     const { id } = await claudeAgent(h);

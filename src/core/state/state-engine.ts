@@ -6,7 +6,7 @@ import { hasProcess } from '../model/agent-state.js';
 import type { ProfileCatalog } from '../agents/profiles.js';
 import type { Clock, Logger, TimerHandle } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
-import { nextResolveAt, resolveActivity, type ResolveSettings } from './state-resolve.js';
+import { EVENT_SOURCES, nextResolveAt, resolveActivity, type ResolveSettings } from './state-resolve.js';
 import { forgetRequests, mergeRequests, pendingRequest, requestChange } from './pending-request.js';
 import { agentEvent } from '../model/agent-event.js';
 import { newTurn, turnHoldUntil, underVerdict, type TurnRecord } from './turn-end.js';
@@ -47,6 +47,12 @@ interface AgentSignals {
   turn?: TurnRecord;
   /** Its process ended: no later signal can come to replace what it last said. */
   ended?: boolean;
+  /**
+   * Waits a hook or stream announced that are over (the agent left them on another source's word:
+   * the screen overrode a wait answered by hand). Each stays the latest of its source until that
+   * source speaks again, but decides nothing: else it would wait again once the screen changed.
+   */
+  spent?: Signal[];
 }
 
 const EVENT_SOURCE: Record<SignalSource, EventSource> = {
@@ -108,6 +114,7 @@ export class StateEngine {
     if (s.timer) this.d.clock.clearTimer(s.timer);
     s.latest = {};
     s.timer = null;
+    delete s.spent;
     delete s.turn;
     delete s.ended;
   }
@@ -227,8 +234,9 @@ export class StateEngine {
     const stale =
       rule?.decided === true && !Object.values(s.latest).some((x) => x.source !== 'hook' && isRuledWait(x));
     if (rule && (stale || now - rule.at > RULED_MAX_MS)) this.rulings.delete(agentId);
+    const live = withoutSpent(s.latest, s.spent);
     const resolved = resolveActivity(
-      this.rulings.has(agentId) ? withoutRuledWaits(s.latest) : s.latest,
+      this.rulings.has(agentId) ? withoutRuledWaits(live) : live,
       now,
       this.d.settings,
     );
@@ -255,7 +263,10 @@ export class StateEngine {
     const sig = r.signal;
     // The agent stops waiting: what was asked is over (a working signal while it was not waiting
     // forgets nothing: a hook's request may come before the status record that says blocked).
-    if (isWaiting(agent.state) && !isWaiting(sig.state)) forgetRequests(s.latest, sig.at);
+    if (isWaiting(agent.state) && !isWaiting(sig.state)) {
+      forgetRequests(s.latest, sig.at);
+      s.spent = Object.values(s.latest).filter((x) => EVENT_SOURCES.includes(x.source) && isWaiting(x.state));
+    }
     const request = pendingRequest(sig, s.latest);
     const detail: StateDetail = {
       reason: sig.reason ?? defaultReason(sig.state),
@@ -324,6 +335,18 @@ export class StateEngine {
 }
 
 const isWaiting = (state: string): boolean => state === 'needs_permission' || state === 'needs_input';
+
+/** The latest signals without the spent waits (a source's newer signal is never spent). */
+function withoutSpent(
+  latest: Partial<Record<SignalSource, Signal>>,
+  spent: readonly Signal[] | undefined,
+): Partial<Record<SignalSource, Signal>> {
+  if (spent === undefined || spent.length === 0) return latest;
+  const out = { ...latest };
+  for (const source of Object.keys(out) as SignalSource[])
+    if (spent.includes(out[source] as Signal)) delete out[source];
+  return out;
+}
 
 function defaultReason(state: Signal['state']): string {
   switch (state) {

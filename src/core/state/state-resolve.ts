@@ -18,7 +18,7 @@ export interface Resolution {
 const SAME_MOMENT_MS = 2_000;
 
 /** Sources whose word is events (a missed event leaves them stale), not a reported state. */
-const EVENT_SOURCES: readonly SignalSource[] = ['hook', 'stream'];
+export const EVENT_SOURCES: readonly SignalSource[] = ['hook', 'stream'];
 
 /**
  * The rules (DESIGN §5), in order:
