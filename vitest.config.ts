@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { LedgerSequencer } from './test/support/sequencer.js';
 
-// WTP_TEST_JSON=<file>: vitest's JSON report too, with each file's time (.ci/run's table, the test ledger).
+// WTP_TEST_JSON=<file>: the run report too (test/support/run-reporter.ts): each file's wall time and
+// its tests, for .ci/run's time table, the test ledger and the flake hunt.
 const json = process.env.WTP_TEST_JSON;
 
 export default defineConfig({
@@ -15,6 +17,7 @@ export default defineConfig({
     // teardown kills anything a crashed worker left and fails the run.
     setupFiles: ['test/support/leak-check.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    ...(json ? { reporters: ['default', ['json', { outputFile: json }]] } : {}),
+    sequence: { sequencer: LedgerSequencer },
+    ...(json ? { reporters: ['default', ['./test/support/run-reporter.ts', { outputFile: json }]] } : {}),
   },
 });

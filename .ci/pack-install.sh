@@ -2,6 +2,7 @@
 # The package as users get it: `npm pack`, then `npm i -g` of the tarball into a clean prefix, then
 # the installed `wtp` runs the daemon, an agent and the dashboard. Any failing step fails CI.
 set -euo pipefail
+given=${1:+$(realpath "$1")}
 cd "$(dirname "$0")/.."
 work=$(mktemp -d "${TMPDIR:-/tmp}/wtp-pack-XXXXXX")
 export WTP_HOME="$work/home"
@@ -13,8 +14,15 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "pack-install: $*" >&2; exit 1; }
 
-npm pack --pack-destination "$work" --json >"$work/pack.json"
-tgz=$(ls "$work"/wezterm-parallel-*.tgz)
+# bash .ci/pack-install.sh [TGZ]: install TGZ (packed by .ci/run from this run's build, with the
+# `npm pack --json` output beside it as pack.json) instead of packing this checkout again.
+if [ -n "$given" ]; then
+  tgz=$given
+  cp "$(dirname "$tgz")/pack.json" "$work/pack.json"
+else
+  npm pack --pack-destination "$work" --json >"$work/pack.json"
+  tgz=$(ls "$work"/wezterm-parallel-*.tgz)
+fi
 node -e '
 const [p] = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 const bad = p.files.map((f) => f.path).filter((f) => /^(test|bench|src|web|scripts)\/|\.map$|^docs\/(screenshots|images|bench-results)\//.test(f));

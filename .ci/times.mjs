@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 // CI's time table and its budget check: .ci/run writes each step's start and end (steps.tsv), and at
 // its exit this prints the steps against their shares in .ci/budget, the slowest test files of
-// `npm test` (vitest's JSON report), and exits 1 when a step took more than 1.5 times its share.
+// `npm test` (the run report of test/support/run-reporter.ts), and exits 1 when a step took more than 1.5 times its share.
 //   node .ci/times.mjs <steps.tsv> [npm-test.json]
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO = join(HERE, '..');
 /** How far past its share a step may run before the run fails: growth is seen when it happens. */
 export const OVERRUN = 1.5;
 
@@ -73,16 +72,11 @@ function stepTable(steps, budget) {
   return over;
 }
 
-/** The slowest files of a vitest JSON report, and the time by folder. */
+/** The slowest files of the run report (test/support/run-reporter.ts), and the time by folder. */
 function fileTable(reportFile, top = 25) {
   const report = JSON.parse(readFileSync(reportFile, 'utf8'));
-  const files = (report.testResults ?? [])
-    .map((f) => ({
-      file: relative(REPO, f.name),
-      seconds: (f.endTime - f.startTime) / 1000,
-      tests: f.assertionResults?.length ?? 0,
-      status: f.status,
-    }))
+  const files = report.files
+    .map((f) => ({ file: f.file, seconds: f.ms / 1000, tests: f.tests.length, status: f.status }))
     .sort((a, b) => b.seconds - a.seconds);
   const folder = (f) =>
     f.startsWith('test/e2e/')
@@ -103,7 +97,7 @@ function fileTable(reportFile, top = 25) {
     byFolder.set(k, t);
   }
   console.log(
-    `\nnpm test: ${files.length} files; file time (two workers, so it adds up to about twice the wall time)`,
+    `\nnpm test: ${files.length} files in ${mmss(report.wallMs / 1000)}; file time by folder (two workers: it adds up to about twice the wall time)`,
   );
   for (const [k, t] of byFolder)
     console.log(`${pad(k, 18)} ${lpad(t.files, 4)} files ${lpad(mmss(t.seconds), 7)}`);

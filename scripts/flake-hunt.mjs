@@ -62,22 +62,20 @@ function busyLoops(k) {
   return stop;
 }
 
-/** One `vitest run` of the files; resolves to its exit code and wall time. */
+/** One `vitest run` of the files, with the run report (test/support/run-reporter.ts) in `dir`. */
 function vitestRun(files, dir) {
-  const args = [
-    join(REPO, 'node_modules/vitest/vitest.mjs'),
-    'run',
-    ...files,
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${join(dir, 'report.json')}`,
-  ];
+  const args = [join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', ...files];
   const started = Date.now();
   return new Promise((done) => {
     const out = [];
     const child = spawn(process.execPath, args, {
       cwd: REPO,
-      env: { ...process.env, WTP_E2E_KEEP_DIR: join(dir, 'homes'), FORCE_COLOR: '0' },
+      env: {
+        ...process.env,
+        WTP_TEST_JSON: join(dir, 'report.json'),
+        WTP_E2E_KEEP_DIR: join(dir, 'homes'),
+        FORCE_COLOR: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (d) => out.push(d));
@@ -90,31 +88,29 @@ function vitestRun(files, dir) {
   });
 }
 
-/** The failures a run's JSON report holds: failed tests, and files that failed outside a test. */
-function failuresOf(dir, run) {
+const readReport = (dir) => {
   const file = join(dir, 'report.json');
-  if (!existsSync(file)) return [];
-  const report = JSON.parse(readFileSync(file, 'utf8'));
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { files: [], unhandledErrors: [] };
+};
+
+/** The failures a run's report holds: failed tests, files that failed outside a test, unhandled errors. */
+function failuresOf(dir, run) {
+  const report = readReport(dir);
   const found = [];
-  for (const f of report.testResults ?? []) {
-    const name = relative(REPO, f.name);
-    const failed = (f.assertionResults ?? []).filter((t) => t.status === 'failed');
-    for (const t of failed)
-      found.push({ run, file: name, test: t.fullName, evidence: (t.failureMessages ?? []).join('\n') });
-    if (f.status === 'failed' && failed.length === 0)
-      found.push({ run, file: name, test: '(the file, outside its tests)', evidence: f.message ?? '' });
+  for (const f of report.files) {
+    const failed = f.tests.filter((t) => t.status === 'failed');
+    for (const t of failed) found.push({ run, file: f.file, test: t.name, evidence: t.errors.join('\n') });
+    if (f.errors.length > 0 || (f.status === 'failed' && failed.length === 0))
+      found.push({ run, file: f.file, test: '(the file, outside its tests)', evidence: f.errors.join('\n') });
   }
+  for (const e of report.unhandledErrors)
+    found.push({ run, file: '(the run)', test: 'an unhandled error', evidence: e });
   return found;
 }
 
 /** Per file of a run's report: its wall time in ms. */
 function fileTimes(dir) {
-  const file = join(dir, 'report.json');
-  if (!existsSync(file)) return {};
-  const report = JSON.parse(readFileSync(file, 'utf8'));
-  return Object.fromEntries(
-    (report.testResults ?? []).map((f) => [relative(REPO, f.name), Math.round(f.endTime - f.startTime)]),
-  );
+  return Object.fromEntries(readReport(dir).files.map((f) => [f.file, f.ms]));
 }
 
 const firstLines = (text, n) => text.split('\n').slice(0, n).join('\n');

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeOpenAIChat } from '../support/fake-openai-chat.js';
 import { prepareQwenHome, qwenBinary, qwenEnv } from '../support/qwen-cli.js';
+import { recordDirectCliStart } from '../support/cli-starts.js';
 
 const run = promisify(execFile);
 
@@ -28,6 +29,7 @@ describe('qwen offline (real CLI, fake Chat Completions)', () => {
     dir = mkdtempSync(join(tmpdir(), 'wtp-qwen-'));
     const qwenHome = join(dir, '.qwen');
     prepareQwenHome(qwenHome);
+    recordDirectCliStart(qwenBinary());
     const { stdout } = await run(
       qwenBinary(),
       ['-p', 'say hello', '--output-format', 'stream-json', '--approval-mode', 'default'],

@@ -21,8 +21,9 @@ function vendorOf(command: string): string | undefined {
 export function cliStartsIn(home: string): Record<string, number> {
   const file = join(home, 'wtp.db');
   if (!existsSync(file)) return {};
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  let db: Database.Database | undefined;
   try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
     const rows = db
       .prepare(
         `SELECT json_extract(c.data, '$.agent.command') AS command, COUNT(*) AS starts
@@ -40,7 +41,7 @@ export function cliStartsIn(home: string): Record<string, number> {
   } catch {
     return {}; // a database a test broke on purpose, or one a daemon never finished creating
   } finally {
-    db.close();
+    db?.close();
   }
 }
 
@@ -55,4 +56,15 @@ export function recordCliStarts(home: string): void {
   if (Object.keys(starts).length === 0) return;
   const file = expect.getState().testPath ?? 'unknown';
   appendFileSync(out, `${JSON.stringify({ file, starts })}\n`);
+}
+
+/** A pinned CLI a test runs itself (no daemon): counted as a start of its vendor, as above. */
+export function recordDirectCliStart(command: string): void {
+  const out = process.env.WTP_TEST_CLI_STARTS;
+  const vendor = vendorOf(command);
+  if (!out || !vendor) return;
+  appendFileSync(
+    out,
+    `${JSON.stringify({ file: expect.getState().testPath ?? 'unknown', starts: { [vendor]: 1 } })}\n`,
+  );
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from './harness.js';
+import { recordDirectCliStart } from './cli-starts.js';
 
 /**
  * Decision-hook probes: how a real agent CLI reads what a hook prints and how it exits, the
@@ -59,6 +60,7 @@ export function runToEnd(
   argv: string[],
   opts: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs: number },
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  recordDirectCliStart(argv[0] as string);
   return new Promise((resolve) => {
     const child = spawn(argv[0] as string, argv.slice(1), {
       env: opts.env,
@@ -109,6 +111,7 @@ export function runStreamJson(
   first: readonly unknown[],
   answer: (request: Record<string, unknown>) => unknown,
 ): Promise<{ code: number | null; asked: Record<string, unknown>[]; stderr: string }> {
+  recordDirectCliStart(argv[0] as string);
   return new Promise((resolve) => {
     const child = spawn(argv[0] as string, argv.slice(1), {
       env: opts.env,

@@ -9,6 +9,7 @@ import type { AgentState, AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
 import { recordCliStarts } from './cli-starts.js';
+import { createdHomes } from './home-registry.js';
 import { isAlive, killAll, processesWithHome, TEST_HOME_PREFIX } from './processes.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -21,9 +22,6 @@ export interface RunResult {
   stdout: string;
   stderr: string;
 }
-
-/** Every TestHome created in this worker, for the per-file leak check (test/support/leak-check.ts). */
-export const createdHomes = new Set<TestHome>();
 
 /** A temporary WTP_HOME with its environment; `cleanup` kills whatever still runs there. */
 export class TestHome {

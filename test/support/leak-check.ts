@@ -1,5 +1,5 @@
 import { afterAll, expect } from 'vitest';
-import { createdHomes } from './harness.js';
+import { createdHomes } from './home-registry.js';
 import { killAll } from './processes.js';
 
 /**
