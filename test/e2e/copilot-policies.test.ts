@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REAL_CLI_TESTS, agentSteps, dumpAgentsForDebug, newAgent } from '../support/agent-steps.js';
+import { REAL_CLI_TESTS, dumpAgentsForDebug } from '../support/agent-steps.js';
 import { copilotBinary, copilotEnv } from '../support/copilot-cli.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
-import { screenPolicyDecided } from '../support/policy-log.js';
+import { SCREEN_DECIDED } from '../support/policy-log.js';
+import { SharedAgent } from '../support/shared-agent.js';
 
 /**
  * Approval rules with the real GitHub Copilot CLI TUI (offline, on tmux), decided through its
@@ -41,7 +42,7 @@ function script(req: FakeChatRequest, outputs: Map<string, string>): FakeChatTur
   }
 }
 
-const NAMES = ['hidden', 'pytest', 'tests', 'touch', 'broken'];
+const NAMES = ['copilot', 'broken'];
 /** Copilot CLI TUIs on two shared cores: a first turn can take a minute and more. */
 const WAIT_MS = 150_000;
 
@@ -51,24 +52,22 @@ describe('real GitHub Copilot CLI with approval rules (its permissionRequest hoo
   let api: FakeOpenAIChat;
   let proj: string;
   const outputs = new Map<string, string>();
-  const states = async (name: string): Promise<string[]> =>
-    (await agentSteps(home, name, { from: 'agent.inputSent' })).map(([state]) => state);
-  const answers = async (name: string) =>
-    (await home.events(name)).filter((e) => e.type === 'agent.approved' || e.type === 'agent.denied');
+  /**
+   * One Copilot CLI takes the tasks in turn (one CLI at a time: every hook call is a node
+   * process); each test reads its own task.
+   */
+  let shared: SharedAgent;
+  const states = async (agent = shared): Promise<string[]> => (await agent.steps()).map(([state]) => state);
+  const answers = async (agent = shared) =>
+    (await agent.events()).filter((e) => e.type === 'agent.approved' || e.type === 'agent.denied');
   const modelGot = (name: string): Promise<string> =>
     eventually(`${name}'s tool result to reach the model`, () => outputs.get(name), WAIT_MS);
-  const asks = (name: string) =>
+  const asks = (agent = shared) =>
     eventually(
-      `${name} to ask`,
-      async () => ((await home.agent(name)).state === 'needs_permission' ? true : undefined),
+      `${agent.name} to ask`,
+      async () => ((await home.agent(agent.name)).state === 'needs_permission' ? true : undefined),
       WAIT_MS,
     );
-  // One agent at a time (each test starts its own and stops it): every hook call is a node process.
-  const start = (name: string, extra: string[] = []): Promise<void> =>
-    newAgent(home, 'copilot', name, proj, [...extra, '--prompt', `task-${name}`]);
-  const stop = async (name: string): Promise<void> => {
-    expect((await home.run(['stop', name])).code).toBe(0);
-  };
 
   beforeAll(async () => {
     api = await FakeOpenAIChat.start((req) => script(req, outputs));
@@ -88,6 +87,7 @@ describe('real GitHub Copilot CLI with approval rules (its permissionRequest hoo
     const copilotHome = home.path('home', '.copilot');
     Object.assign(home.env, copilotEnv({ home: home.path('home'), copilotHome, baseUrl: api.url }));
     await home.up();
+    shared = new SharedAgent(home, 'copilot', { profile: 'copilot', cwd: proj, idleMs: WAIT_MS });
   }, 120_000);
 
   afterAll(async () => {
@@ -99,19 +99,18 @@ describe('real GitHub Copilot CLI with approval rules (its permissionRequest hoo
   it(
     'the attacker’s case: `npm test -- a…(300); rm -rf build` is denied through the hook on the whole command, no dialog; the model gets why',
     async () => {
-      await start('hidden');
+      await shared.task('task-hidden');
       expect(await modelGot('hidden')).toContain('Denied by the approval rule Bash(rm *)');
-      expect(await states('hidden')).not.toContain('needs_permission');
+      expect(await states()).not.toContain('needs_permission');
       expect(existsSync(join(proj, 'build', 'keep.txt'))).toBe(true);
       expect(existsSync(join(proj, 'tests-ran.txt'))).toBe(false);
-      expect(await answers('hidden')).toMatchObject([
+      expect(await answers()).toMatchObject([
         {
           type: 'agent.denied',
           source: 'policy',
           data: { via: 'policy', channel: 'hook', rule: 'Bash(rm *)' },
         },
       ]);
-      await stop('hidden');
     },
     WAIT_MS + 30_000,
   );
@@ -119,13 +118,15 @@ describe('real GitHub Copilot CLI with approval rules (its permissionRequest hoo
   it(
     'the attacker’s case: `pytest a…(300) ; touch MARK` is approved neither through the hook nor on the screen by Bash(pytest*): its dialog waits for the user',
     async () => {
-      await start('pytest');
-      await asks('pytest');
-      expect(await screenPolicyDecided(home, 'pytest', 60_000)).toMatch(/left for the user/);
+      await shared.task('task-pytest');
+      await asks();
+      expect(await shared.logLine(SCREEN_DECIDED, 'the approval rules to decide on its dialog')).toMatch(
+        /left for the user/,
+      );
       expect(existsSync(join(proj, 'MARK'))).toBe(false);
-      expect(await answers('pytest')).toEqual([]);
-      expect((await home.agent('pytest')).state).toBe('needs_permission');
-      await stop('pytest');
+      expect(await answers()).toEqual([]);
+      expect((await home.agent(shared.name)).state).toBe('needs_permission');
+      await shared.dismiss();
     },
     WAIT_MS + 30_000,
   );
@@ -133,18 +134,17 @@ describe('real GitHub Copilot CLI with approval rules (its permissionRequest hoo
   it(
     'an allow rule approves `npm test` through the hook: it runs without a dialog, audited on the hook channel',
     async () => {
-      await start('tests');
+      await shared.task('task-tests');
       await modelGot('tests');
       expect(readFileSync(join(proj, 'tests-ran.txt'), 'utf8')).toBe('tested\n');
-      expect(await states('tests')).not.toContain('needs_permission');
-      expect(await answers('tests')).toMatchObject([
+      expect(await states()).not.toContain('needs_permission');
+      expect(await answers()).toMatchObject([
         {
           type: 'agent.approved',
           source: 'policy',
           data: { via: 'policy', channel: 'hook', rule: 'Bash(npm test*)', about: 'npm test', keys: [] },
         },
       ]);
-      await stop('tests');
     },
     WAIT_MS + 30_000,
   );
@@ -152,18 +152,17 @@ describe('real GitHub Copilot CLI with approval rules (its permissionRequest hoo
   it(
     'no rule decides `touch pwned.txt`: its dialog waits for the user, who approves it',
     async () => {
-      await start('touch');
-      await asks('touch');
+      await shared.task('task-touch');
+      await asks();
       expect(existsSync(join(proj, 'pwned.txt'))).toBe(false);
-      expect(await answers('touch')).toEqual([]);
-      expect((await home.run(['approve', 'touch'])).code).toBe(0);
+      expect(await answers()).toEqual([]);
+      expect((await home.run(['approve', shared.name])).code).toBe(0);
       await eventually(
         'pwned.txt to be made',
         () => existsSync(join(proj, 'pwned.txt')) || undefined,
         WAIT_MS,
       );
-      expect(await answers('touch')).toMatchObject([{ type: 'agent.approved', data: { via: 'cli' } }]);
-      await stop('touch');
+      expect(await answers()).toMatchObject([{ type: 'agent.approved', data: { via: 'cli' } }]);
     },
     WAIT_MS + 30_000,
   );
@@ -171,12 +170,18 @@ describe('real GitHub Copilot CLI with approval rules (its permissionRequest hoo
   it(
     'a failed hook call decides nothing: `rm -rf build2` is neither denied nor run through it, its dialog shows',
     async () => {
-      // Its hooks reach no daemon (`wtp hook` finds none under that WTP_HOME): every hook call fails.
-      await start('broken', ['-e', `WTP_HOME=${home.path('no-daemon-here')}`]);
-      await asks('broken');
+      // An agent of its own whose hooks reach no daemon (`wtp hook` finds none under that
+      // WTP_HOME): every hook call fails.
+      const broken = new SharedAgent(home, 'broken', {
+        profile: 'copilot',
+        cwd: proj,
+        args: ['-e', `WTP_HOME=${home.path('no-daemon-here')}`],
+      });
+      await broken.task('task-broken');
+      await asks(broken);
       expect(existsSync(join(proj, 'build2', 'keep.txt'))).toBe(true);
-      expect((await answers('broken')).filter((e) => e.data.channel === 'hook')).toEqual([]);
-      await stop('broken');
+      expect((await answers(broken)).filter((e) => e.data.channel === 'hook')).toEqual([]);
+      expect((await home.run(['stop', 'broken'])).code).toBe(0);
     },
     WAIT_MS + 30_000,
   );

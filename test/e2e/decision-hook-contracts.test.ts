@@ -32,6 +32,22 @@ import {
  * go on as without the hook — never approved, never hung.
  */
 
+/**
+ * Each describe's CLI run (mostly waits: on the scripted model, and on the hooks that outlive their
+ * timeout), started together for the file in its first hook; each describe waits for its own.
+ */
+const probes: (() => Promise<void>)[] = [];
+function probeSetup(run: () => Promise<void>): void {
+  let running: Promise<void> | undefined;
+  const start = (): Promise<void> => (running ??= run());
+  probes.push(() => start());
+  beforeAll(start, 320_000);
+}
+beforeAll(() => {
+  // A failed run fails its own describe's tests (its beforeAll awaits it), not this hook.
+  for (const probe of probes) probe().catch(() => undefined);
+});
+
 /** The contract's cases beyond the failures every channel must survive. */
 const GEMINI_CASES: readonly HookCase[] = [
   ...FAILURES,
@@ -63,7 +79,7 @@ describe(
     const outputs = new Map<number, string>();
     let run = { code: 0 as number | null, stderr: '' };
 
-    beforeAll(async () => {
+    probeSetup(async () => {
       let next = 0;
       api = await FakeGemini.start((req: FakeGeminiRequest): FakeGeminiTurn => {
         if (req.hasToolOutput) outputs.set(next - 1, req.toolOutputText);
@@ -86,7 +102,7 @@ describe(
       // yolo: without a decision the command runs (headless Gemini offers no shell tool otherwise).
       const argv = [geminiBinary(), '-p', 'run the cases', '-m', GEMINI_MODEL, '--approval-mode', 'yolo'];
       run = await runToEnd([...argv, '--output-format', 'json'], { env, cwd, timeoutMs: 300_000 });
-    }, 320_000);
+    });
 
     afterAll(async () => {
       await home?.cleanup();
@@ -142,7 +158,7 @@ describe(
     const outputs = new Map<number, string>();
     let run: Awaited<ReturnType<typeof runStreamJson>> = { code: 0, asked: [], stderr: '' };
 
-    beforeAll(async () => {
+    probeSetup(async () => {
       let next = 0;
       api = await FakeOpenAIChat.start((req: FakeChatRequest): FakeChatTurn => {
         if (req.hasToolOutput) outputs.set(next - 1, req.toolOutputText);
@@ -186,7 +202,7 @@ describe(
           return { type: 'control_response', response: { subtype: 'success', request_id, response } };
         },
       );
-    }, 320_000);
+    });
 
     afterAll(async () => {
       await home?.cleanup();
@@ -240,7 +256,7 @@ describe(
     const outputs = new Map<number, string>();
     let run: Awaited<ReturnType<typeof runStreamJson>> = { code: 0, asked: [], stderr: '' };
 
-    beforeAll(async () => {
+    probeSetup(async () => {
       let next = 0;
       api = await FakeOpenAIChat.start((req: FakeChatRequest): FakeChatTurn => {
         if (req.hasToolOutput) outputs.set(next - 1, req.toolOutputText);
@@ -280,7 +296,7 @@ describe(
           response: { subtype: 'success', request_id: req.request_id, response: {} },
         }),
       );
-    }, 320_000);
+    });
 
     afterAll(async () => {
       await home?.cleanup();
@@ -324,7 +340,7 @@ function copilotProbe(
     const outputs = new Map<number, string>();
     let run = { code: 0 as number | null, stdout: '', stderr: '' };
 
-    beforeAll(async () => {
+    probeSetup(async () => {
       let next = 0;
       api = await FakeOpenAIChat.start((req: FakeChatRequest): FakeChatTurn => {
         if (req.hasToolOutput) outputs.set(next - 1, req.toolOutputText);
@@ -357,7 +373,7 @@ function copilotProbe(
         cwd,
         timeoutMs: 300_000,
       });
-    }, 320_000);
+    });
 
     afterAll(async () => {
       await home?.cleanup();
@@ -438,7 +454,7 @@ describe(
     /** Case 0's plugin `tool.execute.before` throws; case 1 is asked (bash: ask), which ends the run. */
     const COMMANDS = ['touch deny-me-0.txt', 'touch ran-1.txt'];
 
-    beforeAll(async () => {
+    probeSetup(async () => {
       let next = 0;
       api = await FakeOpenAIChat.start((req: FakeChatRequest): FakeChatTurn => {
         if (!req.toolsOffered) return { text: 'title' };
@@ -478,7 +494,7 @@ export const Probe = async () => ({
         cwd,
         timeoutMs: 300_000,
       });
-    }, 320_000);
+    });
 
     afterAll(async () => {
       await home?.cleanup();

@@ -1,17 +1,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  REAL_CLI_TESTS,
-  agentSteps,
-  dumpAgentsForDebug,
-  newAgent,
-  untilState,
-} from '../support/agent-steps.js';
+import { REAL_CLI_TESTS, dumpAgentsForDebug, untilState } from '../support/agent-steps.js';
 import { FakeGemini, type FakeGeminiRequest, type FakeGeminiTurn } from '../support/fake-gemini.js';
 import { GEMINI_MODEL, geminiBinary, geminiEnv, prepareGeminiHome } from '../support/gemini-cli.js';
 import { eventually, TestHome } from '../support/harness.js';
-import { screenPolicyDecided } from '../support/policy-log.js';
+import { SCREEN_DECIDED } from '../support/policy-log.js';
+import { SharedAgent } from '../support/shared-agent.js';
 
 /**
  * Gemini CLI's BeforeTool hook as the approval rules' decision channel (issue 29), on the pinned
@@ -50,7 +45,7 @@ function policyScript(req: FakeGeminiRequest, outputs: Map<string, string>): Fak
   }
 }
 
-const AGENTS = ['hidden', 'secret', 'pytest', 'allowed', 'unruled', 'broken'];
+const AGENTS = ['gemini', 'broken'];
 
 describe(
   'real Gemini CLI with approval rules (BeforeTool denies; dialogs stay for the screen path and the user)',
@@ -61,20 +56,22 @@ describe(
     let api: FakeGemini;
     let proj: string;
     const outputs = new Map<string, string>();
-    const states = async (name: string): Promise<string[]> =>
-      (await agentSteps(home, name, { from: 'agent.inputSent' })).map(([state]) => state);
-    const answers = async (name: string) =>
-      (await home.events(name)).filter((e) => e.type === 'agent.approved' || e.type === 'agent.denied');
+    /**
+     * One Gemini CLI takes the tasks in turn (one CLI at a time: Gemini runs a node process per hook
+     * call, and several TUIs at once on two shared cores time its hooks out); each test reads its own.
+     */
+    let shared: SharedAgent;
+    /** Text and Enter in one write read as a paste to Gemini (Enter becomes a newline). */
+    const send = async (name: string, text: string): Promise<void> => {
+      expect((await home.run(['send', name, text])).code).toBe(0);
+      expect((await home.run(['send', name, '--key', 'enter'])).code).toBe(0);
+    };
+    const states = async (agent = shared): Promise<string[]> => (await agent.steps()).map(([state]) => state);
+    const answers = async (agent = shared) =>
+      (await agent.events()).filter((e) => e.type === 'agent.approved' || e.type === 'agent.denied');
     /** What the model got back for the agent's tool call, once it did. */
     const modelGot = (name: string): Promise<string> =>
       eventually(`${name}'s tool result to reach the model`, () => outputs.get(name), 120_000);
-    // One agent at a time (each test starts its own and stops it): Gemini runs a node process per
-    // hook call, and several TUIs at once on two shared cores time its hooks out.
-    const start = (name: string, extra: string[] = []): Promise<void> =>
-      newAgent(home, 'gemini', name, proj, ['--model', GEMINI_MODEL, ...extra, '--prompt', `task-${name}`]);
-    const stop = async (name: string): Promise<void> => {
-      expect((await home.run(['stop', name])).code).toBe(0);
-    };
 
     beforeAll(async () => {
       api = await FakeGemini.start((req) => policyScript(req, outputs));
@@ -95,6 +92,8 @@ describe(
       prepareGeminiHome(home.path('home'));
       Object.assign(home.env, geminiEnv({ home: home.path('home'), baseUrl: api.url }));
       await home.up();
+      const args = ['--model', GEMINI_MODEL];
+      shared = new SharedAgent(home, 'gemini', { profile: 'gemini', cwd: proj, args, send });
     }, 120_000);
 
     afterAll(async () => {
@@ -104,79 +103,83 @@ describe(
     }, 120_000);
 
     it('the attacker’s case: `npm test -- a…(300); rm -rf build` is denied by the hook on the whole command, before any dialog; the model gets why', async () => {
-      await start('hidden');
+      await shared.task('task-hidden');
       expect(await modelGot('hidden')).toContain(
         'Tool execution blocked: Denied by the approval rule Bash(rm *)',
       );
-      expect(await states('hidden')).not.toContain('needs_permission');
+      expect(await states()).not.toContain('needs_permission');
       expect(existsSync(join(proj, 'build', 'keep.txt'))).toBe(true);
       expect(existsSync(join(proj, 'tests-ran.txt'))).toBe(false);
-      expect(await answers('hidden')).toMatchObject([
+      expect(await answers()).toMatchObject([
         {
           type: 'agent.denied',
           source: 'policy',
           data: { via: 'policy', channel: 'hook', rule: 'Bash(rm *)', keys: [] },
         },
       ]);
-      await stop('hidden');
     });
 
     it('a deny rule applies where Gemini asks nothing: read_file of secret.txt is blocked by the hook', async () => {
-      await start('secret');
+      await shared.task('task-secret');
       const output = await modelGot('secret');
       expect(output).toContain('Denied by the approval rule Read(secret.txt)');
       expect(output).not.toContain('the-secret-value');
-      expect(await answers('secret')).toMatchObject([{ type: 'agent.denied', data: { channel: 'hook' } }]);
-      await stop('secret');
+      expect(await answers()).toMatchObject([{ type: 'agent.denied', data: { channel: 'hook' } }]);
     });
 
     it('the attacker’s case: `pytest a…(300) ; touch MARK` is approved neither by the hook nor on the screen by Bash(pytest*): its dialog waits for the user', async () => {
-      await start('pytest');
-      await untilState(home, 'pytest', 'needs_permission', 'pytest to ask', backend);
-      expect(await screenPolicyDecided(home, 'pytest', 60_000)).toMatch(/left for the user/);
+      await shared.task('task-pytest');
+      await untilState(home, shared.name, 'needs_permission', 'pytest to ask', backend);
+      expect(await shared.logLine(SCREEN_DECIDED, 'the approval rules to decide on its dialog')).toMatch(
+        /left for the user/,
+      );
       expect(existsSync(join(proj, 'MARK'))).toBe(false);
-      expect(await answers('pytest')).toEqual([]);
-      expect((await home.agent('pytest')).state).toBe('needs_permission');
-      await stop('pytest');
+      expect(await answers()).toEqual([]);
+      expect((await home.agent(shared.name)).state).toBe('needs_permission');
+      await shared.dismiss();
     });
 
     it('an allow rule is not carried by BeforeTool (it cannot approve): its dialog shows, and the screen path approves it', async () => {
-      await start('allowed');
+      await shared.task('task-allowed');
       await eventually(
         '`npm test` to run',
         () => existsSync(join(proj, 'tests-ran.txt')) || undefined,
         120_000,
       );
-      const got = await answers('allowed');
+      const got = await answers();
       expect(got).toMatchObject([
         { type: 'agent.approved', source: 'policy', data: { via: 'policy', rule: 'Bash(npm test*)' } },
       ]);
       expect(got[0]?.data.channel).not.toBe('hook');
-      expect(await states('allowed')).toContain('needs_permission');
-      await stop('allowed');
+      expect(await states()).toContain('needs_permission');
     });
 
     it('no rule decides `touch pwned.txt`: its dialog waits for the user, who approves it', async () => {
-      await start('unruled');
-      await untilState(home, 'unruled', 'needs_permission', 'unruled to ask', backend);
+      await shared.task('task-unruled');
+      await untilState(home, shared.name, 'needs_permission', 'unruled to ask', backend);
       expect(existsSync(join(proj, 'pwned.txt'))).toBe(false);
-      expect(await answers('unruled')).toEqual([]);
-      expect((await home.run(['approve', 'unruled'])).code).toBe(0);
+      expect(await answers()).toEqual([]);
+      expect((await home.run(['approve', shared.name])).code).toBe(0);
       await eventually(
         'pwned.txt to be made',
         () => existsSync(join(proj, 'pwned.txt')) || undefined,
         60_000,
       );
-      expect(await answers('unruled')).toMatchObject([{ type: 'agent.approved', data: { via: 'cli' } }]);
-      await stop('unruled');
+      expect(await answers()).toMatchObject([{ type: 'agent.approved', data: { via: 'cli' } }]);
     });
 
     it('a failed hook call decides nothing: `rm -rf build2` is not denied or run, its dialog shows; the user denies it', async () => {
-      // Its hooks reach no daemon (`wtp hook` finds none under that WTP_HOME): every hook call fails.
-      await start('broken', ['-e', `WTP_HOME=${home.path('no-daemon-here')}`]);
+      // An agent of its own whose hooks reach no daemon (`wtp hook` finds none under that
+      // WTP_HOME): every hook call fails.
+      const broken = new SharedAgent(home, 'broken', {
+        profile: 'gemini',
+        cwd: proj,
+        args: ['--model', GEMINI_MODEL, '-e', `WTP_HOME=${home.path('no-daemon-here')}`],
+      });
+      await broken.task('task-broken');
       await untilState(home, 'broken', 'needs_permission', 'broken to show its dialog', backend);
       expect(existsSync(join(proj, 'build2', 'keep.txt'))).toBe(true);
-      expect((await answers('broken')).filter((e) => e.data.channel === 'hook')).toEqual([]);
+      expect((await answers(broken)).filter((e) => e.data.channel === 'hook')).toEqual([]);
       expect((await home.run(['deny', 'broken'])).code).toBe(0);
       await eventually(
         'broken to leave its dialog',
@@ -184,7 +187,7 @@ describe(
         60_000,
       );
       expect(existsSync(join(proj, 'build2', 'keep.txt'))).toBe(true);
-      await stop('broken');
+      expect((await home.run(['stop', 'broken'])).code).toBe(0);
     });
   },
 );

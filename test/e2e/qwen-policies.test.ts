@@ -1,16 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  REAL_CLI_TESTS,
-  agentSteps,
-  dumpAgentsForDebug,
-  newAgent,
-  withEvidence,
-} from '../support/agent-steps.js';
+import { REAL_CLI_TESTS, dumpAgentsForDebug, newAgent, withEvidence } from '../support/agent-steps.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { screenPolicyDecided } from '../support/policy-log.js';
+import { SharedAgent } from '../support/shared-agent.js';
 import { prepareQwenHome, qwenBinary, qwenEnv } from '../support/qwen-cli.js';
 
 /**
@@ -64,7 +59,7 @@ function script(req: FakeChatRequest, dir: string, outputs: Map<string, string>)
   return { text: 'ok' };
 }
 
-const NAMES = ['hidden', 'elsewhere', 'tests', 'secret', 'touch', 'broken'];
+const NAMES = ['qwen', 'broken'];
 /** Qwen Code TUIs on two shared cores: a first turn can take a minute and more. */
 const WAIT_MS = 150_000;
 
@@ -74,30 +69,27 @@ describe('real Qwen Code with approval rules (its PermissionRequest hook)', REAL
   let api: FakeOpenAIChat;
   let proj: string;
   const outputs = new Map<string, string>();
-  const states = async (name: string): Promise<string[]> =>
-    (await agentSteps(home, name, { from: 'agent.inputSent' })).map(([state]) => state);
-  const answers = async (name: string) =>
-    (await home.events(name)).filter((e) => e.type === 'agent.approved' || e.type === 'agent.denied');
-  /** What the model got back for the agent's tool call, once it did. */
-  const modelGot = (name: string): Promise<string> =>
-    eventually(`${name}'s tool result to reach the model`, () => outputs.get(name), WAIT_MS);
-  const asks = (name: string) =>
+  /**
+   * One Qwen Code takes the tasks in turn (one CLI at a time: every hook call is a node process,
+   * and several TUIs at once on two shared cores time the hooks out); each test reads its own task.
+   */
+  let qwen: SharedAgent;
+  const states = async (): Promise<string[]> => (await qwen.steps()).map(([state]) => state);
+  const answers = async (agent = qwen) =>
+    (await agent.events()).filter((e) => e.type === 'agent.approved' || e.type === 'agent.denied');
+  /** What the model got back for the task's tool call, once it did. */
+  const modelGot = (task: string): Promise<string> =>
+    eventually(`${task}'s tool result to reach the model`, () => outputs.get(task), WAIT_MS);
+  const asks = (agent = qwen) =>
     withEvidence(
       home,
-      name,
+      agent.name,
       eventually(
-        `${name} to ask`,
-        async () => ((await home.agent(name)).state === 'needs_permission' ? true : undefined),
+        `${agent.name} to ask`,
+        async () => ((await home.agent(agent.name)).state === 'needs_permission' ? true : undefined),
         WAIT_MS,
       ),
     );
-  // One agent at a time (each test starts its own and stops it): every hook call is a node
-  // process, and several TUIs at once on two shared cores time the hooks out.
-  const start = (name: string, extra: string[] = []): Promise<void> =>
-    newAgent(home, 'qwen', name, proj, [...extra, '--prompt', `task-${name}`]);
-  const stop = async (name: string): Promise<void> => {
-    expect((await home.run(['stop', name])).code).toBe(0);
-  };
 
   beforeAll(async () => {
     home = new TestHome({ WTP_BACKEND: backend, WTP_QWEN_BIN: qwenBinary() });
@@ -122,6 +114,7 @@ describe('real Qwen Code with approval rules (its PermissionRequest hook)', REAL
     });
     Object.assign(home.env, qwenEnv({ home: home.path('home'), qwenHome, baseUrl: api.url }));
     await home.up();
+    qwen = new SharedAgent(home, 'qwen', { profile: 'qwen', cwd: proj, idleMs: WAIT_MS });
   }, 120_000);
 
   afterAll(async () => {
@@ -133,19 +126,18 @@ describe('real Qwen Code with approval rules (its PermissionRequest hook)', REAL
   it(
     'the attacker’s case: `npm test -- a…(300); rm -rf build` is denied through the hook on the whole command, no dialog; the model gets why',
     async () => {
-      await start('hidden');
+      await qwen.task('task-hidden');
       expect(await modelGot('hidden')).toContain('Denied by the approval rule Bash(rm *)');
-      expect(await states('hidden')).not.toContain('needs_permission');
+      expect(await states()).not.toContain('needs_permission');
       expect(existsSync(join(proj, 'build', 'keep.txt'))).toBe(true);
       expect(existsSync(join(proj, 'tests-ran.txt'))).toBe(false);
-      expect(await answers('hidden')).toMatchObject([
+      expect(await answers()).toMatchObject([
         {
           type: 'agent.denied',
           source: 'policy',
           data: { via: 'policy', channel: 'hook', rule: 'Bash(rm *)' },
         },
       ]);
-      await stop('hidden');
     },
     WAIT_MS + 30_000,
   );
@@ -153,13 +145,13 @@ describe('real Qwen Code with approval rules (its PermissionRequest hook)', REAL
   it(
     'the attacker’s case: `npm test` to run in another folder (`directory`) is never approved: its dialog waits for the user',
     async () => {
-      await start('elsewhere');
-      await asks('elsewhere');
+      await qwen.task('task-elsewhere');
+      await asks();
       expect(existsSync(join(proj, 'elsewhere', 'MARK'))).toBe(false);
-      expect(await answers('elsewhere')).toEqual([]);
-      expect((await home.agent('elsewhere')).stateDetail.request).toMatchObject({ about: 'npm test' });
-      expect((await home.agent('elsewhere')).stateDetail.request?.complete).not.toBe(true);
-      await stop('elsewhere');
+      expect(await answers()).toEqual([]);
+      expect((await home.agent('qwen')).stateDetail.request).toMatchObject({ about: 'npm test' });
+      expect((await home.agent('qwen')).stateDetail.request?.complete).not.toBe(true);
+      await qwen.dismiss();
     },
     WAIT_MS + 30_000,
   );
@@ -167,18 +159,17 @@ describe('real Qwen Code with approval rules (its PermissionRequest hook)', REAL
   it(
     'an allow rule approves `npm test` through the hook: it runs without a dialog, audited on the hook channel',
     async () => {
-      await start('tests');
+      await qwen.task('task-tests');
       await modelGot('tests');
       expect(readFileSync(join(proj, 'tests-ran.txt'), 'utf8')).toBe('tested\n');
-      expect(await states('tests')).not.toContain('needs_permission');
-      expect(await answers('tests')).toMatchObject([
+      expect(await states()).not.toContain('needs_permission');
+      expect(await answers()).toMatchObject([
         {
           type: 'agent.approved',
           source: 'policy',
           data: { via: 'policy', channel: 'hook', rule: 'Bash(npm test*)', about: 'npm test', keys: [] },
         },
       ]);
-      await stop('tests');
     },
     WAIT_MS + 30_000,
   );
@@ -186,12 +177,11 @@ describe('real Qwen Code with approval rules (its PermissionRequest hook)', REAL
   it(
     'a deny rule applies where Qwen asks nothing: read_file of secret.txt is blocked through PreToolUse',
     async () => {
-      await start('secret');
+      await qwen.task('task-secret');
       const output = await modelGot('secret');
       expect(output).toContain('Denied by the approval rule Read(secret.txt)');
       expect(output).not.toContain('the-secret-value');
-      expect(await answers('secret')).toMatchObject([{ type: 'agent.denied', data: { channel: 'hook' } }]);
-      await stop('secret');
+      expect(await answers()).toMatchObject([{ type: 'agent.denied', data: { channel: 'hook' } }]);
     },
     WAIT_MS + 30_000,
   );
@@ -199,18 +189,17 @@ describe('real Qwen Code with approval rules (its PermissionRequest hook)', REAL
   it(
     'no rule decides `touch pwned.txt`: its dialog waits for the user, who approves it',
     async () => {
-      await start('touch');
-      await asks('touch');
+      await qwen.task('task-touch');
+      await asks();
       expect(existsSync(join(proj, 'pwned.txt'))).toBe(false);
-      expect(await answers('touch')).toEqual([]);
-      expect((await home.run(['approve', 'touch'])).code).toBe(0);
+      expect(await answers()).toEqual([]);
+      expect((await home.run(['approve', 'qwen'])).code).toBe(0);
       await eventually(
         'pwned.txt to be made',
         () => existsSync(join(proj, 'pwned.txt')) || undefined,
         WAIT_MS,
       );
-      expect(await answers('touch')).toMatchObject([{ type: 'agent.approved', data: { via: 'cli' } }]);
-      await stop('touch');
+      expect(await answers()).toMatchObject([{ type: 'agent.approved', data: { via: 'cli' } }]);
     },
     WAIT_MS + 30_000,
   );
@@ -218,12 +207,18 @@ describe('real Qwen Code with approval rules (its PermissionRequest hook)', REAL
   it(
     'a failed hook call decides nothing: `rm -rf build2` is neither denied nor run through it, its dialog shows',
     async () => {
-      // Its hooks reach no daemon (`wtp hook` finds none under that WTP_HOME): every hook call fails.
-      await start('broken', ['-e', `WTP_HOME=${home.path('no-daemon-here')}`]);
-      await asks('broken');
+      // An agent of its own whose hooks reach no daemon (`wtp hook` finds none under that WTP_HOME):
+      // every hook call fails.
+      const broken = new SharedAgent(home, 'broken', {
+        profile: 'qwen',
+        cwd: proj,
+        args: ['-e', `WTP_HOME=${home.path('no-daemon-here')}`],
+      });
+      await broken.task('task-broken');
+      await asks(broken);
       expect(existsSync(join(proj, 'build2', 'keep.txt'))).toBe(true);
-      expect((await answers('broken')).filter((e) => e.data.channel === 'hook')).toEqual([]);
-      await stop('broken');
+      expect((await answers(broken)).filter((e) => e.data.channel === 'hook')).toEqual([]);
+      expect((await home.run(['stop', 'broken'])).code).toBe(0);
     },
     WAIT_MS + 30_000,
   );

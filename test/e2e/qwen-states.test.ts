@@ -53,6 +53,9 @@ function script(req: FakeChatRequest): FakeChatTurn {
         type: 'insufficient_quota',
         code: 'insufficient_quota',
         message: 'You exceeded your current quota, please check your plan and billing details.',
+        // As OpenAI sends it: Qwen Code's 7 attempts wait what it says (without it, 1.5 s doubling
+        // to 30 s: about 100 s before the turn fails).
+        headers: { 'retry-after-ms': '50' },
       },
     };
   }
@@ -115,7 +118,7 @@ describe('real Qwen Code tmux', REAL_CLI_TESTS, () => {
     proj = home.path('proj');
     mkdirSync(proj);
     const qwenHome = home.path('home', '.qwen');
-    // A 429 still gets 7 silent attempts (about 100 s, not configurable), then with maxRetries 0
+    // A 429 gets 7 silent attempts (the retry-after the server gives apart), then with maxRetries 0
     // (its default 10 retries are 60 s to 5 min apart) the turn ends with StopFailure rate_limit.
     prepareQwenHome(qwenHome, {
       extra: { model: { name: 'fake-model', generationConfig: { maxRetries: 0 } } },

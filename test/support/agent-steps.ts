@@ -32,6 +32,8 @@ export type EvidencedStep = [
 export interface StepsOptions {
   /** Start at the agent's first event of this type (no steps before it happened). */
   from?: WtpEvent['type'];
+  /** Only the events after this one (its `seq`): a later task of the same agent. */
+  afterSeq?: number;
   /** Leave out the changes to these states. */
   skip?: readonly string[];
 }
@@ -43,6 +45,7 @@ export async function agentStepsWithEvidence(
   opts: StepsOptions = {},
 ): Promise<EvidencedStep[]> {
   let events = await home.events(name);
+  if (opts.afterSeq !== undefined) events = events.filter((e) => e.seq > (opts.afterSeq ?? 0));
   if (opts.from !== undefined) {
     const at = events.findIndex((e) => e.type === opts.from);
     if (at < 0) return [];

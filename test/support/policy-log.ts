@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { eventually, type TestHome } from './harness.js';
 
 /** What the screen path's policy answerer logs once it decided on a dialog (PolicyAnswerer). */
-const SCREEN_DECIDED =
+export const SCREEN_DECIDED =
   /no approval rule decides this dialog; left for the user|approval rule matched but the answer was refused|dialog answered by an approval rule/;
 
 /**
