@@ -22,8 +22,8 @@ import { eventually, TestHome } from '../support/harness.js';
 
 /**
  * The real Claude Code CLI (pinned, installed by scripts/ensure-cli.mjs), offline against a
- * scripted Messages API, in the headless and tmux backends: the state sequence and the signal
- * behind every step. Five agents run at once per backend.
+ * scripted Messages API, in tmux: the state sequence and the signal behind every step. Five agents
+ * run at once.
  */
 const API_KEY = 'sk-ant-test-0000000000000000000000000000wtp-e2e-key';
 
@@ -65,7 +65,10 @@ function expectSteps(all: Step[], expected: [state: string, reason: string][]): 
 const steps = (home: TestHome, name: string): Promise<Step[]> =>
   agentSteps(home, name, { skip: ['starting'] });
 
-describe.each(['headless', 'tmux'] as const)('real Claude Code %s', REAL_CLI_TESTS, (backend) => {
+// On tmux only: the states come from the agent's host and its CLI, the same under every pane
+// backend (headless ran all of them a second time); the headless backend runs Claude in the
+// other e2e files, the backends themselves their own suites (pane conformance, tmux-*, wezterm-*).
+describe.each(['tmux'] as const)('real Claude Code %s', REAL_CLI_TESTS, (backend) => {
   let home: TestHome;
   let api: FakeAnthropic;
   let proj: string;

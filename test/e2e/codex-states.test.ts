@@ -24,10 +24,9 @@ import { eventually, TestHome } from '../support/harness.js';
 
 /**
  * The real Codex CLI (pinned, installed by scripts/ensure-cli.mjs), offline against a scripted
- * Responses API, in the headless and tmux backends: the state sequence and the signal behind
- * every step. Codex writes OSC 7501 status records unasked (docs/research/codex-0.169.0.md), so
- * the status protocol decides; the screen and the process only back it up. Six agents run at
- * once per backend.
+ * Responses API, in tmux: the state sequence and the signal behind every step. Codex writes OSC
+ * 7501 status records unasked (docs/research/codex-0.169.0.md), so the status protocol decides;
+ * the screen and the process only back it up. Six agents run at once.
  */
 
 /** Turns by prompt: each agent gets its own script through the text it was asked. */
@@ -93,7 +92,10 @@ function codexProcesses(codexHome: string): number[] {
   return pids;
 }
 
-describe.each(['headless', 'tmux'] as const)('real Codex CLI %s', REAL_CLI_TESTS, (backend) => {
+// On tmux only: the states come from the agent's host and its CLI, the same under every pane
+// backend (headless ran all of them a second time); the headless backend runs Codex in the
+// other e2e files, the backends themselves their own suites (pane conformance, tmux-*, wezterm-*).
+describe.each(['tmux'] as const)('real Codex CLI %s', REAL_CLI_TESTS, (backend) => {
   let home: TestHome;
   let api: FakeOpenAI;
   let proj: string;
