@@ -173,10 +173,7 @@ describe('real Gemini CLI tmux', REAL_CLI_TESTS, () => {
     // SessionStart hook fires) and drops what is typed meanwhile: send once that is done.
     await eventually(
       'the SessionStart hook of the resumed session',
-      async () => {
-        const why = await home.json<{ signals: { evidence: string }[] }>(['why', 'hi']);
-        return why.doc.signals.some((x) => x.evidence === 'hook SessionStart resume');
-      },
+      async () => (await home.why('hi')).signals.some((x) => x.evidence === 'hook SessionStart resume'),
       120_000,
     );
     await eventually(

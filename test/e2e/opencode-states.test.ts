@@ -113,8 +113,7 @@ describe('real OpenCode CLI tmux', REAL_CLI_TESTS, () => {
     eventually(
       `${name}'s plugin events ${evidence.join(', ')}`,
       async () => {
-        const why = await home.json<{ signals: { source: string; evidence: string }[] }>(['why', name]);
-        const got = why.doc.signals.filter((x) => x.source === 'hook').map((x) => x.evidence);
+        const got = (await home.why(name)).signals.filter((x) => x.source === 'hook').map((x) => x.evidence);
         const all = evidence.every((e) => got.some((g) => (typeof e === 'string' ? g === e : e.test(g))));
         return all ? got : undefined;
       },

@@ -237,9 +237,7 @@ describe('real Qwen Code tmux', REAL_CLI_TESTS, () => {
         'the hanging request and its hook',
         async () =>
           api.requests.some((r) => r.kind === 'main' && JSON.stringify(r.body).includes('think for long')) &&
-          (await home.json<{ signals: { evidence: string }[] }>(['why', 'esc'])).doc.signals.some(
-            (x) => x.evidence === 'hook UserPromptSubmit',
-          ),
+          (await home.why('esc')).signals.some((x) => x.evidence === 'hook UserPromptSubmit'),
         WAIT_MS,
       );
       expect((await home.run(['send', 'esc', '--key', 'esc', '--force'])).code).toBe(0);

@@ -174,6 +174,11 @@ export class TestHome {
     return events.map((event) => cliOutputSchemas.event.parse({ version: 1, event }).event);
   }
 
+  /** What `wtp why NAME --json` says (its agent and last signals), asked over the API for waits that poll. */
+  async why(name: string): Promise<{ agent: AgentView; signals: { source: string; evidence: string }[] }> {
+    return this.api.call('agentWhy', { params: { agent: name } });
+  }
+
   /** The `-L` name of this home's dedicated tmux server. */
   get tmuxSocket(): string {
     return tmuxSocketName(this.dir);
