@@ -5,7 +5,7 @@ import { REAL_CLI_TESTS } from '../support/agent-steps.js';
 import { chatResults, chatRound, isChatSubagent } from '../support/chat-rounds.js';
 import { copilotBinary, copilotEnv } from '../support/copilot-cli.js';
 import { rowsOf, type MatrixRow } from '../support/dialog-matrix.js';
-import { provenRounds, trustRound, type DialogCase } from '../support/dialog-rounds.js';
+import { laneCases, laneOf, provenLanes, trustRound, type DialogCase } from '../support/dialog-rounds.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { REPO, TestHome } from '../support/harness.js';
 
@@ -13,8 +13,8 @@ import { REPO, TestHome } from '../support/harness.js';
  * The dialog conformance matrix for GitHub Copilot CLI (issue 29), on the pinned CLI offline (a
  * bring-your-own provider) against a scripted Chat Completions API, in tmux: every kind of request
  * it asks about (test/support/dialog-matrix.ts) is detected and answered by `wtp deny`, `wtp
- * approve` and `wtp approve --always` — each in its own round of one agent — and what each answer
- * must cause is checked (test/support/dialog-rounds.ts).
+ * approve` and `wtp approve --always` — each in its own round, kinds sharing agents (LANES) — and
+ * what each answer must cause is checked (test/support/dialog-rounds.ts).
  */
 const MCP_SERVER = join(REPO, 'test', 'fixtures', 'mcp-probe', 'server.mjs');
 
@@ -94,13 +94,25 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-// Each kind is one agent through up to four rounds (deny, approve, always, the same again), in
-// turn (provenRounds): longer than one real-CLI test, each wait still bounded at 60 s.
+/**
+ * The agents and the kinds each proves (provenLanes): a Copilot CLI start costs ~3 s of CPU.
+ * "Always" for a file operation allows every one in the folder, so each agent holds one kind that
+ * writes, last; the subagent's command is asked before the shell's "always".
+ */
+const LANES: Record<string, string[]> = {
+  'lane-a': ['bash', 'sub', 'create'],
+  'lane-b': ['mcp', 'edit'],
+};
+const LANE_OF = laneOf(LANES);
+
+// Each lane is one agent through all its kinds' rounds, two lanes at a time: longer than one
+// real-CLI test, each wait still bounded at 60 s.
 describe('the dialog matrix on the real GitHub Copilot CLI (tmux)', { timeout: 1_800_000 }, () => {
   let home: TestHome;
   let api: FakeOpenAIChat;
   const results = new Map<string, string[]>();
-  const dirOf = (name: string): string => home.path('proj', name);
+  const dirOf = (name: string): string => home.path('proj', LANE_OF.get(name) ?? name);
+  let lanes: Map<string, Promise<void>> | undefined;
 
   function script(req: FakeChatRequest): FakeChatTurn {
     const at = chatRound(req);
@@ -128,10 +140,13 @@ describe('the dialog matrix on the real GitHub Copilot CLI (tmux)', { timeout: 1
   });
 
   it.concurrent.each(SCENARIOS.map((s) => [s.row.kind, s] as const))('%s', async (_kind, s) => {
-    await provenRounds(
+    lanes ??= provenLanes(
       { home, profile: 'copilot', dirOf, results: (name, r) => results.get(`${name}/${r}`) ?? [] },
-      s,
+      laneCases(LANES, SCENARIOS),
     );
+    const mine = lanes.get(s.name);
+    if (mine === undefined) throw new Error(`${s.name} is in no lane`);
+    await mine;
   });
 });
 

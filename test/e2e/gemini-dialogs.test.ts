@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REAL_CLI_TESTS } from '../support/agent-steps.js';
 import { rowsOf, type MatrixRow } from '../support/dialog-matrix.js';
-import { provenRounds, roundIn, trustRound, type DialogCase } from '../support/dialog-rounds.js';
+import {
+  laneCases,
+  laneOf,
+  provenLanes,
+  roundIn,
+  trustRound,
+  type DialogCase,
+} from '../support/dialog-rounds.js';
 import { FakeGemini, type FakeGeminiRequest, type FakeGeminiTurn } from '../support/fake-gemini.js';
 import { GEMINI_MODEL, geminiBinary, geminiEnv, prepareGeminiHome } from '../support/gemini-cli.js';
 import { REPO, TestHome } from '../support/harness.js';
@@ -12,7 +19,8 @@ import { REPO, TestHome } from '../support/harness.js';
  * The dialog conformance matrix for Gemini CLI (issue 29), on the pinned CLI against a scripted
  * Gemini API, in tmux: every kind of request it asks about (test/support/dialog-matrix.ts) is
  * detected and answered by `wtp deny`, `wtp approve` and `wtp approve --always` — each in its own
- * round of one agent — and what each answer must cause is checked (test/support/dialog-rounds.ts).
+ * round, kinds sharing agents (LANES) — and what each answer must cause is checked
+ * (test/support/dialog-rounds.ts).
  */
 const MCP_SERVER = join(REPO, 'test', 'fixtures', 'mcp-probe', 'server.mjs');
 
@@ -160,13 +168,28 @@ function resultsOf(req: FakeGeminiRequest): Result[] {
   return out;
 }
 
-// Each kind is one agent through up to four rounds (deny, approve, always, the same again), in
-// turn (provenRounds): longer than one real-CLI test, each wait still bounded at 60 s.
+/**
+ * The agents and the kinds each proves (provenLanes): a Gemini CLI start costs ~4 s of CPU.
+ * "Always" for a write switches the session to auto-edit, so each agent holds one kind that
+ * writes, last; an approved plan mode holds the session for the rest of it, so plan mode comes last on
+ * an agent whose other kinds press no "always".
+ */
+const LANES: Record<string, string[]> = {
+  'lane-a': ['shell', 'fetch', 'writenew'],
+  'lane-b': ['mcp', 'skill', 'overwrite'],
+  'lane-c': ['edit'],
+  'lane-d': ['sub', 'plan'],
+};
+const LANE_OF = laneOf(LANES);
+
+// Each lane is one agent through all its kinds' rounds, two lanes at a time: longer than one
+// real-CLI test, each wait still bounded at 60 s.
 describe('the dialog matrix on the real Gemini CLI (tmux)', { timeout: 1_800_000 }, () => {
   let home: TestHome;
   let api: FakeGemini;
   const results = new Map<string, string[]>();
-  const dirOf = (name: string): string => home.path('proj', name);
+  const dirOf = (name: string): string => home.path('proj', LANE_OF.get(name) ?? name);
+  let lanes: Map<string, Promise<void>> | undefined;
 
   function script(req: FakeGeminiRequest): FakeGeminiTurn {
     const at = roundOf(req);
@@ -206,7 +229,7 @@ describe('the dialog matrix on the real Gemini CLI (tmux)', { timeout: 1_800_000
   });
 
   it.concurrent.each(SCENARIOS.map((s) => [s.row.kind, s] as const))('%s', async (_kind, s) => {
-    await provenRounds(
+    lanes ??= provenLanes(
       {
         home,
         profile: 'gemini',
@@ -218,8 +241,14 @@ describe('the dialog matrix on the real Gemini CLI (tmux)', { timeout: 1_800_000
           expect((await home.run(['send', name, '--key', 'enter'])).code).toBe(0);
         },
       },
-      { ...s, args: () => ['--model', GEMINI_MODEL] },
+      laneCases(
+        LANES,
+        SCENARIOS.map((x) => ({ ...x, args: () => ['--model', GEMINI_MODEL] })),
+      ),
     );
+    const mine = lanes.get(s.name);
+    if (mine === undefined) throw new Error(`${s.name} is in no lane`);
+    await mine;
   });
 });
 

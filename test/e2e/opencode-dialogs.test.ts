@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { chatResults, chatRound, isChatSubagent } from '../support/chat-rounds.js';
 import { rowsOf, type MatrixRow } from '../support/dialog-matrix.js';
-import { provenRounds, type DialogCase } from '../support/dialog-rounds.js';
+import { laneCases, laneOf, provenLanes, type DialogCase } from '../support/dialog-rounds.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { REPO, TestHome } from '../support/harness.js';
 import {
@@ -17,7 +17,8 @@ import {
  * The dialog conformance matrix for OpenCode (issue 29), on the pinned CLI against a scripted Chat
  * Completions API, in tmux: every kind of request it asks about (test/support/dialog-matrix.ts) is
  * detected and answered by `wtp deny`, `wtp approve` and `wtp approve --always` — each in its own
- * round of one agent — and what each answer must cause is checked (test/support/dialog-rounds.ts).
+ * round — and what each answer must cause is checked (test/support/dialog-rounds.ts). The kinds
+ * share three agents (LANES).
  * OpenCode's "Allow always" opens a second stage that says what it holds for: that text is the scope.
  */
 const MCP_SERVER = join(REPO, 'test', 'fixtures', 'mcp-probe', 'server.mjs');
@@ -184,15 +185,28 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-// Each kind is one agent through up to four rounds (deny, approve, always, the same again), in turn
-// (provenRounds; each OpenCode holds ~800 MB and a core as it starts): longer than one real-CLI
-// test, each wait still bounded at 60 s but an OpenCode TUI's start and its first prompt (up to 4
-// min each on a loaded machine).
+/**
+ * The agents and the kinds each proves (provenLanes): an OpenCode start and its first prompt in a
+ * folder cost ~10 s of CPU and ~30 s each. "Always" for a file write allows every edit until
+ * OpenCode restarts, so each agent holds one kind that writes, last; "always" for a .env file
+ * allows every read, so it comes after the repeated read's on its agent.
+ */
+const LANES: Record<string, string[]> = {
+  'lane-a': ['bash', 'sub', 'fetch', 'writenew'],
+  'lane-b': ['mcp', 'task', 'outside', 'overwrite'],
+  'lane-c': ['doom', 'env', 'edit'],
+};
+const LANE_OF = laneOf(LANES);
+
+// Each lane is one agent through all its kinds' rounds, two lanes at a time (each OpenCode holds
+// ~800 MB and a core as it starts): longer than one real-CLI test, each wait still bounded at 60 s
+// but an OpenCode TUI's start and its first prompt (up to 4 min each on a loaded machine).
 describe('the dialog matrix on the real OpenCode (tmux)', { timeout: 1_800_000 }, () => {
   let home: TestHome;
   let api: FakeOpenAIChat;
   const results = new Map<string, string[]>();
-  const dirOf = (name: string): string => home.path('proj', name);
+  const dirOf = (name: string): string => home.path('proj', LANE_OF.get(name) ?? name);
+  let lanes: Map<string, Promise<void>> | undefined;
 
   function script(req: FakeChatRequest): FakeChatTurn {
     const at = chatRound(req);
@@ -234,13 +248,18 @@ describe('the dialog matrix on the real OpenCode (tmux)', { timeout: 1_800_000 }
   });
 
   it.concurrent.each(SCENARIOS.map((s) => [s.row.kind, s] as const))('%s', async (_kind, s) => {
-    const rig = {
-      home,
-      profile: 'opencode',
-      dirOf,
-      results: (name: string, r: number) => results.get(`${name}/${r}`) ?? [],
-      firstPromptMs: 240_000,
-    };
-    await provenRounds(rig, s);
+    lanes ??= provenLanes(
+      {
+        home,
+        profile: 'opencode',
+        dirOf,
+        results: (name: string, r: number) => results.get(`${name}/${r}`) ?? [],
+        firstPromptMs: 240_000,
+      },
+      laneCases(LANES, SCENARIOS),
+    );
+    const mine = lanes.get(s.name);
+    if (mine === undefined) throw new Error(`${s.name} is in no lane`);
+    await mine;
   });
 });

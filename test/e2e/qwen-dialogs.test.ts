@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { REAL_CLI_TESTS } from '../support/agent-steps.js';
 import { chatResults, chatRound, isChatSubagent } from '../support/chat-rounds.js';
 import { rowsOf, type MatrixRow } from '../support/dialog-matrix.js';
-import { provenRounds, trustRound, type DialogCase } from '../support/dialog-rounds.js';
+import { laneCases, laneOf, provenLanes, trustRound, type DialogCase } from '../support/dialog-rounds.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { REPO, TestHome } from '../support/harness.js';
 import { prepareQwenHome, qwenBinary, qwenEnv } from '../support/qwen-cli.js';
@@ -13,7 +13,8 @@ import { prepareQwenHome, qwenBinary, qwenEnv } from '../support/qwen-cli.js';
  * The dialog conformance matrix for Qwen Code (issue 29), on the pinned CLI against a scripted Chat
  * Completions API, in tmux: every kind of request it asks about (test/support/dialog-matrix.ts) is
  * detected and answered by `wtp deny`, `wtp approve` and `wtp approve --always` — each in its own
- * round of one agent — and what each answer must cause is checked (test/support/dialog-rounds.ts).
+ * round, kinds sharing agents (LANES) — and what each answer must cause is checked
+ * (test/support/dialog-rounds.ts).
  */
 const MCP_SERVER = join(REPO, 'test', 'fixtures', 'mcp-probe', 'server.mjs');
 
@@ -160,13 +161,29 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-// Each kind is one agent through up to four rounds (deny, approve, always, the same again), in
-// turn (provenRounds): longer than one real-CLI test, each wait still bounded at 60 s.
+/**
+ * The agents and the kinds each proves (provenLanes): a Qwen Code start costs ~5 s of CPU.
+ * "Always" for a write switches the session to auto-edit, which also lets a subagent start
+ * unasked: each agent holds one kind that writes, last. Leaving plan mode needs an agent started
+ * in plan mode: its own.
+ */
+const LANES: Record<string, string[]> = {
+  'lane-a': ['shell', 'writenew'],
+  'lane-b': ['fetch', 'overwrite'],
+  'lane-c': ['mcp', 'edit'],
+  'lane-d': ['sub', 'notebook'],
+  'lane-e': ['plan'],
+};
+const LANE_OF = laneOf(LANES);
+
+// Each lane is one agent through all its kinds' rounds, two lanes at a time: longer than one
+// real-CLI test, each wait still bounded at 60 s.
 describe('the dialog matrix on the real Qwen Code (tmux)', { timeout: 1_800_000 }, () => {
   let home: TestHome;
   let api: FakeOpenAIChat;
   const results = new Map<string, string[]>();
-  const dirOf = (name: string): string => home.path('proj', name);
+  const dirOf = (name: string): string => home.path('proj', LANE_OF.get(name) ?? name);
+  let lanes: Map<string, Promise<void>> | undefined;
 
   function script(req: FakeChatRequest): FakeChatTurn {
     const at = chatRound(req);
@@ -196,10 +213,16 @@ describe('the dialog matrix on the real Qwen Code (tmux)', { timeout: 1_800_000 
   });
 
   it.concurrent.each(SCENARIOS.map((s) => [s.row.kind, s] as const))('%s', async (_kind, s) => {
-    await provenRounds(
+    lanes ??= provenLanes(
       { home, profile: 'qwen', dirOf, results: (name, r) => results.get(`${name}/${r}`) ?? [] },
-      { ...s, args: s.args ?? DEFAULT_MODE },
+      laneCases(
+        LANES,
+        SCENARIOS.map((s) => ({ ...s, args: s.args ?? DEFAULT_MODE })),
+      ),
     );
+    const mine = lanes.get(s.name);
+    if (mine === undefined) throw new Error(`${s.name} is in no lane`);
+    await mine;
   });
 });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { answerDoc, newAgent, untilState } from './agent-steps.js';
-import type { MatrixRow } from './dialog-matrix.js';
+import type { MatrixAction, MatrixRow } from './dialog-matrix.js';
 import { eventually, type TestHome } from './harness.js';
 
 /**
@@ -88,35 +88,38 @@ export function scopePattern(text: string): RegExp {
   return new RegExp(esc.replace(/<[a-z]+>/g, '.+').replace(/…/g, '.*'));
 }
 
-/** Sends round `r`'s prompt (the first comes with `wtp new`). */
-async function ask(rig: DialogRig, c: DialogCase, r: number): Promise<void> {
+/**
+ * Sends round `r`'s prompt to `agent` (the case's own agent, or its lane's); `start`: the agent is
+ * started with it (`wtp new --prompt`), or started first and typed it at its prompt (firstPromptMs).
+ */
+async function ask(rig: DialogRig, agent: string, c: DialogCase, r: number, start: boolean): Promise<void> {
   const { home } = rig;
   c.setup?.(rig.dirOf(c.name), r);
   const prompt = `${c.name} round ${r}`;
-  if (r === 1) {
+  if (start) {
     const [own, cli] = splitArgs(c.args?.() ?? []);
     const withPrompt = rig.firstPromptMs === undefined ? ['--prompt', prompt] : [];
-    await newAgent(home, rig.profile, c.name, rig.dirOf(c.name), [...own, ...withPrompt, ...cli]);
+    await newAgent(home, rig.profile, agent, rig.dirOf(agent), [...own, ...withPrompt, ...cli]);
     if (rig.firstPromptMs === undefined) {
       // Its start is a wait of its own (several CLIs at once on a loaded machine): its dialog's
       // wait begins once the daemon typed the prompt.
       await eventually(
-        `${c.name} to start and get its prompt`,
-        async () => (await home.events(c.name)).some((e) => e.type === 'agent.inputSent'),
+        `${agent} to start and get its prompt`,
+        async () => (await home.events(agent)).some((e) => e.type === 'agent.inputSent'),
         START_MS,
       );
       return;
     }
     await eventually(
-      `${c.name} at its prompt after its start`,
-      async () => (await home.agent(c.name)).state === 'idle',
+      `${agent} at its prompt after its start`,
+      async () => (await home.agent(agent)).state === 'idle',
       rig.firstPromptMs,
     );
   } else {
-    await untilState(home, c.name, 'idle', `${c.name} at its prompt before round ${r}`);
+    await untilState(home, agent, 'idle', `${agent} at its prompt before ${c.name} round ${r}`);
   }
-  if (rig.send) return rig.send(c.name, prompt);
-  const sent = await home.run(['send', c.name, prompt, '--enter']);
+  if (rig.send) return rig.send(agent, prompt);
+  const sent = await home.run(['send', agent, prompt, '--enter']);
   expect(sent.code, sent.stderr).toBe(0);
 }
 
@@ -127,17 +130,23 @@ function splitArgs(args: readonly string[]): [string[], string[]] {
 }
 
 /** Waits for round `r`'s dialog and checks what the agent says it asks: the row's tool, a dialog its rules know. */
-async function dialog(rig: DialogRig, c: DialogCase, r: number): Promise<AgentView> {
+async function dialog(
+  rig: DialogRig,
+  agent: string,
+  c: DialogCase,
+  r: number,
+  first: boolean,
+): Promise<AgentView> {
   const { home } = rig;
-  const ms = r === 1 ? rig.firstPromptMs : undefined;
-  await untilState(home, c.name, 'needs_permission', `${c.name}: the dialog of round ${r}`, undefined, ms);
+  const ms = first ? rig.firstPromptMs : undefined;
+  await untilState(home, agent, 'needs_permission', `${c.name}: the dialog of round ${r}`, undefined, ms);
   // The request names the tool by its own name once its hook is in (a status record or the
   // screen may announce the dialog first).
   let seen: AgentView | undefined;
   const a = await eventually(
     `${c.name}: round ${r}'s dialog to ask for ${c.row.tool}`,
     async () => {
-      seen = await home.agent(c.name);
+      seen = await home.agent(agent);
       return seen.state === 'needs_permission' && seen.stateDetail.request?.tool === c.row.tool
         ? seen
         : undefined;
@@ -147,29 +156,26 @@ async function dialog(rig: DialogRig, c: DialogCase, r: number): Promise<AgentVi
     throw new Error(`${String(err)}; last seen: ${JSON.stringify(seen?.stateDetail)}`);
   });
   expect(a.stateDetail.request?.unknown, `${c.name}: a dialog its rules know`).toBeUndefined();
-  await recordDialog(rig, c, r);
+  // WTP_E2E_RECORD_DIR=<dir>: each kind's first dialog is saved there.
+  if (r === 1) await record(home, rig.profile, agent, c.name);
   return a;
 }
 
 /**
- * WTP_E2E_RECORD_DIR=<dir>: each kind's first dialog is saved there (`wtp record-screen`) as
+ * WTP_E2E_RECORD_DIR=<dir>: the agent's screen is saved there (`wtp record-screen`) as
  * `<profile>-<name>.screen`, to add to the corpus (test/fixtures/screens/) with its headers.
  */
-async function recordDialog(rig: DialogRig, c: DialogCase, r: number): Promise<void> {
-  if (r === 1) await record(rig.home, rig.profile, c.name);
-}
-
-async function record(home: TestHome, profile: string, name: string): Promise<void> {
+async function record(home: TestHome, profile: string, agent: string, name = agent): Promise<void> {
   const dir = process.env.WTP_E2E_RECORD_DIR;
   if (dir === undefined || dir === '') return;
   mkdirSync(dir, { recursive: true });
-  await home.run(['record-screen', name, '--force', '--out', join(dir, `${profile}-${name}.screen`)]);
+  await home.run(['record-screen', agent, '--force', '--out', join(dir, `${profile}-${name}.screen`)]);
 }
 
-const roundDone = (rig: DialogRig, c: DialogCase, r: number): Promise<unknown> =>
+const roundDone = (rig: DialogRig, agent: string, c: DialogCase, r: number): Promise<unknown> =>
   eventually(
     `${c.name} round ${r} to end at its prompt`,
-    async () => (await rig.home.agent(c.name)).state === 'idle',
+    async () => (await rig.home.agent(agent)).state === 'idle',
     60_000,
   );
 
@@ -186,48 +192,65 @@ const ranIn = (rig: DialogRig, c: DialogCase, r: number): boolean =>
 const inTurn = atMost(Math.max(1, Number(process.env.WTP_E2E_AGENTS) || 2));
 
 /**
- * Runs the row's actions, each in a round of its own (see the file's comment), in turn with the
- * other kinds of its file (at most WTP_E2E_AGENTS agents at once); the agent is stopped after.
+ * Runs the row's actions, each in a round of its own (see the file's comment), on an agent of its
+ * own, in turn with the other kinds of its file (at most WTP_E2E_AGENTS agents at once); the
+ * agent is stopped after.
  */
 export function provenRounds(rig: DialogRig, c: DialogCase): Promise<void> {
   return inTurn(async () => {
     try {
-      await rounds(rig, c);
+      mkdirSync(rig.dirOf(c.name), { recursive: true });
+      const at = { r: 0, started: false };
+      await actions(rig, c.name, c, c.row.actions, at);
     } finally {
       await rig.home.run(['stop', c.name]);
     }
   });
 }
 
-async function rounds(rig: DialogRig, c: DialogCase): Promise<void> {
+/** Where a case's rounds are on its agent: its last round, and whether the agent has started. */
+interface RoundAt {
+  r: number;
+  started: boolean;
+}
+
+/** Presses `list` in rounds of `agent` (from round `at.r + 1`; the first starts the agent). */
+async function actions(
+  rig: DialogRig,
+  agent: string,
+  c: DialogCase,
+  list: readonly MatrixAction[],
+  at: RoundAt,
+): Promise<void> {
   const { home } = rig;
-  mkdirSync(rig.dirOf(c.name), { recursive: true });
-  let r = 0;
   let open = false; // a dialog refused "always" is still there: the next action answers it
-  for (const action of c.row.actions) {
+  for (const action of list) {
     if (!open) {
-      r += 1;
-      await ask(rig, c, r);
-      await dialog(rig, c, r);
+      at.r += 1;
+      const first = !at.started;
+      at.started = true;
+      await ask(rig, agent, c, at.r, first);
+      await dialog(rig, agent, c, at.r, first);
     }
+    const r = at.r;
     open = false;
     if (action === 'deny') {
-      const got = await answerDoc(home, ['deny', c.name]);
+      const got = await answerDoc(home, ['deny', agent]);
       expect(got.code, JSON.stringify(got.doc)).toBe(0);
       expect(got.answered[0]).toMatchObject({ action: 'deny', left: true });
-      await roundDone(rig, c, r);
+      await roundDone(rig, agent, c, r);
       expect(ranIn(rig, c, r), `${c.name}: nothing ran after deny`).toBe(false);
       continue;
     }
     if (action === 'approve') {
-      const got = await answerDoc(home, ['approve', c.name]);
+      const got = await answerDoc(home, ['approve', agent]);
       expect(got.code, JSON.stringify(got.doc)).toBe(0);
       expect(got.answered[0]).toMatchObject({ action: 'approve', left: true });
       await eventually(`${c.name} round ${r}: the approved request to run`, () => ranIn(rig, c, r), 60_000);
-      await roundDone(rig, c, r);
+      await roundDone(rig, agent, c, r);
       continue;
     }
-    open = await always(rig, c, r);
+    open = await always(rig, agent, c, at);
   }
 }
 
@@ -235,14 +258,15 @@ async function rounds(rig: DialogRig, c: DialogCase): Promise<void> {
  * "Always": the option the dialog draws, refused first when it switches the session's mode; then
  * the same request again. True when nothing was pressed (the dialog offers no such option).
  */
-async function always(rig: DialogRig, c: DialogCase, r: number): Promise<boolean> {
+async function always(rig: DialogRig, agent: string, c: DialogCase, at: RoundAt): Promise<boolean> {
   const { home } = rig;
+  const r = at.r;
   const kind = c.row.always;
-  const first = await answerDoc(home, ['approve', c.name, '--always']);
+  const first = await answerDoc(home, ['approve', agent, '--always']);
   if (kind === 'none') {
     expect(first.code).toBe(1);
     expect(first.doc).toMatchObject({ error: { code: 'ANSWER_NOT_SUPPORTED' } });
-    expect((await home.agent(c.name)).state).toBe('needs_permission'); // nothing pressed
+    expect((await home.agent(agent)).state).toBe('needs_permission'); // nothing pressed
     return true;
   }
   let got = first;
@@ -254,8 +278,8 @@ async function always(rig: DialogRig, c: DialogCase, r: number): Promise<boolean
         details: { option: expect.stringMatching(scopePattern(kind.modeChange)) },
       },
     });
-    expect((await home.agent(c.name)).state).toBe('needs_permission'); // nothing pressed
-    got = await answerDoc(home, ['approve', c.name, '--always', '--accept-mode-change']);
+    expect((await home.agent(agent)).state).toBe('needs_permission'); // nothing pressed
+    got = await answerDoc(home, ['approve', agent, '--always', '--accept-mode-change']);
   }
   expect(got.code, JSON.stringify(got.doc)).toBe(0);
   const scope = 'modeChange' in kind ? kind.modeChange : kind.scope;
@@ -270,23 +294,110 @@ async function always(rig: DialogRig, c: DialogCase, r: number): Promise<boolean
     () => ranIn(rig, c, r),
     60_000,
   );
-  await roundDone(rig, c, r);
+  await roundDone(rig, agent, c, r);
   if (c.repeat === false) return false;
   // The same request again: what "always" said it holds for, it does — no dialog this time.
-  const next = r + 1;
-  const before = (await home.events(c.name)).length;
-  await ask(rig, c, next);
+  at.r += 1;
+  const next = at.r;
+  const before = (await home.events(agent)).length;
+  await ask(rig, agent, c, next, false);
   if (c.repeat === 'asks again') {
-    await dialog(rig, c, next);
-    expect((await answerDoc(home, ['approve', c.name])).code).toBe(0);
+    await dialog(rig, agent, c, next, false);
+    expect((await answerDoc(home, ['approve', agent])).code).toBe(0);
   }
   await eventually(`${c.name} round ${next} to run`, () => ranIn(rig, c, next), 60_000);
-  await roundDone(rig, c, next);
-  const asked = (await home.events(c.name))
+  await roundDone(rig, agent, c, next);
+  const asked = (await home.events(agent))
     .slice(before)
     .filter((e) => e.type === 'agent.stateChanged' && e.data.to === 'needs_permission');
   expect(asked.length, `${c.name}: dialogs after always`).toBe(c.repeat === 'asks again' ? 1 : 0);
   return false;
+}
+
+/**
+ * Several kinds on one agent (a lane), so a file starts a CLI per lane instead of per kind: each
+ * kind's rounds before its "always" run first, kind after kind; then each kind's "always" (and the
+ * same request again), in the lane's order. An "always" changes the session from then on, so a
+ * lane never holds two kinds one "always" covers (the test file groups them: e.g. one kind that
+ * writes files per lane where "always" allows every edit, and that one last). Returns each kind's result by name:
+ * its test awaits it. A kind that fails leaves its agent in an unknown state: the lane's later
+ * kinds fail with what it saw.
+ */
+export function provenLanes(rig: DialogRig, lanes: Record<string, DialogCase[]>): Map<string, Promise<void>> {
+  const results = new Map<string, Promise<void>>();
+  for (const [agent, cases] of Object.entries(lanes)) {
+    const args = JSON.stringify(cases[0]?.args?.() ?? []);
+    for (const c of cases) {
+      if (JSON.stringify(c.args?.() ?? []) !== args)
+        throw new Error(`lane ${agent}: ${c.name} starts its agent with other arguments`);
+      const at = c.row.actions.indexOf('always');
+      if (at >= 0 && c.row.always !== 'none' && at !== c.row.actions.length - 1)
+        throw new Error(`lane ${agent}: ${c.name} presses "always" before its last action`);
+    }
+    // A mode change covers more than its own kind (Qwen Code's auto-edit also starts subagents
+    // unasked): it is the lane's last "always".
+    const pressing = cases.filter((c) => c.row.always !== 'none' && c.row.actions.includes('always'));
+    const mode = pressing.findIndex((c) => c.row.always !== 'none' && 'modeChange' in c.row.always);
+    if (mode >= 0 && mode !== pressing.length - 1)
+      throw new Error(`lane ${agent}: ${pressing[mode]?.name} switches the mode: it goes last`);
+    const lane = inTurn(() => laneRounds(rig, agent, cases));
+    lane.catch(() => undefined); // each kind's test reports it
+    for (const c of cases) {
+      const mine = lane.then((done) => {
+        const outcome = done.get(c.name);
+        if (outcome === undefined) throw new Error(`lane ${agent}: ${c.name} has no outcome`);
+        outcome();
+      });
+      mine.catch(() => undefined); // awaited by the kind's test, maybe after it settled
+      results.set(c.name, mine);
+    }
+  }
+  return results;
+}
+
+/** The lane's rounds; each kind's outcome, as a function its test calls (throws what failed). */
+async function laneRounds(
+  rig: DialogRig,
+  agent: string,
+  cases: DialogCase[],
+): Promise<Map<string, () => void>> {
+  const outcome = new Map<string, () => void>();
+  const at = { r: 0, started: false };
+  const rounds = new Map(cases.map((c) => [c.name, { r: 0, started: false }]));
+  let broken: unknown;
+  const run = async (c: DialogCase, list: readonly MatrixAction[]): Promise<void> => {
+    if (list.length === 0 || outcome.has(c.name)) return;
+    if (broken !== undefined) {
+      const why = String(broken);
+      outcome.set(c.name, () => {
+        throw new Error(`not run: a kind before it on agent ${agent} failed: ${why}`);
+      });
+      return;
+    }
+    const own = rounds.get(c.name) ?? { r: 0, started: false };
+    try {
+      // The case counts its own rounds (its prompts, its files); the agent starts once.
+      const step = { r: own.r, started: at.started };
+      await actions(rig, agent, c, list, step);
+      own.r = step.r;
+      at.started = step.started;
+    } catch (err) {
+      broken = err;
+      outcome.set(c.name, () => {
+        throw err;
+      });
+    }
+  };
+  mkdirSync(rig.dirOf(agent), { recursive: true });
+  try {
+    const presses = (c: DialogCase): boolean => c.row.always !== 'none' && c.row.actions.includes('always');
+    for (const c of cases) await run(c, presses(c) ? c.row.actions.slice(0, -1) : c.row.actions);
+    for (const c of cases) if (presses(c)) await run(c, ['always']);
+    for (const c of cases) if (!outcome.has(c.name)) outcome.set(c.name, () => undefined);
+  } finally {
+    await rig.home.run(['stop', agent]);
+  }
+  return outcome;
 }
 
 /**
@@ -327,3 +438,30 @@ export async function trustRound(
   });
   await untilState(home, t.name, t.after, `${t.name} to be ${t.after}`);
 }
+
+/**
+ * A file's lanes as provenLanes takes them: `lanes` names each agent's kinds by case name. Every
+ * case is in exactly one lane (a case in none would pass untested).
+ */
+export function laneCases<T extends DialogCase>(
+  lanes: Record<string, string[]>,
+  cases: readonly T[],
+): Record<string, T[]> {
+  const out: Record<string, T[]> = {};
+  const seen = new Set<string>();
+  for (const [lane, names] of Object.entries(lanes)) {
+    out[lane] = names.map((n) => {
+      const c = cases.find((x) => x.name === n);
+      if (c === undefined || seen.has(n)) throw new Error(`lane ${lane}: ${n} is unknown or in two lanes`);
+      seen.add(n);
+      return c;
+    });
+  }
+  const missing = cases.filter((c) => !seen.has(c.name)).map((c) => c.name);
+  if (missing.length > 0) throw new Error(`in no lane: ${missing.join(', ')}`);
+  return out;
+}
+
+/** Each case's lane (its agent's name and folder) by case name. */
+export const laneOf = (lanes: Record<string, string[]>): Map<string, string> =>
+  new Map(Object.entries(lanes).flatMap(([lane, names]) => names.map((n) => [n, lane] as const)));
