@@ -59,6 +59,13 @@ function vendorsOf(test, file) {
   return named.length > 0 ? named : started;
 }
 
+/** A test's name as a behaviour: the same test on another backend is the same behaviour. */
+export const behaviourOf = (name) =>
+  name
+    .replace(/\b(headless|tmux|wezterm)\b/gi, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
 const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\s+/g, ' ');
 const secs = (ms) => (ms / 1000).toFixed(1);
 
@@ -101,15 +108,18 @@ function ledger(reportFile, startsFile) {
     '## Real-CLI behaviours',
     '',
     'A behaviour is one passing test in a file whose run started that vendor’s pinned CLI (in a file that',
-    'starts several, the vendors its name mentions). Per vendor:',
+    'starts several, the vendors its name mentions), counted once when the same test runs on several',
+    'backends (its name without `headless`, `tmux` or `wezterm`). Per vendor:',
     '',
-    '| vendor | behaviours | files | CLI starts |',
-    '| --- | ---: | ---: | ---: |',
+    '| vendor | behaviours | tests | files | CLI starts |',
+    '| --- | ---: | ---: | ---: | ---: |',
   ];
   for (const v of VENDORS) {
     const own = files.filter((f) => (f.starts[v] ?? 0) > 0);
-    const proven = own.reduce((n, f) => n + f.passed.filter((t) => vendorsOf(t, f).includes(v)).length, 0);
-    lines.push(`| ${v} | ${proven} | ${own.length} | ${own.reduce((n, f) => n + (f.starts[v] ?? 0), 0)} |`);
+    const tests = own.flatMap((f) => f.passed.filter((t) => vendorsOf(t, f).includes(v)).map((t) => [f, t]));
+    const behaviours = new Set(tests.map(([f, t]) => `${f.name} ${behaviourOf(t.name)}`));
+    const started = own.reduce((n, f) => n + (f.starts[v] ?? 0), 0);
+    lines.push(`| ${v} | ${behaviours.size} | ${tests.length} | ${own.length} | ${started} |`);
   }
   lines.push('', '## Files by time', '');
   lines.push('| file | tests | seconds | CLI starts |', '| --- | ---: | ---: | --- |');
