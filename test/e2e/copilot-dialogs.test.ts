@@ -91,17 +91,20 @@ const SCENARIOS: Scenario[] = [
           ),
     ran: (dir, r) => existsSync(join(dir, `sub-${r}.txt`)),
     repeat: false,
+    // Seen: the lead idle, then its `task` tool's PostToolUse hook after the helper's command.
+    background: true,
   },
 ];
 
 /**
  * The agents and the kinds each proves (provenLanes): a Copilot CLI start costs ~3 s of CPU.
  * "Always" for a file operation allows every one in the folder, so each agent holds one kind that
- * writes, last; the subagent's command is asked before the shell's "always".
+ * writes, last; the subagent ends after its lead's turn: its own agent.
  */
 const LANES: Record<string, string[]> = {
-  'lane-a': ['bash', 'sub', 'create'],
+  'lane-a': ['bash', 'create'],
   'lane-b': ['mcp', 'edit'],
+  'lane-c': ['sub'],
 };
 const LANE_OF = laneOf(LANES);
 

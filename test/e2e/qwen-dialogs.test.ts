@@ -149,6 +149,7 @@ const SCENARIOS: Scenario[] = [
     // It runs in the background: "Background agent launched successfully. …"
     ran: (_d, _r, res) => res.some((t) => t.includes('agent launched successfully')),
     repeat: 'no dialog',
+    background: true,
   },
   {
     row: plan as MatrixRow,
@@ -165,14 +166,15 @@ const SCENARIOS: Scenario[] = [
  * The agents and the kinds each proves (provenLanes): a Qwen Code start costs ~5 s of CPU.
  * "Always" for a write switches the session to auto-edit, which also lets a subagent start
  * unasked: each agent holds one kind that writes, last. Leaving plan mode needs an agent started
- * in plan mode: its own.
+ * in plan mode, and a background subagent ends after its lead's turn: each has its own.
  */
 const LANES: Record<string, string[]> = {
   'lane-a': ['shell', 'writenew'],
   'lane-b': ['fetch', 'overwrite'],
   'lane-c': ['mcp', 'edit'],
-  'lane-d': ['sub', 'notebook'],
+  'lane-d': ['notebook'],
   'lane-e': ['plan'],
+  'lane-f': ['sub'],
 };
 const LANE_OF = laneOf(LANES);
 

@@ -32,6 +32,12 @@ export interface DialogCase {
    * does), `asks again` (observed: the option did not cover it; answered by approve), or not tried.
    */
   repeat: 'no dialog' | 'asks again' | false;
+  /**
+   * The request runs in the background: the lead's turn ends before it does (a subagent it does
+   * not wait for), and its end comes as a later hook or turn. Such a kind has an agent of its own
+   * (provenLanes): on a shared one, that late turn meets the next kind's prompt.
+   */
+  background?: true;
 }
 
 /** What the rounds need from their test: the daemon, the CLI's profile, what its model got. */
@@ -334,6 +340,8 @@ export function provenLanes(rig: DialogRig, lanes: Record<string, DialogCase[]>)
       if (at >= 0 && c.row.always !== 'none' && at !== c.row.actions.length - 1)
         throw new Error(`lane ${agent}: ${c.name} presses "always" before its last action`);
     }
+    if (cases.length > 1 && cases.some((c) => c.background))
+      throw new Error(`lane ${agent}: a kind that runs in the background needs an agent of its own`);
     // A mode change covers more than its own kind (Qwen Code's auto-edit also starts subagents
     // unasked): it is the lane's last "always".
     const pressing = cases.filter((c) => c.row.always !== 'none' && c.row.actions.includes('always'));
