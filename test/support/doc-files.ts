@@ -9,6 +9,7 @@ const NOT_GUIDES = [
   'docs/environment.md',
   'docs/events.md',
   'docs/errors.md',
+  'docs/test-ledger.md',
 ];
 
 function markdownFiles(dir: string): string[] {
