@@ -4,7 +4,7 @@ import type { WtpClient } from '../../../client/wtp-client.js';
 import type { AgentView } from '../../../protocol/agent.js';
 import { paint } from '../../cli/format.js';
 import { fit, permissionTitle, usageTitle } from '../agent-line.js';
-import { PreviewTerminal } from '../preview/preview-terminal.js';
+import { PreviewTerminal, type PreviewStatus } from '../preview/preview-terminal.js';
 import { RemotePreview } from './remote-preview.js';
 import { cellText } from '../../../protocol/terminal-text.js';
 
@@ -18,6 +18,34 @@ function rule(head: string, width: number): string {
   const shown = cellText(head);
   const n = [...shown].length;
   return n >= width ? fit(shown, width) : shown + '─'.repeat(width - n);
+}
+
+/** What the preview's title needs of its terminal (PreviewTerminal). */
+export interface PreviewTermInfo {
+  size: { cols: number; rows: number };
+  status: PreviewStatus;
+  error: string | null;
+}
+
+/**
+ * The preview's title: the agent, its screen's size, how far back it is scrolled, whether it
+ * ended, its permission mode and usage. An agent the daemon says ended is shown ended, however its
+ * screen's stream closed (a stop can cut the stream before its exit message: then its error is
+ * the end, not news).
+ */
+export function previewTitle(agent: AgentView, term: PreviewTermInfo | null, scroll: number): string {
+  const ended = agent.state === 'exited' || agent.state === 'crashed';
+  const mode = permissionTitle(agent);
+  const usage = usageTitle(agent);
+  return [
+    agent.name,
+    term && term.size.cols > 0 ? ` — ${term.size.cols}×${term.size.rows}` : '',
+    scroll > 0 ? `, ${scroll} lines back` : '',
+    ended ? `, ${agent.state}` : term?.status === 'exited' ? ', exited' : '',
+    term?.error && !ended ? `: ${term.error}` : '',
+    mode ? ` · ${mode}` : '',
+    usage ? ` · ${usage}` : '',
+  ].join('');
 }
 
 /**
@@ -72,10 +100,8 @@ function LocalPreview(props: Parameters<typeof PreviewPane>[0]) {
   const max = term ? term.maxScroll(bodyH) : 0;
   const { onMaxScroll } = props;
   useEffect(() => onMaxScroll(max), [max, onMaxScroll]);
-  const mode = agent ? permissionTitle(agent) : '';
-  const usage = agent ? usageTitle(agent) : '';
   const title = agent
-    ? `${agent.name}${term && term.size.cols > 0 ? ` — ${term.size.cols}×${term.size.rows}` : ''}${props.scroll > 0 ? `, ${props.scroll} lines back` : ''}${term?.status === 'exited' ? ', exited' : ''}${term?.error ? `: ${term.error}` : ''}${mode ? ` · ${mode}` : ''}${usage ? ` · ${usage}` : ''}`
+    ? previewTitle(agent, term && { size: term.size, status: term.status, error: term.error }, props.scroll)
     : 'no agent selected';
   const body = term ? term.lines(width, bodyH, { color, scroll: Math.min(props.scroll, max) }) : [];
   return (
