@@ -444,7 +444,9 @@ export async function trustRound(
     left: true,
     about: expect.stringMatching(t.label),
   });
-  await untilState(home, t.name, t.after, `${t.name} to be ${t.after}`);
+  // Trusted, the CLI goes on with its start (Qwen Code initializes only then: its "Initializing…"
+  // took over a minute in a loaded CI run): the wait of a start, not of a round.
+  await untilState(home, t.name, t.after, `${t.name} to be ${t.after}`, undefined, START_MS);
 }
 
 /**
