@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REAL_CLI_TESTS, dumpAgentsForDebug } from '../support/agent-steps.js';
+import { REAL_CLI_TESTS, dumpAgentsForDebug, START_MS } from '../support/agent-steps.js';
 import { copilotBinary, copilotEnv } from '../support/copilot-cli.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
@@ -112,7 +112,7 @@ describe('real GitHub Copilot CLI with approval rules (its permissionRequest hoo
         },
       ]);
     },
-    WAIT_MS + 30_000,
+    START_MS + WAIT_MS, // a start, then its turn
   );
 
   it(
@@ -183,6 +183,6 @@ describe('real GitHub Copilot CLI with approval rules (its permissionRequest hoo
       expect((await answers(broken)).filter((e) => e.data.channel === 'hook')).toEqual([]);
       expect((await home.run(['stop', 'broken'])).code).toBe(0);
     },
-    WAIT_MS + 30_000,
+    START_MS + WAIT_MS, // a start, then its turn
   );
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REAL_CLI_TESTS, dumpAgentsForDebug, untilState } from '../support/agent-steps.js';
+import { REAL_CLI_TESTS, START_MS, dumpAgentsForDebug, untilState } from '../support/agent-steps.js';
 import { FakeGemini, type FakeGeminiRequest, type FakeGeminiTurn } from '../support/fake-gemini.js';
 import { GEMINI_MODEL, geminiBinary, geminiEnv, prepareGeminiHome } from '../support/gemini-cli.js';
 import { eventually, TestHome } from '../support/harness.js';
@@ -102,22 +102,26 @@ describe(
       await api?.close();
     }, 120_000);
 
-    it('the attacker’s case: `npm test -- a…(300); rm -rf build` is denied by the hook on the whole command, before any dialog; the model gets why', async () => {
-      await shared.task('task-hidden');
-      expect(await modelGot('hidden')).toContain(
-        'Tool execution blocked: Denied by the approval rule Bash(rm *)',
-      );
-      expect(await states()).not.toContain('needs_permission');
-      expect(existsSync(join(proj, 'build', 'keep.txt'))).toBe(true);
-      expect(existsSync(join(proj, 'tests-ran.txt'))).toBe(false);
-      expect(await answers()).toMatchObject([
-        {
-          type: 'agent.denied',
-          source: 'policy',
-          data: { via: 'policy', channel: 'hook', rule: 'Bash(rm *)', keys: [] },
-        },
-      ]);
-    });
+    it(
+      'the attacker’s case: `npm test -- a…(300); rm -rf build` is denied by the hook on the whole command, before any dialog; the model gets why',
+      async () => {
+        await shared.task('task-hidden');
+        expect(await modelGot('hidden')).toContain(
+          'Tool execution blocked: Denied by the approval rule Bash(rm *)',
+        );
+        expect(await states()).not.toContain('needs_permission');
+        expect(existsSync(join(proj, 'build', 'keep.txt'))).toBe(true);
+        expect(existsSync(join(proj, 'tests-ran.txt'))).toBe(false);
+        expect(await answers()).toMatchObject([
+          {
+            type: 'agent.denied',
+            source: 'policy',
+            data: { via: 'policy', channel: 'hook', rule: 'Bash(rm *)', keys: [] },
+          },
+        ]);
+      },
+      START_MS + 120_000,
+    ); // a start, then its turns
 
     it('a deny rule applies where Gemini asks nothing: read_file of secret.txt is blocked by the hook', async () => {
       await shared.task('task-secret');
@@ -168,26 +172,30 @@ describe(
       expect(await answers()).toMatchObject([{ type: 'agent.approved', data: { via: 'cli' } }]);
     });
 
-    it('a failed hook call decides nothing: `rm -rf build2` is not denied or run, its dialog shows; the user denies it', async () => {
-      // An agent of its own whose hooks reach no daemon (`wtp hook` finds none under that
-      // WTP_HOME): every hook call fails.
-      const broken = new SharedAgent(home, 'broken', {
-        profile: 'gemini',
-        cwd: proj,
-        args: ['--model', GEMINI_MODEL, '-e', `WTP_HOME=${home.path('no-daemon-here')}`],
-      });
-      await broken.task('task-broken');
-      await untilState(home, 'broken', 'needs_permission', 'broken to show its dialog', backend);
-      expect(existsSync(join(proj, 'build2', 'keep.txt'))).toBe(true);
-      expect((await answers(broken)).filter((e) => e.data.channel === 'hook')).toEqual([]);
-      expect((await home.run(['deny', 'broken'])).code).toBe(0);
-      await eventually(
-        'broken to leave its dialog',
-        async () => (await home.agent('broken')).state !== 'needs_permission' || undefined,
-        60_000,
-      );
-      expect(existsSync(join(proj, 'build2', 'keep.txt'))).toBe(true);
-      expect((await home.run(['stop', 'broken'])).code).toBe(0);
-    });
+    it(
+      'a failed hook call decides nothing: `rm -rf build2` is not denied or run, its dialog shows; the user denies it',
+      async () => {
+        // An agent of its own whose hooks reach no daemon (`wtp hook` finds none under that
+        // WTP_HOME): every hook call fails.
+        const broken = new SharedAgent(home, 'broken', {
+          profile: 'gemini',
+          cwd: proj,
+          args: ['--model', GEMINI_MODEL, '-e', `WTP_HOME=${home.path('no-daemon-here')}`],
+        });
+        await broken.task('task-broken');
+        await untilState(home, 'broken', 'needs_permission', 'broken to show its dialog', backend);
+        expect(existsSync(join(proj, 'build2', 'keep.txt'))).toBe(true);
+        expect((await answers(broken)).filter((e) => e.data.channel === 'hook')).toEqual([]);
+        expect((await home.run(['deny', 'broken'])).code).toBe(0);
+        await eventually(
+          'broken to leave its dialog',
+          async () => (await home.agent('broken')).state !== 'needs_permission' || undefined,
+          60_000,
+        );
+        expect(existsSync(join(proj, 'build2', 'keep.txt'))).toBe(true);
+        expect((await home.run(['stop', 'broken'])).code).toBe(0);
+      },
+      START_MS + 120_000,
+    ); // a start, then its turns
   },
 );

@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REAL_CLI_TESTS, dumpAgentsForDebug, newAgent, withEvidence } from '../support/agent-steps.js';
+import {
+  REAL_CLI_TESTS,
+  dumpAgentsForDebug,
+  newAgent,
+  withEvidence,
+  START_MS,
+} from '../support/agent-steps.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { screenPolicyDecided } from '../support/policy-log.js';
@@ -139,7 +145,7 @@ describe('real Qwen Code with approval rules (its PermissionRequest hook)', REAL
         },
       ]);
     },
-    WAIT_MS + 30_000,
+    START_MS + WAIT_MS, // a start, then its turn
   );
 
   it(
@@ -220,7 +226,7 @@ describe('real Qwen Code with approval rules (its PermissionRequest hook)', REAL
       expect((await answers(broken)).filter((e) => e.data.channel === 'hook')).toEqual([]);
       expect((await home.run(['stop', 'broken'])).code).toBe(0);
     },
-    WAIT_MS + 30_000,
+    START_MS + WAIT_MS, // a start, then its turn
   );
 });
 

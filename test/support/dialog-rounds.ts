@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
-import { answerDoc, newAgent, untilState } from './agent-steps.js';
+import { answerDoc, newAgent, START_MS, untilState } from './agent-steps.js';
 import type { MatrixAction, MatrixRow } from './dialog-matrix.js';
 import { eventually, type TestHome } from './harness.js';
 
@@ -77,9 +77,6 @@ export function atMost(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
     }
   };
 }
-
-/** How long an agent may take to start and be typed its first prompt (`wtp new --prompt`). */
-const START_MS = 120_000;
 
 /** The round a prompt names: "<name> round <n>" (the last such in `text`). */
 export function roundIn(text: string): { name: string; r: number } | null {

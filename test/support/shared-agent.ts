@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { WtpEvent } from '../../src/protocol/events.js';
-import { agentSteps, newAgent, type Step, untilState } from './agent-steps.js';
+import { agentSteps, newAgent, START_MS, type Step, untilState } from './agent-steps.js';
 import { eventually, type TestHome } from './harness.js';
 
 /**
@@ -43,6 +43,13 @@ export class SharedAgent {
     if (!this.started) {
       this.started = true;
       await newAgent(home, opts.profile, name, opts.cwd, [...(opts.args ?? []), '--prompt', prompt]);
+      // Its start is a wait of its own (a CLI start on a loaded machine, its hooks included):
+      // the task's waits begin once the daemon typed the prompt.
+      await eventually(
+        `${name} to start and get its prompt`,
+        async () => (await home.events(name)).some((e) => e.type === 'agent.inputSent') || undefined,
+        START_MS,
+      );
       return;
     }
     if (opts.send) return opts.send(name, prompt);
