@@ -70,13 +70,13 @@ export async function agentSteps(home: TestHome, name: string, opts: StepsOption
 /** The steps from the first `working` on (what the prompt caused). */
 export const fromWork = (all: Step[]): Step[] => all.slice(all.findIndex(([s]) => s === 'working'));
 
+/** How long an agent may take to start and be typed its first prompt (`wtp new --prompt`). */
+export const START_MS = 120_000;
+
 /**
  * Waits (up to `ms`, 60 s) until the agent is in `state` and returns it. With WTP_DEBUG_E2E set every
  * poll is logged, after `tag` when one is given.
  */
-/** How long an agent may take to start and be typed its first prompt (`wtp new --prompt`). */
-export const START_MS = 120_000;
-
 export function untilState(
   home: TestHome,
   name: string,
