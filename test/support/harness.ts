@@ -170,9 +170,21 @@ export class TestHome {
   async events(name: string): Promise<WtpEvent[]> {
     const api = this.api;
     const { agent } = await api.call('getAgent', { params: { agent: name } });
-    const { events } = await api.call('listEvents', { query: { limit: 1000, agent: agent.id } });
-    return events.map((event) => cliOutputSchemas.event.parse({ version: 1, event }).event);
+    // The log is append-only and in seq order: a poll asks only for what came since the last
+    // (a wait polls every 50 ms; all of a shared agent's events each time cost ~8 ms of CPU).
+    const seen = this.eventsSeen.get(agent.id) ?? [];
+    for (;;) {
+      const since = seen.at(-1)?.seq ?? 0;
+      const { events } = await api.call('listEvents', { query: { since, limit: 1000, agent: agent.id } });
+      for (const event of events) seen.push(cliOutputSchemas.event.parse({ version: 1, event }).event);
+      if (events.length < 1000) break;
+    }
+    this.eventsSeen.set(agent.id, seen);
+    return [...seen];
   }
+
+  /** Each agent's events read so far (by agent id), oldest first. */
+  private readonly eventsSeen = new Map<string, WtpEvent[]>();
 
   /** What `wtp why NAME --json` says (its agent and last signals), asked over the API for waits that poll. */
   async why(name: string): Promise<{ agent: AgentView; signals: { source: string; evidence: string }[] }> {
