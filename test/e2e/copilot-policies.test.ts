@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REAL_CLI_TESTS, dumpAgentsForDebug, START_MS } from '../support/agent-steps.js';
+import { REAL_CLI_TESTS, dumpAgentsForDebug, START_MS, withEvidence } from '../support/agent-steps.js';
 import { copilotBinary, copilotEnv } from '../support/copilot-cli.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
@@ -62,11 +62,16 @@ describe('real GitHub Copilot CLI with approval rules (its permissionRequest hoo
     (await agent.events()).filter((e) => e.type === 'agent.approved' || e.type === 'agent.denied');
   const modelGot = (name: string): Promise<string> =>
     eventually(`${name}'s tool result to reach the model`, () => outputs.get(name), WAIT_MS);
+  /** A timeout says what the daemon knew of the agent (its signals, its screen). */
   const asks = (agent = shared) =>
-    eventually(
-      `${agent.name} to ask`,
-      async () => ((await home.agent(agent.name)).state === 'needs_permission' ? true : undefined),
-      WAIT_MS,
+    withEvidence(
+      home,
+      agent.name,
+      eventually(
+        `${agent.name} to ask`,
+        async () => ((await home.agent(agent.name)).state === 'needs_permission' ? true : undefined),
+        WAIT_MS,
+      ),
     );
 
   beforeAll(async () => {
