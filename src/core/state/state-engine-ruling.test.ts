@@ -82,4 +82,15 @@ describe('the state engine and decisions through the hook', () => {
     await h.core.engine.observe('ag-1', blocked());
     expect(state()).toBe('needs_permission');
   });
+
+  it("a decided request whose dialog still shows: after 15 s the wait is the user's, with no new signal", async () => {
+    const { h, blocked, state } = await rig();
+    h.core.engine.ruling('ag-1');
+    await h.core.engine.observe('ag-1', blocked());
+    await h.core.engine.ruled('ag-1', true); // answered through the hook, yet the CLI still asks
+    await h.clock.advanceAsync(15_000);
+    expect(state()).toBe('working');
+    await h.clock.advanceAsync(1);
+    expect(state()).toBe('needs_permission');
+  });
 });

@@ -317,12 +317,17 @@ export class StateEngine {
     return hook === undefined || !isRuledWait(hook) || hook.at < sig.at - HOOK_GRACE_MS;
   }
 
-  /** Re-decides when a pending screen override becomes due. */
+  /**
+   * Re-decides when a pending screen override, a hold or a rule's bound becomes due: a dialog
+   * that stays on screen sends no new signal to end them.
+   */
   private arm(agentId: string, s: AgentSignals, settleUntil: number): void {
     if (s.timer) this.d.clock.clearTimer(s.timer);
     s.timer = null;
     const now = this.d.clock.now();
-    const due = [nextResolveAt(s.latest, this.d.settings), settleUntil].filter(
+    const rule = this.rulings.get(agentId);
+    const ruleEnds = rule === undefined ? null : rule.at + RULED_MAX_MS + 1;
+    const due = [nextResolveAt(s.latest, this.d.settings), settleUntil, ruleEnds].filter(
       (t): t is number => t !== null && t > now,
     );
     const at = due.length === 0 ? null : Math.min(...due);
