@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentRecord } from '../../../test/support/core-fakes.js';
+import { eventually } from '../../../test/support/harness.js';
 import { isAlive } from '../../../test/support/processes.js';
 import { profileWorlds } from '../../../test/support/profile-worlds.js';
 import { FsProfileSetup } from './profile-setup.js';
@@ -32,7 +33,9 @@ describe('FsProfileSetup', () => {
     expect(err).toMatchObject({ code: 'AGENT_CLI_BROKEN', details: { timedOut: true } });
     expect((err as Error).message).toMatch(/--version` timed out after 0\.3 s/);
     expect(existsSync(pidFile)).toBe(true);
-    expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+    // SIGKILL closes the child's pipes before the kernel finishes its exit: wait for the end.
+    const child = Number(readFileSync(pidFile, 'utf8'));
+    await eventually(`the --version child ${child} to be gone`, () => !isAlive(child), 3_000);
   });
 
   it('runs --version once for agents started together, and again once the program changes', async () => {
