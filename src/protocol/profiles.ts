@@ -102,6 +102,11 @@ export type AgentTrust = z.infer<typeof agentTrustSchema>;
 export const whyResponseSchema = z.object({
   agent: agentSchema,
   signals: z.array(signalSchema).describe('The most recent signals, oldest first (kept in memory)'),
+  nextDecisionAt: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('When the state is decided again with no new signal (a hold or an override due), or null'),
   rules: z.array(z.string()).describe('The rules that decide between signals, in order'),
   answers: z
     .array(whyAnswerSchema)

@@ -73,6 +73,8 @@ export const signalSchema = z.object({
   evidence: z.string().max(500),
   /** Epoch ms when observed. */
   at: z.number(),
+  /** Epoch ms when the daemon took it in (`wtp why`'s signals only): a late one shows as such. */
+  receivedAt: z.number().optional(),
   /** When a usage limit resets, if the vendor said (ISO time). */
   resetsAt: z.string().optional(),
   /** Tool the agent is using or asking for (hooks, status records). */

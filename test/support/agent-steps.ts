@@ -134,12 +134,17 @@ export async function withEvidence<T>(home: TestHome, name: string, wait: Promis
  * and the daemon's warnings and errors about it.
  */
 export async function agentEvidence(home: TestHome, name: string): Promise<string> {
-  const why = await home.json<{ agent?: AgentView; signals?: Signal[] }>(['why', name]);
+  const why = await home.json<{ agent?: AgentView; signals?: Signal[]; nextDecisionAt?: string | null }>([
+    'why',
+    name,
+  ]);
   const id = why.doc.agent?.id ?? '(unknown id)';
+  // When each signal came beside when it was observed: a late signal and a decision that never ran look alike.
   const signals = (why.doc.signals ?? []).map(
     (x) =>
-      `  ${new Date(x.at).toISOString().slice(11)} ${x.source} ${x.state} ${x.reason ?? ''} ${x.evidence.slice(0, 100)}`,
+      `  ${new Date(x.at).toISOString().slice(11)} +${x.receivedAt === undefined ? '?' : x.receivedAt - x.at}ms ${x.source} ${x.state} ${x.reason ?? ''} ${x.evidence.slice(0, 100)}`,
   );
+  signals.push(`  decides again at: ${why.doc.nextDecisionAt ?? 'nothing pending'}`);
   const logFile = home.path('logs', 'daemon.log');
   const warnings = existsSync(logFile)
     ? readFileSync(logFile, 'utf8')

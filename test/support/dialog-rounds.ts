@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
-import { answerDoc, newAgent, START_MS, untilState } from './agent-steps.js';
+import { agentEvidence, answerDoc, newAgent, START_MS, untilState } from './agent-steps.js';
 import type { MatrixAction, MatrixRow } from './dialog-matrix.js';
 import { eventually, type TestHome } from './harness.js';
 
@@ -239,7 +239,7 @@ async function actions(
     open = false;
     if (action === 'deny') {
       const got = await answerDoc(home, ['deny', agent]);
-      expect(got.code, JSON.stringify(got.doc)).toBe(0);
+      expect(got.code, await answerFailure(home, agent, got)).toBe(0);
       expect(got.answered[0]).toMatchObject({ action: 'deny', left: true });
       await roundDone(rig, agent, c, r);
       expect(ranIn(rig, c, r), `${c.name}: nothing ran after deny`).toBe(false);
@@ -247,7 +247,7 @@ async function actions(
     }
     if (action === 'approve') {
       const got = await answerDoc(home, ['approve', agent]);
-      expect(got.code, JSON.stringify(got.doc)).toBe(0);
+      expect(got.code, await answerFailure(home, agent, got)).toBe(0);
       expect(got.answered[0]).toMatchObject({ action: 'approve', left: true });
       await eventually(`${c.name} round ${r}: the approved request to run`, () => ranIn(rig, c, r), 60_000);
       await roundDone(rig, agent, c, r);
@@ -284,7 +284,7 @@ async function always(rig: DialogRig, agent: string, c: DialogCase, at: RoundAt)
     expect((await home.agent(agent)).state).toBe('needs_permission'); // nothing pressed
     got = await answerDoc(home, ['approve', agent, '--always', '--accept-mode-change']);
   }
-  expect(got.code, JSON.stringify(got.doc)).toBe(0);
+  expect(got.code, await answerFailure(home, agent, got)).toBe(0);
   const scope = 'modeChange' in kind ? kind.modeChange : kind.scope;
   expect(got.answered[0]).toMatchObject({
     action: 'always',
@@ -435,7 +435,7 @@ export async function trustRound(
   }
   const args = t.action === 'always' ? ['approve', t.name, '--always'] : [t.action, t.name];
   const got = await answerDoc(home, args);
-  expect(got.code, JSON.stringify(got.doc)).toBe(0);
+  expect(got.code, await answerFailure(home, t.name, got)).toBe(0);
   expect(got.answered[0]).toMatchObject({
     action: t.action,
     left: true,
@@ -472,3 +472,13 @@ export function laneCases<T extends DialogCase>(
 /** Each case's lane (its agent's name and folder) by case name. */
 export const laneOf = (lanes: Record<string, string[]>): Map<string, string> =>
   new Map(Object.entries(lanes).flatMap(([lane, names]) => names.map((n) => [n, lane] as const)));
+
+/** A refused answer's message, with what the daemon knew of the agent then (only when it failed). */
+async function answerFailure(
+  home: TestHome,
+  agent: string,
+  got: { code: number; doc: unknown },
+): Promise<string> {
+  if (got.code === 0) return '';
+  return `${JSON.stringify(got.doc)}\n${await agentEvidence(home, agent).catch(String)}`;
+}

@@ -94,3 +94,25 @@ describe('the state engine and decisions through the hook', () => {
     expect(state()).toBe('needs_permission');
   });
 });
+
+describe('what the engine tells `wtp why` of its timing', () => {
+  it('each signal with when it came, and when a pending override decides', async () => {
+    const { h, blocked, state } = await rig(false);
+    await h.core.engine.observe('ag-1', { ...blocked(), source: 'hook' });
+    await h.clock.advanceAsync(100);
+    const screenAt = h.clock.now();
+    await h.clock.advanceAsync(1_500); // a screen's idle is reported once it held still
+    await h.core.engine.observe('ag-1', {
+      source: 'screen',
+      state: 'idle',
+      evidence: 'screen claude/prompt line 30',
+      at: screenAt,
+    });
+    expect(h.core.engine.recentSignals('ag-1').map((s) => (s.receivedAt ?? 0) - s.at)).toEqual([0, 1_500]);
+    expect(state()).toBe('needs_permission');
+    expect(h.core.engine.nextDecisionAt('ag-1')).toBe(screenAt + 3_000);
+    await h.clock.advanceAsync(1_500);
+    expect(state()).toBe('idle');
+    expect(h.core.engine.nextDecisionAt('ag-1')).toBeNull();
+  });
+});

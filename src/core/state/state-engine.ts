@@ -43,6 +43,8 @@ interface AgentSignals {
   latest: Partial<Record<SignalSource, Signal>>;
   history: Signal[];
   timer: TimerHandle | null;
+  /** When the timer re-decides (`wtp why`). */
+  timerAt?: number;
   /** The last turn's end and the verdict on its last message (issue 36). */
   turn?: TurnRecord;
   /** Its process ended: no later signal can come to replace what it last said. */
@@ -86,7 +88,7 @@ export class StateEngine {
       return Promise.resolve();
     const s = this.signalsOf(agentId);
     s.latest[signal.source] = signal;
-    s.history.push(signal);
+    s.history.push({ ...signal, receivedAt: this.d.clock.now() });
     if (s.history.length > this.d.settings.historySize) s.history.shift();
     return this.decide(agentId);
   }
@@ -152,14 +154,20 @@ export class StateEngine {
     return t === undefined ? undefined : { ...t };
   }
 
-  /** The last signals of an agent, oldest first. */
   /** The latest signal of each source (HookWatch: whether a hook told a wait). */
   latestSignals(agentId: string): Partial<Record<SignalSource, Signal>> {
     return { ...(this.agents.get(agentId)?.latest ?? {}) };
   }
 
+  /** The last signals of an agent, oldest first, each with when it came. */
   recentSignals(agentId: string): Signal[] {
     return [...(this.agents.get(agentId)?.history ?? [])];
+  }
+
+  /** When the agent's state is decided again without a new signal (a hold or an override due), or null. */
+  nextDecisionAt(agentId: string): number | null {
+    const s = this.agents.get(agentId);
+    return s?.timer ? (s.timerAt ?? null) : null;
   }
 
   forget(agentId: string): void {
@@ -332,6 +340,7 @@ export class StateEngine {
     );
     const at = due.length === 0 ? null : Math.min(...due);
     if (at === null) return;
+    s.timerAt = at;
     s.timer = this.d.clock.setTimer(at - now, () => {
       s.timer = null;
       void this.decide(agentId);

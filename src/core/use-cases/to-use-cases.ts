@@ -68,6 +68,7 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
         return {
           agent,
           signals: engine.recentSignals(agent.id),
+          nextDecisionAt: isoOf(engine.nextDecisionAt(agent.id)),
           rules: STATE_RULES,
           answers,
           hookMisses,
@@ -162,6 +163,8 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
 }
 
 /** Push and pull requests, when the core has them (git and a forge CLI runner). */
+const isoOf = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
 function deliveryUseCases(core: Core): DeliveryUseCases | null {
   const { delivery, prs } = core;
   if (!delivery || !prs) return null;

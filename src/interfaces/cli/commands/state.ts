@@ -109,7 +109,7 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
               clockTime(new Date(s.at).toISOString()),
               s.source,
               s.reason ? `${s.state}(${s.reason})` : s.state,
-              s.evidence,
+              s.evidence + lateBy(s),
             ]),
           ),
         );
@@ -189,3 +189,11 @@ function profileWarnings(profiles: readonly ProfileInfo[]): string[] {
     return cli.warning === null ? [] : [cli.warning];
   });
 }
+
+/** A signal the daemon took in well after it was observed (a slow hook call, a busy host). */
+function lateBy(s: Signal): string {
+  const late = s.receivedAt === undefined ? 0 : s.receivedAt - s.at;
+  return late >= LATE_SIGNAL_MS ? ` (reached the daemon ${(late / 1000).toFixed(1)} s later)` : '';
+}
+
+const LATE_SIGNAL_MS = 2_000;
