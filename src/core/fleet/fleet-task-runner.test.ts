@@ -166,7 +166,7 @@ class FakeLocal {
   }
 }
 
-function rig(slots = 2) {
+function rig(slots = 2, pollMs = 5_000) {
   const clock = new FakeClock();
   const logger = new MemoryLogger();
   const tasks = new FakeTasks();
@@ -194,7 +194,7 @@ function rig(slots = 2) {
     subscribe: () => () => undefined,
     clock,
     logger,
-    settings: { slots, leaseMs: 30_000, pollMs: 5_000 },
+    settings: { slots, leaseMs: 30_000, pollMs },
   });
   const poll = async (): Promise<void> => {
     runner.changed();
@@ -274,6 +274,22 @@ describe('the fleet task runner (issue 30)', () => {
     expect(r.runner.health().gone).toBe(1);
     expect([...r.local.tasks.keys()]).toEqual(['a', 'b']);
     expect(r.local.tasks.get('b')?.status).toBe('running');
+  });
+
+  it('a run not renewed is said gone when its row is, and its lease lapsed only when the row is there', async () => {
+    const r = rig(2, 60_000); // reads every minute, renews every 10 s
+    r.tasks.rows = [row('a'), row('b')];
+    r.runner.start();
+    await r.runner.settled();
+    r.tasks.renew = () => Promise.resolve([]);
+    r.tasks.rows = r.tasks.rows.filter((t) => t.id !== 'a'); // dropped and made again, b claimed anew
+    await r.clock.advanceAsync(10_000); // a renewal, before the next read
+    await r.runner.settled();
+    await r.runner.stop();
+    expect(r.local.released).toEqual([
+      ['a', GONE_REASON],
+      ['b', 'its fleet lease lapsed (this machine was away too long): another machine may run it'],
+    ]);
   });
 
   it('a failing read is kept for `wtp fleet` and warned of once, then cleared', async () => {

@@ -328,8 +328,13 @@ export class FleetTaskRunner {
     const runs = live.flatMap((t) => (t.fleet ? [t.fleet.runId] : []));
     if (runs.length === 0) return;
     const kept = new Set(await this.d.tasks.renew(runs, this.d.settings.leaseMs));
-    for (const t of live) {
-      if (t.fleet && !kept.has(t.fleet.runId)) {
+    const lost = new Set(runs.filter((r) => !kept.has(r)));
+    if (lost.size === 0) return;
+    // A run not renewed has a row gone (the database replaced) or moved on, or its lease lapsed:
+    // the fleet's rows say which, before anything is said of it.
+    await this.reconcile(await this.d.tasks.list());
+    for (const t of this.mine()) {
+      if ((t.status === 'running' || t.status === 'ready') && t.fleet && lost.has(t.fleet.runId)) {
         this.d.logger.warn({ taskId: t.id, run: t.fleet.runId }, 'fleet task: lease lost');
         await this.d.local.release(
           t.id,
