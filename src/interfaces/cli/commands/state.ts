@@ -191,7 +191,7 @@ function profileWarnings(profiles: readonly ProfileInfo[]): string[] {
 }
 
 /** A signal the daemon took in well after it was observed (a slow hook call, a busy host). */
-function lateBy(s: Signal): string {
+export function lateBy(s: Signal): string {
   const late = s.receivedAt === undefined ? 0 : s.receivedAt - s.at;
   return late >= LATE_SIGNAL_MS ? ` (reached the daemon ${(late / 1000).toFixed(1)} s later)` : '';
 }
