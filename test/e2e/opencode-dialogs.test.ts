@@ -255,6 +255,7 @@ describe('the dialog matrix on the real OpenCode (tmux)', { timeout: 1_800_000 }
         dirOf,
         results: (name: string, r: number) => results.get(`${name}/${r}`) ?? [],
         firstPromptMs: 240_000,
+        idleOnScreen: true,
       },
       laneCases(LANES, SCENARIOS),
     );

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
+import type { Signal } from '../../src/protocol/signals.js';
 import { agentEvidence, answerDoc, newAgent, START_MS, untilState } from './agent-steps.js';
 import type { MatrixAction, MatrixRow } from './dialog-matrix.js';
 import { eventually, type TestHome } from './harness.js';
@@ -57,6 +58,12 @@ export interface DialogRig {
    * first prompt before it asks the model: ~30 s on an idle machine).
    */
   firstPromptMs?: number;
+  /**
+   * A CLI whose idle event can come before it is done (OpenCode after a refused doom-loop question:
+   * session.idle, its spinner still on, a second session.idle 3 s later; a prompt typed between is
+   * lost): the next prompt waits until its screen shows the prompt too, as a user's eyes would.
+   */
+  idleOnScreen?: boolean;
 }
 
 /**
@@ -120,6 +127,12 @@ async function ask(rig: DialogRig, agent: string, c: DialogCase, r: number, star
     );
   } else {
     await untilState(home, agent, 'idle', `${agent} at its prompt before ${c.name} round ${r}`);
+    if (rig.idleOnScreen)
+      await eventually(`${agent}'s screen at its prompt before ${c.name} round ${r}`, async () => {
+        const why = await home.json<{ agent?: AgentView; signals?: Signal[] }>(['why', agent]);
+        const screen = why.doc.signals?.filter((x) => x.source === 'screen').at(-1);
+        return why.doc.agent?.state === 'idle' && screen?.state === 'idle';
+      });
   }
   if (rig.send) return rig.send(agent, prompt);
   const sent = await home.run(['send', agent, prompt, '--enter']);
