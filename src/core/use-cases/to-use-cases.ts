@@ -65,10 +65,11 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
           .filter((a) => a.startedBy === agent.id)
           .map((a) => ({ id: a.id, name: a.name }));
         const lead = agent.startedBy === null ? null : named(agent.startedBy);
+        const next = engine.nextDecisionAt(agent.id);
         return {
           agent,
           signals: engine.recentSignals(agent.id),
-          nextDecisionAt: isoOf(engine.nextDecisionAt(agent.id)),
+          nextDecisionAt: next === null ? null : new Date(next).toISOString(),
           rules: STATE_RULES,
           answers,
           hookMisses,
@@ -163,8 +164,6 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
 }
 
 /** Push and pull requests, when the core has them (git and a forge CLI runner). */
-const isoOf = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
 function deliveryUseCases(core: Core): DeliveryUseCases | null {
   const { delivery, prs } = core;
   if (!delivery || !prs) return null;
