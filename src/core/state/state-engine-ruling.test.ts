@@ -95,6 +95,48 @@ describe('the state engine and decisions through the hook', () => {
   });
 });
 
+/**
+ * A clock whose first reading at `at` is 1 ms behind: how a timer that fires early by Date.now()
+ * (libuv counts on another clock) meets a clock that moves on during the decision.
+ */
+function lagAt(h: Awaited<ReturnType<typeof rig>>['h'], at: number): void {
+  const real = h.clock.now.bind(h.clock);
+  let lagged = false;
+  h.clock.now = () => {
+    const t = real();
+    if (t !== at || lagged) return t;
+    lagged = true;
+    return t - 1;
+  };
+}
+
+describe('a decision that is due decides, whatever the clock reads while it runs', () => {
+  it('a wait held for its hook is shown when the hold ends, even if the clock moved during the check', async () => {
+    const { h, blocked, state } = await rig();
+    lagAt(h, h.clock.now() + 1_000); // the timer's decision reads 999 ms: the hold ends 1 ms later
+    await h.core.engine.observe('ag-1', blocked());
+    await h.clock.advanceAsync(1_000);
+    await h.clock.advanceAsync(1);
+    expect(state()).toBe('needs_permission');
+  });
+
+  it("the screen's verdict overrides a hook's when its time comes, even if the clock moved during the check", async () => {
+    const { h, blocked, state } = await rig(false);
+    await h.core.engine.observe('ag-1', { ...blocked(), source: 'hook' });
+    await h.clock.advanceAsync(1);
+    lagAt(h, h.clock.now() + 3_000); // the override's timer decides at 2999 ms, 1 ms before its time
+    await h.core.engine.observe('ag-1', {
+      source: 'screen',
+      state: 'idle',
+      evidence: 'screen claude/prompt line 30',
+      at: h.clock.now(),
+    });
+    await h.clock.advanceAsync(3_000);
+    await h.clock.advanceAsync(1);
+    expect(state()).toBe('idle');
+  });
+});
+
 describe('what the engine tells `wtp why` of its timing', () => {
   it('each signal with when it came, and when a pending override decides', async () => {
     const { h, blocked, state } = await rig(false);

@@ -264,7 +264,7 @@ export class StateEngine {
       resolved ? turnHoldUntil(spec.turnEnd, s.turn, resolved.signal, agent.state === 'working', now) : 0,
     );
     const held = s.ended === true && resolved?.signal.state === 'idle' ? 0 : settleUntil;
-    this.arm(agentId, s, held);
+    this.arm(agentId, s, held, now);
     if (!resolved || held > now) return;
     const r = { ...resolved, signal: underVerdict(resolved.signal, s.turn) };
     const verdict = resolved.signal.state === 'idle' ? (s.turn?.verdict ?? undefined) : undefined;
@@ -327,12 +327,13 @@ export class StateEngine {
 
   /**
    * Re-decides when a pending screen override, a hold or a rule's bound becomes due: a dialog
-   * that stays on screen sends no new signal to end them.
+   * that stays on screen sends no new signal to end them. `now` is the decision's own reading: a
+   * second one can pass a due time the decision found still ahead, and then nothing decides again
+   * (a timer fires up to 1 ms early by Date.now()).
    */
-  private arm(agentId: string, s: AgentSignals, settleUntil: number): void {
+  private arm(agentId: string, s: AgentSignals, settleUntil: number, now: number): void {
     if (s.timer) this.d.clock.clearTimer(s.timer);
     s.timer = null;
-    const now = this.d.clock.now();
     const rule = this.rulings.get(agentId);
     const ruleEnds = rule === undefined ? null : rule.at + RULED_MAX_MS + 1;
     const due = [nextResolveAt(s.latest, this.d.settings), settleUntil, ruleEnds].filter(
