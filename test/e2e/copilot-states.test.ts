@@ -12,6 +12,7 @@ import {
   untilState as waitForState,
   dumpAgentsForDebug,
   type Why,
+  screenShows,
 } from '../support/agent-steps.js';
 import { copilotBinary, copilotEnv, COPILOT_VERSION } from '../support/copilot-cli.js';
 import { type FakeChatRequest, type FakeChatTurn, FakeOpenAIChat } from '../support/fake-openai-chat.js';
@@ -121,7 +122,7 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', REAL_CLI_TESTS, (
       ['idle', 'turn_done'],
     ]);
     expect(s.at(-1)?.[1]).toBe('hook');
-    expect((await home.run(['peek', 'hi'])).stdout).toContain('Hi there!');
+    await screenShows(home, 'hi', 'Hi there!');
     const why = await home.json<Why>(['why', 'hi']);
     expect(why.doc.agent.stateDetail.evidence).toBe('hook Stop');
     expect(why.doc.signals.map((x) => x.evidence)).toEqual(

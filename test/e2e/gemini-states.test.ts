@@ -11,6 +11,7 @@ import {
   untilLastStep,
   untilState as waitForState,
   dumpAgentsForDebug,
+  screenShows,
 } from '../support/agent-steps.js';
 import { FakeGemini, type FakeGeminiRequest, type FakeGeminiTurn } from '../support/fake-gemini.js';
 import {
@@ -148,7 +149,7 @@ describe('real Gemini CLI tmux', REAL_CLI_TESTS, () => {
     expect(existsSync(home.path('agents', a.id, 'gemini-home', '.gemini', 'settings.json'))).toBe(true);
     expect(s.map(([state]) => state)).toEqual(['working', 'idle']);
     expect(s.at(-1)).toEqual(['idle', 'hook', 'turn_done']);
-    expect((await home.run(['peek', 'hi'])).stdout).toContain('Hi there!');
+    await screenShows(home, 'hi', 'Hi there!');
     const why = await home.json<{ agent: AgentView; signals: { evidence: string }[] }>(['why', 'hi']);
     expect(why.doc.agent.stateDetail.evidence).toBe('hook AfterAgent');
     expect(why.doc.signals.map((x) => x.evidence)).toEqual(expect.arrayContaining(['hook BeforeAgent']));

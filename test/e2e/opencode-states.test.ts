@@ -8,6 +8,7 @@ import {
   type Step,
   untilEnded,
   dumpAgentsForDebug,
+  screenShows,
 } from '../support/agent-steps.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
@@ -166,7 +167,7 @@ describe('real OpenCode CLI tmux', REAL_CLI_TESTS, () => {
       ['idle', 'turn_done'],
     ]);
     expect(a.sessionId).toMatch(/^ses_[0-9A-Za-z]+$/);
-    expect((await home.run(['peek', 'hi'])).stdout).toContain('Hi there!');
+    await screenShows(home, 'hi', 'Hi there!');
     await heard('hi', ['hook session.status busy', 'hook session.idle']);
   }, 300_000);
 

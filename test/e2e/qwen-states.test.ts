@@ -8,6 +8,7 @@ import {
   type Step,
   untilEnded,
   dumpAgentsForDebug,
+  screenShows,
 } from '../support/agent-steps.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
@@ -149,7 +150,7 @@ describe('real Qwen Code tmux', REAL_CLI_TESTS, () => {
       expect(a.version).toBe(QWEN_VERSION);
       expectTurn(s, [['idle', 'hook', 'turn_done']]);
       expect(readFileSync(home.path('home', '.qwen', 'settings.json'), 'utf8')).not.toContain('hook');
-      expect((await home.run(['peek', 'hi'])).stdout).toContain('Hi there!');
+      await screenShows(home, 'hi', 'Hi there!');
     },
     TEST_MS,
   );

@@ -287,6 +287,33 @@ export async function dumpAgentsForDebug(
   }
 }
 
+/**
+ * Waits until `wtp peek` shows `text`. A vendor's hook or status channel speaks when its turn ends,
+ * which may be before its screen draws the reply: OpenCode, for one, draws a reply only once its
+ * syntax highlighter (a worker) has returned, seconds later on a loaded machine.
+ */
+export async function screenShows(
+  home: TestHome,
+  name: string,
+  text: string | RegExp,
+  ms = 30_000,
+): Promise<string> {
+  let screen = '';
+  const shows = (): boolean => (typeof text === 'string' ? screen.includes(text) : text.test(screen));
+  try {
+    return await eventually(
+      `${name}'s screen to show ${String(text)}`,
+      async () => {
+        screen = (await home.run(['peek', name])).stdout;
+        return shows() ? screen : undefined;
+      },
+      ms,
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; it last showed:\n${screen}`);
+  }
+}
+
 /** Runs `wtp <args> --json` for an answer command: its exit code, its answers, and the document. */
 export async function answerDoc(
   home: TestHome,
