@@ -10,7 +10,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
  * Runs the longest files first, by the ledger's durations: a clean clone has no vitest cache, and
  * ordered by size a minutes-long file could start last and hold the run while the other worker idles.
  * Files the ledger does not know yet run first of all (a new file may well be a slow one). Projects
- * keep vitest's order (isolated files first, then the unit tests, which fill the end).
+ * keep vitest's order, by name (vitest.config.ts: test/ first, the unit tests fill the end).
  */
 export class LedgerSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
