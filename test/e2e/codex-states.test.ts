@@ -10,6 +10,7 @@ import {
   untilLastStep,
   untilState as waitForState,
   dumpAgentsForDebug,
+  screenShows,
   type Why,
 } from '../support/agent-steps.js';
 import {
@@ -264,7 +265,7 @@ describe.each(['tmux'] as const)('real Codex CLI %s', REAL_CLI_TESTS, (backend) 
     expect(waiting.stateDetail.evidence).toMatch(/^status 7501 state=blocked kind=question app=codex/);
     const why = await home.json<Why>(['why', 'ask']);
     expect(why.doc.agent.stateDetail.evidence).toBe(waiting.stateDetail.evidence);
-    expect((await home.run(['peek', 'ask'])).stdout).toContain('Which colour do you want?');
+    await screenShows(home, 'ask', 'Which colour do you want?');
     expect((await home.run(['answer', 'ask', 'red'])).code).toBe(0); // "1. Red (Recommended)"
     // The steps since the prompt was typed (the shift-tab before it is an input too).
     const since = async (): Promise<Step[]> => {

@@ -202,7 +202,7 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', REAL_CLI_TESTS, (
       ['working', 'hook', 'working'], // PostToolUse (tool_name "AskUserQuestion")
       ['idle', 'hook', 'turn_done'],
     ]);
-    expect((await home.run(['peek', 'ask'])).stdout).toMatch(/Asked user Which colour do you want\?/);
+    await screenShows(home, 'ask', /Asked user Which colour do you want\?/);
   });
 
   it('is interrupted with ctrl-c during a hanging turn and is idle again (the screen says so)', async () => {

@@ -258,9 +258,7 @@ describe('real Qwen Code tmux', REAL_CLI_TESTS, () => {
       expect(a.stateDetail.evidence).toMatch(
         /^hook StopFailure rate_limit "429 You exceeded your current quota/,
       );
-      expect((await home.run(['peek', 'limit'])).stdout).toContain(
-        '✕ [API Error: 429 You exceeded your current quota',
-      );
+      await screenShows(home, 'limit', '✕ [API Error: 429 You exceeded your current quota');
     },
     TEST_MS,
   );
