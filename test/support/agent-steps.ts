@@ -288,7 +288,7 @@ export async function dumpAgentsForDebug(
 }
 
 /**
- * Waits until `wtp peek` shows `text`. A vendor's hook or status channel speaks when its turn ends,
+ * Waits until the agent's screen (what `wtp peek` prints) shows `text`. A vendor's hook or status channel speaks when its turn ends,
  * which may be before its screen draws the reply: OpenCode, for one, draws a reply only once its
  * syntax highlighter (a worker) has returned, seconds later on a loaded machine.
  */
@@ -304,7 +304,7 @@ export async function screenShows(
     return await eventually(
       `${name}'s screen to show ${String(text)}`,
       async () => {
-        screen = (await home.run(['peek', name])).stdout;
+        screen = await home.screen(name);
         return shows() ? screen : undefined;
       },
       ms,

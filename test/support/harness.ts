@@ -191,6 +191,12 @@ export class TestHome {
     return this.api.call('agentWhy', { params: { agent: name } });
   }
 
+  /** The agent's screen as `wtp peek` prints it (its rows joined), asked over the API for waits that poll. */
+  async screen(name: string): Promise<string> {
+    const { lines } = await this.api.call('getScreen', { params: { agent: name } });
+    return lines.join('\n');
+  }
+
   /** The `-L` name of this home's dedicated tmux server. */
   get tmuxSocket(): string {
     return tmuxSocketName(this.dir);
