@@ -32,6 +32,13 @@ describe('provision', () => {
     expect(() => g(repo, 'config', 'branch.wtp/api.merge')).toThrow();
   });
 
+  it('provisions many agents of one repository at once (git worktree add and prune are not concurrent-safe)', async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `at-once-${i}`);
+    const made = await Promise.all(names.map((agentName) => wts.provision(req({ agentName }))));
+    expect(made.map((w) => w.branch)).toEqual(names.map((x) => `wtp/${x}`));
+    for (const w of made) expect(g(w.path, 'symbolic-ref', '--short', 'HEAD')).toBe(w.branch);
+  });
+
   it('starts from a given base', async () => {
     const first = g(repo, 'rev-parse', 'HEAD');
     g(repo, 'tag', 'v1');

@@ -32,8 +32,28 @@ export class CliGitWorktrees implements P.GitWorktrees {
     this.git = gitRunner(o.gitEnv);
   }
 
+  /** Per repository, the tail of its provisions: one runs at a time (see provision). */
+  private readonly provisioning = new Map<string, Promise<unknown>>();
+
   async provision(req: P.ProvisionRequest): Promise<P.AgentWorktree> {
     const top = await this.topLevel(req.repo);
+    // git's `worktree add` and `prune` are not safe beside each other in one repository: an add
+    // reads every .git/worktrees/* entry and fails on one another add has not filled yet, and a
+    // prune may remove it. Agents created at once in one repository take turns here.
+    const before = this.provisioning.get(top) ?? Promise.resolve();
+    const mine = before.then(
+      () => this.provisionIn(top, req),
+      () => this.provisionIn(top, req),
+    );
+    const tail = mine.catch(() => undefined);
+    this.provisioning.set(top, tail);
+    void tail.then(() => {
+      if (this.provisioning.get(top) === tail) this.provisioning.delete(top);
+    });
+    return mine;
+  }
+
+  private async provisionIn(top: string, req: P.ProvisionRequest): Promise<P.AgentWorktree> {
     const current = await this.git(['symbolic-ref', '--short', '-q', 'HEAD'], { cwd: top, okCodes: [1] });
     const currentBranch = current.code === 0 ? current.stdout.trim() : null;
     if (req.base === undefined && currentBranch === null && !req.noWorktree && req.branch === undefined) {
