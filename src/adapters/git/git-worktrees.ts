@@ -41,10 +41,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
     // reads every .git/worktrees/* entry and fails on one another add has not filled yet, and a
     // prune may remove it. Agents created at once in one repository take turns here.
     const before = this.provisioning.get(top) ?? Promise.resolve();
-    const mine = before.then(
-      () => this.provisionIn(top, req),
-      () => this.provisionIn(top, req),
-    );
+    const mine = before.then(() => this.provisionIn(top, req)); // a tail never rejects
     const tail = mine.catch(() => undefined);
     this.provisioning.set(top, tail);
     void tail.then(() => {
