@@ -205,6 +205,22 @@ describe('DialogAnswerer', () => {
     expect(r.h.store.ofType('agent.denied', 'ag-1')[0]?.data.message).toBe('not now');
   });
 
+  it('a dialog drawn in part (its frame, not yet its target) is looked at again until its target shows, then answered', async () => {
+    const r = await rig('opencode', '1.18.33', 'needs_permission', {
+      ...PERMISSION,
+      evidence: 'hook permission.asked bash "touch sub-1.txt"',
+      request: { kind: 'permission', tool: 'bash', about: 'touch sub-1.txt', complete: true },
+    });
+    const whole = recorded('opencode/1.18.33/permission-subagent-01.screen');
+    const part = { ...whole, lines: whole.lines.map((l) => (l.includes('$ touch sub-1.txt') ? '  ┃' : l)) };
+    r.screens.push(part, part, part, whole);
+    const done = r.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli');
+    await r.h.clock.advanceAsync(500);
+    expect(r.typed.length).toBeGreaterThan(0);
+    await leave(r);
+    await expect(done).resolves.toMatchObject({ action: 'approve', about: 'touch sub-1.txt' });
+  });
+
   it('a dialog never drawn within 3 s is refused (AGENT_NOT_WAITING) and nothing is pressed', async () => {
     const r = await rig('codex', '0.169.0', 'needs_permission', PERMISSION);
     r.screens.push(recorded('codex/0.169.0/working-01.screen'));

@@ -88,8 +88,11 @@ const REFUSALS: Record<
   CHANGES_MODE: 'ANSWER_CHANGES_MODE',
 };
 
-const drawn = (v: ScreenVerdict | null): boolean =>
-  v !== null && (v.state === 'needs_permission' || v.state === 'needs_input');
+/** A dialog on screen, showing a target when one was announced (drawn in full, not in part). */
+const drawn = (v: ScreenVerdict | null, about?: string): boolean =>
+  v !== null &&
+  (v.state === 'needs_permission' || v.state === 'needs_input') &&
+  (about === undefined || v.about !== undefined);
 const keyName = (k: DialogKey): string => (typeof k === 'string' ? k : k.raw);
 const keyBytes = (k: DialogKey): string => (typeof k === 'string' ? KEYS[k] : k.raw);
 
@@ -199,7 +202,10 @@ export class DialogAnswerer {
         `Agent "${agent.name}" now asks about ${JSON.stringify(current)}, not ${JSON.stringify(shownAbout)}; nothing was pressed. Look again, then answer that.`,
       );
     }
-    const { screen, verdict } = await this.lookForDialog(agent);
+    const { screen, verdict } = await this.lookForDialog(
+      agent,
+      order.action === 'answer' ? undefined : (shownAbout ?? current),
+    );
     let sending =
       order.action === 'answer'
         ? planQuestion(agent, order.text, screen, verdict)
@@ -359,17 +365,25 @@ export class DialogAnswerer {
   }
 
   /**
-   * The screen once it shows a dialog: an agent can announce one (Codex's status record) a moment
-   * before it is drawn. Looks again while the screen shows none, up to `drawMs`.
+   * The screen once it shows the dialog: an agent can announce one (Codex's status record) a moment
+   * before it is drawn, and a TUI under load draws it in parts (OpenCode: the frame before its
+   * target). Looks again while the screen shows no dialog, or not yet the target announced, up to
+   * `drawMs`; then waits for the output to settle and reads it once more.
    */
   private async lookForDialog(
     agent: AgentRecord,
+    about: string | undefined,
   ): Promise<{ screen: Screen; verdict: ScreenVerdict | null }> {
-    const seen = await this.untilDrawn(agent);
-    if (!drawn(seen.verdict)) return seen;
-    // Drawn: a TUI takes keys once it has settled (its output quiet), then it is read again.
-    await this.quiet(agent.id);
-    return this.look(agent);
+    const until = this.d.clock.now() + this.s.drawMs;
+    for (;;) {
+      const seen = await this.look(agent);
+      if (drawn(seen.verdict, about)) {
+        await this.quiet(agent.id);
+        const settled = await this.look(agent);
+        if (drawn(settled.verdict, about) || this.d.clock.now() >= until) return settled;
+      } else if (this.d.clock.now() >= until) return seen;
+      await this.pause(LOOK_AGAIN_MS);
+    }
   }
 
   /** The screen once it shows a dialog, or as it is after `drawMs`. */
