@@ -15,8 +15,15 @@ export const KEYS = {
 
 export type KeyName = keyof typeof KEYS;
 
-/** The bytes of a key name (any case), or undefined for a name the table does not have. */
+/** What `--key` accepts, as its help and errors list it. */
+export const KEY_CHOICES = `${Object.keys(KEYS).join(', ')}, or a digit 0-9 (a numbered option)`;
+
+/**
+ * The bytes of a key name (any case), or of a digit (a dialog's numbered option: `--key 1`), or
+ * undefined for a name the table does not have.
+ */
 export function keyBytesOf(name: string): string | undefined {
+  if (/^[0-9]$/.test(name)) return name;
   const n = name.toLowerCase();
   return Object.hasOwn(KEYS, n) ? KEYS[n as KeyName] : undefined;
 }

@@ -118,6 +118,13 @@ describe('agent commands', () => {
       ['echo $((6 * 7))', 'cli'],
       ['echo from-stdin', 'cli'],
     ]);
+    // A digit is a key of its own (a dialog's numbered option: `--key 1`).
+    expect((await home.run(['send', 'sh', 'echo key'])).code).toBe(0);
+    expect((await home.run(['send', 'sh', '--key', '9'])).code).toBe(0);
+    expect((await home.run(['send', 'sh', '--key', 'enter'])).code).toBe(0);
+    await eventually('the digit on screen', async () =>
+      (await home.run(['peek', 'sh'])).stdout.includes('\nkey9'),
+    );
   });
 
   it('follows output with logs -f until the agent exits', async () => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
-import { KEYS, keyBytesOf } from '../../../protocol/keys.js';
+import { KEY_CHOICES, keyBytesOf } from '../../../protocol/keys.js';
 import { isOutputGap, outputGapMarker, type OutputGapView } from '../../../protocol/output-gap.js';
 import type { CliContext } from '../context.js';
 import { StringDecoder } from 'node:string_decoder';
@@ -25,8 +25,8 @@ function lastLines(text: string, n: number): string {
 function keyBytes(name: string): string {
   const bytes = keyBytesOf(name);
   if (bytes === undefined) {
-    throw new WtpError('INVALID_INPUT', `Unknown key "${name}"; keys: ${Object.keys(KEYS).join(', ')}.`, {
-      issues: [{ path: '--key', message: `must be one of ${Object.keys(KEYS).join(', ')}` }],
+    throw new WtpError('INVALID_INPUT', `Unknown key "${name}"; give one of ${KEY_CHOICES}.`, {
+      issues: [{ path: '--key', message: `must be one of ${KEY_CHOICES}` }],
     });
   }
   return bytes;
@@ -222,7 +222,7 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
       'type even while the agent is working, or into its permission dialog (recorded as your answer to it); refused otherwise',
     )
     .option('--raw', "send the text as keystrokes, not as a paste (e.g. $'\\e' for Esc)")
-    .option('-k, --key <key>', `press a key instead of typing text: ${Object.keys(KEYS).join(', ')}`)
+    .option('-k, --key <key>', `press a key instead of typing text: ${KEY_CHOICES}`)
     .option('--json', 'machine-readable output')
     .action(
       (
