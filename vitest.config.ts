@@ -7,11 +7,18 @@ import { LedgerSequencer } from './test/support/sequencer.js';
 // its tests, for .ci/run's time table, the test ledger and the flake hunt.
 const json = process.env.WTP_TEST_JSON;
 
-/** The unit tests beside the code (src/), and those of them that mock a module (vi.mock). */
+/**
+ * The unit tests beside the code (src/), and those of them that need a worker of their own: they
+ * mock a module (vi.mock), or make better-sqlite3 objects that become garbage, which abort Node.js
+ * 24 when its collector finalizes them (src/adapters/sqlite/pinned-database.ts) — in a worker that
+ * lives on, a later file's collection would.
+ */
 const unitTests = readdirSync('src', { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.test.ts'))
   .map((f) => join('src', f));
-const mocking = unitTests.filter((f) => /\bvi\.(?:do)?[mM]ock\(/.test(readFileSync(f, 'utf8')));
+const alone = unitTests.filter((f) =>
+  /\bvi\.(?:do)?[mM]ock\(|^import (?!type )[^;]*from 'better-sqlite3'/m.test(readFileSync(f, 'utf8')),
+);
 
 // The tests never leave the machine, and Node parses NODE_EXTRA_CA_CERTS at every start (Debian's
 // bundle: ~65 ms of CPU per process, against ~30 ms for the rest of a bare start). The workers and
@@ -33,17 +40,17 @@ export default defineConfig({
     ...(json ? { reporters: ['default', ['./test/support/run-reporter.ts', { outputFile: json }]] } : {}),
     projects: [
       // Each test file runs in a worker that earlier files of its project used, with their modules
-      // already imported, but for those that mock a module (vi.mock): importing anew for each file
-      // took 77 s of the unit suite's wall (28 s shared), and about 0.65 CPU-s per file of test/.
-      // Projects run in the order of their names, the slow files first: e2e, mocks, unit.
+      // already imported, but for those of `alone`: importing anew for each file took 77 s of the
+      // unit suite's wall (28 s shared), and about 0.65 CPU-s per file of test/.
+      // Projects run in the order of their names, the slow files first: e2e, isolated, unit.
       {
         extends: true,
         test: { name: 'e2e', include: ['test/**/*.test.ts', 'bench/**/*.test.ts'], isolate: false },
       },
-      { extends: true, test: { name: 'mocks', include: mocking } },
+      { extends: true, test: { name: 'isolated', include: alone } },
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: mocking, isolate: false },
+        test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: alone, isolate: false },
       },
     ],
   },

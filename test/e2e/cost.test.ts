@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPinned } from '../../src/adapters/sqlite/pinned-database.js';
 import type { AgentView } from '../../src/protocol/agent.js';
 import type { TaskView } from '../../src/protocol/tasks.js';
 import type { BudgetList, CostReport, TokenCountsView } from '../../src/protocol/usage.js';
@@ -104,7 +104,7 @@ describe('what agents cost (real Claude Code, Codex and Gemini CLI, headless)', 
       a.usage?.files,
       a.usage?.tokens.input,
     ]);
-    const db = new Database(home.path('wtp.db'), { readonly: true });
+    const db = openPinned(home.path('wtp.db'), { readonly: true });
     try {
       const files = db.prepare('SELECT agent_id, path, offset FROM usage_files').all();
       return JSON.stringify({ views, files, sent: [...sent], answers: [...answers] });

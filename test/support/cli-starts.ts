@@ -1,8 +1,9 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { CLI_PINS } from '../../scripts/cli-pins.mjs';
+import { openPinned } from '../../src/adapters/sqlite/pinned-database.js';
 
 /** Vendor of a pinned CLI's executable: inside its cache folder, or the test override of its binary. */
 function vendorOf(command: string): string | undefined {
@@ -23,7 +24,8 @@ export function cliStartsIn(home: string): Record<string, number> {
   if (!existsSync(file)) return {};
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    // Pinned: a worker lives on, and on Node.js 24 a collected better-sqlite3 object aborts it.
+    db = openPinned(file, { readonly: true, fileMustExist: true });
     const rows = db
       .prepare(
         `SELECT json_extract(c.data, '$.agent.command') AS command, COUNT(*) AS starts
