@@ -9,6 +9,7 @@ import {
   untilEnded,
   dumpAgentsForDebug,
   screenShows,
+  untilState as untilAgentState,
 } from '../support/agent-steps.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
@@ -88,15 +89,9 @@ describe('real Qwen Code tmux', REAL_CLI_TESTS, () => {
   let home: TestHome;
   let api: FakeOpenAIChat;
   let proj: string;
+  /** Waits for the agent's state; on a timeout it says what it last saw and the daemon's signals. */
   const untilState = (name: string, state: string, what: string): Promise<AgentView> =>
-    eventually(
-      what,
-      async () => {
-        const a = await home.agent(name);
-        return a.state === state ? a : undefined;
-      },
-      WAIT_MS,
-    );
+    untilAgentState(home, name, state, what, undefined, WAIT_MS);
   /** Waits until the agent's last step is `[state, source, reason]`. */
   const until = (name: string, last: Step): Promise<Step[]> =>
     eventually(

@@ -238,9 +238,12 @@ describe('wtp tui with real agents (tmux)', () => {
     await tui.keys('r');
     await tui.see('Restart sh1?');
     await tui.keys('y');
+    // Its notice says the restart is done; the preview can show the new run before then. ci-19
+    // timed out below with the list still up and that notice on it: an Enter pressed before the
+    // notice did not attach, and the notice, written last, hid whatever the attach said.
     await tui.until(
       'the restarted shell in the preview',
-      (s) => /── sh1 — \d+×\d+/.test(s) && !s.includes(', exited'),
+      (s) => /── sh1 — \d+×\d+/.test(s) && !s.includes(', exited') && s.includes('restarted sh1: running'),
     );
     await tui.keys('Enter');
     await tui.until("the new shell's prompt, full-screen", (s) => /^\$/m.test(s) && !s.includes('⏎ attach'));
