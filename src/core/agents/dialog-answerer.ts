@@ -376,22 +376,24 @@ export class DialogAnswerer {
   ): Promise<{ screen: Screen; verdict: ScreenVerdict | null }> {
     const until = this.d.clock.now() + this.s.drawMs;
     for (;;) {
-      const seen = await this.look(agent);
-      if (drawn(seen.verdict, about)) {
-        await this.quiet(agent.id);
-        const settled = await this.look(agent);
-        if (drawn(settled.verdict, about) || this.d.clock.now() >= until) return settled;
-      } else if (this.d.clock.now() >= until) return seen;
+      const seen = await this.untilDrawn(agent, about, until);
+      if (!drawn(seen.verdict, about)) return seen;
+      await this.quiet(agent.id);
+      const settled = await this.look(agent);
+      if (drawn(settled.verdict, about) || this.d.clock.now() >= until) return settled;
       await this.pause(LOOK_AGAIN_MS);
     }
   }
 
-  /** The screen once it shows a dialog, or as it is after `drawMs`. */
-  private async untilDrawn(agent: AgentRecord): Promise<{ screen: Screen; verdict: ScreenVerdict | null }> {
-    const until = this.d.clock.now() + this.s.drawMs;
+  /** The screen once it shows a dialog (with the target announced, if any), or as it is at `until`. */
+  private async untilDrawn(
+    agent: AgentRecord,
+    about?: string,
+    until = this.d.clock.now() + this.s.drawMs,
+  ): Promise<{ screen: Screen; verdict: ScreenVerdict | null }> {
     for (;;) {
       const seen = await this.look(agent);
-      if (drawn(seen.verdict) || this.d.clock.now() >= until) return seen;
+      if (drawn(seen.verdict, about) || this.d.clock.now() >= until) return seen;
       await this.pause(LOOK_AGAIN_MS);
     }
   }
