@@ -2,6 +2,7 @@ import type { TurnJudge } from './state/turn-judge.js';
 import type { AgentService } from './agents/agent-service.js';
 import type { HookDecider } from './policies/hook-decider.js';
 import type { DialogAnswerer } from './agents/dialog-answerer.js';
+import type { HeldDecisions } from './agents/held-decisions.js';
 import type { ProfileCatalog } from './agents/profiles.js';
 import type { ConflictRadar } from './git/conflict-radar.js';
 import type { DiffStatTracker } from './git/diff-stat-tracker.js';
@@ -67,6 +68,8 @@ export interface Core {
   answers: DialogAnswerer;
   /** Approval rules decided through a vendor's decision hook (Claude Code's PermissionRequest). */
   hookDecider: HookDecider;
+  /** Decision hooks held for the user's answer (Claude Code's PermissionRequest). */
+  heldDecisions: HeldDecisions;
   /** Usage-limit holds per vendor (`wtp quota`, `wtp resume`). */
   governor: UsageGovernor;
   /** Starts ready tasks on agents. */

@@ -11,6 +11,7 @@ import { AgentLifecycle } from './lifecycle/lifecycle.js';
 import { OrphanHosts } from './hosts/orphan-hosts.js';
 import { OutputHub } from './hosts/output-hub.js';
 import type { TimerHandle } from './ports/daemon.js';
+import { HeldDecisions } from './agents/held-decisions.js';
 import { DialogAnswerer } from './agents/dialog-answerer.js';
 import { PolicyAnswerer } from './policies/policy-answerer.js';
 import { HookWatch } from './state/hook-watch.js';
@@ -294,12 +295,14 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     settleTimeoutMs: s.service.hostConnectTimeoutMs + 5_000,
   });
 
+  const heldDecisions = new HeldDecisions({ registry, clock: a.clock, log: a.log });
   const answers = new DialogAnswerer({
     registry,
     service,
     output,
     profileCatalog,
     detectors: a.detectors,
+    held: heldDecisions,
     clock: a.clock,
     log: a.log,
   });
@@ -352,6 +355,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     tasks,
     answers,
     hookDecider,
+    heldDecisions,
     governor,
     dispatcher,
     delivery,
@@ -419,6 +423,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     async stop() {
       lifecycle.beginShutdown();
       policies.stop();
+      heldDecisions.releaseAll();
       hookWatch.stop();
       stats.stop();
       sessions.stop();

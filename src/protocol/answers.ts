@@ -70,7 +70,14 @@ export const answerResultSchema = z.object({
     .describe(
       'always: the option pressed changed the session’s permission mode (accepted with acceptModeChange)',
     ),
-  keys: z.array(z.string()).describe('The keys pressed, in order (names such as enter, esc; or characters)'),
+  keys: z
+    .array(z.string())
+    .describe('The keys pressed, in order (names such as enter, esc; or characters); none through a hook'),
+  channel: z
+    .enum(['screen', 'hook'])
+    .describe(
+      'How the answer reached the agent: keys on its dialog, checked against its screen, or its CLI’s permission hook (no keys, no screen read)',
+    ),
   left: z
     .boolean()
     .describe('The agent left the dialog within the bound (false: the keys were sent and it is still there)'),

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
@@ -36,6 +36,8 @@ function script(req: FakeRequest): FakeTurn {
     return { toolUse: { name: 'Write', input: { file_path: `${proj}/notes.txt`, content: 'approved\n' } } };
   }
   if (said.includes('clean up')) return bash('echo ran > denied.txt');
+  if (said.includes('run the tests')) return bash('npm test');
+  if (said.includes('press a key')) return bash('echo keyed > keyed.txt');
   if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: CLAUDE_QUESTION } };
   if (said.includes('two steps')) return bash('echo first-done > first.txt && cat first.txt');
   const batch = /batch (\d)/.exec(said);
@@ -65,6 +67,7 @@ describe('answers on the real Claude Code (tmux)', REAL_CLI_TESTS, () => {
     home = new TestHome({ WTP_BACKEND: 'tmux', WTP_CLAUDE_BIN: claudeBinary() });
     proj = home.path('proj');
     mkdirSync(proj);
+    writeFileSync(`${proj}/package.json`, '{"scripts":{"test":"echo tested > tested.txt"}}\n');
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY, trusted: false });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
     await home.up();
@@ -73,6 +76,8 @@ describe('answers on the real Claude Code (tmux)', REAL_CLI_TESTS, () => {
       start('cleaner', 'clean up'),
       start('asker', 'pick a colour'),
       start('changer', 'two steps'),
+      start('runner', 'run the tests'),
+      start('keyed', 'press a key'),
     ]);
   }, 120_000);
 
@@ -81,33 +86,64 @@ describe('answers on the real Claude Code (tmux)', REAL_CLI_TESTS, () => {
     await api?.close();
   });
 
-  it('wtp approve: a Write is approved, the file is written, the agent leaves the dialog; audited', async () => {
+  it('wtp approve: a Write is approved through its permission hook (no key pressed), the file is written, the agent leaves the dialog; audited', async () => {
     await untilState('writer', 'needs_permission', 'the Write permission dialog');
     const r = await answer(['approve', 'writer']);
     expect(r.code, JSON.stringify(r.doc)).toBe(0);
-    expect(r.answered[0]).toMatchObject({ action: 'approve', left: true, keys: ['enter'] });
+    expect(r.answered[0]).toMatchObject({ action: 'approve', left: true, keys: [], channel: 'hook' });
     await untilState('writer', 'idle', 'writer to finish');
     expect(readFileSync(`${proj}/notes.txt`, 'utf8')).toBe('approved\n');
     const [approved] = await events('writer', 'agent.approved');
-    expect(approved).toMatchObject({ source: 'cli', data: { via: 'cli', always: false, keys: ['enter'] } });
+    expect(approved).toMatchObject({
+      source: 'cli',
+      data: { via: 'cli', always: false, keys: [], channel: 'hook' },
+    });
   });
 
-  it('wtp deny --message: the command never runs, the agent is back at its prompt, the reason is its next prompt', async () => {
+  it('wtp deny --message: the command never runs, the model reads the reason with the denial, the agent is back at its prompt', async () => {
     await untilState('cleaner', 'needs_permission', 'the Bash permission dialog');
     const before = seen.length;
     const r = await answer(['deny', 'cleaner', '--message', 'leave the files alone']);
     expect(r.code, JSON.stringify(r.doc)).toBe(0);
-    expect(r.answered[0]).toMatchObject({ action: 'deny', left: true, keys: ['esc'] });
-    // The reason reaches the model as the next prompt, once the agent is back at its prompt.
+    expect(r.answered[0]).toMatchObject({ action: 'deny', left: true, keys: [], channel: 'hook' });
+    // Through the hook, the reason is the denied tool call's result: the model reads it at once.
     await eventually(
       'the reason to reach the API',
-      () => seen.slice(before).some((q) => q.lastUserText.includes('leave the files alone')),
+      () => seen.slice(before).some((q) => q.toolResultText.includes('leave the files alone')),
       60_000,
     );
     await untilState('cleaner', 'idle', 'cleaner to be idle again');
     expect(existsSync(`${proj}/denied.txt`)).toBe(false);
     const [denied] = await events('cleaner', 'agent.denied');
-    expect(denied).toMatchObject({ data: { via: 'cli', message: 'leave the files alone', keys: ['esc'] } });
+    expect(denied).toMatchObject({
+      data: { via: 'cli', message: 'leave the files alone', keys: [], channel: 'hook' },
+    });
+  });
+
+  it('wtp approve: the `npm test` dialog, with its line no screen rule knows, is approved through the hook and the tests run', async () => {
+    const waiting = await untilState('runner', 'needs_permission', 'the npm test dialog');
+    expect(waiting.stateDetail.request).toMatchObject({ tool: 'Bash', about: 'npm test' });
+    await eventually('its dialog on screen', async () =>
+      /This command requires approval/.test(await home.screen('runner')),
+    );
+    const r = await answer(['approve', 'runner']);
+    expect(r.code, JSON.stringify(r.doc)).toBe(0);
+    expect(r.answered[0]).toMatchObject({ about: 'npm test', keys: [], channel: 'hook', left: true });
+    await eventually('the tests to run', () => existsSync(`${proj}/tested.txt`), 60_000);
+  });
+
+  it('its dialog stays answerable in the terminal while the hook waits: a key pressed there wins, a later approve is refused', async () => {
+    await untilState('keyed', 'needs_permission', 'the Bash dialog');
+    await eventually('its dialog on screen', async () =>
+      /Do you want to proceed\?/.test(await home.screen('keyed')),
+    );
+    const sent = await home.run(['send', 'keyed', '--key', '1', '--force']);
+    expect(sent.code, sent.stderr).toBe(0);
+    await eventually('the command to run', () => existsSync(`${proj}/keyed.txt`), 60_000);
+    await untilState('keyed', 'idle', 'keyed to finish');
+    const late = await home.run(['approve', 'keyed']);
+    expect(late.code).not.toBe(0);
+    expect(late.stderr).toContain('[AGENT_NOT_WAITING]');
   });
 
   it('wtp answer: a question is answered by its label; not an option is refused with the options', async () => {

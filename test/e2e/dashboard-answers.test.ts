@@ -116,7 +116,7 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     expect(readFileSync(`${proj}/notes.txt`, 'utf8')).toBe('approved\n');
     expect((await home.agent('writer')).state).not.toBe('needs_permission');
     const [approved] = await eventsOf('writer', 'agent.approved');
-    expect(approved).toMatchObject({ data: { via: 'dashboard', always: false, keys: ['enter'] } });
+    expect(approved).toMatchObject({ data: { via: 'dashboard', always: false, keys: [], channel: 'hook' } });
   });
 
   it('Deny on the fleet row: buttons disabled while in flight, the command never ran, the agent is back at its prompt', async () => {
@@ -139,10 +139,10 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     await untilState('cleaner', 'idle', 'cleaner back at its prompt');
     expect(existsSync(`${proj}/denied.txt`)).toBe(false);
     const [denied] = await eventsOf('cleaner', 'agent.denied');
-    expect(denied).toMatchObject({ data: { via: 'dashboard', keys: ['esc'] } });
+    expect(denied).toMatchObject({ data: { via: 'dashboard', keys: [], channel: 'hook' } });
   });
 
-  it('Deny with a reason in the inbox: the reason reaches the agent as its next prompt', async () => {
+  it('Deny with a reason in the inbox: the model reads the reason with the denial', async () => {
     await untilState('refuser', 'needs_permission', 'the Bash permission dialog');
     await page.locator('[data-testid="tab-inbox"]').click();
     const item = inboxItem('refuser');
@@ -151,12 +151,14 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     await item.locator('[data-testid="answer-deny"]').click();
     await eventually(
       'the reason to reach the API',
-      () => seen.slice(before).some((q) => q.lastUserText.includes('keep the files')),
+      () => seen.slice(before).some((q) => q.toolResultText.includes('keep the files')),
       60_000,
     );
     expect(existsSync(`${proj}/tidy.txt`)).toBe(false);
     const [denied] = await eventsOf('refuser', 'agent.denied');
-    expect(denied).toMatchObject({ data: { via: 'dashboard', message: 'keep the files', keys: ['esc'] } });
+    expect(denied).toMatchObject({
+      data: { via: 'dashboard', message: 'keep the files', keys: [], channel: 'hook' },
+    });
   });
 
   it('a question answered by clicking its option in the inbox; not an option is refused with the options', async () => {

@@ -64,11 +64,11 @@ describe('an approval from one machine to Claude Code on another', () => {
     expect(seen.machine).toBe('charlie');
     const r = await answerDoc(alpha, ['approve', 'charlie/writer']);
     expect(r.code, JSON.stringify(r.doc)).toBe(0);
-    expect(r.answered[0]).toMatchObject({ action: 'approve', left: true, keys: ['enter'] });
+    expect(r.answered[0]).toMatchObject({ action: 'approve', left: true, keys: [], channel: 'hook' });
     await waitForState(charlie, 'writer', 'idle', 'writer to finish', 'tmux');
     expect(readFileSync(`${proj}/notes.txt`, 'utf8')).toBe('from alpha\n');
     const approved = (await charlie.events('writer')).filter((e) => e.type === 'agent.approved');
-    expect(approved).toMatchObject([{ source: 'fleet', data: { via: 'cli', keys: ['enter'] } }]);
+    expect(approved).toMatchObject([{ source: 'fleet', data: { via: 'cli', keys: [], channel: 'hook' } }]);
     // Approving again: charlie's own check refuses (it waits for nothing), and says so to alpha.
     const again = await answerDoc(alpha, ['approve', 'charlie/writer']);
     expect(again.code).toBe(1);

@@ -9,7 +9,7 @@ import { hookToken } from '../../src/interfaces/server/auth.js';
 import type { AgentView } from '../../src/protocol/agent.js';
 import { agentEvent } from '../../src/core/model/agent-event.js';
 import type { CliOutput } from '../../src/protocol/cli-output.js';
-import { ENTRY, eventually, TestHome } from '../support/harness.js';
+import { ENTRY, eventually, sleep, TestHome } from '../support/harness.js';
 
 const FAKE_CLAUDE = resolve('test/fixtures/fake-claude/claude');
 
@@ -132,7 +132,8 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
   });
 
   it('explains the state with `why`, and lists the profiles', async () => {
-    await post(agent.id, { hook_event_name: 'PermissionRequest', tool_name: 'Bash' }, token);
+    // Held for the user's answer while the agent waits (Claude Code draws its dialog meanwhile).
+    const held = post(agent.id, { hook_event_name: 'PermissionRequest', tool_name: 'Bash' }, token);
     const why = await eventually('needs_permission', async () => {
       const got = await client.call('agentWhy', { params: { agent: 'api' } });
       return got.agent.state === 'needs_permission' && got;
@@ -158,6 +159,10 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
       answers: null,
     });
     expect(profiles.find((p) => p.name === 'aider')?.answers).toBeNull();
+    // The agent goes on without an answer from here (its dialog was answered in its terminal): let go, empty.
+    expect(await Promise.race([held.then(() => 'answered'), sleep(200).then(() => 'held')])).toBe('held');
+    await post(agent.id, { hook_event_name: 'UserPromptSubmit' }, token);
+    expect(await (await held).json()).toEqual({});
   });
 
   it('refuses to type into a working agent unless forced (AGENT_BUSY)', async () => {
@@ -195,7 +200,8 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
     };
     expect((await post(other.id, note, hookToken(token, other.id))).status).toBe(200);
     await eventually('web to wait', async () => (await home.agent('web')).state === 'needs_permission');
-    expect((await post(other.id, write, hookToken(token, other.id))).status).toBe(200);
+    // Held until the daemon stops (no answer is given here).
+    void post(other.id, write, hookToken(token, other.id)).catch(() => undefined);
     const request = {
       kind: 'permission',
       tool: 'Write',
@@ -264,5 +270,28 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
       answeredBy: { cli: 1 },
     });
     expect((await home.run(['report', '--since', '1h'])).stdout).toMatch(/^web .* 1 \(cli 1\) /m);
+  });
+
+  it('a PermissionRequest no rule decides is held over HTTP until `wtp approve`, which answers through it', async () => {
+    await post(agent.id, { hook_event_name: 'UserPromptSubmit' }, token);
+    const held = post(
+      agent.id,
+      { hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: { command: 'npm test' } },
+      token,
+    );
+    await eventually('needs_permission', async () => (await home.agent('api')).state === 'needs_permission');
+    const approving = home.json<CliOutput<'answers'>>(['approve', 'api']);
+    const res = await held;
+    expect(await res.json()).toEqual({
+      hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'allow' } },
+    });
+    await post(agent.id, { hook_event_name: 'PostToolUse', tool_name: 'Bash' }, token);
+    const approved = await approving;
+    expect(approved.doc.answered[0]).toMatchObject({
+      about: 'npm test',
+      keys: [],
+      channel: 'hook',
+      left: true,
+    });
   });
 });

@@ -72,7 +72,7 @@ export const RULE_CHANNELS: readonly RuleChannel[] = [
     vendor: 'claude',
     rules: 'hook',
     hook: 'PermissionRequest: allow and deny',
-    why: 'it waits for the hook before it shows a dialog; allow runs the call, deny refuses it with the message for the model; no output or a failed call shows the dialog',
+    why: 'it calls the hook as it draws its dialog and takes the first answer; allow runs the call, deny refuses it with the message for the model; no output or a failed call leaves the dialog (held for the user’s answer when no rule decides)',
     tests: ['test/e2e/claude-policies.test.ts'],
   },
   {

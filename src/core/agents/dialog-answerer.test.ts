@@ -36,6 +36,8 @@ async function rig(
   version: string,
   state: 'needs_permission' | 'needs_input',
   detail: StateDetail,
+  /** Answers go through a held decision hook where the CLI has one (else: the screen at once). */
+  o: { held?: boolean } = {},
 ): Promise<Rig> {
   const h = await makeCore();
   const typed: Rig['typed'] = [];
@@ -50,6 +52,7 @@ async function rig(
     clock: h.clock,
     log: h.log,
     output: h.core.output,
+    ...(o.held === true ? { held: h.core.heldDecisions } : {}),
     service: {
       screen: () =>
         Promise.resolve(screens.length > 1 ? (screens.shift() as Screen) : (screens[0] as Screen)),
@@ -368,6 +371,17 @@ describe('DialogAnswerer', () => {
     const err = await refused;
     expect(err.code).toBe('DIALOG_UNKNOWN');
     expect(err.message).toContain('wtp send a1 --key <key> --force');
+    // Each option as drawn, with the command that presses it.
+    expect(err.message).toContain('Its options: 1. Yes (`wtp send a1 --key 1 --force`); 2. Yes, and switch');
+    expect(err.details?.['options']).toEqual([
+      { n: 1, label: 'Yes', press: 'wtp send a1 --key 1 --force' },
+      {
+        n: 2,
+        label: expect.stringMatching(/^Yes, and switch to accept edits/) as unknown,
+        press: 'wtp send a1 --key 2 --force',
+      },
+      { n: 3, label: 'No', press: 'wtp send a1 --key 3 --force' },
+    ]);
     expect(r.typed).toEqual([]);
   });
 
@@ -411,5 +425,130 @@ describe('DialogAnswerer', () => {
     expect(r.typed.map((t) => t.text)).toEqual(['\r']);
     await leave(r);
     await expect(done).resolves.toMatchObject({ action: 'approve' });
+  });
+});
+
+describe('DialogAnswerer through a held decision hook', () => {
+  const NPM_TEST: StateDetail = {
+    reason: 'permission',
+    source: 'hook',
+    evidence: 'hook PermissionRequest Bash "npm test"',
+    request: { kind: 'permission', tool: 'Bash', about: 'npm test', complete: true },
+  };
+  /** The agent's held PermissionRequest call (as hook-intake holds it), and its answer. */
+  const held = (r: Rig, about = 'npm test') =>
+    r.h.core.heldDecisions.hold(
+      'ag-1',
+      { event: 'PermissionRequest', tool: 'Bash', about },
+      { holdMs: 60_000 },
+    );
+  const decision = (d: Record<string, unknown>) => ({
+    hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: d },
+  });
+
+  it('approves with the CLI’s own allow: no key pressed, no screen read, whatever its dialog says; audited as through the hook', async () => {
+    const r = await rig('claude', '2.1.330', 'needs_permission', NPM_TEST, { held: true });
+    // No screen is given: reading one would fail the answer.
+    const call = held(r);
+    const done = r.answerer.answer(
+      'a1',
+      { action: 'approve', via: 'cli', expect: { state: 'needs_permission', about: 'npm test' } },
+      'cli',
+    );
+    expect(await call).toEqual(decision({ behavior: 'allow' }));
+    await r.h.clock.advanceAsync(0);
+    expect(r.h.store.ofType('agent.approved', 'ag-1')).toMatchObject([
+      { data: { via: 'cli', channel: 'hook', about: 'npm test', keys: [] } },
+    ]);
+    await leave(r);
+    await expect(done).resolves.toMatchObject({ channel: 'hook', keys: [], about: 'npm test', left: true });
+    expect(r.typed).toEqual([]);
+  });
+
+  it('denies with the reason the model reads, or without one stops the turn as the dialog’s own "No" does', async () => {
+    const r = await rig('claude', '2.1.330', 'needs_permission', NPM_TEST, { held: true });
+    const call = held(r);
+    const done = r.answerer.answer('a1', { action: 'deny', via: 'tui', message: 'use pnpm' }, 'cli');
+    expect(await call).toEqual(decision({ behavior: 'deny', message: 'use pnpm' }));
+    await leave(r);
+    await expect(done).resolves.toMatchObject({ channel: 'hook', action: 'deny' });
+    // The reason went with the denial: nothing is typed at the prompt afterwards.
+    expect(r.prompts).toEqual([]);
+    expect(r.h.store.ofType('agent.denied', 'ag-1')).toMatchObject([
+      { data: { channel: 'hook', message: 'use pnpm' } },
+    ]);
+
+    const r2 = await rig('claude', '2.1.330', 'needs_permission', NPM_TEST, { held: true });
+    const call2 = held(r2);
+    const done2 = r2.answerer.answer('a1', { action: 'deny', via: 'cli' }, 'cli');
+    expect(await call2).toEqual(
+      decision({ behavior: 'deny', message: 'The user denied this request.', interrupt: true }),
+    );
+    await leave(r2);
+    await done2;
+  });
+
+  it('refuses an answer meant for another request, and leaves the held call unanswered', async () => {
+    const r = await rig('claude', '2.1.330', 'needs_permission', NPM_TEST, { held: true });
+    r.screens.push(recorded('claude/2.1.330/permission-bash-02.screen'));
+    let answered = false;
+    void held(r).then(() => (answered = true));
+    const err = await rejection(
+      r.answerer.answer(
+        'a1',
+        { action: 'approve', via: 'cli', expect: { state: 'needs_permission', about: 'rm -rf ~/work' } },
+        'cli',
+      ),
+    );
+    expect(err.code).toBe('DIALOG_CHANGED');
+    expect(err.message).toContain('now asks about "npm test"');
+    await r.h.clock.advanceAsync(10);
+    expect(answered).toBe(false);
+    expect(r.typed).toEqual([]);
+  });
+
+  it('an answer given before the call comes in waits for it (a screen can announce the dialog first); with none in 1 s, the screen answers', async () => {
+    const ECHO: StateDetail = {
+      ...NPM_TEST,
+      request: { kind: 'permission', tool: 'Bash', about: 'echo hi > out.txt', complete: true },
+    };
+    const r = await rig('claude', '2.1.330', 'needs_permission', ECHO, { held: true });
+    r.screens.push(recorded('claude/2.1.330/permission-bash-02.screen'));
+    const done = r.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli');
+    await r.h.clock.advanceAsync(500);
+    expect(await held(r, 'echo hi > out.txt')).toEqual(decision({ behavior: 'allow' }));
+    await leave(r);
+    await expect(done).resolves.toMatchObject({ channel: 'hook', keys: [] });
+    expect(r.typed).toEqual([]);
+
+    const r2 = await rig('claude', '2.1.330', 'needs_permission', ECHO, { held: true });
+    r2.screens.push(recorded('claude/2.1.330/permission-bash-02.screen'));
+    const done2 = r2.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli');
+    await r2.h.clock.advanceAsync(990);
+    expect(r2.typed).toEqual([]);
+    await r2.h.clock.advanceAsync(300);
+    expect(r2.typed.map((t) => t.text)).toEqual(['\r']);
+    await leave(r2);
+    await expect(done2).resolves.toMatchObject({ channel: 'screen', keys: ['enter'] });
+  });
+
+  it('"always" goes to the screen: the option it presses says what it holds for', async () => {
+    const r = await rig(
+      'claude',
+      '2.1.330',
+      'needs_permission',
+      {
+        ...NPM_TEST,
+        request: { kind: 'permission', tool: 'Bash', about: 'echo hi > out.txt', complete: true },
+      },
+      { held: true },
+    );
+    r.screens.push(recorded('claude/2.1.330/permission-bash-02.screen'));
+    void held(r, 'echo hi > out.txt');
+    const done = r.answerer.answer('a1', { action: 'always', via: 'cli' }, 'cli');
+    await r.h.clock.advanceAsync(1_000);
+    expect(r.typed.map((t) => t.text)).toEqual(['2']);
+    await leave(r);
+    await expect(done).resolves.toMatchObject({ channel: 'screen', keys: ['2'] });
   });
 });

@@ -19,10 +19,12 @@ import {
   type DetectorTable,
   type ScreenVerdict,
 } from '../state/detectors/screen-detector.js';
-import { denyStageShown } from '../state/dialog-options.js';
+import { denyStageShown, drawnOptions } from '../state/dialog-options.js';
 import type { AgentService } from './agent-service.js';
 import { throughStage } from './always-stage.js';
 import type { DialogAnswers, DialogKey, ProfileCatalog } from './profiles.js';
+import { notWaiting, optionsToPress, refusalText } from './answer-refusals.js';
+import type { HeldDecision, HeldDecisions } from './held-decisions.js';
 import { planQuestion, refusal, type Sending } from './question-answer.js';
 import { answerTurnQuestion, waitsOnTurnQuestion } from './turn-answer.js';
 
@@ -41,6 +43,8 @@ export interface AnswererDeps {
   profileCatalog: ProfileCatalog;
   /** The vendors' screen rules (src/vendors/registry.ts); absent: no screen can be verified. */
   detectors?: DetectorTable | undefined;
+  /** Decision hooks held for the user's answer: an answer goes there first (no keys, no screen). */
+  held?: Pick<HeldDecisions, 'arrival'> | undefined;
   clock: Clock;
   log: Logger;
   settings?: Partial<AnswerSettings>;
@@ -61,6 +65,8 @@ export interface AnswerSettings {
   settleMaxMs: number;
   /** A single-key answer not taken this long is pressed once more, if the same dialog is still there. */
   pressAgainMs: number;
+  /** How long an answer waits for the dialog's decision hook call to come in (else: the screen). */
+  hookMs: number;
 }
 
 const DEFAULTS: AnswerSettings = {
@@ -71,6 +77,7 @@ const DEFAULTS: AnswerSettings = {
   quietMs: 150,
   settleMaxMs: 1_000,
   pressAgainMs: 3_000,
+  hookMs: 1_000,
 };
 /** Between two looks at a screen that does not show the announced dialog yet. */
 const LOOK_AGAIN_MS = 100;
@@ -157,6 +164,13 @@ export class DialogAnswerer {
     this.sending.set(agent.id, { since, via: order.via });
     try {
       if (turnQuestion) return await answerTurnQuestion(this.turnDeps(), agent, order, source, startedAt);
+      // "Always" is the option its dialog draws, with what it holds for in its own words: the screen's.
+      const held =
+        order.action === 'approve' || order.action === 'deny' ? await this.heldCall(agent) : undefined;
+      if (held !== undefined) {
+        const got = await this.answerHeld(agent, order, held, source, startedAt);
+        if (got !== null) return got;
+      }
       return await this.answerDialog(agent, order, source, startedAt);
     } finally {
       this.sending.delete(agent.id);
@@ -180,6 +194,69 @@ export class DialogAnswerer {
       leaves: (agentId: string, state: AgentState, since: number, ms: number) =>
         this.leaves(agentId, state, since, ms),
       refuse: (agent: AgentRecord, code: ErrorCode, message: string) => this.refuse(agent, code, message),
+    };
+  }
+
+  /**
+   * The agent's decision hook call held for this dialog, when its CLI has such a channel: waited for
+   * up to `hookMs`, as a screen or a status record can announce the dialog before the call comes.
+   */
+  private heldCall(agent: AgentRecord): Promise<HeldDecision | undefined> {
+    const user = this.d.profileCatalog.get(agent.profile).decisionHook?.user;
+    const tool = agent.stateDetail.request?.tool ?? agent.stateDetail.tool;
+    if (this.d.held === undefined || user === undefined || user.screenOnly.includes(tool ?? '')) {
+      return Promise.resolve(undefined);
+    }
+    return this.d.held.arrival(agent.id, agent.stateSince, announcedAbout(agent.stateDetail), this.s.hookMs);
+  }
+
+  /**
+   * The answer through the CLI's own decision hook, held for it: the request is the hook's whole
+   * input (no screen is read, no key pressed), so any wording of its dialog is answered. Null when
+   * the call was let go meanwhile (the screen then answers).
+   */
+  private async answerHeld(
+    agent: AgentRecord,
+    order: AnswerOrder,
+    held: HeldDecision,
+    source: EventSource,
+    startedAt: number,
+  ): Promise<AnswerResult | null> {
+    const { state, stateSince: since } = agent;
+    const user = this.d.profileCatalog.get(agent.profile).decisionHook?.user;
+    if (user === undefined || (order.action !== 'approve' && order.action !== 'deny')) return null;
+    const shownAbout = order.expect?.about;
+    if (shownAbout !== undefined && held.about !== undefined && !sameAbout(shownAbout, held.about)) {
+      throw await this.refuse(
+        agent,
+        'DIALOG_CHANGED',
+        `Agent "${agent.name}" now asks about ${JSON.stringify(held.about)}, not ${JSON.stringify(shownAbout)}; nothing was answered. Look again, then answer that.`,
+      );
+    }
+    const message = order.action === 'deny' ? order.message : undefined;
+    if (!held.answer(user.respond(order.action, message))) return null;
+    const sending: Sending = { keys: [], about: held.about ?? null, scope: null, option: null };
+    const seq = await this.audit(agent, order, sending, source, startedAt - since, 'hook');
+    const left = await this.leaves(agent.id, state, since, this.s.leaveTimeoutMs);
+    if (!left) {
+      throw await this.refuse(
+        agent,
+        'ANSWER_NOT_TAKEN',
+        `Agent "${agent.name}" was answered through its permission hook, but it was still in the dialog ${Math.round(this.s.leaveTimeoutMs / 1000)} s later; look at it (\`wtp attach ${agent.name}\`).`,
+        { seq },
+      );
+    }
+    return {
+      agent: this.d.service.view(agent),
+      action: order.action,
+      about: sending.about,
+      scope: null,
+      modeChange: false,
+      keys: [],
+      channel: 'hook',
+      left,
+      ms: this.d.clock.now() - startedAt,
+      seq,
     };
   }
 
@@ -248,6 +325,7 @@ export class DialogAnswerer {
       scope: sending.scope,
       modeChange: sending.modeChange ?? false,
       keys: sending.keys.map(keyName),
+      channel: 'screen',
       left,
       ms: this.d.clock.now() - startedAt,
       seq,
@@ -280,8 +358,16 @@ export class DialogAnswerer {
       acceptModeChange: order.acceptModeChange === true,
     });
     if (!plan.ok) {
-      const text = refusalText(agent, plan.code, action, plan.option);
-      const extra = plan.option === undefined ? {} : { option: plan.option };
+      // A dialog left alone lists its options, each with the keys that press it.
+      const drawn =
+        verdict !== null && plan.code !== 'NOT_WAITING' && plan.code !== 'CHANGES_MODE'
+          ? optionsToPress(agent, drawnOptions(lines, verdict.line))
+          : null;
+      const text = refusalText(agent, plan.code, action, plan.option) + (drawn?.text ?? '');
+      const extra = {
+        ...(plan.option === undefined ? {} : { option: plan.option }),
+        ...(drawn === null ? {} : { options: drawn.options }),
+      };
       throw refusal(agent, REFUSALS[plan.code], plan.now, text, extra);
     }
     return {
@@ -442,9 +528,11 @@ export class DialogAnswerer {
     s: Sending,
     source: EventSource,
     waitedMs: number,
+    channel?: 'hook',
   ): Promise<number> {
     const base = {
       via: order.via,
+      ...(channel === undefined ? {} : { channel }),
       ...(order.rule === undefined ? {} : { rule: order.rule }),
       ...(order.from === undefined ? {} : { from: order.from }),
       tool: agent.stateDetail.tool ?? agent.stateDetail.request?.tool ?? null,
@@ -538,34 +626,5 @@ export class DialogAnswerer {
       () => null,
     );
     return new AppError(code, message, { agent: agent.name, state: current.state, now, ...extra });
-  }
-}
-
-/** Why an agent is not answered: what it is now, and what the user was shown only when they said (`expect`). */
-function notWaiting(
-  agent: AgentRecord,
-  action: AnswerOrder['action'],
-  shown: AgentState | undefined,
-): string {
-  const asks = action === 'answer' ? 'a question (needs_input)' : 'permission (needs_permission)';
-  const limit = agent.stateDetail.reason === 'usage_limit' ? ' (it waits for its usage limit to reset)' : '';
-  const changed = shown !== undefined && shown !== agent.state ? ` (it was ${shown} when you looked)` : '';
-  return `Agent "${agent.name}" does not wait for ${asks}: it is ${agent.state}${limit}${changed}; nothing was pressed.`;
-}
-
-function refusalText(agent: AgentRecord, code: string, action: string, option?: string): string {
-  switch (code) {
-    case 'UNKNOWN_DIALOG':
-      return `Agent "${agent.name}" shows a dialog its CLI's screen rules do not know how to answer; nothing was pressed. Look at it (\`wtp peek ${agent.name}\`), then press its keys: \`wtp send ${agent.name} --key <key> --force\` (recorded as an answer), or answer in its terminal (\`wtp attach ${agent.name}\`).`;
-    case 'CHANGES_MODE':
-      return `Agent "${agent.name}"'s "always" option is ${JSON.stringify(option ?? '')}: it changes the session's permission mode, which is more than this request; nothing was pressed. Approve this one request (\`wtp approve ${agent.name}\`), or pass --accept-mode-change to press it.`;
-    case 'NOT_SUPPORTED':
-      return `Agent "${agent.name}"'s dialog has no "${action}" option; answer in its terminal (\`wtp attach ${agent.name}\`).`;
-    case 'NOT_WAITING':
-      return `Agent "${agent.name}" shows no permission dialog on its screen; nothing was pressed.`;
-    case 'NOT_WHOLE':
-      return `Agent "${agent.name}"'s screen shows only part of the request (cut or wrapped): an approval rule never approves it; nothing was pressed. Answer it yourself.`;
-    default:
-      return `The dialog on agent "${agent.name}"'s screen is not the one announced; nothing was pressed. Look again, then answer that.`;
   }
 }

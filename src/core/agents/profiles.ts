@@ -196,6 +196,22 @@ export interface DecisionHook {
   events: readonly string[];
   request(body: Record<string, unknown>): { tool?: string; about?: string; complete?: boolean } | null;
   respond(action: 'approve' | 'deny', message: string, event: string): Record<string, unknown> | null;
+  /**
+   * The CLI draws its dialog while this hook call waits and takes the first answer, the hook's or
+   * its screen's (Claude Code's PermissionRequest): a call no rule decides is held for the user's
+   * answer (core/agents/held-decisions.ts), which then goes to the CLI through the hook.
+   */
+  user?: UserChannel;
+}
+
+/** How a decision hook carries the user's answer (DecisionHook.user). */
+export interface UserChannel {
+  /** How long a call is held: less than the hook's own timeout in the CLI's settings. */
+  holdMs: number;
+  /** Tools whose answer needs more than allow or deny (a question's reply): left to the screen. */
+  screenOnly: readonly string[];
+  /** The response for the user's answer; a deny without a message stops the turn, as the dialog's own does. */
+  respond(action: 'approve' | 'deny', message: string | undefined): Record<string, unknown>;
 }
 
 /**
@@ -294,7 +310,8 @@ export interface ProfileSpec {
    */
   broadFlags?: readonly (readonly string[])[];
   /**
-   * A hook its CLI waits on before it shows a permission dialog (or before it runs a tool), through
+   * A hook its CLI waits on before it shows a permission dialog, or as it draws it (Claude Code), or
+   * before it runs a tool, through
    * which approval rules decide exactly (HookDecider): the events that carry a decision, how the
    * whole request is read from the hook's body (null: not one rules decide, e.g. a question), and
    * the response that answers it — null when that event cannot carry that action (Gemini CLI's

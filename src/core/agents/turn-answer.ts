@@ -103,6 +103,7 @@ export async function answerTurnQuestion(
     modeChange: false,
     keys: ['text', 'enter'],
     left,
+    channel: 'screen',
     ms: d.clock.now() - startedAt,
     seq,
   };

@@ -18,6 +18,13 @@ export interface TimerHandle {
   readonly id: unknown;
 }
 
+/** A request's end seen from the core (an AbortSignal): aborted when its client stops waiting. */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface IdGenerator {
   /** A new unique id such as `ag-7k2m9x4q1p`. */
   next(prefix: string): string;

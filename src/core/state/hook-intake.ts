@@ -2,12 +2,13 @@ import type { Signal } from '../../protocol/signals.js';
 import type { AgentService } from '../agents/agent-service.js';
 import { AppError } from '../errors.js';
 import type { ProfileCatalog } from '../agents/profiles.js';
-import type { Clock } from '../ports/daemon.js';
+import type { CancelSignal, Clock } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 import type { StateEngine } from './state-engine.js';
 import type { HookDecider } from '../policies/hook-decider.js';
 import type { PermissionTracker } from '../agents/permission-tracker.js';
 import type { TurnJudge } from './turn-judge.js';
+import type { HeldDecisions } from '../agents/held-decisions.js';
 
 /**
  * A hook call from an agent CLI, routed by the agent id we put in its hook URL (never by
@@ -27,9 +28,13 @@ export async function receiveHook(
     permissions?: PermissionTracker;
     /** How a turn ended, from its last message (issue 36); absent: a turn's end is idle. */
     turns?: Pick<TurnJudge, 'ended'>;
+    /** Decision hooks held for the user's answer; absent: none is held. */
+    held?: Pick<HeldDecisions, 'hold'>;
   },
   agentId: string,
   body: Record<string, unknown>,
+  /** Aborted when the CLI stops waiting for this call's answer. */
+  signal?: CancelSignal,
 ): Promise<HookOutcome> {
   const agent = d.registry.get(agentId);
   const spec = agent ? d.profileCatalog.get(agent.profile) : undefined;
@@ -50,6 +55,15 @@ export async function receiveHook(
     await d.turns?.ended(agent.id, reading.turnEnd, reading.signal?.at ?? d.clock.now(), of);
   }
   if (reading.signal) await d.engine.observe(agent.id, reading.signal);
+  // A CLI that draws its dialog while the call waits: the call waits for the user's answer too.
+  const user = spec.decisionHook?.user;
+  const asked =
+    user && spec.decisionHook?.events.includes(reading.event) ? spec.decisionHook.request(body) : null;
+  if (d.held && user && asked !== null && !user.screenOnly.includes(asked.tool ?? '')) {
+    const request = { event: reading.event, tool: asked.tool, about: asked.about };
+    const response = await d.held.hold(agent.id, request, { holdMs: user.holdMs, signal });
+    return { signal: reading.signal, response };
+  }
   return { signal: reading.signal, response: null };
 }
 

@@ -77,7 +77,7 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
           ...(lead !== null || workers.length > 0 ? { team: { lead, workers } } : {}),
         };
       },
-      receiveHook: (agentId, body) =>
+      receiveHook: (agentId, body, signal) =>
         receiveHook(
           {
             registry,
@@ -88,9 +88,11 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
             decider: core.hookDecider,
             permissions: core.permissions,
             turns: core.turns,
+            held: core.heldDecisions,
           },
           agentId,
           body,
+          signal,
         ),
     },
     workspaces: core.workspaces,

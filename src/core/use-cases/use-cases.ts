@@ -20,7 +20,7 @@ import type { OutputHub } from '../hosts/output-hub.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import type { EventBus } from '../model/event-bus.js';
 import type { StorageHealth } from '../model/storage-health.js';
-import type { EventLog } from '../ports/daemon.js';
+import type { CancelSignal, EventLog } from '../ports/daemon.js';
 import type { StatsSampler } from '../reports/stats-sampler.js';
 import type { TaskReview } from '../tasks/task-review.js';
 import type { TaskService } from '../tasks/task-service.js';
@@ -134,7 +134,8 @@ export interface StateUseCases {
   /** The agent, its recent signals, the rules that decide between them, its last answers (`wtp why`). */
   why(ref: string): Promise<WhyResponse>;
   /** A hook call of an agent CLI (HOOK_REJECTED for an agent that takes none). */
-  receiveHook(agentId: string, body: Record<string, unknown>): Promise<HookOutcome>;
+  /** `signal`: aborted when the CLI stops waiting for the answer (a held decision hook is let go). */
+  receiveHook(agentId: string, body: Record<string, unknown>, signal?: CancelSignal): Promise<HookOutcome>;
 }
 
 export type WorkspaceUseCases = Pick<WorkspaceService, 'list' | 'create' | 'remove' | 'focus'>;

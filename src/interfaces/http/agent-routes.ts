@@ -109,8 +109,8 @@ export function registerStateRoutes(
   registerRoute(app, 'agentScreenRecord', ({ params }) => api.screenRecord(params.agent));
   registerRoute(app, 'listProfiles', async () => ({ profiles: await api.profiles() }));
   registerRoute(app, 'agentClis', () => api.agentClis());
-  registerRoute(app, 'agentHook', async ({ params, body }) => {
-    const { response } = await api.states.receiveHook(params.agentId, body);
+  registerRoute(app, 'agentHook', async ({ params, body }, { signal }) => {
+    const { response } = await api.states.receiveHook(params.agentId, body, signal);
     return response ?? {};
   });
 }

@@ -12,6 +12,8 @@ export interface RequestContext {
   /** Sent from another machine of the fleet: which, and as which database role. */
   origin?: FleetOrigin | undefined;
   header(name: string, value: string): void;
+  /** Aborted when the client goes away before its answer. */
+  signal?: AbortSignal | undefined;
 }
 
 export type RouteHandler<N extends RouteName> = (
@@ -51,6 +53,7 @@ export function registerRoute<N extends RouteName>(app: HttpApp, name: N, handle
         source,
         header: res.header,
         origin: req.origin,
+        signal: req.signal,
       });
       return result instanceof Uint8Array ? new RawBody(result, 'application/octet-stream') : result;
     },

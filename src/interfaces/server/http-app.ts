@@ -31,6 +31,8 @@ export interface HttpRequest {
   fromFleet?: boolean;
   /** That machine and the database role it wrote the command as. */
   origin?: FleetOrigin;
+  /** Aborted when the client goes away before its answer (a held hook call's CLI stopped waiting). */
+  signal?: AbortSignal;
 }
 
 /** Another machine's daemon answers for agents it owns (issue 21): undefined when this one does. */
@@ -257,6 +259,10 @@ export class HttpApp {
       pattern = m.pattern;
       const body = await this.readBody(req);
       const headers: Record<string, string> = {};
+      const gone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) gone.abort();
+      });
       const result = await m.value.handler(
         {
           method,
@@ -265,6 +271,7 @@ export class HttpApp {
           query: parseQuery(url.search),
           body,
           headers: req.headers,
+          signal: gone.signal,
         },
         { header: (k, v) => void (headers[k] = v) },
       );

@@ -1,5 +1,6 @@
 import type { AgentView } from '../../protocol/agent.js';
 import { announcedAbout } from '../../protocol/agent-words.js';
+import { sentWords } from '../../protocol/answer-words.js';
 import type { AnswerAction } from '../../protocol/answers.js';
 import { TASK_STATUSES } from '../../protocol/constants.js';
 import type { TaskView } from '../../protocol/tasks.js';
@@ -63,7 +64,7 @@ export class TuiActions {
         action
       ];
       const scope = r.scope ? ` "${r.scope}"` : '';
-      return `${verb} ${a.name}${what}: pressed ${r.keys.join(' ')}${scope} in ${r.ms} ms`;
+      return `${verb} ${a.name}${what}: ${sentWords(r.keys, r.channel)}${scope} in ${r.ms} ms`;
     });
   }
 

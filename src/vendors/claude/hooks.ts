@@ -13,11 +13,17 @@ import { askedWords, permissionRequest, questionRequest } from '../tool-request.
  * edit's change, AskUserQuestion's question and options; the evidence quotes what it is about
  * (`hook PermissionRequest Bash "npm test"`).
  */
+/** Seconds its settings give the PermissionRequest hook: it draws its dialog meanwhile. */
+export const CLAUDE_PERMISSION_HOOK_TIMEOUT_S = 600;
+
 /**
- * Claude Code's PermissionRequest hook as a decision channel (issue 29): it waits for the hook's
- * answer before it shows its dialog, so approval rules decide the whole request there (the tool
- * and its whole command or path), and answer `hookSpecificOutput.decision.behavior` allow or deny
- * (with the message it gives the model). A question (AskUserQuestion) is not for rules.
+ * Claude Code's PermissionRequest hook as a decision channel. It draws its dialog as the call goes
+ * out and takes the first answer, the hook's or the dialog's (2.1.330, measured: a hook that slept
+ * 3 s then allowed dismissed the dialog drawn at 1 s and the command ran; a key pressed on the
+ * dialog while the hook slept ran it at once). So approval rules decide the whole request there
+ * (the tool and its whole command or path), and a call no rule decides is held for the user's
+ * answer: `hookSpecificOutput.decision.behavior` allow or deny (with the message it gives the
+ * model). A question (AskUserQuestion) is not for rules.
  */
 export const CLAUDE_DECISION_HOOK = {
   events: ['PermissionRequest'],
@@ -32,14 +38,28 @@ export const CLAUDE_DECISION_HOOK = {
     };
   },
   respond(action: 'approve' | 'deny', message: string): Record<string, unknown> {
-    return {
-      hookSpecificOutput: {
-        hookEventName: 'PermissionRequest',
-        decision: action === 'approve' ? { behavior: 'allow' } : { behavior: 'deny', message },
-      },
-    };
+    return permissionDecision(action === 'approve' ? { behavior: 'allow' } : { behavior: 'deny', message });
+  },
+  user: {
+    // Its settings give the hook CLAUDE_PERMISSION_HOOK_TIMEOUT_S (setup.ts): let go well before.
+    holdMs: (CLAUDE_PERMISSION_HOOK_TIMEOUT_S - 30) * 1000,
+    // An allow of these needs the answers in `updatedInput` (it ignores a bare allow): their screen.
+    screenOnly: ['AskUserQuestion', 'ExitPlanMode'],
+    respond(action: 'approve' | 'deny', message: string | undefined): Record<string, unknown> {
+      if (action === 'approve') return permissionDecision({ behavior: 'allow' });
+      // Without a reason, the turn stops as after the dialog's own "No"; with one, the model reads it.
+      return permissionDecision(
+        message === undefined
+          ? { behavior: 'deny', message: 'The user denied this request.', interrupt: true }
+          : { behavior: 'deny', message },
+      );
+    },
   },
 } as const;
+
+const permissionDecision = (decision: Record<string, unknown>): Record<string, unknown> => ({
+  hookSpecificOutput: { hookEventName: 'PermissionRequest', decision },
+});
 
 export function readClaudeHook(body: Record<string, unknown>, at: number): HookReading {
   const event = str(body.hook_event_name) ?? 'unknown';

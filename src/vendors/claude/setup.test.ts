@@ -35,8 +35,8 @@ describe('FsProfileSetup (claude)', () => {
       headers: { Authorization: 'Bearer token-for-ag-1' },
       timeout: 5,
     });
-    // The decision hook (over http too) waits as long as the command form's.
-    expect(settings.hooks.PermissionRequest?.[0]?.hooks[0]).toMatchObject({ type: 'http', timeout: 30 });
+    // The decision hook over http is held for the user's answer while the dialog shows: Claude's own 600 s.
+    expect(settings.hooks.PermissionRequest?.[0]?.hooks[0]).toMatchObject({ type: 'http', timeout: 600 });
     const state = JSON.parse(readFileSync(join(w.home, '.claude.json'), 'utf8')) as Record<string, unknown>;
     expect(state).toEqual({ projects: { [w.agent.cwd]: { hasTrustDialogAccepted: true } } });
   });

@@ -19,6 +19,7 @@ import type { RuleSet } from '../../core/policies/matcher.js';
 import { vendor } from './vendor.js';
 import { claudeArgsMode, claudeSettingsMode } from './modes.js';
 import { readSettingsMode, type SettingsFile } from '../settings-mode.js';
+import { CLAUDE_PERMISSION_HOOK_TIMEOUT_S } from './hooks.js';
 
 /** Claude Code hook events that carry state (docs: hooks reference); SessionEnd is left to the process exit. */
 export const CLAUDE_HOOK_EVENTS = [
@@ -72,7 +73,8 @@ export function claudeSettings(t: HookEndpoints, rules?: RuleSet): Record<string
           type: 'http',
           url: t.http.url,
           headers: { Authorization: `Bearer ${t.http.token}` },
-          timeout: event === 'PermissionRequest' ? DECISION_HOOK_TIMEOUT_S : 5,
+          // Held for the user's answer while its dialog shows (hooks.ts): its own default, 600 s.
+          timeout: event === 'PermissionRequest' ? CLAUDE_PERMISSION_HOOK_TIMEOUT_S : 5,
         }
       : event === 'PermissionRequest'
         ? deciding

@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
 import type { AgentView } from '../../../protocol/agent.js';
 import { announcedAbout } from '../../../protocol/agent-words.js';
+import { sentWords } from '../../../protocol/answer-words.js';
 import type { AnswerAction, AnswerResult, AnswerRequest } from '../../../protocol/answers.js';
 import { ANSWER_VIA } from '../../../protocol/constants.js';
 import type { ErrorBody } from '../../../protocol/errors.js';
@@ -47,7 +48,7 @@ function describe(r: AnswerResult): string {
         : r.action === 'deny'
           ? `denied${about}`
           : `answered ${JSON.stringify(r.about ?? '')}`;
-  return `${r.agent.name}: ${what} — it left the dialog in ${r.ms} ms (now ${r.agent.state}; pressed ${r.keys.join(' ')})`;
+  return `${r.agent.name}: ${what} — it left the dialog in ${r.ms} ms (now ${r.agent.state}; ${sentWords(r.keys, r.channel)})`;
 }
 
 /** `--all`: the agents that wait for this kind of answer, narrowed by the filters. */

@@ -1,0 +1,165 @@
+import type { AgentRegistry } from '../model/registry.js';
+import type { CancelSignal, Clock, Logger } from '../ports/daemon.js';
+
+/** What a held hook call asks, as its CLI handed it over. */
+export interface HeldRequest {
+  event: string;
+  tool?: string | undefined;
+  /** The whole command or path (the hook's own input, never a screen's copy). */
+  about?: string | undefined;
+}
+
+/** A hook call held for the user's answer: the dialog it belongs to, and how to answer it. */
+export interface HeldDecision extends HeldRequest {
+  agentId: string;
+  /** The agent's needs_permission since this time: the dialog the call belongs to. */
+  since: number;
+  /** Sends the response to the CLI; false when the call is no longer held. */
+  answer(response: Record<string, unknown>): boolean;
+}
+
+/** Calls held for one agent at most: an agent's hook payloads are its own to forge, its sockets are not. */
+const MAX_HELD_PER_AGENT = 8;
+
+interface Entry extends HeldDecision {
+  release(): void;
+}
+
+export interface HeldDecisionsDeps {
+  registry: Pick<AgentRegistry, 'get' | 'onChange'>;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * Decision hooks held open for the user (Claude Code's PermissionRequest): the CLI draws its dialog
+ * while the call waits, and takes the first answer, the hook's or its screen's. A call held here
+ * is answered by `wtp approve`/`deny` (the answerer) with the CLI's own allow or deny: no key is
+ * pressed and no screen is read. It is let go with no answer — the CLI goes on with its dialog —
+ * once the agent leaves that dialog (answered in its terminal), when the CLI stops waiting (its
+ * connection closed), or at `holdMs`, before the CLI's own timeout.
+ */
+export class HeldDecisions {
+  private readonly held = new Map<string, Entry[]>();
+  /** Answers waiting for an agent's call to come in (`arrival`). */
+  private readonly waiting = new Map<string, Set<() => void>>();
+  private off: (() => void) | null = null;
+
+  constructor(private readonly d: HeldDecisionsDeps) {}
+
+  /**
+   * Holds a hook call of the agent's current dialog until it is answered (the response) or let go
+   * (null). Nothing is held when the agent is not waiting for permission.
+   */
+  hold(
+    agentId: string,
+    request: HeldRequest,
+    o: { holdMs: number; signal?: CancelSignal | undefined },
+  ): Promise<Record<string, unknown> | null> {
+    const agent = this.d.registry.get(agentId);
+    if (agent?.state !== 'needs_permission' || o.signal?.aborted === true) return Promise.resolve(null);
+    if ((this.held.get(agentId)?.length ?? 0) >= MAX_HELD_PER_AGENT) {
+      this.d.log.warn(
+        { agentId, tool: request.tool },
+        'too many held decision hooks: this one answered at once',
+      );
+      return Promise.resolve(null);
+    }
+    const since = agent.stateSince;
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (response: Record<string, unknown> | null): boolean => {
+        if (done) return false;
+        done = true;
+        this.d.clock.clearTimer(timer);
+        o.signal?.removeEventListener('abort', onAbort);
+        this.drop(agentId, entry);
+        resolve(response);
+        return true;
+      };
+      const onAbort = (): void => void finish(null);
+      const timer = this.d.clock.setTimer(o.holdMs, () => {
+        this.d.log.info({ agentId, tool: request.tool }, 'a held decision hook let go at its bound');
+        finish(null);
+      });
+      const entry: Entry = {
+        ...request,
+        agentId,
+        since,
+        answer: (response) => finish(response),
+        release: () => void finish(null),
+      };
+      o.signal?.addEventListener('abort', onAbort);
+      this.held.set(agentId, [...(this.held.get(agentId) ?? []), entry]);
+      this.watch();
+      for (const wake of this.waiting.get(agentId) ?? []) wake();
+    });
+  }
+
+  /**
+   * The held call of the dialog the agent waits on now (since `since`): the one about `about`
+   * when the agent has several (a CLI that queues its dialogs), else the oldest.
+   */
+  current(agentId: string, since: number, about?: string): HeldDecision | undefined {
+    const mine = (this.held.get(agentId) ?? []).filter((e) => e.since === since);
+    return mine.find((e) => about !== undefined && e.about === about) ?? mine[0];
+  }
+
+  /**
+   * The held call of the agent's dialog (since `since`), once it comes in: a dialog announced by its
+   * screen or status line can come a moment before its hook call. Undefined after `ms`.
+   */
+  arrival(
+    agentId: string,
+    since: number,
+    about: string | undefined,
+    ms: number,
+  ): Promise<HeldDecision | undefined> {
+    const now = this.current(agentId, since, about);
+    if (now !== undefined || ms <= 0) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const set = this.waiting.get(agentId) ?? new Set<() => void>();
+      this.waiting.set(agentId, set);
+      const done = (found: HeldDecision | undefined): void => {
+        this.d.clock.clearTimer(timer);
+        set.delete(wake);
+        if (set.size === 0) this.waiting.delete(agentId);
+        resolve(found);
+      };
+      const wake = (): void => {
+        const found = this.current(agentId, since, about);
+        if (found !== undefined) done(found);
+      };
+      const timer = this.d.clock.setTimer(ms, () => done(undefined));
+      set.add(wake);
+    });
+  }
+
+  /** Lets every held call go (the daemon stops). */
+  releaseAll(): void {
+    for (const entries of [...this.held.values()]) for (const e of entries) e.release();
+  }
+
+  private drop(agentId: string, entry: Entry): void {
+    const rest = (this.held.get(agentId) ?? []).filter((e) => e !== entry);
+    if (rest.length > 0) this.held.set(agentId, rest);
+    else this.held.delete(agentId);
+    if (this.held.size === 0) {
+      this.off?.();
+      this.off = null;
+    }
+  }
+
+  /** While calls are held: one that no longer belongs to the agent's dialog is let go. */
+  private watch(): void {
+    if (this.off !== null) return;
+    this.off = this.d.registry.onChange((agentId) => {
+      const entries = this.held.get(agentId);
+      if (entries === undefined) return;
+      const a = this.d.registry.get(agentId);
+      for (const e of entries) {
+        if (a?.state !== 'needs_permission' || a.stateSince !== e.since) e.release();
+      }
+    });
+  }
+}
