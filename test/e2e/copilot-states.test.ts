@@ -4,6 +4,7 @@ import type { AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import {
   REAL_CLI_TESTS,
+  answerDoc,
   agentSteps,
   newAgent,
   type Step,
@@ -29,8 +30,14 @@ import { eventually, TestHome } from '../support/harness.js';
 /** The session ids Copilot gives (UUIDs). */
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** The tool results the scripted model got, in order. */
+const toolOutputs: string[] = [];
+
 function script(req: FakeChatRequest): FakeChatTurn {
-  if (req.hasToolOutput) return { text: 'Done.' };
+  if (req.hasToolOutput) {
+    toolOutputs.push(req.toolOutputText);
+    return { text: 'Done.' };
+  }
   const said = req.lastUserText;
   if (said.includes('say hi')) return { text: 'Hi there!' };
   if (said.includes('write the file')) {
@@ -189,13 +196,14 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', REAL_CLI_TESTS, (
     ]);
   });
 
-  it('a question (ask_user) needs input; Enter picks the first choice and the turn ends', async () => {
+  it('a question (ask_user) needs input; `wtp answer` picks a choice of its unnumbered form by its label, and the turn ends', async () => {
     const waiting = await untilState('ask', 'needs_input', 'the question form');
     expect(waiting.stateDetail).toMatchObject({ source: 'hook', reason: 'question' });
     expect(waiting.stateDetail.evidence).toBe('hook Notification elicitation_dialog "Information requested"');
-    // Copilot's form lists its choices unnumbered: `wtp answer` cannot pick one by number, and says so.
-    expect((await home.run(['answer', 'ask', 'red'])).stderr).toContain('[ANSWER_NOT_SUPPORTED]');
-    expect((await home.run(['send', 'ask', '--key', 'enter'])).code).toBe(0); // the first choice, "red"
+    // Its form lists its choices with a cursor and no numbers: the arrows from the cursor, then Enter.
+    const r = await answerDoc(home, ['answer', 'ask', 'blue']);
+    expect(r.code, JSON.stringify(r.doc)).toBe(0);
+    expect(r.answered[0]).toMatchObject({ action: 'answer', about: 'blue', keys: ['down', 'enter'] });
     const s = await settled('ask', 'idle');
     expect(s.slice(-3)).toEqual([
       ['needs_input', 'hook', 'question'],
@@ -203,6 +211,7 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', REAL_CLI_TESTS, (
       ['idle', 'hook', 'turn_done'],
     ]);
     await screenShows(home, 'ask', /Asked user Which colour do you want\?/);
+    expect(toolOutputs.join('\n')).toContain('blue');
   });
 
   it('is interrupted with ctrl-c during a hanging turn and is idle again (the screen says so)', async () => {

@@ -35,9 +35,22 @@ describe('questionOptions on recorded question dialogs', () => {
     expect(found?.selected ?? 0).toBe(0);
   });
 
-  it('Copilot’s form has no numbered options: nothing to pick by number', () => {
-    const { screen, verdict } = question('copilot', '1.0.102', 'question-01.screen');
-    expect(questionOptions(screen.lines, verdict?.line ?? 0)).toBeNull();
+  it('a list with a cursor and no numbers (Copilot’s form, Claude Code’s bypass warning): its options in order', () => {
+    const copilot = question('copilot', '1.0.102', 'question-01.screen');
+    expect(questionOptions(copilot.screen.lines, copilot.verdict?.line ?? 0)).toEqual({
+      options: ['red', 'blue', 'Other (type your answer)'],
+      selected: 0,
+    });
+    const bypass = question('claude', '2.1.330', 'mode-bypass-accept-01.screen');
+    expect(bypass.verdict).toMatchObject({
+      state: 'needs_input',
+      reason: 'question',
+      rule: 'claude/choice-screen',
+    });
+    expect(questionOptions(bypass.screen.lines, bypass.verdict?.line ?? 0)).toEqual({
+      options: ['No, exit', 'Yes, I accept'],
+      selected: 0,
+    });
   });
 
   it('an idle screen with a numbered list in a reply offers no options above a rule row that is not there', () => {

@@ -1,3 +1,5 @@
+import { cursorList } from './dialog-options.js';
+
 /** The options a question dialog on screen offers, and which one its cursor is on. */
 export interface QuestionOptions {
   /** Labels in order: option 1 first. */
@@ -14,11 +16,19 @@ const OPTION = /^([❯›>●◉▶→]\s*)?(\d{1,2})\.\s+(.*\S)$/;
 const ABOVE = 12;
 
 /**
- * The numbered options of the question dialog whose detector row is `line` (ScreenVerdict.line):
- * the last run `1., 2., 3. …` from a few rows above it to the bottom of the screen. Unnumbered
- * choices (Copilot's form) give none: such a dialog is not answered by number.
+ * The options of the question dialog whose detector row is `line` (ScreenVerdict.line): the last
+ * run `1., 2., 3. …` from a few rows above it to the bottom of the screen; without one, a list
+ * with a cursor mark (Copilot's form, Claude Code's bypass-permissions warning), whose options are
+ * numbered here in their order.
  */
 export function questionOptions(lines: readonly string[], line: number): QuestionOptions | null {
+  const numbered = numberedOptions(lines, line);
+  if (numbered !== null) return numbered;
+  const list = cursorList(lines, line);
+  return list === null ? null : { options: list.labels, selected: list.selected };
+}
+
+function numberedOptions(lines: readonly string[], line: number): QuestionOptions | null {
   let run: QuestionOptions | null = null;
   let best: QuestionOptions | null = null;
   for (let i = Math.max(0, line - ABOVE); i < lines.length; i++) {

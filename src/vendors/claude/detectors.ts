@@ -44,6 +44,8 @@ const resetText = (m: RegExpMatchArray): string | undefined => {
 export const CLAUDE_RULES: readonly RuleSet[] = [
   {
     versions: { from: '2.0.0' },
+    // 2.1.330 at 180 columns, once a file changed: "│1 file changed +1 -1" at column 100 on every row.
+    panelBorder: '│',
     rules: [
       {
         id: 'usage-limit',
@@ -124,8 +126,9 @@ export const CLAUDE_RULES: readonly RuleSet[] = [
           /Claude wants to fetch content from [^\n]*\n\s*╌{8,}\n\s*url: (\S+)/,
           // WebSearch: the query.
           /Claude wants to search the web for: (\S.*?)\s*$/,
-          // The command (or path) framed by dashed rows above the question.
-          /(?:^|\n)\s*╌{8,}\n\s*(\S[^\n]*)(?:\n[^\n]*){0,8}?\n\s*╌{8,}\n\s*Do you want to\b/,
+          // The command (or path) framed by dashed rows above the question, maybe with a line of
+          // its own between ("This command requires approval").
+          /(?:^|\n)\s*╌{8,}\n\s*(\S[^\n]*)(?:\n[^\n]*){0,8}?\n\s*╌{8,}\n(?:[^\n╌│]*[^\n╌│:]\n){0,2}?\s*Do you want to\b/,
         ],
       },
       {
@@ -139,6 +142,17 @@ export const CLAUDE_RULES: readonly RuleSet[] = [
         within: 'bottom',
         unless: [PROMPT_BOX],
         any: [/(?:^|\n)\s*❯ 1\. [^\n]*\n\s+2\. /],
+      },
+      {
+        // A screen that waits on a choice, with no prompt box: a cursor on an unnumbered list over
+        // "Enter to confirm", the last row (the bypass-permissions warning at its start; not once
+        // it printed more and exited). Answered by its labels.
+        id: 'choice-screen',
+        state: 'needs_input',
+        reason: 'question',
+        within: 'bottom',
+        unless: [PROMPT_BOX],
+        any: [/(?:^|\n)\s*❯ (?!\d{1,2}\. )\S[^\n]*\n(?:\s+\S[^\n]*\n){1,8}\s*Enter to confirm\b[^\n]*$/],
       },
       { id: 'interrupt-hint', state: 'working', within: 'bottom', any: [INTERRUPT] },
       { id: 'spinner', state: 'working', within: 'bottom', any: [CLAUDE_SPINNER, TOKEN_STATS] },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCorpusScreen } from './screen-corpus.js';
 import {
+  withoutPanel,
   compareVersions,
   detectScreen,
   evidenceOf,
@@ -131,5 +132,32 @@ describe('parseCorpusScreen', () => {
     expect(() => parseCorpusScreen('state: sleeping\n---\nx')).toThrow(/unknown state/);
     expect(() => parseCorpusScreen('state: idle\nx')).toThrow(/---/);
     expect(() => parseCorpusScreen('note: x\n---\n')).toThrow(/state/);
+  });
+});
+
+describe('withoutPanel', () => {
+  const pad = (s: string) => s.padEnd(50, ' ');
+  it('cuts every row at the column where most rows hold the border, and leaves rows without it', () => {
+    const rows = [
+      `${pad(' Do you want to proceed?')}│1 file changed`,
+      `${pad(' ❯ 1. Yes')}│a.txt  +1 -1`,
+      `${pad('')}│`,
+      `${pad(' 2. No')}│`,
+      ' Esc to cancel',
+      '',
+    ];
+    expect(withoutPanel(rows, '│')).toEqual([
+      pad(' Do you want to proceed?'),
+      pad(' ❯ 1. Yes'),
+      pad(''),
+      pad(' 2. No'),
+      ' Esc to cancel',
+      '',
+    ]);
+  });
+
+  it('cuts nothing where the border is on few rows, or near the left (a frame, a quote)', () => {
+    const rows = [`${pad(' one')}│x`, ' two', ' three', ' four', ' │ quoted', ' │ quoted'];
+    expect(withoutPanel(rows, '│')).toBe(rows);
   });
 });

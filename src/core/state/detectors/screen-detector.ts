@@ -62,6 +62,12 @@ export interface RuleSet {
    * each row before the rules read it, so that a pattern anchored at the row's end still matches.
    */
   rowEnd?: RegExp;
+  /**
+   * The border a CLI draws between its rows and a panel at their right (Claude Code's changes
+   * panel once files changed, at 160 columns and more): where most rows hold it in one column,
+   * every row is cut there before the rules read it (`withoutPanel`).
+   */
+  panelBorder?: string;
 }
 
 /** Per agent (`claude`, `codex`, …), its rule sets. */
@@ -245,9 +251,36 @@ export function screenRows(
   lines: readonly string[],
 ): readonly string[] {
   const sets = Object.hasOwn(table, agent) ? table[agent] : undefined;
-  const rowEnd = sets === undefined ? undefined : selectRuleSet(sets, version)?.rowEnd;
+  const set = sets === undefined ? undefined : selectRuleSet(sets, version);
+  const rows = set?.panelBorder === undefined ? lines : withoutPanel(lines, set.panelBorder);
+  const rowEnd = set?.rowEnd;
   // Read on every screen check: the rows as they are (no copy) for a CLI that draws nothing there.
-  return rowEnd === undefined ? lines : lines.map((l) => l.trimEnd().replace(rowEnd, ''));
+  return rowEnd === undefined ? rows : rows.map((l) => l.trimEnd().replace(rowEnd, ''));
+}
+
+/** A panel border is this far from the left at least, and on this share of the non-empty rows. */
+const PANEL_MIN_COLUMN = 40;
+const PANEL_SHARE = 0.6;
+
+/**
+ * The rows without the panel a CLI draws at their right behind `border`: the column where most
+ * non-empty rows hold the border (a row of the panel's own text may not); each row is cut there.
+ * Rows with no such column are returned as they are.
+ */
+export function withoutPanel(lines: readonly string[], border: string): readonly string[] {
+  const counts = new Map<number, number>();
+  let filled = 0;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    filled += 1;
+    for (let at = line.indexOf(border, PANEL_MIN_COLUMN); at >= 0; at = line.indexOf(border, at + 1)) {
+      counts.set(at, (counts.get(at) ?? 0) + 1);
+    }
+  }
+  let column = -1;
+  for (const [at, n] of counts) if (n >= filled * PANEL_SHARE && (column < 0 || at < column)) column = at;
+  if (column < 0 || filled < 4) return lines;
+  return lines.map((l) => (l.charAt(column) === border ? l.slice(0, column) : l));
 }
 
 /**
@@ -264,7 +297,8 @@ export function detectScreen(
   const sets = Object.hasOwn(table, agent) ? table[agent] : undefined;
   const set = sets === undefined ? undefined : selectRuleSet(sets, version);
   if (set === undefined) return null;
-  const window = lastRows(screen.lines, WINDOW_ROWS, set.rowEnd);
+  const lines = set.panelBorder === undefined ? screen.lines : withoutPanel(screen.lines, set.panelBorder);
+  const window = lastRows(lines, WINDOW_ROWS, set.rowEnd);
   if (window.length === 0) return null;
   const bottom = window.slice(-BOTTOM_ROWS);
   const ordered = set.rules
