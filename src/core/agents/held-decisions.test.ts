@@ -26,7 +26,7 @@ const hook = (h: Harness, id: string, body: Record<string, unknown>, signal?: Ab
     },
     id,
     { session_id: 'sess-1', ...body },
-    signal,
+    signal ?? new AbortController().signal,
   );
 
 const NPM_TEST = {
@@ -79,6 +79,25 @@ describe('held decision hooks', () => {
     expect(await settle(again)).toBe('pending');
     await h.clock.advanceAsync(570_000);
     expect(await again).toMatchObject({ response: null });
+  });
+
+  it('holds nothing that came without the CLI’s own connection (`wtp hook` over the socket: its process would wait)', async () => {
+    const h = await makeCore();
+    const id = await claudeAgent(h);
+    const direct = receiveHook(
+      {
+        registry: h.core.registry,
+        profileCatalog: PROFILES,
+        service: h.core.service,
+        engine: h.core.engine,
+        clock: h.clock,
+        held: h.core.heldDecisions,
+      },
+      id,
+      { session_id: 'sess-1', ...NPM_TEST },
+    );
+    expect(await settle(direct)).toMatchObject({ response: null });
+    expect(agentOf(h, id).state).toBe('needs_permission');
   });
 
   it('holds nothing for a question (its answer is more than allow or deny) or for a CLI without the channel', async () => {

@@ -33,7 +33,10 @@ export async function receiveHook(
   },
   agentId: string,
   body: Record<string, unknown>,
-  /** Aborted when the CLI stops waiting for this call's answer. */
+  /**
+   * The CLI's own connection, aborted when it stops waiting: only such a call is held for the
+   * user (`wtp hook`, its command form, would keep a process waiting).
+   */
   signal?: CancelSignal,
 ): Promise<HookOutcome> {
   const agent = d.registry.get(agentId);
@@ -59,7 +62,7 @@ export async function receiveHook(
   const user = spec.decisionHook?.user;
   const asked =
     user && spec.decisionHook?.events.includes(reading.event) ? spec.decisionHook.request(body) : null;
-  if (d.held && user && asked !== null && !user.screenOnly.includes(asked.tool ?? '')) {
+  if (d.held && signal && user && asked !== null && !user.screenOnly.includes(asked.tool ?? '')) {
     const request = { event: reading.event, tool: asked.tool, about: asked.about };
     const response = await d.held.hold(agent.id, request, { holdMs: user.holdMs, signal });
     return { signal: reading.signal, response };

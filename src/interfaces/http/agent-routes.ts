@@ -109,8 +109,13 @@ export function registerStateRoutes(
   registerRoute(app, 'agentScreenRecord', ({ params }) => api.screenRecord(params.agent));
   registerRoute(app, 'listProfiles', async () => ({ profiles: await api.profiles() }));
   registerRoute(app, 'agentClis', () => api.agentClis());
-  registerRoute(app, 'agentHook', async ({ params, body }, { signal }) => {
-    const { response } = await api.states.receiveHook(params.agentId, body, signal);
+  registerRoute(app, 'agentHook', async ({ params, body }, { signal, tcp }) => {
+    // Only a CLI's own http call waits for a held answer; `wtp hook` over the socket never does.
+    const { response } = await api.states.receiveHook(
+      params.agentId,
+      body,
+      tcp === true ? signal : undefined,
+    );
     return response ?? {};
   });
 }

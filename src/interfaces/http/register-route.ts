@@ -14,6 +14,8 @@ export interface RequestContext {
   header(name: string, value: string): void;
   /** Aborted when the client goes away before its answer. */
   signal?: AbortSignal | undefined;
+  /** Came over TCP: a CLI's own http hook (the unix socket carries `wtp` and its hook command). */
+  tcp?: boolean | undefined;
 }
 
 export type RouteHandler<N extends RouteName> = (
@@ -54,6 +56,7 @@ export function registerRoute<N extends RouteName>(app: HttpApp, name: N, handle
         header: res.header,
         origin: req.origin,
         signal: req.signal,
+        tcp: req.tcp,
       });
       return result instanceof Uint8Array ? new RawBody(result, 'application/octet-stream') : result;
     },

@@ -33,6 +33,8 @@ export interface HttpRequest {
   origin?: FleetOrigin;
   /** Aborted when the client goes away before its answer (a held hook call's CLI stopped waiting). */
   signal?: AbortSignal;
+  /** Came over TCP (not the unix socket). */
+  tcp?: boolean;
 }
 
 /** Another machine's daemon answers for agents it owns (issue 21): undefined when this one does. */
@@ -272,6 +274,7 @@ export class HttpApp {
           body,
           headers: req.headers,
           signal: gone.signal,
+          tcp: cameOverTcp(req),
         },
         { header: (k, v) => void (headers[k] = v) },
       );
