@@ -100,7 +100,7 @@ describe('held decision hooks', () => {
     expect(agentOf(h, id).state).toBe('needs_permission');
   });
 
-  it('holds nothing for a question (its answer is more than allow or deny) or for a CLI without the channel', async () => {
+  it('holds nothing for a question or a plan (their answer is more than allow or deny), nor a subagent’s call', async () => {
     const h = await makeCore();
     const id = await claudeAgent(h);
     const question = hook(h, id, {
@@ -117,6 +117,9 @@ describe('held decision hooks', () => {
       tool_input: { plan: 'x' },
     });
     expect(await settle(plan)).toMatchObject({ response: null });
+    // A subagent's call: one in the background waits for the hook before it draws its dialog.
+    const sub = hook(h, id, { ...NPM_TEST, agent_id: 'a1b2c3' });
+    expect(await settle(sub)).toMatchObject({ response: null });
   });
 
   it('of several held calls, the one about the request shown is answered', async () => {

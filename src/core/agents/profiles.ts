@@ -210,6 +210,8 @@ export interface UserChannel {
   holdMs: number;
   /** Tools whose answer needs more than allow or deny (a question's reply): left to the screen. */
   screenOnly: readonly string[];
+  /** Whether a call whose tool is not screen-only is held (false: the CLI waits for it before its dialog). */
+  holds(body: Record<string, unknown>): boolean;
   /** The response for the user's answer; a deny without a message stops the turn, as the dialog's own does. */
   respond(action: 'approve' | 'deny', message: string | undefined): Record<string, unknown>;
 }

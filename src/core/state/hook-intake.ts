@@ -62,7 +62,9 @@ export async function receiveHook(
   const user = spec.decisionHook?.user;
   const asked =
     user && spec.decisionHook?.events.includes(reading.event) ? spec.decisionHook.request(body) : null;
-  if (d.held && signal && user && asked !== null && !user.screenOnly.includes(asked.tool ?? '')) {
+  const holds =
+    user !== undefined && asked !== null && !user.screenOnly.includes(asked.tool ?? '') && user.holds(body);
+  if (d.held && signal && user && holds) {
     const request = { event: reading.event, tool: asked.tool, about: asked.about };
     const response = await d.held.hold(agent.id, request, { holdMs: user.holdMs, signal });
     return { signal: reading.signal, response };

@@ -45,6 +45,9 @@ export const CLAUDE_DECISION_HOOK = {
     holdMs: (CLAUDE_PERMISSION_HOOK_TIMEOUT_S - 30) * 1000,
     // An allow of these needs the answers in `updatedInput` (it ignores a bare allow): their screen.
     screenOnly: ['AskUserQuestion', 'ExitPlanMode'],
+    // A subagent's call (`agent_id`): for one running in the background it waits for the hook before
+    // it draws the dialog, which a held call would hide. Those stay on the screen.
+    holds: (body: Record<string, unknown>): boolean => body.agent_id === undefined,
     respond(action: 'approve' | 'deny', message: string | undefined): Record<string, unknown> {
       if (action === 'approve') return permissionDecision({ behavior: 'allow' });
       // Without a reason, the turn stops as after the dialog's own "No"; with one, the model reads it.
