@@ -86,8 +86,11 @@ export function sameAbout(announced: string, onScreen: string): boolean {
   const s = squash(onScreen);
   if (a === s) return true;
   if (onScreen.length >= ABOUT_CLIP && a.startsWith(s)) return true;
-  const underPath = (abs: string, rel: string): boolean =>
-    /^\/\S*$/.test(abs) && rel !== '' && abs.endsWith(`/${rel}`);
+  // A path named from the folder's parent (`../outside/x.txt`) is matched on what follows the `..`.
+  const underPath = (abs: string, rel: string): boolean => {
+    const below = rel.replace(/^(?:\.\.\/)+(?=[^/]+\/)/, '');
+    return /^\/\S*$/.test(abs) && below !== '' && abs.endsWith(`/${below}`);
+  };
   // A path under the home folder drawn as `~/…` (OpenCode's outside folders).
   const underHome = (abs: string, tilde: string): boolean =>
     /^\/\S*$/.test(abs) && /^~\/\S+$/.test(tilde) && abs.endsWith(tilde.slice(1));

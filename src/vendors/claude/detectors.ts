@@ -119,16 +119,20 @@ export const CLAUDE_RULES: readonly RuleSet[] = [
           /Allow this MCP server/,
         ],
         about: [
-          // The file a Write or an Edit would change, named in the question (its content is
-          // framed above it: the file's first line is not what the dialog is about).
+          // The file a Write or an Edit would change, as named under the dialog's title: relative to
+          // the folder (`../outside/x.txt`), where the question names only its last part.
+          /(?:^|\n)\s*(?:Create|Overwrite|Edit) file\n\s*(\S[^\n]*)\n\s*╌{8,}/,
+          // Else the file named in the question (its content is framed above it: the file's first
+          // line is not what the dialog is about).
           /^\s*Do you want to (?:create|overwrite|make this edit to) (\S.*?)\?\s*$/,
           // WebFetch: the URL framed under "Claude wants to fetch content from <host>".
           /Claude wants to fetch content from [^\n]*\n\s*╌{8,}\n\s*url: (\S+)/,
           // WebSearch: the query.
           /Claude wants to search the web for: (\S.*?)\s*$/,
-          // The command (or path) framed by dashed rows above the question, maybe with a line of
-          // its own between ("This command requires approval").
-          /(?:^|\n)\s*╌{8,}\n\s*(\S[^\n]*)(?:\n[^\n]*){0,8}?\n\s*╌{8,}\n(?:[^\n╌│]*[^\n╌│:]\n){0,2}?\s*Do you want to\b/,
+          // The command (or path) framed by dashed rows above the question, maybe with a row or two
+          // of its own between ("This command requires approval", "│ Compound command contains cd
+          // …"), but not a description a row ending in ":" heads (an MCP tool's).
+          /(?:^|\n)\s*╌{8,}\n\s*(\S[^\n]*)(?:\n[^\n]*){0,8}?\n\s*╌{8,}\n(?:[^\n╌]*[^\n╌:]\n){0,2}?\s*Do you want to\b/,
         ],
       },
       {
