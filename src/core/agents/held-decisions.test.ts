@@ -14,7 +14,8 @@ async function claudeAgent(h: Harness): Promise<string> {
   return (await startAgent(h, { profile: 'claude', argv: [] })).id;
 }
 
-const hook = (h: Harness, id: string, body: Record<string, unknown>, signal?: AbortSignal) =>
+/** A hook call over the CLI's own connection (`signal`), or with none (`null`: `wtp hook` over the socket). */
+const hook = (h: Harness, id: string, body: Record<string, unknown>, signal?: AbortSignal | null) =>
   receiveHook(
     {
       registry: h.core.registry,
@@ -26,7 +27,7 @@ const hook = (h: Harness, id: string, body: Record<string, unknown>, signal?: Ab
     },
     id,
     { session_id: 'sess-1', ...body },
-    signal ?? new AbortController().signal,
+    signal === null ? undefined : (signal ?? new AbortController().signal),
   );
 
 const NPM_TEST = {
@@ -84,18 +85,7 @@ describe('held decision hooks', () => {
   it('holds nothing that came without the CLI’s own connection (`wtp hook` over the socket: its process would wait)', async () => {
     const h = await makeCore();
     const id = await claudeAgent(h);
-    const direct = receiveHook(
-      {
-        registry: h.core.registry,
-        profileCatalog: PROFILES,
-        service: h.core.service,
-        engine: h.core.engine,
-        clock: h.clock,
-        held: h.core.heldDecisions,
-      },
-      id,
-      { session_id: 'sess-1', ...NPM_TEST },
-    );
+    const direct = hook(h, id, NPM_TEST, null);
     expect(await settle(direct)).toMatchObject({ response: null });
     expect(agentOf(h, id).state).toBe('needs_permission');
   });
