@@ -12,20 +12,22 @@ import type { OutputHub } from '../hosts/output-hub.js';
 import type { AgentRegistry } from '../model/registry.js';
 import { utf8Encode } from '../model/text.js';
 import type { Clock, Logger } from '../ports/daemon.js';
-import { dialogNow, planDialogAnswer, sameAbout } from '../state/dialog-answer.js';
+import { dialogNow, sameAbout } from '../state/dialog-answer.js';
 import {
   detectScreen,
   screenRows,
   type DetectorTable,
   type ScreenVerdict,
 } from '../state/detectors/screen-detector.js';
-import { denyStageShown, drawnOptions } from '../state/dialog-options.js';
+import { denyStageShown } from '../state/dialog-options.js';
 import type { AgentService } from './agent-service.js';
 import { throughStage } from './always-stage.js';
 import type { DialogAnswers, DialogKey, ProfileCatalog } from './profiles.js';
-import { notWaiting, optionsToPress, refusalText } from './answer-refusals.js';
-import type { HeldDecision, HeldDecisions } from './held-decisions.js';
-import { planQuestion, refusal, type Sending } from './question-answer.js';
+import { notWaiting, refusalText } from './answer-refusals.js';
+import type { HeldDecisions } from './held-decisions.js';
+import { answerThroughHook, type HookAnswerDeps } from './hook-answer.js';
+import { planPermission } from './permission-plan.js';
+import { planQuestion, type Sending } from './question-answer.js';
 import { answerTurnQuestion, waitsOnTurnQuestion } from './turn-answer.js';
 
 /** An answer as the core takes it: the API's request, and for a policy the rule that matched. */
@@ -81,19 +83,6 @@ const DEFAULTS: AnswerSettings = {
 };
 /** Between two looks at a screen that does not show the announced dialog yet. */
 const LOOK_AGAIN_MS = 100;
-
-/** The planner's refusals, as error codes. */
-const REFUSALS: Record<
-  'DIALOG_CHANGED' | 'NOT_WAITING' | 'NOT_SUPPORTED' | 'NOT_WHOLE' | 'UNKNOWN_DIALOG' | 'CHANGES_MODE',
-  ErrorCode
-> = {
-  DIALOG_CHANGED: 'DIALOG_CHANGED',
-  NOT_WAITING: 'AGENT_NOT_WAITING',
-  NOT_SUPPORTED: 'ANSWER_NOT_SUPPORTED',
-  NOT_WHOLE: 'DIALOG_NOT_WHOLE',
-  UNKNOWN_DIALOG: 'DIALOG_UNKNOWN',
-  CHANGES_MODE: 'ANSWER_CHANGES_MODE',
-};
 
 /** A dialog on screen, showing a target when one was announced (drawn in full, not in part). */
 const drawn = (v: ScreenVerdict | null, about?: string): boolean =>
@@ -165,16 +154,27 @@ export class DialogAnswerer {
     try {
       if (turnQuestion) return await answerTurnQuestion(this.turnDeps(), agent, order, source, startedAt);
       // "Always" is the option its dialog draws, with what it holds for in its own words: the screen's.
-      const held =
-        order.action === 'approve' || order.action === 'deny' ? await this.heldCall(agent) : undefined;
-      if (held !== undefined) {
-        const got = await this.answerHeld(agent, order, held, source, startedAt);
-        if (got !== null) return got;
-      }
+      const got = await answerThroughHook(this.hookDeps(), agent, order, source, startedAt);
+      if (got !== null) return got;
       return await this.answerDialog(agent, order, source, startedAt);
     } finally {
       this.sending.delete(agent.id);
     }
+  }
+
+  /** What answering through a held decision hook (hook-answer.ts) needs of this answerer. */
+  private hookDeps(): HookAnswerDeps {
+    return {
+      held: this.d.held,
+      profileCatalog: this.d.profileCatalog,
+      service: this.d.service,
+      clock: this.d.clock,
+      hookMs: this.s.hookMs,
+      leaveTimeoutMs: this.s.leaveTimeoutMs,
+      audit: (agent, order, s, source, waitedMs) => this.audit(agent, order, s, source, waitedMs, 'hook'),
+      leaves: (agentId, state, since, ms) => this.leaves(agentId, state, since, ms),
+      refuse: (agent, code, message, extra) => this.refuse(agent, code, message, extra),
+    };
   }
 
   /** What answering a turn's question (turn-answer.ts) needs of this answerer. */
@@ -194,69 +194,6 @@ export class DialogAnswerer {
       leaves: (agentId: string, state: AgentState, since: number, ms: number) =>
         this.leaves(agentId, state, since, ms),
       refuse: (agent: AgentRecord, code: ErrorCode, message: string) => this.refuse(agent, code, message),
-    };
-  }
-
-  /**
-   * The agent's decision hook call held for this dialog, when its CLI has such a channel: waited for
-   * up to `hookMs`, as a screen or a status record can announce the dialog before the call comes.
-   */
-  private heldCall(agent: AgentRecord): Promise<HeldDecision | undefined> {
-    const user = this.d.profileCatalog.get(agent.profile).decisionHook?.user;
-    const tool = agent.stateDetail.request?.tool ?? agent.stateDetail.tool;
-    if (this.d.held === undefined || user === undefined || user.screenOnly.includes(tool ?? '')) {
-      return Promise.resolve(undefined);
-    }
-    return this.d.held.arrival(agent.id, agent.stateSince, announcedAbout(agent.stateDetail), this.s.hookMs);
-  }
-
-  /**
-   * The answer through the CLI's own decision hook, held for it: the request is the hook's whole
-   * input (no screen is read, no key pressed), so any wording of its dialog is answered. Null when
-   * the call was let go meanwhile (the screen then answers).
-   */
-  private async answerHeld(
-    agent: AgentRecord,
-    order: AnswerOrder,
-    held: HeldDecision,
-    source: EventSource,
-    startedAt: number,
-  ): Promise<AnswerResult | null> {
-    const { state, stateSince: since } = agent;
-    const user = this.d.profileCatalog.get(agent.profile).decisionHook?.user;
-    if (user === undefined || (order.action !== 'approve' && order.action !== 'deny')) return null;
-    const shownAbout = order.expect?.about;
-    if (shownAbout !== undefined && held.about !== undefined && !sameAbout(shownAbout, held.about)) {
-      throw await this.refuse(
-        agent,
-        'DIALOG_CHANGED',
-        `Agent "${agent.name}" now asks about ${JSON.stringify(held.about)}, not ${JSON.stringify(shownAbout)}; nothing was answered. Look again, then answer that.`,
-      );
-    }
-    const message = order.action === 'deny' ? order.message : undefined;
-    if (!held.answer(user.respond(order.action, message))) return null;
-    const sending: Sending = { keys: [], about: held.about ?? null, scope: null, option: null };
-    const seq = await this.audit(agent, order, sending, source, startedAt - since, 'hook');
-    const left = await this.leaves(agent.id, state, since, this.s.leaveTimeoutMs);
-    if (!left) {
-      throw await this.refuse(
-        agent,
-        'ANSWER_NOT_TAKEN',
-        `Agent "${agent.name}" was answered through its permission hook, but it was still in the dialog ${Math.round(this.s.leaveTimeoutMs / 1000)} s later; look at it (\`wtp attach ${agent.name}\`).`,
-        { seq },
-      );
-    }
-    return {
-      agent: this.d.service.view(agent),
-      action: order.action,
-      about: sending.about,
-      scope: null,
-      modeChange: false,
-      keys: [],
-      channel: 'hook',
-      left,
-      ms: this.d.clock.now() - startedAt,
-      seq,
     };
   }
 
@@ -286,7 +223,7 @@ export class DialogAnswerer {
     let sending =
       order.action === 'answer'
         ? planQuestion(agent, order.text, screen, verdict)
-        : this.planPermission(agent, order, dialogs, shownAbout ?? current, verdict, screen.lines);
+        : planPermission(agent, order, dialogs, shownAbout ?? current, verdict, screen.lines);
 
     await this.press(agent, sending.keys);
     if (sending.stage !== undefined)
@@ -329,54 +266,6 @@ export class DialogAnswerer {
       left,
       ms: this.d.clock.now() - startedAt,
       seq,
-    };
-  }
-
-  private planPermission(
-    agent: AgentRecord,
-    order: AnswerOrder,
-    dialogs: DialogAnswers,
-    about: string | undefined,
-    verdict: ScreenVerdict | null,
-    lines: readonly string[],
-  ): Sending {
-    const action = order.action === 'answer' ? 'approve' : order.action;
-    const d = agent.stateDetail;
-    const plan = planDialogAnswer({
-      answers: dialogs,
-      action,
-      // A rule's approval needs the request on screen whole (a user saw it; a rule did not).
-      announced: {
-        state: agent.state,
-        reason: d.reason,
-        tool: d.tool,
-        about,
-        whole: order.rule !== undefined,
-      },
-      screen: verdict,
-      lines,
-      acceptModeChange: order.acceptModeChange === true,
-    });
-    if (!plan.ok) {
-      // A dialog left alone lists its options, each with the keys that press it.
-      const drawn =
-        verdict !== null && plan.code !== 'NOT_WAITING' && plan.code !== 'CHANGES_MODE'
-          ? optionsToPress(agent, drawnOptions(lines, verdict.line))
-          : null;
-      const text = refusalText(agent, plan.code, action, plan.option) + (drawn?.text ?? '');
-      const extra = {
-        ...(plan.option === undefined ? {} : { option: plan.option }),
-        ...(drawn === null ? {} : { options: drawn.options }),
-      };
-      throw refusal(agent, REFUSALS[plan.code], plan.now, text, extra);
-    }
-    return {
-      keys: plan.keys,
-      about: plan.about ?? about ?? null,
-      scope: plan.scope ?? null,
-      option: null,
-      ...(plan.modeChange === undefined ? {} : { modeChange: plan.modeChange }),
-      ...(plan.stage === undefined ? {} : { stage: plan.stage }),
     };
   }
 
