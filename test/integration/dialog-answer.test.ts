@@ -349,6 +349,22 @@ describe('sameAbout', () => {
     expect(sameAbout('/home/me/shared', '~/other')).toBe(false);
     expect(sameAbout('rm -rf /home/me/shared', '~/shared')).toBe(false);
   });
+
+  it("resolves a path from the folder's parent against the agent's folder", () => {
+    const folder = '/w/proj/lane';
+    expect(sameAbout('/w/proj/outside/x.txt', '../outside/x.txt', folder)).toBe(true);
+    expect(sameAbout('/w/outside/x.txt', '../../outside/x.txt', folder)).toBe(true);
+    expect(sameAbout('/w/proj/lane/../outside/x.txt', '../outside/x.txt', folder)).toBe(true);
+    // The same name in another folder is another file: a hook naming one is not the dialog's.
+    expect(sameAbout('/w/proj/lane/outside/x.txt', '../outside/x.txt', folder)).toBe(false);
+    expect(sameAbout('/w/outside/x.txt', '../outside/x.txt', folder)).toBe(false);
+    expect(sameAbout('/w/proj/lane/sub/../outside/x.txt', '../outside/x.txt', folder)).toBe(false);
+    // Under another root the CLI names it by its real path (the folder reached through a link).
+    expect(sameAbout('/mnt/data/proj/outside/x.txt', '../outside/x.txt', folder)).toBe(true);
+    // Without the folder, what follows the `..` must end the absolute path.
+    expect(sameAbout('/w/proj/lane/outside/x.txt', '../outside/x.txt')).toBe(true);
+    expect(sameAbout('/w/proj/other.txt', '../outside/x.txt')).toBe(false);
+  });
 });
 
 describe('issue 29: a rule approves only what the screen shows whole', () => {

@@ -209,7 +209,7 @@ export class DialogAnswerer {
     const detail = agent.stateDetail;
     const current = announcedAbout(detail);
     const shownAbout = order.expect?.about;
-    if (shownAbout !== undefined && current !== undefined && !sameAbout(shownAbout, current)) {
+    if (shownAbout !== undefined && current !== undefined && !sameAbout(shownAbout, current, agent.cwd)) {
       throw await this.refuse(
         agent,
         'DIALOG_CHANGED',
@@ -470,7 +470,7 @@ export class DialogAnswerer {
     // A trust prompt is about its folder (its `about` is the option chosen): the same prompt.
     if (verdict.reason === 'trust') return a.stateDetail.reason === 'trust';
     if (sent.about === null || verdict.about === undefined) return sent.about === null;
-    return sameAbout(sent.about, verdict.about) || sent.about === verdict.about;
+    return sameAbout(sent.about, verdict.about, agent.cwd) || sent.about === verdict.about;
   }
 
   /** Resolves true once the agent is out of the state it had (`state` since `since`), false after `ms`. */

@@ -61,7 +61,7 @@ export async function answerThroughHook(
   const held = await d.held.arrival(agent.id, since, announcedAbout(agent.stateDetail), d.hookMs);
   if (held === undefined) return null;
   const shownAbout = order.expect?.about;
-  if (shownAbout !== undefined && held.about !== undefined && !sameAbout(shownAbout, held.about)) {
+  if (shownAbout !== undefined && held.about !== undefined && !sameAbout(shownAbout, held.about, agent.cwd)) {
     throw await d.refuse(
       agent,
       'DIALOG_CHANGED',

@@ -45,6 +45,7 @@ export function planPermission(
       tool: d.tool,
       about,
       whole: order.rule !== undefined,
+      folder: agent.cwd,
     },
     screen: verdict,
     lines,

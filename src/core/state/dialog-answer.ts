@@ -20,6 +20,8 @@ export interface AnnouncedDialog {
    * prefix, not the first row of a wrapped one — or the dialog is left for the user (`NOT_WHOLE`).
    */
   whole?: boolean | undefined;
+  /** The agent's folder: where a path its screen draws from the folder's parent (`../x`) starts. */
+  folder?: string | undefined;
 }
 
 /** What the screen shows now, as a refusal says it. */
@@ -75,21 +77,40 @@ const ABOUT_CLIP = 120;
 
 const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
+/** `rel` resolved against the folder `from` (POSIX; `.` and `..` folded, `..` stops at `/`). */
+function resolveIn(from: string, rel: string): string {
+  const out: string[] = [];
+  for (const part of `${from}/${rel}`.split('/')) {
+    if (part === '..') out.pop();
+    else if (part !== '' && part !== '.') out.push(part);
+  }
+  return `/${out.join('/')}`;
+}
+
 /**
  * Whether the announced target and the one on screen are the same: equal up to whitespace, the
  * screen's clipped prefix of a longer one, or the same file named relative on screen and absolute
  * in a hook (`notes.txt` and `/repo/notes.txt`; an absolute path without spaces, never a command),
- * or under the home folder (`~/shared` and `/home/me/shared`).
+ * or under the home folder (`~/shared` and `/home/me/shared`). A path from the folder's parent
+ * (`../outside/x.txt`) is resolved against `folder`, the agent's, when it is known.
  */
-export function sameAbout(announced: string, onScreen: string): boolean {
+export function sameAbout(announced: string, onScreen: string, folder?: string): boolean {
   const a = squash(announced);
   const s = squash(onScreen);
   if (a === s) return true;
   if (onScreen.length >= ABOUT_CLIP && a.startsWith(s)) return true;
-  // A path named from the folder's parent (`../outside/x.txt`) is matched on what follows the `..`.
   const underPath = (abs: string, rel: string): boolean => {
+    if (!/^\/\S*$/.test(abs)) return false;
+    if (/^\.\.\//.test(rel) && folder !== undefined) {
+      const [path, from] = [resolveIn('/', abs), resolveIn('/', folder)];
+      if (path === resolveIn(from, rel)) return true;
+      // Never a file in the folder itself; and where both start alike, only the exact file. Else
+      // the CLI may name it through its real path (a folder reached by a symbolic link).
+      if (path.startsWith(`${from}/`) || path.split('/')[1] === from.split('/')[1]) return false;
+    }
+    // Otherwise what follows the `..` must end the absolute path.
     const below = rel.replace(/^(?:\.\.\/)+(?=[^/]+\/)/, '');
-    return /^\/\S*$/.test(abs) && below !== '' && abs.endsWith(`/${below}`);
+    return below !== '' && abs.endsWith(`/${below}`);
   };
   // A path under the home folder drawn as `~/…` (OpenCode's outside folders).
   const underHome = (abs: string, tilde: string): boolean =>
@@ -143,7 +164,7 @@ export function planDialogAnswer(input: {
   }
   // A named target must be seen again: a dialog whose target the screen does not show is not verified.
   if (announced.about !== undefined) {
-    if (screen.about === undefined || !sameAbout(announced.about, screen.about)) {
+    if (screen.about === undefined || !sameAbout(announced.about, screen.about, announced.folder)) {
       return { ok: false, code: 'DIALOG_CHANGED', now };
     }
     if (announced.whole === true && action !== 'deny' && !sameWhole(announced.about, screen.about)) {
