@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The flake hunt: runs test files N times in a row with K busy loops spinning beside them, as a
 // loaded CI machine runs them, and reports every failure with its evidence.
-//   npm run flake-hunt -- test/e2e/report.test.ts [more files…] [--runs 10] [--busy 2] [--json]
-// Each run is one `vitest run` of all the files (its two workers, as in npm test). A run's output,
+//   npm run flake-hunt -- test/e2e/report.test.ts [more files…] [--runs 10] [--busy 2] [-t NAME] [--json]
+// Each run is one `vitest run` of all the files (its two workers, as in npm test); -t: only the tests
+// whose name matches NAME (vitest's -t), e.g. one document's blocks of test/docs/console-blocks.test.ts. A run's output,
 // its JSON report and, when it failed, the WTP_HOMEs of its tests (WTP_E2E_KEEP_DIR) stay in
 // .cache/flake-hunt/<time>/run-<n>/. Exit 1 when any run failed.
 import { spawn } from 'node:child_process';
@@ -11,10 +12,11 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../..');
-const USAGE = 'usage: npm run flake-hunt -- <test files…> [--runs N] [--busy K] [--out DIR] [--json]';
+const USAGE =
+  'usage: npm run flake-hunt -- <test files…> [--runs N] [--busy K] [-t NAME] [--out DIR] [--json]';
 
 function parseArgs(argv) {
-  const opts = { files: [], runs: 10, busy: 2, out: undefined, json: false };
+  const opts = { files: [], runs: 10, busy: 2, name: undefined, out: undefined, json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -29,6 +31,7 @@ function parseArgs(argv) {
     };
     if (a === '--runs') opts.runs = count('--runs', 1);
     else if (a === '--busy') opts.busy = count('--busy', 0);
+    else if (a === '-t' || a === '--test-name-pattern') opts.name = value();
     else if (a === '--out') opts.out = resolve(value());
     else if (a === '--json') opts.json = true;
     else if (a === '-h' || a === '--help') {
@@ -63,8 +66,8 @@ function busyLoops(k) {
 }
 
 /** One `vitest run` of the files, with the run report (test/support/run-reporter.ts) in `dir`. */
-function vitestRun(files, dir) {
-  const args = [join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', ...files];
+function vitestRun(files, name, dir) {
+  const args = [join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', ...files, ...(name ? ['-t', name] : [])];
   const started = Date.now();
   return new Promise((done) => {
     const out = [];
@@ -122,14 +125,14 @@ async function main() {
   mkdirSync(out, { recursive: true });
   const say = opts.json ? (line) => console.error(line) : (line) => console.log(line);
   say(
-    `flake-hunt: ${opts.files.length} file(s), ${opts.runs} run(s), ${opts.busy} busy loop(s); evidence in ${relative(process.cwd(), out) || '.'}`,
+    `flake-hunt: ${opts.files.length} file(s)${opts.name ? `, tests matching ${JSON.stringify(opts.name)}` : ''}, ${opts.runs} run(s), ${opts.busy} busy loop(s); evidence in ${relative(process.cwd(), out) || '.'}`,
   );
   const stopBusy = busyLoops(opts.busy);
   const runs = [];
   for (let run = 1; run <= opts.runs; run++) {
     const dir = join(out, `run-${run}`);
     mkdirSync(dir, { recursive: true });
-    const r = await vitestRun(opts.files, dir);
+    const r = await vitestRun(opts.files, opts.name, dir);
     let failures = failuresOf(dir, run);
     if (r.code !== 0 && failures.length === 0) {
       // vitest failed with no failed test in its report: an unhandled error, a crashed worker.
