@@ -46,3 +46,38 @@ describe('WtpClient when the daemon dies after it received a request', () => {
     });
   });
 });
+
+/**
+ * A daemon that answered, then was killed and started again on the same socket: a long-lived
+ * client (the TUI, a test's own process) must reach the new one, not write to a connection of the
+ * dead one kept for reuse (Node's default agent keeps them), which failed with EPIPE or ECONNRESET.
+ */
+describe('WtpClient after the daemon was restarted', () => {
+  it('reaches the new daemon on its first request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wtp-test-client-'));
+    const sock = join(dir, 'api.sock');
+    const serve = async (): Promise<Server> => {
+      const s = createServer((_req, res) => res.end(JSON.stringify({ agents: [] })));
+      s.keepAliveTimeout = 60_000;
+      await new Promise<void>((resolve) => s.listen(sock, resolve));
+      return s;
+    };
+    const client = new WtpClient({ socketPath: sock });
+    try {
+      const first = await serve();
+      await client.call('listAgents');
+      // Killed: its connections end without a word; the socket file stays, as a killed daemon's does.
+      first.closeAllConnections();
+      await new Promise((resolve) => first.close(resolve));
+      rmSync(sock, { force: true });
+      const second = await serve();
+      try {
+        await expect(client.call('listAgents')).resolves.toEqual({ agents: [] });
+      } finally {
+        second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -70,8 +70,11 @@ export class WtpClient {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(body));
     }
+    // A connection per request on the socket (it costs little there): one kept for reuse by
+    // Node's default agent outlives a daemon that was killed, and the next request written to it
+    // fails (EPIPE) although a new daemon listens.
     const target = this.opts.socketPath
-      ? { socketPath: this.opts.socketPath, path }
+      ? { socketPath: this.opts.socketPath, path, agent: false as const }
       : (() => {
           const u = new URL(path, this.opts.baseUrl);
           return { host: u.hostname, port: u.port, path: u.pathname + u.search };
