@@ -65,6 +65,18 @@ const DAEMON_SIDE = [
 
 const ENV_ONLY =
   'src/config/env.ts is the only reader of process.env: take the value from it, through the composition root';
+const ENV_SELECTORS = [
+  {
+    selector: "ImportDeclaration[source.value=/^(node:)?process$/] > ImportSpecifier[imported.name='env']",
+    message: ENV_ONLY,
+  },
+  {
+    selector:
+      "MemberExpression[object.type='MemberExpression'][object.property.name='process'][property.name='env']",
+    message: ENV_ONLY,
+  },
+];
+const CLI_CTX = 'a CLI command uses its context (ctx.in, ctx.exitCode, ctx.processEnv), not the process';
 
 const NODE_BUILTINS = [
   'node:*',
@@ -277,17 +289,32 @@ export default tseslint.config(
     ignores: ['src/**/*.test.ts', 'src/config/env.ts'],
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: ENV_ONLY }],
+      'no-restricted-syntax': ['error', ...ENV_SELECTORS],
+    },
+  },
+  {
+    // The tests run CLI commands in their own process (test/support/in-process-cli.ts): a command's
+    // input, exit status and the environment of what it starts are its context's, not the process's.
+    // context.ts sets a context's defaults from the process.
+    files: ['src/interfaces/cli/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/interfaces/cli/context.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: ENV_ONLY },
+        ...['exitCode', 'exit', 'stdin'].map((property) => ({
+          object: 'process',
+          property,
+          message: CLI_CTX,
+        })),
+      ],
       'no-restricted-syntax': [
         'error',
+        ...ENV_SELECTORS,
         {
           selector:
-            "ImportDeclaration[source.value=/^(node:)?process$/] > ImportSpecifier[imported.name='env']",
-          message: ENV_ONLY,
-        },
-        {
-          selector:
-            "MemberExpression[object.type='MemberExpression'][object.property.name='process'][property.name='env']",
-          message: ENV_ONLY,
+            "CallExpression[callee.name=/^(spawn|spawnSync|execFile|execFileSync)$/]:not(:has(Property[key.name='env']))",
+          message: `${CLI_CTX} (a program it starts gets \`env: ctx.processEnv\`)`,
         },
       ],
     },

@@ -9,6 +9,8 @@ import { TUI_ALIASES } from './tui-aliases.mjs';
 
 const entryPoints = {
   wtp: 'src/bin.ts',
+  // The CLI without bin.ts's process handling: the tests run their `wtp` calls through it in-process.
+  cli: 'src/cli.ts',
   gen: 'tools/gen.ts',
 };
 /**

@@ -45,7 +45,7 @@ const pkg = (inputs: string[], name: string): string[] =>
 // Start-up time is a feature: these keep heavy modules off the paths that must be fast.
 describe('bundle boundaries', () => {
   it('the CLI loads without zod, SQLite, the log library or the terminal emulator', async () => {
-    const inputs = staticInputs(await metafile(), 'src/interfaces/cli/main.ts');
+    const inputs = staticInputs(await metafile(), 'src/cli.ts');
     for (const heavy of ['zod', 'better-sqlite3', '@xterm/headless', 'pino', 'ws', 'yaml']) {
       expect(pkg(inputs, heavy), heavy).toEqual([]);
     }
@@ -61,7 +61,7 @@ describe('bundle boundaries', () => {
 
   it('the approval rules’ shell parser (web-tree-sitter) loads only when a rule decides a command', async () => {
     const meta = await metafile();
-    for (const entry of ['src/interfaces/cli/main.ts', 'src/daemon/host-main.ts', 'src/daemon/main.ts']) {
+    for (const entry of ['src/cli.ts', 'src/daemon/host-main.ts', 'src/daemon/main.ts']) {
       expect(pkg(staticInputs(meta, entry), 'web-tree-sitter'), entry).toEqual([]);
     }
     // It is bundled (the package installs nothing for it): its chunk is reached by a dynamic import.
@@ -72,7 +72,7 @@ describe('bundle boundaries', () => {
   });
 
   it('the terminal UI (Ink, React) loads only with `wtp tui`', async () => {
-    const inputs = staticInputs(await metafile(), 'src/interfaces/cli/main.ts');
+    const inputs = staticInputs(await metafile(), 'src/cli.ts');
     for (const heavy of ['ink', 'react', 'yoga-layout']) expect(pkg(inputs, heavy), heavy).toEqual([]);
     expect(inputs.some((i) => i.startsWith('src/interfaces/tui/'))).toBe(false);
   });

@@ -130,3 +130,28 @@ describe('process.env is read in src/config/env.ts only', () => {
     expect(await problems('src/adapters/git/git-exec.test.ts', code)).toEqual([]);
   });
 });
+
+describe('a CLI command runs on its context, as the tests run it in-process', () => {
+  it('refuses the process exit status, stdin, and a program started in the process environment', async () => {
+    const code = [
+      "import { spawn } from 'node:child_process';",
+      'export function f(): void {',
+      '  process.exitCode = 1;',
+      '  process.stdin.resume();',
+      "  spawn('git', ['status'], { stdio: 'ignore' });",
+      '}',
+      '',
+    ].join('\n');
+    expect(await problems('src/interfaces/cli/commands/x.ts', code)).toEqual([
+      expect.stringMatching(/^no-restricted-properties: 'process.exitCode' .*ctx\.exitCode/),
+      expect.stringMatching(/^no-restricted-properties: 'process.stdin' .*ctx\.in/),
+      expect.stringMatching(/^no-restricted-syntax: .*env: ctx\.processEnv/),
+    ]);
+  });
+
+  it('lets through a program started in the environment it is given', async () => {
+    const code =
+      "import { spawn } from 'node:child_process';\nexport const f = (env: NodeJS.ProcessEnv) => spawn('git', [], { env });\n";
+    expect(await problems('src/interfaces/cli/commands/x.ts', code)).toEqual([]);
+  });
+});

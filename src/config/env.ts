@@ -340,6 +340,11 @@ export function ownEnvironment(): Readonly<Record<string, string | undefined>> {
   return process.env;
 }
 
+/** This process's environment, for what is given an environment to start programs in. */
+export function processEnvironment(): NodeJS.ProcessEnv {
+  return process.env;
+}
+
 /**
  * The environment handed on to what we start: a copy of ours, minus what `npm start` injected
  * (npm_* variables and the package's node_modules/.bin on PATH), which belongs to

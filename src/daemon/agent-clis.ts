@@ -1,5 +1,5 @@
 import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
-import { environmentForChildren, readEnv } from '../config/env.js';
+import { environmentForChildren, processEnvironment, readEnv } from '../config/env.js';
 import { resolvePaths } from '../config/paths.js';
 import { agentBinVar } from '../protocol/constants.js';
 import { cliSupport } from '../protocol/version-range.js';
@@ -43,12 +43,12 @@ export function agentClis(o: {
   };
 }
 
-/** The same, with this process's environment: what a daemon started from here would find. */
-export function localAgentClis(): AgentClis {
-  const env = readEnv();
+/** The same, with this environment (default: the process's): what a daemon started from here would find. */
+export function localAgentClis(source: NodeJS.ProcessEnv = processEnvironment()): AgentClis {
+  const env = readEnv(source);
   return agentClis({
     agentBinaries: env.agentBinaries,
-    pathVar: environmentForChildren().PATH,
+    pathVar: environmentForChildren(source).PATH,
     cwd: resolvePaths(env).stateDir,
   });
 }

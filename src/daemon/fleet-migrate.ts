@@ -1,6 +1,6 @@
 import { PgFleet } from '../adapters/postgres/pg-fleet.js';
 import { PG_MIGRATIONS } from '../adapters/postgres/pg-migrations.js';
-import { readEnv } from '../config/env.js';
+import { processEnvironment, readEnv } from '../config/env.js';
 import { loadConfig } from '../config/load-config.js';
 import { resolvePaths } from '../config/paths.js';
 import { AppError } from '../core/errors.js';
@@ -10,8 +10,10 @@ import { AppError } from '../core/errors.js';
  * WTP_FLEET_URL (else the config's store.fleet) names, as that URL's role — run once by a role that
  * may create it, so the machines' own roles need no such privilege.
  */
-export async function migrateFleet(): Promise<{ database: string; applied: number[]; schema: number }> {
-  const env = readEnv();
+export async function migrateFleet(
+  source: NodeJS.ProcessEnv = processEnvironment(),
+): Promise<{ database: string; applied: number[]; schema: number }> {
+  const env = readEnv(source);
   const config = await loadConfig(resolvePaths(env).configFile, env);
   const url = config.store.fleet;
   if (url === null) {

@@ -1,5 +1,5 @@
 import { WtpClient } from '../../client/wtp-client.js';
-import { readEnv, type WtpEnv } from '../../config/env.js';
+import { processEnvironment, readEnv, type WtpEnv } from '../../config/env.js';
 import { resolvePaths, type WtpPaths } from '../../config/paths.js';
 import { JSON_VERSION } from '../../protocol/constants.js';
 import type { CliOutput, CliOutputName } from '../../protocol/cli-output.js';
@@ -42,6 +42,9 @@ export interface CliDeps {
   /** Creates or upgrades the fleet database's schema (`wtp fleet migrate`), from this process. */
   fleetMigrate?: () => Promise<{ database: string; applied: number[]; schema: number }>;
   env?: WtpEnv;
+  /** The environment of the programs it starts (the daemon, git, an opener); default: its own. */
+  processEnv?: NodeJS.ProcessEnv;
+  stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
 }
@@ -50,15 +53,26 @@ export interface CliDeps {
 export class CliContext {
   readonly env: WtpEnv;
   readonly paths: WtpPaths;
+  readonly in: NodeJS.ReadStream;
   readonly out: NodeJS.WriteStream;
   readonly err: NodeJS.WriteStream;
+  readonly processEnv: NodeJS.ProcessEnv;
   json = false;
+  /** The exit status the command asks for (runCli returns it; undefined: 0). */
+  exitCode: number | undefined;
 
   constructor(readonly deps: CliDeps) {
     this.env = deps.env ?? readEnv();
     this.paths = resolvePaths(this.env);
+    this.processEnv = deps.processEnv ?? processEnvironment();
+    this.in = deps.stdin ?? process.stdin;
     this.out = deps.stdout ?? process.stdout;
     this.err = deps.stderr ?? process.stderr;
+  }
+
+  /** Whether a person can be asked: stdin and stderr are terminals. */
+  get canAsk(): boolean {
+    return this.in.isTTY === true && this.err.isTTY === true;
   }
 
   client(timeoutMs?: number): WtpClient {

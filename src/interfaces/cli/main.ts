@@ -94,22 +94,23 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-/** The `wtp` command line. */
-export async function runCli(argv: string[], deps: CliDeps): Promise<void> {
+/** The `wtp` command line; resolves to its exit status. */
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   const ctx = new CliContext(deps);
   const program = buildProgram(ctx);
   // `wtp` alone on a terminal opens the terminal UI; in a script or a pipe it prints the help.
-  if (argv.length === 0 && process.stdin.isTTY && ctx.out.isTTY) argv = ['tui'];
+  if (argv.length === 0 && ctx.in.isTTY && ctx.out.isTTY) argv = ['tui'];
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
-    if (err.exitCode === 0) return; // --help, --version
+    if (err.exitCode === 0) return 0; // --help, --version
     if (argv.includes('--json')) {
       ctx.json = true;
       const message = err.message.replace(/^error: /, '');
       printError(ctx, new WtpError('INVALID_INPUT', message, { issues: [{ path: 'argv', message }] }));
     }
-    process.exitCode = 2;
+    return 2;
   }
+  return ctx.exitCode ?? 0;
 }

@@ -43,13 +43,14 @@ export function openerFor(platform: NodeJS.Platform): string | null {
  */
 export function openWithDesktop(
   target: string,
+  env: NodeJS.ProcessEnv,
   platform: NodeJS.Platform = process.platform,
 ): Promise<OpenResult> {
   const command = openerFor(platform);
   if (command === null) return Promise.resolve({ opened: false, reason: `no opener on ${platform}` });
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
-    const child = spawn(command, [target], { detached: true, stdio: 'ignore' });
+    const child = spawn(command, [target], { detached: true, env, stdio: 'ignore' });
     const done = (r: OpenResult): void => {
       clearTimeout(timer);
       child.removeAllListeners();
@@ -72,12 +73,12 @@ export function openWithDesktop(
 }
 
 /** Opens the one-time dashboard URL through a redirect file (see writeRedirectFile). */
-export function openDashboard(runDir: string, url: string): Promise<OpenResult> {
+export function openDashboard(runDir: string, url: string, env: NodeJS.ProcessEnv): Promise<OpenResult> {
   let file: string;
   try {
     file = writeRedirectFile(runDir, url);
   } catch (err) {
     return Promise.resolve({ opened: false, reason: `cannot write the redirect page: ${String(err)}` });
   }
-  return openWithDesktop(file);
+  return openWithDesktop(file, env);
 }

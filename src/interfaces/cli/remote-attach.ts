@@ -52,7 +52,7 @@ export async function remoteAttach(
     .map(shellWord)
     .join(' ');
   ctx.errorText(`attaching to ${agent.machine}/${agent.name} over ssh ${ssh}\n`, false);
-  const child = spawn('ssh', ['-t', '--', ssh, remoteCommand], { stdio: 'inherit' });
+  const child = spawn('ssh', ['-t', '--', ssh, remoteCommand], { env: ctx.processEnv, stdio: 'inherit' });
   return new Promise<number>((resolve) => {
     child.on('error', (err) => {
       ctx.errorText(`ssh could not be started: ${err.message}\n`, false);

@@ -13,6 +13,6 @@ export async function runAction(
   } catch (err) {
     const e = toWtpError(err);
     printError(ctx, e);
-    process.exitCode = exitCodeFor(e);
+    ctx.exitCode = exitCodeFor(e);
   }
 }

@@ -140,7 +140,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
               `note: ${agent.name} starts in ${modeName(p)} mode: it ${PERMISSION_MODE_WORDS[p.mode]} (${p.originDetail})`,
             );
           }
-          if (failed) process.exitCode = 1;
+          if (failed) ctx.exitCode = 1;
         }),
     );
 
@@ -220,7 +220,7 @@ async function createApprovingSetup(ctx: CliContext, body: CreateAgentRequest) {
     return await ctx.client().call('createAgent', { body });
   } catch (err) {
     const d = err instanceof WtpError && err.code === 'SETUP_NOT_APPROVED' ? err.details : undefined;
-    if (!d || ctx.json || !process.stdin.isTTY || !process.stderr.isTTY) throw err;
+    if (!d || ctx.json || !ctx.canAsk) throw err;
     const commands = Array.isArray(d.commands) ? d.commands.map(String) : [];
     const modules = Array.isArray(d.submodules) ? (d.submodules as { path?: unknown; url?: unknown }[]) : [];
     const hashes = Array.isArray(d.hashes) ? d.hashes.map(String) : [String(d.hash)];

@@ -127,7 +127,7 @@ async function run(
       `no agent waits for ${action === 'answer' ? 'an answer' : 'permission'}${o.workspace ? ` in ${o.workspace}` : ''}`,
     );
   }
-  if (refused.length > 0) process.exitCode = 1;
+  if (refused.length > 0) ctx.exitCode = 1;
 }
 
 function common(cmd: Command): Command {

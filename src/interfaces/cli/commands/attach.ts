@@ -33,7 +33,7 @@ export function registerAttachCommand(program: Command, ctx: CliContext): void {
             },
           );
         }
-        if (!process.stdin.isTTY || !ctx.out.isTTY) {
+        if (!ctx.in.isTTY || !ctx.out.isTTY) {
           throw new WtpError(
             'ATTACH_NOT_TTY',
             '`wtp attach` needs an interactive terminal; use `wtp peek` or `wtp logs -f` in scripts.',
@@ -42,14 +42,14 @@ export function registerAttachCommand(program: Command, ctx: CliContext): void {
         // Another machine's agent (a fleet): its terminal is reached over SSH, where that machine says.
         const remote = await remoteAttach(ctx, ref, raw);
         if (remote !== null) {
-          process.exitCode = await remote;
+          ctx.exitCode = await remote;
           return;
         }
         // Said before the alternate screen hides it; back in view (and in the scrollback) after detaching.
         const note = attachSession(ctx.client(), ref, {
           detachKey: raw.detachKey,
           readOnly: raw.readOnly === true,
-          stdin: process.stdin,
+          stdin: ctx.in,
           stdout: ctx.out,
           client: 'cli-attach',
           opened: () =>

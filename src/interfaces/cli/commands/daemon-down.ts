@@ -60,7 +60,7 @@ export async function down(ctx: CliContext, stopAgents: boolean): Promise<void> 
       `daemon stopped (pid ${pid})${stopAgents ? `; ${r.stoppedAgents} agent(s) stopped` : '; agents keep running'}`,
     );
   } else ctx.line(`the daemon (pid ${pid}) is still shutting down`);
-  if (!stopped) process.exitCode = 1;
+  if (!stopped) ctx.exitCode = 1;
 }
 
 /** No daemon: nothing to stop, unless agents were to be stopped and their hosts still run. */

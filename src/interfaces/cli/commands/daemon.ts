@@ -202,6 +202,7 @@ async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
     ],
     {
       detached: true,
+      env: ctx.processEnv,
       stdio: ['ignore', outFd, outFd],
       cwd: ctx.paths.stateDir,
     },
@@ -306,7 +307,7 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
             ctx.line(
               `daemon     not running (state dir ${shortenHome(ctx.paths.stateDir, ctx.env.userHome)})`,
             );
-          process.exitCode = 3;
+          ctx.exitCode = 3;
           return;
         }
         if (ctx.json) {

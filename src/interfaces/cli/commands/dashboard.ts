@@ -13,7 +13,7 @@ export function registerDashboardCommand(program: Command, ctx: CliContext): voi
     .action((raw: { printUrl?: boolean; json?: boolean }) =>
       runAction(ctx, raw.json, async () => {
         const link = await ctx.client().call('dashboardLink', { body: {} });
-        const result = raw.printUrl ? null : await openDashboard(ctx.paths.runDir, link.url);
+        const result = raw.printUrl ? null : await openDashboard(ctx.paths.runDir, link.url, ctx.processEnv);
         const opened = result?.opened === true;
         if (ctx.json) return ctx.emit('dashboard', { ...link, opened });
         if (result === null) return ctx.line(link.url);

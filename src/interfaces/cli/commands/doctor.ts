@@ -18,7 +18,7 @@ export function registerDoctorCommand(program: Command, ctx: CliContext): void {
         const report = await runDoctor(ctx);
         if (ctx.json) ctx.emit('doctor', report);
         else printReport(ctx, report);
-        if (!report.ok) process.exitCode = 1;
+        if (!report.ok) ctx.exitCode = 1;
       }),
     );
 }

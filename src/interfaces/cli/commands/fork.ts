@@ -36,7 +36,7 @@ export function registerForkCommand(program: Command, ctx: CliContext): void {
           },
         });
         const a = r.agent;
-        if (a.state === 'crashed') process.exitCode = 1;
+        if (a.state === 'crashed') ctx.exitCode = 1;
         if (ctx.json) {
           ctx.emit('fork', r);
           return;

@@ -37,7 +37,7 @@ export function fastHookCall(argv: readonly string[]): HookCall | null {
 export function runHook(ctx: CliContext, call: HookCall): Promise<void> {
   if (call.decide) return decideHook(ctx, call.agent, call.payload);
   return runAction(ctx, call.json, async () => {
-    const text = call.payload ?? (await readStdin());
+    const text = call.payload ?? (await readStdin(ctx));
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(text) as Record<string, unknown>;
@@ -78,7 +78,7 @@ const DECIDE_TIMEOUT_MS = 20_000;
  */
 async function decideHook(ctx: CliContext, agent: string, payload: string | undefined): Promise<void> {
   try {
-    const body = withEventName(JSON.parse(payload ?? (await readStdin())) as Record<string, unknown>);
+    const body = withEventName(JSON.parse(payload ?? (await readStdin(ctx))) as Record<string, unknown>);
     const answer = await ctx
       .client(DECIDE_TIMEOUT_MS)
       .call('agentHook', { params: { agentId: agent }, body: body as never });
@@ -86,5 +86,5 @@ async function decideHook(ctx: CliContext, agent: string, payload: string | unde
   } catch (err) {
     ctx.note(`wtp hook: not decided (${err instanceof Error ? err.message : String(err)}); the dialog shows`);
   }
-  process.exitCode = 0;
+  ctx.exitCode = 0;
 }

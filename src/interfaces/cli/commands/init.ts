@@ -12,12 +12,12 @@ import { repositoryPath, writeInRepository } from '../repo-write.js';
 const REPO_CONFIG = join('.wezterm-parallel', 'config.yaml');
 
 /** The top level of the git repository holding `dir`, or why there is none. */
-function gitTop(dir: string): Promise<{ top: string } | { why: string }> {
+function gitTop(dir: string, env: NodeJS.ProcessEnv): Promise<{ top: string } | { why: string }> {
   return new Promise((done) => {
     execFile(
       'git',
       ['rev-parse', '--show-toplevel'],
-      { cwd: dir, timeout: 10_000 },
+      { cwd: dir, env, timeout: 10_000 },
       (err, stdout, stderr) => {
         const e = err as NodeJS.ErrnoException | null;
         if (e?.code === 'ENOENT') done({ why: 'git is not installed (not found on PATH)' });
@@ -116,7 +116,7 @@ export function registerInitCommand(program: Command, ctx: CliContext): void {
     .action((raw: { force?: boolean; here?: boolean; json?: boolean }) =>
       runAction(ctx, raw.json, async () => {
         const cwd = process.cwd();
-        const repo = await gitTop(cwd);
+        const repo = await gitTop(cwd, ctx.processEnv);
         if (!raw.here && 'why' in repo) {
           throw new WtpError(
             'NOT_A_REPOSITORY',

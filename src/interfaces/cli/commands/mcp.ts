@@ -45,7 +45,7 @@ export function registerMcpCommand(program: Command, ctx: CliContext): void {
         await runMcpRelay({
           socketPath: opts.socket ?? ctx.paths.apiSocket,
           token,
-          stdin: process.stdin,
+          stdin: ctx.in,
           stdout: ctx.out,
           log: (line) => ctx.err.write(`${ctx.safe(line, false)}\n`),
         });

@@ -31,6 +31,8 @@ interface Target {
   uninstall: string[][];
   enabled: string[] | null;
   active: string[];
+  /** The environment `systemctl`/`launchctl` run in. */
+  runEnv: NodeJS.ProcessEnv;
 }
 
 /**
@@ -83,6 +85,7 @@ function target(ctx: CliContext): Target {
       uninstall: [['launchctl', 'bootout', `${domain}/${LAUNCHD_LABEL}`]],
       enabled: null,
       active: ['launchctl', 'print', `${domain}/${LAUNCHD_LABEL}`],
+      runEnv: ctx.processEnv,
     };
   }
   if (process.platform !== 'linux') {
@@ -109,12 +112,16 @@ function target(ctx: CliContext): Target {
     ],
     enabled: ['systemctl', '--user', 'is-enabled', SYSTEMD_UNIT],
     active: ['systemctl', '--user', 'is-active', SYSTEMD_UNIT],
+    runEnv: ctx.processEnv,
   };
 }
 
 /** Runs the service manager (argv, no shell); its first error line, or null when it succeeded. */
-function run([file = '', ...args]: string[]): { ok: boolean; out: string; error: string | null } {
-  const r = spawnSync(file, args, { encoding: 'utf8', timeout: 30_000 });
+function run(
+  [file = '', ...args]: string[],
+  env: NodeJS.ProcessEnv,
+): { ok: boolean; out: string; error: string | null } {
+  const r = spawnSync(file, args, { env, encoding: 'utf8', timeout: 30_000 });
   if (r.error) return { ok: false, out: '', error: `${file} could not run: ${r.error.message}` };
   const error =
     r.status === 0 ? null : (r.stderr.trim().split('\n')[0] ?? '') || `exit ${r.status ?? r.signal}`;
@@ -123,7 +130,7 @@ function run([file = '', ...args]: string[]): { ok: boolean; out: string; error:
 
 function runAll(t: Target, commands: string[][]): string[][] {
   for (const c of commands) {
-    const r = run(c);
+    const r = run(c, t.runEnv);
     if (r.error !== null)
       throw new WtpError(
         'SERVICE_MANAGER_FAILED',
@@ -137,8 +144,9 @@ function runAll(t: Target, commands: string[][]): string[][] {
 function state(t: Target) {
   const installed = existsSync(t.file);
   const upToDate = installed && readFileSync(t.file, 'utf8') === t.content;
-  const enabled = t.enabled === null ? installed : installed && run(t.enabled).out === 'enabled';
-  const active = t.manager === 'launchd' ? run(t.active).ok : run(t.active).out === 'active';
+  const enabled = t.enabled === null ? installed : installed && run(t.enabled, t.runEnv).out === 'enabled';
+  const active =
+    t.manager === 'launchd' ? run(t.active, t.runEnv).ok : run(t.active, t.runEnv).out === 'active';
   return { manager: t.manager, file: t.file, installed, upToDate, enabled, active };
 }
 
@@ -165,7 +173,7 @@ function install(ctx: CliContext, force: boolean): void {
   else if (t.manager === 'systemd') rmSync(join(ctx.paths.stateDir, 'service.env'), { force: true });
   writeReplacing(t.file, t.content, t.mode);
   // launchd refuses to bootstrap what is loaded already: unload it first (an error here means it was not).
-  if (t.manager === 'launchd') run(t.uninstall[0] ?? []);
+  if (t.manager === 'launchd') run(t.uninstall[0] ?? [], t.runEnv);
   const ran = runAll(t, t.install);
   const s = state(t);
   if (ctx.json) ctx.emit('service', { action: 'install', ...s, ran });

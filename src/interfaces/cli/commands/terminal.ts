@@ -238,7 +238,7 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
             });
           }
           const body = {
-            text: key ?? (text === '-' ? await readStdin() : (text ?? '')),
+            text: key ?? (text === '-' ? await readStdin(ctx) : (text ?? '')),
             enter: raw.enter === true,
             force: raw.force === true,
             raw: raw.raw === true || key !== undefined,

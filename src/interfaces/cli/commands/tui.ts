@@ -8,7 +8,7 @@ import { runAction } from '../run-action.js';
  * The fleet is asked for while that code loads (on a terminal only: elsewhere the TUI refuses).
  */
 export async function startTui(ctx: CliContext): Promise<void> {
-  const tty = process.stdin.isTTY && ctx.out.isTTY;
+  const tty = ctx.in.isTTY && ctx.out.isTTY;
   const client = ctx.client();
   // The list after the sequence number: every event after it reaches the list (none is missed).
   const since = tty ? latestSeq(client) : undefined;

@@ -100,7 +100,7 @@ export async function createWorkspace(
     return await create();
   } catch (err) {
     if (!(err instanceof WtpError) || err.code !== 'TEMPLATE_NOT_APPROVED') throw err;
-    if (ctx.json || !process.stdin.isTTY || !process.stderr.isTTY) throw err;
+    if (ctx.json || !ctx.canAsk) throw err;
     if (!(await askApproval(ctx, err, body.repo))) throw err;
     return create();
   }
@@ -289,9 +289,9 @@ export function registerWorkspaceCommands(program: Command, ctx: CliContext): vo
           );
         }
         const [file = 'tmux', ...args] = argv;
-        const child = spawn(file, args, { stdio: 'inherit' });
+        const child = spawn(file, args, { env: ctx.processEnv, stdio: 'inherit' });
         const code = await new Promise<number>((r) => child.on('exit', (c) => r(c ?? 1)));
-        if (code !== 0) process.exitCode = code;
+        if (code !== 0) ctx.exitCode = code;
       }),
     );
 }

@@ -11,13 +11,19 @@ const RESTART = 'restart the daemon (`wtp down`, then `wtp up`)';
  * that version is one the tests run. A CLI that is not installed is skipped (`wtp new` would say
  * how to install it); one that WTP_<NAME>_BIN names but is not there, or that fails `--version`, fails.
  */
-export async function agentCliChecks(clis: AgentClis, where: 'daemon' | 'local'): Promise<DoctorCheck[]> {
+export async function agentCliChecks(
+  clis: AgentClis,
+  where: 'daemon' | 'local',
+  childEnv: NodeJS.ProcessEnv,
+): Promise<DoctorCheck[]> {
   const path = where === 'daemon' ? "the daemon's PATH" : 'PATH';
   const checks = await Promise.all(
     clis.agentClis.map(async (c) => {
-      const cli = await oneCli(c, path);
+      const cli = await oneCli(c, path, childEnv);
       const node =
-        c.found === null || cli.status === 'fail' ? null : await nodeCheck(c, c.found, clis.path, path);
+        c.found === null || cli.status === 'fail'
+          ? null
+          : await nodeCheck(c, c.found, clis.path, path, childEnv);
       return node === null ? [cli] : [cli, node];
     }),
   );
@@ -33,12 +39,13 @@ async function nodeCheck(
   found: string,
   agentsPath: string | null,
   onPath: string,
+  childEnv: NodeJS.ProcessEnv,
 ): Promise<DoctorCheck | null> {
   const need = nodeNeedOf(found);
   if (need === null) return null;
   const id = `node:${c.profile}`;
   const searched = need.interpreter === 'node' && agentsPath !== null ? agentsPath : undefined;
-  const run = await runProgram(need.interpreter, ['--version'], searched);
+  const run = await runProgram(need.interpreter, ['--version'], childEnv, searched);
   const version = run.kind === 'ok' ? (/v?(\d+\.\d+\.\d+)/.exec(run.text)?.[1] ?? null) : null;
   const asks = `${need.pkg} asks for Node.js ${need.range} (engines.node in ${need.file})`;
   const where = need.interpreter === 'node' ? `node on ${onPath}` : need.interpreter;
@@ -71,7 +78,7 @@ async function nodeCheck(
   });
 }
 
-async function oneCli(c: AgentCliInfo, onPath: string): Promise<DoctorCheck> {
+async function oneCli(c: AgentCliInfo, onPath: string, childEnv: NodeJS.ProcessEnv): Promise<DoctorCheck> {
   const id = `agent:${c.profile}`;
   const install = c.install ? `install it: ${c.install}` : `install ${c.program}`;
   if (c.found === null) {
@@ -89,7 +96,7 @@ async function oneCli(c: AgentCliInfo, onPath: string): Promise<DoctorCheck> {
       fix: `to use it, ${install} (on ${onPath}), or set ${c.variable}=/path/to/${c.program} and ${RESTART}`,
     });
   }
-  const run = await runProgram(c.found, ['--version']);
+  const run = await runProgram(c.found, ['--version'], childEnv);
   const version = run.kind === 'ok' ? (CLI_VERSION_PATTERN.exec(run.text)?.[1] ?? null) : null;
   const via = c.fromVariable ? ` (${c.variable})` : '';
   if (version === null) {

@@ -25,16 +25,21 @@ const VERSION_TIMEOUT_MS = 30_000;
 
 /**
  * Runs a program (no shell) with a timeout, stdin closed; its stdout and stderr together. With
- * `searchPath`, the program is looked for there instead of on PATH (its environment is unchanged).
+ * `searchPath`, the program is looked for there instead of on `childEnv`'s PATH (its environment).
  */
-export function runProgram(file: string, args: readonly string[], searchPath?: string): Promise<ProgramRun> {
+export function runProgram(
+  file: string,
+  args: readonly string[],
+  childEnv: NodeJS.ProcessEnv,
+  searchPath?: string,
+): Promise<ProgramRun> {
   const found = searchPath === undefined ? file : (findOn(file, searchPath) ?? file);
   return new Promise((resolve) => {
     const child = execFile(
       found,
       [...args],
       // SIGKILL: a relaunch wrapper (Gemini CLI's) ignores SIGTERM and would outlive the limit.
-      { timeout: VERSION_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 256 * 1024 },
+      { env: childEnv, timeout: VERSION_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 256 * 1024 },
       (err, stdout, stderr) => {
         const text = `${stdout}${stderr}`.trim();
         if (!err) return resolve({ kind: 'ok', text });

@@ -33,8 +33,8 @@ async function findAgentClis(
 export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
   const config = await configCheck(ctx);
   const [tools, wezterm, daemon] = await Promise.all([
-    toolChecks(config.config.backend, ctx.env),
-    weztermCheck(ctx.env),
+    toolChecks(config.config.backend, ctx.env, ctx.processEnv),
+    weztermCheck(ctx.env, ctx.processEnv),
     daemonCheck(ctx),
   ]);
   const { clis, from } = await findAgentClis(ctx, daemon.status !== null);
@@ -47,7 +47,7 @@ export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
     processCheck(ctx.env.processInspector, config.config.processInspector),
     ...tools,
     wezterm,
-    ...(await agentCliChecks(clis, from)),
+    ...(await agentCliChecks(clis, from, ctx.processEnv)),
     config.check,
     hooksCheck(config.config, clis),
     trustCheck(ctx, config.config, clis),

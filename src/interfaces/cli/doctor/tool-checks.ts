@@ -83,12 +83,17 @@ const TOOLS: readonly Tool[] = [
 ];
 
 /** tmux and git on PATH against the supported range; a missing tmux only fails for `backend: tmux`. */
-export async function toolChecks(backend: BackendChoice, env: ToolEnv): Promise<DoctorCheck[]> {
+export async function toolChecks(
+  backend: BackendChoice,
+  env: ToolEnv,
+  childEnv: NodeJS.ProcessEnv,
+): Promise<DoctorCheck[]> {
   return Promise.all(
     TOOLS.map(async (t) => {
       const run = await runProgram(
         t.id,
         t.args,
+        childEnv,
         t.id === 'tmux' ? toolSearchPath('tmux', env.path, env) : undefined,
       );
       if (run.kind === 'missing') {
@@ -121,8 +126,8 @@ export async function toolChecks(backend: BackendChoice, env: ToolEnv): Promise<
 }
 
 /** WezTerm is optional: with it (and the daemon started inside it), agents open as WezTerm panes. */
-export async function weztermCheck(env: ToolEnv): Promise<DoctorCheck> {
-  const run = await runProgram('wezterm', ['--version'], toolSearchPath('wezterm', env.path, env));
+export async function weztermCheck(env: ToolEnv, childEnv: NodeJS.ProcessEnv): Promise<DoctorCheck> {
+  const run = await runProgram('wezterm', ['--version'], childEnv, toolSearchPath('wezterm', env.path, env));
   if (run.kind === 'ok') {
     const version = run.text.replace(/^wezterm\s+/, '');
     return check('wezterm', { status: 'ok', summary: run.text, fix: null, version });
