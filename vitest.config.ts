@@ -35,6 +35,9 @@ export default defineConfig({
     // A test file that leaves processes behind fails (test/support/leak-check.ts); the global
     // teardown kills anything a crashed worker left and fails the run.
     setupFiles: ['test/support/leak-check.ts'],
+    // The built bundle, which tests run `wtp` calls through in-process (test/support/in-process-cli.ts),
+    // is loaded by Node itself, as bin/wtp.js loads it.
+    server: { deps: { external: [/\/dist\/[^/]+\.js$/, /\/dist\/chunks\//] } },
     globalSetup: ['test/support/global-setup.ts'],
     sequence: { sequencer: LedgerSequencer },
     ...(json ? { reporters: ['default', ['./test/support/run-reporter.ts', { outputFile: json }]] } : {}),

@@ -4,7 +4,7 @@ import { openPinned } from '../../src/adapters/sqlite/pinned-database.js';
 import type { AgentView } from '../../src/protocol/agent.js';
 import type { TaskView } from '../../src/protocol/tasks.js';
 import type { BudgetList, CostReport, TokenCountsView } from '../../src/protocol/usage.js';
-import { fakeNotifySend, jsonLines, newAgent } from '../support/agent-steps.js';
+import { fakeNotifySend, jsonLines, newAgent, typeThenEnter } from '../support/agent-steps.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
 import { codexBinary, codexEnv, prepareCodexHome } from '../support/codex-cli.js';
 import { FakeAnthropic } from '../support/fake-anthropic.js';
@@ -215,8 +215,7 @@ describe('what agents cost (real Claude Code, Codex and Gemini CLI, headless)', 
       await idleAfterWork(name);
       // Text, then Enter on its own (as the other real-CLI tests: Gemini CLI takes keys that come
       // with a paste as part of it).
-      expect((await home.run(['send', name, `${name}: second turn`])).code).toBe(0);
-      expect((await home.run(['send', name, '--key', 'enter'])).code).toBe(0);
+      await typeThenEnter(home, name, `${name}: second turn`);
     }
     // Each second turn answered (typed is not yet asked), then counted.
     await eventually(
@@ -332,8 +331,7 @@ describe('what agents cost (real Claude Code, Codex and Gemini CLI, headless)', 
     // …and the restarted meter reads on from the stored positions: after one more turn the sum is
     // exact (a file read again from its start would have added its turns a second time).
     await idleAfterWork('cl');
-    expect((await home.run(['send', 'cl', 'cl: third turn'])).code).toBe(0);
-    expect((await home.run(['send', 'cl', '--key', 'enter'])).code).toBe(0);
+    await typeThenEnter(home, 'cl', 'cl: third turn');
     await eventually(
       'the third turn to be answered',
       () => (answers.get('cl') ?? 0) >= 3 || undefined,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REAL_CLI_TESTS } from '../support/agent-steps.js';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { REAL_CLI_TESTS, typeThenEnter } from '../support/agent-steps.js';
 import { rowsOf, type MatrixRow } from '../support/dialog-matrix.js';
 import {
   laneCases,
@@ -236,10 +236,7 @@ describe('the dialog matrix on the real Gemini CLI (tmux)', { timeout: 1_800_000
         dirOf,
         results: (name, r) => results.get(`${name}/${r}`) ?? [],
         // Text and Enter in one write read as a paste to Gemini (Enter becomes a newline).
-        send: async (name, text) => {
-          expect((await home.run(['send', name, text])).code).toBe(0);
-          expect((await home.run(['send', name, '--key', 'enter'])).code).toBe(0);
-        },
+        send: (name, text) => typeThenEnter(home, name, text),
       },
       laneCases(
         LANES,

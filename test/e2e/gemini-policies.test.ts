@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REAL_CLI_TESTS, START_MS, dumpAgentsForDebug, untilState } from '../support/agent-steps.js';
+import {
+  REAL_CLI_TESTS,
+  START_MS,
+  dumpAgentsForDebug,
+  typeThenEnter,
+  untilState,
+} from '../support/agent-steps.js';
 import { FakeGemini, type FakeGeminiRequest, type FakeGeminiTurn } from '../support/fake-gemini.js';
 import { GEMINI_MODEL, geminiBinary, geminiEnv, prepareGeminiHome } from '../support/gemini-cli.js';
 import { eventually, TestHome } from '../support/harness.js';
@@ -62,10 +68,7 @@ describe(
      */
     let shared: SharedAgent;
     /** Text and Enter in one write read as a paste to Gemini (Enter becomes a newline). */
-    const send = async (name: string, text: string): Promise<void> => {
-      expect((await home.run(['send', name, text])).code).toBe(0);
-      expect((await home.run(['send', name, '--key', 'enter'])).code).toBe(0);
-    };
+    const send = (name: string, text: string): Promise<void> => typeThenEnter(home, name, text);
     const states = async (agent = shared): Promise<string[]> => (await agent.steps()).map(([state]) => state);
     const answers = async (agent = shared) =>
       (await agent.events()).filter((e) => e.type === 'agent.approved' || e.type === 'agent.denied');

@@ -12,6 +12,7 @@ import {
   untilState as waitForState,
   dumpAgentsForDebug,
   screenShows,
+  typeThenEnter,
 } from '../support/agent-steps.js';
 import { FakeGemini, type FakeGeminiRequest, type FakeGeminiTurn } from '../support/fake-gemini.js';
 import {
@@ -185,8 +186,7 @@ describe('real Gemini CLI tmux', REAL_CLI_TESTS, () => {
     await untilState('hi', 'idle', 'hi to be idle after the resume');
     const seen = api.mainRequests.length;
     // Text and Enter in one write read as a paste to Gemini (Enter becomes a newline): two sends.
-    expect((await home.run(['send', 'hi', 'say hi again'])).code).toBe(0);
-    expect((await home.run(['send', 'hi', '--key', 'enter'])).code).toBe(0);
+    await typeThenEnter(home, 'hi', 'say hi again');
     await eventually('the resumed turn to reach the API', () => api.mainRequests.length > seen, 60_000);
     // The first request after the restart carries the earlier turn: the conversation was resumed.
     expect(JSON.stringify(api.mainRequests[seen]?.body)).toContain('Hi there!');

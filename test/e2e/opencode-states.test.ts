@@ -210,7 +210,9 @@ describe('real OpenCode CLI tmux', REAL_CLI_TESTS, () => {
   it('is interrupted with two Esc during a hanging turn and is idle again (interrupted)', async () => {
     await typed('esc');
     await state('esc', 'working', 'the hanging turn', 120_000);
+    // The second Esc once OpenCode has read the first: two in one read are one key to it.
     expect((await home.run(['send', 'esc', '--key', 'esc', '--force'])).code).toBe(0);
+    await screenShows(home, 'esc', 'esc again to interrupt');
     expect((await home.run(['send', 'esc', '--key', 'esc', '--force'])).code).toBe(0);
     const s = await until('esc', 'idle');
     expect(phases(s)).toEqual([

@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import type { AnswerResult } from '../../src/protocol/answers.js';
@@ -313,6 +314,20 @@ export async function screenShows(
     throw new Error(`${(err as Error).message}; it last showed:\n${screen}`);
   }
 }
+
+/**
+ * Types `text` at the agent's prompt, waits until its screen shows it, then presses Enter. Gemini
+ * CLI reads an Enter that comes within 30 ms of the last typed key as a newline (bufferFastReturn in
+ * its bundle): the echo says every key was read, and Enter goes SUBMIT_GAP_MS after it. The start
+ * of a `wtp` process was the only gap once; there is none when the harness runs it in-process.
+ */
+export async function typeThenEnter(home: TestHome, name: string, text: string): Promise<void> {
+  expect((await home.run(['send', name, text])).code).toBe(0);
+  await screenShows(home, name, text);
+  await sleep(SUBMIT_GAP_MS);
+  expect((await home.run(['send', name, '--key', 'enter'])).code).toBe(0);
+}
+const SUBMIT_GAP_MS = 100;
 
 /** Runs `wtp <args> --json` for an answer command: its exit code, its answers, and the document. */
 export async function answerDoc(

@@ -9,6 +9,7 @@ import type { AgentState, AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
 import { recordCliStarts } from './cli-starts.js';
+import { needsProcess, runInProcess } from './in-process-cli.js';
 import { createdHomes } from './home-registry.js';
 import { isAlive, killAll, processesWithHome, TEST_HOME_PREFIX } from './processes.js';
 
@@ -76,12 +77,23 @@ export class TestHome {
 
   /**
    * Runs `wtp <args>` (`bin`: another install's bin/wtp.js; `wrap`: a program that runs it, such as
-   * `nsenter --net=… --`) and waits for it.
+   * `nsenter --net=… --`; `process`: in a process of its own) and waits for it. Without those or
+   * `cwd`, it runs in this process (test/support/in-process-cli.ts).
    */
   run(
     args: string[],
-    opts: { input?: string; timeoutMs?: number; cwd?: string; bin?: string; wrap?: string[] } = {},
+    opts: {
+      input?: string;
+      timeoutMs?: number;
+      cwd?: string;
+      bin?: string;
+      wrap?: string[];
+      process?: boolean;
+    } = {},
   ): Promise<RunResult> {
+    const own = opts.process === true || opts.bin || opts.wrap || opts.cwd || needsProcess(args);
+    if (!own)
+      return runInProcess(REPO, args, this.env, { input: opts.input, timeoutMs: opts.timeoutMs ?? 60_000 });
     const argv = [process.execPath, opts.bin ?? BIN, ...args];
     if (opts.wrap) argv.unshift(...opts.wrap);
     return new Promise((resolvePromise) => {
