@@ -218,9 +218,11 @@ describe('the fleet’s trust domain: two daemons with a role each', () => {
       ['planted-sql', 'profile', 'm2'],
     ]);
     // Nothing ran: one agent on m1 (the accepted task's), no planted file anywhere.
-    const agents = await rig
-      .home('m1')
-      .json<{ agents: { name: string; profile: string }[] }>(['ls', '--local']);
+    // A claimed task is running before its agent is made: wait for that agent, then see it alone.
+    const agents = await eventually('the agent of the accepted task on m1', async () => {
+      const r = await rig.home('m1').json<{ agents: { name: string; profile: string }[] }>(['ls', '--local']);
+      return r.doc.agents.length > 0 ? r : undefined;
+    });
     expect(agents.doc.agents.map((a) => [a.name, a.profile])).toEqual([['fine', 'claude']]);
     expect(find(rig.home('m1').dir, 'planted.txt')).toEqual([]);
     expect(existsSync(join(m1Repo, 'planted.txt'))).toBe(false);

@@ -235,6 +235,8 @@ describe('the dialog matrix on the real Gemini CLI (tmux)', { timeout: 1_800_000
         profile: 'gemini',
         dirOf,
         results: (name, r) => results.get(`${name}/${r}`) ?? [],
+        // Its hooks say the turn ended while its screen still runs them: type once it is at its prompt.
+        idleOnScreen: true,
         // Text and Enter in one write read as a paste to Gemini (Enter becomes a newline).
         send: (name, text) => typeThenEnter(home, name, text),
       },

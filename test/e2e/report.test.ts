@@ -4,7 +4,7 @@ import type { AgentState } from '../../src/protocol/agent.js';
 import { cliOutputSchemas, type CliOutput } from '../../src/protocol/cli-output.js';
 import type { ReportDurations } from '../../src/protocol/report.js';
 import type { TaskView } from '../../src/protocol/tasks.js';
-import { newAgent, untilEnded, untilState } from '../support/agent-steps.js';
+import { agentSteps, newAgent, untilEnded, untilState, untilSteps } from '../support/agent-steps.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome } from '../support/claude-cli.js';
 import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
 import { eventually, TestHome } from '../support/harness.js';
@@ -118,7 +118,12 @@ describe('wtp report (real Claude Code, headless)', () => {
     );
     expect((await home.run(['approve', 'perm'])).code).toBe(0);
     await untilState(home, 'perm', 'idle', 'perm to finish after the approval');
-    await untilState(home, 'hi', 'idle', 'hi to finish its turn');
+    // Idle after working: at its start, before its prompt is typed, it is idle too.
+    await untilSteps(
+      'hi to finish its turn',
+      () => agentSteps(home, 'hi'),
+      (s) => s.some(([st]) => st === 'working') && s.at(-1)?.[0] === 'idle',
+    );
 
     const r = await report();
     const perm = r.agents.find((a) => a.name === 'perm');

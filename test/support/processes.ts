@@ -24,10 +24,22 @@ export function processesWithHome(match: (home: string) => boolean): number[] {
   return pids;
 }
 
+/**
+ * Whether the process has ended and only waits to be reaped. Its first thread shows `Z` while the
+ * others still exit, holding its files (a daemon's listening socket took connections then): every
+ * thread must be gone or a zombie.
+ */
 function isZombie(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+    return readdirSync(`/proc/${pid}/task`).every((tid) => {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+      } catch {
+        return true; // that thread is gone
+      }
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+    });
   } catch {
     return true;
   }
