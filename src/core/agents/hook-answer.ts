@@ -1,4 +1,3 @@
-import type { AgentState } from '../../protocol/agent.js';
 import type { AnswerResult } from '../../protocol/answers.js';
 import { announcedAbout } from '../../protocol/agent-words.js';
 import type { ErrorCode } from '../../protocol/errors.js';
@@ -11,10 +10,10 @@ import type { AgentService } from './agent-service.js';
 import type { AnswerOrder } from './dialog-answerer.js';
 import type { HeldDecisions } from './held-decisions.js';
 import type { ProfileCatalog } from './profiles.js';
-import type { Sending } from './question-answer.js';
+import type { AnswerFollowing, Sending } from './question-answer.js';
 
 /** What answering through a held decision hook needs of the answerer. */
-export interface HookAnswerDeps {
+export interface HookAnswerDeps extends AnswerFollowing {
   held: Pick<HeldDecisions, 'arrival'> | undefined;
   profileCatalog: ProfileCatalog;
   service: Pick<AgentService, 'view'>;
@@ -22,15 +21,6 @@ export interface HookAnswerDeps {
   /** How long an answer waits for the dialog's hook call to come in (else: the screen). */
   hookMs: number;
   leaveTimeoutMs: number;
-  /** Records the answer, through the hook (`channel: 'hook'`). */
-  audit(
-    agent: AgentRecord,
-    order: AnswerOrder,
-    s: Sending,
-    source: EventSource,
-    waitedMs: number,
-  ): Promise<number>;
-  leaves(agentId: string, state: AgentState, since: number, ms: number): Promise<boolean>;
   refuse(
     agent: AgentRecord,
     code: ErrorCode,

@@ -1,10 +1,12 @@
-import type { Screen } from '../../protocol/agent.js';
+import type { AgentState, Screen } from '../../protocol/agent.js';
 import type { ErrorCode } from '../../protocol/errors.js';
+import type { EventSource } from '../../protocol/events.js';
 import { AppError } from '../errors.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import { type DialogNow, dialogNow } from '../state/dialog-answer.js';
 import type { ScreenVerdict } from '../state/detectors/screen-detector.js';
 import { pickOption, questionOptions } from '../state/question-options.js';
+import type { AnswerOrder } from './dialog-answerer.js';
 import type { AlwaysOption, DialogKey } from './profiles.js';
 
 /** What a plan sends: the keys, and what the audit says about them. */
@@ -17,6 +19,20 @@ export interface Sending {
   modeChange?: boolean;
   /** `always`: the keys open a second stage, answered once drawn (core/agents/always-stage.ts). */
   stage?: NonNullable<AlwaysOption['stage']>;
+}
+
+/** How an answer is recorded and followed, whichever channel gives it (the answerer's own). */
+export interface AnswerFollowing {
+  /** Records the answer in the agent's event log; resolves to its event's sequence number. */
+  audit(
+    agent: AgentRecord,
+    order: AnswerOrder,
+    s: Sending,
+    source: EventSource,
+    waitedMs: number,
+  ): Promise<number>;
+  /** Whether the agent leaves `state` within `ms` of `since`. */
+  leaves(agentId: string, state: AgentState, since: number, ms: number): Promise<boolean>;
 }
 
 /** A refusal of an answer, with what the screen shows now. */

@@ -1,4 +1,3 @@
-import type { AgentState } from '../../protocol/agent.js';
 import type { AnswerResult } from '../../protocol/answers.js';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { EventSource } from '../../protocol/events.js';
@@ -8,13 +7,13 @@ import type { Clock } from '../ports/daemon.js';
 import type { ScreenVerdict } from '../state/detectors/screen-detector.js';
 import type { AgentService } from './agent-service.js';
 import type { AnswerOrder } from './dialog-answerer.js';
-import type { Sending } from './question-answer.js';
+import type { AnswerFollowing, Sending } from './question-answer.js';
 
 /** Control characters but tab and newline: an answer is text, never keys (an ESC would be one). */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 /** What answering a turn's question needs of the answerer. */
-export interface TurnAnswerDeps {
+export interface TurnAnswerDeps extends AnswerFollowing {
   service: Pick<AgentService, 'sendInput' | 'view'>;
   clock: Clock;
   leaveTimeoutMs: number;
@@ -24,14 +23,6 @@ export interface TurnAnswerDeps {
   pressEnter(agent: AgentRecord): void;
   /** The screen rules' verdict of the agent's screen now (null: none can be read). */
   look(agent: AgentRecord): Promise<ScreenVerdict | null>;
-  audit(
-    agent: AgentRecord,
-    order: AnswerOrder,
-    s: Sending,
-    source: EventSource,
-    waitedMs: number,
-  ): Promise<number>;
-  leaves(agentId: string, state: AgentState, since: number, ms: number): Promise<boolean>;
   refuse(agent: AgentRecord, code: ErrorCode, message: string): Promise<AppError>;
 }
 
