@@ -303,6 +303,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     profileCatalog,
     detectors: a.detectors,
     held: heldDecisions,
+    hooksHeard: (id) => engine.latestSignals(id).hook !== undefined,
     clock: a.clock,
     log: a.log,
   });

@@ -37,7 +37,7 @@ async function rig(
   state: 'needs_permission' | 'needs_input',
   detail: StateDetail,
   /** Answers go through a held decision hook where the CLI has one (else: the screen at once). */
-  o: { held?: boolean } = {},
+  o: { held?: boolean; hooksHeard?: boolean } = {},
 ): Promise<Rig> {
   const h = await makeCore();
   const typed: Rig['typed'] = [];
@@ -53,6 +53,7 @@ async function rig(
     log: h.log,
     output: h.core.output,
     ...(o.held === true ? { held: h.core.heldDecisions } : {}),
+    hooksHeard: () => o.hooksHeard === true,
     service: {
       screen: () =>
         Promise.resolve(screens.length > 1 ? (screens.shift() as Screen) : (screens[0] as Screen)),
@@ -525,6 +526,31 @@ describe('DialogAnswerer through a held decision hook', () => {
     r2.screens.push(recorded('claude/2.1.330/permission-bash-02.screen'));
     const done2 = r2.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli');
     await r2.h.clock.advanceAsync(990);
+    expect(r2.typed).toEqual([]);
+    await r2.h.clock.advanceAsync(300);
+    expect(r2.typed.map((t) => t.text)).toEqual(['\r']);
+    await leave(r2);
+    await expect(done2).resolves.toMatchObject({ channel: 'screen', keys: ['enter'] });
+  });
+
+  it('waits up to 10 s for the call when the agent’s hooks are heard (its process starts late under load), then the screen', async () => {
+    const r = await rig('claude', '2.1.330', 'needs_permission', NPM_TEST, { held: true, hooksHeard: true });
+    r.screens.push(recorded('claude/2.1.330/permission-bash-02.screen'));
+    const done = r.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli');
+    await r.h.clock.advanceAsync(4_000);
+    expect(r.typed).toEqual([]);
+    expect(await held(r)).toEqual(decision({ behavior: 'allow' }));
+    await leave(r);
+    await expect(done).resolves.toMatchObject({ channel: 'hook', keys: [] });
+
+    const ECHO: StateDetail = {
+      ...NPM_TEST,
+      request: { kind: 'permission', tool: 'Bash', about: 'echo hi > out.txt', complete: true },
+    };
+    const r2 = await rig('claude', '2.1.330', 'needs_permission', ECHO, { held: true, hooksHeard: true });
+    r2.screens.push(recorded('claude/2.1.330/permission-bash-02.screen'));
+    const done2 = r2.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli');
+    await r2.h.clock.advanceAsync(9_990);
     expect(r2.typed).toEqual([]);
     await r2.h.clock.advanceAsync(300);
     expect(r2.typed.map((t) => t.text)).toEqual(['\r']);

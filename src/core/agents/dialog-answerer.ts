@@ -47,6 +47,11 @@ export interface AnswererDeps {
   detectors?: DetectorTable | undefined;
   /** Decision hooks held for the user's answer: an answer goes there first (no keys, no screen). */
   held?: Pick<HeldDecisions, 'arrival'> | undefined;
+  /**
+   * Whether a hook call of the agent's current process reached the daemon: its CLI's decision hook
+   * for the dialog then goes out as the dialog is drawn, and is on its way.
+   */
+  hooksHeard?: ((agentId: string) => boolean) | undefined;
   clock: Clock;
   log: Logger;
   settings?: Partial<AnswerSettings>;
@@ -67,8 +72,13 @@ export interface AnswerSettings {
   settleMaxMs: number;
   /** A single-key answer not taken this long is pressed once more, if the same dialog is still there. */
   pressAgainMs: number;
-  /** How long an answer waits for the dialog's decision hook call to come in (else: the screen). */
+  /** How long an answer waits for the dialog's decision hook call to come in (else: the screen)… */
   hookMs: number;
+  /**
+   * …or this long when the agent's hooks are heard: under load a hook's process may take seconds
+   * to start, and the screen may not be readable in words its rules know.
+   */
+  hookComingMs: number;
 }
 
 const DEFAULTS: AnswerSettings = {
@@ -80,6 +90,7 @@ const DEFAULTS: AnswerSettings = {
   settleMaxMs: 1_000,
   pressAgainMs: 3_000,
   hookMs: 1_000,
+  hookComingMs: 10_000,
 };
 /** Between two looks at a screen that does not show the announced dialog yet. */
 const LOOK_AGAIN_MS = 100;
@@ -169,7 +180,11 @@ export class DialogAnswerer {
       profileCatalog: this.d.profileCatalog,
       service: this.d.service,
       clock: this.d.clock,
-      hookMs: this.s.hookMs,
+      // A tool's dialog: the hook goes out with it (a trust or mode screen at the start has none).
+      hookMs: (agent) =>
+        agent.stateDetail.reason === 'permission' && this.d.hooksHeard?.(agent.id) === true
+          ? this.s.hookComingMs
+          : this.s.hookMs,
       leaveTimeoutMs: this.s.leaveTimeoutMs,
       audit: (agent, order, s, source, waitedMs) => this.audit(agent, order, s, source, waitedMs, 'hook'),
       leaves: (agentId, state, since, ms) => this.leaves(agentId, state, since, ms),

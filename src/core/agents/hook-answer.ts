@@ -18,8 +18,8 @@ export interface HookAnswerDeps extends AnswerFollowing {
   profileCatalog: ProfileCatalog;
   service: Pick<AgentService, 'view'>;
   clock: Clock;
-  /** How long an answer waits for the dialog's hook call to come in (else: the screen). */
-  hookMs: number;
+  /** How long an answer to this agent waits for the dialog's hook call to come in (else: the screen). */
+  hookMs(agent: AgentRecord): number;
   leaveTimeoutMs: number;
   refuse(
     agent: AgentRecord,
@@ -48,7 +48,7 @@ export async function answerThroughHook(
   const tool = agent.stateDetail.request?.tool ?? agent.stateDetail.tool;
   if (d.held === undefined || user === undefined || user.screenOnly.includes(tool ?? '')) return null;
   const { state, stateSince: since } = agent;
-  const held = await d.held.arrival(agent.id, since, announcedAbout(agent.stateDetail), d.hookMs);
+  const held = await d.held.arrival(agent.id, since, announcedAbout(agent.stateDetail), d.hookMs(agent));
   if (held === undefined) return null;
   const shownAbout = order.expect?.about;
   if (shownAbout !== undefined && held.about !== undefined && !sameAbout(shownAbout, held.about, agent.cwd)) {
