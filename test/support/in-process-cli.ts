@@ -5,9 +5,9 @@ import { pathToFileURL } from 'node:url';
 /**
  * `wtp` calls run inside the test's own process, through the built bundle's CLI (dist/cli.js, the
  * code bin/wtp.js runs): a Node process per call cost ~0.14 CPU-s, and the suite makes thousands
- * of them on 2 cores. It is on with WTP_TEST_CLI=in-process, not yet by default: two CI rehearsals
- * with it found races that the delay of a process start had hidden, and the last one (gemini-dialogs
- * "always" for a new file) is not explained yet. Calls that need a process still start one.
+ * of them on 2 cores. WTP_TEST_CLI=spawn starts a process for every call, as a user's shell does
+ * (a race the delay of a process start hides shows one way or the other). Calls that need a process
+ * still start one.
  */
 
 interface CliModule {
@@ -30,7 +30,7 @@ let cli: Promise<CliModule> | undefined;
  * (bin/wtp.js's own), the interactive commands and the MCP server, or `wtp` alone.
  */
 export function needsProcess(args: readonly string[]): boolean {
-  if (process.env.WTP_TEST_CLI !== 'in-process') return true;
+  if (process.env.WTP_TEST_CLI === 'spawn') return true;
   const [command] = args;
   if (command === undefined) return true;
   if (command === 'up') return !args.includes('--detach') && !args.includes('-d');
