@@ -1,28 +1,21 @@
-import type { AgentState, Screen } from '../../protocol/agent.js';
+import type { AgentState } from '../../protocol/agent.js';
 import type { AnswerRequestParsed, AnswerResult } from '../../protocol/answers.js';
 import { announcedAbout } from '../../protocol/agent-words.js';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { EventSource } from '../../protocol/events.js';
 import type { FleetOrigin } from '../../protocol/fleet.js';
-import { KEYS } from '../../protocol/keys.js';
 import { AppError } from '../errors.js';
 import { agentEvent } from '../model/agent-event.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import type { OutputHub } from '../hosts/output-hub.js';
 import type { AgentRegistry } from '../model/registry.js';
-import { utf8Encode } from '../model/text.js';
 import type { Clock, Logger } from '../ports/daemon.js';
 import { dialogNow, sameAbout } from '../state/dialog-answer.js';
-import {
-  detectScreen,
-  screenRows,
-  type DetectorTable,
-  type ScreenVerdict,
-} from '../state/detectors/screen-detector.js';
-import { denyStageShown } from '../state/dialog-options.js';
+import type { DetectorTable } from '../state/detectors/screen-detector.js';
 import type { AgentService } from './agent-service.js';
 import { throughStage } from './always-stage.js';
-import type { DialogAnswers, DialogKey, ProfileCatalog } from './profiles.js';
+import { DialogScreen, keyName } from './dialog-screen.js';
+import type { DialogAnswers, ProfileCatalog } from './profiles.js';
 import { notWaiting, refusalText } from './answer-refusals.js';
 import type { HeldDecisions } from './held-decisions.js';
 import { answerThroughHook, type HookAnswerDeps } from './hook-answer.js';
@@ -92,17 +85,6 @@ const DEFAULTS: AnswerSettings = {
   hookMs: 1_000,
   hookComingMs: 10_000,
 };
-/** Between two looks at a screen that does not show the announced dialog yet. */
-const LOOK_AGAIN_MS = 100;
-
-/** A dialog on screen, showing a target when one was announced (drawn in full, not in part). */
-const drawn = (v: ScreenVerdict | null, about?: string): boolean =>
-  v !== null &&
-  (v.state === 'needs_permission' || v.state === 'needs_input') &&
-  (about === undefined || v.about !== undefined);
-const keyName = (k: DialogKey): string => (typeof k === 'string' ? k : k.raw);
-const keyBytes = (k: DialogKey): string => (typeof k === 'string' ? KEYS[k] : k.raw);
-
 /**
  * Approves, denies or answers what an agent waits on (issue 17) — verified, never blind: the
  * agent must still be in the state the user was shown, and the dialog on its screen the one
@@ -115,8 +97,11 @@ export class DialogAnswerer {
   /** Agent id → the answer being sent to its dialog (one at a time: a second is refused). */
   private readonly sending = new Map<string, { since: number; via: string }>();
 
+  private readonly screen: DialogScreen;
+
   constructor(private readonly d: AnswererDeps) {
     this.s = { ...DEFAULTS, ...d.settings };
+    this.screen = new DialogScreen(d, this.s);
   }
 
   async answer(ref: string, order: AnswerOrder, source: EventSource): Promise<AnswerResult> {
@@ -201,9 +186,9 @@ export class DialogAnswerer {
       pressAgainMs: this.s.pressAgainMs,
       pressEnter: (agent: AgentRecord) => {
         this.d.log.warn({ agentId: agent.id }, 'reply not taken: Enter pressed again');
-        void this.press(agent, ['enter']);
+        void this.screen.press(agent, ['enter']);
       },
-      look: async (agent: AgentRecord) => (await this.look(agent)).verdict,
+      look: async (agent: AgentRecord) => (await this.screen.look(agent)).verdict,
       audit: (agent: AgentRecord, order: AnswerOrder, s: Sending, source: EventSource, waitedMs: number) =>
         this.audit(agent, order, s, source, waitedMs),
       leaves: (agentId: string, state: AgentState, since: number, ms: number) =>
@@ -231,7 +216,7 @@ export class DialogAnswerer {
         `Agent "${agent.name}" now asks about ${JSON.stringify(current)}, not ${JSON.stringify(shownAbout)}; nothing was pressed. Look again, then answer that.`,
       );
     }
-    const { screen, verdict } = await this.lookForDialog(
+    const { screen, verdict } = await this.screen.lookForDialog(
       agent,
       order.action === 'answer' ? undefined : (shownAbout ?? current),
     );
@@ -240,14 +225,14 @@ export class DialogAnswerer {
         ? planQuestion(agent, order.text, screen, verdict)
         : planPermission(agent, order, dialogs, shownAbout ?? current, verdict, screen.lines);
 
-    await this.press(agent, sending.keys);
+    await this.screen.press(agent, sending.keys);
     if (sending.stage !== undefined)
       sending = await this.stage(agent, order, dialogs, sending, sending.stage);
     if (order.action === 'deny' && dialogs.denyStage !== undefined)
-      sending = await this.denyStage(agent, state, since, sending, dialogs.denyStage);
+      sending = await this.screen.denyStage(agent, state, since, sending, dialogs.denyStage);
     const seq = await this.audit(agent, order, sending, source, startedAt - since);
     let left = await this.leaves(agent.id, state, since, this.s.pressAgainMs);
-    if (!left && (await this.stillThere(agent, state, since, sending))) {
+    if (!left && (await this.screen.stillThere(agent, state, since, sending))) {
       // A TUI can drop a key that arrives as its dialog mounts (Claude Code under load): the same
       // dialog, about the same thing, still there and the agent still waiting since then — pressed
       // once more, as a user would.
@@ -255,7 +240,7 @@ export class DialogAnswerer {
         { agentId: agent.id, keys: sending.keys.map(keyName) },
         'answer not taken: pressed again',
       );
-      await this.press(agent, sending.keys);
+      await this.screen.press(agent, sending.keys);
     }
     left ||= await this.leaves(agent.id, state, since, this.s.leaveTimeoutMs - this.s.pressAgainMs);
     if (!left) {
@@ -298,9 +283,9 @@ export class DialogAnswerer {
   ): Promise<Sending> {
     const out = await throughStage(dialogs, stage, order.acceptModeChange === true, this.s.stageMs, {
       screen: () => this.d.service.screen(agent.id),
-      press: (keys) => this.press(agent, keys),
-      settle: () => this.quiet(agent.id),
-      pause: (ms) => this.pause(ms),
+      press: (keys) => this.screen.press(agent, keys),
+      settle: () => this.screen.quiet(agent.id),
+      pause: (ms) => this.screen.pause(ms),
       now: () => this.d.clock.now(),
     });
     const keys = [...sending.keys, ...(out.kind === 'not-drawn' ? [] : out.keys)].map(keyName);
@@ -325,105 +310,6 @@ export class DialogAnswerer {
           .slice(-12),
       },
     );
-  }
-
-  /**
-   * The stage the deny keys may have opened instead of denying (OpenCode: a subagent's request):
-   * once drawn, its keys deny from there. Looked for until the agent leaves its dialog, up to
-   * `stageMs`.
-   */
-  private async denyStage(
-    agent: AgentRecord,
-    state: AgentState,
-    since: number,
-    sending: Sending,
-    stage: NonNullable<DialogAnswers['denyStage']>,
-  ): Promise<Sending> {
-    const until = this.d.clock.now() + this.s.stageMs;
-    for (;;) {
-      const a = this.d.registry.get(agent.id);
-      if (a?.state !== state || a.stateSince !== since) return sending;
-      const screen = await this.d.service.screen(agent.id).catch(() => null);
-      if (screen !== null && denyStageShown(stage, screen.lines)) {
-        await this.quiet(agent.id);
-        await this.press(agent, stage.confirm);
-        return { ...sending, keys: [...sending.keys, ...stage.confirm] };
-      }
-      if (this.d.clock.now() >= until) return sending;
-      await this.pause(LOOK_AGAIN_MS);
-    }
-  }
-
-  /**
-   * The screen once it shows the dialog: an agent can announce one (Codex's status record) a moment
-   * before it is drawn, and a TUI under load draws it in parts (OpenCode: the frame before its
-   * target). Looks again while the screen shows no dialog, or not yet the target announced, up to
-   * `drawMs`; then waits for the output to settle and reads it once more.
-   */
-  private async lookForDialog(
-    agent: AgentRecord,
-    about: string | undefined,
-  ): Promise<{ screen: Screen; verdict: ScreenVerdict | null }> {
-    const until = this.d.clock.now() + this.s.drawMs;
-    for (;;) {
-      const seen = await this.untilDrawn(agent, about, until);
-      if (!drawn(seen.verdict, about)) return seen;
-      await this.quiet(agent.id);
-      const settled = await this.look(agent);
-      if (drawn(settled.verdict, about) || this.d.clock.now() >= until) return settled;
-      await this.pause(LOOK_AGAIN_MS);
-    }
-  }
-
-  /** The screen once it shows a dialog (with the target announced, if any), or as it is at `until`. */
-  private async untilDrawn(
-    agent: AgentRecord,
-    about?: string,
-    until = this.d.clock.now() + this.s.drawMs,
-  ): Promise<{ screen: Screen; verdict: ScreenVerdict | null }> {
-    for (;;) {
-      const seen = await this.look(agent);
-      if (drawn(seen.verdict, about) || this.d.clock.now() >= until) return seen;
-      await this.pause(LOOK_AGAIN_MS);
-    }
-  }
-
-  /** Resolves once the agent's output has been quiet for `quietMs` (maybe already), or after `settleMaxMs`. */
-  private quiet(agentId: string): Promise<void> {
-    const last = this.d.output.lastOutputAt(agentId);
-    const quietFor = last === null ? Infinity : this.d.clock.now() - last;
-    if (quietFor >= this.s.quietMs) return Promise.resolve();
-    return new Promise((resolve) => {
-      let timer = this.d.clock.setTimer(this.s.quietMs - quietFor, () => done());
-      const max = this.d.clock.setTimer(this.s.settleMaxMs, () => done());
-      const off = this.d.output.subscribe(agentId, () => {
-        this.d.clock.clearTimer(timer);
-        timer = this.d.clock.setTimer(this.s.quietMs, () => done());
-      });
-      const done = (): void => {
-        off();
-        this.d.clock.clearTimer(timer);
-        this.d.clock.clearTimer(max);
-        resolve();
-      };
-    });
-  }
-
-  /** The agent's screen and what its detector reads there. */
-  private async look(agent: AgentRecord): Promise<{ screen: Screen; verdict: ScreenVerdict | null }> {
-    const drawn = await this.d.service.screen(agent.id);
-    const detector = this.d.profileCatalog.get(agent.profile).detector;
-    if (detector === null || this.d.detectors === undefined) return { screen: drawn, verdict: null };
-    // The rows as the rules read them: the options and targets below are read from these too.
-    const screen = {
-      ...drawn,
-      lines: [...screenRows(this.d.detectors, detector, agent.version, drawn.lines)],
-    };
-    const verdict = detectScreen(this.d.detectors, detector, agent.version, {
-      lines: screen.lines,
-      cursorY: screen.cursor.y,
-    });
-    return { screen, verdict };
   }
 
   private async audit(
@@ -459,35 +345,6 @@ export class DialogAnswerer {
     return recorded?.seq ?? 0;
   }
 
-  private async press(agent: AgentRecord, keys: readonly DialogKey[]): Promise<void> {
-    const gap = Math.max(this.s.keyGapMs, this.d.profileCatalog.get(agent.profile).dialogs?.keyGapMs ?? 0);
-    for (const [i, key] of keys.entries()) {
-      if (i > 0) await this.pause(gap);
-      this.d.service.typeRaw(agent, utf8Encode(keyBytes(key)));
-    }
-  }
-
-  /**
-   * Whether a single-key answer may be pressed again: the agent still waits since the same time, and
-   * its screen still shows a dialog of the same kind about the same thing.
-   */
-  private async stillThere(
-    agent: AgentRecord,
-    state: AgentState,
-    since: number,
-    sent: Sending,
-  ): Promise<boolean> {
-    if (sent.keys.length !== 1) return false;
-    const a = this.d.registry.get(agent.id);
-    if (a?.state !== state || a.stateSince !== since) return false;
-    const { verdict } = await this.look(agent).catch(() => ({ verdict: null }));
-    if (verdict === null || verdict.state !== state) return false;
-    // A trust prompt is about its folder (its `about` is the option chosen): the same prompt.
-    if (verdict.reason === 'trust') return a.stateDetail.reason === 'trust';
-    if (sent.about === null || verdict.about === undefined) return sent.about === null;
-    return sameAbout(sent.about, verdict.about, agent.cwd) || sent.about === verdict.about;
-  }
-
   /** Resolves true once the agent is out of the state it had (`state` since `since`), false after `ms`. */
   private leaves(agentId: string, state: AgentState, since: number, ms: number): Promise<boolean> {
     const left = (): boolean => {
@@ -508,10 +365,6 @@ export class DialogAnswerer {
     });
   }
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => this.d.clock.setTimer(ms, resolve));
-  }
-
   /**
    * A refusal that says what the screen shows now (when the agent's screen can be read). With
    * `nextDialog`, the agent has announced another dialog, maybe before drawing it (a status record
@@ -525,7 +378,7 @@ export class DialogAnswerer {
     nextDialog = false,
   ): Promise<AppError> {
     const current = this.d.registry.get(agent.id) ?? agent;
-    const now = await (nextDialog ? this.untilDrawn(agent) : this.look(agent)).then(
+    const now = await (nextDialog ? this.screen.untilDrawn(agent) : this.screen.look(agent)).then(
       ({ verdict }) => dialogNow(verdict),
       () => null,
     );
