@@ -87,7 +87,7 @@ export const ERROR_CATALOG = {
   ANSWER_CHANGES_MODE:
     'The dialog’s "always" option changes the session’s permission mode (e.g. "switch to accept edits … for this session"): it grants more than this request, so nothing was pressed. `details.option` is its text; pass `--accept-mode-change` (API: `acceptModeChange: true`) to press it anyway, or approve this one request.',
   DIALOG_ALREADY_ANSWERED:
-    'Another answer to the same dialog is being sent or was sent (two clients answered at once): exactly one presses its keys; this one pressed nothing. `details.by` says how the other was given.',
+    'Another answer to the same dialog is being sent or was given (two clients answered it): the first wins and this one pressed nothing. `details.by` says where the other came from.',
   AGENT_IN_DIALOG:
     'The agent waits on a dialog (a permission or a question), and keys typed raw would answer it unchecked and unaudited: answer it with `wtp approve`, `wtp deny` or `wtp answer`, or pass `--force` to send the keys as an answer to that dialog (audited). `details` has the state and what it asks.',
   PROFILE_OPTION_UNSUPPORTED:

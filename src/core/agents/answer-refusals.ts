@@ -15,6 +15,53 @@ export function notWaiting(
   return `Agent "${agent.name}" does not wait for ${asks}: it is ${agent.state}${limit}${changed}; nothing was pressed.`;
 }
 
+/** The last answer given through wezterm-parallel to an agent's dialog. */
+export interface GivenAnswer {
+  /** When the dialog it answered began (the agent's stateSince then). */
+  since: number;
+  via: AnswerOrder['via'];
+  action: AnswerOrder['action'];
+  at: number;
+}
+
+const DONE: Record<AnswerOrder['action'], string> = {
+  approve: 'approved',
+  always: 'approved always',
+  deny: 'denied',
+  answer: 'answered',
+};
+
+/**
+ * What became of the dialog a user was shown (`shownSince`), once the agent is no longer in it:
+ * answered through wezterm-parallel (`by`: how), or left otherwise (in its terminal, or its CLI
+ * went on). Without `shownSince`, the dialog the last answer took the agent out of, when it waits
+ * on none (`waiting`: it does) and nothing has changed since. Null when there is nothing to say.
+ */
+export function answeredAlready(
+  agent: AgentRecord,
+  last: GivenAnswer | undefined,
+  shown: { since?: number | undefined; waiting: boolean },
+  now: number,
+): { by: string | null; text: string } | null {
+  const shownSince = shown.since;
+  const leftByIt =
+    !shown.waiting && last !== undefined && last.since < agent.stateSince && agent.stateSince <= last.at;
+  const since = shownSince ?? (leftByIt ? last.since : undefined);
+  if (since === undefined || agent.stateSince === since) return null;
+  if (last !== undefined && last.since === since) {
+    const ago = Math.max(0, Math.round((now - last.at) / 1000));
+    return {
+      by: last.via,
+      text: `Agent "${agent.name}"'s dialog was answered already from ${last.via} (${DONE[last.action]}, ${ago} s ago); it is ${agent.state} now, and nothing was pressed.`,
+    };
+  }
+  if (shownSince === undefined) return null;
+  return {
+    by: null,
+    text: ` It left the dialog you were shown without an answer through wezterm-parallel: it was answered in its terminal, or its CLI went on.`,
+  };
+}
+
 export function refusalText(agent: AgentRecord, code: string, action: string, option?: string): string {
   switch (code) {
     case 'UNKNOWN_DIALOG':

@@ -558,6 +558,72 @@ describe('DialogAnswerer through a held decision hook', () => {
     await expect(done2).resolves.toMatchObject({ channel: 'screen', keys: ['enter'] });
   });
 
+  it('the first answer wins: a later one for the same dialog is told it was answered already, and from where', async () => {
+    const r = await rig('claude', '2.1.330', 'needs_permission', NPM_TEST, { held: true });
+    const shown = r.h.core.registry.resolve('a1');
+    const expectShown = {
+      state: 'needs_permission' as const,
+      since: new Date(shown.stateSince).toISOString(),
+    };
+    const call = held(r);
+    const first = r.answerer.answer(
+      'a1',
+      { action: 'approve', via: 'dashboard', expect: expectShown },
+      'api',
+    );
+    await call;
+    await r.h.clock.advanceAsync(2_000);
+    await leave(r);
+    await first;
+    // The TUI showed the same dialog: it says so, with who answered it.
+    const late = await rejection(
+      r.answerer.answer('a1', { action: 'deny', via: 'tui', expect: expectShown }, 'api'),
+    );
+    expect(late.code).toBe('DIALOG_ALREADY_ANSWERED');
+    expect(late.message).toMatch(
+      /answered already from dashboard \(approved, \d+ s ago\); it is working now/,
+    );
+    expect(late.details).toMatchObject({ by: 'dashboard' });
+    // `wtp approve a1` (nothing shown): the agent has done nothing since that answer.
+    const again = await rejection(r.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli'));
+    expect(again.code).toBe('DIALOG_ALREADY_ANSWERED');
+    expect(r.typed).toEqual([]);
+
+    // A new dialog is answered as ever; one it left otherwise is said to be so.
+    const a = r.h.core.registry.resolve('a1');
+    await r.h.core.lifecycle.applyActivity(a, 'needs_permission', NPM_TEST, 'agent');
+    const next = r.h.core.registry.resolve('a1');
+    const nextShown = { state: 'needs_permission' as const, since: new Date(next.stateSince).toISOString() };
+    const call2 = held(r);
+    const second = r.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli');
+    await call2;
+    await leave(r);
+    await expect(second).resolves.toMatchObject({ channel: 'hook' });
+    await r.h.clock.advanceAsync(1_000);
+    await r.h.core.lifecycle.applyActivity(
+      r.h.core.registry.resolve('a1'),
+      'needs_permission',
+      NPM_TEST,
+      'agent',
+    );
+    await r.h.clock.advanceAsync(1_000);
+    await leave(r);
+    const gone = await rejection(
+      r.answerer.answer('a1', { action: 'approve', via: 'tui', expect: nextShown }, 'api'),
+    );
+    expect(gone.code).toBe('DIALOG_ALREADY_ANSWERED');
+    const otherwise = r.h.core.registry.resolve('a1');
+    const unanswered = {
+      state: 'needs_permission' as const,
+      since: new Date(otherwise.stateSince - 1_000).toISOString(),
+    };
+    const left = await rejection(
+      r.answerer.answer('a1', { action: 'approve', via: 'tui', expect: unanswered }, 'api'),
+    );
+    expect(left.code).toBe('AGENT_NOT_WAITING');
+    expect(left.message).toContain('without an answer through wezterm-parallel');
+  });
+
   it('"always" goes to the screen: the option it presses says what it holds for', async () => {
     const r = await rig(
       'claude',

@@ -16,7 +16,7 @@ import type { AgentService } from './agent-service.js';
 import { throughStage } from './always-stage.js';
 import { DialogScreen, keyName } from './dialog-screen.js';
 import type { DialogAnswers, ProfileCatalog } from './profiles.js';
-import { notWaiting, refusalText } from './answer-refusals.js';
+import { answeredAlready, notWaiting, refusalText, type GivenAnswer } from './answer-refusals.js';
 import type { HeldDecisions } from './held-decisions.js';
 import { answerThroughHook, type HookAnswerDeps } from './hook-answer.js';
 import { planPermission } from './permission-plan.js';
@@ -96,12 +96,17 @@ export class DialogAnswerer {
   private readonly s: AnswerSettings;
   /** Agent id → the answer being sent to its dialog (one at a time: a second is refused). */
   private readonly sending = new Map<string, { since: number; via: string }>();
+  /** Agent id → the last answer given to its dialogs (to tell a later one it came second). */
+  private readonly given = new Map<string, GivenAnswer>();
 
   private readonly screen: DialogScreen;
 
   constructor(private readonly d: AnswererDeps) {
     this.s = { ...DEFAULTS, ...d.settings };
     this.screen = new DialogScreen(d, this.s);
+    d.registry.onChange((id) => {
+      if (d.registry.get(id) === undefined) this.given.delete(id);
+    });
   }
 
   async answer(ref: string, order: AnswerOrder, source: EventSource): Promise<AnswerResult> {
@@ -121,19 +126,33 @@ export class DialogAnswerer {
     const shown = order.expect?.state ?? wanted;
     const state = agent.state;
     const since = agent.stateSince;
+    const shownSince = order.expect?.since;
+    // The first answer wins: the one shown a dialog answered meanwhile is told by whom.
+    const before = answeredAlready(
+      agent,
+      this.given.get(agent.id),
+      {
+        since: shownSince === undefined ? undefined : Date.parse(shownSince),
+        waiting: state === wanted && agent.stateDetail.reason !== 'usage_limit',
+      },
+      startedAt,
+    );
+    if (before?.by !== undefined && before.by !== null) {
+      throw await this.refuse(agent, 'DIALOG_ALREADY_ANSWERED', before.text, { by: before.by });
+    }
+    const otherwise = before?.text ?? '';
     if (state !== shown || state !== wanted || agent.stateDetail.reason === 'usage_limit') {
       throw await this.refuse(
         agent,
         'AGENT_NOT_WAITING',
-        notWaiting(agent, order.action, order.expect?.state),
+        notWaiting(agent, order.action, order.expect?.state) + otherwise,
       );
     }
-    const shownSince = order.expect?.since;
     if (shownSince !== undefined && Date.parse(shownSince) !== since) {
       throw await this.refuse(
         agent,
         'DIALOG_CHANGED',
-        `Agent "${agent.name}" has waited on another dialog since ${new Date(since).toISOString()} (you were shown the one of ${shownSince}); nothing was pressed. Look again, then answer that.`,
+        `Agent "${agent.name}" has waited on another dialog since ${new Date(since).toISOString()} (you were shown the one of ${shownSince}); nothing was pressed. Look again, then answer that.${otherwise}`,
         {},
         true,
       );
@@ -148,14 +167,25 @@ export class DialogAnswerer {
     }
     this.sending.set(agent.id, { since, via: order.via });
     try {
-      if (turnQuestion) return await answerTurnQuestion(this.turnDeps(), agent, order, source, startedAt);
-      // "Always" is the option its dialog draws, with what it holds for in its own words: the screen's.
-      const got = await answerThroughHook(this.hookDeps(), agent, order, source, startedAt);
-      if (got !== null) return got;
-      return await this.answerDialog(agent, order, source, startedAt);
+      const result = await this.answerNow(agent, order, source, startedAt, turnQuestion);
+      this.given.set(agent.id, { since, via: order.via, action: order.action, at: this.d.clock.now() });
+      return result;
     } finally {
       this.sending.delete(agent.id);
     }
+  }
+
+  private async answerNow(
+    agent: AgentRecord,
+    order: AnswerOrder,
+    source: EventSource,
+    startedAt: number,
+    turnQuestion: boolean,
+  ): Promise<AnswerResult> {
+    if (turnQuestion) return answerTurnQuestion(this.turnDeps(), agent, order, source, startedAt);
+    // "Always" is the option its dialog draws, with what it holds for in its own words: the screen's.
+    const got = await answerThroughHook(this.hookDeps(), agent, order, source, startedAt);
+    return got ?? this.answerDialog(agent, order, source, startedAt);
   }
 
   /** What answering through a held decision hook (hook-answer.ts) needs of this answerer. */
