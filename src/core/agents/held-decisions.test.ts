@@ -131,6 +131,41 @@ describe('held decision hooks', () => {
     expect(await held).toBeNull();
   });
 
+  it('a call that comes while its status record still says working belongs to the wait the agent enters next', async () => {
+    const h = await makeCore();
+    const id = await claudeAgent(h);
+    // The status record outranks a hook: its "working" stands until it says "blocked" (under load,
+    // after the hook's call came).
+    const status = (state: 'working' | 'needs_permission' | 'idle', evidence: string) =>
+      h.core.engine.observe(id, {
+        source: 'status',
+        state,
+        ...(state === 'needs_permission' ? { reason: 'permission' as const } : {}),
+        evidence,
+        at: h.clock.now(),
+      });
+    await status('working', 'status 7501 state=working');
+    const call = hook(h, id, NPM_TEST);
+    expect(await settle(call)).toBe('pending');
+    expect(agentOf(h, id).state).toBe('working');
+    const answered = h.core.heldDecisions.arrival(id, Number.NaN, 'npm test', 0);
+    expect(await answered).toBeUndefined();
+    h.clock.advance(2_000);
+    await status('needs_permission', 'status 7501 state=blocked kind=permission');
+    const a = agentOf(h, id);
+    expect(a.state).toBe('needs_permission');
+    const held = await h.core.heldDecisions.arrival(id, a.stateSince, 'npm test', 0);
+    expect(held?.answer({ decision: 'allow' })).toBe(true);
+    expect(await call).toMatchObject({ response: { decision: 'allow' } });
+
+    // One whose agent goes anywhere but a wait is let go.
+    await status('working', 'status 7501 state=working');
+    const later = hook(h, id, { ...NPM_TEST, tool_input: { command: 'npm run build' } });
+    expect(await settle(later)).toBe('pending');
+    await status('idle', 'status 7501 state=done');
+    expect(await later).toMatchObject({ response: null });
+  });
+
   it('holds at most 8 calls of one agent: a flood of forged hook calls gets answers at once, not sockets held', async () => {
     const h = await makeCore();
     const id = await claudeAgent(h);

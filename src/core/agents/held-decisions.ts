@@ -21,9 +21,19 @@ export interface HeldDecision extends HeldRequest {
 /** Calls held for one agent at most: an agent's hook payloads are its own to forge, its sockets are not. */
 const MAX_HELD_PER_AGENT = 8;
 
-interface Entry extends HeldDecision {
+interface Entry extends HeldRequest {
+  agentId: string;
+  /** The dialog it belongs to; undefined until the agent is seen waiting (see `hold`). */
+  since: number | undefined;
+  answer(response: Record<string, unknown>): boolean;
   release(): void;
 }
+
+/**
+ * States of a CLI that may send its decision hook before the agent is seen waiting: its status
+ * record, more trusted than a hook, may say "blocked" after the call came (under load, seconds).
+ */
+const BEFORE_THE_WAIT = new Set(['running', 'working']);
 
 export interface HeldDecisionsDeps {
   registry: Pick<AgentRegistry, 'get' | 'onChange'>;
@@ -49,7 +59,8 @@ export class HeldDecisions {
 
   /**
    * Holds a hook call of the agent's current dialog until it is answered (the response) or let go
-   * (null). Nothing is held when the agent is not waiting for permission.
+   * (null). A call that comes while the agent still works belongs to the wait for permission it
+   * enters next; it is let go if the agent goes anywhere else. Nothing is held otherwise.
    */
   hold(
     agentId: string,
@@ -57,7 +68,9 @@ export class HeldDecisions {
     o: { holdMs: number; signal?: CancelSignal | undefined },
   ): Promise<Record<string, unknown> | null> {
     const agent = this.d.registry.get(agentId);
-    if (agent?.state !== 'needs_permission' || o.signal?.aborted === true) return Promise.resolve(null);
+    const waits = agent?.state === 'needs_permission';
+    if (agent === undefined || (!waits && !BEFORE_THE_WAIT.has(agent.state)) || o.signal?.aborted === true)
+      return Promise.resolve(null);
     if ((this.held.get(agentId)?.length ?? 0) >= MAX_HELD_PER_AGENT) {
       this.d.log.warn(
         { agentId, tool: request.tool },
@@ -65,7 +78,7 @@ export class HeldDecisions {
       );
       return Promise.resolve(null);
     }
-    const since = agent.stateSince;
+    const since = waits ? agent.stateSince : undefined;
     return new Promise((resolve) => {
       let done = false;
       const finish = (response: Record<string, unknown> | null): boolean => {
@@ -101,7 +114,9 @@ export class HeldDecisions {
    * when the agent has several (a CLI that queues its dialogs), else the oldest.
    */
   current(agentId: string, since: number, about?: string): HeldDecision | undefined {
-    const mine = (this.held.get(agentId) ?? []).filter((e) => e.since === since);
+    const mine = (this.held.get(agentId) ?? []).filter(
+      (e): e is Entry & { since: number } => e.since === since,
+    );
     return mine.find((e) => about !== undefined && e.about === about) ?? mine[0];
   }
 
@@ -157,9 +172,20 @@ export class HeldDecisions {
       const entries = this.held.get(agentId);
       if (entries === undefined) return;
       const a = this.d.registry.get(agentId);
+      let bound = false;
       for (const e of entries) {
-        if (a?.state !== 'needs_permission' || a.stateSince !== e.since) e.release();
+        if (e.since === undefined && a?.state === 'needs_permission') {
+          e.since = a.stateSince;
+          bound = true;
+        } else if (
+          e.since === undefined
+            ? !BEFORE_THE_WAIT.has(a?.state ?? '')
+            : a?.state !== 'needs_permission' || a.stateSince !== e.since
+        ) {
+          e.release();
+        }
       }
+      if (bound) for (const wake of this.waiting.get(agentId) ?? []) wake();
     });
   }
 }
