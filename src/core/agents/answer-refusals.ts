@@ -33,8 +33,8 @@ const DONE: Record<AnswerOrder['action'], string> = {
 
 /**
  * What became of the dialog a user was shown (`shownSince`), once the agent is no longer in it:
- * answered through wezterm-parallel (`by`: how), or left otherwise (in its terminal, or its CLI
- * went on). Without `shownSince`, the dialog the last answer took the agent out of, when it waits
+ * answered through wezterm-parallel (`by`: how; `text` refuses with it, `clause` adds it to another
+ * refusal), or left otherwise (in its terminal, or its CLI went on). Without `shownSince`, the dialog the last answer took the agent out of, when it waits
  * on none (`waiting`: it does) and nothing has changed since. Null when there is nothing to say.
  */
 export function answeredAlready(
@@ -42,7 +42,7 @@ export function answeredAlready(
   last: GivenAnswer | undefined,
   shown: { since?: number | undefined; waiting: boolean },
   now: number,
-): { by: string | null; text: string } | null {
+): { by: string | null; text: string; clause: string } | null {
   const shownSince = shown.since;
   const leftByIt =
     !shown.waiting && last !== undefined && last.since < agent.stateSince && agent.stateSince <= last.at;
@@ -50,16 +50,16 @@ export function answeredAlready(
   if (since === undefined || agent.stateSince === since) return null;
   if (last !== undefined && last.since === since) {
     const ago = Math.max(0, Math.round((now - last.at) / 1000));
+    const how = `from ${last.via} (${DONE[last.action]}, ${ago} s ago)`;
     return {
       by: last.via,
-      text: `Agent "${agent.name}"'s dialog was answered already from ${last.via} (${DONE[last.action]}, ${ago} s ago); it is ${agent.state} now, and nothing was pressed.`,
+      text: `Agent "${agent.name}"'s dialog was answered already ${how}; it is ${agent.state} now, and nothing was pressed.`,
+      clause: ` The one you were shown was answered ${how}.`,
     };
   }
   if (shownSince === undefined) return null;
-  return {
-    by: null,
-    text: ` It left the dialog you were shown without an answer through wezterm-parallel: it was answered in its terminal, or its CLI went on.`,
-  };
+  const clause = ` It left the dialog you were shown without an answer through wezterm-parallel: it was answered in its terminal, or its CLI went on.`;
+  return { by: null, text: clause, clause };
 }
 
 export function refusalText(agent: AgentRecord, code: string, action: string, option?: string): string {

@@ -606,6 +606,14 @@ describe('DialogAnswerer through a held decision hook', () => {
       NPM_TEST,
       'agent',
     );
+    // Shown the answered one while another waits: that one is the news, with what became of the first.
+    const changed = await rejection(
+      r.answerer.answer('a1', { action: 'approve', via: 'tui', expect: nextShown }, 'api'),
+    );
+    expect(changed.code).toBe('DIALOG_CHANGED');
+    expect(changed.message).toMatch(
+      /The one you were shown was answered from cli \(approved, \d+ s ago\)\.$/,
+    );
     await r.h.clock.advanceAsync(1_000);
     await leave(r);
     const gone = await rejection(

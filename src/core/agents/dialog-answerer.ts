@@ -137,11 +137,13 @@ export class DialogAnswerer {
       },
       startedAt,
     );
-    if (before?.by !== undefined && before.by !== null) {
+    const waiting = state === shown && state === wanted && agent.stateDetail.reason !== 'usage_limit';
+    // Another dialog now: that is the news (DIALOG_CHANGED, below), with what became of the first.
+    if (!waiting && before !== null && before.by !== null) {
       throw await this.refuse(agent, 'DIALOG_ALREADY_ANSWERED', before.text, { by: before.by });
     }
-    const otherwise = before?.text ?? '';
-    if (state !== shown || state !== wanted || agent.stateDetail.reason === 'usage_limit') {
+    const otherwise = before?.clause ?? '';
+    if (!waiting) {
       throw await this.refuse(
         agent,
         'AGENT_NOT_WAITING',
