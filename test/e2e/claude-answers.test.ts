@@ -78,6 +78,16 @@ describe('answers on the real Claude Code (tmux)', REAL_CLI_TESTS, () => {
       start('changer', 'two steps'),
       start('runner', 'run the tests'),
       start('keyed', 'press a key'),
+      // docs/sandbox.md's example mode: its warning waits on a choice before anything else. As root
+      // (a CI machine), Claude Code refuses the mode outside a sandbox it is told of (IS_SANDBOX).
+      newAgent(home, 'claude', 'bold', proj, [
+        '--permission-mode',
+        'bypassPermissions',
+        '-e',
+        'IS_SANDBOX=1',
+        '--prompt',
+        'say hi',
+      ]),
     ]);
   }, 120_000);
 
@@ -161,6 +171,22 @@ describe('answers on the real Claude Code (tmux)', REAL_CLI_TESTS, () => {
     expect(toolResults.some((t) => t.includes('Blue'))).toBe(true);
     const [answered] = await events('asker', 'agent.answered');
     expect(answered).toMatchObject({ data: { text: 'blue', option: 2 } });
+  });
+
+  it('the bypass-permissions warning at the start waits on the user (needs_input, its options): wtp answer accepts it, and the prompt goes in', async () => {
+    const waiting = await untilState('bold', 'needs_input', 'the bypass-permissions warning');
+    expect(waiting.stateDetail).toMatchObject({ reason: 'question', source: 'screen' });
+    const wrong = await home.run(['approve', 'bold']);
+    expect(wrong.stderr).toContain('[AGENT_NOT_WAITING]');
+    const r = await answer(['answer', 'bold', 'Yes, I accept']);
+    expect(r.code, JSON.stringify(r.doc)).toBe(0);
+    expect(r.answered[0]).toMatchObject({ action: 'answer', about: 'Yes, I accept', left: true });
+    await eventually(
+      'its prompt to reach the API',
+      () => seen.some((q) => q.lastUserText.includes('say hi')),
+      60_000,
+    );
+    await untilState('bold', 'idle', 'bold to finish');
   });
 
   it('a dialog that changed between showing and answering is refused: nothing is pressed', async () => {

@@ -89,6 +89,15 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
       start('refuser', 'tidy the disk'),
       start('moder', 'write in a new mode'),
       start('chooser', 'choose a store'),
+      // Its bypass-permissions warning first (IS_SANDBOX: as root Claude Code refuses the mode else).
+      newAgent(home, 'claude', 'bold', proj, [
+        '--permission-mode',
+        'bypassPermissions',
+        '-e',
+        'IS_SANDBOX=1',
+        '--prompt',
+        'say hi',
+      ]),
     ]);
     ({ browser, page } = await signedInPage(home));
   }, 120_000);
@@ -183,6 +192,25 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     expect(seen.some((q) => q.hasToolResult && q.toolResultText.includes('Blue'))).toBe(true);
     const [answered] = await eventsOf('asker', 'agent.answered');
     expect(answered).toMatchObject({ data: { via: 'dashboard', text: 'Blue', option: 2 } });
+  });
+
+  it('the bypass-permissions warning in the inbox with its options: “Yes, I accept” clicked, the prompt goes in', async () => {
+    await untilState('bold', 'needs_input', 'the bypass-permissions warning');
+    await page.locator('[data-testid="tab-inbox"]').click();
+    const item = inboxItem('bold');
+    await item.locator('[data-testid="answer-option"][data-option="Yes, I accept"]').waitFor();
+    expect(
+      await item.locator('[data-testid="answer-option"]').evaluateAll((b) => b.map((x) => x.textContent)),
+    ).toEqual(['No, exit', 'Yes, I accept']);
+    await item.locator('[data-testid="answer-option"][data-option="Yes, I accept"]').click();
+    await eventually(
+      'its prompt to reach the API',
+      () => seen.some((q) => q.lastUserText.includes('say hi')),
+      60_000,
+    );
+    await untilState('bold', 'idle', 'bold to finish');
+    const [answered] = await eventsOf('bold', 'agent.answered');
+    expect(answered).toMatchObject({ data: { via: 'dashboard', text: 'Yes, I accept', option: 2 } });
   });
 
   it('the question a turn ended with, in the inbox with its text; the reply typed in the box is its next prompt', async () => {

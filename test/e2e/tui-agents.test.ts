@@ -159,6 +159,33 @@ describe('wtp tui with real agents (tmux)', () => {
     await tui.close();
   }, 120_000);
 
+  it('the bypass-permissions warning at the start: i, then its option, accepts it and the prompt goes in', async () => {
+    const tui = await TuiPane.start(home, { cols: 120, rows: 30 });
+    // As root (a CI machine), Claude Code refuses the mode outside a sandbox it is told of.
+    await newAgent(home, 'claude', 'bold', proj, [
+      '--permission-mode',
+      'bypassPermissions',
+      '-e',
+      'IS_SANDBOX=1',
+      '--prompt',
+      'say hi',
+    ]);
+    await untilState('bold', 'needs_input');
+    await select(tui, /▸ \? bold/);
+    await tui.keys('i');
+    await tui.see('answer bold (No, exit · Yes, I accept)');
+    await tui.keys('Yes, I accept');
+    await tui.see('Yes, I accept█');
+    await tui.keys('Enter');
+    await tui.see('answered bold');
+    await untilState('bold', 'idle');
+    const [answered] = await events('bold', 'agent.answered');
+    expect(answered).toMatchObject({ data: { via: 'tui', text: 'Yes, I accept', option: 2 } });
+    await tui.keys('q');
+    expect(await tui.exited()).toBe(0);
+    await tui.close();
+  }, 120_000);
+
   it('A on an option that switches the session’s mode asks first, showing the option’s own text', async () => {
     const tui = await TuiPane.start(home, { cols: 140, rows: 30 });
     await newAgent(home, 'claude', 'moder', proj, [
