@@ -78,7 +78,7 @@ export class TestHome {
   /**
    * Runs `wtp <args>` (`bin`: another install's bin/wtp.js; `wrap`: a program that runs it, such as
    * `nsenter --net=… --`; `process`: in a process of its own) and waits for it. Without those or
-   * `cwd`, it runs in this process, unless WTP_TEST_CLI=spawn (test/support/in-process-cli.ts).
+   * `cwd`, and with WTP_TEST_CLI=in-process, it runs in this process (test/support/in-process-cli.ts).
    */
   run(
     args: string[],
