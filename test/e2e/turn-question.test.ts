@@ -195,7 +195,10 @@ describe(
             );
         };
         const steps = await untilLastStep(name, 'idle', sinceReply, home);
-        expect(steps.map(([state]) => state), JSON.stringify(steps)).toEqual(['working', 'idle']);
+        expect(
+          steps.map(([state]) => state),
+          JSON.stringify(steps),
+        ).toEqual(['working', 'idle']);
         const done: AgentView = await home.agent(name);
         expect(done.stateDetail).toMatchObject({
           reason: 'turn_done',
