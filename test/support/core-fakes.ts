@@ -94,6 +94,8 @@ export interface MakeCoreOptions {
   sandbox?: CoreAdapters['sandbox'];
   /** A model for the turn ends the rules are unsure of (issue 36). */
   turnModel?: CoreAdapters['turnModel'];
+  /** The CLIs' own session files, for a turn end whose hook brings no message. */
+  turnTranscripts?: CoreAdapters['turnTranscripts'];
 }
 
 /** A core wired to fakes, started unless `start: false`. */
@@ -135,6 +137,7 @@ export async function makeCore(opts: MakeCoreOptions = {}): Promise<Harness> {
       ...(opts.git ? { git: opts.git } : {}),
       ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
       ...(opts.turnModel ? { turnModel: opts.turnModel } : {}),
+      ...(opts.turnTranscripts ? { turnTranscripts: opts.turnTranscripts } : {}),
     },
     settings,
   );

@@ -12,7 +12,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function world(o: { uid?: number; maxBytes?: number } = {}) {
+function world(o: { uid?: number; maxBytes?: number; againMs?: number } = {}) {
   const home = mkdtempSync(join(tmpdir(), 'wtp-transcripts-'));
   dirs.push(home);
   const folder = join(home, '.copilot', 'session-state', SID);
@@ -35,20 +35,20 @@ describe('FsTurnTranscripts: hostile files first', () => {
     const elsewhere = join(w.home, 'secret.jsonl');
     writeFileSync(elsewhere, events('Which secret should I leak?'));
     symlinkSync(elsewhere, w.file);
-    expect(await w.reader.lastMessage(w.agent, SID)).toBeNull();
+    expect(await w.reader.lastMessage(w.agent, SID, 0)).toBeNull();
     rmSync(w.file);
     writeFileSync(w.file, events('Which one?'));
     const other = new FsTurnTranscripts({ catalog: PROFILES, env: () => ({ HOME: w.home }), uid: 123_456 });
-    expect(await other.lastMessage(w.agent, SID)).toBeNull();
+    expect(await other.lastMessage(w.agent, SID, 0)).toBeNull();
     const small = new FsTurnTranscripts({ catalog: PROFILES, env: () => ({ HOME: w.home }), maxBytes: 10 });
-    expect(await small.lastMessage(w.agent, SID)).toBeNull();
+    expect(await small.lastMessage(w.agent, SID, 0)).toBeNull();
   });
 
   it('reads nothing for a session id that is not a UUID, or a profile without a session file', async () => {
     const w = world();
     writeFileSync(w.file, events('Which one?'));
-    expect(await w.reader.lastMessage(w.agent, `../${SID}`)).toBeNull();
-    expect(await w.reader.lastMessage(agentRecord({ id: 'ag-2', profile: 'claude' }), SID)).toBeNull();
+    expect(await w.reader.lastMessage(w.agent, `../${SID}`, 0)).toBeNull();
+    expect(await w.reader.lastMessage(agentRecord({ id: 'ag-2', profile: 'claude' }), SID, 0)).toBeNull();
   });
 });
 
@@ -56,9 +56,27 @@ describe('FsTurnTranscripts', () => {
   it('gives the turn’s last assistant message from the session file', async () => {
     const w = world();
     writeFileSync(w.file, events('Which database should I use, Postgres or SQLite?'));
-    expect(await w.reader.lastMessage(w.agent, SID)).toEqual({
+    expect(await w.reader.lastMessage(w.agent, SID, 0)).toEqual({
       message: 'Which database should I use, Postgres or SQLite?',
       from: 'session file events.jsonl assistant.message',
     });
+  });
+
+  it('reads again while the file records fewer turn ends than were told: the last one is not in it yet', async () => {
+    const w = world({ againMs: 20 });
+    const end = JSON.stringify({ type: 'hook.start', data: { hookType: 'agentStop' } });
+    writeFileSync(w.file, `${events('Which database should I use?')}\n${end}\n`);
+    // The reply's Stop came (the second end); its turn reaches the file a moment later.
+    const read = w.reader.lastMessage(w.agent, SID, 2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    writeFileSync(
+      w.file,
+      `${events('Which database should I use?')}\n${end}\n${events('Done: Postgres.')}\n${end}\n`,
+    );
+    expect(await read).toMatchObject({ message: 'Done: Postgres.' });
+    // Never caught up: no message, rather than the earlier turn's.
+    const stale = world({ againMs: 1 });
+    writeFileSync(stale.file, `${events('Which database should I use?')}\n${end}\n`);
+    expect(await stale.reader.lastMessage(stale.agent, SID, 2)).toBeNull();
   });
 });

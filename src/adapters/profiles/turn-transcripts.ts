@@ -7,8 +7,10 @@ import type { TurnTranscripts } from '../../core/ports/turn-model.js';
 
 /** The most of a session file read (a session's events grow with its turns; past this: not read). */
 export const TRANSCRIPT_MAX_BYTES = 64 * 1024 * 1024;
-/** A file whose turn is not written yet is read once more after this long. */
+/** A file whose turn is not written yet is read again after this long… */
 const AGAIN_MS = 300;
+/** …up to this many times in all (its writes can lag its hook calls by a second under load). */
+const READS = 6;
 
 /**
  * Reads the turn's last message from an agent CLI's own session file (issue 36), as its profile
@@ -25,23 +27,28 @@ export class FsTurnTranscripts implements TurnTranscripts {
       uid?: number;
       /** Default TRANSCRIPT_MAX_BYTES. */
       maxBytes?: number;
+      /** Between two reads of a file that has not caught up (default AGAIN_MS). */
+      againMs?: number;
     },
   ) {}
 
   async lastMessage(
     agent: AgentRecord,
     sessionId: string,
+    ends: number,
   ): Promise<{ message: string; from: string } | null> {
     const spec = this.o.catalog.get(agent.profile).turnEnd?.transcript;
     if (spec === undefined) return null;
     const env = this.o.env(agent);
     const file = spec.file(env, env.HOME ?? '/', sessionId);
     if (file === null || !isAbsolute(file)) return null;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, AGAIN_MS));
+    for (let attempt = 0; attempt < READS; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, this.o.againMs ?? AGAIN_MS));
       const text = await this.read(file);
-      const message = text === null ? null : spec.lastMessage(text);
-      if (message !== null) return { message, from: spec.from };
+      if (text === null) return null;
+      const turn = spec.lastMessage(text);
+      // A message of an earlier turn is not this one's: the file has not caught up yet.
+      if (turn.message !== null && turn.ends >= ends) return { message: turn.message, from: spec.from };
     }
     return null;
   }

@@ -47,7 +47,11 @@ export interface TurnEndSpec {
    */
   transcript?: {
     file(env: Readonly<Record<string, string | undefined>>, home: string, sessionId: string): string | null;
-    lastMessage(text: string): string | null;
+    /**
+     * The turn's last message (null: none yet), and how many turn ends the file records: a file
+     * that records fewer than the turn ends told does not have this turn yet.
+     */
+    lastMessage(text: string): { message: string | null; ends: number };
     /** Where, in words, for `wtp why`. */
     from: string;
   };

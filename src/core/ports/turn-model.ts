@@ -24,5 +24,10 @@ export interface TurnModel {
  * none (ProfileSpec.turnEnd.transcript): the daemon's file reader (src/adapters/profiles/).
  */
 export interface TurnTranscripts {
-  lastMessage(agent: AgentRecord, sessionId: string): Promise<{ message: string; from: string } | null>;
+  /** `ends`: the turn ends its hooks told in this session, this one included (0: not known). */
+  lastMessage(
+    agent: AgentRecord,
+    sessionId: string,
+    ends: number,
+  ): Promise<{ message: string; from: string } | null>;
 }

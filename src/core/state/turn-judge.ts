@@ -47,6 +47,8 @@ export interface TurnJudgeDeps {
  */
 export class TurnJudge {
   private readonly s: TurnJudgeSettings;
+  /** Agent id → its session's turn ends told so far (one session per agent: the latest). */
+  private readonly ends = new Map<string, { sessionId: string; n: number }>();
   private readonly counts: TurnJudgeStats = {
     verdicts: { 'rules/question': 0, 'rules/done': 0, 'model/question': 0, 'model/done': 0 },
     modelCalls: { answered: 0, timeout: 0, error: 0, unreadable: 0 },
@@ -55,6 +57,14 @@ export class TurnJudge {
 
   constructor(private readonly d: TurnJudgeDeps) {
     this.s = { ...DEFAULT_TURN_JUDGE, ...d.settings };
+  }
+
+  /** How many turn ends this session of the agent has told, this one included (since the daemon started). */
+  private endOf(agentId: string, sessionId: string): number {
+    const last = this.ends.get(agentId);
+    const n = last?.sessionId === sessionId ? last.n + 1 : 1;
+    this.ends.set(agentId, { sessionId, n });
+    return n;
   }
 
   /** Verdicts by classifier and word, model calls by outcome, tokens spent (metrics). */
@@ -80,10 +90,12 @@ export class TurnJudge {
   ): Promise<void> {
     const found =
       end.message === null && of?.sessionId != null && this.d.transcripts !== undefined
-        ? await this.d.transcripts.lastMessage(of.agent, of.sessionId).catch((err: unknown) => {
-            this.d.log.warn({ agentId, err }, 'turn end: its session file could not be read');
-            return null;
-          })
+        ? await this.d.transcripts
+            .lastMessage(of.agent, of.sessionId, this.endOf(agentId, of.sessionId))
+            .catch((err: unknown) => {
+              this.d.log.warn({ agentId, err }, 'turn end: its session file could not be read');
+              return null;
+            })
         : null;
     if (end.message === null && found === null)
       return this.d.engine.turnEnded(agentId, { at, verdict: null });

@@ -28,7 +28,7 @@ describe('Copilot CLI session file (issue 36): hostile input first', () => {
       '{"type":"assistant.message","data":{"content":"cut sh',
       'garbage',
     ].join('\n');
-    expect(lastCopilotMessage(text)).toBe('Which one, Postgres or SQLite?');
+    expect(lastCopilotMessage(text).message).toBe('Which one, Postgres or SQLite?');
   });
 });
 
@@ -45,8 +45,36 @@ describe('Copilot CLI session file: the turn’s last message', () => {
       line('assistant.turn_end', { turnId: '1' }),
       line('hook.start', { hookType: 'agentStop' }),
     ];
-    expect(lastCopilotMessage(turn.join('\n'))).toBe('Should I also update the docs?');
-    expect(lastCopilotMessage(turn.slice(0, 4).join('\n'))).toBeNull();
-    expect(lastCopilotMessage('')).toBeNull();
+    expect(lastCopilotMessage(turn.join('\n'))).toEqual({
+      message: 'Should I also update the docs?',
+      ends: 1,
+    });
+    expect(lastCopilotMessage(turn.slice(0, 4).join('\n'))).toEqual({ message: null, ends: 0 });
+    expect(lastCopilotMessage('')).toEqual({ message: null, ends: 0 });
+  });
+
+  it('counts the turn ends it records: a hook.start of its agentStop hook before each Stop call (recorded, 1.0.102)', () => {
+    const first = [
+      line('hook.start', { hookType: 'userPromptSubmitted' }),
+      line('user.message', { content: 'pick the database' }),
+      line('assistant.turn_start', { turnId: '0' }),
+      line('assistant.message', { content: 'Which database should I use, Postgres or SQLite?' }),
+      line('assistant.turn_end', { turnId: '0' }),
+      line('hook.start', { hookType: 'agentStop' }),
+      line('hook.end', { hookType: 'agentStop' }),
+    ];
+    // The reply's Stop came; the file has not caught up: it still ends with the question's turn.
+    expect(lastCopilotMessage(first.join('\n'))).toEqual({
+      message: 'Which database should I use, Postgres or SQLite?',
+      ends: 1,
+    });
+    const both = [
+      ...first,
+      line('user.message', { content: 'Use Postgres please' }),
+      line('assistant.message', { content: 'Done: it uses Postgres now.' }),
+      line('hook.start', { hookType: 'subagentStop' }),
+      line('hook.start', { hookType: 'agentStop' }),
+    ];
+    expect(lastCopilotMessage(both.join('\n'))).toEqual({ message: 'Done: it uses Postgres now.', ends: 2 });
   });
 });

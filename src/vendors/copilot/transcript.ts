@@ -24,12 +24,16 @@ export function copilotTranscript(
 /**
  * The last turn's last assistant text in a Copilot `events.jsonl`: the last `assistant.message`
  * with text content after the last `user.message` (null when the turn has none yet, or a line
- * cannot be read). Lines are read from the end; a line cut short (a write under way) is skipped.
+ * cannot be read); and how many turn ends the file records (`ends`: a `hook.start` of its
+ * `agentStop` hook, written before each Stop call goes out). Its writes can lag its hook calls: a
+ * file that records fewer ends than Stop calls came does not have the turn yet. A line cut short
+ * (a write under way) is skipped.
  */
-export function lastCopilotMessage(jsonl: string): string | null {
-  const lines = jsonl.split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]?.trim() ?? '';
+export function lastCopilotMessage(jsonl: string): { message: string | null; ends: number } {
+  let message: string | null = null;
+  let ends = 0;
+  for (const raw of jsonl.split('\n')) {
+    const line = raw.trim();
     if (line === '') continue;
     let ev: unknown;
     try {
@@ -39,16 +43,17 @@ export function lastCopilotMessage(jsonl: string): string | null {
     }
     const e = (typeof ev === 'object' && ev !== null ? ev : {}) as {
       type?: unknown;
-      data?: { content?: unknown };
+      data?: { content?: unknown; hookType?: unknown };
     };
-    if (e.type === 'user.message') return null;
+    if (e.type === 'hook.start' && e.data?.hookType === 'agentStop') ends++;
+    if (e.type === 'user.message') message = null;
     if (
       e.type === 'assistant.message' &&
       typeof e.data?.content === 'string' &&
       e.data.content.trim() !== ''
     ) {
-      return e.data.content;
+      message = e.data.content;
     }
   }
-  return null;
+  return { message, ends };
 }
