@@ -173,6 +173,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     diffStat: (id) => diffStats?.get(id) ?? null,
     usage: (id): AgentUsageView | null => usage?.meter.view(id) ?? null,
     nextPrPoll: (id) => prs?.nextPollAt(id) ?? null,
+    submitted: (id, at) => engine.submitted(id, at),
     forgetSignals: (id) => {
       engine.forget(id);
       permissions.forget(id);

@@ -49,6 +49,8 @@ export interface ServiceDeps extends FactoryDeps {
   profiles?: ProfileSetup | undefined;
   /** Forgets the state engine's memory of a removed agent. */
   forgetSignals?: ((agentId: string) => void) | undefined;
+  /** Input with its Enter went to the agent (the state engine: a turn ended before is over). */
+  submitted?: ((agentId: string, at: number) => void) | undefined;
   /** Each agent's permission mode: a new agent's start mode is set here. */
   permissions?: PermissionTracker | undefined;
   /** Git worktrees for agents that have a repository; absent: agents run where they are told. */

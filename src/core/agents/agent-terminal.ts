@@ -20,6 +20,8 @@ export interface TerminalDeps {
   output: OutputHub;
   logs: OutputLogs;
   clock: Clock;
+  /** Input with its Enter went to the agent at `at`: whatever turn ended before, the next begins. */
+  submitted?: ((agentId: string, at: number) => void) | undefined;
   service: {
     /** Delay between typed text and the Enter that submits it (TUIs drop an Enter in the same burst). */
     submitDelayMs: number;
@@ -67,7 +69,9 @@ export class AgentTerminal {
     link.send(raw ? { type: 'keys', text } : { type: 'paste', text });
     if (enter) {
       this.t.clock.setTimer(this.t.service.submitDelayMs, () => {
-        if (this.t.hosts.get(agent.id) === link) link.sendInput(CR);
+        if (this.t.hosts.get(agent.id) !== link) return;
+        link.sendInput(CR);
+        this.t.submitted?.(agent.id, this.t.clock.now());
       });
     }
     const bytes = utf8Length(text) + (enter ? 1 : 0);

@@ -197,6 +197,37 @@ describe('turn ends: Codex (notify after its done record)', () => {
     await notify(SUMMARY);
     expect(agentOf(h, id).state).toBe('idle');
   });
+
+  it('a reply submitted at once starts the next turn: its done record is not read under the question before', async () => {
+    const h = await makeCore();
+    const id = await agent(h, 'codex');
+    const notify = (message: string) =>
+      hook(h, id, {
+        type: 'agent-turn-complete',
+        'thread-id': '0199a7c2-1b2c-7d3e-8f90-123456789abc',
+        'input-messages': ['go'],
+        'last-assistant-message': message,
+      });
+    await status(h, id, 'working', undefined, 'status 7501 state=working app=codex');
+    h.clock.advance(2_000);
+    await status(h, id, 'idle', 'turn_done', 'status 7501 state=done app=codex');
+    await notify('Which database should I use, Postgres or SQLite?');
+    expect(agentOf(h, id).state).toBe('needs_input');
+    // Answered 300 ms later (a policy, a lead agent, a quick click); Codex works and is done within
+    // the 500 ms a late record of the asking turn would take (recorded: 473 and 569 ms).
+    h.clock.advance(300);
+    h.core.engine.submitted(id, h.clock.now());
+    h.clock.advance(130);
+    await status(h, id, 'working', undefined, 'status 7501 state=working app=codex');
+    expect(agentOf(h, id).state).toBe('working');
+    h.clock.advance(100);
+    await status(h, id, 'idle', 'turn_done', 'status 7501 state=done app=codex');
+    expect(agentOf(h, id).state).toBe('working'); // held for its notify, not the old question
+    await notify(SUMMARY);
+    expect(agentOf(h, id).state).toBe('idle');
+    const moves = transitions(h, id).map(([, to]) => to);
+    expect(moves.slice(moves.lastIndexOf('needs_input'))).toEqual(['needs_input', 'working', 'idle']);
+  });
 });
 
 describe('turn ends: a process that ends its turn and exits at once', () => {

@@ -148,6 +148,15 @@ export class StateEngine {
     return this.decide(agentId);
   }
 
+  /**
+   * Input was submitted to the agent (a reply, a prompt): the turn that ended before is over once
+   * the agent works again, however soon (a record within TURN_TAIL_MS would else read as its tail).
+   */
+  submitted(agentId: string, at: number): void {
+    const t = this.agents.get(agentId)?.turn;
+    if (t !== undefined && at >= t.at) t.repliedAt = at;
+  }
+
   /** The last turn end and its verdict, for `wtp why` and tests. */
   lastTurn(agentId: string): TurnRecord | undefined {
     const t = this.agents.get(agentId)?.turn;

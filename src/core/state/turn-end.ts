@@ -13,6 +13,8 @@ export interface TurnRecord {
   /** The question asked, when the verdict is one. */
   request?: PendingRequest;
   pendingUntil?: number;
+  /** When input was submitted after it: any later sign of work is the next turn, not its tail. */
+  repliedAt?: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export const TURN_TAIL_MS = 500;
  */
 export function newTurn(turn: TurnRecord, sig: Signal): boolean {
   if (sig.state === 'idle') return false;
+  if (turn.repliedAt !== undefined && sig.at >= turn.repliedAt) return true;
   const margin = sig.source === 'hook' ? 0 : TURN_TAIL_MS;
   return sig.at > turn.at + margin;
 }
