@@ -131,7 +131,12 @@ async function ask(rig: DialogRig, agent: string, c: DialogCase, r: number, star
       await eventually(`${agent}'s screen at its prompt before ${c.name} round ${r}`, async () => {
         const why = await home.json<{ agent?: AgentView; signals?: Signal[] }>(['why', agent]);
         const screen = why.doc.signals?.filter((x) => x.source === 'screen').at(-1);
-        return why.doc.agent?.state === 'idle' && screen?.state === 'idle';
+        if (why.doc.agent?.state === 'idle' && screen?.state === 'idle') return true;
+        // What it saw, for the timeout's message.
+        const seen = (why.doc.signals ?? []).map((x) => `${x.source}:${x.state}`).join(' ');
+        throw new Error(
+          `${agent} ${why.doc.agent?.state ?? '?'}; last screen signal ${screen === undefined ? 'none in its last 20' : `${screen.state} (${screen.evidence})`}; signals: ${seen}`,
+        );
       });
   }
   if (rig.send) return rig.send(agent, prompt);
