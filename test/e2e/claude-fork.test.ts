@@ -79,7 +79,11 @@ describe('wtp fork of a real Claude Code agent', () => {
       },
       60_000,
     );
-    const argv = readFileSync(`/proc/${fork.pid ?? 0}/cmdline`, 'utf8').split('\0');
+    // Its pid is known from the fork of its host: until the exec, /proc shows the host's command line.
+    const argv = await eventually('the fork to exec its CLI', () => {
+      const args = readFileSync(`/proc/${fork.pid ?? 0}/cmdline`, 'utf8').split('\0');
+      return args.includes('--permission-mode') ? args : undefined;
+    });
     const at = argv.indexOf('--resume');
     expect(argv.slice(at, at + 3)).toEqual(['--resume', src.sessionId, '--fork-session']);
     expect(argv).toContain('--permission-mode'); // the source's own arguments go along
