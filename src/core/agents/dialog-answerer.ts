@@ -5,7 +5,6 @@ import type { ErrorCode } from '../../protocol/errors.js';
 import type { EventSource } from '../../protocol/events.js';
 import type { FleetOrigin } from '../../protocol/fleet.js';
 import { AppError } from '../errors.js';
-import { agentEvent } from '../model/agent-event.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import type { OutputHub } from '../hosts/output-hub.js';
 import type { AgentRegistry } from '../model/registry.js';
@@ -16,6 +15,7 @@ import type { AgentService } from './agent-service.js';
 import { throughStage } from './always-stage.js';
 import { DialogScreen, keyName } from './dialog-screen.js';
 import type { DialogAnswers, ProfileCatalog } from './profiles.js';
+import { answerEvent, leavesState } from './answer-audit.js';
 import { answeredAlready, notWaiting, refusalText, type GivenAnswer } from './answer-refusals.js';
 import type { HeldDecisions } from './held-decisions.js';
 import { answerThroughHook, type HookAnswerDeps } from './hook-answer.js';
@@ -352,49 +352,14 @@ export class DialogAnswerer {
     waitedMs: number,
     channel?: 'hook',
   ): Promise<number> {
-    const base = {
-      via: order.via,
-      ...(channel === undefined ? {} : { channel }),
-      ...(order.rule === undefined ? {} : { rule: order.rule }),
-      ...(order.from === undefined ? {} : { from: order.from }),
-      tool: agent.stateDetail.tool ?? agent.stateDetail.request?.tool ?? null,
-      about: s.about,
-      keys: s.keys.map(keyName),
-      waitedMs: Math.max(0, Math.round(waitedMs)),
-    };
-    const event =
-      order.action === 'deny'
-        ? agentEvent(agent, source, 'agent.denied', { ...base, message: order.message ?? null })
-        : order.action === 'answer'
-          ? agentEvent(agent, source, 'agent.answered', { ...base, text: order.text ?? '', option: s.option })
-          : agentEvent(agent, source, 'agent.approved', {
-              ...base,
-              always: order.action === 'always',
-              scope: s.scope,
-              ...(s.modeChange === true ? { modeChange: true } : {}),
-            });
-    const [recorded] = await this.d.registry.record([event]);
+    const [recorded] = await this.d.registry.record([
+      answerEvent(agent, order, s, source, waitedMs, channel),
+    ]);
     return recorded?.seq ?? 0;
   }
 
-  /** Resolves true once the agent is out of the state it had (`state` since `since`), false after `ms`. */
   private leaves(agentId: string, state: AgentState, since: number, ms: number): Promise<boolean> {
-    const left = (): boolean => {
-      const a = this.d.registry.get(agentId);
-      return !a || a.state !== state || a.stateSince !== since;
-    };
-    if (left()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (v: boolean): void => {
-        off();
-        this.d.clock.clearTimer(timer);
-        resolve(v);
-      };
-      const off = this.d.registry.onChange((id) => {
-        if (id === agentId && left()) done(true);
-      });
-      const timer = this.d.clock.setTimer(ms, () => done(left()));
-    });
+    return leavesState(this.d, agentId, state, since, ms);
   }
 
   /**

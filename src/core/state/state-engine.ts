@@ -6,7 +6,14 @@ import { hasProcess } from '../model/agent-state.js';
 import type { ProfileCatalog } from '../agents/profiles.js';
 import type { Clock, Logger, TimerHandle } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
-import { EVENT_SOURCES, nextResolveAt, resolveActivity, type ResolveSettings } from './state-resolve.js';
+import {
+  defaultReason,
+  EVENT_SOURCES,
+  nextResolveAt,
+  resolveActivity,
+  withoutSpent,
+  type ResolveSettings,
+} from './state-resolve.js';
 import { forgetRequests, mergeRequests, pendingRequest, requestChange } from './pending-request.js';
 import { agentEvent } from '../model/agent-event.js';
 import { newTurn, turnHoldUntil, underVerdict, type TurnRecord } from './turn-end.js';
@@ -359,31 +366,6 @@ export class StateEngine {
 }
 
 const isWaiting = (state: string): boolean => state === 'needs_permission' || state === 'needs_input';
-
-/** The latest signals without the spent waits (a source's newer signal is never spent). */
-function withoutSpent(
-  latest: Partial<Record<SignalSource, Signal>>,
-  spent: readonly Signal[] | undefined,
-): Partial<Record<SignalSource, Signal>> {
-  if (spent === undefined || spent.length === 0) return latest;
-  const out = { ...latest };
-  for (const source of Object.keys(out) as SignalSource[])
-    if (spent.includes(out[source] as Signal)) delete out[source];
-  return out;
-}
-
-function defaultReason(state: Signal['state']): string {
-  switch (state) {
-    case 'needs_permission':
-      return 'permission';
-    case 'needs_input':
-      return 'question';
-    case 'idle':
-      return 'at_prompt';
-    case 'working':
-      return 'working';
-  }
-}
 
 /** How long a permission wait is held for the decision hook of an agent whose rules decide there. */
 const HOOK_GRACE_MS = 1_000;

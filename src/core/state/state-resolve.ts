@@ -82,3 +82,29 @@ export function nextResolveAt(
 function sameVerdict(a: Signal, b: Signal): boolean {
   return a.state === b.state;
 }
+
+/** The latest signals without the spent waits (a source's newer signal is never spent). */
+export function withoutSpent(
+  latest: Partial<Record<SignalSource, Signal>>,
+  spent: readonly Signal[] | undefined,
+): Partial<Record<SignalSource, Signal>> {
+  if (spent === undefined || spent.length === 0) return latest;
+  const out = { ...latest };
+  for (const source of Object.keys(out) as SignalSource[])
+    if (spent.includes(out[source] as Signal)) delete out[source];
+  return out;
+}
+
+/** The reason a state has when its signal names none. */
+export function defaultReason(state: Signal['state']): string {
+  switch (state) {
+    case 'needs_permission':
+      return 'permission';
+    case 'needs_input':
+      return 'question';
+    case 'idle':
+      return 'at_prompt';
+    case 'working':
+      return 'working';
+  }
+}
