@@ -304,7 +304,12 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     profileCatalog,
     detectors: a.detectors,
     held: heldDecisions,
-    hooksHeard: (id) => engine.latestSignals(id).hook !== undefined,
+    hookCall: (id) =>
+      engine.latestSignals(id).hook === undefined
+        ? 'unknown'
+        : heldDecisions.canHold(id)
+          ? 'coming'
+          : 'never',
     clock: a.clock,
     log: a.log,
   });

@@ -8,7 +8,7 @@ import type { StateDetail } from '../../protocol/agent.js';
 import { DETECTORS } from '../../vendors/registry.js';
 import { AppError } from '../errors.js';
 import { parseCorpusScreen } from '../state/detectors/screen-corpus.js';
-import { DialogAnswerer } from './dialog-answerer.js';
+import { DialogAnswerer, type HookCall } from './dialog-answerer.js';
 
 /**
  * The answerer's own rules with the core's registry and a recorded screen: keys one press at a
@@ -37,7 +37,7 @@ async function rig(
   state: 'needs_permission' | 'needs_input',
   detail: StateDetail,
   /** Answers go through a held decision hook where the CLI has one (else: the screen at once). */
-  o: { held?: boolean; hooksHeard?: boolean } = {},
+  o: { held?: boolean; hookCall?: HookCall } = {},
 ): Promise<Rig> {
   const h = await makeCore();
   const typed: Rig['typed'] = [];
@@ -53,7 +53,7 @@ async function rig(
     log: h.log,
     output: h.core.output,
     ...(o.held === true ? { held: h.core.heldDecisions } : {}),
-    hooksHeard: () => o.hooksHeard === true,
+    hookCall: () => o.hookCall ?? 'unknown',
     service: {
       screen: () =>
         Promise.resolve(screens.length > 1 ? (screens.shift() as Screen) : (screens[0] as Screen)),
@@ -534,7 +534,10 @@ describe('DialogAnswerer through a held decision hook', () => {
   });
 
   it('waits up to 10 s for the call when the agent’s hooks are heard (its process starts late under load), then the screen', async () => {
-    const r = await rig('claude', '2.1.330', 'needs_permission', NPM_TEST, { held: true, hooksHeard: true });
+    const r = await rig('claude', '2.1.330', 'needs_permission', NPM_TEST, {
+      held: true,
+      hookCall: 'coming',
+    });
     r.screens.push(recorded('claude/2.1.330/permission-bash-02.screen'));
     const done = r.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli');
     await r.h.clock.advanceAsync(4_000);
@@ -547,7 +550,7 @@ describe('DialogAnswerer through a held decision hook', () => {
       ...NPM_TEST,
       request: { kind: 'permission', tool: 'Bash', about: 'echo hi > out.txt', complete: true },
     };
-    const r2 = await rig('claude', '2.1.330', 'needs_permission', ECHO, { held: true, hooksHeard: true });
+    const r2 = await rig('claude', '2.1.330', 'needs_permission', ECHO, { held: true, hookCall: 'coming' });
     r2.screens.push(recorded('claude/2.1.330/permission-bash-02.screen'));
     const done2 = r2.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli');
     await r2.h.clock.advanceAsync(9_990);
@@ -556,6 +559,20 @@ describe('DialogAnswerer through a held decision hook', () => {
     expect(r2.typed.map((t) => t.text)).toEqual(['\r']);
     await leave(r2);
     await expect(done2).resolves.toMatchObject({ channel: 'screen', keys: ['enter'] });
+  });
+
+  it('waits for no call when the agent’s hooks come as commands (never held): the screen at once', async () => {
+    const ECHO: StateDetail = {
+      ...NPM_TEST,
+      request: { kind: 'permission', tool: 'Bash', about: 'echo hi > out.txt', complete: true },
+    };
+    const r = await rig('claude', '2.1.330', 'needs_permission', ECHO, { held: true, hookCall: 'never' });
+    r.screens.push(recorded('claude/2.1.330/permission-bash-02.screen'));
+    const done = r.answerer.answer('a1', { action: 'approve', via: 'cli' }, 'cli');
+    await r.h.clock.advanceAsync(300);
+    expect(r.typed.map((t) => t.text)).toEqual(['\r']);
+    await leave(r);
+    await expect(done).resolves.toMatchObject({ channel: 'screen', keys: ['enter'] });
   });
 
   it('the first answer wins: a later one for the same dialog is told it was answered already, and from where', async () => {

@@ -24,6 +24,9 @@ import { planQuestion, type Sending } from './question-answer.js';
 import { answerTurnQuestion, waitsOnTurnQuestion } from './turn-answer.js';
 
 /** An answer as the core takes it: the API's request, and for a policy the rule that matched. */
+/** Whether an agent's decision hook call will come to be held (AnswererDeps.hookCall). */
+export type HookCall = 'coming' | 'never' | 'unknown';
+
 export type AnswerOrder = AnswerRequestParsed & {
   rule?: string | undefined;
   /** Sent from another machine of the fleet: which, and as which database role (audited). */
@@ -41,10 +44,11 @@ export interface AnswererDeps {
   /** Decision hooks held for the user's answer: an answer goes there first (no keys, no screen). */
   held?: Pick<HeldDecisions, 'arrival'> | undefined;
   /**
-   * Whether a hook call of the agent's current process reached the daemon: its CLI's decision hook
-   * for the dialog then goes out as the dialog is drawn, and is on its way.
+   * Whether the dialog's decision call will come to be held: `coming` when the agent's current
+   * process called over a connection a call can be held on (its decision hook goes out as the
+   * dialog is drawn), `never` when its calls come only as command hooks, `unknown` before any.
    */
-  hooksHeard?: ((agentId: string) => boolean) | undefined;
+  hookCall?: ((agentId: string) => HookCall) | undefined;
   clock: Clock;
   log: Logger;
   settings?: Partial<AnswerSettings>;
@@ -198,10 +202,13 @@ export class DialogAnswerer {
       service: this.d.service,
       clock: this.d.clock,
       // A tool's dialog: the hook goes out with it (a trust or mode screen at the start has none).
-      hookMs: (agent) =>
-        agent.stateDetail.reason === 'permission' && this.d.hooksHeard?.(agent.id) === true
+      hookMs: (agent) => {
+        const call = this.d.hookCall?.(agent.id) ?? 'unknown';
+        if (call === 'never') return 0;
+        return agent.stateDetail.reason === 'permission' && call === 'coming'
           ? this.s.hookComingMs
-          : this.s.hookMs,
+          : this.s.hookMs;
+      },
       leaveTimeoutMs: this.s.leaveTimeoutMs,
       audit: (agent, order, s, source, waitedMs) => this.audit(agent, order, s, source, waitedMs, 'hook'),
       leaves: (agentId, state, since, ms) => this.leaves(agentId, state, since, ms),

@@ -88,6 +88,12 @@ describe('held decision hooks', () => {
     const direct = hook(h, id, NPM_TEST, null);
     expect(await settle(direct)).toMatchObject({ response: null });
     expect(agentOf(h, id).state).toBe('needs_permission');
+    // So an answer does not wait for a held call from this agent: none will come.
+    expect(h.core.heldDecisions.canHold(id)).toBe(false);
+    await hook(h, id, { hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: {} }, null);
+    expect(h.core.heldDecisions.canHold(id)).toBe(false);
+    await hook(h, id, { hook_event_name: 'UserPromptSubmit', prompt: 'go on' }, new AbortController().signal);
+    expect(h.core.heldDecisions.canHold(id)).toBe(true);
   });
 
   it('holds nothing for a question or a plan (their answer is more than allow or deny), nor a subagent’s call', async () => {

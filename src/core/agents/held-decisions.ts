@@ -53,6 +53,8 @@ export class HeldDecisions {
   private readonly held = new Map<string, Entry[]>();
   /** Answers waiting for an agent's call to come in (`arrival`). */
   private readonly waiting = new Map<string, Set<() => void>>();
+  /** Agents whose CLI called over its own connection: their decision calls can be held. */
+  private readonly connected = new Set<string>();
   private off: (() => void) | null = null;
 
   constructor(private readonly d: HeldDecisionsDeps) {}
@@ -148,6 +150,19 @@ export class HeldDecisions {
       const timer = this.d.clock.setTimer(ms, () => done(undefined));
       set.add(wake);
     });
+  }
+
+  /**
+   * A hook call of the agent came over its CLI's own connection (http hooks). Command hooks (`wtp
+   * hook`) never come that way, so an answer need not wait for a call that will not be held.
+   */
+  reached(agentId: string): void {
+    this.connected.add(agentId);
+  }
+
+  /** Whether the agent's hook calls come over a connection a decision can be held on. */
+  canHold(agentId: string): boolean {
+    return this.connected.has(agentId);
   }
 
   /** Lets every held call go (the daemon stops). */

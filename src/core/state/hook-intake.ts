@@ -29,7 +29,7 @@ export async function receiveHook(
     /** How a turn ended, from its last message (issue 36); absent: a turn's end is idle. */
     turns?: Pick<TurnJudge, 'ended'>;
     /** Decision hooks held for the user's answer; absent: none is held. */
-    held?: Pick<HeldDecisions, 'hold'>;
+    held?: Pick<HeldDecisions, 'hold' | 'reached'>;
   },
   agentId: string,
   body: Record<string, unknown>,
@@ -44,6 +44,7 @@ export async function receiveHook(
   if (!agent || !spec?.readHook || !spec.signals.includes('hook')) {
     throw new AppError('HOOK_REJECTED', `No agent ${agentId} takes hook calls.`, { agentId });
   }
+  if (signal !== undefined) d.held?.reached(agent.id);
   const reading = spec.readHook(body, d.clock.now());
   // A fresh session (nothing in it yet) is kept once it has a turn: `--resume` of it exits 1.
   if (reading.sessionId !== null && reading.fresh !== true)
