@@ -4,7 +4,9 @@ import type { AgentView } from '../../src/protocol/agent.js';
 import { REAL_CLI_TESTS, answerDoc, newAgent, untilState as waitForState } from '../support/agent-steps.js';
 import { codexBinary, codexEnv, prepareCodexHome, CODEX_QUESTION } from '../support/codex-cli.js';
 import { FakeOpenAI, type FakeOpenAIRequest, type FakeOpenAITurn } from '../support/fake-openai.js';
+import { signedInPage } from '../support/browser.js';
 import { eventually, TestHome } from '../support/harness.js';
+import { selectByName, TuiPane } from '../support/tui-pane.js';
 
 /**
  * Issue 17 on the real Codex CLI (pinned), offline against a scripted Responses API, in tmux:
@@ -31,7 +33,12 @@ function script(req: FakeOpenAIRequest): FakeOpenAITurn {
   // "repeat" runs the same command twice: approved with --always, the second run asks no more.
   if (said.includes('repeat twice'))
     return outputs(req) < 2 ? exec('echo again >> log.txt') : { text: 'Done.' };
+  if (said.includes('tui repeat'))
+    return outputs(req) < 2 ? exec('echo tui >> tui-log.txt') : { text: 'Done.' };
   if (req.hasToolOutput) return { text: 'Done.' };
+  if (said.includes('tui write')) return exec('echo tui > tui.txt');
+  if (said.includes('page write')) return exec('echo page > page.txt');
+  if (said.includes('page clean')) return exec('echo ran > page-denied.txt');
   if (said.includes('write the file')) return exec('echo approved > approved.txt');
   if (said.includes('clean up')) return exec('echo ran > denied.txt');
   if (said.includes('ask me')) return { toolCall: { name: 'request_user_input', arguments: CODEX_QUESTION } };
@@ -67,6 +74,10 @@ describe('answers on the real Codex CLI (tmux)', REAL_CLI_TESTS, () => {
       start('cleaner', 'clean up'),
       start('repeater', 'repeat twice'),
       start('asker', null), // switched to Plan mode first (codex asks questions only there)
+      start('tuiwriter', 'tui write'),
+      start('tuialways', 'tui repeat'),
+      start('pageok', 'page write'),
+      start('pagedeny', 'page clean'),
     ]);
   }, 120_000);
 
@@ -124,5 +135,50 @@ describe('answers on the real Codex CLI (tmux)', REAL_CLI_TESTS, () => {
       q.input.filter((i) => i.type === 'function_call_output').map((i) => String(i.output)),
     );
     expect(given).toContain(JSON.stringify({ answers: { colour: { answers: ['Blue'] } } }));
+  }, 120_000);
+
+  it('from the TUI: a approves, A approves always by its option; audited via tui', async () => {
+    await untilState('tuiwriter', 'needs_permission', 'the approval dialog');
+    await untilState('tuialways', 'needs_permission', 'the first approval dialog');
+    const tui = await TuiPane.start(home, { cols: 120, rows: 30 });
+    await selectByName(tui, 'tuiwriter');
+    await tui.keys('a');
+    await tui.see('approved tuiwriter');
+    await untilState('tuiwriter', 'idle', 'tuiwriter to finish');
+    expect(readFileSync(`${proj}/tui.txt`, 'utf8')).toBe('tui\n');
+    await selectByName(tui, 'tuialways');
+    await tui.keys('A');
+    await tui.see('approved tuialways for good');
+    await untilState('tuialways', 'idle', 'tuialways to finish both runs');
+    expect(readFileSync(`${proj}/tui-log.txt`, 'utf8')).toBe('tui\ntui\n');
+    const approved = (await home.events('tuialways')).filter((e) => e.type === 'agent.approved');
+    expect(approved).toHaveLength(1); // asked once only
+    expect(approved[0]).toMatchObject({ data: { via: 'tui', always: true, keys: ['2'] } });
+    await tui.keys('q');
+    expect(await tui.exited()).toBe(0);
+    await tui.close();
+  }, 120_000);
+
+  it('from the dashboard: Approve and Deny in the inbox; audited via dashboard', async () => {
+    await untilState('pageok', 'needs_permission', 'the approval dialog');
+    await untilState('pagedeny', 'needs_permission', 'the approval dialog');
+    const { browser, page } = await signedInPage(home);
+    try {
+      await page.locator('[data-testid="tab-inbox"]').click();
+      const item = (name: string) => page.locator(`[data-testid="inbox-item"][data-agent="${name}"]`);
+      await item('pageok').locator('[data-testid="answer-approve"]').click();
+      await untilState('pageok', 'idle', 'pageok to finish');
+      expect(readFileSync(`${proj}/page.txt`, 'utf8')).toBe('page\n');
+      await item('pagedeny').locator('[data-testid="answer-deny"]').click();
+      await untilState('pagedeny', 'idle', 'pagedeny back at its prompt');
+      expect(existsSync(`${proj}/page-denied.txt`)).toBe(false);
+      const events = [...(await home.events('pageok')), ...(await home.events('pagedeny'))];
+      expect(events.filter((e) => e.type === 'agent.approved' || e.type === 'agent.denied')).toMatchObject([
+        { type: 'agent.approved', data: { via: 'dashboard', keys: ['enter'] } },
+        { type: 'agent.denied', data: { via: 'dashboard', keys: ['esc'] } },
+      ]);
+    } finally {
+      await browser.close();
+    }
   }, 120_000);
 });

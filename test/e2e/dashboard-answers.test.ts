@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Route } from 'playwright-core';
 import type { AgentView } from '../../src/protocol/agent.js';
@@ -25,12 +25,16 @@ function script(req: FakeRequest): FakeTurn {
   const said = req.lastUserText;
   if (req.hasToolResult) {
     if (req.toolResultText.includes('first-done')) return bash('echo second-done > second.txt');
+    // Claude Code overwrites only a file it has read: the Read, then the Write.
+    if (req.toolResultText.includes('notes before')) {
+      return { toolUse: { name: 'Write', input: { file_path: `${proj}/notes.txt`, content: 'approved\n' } } };
+    }
     return { text: 'Done.' };
   }
-  if (said.includes('write the notes')) {
-    return { toolUse: { name: 'Write', input: { file_path: `${proj}/notes.txt`, content: 'approved\n' } } };
-  }
+  if (said.includes('write the notes'))
+    return { toolUse: { name: 'Read', input: { file_path: `${proj}/notes.txt` } } };
   if (said.includes('clean up')) return bash('echo ran > denied.txt');
+  if (said.includes('run the tests')) return bash('npm test');
   if (said.includes('pick a colour')) return { toolUse: { name: 'AskUserQuestion', input: CLAUDE_QUESTION } };
   // A turn that ends with a question in plain text (issue 36).
   if (said.includes('choose a store')) return { text: 'Which database should I use, Postgres or SQLite?' };
@@ -77,12 +81,16 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     home = new TestHome({ WTP_API_PORT: port, WTP_BACKEND: 'tmux', WTP_CLAUDE_BIN: claudeBinary() });
     proj = home.path('proj');
     mkdirSync(proj);
+    // The Write overwrites a file; `npm test` draws "This command requires approval" in its dialog.
+    writeFileSync(`${proj}/notes.txt`, 'notes before\n');
+    writeFileSync(`${proj}/package.json`, '{"scripts":{"test":"echo tested > tested.txt"}}\n');
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
     await home.up();
     await Promise.all([
       start('writer', 'write the notes'),
       start('cleaner', 'clean up'),
+      start('tester', 'run the tests'),
       start('asker', 'pick a colour'),
       start('changer', 'two steps'),
       start('keeper', 'keep going'),
@@ -107,8 +115,11 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     await api?.close();
   });
 
-  it('Approve in the inbox: the Write is approved, the file is written, the agent left the dialog; audited as dashboard', async () => {
-    await untilState('writer', 'needs_permission', 'the Write permission dialog');
+  it('Approve in the inbox: the Write over a file is approved, the file is written, the agent left the dialog; audited as dashboard', async () => {
+    await untilState('writer', 'needs_permission', 'the Write (overwrite) permission dialog');
+    await eventually('its dialog on screen', async () =>
+      /Do you want to overwrite notes\.txt\?/.test(await home.screen('writer')),
+    );
     await page.locator('[data-testid="tab-inbox"]').click();
     const item = inboxItem('writer');
     await item.locator('[data-testid="answer-approve"]').waitFor();
@@ -121,7 +132,11 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     expect(await done.getAttribute('data-ok')).toBe('true');
     expect(await done.textContent()).toMatch(/^Approved: it left the dialog in \d+\.\d s$/);
     expect(await item.count()).toBe(0);
-    await eventually('notes.txt', () => existsSync(`${proj}/notes.txt`), 60_000);
+    await eventually(
+      'notes.txt',
+      () => readFileSync(`${proj}/notes.txt`, 'utf8') !== 'notes before\n',
+      60_000,
+    );
     expect(readFileSync(`${proj}/notes.txt`, 'utf8')).toBe('approved\n');
     expect((await home.agent('writer')).state).not.toBe('needs_permission');
     const [approved] = await eventsOf('writer', 'agent.approved');
@@ -149,6 +164,22 @@ describe('answering agents from the dashboard (Chromium, real Claude Code)', () 
     expect(existsSync(`${proj}/denied.txt`)).toBe(false);
     const [denied] = await eventsOf('cleaner', 'agent.denied');
     expect(denied).toMatchObject({ data: { via: 'dashboard', keys: [], channel: 'hook' } });
+  });
+
+  it('Approve on the fleet row: the `npm test` dialog, with its line no screen rule knows, is approved and the tests run', async () => {
+    await untilState('tester', 'needs_permission', 'the npm test dialog');
+    await eventually('its dialog on screen', async () =>
+      /This command requires approval/.test(await home.screen('tester')),
+    );
+    await page.locator('[data-testid="tab-fleet"]').click();
+    const row = fleetRow('tester');
+    await row.locator('[data-testid="answer-approve"]').click();
+    const outcome = row.locator('[data-testid="answer-outcome"]');
+    await outcome.waitFor({ timeout: 60_000 });
+    expect(await outcome.getAttribute('data-ok')).toBe('true');
+    await eventually('the tests to run', () => existsSync(`${proj}/tested.txt`), 60_000);
+    const [approved] = await eventsOf('tester', 'agent.approved');
+    expect(approved).toMatchObject({ data: { via: 'dashboard', about: 'npm test', channel: 'hook' } });
   });
 
   it('Deny with a reason in the inbox: the model reads the reason with the denial', async () => {

@@ -1,12 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
 import { newAgent, untilState as waitForState } from '../support/agent-steps.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome, CLAUDE_QUESTION } from '../support/claude-cli.js';
 import { FakeAnthropic, type FakeRequest, type FakeTurn } from '../support/fake-anthropic.js';
-import { TestHome } from '../support/harness.js';
-import { TuiPane } from '../support/tui-pane.js';
+import { eventually, TestHome } from '../support/harness.js';
+import { select, selectByName, TuiPane } from '../support/tui-pane.js';
 
 /**
  * The TUI with the real Claude Code (pinned) against a scripted Messages API, in tmux, driven by
@@ -17,12 +17,19 @@ const API_KEY = 'sk-ant-test-0000000000000000000000000000wtp-e2e-key';
 let proj = '';
 
 function script(req: FakeRequest): FakeTurn {
-  if (req.hasToolResult) return { text: 'Done.' };
-  const said = req.lastUserText;
-  if (said.includes('write the notes')) {
+  if (req.hasToolResult) {
+    // Claude Code overwrites only a file it has read: the Read, then the Write.
+    if (!req.toolResultText.includes('notes before')) return { text: 'Done.' };
     return {
       toolUse: { name: 'Write', input: { file_path: `${proj}/notes.txt`, content: 'approved in the tui\n' } },
     };
+  }
+  const said = req.lastUserText;
+  if (said.includes('write the notes'))
+    return { toolUse: { name: 'Read', input: { file_path: `${proj}/notes.txt` } } };
+  // Its dialog draws "This command requires approval", a line no screen rule knows.
+  if (said.includes('run the tests')) {
+    return { toolUse: { name: 'Bash', input: { command: 'npm test', description: 'run the tests' } } };
   }
   if (said.includes('write in a new mode')) {
     return { toolUse: { name: 'Write', input: { file_path: `${proj}/moded.txt`, content: 'moded\n' } } };
@@ -31,39 +38,6 @@ function script(req: FakeRequest): FakeTurn {
   // A turn that ends with a question in plain text (issue 36): answered as its next prompt.
   if (said.includes('choose a store')) return { text: 'Which database should I use, Postgres or SQLite?' };
   return { text: 'ok' };
-}
-
-/** The name on the selected row (`▸ ○ name …`), or undefined. */
-const selectedRow = (screen: string): string | undefined => /^▸ \S (\S+)/m.exec(screen)?.[1];
-
-/**
- * Presses tab (the next agent that needs you) until the selected row matches; after each press, waits
- * until the selection itself moved, or the TUI said none needs you yet (any other change of the
- * screen, an uptime ticking, is not the press taking effect).
- */
-async function select(tui: TuiPane, row: RegExp): Promise<void> {
-  for (let i = 0; i < 6 && !row.test(await tui.screen()); i++) {
-    const before = selectedRow(await tui.screen());
-    await tui.keys('Tab');
-    await tui.until(
-      'the selection to move',
-      (s) => selectedRow(s) !== before || s.includes('No agent needs you'),
-    );
-  }
-  await tui.until(`${row} selected`, (s) => row.test(s));
-}
-
-/** Moves the selection with j and k (they stop at the ends) until `name`'s row is selected. */
-async function selectByName(tui: TuiPane, name: string): Promise<void> {
-  for (let i = 0; i < 8; i++) {
-    const screen = await tui.screen();
-    const at = selectedRow(screen);
-    if (at === name) return;
-    const rows = [...screen.matchAll(/^[▸ ] \S (\S+) /gm)].map((m) => m[1]);
-    await tui.keys(rows.indexOf(name) < rows.indexOf(at) ? 'k' : 'j');
-    await tui.until('the selection to move', (s) => selectedRow(s) !== at);
-  }
-  await tui.until(`${name} selected`, (s) => selectedRow(s) === name);
 }
 
 describe('wtp tui with real agents (tmux)', () => {
@@ -84,6 +58,8 @@ describe('wtp tui with real agents (tmux)', () => {
     home = new TestHome({ WTP_BACKEND: 'tmux', WTP_CLAUDE_BIN: claudeBinary(), SHELL: '/bin/sh', PS1: '$ ' });
     proj = home.path('proj');
     mkdirSync(proj);
+    writeFileSync(`${proj}/notes.txt`, 'notes before\n');
+    writeFileSync(`${proj}/package.json`, '{"scripts":{"test":"echo tested > tested.txt"}}\n');
     prepareClaudeHome(home.path('home'), { cwd: proj, apiKey: API_KEY, trusted: false });
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
     await home.up();
@@ -94,7 +70,7 @@ describe('wtp tui with real agents (tmux)', () => {
     await api?.close();
   });
 
-  it('approves a permission and answers a question from the keyboard, audited via tui', async () => {
+  it('approves an overwrite and `npm test` and answers a question from the keyboard, audited via tui', async () => {
     const tui = await TuiPane.start(home, { cols: 120, rows: 30 });
     await tui.see('No agents');
     await newAgent(home, 'claude', 'writer', proj, [
@@ -115,11 +91,22 @@ describe('wtp tui with real agents (tmux)', () => {
       '--prompt',
       'choose a store',
     ]);
+    await newAgent(home, 'claude', 'tester', proj, [
+      '--permission-mode',
+      'default',
+      '--prompt',
+      'run the tests',
+    ]);
     await untilState('writer', 'needs_permission');
+    await untilState('tester', 'needs_permission');
+    await eventually('both dialogs on screen', async () => {
+      const [w, t] = await Promise.all([home.screen('writer'), home.screen('tester')]);
+      return /Do you want to overwrite notes\.txt\?/.test(w) && /This command requires approval/.test(t);
+    });
     await untilState('asker', 'needs_input');
     await untilState('chooser', 'needs_input');
     // The list shows both waiting, with what they ask; tab goes to one that needs you.
-    await tui.until('all three waiting', (s) => s.includes('3 need you') && s.includes('needs_permission'));
+    await tui.until('all four waiting', (s) => s.includes('4 need you') && s.includes('needs_permission'));
     await tui.keys('s'); // needs-you first: the one waiting longest on top
     await tui.see('▾ needs you');
     await select(tui, /▸ ! writer/);
@@ -129,6 +116,11 @@ describe('wtp tui with real agents (tmux)', () => {
     expect(readFileSync(`${proj}/notes.txt`, 'utf8')).toBe('approved in the tui\n');
     const approved = await events('writer', 'agent.approved');
     expect(approved.map((e) => e.type === 'agent.approved' && e.data.via)).toEqual(['tui']);
+    await select(tui, /▸ ! tester/);
+    await tui.keys('a');
+    await tui.see('approved tester');
+    await untilState('tester', 'idle');
+    expect(existsSync(`${proj}/tested.txt`)).toBe(true);
     // The question: i, then the option's label.
     await select(tui, /▸ \? asker/);
     await tui.keys('i');

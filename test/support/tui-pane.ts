@@ -149,3 +149,40 @@ export class TuiPane {
     await this.home.tmux(['kill-session', '-t', this.target.split(':')[0] ?? 'tui']);
   }
 }
+
+/** The name on the selected row (`▸ ○ name …`), or undefined. */
+export const selectedRow = (screen: string): string | undefined => /^▸ \S (\S+)/m.exec(screen)?.[1];
+
+/**
+ * Presses tab (the next agent that needs you) until the selected row matches (`/▸ ? name/`), once
+ * the TUI's own list shows that row waiting: a press before its event arrived finds no one and
+ * leaves "No agent needs you" on screen. After each press, waits until the selection itself moved,
+ * or the TUI said none needs you (any other change of the screen, an uptime ticking, is not the
+ * press taking effect).
+ */
+export async function select(tui: TuiPane, row: RegExp): Promise<void> {
+  const listed = new RegExp(row.source.replace(/^▸ /, '^[▸ ] '), 'm');
+  await tui.until(`${row} in the list`, (s) => listed.test(s));
+  for (let i = 0; i < 6 && !row.test(await tui.screen()); i++) {
+    const before = selectedRow(await tui.screen());
+    await tui.keys('Tab');
+    await tui.until(
+      'the selection to move',
+      (s) => selectedRow(s) !== before || s.includes('No agent needs you'),
+    );
+  }
+  await tui.until(`${row} selected`, (s) => row.test(s));
+}
+
+/** Moves the selection with j and k (they stop at the ends) until `name`'s row is selected. */
+export async function selectByName(tui: TuiPane, name: string): Promise<void> {
+  for (let i = 0; i < 8; i++) {
+    const screen = await tui.screen();
+    const at = selectedRow(screen);
+    if (at === name) return;
+    const rows = [...screen.matchAll(/^[▸ ] \S (\S+) /gm)].map((m) => m[1]);
+    await tui.keys(rows.indexOf(name) < rows.indexOf(at) ? 'k' : 'j');
+    await tui.until('the selection to move', (s) => selectedRow(s) !== at);
+  }
+  await tui.until(`${name} selected`, (s) => selectedRow(s) === name);
+}
