@@ -96,11 +96,21 @@ async function settled(home: TestHome, agent: string): Promise<ScreenRecord> {
   }
 }
 
+/** What a census screen is of: the kind asked for, its tool, and the pass that showed it. */
+interface CensusOrigin {
+  expected: string;
+  kind: string;
+  what: string;
+  pass: CensusPass;
+  about?: string | undefined;
+  tool?: string | undefined;
+}
+
 /** The corpus file of one census screen. */
 function censusFile(
   rig: CensusRig,
   record: ScreenRecord,
-  o: { expected: string; kind: string; what: string; pass: CensusPass; about?: string | undefined },
+  o: CensusOrigin,
 ): { text: string; disagrees: boolean } {
   const v = record.verdict;
   const verdict = v.state === 'none' ? 'none' : `${v.state}${v.reason ? `(${v.reason})` : ''}`;
@@ -131,6 +141,8 @@ function censusFile(
       ['detector', record.detector ?? 'none'],
       ['version', rig.version],
       ['census', `${o.kind} ${o.pass.mode} ${o.pass.cols}${o.pass.changed ? ' changed' : ''}`],
+      // The tool asked for: which answers its CLI's decision channel takes (docs/answers.md's census).
+      ['census-tool', o.tool ?? null],
       ['verdict', verdict],
     ],
     record.screen.lines,
@@ -215,6 +227,7 @@ export async function walk(
         what: kind.what,
         pass,
         about: expected === 'none' ? undefined : kind.about?.(dir),
+        tool: kind.tool(dir).name,
       },
       log,
     );
@@ -225,7 +238,7 @@ function keep(
   rig: CensusRig,
   out: CensusScreen[],
   record: ScreenRecord,
-  o: { expected: string; kind: string; what: string; pass: CensusPass; about?: string | undefined },
+  o: CensusOrigin,
   log: (line: string) => void,
 ): void {
   const { text, disagrees } = censusFile(rig, record, o);
