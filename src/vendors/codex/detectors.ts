@@ -50,7 +50,18 @@ export const CODEX_RULES: readonly RuleSet[] = [
         within: 'bottom',
         any: [/would you like to make the following edits\?/i],
         tool: 'apply_patch',
-        about: /^\s*Destination: (\S.*)$/,
+        // The file after "Destination:", or on the row under it when it does not fit beside it (80 columns).
+        about: /(?:^|\n)\s*Destination:(?: |\n\s*)(\S[^\n]*)/,
+      },
+      {
+        // Its plan prompt in Plan mode, under a proposed plan: "Implement this plan?" / "› 1. Yes,
+        // implement this plan" / "2. Yes, clear context and implement" / "3. No, stay in Plan mode"
+        // / "enter select · esc back". Approving (Enter) implements it; Esc stays in Plan mode.
+        id: 'plan-implement',
+        state: 'needs_permission',
+        reason: 'permission',
+        within: 'bottom',
+        all: [/^\s*Implement this plan\?$/, /^\W*\d+\. No, stay in Plan mode\b/],
       },
       {
         id: 'approval',
