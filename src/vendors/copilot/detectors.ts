@@ -42,15 +42,21 @@ export const COPILOT_RULES: readonly RuleSet[] = [
         // write, delete, modify: 1.0.102's file operations), "Do you want to use this tool?" (an
         // MCP tool), "Do you want to allow this tool call?" and others of its source.
         any: [
-          /^│ Do you want to (?:run|allow|make|create|edit|update|write|delete|modify|move and update|perform|use|fetch|access|read|approve)\b[^│]*\?/,
+          // (Its end may be on the next row: 80 columns wrap a file's path, at a `-` or a `/`.)
+          /^│ Do you want to (?:run|allow|make|create|edit|update|write|delete|modify|move and update|perform|use|fetch|access|read|approve)\b/,
+          // The review of a plan (exit_plan_mode in plan mode, "Plan Ready for Review"): its options
+          // accept it ("1. Accept plan and continue in Autopilot execution mode (recommended)").
+          /^│ (?:❯ | {2})\d\. Accept plan and continue in \w+ execution mode\b/,
         ],
         // The command in the box under the dialog's title ("│ │ touch fake-tool-ran.txt │ │"), or
         // the file a file operation names in its question.
         about: [
-          /^│ Do you want to (?:create|edit|update|write|delete|modify|move and update) (\S+?)\?\s*│$/,
-          // (A command's box, above "Do you want to run this command?": an MCP tool's input is
-          // boxed too, as JSON.)
-          /(?:^|\n)│ │ ([^\n]+?)\s*│ │\n(?:│ │[^\n]*│ │\n)*│ ╰─+╯ │\n(?:│\s*│\n)*│ Do you want to run this command\?/,
+          // (A path the row cannot hold goes on under it: the first row is read, a part.)
+          /^│ Do you want to (?:create|edit|update|write|delete|modify|move and update) (\S+?)\??\s*│$/,
+          // The box above the question of a command ("Do you want to run this command?"), of a path
+          // it reads ("Allow path access", "Do you want to allow this?") or of a URL it fetches
+          // ("Do you want to allow this access?"). (An MCP tool's input is boxed too, as JSON.)
+          /(?:^|\n)│ │ ([^\n]+?)\s*│ │\n(?:│ │[^\n]*│ │\n)*│ ╰─+╯ │\n(?:│\s*│\n)*│ Do you want to (?:run this command|allow this(?: access)?)\?/,
         ],
         // The tool, by Copilot's own name: the question says which (a command, a file written or
         // edited), an MCP tool's option names it and its server ("… for tool "ping" from "probe"
@@ -74,6 +80,16 @@ export const COPILOT_RULES: readonly RuleSet[] = [
         reason: 'question',
         within: 'bottom',
         any: [/^ Copilot needs information\.$/, /\benter accept · ctrl\+d decline · esc cancel\b/],
+      },
+      {
+        // Autopilot's warning on its first prompt ("Enable autopilot mode"): a choice of the
+        // permission policy, by its options "Enable all permissions (recommended)" / "Use Manual
+        // Approval for this session" / "Cancel (Esc)".
+        id: 'mode-warning',
+        state: 'needs_input',
+        reason: 'question',
+        within: 'bottom',
+        any: [/^│ (?:❯ | {2})\d\. (?:Enable all permissions|Use Manual Approval for this session)\b/],
       },
       {
         // A boxed dialog with numbered options (the cursor on "1.", a "2." under it) no rule above

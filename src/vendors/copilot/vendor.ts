@@ -34,11 +34,14 @@ export const vendor: VendorDefinition = {
     detector: 'copilot',
     // "❯ 1. Yes" / "2. Yes, and don't ask again for <cmd> in this repo" (a file operation: "… for
     // file operations when in this directory (<dir>)", an MCP tool: "… for tool "<t>" from "<server>"
-    // in this directory (<dir>)") / "3. No, and tell Copilot what to do differently (Esc to stop)".
+    // in this directory (<dir>)", a URL: "… approve all URLs from "<origin>" for the rest of the
+    // running session", a path: "… remember this path for this session") / "3. No, and tell Copilot
+    // what to do differently (Esc to stop)". Option 1 is "Yes" in each, chosen by its number: on a
+    // path's dialog the cursor starts on "remember this path" (seen), where Enter would grant more.
     // A key sent before the dialog is drawn lands in the prompt.
     dialogs: {
-      approve: ['enter'],
-      always: { option: /^Yes, and (?:don't ask again|approve|always allow)\b/, keys: 'number' },
+      approve: [{ raw: '1' }],
+      always: { option: /^Yes, and (?:don't ask again|approve|always allow|remember)\b/, keys: 'number' },
       deny: ['esc'],
       denyMessage: 'prompt',
       // "Do you trust the files in this folder?": `1. Yes` / `2. Yes, and remember this folder …` / `3. No (Esc)`.

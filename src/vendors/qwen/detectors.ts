@@ -3,10 +3,11 @@ import { BRAILLE_SPINNER } from '../screen-patterns.js';
 
 /**
  * The composer at the bottom of Qwen Code's screen: a `─` rule, the `>` input row (`*` in YOLO
- * mode: its getApprovalModePromptStyle), a `─` rule, then at most 3 footer rows (the folder/model
- * row, the approval-mode row). Empty rows are not counted (the detector reads non-empty rows only).
+ * mode: its getApprovalModePromptStyle), a `─` rule, then the footer rows (the folder/model row,
+ * the approval-mode row, and under it the background tasks when there are: "main", "✔ a helper
+ * (Shell npm test (census))"). Empty rows are not counted (the detector reads non-empty rows only).
  */
-const COMPOSER = '─{10,}\\n[>*][^\\n]*\\n─{10,}(?:\\n[^\\n]*){0,3}$';
+const COMPOSER = '─{10,}\\n[>*][^\\n]*\\n─{10,}(?:\\n[^\\n]*){0,8}$';
 
 /**
  * `row` as the newest transcript entry, followed by at most `gap` indented rows (its wrapped
@@ -53,10 +54,18 @@ export const QWEN_RULES: readonly RuleSet[] = [
           /^\s*Would you like to proceed\?$/,
         ],
         // What the title row under "? <Tool> … ←" names: the command row under a shell command's
-        // (empty rows are not counted), the file of a write, an edit or a notebook edit, a fetch's URL.
+        // (empty rows are not counted), the file of a write, an edit, a notebook edit or a read (a
+        // file outside the folder: "? ReadFile <path> ←"), a fetch's URL. In auto mode a warning may
+        // come before the command ("⚠ Auto Mode couldn't classify this action …", wrapped): then it
+        // is the row above the question whose text starts the title.
         about: [
-          /(?:^|\n)\s*\? Shell [^\n]*\n\s*([^\n]+)/u,
+          /(?:^|\n)\s*\? Shell [^\n]*\n\s*(?![\s⚠])([^\n]+)/u,
+          /(?:^|\n)\s*\? Shell (?=[^\n]*\n\s*⚠[^\n]*\n(?:[^\n]*\n){0,6}?\s*([^\n]+)\n\s*Allow execution of\b)\1/u,
           /^\s*\? WriteFile Writing to (\S.*?) ←$/,
+          // A title too long for its row keeps "←" on the first and the file goes on under it (80
+          // columns: "? WriteFile Writing to          ←", then "<path>").
+          /(?:^|\n)\s*\? (?:WriteFile Writing to|ReadFile|Edit) +←\n\s*(\S[^\n]*)/u,
+          /^\s*\? ReadFile (\S.*?) ←$/,
           /^\s*\? Edit (\S.*?) ←$/,
           /^\s*\? NotebookEdit \w+ notebook cell \S+ in (\S.*?) ←$/,
           /^\s*\? WebFetch Fetching content from (\S+) /,
