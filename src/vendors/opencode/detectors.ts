@@ -49,12 +49,13 @@ export const OPENCODE_RULES: readonly RuleSet[] = [
       {
         // A dialog with OpenCode's choice footer ("⇆ select  enter confirm") no rule above knows:
         // a dialog all the same, answered only with the keys the user names (`wtp send --force`).
+        // At 80 columns the footer is cut at the pane's edge ("⇆ select  enter con", census-*-80).
         id: 'unknown-dialog',
         state: 'needs_permission',
         reason: 'permission',
         unknown: true,
         within: 'bottom',
-        any: [/\s⇆ select\s+enter confirm$/u],
+        any: [/\s⇆ select {2}enter\b/u],
       },
       {
         id: 'usage-limit',
