@@ -14,6 +14,7 @@ import { environmentReference } from './docs/env-reference.js';
 import { eventsReference } from './docs/events-reference.js';
 import { dialogMatrixReference } from './docs/dialog-matrix.js';
 import { architectureDoc } from './docs/architecture-regions.js';
+import { answersDoc } from './docs/census-region.js';
 import { profileNamesModule } from './vendor-files.js';
 
 function errorsMarkdown(): string {
@@ -67,5 +68,7 @@ export function generatedFiles(root = process.cwd()): Record<string, string> {
     'docs/dialog-matrix.md': dialogMatrixReference(),
     // A hand-written page with generated regions: the counts of tests and corpus screens, the task moves.
     'docs/ARCHITECTURE.md': architectureDoc(root),
+    // The census counts per vendor, from the census screens in the corpus.
+    'docs/answers.md': answersDoc(root),
   };
 }

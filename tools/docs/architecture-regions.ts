@@ -121,14 +121,18 @@ export function architectureRegions(root: string): Record<string, string> {
  * `text` with each `<!-- generated:NAME -->` … `<!-- /generated:NAME -->` region holding `regions[NAME]`,
  * fenced from prettier. A region the text lacks is an error: the generator and the document must agree.
  */
-export function fillRegions(text: string, regions: Record<string, string>): string {
+export function fillRegions(
+  text: string,
+  regions: Record<string, string>,
+  doc = 'docs/ARCHITECTURE.md',
+): string {
   let out = text;
   for (const [name, content] of Object.entries(regions)) {
     const open = `<!-- generated:${name} (npm run gen; do not edit) -->`;
     const close = `<!-- /generated:${name} -->`;
     const start = out.indexOf(open);
     const end = out.indexOf(close);
-    if (start < 0 || end < start) throw new Error(`docs/ARCHITECTURE.md has no region ${open} … ${close}`);
+    if (start < 0 || end < start) throw new Error(`${doc} has no region ${open} … ${close}`);
     out = `${out.slice(0, start + open.length)}\n<!-- prettier-ignore-start -->\n${content}\n<!-- prettier-ignore-end -->\n${out.slice(end)}`;
   }
   return out;
