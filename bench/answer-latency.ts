@@ -42,7 +42,31 @@ interface Sample {
   warmup: boolean;
   taken: ActionTaken;
   outcome: LeaveOutcome;
+  /** Action → the tool's result answered by the model server: the tool ran (null: no sample). */
+  ranMs: number | null;
 }
+
+/** One daemon's rounds: its config (beyond notifications off) and the modes it runs. */
+interface RunPlan {
+  label: string;
+  config: string;
+  /** The modes it runs, the baseline first; `extra`: with the extra modes (the dashboard's). */
+  modes: (all: AnswerMode[]) => AnswerMode[];
+  extra: boolean;
+}
+
+/** Hooks held for the user's answer: Claude Code's default on a daemon listening on TCP. */
+const HOOK_PLAN: RunPlan = { label: 'answers', config: '', modes: (all) => all, extra: true };
+/**
+ * The screen path: the same CLI with command hooks (`wtp hook`), which are never held, so every
+ * answer reads the dialog and presses its key.
+ */
+const SCREEN_PLAN: RunPlan = {
+  label: 'answers-screen',
+  config: 'agents:\n  claudeHooks: command\n',
+  modes: (all) => all.filter((m) => m.name === 'rawKey' || m.name === 'cli'),
+  extra: false,
+};
 
 /** One daemon on tmux, one real Claude Code agent, every mode's rounds interleaved. */
 async function runRounds(
@@ -50,6 +74,7 @@ async function runRounds(
   rig: VendorRig,
   o: { rounds: number; warmup: number },
   extraModes: (r: RigAgent) => Promise<AnswerMode[]>,
+  plan: RunPlan,
 ): Promise<{ version: string | null; modes: AnswerMode[]; samples: Sample[] }> {
   /** Which turn each main-loop request body belongs to (the fake logs that very object). */
   const tags = new WeakMap<object, string>();
@@ -76,7 +101,8 @@ async function runRounds(
       answered.set(t, logged.answeredAt);
   };
   const prompt = 'wtpbench-idle-0: answer with one word';
-  return withRigAgent(paths, rig, { label: 'answers', script, onAnswered, prompt }, async (r) => {
+  const rigOptions = { label: plan.label, script, onAnswered, prompt, config: plan.config };
+  return withRigAgent(paths, rig, rigOptions, async (r) => {
     const { session, id, name } = r;
     const events: StateMove[] = [];
     const { latestSeq } = await session.client.call('listEvents', { query: { limit: 1 } });
@@ -88,9 +114,10 @@ async function runRounds(
       const d = msg.event.data;
       events.push({ at, from: d.from, to: d.to, ...(d.detail.source ? { source: d.detail.source } : {}) });
     });
-    const modes = [...answerModes(paths, session)];
+    const modes: AnswerMode[] = [];
     try {
-      modes.push(...(await extraModes(r)));
+      const extra = plan.extra ? await extraModes(r) : [];
+      modes.push(...plan.modes([...answerModes(paths, session), ...extra]));
       const state = async (): Promise<string> =>
         (await session.client.call('getAgent', { params: { agent: id } })).agent.state;
       const untilIdle = (what: string): Promise<true> =>
@@ -151,7 +178,9 @@ async function runRounds(
         await until(() => answered.get(`done-${k}`), SETTLE_MS, `claude: the follow-up of turn ${k}`).catch(
           stuck,
         );
-        samples.push({ ...slot, taken, outcome });
+        const ran = answered.get(`done-${k}`);
+        const ranMs = outcome.kind === 'ok' && ran !== undefined ? ran - taken.sentAt : null;
+        samples.push({ ...slot, taken, outcome, ranMs });
         progress(
           `answers: round ${slot.round}${slot.warmup ? ' (warm-up)' : ''} ${slot.mode}: ${brief(taken, outcome)}`,
         );
@@ -258,7 +287,7 @@ export async function measureAnswerLatency(
   }
   progress(`answers: real Claude Code on tmux, ${o.warmup} warm-up + ${o.rounds} rounds of each mode`);
   try {
-    const run = await runRounds(paths, rig, o, extraModes);
+    const run = await runRounds(paths, rig, o, extraModes, HOOK_PLAN);
     const measured = run.samples.filter((s) => !s.warmup);
     const of = (m: AnswerMode): Sample[] => measured.filter((s) => s.mode === m.name);
     const [baseMode, ...others] = run.modes as [AnswerMode, ...AnswerMode[]];
@@ -271,8 +300,58 @@ export async function measureAnswerLatency(
         `answers: ${m.name} p50 ${f.value} ms p99 ${String(f.extra?.p99)} ms vs raw key p50 ${f.baseline?.value} ms p99 ${String(f.extra?.baselineP99)} ms`,
       );
     }
+    progress('answers: the same CLI with command hooks (never held): the screen path');
+    const screen = await runRounds(paths, rig, o, extraModes, SCREEN_PLAN);
+    const cliOf = (xs: Sample[]): Sample[] => xs.filter((s) => !s.warmup && s.mode === 'cli');
+    const f = ranFigure(cliOf(run.samples), cliOf(screen.samples), { version: run.version, ...o });
+    results['answers.toolRan'] = f;
+    progress(
+      `answers: tool ran after wtp approve p50 ${f.value} ms (hook) vs ${f.baseline?.value} ms (screen)`,
+    );
     return results;
   } catch (err) {
     return notMeasured('answers', err instanceof Error ? err.message : String(err), true);
   }
+}
+
+/**
+ * `wtp approve` → the tool ran (its result answered by the model server), through the permission
+ * hook held for the answer, against the same command on a daemon whose hooks are never held (the
+ * screen: the dialog read, then Enter pressed). Two daemons, one after the other, in the same run.
+ */
+function ranFigure(
+  hook: Sample[],
+  screen: Sample[],
+  o: { version: string | null; rounds: number; warmup: number },
+): BenchResult {
+  const ran = (xs: Sample[]): number[] => xs.flatMap((s) => (s.ranMs === null ? [] : [s.ranMs]));
+  const channels = (xs: Sample[]): Record<string, number> =>
+    tally(xs.flatMap((s) => (s.taken.channel === undefined ? [] : [s.taken.channel])));
+  const extra = {
+    claudeCode: o.version,
+    rounds: o.rounds,
+    warmupRounds: o.warmup,
+    p99: ran(hook).length > 0 ? withP99(ran(hook), DIGITS).p99 : null,
+    baselineP99: ran(screen).length > 0 ? withP99(ran(screen), DIGITS).p99 : null,
+    channels: channels(hook),
+    baselineChannels: channels(screen),
+    noSample: hook.length - ran(hook).length,
+    baselineNoSample: screen.length - ran(screen).length,
+  };
+  const note =
+    '`wtp approve <agent>` (a process) → the scripted server answered the request that carries the tool’s ' +
+    'result (the command ran, and Claude Code sent its output): through the PermissionRequest hook the daemon ' +
+    'holds (agents.claudeHooks auto, http). Baseline: the same, on a second daemon with command hooks, which ' +
+    'are never held, so the answer reads the dialog on the screen and presses Enter. The two daemons run one ' +
+    'after the other in the same bench run, each with its own agent; extra.channels must be all hook and ' +
+    `extra.baselineChannels all screen. ${NOTE}`;
+  if (ran(hook).length === 0 || ran(screen).length === 0)
+    return { value: Number.NaN, unit: 'ms', samples: 0, failed: 'no round ran its tool', note, extra };
+  return latencyResult({
+    samples: ran(hook),
+    digits: DIGITS,
+    baseline: latencyBaseline('the screen path (command hooks, not held)', ran(screen), DIGITS),
+    note,
+    extra,
+  });
 }

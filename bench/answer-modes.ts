@@ -29,6 +29,8 @@ export interface ActionTaken {
   answererMs?: number;
   /** Refused or failed, and how (error code, exit status); the round is then no sample. */
   failed?: string;
+  /** How the answer reached the agent, as the answerer reported it (AnswerResult.channel). */
+  channel?: 'hook' | 'screen';
 }
 
 export interface AnswerMode {
@@ -40,8 +42,11 @@ export interface AnswerMode {
   close?: () => Promise<void>;
 }
 
-/** The raw keystroke the baseline sends: what `wtp send <agent> --key enter` sends. */
-export const RAW_ENTER = { text: KEYS.enter, raw: true } as const;
+/**
+ * The raw keystroke the baseline sends: what `wtp send <agent> --key enter --force` sends (keys
+ * for an agent in a permission dialog are refused without `force`, which records them as its answer).
+ */
+export const RAW_ENTER = { text: KEYS.enter, raw: true, force: true } as const;
 
 const CLI_TIMEOUT_MS = 60_000;
 
@@ -56,7 +61,7 @@ export function answerModes(paths: RepoPaths, s: Session): AnswerMode[] {
   return [
     {
       name: 'rawKey',
-      what: 'POST /api/v1/agents/:agent/input {"text":"\\r","raw":true} — the same keystroke typed raw, unverified (what `wtp send <agent> --key enter` sends)',
+      what: 'POST /api/v1/agents/:agent/input {"text":"\\r","raw":true,"force":true} — the same keystroke typed raw, unverified (what `wtp send <agent> --key enter --force` sends)',
       act: async (a) => {
         const sentAt = nowMs();
         try {
@@ -77,7 +82,7 @@ export function answerModes(paths: RepoPaths, s: Session): AnswerMode[] {
             params: { agent: a.id },
             body: { action: 'approve' },
           });
-          return { sentAt, doneAt: nowMs(), answererMs: r.ms };
+          return { sentAt, doneAt: nowMs(), answererMs: r.ms, channel: r.channel };
         } catch (err) {
           return { sentAt, doneAt: nowMs(), failed: why(err) };
         }
@@ -98,7 +103,8 @@ export function answerModes(paths: RepoPaths, s: Session): AnswerMode[] {
           return { sentAt, doneAt, failed: `exit ${r.code}: ${r.stderr.trim().split('\n')[0]}` };
         // "<name>: approved "…" — it left the dialog in 183 ms (now working; pressed enter)"
         const ms = /left the dialog in (\d+) ms/.exec(r.stdout)?.[1];
-        return { sentAt, doneAt, ...(ms === undefined ? {} : { answererMs: Number(ms) }) };
+        const channel = r.stdout.includes('through its permission hook') ? 'hook' : 'screen';
+        return { sentAt, doneAt, channel, ...(ms === undefined ? {} : { answererMs: Number(ms) }) };
       },
     },
   ];

@@ -25,7 +25,14 @@ export interface RigAgent {
 export async function withRigAgent<T>(
   paths: RepoPaths,
   rig: VendorRig,
-  o: { label: string; script: BenchScript; onAnswered: (logged: Logged) => void; prompt: string },
+  o: {
+    label: string;
+    script: BenchScript;
+    onAnswered: (logged: Logged) => void;
+    prompt: string;
+    /** More of the daemon's config.yaml (after notifications off). */
+    config?: string;
+  },
   body: (r: RigAgent) => Promise<T>,
 ): Promise<T> {
   const files = makeHome(`${o.label}-files`);
@@ -37,7 +44,7 @@ export async function withRigAgent<T>(
     const proj = join(files, 'proj');
     mkdirSync(proj);
     const config = join(files, 'config.yaml');
-    writeFileSync(config, 'notifications:\n  enabled: false\n');
+    writeFileSync(config, `notifications:\n  enabled: false\n${o.config ?? ''}`);
     s = await startSession(paths, o.label, {
       ...rig.env({ files, proj, url: api.url }),
       WTP_BACKEND: 'tmux',
