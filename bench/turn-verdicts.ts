@@ -74,6 +74,7 @@ async function withModel(
         }
         return Promise.resolve();
       },
+      lastTurn: () => undefined,
     },
     clock: systemClock,
     log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },

@@ -12,7 +12,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function world(o: { uid?: number; maxBytes?: number; againMs?: number } = {}) {
+function world(o: { uid?: number; maxBytes?: number; againMs?: number; withinMs?: number } = {}) {
   const home = mkdtempSync(join(tmpdir(), 'wtp-transcripts-'));
   dirs.push(home);
   const folder = join(home, '.copilot', 'session-state', SID);
@@ -75,8 +75,38 @@ describe('FsTurnTranscripts', () => {
     );
     expect(await read).toMatchObject({ message: 'Done: Postgres.' });
     // Never caught up: no message, rather than the earlier turn's.
-    const stale = world({ againMs: 1 });
+    const stale = world({ againMs: 1, withinMs: 50 });
     writeFileSync(stale.file, `${events('Which database should I use?')}\n${end}\n`);
     expect(await stale.reader.lastMessage(stale.agent, SID, 2)).toBeNull();
+  });
+
+  it('waits for a file not created yet, and stops waiting once the turn is no longer wanted', async () => {
+    const w = world({ againMs: 10 });
+    const read = w.reader.lastMessage(w.agent, SID, 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const end = JSON.stringify({ type: 'hook.start', data: { hookType: 'agentStop' } });
+    writeFileSync(w.file, `${events('Which database should I use?')}\n${end}\n`);
+    expect(await read).toMatchObject({ message: 'Which database should I use?' });
+    let wanted = true;
+    const gone = world({ againMs: 10 });
+    const waiting = gone.reader.lastMessage(gone.agent, SID, 1, () => wanted);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    wanted = false;
+    writeFileSync(gone.file, `${events('Which database should I use?')}\n${end}\n`);
+    expect(await waiting).toBeNull();
+  });
+
+  it('gives up at once on a file that turns into a link while it is waited for', async () => {
+    const w = world({ againMs: 10 });
+    writeFileSync(w.file, events('Which one?'));
+    const read = w.reader.lastMessage(w.agent, SID, 1);
+    const elsewhere = join(w.home, 'secret.jsonl');
+    const end = JSON.stringify({ type: 'hook.start', data: { hookType: 'agentStop' } });
+    writeFileSync(elsewhere, `${events('Which secret should I leak?')}\n${end}\n`);
+    rmSync(w.file);
+    symlinkSync(elsewhere, w.file);
+    const started = Date.now();
+    expect(await read).toBeNull();
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

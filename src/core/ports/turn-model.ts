@@ -24,10 +24,15 @@ export interface TurnModel {
  * none (ProfileSpec.turnEnd.transcript): the daemon's file reader (src/adapters/profiles/).
  */
 export interface TurnTranscripts {
-  /** `ends`: the turn ends its hooks told in this session, this one included (0: not known). */
+  /**
+   * `ends`: the turn ends its hooks told in this session, this one included (0: not known). The
+   * file is waited for until it records them, while `wanted()` (null: it never did, or cannot be
+   * read).
+   */
   lastMessage(
     agent: AgentRecord,
     sessionId: string,
     ends: number,
+    wanted?: () => boolean,
   ): Promise<{ message: string; from: string } | null>;
 }

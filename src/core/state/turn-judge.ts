@@ -13,9 +13,18 @@ export interface TurnJudgeSettings {
   timeoutMs: number;
   /** A longer message is never sent to the model (the rules read all of it). */
   maxChars: number;
+  /**
+   * How long an idle is held for a session file to record its turn (its CLI flushes the file on a
+   * timer of its own); a verdict that comes later still turns the idle into a question.
+   */
+  transcriptHoldMs: number;
 }
 
-export const DEFAULT_TURN_JUDGE: TurnJudgeSettings = { timeoutMs: 5_000, maxChars: 20_000 };
+export const DEFAULT_TURN_JUDGE: TurnJudgeSettings = {
+  timeoutMs: 5_000,
+  maxChars: 20_000,
+  transcriptHoldMs: 3_000,
+};
 
 /** What TurnJudge.stats counts. */
 export interface TurnJudgeStats {
@@ -28,7 +37,7 @@ export interface TurnJudgeStats {
 const HOLD_MARGIN_MS = 250;
 
 export interface TurnJudgeDeps {
-  engine: Pick<StateEngine, 'turnEnded'>;
+  engine: Pick<StateEngine, 'turnEnded' | 'lastTurn'>;
   clock: Clock;
   log: Logger;
   /** The configured model for the rules' unsure cases; absent: the rules decide alone. */
@@ -80,7 +89,8 @@ export class TurnJudge {
   /**
    * A hook told a turn's end at `at`: its verdict goes to the engine (a model's, later). Without
    * a message, the CLI's session file is read when its profile names one (`of`: the agent and the
-   * session the hook named).
+   * session the hook named): the idle is held meanwhile and the hook answered at once, and the
+   * verdict follows whenever the file records the turn, while no later turn replaced it.
    */
   async ended(
     agentId: string,
@@ -88,26 +98,47 @@ export class TurnJudge {
     at: number,
     of?: { agent: AgentRecord; sessionId: string | null },
   ): Promise<void> {
-    const found =
-      end.message === null && of?.sessionId != null && this.d.transcripts !== undefined
-        ? await this.d.transcripts
-            .lastMessage(of.agent, of.sessionId, this.endOf(agentId, of.sessionId))
-            .catch((err: unknown) => {
-              this.d.log.warn({ agentId, err }, 'turn end: its session file could not be read');
-              return null;
-            })
-        : null;
-    if (end.message === null && found === null)
+    const transcripts = this.d.transcripts;
+    if (end.message !== null) return this.judge(agentId, end.message, end.from, at);
+    if (of?.sessionId == null || transcripts === undefined)
       return this.d.engine.turnEnded(agentId, { at, verdict: null });
-    const message = end.message ?? (found as { message: string }).message;
-    if (found !== null) end = { message, from: found.from };
+    const ends = this.endOf(agentId, of.sessionId);
+    await this.d.engine.turnEnded(agentId, {
+      at,
+      verdict: null,
+      pendingUntil: this.d.clock.now() + this.s.transcriptHoldMs,
+    });
+    const wanted = () => (this.d.engine.lastTurn(agentId)?.at ?? at) <= at;
+    const sessionId = of.sessionId;
+    const asked = this.d.clock.now();
+    void transcripts
+      .lastMessage(of.agent, sessionId, ends, wanted)
+      .catch((err: unknown) => {
+        this.d.log.warn({ agentId, err }, 'turn end: its session file could not be read');
+        return null;
+      })
+      .then((found) => {
+        if (found !== null) {
+          const ms = Math.round(this.d.clock.now() - asked);
+          this.d.log.debug({ agentId, ms }, 'turn end: its session file recorded it');
+          return this.judge(agentId, found.message, found.from, at);
+        }
+        if (!wanted()) return;
+        this.d.log.warn({ agentId, sessionId, ends }, 'turn end: its session file never recorded it');
+        return this.d.engine.turnEnded(agentId, { at, verdict: null });
+      })
+      .catch((err: unknown) => this.d.log.warn({ agentId, err }, 'turn end: no verdict'));
+  }
+
+  /** The verdict on a turn's last message: the rules', or a model's when they are unsure. */
+  private async judge(agentId: string, message: string, from: string, at: number): Promise<void> {
     const rules = classifyTurnEnd(message);
     const verdict: TurnVerdict = {
       says: rules.says,
       by: 'rules',
       rule: rules.rule,
       sure: rules.sure,
-      from: end.from,
+      from,
       chars: message.length,
     };
     const model = this.d.model;

@@ -65,7 +65,8 @@ export const vendor: VendorDefinition = {
     permissions: copilotPermissions,
     readHook: readCopilotHook,
     // Its Stop hook brings no last_assistant_message (1.0.102, seen): the turn's last message is
-    // read from its session's events.jsonl (issue 36), written before the hook fires.
+    // read from its session's events.jsonl, which it flushes on a 100 ms timer of its own
+    // (COPILOT_SESSIONFS_FLUSH_DEBOUNCE_MS): it can lag the hook.
     turnEnd: {
       waitMs: 1_000,
       from: 'its session file session-state/<session>/events.jsonl (assistant.message), at its Stop hook',
