@@ -51,7 +51,13 @@ export const COPILOT_RULES: readonly RuleSet[] = [
         // The command in the box under the dialog's title ("│ │ touch fake-tool-ran.txt │ │"), or
         // the file a file operation names in its question.
         about: [
-          // (A path the row cannot hold goes on under it: the first row is read, a part.)
+          // A path the row cannot hold goes on under it (80 columns break it after a `-` or a
+          // `/`): the two parts, joined as they were.
+          {
+            pattern:
+              /(?:^|\n)│ Do you want to (?:create|edit|update|write|delete|modify|move and update) (\S+?)\s*│\n│ (\S+?)\?\s*│(?:\n|$)/,
+            value: (m) => `${m[1] ?? ''}${m[2] ?? ''}`,
+          },
           /^│ Do you want to (?:create|edit|update|write|delete|modify|move and update) (\S+?)\??\s*│$/,
           // The box above the question of a command ("Do you want to run this command?"), of a path
           // it reads ("Allow path access", "Do you want to allow this?") or of a URL it fetches

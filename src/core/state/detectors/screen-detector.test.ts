@@ -53,7 +53,11 @@ describe('detectScreen engine', () => {
             state: 'needs_permission',
             within: 'bottom',
             any: [/(?:^|\n)─+\n\| allow\? \|\n─+/],
-            about: /^\| run: (.+) \|$/,
+            about: [
+              // A subject wrapped over two rows, joined by the rule's value.
+              { pattern: /(?:^|\n)\| run: (\S+)-\|\n\| (\S+) \|/, value: (m) => `${m[1]}-${m[2]}` },
+              /^\| run: (.+) \|$/,
+            ],
           },
         ],
       },
@@ -113,6 +117,7 @@ describe('detectScreen engine', () => {
       'screen demo/box line 2: "| allow? |" about "rm -rf \\"build\\""',
     );
     expect(run(['─────', '| allow? |', '─────'])?.about).toBeUndefined();
+    expect(run(['| run: make-|', '| build |', '─────', '| allow? |', '─────'])?.about).toBe('make-build');
   });
 });
 

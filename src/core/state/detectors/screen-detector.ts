@@ -29,10 +29,11 @@ interface RuleBase {
   resetsAt?: (m: RegExpMatchArray) => string | undefined;
   /**
    * What a dialog asks about (the command it would run, the file it would write): the first
-   * capture group of this pattern's first hit in the window, when the rule fires (of several,
-   * the first that hits). Tested like the rule's patterns.
+   * capture group of this pattern's first hit in the window, or what `value` makes of the hit (a
+   * path wrapped over two rows), when the rule fires (of several, the first that hits). Tested
+   * like the rule's patterns.
    */
-  about?: RegExp | readonly RegExp[];
+  about?: AboutPattern | readonly AboutPattern[];
   /**
    * A dialog, but not one the vendor's answers are known for (a catch-all after the known ones):
    * reported as waiting, and answered only with the keys the user names.
@@ -45,6 +46,9 @@ interface RuleBase {
    */
   tool?: string | { pattern: RegExp; name: (m: RegExpMatchArray) => string };
 }
+
+/** Where a dialog's subject is read: a pattern's first group, or a value made from its match. */
+export type AboutPattern = RegExp | { pattern: RegExp; value: (m: RegExpMatchArray) => string | undefined };
 
 /**
  * A pattern is tested row by row (each row trimmed on the right), except a pattern whose source
@@ -318,8 +322,9 @@ export function detectScreen(
     if (rule.unknown === true) verdict.unknown = true;
     const tool = toolOf(rule, window);
     if (tool !== undefined) verdict.tool = tool;
-    for (const re of rule.about === undefined ? [] : [rule.about].flat()) {
-      const about = find(re, window)?.match[1]?.trim();
+    for (const a of rule.about === undefined ? [] : [rule.about].flat()) {
+      const m = find(a instanceof RegExp ? a : a.pattern, window)?.match;
+      const about = (m === undefined ? undefined : a instanceof RegExp ? m[1] : a.value(m))?.trim();
       if (about) {
         verdict.about = clip(about);
         break;
