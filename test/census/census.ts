@@ -38,6 +38,8 @@ export interface CensusKind {
   };
   /** The target the dialog names (its `about`), as the screen must give it. */
   about?: (dir: string) => string;
+  /** A question's reply (`wtp answer NAME <text>`), and what of it the model must get back. */
+  reply?: { text: string; heard: string };
 }
 
 /** One agent of the census: its mode, its width, and whether a file changed before its walk. */
@@ -70,6 +72,8 @@ export interface CensusRig {
   cols: number;
   /** The kind the model asks for now, set by the census before each prompt. */
   asking: { kind: CensusKind | null; dir: string };
+  /** Every tool result the model got back, in order (the vendor's script adds them). */
+  results: string[];
 }
 
 /** Temporary folders as a stable word, so that a screen recorded again compares equal. */
@@ -151,21 +155,13 @@ function censusFile(
 }
 
 /**
- * Walks one pass: an agent in the pass's mode and width, each kind's prompt in turn, each screen
- * recorded once it settles, and the dialog left by the CLI's own cancel key.
+ * Starts agent `name` in the pass's mode and width, in a repository of its own (as a user's
+ * worktree is: a CLI may draw what changed in it); its folder.
  */
-export async function walk(
-  rig: CensusRig,
-  pass: CensusPass,
-  kinds: readonly CensusKind[],
-  out: CensusScreen[],
-  log: (line: string) => void,
-): Promise<void> {
+export async function startAgent(rig: CensusRig, pass: CensusPass, name: string): Promise<string> {
   const { home } = rig;
-  const name = `c-${pass.mode.replace(/\W/g, '').toLowerCase()}-${pass.cols}${pass.changed ? 'x' : ''}`;
   const dir = home.path('proj', name);
   mkdirSync(dir, { recursive: true });
-  // A repository, as a user's worktree is (a CLI may draw what changed in it).
   git(dir, ['init', '-q', '-b', 'main']);
   writeFileSync(join(dir, 'README.md'), `# ${name}\n`);
   git(dir, ['add', '.']);
@@ -179,6 +175,23 @@ export async function walk(
   }
   await newAgent(home, rig.vendor, name, dir, rig.modeArgs(pass.mode));
   await eventually(`${name} to start`, async () => (await home.agent(name)).state !== 'starting', START_MS);
+  return dir;
+}
+
+/**
+ * Walks one pass: an agent in the pass's mode and width, each kind's prompt in turn, each screen
+ * recorded once it settles, and the dialog left by the CLI's own cancel key.
+ */
+export async function walk(
+  rig: CensusRig,
+  pass: CensusPass,
+  kinds: readonly CensusKind[],
+  out: CensusScreen[],
+  log: (line: string) => void,
+): Promise<void> {
+  const { home } = rig;
+  const name = `c-${pass.mode.replace(/\W/g, '').toLowerCase()}-${pass.cols}${pass.changed ? 'x' : ''}`;
+  const dir = await startAgent(rig, pass, name);
   await sleep(1_500);
   // A start screen to act on (a mode warning): recorded as the pass's first screen.
   const first = await settled(home, name);
