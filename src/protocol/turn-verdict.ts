@@ -36,7 +36,13 @@ export const turnVerdictSchema = z.object({
     .string()
     .max(200)
     .describe('Where the last message was read: the vendor record (hook Stop last_assistant_message, …)'),
-  chars: z.number().int().min(0).describe('The length of the message read (all of it was read)'),
+  chars: z.number().int().min(0).describe('The length of the message'),
+  read: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('Only its last this many characters were read (a longer message); absent: all of it'),
   model: turnModelCallSchema.optional().describe('The model call, when one was made'),
 });
 export type TurnVerdict = z.infer<typeof turnVerdictSchema>;

@@ -17,7 +17,8 @@ export function verdictWords(v: TurnVerdict): string {
       : m !== undefined
         ? `by the rules (${v.rule}, unsure): the model ${m.model} ${MODEL_FAILED[m.outcome]} after ${m.ms} ms${tokens}`
         : `by the rules (${v.rule}${v.sure ? '' : ', unsure; no model set'})`;
-  return `${what}, ${by} — its last message, ${v.chars} characters, from ${v.from}`;
+  const read = v.read === undefined ? '' : ` (its last ${v.read} read)`;
+  return `${what}, ${by} — its last message, ${v.chars} characters${read}, from ${v.from}`;
 }
 
 const MODEL_FAILED: Record<TurnModelCall['outcome'], string> = {

@@ -6,7 +6,8 @@ import type { TurnModel, TurnModelAnswer, TurnTranscripts } from '../ports/turn-
 import type { AgentRecord } from '../model/agent-record.js';
 import type { StateEngine } from './state-engine.js';
 import type { TurnRecord } from './turn-end.js';
-import { askedText, classifyTurnEnd, type RulesVerdict } from './turn-rules.js';
+import { askedText, classifyTurnEnd, RULES_MAX_CHARS, type RulesVerdict } from './turn-rules.js';
+import { tailOf } from './turn-text.js';
 
 export interface TurnJudgeSettings {
   /** After this long without the model's answer, the rules' verdict stands. */
@@ -131,7 +132,14 @@ export class TurnJudge {
   }
 
   /** The verdict on a turn's last message: the rules', or a model's when they are unsure. */
-  private async judge(agentId: string, message: string, from: string, at: number): Promise<void> {
+  private async judge(agentId: string, whole: string, from: string, at: number): Promise<void> {
+    // Its end only: a message an agent made as long as it likes costs no more than this.
+    const message = tailOf(whole, RULES_MAX_CHARS);
+    if (message !== whole)
+      this.d.log.warn(
+        { agentId, chars: whole.length, read: message.length },
+        'turn end: a long last message, only its end read',
+      );
     const rules = classifyTurnEnd(message);
     const verdict: TurnVerdict = {
       says: rules.says,
@@ -139,7 +147,8 @@ export class TurnJudge {
       rule: rules.rule,
       sure: rules.sure,
       from,
-      chars: message.length,
+      chars: whole.length,
+      ...(message === whole ? {} : { read: message.length }),
     };
     const model = this.d.model;
     if (rules.sure || model === undefined || message.length > this.s.maxChars) {

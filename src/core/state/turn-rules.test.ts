@@ -45,6 +45,27 @@ describe('classifyTurnEnd: hostile messages first', () => {
     expect(classifyTurnEnd(`${noise}\n\nAll fixed.`)).toMatchObject({ says: 'done' });
   });
 
+  it('runs in linear time on messages made to backtrack: 1 MB of each in well under a second', () => {
+    const mb = 1_000_000;
+    const hostile = [
+      // A list's intro of pick words with no `:` (each word once retried the rest of the line).
+      `${'which '.repeat(mb / 6)}\n- a\n- b`,
+      // A run of blanks inside a sentence (the trailing-character strip retried it from each one).
+      `Should I ${' '.repeat(mb)}go on`,
+      `${', '.repeat(mb / 2)}right`,
+      `need the ${'x '.repeat(mb / 2)}`,
+      `${'"'.repeat(mb)}?`,
+      `${'\u001b]'.repeat(mb / 2)}done`,
+      `${'https://a'.repeat(mb / 9)}?`,
+    ];
+    for (const text of hostile) {
+      const started = performance.now();
+      classifyTurnEnd(text);
+      // Linear: tens of ms; a quadratic pattern takes minutes on these.
+      expect(performance.now() - started, text.slice(0, 20)).toBeLessThan(3_000);
+    }
+  });
+
   it('keeps the question and the options it offers within the state detail’s bounds', () => {
     const long = `Which one should I use? ${'x'.repeat(5_000)}?`;
     expect(classifyTurnEnd(long).question?.length).toBeLessThanOrEqual(2_000);

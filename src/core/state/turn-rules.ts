@@ -14,6 +14,12 @@ export interface RulesVerdict {
   options?: string[];
 }
 
+/**
+ * The most of a message the rules read: its end (a turn's question is in its last paragraph), so a
+ * message of any length costs the same bounded time.
+ */
+export const RULES_MAX_CHARS = 64 * 1024;
+
 /** The longest question text kept (the state detail's `request.question` holds 2,000). */
 export const QUESTION_MAX = 2_000;
 const OPTION_MAX = 300;
@@ -54,9 +60,12 @@ const ADDRESSED =
 /** A sentence that answers the question before it. */
 const ANSWER =
   /^(?:yes|no|yep|nope|not yet|because|it (?:does|did|is|was|can)|they (?:do|did|are|can)|that(?:'s| is| was))\b/i;
-/** An intro asking to pick from the list that follows: "Which of these…:", "Please choose one of the following:". */
-const PICK_INTRO =
-  /\b(?:which|choose|pick|prefer|select|decide|options?|following|prioriti[sz]e|one of|confirm)\b[^.!]*[:?]$/i;
+/**
+ * An intro asking to pick from the list that follows: "Which of these…:", "Please choose one of
+ * the following:" — one of these words in its last sentence (pickIntro), which ends in `:` or `?`.
+ */
+const PICK_WORD =
+  /\b(?:which|choose|pick|prefer|select|decide|options?|following|prioriti[sz]e|one of|confirm)\b/i;
 
 /**
  * Decides from an agent's last message whether its turn ended waiting on the user, deterministically
@@ -124,7 +133,7 @@ function listOfChoices(blocks: ProseBlock[]): RulesVerdict | null {
   if (intro === undefined) return null;
   const said = bare(intro);
   const items = last.items.filter((i) => !/\[[xX]\]/.test(i));
-  if (!PICK_INTRO.test(said) && !/[?？]$/.test(said)) return null;
+  if (!pickIntro(said) && !/[?？]$/.test(said)) return null;
   // Two questions in a list ("1. Should…? 2. Which…?") ask too.
   return {
     says: 'question',
@@ -149,6 +158,16 @@ function question(rule: string, said: string[], last: ProseBlock, blocks: ProseB
     question: cut(text, QUESTION_MAX),
     ...(options.length > 0 ? { options: options.slice(0, OPTIONS_MAX) } : {}),
   };
+}
+
+/**
+ * PICK_WORD after the line's last `.` or `!`, the line ending in `:` or `?` (one pattern for both
+ * would try every word against the rest of the line: quadratic in a line of such words).
+ */
+function pickIntro(line: string): boolean {
+  if (!/[:?]$/.test(line)) return false;
+  const start = Math.max(line.lastIndexOf('.'), line.lastIndexOf('!')) + 1;
+  return PICK_WORD.test(line.slice(start));
 }
 
 function cut(s: string, max: number): string {

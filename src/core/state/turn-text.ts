@@ -26,6 +26,21 @@ export interface ProseBlock {
 /** A list item's marker: `-`, `*`, `+`, `1.`, `1)`, `(a)`, `a)`, `- [x]`. */
 const ITEM = /^\s*(?:[-*+•]|\d{1,3}[.)]|\(?[a-zA-Z]\)|\*\*[^*]{1,40}\*\*\s*[—–-])\s+(?:\[[ xX]\]\s+)?/;
 
+/**
+ * The end of a message, at most `max` characters from a line's start, read as the whole would be:
+ * a code fence open at the cut is opened again before it.
+ */
+export function tailOf(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.indexOf('\n', text.length - max);
+  cut = cut < 0 ? text.length : cut + 1;
+  let fences = 0;
+  for (const _ of text.slice(0, cut).matchAll(FENCES)) fences++;
+  const rest = text.slice(cut);
+  return fences % 2 === 1 ? `\`\`\`\n${rest}` : rest;
+}
+const FENCES = /^[^\S\n]{0,3}(?:```|~~~)/gm;
+
 /** Text without terminal escapes and control characters, `\r\n` as `\n`. */
 export function withoutEscapes(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(ESCAPES, '');
@@ -112,9 +127,26 @@ export function sentences(prose: string): string[] {
 
 /** A sentence without markdown emphasis, trailing emoji, brackets and quotes: `**Proceed?**` → `Proceed?`. */
 export function bare(sentence: string): string {
-  return sentence
-    .replace(/[*_]{1,3}/g, '')
-    .replace(/(?:[\s)\]"'”’]|\p{Extended_Pictographic}|\u200d|\ufe0f)+$/u, '')
+  return trimEndOf(sentence.replace(/[*_]{1,3}/g, ''), TRAILING)
     .replace(/^[\s(["'“‘]+/, '')
     .trim();
+}
+
+/** What `bare` takes off a sentence's end, one character (code point) at a time. */
+const TRAILING = /^(?:[\s)\]"'”’]|\p{Extended_Pictographic}|\u200d|\ufe0f)$/u;
+
+/**
+ * `text` without its trailing characters that `one` matches: a loop from the end, where a
+ * `(…)+$` pattern would retry every run of them from each of its characters (quadratic).
+ */
+function trimEndOf(text: string, one: RegExp): string {
+  let end = text.length;
+  while (end > 0) {
+    const cp = text.codePointAt(end - 1) ?? 0;
+    // A low surrogate: the code point starts one unit earlier.
+    const start = cp >= 0xdc00 && cp <= 0xdfff && end >= 2 ? end - 2 : end - 1;
+    if (!one.test(text.slice(start, end))) break;
+    end = start;
+  }
+  return text.slice(0, end);
 }
