@@ -223,8 +223,14 @@ export function translateBash(root: BashNode, source: string): ShellScript {
       // Their text is input; what is expanded in it (unquoted delimiter) still runs. tree-sitter-bash
       // puts what follows the delimiter on its line (`cat <<EOF | sh`, `<<EOF > out`) inside it.
       redirects.push({ op, target: null });
+      const start = named(n).find((c) => c.type === 'heredoc_start');
+      // An unquoted delimiter: bash expands the body, backquotes included, which tree-sitter-bash
+      // reads as text — a command no rule may approve unread.
+      const expanded = start !== undefined && !/["'\\]/.test(text(start));
       for (const c of named(n)) {
         if (c.type === 'heredoc_start' || c.type === 'heredoc_end') continue;
+        if (expanded && c.type === 'heredoc_body' && /(?:^|[^\\])(?:\\\\)*`/.test(text(c)))
+          unknown(c, 'a backquote substitution in a here-document');
         if (isRedirect(c)) redirect(c, depth);
         else if (c.type === 'heredoc_body' || isWord(c)) scanWords(c, depth);
         else statement(c, depth);

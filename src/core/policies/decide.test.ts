@@ -150,6 +150,7 @@ describe('issue 29: an allow rule approves only when every simple command is all
     ["sh -c 'npm test && pytest'", 'Bash(npm test*), Bash(pytest*)'],
     ['cat <<EOF\nhello\nEOF', 'Bash(cat*)'],
     ["cat <<'EOF'\n$(rm x)\nEOF", 'Bash(cat*)'],
+    ["cat <<'EOF'\n`rm x`\nEOF", 'Bash(cat*)'],
     ['npm test # and a comment; rm -rf /', 'Bash(npm test*)'],
     ['"npm" test', 'Bash(npm test*)'],
     ["echo 'a; rm -rf /'", 'Bash(echo*)'],
@@ -195,6 +196,11 @@ describe('issue 29: an allow rule approves only when every simple command is all
     ['echo x > "$F"', /redirection > "\$F"/],
     ['cat < /etc/shadow', /redirection < \/etc\/shadow/],
     ['cat <<EOF | sh\nrm -rf /\nEOF', /"sh"/],
+    // Bash runs a backquote in an unquoted here-document; the parser reads it as text.
+    ['cat <<EOF\n`touch pwned`\nEOF', /backquote substitution in a here-document/],
+    ['cat <<-EOF\n\ta `touch pwned` b\n\tEOF', /backquote substitution in a here-document/],
+    ['cat <<EOF\n${X:-`touch pwned`}\nEOF', /backquote substitution in a here-document/],
+    ['cat <<EOF\n\\\\`touch pwned`\nEOF', /not fully parsed/],
     ['# only a comment', /runs nothing/],
     ['', /runs nothing/],
   ])('leaves %j to the user', async (command, why) => {
