@@ -85,6 +85,23 @@ describe('FsUsageFiles (agents’ session files)', () => {
     expect(next.oversized).toBe(1);
   });
 
+  it('never reads through a hole: a terabyte of nothing is refused past the lines before it', () => {
+    const f = join(dir, 'hole.jsonl');
+    writeFileSync(f, 'a\n');
+    // `truncate -s +1T`: no disk used, no newline for a terabyte.
+    truncateSync(f, 2 ** 40);
+    const first = chunk(files.read(f, null, 1 << 20));
+    expect(first.lines).toEqual(['a']);
+    expect(first.position.offset).toBe(2);
+    expect(files.read(f, first.position, 1 << 20)).toEqual({
+      refused: `${f} has a line of over 400 bytes at byte 2: not read past it`,
+    });
+    // Its end within reach: skipped whole, as any line over the limit.
+    const g = join(dir, 'long.jsonl');
+    writeFileSync(g, `${'z'.repeat(350)}\nb\n`);
+    expect(chunk(files.read(g, null, 1 << 20))).toMatchObject({ lines: ['b'], oversized: 1 });
+  });
+
   it('reads in bounded chunks and says when more lines wait', () => {
     const f = join(dir, 'many.jsonl');
     writeFileSync(f, Array.from({ length: 1000 }, (_, i) => `line-${i}`).join('\n') + '\n');

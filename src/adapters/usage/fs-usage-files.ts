@@ -14,6 +14,11 @@ import type { UsageFileQuery } from '../../core/usage/usage-spec.js';
 
 /** The longest line a reader takes (a transcript line with a large tool result is well under it). */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
+/**
+ * How far past its start a line over the limit is followed to find its end, in line limits (a file
+ * of zeros, a hole, has none): beyond, the file is not read past that line, and says so.
+ */
+const SKIP_LINES = 4;
 /** Names listed in one folder at most (a query never walks a huge tree). */
 const MAX_NAMES = 20_000;
 
@@ -70,7 +75,7 @@ export class FsUsageFiles implements UsageFiles {
       const change: FileChunk['change'] =
         from === null ? 'same' : !same ? 'replaced' : st.size < from.offset ? 'truncated' : 'same';
       const start = change === 'same' && from !== null ? from.offset : 0;
-      return this.lines(fd, st, start, change, maxBytes);
+      return this.lines(path, fd, st, start, change, maxBytes);
     } finally {
       closeSync(fd);
     }
@@ -85,12 +90,13 @@ export class FsUsageFiles implements UsageFiles {
 
   /** Complete lines from `start`, about `maxBytes` of them; a line over the limit is skipped whole. */
   private lines(
+    path: string,
     fd: number,
     st: Stats,
     start: number,
     change: FileChunk['change'],
     maxBytes: number,
-  ): FileChunk {
+  ): FileChunk | { refused: string } {
     const maxLine = this.o.maxLineBytes ?? MAX_LINE_BYTES;
     const size = st.size;
     // Room for at least one whole line of the largest size taken.
@@ -108,9 +114,14 @@ export class FsUsageFiles implements UsageFiles {
     }
     let offset = start + lineStart;
     if (got - lineStart > maxLine) {
-      // The line after the last newline is already over the limit: skipped to its end, once it has one.
-      const end = this.skipLine(fd, start + got, size);
-      if (end !== null) {
+      // The line after the last newline is already over the limit: skipped to its end, once it has
+      // one — looked for up to SKIP_LINES limits from the line's start, never through all of a file.
+      const skip = SKIP_LINES * maxLine;
+      const end = this.skipLine(fd, start + got, Math.min(size, offset + skip));
+      if (end === null && size > offset + skip) {
+        if (lines.length === 0 && oversized === 0)
+          return { refused: `${path} has a line of over ${skip} bytes at byte ${offset}: not read past it` };
+      } else if (end !== null) {
         oversized += 1;
         offset = end;
       }
@@ -125,11 +136,11 @@ export class FsUsageFiles implements UsageFiles {
     };
   }
 
-  /** The offset just after the next newline at or after `from`, or null when there is none yet. */
-  private skipLine(fd: number, from: number, size: number): number | null {
+  /** The offset just after the next newline from `from` to `until`, or null when there is none. */
+  private skipLine(fd: number, from: number, until: number): number | null {
     const buf = Buffer.allocUnsafe(64 * 1024);
-    for (let at = from; at < size;) {
-      const n = readSync(fd, buf, 0, Math.min(buf.length, size - at), at);
+    for (let at = from; at < until;) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, until - at), at);
       if (n <= 0) return null;
       const i = buf.subarray(0, n).indexOf(NL);
       if (i >= 0) return at + i + 1;
