@@ -11,6 +11,12 @@ export const mcpConfigSchema = z
       .describe(
         "How far an agent reaches through its MCP tools: team (only the agents it started) or workspace (any agent of its own workspace but itself and its lead). It reads its own workspace either way, and never answers its own dialogs or its lead's",
       ),
+    workerProfiles: z
+      .array(z.enum(PROFILE_NAMES))
+      .default([])
+      .describe(
+        'Profiles without permission modes (cmd, shell, aider: they run what they are given without asking) that an agent may start or put in a task through its MCP tools; none by default',
+      ),
     profiles: z
       .array(z.enum(PROFILE_NAMES))
       .default([])

@@ -84,10 +84,15 @@ export function apiContext(o: {
   notifications: () => NotifierStats;
   /** Config `mcp.scope`. */
   mcpScope: McpScope;
+  /** Config `mcp.workerProfiles` and `tasks.defaultProfile`: what an agent may start. */
+  workerProfiles: readonly string[];
+  defaultTaskProfile: string;
 }): ApiContext {
   const { paths } = o;
   const local = toUseCases(o.core, {
     clock: o.clock,
+    workerProfiles: o.workerProfiles,
+    defaultTaskProfile: o.defaultTaskProfile,
     between: () => new Promise((resolve) => setImmediate(resolve)),
   });
   const fleet = o.fleet;

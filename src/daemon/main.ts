@@ -261,6 +261,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         fleet,
         notifications: () => notifications.notifier.stats(),
         mcpScope: config.mcp.scope,
+        workerProfiles: config.mcp.workerProfiles,
+        defaultTaskProfile: config.tasks.defaultProfile,
         async requestShutdown(stopAgents) {
           const n = stopAgents ? await core.stopAllAgents() : 0;
           setTimeout(() => void stop({ stopAgents, agentsStopped: true }), 20);

@@ -22,6 +22,7 @@ export const SCOPE_RULES = [
   'not_its_lead',
   'own_repository',
   'no_wider_permissions',
+  'profile_not_granted',
   'approved_test_only',
 ] as const;
 export type ScopeRule = (typeof SCOPE_RULES)[number];

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -77,9 +77,9 @@ describe('the MCP server (SDK client, real daemon)', () => {
   beforeAll(async () => {
     home = new TestHome({ SHELL: '/bin/sh' });
     ({ repo } = gitRepo(home, 'shop'));
-    // Workers the lead starts as `shell` get the server too (config mcp.profiles), so they have
-    // tokens of their own to try the hostile cases with.
-    home.writeConfig('mcp:\n  profiles: [shell]\n');
+    // Workers the lead starts as `shell` (granted: mcp.workerProfiles) get the server too (config
+    // mcp.profiles), so they have tokens of their own to try the hostile cases with.
+    home.writeConfig('mcp:\n  profiles: [shell]\n  workerProfiles: [shell]\n');
     daemon = await startDaemon({
       entry: ENTRY,
       env: readEnv(home.env),
@@ -230,6 +230,24 @@ describe('the MCP server (SDK client, real daemon)', () => {
     expect((oversized as ToolResult).content[0]?.text).toMatch(/Input validation error/);
     const wider = await call(c, 'add_task', { title: 't', prompt: 'p', workspace: 'other' });
     expect((wider as ToolResult).isError).toBe(true);
+    // A profile that runs its prompt with no dialog (cmd), the user did not grant: not started, not queued.
+    const marker = join(home.dir, 'lead-ran');
+    const run = `touch ${marker}`;
+    expect(rule(await call(c, 'start_agent', { profile: 'cmd', prompt: run }))).toBe('profile_not_granted');
+    expect(rule(await call(c, 'add_task', { title: 't', profile: 'cmd', prompt: run }))).toBe(
+      'profile_not_granted',
+    );
+    expect(
+      rule(
+        await call(c, 'add_task', {
+          title: 't',
+          prompt: run,
+          attempts: 2,
+          variants: [{ profile: 'cmd' }, { profile: 'claude' }],
+        }),
+      ),
+    ).toBe('profile_not_granted');
+    expect(existsSync(marker)).toBe(false);
     // Nothing refused left an agent, a task or input behind.
     const all = (await api.call('listAgents', {})).agents.map((a) => a.name).sort();
     expect(all).toEqual(['lead', 'outsider', 'plain', 'w1', 'w2']);

@@ -98,4 +98,11 @@ describe('team scope (issue 34)', () => {
       'no_wider_permissions',
     );
   });
+
+  it('never starts a profile that runs what it is given without asking, unless the user granted it', () => {
+    const ask = { workspaceId: 'ws-1', repo: null, mode: null, modeName: null };
+    expect(outcome(() => assertMayStart(as(lead), { ...ask, ungranted: 'cmd' }))).toBe('profile_not_granted');
+    // The user's own client starts what it likes.
+    expect(outcome(() => assertMayStart({ kind: 'user' }, { ...ask, ungranted: 'cmd' }))).toBe('allowed');
+  });
 });

@@ -68,10 +68,27 @@ const UNASKED_RANK: Record<PermissionMode, number> = {
  */
 export function assertMayStart(
   caller: McpCaller,
-  ask: { workspaceId: string; repo: string | null; mode: PermissionMode | null; modeName: string | null },
+  ask: {
+    workspaceId: string;
+    repo: string | null;
+    mode: PermissionMode | null;
+    modeName: string | null;
+    /**
+     * The profile, when it has no permission modes (it runs what it is given without asking) and
+     * the user's config (`mcp.workerProfiles`) does not grant it: never started by an agent.
+     */
+    ungranted?: string;
+  },
 ): void {
   if (caller.kind === 'user') return;
   const me = caller.agent;
+  if (ask.ungranted !== undefined) {
+    throw refuse(
+      'profile_not_granted',
+      `Profile ${ask.ungranted} runs what it is given without asking: an agent may not start it unless your user lists it in config mcp.workerProfiles.`,
+      null,
+    );
+  }
   if (ask.workspaceId !== me.workspaceId) {
     throw refuse('own_workspace', `You can start agents only in your own workspace (${me.workspace}).`, null);
   }

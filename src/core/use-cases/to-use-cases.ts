@@ -17,6 +17,10 @@ import type { DeliveryUseCases, UseCases } from './use-cases.js';
 
 export interface UseCaseDeps {
   clock: Clock;
+  /** Config `mcp.workerProfiles`: profiles without permission modes an agent may start. */
+  workerProfiles?: readonly string[];
+  /** Config `tasks.defaultProfile`: a task's profile when it names none. */
+  defaultTaskProfile?: string;
   /** Lets other work run between the pages of a long event log (the daemon: one turn of its event loop). */
   between: () => Promise<void>;
 }
@@ -146,7 +150,12 @@ export function toUseCases(core: Core, d: UseCaseDeps): UseCases {
     team: {
       assertMayRead,
       assertMayAct,
-      assertMayStart,
+      assertMayStart: (caller, { profile, ...ask }) => {
+        const name = profile ?? d.defaultTaskProfile ?? 'claude';
+        const asks = core.profileCatalog.get(name as ProfileName).permissions !== undefined;
+        const granted = asks || (d.workerProfiles ?? []).includes(name);
+        assertMayStart(caller, { ...ask, ...(granted ? {} : { ungranted: name }) });
+      },
       neutralMode: (profile, modeName) =>
         core.profileCatalog.get(profile as ProfileName).permissions?.modes[modeName] ?? 'unknown',
       async toolCalled(caller, data) {

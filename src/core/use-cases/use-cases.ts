@@ -78,9 +78,16 @@ export interface UseCases {
 export interface TeamUseCases {
   assertMayRead(caller: McpCaller, target: AgentView): void;
   assertMayAct(caller: McpCaller, target: AgentView): void;
+  /** `profile`: the one asked for (null: the tasks' default profile). */
   assertMayStart(
     caller: McpCaller,
-    ask: { workspaceId: string; repo: string | null; mode: PermissionMode | null; modeName: string | null },
+    ask: {
+      workspaceId: string;
+      repo: string | null;
+      profile: string | null;
+      mode: PermissionMode | null;
+      modeName: string | null;
+    },
   ): void;
   /** The neutral mode a profile's CLI means by `modeName` (`unknown` when it does not know it). */
   neutralMode(profile: string, modeName: string): PermissionMode;

@@ -41,6 +41,7 @@ export const startAgent: ToolHandler<'start_agent'> = async (api, input, call) =
   api.team.assertMayStart(call.caller, {
     workspaceId: ws.id,
     repo: input.repo ?? null,
+    profile: input.profile,
     mode,
     modeName: input.permissionMode ?? null,
   });

@@ -81,14 +81,18 @@ export const merge: ToolHandler<'merge'> = async (api, input, call) => {
 const taskWorkspace = (call: ToolCall): string | null =>
   call.caller.kind === 'agent' ? call.caller.agent.workspaceId : null;
 
-/** add_task: in the caller's workspace; a permission mode no wider than the caller's. */
+/**
+ * add_task: in the caller's workspace; a permission mode no wider than the caller's, and no profile
+ * that runs its prompt without asking unless the user granted it.
+ */
 export const addTask: ToolHandler<'add_task'> = async (api, input, call) => {
   const ws = taskWorkspace(call);
   const { workspace: _none, ...req } = input;
-  if (call.caller.kind === 'agent' && req.permissionMode !== undefined) {
-    const profiles = [req.profile, ...(req.variants ?? []).map((v) => v.profile)];
+  if (call.caller.kind === 'agent') {
+    // The task's profile and every variant's (a variant without one runs the task's).
+    const profiles = [req.profile, ...(req.variants ?? []).map((v) => v.profile ?? req.profile)];
     for (const profile of profiles) {
-      if (profile === undefined) {
+      if (profile === undefined && req.permissionMode !== undefined) {
         throw new AppError(
           'MCP_OUT_OF_SCOPE',
           'A task with a permission mode needs its profile (and every variant’s).',
@@ -98,12 +102,13 @@ export const addTask: ToolHandler<'add_task'> = async (api, input, call) => {
           },
         );
       }
-      const mode = api.team.neutralMode(profile, req.permissionMode);
+      const modeName = req.permissionMode ?? null;
       api.team.assertMayStart(call.caller, {
         workspaceId: call.caller.agent.workspaceId,
         repo: null,
-        mode,
-        modeName: req.permissionMode,
+        profile: profile ?? null,
+        mode: modeName === null || profile === undefined ? null : api.team.neutralMode(profile, modeName),
+        modeName,
       });
     }
   }
