@@ -76,6 +76,15 @@ const ENV_SELECTORS = [
     message: ENV_ONLY,
   },
 ];
+/**
+ * git on a folder an agent could write runs through src/adapters/git/git-exec.ts, whose environment
+ * keeps git from starting what the folder's config names (HARDENED_CONFIG).
+ */
+const GIT_SELECTOR = {
+  selector: "CallExpression[arguments.0.value='git']",
+  message:
+    'run git through src/adapters/git/git-exec.ts (gitRunner, or hardenedGitEnv for a process of its own): git must not start what an agent’s folder configures',
+};
 const CLI_CTX = 'a CLI command uses its context (ctx.in, ctx.exitCode, ctx.processEnv), not the process';
 
 const NODE_BUILTINS = [
@@ -289,7 +298,7 @@ export default tseslint.config(
     ignores: ['src/**/*.test.ts', 'src/config/env.ts'],
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: ENV_ONLY }],
-      'no-restricted-syntax': ['error', ...ENV_SELECTORS],
+      'no-restricted-syntax': ['error', ...ENV_SELECTORS, GIT_SELECTOR],
     },
   },
   {
@@ -311,6 +320,7 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         ...ENV_SELECTORS,
+        GIT_SELECTOR,
         {
           selector:
             "CallExpression[callee.name=/^(spawn|spawnSync|execFile|execFileSync)$/]:not(:has(Property[key.name='env']))",

@@ -1,4 +1,5 @@
-import { runCommand } from '../adapters/run-command.js';
+import { gitRunner } from '../adapters/git/git-exec.js';
+import { ownEnvironment } from '../config/env.js';
 import { AppError } from '../core/errors.js';
 import { repoKey } from '../protocol/url-credentials.js';
 import type { WorkspaceView } from '../protocol/workspace.js';
@@ -58,7 +59,11 @@ export class RepoRemotes {
  */
 async function remoteOf(ws: WorkspaceView): Promise<string | null> {
   if (ws.repoPath === null) return null;
-  const r = await runCommand('git', ['-C', ws.repoPath, 'remote', 'get-url', 'origin'], { timeoutMs: 5_000 });
-  const url = repoKey(r.stdout);
-  return r.exitCode === 0 && url !== '' ? url : null;
+  const r = await gitRunner(ownEnvironment())(['remote', 'get-url', 'origin'], {
+    cwd: ws.repoPath,
+    timeoutMs: 5_000,
+    okCodes: [1, 2, 128],
+  }).catch(() => null);
+  const url = r === null ? '' : repoKey(r.stdout);
+  return r?.code === 0 && url !== '' ? url : null;
 }

@@ -27,6 +27,41 @@ export interface GitOptions {
 }
 
 /**
+ * What git must never do in a folder an agent could write: start a program its configuration or
+ * attributes name there (an fsmonitor, a hook, a pager, an external diff), or enter a nested
+ * repository (whose own config is the agent's). Given as GIT_CONFIG_COUNT/KEY/VALUE (git 2.31+):
+ * over every config file, and inherited by every git process git itself starts.
+ */
+export const HARDENED_CONFIG: readonly (readonly [string, string])[] = [
+  ['core.fsmonitor', 'false'],
+  ['core.hooksPath', '/dev/null'],
+  ['core.pager', 'cat'],
+  ['diff.external', ''],
+  ['diff.ignoreSubmodules', 'dirty'],
+  ['status.submoduleSummary', 'false'],
+  ['submodule.recurse', 'false'],
+  ['fetch.recurseSubmodules', 'false'],
+  ['push.recurseSubmodules', 'no'],
+  ['protocol.ext.allow', 'never'],
+];
+
+/** HARDENED_CONFIG as environment variables, and the variables that would start programs unset. */
+export function hardenedGitEnv(env: GitEnv): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...env };
+  // Config given by whoever started the daemon is kept, after ours would be overridden: ours last.
+  const kept = Number(env.GIT_CONFIG_COUNT ?? 0);
+  const base = Number.isInteger(kept) && kept > 0 ? kept : 0;
+  HARDENED_CONFIG.forEach(([key, value], i) => {
+    out[`GIT_CONFIG_KEY_${base + i}`] = key;
+    out[`GIT_CONFIG_VALUE_${base + i}`] = value;
+  });
+  out.GIT_CONFIG_COUNT = String(base + HARDENED_CONFIG.length);
+  out.GIT_EXTERNAL_DIFF = undefined;
+  out.GIT_PAGER = 'cat';
+  return out;
+}
+
+/**
  * Runs `git <args>` (an argument array, never a shell) and resolves with its output. A non-zero
  * exit not in `okCodes` rejects with GIT_FAILED carrying the command, exit code and stderr.
  * Git never prompts (no terminal, GIT_TERMINAL_PROMPT=0) and never opens an editor.
@@ -46,14 +81,15 @@ function git(args: readonly string[], o: GitOptions, baseEnv: GitEnv): Promise<G
     );
   }
   return new Promise((resolve, reject) => {
+    // The one git this module runs, in HARDENED_CONFIG's environment.
+    // eslint-disable-next-line no-restricted-syntax
     const child = execFile(
       'git',
       [...args],
       {
         cwd: o.cwd,
         env: {
-          ...baseEnv,
-          ...o.env,
+          ...hardenedGitEnv({ ...baseEnv, ...o.env }),
           GIT_TERMINAL_PROMPT: '0',
           GIT_EDITOR: 'true',
           GIT_MERGE_AUTOEDIT: 'no',

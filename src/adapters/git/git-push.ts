@@ -1,7 +1,7 @@
 import { AppError } from '../../core/errors.js';
 import type { PushStatus } from '../../core/ports/git.js';
 import { ChildGroups } from '../group-child.js';
-import type { GitEnv } from './git-exec.js';
+import { hardenedGitEnv, type GitEnv } from './git-exec.js';
 import { maskUrlCredentials } from '../../protocol/url-credentials.js';
 
 /** After SIGTERM at the time limit, a push that still runs gets SIGKILL this much later. */
@@ -88,9 +88,12 @@ export async function runPush(
   o: { cwd: string; env: GitEnv; timeoutMs: number; progress: (line: string, partial: boolean) => void },
 ): Promise<PushRun> {
   let partial = '';
+  // A process of its own (its progress relayed), in the hardened environment; the user's
+  // credential helpers and ssh still apply: it is their delivery.
+  // eslint-disable-next-line no-restricted-syntax
   const r = await running.run('git', ['push', ...args], {
     cwd: o.cwd,
-    env: { ...o.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', LC_ALL: 'C' },
+    env: { ...hardenedGitEnv(o.env), GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', LC_ALL: 'C' },
     timeoutMs: o.timeoutMs,
     stdoutMax: STDOUT_KEPT,
     stderrMax: STDERR_KEPT,

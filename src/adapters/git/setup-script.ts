@@ -1,3 +1,4 @@
+import { hardenedGitEnv } from './git-exec.js';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -122,7 +123,8 @@ export class SetupScripts {
       WTP_PORT: `${wt.portStart}`,
       WTP_PORT_END: `${wt.portStart + wt.portCount - 1}`,
     } satisfies AgentEnv;
-    const fullEnv = { ...this.o.env, ...ports, ...env };
+    // Its git commands too start nothing a folder's config names (git-exec.ts).
+    const fullEnv = hardenedGitEnv({ ...this.o.env, ...ports, ...env }) as NodeJS.ProcessEnv;
     let output = '';
     const emit = (line: string): void => {
       output = (output + line + '\n').slice(-OUTPUT_TAIL);

@@ -14,6 +14,8 @@ const REPO_CONFIG = join('.wezterm-parallel', 'config.yaml');
 /** The top level of the git repository holding `dir`, or why there is none. */
 function gitTop(dir: string, env: NodeJS.ProcessEnv): Promise<{ top: string } | { why: string }> {
   return new Promise((done) => {
+    // The user's own `wtp init` in a folder of theirs; rev-parse starts no program.
+    // eslint-disable-next-line no-restricted-syntax
     execFile(
       'git',
       ['rev-parse', '--show-toplevel'],
