@@ -183,6 +183,29 @@ describe('state engine: disagreement and staleness (fake clock)', () => {
     expect(agentOf(h, id).state).toBe('needs_permission');
   });
 
+  it('a status record’s done gives way to a screen that then waits on the user, once it has held', async () => {
+    const h = await makeCore();
+    const { id } = await claudeAgent(h);
+    await status(h, id, 'working', 'status 7501 state=working app=codex');
+    await status(h, id, 'idle', 'status 7501 state=done app=codex');
+    h.clock.advance(100);
+    // Codex's "Implement this plan?" after its plan turn: its record says done.
+    await screen(h, id, 'needs_input', 'plan-implement');
+    await h.clock.advanceAsync(2_000);
+    expect(agentOf(h, id).state).toBe('idle');
+    await h.clock.advanceAsync(1_500);
+    expect(agentOf(h, id)).toMatchObject({
+      state: 'needs_input',
+      stateDetail: { source: 'screen', overrode: expect.stringMatching(/^status said idle/) },
+    });
+    // An idle screen never overrides the record, nor a screen while the record says it works.
+    await status(h, id, 'working', 'status 7501 state=working app=codex');
+    h.clock.advance(100);
+    await screen(h, id, 'needs_input', 'plan-implement');
+    await h.clock.advanceAsync(600_000);
+    expect(agentOf(h, id).state).toBe('working');
+  });
+
   it('a bare status error is refined by a screen that shows a usage limit (Codex sends no message)', async () => {
     const h = await makeCore();
     const { id } = await claudeAgent(h);

@@ -29,6 +29,9 @@ export const EVENT_SOURCES: readonly SignalSource[] = ['hook', 'stream'];
  *    `screenOverrideMs` (its verdict is newer and has not changed since), the screen wins: this
  *    catches an Esc interrupt (no Stop hook), a permission answered by hand, or a turn a hook
  *    call never reported.
+ * 3b. A status record that says the turn is done is overridden, the same way, by a screen that
+ *    shows a prompt waiting on the user (needs_input or needs_permission): what the program draws
+ *    after its turn (Codex's "Implement this plan?") is not in its report of the turn.
  * 4. A bare error from a more trusted source (Codex's `state=error` has no message) is refined by
  *    the screen when it shows a usage limit at that moment: the limit is what the user must act on.
  * 5. Process signals only speak when nothing else has.
@@ -49,7 +52,7 @@ export function resolveActivity(
     };
   }
   if (
-    EVENT_SOURCES.includes(top.source) &&
+    (EVENT_SOURCES.includes(top.source) || waitsAfterTurn(top, screen)) &&
     screen &&
     screen.at > top.at &&
     !sameVerdict(screen, top) &&
@@ -74,9 +77,18 @@ export function nextResolveAt(
 ): number | null {
   const top = SIGNAL_SOURCES.map((src) => latest[src]).find((x) => x !== undefined);
   const screen = latest.screen;
-  if (!top || !screen || !EVENT_SOURCES.includes(top.source)) return null;
+  if (!top || !screen || !(EVENT_SOURCES.includes(top.source) || waitsAfterTurn(top, screen))) return null;
   if (screen.at <= top.at || sameVerdict(screen, top)) return null;
   return screen.at + s.screenOverrideMs;
+}
+
+/** A status record's idle, and a screen that waits on the user (rule 3b). */
+function waitsAfterTurn(top: Signal, screen: Signal | undefined): boolean {
+  return (
+    top.source === 'status' &&
+    top.state === 'idle' &&
+    (screen?.state === 'needs_input' || screen?.state === 'needs_permission')
+  );
 }
 
 function sameVerdict(a: Signal, b: Signal): boolean {
