@@ -113,6 +113,13 @@ describe('FsSandboxPlanner: a new agent’s policy', () => {
     );
   });
 
+  it('without a worktree: the folder is written, its whole .git is read-only (no commondir, no new .git)', () => {
+    const p = planner().plan(wtRecord('claude', { cwd: repo, worktree: null }));
+    expect(p.write).toContain(repo);
+    expect(p.readOnly).toContain(join(repo, '.git'));
+    expect(p.write.some((w) => w.startsWith(join(repo, '.git')))).toBe(false);
+  });
+
   it('writes its own CLI’s state, hides the others’, the secrets, the state folder and the fleet’s key', () => {
     const p = planner().plan(wtRecord('claude'));
     expect(p.write).toContain(join(home, '.claude'));

@@ -222,7 +222,8 @@ export function statePaths(
  * folder (`.git/worktrees/<name>`: HEAD, index) and the shared objects, refs and logs a commit
  * writes; the `.git` link of the worktree and that folder's `commondir` and `gitdir` stay
  * read-only (repointed, they would make the daemon's next git command in the worktree read
- * another config), and so do the config and hooks (never in the writable list).
+ * another config), and so do the config and hooks (never in the writable list). A repository's
+ * own `.git` (an agent without a worktree) is read-only whole.
  */
 export function gitFolders(folder: string): { write: string[]; read: string[]; readOnly: string[] } {
   const dotGit = join(folder, '.git');
@@ -233,9 +234,11 @@ export function gitFolders(folder: string): { write: string[]; read: string[]; r
     return { write: [], read: [], readOnly: [] };
   }
   if (st.isDirectory()) {
-    // The repository itself (`--no-worktree`): its folder is writable, its config and hooks are not.
-    const ro = ['config', 'hooks', 'config.worktree', 'info'].map((f) => join(dotGit, f)).filter(exists);
-    return { write: [], read: [], readOnly: ro };
+    // The repository itself (`--no-worktree`): all of its `.git` is read-only (a mount point, it
+    // cannot be renamed either). A writable `.git` cannot be kept safe: a `commondir` file or a
+    // new `.git` put there would make the user's next git read the agent's config. The agent
+    // edits files; commits are the user's (or `wtp commit`).
+    return { write: [], read: [], readOnly: [dotGit] };
   }
   if (!st.isFile()) return { write: [], read: [], readOnly: [dotGit] };
   const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
