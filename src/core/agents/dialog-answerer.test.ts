@@ -128,6 +128,35 @@ describe('DialogAnswerer', () => {
     });
   });
 
+  it('a question’s Enter waits until the dialog draws its cursor on the option (Qwen reads its last render)', async () => {
+    const r = await rig('qwen', '0.24.4', 'needs_input', {
+      reason: 'question',
+      source: 'screen',
+      evidence: 'q',
+    });
+    const asked = recorded('qwen/0.24.4/census-question-default-120.screen');
+    const moved = {
+      ...asked,
+      lines: asked.lines.map((l) =>
+        l.includes('❯ 1. Red')
+          ? l.replace('❯ 1.', '  1.')
+          : l.includes('  2. Blue')
+            ? l.replace('  2.', '❯ 2.')
+            : l,
+      ),
+    };
+    // Read to plan; then twice as it was (Down not drawn yet); then with the cursor on Blue.
+    r.screens.push(asked, asked, asked, asked, moved);
+    const done = r.answerer.answer('a1', { action: 'answer', text: 'Blue', via: 'cli' }, 'cli');
+    await r.h.clock.advanceAsync(1_000);
+    expect(r.typed.map((t) => t.text)).toEqual(['\x1b[B', '\r']);
+    const [down, enter] = r.typed;
+    // The Enter came after the screen with the cursor on Blue was read (three looks, 50 ms apart).
+    expect((enter?.at ?? 0) - (down?.at ?? 0)).toBeGreaterThanOrEqual(100);
+    await leave(r);
+    await expect(done).resolves.toMatchObject({ action: 'answer', about: 'Blue', keys: ['down', 'enter'] });
+  });
+
   it('a second stage that changes the mode ("This will allow edit until OpenCode is restarted.") is cancelled (its Cancel: the first stage drawn anew, Allow once selected): ANSWER_CHANGES_MODE; accepted, it is confirmed', async () => {
     const r = await rig('opencode', '1.18.33', 'needs_permission', PERMISSION);
     const first = recorded('opencode/1.18.33/permission-01.screen');

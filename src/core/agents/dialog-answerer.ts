@@ -264,7 +264,9 @@ export class DialogAnswerer {
         ? planQuestion(agent, order.text, screen, verdict)
         : planPermission(agent, order, dialogs, shownAbout ?? current, verdict, screen.lines);
 
-    await this.screen.press(agent, sending.keys);
+    if (order.action === 'answer' && sending.option !== null)
+      await this.screen.pressChoice(agent, sending.keys, sending.option - 1);
+    else await this.screen.press(agent, sending.keys);
     if (sending.stage !== undefined)
       sending = await this.stage(agent, order, dialogs, sending, sending.stage);
     if (order.action === 'deny' && dialogs.denyStage !== undefined)

@@ -13,6 +13,7 @@ import {
   type ScreenVerdict,
 } from '../state/detectors/screen-detector.js';
 import { denyStageShown } from '../state/dialog-options.js';
+import { questionOptions } from '../state/question-options.js';
 import type { AgentService } from './agent-service.js';
 import type { AnswerSettings } from './dialog-answerer.js';
 import type { DialogAnswers, DialogKey, ProfileCatalog } from './profiles.js';
@@ -148,6 +149,28 @@ export class DialogScreen {
     return { screen, verdict };
   }
 
+  /**
+   * A question's answer: the arrows, then Enter only once the dialog draws its cursor on the option
+   * (`option`, 0-based) — a CLI that reads its selection from its last render takes an Enter that
+   * comes first for the option before. A dialog that draws no cursor gets the keys in one go.
+   */
+  async pressChoice(agent: AgentRecord, keys: readonly DialogKey[], option: number): Promise<void> {
+    const arrows = keys.slice(0, -1);
+    const last = keys.at(-1);
+    if (arrows.length === 0 || last !== 'enter') return this.press(agent, keys);
+    await this.press(agent, arrows);
+    const until = this.d.clock.now() + CHOICE_DRAWN_MS;
+    for (;;) {
+      const { screen, verdict } = await this.look(agent);
+      const drawn = verdict === null ? null : questionOptions(screen.lines, verdict.line);
+      if (drawn === null || drawn.selected === null || drawn.selected === option) break;
+      if (this.d.clock.now() >= until) break;
+      await this.pause(CHOICE_POLL_MS);
+    }
+    await this.pause(this.s.keyGapMs);
+    return this.press(agent, ['enter']);
+  }
+
   async press(agent: AgentRecord, keys: readonly DialogKey[]): Promise<void> {
     const gap = Math.max(this.s.keyGapMs, this.d.profileCatalog.get(agent.profile).dialogs?.keyGapMs ?? 0);
     for (const [i, key] of keys.entries()) {
@@ -176,3 +199,7 @@ export class DialogScreen {
     return new Promise((resolve) => this.d.clock.setTimer(ms, resolve));
   }
 }
+
+/** How long a question's cursor is waited for on its option before Enter, and how often looked at. */
+const CHOICE_DRAWN_MS = 3_000;
+const CHOICE_POLL_MS = 50;
