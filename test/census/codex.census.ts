@@ -1,249 +1,17 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import {
-  codexBinary,
-  codexEnv,
-  CODEX_QUESTION,
-  CODEX_VERSION,
-  prepareCodexHome,
-} from '../support/codex-cli.js';
-import { FakeOpenAI, type FakeOpenAIRequest, type FakeOpenAITurn } from '../support/fake-openai.js';
-import { eventually, REPO, TestHome, type RunResult } from '../support/harness.js';
-import {
-  saveCensus,
-  walk,
-  type CensusKind,
-  type CensusPass,
-  type CensusRig,
-  type CensusScreen,
-} from './census.js';
+import { CODEX_VERSION } from '../support/codex-cli.js';
+import { saveCensus, walk, type CensusPass, type CensusRig, type CensusScreen } from './census.js';
+import { codexRig, KINDS, PASSES, startUntrusted } from './codex.kinds.js';
 
 /**
- * The census of Codex CLI's dialogs (`npm run census -- codex`): see census.ts. WTP_CENSUS_KINDS
- * and WTP_CENSUS_PASSES (comma-separated kind names, `mode:cols[:changed]` passes) narrow it.
- *
- * Its mode is two settings: the approval policy (`wtp new --permission-mode on-request|never`) and
- * the sandbox (`-- -s read-only|workspace-write|danger-full-access`); a pass's mode is
- * `<approval>` (its default sandbox, workspace-write) or `<approval>.<sandbox>`. `plan` is
- * on-request in its Plan collaboration mode (shift+tab), where its question tool and its plan
- * prompt live. Not in the census: web search (a hosted tool in 0.169.0, `{"type": "web_search"}`:
- * the provider runs it, Codex never asks), web fetch and notebooks (no such tools), and
- * `request_permissions` (behind its `request_permissions_tool` feature, off by default). The
- * folder-trust prompt is its first-run screen: the last pass starts with agents.preTrust off.
+ * The census of Codex CLI's dialogs (`npm run census -- codex`): see census.ts and codex.kinds.ts.
+ * WTP_CENSUS_KINDS and WTP_CENSUS_PASSES (comma-separated kind names, `mode:cols[:changed]`
+ * passes) narrow it.
  */
-const MCP_SERVER = join(REPO, 'test', 'fixtures', 'mcp-probe', 'server.mjs');
-
-/** A kind as Codex's model asks for it: a function (in a namespace), or an answer's text. */
-interface CodexKind extends CensusKind {
-  namespace?: string;
-  /** The model answers with this text instead of a tool call. */
-  text?: string;
-  /** The tool its dialog is for, as the rules name it (the file's `tool:`). */
-  dialogTool?: string;
-}
-
-const exec = (cmd: string) => () => ({ name: 'exec_command', input: { cmd } });
-/** A command it runs only once approved: it asks to leave the sandbox (`require_escalated`). */
-const escalated = (cmd: string) => () => ({
-  name: 'exec_command',
-  input: { cmd, sandbox_permissions: 'require_escalated', justification: 'the census asks' },
-});
-/** A patch, run as `apply_patch` (Codex intercepts it). */
-const patch = (body: string) => (): { name: string; input: unknown } => ({
-  name: 'exec_command',
-  input: { cmd: `apply_patch <<'PATCH'\n*** Begin Patch\n${body}\n*** End Patch\nPATCH` },
-});
-const SUB_CMD = 'touch sub.txt';
-const PLAN = '<proposed_plan>\n1. census step\n2. check it\n</proposed_plan>';
-
-/** Never asked with approval `never` (refused or run unasked). */
-const never = { never: 'none', 'never.danger-full-access': 'none' } as const;
-/** Asked on request, unless there is no sandbox to leave (danger-full-access runs it unasked). */
-const asks = { default: 'needs_permission', 'on-request.danger-full-access': 'none', ...never } as const;
-/** A patch in its folder: asked in read-only, applied unasked where the sandbox may write. */
-const aPatch = { default: 'none', 'on-request.read-only': 'needs_permission' } as const;
-
-const KINDS: CodexKind[] = [
-  {
-    name: 'shell-readonly',
-    what: 'a shell command it classes read-only',
-    tool: exec('ls -la'),
-    expect: { default: 'none' },
-  },
-  {
-    name: 'shell-write',
-    what: 'a shell command that writes a file (in its sandbox)',
-    tool: exec('echo census > shell-out.txt'),
-    // Run in the sandbox without asking (in read-only it fails there, unasked).
-    expect: { default: 'none' },
-  },
-  {
-    name: 'shell-npm-test',
-    what: 'a shell command that needs approval elsewhere (npm test, in its sandbox)',
-    tool: exec('npm test'),
-    expect: { default: 'none' },
-  },
-  {
-    name: 'shell-network',
-    what: 'a shell command that reaches the network (in its sandbox)',
-    tool: exec('curl -s https://example.com/census'),
-    expect: { default: 'none' },
-  },
-  {
-    name: 'shell-escalated',
-    what: 'a shell command that asks to leave the sandbox',
-    tool: escalated('touch escalated.txt'),
-    expect: asks,
-    about: () => 'touch escalated.txt',
-    dialogTool: 'exec_command',
-  },
-  {
-    name: 'shell-compound',
-    what: 'a compound shell command, outside the sandbox',
-    tool: escalated('mkdir -p sub && cd sub && npm test'),
-    expect: asks,
-    about: () => 'mkdir -p sub && cd sub && npm test',
-    dialogTool: 'exec_command',
-  },
-  {
-    name: 'shell-pipe',
-    what: 'a piped shell command, outside the sandbox',
-    tool: escalated('cat README.md | tee copy.md | wc -l'),
-    expect: asks,
-    about: () => 'cat README.md | tee copy.md | wc -l',
-    dialogTool: 'exec_command',
-  },
-  {
-    name: 'write-new',
-    what: 'a new file (a patch)',
-    tool: patch('*** Add File: new.txt\n+new'),
-    expect: aPatch,
-    about: (dir) => join(dir, 'new.txt'),
-    dialogTool: 'apply_patch',
-  },
-  {
-    name: 'overwrite',
-    what: 'a file overwritten (a patch adding a file that exists)',
-    setup: (dir) => writeFileSync(join(dir, 'old.txt'), 'old\n'),
-    tool: patch('*** Add File: old.txt\n+again'),
-    expect: aPatch,
-    about: (dir) => join(dir, 'old.txt'),
-    dialogTool: 'apply_patch',
-  },
-  {
-    name: 'edit',
-    what: 'a file edited (a patch)',
-    setup: (dir) => writeFileSync(join(dir, 'e.txt'), 'EDIT-ME\n'),
-    tool: patch('*** Update File: e.txt\n@@\n-EDIT-ME\n+EDITED'),
-    expect: aPatch,
-    about: (dir) => join(dir, 'e.txt'),
-    dialogTool: 'apply_patch',
-  },
-  {
-    name: 'outside',
-    what: 'a file outside the working folder (a patch)',
-    setup: (dir) => mkdirSync(join(dir, '..', 'outside'), { recursive: true }),
-    tool: patch('*** Add File: ../outside/x.txt\n+x'),
-    // Applied unasked in workspace-write (seen): the census's folders are under /tmp, one of the
-    // roots that sandbox may write. Asked in read-only.
-    expect: aPatch,
-    about: (dir) => resolve(dir, '..', 'outside', 'x.txt'),
-    dialogTool: 'apply_patch',
-  },
-  {
-    name: 'mcp',
-    what: "an MCP server's tool",
-    tool: () => ({ name: 'ping', input: { host: 'census.example' } }),
-    namespace: 'mcp__probe',
-    // Asked without a sandbox too; with approval `never` refused ("requires approval, but approval
-    // policy is never").
-    expect: { default: 'needs_permission', ...never },
-    dialogTool: 'mcp__probe__ping',
-  },
-  {
-    name: 'subagent',
-    what: "a subagent's command, outside the sandbox",
-    tool: () => ({ name: 'spawn_agent', input: { message: 'SUBAGENT census' } }),
-    namespace: 'multi_agent_v1',
-    expect: asks,
-    about: () => SUB_CMD,
-    dialogTool: 'exec_command',
-  },
-  {
-    name: 'question',
-    what: 'a question with options (request_user_input)',
-    tool: () => ({ name: 'request_user_input', input: CODEX_QUESTION }),
-    // Outside Plan mode the model is told "request_user_input is unavailable in Default mode".
-    expect: { default: 'none', plan: 'needs_input' },
-  },
-  {
-    name: 'plan-exit',
-    what: 'a plan to implement (a proposed plan in Plan mode)',
-    tool: () => ({ name: '', input: null }),
-    text: PLAN,
-    expect: { default: 'none', plan: 'needs_permission' },
-  },
-];
-
-/** A pass: `trust` starts its agent with agents.preTrust off, to keep the folder-trust prompt (last: it stops there). */
-type Pass = CensusPass & { kinds?: string[]; trust?: boolean };
-
-const PASSES: Pass[] = [
-  { mode: 'on-request', cols: 80 },
-  { mode: 'on-request', cols: 120 },
-  { mode: 'on-request', cols: 200 },
-  { mode: 'on-request', cols: 200, changed: true },
-  { mode: 'on-request.read-only', cols: 120 },
-  { mode: 'on-request.danger-full-access', cols: 120 },
-  { mode: 'never', cols: 120 },
-  { mode: 'never.danger-full-access', cols: 120 },
-  { mode: 'plan', cols: 120, kinds: ['question', 'plan-exit'] },
-  // Its own width: the agent's folder is new (a folder the census walked is already trusted).
-  { mode: 'on-request', cols: 100, trust: true },
-];
-
 const only = (v: string | undefined): string[] | null => (v ? v.split(',').map((s) => s.trim()) : null);
 const kindsWanted = only(process.env.WTP_CENSUS_KINDS);
 const passesWanted = only(process.env.WTP_CENSUS_PASSES);
 const passName = (p: CensusPass): string => `${p.mode}:${p.cols}${p.changed ? ':changed' : ''}`;
-
-/** `wtp new` arguments of a pass's mode (`plan`: on-request, its Plan mode chosen once started). */
-function modeArgs(mode: string): string[] {
-  const [approval = 'on-request', sandbox] = mode === 'plan' ? [] : mode.split('.');
-  return ['--permission-mode', approval, ...(sandbox === undefined ? [] : ['--', '-s', sandbox])];
-}
-
-/**
- * The daemon's home, where the first prompt to a `plan` pass's agent is preceded by shift+tab
- * (its Plan collaboration mode: no argument or setting starts Codex in it).
- */
-class CensusHome extends TestHome {
-  private readonly planned = new Set<string>();
-  /** agents.preTrust, written into each config walk() writes. */
-  preTrust = true;
-
-  override writeConfig(yaml: string): void {
-    super.writeConfig(this.preTrust ? yaml : yaml.replace(/^agents:\n/m, 'agents:\n  preTrust: false\n'));
-  }
-
-  override async run(args: string[], opts: Parameters<TestHome['run']>[1] = {}): Promise<RunResult> {
-    const [verb, name = ''] = args;
-    if (
-      verb === 'send' &&
-      args.includes('--enter') &&
-      name.startsWith('c-plan-') &&
-      !this.planned.has(name)
-    ) {
-      this.planned.add(name);
-      await super.run(['send', name, '--key', 'shift-tab']);
-      await eventually(`${name} in Plan mode`, async () =>
-        /Plan mode \(shift\+tab to cycle\)/.test((await super.run(['peek', name])).stdout),
-      );
-    }
-    return super.run(args, opts);
-  }
-}
 
 /** The corpus file with the tool its dialog is for (`tool:`, after `reason:`), as the census asked it. */
 function withTool(screen: CensusScreen): CensusScreen {
@@ -271,80 +39,16 @@ function asTrust(screen: CensusScreen): CensusScreen {
   };
 }
 
-type Part = { text?: unknown };
-const userTexts = (req: FakeOpenAIRequest): string[] =>
-  req.input
-    .filter((i) => i.type === 'message' && i.role === 'user')
-    .map((i) =>
-      (Array.isArray(i.content) ? (i.content as Part[]) : []).map((p) => String(p.text ?? '')).join('\n'),
-    );
-/** A subagent's request: its conversation starts with the message its lead gave it. */
-const isSubagent = (req: FakeOpenAIRequest): boolean => userTexts(req).some((t) => t.startsWith('SUBAGENT '));
-
 describe(`the census of Codex CLI ${CODEX_VERSION}'s dialogs`, () => {
-  let home: CensusHome;
-  let api: FakeOpenAI;
-  let codexHome = '';
-  const rig = { asking: { kind: null, dir: '' } } as unknown as CensusRig;
-
-  function script(req: FakeOpenAIRequest): FakeOpenAITurn {
-    const kind = rig.asking.kind as CodexKind | null;
-    if (kind === null || req.hasToolOutput) return { text: 'Done.' };
-    // The subagent's own request: the command the census asks about.
-    if (isSubagent(req)) {
-      if (kind.name !== 'subagent') return { text: 'Done.' };
-      rig.asking.kind = null;
-      return escalatedTurn(SUB_CMD);
-    }
-    if (!new RegExp(`census ${kind.name}(?![\\w-])`).test(req.lastUserText)) return { text: 'Done.' };
-    // The lead spawns it; the census waits for the subagent's request.
-    if (kind.name !== 'subagent') rig.asking.kind = null;
-    if (kind.text !== undefined) return { text: kind.text };
-    const t = kind.tool(rig.asking.dir);
-    return {
-      toolCall: {
-        name: t.name,
-        arguments: t.input,
-        ...(kind.namespace === undefined ? {} : { namespace: kind.namespace }),
-      },
-    };
-  }
-
-  /** The next agents start with agents.preTrust off (the daemon restarts for its config). */
-  function startUntrusted(): void {
-    home.preTrust = false;
-    rig.cols = 0;
-  }
+  let rig: CensusRig;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    api = await FakeOpenAI.start(script);
-    home = new CensusHome({ WTP_BACKEND: 'tmux', WTP_CODEX_BIN: codexBinary() });
-    // Not under /tmp: there Codex refuses to link its sandbox helper ("Refusing to create helper
-    // binaries under temporary dir"), and every sandboxed command then fails ("bwrap: execvp
-    // codex-linux-sandbox: No such file or directory", seen) instead of running in its sandbox.
-    codexHome = mkdtempSync(join('/var/tmp', 'wtp-census-codex-'));
-    const config = prepareCodexHome(codexHome, { baseUrl: api.url });
-    appendFileSync(
-      config,
-      `\n[mcp_servers.probe]\ncommand = ${JSON.stringify(process.execPath)}\nargs = [${JSON.stringify(MCP_SERVER)}]\n`,
-    );
-    Object.assign(home.env, codexEnv({ home: home.path('home'), codexHome }));
-    Object.assign(rig, {
-      home,
-      vendor: 'codex',
-      version: CODEX_VERSION,
-      modeArgs,
-      // Option 1 ("Yes, proceed") is chosen; at its prompt Enter on an empty composer does nothing.
-      approveKeys: ['enter'],
-      leaveKeys: ['esc'],
-      cols: 0,
-    });
+    ({ rig, close } = await codexRig());
   }, 120_000);
 
   afterAll(async () => {
-    await home?.cleanup();
-    await api?.close();
-    if (codexHome !== '') rmSync(codexHome, { recursive: true, force: true });
+    await close?.();
   });
 
   it('keeps every screen a user must act on', { timeout: 3_600_000 }, async () => {
@@ -358,7 +62,7 @@ describe(`the census of Codex CLI ${CODEX_VERSION}'s dialogs`, () => {
             (pass.kinds ?? [k.name]).includes(k.name) &&
             (kindsWanted === null || kindsWanted.includes(k.name)),
         );
-        if (pass.trust === true) startUntrusted();
+        if (pass.trust === true) startUntrusted(rig);
         await walk(rig, pass, kinds, screens, (line) => console.log(`[census ${passName(pass)}] ${line}`));
       }
     } finally {
@@ -367,8 +71,3 @@ describe(`the census of Codex CLI ${CODEX_VERSION}'s dialogs`, () => {
     }
   });
 });
-
-function escalatedTurn(cmd: string): FakeOpenAITurn {
-  const t = escalated(cmd)();
-  return { toolCall: { name: t.name, arguments: t.input } };
-}

@@ -55,9 +55,9 @@ export const QWEN_RULES: readonly RuleSet[] = [
         ],
         // What the title row under "? <Tool> … ←" names: the command row under a shell command's
         // (empty rows are not counted), the file of a write, an edit, a notebook edit or a read (a
-        // file outside the folder: "? ReadFile <path> ←"), a fetch's URL. In auto mode a warning may
-        // come before the command ("⚠ Auto Mode couldn't classify this action …", wrapped): then it
-        // is the row above the question whose text starts the title.
+        // file outside the folder: "? ReadFile <path> ←"), a fetch's URL, an artifact's file. In
+        // auto mode a warning may come before the command ("⚠ Auto Mode couldn't classify this
+        // action …", wrapped): then it is the row above the question whose text starts the title.
         about: [
           /(?:^|\n)\s*\? Shell [^\n]*\n\s*(?![\s⚠])([^\n]+)/u,
           /(?:^|\n)\s*\? Shell (?=[^\n]*\n\s*⚠[^\n]*\n(?:[^\n]*\n){0,6}?\s*([^\n]+)\n\s*Allow execution of\b)\1/u,
@@ -69,6 +69,8 @@ export const QWEN_RULES: readonly RuleSet[] = [
           /^\s*\? Edit (\S.*?) ←$/,
           /^\s*\? NotebookEdit \w+ notebook cell \S+ in (\S.*?) ←$/,
           /^\s*\? WebFetch Fetching content from (\S+) /,
+          // An artifact published from a file: "? Artifact Publishing artifact from page.html ←".
+          /^\s*\? Artifact Publishing artifact from (\S.*?) ←$/,
         ],
       },
       {
