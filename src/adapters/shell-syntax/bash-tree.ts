@@ -5,52 +5,18 @@ import type {
   SimpleCommand,
   WordPart,
 } from '../../core/ports/shell-syntax.js';
+import { childrenOf, settled, type BashNode } from './bash-node.js';
+import {
+  ASSIGNMENT,
+  SUBSTITUTION,
+  backquoteEscapes,
+  expansionStarts,
+  joiningContinuations,
+  misreadDelimiter,
+  quotedValue,
+  runsIfExpanded,
+} from './misreadings.js';
 import { ansiC, doubleQuoted, pushPart, unquotedParts } from './quoting.js';
-
-/** The part of a tree-sitter node this translation reads (web-tree-sitter's `Node`). */
-export interface BashNode {
-  readonly type: string;
-  readonly isNamed: boolean;
-  readonly isMissing: boolean;
-  readonly startIndex: number;
-  readonly endIndex: number;
-  /** A cursor over its children (field names in one pass: `fieldNameForChild` walks from the start). */
-  walk(): BashCursor;
-}
-
-/** web-tree-sitter's `TreeCursor`, as far as it is read here. */
-export interface BashCursor {
-  readonly currentNode: BashNode;
-  readonly currentFieldName: string | null;
-  gotoFirstChild(): boolean;
-  gotoNextSibling(): boolean;
-  delete(): void;
-}
-
-/** A node's children with their field names, in order. */
-interface Child {
-  node: BashNode;
-  field: string | null;
-}
-
-/** A node with its properties read once (each read of web-tree-sitter's is a call into WebAssembly). */
-function settled(n: BashNode): BashNode {
-  const { type, isNamed, isMissing, startIndex, endIndex } = n;
-  return { type, isNamed, isMissing, startIndex, endIndex, walk: () => n.walk() };
-}
-
-function childrenOf(n: BashNode): Child[] {
-  const cursor = n.walk();
-  const out: Child[] = [];
-  try {
-    if (!cursor.gotoFirstChild()) return out;
-    do out.push({ node: settled(cursor.currentNode), field: cursor.currentFieldName });
-    while (cursor.gotoNextSibling());
-    return out;
-  } finally {
-    cursor.delete();
-  }
-}
 
 /** Nesting deeper than this is not followed (a hostile `$($($(…)))` would exhaust the stack). */
 const MAX_DEPTH = 150;
@@ -179,6 +145,12 @@ export function translateBash(root: BashNode, source: string): ShellScript {
   /** Anything not understood: its inner statements and words are still collected (deny sees them). */
   const scan = (n: BashNode, depth: number): void => {
     if (deep(n, depth)) return;
+    if (n.type === 'subscript') reexpanded(n, depth);
+    // A pattern tree-sitter-bash reads as one token (`=~ x`cmd``, `@(a|`cmd`)`): bash expands it,
+    // a `${…}` in it too (which may hold what the parser would have flagged).
+    if (PATTERNS.has(n.type) && (SUBSTITUTION.test(text(n)) || /\$\{/.test(text(n)))) {
+      unknown(n, 'an expansion in a pattern');
+    }
     for (const c of named(n)) {
       if (c.isMissing) unknown(c, `a missing ${c.type}`);
       else if (c.type === 'command' || CONTAINERS.has(c.type) || c.type === 'redirected_statement') {
@@ -192,7 +164,9 @@ export function translateBash(root: BashNode, source: string): ShellScript {
   const command = (n: BashNode, depth: number): void => {
     const assignments: ShellWord[] = [];
     const words: ShellWord[] = [];
+    const joined = adjacency();
     for (const { node: c, field: f } of childrenOf(n)) {
+      if (!isRedirect(c)) joined(c);
       if (c.isMissing) unknown(c, `a missing ${c.type}`);
       // tree-sitter-bash 0.25.1 reads `cmd # note⏎\rm x` as one command holding the comment, where
       // bash ends the command at the comment's line break: not what runs.
@@ -203,12 +177,29 @@ export function translateBash(root: BashNode, source: string): ShellScript {
       else if (f === 'argument' || c.isNamed) words.push(word(c, depth));
       else words.push(unknownWord(c, `a bare ${JSON.stringify(text(c))} in a command`));
     }
+    // The keyword `time` (unquoted, first): bash reads `NAME=VALUE` after it as an assignment,
+    // where the parser reads the command's name.
+    if (assignments.length === 0 && words[0]?.source === 'time') {
+      const after = words.slice(1).find((w) => w.source !== '-p' && w.source !== '--');
+      if (after !== undefined && ASSIGNMENT.test(after.source)) unknown(n, 'an assignment after time');
+    }
     commands.push({ assignments, words });
+  };
+
+  /** Reports two words with nothing between them: tree-sitter-bash cut one (`a[\$\(x\)]`), bash reads one. */
+  const adjacency = (): ((c: BashNode) => void) => {
+    let end = -1;
+    return (c) => {
+      if (c.startIndex === end) unknown(c, 'a word read as two');
+      end = c.endIndex;
+    };
   };
 
   const declaration = (n: BashNode, depth: number): void => {
     const words: ShellWord[] = [];
+    const joined = adjacency();
     for (const { node: c } of childrenOf(n)) {
+      if (!isRedirect(c)) joined(c);
       if (c.isMissing) unknown(c, `a missing ${c.type}`);
       else if (!c.isNamed) words.push(literalWord(text(c)));
       else if (isRedirect(c)) redirect(c, depth);
@@ -220,22 +211,8 @@ export function translateBash(root: BashNode, source: string): ShellScript {
   const redirect = (n: BashNode, depth: number): void => {
     const op = childrenOf(n).find((c) => !c.node.isNamed)?.node.type ?? n.type;
     if (n.type === 'heredoc_redirect' || n.type === 'herestring_redirect') {
-      // Their text is input; what is expanded in it (unquoted delimiter) still runs. tree-sitter-bash
-      // puts what follows the delimiter on its line (`cat <<EOF | sh`, `<<EOF > out`) inside it.
       redirects.push({ op, target: null });
-      const start = named(n).find((c) => c.type === 'heredoc_start');
-      // An unquoted delimiter: bash expands the body, backquotes included, which tree-sitter-bash
-      // reads as text — a command no rule may approve unread.
-      const expanded = start !== undefined && !/["'\\]/.test(text(start));
-      for (const c of named(n)) {
-        if (c.type === 'heredoc_start' || c.type === 'heredoc_end') continue;
-        if (expanded && c.type === 'heredoc_body' && /(?:^|[^\\])(?:\\\\)*`/.test(text(c)))
-          unknown(c, 'a backquote substitution in a here-document');
-        if (isRedirect(c)) redirect(c, depth);
-        else if (c.type === 'heredoc_body' || isWord(c)) scanWords(c, depth);
-        else statement(c, depth);
-      }
-      return;
+      return heredoc(n, op, depth);
     }
     const [dest] = field(n, 'destination');
     if (dest === undefined) {
@@ -248,6 +225,50 @@ export function translateBash(root: BashNode, source: string): ShellScript {
       if (!isDest(c) && c.type !== 'file_descriptor') unknown(c, 'a redirection not understood');
     }
     redirects.push({ op, target: word(dest, depth) });
+  };
+
+  /**
+   * A here-document or here-string: its text is input; what is expanded in it (unquoted delimiter)
+   * still runs. tree-sitter-bash puts what follows the delimiter on its line (`cat <<EOF | sh`,
+   * `<<EOF > out`) inside it.
+   */
+  const heredoc = (n: BashNode, op: string, depth: number): void => {
+    const start = named(n).find((c) => c.type === 'heredoc_start');
+    const end = named(n).find((c) => c.type === 'heredoc_end');
+    if (start !== undefined) {
+      const why = misreadDelimiter(text(start), end === undefined || end.isMissing ? null : text(end), op);
+      if (why !== null) unknown(start, why);
+    }
+    // An unquoted delimiter: bash expands the body, backquotes included, which tree-sitter-bash
+    // reads as text — a command no rule may approve unread.
+    const expanded = start !== undefined && !/["'\\]/.test(text(start));
+    for (const c of named(n)) {
+      if (c.isMissing) unknown(c, `a missing ${c.type}`);
+      if (c.type === 'heredoc_start' || c.type === 'heredoc_end') continue;
+      if (expanded && c.type === 'heredoc_body' && /(?:^|[^\\])(?:\\\\)*`/.test(text(c)))
+        unknown(c, 'a backquote substitution in a here-document');
+      if (expanded && c.type === 'heredoc_body' && joiningContinuations(text(c)).length > 0)
+        unknown(c, 'a line continuation in a here-document');
+      if (expanded && c.type === 'heredoc_body') unread(c);
+      if (isRedirect(c)) redirect(c, depth);
+      else if (c.type === 'heredoc_body' || isWord(c)) scanWords(c, depth);
+      else statement(c, depth);
+    }
+  };
+
+  /**
+   * Reports a `$(` or `${` in an expanded body that the parser read as text: tree-sitter-bash 0.25
+   * does so when the body begins with a tab (`<<EOF⏎\t$(cmd)`).
+   */
+  const unread = (body: BashNode): void => {
+    const read = named(body).filter((c) => c.type !== 'heredoc_content');
+    for (const offset of expansionStarts(text(body))) {
+      const at = body.startIndex + offset;
+      if (!read.some((c) => c.startIndex <= at && at < c.endIndex)) {
+        unknown(body, 'an expansion in a here-document read as text');
+        return;
+      }
+    }
   };
 
   /** The words inside a here-document's body or a here-string (their substitutions run). */
@@ -265,6 +286,13 @@ export function translateBash(root: BashNode, source: string): ShellScript {
   const word = (n: BashNode, depth: number): ShellWord => {
     const parts: WordPart[] = [];
     wordParts(n, parts, depth);
+    // Where bash reads a variable's name or a number (`printf -v`, `read`, `test -v`, `let`,
+    // `declare`, `[[ … -eq … ]]`), it evaluates a subscript: `printf -v 'a[$(rm x)]' y` runs rm.
+    const value = parts.map((p) => (p.kind === 'dynamic' ? 'x' : p.text)).join('');
+    const bracket = value.indexOf('[');
+    if (bracket >= 0 && runsIfExpanded(value.slice(bracket))) {
+      unknown(n, 'a quoted subscript holding a substitution');
+    }
     return { parts, source: text(n) };
   };
 
@@ -282,6 +310,8 @@ export function translateBash(root: BashNode, source: string): ShellScript {
         const t = text(n);
         // An unquoted line break ends a command in bash: a word holding one was read otherwise.
         if (/(^|[^\\])[\n\r]/.test(t)) unknown(n, 'a line break inside a word');
+        // tree-sitter-bash reads `${V:-`cmd`}` and `${V:-<(cmd)}` as text; bash runs cmd.
+        if (SUBSTITUTION.test(t)) unknown(n, 'a substitution read as text');
         for (const p of unquotedParts(t)) pushPart(parts, p.kind, p.text);
         return;
       }
@@ -292,10 +322,18 @@ export function translateBash(root: BashNode, source: string): ShellScript {
         pushPart(parts, 'literal', ansiC(text(n).slice(2, -1)));
         return;
       case 'string':
-      case 'translated_string':
         return stringParts(n, parts, d);
+      case 'translated_string':
+        // `$"…"`: the locale's catalogue may replace its text when it runs; its substitutions run.
+        scan(n, d);
+        pushPart(parts, 'dynamic', text(n));
+        return;
       case 'concatenation':
-        return gapped(n, n.startIndex, n.endIndex, parts, d, (gap) => unquotedParts(gap));
+        return gapped(n, n.startIndex, n.endIndex, parts, d, (gap) => {
+          // `` `a` `b` `` is one substitution to tree-sitter-bash, a word with a gap "` `".
+          if (SUBSTITUTION.test(gap)) unknown(n, 'a substitution read as text');
+          return unquotedParts(gap);
+        });
       case 'variable_assignment': {
         // NAME=VALUE (or NAME+=VALUE): the value's parts after the name's.
         const name = field(n, 'name')[0];
@@ -313,6 +351,11 @@ export function translateBash(root: BashNode, source: string): ShellScript {
       }
       case 'command_substitution':
       case 'process_substitution':
+        // Inside backquotes bash drops the backslash of `\$`, `` \` ``, `\\` (and `\"` in a string)
+        // before it reads the commands; the parser reads them as they are written.
+        if (text(n).startsWith('`') && backquoteEscapes(text(n).slice(1, -1))) {
+          unknown(n, 'a backslash escape inside backquotes');
+        }
         for (const c of named(n)) statement(c, d);
         pushPart(parts, 'dynamic', text(n));
         return;
@@ -331,10 +374,26 @@ export function translateBash(root: BashNode, source: string): ShellScript {
 
   /** `"…"`: the text between its named children is literal (its escapes decoded), they are expansions. */
   const stringParts = (n: BashNode, parts: WordPart[], depth: number): void => {
-    const open = n.type === 'translated_string' ? 2 : 1;
-    gapped(n, n.startIndex + open, n.endIndex - 1, parts, depth, (gap) => [
+    for (const c of named(n)) if (c.type === 'expansion') reexpanded(c, depth);
+    gapped(n, n.startIndex + 1, n.endIndex - 1, parts, depth, (gap) => [
       { kind: 'literal', text: doubleQuoted(gap) },
     ]);
+  };
+
+  /**
+   * Quoted text bash expands once more: in `"${V:-…}"` and in a subscript, single quotes do not
+   * quote and the value of `$'…'` (in a subscript, of any quoted text) is expanded:
+   * `"${V:-'$(rm x)'}"`, `"${V:-$'\x24(rm x)'}"` and `declare a[\$\(rm x\)]=1` run rm, where the
+   * parser reads quoted text. (A substitution inside is a script of its own.)
+   */
+  const reexpanded = (n: BashNode, depth: number): void => {
+    if (deep(n, depth)) return;
+    for (const c of named(n)) {
+      if (c.type === 'command_substitution' || c.type === 'process_substitution') continue;
+      const value = quotedValue(c.type, text(c));
+      if (value !== null && runsIfExpanded(value)) unknown(c, 'quoted text that bash expands again');
+      else reexpanded(c, depth + 1);
+    }
   };
 
   /** The node's named children as parts, and the source between them (`start`..`end`) read by `gap`. */
@@ -351,7 +410,10 @@ export function translateBash(root: BashNode, source: string): ShellScript {
       if (to > at) for (const p of gap(source.slice(at, to))) pushPart(parts, p.kind, p.text);
     };
     for (const c of named(n)) {
-      if (c.startIndex < start || c.endIndex > end) continue;
+      if (c.startIndex < start || c.endIndex > end) {
+        unknown(c, 'a part not understood');
+        continue;
+      }
       fill(c.startIndex);
       if (c.type === 'string_content') {
         for (const p of gap(text(c))) pushPart(parts, p.kind, p.text);
@@ -362,8 +424,22 @@ export function translateBash(root: BashNode, source: string): ShellScript {
   };
 
   statement(settled(root), 0);
+  // bash removes a line continuation before it reads a word; tree-sitter-bash reads one between
+  // tokens as a blank: `z\⏎z0` is one word to bash (`zz0`), two to the parser.
+  for (const at of joiningContinuations(source)) {
+    const n = root.descendantForIndex(at, at + 1);
+    if (n !== null && !QUOTED_TEXT.has(n.type) && childrenOf(n).length > 0) {
+      unknown(n, 'a line continuation inside a word');
+    }
+  }
   return { commands, redirects, unresolved };
 }
+
+/** Patterns tree-sitter-bash reads as one token. */
+const PATTERNS = new Set(['regex', 'extglob_pattern']);
+
+/** Nodes whose text is quoted (a continuation in it is theirs) or read elsewhere (a here-document). */
+const QUOTED_TEXT = new Set(['string', 'translated_string', 'heredoc_body']);
 
 const isRedirect = (n: BashNode): boolean =>
   n.type === 'file_redirect' || n.type === 'heredoc_redirect' || n.type === 'herestring_redirect';

@@ -60,6 +60,9 @@ describe('tree-sitter bash translation: every simple command, wherever it sits',
     ['cat <<EOF | sh\nhi\nEOF', ['cat', 'sh']],
     ['cat <<< "$(rm x)"', ['cat', 'rm x']],
     ['a[$(rm x)]=1', ['rm x', '‹a[$(rm x)]›=1']],
+    // `$"…"` (translated) was read as a quoted text: its substitution was lost.
+    ['V=$"$(rm x)" npm test', ['rm x', 'V=‹$"$(rm x)"› npm test']],
+    ['npm test > $"$(rm x)"', ['npm test', 'rm x']],
   ])('substitutions are commands too: %j', async (src, want) => {
     expect(commands(await parse(src)).sort()).toEqual([...want].sort());
   });
@@ -108,8 +111,56 @@ describe('tree-sitter bash translation: every simple command, wherever it sits',
     'for ((i=0; i<3; i++)); do rm x; done',
     // tree-sitter-bash reads the next line as more words of `npm test`; bash runs `\rm` on its own.
     'npm test # a note\n\\rm -rf build',
+    // Found by bash-differential.test.ts: each ran a command the parser did not list.
+    // A line continuation between two characters: one word to bash (`rm`), two to the parser.
+    'r\\\nm -rf build',
+    'npm test a\\\r\nrm -rf build',
+    'cat <<EOF\n$\\\n(rm x)\nEOF',
+    // Inside backquotes bash drops the backslash of `\\` (and `\$`, `` \` ``) before it reads.
+    'echo `\\\\rm x`',
+    // Inside `"${…}"` single quotes do not quote and `$'…'` is expanded once more.
+    `echo "\${X:-'$(rm x)'}"`,
+    `echo "\${X:-$'\\x24(rm x)'}"`,
+    // Backquotes and `<(…)` in `${…}`, two backquotes in a row: read as text by the parser.
+    'echo ${X:-`rm x`}',
+    'echo ${X:-<(rm x)}',
+    'echo `echo` `rm x`',
+    // A quoted subscript is evaluated where bash reads a variable's name or a number.
+    "printf -v 'a[$(rm x)]' y",
+    "read 'a[$(rm x)]'",
+    "test -v 'a[$(rm x)]'",
+    "a['$(rm x)']=1",
+    "echo ${a['$(rm x)']}",
+    'declare a[\\$\\(rm\\ x\\)]=1',
+    // tree-sitter-bash cuts `a[\$\(rm\ x\)]` in two words; bash reads one.
+    'printf -v a[\\$\\(rm\\ x\\)] y',
+    // `time` is a keyword: what follows it is an assignment, not the command's name.
+    'time X=1 rm x',
+    // Here-documents that tree-sitter-bash ends elsewhere, or whose expansions it reads as text.
+    'cat <<-EOF;rm x\n\t\\$(id)\n\tEOF\n',
+    "cat <<E'0'\n$(id)\nE0\nrm x <<E3\nE3\n",
+    'cat <<EOF\n\t$(rm x)\nEOF',
+    'cat <<-EOF\n\t$(rm x)\n\tEOF',
+    // Patterns the parser reads as one token, with a substitution inside.
+    '[[ a =~ ^x`id`$ ]]',
+    '[[ a == @(b|`id`) ]]',
+    'case a in @(b|`id`)) ;; esac',
+    'time [[ a == $(rm x) ]]',
+    `[[ a =~ +([a-c])"\${V:-$'\\x24(id)'}" ]]`,
   ])('reports what it cannot read as unresolved: %j', async (src) => {
     expect((await parse(src)).unresolved.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    'npm test \\\n  -- --ci',
+    'npm test -- a\\\n --ci',
+    'echo `date` "${X:-$(date)}" $(( 1 + 2 ))',
+    "cat <<'EOF'\n\t$(x) `y`\nEOF",
+    'cat <<-EOF\n\thi $(date)\n\tEOF',
+    'echo \'a$(x)\' "[x]" a[1]=b',
+    '[[ $x =~ ^a[0-9]+$ ]]',
+  ])('still reads plain lines whole: %j', async (src) => {
+    expect((await parse(src)).unresolved).toEqual([]);
   });
 
   it('still collects the commands of a construct it does not understand (deny sees them)', async () => {

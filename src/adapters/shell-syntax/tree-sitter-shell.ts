@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ShellScript, ShellSyntax } from '../../core/ports/shell-syntax.js';
-import { translateBash, type BashNode } from './bash-tree.js';
+import type { BashNode } from './bash-node.js';
+import { translateBash } from './bash-tree.js';
 
 /** The two WebAssembly files: web-tree-sitter's runtime and tree-sitter-bash's grammar. */
 export interface ShellWasmFiles {

@@ -110,6 +110,8 @@ describe('issue 29: a deny rule matches any simple command, wherever it sits and
     'time sudo nice rm -rf build',
     'npm test # a note\n\\rm -rf build',
     'cat README.md # a note\n\\rm -rf build && true',
+    // `time` is a keyword: bash runs rm with X=1 set, not a command named `X=1`.
+    'time X=1 rm -rf build',
   ])('Bash(rm *) denies %j', async (command) => {
     expect(await action(command)).toBe('deny');
   });
@@ -201,6 +203,17 @@ describe('issue 29: an allow rule approves only when every simple command is all
     ['cat <<-EOF\n\ta `touch pwned` b\n\tEOF', /backquote substitution in a here-document/],
     ['cat <<EOF\n${X:-`touch pwned`}\nEOF', /backquote substitution in a here-document/],
     ['cat <<EOF\n\\\\`touch pwned`\nEOF', /not fully parsed/],
+    // Found by bash-differential.test.ts: bash ran `touch`, the parser saw `cat` (and `echo`) alone.
+    [`cat <<< "\${X:-'$(touch pwned)'}"`, /bash expands again/],
+    [`cat <<< "\${X:-$'\\x24(touch pwned)'}"`, /bash expands again/],
+    ['cat <<< ${X:-`touch pwned`}', /substitution read as text/],
+    ['cat <<< ${X:-<(touch pwned)}', /substitution read as text/],
+    ['cat <<< `echo` `touch pwned`', /substitution read as text/],
+    ['cat <<< $"$(touch pwned)"', /"touch pwned"/],
+    ['cat <<EOF\n\t$(touch pwned)\nEOF', /expansion in a here-document read as text/],
+    ['cat <<EOF\n$\\\n(touch pwned)\nEOF', /line continuation in a here-document/],
+    ["cat <<E'0'\n$(echo hi)\nE0\ntouch pwned <<E3\nE3\n", /here-document ended elsewhere/],
+    ['cat <<-EOF;touch pwned\n\t\\$(echo)\n\tEOF\n', /here-document delimiter read otherwise/],
     ['# only a comment', /runs nothing/],
     ['', /runs nothing/],
   ])('leaves %j to the user', async (command, why) => {
@@ -208,6 +221,19 @@ describe('issue 29: an allow rule approves only when every simple command is all
     expect(d.action).toBeNull();
     expect(d.reason).toMatch(why);
   });
+
+  it.each([
+    "printf -v 'a[$(touch pwned)]' x",
+    'printf -v a[\\$\\(touch\\ pwned\\)] x',
+    "read 'a[$(touch pwned)]' < /dev/null",
+    "test -v 'a[$(touch pwned)]'",
+  ])(
+    'leaves %j to the user: bash evaluates the quoted subscript (found by the differential test)',
+    async (command) => {
+      const rules = ruleSet(['Bash(printf*)', 'Bash(read*)', 'Bash(test*)']);
+      expect((await decideCommand(rules, command, ctx)).action).toBeNull();
+    },
+  );
 
   it('a write redirection needs a Write (or Edit) rule for its file, inside the working folder', async () => {
     const rules = ruleSet(['Bash(echo*)', 'Write(out/**)'], ['Write(out/secret*)']);
