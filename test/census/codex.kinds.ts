@@ -267,6 +267,12 @@ export function startUntrusted(rig: CensusRig): void {
 export const CODEX_REFUSED =
   /^Wall time: [\d.]+ seconds\n(?:aborted by user|Output:\nuser cancelled MCP tool call)$/;
 
+/**
+ * What Codex sends the model as the user's message when its plan prompt ("Implement this plan?")
+ * is approved with "1. Yes, implement this plan" (seen in 0.169.0), switching to its Default mode.
+ */
+export const CODEX_IMPLEMENT = 'Implement the plan.';
+
 type Part = { text?: unknown };
 /** A function call's output as text: a string, or its parts' texts on lines of their own. */
 const outputText = (output: unknown): string =>
@@ -300,6 +306,11 @@ export async function codexRig(): Promise<{ rig: CensusRig; close: () => Promise
       if (item.type !== 'function_call_output' || heard.has(id)) continue;
       heard.add(id);
       rig.results.push(outputText(item.output));
+    }
+    // Its plan prompt approved: no tool result, a turn of its own with this message (its effect).
+    if (!req.hasToolOutput && req.lastUserText === CODEX_IMPLEMENT) {
+      rig.results.push(`implement: ${CODEX_IMPLEMENT}`);
+      return { text: 'Done.' };
     }
     const kind = rig.asking.kind as CodexKind | null;
     if (kind === null || req.hasToolOutput) return { text: 'Done.' };

@@ -29,12 +29,11 @@ describe(`Codex CLI ${CODEX_VERSION}: every census dialog answered (tmux)`, () =
     expect(counts).toEqual({ deny: 5, approve: 5, always: 5, reply: 0, 'no-always': 0 });
   });
 
-  it('replies to its question in Plan mode', { timeout: 600_000 }, async () => {
-    // Not its plan prompt (plan-exit): at "Implement this plan?" Codex's status record says
-    // `state=done`, which no screen verdict overrides (src/core/state/state-resolve.ts, rule 2), so
-    // the agent is idle there, not needs_permission, and `wtp approve` or `deny` has nothing to answer.
-    const kinds = KINDS.filter((k) => k.name === 'question');
+  it('replies to its question and answers its plan prompt in Plan mode', { timeout: 600_000 }, async () => {
+    // Its plan prompt (plan-exit) too: approving it sends the model "Implement the plan." (the
+    // rig's `implement:` result); Esc stays in Plan mode and sends nothing; it has no "always".
+    const kinds = KINDS.filter((k) => k.name === 'question' || k.name === 'plan-exit');
     const counts = await conform(rig, kinds, { mode: 'plan', refused: CODEX_REFUSED }, log);
-    expect(counts).toEqual({ deny: 0, approve: 0, always: 0, reply: 1, 'no-always': 0 });
+    expect(counts).toEqual({ deny: 1, approve: 1, always: 0, reply: 1, 'no-always': 1 });
   });
 });
