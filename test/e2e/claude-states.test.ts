@@ -137,8 +137,10 @@ describe.each(['tmux'] as const)('real Claude Code %s', REAL_CLI_TESTS, (backend
   it('pre-accepted the trust prompt and runs with our hooks (version recorded)', async () => {
     const a = await home.agent('hi');
     expect(a.version).toBe('2.1.330');
-    // Sandboxed (WTP_E2E_SANDBOX=1), its global state is in its config folder (docs/sandbox.md).
-    const file = a.sandbox ? home.path('home', '.claude', '.claude.json') : home.path('home', '.claude.json');
+    // Sandboxed (WTP_E2E_SANDBOX=1), its global state is in its private config folder (docs/sandbox.md).
+    const file = a.sandbox
+      ? home.path('agents', a.id, 'claude-config', '.claude.json')
+      : home.path('home', '.claude.json');
     const state = JSON.parse(readFileSync(file, 'utf8')) as {
       projects: Record<string, { hasTrustDialogAccepted?: boolean }>;
     };

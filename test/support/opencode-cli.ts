@@ -91,6 +91,9 @@ export function prepareOpencodeHome(env: Record<string, string>, cwd: string): v
   mkdirSync(join(config, 'node_modules'), { recursive: true });
   const lock = { packages: { '': { dependencies: { '@opencode-ai/plugin': OPENCODE_VERSION } } } };
   writeFileSync(join(config, 'package-lock.json'), `${JSON.stringify(lock)}\n`);
+  // What its first start writes there (a sandboxed OpenCode, whose config folder is read-only, cannot).
+  writeFileSync(join(config, 'opencode.jsonc'), '{\n  "$schema": "https://opencode.ai/config.json"\n}');
+  writeFileSync(join(config, '.gitignore'), 'node_modules\npackage.json\npackage-lock.json\nbun.lock\n');
   const r = spawnSync(opencodeBinary(), ['db', 'select count(*) from migration'], {
     cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },

@@ -21,6 +21,8 @@ for (const d of [
   home,
   join(home, '.ssh'),
   join(home, '.codex'),
+  join(home, '.claude'),
+  join(home, '.cache', 'opencode'),
   state,
   join(state, 'agents', 'ag-1', 'gemini-home'),
 ])
@@ -42,6 +44,14 @@ const specs = [
     sandbox: { hosts: ['api.openai.com:443'], state: [{ path: '~/.codex', env: 'CODEX_HOME' }] },
   },
   { name: 'gemini', sandbox: { hosts: [], state: [{ path: '~/.gemini' }], agentDirs: ['gemini-home'] } },
+  {
+    name: 'opencode',
+    sandbox: { hosts: [], state: [{ path: '~/.cache/opencode', env: 'XDG_CACHE_HOME', sub: 'opencode' }] },
+  },
+  {
+    name: 'copilot',
+    sandbox: { hosts: [], state: [{ path: '~/.cache/copilot', env: 'XDG_CACHE_HOME', sub: 'copilot' }] },
+  },
   { name: 'cmd' },
 ] as unknown as ProfileSpec[];
 
@@ -120,9 +130,8 @@ describe('FsSandboxPlanner: a new agent’s policy', () => {
     expect(p.write.some((w) => w.startsWith(join(repo, '.git')))).toBe(false);
   });
 
-  it('writes its own CLI’s state, hides the others’, the secrets, the state folder and the fleet’s key', () => {
+  it('hides the other CLIs’ state, the secrets, the state folder and the fleet’s key', () => {
     const p = planner().plan(wtRecord('claude'));
-    expect(p.write).toContain(join(home, '.claude'));
     expect(p.hide).toEqual(
       expect.arrayContaining([
         join(home, '.codex'),
@@ -137,9 +146,46 @@ describe('FsSandboxPlanner: a new agent’s policy', () => {
     // Claude's state file is hidden from other CLIs' agents, never written by them.
     const codex = planner().plan(wtRecord('codex'));
     expect(codex.hide).toEqual(expect.arrayContaining([join(home, '.claude'), join(home, '.claude.json')]));
-    expect(codex.write).toContain(join(home, '.codex'));
     const gemini = planner().plan(wtRecord('gemini'));
     expect(gemini.write).toContain(join(state, 'agents', 'ag-1', 'gemini-home'));
+    // Its private cache moved by XDG_CACHE_HOME: the user's own caches of other CLIs stay hidden.
+    const xdg = join(state, 'agents', 'ag-1', 'copilot-xdg', 'cache');
+    const copilot = planner().plan(wtRecord('copilot', { profileEnv: { XDG_CACHE_HOME: xdg } }));
+    expect(copilot.hide).toContain(join(home, '.cache', 'opencode'));
+  });
+
+  it('never writes the user’s CLI state (an unsandboxed CLI would read it): only its private copy', () => {
+    const own = join(state, 'agents', 'ag-1');
+    const cases = [
+      { profile: 'claude', user: join(home, '.claude'), env: 'CLAUDE_CONFIG_DIR', dir: 'claude-config' },
+      { profile: 'codex', user: join(home, '.codex'), env: 'CODEX_HOME', dir: 'codex-home' },
+    ] as const;
+    for (const c of cases) {
+      // Not moved by its setup: nothing of its state is writable, the user's is read-only.
+      const bare = planner().plan(wtRecord(c.profile));
+      expect(bare.write).not.toContain(c.user);
+      expect(bare.readOnly).toContain(c.user);
+      // Moved into its own folder: that is written, the user's stays read-only and shown.
+      const mine = planner().plan(wtRecord(c.profile, { profileEnv: { [c.env]: join(own, c.dir) } }));
+      expect(mine.write).toContain(join(own, c.dir));
+      expect(mine.write).not.toContain(c.user);
+      expect(mine.readOnly).toContain(c.user);
+      expect(mine.hide).not.toContain(c.user);
+      // The user's variable points elsewhere (theirs, or an agent's -e): that folder is read-only too.
+      const theirs = join(root, `${c.profile}-theirs`);
+      mkdirSync(theirs, { recursive: true });
+      const env = { [c.env]: theirs };
+      for (const p of [
+        planner({}, env).plan(wtRecord(c.profile, { profileEnv: { [c.env]: join(own, c.dir) } })),
+        planner().plan(wtRecord(c.profile, { env })),
+      ]) {
+        expect(p.write.some((w) => w === theirs || w === c.user)).toBe(false);
+        expect(p.readOnly).toContain(theirs);
+      }
+    }
+    // A writable folder the config allows above it does not make it writable (the deeper read-only wins).
+    const wide = planner({ allowWrite: ['~/.cache'] }).plan(wtRecord('opencode'));
+    expect(wide.readOnly).toContain(join(home, '.cache', 'opencode'));
   });
 
   it('reaches its vendor’s hosts, or where its base URL points, and the config’s', () => {

@@ -6,6 +6,7 @@ import type { AgentRecord } from '../../core/model/agent-record.js';
 import type { SandboxPlanner, SandboxUnavailable } from '../../core/ports/sandbox.js';
 import type { SandboxForward, SandboxPolicy } from '../../protocol/sandbox.js';
 import { sandboxHostSchema } from '../../protocol/sandbox.js';
+import { isWithin } from './bwrap-args.js';
 import { parseAllowed } from './host-match.js';
 import type { SandboxProbe } from './sandbox-probe.js';
 
@@ -69,7 +70,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /**
  * The sandbox policy of a new agent (docs/sandbox.md): it writes its worktree (or its folder),
- * the parts of its repository's git folder a commit writes, its CLI's own state, and what the
+ * the parts of its repository's git folder a commit writes, its CLI's private state, and what the
  * config adds; it reads everything else of the machine but this tool's folders, other CLIs'
  * state and the home's secrets; it reaches its CLI's API hosts (or where a base URL variable
  * points it) and the config's. Every path is checked here: absolute, there, and never the home,
@@ -107,7 +108,12 @@ export class FsSandboxPlanner implements SandboxPlanner {
     read.push(...git.read);
     readOnly.push(...git.readOnly);
 
+    // Its CLI's state is written only where its setup moved it into the agent's own folder; the
+    // user's (where an unsandboxed CLI reads its settings and hooks) stays read-only.
+    const agentDir = this.o.agentDir(agent.id);
+    const userEnv = this.o.agentEnv(withoutProfileEnv(agent));
     for (const p of statePaths(spec, env, home)) {
+      if (!isWithin(p.path, [agentDir])) continue;
       if (p.file) {
         if (isFile(p.path)) write.push(p.path);
       } else {
@@ -115,9 +121,9 @@ export class FsSandboxPlanner implements SandboxPlanner {
         write.push(p.path);
       }
     }
+    for (const p of statePaths(spec, userEnv, home)) if (exists(p.path)) readOnly.push(p.path);
     // The home is read as it is (a home under /tmp too, which the sandbox makes private); its secrets are hidden below.
     if (home !== '/' && exists(home)) read.push(home);
-    const agentDir = this.o.agentDir(agent.id);
     read.push(agentDir);
     for (const sub of spec?.agentDirs ?? []) {
       const dir = join(agentDir, sub);
@@ -134,7 +140,8 @@ export class FsSandboxPlanner implements SandboxPlanner {
     hide.push(this.o.stateDir, this.o.configDir, this.o.worktreesDir, ...this.o.credentialFiles);
     for (const other of this.o.profiles.all()) {
       if (other.name === agent.profile) continue;
-      for (const p of statePaths(other.sandbox, env, home)) hide.push(p.path);
+      // Where the user keeps them, also when this agent's own variables (XDG_CACHE_HOME) moved its view.
+      for (const e of [env, userEnv]) for (const p of statePaths(other.sandbox, e, home)) hide.push(p.path);
       for (const p of other.sandbox?.secrets ?? [])
         hide.push(p.startsWith('~/') ? join(home, p.slice(2)) : p);
     }
@@ -143,7 +150,7 @@ export class FsSandboxPlanner implements SandboxPlanner {
     const shown = new Set(
       [...this.o.settings.allowRead, ...this.o.settings.allowWrite].map((p) => userPath(p, home, 'sandbox')),
     );
-    const mine = new Set(write);
+    const mine = new Set([...write, ...readOnly]);
 
     const hosts = this.hosts(agent.profile, spec, env);
     return {
@@ -256,6 +263,12 @@ export function gitFolders(folder: string): { write: string[]; read: string[]; r
     ...['commondir', 'gitdir', 'config.worktree'].map((f) => join(own, f)).filter(exists),
   ];
   return { write, read: [common], readOnly };
+}
+
+/** The agent without the environment its setup gave it: the user's own view of where CLI state lives. */
+function withoutProfileEnv(agent: AgentRecord): AgentRecord {
+  const { profileEnv: _setup, ...rest } = agent;
+  return rest;
 }
 
 function userPath(p: string, home: string, setting: string): string {

@@ -242,7 +242,10 @@ export interface ProfileSandbox {
   hosts: readonly string[];
   /** Variables that point it at another API (ANTHROPIC_BASE_URL): when one is set, its host replaces `hosts`. */
   baseUrlEnv?: readonly string[];
-  /** Its own state and cache: writable for its agents, hidden from other CLIs' agents. */
+  /**
+   * Its own state and cache, hidden from other CLIs' agents. Its sandboxed agents write it only where
+   * its setup moved it into the agent's own folder (its variable); the user's stays read-only.
+   */
   state: readonly SandboxStatePath[];
   /** Subfolders of the agent's own folder (its setup's files) it writes (`gemini-home`). */
   agentDirs?: readonly string[];

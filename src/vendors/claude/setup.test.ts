@@ -1,7 +1,9 @@
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   rmdirSync,
   statSync,
@@ -170,5 +172,45 @@ describe('FsProfileSetup (claude)', () => {
       w.opts({ approvals: { allow: ['codex:Bash(x)'], deny: [] } }),
     ).prepare(w.agent);
     expect(JSON.parse(readFileSync(got.profileArgs[1] ?? '', 'utf8'))).not.toHaveProperty('permissions');
+  });
+
+  it('sandboxed: its own CLAUDE_CONFIG_DIR, the login and settings linked, its state a trusted copy; the user’s untouched', async () => {
+    const w = world();
+    const user = join(w.home, '.claude');
+    mkdirSync(user, { recursive: true });
+    writeFileSync(join(user, '.credentials.json'), '{"token":"t"}');
+    writeFileSync(join(user, 'settings.json'), '{}');
+    const own = '{ "hasCompletedOnboarding": true }\n';
+    writeFileSync(join(w.home, '.claude.json'), own);
+    const got = await new FsProfileSetup(w.opts()).prepare(w.agent, { sandboxed: true });
+    const dir = join(w.root, 'agents', 'ag-1', 'claude-config');
+    expect(got.profileEnv).toEqual({ CLAUDE_CONFIG_DIR: dir });
+    for (const f of ['.credentials.json', 'settings.json']) {
+      expect(lstatSync(join(dir, f)).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(join(dir, f))).toBe(join(user, f));
+    }
+    const state = join(dir, '.claude.json');
+    expect(statSync(state).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual({
+      hasCompletedOnboarding: true,
+      projects: { [w.agent.cwd]: { hasTrustDialogAccepted: true } },
+    });
+    expect(readFileSync(join(w.home, '.claude.json'), 'utf8')).toBe(own);
+    // The user's CLAUDE_CONFIG_DIR is where its state is read from, and is replaced all the same.
+    const theirs = join(w.root, 'theirs');
+    mkdirSync(theirs);
+    writeFileSync(join(theirs, '.claude.json'), '{"userID":"u"}');
+    const moved = await new FsProfileSetup(w.opts()).prepare(
+      { ...w.agent, id: 'ag-2', env: { CLAUDE_CONFIG_DIR: theirs } },
+      { sandboxed: true },
+    );
+    const dir2 = join(w.root, 'agents', 'ag-2', 'claude-config');
+    expect(moved.profileEnv).toEqual({ CLAUDE_CONFIG_DIR: dir2 });
+    expect(JSON.parse(readFileSync(join(dir2, '.claude.json'), 'utf8'))).toHaveProperty('userID', 'u');
+    expect(readFileSync(join(theirs, '.claude.json'), 'utf8')).toBe('{"userID":"u"}');
+    // Unsandboxed: as before, the trust goes into the user's own file and no variable is set.
+    const plain = await new FsProfileSetup(w.opts()).prepare({ ...w.agent, id: 'ag-3' });
+    expect(plain.profileEnv).toBeUndefined();
+    expect(readFileSync(join(w.home, '.claude.json'), 'utf8')).toContain('hasTrustDialogAccepted');
   });
 });

@@ -20,6 +20,7 @@ import { vendor } from './vendor.js';
 import { claudeArgsMode, claudeSettingsMode } from './modes.js';
 import { readSettingsMode, type SettingsFile } from '../settings-mode.js';
 import { CLAUDE_PERMISSION_HOOK_TIMEOUT_S } from './hooks.js';
+import { privateStateDir, writePrivateState } from '../private-state.js';
 
 /** Claude Code hook events that carry state (docs: hooks reference); SessionEnd is left to the process exit. */
 export const CLAUDE_HOOK_EVENTS = [
@@ -44,6 +45,8 @@ const COMMAND_ONLY: readonly string[] = ['SessionStart'];
 const HTTP_HOOKS_VERIFIED = [2, 1, 330];
 
 const SETTINGS_FILE = 'claude-settings.json';
+/** A sandboxed agent's own CLAUDE_CONFIG_DIR, in its folder. */
+const CONFIG_DIR = 'claude-config';
 /** The per-agent `--mcp-config` file (`wtp new --mcp`). */
 const MCP_FILE = 'claude-mcp.json';
 
@@ -189,18 +192,29 @@ export function claudeSettingsFiles(ctx: Pick<VendorSetupContext, 'agent' | 'env
   ].map((path) => ({ path, key: 'permissions.defaultMode', read: claudeSettingsMode }));
 }
 
+/** Entries of the user's config folder a sandboxed agent sees (read-only): its login, settings and instructions. */
+const SHARED_READ_ONLY = ['.credentials.json', 'settings.json', 'CLAUDE.md', 'agents', 'commands', 'skills'];
+
 /**
- * A sandboxed agent's CLAUDE_CONFIG_DIR: ~/.claude, the folder its sandbox lets it write, with its
- * global state there (`~/.claude/.claude.json`), made once from ~/.claude.json (onboarding, the
- * account, trusted folders) when it is not there yet. The user's own ~/.claude.json is not touched.
+ * A sandboxed agent's own CLAUDE_CONFIG_DIR (`<agentDir>/claude-config`): the user's login,
+ * settings and instructions linked in read-only, and its global state (onboarding, account,
+ * trusted folders) a 0600 copy of the user's, with its folder trusted there: Claude Code rewrites
+ * that file by rename, which neither a link nor a read-only file can take.
  */
-function sandboxConfigDir(ctx: VendorSetupContext): string {
-  const dir = join(ctx.home, '.claude');
-  const state = join(dir, '.claude.json');
-  if (ctx.files.readText(state) === null) {
-    const own = ctx.files.readText(join(ctx.home, '.claude.json'));
-    if (own !== null) ctx.files.writeAtomic(state, own);
-  }
+async function sandboxConfigDir(ctx: VendorSetupContext): Promise<string> {
+  const user = ctx.env.CLAUDE_CONFIG_DIR ?? join(ctx.home, '.claude');
+  const dir = privateStateDir(ctx.files, ctx.agentDir, CONFIG_DIR, user, SHARED_READ_ONLY);
+  const own = claudeStateFile({ home: ctx.home, configDir: ctx.env.CLAUDE_CONFIG_DIR });
+  // Under Claude Code's lock: read whole, never half-rewritten by a running claude.
+  const { value: text } = await ctx.files.underLock(own, () => ctx.files.readText(own));
+  const file = claudeStateFile({ home: ctx.home, configDir: dir });
+  writePrivateState(
+    ctx,
+    file,
+    text ?? '{}\n',
+    (t) => claudeTrustEdit(t, ctx.agent.cwd),
+    `projects["${ctx.agent.cwd}"].hasTrustDialogAccepted in ${file}`,
+  );
   return dir;
 }
 
@@ -215,11 +229,10 @@ export const setup: VendorSetup = {
     const file = join(ctx.agentDir, SETTINGS_FILE);
     const settings = claudeSettings(hookTransport(ctx), ctx.approvals);
     ctx.files.writeAtomic(file, `${JSON.stringify(settings, null, 2)}\n`);
-    // Sandboxed, its global state moves into its config folder (writable there): ~/.claude.json is
-    // rewritten by rename, which a file alone shown writable in a read-only home cannot take.
-    const configDir = ctx.env.CLAUDE_CONFIG_DIR ?? (ctx.sandboxed ? sandboxConfigDir(ctx) : undefined);
-    if (ctx.preTrust) {
-      const stateFile = claudeStateFile({ home: ctx.home, configDir });
+    // Sandboxed, all of its state is its own (an unsandboxed claude would run hooks written to the user's).
+    const configDir = ctx.sandboxed ? await sandboxConfigDir(ctx) : undefined;
+    if (ctx.preTrust && configDir === undefined) {
+      const stateFile = claudeStateFile({ home: ctx.home, configDir: ctx.env.CLAUDE_CONFIG_DIR });
       // Under Claude Code's own lock: a running claude (the agent a fork comes from) rewrites the
       // file from what it read under that lock, and would drop a trust written meanwhile.
       const { value: outcome, locked } = await ctx.files.underLock(stateFile, () =>
@@ -244,13 +257,12 @@ export const setup: VendorSetup = {
       ctx.files.writeAtomic(mcpFile, `${JSON.stringify(claudeMcpConfig(mcp), null, 2)}\n`);
       args = ['--mcp-config', mcpFile, '--settings', file];
     }
-    return configDir !== undefined && ctx.env.CLAUDE_CONFIG_DIR === undefined
-      ? { args, env: { CLAUDE_CONFIG_DIR: configDir } }
-      : args;
+    return configDir === undefined ? args : { args, env: { CLAUDE_CONFIG_DIR: configDir } };
   },
   cleanup(agentDir, files) {
     files.remove(join(agentDir, SETTINGS_FILE));
     files.remove(join(agentDir, MCP_FILE));
+    files.removeTree(join(agentDir, CONFIG_DIR));
   },
   trustedContent: CLAUDE_TRUSTED_CONTENT,
   async untrust(entry, files) {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FsProfileSetup } from '../../adapters/profiles/profile-setup.js';
@@ -48,5 +48,26 @@ describe('FsProfileSetup (codex)', () => {
       (await new FsProfileSetup(opts).prepare({ ...w.agent, profile: 'codex' as const })).profileArgs,
     ).toEqual([]);
     expect(JSON.stringify(opts.log)).toContain('codex config.toml sets notify');
+  });
+
+  it('sandboxed: its own CODEX_HOME, the login linked, a trusted copy of config.toml; the user’s untouched', async () => {
+    const w = world('echo "codex-cli 0.169.0"');
+    const user = join(w.home, '.codex');
+    mkdirSync(user, { recursive: true });
+    const config = 'model = "o3"\n';
+    writeFileSync(join(user, 'config.toml'), config);
+    writeFileSync(join(user, 'auth.json'), '{"OPENAI_API_KEY":"k"}');
+    const agent = { ...w.agent, profile: 'codex' as const };
+    const got = await new FsProfileSetup(w.opts()).prepare(agent, { sandboxed: true });
+    const dir = join(w.root, 'agents', 'ag-1', 'codex-home');
+    expect(got).toMatchObject({ profileArgs: NOTIFY, profileEnv: { CODEX_HOME: dir } });
+    expect(lstatSync(join(dir, 'auth.json')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(dir, 'auth.json'))).toBe(join(user, 'auth.json'));
+    const own = join(dir, 'config.toml');
+    expect(statSync(own).mode & 0o777).toBe(0o600);
+    expect(readFileSync(own, 'utf8')).toBe(
+      `${config}\n[projects.${JSON.stringify(agent.cwd)}]\ntrust_level = "trusted"\n`,
+    );
+    expect(readFileSync(join(user, 'config.toml'), 'utf8')).toBe(config);
   });
 });

@@ -5,7 +5,9 @@ import type {
   McpServerEntry,
   RepoConfigSpec,
   VendorSetup,
+  VendorSetupContext,
 } from '../../core/ports/vendor-setup.js';
+import { privateStateDir, writePrivateState } from '../private-state.js';
 import { applyTrustEdit, canonical, isObject, type TrustEdit } from '../trust-edit.js';
 import { tildePath } from '../settings-mode.js';
 import { codexArgsSettings, codexConfigSettings, codexStartMode } from './modes.js';
@@ -111,6 +113,31 @@ export function codexUntrustEdit(
 const codexConfigFile = (env: { home: string; codexHome?: string | undefined }): string =>
   join(env.codexHome ?? join(env.home, '.codex'), 'config.toml');
 
+/** A sandboxed agent's own CODEX_HOME, in its folder. */
+const HOME_DIR = 'codex-home';
+/** Entries of the user's CODEX_HOME a sandboxed agent sees (read-only): its login and instructions. */
+const SHARED_READ_ONLY = ['auth.json', 'AGENTS.md'];
+
+/**
+ * A sandboxed agent's own CODEX_HOME (`<agentDir>/codex-home`): the user's login and instructions
+ * linked in read-only, and a 0600 copy of the user's config.toml (providers, model; the TUI
+ * rewrites it) with the agent's folder trusted there. The user's `file` is not touched.
+ */
+function sandboxCodexHome(ctx: VendorSetupContext, file: string): string {
+  const user = ctx.env.CODEX_HOME ?? join(ctx.home, '.codex');
+  const dir = privateStateDir(ctx.files, ctx.agentDir, HOME_DIR, user, SHARED_READ_ONLY);
+  const own = join(dir, 'config.toml');
+  const repo = ctx.agent.worktree?.repo;
+  writePrivateState(
+    ctx,
+    own,
+    ctx.files.readText(file),
+    (text) => codexTrustEdit(text, ctx.agent.cwd, repo),
+    `[projects."${ctx.agent.cwd}"] trust_level = "trusted" in ${own}`,
+  );
+  return dir;
+}
+
 /** The files of a folder Codex CLI runs or loads once it trusts the folder (issue 30). */
 export const CODEX_TRUSTED_CONTENT: RepoConfigSpec = {
   cli: 'Codex CLI',
@@ -164,7 +191,8 @@ export const setup: VendorSetup = {
   prepare(ctx) {
     const env = { home: ctx.home, codexHome: ctx.env.CODEX_HOME };
     const file = codexConfigFile(env);
-    if (ctx.preTrust) {
+    const home = ctx.sandboxed ? sandboxCodexHome(ctx, file) : undefined;
+    if (ctx.preTrust && home === undefined) {
       const repo = ctx.agent.worktree?.repo;
       applyTrustEdit(
         ctx,
@@ -176,14 +204,18 @@ export const setup: VendorSetup = {
     const config = ctx.files.readText(file);
     const mcp = ctx.mcpServer();
     const mcpArgs = mcp === null ? [] : codexMcpArgs(mcp);
+    let args = [...codexNotifyArgs(ctx.hookEndpoints()), ...mcpArgs];
     if (config !== null && setsNotify(config)) {
       ctx.log.warn(
         { agent: ctx.agent.id },
         'codex config.toml sets notify: it is kept, so a restart of this agent starts a new session',
       );
-      return mcpArgs;
+      args = mcpArgs;
     }
-    return [...codexNotifyArgs(ctx.hookEndpoints()), ...mcpArgs];
+    return home === undefined ? args : { args, env: { CODEX_HOME: home } };
+  },
+  cleanup(agentDir, files) {
+    files.removeTree(join(agentDir, HOME_DIR));
   },
   trustedContent: CODEX_TRUSTED_CONTENT,
   untrust: (entry, files) =>

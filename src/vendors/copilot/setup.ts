@@ -8,6 +8,7 @@ import type {
 } from '../../core/ports/vendor-setup.js';
 import { applyTrustEdit, isObject, parseJsonc, setJson, type TrustEdit } from '../trust-edit.js';
 import { readSettingsMode } from '../settings-mode.js';
+import { privateStateDir, writePrivateState } from '../private-state.js';
 import { copilotArgsMode, copilotEnvMode, copilotSettingsMode } from './modes.js';
 
 /**
@@ -122,6 +123,30 @@ function copilotConfigFile(ctx: Pick<VendorSetupContext, 'env' | 'home'>): strin
   return join(ctx.env.COPILOT_HOME ?? join(ctx.home, '.copilot'), 'config.json');
 }
 
+/** A sandboxed agent's own COPILOT_HOME, in its folder. */
+const HOME_DIR = 'copilot-home';
+/** Entries of the user's COPILOT_HOME a sandboxed agent sees (read-only): its settings and MCP servers. */
+const SHARED_READ_ONLY = ['settings.json', 'mcp-config.json', 'copilot-instructions.md'];
+
+/**
+ * A sandboxed agent's own COPILOT_HOME (`<agentDir>/copilot-home`): the user's settings linked in
+ * read-only, and a 0600 copy of config.json (its login when no keychain holds it, first-launch
+ * state; Copilot CLI rewrites it) with the agent's folder among its trusted folders.
+ */
+function sandboxCopilotHome(ctx: VendorSetupContext): string {
+  const user = ctx.env.COPILOT_HOME ?? join(ctx.home, '.copilot');
+  const dir = privateStateDir(ctx.files, ctx.agentDir, HOME_DIR, user, SHARED_READ_ONLY);
+  const file = join(dir, 'config.json');
+  writePrivateState(
+    ctx,
+    file,
+    ctx.files.readText(copilotConfigFile(ctx)),
+    (text) => copilotTrustEdit(text, ctx.agent.cwd),
+    `trustedFolders += "${ctx.agent.cwd}" in ${file}`,
+  );
+  return dir;
+}
+
 /** The per-agent file `--additional-mcp-config @<file>` reads (`wtp new --mcp`). */
 const MCP_FILE = 'copilot-mcp.json';
 
@@ -147,7 +172,8 @@ export const setup: VendorSetup = {
       join(dir, 'hooks.json'),
       `${JSON.stringify(copilotHooks(ctx.hookEndpoints(), ctx.approvals.allow.length + ctx.approvals.deny.length > 0), null, 2)}\n`,
     );
-    if (ctx.preTrust) {
+    const home = ctx.sandboxed ? sandboxCopilotHome(ctx) : undefined;
+    if (ctx.preTrust && home === undefined) {
       const file = copilotConfigFile(ctx);
       applyTrustEdit(
         ctx,
@@ -157,12 +183,16 @@ export const setup: VendorSetup = {
       );
     }
     const mcp = ctx.mcpServer();
-    if (mcp === null) return ['--plugin-dir', dir];
-    const mcpFile = join(ctx.agentDir, MCP_FILE);
-    ctx.files.writeAtomic(mcpFile, `${JSON.stringify(copilotMcpConfig(mcp), null, 2)}\n`);
-    return ['--plugin-dir', dir, '--additional-mcp-config', `@${mcpFile}`];
+    const args = ['--plugin-dir', dir];
+    if (mcp !== null) {
+      const mcpFile = join(ctx.agentDir, MCP_FILE);
+      ctx.files.writeAtomic(mcpFile, `${JSON.stringify(copilotMcpConfig(mcp), null, 2)}\n`);
+      args.push('--additional-mcp-config', `@${mcpFile}`);
+    }
+    return home === undefined ? args : { args, env: { COPILOT_HOME: home } };
   },
   cleanup(agentDir, files) {
+    files.removeTree(join(agentDir, HOME_DIR));
     for (const f of PLUGIN_FILES) files.remove(join(agentDir, PLUGIN_DIR, f));
     files.remove(join(agentDir, MCP_FILE));
   },

@@ -1,5 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FsProfileSetup } from '../../adapters/profiles/profile-setup.js';
@@ -61,6 +69,17 @@ describe('FsProfileSetup (gemini)', () => {
       expect(readlinkSync(join(w.agentHome, '.gemini', name))).toBe(join(w.userDir, name));
     }
     expect(readFileSync(join(w.userDir, 'settings.json'), 'utf8')).toBe(userBefore); // untouched
+  });
+
+  it('sandboxed: only its login and instructions are linked (read-only inside); sessions and state are its own', async () => {
+    const w = geminiWorld();
+    writeFileSync(join(w.userDir, 'state.json'), '{"terminalSetupPromptShown":true}');
+    await w.setup.prepare(w.agent, { sandboxed: true });
+    const dir = join(w.agentHome, '.gemini');
+    expect(readlinkSync(join(dir, 'oauth_creds.json'))).toBe(join(w.userDir, 'oauth_creds.json'));
+    expect(existsSync(join(dir, 'tmp'))).toBe(false);
+    expect(lstatSync(join(dir, 'state.json')).isFile()).toBe(true);
+    expect(readFileSync(join(dir, 'state.json'), 'utf8')).toContain('terminalSetupPromptShown');
   });
 
   it('the hook command says nothing and exits 0 even when wtp fails (Gemini reads output as a decision)', async () => {

@@ -28,6 +28,17 @@ export const GEMINI_HOOK_EVENTS = [
 const HOME_DIR = 'gemini-home';
 /** In an agent's Gemini home: the user's home it mirrors (a fork inherits GEMINI_CLI_HOME with the env). */
 const SOURCE_FILE = 'wtp-user-home';
+/** Entries of the user's `.gemini` a sandboxed agent sees (read-only): its login and instructions. */
+const SHARED_READ_ONLY = [
+  'oauth_creds.json',
+  'google_accounts.json',
+  'GEMINI.md',
+  'commands',
+  'skills',
+  'extensions',
+];
+/** Its first-run answers (the terminal-setup prompt): copied for a sandboxed agent, which rewrites it. */
+const STATE_FILE = 'state.json';
 /** Our hook handlers' name: left out when settings are read from an agent's home. */
 const HOOK_NAME = 'wtp-state';
 
@@ -114,14 +125,20 @@ export function prepareGeminiHome(
   agentHome: string,
   t: HookEndpoints,
   mcp: McpServerEntry | null = null,
+  sandboxed = false,
 ): boolean {
   const userDir = join(userHome, '.gemini');
   const user = files.readJsonObject(join(userDir, 'settings.json'));
   if (user === null) return false;
   const dir = join(agentHome, '.gemini');
+  // Sandboxed, only what it reads is linked (read-only there); it writes its sessions and state in its own.
+  const shared = sandboxed ? SHARED_READ_ONLY : null;
   for (const name of files.list(userDir)) {
-    if (name !== 'settings.json') files.link(join(userDir, name), join(dir, name));
+    if (name !== 'settings.json' && (shared === null || shared.includes(name)))
+      files.link(join(userDir, name), join(dir, name));
   }
+  const state = sandboxed ? files.readText(join(userDir, STATE_FILE)) : null;
+  if (state !== null) files.writeAtomic(join(dir, STATE_FILE), state);
   if (files.list(join(userHome, '.agents')).length > 0) {
     files.link(join(userHome, '.agents'), join(agentHome, '.agents'));
   }
@@ -190,7 +207,8 @@ export const setup: VendorSetup = {
     const userHome = ctx.files.readText(join(home, SOURCE_FILE))?.trim() || home;
     const skip = ctx.preTrust && maySkipTrust(ctx, userHome);
     const args = skip ? ['--skip-trust'] : [];
-    if (!prepareGeminiHome(ctx.files, userHome, agentHome, ctx.hookEndpoints(), ctx.mcpServer())) {
+    const sandboxed = ctx.sandboxed === true;
+    if (!prepareGeminiHome(ctx.files, userHome, agentHome, ctx.hookEndpoints(), ctx.mcpServer(), sandboxed)) {
       ctx.log.warn(
         { agent: ctx.agent.id, file: join(userHome, '.gemini', 'settings.json') },
         'gemini settings.json is not a JSON object: the agent runs without hooks (screen only)',

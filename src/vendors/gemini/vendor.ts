@@ -27,7 +27,7 @@ export const vendor: VendorDefinition = {
         'oauth2.googleapis.com:443',
       ],
       baseUrlEnv: ['GOOGLE_GEMINI_BASE_URL'],
-      state: [{ path: '~/.gemini' }],
+      state: [{ path: '~/.gemini', env: 'GEMINI_CLI_HOME', sub: '.gemini' }],
       agentDirs: ['gemini-home'],
     },
     signals: ['hook', 'screen', 'process'],

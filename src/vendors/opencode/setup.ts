@@ -8,6 +8,7 @@ import type {
   VendorSetupContext,
 } from '../../core/ports/vendor-setup.js';
 import { REQUEST_ABOUT_MAX } from '../../protocol/constants.js';
+import { privateStateDir } from '../private-state.js';
 import { parseJsonc, tildePath } from '../settings-mode.js';
 import { opencodeArgsMode, opencodeLayersMode, type OpencodeLayer } from './modes.js';
 
@@ -232,6 +233,27 @@ export function opencodeLayers(
   return layers;
 }
 
+/** A sandboxed agent's own XDG data, state and cache folders, in its folder. */
+const XDG_DIR = 'opencode-xdg';
+
+/**
+ * A sandboxed agent's own data, state and cache folders (`<agentDir>/opencode-xdg/…`: its
+ * database, sessions, logs, snapshots), the user's login (`auth.json`) linked in read-only. Only
+ * XDG variables move them, which move every program's of the agent's: those are read-only in its
+ * sandbox anyway. XDG_CONFIG_HOME stays (git and others read theirs there): ~/.config/opencode
+ * is read-only to it.
+ */
+function sandboxXdg(ctx: VendorSetupContext): Record<string, string> {
+  const root = join(ctx.agentDir, XDG_DIR);
+  const userData = join(ctx.env.XDG_DATA_HOME ?? join(ctx.home, '.local', 'share'), 'opencode');
+  privateStateDir(ctx.files, join(root, 'data'), 'opencode', userData, ['auth.json']);
+  return {
+    XDG_DATA_HOME: join(root, 'data'),
+    XDG_STATE_HOME: join(root, 'state'),
+    XDG_CACHE_HOME: join(root, 'cache'),
+  };
+}
+
 /** The files of a folder OpenCode runs or loads (it has no trust dialog: at every start). */
 export const OPENCODE_TRUSTED_CONTENT: RepoConfigSpec = {
   cli: 'OpenCode',
@@ -287,17 +309,19 @@ export const setup: VendorSetup = {
       withWtpPlugin(ctx.env.OPENCODE_CONFIG_CONTENT, pathToFileURL(file).href),
       ctx.mcpServer(),
     );
+    const env = { ...keep, ...(ctx.sandboxed ? sandboxXdg(ctx) : {}) };
     if (content === null) {
       ctx.log.warn(
         { agent: ctx.agent.id },
         'OPENCODE_CONFIG_CONTENT is not a JSON object: the agent runs without the wtp plugin (screen signals only)',
       );
-      return kept ? { args: [], env: keep } : [];
+      return Object.keys(env).length > 0 ? { args: [], env } : [];
     }
-    return { args: [], env: { OPENCODE_CONFIG_CONTENT: content, ...keep } };
+    return { args: [], env: { OPENCODE_CONFIG_CONTENT: content, ...env } };
   },
   cleanup(agentDir, files) {
     files.remove(join(agentDir, PLUGIN_FILE));
+    files.removeTree(join(agentDir, XDG_DIR));
   },
   trustedContent: OPENCODE_TRUSTED_CONTENT,
   // Its arguments (--auto), else what its config layers set for bash and edit (else allow).

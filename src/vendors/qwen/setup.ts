@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { HookEndpoints, VendorSetup, VendorSetupContext } from '../../core/ports/vendor-setup.js';
 import { readSettingsMode, type SettingsFile } from '../settings-mode.js';
+import { privateStateDir } from '../private-state.js';
 import { qwenArgsMode, qwenSettingsMode } from './modes.js';
 
 /**
@@ -115,6 +116,24 @@ export function qwenSettingsFiles(
   ].map((path) => ({ path, key, read }));
 }
 
+/** A sandboxed agent's own QWEN_HOME, in its folder. */
+const HOME_DIR = 'qwen-home';
+/** Entries of the user's QWEN_HOME a sandboxed agent sees (read-only): its login, keys and instructions. */
+const SHARED_READ_ONLY = ['oauth_creds.json', '.env', 'QWEN.md', 'commands', 'skills'];
+
+/**
+ * A sandboxed agent's own QWEN_HOME (`<agentDir>/qwen-home`; its self-updates, settings and
+ * sessions stay there): the user's login and instructions linked in read-only, and a 0600 copy of
+ * settings.json (auth type, model; Qwen Code rewrites it when a choice is remembered).
+ */
+function sandboxQwenHome(ctx: VendorSetupContext): string {
+  const user = ctx.env.QWEN_HOME ?? join(ctx.home, '.qwen');
+  const dir = privateStateDir(ctx.files, ctx.agentDir, HOME_DIR, user, SHARED_READ_ONLY);
+  const settings = ctx.files.readText(join(user, 'settings.json'));
+  ctx.files.writeAtomic(join(dir, 'settings.json'), settings ?? '{}\n');
+  return dir;
+}
+
 /**
  * Qwen Code: our hooks in a per-agent system-defaults file (0600), which the agent's CLI finds
  * through QWEN_CODE_SYSTEM_DEFAULTS_PATH in its environment; ~/.qwen is not touched.
@@ -122,19 +141,21 @@ export function qwenSettingsFiles(
 export const setup: VendorSetup = {
   prepare(ctx) {
     const doc = qwenDefaults(ctx, process.platform);
+    const home: Record<string, string> = ctx.sandboxed ? { QWEN_HOME: sandboxQwenHome(ctx) } : {};
     if (doc === null) {
       ctx.log.warn(
         { agent: ctx.agent.id, file: defaultsPath(ctx.env, process.platform) },
         'qwen system-defaults file is not a JSON object: no hooks, the screen tells the state',
       );
-      return [];
+      return ctx.sandboxed ? { args: [], env: home } : [];
     }
     const file = join(ctx.agentDir, FILE);
     ctx.files.writeAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
-    return { args: [], env: { [DEFAULTS_VAR]: file } };
+    return { args: [], env: { [DEFAULTS_VAR]: file, ...home } };
   },
   cleanup(agentDir, files) {
     files.remove(join(agentDir, FILE));
+    files.removeTree(join(agentDir, HOME_DIR));
   },
   // Its arguments, else its settings (else its default, `auto`, by the profile).
   startMode: (ctx) =>
