@@ -138,7 +138,7 @@ describe('a CLI command runs on its context, as the tests run it in-process', ()
       'export function f(): void {',
       '  process.exitCode = 1;',
       '  process.stdin.resume();',
-      "  spawn('git', ['status'], { stdio: 'ignore' });",
+      "  spawn('tmux', ['ls'], { stdio: 'ignore' });",
       '}',
       '',
     ].join('\n');
@@ -151,7 +151,19 @@ describe('a CLI command runs on its context, as the tests run it in-process', ()
 
   it('lets through a program started in the environment it is given', async () => {
     const code =
-      "import { spawn } from 'node:child_process';\nexport const f = (env: NodeJS.ProcessEnv) => spawn('git', [], { env });\n";
+      "import { spawn } from 'node:child_process';\nexport const f = (env: NodeJS.ProcessEnv) => spawn('tmux', [], { env });\n";
     expect(await problems('src/interfaces/cli/commands/x.ts', code)).toEqual([]);
+  });
+});
+
+describe('git runs through git-exec.ts, whose environment starts nothing a folder configures', () => {
+  it('refuses a call whose program is git anywhere else, in the daemon and in the CLI', async () => {
+    for (const file of ['src/adapters/x.ts', 'src/interfaces/cli/commands/x.ts']) {
+      const code =
+        "import { execFile } from 'node:child_process';\nexport const f = (env: NodeJS.ProcessEnv) => execFile('git', ['status'], { env });\n";
+      expect(await problems(file, code)).toEqual([
+        expect.stringMatching(/^no-restricted-syntax: run git through/),
+      ]);
+    }
   });
 });

@@ -200,6 +200,12 @@ export const OTHER_ENV_VARS: readonly EnvVarSpec[] = [
     default: '`/tmp`',
   },
   {
+    name: 'GIT_CONFIG_COUNT',
+    meaning:
+      "Config your environment gives git (with `GIT_CONFIG_KEY_<n>`, `GIT_CONFIG_VALUE_<n>`): kept for the daemon's git, whose own settings come after it and win (no fsmonitor, hooks, pager or external diff; no nested repository entered).",
+    default: 'none',
+  },
+  {
     name: 'CLAUDE_CONFIG_DIR',
     meaning:
       "Claude Code's config folder, read from the agent's environment: the trust of the agent's folder is pre-accepted in `<dir>/.claude.json` (`agents.preTrust`), and `<dir>/settings.json` is read for the agent's permission mode (`permissions.defaultMode`; else `~/.claude/settings.json`).",

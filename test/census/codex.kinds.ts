@@ -9,7 +9,6 @@ import {
 } from '../support/codex-cli.js';
 import { FakeOpenAI, type FakeOpenAIRequest, type FakeOpenAITurn } from '../support/fake-openai.js';
 import { eventually, REPO, TestHome, type RunResult } from '../support/harness.js';
-import type { WhyResponse } from '../../src/protocol/profiles.js';
 import type { CensusKind, CensusPass, CensusRig } from './census.js';
 
 /**
@@ -226,15 +225,17 @@ class CodexCensusHome extends TestHome {
       // Codex draws its prompt (status idle), then starts its MCP servers (status working, seen:
       // not without one), then idle again; a prompt sent in between is refused (AGENT_BUSY). The
       // conformance's agents (`k-`) are prompted as soon as they are idle; walk() waits anyway.
+      // Its event log keeps the short working (`wtp why` shows only each source's latest signal,
+      // which a loaded machine's poll can see only after the working is over).
       await eventually(
         `${name}: its MCP server started`,
         async () => {
-          const why = await this.json<WhyResponse>(['why', name]);
-          const { state } = why.doc.agent;
-          const said = why.doc.signals.map((s) => `${s.source} ${s.state}`);
-          if (state === 'idle' && said.includes('status working')) return true;
+          const events = await this.events(name);
+          const worked = events.some((e) => e.type === 'agent.stateChanged' && e.data.to === 'working');
+          const { state } = await this.agent(name);
+          if (state === 'idle' && worked) return true;
           // What it waits on, in the timeout's message.
-          throw new Error(`${name} is ${state}; its signals: ${said.join(', ')}`);
+          throw new Error(`${name} is ${state}; it has${worked ? '' : ' not'} been working`);
         },
         60_000,
       );
