@@ -206,6 +206,36 @@ describe('state engine: disagreement and staleness (fake clock)', () => {
     expect(agentOf(h, id).state).toBe('working');
   });
 
+  it('a hook’s usage limit stays when the screen then shows the failed turn’s error line', async () => {
+    const h = await makeCore();
+    const { id } = await claudeAgent(h);
+    h.core.sessions.message(id, {
+      type: 'signal',
+      signal: {
+        source: 'hook',
+        state: 'needs_input',
+        reason: 'usage_limit',
+        evidence: 'hook StopFailure rate_limit "429 You exceeded your current quota"',
+        at: h.clock.now(),
+      },
+    });
+    await flush();
+    h.clock.advance(200);
+    h.core.sessions.message(id, {
+      type: 'signal',
+      signal: {
+        source: 'screen',
+        state: 'idle',
+        reason: 'error',
+        evidence: 'screen qwen/error line 13: "✕ [API Error: 429 You exceeded your current quota"',
+        at: h.clock.now(),
+      },
+    });
+    await flush();
+    await h.clock.advanceAsync(600_000);
+    expect(agentOf(h, id)).toMatchObject({ state: 'needs_input', stateDetail: { reason: 'usage_limit' } });
+  });
+
   it('a bare status error is refined by a screen that shows a usage limit (Codex sends no message)', async () => {
     const h = await makeCore();
     const { id } = await claudeAgent(h);

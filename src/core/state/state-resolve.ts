@@ -56,6 +56,7 @@ export function resolveActivity(
     screen &&
     screen.at > top.at &&
     !sameVerdict(screen, top) &&
+    !sameFailure(screen, top) &&
     now - screen.at >= s.screenOverrideMs
   ) {
     const heldS = Math.round((now - screen.at) / 100) / 10;
@@ -78,7 +79,7 @@ export function nextResolveAt(
   const top = SIGNAL_SOURCES.map((src) => latest[src]).find((x) => x !== undefined);
   const screen = latest.screen;
   if (!top || !screen || !(EVENT_SOURCES.includes(top.source) || waitsAfterTurn(top, screen))) return null;
-  if (screen.at <= top.at || sameVerdict(screen, top)) return null;
+  if (screen.at <= top.at || sameVerdict(screen, top) || sameFailure(screen, top)) return null;
   return screen.at + s.screenOverrideMs;
 }
 
@@ -89,6 +90,14 @@ function waitsAfterTurn(top: Signal, screen: Signal | undefined): boolean {
     top.state === 'idle' &&
     (screen?.state === 'needs_input' || screen?.state === 'needs_permission')
   );
+}
+
+/**
+ * The screen's error line of the failed turn the hook already told as a usage limit (Qwen's
+ * StopFailure rate_limit, then "✕ [API Error: 429 …]"): the same failure, said less exactly.
+ */
+function sameFailure(screen: Signal, top: Signal): boolean {
+  return screen.reason === 'error' && top.reason === 'usage_limit';
 }
 
 function sameVerdict(a: Signal, b: Signal): boolean {
