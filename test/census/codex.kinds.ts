@@ -314,11 +314,18 @@ export async function codexRig(): Promise<{ rig: CensusRig; close: () => Promise
   function script(req: FakeOpenAIRequest): FakeOpenAITurn {
     // Every tool output the model gets for the first time: the last item when the turn goes on;
     // before a note when an answer adds one; in the next prompt's request when Esc ended the turn.
+    // A lead's spawn_agent output is not its subagent's result: counted, the lead's idle after it
+    // would read as the subagent's command run without asking (seen under load in CI).
+    const spawns = new Set(
+      req.input
+        .filter((i) => i.type === 'function_call' && i.name === 'spawn_agent')
+        .map((i) => String(i.call_id)),
+    );
     for (const item of req.input) {
       const id = String(item.call_id);
       if (item.type !== 'function_call_output' || heard.has(id)) continue;
       heard.add(id);
-      rig.results.push(outputText(item.output));
+      if (!spawns.has(id)) rig.results.push(outputText(item.output));
     }
     // Its plan prompt approved: no tool result, a turn of its own with this message (its effect).
     if (!req.hasToolOutput && req.lastUserText === CODEX_IMPLEMENT) {
