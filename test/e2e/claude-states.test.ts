@@ -183,9 +183,14 @@ describe.each(['tmux'] as const)('real Claude Code %s', REAL_CLI_TESTS, (backend
     expect(argv).toEqual(expect.arrayContaining(['--resume', before.sessionId ?? '']));
     const seen = api.mainRequests.length;
     expect((await home.run(['send', 'hi', 'say hi again', '--enter'])).code).toBe(0);
-    await eventually('the resumed turn to reach the API', () => api.mainRequests.length > seen, 60_000);
-    // The first request after the restart carries the earlier turn: the conversation was resumed.
-    expect(JSON.stringify(api.mainRequests[seen]?.body)).toContain('Hi there!');
+    // Its own request: the other agents of this file share the API.
+    const again = await eventually(
+      'the resumed turn to reach the API',
+      () => api.mainRequests.slice(seen).find((r) => JSON.stringify(r.body).includes('say hi again')),
+      60_000,
+    );
+    // It carries the earlier turn: the conversation was resumed.
+    expect(JSON.stringify(again.body)).toContain('Hi there!');
   });
 
   it('an agent restarted before its first prompt starts again, without --resume of its empty session', async () => {

@@ -187,9 +187,15 @@ describe('real Gemini CLI tmux', REAL_CLI_TESTS, () => {
     const seen = api.mainRequests.length;
     // Text and Enter in one write read as a paste to Gemini (Enter becomes a newline): two sends.
     await typeThenEnter(home, 'hi', 'say hi again');
-    await eventually('the resumed turn to reach the API', () => api.mainRequests.length > seen, 60_000);
-    // The first request after the restart carries the earlier turn: the conversation was resumed.
-    expect(JSON.stringify(api.mainRequests[seen]?.body)).toContain('Hi there!');
+    // Its own request: the other agents of this file share the API (seen: 'kill''s first prompt
+    // arriving after the restart).
+    const again = await eventually(
+      'the resumed turn to reach the API',
+      () => api.mainRequests.slice(seen).find((r) => JSON.stringify(r.body).includes('say hi again')),
+      60_000,
+    );
+    // It carries the earlier turn: the conversation was resumed.
+    expect(JSON.stringify(again.body)).toContain('Hi there!');
     expect((await home.agent('hi')).sessionId).toBe(before.sessionId);
   }, 240_000);
 
