@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import type { AgentEnvironment } from '../config/agent-environment.js';
 import type { WtpPaths } from '../config/paths.js';
 import type { WtpConfig } from '../config/schema.js';
+import { gitConfigIncludes } from '../adapters/git/git-exec.js';
 import { FsSandboxPlanner } from '../adapters/sandbox/sandbox-planner.js';
 import { probeSandbox } from '../adapters/sandbox/sandbox-probe.js';
+import { ownEnvironment } from '../config/env.js';
 import { worktreeEnv } from '../core/git/agent-worktree.js';
 import { PROFILES } from '../vendors/registry.js';
 import { worktreesDir } from './settings.js';
@@ -44,5 +46,6 @@ export function sandboxPlanner(
       ...agent.profileEnv,
     }),
     probe: () => probeSandbox(hostEnv.PATH),
+    gitIncludes: (folder) => gitConfigIncludes(folder, ownEnvironment()),
   });
 }

@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { AppError } from '../../core/errors.js';
 
 export interface GitResult {
@@ -122,6 +123,62 @@ function git(args: readonly string[], o: GitOptions, baseEnv: GitEnv): Promise<G
     if (o.input !== undefined) child.stdin?.end(o.input);
     else child.stdin?.end();
   });
+}
+
+/** Include chains deeper than git's own limit (10) are an error to git itself. */
+const MAX_INCLUDE_DEPTH = 10;
+
+/**
+ * Every file git's configuration in `cwd` includes (`include.path`, `includeIf.*.path`, whether
+ * its condition holds now or not: `onbranch:` follows a branch the agent picks), and what those
+ * files include in turn: absolute paths, as git resolves them (relative to the including file,
+ * `~/` to the home). Read by git itself (`git config --list`), which starts no program for it.
+ */
+export function gitConfigIncludes(cwd: string, env: GitEnv): string[] {
+  const found = new Set<string>();
+  const walk = (args: string[], depth: number): void => {
+    // The config lister: a sync call made once per sandboxed start, in HARDENED_CONFIG's environment.
+    // eslint-disable-next-line no-restricted-syntax
+    const out = execFileSync('git', ['config', '--list', '--show-origin', '--no-includes', '-z', ...args], {
+      cwd,
+      env: { ...hardenedGitEnv(env), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      encoding: 'utf8',
+      timeout: 10_000,
+      maxBuffer: 4 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const fields = out.split('\0');
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const origin = fields[i] ?? '';
+      const entry = fields[i + 1] ?? '';
+      const nl = entry.indexOf('\n');
+      const key = nl < 0 ? entry : entry.slice(0, nl);
+      if (!/^include(if\..*)?\.path$/is.test(key) || nl < 0 || !origin.startsWith('file:')) continue;
+      const from = resolve(cwd, origin.slice('file:'.length));
+      const target = includeTarget(entry.slice(nl + 1), from, env.HOME);
+      if (target === null || found.has(target)) continue;
+      found.add(target);
+      if (depth < MAX_INCLUDE_DEPTH && isFile(target)) walk(['--file', target], depth + 1);
+    }
+  };
+  walk([], 0);
+  return [...found];
+}
+
+function includeTarget(value: string, from: string, home: string | undefined): string | null {
+  if (value === '') return null;
+  if (value.startsWith('~/')) return home ? join(home, value.slice(2)) : null;
+  // `%(prefix)/` is git's own installation; `~user/` is another user's home.
+  if (value.startsWith('%(prefix)/') || value.startsWith('~')) return null;
+  return isAbsolute(value) ? resolve(value) : resolve(dirname(from), value);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** What git said went wrong: its `fatal:`/`error:` lines when there are any, else its last lines. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentWorktree } from '../../core/ports/git.js';
 import { addAgentWorktree } from '../../../test/support/worktree-rig.js';
-import { gitRunner } from './git-exec.js';
+import { gitConfigIncludes, gitRunner } from './git-exec.js';
 import { CliGitReview } from './git-review.js';
 
 /**
@@ -66,5 +66,27 @@ describe('the daemon’s git on a hostile worktree', () => {
     expect(snap?.changed).toBe(true);
     expect(await review.commitAll(wt, 'the agent’s work')).toMatch(/^[0-9a-f]{40}$/);
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe('gitConfigIncludes: every file the configuration may include, as git resolves it', () => {
+  it('relative to the including file, ~/ to the home, includeIf whether it holds or not, and nested', async () => {
+    const h = join(dir, 'home');
+    mkdirSync(h);
+    writeFileSync(join(h, '.gitconfig'), '[include]\n\tpath = ~/work.cfg\n');
+    writeFileSync(join(h, 'work.cfg'), '[include]\n\tpath = deeper.cfg\n');
+    await run(repo, 'config', 'include.path', '../shared.gitconfig');
+    await run(repo, 'config', 'includeIf.onbranch:never-made.path', join(wt.path, 'agent.cfg'));
+    writeFileSync(join(repo, 'shared.gitconfig'), '[include]\n\tpath = "sub dir/x.cfg"\n');
+    const env = { ...process.env, HOME: h, XDG_CONFIG_HOME: join(h, '.config'), GIT_CONFIG_NOSYSTEM: '1' };
+    expect(gitConfigIncludes(wt.path, env).sort()).toEqual(
+      [
+        join(h, 'work.cfg'),
+        join(h, 'deeper.cfg'),
+        join(repo, 'shared.gitconfig'),
+        join(repo, 'sub dir', 'x.cfg'),
+        join(wt.path, 'agent.cfg'),
+      ].sort(),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,11 @@ const specs = [
   { name: 'cmd' },
 ] as unknown as ProfileSpec[];
 
-const planner = (settings: Partial<SandboxSettings> = {}, env: Record<string, string> = {}) =>
+const planner = (
+  settings: Partial<SandboxSettings> = {},
+  env: Record<string, string> = {},
+  gitIncludes?: (folder: string) => string[],
+) =>
   new FsSandboxPlanner({
     settings: { allowHosts: [], allowRead: [], allowWrite: [], hosts: {}, ...settings },
     profiles: new ProfileCatalog(specs),
@@ -66,6 +70,7 @@ const planner = (settings: Partial<SandboxSettings> = {}, env: Record<string, st
     credentialFiles: [join(root, 'fleet-key.pem')],
     agentEnv: (a: AgentRecord) => ({ HOME: home, ...env, ...a.env, ...a.profileEnv }),
     probe: () => ({ ok: false, reason: 'test', fix: 'none', version: null }),
+    ...(gitIncludes ? { gitIncludes } : {}),
   });
 
 /** A repository and a linked worktree of it, as the daemon makes them. */
@@ -119,8 +124,40 @@ describe('FsSandboxPlanner: a new agent’s policy', () => {
         join(wt, '.git'),
         join(gitDir, 'worktrees', 'a', 'commondir'),
         join(gitDir, 'worktrees', 'a', 'gitdir'),
+        // Made if missing: read once the repository turns on extensions.worktreeConfig.
+        join(gitDir, 'worktrees', 'a', 'config.worktree'),
       ]),
     );
+  });
+
+  it('refuses to start where the git config includes a file the agent could write', () => {
+    const withIncludes = (files: string[]) => planner({}, {}, () => files);
+    const gitDir = join(repo, '.git');
+    // Git outside the sandbox would read it: into the worktree, the folder, its git folder.
+    for (const [folder, file, rec] of [
+      [wt, join(wt, '.gitconfig'), wtRecord('cmd')],
+      [wt, join(wt, 'not', 'made', 'yet.cfg'), wtRecord('cmd')],
+      [wt, join(gitDir, 'worktrees', 'a', 'extra.cfg'), wtRecord('cmd')],
+      [repo, join(repo, 'shared.gitconfig'), wtRecord('cmd', { cwd: repo, worktree: null })],
+    ] as const) {
+      const err = thrown(() => withIncludes([join(home, '.gitconfig-work'), file]).plan(rec));
+      expect(err.code, `${folder} ${file}`).toBe('SANDBOX_GIT_CONFIG_WRITABLE');
+      expect(err.details).toMatchObject({ file });
+    }
+    // Through a link the user made, into the worktree.
+    const link = join(root, 'link-into-worktree');
+    symlinkSync(wt, link);
+    expect(thrown(() => withIncludes([join(link, 'x.cfg')]).plan(wtRecord('cmd'))).code).toBe(
+      'SANDBOX_GIT_CONFIG_WRITABLE',
+    );
+    // Read-only to it: the home, the repository's .git (no worktree), its config.worktree.
+    expect(withIncludes([join(home, '.gitconfig-work')]).plan(wtRecord('cmd')).write).toContain(wt);
+    expect(
+      withIncludes([join(gitDir, 'shared.cfg')]).plan(wtRecord('cmd', { cwd: repo, worktree: null })).write,
+    ).toContain(repo);
+    expect(
+      withIncludes([join(gitDir, 'worktrees', 'a', 'config.worktree')]).plan(wtRecord('cmd')).write,
+    ).toContain(wt);
   });
 
   it('without a worktree: the folder is written, its whole .git is read-only (no commondir, no new .git)', () => {

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import type { ProfileCatalog, ProfileSandbox, SandboxStatePath } from '../../core/agents/profiles.js';
 import { AppError } from '../../core/errors.js';
@@ -64,6 +64,8 @@ export interface PlannerOptions {
   agentEnv: (agent: AgentRecord) => Readonly<Record<string, string | undefined>>;
   /** Whether a sandbox can be made here (cached by the caller). */
   probe: () => SandboxProbe;
+  /** Every file git's configuration in a folder includes (absolute): none may be the agent's to write. */
+  gitIncludes?: (folder: string) => string[];
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -151,6 +153,7 @@ export class FsSandboxPlanner implements SandboxPlanner {
       [...this.o.settings.allowRead, ...this.o.settings.allowWrite].map((p) => userPath(p, home, 'sandbox')),
     );
     const mine = new Set([...write, ...readOnly]);
+    this.checkGitIncludes(folder, write, readOnly);
 
     const hosts = this.hosts(agent.profile, spec, env);
     return {
@@ -161,6 +164,24 @@ export class FsSandboxPlanner implements SandboxPlanner {
       hosts,
       forwards: forwardsOf(hosts),
     };
+  }
+
+  /**
+   * The daemon's git and the user's read the repository's configuration outside the sandbox: a
+   * file it includes that the agent could write would hand them the agent's settings (a filter,
+   * an fsmonitor, an ssh command).
+   */
+  private checkGitIncludes(folder: string, write: readonly string[], readOnly: readonly string[]): void {
+    const writable = write.map(realOrSelf);
+    for (const file of this.o.gitIncludes?.(folder) ?? []) {
+      const real = realOfNearest(file);
+      if (!isWithin(real, writable) || isWithin(real, readOnly.map(realOrSelf))) continue;
+      throw new AppError(
+        'SANDBOX_GIT_CONFIG_WRITABLE',
+        `The repository's git configuration includes ${file}, which this sandboxed agent could write. Move that file out of the agent's folder, or drop the include.`,
+        { file, folder },
+      );
+    }
   }
 
   /** The vendor's API hosts (the config's for it, or where its base URL variable points), then the config's. */
@@ -258,6 +279,9 @@ export function gitFolders(folder: string): { write: string[]; read: string[]; r
     // not a linked worktree's folder: only its own
   }
   const write = [own, ...['objects', 'refs', 'logs'].map((f) => join(common, f)).filter(exists)];
+  // Its own config.worktree is read when the repository turns on extensions.worktreeConfig (as
+  // `git sparse-checkout` does): made here if missing, so that it is read-only too.
+  ensureFile(join(own, 'config.worktree'));
   const readOnly = [
     dotGit,
     ...['commondir', 'gitdir', 'config.worktree'].map((f) => join(own, f)).filter(exists),
@@ -288,6 +312,30 @@ function checkWritable(path: string, home: string, stateDir: string, what: strin
       `${what} would make the whole home writable (~/.bashrc, ~/.profile run outside the sandbox)`,
     );
   if (above(realOrSelf(stateDir))) throw invalid(path, `${what} holds this tool’s state folder`);
+}
+
+function ensureFile(path: string): void {
+  try {
+    writeFileSync(path, '', { flag: 'wx', mode: 0o644 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
+/** The real path of `path`, or of its nearest existing folder with the rest joined on (a file not made yet). */
+function realOfNearest(path: string): string {
+  let dir = normalize(path);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(dir), ...rest.reverse());
+    } catch {
+      const up = dirname(dir);
+      if (up === dir) return normalize(path);
+      rest.push(dir.slice(up === '/' ? 1 : up.length + 1));
+      dir = up;
+    }
+  }
 }
 
 function ensureFolder(path: string): void {

@@ -13,7 +13,8 @@ export interface SandboxPlanner {
   unavailable(): SandboxUnavailable | null;
   /**
    * The policy of a new agent, from its worktree, its profile and its folder, the config's
-   * additions and the vendor's hosts; throws SANDBOX_POLICY_INVALID when a path it is given is not usable.
+   * additions and the vendor's hosts; throws SANDBOX_POLICY_INVALID when a path it is given is not usable,
+   * SANDBOX_GIT_CONFIG_WRITABLE when the repository's git config includes a file the agent could write.
    */
   plan(agent: AgentRecord): SandboxPolicy;
 }
