@@ -6,6 +6,7 @@ import type { AgentRecord } from '../model/agent-record.js';
 import type { AgentService } from '../agents/agent-service.js';
 import { describeLoss, type AgentGit } from './agent-worktree.js';
 import { AppError } from '../errors.js';
+import { messageOf } from '../lifecycle/exit-outcome.js';
 import { isLive } from '../model/agent-state.js';
 import { adviseMerge, uncommittedError } from './merge-advice.js';
 import type { AgentDiff, MergeResult, MergeStrategy, TestRun } from '../ports/git.js';
@@ -121,7 +122,14 @@ export class ReviewService {
       }
       // A pull request merged upstream merged its head, whatever the forge made of it (squash, rebase).
       const merged = pr?.state === 'merged' ? [pr.headCommit] : [];
-      const loss = await this.d.git.worktrees.wouldLose(wt, merged);
+      // One worktree git cannot read (an agent can make its own so) is kept, and the rest go on.
+      let loss;
+      try {
+        loss = await this.d.git.worktrees.wouldLose(wt, merged);
+      } catch (err) {
+        kept.push({ agent: agent.name, why: `git cannot tell what it would lose: ${messageOf(err)}` });
+        continue;
+      }
       if (loss.uncommitted.length > 0 || loss.unmergedCommits.length > 0) {
         kept.push({ agent: agent.name, why: `would lose ${describeLoss(loss)}` });
         continue;
@@ -129,7 +137,12 @@ export class ReviewService {
       const bytes = await this.d.git.worktrees.diskUsage(wt.path).catch(() => 0);
       if (!dryRun) {
         // Checked just above; a pull request merged upstream is what makes its commits merged.
-        await this.d.git.worktrees.remove(wt, merged.length > 0);
+        try {
+          await this.d.git.worktrees.remove(wt, merged.length > 0);
+        } catch (err) {
+          kept.push({ agent: agent.name, why: `git could not remove it: ${messageOf(err)}` });
+          continue;
+        }
         agent.worktree = null;
         await this.d.registry.saveQuietly([agent]);
       }
