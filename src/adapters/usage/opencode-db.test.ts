@@ -142,6 +142,25 @@ describe('OpencodeUsageDb (OpenCode 1.18.33’s database)', () => {
     expect(r.read(`${forged}#${SESSION}`, null, 1 << 20)).toEqual({
       refused: `${forged} is not OpenCode's database (no part, message and session tables): not read`,
     });
+    // Its tables without OpenCode's indexes: a read would scan them whole on the daemon's thread.
+    const bare = join(dir, 'bare.db');
+    write(bare, 'CREATE TABLE session (id TEXT PRIMARY KEY, parent_id TEXT)');
+    write(bare, 'CREATE TABLE message (id TEXT PRIMARY KEY, data TEXT)');
+    write(
+      bare,
+      'CREATE TABLE part (id TEXT, message_id TEXT, session_id TEXT, time_created INTEGER, data TEXT)',
+    );
+    expect(r.read(`${bare}#${SESSION}`, null, 1 << 20)).toEqual({
+      refused: `${bare}: its tables lack OpenCode's indexes, so reading a session would scan them whole (SCAN p): not read`,
+    });
+    // With that one, the session's parent link would need an index of the read's own making.
+    write(bare, 'CREATE INDEX part_session ON part (session_id)');
+    expect(r.read(`${bare}#${SESSION}`, null, 1 << 20)).toMatchObject({
+      refused: expect.stringContaining('(SEARCH s USING AUTOMATIC COVERING INDEX (parent_id=?))'),
+    });
+    expect(r.find({ root: dir, segments: ['bare.db'], database: { session: SESSION } } as never)).toEqual([
+      `${bare}#${SESSION}`,
+    ]);
   });
 
   it('skips a part larger than the line limit whole, counted, and reads on after it', () => {

@@ -218,7 +218,7 @@ export class OpencodeUsageDb implements UsageFiles {
     const ok = after !== null && after.isFile() && after.dev === st.dev && after.ino === st.ino;
     let refused: string | null;
     try {
-      refused = ok ? this.checkSchema(db) : `${path} changed while it was opened: not read`;
+      refused = ok ? this.checkSchema(db, path) : `${path} changed while it was opened: not read`;
     } catch (err) {
       // Locked while it was opened (its writer's recovery): tried again at the next read, uncounted.
       this.openings -= 1;
@@ -236,7 +236,7 @@ export class OpencodeUsageDb implements UsageFiles {
   }
 
   /** Sets the defences for a database this process did not write; '' when its tables are not OpenCode's. */
-  private checkSchema(db: ReadonlySqlite): string | null {
+  private checkSchema(db: ReadonlySqlite, path: string): string | null {
     db.pragma('trusted_schema = OFF');
     db.pragma('cell_size_check = ON');
     db.pragma('mmap_size = 0');
@@ -245,7 +245,17 @@ export class OpencodeUsageDb implements UsageFiles {
     const ok = ['part', 'message', 'session'].every((n) =>
       tables.some((t) => t.name === n && t.type === 'table'),
     );
-    return ok ? null : '';
+    if (!ok) return '';
+    // Its indexes are its writer's to make: a read that would scan a whole table (or build an
+    // index for itself) on the daemon's thread is refused, whatever the schema says.
+    const plan = [
+      ...db.prepare(`EXPLAIN QUERY PLAN ${ROWS_SQL}`).all(0, 0, 'ses_0', 0, 0, 1),
+      ...db.prepare(`EXPLAIN QUERY PLAN ${TREE_SQL}`).all('ses_0'),
+    ].map((r) => String((r as { detail?: unknown }).detail));
+    const scan = plan.find((d) => /^SCAN (?!tree$|CONSTANT ROW$)|AUTOMATIC/.test(d));
+    return scan === undefined
+      ? null
+      : `${path}: its tables lack OpenCode's indexes, so reading a session would scan them whole (${scan.slice(0, 80)}): not read`;
   }
 }
 
