@@ -146,10 +146,11 @@ async function readCommand(
         append(out, nested);
         if (why === null && nested.unresolved.length === 0) inner = true;
       }
-    } else if (base === 'eval') {
-      why = 'eval runs its arguments as a command';
-      const text = c.words
-        .slice(1)
+    } else if (base === 'eval' || base === 'trap') {
+      // trap's action (its first argument past -l/-p/--) runs later, on a signal or at exit.
+      const args = base === 'eval' ? c.words.slice(1) : trapAction(c.words.slice(1));
+      why = `${base} runs ${base === 'eval' ? 'its arguments' : 'its first argument'} as a command`;
+      const text = args
         .map((w) => wordValue(w))
         .filter((v): v is string => v !== null)
         .join(' ');
@@ -163,6 +164,15 @@ async function readCommand(
   }
   const free = inner && why === null;
   out.checks.push({ shown, allow: free ? 'inner' : [...allow], why, deny: [...deny] });
+}
+
+/** `trap [-lp] [--] action signal…`: the action's word (none when it only lists or resets). */
+function trapAction(args: readonly ShellWord[]): ShellWord[] {
+  let i = 0;
+  while (i < args.length && /^-[lp]+$/.test(wordValue(args[i]!) ?? '')) i++;
+  const at = args[i];
+  if (at !== undefined && wordValue(at) === '--') i++;
+  return args.length - i >= 2 ? [args[i]!] : [];
 }
 
 /** Why no allow rule may approve a simple command as written, or null. */
