@@ -10,7 +10,11 @@ const SESSION = '5d769b8d-89c3-481a-b65c-ec8ae75937a4';
 
 async function rig() {
   const git = new FakeGitWorktrees();
-  const h = await makeCore({ git: { worktrees: git, review: new FakeGitReview() } });
+  const policy = { write: [], read: [], readOnly: [], hide: [], hosts: [], forwards: [] };
+  const h = await makeCore({
+    git: { worktrees: git, review: new FakeGitReview() },
+    sandbox: { unavailable: () => null, plan: () => policy },
+  });
   h.preflight.commands.set('/usr/bin/node', '/usr/bin/node');
   h.preflight.commands.set('/opt/claude/bin/claude', '/opt/claude/bin/claude');
   h.preflight.commands.set('codex', '/opt/bin/codex');
@@ -106,6 +110,21 @@ describe('forkAgent', () => {
     expect(cx.conversation.note).toBe('starts a fresh conversation: codex cannot fork a conversation');
     // The profile's own defaults are not given twice.
     expect(cx.agent.args).toEqual(PROFILES.get('codex').defaultArgs);
+    // Sandboxed, its session is in its private CLI state, which the fork's CLI does not read.
+    const boxed = await create(h, {
+      profile: 'claude',
+      name: 'boxed',
+      repo: '/src/shop',
+      argv: [],
+      sandbox: true,
+    });
+    await h.core.service.noteSession(agentOf(h, boxed.id), SESSION);
+    const b = await fork('boxed');
+    expect(b.conversation).toMatchObject({ forked: false, session: null });
+    expect(b.conversation.note).toBe(
+      'starts a fresh conversation: boxed is sandboxed, and its sessions are in its own CLI state folder',
+    );
+    expect(spawnArgs(h, b.agent.id)).toEqual([]);
   });
 
   it('lists uncommitted work left behind, and carries it with withUncommitted', async () => {

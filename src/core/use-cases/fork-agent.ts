@@ -35,7 +35,9 @@ function userArgv(src: AgentRecord, spec: ProfileSpec): string[] {
 
 /** Whether the fork continues a copy of the conversation, and why (not). */
 function conversation(src: AgentRecord, spec: ProfileSpec): ForkResult['conversation'] {
-  if (spec.forkArgs && src.sessionId !== null)
+  // A sandboxed agent's sessions are in its own CLI state folder, which the fork does not share:
+  // its CLI would not find the session to resume.
+  if (spec.forkArgs && src.sessionId !== null && src.sandbox === undefined)
     return {
       forked: true,
       session: src.sessionId,
@@ -46,7 +48,9 @@ function conversation(src: AgentRecord, spec: ProfileSpec): ForkResult['conversa
       ? `${src.profile} agents have no conversation to carry`
       : !spec.forkArgs
         ? `${src.profile} cannot fork a conversation`
-        : `${src.name} has no recorded session yet`;
+        : src.sessionId === null
+          ? `${src.name} has no recorded session yet`
+          : `${src.name} is sandboxed, and its sessions are in its own CLI state folder`;
   return { forked: false, session: null, note: `starts a fresh conversation: ${why}` };
 }
 
