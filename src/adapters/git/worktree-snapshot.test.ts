@@ -46,6 +46,26 @@ afterEach(() => {
 });
 
 describe('snapshot: a worktree as it is, for the radar', () => {
+  it('sees an edit of the same size made in the second its index was written (git’s racy entry)', async () => {
+    const wt = await worktree('racy');
+    const file = join(wt.path, 'app.txt');
+    const index = join(repo, '.git', 'worktrees', 'racy', 'index');
+    const sec = (ms: number): number => Math.floor(ms / 1000);
+    // The edit lands in the index's second (tried again in the rare case a second ended between them).
+    for (let i = 0; ; i++) {
+      writeFileSync(file, lines(10, ' a'));
+      await run(wt.path, 'add', 'app.txt');
+      writeFileSync(file, lines(10, ' b'));
+      if (sec(statSync(file).ctimeMs) === sec(statSync(index).mtimeMs) || i >= 5) break;
+    }
+    expect(sec(statSync(file).ctimeMs)).toBe(sec(statSync(index).mtimeMs));
+    // The snapshot's copy is made in a later second.
+    await new Promise((r) => setTimeout(r, 1_050 - (Date.now() % 1000)));
+    const [snap] = await review.snapshot([wt], 'main');
+    expect(snap).toMatchObject({ uncommitted: true, changed: true });
+    expect(await run(repo, 'show', `${snap?.ref}:app.txt`)).toBe(lines(10, ' b').trim());
+  });
+
   it('a new branch has no changes; a clean one with commits is its branch', async () => {
     const [fresh, done] = [await worktree('fresh'), await worktree('done')];
     writeFileSync(join(done.path, 'app.txt'), lines(10, ' done'));

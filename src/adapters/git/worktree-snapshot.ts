@@ -1,4 +1,13 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { AgentWorktree, WorktreeSnapshot } from '../../core/ports/git.js';
@@ -49,7 +58,7 @@ async function snapshotOf(git: Git, wt: AgentWorktree, base: string): Promise<Wo
     const privateIndex = join(dir, 'index');
     const env = { GIT_INDEX_FILE: privateIndex, GIT_OPTIONAL_LOCKS: '0' };
     try {
-      copyFileSync(isAbsolute(indexPath) ? indexPath : join(cwd, indexPath), privateIndex);
+      copyIndex(isAbsolute(indexPath) ? indexPath : join(cwd, indexPath), privateIndex);
     } catch {
       await git(['read-tree', head], { cwd, env }); // no index yet: start from HEAD
     }
@@ -71,6 +80,23 @@ async function snapshotOf(git: Git, wt: AgentWorktree, base: string): Promise<Wo
     return await changes(git, cwd, ref, base, uncommitted, diff.code === 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A copy of an index with the original's times. Git re-reads an entry whose file changed in the
+ * second the index was written ("racy"): judged by the index file's mtime, which a plain copy
+ * moves to now, so an edit of the same size in that second went unseen. Times and bytes come from
+ * one open file (git replaces the index by rename).
+ */
+function copyIndex(from: string, to: string): void {
+  const fd = openSync(from, 'r');
+  try {
+    const st = fstatSync(fd);
+    writeFileSync(to, readFileSync(fd));
+    utimesSync(to, st.atime, st.mtime);
+  } finally {
+    closeSync(fd);
   }
 }
 
