@@ -6,6 +6,7 @@ import {
   inputRequestSchema,
   listAgentsQuerySchema,
   logsQuerySchema,
+  profileNameSchema,
   stopAgentRequestSchema,
 } from './agent.js';
 import { answerRequestSchema } from './answers.js';
@@ -49,16 +50,26 @@ export const MCP_TOOLS = {
     title: 'Start an agent',
     description:
       'Starts a worker agent (your team) in its own git worktree of your repository, on branch wtp/<name>, and optionally gives it its first prompt (workspace and repo default to yours; you cannot start agents anywhere else). Example: {"profile":"codex","name":"api","prompt":"Add a /health route"}. Then wait_for_state {"agent":"api","states":["idle"]}. Errors: AGENT_NAME_TAKEN (pick another name), COMMAND_NOT_FOUND (that CLI is not installed: try another profile), MCP_OUT_OF_SCOPE (a permission mode that asks less than yours).',
-    input: createAgentRequestSchema.pick({
-      profile: true,
-      name: true,
-      workspace: true,
-      repo: true,
-      prompt: true,
-      model: true,
-      base: true,
-      permissionMode: true,
-    }),
+    input: createAgentRequestSchema
+      .pick({
+        name: true,
+        workspace: true,
+        repo: true,
+        prompt: true,
+        model: true,
+        base: true,
+        permissionMode: true,
+      })
+      .extend({
+        // `cmd` runs the command it is given, and a worker is given none: it could never start.
+        profile: profileNameSchema.exclude(['cmd']),
+        sandbox: z
+          .literal(true)
+          .optional()
+          .describe(
+            'Run the worker in a sandbox (its worktree writable, secrets hidden, only its API reachable). A worker is never started unsandboxed when the config sandboxes its profile.',
+          ),
+      }),
     effect: 'exec',
   },
   send_prompt: {

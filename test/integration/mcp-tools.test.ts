@@ -230,10 +230,16 @@ describe('the MCP server (SDK client, real daemon)', () => {
     expect((oversized as ToolResult).content[0]?.text).toMatch(/Input validation error/);
     const wider = await call(c, 'add_task', { title: 't', prompt: 'p', workspace: 'other' });
     expect((wider as ToolResult).isError).toBe(true);
-    // A profile that runs its prompt with no dialog (cmd), the user did not grant: not started, not queued.
+    // A profile that runs its prompt with no dialog (aider, cmd), the user did not grant: not started, not queued.
     const marker = join(home.dir, 'lead-ran');
     const run = `touch ${marker}`;
-    expect(rule(await call(c, 'start_agent', { profile: 'cmd', prompt: run }))).toBe('profile_not_granted');
+    expect(rule(await call(c, 'start_agent', { profile: 'aider', prompt: run }))).toBe('profile_not_granted');
+    // cmd, which runs only the command it is given (a worker is given none), is not offered at all.
+    const cmd = (await call(c, 'start_agent', { profile: 'cmd', prompt: run })) as ToolResult;
+    expect(cmd.content[0]?.text).toMatch(/Input validation error/);
+    // A lead may ask for a sandbox, never turn one off.
+    const unboxed = (await call(c, 'start_agent', { profile: 'claude', sandbox: false })) as ToolResult;
+    expect(unboxed.content[0]?.text).toMatch(/Input validation error/);
     expect(rule(await call(c, 'add_task', { title: 't', profile: 'cmd', prompt: run }))).toBe(
       'profile_not_granted',
     );
@@ -253,6 +259,13 @@ describe('the MCP server (SDK client, real daemon)', () => {
     expect(all).toEqual(['lead', 'outsider', 'plain', 'w1', 'w2']);
     expect((await api.call('listTasks', {})).tasks).toEqual([]);
     await call(c, 'stop_agent', { agent: 'w2' });
+    // A worker asked for in a sandbox runs in one.
+    expect(
+      (await call(c, 'start_agent', { profile: 'shell', name: 'boxed', sandbox: true })).isError,
+    ).not.toBe(true);
+    const boxed = (await api.call('listAgents', {})).agents.find((a) => a.name === 'boxed');
+    expect(boxed?.sandbox?.write).toContain(boxed?.worktree?.path);
+    await api.call('removeAgent', { params: { agent: 'boxed' }, query: { force: 'true' } });
   });
 
   it('calls every tool as the lead, over stdio through `wtp mcp`, each audited as done by the lead', async () => {

@@ -65,6 +65,7 @@ export const startAgent: ToolHandler<'start_agent'> = async (api, input, call) =
       ...(input.model !== undefined ? { model: input.model } : {}),
       ...(input.base !== undefined ? { base: input.base } : {}),
       ...(input.permissionMode !== undefined ? { permissionMode: input.permissionMode } : {}),
+      ...(input.sandbox ? { sandbox: true } : {}),
       ...(mine ? { startedBy: mine.id } : {}),
     },
     call.source,
