@@ -256,6 +256,13 @@ describe('daemon lifecycle', () => {
         },
       },
     });
+    // In the background too: the start's own result, every time (it answered "started" on its
+    // socket while it looked up who held the port, then exited).
+    for (let i = 0; i < 3; i++) {
+      const bg = await second.json(['up', '--detach']);
+      expect(bg.code, JSON.stringify(bg.doc)).toBe(1);
+      expect(bg.doc).toMatchObject({ error: { code: 'PORT_IN_USE' } });
+    }
     const human = await second.run(['up']);
     expect(human.stderr).toContain(
       `Port ${port} on 127.0.0.1 is in use by another wezterm-parallel daemon (one with another WTP_HOME, or another user’s): \`wtp down\` with its WTP_HOME stops it (the port comes from WTP_API_PORT). Choose another with \`wtp up --port <port>\`, WTP_API_PORT=<port> (it overrides api.port in ${second.path('config.yaml')})`,

@@ -99,6 +99,28 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   return {
     dispatch: app.handle,
     async listen(socketPath, port) {
+      // The port first: a daemon that answers on its socket has all it listens on (`up --detach`
+      // takes an answer as started, and a taken port must never get one).
+      if (port !== null) {
+        const tcp = serve(true);
+        await new Promise<void>((resolve, reject) => {
+          tcp.once('error', (err: NodeJS.ErrnoException) => {
+            reject(
+              err.code === 'EADDRINUSE'
+                ? new AppError(
+                    'PORT_IN_USE',
+                    `Port ${port} on 127.0.0.1 is in use.`,
+                    { port },
+                    { cause: err },
+                  )
+                : err,
+            );
+          });
+          tcp.listen(port, '127.0.0.1', () => resolve());
+        });
+        const addr = tcp.address();
+        tcpPort = typeof addr === 'object' && addr ? addr.port : port;
+      }
       rmSync(socketPath, { force: true });
       const unix = serve(false);
       await new Promise<void>((resolve, reject) => {
@@ -106,21 +128,7 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
         unix.listen(socketPath, () => resolve());
       });
       chmodSync(socketPath, 0o600);
-      if (port === null) return { tcpPort: null };
-      const tcp = serve(true);
-      await new Promise<void>((resolve, reject) => {
-        tcp.once('error', (err: NodeJS.ErrnoException) => {
-          reject(
-            err.code === 'EADDRINUSE'
-              ? new AppError('PORT_IN_USE', `Port ${port} on 127.0.0.1 is in use.`, { port }, { cause: err })
-              : err,
-          );
-        });
-        tcp.listen(port, '127.0.0.1', () => resolve());
-      });
-      const addr = tcp.address();
-      tcpPort = typeof addr === 'object' && addr ? addr.port : port;
-      return { tcpPort };
+      return { tcpPort: port === null ? null : tcpPort };
     },
     async close() {
       app.closeSockets();
