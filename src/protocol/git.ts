@@ -19,6 +19,11 @@ export const agentDiffSchema = z.object({
     mergeBase: z.string(),
     files: z.array(diffFileSchema),
     patch: z.string().describe('Unified diff; empty with stat=true'),
+    landed: z
+      .boolean()
+      .describe(
+        'All of its work is committed and in the base already (squash-merged): no files, nothing to merge',
+      ),
   }),
 });
 

@@ -105,7 +105,13 @@ export class FakeGitReview implements GitReview {
     try {
       if (this.gate) await this.gate;
       const files = this.files.get(wt.path) ?? [];
-      return { base: wt.base, mergeBase: wt.baseCommit, files: files.map((f) => ({ ...f })), patch: '' };
+      return {
+        base: wt.base,
+        mergeBase: wt.baseCommit,
+        files: files.map((f) => ({ ...f })),
+        patch: '',
+        landed: false,
+      };
     } finally {
       this.running--;
     }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { AppError } from '../../core/errors.js';
@@ -16,7 +16,7 @@ import type {
 } from '../../core/ports/git.js';
 import { gitRunner, type Git, type GitEnv } from './git-exec.js';
 import { mapLimit, mergeTree, predictPair, workLanded, split0, type Conflict } from './merge-tree.js';
-import { snapshotWorktree } from './worktree-snapshot.js';
+import { copyIndex, snapshotWorktree } from './worktree-snapshot.js';
 
 const IDENTITY = { name: 'wezterm-parallel', email: 'wtp@localhost' };
 const TEST_OUTPUT_MAX = 20 * 1024;
@@ -76,12 +76,23 @@ export class CliGitReview implements GitReview {
     try {
       const index = join(dir, 'index');
       const env = { GIT_INDEX_FILE: index };
-      if (existsSync(realIndex)) copyFileSync(realIndex, index);
+      if (existsSync(realIndex)) copyIndex(realIndex, index);
       else await this.git(['read-tree', 'HEAD'], { cwd: wt.path, env });
       const [, others] = await Promise.all([
         this.git(['add', '-A'], { cwd: top, env }),
         this.git(['ls-files', '--others', '--exclude-standard', '--full-name', '-z'], { cwd: top }),
       ]);
+      // All of it committed and all of that in the base already (squash-merged): nothing to show.
+      if (wt.branch !== null) {
+        const [tree, hd] = await Promise.all([
+          this.git(['write-tree'], { cwd: wt.path, env }),
+          this.git(['rev-parse', 'HEAD', 'HEAD^{tree}'], { cwd: wt.path, okCodes: [128] }),
+        ]);
+        const [head = '', headTree = ''] = hd.stdout.trim().split('\n');
+        const clean = hd.code === 0 && head !== mergeBase && tree.stdout.trim() === headTree;
+        if (clean && (await workLanded(this.git, wt.path, 'HEAD', wt.base)))
+          return { base: wt.base, mergeBase, files: [], patch: '', landed: true };
+      }
       const run = (args: string[]) =>
         this.git(['diff', '--cached', ...DIFF_FLAGS, ...args, mergeBase], { cwd: wt.path, env });
       const [numstat, names, patch] = await Promise.all([
@@ -90,7 +101,7 @@ export class CliGitReview implements GitReview {
         opts.stat ? Promise.resolve({ stdout: '' }) : run([]),
       ]);
       const files = parseDiff(names.stdout, numstat.stdout, new Set(split0(others.stdout)));
-      return { base: wt.base, mergeBase, files, patch: patch.stdout };
+      return { base: wt.base, mergeBase, files, patch: patch.stdout, landed: false };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -85,6 +85,23 @@ describe('snapshot: a worktree as it is, for the radar', () => {
     expect(await review.snapshot([wt], 'main')).toEqual([
       { ref: 'wtp/sq', uncommitted: false, changed: false, landed: true },
     ]);
+    // Its diff says the same: nothing left to merge.
+    expect(await review.diff(wt, { stat: false })).toMatchObject({ files: [], patch: '', landed: true });
+    // Work after it shows again, against the fork point as before.
+    writeFileSync(join(wt.path, 'more.txt'), 'more\n');
+    const after = await review.diff(wt, { stat: true });
+    expect(after.landed).toBe(false);
+    expect(after.files.map((f) => f.path).sort()).toEqual(['app.txt', 'more.txt']);
+  });
+
+  it('a branch whose commits are not all in the base is not landed: its diff is whole', async () => {
+    const wt = await worktree('part');
+    writeFileSync(join(wt.path, 'app.txt'), lines(10, ' agent'));
+    await run(wt.path, 'commit', '-qam', 'agent work');
+    expect(await review.diff(wt, { stat: true })).toMatchObject({
+      landed: false,
+      files: [{ path: 'app.txt' }],
+    });
   });
 
   it('modified, staged and untracked files go into a commit on HEAD; the agent’s index, files and refs stay as they were', async () => {

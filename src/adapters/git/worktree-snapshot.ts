@@ -89,7 +89,7 @@ async function snapshotOf(git: Git, wt: AgentWorktree, base: string): Promise<Wo
  * moves to now, so an edit of the same size in that second went unseen. Times and bytes come from
  * one open file (git replaces the index by rename).
  */
-function copyIndex(from: string, to: string): void {
+export function copyIndex(from: string, to: string): void {
   const fd = openSync(from, 'r');
   try {
     const st = fstatSync(fd);

@@ -94,6 +94,8 @@ export interface AgentDiff {
   files: DiffFile[];
   /** Unified diff text (committed + uncommitted + untracked), empty with `stat` only. */
   patch: string;
+  /** All of its work is committed and in the base already (squash-merged): no files, nothing to merge. */
+  landed: boolean;
 }
 
 export type MergeStrategy = 'merge' | 'squash' | 'rebase';

@@ -14,6 +14,8 @@ export async function showDiff(ctx: CliContext, ref: string, o: { stat: boolean 
     query: { stat: o.stat ? 'true' : 'false' },
   });
   if (ctx.json) return ctx.emit('diff', r);
+  if (r.diff.landed)
+    return ctx.line(`${r.agent}: all of its work is in ${r.diff.base} already (merged): nothing to merge`);
   if (r.diff.files.length === 0) return ctx.line(`${r.agent}: no changes against ${r.diff.base}`);
   if (o.stat || r.diff.patch === '') {
     ctx.line(
