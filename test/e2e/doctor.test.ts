@@ -105,6 +105,14 @@ describe('wtp doctor', () => {
     );
     expect(human.stdout).toContain(`fix: chmod 600 ${home.path('token')}`);
     expect(human.stdout).toMatch(/\d check\(s\) failed, \d warning\(s\): see the fixes above\.$/m);
+    expect(report.checks.some((c) => c.id === 'agents')).toBe(false);
+    // No agent CLI at all: a warning, never "No problems found" alone.
+    const none = await doctor({ PATH: newBin });
+    expect(none.by('agents')).toMatchObject({
+      status: 'warn',
+      summary: 'no agent CLI found on PATH: only `cmd` and `shell` agents can start',
+      fix: expect.stringContaining('npm i -g @anthropic-ai/claude-code'),
+    });
   });
 
   it('asks the running daemon where it finds the agent CLIs, and passes with warnings only', async () => {

@@ -27,7 +27,19 @@ export async function agentCliChecks(
       return node === null ? [cli] : [cli, node];
     }),
   );
-  return checks.flat();
+  const all = checks.flat();
+  // Each missing CLI alone is a skip; none at all means no agent of any vendor can start.
+  const first = clis.agentClis.find((c) => c.install);
+  if (clis.agentClis.length > 0 && clis.agentClis.every((c) => c.found === null && !c.fromVariable)) {
+    all.push(
+      check('agents', {
+        status: 'warn',
+        summary: `no agent CLI found on ${path}: only \`cmd\` and \`shell\` agents can start`,
+        fix: `install one${first?.install ? ` (e.g. ${first.install})` : ''} on ${path}, then ${RESTART}`,
+      }),
+    );
+  }
+  return all;
 }
 
 /**
