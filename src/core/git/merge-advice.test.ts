@@ -41,6 +41,21 @@ describe('what a refused merge says to do next', () => {
     expect(e.message).toContain(`then wtp merge 'it'\\''s' --strategy squash --into dev`);
   });
 
+  it('says when --commit committed the agent’s work before the merge was refused', () => {
+    const sha = 'c'.repeat(40);
+    for (const err of [
+      conflict(),
+      new AppError('MERGE_TEST_FAILED', 'x', { command: 'npm test', exitCode: 1 }),
+    ]) {
+      const e = advised(err, subject({ committed: sha }));
+      expect(e.message).toContain(
+        `b's uncommitted work was committed first, as ${'c'.repeat(12)}: that commit stays on its branch. Next, one of:`,
+      );
+      expect(e.details).toMatchObject({ committed: sha });
+    }
+    expect(advised(conflict()).details).toMatchObject({ committed: null });
+  });
+
   it('a conflict of one replayed commit (--strategy rebase) offers the merge of the whole branch', () => {
     const e = advised(conflict({ commit: 'a'.repeat(40) }), subject({ strategy: 'rebase' }));
     expect(e.message).toContain(`when its commit ${'a'.repeat(12)} is replayed`);

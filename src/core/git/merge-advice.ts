@@ -12,6 +12,8 @@ export interface MergeSubject {
   strategy: MergeStrategy;
   /** The branch it was to be merged into when not its base (`--into`). */
   into?: string | undefined;
+  /** The commit `--commit` made of its uncommitted work before the merge was tried, if one was. */
+  committed?: string | null;
 }
 
 const TEST_TAIL_LINES = 10;
@@ -89,7 +91,16 @@ export function adviseMerge(err: unknown, s: MergeSubject): unknown {
     default:
       return err;
   }
-  return new AppError(err.code, message + steps(next), { ...d, agent: s.name, next }, { cause: err });
+  // `--commit` ran before the merge was tried: that commit stays on the agent's branch.
+  const committed = s.committed
+    ? ` ${s.name}'s uncommitted work was committed first, as ${s.committed.slice(0, 12)}: that commit stays on its branch.`
+    : '';
+  return new AppError(
+    err.code,
+    message.replace(/ Next, one of:$/, `${committed} Next, one of:`) + steps(next),
+    { ...d, agent: s.name, committed: s.committed ?? null, next },
+    { cause: err },
+  );
 }
 
 /** MERGE_UNCOMMITTED: the agent's worktree has work a merge would leave behind. */

@@ -75,11 +75,14 @@ export class ReviewService {
     // A merge takes commits only: work left uncommitted would silently stay behind.
     const { uncommitted } = await this.d.git.worktrees.wouldLose(wt);
     if (uncommitted.length > 0 && opts.commit === undefined) throw uncommittedError(subject, uncommitted);
-    if (uncommitted.length > 0 && opts.commit !== undefined) await this.commit(agent.id, opts.commit, source);
+    const committed =
+      uncommitted.length > 0 && opts.commit !== undefined
+        ? (await this.commit(agent.id, opts.commit, source)).commit
+        : null;
     const result = await this.d.git.review
       .merge(wt, { strategy: opts.strategy, into: opts.into, testCommand: opts.test })
       .catch((err: unknown) => {
-        throw adviseMerge(err, subject);
+        throw adviseMerge(err, { ...subject, committed });
       });
     if (result.commit !== null && !result.alreadyMerged) {
       await this.d.registry.record([
