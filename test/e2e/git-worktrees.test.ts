@@ -292,4 +292,39 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     expect(taken.doc).toMatchObject({ error: { code: 'GIT_BRANCH_TAKEN' } });
     expect((await home.agents()).map((a) => a.name).sort()).toEqual(['a', 'b', 'c', 'f', 'p']);
   });
+
+  it('Ctrl-C on wtp merge says the merge goes on in the daemon; a refused merge names the commit --commit made', async () => {
+    const a = (await sleeper('int')).doc.agent;
+    writeFileSync(join(a.worktree?.path ?? '', 'int.txt'), 'int\n');
+    const merge = home.start(['merge', 'int', '--commit', 'its work', '--test', 'sleep 2']);
+    let stderr = '';
+    merge.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await eventually('the test to start', () => stderr.includes('running the test command'));
+    merge.kill('SIGINT');
+    const [code, signal] = await new Promise<[number | null, string | null]>((r) =>
+      merge.once('exit', (c, s) => r([c, s])),
+    );
+    expect(signal).toBe('SIGINT');
+    expect(code).toBeNull();
+    expect(stderr).toContain(
+      'interrupted: the merge of int goes on in the daemon (its commit, its test, then the merge). Follow it with `wtp events int`; `wtp diff int` shows what is left to merge.',
+    );
+    // As it said: the merge landed.
+    await eventually('the merge to land', () => g(['show', 'main:int.txt']) === 'int', 30_000);
+
+    // A merge refused for a conflict after --commit: that commit is named.
+    const c = (await sleeper('cc')).doc.agent;
+    const wc = c.worktree?.path ?? '';
+    writeFileSync(join(wc, 'app.txt'), 'cc\n');
+    g(['commit', '-qam', 'cc edits app'], wc);
+    writeFileSync(join(repo, 'app.txt'), 'main\n');
+    g(['commit', '-qam', 'main edits app']);
+    writeFileSync(join(wc, 'extra.txt'), 'extra\n');
+    const refused = await home.json(['merge', 'cc', '--commit', 'the rest']);
+    const committed = g(['rev-parse', 'wtp/cc']);
+    expect(refused.doc).toMatchObject({ error: { code: 'MERGE_CONFLICT', details: { committed } } });
+    expect((refused.doc as { error: { message: string } }).error.message).toContain(
+      `cc's uncommitted work was committed first, as ${committed.slice(0, 12)}: that commit stays on its branch.`,
+    );
+  });
 });

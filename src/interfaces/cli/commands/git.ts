@@ -61,15 +61,28 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
             });
           }
           if (raw.test && !ctx.json) ctx.note(`running the test command in ${ref}'s worktree: ${raw.test}`);
-          const r = await ctx.client().call('agentMerge', {
-            params: { agent: ref },
-            body: {
-              strategy: raw.strategy as (typeof MERGE_STRATEGIES)[number],
-              ...(raw.into === undefined ? {} : { into: raw.into }),
-              ...(raw.test === undefined ? {} : { test: raw.test }),
-              ...(raw.commit === undefined ? {} : { commit: raw.commit }),
-            },
-          });
+          // Ctrl-C ends this command, not the daemon's merge: say so, and how to follow it.
+          const interrupted = (): void => {
+            const steps = [raw.commit ? 'its commit' : null, raw.test ? 'its test' : null, 'then the merge'];
+            ctx.note(
+              `interrupted: the merge of ${ref} goes on in the daemon (${steps.filter(Boolean).join(', ')}). Follow it with \`wtp events ${ref}\`; \`wtp diff ${ref}\` shows what is left to merge.`,
+            );
+            // Then as if this handler were not there: the signal's own end (exit 130 in a shell).
+            process.kill(process.pid, 'SIGINT');
+          };
+          process.once('SIGINT', interrupted);
+          const r = await ctx
+            .client()
+            .call('agentMerge', {
+              params: { agent: ref },
+              body: {
+                strategy: raw.strategy as (typeof MERGE_STRATEGIES)[number],
+                ...(raw.into === undefined ? {} : { into: raw.into }),
+                ...(raw.test === undefined ? {} : { test: raw.test }),
+                ...(raw.commit === undefined ? {} : { commit: raw.commit }),
+              },
+            })
+            .finally(() => process.off('SIGINT', interrupted));
           if (ctx.json) return ctx.emit('merge', { ...r, agent: ref });
           if (r.alreadyMerged)
             ctx.line(`${ref}'s work is in ${r.target} already (${short(r.commit)}): nothing to merge`);
