@@ -67,7 +67,7 @@ export const stateDetailSchema = z.object({
   stalled: z
     .boolean()
     .optional()
-    .describe('working, but no output and no CPU for agents.stallAfterMs: maybe stuck'),
+    .describe('working, but no output and no CPU for states.stallAfterMs: maybe stuck'),
   overrode: z
     .string()
     .optional()
