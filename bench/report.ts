@@ -38,8 +38,9 @@ export interface BenchResult {
 
 export interface Target {
   text: string;
-  /** `value` must stay below this (same unit as the value). */
+  /** The statistic that must stay below it (same unit): the p50 (`value`) unless the goal says p99. */
   below: number;
+  stat?: 'p50' | 'p99';
 }
 
 export function ratio(value: number, reference: number): number {
@@ -75,7 +76,7 @@ export function latencyResult(o: {
     unit: 'ms',
     ...(o.baseline ? { baseline: o.baseline, ratio: ratio(s.p50, o.baseline.value) } : {}),
     ...s,
-    ...targetFields(s.p50, o.target),
+    ...targetFields(o.target?.stat === 'p99' ? s.p99 : s.p50, o.target),
     note: o.note,
     ...(o.extra ? { extra: o.extra } : {}),
   };
