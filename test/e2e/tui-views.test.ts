@@ -78,14 +78,12 @@ describe('wtp tui: diff, merge, conflicts, new agent, tasks', () => {
     await tui.until('the field emptied', (screen) => /▸ test command +█/.test(screen));
     // The text and its Enter typed in one read (fast, or pasted): the Enter runs the merge.
     await tui.keys('true\r');
-    await tui.see('merged into main');
-    expect(git(repo, 'show', 'main:README.md')).toBe('blue');
-    await tui.keys('Escape');
-    // Back on the list, the merge's outcome is the notice (not an older one).
+    // Merged, the form closes itself: back on the list, the merge's outcome is the notice.
     await tui.until(
       'the list with the merge on its notice line',
       (s) => s.includes('⏎ attach') && /: merged into main/.test(s),
     );
+    expect(git(repo, 'show', 'main:README.md')).toBe('blue');
     await tui.keys('q');
     expect(await tui.exited()).toBe(0);
     await tui.close();

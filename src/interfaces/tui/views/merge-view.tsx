@@ -36,8 +36,11 @@ function MergeBody(props: {
           ? `${agent.name}: merged into ${r.target}${r.commit ? ` as ${r.commit.slice(0, 10)}` : ''}${test}`
           : `${agent.name}: not merged: conflicts in ${r.conflicts.join(', ')}`;
         setStatus([paint(color, r.ok ? 'green' : 'red', text)]);
-        // The outcome stays on the list's notice line once the form is closed (issue 31).
+        // The outcome stays on the list's notice line once the form is closed.
         props.store.say(text, r.ok ? 'ok' : 'error');
+        // Merged: the form closes, so the next key is the list's (a `q` typed into the commit
+        // message, and Enter again, would merge again).
+        if (r.ok) props.close();
       })
       .catch((err: unknown) => {
         const [first = '', ...rest] = errorLines(err);
