@@ -1,12 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { AppError } from '../../core/errors.js';
 import type {
   AgentDiff,
   AgentWorktree,
-  DiffFile,
   GitReview,
   MergeResult,
   MergeStrategy,
@@ -16,15 +13,14 @@ import type {
 } from '../../core/ports/git.js';
 import { gitRunner, type Git, type GitEnv } from './git-exec.js';
 import { mapLimit, mergeTree, predictPair, workLanded, split0, type Conflict } from './merge-tree.js';
-import { copyIndex, snapshotWorktree } from './worktree-snapshot.js';
+import { agentDiff, commitOf, notARepository } from './git-diff.js';
+import { snapshotWorktree } from './worktree-snapshot.js';
 
 const IDENTITY = { name: 'wezterm-parallel', email: 'wtp@localhost' };
 const TEST_OUTPUT_MAX = 20 * 1024;
 /** A merge's test command is killed after this long. */
 const DEFAULT_TEST_TIMEOUT_MS = 30 * 60_000;
 const PREDICT_CONCURRENCY = 4;
-const STATUS: Record<string, DiffFile['status']> = { A: 'added', C: 'added', D: 'deleted', R: 'renamed' };
-const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv', '-M'];
 
 export interface CliGitReviewOptions {
   /** What git and a merge's test command run with: the daemon's own environment. */
@@ -48,63 +44,8 @@ export class CliGitReview implements GitReview {
     this.env = o.gitEnv;
   }
 
-  async diff(wt: AgentWorktree, opts: { stat: boolean }): Promise<AgentDiff> {
-    // Three rounds of git, each run at once (issue 32: every process start costs on a busy machine):
-    // where the worktree is and its index, with the merge base; the work staged into a private index,
-    // with the untracked files listed; then the diff.
-    if (!existsSync(wt.path)) throw notARepository(wt.path);
-    const [where, mb] = await Promise.all([
-      this.git(['rev-parse', '--show-toplevel', '--git-path', 'index'], { cwd: wt.path, okCodes: [128] }),
-      wt.branch === null
-        ? null
-        : this.git(['merge-base', `${wt.base}^{commit}`, 'HEAD'], { cwd: wt.path, okCodes: [1, 128] }),
-    ]);
-    if (where.code !== 0) throw notARepository(wt.path);
-    const [top = '', indexPath = ''] = where.stdout.split('\n');
-    let mergeBase = wt.baseCommit;
-    if (mb?.code === 0) mergeBase = mb.stdout.trim();
-    else if (mb?.code === 1) {
-      // No history in common with the work: against the base's commit.
-      mergeBase = (await commitOf(this.git, wt.path, wt.base)) ?? wt.baseCommit;
-    } else if (mb) {
-      // The base branch is gone: from the commit the agent started on.
-      const r = await this.git(['merge-base', wt.baseCommit, 'HEAD'], { cwd: wt.path, okCodes: [1, 128] });
-      if (r.code === 0) mergeBase = r.stdout.trim();
-    }
-    const realIndex = isAbsolute(indexPath) ? indexPath : join(wt.path, indexPath);
-    const dir = mkdtempSync(join(tmpdir(), 'wtp-index-'));
-    try {
-      const index = join(dir, 'index');
-      const env = { GIT_INDEX_FILE: index };
-      if (existsSync(realIndex)) copyIndex(realIndex, index);
-      else await this.git(['read-tree', 'HEAD'], { cwd: wt.path, env });
-      const [, others] = await Promise.all([
-        this.git(['add', '-A'], { cwd: top, env }),
-        this.git(['ls-files', '--others', '--exclude-standard', '--full-name', '-z'], { cwd: top }),
-      ]);
-      // All of it committed and all of that in the base already (squash-merged): nothing to show.
-      if (wt.branch !== null) {
-        const [tree, hd] = await Promise.all([
-          this.git(['write-tree'], { cwd: wt.path, env }),
-          this.git(['rev-parse', 'HEAD', 'HEAD^{tree}'], { cwd: wt.path, okCodes: [128] }),
-        ]);
-        const [head = '', headTree = ''] = hd.stdout.trim().split('\n');
-        const clean = hd.code === 0 && head !== mergeBase && tree.stdout.trim() === headTree;
-        if (clean && (await workLanded(this.git, wt.path, 'HEAD', wt.base)))
-          return { base: wt.base, mergeBase, files: [], patch: '', landed: true };
-      }
-      const run = (args: string[]) =>
-        this.git(['diff', '--cached', ...DIFF_FLAGS, ...args, mergeBase], { cwd: wt.path, env });
-      const [numstat, names, patch] = await Promise.all([
-        run(['--numstat', '-z']),
-        run(['--name-status', '-z']),
-        opts.stat ? Promise.resolve({ stdout: '' }) : run([]),
-      ]);
-      const files = parseDiff(names.stdout, numstat.stdout, new Set(split0(others.stdout)));
-      return { base: wt.base, mergeBase, files, patch: patch.stdout, landed: false };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  diff(wt: AgentWorktree, opts: { stat: boolean }): Promise<AgentDiff> {
+    return agentDiff(this.git, wt, opts);
   }
 
   async commitAll(wt: AgentWorktree, message: string): Promise<string | null> {
@@ -271,35 +212,6 @@ async function replay(
   return head;
 }
 
-function parseDiff(nameStatus: string, numstat: string, untracked: Set<string>): DiffFile[] {
-  const counts = new Map<string, [number, number]>();
-  const n = numstat.split('\0');
-  for (let i = 0; i < n.length; i++) {
-    const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(n[i] ?? '');
-    if (!m) continue;
-    let path = m[3] as string;
-    if (path === '') {
-      path = n[i + 2] ?? ''; // rename: "\0old\0new"
-      i += 2;
-    }
-    counts.set(path, [m[1] === '-' ? 0 : Number(m[1]), m[2] === '-' ? 0 : Number(m[2])]);
-  }
-  const files: DiffFile[] = [];
-  const t = nameStatus.split('\0');
-  for (let i = 0; i + 1 < t.length;) {
-    const code = (t[i] ?? '').charAt(0);
-    if (code === '') break;
-    const two = code === 'R' || code === 'C';
-    const oldPath = t[i + 1] as string;
-    const path = two ? (t[i + 2] ?? '') : oldPath;
-    i += two ? 3 : 2;
-    const [insertions, deletions] = counts.get(path) ?? [0, 0];
-    const status = code === 'A' && untracked.has(path) ? 'untracked' : (STATUS[code] ?? 'modified');
-    files.push({ path, status, insertions, deletions, ...(code === 'R' ? { oldPath } : {}) });
-  }
-  return files;
-}
-
 function conflictError(target: string, branch: string, conflicts: Conflict[], commit?: string): AppError {
   const files = conflicts.map((c) => c.path);
   const msg = `Merging ${branch} into ${target} would conflict in ${files.join(', ')}.`;
@@ -327,15 +239,6 @@ async function isAncestor(git: Git, repo: string, a: string, b: string): Promise
   return (await git(['merge-base', '--is-ancestor', a, b], { cwd: repo, okCodes: [1] })).code === 0;
 }
 
-/** The commit a ref names, or null when there is none. */
-async function commitOf(git: Git, cwd: string, ref: string): Promise<string | null> {
-  const r = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
-    cwd,
-    okCodes: [1, 128],
-  });
-  return r.code === 0 ? r.stdout.trim() : null;
-}
-
 /** `-c user.name/email` fallbacks when the repository (or the user) configured none. */
 async function identityFlags(git: Git, cwd: string): Promise<string[]> {
   const get = async (key: string) => (await git(['config', key], { cwd, okCodes: [1] })).stdout.trim() !== '';
@@ -345,9 +248,6 @@ async function identityFlags(git: Git, cwd: string): Promise<string[]> {
     ...(email ? [] : ['-c', `user.email=${IDENTITY.email}`]),
   ];
 }
-
-const notARepository = (path: string): AppError =>
-  new AppError('NOT_A_REPOSITORY', `${path} is not inside a git repository.`, { path });
 
 /** The repository's top level; NOT_A_REPOSITORY when `path` is not inside one. */
 async function ensureRepo(git: Git, path: string): Promise<string> {

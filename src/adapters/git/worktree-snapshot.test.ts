@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -46,6 +47,22 @@ afterEach(() => {
 });
 
 describe('snapshot: a worktree as it is, for the radar', () => {
+  it('an index the agent replaced by a FIFO or a link: never waited on or followed, read from HEAD', async () => {
+    const wt = await worktree('odd');
+    writeFileSync(join(wt.path, 'new.txt'), 'new\n');
+    const index = join(repo, '.git', 'worktrees', 'odd', 'index');
+    const secret = join(dir, 'secret');
+    writeFileSync(secret, 'not an index\n');
+    for (const plant of [() => execFileSync('mkfifo', [index]), () => symlinkSync(secret, index)]) {
+      rmSync(index, { force: true });
+      plant();
+      const [snap] = await review.snapshot([wt], 'main');
+      expect(snap).toMatchObject({ uncommitted: true, changed: true });
+      const diff = await review.diff(wt, { stat: true });
+      expect(diff.files.map((f) => f.path)).toEqual(['new.txt']);
+    }
+  });
+
   it('sees an edit of the same size made in the second its index was written (git’s racy entry)', async () => {
     const wt = await worktree('racy');
     const file = join(wt.path, 'app.txt');

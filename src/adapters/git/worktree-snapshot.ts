@@ -1,12 +1,13 @@
 import {
   closeSync,
+  constants,
   fstatSync,
   mkdtempSync,
   openSync,
-  readFileSync,
+  readSync,
   rmSync,
   utimesSync,
-  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -90,10 +91,19 @@ async function snapshotOf(git: Git, wt: AgentWorktree, base: string): Promise<Wo
  * one open file (git replaces the index by rename).
  */
 export function copyIndex(from: string, to: string): void {
-  const fd = openSync(from, 'r');
+  // The agent writes its worktree's git folder: a link or a FIFO at the index's name is refused
+  // (never followed, never waited on), and the copy goes by chunks (no size held in memory).
+  const fd = openSync(from, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
-    writeFileSync(to, readFileSync(fd));
+    if (!st.isFile()) throw new Error(`${from} is not a regular file`);
+    const out = openSync(to, 'wx', 0o600);
+    try {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) writeSync(out, buf, 0, n);
+    } finally {
+      closeSync(out);
+    }
     utimesSync(to, st.atime, st.mtime);
   } finally {
     closeSync(fd);
