@@ -209,6 +209,8 @@ export const ERROR_CATALOG = {
     'A path of the sandbox policy (`sandbox.allowWrite`, `sandbox.allowRead`) cannot be used: not absolute, not there, or it would show what the sandbox hides (the state folder, `/`). `details.path` and `details.reason` say which.',
   SANDBOX_GIT_CONFIG_WRITABLE:
     'A sandboxed agent was to start in a repository whose git configuration includes a file the agent could write (`include.path` or `includeIf` into its folder): git outside the sandbox, the daemon’s or the user’s, would read the agent’s settings and run what they name. `details.file` names it; move it out of the folder or drop the include.',
+  SANDBOX_COMMAND_HIDDEN:
+    'A sandboxed agent was to start with a program the sandbox does not show (under /tmp, which is private inside, or in a hidden folder), or whose `#!` interpreter it does not show: it would exit 127 at once. Nothing was started. `details.file` names it; install it elsewhere or show its folder with `sandbox.allowRead`.',
   MCP_TOKEN_INVALID:
     'A call to the MCP endpoint (`/mcp`, `wtp mcp`) came with a token that is no agent’s: forged, cut, for another agent id, or for an agent that was removed or never given `--mcp`. Agents get theirs from `wtp new --mcp`; a user’s MCP client uses the API token (or the unix socket).',
   MCP_OUT_OF_SCOPE:

@@ -76,6 +76,67 @@ const depthOf = (p: string): number => p.split('/').filter(Boolean).length;
 const within = (p: string, dir: string): boolean => p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
 
 /**
+ * The policy's mounts over the read-only root, in the order bwrap makes them: shallow first, so a
+ * deeper one wins. Every path is resolved (a link is mounted where it leads); one not there is left out.
+ */
+function mountOps(
+  s: Pick<SandboxSpawn, 'read' | 'write' | 'hide' | 'readOnly'>,
+  resolve: (path: string) => ResolvedPath,
+): { ops: Op[]; roDirs: string[] } {
+  const ops: Op[] = [];
+  const add = (path: string, rank: number, args: string[]): void => {
+    ops.push({ depth: depthOf(path), rank, path, args });
+  };
+  for (const dir of PRIVATE_DIRS) {
+    const r = resolve(dir);
+    if (r?.kind === 'dir') add(r.real, 0, ['--tmpfs', r.real]);
+  }
+  const roDirs: string[] = [];
+  for (const p of s.read) {
+    const r = resolve(p);
+    if (r) add(r.real, 1, ['--ro-bind', r.real, r.real]);
+  }
+  for (const p of s.write) {
+    const r = resolve(p);
+    if (r) add(r.real, 2, ['--bind', r.real, r.real]);
+  }
+  for (const p of s.hide) {
+    const r = resolve(p);
+    if (!r) continue;
+    if (r.kind === 'dir') {
+      add(r.real, 3, ['--tmpfs', r.real]);
+      roDirs.push(r.real);
+    } else add(r.real, 3, ['--ro-bind', '/dev/null', r.real]);
+  }
+  for (const p of s.readOnly) {
+    const r = resolve(p);
+    if (r) add(r.real, 4, ['--ro-bind', r.real, r.real]);
+  }
+  ops.sort((a, b) => a.depth - b.depth || a.rank - b.rank);
+  return { ops, roDirs };
+}
+
+/**
+ * Whether the file at `path` (resolved) is there inside a sandbox of this policy: the last mount
+ * over it, in bwrap's order, shows the machine's own file (not an empty folder or /dev/null).
+ */
+export function shownInside(
+  path: string,
+  s: Pick<SandboxSpawn, 'read' | 'write' | 'hide' | 'readOnly'>,
+  resolve: (path: string) => ResolvedPath,
+): boolean {
+  const r = resolve(path);
+  if (r === null) return false;
+  let shown = true;
+  for (const op of mountOps(s, resolve).ops) {
+    if (!within(r.real, op.path)) continue;
+    const [kind, from] = op.args;
+    shown = kind !== '--tmpfs' && from !== '/dev/null';
+  }
+  return shown;
+}
+
+/**
  * The bubblewrap command line for one agent (argv, never a shell string): the whole file system
  * read-only, private /tmp, /run and /dev, the policy's hidden paths emptied, its read and write
  * paths shown again, its read-only carve-outs, the host's sockets, then new user (no capabilities,
@@ -92,36 +153,7 @@ export function bwrapCommand(i: BwrapInput): { command: string; args: string[] }
   }
   const cwd = i.resolve(i.cwd);
   if (cwd?.kind !== 'dir') throw new Error(`the agent's folder ${i.cwd} is not there`);
-  const ops: Op[] = [];
-  const add = (path: string, rank: number, args: string[]): void => {
-    ops.push({ depth: depthOf(path), rank, path, args });
-  };
-  for (const dir of PRIVATE_DIRS) {
-    const r = i.resolve(dir);
-    if (r?.kind === 'dir') add(r.real, 0, ['--tmpfs', r.real]);
-  }
-  const roDirs: string[] = [];
-  for (const p of s.read) {
-    const r = i.resolve(p);
-    if (r) add(r.real, 1, ['--ro-bind', r.real, r.real]);
-  }
-  for (const p of s.write) {
-    const r = i.resolve(p);
-    if (r) add(r.real, 2, ['--bind', r.real, r.real]);
-  }
-  for (const p of s.hide) {
-    const r = i.resolve(p);
-    if (!r) continue;
-    if (r.kind === 'dir') {
-      add(r.real, 3, ['--tmpfs', r.real]);
-      roDirs.push(r.real);
-    } else add(r.real, 3, ['--ro-bind', '/dev/null', r.real]);
-  }
-  for (const p of s.readOnly) {
-    const r = i.resolve(p);
-    if (r) add(r.real, 4, ['--ro-bind', r.real, r.real]);
-  }
-  ops.sort((a, b) => a.depth - b.depth || a.rank - b.rank);
+  const { ops, roDirs } = mountOps(s, i.resolve);
   const args = [
     '--unshare-user',
     ...(i.disableUserns ? ['--disable-userns'] : []),

@@ -261,6 +261,41 @@ describe('FsSandboxPlanner: a new agent’s policy', () => {
     expect(p.read).toContain(join(home, '.ssh'));
   });
 
+  it('refuses a program, or its #! interpreter, that the sandbox does not show', () => {
+    const bin = join(root, 'bin');
+    mkdirSync(bin, { recursive: true });
+    const script = (name: string, line: string): string => {
+      writeFileSync(join(bin, name), `${line}\necho hi\n`, { mode: 0o755 });
+      return join(bin, name);
+    };
+    const hidden = (command: string, allowRead: string[] = []) =>
+      thrown(() => planner({ allowRead }).plan(wtRecord('cmd', { command }))).details ?? {};
+    // Under /tmp (private inside): the program itself, then a script run by one under /tmp.
+    expect(hidden(script('cli', '#!/bin/sh'))).toEqual({ command: join(bin, 'cli'), file: join(bin, 'cli') });
+    const viaTmp = script('viatmp', `#!${join(bin, 'cli')} -x`);
+    // In the state folder (hidden), through a link outside it.
+    const inState = join(state, 'cli');
+    writeFileSync(inState, '#!/bin/sh\n', { mode: 0o755 });
+    const link = join(home, 'cli-link');
+    symlinkSync(inState, link);
+    expect(hidden(link).file).toBe(link);
+    // Shown: what the machine has, through env; a folder the config shows again.
+    expect(planner().plan(wtRecord('cmd', { command: '/usr/bin/env' })).write).toContain(wt);
+    const envNode = script('envnode', '#!/usr/bin/env -S node --no-warnings');
+    expect(hidden(envNode).file).toBe(envNode);
+    expect(planner({ allowRead: [bin] }).plan(wtRecord('cmd', { command: envNode })).read).toContain(bin);
+    expect(hidden(viaTmp, [join(bin, 'viatmp')]).file).toBe(join(bin, 'cli'));
+    expect(thrown(() => planner().plan(wtRecord('cmd', { command: viaTmp }))).code).toBe(
+      'SANDBOX_COMMAND_HIDDEN',
+    );
+    // `env NAME` is looked up on the agent's PATH.
+    const viaPath = script('viapath', '#!/usr/bin/env cli');
+    const onPath = planner({ allowRead: [viaPath] }, { PATH: `relative:${bin}` });
+    expect(thrown(() => onPath.plan(wtRecord('cmd', { command: viaPath }))).details).toMatchObject({
+      file: join(bin, 'cli'),
+    });
+  });
+
   it('is unavailable, with why, while the probe fails', () => {
     expect(planner().unavailable()).toEqual({ reason: 'test', fix: 'none' });
   });

@@ -14,7 +14,8 @@ export interface SandboxPlanner {
   /**
    * The policy of a new agent, from its worktree, its profile and its folder, the config's
    * additions and the vendor's hosts; throws SANDBOX_POLICY_INVALID when a path it is given is not usable,
-   * SANDBOX_GIT_CONFIG_WRITABLE when the repository's git config includes a file the agent could write.
+   * SANDBOX_GIT_CONFIG_WRITABLE when the repository's git config includes a file the agent could write,
+   * SANDBOX_COMMAND_HIDDEN when its program (or that program's interpreter) is not there inside.
    */
   plan(agent: AgentRecord): SandboxPolicy;
 }
