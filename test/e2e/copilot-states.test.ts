@@ -186,7 +186,8 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', REAL_CLI_TESTS, (
     expect(waiting.stateDetail).toMatchObject({ source: 'hook', reason: 'permission' });
     expect(waiting.stateDetail.evidence).toMatch(/^hook Notification permission_prompt /);
     expect(existsSync(`${proj}/out.txt`)).toBe(false);
-    expect((await home.run(['approve', 'perm'])).code).toBe(0); // "1. Yes"
+    const approved = await answerDoc(home, ['approve', 'perm']); // "1. Yes"
+    expect(approved.code, JSON.stringify(approved.doc)).toBe(0);
     const s = await settled('perm', 'idle');
     expect(existsSync(`${proj}/out.txt`)).toBe(true);
     expect(s.slice(-3)).toEqual([

@@ -287,6 +287,13 @@ export class HttpApp {
           { code: r.body.code, method: req.method, url: redactSecrets(req.url) },
           'request refused: storage',
         );
+      // A refused action (an answer that was not pressed, a merge that was not made) leaves its
+      // reason where a user or a kept test home can read it afterwards.
+      else if (req.method !== 'GET')
+        this.o.log.info(
+          { code: r.body.code, method: req.method, url: redactSecrets(req.url), message: r.body.message },
+          'request refused',
+        );
       this.send(res, r.status, r.body, errorHeaders);
     } finally {
       this.o.counters.countRequest(pattern, res.statusCode);
