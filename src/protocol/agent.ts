@@ -49,6 +49,10 @@ export const stateDetailSchema = z.object({
       'created | adopted | spawned | exited | stopped | pane_closed | mux_gone | restarting | crash_loop | host_lost | host_timeout | spawn_failed | restarted_by_user',
     ),
   message: z.string().optional(),
+  lastWords: z
+    .string()
+    .optional()
+    .describe('An exit nobody asked for: the last lines the program printed (plain text, at most 3)'),
   exitCode: z.number().int().nullable().optional(),
   signal: z.string().nullable().optional(),
   restartAt: isoTimeSchema.optional(),

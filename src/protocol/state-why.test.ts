@@ -76,6 +76,10 @@ describe('stateWhy: what an agent does or asks, in words', () => {
       'stopped by you, ended by SIGTERM',
     );
     expect(stateWhy(agent('exited', { reason: 'exited', exitCode: 3, signal: null }))).toBe('exit code 3');
+    // What it said last, its last line: the one that says why, as a rule.
+    expect(
+      stateWhy(agent('exited', { reason: 'exited', exitCode: 1, lastWords: 'Usage: x\nError: no key' })),
+    ).toBe('exit code 1; it said: Error: no key');
     expect(stateWhy(agent('crashed', { reason: 'crash_loop', exitCode: 1 }))).toBe(
       'kept crashing: not restarted again, exit code 1',
     );

@@ -78,7 +78,9 @@ function reasonWords(a: Agent): string {
       const how =
         d.signal != null ? `ended by ${d.signal}` : d.exitCode != null ? `exit code ${d.exitCode}` : '';
       const why = d.message ?? LIFECYCLE_WORDS[d.reason];
-      return [why, how].filter(Boolean).join(', ') || a.state;
+      const said = lastLine(d.lastWords);
+      const ended = [why, how].filter(Boolean).join(', ') || a.state;
+      return said === undefined ? ended : `${ended}; it said: ${said}`;
     }
     case 'starting':
       if (d.reason === 'restarting') {
@@ -101,4 +103,9 @@ function reasonWords(a: Agent): string {
     default:
       return String(a.state);
   }
+}
+
+/** The last of an exit's last words (the line that says why, as a rule). */
+export function lastLine(words: string | undefined): string | undefined {
+  return words?.split('\n').at(-1);
 }

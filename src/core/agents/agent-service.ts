@@ -17,6 +17,7 @@ import type { OutputHub } from '../hosts/output-hub.js';
 import type { Placement } from '../ports/panes.js';
 import type { Clock, Logger, OutputLogs, ProfileSetup } from '../ports/daemon.js';
 import { deliverWhenIdle, deliverWhenQuiet } from './prompt-delivery.js';
+import { earlyExitWatchLeft, settledAfterStart, upOrGone } from './start-wait.js';
 import {
   refuseToLoseWork,
   type AgentGit,
@@ -210,8 +211,12 @@ export class AgentService extends AgentTerminal {
     }
     await this.d.lifecycle.launch(agent, placement);
     if (req.prompt !== undefined) this.deliver(agent, req.prompt, source);
-    if (req.wait)
+    if (req.wait) {
       await this.waitFor(agent.id, settledAfterStart, this.d.service.hostConnectTimeoutMs + WAIT_SLACK_MS);
+      // A CLI that exits at once is told to whoever started it, not only to its log.
+      const left = earlyExitWatchLeft(agent, this.d.clock.now());
+      if (left > 0) await this.waitFor(agent.id, upOrGone, left);
+    }
     return this.view(agent);
   }
 
@@ -386,9 +391,4 @@ export class AgentService extends AgentTerminal {
     for (const a of all) byState[a.state] += 1;
     return { total: all.length, byState, hostsConnected: this.d.hosts.size };
   }
-}
-
-/** After a start: the process runs, failed, or already exited and is waiting to restart. */
-function settledAfterStart(a: AgentRecord): boolean {
-  return a.state !== 'starting' || a.stateDetail.reason === 'restarting';
 }

@@ -13,7 +13,7 @@ import {
   type Harness,
 } from '../../../test/support/core-fakes.js';
 import { flush } from '../../../test/support/fake-clock.js';
-import type { AgentView } from '../../protocol/agent.js';
+import type { AgentView, ExitInfo } from '../../protocol/agent.js';
 
 /** The running agent exits after `ranMs`; returns the restart delay the policy chose, or null. */
 async function exitAfter(h: Harness, id: string, ranMs: number, code = 1): Promise<number | null> {
@@ -308,5 +308,23 @@ describe('a pane that went with its multiplexer (mux_gone) is not a stop', () =>
     await reportExit(h, id, 9001, killedBy('SIGTERM'));
     expect(agentOf(h, id)).toMatchObject({ state: 'exited', stateDetail: { reason: 'pane_closed' } });
     expect(transitions(h, id).at(-1)?.[3]).toBe('user');
+  });
+});
+
+describe('last words: what a program that failed on its own printed last', () => {
+  const said = async (exit: ExitInfo, stop = false): Promise<string | undefined> => {
+    const h = await makeCore({ outputTailBytes: 4096 });
+    const { id } = await startAgent(h);
+    h.core.sessions.output(id, 0, new TextEncoder().encode('loading\r\nError: no API key\r\n'));
+    if (stop) await h.core.service.stop(id, { wait: false }, 'cli');
+    await reportExit(h, id, 9001, exit);
+    return agentOf(h, id).stateDetail.lastWords;
+  };
+
+  it('are kept for an exit code of its own, not for a signal, a clean exit or a stop', async () => {
+    expect(await said(exitCode(1))).toBe('loading\nError: no API key');
+    expect(await said(killedBy('SIGKILL'))).toBeUndefined();
+    expect(await said(exitCode(0))).toBeUndefined();
+    expect(await said(exitCode(1), true)).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import type { ExitReport } from '../../protocol/host.js';
 import { agentEvent } from '../model/agent-event.js';
 import { isLive } from '../model/agent-state.js';
 import { exitOutcome } from './exit-outcome.js';
+import { lastWords } from './last-words.js';
 import { emptyHistory } from './restart-policy.js';
 import { LifecycleBase } from './lifecycle-base.js';
 
@@ -53,7 +54,12 @@ export abstract class ProcessExits extends LifecycleBase {
     const loop = o.crashLoop ? [agentEvent(agent, 'policy', 'agent.crashLoopDetected', o.crashLoop)] : [];
     // A host whose pane is gone leaves after this exit: a restart needs a new host in a new pane.
     if (intent?.kind === 'pane-lost') this.retiring.add(agentId);
-    await this.transition(agent, o.to, o.detail, o.source, [exitEvent, ...loop]);
+    // A program that failed on its own keeps what it said last, as a rule why (`wtp new`, ls, why,
+    // the dashboard); a signal's or a clean exit's last screen says nothing of a cause.
+    const failed = intent === undefined && report.exit.exitCode !== null && report.exit.exitCode !== 0;
+    const words = failed ? lastWords(this.d.output, agentId, agent.outputSeq) : undefined;
+    const detail = words === undefined ? o.detail : { ...o.detail, lastWords: words };
+    await this.transition(agent, o.to, detail, o.source, [exitEvent, ...loop]);
     if (o.then === 'shutdown-host') this.shutdownHost(agentId);
     else if (o.then === 'launch') await this.launch(agent);
     else if (o.then === 'schedule-restart') this.scheduleRestart(agent, o.restartInMs ?? 0);

@@ -52,3 +52,44 @@ export function utf8Encode(s: string): Uint8Array {
   }
   return out;
 }
+
+/** Text of UTF-8 bytes; invalid UTF-8 becomes U+FFFD, as TextDecoder does (core has no TextDecoder). */
+export function utf8Decode(bytes: ArrayLike<number>): string {
+  let out = '';
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i] ?? 0;
+    const [len, min] =
+      b < 0x80
+        ? [1, 0]
+        : b >= 0xc2 && b < 0xe0
+          ? [2, 0x80]
+          : b >= 0xe0 && b < 0xf0
+            ? [3, 0x800]
+            : b >= 0xf0 && b < 0xf5
+              ? [4, 0x10000]
+              : [0, 0];
+    if (len === 0) {
+      out += '\ufffd';
+      i++;
+      continue;
+    }
+    let cp = len === 1 ? b : b & (0xff >> (len + 1));
+    let ok = true;
+    for (let k = 1; k < len; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) {
+        ok = false;
+        break;
+      }
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (!ok || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      out += '\ufffd';
+      i++;
+      continue;
+    }
+    out += String.fromCodePoint(cp);
+    i += len;
+  }
+  return out;
+}

@@ -1,4 +1,5 @@
 import type { PendingRequest, Signal, SignalReason } from '../../../protocol/signals.js';
+import { utf8Decode } from '../../model/text.js';
 
 /**
  * OSC 7501, the Program Status Protocol (spec revision 0.3; Claude Code ≥ 2.1.295, Crush, pi).
@@ -183,47 +184,7 @@ export function decodeBase64Utf8(b64: string): string | null {
       bytes.push((acc >> bits) & 0xff);
     }
   }
-  return decodeUtf8(bytes);
-}
-
-function decodeUtf8(bytes: readonly number[]): string {
-  let out = '';
-  for (let i = 0; i < bytes.length;) {
-    const b = bytes[i] ?? 0;
-    const [len, min] =
-      b < 0x80
-        ? [1, 0]
-        : b >= 0xc2 && b < 0xe0
-          ? [2, 0x80]
-          : b >= 0xe0 && b < 0xf0
-            ? [3, 0x800]
-            : b >= 0xf0 && b < 0xf5
-              ? [4, 0x10000]
-              : [0, 0];
-    if (len === 0) {
-      out += '\ufffd';
-      i++;
-      continue;
-    }
-    let cp = len === 1 ? b : b & (0xff >> (len + 1));
-    let ok = true;
-    for (let k = 1; k < len; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) {
-        ok = false;
-        break;
-      }
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if (!ok || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      out += '\ufffd';
-      i++;
-      continue;
-    }
-    out += String.fromCodePoint(cp);
-    i += len;
-  }
-  return out;
+  return utf8Decode(bytes);
 }
 
 /** "usage limit reached", "You've hit your session limit", "limit will reset at 3pm". */

@@ -10,7 +10,7 @@ import { stateLabel, worktreeLine } from '../format.js';
 import { runAction } from '../run-action.js';
 import { listAgents } from './ls.js';
 import { validateOptions } from '../validate.js';
-import { visibleText } from '../../../protocol/terminal-text.js';
+import { cellText, visibleText } from '../../../protocol/terminal-text.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -26,16 +26,35 @@ function describeStart(a: AgentView): { text: string; failed: boolean } {
         failed: false,
       };
     case 'exited':
-      return { text: `${a.name} (${a.id}) ran and exited: ${stateLabel(a)}`, failed: false };
+      // An agent CLI that fails during its start watch did not start: its own words say why.
+      if (isAgentCli(a.profile) && a.stateDetail.exitCode !== 0)
+        return {
+          text: `${a.name} (${a.id}) exited at its start: ${stateLabel(a)}${saidLines(a)}\nRead all it printed with \`wtp logs ${a.name}\`.`,
+          failed: true,
+        };
+      return { text: `${a.name} (${a.id}) ran and exited: ${stateLabel(a)}${saidLines(a)}`, failed: false };
     case 'crashed':
       return {
-        text: `${a.name} (${a.id}) failed to start: ${a.stateDetail.message ?? a.stateDetail.reason}`,
+        text: `${a.name} (${a.id}) failed to start: ${a.stateDetail.message ?? a.stateDetail.reason}${saidLines(a)}`,
         failed: true,
       };
     case 'starting':
       return { text: `${a.name} (${a.id}) is starting (${a.stateDetail.reason})`, failed: false };
   }
 }
+
+/** An exit's last words, indented under the line that tells the exit. */
+function saidLines(a: AgentView): string {
+  const words = a.stateDetail.lastWords;
+  return words === undefined
+    ? ''
+    : `\n${words
+        .split('\n')
+        .map((l) => `  it said: ${cellText(l)}`)
+        .join('\n')}`;
+}
+
+const isAgentCli = (profile: string): boolean => (AGENT_CLI_PROFILES as readonly string[]).includes(profile);
 
 export function registerAgentCommands(program: Command, ctx: CliContext): void {
   program

@@ -2,6 +2,7 @@ import type { AgentState, AgentView } from '../../../protocol/agent.js';
 import { actsUnasked } from '../../../protocol/permission-words.js';
 import { prBadge } from '../../../protocol/pr-words.js';
 import { requestWords } from '../../../protocol/request-words.js';
+import { lastLine } from '../../../protocol/state-why.js';
 import { costWords, shortTokens, tokenTotal } from '../../../protocol/usage-words.js';
 import { teamName, teamRows } from '../../../protocol/team-tree.js';
 import type { CliContext } from '../context.js';
@@ -61,6 +62,11 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
   // What waiting agents ask, when one's request says (a last column: `to run Bash: npm test`).
   const asks = agents.map((a) => asksText(a));
   const anyAsks = asks.some((w) => w !== undefined);
+  // What an agent that ended unasked said last (`exited(1)`: its refusal, its error).
+  const said = agents.map((a) =>
+    a.state === 'exited' || a.state === 'crashed' ? lastLine(a.stateDetail.lastWords) : undefined,
+  );
+  const anySaid = said.some((w) => w !== undefined);
   // The agents that act without asking, by their permission mode (`auto`, `bypass`…).
   const unasked = agents.map((a) =>
     a.permission && actsUnasked(a.permission.mode) ? a.permission.mode : undefined,
@@ -87,6 +93,7 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
     ...(cost ? [costWords(a.usage), a.usage ? shortTokens(tokenTotal(a.usage.tokens)) : '-'] : []),
     shortenHome(a.cwd, ctx.env.userHome),
     ...(anyAsks ? [asks[i] ?? '-'] : []),
+    ...(anySaid ? [said[i] ?? '-'] : []),
   ]);
   ctx.line(
     table(
@@ -107,6 +114,7 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
         ...(cost ? ['COST', 'TOKENS'] : []),
         'CWD',
         ...(anyAsks ? ['ASKS'] : []),
+        ...(anySaid ? ['SAID'] : []),
       ],
       rows,
       (r, col, s) => {

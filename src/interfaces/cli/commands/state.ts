@@ -41,6 +41,8 @@ export function registerStateCommands(program: Command, ctx: CliContext): void {
         if (d.source) ctx.line(`  signal:    ${d.source}${d.signalAt ? ` at ${clockTime(d.signalAt)}` : ''}`);
         if (d.evidence) ctx.line(`  evidence:  ${c(d.evidence)}`);
         if (d.message) ctx.line(`  message:   ${c(d.message)}`);
+        for (const [i, l] of (d.lastWords?.split('\n') ?? []).entries())
+          ctx.line(`  ${i === 0 ? 'said:     ' : '          '} ${c(l)}`);
         if (d.resetsAt) ctx.line(`  resets:    ${c(d.resetsAt)}`);
         if (d.overrode) ctx.line(`  note:      ${c(d.overrode)}`);
         const asked = requestWords(d.request);
