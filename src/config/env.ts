@@ -23,6 +23,8 @@ export interface WtpEnv {
   /** WTP_CONFIG: an explicit config file instead of <configDir>/config.yaml. */
   configFile: string | undefined;
   noColor: boolean;
+  /** COLUMNS: the width tables fit (`wtp ls`); else the terminal's own. */
+  columns: string | undefined;
   /** WTP_BACKEND: overrides `backend` in the config (auto, wezterm, tmux, headless). */
   backend: string | undefined;
   /** WTP_PROCESS_INSPECTOR: procfs or portable instead of the automatic choice. */
@@ -125,6 +127,12 @@ export const ENV_VARS = {
     name: 'NO_COLOR',
     meaning: 'Any non-empty value: no colours in CLI output.',
     default: 'colours when stdout is a terminal',
+  },
+  columns: {
+    name: 'COLUMNS',
+    meaning:
+      'The width CLI tables fit (`wtp ls` drops its least needed columns first, never the state); shells set it.',
+    default: "the terminal's width; whole rows when output is not a terminal",
   },
   fleetUrl: {
     name: 'WTP_FLEET_URL',
@@ -316,6 +324,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): WtpEnv {
     logLevel: read('logLevel'),
     configFile: read('configFile'),
     noColor: nonEmpty(source[ENV_VARS.noColor.name]) !== undefined,
+    columns: read('columns'),
     backend: read('backend'),
     processInspector: read('processInspector'),
     fleetUrl: read('fleetUrl'),

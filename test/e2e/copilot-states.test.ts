@@ -226,9 +226,14 @@ describe.each(['tmux'] as const)('real GitHub Copilot CLI %s', REAL_CLI_TESTS, (
     // ctrl-c cancels: "● Operation cancelled by user". No hook fires: the screen ends the turn.
     expect((await home.run(['send', 'esc', '--key', 'ctrl-c', '--force'])).code).toBe(0);
     const s = await settled('esc', 'idle');
-    expect(s.at(-1)).toEqual(['idle', 'screen', 'interrupted']);
+    // Its transcript says "● Operation cancelled by user"; once in 10 loaded runs it drew its prompt
+    // back without that line, as it does after Esc Esc (hang-escesc-01.screen). Either way the
+    // screen, not a hook, says idle.
+    const [state, source, reason] = s.at(-1) ?? [];
+    expect([state, source]).toEqual(['idle', 'screen']);
+    expect(['interrupted', 'at_prompt']).toContain(reason);
     const why = await home.json<Why>(['why', 'esc']);
-    expect(why.doc.agent.stateDetail.evidence).toMatch(/^screen copilot\/interrupted /);
+    expect(why.doc.agent.stateDetail.evidence).toMatch(/^screen copilot\/(?:interrupted|prompt) /);
     expect(why.doc.agent.stateDetail.overrode).toMatch(
       /^hook said working \(hook UserPromptSubmit\); the screen has said idle for /,
     );

@@ -152,6 +152,21 @@ describe('the dashboard (Chromium)', () => {
     const badge = page.locator('[data-agent="asker"] [data-state="needs_permission"]');
     expect(await badge.locator('svg[data-testid="state-icon"]').count()).toBe(1);
     expect((await badge.textContent())?.trim()).toBe('needs permission');
+    // At every laptop width the state is whole: the columns that give way are others.
+    for (const width of [1400, 1100, 700]) {
+      await page.setViewportSize({ width, height: 800 });
+      const cut = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('[data-testid="state"]')).flatMap((b) => {
+          const label = b.querySelector('.mantine-Badge-label') ?? b;
+          const box = b.getBoundingClientRect();
+          const cell = b.parentElement?.getBoundingClientRect();
+          const clipped = cell !== undefined && box.right > cell.right + 0.5;
+          return label.scrollWidth > label.clientWidth || clipped ? [b.textContent ?? ''] : [];
+        }),
+      );
+      expect(cut, `state badges cut at ${width} px`).toEqual([]);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.locator('[data-testid="tab-inbox"]').click();
     const item = page.locator('[data-testid="inbox-item"][data-agent="asker"]');
     await item.waitFor();

@@ -220,6 +220,19 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
     // A file in the agent's folder is named relative to it.
     expect(text.find((l) => l.startsWith('web '))).toMatch(/\s+to use Write: notes\.txt$/);
     expect(text.find((l) => l.startsWith('api '))).toMatch(/\s+-$/);
+    // On a 60-column terminal every row fits: the name, the state, a mode that acts unasked and what
+    // it asks stay (that cut with "…"); the other columns give way.
+    home.env.COLUMNS = '60';
+    const narrow = (await home.run(['ls'])).stdout.trimEnd().split('\n');
+    delete home.env.COLUMNS;
+    expect(
+      narrow.every((l) => l.length <= 60),
+      narrow.join('\n'),
+    ).toBe(true);
+    expect(narrow[0]).toMatch(/^NAME\s+STATE\s+UNASKED\s+ASKS$/);
+    expect(narrow.find((l) => l.startsWith('web '))).toMatch(
+      /\sneeds_permission\s+auto\s+to use Write: notes\.txt$/,
+    );
     const filled = await home.run(['events', '--agent', 'web', '--type', 'agent.requestChanged']);
     expect(filled.stdout).toMatch(
       /agent\.requestChanged +web +asks to use Write: \S+\/notes\.txt +\[agent\]/,

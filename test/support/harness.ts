@@ -36,6 +36,8 @@ export class TestHome {
     for (const [k, v] of Object.entries(process.env))
       if (!k.startsWith('npm_') && !k.startsWith('VITEST')) env[k] = v;
     for (const k of ['CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'WTP_CLAUDE_BIN', 'WTP_CODEX_BIN']) delete env[k];
+    // Tables fit COLUMNS: a test that wants a width says so, whatever the terminal it was run from.
+    delete env.COLUMNS;
     // A user's terminal, not a CI job's: the agent CLIs read these (Gemini CLI with CI=true runs headless
     // and never draws its TUI), and the tests must see on CI what they see on a developer's machine.
     for (const k of Object.keys(env)) {

@@ -87,6 +87,13 @@ export class CliContext {
     return !this.env.noColor && this.out.isTTY === true;
   }
 
+  /** The width tables fit: COLUMNS, else the terminal's; null when output is not a terminal (a pipe keeps whole rows). */
+  get width(): number | null {
+    const n = Number(this.env.columns);
+    if (Number.isInteger(n) && n >= 20) return n;
+    return this.out.isTTY === true && this.out.columns > 0 ? this.out.columns : null;
+  }
+
   /** Prints a `--json` document (adds `version`); C1 controls and bidi marks in it as `\\u` escapes. */
   emit<N extends CliOutputName>(_name: N, doc: Omit<CliOutput<N>, 'version'>): void {
     this.out.write(`${jsonForTerminal({ version: JSON_VERSION, ...doc })}\n`);

@@ -82,24 +82,75 @@ export function stateColor(a: AgentView): 'green' | 'yellow' | 'gray' | 'red' | 
   }
 }
 
-/** Left-aligned columns; `paintCell` may colour a cell after it is padded. */
+/**
+ * How a table fits its terminal: columns drop in `drop` order (else from the right), never the
+ * first one or those in `keep` (a state is never cut); the `flex` column (free text, last) is cut
+ * with "…" before a column drops, down to FLEX_MIN. Without a width, rows are whole (a pipe).
+ */
+export interface TableFit {
+  width: number | null;
+  keep?: readonly string[];
+  drop?: readonly string[];
+  flex?: string;
+}
+
+const FLEX_MIN = 24;
+const GAP = 2;
+
+/** Left-aligned columns; `paintCell` may colour a cell after it is padded (`col`: its index in `header`). */
 export function table(
   header: string[],
   rows: string[][],
   paintCell: (row: number, col: number, padded: string) => string = (_r, _c, s) => s,
+  fit: TableFit = { width: null },
 ): string {
   // A folder name or title in a cell must neither break its row nor reach the terminal.
   rows = rows.map((r) => r.map(cellText));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const natural = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const { cols, cut } = fitColumns(header, natural, fit);
+  const widths = cols.map((i) => (i === cut?.col ? cut.width : (natural[i] ?? 0)));
+  const cell = (cells: string[], i: number): string => {
+    const c = cells[i] ?? '';
+    return i === cut?.col && c.length > cut.width ? `${c.slice(0, cut.width - 1)}…` : c;
+  };
   const fmt = (cells: string[], row: number): string =>
-    cells
-      .map((c, i) => {
-        const padded = i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0);
+    cols
+      .map((i, k) => {
+        const c = cell(cells, i);
+        const padded = k === cols.length - 1 ? c : c.padEnd(widths[k] ?? 0);
         return row < 0 ? padded : paintCell(row, i, padded);
       })
-      .join('  ')
+      .join(' '.repeat(GAP))
       .trimEnd();
   return [fmt(header, -1), ...rows.map((r, i) => fmt(r, i))].join('\n');
+}
+
+/** The columns shown (indexes into the header) and the flex column's cut, for `fit.width`. */
+function fitColumns(
+  header: readonly string[],
+  natural: readonly number[],
+  fit: TableFit,
+): { cols: number[]; cut?: { col: number; width: number } } {
+  let cols = header.map((_h, i) => i);
+  const width = fit.width;
+  if (width === null) return { cols };
+  const kept = (i: number): boolean => i === 0 || (fit.keep ?? []).includes(header[i] ?? '');
+  const named = (fit.drop ?? []).map((n) => header.indexOf(n)).filter((i) => i >= 0);
+  const rest = cols.filter((i) => !named.includes(i)).reverse();
+  const order = [...named, ...rest].filter((i) => !kept(i) && header[i] !== fit.flex);
+  const flex = fit.flex === undefined ? -1 : header.indexOf(fit.flex);
+  for (;;) {
+    const total = cols.reduce((n, i) => n + (natural[i] ?? 0), 0) + GAP * (cols.length - 1);
+    if (total <= width) return { cols };
+    if (cols.includes(flex)) {
+      const room = width - (total - (natural[flex] ?? 0));
+      if (room >= FLEX_MIN) return { cols, cut: { col: flex, width: room } };
+    }
+    const next = order.find((i) => cols.includes(i));
+    if (next === undefined)
+      return cols.includes(flex) ? { cols, cut: { col: flex, width: FLEX_MIN } } : { cols };
+    cols = cols.filter((i) => i !== next);
+  }
 }
 
 export function shortenHome(path: string, home: string): string {

@@ -20,7 +20,7 @@ export function CostBadge({ agent, detail = false }: { agent: AgentView; detail?
         style={{ whiteSpace: 'pre-line' }}
       >
         <Badge color={u.costUsd === null ? 'gray' : 'teal'} variant="light" size="sm">
-          {costWords(u)}
+          {detail ? costWords(u) : `cost ${costWords(u)}`}
         </Badge>
       </Tooltip>
       {detail && u.context ? (

@@ -1,4 +1,5 @@
-import { ActionIcon, Badge, Card, Group, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Box, Card, Group, Text, Tooltip } from '@mantine/core';
+import type { ReactNode } from 'react';
 import type { AgentView } from '../../../src/protocol/agent.js';
 import type { FleetMachine } from '../../../src/protocol/fleet.js';
 import { AnswerBar } from '../answer/answer-bar.js';
@@ -17,20 +18,40 @@ import { CostBadge } from './cost-badge.js';
 import { SandboxBadge } from './sandbox-badge.js';
 import { StateBadge } from './state-badge.js';
 
-/** The columns of a fleet row: title and share of the width. */
-export const FLEET_COLUMNS = [
+/**
+ * The columns of a fleet row: title, share of the width, and the Mantine breakpoint from which it
+ * shows (narrower windows drop the least needed first; the state never gives way).
+ */
+export const FLEET_COLUMNS: readonly { title: string; flex: number; from?: 'sm' | 'md' | 'lg' }[] = [
   { title: 'Agent', flex: 1.1 },
-  { title: 'Workspace', flex: 0.9 },
-  { title: 'Profile', flex: 0.6 },
-  { title: 'State', flex: 1.3 },
-  { title: 'Since', flex: 0.5 },
+  { title: 'Workspace', flex: 0.9, from: 'sm' },
+  { title: 'Profile', flex: 0.6, from: 'md' },
+  { title: 'State', flex: 1.6 },
+  { title: 'Since', flex: 0.5, from: 'md' },
   { title: 'Why', flex: 2.2 },
-  { title: 'Branch · changes · PR', flex: 2.4 },
-  { title: 'CPU · memory', flex: 1.4 },
+  { title: 'Branch · changes · PR', flex: 2.2 },
+  { title: 'CPU · memory · cost', flex: 1.5, from: 'lg' },
   { title: '', flex: 0.6 },
-] as const;
+];
 
-const cell = (i: number) => ({ flex: FLEET_COLUMNS[i]?.flex ?? 1, minWidth: 0 });
+/** The widest state badge ("needs permission" with its icon) fits this cell whatever the window. */
+export const STATE_MIN_PX = 170;
+
+const cell = (i: number) => ({
+  flex: FLEET_COLUMNS[i]?.flex ?? 1,
+  minWidth: i === 3 ? STATE_MIN_PX : 0,
+  ...(i === 3 ? { overflow: 'hidden' } : {}),
+});
+
+/** A column's cell, shown from its breakpoint on. */
+function Col({ i, children }: { i: number; children: ReactNode }) {
+  const from = FLEET_COLUMNS[i]?.from;
+  return (
+    <Box style={cell(i)} {...(from === undefined ? {} : { visibleFrom: from })}>
+      {children}
+    </Box>
+  );
+}
 
 /** Open the agent's terminal, or its review when it has a worktree. */
 function Actions({ agent }: { agent: AgentView }) {
@@ -134,21 +155,20 @@ export function AgentRow(p: RowProps & { striped: boolean }) {
       <Text fw={600} truncate style={cell(0)}>
         {p.shownName ?? a.name}
       </Text>
-      <div style={cell(1)}>
+      <Col i={1}>
         <Place agent={a} machine={p.machine} />
-      </div>
-      <Text size="sm" style={cell(2)}>
-        {a.profile}
-      </Text>
+      </Col>
+      <Col i={2}>
+        <Text size="sm">{a.profile}</Text>
+      </Col>
       <Group gap={4} wrap="nowrap" style={cell(3)}>
         <StateBadge agent={a} now={p.now} />
         <PermissionBadge agent={a} />
-        <CostBadge agent={a} />
         <SandboxBadge agent={a} />
       </Group>
-      <Text size="sm" style={cell(4)}>
-        {ago(a.stateSince, p.now)}
-      </Text>
+      <Col i={4}>
+        <Text size="sm">{ago(a.stateSince, p.now)}</Text>
+      </Col>
       <Why agent={a} now={p.now} />
       <div style={cell(6)}>
         <Text size="sm" truncate>
@@ -160,9 +180,12 @@ export function AgentRow(p: RowProps & { striped: boolean }) {
           <RadarWarning warning={p.warning} />
         </Group>
       </div>
-      <div style={cell(7)}>
-        <AgentSparkline samples={p.samples} metric="cpu" />
-      </div>
+      <Col i={7}>
+        <Group gap={4} wrap="nowrap">
+          <AgentSparkline samples={p.samples} metric="cpu" />
+          <CostBadge agent={a} />
+        </Group>
+      </Col>
       <div style={cell(8)}>
         <Actions agent={a} />
       </div>

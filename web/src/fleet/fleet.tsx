@@ -10,7 +10,7 @@ import { useRadarWarnings } from '../review/use-radar.js';
 import { filterAgents } from './evidence.js';
 import { teamName, teamRows } from '../../../src/protocol/team-tree.js';
 import { useMachines } from './use-machines.js';
-import { AgentCard, AgentRow, FLEET_COLUMNS } from './fleet-row.js';
+import { AgentCard, AgentRow, FLEET_COLUMNS, STATE_MIN_PX } from './fleet-row.js';
 
 const ROW_HEIGHT = 52;
 const CARD_HEIGHT = 124;
@@ -71,8 +71,14 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
           px="xs"
           style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}
         >
-          {FLEET_COLUMNS.map((c) => (
-            <Text key={c.title} fw={600} size="sm" style={{ flex: c.flex, minWidth: 0 }}>
+          {FLEET_COLUMNS.map((c, i) => (
+            <Text
+              key={c.title}
+              fw={600}
+              size="sm"
+              style={{ flex: c.flex, minWidth: i === 3 ? STATE_MIN_PX : 0 }}
+              {...(c.from === undefined ? {} : { visibleFrom: c.from })}
+            >
               {c.title}
             </Text>
           ))}

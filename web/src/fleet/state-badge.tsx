@@ -13,7 +13,15 @@ export function StateBadge({ agent, now }: { agent: AgentView; now: number }) {
   };
   return (
     <Tooltip label={evidence(agent, now)} multiline maw={420} withArrow>
-      <Badge color={s.color} variant="light" data-testid="state" data-state={agent.state}>
+      <Badge
+        color={s.color}
+        variant="light"
+        data-testid="state"
+        data-state={agent.state}
+        // Other badges beside it give way; the state is never cut.
+        style={{ flexShrink: 0, overflow: 'visible' }}
+        styles={{ label: { overflow: 'visible' } }}
+      >
         <StateIcon state={agent.state} />
         {s.label}
         {agent.stateDetail?.stalled ? ' ?' : ''}

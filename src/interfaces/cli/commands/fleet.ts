@@ -132,6 +132,7 @@ function printFleet(ctx: CliContext, s: FleetStatus): void {
       ['MACHINE', 'STATE', 'AGENTS', ...(spent ? ['TODAY', 'SPENT'] : []), 'VERSION', 'SSH'],
       rows,
       (r, col, text) => (col === 1 && s.machines[r]?.reachable === false ? paint(c, 'red', text) : text),
+      { width: ctx.width, keep: ['STATE'], drop: ['SSH', 'VERSION'] },
     ),
   );
   if (spent) {

@@ -124,9 +124,30 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
           return paint(ctx.color, unasked[r] === 'bypass' ? 'red' : 'yellow', s);
         return col === stateCol && agent ? paint(ctx.color, stateColor(agent), s) : s;
       },
+      // On a narrow terminal the least needed columns go first; the name and state never.
+      { width: ctx.width, keep: ['NAME', 'STATE', 'UNASKED'], drop: LS_DROP, flex: 'ASKS' },
     ),
   );
 }
+
+/** `wtp ls`'s columns in the order they give way to a narrow terminal (ASKS is cut instead). */
+const LS_DROP = [
+  'CWD',
+  'DISK',
+  'TOKENS',
+  'PID',
+  'RSS',
+  'ID',
+  'CPU%',
+  'PR',
+  'UPTIME',
+  'BRANCH',
+  'SAID',
+  'SANDBOX',
+  'MACHINE',
+  'PROFILE',
+  'COST',
+];
 
 /** What `wtp ls` says when no agent matches: which filter left them out, and what else there is. */
 async function noMatch(ctx: CliContext, q: LsQuery): Promise<string> {

@@ -240,6 +240,8 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
           table(
             ['ID', 'STATUS', 'PRI', 'WORKSPACE', 'TITLE', 'WHY'],
             tasks.map((t) => [t.id, taskStatusWord(t), String(t.priority), t.workspace, t.title, taskWhy(t)]),
+            undefined,
+            { width: ctx.width, keep: ['STATUS', 'TITLE'], drop: ['WORKSPACE', 'PRI'], flex: 'WHY' },
           ),
         );
       }),

@@ -54,6 +54,7 @@ function agentRows(ctx: CliContext, agents: AgentView[]): string {
       const a = agents[r];
       return col === 3 && a ? paint(ctx.color, stateColor(a), s) : s;
     },
+    { width: ctx.width, keep: ['STATE'], drop: ['PANE', 'PID', 'ID'] },
   );
 }
 
@@ -222,6 +223,8 @@ export function registerWorkspaceCommands(program: Command, ctx: CliContext): vo
               String(w.agents),
               shortenHome(w.repoPath ?? '-', ctx.env.userHome),
             ]),
+            undefined,
+            { width: ctx.width, drop: ['TEMPLATE', 'BACKEND'], flex: 'REPO' },
           ),
         );
       }),
