@@ -22,7 +22,8 @@ function describeStart(a: AgentView): { text: string; failed: boolean } {
     case 'needs_input':
     case 'idle':
       return {
-        text: `started ${a.name} (${a.id}), pid ${a.pid ?? '?'}${a.state === 'running' ? '' : `, ${stateLabel(a)}`}`,
+        // A wait on the user at once (a trust or mode warning) is said; working or idle is the start.
+        text: `started ${a.name} (${a.id}), pid ${a.pid ?? '?'}${a.state.startsWith('needs_') ? `, ${stateLabel(a)}` : ''}`,
         failed: false,
       };
     case 'exited':
