@@ -22,7 +22,7 @@ describe('CLI output', () => {
     ];
     mkdirSync(home.path('repo'));
     steps.push(
-      [['workspace', 'new', 'w', '--repo', home.path('repo')], /^created workspace w \(headless\)/],
+      [['workspace', 'new', 'w', '--cwd', home.path('repo')], /^created workspace w \(headless\)/],
       [['workspace', 'rm', 'w'], /^removed workspace w\n$/],
     );
     for (const [args, result] of steps) {
@@ -34,7 +34,7 @@ describe('CLI output', () => {
 
   it('says which filter of `ls` left every agent out', async () => {
     await home.run(['new', 'cmd', '--name', 'sleeper', '--', 'sleep', '300']);
-    await home.run(['workspace', 'new', 'empty', '--repo', home.dir]);
+    await home.run(['workspace', 'new', 'empty', '--cwd', home.dir]);
     const say = async (args: string[]) => (await home.run(['ls', ...args])).stdout.trim();
     expect(await say(['--state', 'working'])).toBe('no agent is working (1 agent in other states)');
     expect(await say(['--workspace', 'empty'])).toBe(

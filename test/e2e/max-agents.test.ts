@@ -22,7 +22,7 @@ describe('wtp up --max-agents', () => {
     expect((await home.run(['up', '--detach', '--max-agents', '1'])).code).toBe(0);
     const dir = home.path('work');
     mkdirSync(dir);
-    expect((await home.run(['workspace', 'new', 'w', '--repo', dir, '--backend', 'headless'])).code).toBe(0);
+    expect((await home.run(['workspace', 'new', 'w', '--cwd', dir, '--backend', 'headless'])).code).toBe(0);
     for (const t of ['first', 'second']) {
       expect((await home.run(['task', 'add', t, '-w', 'w', '--prompt', 'sleep 600'])).code).toBe(0);
     }

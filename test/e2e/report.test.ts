@@ -96,7 +96,7 @@ describe('wtp report (real Claude Code, headless)', () => {
     Object.assign(home.env, claudeEnv({ home: home.path('home'), baseUrl: api.url, apiKey: API_KEY }));
     home.writeConfig('notifications:\n  enabled: false\n');
     await home.up();
-    const ws = await home.run(['workspace', 'new', 'shop', '--repo', proj, '--backend', 'headless']);
+    const ws = await home.run(['workspace', 'new', 'shop', '--cwd', proj, '--backend', 'headless']);
     expect(ws.code, ws.stderr).toBe(0);
     await Promise.all([
       newAgent(home, 'claude', 'perm', proj, ['--permission-mode', 'default', '--prompt', 'write the file']),

@@ -49,7 +49,7 @@ describe('terminal escapes from users, agents and repositories (real daemon)', (
     weird = home.path('repo', WEIRD);
     mkdirSync(weird, { recursive: true });
     await home.up();
-    expect((await home.run(['workspace', 'new', 'w', '--repo', home.path('repo')])).code).toBe(0);
+    expect((await home.run(['workspace', 'new', 'w', '--cwd', home.path('repo')])).code).toBe(0);
   });
   afterAll(() => home.cleanup());
 
