@@ -302,6 +302,11 @@ const payloads = {
     .describe(
       'A workspace was created (`wtp workspace new`, or at first start for `default`, or for an adopted orphan).',
     ),
+  'workspace.folderSet': z
+    .object({ workspace: workspaceSchema, agent: z.string().describe('The agent whose repository it took') })
+    .describe(
+      'A workspace with no folder (`default` at first) took the repository of its first agent with a worktree (`wtp new --repo`), so that `wtp task add` there finds it.',
+    ),
   'workspace.removed': z
     .object({ name: z.string() })
     .describe('A workspace was removed, or rolled back after a pane failed.'),

@@ -88,6 +88,18 @@ describe('a worktree per agent only with --repo (CLI, real git)', () => {
     });
     expect(branches()).toEqual(['wtp/mine', 'wtp/mine2']);
     expect(worktrees()).toHaveLength(3);
+
+    // `default` had no folder: it took the repository of `mine`, so a task added here finds it.
+    const [ws] = cliOutputSchemas.workspaces.parse((await home.json(['workspace', 'ls'])).doc).workspaces;
+    expect(ws).toMatchObject({ name: 'default', repoPath: repo });
+    const task = await home.json<{ task: { workspace: string } }>(
+      ['task', 'add', 'first', '-p', 'sleep 600', '--profile', 'cmd', '--backlog'],
+      inRepo,
+    );
+    expect(task.code, JSON.stringify(task.doc)).toBe(0);
+    expect(task.doc.task.workspace).toBe('default');
+    const set = await home.run(['events', '--type', 'workspace.folderSet']);
+    expect(set.stdout).toContain('default');
   });
 
   it('workspace new: its agents work in place without --repo; with --repo each gets a worktree, printed', async () => {
@@ -151,11 +163,22 @@ describe('a worktree per agent only with --repo (CLI, real git)', () => {
       home.path('home'),
     ]);
     expect(notRepo.doc.error.code).toBe('NOT_A_REPOSITORY');
+    // Without a template too (no agent to make it fail): --repo means a repository.
+    const bare = await home.json<{ error: { code: string } }>([
+      'workspace',
+      'new',
+      'bare',
+      '--repo',
+      home.path('home'),
+    ]);
+    expect(bare.doc.error.code).toBe('NOT_A_REPOSITORY');
+    expect((await home.run(['workspace', 'new', 'plain', '--cwd', home.path('home')])).code).toBe(0);
     const names = cliOutputSchemas.workspaces
       .parse((await home.json(['workspace', 'ls'])).doc)
       .workspaces.map((w) => w.name);
     expect(names).not.toContain('both');
     expect(names).not.toContain('norepo');
+    expect(names).not.toContain('bare');
   });
 
   it('tasks dispatched in a workspace made without --repo still run in worktrees of its repository', async () => {

@@ -219,6 +219,13 @@ export class FakePreflight implements LaunchPreflight {
   checkDirectory(path: string): 'ok' | 'missing' | 'not_directory' | 'no_access' {
     return this.directories.get(path) ?? 'ok';
   }
+
+  /** Folders that are not git repositories (every other one is). */
+  readonly plainFolders = new Set<string>();
+
+  inRepository(path: string): boolean {
+    return !this.plainFolders.has(path);
+  }
 }
 
 /** Output logs in memory; a log may have lost its beginning (`dropBefore`), like a rotated file. */

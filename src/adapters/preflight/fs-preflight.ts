@@ -1,5 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { LaunchPreflight } from '../../core/ports/daemon.js';
 
 function isExecutableFile(path: string): boolean {
@@ -27,6 +27,13 @@ export const fsPreflight: LaunchPreflight = {
       if (isExecutableFile(path)) return { ok: true, path };
     }
     return { ok: false, searched };
+  },
+
+  inRepository(path) {
+    for (let d = resolve(path); ; d = dirname(d)) {
+      if (existsSync(join(d, '.git'))) return true;
+      if (dirname(d) === d) return false;
+    }
   },
 
   checkDirectory(path) {

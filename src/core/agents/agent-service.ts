@@ -18,6 +18,7 @@ import type { Placement } from '../ports/panes.js';
 import type { Clock, Logger, OutputLogs, ProfileSetup } from '../ports/daemon.js';
 import { deliverWhenIdle, deliverWhenQuiet } from './prompt-delivery.js';
 import { earlyExitWatchLeft, settledAfterStart, upOrGone } from './start-wait.js';
+import { adoptRepository } from '../workspaces/workspace-folder.js';
 import {
   refuseToLoseWork,
   type AgentGit,
@@ -193,6 +194,7 @@ export class AgentService extends AgentTerminal {
         pid: null,
       }),
     ]);
+    await adoptRepository(this.d.registry, agent, source);
     if (git && agent.worktree) {
       const failed = await runWorktreeSetup(
         agent,

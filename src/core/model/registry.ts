@@ -159,6 +159,12 @@ export class AgentRegistry {
     }
   }
 
+  /** Persists a changed workspace (its folder) with its events. */
+  async updateWorkspace(ws: WorkspaceView, events: NewEvent[]): Promise<void> {
+    this.workspaces.set(ws.id, ws);
+    await this.commit({ upsertWorkspaces: [ws], events });
+  }
+
   /** Removes a workspace (its agents must be removed first). */
   async removeWorkspace(id: string, events: NewEvent[]): Promise<void> {
     this.workspaces.delete(id);

@@ -98,6 +98,8 @@ export interface LaunchPreflight {
     opts: { cwd: string; pathVar: string | undefined },
   ): { ok: true; path: string } | { ok: false; searched: string[] };
   checkDirectory(path: string): 'ok' | 'missing' | 'not_directory' | 'no_access';
+  /** Whether `path` is in a git repository (a `.git` in it or in a folder above). */
+  inRepository(path: string): boolean;
 }
 
 export interface TreeSample {

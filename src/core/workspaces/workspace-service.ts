@@ -86,6 +86,14 @@ export class WorkspaceService {
         reason: dir,
       });
     }
+    // A workspace whose agents get worktrees works on a repository, as `wtp new --repo` does.
+    if (input.worktrees === true && !this.d.preflight.inRepository(input.repoPath)) {
+      throw new AppError(
+        'NOT_A_REPOSITORY',
+        `${input.repoPath} is not in a git repository, so its agents cannot get worktrees there. Use --cwd for a folder they work in place, or run \`git init\` there first.`,
+        { path: input.repoPath },
+      );
+    }
     const mux = this.d.muxes.get(input.backend);
     // A tmux session or WezTerm workspace of that name that is not ours: never add to it
     // (a later `workspace rm` would close the user's own panes).
