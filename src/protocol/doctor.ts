@@ -59,7 +59,7 @@ export const doctorCheckSchema = z.object({
   id: z
     .string()
     .describe(
-      'node, addon:sqlite (better-sqlite3), addon:pty (node-pty), processes, tmux, git, wezterm, agent:<profile>, node:<profile> (the Node.js an agent CLI from npm asks for, when it is a Node script), config, hooks, trust, daemon, port, files, plugin, disk',
+      'node, addon:sqlite (better-sqlite3), addon:pty (node-pty), processes, tmux, git, wezterm, agent:<profile>, node:<profile> (the Node.js an agent CLI from npm asks for, when it is a Node script), config, hooks, trust, daemon, port, files, plugin, disk, agents (none installed), sandbox, permissions, prices (a running agent whose model has no price), fleet',
     ),
   status: z
     .enum(DOCTOR_STATUSES)

@@ -54,6 +54,26 @@ describe('cost report and budgets as text', () => {
       /workspace\s+api\s+\$31\.20 \+ unknown\s+\$30\.00\s+reached: new runs held\s+cli/,
     );
     expect(lines[1]).toContain('vendor quotas are `wtp quota`');
+    // Under its limit with unpriced tokens in scope, it says it cannot hold.
+    const blind = budgetText({
+      budgets: [
+        {
+          scope: 'day',
+          key: 'd',
+          name: 'today',
+          limitUsd: 5,
+          spentUsd: 0,
+          unpriced: true,
+          state: 'ok',
+          from: 'config',
+        },
+      ],
+      nearAt: 0.8,
+      onExceeded: 'hold',
+    });
+    expect(blind[0]).toMatch(
+      /day\s+today\s+\$0 \+ unknown\s+\$5\.00\s+ok, cannot hold: some cost unknown\s+config/,
+    );
     expect(budgetText({ budgets: [], nearAt: 0.8, onExceeded: 'hold' })[0]).toMatch(/^no budgets: set one/);
   });
 });

@@ -68,7 +68,12 @@ export function budgetText(b: BudgetList): string[] {
         x.name,
         `${usd(x.spentUsd)}${x.unpriced ? ' + unknown' : ''}`,
         usd(x.limitUsd),
-        x.state === 'reached' ? 'reached: new runs held' : x.state,
+        // Unpriced tokens in scope: the sum can only grow past what it says, unseen.
+        x.state === 'reached'
+          ? 'reached: new runs held'
+          : x.unpriced
+            ? `${x.state}, cannot hold: some cost unknown`
+            : x.state,
         x.from,
       ]),
     ),

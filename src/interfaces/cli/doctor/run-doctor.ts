@@ -9,6 +9,7 @@ import { findBroadPermissions, permissionsCheck } from './permission-checks.js';
 import { configCheck, daemonCheck, hooksCheck, portCheck, trustCheck } from './setup-checks.js';
 import { addonChecks, nodeCheck, processCheck, toolChecks, weztermCheck } from './tool-checks.js';
 import { sandboxCheck } from './sandbox-check.js';
+import { priceCheck } from './price-check.js';
 import { paint } from '../format.js';
 import { cellText } from '../../../protocol/terminal-text.js';
 
@@ -41,6 +42,8 @@ export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
   const addons = ctx.deps.nativeAddons ? addonChecks(await ctx.deps.nativeAddons()) : [];
   const broad = await findBroadPermissions(ctx, config.config, clis, daemon.status !== null);
   const fleet = await fleetCheck(ctx, config.config, daemon.status !== null);
+  const prices =
+    daemon.status === null ? null : priceCheck((await ctx.client().call('listAgents', { query: {} })).agents);
   const checks: DoctorCheck[] = [
     nodeCheck(process.versions.node),
     ...addons,
@@ -58,6 +61,7 @@ export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
     diskCheck(ctx.paths, config.config),
     await sandboxCheck(ctx, config.config),
     permissionsCheck(broad, ctx.paths.configFile),
+    ...(prices ? [prices] : []),
     ...(fleet ? [fleet] : []),
   ];
   return {
