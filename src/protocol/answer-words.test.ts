@@ -52,6 +52,13 @@ describe('answerWords', () => {
       'answered "blue" via cli after 2.3 s (pressed down enter)',
     );
     expect(isAnswerEvent(answered as WtpEvent)).toBe(true);
+    // Through the hook nothing is pressed; a record with neither keys nor hook says so, not "pressed ".
+    const hooked = { ...approved, data: { ...approved.data, via: 'policy', keys: [], channel: 'hook' } };
+    expect(answerWords(hooked as WtpEvent & { type: 'agent.approved' })).toMatch(
+      /\(through its permission hook\)$/,
+    );
+    const bare = { ...approved, data: { ...approved.data, keys: [] } };
+    expect(answerWords(bare as WtpEvent & { type: 'agent.approved' })).toMatch(/\(no key recorded\)$/);
     expect(isAnswerEvent({ ...base, type: 'agent.detached', data: { client: 'x' } } as WtpEvent)).toBe(false);
   });
 });

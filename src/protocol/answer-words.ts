@@ -37,5 +37,7 @@ export function answerWords(e: AnswerEvent): string {
 
 /** How an answer reached the agent, in a few words: its CLI's permission hook, or the keys pressed. */
 export function sentWords(keys: readonly string[], channel: 'screen' | 'hook' | undefined): string {
-  return channel === 'hook' ? 'through its permission hook' : `pressed ${keys.join(' ')}`;
+  if (channel === 'hook') return 'through its permission hook';
+  // An answer that records no key and no hook (an older daemon's) says so, not "pressed ".
+  return keys.length === 0 ? 'no key recorded' : `pressed ${keys.join(' ')}`;
 }

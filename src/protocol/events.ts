@@ -100,7 +100,7 @@ const payloads = {
         .describe('Sent from another machine of the fleet: which, and as which database role'),
     })
     .describe(
-      "Keys were sent by hand to an agent's permission dialog (`wtp send --force` while it waited): recorded as the user's answer to that dialog, not checked against the screen (the verified way is `wtp approve` / `deny`).",
+      "Keys were sent by hand to an agent's permission dialog (`wtp send --force` while it waited, or typed in a dashboard terminal or `wtp attach`): recorded as the user's answer to that dialog, not checked against the screen (the verified way is `wtp approve` / `deny`).",
     ),
   'agent.hookMissed': z
     .object({

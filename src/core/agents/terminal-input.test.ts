@@ -53,6 +53,34 @@ describe('TerminalInput (the safe-input path of a live terminal)', () => {
     ]);
   });
 
+  it('keys typed into a permission dialog are recorded as the answer to it', async () => {
+    const r = await rig();
+    r.agent.state = 'needs_permission';
+    r.agent.stateSince = r.h.clock.now();
+    r.agent.stateDetail = {
+      reason: 'permission',
+      source: 'hook',
+      tool: 'Bash',
+      request: { kind: 'permission', tool: 'Bash', about: 'npm test' },
+    };
+    r.h.clock.advance(2_000);
+    expect(r.type('1')).toBeNull();
+    r.input.close();
+    await flush();
+    expect(r.h.store.ofType('agent.dialogKeysSent', r.agent.id).map((e) => e.data)).toEqual([
+      {
+        keys: '1',
+        enter: false,
+        reason: 'permission',
+        tool: 'Bash',
+        about: 'npm test',
+        unknownDialog: false,
+        waitedMs: 2_000,
+      },
+    ]);
+    expect(r.audited()).toEqual([expect.objectContaining({ text: '1', stateAtSend: 'needs_permission' })]);
+  });
+
   it('audits a pause in typing once, after AUDIT_QUIET_MS, and what is left when it closes', async () => {
     const r = await rig();
     r.type('y');

@@ -4,6 +4,7 @@ import type { AgentRecord } from '../model/agent-record.js';
 import type { Clock, TimerHandle } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 import { truncate } from '../model/text.js';
+import { announcedAbout } from '../../protocol/agent-words.js';
 
 /** What keystrokes from a live terminal amount to. */
 export type KeyKind = 'report' | 'interrupt' | 'text';
@@ -54,6 +55,8 @@ export class TerminalInput {
     bytes: number;
     stateAtSend: AgentRecord['state'];
     forced: boolean;
+    /** The permission dialog the keys went into, as it was when the first one was typed. */
+    dialog: DialogAtKeys | null;
   } | null = null;
   private timer: TimerHandle | null = null;
 
@@ -92,7 +95,13 @@ export class TerminalInput {
   private audit(text: string, bytes: number, forced: boolean): void {
     const p = this.pending;
     if (p && (p.stateAtSend !== this.agent.state || p.forced !== forced)) this.flush();
-    this.pending ??= { text: '', bytes: 0, stateAtSend: this.agent.state, forced };
+    this.pending ??= {
+      text: '',
+      bytes: 0,
+      stateAtSend: this.agent.state,
+      forced,
+      dialog: dialogNow(this.agent, this.d.clock.now()),
+    };
     this.pending.text += text;
     this.pending.bytes += bytes;
     if (this.timer) this.d.clock.clearTimer(this.timer);
@@ -109,8 +118,13 @@ export class TerminalInput {
     if (!p) return;
     const enter = p.text.endsWith('\r');
     const cut = truncate(enter ? p.text.slice(0, -1) : p.text, AUDIT_TEXT_MAX);
+    // Keys typed into a permission dialog answer it, as `wtp send --force` does: recorded as such.
+    const answered = p.dialog
+      ? [agentEvent(this.agent, this.source, 'agent.dialogKeysSent', { keys: cut.text, enter, ...p.dialog })]
+      : [];
     void this.d.registry
       .record([
+        ...answered,
         agentEvent(this.agent, this.source, 'agent.inputSent', {
           text: cut.text,
           bytes: p.bytes,
@@ -124,4 +138,25 @@ export class TerminalInput {
       ])
       .catch(() => undefined);
   }
+}
+
+type DialogAtKeys = {
+  reason: string;
+  tool: string | null;
+  about: string | null;
+  unknownDialog: boolean;
+  waitedMs: number;
+};
+
+/** The permission dialog the agent waits on now, or null. */
+function dialogNow(agent: AgentRecord, now: number): DialogAtKeys | null {
+  if (agent.state !== 'needs_permission') return null;
+  const d = agent.stateDetail;
+  return {
+    reason: d.reason,
+    tool: d.tool ?? d.request?.tool ?? null,
+    about: announcedAbout(d) ?? null,
+    unknownDialog: d.request?.unknown === true,
+    waitedMs: Math.max(0, now - agent.stateSince),
+  };
 }
