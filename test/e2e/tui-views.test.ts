@@ -109,13 +109,33 @@ describe('wtp tui: diff, merge, conflicts, new agent, tasks', () => {
       await tui.keys('Right');
       await tui.until('the next profile', (screen) => chosen(screen) !== now);
     }
+    const made = home.path('made');
+    mkdirSync(made);
     await tui.keys('Tab');
     await tui.see('▸ name');
     await tui.keys('made');
     await tui.see('made█');
-    for (const field of ['prompt', 'worktree', 'folder', 'workspace', 'command (cmd)']) {
+    for (const field of [
+      'prompt',
+      'worktree',
+      'permission mode',
+      'sandbox',
+      'folder',
+      'workspace',
+      'command (cmd)',
+    ]) {
       await tui.keys('Tab');
       await tui.see(`▸ ${field}`);
+      // The safe setup is one key away: sandboxed (in a folder of its own: never the state's).
+      if (field === 'sandbox') {
+        await tui.keys('Right');
+        await tui.see('[sandboxed]');
+      }
+      if (field === 'folder') {
+        await tui.keys('C-u');
+        await tui.keys(made);
+        await tui.see(`${made}█`);
+      }
     }
     await tui.keys('sleep 300');
     await tui.see('sleep 300█');
@@ -125,10 +145,11 @@ describe('wtp tui: diff, merge, conflicts, new agent, tasks', () => {
       'the list with the outcome',
       (screen) => screen.includes('started made') && screen.includes('⏎ attach'),
     );
-    const made = cliOutputSchemas.ls
+    const started = cliOutputSchemas.ls
       .parse((await home.json(['ls'])).doc)
       .agents.find((a) => a.name === 'made');
-    expect(made?.command).toMatch(/sleep$/);
+    expect(started?.command).toMatch(/sleep$/);
+    expect(started).toMatchObject({ cwd: made, sandbox: expect.anything() });
     await tui.keys('q');
     expect(await tui.exited()).toBe(0);
     await tui.close();

@@ -16,7 +16,7 @@ export const TUI_ACTIONS = {
   },
   deny: { keys: ['d'], help: 'deny, with an optional reason' },
   input: { keys: ['i'], help: 'answer its question, or type a line (held while it works)' },
-  newAgent: { keys: ['n'], help: 'new agent: profile, name, prompt, worktree' },
+  newAgent: { keys: ['n'], help: 'new agent: profile, name, prompt, worktree, mode, sandbox' },
   diff: { keys: ['D'], help: 'its changes: files and the coloured diff' },
   merge: { keys: ['m'], help: 'merge its branch (strategy, test command)' },
   conflicts: { keys: ['c'], help: 'where agents change the same files' },

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { useEffect, useState } from 'react';
 import { PROFILE_NAMES } from '../../../protocol/constants.js';
+import { actsUnasked, modeName } from '../../../protocol/permission-words.js';
 import { paint } from '../../cli/format.js';
 import { errorText } from '../tui-actions.js';
 import type { TuiStore } from '../tui-store.js';
@@ -51,6 +52,8 @@ function NewAgentBody(props: {
           ...(v.prompt ? { prompt: v.prompt } : {}),
           ...(v.worktree === 'own worktree' ? { repo: v.cwd || props.cwd } : {}),
           ...(argv.length > 0 ? { argv } : {}),
+          ...(v.mode ? { permissionMode: v.mode } : {}),
+          ...(v.sandbox === 'sandboxed' ? { sandbox: true } : {}),
           restart: 'never',
           env: {},
           wait: true,
@@ -59,7 +62,14 @@ function NewAgentBody(props: {
       .then((r) => {
         // Done: back to the list, on the new agent, with the outcome on the notice line.
         props.store.update({ selectedAgent: r.agent.id });
-        props.store.say(`started ${r.agent.name} (${r.agent.id}): ${r.agent.state}`, 'ok');
+        // One that acts without asking says so at once, as `wtp new` does.
+        const p = r.agent.permission;
+        props.store.say(
+          p && actsUnasked(p.mode)
+            ? `started ${r.agent.name}: it acts without asking in ${modeName(p)} mode (${p.originDetail})`
+            : `started ${r.agent.name} (${r.agent.id}): ${r.agent.state}`,
+          p && actsUnasked(p.mode) ? 'error' : 'ok',
+        );
         props.close();
       })
       .catch((err: unknown) => setStatus([paint(props.color, 'red', errorText(err))]))
@@ -89,6 +99,20 @@ function NewAgentBody(props: {
       // Enter never puts it in the user's own checkout.
       value: insideRepository(props.cwd) ? 'own worktree' : 'no worktree',
       options: ['no worktree', 'own worktree'],
+    },
+    {
+      name: 'mode',
+      label: 'permission mode',
+      kind: 'text',
+      value: '',
+      hint: "empty: the CLI's own (claude's is auto); claude: default asks first, acceptEdits, plan",
+    },
+    {
+      name: 'sandbox',
+      label: 'sandbox',
+      kind: 'choice',
+      value: 'not sandboxed',
+      options: ['not sandboxed', 'sandboxed'],
     },
     {
       name: 'cwd',
