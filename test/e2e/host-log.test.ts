@@ -64,7 +64,7 @@ describe('host.log under an agent that prints random bytes (real daemon)', () =>
     expect(text.match(/cannot parse/g)?.length).toBe(1);
     expect(statSync(log).mode & 0o777).toBe(0o600);
 
-    const why = await home.run(['why', 'noise']);
+    const why = await home.run(['why', 'noise', '--verbose']);
     expect(why.stdout).toMatch(
       /^ {2}terminal: {2}\d+ escape sequence\(s\) in its output its terminal emulator could not parse/m,
     );

@@ -147,7 +147,7 @@ describe('terminal escapes from users, agents and repositories (real daemon)', (
     const hook = await run(['hook', '--agent', id], { input: JSON.stringify(payload) });
     expect(hook.code, hook.stderr).toBe(0);
     await home.untilState('hooked', 'needs_permission');
-    const why = await run(['why', 'hooked']);
+    const why = await run(['why', 'hooked', '--verbose']);
     expect(why.stdout).toMatch(/asks: {6}to run Bash: .*\\x1b\]52/);
     await run(['why', 'hooked', '--json']);
     await run(['ls']);
@@ -171,7 +171,7 @@ describe('terminal escapes from users, agents and repositories (real daemon)', (
       [['task', 'ls'], PALETTE],
       [['task', 'show', firstTask], PALETTE],
       [['ls'], PALETTE],
-      [['why', 'hooked'], PALETTE],
+      [['why', 'hooked', '--verbose'], PALETTE],
       [['events', '--agent', 'esc'], PALETTE],
       [['logs', 'esc', '--plain'], PALETTE],
       // The agent's own colours stay in `wtp logs`; nothing else of what it printed.

@@ -165,7 +165,7 @@ describe(
           request: { kind: 'question', question: QUESTION },
           verdict: { says: 'question', by: 'rules', rule: 'final-question', from, chars: ASKING.length },
         });
-        const why = await home.run(['why', name]);
+        const why = await home.run(['why', name, '--verbose']);
         expect(why.stdout).toContain(`asks:      “${QUESTION}”`);
         expect(why.stdout).toContain(`decided:   a question to you, by the rules (final-question)`);
         // Its steps since the prompt: working, then the question, never an idle between them.

@@ -142,9 +142,12 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
       expect.arrayContaining(['hook UserPromptSubmit', 'hook Stop', 'hook PermissionRequest Bash']),
     );
     expect(why.rules.length).toBeGreaterThan(3);
+    // Plain words first; the signal behind them with --verbose.
     const text = await home.run(['why', 'api']);
-    expect(text.stdout).toMatch(/^api is needs_permission since /);
-    expect(text.stdout).toMatch(/evidence: {2}hook PermissionRequest Bash/);
+    expect(text.stdout).toMatch(/^api is needs_permission since .*\n {2}why: {7}asks to run Bash\b/);
+    expect(text.stdout).not.toContain('evidence:');
+    const verbose = await home.run(['why', 'api', '--verbose']);
+    expect(verbose.stdout).toMatch(/evidence: {2}hook PermissionRequest Bash/);
     const { profiles } = await client.call('listProfiles');
     expect(profiles.find((p) => p.name === 'claude')).toMatchObject({
       signals: ['status', 'hook', 'stream', 'screen', 'process'],
@@ -267,7 +270,7 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
     ]);
     const whyDoc = await home.json<CliOutput<'why'>>(['why', 'web']);
     expect(whyDoc.doc.hookMisses).toMatchObject([{ event: 'PermissionRequest', announcedBy: 'status' }]);
-    const whyText = (await home.run(['why', 'web'])).stdout;
+    const whyText = (await home.run(['why', 'web', '--verbose'])).stdout;
     expect(whyText).toMatch(
       /hook missed: \d\d:\d\d:\d\d a dialog announced by its status came without its PermissionRequest hook/,
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../../protocol/signals.js';
-import { lateBy } from './state.js';
+import { lateBy } from '../why-text.js';
 
 describe('wtp why: a signal that reached the daemon late', () => {
   const signal = (late: number | undefined): Signal => ({

@@ -1,120 +1,33 @@
-import { sandboxLines } from '../sandbox-text.js';
 import type { Command } from 'commander';
-import { usageLines } from '../../../protocol/usage-words.js';
 import type { CliSupportInfo, ProfileInfo } from '../../../protocol/profiles.js';
-import { oneLine, requestWords } from '../../../protocol/request-words.js';
-import type { Signal } from '../../../protocol/signals.js';
-import { actsUnasked, permissionLine } from '../../../protocol/permission-words.js';
 import { SCREENS_ONLY } from '../../../protocol/version-range.js';
 import type { CliContext } from '../context.js';
-import { duration, paint, stateColor, stateLabel, table } from '../format.js';
+import { paint, table } from '../format.js';
 import { runAction } from '../run-action.js';
 import { runHook } from './hook.js';
-import { cellText } from '../../../protocol/terminal-text.js';
-import { verdictWords } from '../../../protocol/turn-words.js';
-
-const clockTime = (iso: string): string => iso.slice(11, 19);
+import { printWhy } from '../why-text.js';
 
 /** `wtp why`, `wtp profiles`, and `wtp hook` (the command-hook fallback of agent CLIs). */
 export function registerStateCommands(program: Command, ctx: CliContext): void {
   program
     .command('why')
-    .description('why an agent is in its state: the signal that decided it, its evidence, the last signals')
+    .description(
+      'why an agent is in its state, in one sentence, with its mode, cost and trust; --verbose adds the signal that decided it, its evidence and the last signals',
+    )
     .argument('<agent>', 'name, workspace/name or id')
+    .option(
+      '-v, --verbose',
+      'the signals behind the state: which decided it, its evidence, the last of each source',
+    )
     .option('--json', 'machine-readable output')
-    .action((ref: string, raw: { json?: boolean }) =>
+    .action((ref: string, raw: { json?: boolean; verbose?: boolean }) =>
       runAction(ctx, raw.json, async () => {
         const why = await ctx.client().call('agentWhy', { params: { agent: ref } });
         if (ctx.json) {
           ctx.emit('why', why);
           return;
         }
-        const a = why.agent;
-        const d = a.stateDetail;
-        const since = Date.now() - Date.parse(a.stateSince);
-        ctx.line(
-          `${a.name} is ${paint(ctx.color, stateColor(a), stateLabel(a))} since ${clockTime(a.stateSince)} (${duration(since)})`,
-        );
-        // What agents, hooks and screens said: one line each, shown as it is (issue 30).
-        const c = cellText;
-        ctx.line(`  reason:    ${c(d.reason)}${d.tool ? ` (tool ${c(d.tool)})` : ''}`);
-        if (d.source) ctx.line(`  signal:    ${d.source}${d.signalAt ? ` at ${clockTime(d.signalAt)}` : ''}`);
-        if (d.evidence) ctx.line(`  evidence:  ${c(d.evidence)}`);
-        if (d.message) ctx.line(`  message:   ${c(d.message)}`);
-        for (const [i, l] of (d.lastWords?.split('\n') ?? []).entries())
-          ctx.line(`  ${i === 0 ? 'said:     ' : '          '} ${c(l)}`);
-        if (d.resetsAt) ctx.line(`  resets:    ${c(d.resetsAt)}`);
-        if (d.overrode) ctx.line(`  note:      ${c(d.overrode)}`);
-        const asked = requestWords(d.request);
-        if (asked !== undefined) ctx.line(`  asks:      ${c(asked)}`);
-        if (d.verdict) ctx.line(`  decided:   ${c(verdictWords(d.verdict))}`);
-        if (a.permission) {
-          const line = permissionLine(a.permission);
-          ctx.line(
-            `  mode:      ${actsUnasked(a.permission.mode) ? paint(ctx.color, 'yellow', line) : line}`,
-          );
-        }
-        if (a.sandbox) for (const line of sandboxLines(a.sandbox, ctx.env.userHome)) ctx.line(line);
-        if (why.team?.lead)
-          ctx.line(
-            `  lead:      started by ${c(why.team.lead.name)} (${why.team.lead.id}) through its MCP tools`,
-          );
-        if (why.team && why.team.workers.length > 0)
-          ctx.line(
-            `  team:      started ${why.team.workers.map((w) => c(w.name)).join(', ')} through its MCP tools`,
-          );
-        if (a.parseErrors)
-          ctx.line(
-            `  terminal:  ${a.parseErrors} escape sequence(s) in its output its terminal emulator could not parse (counted; host.log notes the first)`,
-          );
-        // What it cost (issue 35): tokens, money, the context window's fill.
-        for (const [i, l] of (a.usage ? usageLines(a.usage) : []).entries())
-          ctx.line(`  ${i === 0 ? 'usage:    ' : '          '} ${c(l)}`);
-        if (why.trust) {
-          const t = why.trust;
-          const line = t.preTrusted ? t.why : paint(ctx.color, 'yellow', t.why);
-          ctx.line(`  trust:     ${line}`);
-        }
-        if (d.request?.diff !== undefined)
-          ctx.line(
-            `  change:    ${d.request.diff.replace(/\n$/, '').split('\n').length} line(s) (--json has it)`,
-          );
-        if (why.answers.length > 0) {
-          ctx.line('recent answers (oldest first):');
-          ctx.line(
-            table(
-              ['TIME', 'ANSWER', 'VIA', 'RULE', 'ABOUT'],
-              why.answers.map((x) => [
-                clockTime(x.at),
-                x.detail === null ? x.action : `${x.action} ${oneLine(x.detail, 60)}`,
-                x.via,
-                x.rule ?? '-',
-                oneLine([x.tool, x.about].filter((w) => w !== null).join(': ') || '-', 80),
-              ]),
-            ),
-          );
-        }
-        for (const m of why.hookMisses) {
-          ctx.line(
-            `${paint(ctx.color, 'yellow', 'hook missed')}: ${clockTime(m.at)} a dialog announced by its ${m.announcedBy} came without its ${m.event} hook (the CLI's hook call failed)`,
-          );
-        }
-        if (why.signals.length === 0) {
-          ctx.line('  no signals since the daemon started');
-          return;
-        }
-        ctx.line('recent signals (oldest first):');
-        ctx.line(
-          table(
-            ['TIME', 'SOURCE', 'SAYS', 'EVIDENCE'],
-            why.signals.map((s: Signal) => [
-              clockTime(new Date(s.at).toISOString()),
-              s.source,
-              s.reason ? `${s.state}(${s.reason})` : s.state,
-              s.evidence + lateBy(s),
-            ]),
-          ),
-        );
+        printWhy(ctx, why, raw.verbose === true);
       }),
     );
 
@@ -191,11 +104,3 @@ function profileWarnings(profiles: readonly ProfileInfo[]): string[] {
     return cli.warning === null ? [] : [cli.warning];
   });
 }
-
-/** A signal the daemon took in well after it was observed (a slow hook call, a busy host). */
-export function lateBy(s: Signal): string {
-  const late = s.receivedAt === undefined ? 0 : s.receivedAt - s.at;
-  return late >= LATE_SIGNAL_MS ? ` (reached the daemon ${(late / 1000).toFixed(1)} s later)` : '';
-}
-
-const LATE_SIGNAL_MS = 2_000;
