@@ -13,7 +13,7 @@ describe('stateWhy: what an agent does or asks, in words', () => {
     const why = stateWhy(
       agent('needs_permission', { reason: 'permission', source: 'status', evidence: raw }),
     );
-    expect(why).toBe('asks for permission · told by its status line');
+    expect(why).toBe('asks for permission · told by its CLI itself');
     expect(
       stateWhy(
         agent('working', {

@@ -34,7 +34,7 @@ const ACTIVITY_WORDS: Readonly<Record<string, string>> = {
 /** Where the state was told, said as words (`wtp why` keeps the raw signal). */
 const SOURCE_WORDS: Readonly<Record<string, string>> = {
   hook: 'its hook',
-  status: 'its status line',
+  status: 'its CLI itself',
   stream: 'its output stream',
   screen: 'its screen',
   process: 'its process',
