@@ -160,6 +160,23 @@ describe('performance figures', () => {
     expect(docs.flatMap((doc) => figureProblems(doc, undefined))).toEqual([]);
   });
 
+  it('the load at each run’s start is its file’s, and the range performance.md states is theirs', () => {
+    const text = read('docs/performance.md');
+    const rows = [
+      ...text.matchAll(/^\| \[[^\]]+\]\(bench-results\/([^)]+\.json)\) +\|[^|]+\| ([\d.]+) +\|$/gm),
+    ];
+    expect(rows.length).toBeGreaterThan(10);
+    const loads = rows.map(([, file = '', shown = '']) => {
+      const doc = JSON.parse(read(join('docs/bench-results', file))) as {
+        machine?: { loadavgAtStart?: number[] };
+      };
+      expect(Number(shown), file).toBe(doc.machine?.loadavgAtStart?.[0]);
+      return Number(shown);
+    });
+    const range = /They\s+range from ([\d.]+) to ([\d.]+)/.exec(text);
+    expect(range?.slice(1).map(Number)).toEqual([Math.min(...loads), Math.max(...loads)]);
+  });
+
   it('reads figures, blocks and commands as documented', () => {
     expect(
       figures('p50 1,655 ms, 2.16× and ×0.92; 0.7 / 1 / 1.5 % of a core; `stopGraceMs: 5000 ms`; 10 agents'),
