@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +60,25 @@ describe('README.md and the guides', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('README names every part `npm run bench -- --only` takes, and no other', () => {
+    const parts = /const PARTS = \[([^\]]*)\]/.exec(read('bench/run.ts'))?.[1]?.match(/'([a-z]+)'/g);
+    const said = /`--only core`,([\s\S]*?) runs one part/.exec(read('README.md'))?.[1]?.match(/`([a-z]+)`/g);
+    const names = (list: string[] | null | undefined) => (list ?? []).map((x) => x.replace(/[`']/g, ''));
+    expect(['core', ...names(said)].sort()).toEqual(names(parts).sort());
+  });
+
+  it('give the package size `npm pack` makes (docs/install.md), within a tenth', () => {
+    const said = /wezterm-parallel-<version>\.tgz` \(about ([\d.]+) MB/.exec(read('docs/install.md'))?.[1];
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
+    const [{ size = 0 } = {}] = JSON.parse(out) as { size?: number }[];
+    expect(Math.abs(Number(said) * 1e6 - size) / size, `said ${said} MB, packed ${size} bytes`).toBeLessThan(
+      0.1,
+    );
   });
 
   it('link to files that exist', () => {
