@@ -1,14 +1,4 @@
-import {
-  closeSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  realpathSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import type { ProfileCatalog, ProfileSandbox, SandboxStatePath } from '../../core/agents/profiles.js';
 import { AppError } from '../../core/errors.js';
@@ -16,10 +6,10 @@ import type { AgentRecord } from '../../core/model/agent-record.js';
 import type { SandboxPlanner, SandboxUnavailable } from '../../core/ports/sandbox.js';
 import type { SandboxForward, SandboxPolicy } from '../../protocol/sandbox.js';
 import { sandboxHostSchema } from '../../protocol/sandbox.js';
-import { isWithin, shownInside } from './bwrap-args.js';
+import { isWithin } from './bwrap-args.js';
+import { checkCommandShown } from './command-shown.js';
 import { parseAllowed } from './host-match.js';
 import type { SandboxProbe } from './sandbox-probe.js';
-import { resolvePath } from './sandboxed-spawner.js';
 
 /**
  * Files and folders of a home no agent reads unless the config lets it (`sandbox.allowRead`):
@@ -300,51 +290,6 @@ export function gitFolders(folder: string): { write: string[]; read: string[]; r
     ...['commondir', 'gitdir', 'config.worktree'].map((f) => join(own, f)).filter(exists),
   ];
   return { write, read: [common], readOnly };
-}
-
-/**
- * The agent's program, and the interpreter its `#!` line names, must be there inside: a CLI
- * installed under /tmp or in a hidden folder would else start and exit 127 at once.
- */
-function checkCommandShown(command: string, pathVar: string | undefined, policy: SandboxPolicy): void {
-  for (const file of [command, ...interpreterOf(command, pathVar)]) {
-    if (shownInside(file, policy, resolvePath)) continue;
-    throw new AppError(
-      'SANDBOX_COMMAND_HIDDEN',
-      `The agent's program ${file} is not there inside its sandbox, which hides /tmp, this tool's folders and the home's secrets. Install it elsewhere, or show its folder with sandbox.allowRead.`,
-      { command, file },
-    );
-  }
-}
-
-/** The program a script's `#!` line runs (through `env`, looked up on PATH); none for a binary. */
-function interpreterOf(command: string, pathVar: string | undefined): string[] {
-  let head: string;
-  try {
-    const fd = openSync(command, 'r');
-    try {
-      const buf = Buffer.alloc(256);
-      head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('latin1');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return [];
-  }
-  if (!head.startsWith('#!')) return [];
-  const words = head.slice(2).split('\n', 1)[0]?.trim().split(/\s+/) ?? [];
-  const [first, ...rest] = words;
-  if (first === undefined || !isAbsolute(first)) return [];
-  if (first.split('/').pop() !== 'env') return [first];
-  const name = rest.find((w) => !w.startsWith('-'));
-  if (name === undefined) return [first];
-  if (isAbsolute(name)) return [first, name];
-  const found = (pathVar ?? '')
-    .split(':')
-    .filter((d) => isAbsolute(d))
-    .map((d) => join(d, name))
-    .find((f) => isFile(f));
-  return found === undefined ? [first] : [first, found];
 }
 
 /** The agent without the environment its setup gave it: the user's own view of where CLI state lives. */
