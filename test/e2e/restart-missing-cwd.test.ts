@@ -36,6 +36,7 @@ describe('restart without a working directory (CLI, real git)', () => {
     await home.run(['new', 'cmd', '--name', 'a', '--repo', repo, '--', 'true']);
     const a = await home.untilState('a', 'exited');
     const path = a.worktree?.path ?? '';
+    const top = a.worktree?.repo ?? '';
     expect(existsSync(path)).toBe(true);
     const gc = await home.json<{ removed: { agent: string }[] }>(['gc']);
     expect(gc.doc.removed.map((r) => r.agent)).toEqual(['a']);
@@ -46,7 +47,8 @@ describe('restart without a working directory (CLI, real git)', () => {
     const err = await refusal('a');
     expect(err).toMatchObject({ code: 'WORKTREE_MISSING', details: { agent: 'a', path } });
     expect(err.message).toContain(`its worktree ${path} no longer exists`);
-    expect(err.message).toContain('`wtp rm a`, then `wtp new cmd --name a --repo <repository> …`');
+    // `default` took the repository of its first agent with a worktree: the command names it.
+    expect(err.message).toContain(`\`wtp rm a\`, then \`wtp new cmd --name a --repo ${top} …\``);
     await unchanged('a', before);
     expect(await home.agent('a')).toMatchObject({ state: 'exited', pid: null });
     const human = await home.run(['restart', 'a']);

@@ -300,7 +300,8 @@ export class AgentService extends AgentTerminal {
     const again = (opts: string) =>
       `\`wtp rm ${agent.name}\`, then \`wtp new ${agent.profile} --name ${agent.name}${ws.name === DEFAULT_WORKSPACE ? '' : ` --workspace ${ws.name}`}${opts} …\``;
     if (state === 'missing' && (wt !== null || (dir !== undefined && agent.cwd.startsWith(`${dir}/`)))) {
-      const repo = wt ? ` --repo ${wt.repo}` : ws.repoPath === null ? ' --repo <repository>' : '';
+      // A worktree is only ever made with --repo, whatever the workspace's folder.
+      const repo = ` --repo ${wt?.repo ?? ws.repoPath ?? '<repository>'}`;
       const branch = wt?.branch
         ? ` (\`--branch ${wt.branch}\` goes on from its branch, if that still exists)`
         : '';
