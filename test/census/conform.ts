@@ -47,7 +47,7 @@ export async function conform(
   const first = await lane();
   for (const kind of asking) {
     if (expectIn(kind, o.mode) === 'needs_input') {
-      await reply(rig, first, kind);
+      await reply(rig, first, kind, o);
       counts.reply++;
       log(`replied  ${kind.name}`);
       continue;
@@ -64,12 +64,12 @@ export async function conform(
     if (expectIn(kind, o.mode) !== 'needs_permission') continue;
     const drawn = recordedAlways(rig, kind, o.mode);
     current ??= await lane();
-    if (!(await asks(rig, current, kind))) {
+    if (!(await asks(rig, current, kind, o))) {
       // An earlier grant on this agent covers it: a new agent, where nothing was granted yet.
       await rig.home.run(['stop', current.name], { timeoutMs: 60_000 });
       current = await lane();
       log(`new agent for ${kind.name}: ${current.name}`);
-      expect(await asks(rig, current, kind), `${kind.name}: asks on a new agent`).toBe(true);
+      expect(await asks(rig, current, kind, o), `${kind.name}: asks on a new agent`).toBe(true);
     }
     await always(rig, current, kind, drawn, o);
     counts[drawn === 'none' ? 'no-always' : 'always']++;
@@ -108,7 +108,12 @@ function recordedAlways(rig: CensusRig, kind: CensusKind, mode: string): 'none' 
  * Asks the model for `kind` on agent `at`: true once the agent waits on it, false when the
  * request ran without asking (its result came back and the agent is idle again).
  */
-async function asks(rig: CensusRig, at: { name: string; dir: string }, kind: CensusKind): Promise<boolean> {
+async function asks(
+  rig: CensusRig,
+  at: { name: string; dir: string },
+  kind: CensusKind,
+  o: ConformOptions,
+): Promise<boolean> {
   const { home } = rig;
   kind.setup?.(at.dir);
   rig.asking.kind = kind;
@@ -128,15 +133,23 @@ async function asks(rig: CensusRig, at: { name: string; dir: string }, kind: Cen
     async () => {
       const state = (await home.agent(at.name)).state;
       waits = state === 'needs_permission' || state === 'needs_input';
-      return waits || (state === 'idle' && rig.results.length > 0);
+      // Ran: its own result came back. Not the last deny's refusal, which Claude Code sends with
+      // the next prompt, while the agent may still read idle from before that prompt.
+      return waits || (state === 'idle' && ran(rig, o));
     },
     60_000,
   );
   return waits;
 }
 
-async function ask(rig: CensusRig, at: { name: string; dir: string }, kind: CensusKind, want: string) {
-  expect(await asks(rig, at, kind), `${kind.name}: asks`).toBe(true);
+async function ask(
+  rig: CensusRig,
+  at: { name: string; dir: string },
+  kind: CensusKind,
+  want: string,
+  o: ConformOptions,
+) {
+  expect(await asks(rig, at, kind, o), `${kind.name}: asks`).toBe(true);
   const agent = await rig.home.agent(at.name);
   expect(agent.state, await agentEvidence(rig.home, at.name)).toBe(want);
   // What the model got before the answer is not the answer's effect.
@@ -162,7 +175,7 @@ async function answer(
   action: 'deny' | 'approve',
   o: ConformOptions,
 ): Promise<void> {
-  await ask(rig, at, kind, 'needs_permission');
+  await ask(rig, at, kind, 'needs_permission', o);
   const got = await answerDoc(rig.home, [action, at.name]);
   expect(got.code, `${kind.name} ${action}: ${JSON.stringify(got.doc)}`).toBe(0);
   expect(got.answered[0]).toMatchObject({ action, left: true });
@@ -204,9 +217,14 @@ async function always(
   await settledIdle(rig, at, `${kind.name} always`);
 }
 
-async function reply(rig: CensusRig, at: { name: string; dir: string }, kind: CensusKind): Promise<void> {
+async function reply(
+  rig: CensusRig,
+  at: { name: string; dir: string },
+  kind: CensusKind,
+  o: ConformOptions,
+): Promise<void> {
   if (kind.reply === undefined) throw new Error(`census kind ${kind.name} asks a question: give its reply`);
-  await ask(rig, at, kind, 'needs_input');
+  await ask(rig, at, kind, 'needs_input', o);
   const got = await answerDoc(rig.home, ['answer', at.name, kind.reply.text]);
   expect(got.code, `${kind.name} reply: ${JSON.stringify(got.doc)}`).toBe(0);
   const heard = kind.reply.heard;
