@@ -9,7 +9,7 @@ import { check } from './probe.js';
 type BroadPermissions = DoctorReport['broadPermissions'];
 
 /** States in which an agent's process runs. */
-const RUNNING = new Set(['running', 'working', 'needs_permission', 'needs_input', 'idle']);
+export const RUNNING = new Set(['running', 'working', 'needs_permission', 'needs_input', 'idle']);
 
 /** What the check needs beyond the report: the running agent CLIs whose mode is not known. */
 export interface PermissionFindings {

@@ -1,9 +1,7 @@
 import type { AgentView } from '../../../protocol/agent.js';
 import type { DoctorCheck } from '../../../protocol/doctor.js';
+import { RUNNING } from './permission-checks.js';
 import { check } from './probe.js';
-
-/** States in which an agent's process runs. */
-const RUNNING = new Set(['running', 'working', 'needs_permission', 'needs_input', 'idle']);
 
 /**
  * `prices`: a warning naming each running agent whose model has no price (its cost, and every
