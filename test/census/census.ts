@@ -70,7 +70,10 @@ export interface CensusRig {
   leaveKeys: string[];
   /** The width the daemon gives new agents now (0: not started yet). */
   cols: number;
-  /** The kind the model asks for now, set by the census before each prompt. */
+  /**
+   * The kind the model asks for now, set by the census before each prompt: a new object each time,
+   * so that a timer of an earlier prompt's script cannot mark a later one asked.
+   */
   asking: { kind: CensusKind | null; dir: string };
   /** Every tool result the model got back, in order (the vendor's script adds them). */
   results: string[];
@@ -202,8 +205,7 @@ export async function walk(
   /** Asks for `kind`, records the screen once settled, then presses `keys` (or, on a dialog, the leave keys). */
   const ask = async (kind: CensusKind, keys: string[] | null): Promise<ScreenRecord> => {
     kind.setup?.(dir);
-    rig.asking.kind = kind;
-    rig.asking.dir = dir;
+    rig.asking = { kind, dir };
     const sent = await home.run(['send', name, `census ${kind.name}`, '--enter']);
     if (sent.code !== 0) throw new Error(`wtp send: ${sent.stderr}`);
     await eventually(`${name}: the model asked for ${kind.name}`, () => rig.asking.kind === null, 60_000);

@@ -7,6 +7,7 @@ import {
   CODEX_VERSION,
   prepareCodexHome,
 } from '../support/codex-cli.js';
+import { WtpError } from '../../src/client/wtp-error.js';
 import { FakeOpenAI, type FakeOpenAIRequest, type FakeOpenAITurn } from '../support/fake-openai.js';
 import { eventually, REPO, TestHome, type RunResult } from '../support/harness.js';
 import type { CensusKind, CensusPass, CensusRig } from './census.js';
@@ -220,22 +221,57 @@ class CodexCensusHome extends TestHome {
 
   override async run(args: string[], opts: Parameters<TestHome['run']>[1] = {}): Promise<RunResult> {
     const [verb, name = ''] = args;
-    const prompt = verb === 'send' && !args.includes('--key');
-    // Census agents (`c-`) and conformance agents (`k-`) of its Plan mode.
-    if (prompt && /^[ck]-plan-/.test(name) && !this.planned.has(name)) {
-      this.planned.add(name);
-      // A shift+tab that comes while Codex starts its MCP servers is dropped (seen): pressed again
-      // once the screen, looked at for 3 s, still shows no Plan mode.
-      const inPlan = async () =>
-        /Plan mode \(shift\+tab to cycle\)/.test((await super.run(['peek', name])).stdout);
-      for (let presses = 0; !(await inPlan()); presses++) {
-        if (presses === 3) throw new Error(`${name}: not in Plan mode after 3 shift+tab`);
-        const r = await this.firstSends(name, ['send', name, '--key', 'shift-tab'], opts);
-        if (r.code !== 0) return r;
-        await eventually(`${name} in Plan mode`, inPlan, 3_000).catch(() => undefined);
-      }
+    if (verb === 'send' && !args.includes('--key')) {
+      const r = await this.planFirst(name, opts);
+      if (r !== null) return r;
     }
     return verb === 'send' ? this.firstSends(name, args, opts) : super.run(args, opts);
+  }
+
+  /** The harness's own send (typeThenEnter's), with the same Plan mode and MCP start steps. */
+  override async send(name: string, input: { text: string } | { key: string }): Promise<void> {
+    if ('text' in input) {
+      const r = await this.planFirst(name, {});
+      if (r !== null) throw new Error(`${name}: shift+tab refused: ${r.stderr}${r.stdout}`);
+    }
+    for (let tries = 0; ; tries++) {
+      try {
+        await super.send(name, input);
+        if ('key' in input && input.key === 'enter') this.started.add(name);
+        return;
+      } catch (err) {
+        const busy = err instanceof WtpError && err.code === 'AGENT_BUSY';
+        if (!busy || this.started.has(name) || tries >= 2) throw err;
+        await this.idleAgain(name);
+      }
+    }
+  }
+
+  /**
+   * Before a Plan-mode agent's first prompt (census agents `c-`, conformance agents `k-`): its Plan
+   * mode, chosen with shift+tab. null, or the refused press.
+   */
+  private async planFirst(name: string, opts: Parameters<TestHome['run']>[1]): Promise<RunResult | null> {
+    if (!/^[ck]-plan-/.test(name) || this.planned.has(name)) return null;
+    this.planned.add(name);
+    // A shift+tab that comes while Codex starts its MCP servers is dropped (seen): pressed again
+    // once the screen, looked at for 3 s, still shows no Plan mode.
+    const inPlan = async () =>
+      /Plan mode \(shift\+tab to cycle\)/.test((await super.run(['peek', name])).stdout);
+    for (let presses = 0; !(await inPlan()); presses++) {
+      if (presses === 3) throw new Error(`${name}: not in Plan mode after 3 shift+tab`);
+      const r = await this.firstSends(name, ['send', name, '--key', 'shift-tab'], opts);
+      if (r.code !== 0) return r;
+      await eventually(`${name} in Plan mode`, inPlan, 3_000).catch(() => undefined);
+    }
+    return null;
+  }
+
+  private idleAgain(name: string): Promise<boolean> {
+    return eventually(
+      `${name} idle after its MCP start`,
+      async () => (await this.agent(name)).state === 'idle',
+    );
   }
 
   /**
@@ -257,10 +293,7 @@ class CodexCensusHome extends TestHome {
         if (r.code === 0 && (args.includes('--enter') || args.at(-1) === 'enter')) this.started.add(name);
         return r;
       }
-      await eventually(
-        `${name} idle after its MCP start`,
-        async () => (await this.agent(name)).state === 'idle',
-      );
+      await this.idleAgain(name);
     }
   }
 }

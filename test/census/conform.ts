@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { parseCorpusScreen } from '../../src/core/state/detectors/screen-corpus.js';
 import { agentEvidence, answerDoc, typeThenEnter } from '../support/agent-steps.js';
-import { eventually, REPO, sleep } from '../support/harness.js';
+import { eventually, REPO } from '../support/harness.js';
 import { startAgent, type CensusKind, type CensusRig } from './census.js';
 
 /**
@@ -116,8 +116,7 @@ async function asks(
 ): Promise<boolean> {
   const { home } = rig;
   kind.setup?.(at.dir);
-  rig.asking.kind = kind;
-  rig.asking.dir = at.dir;
+  rig.asking = { kind, dir: at.dir };
   rig.results.length = 0;
   await eventually(
     `${at.name} at its prompt`,
@@ -126,7 +125,16 @@ async function asks(
   );
   // Typed, seen on its screen, then entered: a CLI still starting drops what it is sent.
   await typeThenEnter(home, at.name, `census ${kind.name} (${++asked})`);
-  await eventually(`${at.name}: the model asked for ${kind.name}`, () => rig.asking.kind === null, 60_000);
+  // A wait that times out says what the agent and its screen showed.
+  const shown = async (err: unknown): Promise<never> => {
+    const screen = await home.screen(at.name).catch(() => '(no screen)');
+    throw new Error(`${(err as Error).message}\n${await agentEvidence(home, at.name)}\nscreen:\n${screen}`);
+  };
+  await eventually(
+    `${at.name}: the model asked for ${kind.name}`,
+    () => rig.asking.kind === null,
+    60_000,
+  ).catch(shown);
   let waits = false;
   await eventually(
     `${at.name}: ${kind.name} asked, or run without asking`,
@@ -138,7 +146,7 @@ async function asks(
       return waits || (state === 'idle' && ran(rig, o));
     },
     60_000,
-  );
+  ).catch(shown);
   return waits;
 }
 
@@ -156,14 +164,31 @@ async function ask(
   rig.results.length = 0;
 }
 
-/** The agent is back at its prompt, and the model has had what it will get. */
+/**
+ * The agent is back at its prompt, and quiet: idle, and no signal from it for QUIET_MS. What the
+ * answer caused reached the model before that (a result comes before the model's last reply of the
+ * turn, and the agent reads idle only after it).
+ */
 async function settledIdle(rig: CensusRig, at: { name: string }, what: string): Promise<void> {
+  await quietIdle(rig.home, at.name, `${at.name} back at its prompt after ${what}`);
+}
+
+/**
+ * OpenCode ends a turn refused on its doom-loop guard with two `session.idle` 300 ms apart, and a
+ * prompt entered between them is drawn but never sent (seen 2 of 2 without this wait).
+ */
+const QUIET_MS = 500;
+
+export async function quietIdle(home: CensusRig['home'], name: string, what: string): Promise<void> {
   await eventually(
-    `${at.name} back at its prompt after ${what}`,
-    async () => (await rig.home.agent(at.name)).state === 'idle',
+    what,
+    async () => {
+      const { agent, signals } = await home.why(name);
+      const heard = Math.max(0, ...signals.map((x) => Math.max(x.at, x.receivedAt ?? x.at)));
+      return agent.state === 'idle' && Date.now() - heard >= QUIET_MS;
+    },
     60_000,
   );
-  await sleep(1_000);
 }
 
 const ran = (rig: CensusRig, o: ConformOptions): boolean => rig.results.some((t) => !o.refused.test(t));

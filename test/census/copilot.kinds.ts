@@ -325,8 +325,9 @@ function script(req: FakeChatRequest): FakeChatTurn {
   if (req.hasToolOutput && kind.view === undefined) return done(req);
   if (kind.lead !== undefined) {
     // Its subagent's request, or (the lead's call asked instead) a few seconds: the kind is asked.
+    const asking = rig.asking;
     setTimeout(() => {
-      if (rig.asking.kind === kind) rig.asking.kind = null;
+      if (asking.kind === kind) asking.kind = null;
     }, 4_000);
     return call(kind.lead);
   }

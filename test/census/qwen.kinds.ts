@@ -308,8 +308,9 @@ export async function qwenRig(): Promise<{ rig: CensusRig; close: () => Promise<
 
   /** The subagent's request, or (its launch asked instead) a few seconds: the kind is asked. */
   function launched(kind: QwenKind): void {
+    const asking = rig.asking;
     setTimeout(() => {
-      if (rig.asking.kind === kind) rig.asking.kind = null;
+      if (asking.kind === kind) asking.kind = null;
     }, 4_000);
   }
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentEvidence, answerDoc, screenShows, typeThenEnter } from '../support/agent-steps.js';
-import { eventually, sleep } from '../support/harness.js';
+import { eventually } from '../support/harness.js';
 import { OPENCODE_VERSION } from '../support/opencode-cli.js';
 import { startAgent, type CensusKind, type CensusRig } from '../census/census.js';
-import { CONFORM_COLS, conform, type ConformCounts } from '../census/conform.js';
+import { CONFORM_COLS, conform, quietIdle, type ConformCounts } from '../census/conform.js';
 import { KINDS, OPENCODE_REFUSED, opencodeRig } from '../census/opencode.kinds.js';
 
 /**
@@ -92,8 +92,7 @@ async function answerAlone(
   for (const kind of lane.map(census)) {
     for (const action of ['deny', 'approve', 'always'] as const) {
       kind.setup?.(dir);
-      rig.asking.kind = kind;
-      rig.asking.dir = dir;
+      rig.asking = { kind, dir };
       await atPrompt();
       await typeThenEnter(home, name, `census ${kind.name} (alone ${++prompts})`);
       await eventually(`${name}: the model asked for ${kind.name}`, () => rig.asking.kind === null, 60_000);
@@ -130,8 +129,7 @@ async function answerAlone(
         expect((await answerDoc(home, ['approve', name])).code).toBe(0);
       }
       if (action !== 'deny') await eventually(`${kind.name}: the ${action} request to run`, ran, 60_000);
-      await atPrompt();
-      await sleep(1_000);
+      await quietIdle(home, name, `${name} back at its prompt after ${kind.name} ${action}`);
       if (action === 'deny') {
         expect(ran(), `${kind.name}: ran after deny: ${JSON.stringify(rig.results)}`).toBe(false);
       }

@@ -322,10 +322,10 @@ export async function screenShows(
  * of a `wtp` process was the only gap once; there is none when the harness runs it in-process.
  */
 export async function typeThenEnter(home: TestHome, name: string, text: string): Promise<void> {
-  expect((await home.run(['send', name, text])).code).toBe(0);
+  await home.send(name, { text });
   await screenShows(home, name, text);
   await sleep(SUBMIT_GAP_MS);
-  expect((await home.run(['send', name, '--key', 'enter'])).code).toBe(0);
+  await home.send(name, { key: 'enter' });
 }
 const SUBMIT_GAP_MS = 100;
 

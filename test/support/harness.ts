@@ -8,6 +8,7 @@ import { tmuxSocketName, tmuxSocketPath } from '../../src/config/paths.js';
 import type { AgentState, AgentView } from '../../src/protocol/agent.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
+import { keyBytesOf } from '../../src/protocol/keys.js';
 import { recordCliStarts } from './cli-starts.js';
 import { needsProcess, runInProcess } from './in-process-cli.js';
 import { createdHomes } from './home-registry.js';
@@ -201,7 +202,10 @@ export class TestHome {
   private readonly eventsSeen = new Map<string, WtpEvent[]>();
 
   /** What `wtp why NAME --json` says (its agent and last signals), asked over the API for waits that poll. */
-  async why(name: string): Promise<{ agent: AgentView; signals: { source: string; evidence: string }[] }> {
+  async why(name: string): Promise<{
+    agent: AgentView;
+    signals: { source: string; evidence: string; at: number; receivedAt?: number | undefined }[];
+  }> {
     return this.api.call('agentWhy', { params: { agent: name } });
   }
 
@@ -209,6 +213,24 @@ export class TestHome {
   async screen(name: string): Promise<string> {
     const { lines } = await this.api.call('getScreen', { params: { agent: name } });
     return lines.join('\n');
+  }
+
+  /**
+   * Types into the agent over the API, as `wtp send NAME TEXT` (or `--key KEY`) does: for steps
+   * that only drive an agent; the command's own tests run `wtp send`.
+   */
+  async send(name: string, input: { text: string } | { key: string }): Promise<void> {
+    const key = 'key' in input ? keyBytesOf(input.key) : undefined;
+    if ('key' in input && key === undefined) throw new Error(`no key ${input.key}`);
+    await this.api.call('sendInput', {
+      params: { agent: name },
+      body: {
+        text: key ?? ('text' in input ? input.text : ''),
+        enter: false,
+        force: false,
+        raw: key !== undefined,
+      },
+    });
   }
 
   /** The `-L` name of this home's dedicated tmux server. */
