@@ -184,7 +184,7 @@ export async function quietIdle(home: CensusRig['home'], name: string, what: str
     what,
     async () => {
       const { agent, signals } = await home.why(name);
-      const heard = Math.max(0, ...signals.map((x) => Math.max(x.at, x.receivedAt ?? x.at)));
+      const heard = Math.max(0, ...signals.map((x) => x.at));
       return agent.state === 'idle' && Date.now() - heard >= QUIET_MS;
     },
     60_000,

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
-import type { Signal } from '../../src/protocol/signals.js';
 import { agentEvidence, answerDoc, newAgent, START_MS, untilState } from './agent-steps.js';
 import type { MatrixAction, MatrixRow } from './dialog-matrix.js';
 import { eventually, type TestHome } from './harness.js';
@@ -129,19 +128,18 @@ async function ask(rig: DialogRig, agent: string, c: DialogCase, r: number, star
     await untilState(home, agent, 'idle', `${agent} at its prompt before ${c.name} round ${r}`);
     if (rig.idleOnScreen)
       await eventually(`${agent}'s screen at its prompt before ${c.name} round ${r}`, async () => {
-        const why = await home.json<{ agent?: AgentView; signals?: Signal[] }>(['why', agent]);
-        const screen = why.doc.signals?.filter((x) => x.source === 'screen').at(-1);
-        if (why.doc.agent?.state === 'idle' && screen?.state === 'idle') return true;
+        const why = await home.why(agent);
+        const screen = why.signals.filter((x) => x.source === 'screen').at(-1);
+        if (why.agent.state === 'idle' && screen?.state === 'idle') return true;
         // What it saw, for the timeout's message.
-        const seen = (why.doc.signals ?? []).map((x) => `${x.source}:${x.state}`).join(' ');
+        const seen = why.signals.map((x) => `${x.source}:${x.state}`).join(' ');
         throw new Error(
-          `${agent} ${why.doc.agent?.state ?? '?'}; last screen signal ${screen === undefined ? 'none in its last 20' : `${screen.state} (${screen.evidence})`}; signals: ${seen}`,
+          `${agent} ${why.agent.state}; last screen signal ${screen === undefined ? 'none in its last 20' : `${screen.state} (${screen.evidence})`}; signals: ${seen}`,
         );
       });
   }
   if (rig.send) return rig.send(agent, prompt);
-  const sent = await home.run(['send', agent, prompt, '--enter']);
-  expect(sent.code, sent.stderr).toBe(0);
+  await home.send(agent, { text: prompt, enter: true });
 }
 
 /** `wtp new`'s own arguments, and the CLI's (from `--` on). */

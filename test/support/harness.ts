@@ -202,10 +202,7 @@ export class TestHome {
   private readonly eventsSeen = new Map<string, WtpEvent[]>();
 
   /** What `wtp why NAME --json` says (its agent and last signals), asked over the API for waits that poll. */
-  async why(name: string): Promise<{
-    agent: AgentView;
-    signals: { source: string; evidence: string; at: number; receivedAt?: number | undefined }[];
-  }> {
+  async why(name: string) {
     return this.api.call('agentWhy', { params: { agent: name } });
   }
 
@@ -216,17 +213,17 @@ export class TestHome {
   }
 
   /**
-   * Types into the agent over the API, as `wtp send NAME TEXT` (or `--key KEY`) does: for steps
+   * Types into the agent over the API, as `wtp send NAME TEXT [--enter]` (or `--key KEY`) does: for steps
    * that only drive an agent; the command's own tests run `wtp send`.
    */
-  async send(name: string, input: { text: string } | { key: string }): Promise<void> {
+  async send(name: string, input: { text: string; enter?: boolean } | { key: string }): Promise<void> {
     const key = 'key' in input ? keyBytesOf(input.key) : undefined;
     if ('key' in input && key === undefined) throw new Error(`no key ${input.key}`);
     await this.api.call('sendInput', {
       params: { agent: name },
       body: {
         text: key ?? ('text' in input ? input.text : ''),
-        enter: false,
+        enter: 'text' in input && input.enter === true,
         force: false,
         raw: key !== undefined,
       },
