@@ -206,6 +206,24 @@ describe('state engine: disagreement and staleness (fake clock)', () => {
     expect(agentOf(h, id).state).toBe('working');
   });
 
+  it('a status record’s done gives way to a dialog the screen drew at the same moment, or just before', async () => {
+    for (const before of [0, 300]) {
+      const h = await makeCore();
+      const { id } = await claudeAgent(h);
+      await status(h, id, 'working', 'status 7501 state=working app=codex');
+      h.clock.advance(1_000);
+      await screen(h, id, 'needs_permission', 'plan-implement', h.clock.now() - before);
+      await status(h, id, 'idle', 'status 7501 state=done app=codex');
+      await h.clock.advanceAsync(2_900);
+      expect(agentOf(h, id).state, `${before} ms before`).toBe('idle');
+      await h.clock.advanceAsync(200);
+      expect(agentOf(h, id), `${before} ms before`).toMatchObject({
+        state: 'needs_permission',
+        stateDetail: { source: 'screen', overrode: expect.stringMatching(/^status said idle/) },
+      });
+    }
+  });
+
   it('a hook’s usage limit stays when the screen then shows the failed turn’s error line', async () => {
     const h = await makeCore();
     const { id } = await claudeAgent(h);

@@ -54,12 +54,12 @@ export function resolveActivity(
   if (
     (EVENT_SOURCES.includes(top.source) || waitsAfterTurn(top, screen)) &&
     screen &&
-    screen.at > top.at &&
+    seenSince(screen, top) &&
     !sameVerdict(screen, top) &&
     !sameFailure(screen, top) &&
-    now - screen.at >= s.screenOverrideMs
+    now - Math.max(screen.at, top.at) >= s.screenOverrideMs
   ) {
-    const heldS = Math.round((now - screen.at) / 100) / 10;
+    const heldS = Math.round((now - Math.max(screen.at, top.at)) / 100) / 10;
     return {
       signal: screen,
       overrode: `${top.source} said ${top.state} (${top.evidence}); the screen has said ${screen.state} for ${heldS} s since`,
@@ -79,8 +79,18 @@ export function nextResolveAt(
   const top = SIGNAL_SOURCES.map((src) => latest[src]).find((x) => x !== undefined);
   const screen = latest.screen;
   if (!top || !screen || !(EVENT_SOURCES.includes(top.source) || waitsAfterTurn(top, screen))) return null;
-  if (screen.at <= top.at || sameVerdict(screen, top) || sameFailure(screen, top)) return null;
-  return screen.at + s.screenOverrideMs;
+  if (!seenSince(screen, top) || sameVerdict(screen, top) || sameFailure(screen, top)) return null;
+  return Math.max(screen.at, top.at) + s.screenOverrideMs;
+}
+
+/**
+ * The screen's verdict still stands after the signal: newer than an event; for a status record's
+ * done (rule 3b), drawn at the same moment too — Codex draws "Implement this plan?" as it writes
+ * done, and a verdict 0 ms older was never to override it (seen: the plan prompt read idle for
+ * good). The hold then counts from the signal.
+ */
+function seenSince(screen: Signal, top: Signal): boolean {
+  return waitsAfterTurn(top, screen) ? screen.at >= top.at - SAME_MOMENT_MS : screen.at > top.at;
 }
 
 /** A status record's idle, and a screen that waits on the user (rule 3b). */
