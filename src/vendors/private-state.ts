@@ -34,9 +34,9 @@ export function writePrivateState(
   how: string,
 ): void {
   const edit: TrustEdit | null = ctx.preTrust ? trust(text) : null;
-  if (edit?.kind === 'added') ctx.trust.granted(`pre-trusted: ${how} (its private copy)`);
+  if (edit?.kind === 'added') ctx.trust.granted(`folder trusted for it: ${how} (its private copy)`);
   else if (edit?.kind === 'already') ctx.trust.granted(edit.why);
   else if (edit?.kind === 'refused')
-    ctx.trust.withheld(`not pre-trusted: ${edit.why}; its own trust dialog is left to you`);
+    ctx.trust.withheld(`folder not trusted for it: ${edit.why}; its own trust dialog is left to you`);
   ctx.files.writeAtomic(file, edit?.kind === 'added' ? edit.text : (text ?? ''));
 }

@@ -96,13 +96,13 @@ export function recordTrustEdit(
       folder: ctx.agent.cwd,
       prior: outcome.prior,
     };
-    ctx.trust.granted(`pre-trusted: ${how} (taken back when the agent is removed)`, entry);
+    ctx.trust.granted(`folder trusted for it: ${how} (taken back when the agent is removed)`, entry);
     return true;
   }
   if (outcome.kind === 'already') {
     ctx.trust.granted(outcome.why);
     return true;
   }
-  ctx.trust.withheld(`not pre-trusted: ${outcome.why}; its own trust dialog is left to you`);
+  ctx.trust.withheld(`folder not trusted for it: ${outcome.why}; its own trust dialog is left to you`);
   return false;
 }

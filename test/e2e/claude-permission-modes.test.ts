@@ -118,7 +118,7 @@ describe('real Claude Code: the effective permission mode', REAL_CLI_TESTS, () =
       originDetail: "Claude Code 2.1.330's default",
     });
     const ls = (await home.run(['ls'])).stdout.split('\n');
-    expect(ls[0]).toMatch(/\bSTATE\s+UNASKED\s+PID\b/);
+    expect(ls[0]).toMatch(/\bSTATE\s+NO ASKING\s+PID\b/);
     expect(ls.find((l) => l.startsWith('auto '))).toMatch(/\bidle\s+auto\s+\d+/);
     expect(ls.find((l) => l.startsWith('cycle '))).toMatch(/\bidle\s+-\s+\d+/);
     const why = (await home.run(['why', 'auto'])).stdout;

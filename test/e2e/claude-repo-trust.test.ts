@@ -78,7 +78,7 @@ describe('a repository whose Claude Code settings run a hook (issue 30)', REAL_C
     expect(why.doc.trust).toMatchObject({ preTrusted: false });
     expect(why.doc.trust.why).toContain('.claude/settings.json');
     const text = await home.run(['why', 't']);
-    expect(text.stdout).toContain('not pre-trusted');
+    expect(text.stdout).toContain('folder not trusted for it');
     expect(text.stdout).toContain(`wtp setup approve --repo ${repo}`);
 
     // Declined at its own dialog, Claude Code leaves without running anything of the repository's.

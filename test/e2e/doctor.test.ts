@@ -229,7 +229,7 @@ describe('wtp doctor: agents that act without asking', () => {
     );
     // `wtp ls` marks it; the others ask (or are not known): no mark.
     const ls = (await home.run(['ls'])).stdout.split('\n');
-    expect(ls[0]).toMatch(/ STATE +UNASKED +PID /);
+    expect(ls[0]).toMatch(/ STATE +NO ASKING +PID /);
     expect(ls.find((l) => l.startsWith('editor '))).toMatch(/ running +accept_edits +\d+ /);
     expect(ls.find((l) => l.startsWith('careful '))).toMatch(/ running +- +\d+ /);
   });

@@ -208,11 +208,11 @@ describe('wtp tui with real agents (tmux)', () => {
     const tui = await TuiPane.start(home, { cols: 140, rows: 30, name: 'modes' });
     await tui.see('loose');
     await selectByName(tui, 'loose');
-    const marked = await tui.until('the row marked »auto', (s) => /▸ ○ loose +idle.*»auto/.test(s));
+    const marked = await tui.until('the row marked auto mode', (s) => /▸ ○ loose +idle.*auto mode/.test(s));
     expect(marked).toMatch(/── loose[^·\n]* · mode auto — runs the commands/);
     // shift+tab in its terminal: auto → manual mode; the mark goes.
     expect((await home.run(['send', 'loose', '--key', 'shift-tab'])).code).toBe(0);
-    const asks = await tui.until('the mark gone', (s) => /○ loose +idle/.test(s) && !s.includes('»auto'));
+    const asks = await tui.until('the mark gone', (s) => /○ loose +idle/.test(s) && !s.includes('auto mode'));
     expect(asks).toContain('mode default');
     await tui.keys('q');
     expect(await tui.exited()).toBe(0);

@@ -232,7 +232,7 @@ describe('hooks, why and profiles (in-process daemon, stand-in claude)', () => {
       narrow.every((l) => l.length <= 60),
       narrow.join('\n'),
     ).toBe(true);
-    expect(narrow[0]).toMatch(/^NAME\s+STATE\s+UNASKED\s+ASKS$/);
+    expect(narrow[0]).toMatch(/^NAME\s+STATE\s+NO ASKING\s+ASKS$/);
     expect(narrow.find((l) => l.startsWith('web '))).toMatch(
       /\sneeds_permission\s+auto\s+to use Write: notes\.txt$/,
     );

@@ -276,8 +276,8 @@ export class FsProfileSetup implements ProfileSetup {
     const answer = `its own trust dialog is left to you (wtp approve ${agent.name}, or wtp attach ${agent.name})`;
     trust.withheld(
       config.problem !== null
-        ? `not pre-trusted: the repository's ${config.cli} configuration cannot be approved: ${config.problem}; ${answer}`
-        : `not pre-trusted: the repository's ${config.cli} configuration (${shown.join(', ')}) would run or load once the folder is trusted, and it is not approved (sha256 ${config.hash.slice(0, 12)}…); ${answer}. To pre-trust its agents, review it with \`wtp setup show --repo ${where}\` and approve it with \`wtp setup approve --repo ${where}\``,
+        ? `folder not trusted for it: the repository's ${config.cli} configuration cannot be approved: ${config.problem}; ${answer}`
+        : `folder not trusted for it: the repository's ${config.cli} configuration (${shown.join(', ')}) would run or load once the folder is trusted, and it is not approved (sha256 ${config.hash.slice(0, 12)}…); ${answer}. To pre-trust its agents, review it with \`wtp setup show --repo ${where}\` and approve it with \`wtp setup approve --repo ${where}\``,
     );
     return false;
   }

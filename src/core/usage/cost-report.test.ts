@@ -115,4 +115,15 @@ describe('cost report', () => {
     expect(costOf({ input: 1, output: 0, cacheRead: 0, cacheWrite: 5 }, priceOf(t, 'gpt-5'))).toBeNull();
     expect(Object.keys(mergePrices(BUNDLED_PRICES, { x: { input: 1 } }, false).models)).toEqual(['x']);
   });
+
+  it('prices the default model of each pinned CLI that bills by token (docs/cost.md)', () => {
+    // Claude Code 2.1.330's first request names its model (docs/research/claude-code-2.1.330.md);
+    // Gemini CLI's bundle sets DEFAULT_GEMINI_MODEL.
+    for (const model of ['claude-opus-5-5', 'claude-opus-5-5[1m]', 'gemini-2.5-pro']) {
+      expect(costOf(c(1e6, 1e6), priceOf(BUNDLED_PRICES, model)), model).toBeGreaterThan(0);
+    }
+    expect(priceOf(BUNDLED_PRICES, 'claude-opus-5-5')).toMatchObject({ input: 4, output: 20 });
+    // Its long-prompt tier is not modelled: unknown, not low.
+    expect(priceOf(BUNDLED_PRICES, 'claude-haiku-5-5')).toBeNull();
+  });
 });

@@ -35,10 +35,10 @@ export function whyText(a: AgentView): string {
   return stateWhy(a, 120);
 }
 
-/** `»auto`: the permission mode of an agent that acts without asking (issue 29), else ''. */
+/** `auto mode`: the permission mode of an agent that acts without asking, else ''. */
 export function unaskedBadge(a: AgentView): string {
   const p = a.permission;
-  return p && actsUnasked(p.mode) ? `»${p.mode}` : '';
+  return p && actsUnasked(p.mode) ? `${p.mode} mode` : '';
 }
 
 /** `mode auto — runs the commands it judges safe without asking` (the preview's title), or ''. */
@@ -86,7 +86,7 @@ export interface LineOptions {
 
 /**
  * One agent in the list, exactly `width` columns: selection mark, state icon, name, state, age,
- * the mode of an agent that acts without asking (`»auto`), why, and — where there is room — branch with diff stat, pull request and checks (`#12 ✗`),
+ * the mode of an agent that acts without asking (`auto mode`), why, and — where there is room — branch with diff stat, pull request and checks (`#12 ✗`),
  * conflict warning, cost and context fill, CPU and memory.
  */
 export function agentLine(a: AgentView, o: LineOptions): string {
@@ -135,7 +135,7 @@ export function agentLine(a: AgentView, o: LineOptions): string {
   return o.selected && c ? `\x1b[7m${line.replaceAll('\x1b[0m', '\x1b[0m\x1b[7m')}\x1b[0m` : line;
 }
 
-/** The why column: `»auto ` (yellow; red for bypass) before the why, in exactly `width` columns. */
+/** The why column: `auto mode ` (yellow; red for bypass) before the why, in exactly `width` columns. */
 function whyCell(a: AgentView, width: number, color: boolean): string {
   const badge = unaskedBadge(a);
   if (badge === '') return fit(whyText(a), width);

@@ -180,13 +180,13 @@ describe('the fleet list', () => {
     const auto = { ...agent('api', 'shop', 'idle'), permission: permission('auto', 'auto') } as AgentView;
     const opts = { width: 100, selected: false, color: false, now: 0, conflicts: undefined };
     for (const width of [40, 60, 100]) expect([...agentLine(auto, { ...opts, width })].length).toBe(width);
-    expect(agentLine(auto, opts)).toMatch(/idle\(spawned\) +0s +»auto at its prompt/);
+    expect(agentLine(auto, opts)).toMatch(/idle\(spawned\) +0s +auto mode at its prompt/);
     expect(permissionTitle(auto)).toBe('mode auto — runs the commands it judges safe without asking');
     const asks = { ...auto, permission: permission('default', 'default') } as AgentView;
-    expect(agentLine(asks, opts)).not.toContain('»');
+    expect(agentLine(asks, opts)).not.toContain(' mode ');
     expect(permissionTitle(asks)).toBe('mode default');
     const bypass = { ...auto, permission: permission('bypass', 'bypassPermissions') } as AgentView;
-    expect(agentLine(bypass, { ...opts, color: true })).toContain('\x1b[31m»bypass');
+    expect(agentLine(bypass, { ...opts, color: true })).toContain('\x1b[31mbypass mode');
     expect(permissionTitle(agent('sh', 'shop', 'running'))).toBe('');
     // Sandboxed (issue 33): said first, what it does unasked stays inside.
     const sandbox = { write: ['/w'], hide: [], read: [], readOnly: [], hosts: [], forwards: [] };

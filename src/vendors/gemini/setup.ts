@@ -171,11 +171,11 @@ function maySkipTrust(ctx: VendorSetupContext, userHome: string): boolean {
   const rules = parseJsonc(ctx.files.readText(file) ?? '');
   if (isObject(rules) && rules[ctx.agent.cwd] === 'DO_NOT_TRUST') {
     ctx.trust.withheld(
-      `not pre-trusted: your ${file} says DO_NOT_TRUST for ${ctx.agent.cwd}; that choice is kept and Gemini CLI runs it untrusted`,
+      `folder not trusted for it: your ${file} says DO_NOT_TRUST for ${ctx.agent.cwd}; that choice is kept and Gemini CLI runs it untrusted`,
     );
     return false;
   }
-  ctx.trust.granted('pre-trusted: --skip-trust (for this process only; nothing written)');
+  ctx.trust.granted('folder trusted for it: --skip-trust (for this process only; nothing written)');
   return true;
 }
 

@@ -92,8 +92,8 @@ export function TaskCard({ task, byId, agents, related, onHover, onMove, onDrag 
             p{task.priority}
           </Badge>
         ) : null}
-        <Badge size="xs" variant="light" color="gray">
-          {task.profile ?? 'default'}
+        <Badge size="xs" variant="light" color="gray" tt="none">
+          {task.profile ?? 'default agent'}
           {task.model ? ` · ${task.model}` : ''}
         </Badge>
         {task.attempts > 1 ? (

@@ -167,7 +167,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
   program
     .command('ls')
     .description(
-      'list agents: name, id, profile, state, pid, cwd, uptime, CPU and memory of the process tree; UNASKED: the permission mode of agents that act without asking; SAID: what one that failed printed last. Rows fit the terminal (or COLUMNS): the least needed columns give way, never the name or state',
+      'list agents: name, id, profile, state, pid, cwd, uptime, CPU and memory of the process tree; NO ASKING: the permission mode of agents that act without asking; SAID: what one that failed printed last. Rows fit the terminal (or COLUMNS): the least needed columns give way, never the name or state',
     )
     .option('-w, --workspace <name>', 'only this workspace')
     .option('--state <state>', `only agents in this state (${AGENT_STATES.join(', ')})`)

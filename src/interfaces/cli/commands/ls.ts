@@ -103,7 +103,7 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
         'ID',
         'PROFILE',
         'STATE',
-        ...(anyUnasked ? ['UNASKED'] : []),
+        ...(anyUnasked ? ['NO ASKING'] : []),
         ...(anySandbox ? ['SANDBOX'] : []),
         'PID',
         'UPTIME',
@@ -125,7 +125,7 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
         return col === stateCol && agent ? paint(ctx.color, stateColor(agent), s) : s;
       },
       // On a narrow terminal the least needed columns go first; the name and state never.
-      { width: ctx.width, keep: ['NAME', 'STATE', 'UNASKED'], drop: LS_DROP, flex: 'ASKS' },
+      { width: ctx.width, keep: ['NAME', 'STATE', 'NO ASKING'], drop: LS_DROP, flex: 'ASKS' },
     ),
   );
 }
