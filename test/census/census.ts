@@ -77,6 +77,12 @@ export interface CensusRig {
   asking: { kind: CensusKind | null; dir: string };
   /** Every tool result the model got back, in order (the vendor's script adds them). */
   results: string[];
+  /**
+   * How long its CLI must have said nothing, once idle, before it takes the next prompt (absent:
+   * none). OpenCode ends a turn refused on its doom-loop guard with two `session.idle` 300 ms apart,
+   * and a prompt entered between them is drawn but never sent (seen 2 of 2 without a wait).
+   */
+  quietMs?: number;
 }
 
 /** Temporary folders as a stable word, so that a screen recorded again compares equal. */

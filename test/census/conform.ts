@@ -165,27 +165,29 @@ async function ask(
 }
 
 /**
- * The agent is back at its prompt, and quiet: idle, and no signal from it for QUIET_MS. What the
- * answer caused reached the model before that (a result comes before the model's last reply of the
- * turn, and the agent reads idle only after it).
+ * The agent is back at its prompt (and, for a CLI that needs it, quiet: `rig.quietMs`). What the
+ * answer caused reached the model before that: a result comes before the model's last reply of the
+ * turn, and the agent reads idle only after it.
  */
 async function settledIdle(rig: CensusRig, at: { name: string }, what: string): Promise<void> {
-  await quietIdle(rig.home, at.name, `${at.name} back at its prompt after ${what}`);
+  await quietIdle(rig.home, at.name, rig.quietMs ?? 0, `${at.name} back at its prompt after ${what}`);
 }
 
-/**
- * OpenCode ends a turn refused on its doom-loop guard with two `session.idle` 300 ms apart, and a
- * prompt entered between them is drawn but never sent (seen 2 of 2 without this wait).
- */
-const QUIET_MS = 500;
-
-export async function quietIdle(home: CensusRig['home'], name: string, what: string): Promise<void> {
+/** Idle, and no word from its CLI (hooks, status, its process) for `quietMs`. */
+export async function quietIdle(
+  home: CensusRig['home'],
+  name: string,
+  quietMs: number,
+  what: string,
+): Promise<void> {
   await eventually(
     what,
     async () => {
       const { agent, signals } = await home.why(name);
-      const heard = Math.max(0, ...signals.map((x) => x.at));
-      return agent.state === 'idle' && Date.now() - heard >= QUIET_MS;
+      if (agent.state !== 'idle') return false;
+      // A screen repaints for a while after: only what the CLI itself said counts.
+      const heard = Math.max(0, ...signals.filter((x) => x.source !== 'screen').map((x) => x.at));
+      return Date.now() - heard >= quietMs;
     },
     60_000,
   );

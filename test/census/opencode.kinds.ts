@@ -368,6 +368,7 @@ export async function opencodeRig(): Promise<{ rig: CensusRig; close: () => Prom
     // and Enter confirms that (at an empty prompt it sends nothing).
     leaveKeys: ['esc', 'enter'],
     cols: 0,
+    quietMs: 500,
   });
   return {
     rig,

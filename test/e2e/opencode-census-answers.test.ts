@@ -129,7 +129,12 @@ async function answerAlone(
         expect((await answerDoc(home, ['approve', name])).code).toBe(0);
       }
       if (action !== 'deny') await eventually(`${kind.name}: the ${action} request to run`, ran, 60_000);
-      await quietIdle(home, name, `${name} back at its prompt after ${kind.name} ${action}`);
+      await quietIdle(
+        home,
+        name,
+        rig.quietMs ?? 0,
+        `${name} back at its prompt after ${kind.name} ${action}`,
+      );
       if (action === 'deny') {
         expect(ran(), `${kind.name}: ran after deny: ${JSON.stringify(rig.results)}`).toBe(false);
       }

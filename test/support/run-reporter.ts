@@ -53,11 +53,14 @@ export default class RunReporter implements Reporter {
       // Its worker prepared it, imported its setup and collected it before it started.
       const d = m.diagnostic();
       const before = d.prepareDuration + d.setupDuration + d.collectDuration;
-      const start = (this.started.get(m.moduleId) ?? this.t0) - before;
+      const end = this.ended.get(m.moduleId) ?? Date.now();
+      // Its start event can come late (a 138 s file once began 1 s before its end): the worker's
+      // own count of its time is the floor.
+      const ms = Math.max(end - ((this.started.get(m.moduleId) ?? this.t0) - before), before + d.duration);
       return {
         file: m.relativeModuleId,
-        startMs: Math.max(0, Math.round(start - this.t0)),
-        ms: Math.round((this.ended.get(m.moduleId) ?? Date.now()) - start),
+        startMs: Math.max(0, Math.round(end - ms - this.t0)),
+        ms: Math.round(ms),
         status: m.state(),
         errors: m.errors().map(text),
         tests: [...m.children.allTests()].map((t) => {
