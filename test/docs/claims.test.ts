@@ -12,6 +12,7 @@ import {
   type Block,
 } from '../support/doc-figures.js';
 import { guides } from '../support/doc-files.js';
+import { goalBlocks, meets, statedGoals } from '../support/doc-goals.js';
 import { REPO } from '../support/harness.js';
 
 /**
@@ -195,6 +196,53 @@ describe('performance figures', () => {
     });
     const range = /They\s+range from ([\d.]+) to ([\d.]+)/.exec(text);
     expect(range?.slice(1).map(Number)).toEqual([Math.min(...loads), Math.max(...loads)]);
+  });
+
+  it('every goal said met or not met is what the figure beside it says (test/support/doc-goals.ts)', () => {
+    let checked = 0;
+    const wrong = guides().flatMap((doc) =>
+      goalBlocks(read(doc)).flatMap((b) =>
+        statedGoals(b.text, b.header).flatMap((g) =>
+          Object.entries(g.verdict).flatMap(([stat, said]) => {
+            checked++;
+            const figure = g.figure[stat as keyof typeof g.figure];
+            if (figure === undefined) return [`${doc}:${b.line}: ${g.text} (${stat}): no figure beside it`];
+            return meets(g, figure) === said
+              ? []
+              : [`${doc}:${b.line}: ${g.text} (${stat}) said ${said ? 'met' : 'not met'}, but ${figure}`];
+          }),
+        ),
+      ),
+    );
+    expect(wrong).toEqual([]);
+    // README, ARCHITECTURE and performance.md state 31 verdicts today: the reading has not gone blind.
+    expect(checked).toBeGreaterThanOrEqual(31);
+  });
+
+  it('reads goals and their verdicts as documented', () => {
+    const [tui] = statedGoals('| tui | p50 38 ms, p99 186 ms: the goal of p99 < 100 ms is **met** | x |');
+    expect(tui).toMatchObject({ bound: 100, unit: 'ms', verdict: { all: true }, figure: { all: 186 } });
+    expect(tui && meets(tui, 186)).toBe(false);
+    const [split] = statedGoals('p50 1254 ms, p99 1896.1 ms (goal < 1.5 s: met at p50, not at p99)');
+    expect(split).toMatchObject({
+      bound: 1500,
+      verdict: { p50: true, p99: false },
+      figure: { p50: 1254, p99: 1896.1 },
+    });
+    const [mem] = statedGoals('| m | 89.7 MiB: the < 80 MB target is **not met** |');
+    expect(mem?.figure.all).toBeCloseTo(94.06, 1);
+    const header = ['figure', 'measured', 'ratio', 'goal'];
+    const [ratio] = statedGoals('| `ls` (p50 of 15) | 798.7 ms | 1.58 | ≤ 1.5×: **not met** |', header);
+    expect(ratio).toMatchObject({
+      bound: 1.5,
+      strict: false,
+      unit: '×',
+      verdict: { all: false },
+      figure: { all: 1.58 },
+    });
+    // A figure, a setting or a goal without a verdict is no stated goal.
+    expect(statedGoals('p99 5.2 ms (goal < 20 ms; a bare Node process: 3.99 ms)')).toEqual([]);
+    expect(statedGoals('| 100 agents, 20 ms apart | 5.2 ms | < 20 ms |')).toEqual([]);
   });
 
   it('reads figures, blocks and commands as documented', () => {
