@@ -68,9 +68,12 @@ interface VerifyInput {
 
 export async function verify(v: VerifyInput): Promise<SoakVerdict> {
   const failures: string[] = [];
+  // Every agent running, and its live incarnation started its ledger: an agent restarted after a
+  // host kill at the fault phase's end runs before its program wrote a line (its incarnation was
+  // then neither counted nor checked).
   const final = await settle(async () => {
     const listed = await v.faults.agents();
-    return v.agents.every((a) => ready(listed.get(a.id))) ? listed : null;
+    return v.agents.every((a) => started(v.home, a, listed.get(a.id))) ? listed : null;
   }).catch(() => v.faults.agents());
 
   const checks: AgentCheck[] = [];
@@ -91,6 +94,11 @@ export async function verify(v: VerifyInput): Promise<SoakVerdict> {
       );
   }
   return { passed: failures.length === 0, failures, agents: checks, events };
+}
+
+function started(home: string, a: SoakAgent, now: AgentView | undefined): boolean {
+  if (!ready(now)) return false;
+  return [...readLedgers(ledgerDir(home, a.name)).keys()].some((t) => tokenPid(t) === now?.pid);
 }
 
 async function checkAgent(
