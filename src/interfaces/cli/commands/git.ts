@@ -60,7 +60,6 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
               issues: [{ path: '--strategy', message: `must be one of ${MERGE_STRATEGIES.join(', ')}` }],
             });
           }
-          if (raw.test && !ctx.json) ctx.note(`running the test command in ${ref}'s worktree: ${raw.test}`);
           // Ctrl-C ends this command, not the daemon's merge: say so, and how to follow it.
           const interrupted = (): void => {
             const steps = [raw.commit ? 'its commit' : null, raw.test ? 'its test' : null, 'then the merge'];
@@ -70,7 +69,10 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
             // Then as if this handler were not there: the signal's own end (exit 130 in a shell).
             process.kill(process.pid, 'SIGINT');
           };
+          // Before the first word: a Ctrl-C that follows it must find the handler (until Node adds it,
+          // SIGINT's default ends the process at once, with nothing said).
           process.once('SIGINT', interrupted);
+          if (raw.test && !ctx.json) ctx.note(`running the test command in ${ref}'s worktree: ${raw.test}`);
           const r = await ctx
             .client()
             .call('agentMerge', {
