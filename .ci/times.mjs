@@ -100,7 +100,7 @@ function fileTable(reportFile, top = 25) {
     byFolder.set(k, t);
   }
   console.log(
-    `\nnpm test: ${files.length} files in ${mmss(report.wallMs / 1000)}; file time by folder (two workers: it adds up to about twice the wall time)`,
+    `\nnpm test: ${files.length} files in ${mmss(report.wallMs / 1000)}; file time by folder (three workers: it adds up to about three times the wall time)`,
   );
   for (const [k, t] of byFolder)
     console.log(`${pad(k, 18)} ${lpad(t.files, 4)} files ${lpad(mmss(t.seconds), 7)}`);

@@ -2,7 +2,7 @@
 // The flake hunt: runs test files N times in a row with K busy loops spinning beside them, as a
 // loaded CI machine runs them, and reports every failure with its evidence.
 //   npm run flake-hunt -- test/e2e/report.test.ts [more files…] [--runs 10] [--busy 2] [-t NAME] [--json]
-// Each run is one `vitest run` of all the files (its two workers, as in npm test); -t: only the tests
+// Each run is one `vitest run` of all the files (its three workers, as in npm test); -t: only the tests
 // whose name matches NAME (vitest's -t), e.g. one document's blocks of test/docs/console-blocks.test.ts. A run's output,
 // its JSON report and, when it failed, the WTP_HOMEs of its tests (WTP_E2E_KEEP_DIR) stay in
 // .cache/flake-hunt/<time>/run-<n>/. Exit 1 when any run failed.
