@@ -125,7 +125,14 @@ async function answerAlone(
       const then = THEN[kind.name];
       if (then !== undefined && action !== 'deny') {
         await screenShows(home, name, then);
-        expect((await home.agent(name)).state).toBe('needs_permission');
+        // The daemon reads that screen on its own beat: until then the agent still reads working.
+        await eventually(
+          `${name}: ${kind.name}'s next dialog asked`,
+          async () => (await home.agent(name)).state === 'needs_permission',
+          30_000,
+        ).catch(async (err: Error) => {
+          throw new Error(`${err.message}\n${await agentEvidence(home, name)}`);
+        });
         expect((await answerDoc(home, ['approve', name])).code).toBe(0);
       }
       if (action !== 'deny') await eventually(`${kind.name}: the ${action} request to run`, ran, 60_000);
