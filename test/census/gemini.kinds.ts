@@ -215,8 +215,8 @@ export const PASSES: GeminiPass[] = [
 export const GEMINI_REFUSED = /"response":\{"error":"User rejected this operation\./;
 
 /**
- * The daemon's home, where a prompt and its Enter are typed apart: in one write they read as a
- * paste to Gemini CLI (the Enter becomes a newline). As typeThenEnter (agent-steps.ts) does.
+ * The daemon's home, where a prompt is typed as keys and its Enter apart, as typeThenEnter
+ * (agent-steps.ts) does and for its reason: an Enter after a paste can still become a newline.
  */
 class GeminiHome extends TestHome {
   /** agents.preTrust, written into each config walk() writes. */
@@ -235,7 +235,7 @@ class GeminiHome extends TestHome {
     }
     if (verb !== 'send' || args.length !== 4 || args[3] !== '--enter' || text === undefined)
       return super.run(args, opts);
-    const typed = await super.run(['send', name, text], opts);
+    const typed = await super.run(['send', name, text, '--raw'], opts);
     if (typed.code !== 0) return typed;
     await screenShows(this, name, text);
     await sleep(100);

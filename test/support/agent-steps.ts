@@ -316,13 +316,15 @@ export async function screenShows(
 }
 
 /**
- * Types `text` at the agent's prompt, waits until its screen shows it, then presses Enter. Gemini
- * CLI reads an Enter that comes within 30 ms of the last typed key as a newline (bufferFastReturn in
- * its bundle): the echo says every key was read, and Enter goes SUBMIT_GAP_MS after it. The start
- * of a `wtp` process was the only gap once; there is none when the harness runs it in-process.
+ * Types `text` at the agent's prompt, waits until its screen shows it, then presses Enter
+ * SUBMIT_GAP_MS later. Gemini CLI turns an Enter into a newline in two cases (its bundle): within
+ * 40 ms of a paste, cleared by a timer and a re-render that a starved process runs after the Enter
+ * is read; and within 30 ms of a typed key, by the clock when each key is read. Only the second is
+ * ordered by its echo, so Gemini gets the text as keys; other CLIs get a paste, as `wtp send` does.
  */
 export async function typeThenEnter(home: TestHome, name: string, text: string): Promise<void> {
-  await home.send(name, { text });
+  const keys = (await home.agent(name)).profile === 'gemini';
+  await home.send(name, keys ? { text, raw: true } : { text });
   await screenShows(home, name, text);
   await sleep(SUBMIT_GAP_MS);
   await home.send(name, { key: 'enter' });

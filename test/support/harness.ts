@@ -216,7 +216,10 @@ export class TestHome {
    * Types into the agent over the API, as `wtp send NAME TEXT [--enter]` (or `--key KEY`) does: for steps
    * that only drive an agent; the command's own tests run `wtp send`.
    */
-  async send(name: string, input: { text: string; enter?: boolean } | { key: string }): Promise<void> {
+  async send(
+    name: string,
+    input: { text: string; enter?: boolean; raw?: boolean } | { key: string },
+  ): Promise<void> {
     const key = 'key' in input ? keyBytesOf(input.key) : undefined;
     if ('key' in input && key === undefined) throw new Error(`no key ${input.key}`);
     await this.api.call('sendInput', {
@@ -225,7 +228,7 @@ export class TestHome {
         text: key ?? ('text' in input ? input.text : ''),
         enter: 'text' in input && input.enter === true,
         force: false,
-        raw: key !== undefined,
+        raw: key !== undefined || ('text' in input && input.raw === true),
       },
     });
   }
