@@ -32,6 +32,7 @@ import { coreSettings } from './settings.js';
 import { openStores, type Stores } from './stores.js';
 import { ensureToken } from './token-file.js';
 import { usageAdapters } from './usage-wiring.js';
+import { remotePorts } from './remote-wiring.js';
 
 export type { DaemonInfo } from './run-files.js';
 
@@ -270,6 +271,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         },
       }),
       token,
+      remotePorts(paths.stateDir, (events) => core.registry.record(events)),
     );
     mark('api');
     ({ tcpPort } = await api
@@ -279,6 +281,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         throw await explainPortInUse(err, { env, configFile: paths.configFile, from });
       }));
     mark('listening');
+    // The phone's listener, if it was on: a failure is reported by `wtp remote status`, not fatal.
+    await api.remote.resume();
 
     // 6. Tell the world: daemon.json and the event.
     runFiles.publish(

@@ -39,6 +39,10 @@ describe('answerWords', () => {
     expect(answerWords(modeChange as WtpEvent & { type: 'agent.approved' })).toBe(
       'approved always (pressed "Yes, and auto-accept edits", a mode change) "npm test" via cli after 2.3 s (pressed 2)',
     );
+    const phone = { ...approved, data: { ...approved.data, via: 'dashboard', device: 'pixel-9' } };
+    expect(answerWords(phone as WtpEvent & { type: 'agent.approved' })).toBe(
+      'approved "npm test" via dashboard from device "pixel-9" after 2.3 s (pressed enter)',
+    );
     const denied = { ...base, type: 'agent.denied', data: { ...common, keys: ['esc'], message: 'not now' } };
     expect(answerWords(denied as WtpEvent & { type: 'agent.denied' })).toBe(
       'denied "npm test" via cli after 2.3 s, told "not now" (pressed esc)',

@@ -32,7 +32,8 @@ export function answerWords(e: AnswerEvent): string {
   const via = `via ${d.via}${d.rule ? ` ${d.rule}` : ''}`;
   const message =
     e.type === 'agent.denied' && e.data.message ? `, told ${JSON.stringify(e.data.message)}` : '';
-  return `${what}${about} ${via} after ${(d.waitedMs / 1000).toFixed(1)} s${message} (${sentWords(d.keys, d.channel)})`;
+  const device = d.device === undefined ? '' : ` from device ${JSON.stringify(d.device)}`;
+  return `${what}${about} ${via}${device} after ${(d.waitedMs / 1000).toFixed(1)} s${message} (${sentWords(d.keys, d.channel)})`;
 }
 
 /** How an answer reached the agent, in a few words: its CLI's permission hook, or the keys pressed. */

@@ -3,6 +3,7 @@ import { agentSchema, agentStateSchema } from './agent.js';
 import { isoTimeSchema } from './common.js';
 import { ANSWER_ACTIONS, ANSWER_VIA, REQUEST_ABOUT_MAX } from './constants.js';
 import { fleetOriginSchema } from './fleet.js';
+import { deviceNameSchema } from './remote.js';
 
 export { ANSWER_ACTIONS, ANSWER_VIA, type AnswerAction, type AnswerVia } from './constants.js';
 
@@ -97,6 +98,7 @@ export const answerEventSchema = z.object({
   from: fleetOriginSchema
     .optional()
     .describe('Sent from another machine of the fleet: which, and as which database role'),
+  device: deviceNameSchema.optional().describe('Sent by a paired device (`wtp remote`): its name'),
   channel: z
     .enum(['screen', 'hook'])
     .optional()

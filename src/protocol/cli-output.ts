@@ -4,6 +4,12 @@ import { answerResultSchema } from './answers.js';
 import { JSON_VERSION } from './common.js';
 import { daemonStatusSchema } from './daemon.js';
 import { dashboardLinkSchema } from './dashboard.js';
+import {
+  remoteDeviceListSchema,
+  remotePairSchema,
+  remoteRevokedSchema,
+  remoteStatusSchema,
+} from './remote.js';
 import { doctorReportSchema } from './doctor.js';
 import { errorBodySchema } from './errors.js';
 import { eventSchema } from './events.js';
@@ -212,6 +218,10 @@ export const cliOutputSchemas = {
     opened: z.boolean().describe('Whether a browser was started on it (false with --print-url)'),
   }),
   fork: forkResultSchema.extend(v),
+  remote: remoteStatusSchema.extend(v),
+  remotePair: remotePairSchema.extend(v),
+  remoteDevices: remoteDeviceListSchema.extend(v),
+  remoteRevoked: remoteRevokedSchema.extend(v),
   completion: z.object({
     ...v,
     shell: z.enum(['bash', 'zsh', 'fish']),

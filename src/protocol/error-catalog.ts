@@ -215,6 +215,15 @@ export const ERROR_CATALOG = {
     'A call to the MCP endpoint (`/mcp`, `wtp mcp`) came with a token that is no agent’s: forged, cut, for another agent id, or for an agent that was removed or never given `--mcp`. Agents get theirs from `wtp new --mcp`; a user’s MCP client uses the API token (or the unix socket).',
   MCP_OUT_OF_SCOPE:
     'An agent’s MCP tool call reached past its scope: it acts only on the agents it started (its team; `mcp.scope: workspace` widens that to its workspace), reads only its own workspace, starts agents only in its own workspace and repository, never answers its own dialogs or its lead’s, never acts on itself or its lead, and never starts an agent that would act without asking more than it does. `details.rule` names the rule, `details.agent` the agent it named.',
+  REMOTE_OFF:
+    'The remote (phone) listener is off, so there is nothing to pair with. Turn it on with `wtp remote on --listen ADDR:PORT`; `details.error` says why one turned on does not serve.',
+  REMOTE_CERT_INVALID:
+    'The remote listener’s certificate cannot be used: a file is missing, unreadable, not PEM, or the local CA may not vouch for the address (it signs private addresses and names only). `details` names the file or host; give your own with `--cert` and `--key`, or use `tailscale serve`.',
+  REMOTE_FORBIDDEN:
+    'A request on the remote listener was refused: another Host (DNS rebinding) or Origin, a cross-site request, or a route a device may not use (pairing, hooks, MCP, the remote settings). `details.reason` says which.',
+  PAIRING_REFUSED:
+    'A pairing code was wrong, used or expired (codes work once, for two minutes), or pairing is locked after five wrong codes in ten minutes. `details.reason` says which and `details.lockedUntil` until when; run `wtp remote pair` for a new code.',
+  DEVICE_NOT_FOUND: 'No paired device has this name; `wtp remote devices` lists them.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

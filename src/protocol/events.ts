@@ -9,6 +9,7 @@ import { agentPermissionSchema, permissionModeSchema } from './permission-mode.j
 import { FLEET_REFUSAL_CODES } from './fleet-refusal.js';
 import { errorBodySchema } from './errors.js';
 import { forgeEventPayloads } from './forge-events.js';
+import { remoteEventPayloads } from './remote.js';
 import { storageComponentSchema } from './storage.js';
 import { workspaceSchema } from './workspace.js';
 import { sandboxDenialSchema } from './sandbox.js';
@@ -233,6 +234,7 @@ const payloads = {
     })
     .describe("The agent's branch was merged into its target (`wtp merge`, `wtp task pick`)."),
   ...forgeEventPayloads,
+  ...remoteEventPayloads,
   'conflict.predicted': z
     .object({
       a: z.string().describe('Agent name (or the base branch)'),

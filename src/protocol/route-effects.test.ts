@@ -46,6 +46,9 @@ const REVIEWED_GET_ROUTES = [
   'costSeries',
   'listBudgets',
   'listOrphans', // what the orphan hosts said in their hello; sends them nothing
+  // the remote listener's settings and the paired devices, as kept; never served to a device
+  'remoteStatus',
+  'remoteDevices',
 ];
 
 /** Names of query fields that would carry something to run. */

@@ -70,6 +70,12 @@ export const ROUTE_PATHS = {
   listOrphans: { method: 'GET', path: '/api/v1/orphans', effect: 'read' },
   stopOrphan: { method: 'POST', path: '/api/v1/orphans/:agent/stop', effect: 'write' },
   adoptOrphan: { method: 'POST', path: '/api/v1/orphans/:agent/adopt', effect: 'write' },
+  remoteStatus: { method: 'GET', path: '/api/v1/remote', effect: 'read' },
+  remoteOn: { method: 'POST', path: '/api/v1/remote/on', effect: 'write' },
+  remoteOff: { method: 'POST', path: '/api/v1/remote/off', effect: 'write' },
+  remotePair: { method: 'POST', path: '/api/v1/remote/pair', effect: 'write' },
+  remoteDevices: { method: 'GET', path: '/api/v1/remote/devices', effect: 'read' },
+  remoteRevoke: { method: 'POST', path: '/api/v1/remote/devices/:name/revoke', effect: 'write' },
 } as const satisfies Record<string, MethodAndEffect & { path: string; raw?: true }>;
 
 export type RouteName = keyof typeof ROUTE_PATHS;

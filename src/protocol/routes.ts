@@ -31,6 +31,7 @@ import {
 import { eventPageSchema, eventsQuerySchema } from './events.js';
 import { forkAgentRequestSchema, forkResultSchema } from './fork.js';
 import { ROUTE_PATHS, type RouteName } from './route-paths.js';
+import { remoteRoutes } from './remote-route-defs.js';
 import { reportQuerySchema, timeReportSchema } from './report.js';
 import {
   stateTimelineQuerySchema,
@@ -278,6 +279,7 @@ const table = {
   ...forgeRoutes,
   ...taskRoutes,
   ...costRoutes,
+  ...remoteRoutes,
   dashboardLink: {
     ...ROUTE_PATHS.dashboardLink,
     summary:

@@ -23,6 +23,7 @@ export function answerEvent(
     ...(channel === undefined ? {} : { channel }),
     ...(order.rule === undefined ? {} : { rule: order.rule }),
     ...(order.from === undefined ? {} : { from: order.from }),
+    ...(order.device === undefined ? {} : { device: order.device }),
     tool: agent.stateDetail.tool ?? agent.stateDetail.request?.tool ?? null,
     about: s.about,
     keys: s.keys.map(keyName),

@@ -31,6 +31,8 @@ export type AnswerOrder = AnswerRequestParsed & {
   rule?: string | undefined;
   /** Sent from another machine of the fleet: which, and as which database role (audited). */
   from?: FleetOrigin | undefined;
+  /** Sent by a paired device (`wtp remote`): its name (audited). */
+  device?: string | undefined;
 };
 
 export interface AnswererDeps {

@@ -20,6 +20,9 @@ import { registerEventsSocket } from '../ws/events-socket.js';
 import { registerProgressSocket } from '../ws/progress-socket.js';
 import { registerPtySocket } from '../ws/pty-socket.js';
 import { mountMcp } from '../mcp/mcp-endpoint.js';
+import { registerRemoteRoutes } from '../http/remote-routes.js';
+import type { RemotePorts } from '../remote/remote-ports.js';
+import { RemoteService } from '../remote/remote-service.js';
 import type { FleetRoute } from '../../protocol/fleet.js';
 import { ROUTE_PATHS } from '../../protocol/route-paths.js';
 
@@ -31,6 +34,8 @@ export interface ApiServer {
   dispatch: (req: IncomingMessage, res: ServerResponse) => void;
   /** Listens on the unix socket (mode 0600) and, if a port is given, on 127.0.0.1. */
   listen(socketPath: string, tcpPort: number | null): Promise<{ tcpPort: number | null }>;
+  /** The phone's listener (`wtp remote`), off until turned on. */
+  remote: RemoteService;
   close(): Promise<void>;
 }
 
@@ -44,7 +49,7 @@ const CLOSE_GRACE_MS = 2_000;
  * the sockets of ws/, behind two listeners, the unix socket (trusted by its file mode) and
  * 127.0.0.1 (bearer token or dashboard session cookie required), plus the dashboard's files.
  */
-export function createApiServer(ctx: ApiContext, token: string): ApiServer {
+export function createApiServer(ctx: ApiContext, token: string, remotePorts: RemotePorts): ApiServer {
   const counters = new HttpCounters();
   let tcpPort: number | null = null;
   const sessions = new DashboardAuth(ctx.clock, token);
@@ -70,6 +75,8 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
   registerPtySocket(app, ctx, counters);
   registerProgressSocket(app, ctx, counters);
   mountMcp(app, ctx, token);
+  const remote = new RemoteService(app, remotePorts, { clock: ctx.clock, log: ctx.log });
+  registerRemoteRoutes(app, remote);
   if (ctx.fleet) serveFleet(app, ctx.fleet);
 
   const servers: Server[] = [];
@@ -98,6 +105,7 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
 
   return {
     dispatch: app.handle,
+    remote,
     async listen(socketPath, port) {
       // The port first: a daemon that answers on its socket has all it listens on (`up --detach`
       // takes an answer as started, and a taken port must never get one).
@@ -131,6 +139,7 @@ export function createApiServer(ctx: ApiContext, token: string): ApiServer {
       return { tcpPort: port === null ? null : tcpPort };
     },
     async close() {
+      await remote.close();
       app.closeSockets();
       const closed = Promise.all(
         servers.map(

@@ -16,6 +16,7 @@ import { registerForgeCommands } from './commands/forge.js';
 import { registerGitCommands } from './commands/git.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerOrphanCommands } from './commands/orphans.js';
+import { registerRemoteCommands } from './commands/remote.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerBudgetCommand } from './commands/budget.js';
@@ -82,6 +83,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDashboardCommand(program, ctx);
   registerTuiCommand(program, ctx);
   registerOrphanCommands(program, ctx);
+  registerRemoteCommands(program, ctx);
   registerMcpCommand(program, ctx);
   registerDoctorCommand(program, ctx);
   registerInitCommand(program, ctx);

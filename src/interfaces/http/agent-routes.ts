@@ -40,8 +40,12 @@ export function registerAgentRoutes(
   registerRoute(app, 'sendInput', ({ params, body }, { source, origin }) =>
     agents.sendInput(params.agent, body.text, body.enter, source, body.force, body.raw, origin),
   );
-  registerRoute(app, 'answerAgent', ({ params, body }, { source, origin }) =>
-    api.answers.answer(params.agent, origin ? { ...body, from: origin } : body, source),
+  registerRoute(app, 'answerAgent', ({ params, body }, { source, origin, device }) =>
+    api.answers.answer(
+      params.agent,
+      { ...body, ...(origin ? { from: origin } : {}), ...(device ? { device } : {}) },
+      source,
+    ),
   );
   registerRoute(app, 'getScreen', ({ params }) => agents.screen(params.agent));
   registerRoute(app, 'getLogs', ({ params, query }, { header }) => {

@@ -16,6 +16,8 @@ export interface RequestContext {
   signal?: AbortSignal | undefined;
   /** Came over TCP: a CLI's own http hook (the unix socket carries `wtp` and its hook command). */
   tcp?: boolean | undefined;
+  /** Sent by a paired device over the remote listener: its name (audited). */
+  device?: string | undefined;
 }
 
 export type RouteHandler<N extends RouteName> = (
@@ -57,6 +59,7 @@ export function registerRoute<N extends RouteName>(app: HttpApp, name: N, handle
         origin: req.origin,
         signal: req.signal,
         tcp: req.tcp,
+        device: req.remote?.device?.name,
       });
       return result instanceof Uint8Array ? new RawBody(result, 'application/octet-stream') : result;
     },

@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports/daemon.js';
 import type { FleetOrigin } from '../../protocol/fleet.js';
+import type { RemoteDevice } from '../../protocol/remote.js';
 import {
   cameOverTcp,
   cookieRequestAllowed,
@@ -35,6 +36,8 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Came over TCP (not the unix socket). */
   tcp?: boolean;
+  /** Came over the remote listener: the paired device that sent it (null on its pairing paths). */
+  remote?: { device: RemoteDevice | null; address: string | null };
 }
 
 /** Another machine's daemon answers for agents it owns (issue 21): undefined when this one does. */
@@ -65,6 +68,25 @@ export type HttpHandler = (
 export type MountHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export type SocketHandler = (socket: WebSocket, req: Omit<HttpRequest, 'body' | 'method'>) => void;
+
+/** The remote listener's side of the app (server/ knows it only through this). */
+export interface RemoteAccess {
+  /** The device a remote request comes from, null on a public path; throws when refused. */
+  authorize(req: IncomingMessage, upgrade: boolean): RemoteDevice | null;
+  /** Route patterns a device may never use. */
+  never: ReadonlySet<string>;
+  refuseRoute(): Error;
+  /** A device's WebSocket, to close at once if it is revoked. */
+  track(device: string, socket: WebSocket): void;
+}
+
+const REMOTE_MARK = Symbol('wtp.remote');
+type Marked = IncomingMessage & { [REMOTE_MARK]?: { device: RemoteDevice | null } };
+
+/** Requests of the remote listener are marked by it; nothing else ever carries the mark. */
+export function markRemote(req: IncomingMessage): void {
+  (req as Marked)[REMOTE_MARK] = { device: null };
+}
 
 export interface HttpAppOptions {
   token: string;
@@ -122,6 +144,9 @@ export class HttpApp {
 
   /** Set in a fleet: an agent route for another machine's agent goes to that machine. */
   forward: FleetForward | null = null;
+
+  /** Set while the remote listener serves: how its requests are let in. */
+  remote: RemoteAccess | null = null;
 
   /**
    * Runs a route in-process for a command from the fleet (issue 21): routed, validated and answered
@@ -185,7 +210,9 @@ export class HttpApp {
       const url = requestUrl(req);
       const m = matchPath(this.sockets, 'GET', url.pathname);
       if (m.kind !== 'found') throw new AppError('NOT_FOUND', `No WebSocket at ${url.pathname}`);
+      const device = (req as Marked)[REMOTE_MARK]?.device ?? null;
       this.wss.handleUpgrade(req, socket, head, (ws) => {
+        if (device) this.remote?.track(device.name, ws);
         this.o.counters.countRequest(m.pattern, 101);
         m.value(ws, {
           path: url.pathname,
@@ -208,6 +235,12 @@ export class HttpApp {
   }
 
   private authorize(req: IncomingMessage, upgrade: boolean): void {
+    const mark = (req as Marked)[REMOTE_MARK];
+    if (mark) {
+      if (!this.remote) throw new AppError('REMOTE_OFF', 'The remote listener is off.');
+      mark.device = this.remote.authorize(req, upgrade);
+      return;
+    }
     const port = this.o.tcpPort();
     if (!originAllowed(req, port)) {
       throw new AppError('FORBIDDEN_ORIGIN', `Origin ${req.headers.origin ?? ''} may not use this API.`);
@@ -235,7 +268,10 @@ export class HttpApp {
     try {
       this.authorize(req, false);
       const url = requestUrl(req);
+      const mark = (req as Marked)[REMOTE_MARK];
       const mounted = this.mounts.get(url.pathname);
+      if (mounted && mark)
+        throw this.remote?.refuseRoute() ?? new AppError('REMOTE_OFF', 'The remote listener is off.');
       if (mounted) {
         pattern = url.pathname;
         await mounted(req, res);
@@ -259,6 +295,7 @@ export class HttpApp {
         );
       }
       pattern = m.pattern;
+      if (mark?.device && this.remote?.never.has(m.pattern)) throw this.remote.refuseRoute();
       const body = await this.readBody(req);
       const headers: Record<string, string> = {};
       const gone = new AbortController();
@@ -275,6 +312,7 @@ export class HttpApp {
           headers: req.headers,
           signal: gone.signal,
           tcp: cameOverTcp(req),
+          ...(mark ? { remote: { device: mark.device, address: req.socket.remoteAddress ?? null } } : {}),
         },
         { header: (k, v) => void (headers[k] = v) },
       );

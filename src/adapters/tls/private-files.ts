@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { AppError } from '../../core/errors.js';
+
+/** The most a file of such a folder holds (a certificate or key is under 2 KiB). */
+const MAX_FILE_BYTES = 64 * 1024;
+
+/** How a file of the CA folder is checked: whether it is a key, and what to tell the user to do. */
+export interface FileRule {
+  readonly secret: boolean;
+  readonly remedy: string;
+}
+
+/** An error about the CA folder or its files; `details.path` names the file. */
+export function caFileError(message: string, path: string, cause?: unknown): AppError {
+  return new AppError('REMOTE_CERT_INVALID', message, { path }, cause === undefined ? undefined : { cause });
+}
+
+const octal = (mode: number): string => `0${(mode & 0o777).toString(8)}`;
+
+/** Refuses what another local user could have planted: a link, a file of theirs, a key others can read. */
+function checkOwned(path: string, st: Stats, rule: FileRule, kind: 'file' | 'folder'): void {
+  if (st.isSymbolicLink()) {
+    throw caFileError(
+      `${path} is a symbolic link, which wezterm-parallel never makes (another user could plant a file through one). ${rule.remedy}.`,
+      path,
+    );
+  }
+  if (kind === 'file' ? !st.isFile() : !st.isDirectory()) {
+    throw caFileError(
+      `${path} is not a ${kind === 'file' ? 'regular file' : 'folder'}. ${rule.remedy}.`,
+      path,
+    );
+  }
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) {
+    throw caFileError(
+      `${path} belongs to another user (uid ${st.uid}), who could have planted it. ${rule.remedy}.`,
+      path,
+    );
+  }
+  if (kind === 'file' && (st.mode & (rule.secret ? 0o077 : 0o022)) !== 0) {
+    const what = rule.secret ? 'read or written by other users' : 'written by other users';
+    const leak = rule.secret ? ', so the key may have leaked' : '';
+    throw caFileError(`${path} can be ${what} (mode ${octal(st.mode)})${leak}. ${rule.remedy}.`, path);
+  }
+  if (st.size > MAX_FILE_BYTES) throw tooLarge(path, rule);
+}
+
+const tooLarge = (path: string, rule: FileRule): AppError =>
+  caFileError(
+    `${path} is over 64 KiB, larger than any file wezterm-parallel keeps there. ${rule.remedy}.`,
+    path,
+  );
+
+/** Makes `dir` (0700) or checks that it is a folder of this user's, then sets its mode to 0700. */
+export function ensurePrivateDir(dir: string, remedy: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  checkOwned(dir, lstatSync(dir), { secret: false, remedy }, 'folder');
+  chmodSync(dir, 0o700);
+}
+
+/** The text of `path` (undefined when it does not exist), once checked by `rule`; never follows a link. */
+export function readPrivateFile(path: string, rule: FileRule): string | undefined {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (!st) return undefined;
+  checkOwned(path, st, rule, 'file');
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    // The file opened is the one checked, even if it was swapped since lstat.
+    checkOwned(path, fstatSync(fd), rule, 'file');
+    const buf = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let length = 0;
+    for (let got = -1; got !== 0 && length < buf.length; length += got) {
+      got = readSync(fd, buf, length, buf.length - length, null);
+    }
+    if (length > MAX_FILE_BYTES) throw tooLarge(path, rule);
+    return buf.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes `path` atomically: a new temporary file beside it (mode set at open), synced, renamed over it. */
+export function writePrivateFile(path: string, text: string, mode: number): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(tmp, 'wx', mode);
+    try {
+      fchmodSync(fd, mode); // the umask may have taken bits away
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}

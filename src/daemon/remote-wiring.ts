@@ -1,0 +1,89 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensurePrivateDir, readPrivateFile, writePrivateFile } from '../adapters/tls/private-files.js';
+import { AppError } from '../core/errors.js';
+import type { NewEvent } from '../protocol/events.js';
+import type { JsonDoc, RemotePorts, ServerCert } from '../interfaces/remote/remote-ports.js';
+
+const REMEDY = 'Delete it; then turn the listener on and pair the devices again';
+
+/** A JSON document in the remote folder: 0600, never through a link, read at most 64 KiB. */
+function jsonDoc(dir: string, name: string): JsonDoc {
+  const path = join(dir, name);
+  return {
+    read() {
+      const text = readPrivateFile(path, { secret: true, remedy: REMEDY });
+      if (text === undefined) return undefined;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw new AppError('CONFIG_INVALID', `${path} is not JSON. ${REMEDY}.`, { path });
+      }
+    },
+    write(doc) {
+      ensurePrivateDir(dir, REMEDY);
+      writePrivateFile(path, `${JSON.stringify(doc, null, 2)}\n`, 0o600);
+    },
+    remove() {
+      rmSync(path, { force: true });
+    },
+  };
+}
+
+/** Your own certificate and key: read with the same limits, checked to belong together. */
+function ownCertificate(certPath: string, keyPath: string): ServerCert {
+  const read = (path: string, secret: boolean): string => {
+    const text = readPrivateFile(path, { secret, remedy: 'Give a file of your own, readable by you only' });
+    if (text === undefined)
+      throw new AppError('REMOTE_CERT_INVALID', `${path} does not exist. Give the path of a PEM file.`, {
+        path,
+      });
+    return text;
+  };
+  const certPem = read(certPath, false);
+  const keyPem = read(keyPath, true);
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(certPem);
+    if (!x509.checkPrivateKey(createPrivateKey(keyPem))) throw new Error('the key is not the certificate’s');
+  } catch (err) {
+    throw new AppError(
+      'REMOTE_CERT_INVALID',
+      `${certPath} and ${keyPath} are not a PEM certificate and its key (${(err as Error).message}). Give the pair your CA or tailscale made.`,
+      { path: certPath },
+    );
+  }
+  const dnsNames = (x509.subjectAltName ?? '')
+    .split(', ')
+    .filter((s) => s.startsWith('DNS:'))
+    .map((s) => s.slice(4))
+    .filter((n) => /^[A-Za-z0-9.-]{1,253}$/.test(n));
+  return {
+    certPem,
+    keyPem,
+    fingerprint256: x509.fingerprint256,
+    notAfter: new Date(x509.validTo),
+    dnsNames,
+    ca: null,
+  };
+}
+
+/** The remote listener's machine side: its files in `<state>/remote/`, the local CA, the event log. */
+export function remotePorts(stateDir: string, record: (events: NewEvent[]) => Promise<unknown>): RemotePorts {
+  const dir = join(stateDir, 'remote');
+  return {
+    settings: jsonDoc(dir, 'settings.json'),
+    devices: jsonDoc(dir, 'devices.json'),
+    async certificate(choice) {
+      if (choice.kind === 'files') return ownCertificate(choice.cert, choice.key);
+      // node-forge is loaded only when the local CA is used.
+      const { ensureLocalCa, ensureServerCert } = await import('../adapters/tls/local-ca.js');
+      const caDir = join(dir, 'ca');
+      const ca = ensureLocalCa(caDir);
+      const server = ensureServerCert(caDir, [choice.host]);
+      return { ...server, dnsNames: [], ca: { certPem: ca.certPem, fingerprint256: ca.fingerprint256 } };
+    },
+    record,
+  };
+}

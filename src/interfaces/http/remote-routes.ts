@@ -1,0 +1,63 @@
+import { AppError } from '../../core/errors.js';
+import { pairRedeemRequestSchema } from '../../protocol/remote.js';
+import { invalidInput } from '../../core/errors.js';
+import { zodIssues } from '../../protocol/zod-issues.js';
+import type { RemoteService } from '../remote/remote-service.js';
+import { deviceCookie } from '../remote/remote-gate.js';
+import { PAIR_PAGE, PAIR_SCRIPT } from '../remote/pair-page.js';
+import { RawBody, type HttpApp, type HttpRequest } from '../server/http-app.js';
+import { dashboardHeaders } from './dashboard-pages.js';
+import { registerRoute } from './register-route.js';
+
+const NO_STORE = { ...dashboardHeaders(null), 'cache-control': 'no-store' };
+
+/** The pairing paths exist on the remote listener only. */
+function onlyRemote(req: HttpRequest): NonNullable<HttpRequest['remote']> {
+  if (!req.remote) throw new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`);
+  return req.remote;
+}
+
+/**
+ * `wtp remote`'s routes (local only: a device is refused them by the gate), and on the remote
+ * listener the pairing page, its form's endpoint and the local CA's root.
+ */
+export function registerRemoteRoutes(app: HttpApp, remote: RemoteService): void {
+  registerRoute(app, 'remoteStatus', () => remote.status());
+  registerRoute(app, 'remoteOn', ({ body }) => remote.on(body));
+  registerRoute(app, 'remoteOff', () => remote.off());
+  registerRoute(app, 'remotePair', () => remote.pair());
+  registerRoute(app, 'remoteDevices', () => ({ devices: remote.list() }));
+  registerRoute(app, 'remoteRevoke', ({ params }) => remote.revoke(params.name));
+
+  app.route('GET', '/remote/pair', (req) => {
+    onlyRemote(req);
+    return new RawBody(PAIR_PAGE, 'text/html; charset=utf-8', 200, NO_STORE);
+  });
+  app.route('GET', '/remote/pair.js', (req) => {
+    onlyRemote(req);
+    return new RawBody(PAIR_SCRIPT, 'text/javascript; charset=utf-8', 200, NO_STORE);
+  });
+  app.route('GET', '/remote/ca.crt', (req) => {
+    onlyRemote(req);
+    const pem = remote.caRoot();
+    if (pem === null)
+      throw new AppError('NOT_FOUND', 'This listener uses your own certificate: there is no local CA.');
+    return new RawBody(pem, 'application/x-x509-ca-cert', 200, {
+      'content-disposition': 'attachment; filename="wezterm-parallel-ca.crt"',
+    });
+  });
+  app.route('POST', '/remote/pair', async (req) => {
+    const from = onlyRemote(req);
+    const parsed = pairRedeemRequestSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw invalidInput(zodIssues(parsed.error, 'body'));
+    const ua = req.headers['user-agent'];
+    const made = await remote.redeem(parsed.data, {
+      address: from.address,
+      userAgent: typeof ua === 'string' ? ua : null,
+    });
+    return new RawBody(JSON.stringify({ device: made.device }), 'application/json; charset=utf-8', 200, {
+      ...NO_STORE,
+      'set-cookie': deviceCookie(made.credential),
+    });
+  });
+}
