@@ -330,6 +330,11 @@ export default tseslint.config(
     },
   },
   {
+    // The service worker: a plain script the browser fetches by its fixed URL.
+    files: ['web/public/sw.js'],
+    languageOptions: { sourceType: 'script', globals: globals.serviceworker },
+  },
+  {
     files: ['web/**/*.{ts,tsx}'],
     languageOptions: { globals: globals.browser },
     rules: layer(

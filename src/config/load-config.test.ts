@@ -202,6 +202,7 @@ describe('loadConfig refusals (CONFIG_INVALID)', () => {
         states: ['needs_permission', 'needs_input', 'idle', 'crashed'],
         timeoutMs: 10_000,
       },
+      push: { enabled: true, extraServices: [] },
       dedupeMs: 30_000,
       maxPerMinute: 12,
     });

@@ -222,6 +222,26 @@ export const configSchema = z
           })
           .prefault({})
           .describe('A command run on state changes (a notification channel of your own)'),
+        push: z
+          .strictObject({
+            enabled: z
+              .boolean()
+              .default(true)
+              .describe('Push to paired devices that asked for it (`wtp remote`)'),
+            extraServices: z
+              .array(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'host or host:port'))
+              .max(20)
+              .default([])
+              .describe(
+                "Push services besides the browsers' own (FCM, Mozilla's, Apple's, Windows'): a self-hosted one, host or host:port",
+              ),
+            caFile: z
+              .string()
+              .optional()
+              .describe('A PEM file of CA certificates trusted for the extra services, besides the system’s'),
+          })
+          .prefault({})
+          .describe('Web Push to paired phones (docs/remote.md): straight to each browser’s push service'),
         dedupeMs: ms(30_000, 'The same agent, state and reason within this window is notified once'),
         maxPerMinute: z
           .number()

@@ -33,6 +33,8 @@ import { openStores, type Stores } from './stores.js';
 import { ensureToken } from './token-file.js';
 import { usageAdapters } from './usage-wiring.js';
 import { remotePorts } from './remote-wiring.js';
+import { announcedAbout } from '../protocol/agent-words.js';
+import type { AgentNotification, NotificationChannel } from '../core/reports/notifier.js';
 
 export type { DaemonInfo } from './run-files.js';
 
@@ -166,7 +168,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     storage = core.storage;
     daemonLog.attach(core.storage);
     await core.start();
-    const notifications = startNotifications({ core, config, env: childEnv, clock, log });
+    // Web Push is sent by the API's remote listener, made later: the channel reaches it once it is.
+    let pushTo: ((n: AgentNotification) => Promise<void>) | null = null;
+    const push: NotificationChannel = { name: 'push', send: (n) => pushTo?.(n) ?? Promise.resolve() };
+    const notifications = startNotifications({ core, config, env: childEnv, clock, log, extra: [push] });
     const store = stores.store;
     const joined = await startFleet({
       config,
@@ -271,7 +276,17 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         },
       }),
       token,
-      remotePorts(paths.stateDir, (events) => core.registry.record(events)),
+      remotePorts({
+        stateDir: paths.stateDir,
+        record: (events) => core.registry.record(events),
+        dialogOf: (id) => {
+          const a = core.registry.get(id);
+          if (!a) return null;
+          const about = announcedAbout(a.stateDetail) ?? null;
+          return { state: a.state, since: new Date(a.stateSince).toISOString(), about };
+        },
+        push: config.notifications.push,
+      }),
     );
     mark('api');
     ({ tcpPort } = await api
@@ -283,6 +298,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     mark('listening');
     // The phone's listener, if it was on: a failure is reported by `wtp remote status`, not fatal.
     await api.remote.resume();
+    const remote = api.remote;
+    pushTo = (n) => remote.notify(n);
 
     // 6. Tell the world: daemon.json and the event.
     runFiles.publish(

@@ -26,6 +26,8 @@ export function startNotifications(o: {
   env: Readonly<Record<string, string>>;
   clock: Clock;
   log: Logger;
+  /** Channels made elsewhere (Web Push, by the API's remote listener). */
+  extra?: NotificationChannel[];
 }): { stop(): void; notifier: Notifier } {
   const { core } = o;
   const nc = o.config.notifications;
@@ -57,6 +59,7 @@ export function startNotifications(o: {
       })
     : null;
   if (command) channels.push(command);
+  channels.push(...(o.extra ?? []));
   const notifier = new Notifier({
     clock: o.clock,
     log: o.log,
@@ -69,6 +72,7 @@ export function startNotifications(o: {
         bell: nc.bell,
         webhook: nc.webhook.enabled && nc.webhook.url !== undefined,
         command: nc.command.enabled && command !== null,
+        push: nc.push.enabled,
       },
       dedupeMs: nc.dedupeMs,
       maxPerMinute: nc.maxPerMinute,

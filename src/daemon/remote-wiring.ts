@@ -1,5 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import { join } from 'node:path';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from '../adapters/tls/private-files.js';
 import { AppError } from '../core/errors.js';
@@ -70,8 +72,14 @@ function ownCertificate(certPath: string, keyPath: string): ServerCert {
 }
 
 /** The remote listener's machine side: its files in `<state>/remote/`, the local CA, the event log. */
-export function remotePorts(stateDir: string, record: (events: NewEvent[]) => Promise<unknown>): RemotePorts {
-  const dir = join(stateDir, 'remote');
+export function remotePorts(o: {
+  stateDir: string;
+  record: (events: NewEvent[]) => Promise<unknown>;
+  dialogOf: RemotePorts['dialogOf'];
+  /** Config notifications.push: the push services besides the browsers' own, and their CA. */
+  push: { extraServices: readonly string[]; caFile?: string | undefined };
+}): RemotePorts {
+  const dir = join(o.stateDir, 'remote');
   return {
     settings: jsonDoc(dir, 'settings.json'),
     devices: jsonDoc(dir, 'devices.json'),
@@ -84,6 +92,29 @@ export function remotePorts(stateDir: string, record: (events: NewEvent[]) => Pr
       const server = ensureServerCert(caDir, [choice.host]);
       return { ...server, dnsNames: [], ca: { certPem: ca.certPem, fingerprint256: ca.fingerprint256 } };
     },
-    record,
+    record: o.record,
+    dialogOf: o.dialogOf,
+    async push(subject) {
+      const { ensureVapidKeys } = await import('../adapters/push/vapid-keys.js');
+      const { PushSender, pushHostAllowed } = await import('../adapters/push/push-sender.js');
+      const hosts = o.push.extraServices.map((s) => s.replace(/:\d+$/, '').toLowerCase());
+      const ports = o.push.extraServices.flatMap((s) =>
+        /:(\d+)$/.exec(s) ? [Number(/:(\d+)$/.exec(s)?.[1])] : [],
+      );
+      const ca = o.push.caFile === undefined ? undefined : readFileSync(o.push.caFile, 'utf8');
+      const vapid = ensureVapidKeys(join(dir, 'push'));
+      const sender = new PushSender({
+        vapid,
+        subject,
+        allowedHosts: (h) => pushHostAllowed(h, hosts),
+        allowedPorts: ports,
+        ...(ca === undefined ? {} : { agent: new Agent({ ca: [...rootCertificates, ca] }) }),
+      });
+      return {
+        publicKey: vapid.publicKey,
+        refuses: (sub) => sender.refuses(sub),
+        send: (sub, payload, opts) => sender.send(sub, payload, opts),
+      };
+    },
   };
 }

@@ -8,6 +8,7 @@ import {
   remoteStatusSchema,
 } from './remote.js';
 import { ROUTE_PATHS } from './route-paths.js';
+import { pushSettingsSchema, pushSubscribeRequestSchema } from './push.js';
 
 const noBody = z.strictObject({});
 
@@ -40,6 +41,24 @@ export const remoteRoutes = {
     ...ROUTE_PATHS.remoteDevices,
     summary: 'Paired devices: name, when paired, when last seen',
     response: remoteDeviceListSchema,
+  },
+  pushSettings: {
+    ...ROUTE_PATHS.pushSettings,
+    summary: 'A paired device: the daemon’s VAPID key and its own push subscription',
+    response: pushSettingsSchema,
+  },
+  pushSubscribe: {
+    ...ROUTE_PATHS.pushSubscribe,
+    summary:
+      'A paired device: push to this subscription, for these kinds and workspaces, outside quiet hours',
+    body: pushSubscribeRequestSchema,
+    response: pushSettingsSchema,
+  },
+  pushUnsubscribe: {
+    ...ROUTE_PATHS.pushUnsubscribe,
+    summary: 'A paired device: push no more',
+    body: noBody,
+    response: pushSettingsSchema,
   },
   remoteRevoke: {
     ...ROUTE_PATHS.remoteRevoke,

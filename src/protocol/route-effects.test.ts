@@ -49,6 +49,7 @@ const REVIEWED_GET_ROUTES = [
   // the remote listener's settings and the paired devices, as kept; never served to a device
   'remoteStatus',
   'remoteDevices',
+  'pushSettings', // the device's own subscription and the public VAPID key
 ];
 
 /** Names of query fields that would carry something to run. */

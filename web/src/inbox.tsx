@@ -7,6 +7,7 @@ import { askOf } from './inbox-words.js';
 import { go } from './route.js';
 import { STATE_STYLE, ago } from './state-style.js';
 import { StateIcon } from './state-icon.js';
+import { PhonePush } from './push/phone-push.js';
 
 /** States in which an agent waits for a human (a usage limit is needs_input with its reason). */
 const NEEDS_YOU = new Set<AgentView['state']>(['needs_permission', 'needs_input', 'crashed']);
@@ -23,6 +24,7 @@ export function Inbox({ agents, now }: { agents: AgentView[]; now: number }) {
   const waiting = needingYou(agents);
   return (
     <Stack gap="xs">
+      <PhonePush />
       <Answered waiting={waiting} />
       {waiting.length === 0 ? <Text c="dimmed">Nothing needs you.</Text> : null}
       {waiting.map((a) => {

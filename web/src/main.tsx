@@ -3,6 +3,9 @@ import { MantineProvider } from '@mantine/core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
+import { registerServiceWorker } from './push/phone-push.js';
+
+registerServiceWorker();
 
 const root = document.getElementById('root');
 if (root) {

@@ -184,7 +184,7 @@ describe('CommandNotifier', () => {
       channels: [channel],
       settings: {
         enabled: true,
-        channels: { desktop: true, toast: true, bell: true, webhook: true, command: true },
+        channels: { desktop: true, toast: true, bell: true, webhook: true, command: true, push: true },
         dedupeMs: 0,
         maxPerMinute: 2,
       },

@@ -141,7 +141,7 @@ describe('WebhookNotifier', () => {
       channels: [new WebhookNotifier({ url: `${base}/t`, token: 'tk_secret' })],
       settings: {
         enabled: true,
-        channels: { desktop: true, toast: true, bell: true, webhook: true, command: true },
+        channels: { desktop: true, toast: true, bell: true, webhook: true, command: true, push: true },
         dedupeMs: 30_000,
         maxPerMinute: 12,
       },

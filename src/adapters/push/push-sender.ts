@@ -132,6 +132,14 @@ export class PushSender {
    * Pushes `payload` (JSON-encoded, at most 3,000 bytes) to one subscription. Never throws: a
    * refusal before sending has `status: null`, as has a network failure or the deadline.
    */
+  /** Why this subscription would be refused (malformed, not a push service), or null. */
+  refuses(sub: PushSubscriptionRecord): string | null {
+    const s = subscriptionSchema.safeParse(sub);
+    if (!s.success) return `malformed subscription: ${summary(s.error)}`;
+    const url = this.#checkEndpoint(s.data.endpoint);
+    return typeof url === 'string' ? url : null;
+  }
+
   async send(sub: PushSubscriptionRecord, payload: unknown, o: PushOptions): Promise<PushOutcome> {
     const s = subscriptionSchema.safeParse(sub);
     if (!s.success) return refused(`malformed subscription: ${summary(s.error)}`);

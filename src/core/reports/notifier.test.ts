@@ -32,6 +32,7 @@ const ALL_ON: Record<ChannelName, boolean> = {
   bell: true,
   webhook: true,
   command: true,
+  push: true,
 };
 
 function setup(over: Partial<NotifierSettings> = {}) {
@@ -245,7 +246,7 @@ describe('Notifier', () => {
     expect(await off.notifier.notify(note())).toEqual({ sent: [], failed: [], skipped: 'disabled' });
     expect(off.ch.toast.got).toEqual([]);
     const none = setup({
-      channels: { desktop: false, toast: false, bell: false, webhook: false, command: false },
+      channels: { desktop: false, toast: false, bell: false, webhook: false, command: false, push: false },
     });
     expect((await none.notifier.notify(note())).skipped).toBe('disabled');
   });

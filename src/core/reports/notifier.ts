@@ -13,7 +13,7 @@ export const DEFAULT_NOTIFY_STATES: readonly NotifiableState[] = [
   'idle',
   'crashed',
 ];
-export const CHANNEL_NAMES = ['desktop', 'toast', 'bell', 'webhook', 'command'] as const;
+export const CHANNEL_NAMES = ['desktop', 'toast', 'bell', 'webhook', 'command', 'push'] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 export type Urgency = 'low' | 'normal' | 'critical';
 

@@ -11,6 +11,19 @@ import { registerRoute } from './register-route.js';
 
 const NO_STORE = { ...dashboardHeaders(null), 'cache-control': 'no-store' };
 
+/** Pushes are a paired device's own: asked of anything else, they are refused. */
+function aDevice(device: string | undefined): string {
+  if (device === undefined)
+    throw new AppError(
+      'REMOTE_FORBIDDEN',
+      'Only a paired device subscribes to pushes. Open the dashboard on your phone.',
+      {
+        reason: 'not-a-device',
+      },
+    );
+  return device;
+}
+
 /** The pairing paths exist on the remote listener only. */
 function onlyRemote(req: HttpRequest): NonNullable<HttpRequest['remote']> {
   if (!req.remote) throw new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`);
@@ -28,6 +41,11 @@ export function registerRemoteRoutes(app: HttpApp, remote: RemoteService): void 
   registerRoute(app, 'remotePair', () => remote.pair());
   registerRoute(app, 'remoteDevices', () => ({ devices: remote.list() }));
   registerRoute(app, 'remoteRevoke', ({ params }) => remote.revoke(params.name));
+  registerRoute(app, 'pushSettings', (_input, { device }) => remote.pushSettings(aDevice(device)));
+  registerRoute(app, 'pushSubscribe', ({ body }, { device }) =>
+    remote.subscribe(aDevice(device), { subscription: body.subscription, prefs: body.prefs }),
+  );
+  registerRoute(app, 'pushUnsubscribe', (_input, { device }) => remote.subscribe(aDevice(device), null));
 
   app.route('GET', '/remote/pair', (req) => {
     onlyRemote(req);

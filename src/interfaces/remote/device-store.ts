@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports/daemon.js';
+import { browserSubscriptionSchema, pushPrefsSchema } from '../../protocol/push.js';
 import { deviceNameSchema, type RemoteDevice } from '../../protocol/remote.js';
 
 /** Where the devices are kept (a 0600 JSON file in the state folder; tests keep them in memory). */
@@ -23,7 +24,12 @@ const storedSchema = z.object({
   lastSeenAt: z.string().nullable(),
   address: z.string().max(100).nullable(),
   userAgent: z.string().max(200).nullable(),
+  push: z
+    .object({ subscription: browserSubscriptionSchema, prefs: pushPrefsSchema })
+    .nullable()
+    .default(null),
 });
+export type DevicePush = NonNullable<z.infer<typeof storedSchema>['push']>;
 type Stored = z.infer<typeof storedSchema>;
 const docSchema = z.object({ version: z.literal(1), devices: z.array(storedSchema).max(MAX_DEVICES) });
 
@@ -89,6 +95,7 @@ export class DeviceStore {
       lastSeenAt: null,
       address: address?.slice(0, 100) ?? null,
       userAgent: userAgent?.slice(0, 200) ?? null,
+      push: null,
     };
     this.save([...this.devices, d]);
     return { device: publicView(d), credential: `${id}.${secret}` };
@@ -107,6 +114,21 @@ export class DeviceStore {
     d.lastSeenAt = new Date(now).toISOString();
     if (now - this.lastFlush >= SEEN_FLUSH_MS) this.flushSeen(now);
     return publicView(d);
+  }
+
+  /** The device's push subscription and preferences, or null. */
+  push(name: string): DevicePush | null {
+    return this.devices.find((d) => d.name === name)?.push ?? null;
+  }
+
+  /** Sets (or with null, ends) a device's pushes. */
+  setPush(name: string, push: DevicePush | null): void {
+    this.save(this.devices.map((d) => (d.name === name ? { ...d, push } : d)));
+  }
+
+  /** Devices that take pushes. */
+  pushTargets(): { name: string; push: DevicePush }[] {
+    return this.devices.flatMap((d) => (d.push ? [{ name: d.name, push: d.push }] : []));
   }
 
   /** Removes a device; null when none has that name. */

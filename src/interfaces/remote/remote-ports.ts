@@ -29,4 +29,20 @@ export interface RemotePorts {
     choice: { kind: 'local-ca'; host: string } | { kind: 'files'; cert: string; key: string },
   ): Promise<ServerCert>;
   record(events: NewEvent[]): Promise<unknown>;
+  /** Web Push (made on first use: the VAPID keys are kept in the remote folder). */
+  push(subject: string): Promise<PushPort>;
+  /** The dialog an agent waits on now, for a push's actions to name it; null when it is gone. */
+  dialogOf(agentId: string): { state: string; since: string; about: string | null } | null;
+}
+
+/** Sends one push to one browser subscription. */
+export interface PushPort {
+  publicKey: string;
+  /** Why a subscription would be refused (malformed; not a push service: no SSRF), or null. */
+  refuses(subscription: { endpoint: string; keys: { p256dh: string; auth: string } }): string | null;
+  send(
+    subscription: { endpoint: string; keys: { p256dh: string; auth: string } },
+    payload: unknown,
+    o: { ttlSeconds: number; urgency: 'low' | 'normal' | 'high'; topic?: string },
+  ): Promise<{ ok: true } | { ok: false; gone: boolean; reason: string }>;
 }
