@@ -15,6 +15,7 @@ import { gitRunner, type Git, type GitEnv } from './git-exec.js';
 import { mapLimit, mergeTree, predictPair, workLanded, split0, type Conflict } from './merge-tree.js';
 import { agentDiff, commitOf, notARepository } from './git-diff.js';
 import { snapshotWorktree } from './worktree-snapshot.js';
+import { inTurnOf } from './repo-turns.js';
 
 const IDENTITY = { name: 'wezterm-parallel', email: 'wtp@localhost' };
 const TEST_OUTPUT_MAX = 20 * 1024;
@@ -260,7 +261,8 @@ async function ensureRepo(git: Git, path: string): Promise<string> {
 /** Branch ref → path of the worktree that has it checked out (`git worktree list --porcelain`). */
 async function worktreesByBranch(git: Git, repo: string): Promise<Map<string, string>> {
   const map = new Map<string, string>();
-  for (const block of (await out(git, repo, 'worktree', 'list', '--porcelain')).split('\n\n')) {
+  const listed = await inTurnOf(git, repo, () => out(git, repo, 'worktree', 'list', '--porcelain'));
+  for (const block of listed.split('\n\n')) {
     const lines = block.split('\n');
     const path = lines.find((l) => l.startsWith('worktree '))?.slice(9);
     const branch = lines.find((l) => l.startsWith('branch '))?.slice(7);

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { AgentWorktree } from '../../core/ports/git.js';
+import { CliGitReview } from './git-review.js';
+import { inRepoTurn } from './repo-turns.js';
 import {
   code,
   n,
@@ -37,6 +40,47 @@ describe('provision', () => {
     const made = await Promise.all(names.map((agentName) => wts.provision(req({ agentName }))));
     expect(made.map((w) => w.branch)).toEqual(names.map((x) => `wtp/${x}`));
     for (const w of made) expect(g(w.path, 'symbolic-ref', '--short', 'HEAD')).toBe(w.branch);
+  });
+
+  it('waits for a worktree another command of the daemon is adding, rather than reading it half made', async () => {
+    const ours = await wts.provision(req({ agentName: 'ours' }));
+    g(repo, 'branch', 'other');
+    const review = new CliGitReview({ gitEnv: process.env });
+    const half = join(repo, '.git', 'worktrees', 'half');
+    let release = (): void => undefined;
+    let begun = (): void => undefined;
+    const started = new Promise<void>((r) => (begun = r));
+    const held = inRepoTurn(fs.realpathSync(join(repo, '.git')), async () => {
+      // As `git worktree add` leaves its entry between creating a file and writing it.
+      fs.mkdirSync(half);
+      fs.writeFileSync(join(half, 'gitdir'), `${join(root, 'half', '.git')}\n`);
+      fs.writeFileSync(join(half, 'commondir'), '');
+      begun();
+      await new Promise<void>((r) => (release = r));
+      fs.rmSync(half, { recursive: true });
+    });
+    await started;
+    expect(() => g(repo, 'worktree', 'list')).toThrow(/failed to read .*commondir/);
+    const [made, removed, merged] = [
+      wts.provision(req({ agentName: 'next' })),
+      wts.remove(ours, true),
+      review.merge({ ...ours, branch: 'other' }, { strategy: 'merge' }),
+    ].map((p) =>
+      p.then(
+        () => 'done',
+        (e: unknown) => String(e),
+      ),
+    );
+    // Each would fail within a few git calls if it read the half-made entry.
+    const early = await Promise.race([
+      Promise.all([made, removed, merged]),
+      sleep(500).then(() => 'waiting'),
+    ]);
+    expect(early).toBe('waiting');
+    release();
+    await held;
+    expect(await Promise.all([made, removed, merged])).toEqual(['done', 'done', 'done']);
+    expect(g(repo, 'branch', '--list', 'wtp/next')).toContain('wtp/next');
   });
 
   it('starts from a given base', async () => {

@@ -8,6 +8,7 @@ import { gitRunner, type Git, type GitEnv } from './git-exec.js';
 import { inside, sameFile, samePath, tryRealpath } from './repo-paths.js';
 import { SetupScripts, type SetupScriptOptions } from './setup-script.js';
 import { workLanded } from './merge-tree.js';
+import { inTurnOf } from './repo-turns.js';
 
 export interface CliGitWorktreesOptions extends SetupScriptOptions {
   /** Where new worktrees go, e.g. `<state>/worktrees` (outside every repository). */
@@ -32,22 +33,9 @@ export class CliGitWorktrees implements P.GitWorktrees {
     this.git = gitRunner(o.gitEnv);
   }
 
-  /** Per repository, the tail of its provisions: one runs at a time (see provision). */
-  private readonly provisioning = new Map<string, Promise<unknown>>();
-
-  async provision(req: P.ProvisionRequest): Promise<P.AgentWorktree> {
-    const top = await this.topLevel(req.repo);
-    // git's `worktree add` and `prune` are not safe beside each other in one repository: an add
-    // reads every .git/worktrees/* entry and fails on one another add has not filled yet, and a
-    // prune may remove it. Agents created at once in one repository take turns here.
-    const before = this.provisioning.get(top) ?? Promise.resolve();
-    const mine = before.then(() => this.provisionIn(top, req)); // a tail never rejects
-    const tail = mine.catch(() => undefined);
-    this.provisioning.set(top, tail);
-    void tail.then(() => {
-      if (this.provisioning.get(top) === tail) this.provisioning.delete(top);
-    });
-    return mine;
+  provision(req: P.ProvisionRequest): Promise<P.AgentWorktree> {
+    // Agents created at once in one repository take turns (see repo-turns.ts), from the first list.
+    return inTurnOf(this.git, req.repo, async () => this.provisionIn(await this.topLevel(req.repo), req));
   }
 
   private async provisionIn(top: string, req: P.ProvisionRequest): Promise<P.AgentWorktree> {
@@ -132,7 +120,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
       byName.set(m[1], e);
     }
     const entries = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const repo = await this.topLevel(dir);
+    const repo = await inTurnOf(this.git, dir, () => this.topLevel(dir));
     const hash = createHash('sha256')
       .update(`wtp-submodules/1\0${JSON.stringify(entries.map((e) => [e.name, e.path, e.url]))}`)
       .digest('hex');
@@ -194,14 +182,16 @@ export class CliGitWorktrees implements P.GitWorktrees {
       if (files + commits > 0)
         throw new AppError('WORKTREE_DIRTY', msg, { path: wt.path, branch: wt.branch, ...loss });
     }
-    const registered = (await this.worktreeList(wt.repo)).some((w) => samePath(w.path, wt.path));
-    // Checked above (or forced): --force also lets git remove worktrees holding submodules.
-    if (registered && fs.existsSync(wt.path))
-      await this.git(['worktree', 'remove', '--force', wt.path], { cwd: wt.repo });
-    await this.git(['worktree', 'prune'], { cwd: wt.repo });
-    const branch = wt.branch;
-    if (branch?.startsWith(BRANCH_PREFIX) && (await this.branchExists(wt.repo, branch)))
-      await this.git(['branch', '-D', branch], { cwd: wt.repo });
+    await inTurnOf(this.git, wt.repo, async () => {
+      const registered = (await this.worktreeList(wt.repo)).some((w) => samePath(w.path, wt.path));
+      // Checked above (or forced): --force also lets git remove worktrees holding submodules.
+      if (registered && fs.existsSync(wt.path))
+        await this.git(['worktree', 'remove', '--force', wt.path], { cwd: wt.repo });
+      await this.git(['worktree', 'prune'], { cwd: wt.repo });
+      const branch = wt.branch;
+      if (branch?.startsWith(BRANCH_PREFIX) && (await this.branchExists(wt.repo, branch)))
+        await this.git(['branch', '-D', branch], { cwd: wt.repo });
+    });
   }
 
   async diskUsage(path: string): Promise<number> {
@@ -214,7 +204,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
     return total;
   }
 
-  /** The main worktree's top level of the repository holding `folder`. */
+  /** The main worktree's top level of the repository holding `folder` (in its turn: it lists). */
   private async topLevel(folder: string): Promise<string> {
     const notRepo = (reason: string): AppError =>
       new AppError('NOT_A_REPOSITORY', `${folder} is not inside a git repository (${reason}).`, {
@@ -232,6 +222,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
     return main && !main.bare ? main.path : top.stdout.trim();
   }
 
+  /** The repository's worktrees; only in its turn (a half-added one fails the list). */
   private async worktreeList(cwd: string): Promise<ListedWorktree[]> {
     const r = await this.git(['worktree', 'list', '--porcelain', '-z'], { cwd });
     const out: ListedWorktree[] = [];
