@@ -57,10 +57,13 @@ async function open(url) {
   return self.clients.openWindow(url);
 }
 
-self.addEventListener('notificationclick', (e) => {
-  const msg = e.notification.data;
-  e.notification.close();
-  if (!msg) return;
-  const act = e.action === 'approve' || e.action === 'deny' ? e.action : null;
-  e.waitUntil(act && msg.expect ? answer(msg, act) : open(msg.url));
-});
+/** A tap on a notification (`action`: the button tapped, '' for its body). */
+function clicked(notification, action) {
+  const msg = notification.data;
+  notification.close();
+  if (!msg) return Promise.resolve();
+  const act = action === 'approve' || action === 'deny' ? action : null;
+  return act && msg.expect ? answer(msg, act) : open(msg.url);
+}
+
+self.addEventListener('notificationclick', (e) => e.waitUntil(clicked(e.notification, e.action)));

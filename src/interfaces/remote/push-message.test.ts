@@ -30,6 +30,16 @@ describe('push messages', () => {
     expect(pushKindOf({ ...n, state: 'working' })).toBeNull();
   });
 
+  it('titles a budget whether or not it names an agent, and whether it is spent or near', () => {
+    const b = { ...n, agentId: '', agent: '', state: 'budget', reason: 'budget_reached:day' };
+    expect(pushMessage(b, 'budget', prefs, null)).toMatchObject({
+      title: 'A budget is spent',
+      agentId: null,
+    });
+    const near = { ...b, agent: 'api', reason: 'budget_nearing:agent' };
+    expect(pushMessage(near, 'budget', prefs, null).title).toBe('api: a budget is nearly spent');
+  });
+
   it('keeps quiet hours in the device’s own time, across midnight', () => {
     const q = { from: '22:00', to: '07:00', utcOffsetMinutes: 60 };
     expect(inQuietHours(q, at('21:30'))).toBe(true); // 22:30 there

@@ -8,13 +8,18 @@ const KINDS: Record<string, PushKind> = {
   crashed: 'error',
   budget: 'budget',
 };
-const WORDS: Record<PushKind, string> = {
+const WORDS: Record<Exclude<PushKind, 'budget'>, string> = {
   permission: 'needs permission',
   question: 'asks you',
   done: 'is done',
   error: 'crashed',
-  budget: 'reached a budget',
 };
+
+/** A budget's notice may name no agent (a workspace's or the day's budget), and may only be near. */
+function budgetTitle(n: AgentNotification): string {
+  const words = n.reason?.startsWith('budget_nearing') ? 'a budget is nearly spent' : 'a budget is spent';
+  return n.agent ? `${n.agent}: ${words}` : words[0]?.toUpperCase() + words.slice(1);
+}
 
 /** The push kind of a notification, or null for a state no push is for. */
 export const pushKindOf = (n: AgentNotification): PushKind | null => KINDS[n.state] ?? null;
@@ -52,7 +57,7 @@ export function pushMessage(
     v: 1,
     kind,
     agentId: kind === 'budget' ? null : n.agentId,
-    title: `${n.agent} ${WORDS[kind]}`,
+    title: kind === 'budget' ? budgetTitle(n) : `${n.agent} ${WORDS[kind]}`,
     body: prefs.lockScreenDetail ? n.message.slice(0, 300) : '',
     expect:
       dialog === null

@@ -1,4 +1,5 @@
 import { Button, CloseButton, Group, Text, TextInput, Tooltip } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import type { AgentView } from '../../../src/protocol/agent.js';
 import {
@@ -19,28 +20,35 @@ import {
  */
 export function AnswerBar({ agent, compact = false }: { agent: AgentView; compact?: boolean }) {
   const { busy, outcome } = useAgentAnswers(agent.id);
+  // On a phone the Inbox's answers are thumb-sized (50 px high); a fleet row stays compact.
+  const phone = useMediaQuery('(max-width: 640px)', undefined, { getInitialValueInEffect: false });
+  const size = compact ? 'compact-xs' : phone ? 'lg' : 'compact-sm';
   const shown = current(outcome, agent);
   const waits = ANSWERABLE.has(agent.state);
   if (!waits && !shown) return null;
   return (
     <Group gap={6} wrap={compact ? 'nowrap' : 'wrap'} data-testid="answer-bar" data-agent={agent.name}>
       {agent.state === 'needs_permission' ? (
-        <PermissionButtons agent={agent} busy={busy} compact={compact} />
+        <PermissionButtons agent={agent} busy={busy} compact={compact} size={size} />
       ) : null}
-      {agent.state === 'needs_input' ? <QuestionInputs agent={agent} busy={busy} compact={compact} /> : null}
+      {agent.state === 'needs_input' ? (
+        <QuestionInputs agent={agent} busy={busy} compact={compact} size={size} />
+      ) : null}
       {shown ? <OutcomeLine agent={agent} outcome={shown} compact={compact} /> : null}
     </Group>
   );
 }
 
-function PermissionButtons({ agent, busy, compact }: { agent: AgentView; busy: boolean; compact: boolean }) {
+type BarProps = { agent: AgentView; busy: boolean; compact: boolean; size: string };
+
+function PermissionButtons({ agent, busy, compact, size }: BarProps) {
   const [message, setMessage] = useState('');
   const answers = useProfileAnswers()?.get(agent.profile);
   // A profile that declares no answers: the terminal is the way (ANSWER_NOT_SUPPORTED otherwise).
   if (answers === null) return null;
   const about = shownAbout(agent);
   const what = about ? `: ${about}` : '';
-  const size = compact ? 'compact-xs' : 'compact-sm';
+  const field = size === 'lg' ? 'lg' : 'xs';
   return (
     <>
       <Tooltip label={`Approve this once${what}`}>
@@ -71,12 +79,12 @@ function PermissionButtons({ agent, busy, compact }: { agent: AgentView; busy: b
       ) : null}
       {compact ? null : (
         <TextInput
-          size="xs"
+          size={field}
           placeholder="Why deny (optional)"
           value={message}
           onChange={(e) => setMessage(e.currentTarget.value)}
           disabled={busy}
-          w={220}
+          w={field === 'lg' ? '100%' : 220}
           data-testid="answer-message"
         />
       )}
@@ -101,10 +109,10 @@ function PermissionButtons({ agent, busy, compact }: { agent: AgentView; busy: b
   );
 }
 
-function QuestionInputs({ agent, busy, compact }: { agent: AgentView; busy: boolean; compact: boolean }) {
+function QuestionInputs({ agent, busy, compact, size }: BarProps) {
   const [text, setText] = useState('');
   const options = agent.stateDetail.request?.options ?? [];
-  const size = compact ? 'compact-xs' : 'compact-sm';
+  const field = size === 'lg' ? 'lg' : 'xs';
   const send = () => {
     const t = text.trim();
     if (t) void answer(agent, { action: 'answer', text: t });
@@ -127,7 +135,7 @@ function QuestionInputs({ agent, busy, compact }: { agent: AgentView; busy: bool
       {compact && options.length > 0 ? null : (
         <>
           <TextInput
-            size="xs"
+            size={field}
             placeholder={
               agent.stateDetail.verdict?.says === 'question' ? 'Your reply (its next prompt)' : 'Your answer'
             }
@@ -135,7 +143,7 @@ function QuestionInputs({ agent, busy, compact }: { agent: AgentView; busy: bool
             onChange={(e) => setText(e.currentTarget.value)}
             onKeyDown={(e) => e.key === 'Enter' && send()}
             disabled={busy}
-            w={compact ? 140 : 260}
+            w={compact ? 140 : field === 'lg' ? '100%' : 260}
             {...(compact ? { styles: { input: { height: 22, minHeight: 22 } } } : {})}
             data-testid="answer-text"
           />
