@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import type WebSocket from 'ws';
 import type { WtpEvent } from '../src/protocol/events.js';
 import { answerModes, RAW_ENTER, type ActionTaken, type AnswerMode } from './answer-modes.js';
+import { startPhoneRig, type PhoneMode } from './answer-phone.js';
 import {
   maybeStats,
   pairLeave,
@@ -50,6 +51,8 @@ interface Sample {
 interface RunPlan {
   label: string;
   config: string;
+  /** The `notifications:` block, when not off. */
+  notifications?: string;
   /** The modes it runs, the baseline first; `extra`: with the extra modes (the dashboard's). */
   modes: (all: AnswerMode[]) => AnswerMode[];
   extra: boolean;
@@ -101,7 +104,14 @@ async function runRounds(
       answered.set(t, logged.answeredAt);
   };
   const prompt = 'wtpbench-idle-0: answer with one word';
-  const rigOptions = { label: plan.label, script, onAnswered, prompt, config: plan.config };
+  const rigOptions = {
+    label: plan.label,
+    script,
+    onAnswered,
+    prompt,
+    config: plan.config,
+    ...(plan.notifications === undefined ? {} : { notifications: plan.notifications }),
+  };
   return withRigAgent(paths, rig, rigOptions, async (r) => {
     const { session, id, name } = r;
     const events: StateMove[] = [];
@@ -308,6 +318,7 @@ export async function measureAnswerLatency(
     progress(
       `answers: tool ran after wtp approve p50 ${f.value} ms (hook) vs ${f.baseline?.value} ms (screen)`,
     );
+    Object.assign(results, await phoneFigures(paths, rig, o));
     return results;
   } catch (err) {
     return notMeasured('answers', err instanceof Error ? err.message : String(err), true);
@@ -354,4 +365,64 @@ function ranFigure(
     note,
     extra,
   });
+}
+
+/**
+ * A paired phone (`wtp remote`): the dialog → its push, and the notification's Approve → the tool
+ * ran, against the raw key in the same rounds, on a third daemon whose only channel is Web Push.
+ */
+async function phoneFigures(
+  paths: RepoPaths,
+  rig: VendorRig,
+  o: { rounds: number; warmup: number },
+): Promise<Record<string, BenchResult>> {
+  progress('answers: a paired phone, pushed each dialog, approving from the notification');
+  const phone = await startPhoneRig();
+  try {
+    let mode: PhoneMode | null = null;
+    const plan: RunPlan = {
+      label: 'answers-phone',
+      config: '',
+      notifications: phone.notifications,
+      modes: (all) => all.filter((m) => m.name === 'rawKey' || m.name === 'phone'),
+      extra: true,
+    };
+    const run = await runRounds(paths, rig, o, async (r) => [(mode = await phone.mode(r))], plan);
+    const of = (name: string): number[] =>
+      run.samples.flatMap((s) => (!s.warmup && s.mode === name && s.ranMs !== null ? [s.ranMs] : []));
+    const [tapped, raw] = [of('phone'), of('rawKey')];
+    const pushed = (mode as PhoneMode | null)?.pushFigure();
+    const note = `The notification’s Approve (${(mode as PhoneMode | null)?.what ?? 'phone'}) → the scripted server answered the request carrying the tool’s result (the command ran). Baseline: the same keystroke typed raw (mode rawKey) in the same rounds. ${NOTE}`;
+    const extra = {
+      claudeCode: run.version,
+      rounds: o.rounds,
+      warmupRounds: o.warmup,
+      p99: maybeStats(tapped, DIGITS)?.p99 ?? null,
+    };
+    const ran: BenchResult =
+      tapped.length === 0 || raw.length === 0
+        ? { value: Number.NaN, unit: 'ms', samples: 0, failed: 'no round ran its tool', note, extra }
+        : latencyResult({
+            samples: tapped,
+            digits: DIGITS,
+            baseline: latencyBaseline('the raw key', raw, DIGITS),
+            note,
+            extra,
+          });
+    progress(
+      `answers: phone push p50 ${pushed?.value} ms; tap → tool ran p50 ${ran.value} ms vs raw key ${ran.baseline?.value} ms`,
+    );
+    return {
+      'remote.pushAfterDialog': pushed ?? {
+        value: Number.NaN,
+        unit: 'ms',
+        samples: 0,
+        failed: 'no phone mode',
+        note,
+      },
+      'remote.approveToToolRan': ran,
+    };
+  } finally {
+    await phone.close();
+  }
 }

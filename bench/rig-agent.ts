@@ -32,6 +32,8 @@ export async function withRigAgent<T>(
     prompt: string;
     /** More of the daemon's config.yaml (after notifications off). */
     config?: string;
+    /** The `notifications:` block instead of notifications off. */
+    notifications?: string;
   },
   body: (r: RigAgent) => Promise<T>,
 ): Promise<T> {
@@ -44,7 +46,7 @@ export async function withRigAgent<T>(
     const proj = join(files, 'proj');
     mkdirSync(proj);
     const config = join(files, 'config.yaml');
-    writeFileSync(config, `notifications:\n  enabled: false\n${o.config ?? ''}`);
+    writeFileSync(config, `${o.notifications ?? 'notifications:\n  enabled: false\n'}${o.config ?? ''}`);
     s = await startSession(paths, o.label, {
       ...rig.env({ files, proj, url: api.url }),
       WTP_BACKEND: 'tmux',

@@ -162,7 +162,8 @@ const USAGE = `Usage: npm run -s bench [-- --only <parts>] [part options]   (JSO
                        needs_input (against answer → idle), next to when the CLI drew it,
                        and the detector accuracy per vendor, version and state; answers: the real
                        Claude Code on tmux — approving its permission dialog (answer API, wtp approve, dashboard click)
-                       → the agent out of the dialog, against the same keystroke typed raw;
+                       → the agent out of the dialog, against the same keystroke typed raw; a paired
+                       phone: dialog → Web Push, the notification's Approve → the tool ran;
                        tui: wtp tui with 100 agents — first paint (vs wtp ls), key → repaint, memory;
                        fleet: three daemons on a private PostgreSQL — event → another daemon's view,
                        a task graph claimed by three (vs one alone), PostgreSQL load per agent event;

@@ -13,14 +13,21 @@ const REMEDY = 'Delete it; then turn the listener on and pair the devices again'
 /** A JSON document in the remote folder: 0600, never through a link, read at most 64 KiB. */
 function jsonDoc(dir: string, name: string): JsonDoc {
   const path = join(dir, name);
+  const invalid = (message: string, cause?: unknown): AppError =>
+    new AppError('REMOTE_FILE_INVALID', message, { path }, cause === undefined ? undefined : { cause });
   return {
     read() {
-      const text = readPrivateFile(path, { secret: true, remedy: REMEDY });
+      let text: string | undefined;
+      try {
+        text = readPrivateFile(path, { secret: true, remedy: REMEDY });
+      } catch (err) {
+        throw invalid(err instanceof Error ? err.message : String(err), err);
+      }
       if (text === undefined) return undefined;
       try {
         return JSON.parse(text) as unknown;
       } catch {
-        throw new AppError('CONFIG_INVALID', `${path} is not JSON. ${REMEDY}.`, { path });
+        throw invalid(`${path} is not JSON. ${REMEDY}.`);
       }
     },
     write(doc) {
@@ -98,9 +105,10 @@ export function remotePorts(o: {
       const { ensureVapidKeys } = await import('../adapters/push/vapid-keys.js');
       const { PushSender, pushHostAllowed } = await import('../adapters/push/push-sender.js');
       const hosts = o.push.extraServices.map((s) => s.replace(/:\d+$/, '').toLowerCase());
-      const ports = o.push.extraServices.flatMap((s) =>
-        /:(\d+)$/.exec(s) ? [Number(/:(\d+)$/.exec(s)?.[1])] : [],
-      );
+      const ports = o.push.extraServices.flatMap((s) => {
+        const port = /:(\d+)$/.exec(s)?.[1];
+        return port === undefined ? [] : [Number(port)];
+      });
       const ca = o.push.caFile === undefined ? undefined : readFileSync(o.push.caFile, 'utf8');
       const vapid = ensureVapidKeys(join(dir, 'push'));
       const sender = new PushSender({

@@ -219,6 +219,8 @@ export const ERROR_CATALOG = {
     'The remote (phone) listener is off, so there is nothing to pair with. Turn it on with `wtp remote on --listen ADDR:PORT`; `details.error` says why one turned on does not serve.',
   REMOTE_CERT_INVALID:
     'The remote listener’s certificate cannot be used: a file is missing, unreadable, not PEM, or the local CA may not vouch for the address (it signs private addresses and names only). `details` names the file or host; give your own with `--cert` and `--key`, or use `tailscale serve`.',
+  REMOTE_FILE_INVALID:
+    'A file of the remote listener in `<state>/remote/` (its settings or its paired devices) cannot be trusted: a link, another user’s, open to other users, over 64 KiB, not JSON or not in its format. Nothing is served from it and nothing overwrites it. `details.path` names it; delete it, then turn the listener on and pair the devices again.',
   REMOTE_FORBIDDEN:
     'A request on the remote listener was refused: another Host (DNS rebinding) or Origin, a cross-site request, or a route a device may not use (pairing, hooks, MCP, the remote settings). `details.reason` says which.',
   PAIRING_REFUSED:

@@ -40,7 +40,9 @@ export const pushPrefsSchema = z.strictObject({
 export type PushPrefs = z.infer<typeof pushPrefsSchema>;
 
 export const pushSubscribeRequestSchema = z.strictObject({
-  subscription: browserSubscriptionSchema,
+  subscription: browserSubscriptionSchema
+    .optional()
+    .describe('None: keep this device’s subscription and change only its preferences'),
   prefs: pushPrefsSchema.prefault({}),
 });
 

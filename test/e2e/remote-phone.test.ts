@@ -90,7 +90,8 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', `--ignore-certificate-errors-spki-list=${spki}`],
     });
-    context = await browser.newContext({ ...devices['Pixel 7'] });
+    // A phone in India (UTC+5:30, no summer time): quiet hours are kept in its own time.
+    context = await browser.newContext({ ...devices['Pixel 7'], timezoneId: 'Asia/Kolkata' });
     await context.grantPermissions(['notifications'], { origin });
     page = await context.newPage();
   }, 120_000);
@@ -127,6 +128,28 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
       sub.subscription,
     );
     expect(status).toBe(200);
+
+    // Its settings, on the phone: no finished turns, and quiet hours set, then off again.
+    await page.reload();
+    await page.locator('[data-testid="push-prefs-toggle"]').tap();
+    await page.locator('[data-kind="done"]').uncheck();
+    await page.locator('[data-testid="push-quiet"]').check();
+    await page.locator('[data-testid="push-quiet-from"]').fill('23:30');
+    await page.locator('[data-testid="push-prefs-save"]').tap();
+    await page.locator('[data-testid="push-prefs-note"]', { hasText: 'Saved.' }).waitFor();
+    await page.locator('[data-testid="push-prefs"]').scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, home, 'remote-phone-settings', { fullPage: false });
+    const prefs = async () => (await page.evaluate(async () => (await fetch('/api/v1/push')).json())).prefs;
+    expect(await prefs()).toEqual({
+      kinds: ['permission', 'question', 'error', 'budget'],
+      workspaces: [],
+      quietHours: { from: '23:30', to: '07:00', utcOffsetMinutes: 330 },
+      lockScreenDetail: false,
+    });
+    await page.locator('[data-testid="push-quiet"]').uncheck();
+    await page.locator('[data-testid="push-prefs-save"]').tap();
+    await eventually('quiet hours off', async () => ((await prefs()).quietHours === null ? true : undefined));
   });
 
   it('approves a permission from its notification, without opening the app', async () => {

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WtpClient } from '../../src/client/wtp-client.js';
@@ -247,5 +247,46 @@ describe('wtp remote: pairing and the device gate', () => {
     expect((await client.call('remoteOff', { body: {} })).on).toBe(false);
     await expect(get('/api/v1/agents')).rejects.toThrow(/ECONNREFUSED/);
     expect((await client.call('remoteDevices')).devices.map((d) => d.name)).toEqual(['phone-2']);
+  });
+
+  it('starts, serving nothing and overwriting nothing, when the devices file was planted or damaged', async () => {
+    const devices = remoteFile('devices.json');
+    const good = readFileSync(devices, 'utf8');
+    const elsewhere = home.path('elsewhere.json');
+    writeFileSync(elsewhere, good, { mode: 0o600 });
+    // A device "paired" by whoever wrote the file: its secret itself, no hash of it.
+    const forged = JSON.parse(good) as { devices: Record<string, unknown>[] };
+    forged.devices.push({
+      ...forged.devices[0],
+      id: 'AAAAAAAAAAAAAAAA',
+      name: 'evil',
+      secretHash: undefined,
+      secret: 'x',
+    });
+    const plants: [string, () => void][] = [
+      ['a symbolic link', () => symlinkSync(elsewhere, devices)],
+      ['not JSON', () => writeFileSync(devices, '{"version":1,', { mode: 0o600 })],
+      ['a forged device', () => writeFileSync(devices, JSON.stringify(forged), { mode: 0o600 })],
+    ];
+    for (const [what, plant] of plants) {
+      await daemon.stop();
+      rmSync(devices, { force: true });
+      plant();
+      await start();
+      const s = await client.call('remoteStatus');
+      expect(s, what).toMatchObject({ on: false, devices: 0 });
+      expect(s.error, what).toMatch(/devices/);
+      await expect(client.call('remoteOn', { body: { listen: '127.0.0.1:0' } }), what).rejects.toMatchObject({
+        code: 'REMOTE_FILE_INVALID',
+      });
+      await expect(client.call('remotePair', { body: {} }), what).rejects.toMatchObject({
+        code: 'REMOTE_OFF',
+      });
+    }
+    expect(readFileSync(elsewhere, 'utf8')).toBe(good);
+    // Deleted, as the message says: the listener serves again.
+    rmSync(devices);
+    expect((await client.call('remoteOn', { body: { listen: '127.0.0.1:0' } })).on).toBe(true);
+    expect((await client.call('remoteDevices')).devices).toEqual([]);
   });
 });

@@ -43,7 +43,7 @@ export function registerRemoteRoutes(app: HttpApp, remote: RemoteService): void 
   registerRoute(app, 'remoteRevoke', ({ params }) => remote.revoke(params.name));
   registerRoute(app, 'pushSettings', (_input, { device }) => remote.pushSettings(aDevice(device)));
   registerRoute(app, 'pushSubscribe', ({ body }, { device }) =>
-    remote.subscribe(aDevice(device), { subscription: body.subscription, prefs: body.prefs }),
+    remote.subscribe(aDevice(device), { ...body }),
   );
   registerRoute(app, 'pushUnsubscribe', (_input, { device }) => remote.subscribe(aDevice(device), null));
 

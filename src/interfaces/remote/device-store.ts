@@ -55,8 +55,9 @@ export class DeviceStore {
       const parsed = docSchema.safeParse(raw);
       if (!parsed.success)
         throw new AppError(
-          'CONFIG_INVALID',
-          'The paired devices file is not valid. Remove it and pair the devices again (`wtp remote pair`).',
+          'REMOTE_FILE_INVALID',
+          'The paired devices file (devices.json) is not in its format. Delete it, then pair the devices again (`wtp remote pair`).',
+          { path: 'devices.json' },
         );
       this.devices = parsed.data.devices;
     }

@@ -47,7 +47,9 @@ export class RemoteService {
   private serving: Serving | null = null;
   private error: string | null = null;
   private readonly pairing: PairingBook;
-  private readonly devices: DeviceStore;
+  private store: DeviceStore | null = null;
+  /** Why the paired devices file cannot be trusted: nothing is served until the user deletes it. */
+  private broken: AppError | null = null;
   private readonly sockets = new Map<string, Set<WebSocket>>();
   private pushing: Promise<PushPort> | undefined;
 
@@ -57,15 +59,45 @@ export class RemoteService {
     private readonly o: { clock: Clock; log: Logger },
   ) {
     this.pairing = new PairingBook(o.clock);
-    this.devices = new DeviceStore(ports.devices, o.clock);
+    this.loadDevices();
+  }
+
+  /** A planted or damaged devices file must not stop the daemon (and its agents) from starting. */
+  private loadDevices(): void {
+    try {
+      this.store = new DeviceStore(this.ports.devices, this.o.clock);
+      this.broken = null;
+    } catch (err) {
+      this.broken =
+        err instanceof AppError
+          ? err
+          : new AppError('REMOTE_FILE_INVALID', `The paired devices file cannot be read: ${String(err)}.`);
+      this.o.log.warn({ err }, 'remote listener off: its devices file cannot be trusted');
+    }
+  }
+
+  private get devices(): DeviceStore {
+    if (this.store) return this.store;
+    throw this.broken;
+  }
+
+  /** The saved settings, or null (none, or a file that cannot be trusted: kept for `status`). */
+  private saved(): RemoteOnRequest | null {
+    try {
+      const r = settingsSchema.safeParse(this.ports.settings.read());
+      return r.success ? r.data : null;
+    } catch (err) {
+      this.error = (err as Error).message;
+      return null;
+    }
   }
 
   /** Serves again what was turned on before the daemon restarted; a failure is kept for `status`. */
   async resume(): Promise<void> {
-    const saved = settingsSchema.safeParse(this.ports.settings.read());
-    if (!saved.success) return;
+    const saved = this.saved();
+    if (!saved) return;
     try {
-      await this.start(saved.data);
+      await this.start(saved);
     } catch (err) {
       this.error = (err as Error).message;
       this.o.log.warn({ err }, 'remote listener not started');
@@ -74,17 +106,17 @@ export class RemoteService {
 
   status(): RemoteStatus {
     const s = this.serving;
-    const saved = settingsSchema.safeParse(this.ports.settings.read());
+    const saved = this.saved();
     const locked = this.pairing.lockedUntil();
     return {
       on: s !== null,
-      listen: saved.success ? saved.data.listen : null,
+      listen: saved?.listen ?? null,
       url: s ? `https://${s.address.authority}/dashboard/` : null,
       certificate: s ? certificateView(s.cert) : null,
       caUrl: s?.cert.ca ? `https://${s.address.authority}/remote/ca.crt` : null,
-      devices: this.devices.list().length,
+      devices: this.store?.list().length ?? 0,
       pairingLockedUntil: locked === null ? null : new Date(locked).toISOString(),
-      error: s ? null : this.error,
+      error: s ? null : (this.broken?.message ?? this.error),
     };
   }
 
@@ -195,8 +227,20 @@ export class RemoteService {
     return { publicKey: push.publicKey, subscribed: mine !== null, prefs: mine?.prefs ?? null };
   }
 
-  async subscribe(device: string, push: DevicePush | null): Promise<PushSettings> {
-    const why = push === null ? null : (await this.pushPort()).refuses(push.subscription);
+  /** Pushes to this device (a new subscription, or new preferences for its own), or no more. */
+  async subscribe(
+    device: string,
+    req: { subscription?: DevicePush['subscription'] | undefined; prefs: DevicePush['prefs'] } | null,
+  ): Promise<PushSettings> {
+    const subscription = req?.subscription ?? this.devices.push(device)?.subscription;
+    if (req && !subscription)
+      throw new AppError(
+        'INVALID_INPUT',
+        'This device has no push subscription yet. Tap “Notify this phone” first.',
+        { issues: [{ path: 'subscription', message: 'required: this device has none' }] },
+      );
+    const push = req && subscription ? { subscription, prefs: req.prefs } : null;
+    const why = req?.subscription === undefined ? null : (await this.pushPort()).refuses(req.subscription);
     if (why !== null)
       throw new AppError(
         'INVALID_INPUT',
@@ -218,7 +262,9 @@ export class RemoteService {
     const kind = pushKindOf(n);
     const now = this.o.clock.now();
     const targets =
-      kind === null ? [] : this.devices.pushTargets().filter((t) => wants(t.push.prefs, kind, n, now));
+      kind === null || !this.store
+        ? []
+        : this.store.pushTargets().filter((t) => wants(t.push.prefs, kind, n, now));
     if (kind === null || targets.length === 0 || !this.serving) return;
     const push = await this.pushPort();
     const dialog = kind === 'budget' ? null : this.ports.dialogOf(n.agentId);
@@ -261,6 +307,8 @@ export class RemoteService {
   }
 
   private async start(req: RemoteOnRequest): Promise<void> {
+    if (!this.store) this.loadDevices(); // deleted since, as the error said
+    if (this.broken) throw this.broken;
     const address = parseListen(req.listen, req.everyInterface === true);
     if ((req.cert === undefined) !== (req.key === undefined))
       throw new AppError(
@@ -321,7 +369,7 @@ export class RemoteService {
     this.error = null;
     this.app.remote = {
       authorize: (q, upgrade) =>
-        authorizeRemote(q, { hosts, verify: (c) => this.devices.verify(c) }, upgrade),
+        authorizeRemote(q, { hosts, verify: (c) => this.store?.verify(c) ?? null }, upgrade),
       never: DEVICE_NEVER,
       refuseRoute: deviceMayNot,
       track: (device, ws) => {

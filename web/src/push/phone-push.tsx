@@ -1,6 +1,8 @@
-import { Button, Group, Text } from '@mantine/core';
+import { Button, Collapse, Group, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
+import type { PushPrefs } from '../../../src/protocol/push.js';
 import { client, errorText } from '../api.js';
+import { PushPrefsForm } from './push-prefs.js';
 
 /** The service worker, on the remote listener only (TLS): the local dashboard needs none. */
 export function registerServiceWorker(): void {
@@ -18,10 +20,15 @@ export function PhonePush() {
   const supported = location.protocol === 'https:' && 'serviceWorker' in navigator && 'PushManager' in window;
   const [phase, setPhase] = useState<Phase>(supported ? 'busy' : 'unsupported');
   const [error, setError] = useState<string | null>(null);
+  const [prefs, setPrefs] = useState<PushPrefs | null>(null);
+  const [editing, setEditing] = useState(false);
   useEffect(() => {
     if (!supported) return;
     client.call('pushSettings').then(
-      (s) => setPhase(s.subscribed ? 'on' : 'off'),
+      (s) => {
+        setPrefs(s.prefs);
+        setPhase(s.subscribed ? 'on' : 'off');
+      },
       () => setPhase('unsupported'),
     );
   }, [supported]);
@@ -36,7 +43,8 @@ export function PhonePush() {
       const reg = await navigator.serviceWorker.ready;
       const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: publicKey });
       const json = sub.toJSON() as { endpoint: string; keys: { p256dh: string; auth: string } };
-      await client.call('pushSubscribe', { body: { subscription: json, prefs: {} } });
+      const s = await client.call('pushSubscribe', { body: { subscription: json, prefs: {} } });
+      setPrefs(s.prefs);
       setPhase('on');
     } catch (err) {
       setError(errorText(err));
@@ -49,19 +57,38 @@ export function PhonePush() {
     setPhase('off');
   };
   return (
-    <Group justify="space-between" data-testid="phone-push">
-      <Text size="sm" c="dimmed">
-        {phase === 'on' ? 'This phone is notified when an agent needs you.' : 'Get notified on this phone.'}
-        {error ? ` ${error}` : ''}
-      </Text>
-      <Button
-        size="md"
-        variant="light"
-        loading={phase === 'busy'}
-        onClick={() => void (phase === 'on' ? turnOff() : turnOn())}
-      >
-        {phase === 'on' ? 'Stop notifying' : 'Notify this phone'}
-      </Button>
-    </Group>
+    <Stack gap="xs">
+      <Group justify="space-between" data-testid="phone-push">
+        <Text size="sm" c="dimmed">
+          {phase === 'on' ? 'This phone is notified when an agent needs you.' : 'Get notified on this phone.'}
+          {error ? ` ${error}` : ''}
+        </Text>
+        <Group gap="xs">
+          {phase === 'on' && prefs ? (
+            <Button
+              size="md"
+              variant="subtle"
+              onClick={() => setEditing((e) => !e)}
+              data-testid="push-prefs-toggle"
+            >
+              {editing ? 'Close' : 'Settings'}
+            </Button>
+          ) : null}
+          <Button
+            size="md"
+            variant="light"
+            loading={phase === 'busy'}
+            onClick={() => void (phase === 'on' ? turnOff() : turnOn())}
+          >
+            {phase === 'on' ? 'Stop notifying' : 'Notify this phone'}
+          </Button>
+        </Group>
+      </Group>
+      {phase === 'on' && prefs ? (
+        <Collapse expanded={editing}>
+          <PushPrefsForm prefs={prefs} onSaved={setPrefs} />
+        </Collapse>
+      ) : null}
+    </Stack>
   );
 }
