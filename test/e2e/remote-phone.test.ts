@@ -29,6 +29,10 @@ function script(req: FakeRequest): FakeTurn {
   return { text: 'ok' };
 }
 
+/** true once `file` holds `text` (undefined before: for eventually). */
+const written = (file: string, text: string): true | undefined =>
+  existsSync(file) && readFileSync(file, 'utf8') === text ? true : undefined;
+
 /** The SHA-256 of the listener's public key, as Chromium's --ignore-certificate-errors-spki-list takes it. */
 function spkiHash(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -200,7 +204,7 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
     });
     await eventually(
       'the approved command to run',
-      () => existsSync(`${proj}/tests.txt`) || undefined,
+      () => written(`${proj}/tests.txt`, 'tests-ran\n'),
       60_000,
     );
     expect(await answers()).toEqual([
@@ -220,8 +224,8 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
     await card.locator('[data-testid="answer-send"]').tap();
     await card.locator('[data-testid="inbox-about"]', { hasText: 'beta.txt' }).waitFor({ timeout: 60_000 });
     await card.locator('[data-testid="answer-approve"]').tap();
-    await eventually('the second command to run', () => existsSync(`${proj}/beta.txt`) || undefined, 60_000);
-    expect(readFileSync(`${proj}/beta.txt`, 'utf8')).toBe('beta\n');
+    // `tee` makes the file before it writes: the content is what shows the command ran.
+    await eventually('the second command to run', () => written(`${proj}/beta.txt`, 'beta\n'), 60_000);
     await home.untilState('phone', 'idle', 'the agent to finish its turn');
     expect(await answers()).toEqual([
       expect.stringMatching(/^approved .*from device "pixel-9"/),

@@ -13,12 +13,10 @@ import { DeviceStore } from './device-store.js';
 import { parseListen, withPort, type ListenAddress } from './listen-address.js';
 import { PairingBook } from './pairing-book.js';
 import { authorizeRemote, DEVICE_NEVER, deviceMayNot } from './remote-gate.js';
-import type { PushPort, RemotePorts, ServerCert } from './remote-ports.js';
-import { pushKindOf, pushMessage, wants } from './push-message.js';
+import type { RemotePorts, ServerCert } from './remote-ports.js';
 import type { AgentNotification } from '../../core/reports/notifier.js';
-import type { DevicePush } from './device-store.js';
 import type { PushSettings } from '../../protocol/push.js';
-import { createHash } from 'node:crypto';
+import { PhonePushes, type PushRequest } from './phone-pushes.js';
 
 const settingsSchema = z.object({
   listen: z.string().max(300),
@@ -51,7 +49,7 @@ export class RemoteService {
   /** Why the paired devices file cannot be trusted: nothing is served until the user deletes it. */
   private broken: AppError | null = null;
   private readonly sockets = new Map<string, Set<WebSocket>>();
-  private pushing: Promise<PushPort> | undefined;
+  private readonly pushes: PhonePushes;
 
   constructor(
     private readonly app: HttpApp,
@@ -60,6 +58,13 @@ export class RemoteService {
   ) {
     this.pairing = new PairingBook(o.clock);
     this.loadDevices();
+    this.pushes = new PhonePushes({
+      ports,
+      log: o.log,
+      clock: o.clock,
+      devices: () => this.devices,
+      origin: () => (this.serving ? `https://${this.serving.address.authority}` : null),
+    });
   }
 
   /** A planted or damaged devices file must not stop the daemon (and its agents) from starting. */
@@ -220,86 +225,21 @@ export class RemoteService {
     return { device, closedSockets: open.length };
   }
 
-  /** A device's push settings, with the key its browser subscribes with. */
-  async pushSettings(device: string): Promise<PushSettings> {
-    const push = await this.pushPort();
-    const mine = this.devices.push(device);
-    return { publicKey: push.publicKey, subscribed: mine !== null, prefs: mine?.prefs ?? null };
+  pushSettings(device: string): Promise<PushSettings> {
+    return this.pushes.settings(device);
   }
 
-  /** Pushes to this device (a new subscription, or new preferences for its own), or no more. */
-  async subscribe(
-    device: string,
-    req: { subscription?: DevicePush['subscription'] | undefined; prefs: DevicePush['prefs'] } | null,
-  ): Promise<PushSettings> {
-    const subscription = req?.subscription ?? this.devices.push(device)?.subscription;
-    if (req && !subscription)
-      throw new AppError(
-        'INVALID_INPUT',
-        'This device has no push subscription yet. Tap “Notify this phone” first.',
-        { issues: [{ path: 'subscription', message: 'required: this device has none' }] },
-      );
-    const push = req && subscription ? { subscription, prefs: req.prefs } : null;
-    const why = req?.subscription === undefined ? null : (await this.pushPort()).refuses(req.subscription);
-    if (why !== null)
-      throw new AppError(
-        'INVALID_INPUT',
-        `This push subscription is refused: ${why}. Subscribe from the browser itself.`,
-        {
-          issues: [{ path: 'subscription', message: why }],
-        },
-      );
-    this.devices.setPush(device, push);
-    return this.pushSettings(device);
+  subscribe(device: string, req: PushRequest | null): Promise<PushSettings> {
+    return this.pushes.subscribe(device, req);
   }
 
-  /**
-   * Pushes a notification to every device that wants it (its kinds, its workspaces, outside its
-   * quiet hours). A subscription the push service calls gone is forgotten. Rejects when every
-   * device it was for failed, so the notifier counts the failure.
-   */
-  async notify(n: AgentNotification): Promise<void> {
-    const kind = pushKindOf(n);
-    const now = this.o.clock.now();
-    const targets =
-      kind === null || !this.store
-        ? []
-        : this.store.pushTargets().filter((t) => wants(t.push.prefs, kind, n, now));
-    if (kind === null || targets.length === 0 || !this.serving) return;
-    const push = await this.pushPort();
-    const dialog = kind === 'budget' ? null : this.ports.dialogOf(n.agentId);
-    const urgency = kind === 'done' || kind === 'budget' ? 'normal' : 'high';
-    const topic = createHash('sha256').update(`${n.agentId}:${kind}`).digest('base64url').slice(0, 32);
-    const results = await Promise.all(
-      targets.map(async (t) => {
-        const r = await push.send(t.push.subscription, pushMessage(n, kind, t.push.prefs, dialog), {
-          ttlSeconds: kind === 'done' ? 3_600 : 600,
-          urgency,
-          topic,
-        });
-        if (!r.ok && r.gone) this.devices.setPush(t.name, null);
-        if (!r.ok) this.o.log.warn({ device: t.name, reason: r.reason }, 'push not delivered');
-        return r.ok;
-      }),
-    );
-    if (!results.some(Boolean)) throw new Error(`no push delivered (${targets.length} device(s))`);
+  notify(n: AgentNotification): Promise<void> {
+    return this.pushes.notify(n);
   }
 
   /** The CA's root, for a phone to install (public: it is a certificate). */
   caRoot(): string | null {
     return this.serving?.cert.ca?.certPem ?? null;
-  }
-
-  private pushPort(): Promise<PushPort> {
-    const s = this.serving;
-    // The VAPID subject: where a push service may reach whoever sends (the listener's address).
-    const made = (this.pushing ??= this.ports.push(
-      s ? `https://${s.address.authority}` : 'mailto:wtp@localhost.invalid',
-    ));
-    made.catch(() => {
-      if (this.pushing === made) this.pushing = undefined; // tried again next time
-    });
-    return made;
   }
 
   async close(): Promise<void> {
@@ -365,7 +305,7 @@ export class RemoteService {
       ...cert.dnsNames.map((n) => `${n}:${actual.port}`),
     ];
     this.serving = { server, address: actual, cert, hosts, connections };
-    this.pushing = undefined;
+    this.pushes.reset();
     this.error = null;
     this.app.remote = {
       authorize: (q, upgrade) =>
