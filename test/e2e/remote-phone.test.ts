@@ -154,6 +154,7 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
     await page.locator('[data-testid="push-quiet"]').uncheck();
     await page.locator('[data-testid="push-prefs-save"]').tap();
     await eventually('quiet hours off', async () => ((await prefs()).quietHours === null ? true : undefined));
+    await page.locator('[data-testid="push-prefs-toggle"]').tap();
   });
 
   it('approves a permission from its notification, without opening the app', async () => {
@@ -232,5 +233,28 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
       expect.stringMatching(/^answered .*from device "pixel-9"/),
       expect.stringMatching(/^approved .*from device "pixel-9"/),
     ]);
+  });
+
+  it('shows a finished turn, marked seen with a swipe and back with Undo, and a budget that holds runs', async () => {
+    const done = page.locator('[data-testid="inbox-finished"][data-agent="phone"]');
+    await done.waitFor({ timeout: 30_000 });
+    await screenshot(page, home, 'remote-phone-finished', { fullPage: false });
+    // A swipe to the left (pointer events: a finger's and a mouse's take the same path).
+    const box = await done.boundingBox();
+    if (!box) throw new Error('the card has no box');
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x - 140, y, { steps: 4 });
+    await page.mouse.up();
+    await done.waitFor({ state: 'detached' });
+    await page.locator('[data-testid="finished-undo"]').tap();
+    await done.waitFor();
+    await done.locator('[data-testid="finished-seen"]').tap();
+    await done.waitFor({ state: 'detached' });
+
+    const set = await home.run(['budget', 'set', 'day', '0']);
+    expect(set.code, set.stderr).toBe(0);
+    await page.locator('[data-testid="inbox-budget"]', { hasText: 'no new task runs start' }).waitFor();
   });
 });

@@ -8,6 +8,7 @@ import { go } from './route.js';
 import { STATE_STYLE, ago } from './state-style.js';
 import { StateIcon } from './state-icon.js';
 import { PhonePush } from './push/phone-push.js';
+import { BudgetCard, FinishedCard, SeenUndo, finishedTurns, useBudgetHolds, useSeen } from './inbox-more.js';
 
 /** States in which an agent waits for a human (a usage limit is needs_input with its reason). */
 const NEEDS_YOU = new Set<AgentView['state']>(['needs_permission', 'needs_input', 'crashed']);
@@ -19,14 +20,31 @@ export function needingYou(agents: AgentView[]): AgentView[] {
     .sort((a, b) => Date.parse(a.stateSince) - Date.parse(b.stateSince) || a.name.localeCompare(b.name));
 }
 
-/** The inbox: what needs you, oldest first, with how long it has waited. */
+/**
+ * The inbox: what needs you, oldest first, with how long it has waited; then finished turns not
+ * yet seen here, and budgets that hold new task runs.
+ */
 export function Inbox({ agents, now }: { agents: AgentView[]; now: number }) {
   const waiting = needingYou(agents);
+  const { seen, mark, unmark } = useSeen();
+  const [lastSeen, setLastSeen] = useState<AgentView | null>(null);
+  const finished = finishedTurns(agents, seen);
+  const holds = useBudgetHolds();
+  const nothing = waiting.length === 0 && finished.length === 0 && holds.length === 0;
   return (
     <Stack gap="xs">
       <PhonePush />
       <Answered waiting={waiting} />
-      {waiting.length === 0 ? <Text c="dimmed">Nothing needs you.</Text> : null}
+      {lastSeen ? (
+        <SeenUndo
+          agent={lastSeen}
+          onUndo={() => {
+            unmark(lastSeen);
+            setLastSeen(null);
+          }}
+        />
+      ) : null}
+      {nothing ? <Text c="dimmed">Nothing needs you.</Text> : null}
       {waiting.map((a) => {
         const s = STATE_STYLE[a.state];
         const ask = askOf(a);
@@ -72,6 +90,20 @@ export function Inbox({ agents, now }: { agents: AgentView[]; now: number }) {
           </Card>
         );
       })}
+      {finished.map((a) => (
+        <FinishedCard
+          key={a.id}
+          agent={a}
+          now={now}
+          onSeen={() => {
+            mark(a);
+            setLastSeen(a);
+          }}
+        />
+      ))}
+      {holds.map((b) => (
+        <BudgetCard key={`${b.scope}:${b.key}`} budget={b} />
+      ))}
     </Stack>
   );
 }
