@@ -73,6 +73,8 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
     );
   const answers = async () => (await home.events('phone')).filter(isAnswerEvent).map((e) => answerWords(e));
 
+  // Buttons are clicked, not tapped: an emulated tap is a touch gesture, which a loaded machine can
+  // stretch into a long press (no click); the page's handlers are the click a real tap makes.
   beforeAll(async () => {
     [api, service] = await Promise.all([FakeAnthropic.start(script), PushService.start()]);
     home = new TestHome({ WTP_CLAUDE_BIN: claudeBinary() });
@@ -110,7 +112,7 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
     expect(pair.code, pair.stderr).toBe(0);
     await page.goto(pair.doc.url);
     await page.locator('#name').fill('pixel-9');
-    await page.locator('button[type="submit"]').tap();
+    await page.locator('button[type="submit"]').click();
     await page.waitForURL(/\/dashboard\/#\/inbox$/);
     const sw = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL);
     expect(sw).toBe(`${origin}/dashboard/sw.js`);
@@ -135,11 +137,11 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
 
     // Its settings, on the phone: no finished turns, and quiet hours set, then off again.
     await page.reload();
-    await page.locator('[data-testid="push-prefs-toggle"]').tap();
+    await page.locator('[data-testid="push-prefs-toggle"]').click();
     await page.locator('[data-kind="done"]').uncheck();
     await page.locator('[data-testid="push-quiet"]').check();
     await page.locator('[data-testid="push-quiet-from"]').fill('23:30');
-    await page.locator('[data-testid="push-prefs-save"]').tap();
+    await page.locator('[data-testid="push-prefs-save"]').click();
     await page.locator('[data-testid="push-prefs-note"]', { hasText: 'Saved.' }).waitFor();
     await page.locator('[data-testid="push-prefs"]').scrollIntoViewIfNeeded();
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -152,9 +154,9 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
       lockScreenDetail: false,
     });
     await page.locator('[data-testid="push-quiet"]').uncheck();
-    await page.locator('[data-testid="push-prefs-save"]').tap();
+    await page.locator('[data-testid="push-prefs-save"]').click();
     await eventually('quiet hours off', async () => ((await prefs()).quietHours === null ? true : undefined));
-    await page.locator('[data-testid="push-prefs-toggle"]').tap();
+    await page.locator('[data-testid="push-prefs-toggle"]').click();
   });
 
   it('approves a permission from its notification, without opening the app', async () => {
@@ -177,20 +179,33 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
         if (r) resolve(r.registrationId);
       }),
     );
+    // What the service worker went through, for a failure to show.
+    const dbg: string[] = [];
+    cdp.on('ServiceWorker.workerVersionUpdated', (e) =>
+      dbg.push(...e.versions.map((v) => `${Date.now()} ${v.runningStatus}/${v.status}`)),
+    );
+    cdp.on('ServiceWorker.workerErrorReported', (e) => dbg.push(`error: ${e.errorMessage.errorMessage}`));
     await cdp.send('ServiceWorker.enable');
     const registrationId = await registered;
+    dbg.push(`${Date.now()} deliver`);
     await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId, data: JSON.stringify(msg) });
-    const shown = await eventually('the notification', async () => {
-      const n = await page.evaluate(async () =>
-        (await (await navigator.serviceWorker.ready).getNotifications()).map((x) => ({
-          title: x.title,
-          body: x.body,
-          // `actions` is not in TypeScript's DOM library yet.
-          actions: (x as unknown as { actions: { action: string }[] }).actions.map((a) => a.action),
-        })),
-      );
-      return n.length > 0 ? n : undefined;
-    });
+    let shown: unknown;
+    try {
+      shown = await eventually('the notification', async () => {
+        const n = await page.evaluate(async () =>
+          (await (await navigator.serviceWorker.ready).getNotifications()).map((x) => ({
+            title: x.title,
+            body: x.body,
+            // `actions` is not in TypeScript's DOM library yet.
+            actions: (x as unknown as { actions: { action: string }[] }).actions.map((a) => a.action),
+          })),
+        );
+        return n.length > 0 ? n : undefined;
+      });
+    } catch (err) {
+      const perm = await page.evaluate(() => Notification.permission);
+      throw new Error(`${String(err)}; notification permission ${perm}; worker: ${dbg.join(', ')}`);
+    }
     expect(shown).toEqual([{ title: 'phone needs permission', body: '', actions: ['approve', 'deny'] }]);
 
     // Its Approve, as the service worker handles the tap.
@@ -222,9 +237,9 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
       .waitFor({ timeout: 30_000 });
     await screenshot(page, home, 'remote-phone-question', { fullPage: false });
     await card.locator('[data-testid="answer-text"]').fill('beta, please');
-    await card.locator('[data-testid="answer-send"]').tap();
+    await card.locator('[data-testid="answer-send"]').click();
     await card.locator('[data-testid="inbox-about"]', { hasText: 'beta.txt' }).waitFor({ timeout: 60_000 });
-    await card.locator('[data-testid="answer-approve"]').tap();
+    await card.locator('[data-testid="answer-approve"]').click();
     // `tee` makes the file before it writes: the content is what shows the command ran.
     await eventually('the second command to run', () => written(`${proj}/beta.txt`, 'beta\n'), 60_000);
     await home.untilState('phone', 'idle', 'the agent to finish its turn');
@@ -248,9 +263,9 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
     await page.mouse.move(x - 140, y, { steps: 4 });
     await page.mouse.up();
     await done.waitFor({ state: 'detached' });
-    await page.locator('[data-testid="finished-undo"]').tap();
+    await page.locator('[data-testid="finished-undo"]').click();
     await done.waitFor();
-    await done.locator('[data-testid="finished-seen"]').tap();
+    await done.locator('[data-testid="finished-seen"]').click();
     await done.waitFor({ state: 'detached' });
 
     const set = await home.run(['budget', 'set', 'day', '0']);

@@ -7,6 +7,7 @@ import {
   type NotificationChannel,
   type NotifierSettings,
   type TransitionInput,
+  BUDGET_STATE,
   channelWants,
   composeNotification,
   formatResetTime,
@@ -223,6 +224,14 @@ describe('channelWants', () => {
         expect(channelWants(ch, n(from, 'idle'))).toBe(false);
       }
     }
+  });
+
+  it('gives a pane channel (toast, bell) no budget notice without an agent: it has no pane', () => {
+    const pane = paneChannel('bell', () => Promise.resolve());
+    const day = { ...n('', BUDGET_STATE), agentId: '', state: BUDGET_STATE };
+    expect(channelWants(pane, day)).toBe(false);
+    expect(channelWants(builtIn, day)).toBe(true);
+    expect(channelWants(pane, { ...day, agentId: 'ag-1' })).toBe(true);
   });
 });
 

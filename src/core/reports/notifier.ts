@@ -46,6 +46,8 @@ export interface NotificationChannel {
   readonly name: ChannelName;
   /** The states it is for (default DEFAULT_NOTIFY_STATES); idle only ever after working. */
   readonly states?: readonly string[];
+  /** Shown in the agent's own pane: nothing to show for a notice of no agent (a day's budget). */
+  readonly inPane?: boolean;
   /** Rejects when delivery failed; the Notifier logs it. */
   send(n: AgentNotification): Promise<void>;
 }
@@ -235,6 +237,7 @@ export function composeNotification(input: TransitionInput): AgentNotification |
  * only right after working (a finished turn, not the prompt an agent shows at startup).
  */
 export function channelWants(ch: NotificationChannel, n: AgentNotification): boolean {
+  if (ch.inPane && n.agentId === '') return false;
   // A budget nearing or reached (issue 35): every channel that is not for chosen states only.
   if (n.state === BUDGET_STATE) return ch.states === undefined;
   if (n.state === 'idle' && n.from !== 'working') return false;

@@ -11,6 +11,7 @@ export function paneChannel(
 ): NotificationChannel {
   return {
     name,
+    inPane: true,
     send: (n) => sendToHost(n.agentId, n, name),
   };
 }
