@@ -299,7 +299,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     // The phone's listener, if it was on: a failure is reported by `wtp remote status`, not fatal.
     await api.remote.resume();
     const remote = api.remote;
-    pushTo = (n) => remote.notify(n);
+    pushTo = (n) => remote.pushes.notify(n);
 
     // 6. Tell the world: daemon.json and the event.
     runFiles.publish(

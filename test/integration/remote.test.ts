@@ -286,7 +286,19 @@ describe('wtp remote: pairing and the device gate', () => {
     expect(readFileSync(elsewhere, 'utf8')).toBe(good);
     // Deleted, as the message says: the listener serves again.
     rmSync(devices);
+    // Its settings planted as a link: the daemon starts off and says why; turning on replaces the link.
+    const settings = remoteFile('settings.json');
+    await daemon.stop();
+    writeFileSync(home.path('listen.json'), '{"listen":"0.0.0.0:443"}', { mode: 0o600 });
+    rmSync(settings, { force: true });
+    symlinkSync(home.path('listen.json'), settings);
+    await start();
+    expect(await client.call('remoteStatus')).toMatchObject({
+      on: false,
+      error: expect.stringMatching(/symbolic link/),
+    });
     expect((await client.call('remoteOn', { body: { listen: '127.0.0.1:0' } })).on).toBe(true);
+    expect(readFileSync(home.path('listen.json'), 'utf8')).toBe('{"listen":"0.0.0.0:443"}');
     expect((await client.call('remoteDevices')).devices).toEqual([]);
   });
 });

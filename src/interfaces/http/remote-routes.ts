@@ -41,11 +41,13 @@ export function registerRemoteRoutes(app: HttpApp, remote: RemoteService): void 
   registerRoute(app, 'remotePair', () => remote.pair());
   registerRoute(app, 'remoteDevices', () => ({ devices: remote.list() }));
   registerRoute(app, 'remoteRevoke', ({ params }) => remote.revoke(params.name));
-  registerRoute(app, 'pushSettings', (_input, { device }) => remote.pushSettings(aDevice(device)));
+  registerRoute(app, 'pushSettings', (_input, { device }) => remote.pushes.settings(aDevice(device)));
   registerRoute(app, 'pushSubscribe', ({ body }, { device }) =>
-    remote.subscribe(aDevice(device), { ...body }),
+    remote.pushes.subscribe(aDevice(device), { ...body }),
   );
-  registerRoute(app, 'pushUnsubscribe', (_input, { device }) => remote.subscribe(aDevice(device), null));
+  registerRoute(app, 'pushUnsubscribe', (_input, { device }) =>
+    remote.pushes.subscribe(aDevice(device), null),
+  );
 
   app.route('GET', '/remote/pair', (req) => {
     onlyRemote(req);

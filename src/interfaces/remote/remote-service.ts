@@ -14,9 +14,7 @@ import { parseListen, withPort, type ListenAddress } from './listen-address.js';
 import { PairingBook } from './pairing-book.js';
 import { authorizeRemote, DEVICE_NEVER, deviceMayNot } from './remote-gate.js';
 import type { RemotePorts, ServerCert } from './remote-ports.js';
-import type { AgentNotification } from '../../core/reports/notifier.js';
-import type { PushSettings } from '../../protocol/push.js';
-import { PhonePushes, type PushRequest } from './phone-pushes.js';
+import { PhonePushes } from './phone-pushes.js';
 
 const settingsSchema = z.object({
   listen: z.string().max(300),
@@ -49,7 +47,8 @@ export class RemoteService {
   /** Why the paired devices file cannot be trusted: nothing is served until the user deletes it. */
   private broken: AppError | null = null;
   private readonly sockets = new Map<string, Set<WebSocket>>();
-  private readonly pushes: PhonePushes;
+  /** Web Push to the paired devices. */
+  readonly pushes: PhonePushes;
 
   constructor(
     private readonly app: HttpApp,
@@ -223,18 +222,6 @@ export class RemoteService {
     this.sockets.delete(name);
     await this.ports.record([remoteEvent('remote.revoked', { device: name, closedSockets: open.length })]);
     return { device, closedSockets: open.length };
-  }
-
-  pushSettings(device: string): Promise<PushSettings> {
-    return this.pushes.settings(device);
-  }
-
-  subscribe(device: string, req: PushRequest | null): Promise<PushSettings> {
-    return this.pushes.subscribe(device, req);
-  }
-
-  notify(n: AgentNotification): Promise<void> {
-    return this.pushes.notify(n);
   }
 
   /** The CA's root, for a phone to install (public: it is a certificate). */
