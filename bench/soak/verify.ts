@@ -44,6 +44,8 @@ export interface SoakVerdict {
   passed: boolean;
   failures: string[];
   agents: AgentCheck[];
+  /** When something failed: the failing agents' events and the faults, in time order. */
+  timeline: string[];
   events: {
     stored: StoredVerdict;
     live: LiveVerdict & { connects: number };
@@ -79,7 +81,7 @@ export async function verify(v: VerifyInput): Promise<SoakVerdict> {
   const checks: AgentCheck[] = [];
   for (const a of v.agents) checks.push(await checkAgent(v, a, final.get(a.id), failures));
 
-  const events = await checkEvents(v, failures);
+  const { verdict: events, all } = await checkEvents(v, failures);
   if (events.daemonStarted !== v.faults.daemonKills.length + 1)
     failures.push(
       `${events.daemonStarted} daemon.started events for ${v.faults.daemonKills.length + 1} starts`,
@@ -93,7 +95,26 @@ export async function verify(v: VerifyInput): Promise<SoakVerdict> {
         `${a.name}: ${exits} agent.exited event(s) for ${kills} host kill(s): an agent taken for dead, or a kill not seen`,
       );
   }
-  return { passed: failures.length === 0, failures, agents: checks, events };
+  const failing = v.agents.filter((a) => failures.some((f) => f.startsWith(`${a.name}`)));
+  const timeline = failures.length === 0 ? [] : faultTimeline(v, failing, all);
+  return { passed: failures.length === 0, failures, agents: checks, events, timeline };
+}
+
+/** Each failing agent's events, the daemon's starts, and the faults, in time order. */
+function faultTimeline(v: VerifyInput, failing: readonly SoakAgent[], all: readonly WtpEvent[]): string[] {
+  const names = new Map(failing.map((a) => [a.id, a.name]));
+  const rows: { at: number; text: string }[] = [];
+  for (const e of all) {
+    if (e.type !== 'daemon.started' && (e.agentId === null || !names.has(e.agentId))) continue;
+    const who = e.agentId === null ? '' : `${names.get(e.agentId)} `;
+    rows.push({ at: Date.parse(e.ts), text: `#${e.seq} ${who}${e.type} ${JSON.stringify(e.data)}` });
+  }
+  for (const at of v.faults.daemonKills) rows.push({ at, text: 'fault: daemon SIGKILLed' });
+  for (const k of v.faults.hostKills)
+    rows.push({ at: k.atMs, text: `fault: host ${k.hostPid} of ${k.name} SIGKILLed (child ${k.childPid})` });
+  rows.sort((a, b) => a.at - b.at);
+  const t0 = rows[0]?.at ?? 0;
+  return rows.map((r) => `${((r.at - t0) / 1000).toFixed(3)} s  ${r.text}`);
 }
 
 function started(home: string, a: SoakAgent, now: AgentView | undefined): boolean {
@@ -212,7 +233,10 @@ async function readLog(v: VerifyInput, a: SoakAgent): Promise<{ bytes: Buffer; t
   };
 }
 
-async function checkEvents(v: VerifyInput, failures: string[]): Promise<SoakVerdict['events']> {
+async function checkEvents(
+  v: VerifyInput,
+  failures: string[],
+): Promise<{ verdict: SoakVerdict['events']; all: WtpEvent[] }> {
   const all: WtpEvent[] = [];
   let latestSeq = 0;
   for (let since = 0; ;) {
@@ -252,7 +276,7 @@ async function checkEvents(v: VerifyInput, failures: string[]): Promise<SoakVerd
   for (const e of all)
     if (e.type === 'agent.exited' && e.agentId !== null)
       exitsByAgent.set(e.agentId, (exitsByAgent.get(e.agentId) ?? 0) + 1);
-  return {
+  const verdict = {
     stored,
     live: { ...live, connects: v.events.connects },
     daemonStarted: all.filter((e) => e.type === 'daemon.started').length,
@@ -271,6 +295,7 @@ async function checkEvents(v: VerifyInput, failures: string[]): Promise<SoakVerd
     ),
     exitsByAgent,
   };
+  return { verdict, all };
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0);

@@ -33,7 +33,8 @@ describe('soak: daemon and host SIGKILLs lose nothing', () => {
       progress: (m) => progress.push(m),
     });
     const f = soakFigures(run);
-    const context = `${progress.join('\n')}\n${JSON.stringify(f, null, 2)}`;
+    const timeline = run.verdict.timeline.join('\n');
+    const context = `${progress.join('\n')}\n${JSON.stringify(f, null, 2)}\n${timeline}`;
     expect(f.failures, context).toEqual([]);
     expect(f.passed).toBe(true);
     // The run did what it is for: faults happened and lines were checked through them.

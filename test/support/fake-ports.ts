@@ -158,6 +158,8 @@ export class FakeLauncher implements HostLauncher {
   readonly launched: AgentRecord[] = [];
   readonly placements: Placement[] = [];
   readonly panes = new Set<string>();
+  /** Pane → the agent it is marked with (the backend's own record, not the daemon's). */
+  readonly owners = new Map<string, string>();
   readonly closed: string[] = [];
   /** When set, every launch rejects with it. */
   fail: Error | null = null;
@@ -178,6 +180,7 @@ export class FakeLauncher implements HostLauncher {
     this.inspector.alive.add(hostPid);
     const paneId = `p-${hostPid}`;
     this.panes.add(paneId);
+    this.owners.set(paneId, agent.id);
     if (where.placement.kind === 'replace') void this.closePane(agent, where.placement.target);
     return Promise.resolve({ hostPid: this.pidUnknown ? null : hostPid, paneId });
   }
@@ -189,6 +192,12 @@ export class FakeLauncher implements HostLauncher {
 
   paneExists(agent: AgentRecord): Promise<boolean | null> {
     return Promise.resolve(agent.paneId === null ? null : this.panes.has(agent.paneId));
+  }
+
+  findPane(agent: AgentRecord): Promise<{ hostPid: number | null; paneId: string } | null> {
+    const pane = [...this.owners].find(([id, owner]) => owner === agent.id && this.panes.has(id));
+    if (!pane) return Promise.resolve(null);
+    return Promise.resolve({ hostPid: Number(pane[0].slice(2)), paneId: pane[0] });
   }
 
   /** How many times one agent's host was launched. */

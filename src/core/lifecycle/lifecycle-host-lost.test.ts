@@ -216,6 +216,36 @@ describe('resume after a daemon restart', () => {
     expect(agentOf(h, 'ag-old').stateDetail.reason).toBe('host_lost');
   });
 
+  it('waits for a host the last daemon launched but died before recording, not launching a second', async () => {
+    // Found by the soak in CI: killed between a restart's host spawn and its save, the daemon left
+    // no host pid; the next launched another host, and the two took the agent from each other on
+    // every reconnect until the restart policy called it a crash loop.
+    const restarting = agentRecord({
+      id: 'ag-r',
+      state: 'starting',
+      stateDetail: { reason: 'restarting', attempt: 1 },
+      restart: 'always',
+      hostPid: null,
+      paneId: null,
+      pid: null,
+    });
+    const h = await makeCore({ agents: [restarting], aliveHosts: [5009], start: false });
+    h.launcher.panes.add('p-5009');
+    h.launcher.owners.set('p-5009', 'ag-r');
+    h.launcher.panes.add('p-5010'); // another agent's
+    h.launcher.owners.set('p-5010', 'ag-other');
+    await h.core.start();
+    await h.clock.advanceAsync(0);
+    expect(h.launcher.launched).toEqual([]);
+    expect(agentOf(h, 'ag-r')).toMatchObject({ state: 'starting', hostPid: 5009, paneId: 'p-5009' });
+
+    const { link } = await connectHost(h.core, 'ag-r', { hostPid: 5009 });
+    expect(link.ofType('spawn')).toHaveLength(1);
+    await h.clock.advanceAsync(60_000);
+    expect(h.launcher.launched).toEqual([]);
+    expect(h.store.ofType('agent.exited', 'ag-r')).toEqual([]);
+  });
+
   it('launches an agent that was starting without a host, and ignores finished agents', async () => {
     const h = await makeCore({
       agents: [

@@ -26,12 +26,29 @@ export class AgentLifecycle extends HostBinding {
         this.armConnectTimer(agent);
         continue;
       }
+      // A host the last daemon started but died before recording: it will connect, and a second
+      // host launched beside it would fight it for the agent.
+      if (agent.hostPid === null && agent.paneId === null && (await this.adoptUnrecordedHost(agent)))
+        continue;
       if (agent.hostPid === null && agent.paneId === null && agent.state === 'starting') {
         await this.launch(agent);
         continue;
       }
       await this.onHostGone(agent);
     }
+  }
+
+  private async adoptUnrecordedHost(agent: AgentRecord): Promise<boolean> {
+    const pane = await this.d.launcher.findPane(agent);
+    if (!pane) return false;
+    agent.paneId = pane.paneId;
+    if (pane.hostPid !== null) {
+      agent.hostPid = pane.hostPid;
+      agent.hostIdentity = this.d.inspector.identity(pane.hostPid);
+    }
+    await this.d.registry.save(agent);
+    this.armConnectTimer(agent);
+    return true;
   }
 
   /** Starts (or re-uses) the agent's host; the agent must be `starting`. */

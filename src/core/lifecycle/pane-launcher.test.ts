@@ -72,4 +72,16 @@ describe('PaneLauncher', () => {
     expect(mux.calls.map((c) => c.op)).toEqual(['spawnPane']);
     expect(mux.panes.has(other.paneId)).toBe(true);
   });
+
+  it('finds a pane the backend marks as the agent’s, whatever the record says', async () => {
+    const { launcher } = rig();
+    const agent = agentRecord({ id: 'ag-a', backend: 'tmux', paneId: null, hostPid: null });
+    await launcher.launch(agentRecord({ id: 'ag-b', backend: 'tmux' }), {
+      workspace,
+      placement: { kind: 'tab' },
+    });
+    expect(await launcher.findPane(agent)).toBeNull();
+    const mine = await launcher.launch(agent, { workspace, placement: { kind: 'tab' } });
+    expect(await launcher.findPane(agent)).toEqual({ paneId: mine.paneId, hostPid: mine.hostPid });
+  });
 });

@@ -68,6 +68,18 @@ export class PaneLauncher implements HostLauncher {
     }
   }
 
+  async findPane(agent: AgentRecord): Promise<{ hostPid: number | null; paneId: string } | null> {
+    if (!this.o.muxes.available(agent.backend)) return null;
+    try {
+      const pane = (await this.o.muxes.get(agent.backend).list()).find(
+        (p) => p.ours && p.agentId === agent.id,
+      );
+      return pane ? { hostPid: pane.pid, paneId: pane.id } : null;
+    } catch {
+      return null;
+    }
+  }
+
   async paneExists(agent: AgentRecord): Promise<boolean | null> {
     if (agent.paneId === null || !this.o.muxes.available(agent.backend)) return null;
     try {

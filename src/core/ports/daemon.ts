@@ -88,6 +88,8 @@ export interface HostLauncher {
   closePane(agent: AgentRecord): Promise<void>;
   /** Whether the agent's pane still exists; `null` when the backend cannot tell right now. */
   paneExists(agent: AgentRecord): Promise<boolean | null>;
+  /** A live pane the backend marks as the agent's, whatever the record says; null if none or unknown. */
+  findPane(agent: AgentRecord): Promise<{ hostPid: number | null; paneId: string } | null>;
 }
 
 /** Checks done before an agent is created, so bad input fails with a clear error. */
