@@ -11,12 +11,13 @@ import {
   type LeaveOutcome,
   type StateMove,
 } from './answer-rounds.js';
-import { nowMs, sleep, until } from './proc.js';
+import { nowMs, runTimed, sleep, until } from './proc.js';
 import type { RepoPaths } from './repo-paths.js';
 import { latencyBaseline, latencyResult, progress, type BenchResult } from './report.js';
 import { withRigAgent, type RigAgent } from './rig-agent.js';
 import { openWs } from './state-latency.js';
 import { VENDOR_RIGS, type BenchScript, type Logged, type VendorRig } from './vendor-rigs.js';
+import { round } from './stats.js';
 import { screenShows, tally, turnMarker } from './vendor-turns.js';
 
 /** CLI start → its first prompt answered and the agent idle. */
@@ -272,6 +273,66 @@ function figure(
   });
 }
 
+/** A bare Node.js process start to its exit, `n` times: what any `wtp` command costs at least. */
+async function bareNodeStarts(n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++)
+    out.push(
+      (
+        await runTimed(process.execPath, ['-e', ''], {
+          env: { PATH: process.env.PATH ?? '' },
+          cwd: process.cwd(),
+          timeoutMs: 10_000,
+        })
+      ).ms,
+    );
+  return out;
+}
+
+/**
+ * `wtp approve` (a process each time) against the approve key in a running `wtp tui`, in the same
+ * rounds: the goal is at most 1.5 times the TUI's time.
+ */
+function cliAgainstTui(
+  of: (m: AnswerMode) => Sample[],
+  modes: AnswerMode[],
+  nodeStarts: number[],
+  o: { version: string | null; rounds: number; warmup: number },
+): BenchResult | null {
+  const cli = modes.find((m) => m.name === 'cli');
+  const tui = modes.find((m) => m.name === 'tui');
+  if (!cli || !tui) return null;
+  const oks = (xs: Sample[]): number[] => xs.flatMap((s) => (s.outcome.kind === 'ok' ? [s.outcome.ms] : []));
+  const c = oks(of(cli));
+  const t = oks(of(tui));
+  const note = `\`wtp approve <agent>\` run as a process → agent.stateChanged out of needs_permission, against the approve key in a \`wtp tui\` that runs all along, same rounds. Goal: at most 1.5× the TUI's p50. ${NOTE}`;
+  if (c.length === 0 || t.length === 0)
+    return { value: Number.NaN, unit: 'ms', samples: 0, failed: 'no round left the dialog', note };
+  const base = latencyBaseline(tui.what, t, DIGITS);
+  const node = latencyBaseline(
+    '`node -e ""` to its exit: a bare Node.js start, the floor of any command run as a Node process',
+    nodeStarts,
+    DIGITS,
+  );
+  const result = latencyResult({
+    samples: c,
+    digits: DIGITS,
+    baseline: base,
+    target: {
+      text: `p50 at most 1.5× the TUI's (${round(base.value * 1.5, 1)} ms)`,
+      below: base.value * 1.5,
+    },
+    note,
+    extra: {
+      claudeCode: o.version,
+      rounds: o.rounds,
+      warmupRounds: o.warmup,
+      tuiP99: withP99(t, DIGITS).p99,
+    },
+  });
+  return { ...result, otherBaselines: [{ ...node, ratio: round(result.value / node.value, 2) }] };
+}
+
 /**
  * Part `answers`: approving a real Claude Code's permission dialog — `answers.<mode>` for each
  * mode after the first (api, cli, and any `extraModes`), against the first (`rawKey`: the same
@@ -308,6 +369,16 @@ export async function measureAnswerLatency(
       results[`answers.${m.name}`] = f;
       progress(
         `answers: ${m.name} p50 ${f.value} ms p99 ${String(f.extra?.p99)} ms vs raw key p50 ${f.baseline?.value} ms p99 ${String(f.extra?.baselineP99)} ms`,
+      );
+    }
+    const cliTui = cliAgainstTui(of, run.modes, await bareNodeStarts(o.rounds), {
+      version: run.version,
+      ...o,
+    });
+    if (cliTui) {
+      results['answers.cliVsTui'] = cliTui;
+      progress(
+        `answers: wtp approve p50 ${cliTui.value} ms vs the TUI's key p50 ${cliTui.baseline?.value} ms`,
       );
     }
     progress('answers: the same CLI with command hooks (never held): the screen path');

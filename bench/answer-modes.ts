@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { WtpError } from '../src/client/wtp-error.js';
 import { KEYS } from '../src/protocol/keys.js';
 import { nowMs, runTimed } from './proc.js';
@@ -88,24 +89,39 @@ export function answerModes(paths: RepoPaths, s: Session): AnswerMode[] {
         }
       },
     },
-    {
-      name: 'cli',
-      what: '`wtp approve <agent>` run as a process (node bin/wtp.js, the built CLI, as users run it)',
-      act: async (a) => {
-        const sentAt = nowMs();
-        const r = await runTimed(process.execPath, [paths.binWtp, 'approve', a.name], {
-          env: s.env,
-          cwd: s.home,
-          timeoutMs: CLI_TIMEOUT_MS,
-        });
-        const doneAt = sentAt + r.ms;
-        if (r.code !== 0)
-          return { sentAt, doneAt, failed: `exit ${r.code}: ${r.stderr.trim().split('\n')[0]}` };
-        // "<name>: approved "…" — it left the dialog in 183 ms (now working; pressed enter)"
-        const ms = /left the dialog in (\d+) ms/.exec(r.stdout)?.[1];
-        const channel = r.stdout.includes('through its permission hook') ? 'hook' : 'screen';
-        return { sentAt, doneAt, channel, ...(ms === undefined ? {} : { answererMs: Number(ms) }) };
-      },
-    },
+    cliMode(
+      'cli',
+      '`wtp approve <agent>` run as a process (node bin/wtp.js, as users run it: its fast path)',
+      paths.binWtp,
+      s,
+    ),
+    cliMode(
+      'cliWhole',
+      '`wtp approve <agent>` through the whole CLI (node dist/wtp.js: commander and every command loaded)',
+      join(paths.root, 'dist', 'wtp.js'),
+      s,
+    ),
   ];
+}
+
+function cliMode(name: string, what: string, entry: string, s: Session): AnswerMode {
+  return {
+    name,
+    what,
+    act: async (a) => {
+      const sentAt = nowMs();
+      const r = await runTimed(process.execPath, [entry, 'approve', a.name], {
+        env: s.env,
+        cwd: s.home,
+        timeoutMs: CLI_TIMEOUT_MS,
+      });
+      const doneAt = sentAt + r.ms;
+      if (r.code !== 0)
+        return { sentAt, doneAt, failed: `exit ${r.code}: ${r.stderr.trim().split('\n')[0]}` };
+      // "<name>: approved "…" — it left the dialog in 183 ms (now working; pressed enter)"
+      const ms = /left the dialog in (\d+) ms/.exec(r.stdout)?.[1];
+      const channel = r.stdout.includes('through its permission hook') ? 'hook' : 'screen';
+      return { sentAt, doneAt, channel, ...(ms === undefined ? {} : { answererMs: Number(ms) }) };
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { dashboardMode } from './answer-dashboard.js';
 import { measureAnswerLatency } from './answer-latency.js';
+import { tuiMode } from './answer-tui.js';
 import { answerOptions } from './answer-rounds.js';
 import { measureColdStart } from './cold-start.js';
 import { BusyLoad, contendedFigures, contentionNiceOption, contentionOption } from './contention.js';
@@ -306,7 +307,10 @@ async function main(): Promise<void> {
     if (run.answers)
       Object.assign(
         results,
-        await measureAnswerLatency(paths, answerRuns, async (r) => [await dashboardMode(r)]),
+        await measureAnswerLatency(paths, answerRuns, async (r) => [
+          await dashboardMode(r),
+          await tuiMode(paths, r),
+        ]),
       );
     if (run.tui) Object.assign(results, await measureTui(paths, RUNS.tui));
     if (run.fleet) Object.assign(results, await measureFleet(paths, RUNS.fleet));

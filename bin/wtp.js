@@ -19,10 +19,10 @@ try {
 } catch {
   // a cache folder that cannot be written is no reason not to run
 }
-// `wtp ls` and `wtp diff` in their common forms run from a file of their own, without the CLI's program
-// (src/fast.ts); anything else, or a call that failed there before printing, goes to the whole CLI.
+// `wtp ls`, `wtp diff` and answering one agent, in their common forms, run from a file of their own,
+// without the CLI's program (src/fast.ts); anything else, or a call the fast path hands back, goes
+// to the whole CLI.
 const args = process.argv.slice(2);
-const ranFast =
-  (args[0] === 'ls' || args[0] === 'diff') &&
-  (await (await import(new URL('fast.js', dist).href)).runFast(args));
+const FAST = ['ls', 'diff', 'approve', 'deny', 'answer'];
+const ranFast = FAST.includes(args[0]) && (await (await import(new URL('fast.js', dist).href)).runFast(args));
 if (!ranFast) await import(bundle.href);

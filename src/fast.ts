@@ -2,10 +2,10 @@ import { isFastCall, runFastCall } from './interfaces/cli/fast-path.js';
 import { VERSION } from './version.js';
 
 /**
- * The launcher's fast path (bin/wtp.js): `wtp ls` and `wtp diff` in their common forms
- * (interfaces/cli/fast-path.ts) without the CLI's program.
+ * The launcher's fast path (bin/wtp.js): `wtp ls`, `wtp diff`, `wtp approve|deny|answer` in their
+ * common forms (interfaces/cli/fast-path.ts) without the CLI's program.
  * True when it ran the call; false when the whole CLI (dist/wtp.js) must run it, because the call
- * is another one or failed before printing anything (the CLI then reports the error).
+ * is another one or failed in a way the CLI can safely ask again (it then reports the error).
  */
 export async function runFast(argv: readonly string[]): Promise<boolean> {
   if (!isFastCall(argv)) return false;
@@ -14,5 +14,8 @@ export async function runFast(argv: readonly string[]): Promise<boolean> {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
-  return runFastCall(argv, VERSION);
+  const code = await runFastCall(argv, VERSION);
+  if (code === null) return false;
+  if (code !== 0) process.exitCode = code;
+  return true;
 }

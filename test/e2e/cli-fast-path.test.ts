@@ -12,7 +12,7 @@ const DIST_WTP = new URL('../../dist/wtp.js', import.meta.url).pathname;
  * same output as the whole CLI gives, the same errors, printed once, and really less loaded — the
  * Node modules commander and the other commands pull in stay out.
  */
-describe('the CLI fast paths (wtp ls, wtp diff, wtp hook)', () => {
+describe('the CLI fast paths (wtp ls, wtp diff, wtp approve/deny/answer, wtp hook)', () => {
   let home: TestHome;
   /** A CommonJS preload that writes the Node built-in modules this process loaded, at its exit. */
   let loadList: string;
@@ -41,6 +41,10 @@ describe('the CLI fast paths (wtp ls, wtp diff, wtp hook)', () => {
     const docs = json.stdout.trim().split('\n');
     expect(docs).toHaveLength(1);
     expect(JSON.parse(docs[0] ?? '')).toMatchObject({ error: { code: 'DAEMON_NOT_RUNNING' } });
+    // An answer with no daemon: handed to the whole CLI, which says so once.
+    const approve = await home.run(['approve', 'a1']);
+    expect([approve.code, approve.stdout]).toEqual([1, '']);
+    expect(approve.stderr.match(/DAEMON_NOT_RUNNING/g)).toHaveLength(1);
     const text = await home.run(['ls']);
     expect(text.code).toBe(1);
     expect(text.stdout).toBe('');
@@ -74,6 +78,28 @@ describe('the CLI fast paths (wtp ls, wtp diff, wtp hook)', () => {
     expect(comparable(fast.stdout)).toEqual(comparable(full.stdout));
     const text = await home.run(['ls']);
     expect(text.stdout).toMatch(/^NAME +ID +PROFILE +STATE .*\nsleeper +ag-\w+ +cmd +running /);
+
+    // Answers: the same refusals as the whole CLI, printed once (an agent that waits on nothing, one
+    // that does not exist); the answers themselves are proven on the real CLIs (claude-answers).
+    for (const args of [
+      ['approve', 'sleeper'],
+      ['deny', 'sleeper', '--json'],
+      ['answer', 'sleeper', '2'],
+      ['approve', 'nobody'],
+      ['answer', 'nobody', 'yes', '--json'],
+    ]) {
+      const fast = await home.run(args);
+      const full = await home.run(args, { bin: DIST_WTP });
+      expect(fast.code, args.join(' ')).not.toBe(0);
+      expect([fast.code, fast.stdout, fast.stderr], args.join(' ')).toEqual([
+        full.code,
+        full.stdout,
+        full.stderr,
+      ]);
+    }
+    const answerLoaded = await builtins(['approve', 'sleeper'], 1);
+    expect(answerLoaded).not.toContain('NativeModule child_process');
+    expect(answerLoaded).toContain('NativeModule http');
 
     // The whole CLI (commander, every command) loads child_process and dgram; `ls` needs neither.
     const fastLoaded = await builtins(['ls', '--json']);

@@ -1,14 +1,15 @@
 import { type Command, Option } from 'commander';
 import { WtpError } from '../../../client/wtp-error.js';
 import type { AgentView } from '../../../protocol/agent.js';
-import { announcedAbout } from '../../../protocol/agent-words.js';
-import { sentWords } from '../../../protocol/answer-words.js';
-import type { AnswerAction, AnswerResult, AnswerRequest } from '../../../protocol/answers.js';
+import type { AnswerAction, AnswerResult } from '../../../protocol/answers.js';
 import { ANSWER_VIA } from '../../../protocol/constants.js';
 import type { ErrorBody } from '../../../protocol/errors.js';
 import type { CliContext } from '../context.js';
 import { toWtpError } from '../errors.js';
 import { runAction } from '../run-action.js';
+import { answerBody, answerOne, describeAnswer } from './answer-one.js';
+
+const toolOf = (a: AgentView): string | undefined => a.stateDetail.tool ?? a.stateDetail.request?.tool;
 
 interface AnswerOptions {
   all?: boolean;
@@ -20,35 +21,6 @@ interface AnswerOptions {
   message?: string;
   via?: (typeof ANSWER_VIA)[number];
   json?: boolean;
-}
-
-/** The command or path a waiting agent asks about, as it was announced. */
-const aboutOf = (a: AgentView): string | undefined => announcedAbout(a.stateDetail);
-
-const toolOf = (a: AgentView): string | undefined => a.stateDetail.tool ?? a.stateDetail.request?.tool;
-
-/** What a listed agent was shown as waiting on: the answer is refused if that changed. */
-function shown(a: AgentView): NonNullable<AnswerRequest['expect']> {
-  const about = aboutOf(a);
-  return { state: a.state, since: a.stateSince, ...(about === undefined ? {} : { about }) };
-}
-
-/** One line saying what an answer did. */
-function describe(r: AnswerResult): string {
-  // The reply to a question its turn ended with (issue 36): typed at its prompt, not a dialog's keys.
-  if (r.action === 'answer' && r.keys[0] === 'text') {
-    return `${r.agent.name}: replied ${JSON.stringify(r.about ?? '')} as its next prompt — it started a new turn in ${r.ms} ms (now ${r.agent.state})`;
-  }
-  const about = r.about === null ? '' : `: ${JSON.stringify(r.about)}`;
-  const what =
-    r.action === 'always'
-      ? `approved${about}, and pressed ${JSON.stringify(r.scope ?? '')}${r.modeChange ? ' (the session’s permission mode changed)' : ''}`
-      : r.action === 'approve'
-        ? `approved${about}`
-        : r.action === 'deny'
-          ? `denied${about}`
-          : `answered ${JSON.stringify(r.about ?? '')}`;
-  return `${r.agent.name}: ${what} — it left the dialog in ${r.ms} ms (now ${r.agent.state}; ${sentWords(r.keys, r.channel)})`;
 }
 
 /** `--all`: the agents that wait for this kind of answer, narrowed by the filters. */
@@ -70,18 +42,6 @@ async function run(
   o: AnswerOptions,
   text?: string,
 ): Promise<void> {
-  const via = o.via ?? 'cli';
-  const client = ctx.client();
-  const body = (a: AgentView | null): AnswerRequest => ({
-    action,
-    via,
-    ...(text === undefined ? {} : { text }),
-    ...(o.message === undefined ? {} : { message: o.message }),
-    ...(o.acceptModeChange === true ? { acceptModeChange: true } : {}),
-    // What was listed is what is answered: a change since then refuses (batch only; one agent is
-    // checked against what it announces now).
-    ...(a === null ? {} : { expect: shown(a) }),
-  });
   if (!o.all) {
     if (ref === undefined) {
       throw new WtpError(
@@ -92,9 +52,7 @@ async function run(
         },
       );
     }
-    const r = await client.call('answerAgent', { params: { agent: ref }, body: body(null) });
-    if (ctx.json) ctx.emit('answers', { answered: [r], refused: [] });
-    else ctx.line(describe(r));
+    await answerOne(ctx, action, ref, o, text);
     return;
   }
   if (ref !== undefined) {
@@ -103,15 +61,19 @@ async function run(
     });
   }
   const query = o.workspace === undefined ? {} : { workspace: o.workspace };
+  const client = ctx.client();
   const { agents } = await client.call('listAgents', { query });
   const targets = waiting(agents, action, o);
   const answered: AnswerResult[] = [];
   const refused: { agent: string; error: ErrorBody }[] = [];
   for (const a of targets) {
     try {
-      const r = await client.call('answerAgent', { params: { agent: a.id }, body: body(a) });
+      const r = await client.call('answerAgent', {
+        params: { agent: a.id },
+        body: answerBody(action, o, text, a),
+      });
       answered.push(r);
-      if (!ctx.json) ctx.line(describe(r));
+      if (!ctx.json) ctx.line(describeAnswer(r));
     } catch (err) {
       const e = toWtpError(err);
       refused.push({
