@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { inkOutputCaches } from './ink-output-cache.mjs';
 import { TUI_ALIASES } from './tui-aliases.mjs';
 
 const entryPoints = {
@@ -87,7 +88,7 @@ await build({
   keepNames: true,
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [cliOptionsAsSeparateBundle],
+  plugins: [cliOptionsAsSeparateBundle, inkOutputCaches],
 });
 await build({
   entryPoints: benchEntryPoints,
@@ -107,7 +108,7 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [cliOptionsAsSeparateBundle],
+  plugins: [cliOptionsAsSeparateBundle, inkOutputCaches],
 });
 // The dashboard (web/, a Vite + React SPA) goes into dist/web, served by the daemon at /dashboard/.
 const { build: viteBuild } = await import('vite');

@@ -72,7 +72,9 @@ export async function runTui(ctx: CliContext, preload: Preload = {}): Promise<vo
         attach={(agent) => void attach(agent)}
         quit={() => (quitting = true)}
       />,
-      { stdout: guardedStdout(stdout), stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 60 },
+      // The store already batches the fleet's changes (DATA_MS); Ink's own frame cap would only hold
+      // a key's repaint back behind the last one, so it is set past any key rate.
+      { stdout: guardedStdout(stdout), stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 1000 },
     );
 
   const attach = async (agent: AgentView): Promise<void> => {

@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inkOutputCaches } from '../scripts/ink-output-cache.mjs';
+import { REPO } from './support/harness.js';
+
+interface OutputLike {
+  caches: { styledChars: Map<string, unknown> };
+  write(x: number, y: number, text: string, o: { transformers: unknown[] }): void;
+  get(): { output: string };
+}
+
+const dir = mkdtempSync(join(REPO, '.ink-output-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let builds = 0;
+
+/** Ink's Output as the build bundles it. */
+async function builtOutput(): Promise<new (o: { width: number; height: number }) => OutputLike> {
+  const r = await build({
+    absWorkingDir: REPO,
+    // Ink's exports name no deep path: the file itself, as the bundler reaches it from Ink's index.
+    entryPoints: [join(REPO, 'node_modules', 'ink', 'build', 'output.js')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+    logLevel: 'silent',
+    plugins: [inkOutputCaches],
+  });
+  const file = join(dir, `output-${++builds}.mjs`); // a module of its own: its caches start empty
+  writeFileSync(file, r.outputFiles[0]?.text ?? '');
+  return ((await import(pathToFileURL(file).href)) as { default: never }).default;
+}
+
+describe("Ink's output caches, kept across frames by the build", () => {
+  it('a line drawn in one frame is not tokenized again in the next, and frames are unchanged', async () => {
+    const Output = await builtOutput();
+    const frame = (lines: string[]): { out: OutputLike; text: string } => {
+      const out = new Output({ width: 20, height: lines.length });
+      lines.forEach((l, y) => out.write(0, y, l, { transformers: [] }));
+      return { out, text: out.get().output };
+    };
+    const a = frame(['▸ ! agent-1  idle', 'agent-2 \u001b[31mworking\u001b[39m']);
+    const b = frame(['▸ ! agent-1  idle', 'agent-3 idle']);
+    expect(a.text).toBe('▸ ! agent-1  idle\nagent-2 \u001b[31mworking\u001b[39m');
+    expect(b.text).toBe('▸ ! agent-1  idle\nagent-3 idle');
+    expect(b.out.caches).toBe(a.out.caches);
+    expect([...b.out.caches.styledChars.keys()]).toEqual([
+      '▸ ! agent-1  idle',
+      'agent-2 \u001b[31mworking\u001b[39m',
+      'agent-3 idle',
+    ]);
+  });
+
+  it('starts a fresh set once it holds 400 lines', async () => {
+    const Output = await builtOutput();
+    const first = new Output({ width: 10, height: 1 });
+    for (let i = 0; i <= 400; i++) {
+      const out = new Output({ width: 10, height: 1 });
+      out.write(0, 0, `line ${i}`, { transformers: [] });
+      out.get();
+    }
+    const later = new Output({ width: 10, height: 1 });
+    expect(later.caches).not.toBe(first.caches);
+    expect(later.caches.styledChars.size).toBe(0);
+  });
+
+  it("applies to Ink as the build bundles it: each text's width is kept too", async () => {
+    const r = await build({
+      absWorkingDir: REPO,
+      entryPoints: [join(REPO, 'node_modules', 'ink', 'build', 'index.js')],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      write: false,
+      logLevel: 'silent',
+      external: ['react-devtools-core', 'yoga-layout'],
+      plugins: [inkOutputCaches],
+    });
+    const text = r.outputFiles[0]?.text ?? '';
+    expect(text).toContain('caches = framesCaches();');
+    expect(text).toContain('const currentWidth = framesWidestLine(text);');
+  });
+});
