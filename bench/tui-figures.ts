@@ -53,6 +53,31 @@ function startTui(paths: RepoPaths, s: Session): PtyTerminal {
   });
 }
 
+/** A key → a line redrawn by a bare node program: the floor of any key → repaint under this load. */
+const ECHO = `process.stdin.setRawMode(true);let n=0;process.stdout.write('ready\\n');process.stdin.on('data',(d)=>{if(d[0]===3)process.exit(0);n++;process.stdout.write('\\x1b[H\\x1b[2Kkey '+n+'.\\n');});`;
+
+async function bareKeyEcho(presses: number): Promise<number[]> {
+  const echo = new PtyTerminal(process.execPath, ['-e', ECHO], {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? '' },
+  });
+  const out: number[] = [];
+  try {
+    await echo.waitFor((t) => t.includes('ready'), 20_000, 'the bare key echo to start');
+    for (let i = 1; i <= WARMUP + presses; i++) {
+      const t0 = nowMs();
+      const done = echo.waitFor((t) => t.includes(`key ${i}.`), 5_000, `bare echo of key ${i}`);
+      echo.write('j');
+      const at = await done;
+      if (i > WARMUP) out.push(at - t0);
+      await sleep(20);
+    }
+  } finally {
+    await echo.close();
+  }
+  return out;
+}
+
 /** The first frame with the fleet in it: the last agent's row and the footer were drawn. */
 const fullPaint = (last: string) => (text: string) => text.includes(last) && text.includes('q quit');
 
@@ -125,10 +150,11 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
       if (i >= WARMUP) press.push(done - t0);
       await sleep(20);
     }
-    streaming = false;
-    await streamed;
     const rss = rssMiB(tui.pid);
     const pss = pssMiB(tui.pid);
+    const bare = await bareKeyEcho(runs.presses);
+    streaming = false;
+    await streamed;
     await tui.close();
 
     progress('tui 3/3: memory baselines (a bare Ink app redrawing the screen, an idle node process)');
@@ -163,6 +189,10 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
       }),
       'tui.keyToRepaint': latencyResult({
         samples: press,
+        baseline: latencyBaseline(
+          'a bare node program in a PTY of the same size (raw mode) that redraws one line per key, at the same time and load',
+          bare,
+        ),
         target: { text: 'p99 < 50 ms', below: 50, stat: 'p99' },
         note: `A key (j, or k on the way back) written to the TUI's PTY → the first bytes read back that draw the next agent's row selected, with ${runs.agents} agents whose states change ${rate} times a second (hook calls flipping random agents between working and idle). ${runs.presses} presses 20 ms apart, ${WARMUP} unrecorded first; the target is on p99.`,
         extra: { p99: p99(press), max: round(Math.max(...press), 1), achievedRatePerS: rate },
