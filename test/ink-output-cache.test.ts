@@ -17,21 +17,26 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let builds = 0;
 
-/** Ink's Output as the build bundles it. */
-async function builtOutput(): Promise<new (o: { width: number; height: number }) => OutputLike> {
+/** One of Ink's files bundled with the build's plugin (Ink's exports name no deep path: the file itself). */
+async function bundled(file: string, external: string[] = []): Promise<string> {
   const r = await build({
     absWorkingDir: REPO,
-    // Ink's exports name no deep path: the file itself, as the bundler reaches it from Ink's index.
-    entryPoints: [join(REPO, 'node_modules', 'ink', 'build', 'output.js')],
+    entryPoints: [join(REPO, 'node_modules', 'ink', 'build', file)],
     bundle: true,
     format: 'esm',
     platform: 'node',
     write: false,
     logLevel: 'silent',
+    external,
     plugins: [inkOutputCaches],
   });
+  return r.outputFiles[0]?.text ?? '';
+}
+
+/** Ink's Output as the build bundles it. */
+async function builtOutput(): Promise<new (o: { width: number; height: number }) => OutputLike> {
   const file = join(dir, `output-${++builds}.mjs`); // a module of its own: its caches start empty
-  writeFileSync(file, r.outputFiles[0]?.text ?? '');
+  writeFileSync(file, await bundled('output.js'));
   return ((await import(pathToFileURL(file).href)) as { default: never }).default;
 }
 
@@ -69,18 +74,7 @@ describe("Ink's output caches, kept across frames by the build", () => {
   });
 
   it("applies to Ink as the build bundles it: each text's width is kept too", async () => {
-    const r = await build({
-      absWorkingDir: REPO,
-      entryPoints: [join(REPO, 'node_modules', 'ink', 'build', 'index.js')],
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      write: false,
-      logLevel: 'silent',
-      external: ['react-devtools-core', 'yoga-layout'],
-      plugins: [inkOutputCaches],
-    });
-    const text = r.outputFiles[0]?.text ?? '';
+    const text = await bundled('index.js', ['react-devtools-core', 'yoga-layout']);
     expect(text).toContain('caches = framesCaches();');
     expect(text).toContain('const currentWidth = framesWidestLine(text);');
   });
