@@ -61,9 +61,11 @@ export async function measureWithAgents(s: Session, count: number): Promise<Reco
     await sleep(SETTLE_MS);
     const agents = await runningAgents(s);
     if (agents.length !== count) throw new Error(`expected ${count} running agents, found ${agents.length}`);
-    const hosts = agents.map((a) => {
-      if (a.hostPid === null) throw new Error(`agent ${a.name} has no host pid`);
-      return sampleMemory(a.hostPid);
+    // With agents.hostProcess workspace (the default) the agents share a host process: each counts once.
+    const hostPids = [...new Set(agents.map((a) => a.hostPid))];
+    const hosts = hostPids.map((pid) => {
+      if (pid === null) throw new Error('an agent has no host pid');
+      return sampleMemory(pid);
     });
     const daemon = sampleMemory(s.daemonPid);
     const base = bare.sample();
@@ -90,9 +92,7 @@ export async function measureWithAgents(s: Session, count: number): Promise<Reco
         values: pss(hosts),
         baseline: { name: bareName('PSS'), value: basePss },
         target: { text: '< 20 MB', below: 20 },
-        note:
-          `PSS of each agent's host process (agents[].hostPid) ${when}; value is the mean over ` +
-          `the hosts, max is the largest. ${PSS_NOTE}`,
+        note: `PSS of each host process (distinct agents[].hostPid: ${hosts.length} for ${count} agents) ${when}; value is the mean, max is the largest. ${PSS_NOTE}`,
         extra: { maxMeetsTarget: hostPss.max < 20, ...uss(hosts, base) },
       }),
       'host.rss': memoryResult({

@@ -20,6 +20,7 @@ import { measureLoopDelay } from './loop-delay.js';
 import { measureLsWithOption } from './ls-option.js';
 import { checkClocks, markerFile } from './marker.js';
 import { measureIdleDaemon, measureWithAgents } from './memory-figures.js';
+import { measureSessionMemory } from './session-memory.js';
 import { runTimed } from './proc.js';
 import { repoPaths } from './repo-paths.js';
 import { measureQuadTmux } from './quad-layout.js';
@@ -47,6 +48,7 @@ const RUNS = {
   lsAgents: 50,
   loopDelayWindows: 6,
   createConcurrency: 4,
+  sessionCounts: [10, 50],
   quadTmux: 8,
   echo: 300,
   throughput: 3,
@@ -105,6 +107,7 @@ function inReportOrder(results: Record<string, BenchResult>): Record<string, Ben
       'usage',
       'sandbox',
       'mcp',
+      'session',
     ].findIndex((prefix) => key.startsWith(prefix));
     return i === -1 ? 99 : i;
   };
@@ -125,6 +128,7 @@ const PARTS = [
   'usage',
   'sandbox',
   'mcp',
+  'sessions',
 ] as const;
 
 /**
@@ -171,6 +175,8 @@ const USAGE = `Usage: npm run -s bench [-- --only <parts>] [part options]   (JSO
                        usage: CPU of reading agents' usage per 1,000 turns vs parsing the files alone
                        mcp: a lead's start_agent tool call (stdio, wtp mcp) → the worker's program
                        running, against wtp new through the CLI
+                       sessions: memory per idle headless session at 10 and 50 agents, one host
+                       process per workspace (the default) against one per agent
   --vendors <list>     vendors part: which CLIs, default all: ${VENDOR_PROFILES.join(', ')}
                        (one not installed by scripts/ensure-cli.mjs is reported as skipped)
   --vendor-turns <n>   vendors part: recorded turns of each kind per CLI (default ${RUNS.vendorTurns})
@@ -201,6 +207,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
       usage: true,
       sandbox: true,
       mcp: true,
+      sessions: true,
     };
   }
   const only = (argv[i + 1] ?? '').split(',');
@@ -222,6 +229,7 @@ function parts(argv: string[]): Record<(typeof PARTS)[number], boolean> {
     usage: only.includes('usage'),
     sandbox: only.includes('sandbox'),
     mcp: only.includes('mcp'),
+    sessions: only.includes('sessions'),
   };
 }
 
@@ -317,6 +325,10 @@ async function main(): Promise<void> {
     if (run.usage) Object.assign(results, await measureUsageReading(paths));
     if (run.sandbox) Object.assign(results, await measureSandbox(paths, RUNS.sandbox));
     if (run.mcp) Object.assign(results, await measureMcpStart(paths, RUNS.mcpStart));
+    if (run.sessions) {
+      progress(`memory per session at ${RUNS.sessionCounts.join(' and ')} agents, both host designs`);
+      Object.assign(results, await measureSessionMemory(paths, RUNS.sessionCounts, RUNS.createConcurrency));
+    }
   }
 
   async function core(): Promise<void> {

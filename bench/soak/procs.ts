@@ -34,7 +34,9 @@ export function hostPidOf(home: string, agentId: string): number | null {
     } catch {
       continue;
     }
-    if (cmd.includes('\0host\0--agent\0') && cmd.includes(needle) && alive(pid)) return pid;
+    // A host group's command line holds the arguments of the agent it started with.
+    const host = cmd.includes('\0host\0--agent\0') || cmd.includes('\0host\0--group\0');
+    if (host && cmd.includes(needle) && alive(pid)) return pid;
   }
   return null;
 }

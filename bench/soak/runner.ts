@@ -43,10 +43,16 @@ export async function runSoak(o: SoakOptions, ctx: SoakContext): Promise<SoakRun
     for (let i = 1; i <= o.agents; i++) {
       const name = `soak-${i}`;
       const argv = tickerArgv(name, ledgerDir(ctx.home, name), o.rate);
+      // A workspace each: headless agents of one workspace share a host process, and a host kill
+      // here is one agent's (test/e2e/host-group.test.ts kills a process holding several).
+      const ws = await faults.wtp(['workspace', 'new', name, '--cwd', ctx.home, '--json']);
+      if (ws.code !== 0) throw new Error(`wtp workspace new ${name} failed (exit ${ws.code}): ${ws.stderr}`);
       const r = await faults.wtp([
         'new',
         'cmd',
         '--name',
+        name,
+        '--workspace',
         name,
         '--restart',
         'always',

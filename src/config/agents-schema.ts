@@ -56,6 +56,12 @@ export const agentsConfigSchema = z
       .min(65_536)
       .default(16 * 1024 * 1024)
       .describe('Output log kept per agent on disk (two rotating files)'),
+    hostProcess: z
+      .enum(['workspace', 'agent'])
+      .default('workspace')
+      .describe(
+        'Headless agents: workspace (the default) runs the hosts of one workspace in one process, about 0.5 MiB per agent instead of 13; agent gives each agent a host process of its own, so a host that dies takes only its agent. Agents in tmux or WezTerm panes always have their own (docs/performance.md#host-processes)',
+      ),
     hostBufferMaxBytes: z
       .number()
       .int()

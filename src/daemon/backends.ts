@@ -107,6 +107,8 @@ export function createMuxRegistry(o: {
   stateDir: string;
   processes: ProcessAdapters;
   tmuxSocketName: string;
+  /** Headless hosts of one workspace share a process. */
+  hostGroups?: boolean;
 }): MuxRegistry {
   const made = new Map<Backend, PaneMux>();
   const make = (b: Backend): PaneMux => {
@@ -129,6 +131,7 @@ export function createMuxRegistry(o: {
           owner: o.stateDir,
           facts: o.processes.facts,
           environments: o.processes.kind === 'procfs',
+          groups: o.hostGroups ?? false,
         });
     }
   };

@@ -55,10 +55,7 @@ export function coreAdapters(o: {
 }): CoreAdapters {
   const { paths, config, agentEnv } = o;
   const [nodePath, entry] = o.wtpCommand;
-  const hostArgv = (agent: AgentRecord, pane: boolean): string[] => [
-    nodePath,
-    entry,
-    'host',
+  const hostArgs = (agent: AgentRecord, pane: boolean): string[] => [
     '--agent',
     agent.id,
     // The daemon's choice (the config's included): a host's identity tokens must be the daemon's kind.
@@ -86,6 +83,7 @@ export function coreAdapters(o: {
     stateDir: paths.stateDir,
     processes: o.processes,
     tmuxSocketName: tmuxSocketName(paths.stateDir),
+    hostGroups: config.agents.hostProcess === 'workspace',
   });
   return {
     ...(o.usage ? { usage: o.usage } : {}),
@@ -93,7 +91,8 @@ export function coreAdapters(o: {
     events: o.store,
     launcher: new PaneLauncher({
       muxes,
-      hostArgv,
+      hostCommand: [nodePath, entry, 'host'],
+      hostArgs,
       hostLogFile: (agent) => join(paths.agentsDir, agent.id, 'host.log'),
     }),
     preflight: fsPreflight,

@@ -1,91 +1,33 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { inspect, parseArgs } from 'node:util';
-import { CappedLog } from '../adapters/output-log/capped-log.js';
-import { EmulatorNotes } from '../interfaces/host/emulator-notes.js';
-import { OutputLogWriter } from '../adapters/output-log/output-log-writer.js';
-import { processAdapters, type ProcessAdapters } from './process-adapters.js';
-import { chooseInspector } from '../config/process-inspector.js';
-import { hostRecordName } from '../adapters/sqlite/state-dir-guard.js';
-import { nodePtySpawner } from '../adapters/pty/node-pty-spawner.js';
-import { sandboxedSpawner } from '../adapters/sandbox/sandboxed-spawner.js';
-import { probeSandbox, type SandboxProbe } from '../adapters/sandbox/sandbox-probe.js';
-import { readEnv } from '../config/env.js';
-import { AgentHost } from '../interfaces/host/agent-host.js';
-import { DETECTORS, MODE_LINES, STREAM_READERS } from '../vendors/registry.js';
 import { PaneTerminal } from '../interfaces/host/pane-terminal.js';
-import { VERSION } from '../version.js';
-import type { SandboxDenial } from '../protocol/sandbox.js';
-
-/** The host's own diagnostics: at most this much on disk (two files). */
-const HOST_LOG_MAX_BYTES = 1024 * 1024;
+import { readEnv } from '../config/env.js';
+import { runHostGroup } from './host-group.js';
+import {
+  HostArgsError,
+  hostShared,
+  keepServing,
+  parseHostArgs,
+  routeConsole,
+  startMember,
+} from './host-member.js';
 
 /**
  * Composition root of `wtp host --agent ID --socket PATH --log-dir DIR [--pane] …`, started
  * by the daemon: detached when headless, as the program of a WezTerm or tmux pane otherwise.
+ * With `--group SOCKET --members FILE` (headless) it holds this agent and the workspace's next
+ * ones, which the daemon adds over that socket.
  */
 export function runHost(argv: string[]): void {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      agent: { type: 'string' },
-      'process-inspector': { type: 'string' },
-      socket: { type: 'string' },
-      'log-dir': { type: 'string' },
-      'log-max-bytes': { type: 'string', default: String(16 * 1024 * 1024) },
-      'buffer-max-bytes': { type: 'string', default: String(8 * 1024 * 1024) },
-      cols: { type: 'string', default: '120' },
-      rows: { type: 'string', default: '40' },
-      pane: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  const int = (name: string, v: string | undefined): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) fail(`--${name} must be a positive integer`);
-    return n;
-  };
-  if (!values.agent || !values.socket || !values['log-dir']) {
-    fail(
-      'usage: wtp host --agent ID --socket PATH --log-dir DIR [--pane] (started by the daemon, not by hand)',
-    );
-  }
-  const logDir = values['log-dir'];
+  let args;
   try {
-    mkdirSync(logDir, { recursive: true, mode: 0o700 });
-  } catch {
-    // a full disk: the agent runs anyway; its output log gets a gap (OutputLogWriter)
+    args = parseHostArgs(argv, { group: true });
+  } catch (err) {
+    if (err instanceof HostArgsError) fail(err.message);
+    throw err;
   }
-  // Diagnostics go to a file (in a pane, stderr is the user's screen), capped as the output log is:
-  // host.log and host.log.1, never more than HOST_LOG_MAX_BYTES together (issue 30).
-  const diagLog = new CappedLog(join(logDir, 'host.log'), HOST_LOG_MAX_BYTES);
-  const diag = (level: string, msg: string): void =>
-    diagLog.append(`${JSON.stringify({ time: new Date().toISOString(), level, pid: process.pid, msg })}\n`);
-  // Nothing a library prints reaches the pane or an uncapped file: console goes to the capped log.
-  for (const [method, level] of [
-    ['log', 'info'],
-    ['info', 'info'],
-    ['warn', 'warn'],
-    ['error', 'error'],
-    ['debug', 'info'],
-  ] as const)
-    console[method] = (...args: unknown[]) =>
-      diag(
-        level,
-        args
-          .map((a) => (typeof a === 'string' ? a : inspect(a)))
-          .join(' ')
-          .slice(0, 2000),
-      );
-  const emulator = new EmulatorNotes(diag);
-  // The daemon's choice, passed on (a host from an earlier daemon gets none: the same rule as the daemon's).
-  const processes = processAdapters(
-    chooseInspector(values['process-inspector'] ?? readEnv().processInspector).kind,
-  );
-  writeHostRecord(logDir, diag, processes);
+  if (args.group) return runHostGroup(args, args.group);
   const env = readEnv();
-  const inPane = values.pane && process.stdin.isTTY && process.stdout.isTTY;
+  const inPane = args.pane && process.stdin.isTTY && process.stdout.isTTY;
   const pane = inPane
     ? new PaneTerminal(
         process.stdin,
@@ -94,40 +36,16 @@ export function runHost(argv: string[]): void {
         tmuxPaneOptions(env.tmux, env.tmuxPane),
       )
     : null;
-  // A sandboxed agent (`wtp new --sandbox`) runs under bubblewrap; its denials reach the daemon through the host.
-  let tools: SandboxProbe | null = null;
-  let reportDenial: (denial: SandboxDenial) => void = () => undefined;
-  const pty = sandboxedSpawner(nodePtySpawner, {
-    tools: () => (tools ??= probeSandbox(env.path, { trial: false })),
-    report: (denial) => reportDenial(denial),
+  const shared = hostShared(args.processInspector, env);
+  const member = startMember(args, shared, {
+    pane,
+    paneId: pane ? (env.weztermPane ?? env.tmuxPane ?? null) : null,
+    exit: (code) => process.exit(code),
   });
-  const host = new AgentHost(
-    {
-      agentId: values.agent,
-      socketPath: values.socket,
-      hostVersion: VERSION,
-      bufferMaxBytes: int('buffer-max-bytes', values['buffer-max-bytes']),
-      cols: int('cols', values.cols),
-      rows: int('rows', values.rows),
-      term: pane ? (env.term ?? 'xterm-256color') : 'xterm-256color',
-      pane,
-      paneId: pane ? (env.weztermPane ?? env.tmuxPane ?? null) : null,
-    },
-    {
-      pty,
-      loadScreen: async () => {
-        const { XtermScreen } = await import('../adapters/terminal/xterm-screen.js');
-        return (cols, rows, startSeq) => new XtermScreen(cols, rows, startSeq, undefined, emulator);
-      },
-      log: new OutputLogWriter(logDir, int('log-max-bytes', values['log-max-bytes'])),
-      killer: processes.killer,
-      readers: { detectors: DETECTORS, streams: STREAM_READERS, modes: MODE_LINES },
-      diag,
-      emulator,
-      exit: (code) => process.exit(code),
-    },
-  );
-  reportDenial = (denial) => host.sandboxDenied(denial);
+  const { host, diag } = member;
+  process.on('exit', member.removeRecord);
+  // Nothing a library prints reaches the pane or an uncapped file: console goes to the capped log.
+  routeConsole(member.diagLog);
   // SIGHUP in a pane: the pane was closed by hand, or went with its tmux server (killed, crashed).
   let hungUp = false;
   process.on('SIGHUP', () => {
@@ -137,38 +55,9 @@ export function runHost(argv: string[]): void {
     void tmuxServerAnswers(env.tmux).then((alive) => host.paneClosed(alive ? 'pane_closed' : 'mux_gone'));
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => host.terminate());
-  // The host's death would take the agent with it: log unexpected errors and keep serving the agent.
-  process.on('uncaughtException', (err) =>
-    diag('error', `uncaught exception (host keeps running): ${err.stack ?? String(err)}`),
-  );
-  process.on('unhandledRejection', (err) => diag('error', `unhandled rejection: ${String(err)}`));
-  diag('info', `host started for agent ${values.agent}${pane ? ' in a pane' : ' (headless)'}`);
+  keepServing(diag);
+  diag('info', `host started for agent ${args.agent}${pane ? ' in a pane' : ' (headless)'}`);
   host.start();
-}
-
-/**
- * `host-<pid>.json` beside the agent's log while this host runs, so a daemon that lost its
- * database still sees that agents run here (DB_MISSING) instead of starting as if none did.
- */
-function writeHostRecord(
-  logDir: string,
-  diag: (level: string, msg: string) => void,
-  processes: ProcessAdapters,
-): void {
-  const file = join(logDir, hostRecordName(process.pid));
-  try {
-    writeFileSync(
-      file,
-      JSON.stringify({ pid: process.pid, identity: processes.inspector.identity(process.pid) }),
-      {
-        mode: 0o600,
-      },
-    );
-  } catch (err) {
-    diag('warn', `could not write ${file}: ${String(err)}`);
-    return;
-  }
-  process.on('exit', () => rmSync(file, { force: true }));
 }
 
 /**

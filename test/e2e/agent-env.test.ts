@@ -120,7 +120,9 @@ describe('what agents get of the daemon’s environment (real daemon)', () => {
     expect(agent.hostPid).not.toBeNull();
     const environ = readFileSync(`/proc/${agent.hostPid}/environ`, 'utf8');
     noSecrets(environ, 'the host’s environment');
-    expect(parseEnv(environ, '\0').WTP_AGENT_ID).toBe(agent.id);
+    // Headless, the workspace's agents share a host process: it names none of them, only its mark.
+    expect(parseEnv(environ, '\0').WTP_AGENT_ID).toBeUndefined();
+    expect(parseEnv(environ, '\0').WTP_HEADLESS_PANE).toMatch(/\tgroup$/);
   });
 
   it('in tmux: the host and the tmux server it runs under have none of them either', async () => {

@@ -35,7 +35,8 @@ describe('the process inspector in use', () => {
     });
     const hosts = execFileSync('ps', ['-A', '-o', 'args='], { encoding: 'utf8' })
       .split('\n')
-      .filter((l) => l.includes(` host --agent ${a.id} `));
+      // a headless host group's line has its own options before the first agent's
+      .filter((l) => / host (--group .* )?--agent /.test(l) && l.includes(`--agent ${a.id} `));
     expect(hosts.join('\n')).toContain(`--process-inspector portable`);
     const doctor = JSON.parse((await home.run(['doctor', '--json'])).stdout) as {
       checks: { id: string; summary: string }[];

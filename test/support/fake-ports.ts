@@ -165,6 +165,8 @@ export class FakeLauncher implements HostLauncher {
   fail: Error | null = null;
   /** When true, launches report no host pid (as WezTerm does until the host's hello). */
   pidUnknown = false;
+  /** When set, every agent's host is this one process (a headless host group): panes `h-<pid>/<agent>`. */
+  groupPid: number | null = null;
   private nextPid = 5001;
 
   constructor(private readonly inspector: FakeInspector) {}
@@ -176,9 +178,9 @@ export class FakeLauncher implements HostLauncher {
     this.launched.push(cloneRecord(agent));
     this.placements.push(where.placement);
     if (this.fail) return Promise.reject(this.fail);
-    const hostPid = this.nextPid++;
+    const hostPid = this.groupPid ?? this.nextPid++;
     this.inspector.alive.add(hostPid);
-    const paneId = `p-${hostPid}`;
+    const paneId = this.groupPid === null ? `p-${hostPid}` : `h-${hostPid}/${agent.id}`;
     this.panes.add(paneId);
     this.owners.set(paneId, agent.id);
     if (where.placement.kind === 'replace') void this.closePane(agent, where.placement.target);
@@ -197,7 +199,11 @@ export class FakeLauncher implements HostLauncher {
   findPane(agent: AgentRecord): Promise<{ hostPid: number | null; paneId: string } | null> {
     const pane = [...this.owners].find(([id, owner]) => owner === agent.id && this.panes.has(id));
     if (!pane) return Promise.resolve(null);
-    return Promise.resolve({ hostPid: Number(pane[0].slice(2)), paneId: pane[0] });
+    return Promise.resolve({ hostPid: Number(pane[0].slice(2).split('/')[0]), paneId: pane[0] });
+  }
+
+  sharesHost(agent: AgentRecord): boolean {
+    return agent.paneId?.includes('/') ?? false;
   }
 
   /** How many times one agent's host was launched. */

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   mkdirSync,
@@ -13,12 +14,28 @@ import { dirname, join } from 'node:path';
 import { AppError } from '../../core/errors.js';
 import type { ProcessFacts } from '../../core/ports/daemon.js';
 import type { PaneInfo, PaneMux, PaneSpec, SpawnedPane } from '../../core/ports/panes.js';
+import { parseGroupMembers } from '../../protocol/host-group.js';
 import { processesWithEnv } from '../proc-environ.js';
+import { groupRequest } from './group-request.js';
 
 /** A pane's stderr file beyond this size starts over at the next launch. */
 const STDERR_MAX_BYTES = 1024 * 1024;
-/** Environment variable that marks our headless "panes": `<owner>\t<workspace>\t<agent id>`. */
+/** Environment variable that marks our headless "panes": `<owner>\t<workspace>\t<agent id>[\tgroup]`. */
 const MARK = 'WTP_HEADLESS_PANE';
+/** How long the daemon waits for a host group to take an agent or close one. */
+const GROUP_REQUEST_MS = 5_000;
+/** A members file larger than this is not a group's. */
+const MEMBERS_MAX_BYTES = 256 * 1024;
+/** Unix socket paths longer than this do not bind everywhere (sun_path is 104 bytes on macOS). */
+const SOCKET_PATH_MAX = 100;
+
+interface Known {
+  start: string;
+  workspace: string;
+  agentId: string | null;
+  /** A host group: its control socket and members file. */
+  group?: { socket: string; members: string };
+}
 
 /**
  * Headless backend: a "pane" is a process started detached in its own session (setsid),
@@ -26,11 +43,16 @@ const MARK = 'WTP_HEADLESS_PANE';
  * are accepted and ignored; panes are found again after a restart through the record each
  * start writes in the state dir (pid, start time; `headless/`), checked against the process
  * table, and, with /proc, through the mark in their environment (panes of earlier versions).
+ *
+ * With `groups`, the hosts of one workspace share a process (a host group): an agent's "pane" is
+ * its place in the group, `h-<group pid>/<agent id>`, listed from the file the group keeps.
  */
 export class HeadlessMux implements PaneMux {
   readonly backend = 'headless' as const;
   private readonly titles = new Map<string, string>();
-  private readonly known = new Map<number, { start: string; workspace: string; agentId: string | null }>();
+  private readonly known = new Map<number, Known>();
+  /** One start or join at a time per workspace, so its agents land in one group. */
+  private readonly joining = new Map<string, Promise<unknown>>();
 
   /** `owner` tells this daemon's processes apart from another WTP_HOME's (its state dir). */
   constructor(
@@ -40,6 +62,8 @@ export class HeadlessMux implements PaneMux {
       facts: ProcessFacts;
       /** Whether other processes' environments can be read (/proc): finds panes of earlier versions. */
       environments: boolean;
+      /** Hosts of one workspace share a process (`agents.hostProcess: workspace`). */
+      groups?: boolean;
     },
   ) {}
 
@@ -75,17 +99,22 @@ export class HeadlessMux implements PaneMux {
   list(): Promise<PaneInfo[]> {
     for (const r of readRecords(this.records)) {
       const stat = this.o.facts.stat(r.pid);
-      if (stat && !stat.zombie && stat.start === r.start)
-        this.known.set(r.pid, { start: r.start, workspace: r.workspace, agentId: r.agentId });
-      else rmSync(join(this.records, `${r.pid}.json`), { force: true });
+      if (stat && !stat.zombie && stat.start === r.start) {
+        const { pid: _pid, ...known } = r;
+        this.known.set(r.pid, known);
+      } else {
+        rmSync(join(this.records, `${r.pid}.json`), { force: true });
+        if (r.group) removeGroupFiles(r.group.socket);
+      }
     }
     // Panes started before the records (environments are readable in /proc only).
     if (this.o.environments)
       for (const { pid, value } of processesWithEnv(MARK)) {
-        const [owner, workspace = '', agentId = ''] = value.split('\t');
+        const [owner, workspace = '', agentId = '', kind = ''] = value.split('\t');
         const stat = this.o.facts.stat(pid);
         // The pane leads its session (setsid); what it starts inherits the mark but is not a pane.
-        if (owner === this.o.owner && stat?.leader)
+        // A group is known by its record only: its agents are listed in the file it keeps.
+        if (owner === this.o.owner && stat?.leader && kind !== 'group' && !this.known.has(pid))
           this.known.set(pid, { start: stat.start, workspace, agentId: agentId || null });
       }
     const panes: PaneInfo[] = [];
@@ -98,6 +127,14 @@ export class HeadlessMux implements PaneMux {
         continue;
       }
       const { workspace, agentId } = pane;
+      if (pane.group) {
+        for (const member of groupMembers(pane.group.members) ?? (agentId ? [agentId] : []))
+          panes.push({
+            ...paneOf(`${id}/${member}`, workspace, member, pid),
+            title: this.titles.get(`${id}/${member}`) ?? '',
+          });
+        continue;
+      }
       panes.push({
         id,
         workspace,
@@ -114,6 +151,20 @@ export class HeadlessMux implements PaneMux {
   /** Closing a pane hangs up its program's process group, as a terminal closing would. */
   async kill(paneId: string): Promise<void> {
     const pane = this.require(await this.list(), paneId);
+    const group = pane.pid === null ? undefined : this.known.get(pane.pid)?.group;
+    if (group && pane.agentId !== null) {
+      const alive = (): boolean =>
+        this.o.facts.stat(pane.pid ?? 0)?.start === this.known.get(pane.pid ?? 0)?.start;
+      const reply = await groupRequest(
+        group.socket,
+        { op: 'close', agent: pane.agentId },
+        { timeoutMs: GROUP_REQUEST_MS, alive },
+      ).catch(() => null);
+      if (!reply?.ok)
+        throw new AppError('PANE_NOT_FOUND', `Pane ${paneId} does not exist.`, { pane: paneId });
+      this.titles.delete(paneId);
+      return;
+    }
     try {
       if (pane.pid === null) throw new Error('no pid');
       process.kill(-pane.pid, 'SIGHUP');
@@ -135,6 +186,69 @@ export class HeadlessMux implements PaneMux {
   }
 
   private start(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
+    if (this.o.groups && spec.hostArgs && spec.agentId) {
+      const agentId = spec.agentId;
+      const hostArgs = spec.hostArgs;
+      const next = (this.joining.get(workspace) ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => this.join(workspace, agentId, hostArgs, spec));
+      this.joining.set(workspace, next);
+      return next;
+    }
+    return this.startProcess(workspace, spec, null);
+  }
+
+  /** Adds the agent to the workspace's host group, or starts a group with it. */
+  private async join(
+    workspace: string,
+    agentId: string,
+    hostArgs: string[],
+    spec: PaneSpec,
+  ): Promise<SpawnedPane> {
+    await this.list();
+    for (const [pid, k] of this.known) {
+      if (!k.group || k.workspace !== workspace) continue;
+      const alive = (): boolean => this.o.facts.stat(pid)?.start === k.start;
+      const reply = await groupRequest(
+        k.group.socket,
+        { op: 'add', args: hostArgs },
+        { timeoutMs: GROUP_REQUEST_MS, alive },
+      ).catch(() => null);
+      if (reply?.ok) {
+        if (spec.title) this.titles.set(`h-${pid}/${agentId}`, spec.title);
+        return { id: `h-${pid}/${agentId}`, pid };
+      }
+      if (reply && reply.code !== 'closing')
+        throw new Error(`the host group of workspace ${workspace} refused the agent: ${reply.message}`);
+    }
+    const name = `g-${randomBytes(6).toString('hex')}`;
+    const socket = join(this.records, `${name}.sock`);
+    // A state dir too deep for a socket path: this agent gets a host process of its own.
+    if (socket.length > SOCKET_PATH_MAX) return this.startProcess(workspace, spec, null);
+    mkdirSync(this.records, { recursive: true, mode: 0o700 });
+    const group = { socket, members: join(this.records, `${name}.members`) };
+    const prefix = spec.argv.slice(0, spec.argv.length - hostArgs.length);
+    const pane = await this.startProcess(
+      workspace,
+      {
+        argv: [...prefix, '--group', group.socket, '--members', group.members, ...hostArgs],
+        cwd: this.o.owner,
+        env: {},
+        agentId,
+        stderrFile: join(this.records, `${name}.stderr`),
+      },
+      group,
+    );
+    const id = `${pane.id}/${agentId}`;
+    if (spec.title) this.titles.set(id, spec.title);
+    return { id, pid: pane.pid };
+  }
+
+  private startProcess(
+    workspace: string,
+    spec: PaneSpec,
+    group: { socket: string; members: string } | null,
+  ): Promise<SpawnedPane> {
     const [file, ...args] = spec.argv;
     if (file === undefined) return Promise.reject(new Error('empty argv'));
     let errFd: number | 'ignore' = 'ignore';
@@ -152,7 +266,11 @@ export class HeadlessMux implements PaneMux {
       const child = spawn(file, args, {
         detached: true,
         stdio: ['ignore', 'ignore', errFd],
-        env: { ...this.o.env, ...spec.env, [MARK]: `${this.o.owner}\t${workspace}\t${spec.agentId ?? ''}` },
+        env: {
+          ...this.o.env,
+          ...spec.env,
+          [MARK]: `${this.o.owner}\t${workspace}\t${spec.agentId ?? ''}${group ? '\tgroup' : ''}`,
+        },
         cwd: spec.cwd,
       });
       return new Promise((resolve, reject) => {
@@ -163,7 +281,12 @@ export class HeadlessMux implements PaneMux {
           const id = `h-${child.pid}`;
           const stat = this.o.facts.stat(child.pid);
           if (stat) {
-            const pane = { start: stat.start, workspace, agentId: spec.agentId ?? null };
+            const pane: Known = {
+              start: stat.start,
+              workspace,
+              agentId: spec.agentId ?? null,
+              ...(group ? { group } : {}),
+            };
             this.known.set(child.pid, pane);
             writeRecord(this.records, { pid: child.pid, ...pane });
           }
@@ -177,11 +300,29 @@ export class HeadlessMux implements PaneMux {
   }
 }
 
-interface PaneRecord {
+interface PaneRecord extends Known {
   pid: number;
-  start: string;
-  workspace: string;
-  agentId: string | null;
+}
+
+function paneOf(id: string, workspace: string, agentId: string | null, pid: number): PaneInfo {
+  return { id, workspace, title: '', agentId, pid, active: false, ours: true };
+}
+
+/** The agents a group says it holds; null when its file is not there yet (or not a group's). */
+function groupMembers(file: string): string[] | null {
+  try {
+    if (statSync(file).size > MEMBERS_MAX_BYTES) return null;
+    return parseGroupMembers(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** A dead group's socket, members file, log and stderr. */
+function removeGroupFiles(socket: string): void {
+  const base = socket.replace(/\.sock$/, '');
+  for (const ext of ['.sock', '.members', '.members.tmp', '.log', '.log.1', '.stderr'])
+    rmSync(`${base}${ext}`, { force: true });
 }
 
 /** `headless/<pid>.json` (0600): how a restarted daemon finds this pane again, without reading its environment. */
@@ -200,9 +341,19 @@ function readRecords(dir: string): PaneRecord[] {
   return names.flatMap((name) => {
     try {
       const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Partial<PaneRecord>;
-      return typeof r.pid === 'number' && typeof r.start === 'string' && typeof r.workspace === 'string'
-        ? [{ pid: r.pid, start: r.start, workspace: r.workspace, agentId: r.agentId ?? null }]
-        : [];
+      if (typeof r.pid !== 'number' || typeof r.start !== 'string' || typeof r.workspace !== 'string')
+        return [];
+      const g = r.group;
+      // A group's files are ours only inside this folder (the record names them).
+      const group =
+        g &&
+        typeof g.socket === 'string' &&
+        typeof g.members === 'string' &&
+        dirname(g.socket) === dir &&
+        dirname(g.members) === dir
+          ? { group: { socket: g.socket, members: g.members } }
+          : {};
+      return [{ pid: r.pid, start: r.start, workspace: r.workspace, agentId: r.agentId ?? null, ...group }];
     } catch {
       return []; // half-written or foreign: not a pane
     }

@@ -20,8 +20,8 @@ export interface ExitContext {
   intent: Intent | undefined;
   /** The daemon is shutting down: exits are final. */
   stopping: boolean;
-  /** No exit report: the host itself vanished. */
-  hostLost: boolean;
+  /** No exit report: the host itself vanished ('shared': a host group holding other agents too). */
+  hostLost: boolean | 'shared';
   policy: RestartPolicy;
   exit: ExitInfo;
   ranMs: number;
@@ -112,7 +112,10 @@ export function exitOutcome(c: ExitContext): ExitOutcome {
     };
   }
   if (c.hostLost) {
-    const message = 'the host process vanished; the agent process died with it';
+    const message =
+      c.hostLost === 'shared'
+        ? 'the host process it shared with the headless agents of its workspace vanished (or dropped it); the agent process died with it'
+        : 'the host process vanished; the agent process died with it';
     return {
       ...base,
       to: 'crashed',

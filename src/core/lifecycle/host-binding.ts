@@ -98,8 +98,11 @@ export abstract class HostBinding extends ProcessExits {
       const current = this.d.registry.get(agentId);
       if (current) this.reportDisconnect(current, link, this.pidAlive(link.hostPid, current));
       if (!current || this.d.hosts.has(agentId)) return;
-      if (current.hostPid !== null && this.hostAlive(current)) return; // reconnecting
-      void this.onHostGone(current);
+      if (current.hostPid === null || !this.hostAlive(current)) return void this.onHostGone(current);
+      if (!this.d.launcher.sharesHost(current)) return; // reconnecting
+      void this.hostHolds(current).then((holds) => {
+        if (!holds && !this.d.hosts.has(agentId)) void this.onHostGone(current);
+      });
     });
   }
 
@@ -138,6 +141,7 @@ export abstract class HostBinding extends ProcessExits {
       await this.d.registry.save(agent);
       return;
     }
+    const shared = this.d.launcher.sharesHost(agent);
     const paneGone = (await this.d.launcher.paneExists(agent)) === false;
     // A pane closed by hand takes its host with it: that is a stop, not a crash.
     if (agent.backend !== 'headless' && paneGone) {
@@ -149,7 +153,7 @@ export abstract class HostBinding extends ProcessExits {
     await this.childExited(
       agent.id,
       { pid: agent.pid ?? 0, exit: unknownExit, at: this.d.clock.now() },
-      true,
+      shared ? 'shared' : true,
     );
   }
 

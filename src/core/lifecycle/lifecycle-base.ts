@@ -80,7 +80,9 @@ export abstract class LifecycleBase {
     this.timers.set('connect', agent.id, this.d.settings.hostConnectTimeoutMs, () => {
       const current = this.d.registry.get(agent.id);
       if (!current || this.d.hosts.has(agent.id) || !isLive(current.state)) return;
-      if (current.hostPid !== null) this.d.inspector.signalGroup(current.hostPid, 'SIGKILL');
+      // A host group holds other agents: only this one's place in it is closed.
+      if (current.hostPid !== null && !this.d.launcher.sharesHost(current))
+        this.d.inspector.signalGroup(current.hostPid, 'SIGKILL');
       else void this.d.launcher.closePane(current).catch(() => undefined);
       const seconds = Math.round(this.d.settings.hostConnectTimeoutMs / 1000);
       void this.transition(
@@ -101,6 +103,12 @@ export abstract class LifecycleBase {
 
   protected hostAlive(agent: AgentRecord): boolean {
     return agent.hostPid !== null && this.pidAlive(agent.hostPid, agent);
+  }
+
+  /** Whether the agent's host runs and still holds it (a host group outlives the agents that left it). */
+  protected async hostHolds(agent: AgentRecord): Promise<boolean> {
+    if (!this.hostAlive(agent)) return false;
+    return !this.d.launcher.sharesHost(agent) || (await this.d.launcher.paneExists(agent)) !== false;
   }
 
   protected shutdownHost(agentId: string): void {

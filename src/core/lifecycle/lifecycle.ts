@@ -21,7 +21,7 @@ export class AgentLifecycle extends HostBinding {
   async resume(): Promise<void> {
     for (const agent of this.d.registry.all()) {
       if (!isLive(agent.state)) continue;
-      if (agent.hostPid !== null && this.hostAlive(agent)) continue; // it will reconnect
+      if (agent.hostPid !== null && (await this.hostHolds(agent))) continue; // it will reconnect
       if (agent.hostPid === null && agent.paneId !== null && (await this.d.launcher.paneExists(agent))) {
         this.armConnectTimer(agent);
         continue;

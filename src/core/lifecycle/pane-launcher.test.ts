@@ -15,7 +15,12 @@ const workspace: WorkspaceView = {
 
 function rig() {
   const muxes = new FakeMuxes();
-  const launcher = new PaneLauncher({ muxes, hostArgv: () => ['wtp', 'host'], hostLogFile: () => '/x' });
+  const launcher = new PaneLauncher({
+    muxes,
+    hostCommand: ['wtp', 'host'],
+    hostArgs: () => [],
+    hostLogFile: () => '/x',
+  });
   return { mux: muxes.get('tmux'), launcher };
 }
 

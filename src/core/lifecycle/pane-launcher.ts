@@ -7,8 +7,10 @@ import type { HostLauncher } from '../ports/daemon.js';
 
 export interface PaneLauncherOptions {
   muxes: MuxRegistry;
-  /** The host command line for an agent; `pane` is true when it runs in a real pane. */
-  hostArgv: (agent: AgentRecord, pane: boolean) => string[];
+  /** The program that runs a host (`node wtp.js host`). */
+  hostCommand: string[];
+  /** The host's arguments for an agent; `pane` is true when it runs in a real pane. */
+  hostArgs: (agent: AgentRecord, pane: boolean) => string[];
   /** Where a headless host's stderr goes (in a pane it is the pane). */
   hostLogFile: (agent: AgentRecord) => string;
 }
@@ -20,8 +22,10 @@ export class PaneLauncher implements HostLauncher {
   async launch(agent: AgentRecord, where: { workspace: WorkspaceView; placement: Placement }) {
     const mux = this.o.muxes.get(agent.backend);
     const inPane = agent.backend !== 'headless';
+    const hostArgs = this.o.hostArgs(agent, inPane);
     const spec: PaneSpec = {
-      argv: this.o.hostArgv(agent, inPane),
+      argv: [...this.o.hostCommand, ...hostArgs],
+      hostArgs,
       cwd: agent.cwd,
       env: { WTP_AGENT_ID: agent.id } satisfies AgentEnv,
       title: agent.name,
@@ -43,7 +47,8 @@ export class PaneLauncher implements HostLauncher {
   /** The agent's old pane makes room for the new one (a split, else a tab), then closes. */
   private async replace(mux: PaneMux, agent: AgentRecord, old: string, workspace: string, spec: PaneSpec) {
     const pane = await mux.splitPane(old, spec, 'right').catch(() => mux.spawnPane(workspace, spec));
-    await this.closePane(agent, old);
+    // In a host group the new host takes the old one's place, and its id.
+    if (pane.id !== old) await this.closePane(agent, old);
     return pane;
   }
 
@@ -78,6 +83,11 @@ export class PaneLauncher implements HostLauncher {
     } catch {
       return null;
     }
+  }
+
+  /** Whether the agent's host process holds other agents too (a headless host group). */
+  sharesHost(agent: AgentRecord): boolean {
+    return agent.backend === 'headless' && agent.paneId !== null && agent.paneId.includes('/');
   }
 
   async paneExists(agent: AgentRecord): Promise<boolean | null> {

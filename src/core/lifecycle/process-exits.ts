@@ -11,7 +11,11 @@ import { LifecycleBase } from './lifecycle-base.js';
  * by hand or gone with its multiplexer, or the restart policy's call) and what follows.
  */
 export abstract class ProcessExits extends LifecycleBase {
-  async childExited(agentId: string, report: ExitReport, hostLost = false): Promise<void> {
+  async childExited(
+    agentId: string,
+    report: ExitReport,
+    hostLost: boolean | 'shared' = false,
+  ): Promise<void> {
     const agent = this.d.registry.get(agentId);
     if (!agent) {
       this.d.strangers.childExited(agentId);

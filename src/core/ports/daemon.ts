@@ -90,6 +90,8 @@ export interface HostLauncher {
   paneExists(agent: AgentRecord): Promise<boolean | null>;
   /** A live pane the backend marks as the agent's, whatever the record says; null if none or unknown. */
   findPane(agent: AgentRecord): Promise<{ hostPid: number | null; paneId: string } | null>;
+  /** Whether the agent's host process holds other agents too: it is stopped through the launcher, not killed. */
+  sharesHost(agent: AgentRecord): boolean;
 }
 
 /** Checks done before an agent is created, so bad input fails with a clear error. */

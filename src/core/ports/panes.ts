@@ -16,6 +16,8 @@ export interface PaneSpec {
   agentId?: string;
   /** Headless only: where the process's stderr goes (in a real pane it is the pane). */
   stderrFile?: string;
+  /** The host's own arguments (the end of argv): a backend that groups hosts hands them to a running one. */
+  hostArgs?: string[];
 }
 
 /** A pane just created: its id, and its process when the backend reports it at once. */

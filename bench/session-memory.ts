@@ -1,0 +1,111 @@
+import { IdleNodes, sampleMemory } from './memory.js';
+import { SETTLE_MS } from './memory-figures.js';
+import { sleep } from './proc.js';
+import { progress, type BenchResult } from './report.js';
+import type { RepoPaths } from './repo-paths.js';
+import { disposeHome } from './sandbox.js';
+import { createAgents, runningAgents, startSession, type Session } from './session.js';
+import { mib, summarize } from './stats.js';
+
+/** The issue's goal: each idle session past the first costs at most this much PSS. */
+const GOAL_MIB = 3;
+
+/** PSS of the daemon and of every distinct host process of the running agents, in MiB. */
+async function managerPss(
+  s: Session,
+  count: number,
+): Promise<{ total: number; hosts: number; processes: number }> {
+  await sleep(SETTLE_MS);
+  const agents = await runningAgents(s);
+  if (agents.length !== count) throw new Error(`expected ${count} running agents, found ${agents.length}`);
+  const hostPids = new Set<number>();
+  for (const a of agents) {
+    if (a.hostPid === null) throw new Error(`agent ${a.name} has no host pid`);
+    hostPids.add(a.hostPid);
+  }
+  let hosts = 0;
+  for (const pid of hostPids) hosts += sampleMemory(pid).pssBytes;
+  const daemon = sampleMemory(s.daemonPid).pssBytes;
+  return { total: mib(daemon + hosts), hosts: mib(hosts), processes: hostPids.size };
+}
+
+/**
+ * Memory per idle session (`sleep 3600`, headless): the daemon and its hosts measured with 1, 10
+ * and 50 agents in one workspace, once with the default `agents.hostProcess: workspace` (one host
+ * process for the workspace) and once with `agent` (a process per agent, the design before). Per
+ * extra session = (total at N − total at 1) / (N − 1), against a bare idle Node process measured
+ * beside it: the floor for any design with a process per session.
+ */
+export async function measureSessionMemory(
+  paths: RepoPaths,
+  counts: readonly number[],
+  concurrency: number,
+): Promise<Record<string, BenchResult>> {
+  const out: Record<string, BenchResult> = {};
+  const perExtra: Record<string, Record<number, number>> = {};
+  const totals: Record<string, Record<number, number>> = {};
+  let bareMean = 0;
+  for (const mode of ['workspace', 'agent'] as const) {
+    progress(`memory per session: agents.hostProcess ${mode}, ${counts.join('/')} idle agents`);
+    const s = await startSession(
+      paths,
+      `mem-${mode}`,
+      { WTP_BACKEND: 'headless' },
+      `agents:\n  hostProcess: ${mode}\n`,
+    );
+    const bare = new IdleNodes(3, s.env, s.home);
+    try {
+      let made = 0;
+      const at: Record<number, { total: number; processes: number }> = {};
+      for (const n of [1, ...counts]) {
+        const names = Array.from({ length: n - made }, (_, i) => `m-${made + i}`);
+        await createAgents(s, names, ['sleep', '3600'], concurrency);
+        made = n;
+        at[n] = await managerPss(s, n);
+        progress(`  ${n} agents: daemon + hosts ${at[n]?.total} MiB in ${at[n]?.processes} host process(es)`);
+      }
+      bareMean = summarize(bare.sample().map((m) => mib(m.pssBytes))).mean;
+      perExtra[mode] = {};
+      totals[mode] = {};
+      for (const n of counts) {
+        perExtra[mode][n] = Math.round((((at[n]?.total ?? 0) - (at[1]?.total ?? 0)) / (n - 1)) * 100) / 100;
+        totals[mode][n] = at[n]?.total ?? 0;
+      }
+    } finally {
+      await bare.stop();
+      disposeHome(s.home, paths.binWtp);
+    }
+  }
+  for (const n of counts) {
+    const value = perExtra.workspace?.[n] ?? 0;
+    const before = perExtra.agent?.[n] ?? 0;
+    out[`session.pss.perExtra.${n}agents`] = {
+      value,
+      unit: 'MiB',
+      baseline: {
+        name: 'a bare idle Node process, PSS (the floor of a process per session)',
+        value: bareMean,
+      },
+      ratio: Math.round((value / bareMean) * 100) / 100,
+      otherBaselines: [
+        {
+          name: 'agents.hostProcess agent (a host process per agent), same run',
+          value: before,
+          ratio: Math.round((value / before) * 100) / 100,
+        },
+      ],
+      samples: 1,
+      target: `≤ ${GOAL_MIB} MiB`,
+      meetsTarget: value <= GOAL_MIB,
+      note:
+        `PSS of the daemon and every host process with ${n} idle headless agents in one workspace, less ` +
+        'that with 1, divided by the agents added: agents.hostProcess workspace (the default). ' +
+        'otherBaselines: the same with agents.hostProcess agent. extra: the totals at this count.',
+      extra: {
+        totalMiB: totals.workspace?.[n] ?? 0,
+        totalProcessPerAgentMiB: totals.agent?.[n] ?? 0,
+      },
+    };
+  }
+  return out;
+}

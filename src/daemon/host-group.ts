@@ -1,0 +1,149 @@
+import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { join, dirname } from 'node:path';
+import { CappedLog } from '../adapters/output-log/capped-log.js';
+import {
+  GROUP_LINE_MAX_BYTES,
+  parseGroupRequest,
+  type GroupReply,
+  type GroupRequest,
+} from '../protocol/host-group.js';
+import {
+  HOST_LOG_MAX_BYTES,
+  HostArgsError,
+  hostShared,
+  keepServing,
+  parseHostArgs,
+  routeConsole,
+  startMember,
+  type HostArgs,
+  type Member,
+} from './host-member.js';
+
+/**
+ * `wtp host --group SOCKET --members FILE …`: one process holding the headless agents of one
+ * workspace, each its own AgentHost with its own link to the daemon, so the daemon's view of a
+ * host is unchanged. A process per agent costs about 7 MiB before it does anything; an agent here
+ * costs its terminal. The price: this process ending ends every agent it holds (the daemon
+ * restarts them and says why). The process leaves when its last agent has left.
+ */
+export function runHostGroup(first: HostArgs, socketPath: string): void {
+  const membersFile = first.members ?? `${socketPath}.members`;
+  const shared = hostShared(first.processInspector);
+  const log = new CappedLog(
+    join(dirname(socketPath), `${hostGroupName(socketPath)}.log`),
+    HOST_LOG_MAX_BYTES,
+  );
+  routeConsole(log);
+  const diag = (level: string, msg: string): void =>
+    log.append(`${JSON.stringify({ time: new Date().toISOString(), level, pid: process.pid, msg })}\n`);
+  keepServing(diag);
+  const members = new Map<string, Member>();
+  let closing = false;
+
+  const writeMembers = (): void => {
+    const tmp = `${membersFile}.tmp`;
+    try {
+      writeFileSync(tmp, JSON.stringify([...members.keys()]), { mode: 0o600 });
+      renameSync(tmp, membersFile);
+    } catch (err) {
+      diag('warn', `could not write ${membersFile}: ${String(err)}`);
+    }
+  };
+  const leave = (agent: string, member: Member): void => {
+    if (members.get(agent) !== member) return;
+    members.delete(agent);
+    member.removeRecord();
+    diag('info', `agent ${agent} left the group (${members.size} left)`);
+    if (members.size > 0) return writeMembers();
+    // The last agent left: refuse new ones (the daemon starts another group), then go.
+    closing = true;
+    server.close();
+    rmSync(socketPath, { force: true });
+    rmSync(membersFile, { force: true });
+    process.exit(0);
+  };
+  const add = (a: HostArgs): GroupReply => {
+    if (closing) return { ok: false, code: 'closing', message: 'this host group is ending' };
+    // The daemon starts a new host only for an agent whose host is on its way out: this one replaces it.
+    const previous = members.get(a.agent);
+    if (previous) {
+      members.delete(a.agent);
+      previous.host.terminate();
+    }
+    const member: Member = startMember(a, shared, {
+      pane: null,
+      paneId: groupPaneId(process.pid, a.agent),
+      exit: () => leave(a.agent, member),
+    });
+    members.set(a.agent, member);
+    writeMembers();
+    member.diag('info', `host started for agent ${a.agent} in group ${process.pid}`);
+    member.host.start();
+    return { ok: true };
+  };
+  const handle = (req: GroupRequest): GroupReply => {
+    if (req.op === 'close') {
+      const member = members.get(req.agent);
+      if (!member) return { ok: false, code: 'unknown', message: `agent ${req.agent} has no host here` };
+      member.host.terminate();
+      return { ok: true };
+    }
+    try {
+      const a = parseHostArgs(req.args, { group: false });
+      if (a.pane) return { ok: false, code: 'invalid', message: 'a group holds headless agents only' };
+      return add(a);
+    } catch (err) {
+      if (err instanceof HostArgsError) return { ok: false, code: 'invalid', message: err.message };
+      throw err;
+    }
+  };
+
+  const server = createServer((socket) => serve(socket, handle));
+  add(first);
+  server.listen(socketPath, () => {
+    try {
+      chmodSync(socketPath, 0o600);
+    } catch (err) {
+      diag('warn', `could not restrict ${socketPath}: ${String(err)}`);
+    }
+  });
+  server.on('error', (err) => diag('error', `group socket: ${String(err)}`));
+  // A signal to the group is a signal to every agent it holds, as to a single host.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+    process.on(signal, () => {
+      for (const m of members.values()) m.host.terminate();
+    });
+  process.on('exit', () => {
+    for (const m of members.values()) m.removeRecord();
+  });
+  diag('info', `host group ${process.pid} started with agent ${first.agent}`);
+}
+
+/** The pane id the daemon knows an agent of a group by. */
+export const groupPaneId = (pid: number, agent: string): string => `h-${pid}/${agent}`;
+
+const hostGroupName = (socketPath: string): string =>
+  socketPath.slice(socketPath.lastIndexOf('/') + 1).replace(/\.sock$/, '');
+
+/** One request line, one reply line; anything longer or malformed is refused and the socket closed. */
+function serve(socket: Socket, handle: (req: GroupRequest) => GroupReply): void {
+  let buf = '';
+  const reply = (r: GroupReply): void => {
+    socket.end(`${JSON.stringify(r)}\n`);
+  };
+  socket.setEncoding('utf8');
+  socket.on('error', () => undefined);
+  socket.on('data', (chunk: string) => {
+    buf += chunk;
+    const nl = buf.indexOf('\n');
+    if (nl < 0) {
+      if (Buffer.byteLength(buf) > GROUP_LINE_MAX_BYTES)
+        reply({ ok: false, code: 'invalid', message: 'request too long' });
+      return;
+    }
+    socket.removeAllListeners('data');
+    const req = parseGroupRequest(buf.slice(0, nl));
+    reply(req ? handle(req) : { ok: false, code: 'invalid', message: 'not a host group request' });
+  });
+}

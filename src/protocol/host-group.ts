@@ -1,0 +1,60 @@
+/**
+ * A headless host group's control socket (0600, in the state dir's `run/`): the daemon adds an
+ * agent to it or closes one of its agents. One JSON line each way per connection.
+ */
+export type GroupRequest = { op: 'add'; args: string[] } | { op: 'close'; agent: string };
+
+export type GroupReply =
+  | { ok: true }
+  /** closing: the group is ending (its last agent left), start another; the rest are refusals. */
+  | { ok: false; code: 'closing' | 'unknown' | 'invalid'; message: string };
+
+/** A request line is at most this long; longer input is refused, not buffered. */
+export const GROUP_LINE_MAX_BYTES = 64 * 1024;
+const MAX_ARGS = 64;
+const MAX_ARG_BYTES = 4096;
+const AGENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function parseGroupRequest(line: string): GroupRequest | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const r = v as Record<string, unknown>;
+  if (r.op === 'add' && Array.isArray(r.args) && r.args.length <= MAX_ARGS) {
+    const args = r.args as unknown[];
+    if (args.every((a): a is string => typeof a === 'string' && a.length <= MAX_ARG_BYTES))
+      return { op: 'add', args };
+  }
+  if (r.op === 'close' && typeof r.agent === 'string' && AGENT_ID.test(r.agent))
+    return { op: 'close', agent: r.agent };
+  return null;
+}
+
+export function parseGroupReply(line: string): GroupReply | null {
+  try {
+    const v = JSON.parse(line) as Record<string, unknown>;
+    if (v.ok === true) return { ok: true };
+    const codes = ['closing', 'unknown', 'invalid'] as const;
+    const code = codes.find((c) => c === v.code);
+    if (v.ok === false && code && typeof v.message === 'string')
+      return { ok: false, code, message: v.message.slice(0, 500) };
+  } catch {
+    // not JSON
+  }
+  return null;
+}
+
+/** The members file a group writes for the daemon: the ids of the agents it holds. */
+export function parseGroupMembers(text: string): string[] | null {
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (Array.isArray(v) && v.every((x): x is string => typeof x === 'string' && AGENT_ID.test(x))) return v;
+  } catch {
+    // half-written: the group writes through a rename, so only a foreign file gets here
+  }
+  return null;
+}
