@@ -9,6 +9,15 @@ import { mib, summarize } from './stats.js';
 
 /** The issue's goal: each idle session past the first costs at most this much PSS. */
 const GOAL_MIB = 3;
+/**
+ * An idle session whose terminal is full: 200 coloured lines of 100 characters (a screen and the
+ * emulator's whole scrollback), then nothing; an idle agent CLI's screen is no fuller.
+ */
+const FULL_THEN_IDLE = [
+  'sh',
+  '-c',
+  'i=0; while [ $i -lt 200 ]; do printf "\\033[3%dm%0100d\\033[0m\\n" $((i % 7)) $i; i=$((i+1)); done; exec sleep 3600',
+];
 
 /** PSS of the daemon and of every distinct host process of the running agents, in MiB. */
 async function managerPss(
@@ -30,7 +39,7 @@ async function managerPss(
 }
 
 /**
- * Memory per idle session (`sleep 3600`, headless): the daemon and its hosts measured with 1, 10
+ * Memory per idle session (a full screen, then `sleep 3600`; headless): the daemon and its hosts measured with 1, 10
  * and 50 agents in one workspace, once with the default `agents.hostProcess: workspace` (one host
  * process for the workspace) and once with `agent` (a process per agent, the design before). Per
  * extra session = (total at N − total at 1) / (N − 1), against a bare idle Node process measured
@@ -59,7 +68,7 @@ export async function measureSessionMemory(
       const at: Record<number, { total: number; processes: number }> = {};
       for (const n of [1, ...counts]) {
         const names = Array.from({ length: n - made }, (_, i) => `m-${made + i}`);
-        await createAgents(s, names, ['sleep', '3600'], concurrency);
+        await createAgents(s, names, FULL_THEN_IDLE, concurrency);
         made = n;
         at[n] = await managerPss(s, n);
         progress(`  ${n} agents: daemon + hosts ${at[n]?.total} MiB in ${at[n]?.processes} host process(es)`);
@@ -98,7 +107,7 @@ export async function measureSessionMemory(
       target: `≤ ${GOAL_MIB} MiB`,
       meetsTarget: value <= GOAL_MIB,
       note:
-        `PSS of the daemon and every host process with ${n} idle headless agents in one workspace, less ` +
+        `PSS of the daemon and every host process with ${n} idle headless agents in one workspace (each drew 200 coloured lines, then sleeps), less ` +
         'that with 1, divided by the agents added: agents.hostProcess workspace (the default). ' +
         'otherBaselines: the same with agents.hostProcess agent. extra: the totals at this count.',
       extra: {
