@@ -92,6 +92,9 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
     try {
       const a = parseHostArgs(req.args, { group: false });
       if (a.pane) return { ok: false, code: 'invalid', message: 'a group holds headless agents only' };
+      // Its agents are one daemon's: the same host socket, log folders beside each other.
+      if (a.socket !== first.socket || dirname(a.logDir) !== dirname(first.logDir))
+        return { ok: false, code: 'invalid', message: "not this group's daemon or agents folder" };
       return add(a);
     } catch (err) {
       if (err instanceof HostArgsError) return { ok: false, code: 'invalid', message: err.message };

@@ -101,6 +101,30 @@ describe('headless hosts of a workspace share one process', () => {
       ok: false,
       code: 'invalid',
     });
+    // A host for a daemon or a folder elsewhere (another user's socket, logs written anywhere).
+    const a1 = (await byName()).get('a1') as AgentView;
+    const elsewhere = [
+      '--agent',
+      'ag-x',
+      '--socket',
+      home.path('run', 'host.sock'),
+      '--log-dir',
+      '/tmp/ag-x',
+    ];
+    const foreign = [
+      '--agent',
+      'ag-x',
+      '--socket',
+      '/tmp/evil.sock',
+      '--log-dir',
+      home.path('agents', 'ag-x'),
+    ];
+    for (const args of [elsewhere, foreign])
+      expect(JSON.parse(await ask(socket, `${JSON.stringify({ op: 'add', args })}\n`))).toMatchObject({
+        ok: false,
+        code: 'invalid',
+      });
+    expect(a1.hostPid).toBe(pid);
     expect(JSON.parse(await ask(socket, '{"op":"close","agent":"ag-nobody"}\n'))).toMatchObject({
       ok: false,
       code: 'unknown',
