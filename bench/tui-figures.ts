@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { hooks, sleeperAgents, sleeperClaude, stream } from './dashboard-figures.js';
+import { hooks, sleeperAgents, stream } from './dashboard-figures.js';
 import { nowMs, runTimed, sleep, spawnTracked, stopChild } from './proc.js';
 import { PtyTerminal } from './pty-terminal.js';
 import { TUI_NODE_FLAGS } from './tui-flags.js';
@@ -26,6 +26,50 @@ const FRAME_CAP = 64 * 1024;
 /** The selection mark as the benchmark reads the PTY's bytes (latin1, one char per byte). */
 const MARK = Buffer.from('▸ ').toString('latin1');
 
+/** A recorded Claude Code 2.1.330 screen (120×40, its permission dialog for `npm test`). */
+const SCREEN = join(
+  'test',
+  'fixtures',
+  'screens',
+  'claude',
+  '2.1.330',
+  'census-bash-npm-test-default-120.screen',
+);
+/** Colours the screen's lines take, as a real agent's screen has them (256-colour SGR, some bold). */
+const PALETTE = [174, 246, 114, 75, 180, 252];
+
+/**
+ * A `claude` stand-in that draws the recorded screen, each line in colour (three SGR runs a line,
+ * as dense as Claude Code's own), then sleeps: the TUI's preview has a real screen to show.
+ */
+function screenClaude(dir: string, root: string): string {
+  const text = readFileSync(join(root, SCREEN), 'utf8');
+  const body = text
+    .slice(text.indexOf('\n---\n') + 5)
+    .split('\n')
+    .slice(0, 39);
+  const sgr = (c: number, bold: boolean) => `\x1b[${bold ? '1;' : ''}38;5;${c}m`;
+  const lines = body.map((l, i) => {
+    const a = Math.floor(l.length / 3);
+    const b = Math.floor((2 * l.length) / 3);
+    const c = (k: number) => PALETTE[(i + k) % PALETTE.length] ?? 252;
+    return `${sgr(c(0), i % 4 === 0)}${l.slice(0, a)}${sgr(c(1), false)}${l.slice(a, b)}${sgr(c(2), i % 3 === 0)}${l.slice(b)}\x1b[0m`;
+  });
+  const screen = join(dir, 'screen.ans');
+  writeFileSync(screen, `\x1b[H\x1b[2J${lines.join('\r\n')}`);
+  const program = join(dir, 'claude');
+  writeFileSync(
+    program,
+    `#!/bin/sh\n[ "$1" = --version ] && { echo "2.1.330 (Claude Code)"; exit 0; }\ncat '${screen}'\nexec sleep 3600\n`,
+  );
+  chmodSync(program, 0o755);
+  return program;
+}
+
+/** What a PTY's bytes say once CSI and OSC sequences are taken out (the colour TUI's rows). */
+const plain = (text: string): string =>
+  text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g, '');
+
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return round(Number(m?.[1] ?? 0) / 1024, 1);
@@ -41,16 +85,47 @@ function pssMiB(pid: number): number {
  * `wtp tui` in a PTY of its own (120×40), NO_COLOR so rows are plain text in its bytes, started as
  * users start it: the `wtp` command (bin/wtp, which gives the TUI its V8 flag), on this node.
  */
-function startTui(paths: RepoPaths, s: Session): PtyTerminal {
-  return new PtyTerminal(join(paths.root, 'bin', 'wtp'), ['tui'], {
-    cwd: s.home,
-    env: {
-      ...s.env,
-      PATH: `${dirname(process.execPath)}:${s.env.PATH ?? ''}`,
-      NO_COLOR: '1',
-      TERM: 'xterm-256color',
-    },
-  });
+function startTui(paths: RepoPaths, s: Session, colour = false): PtyTerminal {
+  const env: Record<string, string> = {
+    ...s.env,
+    PATH: `${dirname(process.execPath)}:${s.env.PATH ?? ''}`,
+    TERM: 'xterm-256color',
+  };
+  if (colour) delete env.NO_COLOR;
+  else env.NO_COLOR = '1';
+  return new PtyTerminal(join(paths.root, 'bin', 'wtp'), ['tui'], { cwd: s.home, env });
+}
+
+/**
+ * Key presses down the first ten rows and back up (the selection stays in view), each timed from
+ * its write to the repaint that shows the new row selected; `colour`: read without the escapes.
+ */
+async function pressKeys(
+  tui: PtyTerminal,
+  names: string[],
+  presses: number,
+  colour: boolean,
+): Promise<number[]> {
+  const press: number[] = [];
+  let at = 0; // the selected row
+  for (let i = 0; i < WARMUP + presses; i++) {
+    const down = Math.floor(i / 10) % 2 === 0;
+    at += down ? 1 : -1;
+    const row = names[at] ?? '';
+    const selected = new RegExp(`${MARK}[^ ]+ ${row}`);
+    const t0 = nowMs();
+    tui.write(down ? 'j' : 'k');
+    // The repaint that shows the new row selected: its mark, a state icon, then its name.
+    const done = await tui.waitFor(
+      (text) => selected.test(colour ? plain(text) : text),
+      5_000,
+      `${row} selected`,
+      FRAME_CAP,
+    );
+    if (i >= WARMUP) press.push(done - t0);
+    await sleep(20);
+  }
+  return press;
 }
 
 /** A key → a line redrawn by a bare node program: the floor of any key → repaint under this load. */
@@ -82,15 +157,19 @@ async function bareKeyEcho(presses: number): Promise<number[]> {
 const fullPaint = (last: string) => (text: string) => text.includes(last) && text.includes('q quit');
 
 /**
- * The terminal UI against a fleet of `claude` agents (a shell stand-in; their states come from
- * hook calls, as Claude Code's do): start → first full paint (vs `wtp ls`), key press → the
- * repaint that shows the selection moved while states stream in, and the TUI's memory.
+ * The terminal UI against a fleet of `claude` agents (a shell stand-in drawing a recorded Claude
+ * Code screen; their states come from hook calls, as Claude Code's do): start → first full paint
+ * (vs `wtp ls`), key press → the repaint that shows the selection moved while states stream in,
+ * without colour and with it, and the TUI's memory.
  */
 export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Record<string, BenchResult>> {
   const bin = makeHome('tui-bin');
   let s: Session | null = null;
   try {
-    s = await startSession(paths, 'tui', { WTP_BACKEND: 'headless', WTP_CLAUDE_BIN: sleeperClaude(bin) });
+    s = await startSession(paths, 'tui', {
+      WTP_BACKEND: 'headless',
+      WTP_CLAUDE_BIN: screenClaude(bin, paths.root),
+    });
     const session = s;
     progress(`tui: creating ${runs.agents} agents`);
     const agents = await sleeperAgents(session, runs.agents);
@@ -130,32 +209,20 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
     const streamed = (async () => {
       while (streaming) rate = await stream(h, agents, 2, runs.streamRate);
     })();
-    const press: number[] = [];
-    let at = 0; // the selected row
-    for (let i = 0; i < WARMUP + runs.presses; i++) {
-      // Down the first ten rows and back up, so the selection stays in view.
-      const down = Math.floor(i / 10) % 2 === 0;
-      at += down ? 1 : -1;
-      const want = `${MARK}`;
-      const row = names[at] ?? '';
-      const t0 = nowMs();
-      tui.write(down ? 'j' : 'k');
-      // The repaint that shows the new row selected: its mark, a state icon, then its name.
-      const done = await tui.waitFor(
-        (text) => new RegExp(`${want}[^ ]+ ${row}`).test(text),
-        5_000,
-        `${row} selected`,
-        FRAME_CAP,
-      );
-      if (i >= WARMUP) press.push(done - t0);
-      await sleep(20);
-    }
+    const press = await pressKeys(tui, names, runs.presses, false);
     const rss = rssMiB(tui.pid);
     const pss = pssMiB(tui.pid);
+    await tui.close();
+    // The same in colour, as a user's terminal has it: the preview draws the agent's screen in SGR.
+    progress(`tui 2/3: the same in colour`);
+    const coloured = startTui(paths, session, true);
+    await coloured.waitFor((t) => fullPaint('a-000')(plain(t)), 20_000, 'the colour TUI to paint', FRAME_CAP);
+    await sleep(1000);
+    const pressColour = await pressKeys(coloured, names, runs.presses, true);
+    await coloured.close();
     const bare = await bareKeyEcho(runs.presses);
     streaming = false;
     await streamed;
-    await tui.close();
 
     progress('tui 3/3: memory baselines (a bare Ink app redrawing the screen, an idle node process)');
     const floor = new PtyTerminal(
@@ -196,6 +263,13 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
         target: { text: 'p99 < 50 ms', below: 50, stat: 'p99' },
         note: `A key (j, or k on the way back) written to the TUI's PTY → the first bytes read back that draw the next agent's row selected, with ${runs.agents} agents whose states change ${rate} times a second (hook calls flipping random agents between working and idle). ${runs.presses} presses 20 ms apart, ${WARMUP} unrecorded first; the target is on p99.`,
         extra: { p99: p99(press), max: round(Math.max(...press), 1), achievedRatePerS: rate },
+      }),
+      'tui.keyToRepaint.colour': latencyResult({
+        samples: pressColour,
+        baseline: latencyBaseline('the same key presses with NO_COLOR, same run (tui.keyToRepaint)', press),
+        target: { text: 'p99 < 50 ms', below: 50, stat: 'p99' },
+        note: `As tui.keyToRepaint, in colour (no NO_COLOR): the TUI's rows and the preview's copy of the selected agent's screen carry SGR escapes, read back without them. Every agent draws a recorded Claude Code 2.1.330 screen (${SCREEN}) in 256 colours, then sleeps.`,
+        extra: { p99: p99(pressColour), max: round(Math.max(...pressColour), 1) },
       }),
       [`tui.memory.${runs.agents}agents`]: memoryResult({
         values: [rss],
