@@ -1,11 +1,29 @@
 import { readFile } from 'node:fs/promises';
 
-/** Each change: Ink's file (Ink 6), the line it replaces, with what, and the code it appends. */
+/** Each change: Ink's file (Ink 6), the text it replaces and with what, and the code it appends. */
 const CHANGES = [
   {
     file: /[\\/]ink[\\/]build[\\/]output\.js$/,
-    line: 'caches = new OutputCaches();',
-    with: 'caches = framesCaches();',
+    replace: [
+      ['caches = new OutputCaches();', 'caches = framesCaches();'],
+      [
+        `row.push({
+                    type: 'char',
+                    value: ' ',
+                    fullWidth: false,
+                    styles: [],
+                });`,
+        'row.push(BLANK_CELL);',
+      ],
+      [
+        'const generatedOutput = output\n            .map(line => {',
+        'const generatedOutput = output.map((line, rowIndex) => {',
+      ],
+      [
+        'return styledCharsToString(lineWithoutEmptyItems).trimEnd();',
+        'return framesRow(lineWithoutEmptyItems, rowIndex);',
+      ],
+    ],
     append: `
 const MAX_LINES = 400;
 let sharedCaches = null;
@@ -14,12 +32,24 @@ function framesCaches() {
     sharedCaches = new OutputCaches();
   return sharedCaches;
 }
+const BLANK_CELL = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });
+let lastRows = [];
+function framesRow(cells, y) {
+  const last = lastRows[y];
+  if (last !== undefined && last.cells.length === cells.length) {
+    let same = true;
+    for (let i = 0; i < cells.length && same; i++) same = last.cells[i] === cells[i];
+    if (same) return last.text;
+  }
+  const text = styledCharsToString(cells).trimEnd();
+  if (y < 1000) lastRows[y] = { cells, text };
+  return text;
+}
 `,
   },
   {
     file: /[\\/]ink[\\/]build[\\/]render-node-to-output\.js$/,
-    line: 'const currentWidth = widestLine(text);',
-    with: 'const currentWidth = framesWidestLine(text);',
+    replace: [['const currentWidth = widestLine(text);', 'const currentWidth = framesWidestLine(text);']],
     append: `
 let textWidths = new Map();
 function framesWidestLine(text) {
@@ -41,17 +71,23 @@ function framesWidestLine(text) {
  * measured again at every render. In the TUI with 100 agents that was about half its CPU per
  * repaint, and much of its garbage (docs/tui.md#performance). These build-time changes keep both
  * across frames, bounded: a line's characters are placed by reference and never changed, and the
- * same text has the same width. The build fails if Ink's files no longer have the lines replaced.
+ * same text has the same width. Each frame also turned every cell of the screen back into text,
+ * diffing the styles of each pair of neighbours (three Sets each): most of the TUI's garbage. A
+ * row whose cells are the same objects as in the last frame now keeps its text, and blank cells
+ * are one shared object. The build fails if Ink's files no longer have the lines replaced.
  */
 export const inkOutputCaches = {
   name: 'ink-output-caches',
   setup(b) {
     for (const c of CHANGES)
       b.onLoad({ filter: c.file }, async (args) => {
-        const source = await readFile(args.path, 'utf8');
-        if (!source.includes(c.line))
-          throw new Error(`${args.path}: no "${c.line}" (Ink changed): update scripts/ink-output-cache.mjs`);
-        return { contents: source.replace(c.line, c.with) + c.append, loader: 'js' };
+        let source = await readFile(args.path, 'utf8');
+        for (const [from, to] of c.replace) {
+          if (!source.includes(from))
+            throw new Error(`${args.path}: no "${from}" (Ink changed): update scripts/ink-output-cache.mjs`);
+          source = source.replace(from, to);
+        }
+        return { contents: source + c.append, loader: 'js' };
       });
   },
 };

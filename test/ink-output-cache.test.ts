@@ -60,6 +60,23 @@ describe("Ink's output caches, kept across frames by the build", () => {
     ]);
   });
 
+  it('a row keeps its text while its cells are the same, and frames stay exact as rows change', async () => {
+    const Output = await builtOutput();
+    const frame = (lines: (string | null)[], width = 24): string => {
+      const out = new Output({ width, height: lines.length });
+      lines.forEach((l, y) => l !== null && out.write(y === 1 ? 2 : 0, y, l, { transformers: [] }));
+      return out.get().output;
+    };
+    const red = 'a-1 \u001b[31mworking\u001b[39m';
+    const wide = '界 \u001b[1mbold\u001b[22m';
+    expect(frame([red, null, 'idle'])).toBe(`${red}\n\nidle`);
+    expect(frame([red, wide, 'idle'])).toBe(`${red}\n  ${wide}\nidle`);
+    expect(frame([red, null, 'idle'])).toBe(`${red}\n\nidle`); // the blank row is blank again
+    expect(frame(['a-1 idle', wide, null])).toBe(`a-1 idle\n  ${wide}\n`);
+    expect(frame(['a-1 idle', wide, null], 10)).toBe(`a-1 idle\n  ${wide}\n`); // narrower: rows redone
+    expect(frame([red])).toBe(red);
+  });
+
   it('starts a fresh set once it holds 400 lines', async () => {
     const Output = await builtOutput();
     const first = new Output({ width: 10, height: 1 });
@@ -77,5 +94,7 @@ describe("Ink's output caches, kept across frames by the build", () => {
     const text = await bundled('index.js', ['react-devtools-core', 'yoga-layout']);
     expect(text).toContain('caches = framesCaches();');
     expect(text).toContain('const currentWidth = framesWidestLine(text);');
+    expect(text).toContain('return framesRow(lineWithoutEmptyItems, rowIndex);');
+    expect(text).toContain('row.push(BLANK_CELL);');
   });
 });
