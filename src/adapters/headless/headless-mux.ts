@@ -151,14 +151,13 @@ export class HeadlessMux implements PaneMux {
   /** Closing a pane hangs up its program's process group, as a terminal closing would. */
   async kill(paneId: string): Promise<void> {
     const pane = this.require(await this.list(), paneId);
-    const group = pane.pid === null ? undefined : this.known.get(pane.pid)?.group;
-    if (group && pane.agentId !== null) {
-      const alive = (): boolean =>
-        this.o.facts.stat(pane.pid ?? 0)?.start === this.known.get(pane.pid ?? 0)?.start;
+    const pid = pane.pid;
+    const group = pid === null ? undefined : this.known.get(pid)?.group;
+    if (group && pid !== null && pane.agentId !== null) {
       const reply = await groupRequest(
         group.socket,
         { op: 'close', agent: pane.agentId },
-        { timeoutMs: GROUP_REQUEST_MS, alive },
+        { timeoutMs: GROUP_REQUEST_MS, alive: () => this.groupAlive(pid) },
       ).catch(() => null);
       if (!reply?.ok)
         throw new AppError('PANE_NOT_FOUND', `Pane ${paneId} does not exist.`, { pane: paneId });
@@ -198,6 +197,11 @@ export class HeadlessMux implements PaneMux {
     return this.startProcess(workspace, spec, null);
   }
 
+  /** Whether the group process `pid` is still the one recorded (not gone, its pid not reused). */
+  private groupAlive(pid: number): boolean {
+    return this.o.facts.stat(pid)?.start === this.known.get(pid)?.start;
+  }
+
   /** Adds the agent to the workspace's host group, or starts a group with it. */
   private async join(
     workspace: string,
@@ -208,11 +212,10 @@ export class HeadlessMux implements PaneMux {
     await this.list();
     for (const [pid, k] of this.known) {
       if (!k.group || k.workspace !== workspace) continue;
-      const alive = (): boolean => this.o.facts.stat(pid)?.start === k.start;
       const reply = await groupRequest(
         k.group.socket,
         { op: 'add', args: hostArgs },
-        { timeoutMs: GROUP_REQUEST_MS, alive },
+        { timeoutMs: GROUP_REQUEST_MS, alive: () => this.groupAlive(pid) },
       ).catch(() => null);
       if (reply?.ok) {
         if (spec.title) this.titles.set(`h-${pid}/${agentId}`, spec.title);

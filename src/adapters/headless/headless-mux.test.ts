@@ -1,0 +1,56 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HeadlessMux } from './headless-mux.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A state dir whose one record (a live process, pid 4242) names the group `group(records)` gives. */
+function listed(group: (records: string) => unknown, members?: string): Promise<string[]> {
+  const owner = mkdtempSync(join(tmpdir(), 'wtp-headless-'));
+  dirs.push(owner);
+  const records = join(owner, 'headless');
+  mkdirSync(records);
+  const record = { pid: 4242, start: 's1', workspace: 'w', agentId: 'ag-first', group: group(records) };
+  writeFileSync(join(records, '4242.json'), JSON.stringify(record));
+  if (members !== undefined) writeFileSync(join(records, 'g-1.members'), members);
+  const mux = new HeadlessMux({
+    env: {},
+    owner,
+    facts: { stat: (pid) => (pid === 4242 ? { zombie: false, leader: true, start: 's1' } : null) },
+    environments: false,
+    groups: true,
+  });
+  return mux.list().then((panes) => panes.map((p) => `${p.id} ${p.agentId}`));
+}
+
+const own = (records: string) => ({
+  socket: join(records, 'g-1.sock'),
+  members: join(records, 'g-1.members'),
+});
+
+describe('headless records of host groups, as a planted or damaged file gives them', () => {
+  it('lists the agents a group names in its members file', async () => {
+    expect(await listed(own, '["ag-a","ag-b"]')).toEqual(['h-4242/ag-a ag-a', 'h-4242/ag-b ag-b']);
+  });
+
+  it.each([
+    ['a path', '["ag-a","../x"]'],
+    ['cut', '["ag-a"'],
+    ['too large', JSON.stringify(Array.from({ length: 40_000 }, (_, i) => `ag-${i}`))],
+  ])('a members file that is %s: only the agent the group started with', async (_what, text) => {
+    expect(await listed(own, text)).toEqual(['h-4242/ag-first ag-first']);
+  });
+
+  it.each([
+    ['a socket outside the records folder', (r: string) => ({ ...own(r), socket: '/tmp/evil.sock' })],
+    ['a members file outside it', (r: string) => ({ ...own(r), members: '/etc/passwd' })],
+    ['paths that are not strings', () => ({ socket: 1, members: ['x'] })],
+  ])('refuses %s: a plain pane, no group', async (_what, group) => {
+    expect(await listed(group, '["ag-a"]')).toEqual(['h-4242 ag-first']);
+  });
+});
