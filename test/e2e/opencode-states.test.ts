@@ -12,9 +12,11 @@ import {
 } from '../support/agent-steps.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { eventually, TestHome } from '../support/harness.js';
+import { anyTestFailed } from '../support/file-failures.js';
 import {
   opencodeBinary,
   opencodeEnv,
+  opencodeLogTail,
   OPENCODE_VERSION,
   prepareOpencodeConfig,
   prepareOpencodeHome,
@@ -89,6 +91,7 @@ describe('real OpenCode CLI tmux', REAL_CLI_TESTS, () => {
   let home: TestHome;
   let fake: FakeOpenAIChat;
   let proj: string;
+  let ocEnv: Record<string, string> = {};
   /** Waits for the agent's steps since `from` (the index of its first step to look at) to end in `last`. */
   const until = (name: string, last: string, from = 0): Promise<Step[]> =>
     eventually(
@@ -140,6 +143,7 @@ describe('real OpenCode CLI tmux', REAL_CLI_TESTS, () => {
     mkdirSync(proj);
     const config = prepareOpencodeConfig(home.path('oc'), { baseUrl: fake.url });
     const env = opencodeEnv({ home: home.path('home'), config });
+    ocEnv = env;
     Object.assign(home.env, env);
     prepareOpencodeHome(env, proj);
     await home.up();
@@ -153,6 +157,7 @@ describe('real OpenCode CLI tmux', REAL_CLI_TESTS, () => {
 
   afterAll(async () => {
     await dumpAgentsForDebug(home, backend, ['hi', 'perm', 'esc', 'limit']);
+    if (anyTestFailed()) console.log(`OpenCode's log, its end:\n${opencodeLogTail(ocEnv)}`);
     await home?.cleanup();
     await fake?.close();
   });

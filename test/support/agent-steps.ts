@@ -6,6 +6,7 @@ import type { AnswerResult } from '../../src/protocol/answers.js';
 import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
 import type { Signal } from '../../src/protocol/signals.js';
+import { anyTestFailed } from './file-failures.js';
 import { eventually, type TestHome } from './harness.js';
 
 /**
@@ -272,15 +273,15 @@ export interface Why {
 }
 
 /**
- * With WTP_DEBUG_E2E set: prints each agent's events, `wtp why` and screen (`wtp peek`), labelled, to
- * see why a real-CLI test waited in vain. Does nothing otherwise.
+ * With WTP_DEBUG_E2E set, or once a test of the file failed: prints each agent's events, `wtp why`
+ * and screen (`wtp peek`), labelled, to see why a real-CLI test waited in vain. Does nothing otherwise.
  */
 export async function dumpAgentsForDebug(
   home: TestHome | undefined,
   label: string,
   names: readonly string[],
 ) {
-  if (!process.env.WTP_DEBUG_E2E || !home) return;
+  if (!(process.env.WTP_DEBUG_E2E || anyTestFailed()) || !home) return;
   for (const name of names) {
     for (const e of await home.events(name)) console.log(label, name, JSON.stringify(e));
     console.log(label, name, (await home.run(['why', name, '--json'])).stdout);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPENCODE_PIN } from '../../scripts/cli-pins.mjs';
 
@@ -102,4 +102,21 @@ export function prepareOpencodeHome(env: Record<string, string>, cwd: string): v
     timeout: 120_000,
   });
   if (r.status !== 0) throw new Error(`opencode db failed (${r.status ?? r.signal}): ${r.stderr}`);
+}
+
+/**
+ * The last `lines` lines of OpenCode's own log (every process of the HOME writes to one file, each
+ * line tagged with its run id), for a test's failure output: a TUI that stayed blank says why there.
+ */
+export function opencodeLogTail(env: Record<string, string>, lines = 150): string {
+  const file = join(env.HOME ?? '', '.local', 'share', 'opencode', 'log', 'opencode.log');
+  try {
+    const text = readFileSync(file, 'utf8');
+    return text
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
+  } catch (err) {
+    return `no OpenCode log at ${file}: ${String(err)}`;
+  }
 }
