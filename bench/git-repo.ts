@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nowMs, runTimed, type Env } from './proc.js';
 import { liveKillers } from './sandbox.js';
+import { endInput } from '../src/adapters/child-input.js';
 
 /** Shape of the generated repository (the issue's "10,000 files and 20 live branches"). */
 export const DIRS = 100;
@@ -160,7 +161,7 @@ function gitWithInput(args: string[], cwd: string, env: Env, input: string): Pro
     child.once('close', (code) =>
       code === 0 ? resolve() : reject(new Error(`git ${args.join(' ')} failed (${code}): ${err}`)),
     );
-    child.stdin.end(input);
+    endInput(child.stdin, input);
   });
 }
 

@@ -18,4 +18,13 @@ describe('runCommand', () => {
       ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     }
   });
+
+  it('gives the exit of a program that quits before reading its input (no uncaught EPIPE)', async () => {
+    // 4 MiB does not fit the pipe: the writes after the exit fail, which vitest reports as an
+    // unhandled error (a failed run) unless the input's errors are handled.
+    for (let i = 0; i < 3; i++) {
+      const r = await runCommand('sh', ['-c', 'exit 3'], { timeoutMs: 5_000, input: 'x'.repeat(4 << 20) });
+      expect(r.exitCode).toBe(3);
+    }
+  });
 });

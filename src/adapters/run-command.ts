@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { AppError } from '../core/errors.js';
+import { endInput } from './child-input.js';
 
 /** What a finished (or failed) command did, execa-style. */
 export interface CommandResult {
@@ -65,7 +66,6 @@ export function runCommand(
         });
       },
     );
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-    else child.stdin?.end();
+    endInput(child.stdin, opts.input);
   });
 }

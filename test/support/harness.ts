@@ -13,6 +13,7 @@ import { recordCliStarts } from './cli-starts.js';
 import { needsProcess, runInProcess } from './in-process-cli.js';
 import { createdHomes } from './home-registry.js';
 import { isAlive, killAll, processesWithHome, TEST_HOME_PREFIX } from './processes.js';
+import { endInput } from '../../src/adapters/child-input.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 /** The built entry: `npm test` builds first (pretest), so tests run the real bundle. */
@@ -120,8 +121,7 @@ export class TestHome {
           resolvePromise({ code, stdout, stderr: stderr + hung });
         },
       );
-      if (opts.input !== undefined) child.stdin?.end(opts.input);
-      else child.stdin?.end();
+      endInput(child.stdin, opts.input);
     });
   }
 

@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { AppError } from '../../core/errors.js';
+import { endInput } from '../child-input.js';
 
 export interface GitResult {
   code: number;
@@ -120,8 +121,7 @@ function git(args: readonly string[], o: GitOptions, baseEnv: GitEnv): Promise<G
         );
       },
     );
-    if (o.input !== undefined) child.stdin?.end(o.input);
-    else child.stdin?.end();
+    endInput(child.stdin, o.input);
   });
 }
 

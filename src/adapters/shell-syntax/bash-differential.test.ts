@@ -8,6 +8,7 @@ import { wordExpands } from '../../core/policies/shell-words.js';
 import { isWrapper, unwrap } from '../../core/policies/wrappers.js';
 import { STUB, bashCorpus } from './bash-corpus.js';
 import { TreeSitterShell, shellWasmFiles } from './tree-sitter-shell.js';
+import { endInput } from '../child-input.js';
 
 /**
  * The parser against bash itself. Every leaf command of a line is a stub program that reports its
@@ -123,7 +124,7 @@ function runBash(lines: readonly string[]): Promise<string[][]> {
       }
       resolve(ran);
     });
-    child.stdin?.end(lines.map((l) => `${l}\0`).join(''));
+    endInput(child.stdin, lines.map((l) => `${l}\0`).join(''));
   });
 }
 
