@@ -222,6 +222,28 @@ describe.each([
       await allGone(all);
     });
 
+    it('after its leader exited: cleans up what is left, but never a newer session that took its pid', async () => {
+      // The leader exits and leaves a sleep in its session: that is what an exited agent leaves.
+      const leader = children.spawn('setsid', ['sh', '-c', 'sleep 30 & exit 0']);
+      const sid = leader.pid as number;
+      await new Promise((r) => (leader.exitCode === null ? leader.once('exit', r) : r(null)));
+      await eventually('the leader reaped', () => !isAlive(sid) || undefined);
+      const left = pidsWhere(3, sid);
+      children.track(...left);
+      expect(left).toHaveLength(1);
+      expect(killer.signalSession(sid, 'SIGKILL', { leaderExited: true })).toBe(1);
+      await allGone(left);
+      // A live process with the session's id is a newer session leader (the pid was reused).
+      const newer = children.spawn('setsid', ['sleep', '30']);
+      const newSid = newer.pid as number;
+      await eventually(
+        'the newer leader in its session',
+        () => Number(statFields(newSid)?.[3]) === newSid || undefined,
+      );
+      expect(killer.signalSession(newSid, 'SIGKILL', { leaderExited: true })).toBe(0);
+      expect(isAlive(newSid)).toBe(true);
+    });
+
     it('signals nobody for a session that does not exist', () => {
       expect(killer.signalSession(NO_SUCH_PID, 'SIGTERM')).toBe(0);
     });

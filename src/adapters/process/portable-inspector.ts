@@ -1,6 +1,6 @@
 import type { ProcessFacts, ProcessInspector, TreeSample } from '../../core/ports/daemon.js';
 import type { SessionKiller } from '../../core/ports/host.js';
-import { signalGroup, signalAll, sumTrees } from './process-tree.js';
+import { pidInUse, signalGroup, signalAll, sumTrees } from './process-tree.js';
 import { psRows, type PsRow } from './ps-table.js';
 
 const live = (rows: PsRow[]): PsRow[] => rows.filter((r) => r.state !== 'Z');
@@ -36,7 +36,8 @@ function sessionTree(sid: number): number[] {
 }
 
 export const portableSessionKiller: SessionKiller = {
-  signalSession: (sid, signal) => signalAll(() => sessionTree(sid), signal),
+  signalSession: (sid, signal, o) =>
+    o?.leaderExited && pidInUse(sid) ? 0 : signalAll(() => sessionTree(sid), signal),
 };
 
 export const portableFacts: ProcessFacts = {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ProcessFacts, ProcessInspector, TreeSample } from '../../core/ports/daemon.js';
 import type { SessionKiller } from '../../core/ports/host.js';
-import { signalAll, signalGroup, sumTrees } from './process-tree.js';
+import { pidInUse, signalAll, signalGroup, sumTrees } from './process-tree.js';
 
 const PAGE_SIZE = 4096;
 /** USER_HZ is 100 on every Linux architecture Node supports. */
@@ -100,7 +100,8 @@ export function pssBytes(pid: number): number | null {
  * sessions of their own, and a stop, a pause or a clean-up must reach them too.
  */
 export const procfsSessionKiller: SessionKiller = {
-  signalSession: (sid, signal) => signalAll(() => sessionTree(sid), signal),
+  signalSession: (sid, signal, o) =>
+    o?.leaderExited && pidInUse(sid) ? 0 : signalAll(() => sessionTree(sid), signal),
 };
 
 /** The live processes of session `sid` and their descendants in other sessions. */

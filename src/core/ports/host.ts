@@ -46,6 +46,14 @@ export interface TerminalScreen {
 
 /** Signals every process of a terminal session (the agent and all it started). */
 export interface SessionKiller {
-  /** Signals all processes whose session id is `sid`, and their descendants; returns how many. */
-  signalSession(sid: number, signal: 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGSTOP' | 'SIGCONT'): number;
+  /**
+   * Signals all processes whose session id is `sid`, and their descendants; returns how many.
+   * `leaderExited`: the leader was reaped, so a live process with pid `sid` is a newer one (the
+   * kernel reuses a pid only once no process is left in the session it named): nothing is signalled.
+   */
+  signalSession(
+    sid: number,
+    signal: 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGSTOP' | 'SIGCONT',
+    o?: { leaderExited?: boolean },
+  ): number;
 }

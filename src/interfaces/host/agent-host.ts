@@ -309,9 +309,12 @@ export class AgentHost {
 
   /** Processes the agent started and left in its terminal session get the hang-up a closed terminal gives. */
   private cleanUpSession(sid: number): void {
-    if (this.d.killer.signalSession(sid, 'SIGHUP') + this.d.killer.signalSession(sid, 'SIGTERM') === 0)
+    // Its leader is gone: once its pid is reused (a daemon or an agent started since), the session
+    // is someone else's and is left alone.
+    const o = { leaderExited: true };
+    if (this.d.killer.signalSession(sid, 'SIGHUP', o) + this.d.killer.signalSession(sid, 'SIGTERM', o) === 0)
       return;
-    setTimeout(() => this.d.killer.signalSession(sid, 'SIGKILL'), LEFTOVER_GRACE_MS).unref();
+    setTimeout(() => this.d.killer.signalSession(sid, 'SIGKILL', o), LEFTOVER_GRACE_MS).unref();
   }
 
   private output(data: Uint8Array): void {
