@@ -1,6 +1,7 @@
 import type { ProcessFacts, ProcessInspector, TreeSample } from '../../core/ports/daemon.js';
 import type { SessionKiller } from '../../core/ports/host.js';
-import { pidInUse, signalGroup, signalAll, sumTrees } from './process-tree.js';
+import { signalGroup, signalAll, sumTrees } from './process-tree.js';
+import { pidInUse } from '../pid-in-use.js';
 import { psRows, type PsRow } from './ps-table.js';
 
 const live = (rows: PsRow[]): PsRow[] => rows.filter((r) => r.state !== 'Z');

@@ -67,13 +67,3 @@ export function signalAll(
   }
   return signalled.size;
 }
-
-/** Whether a process with this pid exists (another user's too). */
-export function pidInUse(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ProcessFacts, ProcessInspector, TreeSample } from '../../core/ports/daemon.js';
 import type { SessionKiller } from '../../core/ports/host.js';
-import { pidInUse, signalAll, signalGroup, sumTrees } from './process-tree.js';
+import { signalAll, signalGroup, sumTrees } from './process-tree.js';
+import { pidInUse } from '../pid-in-use.js';
 
 const PAGE_SIZE = 4096;
 /** USER_HZ is 100 on every Linux architecture Node supports. */

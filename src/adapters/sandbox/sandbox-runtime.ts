@@ -6,6 +6,7 @@ import type { SandboxDenial, SandboxSpawn } from '../../protocol/sandbox.js';
 import type { Bridge } from './bwrap-args.js';
 import { createDaemonFilter } from './daemon-filter.js';
 import { createSandboxProxy } from './sandbox-proxy.js';
+import { pidInUse } from '../pid-in-use.js';
 
 /** Denials of the same target are reported at most this often (with how many there were). */
 export const DENIAL_REPORT_MS = 10_000;
@@ -94,7 +95,7 @@ const SOCK_PREFIX = '/tmp/wtp-sb-';
  * Removes the socket folders of hosts that are gone (a host killed with SIGKILL cannot remove its
  * own): only folders of this user, named as this module names them, whose host pid is not alive.
  */
-export function sweepStaleSockDirs(dir = '/tmp', alive: (pid: number) => boolean = pidAlive): number {
+export function sweepStaleSockDirs(dir = '/tmp', alive: (pid: number) => boolean = pidInUse): number {
   let removed = 0;
   let names: string[] = [];
   try {
@@ -117,15 +118,6 @@ export function sweepStaleSockDirs(dir = '/tmp', alive: (pid: number) => boolean
     }
   }
   return removed;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A unix socket whose connections go on to a loopback TCP endpoint (a local model server). */
