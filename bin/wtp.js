@@ -13,7 +13,7 @@ if (!existsSync(bundle)) {
 }
 // Node 22.1 and later keep V8's compiled code of the bundle between runs (in the OS's temporary
 // folder, or NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off): every `wtp` call
-// after the first skips compiling it again (issue 32). Node 20 has no such cache: nothing happens.
+// after the first skips compiling it again. Node 20 has no such cache: nothing happens.
 try {
   module.enableCompileCache?.();
 } catch {

@@ -112,7 +112,7 @@ export class LiveCollection<T extends { id: string }> {
   }
 
   /**
-   * A change on another machine of the fleet (issue 21): its event touches items as a local one
+   * A change on another machine of the fleet: its event touches items as a local one
    * does (fetched again from this daemon, which serves them from its view of the fleet); the
    * kinds the source names reload everything.
    */

@@ -8,7 +8,7 @@ import { AGENT_CLI_PROFILES, PROFILE_NAMES } from '../protocol/constants.js';
 export const ACCEPTABLE_MODES = ['default', 'accept_edits', 'auto', 'plan', 'dont_ask'] as const;
 
 /**
- * What this machine runs of the fleet's tasks (issue 30): the fleet database is written by every
+ * What this machine runs of the fleet's tasks: the fleet database is written by every
  * machine's role, so a task there is a request, judged here. A task outside this policy is not
  * claimed; the refusal, with why, is in the fleet (`wtp task ls`, the dashboard) and this machine's
  * events (`fleet.taskRefused`).

@@ -1,5 +1,5 @@
 /**
- * What agents (and their hosts) get of the daemon's environment (issue 30): an allowlist, not the
+ * What agents (and their hosts) get of the daemon's environment: an allowlist, not the
  * whole of it. The daemon's own secrets — `WTP_FLEET_URL` with the fleet's password, tokens in its
  * environment, anything its config holds — never reach an agent, nor any script an agent runs.
  *

@@ -20,7 +20,7 @@ const modelPriceSchema = z
   })
   .describe('Prices of one model; a kind left out has no price (its tokens make the cost unknown)');
 
-/** Config `cost`: reading agents' usage and pricing it (issue 35, docs/cost.md). */
+/** Config `cost`: reading agents' usage and pricing it (docs/cost.md). */
 export const costConfigSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Read agents' token usage from their CLIs' session files"),
@@ -49,7 +49,7 @@ export const costConfigSchema = z
 
 const usd = z.number().min(0).max(1e9);
 
-/** Config `budget`: budgets in money per task, workspace and day (issue 35). */
+/** Config `budget`: budgets in money per task, workspace and day. */
 export const budgetConfigSchema = z
   .strictObject({
     taskUsd: usd

@@ -9,7 +9,7 @@ import { MAX_FIX_CHECKS } from '../protocol/tasks.js';
 
 const list = (names: string[]): string => names.map((n) => `{{${n}}}`).join(', ');
 
-/** Config `forge`: pushing agents' branches, pull requests through gh or glab, their polling (issue 20). */
+/** Config `forge`: pushing agents' branches, pull requests through gh or glab, their polling. */
 export const forgeConfigSchema = z
   .strictObject({
     cli: z

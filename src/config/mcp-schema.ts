@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PROFILE_NAMES } from '../protocol/constants.js';
 import { MCP_SCOPES } from '../protocol/mcp-scope.js';
 
-/** Agents driving agents (issue 34, docs/mcp.md): the MCP server agents get and how far they reach. */
+/** Agents driving agents (docs/mcp.md): the MCP server agents get and how far they reach. */
 export const mcpConfigSchema = z
   .strictObject({
     scope: z

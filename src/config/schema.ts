@@ -312,7 +312,7 @@ export const configSchema = z
         acceptTasks: acceptTasksSchema,
       })
       .prefault({})
-      .describe('This machine in a fleet (issue 21; with `store.fleet`)'),
+      .describe('This machine in a fleet (with `store.fleet`)'),
     approvals: approvalsSchema.prefault({}),
     mcp: mcpConfigSchema,
     tui: z

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * `states.turnModel` (issue 36): a model that decides how a turn ended when the rules are unsure,
+ * `states.turnModel`: a model that decides how a turn ended when the rules are unsure,
  * through an OpenAI- or Anthropic-compatible endpoint (a local one included). Off by default.
  */
 export const turnModelSchema = z

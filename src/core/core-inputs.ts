@@ -59,9 +59,9 @@ export interface CoreSettings {
   approvals?: Approvals;
   /** Push, pull requests and their polling (config `forge`). */
   forge?: ForgeSettings;
-  /** Usage, prices and budgets (config `cost`, `budget`; issue 35). */
+  /** Usage, prices and budgets (config `cost`, `budget`). */
   usage?: UsageSettings;
-  /** The turn model's timeout and message bound (config `states.turnModel`, issue 36). */
+  /** The turn model's timeout and message bound (config `states.turnModel`). */
   turnJudge?: Partial<TurnJudgeSettings>;
 }
 
@@ -99,7 +99,7 @@ export interface CoreAdapters {
   shell?: ShellSyntax;
   /** Links in paths, for path rules; without it paths are taken as written. */
   realPaths?: RealPaths;
-  /** Agents' session files and where usage is kept (issue 35); without it no usage is read. */
+  /** Agents' session files and where usage is kept; without it no usage is read. */
   usage?: UsageAdapters;
   /** A model for the turn ends the rules are unsure of (config `states.turnModel`); absent: rules alone. */
   turnModel?: TurnModel;

@@ -49,9 +49,9 @@ export interface Core {
   output: OutputHub;
   stats: StatsSampler;
   engine: StateEngine;
-  /** How turns ended, from their last messages (issue 36). */
+  /** How turns ended, from their last messages. */
   turns: TurnJudge;
-  /** Each agent's effective permission mode, kept current from its hooks and its screen (issue 29). */
+  /** Each agent's effective permission mode, kept current from its hooks and its screen. */
   permissions: PermissionTracker;
   /** Every profile's spec, as the composition root gave it. */
   profileCatalog: ProfileCatalog;
@@ -76,13 +76,13 @@ export interface Core {
   dispatcher: Dispatcher;
   /** Best-of-N compare and pick. */
   taskReview: TaskReview;
-  /** Push and pull requests (issue 20); null without git or without a forge CLI runner. */
+  /** Push and pull requests; null without git or without a forge CLI runner. */
   delivery: DeliveryService | null;
   /** Open pull requests polled, their checks sent as feedback; null without git or forge. */
   prs: PrWatcher | null;
   /** Progress lines of long operations (a push), by the caller's id. */
   progress: ProgressHub;
-  /** Agents' tokens, cost and context fill from their session files (issue 35); null without usage adapters. */
+  /** Agents' tokens, cost and context fill from their session files; null without usage adapters. */
   usage: UsageMeter | null;
   /** Budgets in money per task, workspace and day; null without usage adapters. */
   budgets: BudgetGuard | null;

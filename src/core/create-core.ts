@@ -208,7 +208,7 @@ export function createCore(a: CoreAdapters, s: CoreSettings): Core {
     },
     settings: { pauseOnLimit: dispatch.pauseOnUsageLimit },
   });
-  // Usage and budgets (issue 35): the meter reads agents' session files; budgets hold dispatch.
+  // Usage and budgets: the meter reads agents' session files; budgets hold dispatch.
   const usage: { meter: UsageMeter; budgets: BudgetGuard } | null =
     a.usage && s.usage
       ? createUsage({

@@ -50,7 +50,7 @@ export function coreAdapters(o: {
   apiUrl: () => string | null;
   /** The core's storage health, once the core exists (output-log reports reach it). */
   storage: () => StorageHealth | null;
-  /** Agents' session files and the usage tables (issue 35); undefined: usage is not read. */
+  /** Agents' session files and the usage tables; undefined: usage is not read. */
   usage?: UsageAdapters | undefined;
 }): CoreAdapters {
   const { paths, config, agentEnv } = o;
@@ -110,7 +110,7 @@ export function coreAdapters(o: {
     shell: new TreeSitterShell(shellWasmFiles([dirname(entry)])),
     realPaths: fsRealPaths,
     ...turnModelOf(config.states.turnModel),
-    // A CLI whose hook brings no last message (Copilot): its own session file (issue 36).
+    // A CLI whose hook brings no last message (Copilot): its own session file.
     turnTranscripts: new FsTurnTranscripts({
       catalog: PROFILES,
       env: (agent) => ({ ...agentEnv.base, ...(agentEnv.profiles[agent.profile] ?? {}), ...agent.env }),

@@ -8,7 +8,7 @@ import { VERSION } from '../version.js';
 import { PROFILE_NAMES, type ProfileName } from '../protocol/constants.js';
 
 /**
- * This daemon in a fleet (issue 21), when `store.fleet` (or WTP_FLEET_URL) names one: the
+ * This daemon in a fleet, when `store.fleet` (or WTP_FLEET_URL) names one: the
  * PostgreSQL adapter (loaded only then), the outbox and the mirror, started in the background — a
  * database that does not answer never holds the daemon's start or its local work.
  */

@@ -101,7 +101,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   // A tmux found off PATH (Homebrew under launchd): its folder goes on the PATH of what we start.
   const tmuxPath = pathWithTool(childEnv.PATH, probe.tmux.path);
   if (tmuxPath !== undefined) childEnv.PATH = tmuxPath;
-  // What agents and hosts get of it: an allowlist, never the daemon's secrets (issue 30).
+  // What agents and hosts get of it: an allowlist, never the daemon's secrets.
   const agentEnv = agentEnvironment(childEnv, config.agents.env, vendorEnv());
   const inspection = chooseInspector(env.processInspector, config.processInspector);
   const processes = processAdapters(inspection.kind);

@@ -13,7 +13,7 @@ import { mergePrices } from '../core/usage/prices.js';
 import { BUNDLED_PRICES } from '../core/usage/price-table.js';
 import { USAGE_SPECS } from '../vendors/registry.js';
 
-/** The core's usage settings from the config's `cost` and `budget` (issue 35). */
+/** The core's usage settings from the config's `cost` and `budget`. */
 export function usageSettings(config: Readonly<WtpConfig>): UsageSettings {
   const b = config.budget;
   return {

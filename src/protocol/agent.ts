@@ -158,7 +158,7 @@ export const agentSchema = z.object({
     .string()
     .nullable()
     .default(null)
-    .describe('The machine of the fleet that runs it (issue 21), or null without a fleet'),
+    .describe('The machine of the fleet that runs it, or null without a fleet'),
   diffStat: diffStatSchema
     .nullable()
     .describe(
@@ -203,7 +203,7 @@ export const agentSchema = z.object({
   usage: agentUsageSchema
     .optional()
     .describe(
-      "Agent CLIs: tokens, money and context fill read from the vendor's own session records (issue 35, docs/cost.md); absent when none were read",
+      "Agent CLIs: tokens, money and context fill read from the vendor's own session records (docs/cost.md); absent when none were read",
     ),
 });
 export type AgentView = z.infer<typeof agentSchema>;

@@ -1,6 +1,6 @@
 import type { WtpEvent } from './events.js';
 
-/** The audit events of answers to agents' dialogs (issue 17). */
+/** The audit events of answers to agents' dialogs. */
 export const ANSWER_EVENT_TYPES = [
   'agent.approved',
   'agent.denied',

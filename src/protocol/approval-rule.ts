@@ -1,7 +1,7 @@
 import { PROFILE_NAMES } from './profile-names.js';
 
 /**
- * Approval rules (issue 17, config and templates `approvals:`, `wtp new --auto-approve`): Claude
+ * Approval rules (config and templates `approvals:`, `wtp new --auto-approve`): Claude
  * Code's own syntax `Tool(glob)` or a bare `Tool`, optionally scoped to one vendor's agents by its
  * profile name: `claude:Bash(npm test*)`. `Bash`, `Write`, `Edit`, `Read`, `WebFetch` name a kind
  * of tool on every vendor (each vendor's `toolClasses`); any other name is a vendor's own tool

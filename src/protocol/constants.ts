@@ -38,7 +38,7 @@ export const ACTIVITY_STATES = ['working', 'needs_permission', 'needs_input', 'i
 export type ActivityState = (typeof ACTIVITY_STATES)[number];
 
 /**
- * How a user answers an agent that waits (issue 17): `approve` / `always` / `deny` a permission
+ * How a user answers an agent that waits: `approve` / `always` / `deny` a permission
  * dialog, `answer` a question (`needs_input`).
  */
 export const ANSWER_ACTIONS = ['approve', 'always', 'deny', 'answer'] as const;

@@ -9,7 +9,7 @@ import {
   setBudgetRequestSchema,
 } from './usage.js';
 
-/** What agents cost and budgets in money (issue 35; part of `routes`). */
+/** What agents cost and budgets in money (part of `routes`). */
 export const costRoutes = {
   costReport: {
     ...ROUTE_PATHS.costReport,

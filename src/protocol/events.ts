@@ -187,7 +187,7 @@ const payloads = {
       spentUsd: z.number(),
     })
     .describe(
-      "Spending in money reached budget.nearAt of a task's, workspace's or day's budget (issue 35; not a vendor's usage limit).",
+      "Spending in money reached budget.nearAt of a task's, workspace's or day's budget (not a vendor's usage limit).",
     ),
   'budget.reached': z
     .object({
@@ -370,7 +370,7 @@ const payloads = {
       message: z.string().describe('What failed (the database named without its password)'),
     })
     .describe(
-      'The fleet database stopped answering this daemon (issue 21): local work goes on, its events wait in the outbox; once until it is back.',
+      'The fleet database stopped answering this daemon: local work goes on, its events wait in the outbox; once until it is back.',
     ),
   'fleet.actionTaken': z
     .object({
@@ -411,7 +411,7 @@ const payloads = {
       current: z.string().describe('The identity of the one it joined now'),
     })
     .describe(
-      'FLEET_DATABASE_REPLACED (issue 30): the fleet database is not the one this machine joined before — dropped and made again, restored, or another one. Its fleet tasks whose rows are gone are let go here (kept, listed as gone) and their slots freed.',
+      'FLEET_DATABASE_REPLACED: the fleet database is not the one this machine joined before — dropped and made again, restored, or another one. Its fleet tasks whose rows are gone are let go here (kept, listed as gone) and their slots freed.',
     ),
   'fleet.taskRefused': z
     .object({
@@ -422,7 +422,7 @@ const payloads = {
       reason: z.string().describe('Why, in words (the config key that decides it)'),
     })
     .describe(
-      'This machine will not run a task of the fleet (issue 30: its fleet.acceptTasks — a shell or command, a bypass permission mode, …): it is not claimed here (or was let go at once); the refusal is in the fleet for every machine to see. Once per task and reason.',
+      'This machine will not run a task of the fleet (its fleet.acceptTasks — a shell or command, a bypass permission mode, …): it is not claimed here (or was let go at once); the refusal is in the fleet for every machine to see. Once per task and reason.',
     ),
 } as const;
 

@@ -19,7 +19,7 @@ import {
 } from './tasks.js';
 
 /**
- * The rows of the fleet database as a daemon reads them (issue 30). Any machine's role writes
+ * The rows of the fleet database as a daemon reads them. Any machine's role writes
  * them, so they are input like any request: every row is validated against these schemas, and an
  * invalid one — forged, cut short, oversized, carrying terminal escapes, or from a version that
  * says things otherwise — is skipped, counted and reported (`wtp fleet`, `wtp doctor`), never shown
@@ -101,7 +101,7 @@ export const fleetMachineRowSchema = z.object({
   capacity: z.number().int().min(0).max(100_000),
   repos: z.array(fleetLine(2048)).max(1000),
   agents: z.number().int().min(0),
-  /** What it spent (issue 35), as it published it; null before it published any. */
+  /** What it spent, as it published it; null before it published any. */
   usage: machineUsageSchema.nullable(),
 });
 

@@ -5,7 +5,7 @@ import type { WtpEvent } from './events.js';
 import { withoutCredentials } from './url-credentials.js';
 
 /**
- * One fleet across machines (issue 21): daemons on several machines share a PostgreSQL database;
+ * One fleet across machines: daemons on several machines share a PostgreSQL database;
  * each owns its agents and publishes them there. These are the shapes the API and `--json` use.
  */
 
@@ -37,7 +37,7 @@ export const fleetMachineSchema = z.object({
   usage: machineUsageSchema
     .nullable()
     .optional()
-    .describe('What it spent (issue 35): today and since it counts, as it last published; null when none'),
+    .describe('What it spent: today and since it counts, as it last published; null when none'),
 });
 export type FleetMachine = z.infer<typeof fleetMachineSchema>;
 

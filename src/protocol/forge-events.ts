@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CHECKS_SUMMARIES, FORGE_KINDS, PR_STATES, REVIEW_DECISIONS } from './forge.js';
 
-/** The events of delivery to a forge (issue 20), part of the event catalog (`events.ts`). */
+/** The events of delivery to a forge, part of the event catalog (`events.ts`). */
 export const forgeEventPayloads = {
   'agent.pushed': z
     .object({

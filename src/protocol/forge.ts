@@ -3,7 +3,7 @@ import { commandLineSchema, gitRefSchema } from './argument-strings.js';
 import { isoTimeSchema } from './common.js';
 
 /**
- * Delivery to a forge (issue 20): the agent's branch pushed to a remote, a pull request (GitHub)
+ * Delivery to a forge: the agent's branch pushed to a remote, a pull request (GitHub)
  * or merge request (GitLab) opened through the forge's own CLI (`gh`, `glab`), and its state,
  * review decision and checks polled back.
  */

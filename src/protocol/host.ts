@@ -85,7 +85,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
       at: z.number().describe('epoch ms'),
     })
     .describe(
-      "The mode line on the agent's screen names another permission mode than it last did (issue 29); sent only to a daemon whose welcome lists the `permissionMode` feature",
+      "The mode line on the agent's screen names another permission mode than it last did; sent only to a daemon whose welcome lists the `permissionMode` feature",
     ),
   z
     .object({

@@ -1,7 +1,7 @@
 import type { AgentView } from './agent.js';
 
 /**
- * How far an agent reaches through its MCP tools (issue 34): `team` (the default) acts only on the
+ * How far an agent reaches through its MCP tools: `team` (the default) acts only on the
  * agents it started; `workspace` (config `mcp.scope`, a wider scope a user gives) on any agent of
  * its workspace but itself and its lead. Either way it reads its own workspace and nothing outside.
  */

@@ -15,7 +15,7 @@ export const permissionModeSchema = z
     'default: asks before it edits files or runs commands; accept_edits: edits without asking; auto: runs what it judges safe without asking (a classifier, a sandbox); plan: plans only; dont_ask: never asks, refuses what its allow rules do not permit; bypass: edits and runs commands without asking; unknown',
   );
 
-/** An agent's effective permission mode (issue 29): what it is, what it does unasked, and who said so. */
+/** An agent's effective permission mode: what it is, what it does unasked, and who said so. */
 export const agentPermissionSchema = z.object({
   mode: permissionModeSchema,
   native: z

@@ -1,5 +1,5 @@
 /**
- * An agent's effective permission mode in one vocabulary for every vendor (issue 29): the values
+ * An agent's effective permission mode in one vocabulary for every vendor: the values
  * and their words, without zod (the CLI, the TUI and the dashboard import this; the schema is in
  * permission-mode.ts).
  */

@@ -76,7 +76,7 @@ export const whyAnswerSchema = z.object({
 });
 export type WhyAnswer = z.infer<typeof whyAnswerSchema>;
 
-/** What was done about the trust of an agent's folder when it was made (issue 30; `wtp why`). */
+/** What was done about the trust of an agent's folder when it was made (`wtp why`). */
 export const agentTrustSchema = z.object({
   profile: z.string(),
   folder: z.string().describe("The agent's folder, whose trust its CLI asks about"),
@@ -139,7 +139,7 @@ export const whyResponseSchema = z.object({
         .describe('The agents it started through its MCP tools (its team), oldest first'),
     })
     .optional()
-    .describe('Agents driving agents (issue 34): who started it, whom it started; absent when neither'),
+    .describe('Agents driving agents: who started it, whom it started; absent when neither'),
 });
 export type WhyResponse = z.infer<typeof whyResponseSchema>;
 
@@ -179,7 +179,7 @@ export const screenRecordSchema = z.object({
     .nullable()
     .default(null)
     .describe(
-      'The permission mode the mode line on this screen names (issue 29), as the host reads it; null: none shown or not read',
+      'The permission mode the mode line on this screen names, as the host reads it; null: none shown or not read',
     ),
 });
 export type ScreenRecord = z.infer<typeof screenRecordSchema>;

@@ -27,7 +27,7 @@ export const SIGNAL_REASONS = [
 export type SignalReason = (typeof SIGNAL_REASONS)[number];
 
 /**
- * What a waiting agent asks (issue 17): the pending request as data, from the hook payload or the
+ * What a waiting agent asks: the pending request as data, from the hook payload or the
  * dialog on its screen. `since` is the state's `stateSince`.
  */
 export const pendingRequestSchema = z.object({

@@ -257,7 +257,7 @@ export const taskSchema = z.object({
         ),
     })
     .optional()
-    .describe("A task of the fleet's graph (issue 21): where it runs, and every claim of it"),
+    .describe("A task of the fleet's graph: where it runs, and every claim of it"),
 });
 export type TaskView = z.infer<typeof taskSchema>;
 

@@ -1,5 +1,5 @@
 /**
- * Leads with their workers (issue 34), for lists that show agents as a tree (`wtp ls`, the TUI,
+ * Leads with their workers, for lists that show agents as a tree (`wtp ls`, the TUI,
  * the dashboard): each lead is followed by the agents it started, depth first, in their own order.
  * An agent whose lead is not in the list (filtered out, removed) stays at the top level. No zod:
  * the CLI's fast path and the dashboard import it.

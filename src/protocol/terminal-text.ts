@@ -1,5 +1,5 @@
 /**
- * The one sanitizer for text that reaches a terminal (issue 30): every string from users, agents,
+ * The one sanitizer for text that reaches a terminal: every string from users, agents,
  * repositories or the database that the CLI or the TUI prints goes through it. A terminal acts on
  * more than colours: OSC 52 writes the clipboard, OSC 0/2 the title, OSC 8 makes links, DCS/APC/PM/SOS
  * carry payloads (tmux passthrough, images, replies), CSI can ask the terminal to answer into the

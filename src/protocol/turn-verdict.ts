@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Which classifier decided how a turn ended (issue 36). */
+/** Which classifier decided how a turn ended. */
 export const TURN_DECIDERS = ['rules', 'model'] as const;
 
 /** What a call to the configured model gave: its answer, its time and its cost. */
@@ -18,7 +18,7 @@ export const turnModelCallSchema = z.object({
 export type TurnModelCall = z.infer<typeof turnModelCallSchema>;
 
 /**
- * How the end of an agent's turn was read (issue 36): from its last message, by the rules alone
+ * How the end of an agent's turn was read: from its last message, by the rules alone
  * or by a configured model for a case the rules were unsure of. In the state detail of the
  * `needs_input` (reason `question`) or `idle` it led to; `wtp why` says it in words.
  */

@@ -1,5 +1,5 @@
 /**
- * Credentials in URLs (issue 30): what a URL carries that is nobody else's to see — a password or a
+ * Credentials in URLs: what a URL carries that is nobody else's to see — a password or a
  * token in its user part, a secret query (or fragment) parameter — taken out before a URL is stored,
  * published to the fleet, printed or logged. One parser, plain string work (no Node or browser
  * `URL`: git's scp-like `user@host:path` is no URL to them, and they re-encode what they print).

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoTimeSchema } from './common.js';
 
 /**
- * What agents cost (issue 35): tokens per kind read from each vendor's own records, money from a
+ * What agents cost: tokens per kind read from each vendor's own records, money from a
  * price table, the context window's fill, and budgets in money. Not the usage governor's vendor
  * quota (protocol/quota.ts): a budget is the user's own limit on what agents spend.
  */
@@ -168,7 +168,7 @@ export const costSeriesQuerySchema = z.strictObject({
 export type CostSeriesQuery = z.infer<typeof costSeriesQuerySchema>;
 
 /**
- * What a machine of the fleet spent, as it publishes it with its heartbeat (issue 35): today (its
+ * What a machine of the fleet spent, as it publishes it with its heartbeat: today (its
  * local day) and since it counts, per model. Validated as read like every fleet row.
  */
 export const machineUsageSchema = z.object({

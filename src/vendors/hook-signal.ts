@@ -59,7 +59,7 @@ export function sessionStart(reading: HookReading, body: Record<string, unknown>
 }
 
 /**
- * A reading that ends a turn (issue 36), with the payload's last assistant message when it has
+ * A reading that ends a turn, with the payload's last assistant message when it has
  * one as a string (any other type is no message: the turn's end stands, undecided).
  */
 export function turnEnding(reading: HookReading, message: unknown, from: string): HookReading {

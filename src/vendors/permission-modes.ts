@@ -1,7 +1,7 @@
 import type { ModeReading } from '../core/agents/profiles.js';
 
 /**
- * What the vendors' permission-mode readers share (issue 29): reading an option's value as a CLI
+ * What the vendors' permission-mode readers share: reading an option's value as a CLI
  * parser would (the last one wins), and the mode line at the bottom of a screen.
  */
 

@@ -29,7 +29,7 @@ export const STREAM_READERS: Readonly<Record<string, (now: () => number) => Stre
     VENDORS.flatMap((v) => (v.profile.stream ? [[v.profile.stream.name, v.profile.stream.reader]] : [])),
   );
 
-/** How each profile's token usage is read (issue 35), by profile name: what the usage meter is given. */
+/** How each profile's token usage is read, by profile name: what the usage meter is given. */
 export const USAGE_SPECS: Readonly<Record<string, UsageSpec>> = Object.fromEntries(
   VENDORS.flatMap((v) => (v.usage ? [[v.profile.name, v.usage] as const] : [])),
 );

@@ -2,7 +2,7 @@ import type { StartMode } from '../core/agents/profiles.js';
 import type { VendorSetupContext } from '../core/ports/vendor-setup.js';
 
 /**
- * Reading a CLI's default permission mode from its settings files (issue 29), for the vendors'
+ * Reading a CLI's default permission mode from its settings files, for the vendors'
  * setups: the first file, most binding first, whose key sets one. A file that is missing, cannot
  * be read or does not parse counts as absent (the CLI would refuse it or ignore it too).
  */

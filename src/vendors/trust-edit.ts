@@ -2,7 +2,7 @@ import { applyEdits, modify, parse, stripComments, type ParseError } from 'jsonc
 import type { TrustEntry, VendorSetupContext } from '../core/ports/vendor-setup.js';
 
 /**
- * What a setup's edit of an agent CLI's trust file came to (issue 30): an entry added (the new
+ * What a setup's edit of an agent CLI's trust file came to: an entry added (the new
  * text, and what the entry held before), the folder already trusted by the user's own entry, or
  * refused (an explicit choice of the user's, a file that is not what it should be) with the reason.
  */

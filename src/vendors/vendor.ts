@@ -23,6 +23,6 @@ export interface VendorDefinition {
   testedVersions: readonly string[];
   /** Screen detector rule sets, per version range (the newest applies to unknown versions). */
   detectors?: readonly RuleSet[];
-  /** Where and how its token usage is read (issue 35, docs/cost.md); absent: not read. */
+  /** Where and how its token usage is read (docs/cost.md); absent: not read. */
   usage?: UsageSpec;
 }

@@ -40,7 +40,7 @@ export function environmentReference(): string {
     '',
     "Agents (and whatever they run) get only part of the daemon's environment: an allowlist, not all of it, so",
     `the daemon's own secrets — ${NEVER_PASSED.map(code).join(', ')} with the fleet's password, tokens in its`,
-    'environment, anything of its config — never reach them (`src/config/agent-environment.ts`, issue 30).',
+    'environment, anything of its config — never reach them (`src/config/agent-environment.ts`).',
     "An agent's environment is, in this order:",
     '',
     "1. from the daemon's environment (as `wtp up` was started; without npm's `npm_*` variables and the",

@@ -75,7 +75,7 @@ export class EventHub {
     return () => this.listeners.delete(listener);
   }
 
-  /** Changes on the other machines of a fleet (issue 21). */
+  /** Changes on the other machines of a fleet. */
   subscribeFleet(listener: (change: FleetChange) => void): () => void {
     this.fleetListeners.add(listener);
     return () => this.fleetListeners.delete(listener);

@@ -12,7 +12,7 @@ interface Props {
 /**
  * One part of the page that cannot be drawn (a malformed agent or task from another machine of the
  * fleet, a version that says things otherwise) shows a line saying so, never a blank page: the rest
- * of the page is drawn as usual (issue 30).
+ * of the page is drawn as usual.
  */
 export class RenderGuard extends Component<Props, { failed: string | null }> {
   override state: { failed: string | null } = { failed: null };

@@ -2,7 +2,7 @@ import type { AgentState } from '../../src/protocol/agent.js';
 import type { ReactElement } from 'react';
 
 /**
- * Each state's icon, drawn as lines and shapes on a 16×16 grid (issue 31): the page must not depend
+ * Each state's icon, drawn as lines and shapes on a 16×16 grid: the page must not depend
  * on the fonts of the machine it runs on (✋ is a blank box without an emoji font). Stroked in the
  * badge's own colour (`currentColor`).
  */

@@ -79,7 +79,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
     await this.git(args, { cwd: top });
     const wt: P.AgentWorktree = { ...common, path: dir, branch, owned: true };
     try {
-      // Submodules wait for approval (issue 30): initSubmodules, once the core checked it.
+      // Submodules wait for approval: initSubmodules, once the core checked it.
       await this.copyIncluded(top, dir);
     } catch (err) {
       await this.git(['worktree', 'remove', '--force', dir], { cwd: top }).catch(() => undefined);

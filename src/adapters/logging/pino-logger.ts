@@ -39,7 +39,7 @@ export function createDaemonLogger(opts: {
   });
   const p = pino(
     { level: opts.level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
-    // No credentials in a log line: a URL's token or password is shown as *** (issue 30).
+    // No credentials in a log line: a URL's token or password is shown as ***.
     { write: (s: string) => dest.write(maskUrlCredentials(s)) },
   );
   return {

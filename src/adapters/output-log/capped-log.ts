@@ -7,7 +7,7 @@ export type CappedLogFs = Pick<typeof nodeFs, 'appendFileSync' | 'renameSync' | 
  * A text log capped like the output logs: two files, `<file>` and `<file>.1`, each at most half of
  * `maxBytes`; when the current one is full it becomes `.1` (the older `.1` goes) and a new one
  * starts. A host's diagnostics (`host.log`) go here, so an agent whose output upsets its terminal
- * emulator cannot fill the disk (issue 30). Writes never throw: the agent matters more.
+ * emulator cannot fill the disk. Writes never throw: the agent matters more.
  */
 export class CappedLog {
   private size: number;

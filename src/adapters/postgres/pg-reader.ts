@@ -76,8 +76,8 @@ export class PgReader implements FleetReader {
   private agents(rows: AgentSql[]): { machine: string; view: AgentView }[] {
     const out: { machine: string; view: AgentView }[] = [];
     for (const row of rows) {
-      // Fields a machine of an older version does not publish (pull requests: issue 20; permission
-      // modes: issue 29) are absent, not invalid.
+      // Fields a machine of an older version does not publish (pull requests, permission modes)
+      // are absent, not invalid.
       if (typeof row.view === 'object' && row.view !== null && !Array.isArray(row.view)) {
         row.view = { pullRequest: null, permission: null, ...(row.view as Record<string, unknown>) };
       }

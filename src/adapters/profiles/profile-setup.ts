@@ -254,8 +254,8 @@ export class FsProfileSetup implements ProfileSetup {
   }
 
   /**
-   * agents.preTrust, unless the folder holds configuration of the CLI's the user has not approved
-   * (issue 30): then its own trust dialog is left to the user, and the recorder says why.
+   * agents.preTrust, unless the folder holds configuration of the CLI's the user has not approved:
+   * then its own trust dialog is left to the user, and the recorder says why.
    */
   private mayPreTrust(
     agent: AgentRecord,

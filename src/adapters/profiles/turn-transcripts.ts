@@ -19,7 +19,7 @@ const REFUSED = Symbol('refused');
 const UNCHANGED = Symbol('unchanged');
 
 /**
- * Reads the turn's last message from an agent CLI's own session file (issue 36), as its profile
+ * Reads the turn's last message from an agent CLI's own session file, as its profile
  * says (`turnEnd.transcript`: the path from the session id, the parse): only a regular file of
  * this user's, opened without following a link, at most TRANSCRIPT_MAX_BYTES, read whole.
  */

@@ -173,7 +173,7 @@ export class SqliteStateStore implements StateStore, EventLog {
   }
 
   /**
-   * The identity of the fleet database this machine last joined (issue 30), or null: kept beside
+   * The identity of the fleet database this machine last joined, or null: kept beside
    * the log id, so a new local database starts without one.
    */
   fleetDatabaseId(): string | null {

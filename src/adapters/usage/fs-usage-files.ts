@@ -25,7 +25,7 @@ const MAX_NAMES = 20_000;
 const NL = 0x0a;
 
 /**
- * Agents' session files on disk (issue 35). Each file is opened with O_NOFOLLOW (a link put where a
+ * Agents' session files on disk. Each file is opened with O_NOFOLLOW (a link put where a
  * transcript should be is refused, never read) and must be a regular file of this user. Reading
  * starts at the stored offset of the same file (device and inode); another file under the name
  * or one shorter than the offset is read from its start, and the caller is told. Only complete

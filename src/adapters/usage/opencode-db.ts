@@ -63,7 +63,7 @@ interface Opened {
 }
 
 /**
- * OpenCode's usage rows (issue 35), from its SQLite database (`opencode.db`, which 1.18.33 keeps in
+ * OpenCode's usage rows, from its SQLite database (`opencode.db`, which 1.18.33 keeps in
  * WAL mode and writes while it runs): the `step-finish` parts of an agent's session and of its
  * subagents' sessions, one source per session, each part handed out as one line (JSON: its id,
  * `time_created`, its data and its message's data, as text the vendor's reader parses). A part is

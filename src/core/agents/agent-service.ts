@@ -42,7 +42,7 @@ export interface ServiceSettings {
   promptQuietMs: number;
   /** Where new worktrees go: a missing cwd under it was an agent's worktree (`wtp gc` removes them). */
   worktreesDir?: string | undefined;
-  /** This machine's name in a fleet (issue 21): every view says it; absent without a fleet. */
+  /** This machine's name in a fleet: every view says it; absent without a fleet. */
   machine?: string | null | undefined;
 }
 
@@ -61,7 +61,7 @@ export interface ServiceDeps extends FactoryDeps {
   diskUsage?: ((agentId: string) => number | null) | undefined;
   /** Escape sequences of its output its host's terminal emulator could not parse (since the host started). */
   parseErrors?: ((agentId: string) => number) | undefined;
-  /** Its tokens, cost and context fill (issue 35), when usage was read. */
+  /** Its tokens, cost and context fill, when usage was read. */
   usage?: ((agentId: string) => AgentUsageView | null) | undefined;
   /** The last measured diff stat of an agent's worktree. */
   diffStat?: ((agentId: string) => DiffStat | null) | undefined;
@@ -272,7 +272,7 @@ export class AgentService extends AgentTerminal {
     await this.d.registry.remove(agent.id, [
       agentEvent(agent, source, 'agent.removed', { name: agent.name }),
     ]);
-    // The trust entries its setup added to the user's files go with it (only those: issue 30),
+    // The trust entries its setup added to the user's files go with it (only those),
     // before its folder (where they are recorded) goes.
     await this.d.profiles
       ?.releaseTrust?.(agent.id)

@@ -92,7 +92,7 @@ const DEFAULTS: AnswerSettings = {
   hookComingMs: 10_000,
 };
 /**
- * Approves, denies or answers what an agent waits on (issue 17) — verified, never blind: the
+ * Approves, denies or answers what an agent waits on — verified, never blind: the
  * agent must still be in the state the user was shown, and the dialog on its screen the one
  * announced (`planDialogAnswer`); the keys its profile declares are pressed one at a time; the
  * answer is audited (`agent.approved`, `agent.denied`, `agent.answered`) and then confirmed: the
@@ -119,7 +119,7 @@ export class DialogAnswerer {
     const startedAt = this.d.clock.now();
     const agent = this.d.registry.resolve(ref);
     const dialogs = this.d.profileCatalog.get(agent.profile).dialogs;
-    // The question a turn ended with (issue 36) is answered at its prompt, not in a dialog.
+    // The question a turn ended with is answered at its prompt, not in a dialog.
     const turnQuestion = order.action === 'answer' && waitsOnTurnQuestion(agent);
     if (dialogs === undefined && !turnQuestion) {
       throw new AppError(

@@ -23,7 +23,7 @@ export interface PermissionTrackerDeps {
 }
 
 /**
- * Keeps each agent's effective permission mode (issue 29): the mode it starts in (its setup's
+ * Keeps each agent's effective permission mode: the mode it starts in (its setup's
  * reading of arguments and settings, or its profile's default), then what the CLI itself says —
  * the `permission_mode` of its hooks, the mode line on its screen (shift+tab changes it). A change
  * of mode is saved with `agent.permissionModeChanged`; a source confirming the mode writes nothing

@@ -20,7 +20,7 @@ export interface HookReading {
    * `/clear`): not one a restart may resume yet (`--resume` of an empty session exits 1).
    */
   fresh?: true;
-  /** The call ends a turn (issue 36): with the turn's last assistant message, when its payload has one. */
+  /** The call ends a turn: with the turn's last assistant message, when its payload has one. */
   turnEnd?: TurnEndMessage;
 }
 
@@ -32,7 +32,7 @@ export interface TurnEndMessage {
 }
 
 /**
- * How a profile's turns end (issue 36): its hooks bring the turn's last assistant message, which
+ * How a profile's turns end: its hooks bring the turn's last assistant message, which
  * decides between idle and needs_input (question). A turn's end another source tells first (a
  * status record) is held up to `waitMs` for it.
  */
@@ -97,7 +97,7 @@ export interface AlwaysOption {
 export type ModeChange = RegExp | { option: RegExp; dialog: RegExp };
 
 /**
- * How a vendor's permission dialog is answered (issue 17), as its recorded screens show it
+ * How a vendor's permission dialog is answered, as its recorded screens show it
  * (test/fixtures/screens/<vendor>/<version>/permission-*.screen).
  */
 export interface DialogAnswers {
@@ -168,7 +168,7 @@ export interface StartMode extends ModeReading {
 }
 
 /**
- * How an agent CLI's effective permission mode is read (issue 29), pure: the vendor's own mode
+ * How an agent CLI's effective permission mode is read, pure: the vendor's own mode
  * names, its default, and the readers of its arguments, hook bodies and screen mode line. Its
  * settings files are read by its setup (`VendorSetup.startMode`), which has the files.
  */
@@ -273,7 +273,7 @@ export interface ProfileSpec {
   defaultArgs: readonly string[];
   /**
    * Variables of the daemon's environment its CLI reads — its API keys, base URLs, settings folders
-   * — by name or `PREFIX*`: passed to its agents only, over the allowlist every agent gets (issue 30).
+   * — by name or `PREFIX*`: passed to its agents only, over the allowlist every agent gets.
    */
   env?: readonly string[];
   /** What its agents may reach when sandboxed: its API hosts and its state folders (absent: nothing of its own). */
@@ -292,7 +292,7 @@ export interface ProfileSpec {
   permissionModes?: readonly string[];
   /** A working agent is called idle only once idle has held this long (default 0). */
   idleSettleMs?: number;
-  /** Where its turns' last messages come from (issue 36); undefined: its turn ends are not read. */
+  /** Where its turns' last messages come from; undefined: its turn ends are not read. */
   turnEnd?: TurnEndSpec;
   /**
    * Whose usage quota the agent spends (the governor holds a vendor's tasks when one of its agents

@@ -26,14 +26,14 @@ export interface TurnAnswerDeps extends AnswerFollowing {
   refuse(agent: AgentRecord, code: ErrorCode, message: string): Promise<AppError>;
 }
 
-/** Whether an agent waits on the question its turn ended with (issue 36), not on a dialog. */
+/** Whether an agent waits on the question its turn ended with, not on a dialog. */
 export const waitsOnTurnQuestion = (agent: AgentRecord): boolean =>
   agent.state === 'needs_input' &&
   agent.stateDetail.reason === 'question' &&
   agent.stateDetail.verdict?.says === 'question';
 
 /**
- * Answers the question an agent's turn ended with (issue 36): the reply is typed at its prompt as a
+ * Answers the question an agent's turn ended with: the reply is typed at its prompt as a
  * new prompt, through the audited input path (`agent.inputSent`, and `agent.answered` with who
  * answered) — verified first: the text is text (no control characters), and its screen shows no
  * dialog the keys would answer instead. Confirmed when the agent leaves the wait (its new turn).

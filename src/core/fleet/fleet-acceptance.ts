@@ -3,7 +3,7 @@ import { PERMISSION_MODE_WORDS, type PermissionMode } from '../../protocol/permi
 import type { FleetTaskRow } from '../ports/fleet.js';
 
 /**
- * Which tasks of the fleet this machine runs (issue 30; config `fleet.acceptTasks`). The fleet
+ * Which tasks of the fleet this machine runs (config `fleet.acceptTasks`). The fleet
  * database is written by every machine's role, so a task there is a request like any other input:
  * judged here, by this machine's own policy, before it is claimed — and again once claimed.
  */

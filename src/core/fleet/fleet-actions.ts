@@ -22,7 +22,7 @@ export interface ActionSettings {
 const RESULT_POLL_MS = 1_000;
 
 /**
- * Actions on other machines' agents (issue 21). Sending: the call is written to the fleet database
+ * Actions on other machines' agents. Sending: the call is written to the fleet database
  * for the machine that owns the agent (refused at once when that machine is unreachable), and its
  * result is awaited — woken by a notification, looked for every second besides — until a bound.
  * Carrying out: the commands for this machine are taken (each once), checked against the routes

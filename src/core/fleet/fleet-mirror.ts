@@ -15,7 +15,7 @@ export interface MirrorSettings {
 }
 
 /**
- * The other machines of the fleet as this daemon sees them (issue 21): their agents, loaded from a
+ * The other machines of the fleet as this daemon sees them: their agents, loaded from a
  * consistent snapshot and then kept up by each machine's events in order (per-machine cursors, so
  * an event is applied once), woken by LISTEN/NOTIFY and, for anything a notification missed, by a
  * poll; their machines, reachable or not by their heartbeats. What it last saw stays when a

@@ -61,7 +61,7 @@ export interface OutboxStatus {
 }
 
 /**
- * The transactional outbox of this machine (issue 21). Every change is written to the local SQLite
+ * The transactional outbox of this machine. Every change is written to the local SQLite
  * log together with its event, so the log is the outbox: this drains it into the fleet database
  * in order — a batch of events, the agents they touched as they are now, and the cursor, in one
  * transaction — so nothing is lost and nothing is written twice across a lost connection or a

@@ -6,7 +6,7 @@ import type { InvalidRowReport } from '../ports/fleet.js';
 const KEPT = 20;
 
 /**
- * The rows of the fleet database this daemon skipped as invalid (issue 30): each row once however
+ * The rows of the fleet database this daemon skipped as invalid: each row once however
  * often it is read again (a count per table), the latest few with their problem, and a warning in
  * the log the first time a row is seen. Never the row itself: its words are an attacker's.
  */

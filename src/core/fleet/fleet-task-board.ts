@@ -12,7 +12,7 @@ import type { TaskUseCases } from '../use-cases/use-cases.js';
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /**
- * The task use cases in a fleet (issue 21): the graph is the fleet's, in its database. Tasks are
+ * The task use cases in a fleet: the graph is the fleet's, in its database. Tasks are
  * added there for the repository of the workspace named (matched on every machine by its remote
  * URL), listed from there — with the local detail (agents, runs) of those this machine runs —
  * and moved there, by the same rules as a local task. Tasks this machine had before it joined stay

@@ -38,7 +38,7 @@ export const GONE_REASON =
   'its row is gone from the fleet database (dropped and made again, or replaced?): let go here, its agents keep running';
 
 /**
- * This machine's share of the fleet's tasks (issue 21). It claims ready tasks of the repositories
+ * This machine's share of the fleet's tasks. It claims ready tasks of the repositories
  * it has a workspace for, while it has free slots, and hands each to the local task service as a
  * task like any other (the dispatcher starts its agent, a merge makes it done). It renews the
  * leases of those that run, and reports their results under their run: a result the fleet refuses
@@ -46,7 +46,7 @@ export const GONE_REASON =
  * why; a task moved away in the fleet (cancelled, given back), or whose row is gone, is let go
  * here and its slot freed. Nothing is killed: agents keep running for the user to look at.
  *
- * Only tasks its acceptance policy takes are claimed (issue 30, `fleet.acceptTasks`): the others are
+ * Only tasks its acceptance policy takes are claimed (`fleet.acceptTasks`): the others are
  * refused, with why, in the fleet and in this machine's events; a claimed task is judged again and
  * let go at once if refused. Failures are logged (a warning when they start), never silent.
  */

@@ -25,9 +25,9 @@ export function remoteView(v: AgentView, machine: string, now: number): AgentVie
     ...v,
     machine,
     uptimeMs: running ? Math.max(0, now - Date.parse(v.startedAt ?? '')) : v.uptimeMs,
-    // Absent from what a machine of a version before pull requests (issue 20) published.
+    // Absent from what a machine of a version before pull requests published.
     pullRequest: (v.pullRequest as AgentView['pullRequest'] | undefined) ?? null,
-    // Absent from what a machine of a version before permission modes (issue 29) published.
+    // Absent from what a machine of a version before permission modes published.
     permission: (v.permission as AgentView['permission'] | undefined) ?? null,
   };
 }

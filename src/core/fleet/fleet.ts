@@ -60,7 +60,7 @@ export interface FleetDeps {
 }
 
 /**
- * This daemon in a fleet (issue 21): what it publishes (the outbox) and what it sees of the other
+ * This daemon in a fleet: what it publishes (the outbox) and what it sees of the other
  * machines (the mirror). Local work never depends on it: it starts in the background, and the
  * database being away only shows in its status.
  */

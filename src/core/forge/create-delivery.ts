@@ -26,7 +26,7 @@ export const DEFAULT_FORGE_SETTINGS: ForgeSettings = {
 };
 
 /**
- * Delivery's part of the core (issue 20): the push and pull request service and the poller of
+ * Delivery's part of the core: the push and pull request service and the poller of
  * open pull requests, both null without git delivery or a forge CLI runner; the progress hub always.
  */
 export function createDelivery(d: {

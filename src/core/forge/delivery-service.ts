@@ -39,7 +39,7 @@ const MAX_COMMITS = 200;
 type PushOptions = Omit<PushRequest, 'forceWithLease'> & { forceWithLease: boolean };
 
 /**
- * Delivery of an agent's work to its forge (issue 20): `push` sends its branch to a remote after
+ * Delivery of an agent's work to its forge: `push` sends its branch to a remote after
  * the same refusals as a merge (uncommitted work, a conflict with its base), `openPr` pushes and
  * opens a pull request through the forge's CLI, described from its task, commits, diff stat and
  * test result, and records it on the agent and its task.

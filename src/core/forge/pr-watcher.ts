@@ -35,7 +35,7 @@ export interface WatcherActions {
 }
 
 /**
- * Checks come back (issue 20): polls every open pull request through the forge's CLI — one at a
+ * Checks come back: polls every open pull request through the forge's CLI — one at a
  * time, every `pollIntervalMs`, backing off after failures, never without an open one — and on
  * demand; records state, review decision and checks on the agent (`agent.prChanged`), ends its
  * task when it is merged (`agent.prMerged`), sends failing checks to the agent as feedback (by

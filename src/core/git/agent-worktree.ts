@@ -79,7 +79,7 @@ export async function provisionWorktree(
     throw err;
   }
   const script = wt.owned ? d.git.setupScript(wt.repo) : null;
-  // Nothing is fetched from a repository's submodule URLs before it is approved (issue 30).
+  // Nothing is fetched from a repository's submodule URLs before it is approved.
   const submodules = wt.owned ? await d.git.submodules(wt.path) : null;
   // A config with only a test command (`test:`) runs nothing at creation: no approval needed here.
   const setupWaits = script && (script.commands.length > 0 || script.approvals !== null) && !script.approved;

@@ -25,7 +25,7 @@ export class ReviewService {
       service: AgentService;
       git: AgentGit;
       radar: ConflictRadar;
-      /** Agent CLIs' configuration in repositories and its approval (issue 30); absent in tests. */
+      /** Agent CLIs' configuration in repositories and its approval; absent in tests. */
       profiles?: Pick<ProfileSetup, 'repoConfigs' | 'approveRepoConfig'> | undefined;
       /** Told of every diff computed for a review (the diff stat tracker takes it as a measurement). */
       onDiff?: ((agentId: string, diff: AgentDiff) => void) | undefined;
@@ -156,7 +156,7 @@ export class ReviewService {
 
   /**
    * What of the repository at `repo` runs, is fetched or is loaded by an agent CLI only once the
-   * user approves it: its setup script, its submodules, each CLI's configuration (issue 30).
+   * user approves it: its setup script, its submodules, each CLI's configuration.
    */
   async setupShow(repo: string): Promise<SetupInfo> {
     return {

@@ -70,7 +70,7 @@ export interface AgentRecord {
   /** The pull request opened for its branch (`wtp pr`), as last polled; absent when none. */
   pullRequest?: PullRequestRecord;
   /**
-   * Its effective permission mode now and the one each process starts in (issue 29); absent for
+   * Its effective permission mode now and the one each process starts in; absent for
    * profiles whose mode is not read (shell, cmd) and agents made before it was.
    */
   permission?: AgentPermissionState;
@@ -101,11 +101,11 @@ export interface ViewContext {
   diffStat?: DiffStat | null;
   /** When its open pull request is polled next. */
   nextPollAt?: number | null;
-  /** This machine's name in a fleet (issue 21); absent without one. */
+  /** This machine's name in a fleet; absent without one. */
   machine?: string | null;
-  /** Escape sequences of its output its host's terminal emulator could not parse (issue 30). */
+  /** Escape sequences of its output its host's terminal emulator could not parse. */
   parseErrors?: number;
-  /** Its tokens, cost and context fill (issue 35); absent when none were read. */
+  /** Its tokens, cost and context fill; absent when none were read. */
   usage?: AgentUsageView | null;
 }
 

@@ -28,7 +28,7 @@ export interface OutputLogReport {
   message: string | null;
   failedWrites: number;
   droppedBytes: number;
-  /** Escape sequences of the agent's output its host's terminal emulator could not parse (issue 30). */
+  /** Escape sequences of the agent's output its host's terminal emulator could not parse. */
   parseErrors?: number | undefined;
 }
 
@@ -51,7 +51,7 @@ interface OpenProblem {
   since: number;
   failedWrites: number;
   droppedBytes: number;
-  /** Escape sequences of the agent's output its host's terminal emulator could not parse (issue 30). */
+  /** Escape sequences of the agent's output its host's terminal emulator could not parse. */
   parseErrors?: number | undefined;
 }
 

@@ -71,8 +71,8 @@ export interface TaskRecord {
   startedAt: number | null;
   endedAt: number | null;
   /**
-   * A task of the fleet's graph (issue 21) this machine runs under a claim: its run there, and
-   * (since issue 30) its repository and creator, shown when its row is gone from the fleet.
+   * A task of the fleet's graph this machine runs under a claim: its run there, and its
+   * repository and creator when known, shown when its row is gone from the fleet.
    */
   fleet?: { runId: string; repo?: string | undefined; createdBy?: string | undefined } | undefined;
 }

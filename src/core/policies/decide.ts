@@ -34,7 +34,7 @@ const CONTROL = /[\0-\x08\x0b-\x1f\x7f-\x9f]/;
 const HARMLESS = /^\/dev\/(?:null|stdout|stderr|fd\/[0-2])$/;
 
 /**
- * The answer the rules give a request, judged on the whole of it (issue 29): deny wins over allow;
+ * The answer the rules give a request, judged on the whole of it: deny wins over allow;
  * a shell command is parsed (ShellSyntax) into its simple commands — a deny rule matches any of them
  * (and what wrappers, `sh -c` and `eval` run), an allow rule approves only when every one is allowed,
  * every file a redirection writes is allowed by a Write or Edit rule (reads: inside the working folder

@@ -22,7 +22,7 @@ export interface HookDeciderDeps {
 }
 
 /**
- * Approval rules decided through a vendor's decision hook (issue 29): a hook call its CLI waits on
+ * Approval rules decided through a vendor's decision hook: a hook call its CLI waits on
  * before it shows a permission dialog (Claude Code's and Qwen Code's PermissionRequest, Copilot
  * CLI's permissionRequest) or before it runs a tool (Gemini CLI's BeforeTool, deny only) carries
  * the whole request, so the rules decide it exactly, with no screen to read; the answer goes back

@@ -188,7 +188,7 @@ export interface ProfileSetup {
   trust?(agentId: string): AgentTrust | null;
   /**
    * Each agent CLI's configuration in `folder` (and the folders above it up to its checkout's top)
-   * that it would run or load once it trusts the folder, with the user's approval of it (issue 30).
+   * that it would run or load once it trusts the folder, with the user's approval of it.
    */
   repoConfigs?(folder: string): RepoConfigInfo[];
   /** Approves the configuration in `folder` whose hash this is; false when none has it now. */

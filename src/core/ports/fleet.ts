@@ -4,7 +4,7 @@ import type { WtpEvent } from '../../protocol/events.js';
 import type { FleetInvalidRow, FleetRefusalCode } from '../../protocol/fleet-rows.js';
 
 /**
- * What the core needs from the fleet database (issue 21; `src/adapters/postgres/`). Each machine's
+ * What the core needs from the fleet database (`src/adapters/postgres/`). Each machine's
  * daemon owns its agents: it publishes them (and its events) there and reads the others'. Every
  * method may throw an AppError with a FLEET_* code when the database cannot be reached or refuses.
  */
@@ -21,7 +21,7 @@ export interface MachineAnnouncement {
   capacity: number;
   /** Remote URLs of the repositories of its workspaces (tasks are matched by them). */
   repos: string[];
-  /** What it spent (issue 35), or null when it reads no usage. */
+  /** What it spent, or null when it reads no usage. */
   usage?: MachineUsage | null;
 }
 
@@ -39,7 +39,7 @@ export interface MachineRow {
   capacity: number;
   repos: string[];
   agents: number;
-  /** What it spent, as it last published it (issue 35); null when it publishes none. */
+  /** What it spent, as it last published it; null when it publishes none. */
   usage?: MachineUsage | null;
 }
 
@@ -247,7 +247,7 @@ export type NewFleetTask = Pick<FleetTaskRow, 'id' | 'repo' | 'title' | 'spec' |
   status: 'backlog' | 'ready';
 };
 
-/** The fleet's task graph (issue 21): added by any machine, claimed under a lease by one. */
+/** The fleet's task graph: added by any machine, claimed under a lease by one. */
 export interface FleetTasks {
   /** Adds tasks in one transaction (their dependencies must be fleet tasks); tells the claimers. */
   add(tasks: NewFleetTask[]): Promise<void>;

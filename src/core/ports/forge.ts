@@ -1,7 +1,7 @@
 import type { CheckRun, ForgeKind, PrState, ReviewDecision } from '../../protocol/forge.js';
 
 /**
- * What the core needs from a forge (issue 20), through its own CLI: `gh` for GitHub, `glab` for
+ * What the core needs from a forge, through its own CLI: `gh` for GitHub, `glab` for
  * GitLab, found on the daemon's PATH and run with argument arrays in the agent's worktree (where
  * the CLI finds the repository from its remotes). A missing CLI is FORGE_CLI_MISSING; a failing
  * one FORGE_FAILED with its exit code and error output.

@@ -235,7 +235,7 @@ export interface PushOutcome {
 }
 
 /**
- * Delivering a branch to a remote (issue 20). A refused push is PUSH_REJECTED with `reason`
+ * Delivering a branch to a remote. A refused push is PUSH_REJECTED with `reason`
  * `behind`, `stale` or `remote`; git's messages have credentials in URLs masked.
  */
 export interface GitDelivery {

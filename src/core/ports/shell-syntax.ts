@@ -1,5 +1,5 @@
 /**
- * What the approval rules need from outside (issue 29): a real shell parser, and the file system's
+ * What the approval rules need from outside: a real shell parser, and the file system's
  * view of a path (symbolic links). The parser is an adapter (src/adapters/shell-syntax/, tree-sitter
  * with its bash grammar in WebAssembly) that translates a command line into this neutral structure
  * and decides nothing; what is resolved, what a wrapper runs and what a rule matches is core

@@ -1,6 +1,6 @@
 import type { AgentRecord } from '../model/agent-record.js';
 
-/** What a model answered about one turn's last message (issue 36). */
+/** What a model answered about one turn's last message. */
 export interface TurnModelAnswer {
   /** Its word, or null when its reply said neither (unreadable). */
   says: 'question' | 'done' | null;
@@ -20,7 +20,7 @@ export interface TurnModel {
 }
 
 /**
- * The turn's last message from the CLI's own session file (issue 36), for a CLI whose hook brings
+ * The turn's last message from the CLI's own session file, for a CLI whose hook brings
  * none (ProfileSpec.turnEnd.transcript): the daemon's file reader (src/adapters/profiles/).
  */
 export interface TurnTranscripts {

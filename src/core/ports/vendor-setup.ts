@@ -53,7 +53,7 @@ export interface SetupFiles {
 }
 
 /**
- * What of a folder an agent CLI runs or loads once it trusts the folder (issue 30): its hooks,
+ * What of a folder an agent CLI runs or loads once it trusts the folder: its hooks,
  * MCP servers, plugins, credential helpers and settings files. The folder and each folder above it
  * up to its repository's top are looked at.
  */
@@ -179,14 +179,14 @@ export interface VendorSetup {
   cleanup?(agentDir: string, files: SetupFiles): void;
   /**
    * What of a folder this CLI runs or loads once it trusts the folder: the trust is pre-accepted
-   * only when there is none or the user approved it (issue 30). Absent: it loads nothing on trust.
+   * only when there is none or the user approved it. Absent: it loads nothing on trust.
    */
   trustedContent?: RepoConfigSpec;
   /** Takes back a trust entry `prepare` added (only if it is still as written); false: left as it is. */
   untrust?(entry: TrustEntry, files: SetupFiles): boolean | Promise<boolean>;
   /**
    * The permission mode the CLI will start in, as its arguments, environment and settings files
-   * say (issue 29), or null to leave it to the profile's `permissions` (its arguments, its default).
+   * say, or null to leave it to the profile's `permissions` (its arguments, its default).
    * Reads only; a file it cannot read counts as absent.
    */
   startMode?(ctx: VendorSetupContext): StartMode | null;

@@ -238,7 +238,7 @@ export function composeNotification(input: TransitionInput): AgentNotification |
  */
 export function channelWants(ch: NotificationChannel, n: AgentNotification): boolean {
   if (ch.inPane && n.agentId === '') return false;
-  // A budget nearing or reached (issue 35): every channel that is not for chosen states only.
+  // A budget nearing or reached: every channel that is not for chosen states only.
   if (n.state === BUDGET_STATE) return ch.states === undefined;
   if (n.state === 'idle' && n.from !== 'working') return false;
   return (ch.states ?? DEFAULT_NOTIFY_STATES).includes(n.state);

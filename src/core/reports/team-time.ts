@@ -1,5 +1,5 @@
 /**
- * Agents driving agents (issue 34): a task's time includes the time of the workers its agents
+ * Agents driving agents: a task's time includes the time of the workers its agents
  * started through their MCP tools (and theirs, down the tree), so a lead's task reports what its
  * whole team spent. `leadOf` maps an agent to the agent that started it.
  */

@@ -46,7 +46,7 @@ export async function queryTimeReport(d: TimeReportDeps, q: ReportQuery): Promis
   });
   const leadOf = new Map<string, string>();
   for (const a of d.registry.all()) if (a.startedBy !== undefined) leadOf.set(a.id, a.startedBy);
-  // A lead's task counts the time of the workers it started (issue 34).
+  // A lead's task counts the time of the workers it started.
   const tasks = withTeams(
     d.tasks.list().map((t) => ({
       id: t.id,

@@ -16,7 +16,7 @@ export interface AnnouncedDialog {
   /** The command or path asked about (from the evidence: `askedAbout`), when known. */
   about?: string | undefined;
   /**
-   * An approval rule answers (issue 29): the screen must show `about` whole — equal, not a clipped
+   * An approval rule answers: the screen must show `about` whole — equal, not a clipped
    * prefix, not the first row of a wrapped one — or the dialog is left for the user (`NOT_WHOLE`).
    */
   whole?: boolean | undefined;
@@ -127,7 +127,7 @@ export function sameWhole(announced: string, onScreen: string): boolean {
 }
 
 /**
- * Decides how to answer an agent's permission dialog, verified and never blind (issue 17): the
+ * Decides how to answer an agent's permission dialog, verified and never blind: the
  * agent must still be announced as waiting for permission, the screen must show a permission
  * dialog of the same kind and, when the announcement named a target, that same target. Pure:
  * the caller reads the agent's state and its screen (`detectScreen`, as daemon/screen-record.ts

@@ -24,9 +24,9 @@ export async function receiveHook(
     clock: Clock;
     /** Approval rules through the vendor's decision hook; absent: no hook decides. */
     decider?: Pick<HookDecider, 'decide'>;
-    /** The agent's permission mode, from the hook's `permission_mode` (issue 29). */
+    /** The agent's permission mode, from the hook's `permission_mode`. */
     permissions?: PermissionTracker;
-    /** How a turn ended, from its last message (issue 36); absent: a turn's end is idle. */
+    /** How a turn ended, from its last message; absent: a turn's end is idle. */
     turns?: Pick<TurnJudge, 'ended'>;
     /** Decision hooks held for the user's answer; absent: none is held. */
     held?: Pick<HeldDecisions, 'hold' | 'reached'>;

@@ -18,7 +18,7 @@ export interface HookWatchDeps {
 const WAIT_MS = 3_000;
 
 /**
- * Notices a hook call that never arrived (issue 29): an agent CLI whose hook announces each
+ * Notices a hook call that never arrived: an agent CLI whose hook announces each
  * permission dialog (`ProfileSpec.dialogHook`, Claude Code's PermissionRequest) was seen waiting
  * on one by another source (its status record, its screen), and no such hook came within
  * `waitMs`. Its hook call failed on the CLI's side (a refused or reset connection), where the

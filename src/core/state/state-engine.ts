@@ -52,7 +52,7 @@ interface AgentSignals {
   timer: TimerHandle | null;
   /** When the timer re-decides (`wtp why`). */
   timerAt?: number;
-  /** The last turn's end and the verdict on its last message (issue 36). */
+  /** The last turn's end and the verdict on its last message. */
   turn?: TurnRecord;
   /** Its process ended: no later signal can come to replace what it last said. */
   ended?: boolean;
@@ -142,7 +142,7 @@ export class StateEngine {
   }
 
   /**
-   * A turn ended (issue 36), with the verdict on its last message (null: none to read; a model
+   * A turn ended, with the verdict on its last message (null: none to read; a model
    * deciding: `pendingUntil`, and a later call with its verdict). Re-decides the agent's state.
    */
   turnEnded(agentId: string, turn: TurnRecord): Promise<void> {
@@ -264,7 +264,7 @@ export class StateEngine {
       now,
       this.d.settings,
     );
-    // A new turn began: the last one's verdict is over (issue 36).
+    // A new turn began: the last one's verdict is over.
     if (resolved && s.turn && newTurn(s.turn, resolved.signal)) delete s.turn;
     const spec = this.d.profileCatalog.get(agent.profile);
     // A profile may ask for idle to hold before a working agent is called idle (a CLI that reports

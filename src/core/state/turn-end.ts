@@ -3,7 +3,7 @@ import type { TurnVerdict } from '../../protocol/turn-verdict.js';
 import type { TurnEndSpec } from '../agents/profiles.js';
 
 /**
- * What the engine knows of an agent's last turn end (issue 36): when it was told, and the verdict
+ * What the engine knows of an agent's last turn end: when it was told, and the verdict
  * on its last message once there is one (null: it ended without a message to read). `pendingUntil`:
  * a model is deciding, until then at most.
  */

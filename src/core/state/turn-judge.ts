@@ -51,7 +51,7 @@ export interface TurnJudgeDeps {
 }
 
 /**
- * Decides how an agent's turn ended from its last message (issue 36): the rules first
+ * Decides how an agent's turn ended from its last message: the rules first
  * (turn-rules.ts), and when they are unsure and a model is configured, the model — within a
  * timeout after which the rules' verdict stands. The engine holds the turn's idle meanwhile.
  */

@@ -1,6 +1,6 @@
 import { bare, proseBlocks, sentences, type ProseBlock } from './turn-text.js';
 
-/** What the rules say of a turn's last message (issue 36). */
+/** What the rules say of a turn's last message. */
 export interface RulesVerdict {
   /** `question`: the agent waits on the user; `done`: its turn is over. */
   says: 'question' | 'done';

@@ -71,7 +71,7 @@ export class Dispatcher {
       bus: EventBus;
       log: Logger;
       governor: (Pick<UsageGovernor, 'heldFor'> & Partial<Pick<UsageGovernor, 'whenResumed'>>) | null;
-      /** A budget in money reached for a task (issue 35): its attempts, retries included, wait. */
+      /** A budget in money reached for a task: its attempts, retries included, wait. */
       budget?: ((task: TaskRecord) => BudgetHold | undefined) | undefined;
       settings: DispatchSettings;
     },

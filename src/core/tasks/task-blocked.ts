@@ -16,7 +16,7 @@ export interface BlockFacts {
   defaultProfile: string;
   /** The usage-limit hold that keeps tasks of `profile` from starting, if any. */
   heldFor: (profile: string) => { vendor: string; resumeAt: string | null } | undefined;
-  /** A budget in money (issue 35) of the task, its workspace or the day that is reached, if any. */
+  /** A budget in money of the task, its workspace or the day that is reached, if any. */
   budget?: (task: TaskRecord) => BudgetHold | undefined;
   /** Task runs live in the workspace now, and how many it may have. */
   live: number;

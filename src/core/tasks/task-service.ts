@@ -39,7 +39,7 @@ export class TaskService {
       /** The dispatcher's limits, for saying why a task waits. */
       dispatch: Pick<DispatchSettings, 'maxAgentsPerWorkspace' | 'defaultProfile'>;
       governor: Pick<UsageGovernor, 'heldFor'> | null;
-      /** A budget in money reached for a task (issue 35), if any. */
+      /** A budget in money reached for a task, if any. */
       budget?: ((task: TaskRecord) => BudgetHold | undefined) | undefined;
     },
   ) {
@@ -253,7 +253,7 @@ export class TaskService {
   }
 
   /**
-   * A fleet task this machine lets go (issue 30: its row is gone, or its claim was taken back):
+   * A fleet task this machine lets go (its row is gone, or its claim was taken back):
    * cancelled with its reason, its live runs discarded so they no longer hold the workspace's slots.
    * Their agents keep running, for the user to look at; nothing is killed.
    */
@@ -352,7 +352,7 @@ export class TaskService {
   }
 
   /**
-   * A task of the fleet's graph this machine claimed (issue 21), to run here as any task: added
+   * A task of the fleet's graph this machine claimed, to run here as any task: added
    * ready under its fleet id with its run, or, claimed again, given its new run and a new round.
    */
   async adopt(task: TaskRecord, source: EventSource): Promise<TaskView> {

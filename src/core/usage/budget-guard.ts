@@ -42,7 +42,7 @@ type Level = 'ok' | 'near' | 'reached';
 const RANK: Record<Level, number> = { ok: 0, near: 1, reached: 2 };
 
 /**
- * Budgets in money (issue 35), per task, workspace and day: nearing one records `budget.nearing`
+ * Budgets in money, per task, workspace and day: nearing one records `budget.nearing`
  * (the notifier tells the user), reaching one records `budget.reached` and holds new runs of its
  * scope (the dispatcher asks `heldFor`; the task says why), and with `onExceeded: interrupt` also
  * interrupts the scope's working agents. Each level is announced once per limit (replayed from

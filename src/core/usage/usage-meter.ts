@@ -45,7 +45,7 @@ export interface UsageMeterDeps {
 }
 
 /**
- * The usage meter (issue 35): reads each agent's session files as they grow (the vendor's
+ * The usage meter: reads each agent's session files as they grow (the vendor's
  * `UsageSpec` says which and how), counts their tokens per model, and keeps the position and
  * what was counted per file in one transaction with the hourly ledger, so a daemon restart reads
  * on where it stopped and counts nothing twice. Files are looked for again now and then (a new

@@ -28,7 +28,7 @@ export interface UsageLocateContext {
 }
 
 /**
- * How one vendor's usage is read (issue 35), pure: which files hold it, how a line of them is read,
+ * How one vendor's usage is read, pure: which files hold it, how a line of them is read,
  * and how exact that is (docs/cost.md says why, per vendor).
  */
 export interface UsageSpec {

@@ -38,7 +38,7 @@ export interface UseCases {
   agents: AgentUseCases;
   /** A new agent from an agent's branch, conversation and (optionally) uncommitted work. */
   fork: ForkUseCase;
-  /** Approve, deny or answer what an agent waits on, verified against its screen (issue 17). */
+  /** Approve, deny or answer what an agent waits on, verified against its screen. */
   answers: Pick<DialogAnswerer, 'answer'>;
   /** Text to every idle agent (of a workspace) at once. */
   broadcast: BroadcastUseCase;
@@ -57,7 +57,7 @@ export interface UseCases {
   attempts: AttemptUseCases;
   /** Usage-limit holds per vendor. */
   quota: QuotaUseCases;
-  /** What agents cost and budgets in money (issue 35). */
+  /** What agents cost and budgets in money. */
   costs: CostUseCases;
   /** Diff, commit, merge, feedback, gc, setup approval; null without git. */
   review: ReviewUseCases | null;
@@ -71,7 +71,7 @@ export interface UseCases {
   reports: ReportUseCases;
   /** Whether state, logs and output can be written. */
   storage: StorageUseCases;
-  /** Agents driving agents (issue 34): what an agent's MCP tools may reach, and their audit. */
+  /** Agents driving agents: what an agent's MCP tools may reach, and their audit. */
   team: TeamUseCases;
 }
 

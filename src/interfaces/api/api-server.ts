@@ -160,7 +160,7 @@ export function createApiServer(ctx: ApiContext, token: string, remotePorts: Rem
 
 /**
  * In a fleet: agent routes for another machine's agents are sent to it, and the commands other
- * machines send here are run through this same app (issue 21).
+ * machines send here are run through this same app.
  */
 function serveFleet(app: HttpApp, fleet: NonNullable<ApiContext['fleet']>): void {
   app.forward = (route, input) => fleet.forward(route, input);

@@ -100,7 +100,7 @@ export class CliContext {
   }
 
   /**
-   * Text for the terminal (issue 30): the colours the views paint pass (when colours are on);
+   * Text for the terminal: the colours the views paint pass (when colours are on);
    * every other control character, whoever put it in the text, is shown as an escape (`\x1b`).
    * Everything `line`, `note` and `write` print goes through it.
    */

@@ -10,7 +10,7 @@ const AGENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const shellWord = (w: string): string => `'${w.replace(/'/g, `'\\''`)}'`;
 
 /**
- * `wtp attach machine/agent` for another machine's agent (issue 21): `ssh -t -- <its fleet.ssh>
+ * `wtp attach machine/agent` for another machine's agent: `ssh -t -- <its fleet.ssh>
  * wtp attach <id>` with this terminal; the exit status of ssh. Null: the agent is this machine's.
  * Everything from the fleet database is checked first: the destination can never be an option,
  * the remote command is made only of the agent's id and the detach key, each quoted.

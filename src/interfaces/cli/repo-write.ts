@@ -26,7 +26,7 @@ function refuse(path: string, link: string, target: string, why: string): never 
 
 /**
  * The file `rel` inside the folder `root` (a repository's top level), if it can be written without
- * leaving it (issue 30): a folder on the way that is a symbolic link must lead inside `root`, and
+ * leaving it: a folder on the way that is a symbolic link must lead inside `root`, and
  * the file itself must not be one (a link would take the write to its target: a committed
  * `.wezterm-parallel -> /elsewhere`, or `config.yaml -> ~/.bashrc`); PATH_OUTSIDE_REPOSITORY
  * otherwise. Makes nothing. Returns the path and whether a file is there.

@@ -2,7 +2,7 @@
 const NOTES_PER_MINUTE = 10;
 
 /**
- * What the host's terminal emulator says (issue 30): a sequence it cannot parse is counted —
+ * What the host's terminal emulator says: a sequence it cannot parse is counted —
  * the first noted in host.log, the count reported to the daemon (`wtp why`, /metrics) — never
  * dumped one by one; its other messages are noted at most ten a minute.
  */

@@ -13,7 +13,7 @@ const PARSE_REPORT_MS = 5_000;
  * it starts or stops failing, and every second while it fails. The agent runs and streams on
  * either way (the daemon has every byte); the log gets a gap, which readers show with a marker.
  * The same message carries how many escape sequences of the agent's output its terminal emulator
- * could not parse (issue 30), when that count grows: at most every 5 s.
+ * could not parse, when that count grows: at most every 5 s.
  * Only daemons whose welcome lists the `outputLog` feature get the message.
  */
 export class OutputLogReporter {

@@ -2,7 +2,7 @@ import type { ApiContext } from '../server/api-context.js';
 import type { HttpApp } from '../server/http-app.js';
 import { registerRoute } from './register-route.js';
 
-/** /api/v1/report/cost, its series, and /api/v1/budgets (issue 35). */
+/** /api/v1/report/cost, its series, and /api/v1/budgets. */
 export function registerCostRoutes(app: HttpApp, api: Pick<ApiContext, 'costs'>): void {
   const { costs } = api;
   registerRoute(app, 'costReport', ({ query }) => costs.report(query));

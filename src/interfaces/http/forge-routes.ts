@@ -4,7 +4,7 @@ import type { ApiContext } from '../server/api-context.js';
 import type { HttpApp } from '../server/http-app.js';
 import { registerRoute } from './register-route.js';
 
-/** Push, pull requests and their checks (issue 20). */
+/** Push, pull requests and their checks. */
 export function registerForgeRoutes(app: HttpApp, api: Pick<ApiContext, 'delivery'>): void {
   const delivery = (): DeliveryUseCases => {
     if (!api.delivery) throw new AppError('INTERNAL', 'git delivery is not configured in this daemon');

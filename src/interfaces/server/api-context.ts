@@ -42,7 +42,7 @@ export interface DaemonUseCases {
   /** The agent CLIs as the daemon would run them (`wtp doctor`): found where, tested versions, install. */
   agentClis(): AgentClis;
   /** Notifications sent, failed and dropped (rate limit) per channel, and repeats dropped (/metrics). */
-  /** This daemon in a fleet (issue 21): its status and the other machines' changes; null without one. */
+  /** This daemon in a fleet: its status and the other machines' changes; null without one. */
   fleet: {
     status(): FleetStatus;
     subscribe(listener: (c: FleetChange) => void): () => void;
@@ -60,7 +60,7 @@ export interface DaemonUseCases {
     duplicates: number;
     channels: Record<string, { sent: number; failed: number; dropped: number }>;
   };
-  /** End-of-turn verdicts and the turn model's calls and tokens (issue 36), for /metrics. */
+  /** End-of-turn verdicts and the turn model's calls and tokens, for /metrics. */
   turnVerdicts?(): {
     verdicts: Record<string, number>;
     modelCalls: Record<string, number>;

@@ -40,7 +40,7 @@ export interface HttpRequest {
   remote?: { device: RemoteDevice | null; address: string | null };
 }
 
-/** Another machine's daemon answers for agents it owns (issue 21): undefined when this one does. */
+/** Another machine's daemon answers for agents it owns: undefined when this one does. */
 export type FleetForward = (
   route: string,
   input: { params: Record<string, string>; query: unknown; body: unknown },
@@ -149,7 +149,7 @@ export class HttpApp {
   remote: RemoteAccess | null = null;
 
   /**
-   * Runs a route in-process for a command from the fleet (issue 21): routed, validated and answered
+   * Runs a route in-process for a command from the fleet: routed, validated and answered
    * exactly as a request, without the network's authentication (the caller checked the command).
    */
   async dispatch(

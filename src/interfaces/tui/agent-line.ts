@@ -21,7 +21,7 @@ export const STATE_ICONS: Record<AgentView['state'], string> = {
 /**
  * `text` cut (with …) or padded to exactly `n` columns (code points; agents' names are ASCII), its
  * control characters shown as escapes first (`\x1b`, `\n`): every cell of the TUI is made here,
- * and what it shows comes from users, agents, repositories and the fleet's database (issue 30).
+ * and what it shows comes from users, agents, repositories and the fleet's database.
  */
 export function fit(text: string, n: number): string {
   if (n <= 0) return '';
@@ -58,7 +58,7 @@ export function diffText(a: AgentView): string {
   return `+${s.insertions} -${s.deletions} ${s.files}f`;
 }
 
-/** `$0.0186 31%`: what the agent cost and its context fill (issue 35), or '' before any usage. */
+/** `$0.0186 31%`: what the agent cost and its context fill, or '' before any usage. */
 export function usageBadge(a: AgentView): string {
   const u = a.usage;
   if (!u) return '';

@@ -49,7 +49,7 @@ export function fleetRows(agents: Iterable<AgentView>, filter: string, needsFirs
   for (const [name, list] of groups) {
     const needs = list.filter((a) => NEEDS_YOU.has(a.state)).length;
     rows.push({ kind: 'workspace', name, agents: list.length, needs, machine: list[0]?.machine ?? null });
-    // A lead's workers under it (issue 34).
+    // A lead's workers under it.
     for (const { agent, depth, last } of teamRows(list))
       rows.push(depth === 0 ? { kind: 'agent', agent } : { kind: 'agent', agent, team: { depth, last } });
   }

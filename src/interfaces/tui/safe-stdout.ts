@@ -12,7 +12,7 @@ const INK_CSI = (params: string, final: string): boolean =>
 const FRAME: TerminalTextOptions = { controls: 'drop', sgr: 'all', keepCr: true, allowCsi: INK_CSI };
 
 /**
- * The TUI's stdout as Ink sees it: every frame goes through the terminal sanitizer (issue 30), so
+ * The TUI's stdout as Ink sees it: every frame goes through the terminal sanitizer, so
  * what a view forgot to make safe is still dropped — an OSC (which Ink keeps in text), a DCS, a
  * terminal query, a mode switch. Colours and Ink's own cursor moves pass. The TUI's own sequences
  * (the alternate screen, the mouse) are written to the real stdout, not through this.

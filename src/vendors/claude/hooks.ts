@@ -102,7 +102,7 @@ export function readClaudeHook(body: Record<string, unknown>, at: number): HookR
       return reading(null);
     }
     case 'Stop':
-      // Its last_assistant_message decides between done and a question (issue 36).
+      // Its last_assistant_message decides between done and a question.
       return turnEnding(
         reading(sig('idle', 'turn_done', undefined)),
         body.last_assistant_message,

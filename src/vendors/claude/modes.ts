@@ -4,7 +4,7 @@ import { defaultEvidence, hasFlag, lastOption, modeLine } from '../permission-mo
 import { stringAt } from '../settings-mode.js';
 
 /**
- * Claude Code's permission modes (issue 29), as 2.1.330 shows them (observed on the real binary:
+ * Claude Code's permission modes, as 2.1.330 shows them (observed on the real binary:
  * docs/research/claude-code-2.1.330.md). Every hook body carries `permission_mode`; the mode line
  * under the prompt names it and changes at once with shift+tab (auto → manual → accept edits →
  * plan → auto; no hook fires until the next prompt). Started without `--permission-mode` and

@@ -155,7 +155,7 @@ export function claudeUntrustEdit(
   return setJson(text, ['projects', cwd, 'hasTrustDialogAccepted'], undefined);
 }
 
-/** The files of a folder Claude Code runs or loads once it trusts the folder (issue 30). */
+/** The files of a folder Claude Code runs or loads once it trusts the folder. */
 export const CLAUDE_TRUSTED_CONTENT: RepoConfigSpec = {
   cli: 'Claude Code',
   // .claude/: settings.json and settings.local.json (hooks, statusLine, fileSuggestion, apiKeyHelper,

@@ -89,7 +89,7 @@ export const vendor: VendorDefinition = {
     permissionModes: ['default', 'manual', 'acceptEdits', 'plan', 'auto', 'dontAsk', 'bypassPermissions'],
     permissions: claudePermissions,
     readHook: readClaudeHook,
-    // Its Stop hook carries the turn's last message (issue 36), ~50 ms before its `done` record.
+    // Its Stop hook carries the turn's last message, ~50 ms before its `done` record.
     turnEnd: { waitMs: 1_000, from: "its Stop hook's last_assistant_message" },
     dialogHook: 'PermissionRequest',
     decisionHook: CLAUDE_DECISION_HOOK,

@@ -26,7 +26,7 @@ export function readCodexHook(body: Record<string, unknown>): HookReading {
   const main = event === 'agent-turn-complete' && !titleThread;
   const sessionId = main && thread !== undefined && THREAD_ID.test(thread) ? thread : null;
   if (!main) return { signal: null, sessionId, event };
-  // The turn's last message decides between done and a question (issue 36); its OSC 7501 `done`
+  // The turn's last message decides between done and a question; its OSC 7501 `done`
   // came 50-100 ms before (the engine holds it for this call: vendor.ts turnEnd).
   const message = body['last-assistant-message'];
   return {

@@ -2,7 +2,7 @@ import type { PermissionModeSpec, StartMode } from '../../core/agents/profiles.j
 import { defaultEvidence, hasFlag, lastOption } from '../permission-modes.js';
 
 /**
- * Codex CLI's permission mode (issue 29) is two settings: when it asks (`approval_policy`:
+ * Codex CLI's permission mode is two settings: when it asks (`approval_policy`:
  * `on-request` or `never` in 0.169) and its sandbox (`sandbox_mode`: `read-only`,
  * `workspace-write`, `danger-full-access`); its mode name here is `<approval>/<sandbox>`.
  * Observed on the real 0.169.0 (offline, a trusted folder, `exec_command echo hi > out.txt`):

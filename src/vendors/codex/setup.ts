@@ -138,7 +138,7 @@ function sandboxCodexHome(ctx: VendorSetupContext, file: string): string {
   return dir;
 }
 
-/** The files of a folder Codex CLI runs or loads once it trusts the folder (issue 30). */
+/** The files of a folder Codex CLI runs or loads once it trusts the folder. */
 export const CODEX_TRUSTED_CONTENT: RepoConfigSpec = {
   cli: 'Codex CLI',
   // .codex/ of the folder and each above it to the project root: config.toml (MCP servers, whose

@@ -70,7 +70,7 @@ export const vendor: VendorDefinition = {
     resumeArgs: (id) => ['resume', id],
     permissions: codexPermissions,
     readHook: readCodexHook,
-    // Its notify carries the turn's last message (issue 36), 50-100 ms after its `done` record: held.
+    // Its notify carries the turn's last message, 50-100 ms after its `done` record: held.
     turnEnd: { waitMs: 3_000, from: "its notify's last-assistant-message (agent-turn-complete)" },
     // It reports a short working → idle pair at startup and (research notes) around its task-title
     // request: idle must hold before a working agent is called idle.

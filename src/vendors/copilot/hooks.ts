@@ -3,7 +3,7 @@ import { hookSignals, str, turnEnding } from '../hook-signal.js';
 import { decisionRequest } from '../tool-request.js';
 
 /**
- * Copilot CLI's permissionRequest hook as a decision channel (issue 29). 1.0.102 fires it before
+ * Copilot CLI's permissionRequest hook as a decision channel. 1.0.102 fires it before
  * its permission service runs (its rules, session approvals, modes, the dialog) for every tool
  * call that needs a permission — reads (`view`) excepted — and waits for it: `{"behavior":
  * "allow"}` runs the call without a dialog, `{"behavior": "deny", "message"}` refuses it (the

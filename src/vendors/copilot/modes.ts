@@ -3,7 +3,7 @@ import { defaultEvidence, hasFlag, lastOption, modeLine } from '../permission-mo
 import { stringAt } from '../settings-mode.js';
 
 /**
- * GitHub Copilot CLI's permission modes (issue 29), as 1.0.102 documents and shows them
+ * GitHub Copilot CLI's permission modes, as 1.0.102 documents and shows them
  * (`copilot --help`, `copilot help config`, `copilot help environment`, its footer): a permission
  * policy — `manual` (writes and commands are asked; the default), `assisted` (an LLM judge
  * approves what it deems safe), `allow-all` (`--allow-all-tools`, `--allow-all`, `--yolo`,

@@ -99,7 +99,7 @@ export function copilotUntrustEdit(text: string | null, cwd: string): string | n
   return at < 0 ? null : setJson(text, ['trustedFolders', at], undefined);
 }
 
-/** The files of a folder Copilot CLI runs or loads once it trusts the folder (issue 30). */
+/** The files of a folder Copilot CLI runs or loads once it trusts the folder. */
 export const COPILOT_TRUSTED_CONTENT: RepoConfigSpec = {
   cli: 'GitHub Copilot CLI',
   // 1.0.102 (cli-main.js): hooks (.github/hooks/*.json at the git root), repository settings

@@ -2,7 +2,7 @@
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Copilot CLI 1.0.102's own record of a session (issue 36): its `Stop` hook brings no
+ * Copilot CLI 1.0.102's own record of a session: its `Stop` hook brings no
  * `last_assistant_message`, but the session's `events.jsonl` (`$COPILOT_HOME`, else
  * `~/.copilot`, then `session-state/<session id>/events.jsonl`) has the turn's `assistant.message`
  * events, flushed on a timer of its own (100 ms; later on a busy machine) after the hook fires. The path is made here from the session id alone — never

@@ -3,7 +3,7 @@ import { hookSignals, sessionStart, str, turnEnding } from '../hook-signal.js';
 import { aboutFields, decisionRequest } from '../tool-request.js';
 
 /**
- * Gemini CLI's BeforeTool hook as a decision channel (issue 29), deny only. 0.61.0 runs it before
+ * Gemini CLI's BeforeTool hook as a decision channel, deny only. 0.61.0 runs it before
  * every tool call — before its policy check and any dialog, also for a call its mode or policy
  * would run unasked — and waits for it (hook-utils.ts evaluateBeforeToolHook). Its `decision:
  * "deny"` blocks the call ("Tool execution blocked: <reason>" goes to the model as the tool's

@@ -3,7 +3,7 @@ import { defaultEvidence, hasFlag, lastOption, modeLine } from '../permission-mo
 import { stringAt } from '../settings-mode.js';
 
 /**
- * Gemini CLI's approval modes (issue 29), as 0.61.0's bundle reads them
+ * Gemini CLI's approval modes, as 0.61.0's bundle reads them
  * (`--approval-mode default|auto_edit|yolo|plan`, `-y/--yolo`, else the settings'
  * `general.defaultApprovalMode`, which may not be `yolo`, else `default`) and as its footer
  * shows them (ApprovalModeIndicator: `Shift+Tab to accept edits` in default mode,

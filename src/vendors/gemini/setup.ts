@@ -150,7 +150,7 @@ export function prepareGeminiHome(
   return true;
 }
 
-/** The files of a folder Gemini CLI runs or loads once it trusts the folder (issue 30). */
+/** The files of a folder Gemini CLI runs or loads once it trusts the folder. */
 export const GEMINI_TRUSTED_CONTENT: RepoConfigSpec = {
   cli: 'Gemini CLI',
   // 0.61.0: .gemini/ (settings.json: hooks, mcpServers, tools.discoveryCommand/callCommand and

@@ -78,7 +78,7 @@ export const vendor: VendorDefinition = {
     permissionModes: ['default', 'auto_edit', 'plan', 'yolo'],
     permissions: geminiPermissions,
     readHook: geminiHookReader(),
-    // The AfterAgent hook that ends the turn carries its last message (issue 36).
+    // The AfterAgent hook that ends the turn carries its last message.
     turnEnd: { waitMs: 1_000, from: "its AfterAgent hook's prompt_response" },
     // Deny rules decide its BeforeTool hook (no dialog shows); allow rules answer its dialog on the
     // screen (the hook cannot approve).

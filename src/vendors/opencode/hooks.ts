@@ -52,7 +52,7 @@ export function readOpencodeHook(body: Record<string, unknown>, at: number): Hoo
     case 'session.idle': {
       if (subagent) return reading(null);
       const error = str(body.error);
-      // The turn's last assistant text, as our plugin kept it (issue 36).
+      // The turn's last assistant text, as our plugin kept it.
       if (error === undefined)
         return turnEnding(
           reading(sig('idle', 'turn_done', [])),

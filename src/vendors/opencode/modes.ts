@@ -2,7 +2,7 @@ import type { PermissionModeSpec, StartMode } from '../../core/agents/profiles.j
 import { defaultEvidence, hasFlag } from '../permission-modes.js';
 
 /**
- * OpenCode has no mode switch of its own (issue 29): what it asks for is its config's
+ * OpenCode has no mode switch of its own: what it asks for is its config's
  * `permission` (per tool: `allow`, `ask`, `deny`, or patterns), merged over its defaults, which
  * allow everything but `doom_loop`, other folders and `.env` files (1.18.33's bundle: `"*":
  * "allow"`), so it edits and runs commands without asking unless configured otherwise. `--auto`

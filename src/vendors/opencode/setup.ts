@@ -97,7 +97,7 @@ function brief(type, p, worktree) {
   }
 }
 
-// The turn's last assistant text (issue 36): each message's role, the text parts of the last
+// The turn's last assistant text: each message's role, the text parts of the last
 // messages, and each session's last assistant message; the text goes with session.idle, whole
 // (a text longer than MESSAGE_MAX is not sent: the daemon never decides on a cut copy).
 const MESSAGE_MAX = 500000;
@@ -293,7 +293,7 @@ export const setup: VendorSetup = {
     const file = join(ctx.agentDir, PLUGIN_FILE);
     ctx.files.writeAtomic(file, opencodePlugin(transport(ctx)));
     // OpenCode loads a folder's configuration (plugins: code) at every start, without asking: the
-    // repository's goes in only once approved (issue 30).
+    // repository's goes in only once approved.
     const kept = projectConfigKept(ctx);
     const keep: Record<string, string> = kept ? { OPENCODE_DISABLE_PROJECT_CONFIG: '1' } : {};
     const config = ctx.repoConfig.config;

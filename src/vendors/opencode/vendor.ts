@@ -95,7 +95,7 @@ export const vendor: VendorDefinition = {
     resumeArgs: (id) => ['--session', id],
     permissions: opencodePermissions,
     readHook: readOpencodeHook,
-    // Our plugin sends the turn's last assistant text with session.idle (issue 36).
+    // Our plugin sends the turn's last assistant text with session.idle.
     turnEnd: { waitMs: 1_000, from: "its plugin's session.idle (the last assistant message's text)" },
   },
 };

@@ -12,7 +12,7 @@ const QUESTION_TOOL = 'ask_user_question';
 const USER_ONLY_TOOLS = new Set([QUESTION_TOOL, 'exit_plan_mode', 'propose_goal']);
 
 /**
- * Qwen Code's decision hooks (issue 29). PermissionRequest: 0.24.4 fires it where it would show a
+ * Qwen Code's decision hooks. PermissionRequest: 0.24.4 fires it where it would show a
  * dialog (after its own rules and mode let the call through unasked or not) and waits for it;
  * `hookSpecificOutput.decision` `{behavior: "allow"}` runs the call without a dialog, `{behavior:
  * "deny", message}` refuses it (the message is the tool's error the model gets), and no output, an

@@ -3,7 +3,7 @@ import { defaultEvidence, hasFlag, lastOption, modeLine } from '../permission-mo
 import { stringAt } from '../settings-mode.js';
 
 /**
- * Qwen Code's approval modes (issue 29), as 0.24.4's bundle reads them (`--approval-mode
+ * Qwen Code's approval modes, as 0.24.4's bundle reads them (`--approval-mode
  * plan|default|auto-edit|auto|yolo`, else `-y/--yolo`, else the settings' `tools.approvalMode`,
  * else `auto`, an LLM classifier that approves what it judges safe; an untrusted folder forces
  * `default`, and folder trust is off by default). Every hook body carries `permission_mode`;

@@ -73,7 +73,7 @@ export const vendor: VendorDefinition = {
     permissionModes: ['default', 'plan', 'auto-edit', 'auto', 'yolo'],
     permissions: qwenPermissions,
     readHook: qwenHookReader(),
-    // The Stop hook that ends the turn carries its last message (issue 36).
+    // The Stop hook that ends the turn carries its last message.
     turnEnd: { waitMs: 1_000, from: "its Stop hook's last_assistant_message" },
     // Rules decide its PermissionRequest hook before a dialog shows (deny rules also its PreToolUse,
     // for calls that never ask); a dialog that shows anyway (the hook failed) is answered on the screen.

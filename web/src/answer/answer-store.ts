@@ -117,7 +117,7 @@ export async function answer(a: AgentView, order: AnswerOrder): Promise<void> {
 
 function doneText(order: AnswerOrder, scope: string | null, ms: number, keys: readonly string[]): string {
   const left = `it left the dialog in ${(ms / 1000).toFixed(1)} s`;
-  // The reply to a question its turn ended with (issue 36): typed at its prompt, not a dialog's keys.
+  // The reply to a question its turn ended with: typed at its prompt, not a dialog's keys.
   if (order.action === 'answer' && keys[0] === 'text') {
     return `Replied “${order.text ?? ''}” as its next prompt: it started a new turn in ${(ms / 1000).toFixed(1)} s`;
   }

@@ -3,7 +3,7 @@ import type { AgentView } from '../../../src/protocol/agent.js';
 import { contextBar, costWords, usageLines } from '../../../src/protocol/usage-words.js';
 
 /**
- * What an agent cost (issue 35): its money ("unknown" for a model without a price) with its tokens
+ * What an agent cost: its money ("unknown" for a model without a price) with its tokens
  * and where they come from on hover; in its terminal's header also the context window's fill as a bar.
  */
 export function CostBadge({ agent, detail = false }: { agent: AgentView; detail?: boolean }) {

@@ -29,7 +29,7 @@ export function filterAgents(agents: AgentView[], query: string): AgentView[] {
   });
 }
 
-/** "asks to run Bash: npm test · 12 s ago": what the agent does or asks, in words (issue 31). */
+/** "asks to run Bash: npm test · 12 s ago": what the agent does or asks, in words. */
 export function why(a: AgentView, now: number): string {
   const when = a.stateDetail.signalAt ? ` · ${ago(a.stateDetail.signalAt, now)} ago` : '';
   return `${stateWhy(a)}${when}`;

@@ -93,7 +93,7 @@ interface RowProps {
   warning: RadarWarningInfo | undefined;
   /** In a fleet of several machines: the agent's machine (its name shown; out of reach, marked). */
   machine?: FleetMachine | undefined;
-  /** Its name as shown when not its own: a lead's worker, `└─ api` (issue 34). */
+  /** Its name as shown when not its own: a lead's worker, `└─ api`. */
   shownName?: string | undefined;
 }
 

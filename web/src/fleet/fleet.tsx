@@ -28,7 +28,7 @@ export function Fleet({ agents, loaded }: { agents: AgentView[]; loaded: boolean
   const { machines, rows } = useMachines();
   // A machine is named only in a fleet of several (one machine alone needs no column).
   const machineOf = (a: AgentView) => (machines.size > 1 && a.machine ? machines.get(a.machine) : undefined);
-  // A lead's workers under it (issue 34): each row knows its place in the tree.
+  // A lead's workers under it: each row knows its place in the tree.
   const tree = useMemo(() => teamRows(filterAgents(agents, query)), [agents, query]);
   const shown = useMemo(() => tree.map((r) => r.agent), [tree]);
   const list = useRef<HTMLDivElement | null>(null);

@@ -3,7 +3,7 @@ import type { AgentView } from '../../../src/protocol/agent.js';
 import { actsUnasked, modeName, permissionLine } from '../../../src/protocol/permission-words.js';
 
 /**
- * An agent's effective permission mode (issue 29): in the fleet only for one that acts without
+ * An agent's effective permission mode: in the fleet only for one that acts without
  * asking (`auto`, `accept_edits`, yellow; `bypass`, red), in its terminal's header always; what it
  * does without asking and who said so on hover.
  */

@@ -7,7 +7,7 @@ const few = (items: readonly string[]): string =>
     : items.join(', ') || 'none';
 
 /**
- * A sandboxed agent (issue 33, docs/sandbox.md): what it may write and reach, and how much is
+ * A sandboxed agent (docs/sandbox.md): what it may write and reach, and how much is
  * hidden from it, on hover; its refusals are `agent.sandboxDenied` events.
  */
 export function SandboxBadge({ agent }: { agent: AgentView }) {

@@ -6,12 +6,12 @@ import { useEventHub } from '../event-hub.js';
 /** The daemon's fleet as the fleet view shows it: its machines by name, and the rows it skipped. */
 export interface FleetShown {
   machines: Map<string, FleetMachine>;
-  /** Invalid rows of the fleet database the daemon skipped (issue 30); null without a fleet. */
+  /** Invalid rows of the fleet database the daemon skipped; null without a fleet. */
   rows: FleetRowHealth | null;
 }
 
 /**
- * The machines of the daemon's fleet (issue 21), by name: empty without a fleet. Read again when
+ * The machines of the daemon's fleet, by name: empty without a fleet. Read again when
  * the daemon says they changed (one joined, left, or became reachable or not) and after a reconnect.
  */
 export function useMachines(): FleetShown {

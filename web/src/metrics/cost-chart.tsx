@@ -26,7 +26,7 @@ function rows(series: CostSeries, by: By): { rows: Record<string, number>[]; key
 }
 
 /**
- * Spend over time (issue 35): dollars per hour by workspace, vendor or model, from the agents' own
+ * Spend over time: dollars per hour by workspace, vendor or model, from the agents' own
  * usage records priced with the price table (`GET /api/v1/report/cost/series`). Models without a
  * price add nothing here: their tokens are in `wtp report --cost`.
  */

@@ -1,5 +1,5 @@
 /**
- * 0004: the fleet is one user's trust domain, held by the database too (issue 30). A task's title,
+ * 0004: the fleet is one user's trust domain, held by the database too. A task's title,
  * prompt, spec, dependencies and priority are written only by the role of the machine that added
  * it; its lease, run and status only by the machine that claims or holds it — and by its creator,
  * to let it go; its id, repository and creator never change; a machine may mark only its own runs.

@@ -1,5 +1,5 @@
 /**
- * 0009: facts about this database. `log_id` names its event log: a fleet (issue 21) tells a
+ * 0009: facts about this database. `log_id` names its event log: a fleet tells a
  * replaced database (its event numbers start over) from the one it had published.
  */
 export default `

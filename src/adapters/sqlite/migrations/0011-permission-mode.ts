@@ -1,5 +1,5 @@
 /**
- * 0011: an agent's effective permission mode (issue 29), as JSON: the mode now and the one each of
+ * 0011: an agent's effective permission mode, as JSON: the mode now and the one each of
  * its processes starts in, with what made it so and what said it.
  */
 export default `

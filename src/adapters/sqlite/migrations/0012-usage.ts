@@ -1,5 +1,5 @@
 /**
- * 0012: what agents cost (issue 35). `usage_files`: each agent session file read, where reading
+ * 0012: what agents cost. `usage_files`: each agent session file read, where reading
  * stopped (offset, device, inode) and what was counted from it (a JSON tally), written in the
  * same transaction as the tokens it added to `usage_ledger` (per hour, agent, task and model), so
  * a restart reads on and counts nothing twice. `budgets`: budgets set with `wtp budget set`.

@@ -1,5 +1,5 @@
 /**
- * 0014: agents driving agents (issue 34): the agent that started this one through its MCP tools
+ * 0014: agents driving agents: the agent that started this one through its MCP tools
  * (its lead: its team is the agents that name it), and whether its CLI was given the MCP server.
  */
 export default `

@@ -153,7 +153,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
             const wt = worktreeLine(agent, ctx.env.userHome);
             if (wt) ctx.line(wt);
           }
-          // An agent that will act without asking says so at once (issue 29).
+          // An agent that will act without asking says so at once.
           const p = agent.permission;
           if (p && actsUnasked(p.mode)) {
             ctx.note(

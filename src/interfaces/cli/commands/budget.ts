@@ -36,7 +36,7 @@ function amount(text: string): number {
 }
 
 /**
- * `wtp budget`: budgets in money per task, workspace and day (issue 35), what was spent against
+ * `wtp budget`: budgets in money per task, workspace and day, what was spent against
  * each; `set` and `rm` change the ones given on the command line (over the config's `budget`).
  */
 export function registerBudgetCommand(program: Command, ctx: CliContext): void {

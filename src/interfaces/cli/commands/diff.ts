@@ -6,7 +6,7 @@ import { visibleText } from '../../../protocol/terminal-text.js';
  * `wtp diff AGENT [--stat]`: the agent's changes against its base, as a table of files (`--stat`,
  * or when there is no patch), the patch, or `--json`. Its own module, with nothing of the other
  * commands, because the launcher runs it without building the whole program (fast-path.ts): it is
- * the call people repeat while agents work (issue 32). It prints only once the request succeeded.
+ * the call people repeat while agents work. It prints only once the request succeeded.
  */
 export async function showDiff(ctx: CliContext, ref: string, o: { stat: boolean }): Promise<void> {
   const r = await ctx.client().call('agentDiff', {

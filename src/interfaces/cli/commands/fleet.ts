@@ -108,7 +108,7 @@ function printFleet(ctx: CliContext, s: FleetStatus): void {
     }
   }
   if (s.machines.length === 0) return;
-  // What each machine spent (issue 35), when some publish it: today (its day) and in all.
+  // What each machine spent, when some publish it: today (its day) and in all.
   const spent = s.machines.some((m) => m.usage && (m.usage.totalUsd > 0 || tokenTotal(m.usage.tokens) > 0));
   const money = (m: (typeof s.machines)[number]): string[] =>
     spent

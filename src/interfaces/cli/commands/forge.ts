@@ -31,7 +31,7 @@ interface PushFlags {
   json?: boolean;
 }
 
-/** push, pr, pr status (issue 20): delivering agents' work where teams review it. */
+/** push, pr, pr status: delivering agents' work where teams review it. */
 export function registerForgeCommands(program: Command, ctx: CliContext): void {
   program
     .command('push')

@@ -16,7 +16,7 @@ export interface HookCall {
  * The forms agent CLIs run (the hook commands this tool writes into their settings, src/vendors/*):
  * `hook --agent ID [--decide] [--json] [payload]`, nothing else. They take the fast path in
  * src/bin.ts, without the CLI's program: every tool call of every agent runs one, and on a loaded
- * machine the whole program's start is seconds its CLI waits (issue 32). Any other form (a
+ * machine the whole program's start is seconds its CLI waits. Any other form (a
  * misspelt option, `--help`) returns null and goes to the whole CLI, which explains it.
  */
 export function fastHookCall(argv: readonly string[]): HookCall | null {

@@ -19,7 +19,7 @@ export interface LsQuery {
 /**
  * `wtp ls`: the agents as a table, or as `--json`. Its own module, with nothing of the other
  * commands, because the launcher runs it without building the whole program (src/bin.ts): every
- * call to it pays only for its own code (issue 32). It prints only once every request succeeded.
+ * call to it pays only for its own code. It prints only once every request succeeded.
  */
 export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
   let { agents } = await ctx.client().call('listAgents', {
@@ -38,7 +38,7 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
     ctx.line(await noMatch(ctx, q));
     return;
   }
-  // Leads with their workers (issue 34): each lead followed by the agents it started, as a tree.
+  // Leads with their workers: each lead followed by the agents it started, as a tree.
   const tree = teamRows(agents);
   const teamed = tree.some((r) => r.depth > 0);
   if (teamed) agents = tree.map((r) => r.agent);
@@ -72,7 +72,7 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
     a.permission && actsUnasked(a.permission.mode) ? a.permission.mode : undefined,
   );
   const anyUnasked = unasked.some((m) => m !== undefined);
-  // What agents cost (issue 35), when usage was read for some: money, or "unknown" without a price.
+  // What agents cost, when usage was read for some: money, or "unknown" without a price.
   const cost = agents.some((a) => a.usage !== undefined);
   // Sandboxed agents (docs/sandbox.md), when there are any.
   const anySandbox = agents.some((a) => a.sandbox !== null);

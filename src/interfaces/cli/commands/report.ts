@@ -55,7 +55,7 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
     );
 }
 
-/** `wtp report --cost`: the cost report (issue 35). */
+/** `wtp report --cost`: the cost report. */
 async function costReport(
   ctx: CliContext,
   raw: { since?: string; until?: string; workspace?: string; by?: string },

@@ -38,7 +38,7 @@ interface Target {
 /**
  * The daemon's settings as `wtp service install` found them, for the service to start with: where it
  * keeps its state and reads its config, its port, log level, backend, machine name and agent CLIs
- * (issue 30: a unit with PATH and WTP_HOME alone started another daemon than the user's). Paths are
+ * (a unit with PATH and WTP_HOME alone started another daemon than the user's). Paths are
  * made absolute: a service starts in another folder.
  */
 function daemonEnv(ctx: CliContext): { env: Record<string, string>; secretEnv: Record<string, string> } {

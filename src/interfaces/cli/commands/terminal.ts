@@ -62,11 +62,10 @@ function withGapMarkers(body: Buffer, from: number, gaps: OutputGapView[]): Buff
 }
 
 /**
- * How `wtp logs` prints an agent's output (issue 30): `raw` the bytes as the agent wrote them
+ * How `wtp logs` prints an agent's output: `raw` the bytes as the agent wrote them
  * (`--raw`); `colours` its SGR colours and text, every other sequence and control character dropped
  * (no cursor moves, titles, clipboard writes or terminal queries; a lone CR starts a new line) — on
- * a terminal, or with `--color`; `plain` the text alone (`--plain`, NO_COLOR, or a file or a pipe,
- * issue 31).
+ * a terminal, or with `--color`; `plain` the text alone (`--plain`, NO_COLOR, or a file or a pipe).
  */
 type LogView = 'raw' | 'colours' | 'plain';
 

@@ -14,7 +14,7 @@ function hasPassword(url: string): boolean {
 }
 
 /**
- * The fleet (issue 21), when `store.fleet` names one: a password in a config file others may read;
+ * The fleet, when `store.fleet` names one: a password in a config file others may read;
  * with a daemon, whether it is connected and whether the database keeps its rows its own. Null
  * without a fleet (nothing to say).
  */

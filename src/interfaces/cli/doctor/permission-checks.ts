@@ -21,8 +21,8 @@ export interface PermissionFindings {
 }
 
 /**
- * The running agents that act without asking — by their effective permission mode (issue 29:
- * whatever made it so: a flag, settings, the vendor's default, a change during the session) and
+ * The running agents that act without asking — by their effective permission mode (whatever
+ * made it so: a flag, settings, the vendor's default, a change during the session) and
  * by the broad-permission flags they were started with — and the config's allow-everything rules.
  */
 export async function findBroadPermissions(

@@ -218,7 +218,7 @@ export function App(props: AppProps) {
         return;
       case 'input': {
         const options = agent.stateDetail.request?.options;
-        // The question its turn ended with (issue 36): the reply goes to its prompt, verified.
+        // The question its turn ended with: the reply goes to its prompt, verified.
         if (agent.state === 'needs_input' && agent.stateDetail.verdict?.says === 'question') {
           prompt(
             `answer ${agent.name}${options?.length ? ` (${options.join(' · ')})` : ''} — ⏎ sends it as its next prompt: `,

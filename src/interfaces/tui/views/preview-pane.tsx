@@ -77,7 +77,7 @@ function LocalPreview(props: Parameters<typeof PreviewPane>[0]) {
   const [, repaint] = useState(0);
   const id = agent?.id;
   // Each start of the agent is a new terminal: after `r` (restart) or a resume, the preview
-  // connects again, not left on the exited one (issue 31).
+  // connects again, not left on the exited one.
   const run = agent?.startedAt ?? null;
   useEffect(() => {
     if (id === undefined) return;

@@ -9,7 +9,7 @@ import { fit, permissionTitle } from '../agent-line.js';
 const READ_EVERY_MS = 1_000;
 
 /**
- * The screen of another machine's agent (issue 21): its terminal is not streamed across machines,
+ * The screen of another machine's agent: its terminal is not streamed across machines,
  * so its screen is read through the fleet every second (the owner answers `GET /screen`), shown
  * as text — its bottom rows, cut at the pane's width.
  */
