@@ -330,6 +330,13 @@ export default tseslint.config(
     },
   },
   {
+    // What ships (the daemon, the CLI, the dashboard, the launcher) and the sources of the generated
+    // docs name no issue of the tracker; tests may.
+    files: ['src/**/*.{ts,tsx}', 'web/**/*.{js,ts,tsx}', 'bin/**/*.js', 'tools/docs/**/*.ts'],
+    ignores: ['**/*.test.{ts,tsx}'],
+    rules: { 'wtp/no-issue-numbers': 'error' },
+  },
+  {
     // The service worker: a plain script the browser fetches by its fixed URL.
     files: ['web/public/sw.js'],
     languageOptions: { sourceType: 'script', globals: globals.serviceworker },

@@ -167,3 +167,31 @@ describe('git runs through git-exec.ts, whose environment starts nothing a folde
     }
   });
 });
+
+describe('product code names no issue of the tracker', () => {
+  it.each([
+    [
+      'a comment in src/',
+      'src/core/agents/x.ts',
+      'export const a = 1;\n// At its prompt (issue 36).\n',
+      '2:19',
+    ],
+    ['a description in protocol/', 'src/protocol/x.ts', "export const d = 'Spent (Issues #35)';\n", '1:26'],
+    ['the dashboard', 'web/src/x.tsx', '/** A lead (issue 34). */\nexport const b = 2;\n', '1:13'],
+    ['the launcher', 'bin/x.js', '// Cached (issue 32).\nexport const c = 3;\n', '1:12'],
+  ])('refuses one in %s, at its line and column', async (_, path, code, at) => {
+    const [result] = await eslint.lintText(code, { filePath: `${REPO}/${path}` });
+    expect(
+      (result?.messages ?? []).map((m) => `${m.ruleId ?? 'parse'} ${m.line}:${m.column}: ${m.message}`),
+    ).toEqual([
+      expect.stringMatching(new RegExp(`^wtp/no-issue-numbers ${at}: "issues? #?\\d+" names an issue`, 'i')),
+    ]);
+  });
+
+  it('lets tests name one, and product code speak of issues without a number', async () => {
+    expect(await problems('src/core/agents/x.test.ts', '// issue 36\nexport const a = 1;\n')).toEqual([]);
+    expect(
+      await problems('src/core/agents/x.ts', '// An issue of the tracker, issue-36.\nexport const a = 1;\n'),
+    ).toEqual([]);
+  });
+});

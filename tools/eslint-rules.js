@@ -54,6 +54,46 @@ const restrictedDynamicImports = {
   },
 };
 
+/** `issue 36`, `Issues #21`: a number of the issue tracker. */
+const ISSUE_NUMBER = /\bissues? #?\d+/gi;
+
+/**
+ * Product code names no issue of the tracker, in comments or in strings: its descriptions become the
+ * API, config and event docs, whose readers cannot look the number up. Each match is reported at its
+ * line and column.
+ * @type {import('eslint').Rule.RuleModule}
+ */
+const noIssueNumbers = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Disallow issue-tracker numbers in product code' },
+    schema: [],
+    messages: {
+      issue:
+        '"{{text}}" names an issue of the tracker: say what the code does and why (the commit log keeps where it came from)',
+    },
+  },
+  create(context) {
+    return {
+      Program() {
+        context.sourceCode.lines.forEach((line, index) => {
+          for (const match of line.matchAll(ISSUE_NUMBER)) {
+            const column = match.index ?? 0;
+            context.report({
+              loc: {
+                start: { line: index + 1, column },
+                end: { line: index + 1, column: column + match[0].length },
+              },
+              messageId: 'issue',
+              data: { text: match[0] },
+            });
+          }
+        });
+      },
+    };
+  },
+};
+
 export const wtpRules = {
-  rules: { 'restricted-dynamic-imports': restrictedDynamicImports },
+  rules: { 'restricted-dynamic-imports': restrictedDynamicImports, 'no-issue-numbers': noIssueNumbers },
 };
