@@ -143,23 +143,26 @@ const allDaemonMessages: Exclude<DaemonMessage['type'], (typeof DAEMON_MESSAGES)
 const typesOf = (schema: { options: readonly { shape: { type: { value: string } } }[] }): string[] =>
   schema.options.map((o) => o.shape.type.value);
 
-describe('docs/ARCHITECTURE.md lists every protocol message', () => {
-  const doc = read('docs/ARCHITECTURE.md').replace(/\s+/g, ' ');
-  /** The backticked names after `marker`, up to the next `;`. */
-  const listed = (marker: string): string[] => {
-    const at = doc.indexOf(marker);
-    expect(at, `"${marker}" is not in docs/ARCHITECTURE.md`).toBeGreaterThan(-1);
-    const list = doc.slice(at + marker.length, doc.indexOf(';', at));
+describe('the docs list every protocol message', () => {
+  /** The backticked names after `marker` (the first one after `after`, when given) in `doc`, up to the next `;`. */
+  const listed = (doc: string, marker: string, after = ''): string[] => {
+    const text = read(doc).replace(/\s+/g, ' ');
+    const from = text.indexOf(after);
+    const at = text.indexOf(marker, from);
+    expect(from, `"${after}" is not in ${doc}`).toBeGreaterThan(-1);
+    expect(at, `"${marker}" is not in ${doc}`).toBeGreaterThan(-1);
+    const list = text.slice(at + marker.length, text.indexOf(';', at));
     return [...list.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]!).sort();
   };
 
   it.each([
-    ['JSON frames from the server:', typesOf(ptyServerMessageSchema)],
-    ['from the client:', typesOf(ptyClientMessageSchema)],
-    ['JSON messages from the host:', typesOf(hostMessageSchema)],
-    ['from the daemon:', [...DAEMON_MESSAGES]],
-  ])('after "%s"', (marker, types) => {
+    // The terminal WebSocket, in the API guide; the host protocol, in DEVELOPERS.md (Inside the daemon).
+    ['docs/api.md', 'JSON frames from the server:', '', typesOf(ptyServerMessageSchema)],
+    ['docs/api.md', 'from the client:', 'JSON frames from the server:', typesOf(ptyClientMessageSchema)],
+    ['DEVELOPERS.md', 'JSON messages from the host:', '', typesOf(hostMessageSchema)],
+    ['DEVELOPERS.md', 'from the daemon:', 'JSON messages from the host:', [...DAEMON_MESSAGES]],
+  ])('%s, after "%s"', (doc, marker, after, types) => {
     expect(allDaemonMessages).toBe(true);
-    expect(listed(marker)).toEqual([...types].sort());
+    expect(listed(doc, marker, after)).toEqual([...types].sort());
   });
 });

@@ -13,7 +13,7 @@ import { configReference } from './docs/config-reference.js';
 import { environmentReference } from './docs/env-reference.js';
 import { eventsReference } from './docs/events-reference.js';
 import { dialogMatrixReference } from './docs/dialog-matrix.js';
-import { architectureDoc } from './docs/architecture-regions.js';
+import { architectureDoc, developersDoc } from './docs/architecture-regions.js';
 import { answersDoc } from './docs/census-region.js';
 import { profileNamesModule } from './vendor-files.js';
 
@@ -66,8 +66,9 @@ export function generatedFiles(root = process.cwd()): Record<string, string> {
     'docs/config.md': configReference(),
     'docs/events.md': eventsReference(),
     'docs/dialog-matrix.md': dialogMatrixReference(),
-    // A hand-written page with generated regions: the counts of tests and corpus screens, the task moves.
+    // Hand-written pages with generated regions: the task moves; the counts of tests and corpus screens.
     'docs/ARCHITECTURE.md': architectureDoc(root),
+    'DEVELOPERS.md': developersDoc(root),
     // The census counts per vendor, from the census screens in the corpus.
     'docs/answers.md': answersDoc(root),
   };

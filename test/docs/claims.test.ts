@@ -151,7 +151,7 @@ const withoutGenerated = (text: string): string =>
   text.replace(/<!-- generated:[\s\S]*?<!-- \/generated:[^>]*-->/g, (r) => r.replace(/[^\n]/g, ''));
 
 describe('counts of tests and corpus screens', () => {
-  it('are typed nowhere but beside the result file that holds them: ARCHITECTURE generates them', () => {
+  it('are typed nowhere but beside the result file that holds them: DEVELOPERS.md generates them', () => {
     const typed = ['README.md', 'DEVELOPERS.md', ...guides().filter((f) => f !== 'README.md')].flatMap(
       (doc) =>
         blocks(withoutGenerated(read(doc)))

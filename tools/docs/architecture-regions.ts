@@ -5,9 +5,9 @@ import { TASK_MOVES } from '../../src/protocol/task-moves.js';
 import { code, table } from './markdown.js';
 
 /**
- * The parts of the hand-written docs/ARCHITECTURE.md that are generated: counts of test files and
- * corpus screens (so no count is typed and goes stale), and the task moves of
- * src/protocol/task-moves.ts. Each lives between `<!-- generated:NAME -->` and
+ * The parts of hand-written pages that are generated: the task moves of src/protocol/task-moves.ts in
+ * docs/ARCHITECTURE.md, and the counts of test files and corpus screens in DEVELOPERS.md (so no count
+ * is typed and goes stale). Each lives between `<!-- generated:NAME -->` and
  * `<!-- /generated:NAME -->`; `npm run gen` rewrites it, `gen --check` and
  * test/generated-files.test.ts fail when it differs.
  */
@@ -83,8 +83,21 @@ export function corpusCounts(
   return rows;
 }
 
-/** The generated Markdown of each region (prettier leaves it as written). */
-export function architectureRegions(root: string): Record<string, string> {
+/** The generated Markdown of docs/ARCHITECTURE.md's region (prettier leaves it as written). */
+export function architectureRegions(): Record<string, string> {
+  return {
+    'task-moves': table(
+      ['from', 'to (by `wtp task move`, the board or the API)'],
+      TASK_STATUSES.map((s) => [
+        code(s),
+        TASK_MOVES[s].length === 0 ? '— (final)' : TASK_MOVES[s].map(code).join(', '),
+      ]),
+    ),
+  };
+}
+
+/** The generated Markdown of DEVELOPERS.md's region: test files per kind, corpus screens per agent. */
+export function developerRegions(root: string): Record<string, string> {
   const tests = testCounts(root);
   const corpus = corpusCounts(root);
   const total = (rows: readonly (readonly [unknown, unknown, number, ...unknown[]])[]): number =>
@@ -107,13 +120,6 @@ export function architectureRegions(root: string): Record<string, string> {
         corpus.map(([agent, version, n, states]) => [agent, version, String(n), states]),
       ),
     ].join('\n'),
-    'task-moves': table(
-      ['from', 'to (by `wtp task move`, the board or the API)'],
-      TASK_STATUSES.map((s) => [
-        code(s),
-        TASK_MOVES[s].length === 0 ? '— (final)' : TASK_MOVES[s].map(code).join(', '),
-      ]),
-    ),
   };
 }
 
@@ -138,7 +144,16 @@ export function fillRegions(
   return out;
 }
 
-/** docs/ARCHITECTURE.md as it is, with its generated regions as the code says. */
+/** docs/ARCHITECTURE.md as it is, with its generated region as the code says. */
 export function architectureDoc(root: string): string {
-  return fillRegions(readFileSync(join(root, 'docs/ARCHITECTURE.md'), 'utf8'), architectureRegions(root));
+  return fillRegions(readFileSync(join(root, 'docs/ARCHITECTURE.md'), 'utf8'), architectureRegions());
+}
+
+/** DEVELOPERS.md as it is, with its generated region as the code says. */
+export function developersDoc(root: string): string {
+  return fillRegions(
+    readFileSync(join(root, 'DEVELOPERS.md'), 'utf8'),
+    developerRegions(root),
+    'DEVELOPERS.md',
+  );
 }
