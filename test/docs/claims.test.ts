@@ -215,8 +215,9 @@ describe('performance figures', () => {
       ),
     );
     expect(wrong).toEqual([]);
-    // README, ARCHITECTURE and performance.md state 31 verdicts today: the reading has not gone blind.
-    expect(checked).toBeGreaterThanOrEqual(31);
+    // performance.md, ARCHITECTURE and README state 38 verdicts today (performance.md 25 of them): the
+    // reading has not gone blind, and no verdict went missing when a figure moved between them.
+    expect(checked).toBeGreaterThanOrEqual(38);
   });
 
   it('reads goals and their verdicts as documented', () => {
