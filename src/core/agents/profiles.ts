@@ -290,6 +290,11 @@ export interface ProfileSpec {
   forkArgs?: (id: string) => string[];
   /** Values `--permission-mode` accepts for this CLI (validated before anything starts). */
   permissionModes?: readonly string[];
+  /**
+   * Its CLI cannot start beside another start on the same data folder: the daemon spawns its
+   * agents one at a time per folder, each once the one before is up (or START_TURN_MS passed).
+   */
+  startsAlone?: boolean;
   /** A working agent is called idle only once idle has held this long (default 0). */
   idleSettleMs?: number;
   /** Where its turns' last messages come from; undefined: its turn ends are not read. */

@@ -93,6 +93,29 @@ describe('deliverWhenIdle', () => {
     expect(r.sent).toHaveLength(1);
   });
 
+  it('counts its two minutes from the process start: a spawn that waited its turn still gets it', async () => {
+    const r = rig();
+    await r.advance(180_000); // starting: its spawn waits for another agent's start
+    r.state('running');
+    await r.advance(119_000);
+    r.state('idle');
+    await r.advance(1_000);
+    expect(r.sent).toEqual([{ text: 'fix the bug', enter: true, raw: false }]);
+  });
+
+  it('gives up two minutes after the process started when the agent never reaches its prompt', async () => {
+    const r = rig();
+    r.state('running');
+    await r.advance(120_000);
+    expect(r.log.entries.map((e) => e.msg)).toContain(
+      'initial prompt not delivered: the agent never reached its prompt',
+    );
+    expect(r.listeners.size).toBe(0);
+    r.state('idle');
+    await r.advance(1_000);
+    expect(r.sent).toEqual([]);
+  });
+
   it('types nothing to an agent that ends before it is idle', async () => {
     const r = rig();
     r.state('exited');

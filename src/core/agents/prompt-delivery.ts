@@ -80,7 +80,8 @@ export const MAX_EXTRA_ENTERS = 2;
  * Types an initial prompt once an agent-aware agent is at its prompt (`idle`, as its signals
  * say), never while it is working or waiting on a dialog, then makes sure it was taken up: while
  * the agent stays idle, Enter is sent again (at most MAX_EXTRA_ENTERS times, each audited as
- * input and logged). Gives up if the agent ends first, or after two minutes (logged).
+ * input and logged). Gives up if the agent ends first, or two minutes after its process started
+ * (logged): a spawn that waits its turn does not count.
  */
 export function deliverWhenIdle(
   d: {
@@ -97,10 +98,11 @@ export function deliverWhenIdle(
 ): void {
   let done = false;
   let settling: TimerHandle | null = null;
+  let giveUp: TimerHandle | null = null;
   const finish = (): void => {
     done = true;
     off();
-    d.clock.clearTimer(giveUp);
+    if (giveUp) d.clock.clearTimer(giveUp);
     if (settling) d.clock.clearTimer(settling);
   };
   const check = (): void => {
@@ -110,6 +112,14 @@ export function deliverWhenIdle(
       finish();
       d.settled?.();
       return;
+    }
+    if (a.state !== 'starting' && giveUp === null) {
+      giveUp = d.clock.setTimer(GIVE_UP_MS, () => {
+        if (done) return;
+        finish();
+        d.settled?.();
+        d.log.warn({ agentId }, 'initial prompt not delivered: the agent never reached its prompt');
+      });
     }
     if (a.state !== 'idle' || settling) return;
     // Idle must hold a moment: the first prompt box can be drawn before input is read.
@@ -130,12 +140,6 @@ export function deliverWhenIdle(
   };
   const off = d.registry.onChange((id) => {
     if (id === agentId) check();
-  });
-  const giveUp = d.clock.setTimer(GIVE_UP_MS, () => {
-    if (done) return;
-    finish();
-    d.settled?.();
-    d.log.warn({ agentId }, 'initial prompt not delivered: the agent never reached its prompt');
   });
   check();
 }

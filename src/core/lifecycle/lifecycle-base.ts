@@ -10,6 +10,7 @@ import type { RestartHistory } from './restart-policy.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 import type { Placement } from '../ports/panes.js';
 import { spawnMessage } from './spawn-message.js';
+import { StartTurns, upOrGoneState } from './start-turns.js';
 
 /**
  * What every part of the agent lifecycle shares: the per-agent bookkeeping (intents, restart
@@ -28,9 +29,19 @@ export abstract class LifecycleBase {
   protected readonly unreportedDisconnects = new Map<string, HostLink>();
   protected stopping = false;
   protected readonly processStartListeners: ((agentId: string) => void)[] = [];
+  /** Spawns of CLIs that start one at a time per data folder (a profile's `startsAlone`). */
+  protected readonly startTurns: StartTurns;
 
   constructor(protected readonly d: LifecycleDeps) {
     this.timers = new AgentTimers(d.clock);
+    this.startTurns = new StartTurns(d.clock, (id) => {
+      const agent = d.registry.get(id);
+      if (agent) this.maybeSpawn(agent);
+    });
+    d.registry.onChange((id) => {
+      const agent = d.registry.get(id);
+      if (!agent || upOrGoneState(agent.state)) this.startTurns.release(id);
+    });
   }
 
   /** Starts (or re-uses) the agent's host; the agent must be `starting`. */
@@ -54,18 +65,33 @@ export abstract class LifecycleBase {
     const link = this.d.hosts.get(agent.id);
     if (!link || agent.state !== 'starting' || this.retiring.has(agent.id)) return;
     if (this.timers.has('restart', agent.id) || this.spawnSent.has(agent.id)) return;
-    this.spawnSent.add(agent.id);
-    link.send(
-      spawnMessage(
-        this.d.profileCatalog,
-        agent,
-        { ...this.d.settings.agentBaseEnv, ...this.d.settings.agentProfileEnv?.[agent.profile] },
-        this.d.settings.statusProtocol,
-        this.d.registry.workspaceName(agent.workspaceId),
-        this.d.settings.agentNice,
-        this.d.settings.sandboxDaemon,
-      ),
+    const message = spawnMessage(
+      this.d.profileCatalog,
+      agent,
+      { ...this.d.settings.agentBaseEnv, ...this.d.settings.agentProfileEnv?.[agent.profile] },
+      this.d.settings.statusProtocol,
+      this.d.registry.workspaceName(agent.workspaceId),
+      this.d.settings.agentNice,
+      this.d.settings.sandboxDaemon,
     );
+    if (message.type === 'spawn' && !this.takeStartTurn(agent, message.env)) return;
+    this.spawnSent.add(agent.id);
+    link.send(message);
+  }
+
+  /**
+   * Whether the agent may spawn now: a CLI that starts alone waits until the last start on its
+   * data folder (where its HOME or XDG_DATA_HOME puts it) is up, gone or old.
+   */
+  private takeStartTurn(agent: AgentRecord, env: Record<string, string>): boolean {
+    if (this.d.profileCatalog.get(agent.profile).startsAlone !== true) return true;
+    const folder = `${agent.profile}\0${env.XDG_DATA_HOME || env.HOME || ''}`;
+    if (this.startTurns.take(folder, agent.id)) return true;
+    this.d.log.info(
+      { agentId: agent.id, after: this.startTurns.waitsFor(agent.id) },
+      'spawn waits for the start before it: this CLI starts one at a time per data folder',
+    );
+    return false;
   }
 
   protected scheduleRestart(agent: AgentRecord, delayMs: number): void {

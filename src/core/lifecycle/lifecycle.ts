@@ -146,6 +146,7 @@ export class AgentLifecycle extends HostBinding {
     this.histories.delete(agentId);
     this.shutdownHost(agentId);
     this.retiring.delete(agentId);
+    this.startTurns.release(agentId);
   }
 
   /** Daemon shutdown: no more restarts or launches; exits become final. */

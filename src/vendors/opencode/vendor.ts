@@ -35,6 +35,9 @@ export const vendor: VendorDefinition = {
     hooks: 'a per-agent plugin (OPENCODE_CONFIG_CONTENT) that posts its events to the daemon',
     // No folder-trust dialog in 1.18.33.
     trust: null,
+    // Of 1.18.33 TUIs started together on one data folder, one may stay blank for good: its worker
+    // never starts (5 at once on a fresh HOME: 3 of 11 runs; started in turn: 0 of 11).
+    startsAlone: true,
     resume: "--session <id> from the plugin's events",
     detector: 'opencode',
     // "Allow once   Allow always   Reject" (⇆ select, enter confirm); Allow always opens a second
