@@ -5,6 +5,17 @@ import type { Signal } from '../protocol/signals.js';
 /** A non-empty string from a payload field, else undefined. */
 export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
+/**
+ * When the CLI fired the hook (its payload's `timestamp`: ISO text or epoch ms), not when the call
+ * reached the daemon: a hook that arrives late (its command starts slowly on a loaded machine)
+ * must not count as newer than what the screen showed since. A stamp that is missing, unreadable
+ * or after the arrival is not believed.
+ */
+export function firedAt(stamp: unknown, received: number): number {
+  const fired = typeof stamp === 'number' ? stamp : typeof stamp === 'string' ? Date.parse(stamp) : NaN;
+  return Number.isFinite(fired) && fired <= received ? fired : received;
+}
+
 /** What every vendor's hook reader knows of one call before it decides. */
 export interface HookCall {
   /** The event's name as the vendor wrote it (it starts the evidence: `hook <event> …`). */

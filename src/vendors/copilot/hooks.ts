@@ -1,5 +1,5 @@
 import type { DecisionHook, HookReading } from '../../core/agents/profiles.js';
-import { hookSignals, str, turnEnding } from '../hook-signal.js';
+import { firedAt, hookSignals, str, turnEnding } from '../hook-signal.js';
 import { decisionRequest } from '../tool-request.js';
 
 /**
@@ -40,7 +40,9 @@ const LIMIT = /\b(?:429|rate[_ ]limit|usage[_ ]limit|quota|insufficient_quota)\b
  * of the last retry included, said `recoverable: true`, and no Stop followed: the screen tells
  * that turn's end (detectors.ts `usage-limit`/`error`), as it tells Esc (which fires no hook).
  */
-export function readCopilotHook(body: Record<string, unknown>, at: number): HookReading {
+export function readCopilotHook(body: Record<string, unknown>, received: number): HookReading {
+  // A late UserPromptSubmit must not outrank the usage-limit screen drawn after it fired.
+  const at = firedAt(body.timestamp, received);
   const raw = str(body.hook_event_name) ?? str(body.hookName) ?? 'unknown';
   const event = raw.charAt(0).toUpperCase() + raw.slice(1);
   const sessionId = str(body.session_id) ?? str(body.sessionId) ?? null;

@@ -1,5 +1,5 @@
 import type { DecisionHook, HookReading } from '../../core/agents/profiles.js';
-import { hookSignals, sessionStart, str, turnEnding } from '../hook-signal.js';
+import { firedAt, hookSignals, sessionStart, str, turnEnding } from '../hook-signal.js';
 import { aboutFields, decisionRequest } from '../tool-request.js';
 
 /**
@@ -99,11 +99,8 @@ const NO_RESPONSE = '[no response text]';
  */
 export function readGeminiHook(body: Record<string, unknown>, received: number): HookReading {
   const event = str(body.hook_event_name) ?? 'unknown';
-  // When Gemini fired the hook (its `timestamp`), not when the call arrived: a hook that reaches
-  // the daemon late (a loaded machine) must not count as newer than what the screen showed since
-  // (Esc during a slow BeforeAgent hook would leave the agent "working" for good).
-  const fired = Date.parse(str(body.timestamp) ?? '');
-  const at = Number.isFinite(fired) && fired <= received ? fired : received;
+  // Esc during a slow BeforeAgent hook would otherwise leave the agent "working" for good.
+  const at = firedAt(body.timestamp, received);
   const sessionId = str(body.session_id) ?? null;
   const tool = str(body.tool_name);
   const { sig, reading } = hookSignals({ event, sessionId, tool, at });

@@ -1,5 +1,5 @@
 import type { DecisionHook, HookReading } from '../../core/agents/profiles.js';
-import { hookSignals, sessionStart, stopFailureSignal, str, turnEnding } from '../hook-signal.js';
+import { firedAt, hookSignals, sessionStart, stopFailureSignal, str, turnEnding } from '../hook-signal.js';
 import { askedWords, decisionRequest, permissionRequest, questionRequest } from '../tool-request.js';
 
 /** The tool Qwen Code asks the user a question with (it goes through the permission path). */
@@ -89,7 +89,8 @@ export function qwenHookReader(): (body: Record<string, unknown>, at: number) =>
  * One Qwen Code hook payload as a signal, on its own (qwenHookReader adds what the events before
  * it tell): Notification(idle_prompt) → idle at_prompt; the other events as qwenHookReader says.
  */
-export function readQwenHook(body: Record<string, unknown>, at: number): HookReading {
+export function readQwenHook(body: Record<string, unknown>, received: number): HookReading {
+  const at = firedAt(body.timestamp, received);
   const event = str(body.hook_event_name) ?? 'unknown';
   const sessionId = str(body.session_id) ?? null;
   const tool = str(body.tool_name);
