@@ -87,10 +87,12 @@ export abstract class LifecycleBase {
     if (this.d.profileCatalog.get(agent.profile).startsAlone !== true) return true;
     const folder = `${agent.profile}\0${env.XDG_DATA_HOME || env.HOME || ''}`;
     if (this.startTurns.take(folder, agent.id)) return true;
-    this.d.log.info(
-      { agentId: agent.id, after: this.startTurns.waitsFor(agent.id) },
-      'spawn waits for the start before it: this CLI starts one at a time per data folder',
-    );
+    const after = this.startTurns.waitsFor(agent.id);
+    const message = `waits for ${this.d.registry.get(after ?? '')?.name ?? 'another agent'} to start: this CLI starts one at a time per data folder`;
+    this.d.log.info({ agentId: agent.id, after }, message);
+    // `wtp why` says it too, until the spawn's own detail replaces it.
+    agent.stateDetail = { ...agent.stateDetail, message };
+    this.d.registry.save(agent).catch((err: unknown) => this.d.log.warn({ err }, 'could not save the wait'));
     return false;
   }
 

@@ -24,7 +24,12 @@ async function opencode(h: Harness, name: string, env: Record<string, string> = 
 const spawns = (link: FakeLink): number => link.ofType('spawn').length;
 
 async function up(h: Harness, id: string): Promise<void> {
-  await h.core.lifecycle.applyActivity(agentOf(h, id), 'idle', { reason: 'at_prompt', source: 'screen' }, 'host');
+  await h.core.lifecycle.applyActivity(
+    agentOf(h, id),
+    'idle',
+    { reason: 'at_prompt', source: 'screen' },
+    'host',
+  );
 }
 
 describe('start turns: a CLI that starts alone', () => {
@@ -34,7 +39,9 @@ describe('start turns: a CLI that starts alone', () => {
     const b = await opencode(h, 'b');
     const c = await opencode(h, 'c');
     expect([spawns(a.link), spawns(b.link), spawns(c.link)]).toEqual([1, 0, 0]);
-    expect(h.log.entries.some((e) => e.msg.startsWith('spawn waits for the start before it'))).toBe(true);
+    const why = 'to start: this CLI starts one at a time per data folder';
+    expect(agentOf(h, b.id).stateDetail.message).toBe(`waits for a ${why}`);
+    expect(agentOf(h, c.id).stateDetail.message).toBe(`waits for a ${why}`);
 
     await reportSpawned(h, a.id, 9001);
     expect(agentOf(h, a.id).state).toBe('running'); // its CLI not read yet: still its turn
@@ -42,6 +49,7 @@ describe('start turns: a CLI that starts alone', () => {
     await up(h, a.id);
     expect([spawns(b.link), spawns(c.link)]).toEqual([1, 0]);
     await reportSpawned(h, b.id, 9002);
+    expect(agentOf(h, b.id).stateDetail.message).toBeUndefined();
     await up(h, b.id);
     expect(spawns(c.link)).toBe(1);
   });
