@@ -63,7 +63,7 @@ async function runGraph(dag: number[][], dispatcher: boolean): Promise<number> {
     const agent = rig.registry.get(agentId);
     if (!agent) return;
     agent.state = 'exited';
-    agent.stateDetail = { reason: 'exit', exitCode: 0 } as typeof agent.stateDetail;
+    agent.stateDetail = { reason: 'exited', exitCode: 0 };
     const ws = agent.workspaceId;
     const data = { from: 'starting' as const, to: 'exited' as const, detail: agent.stateDetail, pid: null };
     await rig.registry.save(agent, [

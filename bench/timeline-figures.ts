@@ -42,7 +42,8 @@ export async function measureStateTimeline(
     db.transaction(() => {
       for (let i = 0; i < events; i++) {
         const to = i % 3 === 0 ? 'idle' : 'working';
-        const data = { from: null, to, detail: { reason: 'hook', evidence: 'hook Stop' }, pid: null };
+        const reason = to === 'idle' ? 'turn_done' : 'working';
+        const data = { from: null, to, detail: { reason, source: 'hook', evidence: 'hook Stop' }, pid: null };
         insert.run(
           now - 7 * DAY + Math.floor((i / events) * 7 * DAY),
           'agent.stateChanged',

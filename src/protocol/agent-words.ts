@@ -1,4 +1,4 @@
-import type { StateDetail } from './agent.js';
+import type { StateDetail, StateReason } from './agent.js';
 
 /** A JSON string literal's text, or the literal as it is when it does not parse (clipped mid-escape). */
 function unquote(literal: string): string {
@@ -32,7 +32,13 @@ const QUOTED_BY_AGENT = new RegExp(`^(?:status .*?\\bmsg=|hook Notification \\w+
 const HOOK_ABOUT = new RegExp(`^hook PermissionRequest (\\S+) (${QUOTED})`);
 
 /** Reasons for which the screen row a detector matched is the agent asking the user something. */
-const WAITING = new Set(['permission', 'question', 'trust', 'auth', 'usage_limit']);
+const WAITING: ReadonlySet<string> = new Set<StateReason>([
+  'permission',
+  'question',
+  'trust',
+  'auth',
+  'usage_limit',
+]);
 
 /**
  * The agent's own words behind its state: the detail's message, what a status record or hook

@@ -6,6 +6,7 @@ import { pullRequestSchema } from './forge.js';
 import { agentPermissionSchema } from './permission-mode.js';
 import { sandboxPolicySchema } from './sandbox.js';
 import { turnVerdictSchema } from './turn-verdict.js';
+import { STATE_REASONS, type StateReason } from './state-reasons.js';
 
 export { pendingRequestSchema, type PendingRequest } from './signals.js';
 import { agentUsageSchema } from './usage.js';
@@ -21,8 +22,8 @@ import {
   type RestartPolicy,
 } from './constants.js';
 
-export { AGENT_STATES, BACKENDS, PROFILE_NAMES, RESTART_POLICIES };
-export type { AgentState, Backend, ProfileName, RestartPolicy };
+export { AGENT_STATES, BACKENDS, PROFILE_NAMES, RESTART_POLICIES, STATE_REASONS };
+export type { AgentState, Backend, ProfileName, RestartPolicy, StateReason };
 
 export const agentStateSchema = z.enum(AGENT_STATES);
 
@@ -41,13 +42,17 @@ export const exitInfoSchema = z.object({
 });
 export type ExitInfo = z.infer<typeof exitInfoSchema>;
 
+/** Why an agent is in its state (`stateDetail.reason`); docs/states.md tells what each means. */
+export const stateReasonSchema = z
+  .enum(STATE_REASONS)
+  .describe('Why it is in its state: the reasons and their meanings are listed in docs/states.md#reasons');
+
+/** Where a state detail comes from: a signal's source, or the lifecycle. */
+export const STATE_DETAIL_SOURCES = [...SIGNAL_SOURCES, 'lifecycle'] as const;
+
 /** Why the agent is in its state: the evidence behind the last transition. */
 export const stateDetailSchema = z.object({
-  reason: z
-    .string()
-    .describe(
-      'created | adopted | spawned | exited | stopped | pane_closed | mux_gone | restarting | crash_loop | host_lost | host_timeout | spawn_failed | restarted_by_user',
-    ),
+  reason: stateReasonSchema,
   message: z.string().optional(),
   lastWords: z
     .string()
@@ -58,9 +63,11 @@ export const stateDetailSchema = z.object({
   restartAt: isoTimeSchema.optional(),
   attempt: z.number().int().optional(),
   source: z
-    .enum([...SIGNAL_SOURCES, 'lifecycle'])
+    .enum(STATE_DETAIL_SOURCES)
     .optional()
-    .describe('The signal that set an activity state: status (OSC 7501), hook, stream, screen, process'),
+    .describe(
+      `The source of the signal that set an activity state, most trusted first (${SIGNAL_SOURCES.join(', ')}; status: OSC 7501), or lifecycle: the process started`,
+    ),
   evidence: z
     .string()
     .optional()

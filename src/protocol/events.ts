@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { agentSchema, agentStateSchema, exitInfoSchema, stateDetailSchema } from './agent.js';
+import {
+  agentSchema,
+  agentStateSchema,
+  exitInfoSchema,
+  stateDetailSchema,
+  stateReasonSchema,
+} from './agent.js';
 import { isoTimeSchema } from './common.js';
 import { RUN_STATUSES, taskSchema, taskStatusSchema } from './tasks.js';
 import { answerEventSchema } from './answers.js';
@@ -91,7 +97,9 @@ const payloads = {
     .object({
       keys: z.string().describe('The keys or text sent, cut to 2000 characters'),
       enter: z.boolean(),
-      reason: z.string().describe('The dialog waited on: permission, trust…'),
+      reason: stateReasonSchema.describe(
+        'The dialog waited on: the reason of its state (permission, trust…)',
+      ),
       tool: z.string().nullable().describe('The tool it asked for, when known'),
       about: z.string().nullable().describe('The command or path it asked about, when known'),
       unknownDialog: z.boolean().describe('The screen rules did not know the dialog (answered by hand)'),

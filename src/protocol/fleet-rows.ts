@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentSchema } from './agent.js';
 import { machineUsageSchema } from './usage.js';
 import { eventSchema } from './events.js';
+import { storedAgentView, storedEvent } from './stored-state-detail.js';
 import { FLEET_ROUTES, machineNameSchema } from './fleet.js';
 export { FLEET_TABLES, type FleetInvalidRow, type FleetTable } from './fleet.js';
 import { FLEET_REFUSAL_CODES, type FleetRefusalCode } from './fleet-refusal.js';
@@ -105,16 +106,19 @@ export const fleetMachineRowSchema = z.object({
   usage: machineUsageSchema.nullable(),
 });
 
-/** A row of `wtp.agents`: an agent of another machine, as that machine published it. */
+/**
+ * A row of `wtp.agents`: an agent of another machine, as that machine published it. A state reason
+ * of another version reads as `unknown` (stored-state-detail.ts): the agent is shown, not skipped.
+ */
 export const fleetAgentRowSchema = z.object({
   machine: machineNameSchema,
-  view: unescaped(agentSchema),
+  view: z.preprocess(storedAgentView, unescaped(agentSchema)),
 });
 
-/** A row of `wtp.events`: an event of another machine (its own seq). */
+/** A row of `wtp.events`: an event of another machine (its own seq), its state reasons read so too. */
 export const fleetEventRowSchema = z.object({
   machine: machineNameSchema,
-  event: unescaped(eventSchema),
+  event: z.preprocess(storedEvent, unescaped(eventSchema)),
 });
 
 /** A fleet task's id, as `wtp task` makes them (`tk-…`) or a plan names them. */

@@ -1,9 +1,9 @@
-import type { AgentState, StateDetail } from './agent.js';
+import type { AgentState, StateDetail, StateReason } from './agent.js';
 import { agentWords } from './agent-words.js';
 import { oneLine, requestWords } from './request-words.js';
 
 /** How a lifecycle reason reads after the agent's state (`exited: its pane was closed`). */
-const LIFECYCLE_WORDS: Readonly<Record<string, string>> = {
+const LIFECYCLE_WORDS: Readonly<Partial<Record<StateReason, string>>> = {
   created: 'created, not started yet',
   adopted: 'found running again after a restart of the daemon',
   spawned: 'its process started',

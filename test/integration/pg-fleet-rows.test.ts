@@ -173,6 +173,27 @@ describe('fleet rows, validated as they are read (real PostgreSQL)', () => {
     expect(reported('events').map(([k]) => k)).toEqual(['2', '3', '4']);
   });
 
+  it('a machine of another version: a state reason this one does not know reads as `unknown`, the agent and event kept', async () => {
+    const newer = {
+      ...view('ag-newer', 'newer', 'ws-1', 'default'),
+      stateDetail: { reason: 'quantum_wait' },
+    };
+    await agent('ag-newer', newer);
+    await event(6, {
+      ...good(6),
+      type: 'agent.stateChanged',
+      data: { from: 'working', to: 'idle', detail: { reason: 'quantum_wait' }, pid: null },
+    });
+    const [read] = await reader.reader.agentsById(['ag-newer']);
+    expect(read?.view.stateDetail).toEqual({
+      reason: 'unknown',
+      message: 'stored reason "quantum_wait": not one this version knows',
+    });
+    const [row] = await reader.reader.eventsAfter(new Map([['m2', 5]]), 'm1', 10);
+    expect(row?.event?.type === 'agent.stateChanged' && row.event.data.detail.reason).toBe('unknown');
+    expect(reported('agents').map(([k]) => k)).not.toContain('ag-newer');
+  });
+
   it('tasks: an escaped title, a cut spec, a profile that is a path and a model that is a flag are unreadable, never returned; a bad run or refusal drops only itself', async () => {
     await writer.tasks.add([
       {

@@ -10,6 +10,7 @@ import type { TaskRecord } from '../../src/core/model/task-record.js';
 import { PROFILES } from '../../src/vendors/registry.js';
 import type { AgentState, AgentView, CreateAgentRequest, StateDetail } from '../../src/protocol/agent.js';
 import { agentRecord } from './core-fakes.js';
+import { REASON_OF } from './report-events.js';
 import { FakeClock, flush } from './fake-clock.js';
 import { FakeIds, MemoryLogger, MemoryStore } from './fake-ports.js';
 
@@ -143,7 +144,7 @@ export class DispatchRig {
   async state(agentId: string, to: AgentState, detail: Partial<StateDetail> = {}): Promise<void> {
     const agent = this.registry.get(agentId);
     if (!agent) throw new Error(`no agent ${agentId}`);
-    const full = { reason: 'test', ...detail } as StateDetail;
+    const full: StateDetail = { reason: REASON_OF[to], ...detail };
     const from = agent.state;
     // The registry persists the record its caller has changed in place (as the state engine does).
     agent.state = to;

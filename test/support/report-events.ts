@@ -1,5 +1,5 @@
 // Events and helpers for the time report's tests (src/core/reports/time-report*.test.ts).
-import type { AgentState, AgentView } from '../../src/protocol/agent.js';
+import type { AgentState, AgentView, StateReason } from '../../src/protocol/agent.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
 import type { ReportDurations } from '../../src/protocol/report.js';
 import { fixedOffsetCalendar } from '../../src/core/reports/calendar-days.js';
@@ -22,10 +22,22 @@ export const base = (at: number, agentId: string | null, workspaceId: string | n
   workspaceId,
 });
 
+/** A reason the daemon gives for each state, for events whose reason does not matter. */
+export const REASON_OF: Record<AgentState, StateReason> = {
+  starting: 'created',
+  running: 'spawned',
+  working: 'working',
+  needs_permission: 'permission',
+  needs_input: 'question',
+  idle: 'at_prompt',
+  exited: 'exited',
+  crashed: 'host_lost',
+};
+
 export const to = (agentId: string, state: AgentState, at: number, ws = 'ws-1'): WtpEvent => ({
   ...base(at, agentId, ws),
   type: 'agent.stateChanged',
-  data: { from: null, to: state, detail: { reason: 'test' }, pid: null },
+  data: { from: null, to: state, detail: { reason: REASON_OF[state] }, pid: null },
 });
 
 export function view(id: string, name: string, workspaceId: string, workspace: string): AgentView {

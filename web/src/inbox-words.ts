@@ -1,4 +1,4 @@
-import type { AgentView } from '../../src/protocol/agent.js';
+import type { AgentView, StateReason } from '../../src/protocol/agent.js';
 import { agentWords, screenEvidence } from '../../src/protocol/agent-words.js';
 import { requestWords } from '../../src/protocol/request-words.js';
 
@@ -16,7 +16,7 @@ const SCREEN_ASKS: Record<string, string> = {
 };
 
 /** Crashes by reason (core/lifecycle): how the process ended is added when known. */
-const CRASHES: Record<string, string> = {
+const CRASHES: Partial<Record<StateReason, string>> = {
   crash_loop: 'keeps crashing',
   spawn_failed: 'could not start',
 };

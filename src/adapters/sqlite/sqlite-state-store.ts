@@ -7,15 +7,9 @@ import type { PullRequestRecord } from '../../core/forge/pr-record.js';
 import type { AgentPermissionState } from '../../core/agents/permission-mode.js';
 import type { EventLog, EventQuery, StateStore, StoreChange } from '../../core/ports/daemon.js';
 import { storageError } from '../../core/model/storage-errors.js';
-import type {
-  AgentState,
-  Backend,
-  ExitInfo,
-  ProfileName,
-  RestartPolicy,
-  StateDetail,
-} from '../../protocol/agent.js';
+import type { AgentState, Backend, ExitInfo, ProfileName, RestartPolicy } from '../../protocol/agent.js';
 import type { WtpEvent } from '../../protocol/events.js';
+import { storedEventData, storedStateDetail } from '../../protocol/stored-state-detail.js';
 import type { WorkspaceView } from '../../protocol/workspace.js';
 import type { Db } from './open-database.js';
 
@@ -343,7 +337,7 @@ function fromRow(r: AgentRow): AgentRecord {
     restart: r.restart_policy as RestartPolicy,
     backend: r.backend as Backend,
     state: r.state as AgentState,
-    stateDetail: JSON.parse(r.state_detail) as StateDetail,
+    stateDetail: storedStateDetail(JSON.parse(r.state_detail)),
     stateSince: r.state_since,
     pid: r.pid,
     hostPid: r.host_pid,
@@ -379,7 +373,7 @@ function eventFromRow(r: EventRow): WtpEvent {
     source: r.source,
     agentId: r.agent_id,
     workspaceId: r.workspace_id,
-    data: JSON.parse(r.data) as unknown,
+    data: storedEventData(r.type, JSON.parse(r.data)),
   } as WtpEvent;
 }
 

@@ -36,7 +36,7 @@ async function rig(guard = true) {
   const working = (since: number) => {
     agent.state = 'working';
     agent.stateSince = since;
-    agent.stateDetail = { reason: 'hook', source: 'hook', evidence: 'hook UserPromptSubmit' };
+    agent.stateDetail = { reason: 'working', source: 'hook', evidence: 'hook UserPromptSubmit' };
   };
   return { h, agent, input, type, typed, audited, working };
 }

@@ -1,3 +1,4 @@
+import type { StateReason } from '../../protocol/state-reasons.js';
 import type { EventSource } from '../../protocol/events.js';
 import { agentEvent } from '../model/agent-event.js';
 import type { AgentRecord } from '../model/agent-record.js';
@@ -141,7 +142,7 @@ export class TerminalInput {
 }
 
 type DialogAtKeys = {
-  reason: string;
+  reason: StateReason;
   tool: string | null;
   about: string | null;
   unknownDialog: boolean;

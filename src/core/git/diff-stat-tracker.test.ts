@@ -35,7 +35,7 @@ const becomes = (h: Harness, id: string, to: 'idle' | 'working') =>
     agentEvent(agentOf(h, id), 'host', 'agent.stateChanged', {
       from: to === 'idle' ? 'working' : 'idle',
       to,
-      detail: { reason: 'status' },
+      detail: { reason: to === 'idle' ? 'turn_done' : 'working', source: 'status' },
       pid: 9001,
     }),
   ]);

@@ -72,7 +72,7 @@ function rig(o: {
   const works = (): void => {
     agent.state = 'working';
     agent.stateSince = now += 1_000;
-    agent.stateDetail = { reason: 'hook' };
+    agent.stateDetail = { reason: 'working', source: 'hook' };
     changed();
   };
   return { agent, calls, log, asks, works, changed, policies, listeners };

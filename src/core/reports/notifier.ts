@@ -1,6 +1,7 @@
 import type { Clock, Logger } from '../ports/daemon.js';
 import { requestWords } from '../../protocol/request-words.js';
 import type { PendingRequest } from '../../protocol/signals.js';
+import type { StateReason } from '../../protocol/state-reasons.js';
 
 /** The `state` of a budget notification (budget.nearing, budget.reached: money, not an agent state). */
 export const BUDGET_STATE = 'budget';
@@ -26,6 +27,7 @@ export interface AgentNotification {
   /** The state left and the state entered. */
   from: string;
   state: string;
+  /** The state's reason, or a budget notice's own (`budget_reached:task`): the key that dedupes it. */
   reason?: string;
   /** What the signal behind the state said (`StateDetail.evidence`). */
   evidence?: string;
@@ -87,7 +89,7 @@ export interface TransitionInput {
   workspace: string;
   from: string;
   to: string;
-  reason?: string | undefined;
+  reason?: StateReason | undefined;
   /** Evidence or the hook's own message ("Claude needs your permission to use Bash"). */
   message?: string | undefined;
   /** Tool asked for (permission). */

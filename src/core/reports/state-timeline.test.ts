@@ -4,6 +4,7 @@ import type { WtpEvent } from '../../protocol/events.js';
 import type { StateCounts } from '../../protocol/metrics.js';
 import { fixedOffsetCalendar } from './calendar-days.js';
 import { ArrayEventLog } from '../../../test/support/fake-ports.js';
+import { REASON_OF } from '../../../test/support/report-events.js';
 import { ReplayCheckpoints } from './replay-checkpoints.js';
 import { bucketLength, stateTimeline, StateTimelineBuilder, type OpenSpans } from './state-timeline.js';
 import { queryStateTimeline } from './time-report-query.js';
@@ -25,7 +26,7 @@ const base = (at: number, agentId: string) => ({
 const to = (id: string, state: AgentState, at: number): WtpEvent => ({
   ...base(at, id),
   type: 'agent.stateChanged',
-  data: { from: null, to: state, detail: { reason: 'test' }, pid: null },
+  data: { from: null, to: state, detail: { reason: REASON_OF[state] }, pid: null },
 });
 const created = (id: string, at: number, state: AgentState = 'starting'): WtpEvent => ({
   ...base(at, id),

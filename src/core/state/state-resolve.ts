@@ -1,4 +1,5 @@
 import { SIGNAL_SOURCES, type Signal, type SignalSource } from '../../protocol/signals.js';
+import type { StateReason } from '../../protocol/state-reasons.js';
 
 export interface ResolveSettings {
   /**
@@ -127,7 +128,7 @@ export function withoutSpent(
 }
 
 /** The reason a state has when its signal names none. */
-export function defaultReason(state: Signal['state']): string {
+export function defaultReason(state: Signal['state']): StateReason {
   switch (state) {
     case 'needs_permission':
       return 'permission';

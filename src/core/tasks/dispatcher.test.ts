@@ -56,7 +56,7 @@ describe('Dispatcher', () => {
     // A failed attempt's retry waits for the budget too.
     r.heldByBudget.add('costly');
     const [first] = r.tasks.get('costly').runs;
-    await r.state(first!.agentId, 'crashed', { reason: 'signal' });
+    await r.state(first!.agentId, 'crashed', { reason: 'host_lost', signal: 'SIGKILL' });
     await r.dispatcher.tick();
     await r.settle();
     expect(r.created).toHaveLength(3);
@@ -105,7 +105,7 @@ describe('Dispatcher', () => {
     const [a1, a2, a3] = r.live() as [string, string, string];
     await r.finishTurn(a2);
     expect(status(r, 'login')).toBe('running'); // the others still work
-    await r.state(a1, 'crashed', { reason: 'signal' });
+    await r.state(a1, 'crashed', { reason: 'host_lost', signal: 'SIGKILL' });
     await r.state(a3, 'exited', { exitCode: 1 });
     expect(runsOf(r, 'login')).toEqual([
       [1, 1, 'failed'],
@@ -121,7 +121,7 @@ describe('Dispatcher', () => {
   it('retries a crashed attempt on a fresh agent, then fails the task when retries run out', async () => {
     const r = await rig({ retries: 1 });
     await add(r, 'flaky');
-    await r.state(r.live()[0] as string, 'crashed', { reason: 'exit' });
+    await r.state(r.live()[0] as string, 'crashed', { reason: 'spawn_failed' });
     expect(r.created.map((c) => c.name)).toEqual(['flaky', 'flaky-r2']);
     expect(status(r, 'flaky')).toBe('running');
     await r.state(r.live()[0] as string, 'exited', { exitCode: 3 });
@@ -130,7 +130,7 @@ describe('Dispatcher', () => {
     expect(r.created).toHaveLength(2);
 
     await add(r, 'once', { retries: 0 });
-    await r.state(r.live()[0] as string, 'crashed', { reason: 'exit' });
+    await r.state(r.live()[0] as string, 'crashed', { reason: 'spawn_failed' });
     expect(status(r, 'once')).toBe('failed');
     expect(r.created).toHaveLength(3);
   });

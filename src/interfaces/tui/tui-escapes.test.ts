@@ -68,7 +68,7 @@ function agent(name: string, workspace: string, machine: string | null, evidence
     machine,
     state: 'working',
     stateSince: '2026-11-23T10:00:00.000Z',
-    stateDetail: { reason: 'screen', evidence },
+    stateDetail: { reason: 'working', source: 'screen', evidence },
     profile: 'cmd',
     worktree: { owned: true, path: '/w', branch: `wtp/${name}`, base: 'main' },
     diffStat: null,
