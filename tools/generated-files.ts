@@ -15,6 +15,7 @@ import { eventsReference } from './docs/events-reference.js';
 import { dialogMatrixReference } from './docs/dialog-matrix.js';
 import { architectureDoc, developersDoc } from './docs/architecture-regions.js';
 import { answersDoc } from './docs/census-region.js';
+import { statesDoc } from './docs/states-region.js';
 import { profileNamesModule } from './vendor-files.js';
 
 function errorsMarkdown(): string {
@@ -71,5 +72,7 @@ export function generatedFiles(root = process.cwd()): Record<string, string> {
     'DEVELOPERS.md': developersDoc(root),
     // The census counts per vendor, from the census screens in the corpus.
     'docs/answers.md': answersDoc(root),
+    // The reasons of a state and what each means, from src/protocol/state-reasons.ts.
+    'docs/states.md': statesDoc(root),
   };
 }

@@ -11,7 +11,8 @@ export const NOTIFY_COMMAND_ENV_VARS = {
   WTP_STATE: { meaning: 'The state the agent entered (`needs_permission`, `idle`, `crashed`, …).' },
   WTP_OLD_STATE: { meaning: 'The state it left.' },
   WTP_REASON: {
-    meaning: 'Why it is in that state (`permission`, `turn_done`, `crash_loop`, …); absent when none.',
+    meaning:
+      'Why it is in that state (`permission`, `turn_done`, `crash_loop`, …: docs/states.md lists them all); absent when none.',
   },
   WTP_EVIDENCE: {
     meaning: 'What the signal behind the state said (as `wtp why` shows it); absent when none.',
