@@ -51,9 +51,7 @@ export const answerRequestSchema = z.strictObject({
     .describe(
       'always: press the option even when it changes the session’s permission mode (e.g. "switch to accept edits … for this session"); without it such an answer is refused (ANSWER_CHANGES_MODE)',
     ),
-  via: answerViaSchema
-    .default('api')
-    .describe('Where the answer was given (cli, dashboard, plugin, tui, api); recorded in its event'),
+  via: answerViaSchema.default('api').describe('Where the answer was given; recorded in its event'),
 });
 export type AnswerRequest = z.input<typeof answerRequestSchema>;
 export type AnswerRequestParsed = z.output<typeof answerRequestSchema>;

@@ -426,7 +426,11 @@ const payloads = {
       task: z.string().describe('The fleet task'),
       title: z.string(),
       createdBy: z.string().describe('The machine that added it'),
-      code: z.enum(FLEET_REFUSAL_CODES).describe('profile, permission_mode, creator or invalid'),
+      code: z
+        .enum(FLEET_REFUSAL_CODES)
+        .describe(
+          'Which of its fleet.acceptTasks refused it; invalid: the task’s row failed validation here',
+        ),
       reason: z.string().describe('Why, in words (the config key that decides it)'),
     })
     .describe(

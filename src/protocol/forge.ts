@@ -52,7 +52,7 @@ export const prTitleSchema = z
 export const checkRunSchema = z.object({
   name: z.string().describe('The check (GitHub: check run or status context; GitLab: its pipeline)'),
   workflow: z.string().nullable().describe('The GitHub Actions workflow it belongs to, when it does'),
-  state: z.enum(CHECK_STATES).describe('pass, fail, pending or skipped (neutral and skipped runs)'),
+  state: z.enum(CHECK_STATES).describe('Its outcome as gh sums it up; skipped: neutral and skipped runs'),
   conclusion: z
     .string()
     .describe('What the forge said, e.g. SUCCESS, FAILURE, IN_PROGRESS (GitHub), failed, running (GitLab)'),

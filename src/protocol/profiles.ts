@@ -64,7 +64,7 @@ export const whyAnswerSchema = z.object({
   seq: z.number().int().describe('The event-log seq of the agent.approved / agent.denied / agent.answered'),
   at: isoTimeSchema,
   action: z.enum(['approved', 'denied', 'answered']),
-  via: answerViaSchema.describe('Who answered: cli, api, dashboard, plugin, tui, or policy (a rule)'),
+  via: answerViaSchema.describe('Who answered; policy: an approval rule'),
   rule: z.string().nullable().describe('policy: the approval rule that matched'),
   tool: z.string().nullable(),
   about: z.string().nullable().describe('The command or path the dialog asked about'),

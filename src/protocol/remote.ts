@@ -86,7 +86,7 @@ export const remoteEventPayloads = {
     .describe('A device was paired through a one-time code from `wtp remote pair`.'),
   'remote.pairRefused': z
     .object({
-      reason: z.enum(REMOTE_REFUSALS).describe('wrong_code, expired_code, locked or name_taken'),
+      reason: z.enum(REMOTE_REFUSALS).describe('Why it was refused (locked: too many wrong codes)'),
       address: z.string().nullable(),
       lockedUntil: isoTimeSchema.nullable().describe('Pairing is refused until then'),
     })

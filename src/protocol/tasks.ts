@@ -125,13 +125,20 @@ export const TASK_BLOCK_REASONS = [
   'max_agents',
 ] as const;
 
+/** What each block means: the schema's description is built from it, so no reason goes unsaid. */
+const TASK_BLOCK_WORDS: Record<(typeof TASK_BLOCK_REASONS)[number], string> = {
+  no_folder: 'its workspace has no folder to run agents in',
+  dependencies: 'tasks it waits for are not done',
+  usage_limit: 'the vendor of its profile is on a usage-limit hold (vendor quota)',
+  budget: 'a budget in money of its task, workspace or day is reached (docs/cost.md)',
+  max_agents: 'its workspace already runs tasks.maxAgentsPerWorkspace task agents',
+};
+
 export const taskBlockedSchema = z
   .object({
     reason: z
       .enum(TASK_BLOCK_REASONS)
-      .describe(
-        'no_folder: its workspace has no folder to run agents in; dependencies: tasks it waits for are not done; usage_limit: the vendor of its profile is on a usage-limit hold (vendor quota); budget: a budget in money of its task, workspace or day is reached (docs/cost.md); max_agents: its workspace already runs tasks.maxAgentsPerWorkspace task agents',
-      ),
+      .describe(TASK_BLOCK_REASONS.map((r) => `${r}: ${TASK_BLOCK_WORDS[r]}`).join('; ')),
     message: z.string().describe('The reason in words, with what to do about it'),
     waitingOn: z
       .array(
