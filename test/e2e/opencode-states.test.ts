@@ -215,6 +215,13 @@ describe('real OpenCode CLI tmux', REAL_CLI_TESTS, () => {
   it('is interrupted with two Esc during a hanging turn and is idle again (interrupted)', async () => {
     await typed('esc');
     await state('esc', 'working', 'the hanging turn', 120_000);
+    // Its turn is busy before the request goes out. An Esc before that aborts no request: no
+    // session.error comes, though its screen says interrupted (seen once under load).
+    await eventually(
+      'the hanging request to reach the server',
+      async () => fake.mainRequests.find((r) => JSON.stringify(r.body).includes('think for long')),
+      120_000,
+    );
     // The second Esc once OpenCode has read the first: two in one read are one key to it.
     expect((await home.run(['send', 'esc', '--key', 'esc', '--force'])).code).toBe(0);
     await screenShows(home, 'esc', 'esc again to interrupt');
