@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { WtpError } from '../src/client/wtp-error.js';
+import { AppError } from '../src/protocol/app-error.js';
 import { KEYS } from '../src/protocol/keys.js';
 import { nowMs, runTimed } from './proc.js';
 import type { RepoPaths } from './repo-paths.js';
@@ -53,7 +53,7 @@ const CLI_TIMEOUT_MS = 60_000;
 
 /** The error code of a refused API call, else the message. */
 function why(err: unknown): string {
-  if (err instanceof WtpError) return err.code;
+  if (err instanceof AppError) return err.code;
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -1,7 +1,7 @@
 import { buildPath, ROUTE_PATHS, type RouteName } from '../protocol/route-paths.js';
 import type { RouteInput, RouteResponse } from '../protocol/routes.js';
 import { queryString } from './query-string.js';
-import { WtpError } from './wtp-error.js';
+import { AppError } from '../protocol/app-error.js';
 
 /**
  * The daemon's REST API from a browser page (the dashboard): same origin, authenticated by the
@@ -28,11 +28,11 @@ export class FetchClient {
     try {
       res = await fetch(this.base + path, init);
     } catch (err) {
-      throw new WtpError('DAEMON_UNREACHABLE', `Cannot reach the daemon: ${(err as Error).message}`);
+      throw new AppError('DAEMON_UNREACHABLE', `Cannot reach the daemon: ${(err as Error).message}`);
     }
     if ('raw' in def && res.ok) return new Uint8Array(await res.arrayBuffer()) as RouteResponse<N>;
     const body: unknown = await res.json().catch(() => null);
-    if (!res.ok) throw WtpError.fromBody(res.status, body);
+    if (!res.ok) throw AppError.fromBody(res.status, body);
     return body as RouteResponse<N>;
   }
 }

@@ -1,2 +1,2 @@
 export * from './wtp-client.js';
-export * from './wtp-error.js';
+export * from '../protocol/app-error.js';

@@ -1,6 +1,6 @@
 import type { WtpEvent } from '../protocol/events.js';
 import type { FleetChange } from '../protocol/fleet.js';
-import { WtpError } from './wtp-error.js';
+import { AppError } from '../protocol/app-error.js';
 
 /** Above this many items touched by one batch of events, the whole collection is fetched once. */
 const MAX_SINGLE_FETCHES = 8;
@@ -154,7 +154,7 @@ export class LiveCollection<T extends { id: string }> {
           if (!this.stopped) this.set(new Map(this.items).set(x.id, x));
         })
         .catch((err: unknown) => {
-          if (err instanceof WtpError && err.status === 404) {
+          if (err instanceof AppError && err.status === 404) {
             if (!this.items.has(id)) return;
             const next = new Map(this.items);
             next.delete(id);

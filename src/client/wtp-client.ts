@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { buildPath, ROUTE_PATHS, type RouteName } from '../protocol/route-paths.js';
 import type { RouteInput, RouteResponse } from '../protocol/routes.js';
 import { queryString } from './query-string.js';
-import { WtpError } from './wtp-error.js';
+import { AppError } from '../protocol/app-error.js';
 
 export interface ClientOptions {
   /** Talk over the daemon's unix socket (no token needed)… */
@@ -33,7 +33,7 @@ export class WtpClient {
     return JSON.parse(res.body.toString('utf8')) as RouteResponse<N>;
   }
 
-  /** Calls a route and returns status, headers and body; errors become WtpError. */
+  /** Calls a route and returns status, headers and body; errors become AppError. */
   raw<N extends RouteName>(name: N, input: Partial<RouteInput<N>> = {}): Promise<RawResponse> {
     const def = ROUTE_PATHS[name];
     const path =
@@ -96,7 +96,7 @@ export class WtpClient {
           } catch {
             // not JSON
           }
-          reject(WtpError.fromBody(status, parsed));
+          reject(AppError.fromBody(status, parsed));
         });
       });
       // Once a request that changes something has reached the daemon, a lost answer does not
@@ -105,8 +105,8 @@ export class WtpClient {
       req.on('finish', () => {
         delivered = method !== 'GET';
       });
-      const unknownOutcome = (why: string): WtpError =>
-        new WtpError(
+      const unknownOutcome = (why: string): AppError =>
+        new AppError(
           'REQUEST_OUTCOME_UNKNOWN',
           `The daemon received ${method} ${path.split('?')[0] ?? path} but ${why} before it answered: it may or may not have been done. Check with \`wtp ls\` or \`wtp status\` (start the daemon with \`wtp up\` if it is down) before trying again.`,
           { method, path },
@@ -115,15 +115,15 @@ export class WtpClient {
         req.destroy(
           delivered
             ? unknownOutcome('did not answer in time')
-            : new WtpError('DAEMON_UNREACHABLE', 'The daemon did not answer in time.'),
+            : new AppError('DAEMON_UNREACHABLE', 'The daemon did not answer in time.'),
         );
       });
       req.on('error', (err: NodeJS.ErrnoException) => {
-        if (err instanceof WtpError) reject(err);
+        if (err instanceof AppError) reject(err);
         else if (delivered) reject(unknownOutcome(`the connection ended (${err.message})`));
         else if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') {
           reject(
-            new WtpError(
+            new AppError(
               'DAEMON_NOT_RUNNING',
               'The daemon is not running. Start it with `wtp up` (or `wtp up --detach`).',
               {
@@ -131,7 +131,7 @@ export class WtpClient {
               },
             ),
           );
-        } else reject(new WtpError('DAEMON_UNREACHABLE', `Cannot reach the daemon: ${err.message}`));
+        } else reject(new AppError('DAEMON_UNREACHABLE', `Cannot reach the daemon: ${err.message}`));
       });
       if (body !== undefined) req.write(body);
       req.end();

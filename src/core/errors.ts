@@ -1,32 +1,7 @@
-import type { ErrorBody, ErrorCode, Issue } from '../protocol/errors.js';
+import { AppError } from '../protocol/app-error.js';
+import type { Issue } from '../protocol/errors.js';
 
-/** A failure with a stable code from the catalog (protocol/errors.ts) and typed details. */
-export class AppError extends Error {
-  readonly code: ErrorCode;
-  readonly details: Record<string, unknown> | undefined;
-
-  constructor(
-    code: ErrorCode,
-    message: string,
-    details?: Record<string, unknown>,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'AppError';
-    this.code = code;
-    this.details = details;
-  }
-
-  toBody(): ErrorBody {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
-  }
-}
-
-export function isAppError(value: unknown): value is AppError {
-  return value instanceof AppError;
-}
+export { AppError, isAppError } from '../protocol/app-error.js';
 
 /** An INVALID_INPUT error listing every problem. */
 export function invalidInput(issues: Issue[], message?: string): AppError {

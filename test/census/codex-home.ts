@@ -1,4 +1,4 @@
-import { WtpError } from '../../src/client/wtp-error.js';
+import { AppError } from '../../src/protocol/app-error.js';
 import { eventually, TestHome, type RunResult } from '../support/harness.js';
 
 /**
@@ -37,7 +37,7 @@ export class CodexCensusHome extends TestHome {
         if ('key' in input && input.key === 'enter') this.started.add(name);
         return;
       } catch (err) {
-        const busy = err instanceof WtpError && err.code === 'AGENT_BUSY';
+        const busy = err instanceof AppError && err.code === 'AGENT_BUSY';
         if (!busy || this.started.has(name) || tries >= 2) throw err;
         await this.idleAgain(name);
       }

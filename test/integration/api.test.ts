@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WtpClient } from '../../src/client/wtp-client.js';
-import { WtpError } from '../../src/client/wtp-error.js';
+import { AppError } from '../../src/protocol/app-error.js';
 import { environmentForChildren, readEnv } from '../../src/config/env.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon/main.js';
 import { buildOpenApi } from '../../src/interfaces/http/openapi.js';
@@ -205,7 +205,7 @@ describe('HTTP API (in-process daemon)', () => {
     expect(await foreign.json()).toMatchObject({ code: 'FORBIDDEN_ORIGIN' });
     const tcpClient = new WtpClient({ baseUrl: base, token });
     expect((await tcpClient.call('health')).ok).toBe(true);
-    await expect(new WtpClient({ baseUrl: base }).call('health')).rejects.toBeInstanceOf(WtpError);
+    await expect(new WtpClient({ baseUrl: base }).call('health')).rejects.toBeInstanceOf(AppError);
     const missing = new WebSocket(`${base.replace('http', 'ws')}/api/v1/nowhere`, {
       headers: { authorization: `Bearer ${token}` },
     });

@@ -1,7 +1,7 @@
 import { readFileSync, renameSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WtpClient } from '../../src/client/wtp-client.js';
-import { WtpError } from '../../src/client/wtp-error.js';
+import { AppError } from '../../src/protocol/app-error.js';
 import { environmentForChildren, readEnv } from '../../src/config/env.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon/main.js';
 import { FAKE_WEB, rawHttp, writeFakeWeb } from '../support/dashboard-rig.js';
@@ -132,7 +132,7 @@ describe('dashboard static files', () => {
         expect(r.body, path).toContain('npm run build');
       }
       const err = await client.call('dashboardLink', { body: {} }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(WtpError);
+      expect(err).toBeInstanceOf(AppError);
       expect(err).toMatchObject({ code: 'DASHBOARD_UNAVAILABLE', details: { reason: 'not-built' } });
     } finally {
       renameSync(home.path('web/index.off'), home.path('web/index.html'));

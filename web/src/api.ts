@@ -1,9 +1,9 @@
 import type { AgentView } from '../../src/protocol/agent.js';
 import { FetchClient } from '../../src/client/fetch-client.js';
-import { WtpError } from '../../src/client/wtp-error.js';
+import { AppError } from '../../src/protocol/app-error.js';
 import { latestSeq } from '../../src/client/live-sources.js';
 
-export { WtpError };
+export { AppError };
 
 /**
  * The dashboard's client of the daemon: the typed route table over `fetch`, same origin,
@@ -21,11 +21,11 @@ export const api = {
 
 /** True for the daemon's "not signed in" answer (no session, or an expired one). */
 export function isUnauthorized(err: unknown): boolean {
-  return err instanceof WtpError && err.status === 401;
+  return err instanceof AppError && err.status === 401;
 }
 
 /** The message to show for a failed call, with its stable code. */
 export function errorText(err: unknown): string {
-  if (err instanceof WtpError) return `${err.message} [${err.code}]`;
+  if (err instanceof AppError) return `${err.message} [${err.code}]`;
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,5 +1,5 @@
 import type { WtpClient } from '../../client/wtp-client.js';
-import { WtpError } from '../../client/wtp-error.js';
+import { AppError } from '../../protocol/app-error.js';
 import { openSocket } from './open-socket.js';
 
 /** Detach keys: ctrl-a … ctrl-z and ctrl-] ctrl-\ ctrl-^ ctrl-_ (Ctrl-] by default, like telnet). */
@@ -45,7 +45,7 @@ export interface AttachOptions {
  */
 export async function attachSession(client: WtpClient, ref: string, o: AttachOptions): Promise<string> {
   const key = detachByte(o.detachKey);
-  if (key === null) throw new WtpError('INVALID_INPUT', `"${o.detachKey}" is not a ctrl key such as ctrl-]`);
+  if (key === null) throw new AppError('INVALID_INPUT', `"${o.detachKey}" is not a ctrl key such as ctrl-]`);
   const { stdin, stdout } = o;
   // Frames are kept from the socket's first one (the snapshot can come with the upgrade's answer,
   // before the code below listens) and handed on, in order, once the screen is ready for them.
@@ -60,7 +60,7 @@ export async function attachSession(client: WtpClient, ref: string, o: AttachOpt
   o.opened?.();
   const name = o.name ?? ref;
   let note = `detached from ${name} (it keeps running)`;
-  let failure: WtpError | null = null;
+  let failure: AppError | null = null;
   stdout.write(`\x1b]2;wtp attach ${name} (${o.detachKey} detaches)\x07\x1b[?1049h\x1b[H\x1b[2J`);
   stdin.setRawMode(true);
   stdin.resume();
@@ -91,7 +91,7 @@ export async function attachSession(client: WtpClient, ref: string, o: AttachOpt
       const msg = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
       if (msg.type === 'snapshot' && typeof msg.data === 'string') stdout.write(`\x1b[H\x1b[2J${msg.data}`);
       else if (msg.type === 'exit') note = `${name} is ${String(msg.state)}`;
-      else if (msg.type === 'error') failure = WtpError.fromBody(undefined, msg.error);
+      else if (msg.type === 'error') failure = AppError.fromBody(undefined, msg.error);
     };
     for (const [data, isBinary] of early.splice(0)) onFrame(data, isBinary);
     // A socket the daemon closed already (the agent had ended) says so no more.

@@ -1,29 +1,29 @@
-import { WtpError } from '../../client/wtp-error.js';
+import { AppError } from '../../protocol/app-error.js';
 import { isErrorCode, type Issue } from '../../protocol/error-catalog.js';
 import type { CliContext } from './context.js';
 import { paint } from './format.js';
 
-/** Turns anything thrown into a WtpError (daemon start-up errors arrive as plain errors with a code). */
-export function toWtpError(err: unknown): WtpError {
-  if (err instanceof WtpError) return err;
+/** Turns anything thrown into a AppError (daemon start-up errors arrive as plain errors with a code). */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
   const e = err as { code?: unknown; message?: unknown; details?: unknown };
   if (isErrorCode(e.code)) {
-    return new WtpError(
+    return new AppError(
       e.code,
       String(e.message),
       (e.details as Record<string, unknown> | undefined) ?? undefined,
     );
   }
-  return new WtpError('INTERNAL', err instanceof Error ? err.message : String(err));
+  return new AppError('INTERNAL', err instanceof Error ? err.message : String(err));
 }
 
 /** Exit status: 2 for bad input, 1 for every other error. */
-export function exitCodeFor(err: WtpError): number {
+export function exitCodeFor(err: AppError): number {
   return err.code === 'INVALID_INPUT' ? 2 : 1;
 }
 
 /** The one formatter from error to human text (or the `--json` error document). */
-export function printError(ctx: CliContext, err: WtpError): void {
+export function printError(ctx: CliContext, err: AppError): void {
   if (ctx.json) {
     ctx.emit('error', {
       error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },

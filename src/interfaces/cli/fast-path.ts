@@ -3,7 +3,7 @@ import { CliContext, NO_DAEMON } from './context.js';
 import { answerOne } from './commands/answer-one.js';
 import { showDiff } from './commands/diff.js';
 import { listAgents } from './commands/ls.js';
-import { exitCodeFor, printError, toWtpError } from './errors.js';
+import { exitCodeFor, printError, toAppError } from './errors.js';
 
 /** A call the fast path runs, parsed. */
 type FastCall =
@@ -64,7 +64,7 @@ export async function runFastCall(argv: readonly string[], version: string): Pro
     try {
       await answerOne(ctx, call.action, call.ref, {}, call.text);
     } catch (err) {
-      const e = toWtpError(err);
+      const e = toAppError(err);
       if (NOT_SENT.has(e.code)) return null;
       printError(ctx, e);
       return exitCodeFor(e);

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { WtpError } from '../../client/wtp-error.js';
+import { AppError } from '../../protocol/app-error.js';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerAnswerCommands } from './commands/answers.js';
 import { registerAttachCommand } from './commands/attach.js';
@@ -110,7 +110,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     if (argv.includes('--json')) {
       ctx.json = true;
       const message = err.message.replace(/^error: /, '');
-      printError(ctx, new WtpError('INVALID_INPUT', message, { issues: [{ path: 'argv', message }] }));
+      printError(ctx, new AppError('INVALID_INPUT', message, { issues: [{ path: 'argv', message }] }));
     }
     return 2;
   }

@@ -1,6 +1,6 @@
 import { lstatSync, mkdirSync, readlinkSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { WtpError } from '../../client/wtp-error.js';
+import { AppError } from '../../protocol/app-error.js';
 
 const inside = (root: string, path: string): boolean => {
   const rel = relative(root, path);
@@ -17,7 +17,7 @@ function linkTarget(link: string): string {
 }
 
 function refuse(path: string, link: string, target: string, why: string): never {
-  throw new WtpError(
+  throw new AppError(
     'PATH_OUTSIDE_REPOSITORY',
     `${link} is a symbolic link to ${target}, ${why}: nothing was written. A repository's links are its content, not a place to write to; remove the link (or write ${path} by hand).`,
     { path, link, target },

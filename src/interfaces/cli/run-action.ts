@@ -1,5 +1,5 @@
 import type { CliContext } from './context.js';
-import { exitCodeFor, printError, toWtpError } from './errors.js';
+import { exitCodeFor, printError, toAppError } from './errors.js';
 
 /** Runs a command body: sets the output mode, prints any error once, sets the exit status. */
 export async function runAction(
@@ -11,7 +11,7 @@ export async function runAction(
   try {
     await body();
   } catch (err) {
-    const e = toWtpError(err);
+    const e = toAppError(err);
     printError(ctx, e);
     ctx.exitCode = exitCodeFor(e);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WtpError } from '../../client/wtp-error.js';
+import { AppError } from '../../protocol/app-error.js';
 import { parseWhen, whenOption } from './time-window.js';
 
 const NOW = Date.UTC(2026, 10, 22, 15, 0, 0);
@@ -38,7 +38,7 @@ describe('whenOption', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(WtpError);
+    expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'INVALID_INPUT', details: { issues: [{ path: '--since' }] } });
   });
 });

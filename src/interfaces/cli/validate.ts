@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { z } from 'zod';
-import { WtpError } from '../../client/wtp-error.js';
+import { AppError } from '../../protocol/app-error.js';
 import type { Issue } from '../../protocol/error-catalog.js';
 import type { OptionSchemas } from './option-schemas.js';
 
@@ -26,5 +26,5 @@ export async function validateOptions<K extends keyof OptionSchemas>(
     return { path: flags.get(key) ?? key, message: i.message };
   });
   const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  throw new WtpError('INVALID_INPUT', `Invalid arguments: ${summary}`, { issues });
+  throw new AppError('INVALID_INPUT', `Invalid arguments: ${summary}`, { issues });
 }

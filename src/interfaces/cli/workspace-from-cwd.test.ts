@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WtpError } from '../../client/wtp-error.js';
+import { AppError } from '../../protocol/app-error.js';
 import { gitTopLevel, workspaceForCwd } from './workspace-from-cwd.js';
 
 const root = mkdtempSync(join(tmpdir(), 'wtp-cwd-'));
@@ -15,11 +15,11 @@ function dir(path: string, git = false): string {
   return d;
 }
 
-function refusal(f: () => unknown): WtpError {
+function refusal(f: () => unknown): AppError {
   try {
     f();
   } catch (err) {
-    if (err instanceof WtpError) return err;
+    if (err instanceof AppError) return err;
     throw err;
   }
   throw new Error('not refused');

@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { WtpError } from '../../client/wtp-error.js';
+import { AppError } from '../../protocol/app-error.js';
 import type { WorkspaceView } from '../../protocol/workspace.js';
 
 /** The top level of the git repository `dir` is in (the nearest folder up holding `.git`), or null. */
@@ -37,7 +37,7 @@ export function workspaceForCwd(
   const where = top === null ? here : top;
   if (hits.length > 1) {
     const candidates = hits.map((w) => w.name);
-    throw new WtpError(
+    throw new AppError(
       'WORKSPACE_AMBIGUOUS',
       `Workspaces ${candidates.join(', ')} all work on ${where}: pick one with --workspace.`,
       { cwd: here, candidates },
@@ -45,7 +45,7 @@ export function workspaceForCwd(
   }
   const [hit] = hits;
   if (hit) return hit.name;
-  throw new WtpError(
+  throw new AppError(
     'WORKSPACE_REQUIRED',
     `No workspace works on ${where}${top === null ? '' : ' (the git repository of the current directory)'}. ` +
       `Make one with \`wtp workspace new NAME --repo .\`, then \`${usage}\`; or pass --workspace.`,

@@ -1,5 +1,5 @@
 import { render, type Instance } from 'ink';
-import { WtpError } from '../../client/wtp-error.js';
+import { AppError } from '../../protocol/app-error.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { AgentView } from '../../protocol/agent.js';
 import { attachSession } from '../cli/attach-session.js';
@@ -24,7 +24,7 @@ export async function runTui(ctx: CliContext, preload: Preload = {}): Promise<vo
   const stdin = process.stdin;
   const stdout = ctx.out;
   if (!stdin.isTTY || !stdout.isTTY) {
-    throw new WtpError(
+    throw new AppError(
       'TUI_NOT_TTY',
       '`wtp tui` needs an interactive terminal; in scripts use `wtp ls --json` or `wtp events -f`.',
     );
@@ -32,7 +32,7 @@ export async function runTui(ctx: CliContext, preload: Preload = {}): Promise<vo
   const config = await loadConfig(ctx.paths.configFile, ctx.env);
   const { keymap, issues } = buildKeymap(config.tui.keys);
   if (issues.length > 0) {
-    throw new WtpError(
+    throw new AppError(
       'INVALID_INPUT',
       `tui.keys in ${ctx.paths.configFile}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
       { issues },

@@ -4,7 +4,7 @@ import { sentWords } from '../../protocol/answer-words.js';
 import type { AnswerAction } from '../../protocol/answers.js';
 import { TASK_STATUSES } from '../../protocol/constants.js';
 import type { TaskView } from '../../protocol/tasks.js';
-import { WtpError } from '../../client/wtp-error.js';
+import { AppError } from '../../protocol/app-error.js';
 import type { TuiStore } from './tui-store.js';
 
 /** What a refusal says in the TUI, on one line: its stable code and the daemon's message (its first line). */
@@ -12,7 +12,7 @@ export function errorText(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const first = message.split('\n')[0] ?? '';
   // The code first: a narrow terminal cuts the end of the line.
-  return err instanceof WtpError ? `[${err.code}] ${first}` : first;
+  return err instanceof AppError ? `[${err.code}] ${first}` : first;
 }
 
 /** A refusal's whole message as lines, the code on the first (a view has room for the rest). */
@@ -88,8 +88,8 @@ export class TuiActions {
       this.store.say(`approved ${a.name} for good: pressed ${r.keys.join(' ')} "${r.scope ?? ''}"`, 'ok');
       return true;
     } catch (err) {
-      const option = err instanceof WtpError ? err.details?.['option'] : undefined;
-      if (err instanceof WtpError && err.code === 'ANSWER_CHANGES_MODE' && typeof option === 'string') {
+      const option = err instanceof AppError ? err.details?.['option'] : undefined;
+      if (err instanceof AppError && err.code === 'ANSWER_CHANGES_MODE' && typeof option === 'string') {
         this.store.say(`${a.name}'s "always" option changes the session's mode: nothing pressed`, 'error');
         confirm(option);
         return false;
@@ -139,7 +139,7 @@ export class TuiActions {
   moveTask(t: TaskView, status: string): Promise<boolean> {
     return this.run(`moving "${t.title}"`, async () => {
       if (!(TASK_STATUSES as readonly string[]).includes(status)) {
-        throw new WtpError('INVALID_INPUT', `"${status}" is not a task status: ${TASK_STATUSES.join(', ')}`);
+        throw new AppError('INVALID_INPUT', `"${status}" is not a task status: ${TASK_STATUSES.join(', ')}`);
       }
       const r = await this.store.client.call('moveTask', {
         params: { task: t.id },

@@ -2,7 +2,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { AgentView } from '../../../src/protocol/agent.js';
 import type { AnswerAction } from '../../../src/protocol/answers.js';
 import type { ProfileInfo } from '../../../src/protocol/profiles.js';
-import { client, errorText, WtpError } from '../api.js';
+import { client, errorText, AppError } from '../api.js';
 import { askOf } from '../inbox-words.js';
 
 /** States an answer is given in (approve / always / deny: a permission; answer: a question). */
@@ -103,10 +103,10 @@ export async function answer(a: AgentView, order: AnswerOrder): Promise<void> {
     });
     outcome = { ok: true, text: doneText(order, r.scope, r.ms, r.keys), since: a.stateSince, agent: a.name };
   } catch (err) {
-    const code = err instanceof WtpError ? err.code : undefined;
+    const code = err instanceof AppError ? err.code : undefined;
     outcome = { ok: false, text: refusalText(err), since: a.stateSince, agent: a.name };
     if (code) outcome.code = code;
-    const option = err instanceof WtpError ? err.details?.['option'] : undefined;
+    const option = err instanceof AppError ? err.details?.['option'] : undefined;
     if (code === 'ANSWER_CHANGES_MODE' && typeof option === 'string') {
       outcome.modeOption = option;
       outcome.text = `“${option}” changes the session’s permission mode, more than this request: nothing was pressed.`;
@@ -136,7 +136,7 @@ function doneText(order: AnswerOrder, scope: string | null, ms: number, keys: re
 /** The error's message and code; what the screen shows now, or the options, when the daemon says. */
 export function refusalText(err: unknown): string {
   const text = errorText(err);
-  if (!(err instanceof WtpError)) return text;
+  if (!(err instanceof AppError)) return text;
   const now = err.details?.now as
     { state?: string; reason?: string; about?: string; text?: string } | undefined;
   if (now && typeof now.state === 'string') {

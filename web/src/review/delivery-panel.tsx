@@ -2,7 +2,7 @@ import { Alert, Button, Checkbox, Code, Group, Stack, Text, TextInput, Title } f
 import { useState } from 'react';
 import type { AgentView } from '../../../src/protocol/agent.js';
 import type { RouteResponse } from '../../../src/protocol/routes.js';
-import { client, errorText, WtpError } from '../api.js';
+import { client, errorText, AppError } from '../api.js';
 import { PullRequestCard } from './pull-request-card.js';
 
 type Outcome =
@@ -20,7 +20,7 @@ const PUSHED: Record<RouteResponse<'agentPush'>['status'], string> = {
 /** What a push or a pull request did, or why it was refused (the message says what to do next). */
 function OutcomeView({ outcome }: { outcome: Outcome }) {
   if (outcome.kind === 'failed') {
-    const code = outcome.error instanceof WtpError ? outcome.error.code : 'ERROR';
+    const code = outcome.error instanceof AppError ? outcome.error.code : 'ERROR';
     return (
       <Alert color="red" title="Refused" data-testid="delivery-result" data-code={code}>
         <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>

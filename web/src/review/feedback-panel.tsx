@@ -2,7 +2,7 @@ import { Alert, Button, Code, Group, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { RemoveComment } from './remove-comment.js';
 import type { AgentView } from '../../../src/protocol/agent.js';
-import { client, errorText, WtpError } from '../api.js';
+import { client, errorText, AppError } from '../api.js';
 import { composeFeedback, where, type ReviewComment } from './comments.js';
 
 type Outcome =
@@ -38,7 +38,7 @@ export function FeedbackPanel({
       setOutcome({ kind: 'sent', bytes: r.bytes, seq: r.seq, count });
       onSent();
     } catch (err) {
-      if (err instanceof WtpError && err.code === 'AGENT_BUSY') {
+      if (err instanceof AppError && err.code === 'AGENT_BUSY') {
         const evidence = err.details?.['evidence'];
         const why = typeof evidence === 'string' && evidence ? ` (${evidence})` : '';
         setOutcome({ kind: 'busy', message: `${agent.name} is in the middle of a turn${why}.` });

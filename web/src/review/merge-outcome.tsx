@@ -1,6 +1,6 @@
 import { Alert, Code, List, ScrollArea, Text } from '@mantine/core';
 import type { RouteResponse } from '../../../src/protocol/routes.js';
-import { errorText, WtpError } from '../api.js';
+import { errorText, AppError } from '../api.js';
 
 export type MergeOutcome =
   { kind: 'merged'; result: RouteResponse<'agentMerge'> } | { kind: 'failed'; error: unknown };
@@ -60,8 +60,8 @@ export function MergeOutcomeView({ outcome }: { outcome: MergeOutcome }) {
     );
   }
   const err = outcome.error;
-  const code = err instanceof WtpError ? err.code : 'ERROR';
-  const d = err instanceof WtpError ? (err.details ?? {}) : {};
+  const code = err instanceof AppError ? err.code : 'ERROR';
+  const d = err instanceof AppError ? (err.details ?? {}) : {};
   if (code === 'MERGE_TEST_FAILED') {
     return (
       <Alert

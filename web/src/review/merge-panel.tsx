@@ -1,7 +1,7 @@
 import { Button, Code, Group, Modal, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { AgentView } from '../../../src/protocol/agent.js';
-import { client, WtpError } from '../api.js';
+import { client, AppError } from '../api.js';
 import { MergeOutcomeView, type MergeOutcome } from './merge-outcome.js';
 import type { AgentDiff } from './use-agent-diff.js';
 
@@ -47,7 +47,7 @@ export function MergePanel({ agent, diff }: { agent: AgentView; diff: AgentDiff 
       const result = await client.call('agentMerge', { params: { agent: agent.id }, body });
       setOutcome({ kind: 'merged', result });
     } catch (error) {
-      if (error instanceof WtpError && error.code === 'MERGE_UNCOMMITTED') setAskCommit(true);
+      if (error instanceof AppError && error.code === 'MERGE_UNCOMMITTED') setAskCommit(true);
       setOutcome({ kind: 'failed', error });
     } finally {
       setRunning(false);

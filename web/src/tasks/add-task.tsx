@@ -16,7 +16,7 @@ import type { WorkspaceSummary } from '../../../src/protocol/workspace.js';
 import { PROFILE_NAMES } from '../../../src/protocol/constants.js';
 import type { CreateTaskRequest, TaskView } from '../../../src/protocol/tasks.js';
 import type { Issue } from '../../../src/protocol/error-catalog.js';
-import { client, errorText, WtpError } from '../api.js';
+import { client, errorText, AppError } from '../api.js';
 import { fieldErrors } from './task-form-errors.js';
 
 interface Form {
@@ -73,7 +73,7 @@ const FIELDS_WITH_ERRORS = [
 
 /** The daemon's objections in the form's words, by field; the rest (and other errors) under ''. */
 function formErrors(err: unknown): Record<string, string> {
-  const issues = err instanceof WtpError ? (err.details?.['issues'] as Issue[] | undefined) : undefined;
+  const issues = err instanceof AppError ? (err.details?.['issues'] as Issue[] | undefined) : undefined;
   return issues ? fieldErrors(issues, FIELDS_WITH_ERRORS) : { '': errorText(err) };
 }
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AgentView, CreateAgentRequest } from '../../../protocol/agent.js';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import { AGENT_CLI_PROFILES, AGENT_STATES } from '../../../protocol/constants.js';
 import { actsUnasked, modeName, PERMISSION_MODE_WORDS } from '../../../protocol/permission-words.js';
 import { ask } from '../ask.js';
@@ -239,7 +239,7 @@ async function createApprovingSetup(ctx: CliContext, body: CreateAgentRequest) {
   try {
     return await ctx.client().call('createAgent', { body });
   } catch (err) {
-    const d = err instanceof WtpError && err.code === 'SETUP_NOT_APPROVED' ? err.details : undefined;
+    const d = err instanceof AppError && err.code === 'SETUP_NOT_APPROVED' ? err.details : undefined;
     if (!d || ctx.json || !ctx.canAsk) throw err;
     const commands = Array.isArray(d.commands) ? d.commands.map(String) : [];
     const modules = Array.isArray(d.submodules) ? (d.submodules as { path?: unknown; url?: unknown }[]) : [];

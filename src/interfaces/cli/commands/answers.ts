@@ -1,11 +1,11 @@
 import { type Command, Option } from 'commander';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import type { AgentView } from '../../../protocol/agent.js';
 import type { AnswerAction, AnswerResult } from '../../../protocol/answers.js';
 import { ANSWER_VIA } from '../../../protocol/constants.js';
 import type { ErrorBody } from '../../../protocol/errors.js';
 import type { CliContext } from '../context.js';
-import { toWtpError } from '../errors.js';
+import { toAppError } from '../errors.js';
 import { runAction } from '../run-action.js';
 import { answerBody, answerOne, describeAnswer } from './answer-one.js';
 
@@ -44,7 +44,7 @@ async function run(
 ): Promise<void> {
   if (!o.all) {
     if (ref === undefined) {
-      throw new WtpError(
+      throw new AppError(
         'INVALID_INPUT',
         `Name the agent, or pass --all to ${action} every agent that waits.`,
         {
@@ -56,7 +56,7 @@ async function run(
     return;
   }
   if (ref !== undefined) {
-    throw new WtpError('INVALID_INPUT', 'Give an agent or --all, not both.', {
+    throw new AppError('INVALID_INPUT', 'Give an agent or --all, not both.', {
       issues: [{ path: '--all', message: 'not with an agent' }],
     });
   }
@@ -75,7 +75,7 @@ async function run(
       answered.push(r);
       if (!ctx.json) ctx.line(describeAnswer(r));
     } catch (err) {
-      const e = toWtpError(err);
+      const e = toAppError(err);
       refused.push({
         agent: `${a.workspace}/${a.name}`,
         error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) },
@@ -165,7 +165,7 @@ Examples:
 
 function requireText(text: string | undefined): string {
   if (text === undefined || text === '') {
-    throw new WtpError(
+    throw new AppError(
       'INVALID_INPUT',
       'Give the answer: an option’s number or label (`wtp answer c1 2`), or the reply to its question (`wtp answer c1 "use Postgres"`).',
       {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import type { CliContext } from '../context.js';
 import { attachSession, detachByte, keyName } from '../attach-session.js';
 import { runAction } from '../run-action.js';
@@ -20,7 +20,7 @@ export function registerAttachCommand(program: Command, ctx: CliContext): void {
       runAction(ctx, false, async () => {
         const key = detachByte(raw.detachKey);
         if (key === null) {
-          throw new WtpError(
+          throw new AppError(
             'INVALID_INPUT',
             `--detach-key: "${raw.detachKey}" is not a ctrl key such as ctrl-]`,
             {
@@ -34,7 +34,7 @@ export function registerAttachCommand(program: Command, ctx: CliContext): void {
           );
         }
         if (!ctx.in.isTTY || !ctx.out.isTTY) {
-          throw new WtpError(
+          throw new AppError(
             'ATTACH_NOT_TTY',
             '`wtp attach` needs an interactive terminal; use `wtp peek` or `wtp logs -f` in scripts.',
           );

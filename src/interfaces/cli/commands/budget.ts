@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import type { BudgetScope } from '../../../protocol/usage.js';
 import type { CliContext } from '../context.js';
 import { budgetText } from '../cost-text.js';
@@ -10,11 +10,11 @@ const SCOPES: readonly BudgetScope[] = ['task', 'workspace', 'day'];
 /** The scope and target of `budget set|rm SCOPE [TARGET]`, checked. */
 function scopeOf(scope: string, target: string | undefined): { scope: BudgetScope; target?: string } {
   if (!SCOPES.includes(scope as BudgetScope))
-    throw new WtpError('INVALID_INPUT', `Unknown budget scope "${scope}": use task, workspace or day.`, {
+    throw new AppError('INVALID_INPUT', `Unknown budget scope "${scope}": use task, workspace or day.`, {
       issues: [{ path: 'scope', message: 'must be one of "task", "workspace", "day"' }],
     });
   if (scope !== 'day' && target === undefined)
-    throw new WtpError(
+    throw new AppError(
       'INVALID_INPUT',
       `A ${scope} budget needs the ${scope}: \`wtp budget set ${scope} ID USD\`.`,
       {
@@ -29,7 +29,7 @@ function scopeOf(scope: string, target: string | undefined): { scope: BudgetScop
 function amount(text: string): number {
   const n = Number(text.replace(/^\$/, ''));
   if (!/^\$?\d+(\.\d+)?$/.test(text) || !Number.isFinite(n) || n > 1e9)
-    throw new WtpError('INVALID_INPUT', `"${text}" is not an amount of US dollars (e.g. 5 or 12.50).`, {
+    throw new AppError('INVALID_INPUT', `"${text}" is not an amount of US dollars (e.g. 5 or 12.50).`, {
       issues: [{ path: 'usd', message: 'must be a number of US dollars from 0 to 1000000000' }],
     });
   return n;

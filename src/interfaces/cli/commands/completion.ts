@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import { complete, formatCompletion, type Candidate, type DynamicKind } from '../completion/complete.js';
 import { completionScript, INSTALL, SHELLS, type Shell } from '../completion/scripts.js';
 import type { CliContext } from '../context.js';
@@ -56,7 +56,7 @@ export function registerCompletionCommands(program: Command, ctx: CliContext): v
       runAction(ctx, raw.json, () => {
         if (!(SHELLS as readonly string[]).includes(shell)) {
           const message = `Unknown shell "${shell}": use one of ${SHELLS.join(', ')}.`;
-          throw new WtpError('INVALID_INPUT', message, { issues: [{ path: 'shell', message }] });
+          throw new AppError('INVALID_INPUT', message, { issues: [{ path: 'shell', message }] });
         }
         const script = completionScript(shell as Shell);
         if (ctx.json) ctx.emit('completion', { shell: shell as Shell, script });

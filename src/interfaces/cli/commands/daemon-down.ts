@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { WtpError, isWtpError } from '../../../client/wtp-error.js';
+import { AppError, isAppError } from '../../../protocol/app-error.js';
 import type { CliContext } from '../context.js';
 
 /** How long `down` waits for the daemon's process to go. */
@@ -36,7 +36,7 @@ export async function down(ctx: CliContext, stopAgents: boolean): Promise<void> 
   try {
     ({ pid } = await client.call('health'));
   } catch (err) {
-    if (!isWtpError(err) || err.code !== 'DAEMON_NOT_RUNNING') throw err;
+    if (!isAppError(err) || err.code !== 'DAEMON_NOT_RUNNING') throw err;
     return notRunning(ctx, stopAgents);
   }
   if (stopAgents) ctx.note('stopping agents…');
@@ -67,7 +67,7 @@ export async function down(ctx: CliContext, stopAgents: boolean): Promise<void> 
 async function notRunning(ctx: CliContext, stopAgents: boolean): Promise<void> {
   const hosts = stopAgents ? await ctx.deps.daemon.liveHosts(ctx.paths.agentsDir) : [];
   if (hosts.length > 0) {
-    throw new WtpError(
+    throw new AppError(
       'DAEMON_NOT_RUNNING',
       `The daemon is not running, so no agent was stopped, and ${hosts.length} agent host(s) still run (pid ${hosts.map((h) => h.pid).join(', ')}). Start the daemon (\`wtp up --detach\`: it takes them back), then run \`wtp down --stop-agents\` again.`,
       { liveHosts: hosts },

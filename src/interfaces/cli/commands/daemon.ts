@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { WtpError, isWtpError } from '../../../client/wtp-error.js';
+import { AppError, isAppError } from '../../../protocol/app-error.js';
 import type { DaemonStatus } from '../../../protocol/daemon.js';
 import type { CliContext } from '../context.js';
 import { duration, paint, shortenHome } from '../format.js';
-import { printError, toWtpError } from '../errors.js';
+import { printError, toAppError } from '../errors.js';
 import { runAction } from '../run-action.js';
 import { down } from './daemon-down.js';
 import { createWorkspace, printWorkspace, type CreatedWorkspace } from './workspace.js';
@@ -51,7 +51,7 @@ function apiPort(o: UpOptions): { port?: number } {
   if (o.port === undefined) return {};
   const n = Number(o.port);
   if (o.port.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65_535) {
-    throw new WtpError('INVALID_INPUT', '--port must be a port number from 0 (any free port) to 65535.', {
+    throw new AppError('INVALID_INPUT', '--port must be a port number from 0 (any free port) to 65535.', {
       issues: [{ path: '--port', message: 'must be a whole number from 0 to 65535' }],
     });
   }
@@ -63,7 +63,7 @@ function maxAgents(o: UpOptions): { maxAgents?: number } {
   if (o.maxAgents === undefined) return {};
   const n = Number(o.maxAgents);
   if (!Number.isInteger(n) || n < 1 || n > 100) {
-    throw new WtpError('INVALID_INPUT', '--max-agents must be a whole number from 1 to 100.', {
+    throw new AppError('INVALID_INPUT', '--max-agents must be a whole number from 1 to 100.', {
       issues: [{ path: '--max-agents', message: 'must be a whole number from 1 to 100' }],
     });
   }
@@ -97,8 +97,8 @@ async function reportUp(ctx: CliContext, o: UpOptions, started: boolean, s: Daem
   try {
     opened = await openTemplate(ctx, o);
   } catch (err) {
-    const e = toWtpError(err);
-    throw new WtpError(
+    const e = toAppError(err);
+    throw new AppError(
       e.code,
       `${e.message} (the daemon ${started ? 'was started and ' : ''}keeps running, pid ${s.pid})`,
       e.details,
@@ -132,7 +132,7 @@ async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
     });
   } catch (err) {
     // Another `up` won the lock since the probe: that daemon is the one asked for.
-    const s = toWtpError(err).code === 'DAEMON_ALREADY_RUNNING' ? await runningStatus(ctx) : null;
+    const s = toAppError(err).code === 'DAEMON_ALREADY_RUNNING' ? await runningStatus(ctx) : null;
     if (s === null) throw err;
     return reportUp(ctx, o, false, s);
   }
@@ -151,7 +151,7 @@ async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
       if (opened && ctx.json) ctx.emit('workspace', opened);
       else if (opened) printWorkspace(ctx, opened);
     },
-    (err: unknown) => printError(ctx, toWtpError(err)),
+    (err: unknown) => printError(ctx, toAppError(err)),
   );
   const onSignal = (): void => {
     ctx.note('stopping the daemon (agents keep running)…');
@@ -169,7 +169,7 @@ async function runningStatus(ctx: CliContext): Promise<DaemonStatus | null> {
   try {
     return await ctx.client(5_000).call('status');
   } catch (err) {
-    if (isWtpError(err) && err.code === 'DAEMON_NOT_RUNNING') return null;
+    if (isAppError(err) && err.code === 'DAEMON_NOT_RUNNING') return null;
     throw err;
   }
 }
@@ -222,7 +222,7 @@ async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
       await reportUp(ctx, o, s.pid === child.pid, s);
       return;
     } catch (err) {
-      if (!isWtpError(err) || (err.code !== 'DAEMON_NOT_RUNNING' && err.code !== 'DAEMON_UNREACHABLE'))
+      if (!isAppError(err) || (err.code !== 'DAEMON_NOT_RUNNING' && err.code !== 'DAEMON_UNREACHABLE'))
         throw err;
     }
     if (Date.now() > deadline) break;
@@ -234,7 +234,7 @@ async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
 }
 
 /** The detached daemon prints a JSON error document when it fails; report that error as is. */
-function startFailure(outPath: string, exitCode: number | null): WtpError {
+function startFailure(outPath: string, exitCode: number | null): AppError {
   let text = '';
   try {
     text = readFileSync(outPath, 'utf8');
@@ -244,14 +244,14 @@ function startFailure(outPath: string, exitCode: number | null): WtpError {
   for (const line of text.trim().split('\n').reverse()) {
     try {
       const doc = JSON.parse(line) as { error?: { code?: unknown } };
-      if (doc.error && typeof doc.error.code === 'string') return WtpError.fromBody(undefined, doc.error);
+      if (doc.error && typeof doc.error.code === 'string') return AppError.fromBody(undefined, doc.error);
     } catch {
       // not JSON
     }
   }
   const why =
     exitCode === null ? `did not answer within ${START_TIMEOUT_MS / 1000} s` : `exited with code ${exitCode}`;
-  return new WtpError('DAEMON_START_FAILED', `The daemon ${why}.`, {
+  return new AppError('DAEMON_START_FAILED', `The daemon ${why}.`, {
     log: text.split('\n').slice(-20).join('\n'),
     output: outPath,
   });
@@ -301,7 +301,7 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
         try {
           s = await ctx.client(5_000).call('status');
         } catch (err) {
-          if (!isWtpError(err) || err.code !== 'DAEMON_NOT_RUNNING') throw err;
+          if (!isAppError(err) || err.code !== 'DAEMON_NOT_RUNNING') throw err;
           if (ctx.json) ctx.emit('status', { running: false, daemon: null, paths });
           else
             ctx.line(

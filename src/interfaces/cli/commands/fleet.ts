@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { tokenTotal, usd } from '../../../protocol/usage-words.js';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import type { FleetStatus } from '../../../protocol/fleet.js';
 import type { CliContext } from '../context.js';
 import { clockTime, duration, paint, table } from '../format.js';
@@ -53,7 +53,7 @@ export function registerFleetCommands(program: Command, ctx: CliContext): void {
     .action((raw: { json?: boolean }) =>
       runAction(ctx, raw.json, async () => {
         const migrate = ctx.deps.fleetMigrate;
-        if (!migrate) throw new WtpError('INTERNAL', 'This build cannot migrate a fleet database.', {});
+        if (!migrate) throw new AppError('INTERNAL', 'This build cannot migrate a fleet database.', {});
         const r = await migrate();
         if (ctx.json) return ctx.emit('fleetMigrate', r);
         ctx.line(

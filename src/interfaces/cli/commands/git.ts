@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import { MERGE_STRATEGIES } from '../../../protocol/constants.js';
 import type { CliContext } from '../context.js';
 import { bytes, table } from '../format.js';
@@ -56,7 +56,7 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
       ) =>
         runAction(ctx, raw.json, async () => {
           if (!(MERGE_STRATEGIES as readonly string[]).includes(raw.strategy)) {
-            throw new WtpError('INVALID_INPUT', `--strategy must be one of ${MERGE_STRATEGIES.join(', ')}.`, {
+            throw new AppError('INVALID_INPUT', `--strategy must be one of ${MERGE_STRATEGIES.join(', ')}.`, {
               issues: [{ path: '--strategy', message: `must be one of ${MERGE_STRATEGIES.join(', ')}` }],
             });
           }
@@ -119,7 +119,7 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
             return;
           }
           if (text === undefined) {
-            throw new WtpError('INVALID_INPUT', 'Give the comments to send, or --from-checks.', {
+            throw new AppError('INVALID_INPUT', 'Give the comments to send, or --from-checks.', {
               issues: [{ path: 'text', message: 'required without --from-checks' }],
             });
           }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import type { CliContext } from '../context.js';
 import { validateOptions } from '../validate.js';
 import { runAction } from '../run-action.js';
@@ -11,13 +11,13 @@ function readToken(file: string): string {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new WtpError('INVALID_INPUT', `Cannot read the MCP token file ${file}: ${(err as Error).message}`, {
+    throw new AppError('INVALID_INPUT', `Cannot read the MCP token file ${file}: ${(err as Error).message}`, {
       issues: [{ path: '--token-file', message: 'cannot be read' }],
     });
   }
   const token = text.trim();
   if (token === '' || token.length > 128 || /\s/.test(token)) {
-    throw new WtpError('INVALID_INPUT', `The MCP token file ${file} does not hold a token.`, {
+    throw new AppError('INVALID_INPUT', `The MCP token file ${file} does not hold a token.`, {
       issues: [{ path: '--token-file', message: 'no token in it' }],
     });
   }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import { RECORD_STATES } from '../../../protocol/constants.js';
 import { recordedScreenFile } from '../../../protocol/corpus-screen.js';
 import type { CliContext } from '../context.js';
@@ -81,7 +81,7 @@ function writeNew(file: string, text: string, force: boolean): void {
     writeFileSync(file, text, { mode: 0o600, flag: force ? 'w' : 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new WtpError(
+      throw new AppError(
         'FILE_EXISTS',
         `${file} already exists; nothing was written. Pass another --out, or --force to replace it.`,
         {

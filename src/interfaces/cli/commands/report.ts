@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import type { CliContext } from '../context.js';
 import { reportText } from '../report-text.js';
 import { costReportText } from '../cost-text.js';
@@ -38,7 +38,7 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
           const until = raw.until === undefined ? undefined : whenOption(raw.until, '--until', now);
           if (until !== undefined && until <= since) {
             const message = 'must be later than --since';
-            throw new WtpError('INVALID_INPUT', `--until ${message}.`, {
+            throw new AppError('INVALID_INPUT', `--until ${message}.`, {
               issues: [{ path: '--until', message }],
             });
           }
@@ -67,7 +67,7 @@ async function costReport(
     !/^(agent|task|workspace|day|model|vendor)(,(agent|task|workspace|day|model|vendor))*$/.test(by)
   ) {
     const message = 'must be groups from agent, task, workspace, day, model, vendor, comma-separated';
-    throw new WtpError('INVALID_INPUT', `--by ${message}.`, { issues: [{ path: '--by', message }] });
+    throw new AppError('INVALID_INPUT', `--by ${message}.`, { issues: [{ path: '--by', message }] });
   }
   const since = raw.since === undefined ? undefined : whenOption(raw.since, '--since', now);
   const until = raw.until === undefined ? undefined : whenOption(raw.until, '--until', now);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import { MERGE_STRATEGIES } from '../../../protocol/constants.js';
 import type { TaskComparison } from '../../../protocol/tasks.js';
 import type { CliContext } from '../context.js';
@@ -86,12 +86,12 @@ export function registerTaskReviewCommands(task: Command, ctx: CliContext): void
         runAction(ctx, raw.json, async () => {
           const attempt = Number(attemptArg);
           if (!Number.isInteger(attempt) || attempt < 1 || attempt > 8) {
-            throw new WtpError('INVALID_INPUT', '<attempt> must be a whole number from 1 to 8.', {
+            throw new AppError('INVALID_INPUT', '<attempt> must be a whole number from 1 to 8.', {
               issues: [{ path: '<attempt>', message: 'must be a whole number from 1 to 8' }],
             });
           }
           if (!(MERGE_STRATEGIES as readonly string[]).includes(raw.strategy)) {
-            throw new WtpError('INVALID_INPUT', `--strategy must be one of ${MERGE_STRATEGIES.join(', ')}.`, {
+            throw new AppError('INVALID_INPUT', `--strategy must be one of ${MERGE_STRATEGIES.join(', ')}.`, {
               issues: [{ path: '--strategy', message: `must be one of ${MERGE_STRATEGIES.join(', ')}` }],
             });
           }

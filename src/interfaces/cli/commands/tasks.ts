@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import { PROFILE_NAMES, TASK_STATUSES } from '../../../protocol/constants.js';
 import type { TaskView } from '../../../protocol/tasks.js';
 import type { CliContext } from '../context.js';
@@ -17,7 +17,7 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 function int(value: string, option: string, min: number, max: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new WtpError('INVALID_INPUT', `${option} must be a whole number from ${min} to ${max}.`, {
+    throw new AppError('INVALID_INPUT', `${option} must be a whole number from ${min} to ${max}.`, {
       issues: [{ path: option, message: `must be a whole number from ${min} to ${max}` }],
     });
   }
@@ -26,7 +26,7 @@ function int(value: string, option: string, min: number, max: number): number {
 
 function status(value: string, option: string): (typeof TASK_STATUSES)[number] {
   if ((TASK_STATUSES as readonly string[]).includes(value)) return value as (typeof TASK_STATUSES)[number];
-  throw new WtpError('INVALID_INPUT', `${option} must be one of ${TASK_STATUSES.join(', ')}.`, {
+  throw new AppError('INVALID_INPUT', `${option} must be one of ${TASK_STATUSES.join(', ')}.`, {
     issues: [{ path: option, message: `must be one of ${TASK_STATUSES.join(', ')}` }],
   });
 }
@@ -35,7 +35,7 @@ function status(value: string, option: string): (typeof TASK_STATUSES)[number] {
 function variant(value: string): NonNullable<TaskView['variants']>[number] {
   const [profile, ...model] = value.split(':');
   if (profile !== '' && !(PROFILE_NAMES as readonly string[]).includes(profile ?? '')) {
-    throw new WtpError(
+    throw new AppError(
       'INVALID_INPUT',
       `--variant ${value}: unknown profile "${profile}" (${PROFILE_NAMES.join(', ')}).`,
       {
@@ -116,7 +116,7 @@ function noIdleAgents(skipped: { agent: string; state: string }[], workspace: st
     skipped.length === 0
       ? `no live agent${where}`
       : `skipped ${skipped.map((s) => `${s.agent} (${s.state})`).join(', ')}`;
-  return new WtpError(
+  return new AppError(
     'NO_IDLE_AGENTS',
     `No idle agent${where}: nothing was sent (${left}). Wait until one is idle (\`wtp ls --state idle\`), or type into one with \`wtp send <agent> <text> --force\`.`,
     { skipped, ...(workspace === undefined ? {} : { workspace }) },
@@ -315,7 +315,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
         try {
           yaml = readFileSync(file, 'utf8');
         } catch (err) {
-          throw new WtpError('INVALID_INPUT', `Cannot read ${file}: ${(err as Error).message}`, {
+          throw new AppError('INVALID_INPUT', `Cannot read ${file}: ${(err as Error).message}`, {
             issues: [{ path: '<file>', message: 'cannot be read' }],
           });
         }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import type { LayoutNode, TemplateInfo } from '../../../protocol/template.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
@@ -59,7 +59,7 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
     const d = dirs(raw.repo);
     if (raw.hash !== undefined && !SHA256.test(raw.hash)) {
       const message = 'must be the sha256 shown by `wtp template show` (64 hex digits)';
-      throw new WtpError('INVALID_INPUT', `--hash ${message}.`, { issues: [{ path: '--hash', message }] });
+      throw new AppError('INVALID_INPUT', `--hash ${message}.`, { issues: [{ path: '--hash', message }] });
     }
     const loaded = approve ? m.approveTemplate(name, d, raw.hash) : m.loadTemplate(name, d);
     const panes = countPanes(loaded.template.layout);
@@ -109,7 +109,7 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
         try {
           text = readFileSync(path, 'utf8');
         } catch {
-          throw new WtpError('TEMPLATE_NOT_FOUND', `Cannot read ${path}.`, { path });
+          throw new AppError('TEMPLATE_NOT_FOUND', `Cannot read ${path}.`, { path });
         }
         const template = (await templates()).parseTemplate(text, path);
         const panes = countPanes(template.layout);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import { KEY_CHOICES, keyBytesOf } from '../../../protocol/keys.js';
 import { isOutputGap, outputGapMarker, type OutputGapView } from '../../../protocol/output-gap.js';
 import type { CliContext } from '../context.js';
@@ -25,7 +25,7 @@ function lastLines(text: string, n: number): string {
 function keyBytes(name: string): string {
   const bytes = keyBytesOf(name);
   if (bytes === undefined) {
-    throw new WtpError('INVALID_INPUT', `Unknown key "${name}"; give one of ${KEY_CHOICES}.`, {
+    throw new AppError('INVALID_INPUT', `Unknown key "${name}"; give one of ${KEY_CHOICES}.`, {
       issues: [{ path: '--key', message: `must be one of ${KEY_CHOICES}` }],
     });
   }
@@ -90,7 +90,7 @@ async function follow(
 ): Promise<void> {
   let seq = from;
   // An error frame may come before the wait below exists: kept, and it rejects the wait.
-  let failure: WtpError | null = null;
+  let failure: AppError | null = null;
   let failed: ((err: unknown) => void) | null = null;
   const onMessage = (data: Buffer, isBinary: boolean): void => {
     if (isBinary) {
@@ -102,7 +102,7 @@ async function follow(
     }
     const msg = JSON.parse(data.toString('utf8')) as { type: string; error?: unknown };
     if (msg.type === 'error') {
-      failure = WtpError.fromBody(undefined, msg.error);
+      failure = AppError.fromBody(undefined, msg.error);
       failed?.(failure);
     }
     if (msg.type === 'gap' && isOutputGap(msg)) {
@@ -187,7 +187,7 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
           const asked = (['raw', 'plain', 'color'] as const).filter((k) => raw[k] === true);
           if (asked.length > 1) {
             const [a = '', b = ''] = asked;
-            throw new WtpError('INVALID_INPUT', `--${a} and --${b} ask for different things: give one.`, {
+            throw new AppError('INVALID_INPUT', `--${a} and --${b} ask for different things: give one.`, {
               issues: [{ path: `--${a}`, message: `not with --${b}` }],
             });
           }
@@ -232,7 +232,7 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
         runAction(ctx, raw.json, async () => {
           const key = raw.key === undefined ? undefined : keyBytes(raw.key);
           if (key === undefined && text === undefined) {
-            throw new WtpError('INVALID_INPUT', 'Give the text to type, - for stdin, or --key <key>.', {
+            throw new AppError('INVALID_INPUT', 'Give the text to type, - for stdin, or --key <key>.', {
               issues: [{ path: '<text>', message: 'missing' }],
             });
           }

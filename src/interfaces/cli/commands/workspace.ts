@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { WtpError } from '../../../client/wtp-error.js';
+import { AppError } from '../../../protocol/app-error.js';
 import { tmuxSocketName } from '../../../config/paths.js';
 import type { AgentView } from '../../../protocol/agent.js';
 import { BACKEND_CHOICES } from '../../../protocol/constants.js';
@@ -27,7 +27,7 @@ function templateArg(t: string | undefined): {
   if (!looksLikeFile) return { template: t };
   const path = resolve(t);
   if (!existsSync(path)) {
-    throw new WtpError('TEMPLATE_NOT_FOUND', `No template file ${path}.`, { path });
+    throw new AppError('TEMPLATE_NOT_FOUND', `No template file ${path}.`, { path });
   }
   const templateFile = basename(path).replace(/\.ya?ml$/, '');
   return { templateYaml: readFileSync(path, 'utf8'), templateFile, templatePath: path };
@@ -75,7 +75,7 @@ export async function createWorkspace(
   o: { name: string; cwd?: string; repo?: string; template?: string; backend?: string; profile?: string },
 ): Promise<CreatedWorkspace> {
   if (o.repo !== undefined && o.cwd !== undefined) {
-    throw new WtpError(
+    throw new AppError(
       'INVALID_INPUT',
       'Give --repo (each agent gets a worktree and branch of its own there) or --cwd (agents work in place in that folder), not both.',
       { issues: [{ path: '--cwd', message: 'not with --repo' }] },
@@ -100,7 +100,7 @@ export async function createWorkspace(
   try {
     return await create();
   } catch (err) {
-    if (!(err instanceof WtpError) || err.code !== 'TEMPLATE_NOT_APPROVED') throw err;
+    if (!(err instanceof AppError) || err.code !== 'TEMPLATE_NOT_APPROVED') throw err;
     if (ctx.json || !ctx.canAsk) throw err;
     if (!(await askApproval(ctx, err, body.repo))) throw err;
     return create();
@@ -108,7 +108,7 @@ export async function createWorkspace(
 }
 
 /** Shows the refused repository template and asks once; approves exactly what was shown. */
-async function askApproval(ctx: CliContext, err: WtpError, repo: string): Promise<boolean> {
+async function askApproval(ctx: CliContext, err: AppError, repo: string): Promise<boolean> {
   const d = err.details ?? {};
   const [name, path, hash] = [d.name, d.path, d.hash].map(String) as [string, string, string];
   const m = await import('../../../config/templates.js');
@@ -276,14 +276,14 @@ export function registerWorkspaceCommands(program: Command, ctx: CliContext): vo
         const w = workspaces.find((x) => x.name === name || x.id === name);
         if (!w) {
           const names = workspaces.map((x) => x.name);
-          throw new WtpError('WORKSPACE_NOT_FOUND', `No workspace "${name}".${didYouMeanText(name, names)}`, {
+          throw new AppError('WORKSPACE_NOT_FOUND', `No workspace "${name}".${didYouMeanText(name, names)}`, {
             ref: name,
             suggestion: didYouMean(name, names),
           });
         }
         const argv = attachCommand(ctx, w);
         if (!argv) {
-          throw new WtpError(
+          throw new AppError(
             'INVALID_INPUT',
             `${name} is a ${w.backend} workspace; only tmux workspaces can be attached here.`,
             {

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { isWtpError } from '../../../client/wtp-error.js';
+import { isAppError } from '../../../protocol/app-error.js';
 import type { AgentClis, DoctorCheck, DoctorReport } from '../../../protocol/doctor.js';
 import type { CliContext } from '../context.js';
 import { agentCliChecks } from './agent-cli-checks.js';
@@ -23,7 +23,7 @@ async function findAgentClis(
       return { clis: await ctx.client().call('agentClis', {}), from: 'daemon' };
     } catch (err) {
       // A daemon of an older version has no such route: resolve here as it would.
-      if (!isWtpError(err) || err.code !== 'NOT_FOUND') throw err;
+      if (!isAppError(err) || err.code !== 'NOT_FOUND') throw err;
     }
   }
   const clis = (await ctx.deps.localAgentClis?.()) ?? { agentClis: [], path: null };

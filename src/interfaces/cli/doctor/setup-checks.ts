@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { isWtpError } from '../../../client/wtp-error.js';
+import { isAppError } from '../../../protocol/app-error.js';
 import { portInUseHelp } from '../../../config/port-in-use.js';
 import type { WtpConfig } from '../../../config/schema.js';
 import type { DaemonStatus } from '../../../protocol/daemon.js';
@@ -102,7 +102,7 @@ export async function daemonCheck(
       }),
     };
   } catch (err) {
-    if (isWtpError(err) && err.code === 'DAEMON_NOT_RUNNING') {
+    if (isAppError(err) && err.code === 'DAEMON_NOT_RUNNING') {
       return {
         status: null,
         check: check('daemon', {
