@@ -85,8 +85,8 @@ export interface CoreAdapters {
   muxes: MuxRegistry;
   /** Every profile's spec (src/vendors/registry.ts): the core names no vendor of its own. */
   profileCatalog: ProfileCatalog;
-  /** Agent CLI preparation (version, hooks, trust); tests without agent CLIs leave it out. */
-  profiles?: ProfileSetup;
+  /** Agent CLI preparation (version, hooks, trust); NO_PROFILE_SETUP where there are no agent CLIs. */
+  profiles: ProfileSetup;
   /** Sandboxes for agents (`wtp new --sandbox`); absent: a request for one is refused. */
   sandbox?: SandboxPlanner;
   /** The vendors' screen rules, to verify a dialog before answering it; absent: answers are refused. */

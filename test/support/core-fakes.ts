@@ -7,6 +7,7 @@ import type { CreateAgentRequest, ExitInfo } from '../../src/protocol/agent.js';
 import type { EventSource } from '../../src/protocol/events.js';
 import type { ExitReport, HostHello } from '../../src/protocol/host.js';
 import { PROFILES } from '../../src/vendors/registry.js';
+import { NO_PROFILE_SETUP } from '../../src/core/ports/daemon.js';
 import { FakeClock, flush } from './fake-clock.js';
 import {
   FakeIds,
@@ -134,6 +135,7 @@ export async function makeCore(opts: MakeCoreOptions = {}): Promise<Harness> {
       log,
       muxes,
       profileCatalog: PROFILES,
+      profiles: NO_PROFILE_SETUP,
       ...(opts.git ? { git: opts.git } : {}),
       ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
       ...(opts.turnModel ? { turnModel: opts.turnModel } : {}),

@@ -28,7 +28,6 @@ import {
 } from '../git/agent-worktree.js';
 import type { StatsSampler } from '../reports/stats-sampler.js';
 import type { PermissionTracker } from './permission-tracker.js';
-import type { StartMode } from './profiles.js';
 import { utf8Encode } from '../model/text.js';
 
 export interface ServiceSettings {
@@ -47,26 +46,26 @@ export interface ServiceSettings {
 }
 
 export interface ServiceDeps extends FactoryDeps {
-  /** Agent CLI preparation (version, hooks, trust); absent in tests that need none. */
-  profiles?: ProfileSetup | undefined;
+  /** Agent CLI preparation (version, hooks, trust). */
+  profiles: ProfileSetup;
   /** Forgets the state engine's memory of a removed agent. */
-  forgetSignals?: ((agentId: string) => void) | undefined;
+  forgetSignals: (agentId: string) => void;
   /** Input with its Enter went to the agent (the state engine: a turn ended before is over). */
-  submitted?: ((agentId: string, at: number) => void) | undefined;
+  submitted: (agentId: string, at: number) => void;
   /** Each agent's permission mode: a new agent's start mode is set here. */
-  permissions?: PermissionTracker | undefined;
+  permissions: PermissionTracker;
   /** Git worktrees for agents that have a repository; absent: agents run where they are told. */
   git?: AgentGit | undefined;
   /** Sampled disk use of an agent's worktree. */
-  diskUsage?: ((agentId: string) => number | null) | undefined;
+  diskUsage: (agentId: string) => number | null;
   /** Escape sequences of its output its host's terminal emulator could not parse (since the host started). */
-  parseErrors?: ((agentId: string) => number) | undefined;
+  parseErrors: (agentId: string) => number;
   /** Its tokens, cost and context fill, when usage was read. */
-  usage?: ((agentId: string) => AgentUsageView | null) | undefined;
+  usage: (agentId: string) => AgentUsageView | null;
   /** The last measured diff stat of an agent's worktree. */
-  diffStat?: ((agentId: string) => DiffStat | null) | undefined;
+  diffStat: (agentId: string) => DiffStat | null;
   /** When the agent's open pull request is polled next. */
-  nextPrPoll?: ((agentId: string) => number | null) | undefined;
+  nextPrPoll: (agentId: string) => number | null;
   lifecycle: AgentLifecycle;
   hosts: HostDirectory;
   output: OutputHub;
@@ -118,7 +117,7 @@ export class AgentService extends AgentTerminal {
 
   /** What was done about the trust of the agent's folder when it was made (`wtp why`), or null. */
   trustOf(agentId: string): AgentTrust | null {
-    return this.d.profiles?.trust?.(agentId) ?? null;
+    return this.d.profiles.trust(agentId);
   }
 
   resolve(ref: string): AgentRecord {
@@ -131,11 +130,11 @@ export class AgentService extends AgentTerminal {
       workspaceName: this.d.registry.workspaceName(agent.workspaceId),
       hostConnected: this.d.hosts.has(agent.id),
       stats: this.d.stats.get(agent.id),
-      worktreeBytes: this.d.diskUsage?.(agent.id) ?? null,
-      parseErrors: this.d.parseErrors?.(agent.id) ?? 0,
-      usage: this.d.usage?.(agent.id) ?? null,
-      diffStat: this.d.diffStat?.(agent.id) ?? null,
-      nextPollAt: this.d.nextPrPoll?.(agent.id) ?? null,
+      worktreeBytes: this.d.diskUsage(agent.id),
+      parseErrors: this.d.parseErrors(agent.id),
+      usage: this.d.usage(agent.id),
+      diffStat: this.d.diffStat(agent.id),
+      nextPollAt: this.d.nextPrPoll(agent.id),
       machine: this.d.service.machine ?? null,
     });
   }
@@ -159,15 +158,12 @@ export class AgentService extends AgentTerminal {
     try {
       if (git && agent.worktree && fork?.carryFrom)
         await git.worktrees.carryUncommitted(fork.carryFrom, agent.worktree);
-      let startMode: StartMode | null = null;
-      if (this.d.profiles) {
-        const prepared = await this.d.profiles.prepare(agent, { sandboxed });
-        agent.version = prepared.version;
-        agent.profileArgs = prepared.profileArgs;
-        if (prepared.profileEnv) agent.profileEnv = prepared.profileEnv;
-        startMode = prepared.startMode ?? null;
-      }
-      this.d.permissions?.created(agent, startMode);
+      const prepared = await this.d.profiles.prepare(agent, { sandboxed });
+      agent.version = prepared.version;
+      agent.profileArgs = prepared.profileArgs;
+      if (prepared.profileEnv) agent.profileEnv = prepared.profileEnv;
+      const startMode = prepared.startMode ?? null;
+      this.d.permissions.created(agent, startMode);
       if (sandboxed && this.d.sandbox) agent.sandbox = this.d.sandbox.plan(agent);
       // The workspace may have been removed while this awaited; checked in the tick that adds the agent.
       if (!this.d.registry.findWorkspace(agent.workspaceId)) {
@@ -181,8 +177,8 @@ export class AgentService extends AgentTerminal {
       // Nothing half-made stays behind: the worktree made for this agent goes with the failure,
       // and so do the trust entries and files its profile setup wrote.
       if (git && agent.worktree) await git.worktrees.remove(agent.worktree, true).catch(() => undefined);
-      await this.d.profiles?.releaseTrust?.(agent.id).catch(() => undefined);
-      this.d.profiles?.cleanup(agent.id);
+      await this.d.profiles.releaseTrust(agent.id).catch(() => undefined);
+      this.d.profiles.cleanup(agent.id);
       throw err;
     }
     await this.d.registry.add(agent, [
@@ -280,8 +276,8 @@ export class AgentService extends AgentTerminal {
         this.d.log.warn({ err, agentId: agent.id }, 'could not take back its trust entries'),
       );
     this.d.logs.remove(agent.id);
-    this.d.profiles?.cleanup(agent.id);
-    this.d.forgetSignals?.(agent.id);
+    this.d.profiles.cleanup(agent.id);
+    this.d.forgetSignals(agent.id);
     return agent.id;
   }
 

@@ -21,7 +21,7 @@ export interface TerminalDeps {
   logs: OutputLogs;
   clock: Clock;
   /** Input with its Enter went to the agent at `at`: whatever turn ended before, the next begins. */
-  submitted?: ((agentId: string, at: number) => void) | undefined;
+  submitted: (agentId: string, at: number) => void;
   service: {
     /** Delay between typed text and the Enter that submits it (TUIs drop an Enter in the same burst). */
     submitDelayMs: number;
@@ -71,7 +71,7 @@ export class AgentTerminal {
       this.t.clock.setTimer(this.t.service.submitDelayMs, () => {
         if (this.t.hosts.get(agent.id) !== link) return;
         link.sendInput(CR);
-        this.t.submitted?.(agent.id, this.t.clock.now());
+        this.t.submitted(agent.id, this.t.clock.now());
       });
     }
     const bytes = utf8Length(text) + (enter ? 1 : 0);

@@ -26,7 +26,7 @@ export class ReviewService {
       git: AgentGit;
       radar: ConflictRadar;
       /** Agent CLIs' configuration in repositories and its approval; absent in tests. */
-      profiles?: Pick<ProfileSetup, 'repoConfigs' | 'approveRepoConfig'> | undefined;
+      profiles: Pick<ProfileSetup, 'repoConfigs' | 'approveRepoConfig'>;
       /** Told of every diff computed for a review (the diff stat tracker takes it as a measurement). */
       onDiff?: ((agentId: string, diff: AgentDiff) => void) | undefined;
     },
@@ -163,7 +163,7 @@ export class ReviewService {
       repo,
       setup: this.d.git.worktrees.setupScript(repo),
       submodules: await this.d.git.worktrees.submodules(repo).catch(() => null),
-      configs: this.d.profiles?.repoConfigs?.(repo) ?? [],
+      configs: this.d.profiles.repoConfigs(repo),
     };
   }
 
@@ -196,7 +196,7 @@ export class ReviewService {
       ...configs.map((c) => ({
         hash: c.hash,
         problem: c.problem === null ? null : `${c.cli}: ${c.problem}`,
-        approve: () => void this.d.profiles?.approveRepoConfig?.(repo, c.hash),
+        approve: () => void this.d.profiles.approveRepoConfig(repo, c.hash),
       })),
     ];
     if (items.length === 0) {

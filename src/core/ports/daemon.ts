@@ -183,17 +183,27 @@ export interface ProfileSetup {
    * removed: only those, only while they are still as written, and not while another agent relies
    * on the same entry.
    */
-  releaseTrust?(agentId: string): Promise<void>;
+  releaseTrust(agentId: string): Promise<void>;
   /** What was done about the trust of the agent's folder when it was made (`wtp why`), or null. */
-  trust?(agentId: string): AgentTrust | null;
+  trust(agentId: string): AgentTrust | null;
   /**
    * Each agent CLI's configuration in `folder` (and the folders above it up to its checkout's top)
    * that it would run or load once it trusts the folder, with the user's approval of it.
    */
-  repoConfigs?(folder: string): RepoConfigInfo[];
+  repoConfigs(folder: string): RepoConfigInfo[];
   /** Approves the configuration in `folder` whose hash this is; false when none has it now. */
-  approveRepoConfig?(folder: string, hash: string): boolean;
+  approveRepoConfig(folder: string, hash: string): boolean;
 }
+
+/** A core that sets up no agent CLI (tests of the core alone): agents start as they were made. */
+export const NO_PROFILE_SETUP: ProfileSetup = {
+  prepare: (agent) => Promise.resolve({ version: agent.version, profileArgs: agent.profileArgs }),
+  cleanup: () => undefined,
+  releaseTrust: () => Promise.resolve(),
+  trust: () => null,
+  repoConfigs: () => [],
+  approveRepoConfig: () => false,
+};
 
 /** A connected host, as the core sees it. */
 export interface HostLink {
