@@ -153,7 +153,18 @@ describe('real Qwen Code tmux', REAL_CLI_TESTS, () => {
   it(
     'a restarted agent resumes its session (--resume <id> from the hooks): the conversation goes on',
     async () => {
-      const before = await until('hi', ['idle', 'hook', 'turn_done']).then(() => home.agent('hi'));
+      await until('hi', ['idle', 'hook', 'turn_done']);
+      // Qwen Code queues its session-file writes without awaiting them: under load a restart came
+      // before the reply was written, and the resumed conversation lacked it. Its usage, read from
+      // that file, says the reply is there.
+      const before = await eventually(
+        'the reply in its session file',
+        async () => {
+          const a = await home.agent('hi');
+          return (a.usage?.tokens.output ?? 0) > 0 ? a : undefined;
+        },
+        WAIT_MS,
+      );
       expect(before.sessionId).toMatch(/^[0-9a-f-]{36}$/);
       expect((await home.run(['restart', 'hi'])).code).toBe(0);
       const after = await eventually(

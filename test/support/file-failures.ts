@@ -1,4 +1,4 @@
-import { beforeEach } from 'vitest';
+import { beforeAll, beforeEach } from 'vitest';
 
 /**
  * Whether a test of this file has failed so far: evidence dumps (the agents' events, `wtp why`,
@@ -10,6 +10,10 @@ export const anyTestFailed = (): boolean => failed;
 
 /** Registered once per test file by the setup file. */
 export function trackFailures(): void {
+  // Files may share this module in a worker (isolate: false): an earlier file's failure is not this one's.
+  beforeAll(() => {
+    failed = false;
+  });
   beforeEach(({ onTestFailed }) => {
     onTestFailed(() => {
       failed = true;
