@@ -1,12 +1,10 @@
 /**
- * What agents (and their hosts) get of the daemon's environment: an allowlist, not the
- * whole of it. The daemon's own secrets — `WTP_FLEET_URL` with the fleet's password, tokens in its
- * environment, anything its config holds — never reach an agent, nor any script an agent runs.
- *
- * An agent gets: the variables below (what a program in a terminal needs), the variables its
- * profile's CLI reads (its API keys, base URLs, settings folders: the vendor's `env`), the config's
- * `agents.env` (names passed on, values set; per profile under `agents.env.profiles`), its
- * worktree's and its own `--env`, and wtp's own (`WTP_AGENT_ID` …, src/protocol/agent-env.ts).
+ * What agents (and their hosts) get of the daemon's environment: an allowlist, so the daemon's own
+ * secrets (`WTP_FLEET_URL` with the fleet's password, its tokens, its config's) never reach an agent
+ * or any script it runs. An agent gets the variables below (what a program in a terminal needs),
+ * those its profile's CLI reads (the vendor's `env`: API keys, base URLs, settings folders), the
+ * config's `agents.env` (per profile under `agents.env.profiles`), its worktree's and its own `--env`,
+ * and wtp's own (`WTP_AGENT_ID` …, src/protocol/agent-env.ts).
  */
 
 /** One allowlist entry: an exact name or a `PREFIX_*` pattern, and why an agent needs it. */

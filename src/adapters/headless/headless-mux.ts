@@ -38,14 +38,12 @@ interface Known {
 }
 
 /**
- * Headless backend: a "pane" is a process started detached in its own session (setsid),
- * so neither a daemon crash nor a Ctrl-C in the daemon's terminal reaches it. Layout calls
- * are accepted and ignored; panes are found again after a restart through the record each
- * start writes in the state dir (pid, start time; `headless/`), checked against the process
- * table, and, with /proc, through the mark in their environment (panes of earlier versions).
- *
- * With `groups`, the hosts of one workspace share a process (a host group): an agent's "pane" is
- * its place in the group, `h-<group pid>/<agent id>`, listed from the file the group keeps.
+ * Headless backend: a "pane" is a process started detached in its own session (setsid), so neither
+ * a daemon crash nor a Ctrl-C in the daemon's terminal reaches it. Layout calls are ignored. After a
+ * restart, panes are found again through the record each start writes in the state dir (`headless/`:
+ * pid, start time) checked against the process table, and, with /proc, through the mark in their
+ * environment (panes of earlier versions). With `groups`, one workspace's hosts share a process: an
+ * agent's "pane" is `h-<group pid>/<agent id>`, listed from the file the group keeps.
  */
 export class HeadlessMux implements PaneMux {
   readonly backend = 'headless' as const;

@@ -17,14 +17,12 @@ export type OutputLogFs = Pick<
 export type OutputLogHealth = OutputLogReport;
 
 /**
- * Appends an agent's terminal output to its log (host side). Writes are synchronous so
- * a byte is on disk before it is sent to the daemon; the log is capped by rotation.
- *
- * A write that fails (disk full, I/O error) never throws: the bytes keep their offsets (the
- * agent and the daemon see them all) but are missing from the log. Once a write works again it
- * goes to a new file named by its offset, so the gap shows between two files, and a line in
- * `gaps.jsonl` records why. A writer closed during a gap leaves an empty file at its end offset,
- * so the next host goes on at the right offset.
+ * Appends an agent's terminal output to its log (host side). Writes are synchronous so a byte is on
+ * disk before it is sent to the daemon; the log is capped by rotation. A failed write (disk full, I/O
+ * error) never throws: the bytes keep their offsets but are missing from the log. Once writes work
+ * again they go to a new file named by its offset, so the gap shows between two files, and
+ * `gaps.jsonl` says why. A writer closed during a gap leaves an empty file at its end offset, so the
+ * next host goes on at the right offset.
  */
 export class OutputLogWriter {
   private fd: number | null = null;

@@ -48,17 +48,12 @@ function ownGroupNice(): number {
 }
 
 /**
- * Lowers an agent's priority `nice` steps below this process's (1-19; never raises: 0 or less does
- * nothing).
- *
- * The process's own nice value, unless `started` says it was started through `nice` (niceCommand)
- * and has it already; else right after the fork (threads and children inherit it). On Linux
- * with autogroup scheduling (`/proc/sys/kernel/sched_autogroup_enabled`, the default of most desktop
- * kernels), that alone changes nothing against other programs: each session is scheduled as a group,
- * and an agent leads a session of its own (its PTY's), so its group's nice (`/proc/<pid>/autogroup`)
- * is set too, `nice` above this process's group — only once the agent leads its session (sid = pid),
- * never the group of the host that forked it. Best effort, and asynchronous for the group: `done`
- * says what was set.
+ * Lowers an agent's priority `nice` steps below this process's (1-19; never raises), right after the
+ * fork unless `started` says `nice` (niceCommand) did it. Under Linux autogroup scheduling (most
+ * desktop kernels) that alone changes nothing against other programs: each session is a scheduling
+ * group and an agent leads its own (its PTY's), so its group's nice (`/proc/<pid>/autogroup`) is set
+ * too, once it leads its session (sid = pid), never the forking host's group. Best effort, and
+ * asynchronous for the group: `done` says what was set.
  */
 export function lowerPriority(
   pid: number,

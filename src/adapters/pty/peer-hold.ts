@@ -25,20 +25,13 @@ function hasExited(pid: number): boolean {
 }
 
 /**
- * The terminal's other end, held open by us until everything the agent wrote has been read.
- * Without it, the agent's exit hangs the terminal up at once, and libuv takes the hang-up that
- * comes with a short read for the end of output: what the agent wrote last, not yet moved to the
- * reading side by the kernel, was lost (node-pty#726; seen as `logs -f` and logs missing an agent's
- * last line under load).
- *
- * Once the agent is gone (SIGCHLD, its pid checked; or node-pty's timed destroy, see
- * timed-destroy-guard.ts), a marker no one else can write goes into the terminal through this end.
- * The terminal keeps its bytes in order, so when the marker is read, so is every byte the agent
- * wrote: the marker is cut out of the output and the hold let go, and the hang-up ends the read.
- * How long that takes is no guess (a starved event loop or kernel only delays it). Should the
- * marker not come (output left stopped with ^S, or flushed by another process), the hold is let go
- * after GIVE_UP_MS without output (PAUSED_GIVE_UP_MS while reading is paused), and only what is
- * still unread then is lost: an exit is always reported.
+ * The terminal's other end, held open until all the agent wrote is read: otherwise its exit hangs the
+ * terminal up at once, libuv takes the hang-up for the end of output, and the last bytes not yet moved
+ * to the reading side are lost (a node-pty bug; `logs -f` lost last lines under load). Once the agent
+ * is gone (SIGCHLD, or node-pty's timed destroy), a marker no one else can write goes in through this
+ * end: the terminal keeps bytes in order, so once it is read so is the rest, with no timing guess. If
+ * it never comes (output stopped with ^S, or flushed elsewhere), the hold ends after GIVE_UP_MS
+ * without output, and only what is still unread is lost: an exit is always reported.
  */
 export class PeerHold {
   /** Every hold waiting for its agent to go; one SIGCHLD listener serves them all. */

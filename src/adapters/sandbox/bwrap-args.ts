@@ -137,14 +137,12 @@ export function shownInside(
 }
 
 /**
- * The bubblewrap command line for one agent (argv, never a shell string): the whole file system
- * read-only, private /tmp, /run and /dev, the policy's hidden paths emptied, its read and write
- * paths shown again, its read-only carve-outs, the host's sockets, then new user (no capabilities,
- * no further user namespaces), pid, ipc, uts, cgroup and network namespaces. Mounts go shallow
- * first, so a deeper one wins: a worktree under the hidden state folder is shown, ~/.ssh under a
- * writable home stays hidden. Every path is resolved here (a symbolic link is mounted where it
- * leads); one that is gone is left out, except the agent's own folder. No `--new-session`: the
- * agent keeps its terminal (resizes reach it); what that allows (TIOCSTI) reaches only its own PTY.
+ * The bubblewrap argv for one agent: the file system read-only, private /tmp, /run and /dev, the
+ * policy's hidden paths emptied and its read and write paths shown again, the host's sockets, then
+ * new user (no capabilities), pid, ipc, uts, cgroup and network namespaces. Mounts go shallow first
+ * so a deeper one wins: a worktree under the hidden state folder is shown, ~/.ssh under a writable
+ * home stays hidden. Links are resolved here; a missing path is left out, except the agent's folder.
+ * No `--new-session`: the agent keeps its terminal (resizes reach it); TIOCSTI reaches only its PTY.
  */
 export function bwrapCommand(i: BwrapInput): { command: string; args: string[] } {
   const s = i.sandbox;

@@ -18,17 +18,13 @@ export function sbString(text: string): string {
 const depth = (p: string): number => p.split('/').filter(Boolean).length;
 
 /**
- * The Seatbelt profile (`sandbox-exec -p`, macOS) of one agent's sandbox, in the profile language
- * of Apple's own profiles (/System/Library/Sandbox/Profiles/*.sb; "Apple Sandbox Guide v1.0"):
- * everything denied but what an agent CLI needs to run (its processes, signals within the sandbox,
- * a terminal, system lookups), reading everything but the hidden paths (a deeper rule wins: rules
- * go shallow first, and Seatbelt takes the last rule that matches), writing its own paths and
- * temporary folder but the read-only ones, and the network only to the proxy and the loopback
- * endpoints it may reach. The daemon's unix socket is not reachable: on macOS there is no mount
- * to put the hook filter at its path, so command hooks (`wtp hook`) do not reach the daemon from
- * inside; HTTP hooks do, over the daemon's TCP port, whose token for this agent opens only its
- * hook route. Generated and checked against the language's syntax by its unit test; not run here
- * (no macOS), and `wtp new --sandbox` refuses on macOS in this version.
+ * One agent's Seatbelt profile (`sandbox-exec -p`, macOS), in the language of Apple's own profiles
+ * (/System/Library/Sandbox/Profiles/*.sb): all denied but what an agent CLI needs to run; reading all
+ * but the hidden paths, writing its own paths but the read-only ones (rules go shallow first, as
+ * Seatbelt takes the last match); the network only to the proxy and its loopback endpoints. No mount
+ * can put the hook filter at the daemon's unix socket, so hooks reach the daemon over HTTP, with a
+ * token that opens only the agent's hook route. Syntax-checked by its unit test, never run (no macOS
+ * here): `wtp new --sandbox` refuses on macOS for now.
  */
 export function seatbeltProfile(i: SeatbeltInput): string {
   const s = i.sandbox;

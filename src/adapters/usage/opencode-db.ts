@@ -63,23 +63,13 @@ interface Opened {
 }
 
 /**
- * OpenCode's usage rows, from its SQLite database (`opencode.db`, which 1.18.33 keeps in
- * WAL mode and writes while it runs): the `step-finish` parts of an agent's session and of its
- * subagents' sessions, one source per session, each part handed out as one line (JSON: its id,
- * `time_created`, its data and its message's data, as text the vendor's reader parses). A part is
- * written once, when its model call ended, and a session's calls end one after another: the
- * position is the time of the last part handed out (with the database's device and inode), and
- * the next read takes the parts after it. Rows deleted since (a revert, a VACUUM that renumbers
- * rows) change nothing; a part dated ahead of the clock waits for it (it cannot move the position
- * past the calls still to come).
- *
- * The same guarantees as the session files: the database must be a regular file of this user (a
- * link at its name is refused, never followed), in a folder no other user can write (they could
- * swap it, or its `-wal`, between the checks and SQLite's open); its inode is checked before and
- * after opening. It is opened read-only with SQLite's defences for a file it did not write
- * (`trusted_schema` off, cell size checks, no memory map), `part`, `message` and `session` must be
- * tables, and a row larger than the line limit is skipped whole, counted. Another file at the name
- * is read from its start (`replaced`); a locked database waits for the next read.
+ * OpenCode's usage from its SQLite database (`opencode.db`, in WAL mode, written while it runs): the
+ * `step-finish` parts of an agent's sessions, each as one JSON line for the vendor's reader. A part is
+ * written once, when its model call ends, and calls end in turn, so the position is the last part's
+ * time: deleted rows (a revert, a VACUUM) change nothing, and a part dated ahead of the clock waits so
+ * as not to skip calls still to come. The file is trusted no more than the session files (this user's
+ * regular file, no link, in a folder no other user can write, its inode checked around the open) and
+ * is opened read-only with SQLite's defences for a file it did not write.
  */
 export class OpencodeUsageDb implements UsageFiles {
   private readonly opened = new Map<string, Opened>();
