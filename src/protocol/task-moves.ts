@@ -1,20 +1,9 @@
 import type { TaskStatus } from './constants.js';
 
 /**
- * Status changes `wtp task move` may make (the dispatcher makes the others: ready → running,
- * running → review / failed / ready on a retry):
- *
- * | from      | to                                   |
- * | --------- | ------------------------------------ |
- * | backlog   | ready, cancelled                     |
- * | ready     | backlog, cancelled                   |
- * | running   | ready (give it back), cancelled      |
- * | review    | ready (give it back), done, cancelled|
- * | done      | — (final)                            |
- * | failed    | ready (retry), backlog, cancelled    |
- * | cancelled | ready, backlog (reopen)              |
- *
- * Moving a task to its own status is not a move. Only review → done reaches done (the merge).
+ * Status changes `wtp task move` may make; the dispatcher makes the others (ready → running, running
+ * → review / failed / ready on a retry). Moving a task to its own status is not a move. Only review →
+ * done reaches done (the merge), and done is final.
  */
 const MOVES: Record<TaskStatus, readonly TaskStatus[]> = {
   backlog: ['ready', 'cancelled'],

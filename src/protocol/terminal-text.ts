@@ -1,17 +1,11 @@
 /**
- * The one sanitizer for text that reaches a terminal: every string from users, agents,
- * repositories or the database that the CLI or the TUI prints goes through it. A terminal acts on
- * more than colours: OSC 52 writes the clipboard, OSC 0/2 the title, OSC 8 makes links, DCS/APC/PM/SOS
- * carry payloads (tmux passthrough, images, replies), CSI can ask the terminal to answer into the
- * user's input, move the cursor over what was printed or switch modes; C1 controls (U+0080–U+009F)
- * do the same in one character, and CR, backspace and bidirectional marks make a line read other
- * than it is.
- *
- * Two ways: `show` makes every control character visible as an escape (`\x1b`, `\u202e`), so the
- * text stays readable and a sequence cannot act (tables, details); `drop` removes whole sequences
- * (`wtp logs`, `--plain`). Either way only the SGR sequences asked for pass as they are:
- * `palette` — the colours wezterm-parallel's own views paint —, or `all` SGR (an agent's colours in
- * `wtp logs`). Invisible and bidirectional marks are always shown as `\uXXXX`.
+ * The one sanitizer for text from users, agents, repositories or the database that reaches a terminal:
+ * a terminal acts on more than colours (OSC 52 writes the clipboard, CSI can make it answer into the
+ * user's input or move the cursor over what was printed, DCS/APC carry payloads, a C1 control does as
+ * much in one character, CR and bidirectional marks make a line read other than it is). `show` makes
+ * every control visible as an escape (`\x1b`, `\u202e`): the text stays readable and no sequence acts;
+ * `drop` removes whole sequences (`wtp logs`, `--plain`). Either way only the SGR asked for passes:
+ * `palette` (our views' colours) or `all` (an agent's, in `wtp logs`); invisible marks show as `\uXXXX`.
  */
 
 /** What passes as it is. */

@@ -1,13 +1,10 @@
 /**
- * Credentials in URLs: what a URL carries that is nobody else's to see — a password or a
- * token in its user part, a secret query (or fragment) parameter — taken out before a URL is stored,
- * published to the fleet, printed or logged. One parser, plain string work (no Node or browser
- * `URL`: git's scp-like `user@host:path` is no URL to them, and they re-encode what they print).
- *
- * A user name alone stays for ssh (`ssh://git@host/…`, `git@host:team/app`) and PostgreSQL
- * (`postgres://wtp_laptop:***@…`): it says how to log in, and ssh has no password in its URL — one
- * written there anyway is taken out. For every other scheme (https, http, git, ftp…) the whole user
- * part goes: GitHub, GitLab and Bitbucket take a token as user name (`https://ghp_…@github.com`).
+ * Credentials in URLs (a password or token in the user part, a secret query or fragment parameter),
+ * taken out before a URL is stored, published to the fleet, printed or logged. Plain string work, not
+ * Node's or the browser's `URL`: git's scp-like `user@host:path` is no URL to them, and they re-encode
+ * what they print. A user name alone stays for ssh (`git@host:team/app`) and PostgreSQL
+ * (`postgres://wtp_laptop:***@…`), where it says how to log in (a password beside it still goes); for
+ * every other scheme the whole user part goes: GitHub, GitLab and Bitbucket take a token as user name.
  */
 
 /** Schemes whose user name is a login, not a secret: kept (a password beside it is not). */

@@ -38,17 +38,12 @@ export const GONE_REASON =
   'its row is gone from the fleet database (dropped and made again, or replaced?): let go here, its agents keep running';
 
 /**
- * This machine's share of the fleet's tasks. It claims ready tasks of the repositories
- * it has a workspace for, while it has free slots, and hands each to the local task service as a
- * task like any other (the dispatcher starts its agent, a merge makes it done). It renews the
- * leases of those that run, and reports their results under their run: a result the fleet refuses
- * (the lease lapsed and another machine runs the task) leaves the local task cancelled and says
- * why; a task moved away in the fleet (cancelled, given back), or whose row is gone, is let go
- * here and its slot freed. Nothing is killed: agents keep running for the user to look at.
- *
- * Only tasks its acceptance policy takes are claimed (`fleet.acceptTasks`): the others are
- * refused, with why, in the fleet and in this machine's events; a claimed task is judged again and
- * let go at once if refused. Failures are logged (a warning when they start), never silent.
+ * This machine's share of the fleet's tasks: it claims ready tasks of repositories it has a workspace
+ * for, while it has free slots and its `fleet.acceptTasks` policy takes them (refusals are said, with
+ * why, in the fleet and in events), and runs each as a local task. It renews their leases and reports
+ * their results: one the fleet refuses (the lease lapsed, another machine runs the task) cancels the
+ * local task, saying why; a task moved away in the fleet, or gone, is let go and its slot freed.
+ * Nothing is killed: agents keep running for the user to look at. Failures are logged, never silent.
  */
 export class FleetTaskRunner {
   private running: Promise<void> = Promise.resolve();

@@ -268,15 +268,12 @@ export interface MergeOrderSuggestion {
 }
 
 /**
- * Suggests an order for merging finished branches one by one into the base so that as few merges
- * as possible conflict. A merge conflicts when its branch conflicts with the base or with a branch
- * merged before it. Greedy: branches that conflict with nothing first, then the ones with the
- * fewest conflicts among the rest (each pick pushes its conflicting neighbours later); branches
- * that conflict with the base itself go last. Deterministic: ties are broken by name.
- *
- * `predictions` are pairs between branches and between a branch and the base (any ref not in
- * `branches`); pairs naming no branch are ignored. Branches in `later` (still being worked on) come
- * after all the others, ordered among themselves the same way.
+ * Suggests an order for merging finished branches one by one into the base so that as few merges as
+ * possible conflict (with the base, or with a branch merged before). Greedy: branches that conflict
+ * with nothing first, then the fewest conflicts among the rest, those conflicting with the base last;
+ * ties by name, so it is deterministic. In `predictions`, a ref not in `branches` is the base and a
+ * pair naming no branch is ignored. Branches in `later` (still being worked on) come after all the
+ * others, ordered among themselves the same way.
  */
 export function suggestMergeOrder(
   branches: string[],

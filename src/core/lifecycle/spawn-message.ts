@@ -8,17 +8,12 @@ import type { ProfileCatalog } from '../agents/profiles.js';
 const NO_DAEMON = '/nonexistent/wtp-daemon.sock';
 
 /**
- * The `spawn` a host gets for an agent. The whole environment goes along (the daemon's, then the
- * agent's own), so an agent runs the same in any pane; it can find out who it is (and route hooks
- * to us) through the WTP_AGENT_* variables. The profile's own arguments come first (e.g. Claude
- * Code's `--settings` with our hooks), then `--resume <session>` when a session is known (a
- * restart continues the conversation) or, for a fork without a session of its own yet, the
- * arguments that fork its source's (`--resume <source> --fork-session`), then the user's
- * arguments. The profile's environment (its setup's, built on the agent's own) goes over the
- * agent's. A run whose arguments ask for the profile's structured stream
- * (`claude -p --output-format stream-json`) is read from it. `nice` (config agents.nice) lowers
- * the agent's priority; 0 leaves it as the host's. A sandboxed agent's spawn carries its policy and
- * the daemon's endpoints at this spawn (its hook route, nothing else, is let through).
+ * The `spawn` a host gets for an agent. The whole environment goes along (the daemon's, the agent's,
+ * its profile's), so an agent runs the same in any pane, and WTP_AGENT_* tells it who it is (and where
+ * hooks go). Arguments: the profile's (e.g. Claude Code's `--settings` with our hooks), then
+ * `--resume <session>` so a restart continues the conversation (a fork with no session yet forks its
+ * source's), then the user's. A run asking for the profile's structured stream is read from it. A
+ * sandboxed spawn carries its policy and the daemon's endpoints (only its hook route is let through).
  */
 export function spawnMessage(
   profiles: ProfileCatalog,

@@ -25,14 +25,12 @@ export interface RegistryOptions {
 }
 
 /**
- * How a change that the database refuses because of its storage (disk full, I/O error) is handled:
- * - `durable` (state changes that already happened: states, exits, removals, audit events): kept in
- *   memory and written with the next commit that works; its events are published at once, with
- *   the seq and time they keep. The caller never sees the failure; `wtp status` does.
- * - `strict` (creations and task changes the user asked for): refused with STORAGE_FULL /
- *   STORAGE_FAILED; the caller puts its in-memory change back.
- * - `offsets` (output checkpoints): refused, so nothing is acknowledged to a host, but the agent
- *   records are kept for the next commit.
+ * How a change the database refuses for its storage (disk full, I/O error) is handled:
+ * - `durable` (states, exits, removals, audit events: they already happened): kept in memory for the
+ *   next commit that works, its events published at once with the seq and time they keep; the caller
+ *   never sees the failure, `wtp status` does.
+ * - `strict` (what the user asked for: creations, task changes): refused; the caller undoes its change.
+ * - `offsets` (output checkpoints): refused, so no host gets an ack; agent records wait for the next commit.
  */
 type CommitMode = 'durable' | 'strict' | 'offsets';
 

@@ -22,14 +22,12 @@ export interface HookDeciderDeps {
 }
 
 /**
- * Approval rules decided through a vendor's decision hook: a hook call its CLI waits on
- * before it shows a permission dialog (Claude Code's and Qwen Code's PermissionRequest, Copilot
- * CLI's permissionRequest) or before it runs a tool (Gemini CLI's BeforeTool, deny only) carries
- * the whole request, so the rules decide it exactly, with no screen to read; the answer goes back
- * as the hook's response, the decision is audited (`agent.approved` / `agent.denied` via
- * `policy`, channel `hook`, no keys). A request no rule decides (or one the event cannot answer
- * that way) gets no decision: the CLI shows its dialog to the user, as it does when the hook call
- * fails.
+ * Approval rules decided through a vendor's decision hook: a hook call its CLI waits on before a
+ * permission dialog (Claude Code's and Qwen Code's PermissionRequest, Copilot CLI's permissionRequest)
+ * or before a tool runs (Gemini CLI's BeforeTool, deny only) carries the whole request, so rules
+ * decide it exactly, with no screen to read. The answer is the hook's response, audited (`policy`,
+ * channel `hook`). A request no rule decides gets no decision: the CLI shows its dialog, as when the
+ * hook call fails.
  */
 export class HookDecider {
   constructor(private readonly d: HookDeciderDeps) {}

@@ -22,21 +22,13 @@ const SAME_MOMENT_MS = 2_000;
 export const EVENT_SOURCES: readonly SignalSource[] = ['hook', 'stream'];
 
 /**
- * The rules (DESIGN §5), in order:
- * 1. Trust: the latest signal of the most trusted source that has spoken decides.
- * 2. Status records (OSC 7501) are the program's own report of its state and are re-sent on
- *    every change, so nothing less trusted overrides them.
- * 3. Hooks and streams are events. When the screen has disagreed with the latest one for
- *    `screenOverrideMs` (its verdict is newer and has not changed since), the screen wins: this
- *    catches an Esc interrupt (no Stop hook), a permission answered by hand, or a turn a hook
- *    call never reported.
- * 3b. A status record that says the turn is done is overridden, the same way, by a screen that
- *    shows a prompt waiting on the user (needs_input or needs_permission): what the program draws
- *    after its turn (Codex's "Implement this plan?") is not in its report of the turn.
- * 4. A bare error from a more trusted source (Codex's `state=error` has no message) is refined by
- *    the screen when it shows a usage limit at that moment: the limit is what the user must act on.
- * 5. Process signals only speak when nothing else has.
- * Returns null when no signal is known.
+ * In order (DESIGN §5): 1. the latest signal of the most trusted source that has spoken decides;
+ * 2. status records (OSC 7501), re-sent on every change, are overridden by nothing less trusted;
+ * 3. a screen that has disagreed with the latest hook or stream event for `screenOverrideMs` wins
+ *    (an Esc, a permission answered by hand, a turn no hook reported); 3b. so does a screen waiting
+ *    on the user over a record saying the turn is done (Codex draws "Implement this plan?" after);
+ * 4. a bare error (Codex's `state=error`) yields to a usage limit on screen: the user must act on it;
+ * 5. process signals only speak when nothing else has. Null when no signal is known.
  */
 export function resolveActivity(
   latest: Partial<Record<SignalSource, Signal>>,

@@ -69,13 +69,11 @@ const PICK_WORD =
 
 /**
  * Decides from an agent's last message whether its turn ended waiting on the user, deterministically
- * (no I/O, linear in the text). Code, logs, quotations and quoted strings are not read
- * (turn-text.ts). A question is: a final sentence that asks (`?`), a list of choices after a
- * question or a "which / choose" line, a "let me know which / whether …", a request to confirm, a
- * wait for a go-ahead. Not a question: a summary, a courtesy ("let me know if you need anything
- * else", "Anything else?"), a question the message answers itself, a `?` in code or quotes.
- * Unsure (a model may decide): a courtesy question, a final statement after a question in the same
- * paragraph, a last paragraph that only names what is left.
+ * (no I/O, linear in the text), not reading code, logs or quotes (turn-text.ts). A question: a final
+ * sentence that asks, choices after a question, "let me know which / whether …", a request to
+ * confirm, a wait for a go-ahead. Not one: a summary, a courtesy ("Anything else?"), a question the
+ * message answers itself. Unsure (a model may decide): a courtesy question, a final statement after a
+ * question in the same paragraph, a last paragraph that only names what is left.
  */
 export function classifyTurnEnd(message: string): RulesVerdict {
   const blocks = proseBlocks(message);

@@ -41,18 +41,13 @@ const MAX_BRANCH_SKIPS = 5;
 export type AgentStarter = Pick<AgentService, 'create' | 'sendInput'>;
 
 /**
- * Starts agents on ready tasks (all dependencies done), highest priority first, up to
- * `maxAgentsPerWorkspace` live runs per workspace; a best-of-N task gets a run per attempt, and a
- * failed attempt is retried on a fresh agent while it has retries. Each run is a new agent in the
- * workspace's folder (its own worktree in a git repository), or an idle agent of the profile when
- * the task asks for reuse; agent CLIs get the prompt typed once at their prompt, and a `cmd` task
- * runs its prompt as a shell command line (the user's own words, as a template's `shell:`). A run
- * goes to review when its agent is idle after working (or exits 0) and fails when it crashes or
- * exits otherwise (retried while it has retries); one whose agent the user stops or removes is
- * given up. `wtp merge` of its agent, or its pull request merged upstream, makes the task done,
- * which readies its dependants.
- * Vendors held by the usage-limit governor get no new runs. While the database cannot be written
- * nothing is dispatched, and run endings that could not be recorded are recorded once it can.
+ * Starts agents on ready tasks, highest priority first, up to `maxAgentsPerWorkspace` live runs per
+ * workspace, and moves each run on as its agent goes (the lifecycle of docs/tasks.md): review when
+ * idle after working or exited 0, failed (retried on a fresh agent while it has retries) on a crash or
+ * another exit, given up when the user stops or removes it; `wtp merge`, or its pull request merged
+ * upstream, makes the task done. A `cmd` task's prompt runs as a shell command line (the user's own
+ * words). Vendors held by the usage-limit governor get no runs; while the database cannot be written
+ * nothing is dispatched, and run endings wait to be recorded.
  */
 export class Dispatcher {
   private busy = false;

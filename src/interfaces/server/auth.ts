@@ -92,17 +92,13 @@ function ownOrigins(port: number): string[] {
 }
 
 /**
- * A request signed in by the dashboard cookie must come from the dashboard page itself, since
- * the browser attaches the cookie to requests that any page makes (an `<img>` on a page served
- * from another port of 127.0.0.1 is same-site, so SameSite=Strict does not stop it):
- * - the Host is the daemon's (no DNS rebinding);
- * - `Sec-Fetch-Site` is `same-origin`. Browsers send it on every HTTP request (Chrome 76,
- *   Firefox 90, Safari 16.4), so a cookie request without it is refused too; only the sign-in
- *   link (a top-level navigation, `none`) needs no cookie. Chromium sends no fetch metadata on
- *   a WebSocket handshake, so an upgrade is judged by its Origin, and by the header if present;
- * - anything but a plain GET — a state change or a WebSocket upgrade — carries the daemon's
- *   own Origin (browsers always send it there).
- * Bearer-token and unix-socket clients never get here.
+ * A request signed in by the dashboard cookie must come from the dashboard page itself: the browser
+ * attaches the cookie to any page's requests (an `<img>` on another port of 127.0.0.1 is same-site,
+ * so SameSite=Strict does not stop it). So the Host must be the daemon's (no DNS rebinding),
+ * `Sec-Fetch-Site` `same-origin` (sent on every request since Chrome 76, Firefox 90, Safari 16.4, so
+ * a request without it is refused; Chromium sends none on a WebSocket handshake, judged by its Origin
+ * and by the header if present), and anything but a plain GET must carry the daemon's own Origin.
+ * The sign-in link needs no cookie; bearer-token and unix-socket clients never get here.
  */
 export function cookieRequestAllowed(req: IncomingMessage, port: number | null, upgrade: boolean): boolean {
   if (port === null) return false;

@@ -2,17 +2,11 @@ import { ACTIVITY_STATES, type ActivityState } from '../../../protocol/signals.j
 
 /**
  * A recorded screen of the regression corpus (`test/fixtures/screens/<agent>/<version>/*.screen`):
- *
- *     state: needs_permission          (working | needs_permission | needs_input | idle | none)
- *     reason: permission               (optional)
- *     about: echo hi > out.txt         (optional: what the dialog asks about, the rule's `about`)
- *     tool: apply_patch                (optional: the tool the dialog's words name, the rule's `tool`)
- *     unknown: true                    (optional: a dialog no rule knows, the catch-all's verdict)
- *     note: how it was recorded
- *     ---
- *     <the visible rows exactly: trailing spaces trimmed, blank rows kept>
- *
- * `none` means the detector must return null.
+ * headers, `---`, then the visible rows exactly (trailing spaces trimmed, blank rows kept). Headers:
+ * `state` (working | needs_permission | needs_input | idle, or none: the detector must return null);
+ * optional `reason`, `about` (what the dialog asks about) and `tool` (the tool its words name), as the
+ * rule's; `unknown: true` (a dialog no rule knows: the catch-all's verdict); `note` (how it was
+ * recorded).
  */
 export interface CorpusScreen {
   headers: Record<string, string>;
