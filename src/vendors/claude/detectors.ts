@@ -1,17 +1,13 @@
 import type { RuleSet } from '../../core/state/detectors/screen-detector.js';
 
 /**
- * Claude Code's screen patterns (the data of core/state/detectors/screen-detector.ts). ANSI is
- * removed before matching; a pattern is tested row by row unless its source contains `\n` (then
- * across rows). The engine runs waiting rules first, then busy, then idle, whatever the order here.
- *
- * All of this is version-fragile (research: wezterm-tmux-agents.md §4.8, field-notes.md §3).
- * These rules were checked against recorded screens (test/fixtures/screens/claude/<version>) and
- * the UI strings of the binary.
- *
- * `resetsAt` returns the reset text as the agent printed it ("3pm (Europe/Paris)", "in 2h 10m"):
- * an ISO time needs a clock and a time zone, which a pure detector does not have. The host may
- * turn it into an ISO time when it records the signal.
+ * Claude Code's screen patterns (the data of core/state/detectors/screen-detector.ts). ANSI is removed
+ * before matching; a pattern is tested row by row unless its source contains `\n`; the engine runs
+ * waiting rules first, then busy, then idle, whatever the order here. Version-fragile (research:
+ * wezterm-tmux-agents.md §4.8, field-notes.md §3): checked against recorded screens
+ * (test/fixtures/screens/claude/<version>) and the binary's UI strings. `resetsAt` returns the reset
+ * text as printed ("3pm (Europe/Paris)", "in 2h 10m"): a pure detector has no clock or time zone to
+ * make it an ISO time; the host may, when it records the signal.
  */
 
 /** Claude's spinner glyphs (·✢✳✶✻✽, `*` on some terminals) plus older ones peers list. */

@@ -2,17 +2,6 @@ import type { HookReading } from '../../core/agents/profiles.js';
 import { hookSignals, sessionStart, stopFailureSignal, str, turnEnding } from '../hook-signal.js';
 import { askedWords, permissionRequest, questionRequest } from '../tool-request.js';
 
-/**
- * Maps a Claude Code hook payload (the JSON its hooks receive on stdin / as the HTTP body) to a
- * signal. Events: SessionStart → only the session id; UserPromptSubmit, PreToolUse, PostToolUse(Failure) →
- * working; PermissionRequest and Notification(permission_prompt) → needs_permission;
- * Notification(elicitation_dialog) and AskUserQuestion → needs_input; Stop and
- * Notification(idle_prompt) → idle; StopFailure(rate_limit|billing_error) → needs_input with
- * reason usage_limit, other StopFailures → idle with reason error. Others say nothing.
- * PermissionRequest's `tool_input` is the request (tool-request.ts): the command or file, an
- * edit's change, AskUserQuestion's question and options; the evidence quotes what it is about
- * (`hook PermissionRequest Bash "npm test"`).
- */
 /** Seconds its settings give the PermissionRequest hook: it draws its dialog meanwhile. */
 export const CLAUDE_PERMISSION_HOOK_TIMEOUT_S = 600;
 
@@ -64,6 +53,11 @@ const permissionDecision = (decision: Record<string, unknown>): Record<string, u
   hookSpecificOutput: { hookEventName: 'PermissionRequest', decision },
 });
 
+/**
+ * Maps a Claude Code hook payload (a command hook's stdin, or an HTTP hook's body) to a signal.
+ * PermissionRequest's `tool_input` is the request (tool-request.ts), and the evidence quotes what it
+ * is about (`hook PermissionRequest Bash "npm test"`).
+ */
 export function readClaudeHook(body: Record<string, unknown>, at: number): HookReading {
   const event = str(body.hook_event_name) ?? 'unknown';
   const sessionId = str(body.session_id) ?? null;

@@ -4,13 +4,11 @@ import type { Signal } from '../../protocol/signals.js';
 
 /**
  * Claude Code run headless with `--output-format stream-json --verbose` (with `-p "<prompt>"`, or
- * `-p --input-format stream-json` reading user messages from stdin) prints one JSON object per
- * line: `system` (`init`, `api_retry`, `permission_denied`, hook events…), `assistant`, `user`,
- * `stream_event` (with --include-partial-messages) and, when a turn ends, `result`. In `-p` mode
- * nothing asks the user (tools that need approval are denied), so a run is working from `init`
- * until its `result`, then idle: the process exits (`-p "<prompt>"`) or waits for its next stdin
- * line. Observed with 2.1.330 (docs/research): a rate-limited turn ends with a `result` whose
- * `subtype` is still `success`, with `is_error: true` and `api_error_status: 429`.
+ * `-p --input-format stream-json` reading user messages from stdin) prints one JSON object per line:
+ * `system` (`init`, `api_retry`, hook events…), `assistant`, `user`, `stream_event` and, when a turn
+ * ends, `result`. In `-p` mode nothing asks the user (tools that need approval are denied), so a run
+ * is working from `init` until its `result`, then idle. Seen with 2.1.330 (docs/research): a
+ * rate-limited turn's `result` still says `subtype: success`, with `is_error: true`, status 429.
  */
 
 /** An unfinished line longer than this is dropped, and so is the rest of it up to its newline. */

@@ -9,14 +9,12 @@ const THREAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 const TITLE_PROMPT = /^Generate a concise, single-line task title\b/;
 
 /**
- * Maps a Codex CLI `notify` call (setup.ts; `wtp hook` turns its `type` into the event name) to
- * the session it names. Seen with 0.169.0: `{"type": "agent-turn-complete", "thread-id", "turn-id",
- * "cwd", "client": "codex-tui", "input-messages", "last-assistant-message"}` after every completed
- * turn (not after Esc, a declined approval or an error), and one more for the side thread that
- * names the task (its own thread id, `input-messages` its title prompt, never resumable: it has no
- * rollout file), in either order. The thread id of the others is the session (`codex resume
- * <id>`). No signal: OSC 7501 records tell the state, and notify also fires mid-turn (the side
- * thread).
+ * Maps a Codex CLI `notify` call (setup.ts; `wtp hook` turns its `type` into the event name) to the
+ * session it names. Seen with 0.169.0: an `agent-turn-complete` (`thread-id`, `input-messages`,
+ * `last-assistant-message`, …) after every completed turn (not after Esc, a declined approval or an
+ * error), and one more, in either order, for the side thread that names the task (its own thread id,
+ * never resumable: no rollout file). The others' thread id is the session (`codex resume <id>`). No
+ * signal: OSC 7501 records tell the state, and notify also fires mid-turn (the side thread).
  */
 export function readCodexHook(body: Record<string, unknown>): HookReading {
   const event = str(body.hook_event_name) ?? str(body.type) ?? 'unknown';

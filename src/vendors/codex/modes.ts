@@ -2,15 +2,12 @@ import type { PermissionModeSpec, StartMode } from '../../core/agents/profiles.j
 import { defaultEvidence, hasFlag, lastOption } from '../permission-modes.js';
 
 /**
- * Codex CLI's permission mode is two settings: when it asks (`approval_policy`:
- * `on-request` or `never` in 0.169) and its sandbox (`sandbox_mode`: `read-only`,
- * `workspace-write`, `danger-full-access`); its mode name here is `<approval>/<sandbox>`.
- * Observed on the real 0.169.0 (offline, a trusted folder, `exec_command echo hi > out.txt`):
- * with neither set it wrote the file without asking (on-request/workspace-write: the sandbox
- * decides); with `-s read-only` the command ran and failed in the read-only sandbox without
- * asking; with `-a never` it wrote the file without asking. Its shift+tab "Plan mode" is a
- * collaboration mode, not a permission one: the same command ran in it without asking, so the
- * screen is not read for the mode. Our hooks (notify) carry no mode.
+ * Codex CLI's permission mode is two settings, when it asks (`approval_policy`: `on-request` or `never`
+ * in 0.169) and its sandbox (`sandbox_mode`), named here `<approval>/<sandbox>`. Observed on the real
+ * 0.169.0 (offline, a trusted folder, `echo hi > out.txt`): with neither set, and with `-a never`, it
+ * wrote the file without asking; with `-s read-only` the command ran and failed in the sandbox,
+ * unasked. Its shift+tab "Plan mode" is a collaboration mode: the same command ran in it unasked, so
+ * the screen is not read for the mode. Our hooks (notify) carry no mode.
  */
 
 export const CODEX_APPROVALS = ['on-request', 'never', 'on-failure', 'untrusted'] as const;

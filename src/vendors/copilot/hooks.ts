@@ -3,14 +3,12 @@ import { firedAt, hookSignals, str, turnEnding } from '../hook-signal.js';
 import { decisionRequest } from '../tool-request.js';
 
 /**
- * Copilot CLI's permissionRequest hook as a decision channel. 1.0.102 fires it before
- * its permission service runs (its rules, session approvals, modes, the dialog) for every tool
- * call that needs a permission — reads (`view`) excepted — and waits for it: `{"behavior":
- * "allow"}` runs the call without a dialog, `{"behavior": "deny", "message"}` refuses it (the
- * message goes to the model), no output or a timeout goes on to its own flow (the dialog). Output
- * it cannot read and an exit status other than 0 deny the tool ("Permission request hook failed"):
- * `wtp hook --decide` prints one whole JSON document or nothing and always exits 0. Its payload is
- * the camelCase one (`hookName`, `toolName`, `toolInput`), whatever its key's case.
+ * Copilot CLI's permissionRequest hook as a decision channel. 1.0.102 fires it, and waits, before its
+ * permission service (rules, session approvals, modes, the dialog) for every tool call that needs a
+ * permission but reads (`view`): `{"behavior": "allow"}` runs the call without a dialog,
+ * `{"behavior": "deny", "message"}` refuses it (the model gets the message), no output or a timeout
+ * goes on to its dialog. Unreadable output or a non-zero exit denies the tool, so `wtp hook --decide`
+ * prints one whole JSON document or nothing and always exits 0.
  */
 export const COPILOT_DECISION_HOOK: DecisionHook = {
   events: ['PermissionRequest'],
@@ -27,18 +25,12 @@ export const COPILOT_DECISION_HOOK: DecisionHook = {
 const LIMIT = /\b(?:429|rate[_ ]limit|usage[_ ]limit|quota|insufficient_quota)\b/i;
 
 /**
- * Maps a GitHub Copilot CLI hook payload to a signal (seen with 1.0.102, hooks from a
- * `--plugin-dir` plugin, setup.ts). Hooks named in PascalCase get the VS Code-compatible payload
- * (`hook_event_name`, `session_id`, `tool_name`); `permissionRequest` keeps the camelCase one
- * (`hookName: "permissionRequest"`, `sessionId`, `toolName`), whatever its key's case.
- * SessionStart (only at the first prompt) → the session id; UserPromptSubmit, PreToolUse,
- * PostToolUse(Failure) → working; permissionRequest (the decision hook) → nothing;
- * Notification(permission_prompt) → needs_permission; Notification(elicitation_dialog) →
- * needs_input; Stop → idle;
- * ErrorOccurred: while Copilot retries (`recoverable`) nothing, else a limit → needs_input
- * usage_limit and any other error → idle error. Seen: after a 429 every ErrorOccurred, the one
- * of the last retry included, said `recoverable: true`, and no Stop followed: the screen tells
- * that turn's end (detectors.ts `usage-limit`/`error`), as it tells Esc (which fires no hook).
+ * Maps a GitHub Copilot CLI hook payload to a signal (seen with 1.0.102, hooks from a `--plugin-dir`
+ * plugin, setup.ts). Hooks named in PascalCase get the VS Code-compatible payload (`hook_event_name`,
+ * `session_id`); `permissionRequest` keeps the camelCase one, whatever its key's case. SessionStart
+ * fires only at the first prompt. While Copilot retries (`recoverable`) an error says nothing. Seen:
+ * after a 429 every ErrorOccurred, the last retry's too, said `recoverable: true` and no Stop
+ * followed: the screen tells that turn's end (detectors.ts `usage-limit`/`error`), as it tells Esc.
  */
 export function readCopilotHook(body: Record<string, unknown>, received: number): HookReading {
   // A late UserPromptSubmit must not outrank the usage-limit screen drawn after it fired.

@@ -3,16 +3,13 @@ import { defaultEvidence, hasFlag, lastOption, modeLine } from '../permission-mo
 import { stringAt } from '../settings-mode.js';
 
 /**
- * GitHub Copilot CLI's permission modes, as 1.0.102 documents and shows them
- * (`copilot --help`, `copilot help config`, `copilot help environment`, its footer): a permission
- * policy — `manual` (writes and commands are asked; the default), `assisted` (an LLM judge
- * approves what it deems safe), `allow-all` (`--allow-all-tools`, `--allow-all`, `--yolo`,
- * `COPILOT_ALLOW_ALL`, config `defaultPermissionMode`) — and an execution mode (`interactive`,
- * `plan`, `autopilot`). The footer says both (`Interactive · Manual Approval`); plan mode is
- * read as `plan`, autopilot only continues on its own and asks as its policy says. Observed on
- * the real 1.0.102: `--mode plan` shows `Plan · Manual Approval`; `--allow-all-tools` approves
- * every tool yet the footer still says `Manual Approval`, so an agent started so (or with
- * COPILOT_ALLOW_ALL) keeps that mode whatever its footer says.
+ * GitHub Copilot CLI's permission modes, as 1.0.102 documents and shows them (`copilot --help`, its
+ * footer): a permission policy (`manual`, the default: writes and commands asked; `assisted`, an LLM
+ * judge approves what it deems safe; `allow-all`) and an execution mode (`interactive`, `plan`, or
+ * `autopilot`, which only goes on by itself and asks as its policy says). The footer says both
+ * (`Interactive · Manual Approval`). Observed on the real 1.0.102: `--allow-all-tools` approves every
+ * tool yet the footer still says `Manual Approval`, so an agent started so (or with COPILOT_ALLOW_ALL)
+ * keeps that mode whatever its footer says.
  */
 export const COPILOT_MODES = {
   manual: 'default',

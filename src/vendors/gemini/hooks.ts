@@ -3,14 +3,13 @@ import { firedAt, hookSignals, sessionStart, str, turnEnding } from '../hook-sig
 import { aboutFields, decisionRequest } from '../tool-request.js';
 
 /**
- * Gemini CLI's BeforeTool hook as a decision channel, deny only. 0.61.0 runs it before
- * every tool call — before its policy check and any dialog, also for a call its mode or policy
- * would run unasked — and waits for it (hook-utils.ts evaluateBeforeToolHook). Its `decision:
- * "deny"` blocks the call ("Tool execution blocked: <reason>" goes to the model as the tool's
- * error) and no dialog shows; there is no approving decision (`"allow"` only goes on to the policy
- * check, and its dialog), so an allow rule's approval is not carried here: the dialog shows and
- * the policy answerer answers it on the screen. No output, an unreadable one, a timeout or a
- * failed hook go on as without the hook. `ask_user` (a question) is not for rules.
+ * Gemini CLI's BeforeTool hook as a decision channel, deny only. 0.61.0 runs it and waits before every
+ * tool call, before its policy check and any dialog, even for a call it would run unasked
+ * (hook-utils.ts evaluateBeforeToolHook). `decision: "deny"` blocks the call (the model gets "Tool
+ * execution blocked: <reason>") with no dialog; there is no approving decision (`"allow"` only goes
+ * on to the policy check), so an allow rule's approval is answered on the screen by the policy
+ * answerer. No output, an unreadable one, a timeout or a failed hook are as no hook. `ask_user` (a
+ * question) is not for rules.
  */
 export const GEMINI_DECISION_HOOK: DecisionHook = {
   events: ['BeforeTool'],
@@ -86,16 +85,12 @@ export function geminiHookReader(): (body: Record<string, unknown>, at: number) 
 const NO_RESPONSE = '[no response text]';
 
 /**
- * Maps a Gemini CLI hook payload (stdin of its command hooks, seen with 0.61.0; setup.ts) to a
- * signal. Every payload has `session_id` (kept to resume). SessionStart → only the session id,
- * and for a resumed session (`source: "resume"`) idle at its prompt: its start-up is over (it fires
- * as Gemini begins to load the old turns, "Resuming session...", which a typed prompt must wait for);
- * BeforeAgent (the prompt was sent), BeforeTool, AfterTool → working (BeforeTool fires before a
- * permission dialog, the Notification that follows it says so); Notification ToolPermission →
- * needs_permission about what it asks (`details.command` for a shell command), or needs_input
- * for an ask_user question (`details.type: "ask_user"`); AfterAgent → idle turn_done, except a
- * turn that gave no text (an API error, a usage limit): that says nothing, the screen tells which.
- * Esc fires no hook: the screen's newer verdict wins (core/state/state-resolve.ts).
+ * Maps a Gemini CLI hook payload (stdin of its command hooks, seen with 0.61.0; setup.ts) to a signal.
+ * A resumed session's SessionStart means idle at its prompt, its start-up over: it fires as Gemini
+ * begins to load the old turns ("Resuming session..."), which a typed prompt must wait for. BeforeTool
+ * also fires before a permission dialog; the Notification that follows says so. An AfterAgent with
+ * no text (an API error, a usage limit) says nothing: the screen tells which. Esc fires no hook: the
+ * screen's newer verdict wins (core/state/state-resolve.ts).
  */
 export function readGeminiHook(body: Record<string, unknown>, received: number): HookReading {
   const event = str(body.hook_event_name) ?? 'unknown';

@@ -18,14 +18,11 @@ const USAGE_LIMIT = /rate.?limit|usage.?limit|quota|too.?many.?requests|\b429\b/
 const DRAWN_TARGET = new Set(['bash', 'edit', 'read', 'glob', 'grep', 'webfetch', 'external_directory']);
 
 /**
- * Maps an event our OpenCode plugin forwarded (setup.ts: `{hook_event_name, session_id,
- * subagent, error?, properties}`) to a signal. `session.status` busy → working; retry with a
- * rate-limit message → needs_input usage_limit (reset = its next attempt), other retries →
- * working; `permission.asked` → needs_permission (about = the command or file);
- * `question.asked` → needs_input question; their replies → working; `session.idle` → idle,
- * interrupted after a MessageAbortedError (Esc Esc), error after another error, else
- * turn_done. A subagent's session (task tool) only tells its dialogs: its busy and idle are not
- * the agent's, nor is its id the one to resume.
+ * Maps an event our OpenCode plugin forwarded (setup.ts: `{hook_event_name, session_id, subagent,
+ * error?, properties}`) to a signal. A retry with a rate-limit message is the usage limit (it resets
+ * at the next attempt); `session.idle` is interrupted after a MessageAbortedError (Esc Esc), an error
+ * after another error, else the turn's end. A subagent's session (task tool) only tells its dialogs:
+ * its busy and idle are not the agent's, nor is its id the one to resume.
  */
 export function readOpencodeHook(body: Record<string, unknown>, at: number): HookReading {
   const event = str(body.hook_event_name) ?? 'unknown';

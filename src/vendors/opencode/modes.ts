@@ -2,14 +2,12 @@ import type { PermissionModeSpec, StartMode } from '../../core/agents/profiles.j
 import { defaultEvidence, hasFlag } from '../permission-modes.js';
 
 /**
- * OpenCode has no mode switch of its own: what it asks for is its config's
- * `permission` (per tool: `allow`, `ask`, `deny`, or patterns), merged over its defaults, which
- * allow everything but `doom_loop`, other folders and `.env` files (1.18.33's bundle: `"*":
- * "allow"`), so it edits and runs commands without asking unless configured otherwise. `--auto`
- * (hidden aliases `--yolo`, `--dangerously-skip-permissions`) approves whatever is not denied.
- * Read here: `bash` and `edit` of the config layers it merges (the global config, OPENCODE_CONFIG,
- * the project's opencode.json, OPENCODE_CONFIG_CONTENT, OPENCODE_PERMISSION). Its footer names
- * its agent (Build, Plan), not a permission: not read. Its plugin events carry no mode.
+ * OpenCode has no mode switch: what it asks for is its config's `permission` (per tool: `allow`,
+ * `ask`, `deny`, or patterns) over its defaults, which allow everything but `doom_loop`, other folders
+ * and `.env` files (1.18.33's bundle), so it edits and runs commands unasked unless configured
+ * otherwise; `--auto` (also `--yolo`, `--dangerously-skip-permissions`) approves what is not denied.
+ * Read here: `bash` and `edit` of the config layers it merges. Its footer names its agent (Build,
+ * Plan), not a permission, and its plugin events carry no mode.
  */
 
 /** Its mode names here (what its `bash` and `edit` permissions add up to) → the neutral mode. */

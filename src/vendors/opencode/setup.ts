@@ -28,16 +28,12 @@ export const OPENCODE_EVENTS = [
 ] as const;
 
 /**
- * The plugin's code (plain ES module, no imports beyond node:child_process and node:path: OpenCode loads it
- * without installing anything for it). Its `event` hook gets every bus event; it forwards
- * OPENCODE_EVENTS, small (`properties` cut to what readOpencodeHook reads), one at a time in
- * order, without holding OpenCode up: by http (`Authorization: Bearer <per-agent token>`, the
- * token in this 0600 file, never in argv) when the API listens on TCP, else through
- * `wtp hook --agent ID` (JSON on stdin). It remembers which sessions are subagents' (task tool)
- * and the last error of each session, which it adds to that session's `session.idle` events
- * until the session is busy again. The `busy` that starts each new attempt of a retried request
- * (OpenCode retries a 429 up to 5 times) is not forwarded: the agent stays limited, not flapping
- * to working every `retry-after`, until something else happens.
+ * The plugin's code: a plain ES module importing only node:child_process and node:path, as OpenCode
+ * installs nothing for it. It forwards OPENCODE_EVENTS, cut to what readOpencodeHook reads, one at a
+ * time in order, without holding OpenCode up: over HTTP when the API listens on TCP (the per-agent
+ * token in this 0600 file, never in argv), else through `wtp hook --agent ID`. It marks subagents'
+ * sessions, adds each session's last error to its `session.idle`, and skips the `busy` of each retry
+ * of a request (OpenCode retries a 429 up to 5 times): a limited agent does not flap to working.
  */
 export function opencodePlugin(t: { http: HookEndpoints['http']; command: string[] }): string {
   return `// Written by wezterm-parallel for one agent: forwards OpenCode's events to the wtp daemon.

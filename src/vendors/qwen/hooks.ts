@@ -12,14 +12,12 @@ const QUESTION_TOOL = 'ask_user_question';
 const USER_ONLY_TOOLS = new Set([QUESTION_TOOL, 'exit_plan_mode', 'propose_goal']);
 
 /**
- * Qwen Code's decision hooks. PermissionRequest: 0.24.4 fires it where it would show a
- * dialog (after its own rules and mode let the call through unasked or not) and waits for it;
- * `hookSpecificOutput.decision` `{behavior: "allow"}` runs the call without a dialog, `{behavior:
- * "deny", message}` refuses it (the message is the tool's error the model gets), and no output, an
- * unreadable one, a timeout or a failed hook (`hasDecision: false`) show the dialog. PreToolUse: it
- * fires before every call runs (after any dialog, also for calls that never ask); only a deny is
- * carried there (`permissionDecision: "deny"`, its reason to the model): a deny rule applies to
- * calls its mode runs unasked too. The questions and plan exits (USER_ONLY_TOOLS) are not for rules.
+ * Qwen Code's decision hooks (0.24.4). PermissionRequest fires where it would show a dialog (after its
+ * own rules and mode) and waits: `{behavior: "allow"}` runs the call without a dialog, `{behavior:
+ * "deny", message}` refuses it (the model gets the message), and anything else (no output, a timeout,
+ * a failed hook) shows the dialog. PreToolUse fires before every call runs, also those that never
+ * ask, so a deny there (`permissionDecision: "deny"`) applies a deny rule to calls its mode runs
+ * unasked. Questions and plan exits (USER_ONLY_TOOLS) are not for rules.
  */
 export const QWEN_DECISION_HOOK: DecisionHook = {
   events: ['PermissionRequest', 'PreToolUse'],
@@ -56,17 +54,12 @@ const SESSIONS_KEPT = 256;
 const TURN_ENDED = new Set(['Stop', 'StopFailure', 'Notification idle_prompt']);
 
 /**
- * A reader of Qwen Code hook payloads (the JSON its command hooks get on stdin; seen with 0.24.4,
- * hooks from the per-agent system-defaults file, setup.ts), mapped to signals. SessionStart →
- * only the session id; UserPromptSubmit, PreToolUse, PostToolUse(Failure) → working;
- * PermissionRequest and Notification(permission_prompt) → needs_permission, about the command or
- * file (the tool `ask_user_question` → needs_input question); Stop → idle turn_done; StopFailure
- * (an API error ended the turn) rate_limit/billing_error → needs_input usage_limit, others →
- * idle error. Notification(idle_prompt) fires whenever the TUI is back at its prompt: right after
- * Stop (nothing new), and alone when Esc cut a turn or a dialog. So the reader remembers each
- * session's last event: idle_prompt after Stop, StopFailure or idle_prompt says nothing (the
- * turn's end, or the usage limit, stands), after any other event of a turn → idle interrupted,
- * else (at start) → idle at_prompt.
+ * A reader of Qwen Code hook payloads (stdin of its command hooks; seen with 0.24.4, hooks from the
+ * per-agent system-defaults file, setup.ts). Notification(idle_prompt) fires whenever the TUI is back
+ * at its prompt: right after Stop (nothing new), and alone when Esc cut a turn or a dialog. So the
+ * reader remembers each session's last event: after Stop, StopFailure or idle_prompt it says nothing
+ * (the turn's end or the usage limit stands), after another event of a turn it means interrupted,
+ * and at start, idle at its prompt.
  */
 export function qwenHookReader(): (body: Record<string, unknown>, at: number) => HookReading {
   const last = new Map<string, string>();
