@@ -132,29 +132,8 @@ const PARTS = [
 ] as const;
 
 /**
- * `npm run -s bench -- --only core,panes` runs a part: `core` (figures 1-5 and the extra ones),
- * `panes` (layout, echo, throughput) and `states` (hook and screen → state event, detector
- * accuracy, end-of-turn verdicts' precision and recall over test/fixtures/turn-ends/), `git` (worktree creation and conflict radar on a generated repository) and `tasks`
- * (dispatching 1k-10k task graphs; a merge → its dependant's agent) and `dashboard` (Chromium: state
- * change → paint, first load, page memory with 100 agents streaming; the Metrics view's timeline
- * query over a million state events) and `vendors` (each pinned real agent CLI on tmux against its
- * scripted server: answer → idle, tool call → needs_permission and, for a CLI whose turn ends are
- * read, an answer ending with a question → needs_input against its answer → idle, next to when the
- * CLI itself drew it; the detector accuracy per vendor, version and state) and `answers` (the real Claude Code on tmux:
- * approving its permission dialog with `POST /agents/:agent/answer`, `wtp approve` and the dashboard's Approve button → the agent
- * out of the dialog, against the same keystroke typed raw) and `tui` (`wtp tui` in a PTY with 100 agents:
- * start → first full paint against `wtp ls`, key → repaint while states stream, its memory) and `fleet`
- * (three daemons on a private PostgreSQL: an event → another daemon's fleet view, a task graph claimed
- * by three against one daemon alone and how evenly, PostgreSQL's load per agent event) and `sandbox`
- * (an agent's start and memory with `--sandbox` against without, docs/sandbox.md). The default is
- * everything.
- *
- * Options of `vendors`: `--vendors claude,codex,…` (default all: claude, codex, gemini, qwen,
- * opencode, copilot; a CLI not installed by scripts/ensure-cli.mjs is reported as skipped),
- * `--vendor-turns N` (recorded turns of each kind, default 5) and `--vendor-warmup N` (unrecorded
- * turns first, default 1), e.g. `npm run -s bench -- --only vendors --vendors gemini --vendor-turns 20`.
- * Options of `answers`: `--answer-rounds N` (measured rounds, each mode once per round, default 20)
- * and `--answer-warmup N` (unrecorded rounds first, default 2).
+ * The parts and their options, as `npm run -s bench -- --help` prints them: the one description of
+ * what each part measures, built from PARTS, VENDOR_PROFILES and RUNS so it names them all.
  */
 const USAGE = `Usage: npm run -s bench [-- --only <parts>] [part options]   (JSON on stdout, progress on stderr)
   --only <parts>       comma-separated, default all: ${PARTS.join(', ')}

@@ -66,15 +66,12 @@ function framesWidestLine(text) {
 ];
 
 /**
- * Ink measures and tokenizes every line of every frame anew: its Output keeps its caches (a
- * line's styled characters, a string's width) for one frame, and each text's widest line is
- * measured again at every render. In the TUI with 100 agents that was about half its CPU per
- * repaint, and much of its garbage (docs/tui.md#performance). These build-time changes keep both
- * across frames, bounded: a line's characters are placed by reference and never changed, and the
- * same text has the same width. Each frame also turned every cell of the screen back into text,
- * diffing the styles of each pair of neighbours (three Sets each): most of the TUI's garbage. A
- * row whose cells are the same objects as in the last frame now keeps its text, and blank cells
- * are one shared object. The build fails if Ink's files no longer have the lines replaced.
+ * Ink measures and tokenizes every line of every frame anew, and turns every cell of the screen back
+ * into text, diffing each pair of neighbours' styles: with 100 agents that was about half the TUI's
+ * CPU per repaint and most of its garbage (docs/tui.md#performance). These build-time changes keep
+ * a line's characters (placed by reference, never changed) and a text's width across frames, bounded;
+ * keep the text of a row whose cells are the same objects as last frame; and share one blank cell.
+ * The build fails if Ink's files no longer have the lines replaced.
  */
 export const inkOutputCaches = {
   name: 'ink-output-caches',
