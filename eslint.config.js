@@ -337,6 +337,18 @@ export default tseslint.config(
     rules: { 'wtp/no-issue-numbers': 'error' },
   },
   {
+    // A comment says why in a few lines, in what ships and in the benchmarks, scripts and tools that
+    // build and measure it; tests may explain a scenario at length.
+    files: [
+      'src/**/*.{ts,tsx}',
+      'web/**/*.{js,ts,tsx}',
+      'bin/**/*.js',
+      '{bench,scripts,tools}/**/*.{js,mjs,cjs,ts,mts,cts}',
+    ],
+    ignores: ['**/*.test.{ts,tsx}'],
+    rules: { 'wtp/max-comment-lines': 'error' },
+  },
+  {
     // The service worker: a plain script the browser fetches by its fixed URL.
     files: ['web/public/sw.js'],
     languageOptions: { sourceType: 'script', globals: globals.serviceworker },

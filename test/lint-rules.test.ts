@@ -195,3 +195,64 @@ describe('product code names no issue of the tracker', () => {
     ).toEqual([]);
   });
 });
+
+describe('a comment block in product code is at most 9 lines', () => {
+  const jsdoc = (lines: number): string =>
+    ['/**', ...Array.from({ length: lines - 2 }, (_, i) => ` * Why, line ${i + 1}.`), ' */'].join('\n');
+  const slashes = (lines: number): string =>
+    Array.from({ length: lines }, (_, i) => `// Why, line ${i + 1}.`).join('\n');
+  const TOO_LONG = /^wtp\/max-comment-lines: comment block of 10 lines: say why in at most 9$/;
+
+  it('lets through a 9-line JSDoc', async () => {
+    expect(await problems('src/core/agents/x.ts', `${jsdoc(9)}\nexport const a = 1;\n`)).toEqual([]);
+  });
+
+  it('refuses a 10-line JSDoc', async () => {
+    expect(await problems('src/core/agents/x.ts', `${jsdoc(10)}\nexport const a = 1;\n`)).toEqual([
+      expect.stringMatching(TOO_LONG),
+    ]);
+  });
+
+  it('refuses 10 // comments on adjacent lines, in the dashboard and the scripts too', async () => {
+    for (const path of ['src/core/agents/x.ts', 'web/src/x.tsx', 'scripts/x.mjs', 'bench/x.ts']) {
+      expect(await problems(path, `${slashes(10)}\nexport const a = 1;\n`)).toEqual([
+        expect.stringMatching(TOO_LONG),
+      ]);
+    }
+  });
+
+  it('lets through two runs of 5 // comments with code between them', async () => {
+    const code = `${slashes(5)}\nexport const a = 1;\n${slashes(5)}\nexport const b = 2;\n`;
+    expect(await problems('src/core/agents/x.ts', code)).toEqual([]);
+  });
+
+  it('ends a run of // comments at a blank line', async () => {
+    const code = `${slashes(5)}\n\n${slashes(5)}\nexport const a = 1;\n`;
+    expect(await problems('src/core/agents/x.ts', code)).toEqual([]);
+  });
+
+  it('reports the block at its first line, and counts a trailing code comment apart', async () => {
+    const code = `export const a = 1; // Why.\n\n${slashes(10)}\nexport const b = 2;\n`;
+    const [result] = await eslint.lintText(code, { filePath: `${REPO}/src/core/agents/x.ts` });
+    expect((result?.messages ?? []).map((m) => `${m.line}-${m.endLine ?? 0}`)).toEqual(['3-12']);
+  });
+
+  it('takes its maximum as an option', async () => {
+    const strict = new ESLint({
+      cwd: REPO,
+      overrideConfig: { rules: { 'wtp/max-comment-lines': ['error', { max: 3 }] } },
+    });
+    const [result] = await strict.lintText(`${slashes(4)}\nexport const a = 1;\n`, {
+      filePath: `${REPO}/src/core/agents/x.ts`,
+    });
+    expect((result?.messages ?? []).map((m) => m.message)).toEqual([
+      'comment block of 4 lines: say why in at most 3',
+    ]);
+  });
+
+  it('lets tests explain a scenario at length', async () => {
+    const code = `${slashes(12)}\nexport const a = 1;\n`;
+    expect(await problems('src/core/agents/x.test.ts', code)).toEqual([]);
+    expect(await problems('test/e2e/x.test.ts', code)).toEqual([]);
+  });
+});

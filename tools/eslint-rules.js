@@ -94,6 +94,75 @@ const noIssueNumbers = {
   },
 };
 
+/**
+ * A comment says why, in a few lines; a longer one restates the code or tells its history, and goes
+ * stale. A block is one `/* … *\/` comment, or a run of `//` comments on adjacent lines with nothing
+ * but whitespace between them: a blank line or code ends the run.
+ * @type {import('eslint').Rule.RuleModule}
+ */
+const maxCommentLines = {
+  meta: {
+    type: 'suggestion',
+    docs: { description: 'Limit the lines of a comment block' },
+    schema: [
+      {
+        type: 'object',
+        properties: { max: { type: 'integer', minimum: 1 } },
+        additionalProperties: false,
+      },
+    ],
+    defaultOptions: [{ max: 9 }],
+    messages: { long: 'comment block of {{lines}} lines: say why in at most {{max}}' },
+  },
+  create(context) {
+    const { max } = /** @type {{ max: number }} */ (context.options[0]);
+    const source = context.sourceCode;
+    /** @param {import('estree').Comment[]} block */
+    const check = (block) => {
+      const first = block[0];
+      const last = block[block.length - 1];
+      if (!first?.loc || !last?.loc) return;
+      const lines = last.loc.end.line - first.loc.start.line + 1;
+      if (lines <= max) return;
+      context.report({
+        loc: { start: first.loc.start, end: last.loc.end },
+        messageId: 'long',
+        data: { lines: String(lines), max: String(max) },
+      });
+    };
+    return {
+      Program() {
+        /** @type {import('estree').Comment[]} */
+        let run = [];
+        for (const comment of source.getAllComments()) {
+          if (comment.type !== 'Line' && comment.type !== 'Block') continue; // a shebang
+          const previous = run[run.length - 1];
+          const adjacent =
+            comment.type === 'Line' &&
+            previous?.type === 'Line' &&
+            previous.loc &&
+            comment.loc &&
+            comment.loc.start.line === previous.loc.end.line + 1 &&
+            previous.range &&
+            comment.range &&
+            source.text.slice(previous.range[1], comment.range[0]).trim() === '';
+          if (adjacent) {
+            run.push(comment);
+            continue;
+          }
+          if (run.length > 0) check(run);
+          run = [comment];
+        }
+        if (run.length > 0) check(run);
+      },
+    };
+  },
+};
+
 export const wtpRules = {
-  rules: { 'restricted-dynamic-imports': restrictedDynamicImports, 'no-issue-numbers': noIssueNumbers },
+  rules: {
+    'restricted-dynamic-imports': restrictedDynamicImports,
+    'no-issue-numbers': noIssueNumbers,
+    'max-comment-lines': maxCommentLines,
+  },
 };
