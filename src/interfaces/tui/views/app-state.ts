@@ -3,7 +3,7 @@ import type { AgentView } from '../../../protocol/agent.js';
 import { agentsOf, fleetRows, taskRows } from '../fleet-rows.js';
 import type { TuiStore } from '../tui-store.js';
 import type { BodyView } from './app.js';
-import type { KeyRouter } from './use-keys.js';
+import { openingView, type KeyRouter } from './use-keys.js';
 
 export type Mode =
   | { kind: 'list' }
@@ -32,7 +32,7 @@ export function useMode() {
   // Keys for the open view (diff, merge, …): see ViewKeys.
   const router = useRef<KeyRouter>({ handler: null, pending: [] }).current;
   const setMode = (m: Mode): void => {
-    if (m.kind === 'view') router.pending.length = 0;
+    if (m.kind === 'view') openingView(router);
     modeNow.current = m;
     setModeState(m);
   };

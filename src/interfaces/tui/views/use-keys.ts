@@ -16,6 +16,15 @@ export interface KeyRouter {
 
 export const ViewKeys = createContext<KeyRouter | null>(null);
 
+/**
+ * A view opens: keys wait for it. The view before may not have run its effects' cleanup yet (React
+ * runs them after the paint), so its handler is let go here, not left to take the new view's keys.
+ */
+export function openingView(router: KeyRouter): void {
+  router.handler = null;
+  router.pending.length = 0;
+}
+
 /** Hands a key to the view, or keeps it until the view is there to take it. */
 export function routeKey(router: KeyRouter, input: string, key: Key): void {
   if (router.handler) router.handler(input, key);
