@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { IdleNodes, sampleMemory } from './memory.js';
 import { SETTLE_MS } from './memory-figures.js';
 import { sleep } from './proc.js';
@@ -19,10 +20,51 @@ const FULL_THEN_IDLE = [
   'i=0; while [ $i -lt 200 ]; do printf "\\033[3%dm%0100d\\033[0m\\n" $((i % 7)) $i; i=$((i+1)); done; exec sleep 3600',
 ];
 
-/** PSS of the daemon and of every distinct host process of the running agents, in MiB. */
+type Backend = 'headless' | 'tmux';
+
+/** The parent pid of `pid` (/proc/PID/stat, after the command's closing parenthesis). */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** Processes whose parent is `parent`. */
+function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .filter((pid) => parentOf(pid) === parent);
+}
+
+/**
+ * On tmux, the tmux server and what each pane runs that is not a host (a group's holder): the
+ * server is the parent of the panes, found through an agent's pane pid's parent.
+ */
+function tmuxPids(s: Session, hostPids: Set<number>, agentPids: Set<number>): number[] {
+  const holders = readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(`cat\0${s.home}/`);
+      } catch {
+        return false;
+      }
+    });
+  const server = parentOf(holders[0] ?? [...hostPids][0] ?? 0);
+  if (server === null) throw new Error('no tmux server found');
+  return [server, ...childrenOf(server).filter((pid) => !hostPids.has(pid) && !agentPids.has(pid))];
+}
+
+/** PSS of the daemon, of every distinct host process of the running agents and, on tmux, of tmux and the panes' holders, in MiB. */
 async function managerPss(
   s: Session,
   count: number,
+  backend: Backend,
 ): Promise<{ total: number; hosts: number; processes: number }> {
   await sleep(SETTLE_MS);
   const agents = await runningAgents(s);
@@ -34,16 +76,20 @@ async function managerPss(
   }
   let hosts = 0;
   for (const pid of hostPids) hosts += sampleMemory(pid).pssBytes;
+  const agentPids = new Set(agents.map((a) => a.pid ?? 0));
+  const mux = backend === 'tmux' ? tmuxPids(s, hostPids, agentPids) : [];
+  for (const pid of mux) hosts += sampleMemory(pid).pssBytes;
   const daemon = sampleMemory(s.daemonPid).pssBytes;
   return { total: mib(daemon + hosts), hosts: mib(hosts), processes: hostPids.size };
 }
 
 /**
- * Memory per idle session (a full screen, then `sleep 3600`; headless): the daemon and its hosts measured with 1, 10
- * and 50 agents in one workspace, once with the default `agents.hostProcess: workspace` (one host
- * process for the workspace) and once with `agent` (a process per agent, the design before). Per
- * extra session = (total at N − total at 1) / (N − 1), against a bare idle Node process measured
- * beside it: the floor for any design with a process per session.
+ * Memory per idle session (a full screen, then `sleep 3600`), headless and on tmux: the daemon,
+ * its hosts and (tmux) the tmux server with its panes' holders, measured with 1, 10 and 50 agents
+ * in one workspace, once with the default `agents.hostProcess: workspace` (one host process for
+ * the workspace) and once with `agent` (a process per agent, the design before). Per extra
+ * session = (total at N − total at 1) / (N − 1), against a bare idle Node process measured beside
+ * it: the floor for any design with a process per session.
  */
 export async function measureSessionMemory(
   paths: RepoPaths,
@@ -51,15 +97,27 @@ export async function measureSessionMemory(
   concurrency: number,
 ): Promise<Record<string, BenchResult>> {
   const out: Record<string, BenchResult> = {};
+  for (const backend of ['headless', 'tmux'] as const)
+    Object.assign(out, await sessionMemory(paths, counts, concurrency, backend));
+  return out;
+}
+
+async function sessionMemory(
+  paths: RepoPaths,
+  counts: readonly number[],
+  concurrency: number,
+  backend: Backend,
+): Promise<Record<string, BenchResult>> {
+  const out: Record<string, BenchResult> = {};
   const perExtra: Record<string, Record<number, number>> = {};
   const totals: Record<string, Record<number, number>> = {};
   let bareMean = 0;
   for (const mode of ['workspace', 'agent'] as const) {
-    progress(`memory per session: agents.hostProcess ${mode}, ${counts.join('/')} idle agents`);
+    progress(`memory per session (${backend}): agents.hostProcess ${mode}, ${counts.join('/')} idle agents`);
     const s = await startSession(
       paths,
-      `mem-${mode}`,
-      { WTP_BACKEND: 'headless' },
+      `mem-${backend}-${mode}`,
+      { WTP_BACKEND: backend },
       `agents:\n  hostProcess: ${mode}\n`,
     );
     const bare = new IdleNodes(3, s.env, s.home);
@@ -70,7 +128,7 @@ export async function measureSessionMemory(
         const names = Array.from({ length: n - made }, (_, i) => `m-${made + i}`);
         await createAgents(s, names, FULL_THEN_IDLE, concurrency);
         made = n;
-        at[n] = await managerPss(s, n);
+        at[n] = await managerPss(s, n, backend);
         progress(`  ${n} agents: daemon + hosts ${at[n]?.total} MiB in ${at[n]?.processes} host process(es)`);
       }
       bareMean = summarize(bare.sample().map((m) => mib(m.pssBytes))).mean;
@@ -88,7 +146,9 @@ export async function measureSessionMemory(
   for (const n of counts) {
     const value = perExtra.workspace?.[n] ?? 0;
     const before = perExtra.agent?.[n] ?? 0;
-    out[`session.pss.perExtra.${n}agents`] = {
+    const key =
+      backend === 'headless' ? `session.pss.perExtra.${n}agents` : `session.pss.perExtra.tmux.${n}agents`;
+    out[key] = {
       value,
       unit: 'MiB',
       baseline: {
@@ -107,7 +167,7 @@ export async function measureSessionMemory(
       target: `≤ ${GOAL_MIB} MiB`,
       meetsTarget: value <= GOAL_MIB,
       note:
-        `PSS of the daemon and every host process with ${n} idle headless agents in one workspace (each drew 200 coloured lines, then sleeps), less ` +
+        `PSS of the daemon and every host process${backend === 'tmux' ? ', the tmux server and every pane’s holder,' : ''} with ${n} idle ${backend} agents in one workspace (each drew 200 coloured lines, then sleeps), less ` +
         'that with 1, divided by the agents added: agents.hostProcess workspace (the default). ' +
         'otherBaselines: the same with agents.hostProcess agent. extra: the totals at this count.',
       extra: {

@@ -60,7 +60,7 @@ export const agentsConfigSchema = z
       .enum(['workspace', 'agent'])
       .default('workspace')
       .describe(
-        'Headless agents: workspace (the default) runs the hosts of one workspace in one process, about 0.5 MiB per agent instead of 13; agent gives each agent a host process of its own, so a host that dies takes only its agent. Agents in tmux or WezTerm panes always have their own (docs/performance.md#host-processes)',
+        'Headless and tmux agents: workspace (the default) runs the hosts of one workspace in one process, under 2 MiB per agent instead of 16; agent gives each agent a host process of its own, so a host that dies takes only its agent. Agents in WezTerm panes always have their own (docs/performance.md#host-processes)',
       ),
     hostBufferMaxBytes: z
       .number()

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { ProcessAdapters } from './process-adapters.js';
 import { HeadlessMux } from '../adapters/headless/headless-mux.js';
 import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
@@ -119,6 +120,18 @@ export function createMuxRegistry(o: {
           socketName: o.tmuxSocketName,
           socketPath: tmuxSocketPath(o.tmuxSocketName, o.env.TMUX_TMPDIR, process.getuid?.() ?? 0),
           env: o.env,
+          // The panes' hosts: groups of their own, apart from the headless backend's.
+          ...(o.hostGroups
+            ? {
+                hostGroups: new HeadlessMux({
+                  env: o.env,
+                  owner: join(o.stateDir, 'tmux-hosts'),
+                  facts: o.processes.facts,
+                  environments: false,
+                  groups: true,
+                }),
+              }
+            : {}),
         });
       case 'wezterm':
         return new WeztermMux({

@@ -19,13 +19,17 @@ import {
   type HostArgs,
   type Member,
 } from './host-member.js';
+import { PaneTerminal } from '../interfaces/host/pane-terminal.js';
+import { openPaneTty, type PaneTty } from './pane-tty.js';
+import { tmuxPaneOptions, tmuxServerAnswers } from './tmux-pane.js';
 
 /**
- * `wtp host --group SOCKET --members FILE …`: one process holding the headless agents of one
- * workspace, each its own AgentHost with its own link to the daemon, so the daemon's view of a
- * host is unchanged. A process per agent costs about 7 MiB before it does anything; an agent here
- * costs its terminal. The price: this process ending ends every agent it holds (the daemon
- * restarts them and says why). The process leaves when its last agent has left.
+ * `wtp host --group SOCKET --members FILE …`: one process holding the agents of one workspace,
+ * each its own AgentHost with its own link to the daemon, so the daemon's view of a host is
+ * unchanged. A process per agent costs about 7 MiB before it does anything; an agent here costs
+ * its terminal. An agent in a tmux pane is served through the pane's terminal, which a holder
+ * (`cat FIFO`) keeps open; closing the FIFO closes the pane. The price: this process ending ends
+ * every agent it holds (the daemon restarts them and says why). It leaves with its last agent.
  */
 export function runHostGroup(first: HostArgs, socketPath: string): void {
   const membersFile = first.members ?? `${socketPath}.members`;
@@ -39,6 +43,7 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
     log.append(`${JSON.stringify({ time: new Date().toISOString(), level, pid: process.pid, msg })}\n`);
   keepServing(diag);
   const members = new Map<string, Member>();
+  const ttys = new Map<Member, PaneTty>();
   let closing = false;
 
   const writeMembers = (): void => {
@@ -54,6 +59,8 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
     if (members.get(agent) !== member) return;
     members.delete(agent);
     member.removeRecord();
+    ttys.get(member)?.close();
+    ttys.delete(member);
     diag('info', `agent ${agent} left the group (${members.size} left)`);
     if (members.size > 0) return writeMembers();
     // The last agent left: refuse new ones (the daemon starts another group), then go.
@@ -71,11 +78,31 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
       members.delete(a.agent);
       previous.host.terminate();
     }
+    let tty: PaneTty | null = null;
+    if (a.paneTty) {
+      const p = a.paneTty;
+      // The daemon makes the FIFO beside this group's socket; one elsewhere is not ours to open.
+      if (dirname(p.fifo) !== dirname(socketPath))
+        return { ok: false, code: 'invalid', message: "the pane's FIFO is not in this group's folder" };
+      try {
+        tty = openPaneTty(p.tty, p.fifo, () => {
+          void tmuxServerAnswers(p.tmuxSocket).then((alive) =>
+            member.host.paneClosed(alive ? 'pane_closed' : 'mux_gone'),
+          );
+        });
+      } catch (err) {
+        return { ok: false, code: 'invalid', message: `cannot serve the pane: ${String(err)}` };
+      }
+    }
+    const pane = tty
+      ? new PaneTerminal(tty.input, tty.output, true, tmuxPaneOptions(a.paneTty?.tmuxSocket, a.paneTty?.id))
+      : null;
     const member: Member = startMember(a, shared, {
-      pane: null,
-      paneId: groupPaneId(process.pid, a.agent),
+      pane,
+      paneId: a.paneTty ? `${a.paneTty.id}/${process.pid}` : groupPaneId(process.pid, a.agent),
       exit: () => leave(a.agent, member),
     });
+    if (tty) ttys.set(member, tty);
     members.set(a.agent, member);
     writeMembers();
     member.diag('info', `host started for agent ${a.agent} in group ${process.pid}`);
@@ -91,7 +118,12 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
     }
     try {
       const a = parseHostArgs(req.args, { group: false });
-      if (a.pane) return { ok: false, code: 'invalid', message: 'a group holds headless agents only' };
+      if (a.pane && !a.paneTty)
+        return {
+          ok: false,
+          code: 'invalid',
+          message: 'a group holds headless agents and the panes it is given only',
+        };
       // Its agents are one daemon's: the same host socket, log folders beside each other.
       if (a.socket !== first.socket || dirname(a.logDir) !== dirname(first.logDir))
         return { ok: false, code: 'invalid', message: "not this group's daemon or agents folder" };

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { PaneTerminal } from '../interfaces/host/pane-terminal.js';
 import { readEnv } from '../config/env.js';
 import { runHostGroup } from './host-group.js';
@@ -10,6 +9,7 @@ import {
   routeConsole,
   startMember,
 } from './host-member.js';
+import { tmuxPaneOptions, tmuxServerAnswers, tmuxSocketOf } from './tmux-pane.js';
 
 /**
  * Composition root of `wtp host --agent ID --socket PATH --log-dir DIR [--pane] …`, started
@@ -26,6 +26,7 @@ export function runHost(argv: string[]): void {
     throw err;
   }
   if (args.group) return runHostGroup(args, args.group);
+  if (args.paneTty) fail('--pane-tty is for a host group (--group)');
   const env = readEnv();
   const inPane = args.pane && process.stdin.isTTY && process.stdout.isTTY;
   const pane = inPane
@@ -33,7 +34,7 @@ export function runHost(argv: string[]): void {
         process.stdin,
         process.stdout,
         env.tmux !== undefined,
-        tmuxPaneOptions(env.tmux, env.tmuxPane),
+        tmuxPaneOptions(tmuxSocketOf(env.tmux), env.tmuxPane),
       )
     : null;
   const shared = hostShared(args.processInspector, env);
@@ -52,7 +53,9 @@ export function runHost(argv: string[]): void {
     if (hungUp) return;
     hungUp = true;
     if (!pane) return host.terminate();
-    void tmuxServerAnswers(env.tmux).then((alive) => host.paneClosed(alive ? 'pane_closed' : 'mux_gone'));
+    void tmuxServerAnswers(tmuxSocketOf(env.tmux)).then((alive) =>
+      host.paneClosed(alive ? 'pane_closed' : 'mux_gone'),
+    );
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => host.terminate());
   keepServing(diag);
@@ -60,45 +63,7 @@ export function runHost(argv: string[]): void {
   host.start();
 }
 
-/**
- * Whether the tmux server of `$TMUX` (`socket,pid,session`) still answers. A server being killed
- * stops accepting clients before it closes its panes, and ours keeps running with no session left
- * (`exit-empty off`), so a pane closed by hand is never mistaken for a server that went away.
- * Outside tmux (WezTerm) it answers true: a pane is gone by the user's hand.
- */
-function tmuxServerAnswers(tmux: string | undefined): Promise<boolean> {
-  if (tmux === undefined) return Promise.resolve(true);
-  const pidComma = tmux.lastIndexOf(',', tmux.lastIndexOf(',') - 1);
-  const socket = pidComma > 0 ? tmux.slice(0, pidComma) : tmux;
-  return new Promise((resolve) =>
-    execFile('tmux', ['-S', socket, 'list-sessions', '-F', '#{session_id}'], { timeout: 3_000 }, (err) =>
-      resolve(err === null),
-    ),
-  );
-}
-
 function fail(message: string): never {
   process.stderr.write(`wtp host: ${message}\n`);
   process.exit(2);
-}
-
-/**
- * In tmux, the agent's state is also kept in the `@wtp_state` pane option (`tmux set-option
- * -p`; tmux finds its server through $TMUX), which the pane border of wezterm-parallel's tmux
- * server shows. Calls run one after another so a late `starting` never overwrites `running`.
- */
-function tmuxPaneOptions(
-  tmux: string | undefined,
-  paneId: string | undefined,
-): ((changed: Record<string, string>) => void) | undefined {
-  if (paneId === undefined || tmux === undefined) return undefined;
-  let queue = Promise.resolve();
-  return (changed) => {
-    const state = changed.wtp_state;
-    if (state === undefined) return;
-    const args = ['set-option', '-p', '-t', paneId, '@wtp_state', state.replace(/_/g, ' ')];
-    queue = queue.then(
-      () => new Promise<void>((resolve) => execFile('tmux', args, { timeout: 5_000 }, () => resolve())),
-    );
-  };
 }

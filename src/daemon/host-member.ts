@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { inspect, parseArgs } from 'node:util';
 import { CappedLog } from '../adapters/output-log/capped-log.js';
 import { OutputLogWriter } from '../adapters/output-log/output-log-writer.js';
@@ -35,7 +35,27 @@ export interface HostArgs {
   group: string | undefined;
   /** `--members FILE`: where a group lists its agents for the daemon. */
   members: string | undefined;
+  /** A tmux pane whose terminal a group serves (`--pane-id/-tty/-fifo/-term --tmux-socket`). */
+  paneTty: PaneTtyArgs | null;
 }
+
+export interface PaneTtyArgs {
+  /** tmux's id of the pane (`%12`). */
+  id: string;
+  /** The pane's terminal (`#{pane_tty}`), opened by the group. */
+  tty: string;
+  /** The FIFO the pane's holder reads: closed by the group, it closes the pane. */
+  fifo: string;
+  /** TERM inside the pane (tmux's `default-terminal`). */
+  term: string;
+  /** The tmux server's socket, for the pane border's state. */
+  tmuxSocket: string;
+}
+
+const PANE_ID = /^%\d{1,9}$/;
+/** A terminal device, nothing else: `/dev/pts/N` (Linux), `/dev/ttysNNN` (macOS). */
+const TTY_PATH = /^\/dev\/(pts\/\d{1,7}|ttys\d{1,7})$/;
+const TERM_NAME = /^[A-Za-z0-9._+-]{1,64}$/;
 
 /** `wtp host` arguments; an agent added to a group brings the same ones, less the group's own. */
 export function parseHostArgs(argv: string[], o: { group: boolean }): HostArgs {
@@ -53,6 +73,11 @@ export function parseHostArgs(argv: string[], o: { group: boolean }): HostArgs {
         cols: { type: 'string', default: '120' },
         rows: { type: 'string', default: '40' },
         pane: { type: 'boolean', default: false },
+        'pane-id': { type: 'string' },
+        'pane-tty': { type: 'string' },
+        'pane-fifo': { type: 'string' },
+        'pane-term': { type: 'string' },
+        'tmux-socket': { type: 'string' },
         ...(o.group ? { group: { type: 'string' }, members: { type: 'string' } } : {}),
       },
       strict: true,
@@ -75,7 +100,10 @@ export function parseHostArgs(argv: string[], o: { group: boolean }): HostArgs {
   const members = 'members' in values ? (values.members as string | undefined) : undefined;
   if ((group === undefined) !== (members === undefined))
     throw new HostArgsError('--group and --members go together');
-  if (group !== undefined && values.pane) throw new HostArgsError('a group holds headless agents only');
+  const paneTty = parsePaneTty(values);
+  if (paneTty && !values.pane) throw new HostArgsError('--pane-tty goes with --pane');
+  if (group !== undefined && values.pane && !paneTty)
+    throw new HostArgsError('a group holds headless agents and the panes it is given only');
   return {
     agent,
     processInspector: values['process-inspector'],
@@ -88,7 +116,34 @@ export function parseHostArgs(argv: string[], o: { group: boolean }): HostArgs {
     pane: values.pane ?? false,
     group,
     members,
+    paneTty,
   };
+}
+
+function parsePaneTty(v: Record<string, string | boolean | undefined>): PaneTtyArgs | null {
+  const str = (name: string): string | undefined => (typeof v[name] === 'string' ? v[name] : undefined);
+  const [id, tty, fifo, term, tmuxSocket] = [
+    'pane-id',
+    'pane-tty',
+    'pane-fifo',
+    'pane-term',
+    'tmux-socket',
+  ].map(str);
+  if ([id, tty, fifo, term, tmuxSocket].every((x) => x === undefined)) return null;
+  if (
+    id === undefined ||
+    tty === undefined ||
+    fifo === undefined ||
+    term === undefined ||
+    tmuxSocket === undefined
+  )
+    throw new HostArgsError('--pane-id, --pane-tty, --pane-fifo, --pane-term and --tmux-socket go together');
+  if (!PANE_ID.test(id)) throw new HostArgsError('--pane-id must be a tmux pane id (%N)');
+  if (!TTY_PATH.test(tty)) throw new HostArgsError('--pane-tty must be a terminal device (/dev/pts/N)');
+  if (!TERM_NAME.test(term)) throw new HostArgsError('--pane-term must be a terminal type name');
+  if (!isAbsolute(fifo) || !isAbsolute(tmuxSocket))
+    throw new HostArgsError('--pane-fifo and --tmux-socket must be absolute paths');
+  return { id, tty, fifo, term, tmuxSocket };
 }
 
 /** What the agents of one host process share. */
@@ -142,7 +197,7 @@ export function startMember(
       bufferMaxBytes: a.bufferMaxBytes,
       cols: a.cols,
       rows: a.rows,
-      term: o.pane ? (shared.env.term ?? 'xterm-256color') : 'xterm-256color',
+      term: a.paneTty?.term ?? (o.pane ? (shared.env.term ?? 'xterm-256color') : 'xterm-256color'),
       pane: o.pane,
       paneId: o.paneId,
     },

@@ -5,7 +5,7 @@ import type { AgentView } from '../../src/protocol/agent.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { isAlive } from '../support/processes.js';
 
-const SHARED_LOST = /^the host process it shared with the headless agents of its workspace vanished/;
+const SHARED_LOST = /^the host process it shared with the agents of its workspace vanished/;
 
 /** One line to a group's control socket, and its reply. */
 function ask(socket: string, line: string): Promise<string> {
@@ -164,7 +164,7 @@ describe('headless hosts of a workspace share one process', () => {
     }
     expect(after.get('b1')).toMatchObject({ state: 'running', hostPid: before.get('b1')?.hostPid });
     const why = await home.json<{ doc: { agent: AgentView } }>(['why', 'a1']);
-    expect(JSON.stringify(why.doc)).toMatch(/shared with the headless agents of its workspace/);
+    expect(JSON.stringify(why.doc)).toMatch(/shared with the agents of its workspace/);
   });
 
   it('a new agent starts a new process; a process whose last agent leaves ends', async () => {

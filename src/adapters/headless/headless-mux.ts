@@ -69,6 +69,14 @@ export class HeadlessMux implements PaneMux {
     return join(this.o.owner, 'headless');
   }
 
+  /**
+   * Where this mux's host groups keep their sockets (and a tmux pane's FIFO), or null when a
+   * socket path there would be too long to bind.
+   */
+  get groupDir(): string | null {
+    return join(this.records, 'g-000000000000.sock').length > SOCKET_PATH_MAX ? null : this.records;
+  }
+
   openWorkspace(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
     return this.start(workspace, spec);
   }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../test/support/rng.js';
-import { literal } from './tmux-mux.js';
+import { literal } from './tmux-args.js';
 
 // The real tmux expands the escaped string exactly as it does `-c`, `-n`, `-s` and `select-pane -T`.
 describe('literal(): what tmux expands as a format comes back as the text itself', () => {

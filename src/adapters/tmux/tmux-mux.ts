@@ -9,6 +9,15 @@ import type {
 } from '../../core/ports/panes.js';
 import { rm } from 'node:fs/promises';
 import { runCommand, type CommandResult } from '../run-command.js';
+import {
+  describePane,
+  holdPane,
+  joinGroup,
+  PANE_FORMAT,
+  type Held,
+  type HostGroups,
+} from './tmux-held-pane.js';
+import { escapeSemicolon, isSequence, literal, tagCommands, tmuxTarget } from './tmux-args.js';
 
 const TIMEOUT_MS = 10_000;
 /** Tries of a command that met a server in the middle of exiting, and the pause before the next. */
@@ -23,6 +32,7 @@ const FIELDS = [
   'pane_title',
   '@wtp_agent',
   '@wtp_owned',
+  '@wtp_host',
 ];
 const SEP = '\u001f';
 /** Tries of `spawnPane` when its session vanishes or appears meanwhile. */
@@ -42,11 +52,17 @@ export interface TmuxMuxOptions {
   /** Size of new sessions until a client attaches. */
   cols?: number;
   rows?: number;
+  /**
+   * Host groups (the headless backend's): a pane then runs a holder, and its workspace's group
+   * serves the pane's terminal, instead of a host process per pane.
+   */
+  hostGroups?: HostGroups;
 }
 
 /**
  * tmux backend: a dedicated server (`-L wtp-<hash>`), exact targets (`=session`, `%pane`),
- * sessions as workspaces. Layout only: no keys are sent; agent I/O goes through the host.
+ * sessions as workspaces. Layout only: no keys are sent; agent I/O goes through the host. A pane
+ * served by a host group has the id `%N/<group pid>`.
  */
 export class TmuxMux implements PaneMux {
   readonly backend = 'tmux' as const;
@@ -56,6 +72,15 @@ export class TmuxMux implements PaneMux {
   constructor(private readonly o: TmuxMuxOptions) {}
 
   async openWorkspace(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
+    const held = await this.holder(spec);
+    const out = await this.newSession(workspace, held?.spec ?? spec).catch(async (err: unknown) => {
+      if (held) await rm(held.fifo, { force: true });
+      throw err;
+    });
+    return held ? this.serve(out, spec, held) : parsePane(out);
+  }
+
+  private async newSession(workspace: string, spec: PaneSpec): Promise<string> {
     const size = ['-x', String(this.o.cols ?? 160), '-y', String(this.o.rows ?? 48)];
     // Named windows (`-n`) keep their name instead of showing the running program (`node`).
     const out = await this.tmux(
@@ -94,7 +119,7 @@ export class TmuxMux implements PaneMux {
     ).catch((err: unknown) => {
       if (!(isAppError(err) && /invalid option|unknown option/.test(String(err.details?.stderr)))) throw err;
     });
-    return pane;
+    return out;
   }
 
   /**
@@ -104,11 +129,13 @@ export class TmuxMux implements PaneMux {
    */
   async spawnPane(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
     const name = spec.title ? ['-n', literal(spec.title)] : [];
+    const held = await this.holder(spec);
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= SESSION_RACE_ATTEMPTS;
       if (!(await this.hasSession(workspace))) {
         try {
-          return await this.openWorkspace(workspace, spec);
+          const out = await this.newSession(workspace, held?.spec ?? spec);
+          return held ? await this.serve(out, spec, held) : parsePane(out);
         } catch (err) {
           if (!last && isAppError(err) && err.code === 'WORKSPACE_EXISTS') continue;
           throw err;
@@ -120,10 +147,11 @@ export class TmuxMux implements PaneMux {
         '-t',
         `=${workspace}:`,
         ...name,
-        ...this.placeArgs(spec),
+        ...this.placeArgs(held?.spec ?? spec),
       ]);
-      if (r.exitCode === 0) return this.tagLater(r.stdout, spec);
+      if (r.exitCode === 0) return held ? this.serve(r.stdout, spec, held) : this.tagLater(r.stdout, spec);
       if (!last && this.sessionGone(r)) continue;
+      if (held) await rm(held.fifo, { force: true });
       this.check(r);
     }
   }
@@ -137,24 +165,50 @@ export class TmuxMux implements PaneMux {
     const dir = direction === 'left' || direction === 'right' ? ['-h'] : ['-v'];
     const before = direction === 'left' || direction === 'top' ? ['-b'] : [];
     const length = size ? ['-l', 'percent' in size ? `${size.percent}%` : String(size.cells)] : [];
+    const held = await this.holder(spec);
+    const t = tmuxTarget(target);
     const out = await this.tmux(
-      ['split-window', '-d', '-t', target, ...dir, ...before, ...length, ...this.placeArgs(spec)],
-      {
-        pane: target,
-      },
-    );
-    return this.tagLater(out, spec);
+      ['split-window', '-d', '-t', t, ...dir, ...before, ...length, ...this.placeArgs(held?.spec ?? spec)],
+      { pane: t },
+    ).catch(async (err: unknown) => {
+      if (held) await rm(held.fifo, { force: true });
+      throw err;
+    });
+    return held ? this.serve(out, spec, held) : this.tagLater(out, spec);
+  }
+
+  /** With host groups, an agent's pane runs a holder instead of its host (tmux-held-pane.ts). */
+  private holder(spec: PaneSpec): Promise<Held | null> {
+    return holdPane(this.o.hostGroups?.groupDir ?? null, spec, this.o.env);
+  }
+
+  /** Hands a holder's pane to its workspace's host group; a pane the group cannot serve is closed. */
+  private async serve(out: string, spec: PaneSpec, held: Held): Promise<SpawnedPane> {
+    const pane = describePane(out);
+    try {
+      const groups = this.o.hostGroups;
+      if (!groups || !this.o.socketPath) throw new Error('no host groups');
+      const pid = await joinGroup(groups, pane, spec, held, this.o.socketPath);
+      const host = ['set-option', '-p', '-t', pane.id, '@wtp_host', String(pid)];
+      await this.tmux([...tagCommands(pane.id, spec), host], { pane: pane.id });
+      return { id: `${pane.id}/${pid}`, pid };
+    } catch (err) {
+      await this.run(['kill-pane', '-t', pane.id]);
+      await rm(held.fifo, { force: true });
+      throw err;
+    }
   }
 
   async focus(paneId: string): Promise<void> {
     await this.tagged();
-    await this.tmux(['select-window', '-t', paneId], { pane: paneId });
-    await this.tmux(['select-pane', '-t', paneId], { pane: paneId });
+    const t = tmuxTarget(paneId);
+    await this.tmux(['select-window', '-t', t], { pane: paneId });
+    await this.tmux(['select-pane', '-t', t], { pane: paneId });
   }
 
   async setTitle(paneId: string, title: string): Promise<void> {
     await this.tagged();
-    await this.tmux(['select-pane', '-t', paneId, '-T', literal(title)], { pane: paneId });
+    await this.tmux(['select-pane', '-t', tmuxTarget(paneId), '-T', literal(title)], { pane: paneId });
   }
 
   async list(): Promise<PaneInfo[]> {
@@ -166,13 +220,14 @@ export class TmuxMux implements PaneMux {
       .split('\n')
       .filter((l) => l !== '')
       .map((line) => {
-        const [session, id, pid, dead, active, title, agent, owned] = line.split(SEP);
+        const [session, id, pid, dead, active, title, agent, owned, host] = line.split(SEP);
+        const hostPid = host && /^\d+$/.test(host) ? Number(host) : null;
         return {
-          id: id ?? '',
+          id: hostPid === null ? (id ?? '') : `${id ?? ''}/${hostPid}`,
           workspace: session ?? '',
           title: title ?? '',
           agentId: agent ? agent : null,
-          pid: pid ? Number(pid) : null,
+          pid: hostPid ?? (pid ? Number(pid) : null),
           active: active === '1',
           ours: owned === '1',
           dead: dead === '1',
@@ -185,7 +240,7 @@ export class TmuxMux implements PaneMux {
   async kill(paneId: string): Promise<void> {
     await this.tagged();
     try {
-      await this.tmux(['kill-pane', '-t', paneId], { pane: paneId });
+      await this.tmux(['kill-pane', '-t', tmuxTarget(paneId)], { pane: paneId });
     } finally {
       await this.reapIfEmpty();
     }
@@ -216,7 +271,7 @@ export class TmuxMux implements PaneMux {
     // tmux hands a lone argument to `sh -c` as a command line; a fixed script keeps it one word.
     const argv = spec.argv.length === 1 ? ['/bin/sh', '-c', 'exec "$0"', ...spec.argv] : spec.argv;
     // `-e` values are not formats; `-c` is (a folder named `#(cmd)` would run cmd).
-    return ['-c', literal(spec.cwd), ...env, '-P', '-F', '#{pane_id} #{pane_pid}', '--', ...argv];
+    return ['-c', literal(spec.cwd), ...env, '-P', '-F', PANE_FORMAT, '--', ...argv];
   }
 
   /**
@@ -312,44 +367,8 @@ export class TmuxMux implements PaneMux {
   }
 }
 
-/**
- * A string for an argument tmux expands as a format (`-s`, `-n`, `-c`, `select-pane -T`), made
- * inert: every run of `#` doubled (`##` is a literal `#`, so `#(cmd)`, `#{…}` and `#S` stay
- * text), except a run before `[`, which tmux's expansion passes through unchanged (a `#[style]`
- * is only read when drawn; what is inside is still expanded, and escaped here like the rest).
- * Option values set without `-F` (`@wtp_title`) and `-e` values are not expanded.
- */
-export function literal(text: string): string {
-  return text.replace(/#+/g, (run: string, at: number) => (text[at + run.length] === '[' ? run : run + run));
-}
-
-function isSequence(cmd: string[] | string[][]): cmd is string[][] {
-  return Array.isArray(cmd[0]);
-}
-
-/** `foo;` → `foo\;`: tmux would otherwise end the command there (research §3.2). */
-function escapeSemicolon(arg: string): string {
-  return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
-}
-
-/** `%12 4711` (`-P -F '#{pane_id} #{pane_pid}'`) → the pane. */
+/** `%12 4711 …` (PANE_FORMAT) → the pane. */
 function parsePane(out: string): SpawnedPane {
-  const [id = '', pid = ''] = out.trim().split(' ');
-  return { id, pid: pid ? Number(pid) : null };
-}
-
-/**
- * Commands that tag a pane as ours (`@wtp_owned`: a window the user opens in our server is not),
- * with its agent id and title (`@wtp_agent`, `@wtp_title`, the pane title).
- */
-function tagCommands(id: string, spec: PaneSpec): string[][] {
-  const tags: string[][] = [['set-option', '-p', '-t', id, '@wtp_owned', '1']];
-  if (spec.agentId) tags.push(['set-option', '-p', '-t', id, '@wtp_agent', spec.agentId]);
-  if (spec.title) {
-    tags.push(
-      ['set-option', '-p', '-t', id, '@wtp_title', spec.title],
-      ['select-pane', '-t', id, '-T', literal(spec.title)],
-    );
-  }
-  return tags;
+  const { id, pid } = describePane(out);
+  return { id, pid };
 }

@@ -3,7 +3,7 @@ import type { EventSource } from '../../protocol/events.js';
 import type { HostHello } from '../../protocol/host.js';
 import type { OrphanHost } from '../../protocol/orphans.js';
 import { agentEvent } from '../model/agent-event.js';
-import type { AgentRecord } from '../model/agent-record.js';
+import { publicPaneId, type AgentRecord } from '../model/agent-record.js';
 import { AppError } from '../errors.js';
 import type { StrangerHosts } from '../lifecycle/lifecycle-deps.js';
 import type { Clock, EventLog, HostLink, IdGenerator, Logger } from '../ports/daemon.js';
@@ -214,7 +214,7 @@ export class OrphanHosts implements StrangerHosts {
       agentId,
       hostPid: o.hello.hostPid,
       childPid: o.childEnded ? null : (o.hello.child?.pid ?? null),
-      pane: o.hello.pane ?? null,
+      pane: publicPaneId(o.hello.pane ?? null),
       since: new Date(o.since).toISOString(),
       name: s?.name ?? null,
       workspace: s?.workspace ?? null,

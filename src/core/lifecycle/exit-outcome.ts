@@ -114,7 +114,7 @@ export function exitOutcome(c: ExitContext): ExitOutcome {
   if (c.hostLost) {
     const message =
       c.hostLost === 'shared'
-        ? 'the host process it shared with the headless agents of its workspace vanished (or dropped it); the agent process died with it'
+        ? 'the host process it shared with the agents of its workspace vanished (or dropped it); the agent process died with it'
         : 'the host process vanished; the agent process died with it';
     return {
       ...base,

@@ -129,6 +129,8 @@ export abstract class HostBinding extends ProcessExits {
   }
 
   protected async onHostGone(agent: AgentRecord): Promise<void> {
+    // A host group that runs on has let this agent go.
+    const groupRuns = this.d.launcher.sharesHost(agent) && this.hostAlive(agent);
     agent.hostPid = null;
     agent.hostIdentity = null;
     // Not live, or a new host is on its way (a restart waits, or a launch awaits its hello, whose
@@ -143,8 +145,9 @@ export abstract class HostBinding extends ProcessExits {
     }
     const shared = this.d.launcher.sharesHost(agent);
     const paneGone = (await this.d.launcher.paneExists(agent)) === false;
-    // A pane closed by hand takes its host with it: that is a stop, not a crash.
-    if (agent.backend !== 'headless' && paneGone) {
+    // A pane closed by hand takes its host with it, or out of its group: a stop, not a crash. A
+    // group that died closed its panes itself.
+    if (agent.backend !== 'headless' && paneGone && (!shared || groupRuns)) {
       this.intents.set(agent.id, { kind: 'stop', source: 'user', reason: 'pane_closed' });
     }
     // Forget a pane that is gone (headless: the host process was the pane), or a daemon that

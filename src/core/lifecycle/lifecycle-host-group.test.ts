@@ -4,7 +4,7 @@ import { flush } from '../../../test/support/fake-clock.js';
 
 const GROUP = 4000;
 const SHARED_LOST =
-  'the host process it shared with the headless agents of its workspace vanished (or dropped it); the agent process died with it';
+  'the host process it shared with the agents of its workspace vanished (or dropped it); the agent process died with it';
 
 /** The hosts of one workspace in one process (a headless host group): one pid, a place each. */
 async function grouped() {

@@ -85,9 +85,12 @@ export class PaneLauncher implements HostLauncher {
     }
   }
 
-  /** Whether the agent's host process holds other agents too (a headless host group). */
+  /**
+   * Whether the agent's host process holds other agents too: a host group's pane ids carry a
+   * slash (`h-<pid>/<agent>` headless, `%<pane>/<pid>` in tmux).
+   */
   sharesHost(agent: AgentRecord): boolean {
-    return agent.backend === 'headless' && agent.paneId !== null && agent.paneId.includes('/');
+    return agent.paneId !== null && agent.paneId.includes('/');
   }
 
   async paneExists(agent: AgentRecord): Promise<boolean | null> {

@@ -130,7 +130,7 @@ export function toAgentView(a: AgentRecord, ctx: ViewContext): AgentView {
     pid: a.pid,
     hostPid: a.hostPid,
     hostConnected: ctx.hostConnected,
-    paneId: a.paneId,
+    paneId: publicPaneId(a.paneId),
     lastExit: a.lastExit,
     restarts: a.restarts,
     outputBytes: a.outputSeq,
@@ -183,3 +183,10 @@ function cloneSandbox(s: SandboxPolicy): SandboxPolicy {
     forwards: s.forwards.map((f) => ({ ...f })),
   };
 }
+
+/**
+ * The pane id as its multiplexer knows it. Inside the daemon a tmux pane that a host group serves
+ * is `%N/<group pid>` (the slash says the host is shared); tmux and the user know it as `%N`.
+ */
+export const publicPaneId = (id: string | null): string | null =>
+  id !== null && id.startsWith('%') ? (id.split('/')[0] ?? id) : id;

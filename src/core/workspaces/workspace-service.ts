@@ -1,3 +1,4 @@
+import { publicPaneId } from '../model/agent-record.js';
 import type { Approvals } from '../../protocol/approval-schema.js';
 import type { AgentView, CreateAgentRequest } from '../../protocol/agent.js';
 import { PROFILE_NAMES, type Backend, type ProfileName } from '../../protocol/constants.js';
@@ -237,7 +238,7 @@ export class WorkspaceService {
       .find((a) => a.workspaceId === ws.id && a.paneId !== null && isLive(a.state));
     if (first?.paneId && this.d.muxes.available(ws.backend))
       await this.d.muxes.get(ws.backend).focus(first.paneId);
-    return { workspace: ws, paneId: first?.paneId ?? null };
+    return { workspace: ws, paneId: publicPaneId(first?.paneId ?? null) };
   }
 
   /** Whether the template's approval rules go to an agent of this profile (not to shell or cmd panes). */
