@@ -38,6 +38,15 @@ describe('Dispatcher', () => {
     expect(r.created.map((c) => c.prompt)).toEqual(['do top', 'do high', 'do mid']);
   });
 
+  it('dates a run from before its agent was created: a start that is quick is still the run’s', async () => {
+    const r = await rig();
+    const before = r.clock.now();
+    r.beforeCreate = () => r.clock.advance(700);
+    await add(r, 'quick');
+    await r.settle();
+    expect(r.tasks.get('quick').runs[0]?.startedAt).toBe(new Date(before).toISOString());
+  });
+
   it('a task whose budget in money is reached waits (retries and attempts too), says so, and starts once lifted', async () => {
     const r = await rig({ maxAgentsPerWorkspace: 3, retries: 1 });
     r.heldByBudget.add('costly');

@@ -198,20 +198,26 @@ export class Dispatcher {
     tryNo: number,
     spec: { profile: string; model: string | null },
   ): Promise<void> {
+    // The run starts before its agent does: a fast start's states belong to it.
+    const began = this.d.tasks.now();
     try {
       const reused = task.reuseIdle ? this.idleAgent(task, spec.profile) : undefined;
       if (reused) {
         await this.d.service.sendInput(reused, task.prompt, true, 'policy');
       }
       const agentId = reused ?? (await this.newAgent(task, cwd, attempt, tryNo, spec));
-      await this.d.tasks.runStarted(task.id, {
-        attempt,
-        try: tryNo,
-        agentId,
-        profile: spec.profile,
-        model: spec.model,
-        reused: reused !== undefined,
-      });
+      await this.d.tasks.runStarted(
+        task.id,
+        {
+          attempt,
+          try: tryNo,
+          agentId,
+          profile: spec.profile,
+          model: spec.model,
+          reused: reused !== undefined,
+        },
+        began,
+      );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.d.log.warn({ err, taskId: task.id }, 'task not dispatched');

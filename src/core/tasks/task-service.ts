@@ -146,6 +146,11 @@ export class TaskService {
     );
   }
 
+  /** The tasks' clock. */
+  now(): number {
+    return this.d.clock.now();
+  }
+
   /** The task an agent works (or worked) on, if any. */
   byAgent(agentId: string): TaskRecord | undefined {
     const id = this.index.taskOf(agentId);
@@ -157,15 +162,18 @@ export class TaskService {
     return this.tasks.get(taskId);
   }
 
-  /** The dispatcher started an agent on an attempt: the run is recorded and the task is running. */
-  async runStarted(taskId: string, run: NewRun): Promise<void> {
+  /**
+   * The dispatcher started an agent on an attempt: the run is recorded and the task is running.
+   * `startedAt`: when the dispatcher began it (before the agent was created).
+   */
+  async runStarted(taskId: string, run: NewRun, startedAt = this.now()): Promise<void> {
     const task = this.resolve(taskId);
-    const now = this.d.clock.now();
+    const now = this.now();
     const next: TaskRecord = {
       ...task,
       runs: [
         ...task.runs,
-        { ...run, round: task.round, status: 'running', reason: null, startedAt: now, endedAt: null },
+        { ...run, round: task.round, status: 'running', reason: null, startedAt, endedAt: null },
       ],
     };
     const started = this.event(
