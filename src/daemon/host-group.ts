@@ -70,7 +70,7 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
     rmSync(membersFile, { force: true });
     process.exit(0);
   };
-  const add = (a: HostArgs): GroupReply => {
+  const add = async (a: HostArgs): Promise<GroupReply> => {
     if (closing) return { ok: false, code: 'closing', message: 'this host group is ending' };
     // The daemon starts a new host only for an agent whose host is on its way out: this one replaces it.
     const previous = members.get(a.agent);
@@ -85,7 +85,7 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
       if (dirname(p.fifo) !== dirname(socketPath))
         return { ok: false, code: 'invalid', message: "the pane's FIFO is not in this group's folder" };
       try {
-        tty = openPaneTty(p.tty, p.fifo, () => {
+        tty = await openPaneTty(p.tty, p.fifo, () => {
           void tmuxServerAnswers(p.tmuxSocket).then((alive) =>
             member.host.paneClosed(alive ? 'pane_closed' : 'mux_gone'),
           );
@@ -109,7 +109,7 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
     member.host.start();
     return { ok: true };
   };
-  const handle = (req: GroupRequest): GroupReply => {
+  const handle = async (req: GroupRequest): Promise<GroupReply> => {
     if (req.op === 'close') {
       const member = members.get(req.agent);
       if (!member) return { ok: false, code: 'unknown', message: `agent ${req.agent} has no host here` };
@@ -127,7 +127,7 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
       // Its agents are one daemon's: the same host socket, log folders beside each other.
       if (a.socket !== first.socket || dirname(a.logDir) !== dirname(first.logDir))
         return { ok: false, code: 'invalid', message: "not this group's daemon or agents folder" };
-      return add(a);
+      return await add(a);
     } catch (err) {
       if (err instanceof HostArgsError) return { ok: false, code: 'invalid', message: err.message };
       throw err;
@@ -135,7 +135,12 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
   };
 
   const server = createServer((socket) => serve(socket, handle));
-  add(first);
+  void add(first).then((r) => {
+    if (r.ok) return;
+    // Without its first agent the group would wait for nothing: the daemon's connect timeout says why.
+    diag('error', `agent ${first.agent} refused: ${r.message}`);
+    process.exit(1);
+  });
   server.listen(socketPath, () => {
     try {
       chmodSync(socketPath, 0o600);
@@ -162,7 +167,7 @@ const hostGroupName = (socketPath: string): string =>
   socketPath.slice(socketPath.lastIndexOf('/') + 1).replace(/\.sock$/, '');
 
 /** One request line, one reply line; anything longer or malformed is refused and the socket closed. */
-function serve(socket: Socket, handle: (req: GroupRequest) => GroupReply): void {
+function serve(socket: Socket, handle: (req: GroupRequest) => Promise<GroupReply>): void {
   let buf = '';
   const reply = (r: GroupReply): void => {
     socket.end(`${JSON.stringify(r)}\n`);
@@ -179,6 +184,7 @@ function serve(socket: Socket, handle: (req: GroupRequest) => GroupReply): void 
     }
     socket.removeAllListeners('data');
     const req = parseGroupRequest(buf.slice(0, nl));
-    reply(req ? handle(req) : { ok: false, code: 'invalid', message: 'not a host group request' });
+    if (!req) return reply({ ok: false, code: 'invalid', message: 'not a host group request' });
+    handle(req).then(reply, (err: unknown) => reply({ ok: false, code: 'invalid', message: String(err) }));
   });
 }

@@ -14,20 +14,24 @@ export interface PaneTty {
 const watched = new Set<WriteStream>();
 let poll: NodeJS.Timeout | null = null;
 
+/** How long a pane's holder has to open its FIFO: less than the daemon waits for the reply. */
+const HOLDER_OPEN_MS = 3_000;
+
 /**
  * Opens the terminal of a tmux pane that a host group serves, and the FIFO its holder reads. The
- * terminal never becomes the group's controlling terminal (O_NOCTTY), and must be the user's own;
- * the FIFO must be a FIFO. `gone` is called once when the pane's terminal hangs up (closed by hand
+ * FIFO is opened for writing once the holder has it open for reading (before, the open fails with
+ * ENXIO), then unlinked: this process is its only writer, and nothing is left behind. It must be
+ * this user's FIFO; the terminal must be this user's, and never becomes the group's controlling
+ * terminal (O_NOCTTY). `gone` is called once when the terminal hangs up (the pane closed by hand
  * or with its server).
  */
-export function openPaneTty(tty: string, fifo: string, gone: () => void): PaneTty {
+export async function openPaneTty(tty: string, fifo: string, gone: () => void): Promise<PaneTty> {
   const fds: number[] = [];
   try {
-    // O_RDWR: never blocks, and this process stays the FIFO's only writer, so closing it is EOF.
-    const fifoFd = openSync(fifo, constants.O_RDWR | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    fds.push(fifoFd);
-    const f = fstatSync(fifoFd);
+    fds.push(await openForHolder(fifo));
+    const f = fstatSync(fds[0] as number);
     if (!f.isFIFO() || f.uid !== process.getuid?.()) throw new Error(`${fifo} is not this user's FIFO`);
+    rmSync(fifo, { force: true });
     for (let i = 0; i < 2; i++) fds.push(openSync(tty, constants.O_RDWR | constants.O_NOCTTY));
     const t = fstatSync(fds[1] as number);
     if (!isatty(fds[1] as number) || t.uid !== process.getuid?.())
@@ -68,7 +72,6 @@ export function openPaneTty(tty: string, fifo: string, gone: () => void): PaneTt
       input.destroy();
       output.destroy();
       closeSync(fifoFd);
-      rmSync(fifo, { force: true });
     },
   };
 }
@@ -77,6 +80,19 @@ export function openPaneTty(tty: string, fifo: string, gone: () => void): PaneTt
  * `_refreshSize` is how Node itself rereads a terminal's size on SIGWINCH (the public
  * `getWindowSize` returns the cached one); it emits `resize` on a change, `error` on a hang-up.
  */
+/** The FIFO opened for writing, once its reader has it open (ENXIO until then). */
+async function openForHolder(fifo: string): Promise<number> {
+  const deadline = Date.now() + HOLDER_OPEN_MS;
+  for (;;) {
+    try {
+      return openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
 function readSizes(): void {
   for (const out of watched)
     if (!out.destroyed) (out as WriteStream & { _refreshSize(): void })._refreshSize();

@@ -64,11 +64,12 @@ describe('tmux panes served by a host group', () => {
       expect(readFileSync(`/proc/${a.pid}/stat`, 'utf8').split(' ')[3]).toBe(String(a.hostPid));
     }
     expect(commandOf(a1.hostPid ?? 0)).toEqual(expect.arrayContaining(['host', '--group']));
-    // Its FIFOs are private, in the group's folder.
-    const dir = home.path('tmux-hosts', 'headless');
-    const fifos = readdirSync(dir).filter((n) => n.endsWith('.fifo'));
-    expect(fifos).toHaveLength(3);
-    for (const f of fifos) expect(statSync(`${dir}/${f}`).mode & 0o777).toBe(0o600);
+    // The FIFOs were private, and are unlinked once their holders have them open.
+    for (const a of [a1, a2, b1]) {
+      const holder = Number(await pane(a.paneId ?? '', '#{pane_pid}'));
+      expect(statSync(`/proc/${holder}/fd/3`).mode & 0o777).toBe(0o600);
+    }
+    expect(readdirSync(home.path('tmux-hosts', 'headless')).filter((n) => n.endsWith('.fifo'))).toEqual([]);
   });
 
   it('keys typed in the pane reach the agent, and a resized pane resizes it', async () => {
@@ -118,11 +119,15 @@ describe('tmux panes served by a host group', () => {
     ];
     const outside = `${home.dir}/evil.fifo`;
     execFileSync('mkfifo', [outside]);
+    // A FIFO no holder reads (a pane that never started its holder).
+    const unread = `${dir}/unread.fifo`;
+    execFileSync('mkfifo', ['-m', '600', unread]);
     for (const [fifo, device, why] of [
       [outside, tty, /not in this group's folder/],
       [plain, tty, /not this user's FIFO/],
       [plain, '/dev/null', /terminal device/],
       [`${dir}/nothing.fifo`, tty, /ENOENT/],
+      [unread, tty, /ENXIO/],
     ] as const) {
       const reply = await ask(own, { op: 'add', args: paneArgs(fifo, device) });
       expect(reply, String(why)).toMatchObject({

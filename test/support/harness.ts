@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { inject } from 'vitest';
@@ -273,7 +273,8 @@ export class TestHome {
       const skip = join(this.dir, 'home');
       cpSync(this.dir, join(keep, basename(this.dir)), {
         recursive: true,
-        filter: (f) => f !== skip && !f.startsWith(`${skip}/`) && !f.endsWith('.sock'),
+        // Sockets and FIFOs cannot be copied: files and folders only.
+        filter: (f) => f !== skip && !f.startsWith(`${skip}/`) && isFileOrFolder(f),
       });
     }
     this.recordCliStarts();
@@ -313,5 +314,14 @@ export async function eventually<T>(
     if (Date.now() > deadline)
       throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await sleep(50);
+  }
+}
+
+function isFileOrFolder(path: string): boolean {
+  try {
+    const st = lstatSync(path);
+    return st.isFile() || st.isDirectory() || st.isSymbolicLink();
+  } catch {
+    return false;
   }
 }
