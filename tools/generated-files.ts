@@ -17,6 +17,7 @@ import { architectureDoc, developersDoc } from './docs/architecture-regions.js';
 import { answersDoc } from './docs/census-region.js';
 import { statesDoc } from './docs/states-region.js';
 import { profileNamesModule } from './vendor-files.js';
+import { routeFieldsModule } from './cli-route-fields.js';
 
 function errorsMarkdown(): string {
   const rows = (Object.keys(ERROR_CATALOG) as ErrorCode[])
@@ -57,6 +58,8 @@ export function generatedFiles(root = process.cwd()): Record<string, string> {
   return {
     ...vendorLists(root),
     'src/protocol/profile-names.ts': profileNamesModule(VENDORS),
+    // The CLI's flags come from the request schemas through this table, not from zod at run time.
+    'src/interfaces/cli/route-fields.generated.ts': routeFieldsModule(),
     'docs/errors.md': errorsMarkdown(),
     'docs/api/openapi.json': `${JSON.stringify(buildOpenApi(VERSION), null, 2)}\n`,
     'schemas/config.schema.json': jsonSchema(configSchema, 'wezterm-parallel config.yaml'),

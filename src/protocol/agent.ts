@@ -275,7 +275,7 @@ export const stopAgentRequestSchema = z.strictObject({
     .min(0)
     .max(600_000)
     .optional()
-    .describe('Delay between SIGTERM and SIGKILL; default from config agents.stopGraceMs'),
+    .describe('Delay between SIGTERM and SIGKILL (default: config agents.stopGraceMs, 5000)'),
   wait: z.boolean().default(true).describe('Answer only once the process is gone'),
 });
 

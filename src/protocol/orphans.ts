@@ -29,7 +29,9 @@ export const orphanParamsSchema = z.strictObject({
 
 export const adoptOrphanRequestSchema = z.strictObject({
   name: nameSchema.optional().describe('Register it under this name (default: the name it had)'),
-  workspace: nameSchema.optional().describe('…in this workspace (default: the one it had; made if missing)'),
+  workspace: nameSchema
+    .optional()
+    .describe('Register it in this workspace (default: the one it had; made if missing)'),
 });
 
 export const orphanListSchema = z.object({ orphans: z.array(orphanHostSchema) });

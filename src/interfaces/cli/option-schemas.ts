@@ -68,7 +68,6 @@ export const optionSchemas = {
         ),
     ),
   }),
-  stop: z.object({ grace: z.optional(int(0, 600_000)), wait: z.boolean() }),
   fork: z.object({ name: z.optional(name), prompt: z.optional(nonEmpty), wait: z.boolean() }),
   logs: z.object({ tail: z.optional(int(0, 1_000_000)) }),
   mcp: z.object({ tokenFile: z.optional(nonEmpty), socket: z.optional(nonEmpty) }),

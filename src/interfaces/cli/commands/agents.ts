@@ -7,6 +7,7 @@ import { actsUnasked, modeName, PERMISSION_MODE_WORDS } from '../../../protocol/
 import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
 import { stateLabel, worktreeLine } from '../format.js';
+import { registerRouteCommands, routeCommand } from '../route-command.js';
 import { runAction } from '../run-action.js';
 import { listAgents } from './ls.js';
 import { validateOptions } from '../validate.js';
@@ -56,6 +57,42 @@ function saidLines(a: AgentView): string {
 }
 
 const isAgentCli = (profile: string): boolean => (AGENT_CLI_PROFILES as readonly string[]).includes(profile);
+
+/** `wtp stop`, `wtp restart` and `wtp rm`: one route each. */
+const agentCommands = [
+  routeCommand({
+    name: 'stop',
+    description: 'stop an agent: SIGTERM to its processes, SIGKILL after the grace delay',
+    route: 'stopAgent',
+    args: [{ field: 'params.agent' }],
+    flags: [
+      { field: 'body.graceMs', long: 'grace', value: 'ms' },
+      { field: 'body.wait', help: 'return at once' },
+    ],
+    json: 'agent',
+    jsonDoc: ({ agent }) => ({ agent }),
+    print: (ctx, { agent }) => ctx.line(`${agent.name}: ${stateLabel(agent)}`),
+  }),
+  routeCommand({
+    name: 'restart',
+    description: 'stop the agent if it runs, then start it again (clears its crash-loop history)',
+    route: 'restartAgent',
+    args: [{ field: 'params.agent' }],
+    json: 'agent',
+    jsonDoc: ({ agent }) => ({ agent }),
+    print: (ctx, { agent }) => ctx.line(describeStart(agent).text.replace(/^started/, 'restarted')),
+  }),
+  routeCommand({
+    name: 'rm',
+    description: 'remove an agent and its output log (refuses a live agent unless --force)',
+    route: 'removeAgent',
+    args: [{ field: 'params.agent' }],
+    flags: [{ field: 'query.force', short: '-f', help: 'stop it first if it is running' }],
+    json: 'removed',
+    jsonDoc: (r) => ({ removed: r.removed }),
+    print: (ctx, r, sent) => ctx.line(`removed ${sent.params.agent} (${r.removed})`),
+  }),
+];
 
 export function registerAgentCommands(program: Command, ctx: CliContext): void {
   program
@@ -181,54 +218,7 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
       }),
     );
 
-  program
-    .command('stop')
-    .description('stop an agent: SIGTERM to its processes, SIGKILL after the grace delay')
-    .argument('<agent>', 'name, workspace/name or id')
-    .option('--grace <ms>', 'delay before SIGKILL (default: config agents.stopGraceMs, 5000)')
-    .option('--no-wait', 'return at once')
-    .option('--json', 'machine-readable output')
-    .action((ref: string, raw: { json?: boolean }, cmd: Command) =>
-      runAction(ctx, raw.json, async () => {
-        const o = await validateOptions(cmd, 'stop');
-        const { agent } = await ctx.client().call('stopAgent', {
-          params: { agent: ref },
-          body: { wait: o.wait, ...(o.grace === undefined ? {} : { graceMs: o.grace }) },
-        });
-        if (ctx.json) ctx.emit('agent', { agent });
-        else ctx.line(`${agent.name}: ${stateLabel(agent)}`);
-      }),
-    );
-
-  program
-    .command('restart')
-    .description('stop the agent if it runs, then start it again (clears its crash-loop history)')
-    .argument('<agent>', 'name, workspace/name or id')
-    .option('--json', 'machine-readable output')
-    .action((ref: string, raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const { agent } = await ctx.client().call('restartAgent', { params: { agent: ref }, body: {} });
-        if (ctx.json) ctx.emit('agent', { agent });
-        else ctx.line(describeStart(agent).text.replace(/^started/, 'restarted'));
-      }),
-    );
-
-  program
-    .command('rm')
-    .description('remove an agent and its output log (refuses a live agent unless --force)')
-    .argument('<agent>', 'name, workspace/name or id')
-    .option('-f, --force', 'stop it first if it is running')
-    .option('--json', 'machine-readable output')
-    .action((ref: string, raw: { force?: boolean; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('removeAgent', {
-          params: { agent: ref },
-          query: { force: raw.force ? 'true' : 'false' },
-        });
-        if (ctx.json) ctx.emit('removed', { removed: r.removed });
-        else ctx.line(`removed ${ref} (${r.removed})`);
-      }),
-    );
+  registerRouteCommands(program, ctx, agentCommands);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { OrphanHost } from '../../../protocol/orphans.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
-import { runAction } from '../run-action.js';
+import { registerRouteCommands, routeCommand } from '../route-command.js';
 
 function list(ctx: CliContext, orphans: OrphanHost[]): void {
   if (orphans.length === 0) {
@@ -30,57 +30,54 @@ function list(ctx: CliContext, orphans: OrphanHost[]): void {
   ctx.line('Register one again: wtp orphans adopt <agent id>   ·   stop one: wtp orphans stop <agent id>');
 }
 
+const agentId = {
+  field: 'params.agent',
+  name: 'agent-id',
+  help: 'the agent id `wtp orphans` shows',
+} as const;
+
+/** `wtp orphans ls|stop|adopt`: one route each. */
+export const orphanCommands = [
+  routeCommand({
+    name: 'ls',
+    isDefault: true,
+    description: 'list them (the default)',
+    route: 'listOrphans',
+    json: 'orphans',
+    print: (ctx, r) => list(ctx, r.orphans),
+  }),
+  routeCommand({
+    name: 'stop',
+    description: 'stop an orphan host’s agent (SIGTERM, then SIGKILL) and the host',
+    route: 'stopOrphan',
+    args: [agentId],
+    json: 'orphanStopped',
+    print: (ctx, r, sent) =>
+      ctx.line(`stopping the orphan host ${r.orphan.hostPid} and its agent (${sent.params.agent})`),
+  }),
+  routeCommand({
+    name: 'adopt',
+    description: 'register an orphan host’s running agent again (same id, name, workspace, command, folder)',
+    route: 'adoptOrphan',
+    args: [agentId],
+    flags: [
+      { field: 'body.name', short: '-n' },
+      { field: 'body.workspace', short: '-w', value: 'name' },
+    ],
+    json: 'agent',
+    jsonDoc: (r) => ({ agent: r.agent }),
+    print: (ctx, { agent }) => {
+      ctx.line(`adopted ${agent.workspace}/${agent.name} (${agent.id}); its host reconnects in a moment`);
+      ctx.line(
+        'Its restart policy is `never`, its environment and worktree were not recorded by the host: see `wtp ls`.',
+      );
+    },
+  }),
+];
+
 export function registerOrphanCommands(program: Command, ctx: CliContext): void {
   const orphans = program
     .command('orphans')
     .description('hosts whose agent this daemon does not know (after a lost database): list, stop, adopt');
-
-  orphans
-    .command('ls', { isDefault: true })
-    .description('list them (the default)')
-    .option('--json', 'machine-readable output')
-    .action((raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('listOrphans');
-        if (ctx.json) ctx.emit('orphans', r);
-        else list(ctx, r.orphans);
-      }),
-    );
-
-  orphans
-    .command('stop')
-    .description('stop an orphan host’s agent (SIGTERM, then SIGKILL) and the host')
-    .argument('<agent-id>', 'the agent id `wtp orphans` shows')
-    .option('--json', 'machine-readable output')
-    .action((agentId: string, raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('stopOrphan', { params: { agent: agentId }, body: {} });
-        if (ctx.json) ctx.emit('orphanStopped', r);
-        else ctx.line(`stopping the orphan host ${r.orphan.hostPid} and its agent (${agentId})`);
-      }),
-    );
-
-  orphans
-    .command('adopt')
-    .description('register an orphan host’s running agent again (same id, name, workspace, command, folder)')
-    .argument('<agent-id>', 'the agent id `wtp orphans` shows')
-    .option('-n, --name <name>', 'under another name (when its old one is taken)')
-    .option('-w, --workspace <name>', 'in another workspace (made if missing)')
-    .option('--json', 'machine-readable output')
-    .action((agentId: string, raw: { name?: string; workspace?: string; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const body = {
-          ...(raw.name === undefined ? {} : { name: raw.name }),
-          ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }),
-        };
-        const { agent } = await ctx.client().call('adoptOrphan', { params: { agent: agentId }, body });
-        if (ctx.json) ctx.emit('agent', { agent });
-        else {
-          ctx.line(`adopted ${agent.workspace}/${agent.name} (${agent.id}); its host reconnects in a moment`);
-          ctx.line(
-            'Its restart policy is `never`, its environment and worktree were not recorded by the host: see `wtp ls`.',
-          );
-        }
-      }),
-    );
+  registerRouteCommands(orphans, ctx, orphanCommands);
 }

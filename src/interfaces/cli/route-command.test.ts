@@ -1,0 +1,153 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEnv } from '../../config/env.js';
+import { resolvePaths } from '../../config/paths.js';
+import { CliContext, NO_DAEMON } from './context.js';
+import { buildProgram, runCli } from './main.js';
+import { entryFields, routeCommand, routeCommandOf } from './route-command.js';
+import { ROUTE_FIELDS } from './route-fields.generated.js';
+
+interface Seen {
+  method: string;
+  url: string;
+  body: unknown;
+}
+
+/** A stand-in daemon on the API socket: records each request, answers with `answer`'s document. */
+let answer: (s: Seen) => { status: number; doc: unknown } = () => ({ status: 200, doc: {} });
+const seen: Seen[] = [];
+let server: Server;
+let home: string;
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'wtp-route-command-'));
+  const socket = resolvePaths(readEnv({ WTP_HOME: home })).apiSocket;
+  mkdirSync(dirname(socket), { recursive: true });
+  server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString('utf8')));
+    req.on('end', () => {
+      const s = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        body: text === '' ? undefined : JSON.parse(text),
+      };
+      seen.push(s);
+      const { status, doc } = answer(s);
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(doc));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function wtp(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (write: (s: string) => void) =>
+    ({ write: (s: string) => (write(s), true), isTTY: false }) as unknown as NodeJS.WriteStream;
+  seen.length = 0;
+  const code = await runCli(argv, {
+    version: '0.0.0',
+    entry: '',
+    nodePath: process.execPath,
+    daemon: NO_DAEMON,
+    env: readEnv({ WTP_HOME: home, HOME: home }),
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+  });
+  return { code, stdout, stderr };
+}
+
+const agent = {
+  id: 'ag-1',
+  name: 'sh',
+  workspace: 'default',
+  state: 'exited',
+  stateDetail: { reason: 'exited', exitCode: 0 },
+};
+
+describe('commands declared over a route', () => {
+  it('fill the request from arguments and flags, and print the answer', async () => {
+    answer = () => ({ status: 201, doc: { agent } });
+    const r = await wtp('orphans', 'adopt', 'ag-1', '-n', 'api', '--workspace', 'web');
+    expect(seen).toEqual([
+      { method: 'POST', url: '/api/v1/orphans/ag-1/adopt', body: { name: 'api', workspace: 'web' } },
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^adopted default\/sh \(ag-1\); its host reconnects in a moment\n/);
+  });
+
+  it('turn numbers, negated booleans and query booleans into their request types', async () => {
+    answer = () => ({ status: 200, doc: { agent } });
+    await wtp('stop', 'sh', '--grace', '250', '--no-wait');
+    expect(seen[0]).toMatchObject({ method: 'POST', body: { graceMs: 250, wait: false } });
+    await wtp('stop', 'sh');
+    expect(seen[0]?.body).toEqual({ wait: true });
+    answer = () => ({ status: 200, doc: { removed: 'ag-1' } });
+    await wtp('rm', '-f', 'sh');
+    expect(seen[0]).toMatchObject({ method: 'DELETE', url: '/api/v1/agents/sh?force=true' });
+  });
+
+  it('print the --json document with its version, errors included', async () => {
+    answer = () => ({ status: 200, doc: { removed: 'ag-1' } });
+    const ok = await wtp('rm', 'sh', '--json');
+    expect(JSON.parse(ok.stdout)).toEqual({ version: 1, removed: 'ag-1' });
+    answer = () => ({ status: 404, doc: { code: 'AGENT_NOT_FOUND', message: 'No agent "x".' } });
+    const missing = await wtp('restart', 'x', '--json');
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ version: 1, error: { code: 'AGENT_NOT_FOUND' } });
+  });
+
+  it('refuse a flag the request schema refuses, naming the flag, before any request (exit 2)', async () => {
+    for (const grace of ['soon', '1.5', '-1', '600001', '']) {
+      const r = await wtp('stop', 'sh', '--grace', grace, '--json');
+      expect(seen, grace).toEqual([]);
+      expect(r.code).toBe(2);
+      expect(JSON.parse(r.stdout).error).toEqual({
+        code: 'INVALID_INPUT',
+        message: 'Invalid arguments: --grace: must be a whole number from 0 to 600000',
+        details: { issues: [{ path: '--grace', message: 'must be a whole number from 0 to 600000' }] },
+      });
+    }
+    const r = await wtp('stop', 'sh', '--grace', 'soon');
+    expect(r.stderr).toBe(
+      'error: Invalid arguments: --grace: must be a whole number from 0 to 600000 [INVALID_INPUT]\n',
+    );
+  });
+
+  it('fill only fields the generated table knows (else `npm run gen` is due)', () => {
+    const walk = (c: Command): Command[] => [c, ...c.commands.flatMap(walk)];
+    const entries = walk(
+      buildProgram(new CliContext({ version: '0.0.0', entry: '', nodePath: '', daemon: NO_DAEMON })),
+    ).flatMap((c) => routeCommandOf(c) ?? []);
+    expect(entries.length).toBeGreaterThan(5);
+    for (const e of entries)
+      for (const path of entryFields(e)) {
+        const [part, name] = path.split('.') as ['params' | 'query' | 'body', string];
+        expect(ROUTE_FIELDS[e.route]?.[part]?.[name], `${e.route} ${path}`).toBeDefined();
+      }
+  });
+});
+
+describe('an entry', () => {
+  it('is typed against its route: a field the request lacks does not compile', () => {
+    const entry = routeCommand({
+      name: 'x',
+      description: 'x',
+      route: 'stopAgent',
+      // @ts-expect-error stopAgent's body has no `nope`
+      flags: [{ field: 'body.nope' }],
+      json: 'agent',
+      print: () => undefined,
+    });
+    expect(entry.route).toBe('stopAgent');
+  });
+});
