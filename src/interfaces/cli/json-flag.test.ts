@@ -36,7 +36,7 @@ describe('--json', () => {
 
   it('is on every command declared over a route, by construction', () => {
     const declared = commands(program).filter((c) => routeCommandOf(c.cmd) !== undefined);
-    expect(declared.length).toBeGreaterThan(5);
+    expect(declared.length).toBeGreaterThan(10);
     for (const c of declared) expect(takesJson(c.cmd), c.path).toBe(true);
   });
 

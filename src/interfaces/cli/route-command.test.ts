@@ -128,7 +128,7 @@ describe('commands declared over a route', () => {
     const entries = walk(
       buildProgram(new CliContext({ version: '0.0.0', entry: '', nodePath: '', daemon: NO_DAEMON })),
     ).flatMap((c) => routeCommandOf(c) ?? []);
-    expect(entries.length).toBeGreaterThan(5);
+    expect(entries.length).toBeGreaterThan(10);
     for (const e of entries)
       for (const path of entryFields(e)) {
         const [part, name] = path.split('.') as ['params' | 'query' | 'body', string];

@@ -3,7 +3,7 @@ import { AppError } from '../../../protocol/app-error.js';
 import type { BudgetScope } from '../../../protocol/usage.js';
 import type { CliContext } from '../context.js';
 import { budgetText } from '../cost-text.js';
-import { runAction } from '../run-action.js';
+import { registerRouteCommands, routeCommand } from '../route-command.js';
 
 const SCOPES: readonly BudgetScope[] = ['task', 'workspace', 'day'];
 
@@ -35,6 +35,47 @@ function amount(text: string): number {
   return n;
 }
 
+/** `wtp budget ls|set|rm`: `set` and `rm` read their words as scope, target and amount. */
+export const budgetCommands = [
+  routeCommand({
+    name: 'ls',
+    isDefault: true,
+    description: 'the budgets and what was spent against each (the default)',
+    route: 'listBudgets',
+    json: 'budget',
+    print: (ctx, list) => budgetText(list).forEach((l) => ctx.line(l)),
+  }),
+  routeCommand({
+    name: 'set',
+    description: 'set a budget in US dollars: `set day USD`, `set workspace NAME USD`, `set task ID USD`',
+    route: 'setBudget',
+    words: [
+      { name: 'scope', help: 'task, workspace or day' },
+      { name: 'target-or-usd', help: 'the task or workspace; for day, the amount' },
+      { name: 'usd', help: 'the amount in US dollars', optional: true },
+    ],
+    request: (_filled, [scope = '', first = '', second]) => {
+      const day = scope === 'day';
+      const which = scopeOf(scope, day ? undefined : second === undefined ? undefined : first);
+      return { body: { ...which, limitUsd: amount(day ? first : (second ?? '')) } };
+    },
+    json: 'budget',
+    print: (ctx, list) => budgetText(list).forEach((l) => ctx.line(l)),
+  }),
+  routeCommand({
+    name: 'rm',
+    description: 'remove a budget set with `wtp budget set` (the config one applies again)',
+    route: 'setBudget',
+    words: [
+      { name: 'scope', help: 'task, workspace or day' },
+      { name: 'target', help: 'the task or workspace', optional: true },
+    ],
+    request: (_filled, [scope = '', target]) => ({ body: { ...scopeOf(scope, target), limitUsd: null } }),
+    json: 'budget',
+    print: (ctx, list) => budgetText(list).forEach((l) => ctx.line(l)),
+  }),
+];
+
 /**
  * `wtp budget`: budgets in money per task, workspace and day, what was spent against
  * each; `set` and `rm` change the ones given on the command line (over the config's `budget`).
@@ -45,47 +86,5 @@ export function registerBudgetCommand(program: Command, ctx: CliContext): void {
     .description(
       'budgets in money per task, workspace and day, and what was spent (not vendor quotas: `wtp quota`)',
     );
-  budget
-    .command('ls', { isDefault: true })
-    .description('the budgets and what was spent against each (the default)')
-    .option('--json', 'machine-readable output')
-    .action((raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const list = await ctx.client().call('listBudgets');
-        if (ctx.json) return ctx.emit('budget', list);
-        for (const l of budgetText(list)) ctx.line(l);
-      }),
-    );
-  budget
-    .command('set')
-    .description('set a budget in US dollars: `set day USD`, `set workspace NAME USD`, `set task ID USD`')
-    .argument('<scope>', 'task, workspace or day')
-    .argument('<target-or-usd>', 'the task or workspace; for day, the amount')
-    .argument('[usd]', 'the amount in US dollars')
-    .option('--json', 'machine-readable output')
-    .action((scope: string, first: string, second: string | undefined, raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const day = scope === 'day';
-        const which = scopeOf(scope, day ? undefined : second === undefined ? undefined : first);
-        const usd = amount(day ? first : (second ?? ''));
-        const list = await ctx.client().call('setBudget', { body: { ...which, limitUsd: usd } });
-        if (ctx.json) return ctx.emit('budget', list);
-        for (const l of budgetText(list)) ctx.line(l);
-      }),
-    );
-  budget
-    .command('rm')
-    .description('remove a budget set with `wtp budget set` (the config one applies again)')
-    .argument('<scope>', 'task, workspace or day')
-    .argument('[target]', 'the task or workspace')
-    .option('--json', 'machine-readable output')
-    .action((scope: string, target: string | undefined, raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const list = await ctx
-          .client()
-          .call('setBudget', { body: { ...scopeOf(scope, target), limitUsd: null } });
-        if (ctx.json) return ctx.emit('budget', list);
-        for (const l of budgetText(list)) ctx.line(l);
-      }),
-    );
+  registerRouteCommands(budget, ctx, budgetCommands);
 }

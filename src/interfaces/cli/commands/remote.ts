@@ -4,7 +4,7 @@ import { renderUnicodeCompact } from 'uqr';
 import type { RemoteStatus } from '../../../protocol/remote.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
-import { runAction } from '../run-action.js';
+import { registerRouteCommands, routeCommand } from '../route-command.js';
 
 const when = (iso: string | null): string => (iso === null ? 'never' : iso.slice(0, 19).replace('T', ' '));
 
@@ -31,6 +31,88 @@ function status(ctx: CliContext, s: RemoteStatus): void {
   ctx.line('Pair a phone: wtp remote pair');
 }
 
+const file = (text: string) => resolve(text);
+
+/** `wtp remote status|on|off|pair|devices|revoke`: one route each. */
+export const remoteCommands = [
+  routeCommand({
+    name: 'status',
+    isDefault: true,
+    description: 'whether it serves, where, with which certificate (the default)',
+    route: 'remoteStatus',
+    json: 'remote',
+    print: status,
+  }),
+  routeCommand({
+    name: 'on',
+    description: 'serve paired devices on ADDR:PORT over TLS (kept across daemon restarts)',
+    route: 'remoteOn',
+    flags: [
+      { field: 'body.listen', value: 'addr:port' },
+      { field: 'body.cert', value: 'file', toValue: file },
+      { field: 'body.key', value: 'file', toValue: file },
+      { field: 'body.everyInterface' },
+    ],
+    json: 'remote',
+    print: status,
+  }),
+  routeCommand({
+    name: 'off',
+    description: 'stop serving devices (they stay paired)',
+    route: 'remoteOff',
+    json: 'remote',
+    print: (ctx) => ctx.line('remote: off; paired devices stay paired (wtp remote devices)'),
+  }),
+  routeCommand({
+    name: 'pair',
+    description: 'a QR code for a phone to pair with (works once, for two minutes)',
+    route: 'remotePair',
+    json: 'remotePair',
+    print: (ctx, r) => {
+      if (r.caUrl !== null) {
+        ctx.line('First time on this phone: install the local CA root from');
+        ctx.line(`  ${r.caUrl}`);
+        ctx.line(`and check its SHA-256 is ${r.caFingerprint256 ?? ''}`);
+        ctx.line('(docs/remote.md shows where phones keep it). Then scan:\n');
+      }
+      ctx.line(renderUnicodeCompact(r.url, { border: 2 }));
+      ctx.line(`\n${r.url}`);
+      ctx.line(
+        `works once, until ${when(r.expiresAt)}; the server certificate's SHA-256 is ${r.fingerprint256}`,
+      );
+    },
+  }),
+  routeCommand({
+    name: 'devices',
+    description: 'paired devices: name, when paired, when last seen',
+    route: 'remoteDevices',
+    json: 'remoteDevices',
+    print: (ctx, r) => {
+      if (r.devices.length === 0) return ctx.line('no paired devices: wtp remote pair');
+      ctx.line(
+        table(
+          ['NAME', 'PAIRED', 'LAST SEEN', 'FROM', 'BROWSER'],
+          r.devices.map((d) => [
+            d.name,
+            when(d.pairedAt),
+            when(d.lastSeenAt),
+            d.address ?? '?',
+            (d.userAgent ?? '?').slice(0, 40),
+          ]),
+        ),
+      );
+    },
+  }),
+  routeCommand({
+    name: 'revoke',
+    description: 'end a device’s access at once, its open connections included',
+    route: 'remoteRevoke',
+    args: [{ field: 'params.name', help: 'the name `wtp remote devices` shows' }],
+    json: 'remoteRevoked',
+    print: (ctx, r) => ctx.line(`revoked ${r.device.name}: ${r.closedSockets} open connection(s) closed`),
+  }),
+];
+
 /** `wtp remote`: the dashboard and API on a LAN or tailnet address, over TLS, for paired devices. */
 export function registerRemoteCommands(program: Command, ctx: CliContext): void {
   const remote = program
@@ -38,110 +120,5 @@ export function registerRemoteCommands(program: Command, ctx: CliContext): void 
     .description(
       'your agents from your phone, over TLS on your own network: on, off, status, pair, devices, revoke',
     );
-
-  remote
-    .command('status', { isDefault: true })
-    .description('whether it serves, where, with which certificate (the default)')
-    .option('--json', 'machine-readable output')
-    .action((raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('remoteStatus');
-        if (ctx.json) ctx.emit('remote', r);
-        else status(ctx, r);
-      }),
-    );
-
-  remote
-    .command('on')
-    .description('serve paired devices on ADDR:PORT over TLS (kept across daemon restarts)')
-    .requiredOption('--listen <addr:port>', 'a LAN or tailnet address of this machine, e.g. 192.168.1.5:8443')
-    .option('--cert <file>', 'your certificate (PEM); without it the local CA makes one')
-    .option('--key <file>', 'its private key (PEM)')
-    .option('--every-interface', 'allow 0.0.0.0 or [::]: every network this machine is on')
-    .option('--json', 'machine-readable output')
-    .action(
-      (raw: { listen: string; cert?: string; key?: string; everyInterface?: boolean; json?: boolean }) =>
-        runAction(ctx, raw.json, async () => {
-          const body = {
-            listen: raw.listen,
-            ...(raw.cert === undefined ? {} : { cert: resolve(raw.cert) }),
-            ...(raw.key === undefined ? {} : { key: resolve(raw.key) }),
-            ...(raw.everyInterface ? { everyInterface: true } : {}),
-          };
-          const r = await ctx.client().call('remoteOn', { body });
-          if (ctx.json) ctx.emit('remote', r);
-          else status(ctx, r);
-        }),
-    );
-
-  remote
-    .command('off')
-    .description('stop serving devices (they stay paired)')
-    .option('--json', 'machine-readable output')
-    .action((raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('remoteOff', { body: {} });
-        if (ctx.json) ctx.emit('remote', r);
-        else ctx.line('remote: off; paired devices stay paired (wtp remote devices)');
-      }),
-    );
-
-  remote
-    .command('pair')
-    .description('a QR code for a phone to pair with (works once, for two minutes)')
-    .option('--json', 'machine-readable output')
-    .action((raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('remotePair', { body: {} });
-        if (ctx.json) return ctx.emit('remotePair', r);
-        if (r.caUrl !== null) {
-          ctx.line('First time on this phone: install the local CA root from');
-          ctx.line(`  ${r.caUrl}`);
-          ctx.line(`and check its SHA-256 is ${r.caFingerprint256 ?? ''}`);
-          ctx.line('(docs/remote.md shows where phones keep it). Then scan:\n');
-        }
-        ctx.line(renderUnicodeCompact(r.url, { border: 2 }));
-        ctx.line(`\n${r.url}`);
-        ctx.line(
-          `works once, until ${when(r.expiresAt)}; the server certificate's SHA-256 is ${r.fingerprint256}`,
-        );
-      }),
-    );
-
-  remote
-    .command('devices')
-    .description('paired devices: name, when paired, when last seen')
-    .option('--json', 'machine-readable output')
-    .action((raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('remoteDevices');
-        if (ctx.json) return ctx.emit('remoteDevices', r);
-        if (r.devices.length === 0) return ctx.line('no paired devices: wtp remote pair');
-        ctx.line(
-          table(
-            ['NAME', 'PAIRED', 'LAST SEEN', 'FROM', 'BROWSER'],
-            r.devices.map((d) => [
-              d.name,
-              when(d.pairedAt),
-              when(d.lastSeenAt),
-              d.address ?? '?',
-              (d.userAgent ?? '?').slice(0, 40),
-            ]),
-          ),
-        );
-      }),
-    );
-
-  remote
-    .command('revoke')
-    .description('end a device’s access at once, its open connections included')
-    .argument('<name>', 'the name `wtp remote devices` shows')
-    .option('--json', 'machine-readable output')
-    .action((name: string, raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('remoteRevoke', { params: { name }, body: {} });
-        if (ctx.json) ctx.emit('remoteRevoked', r);
-        else ctx.line(`revoked ${r.device.name}: ${r.closedSockets} open connection(s) closed`);
-      }),
-    );
+  registerRouteCommands(remote, ctx, remoteCommands);
 }

@@ -3,63 +3,55 @@ import type { CliSupportInfo, ProfileInfo } from '../../../protocol/profiles.js'
 import { SCREENS_ONLY } from '../../../protocol/version-range.js';
 import type { CliContext } from '../context.js';
 import { paint, table } from '../format.js';
-import { runAction } from '../run-action.js';
+import { registerRouteCommands, routeCommand } from '../route-command.js';
 import { runHook } from './hook.js';
 import { printWhy } from '../why-text.js';
 
+/** `wtp why` and `wtp profiles`: one route each. */
+export const stateCommands = [
+  routeCommand({
+    name: 'why',
+    description:
+      'why an agent is in its state, in one sentence, with its mode, cost and trust; --verbose adds the signal that decided it, its evidence and the last signals',
+    route: 'agentWhy',
+    args: [{ field: 'params.agent' }],
+    local: [
+      {
+        flags: '-v, --verbose',
+        help: 'the signals behind the state: which decided it, its evidence, the last of each source',
+      },
+    ],
+    json: 'why',
+    print: (ctx, why, sent) => printWhy(ctx, why, sent.local.verbose === true),
+  }),
+  routeCommand({
+    name: 'profiles',
+    description:
+      'agent profiles: the signals each one uses, the tested versions of its CLI, the version installed, and the program found',
+    route: 'listProfiles',
+    json: 'profiles',
+    print: (ctx, { profiles }) => {
+      ctx.line(
+        table(
+          ['PROFILE', 'SIGNALS', 'STATES', 'TESTED', 'INSTALLED', 'PROGRAM'],
+          profiles.map((p) => [
+            p.name,
+            p.signals.join(' > '),
+            p.agentAware ? 'working/needs_*/idle' : 'running',
+            testedText(p.cli),
+            installedText(p.cli),
+            p.program === null ? '(the command given)' : (p.found ?? `${p.program} (not found)`),
+          ]),
+        ),
+      );
+      for (const w of profileWarnings(profiles)) ctx.line(`${paint(ctx.color, 'yellow', 'warning')}: ${w}`);
+    },
+  }),
+];
+
 /** `wtp why`, `wtp profiles`, and `wtp hook` (the command-hook fallback of agent CLIs). */
 export function registerStateCommands(program: Command, ctx: CliContext): void {
-  program
-    .command('why')
-    .description(
-      'why an agent is in its state, in one sentence, with its mode, cost and trust; --verbose adds the signal that decided it, its evidence and the last signals',
-    )
-    .argument('<agent>', 'name, workspace/name or id')
-    .option(
-      '-v, --verbose',
-      'the signals behind the state: which decided it, its evidence, the last of each source',
-    )
-    .option('--json', 'machine-readable output')
-    .action((ref: string, raw: { json?: boolean; verbose?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const why = await ctx.client().call('agentWhy', { params: { agent: ref } });
-        if (ctx.json) {
-          ctx.emit('why', why);
-          return;
-        }
-        printWhy(ctx, why, raw.verbose === true);
-      }),
-    );
-
-  program
-    .command('profiles')
-    .description(
-      'agent profiles: the signals each one uses, the tested versions of its CLI, the version installed, and the program found',
-    )
-    .option('--json', 'machine-readable output')
-    .action((raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const { profiles } = await ctx.client().call('listProfiles', {});
-        if (ctx.json) {
-          ctx.emit('profiles', { profiles });
-          return;
-        }
-        ctx.line(
-          table(
-            ['PROFILE', 'SIGNALS', 'STATES', 'TESTED', 'INSTALLED', 'PROGRAM'],
-            profiles.map((p) => [
-              p.name,
-              p.signals.join(' > '),
-              p.agentAware ? 'working/needs_*/idle' : 'running',
-              testedText(p.cli),
-              installedText(p.cli),
-              p.program === null ? '(the command given)' : (p.found ?? `${p.program} (not found)`),
-            ]),
-          ),
-        );
-        for (const w of profileWarnings(profiles)) ctx.line(`${paint(ctx.color, 'yellow', 'warning')}: ${w}`);
-      }),
-    );
+  registerRouteCommands(program, ctx, stateCommands);
 
   program
     .command('hook', { hidden: true })

@@ -12,6 +12,7 @@ import type { WorkspaceView } from '../../../protocol/workspace.js';
 import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
 import { paint, shortenHome, stateColor, stateLabel, table, worktreeLine } from '../format.js';
+import { registerRouteCommands, routeCommand } from '../route-command.js';
 import { runAction } from '../run-action.js';
 import { visibleText } from '../../../protocol/terminal-text.js';
 
@@ -164,6 +165,64 @@ export function printWorkspace(ctx: CliContext, { workspace, agents, template }:
     ctx.line('it opened in a new WezTerm window, in workspace ' + workspace.name);
 }
 
+/** `wtp workspace ls|rm|switch`: one route each. */
+const workspaceCommands = [
+  routeCommand({
+    name: 'ls',
+    description: 'list workspaces',
+    route: 'listWorkspaces',
+    json: 'workspaces',
+    jsonDoc: ({ workspaces }) => ({ workspaces }),
+    print: (ctx, { workspaces }) =>
+      ctx.line(
+        table(
+          ['NAME', 'BACKEND', 'TEMPLATE', 'AGENTS', 'REPO'],
+          workspaces.map((w) => [
+            w.name,
+            w.backend,
+            w.template ?? '-',
+            String(w.agents),
+            shortenHome(w.repoPath ?? '-', ctx.env.userHome),
+          ]),
+          undefined,
+          { width: ctx.width, drop: ['TEMPLATE', 'BACKEND'], flex: 'REPO' },
+        ),
+      ),
+  }),
+  routeCommand({
+    name: 'rm',
+    description: 'remove a workspace with its agents and panes (refuses live agents unless --force)',
+    route: 'removeWorkspace',
+    args: [{ field: 'params.workspace', name: 'name', help: 'workspace name' }],
+    flags: [{ field: 'query.force', short: '-f', help: 'stop its live agents first' }],
+    json: 'removed',
+    jsonDoc: (r) => ({ removed: r.removed }),
+    print: (ctx, _r, sent) => ctx.line(`removed workspace ${sent.params.workspace}`),
+  }),
+  routeCommand({
+    name: 'switch',
+    description: 'bring a workspace to the front (tmux: prints how to attach; WezTerm: activates its pane)',
+    route: 'focusWorkspace',
+    args: [{ field: 'params.workspace', name: 'name', help: 'workspace name' }],
+    json: 'workspaceFocus',
+    jsonDoc: (r, _sent, ctx) => ({
+      workspace: r.workspace,
+      paneId: r.paneId,
+      attach: attachCommand(ctx, r.workspace),
+    }),
+    print: (ctx, r, sent) => {
+      const name = sent.params.workspace;
+      const attach = attachCommand(ctx, r.workspace);
+      if (r.workspace.backend === 'wezterm') {
+        ctx.line(
+          `activated pane ${r.paneId ?? '-'} of ${name}. WezTerm's GUI switches workspaces only from inside WezTerm: use the plugin's picker (LEADER s).`,
+        );
+      } else if (attach) ctx.line(`attach with: wtp workspace attach ${name}   (${attach.join(' ')})`);
+      else ctx.line(`${name} is headless: its agents have no panes; use \`wtp attach <agent>\``);
+    },
+  }),
+];
+
 export function registerWorkspaceCommands(program: Command, ctx: CliContext): void {
   const ws = program
     .command('workspace')
@@ -203,69 +262,7 @@ export function registerWorkspaceCommands(program: Command, ctx: CliContext): vo
         }),
     );
 
-  ws.command('ls')
-    .description('list workspaces')
-    .option('--json', 'machine-readable output')
-    .action((raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const { workspaces } = await ctx.client().call('listWorkspaces');
-        if (ctx.json) {
-          ctx.emit('workspaces', { workspaces });
-          return;
-        }
-        ctx.line(
-          table(
-            ['NAME', 'BACKEND', 'TEMPLATE', 'AGENTS', 'REPO'],
-            workspaces.map((w) => [
-              w.name,
-              w.backend,
-              w.template ?? '-',
-              String(w.agents),
-              shortenHome(w.repoPath ?? '-', ctx.env.userHome),
-            ]),
-            undefined,
-            { width: ctx.width, drop: ['TEMPLATE', 'BACKEND'], flex: 'REPO' },
-          ),
-        );
-      }),
-    );
-
-  ws.command('rm')
-    .description('remove a workspace with its agents and panes (refuses live agents unless --force)')
-    .argument('<name>', 'workspace name')
-    .option('-f, --force', 'stop its live agents first')
-    .option('--json', 'machine-readable output')
-    .action((name: string, raw: { force?: boolean; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('removeWorkspace', {
-          params: { workspace: name },
-          query: { force: raw.force ? 'true' : 'false' },
-        });
-        if (ctx.json) ctx.emit('removed', { removed: r.removed });
-        else ctx.line(`removed workspace ${name}`);
-      }),
-    );
-
-  ws.command('switch')
-    .description('bring a workspace to the front (tmux: prints how to attach; WezTerm: activates its pane)')
-    .argument('<name>', 'workspace name')
-    .option('--json', 'machine-readable output')
-    .action((name: string, raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('focusWorkspace', { params: { workspace: name }, body: {} });
-        const attach = attachCommand(ctx, r.workspace);
-        if (ctx.json) {
-          ctx.emit('workspaceFocus', { workspace: r.workspace, paneId: r.paneId, attach });
-          return;
-        }
-        if (r.workspace.backend === 'wezterm') {
-          ctx.line(
-            `activated pane ${r.paneId ?? '-'} of ${name}. WezTerm's GUI switches workspaces only from inside WezTerm: use the plugin's picker (LEADER s).`,
-          );
-        } else if (attach) ctx.line(`attach with: wtp workspace attach ${name}   (${attach.join(' ')})`);
-        else ctx.line(`${name} is headless: its agents have no panes; use \`wtp attach <agent>\``);
-      }),
-    );
+  registerRouteCommands(ws, ctx, workspaceCommands);
 
   ws.command('attach')
     .description('attach this terminal to a tmux workspace (detach with the tmux prefix, then d)')
