@@ -119,7 +119,9 @@ export const conflictReportSchema = z.object({
   }),
 });
 
-export const gcRequestSchema = z.strictObject({ dryRun: z.boolean().default(false) });
+export const gcRequestSchema = z.strictObject({
+  dryRun: z.boolean().default(false).describe('Only say what would be removed'),
+});
 
 export const gcResultSchema = z.object({
   removed: z.array(

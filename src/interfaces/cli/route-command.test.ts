@@ -106,6 +106,14 @@ describe('commands declared over a route', () => {
     expect(JSON.parse(missing.stdout)).toMatchObject({ version: 1, error: { code: 'AGENT_NOT_FOUND' } });
   });
 
+  it('fail on an answer the entry refuses, in --json too, printing no result', async () => {
+    answer = () => ({ status: 200, doc: { sent: [], skipped: [{ agent: 'sh', state: 'working' }] } });
+    const r = await wtp('broadcast', 'hi', '-w', 'web', '--json');
+    expect(seen[0]).toMatchObject({ url: '/api/v1/broadcast', body: { text: 'hi', workspace: 'web' } });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ version: 1, error: { code: 'NO_IDLE_AGENTS' } });
+  });
+
   it('refuse a flag the request schema refuses, naming the flag, before any request (exit 2)', async () => {
     for (const grace of ['soon', '1.5', '-1', '600001', '']) {
       const r = await wtp('stop', 'sh', '--grace', grace, '--json');

@@ -5,11 +5,74 @@ import { MERGE_STRATEGIES } from '../../../protocol/constants.js';
 import type { CliContext } from '../context.js';
 import { bytes, table } from '../format.js';
 import type { SetupInfo } from '../../../protocol/git.js';
+import { registerRouteCommands, routeCommand } from '../route-command.js';
 import { runAction } from '../run-action.js';
 import { showDiff } from './diff.js';
 import { visibleText } from '../../../protocol/terminal-text.js';
 
 const short = (sha: string | null): string => (sha ? sha.slice(0, 10) : '-');
+
+const commitCommand = routeCommand({
+  name: 'commit',
+  description: 'commit what the agent left uncommitted in its worktree',
+  route: 'agentCommit',
+  args: [{ field: 'params.agent' }],
+  flags: [{ field: 'body.message', short: '-m', value: 'text' }],
+  json: 'commit',
+  jsonDoc: ({ commit }, sent) => ({ agent: sent.params.agent, commit }),
+  print: (ctx, { commit }, sent) => {
+    const ref = sent.params.agent;
+    ctx.line(commit ? `committed ${short(commit)} in ${ref}` : `${ref}: nothing to commit`);
+  },
+});
+
+const conflictsCommand = routeCommand({
+  name: 'conflicts',
+  description: 'conflict radar: which agent branches would conflict with each other or their base',
+  route: 'conflicts',
+  json: 'conflicts',
+  print: (ctx, r) => {
+    if (r.branches.length === 0) return ctx.line('no agent branches to compare');
+    if (r.pairs.length > 0)
+      ctx.line(
+        table(
+          ['A', 'B', 'PREDICTION', 'FILES'],
+          r.pairs.map((p) => [
+            p.a,
+            p.b,
+            p.conflicting ? 'CONFLICT' : p.overlapping.length > 0 ? 'overlap (merges cleanly)' : 'clean',
+            p.conflicting
+              ? p.conflicts
+                  .map((c) => `${c.path} (${c.kind}${c.hunks.length ? ` ${c.hunks.join(',')}` : ''})`)
+                  .join(', ')
+              : p.overlapping.join(', '),
+          ]),
+        ),
+      );
+    const marked = r.mergeOrder.order.map((name) => {
+      const b = r.branches.find((x) => x.agent === name);
+      const marks = [b?.running ? 'running' : '', b?.uncommitted ? 'uncommitted' : ''].filter(Boolean);
+      return marks.length > 0 ? `${name} (${marks.join(', ')})` : name;
+    });
+    if (marked.length > 0) ctx.line(`suggested merge order: ${marked.join(' → ')}`);
+    for (const n of r.mergeOrder.notes) ctx.line(`  ${n}`);
+  },
+});
+
+const gcCommand = routeCommand({
+  name: 'gc',
+  description: 'remove worktrees and branches of ended agents whose work is merged',
+  route: 'gc',
+  flags: [{ field: 'body.dryRun' }],
+  json: 'gc',
+  print: (ctx, r) => {
+    const verb = r.dryRun ? 'would remove' : 'removed';
+    for (const x of r.removed)
+      ctx.line(`${verb} ${x.agent}: ${x.path}${x.branch ? ` (${x.branch})` : ''}, ${bytes(x.bytes)}`);
+    for (const k of r.kept) ctx.line(`kept ${k.agent}: ${k.why}`);
+    ctx.line(`${r.dryRun ? 'would free' : 'freed'} ${bytes(r.bytesFreed)}`);
+  },
+});
 
 /** diff, commit, merge, feedback, conflicts, gc and setup (DESIGN §6). */
 export function registerGitCommands(program: Command, ctx: CliContext): void {
@@ -23,22 +86,7 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
       runAction(ctx, raw.json, () => showDiff(ctx, ref, { stat: raw.stat === true })),
     );
 
-  program
-    .command('commit')
-    .description('commit what the agent left uncommitted in its worktree')
-    .argument('<agent>', 'name, workspace/name or id')
-    .requiredOption('-m, --message <text>', 'the commit message')
-    .option('--json', 'machine-readable output')
-    .action((ref: string, raw: { message: string; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const { commit } = await ctx.client().call('agentCommit', {
-          params: { agent: ref },
-          body: { message: raw.message },
-        });
-        if (ctx.json) return ctx.emit('commit', { agent: ref, commit });
-        ctx.line(commit ? `committed ${short(commit)} in ${ref}` : `${ref}: nothing to commit`);
-      }),
-    );
+  registerRouteCommands(program, ctx, [commitCommand]);
 
   program
     .command('merge')
@@ -132,57 +180,7 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
         }),
     );
 
-  program
-    .command('conflicts')
-    .description('conflict radar: which agent branches would conflict with each other or their base')
-    .option('--json', 'machine-readable output')
-    .action((raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('conflicts');
-        if (ctx.json) return ctx.emit('conflicts', r);
-        if (r.branches.length === 0) return ctx.line('no agent branches to compare');
-        if (r.pairs.length > 0)
-          ctx.line(
-            table(
-              ['A', 'B', 'PREDICTION', 'FILES'],
-              r.pairs.map((p) => [
-                p.a,
-                p.b,
-                p.conflicting ? 'CONFLICT' : p.overlapping.length > 0 ? 'overlap (merges cleanly)' : 'clean',
-                p.conflicting
-                  ? p.conflicts
-                      .map((c) => `${c.path} (${c.kind}${c.hunks.length ? ` ${c.hunks.join(',')}` : ''})`)
-                      .join(', ')
-                  : p.overlapping.join(', '),
-              ]),
-            ),
-          );
-        const marked = r.mergeOrder.order.map((name) => {
-          const b = r.branches.find((x) => x.agent === name);
-          const marks = [b?.running ? 'running' : '', b?.uncommitted ? 'uncommitted' : ''].filter(Boolean);
-          return marks.length > 0 ? `${name} (${marks.join(', ')})` : name;
-        });
-        if (marked.length > 0) ctx.line(`suggested merge order: ${marked.join(' → ')}`);
-        for (const n of r.mergeOrder.notes) ctx.line(`  ${n}`);
-      }),
-    );
-
-  program
-    .command('gc')
-    .description('remove worktrees and branches of ended agents whose work is merged')
-    .option('--dry-run', 'only say what would be removed')
-    .option('--json', 'machine-readable output')
-    .action((raw: { dryRun?: boolean; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('gc', { body: { dryRun: raw.dryRun === true } });
-        if (ctx.json) return ctx.emit('gc', r);
-        const verb = r.dryRun ? 'would remove' : 'removed';
-        for (const x of r.removed)
-          ctx.line(`${verb} ${x.agent}: ${x.path}${x.branch ? ` (${x.branch})` : ''}, ${bytes(x.bytes)}`);
-        for (const k of r.kept) ctx.line(`kept ${k.agent}: ${k.why}`);
-        ctx.line(`${r.dryRun ? 'would free' : 'freed'} ${bytes(r.bytesFreed)}`);
-      }),
-    );
+  registerRouteCommands(program, ctx, [conflictsCommand, gcCommand]);
 
   const setup = program
     .command('setup')

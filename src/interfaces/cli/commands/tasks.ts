@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../../protocol/app-error.js';
-import { PROFILE_NAMES, TASK_STATUSES } from '../../../protocol/constants.js';
+import { PROFILE_NAMES } from '../../../protocol/constants.js';
 import type { TaskView } from '../../../protocol/tasks.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
+import { registerRouteCommands, routeCommand } from '../route-command.js';
 import { runAction } from '../run-action.js';
 import { statusWord, taskStatusWord } from '../../../protocol/task-status-word.js';
 import { taskWhy } from '../task-text.js';
@@ -22,13 +23,6 @@ function int(value: string, option: string, min: number, max: number): number {
     });
   }
   return n;
-}
-
-function status(value: string, option: string): (typeof TASK_STATUSES)[number] {
-  if ((TASK_STATUSES as readonly string[]).includes(value)) return value as (typeof TASK_STATUSES)[number];
-  throw new AppError('INVALID_INPUT', `${option} must be one of ${TASK_STATUSES.join(', ')}.`, {
-    issues: [{ path: option, message: `must be one of ${TASK_STATUSES.join(', ')}` }],
-  });
 }
 
 /** `claude`, `claude:opus`, `:opus` (the task's profile with another model). */
@@ -124,6 +118,77 @@ function noIdleAgents(skipped: { agent: string; state: string }[], workspace: st
 }
 
 /** `wtp task …`: the task graph. */
+const taskRef = { field: 'params.task', help: 'id or title' } as const;
+const moved = (ctx: CliContext, { task: t }: { task: TaskView }) =>
+  ctx.line(`${t.id} is ${t.status}: ${cellText(t.title)}`);
+
+/** `wtp task ls|show|move|cancel`: one route each. */
+const taskCommands = [
+  routeCommand({
+    name: 'ls',
+    description: 'tasks, highest priority first',
+    route: 'listTasks',
+    flags: [
+      { field: 'query.status', help: 'only this status' },
+      { field: 'query.workspace', short: '-w', value: 'name', help: 'only this workspace' },
+    ],
+    json: 'tasks',
+    jsonDoc: ({ tasks }) => ({ tasks }),
+    print: (ctx, { tasks }) => {
+      if (tasks.length === 0) return ctx.line('no tasks; add one with `wtp task add "title" --prompt "…"`');
+      ctx.line(
+        table(
+          ['ID', 'STATUS', 'PRI', 'WORKSPACE', 'TITLE', 'WHY'],
+          tasks.map((t) => [t.id, taskStatusWord(t), String(t.priority), t.workspace, t.title, taskWhy(t)]),
+          undefined,
+          { width: ctx.width, keep: ['STATUS', 'TITLE'], drop: ['WORKSPACE', 'PRI'], flex: 'WHY' },
+        ),
+      );
+    },
+  }),
+  routeCommand({
+    name: 'show',
+    description: 'one task',
+    route: 'getTask',
+    args: [taskRef],
+    json: 'task',
+    jsonDoc: ({ task: t }) => ({ task: t }),
+    print: (ctx, { task: t }) => describe(ctx, t),
+  }),
+  routeCommand({
+    name: 'move',
+    description: 'move a task to another status',
+    route: 'moveTask',
+    args: [taskRef, { field: 'body.status', help: '' }],
+    json: 'task',
+    jsonDoc: ({ task: t }) => ({ task: t }),
+    print: moved,
+  }),
+  routeCommand({
+    name: 'cancel',
+    description: 'cancel a task',
+    route: 'cancelTask',
+    args: [taskRef],
+    json: 'task',
+    jsonDoc: ({ task: t }) => ({ task: t }),
+    print: moved,
+  }),
+];
+
+const broadcastCommand = routeCommand({
+  name: 'broadcast',
+  description: 'send a message to every idle agent; others are skipped (none idle: exit 1, NO_IDLE_AGENTS)',
+  route: 'broadcast',
+  args: [{ field: 'body.text', help: 'the message, typed with Enter' }],
+  flags: [{ field: 'body.workspace', short: '-w', value: 'name' }],
+  refuse: (r, sent) => (r.sent.length === 0 ? noIdleAgents(r.skipped, sent.body.workspace) : undefined),
+  json: 'broadcast',
+  print: (ctx, r) => {
+    ctx.line(`sent to ${r.sent.join(', ')}`);
+    for (const s of r.skipped) ctx.line(`  skipped ${s.agent} (${s.state})`);
+  },
+});
+
 export function registerTaskCommands(program: Command, ctx: CliContext): void {
   const task = program
     .command('task')
@@ -220,85 +285,8 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
         }),
     );
 
-  task
-    .command('ls')
-    .description('tasks, highest priority first')
-    .option('--status <status>', `only this status (${TASK_STATUSES.join(', ')})`)
-    .option('-w, --workspace <name>', 'only this workspace')
-    .option('--json', 'machine-readable output')
-    .action((raw: { status?: string; workspace?: string; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const { tasks } = await ctx.client().call('listTasks', {
-          query: {
-            ...(raw.status === undefined ? {} : { status: status(raw.status, '--status') }),
-            ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }),
-          },
-        });
-        if (ctx.json) return ctx.emit('tasks', { tasks });
-        if (tasks.length === 0) return ctx.line('no tasks; add one with `wtp task add "title" --prompt "…"`');
-        ctx.line(
-          table(
-            ['ID', 'STATUS', 'PRI', 'WORKSPACE', 'TITLE', 'WHY'],
-            tasks.map((t) => [t.id, taskStatusWord(t), String(t.priority), t.workspace, t.title, taskWhy(t)]),
-            undefined,
-            { width: ctx.width, keep: ['STATUS', 'TITLE'], drop: ['WORKSPACE', 'PRI'], flex: 'WHY' },
-          ),
-        );
-      }),
-    );
-
-  task
-    .command('show')
-    .description('one task')
-    .argument('<task>', 'id or title')
-    .option('--json', 'machine-readable output')
-    .action((ref: string, raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const { task: t } = await ctx.client().call('getTask', { params: { task: ref } });
-        if (ctx.json) return ctx.emit('task', { task: t });
-        describe(ctx, t);
-      }),
-    );
-
-  for (const [name, help] of [
-    ['move', 'move a task to another status'],
-    ['cancel', 'cancel a task'],
-  ] as const) {
-    const cmd = task.command(name).description(help).argument('<task>', 'id or title');
-    if (name === 'move') cmd.argument('<status>', TASK_STATUSES.join(' | '));
-    cmd.option('--json', 'machine-readable output').action((ref: string, ...rest: unknown[]) => {
-      const to = name === 'move' ? String(rest[0]) : undefined;
-      const raw = (name === 'move' ? rest[1] : rest[0]) as { json?: boolean };
-      return runAction(ctx, raw.json, async () => {
-        const { task: t } =
-          to === undefined
-            ? await ctx.client().call('cancelTask', { params: { task: ref }, body: {} })
-            : await ctx
-                .client()
-                .call('moveTask', { params: { task: ref }, body: { status: status(to, '<status>') } });
-        if (ctx.json) return ctx.emit('task', { task: t });
-        ctx.line(`${t.id} is ${t.status}: ${cellText(t.title)}`);
-      });
-    });
-  }
-
-  program
-    .command('broadcast')
-    .description('send a message to every idle agent; others are skipped (none idle: exit 1, NO_IDLE_AGENTS)')
-    .argument('<text>', 'the message, typed with Enter')
-    .option('-w, --workspace <name>', 'only agents of this workspace')
-    .option('--json', 'machine-readable output')
-    .action((text: string, raw: { workspace?: string; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const r = await ctx.client().call('broadcast', {
-          body: { text, ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }) },
-        });
-        if (r.sent.length === 0) throw noIdleAgents(r.skipped, raw.workspace);
-        if (ctx.json) return ctx.emit('broadcast', r);
-        ctx.line(`sent to ${r.sent.join(', ')}`);
-        for (const s of r.skipped) ctx.line(`  skipped ${s.agent} (${s.state})`);
-      }),
-    );
+  registerRouteCommands(task, ctx, taskCommands);
+  registerRouteCommands(program, ctx, [broadcastCommand]);
 
   task
     .command('import')
