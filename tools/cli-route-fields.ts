@@ -52,6 +52,11 @@ function field(prop: JsonProp, required: boolean): RouteField {
   if (main.minLength !== undefined) f.minLength = main.minLength;
   if (main.maxLength !== undefined) f.maxLength = main.maxLength;
   if (main.default !== undefined) f.default = main.default;
+  if (type === 'array' && main.items !== undefined) {
+    const items = field(main.items, true);
+    delete items.required;
+    if (items.type !== 'other') f.items = items;
+  }
   return f;
 }
 

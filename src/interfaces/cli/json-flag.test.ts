@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { CliContext, NO_DAEMON } from './context.js';
 import { buildProgram } from './main.js';
-import { routeCommandOf } from './route-command.js';
+import { routeCommandOf } from './register-route-commands.js';
 
 /** The commands without `--json`, each with its reason; `wtp --help` names the same ones. */
 const WITHOUT_JSON: Record<string, string> = {

@@ -8,7 +8,8 @@ import { readEnv } from '../../config/env.js';
 import { resolvePaths } from '../../config/paths.js';
 import { CliContext, NO_DAEMON } from './context.js';
 import { buildProgram, runCli } from './main.js';
-import { entryFields, routeCommand, routeCommandOf } from './route-command.js';
+import { routeCommandOf } from './register-route-commands.js';
+import { entryFields, routeCommand } from './route-command.js';
 import { ROUTE_FIELDS } from './route-fields.generated.js';
 
 interface Seen {

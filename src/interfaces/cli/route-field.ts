@@ -15,6 +15,8 @@ export interface RouteField {
   minLength?: number;
   maxLength?: number;
   default?: unknown;
+  /** An array's items, when they are strings or numbers. */
+  items?: RouteField;
 }
 
 export type RoutePart = 'params' | 'query' | 'body';

@@ -7,7 +7,8 @@ import { actsUnasked, modeName, PERMISSION_MODE_WORDS } from '../../../protocol/
 import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
 import { stateLabel, worktreeLine } from '../format.js';
-import { registerRouteCommands, routeCommand } from '../route-command.js';
+import { registerRouteCommands } from '../register-route-commands.js';
+import { routeCommand } from '../route-command.js';
 import { runAction } from '../run-action.js';
 import { listAgents } from './ls.js';
 import { validateOptions } from '../validate.js';

@@ -3,7 +3,8 @@ import { AppError } from '../../../protocol/app-error.js';
 import type { BudgetScope } from '../../../protocol/usage.js';
 import type { CliContext } from '../context.js';
 import { budgetText } from '../cost-text.js';
-import { registerRouteCommands, routeCommand } from '../route-command.js';
+import { registerRouteCommands } from '../register-route-commands.js';
+import { routeCommand } from '../route-command.js';
 
 const SCOPES: readonly BudgetScope[] = ['task', 'workspace', 'day'];
 

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { OrphanHost } from '../../../protocol/orphans.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
-import { registerRouteCommands, routeCommand } from '../route-command.js';
+import { registerRouteCommands } from '../register-route-commands.js';
+import { routeCommand } from '../route-command.js';
 
 function list(ctx: CliContext, orphans: OrphanHost[]): void {
   if (orphans.length === 0) {

@@ -4,7 +4,8 @@ import { renderUnicodeCompact } from 'uqr';
 import type { RemoteStatus } from '../../../protocol/remote.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
-import { registerRouteCommands, routeCommand } from '../route-command.js';
+import { registerRouteCommands } from '../register-route-commands.js';
+import { routeCommand } from '../route-command.js';
 
 const when = (iso: string | null): string => (iso === null ? 'never' : iso.slice(0, 19).replace('T', ' '));
 

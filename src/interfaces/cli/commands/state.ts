@@ -3,7 +3,8 @@ import type { CliSupportInfo, ProfileInfo } from '../../../protocol/profiles.js'
 import { SCREENS_ONLY } from '../../../protocol/version-range.js';
 import type { CliContext } from '../context.js';
 import { paint, table } from '../format.js';
-import { registerRouteCommands, routeCommand } from '../route-command.js';
+import { registerRouteCommands } from '../register-route-commands.js';
+import { routeCommand } from '../route-command.js';
 import { runHook } from './hook.js';
 import { printWhy } from '../why-text.js';
 

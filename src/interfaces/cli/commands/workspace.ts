@@ -12,7 +12,8 @@ import type { WorkspaceView } from '../../../protocol/workspace.js';
 import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
 import { paint, shortenHome, stateColor, stateLabel, table, worktreeLine } from '../format.js';
-import { registerRouteCommands, routeCommand } from '../route-command.js';
+import { registerRouteCommands } from '../register-route-commands.js';
+import { routeCommand } from '../route-command.js';
 import { runAction } from '../run-action.js';
 import { visibleText } from '../../../protocol/terminal-text.js';
 
