@@ -97,6 +97,34 @@ describe('commands declared over a route', () => {
     expect(seen[0]).toMatchObject({ method: 'DELETE', url: '/api/v1/agents/sh?force=true' });
   });
 
+  it('repeat array flags, make objects of words, and let the entry finish the request', async () => {
+    answer = () => ({ status: 500, doc: { code: 'INTERNAL', message: 'stop here' } });
+    await wtp(
+      'task',
+      'add',
+      'fix',
+      '-p',
+      'go',
+      '-w',
+      'web',
+      '-l',
+      'a',
+      '--label',
+      'b',
+      '--variant',
+      'codex:o3',
+      '--backlog',
+    );
+    expect(seen[0]?.body).toEqual({
+      title: 'fix',
+      prompt: 'go',
+      workspace: 'web',
+      labels: ['a', 'b'],
+      variants: [{ profile: 'codex', model: 'o3' }],
+      status: 'backlog',
+    });
+  });
+
   it('print the --json document with its version, errors included', async () => {
     answer = () => ({ status: 200, doc: { removed: 'ag-1' } });
     const ok = await wtp('rm', 'sh', '--json');

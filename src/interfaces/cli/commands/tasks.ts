@@ -14,18 +14,6 @@ import { workspaceForCwd } from '../workspace-from-cwd.js';
 import { registerQuotaCommands, registerTaskReviewCommands } from './task-review.js';
 import { cellText } from '../../../protocol/terminal-text.js';
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-function int(value: string, option: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new AppError('INVALID_INPUT', `${option} must be a whole number from ${min} to ${max}.`, {
-      issues: [{ path: option, message: `must be a whole number from ${min} to ${max}` }],
-    });
-  }
-  return n;
-}
-
 /** `claude`, `claude:opus`, `:opus` (the task's profile with another model). */
 function variant(value: string): NonNullable<TaskView['variants']>[number] {
   const [profile, ...model] = value.split(':');
@@ -123,8 +111,80 @@ const taskRef = { field: 'params.task', help: 'id or title' } as const;
 const moved = (ctx: CliContext, { task: t }: { task: TaskView }) =>
   ctx.line(`${t.id} is ${t.status}: ${cellText(t.title)}`);
 
-/** `wtp task ls|show|move|cancel`: one route each. */
+/** `wtp task add|ls|show|move|cancel`: one route each. */
 const taskCommands = [
+  routeCommand({
+    name: 'add',
+    description: 'add a task',
+    route: 'createTask',
+    args: [{ field: 'body.title', help: 'a short title (also how other tasks can name it in --after)' }],
+    flags: [
+      { field: 'body.prompt', short: '-p', value: 'text', help: 'what the agent is asked to do' },
+      { field: 'body.after', value: 'task', help: 'a task (id or title) this one waits for' },
+      { field: 'body.priority', value: 'n', help: 'higher runs first (default 0)' },
+      { field: 'body.profile', help: 'agent profile to run it with' },
+      { field: 'body.model', short: '-m', help: 'the model' },
+      {
+        field: 'body.permissionMode',
+        value: 'mode',
+        help: "the agents' permission mode (e.g. claude: acceptEdits)",
+      },
+      { field: 'body.attempts', value: 'n', help: 'best of N: run N agents on it side by side (1-8)' },
+      {
+        field: 'body.variants',
+        long: 'variant',
+        value: 'profile[:model]',
+        help: 'best of N: the profile/model of one attempt (repeatable; attempt k uses the k-th)',
+        toValue: variant,
+      },
+      {
+        field: 'body.retries',
+        value: 'n',
+        help: 'fresh agents for a failed attempt (0-5; default: config tasks.retries)',
+      },
+      {
+        field: 'body.reuseIdle',
+        long: 'reuse',
+        help: 'give it to an idle agent of its profile in the workspace, if there is one',
+      },
+      {
+        field: 'body.sandbox',
+        help: 'its agents run in a sandbox (docs/sandbox.md): the recommended setup for unattended agents',
+      },
+      {
+        field: 'body.fixChecks',
+        value: 'n',
+        help: "send its pull request's failing checks to its agent by itself, up to n times (0-5; default: config forge.fixChecks)",
+      },
+      { field: 'body.labels', short: '-l', long: 'label', help: 'a label' },
+      {
+        field: 'body.workspace',
+        short: '-w',
+        value: 'name',
+        help: 'workspace (default: the one working on the current git repository or folder)',
+      },
+      {
+        field: 'body.mcp',
+        help: "its agents get wezterm-parallel's MCP server, as `wtp new --mcp` (docs/mcp.md)",
+      },
+    ],
+    local: [{ flags: '--backlog', help: 'put it in the backlog instead of ready' }],
+    request: async ({ body, local }, _words, ctx) => ({
+      body: {
+        ...body,
+        workspace: body.workspace ?? (await workspaceHere(ctx, 'wtp task add … --workspace NAME')),
+        ...(local.backlog === true ? { status: 'backlog' as const } : {}),
+      },
+    }),
+    json: 'task',
+    jsonDoc: ({ task: t }) => ({ task: t }),
+    print: (ctx, { task: t }) => {
+      ctx.line(
+        `added ${t.id} (${taskStatusWord(t)}) to workspace ${cellText(t.workspace)}: ${cellText(t.title)}`,
+      );
+      if (t.blocked) ctx.line(`  ${cellText(t.blocked.message)}`);
+    },
+  }),
   routeCommand({
     name: 'ls',
     description: 'tasks, highest priority first',
@@ -194,97 +254,6 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
   const task = program
     .command('task')
     .description('the task graph: add, list, show, move, cancel, import, compare, pick');
-
-  task
-    .command('add')
-    .description('add a task')
-    .argument('<title>', 'a short title (also how other tasks can name it in --after)')
-    .requiredOption('-p, --prompt <text>', 'what the agent is asked to do')
-    .option('--after <task>', 'a task (id or title) this one waits for (repeatable)', collect, [])
-    .option('--priority <n>', 'higher runs first (default 0)')
-    .option('--profile <profile>', 'agent profile to run it with')
-    .option('-m, --model <model>', 'the model')
-    .option('--permission-mode <mode>', "the agents' permission mode (e.g. claude: acceptEdits)")
-    .option('--attempts <n>', 'best of N: run N agents on it side by side (1-8)')
-    .option(
-      '--variant <profile[:model]>',
-      'best of N: the profile/model of one attempt (repeatable; attempt k uses the k-th)',
-      collect,
-      [],
-    )
-    .option('--retries <n>', 'fresh agents for a failed attempt (0-5; default: config tasks.retries)')
-    .option('--reuse', 'give it to an idle agent of its profile in the workspace, if there is one')
-    .option(
-      '--sandbox',
-      'its agents run in a sandbox (docs/sandbox.md): the recommended setup for unattended agents',
-    )
-    .option(
-      '--fix-checks <n>',
-      "send its pull request's failing checks to its agent by itself, up to n times (0-5; default: config forge.fixChecks)",
-    )
-    .option('-l, --label <label>', 'a label (repeatable)', collect, [])
-    .option(
-      '-w, --workspace <name>',
-      'workspace (default: the one working on the current git repository or folder)',
-    )
-    .option('--backlog', 'put it in the backlog instead of ready')
-    .option('--mcp', "its agents get wezterm-parallel's MCP server, as `wtp new --mcp` (docs/mcp.md)")
-    .option('--json', 'machine-readable output')
-    .action(
-      (
-        title: string,
-        raw: {
-          prompt: string;
-          after: string[];
-          priority?: string;
-          profile?: string;
-          model?: string;
-          permissionMode?: string;
-          attempts?: string;
-          variant: string[];
-          retries?: string;
-          reuse?: boolean;
-          sandbox?: boolean;
-          fixChecks?: string;
-          label: string[];
-          workspace?: string;
-          backlog?: boolean;
-          mcp?: boolean;
-          json?: boolean;
-        },
-      ) =>
-        runAction(ctx, raw.json, async () => {
-          const workspace = raw.workspace ?? (await workspaceHere(ctx, 'wtp task add … --workspace NAME'));
-          const { task: t } = await ctx.client().call('createTask', {
-            body: {
-              title,
-              prompt: raw.prompt,
-              ...(raw.after.length > 0 ? { after: raw.after } : {}),
-              ...(raw.priority === undefined
-                ? {}
-                : { priority: int(raw.priority, '--priority', -1000, 1000) }),
-              ...(raw.profile === undefined ? {} : { profile: raw.profile as TaskView['profile'] }),
-              ...(raw.model === undefined ? {} : { model: raw.model }),
-              ...(raw.permissionMode === undefined ? {} : { permissionMode: raw.permissionMode }),
-              ...(raw.attempts === undefined ? {} : { attempts: int(raw.attempts, '--attempts', 1, 8) }),
-              ...(raw.variant.length > 0 ? { variants: raw.variant.map(variant) } : {}),
-              ...(raw.retries === undefined ? {} : { retries: int(raw.retries, '--retries', 0, 5) }),
-              ...(raw.reuse ? { reuseIdle: true } : {}),
-              ...(raw.sandbox ? { sandbox: true as const } : {}),
-              ...(raw.mcp ? { mcp: true } : {}),
-              ...(raw.fixChecks === undefined ? {} : { fixChecks: int(raw.fixChecks, '--fix-checks', 0, 5) }),
-              ...(raw.label.length > 0 ? { labels: raw.label } : {}),
-              workspace,
-              ...(raw.backlog ? { status: 'backlog' as const } : {}),
-            },
-          });
-          if (ctx.json) return ctx.emit('task', { task: t });
-          ctx.line(
-            `added ${t.id} (${taskStatusWord(t)}) to workspace ${cellText(t.workspace)}: ${cellText(t.title)}`,
-          );
-          if (t.blocked) ctx.line(`  ${cellText(t.blocked.message)}`);
-        }),
-    );
 
   registerRouteCommands(task, ctx, taskCommands);
   registerRouteCommands(program, ctx, [broadcastCommand]);
