@@ -65,14 +65,44 @@ function without<T extends object>(o: T, key: keyof T): Partial<T> {
   return rest as Partial<T>;
 }
 
+interface ZodInternals {
+  _zod: {
+    def: {
+      innerType?: ZodInternals;
+      shape?: Record<string, ZodInternals>;
+      checks?: { _zod: { def: { format?: string; pattern?: RegExp; error?: (i: object) => unknown } } }[];
+    };
+  };
+}
+
+/**
+ * A string field's pattern with the words its schema says when it fails (JSON Schema keeps the
+ * pattern, not the message): read from zod's own check, as the daemon would report it.
+ */
+function pattern(schema: ZodInternals | undefined): Pick<RouteField, 'pattern' | 'patternMessage'> {
+  let s = schema;
+  while (s?._zod.def.innerType) s = s._zod.def.innerType;
+  const check = s?._zod.def.checks?.find((c) => c._zod.def.format === 'regex')?._zod.def;
+  if (check?.pattern === undefined) return {};
+  const said = check.error?.({ code: 'invalid_format', format: 'regex', input: '' });
+  return {
+    pattern: check.pattern.source,
+    patternMessage: typeof said === 'string' ? said : `must match ${String(check.pattern)}`,
+  };
+}
+
 function partFields(schema: z.ZodType): Record<string, RouteField> {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
     properties?: Record<string, JsonProp>;
     required?: string[];
   };
+  const shape = (schema as unknown as ZodInternals)._zod.def.shape ?? {};
   const required = new Set(json.required ?? []);
   return Object.fromEntries(
-    Object.entries(json.properties ?? {}).map(([name, prop]) => [name, field(prop, required.has(name))]),
+    Object.entries(json.properties ?? {}).map(([name, prop]) => [
+      name,
+      { ...field(prop, required.has(name)), ...pattern(shape[name]) },
+    ]),
   );
 }
 

@@ -68,7 +68,6 @@ export const optionSchemas = {
         ),
     ),
   }),
-  fork: z.object({ name: z.optional(name), prompt: z.optional(nonEmpty), wait: z.boolean() }),
   logs: z.object({ tail: z.optional(int(0, 1_000_000)) }),
   mcp: z.object({ tokenFile: z.optional(nonEmpty), socket: z.optional(nonEmpty) }),
   events: z.object({ since: int(0, Number.MAX_SAFE_INTEGER), limit: int(1, 10_000) }),

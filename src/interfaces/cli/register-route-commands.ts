@@ -82,6 +82,7 @@ export function registerRouteCommands(
         const sent = { ...(request as object), local };
         const refused = e.refuse?.(r, sent);
         if (refused) throw refused;
+        if (e.failed?.(r) === true) ctx.exitCode = 1;
         if (ctx.json) ctx.emit(e.json, (e.jsonDoc ? e.jsonDoc(r, sent, ctx) : r) as never);
         else e.print(ctx, r, sent);
       });

@@ -160,6 +160,34 @@ describe('commands declared over a route', () => {
     );
   });
 
+  it("check a pattern with the schema's own message, as the daemon says it", async () => {
+    const r = await wtp('fork', 'api', '--name', 'no spaces', '--json');
+    expect(seen).toEqual([]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error.details.issues).toEqual([
+      {
+        path: '--name',
+        message: 'must be 1-48 characters: letters, digits, "-" or "_", starting with a letter or digit',
+      },
+    ]);
+  });
+
+  it('exit 1 on an answer the entry counts as failed, still printing it', async () => {
+    const crashed = { ...agent, state: 'crashed', worktree: null };
+    const source = { id: 'ag-0', name: 'api', branch: null };
+    const doc = {
+      agent: crashed,
+      source,
+      conversation: { note: 'n' },
+      uncommitted: { files: [], carried: false },
+    };
+    answer = () => ({ status: 201, doc });
+    const r = await wtp('fork', 'api', '--json');
+    expect(seen[0]).toMatchObject({ url: '/api/v1/agents/api/fork', body: { wait: true } });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ version: 1, agent: { state: 'crashed' } });
+  });
+
   it('fill only fields the generated table knows (else `npm run gen` is due)', () => {
     const walk = (c: Command): Command[] => [c, ...c.commands.flatMap(walk)];
     const entries = walk(

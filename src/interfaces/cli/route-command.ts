@@ -64,6 +64,8 @@ interface RouteCommandBase<N extends RouteName, K extends CliOutputName> {
   timeoutMs?: number;
   /** An answer the command line counts as a failure (nothing idle to send to): thrown before any output. */
   refuse?: (r: RouteResponse<N>, sent: Sent<N>) => Error | undefined;
+  /** An answer that is printed but exits 1 (a fork that crashed at its start). */
+  failed?: (r: RouteResponse<N>) => boolean;
   /** The name of its `--json` document (protocol/cli-output.ts). */
   json: K;
   /** The result for a person (stdout); `--json` prints the document instead. */
@@ -88,8 +90,9 @@ export interface AnyRouteCommand {
 /** An entry with its route's types erased: what registerRouteCommands reads. */
 export type LooseRouteCommand = Omit<
   RouteCommandBase<RouteName, CliOutputName>,
-  'args' | 'flags' | 'request' | 'print' | 'refuse'
+  'args' | 'flags' | 'request' | 'print' | 'refuse' | 'failed'
 > & {
+  failed?: (r: unknown) => boolean;
   args?: readonly { field: string; name?: string; help?: string; optional?: boolean }[];
   flags?: readonly LooseFlag[];
   request?: (filled: unknown, words: (string | undefined)[], ctx: CliContext) => unknown;

@@ -26,4 +26,10 @@ describe('fieldValue', () => {
     expect(problem({ type: 'string', maxLength: 3 }, 'abcd')).toBe('must be at most 3 characters');
     expect(fieldValue({ type: 'string' }, '')).toBe('');
   });
+
+  it("checks a pattern and says its schema's words", () => {
+    const f: RouteField = { type: 'string', pattern: '^[a-z]+$', patternMessage: 'must be letters' };
+    expect(fieldValue(f, 'abc')).toBe('abc');
+    expect(problem(f, 'a b')).toBe('must be letters');
+  });
 });

@@ -15,6 +15,9 @@ export interface RouteField {
   minLength?: number;
   maxLength?: number;
   default?: unknown;
+  /** A string's pattern (a RegExp's source) and what its schema says when a value fails it. */
+  pattern?: string;
+  patternMessage?: string;
   /** An array's items, when they are strings or numbers. */
   items?: RouteField;
 }
@@ -56,5 +59,7 @@ export function fieldValue(f: RouteField, text: string): unknown {
     );
   if (f.maxLength !== undefined && text.length > f.maxLength)
     return new FieldProblem(`must be at most ${f.maxLength} characters`);
+  if (f.pattern !== undefined && !new RegExp(f.pattern).test(text))
+    return new FieldProblem(f.patternMessage ?? `must match /${f.pattern}/`);
   return text;
 }
