@@ -4,6 +4,8 @@ import { AppError } from '../../../protocol/app-error.js';
 import type { FleetStatus } from '../../../protocol/fleet.js';
 import type { CliContext } from '../context.js';
 import { clockTime, duration, paint, table } from '../format.js';
+import { registerRouteCommands } from '../register-route-commands.js';
+import { routeCommand } from '../route-command.js';
 import { runAction } from '../run-action.js';
 
 /** What `wtp fleet migrate` did. */
@@ -20,29 +22,29 @@ const OWNERSHIP = {
   unknown: 'not known until it joins',
 } as const;
 
+const fleetStatusCommand = routeCommand({
+  name: 'status',
+  isDefault: true,
+  description: 'this machine in its fleet, and every machine: reachable or since when not (the default)',
+  route: 'fleetStatus',
+  json: 'fleet',
+  jsonDoc: ({ fleet }) => ({ fleet }),
+  print: (ctx, { fleet: status }) => {
+    if (status === null)
+      return ctx.line(
+        'This daemon is in no fleet: set store.fleet in the config (or WTP_FLEET_URL) and restart it.',
+      );
+    printFleet(ctx, status);
+  },
+});
+
 /** `wtp fleet`: this machine in its fleet and every machine; `wtp fleet migrate`: the schema. */
 export function registerFleetCommands(program: Command, ctx: CliContext): void {
   const fleet = program
     .command('fleet')
     .description('one fleet across machines (store.fleet): this machine, the others, reachable or not');
 
-  fleet
-    .command('status', { isDefault: true })
-    .description('this machine in its fleet, and every machine: reachable or since when not (the default)')
-    .option('--json', 'machine-readable output')
-    .action((raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const { fleet: status } = await ctx.client().call('fleetStatus');
-        if (ctx.json) return ctx.emit('fleet', { fleet: status });
-        if (status === null) {
-          ctx.line(
-            'This daemon is in no fleet: set store.fleet in the config (or WTP_FLEET_URL) and restart it.',
-          );
-          return;
-        }
-        printFleet(ctx, status);
-      }),
-    );
+  registerRouteCommands(fleet, ctx, [fleetStatusCommand]);
 
   fleet
     .command('migrate')

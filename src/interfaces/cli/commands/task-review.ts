@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { AppError } from '../../../protocol/app-error.js';
-import { MERGE_STRATEGIES } from '../../../protocol/constants.js';
 import type { TaskComparison } from '../../../protocol/tasks.js';
 import type { CliContext } from '../context.js';
 import { duration, table } from '../format.js';
+import { registerRouteCommands } from '../register-route-commands.js';
+import { routeCommand } from '../route-command.js';
 import { runAction } from '../run-action.js';
 
 /** The comparison as a table, one column per attempt, then each attempt's test output if it failed. */
@@ -42,6 +42,76 @@ function compareText(ctx: CliContext, c: TaskComparison): void {
   ctx.line(`pick one with: wtp task pick ${c.task.id} <attempt>`);
 }
 
+const pickCommand = routeCommand({
+  name: 'pick',
+  description: 'merge the winning attempt (the task becomes done) and remove the other attempts',
+  route: 'pickAttempt',
+  args: [
+    { field: 'params.task', help: 'id or title' },
+    { field: 'body.attempt', help: 'the attempt number shown by `wtp task compare`' },
+  ],
+  flags: [
+    { field: 'body.strategy', help: 'merge strategy' },
+    { field: 'body.test', value: 'command' },
+    { field: 'body.keepOthers' },
+  ],
+  json: 'taskPick',
+  print: (ctx, r) => {
+    ctx.line(
+      `merged ${r.merged.agent} into ${r.merged.target}${r.merged.commit ? ` (${r.merged.commit.slice(0, 10)})` : ''}; ${r.task.id} is ${r.task.status}`,
+    );
+    if (r.removed.length > 0) ctx.line(`removed ${r.removed.join(', ')}`);
+    if (r.kept.length > 0) ctx.line(`kept ${r.kept.join(', ')}`);
+  },
+});
+
+/** `wtp quota` and `wtp resume`: the usage-limit governor. */
+const quotaCommands = [
+  routeCommand({
+    name: 'quota',
+    description: 'vendors whose tasks wait because an agent hit a usage limit',
+    route: 'listQuota',
+    json: 'quota',
+    jsonDoc: ({ holds }) => ({ holds }),
+    print: (ctx, { holds }) => {
+      if (holds.length === 0) return ctx.line('no usage-limit holds: tasks dispatch to every vendor');
+      ctx.line(
+        table(
+          ['VENDOR', 'SINCE', 'BY', 'RESETS', 'RESUMES', 'PAUSED'],
+          holds.map((h) => [
+            h.vendor,
+            h.since,
+            h.agent ?? h.agentId ?? '-',
+            h.resetsAt ?? 'unknown',
+            h.resumeAt ?? 'on `wtp resume`',
+            String(h.paused.length),
+          ]),
+        ),
+      );
+    },
+  }),
+  routeCommand({
+    name: 'resume',
+    description: 'lift usage-limit holds now: continue paused agents and dispatch tasks again',
+    route: 'resumeQuota',
+    args: [
+      {
+        field: 'body.vendor',
+        help: 'a vendor (anthropic, openai, …) or profile (claude, codex, …); default: all',
+      },
+    ],
+    json: 'resume',
+    jsonDoc: ({ resumed }) => ({ resumed }),
+    print: (ctx, { resumed }, { body: { vendor } }) => {
+      if (resumed.length === 0) return ctx.line(vendor ? `${vendor} was not held` : 'nothing was held');
+      for (const h of resumed)
+        ctx.line(
+          `resumed ${h.vendor}${h.paused.length > 0 ? ` (continued ${h.paused.length} agent(s))` : ''}`,
+        );
+    },
+  }),
+];
+
 /** `wtp task compare` and `wtp task pick`: best of N. */
 export function registerTaskReviewCommands(task: Command, ctx: CliContext): void {
   task
@@ -68,95 +138,10 @@ export function registerTaskReviewCommands(task: Command, ctx: CliContext): void
       }),
     );
 
-  task
-    .command('pick')
-    .description('merge the winning attempt (the task becomes done) and remove the other attempts')
-    .argument('<task>', 'id or title')
-    .argument('<attempt>', 'the attempt number shown by `wtp task compare`')
-    .option('--strategy <strategy>', `merge strategy (${MERGE_STRATEGIES.join(', ')})`, 'merge')
-    .option('--test <command>', "run this in the winner's worktree first; nothing happens unless it passes")
-    .option('--keep-others', "keep the other attempts' agents and worktrees")
-    .option('--json', 'machine-readable output')
-    .action(
-      (
-        ref: string,
-        attemptArg: string,
-        raw: { strategy: string; test?: string; keepOthers?: boolean; json?: boolean },
-      ) =>
-        runAction(ctx, raw.json, async () => {
-          const attempt = Number(attemptArg);
-          if (!Number.isInteger(attempt) || attempt < 1 || attempt > 8) {
-            throw new AppError('INVALID_INPUT', '<attempt> must be a whole number from 1 to 8.', {
-              issues: [{ path: '<attempt>', message: 'must be a whole number from 1 to 8' }],
-            });
-          }
-          if (!(MERGE_STRATEGIES as readonly string[]).includes(raw.strategy)) {
-            throw new AppError('INVALID_INPUT', `--strategy must be one of ${MERGE_STRATEGIES.join(', ')}.`, {
-              issues: [{ path: '--strategy', message: `must be one of ${MERGE_STRATEGIES.join(', ')}` }],
-            });
-          }
-          const r = await ctx.client().call('pickAttempt', {
-            params: { task: ref },
-            body: {
-              attempt,
-              strategy: raw.strategy as (typeof MERGE_STRATEGIES)[number],
-              ...(raw.test === undefined ? {} : { test: raw.test }),
-              keepOthers: raw.keepOthers === true,
-            },
-          });
-          if (ctx.json) return ctx.emit('taskPick', r);
-          ctx.line(
-            `merged ${r.merged.agent} into ${r.merged.target}${r.merged.commit ? ` (${r.merged.commit.slice(0, 10)})` : ''}; ${r.task.id} is ${r.task.status}`,
-          );
-          if (r.removed.length > 0) ctx.line(`removed ${r.removed.join(', ')}`);
-          if (r.kept.length > 0) ctx.line(`kept ${r.kept.join(', ')}`);
-        }),
-    );
+  registerRouteCommands(task, ctx, [pickCommand]);
 }
 
 /** `wtp quota` and `wtp resume`: the usage-limit governor. */
 export function registerQuotaCommands(program: Command, ctx: CliContext): void {
-  program
-    .command('quota')
-    .description('vendors whose tasks wait because an agent hit a usage limit')
-    .option('--json', 'machine-readable output')
-    .action((raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const { holds } = await ctx.client().call('listQuota', {});
-        if (ctx.json) return ctx.emit('quota', { holds });
-        if (holds.length === 0) return ctx.line('no usage-limit holds: tasks dispatch to every vendor');
-        ctx.line(
-          table(
-            ['VENDOR', 'SINCE', 'BY', 'RESETS', 'RESUMES', 'PAUSED'],
-            holds.map((h) => [
-              h.vendor,
-              h.since,
-              h.agent ?? h.agentId ?? '-',
-              h.resetsAt ?? 'unknown',
-              h.resumeAt ?? 'on `wtp resume`',
-              String(h.paused.length),
-            ]),
-          ),
-        );
-      }),
-    );
-
-  program
-    .command('resume')
-    .description('lift usage-limit holds now: continue paused agents and dispatch tasks again')
-    .argument('[vendor]', 'a vendor (anthropic, openai, …) or profile (claude, codex, …); default: all')
-    .option('--json', 'machine-readable output')
-    .action((vendor: string | undefined, raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const { resumed } = await ctx
-          .client()
-          .call('resumeQuota', { body: vendor === undefined ? {} : { vendor } });
-        if (ctx.json) return ctx.emit('resume', { resumed });
-        if (resumed.length === 0) return ctx.line(vendor ? `${vendor} was not held` : 'nothing was held');
-        for (const h of resumed)
-          ctx.line(
-            `resumed ${h.vendor}${h.paused.length > 0 ? ` (continued ${h.paused.length} agent(s))` : ''}`,
-          );
-      }),
-    );
+  registerRouteCommands(program, ctx, quotaCommands);
 }

@@ -7,6 +7,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { plainText, TerminalFilter } from '../../../protocol/terminal-text.js';
 import { openSocket } from '../open-socket.js';
 import { readStdin } from '../read-stdin.js';
+import { registerRouteCommands } from '../register-route-commands.js';
+import { routeCommand } from '../route-command.js';
 import { runAction } from '../run-action.js';
 import { validateOptions } from '../validate.js';
 
@@ -129,24 +131,22 @@ async function follow(
   });
 }
 
+const peekCommand = routeCommand({
+  name: 'peek',
+  description: "print the agent's current screen as text (rendered by its terminal emulator)",
+  route: 'getScreen',
+  args: [{ field: 'params.agent' }],
+  json: 'peek',
+  jsonDoc: (screen, sent) => ({ agent: sent.params.agent, screen }),
+  print: (ctx, screen) => {
+    const lines = [...screen.lines];
+    while (lines.length > 0 && lines.at(-1) === '') lines.pop();
+    ctx.line(lines.join('\n'));
+  },
+});
+
 export function registerTerminalCommands(program: Command, ctx: CliContext): void {
-  program
-    .command('peek')
-    .description("print the agent's current screen as text (rendered by its terminal emulator)")
-    .argument('<agent>', 'name, workspace/name or id')
-    .option('--json', 'machine-readable output')
-    .action((ref: string, raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const screen = await ctx.client().call('getScreen', { params: { agent: ref } });
-        if (ctx.json) {
-          ctx.emit('peek', { agent: ref, screen });
-          return;
-        }
-        const lines = [...screen.lines];
-        while (lines.length > 0 && lines.at(-1) === '') lines.pop();
-        ctx.line(lines.join('\n'));
-      }),
-    );
+  registerRouteCommands(program, ctx, [peekCommand]);
 
   program
     .command('logs')
