@@ -26,9 +26,11 @@ export function agentSource(client: RouteCaller): LiveSource<AgentView> {
     loadOne: (id) => client.call('getAgent', { params: { agent: id } }).then((r) => r.agent),
     touched: (e) => (e.agentId !== null && !NOT_SHOWN.has(e.type) ? e.agentId : null),
     removed: (e) => (e.type === 'agent.removed' ? e.agentId : null),
+    // The event's own time is taken a moment after the state's: an answer that names the dialog
+    // by its `since` must name it as the daemon holds it.
     patch: (a, e) =>
       e.type === 'agent.stateChanged'
-        ? { ...a, state: e.data.to, stateDetail: e.data.detail, stateSince: e.ts }
+        ? { ...a, state: e.data.to, stateDetail: e.data.detail, stateSince: e.data.since ?? e.ts }
         : a,
     reloadOn: ['reloaded'],
   };

@@ -44,6 +44,13 @@ const payloads = {
         'Why: the reason, and for activity states the signal and its evidence',
       ),
       pid: z.number().int().nullable().describe("The agent's process id, while it has one"),
+      since: z
+        .string()
+        .datetime()
+        .optional()
+        .describe(
+          "When the new state began: the agent's `stateSince`, which an answer's `expect.since` names (absent from events recorded before it existed)",
+        ),
     })
     .describe(
       "An agent's state or its reason changed (lifecycle: spawned, exited, restarting…; activity: working, needs_permission…), or a waiting agent shows another dialog (`detail.request` names another target). Nothing is written when neither changed.",

@@ -210,7 +210,10 @@ describe('create: the new agent', () => {
       data: { agent: { name: 'api' } },
     });
     expect(h.store.ofType('agent.stateChanged', view.id).map((e) => [e.source, e.data])).toEqual([
-      ['api', { from: null, to: 'starting', detail: { reason: 'created' }, pid: null }],
+      [
+        'api',
+        { from: null, to: 'starting', detail: { reason: 'created' }, pid: null, since: view.stateSince },
+      ],
     ]);
   });
 

@@ -188,6 +188,7 @@ export class AgentService extends AgentTerminal {
         to: 'starting',
         detail: agent.stateDetail,
         pid: null,
+        since: new Date(agent.stateSince).toISOString(),
       }),
     ]);
     await adoptRepository(this.d.registry, agent, source);

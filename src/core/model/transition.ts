@@ -30,6 +30,12 @@ export async function transitionAgent(
   if (to === 'exited' || to === 'crashed') agent.pid = null;
   await d.registry.save(agent, [
     ...extra,
-    agentEvent(agent, source, 'agent.stateChanged', { from, to, detail, pid: agent.pid }),
+    agentEvent(agent, source, 'agent.stateChanged', {
+      from,
+      to,
+      detail,
+      pid: agent.pid,
+      since: new Date(agent.stateSince).toISOString(),
+    }),
   ]);
 }
