@@ -204,7 +204,19 @@ describe('wtp remote: a phone answers the real Claude Code', REAL_CLI_TESTS, () 
       });
     } catch (err) {
       const perm = await page.evaluate(() => Notification.permission);
-      throw new Error(`${String(err)}; notification permission ${perm}; worker: ${dbg.join(', ')}`);
+      // Whether the worker can show one now: if so, the push event was lost on its way.
+      const probe = await context
+        .serviceWorkers()[0]
+        ?.evaluate(async () => {
+          const reg = (self as unknown as { registration: ServiceWorkerRegistration }).registration;
+          const before = (await reg.getNotifications()).length;
+          await reg.showNotification('probe', { tag: 'probe' });
+          return `${before} shown before a probe, ${(await reg.getNotifications()).length} after`;
+        })
+        .catch((e: unknown) => `probe failed: ${String(e)}`);
+      throw new Error(
+        `${String(err)}; notification permission ${perm}; worker: ${dbg.join(', ')}; ${probe ?? 'no worker'}`,
+      );
     }
     expect(shown).toEqual([{ title: 'phone needs permission', body: '', actions: ['approve', 'deny'] }]);
 

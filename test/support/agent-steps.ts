@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
@@ -173,7 +174,49 @@ export async function agentEvidence(home: TestHome, name: string): Promise<strin
     ...warnings,
     'its screen (last lines):',
     ...screen,
+    'its processes (seconds running, state, command):',
+    ...processTree(a?.pid ?? null),
+    ...vendorLog(home),
   ].join('\n');
+}
+
+/** The agent's process and its descendants: a child it waits on (a hook, git) shows here. */
+function processTree(pid: number | null): string[] {
+  if (pid === null) return ['  (no process)'];
+  let table: string;
+  try {
+    table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,etimes=,stat=,args='], { encoding: 'utf8' });
+  } catch (err) {
+    return [`  (ps failed: ${String(err)})`];
+  }
+  const rows = table
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((r) => r.length >= 5)
+    .map((r) => ({
+      pid: Number(r[0]),
+      ppid: Number(r[1]),
+      line: `${r[2]}s ${r[3]} ${r.slice(4).join(' ')}`,
+    }));
+  const out: string[] = [];
+  const walk = (p: number, depth: number): void => {
+    for (const r of rows.filter((x) => x.ppid === p)) {
+      out.push(`  ${'  '.repeat(depth)}${r.pid} ${r.line.slice(0, 160)}`);
+      walk(r.pid, depth + 1);
+    }
+  };
+  const self = rows.find((r) => r.pid === pid);
+  if (self) out.push(`  ${self.pid} ${self.line.slice(0, 160)}`);
+  walk(pid, 1);
+  return out.length > 0 ? out : [`  (${pid} is gone)`];
+}
+
+/** The newest debug log of the agent CLI, where it keeps one (Qwen Code with QWEN_DEBUG_LOG_FILE). */
+function vendorLog(home: TestHome): string[] {
+  const latest = home.path('home', '.qwen', 'debug', 'latest');
+  if (!existsSync(latest)) return [];
+  const lines = readFileSync(latest, 'utf8').trimEnd().split('\n').slice(-20);
+  return ['its CLI debug log (last lines):', ...lines.map((l) => `  ${l.slice(0, 200)}`)];
 }
 
 /** Waits (up to 60 s) until `read()` gives steps that are `done`, and returns them. */

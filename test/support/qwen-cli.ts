@@ -73,6 +73,8 @@ export function qwenEnv(opts: QwenEnvOptions): Record<string, string> {
     OPENAI_MODEL: opts.model ?? 'fake-model',
     QWEN_USAGE_STATISTICS_ENABLED: 'false',
     QWEN_TELEMETRY_ENABLED: 'false',
+    // Its debug log (~/.qwen/debug): a failed test shows its last lines (agentEvidence).
+    QWEN_DEBUG_LOG_FILE: '1',
     TERM: 'xterm-256color',
   };
 }
