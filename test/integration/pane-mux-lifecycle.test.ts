@@ -157,6 +157,18 @@ describe.each(SUBJECTS)('PaneMux conformance: $name — lifecycle', (factory) =>
     }
   });
 
+  it('list() is [] once the last pane ended by itself (tmux: its server runs on with no session)', async () => {
+    await eventually('no pane left from earlier tests', async () => (await f.mux.list()).length === 0);
+    const probe = f.probe({ mode: 'wait-go' });
+    const only = await f.mux.openWorkspace(f.workspace(), probe.spec);
+    const { pid } = await expectRan(only, probe);
+    probe.release();
+    await dead(pid);
+    // Gone from the backend (an error says so too), then list() must say it without one.
+    await eventually('the pane to go', async () => (await f.mux.list().catch(() => [])).length === 0);
+    expect(await f.mux.list()).toEqual([]);
+  });
+
   it('closeWorkspace of a workspace that does not exist resolves quietly', async () => {
     await expect(f.mux.closeWorkspace(f.workspace())).resolves.toBeUndefined();
     const ws = f.workspace();

@@ -214,7 +214,9 @@ export class TmuxMux implements PaneMux {
   async list(): Promise<PaneInfo[]> {
     await this.tagged();
     const r = await this.run(['list-panes', '-a', '-F', FIELDS.map((f) => `#{${f}}`).join(SEP)]);
-    if (r.exitCode !== 0 && this.noServer(r)) return [];
+    // A server whose last pane was closed by hand runs on with no session (`exit-empty off`), and
+    // tmux then finds no target for `list-panes -a`: no pane, not a failure.
+    if (r.exitCode !== 0 && (this.noServer(r) || /no current target/.test(r.stderr))) return [];
     this.check(r);
     return r.stdout
       .split('\n')
