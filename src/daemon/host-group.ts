@@ -1,10 +1,12 @@
 import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join, dirname } from 'node:path';
+import { closedPanesFile, recordClosedPane } from '../adapters/headless/closed-panes.js';
 import { CappedLog } from '../adapters/output-log/capped-log.js';
 import {
   GROUP_LINE_MAX_BYTES,
   parseGroupRequest,
+  type ClosedPane,
   type GroupReply,
   type GroupRequest,
 } from '../protocol/host-group.js';
@@ -44,6 +46,7 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
   keepServing(diag);
   const members = new Map<string, Member>();
   const ttys = new Map<Member, PaneTty>();
+  let closedPanes: ClosedPane[] = [];
   let closing = false;
 
   const writeMembers = (): void => {
@@ -53,6 +56,16 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
       renameSync(tmp, membersFile);
     } catch (err) {
       diag('warn', `could not write ${membersFile}: ${String(err)}`);
+    }
+  };
+  // A daemon that is away misses the agent's `closing`; if this pane was the last, the group ends
+  // too, and the daemon finds only this file to tell a pane closed by hand from a crash.
+  const noteClosedPane = (agent: string, pane: string): void => {
+    const file = closedPanesFile(socketPath);
+    try {
+      closedPanes = recordClosedPane(file, closedPanes, { agent, pane });
+    } catch (err) {
+      diag('warn', `could not write ${file}: ${String(err)}`);
     }
   };
   const leave = (agent: string, member: Member): void => {
@@ -79,6 +92,7 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
       previous.host.terminate();
     }
     let tty: PaneTty | null = null;
+    const paneId = a.paneTty ? `${a.paneTty.id}/${process.pid}` : groupPaneId(process.pid, a.agent);
     if (a.paneTty) {
       const p = a.paneTty;
       // The daemon makes the FIFO beside this group's socket; one elsewhere is not ours to open.
@@ -86,9 +100,10 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
         return { ok: false, code: 'invalid', message: "the pane's FIFO is not in this group's folder" };
       try {
         tty = await openPaneTty(p.tty, p.fifo, () => {
-          void tmuxServerAnswers(p.tmuxSocket).then((alive) =>
-            member.host.paneClosed(alive ? 'pane_closed' : 'mux_gone'),
-          );
+          void tmuxServerAnswers(p.tmuxSocket).then((alive) => {
+            if (alive) noteClosedPane(a.agent, paneId);
+            member.host.paneClosed(alive ? 'pane_closed' : 'mux_gone');
+          });
         });
       } catch (err) {
         return { ok: false, code: 'invalid', message: `cannot serve the pane: ${String(err)}` };
@@ -99,7 +114,7 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
       : null;
     const member: Member = startMember(a, shared, {
       pane,
-      paneId: a.paneTty ? `${a.paneTty.id}/${process.pid}` : groupPaneId(process.pid, a.agent),
+      paneId,
       exit: () => leave(a.agent, member),
     });
     if (tty) ttys.set(member, tty);

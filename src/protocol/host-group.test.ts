@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGroupMembers, parseGroupReply, parseGroupRequest } from './host-group.js';
+import { parseClosedPanes, parseGroupMembers, parseGroupReply, parseGroupRequest } from './host-group.js';
 
 describe('host group messages', () => {
   it('takes an add with string arguments and a close of a well-formed agent id', () => {
@@ -40,5 +40,16 @@ describe('host group messages', () => {
     expect(parseGroupMembers('["ag-1","../x"]')).toBeNull();
     expect(parseGroupMembers('{"ag-1":1}')).toBeNull();
     expect(parseGroupMembers('["ag-1"')).toBeNull();
+  });
+
+  it('reads a closed-panes file of agents in group panes only, and nothing else in it', () => {
+    expect(parseClosedPanes('[{"agent":"ag-1","pane":"%3/4100"}]')).toEqual([
+      { agent: 'ag-1', pane: '%3/4100' },
+    ]);
+    expect(parseClosedPanes('[]')).toEqual([]);
+    expect(parseClosedPanes('[{"agent":"ag-1","pane":"%3"}]')).toBeNull();
+    expect(parseClosedPanes('[{"agent":"ag-1","pane":"%3/4100","x":1}]')).toBeNull();
+    expect(parseClosedPanes('["ag-1"]')).toBeNull();
+    expect(parseClosedPanes('[')).toBeNull();
   });
 });

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * A headless host group's control socket (0600, in the state dir's `run/`): the daemon adds an
  * agent to it or closes one of its agents. One JSON line each way per connection.
@@ -57,4 +59,36 @@ export function parseGroupMembers(text: string): string[] | null {
     // half-written: the group writes through a rename, so only a foreign file gets here
   }
   return null;
+}
+
+/** A pane a group's agent left because it was closed by hand: the agent, and its pane as the daemon names it. */
+export interface ClosedPane {
+  agent: string;
+  /** `%N/<group pid>`. */
+  pane: string;
+}
+
+/** What a group's closed-panes file says, or why it was not believed. */
+export type ClosedPanesRead = { panes: ClosedPane[] } | { refused: string };
+
+/** A group's closed-panes file is at most this large; one agent has one entry, the newest. */
+export const CLOSED_PANES_MAX_BYTES = 64 * 1024;
+export const CLOSED_PANES_MAX = 256;
+
+const closedPanesSchema = z
+  .array(
+    z.object({ agent: z.string().regex(AGENT_ID), pane: z.string().regex(/^%\d{1,9}\/\d{1,10}$/) }).strict(),
+  )
+  .max(CLOSED_PANES_MAX);
+
+/** The closed-panes file a group leaves for a daemon that was away; null for anything else. */
+export function parseClosedPanes(text: string): ClosedPane[] | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const r = closedPanesSchema.safeParse(v);
+  return r.success ? r.data : null;
 }

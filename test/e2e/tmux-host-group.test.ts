@@ -31,12 +31,13 @@ describe('tmux panes served by a host group', () => {
     home = new TestHome({ WTP_BACKEND: 'tmux', SHELL: '/bin/sh' });
     await home.up();
     expect((await home.run(['workspace', 'new', 'other', '--cwd', home.dir])).code).toBe(0);
-    for (const [name, ws] of [
-      ['a1', 'default'],
-      ['a2', 'default'],
-      ['b1', 'other'],
+    // b1 restarts on any end but a stop: the last test tells a pane closed by hand from a crash by it.
+    for (const [name, ws, restart] of [
+      ['a1', 'default', 'never'],
+      ['a2', 'default', 'never'],
+      ['b1', 'other', 'always'],
     ] as const) {
-      const r = await home.run(['new', 'shell', '--name', name, '--workspace', ws, '--restart', 'never']);
+      const r = await home.run(['new', 'shell', '--name', name, '--workspace', ws, '--restart', restart]);
       expect(r.code, r.stderr).toBe(0);
     }
   });
@@ -171,5 +172,22 @@ describe('tmux panes served by a host group', () => {
       hostPid: b1.hostPid,
       paneId: b1.paneId,
     });
+  });
+
+  it("the group's last pane closed by hand while the daemon is down: a stop, read when it is back", async () => {
+    const b1 = await home.agent('b1');
+    const daemonPid = (await home.json<{ daemon: { pid: number } }>(['status'])).doc.daemon.pid;
+    process.kill(daemonPid, 'SIGKILL');
+    await eventually('the daemon to die', () => !isAlive(daemonPid));
+    expect((await home.tmux(['kill-pane', '-t', b1.paneId ?? ''])).code).toBe(0);
+    // Its last agent gone, the group ends: the next daemon finds neither the pane nor the host.
+    await eventually("b1's group to end", () => !isAlive(b1.hostPid ?? 0));
+    await home.up();
+    const after = await eventually('b1 to be read again', async () => {
+      const a = await home.agent('b1');
+      return a.state === 'running' && a.pid === b1.pid ? undefined : a;
+    });
+    expect(after).toMatchObject({ state: 'exited', stateDetail: { reason: 'pane_closed' }, restarts: 0 });
+    expect((await home.run(['why', 'b1'])).stdout).toMatch(/its pane was closed/);
   });
 });

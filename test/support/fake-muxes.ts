@@ -1,5 +1,6 @@
 import { AppError } from '../../src/core/errors.js';
 import type {
+  ClosedByHand,
   MuxRegistry,
   PaneInfo,
   PaneMux,
@@ -17,6 +18,8 @@ export class FakeMux implements PaneMux {
   readonly calls: { op: string; args: unknown[] }[] = [];
   readonly panes = new Map<string, { workspace: string; title: string; agentId?: string | null }>();
   failAt: number | null = null;
+  /** Set, the backend keeps host groups' word on panes closed by hand (tmux); unset, it has none. */
+  closedByHand?: (paneId: string, agentId: string) => Promise<ClosedByHand>;
   private creates = 0;
   private next = 100;
 

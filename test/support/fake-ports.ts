@@ -1,6 +1,6 @@
 import { cloneRecord, type AgentRecord } from '../../src/core/model/agent-record.js';
 import { cloneTask, type TaskRecord } from '../../src/core/model/task-record.js';
-import type { Placement } from '../../src/core/ports/panes.js';
+import type { ClosedByHand, Placement } from '../../src/core/ports/panes.js';
 import type {
   EventLog,
   EventQuery,
@@ -167,6 +167,10 @@ export class FakeLauncher implements HostLauncher {
   pidUnknown = false;
   /** When set, every agent's host is this one process (a headless host group): panes `h-<pid>/<agent>`. */
   groupPid: number | null = null;
+  /** Panes their gone host group recorded as closed by hand. */
+  readonly closedByHandPanes = new Set<string>();
+  /** When set, why that record could not be read. */
+  closedRefusal: string | null = null;
   private nextPid = 5001;
 
   constructor(private readonly inspector: FakeInspector) {}
@@ -204,6 +208,11 @@ export class FakeLauncher implements HostLauncher {
 
   sharesHost(agent: AgentRecord): boolean {
     return agent.paneId?.includes('/') ?? false;
+  }
+
+  closedByHand(agent: AgentRecord): Promise<ClosedByHand> {
+    if (this.closedRefusal !== null) return Promise.resolve({ closed: false, refused: this.closedRefusal });
+    return Promise.resolve({ closed: agent.paneId !== null && this.closedByHandPanes.has(agent.paneId) });
   }
 
   /** How many times one agent's host was launched. */

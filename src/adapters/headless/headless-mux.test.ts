@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,5 +52,45 @@ describe('headless records of host groups, as a planted or damaged file gives th
     ['paths that are not strings', () => ({ socket: 1, members: ['x'] })],
   ])('refuses %s: a plain pane, no group', async (_what, group) => {
     expect(await listed(group, '["ag-a"]')).toEqual(['h-4242 ag-first']);
+  });
+});
+
+describe("a gone group's word on panes closed by hand", () => {
+  /** A state dir with the record of group pid 4242 (`alive` or gone) and its closed-panes file. */
+  function groupOf(alive: boolean, closed: string) {
+    const owner = mkdtempSync(join(tmpdir(), 'wtp-headless-'));
+    dirs.push(owner);
+    const records = join(owner, 'headless');
+    mkdirSync(records);
+    const record = { pid: 4242, start: 's1', workspace: 'w', agentId: 'ag-a', group: own(records) };
+    writeFileSync(join(records, '4242.json'), JSON.stringify(record));
+    writeFileSync(join(records, 'g-1.closed'), closed);
+    const mux = new HeadlessMux({
+      env: {},
+      owner,
+      facts: { stat: (pid) => (alive && pid === 4242 ? { zombie: false, leader: true, start: 's1' } : null) },
+      environments: false,
+      groups: true,
+    });
+    return { mux, file: join(records, 'g-1.closed') };
+  }
+  const word = JSON.stringify([{ agent: 'ag-a', pane: '%3/4242' }]);
+
+  it('is read before the gone group is cleaned up (a launch lists the groups first), and answered after', async () => {
+    const { mux, file } = groupOf(false, word);
+    await mux.list();
+    expect(existsSync(file)).toBe(false);
+    expect(await mux.closedPanes(4242)).toEqual({ panes: [{ agent: 'ag-a', pane: '%3/4242' }] });
+    expect(await mux.closedPanes(4243)).toEqual({ panes: [] });
+  });
+
+  it('of a group that runs on, is read from its file', async () => {
+    const { mux } = groupOf(true, word);
+    expect(await mux.closedPanes(4242)).toEqual({ panes: [{ agent: 'ag-a', pane: '%3/4242' }] });
+  });
+
+  it('a damaged one is refused, with the reason', async () => {
+    const { mux } = groupOf(false, '["ag-a"]');
+    expect(await mux.closedPanes(4242)).toEqual({ refused: expect.stringMatching(/not a list/) });
   });
 });

@@ -14,8 +14,9 @@ import { dirname, join } from 'node:path';
 import { AppError } from '../../core/errors.js';
 import type { ProcessFacts } from '../../core/ports/daemon.js';
 import type { PaneInfo, PaneMux, PaneSpec, SpawnedPane } from '../../core/ports/panes.js';
-import { parseGroupMembers } from '../../protocol/host-group.js';
+import { parseGroupMembers, type ClosedPanesRead } from '../../protocol/host-group.js';
 import { processesWithEnv } from '../proc-environ.js';
+import { closedPanesFile, GoneGroupWords, readClosedPanes } from './closed-panes.js';
 import { groupRequest } from './group-request.js';
 
 /** A pane's stderr file beyond this size starts over at the next launch. */
@@ -51,6 +52,7 @@ export class HeadlessMux implements PaneMux {
   private readonly known = new Map<number, Known>();
   /** One start or join at a time per workspace, so its agents land in one group. */
   private readonly joining = new Map<string, Promise<unknown>>();
+  private readonly goneWords = new GoneGroupWords();
 
   /** `owner` tells this daemon's processes apart from another WTP_HOME's (its state dir). */
   constructor(
@@ -110,7 +112,10 @@ export class HeadlessMux implements PaneMux {
         this.known.set(r.pid, known);
       } else {
         rmSync(join(this.records, `${r.pid}.json`), { force: true });
-        if (r.group) removeGroupFiles(r.group.socket);
+        if (r.group) {
+          this.goneWords.keep(r.pid, r.group.socket);
+          removeGroupFiles(r.group.socket);
+        }
       }
     }
     // Panes started before the records (environments are readable in /proc only).
@@ -152,6 +157,13 @@ export class HeadlessMux implements PaneMux {
       });
     }
     return Promise.resolve(panes);
+  }
+
+  /** The panes the group `pid` let go of because they were closed by hand (it may be gone since). */
+  async closedPanes(pid: number): Promise<ClosedPanesRead> {
+    await this.list();
+    const group = this.known.get(pid)?.group;
+    return this.goneWords.of(pid) ?? (group ? readClosedPanes(closedPanesFile(group.socket)) : { panes: [] });
   }
 
   /** Closing a pane hangs up its program's process group, as a terminal closing would. */
@@ -327,10 +339,19 @@ function groupMembers(file: string): string[] | null {
   }
 }
 
-/** A dead group's socket, members file, log and stderr. */
+/** A dead group's socket, members and closed-panes files, log and stderr. */
 function removeGroupFiles(socket: string): void {
   const base = socket.replace(/\.sock$/, '');
-  for (const ext of ['.sock', '.members', '.members.tmp', '.log', '.log.1', '.stderr'])
+  for (const ext of [
+    '.sock',
+    '.members',
+    '.members.tmp',
+    '.closed',
+    '.closed.tmp',
+    '.log',
+    '.log.1',
+    '.stderr',
+  ])
     rmSync(`${base}${ext}`, { force: true });
 }
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PaneSpec, SpawnedPane } from '../../core/ports/panes.js';
+import type { ClosedByHand, PaneSpec, SpawnedPane } from '../../core/ports/panes.js';
+import type { ClosedPanesRead } from '../../protocol/host-group.js';
 import { runCommand } from '../run-command.js';
 
 export interface HostGroups {
@@ -9,6 +10,8 @@ export interface HostGroups {
   readonly groupDir: string | null;
   /** Adds the agent of `spec.hostArgs` to the workspace's group, or starts one with it. */
   spawnPane(workspace: string, spec: PaneSpec): Promise<SpawnedPane>;
+  /** The panes the group `pid` let go of because they were closed by hand (it may be gone since). */
+  closedPanes(pid: number): Promise<ClosedPanesRead>;
 }
 
 /** A pane whose program is a holder: the FIFO it reads, and its spec with the holder as program. */
@@ -76,4 +79,17 @@ export async function joinGroup(
   const host = await groups.spawnPane(pane.session, { ...spec, argv: [...prefix, ...hostArgs], hostArgs });
   if (host.pid === null) throw new Error('the host group has no pid');
   return host.pid;
+}
+
+/** Whether the group serving `paneId` (`%N/<group pid>`) let `agentId` go because the pane was closed by hand. */
+export async function closedByHand(
+  groups: HostGroups | undefined,
+  paneId: string,
+  agentId: string,
+): Promise<ClosedByHand> {
+  const pid = /^%\d+\/(\d+)$/.exec(paneId)?.[1];
+  if (!groups || pid === undefined) return { closed: false };
+  const word = await groups.closedPanes(Number(pid));
+  if ('refused' in word) return { closed: false, refused: word.refused };
+  return { closed: word.panes.some((p) => p.agent === agentId && p.pane === paneId) };
 }

@@ -1,5 +1,6 @@
 import { AppError, isAppError } from '../../core/errors.js';
 import type {
+  ClosedByHand,
   PaneInfo,
   PaneMux,
   PaneSize,
@@ -10,6 +11,7 @@ import type {
 import { rm } from 'node:fs/promises';
 import { runCommand, type CommandResult } from '../run-command.js';
 import {
+  closedByHand,
   describePane,
   holdPane,
   joinGroup,
@@ -246,6 +248,10 @@ export class TmuxMux implements PaneMux {
     } finally {
       await this.reapIfEmpty();
     }
+  }
+
+  closedByHand(paneId: string, agentId: string): Promise<ClosedByHand> {
+    return closedByHand(this.o.hostGroups, paneId, agentId);
   }
 
   async closeWorkspace(workspace: string): Promise<void> {

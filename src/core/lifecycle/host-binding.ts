@@ -146,8 +146,13 @@ export abstract class HostBinding extends ProcessExits {
     const shared = this.d.launcher.sharesHost(agent);
     const paneGone = (await this.d.launcher.paneExists(agent)) === false;
     // A pane closed by hand takes its host with it, or out of its group: a stop, not a crash. A
-    // group that died closed its panes itself.
-    if (agent.backend !== 'headless' && paneGone && (!shared || groupRuns)) {
+    // group that died closed its panes itself, unless it left word that the last one was closed by
+    // hand while no daemon was there to hear it (and then ended, with no agent left).
+    if (
+      agent.backend !== 'headless' &&
+      paneGone &&
+      (!shared || groupRuns || (await this.groupSaysClosedByHand(agent)))
+    ) {
       this.intents.set(agent.id, { kind: 'stop', source: 'user', reason: 'pane_closed' });
     }
     // Forget a pane that is gone (headless: the host process was the pane), or a daemon that
@@ -158,6 +163,16 @@ export abstract class HostBinding extends ProcessExits {
       { pid: agent.pid ?? 0, exit: unknownExit, at: this.d.clock.now() },
       shared ? 'shared' : true,
     );
+  }
+
+  private async groupSaysClosedByHand(agent: AgentRecord): Promise<boolean> {
+    const word = await this.d.launcher.closedByHand(agent);
+    if (word.refused !== undefined)
+      this.d.log.warn(
+        { agentId: agent.id, refused: word.refused },
+        "the host group's record of panes closed by hand was not read",
+      );
+    return word.closed;
   }
 
   /** Records the disconnect of `link` once, with what became of its host. */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { agentOf, agentRecord, cmdRequest, makeCore, startAgent } from '../../../test/support/core-fakes.js';
+import {
+  agentOf,
+  agentRecord,
+  cmdRequest,
+  makeCore,
+  startAgent,
+  transitions,
+} from '../../../test/support/core-fakes.js';
 import { flush } from '../../../test/support/fake-clock.js';
 
 const GROUP = 4000;
@@ -72,5 +79,74 @@ describe('agents whose hosts share a process', () => {
       state: 'crashed',
       stateDetail: { reason: 'host_lost', message: SHARED_LOST },
     });
+  });
+});
+
+describe('a tmux host group that ended while the daemon was away', () => {
+  const TMUX_GROUP = 4100;
+  /** Two agents of one group whose panes are gone, and the group with them; the daemon starts again. */
+  async function restartedAfterGroupEnded(mark: (h: Awaited<ReturnType<typeof makeCore>>) => void) {
+    const agents = ['ag-a', 'ag-b'].map((id, i) =>
+      agentRecord({
+        id,
+        backend: 'tmux',
+        restart: 'always',
+        hostPid: TMUX_GROUP,
+        hostIdentity: `${TMUX_GROUP}@1`,
+        paneId: `%${i + 3}/${TMUX_GROUP}`,
+        pid: 7100 + i,
+      }),
+    );
+    const h = await makeCore({ agents, start: false, defaultBackend: 'tmux' });
+    mark(h);
+    await h.core.start();
+    await flush();
+    return h;
+  }
+
+  it('an agent whose pane the group recorded as closed by hand is exited(pane_closed), not restarted', async () => {
+    const h = await restartedAfterGroupEnded((h) => h.launcher.closedByHandPanes.add(`%3/${TMUX_GROUP}`));
+    expect(agentOf(h, 'ag-a')).toMatchObject({ state: 'exited', stateDetail: { reason: 'pane_closed' } });
+    expect(transitions(h, 'ag-a')).toEqual([['running', 'exited', 'pane_closed', 'user']]);
+    // Its neighbour, not recorded, ended with the group: a lost host, restarted by its policy.
+    expect(transitions(h, 'ag-b')[0]).toEqual(['running', 'starting', 'restarting', 'policy']);
+    await h.clock.advanceAsync(60_000);
+    expect(h.launcher.launched.map((a) => a.id)).toEqual(['ag-b']);
+  });
+
+  it('a record that could not be read is a lost host, and the daemon log says why', async () => {
+    const h = await restartedAfterGroupEnded((h) => {
+      h.launcher.closedByHandPanes.add(`%3/${TMUX_GROUP}`);
+      h.launcher.closedRefusal = '/state/g-1.closed is a symbolic link: not read';
+    });
+    expect(transitions(h, 'ag-a')[0]).toEqual(['running', 'starting', 'restarting', 'policy']);
+    expect(h.log.entries).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        obj: expect.objectContaining({ agentId: 'ag-a', refused: expect.stringMatching(/symbolic link/) }),
+      }),
+    );
+  });
+
+  it('a group that runs on is not asked: the pane gone from it is a stop on its own', async () => {
+    const h = await makeCore({
+      agents: [
+        agentRecord({
+          id: 'ag-a',
+          backend: 'tmux',
+          hostPid: TMUX_GROUP,
+          hostIdentity: `${TMUX_GROUP}@1`,
+          paneId: `%3/${TMUX_GROUP}`,
+        }),
+      ],
+      aliveHosts: [TMUX_GROUP],
+      start: false,
+      defaultBackend: 'tmux',
+    });
+    h.launcher.closedRefusal = 'not to be read';
+    await h.core.start();
+    await flush();
+    expect(agentOf(h, 'ag-a')).toMatchObject({ state: 'exited', stateDetail: { reason: 'pane_closed' } });
+    expect(h.log.entries.filter((e) => e.level === 'warn')).toEqual([]);
   });
 });

@@ -89,4 +89,21 @@ describe('PaneLauncher', () => {
     const mine = await launcher.launch(agent, { workspace, placement: { kind: 'tab' } });
     expect(await launcher.findPane(agent)).toEqual({ paneId: mine.paneId, hostPid: mine.hostPid });
   });
+
+  it("asks the agent's backend whether its gone host group recorded its pane as closed by hand", async () => {
+    const { mux, launcher } = rig();
+    const agent = agentRecord({ id: 'ag-a', backend: 'tmux', paneId: '%3/4100' });
+    // A backend without host groups has no such record.
+    expect(await launcher.closedByHand(agent)).toEqual({ closed: false });
+    const asked: string[] = [];
+    mux.closedByHand = (pane, id) => {
+      asked.push(`${pane} ${id}`);
+      return Promise.resolve({ closed: true });
+    };
+    expect(await launcher.closedByHand(agent)).toEqual({ closed: true });
+    expect(asked).toEqual(['%3/4100 ag-a']);
+    mux.closedByHand = () => Promise.reject(new Error('EACCES'));
+    expect(await launcher.closedByHand(agent)).toEqual({ closed: false, refused: 'Error: EACCES' });
+    expect(await launcher.closedByHand({ ...agent, paneId: null })).toEqual({ closed: false });
+  });
 });

@@ -2,7 +2,7 @@ import type { AgentEnv } from '../../protocol/agent-env.js';
 import type { WorkspaceView } from '../../protocol/workspace.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import { isAppError } from '../errors.js';
-import type { MuxRegistry, PaneMux, PaneSpec, Placement } from '../ports/panes.js';
+import type { ClosedByHand, MuxRegistry, PaneMux, PaneSpec, Placement } from '../ports/panes.js';
 import type { HostLauncher } from '../ports/daemon.js';
 
 export interface PaneLauncherOptions {
@@ -100,6 +100,16 @@ export class PaneLauncher implements HostLauncher {
       return panes.some((p) => p.id === agent.paneId);
     } catch {
       return null; // the mux cannot tell right now (e.g. WezTerm not reachable)
+    }
+  }
+
+  async closedByHand(agent: AgentRecord): Promise<ClosedByHand> {
+    if (agent.paneId === null || !this.o.muxes.available(agent.backend)) return { closed: false };
+    const mux = this.o.muxes.get(agent.backend);
+    try {
+      return (await mux.closedByHand?.(agent.paneId, agent.id)) ?? { closed: false };
+    } catch (err) {
+      return { closed: false, refused: String(err) };
     }
   }
 }

@@ -5,7 +5,7 @@ import type { HostSnapshot, DaemonMessage, SpawnSpec } from '../../protocol/host
 import type { NewEvent, WtpEvent } from '../../protocol/events.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import type { TaskRecord } from '../model/task-record.js';
-import type { Placement } from './panes.js';
+import type { ClosedByHand, Placement } from './panes.js';
 import type { StartMode } from '../agents/profiles.js';
 
 /** Time and timers; tests use a fake one they advance by hand. */
@@ -92,6 +92,8 @@ export interface HostLauncher {
   findPane(agent: AgentRecord): Promise<{ hostPid: number | null; paneId: string } | null>;
   /** Whether the agent's host process holds other agents too: it is stopped through the launcher, not killed. */
   sharesHost(agent: AgentRecord): boolean;
+  /** Whether the agent's host group, gone, recorded that it let the agent go as its pane was closed by hand. */
+  closedByHand(agent: AgentRecord): Promise<ClosedByHand>;
 }
 
 /** Checks done before an agent is created, so bad input fails with a clear error. */

@@ -61,6 +61,17 @@ export interface PaneMux {
   kill(paneId: string): Promise<void>;
   /** Closes every pane of the workspace; a workspace that is not open is fine. */
   closeWorkspace(workspace: string): Promise<void>;
+  /**
+   * Whether the host group that served `paneId` let `agentId` go because the pane was closed by
+   * hand, as it records for a daemon that was away (tmux with host groups only).
+   */
+  closedByHand?(paneId: string, agentId: string): Promise<ClosedByHand>;
+}
+
+/** A host group's word on a pane closed by hand; `refused` says why a record of it was not believed. */
+export interface ClosedByHand {
+  closed: boolean;
+  refused?: string;
 }
 
 /** Where a new host pane goes. */
