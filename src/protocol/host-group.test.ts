@@ -51,5 +51,11 @@ describe('host group messages', () => {
     expect(parseClosedPanes('[{"agent":"ag-1","pane":"%3/4100","x":1}]')).toBeNull();
     expect(parseClosedPanes('["ag-1"]')).toBeNull();
     expect(parseClosedPanes('[')).toBeNull();
+    expect(parseClosedPanes('[{"agent":"../x","pane":"%3/4100"}]')).toBeNull();
+    expect(parseClosedPanes('[{"pane":"%3/4100"}]')).toBeNull();
+    expect(parseClosedPanes('{"agent":"ag-1","pane":"%3/4100"}')).toBeNull();
+    const many = Array.from({ length: 257 }, (_, i) => ({ agent: `ag-${i}`, pane: `%${i}/4100` }));
+    expect(parseClosedPanes(JSON.stringify(many))).toBeNull();
+    expect(parseClosedPanes(JSON.stringify(many.slice(1)))).toHaveLength(256);
   });
 });

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * A headless host group's control socket (0600, in the state dir's `run/`): the daemon adds an
  * agent to it or closes one of its agents. One JSON line each way per connection.
@@ -75,13 +73,12 @@ export type ClosedPanesRead = { panes: ClosedPane[] } | { refused: string };
 export const CLOSED_PANES_MAX_BYTES = 64 * 1024;
 export const CLOSED_PANES_MAX = 256;
 
-const closedPanesSchema = z
-  .array(
-    z.object({ agent: z.string().regex(AGENT_ID), pane: z.string().regex(/^%\d{1,9}\/\d{1,10}$/) }).strict(),
-  )
-  .max(CLOSED_PANES_MAX);
+const PANE = /^%\d{1,9}\/\d{1,10}$/;
 
-/** The closed-panes file a group leaves for a daemon that was away; null for anything else. */
+/**
+ * The closed-panes file a group leaves for a daemon that was away; null for anything else. Read
+ * by hand, as the other group files are: the host loads no zod.
+ */
 export function parseClosedPanes(text: string): ClosedPane[] | null {
   let v: unknown;
   try {
@@ -89,6 +86,15 @@ export function parseClosedPanes(text: string): ClosedPane[] | null {
   } catch {
     return null;
   }
-  const r = closedPanesSchema.safeParse(v);
-  return r.success ? r.data : null;
+  if (!Array.isArray(v) || v.length > CLOSED_PANES_MAX) return null;
+  const out: ClosedPane[] = [];
+  for (const e of v as unknown[]) {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) return null;
+    const { agent, pane, ...rest } = e as Record<string, unknown>;
+    if (Object.keys(rest).length > 0) return null;
+    if (typeof agent !== 'string' || !AGENT_ID.test(agent)) return null;
+    if (typeof pane !== 'string' || !PANE.test(pane)) return null;
+    out.push({ agent, pane });
+  }
+  return out;
 }
