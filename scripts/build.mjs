@@ -29,27 +29,12 @@ const old = `${root}dist.old-${process.pid}`;
 rmSync(next, { recursive: true, force: true });
 
 /**
- * The CLI's option schemas are a bundle of their own (zod/mini, tree-shaken to ~35 KB):
- * inside the split build they would share zod's whole core chunk with the daemon, and
- * loading that costs ~40 ms more on every command that has options to validate.
- */
-const cliOptionsAsSeparateBundle = {
-  name: 'cli-options-separate',
-  setup(b) {
-    b.onResolve({ filter: /\/option-schemas\.js$/ }, (args) =>
-      args.importer.endsWith('/interfaces/cli/validate.ts')
-        ? { path: '../cli-options.js', external: true }
-        : undefined,
-    );
-  },
-};
-/**
  * `wtp ls` and `wtp ls --json`, the calls scripts and status bars repeat, are one file of their own
  * (~50 KB, no chunks): bin/wtp.js runs it without the CLI's program, and each call costs little more
  * than Node's own start (issue 32, src/interfaces/cli/fast-path.ts).
  */
 await build({
-  entryPoints: { 'cli-options': 'src/interfaces/cli/option-schemas.ts', fast: 'src/fast.ts' },
+  entryPoints: { fast: 'src/fast.ts' },
   outdir: next,
   bundle: true,
   format: 'esm',
@@ -88,7 +73,7 @@ await build({
   keepNames: true,
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [cliOptionsAsSeparateBundle, inkOutputCaches],
+  plugins: [inkOutputCaches],
 });
 await build({
   entryPoints: benchEntryPoints,
@@ -108,7 +93,7 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [cliOptionsAsSeparateBundle, inkOutputCaches],
+  plugins: [inkOutputCaches],
 });
 // The dashboard (web/, a Vite + React SPA) goes into dist/web, served by the daemon at /dashboard/.
 const { build: viteBuild } = await import('vite');

@@ -4,8 +4,21 @@ import type { Issue } from '../../protocol/error-catalog.js';
 import type { CliContext } from './context.js';
 import type { AnyRouteCommand, LooseRouteCommand } from './route-command.js';
 import type { RoutePart } from './route-field.js';
-import { argumentWord, flagOf, fullHelp, helpText, kebab, lookup, requestValue } from './route-flags.js';
+import {
+  argumentWord,
+  flagOf,
+  fullHelp,
+  helpText,
+  invalidArguments,
+  kebab,
+  lookup,
+  requestValue,
+} from './route-flags.js';
 import { runAction } from './run-action.js';
+
+/** What a flag sends: its fallback when not typed; an `off` flag only when typed off. */
+const flagValue = (f: ReturnType<typeof flagOf>, v: unknown): unknown =>
+  f.off && v === true ? undefined : (v ?? f.fallback?.());
 
 const entryOf = new WeakMap<Command, AnyRouteCommand>();
 
@@ -36,8 +49,8 @@ export function registerRouteCommands(
       const { part, name, field } = lookup(e.route, a.field);
       const word = a.name ?? kebab(name);
       cmd.argument(
-        argumentWord(word, a.optional ?? field.required !== true),
-        fullHelp(a.help ?? helpText(field.description), field),
+        argumentWord(word, a.optional ?? field.required !== true, field.type === 'array'),
+        fullHelp(a.help ?? helpText(field.description), field, false),
       );
       return { part, name, field, word };
     });
@@ -48,11 +61,15 @@ export function registerRouteCommands(
       const shown = f.boolean || f.field.default === undefined ? undefined : String(f.field.default);
       if (f.field.type === 'array') cmd.option(f.flags, f.help, collect);
       // A field the request needs is a required option (commander's message, exit 2).
-      else if (f.field.required === true && !f.boolean) cmd.requiredOption(f.flags, f.help, shown);
+      else if (f.field.required === true && !f.boolean && !f.fallback)
+        cmd.requiredOption(f.flags, f.help, shown);
       else cmd.option(f.flags, f.help, shown);
+      if (f.offHelp !== undefined) cmd.option(`--no-${f.long.slice(2)}`, f.offHelp);
       return f;
     });
-    for (const l of e.local ?? []) cmd.option(l.flags, l.help);
+    for (const l of e.local ?? [])
+      if (l.repeatable === true) cmd.option(l.flags, l.help, collect);
+      else cmd.option(l.flags, l.help);
     cmd.option('--json', 'machine-readable output');
     cmd.action((...received: unknown[]) => {
       const opts = (received.at(-1) as Command).opts<Record<string, unknown>>();
@@ -67,24 +84,29 @@ export function registerRouteCommands(
           put(a.part, a.name, requestValue(a.field, words[i], `<${a.word}>`, undefined, issues)),
         );
         for (const f of flags)
-          put(f.part, f.name, requestValue(f.field, opts[f.key], f.long, f.toValue, issues));
-        if (issues.length > 0) {
-          const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-          throw new AppError('INVALID_INPUT', `Invalid arguments: ${summary}`, { issues });
-        }
+          put(f.part, f.name, flagValue(f, requestValue(f.field, opts[f.key], f.long, f.toValue, issues)));
+        if (issues.length > 0) throw invalidArguments(issues);
         const local = Object.fromEntries(
           Object.entries(opts).filter(([k]) => k !== 'json' && !flags.some((f) => f.key === k)),
         );
         const request = e.request
           ? await e.request({ ...filled, local }, words.slice(args.length), ctx)
           : filled;
-        const r = await ctx.client(e.timeoutMs).call(e.route, request as Record<string, unknown>);
+        const call = () => ctx.client(e.timeoutMs).call(e.route, request as Record<string, unknown>);
+        const r = await call().catch(async (err: unknown) => {
+          // A repository's setup not approved yet: shown to a person at the terminal, asked once.
+          if (!(err instanceof AppError && err.code === 'SETUP_NOT_APPROVED')) throw err;
+          const { approveSetup } = await import('./setup-approval.js');
+          if (!(await approveSetup(ctx, err))) throw err;
+          return call();
+        });
         const sent = { ...(request as object), local };
         const refused = e.refuse?.(r, sent);
         if (refused) throw refused;
         if (e.failed?.(r) === true) ctx.exitCode = 1;
         if (ctx.json) ctx.emit(e.json, (e.jsonDoc ? e.jsonDoc(r, sent, ctx) : r) as never);
-        else e.print(ctx, r, sent);
+        else await e.print(ctx, r, sent);
+        e.notes?.(ctx, r);
       });
     });
   }

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnv } from '../../config/env.js';
@@ -49,13 +50,23 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
+/** A person at a terminal who types `typed` when asked. */
+let person: string | undefined;
+
 async function wtp(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
+  const tty = person !== undefined;
   const sink = (write: (s: string) => void) =>
-    ({ write: (s: string) => (write(s), true), isTTY: false }) as unknown as NodeJS.WriteStream;
+    Object.assign(new Writable({ write: (c: Buffer, _e, done) => (write(String(c)), done()) }), {
+      isTTY: tty,
+      columns: 80,
+    }) as unknown as NodeJS.WriteStream;
+  const stdin = Object.assign(new PassThrough(), { isTTY: tty, setRawMode: () => undefined });
+  if (person !== undefined) stdin.end(person);
   seen.length = 0;
   const code = await runCli(argv, {
+    stdin: stdin as unknown as NodeJS.ReadStream,
     version: '0.0.0',
     entry: '',
     nodePath: process.execPath,
@@ -186,6 +197,98 @@ describe('commands declared over a route', () => {
     expect(seen[0]).toMatchObject({ url: '/api/v1/agents/api/fork', body: { wait: true } });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ version: 1, agent: { state: 'crashed' } });
+  });
+
+  it('take the words left as an array, add up repeated local flags, default a needed field', async () => {
+    answer = () => ({ status: 500, doc: { code: 'INTERNAL', message: 'stop here' } });
+    const env = ['-e', 'A=1', '--env', 'B=x=y'];
+    await wtp(
+      'new',
+      'cmd',
+      ...env,
+      '--auto-approve',
+      'Bash(npm test*)',
+      '--no-worktree',
+      '--no-sandbox',
+      '--',
+      'sh',
+      '-c',
+      'echo hi',
+    );
+    expect(seen[0]?.body).toEqual({
+      profile: 'cmd',
+      argv: ['sh', '-c', 'echo hi'],
+      cwd: process.cwd(),
+      restart: 'never',
+      wait: true,
+      env: { A: '1', B: 'x=y' },
+      approvals: { allow: ['Bash(npm test*)'], deny: [] },
+      worktree: false,
+      sandbox: false,
+    });
+    await wtp('new', 'shell', '-C', 'sub', '--sandbox');
+    expect(seen[0]?.body).toEqual({
+      profile: 'shell',
+      cwd: resolve('sub'),
+      restart: 'never',
+      wait: true,
+      env: {},
+      sandbox: true,
+    });
+  });
+
+  it('refuse what the entry makes of local flags, each named by its flag, before any request', async () => {
+    const r = await wtp(
+      'new',
+      'cmd',
+      '-e',
+      '1=2',
+      '-e',
+      'NOEQUALS',
+      '--auto-approve',
+      'Bash(npm',
+      '--json',
+      '--',
+      'true',
+    );
+    expect(seen).toEqual([]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error.details.issues).toEqual([
+      { path: '--env', message: 'must look like KEY=VALUE with a valid variable name' },
+      { path: '--env', message: 'must look like KEY=VALUE with a valid variable name' },
+      { path: '--auto-approve', message: expect.stringContaining('"Bash(npm" is not a rule') },
+    ]);
+  });
+
+  it("show a repository's setup to a person, as escapes, ask once, and send again once approved", async () => {
+    const refused = {
+      code: 'SETUP_NOT_APPROVED',
+      message: 'not approved',
+      details: { repo: '/r', commands: ['make \x1b]0;pwned\x07'], hash: 'h1' },
+    };
+    const created = { agent: { ...agent, state: 'running', pid: 7, worktree: null }, cli: null };
+    answer = (s) =>
+      s.url === '/api/v1/setup/approve'
+        ? { status: 200, doc: {} }
+        : seen.length === 1
+          ? { status: 409, doc: refused }
+          : { status: 201, doc: created };
+    person = 'y\n';
+    const yes = await wtp('new', 'shell');
+    expect(seen.map((s) => s.url)).toEqual(['/api/v1/agents', '/api/v1/setup/approve', '/api/v1/agents']);
+    expect(seen[1]?.body).toEqual({ repo: '/r', hashes: ['h1'] });
+    expect(yes.stderr).toContain('  $ make \\x1b]0;pwned\\x07\n');
+    expect(yes.stderr).not.toContain('\x1b]0');
+    expect(yes.stdout).toBe('started sh (ag-1), pid 7\n');
+    person = 'n\n';
+    const no = await wtp('new', 'shell');
+    expect(seen.map((s) => s.url)).toEqual(['/api/v1/agents']);
+    expect(no.code).toBe(1);
+    expect(no.stderr).toContain('[SETUP_NOT_APPROVED]');
+    person = undefined;
+    const nobody = await wtp('new', 'shell', '--json');
+    expect(seen.map((s) => s.url)).toEqual(['/api/v1/agents']);
+    expect(JSON.parse(nobody.stdout).error.code).toBe('SETUP_NOT_APPROVED');
   });
 
   it('fill only fields the generated table knows (else `npm run gen` is due)', () => {

@@ -33,12 +33,20 @@ export interface RouteFlag<N extends RouteName> {
   help?: string;
   /** The word as typed becomes this before it is checked (a file name: its absolute path). */
   toValue?: (text: string) => unknown;
+  /** The value when the flag is not typed (the current directory); the flag is then optional. */
+  fallback?: () => unknown;
+  /** A boolean spelled `--no-x` though its field has no default (on unless said). */
+  off?: boolean;
+  /** A boolean with both `--x` and `--no-x` (this is the help of `--no-x`): unset, the daemon decides. */
+  offHelp?: string;
 }
 
 /** A flag of the command line only (how to print, or what `request` makes of it): `-v, --verbose`. */
 export interface LocalFlag {
   flags: string;
   help: string;
+  /** Typed again, its values add up (`-e A=1 -e B=2`). */
+  repeatable?: boolean;
 }
 
 /** What a command sent, and its local flags: what its printer may say. */
@@ -69,7 +77,9 @@ interface RouteCommandBase<N extends RouteName, K extends CliOutputName> {
   /** The name of its `--json` document (protocol/cli-output.ts). */
   json: K;
   /** The result for a person (stdout); `--json` prints the document instead. */
-  print(ctx: CliContext, r: RouteResponse<N>, sent: Sent<N>): void;
+  print(ctx: CliContext, r: RouteResponse<N>, sent: Sent<N>): void | Promise<void>;
+  /** Notes on stderr after the result, with `--json` too (a warning about the agent's CLI). */
+  notes?: (ctx: CliContext, r: RouteResponse<N>) => void;
 }
 
 type Doc<K extends CliOutputName> = Omit<CliOutput<K>, 'version'>;
@@ -90,13 +100,14 @@ export interface AnyRouteCommand {
 /** An entry with its route's types erased: what registerRouteCommands reads. */
 export type LooseRouteCommand = Omit<
   RouteCommandBase<RouteName, CliOutputName>,
-  'args' | 'flags' | 'request' | 'print' | 'refuse' | 'failed'
+  'args' | 'flags' | 'request' | 'print' | 'refuse' | 'failed' | 'notes'
 > & {
+  notes?: (ctx: CliContext, r: unknown) => void;
   failed?: (r: unknown) => boolean;
   args?: readonly { field: string; name?: string; help?: string; optional?: boolean }[];
   flags?: readonly LooseFlag[];
   request?: (filled: unknown, words: (string | undefined)[], ctx: CliContext) => unknown;
-  print(ctx: CliContext, r: unknown, sent: unknown): void;
+  print(ctx: CliContext, r: unknown, sent: unknown): void | Promise<void>;
   refuse?: (r: unknown, sent: unknown) => Error | undefined;
   jsonDoc?: (r: unknown, sent: unknown, ctx: CliContext) => Record<string, unknown>;
 };

@@ -1,3 +1,4 @@
+import { AppError } from '../../protocol/app-error.js';
 import type { Issue } from '../../protocol/error-catalog.js';
 import type { LooseFlag } from './route-command.js';
 import { FieldProblem, fieldValue, type RouteField, type RoutePart } from './route-field.js';
@@ -19,23 +20,26 @@ export const helpText = (s: string | undefined) =>
   s === undefined ? '' : s.replace(/^[A-Z](?![A-Z])/, (c) => c.toLowerCase());
 
 /** The help with a closed set's members (`only this status (backlog, ready, …)`), a repeatable flag said so. */
-export function fullHelp(help: string, f: RouteField): string {
-  const repeatable = f.type === 'array' && !help.includes('repeatable') ? ' (repeatable)' : '';
+export function fullHelp(help: string, f: RouteField, flag = true): string {
+  const repeatable = flag && f.type === 'array' && !help.includes('repeatable') ? ' (repeatable)' : '';
   const values = f.values ?? f.items?.values;
   if (values === undefined || values.every((v) => help.includes(v))) return `${help}${repeatable}`;
   if (help === '') return values.join(' | ');
   return `${help} (${values.join(', ')})${repeatable}`;
 }
 
-/** An argument's usage word: `<agent>`, `[target]`. */
-export const argumentWord = (name: string, optional: boolean) => (optional ? `[${name}]` : `<${name}>`);
+/** An argument's usage word: `<agent>`, `[target]`, `[argv...]` (an array takes the words left). */
+export const argumentWord = (name: string, optional: boolean, many = false) => {
+  const word = many ? `${name}...` : name;
+  return optional ? `[${word}]` : `<${word}>`;
+};
 
 /** A flag as commander spells it (`-f, --force`, `--no-wait`, `--grace <ms>`), and where its value lands. */
 export function flagOf(route: string, flag: LooseFlag) {
   const { part, name, field } = lookup(route, flag.field);
   const long = flag.long ?? kebab(name);
   const boolean = field.type === 'boolean' || field.type === 'boolean-string';
-  const onByDefault = field.default === true || field.default === 'true';
+  const onByDefault = flag.off === true || field.default === true || field.default === 'true';
   const spelled = boolean
     ? onByDefault
       ? `--no-${long}`
@@ -51,6 +55,9 @@ export function flagOf(route: string, flag: LooseFlag) {
     long: `--${long}`,
     help: fullHelp(flag.help ?? helpText(field.description), field),
     toValue: flag.toValue,
+    fallback: flag.fallback,
+    off: flag.off === true,
+    offHelp: flag.offHelp,
   };
 }
 
@@ -74,4 +81,10 @@ export function requestValue(
   if (!(v instanceof FieldProblem)) return v;
   issues.push({ path, message: v.message });
   return undefined;
+}
+
+/** The error for words that cannot become a request: every problem, each named by its flag or argument. */
+export function invalidArguments(issues: Issue[]): AppError {
+  const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return new AppError('INVALID_INPUT', `Invalid arguments: ${summary}`, { issues });
 }

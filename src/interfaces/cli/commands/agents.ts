@@ -1,20 +1,17 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { AgentView, CreateAgentRequest } from '../../../protocol/agent.js';
-import { AppError } from '../../../protocol/app-error.js';
-import { AGENT_CLI_PROFILES, AGENT_STATES } from '../../../protocol/constants.js';
+import type { AgentView } from '../../../protocol/agent.js';
+import { parseApprovalRule } from '../../../protocol/approval-rule.js';
+import type { Issue } from '../../../protocol/error-catalog.js';
+import { AGENT_CLI_PROFILES } from '../../../protocol/constants.js';
 import { actsUnasked, modeName, PERMISSION_MODE_WORDS } from '../../../protocol/permission-words.js';
-import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
 import { stateLabel, worktreeLine } from '../format.js';
 import { registerRouteCommands } from '../register-route-commands.js';
+import { invalidArguments } from '../route-flags.js';
 import { routeCommand } from '../route-command.js';
-import { runAction } from '../run-action.js';
-import { listAgents } from './ls.js';
-import { validateOptions } from '../validate.js';
-import { cellText, visibleText } from '../../../protocol/terminal-text.js';
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+import { printAgents } from './ls.js';
+import { cellText } from '../../../protocol/terminal-text.js';
 
 function describeStart(a: AgentView): { text: string; failed: boolean } {
   switch (a.state) {
@@ -95,159 +92,114 @@ const agentCommands = [
   }),
 ];
 
-export function registerAgentCommands(program: Command, ctx: CliContext): void {
-  program
-    .command('new')
-    .description('start an agent: wtp new claude | wtp new shell | wtp new cmd -- <command> [args…]')
-    .argument(
-      '<profile>',
-      `shell (your $SHELL), cmd (the command after --), or an agent CLI: ${AGENT_CLI_PROFILES.join(', ')} (found on PATH or through WTP_<NAME>_BIN)`,
-    )
-    .argument(
-      '[argv...]',
-      'for cmd: the command and its arguments (after --); for shell: extra shell arguments',
-    )
-    .option('-n, --name <name>', 'unique name in the workspace (default <profile>-<n>)')
-    .option('-C, --cwd <dir>', 'working directory (default: the current directory)')
-    .option('--restart <policy>', 'never | on-failure | always', 'never')
-    .option('-e, --env <KEY=VALUE>', 'extra environment variable (repeatable)', collect, [])
-    .option('-w, --workspace <name>', 'workspace (default: "default")')
-    .option('--no-wait', 'return at once instead of waiting for the process to start')
-    .option('-p, --prompt <text>', 'typed once the agent is at its prompt (agent CLIs) or quiet (others)')
-    .option('-m, --model <model>', 'agent CLIs: the model')
-    .option(
-      '--repo <dir>',
-      'git repository: the agent gets a worktree of its own there, on branch wtp/<name> (without it, the agent works in --cwd)',
-    )
-    .option('--base <ref>', 'with a repository: start the branch from this ref (default: the current branch)')
-    .option('--branch <name>', 'with a repository: reuse this existing branch')
-    .option('--no-worktree', 'with a repository: work in the repository itself')
-    .option(
-      '--permission-mode <mode>',
-      'agent CLIs: permission/approval mode (claude: default, acceptEdits, plan, …)',
-    )
-    .option(
-      '--auto-approve <rule>',
-      "answer yes to what the rule allows, e.g. 'Bash(npm test*)', 'Write(src/**)' (repeatable; deny rules and more in the config's approvals:)",
-      collect,
-      [],
-    )
-    .option(
-      '--sandbox',
-      'run it in a sandbox: it writes only its worktree, its temporary folder and its CLI’s state, reads no keys or other worktrees, reaches only its API hosts (docs/sandbox.md); refused where none can be made',
-    )
-    .option('--no-sandbox', 'run it unsandboxed even when the config’s sandbox.profiles names its profile')
-    .option(
-      '--mcp',
-      "agent CLIs: give it wezterm-parallel's MCP server (this agent only), so it can start and drive agents of its own: a team (docs/mcp.md)",
-    )
-    .option('--json', 'machine-readable output')
-    .action(
-      (
-        profile: string,
-        argv: string[],
-        raw: {
-          json?: boolean;
-          repo?: string;
-          base?: string;
-          branch?: string;
-          worktree?: boolean;
-          mcp?: boolean;
-        },
-        cmd: Command,
-      ) =>
-        runAction(ctx, raw.json, async () => {
-          const o = await validateOptions(cmd, 'new');
-          const env = Object.fromEntries(
-            o.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-          );
-          const body = {
-            profile,
-            argv,
-            cwd: resolve(o.cwd ?? process.cwd()),
-            restart: o.restart,
-            env,
-            wait: o.wait,
-            ...(o.name === undefined ? {} : { name: o.name }),
-            ...(o.workspace === undefined ? {} : { workspace: o.workspace }),
-            ...(o.prompt === undefined ? {} : { prompt: o.prompt }),
-            ...(o.model === undefined ? {} : { model: o.model }),
-            ...(o.permissionMode === undefined ? {} : { permissionMode: o.permissionMode }),
-            ...(o.autoApprove.length === 0 ? {} : { approvals: { allow: o.autoApprove, deny: [] } }),
-            ...(o.sandbox === undefined ? {} : { sandbox: o.sandbox }),
-            ...(raw.repo === undefined ? {} : { repo: resolve(raw.repo) }),
-            ...(raw.base === undefined ? {} : { base: raw.base }),
-            ...(raw.branch === undefined ? {} : { branch: raw.branch }),
-            ...(raw.worktree === false ? { worktree: false } : {}),
-            ...(raw.mcp === true ? { mcp: true } : {}),
-          };
-          const { agent, cli } = await createApprovingSetup(ctx, body);
-          const { text, failed } = describeStart(agent);
-          // A CLI outside its tested versions (or never run here) still starts, with a warning.
-          if (cli?.warning) ctx.note(`warning: ${cli.warning.replaceAll('<agent>', agent.name)}`);
-          if (ctx.json) ctx.emit('agent', { agent, cli: cli ?? null });
-          else {
-            ctx.line(text);
-            const wt = worktreeLine(agent, ctx.env.userHome);
-            if (wt) ctx.line(wt);
-          }
-          // An agent that will act without asking says so at once.
-          const p = agent.permission;
-          if (p && actsUnasked(p.mode)) {
-            ctx.note(
-              `note: ${agent.name} starts in ${modeName(p)} mode: it ${PERMISSION_MODE_WORDS[p.mode]} (${p.originDetail})`,
-            );
-          }
-          if (failed) ctx.exitCode = 1;
-        }),
-    );
-
-  program
-    .command('ls')
-    .description(
-      'list agents: name, id, profile, state, pid, cwd, uptime, CPU and memory of the process tree; NO ASKING: the permission mode of agents that act without asking; SAID: what one that failed printed last. Rows fit the terminal (or COLUMNS): the least needed columns give way, never the name or state',
-    )
-    .option('-w, --workspace <name>', 'only this workspace')
-    .option('--state <state>', `only agents in this state (${AGENT_STATES.join(', ')})`)
-    .option('--machine <name>', 'in a fleet: only the agents of this machine')
-    .option('--local', "in a fleet: only this machine's agents")
-    .option('--json', 'machine-readable output')
-    .action((raw: { json?: boolean }, cmd: Command) =>
-      runAction(ctx, raw.json, async () => {
-        const q = await validateOptions(cmd, 'ls');
-        await listAgents(ctx, q);
-      }),
-    );
-
-  registerRouteCommands(program, ctx, agentCommands);
+/** `KEY=VALUE` pairs as the agent's environment, or the issue a pair makes. */
+function envOf(pairs: string[], issues: Issue[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq < 1 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pair.slice(0, eq)))
+      issues.push({ path: '--env', message: 'must look like KEY=VALUE with a valid variable name' });
+    else env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
 }
 
-/**
- * Creates the agent; when the repository's setup script is not approved yet and a person is at the
- * terminal, shows the exact commands and asks once (the approval is stored by the script's hash).
- */
-async function createApprovingSetup(ctx: CliContext, body: CreateAgentRequest) {
-  try {
-    return await ctx.client().call('createAgent', { body });
-  } catch (err) {
-    const d = err instanceof AppError && err.code === 'SETUP_NOT_APPROVED' ? err.details : undefined;
-    if (!d || ctx.json || !ctx.canAsk) throw err;
-    const commands = Array.isArray(d.commands) ? d.commands.map(String) : [];
-    const modules = Array.isArray(d.submodules) ? (d.submodules as { path?: unknown; url?: unknown }[]) : [];
-    const hashes = Array.isArray(d.hashes) ? d.hashes.map(String) : [String(d.hash)];
-    // The repository's text, shown as it is (control characters as escapes) before it may run.
-    if (commands.length > 0) {
-      ctx.errorText(`The repository ${String(d.repo)} runs this setup in every new worktree:\n`, false);
-      for (const c of commands) ctx.errorText(`  $ ${visibleText(c)}\n`, false);
+const newCommand = routeCommand({
+  name: 'new',
+  description: 'start an agent: wtp new claude | wtp new shell | wtp new cmd -- <command> [args…]',
+  route: 'createAgent',
+  args: [
+    {
+      field: 'body.profile',
+      help: `shell (your $SHELL), cmd (the command after --), or an agent CLI: ${AGENT_CLI_PROFILES.join(', ')} (found on PATH or through WTP_<NAME>_BIN)`,
+    },
+    {
+      field: 'body.argv',
+      help: 'for cmd: the command and its arguments (after --); for shell: extra shell arguments',
+    },
+  ],
+  flags: [
+    { field: 'body.name', short: '-n' },
+    {
+      field: 'body.cwd',
+      short: '-C',
+      value: 'dir',
+      help: 'working directory (default: the current directory)',
+      toValue: (t) => resolve(t),
+      fallback: () => process.cwd(),
+    },
+    { field: 'body.restart', value: 'policy' },
+    { field: 'body.workspace', short: '-w', value: 'name' },
+    { field: 'body.wait', help: 'return at once instead of waiting for the process to start' },
+    { field: 'body.prompt', short: '-p', value: 'text' },
+    { field: 'body.model', short: '-m' },
+    { field: 'body.repo', value: 'dir', toValue: (t) => resolve(t) },
+    { field: 'body.base', value: 'ref' },
+    { field: 'body.branch', value: 'name' },
+    { field: 'body.worktree', off: true, help: 'with a repository: work in the repository itself' },
+    { field: 'body.permissionMode', value: 'mode' },
+    {
+      field: 'body.sandbox',
+      offHelp: 'run it unsandboxed even when the config’s sandbox.profiles names its profile',
+    },
+    { field: 'body.mcp' },
+  ],
+  local: [
+    { flags: '-e, --env <KEY=VALUE>', help: 'extra environment variable (repeatable)', repeatable: true },
+    {
+      flags: '--auto-approve <rule>',
+      help: "answer yes to what the rule allows, e.g. 'Bash(npm test*)', 'Write(src/**)' (repeatable; deny rules and more in the config's approvals:)",
+      repeatable: true,
+    },
+  ],
+  request: ({ body, local }) => {
+    const issues: Issue[] = [];
+    const env = envOf((local.env as string[] | undefined) ?? [], issues);
+    const allow = (local.autoApprove as string[] | undefined) ?? [];
+    for (const rule of allow) {
+      const r = parseApprovalRule(rule);
+      if (typeof r === 'string') issues.push({ path: '--auto-approve', message: r });
     }
-    if (modules.length > 0) {
-      ctx.errorText(`The repository ${String(d.repo)} has submodules, fetched from:\n`, false);
-      for (const m of modules)
-        ctx.errorText(`  ${visibleText(String(m.path))}  ${visibleText(String(m.url))}\n`, false);
-    }
-    const answer = await ask(ctx, 'Approve it (now and until it changes)? [y/N] ');
-    if (!/^y(es)?$/i.test(answer.trim())) throw err;
-    await ctx.client().call('setupApprove', { body: { repo: String(d.repo), hashes } });
-    return ctx.client().call('createAgent', { body });
-  }
+    if (issues.length > 0) throw invalidArguments(issues);
+    return { body: { ...body, env, ...(allow.length > 0 ? { approvals: { allow, deny: [] } } : {}) } };
+  },
+  json: 'agent',
+  jsonDoc: ({ agent, cli }) => ({ agent, cli: cli ?? null }),
+  failed: ({ agent }) => describeStart(agent).failed,
+  print: (ctx, { agent }) => {
+    ctx.line(describeStart(agent).text);
+    const wt = worktreeLine(agent, ctx.env.userHome);
+    if (wt) ctx.line(wt);
+  },
+  notes: (ctx, { agent, cli }) => {
+    // A CLI outside its tested versions (or never run here) still starts, with a warning.
+    if (cli?.warning) ctx.note(`warning: ${cli.warning.replaceAll('<agent>', agent.name)}`);
+    // An agent that will act without asking says so at once.
+    const p = agent.permission;
+    if (p && actsUnasked(p.mode))
+      ctx.note(
+        `note: ${agent.name} starts in ${modeName(p)} mode: it ${PERMISSION_MODE_WORDS[p.mode]} (${p.originDetail})`,
+      );
+  },
+});
+
+const lsCommand = routeCommand({
+  name: 'ls',
+  description:
+    'list agents: name, id, profile, state, pid, cwd, uptime, CPU and memory of the process tree; NO ASKING: the permission mode of agents that act without asking; SAID: what one that failed printed last. Rows fit the terminal (or COLUMNS): the least needed columns give way, never the name or state',
+  route: 'listAgents',
+  flags: [
+    { field: 'query.workspace', short: '-w', value: 'name', help: 'only this workspace' },
+    { field: 'query.state', help: 'only agents in this state' },
+    { field: 'query.machine', value: 'name' },
+    { field: 'query.local' },
+  ],
+  json: 'ls',
+  print: (ctx, { agents }, { query }) =>
+    printAgents(ctx, agents, { ...query, local: query?.local === 'true' }),
+});
+
+export function registerAgentCommands(program: Command, ctx: CliContext): void {
+  registerRouteCommands(program, ctx, [newCommand, lsCommand]);
+  registerRouteCommands(program, ctx, agentCommands);
 }

@@ -8,7 +8,8 @@ import { paint } from '../format.js';
 import { cellText } from '../../../protocol/terminal-text.js';
 import { openSocket } from '../open-socket.js';
 import { runAction } from '../run-action.js';
-import { validateOptions } from '../validate.js';
+import { checkOptions } from '../check-options.js';
+import { ROUTE_FIELDS } from '../route-fields.generated.js';
 
 function summary(e: WtpEvent): string {
   switch (e.type) {
@@ -54,7 +55,7 @@ export function registerEventsCommand(program: Command, ctx: CliContext): void {
     .option('--json', 'machine-readable output (one JSON document per event)')
     .action((raw: { agent?: string; type?: string; follow?: boolean; json?: boolean }, cmd: Command) =>
       runAction(ctx, raw.json, async () => {
-        const o = await validateOptions(cmd, 'events');
+        const o = checkOptions(cmd, ROUTE_FIELDS.listEvents?.query) as { since: number; limit: number };
         const client = ctx.client();
         const names = new Map((await client.call('listAgents')).agents.map((a) => [a.id, a.name]));
         const agentId =

@@ -5,7 +5,8 @@ import type { CliContext } from '../context.js';
 import { table } from '../format.js';
 import { showProgress, withPushProgress } from '../push-progress.js';
 import { runAction } from '../run-action.js';
-import { validateOptions } from '../validate.js';
+import { checkOptions } from '../check-options.js';
+import { ROUTE_FIELDS } from '../route-fields.generated.js';
 
 /** A push or a pull request waits for git and the forge (the daemon bounds both). */
 const LONG_CALL_MS = 45 * 60_000;
@@ -50,7 +51,8 @@ export function registerForgeCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'machine-readable output')
     .action((ref: string, raw: PushFlags & { forceWithLease?: boolean }, cmd: Command) =>
       runAction(ctx, raw.json, async () => {
-        await validateOptions(cmd, 'push');
+        const push = ROUTE_FIELDS.agentPush?.body;
+        checkOptions(cmd, { remote: push?.remote, commit: push?.commit });
         const r = await withPushProgress(ctx, showProgress(ctx, raw.progress), (progress) =>
           ctx.client(LONG_CALL_MS).call('agentPush', {
             params: { agent: ref },

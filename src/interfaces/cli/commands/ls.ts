@@ -22,7 +22,7 @@ export interface LsQuery {
  * call to it pays only for its own code. It prints only once every request succeeded.
  */
 export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
-  let { agents } = await ctx.client().call('listAgents', {
+  const { agents } = await ctx.client().call('listAgents', {
     query: {
       workspace: q.workspace,
       state: q.state,
@@ -30,10 +30,13 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
       local: q.local ? 'true' : undefined,
     },
   });
-  if (ctx.json) {
-    ctx.emit('ls', { agents });
-    return;
-  }
+  if (ctx.json) ctx.emit('ls', { agents });
+  else await printAgents(ctx, agents, q);
+}
+
+/** The agents as `wtp ls`'s table (or what no match means). */
+export async function printAgents(ctx: CliContext, list: AgentView[], q: LsQuery): Promise<void> {
+  let agents = list;
   if (agents.length === 0) {
     ctx.line(await noMatch(ctx, q));
     return;

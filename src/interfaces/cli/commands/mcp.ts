@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../../protocol/app-error.js';
 import type { CliContext } from '../context.js';
-import { validateOptions } from '../validate.js';
+import { checkOptions } from '../check-options.js';
 import { runAction } from '../run-action.js';
 
 /** The agent's MCP token from its file (0600, written by the daemon for `wtp new --mcp`). */
@@ -38,7 +38,11 @@ export function registerMcpCommand(program: Command, ctx: CliContext): void {
     .option('--socket <path>', "the daemon's unix socket (default: this WTP_HOME's)")
     .action((_raw: unknown, cmd: Command) =>
       runAction(ctx, false, async () => {
-        const opts = await validateOptions(cmd, 'mcp');
+        const nonEmpty = { type: 'string', minLength: 1 } as const;
+        const opts = checkOptions(cmd, { tokenFile: nonEmpty, socket: nonEmpty }) as {
+          tokenFile?: string;
+          socket?: string;
+        };
         const token = opts.tokenFile === undefined ? null : readToken(opts.tokenFile);
         // The MCP SDK is loaded by this command only, never by the rest of the CLI.
         const { runMcpRelay } = await import('../mcp-relay.js');

@@ -6,7 +6,7 @@ import { RECORD_STATES } from '../../../protocol/constants.js';
 import { recordedScreenFile } from '../../../protocol/corpus-screen.js';
 import type { CliContext } from '../context.js';
 import { runAction } from '../run-action.js';
-import { validateOptions } from '../validate.js';
+import { checkOptions } from '../check-options.js';
 import { visibleText } from '../../../protocol/terminal-text.js';
 
 /**
@@ -15,6 +15,8 @@ import { visibleText } from '../../../protocol/terminal-text.js';
  * it shows: what a user sends (or drops into the corpus) when a detector is wrong. The daemon
  * only reads (GET /agents/:agent/screen-record); this command writes the file.
  */
+const REASON_WORD = 'must be a reason word such as permission or question';
+
 export function registerRecordScreenCommand(program: Command, ctx: CliContext): void {
   program
     .command('record-screen')
@@ -35,7 +37,11 @@ export function registerRecordScreenCommand(program: Command, ctx: CliContext): 
     .option('--json', 'machine-readable output')
     .action((ref: string, raw: { json?: boolean; force?: boolean }, cmd: Command) =>
       runAction(ctx, raw.json, async () => {
-        const o = await validateOptions(cmd, 'record-screen');
+        const o = checkOptions(cmd, {
+          state: { type: 'string', values: [...RECORD_STATES] },
+          reason: { type: 'string', pattern: '^[a-z][a-z_]{0,39}$', patternMessage: REASON_WORD },
+          out: { type: 'string', minLength: 1 },
+        }) as { state?: (typeof RECORD_STATES)[number]; reason?: string; out?: string };
         const record = await ctx.client().call('agentScreenRecord', { params: { agent: ref } });
         const expected = o.state ?? record.verdict.state;
         const now = new Date();

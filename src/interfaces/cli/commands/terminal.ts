@@ -10,7 +10,7 @@ import { readStdin } from '../read-stdin.js';
 import { registerRouteCommands } from '../register-route-commands.js';
 import { routeCommand } from '../route-command.js';
 import { runAction } from '../run-action.js';
-import { validateOptions } from '../validate.js';
+import { checkOptions } from '../check-options.js';
 
 /** `logs --tail N` fetches this many bytes per requested line, at least TAIL_MIN_BYTES. */
 const TAIL_BYTES_PER_LINE = 512;
@@ -174,7 +174,9 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
         cmd: Command,
       ) =>
         runAction(ctx, raw.json, async () => {
-          const v = await validateOptions(cmd, 'logs');
+          const v = checkOptions(cmd, { tail: { type: 'integer', min: 0, max: 1_000_000 } }) as {
+            tail?: number;
+          };
           const o = { tail: v.tail ?? (raw.follow ? FOLLOW_TAIL_LINES : undefined) };
           const client = ctx.client();
           const tailBytes =
