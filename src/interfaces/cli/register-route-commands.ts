@@ -92,15 +92,18 @@ export function registerRouteCommands(
         const request = e.request
           ? await e.request({ ...filled, local }, words.slice(args.length), ctx)
           : filled;
-        const call = () => ctx.client(e.timeoutMs).call(e.route, request as Record<string, unknown>);
-        const r = await call().catch(async (err: unknown) => {
-          // A repository's setup not approved yet: shown to a person at the terminal, asked once.
-          if (!(err instanceof AppError && err.code === 'SETUP_NOT_APPROVED')) throw err;
-          const { approveSetup } = await import('./setup-approval.js');
-          if (!(await approveSetup(ctx, err))) throw err;
-          return call();
-        });
         const sent = { ...(request as object), local };
+        const call = () => ctx.client(e.timeoutMs).call(e.route, request as Record<string, unknown>);
+        const after = e.around?.(ctx, sent);
+        const r = await call()
+          .catch(async (err: unknown) => {
+            // A repository's setup not approved yet: shown to a person at the terminal, asked once.
+            if (!(err instanceof AppError && err.code === 'SETUP_NOT_APPROVED')) throw err;
+            const { approveSetup } = await import('./setup-approval.js');
+            if (!(await approveSetup(ctx, err))) throw err;
+            return call();
+          })
+          .finally(after);
         const refused = e.refuse?.(r, sent);
         if (refused) throw refused;
         if (e.failed?.(r) === true) ctx.exitCode = 1;

@@ -70,6 +70,8 @@ interface RouteCommandBase<N extends RouteName, K extends CliOutputName> {
     ctx: CliContext,
   ) => Partial<RouteInput<N>> | Promise<Partial<RouteInput<N>>>;
   timeoutMs?: number;
+  /** Runs just before the call (a note, a Ctrl-C handler); what it returns runs once the call ends. */
+  around?: (ctx: CliContext, sent: Sent<N>) => () => void;
   /** An answer the command line counts as a failure (nothing idle to send to): thrown before any output. */
   refuse?: (r: RouteResponse<N>, sent: Sent<N>) => Error | undefined;
   /** An answer that is printed but exits 1 (a fork that crashed at its start). */
@@ -100,8 +102,9 @@ export interface AnyRouteCommand {
 /** An entry with its route's types erased: what registerRouteCommands reads. */
 export type LooseRouteCommand = Omit<
   RouteCommandBase<RouteName, CliOutputName>,
-  'args' | 'flags' | 'request' | 'print' | 'refuse' | 'failed' | 'notes'
+  'args' | 'flags' | 'request' | 'print' | 'refuse' | 'failed' | 'notes' | 'around'
 > & {
+  around?: (ctx: CliContext, sent: unknown) => () => void;
   notes?: (ctx: CliContext, r: unknown) => void;
   failed?: (r: unknown) => boolean;
   args?: readonly { field: string; name?: string; help?: string; optional?: boolean }[];

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../../protocol/app-error.js';
-import { MERGE_STRATEGIES } from '../../../protocol/constants.js';
 import type { CliContext } from '../context.js';
 import { bytes, table } from '../format.js';
 import type { SetupInfo } from '../../../protocol/git.js';
@@ -75,6 +74,43 @@ const gcCommand = routeCommand({
   },
 });
 
+const mergeCommand = routeCommand({
+  name: 'merge',
+  description: "merge the agent's branch into its base (or --into), after an optional test command",
+  route: 'agentMerge',
+  args: [{ field: 'params.agent' }],
+  flags: [
+    { field: 'body.strategy', value: 's' },
+    { field: 'body.into', value: 'branch' },
+    { field: 'body.test', value: 'command' },
+    { field: 'body.commit', value: 'message' },
+  ],
+  around: (ctx, { params: { agent }, body }) => {
+    // Ctrl-C ends this command, not the daemon's merge: say so, and how to follow it.
+    const interrupted = (): void => {
+      const steps = [body.commit ? 'its commit' : null, body.test ? 'its test' : null, 'then the merge'];
+      ctx.note(
+        `interrupted: the merge of ${agent} goes on in the daemon (${steps.filter(Boolean).join(', ')}). Follow it with \`wtp events ${agent}\`; \`wtp diff ${agent}\` shows what is left to merge.`,
+      );
+      // Then as if this handler were not there: the signal's own end (exit 130 in a shell).
+      process.kill(process.pid, 'SIGINT');
+    };
+    // Before the first word: a Ctrl-C that follows it must find the handler (until Node adds it,
+    // SIGINT's default ends the process at once, with nothing said).
+    process.once('SIGINT', interrupted);
+    if (body.test) ctx.note(`running the test command in ${agent}'s worktree: ${body.test}`);
+    return () => process.off('SIGINT', interrupted);
+  },
+  json: 'merge',
+  jsonDoc: (r, { params }) => ({ ...r, agent: params.agent }),
+  print: (ctx, r, { params: { agent }, body }) =>
+    ctx.line(
+      r.alreadyMerged
+        ? `${agent}'s work is in ${r.target} already (${short(r.commit)}): nothing to merge`
+        : `merged ${agent} into ${r.target} (${body.strategy ?? 'merge'}): ${short(r.commit)}`,
+    ),
+});
+
 /** diff, commit, merge, feedback, conflicts, gc and setup (DESIGN §6). */
 export function registerGitCommands(program: Command, ctx: CliContext): void {
   program
@@ -87,59 +123,7 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
       runAction(ctx, raw.json, () => showDiff(ctx, ref, { stat: raw.stat === true })),
     );
 
-  registerRouteCommands(program, ctx, [commitCommand]);
-
-  program
-    .command('merge')
-    .description("merge the agent's branch into its base (or --into), after an optional test command")
-    .argument('<agent>', 'name, workspace/name or id')
-    .option('--strategy <s>', `${MERGE_STRATEGIES.join(' | ')}`, 'merge')
-    .option('--into <branch>', 'target branch (default: the branch the agent started from)')
-    .option('--test <command>', 'run this in the agent worktree first; merge only if it passes')
-    .option('--commit <message>', 'commit uncommitted work first (otherwise it is refused)')
-    .option('--json', 'machine-readable output')
-    .action(
-      (
-        ref: string,
-        raw: { strategy: string; into?: string; test?: string; commit?: string; json?: boolean },
-      ) =>
-        runAction(ctx, raw.json, async () => {
-          if (!(MERGE_STRATEGIES as readonly string[]).includes(raw.strategy)) {
-            throw new AppError('INVALID_INPUT', `--strategy must be one of ${MERGE_STRATEGIES.join(', ')}.`, {
-              issues: [{ path: '--strategy', message: `must be one of ${MERGE_STRATEGIES.join(', ')}` }],
-            });
-          }
-          // Ctrl-C ends this command, not the daemon's merge: say so, and how to follow it.
-          const interrupted = (): void => {
-            const steps = [raw.commit ? 'its commit' : null, raw.test ? 'its test' : null, 'then the merge'];
-            ctx.note(
-              `interrupted: the merge of ${ref} goes on in the daemon (${steps.filter(Boolean).join(', ')}). Follow it with \`wtp events ${ref}\`; \`wtp diff ${ref}\` shows what is left to merge.`,
-            );
-            // Then as if this handler were not there: the signal's own end (exit 130 in a shell).
-            process.kill(process.pid, 'SIGINT');
-          };
-          // Before the first word: a Ctrl-C that follows it must find the handler (until Node adds it,
-          // SIGINT's default ends the process at once, with nothing said).
-          process.once('SIGINT', interrupted);
-          if (raw.test && !ctx.json) ctx.note(`running the test command in ${ref}'s worktree: ${raw.test}`);
-          const r = await ctx
-            .client()
-            .call('agentMerge', {
-              params: { agent: ref },
-              body: {
-                strategy: raw.strategy as (typeof MERGE_STRATEGIES)[number],
-                ...(raw.into === undefined ? {} : { into: raw.into }),
-                ...(raw.test === undefined ? {} : { test: raw.test }),
-                ...(raw.commit === undefined ? {} : { commit: raw.commit }),
-              },
-            })
-            .finally(() => process.off('SIGINT', interrupted));
-          if (ctx.json) return ctx.emit('merge', { ...r, agent: ref });
-          if (r.alreadyMerged)
-            ctx.line(`${ref}'s work is in ${r.target} already (${short(r.commit)}): nothing to merge`);
-          else ctx.line(`merged ${ref} into ${r.target} (${raw.strategy}): ${short(r.commit)}`);
-        }),
-    );
+  registerRouteCommands(program, ctx, [commitCommand, mergeCommand]);
 
   program
     .command('feedback')
