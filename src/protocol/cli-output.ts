@@ -31,7 +31,8 @@ import {
 import { orphanListSchema, orphanStoppedSchema } from './orphans.js';
 import { cliSupportSchema, profileInfoSchema, screenRecordSchema, whyResponseSchema } from './profiles.js';
 import { outputGapSchema } from './pty.js';
-import { pickResultSchema, taskComparisonSchema, taskSchema } from './tasks.js';
+import { pickResultSchema, taskComparisonSchema } from './task-compare.js';
+import { taskSchema } from './tasks.js';
 import { quotaHoldSchema } from './quota.js';
 import { timeReportSchema } from './report.js';
 import { budgetListSchema, costReportSchema } from './usage.js';

@@ -5,12 +5,14 @@ import { ROUTE_PATHS } from './route-paths.js';
 import {
   compareTaskQuerySchema,
   compareTaskTestsRequestSchema,
-  createTaskRequestSchema,
-  listTasksQuerySchema,
-  moveTaskRequestSchema,
   pickAttemptRequestSchema,
   pickResultSchema,
   taskComparisonSchema,
+} from './task-compare.js';
+import {
+  createTaskRequestSchema,
+  listTasksQuerySchema,
+  moveTaskRequestSchema,
   taskRefParamsSchema,
   taskSchema,
 } from './tasks.js';

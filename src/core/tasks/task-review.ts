@@ -5,7 +5,7 @@ import type {
   PickAttemptRequest,
   PickResult,
   TaskComparison,
-} from '../../protocol/tasks.js';
+} from '../../protocol/task-compare.js';
 import type { AgentService } from '../agents/agent-service.js';
 import { AppError } from '../errors.js';
 import type { EventLog, Logger } from '../ports/daemon.js';

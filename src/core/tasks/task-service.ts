@@ -11,6 +11,7 @@ import { taskView } from './task-view.js';
 import { newTaskRecord, type NewTaskSpec } from './new-task.js';
 import { retriesOf, settledStatus } from './task-runs.js';
 import { taskBlocked } from './task-blocked.js';
+import { resolveTask } from './task-ref.js';
 import type { DispatchSettings } from './dispatcher.js';
 import type { BudgetHold } from '../usage/budget-limits.js';
 import type { UsageGovernor } from './usage-governor.js';
@@ -327,27 +328,7 @@ export class TaskService {
 
   /** A task by id, or by exact title (unique in the workspace when one is given). */
   private resolve(ref: string, workspaceId?: string): TaskRecord {
-    const byId = this.tasks.get(ref);
-    if (byId) return byId;
-    const hits = [...this.tasks.values()].filter(
-      (t) => t.title === ref && (workspaceId === undefined || t.workspaceId === workspaceId),
-    );
-    if (hits.length === 1 && hits[0]) return hits[0];
-    if (hits.length > 1) {
-      const tasks = hits
-        .sort((a, b) => a.createdAt - b.createdAt)
-        .map((t) => ({
-          id: t.id,
-          workspace: this.d.registry.workspaceName(t.workspaceId),
-          status: t.status,
-        }));
-      throw new AppError(
-        'TASK_AMBIGUOUS',
-        `${hits.length} tasks are titled "${ref}": ${tasks.map((t) => `${t.id} (${t.workspace}, ${t.status})`).join(', ')}. Name one by its id, e.g. \`wtp task show ${tasks[0]?.id ?? ''}\`.`,
-        { task: ref, candidates: tasks.map((t) => t.id), tasks },
-      );
-    }
-    throw new AppError('TASK_NOT_FOUND', `No task has the id or title "${ref}".`, { task: ref });
+    return resolveTask(this.tasks, ref, workspaceId, (id) => this.d.registry.workspaceName(id));
   }
 
   private newTask(workspaceId: string, spec: NewTaskSpec): TaskRecord {

@@ -17,7 +17,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AttemptComparison, PickResult, TaskComparison } from '../../../src/protocol/tasks.js';
+import type { AttemptComparison, PickResult, TaskComparison } from '../../../src/protocol/task-compare.js';
 import { client, errorText } from '../api.js';
 import { go } from '../route.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { TaskComparison } from '../../../protocol/tasks.js';
+import type { TaskComparison } from '../../../protocol/task-compare.js';
 import type { CliContext } from '../context.js';
 import { duration, table } from '../format.js';
 import { registerRouteCommands } from '../register-route-commands.js';
