@@ -87,8 +87,9 @@ export const OPENCODE_RULES: readonly RuleSet[] = [
         state: 'idle',
         reason: 'at_prompt',
         within: 'bottom',
-        // The prompt box's closing row and the footer's key hint.
-        all: [/^\s*╹▀{10,}/u, /\bctrl\+p commands$/],
+        // The prompt box's closing row and the footer's key hint; from about 160 columns a side
+        // panel follows the hint on its row (idle-rejected-160).
+        all: [/^\s*╹▀{10,}/u, /\bctrl\+p commands\b/],
       },
     ],
   },
