@@ -48,8 +48,20 @@ export const agentsConfigSchema = z
       .describe(
         "Scheduling priority of agents' processes, as nice(1): 0 (the default) runs them as the daemon runs, 1-19 lower (never higher; on Linux with autogroup scheduling the agent's session group too); the daemon and the hosts, which carry every keystroke, stay at yours. 10 keeps `wtp` and your terminal at their quiet speed on a busy laptop (docs/performance.md#under-contention)",
       ),
-    cols: z.number().int().min(20).max(1000).default(120).describe('Terminal width of new agents'),
-    rows: z.number().int().min(5).max(500).default(40).describe('Terminal height of new agents'),
+    cols: z
+      .number()
+      .int()
+      .min(20)
+      .max(1000)
+      .default(120)
+      .describe("Terminal width of new agents; one in a pane of another size takes the pane's"),
+    rows: z
+      .number()
+      .int()
+      .min(5)
+      .max(500)
+      .default(40)
+      .describe("Terminal height of new agents; one in a pane of another size takes the pane's"),
     outputLogMaxBytes: z
       .number()
       .int()

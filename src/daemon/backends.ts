@@ -110,6 +110,8 @@ export function createMuxRegistry(o: {
   tmuxSocketName: string;
   /** Headless hosts of one workspace share a process. */
   hostGroups?: boolean;
+  /** A new tmux session's panes: agents.cols × rows (a pane of another size, the user's, decides). */
+  size?: { cols: number; rows: number };
 }): MuxRegistry {
   const made = new Map<Backend, PaneMux>();
   const make = (b: Backend): PaneMux => {
@@ -120,6 +122,8 @@ export function createMuxRegistry(o: {
           socketName: o.tmuxSocketName,
           socketPath: tmuxSocketPath(o.tmuxSocketName, o.env.TMUX_TMPDIR, process.getuid?.() ?? 0),
           env: o.env,
+          // One more row for the session's status line.
+          ...(o.size ? { cols: o.size.cols, rows: o.size.rows + 1 } : {}),
           // The panes' hosts: groups of their own, apart from the headless backend's.
           ...(o.hostGroups
             ? {

@@ -84,6 +84,7 @@ export function coreAdapters(o: {
     processes: o.processes,
     tmuxSocketName: tmuxSocketName(paths.stateDir),
     hostGroups: config.agents.hostProcess === 'workspace',
+    size: { cols: config.agents.cols, rows: config.agents.rows },
   });
   return {
     ...(o.usage ? { usage: o.usage } : {}),

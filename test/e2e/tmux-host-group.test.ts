@@ -73,9 +73,25 @@ describe('tmux panes served by a host group', () => {
     expect(readdirSync(home.path('tmux-hosts', 'headless')).filter((n) => n.endsWith('.fifo'))).toEqual([]);
   });
 
+  it('an agent starts at its pane size, not the configured one', async () => {
+    // A window of another size than agents.cols × rows (a user's client sizes its session's windows).
+    expect((await home.tmux(['set-option', '-t', 'other', 'default-size', '100x31'])).code).toBe(0);
+    expect((await home.run(['new', 'shell', '--name', 'b2', '--workspace', 'other'])).code).toBe(0);
+    const id = (await home.agent('b2')).paneId ?? '';
+    expect([await pane(id, '#{pane_width}'), await pane(id, '#{pane_height}')]).toEqual(['100', '30']);
+    expect((await home.tmux(['send-keys', '-t', id, 'stty size', 'Enter'])).code).toBe(0);
+    await eventually('stty to print the size', async () => (await home.screen('b2')).includes('\n30 100\n'));
+    const { doc } = await home.json<{ screen: { cols: number; rows: number } }>(['peek', 'b2']);
+    expect(doc.screen).toMatchObject({ cols: 100, rows: 30 });
+    // b1 is to be its group's last pane again (the last test).
+    expect((await home.run(['rm', '--force', 'b2'])).code).toBe(0);
+  });
+
   it('keys typed in the pane reach the agent, and a resized pane resizes it', async () => {
     const a1 = await home.agent('a1');
     const id = a1.paneId ?? '';
+    // A new session's pane is agents.cols × rows.
+    expect([await pane(id, '#{pane_width}'), await pane(id, '#{pane_height}')]).toEqual(['120', '40']);
     expect((await home.tmux(['send-keys', '-t', id, 'echo typed-$((6*7))', 'Enter'])).code).toBe(0);
     await eventually('the pane and the daemon to show the answer', async () => {
       const inPane = (await home.tmux(['capture-pane', '-p', '-t', id])).stdout.includes('typed-42');

@@ -196,10 +196,12 @@ export class AgentHost {
     }
     const env: Record<string, string> = { ...spec.env, ...({ TERM: this.o.term } satisfies AgentEnv) };
     for (const k of DROPPED_TERMINAL_VARS) delete env[k];
-    this.resize(spec.cols, spec.rows);
+    // In a pane the pane decides the size: the agent starts at it, not at the configured one.
+    const { cols, rows } = this.o.pane ?? spec;
+    this.resize(cols, rows);
     let child: PtyProcess;
     try {
-      child = this.d.pty.spawn({ ...spec, env });
+      child = this.d.pty.spawn({ ...spec, cols, rows, env });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.d.diag('error', `spawn failed: ${message}`);
@@ -232,6 +234,7 @@ export class AgentHost {
       report();
     });
     this.conn.sendJson({ type: 'spawned', pid: child.pid, startedAt: this.childStartedAt });
+    if (cols !== spec.cols || rows !== spec.rows) this.conn.sendJson({ type: 'resized', cols, rows });
     this.screen.loadSoon(EMULATOR_LOAD_DELAY_MS, EMULATOR_QUEUE_MAX_BYTES);
     this.watch?.dispose();
     this.watch = spec.watch
