@@ -89,6 +89,7 @@ describe.skipIf(unavailable !== null)('a fleet of three machines in network name
     { timeout: 240_000 },
     async () => {
       const charlie = home('charlie');
+      let back = new Date(0);
       lab.cut('charlie');
       try {
         // Local work on the cut-off machine goes on.
@@ -113,10 +114,13 @@ describe.skipIf(unavailable !== null)('a fleet of three machines in network name
         );
         expect(away.error?.code).toBe('FLEET_UNREACHABLE');
         expect(away.backlog).toBeGreaterThan(0);
+        // Read while the link is still down: charlie can start no connection before it is restored,
+        // so one started after this moment is fresh. Read after the restore, charlie's next poll may
+        // already have listened again before it, and the wait below would never end.
+        [{ back }] = (await rig.pg.admin<{ back: Date }>('SELECT now() AS back')) as [{ back: Date }];
       } finally {
         lab.restore('charlie');
       }
-      const [{ back }] = (await rig.pg.admin<{ back: Date }>('SELECT now() AS back')) as [{ back: Date }];
       await eventually(
         'charlie’s outbox to drain',
         async () => {
