@@ -48,7 +48,15 @@ export interface CensusPass {
   cols: number;
   /** A file is changed (and approved) first: the panels a CLI draws once files changed. */
   changed?: boolean;
+  /**
+   * The agent works in a folder as deep as a user's checkout often is: a panel that shows the
+   * folder (OpenCode's, from 160 columns) wraps it on more rows, next to the dialog's own.
+   */
+  deep?: boolean;
 }
+
+/** A pass's suffix in names: `-changed`, `-deep`. */
+const passSuffix = (p: CensusPass): string => `${p.changed ? '-changed' : ''}${p.deep ? '-deep' : ''}`;
 
 /** A screen the census keeps. */
 export interface CensusScreen {
@@ -148,12 +156,12 @@ function censusFile(
       ['always-mode', always?.modeChange === true ? 'change' : null],
       [
         'note',
-        `census: ${o.what}; ${rig.vendor} ${rig.version} in mode ${o.pass.mode} at ${record.screen.cols}x${record.screen.rows}${o.pass.changed ? ', after a file changed' : ''}`,
+        `census: ${o.what}; ${rig.vendor} ${rig.version} in mode ${o.pass.mode} at ${record.screen.cols}x${record.screen.rows}${o.pass.changed ? ', after a file changed' : ''}${o.pass.deep ? ', in a deep folder' : ''}`,
       ],
       ['profile', record.agent.profile],
       ['detector', record.detector ?? 'none'],
       ['version', rig.version],
-      ['census', `${o.kind} ${o.pass.mode} ${o.pass.cols}${o.pass.changed ? ' changed' : ''}`],
+      ['census', `${o.kind} ${o.pass.mode} ${o.pass.cols}${passSuffix(o.pass).replaceAll('-', ' ')}`],
       // The tool asked for: which answers its CLI's decision channel takes (docs/answers.md's census).
       ['census-tool', o.tool ?? null],
       ['verdict', verdict],
@@ -169,7 +177,9 @@ function censusFile(
  */
 export async function startAgent(rig: CensusRig, pass: CensusPass, name: string): Promise<string> {
   const { home } = rig;
-  const dir = home.path('proj', name);
+  const dir = pass.deep
+    ? home.path('proj', 'src', 'an-organisation', 'a-repository-with-a-long-name', '.worktrees', name)
+    : home.path('proj', name);
   mkdirSync(dir, { recursive: true });
   git(dir, ['init', '-q', '-b', 'main']);
   writeFileSync(join(dir, 'README.md'), `# ${name}\n`);
@@ -199,7 +209,7 @@ export async function walk(
   log: (line: string) => void,
 ): Promise<void> {
   const { home } = rig;
-  const name = `c-${pass.mode.replace(/\W/g, '').toLowerCase()}-${pass.cols}${pass.changed ? 'x' : ''}`;
+  const name = `c-${pass.mode.replace(/\W/g, '').toLowerCase()}-${pass.cols}${pass.changed ? 'x' : ''}${pass.deep ? 'd' : ''}`;
   const dir = await startAgent(rig, pass, name);
   await sleep(1_500);
   // A start screen to act on (a mode warning): recorded as the pass's first screen.
@@ -266,7 +276,7 @@ function keep(
   const rows = text.slice(text.indexOf('\n---\n'));
   // The same screen in another pass (a mode that does not change it) is kept once.
   if (out.some((s) => s.text.slice(s.text.indexOf('\n---\n')) === rows)) return;
-  const file = `census-${o.kind}-${o.pass.mode}-${o.pass.cols}${o.pass.changed ? '-changed' : ''}.screen`;
+  const file = `census-${o.kind}-${o.pass.mode}-${o.pass.cols}${passSuffix(o.pass)}.screen`;
   out.push({ file, text, disagrees });
   log(
     `${disagrees ? 'DISAGREES' : 'agrees   '} ${file}: ${record.verdict.state}${record.verdict.reason ? `(${record.verdict.reason})` : ''}`,

@@ -6,12 +6,13 @@ import { KINDS, opencodeRig, outside, PASSES } from './opencode.kinds.js';
 
 /**
  * The census of OpenCode's dialogs (`npm run census -- opencode`): see census.ts. WTP_CENSUS_KINDS
- * and WTP_CENSUS_PASSES (comma-separated kind names, `mode:cols[:changed]` passes) narrow it.
+ * and WTP_CENSUS_PASSES (comma-separated kind names, `mode:cols[:changed][:deep]` passes) narrow it.
  */
 const only = (v: string | undefined): string[] | null => (v ? v.split(',').map((s) => s.trim()) : null);
 const kindsWanted = only(process.env.WTP_CENSUS_KINDS);
 const passesWanted = only(process.env.WTP_CENSUS_PASSES);
-const passName = (p: CensusPass): string => `${p.mode}:${p.cols}${p.changed ? ':changed' : ''}`;
+const passName = (p: CensusPass): string =>
+  `${p.mode}:${p.cols}${p.changed ? ':changed' : ''}${p.deep ? ':deep' : ''}`;
 
 describe(`the census of OpenCode ${OPENCODE_VERSION}'s dialogs`, () => {
   let rig: CensusRig;

@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { isChatSubagent } from '../support/chat-rounds.js';
 import { FakeOpenAIChat, type FakeChatRequest, type FakeChatTurn } from '../support/fake-openai-chat.js';
 import { REPO, TestHome } from '../support/harness.js';
@@ -61,7 +61,8 @@ const QUESTION = {
 const bash = (command: string) => (): Call => ({ name: 'bash', input: { command, description: 'census' } });
 const read = (path: string): Call => ({ name: 'read', input: { filePath: path } });
 /** The folder outside every agent's own: under its HOME. */
-export const outside = (dir: string): string => join(dir, '..', '..', 'home', 'outside');
+export const outside = (dir: string): string =>
+  join(dir.slice(0, dir.lastIndexOf(`${sep}proj${sep}`)), 'home', 'outside');
 /**
  * Asks where `bash` asks (ask, edits, read-only, the plan agent); `allow` and `--auto` run it
  * unasked. It has no read-only class of commands: `ls -la` asks as `npm test` does (seen).
@@ -248,6 +249,8 @@ export const PASSES: (CensusPass & { kinds?: string[] })[] = [
   { mode: 'ask', cols: 120 },
   { mode: 'ask', cols: 200 },
   { mode: 'ask', cols: 200, changed: true },
+  // Its side panel (from about 160 columns) shows the folder; a deep one reaches the dialog's rows.
+  { mode: 'ask', cols: 160, deep: true },
   { mode: 'edits', cols: 120 },
   { mode: 'read-only', cols: 120 },
   { mode: 'allow', cols: 120 },

@@ -16,6 +16,8 @@ export const OPENCODE_RULES: readonly RuleSet[] = [
   {
     // Recorded from the real 1.18.33 TUI (test/fixtures/screens/opencode/1.18.33).
     versions: {},
+    // From about 160 columns a side panel (context, folder, version) fills the rows' right end.
+    panelGap: true,
     rules: [
       {
         id: 'permission',

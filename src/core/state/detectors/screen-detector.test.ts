@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCorpusScreen } from './screen-corpus.js';
 import {
+  withoutGapPanel,
   withoutPanel,
   compareVersions,
   detectScreen,
@@ -164,5 +165,42 @@ describe('withoutPanel', () => {
   it('cuts nothing where the border is on few rows, or near the left (a frame, a quote)', () => {
     const rows = [`${pad(' one')}│x`, ' two', ' three', ' four', ' │ quoted', ' │ quoted'];
     expect(withoutPanel(rows, '│')).toBe(rows);
+  });
+});
+
+describe('withoutGapPanel', () => {
+  const pad = (s: string) => s.padEnd(60, ' ');
+  it('cuts every row where the panel text begins after a gap no row crosses', () => {
+    const rows = [
+      `${pad('  ┃  △ Permission required')}Context`,
+      `${pad('  ┃  $ node p.mjs c.json r.json')}/tmp/work/a-repository/`,
+      `${pad('  ┃')}.worktrees/c-ask:main`,
+      '  ┃   Allow once   Allow always   Reject',
+      `${pad('  ┃')}  • OpenCode 1.18.33`,
+    ];
+    expect(withoutGapPanel(rows)).toEqual([
+      pad('  ┃  △ Permission required'),
+      pad('  ┃  $ node p.mjs c.json r.json'),
+      pad('  ┃'),
+      '  ┃   Allow once   Allow always   Reject',
+      pad('  ┃'),
+    ]);
+  });
+
+  it('cuts nothing where a row crosses the column, or too few rows begin there', () => {
+    const crossed = [
+      `${pad(' one')}panel`,
+      `${pad(' two')}panel`,
+      `${pad(' three')}panel`,
+      `${' a line that runs on past the column'.padEnd(59, '-')}and on`,
+    ];
+    expect(withoutGapPanel(crossed)).toBe(crossed);
+    const few = [`${pad(' one')}x`, `${pad(' two')}y`, ' three'];
+    expect(withoutGapPanel(few)).toBe(few);
+  });
+
+  it('cuts nothing near the left (an indented list, a table)', () => {
+    const rows = ['  a      b', '  c      d', '  e      f', '  g      h'];
+    expect(withoutGapPanel(rows)).toBe(rows);
   });
 });

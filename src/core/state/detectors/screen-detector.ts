@@ -72,6 +72,12 @@ export interface RuleSet {
    * every row is cut there before the rules read it (`withoutPanel`).
    */
   panelBorder?: string;
+  /**
+   * The CLI draws a panel at the right of its rows with no border, only a gap (OpenCode's, from
+   * about 160 columns): where several rows' text begins in one column that no row's text crosses,
+   * every row is cut there before the rules read it (`withoutGapPanel`).
+   */
+  panelGap?: boolean;
 }
 
 /** Per agent (`claude`, `codex`, …), its rule sets. */
@@ -256,7 +262,7 @@ export function screenRows(
 ): readonly string[] {
   const sets = Object.hasOwn(table, agent) ? table[agent] : undefined;
   const set = sets === undefined ? undefined : selectRuleSet(sets, version);
-  const rows = set?.panelBorder === undefined ? lines : withoutPanel(lines, set.panelBorder);
+  const rows = set === undefined ? lines : withoutPanels(set, lines);
   const rowEnd = set?.rowEnd;
   // Read on every screen check: the rows as they are (no copy) for a CLI that draws nothing there.
   return rowEnd === undefined ? rows : rows.map((l) => l.trimEnd().replace(rowEnd, ''));
@@ -287,6 +293,47 @@ export function withoutPanel(lines: readonly string[], border: string): readonly
   return lines.map((l) => (l.charAt(column) === border ? l.slice(0, column) : l));
 }
 
+/** A gapped panel's text begins this many blank columns past the rows beside it, in this many rows. */
+const PANEL_GAP = 2;
+const PANEL_GAP_ROWS = 3;
+
+/**
+ * The rows without a panel a CLI draws at their right with no border: the column where the most
+ * rows (PANEL_GAP_ROWS at least) begin text after PANEL_GAP blank columns, blank on every row. A
+ * wide character is one column in the screen's text, so a row holding some may seem to cross the
+ * panel's column: the rows are then left whole, as with no panel.
+ */
+export function withoutGapPanel(lines: readonly string[]): readonly string[] {
+  const starts = new Map<number, number>();
+  for (const line of lines) {
+    let blank = 0;
+    for (let at = 0; at < line.length; at += 1) {
+      if (line[at] === ' ') blank += 1;
+      else {
+        if (blank >= PANEL_GAP && at >= PANEL_MIN_COLUMN) starts.set(at, (starts.get(at) ?? 0) + 1);
+        blank = 0;
+      }
+    }
+  }
+  let column = -1;
+  let most = PANEL_GAP_ROWS - 1;
+  for (const [at, n] of starts) {
+    if (
+      (n > most || (n === most && at < column)) &&
+      lines.every((l) => l.slice(at - PANEL_GAP, at).trim() === '')
+    ) {
+      column = at;
+      most = n;
+    }
+  }
+  return column < 0 ? lines : lines.map((l) => (l.length > column ? l.slice(0, column) : l));
+}
+
+function withoutPanels(set: RuleSet, lines: readonly string[]): readonly string[] {
+  const rows = set.panelBorder === undefined ? lines : withoutPanel(lines, set.panelBorder);
+  return set.panelGap === true ? withoutGapPanel(rows) : rows;
+}
+
 /**
  * What the screen says about the agent's state, or null when it says nothing confident (a splash,
  * an unknown agent, a layout no rule knows). Rules run in phase order (waiting, busy, idle), and
@@ -301,7 +348,7 @@ export function detectScreen(
   const sets = Object.hasOwn(table, agent) ? table[agent] : undefined;
   const set = sets === undefined ? undefined : selectRuleSet(sets, version);
   if (set === undefined) return null;
-  const lines = set.panelBorder === undefined ? screen.lines : withoutPanel(screen.lines, set.panelBorder);
+  const lines = withoutPanels(set, screen.lines);
   const window = lastRows(lines, WINDOW_ROWS, set.rowEnd);
   if (window.length === 0) return null;
   const bottom = window.slice(-BOTTOM_ROWS);
