@@ -154,8 +154,9 @@ const USAGE = `Usage: npm run -s bench [-- --only <parts>] [part options]   (JSO
                        usage: CPU of reading agents' usage per 1,000 turns vs parsing the files alone
                        mcp: a lead's start_agent tool call (stdio, wtp mcp) → the worker's program
                        running, against wtp new through the CLI
-                       sessions: memory per idle headless session at 10 and 50 agents, one host
-                       process per workspace (the default) against one per agent
+                       sessions: memory per idle session at 10 and 50 agents (headless, tmux), one
+                       host process per workspace (the default) against one per agent; the total
+                       at 10 against ccmanager's (\`node scripts/ensure-cli.mjs ccmanager\` first)
   --vendors <list>     vendors part: which CLIs, default all: ${VENDOR_PROFILES.join(', ')}
                        (one not installed by scripts/ensure-cli.mjs is reported as skipped)
   --vendor-turns <n>   vendors part: recorded turns of each kind per CLI (default ${RUNS.vendorTurns})

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { ccmanagerPss, type CcmanagerPss } from './ccmanager-memory.js';
 import { IdleNodes, sampleMemory } from './memory.js';
 import { SETTLE_MS } from './memory-figures.js';
 import { sleep } from './proc.js';
@@ -7,6 +8,9 @@ import type { RepoPaths } from './repo-paths.js';
 import { disposeHome } from './sandbox.js';
 import { createAgents, runningAgents, startSession, type Session } from './session.js';
 import { mib, summarize } from './stats.js';
+import { BENCH_PINS } from '../scripts/cli-pins.mjs';
+
+const CCMANAGER_VERSION = BENCH_PINS.ccmanager.version;
 
 /** The issue's goal: each idle session past the first costs at most this much PSS. */
 const GOAL_MIB = 3;
@@ -97,9 +101,52 @@ export async function measureSessionMemory(
   concurrency: number,
 ): Promise<Record<string, BenchResult>> {
   const out: Record<string, BenchResult> = {};
+  progress(`memory per session: ccmanager with ${CCMANAGER_SESSIONS} idle sessions`);
+  const cc = await ccmanagerPss(FULL_THEN_IDLE, CCMANAGER_SESSIONS).catch((err: unknown): CcmanagerPss => ({
+    ok: false,
+    why: String(err),
+    failed: true,
+  }));
+  progress(
+    cc.ok
+      ? `  ccmanager: ${cc.at1} MiB with 1 session, ${cc.atN} with ${cc.count}`
+      : `  ccmanager skipped: ${cc.why}`,
+  );
   for (const backend of ['headless', 'tmux'] as const)
-    Object.assign(out, await sessionMemory(paths, counts, concurrency, backend));
+    Object.assign(out, await sessionMemory(paths, counts, concurrency, backend, cc));
   return out;
+}
+
+/** ccmanager selects a worktree by a digit: at most ten sessions. */
+const CCMANAGER_SESSIONS = 10;
+
+/** wtp's total at ccmanager's session count against ccmanager's, the same sessions in the same run. */
+function againstCcmanager(backend: Backend, total: number, cc: CcmanagerPss): BenchResult {
+  const note =
+    `PSS of the daemon and every host process${backend === 'tmux' ? ', the tmux server and every pane’s holder,' : ''} with ${CCMANAGER_SESSIONS} idle ${backend} agents (agents.hostProcess workspace), ` +
+    `against ccmanager's process with ${CCMANAGER_SESSIONS} sessions of the same program, one per worktree, started from its menu: neither counts the sessions' own programs.`;
+  if (!cc.ok)
+    return {
+      value: Number.NaN,
+      unit: 'MiB',
+      samples: 0,
+      ...(cc.failed ? { failed: cc.why } : { skipped: cc.why }),
+      note,
+    };
+  return {
+    value: total,
+    unit: 'MiB',
+    baseline: {
+      name: `ccmanager ${CCMANAGER_VERSION} (its process), the same ${cc.count} sessions, same run`,
+      value: cc.atN,
+    },
+    ratio: Math.round((total / cc.atN) * 100) / 100,
+    samples: 1,
+    target: "below ccmanager's",
+    meetsTarget: total < cc.atN,
+    note,
+    extra: { ccmanagerOneSessionMiB: cc.at1 },
+  };
 }
 
 async function sessionMemory(
@@ -107,6 +154,7 @@ async function sessionMemory(
   counts: readonly number[],
   concurrency: number,
   backend: Backend,
+  cc: CcmanagerPss,
 ): Promise<Record<string, BenchResult>> {
   const out: Record<string, BenchResult> = {};
   const perExtra: Record<string, Record<number, number>> = {};
@@ -162,6 +210,15 @@ async function sessionMemory(
           value: before,
           ratio: Math.round((value / before) * 100) / 100,
         },
+        ...(cc.ok && n === cc.count
+          ? [
+              {
+                name: `ccmanager ${CCMANAGER_VERSION}, the same sessions, same run (its process)`,
+                value: Math.round(((cc.atN - cc.at1) / (cc.count - 1)) * 100) / 100,
+                ratio: Math.round((value / ((cc.atN - cc.at1) / (cc.count - 1))) * 100) / 100,
+              },
+            ]
+          : []),
       ],
       samples: 1,
       target: `≤ ${GOAL_MIB} MiB`,
@@ -175,6 +232,11 @@ async function sessionMemory(
         totalProcessPerAgentMiB: totals.agent?.[n] ?? 0,
       },
     };
+    if (n === CCMANAGER_SESSIONS) {
+      const total =
+        backend === 'headless' ? `session.pss.total.${n}agents` : `session.pss.total.tmux.${n}agents`;
+      out[total] = againstCcmanager(backend, totals.workspace?.[n] ?? 0, cc);
+    }
   }
   return out;
 }

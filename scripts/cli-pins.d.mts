@@ -19,6 +19,8 @@ export interface CliPin {
 
 /** The pinned CLIs, by profile name. */
 export const CLI_PINS: Readonly<Record<string, CliPin>>;
+/** Programs only the benchmark runs (ccmanager), installed when named. */
+export const BENCH_PINS: { readonly ccmanager: CliPin };
 export const CLAUDE_PIN: CliPin;
 export const CODEX_PIN: CliPin;
 export const GEMINI_PIN: CliPin;

@@ -90,6 +90,22 @@ export const CLI_PINS = {
   }),
 };
 
+/**
+ * Programs only the benchmark runs, installed when named (`node scripts/ensure-cli.mjs ccmanager`),
+ * never by the tests or CI. ccmanager's npm launcher only execs its platform package's Bun
+ * executable; the registry here carries that package at 4.4.3 (the launcher's newest is 4.2.3).
+ */
+export const BENCH_PINS = {
+  ccmanager: pin({
+    pkg: '@kodaikabasawa/ccmanager-linux-x64',
+    version: '4.4.3',
+    cacheName: 'ccmanager',
+    product: 'ccmanager',
+    versionLine: '4.4.3',
+    binPath: ['@kodaikabasawa', 'ccmanager-linux-x64', 'bin', 'ccmanager'],
+  }),
+};
+
 export const CLAUDE_PIN = CLI_PINS.claude;
 export const CODEX_PIN = CLI_PINS.codex;
 export const GEMINI_PIN = CLI_PINS.gemini;

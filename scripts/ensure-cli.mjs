@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Installs the pinned agent CLIs the tests run (scripts/cli-pins.mjs) into their cache folders,
 // idempotently: `node scripts/ensure-cli.mjs` for every pin, `node scripts/ensure-cli.mjs codex`
-// for some. Run by `pretest` and `.ci/run`. Not dependencies of the package.
+// for some (and the benchmark's own programs, only when named: `... ensure-cli.mjs ccmanager`). Run
+// by `pretest` and `.ci/run`. Not dependencies of the package.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { CLI_PINS } from './cli-pins.mjs';
+import { BENCH_PINS, CLI_PINS } from './cli-pins.mjs';
 
 /**
  * Checks `pin.bin --version` and installs `pin.pkg@pin.version` when it does not match; prints one
@@ -67,11 +68,13 @@ function ensureCli(name, pin) {
   console.log(`${label}: ${product} ${version} installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+// The benchmark's programs only when named: the tests never need them.
+const ALL = { ...CLI_PINS, ...BENCH_PINS };
 const names = process.argv.slice(2);
 for (const name of names) {
-  if (!(name in CLI_PINS)) {
-    console.error(`ensure-cli: no pinned CLI named ${name} (${Object.keys(CLI_PINS).join(', ')})`);
+  if (!(name in ALL)) {
+    console.error(`ensure-cli: no pinned CLI named ${name} (${Object.keys(ALL).join(', ')})`);
     process.exit(2);
   }
 }
-for (const name of names.length > 0 ? names : Object.keys(CLI_PINS)) ensureCli(name, CLI_PINS[name]);
+for (const name of names.length > 0 ? names : Object.keys(CLI_PINS)) ensureCli(name, ALL[name]);
