@@ -16,9 +16,9 @@ import {
 } from './route-flags.js';
 import { runAction } from './run-action.js';
 
-/** What a flag sends: its fallback when not typed; an `off` flag only when typed off. */
+/** What a flag sends: its fallback when not typed; an `off` flag only when typed off; null for `--no-x` of a value. */
 const flagValue = (f: ReturnType<typeof flagOf>, v: unknown): unknown =>
-  f.off && v === true ? undefined : (v ?? f.fallback?.());
+  f.off && v === true ? undefined : v === false && !f.boolean ? null : (v ?? f.fallback?.());
 
 const entryOf = new WeakMap<Command, AnyRouteCommand>();
 
@@ -93,7 +93,12 @@ export function registerRouteCommands(
           ? await e.request({ ...filled, local }, words.slice(args.length), ctx)
           : filled;
         const sent = { ...(request as object), local };
-        const call = () => ctx.client(e.timeoutMs).call(e.route, request as Record<string, unknown>);
+        const send = (more?: Record<string, unknown>) => {
+          const r = request as { body?: Record<string, unknown> };
+          const body = more === undefined ? r : { ...r, body: { ...r.body, ...more } };
+          return ctx.client(e.timeoutMs).call(e.route, body as Record<string, unknown>);
+        };
+        const call = () => (e.call ? e.call(send, sent, ctx) : send());
         const after = e.around?.(ctx, sent);
         const r = await call()
           .catch(async (err: unknown) => {

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { readEnv } from '../../config/env.js';
 import { resolvePaths } from '../../config/paths.js';
 import { CliContext, NO_DAEMON } from './context.js';
@@ -43,8 +44,18 @@ beforeAll(async () => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(doc));
     });
   });
+  // The progress socket of a push: its line, then `done`, as the daemon sends them.
+  const progress = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, sock, head) =>
+    progress.handleUpgrade(req, sock, head, (ws) => {
+      progressQueries.push(new URL(req.url ?? '', 'http://x').searchParams.get('op') ?? '');
+      ws.send(JSON.stringify({ type: 'line', line: 'Writing objects: 100%', partial: false }));
+      ws.send(JSON.stringify({ type: 'done' }));
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(socket, resolve));
 });
+const progressQueries: string[] = [];
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
   rmSync(home, { recursive: true, force: true });
@@ -289,6 +300,25 @@ describe('commands declared over a route', () => {
     const nobody = await wtp('new', 'shell', '--json');
     expect(seen.map((s) => s.url)).toEqual(['/api/v1/agents']);
     expect(JSON.parse(nobody.stdout).error.code).toBe('SETUP_NOT_APPROVED');
+  });
+
+  it("send a value's --no-x as null, and the body fields an entry's call adds once it has them", async () => {
+    answer = () => ({ status: 500, doc: { code: 'INTERNAL', message: 'stop here' } });
+    await wtp('pr', 'api', '--no-test', '--draft', '--title', 'T');
+    expect(seen[0]).toMatchObject({
+      url: '/api/v1/agents/api/pr',
+      body: { test: null, draft: true, title: 'T' },
+    });
+    await wtp('pr', 'create', 'api', '--test', 'npm test', '--no-progress');
+    expect(seen[0]?.body).toEqual({ test: 'npm test' });
+    await wtp('push', 'api', '--force-with-lease', '--commit', 'wip');
+    expect(seen[0]?.body).toEqual({ forceWithLease: true, commit: 'wip' });
+    // With --progress the id of the socket it opened goes in the request, and git's lines to stderr.
+    progressQueries.length = 0;
+    const shown = await wtp('push', 'api', '--progress');
+    expect(progressQueries).toEqual([expect.stringMatching(/^[0-9a-f]{24}$/)]);
+    expect(seen[0]?.body).toEqual({ progress: progressQueries[0] });
+    expect(shown.stderr).toContain('Writing objects: 100%\n');
   });
 
   it('fill only fields the generated table knows (else `npm run gen` is due)', () => {

@@ -37,7 +37,10 @@ export interface RouteFlag<N extends RouteName> {
   fallback?: () => unknown;
   /** A boolean spelled `--no-x` though its field has no default (on unless said). */
   off?: boolean;
-  /** A boolean with both `--x` and `--no-x` (this is the help of `--no-x`): unset, the daemon decides. */
+  /**
+   * Both `--x` and `--no-x` (this is the help of `--no-x`): unset, the daemon decides. For a
+   * nullable field that is not a boolean, `--no-x` sends null (`--no-test`: run none).
+   */
   offHelp?: string;
 }
 
@@ -72,6 +75,15 @@ interface RouteCommandBase<N extends RouteName, K extends CliOutputName> {
   timeoutMs?: number;
   /** Runs just before the call (a note, a Ctrl-C handler); what it returns runs once the call ends. */
   around?: (ctx: CliContext, sent: Sent<N>) => () => void;
+  /**
+   * Makes the call through `send`, which may add body fields only known then (a push's progress
+   * id, once its socket is open); default: `send()`.
+   */
+  call?: (
+    send: (more?: Record<string, unknown>) => Promise<RouteResponse<N>>,
+    sent: Sent<N>,
+    ctx: CliContext,
+  ) => Promise<RouteResponse<N>>;
   /** An answer the command line counts as a failure (nothing idle to send to): thrown before any output. */
   refuse?: (r: RouteResponse<N>, sent: Sent<N>) => Error | undefined;
   /** An answer that is printed but exits 1 (a fork that crashed at its start). */
@@ -102,9 +114,14 @@ export interface AnyRouteCommand {
 /** An entry with its route's types erased: what registerRouteCommands reads. */
 export type LooseRouteCommand = Omit<
   RouteCommandBase<RouteName, CliOutputName>,
-  'args' | 'flags' | 'request' | 'print' | 'refuse' | 'failed' | 'notes' | 'around'
+  'args' | 'flags' | 'request' | 'print' | 'refuse' | 'failed' | 'notes' | 'around' | 'call'
 > & {
   around?: (ctx: CliContext, sent: unknown) => () => void;
+  call?: (
+    send: (more?: Record<string, unknown>) => Promise<unknown>,
+    sent: unknown,
+    ctx: CliContext,
+  ) => Promise<unknown>;
   notes?: (ctx: CliContext, r: unknown) => void;
   failed?: (r: unknown) => boolean;
   args?: readonly { field: string; name?: string; help?: string; optional?: boolean }[];

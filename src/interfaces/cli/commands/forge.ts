@@ -5,8 +5,8 @@ import type { CliContext } from '../context.js';
 import { table } from '../format.js';
 import { showProgress, withPushProgress } from '../push-progress.js';
 import { runAction } from '../run-action.js';
-import { checkOptions } from '../check-options.js';
-import { ROUTE_FIELDS } from '../route-fields.generated.js';
+import { registerRouteCommands } from '../register-route-commands.js';
+import { routeCommand } from '../route-command.js';
 
 /** A push or a pull request waits for git and the forge (the daemon bounds both). */
 const LONG_CALL_MS = 45 * 60_000;
@@ -25,115 +25,102 @@ export function pushLine(r: PushResult): string {
   return `pushed ${r.branch} to ${r.remote} (${STATUS_WORDS[r.status]}): ${short(r.commit)}; upstream ${r.upstream}`;
 }
 
-interface PushFlags {
-  remote?: string;
-  commit?: string;
-  progress?: boolean;
-  json?: boolean;
+/** `--progress` / `--no-progress`: unset, git's progress shows on a terminal (as git does). */
+const PROGRESS = [
+  { flags: '--progress', help: "show git's progress even when stderr is not a terminal" },
+  { flags: '--no-progress', help: "never show git's progress" },
+];
+
+/** The call with git's progress relayed to stderr, when shown (push-progress.ts). */
+function withProgress<R>(
+  send: (more?: Record<string, unknown>) => Promise<R>,
+  local: Record<string, unknown>,
+  ctx: CliContext,
+): Promise<R> {
+  const asked = typeof local.progress === 'boolean' ? local.progress : undefined;
+  return withPushProgress(ctx, showProgress(ctx, asked), (progress) =>
+    send(progress === undefined ? undefined : { progress }),
+  );
 }
+
+const pushCommand = routeCommand({
+  name: 'push',
+  description:
+    "push the agent's branch to a remote and set its upstream (refuses uncommitted work and a branch that conflicts with its base)",
+  route: 'agentPush',
+  args: [{ field: 'params.agent' }],
+  flags: [
+    { field: 'body.remote', value: 'name' },
+    { field: 'body.forceWithLease' },
+    { field: 'body.commit', value: 'message' },
+  ],
+  local: PROGRESS,
+  timeoutMs: LONG_CALL_MS,
+  call: (send, sent, ctx) => withProgress(send, sent.local, ctx),
+  json: 'push',
+  print: (ctx, r) => {
+    if (r.committed) ctx.line(`committed ${short(r.committed)} in ${r.agent}`);
+    ctx.line(pushLine(r));
+  },
+});
+
+const prCreateCommand = routeCommand({
+  name: 'create',
+  isDefault: true,
+  description:
+    "push the agent's branch and open a pull request for it (gh, or glab for GitLab), described from its task, commits, diff stat and test result",
+  route: 'agentPrCreate',
+  args: [{ field: 'params.agent' }],
+  flags: [
+    {
+      field: 'body.title',
+      value: 'text',
+      help: "the title (default: the task's title, else the first commit's subject)",
+    },
+    { field: 'body.base', value: 'branch' },
+    { field: 'body.draft', help: 'open it as a draft' },
+    { field: 'body.remote', value: 'name' },
+    { field: 'body.commit', value: 'message' },
+    {
+      field: 'body.test',
+      value: 'command',
+      help: "run this in the worktree (sh -c); its result goes in the description (default: the repository's approved test command)",
+      offHelp: 'run no test command',
+    },
+  ],
+  local: PROGRESS,
+  timeoutMs: LONG_CALL_MS,
+  call: (send, sent, ctx) => withProgress(send, sent.local, ctx),
+  json: 'pr',
+  print: (ctx, r) => {
+    const p = r.pullRequest;
+    if (r.pushed.committed) ctx.line(`committed ${short(r.pushed.committed)} in ${r.agent}`);
+    ctx.line(pushLine(r.pushed));
+    const verb = r.created ? 'opened' : 'took the open';
+    ctx.line(
+      `${verb} ${p.forge === 'gitlab' ? 'merge' : 'pull'} request ${prRef(p)} for ${r.agent}: ${p.url}`,
+    );
+    ctx.line(`  ${p.head} → ${p.base}${p.draft ? ', draft' : ''}: ${p.title}`);
+    if (r.test) {
+      const how = r.test.timedOut
+        ? 'timed out'
+        : r.test.exitCode === 0
+          ? 'passed'
+          : `failed (exit ${r.test.exitCode})`;
+      ctx.line(`  tests: ${r.test.command} ${how} (in the description)`);
+    }
+  },
+});
 
 /** push, pr, pr status: delivering agents' work where teams review it. */
 export function registerForgeCommands(program: Command, ctx: CliContext): void {
-  program
-    .command('push')
-    .description(
-      "push the agent's branch to a remote and set its upstream (refuses uncommitted work and a branch that conflicts with its base)",
-    )
-    .argument('<agent>', 'name, workspace/name or id')
-    .option('--remote <name>', 'the remote (default: config forge.remote, origin)')
-    .option(
-      '--force-with-lease',
-      'replace the remote branch (after a rebase or amend) if it is where it was last seen',
-    )
-    .option('--commit <message>', 'commit uncommitted work first (otherwise it is refused)')
-    .option('--progress', "show git's progress even when stderr is not a terminal")
-    .option('--no-progress', "never show git's progress")
-    .option('--json', 'machine-readable output')
-    .action((ref: string, raw: PushFlags & { forceWithLease?: boolean }, cmd: Command) =>
-      runAction(ctx, raw.json, async () => {
-        const push = ROUTE_FIELDS.agentPush?.body;
-        checkOptions(cmd, { remote: push?.remote, commit: push?.commit });
-        const r = await withPushProgress(ctx, showProgress(ctx, raw.progress), (progress) =>
-          ctx.client(LONG_CALL_MS).call('agentPush', {
-            params: { agent: ref },
-            body: {
-              forceWithLease: raw.forceWithLease === true,
-              ...(raw.remote === undefined ? {} : { remote: raw.remote }),
-              ...(raw.commit === undefined ? {} : { commit: raw.commit }),
-              ...(progress === undefined ? {} : { progress }),
-            },
-          }),
-        );
-        if (ctx.json) return ctx.emit('push', r);
-        if (r.committed) ctx.line(`committed ${short(r.committed)} in ${r.agent}`);
-        ctx.line(pushLine(r));
-      }),
-    );
-
+  registerRouteCommands(program, ctx, [pushCommand]);
   const pr = program
     .command('pr')
     .description(
       'pull requests (merge requests on GitLab) through gh or glab: `wtp pr NAME` opens one (pr create), `wtp pr status` follows its checks',
     );
-  pr.command('create', { isDefault: true })
-    .description(
-      "push the agent's branch and open a pull request for it (gh, or glab for GitLab), described from its task, commits, diff stat and test result",
-    )
-    .argument('<agent>', 'name, workspace/name or id')
-    .option('--title <text>', "the title (default: the task's title, else the commit's subject)")
-    .option('--base <branch>', 'the branch it is for (default: the branch the agent started from)')
-    .option('--draft', 'open it as a draft')
-    .option('--remote <name>', 'the remote (default: config forge.remote, origin)')
-    .option('--commit <message>', 'commit uncommitted work first (otherwise it is refused)')
-    .option(
-      '--test <command>',
-      "run this in the worktree; its result goes in the body (default: the repository's approved test command)",
-    )
-    .option('--no-test', 'run no test command')
-    .option('--progress', "show git's progress even when stderr is not a terminal")
-    .option('--no-progress', "never show git's progress")
-    .option('--json', 'machine-readable output')
-    .action(
-      (
-        ref: string,
-        raw: PushFlags & { title?: string; base?: string; draft?: boolean; test?: string | boolean },
-      ) =>
-        runAction(ctx, raw.json, async () => {
-          const test =
-            raw.test === false ? { test: null } : typeof raw.test === 'string' ? { test: raw.test } : {};
-          const r = await withPushProgress(ctx, showProgress(ctx, raw.progress), (progress) =>
-            ctx.client(LONG_CALL_MS).call('agentPrCreate', {
-              params: { agent: ref },
-              body: {
-                draft: raw.draft === true,
-                ...test,
-                ...(raw.title === undefined ? {} : { title: raw.title }),
-                ...(raw.base === undefined ? {} : { base: raw.base }),
-                ...(raw.remote === undefined ? {} : { remote: raw.remote }),
-                ...(raw.commit === undefined ? {} : { commit: raw.commit }),
-                ...(progress === undefined ? {} : { progress }),
-              },
-            }),
-          );
-          if (ctx.json) return ctx.emit('pr', r);
-          const p = r.pullRequest;
-          if (r.pushed.committed) ctx.line(`committed ${short(r.pushed.committed)} in ${r.agent}`);
-          ctx.line(pushLine(r.pushed));
-          const verb = r.created ? 'opened' : 'took the open';
-          ctx.line(
-            `${verb} ${p.forge === 'gitlab' ? 'merge' : 'pull'} request ${prRef(p)} for ${r.agent}: ${p.url}`,
-          );
-          ctx.line(`  ${p.head} → ${p.base}${p.draft ? ', draft' : ''}: ${p.title}`);
-          if (r.test) {
-            const how = r.test.timedOut
-              ? 'timed out'
-              : r.test.exitCode === 0
-                ? 'passed'
-                : `failed (exit ${r.test.exitCode})`;
-            ctx.line(`  tests: ${r.test.command} ${how} (in the description)`);
-          }
-        }),
-    );
+  registerRouteCommands(pr, ctx, [prCreateCommand]);
   pr.command('status')
     .description(
       "ask the forge now for the agent's pull request (or every open one): state, review decision, checks",
