@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCorpusScreen } from './screen-corpus.js';
+import { withoutGapPanel, withoutPanel } from './screen-panels.js';
 import {
-  withoutGapPanel,
-  withoutPanel,
   compareVersions,
   detectScreen,
   evidenceOf,
