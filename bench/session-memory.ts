@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ccmanagerPss, type CcmanagerPss } from './ccmanager-memory.js';
 import { IdleNodes, sampleMemory } from './memory.js';
 import { SETTLE_MS } from './memory-figures.js';
@@ -9,6 +10,7 @@ import { disposeHome } from './sandbox.js';
 import { createAgents, runningAgents, startSession, type Session } from './session.js';
 import { mib, summarize } from './stats.js';
 import { BENCH_PINS } from '../scripts/cli-pins.mjs';
+import { startFakeWezterm } from '../test/support/fake-wezterm.js';
 
 const CCMANAGER_VERSION = BENCH_PINS.ccmanager.version;
 
@@ -24,7 +26,7 @@ const FULL_THEN_IDLE = [
   'i=0; while [ $i -lt 200 ]; do printf "\\033[3%dm%0100d\\033[0m\\n" $((i % 7)) $i; i=$((i+1)); done; exec sleep 3600',
 ];
 
-type Backend = 'headless' | 'tmux';
+type Backend = 'headless' | 'tmux' | 'wezterm';
 
 /** The parent pid of `pid` (/proc/PID/stat, after the command's closing parenthesis). */
 function parentOf(pid: number): number | null {
@@ -44,12 +46,9 @@ function childrenOf(parent: number): number[] {
     .filter((pid) => parentOf(pid) === parent);
 }
 
-/**
- * On tmux, the tmux server and what each pane runs that is not a host (a group's holder): the
- * server is the parent of the panes, found through an agent's pane pid's parent.
- */
-function tmuxPids(s: Session, hostPids: Set<number>, agentPids: Set<number>): number[] {
-  const holders = readdirSync('/proc')
+/** The panes' holders (`cat` on a FIFO in the session's state dir), which a host group serves. */
+function holderPids(s: Session): number[] {
+  return readdirSync('/proc')
     .filter((n) => /^\d+$/.test(n))
     .map(Number)
     .filter((pid) => {
@@ -59,12 +58,20 @@ function tmuxPids(s: Session, hostPids: Set<number>, agentPids: Set<number>): nu
         return false;
       }
     });
+}
+
+/**
+ * On tmux, the tmux server and what each pane runs that is not a host (a group's holder): the
+ * server is the parent of the panes, found through an agent's pane pid's parent.
+ */
+function tmuxPids(s: Session, hostPids: Set<number>, agentPids: Set<number>): number[] {
+  const holders = holderPids(s);
   const server = parentOf(holders[0] ?? [...hostPids][0] ?? 0);
   if (server === null) throw new Error('no tmux server found');
   return [server, ...childrenOf(server).filter((pid) => !hostPids.has(pid) && !agentPids.has(pid))];
 }
 
-/** PSS of the daemon, of every distinct host process of the running agents and, on tmux, of tmux and the panes' holders, in MiB. */
+/** PSS of the daemon, of every distinct host process of the running agents, of the panes' holders and of a tmux server, in MiB. */
 async function managerPss(
   s: Session,
   count: number,
@@ -81,15 +88,17 @@ async function managerPss(
   let hosts = 0;
   for (const pid of hostPids) hosts += sampleMemory(pid).pssBytes;
   const agentPids = new Set(agents.map((a) => a.pid ?? 0));
-  const mux = backend === 'tmux' ? tmuxPids(s, hostPids, agentPids) : [];
+  // WezTerm is the user's terminal, there anyway: its panes' holders are counted, not WezTerm.
+  const mux =
+    backend === 'tmux' ? tmuxPids(s, hostPids, agentPids) : backend === 'wezterm' ? holderPids(s) : [];
   for (const pid of mux) hosts += sampleMemory(pid).pssBytes;
   const daemon = sampleMemory(s.daemonPid).pssBytes;
   return { total: mib(daemon + hosts), hosts: mib(hosts), processes: hostPids.size };
 }
 
 /**
- * Memory per idle session (a full screen, then `sleep 3600`), headless and on tmux: the daemon,
- * its hosts and (tmux) the tmux server with its panes' holders, measured with 1, 10 and 50 agents
+ * Memory per idle session (a full screen, then `sleep 3600`), headless, on tmux and on WezTerm's
+ * stand-in: the daemon, its hosts, the panes' holders and the tmux server, with 1, 10 and 50 agents
  * in one workspace, once with the default `agents.hostProcess: workspace` (one host process for
  * the workspace) and once with `agent` (a process per agent, the design before). Per extra
  * session = (total at N − total at 1) / (N − 1), against a bare idle Node process measured beside
@@ -112,10 +121,17 @@ export async function measureSessionMemory(
       ? `  ccmanager: ${cc.at1} MiB with 1 session, ${cc.atN} with ${cc.count}`
       : `  ccmanager skipped: ${cc.why}`,
   );
-  for (const backend of ['headless', 'tmux'] as const)
+  for (const backend of ['headless', 'tmux', 'wezterm'] as const)
     Object.assign(out, await sessionMemory(paths, counts, concurrency, backend, cc));
   return out;
 }
+
+/** What a figure counts beyond the daemon and the hosts. */
+const MUX_WORDS: Record<Backend, string> = {
+  headless: '',
+  tmux: ', the tmux server and every pane’s holder,',
+  wezterm: ' and every pane’s holder (not WezTerm, the user’s terminal; here its stand-in),',
+};
 
 /** ccmanager selects a worktree by a digit: at most ten sessions. */
 const CCMANAGER_SESSIONS = 10;
@@ -123,7 +139,7 @@ const CCMANAGER_SESSIONS = 10;
 /** wtp's total at ccmanager's session count against ccmanager's, the same sessions in the same run. */
 function againstCcmanager(backend: Backend, total: number, cc: CcmanagerPss): BenchResult {
   const note =
-    `PSS of the daemon and every host process${backend === 'tmux' ? ', the tmux server and every pane’s holder,' : ''} with ${CCMANAGER_SESSIONS} idle ${backend} agents (agents.hostProcess workspace), ` +
+    `PSS of the daemon and every host process${MUX_WORDS[backend]} with ${CCMANAGER_SESSIONS} idle ${backend} agents (agents.hostProcess workspace), ` +
     `against ccmanager's process with ${CCMANAGER_SESSIONS} sessions of the same program, one per worktree, started from its menu: neither counts the sessions' own programs.`;
   if (!cc.ok)
     return {
@@ -162,12 +178,23 @@ async function sessionMemory(
   let bareMean = 0;
   for (const mode of ['workspace', 'agent'] as const) {
     progress(`memory per session (${backend}): agents.hostProcess ${mode}, ${counts.join('/')} idle agents`);
+    // WezTerm is not on this machine: its stand-in (test/support/fake-wezterm.ts) runs the panes.
+    const wezterm =
+      backend === 'wezterm'
+        ? await startFakeWezterm(join(paths.root, 'test', 'fixtures', 'fake-wezterm'))
+        : null;
     const s = await startSession(
       paths,
       `mem-${backend}-${mode}`,
-      { WTP_BACKEND: backend },
+      {
+        WTP_BACKEND: backend,
+        ...(wezterm ? { PATH: wezterm.env.PATH ?? '', WEZTERM_UNIX_SOCKET: wezterm.socket } : {}),
+      },
       `agents:\n  hostProcess: ${mode}\n`,
-    );
+    ).catch(async (err: unknown) => {
+      await wezterm?.stop();
+      throw err;
+    });
     const bare = new IdleNodes(3, s.env, s.home);
     try {
       let made = 0;
@@ -189,13 +216,13 @@ async function sessionMemory(
     } finally {
       await bare.stop();
       disposeHome(s.home, paths.binWtp);
+      await wezterm?.stop();
     }
   }
   for (const n of counts) {
     const value = perExtra.workspace?.[n] ?? 0;
     const before = perExtra.agent?.[n] ?? 0;
-    const key =
-      backend === 'headless' ? `session.pss.perExtra.${n}agents` : `session.pss.perExtra.tmux.${n}agents`;
+    const key = `session.pss.perExtra.${backend === 'headless' ? '' : `${backend}.`}${n}agents`;
     out[key] = {
       value,
       unit: 'MiB',
@@ -224,7 +251,7 @@ async function sessionMemory(
       target: `≤ ${GOAL_MIB} MiB`,
       meetsTarget: value <= GOAL_MIB,
       note:
-        `PSS of the daemon and every host process${backend === 'tmux' ? ', the tmux server and every pane’s holder,' : ''} with ${n} idle ${backend} agents in one workspace (each drew 200 coloured lines, then sleeps), less ` +
+        `PSS of the daemon and every host process${MUX_WORDS[backend]} with ${n} idle ${backend} agents in one workspace (each drew 200 coloured lines, then sleeps), less ` +
         'that with 1, divided by the agents added: agents.hostProcess workspace (the default). ' +
         'otherBaselines: the same with agents.hostProcess agent. extra: the totals at this count.',
       extra: {
@@ -233,8 +260,7 @@ async function sessionMemory(
       },
     };
     if (n === CCMANAGER_SESSIONS) {
-      const total =
-        backend === 'headless' ? `session.pss.total.${n}agents` : `session.pss.total.tmux.${n}agents`;
+      const total = `session.pss.total.${backend === 'headless' ? '' : `${backend}.`}${n}agents`;
       out[total] = againstCcmanager(backend, totals.workspace?.[n] ?? 0, cc);
     }
   }

@@ -72,7 +72,7 @@ export const agentsConfigSchema = z
       .enum(['workspace', 'agent'])
       .default('workspace')
       .describe(
-        'Headless and tmux agents: workspace (the default) runs the hosts of one workspace in one process, under 2 MiB per agent instead of 16; agent gives each agent a host process of its own, so a host that dies takes only its agent. Agents in WezTerm panes always have their own (docs/performance.md#host-processes)',
+        'workspace (the default) runs the hosts of one workspace in one process, under 2 MiB per agent instead of 16; agent gives each agent a host process of its own, so a host that dies takes only its agent (docs/performance.md#host-processes)',
       ),
     hostBufferMaxBytes: z
       .number()

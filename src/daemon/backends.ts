@@ -108,12 +108,21 @@ export function createMuxRegistry(o: {
   stateDir: string;
   processes: ProcessAdapters;
   tmuxSocketName: string;
-  /** Headless hosts of one workspace share a process. */
+  /** The hosts of one workspace share a process (every backend). */
   hostGroups?: boolean;
   /** A new tmux session's panes: agents.cols × rows (a pane of another size, the user's, decides). */
   size?: { cols: number; rows: number };
 }): MuxRegistry {
   const made = new Map<Backend, PaneMux>();
+  // The hosts of a terminal's panes: groups of their own, apart from the headless backend's.
+  const paneGroups = (folder: string): HeadlessMux =>
+    new HeadlessMux({
+      env: o.env,
+      owner: join(o.stateDir, folder),
+      facts: o.processes.facts,
+      environments: false,
+      groups: true,
+    });
   const make = (b: Backend): PaneMux => {
     switch (b) {
       case 'tmux':
@@ -124,23 +133,13 @@ export function createMuxRegistry(o: {
           env: o.env,
           // One more row for the session's status line.
           ...(o.size ? { cols: o.size.cols, rows: o.size.rows + 1 } : {}),
-          // The panes' hosts: groups of their own, apart from the headless backend's.
-          ...(o.hostGroups
-            ? {
-                hostGroups: new HeadlessMux({
-                  env: o.env,
-                  owner: join(o.stateDir, 'tmux-hosts'),
-                  facts: o.processes.facts,
-                  environments: false,
-                  groups: true,
-                }),
-              }
-            : {}),
+          ...(o.hostGroups ? { hostGroups: paneGroups('tmux-hosts') } : {}),
         });
       case 'wezterm':
         return new WeztermMux({
           ...(o.probe.wezterm.path === null ? {} : { weztermPath: o.probe.wezterm.path }),
           env: o.env,
+          ...(o.hostGroups ? { hostGroups: paneGroups('wezterm-hosts') } : {}),
         });
       case 'headless':
         return new HeadlessMux({

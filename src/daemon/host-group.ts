@@ -1,7 +1,12 @@
 import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join, dirname } from 'node:path';
-import { closedPanesFile, recordClosedPane } from '../adapters/headless/closed-panes.js';
+import {
+  closedPanesFile,
+  recordClosedPane,
+  servedPanesFile,
+  writePanes,
+} from '../adapters/headless/closed-panes.js';
 import { CappedLog } from '../adapters/output-log/capped-log.js';
 import {
   GROUP_LINE_MAX_BYTES,
@@ -29,7 +34,7 @@ import { tmuxPaneOptions, tmuxServerAnswers } from './tmux-pane.js';
  * `wtp host --group SOCKET --members FILE …`: one process holding the agents of one workspace,
  * each its own AgentHost with its own link to the daemon, so the daemon's view of a host is
  * unchanged. A process per agent costs about 7 MiB before it does anything; an agent here costs
- * its terminal. An agent in a tmux pane is served through the pane's terminal, which a holder
+ * its terminal. An agent in a tmux or WezTerm pane is served through the pane's terminal, which a holder
  * (`cat FIFO`) keeps open; closing the FIFO closes the pane. The price: this process ending ends
  * every agent it holds (the daemon restarts them and says why). It leaves with its last agent.
  */
@@ -46,6 +51,8 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
   keepServing(diag);
   const members = new Map<string, Member>();
   const ttys = new Map<Member, PaneTty>();
+  /** The pane each agent in a terminal's pane is served in. */
+  const served = new Map<string, string>();
   let closedPanes: ClosedPane[] = [];
   let closing = false;
 
@@ -54,6 +61,10 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
     try {
       writeFileSync(tmp, JSON.stringify([...members.keys()]), { mode: 0o600 });
       renameSync(tmp, membersFile);
+      writePanes(
+        servedPanesFile(socketPath),
+        [...served].map(([agent, pane]) => ({ agent, pane })),
+      );
     } catch (err) {
       diag('warn', `could not write ${membersFile}: ${String(err)}`);
     }
@@ -71,6 +82,7 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
   const leave = (agent: string, member: Member): void => {
     if (members.get(agent) !== member) return;
     members.delete(agent);
+    served.delete(agent);
     member.removeRecord();
     ttys.get(member)?.close();
     ttys.delete(member);
@@ -81,6 +93,7 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
     server.close();
     rmSync(socketPath, { force: true });
     rmSync(membersFile, { force: true });
+    rmSync(servedPanesFile(socketPath), { force: true });
     process.exit(0);
   };
   const add = async (a: HostArgs): Promise<GroupReply> => {
@@ -118,6 +131,8 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
       exit: () => leave(a.agent, member),
     });
     if (tty) ttys.set(member, tty);
+    if (tty) served.set(a.agent, paneId);
+    else served.delete(a.agent);
     members.set(a.agent, member);
     writeMembers();
     member.diag('info', `host started for agent ${a.agent} in group ${process.pid}`);

@@ -12,8 +12,8 @@ const pane = {
 const args = (over: Record<string, string | null> = {}): string[] =>
   Object.entries({ ...pane, ...over }).flatMap(([k, v]) => (v === null ? [] : [k, v]));
 
-describe('a tmux pane served by a host group: its arguments', () => {
-  it('takes the five together, with --pane', () => {
+describe('a pane served by a host group: its arguments', () => {
+  it('takes the five together in tmux, with --pane', () => {
     expect(parseHostArgs([...base, '--pane', ...args()], { group: false }).paneTty).toEqual({
       id: '%3',
       tty: '/dev/pts/7',
@@ -24,11 +24,23 @@ describe('a tmux pane served by a host group: its arguments', () => {
     expect(parseHostArgs(base, { group: false }).paneTty).toBeNull();
   });
 
+  it("takes a WezTerm pane's four, without a tmux socket", () => {
+    const wez = args({ '--pane-id': '12', '--pane-term': 'xterm-256color', '--tmux-socket': null });
+    expect(parseHostArgs([...base, '--pane', ...wez], { group: false }).paneTty).toEqual({
+      id: '12',
+      tty: '/dev/pts/7',
+      fifo: '/s/tmux-hosts/headless/p-1.fifo',
+      term: 'xterm-256color',
+    });
+  });
+
   it.each([
     ['a missing one', { '--pane-term': null }, /go together/],
     ['a device that is no terminal', { '--pane-tty': '/dev/sda' }, /terminal device/],
     ['a terminal path that climbs', { '--pane-tty': '/dev/pts/../sda' }, /terminal device/],
-    ['a pane id that is not tmux’s', { '--pane-id': '%3;kill-server' }, /tmux pane id/],
+    ['a pane id that is not tmux’s', { '--pane-id': '%3;kill-server' }, /pane id/],
+    ['a pane id that is not WezTerm’s', { '--pane-id': '3 ' }, /pane id/],
+    ['a relative tmux socket', { '--tmux-socket': 'wtp-1' }, /absolute/],
     ['a TERM with a shell word', { '--pane-term': 'xterm $(id)' }, /terminal type/],
     ['a relative FIFO', { '--pane-fifo': 'p.fifo' }, /absolute/],
   ])('refuses %s', (_, over, message) => {

@@ -35,12 +35,12 @@ export interface HostArgs {
   group: string | undefined;
   /** `--members FILE`: where a group lists its agents for the daemon. */
   members: string | undefined;
-  /** A tmux pane whose terminal a group serves (`--pane-id/-tty/-fifo/-term --tmux-socket`). */
+  /** A pane whose terminal a group serves (`--pane-id/-tty/-fifo/-term`, `--tmux-socket` in tmux). */
   paneTty: PaneTtyArgs | null;
 }
 
 export interface PaneTtyArgs {
-  /** tmux's id of the pane (`%12`). */
+  /** The terminal's id of the pane (tmux `%12`, WezTerm `12`). */
   id: string;
   /** The pane's terminal (`#{pane_tty}`), opened by the group. */
   tty: string;
@@ -48,11 +48,11 @@ export interface PaneTtyArgs {
   fifo: string;
   /** TERM inside the pane (tmux's `default-terminal`). */
   term: string;
-  /** The tmux server's socket, for the pane border's state. */
-  tmuxSocket: string;
+  /** The tmux server's socket, for the pane border's state; none in WezTerm. */
+  tmuxSocket?: string;
 }
 
-const PANE_ID = /^%\d{1,9}$/;
+const PANE_ID = /^%?\d{1,9}$/;
 /** A terminal device, nothing else: `/dev/pts/N` (Linux), `/dev/ttysNNN` (macOS). */
 const TTY_PATH = /^\/dev\/(pts\/\d{1,7}|ttys\d{1,7})$/;
 const TERM_NAME = /^[A-Za-z0-9._+-]{1,64}$/;
@@ -130,20 +130,14 @@ function parsePaneTty(v: Record<string, string | boolean | undefined>): PaneTtyA
     'tmux-socket',
   ].map(str);
   if ([id, tty, fifo, term, tmuxSocket].every((x) => x === undefined)) return null;
-  if (
-    id === undefined ||
-    tty === undefined ||
-    fifo === undefined ||
-    term === undefined ||
-    tmuxSocket === undefined
-  )
-    throw new HostArgsError('--pane-id, --pane-tty, --pane-fifo, --pane-term and --tmux-socket go together');
-  if (!PANE_ID.test(id)) throw new HostArgsError('--pane-id must be a tmux pane id (%N)');
+  if (id === undefined || tty === undefined || fifo === undefined || term === undefined)
+    throw new HostArgsError('--pane-id, --pane-tty, --pane-fifo and --pane-term go together');
+  if (!PANE_ID.test(id)) throw new HostArgsError('--pane-id must be a pane id (tmux %N, WezTerm N)');
   if (!TTY_PATH.test(tty)) throw new HostArgsError('--pane-tty must be a terminal device (/dev/pts/N)');
   if (!TERM_NAME.test(term)) throw new HostArgsError('--pane-term must be a terminal type name');
-  if (!isAbsolute(fifo) || !isAbsolute(tmuxSocket))
+  if (!isAbsolute(fifo) || (tmuxSocket !== undefined && !isAbsolute(tmuxSocket)))
     throw new HostArgsError('--pane-fifo and --tmux-socket must be absolute paths');
-  return { id, tty, fifo, term, tmuxSocket };
+  return { id, tty, fifo, term, ...(tmuxSocket === undefined ? {} : { tmuxSocket }) };
 }
 
 /** What the agents of one host process share. */

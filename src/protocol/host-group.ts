@@ -62,7 +62,7 @@ export function parseGroupMembers(text: string): string[] | null {
 /** A pane a group's agent left because it was closed by hand: the agent, and its pane as the daemon names it. */
 export interface ClosedPane {
   agent: string;
-  /** `%N/<group pid>`. */
+  /** `%N/<group pid>` (tmux) or `N/<group pid>` (WezTerm). */
   pane: string;
 }
 
@@ -73,7 +73,8 @@ export type ClosedPanesRead = { panes: ClosedPane[] } | { refused: string };
 export const CLOSED_PANES_MAX_BYTES = 64 * 1024;
 export const CLOSED_PANES_MAX = 256;
 
-const PANE = /^%\d{1,9}\/\d{1,10}$/;
+/** `%N/<group pid>` (tmux) or `N/<group pid>` (WezTerm). */
+const PANE = /^%?\d{1,9}\/\d{1,10}$/;
 
 /**
  * The closed-panes file a group leaves for a daemon that was away; null for anything else. Read

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
@@ -7,6 +7,9 @@ import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import { startFakeWezterm, type FakeWezterm } from '../support/fake-wezterm.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { isAlive } from '../support/processes.js';
+
+const commandOf = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+const parentOf = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[3] ?? '';
 
 /** One row of `wezterm cli list --format json` (the fields these tests read). */
 interface WezPane {
@@ -94,6 +97,33 @@ describe('workspaces on WezTerm (stand-in wezterm CLI)', () => {
     expect(at('a1').top_row).toBeLessThan(at('a3').top_row);
     // The user's own pane is untouched, in its own workspace.
     expect((await list()).filter((p) => p.workspace !== 'proj')).toHaveLength(1);
+    // One host process serves the workspace; each pane runs a holder (its title is its program's).
+    const hostPid = agents[0]?.hostPid ?? 0;
+    expect(commandOf(hostPid)).toEqual(expect.arrayContaining(['host', '--group']));
+    for (const a of agents) {
+      expect(a.hostPid).toBe(hostPid);
+      expect(at(a.name).title).toBe('cat');
+      expect(parentOf(a.pid ?? 0)).toBe(String(hostPid));
+    }
+    expect(readdirSync(home.path('wezterm-hosts', 'headless')).filter((n) => n.endsWith('.fifo'))).toEqual(
+      [],
+    );
+  });
+
+  it('keys typed in a pane reach its agent through the group', async () => {
+    const a1 = await home.agent('a1');
+    const typed = await wezterm([
+      'send-text',
+      '--pane-id',
+      a1.paneId ?? '',
+      '--no-paste',
+      'echo typed-$((6*7))\r',
+    ]);
+    expect(typed.code, typed.stderr).toBe(0);
+    await eventually('the daemon and the pane to show it', async () => {
+      const inPane = (await wezterm(['get-text', '--pane-id', a1.paneId ?? ''])).stdout.includes('typed-42');
+      return inPane && (await home.screen('a1')).includes('typed-42');
+    });
   });
 
   it('the pane shows what the agent prints (get-text), and the daemon sees it too (peek)', async () => {
@@ -139,6 +169,36 @@ describe('workspaces on WezTerm (stand-in wezterm CLI)', () => {
     );
     expect(await list()).toHaveLength(1);
     expect(await home.agents()).toEqual([]);
+  });
+
+  it("the group killed: its panes close and its agents say the host was shared; another workspace's run on", async () => {
+    for (const [name, ws] of [
+      ['g1', 'default'],
+      ['g2', 'default'],
+      ['o1', 'other'],
+    ] as const) {
+      if (ws === 'other' && !(await home.agents()).some((a) => a.workspace === 'other'))
+        expect((await home.run(['workspace', 'new', 'other', '--cwd', repo])).code).toBe(0);
+      const r = await home.run(['new', 'shell', '--name', name, '--workspace', ws, '--restart', 'never']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const [g1, g2, o1] = await Promise.all(['g1', 'g2', 'o1'].map((n) => home.untilState(n, 'running')));
+    expect(g1?.hostPid).toBe(g2?.hostPid);
+    expect(o1?.hostPid).not.toBe(g1?.hostPid);
+    process.kill(g1?.hostPid ?? 0, 'SIGKILL');
+    for (const name of ['g1', 'g2']) {
+      const lost = await home.untilState(name, 'crashed');
+      expect(lost.stateDetail).toMatchObject({
+        reason: 'host_lost',
+        message: expect.stringMatching(/shared with the agents of its workspace/),
+      });
+    }
+    await eventually('their panes to close', async () =>
+      (await list()).every((p) => ![g1?.paneId, g2?.paneId].includes(String(p.pane_id))),
+    );
+    expect(await home.agent('o1')).toMatchObject({ state: 'running', hostPid: o1?.hostPid });
+    for (const name of ['g1', 'g2', 'o1']) expect((await home.run(['rm', name, '--force'])).code).toBe(0);
+    expect((await home.run(['workspace', 'rm', 'other', '--force'])).code).toBe(0);
   });
 
   it('a new agent opens a tab in the default workspace; rm closes it', async () => {

@@ -31,19 +31,20 @@ export interface FakeWezterm {
 /**
  * Starts the fake mux server on a socket in a fresh temporary folder and waits for `ready`.
  * The server also exits when this process dies (it watches its stdin), so nothing outlives a crashed worker.
+ * `fixtures`: the fixture folder, for a bundle that does not sit beside it (the benchmark).
  */
-export async function startFakeWezterm(): Promise<FakeWezterm> {
+export async function startFakeWezterm(fixtures = FAKE_WEZTERM_DIR): Promise<FakeWezterm> {
   const dir = mkdtempSync(join(tmpdir(), 'wtp-test-'));
   const socket = join(dir, 'wezterm.sock');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PATH: `${FAKE_WEZTERM_DIR}${delimiter}${process.env.PATH ?? ''}`,
+    PATH: `${fixtures}${delimiter}${process.env.PATH ?? ''}`,
     WEZTERM_UNIX_SOCKET: socket,
   };
   delete env.WEZTERM_PANE;
   const server = spawn(
     process.execPath,
-    [join(FAKE_WEZTERM_DIR, 'mux-server.mjs'), '--socket', socket, '--exit-on-eof'],
+    [join(fixtures, 'mux-server.mjs'), '--socket', socket, '--exit-on-eof'],
     {
       stdio: ['pipe', 'pipe', 'pipe'],
     },
@@ -74,7 +75,7 @@ export async function startFakeWezterm(): Promise<FakeWezterm> {
   };
   return {
     socket,
-    binDir: FAKE_WEZTERM_DIR,
+    binDir: fixtures,
     env,
     pid,
     processes: () => descendants(pid).filter(isAlive),

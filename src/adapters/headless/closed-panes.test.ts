@@ -100,7 +100,7 @@ describe('a closed-panes file as a planted or damaged one gives it: refused, nev
   ])('%s', (_what, text) => {
     const file = join(folder(), 'g-1.closed');
     writeFileSync(file, text);
-    refused(file, /not a list of closed panes/);
+    refused(file, /not a list of panes/);
   });
 
   it.runIf(process.getuid?.() === 0)("another user's file", () => {

@@ -17,19 +17,30 @@ const GONE_GROUPS_MAX = 64;
  */
 export const closedPanesFile = (socket: string): string => `${socket.replace(/\.sock$/, '')}.closed`;
 
+/**
+ * Beside a group's socket: the panes it serves now, one per agent. WezTerm's pane list has no
+ * place for a mark, so the daemon knows a pane's group by this file.
+ */
+export const servedPanesFile = (socket: string): string => `${socket.replace(/\.sock$/, '')}.panes`;
+
+/** Writes a list of panes atomically, 0600. */
+export function writePanes(file: string, list: ClosedPane[]): void {
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, JSON.stringify(list), { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
 /** Adds `pane` to the list (one entry per agent, the newest) and writes it atomically, 0600. */
 export function recordClosedPane(file: string, list: ClosedPane[], pane: ClosedPane): ClosedPane[] {
   const next = [...list.filter((p) => p.agent !== pane.agent), pane].slice(-CLOSED_PANES_MAX);
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(next), { mode: 0o600 });
-  renameSync(tmp, file);
+  writePanes(file, next);
   return next;
 }
 
 /**
- * The panes a group says were closed by hand. The file is ours, written by our group in the
- * state dir, but read as anything on disk is: no link followed, a regular file of this user, at
- * most CLOSED_PANES_MAX_BYTES, strictly shaped. No file: no pane.
+ * The panes a group's file names (closed by hand, or served). The file is ours, written by our
+ * group in the state dir, but read as anything on disk is: no link followed, a regular file of
+ * this user, at most CLOSED_PANES_MAX_BYTES, strictly shaped. No file: no pane.
  */
 export function readClosedPanes(file: string): ClosedPanesRead {
   let fd: number;
@@ -56,7 +67,7 @@ export function readClosedPanes(file: string): ClosedPanesRead {
     if (n > CLOSED_PANES_MAX_BYTES)
       return { refused: `${file} is over ${CLOSED_PANES_MAX_BYTES} bytes: not read` };
     const panes = parseClosedPanes(buf.toString('utf8', 0, n));
-    return panes ? { panes } : { refused: `${file} is not a list of closed panes: not read` };
+    return panes ? { panes } : { refused: `${file} is not a list of panes: not read` };
   } catch (err) {
     return { refused: `${file} cannot be read (${String(err)})` };
   } finally {

@@ -94,3 +94,41 @@ describe("a gone group's word on panes closed by hand", () => {
     expect(await mux.closedPanes(4242)).toEqual({ refused: expect.stringMatching(/not a list/) });
   });
 });
+
+describe('the panes a live group says it serves (how a WezTerm pane is known as an agent’s)', () => {
+  function served(text: string, alive = true) {
+    const owner = mkdtempSync(join(tmpdir(), 'wtp-headless-'));
+    dirs.push(owner);
+    const records = join(owner, 'headless');
+    mkdirSync(records);
+    const record = { pid: 4242, start: 's1', workspace: 'w', agentId: 'ag-a', group: own(records) };
+    writeFileSync(join(records, '4242.json'), JSON.stringify(record));
+    writeFileSync(join(records, 'g-1.panes'), text);
+    return new HeadlessMux({
+      env: {},
+      owner,
+      facts: { stat: (pid) => (alive && pid === 4242 ? { zombie: false, leader: true, start: 's1' } : null) },
+      environments: false,
+      groups: true,
+    }).servedPanes();
+  }
+
+  it("names the group's pid and workspace beside each pane", async () => {
+    expect(await served('[{"agent":"ag-a","pane":"7/4242"},{"agent":"ag-b","pane":"%2/4242"}]')).toEqual([
+      { pane: '7/4242', agent: 'ag-a', pid: 4242, workspace: 'w' },
+      { pane: '%2/4242', agent: 'ag-b', pid: 4242, workspace: 'w' },
+    ]);
+  });
+
+  it.each([
+    ['another group’s pane', '[{"agent":"ag-a","pane":"7/4243"}]'],
+    ['a pane id with a shell word', '[{"agent":"ag-a","pane":"7;rm/4242"}]'],
+    ['damaged', '[{"agent":"ag-a"'],
+  ])('believes none of %s', async (_what, text) => {
+    expect(await served(text)).toEqual([]);
+  });
+
+  it('a gone group serves nothing, whatever its file says', async () => {
+    expect(await served('[{"agent":"ag-a","pane":"7/4242"}]', false)).toEqual([]);
+  });
+});

@@ -16,7 +16,8 @@ import type { ProcessFacts } from '../../core/ports/daemon.js';
 import type { PaneInfo, PaneMux, PaneSpec, SpawnedPane } from '../../core/ports/panes.js';
 import { parseGroupMembers, type ClosedPanesRead } from '../../protocol/host-group.js';
 import { processesWithEnv } from '../proc-environ.js';
-import { closedPanesFile, GoneGroupWords, readClosedPanes } from './closed-panes.js';
+import type { ServedPane } from '../held-pane.js';
+import { closedPanesFile, GoneGroupWords, readClosedPanes, servedPanesFile } from './closed-panes.js';
 import { groupRequest } from './group-request.js';
 
 /** A pane's stderr file beyond this size starts over at the next launch. */
@@ -164,6 +165,23 @@ export class HeadlessMux implements PaneMux {
     await this.list();
     const group = this.known.get(pid)?.group;
     return this.goneWords.of(pid) ?? (group ? readClosedPanes(closedPanesFile(group.socket)) : { panes: [] });
+  }
+
+  /**
+   * The panes the live groups serve, as each says; a pane named with another group's pid is not
+   * believed.
+   */
+  async servedPanes(): Promise<ServedPane[]> {
+    await this.list();
+    const out: ServedPane[] = [];
+    for (const [pid, { group, workspace }] of this.known) {
+      if (!group) continue;
+      const read = readClosedPanes(servedPanesFile(group.socket));
+      if ('panes' in read)
+        for (const p of read.panes)
+          if (p.pane.endsWith(`/${pid}`)) out.push({ pane: p.pane, agent: p.agent, pid, workspace });
+    }
+    return out;
   }
 
   /** Closing a pane hangs up its program's process group, as a terminal closing would. */
@@ -348,6 +366,8 @@ function removeGroupFiles(socket: string): void {
     '.members.tmp',
     '.closed',
     '.closed.tmp',
+    '.panes',
+    '.panes.tmp',
     '.log',
     '.log.1',
     '.stderr',

@@ -18,7 +18,7 @@ import {
   PANE_FORMAT,
   type Held,
   type HostGroups,
-} from './tmux-held-pane.js';
+} from '../held-pane.js';
 import { escapeSemicolon, isSequence, literal, tagCommands, tmuxTarget } from './tmux-args.js';
 
 const TIMEOUT_MS = 10_000;

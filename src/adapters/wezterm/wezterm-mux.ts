@@ -1,5 +1,7 @@
+import { rm } from 'node:fs/promises';
 import { AppError } from '../../core/errors.js';
 import type {
+  ClosedByHand,
   PaneInfo,
   PaneMux,
   PaneSize,
@@ -7,9 +9,15 @@ import type {
   SpawnedPane,
   SplitDirection,
 } from '../../core/ports/panes.js';
+import { closedByHand, holdPane, joinGroup, type Held, type HostGroups } from '../held-pane.js';
 import { runCommand, type CommandResult } from '../run-command.js';
 
 const TIMEOUT_MS = 15_000;
+/**
+ * TERM of an agent in a pane a group serves: WezTerm's default `term`. The group cannot read the
+ * pane's own (a `term` set in wezterm.lua), and every WezTerm reads xterm-256color.
+ */
+const PANE_TERM = 'xterm-256color';
 
 /** One row of `wezterm cli list --format json` (research §1.5); only the fields we read. */
 interface WezListItem {
@@ -20,18 +28,29 @@ interface WezListItem {
   title: string;
   tab_title: string;
   is_active: boolean;
+  /** Null for a pane of a remote domain. */
+  tty_name?: string | null;
 }
 
 export interface WeztermMuxOptions {
   weztermPath?: string;
   /** Environment of the CLI calls: WEZTERM_UNIX_SOCKET tells them which WezTerm to talk to. */
   env: Record<string, string>;
+  /**
+   * Host groups: an agent's pane then runs a holder, and its workspace's group serves the pane's
+   * terminal (`wezterm cli list` names it), instead of a host process per pane.
+   */
+  hostGroups?: HostGroups;
 }
+
+/** WezTerm's own id of a pane; one a group serves is `N/<group pid>` in the daemon. */
+const wez = (paneId: string): string => paneId.split('/')[0] ?? paneId;
 
 /**
  * WezTerm backend, driven by `wezterm cli`: always `--no-auto-start` (never start a mux
  * server by accident) and an explicit `--pane-id` (never act on whichever pane has focus),
- * one call at a time (bursts of CLI calls can freeze the GUI), `list` parsed as JSON.
+ * one call at a time (bursts of CLI calls can freeze the GUI), `list` parsed as JSON. A pane
+ * served by a host group has the id `N/<group pid>`.
  */
 export class WeztermMux implements PaneMux {
   readonly backend = 'wezterm' as const;
@@ -39,17 +58,18 @@ export class WeztermMux implements PaneMux {
 
   constructor(private readonly o: WeztermMuxOptions) {}
 
-  async openWorkspace(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
-    const out = await this.cli(['spawn', '--new-window', `--workspace=${workspace}`, ...this.program(spec)]);
-    return this.decorate(out, spec);
+  openWorkspace(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
+    return this.place(workspace, spec, (program) =>
+      this.cli(['spawn', '--new-window', `--workspace=${workspace}`, ...program]),
+    );
   }
 
   async spawnPane(workspace: string, spec: PaneSpec): Promise<SpawnedPane> {
     const inWorkspace = (await this.list()).find((p) => p.workspace === workspace);
     if (!inWorkspace) return this.openWorkspace(workspace, spec);
     // A new tab in the window of a pane of that workspace.
-    const out = await this.cli(['spawn', '--pane-id', inWorkspace.id, ...this.program(spec)], inWorkspace.id);
-    return this.decorate(out, spec);
+    const id = wez(inWorkspace.id);
+    return this.place(workspace, spec, (program) => this.cli(['spawn', '--pane-id', id, ...program], id));
   }
 
   async splitPane(
@@ -63,22 +83,49 @@ export class WeztermMux implements PaneMux {
         ? ['--percent', String(size.percent)]
         : ['--cells', String(size.cells)]
       : [];
-    const out = await this.cli(
-      ['split-pane', '--pane-id', target, `--${direction}`, ...amount, ...this.program(spec)],
-      target,
+    const id = wez(target);
+    const workspace = this.o.hostGroups
+      ? ((await this.list()).find((p) => wez(p.id) === id)?.workspace ?? '')
+      : '';
+    return this.place(workspace, spec, (program) =>
+      this.cli(['split-pane', '--pane-id', id, `--${direction}`, ...amount, ...program], id),
     );
-    return this.decorate(out, spec);
   }
 
   async focus(paneId: string): Promise<void> {
-    await this.cli(['activate-pane', '--pane-id', paneId], paneId);
+    await this.cli(['activate-pane', '--pane-id', wez(paneId)], paneId);
   }
 
   async setTitle(paneId: string, title: string): Promise<void> {
-    await this.cli(['set-tab-title', '--pane-id', paneId, '--', title], paneId);
+    await this.cli(['set-tab-title', '--pane-id', wez(paneId), '--', title], paneId);
+  }
+
+  closedByHand(paneId: string, agentId: string): Promise<ClosedByHand> {
+    return closedByHand(this.o.hostGroups, paneId, agentId);
   }
 
   async list(): Promise<PaneInfo[]> {
+    const rows = await this.rows();
+    const served = new Map(
+      (await (this.o.hostGroups?.servedPanes() ?? Promise.resolve([]))).map((s) => [wez(s.pane), s]),
+    );
+    return rows.map((r) => {
+      const s = served.get(String(r.pane_id));
+      return {
+        id: s?.pane ?? String(r.pane_id),
+        workspace: r.workspace,
+        title: r.tab_title || r.title, // the title we set (a tab title), else the program's
+        // WezTerm does not show user vars or env in `list` (wezterm#3675): a pane is known as an
+        // agent's by its group's word, else the daemon maps it by pane id.
+        agentId: s?.agent ?? null,
+        pid: s?.pid ?? null,
+        active: r.is_active,
+        ours: s !== undefined,
+      };
+    });
+  }
+
+  private async rows(): Promise<WezListItem[]> {
     const out = await this.cli(['list', '--format', 'json']);
     let rows: WezListItem[];
     try {
@@ -93,19 +140,11 @@ export class WeztermMux implements PaneMux {
         { cause: err },
       );
     }
-    return rows.map((r) => ({
-      id: String(r.pane_id),
-      workspace: r.workspace,
-      title: r.tab_title || r.title, // the title we set (a tab title), else the program's
-      agentId: null, // WezTerm does not show user vars or env in `list` (wezterm#3675); the daemon maps by pane id
-      pid: null,
-      active: r.is_active,
-      ours: false, // no pane options or environment in `list` (wezterm#3675)
-    }));
+    return rows;
   }
 
   async kill(paneId: string): Promise<void> {
-    await this.cli(['kill-pane', '--pane-id', paneId], paneId);
+    await this.cli(['kill-pane', '--pane-id', wez(paneId)], paneId);
   }
 
   async closeWorkspace(workspace: string): Promise<void> {
@@ -128,14 +167,57 @@ export class WeztermMux implements PaneMux {
     return [`--cwd=${spec.cwd}`, '--', 'env', ...env, ...argv];
   }
 
-  private async decorate(out: string, spec: PaneSpec): Promise<SpawnedPane> {
-    const id = out.trim();
-    if (!/^\d+$/.test(id)) {
-      throw new AppError(
-        'MUX_COMMAND_FAILED',
-        `wezterm cli did not print a pane id (got "${id.slice(0, 80)}").`,
-      );
+  /**
+   * Starts a pane through `spawn` (given the program's arguments). With host groups an agent's
+   * pane runs a holder, and its workspace's group serves the pane's terminal; a pane the group
+   * cannot serve is closed.
+   */
+  private async place(
+    workspace: string,
+    spec: PaneSpec,
+    spawn: (program: string[]) => Promise<string>,
+  ): Promise<SpawnedPane> {
+    const groups = this.o.hostGroups;
+    const held = workspace === '' ? null : await holdPane(groups?.groupDir ?? null, spec, this.o.env);
+    if (!groups || !held) return this.decorate(paneIdOf(await spawn(this.program(spec))), spec);
+    let id: string;
+    try {
+      // The holder needs none of the agent's environment.
+      id = paneIdOf(await spawn(this.program({ ...held.spec, env: {} })));
+    } catch (err) {
+      await rm(held.fifo, { force: true });
+      throw err;
     }
+    return this.serve(groups, workspace, id, spec, held);
+  }
+
+  private async serve(
+    groups: HostGroups,
+    workspace: string,
+    id: string,
+    spec: PaneSpec,
+    held: Held,
+  ): Promise<SpawnedPane> {
+    try {
+      const tty = (await this.rows()).find((r) => String(r.pane_id) === id)?.tty_name;
+      // A pane of a remote domain has none; its host could not reach this daemon either.
+      if (!tty)
+        throw new AppError(
+          'MUX_COMMAND_FAILED',
+          `WezTerm gave pane ${id} no terminal device, so no host can serve it. Start agents in a pane of WezTerm's local domain.`,
+        );
+      const pane = { id, pid: null, tty, term: PANE_TERM, session: workspace };
+      const pid = await joinGroup(groups, pane, spec, held);
+      await this.decorate(id, spec);
+      return { id: `${id}/${pid}`, pid };
+    } catch (err) {
+      await this.cli(['kill-pane', '--pane-id', id], id).catch(() => undefined);
+      await rm(held.fifo, { force: true });
+      throw err;
+    }
+  }
+
+  private async decorate(id: string, spec: PaneSpec): Promise<SpawnedPane> {
     if (spec.title) await this.cli(['set-tab-title', '--pane-id', id, '--', spec.title], id);
     return { id, pid: null };
   }
@@ -194,4 +276,15 @@ export class WeztermMux implements PaneMux {
       },
     );
   }
+}
+
+/** The pane id `wezterm cli spawn` and `split-pane` print. */
+function paneIdOf(out: string): string {
+  const id = out.trim();
+  if (!/^\d+$/.test(id))
+    throw new AppError(
+      'MUX_COMMAND_FAILED',
+      `wezterm cli did not print a pane id (got "${id.slice(0, 80)}").`,
+    );
+  return id;
 }

@@ -185,8 +185,9 @@ function cloneSandbox(s: SandboxPolicy): SandboxPolicy {
 }
 
 /**
- * The pane id as its multiplexer knows it. Inside the daemon a tmux pane that a host group serves
- * is `%N/<group pid>` (the slash says the host is shared); tmux and the user know it as `%N`.
+ * The pane id as its multiplexer knows it. Inside the daemon a pane that a host group serves is
+ * `%N/<group pid>` in tmux, `N/<group pid>` in WezTerm (the slash says the host is shared); the
+ * terminal and the user know it as `%N` or `N`. A headless place (`h-<pid>/<agent>`) stays whole.
  */
 export const publicPaneId = (id: string | null): string | null =>
-  id !== null && id.startsWith('%') ? (id.split('/')[0] ?? id) : id;
+  id !== null && /^%?\d+\/\d+$/.test(id) ? (id.split('/')[0] ?? id) : id;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ClosedPanesRead } from '../../protocol/host-group.js';
-import { closedByHand, describePane, type HostGroups } from './tmux-held-pane.js';
+import type { ClosedPanesRead } from '../protocol/host-group.js';
+import { closedByHand, describePane, type HostGroups } from './held-pane.js';
 
 describe('describePane', () => {
   it('reads a new pane, its session name last with its spaces', () => {
@@ -22,6 +22,7 @@ describe('closedByHand: what a host group recorded, for this agent in this pane 
   const groups = (word: ClosedPanesRead, asked: number[] = []): HostGroups => ({
     groupDir: '/state/tmux-hosts/headless',
     spawnPane: () => Promise.reject(new Error('not here')),
+    servedPanes: () => Promise.resolve([]),
     closedPanes: (pid) => {
       asked.push(pid);
       return Promise.resolve(word);
@@ -40,8 +41,16 @@ describe('closedByHand: what a host group recorded, for this agent in this pane 
     ['an earlier pane of the agent', '%9/4100', 'ag-a'],
     ['a pane with a host of its own', '%3', 'ag-a'],
     ['a headless group place', 'h-4100/ag-a', 'ag-a'],
+    ['a WezTerm pane of the same number', '3/4100', 'ag-a'],
   ])('%s: not', async (_what, pane, agent) => {
     expect(await closedByHand(groups(word), pane, agent)).toEqual({ closed: false });
+  });
+
+  it("a WezTerm pane's group is asked by the pid its id carries", async () => {
+    const asked: number[] = [];
+    const wez = { panes: [{ agent: 'ag-a', pane: '12/4200' }] };
+    expect(await closedByHand(groups(wez, asked), '12/4200', 'ag-a')).toEqual({ closed: true });
+    expect(asked).toEqual([4200]);
   });
 
   it('no groups, or a refused record: not, and the refusal is passed on', async () => {

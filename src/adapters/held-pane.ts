@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ClosedByHand, PaneSpec, SpawnedPane } from '../../core/ports/panes.js';
-import type { ClosedPanesRead } from '../../protocol/host-group.js';
-import { runCommand } from '../run-command.js';
+import type { ClosedByHand, PaneSpec, SpawnedPane } from '../core/ports/panes.js';
+import type { ClosedPanesRead } from '../protocol/host-group.js';
+import { runCommand } from './run-command.js';
 
 export interface HostGroups {
   /** Where groups keep their sockets and panes' FIFOs; null when groups cannot be used. */
@@ -12,6 +12,16 @@ export interface HostGroups {
   spawnPane(workspace: string, spec: PaneSpec): Promise<SpawnedPane>;
   /** The panes the group `pid` let go of because they were closed by hand (it may be gone since). */
   closedPanes(pid: number): Promise<ClosedPanesRead>;
+  /** The panes the live groups serve now, as each group says (`N/<group pid>` or `%N/<group pid>`). */
+  servedPanes(): Promise<ServedPane[]>;
+}
+
+/** A pane a live group serves: its id as the daemon names it, the agent, the group's pid. */
+export interface ServedPane {
+  pane: string;
+  agent: string;
+  pid: number;
+  workspace: string;
 }
 
 /** A pane whose program is a holder: the FIFO it reads, and its spec with the holder as program. */
@@ -60,20 +70,23 @@ export async function holdPane(
   return { fifo, spec: { ...spec, argv: ['cat', fifo] } };
 }
 
-/** Adds the agent of a held pane to its workspace's group; the group's pid. */
+/**
+ * Adds the agent of a held pane to its workspace's group (`pane.session`); the group's pid.
+ * `tmuxSocket` is given in tmux, whose pane borders the group keeps current.
+ */
 export async function joinGroup(
   groups: HostGroups,
   pane: DescribedPane,
   spec: PaneSpec,
   held: Held,
-  tmuxSocket: string,
+  tmuxSocket?: string,
 ): Promise<number> {
   if (!spec.hostArgs || !pane.tty || !pane.term || !pane.session)
-    throw new Error(`tmux did not describe pane ${pane.id}`);
+    throw new Error(`the terminal did not describe pane ${pane.id}`);
   const hostArgs = [
     ...spec.hostArgs,
     ...['--pane-id', pane.id, '--pane-tty', pane.tty, '--pane-fifo', held.fifo],
-    ...['--pane-term', pane.term, '--tmux-socket', tmuxSocket],
+    ...['--pane-term', pane.term, ...(tmuxSocket === undefined ? [] : ['--tmux-socket', tmuxSocket])],
   ];
   const prefix = spec.argv.slice(0, spec.argv.length - spec.hostArgs.length);
   const host = await groups.spawnPane(pane.session, { ...spec, argv: [...prefix, ...hostArgs], hostArgs });
@@ -81,13 +94,13 @@ export async function joinGroup(
   return host.pid;
 }
 
-/** Whether the group serving `paneId` (`%N/<group pid>`) let `agentId` go because the pane was closed by hand. */
+/** Whether the group serving `paneId` (`%N/<pid>` in tmux, `N/<pid>` in WezTerm) let `agentId` go because the pane was closed by hand. */
 export async function closedByHand(
   groups: HostGroups | undefined,
   paneId: string,
   agentId: string,
 ): Promise<ClosedByHand> {
-  const pid = /^%\d+\/(\d+)$/.exec(paneId)?.[1];
+  const pid = /^%?\d+\/(\d+)$/.exec(paneId)?.[1];
   if (!groups || pid === undefined) return { closed: false };
   const word = await groups.closedPanes(Number(pid));
   if ('refused' in word) return { closed: false, refused: word.refused };
