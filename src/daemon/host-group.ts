@@ -122,8 +122,10 @@ export function runHostGroup(first: HostArgs, socketPath: string): void {
         return { ok: false, code: 'invalid', message: `cannot serve the pane: ${String(err)}` };
       }
     }
+    // In tmux the user vars pass through tmux, and the pane border shows the state; WezTerm reads them as they are.
+    const inTmux = a.paneTty?.tmuxSocket !== undefined;
     const pane = tty
-      ? new PaneTerminal(tty.input, tty.output, true, tmuxPaneOptions(a.paneTty?.tmuxSocket, a.paneTty?.id))
+      ? new PaneTerminal(tty.input, tty.output, inTmux, tmuxPaneOptions(a.paneTty?.tmuxSocket, a.paneTty?.id))
       : null;
     const member: Member = startMember(a, shared, {
       pane,

@@ -108,6 +108,12 @@ describe('workspaces on WezTerm (stand-in wezterm CLI)', () => {
     expect(readdirSync(home.path('wezterm-hosts', 'headless')).filter((n) => n.endsWith('.fifo'))).toEqual(
       [],
     );
+    // The plugin reads each pane's user vars: the group writes them as WezTerm reads them, not wrapped for tmux.
+    for (const a of agents)
+      await eventually(`${a.name}'s user vars`, async () => {
+        const vars = await fake.userVars(a.paneId ?? '');
+        return vars.wtp_agent === a.name && vars.wtp_state === 'running' && vars.wtp_workspace === 'proj';
+      });
   });
 
   it('keys typed in a pane reach its agent through the group', async () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -26,6 +27,8 @@ export interface FakeWezterm {
   processes(): number[];
   /** SIGTERM to the server; resolves once it and every pane program are gone (SIGKILL after a timeout). */
   stop(): Promise<void>;
+  /** The pane's user vars (OSC 1337 SetUserVar), as the plugin's `pane:get_user_vars()` reads them. */
+  userVars(paneId: string): Promise<Record<string, string>>;
 }
 
 /**
@@ -80,7 +83,26 @@ export async function startFakeWezterm(fixtures = FAKE_WEZTERM_DIR): Promise<Fak
     pid,
     processes: () => descendants(pid).filter(isAlive),
     stop: () => (stopped ??= stop()),
+    userVars: (paneId) => ask(socket, 'getUserVars', { paneId: Number(paneId) }),
   };
+}
+
+/** One request to the fake's server, as its CLI sends them (a JSON line each way). */
+function ask<T>(socket: string, method: string, params: Record<string, unknown>): Promise<T> {
+  return new Promise((resolvePromise, reject) => {
+    const conn = connect(socket, () => conn.write(`${JSON.stringify({ method, params })}\n`));
+    let got = '';
+    conn.setEncoding('utf8');
+    conn.on('data', (d: string) => {
+      got += d;
+      if (!got.includes('\n')) return;
+      conn.end();
+      const reply = JSON.parse(got.slice(0, got.indexOf('\n'))) as { ok?: T; error?: string };
+      if (reply.error !== undefined) reject(new Error(reply.error));
+      else resolvePromise(reply.ok as T);
+    });
+    conn.on('error', reject);
+  });
 }
 
 /** Resolves on the server's `ready` line; rejects with its stderr if it exits or hangs first. */
