@@ -1,19 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_PINS } from '../scripts/cli-pins.mjs';
 import { sampleMemory } from './memory.js';
 import { SETTLE_MS } from './memory-figures.js';
-import { sleep } from './proc.js';
+import { childrenOf, sleep } from './proc.js';
 import { PtyTerminal } from './pty-terminal.js';
 import { mib } from './stats.js';
 
@@ -22,22 +14,6 @@ export type CcmanagerPss =
   { ok: true; at1: number; atN: number; count: number } | { ok: false; why: string; failed: boolean };
 
 const STEP_MS = 30_000;
-
-/** The pids whose parent is `parent`, with their command lines. */
-function children(parent: number): { pid: number; cmd: string }[] {
-  const out: { pid: number; cmd: string }[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== parent) continue;
-      out.push({ pid: Number(name), cmd: readFileSync(`/proc/${name}/cmdline`, 'latin1') });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 
 async function until(what: string, ok: () => boolean): Promise<void> {
   const deadline = Date.now() + STEP_MS;
@@ -92,7 +68,7 @@ export async function ccmanagerPss(command: readonly string[], count: number): P
     const menu = (): Promise<number> => t.waitFor((s) => s.includes(last), STEP_MS, 'ccmanager menu', 65_536);
     await menu();
     const sessions = () =>
-      children(t.pid).filter((c) => c.cmd.startsWith(`${file}\0`) || c.cmd.startsWith('sleep\0'));
+      childrenOf(t.pid).filter((c) => c.cmd.startsWith(`${file}\0`) || c.cmd.startsWith('sleep\0'));
     let at1 = 0;
     for (let i = 0; i < count; i++) {
       t.write(String(i));

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 /** Epoch milliseconds with sub-millisecond resolution (CLOCK_REALTIME origin, monotonic since). */
@@ -161,4 +161,33 @@ export async function until<T>(
     if (nowMs() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
     await sleep(pollMs);
   }
+}
+
+/** The parent pid of `pid` (/proc/PID/stat, after the command's closing parenthesis). */
+export function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** Every live process with its command line (NUL-separated, as /proc keeps it). */
+export function processes(): { pid: number; cmd: string }[] {
+  const out: { pid: number; cmd: string }[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      out.push({ pid: Number(name), cmd: readFileSync(`/proc/${name}/cmdline`, 'latin1') });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** The processes whose parent is `parent`, with their command lines. */
+export function childrenOf(parent: number): { pid: number; cmd: string }[] {
+  return processes().filter((p) => parentOf(p.pid) === parent);
 }

@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ccmanagerPss, type CcmanagerPss } from './ccmanager-memory.js';
 import { IdleNodes, sampleMemory } from './memory.js';
 import { SETTLE_MS } from './memory-figures.js';
-import { sleep } from './proc.js';
+import { childrenOf, parentOf, processes, sleep } from './proc.js';
 import { progress, type BenchResult } from './report.js';
 import type { RepoPaths } from './repo-paths.js';
 import { disposeHome } from './sandbox.js';
@@ -28,36 +27,11 @@ const FULL_THEN_IDLE = [
 
 type Backend = 'headless' | 'tmux' | 'wezterm';
 
-/** The parent pid of `pid` (/proc/PID/stat, after the command's closing parenthesis). */
-function parentOf(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return null;
-  }
-}
-
-/** Processes whose parent is `parent`. */
-function childrenOf(parent: number): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .map(Number)
-    .filter((pid) => parentOf(pid) === parent);
-}
-
 /** The panes' holders (`cat` on a FIFO in the session's state dir), which a host group serves. */
 function holderPids(s: Session): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(`cat\0${s.home}/`);
-      } catch {
-        return false;
-      }
-    });
+  return processes()
+    .filter((p) => p.cmd.startsWith(`cat\0${s.home}/`))
+    .map((p) => p.pid);
 }
 
 /**
@@ -68,7 +42,8 @@ function tmuxPids(s: Session, hostPids: Set<number>, agentPids: Set<number>): nu
   const holders = holderPids(s);
   const server = parentOf(holders[0] ?? [...hostPids][0] ?? 0);
   if (server === null) throw new Error('no tmux server found');
-  return [server, ...childrenOf(server).filter((pid) => !hostPids.has(pid) && !agentPids.has(pid))];
+  const others = childrenOf(server).filter((p) => !hostPids.has(p.pid) && !agentPids.has(p.pid));
+  return [server, ...others.map((p) => p.pid)];
 }
 
 /** PSS of the daemon, of every distinct host process of the running agents, of the panes' holders and of a tmux server, in MiB. */

@@ -145,6 +145,40 @@ const peekCommand = routeCommand({
   },
 });
 
+const sendCommand = routeCommand({
+  name: 'send',
+  description: 'type text into the agent (use - to read it from stdin); recorded in the event log',
+  route: 'sendInput',
+  args: [{ field: 'params.agent', help: 'name, workspace/name or id' }],
+  words: [{ name: 'text', help: 'the text, or - for stdin', optional: true }],
+  flags: [
+    { field: 'body.enter', help: 'press Enter afterwards (sent separately, after a short delay)' },
+    {
+      field: 'body.force',
+      short: '-f',
+      help: 'type even while the agent is working, or into its permission dialog (recorded as your answer to it); refused otherwise',
+    },
+    { field: 'body.raw', help: "send the text as keystrokes, not as a paste (e.g. $'\\e' for Esc)" },
+  ],
+  local: [{ flags: '-k, --key <key>', help: `press a key instead of typing text: ${KEY_CHOICES}` }],
+  request: async ({ params, body, local }, [text], ctx) => {
+    const key = typeof local.key === 'string' ? keyBytes(local.key) : undefined;
+    if (key === undefined && text === undefined) {
+      throw new AppError('INVALID_INPUT', 'Give the text to type, - for stdin, or --key <key>.', {
+        issues: [{ path: '<text>', message: 'missing' }],
+      });
+    }
+    const typed = key ?? (text === '-' ? await readStdin(ctx) : (text ?? ''));
+    return { params, body: { ...body, text: typed, ...(key === undefined ? {} : { raw: true }) } };
+  },
+  json: 'send',
+  jsonDoc: (r, sent) => ({ agent: sent.params.agent, bytes: r.bytes, seq: r.seq }),
+  print: (ctx, r, sent) =>
+    ctx.line(
+      `sent ${r.bytes} byte(s) to ${sent.params.agent}${sent.body.enter === true ? ' and pressed Enter' : ''} (event #${r.seq})`,
+    ),
+});
+
 export function registerTerminalCommands(program: Command, ctx: CliContext): void {
   registerRouteCommands(program, ctx, [peekCommand]);
 
@@ -211,45 +245,5 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
           else if (!ctx.json) ctx.out.write(printer.end());
         }),
     );
-
-  program
-    .command('send')
-    .description('type text into the agent (use - to read it from stdin); recorded in the event log')
-    .argument('<agent>', 'name, workspace/name or id')
-    .argument('[text]', 'the text, or - for stdin')
-    .option('--enter', 'press Enter afterwards (sent separately, after a short delay)')
-    .option(
-      '-f, --force',
-      'type even while the agent is working, or into its permission dialog (recorded as your answer to it); refused otherwise',
-    )
-    .option('--raw', "send the text as keystrokes, not as a paste (e.g. $'\\e' for Esc)")
-    .option('-k, --key <key>', `press a key instead of typing text: ${KEY_CHOICES}`)
-    .option('--json', 'machine-readable output')
-    .action(
-      (
-        ref: string,
-        text: string | undefined,
-        raw: { enter?: boolean; force?: boolean; raw?: boolean; key?: string; json?: boolean },
-      ) =>
-        runAction(ctx, raw.json, async () => {
-          const key = raw.key === undefined ? undefined : keyBytes(raw.key);
-          if (key === undefined && text === undefined) {
-            throw new AppError('INVALID_INPUT', 'Give the text to type, - for stdin, or --key <key>.', {
-              issues: [{ path: '<text>', message: 'missing' }],
-            });
-          }
-          const body = {
-            text: key ?? (text === '-' ? await readStdin(ctx) : (text ?? '')),
-            enter: raw.enter === true,
-            force: raw.force === true,
-            raw: raw.raw === true || key !== undefined,
-          };
-          const r = await ctx.client().call('sendInput', { params: { agent: ref }, body });
-          if (ctx.json) ctx.emit('send', { agent: ref, bytes: r.bytes, seq: r.seq });
-          else
-            ctx.line(
-              `sent ${r.bytes} byte(s) to ${ref}${body.enter ? ' and pressed Enter' : ''} (event #${r.seq})`,
-            );
-        }),
-    );
+  registerRouteCommands(program, ctx, [sendCommand]);
 }
