@@ -17,6 +17,7 @@ interface WezPane {
   workspace: string;
   left_col: number;
   top_row: number;
+  size: { cols: number; rows: number };
   title: string;
   tab_title: string;
 }
@@ -129,6 +130,21 @@ describe('workspaces on WezTerm (stand-in wezterm CLI)', () => {
     await eventually('the daemon and the pane to show it', async () => {
       const inPane = (await wezterm(['get-text', '--pane-id', a1.paneId ?? ''])).stdout.includes('typed-42');
       return inPane && (await home.screen('a1')).includes('typed-42');
+    });
+  });
+
+  it('a pane made narrower resizes its agent, which the group serves', async () => {
+    const a1 = await home.agent('a1');
+    const width = async (): Promise<number> =>
+      (await list()).find((p) => String(p.pane_id) === a1.paneId)?.size.cols ?? 0;
+    const before = await width();
+    const r = await wezterm(['adjust-pane-size', '--pane-id', a1.paneId ?? '', '--amount', '5', 'Left']);
+    expect(r.code, r.stderr).toBe(0);
+    const after = await width();
+    expect(after).toBeLessThan(before);
+    await eventually('the agent to take the pane width', async () => {
+      const { doc } = await home.json<{ screen: { cols: number } }>(['peek', 'proj/a1']);
+      return doc.screen.cols === after;
     });
   });
 
