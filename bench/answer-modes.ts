@@ -91,26 +91,28 @@ export function answerModes(paths: RepoPaths, s: Session): AnswerMode[] {
     },
     cliMode(
       'cli',
-      '`wtp approve <agent>` run as a process (node bin/wtp.js, as users run it: its fast path)',
-      paths.binWtp,
+      '`wtp approve <agent>` as users run it (bin/wtp, the command npm installs: its fast path)',
+      [join(paths.root, 'bin', 'wtp')],
       s,
     ),
     cliMode(
       'cliWhole',
       '`wtp approve <agent>` through the whole CLI (node dist/wtp.js: commander and every command loaded)',
-      join(paths.root, 'dist', 'wtp.js'),
+      [process.execPath, join(paths.root, 'dist', 'wtp.js')],
       s,
     ),
   ];
 }
 
-function cliMode(name: string, what: string, entry: string, s: Session): AnswerMode {
+/** `command` (a program and its first arguments) run with `approve <agent>`. */
+function cliMode(name: string, what: string, command: readonly string[], s: Session): AnswerMode {
+  const [file = '', ...first] = command;
   return {
     name,
     what,
     act: async (a) => {
       const sentAt = nowMs();
-      const r = await runTimed(process.execPath, [entry, 'approve', a.name], {
+      const r = await runTimed(file, [...first, 'approve', a.name], {
         env: s.env,
         cwd: s.home,
         timeoutMs: CLI_TIMEOUT_MS,

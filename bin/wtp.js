@@ -3,6 +3,12 @@
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 
+// bin/wtp sets NODE_EXTRA_CA_CERTS aside for the commands that need no TLS: what this process
+// starts (a daemon, git, an agent CLI) gets it back.
+if (process.env.WTP_SET_ASIDE_CA_CERTS !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS ??= process.env.WTP_SET_ASIDE_CA_CERTS;
+  delete process.env.WTP_SET_ASIDE_CA_CERTS;
+}
 const dist = new URL('../dist/', import.meta.url);
 const bundle = new URL('wtp.js', dist);
 if (!existsSync(bundle)) {

@@ -53,4 +53,38 @@ describe('the wtp launcher (bin/wtp)', () => {
     expect(tty.status, String(tty.stderr)).toBe(0);
     expect(node.argv()).toEqual([...TUI_NODE_FLAGS, join(REPO, 'bin', 'wtp.js')]);
   });
+
+  it('sets NODE_EXTRA_CA_CERTS aside for the commands that need no TLS, and wtp.js puts it back', () => {
+    const bin = join(dir, 'env-bin');
+    const out = join(dir, 'env.txt');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(
+      join(bin, 'node'),
+      `#!/bin/sh\nprintf '%s|%s\\n' "\${NODE_EXTRA_CA_CERTS-unset}" "\${WTP_SET_ASIDE_CA_CERTS-unset}" > '${out}'\n`,
+    );
+    chmodSync(join(bin, 'node'), 0o755);
+    const seen = (args: string[], env: Record<string, string> = {}) => {
+      const r = spawnSync(LAUNCHER, args, {
+        env: { PATH: `${bin}:/usr/bin:/bin`, NODE_EXTRA_CA_CERTS: '/certs.pem', ...env },
+      });
+      expect(r.status, String(r.stderr)).toBe(0);
+      return readFileSync(out, 'utf8').trim();
+    };
+    for (const command of ['ls', 'diff', 'approve', 'deny', 'answer'])
+      expect(seen([command, 'a1'])).toBe('unset|/certs.pem');
+    for (const command of ['up', 'tui', 'new', 'fleet', 'doctor'])
+      expect(seen([command])).toBe('/certs.pem|unset');
+    // Set aside once: a value already there is not overwritten.
+    expect(seen(['ls'], { WTP_SET_ASIDE_CA_CERTS: '/mine.pem' })).toBe('/certs.pem|/mine.pem');
+
+    // wtp.js: what it starts sees the variable again (read here when it exits).
+    const atExit =
+      'data:text/javascript,process.on("exit",()=>process.stderr.write(`${process.env.NODE_EXTRA_CA_CERTS}|${process.env.WTP_SET_ASIDE_CA_CERTS}`))';
+    const r = spawnSync(process.execPath, ['--import', atExit, join(REPO, 'bin', 'wtp.js'), '--version'], {
+      env: { PATH: process.env.PATH ?? '', WTP_SET_ASIDE_CA_CERTS: '/certs.pem' },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('/certs.pem|undefined');
+  });
 });
