@@ -1,23 +1,22 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppError } from '../../core/errors.js';
 import type { ProcessFacts } from '../../core/ports/daemon.js';
 import type { PaneInfo, PaneMux, PaneSpec, SpawnedPane } from '../../core/ports/panes.js';
-import { parseGroupMembers, type ClosedPanesRead } from '../../protocol/host-group.js';
+import type { ClosedPanesRead } from '../../protocol/host-group.js';
 import { processesWithEnv } from '../proc-environ.js';
 import type { ServedPane } from '../held-pane.js';
 import { closedPanesFile, GoneGroupWords, readClosedPanes, servedPanesFile } from './closed-panes.js';
+import {
+  groupMembers,
+  paneOf,
+  readRecords,
+  removeGroupFiles,
+  writeRecord,
+  type Known,
+} from './pane-records.js';
 import { groupRequest } from './group-request.js';
 
 /** A pane's stderr file beyond this size starts over at the next launch. */
@@ -26,18 +25,8 @@ const STDERR_MAX_BYTES = 1024 * 1024;
 const MARK = 'WTP_HEADLESS_PANE';
 /** How long the daemon waits for a host group to take an agent or close one. */
 const GROUP_REQUEST_MS = 5_000;
-/** A members file larger than this is not a group's. */
-const MEMBERS_MAX_BYTES = 256 * 1024;
 /** Unix socket paths longer than this do not bind everywhere (sun_path is 104 bytes on macOS). */
 const SOCKET_PATH_MAX = 100;
-
-interface Known {
-  start: string;
-  workspace: string;
-  agentId: string | null;
-  /** A host group: its control socket and members file. */
-  group?: { socket: string; members: string };
-}
 
 /**
  * Headless backend: a "pane" is a process started detached in its own session (setsid), so neither
@@ -337,75 +326,4 @@ export class HeadlessMux implements PaneMux {
       if (typeof errFd === 'number') closeSync(errFd);
     }
   }
-}
-
-interface PaneRecord extends Known {
-  pid: number;
-}
-
-function paneOf(id: string, workspace: string, agentId: string | null, pid: number): PaneInfo {
-  return { id, workspace, title: '', agentId, pid, active: false, ours: true };
-}
-
-/** The agents a group says it holds; null when its file is not there yet (or not a group's). */
-function groupMembers(file: string): string[] | null {
-  try {
-    if (statSync(file).size > MEMBERS_MAX_BYTES) return null;
-    return parseGroupMembers(readFileSync(file, 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
-/** A dead group's socket, members and closed-panes files, log and stderr. */
-function removeGroupFiles(socket: string): void {
-  const base = socket.replace(/\.sock$/, '');
-  for (const ext of [
-    '.sock',
-    '.members',
-    '.members.tmp',
-    '.closed',
-    '.closed.tmp',
-    '.panes',
-    '.panes.tmp',
-    '.log',
-    '.log.1',
-    '.stderr',
-  ])
-    rmSync(`${base}${ext}`, { force: true });
-}
-
-/** `headless/<pid>.json` (0600): how a restarted daemon finds this pane again, without reading its environment. */
-function writeRecord(dir: string, r: PaneRecord): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(join(dir, `${r.pid}.json`), JSON.stringify(r), { mode: 0o600 });
-}
-
-function readRecords(dir: string): PaneRecord[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => /^\d+\.json$/.test(n));
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    try {
-      const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Partial<PaneRecord>;
-      if (typeof r.pid !== 'number' || typeof r.start !== 'string' || typeof r.workspace !== 'string')
-        return [];
-      const g = r.group;
-      // A group's files are ours only inside this folder (the record names them).
-      const group =
-        g &&
-        typeof g.socket === 'string' &&
-        typeof g.members === 'string' &&
-        dirname(g.socket) === dir &&
-        dirname(g.members) === dir
-          ? { group: { socket: g.socket, members: g.members } }
-          : {};
-      return [{ pid: r.pid, start: r.start, workspace: r.workspace, agentId: r.agentId ?? null, ...group }];
-    } catch {
-      return []; // half-written or foreign: not a pane
-    }
-  });
 }
