@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AppError } from '../protocol/app-error.js';
 import type { WtpEvent } from '../protocol/events.js';
 import { LiveCollection, type LiveSource } from './live-collection.js';
 
@@ -51,5 +52,84 @@ describe('LiveCollection.put: an action’s answer shown at once', () => {
     await flush();
     c.put({ id: 'b', state: 'exited' });
     expect([...c.items.keys()]).toEqual(['a']);
+  });
+});
+
+/** A source whose answers the test scripts: each call takes the next answer (an item list or an error). */
+class ScriptedSource implements LiveSource<Item> {
+  loads = 0;
+  constructor(private readonly answers: (Item[] | Error)[]) {}
+  private next(): Promise<Item[]> {
+    this.loads++;
+    const a = this.answers.shift();
+    if (a === undefined) return Promise.reject(new Error('no answer scripted'));
+    return a instanceof Error ? Promise.reject(a) : Promise.resolve(a);
+  }
+  loadAll(): Promise<Item[]> {
+    return this.next();
+  }
+  async loadOne(id: string): Promise<Item> {
+    const all = await this.next();
+    const item = all.find((x) => x.id === id);
+    if (!item) throw new AppError('NOT_FOUND', `no ${id}`);
+    return item;
+  }
+  touched(e: WtpEvent): string | null {
+    return e.agentId;
+  }
+  removed(): string | null {
+    return null;
+  }
+}
+
+describe('LiveCollection: a failed fetch', () => {
+  afterEach(() => vi.useRealTimers());
+  const dropped = () => new AppError('DAEMON_UNREACHABLE', 'Cannot reach the daemon: Failed to fetch');
+
+  it('keeps what was shown, says so, and reads everything again after a pause until it succeeds', async () => {
+    vi.useFakeTimers();
+    const source = new ScriptedSource([
+      [{ id: 'a', state: 'running' }],
+      dropped(), // the refresh of a
+      dropped(), // the first reload
+      [{ id: 'a', state: 'idle' }],
+    ]);
+    const c = new LiveCollection(source, () => undefined);
+    c.start();
+    await vi.advanceTimersByTimeAsync(0);
+    c.apply([touch('a')]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(c.error?.message).toContain('Cannot reach the daemon');
+    expect(c.items.get('a')?.state).toBe('running'); // still shown
+    await vi.advanceTimersByTimeAsync(1_000); // the first reload fails: the pause doubles
+    expect(source.loads).toBe(3);
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(source.loads).toBe(3);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(source.loads).toBe(4);
+    expect(c.error).toBeNull();
+    expect(c.items.get('a')?.state).toBe('idle');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(source.loads).toBe(4); // nothing more once it succeeded
+  });
+
+  it('does not try again when the daemon says the page is signed out, nor once stopped', async () => {
+    vi.useFakeTimers();
+    const signedOut = new ScriptedSource([
+      AppError.fromBody(401, { code: 'UNAUTHORIZED', message: 'not signed in' }),
+    ]);
+    const c = new LiveCollection(signedOut, () => undefined);
+    c.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(signedOut.loads).toBe(1);
+    expect(c.error?.message).toBe('not signed in');
+
+    const down = new ScriptedSource([dropped()]);
+    const d = new LiveCollection(down, () => undefined);
+    d.start();
+    await vi.advanceTimersByTimeAsync(0);
+    d.stop();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(down.loads).toBe(1);
   });
 });

@@ -4,6 +4,9 @@ import { AppError } from '../protocol/app-error.js';
 
 /** Above this many items touched by one batch of events, the whole collection is fetched once. */
 const MAX_SINGLE_FETCHES = 8;
+/** After a failed fetch the whole collection is read again this long after, doubling up to the most. */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MOST_MS = 30_000;
 
 export interface LiveSource<T extends { id: string }> {
   loadAll(): Promise<T[]>;
@@ -24,7 +27,9 @@ export interface LiveSource<T extends { id: string }> {
  * after the stream's start sequence is known, then each item an event touches is fetched again —
  * coalesced: one fetch in flight per item (again once if another event came meanwhile), and the
  * whole collection once when a batch touches many items. `reload()` after a reconnect. `items` is
- * a new Map after every change, so a view can compare it by identity.
+ * a new Map after every change, so a view can compare it by identity. A failed fetch keeps what
+ * was shown, sets `error` and reads everything again after a pause, until a load succeeds: one
+ * dropped answer never leaves a view stale or blank until the next reconnect.
  */
 export class LiveCollection<T extends { id: string }> {
   items = new Map<string, T>();
@@ -37,6 +42,8 @@ export class LiveCollection<T extends { id: string }> {
   private loading: Set<string> | null = null;
   private reloading: 'no' | 'yes' | 'again' = 'no';
   private stopped = false;
+  private retryMs = RETRY_FIRST_MS;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly source: LiveSource<T>,
@@ -50,6 +57,7 @@ export class LiveCollection<T extends { id: string }> {
 
   stop(): void {
     this.stopped = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
   }
 
   /**
@@ -80,9 +88,17 @@ export class LiveCollection<T extends { id: string }> {
       });
   }
 
+  /** A failed fetch: said at once, and everything read again after a pause (not when signed out). */
   fail(err: unknown): void {
     this.error = err instanceof Error ? err : new Error(String(err));
     this.changed();
+    const signedOut = err instanceof AppError && err.status === 401;
+    if (this.stopped || signedOut || this.retryTimer !== null) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.stopped) this.reload();
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MOST_MS);
   }
 
   /** A batch of events from the stream. */
@@ -134,6 +150,7 @@ export class LiveCollection<T extends { id: string }> {
       if (this.stopped) return;
       this.loaded = true;
       this.error = null;
+      this.retryMs = RETRY_FIRST_MS;
       this.set(new Map(list.map((x) => [x.id, x])));
     } finally {
       if (this.loading === touched) this.loading = null;

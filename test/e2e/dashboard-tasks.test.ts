@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TaskView } from '../../src/protocol/tasks.js';
-import { freePort, launchChromium, screenshot, signIn } from '../support/browser.js';
+import { freePort, launchChromium, screenshot, signIn, watchPage } from '../support/browser.js';
 import { eventually, TestHome } from '../support/harness.js';
 import { gitRepo, taskSteps, upWithWorkspace } from '../support/task-steps.js';
 
@@ -17,6 +17,7 @@ describe('the dashboard task board (Chromium)', () => {
   let browser: Browser;
   let page: Page;
   let port: number;
+  let watch: ReturnType<typeof watchPage>;
   let repo: string;
   let g: (args: string[], cwd?: string) => string;
   const card = (title: string) => page.locator(`[data-testid="task"][data-task="${title}"]`);
@@ -64,9 +65,11 @@ describe('the dashboard task board (Chromium)', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     page.setDefaultTimeout(30_000); // a step that never happens fails there, not at the test's limit
+    watch = watchPage(page);
     await signIn(home, page);
     await page.goto(`http://127.0.0.1:${port}/dashboard/#/tasks`);
   }, 120_000);
+  beforeEach(({ onTestFailed }) => onTestFailed(async () => console.error(await watch.dump())));
   afterAll(async () => {
     await browser?.close();
     await home?.cleanup();

@@ -62,3 +62,27 @@ export async function signedInPage(
   await signIn(home, page);
   return { browser, page };
 }
+
+/**
+ * Records what goes wrong in `page` (console errors, uncaught errors, failed or refused requests, a
+ * crash). `dump()` gives it with the text the page shows: printed when a test fails, since CI keeps
+ * no screenshot and a race seen there once may not come back.
+ */
+export function watchPage(page: Page): { dump(): Promise<string> } {
+  const seen: string[] = [];
+  const note = (s: string) => seen.push(`${new Date().toISOString().slice(11, 23)} ${s}`);
+  page.on('console', (m) => (m.type() === 'error' ? note(`console: ${m.text()}`) : undefined));
+  page.on('pageerror', (e) => note(`uncaught: ${e.message}`));
+  page.on('crash', () => note('the page crashed'));
+  page.on('requestfailed', (r) => note(`failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => (r.status() >= 400 ? note(`HTTP ${r.status()}: ${r.url()}`) : undefined));
+  return {
+    dump: async () => {
+      const shown = await page
+        .locator('main')
+        .innerText({ timeout: 2_000 })
+        .catch((err: unknown) => `(cannot be read: ${String(err)})`);
+      return `the page at ${page.url()}\n${seen.join('\n') || '(nothing went wrong)'}\nit shows:\n${shown.slice(0, 3_000)}`;
+    },
+  };
+}

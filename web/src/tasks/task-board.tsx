@@ -19,9 +19,19 @@ import { useTasks } from './use-tasks.js';
 export function TaskBoard({ agents, selected }: { agents: AgentView[]; selected: string | null }) {
   const live = useTasks();
   if (selected) return <TaskCompare taskId={selected} />;
-  if (live.error) return <Alert color="red">{errorText(live.error)}</Alert>;
-  if (!live.loaded) return <Loader size="sm" />;
-  return <Board tasks={live.tasks} byId={live.byId} agents={agents} />;
+  if (!live.loaded)
+    return live.error ? <Alert color="red">{errorText(live.error)}</Alert> : <Loader size="sm" />;
+  // A refresh that failed keeps the board as last read; the collection reads it again by itself.
+  return (
+    <>
+      {live.error ? (
+        <Alert color="yellow" mb="xs" data-testid="tasks-stale">
+          Tasks may be out of date: {errorText(live.error)}. Reading them again…
+        </Alert>
+      ) : null}
+      <Board tasks={live.tasks} byId={live.byId} agents={agents} />
+    </>
+  );
 }
 
 function Board({
