@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { freePort, launchChromium, screenshot, signIn } from '../support/browser.js';
 import { TestHome } from '../support/harness.js';
 
@@ -70,7 +70,10 @@ describe('the dashboard (Chromium)', () => {
     expect(await page.locator('[data-testid="agent"]').count()).toBe(0);
   });
 
-  it('signs in with the one-time link and shows the fleet', async () => {
+  it('signs in with the one-time link and shows the fleet; the page runs nothing its CSP refuses', async () => {
+    const errors: string[] = [];
+    const onConsole = (m: ConsoleMessage) => (m.type() === 'error' ? errors.push(m.text()) : undefined);
+    page.on('console', onConsole);
     const link = await home.json<{ url: string }>(['dashboard', '--print-url', '--json']);
     expect(link.code, link.stderr).toBe(0);
     await page.goto(link.doc.url);
@@ -78,6 +81,9 @@ describe('the dashboard (Chromium)', () => {
     await stateOf('sh1').waitFor();
     expect(await stateOf('sh1').getAttribute('data-state')).toBe('running');
     await page.locator('[data-testid="stream-status"]', { hasText: 'live' }).waitFor();
+    page.off('console', onConsole);
+    // zod's probe for `new Function` was refused on every load.
+    expect(errors).toEqual([]);
     // The one-time link cannot be used twice.
     const again = await browser.newPage();
     const res = await again.goto(link.doc.url);

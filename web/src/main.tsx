@@ -1,3 +1,5 @@
+// First: before any schema of the protocol is made.
+import './zod-setup.js';
 import '@mantine/core/styles.css';
 import { MantineProvider } from '@mantine/core';
 import { StrictMode } from 'react';
