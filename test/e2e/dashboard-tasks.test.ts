@@ -17,7 +17,7 @@ describe('the dashboard task board (Chromium)', () => {
   let browser: Browser;
   let page: Page;
   let port: number;
-  let watch: ReturnType<typeof watchPage>;
+  let watch: ReturnType<typeof watchPage> | undefined;
   let repo: string;
   let g: (args: string[], cwd?: string) => string;
   const card = (title: string) => page.locator(`[data-testid="task"][data-task="${title}"]`);
@@ -69,7 +69,12 @@ describe('the dashboard task board (Chromium)', () => {
     await signIn(home, page);
     await page.goto(`http://127.0.0.1:${port}/dashboard/#/tasks`);
   }, 120_000);
-  beforeEach(({ onTestFailed }) => onTestFailed(async () => console.error(await watch.dump())));
+  // No page yet (beforeAll failed before it): nothing to dump.
+  beforeEach(({ onTestFailed }) =>
+    onTestFailed(async () => {
+      if (watch) console.error(await watch.dump());
+    }),
+  );
   afterAll(async () => {
     await browser?.close();
     await home?.cleanup();
