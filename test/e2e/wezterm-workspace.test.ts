@@ -185,7 +185,8 @@ describe('workspaces on WezTerm (stand-in wezterm CLI)', () => {
   });
 
   it('workspace rm --force closes its panes and nothing else', async () => {
-    expect((await home.run(['workspace', 'rm', 'proj', '--force'])).code).toBe(0);
+    const rm = await home.run(['workspace', 'rm', 'proj', '--force']);
+    expect(rm.code, rm.stderr).toBe(0);
     await eventually('the workspace panes to close', async () =>
       (await list()).every((p) => p.workspace !== 'proj'),
     );

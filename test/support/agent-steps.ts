@@ -215,7 +215,12 @@ function processTree(pid: number | null): string[] {
 function vendorLog(home: TestHome): string[] {
   const latest = home.path('home', '.qwen', 'debug', 'latest');
   if (!existsSync(latest)) return [];
-  const lines = readFileSync(latest, 'utf8').trimEnd().split('\n').slice(-20);
+  // Per-frame lines (each spinner frame reflows, memory samples) would push out what it last did.
+  const lines = readFileSync(latest, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !/\[(RESIZE_REFLOW|MEMORY_MONITOR)\]/.test(l))
+    .slice(-30);
   return ['its CLI debug log (last lines):', ...lines.map((l) => `  ${l.slice(0, 200)}`)];
 }
 

@@ -1,5 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { inject } from 'vitest';
@@ -10,6 +19,7 @@ import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
 import { keyBytesOf } from '../../src/protocol/keys.js';
 import { recordCliStarts } from './cli-starts.js';
+import { anyTestFailed } from './file-failures.js';
 import { needsProcess, runInProcess } from './in-process-cli.js';
 import { createdHomes } from './home-registry.js';
 import { isAlive, killAll, processesWithHome, TEST_HOME_PREFIX } from './processes.js';
@@ -260,6 +270,7 @@ export class TestHome {
 
   /** Stops everything that runs with this WTP_HOME and removes the folder. */
   async cleanup(): Promise<void> {
+    if (anyTestFailed()) this.printDaemonTrouble();
     await this.run(['down', '--stop-agents'], { timeoutMs: 30_000 }).catch(() => undefined);
     const deadline = Date.now() + 10_000;
     while (this.processes().length > 0 && Date.now() < deadline) await sleep(50);
@@ -279,6 +290,20 @@ export class TestHome {
     }
     this.recordCliStarts();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** For a file with a failed test: the daemon's last warnings and errors, which CI would otherwise lose. */
+  private printDaemonTrouble(): void {
+    const file = this.path('logs', 'daemon.log');
+    const lines = existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => /"level":(4|5|6)0/.test(l))
+          .slice(-30)
+          .map((l) => `  ${l.slice(0, 600)}`)
+      : ['  (no daemon log)'];
+    if (lines.length === 0) lines.push('  (none)');
+    console.log(`daemon warnings and errors of ${this.dir}, the last 30:\n${lines.join('\n')}`);
   }
 
   private cliStartsRecorded = false;
