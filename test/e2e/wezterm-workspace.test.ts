@@ -221,7 +221,8 @@ describe('workspaces on WezTerm (stand-in wezterm CLI)', () => {
     );
     expect(await home.agent('o1')).toMatchObject({ state: 'running', hostPid: o1?.hostPid });
     for (const name of ['g1', 'g2', 'o1']) expect((await home.run(['rm', name, '--force'])).code).toBe(0);
-    expect((await home.run(['workspace', 'rm', 'other', '--force'])).code).toBe(0);
+    const rm = await home.run(['workspace', 'rm', 'other', '--force']);
+    expect(rm.code, rm.stderr).toBe(0);
   });
 
   it('a new agent opens a tab in the default workspace; rm closes it', async () => {

@@ -225,6 +225,23 @@ describe('AgentRegistry: persistence', () => {
     expect(store.agents.has('ag-1')).toBe(false);
     expect(event).toMatchObject({ type: 'agent.removed', agentId: 'ag-1', data: { name: 'api' } });
   });
+  it('a save that comes after the removal does not write the agent back', async () => {
+    const { store, registry } = setup();
+    const a = agentRecord({ id: 'ag-1', name: 'api' });
+    await registry.add(a, []);
+    const late = registry.save(a); // queued before the removal: it lands first
+    await registry.remove('ag-1', [removed(a)]);
+    await late;
+    await registry.save(a, [removed(a)]);
+    await registry.saveQuietly([a, agentRecord({ id: 'ag-2' })]);
+    await registry.saveOffsets([a]);
+    expect(store.agents.has('ag-1')).toBe(false);
+    expect(store.agents.has('ag-2')).toBe(true);
+    // The same id added again is saved again.
+    await registry.add(a, []);
+    await registry.save(a);
+    expect(store.agents.has('ag-1')).toBe(true);
+  });
 });
 
 describe('AgentRegistry: change listeners', () => {

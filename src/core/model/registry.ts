@@ -43,6 +43,11 @@ export class AgentRegistry {
   private readonly workspaces = new Map<string, WorkspaceView>();
   /** `workspaceId\0name` → agent id: names are unique per workspace (checked on every create). */
   private readonly names = new Map<string, string>();
+  /**
+   * Agents removed: a save that comes after (a host's last message, an output offset) must not
+   * write the row back, or the agent returns at the next start and its workspace cannot be deleted.
+   */
+  private readonly removedIds = new Set<string>();
   private readonly changeListeners = new Set<(agentId: string) => void>();
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -171,6 +176,7 @@ export class AgentRegistry {
 
   /** Registers a new agent and persists it with its events; if the store refuses, the agent is forgotten again. */
   async add(agent: AgentRecord, events: NewEvent[]): Promise<WtpEvent[]> {
+    this.removedIds.delete(agent.id);
     this.agents.set(agent.id, agent);
     this.names.set(nameKey(agent.workspaceId, agent.name), agent.id);
     this.notify(agent.id);
@@ -237,6 +243,7 @@ export class AgentRegistry {
       this.names.delete(nameKey(gone.workspaceId, gone.name));
     }
     this.agents.delete(agentId);
+    this.removedIds.add(agentId);
     this.notify(agentId);
     return this.commit({ removeAgents: [agentId], events });
   }
@@ -300,6 +307,9 @@ export class AgentRegistry {
       );
       return Promise.resolve([]);
     }
+    const upserts = change.upsertAgents;
+    if (upserts?.some((a) => this.removedIds.has(a.id)))
+      change = { ...change, upsertAgents: upserts.filter((a) => !this.removedIds.has(a.id)) };
     const run = this.chain.then(() => this.attempt(change, mode));
     this.chain = run.catch((err: unknown) => {
       if (!isStorageFailure(err)) this.log.error({ err }, 'store commit failed');
