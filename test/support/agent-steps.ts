@@ -148,14 +148,7 @@ export async function agentEvidence(home: TestHome, name: string): Promise<strin
       `  ${new Date(x.at).toISOString().slice(11)} +${x.receivedAt === undefined ? '?' : x.receivedAt - x.at}ms ${x.source} ${x.state} ${x.reason ?? ''} ${x.evidence.slice(0, 100)}`,
   );
   signals.push(`  decides again at: ${why.doc.nextDecisionAt ?? 'nothing pending'}`);
-  const logFile = home.path('logs', 'daemon.log');
-  const warnings = existsSync(logFile)
-    ? readFileSync(logFile, 'utf8')
-        .split('\n')
-        .filter((l) => l.includes(id) && /"level":(4|5|6)0/.test(l))
-        .slice(-15)
-        .map((l) => `  ${l.slice(0, 400)}`)
-    : ['  (no daemon log)'];
+  const warnings = home.daemonTrouble(15, id);
   // The agent as the daemon holds it (its state can differ from the events a wait reads).
   const a = why.doc.agent;
   const now = a ? `${a.state} ${JSON.stringify(a.stateDetail)} since ${a.stateSince}` : '(not found)';

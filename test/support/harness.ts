@@ -292,18 +292,23 @@ export class TestHome {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** The daemon's last `most` warnings and errors (those that name `about`, when given), for a failure's message. */
+  daemonTrouble(most: number, about?: string): string[] {
+    const file = this.path('logs', 'daemon.log');
+    if (!existsSync(file)) return ['  (no daemon log)'];
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => /"level":(4|5|6)0/.test(l) && (about === undefined || l.includes(about)))
+      .slice(-most)
+      .map((l) => `  ${l.slice(0, 600)}`);
+    return lines.length > 0 ? lines : ['  (none)'];
+  }
+
   /** For a file with a failed test: the daemon's last warnings and errors, which CI would otherwise lose. */
   private printDaemonTrouble(): void {
-    const file = this.path('logs', 'daemon.log');
-    const lines = existsSync(file)
-      ? readFileSync(file, 'utf8')
-          .split('\n')
-          .filter((l) => /"level":(4|5|6)0/.test(l))
-          .slice(-30)
-          .map((l) => `  ${l.slice(0, 600)}`)
-      : ['  (no daemon log)'];
-    if (lines.length === 0) lines.push('  (none)');
-    console.log(`daemon warnings and errors of ${this.dir}, the last 30:\n${lines.join('\n')}`);
+    console.log(
+      `daemon warnings and errors of ${this.dir}, the last 30:\n${this.daemonTrouble(30).join('\n')}`,
+    );
   }
 
   private cliStartsRecorded = false;
