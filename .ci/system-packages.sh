@@ -13,8 +13,9 @@ set -euo pipefail
 # ccache: better-sqlite3's SQLite (most of a native build) compiles the same for every Node, and a CI
 # run builds the addons up to eight times (npm ci, the package installed, each Node of the matrix).
 # bwrap, socat: sandboxed agents (`wtp new --sandbox`, docs/sandbox.md; test/e2e/sandbox-*.test.ts).
+# curl: `wtp approve|deny` answer through it without starting Node (bin/wtp; test/e2e/cli-fast-path.test.ts).
 missing=()
-for tool in python3 make g++ git tmux zsh fish openssl ip nsenter ccache bwrap socat; do
+for tool in python3 make g++ git tmux zsh fish openssl ip nsenter ccache bwrap socat curl; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 # chromium: the dashboard is tested in Debian's Chromium through playwright-core (test/e2e/dashboard.test.ts).

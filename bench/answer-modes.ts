@@ -91,8 +91,14 @@ export function answerModes(paths: RepoPaths, s: Session): AnswerMode[] {
     },
     cliMode(
       'cli',
-      '`wtp approve <agent>` as users run it (bin/wtp, the command npm installs: its fast path)',
+      '`wtp approve <agent>` as users run it (bin/wtp, the command npm installs: through curl, without Node)',
       [join(paths.root, 'bin', 'wtp')],
+      s,
+    ),
+    cliMode(
+      'cliNode',
+      '`wtp approve <agent>` on Node’s fast path (node bin/wtp.js: what bin/wtp runs where there is no curl)',
+      [process.execPath, join(paths.root, 'bin', 'wtp.js')],
       s,
     ),
     cliMode(

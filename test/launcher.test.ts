@@ -1,8 +1,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TUI_NODE_FLAGS } from '../bench/tui-flags.js';
 import { REPO } from './support/harness.js';
 
@@ -86,5 +96,144 @@ describe('the wtp launcher (bin/wtp)', () => {
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr.trim().split('\n').at(-1)).toBe('/certs.pem|undefined');
+  });
+
+  describe('answers through curl, without Node', () => {
+    const bin = join(dir, 'curl-bin');
+    const curlArgv = join(dir, 'curl-argv.txt');
+    const nodeArgv = join(dir, 'curl-node-argv.txt');
+    const state = join(dir, 'curl-home');
+    let server: Server;
+    beforeAll(async () => {
+      mkdirSync(bin, { recursive: true });
+      mkdirSync(join(state, 'run'), { recursive: true });
+      // A stand-in curl: records its arguments, prints FAKE_OUT, exits FAKE_EXIT.
+      writeFileSync(
+        join(bin, 'curl'),
+        `#!/bin/sh\nprintf '%s\\n' "$@" > '${curlArgv}'\nprintf "$FAKE_OUT"\nexit "\${FAKE_EXIT:-0}"\n`,
+      );
+      // Each argument in brackets: an empty one is seen too.
+      writeFileSync(join(bin, 'node'), `#!/bin/sh\nprintf '[%s]\\n' "$@" > '${nodeArgv}'\n`);
+      chmodSync(join(bin, 'curl'), 0o755);
+      chmodSync(join(bin, 'node'), 0o755);
+      // `[ -S ]` needs a socket there: nothing is ever sent to it.
+      server = createServer();
+      await new Promise<void>((r) => server.listen(join(state, 'run', 'api.sock'), r));
+    });
+    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+    const run = (args: string[], env: Record<string, string> = {}) => {
+      rmSync(curlArgv, { force: true });
+      rmSync(nodeArgv, { force: true });
+      const r = spawnSync(LAUNCHER, args, {
+        env: { PATH: `${bin}:/usr/bin:/bin`, WTP_HOME: state, ...env },
+        encoding: 'utf8',
+      });
+      const read = (f: string): string[] | null =>
+        existsSync(f) ? readFileSync(f, 'utf8').trimEnd().split('\n') : null;
+      return {
+        code: r.status,
+        stdout: r.stdout,
+        stderr: r.stderr,
+        curl: read(curlArgv),
+        node: read(nodeArgv)?.map((a) => a.slice(1, -1)) ?? null,
+      };
+    };
+
+    it('asks the daemon for the CLI’s text over its socket, with nothing of the input in a shell string', () => {
+      const ok = run(['approve', 'ws/a-1.x'], {
+        FAKE_OUT: 'a-1.x: approved — it left the dialog in 20 ms\\n\\n200 ',
+      });
+      expect([ok.code, ok.stdout, ok.stderr, ok.node]).toEqual([
+        0,
+        'a-1.x: approved — it left the dialog in 20 ms\n',
+        '',
+        null,
+      ]);
+      // -q first: no ~/.curlrc; a path curl sends as it is; a constant body.
+      expect(ok.curl?.[0]).toBe('-q');
+      expect(ok.curl).toEqual(
+        expect.arrayContaining([
+          '--path-as-is',
+          '--unix-socket',
+          join(state, 'run', 'api.sock'),
+          'accept: text/plain',
+          '{"action":"approve","via":"cli"}',
+          'http://wtp/api/v1/agents/ws%2Fa-1.x/answer',
+        ]),
+      );
+      expect(run(['deny', 'a1']).curl).toContain('{"action":"deny","via":"cli"}');
+      // Where the CLI looks: WTP_HOME made absolute, else XDG_STATE_HOME, else ~/.local/state.
+      const rel = spawnSync(LAUNCHER, ['approve', 'a1'], {
+        env: { PATH: `${bin}:/usr/bin:/bin`, WTP_HOME: 'curl-home', FAKE_OUT: 'x\\n\\n200 ' },
+        cwd: dir,
+      });
+      expect(rel.status).toBe(0);
+      expect(readFileSync(curlArgv, 'utf8')).toContain(`${dir}/curl-home/run/api.sock\n`);
+      const xdg = run(['approve', 'a1'], { WTP_HOME: '', HOME: '/nowhere', XDG_STATE_HOME: dir });
+      expect(xdg.curl).toBeNull(); // no socket at <dir>/wezterm-parallel/run/api.sock: Node reports it
+      expect(xdg.node).toEqual([join(REPO, 'bin', 'wtp.js'), 'approve', 'a1']);
+    });
+
+    it('prints a refusal on stderr with the CLI’s exit status', () => {
+      const refused = run(['approve', 'a1'], {
+        FAKE_OUT: 'error: No agent "a1". [AGENT_NOT_FOUND]\\n\\n404 1',
+      });
+      expect([refused.code, refused.stdout, refused.stderr]).toEqual([
+        1,
+        '',
+        'error: No agent "a1". [AGENT_NOT_FOUND]\n',
+      ]);
+      expect(run(['approve', 'a1'], { FAKE_OUT: 'error: bad [INVALID_INPUT]\\n\\n400 2' }).code).toBe(2);
+      // What an answer's text holds cannot pass for the status: that is curl's own last line.
+      const spoof = run(['approve', 'a1'], { FAKE_OUT: 'x\\n\\n200 \\n\\n404 1' });
+      expect([spoof.code, spoof.stdout, spoof.stderr]).toEqual([1, '', 'x\n\n200 \n']);
+      // A curl without %header{}: its text in place of the status, read as 1.
+      expect(
+        run(['approve', 'a1'], { FAKE_OUT: 'error: x [X]\\n\\n409 %header{x-wtp-exit-code}' }).code,
+      ).toBe(1);
+    });
+
+    it('leaves to Node what it does not take whole, and what was never sent', () => {
+      const toNode = (args: string[], env: Record<string, string> = {}) => {
+        const r = run(args, env);
+        expect(r.node, `${args.join(' ')} ${JSON.stringify(env)}`).toEqual([
+          join(REPO, 'bin', 'wtp.js'),
+          ...args,
+        ]);
+        return r;
+      };
+      for (const ref of ['', '.', '..', '../a1', '-a', 'a b', 'a;b', 'a$(id)', 'a/b/c', 'a/', 'a/.b', 'é'])
+        expect(toNode(['approve', ref]).curl, ref).toBeNull();
+      toNode(['approve', 'a1', '--json']);
+      toNode(['approve', '--all']);
+      toNode(['answer', 'a1', 'yes']);
+      // No curl on PATH (the launcher's own needs, and node, are).
+      const bare = join(dir, 'no-curl-bin');
+      mkdirSync(bare, { recursive: true });
+      symlinkSync(join(bin, 'node'), join(bare, 'node'));
+      symlinkSync(
+        execFileSync('sh', ['-c', 'command -v dirname'], { encoding: 'utf8' }).trim(),
+        join(bare, 'dirname'),
+      );
+      expect(toNode(['approve', 'a1'], { PATH: bare }).curl).toBeNull();
+    });
+
+    it('hands a request that could not be sent to Node, and never sends one twice', () => {
+      // 7: nothing listens on the socket; 2: this curl lacks an option. Node asks again and reports.
+      for (const exit of ['7', '2']) {
+        const r = run(['approve', 'a1'], { FAKE_EXIT: exit, FAKE_OUT: '\\n000 ' });
+        expect(r.curl).not.toBeNull();
+        expect(r.node).toEqual([join(REPO, 'bin', 'wtp.js'), 'approve', 'a1']);
+      }
+      // Sent, then the connection ended: it may have been done, so it is reported, not sent again.
+      const lost = run(['approve', 'a1'], { FAKE_EXIT: '52', FAKE_OUT: '\\n000 ' });
+      expect([lost.code, lost.stdout, lost.node]).toEqual([1, '', null]);
+      expect(lost.stderr).toMatch(
+        /^error: The daemon received POST \/api\/v1\/agents\/a1\/answer but .* \[REQUEST_OUTCOME_UNKNOWN\]\n$/,
+      );
+      // No socket: Node reports the daemon as not running.
+      expect(run(['approve', 'a1'], { WTP_HOME: join(dir, 'nowhere') }).curl).toBeNull();
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { AnswerResult } from './answers.js';
 import type { WtpEvent } from './events.js';
 
 /** The audit events of answers to agents' dialogs. */
@@ -41,4 +42,22 @@ export function sentWords(keys: readonly string[], channel: 'screen' | 'hook' | 
   if (channel === 'hook') return 'through its permission hook';
   // An answer that records no key and no hook (an older daemon's) says so, not "pressed ".
   return keys.length === 0 ? 'no key recorded' : `pressed ${keys.join(' ')}`;
+}
+
+/** One line saying what an answer did (`wtp approve`, `deny`, `answer`). */
+export function describeAnswer(r: AnswerResult): string {
+  // The reply to a question its turn ended with: typed at its prompt, not a dialog's keys.
+  if (r.action === 'answer' && r.keys[0] === 'text') {
+    return `${r.agent.name}: replied ${JSON.stringify(r.about ?? '')} as its next prompt — it started a new turn in ${r.ms} ms (now ${r.agent.state})`;
+  }
+  const about = r.about === null ? '' : `: ${JSON.stringify(r.about)}`;
+  const what =
+    r.action === 'always'
+      ? `approved${about}, and pressed ${JSON.stringify(r.scope ?? '')}${r.modeChange ? ' (the session’s permission mode changed)' : ''}`
+      : r.action === 'approve'
+        ? `approved${about}`
+        : r.action === 'deny'
+          ? `denied${about}`
+          : `answered ${JSON.stringify(r.about ?? '')}`;
+  return `${r.agent.name}: ${what} — it left the dialog in ${r.ms} ms (now ${r.agent.state}; ${sentWords(r.keys, r.channel)})`;
 }

@@ -130,15 +130,18 @@ describe('answers on the real Claude Code (tmux)', REAL_CLI_TESTS, () => {
     });
   });
 
-  it('wtp approve: the `npm test` dialog, with its line no screen rule knows, is approved through the hook and the tests run', async () => {
+  it('wtp approve (bin/wtp, through curl): the `npm test` dialog, with its line no screen rule knows, is approved through the hook and the tests run', async () => {
     const waiting = await untilState('runner', 'needs_permission', 'the npm test dialog');
     expect(waiting.stateDetail.request).toMatchObject({ tool: 'Bash', about: 'npm test' });
     await eventually('its dialog on screen', async () =>
       /This command requires approval/.test(await home.screen('runner')),
     );
-    const r = await answer(['approve', 'runner']);
-    expect(r.code, JSON.stringify(r.doc)).toBe(0);
-    expect(r.answered[0]).toMatchObject({ about: 'npm test', keys: [], channel: 'hook', left: true });
+    // As a user types it: bin/wtp, through curl, without starting Node.
+    const r = await home.runCurl(['approve', 'runner']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(
+      /^runner: approved: "npm test" — it left the dialog in \d+ ms \(now \w+; through its permission hook\)\n$/,
+    );
     await eventually('the tests to run', () => existsSync(`${proj}/tested.txt`), 60_000);
   });
 

@@ -7,10 +7,11 @@ import { TestHome } from '../support/harness.js';
 const DIST_WTP = new URL('../../dist/wtp.js', import.meta.url).pathname;
 
 /**
- * `wtp ls` and `wtp diff` in their common forms run without building the program
- * (src/interfaces/cli/fast-path.ts, issue 32), and so does `wtp hook` as agent CLIs run it (src/interfaces/cli/commands/hook.ts): the
- * same output as the whole CLI gives, the same errors, printed once, and really less loaded — the
- * Node modules commander and the other commands pull in stay out.
+ * Calls run without building the program: `wtp ls` and `wtp diff` in their common forms, answering
+ * one agent (src/interfaces/cli/fast-path.ts; bin/wtp sends `approve|deny AGENT` through curl,
+ * without Node, where curl is), and `wtp hook` as agent CLIs run it (src/interfaces/cli/commands/
+ * hook.ts): the same output as the whole CLI gives, the same errors, printed once, and really less
+ * loaded — the Node modules commander and the other commands pull in stay out.
  */
 describe('the CLI fast paths (wtp ls, wtp diff, wtp approve/deny/answer, wtp hook)', () => {
   let home: TestHome;
@@ -45,6 +46,8 @@ describe('the CLI fast paths (wtp ls, wtp diff, wtp approve/deny/answer, wtp hoo
     const approve = await home.run(['approve', 'a1']);
     expect([approve.code, approve.stdout]).toEqual([1, '']);
     expect(approve.stderr.match(/DAEMON_NOT_RUNNING/g)).toHaveLength(1);
+    // bin/wtp with no socket to send to: nothing through curl, handed to Node (none on its PATH here).
+    expect((await home.runCurl(['approve', 'a1'])).code).toBe(127);
     const text = await home.run(['ls']);
     expect(text.code).toBe(1);
     expect(text.stdout).toBe('');
@@ -96,6 +99,18 @@ describe('the CLI fast paths (wtp ls, wtp diff, wtp approve/deny/answer, wtp hoo
         full.stdout,
         full.stderr,
       ]);
+    }
+    // bin/wtp answers through curl, without Node: the same refusals, word for word.
+    for (const args of [
+      ['approve', 'sleeper'],
+      ['deny', 'sleeper'],
+      ['approve', 'nobody'],
+      ['deny', 'other/nobody'],
+    ]) {
+      const sh = await home.runCurl(args);
+      const fast = await home.run(args);
+      expect(sh.code, `${args.join(' ')}: ${sh.stderr}`).not.toBe(127);
+      expect([sh.code, sh.stdout, sh.stderr], args.join(' ')).toEqual([fast.code, fast.stdout, fast.stderr]);
     }
     const answerLoaded = await builtins(['approve', 'sleeper'], 1);
     expect(answerLoaded).not.toContain('NativeModule child_process');

@@ -114,6 +114,6 @@ export function commandPattern(file: string): RegExp {
       String.raw`\x60npm run -s bench -- --only (?:[\w,]+,)?${of}(?:,[\w,]+)? --contention\b[^\x60]*\x60`,
     );
   }
-  const base = part.replace(/-(?:paint|heap)$/, '');
+  const base = part.replace(/-(?:paint|heap|curl)$/, '');
   return new RegExp(String.raw`\x60npm run -s bench -- --only (?:[\w,]+,)?${base}(?:,[\w,]+)?[ \x60]`);
 }

@@ -7,6 +7,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -132,6 +133,37 @@ export class TestHome {
         },
       );
       endInput(child.stdin, opts.input);
+    });
+  }
+
+  /**
+   * Runs bin/wtp, the shell launcher npm installs, with only curl (and what the launcher itself
+   * needs) on PATH: a call it hands to Node fails to start (exit 127), so one that works went
+   * through curl.
+   */
+  runCurl(args: string[]): Promise<RunResult> {
+    const bin = join(this.dir, 'curl-only-bin');
+    if (!existsSync(bin)) {
+      mkdirSync(bin);
+      for (const tool of ['curl', 'dirname']) {
+        const found = (process.env.PATH ?? '')
+          .split(':')
+          .map((d) => join(d, tool))
+          .find((f) => existsSync(f));
+        if (found === undefined)
+          throw new Error(`${tool} is not on PATH (.ci/system-packages.sh installs it)`);
+        symlinkSync(found, join(bin, tool));
+      }
+    }
+    return new Promise((resolvePromise) => {
+      execFile(
+        join(REPO, 'bin', 'wtp'),
+        args,
+        { env: { ...this.env, PATH: bin }, timeout: 60_000 },
+        (err, stdout, stderr) => {
+          resolvePromise({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+        },
+      );
     });
   }
 

@@ -1,3 +1,4 @@
+import { describeAnswer } from '../../protocol/answer-words.js';
 import type { ApiContext } from '../server/api-context.js';
 import type { HttpApp } from '../server/http-app.js';
 import { registerRoute } from './register-route.js';
@@ -40,12 +41,16 @@ export function registerAgentRoutes(
   registerRoute(app, 'sendInput', ({ params, body }, { source, origin }) =>
     agents.sendInput(params.agent, body.text, body.enter, source, body.force, body.raw, origin),
   );
-  registerRoute(app, 'answerAgent', ({ params, body }, { source, origin, device }) =>
-    api.answers.answer(
-      params.agent,
-      { ...body, ...(origin ? { from: origin } : {}), ...(device ? { device } : {}) },
-      source,
-    ),
+  registerRoute(
+    app,
+    'answerAgent',
+    ({ params, body }, { source, origin, device }) =>
+      api.answers.answer(
+        params.agent,
+        { ...body, ...(origin ? { from: origin } : {}), ...(device ? { device } : {}) },
+        source,
+      ),
+    describeAnswer,
   );
   registerRoute(app, 'getScreen', ({ params }) => agents.screen(params.agent));
   registerRoute(app, 'getLogs', ({ params, query }, { header }) => {

@@ -6,6 +6,7 @@ import { isFleetRoute, type FleetOrigin } from '../../protocol/fleet.js';
 import { routes, type RouteName, type RouteParsed, type RouteResponse } from '../../protocol/routes.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
 import { RawBody, type HttpApp } from '../server/http-app.js';
+import { resultText, TEXT_TYPE, wantsText } from '../server/text-answer.js';
 
 export interface RequestContext {
   source: EventSource;
@@ -27,8 +28,16 @@ export type RouteHandler<N extends RouteName> = (
 
 const SOURCES: readonly EventSource[] = ['cli', 'api'];
 
-/** Registers one route of the protocol table: validates params, query and body with its schemas. */
-export function registerRoute<N extends RouteName>(app: HttpApp, name: N, handler: RouteHandler<N>): void {
+/**
+ * Registers one route of the protocol table: validates params, query and body with its schemas.
+ * `text`: the result as the one line the CLI prints, for a client that asks for text/plain.
+ */
+export function registerRoute<N extends RouteName>(
+  app: HttpApp,
+  name: N,
+  handler: RouteHandler<N>,
+  text?: (result: RouteResponse<N>) => string,
+): void {
   const def = routes[name];
   app.route(
     def.method,
@@ -47,9 +56,13 @@ export function registerRoute<N extends RouteName>(app: HttpApp, name: N, handle
       const body = parse('body' in def ? def.body : undefined, req.body, 'body');
       if (issues.length > 0) throw invalidInput(issues);
       // Another machine's agent: its own daemon answers (a command through the fleet database).
+      const asText = (result: unknown): unknown =>
+        text && wantsText(req.headers)
+          ? new RawBody(resultText(text(result as RouteResponse<N>)), TEXT_TYPE)
+          : result;
       if (app.forward && !req.fromFleet && isFleetRoute(name)) {
         const remote = app.forward(name, { params: req.params, query: req.query, body: req.body });
-        if (remote !== undefined) return await remote;
+        if (remote !== undefined) return asText(await remote);
       }
       const header = req.headers['x-wtp-source'];
       const source = req.fromFleet ? 'fleet' : (SOURCES.find((s) => s === header) ?? 'api');
@@ -61,7 +74,7 @@ export function registerRoute<N extends RouteName>(app: HttpApp, name: N, handle
         tcp: req.tcp,
         device: req.remote?.device?.name,
       });
-      return result instanceof Uint8Array ? new RawBody(result, 'application/octet-stream') : result;
+      return result instanceof Uint8Array ? new RawBody(result, 'application/octet-stream') : asText(result);
     },
     'status' in def ? def.status : 200,
   );

@@ -19,6 +19,7 @@ import type { HttpCounters } from './http-counters.js';
 import { Router, type RouteMatch } from './router.js';
 import { endWithError, SERVED_METHODS } from './socket-replies.js';
 import { toErrorResponse } from './to-error-body.js';
+import { errorText, TEXT_TYPE, wantsText } from './text-answer.js';
 
 /** What a route handler sees of a request. */
 export interface HttpRequest {
@@ -332,7 +333,10 @@ export class HttpApp {
           { code: r.body.code, method: req.method, url: redactSecrets(req.url), message: r.body.message },
           'request refused',
         );
-      this.send(res, r.status, r.body, errorHeaders);
+      if (wantsText(req.headers)) {
+        const t = errorText(r.body, req.headers);
+        this.send(res, r.status, new RawBody(t.text, TEXT_TYPE, r.status, t.headers), errorHeaders);
+      } else this.send(res, r.status, r.body, errorHeaders);
     } finally {
       this.o.counters.countRequest(pattern, res.statusCode);
     }

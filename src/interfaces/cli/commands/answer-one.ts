@@ -1,7 +1,7 @@
 import type { AgentView } from '../../../protocol/agent.js';
 import { announcedAbout } from '../../../protocol/agent-words.js';
-import { sentWords } from '../../../protocol/answer-words.js';
-import type { AnswerAction, AnswerRequest, AnswerResult } from '../../../protocol/answers.js';
+import { describeAnswer } from '../../../protocol/answer-words.js';
+import type { AnswerAction, AnswerRequest } from '../../../protocol/answers.js';
 import type { ANSWER_VIA } from '../../../protocol/constants.js';
 import type { CliContext } from '../context.js';
 
@@ -36,24 +36,6 @@ export function answerBody(
     ...(o.acceptModeChange === true ? { acceptModeChange: true } : {}),
     ...(listed === null ? {} : { expect: shown(listed) }),
   };
-}
-
-/** One line saying what an answer did. */
-export function describeAnswer(r: AnswerResult): string {
-  // The reply to a question its turn ended with: typed at its prompt, not a dialog's keys.
-  if (r.action === 'answer' && r.keys[0] === 'text') {
-    return `${r.agent.name}: replied ${JSON.stringify(r.about ?? '')} as its next prompt — it started a new turn in ${r.ms} ms (now ${r.agent.state})`;
-  }
-  const about = r.about === null ? '' : `: ${JSON.stringify(r.about)}`;
-  const what =
-    r.action === 'always'
-      ? `approved${about}, and pressed ${JSON.stringify(r.scope ?? '')}${r.modeChange ? ' (the session’s permission mode changed)' : ''}`
-      : r.action === 'approve'
-        ? `approved${about}`
-        : r.action === 'deny'
-          ? `denied${about}`
-          : `answered ${JSON.stringify(r.about ?? '')}`;
-  return `${r.agent.name}: ${what} — it left the dialog in ${r.ms} ms (now ${r.agent.state}; ${sentWords(r.keys, r.channel)})`;
 }
 
 /** Answers one named agent and prints what it did. */

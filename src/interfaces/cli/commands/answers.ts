@@ -7,7 +7,8 @@ import type { ErrorBody } from '../../../protocol/errors.js';
 import type { CliContext } from '../context.js';
 import { toAppError } from '../errors.js';
 import { runAction } from '../run-action.js';
-import { answerBody, answerOne, describeAnswer } from './answer-one.js';
+import { describeAnswer } from '../../../protocol/answer-words.js';
+import { answerBody, answerOne } from './answer-one.js';
 
 const toolOf = (a: AgentView): string | undefined => a.stateDetail.tool ?? a.stateDetail.request?.tool;
 

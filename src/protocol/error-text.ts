@@ -1,0 +1,52 @@
+import type { Issue } from './error-catalog.js';
+
+/** What an error says: its code, message and details (an AppError or its response body). */
+export interface ErrorWords {
+  code: string;
+  message: string;
+  details?: Record<string, unknown> | undefined;
+}
+
+/** Exit status of a command that failed with `code`: 2 for bad input, 1 for every other error. */
+export const exitCodeOf = (code: string): number => (code === 'INVALID_INPUT' ? 2 : 1);
+
+const sgr = (on: boolean, code: number, text: string): string => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+/**
+ * An error as the terminal shows it: `error: <message> [CODE]`, then what its details add (each
+ * issue, what the screen shows now, the options, the candidates, the daemon's last output). The
+ * CLI prints it, and the daemon sends it to a client that asks for text (bin/wtp's answers).
+ */
+export function errorLines(err: ErrorWords, colours: boolean): string[] {
+  const lines = [`${sgr(colours, 31, 'error')}: ${err.message} ${sgr(colours, 90, `[${err.code}]`)}`];
+  // Template issues also carry the YAML line.
+  const issues = err.details?.issues as (Issue & { line?: number | null })[] | undefined;
+  if (Array.isArray(issues) && issues.length > 1)
+    for (const i of issues)
+      lines.push(
+        `  - ${i.path || '(top)'}${typeof i.line === 'number' ? ` (line ${i.line})` : ''}: ${i.message}`,
+      );
+  const now = err.details?.now as { state?: unknown; about?: unknown; text?: unknown } | null | undefined;
+  if (typeof now?.state === 'string') {
+    const about = typeof now.about === 'string' ? ` about ${JSON.stringify(now.about)}` : '';
+    const row = typeof now.text === 'string' ? `: ${JSON.stringify(now.text)}` : '';
+    lines.push(
+      `  its screen shows: ${now.state === 'none' ? 'no dialog its rules know' : now.state}${about}${row}`,
+    );
+  }
+  const options = err.details?.options;
+  if (Array.isArray(options))
+    lines.push(`  options: ${options.map((o, i) => `${i + 1}. ${String(o)}`).join(' · ')}`);
+  const candidates = err.details?.candidates;
+  if (Array.isArray(candidates)) lines.push(`  candidates: ${candidates.join(', ')}`);
+  const log = err.details?.log;
+  if (typeof log === 'string' && log.trim() !== '')
+    lines.push(
+      '  last lines of the daemon output:',
+      ...log
+        .trimEnd()
+        .split('\n')
+        .map((l) => `    ${l}`),
+    );
+  return lines;
+}
