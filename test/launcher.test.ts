@@ -194,6 +194,32 @@ describe('the wtp launcher (bin/wtp)', () => {
       ).toBe(1);
     });
 
+    it('prints the --json document, answer or error, on stdout, as the WezTerm plugin asks for it', () => {
+      const doc = '{"version":1,"answered":[],"refused":[]}';
+      const ok = run(['approve', 'ws/a1', '--via', 'plugin', '--json'], { FAKE_OUT: `${doc}\\n\\n200 ` });
+      expect([ok.code, ok.stdout, ok.stderr, ok.node]).toEqual([0, `${doc}\n`, '', null]);
+      expect(ok.curl).toEqual(
+        expect.arrayContaining([
+          'accept: application/vnd.wtp.cli+json',
+          '{"action":"approve","via":"plugin"}',
+          'http://wtp/api/v1/agents/ws%2Fa1/answer',
+        ]),
+      );
+      const error = '{"version":1,"error":{"code":"AGENT_NOT_FOUND","message":"No agent."}}';
+      const refused = run(['deny', '--json', 'a1'], { FAKE_OUT: `${error}\\n\\n404 1` });
+      expect([refused.code, refused.stdout, refused.stderr]).toEqual([1, `${error}\n`, '']);
+      expect(refused.curl).toContain('{"action":"deny","via":"cli"}');
+      const lost = run(['approve', 'a1', '--json'], { FAKE_EXIT: '56', FAKE_OUT: '\\n000 ' });
+      expect([lost.code, lost.stderr, lost.node]).toEqual([1, '', null]);
+      expect(JSON.parse(lost.stdout)).toMatchObject({
+        version: 1,
+        error: {
+          code: 'REQUEST_OUTCOME_UNKNOWN',
+          details: { method: 'POST', path: '/api/v1/agents/a1/answer' },
+        },
+      });
+    });
+
     it('leaves to Node what it does not take whole, and what was never sent', () => {
       const toNode = (args: string[], env: Record<string, string> = {}) => {
         const r = run(args, env);
@@ -205,7 +231,12 @@ describe('the wtp launcher (bin/wtp)', () => {
       };
       for (const ref of ['', '.', '..', '../a1', '-a', 'a b', 'a;b', 'a$(id)', 'a/b/c', 'a/', 'a/.b', 'é'])
         expect(toNode(['approve', ref]).curl, ref).toBeNull();
-      toNode(['approve', 'a1', '--json']);
+      toNode(['approve', 'a1', '--json', '--json']);
+      toNode(['approve', 'a1', '--via', 'cli']);
+      toNode(['approve', 'a1', '--via=plugin']);
+      toNode(['approve', 'a1', '--via', 'plugin', '--via', 'plugin']);
+      toNode(['approve', 'a1', 'b1']);
+      toNode(['deny', 'a1', '--message', 'no']);
       toNode(['approve', '--all']);
       toNode(['answer', 'a1', 'yes']);
       // No curl on PATH (the launcher's own needs, and node, are).

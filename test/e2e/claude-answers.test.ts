@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../src/protocol/agent.js';
 import type { WtpEvent } from '../../src/protocol/events.js';
+import { cliOutputSchemas } from '../../src/protocol/cli-output.js';
 import { WtpClient } from '../../src/client/wtp-client.js';
 import { REAL_CLI_TESTS, answerDoc, newAgent, untilState as waitForState } from '../support/agent-steps.js';
 import { claudeBinary, claudeEnv, prepareClaudeHome, CLAUDE_QUESTION } from '../support/claude-cli.js';
@@ -96,17 +97,18 @@ describe('answers on the real Claude Code (tmux)', REAL_CLI_TESTS, () => {
     await api?.close();
   });
 
-  it('wtp approve: a Write is approved through its permission hook (no key pressed), the file is written, the agent leaves the dialog; audited', async () => {
+  it('wtp approve --via plugin --json (as the WezTerm plugin calls it; bin/wtp, through curl): a Write is approved through its permission hook (no key pressed), the file is written, the agent leaves the dialog; audited', async () => {
     await untilState('writer', 'needs_permission', 'the Write permission dialog');
-    const r = await answer(['approve', 'writer']);
-    expect(r.code, JSON.stringify(r.doc)).toBe(0);
-    expect(r.answered[0]).toMatchObject({ action: 'approve', left: true, keys: [], channel: 'hook' });
+    const r = await home.runCurl(['approve', 'writer', '--via', 'plugin', '--json']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const doc = cliOutputSchemas.answers.parse(JSON.parse(r.stdout));
+    expect(doc.answered[0]).toMatchObject({ action: 'approve', left: true, keys: [], channel: 'hook' });
     await untilState('writer', 'idle', 'writer to finish');
     expect(readFileSync(`${proj}/notes.txt`, 'utf8')).toBe('approved\n');
     const [approved] = await events('writer', 'agent.approved');
     expect(approved).toMatchObject({
       source: 'cli',
-      data: { via: 'cli', always: false, keys: [], channel: 'hook' },
+      data: { via: 'plugin', always: false, keys: [], channel: 'hook' },
     });
   });
 

@@ -106,6 +106,8 @@ describe('the CLI fast paths (wtp ls, wtp diff, wtp approve/deny/answer, wtp hoo
       ['deny', 'sleeper'],
       ['approve', 'nobody'],
       ['deny', 'other/nobody'],
+      ['approve', 'sleeper', '--json'],
+      ['deny', 'nobody', '--via', 'plugin', '--json'],
     ]) {
       const sh = await home.runCurl(args);
       const fast = await home.run(args);

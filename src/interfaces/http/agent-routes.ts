@@ -50,7 +50,7 @@ export function registerAgentRoutes(
         { ...body, ...(origin ? { from: origin } : {}), ...(device ? { device } : {}) },
         source,
       ),
-    describeAnswer,
+    { line: describeAnswer, doc: (r) => ({ answered: [r], refused: [] }) },
   );
   registerRoute(app, 'getScreen', ({ params }) => agents.screen(params.agent));
   registerRoute(app, 'getLogs', ({ params, query }, { header }) => {

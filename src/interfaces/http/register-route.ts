@@ -6,7 +6,7 @@ import { isFleetRoute, type FleetOrigin } from '../../protocol/fleet.js';
 import { routes, type RouteName, type RouteParsed, type RouteResponse } from '../../protocol/routes.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
 import { RawBody, type HttpApp } from '../server/http-app.js';
-import { resultText, TEXT_TYPE, wantsText } from '../server/text-answer.js';
+import { cliFormat, resultOutput, typeOf } from '../server/text-answer.js';
 
 export interface RequestContext {
   source: EventSource;
@@ -28,15 +28,21 @@ export type RouteHandler<N extends RouteName> = (
 
 const SOURCES: readonly EventSource[] = ['cli', 'api'];
 
+/** What the CLI prints of a route's result: its line, and its `--json` document (without `version`). */
+export interface CliPrint<N extends RouteName> {
+  line(result: RouteResponse<N>): string;
+  doc(result: RouteResponse<N>): Record<string, unknown>;
+}
+
 /**
  * Registers one route of the protocol table: validates params, query and body with its schemas.
- * `text`: the result as the one line the CLI prints, for a client that asks for text/plain.
+ * `cli`: the result as the CLI prints it, for a client that asks for that (server/text-answer.ts).
  */
 export function registerRoute<N extends RouteName>(
   app: HttpApp,
   name: N,
   handler: RouteHandler<N>,
-  text?: (result: RouteResponse<N>) => string,
+  cli?: CliPrint<N>,
 ): void {
   const def = routes[name];
   app.route(
@@ -56,10 +62,12 @@ export function registerRoute<N extends RouteName>(
       const body = parse('body' in def ? def.body : undefined, req.body, 'body');
       if (issues.length > 0) throw invalidInput(issues);
       // Another machine's agent: its own daemon answers (a command through the fleet database).
-      const asText = (result: unknown): unknown =>
-        text && wantsText(req.headers)
-          ? new RawBody(resultText(text(result as RouteResponse<N>)), TEXT_TYPE)
-          : result;
+      const format = cli ? cliFormat(req.headers) : null;
+      const asText = (result: unknown): unknown => {
+        if (!cli || format === null) return result;
+        const r = result as RouteResponse<N>;
+        return new RawBody(resultOutput(format, cli.line(r), cli.doc(r)), typeOf(format));
+      };
       if (app.forward && !req.fromFleet && isFleetRoute(name)) {
         const remote = app.forward(name, { params: req.params, query: req.query, body: req.body });
         if (remote !== undefined) return asText(await remote);

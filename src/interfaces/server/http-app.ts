@@ -19,7 +19,7 @@ import type { HttpCounters } from './http-counters.js';
 import { Router, type RouteMatch } from './router.js';
 import { endWithError, SERVED_METHODS } from './socket-replies.js';
 import { toErrorResponse } from './to-error-body.js';
-import { errorText, TEXT_TYPE, wantsText } from './text-answer.js';
+import { cliFormat, errorOutput, typeOf } from './text-answer.js';
 
 /** What a route handler sees of a request. */
 export interface HttpRequest {
@@ -333,9 +333,10 @@ export class HttpApp {
           { code: r.body.code, method: req.method, url: redactSecrets(req.url), message: r.body.message },
           'request refused',
         );
-      if (wantsText(req.headers)) {
-        const t = errorText(r.body, req.headers);
-        this.send(res, r.status, new RawBody(t.text, TEXT_TYPE, r.status, t.headers), errorHeaders);
+      const format = cliFormat(req.headers);
+      if (format !== null) {
+        const out = errorOutput(format, r.body, req.headers);
+        this.send(res, r.status, new RawBody(out.text, typeOf(format), r.status, out.headers), errorHeaders);
       } else this.send(res, r.status, r.body, errorHeaders);
     } finally {
       this.o.counters.countRequest(pattern, res.statusCode);
