@@ -7,6 +7,13 @@ export interface ErrorWords {
   details?: Record<string, unknown> | undefined;
 }
 
+/** The error of a `--json` document: its code, message and details (when it has any). */
+export const errorDoc = <E extends ErrorWords>(err: E) => ({
+  code: err.code as E['code'],
+  message: err.message,
+  ...(err.details ? { details: err.details } : {}),
+});
+
 /** Exit status of a command that failed with `code`: 2 for bad input, 1 for every other error. */
 export const exitCodeOf = (code: string): number => (code === 'INVALID_INPUT' ? 2 : 1);
 

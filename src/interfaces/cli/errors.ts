@@ -1,6 +1,6 @@
 import { AppError } from '../../protocol/app-error.js';
 import { isErrorCode } from '../../protocol/error-catalog.js';
-import { errorLines, exitCodeOf } from '../../protocol/error-text.js';
+import { errorDoc, errorLines, exitCodeOf } from '../../protocol/error-text.js';
 import type { CliContext } from './context.js';
 
 /** Turns anything thrown into a AppError (daemon start-up errors arrive as plain errors with a code). */
@@ -25,9 +25,7 @@ export function exitCodeFor(err: AppError): number {
 /** The one formatter from error to human text (or the `--json` error document). */
 export function printError(ctx: CliContext, err: AppError): void {
   if (ctx.json) {
-    ctx.emit('error', {
-      error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
-    });
+    ctx.emit('error', { error: errorDoc(err) });
     return;
   }
   const c = ctx.color || ctx.err.isTTY === true;

@@ -61,13 +61,13 @@ export function registerRoute<N extends RouteName>(
       const query = parse('query' in def ? def.query : undefined, req.query, 'query');
       const body = parse('body' in def ? def.body : undefined, req.body, 'body');
       if (issues.length > 0) throw invalidInput(issues);
-      // Another machine's agent: its own daemon answers (a command through the fleet database).
       const format = cli ? cliFormat(req.headers) : null;
       const asText = (result: unknown): unknown => {
         if (!cli || format === null) return result;
         const r = result as RouteResponse<N>;
         return new RawBody(resultOutput(format, cli.line(r), cli.doc(r)), typeOf(format));
       };
+      // Another machine's agent: its own daemon answers (a command through the fleet database).
       if (app.forward && !req.fromFleet && isFleetRoute(name)) {
         const remote = app.forward(name, { params: req.params, query: req.query, body: req.body });
         if (remote !== undefined) return asText(await remote);

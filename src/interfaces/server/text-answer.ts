@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { JSON_VERSION } from '../../protocol/constants.js';
-import { errorLines, exitCodeOf, type ErrorWords } from '../../protocol/error-text.js';
+import { errorDoc, errorLines, exitCodeOf, type ErrorWords } from '../../protocol/error-text.js';
 import { jsonForTerminal, terminalText } from '../../protocol/terminal-text.js';
 
 /**
@@ -36,8 +36,7 @@ export function errorOutput(
 ): { text: string; headers: Record<string, string> } {
   const exit = { 'x-wtp-exit-code': String(exitCodeOf(err.code)) };
   if (f === 'json') {
-    const error = { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
-    return { text: `${jsonForTerminal({ version: JSON_VERSION, error })}\n`, headers: exit };
+    return { text: `${jsonForTerminal({ version: JSON_VERSION, error: errorDoc(err) })}\n`, headers: exit };
   }
   const colours = headers['x-wtp-colour'] === '1';
   const text = terminalText(`${errorLines(err, colours).join('\n')}\n`, {
