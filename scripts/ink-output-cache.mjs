@@ -63,6 +63,31 @@ function framesWidestLine(text) {
 }
 `,
   },
+  {
+    // Ink keeps every text it ever wrapped or measured, keyed by the text: rows that change (ages,
+    // states) grow it without end in a TUI left open for days. Bounded as the caches above.
+    file: /[\\/]ink[\\/]build[\\/]wrap-text\.js$/,
+    replace: [
+      ['const cache = {};', 'let cache = new Map();'],
+      ['const cachedText = cache[cacheKey];', 'const cachedText = cache.get(cacheKey);'],
+      [
+        'cache[cacheKey] = wrappedText;',
+        'if (cache.size >= 4000) cache = new Map();\n    cache.set(cacheKey, wrappedText);',
+      ],
+    ],
+    append: '\nexport const framesCacheSize = () => cache.size;\n',
+  },
+  {
+    file: /[\\/]ink[\\/]build[\\/]measure-text\.js$/,
+    replace: [
+      ['const cache = new Map();', 'let cache = new Map();'],
+      [
+        'cache.set(text, dimensions);',
+        'if (cache.size >= 4000) cache = new Map();\n    cache.set(text, dimensions);',
+      ],
+    ],
+    append: '\nexport const framesCacheSize = () => cache.size;\n',
+  },
 ];
 
 /**

@@ -90,11 +90,32 @@ describe("Ink's output caches, kept across frames by the build", () => {
     expect(later.caches.styledChars.size).toBe(0);
   });
 
+  it('keeps at most 4,000 wrapped and measured texts, however many a long session draws', async () => {
+    for (const [name, call] of [
+      ['wrap-text.js', (f: (...a: unknown[]) => unknown, t: string) => f(t, 20, 'truncate')],
+      ['measure-text.js', (f: (...a: unknown[]) => unknown, t: string) => f(t)],
+    ] as const) {
+      const file = join(dir, `${name}-${++builds}.mjs`);
+      writeFileSync(file, await bundled(name));
+      const m = (await import(pathToFileURL(file).href)) as {
+        default: (...a: unknown[]) => unknown;
+        framesCacheSize: () => number;
+      };
+      for (let i = 0; i < 10_000; i++) call(m.default, `a-${i} working ${i}s`);
+      expect(m.framesCacheSize(), name).toBeLessThanOrEqual(4_000);
+      expect(call(m.default, 'a-1 idle'), name).toEqual(call(m.default, 'a-1 idle')); // still answers
+    }
+  });
+
   it("applies to Ink as the build bundles it: each text's width is kept too", async () => {
     const text = await bundled('index.js', ['react-devtools-core', 'yoga-layout']);
     expect(text).toContain('caches = framesCaches();');
     expect(text).toContain('const currentWidth = framesWidestLine(text);');
     expect(text).toContain('return framesRow(lineWithoutEmptyItems, rowIndex);');
     expect(text).toContain('row.push(BLANK_CELL);');
+    // Bundled, Ink's two module-level `cache`s are renamed apart (cache, cache2).
+    expect(text).toMatch(/cache\d*\.set\(cacheKey, wrappedText\);/);
+    expect(text).toMatch(/cache\d*\.set\(text, dimensions\);/);
+    expect(text).not.toMatch(/\[cacheKey\] = wrappedText/);
   });
 });
