@@ -21,7 +21,7 @@ class HeldSource implements LiveSource<Item> {
   touched(e: WtpEvent): string | null {
     return e.agentId;
   }
-  removed(): string | null {
+  removed(_e: WtpEvent): string | null {
     return null;
   }
 }
@@ -131,5 +131,64 @@ describe('LiveCollection: a failed fetch', () => {
     d.stop();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(down.loads).toBe(1);
+  });
+});
+
+describe('LiveCollection.apply with the items events brought', () => {
+  /** A removal the source reads as `agent.removed` does. */
+  class RemovingSource extends HeldSource {
+    override removed(e: WtpEvent): string | null {
+      return (e as { type?: string }).type === 'agent.removed' ? e.agentId : null;
+    }
+  }
+  const removal = (id: string) => ({ agentId: id, type: 'agent.removed' }) as unknown as WtpEvent;
+
+  it('takes an event’s item instead of fetching it; fetches those that came without one', async () => {
+    const source = new HeldSource([{ id: 'a', state: 'running' }]);
+    const c = new LiveCollection(source, () => undefined);
+    c.start();
+    await flush();
+    const [ea, eb] = [touch('a'), touch('b')];
+    c.apply([ea, eb], (e) => (e === ea ? { id: 'a', state: 'idle' } : undefined));
+    expect(c.items.get('a')?.state).toBe('idle');
+    expect(source.fetches.map((f) => f.id)).toEqual(['b']);
+  });
+
+  it('an item brought after an event without one needs no fetch; before one, it does', async () => {
+    const source = new HeldSource([{ id: 'a', state: 'running' }]);
+    const c = new LiveCollection(source, () => undefined);
+    c.start();
+    await flush();
+    const [bare, brought] = [touch('a'), touch('a')];
+    c.apply([bare, brought], (e) => (e === brought ? { id: 'a', state: 'idle' } : undefined));
+    expect(source.fetches).toEqual([]);
+    c.apply([brought, bare], (e) => (e === brought ? { id: 'a', state: 'idle' } : undefined));
+    expect(source.fetches.map((f) => f.id)).toEqual(['a']);
+  });
+
+  it('asks again after a fetch in flight, which may predate the item brought', async () => {
+    const source = new HeldSource([{ id: 'a', state: 'running' }]);
+    const c = new LiveCollection(source, () => undefined);
+    c.start();
+    await flush();
+    c.apply([touch('a')]);
+    const e = touch('a');
+    c.apply([e], () => ({ id: 'a', state: 'exited' }));
+    expect(c.items.get('a')?.state).toBe('exited');
+    source.fetches[0]?.answer({ id: 'a', state: 'running' }); // older than the item brought
+    await flush();
+    expect(source.fetches.map((f) => f.id)).toEqual(['a', 'a']);
+    source.fetches[1]?.answer({ id: 'a', state: 'exited' });
+    await flush();
+    expect(c.items.get('a')?.state).toBe('exited');
+  });
+
+  it('does not bring back an item removed later in the same batch', async () => {
+    const c = new LiveCollection(new RemovingSource([]), () => undefined);
+    c.start();
+    await flush();
+    const made = touch('n');
+    c.apply([made, removal('n')], (e) => (e === made ? { id: 'n', state: 'starting' } : undefined));
+    expect([...c.items.keys()]).toEqual([]);
   });
 });

@@ -101,30 +101,44 @@ export class LiveCollection<T extends { id: string }> {
     this.retryMs = Math.min(this.retryMs * 2, RETRY_MOST_MS);
   }
 
-  /** A batch of events from the stream. */
-  apply(batch: readonly WtpEvent[]): void {
+  /**
+   * A batch of events from the stream; `fresh`: the item an event brought with it (newer than any
+   * fetch in flight), taken instead of fetching it.
+   */
+  apply(batch: readonly WtpEvent[], fresh?: (e: WtpEvent) => T | undefined): void {
     const touched = new Set<string>();
+    const stale = new Set<string>();
     let next: Map<string, T> | null = null;
     for (const e of batch) {
       const removed = this.source.removed(e);
-      if (removed !== null && this.items.has(removed)) {
+      if (removed !== null && (next ?? this.items).has(removed)) {
         next ??= new Map(this.items);
         next.delete(removed);
       }
       const id = this.source.touched(e);
       if (id === null) continue;
       touched.add(id);
-      const item = (next ?? this.items).get(id);
-      if (item && this.source.patch) {
+      const item = fresh?.(e);
+      if (item?.id === id) {
         next ??= new Map(this.items);
-        next.set(id, this.source.patch(item, e));
+        next.set(id, item);
+        stale.delete(id);
+        // An answer in flight may predate it: asked again once it lands.
+        if (this.pending.has(id)) this.pending.set(id, true);
+        continue;
+      }
+      stale.add(id);
+      const known = (next ?? this.items).get(id);
+      if (known && this.source.patch) {
+        next ??= new Map(this.items);
+        next.set(id, this.source.patch(known, e));
       }
     }
     if (next) this.set(next);
     for (const id of touched) this.loading?.add(id);
     // Many items at once (a fleet starting, a plan imported): one list instead of a call each.
-    if (touched.size > MAX_SINGLE_FETCHES) this.reload();
-    else this.refresh(touched);
+    if (stale.size > MAX_SINGLE_FETCHES) this.reload();
+    else this.refresh(stale);
   }
 
   /**

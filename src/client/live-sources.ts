@@ -1,4 +1,5 @@
 import type { AgentView } from '../protocol/agent.js';
+import { agentViewChangedBy } from '../protocol/agent-view-events.js';
 import type { WtpEvent } from '../protocol/events.js';
 import type { RouteName } from '../protocol/route-paths.js';
 import type { RouteInput, RouteResponse } from '../protocol/routes.js';
@@ -10,21 +11,12 @@ export interface RouteCaller {
   call<N extends RouteName>(name: N, input?: Partial<RouteInput<N>>): Promise<RouteResponse<N>>;
 }
 
-/** Events that change nothing a view shows about an agent (no fetch). */
-const NOT_SHOWN = new Set<WtpEvent['type']>([
-  'agent.removed',
-  'agent.inputSent',
-  'agent.dialogKeysSent',
-  'agent.attached',
-  'agent.detached',
-]);
-
 /** Every agent, kept live; a state change shows at once (its evidence and since when), the fetch brings the rest. */
 export function agentSource(client: RouteCaller): LiveSource<AgentView> {
   return {
     loadAll: () => client.call('listAgents').then((r) => r.agents),
     loadOne: (id) => client.call('getAgent', { params: { agent: id } }).then((r) => r.agent),
-    touched: (e) => (e.agentId !== null && !NOT_SHOWN.has(e.type) ? e.agentId : null),
+    touched: agentViewChangedBy,
     removed: (e) => (e.type === 'agent.removed' ? e.agentId : null),
     // The event's own time is taken a moment after the state's: an answer that names the dialog
     // by its `since` must name it as the daemon holds it.

@@ -367,6 +367,16 @@ export const eventsQuerySchema = z.strictObject({
     ),
 });
 
+/** The events WebSocket's query: the history's, and what only a stream can carry. */
+export const eventsSocketQuerySchema = eventsQuerySchema.extend({
+  agents: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      'Each event that changes what an agent shows carries that agent as `GET /agents/{id}` answers when it is sent (`agent`), so a live list needs no request per event',
+    ),
+});
+
 /** Messages the server sends on `/api/v1/events`. */
 export const eventsServerMessageSchema = z.discriminatedUnion('type', [
   z.object({
@@ -374,7 +384,11 @@ export const eventsServerMessageSchema = z.discriminatedUnion('type', [
     latestSeq: z.number().int(),
     resumeFrom: z.number().int().describe('The `since` the replay started after'),
   }),
-  z.object({ type: z.literal('event'), event: eventSchema }),
+  z.object({
+    type: z.literal('event'),
+    event: eventSchema,
+    agent: agentSchema.optional().describe('With `agents=true`: the agent the event changed, as it is now'),
+  }),
   z.object({
     type: z.literal('fleet'),
     change: z.discriminatedUnion('kind', [

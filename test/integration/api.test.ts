@@ -9,6 +9,7 @@ import { environmentForChildren, readEnv } from '../../src/config/env.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon/main.js';
 import { buildOpenApi } from '../../src/interfaces/http/openapi.js';
 import { errorBodySchema } from '../../src/protocol/errors.js';
+import type { AgentView } from '../../src/protocol/agent.js';
 import { eventsServerMessageSchema, type WtpEvent } from '../../src/protocol/events.js';
 import { routes } from '../../src/protocol/routes.js';
 import { ENTRY, eventually, TestHome } from '../support/harness.js';
@@ -358,6 +359,54 @@ describe('HTTP API (in-process daemon)', () => {
     expect(resumed.every((e) => e.type === 'agent.stateChanged')).toBe(true);
     const page = await client.call('listEvents', { query: { since, types: 'agent.stateChanged' } });
     expect(page.events.map((e) => e.seq)).toEqual(seqs.filter((s) => s <= page.latestSeq));
+  });
+
+  it('with agents=true, sends the agent an event changed as GET /agents/{id} answers, and only then', async () => {
+    const { url } = client.socketUrl('/api/v1/events', { since: 0, agents: 'true' });
+    const got: { event: WtpEvent; agent?: AgentView | undefined }[] = [];
+    const ws = new WebSocket(url);
+    ws.on('message', (d: Buffer) => {
+      const msg = eventsServerMessageSchema.parse(JSON.parse(d.toString()));
+      if (msg.type === 'event') got.push(msg);
+    });
+    await new Promise((r) => ws.once('open', r));
+    const { agent } = await client.call('createAgent', {
+      body: { profile: 'cmd', name: 'viewed', cwd: home.dir, argv: ['sleep', '60'] },
+    });
+    await client.call('stopAgent', { params: { agent: agent.id }, body: {} });
+    const exited = () =>
+      got.find(
+        (m) =>
+          m.event.agentId === agent.id &&
+          m.event.type === 'agent.stateChanged' &&
+          m.event.data.to === 'exited',
+      );
+    await eventually('the stop event', () => exited() !== undefined);
+    // The view it carries is the daemon's own (what GET /agents/{id} answers), as it was when sent.
+    const now = (await client.call('getAgent', { params: { agent: agent.id } })).agent;
+    expect(exited()?.agent).toMatchObject({ id: agent.id, name: 'viewed', state: 'exited' });
+    expect(Object.keys(exited()?.agent ?? {}).sort()).toEqual(Object.keys(now).sort());
+    await client.call('removeAgent', { params: { agent: agent.id }, query: {} });
+    await eventually('the removal', () =>
+      got.some((m) => m.event.type === 'agent.removed' && m.event.agentId === agent.id),
+    );
+    ws.close();
+    const mine = got.filter((m) => m.event.agentId === agent.id);
+    // Events that change nothing shown carry no agent; nor does any event without the query.
+    expect(mine.find((m) => m.event.type === 'agent.removed')?.agent).toBeUndefined();
+    expect(
+      mine.filter((m) => m.event.type === 'agent.stateChanged').every((m) => m.agent?.id === agent.id),
+    ).toBe(true);
+    const plain: { agent?: unknown }[] = [];
+    const ws2 = new WebSocket(client.socketUrl('/api/v1/events', { since: 0 }).url);
+    ws2.on('message', (d: Buffer) => plain.push(JSON.parse(d.toString()) as { agent?: unknown }));
+    await eventually('the replay without agents', () =>
+      plain.some(
+        (m) => JSON.stringify(m).includes(`"agent.removed"`) && JSON.stringify(m).includes(agent.id),
+      ),
+    );
+    ws2.close();
+    expect(plain.filter((m) => m.agent !== undefined)).toEqual([]);
   });
 
   it("tells its event loop's delay since the last read, at once, sampling only once asked", async () => {

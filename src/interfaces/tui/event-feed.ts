@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { WtpClient } from '../../client/wtp-client.js';
+import type { AgentView } from '../../protocol/agent.js';
 import type { EventsServerMessage, WtpEvent } from '../../protocol/events.js';
 import type { FleetChange } from '../../protocol/fleet.js';
 
@@ -11,7 +12,8 @@ const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5_000;
 
 export interface FeedHandlers {
-  events(batch: WtpEvent[]): void;
+  /** `agentOf`: the agent an event changed, as it was when sent (the stream carries it). */
+  events(batch: WtpEvent[], agentOf: (e: WtpEvent) => AgentView | undefined): void;
   /** A change on another machine of the fleet (its own sequence numbers, never this stream's). */
   fleet?(change: FleetChange): void;
   status(s: FeedStatus): void;
@@ -27,6 +29,7 @@ export interface FeedHandlers {
 export class EventFeed {
   private ws: WebSocket | null = null;
   private batch: WtpEvent[] = [];
+  private agents = new WeakMap<WtpEvent, AgentView>();
   private timer: NodeJS.Timeout | null = null;
   private retryMs = RETRY_MIN_MS;
   private closed = false;
@@ -51,7 +54,11 @@ export class EventFeed {
     this.on.status(again ? 'reconnecting' : 'connecting');
     const { default: WebSocketImpl } = await import('ws');
     if (this.closed) return;
-    const { url, headers } = this.client.socketUrl('/api/v1/events', { since: this.lastSeq, fleet: 'true' });
+    const { url, headers } = this.client.socketUrl('/api/v1/events', {
+      since: this.lastSeq,
+      fleet: 'true',
+      agents: 'true',
+    });
     const ws = new WebSocketImpl(url, { headers });
     this.ws = ws;
     ws.on('message', (data: Buffer) => {
@@ -68,6 +75,7 @@ export class EventFeed {
       } else if (msg.type === 'event' && msg.event.seq > this.lastSeq) {
         this.lastSeq = msg.event.seq;
         this.batch.push(msg.event);
+        if (msg.agent) this.agents.set(msg.event, msg.agent);
         this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
       } else if (msg.type === 'fleet') {
         this.on.fleet?.(msg.change);
@@ -86,6 +94,7 @@ export class EventFeed {
     this.timer = null;
     const batch = this.batch;
     this.batch = [];
-    if (batch.length > 0 && !this.closed) this.on.events(batch);
+    const agents = this.agents;
+    if (batch.length > 0 && !this.closed) this.on.events(batch, (e) => agents.get(e));
   }
 }

@@ -87,8 +87,8 @@ export class TuiStore {
     const since = await (this.since ?? latestSeq(this.client));
     if (this.stopped) return;
     this.events = new EventFeed(this.client, since, {
-      events: (batch) => {
-        this.agents.apply(batch);
+      events: (batch, agentOf) => {
+        this.agents.apply(batch, agentOf);
         this.tasks.apply(batch);
         if (batch.some((e) => RADAR_EVENTS.has(e.type))) this.loadConflicts();
       },

@@ -1,5 +1,7 @@
 import { invalidInput } from '../../core/errors.js';
-import { eventsQuerySchema, type WtpEvent } from '../../protocol/events.js';
+import type { AgentView } from '../../protocol/agent.js';
+import { agentViewChangedBy } from '../../protocol/agent-view-events.js';
+import { eventsSocketQuerySchema, type WtpEvent } from '../../protocol/events.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
 import type { ApiContext } from '../server/api-context.js';
 import type { HttpApp } from '../server/http-app.js';
@@ -15,12 +17,28 @@ const PAGE = 1000;
  */
 export function registerEventsSocket(
   app: HttpApp,
-  api: Pick<ApiContext, 'events' | 'log' | 'fleet'>,
+  api: Pick<ApiContext, 'events' | 'log' | 'fleet' | 'agents'>,
   counters: HttpCounters,
 ): void {
   const { events } = api;
+  // One view per event, however many sockets asked for it; none for an agent gone meanwhile.
+  const views = new WeakMap<WtpEvent, AgentView | null>();
+  const viewOf = (e: WtpEvent): AgentView | null => {
+    const id = agentViewChangedBy(e);
+    if (id === null) return null;
+    let v = views.get(e);
+    if (v === undefined) {
+      try {
+        v = api.agents.get(id);
+      } catch {
+        v = null; // the client asks for it, and hears why it cannot have it
+      }
+      views.set(e, v);
+    }
+    return v;
+  };
   app.socket('/api/v1/events', (socket, req) => {
-    const parsed = eventsQuerySchema.safeParse(req.query);
+    const parsed = eventsSocketQuerySchema.safeParse(req.query);
     if (!parsed.success) {
       failSocket(socket, invalidInput(zodIssues(parsed.error, 'query')).toBody());
       return;
@@ -41,7 +59,8 @@ export function registerEventsSocket(
         return;
       }
       last = e.seq;
-      sendJson(socket, { type: 'event', event: e });
+      const agent = q.agents === 'true' ? viewOf(e) : null;
+      sendJson(socket, agent === null ? { type: 'event', event: e } : { type: 'event', event: e, agent });
     };
     counters.wsClients += 1;
     const unsubscribe = events.subscribe((e) => {
