@@ -32,6 +32,10 @@ export class PreviewTerminal {
   private failure: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Bumped on every change of the emulator: what was read from it before stays valid until then. */
+  private version = 0;
+  private read: { key: string; lines: string[] } | null = null;
+  private lastRow: { version: number; row: number } | null = null;
 
   constructor(
     private readonly client: Pick<WtpClient, 'socketUrl'>,
@@ -69,6 +73,9 @@ export class PreviewTerminal {
   /** `height` lines of at most `width` columns: the bottom of the screen, or `scroll` lines further back. */
   lines(width: number, height: number, opts: { color: boolean; scroll: number }): string[] {
     if (this.closed || height <= 0) return [];
+    // Every repaint of the TUI asks; the screen changes far less often than the list.
+    const key = `${this.version} ${width} ${height} ${opts.color} ${opts.scroll}`;
+    if (this.read?.key === key) return this.read.lines;
     const buf = this.term.buffer.active;
     const last = this.lastUsedRow();
     const end = Math.max(0, last + 1 - Math.min(opts.scroll, this.maxScroll(height)));
@@ -76,6 +83,7 @@ export class PreviewTerminal {
     const cell = buf.getNullCell();
     const out: string[] = [];
     for (let y = start; y < end; y++) out.push(lineToSgr(buf.getLine(y), width, opts.color, cell));
+    this.read = { key, lines: out };
     return out;
   }
 
@@ -87,14 +95,17 @@ export class PreviewTerminal {
 
   /** The buffer row (scrollback included) of the lowest non-blank line or the cursor, whichever is lower. */
   private lastUsedRow(): number {
+    if (this.lastRow?.version === this.version) return this.lastRow.row;
     const buf = this.term.buffer.active;
     let y = buf.baseY + this.term.rows - 1;
     const cursor = buf.baseY + buf.cursorY;
     while (y > cursor && (buf.getLine(y)?.translateToString(true) ?? '') === '') y--;
+    this.lastRow = { version: this.version, row: y };
     return y;
   }
 
   private changed(): void {
+    this.version += 1;
     if (this.closed || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;

@@ -55,9 +55,7 @@ export function FleetBody(props: {
     <Box flexDirection="row" height={bodyH}>
       {listView}
       <Box width={1} height={bodyH} flexDirection="column">
-        {Array.from({ length: bodyH }, (_, i) => (
-          <Text key={i}>{paint(color, 'gray', '│')}</Text>
-        ))}
+        <Text>{Array.from({ length: bodyH }, () => paint(color, 'gray', '│')).join('\n')}</Text>
       </Box>
       {preview}
     </Box>

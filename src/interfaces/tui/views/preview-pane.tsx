@@ -107,11 +107,8 @@ function LocalPreview(props: Parameters<typeof PreviewPane>[0]) {
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate">{paint(color, 'gray', rule(`── ${title} `, width))}</Text>
-      {Array.from({ length: bodyH }, (_, i) => (
-        <Text key={i} wrap="truncate">
-          {body[i] ?? ''}
-        </Text>
-      ))}
+      {/* One text of bodyH lines (each at most width columns): a node per row costs every repaint. */}
+      <Text>{Array.from({ length: bodyH }, (_, i) => body[i] ?? '').join('\n')}</Text>
     </Box>
   );
 }

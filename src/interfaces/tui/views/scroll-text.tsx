@@ -7,6 +7,18 @@ import { terminalText, type TerminalTextOptions } from '../../../protocol/termin
 
 const ROW: TerminalTextOptions = { controls: 'show', sgr: 'palette', oneLine: true };
 
+/** Rows filtered in earlier frames: most of a frame's rows are the last one's. */
+let rowTexts = new Map<string, string>();
+const rowText = (line: string): string => {
+  let text = rowTexts.get(line);
+  if (text === undefined) {
+    if (rowTexts.size >= 1000) rowTexts = new Map();
+    text = terminalText(line, ROW);
+    rowTexts.set(line, text);
+  }
+  return text;
+};
+
 /** Keys every text view takes: lines, pages, ends, and esc/q to close. */
 export function useScroll(
   total: number,
@@ -60,7 +72,7 @@ export function TextRows({
     <Box flexDirection="column" width={width} height={height}>
       {Array.from({ length: height }, (_, i) => (
         <Text key={i} wrap="truncate">
-          {terminalText(lines[top + i] ?? '', ROW)}
+          {rowText(lines[top + i] ?? '')}
         </Text>
       ))}
     </Box>
