@@ -56,6 +56,13 @@ export async function stopChild(child: ChildProcess, graceMs: number, what: stri
 /** Clock ticks per second of /proc's times (USER_HZ): 100 on every Linux architecture Node runs on. */
 const USER_HZ = 100;
 
+/** CPU time (user + system, ms) a live process has used so far (/proc/PID/stat). */
+export function processCpuMs(pid: number): number {
+  // Fields after the command name (which may hold spaces): utime is 14, stime 15.
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)?.split(' ') ?? [];
+  return ((Number(f[11]) + Number(f[12])) * 1000) / USER_HZ;
+}
+
 /**
  * CPU time (user + system, ms) of this process's children that have exited and been waited for
  * (`cutime` + `cstime` of /proc/self/stat), or null without /proc. The difference around one child's

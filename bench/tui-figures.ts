@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hooks, sleeperAgents, stream } from './dashboard-figures.js';
-import { nowMs, runTimed, sleep, spawnTracked, stopChild } from './proc.js';
+import { nowMs, processCpuMs, runTimed, sleep, spawnTracked, stopChild } from './proc.js';
 import { PtyTerminal } from './pty-terminal.js';
 import { TUI_NODE_FLAGS } from './tui-flags.js';
 import { latencyBaseline, latencyResult, memoryResult, progress, type BenchResult } from './report.js';
@@ -128,6 +128,16 @@ async function pressKeys(
   return press;
 }
 
+/** How much of one core (percent) process `pid` used while `work` ran, with what it returned. */
+async function cpuDuring<T>(pid: number, work: () => Promise<T>): Promise<[T, number]> {
+  const [cpu0, t0] = [processCpuMs(pid), nowMs()];
+  const result = await work();
+  return [result, round((100 * (processCpuMs(pid) - cpu0)) / (nowMs() - t0), 1)];
+}
+
+/** How long the TUI's CPU is read with states streaming and no key pressed. */
+const STREAMING_MS = 5_000;
+
 /** A key → a line redrawn by a bare node program: the floor of any key → repaint under this load. */
 const ECHO = `process.stdin.setRawMode(true);let n=0;process.stdout.write('ready\\n');process.stdin.on('data',(d)=>{if(d[0]===3)process.exit(0);n++;process.stdout.write('\\x1b[H\\x1b[2Kkey '+n+'.\\n');});`;
 
@@ -209,7 +219,8 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
     const streamed = (async () => {
       while (streaming) rate = await stream(h, agents, 2, runs.streamRate);
     })();
-    const press = await pressKeys(tui, names, runs.presses, false);
+    const [, cpuStreaming] = await cpuDuring(tui.pid, () => sleep(STREAMING_MS));
+    const [press, cpuPresses] = await cpuDuring(tui.pid, () => pressKeys(tui, names, runs.presses, false));
     const rss = rssMiB(tui.pid);
     const pss = pssMiB(tui.pid);
     await tui.close();
@@ -218,7 +229,10 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
     const coloured = startTui(paths, session, true);
     await coloured.waitFor((t) => fullPaint('a-000')(plain(t)), 20_000, 'the colour TUI to paint', FRAME_CAP);
     await sleep(1000);
-    const pressColour = await pressKeys(coloured, names, runs.presses, true);
+    const [, cpuStreamingColour] = await cpuDuring(coloured.pid, () => sleep(STREAMING_MS));
+    const [pressColour, cpuPressesColour] = await cpuDuring(coloured.pid, () =>
+      pressKeys(coloured, names, runs.presses, true),
+    );
     await coloured.close();
     const bare = await bareKeyEcho(runs.presses);
     streaming = false;
@@ -261,15 +275,26 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
           bare,
         ),
         target: { text: 'p99 < 50 ms', below: 50, stat: 'p99' },
-        note: `A key (j, or k on the way back) written to the TUI's PTY → the first bytes read back that draw the next agent's row selected, with ${runs.agents} agents whose states change ${rate} times a second (hook calls flipping random agents between working and idle). ${runs.presses} presses 20 ms apart, ${WARMUP} unrecorded first; the target is on p99.`,
-        extra: { p99: p99(press), max: round(Math.max(...press), 1), achievedRatePerS: rate },
+        note: `A key (j, or k on the way back) written to the TUI's PTY → the first bytes read back that draw the next agent's row selected, with ${runs.agents} agents whose states change ${rate} times a second (hook calls flipping random agents between working and idle). ${runs.presses} presses 20 ms apart, ${WARMUP} unrecorded first; the target is on p99. \`cpuPercentPresses\`: the TUI's CPU (user + system, percent of one core) during the presses; \`cpuPercentStreaming\`: during ${STREAMING_MS / 1000} s before them, states streaming and no key pressed.`,
+        extra: {
+          p99: p99(press),
+          max: round(Math.max(...press), 1),
+          achievedRatePerS: rate,
+          cpuPercentPresses: cpuPresses,
+          cpuPercentStreaming: cpuStreaming,
+        },
       }),
       'tui.keyToRepaint.colour': latencyResult({
         samples: pressColour,
         baseline: latencyBaseline('the same key presses with NO_COLOR, same run (tui.keyToRepaint)', press),
         target: { text: 'p99 < 50 ms', below: 50, stat: 'p99' },
         note: `As tui.keyToRepaint, in colour (no NO_COLOR): the TUI's rows and the preview's copy of the selected agent's screen carry SGR escapes, read back without them. Every agent draws a recorded Claude Code 2.1.330 screen (${SCREEN}) in 256 colours, then sleeps.`,
-        extra: { p99: p99(pressColour), max: round(Math.max(...pressColour), 1) },
+        extra: {
+          p99: p99(pressColour),
+          max: round(Math.max(...pressColour), 1),
+          cpuPercentPresses: cpuPressesColour,
+          cpuPercentStreaming: cpuStreamingColour,
+        },
       }),
       [`tui.memory.${runs.agents}agents`]: memoryResult({
         values: [rss],
