@@ -142,12 +142,17 @@ describe('LiveCollection.apply with the items events brought', () => {
     }
   }
   const removal = (id: string) => ({ agentId: id, type: 'agent.removed' }) as unknown as WtpEvent;
-
-  it('takes an event’s item instead of fetching it; fetches those that came without one', async () => {
+  /** A collection of one running item `a`, loaded. */
+  const started = async () => {
     const source = new HeldSource([{ id: 'a', state: 'running' }]);
     const c = new LiveCollection(source, () => undefined);
     c.start();
     await flush();
+    return { source, c };
+  };
+
+  it('takes an event’s item instead of fetching it; fetches those that came without one', async () => {
+    const { source, c } = await started();
     const [ea, eb] = [touch('a'), touch('b')];
     c.apply([ea, eb], (e) => (e === ea ? { id: 'a', state: 'idle' } : undefined));
     expect(c.items.get('a')?.state).toBe('idle');
@@ -155,10 +160,7 @@ describe('LiveCollection.apply with the items events brought', () => {
   });
 
   it('an item brought after an event without one needs no fetch; before one, it does', async () => {
-    const source = new HeldSource([{ id: 'a', state: 'running' }]);
-    const c = new LiveCollection(source, () => undefined);
-    c.start();
-    await flush();
+    const { source, c } = await started();
     const [bare, brought] = [touch('a'), touch('a')];
     c.apply([bare, brought], (e) => (e === brought ? { id: 'a', state: 'idle' } : undefined));
     expect(source.fetches).toEqual([]);
@@ -167,10 +169,7 @@ describe('LiveCollection.apply with the items events brought', () => {
   });
 
   it('asks again after a fetch in flight, which may predate the item brought', async () => {
-    const source = new HeldSource([{ id: 'a', state: 'running' }]);
-    const c = new LiveCollection(source, () => undefined);
-    c.start();
-    await flush();
+    const { source, c } = await started();
     c.apply([touch('a')]);
     const e = touch('a');
     c.apply([e], () => ({ id: 'a', state: 'exited' }));

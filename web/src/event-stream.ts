@@ -1,4 +1,5 @@
-import type { EventsServerMessage, WtpEvent } from '../../src/protocol/events.js';
+import type { EventsServerMessage } from '../../src/protocol/event-socket.js';
+import type { WtpEvent } from '../../src/protocol/events.js';
 import type { FleetChange } from '../../src/protocol/fleet.js';
 
 /** `signed_out`: the daemon refused the page's session (none, expired, or the token rotated). */

@@ -1,7 +1,8 @@
 import type { WebSocket } from 'ws';
 import type { WtpClient } from '../../client/wtp-client.js';
 import type { AgentView } from '../../protocol/agent.js';
-import type { EventsServerMessage, WtpEvent } from '../../protocol/events.js';
+import type { EventsServerMessage } from '../../protocol/event-socket.js';
+import type { WtpEvent } from '../../protocol/events.js';
 import type { FleetChange } from '../../protocol/fleet.js';
 
 export type FeedStatus = 'connecting' | 'live' | 'reconnecting';

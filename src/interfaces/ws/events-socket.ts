@@ -1,7 +1,8 @@
 import { invalidInput } from '../../core/errors.js';
 import type { AgentView } from '../../protocol/agent.js';
 import { agentViewChangedBy } from '../../protocol/agent-view-events.js';
-import { eventsSocketQuerySchema, type WtpEvent } from '../../protocol/events.js';
+import { eventsSocketQuerySchema } from '../../protocol/event-socket.js';
+import type { WtpEvent } from '../../protocol/events.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
 import type { ApiContext } from '../server/api-context.js';
 import type { HttpApp } from '../server/http-app.js';
