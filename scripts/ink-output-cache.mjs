@@ -6,23 +6,7 @@ const CHANGES = [
     file: /[\\/]ink[\\/]build[\\/]output\.js$/,
     replace: [
       ['caches = new OutputCaches();', 'caches = framesCaches();'],
-      [
-        `row.push({
-                    type: 'char',
-                    value: ' ',
-                    fullWidth: false,
-                    styles: [],
-                });`,
-        'row.push(BLANK_CELL);',
-      ],
-      [
-        'const generatedOutput = output\n            .map(line => {',
-        'const generatedOutput = output.map((line, rowIndex) => {',
-      ],
-      [
-        'return styledCharsToString(lineWithoutEmptyItems).trimEnd();',
-        'return framesRow(lineWithoutEmptyItems, rowIndex);',
-      ],
+      ['    get() {', '    get() {\n        return framesGet(this);\n    }\n    inkGet() {'],
     ],
     append: `
 const MAX_LINES = 400;
@@ -33,17 +17,97 @@ function framesCaches() {
   return sharedCaches;
 }
 const BLANK_CELL = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });
-let lastRows = [];
-function framesRow(cells, y) {
-  const last = lastRows[y];
-  if (last !== undefined && last.cells.length === cells.length) {
-    let same = true;
-    for (let i = 0; i < cells.length && same; i++) same = last.cells[i] === cells[i];
-    if (same) return last.text;
+/** Last frame's rows: what was written to each (its key) and the text it made. */
+let lastWidth = -1;
+let lastKeys = [];
+let lastTexts = [];
+/**
+ * Ink's get(), row by row: the writes that land on each row are gathered first (clipped and
+ * transformed as Ink does), and a row written exactly as in the last frame keeps its text without
+ * building its cells again. A changed row is built by Ink's own steps.
+ */
+function framesGet(self) {
+  const { width, height, caches } = self;
+  if (width !== lastWidth) {
+    lastWidth = width;
+    lastKeys = [];
+    lastTexts = [];
   }
-  const text = styledCharsToString(cells).trimEnd();
-  if (y < 1000) lastRows[y] = { cells, text };
-  return text;
+  const rows = [];
+  for (let y = 0; y < height; y++) rows.push([]);
+  const clips = [];
+  for (const operation of self.operations) {
+    if (operation.type === 'clip') clips.push(operation.clip);
+    if (operation.type === 'unclip') clips.pop();
+    if (operation.type !== 'write') continue;
+    const { text, transformers } = operation;
+    let { x, y } = operation;
+    let lines = text.split('\\n');
+    const clip = clips.at(-1);
+    if (clip) {
+      const clipHorizontally = typeof clip?.x1 === 'number' && typeof clip?.x2 === 'number';
+      const clipVertically = typeof clip?.y1 === 'number' && typeof clip?.y2 === 'number';
+      if (clipHorizontally) {
+        const width = caches.getWidestLine(text);
+        if (x + width < clip.x1 || x > clip.x2) continue;
+      }
+      if (clipVertically) {
+        if (y + lines.length < clip.y1 || y > clip.y2) continue;
+      }
+      if (clipHorizontally) {
+        lines = lines.map((line) => {
+          const from = x < clip.x1 ? clip.x1 - x : 0;
+          const width = caches.getStringWidth(line);
+          const to = x + width > clip.x2 ? clip.x2 - x : width;
+          return sliceAnsi(line, from, to);
+        });
+        if (x < clip.x1) x = clip.x1;
+      }
+      if (clipVertically) {
+        const from = y < clip.y1 ? clip.y1 - y : 0;
+        const to = y + lines.length > clip.y2 ? clip.y2 - y : lines.length;
+        lines = lines.slice(from, to);
+        if (y < clip.y1) y = clip.y1;
+      }
+    }
+    for (let index = 0; index < lines.length; index++) {
+      // Ink skips every line from the first one that falls outside the frame.
+      const row = rows[y + index];
+      if (row === undefined) break;
+      let line = lines[index];
+      for (const transformer of transformers) line = transformer(line, index);
+      row.push(x, line);
+    }
+  }
+  const texts = [];
+  for (let y = 0; y < height; y++) {
+    const writes = rows[y];
+    let key = '';
+    for (let i = 0; i < writes.length; i += 2) key += writes[i] + ',' + writes[i + 1].length + ',' + writes[i + 1];
+    if (y < 1000 && lastKeys[y] === key) {
+      texts.push(lastTexts[y]);
+      continue;
+    }
+    const cells = [];
+    for (let x = 0; x < width; x++) cells.push(BLANK_CELL);
+    for (let i = 0; i < writes.length; i += 2) {
+      let offsetX = writes[i];
+      for (const character of caches.getStyledChars(writes[i + 1])) {
+        cells[offsetX] = character;
+        const characterWidth = Math.max(1, caches.getStringWidth(character.value));
+        for (let k = 1; k < characterWidth; k++)
+          cells[offsetX + k] = { type: 'char', value: '', fullWidth: false, styles: character.styles };
+        offsetX += characterWidth;
+      }
+    }
+    const text = styledCharsToString(cells.filter((item) => item !== undefined)).trimEnd();
+    if (y < 1000) {
+      lastKeys[y] = key;
+      lastTexts[y] = text;
+    }
+    texts.push(text);
+  }
+  return { output: texts.join('\\n'), height };
 }
 `,
   },
@@ -65,9 +129,14 @@ function framesWidestLine(text) {
   },
   {
     // Ink keeps every text it ever wrapped or measured, keyed by the text: rows that change (ages,
-    // states) grow it without end in a TUI left open for days. Bounded as the caches above.
+    // states) grow it without end in a TUI left open for days. Bounded as the caches above. And a
+    // truncated text of several lines is cut line by line, so that rows can share one text node.
     file: /[\\/]ink[\\/]build[\\/]wrap-text\.js$/,
     replace: [
+      [
+        'wrappedText = cliTruncate(text, maxWidth, { position });',
+        "wrappedText = text.split('\\n').map((line) => cliTruncate(line, maxWidth, { position })).join('\\n');",
+      ],
       ['const cache = {};', 'let cache = new Map();'],
       ['const cachedText = cache[cacheKey];', 'const cachedText = cache.get(cacheKey);'],
       [
@@ -76,6 +145,30 @@ function framesWidestLine(text) {
       ],
     ],
     append: '\nexport const framesCacheSize = () => cache.size;\n',
+  },
+  {
+    // A text of many rows (a list drawn as one node) is measured at each change of any row: each
+    // line's width is kept, so only the rows that changed are measured again.
+    file: /[\\/]widest-line[\\/]index\.js$/,
+    replace: [
+      [
+        'lineWidth = Math.max(lineWidth, stringWidth(line));',
+        'lineWidth = Math.max(lineWidth, lineWidthOf(line));',
+      ],
+    ],
+    append: `
+let lineWidths = new Map();
+function lineWidthOf(line) {
+  let width = lineWidths.get(line);
+  if (width === undefined) {
+    if (lineWidths.size >= 4000) lineWidths = new Map();
+    width = stringWidth(line);
+    lineWidths.set(line, width);
+  }
+  return width;
+}
+export const framesCacheSize = () => lineWidths.size;
+`,
   },
   {
     file: /[\\/]ink[\\/]build[\\/]measure-text\.js$/,
@@ -95,7 +188,7 @@ function framesWidestLine(text) {
  * into text, diffing each pair of neighbours' styles: with 100 agents that was about half the TUI's
  * CPU per repaint and most of its garbage (docs/tui.md#performance). These build-time changes keep
  * a line's characters (placed by reference, never changed) and a text's width across frames, bounded;
- * keep the text of a row whose cells are the same objects as last frame; and share one blank cell.
+ * and keep the text of a row written exactly as in the last frame, without building its cells.
  * The build fails if Ink's files no longer have the lines replaced.
  */
 export const inkOutputCaches = {

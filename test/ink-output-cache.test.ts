@@ -5,10 +5,13 @@ import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inkOutputCaches } from '../scripts/ink-output-cache.mjs';
 import { REPO } from './support/harness.js';
+import { Rng } from './support/rng.js';
 
 interface OutputLike {
   caches: { styledChars: Map<string, unknown> };
-  write(x: number, y: number, text: string, o: { transformers: unknown[] }): void;
+  write(x: number, y: number, text: string, o: { transformers: ((s: string, i: number) => string)[] }): void;
+  clip(c: { x1?: number; x2?: number; y1?: number; y2?: number }): void;
+  unclip(): void;
   get(): { output: string };
 }
 
@@ -18,25 +21,31 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let builds = 0;
 
 /** One of Ink's files bundled with the build's plugin (Ink's exports name no deep path: the file itself). */
-async function bundled(file: string, external: string[] = []): Promise<string> {
+async function bundled(file: string, external: string[] = [], plugins = [inkOutputCaches]): Promise<string> {
   const r = await build({
     absWorkingDir: REPO,
-    entryPoints: [join(REPO, 'node_modules', 'ink', 'build', file)],
+    entryPoints: [
+      file.includes('/')
+        ? join(REPO, 'node_modules', file)
+        : join(REPO, 'node_modules', 'ink', 'build', file),
+    ],
     bundle: true,
     format: 'esm',
     platform: 'node',
     write: false,
     logLevel: 'silent',
     external,
-    plugins: [inkOutputCaches],
+    plugins,
   });
   return r.outputFiles[0]?.text ?? '';
 }
 
-/** Ink's Output as the build bundles it. */
-async function builtOutput(): Promise<new (o: { width: number; height: number }) => OutputLike> {
+type OutputClass = new (o: { width: number; height: number }) => OutputLike;
+
+/** Ink's Output as the build bundles it (`asInk`: as Ink ships it). */
+async function builtOutput(asInk = false): Promise<OutputClass> {
   const file = join(dir, `output-${++builds}.mjs`); // a module of its own: its caches start empty
-  writeFileSync(file, await bundled('output.js'));
+  writeFileSync(file, await bundled('output.js', [], asInk ? [] : [inkOutputCaches]));
   return ((await import(pathToFileURL(file).href)) as { default: never }).default;
 }
 
@@ -77,6 +86,58 @@ describe("Ink's output caches, kept across frames by the build", () => {
     expect(frame([red])).toBe(red);
   });
 
+  it("draws every frame exactly as Ink's own Output, over random writes, clips and wide characters", async () => {
+    const [Ours, Inks] = [await builtOutput(), await builtOutput(true)];
+    const rng = new Rng(7); // a fixed sequence: a failing frame can be replayed
+    const rnd = (n: number): number => rng.int(n);
+    const pieces = [
+      'a-1',
+      ' idle ',
+      '界',
+      '\u001b[31mred\u001b[39m',
+      '\u001b[1mb',
+      '\u0000',
+      '🙂',
+      'x'.repeat(30),
+      '\n',
+      '',
+    ];
+    const text = (): string => Array.from({ length: 1 + rnd(5) }, () => pieces[rnd(pieces.length)]).join('');
+    const upper = (s: string): string => s.toUpperCase();
+    type Op =
+      | { clip: { x1: number; x2: number; y1: number; y2: number } }
+      | { unclip: true }
+      | { x: number; y: number; text: string; upper: boolean };
+    const op = (width: number, height: number): Op => {
+      const kind = rnd(10);
+      if (kind === 0) return { clip: { x1: rnd(8), x2: 4 + rnd(12), y1: rnd(3), y2: 1 + rnd(5) } };
+      if (kind === 1) return { unclip: true };
+      return { x: rnd(width + 4) - 2, y: rnd(height + 2) - 1, text: text(), upper: rnd(4) === 0 };
+    };
+    const apply = (o: OutputLike, op: Op): void => {
+      if ('clip' in op) o.clip(op.clip);
+      else if ('unclip' in op) o.unclip();
+      else o.write(op.x, op.y, op.text, { transformers: op.upper ? [upper] : [] });
+    };
+    let [width, height, ops] = [10, 3, [] as Op[]];
+    for (let f = 0; f < 600; f++) {
+      // Most frames are the last one with one write more, one fewer or one moved, as a TUI's are.
+      const last = ops.at(-1);
+      const change = rnd(4);
+      if (change === 0) [width, height, ops] = [4 + rnd(20), 1 + rnd(6), [op(width, height)]];
+      else if (change === 1 && last && 'x' in last) ops = [...ops.slice(0, -1), { ...last, x: last.x + 1 }];
+      else if (change === 2 && ops.length > 1) ops = ops.slice(0, -1);
+      else ops = [...ops, op(width, height)];
+      const ours = new Ours({ width, height });
+      const inks = new Inks({ width, height });
+      for (const o of ops) {
+        apply(ours, o);
+        apply(inks, o);
+      }
+      expect(ours.get().output, `frame ${f}`).toBe(inks.get().output);
+    }
+  });
+
   it('starts a fresh set once it holds 400 lines', async () => {
     const Output = await builtOutput();
     const first = new Output({ width: 10, height: 1 });
@@ -107,12 +168,31 @@ describe("Ink's output caches, kept across frames by the build", () => {
     }
   });
 
+  it('cuts each line of a truncated text, and measures only the lines it has not seen', async () => {
+    const load = async (name: string) => {
+      const file = join(dir, `${name.replace('/', '-')}-${++builds}.mjs`);
+      writeFileSync(file, await bundled(name));
+      return (await import(pathToFileURL(file).href)) as {
+        default: (...a: unknown[]) => unknown;
+        framesCacheSize: () => number;
+      };
+    };
+    const wrap = await load('wrap-text.js');
+    const cut = (t: string): unknown => wrap.default(t, 4, 'truncate');
+    expect(cut('abcdef')).toBe('abc…');
+    expect(cut('abcdef\nxy\n界界界')).toBe([cut('abcdef'), cut('xy'), cut('界界界')].join('\n'));
+    const widest = await load('widest-line/index.js');
+    expect(widest.default('ab\n界界界\n')).toBe(6);
+    for (let i = 0; i < 10_000; i++) widest.default(`a-${i} working\nrow`);
+    expect(widest.framesCacheSize()).toBeLessThanOrEqual(4_000);
+    expect(widest.default('a-1 working\n\u001b[31mred\u001b[39m 界')).toBe(11);
+  });
+
   it("applies to Ink as the build bundles it: each text's width is kept too", async () => {
     const text = await bundled('index.js', ['react-devtools-core', 'yoga-layout']);
     expect(text).toContain('caches = framesCaches();');
     expect(text).toContain('const currentWidth = framesWidestLine(text);');
-    expect(text).toContain('return framesRow(lineWithoutEmptyItems, rowIndex);');
-    expect(text).toContain('row.push(BLANK_CELL);');
+    expect(text).toContain('return framesGet(this);');
     // Bundled, Ink's two module-level `cache`s are renamed apart (cache, cache2).
     expect(text).toMatch(/cache\d*\.set\(cacheKey, wrappedText\);/);
     expect(text).toMatch(/cache\d*\.set\(text, dimensions\);/);

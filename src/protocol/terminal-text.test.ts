@@ -164,3 +164,43 @@ describe('jsonForTerminal', () => {
     expect(JSON.stringify(value)).not.toBe(text);
   });
 });
+
+describe('TerminalFilter: plain runs copied at once', () => {
+  it('filters every text exactly as one character at a time, in every mode', () => {
+    const rng = new Rng(48);
+    const pieces = [
+      ...Object.values(ESCAPE_CORPUS),
+      'plain text ',
+      '界🙂',
+      '\u202e',
+      '\u200b',
+      '\r',
+      '\r\n',
+      '\n',
+      '\t',
+      '\x1b[31m',
+      '\x1b[0m',
+      '\x9b2J',
+      '\x7f',
+      '\ud800',
+      '\udc00x',
+    ];
+    const modes: TerminalTextOptions[] = [
+      ...Object.values(MODES),
+      { controls: 'drop', sgr: 'all', keepCr: true, allowCsi: (_p, f) => f === 'K' },
+    ];
+    for (let round = 0; round < 400; round++) {
+      const text = Array.from({ length: 1 + rng.int(12) }, () => pieces[rng.int(pieces.length)] ?? '').join(
+        '',
+      );
+      for (const o of modes) {
+        const whole = new TerminalFilter(o);
+        // The reference: each code point through the state machine, as the filter did before runs.
+        const each = new TerminalFilter(o) as unknown as { step(ch: string): string; end(): string };
+        let expected = '';
+        for (const ch of text) expected += each.step(ch);
+        expect(whole.push(text) + whole.end(), JSON.stringify(text)).toBe(expected + each.end());
+      }
+    }
+  });
+});

@@ -33,6 +33,9 @@ const MAX_CSI = 64;
 /** Zero-width and direction marks: shown as `\uXXXX` so a line cannot read other than it is. */
 const INVISIBLE = /[\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/;
 
+/** What `ground` passes as it is: no C0, DEL, C1 or invisible mark (so nothing `ground` acts on). */
+const PLAIN_RUN = /[^\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]+/y;
+
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 
 /** `\x1b`, `\x9b`, `\u202e`: how a control character is shown. */
@@ -76,7 +79,21 @@ export class TerminalFilter {
 
   push(text: string): string {
     let out = '';
-    for (const ch of text) out += this.step(ch);
+    let i = 0;
+    while (i < text.length) {
+      if (this.state.kind === 'ground') {
+        // A run of characters that pass as they are, copied at once (most of any text).
+        PLAIN_RUN.lastIndex = i;
+        if (PLAIN_RUN.test(text)) {
+          out += text.slice(i, PLAIN_RUN.lastIndex);
+          i = PLAIN_RUN.lastIndex;
+          continue;
+        }
+      }
+      const ch = String.fromCodePoint(text.codePointAt(i) ?? 0);
+      out += this.step(ch);
+      i += ch.length;
+    }
     return out;
   }
 

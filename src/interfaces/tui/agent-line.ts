@@ -135,6 +135,22 @@ export function agentLine(a: AgentView, o: LineOptions): string {
   return o.selected && c ? `\x1b[7m${line.replaceAll('\x1b[0m', '\x1b[0m\x1b[7m')}\x1b[0m` : line;
 }
 
+const keptLines = new WeakMap<AgentView, { key: string; line: string }>();
+
+/**
+ * `agentLine`, kept with the agent's object (a change to an agent brings a new object) while the
+ * options and the age it shows are the same: most rows of a repaint are the last one's.
+ */
+export function keptAgentLine(a: AgentView, o: LineOptions): string {
+  const age = duration(Math.max(0, o.now - Date.parse(a.stateSince)));
+  const key = JSON.stringify([o.width, o.selected, o.color, age, o.conflicts ?? null, o.name ?? null]);
+  const kept = keptLines.get(a);
+  if (kept?.key === key) return kept.line;
+  const line = agentLine(a, o);
+  keptLines.set(a, { key, line });
+  return line;
+}
+
 /** The why column: `auto mode ` (yellow; red for bypass) before the why, in exactly `width` columns. */
 function whyCell(a: AgentView, width: number, color: boolean): string {
   const badge = unaskedBadge(a);

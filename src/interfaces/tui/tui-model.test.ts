@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentView } from '../../protocol/agent.js';
-import { agentLine, fit, permissionTitle } from './agent-line.js';
+import { agentLine, fit, keptAgentLine, permissionTitle } from './agent-line.js';
 import { agentsOf, fleetRows, nextNeedingYou, stepAgent } from './fleet-rows.js';
 import { buildKeymap, keyName, type InkKey } from './keymap.js';
 import { layout, rowAt } from './screen-layout.js';
@@ -172,6 +172,27 @@ describe('the fleet list', () => {
     expect(agentLine(merged, opts)).toMatch(/#12 merged *$/);
     const gitlab = { ...a, pullRequest: { ...pr, forge: 'gitlab', checksState: 'passing' } } as AgentView;
     expect(agentLine(gitlab, opts)).toMatch(/!12 ✓ *$/);
+  });
+
+  it('keeps a row for the same agent object, and draws it again when anything it shows changes', () => {
+    const a = agent('api', 'shop', 'working', '2026-11-23T10:00:00.000Z');
+    const since = Date.parse(a.stateSince);
+    const base = { width: 80, selected: false, color: false, now: since + 5_000, conflicts: undefined };
+    const variants = [
+      base,
+      { ...base, now: since + 5_400 }, // the same age shown: kept
+      { ...base, now: since + 65_000 },
+      { ...base, selected: true },
+      { ...base, color: true },
+      { ...base, width: 60 },
+      { ...base, conflicts: ['web'] },
+      { ...base, conflicts: ['web', 'db'] },
+      { ...base, name: '└─ api' },
+    ];
+    for (const o of [...variants, ...variants.reverse()]) expect(keptAgentLine(a, o)).toBe(agentLine(a, o));
+    const moved = { ...a, state: 'idle' } as AgentView; // an event brings a new object
+    expect(keptAgentLine(moved, base)).toBe(agentLine(moved, base));
+    expect(keptAgentLine(moved, base)).not.toBe(keptAgentLine(a, base));
   });
 
   it('marks an agent that acts without asking with its permission mode (issue 29)', () => {

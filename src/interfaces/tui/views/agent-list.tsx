@@ -1,6 +1,6 @@
 import type { AgentView } from '../../../protocol/agent.js';
 import { paint } from '../../cli/format.js';
-import { agentLine, fit } from '../agent-line.js';
+import { fit, keptAgentLine } from '../agent-line.js';
 import type { FleetRow } from '../fleet-rows.js';
 import { teamName } from '../../../protocol/team-tree.js';
 import { windowStart } from '../screen-layout.js';
@@ -32,7 +32,7 @@ export function AgentList(props: {
             width,
           ),
         )
-      : agentLine(r.agent as AgentView, {
+      : keptAgentLine(r.agent as AgentView, {
           width,
           selected: r.agent.id === props.selected,
           color,

@@ -55,7 +55,8 @@ export function useScroll(
 
 /**
  * `lines` from `top`, exactly `height` rows of `width` columns: the views' own colours kept, every
- * other control character shown as an escape (a view that forgot to is still safe).
+ * other control character shown as an escape (a view that forgot to is still safe). One text node
+ * for all rows, each cut at `width` (a node per row costs every repaint).
  */
 export function TextRows({
   lines,
@@ -68,13 +69,10 @@ export function TextRows({
   width: number;
   height: number;
 }) {
+  const rows = Array.from({ length: height }, (_, i) => rowText(lines[top + i] ?? ''));
   return (
     <Box flexDirection="column" width={width} height={height}>
-      {Array.from({ length: height }, (_, i) => (
-        <Text key={i} wrap="truncate">
-          {rowText(lines[top + i] ?? '')}
-        </Text>
-      ))}
+      <Text wrap="truncate">{rows.join('\n')}</Text>
     </Box>
   );
 }
