@@ -279,6 +279,7 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
         extra: {
           p99: p99(press),
           max: round(Math.max(...press), 1),
+          baselineP99: p99(bare),
           achievedRatePerS: rate,
           cpuPercentPresses: cpuPresses,
           cpuPercentStreaming: cpuStreaming,
@@ -292,6 +293,7 @@ export async function measureTui(paths: RepoPaths, runs: TuiRuns): Promise<Recor
         extra: {
           p99: p99(pressColour),
           max: round(Math.max(...pressColour), 1),
+          baselineP99: p99(press),
           cpuPercentPresses: cpuPressesColour,
           cpuPercentStreaming: cpuStreamingColour,
         },

@@ -147,6 +147,18 @@ function framesWidestLine(text) {
     append: '\nexport const framesCacheSize = () => cache.size;\n',
   },
   {
+    // Ink's incremental writer moves up one line too few when the last frame ended in a newline
+    // (every frame shorter than the terminal): the cursor is then on the line below the frame.
+    file: /[\\/]ink[\\/]build[\\/]log-update\.js$/,
+    replace: [
+      [
+        'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
+        "buffer.push(ansiEscapes.cursorUp(previousOutput.endsWith('\\n') ? previousVisible : previousVisible - 1));",
+      ],
+    ],
+    append: '',
+  },
+  {
     // A text of many rows (a list drawn as one node) is measured at each change of any row: each
     // line's width is kept, so only the rows that changed are measured again.
     file: /[\\/]widest-line[\\/]index\.js$/,

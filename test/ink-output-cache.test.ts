@@ -6,6 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { inkOutputCaches } from '../scripts/ink-output-cache.mjs';
 import { REPO } from './support/harness.js';
 import { Rng } from './support/rng.js';
+import xterm from '@xterm/headless';
+
+interface LogUpdate {
+  create(
+    s: { write(s: string): unknown },
+    o: { showCursor: boolean; incremental: boolean },
+  ): (s: string) => void;
+}
 
 interface OutputLike {
   caches: { styledChars: Map<string, unknown> };
@@ -186,6 +194,37 @@ describe("Ink's output caches, kept across frames by the build", () => {
     for (let i = 0; i < 10_000; i++) widest.default(`a-${i} working\nrow`);
     expect(widest.framesCacheSize()).toBeLessThanOrEqual(4_000);
     expect(widest.default('a-1 working\n\u001b[31mred\u001b[39m 界')).toBe(11);
+  });
+
+  it('writes only changed lines, and each frame lands where the last one was', async () => {
+    const screen = async (plugins: (typeof inkOutputCaches)[]): Promise<string[]> => {
+      const file = join(dir, `log-update-${++builds}.mjs`);
+      writeFileSync(file, await bundled('log-update.js', [], plugins));
+      const logUpdate = ((await import(pathToFileURL(file).href)) as { default: LogUpdate }).default;
+      // convertEol: a PTY turns \n into \r\n.
+      const term = new xterm.Terminal({ cols: 20, rows: 8, allowProposedApi: true, convertEol: true });
+      let pending = Promise.resolve();
+      const stream = {
+        write: (s: string) => (pending = pending.then(() => new Promise((r) => term.write(s, r)))),
+      };
+      const log = logUpdate.create(stream, { showCursor: true, incremental: true });
+      // Frames of 5 lines with a trailing newline: shorter than the terminal, as the TUI's are.
+      for (const f of [
+        ['a', 'b', 'c', 'd', 'e'],
+        ['a', 'B', 'c', 'd', 'e'],
+        ['a', 'B', 'c', 'D', 'e'],
+      ])
+        log(`${f.join('\n')}\n`);
+      await pending;
+      const rows = Array.from(
+        { length: 6 },
+        (_, y) => term.buffer.active.getLine(y)?.translateToString(true) ?? '',
+      );
+      term.dispose();
+      return rows;
+    };
+    expect(await screen([inkOutputCaches])).toEqual(['a', 'B', 'c', 'D', 'e', '']);
+    expect(await screen([])).not.toEqual(['a', 'B', 'c', 'D', 'e', '']); // Ink 6.8's own: a line low
   });
 
   it("applies to Ink as the build bundles it: each text's width is kept too", async () => {

@@ -73,8 +73,16 @@ export async function runTui(ctx: CliContext, preload: Preload = {}): Promise<vo
         quit={() => (quitting = true)}
       />,
       // The store already batches the fleet's changes (DATA_MS); Ink's own frame cap would only hold
-      // a key's repaint back behind the last one, so it is set past any key rate.
-      { stdout: guardedStdout(stdout), stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 1000 },
+      // a key's repaint back behind the last one, so it is set past any key rate. Only the lines that
+      // changed are written: a key moves two rows, not the whole screen.
+      {
+        stdout: guardedStdout(stdout),
+        stdin,
+        exitOnCtrlC: false,
+        patchConsole: false,
+        maxFps: 1000,
+        incrementalRendering: true,
+      },
     );
 
   const attach = async (agent: AgentView): Promise<void> => {
