@@ -88,19 +88,7 @@ function framesGet(self) {
       texts.push(lastTexts[y]);
       continue;
     }
-    const cells = [];
-    for (let x = 0; x < width; x++) cells.push(BLANK_CELL);
-    for (let i = 0; i < writes.length; i += 2) {
-      let offsetX = writes[i];
-      for (const character of caches.getStyledChars(writes[i + 1])) {
-        cells[offsetX] = character;
-        const characterWidth = Math.max(1, caches.getStringWidth(character.value));
-        for (let k = 1; k < characterWidth; k++)
-          cells[offsetX + k] = { type: 'char', value: '', fullWidth: false, styles: character.styles };
-        offsetX += characterWidth;
-      }
-    }
-    const text = styledCharsToString(cells.filter((item) => item !== undefined)).trimEnd();
+    const text = framesRowText(writes, width, caches) ?? inkRowText(writes, width, caches);
     if (y < 1000) {
       lastKeys[y] = key;
       lastTexts[y] = text;
@@ -109,6 +97,79 @@ function framesGet(self) {
   }
   return { output: texts.join('\\n'), height };
 }
+
+/** A row as Ink builds it: a cell per column, each write's characters placed in turn, then the text. */
+function inkRowText(writes, width, caches) {
+  const cells = [];
+  for (let x = 0; x < width; x++) cells.push(BLANK_CELL);
+  for (let i = 0; i < writes.length; i += 2) {
+    let offsetX = writes[i];
+    for (const character of caches.getStyledChars(writes[i + 1])) {
+      cells[offsetX] = character;
+      const characterWidth = Math.max(1, caches.getStringWidth(character.value));
+      for (let k = 1; k < characterWidth; k++)
+        cells[offsetX + k] = { type: 'char', value: '', fullWidth: false, styles: character.styles };
+      offsetX += characterWidth;
+    }
+  }
+  return styledCharsToString(cells.filter((item) => item !== undefined)).trimEnd();
+}
+
+const NO_STYLES = Object.freeze([]);
+const toStyles = (from, to) => framesCodesText(framesDiffCodes(from, to));
+let segments = new Map();
+
+/** One write's line as Ink would turn its cells into text, kept: its cells, first and last styles. */
+function segmentOf(line, caches) {
+  let seg = segments.get(line);
+  if (seg !== undefined) return seg;
+  const cells = [];
+  for (const character of caches.getStyledChars(line)) {
+    cells.push(character);
+    const characterWidth = Math.max(1, caches.getStringWidth(character.value));
+    for (let k = 1; k < characterWidth; k++)
+      cells.push({ type: 'char', value: '', fullWidth: false, styles: character.styles });
+  }
+  let body = '';
+  for (let i = 0; i < cells.length; i++) body += (i > 0 ? toStyles(cells[i - 1].styles, cells[i].styles) : '') + cells[i].value;
+  seg = { cells: cells.length, first: cells[0]?.styles ?? NO_STYLES, last: cells.at(-1)?.styles ?? NO_STYLES, body };
+  if (segments.size >= 4000) segments = new Map();
+  segments.set(line, seg);
+  return seg;
+}
+
+/**
+ * The same text as inkRowText from each write's kept text, when the writes lie side by side within
+ * the row (the TUI's list, divider and preview): the styles between two writes are what Ink would
+ * emit between their two cells. Writes that overlap, or start or end outside the row: null.
+ */
+function framesRowText(writes, width, caches) {
+  const runs = [];
+  for (let i = 0; i < writes.length; i += 2) {
+    const seg = segmentOf(writes[i + 1], caches);
+    if (seg.cells > 0) runs.push([writes[i], seg]);
+  }
+  runs.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let pos = 0;
+  let prev = NO_STYLES;
+  for (const [x, seg] of runs) {
+    if (!Number.isInteger(x) || x < pos || x + seg.cells > width) return null;
+    if (x > pos) {
+      out += toStyles(prev, NO_STYLES) + ' '.repeat(x - pos);
+      prev = NO_STYLES;
+    }
+    out += toStyles(prev, seg.first) + seg.body;
+    prev = seg.last;
+    pos = x + seg.cells;
+  }
+  if (pos < width) {
+    out += toStyles(prev, NO_STYLES) + ' '.repeat(width - pos);
+    prev = NO_STYLES;
+  }
+  return (out + toStyles(prev, NO_STYLES)).trimEnd();
+}
+import { diffAnsiCodes as framesDiffCodes, ansiCodesToString as framesCodesText } from '@alcalzone/ansi-tokenize';
 `,
   },
   {

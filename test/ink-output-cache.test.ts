@@ -144,6 +144,19 @@ describe("Ink's output caches, kept across frames by the build", () => {
       }
       expect(ours.get().output, `frame ${f}`).toBe(inks.get().output);
     }
+    // Side by side as the TUI's rows are (list, divider, preview), styled at their edges.
+    const styled = ['\u001b[7mab\u001b[0m', '\u001b[90m│\u001b[39m', '\u001b[1;31mx\u001b[0my', 'pq', '界'];
+    for (let f = 0; f < 300; f++) {
+      const row = Array.from({ length: 1 + rnd(4) }, () => styled[rnd(styled.length)] ?? '');
+      const ours = new Ours({ width: 12, height: 1 });
+      const inks = new Inks({ width: 12, height: 1 });
+      let x = rnd(2);
+      for (const t of row) {
+        for (const o of [ours, inks]) o.write(x, 0, t, { transformers: [] });
+        x += t === '\u001b[90m│\u001b[39m' ? 1 : 2;
+      }
+      expect(ours.get().output, JSON.stringify(row)).toBe(inks.get().output);
+    }
   });
 
   it('starts a fresh set once it holds 400 lines', async () => {
