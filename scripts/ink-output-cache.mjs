@@ -116,7 +116,14 @@ function inkRowText(writes, width, caches) {
 }
 
 const NO_STYLES = Object.freeze([]);
-const toStyles = (from, to) => framesCodesText(framesDiffCodes(from, to));
+/** Ink's diff of two cells' styles as text; none between equal styles (most neighbours), without its Sets. */
+const toStyles = (from, to) => (sameStyles(from, to) ? '' : framesCodesText(framesDiffCodes(from, to)));
+function sameStyles(a, b) {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].code !== b[i].code || a[i].endCode !== b[i].endCode) return false;
+  return true;
+}
 let segments = new Map();
 
 /** One write's line as Ink would turn its cells into text, kept: its cells, first and last styles. */

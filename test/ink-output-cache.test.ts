@@ -104,6 +104,7 @@ describe("Ink's output caches, kept across frames by the build", () => {
       '界',
       '\u001b[31mred\u001b[39m',
       '\u001b[1mb',
+      '\u001b[31mr\u001b[32mg\u001b[39m', // one colour straight after another
       '\u0000',
       '🙂',
       'x'.repeat(30),
