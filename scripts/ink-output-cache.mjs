@@ -6,9 +6,11 @@ const CHANGES = [
     file: /[\\/]ink[\\/]build[\\/]output\.js$/,
     replace: [
       ['caches = new OutputCaches();', 'caches = framesCaches();'],
+      // Ink's own get() stays, renamed and unused: the text patched here is its first line only.
       ['    get() {', '    get() {\n        return framesGet(this);\n    }\n    inkGet() {'],
     ],
     append: `
+import { diffAnsiCodes as framesDiffCodes, ansiCodesToString as framesCodesText } from '@alcalzone/ansi-tokenize';
 const MAX_LINES = 400;
 let sharedCaches = null;
 function framesCaches() {
@@ -98,19 +100,25 @@ function framesGet(self) {
   return { output: texts.join('\\n'), height };
 }
 
-/** A row as Ink builds it: a cell per column, each write's characters placed in turn, then the text. */
+/** A line's cells as Ink places them: each character, then a blank cell per extra column it takes. */
+function lineCells(line, caches) {
+  const cells = [];
+  for (const character of caches.getStyledChars(line)) {
+    cells.push(character);
+    const characterWidth = Math.max(1, caches.getStringWidth(character.value));
+    for (let k = 1; k < characterWidth; k++)
+      cells.push({ type: 'char', value: '', fullWidth: false, styles: character.styles });
+  }
+  return cells;
+}
+
+/** A row as Ink builds it: a cell per column, each write's cells placed in turn, then the text. */
 function inkRowText(writes, width, caches) {
   const cells = [];
   for (let x = 0; x < width; x++) cells.push(BLANK_CELL);
   for (let i = 0; i < writes.length; i += 2) {
-    let offsetX = writes[i];
-    for (const character of caches.getStyledChars(writes[i + 1])) {
-      cells[offsetX] = character;
-      const characterWidth = Math.max(1, caches.getStringWidth(character.value));
-      for (let k = 1; k < characterWidth; k++)
-        cells[offsetX + k] = { type: 'char', value: '', fullWidth: false, styles: character.styles };
-      offsetX += characterWidth;
-    }
+    const x = writes[i];
+    lineCells(writes[i + 1], caches).forEach((cell, k) => (cells[x + k] = cell));
   }
   return styledCharsToString(cells.filter((item) => item !== undefined)).trimEnd();
 }
@@ -130,13 +138,7 @@ let segments = new Map();
 function segmentOf(line, caches) {
   let seg = segments.get(line);
   if (seg !== undefined) return seg;
-  const cells = [];
-  for (const character of caches.getStyledChars(line)) {
-    cells.push(character);
-    const characterWidth = Math.max(1, caches.getStringWidth(character.value));
-    for (let k = 1; k < characterWidth; k++)
-      cells.push({ type: 'char', value: '', fullWidth: false, styles: character.styles });
-  }
+  const cells = lineCells(line, caches);
   let body = '';
   for (let i = 0; i < cells.length; i++) body += (i > 0 ? toStyles(cells[i - 1].styles, cells[i].styles) : '') + cells[i].value;
   seg = { cells: cells.length, first: cells[0]?.styles ?? NO_STYLES, last: cells.at(-1)?.styles ?? NO_STYLES, body };
@@ -176,7 +178,6 @@ function framesRowText(writes, width, caches) {
   }
   return (out + toStyles(prev, NO_STYLES)).trimEnd();
 }
-import { diffAnsiCodes as framesDiffCodes, ansiCodesToString as framesCodesText } from '@alcalzone/ansi-tokenize';
 `,
   },
   {

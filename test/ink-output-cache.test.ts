@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inkOutputCaches } from '../scripts/ink-output-cache.mjs';
+import { TUI_ALIASES } from '../scripts/tui-aliases.mjs';
 import { REPO } from './support/harness.js';
 import { Rng } from './support/rng.js';
 import xterm from '@xterm/headless';
@@ -239,6 +240,59 @@ describe("Ink's output caches, kept across frames by the build", () => {
     };
     expect(await screen([inkOutputCaches])).toEqual(['a', 'B', 'c', 'D', 'e', '']);
     expect(await screen([])).not.toEqual(['a', 'B', 'c', 'D', 'e', '']); // Ink 6.8's own: a line low
+  });
+
+  it("keeps every row of a list drawn as one node when an agent's text is too wide or holds controls", async () => {
+    // TextRows under Ink as the build bundles it (the tests' own Ink is not patched).
+    const draw = async (plugins: (typeof inkOutputCaches)[]): Promise<string[]> => {
+      const entry = join(dir, `rows-${++builds}.tsx`);
+      writeFileSync(
+        entry,
+        `import { Writable } from 'node:stream';
+import { Box, render } from 'ink';
+import { TextRows } from ${JSON.stringify(join(REPO, 'src/interfaces/tui/views/scroll-text.tsx'))};
+export function draw(left: string[]): string {
+  const writes: string[] = [];
+  const screen = Object.assign(new Writable({ write: (c, _e, done) => { writes.push(String(c)); done(); } }), { columns: 40, rows: 10 });
+  const ink = render(<Box>
+      <TextRows lines={left} top={0} width={10} height={5} />
+      <TextRows lines={['R1', 'R2', 'R3', 'R4', 'R5']} top={0} width={4} height={5} />
+    </Box>, { stdout: screen as never, debug: true, patchConsole: false });
+  ink.unmount();
+  return writes[0] ?? ''; // debug: each frame whole, the first one first
+}
+`,
+      );
+      const r = await build({
+        absWorkingDir: REPO,
+        entryPoints: [entry],
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        write: false,
+        logLevel: 'silent',
+        jsx: 'automatic',
+        alias: TUI_ALIASES,
+        external: ['yoga-layout'],
+        define: { 'process.env.NODE_ENV': '"production"' },
+        plugins,
+      });
+      const file = join(dir, `rows-${builds}.mjs`);
+      writeFileSync(file, r.outputFiles[0]?.text ?? '');
+      const m = (await import(pathToFileURL(file).href)) as { draw: (l: string[]) => string };
+      return m
+        .draw(['a\nb', '界'.repeat(30), 'x\ry', '\u001b[2Jz', 'e'.repeat(40)])
+        .split('\n')
+        .slice(0, 5);
+    };
+    const rows = await draw([inkOutputCaches]);
+    expect(rows.map((r) => r.slice(-2))).toEqual(['R1', 'R2', 'R3', 'R4', 'R5']);
+    expect(rows[0]).toMatch(/^a\\nb +R1$/);
+    expect(rows[2]).toMatch(/^x\\ry +R3$/);
+    expect(rows[3]).toMatch(/^\\x1b\[2Jz +R4$/);
+    expect(rows[4]).toBe(`${'e'.repeat(9)}…R5`);
+    // Ink's own truncate cuts the whole text at once: the rows after a wide one are lost.
+    expect((await draw([]))[2]).not.toMatch(/^x\\ry/);
   });
 
   it("applies to Ink as the build bundles it: each text's width is kept too", async () => {

@@ -34,7 +34,7 @@ const MAX_CSI = 64;
 const INVISIBLE = /[\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/;
 
 /** What `ground` passes as it is: no C0, DEL, C1 or invisible mark (so nothing `ground` acts on). */
-const PLAIN_RUN = /[^\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]+/y;
+const PLAIN_RUN = new RegExp(`[^\\x00-\\x1f\\x7f-\\x9f${INVISIBLE.source.slice(1, -1)}]+`, 'y');
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 

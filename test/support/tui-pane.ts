@@ -147,6 +147,12 @@ export class TuiPane {
 
   async close(): Promise<void> {
     await this.home.tmux(['kill-session', '-t', this.target.split(':')[0] ?? 'tui']);
+    // The last session gone, tmux's server exits after kill-session returns: a client that connects
+    // meanwhile gets "server exited unexpectedly". Closed means the server serves or is gone.
+    await eventually('the tmux server to serve or be gone after kill-session', async () => {
+      const r = await this.home.tmux(['list-sessions']);
+      return r.code === 0 || /no server running|error connecting/.test(r.stderr);
+    });
   }
 }
 
