@@ -295,6 +295,84 @@ export function draw(left: string[]): string {
     expect((await draw([]))[2]).not.toMatch(/^x\\ry/);
   });
 
+  it("draws the list's three columns exactly as one row per agent would, before and after a second", async () => {
+    // AgentList under Ink as the build bundles it: the columns (left, age, right) against the rows
+    // agentLine makes, one text node, frame by frame; hostile names and whys included.
+    const entry = join(dir, `columns-${++builds}.tsx`);
+    writeFileSync(
+      entry,
+      `import { Writable } from 'node:stream';
+import { render } from 'ink';
+import { AgentList } from ${JSON.stringify(join(REPO, 'src/interfaces/tui/views/agent-list.tsx'))};
+import { TextRows } from ${JSON.stringify(join(REPO, 'src/interfaces/tui/views/scroll-text.tsx'))};
+import { agentLine } from ${JSON.stringify(join(REPO, 'src/interfaces/tui/agent-line.ts'))};
+import { fleetRows } from ${JSON.stringify(join(REPO, 'src/interfaces/tui/fleet-rows.ts'))};
+export function frames(agents: any[], width: number, color: boolean, nows: number[]): [string, string][] {
+  const rows = fleetRows(agents, '', false);
+  const draw = (el: any): string => {
+    const writes: string[] = [];
+    const screen = Object.assign(new Writable({ write: (c, _e, done) => { writes.push(String(c)); done(); } }), { columns: width, rows: 20 });
+    const ink = render(el, { stdout: screen as never, debug: true, patchConsole: false });
+    ink.unmount();
+    return writes[0] ?? '';
+  };
+  return nows.map((now) => {
+    const lines = rows.map((r) => r.kind === 'workspace' ? '' : agentLine(r.agent, { width, selected: r.agent.id === 'ag-1', color, now, conflicts: undefined }));
+    const list = draw(<AgentList rows={rows} selected="ag-1" conflicts={new Map()} width={width} height={8} color={color} now={now} loaded />);
+    const single = draw(<TextRows lines={lines} top={0} width={width} height={8} />);
+    return [list, single];
+  });
+}
+`,
+    );
+    const r = await build({
+      absWorkingDir: REPO,
+      entryPoints: [entry],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      write: false,
+      logLevel: 'silent',
+      jsx: 'automatic',
+      alias: TUI_ALIASES,
+      external: ['yoga-layout'],
+      define: { 'process.env.NODE_ENV': '"production"' },
+      plugins: [inkOutputCaches],
+    });
+    const file = join(dir, `columns-${builds}.mjs`);
+    writeFileSync(file, r.outputFiles[0]?.text ?? '');
+    type Frames = (agents: unknown[], width: number, color: boolean, nows: number[]) => [string, string][];
+    const m = (await import(pathToFileURL(file).href)) as { frames: Frames };
+    const since = Date.parse('2026-11-23T10:00:00.000Z');
+    const agent = (i: number, name: string, why: string): unknown => ({
+      id: `ag-${i}`,
+      name,
+      workspace: 'shop',
+      state: ['working', 'needs_permission', 'idle'][i % 3],
+      stateSince: new Date(since - i * 7_000).toISOString(),
+      stateDetail: { reason: 'output', text: why },
+      profile: 'claude',
+      worktree: { branch: `wtp/${name}`, path: '/w' },
+      diffStat: { files: 2, insertions: 10, deletions: 3 },
+      stats: { cpuPercent: 3, rssBytes: 9e7 },
+    });
+    const fleet = [
+      agent(0, 'api', 'Run npm test?'),
+      agent(1, 'a\nname\u001b[2J', 'why\r\u001b]0;x\u0007 here'),
+      agent(2, 'x'.repeat(40), 'y'.repeat(200)),
+    ];
+    const nows = [since + 5_000, since + 6_000, since + 65_000, since + 3_700_000];
+    for (const width of [120, 80, 40]) {
+      for (const color of [false, true]) {
+        for (const [list, single] of m.frames(fleet, width, color, nows)) {
+          // The header row is the list's own; the agent rows are compared whole.
+          expect(list.split('\n').slice(1)).toEqual(single.split('\n').slice(1));
+          expect(list.split('\n')[0]).toMatch(/▾ shop {2}3 agents, 1 need you/);
+        }
+      }
+    }
+  });
+
   it("applies to Ink as the build bundles it: each text's width is kept too", async () => {
     const text = await bundled('index.js', ['react-devtools-core', 'yoga-layout']);
     expect(text).toContain('caches = framesCaches();');

@@ -84,24 +84,53 @@ export interface LineOptions {
   name?: string | undefined;
 }
 
+/** The list's three columns: what is left of the age, the age, and what is right of it. */
+export interface AgentColumns {
+  left: string;
+  age: string;
+  right: string;
+}
+
+const AGE_W = 7;
+const STATE_W = 17;
+const nameWidth = (width: number): number => Math.min(18, Math.max(8, Math.floor(width * 0.16)));
+
+/** The columns' widths at this list width, or null when the list is narrower than the fixed ones. */
+export function columnWidths(width: number): Record<keyof AgentColumns, number> | null {
+  const left = 4 + nameWidth(width) + 1 + STATE_W + 1;
+  return width < left + AGE_W ? null : { left, age: AGE_W, right: width - left - AGE_W };
+}
+
 /**
  * One agent in the list, exactly `width` columns: selection mark, state icon, name, state, age,
  * the mode of an agent that acts without asking (`auto mode`), why, and — where there is room — branch with diff stat, pull request and checks (`#12 ✗`),
  * conflict warning, cost and context fill, CPU and memory.
  */
 export function agentLine(a: AgentView, o: LineOptions): string {
+  const { left, age, right } = agentColumns(a, o);
+  return selectedLine(left, o) + selectedLine(age, o) + selectedLine(right, o);
+}
+
+/** The selected row in reverse video (in colour; the mark says it without). */
+function selectedLine(text: string, o: LineOptions): string {
+  return o.selected && o.color ? `\x1b[7m${text.replaceAll('\x1b[0m', '\x1b[0m\x1b[7m')}\x1b[0m` : text;
+}
+
+function ageCell(a: AgentView, o: LineOptions): string {
+  return paint(o.color, 'gray', fit(duration(Math.max(0, o.now - Date.parse(a.stateSince))), AGE_W));
+}
+
+/** `agentLine` cut around its age (not yet in reverse video). */
+function agentColumns(a: AgentView, o: LineOptions): AgentColumns {
   const c = o.color;
   const mark = o.selected ? '▸' : ' ';
   const icon = STATE_ICONS[a.state];
-  const age = duration(Math.max(0, o.now - Date.parse(a.stateSince)));
   const warn = o.conflicts && o.conflicts.length > 0 ? `⚠ ${o.conflicts.join(',')}` : '';
   const stats = a.stats ? `${a.stats.cpuPercent.toFixed(0)}% ${bytes(a.stats.rssBytes)}` : '';
   const branch = a.worktree?.branch ?? '';
   const diff = diffText(a);
   const wide = o.width >= 110;
-  const nameW = Math.min(18, Math.max(8, Math.floor(o.width * 0.16)));
-  const stateW = 17;
-  const ageW = 7;
+  const nameW = nameWidth(o.width);
   const pr = a.pullRequest ? prBadge(a.pullRequest) : '';
   const tail = [
     wide && branch ? `${branch}${diff ? ` ${diff}` : ''}` : diff,
@@ -112,43 +141,43 @@ export function agentLine(a: AgentView, o: LineOptions): string {
   ]
     .filter((s) => s !== '')
     .join('  ');
-  const fixed = 4 + nameW + 1 + stateW + 1 + ageW;
+  const fixed = 4 + nameW + 1 + STATE_W + 1 + AGE_W;
   const tailW = Math.min([...tail].length, Math.max(0, o.width - fixed - 12));
   const whyW = Math.max(0, o.width - fixed - (tailW > 0 ? tailW + 2 : 0));
   // A waiting agent's why says what it asks: its state alone fits the column.
   const stateText = fit(
     a.state === 'needs_input' || a.state === 'needs_permission' ? a.state : stateLabel(a),
-    stateW,
+    STATE_W,
   );
-  const parts = [
+  const left = [
     `${mark} `,
     paint(c, stateColor(a), `${icon} `),
     fit(o.name ?? a.name, nameW),
     ' ',
     paint(c, stateColor(a), stateText),
     ' ',
-    paint(c, 'gray', fit(age, ageW)),
-    whyCell(a, whyW, c),
-    tailW > 0 ? `  ${paint(c, warn ? 'yellow' : 'gray', fit(tail, tailW))}` : '',
-  ];
-  const line = parts.join('');
-  return o.selected && c ? `\x1b[7m${line.replaceAll('\x1b[0m', '\x1b[0m\x1b[7m')}\x1b[0m` : line;
+  ].join('');
+  const right =
+    whyCell(a, whyW, c) + (tailW > 0 ? `  ${paint(c, warn ? 'yellow' : 'gray', fit(tail, tailW))}` : '');
+  return { left, age: ageCell(a, o), right };
 }
 
-const keptLines = new WeakMap<AgentView, { key: string; line: string }>();
+const keptColumns = new WeakMap<AgentView, { key: string; columns: AgentColumns }>();
 
 /**
- * `agentLine`, kept with the agent's object (a change to an agent brings a new object) while the
- * options and the age it shows are the same: most rows of a repaint are the last one's.
+ * `agentLine`'s columns, each in reverse video when selected. Left and right are kept with the
+ * agent's object (a change to an agent brings a new object) while the options are the same: a
+ * repaint builds only what changed, and the once-a-second one only the ages.
  */
-export function keptAgentLine(a: AgentView, o: LineOptions): string {
-  const age = duration(Math.max(0, o.now - Date.parse(a.stateSince)));
-  const key = JSON.stringify([o.width, o.selected, o.color, age, o.conflicts ?? null, o.name ?? null]);
-  const kept = keptLines.get(a);
-  if (kept?.key === key) return kept.line;
-  const line = agentLine(a, o);
-  keptLines.set(a, { key, line });
-  return line;
+export function keptAgentColumns(a: AgentView, o: LineOptions): AgentColumns {
+  const key = JSON.stringify([o.width, o.selected, o.color, o.conflicts ?? null, o.name ?? null]);
+  let kept = keptColumns.get(a);
+  if (kept?.key !== key) {
+    const { left, right } = agentColumns(a, o);
+    kept = { key, columns: { left: selectedLine(left, o), age: '', right: selectedLine(right, o) } };
+    keptColumns.set(a, kept);
+  }
+  return { ...kept.columns, age: selectedLine(ageCell(a, o), o) };
 }
 
 /** The why column: `auto mode ` (yellow; red for bypass) before the why, in exactly `width` columns. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentView } from '../../protocol/agent.js';
-import { agentLine, fit, keptAgentLine, permissionTitle } from './agent-line.js';
+import { agentLine, fit, keptAgentColumns, permissionTitle, type LineOptions } from './agent-line.js';
 import { agentsOf, fleetRows, nextNeedingYou, stepAgent } from './fleet-rows.js';
 import { buildKeymap, keyName, type InkKey } from './keymap.js';
 import { layout, rowAt } from './screen-layout.js';
@@ -184,15 +184,17 @@ describe('the fleet list', () => {
       { ...base, now: since + 65_000 },
       { ...base, selected: true },
       { ...base, color: true },
+      { ...base, selected: true, color: true },
       { ...base, width: 60 },
       { ...base, conflicts: ['web'] },
       { ...base, conflicts: ['web', 'db'] },
       { ...base, name: '└─ api' },
     ];
-    for (const o of [...variants, ...variants.reverse()]) expect(keptAgentLine(a, o)).toBe(agentLine(a, o));
+    const joined = (a: AgentView, o: LineOptions): string => Object.values(keptAgentColumns(a, o)).join('');
+    for (const o of [...variants, ...variants.reverse()]) expect(joined(a, o)).toBe(agentLine(a, o));
     const moved = { ...a, state: 'idle' } as AgentView; // an event brings a new object
-    expect(keptAgentLine(moved, base)).toBe(agentLine(moved, base));
-    expect(keptAgentLine(moved, base)).not.toBe(keptAgentLine(a, base));
+    expect(joined(moved, base)).toBe(agentLine(moved, base));
+    expect(joined(moved, base)).not.toBe(joined(a, base));
   });
 
   it('marks an agent that acts without asking with its permission mode (issue 29)', () => {
