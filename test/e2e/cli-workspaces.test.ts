@@ -168,7 +168,7 @@ describe('workspace and template commands', () => {
       expect([r.doc.error.code, r.code], args.join(' ')).toEqual([code, exit]);
     }
     const typo = await home.run(['workspace', 'attach', 'w11']);
-    expect(typo.stderr).toContain('No workspace "w11". Did you mean "w1"?');
+    expect(typo.stderr).toContain('No workspace is named "w11". Did you mean "w1"?');
     const ls = cliOutputSchemas.workspaces.parse((await home.json(['workspace', 'ls'])).doc);
     expect(ls.workspaces.map((w) => w.name)).toEqual(['default', 'w1', 'w2']);
     expect((await home.agents()).map((a) => a.name)).toEqual(['t1', 't2', 't3']);

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
+import { appError } from '../../protocol/error-messages.js';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AppError } from '../../core/errors.js';
 import type { ProcessFacts } from '../../core/ports/daemon.js';
 import type { PaneInfo, PaneMux, PaneSpec, SpawnedPane } from '../../core/ports/panes.js';
 import type { ClosedPanesRead } from '../../protocol/host-group.js';
@@ -184,8 +184,7 @@ export class HeadlessMux implements PaneMux {
         { op: 'close', agent: pane.agentId },
         { timeoutMs: GROUP_REQUEST_MS, alive: () => this.groupAlive(pid) },
       ).catch(() => null);
-      if (!reply?.ok)
-        throw new AppError('PANE_NOT_FOUND', `Pane ${paneId} does not exist.`, { pane: paneId });
+      if (!reply?.ok) throw appError('PANE_NOT_FOUND', { terminal: 'headless', pane: paneId });
       this.titles.delete(paneId);
       return;
     }
@@ -193,7 +192,7 @@ export class HeadlessMux implements PaneMux {
       if (pane.pid === null) throw new Error('no pid');
       process.kill(-pane.pid, 'SIGHUP');
     } catch {
-      throw new AppError('PANE_NOT_FOUND', `Pane ${paneId} does not exist.`, { pane: paneId });
+      throw appError('PANE_NOT_FOUND', { terminal: 'headless', pane: paneId });
     }
     this.titles.delete(paneId);
   }
@@ -205,7 +204,7 @@ export class HeadlessMux implements PaneMux {
 
   private require(panes: PaneInfo[], paneId: string): PaneInfo {
     const pane = panes.find((p) => p.id === paneId);
-    if (!pane) throw new AppError('PANE_NOT_FOUND', `Pane ${paneId} does not exist.`, { pane: paneId });
+    if (!pane) throw appError('PANE_NOT_FOUND', { terminal: 'headless', pane: paneId });
     return pane;
   }
 

@@ -1,4 +1,5 @@
 import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type {
   FleetTaskList,
   FleetTaskRow,
@@ -127,9 +128,7 @@ export class PgTasks implements FleetTasks {
         ]);
         const missing = deps.filter((d) => !found.rows.some((r) => r.id === d));
         if (missing.length > 0) {
-          throw new AppError('TASK_NOT_FOUND', `No fleet task has the id ${missing.join(', ')}.`, {
-            task: missing[0],
-          });
+          throw appError('TASK_NOT_FOUND', { task: missing[0] ?? '', missing });
         }
       }
       await c.query(

@@ -1,4 +1,5 @@
 import { AppError, isAppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type {
   ClosedByHand,
   PaneInfo,
@@ -334,7 +335,7 @@ export class TmuxMux implements PaneMux {
     const r = await this.run(args);
     if (r.exitCode === 0) return r.stdout;
     if (ctx.pane && (/can't find pane/.test(r.stderr) || this.noServer(r))) {
-      throw new AppError('PANE_NOT_FOUND', `tmux pane ${ctx.pane} does not exist.`, { pane: ctx.pane });
+      throw appError('PANE_NOT_FOUND', { terminal: 'tmux', pane: ctx.pane });
     }
     if (ctx.duplicateSession && /duplicate session/.test(r.stderr)) {
       throw new AppError('WORKSPACE_EXISTS', `A tmux session "${ctx.duplicateSession}" already exists.`, {

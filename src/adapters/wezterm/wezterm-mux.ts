@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { appError } from '../../protocol/error-messages.js';
 import { AppError } from '../../core/errors.js';
 import type {
   ClosedByHand,
@@ -250,7 +251,7 @@ export class WeztermMux implements PaneMux {
         stderr,
       )
     ) {
-      throw new AppError('PANE_NOT_FOUND', `WezTerm pane ${pane} does not exist.`, { pane });
+      throw appError('PANE_NOT_FOUND', { terminal: 'WezTerm', pane });
     }
     if (
       /failed to connect|Connection refused|No such file or directory|no default unix domain/i.test(stderr)

@@ -1,4 +1,5 @@
 import { AGENT_STATES, type AgentState, type AgentView } from '../../protocol/agent.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { EventSource } from '../../protocol/events.js';
 import type { AgentTrust } from '../../protocol/profiles.js';
 import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
@@ -167,11 +168,7 @@ export class AgentService extends AgentTerminal {
       if (sandboxed && this.d.sandbox) agent.sandbox = this.d.sandbox.plan(agent);
       // The workspace may have been removed while this awaited; checked in the tick that adds the agent.
       if (!this.d.registry.findWorkspace(agent.workspaceId)) {
-        throw new AppError(
-          'WORKSPACE_NOT_FOUND',
-          `The workspace of agent "${agent.name}" was removed while the agent was being created.`,
-          { ref: agent.workspaceId },
-        );
+        throw appError('WORKSPACE_NOT_FOUND', { agent: agent.name, ref: agent.workspaceId });
       }
     } catch (err) {
       // Nothing half-made stays behind: the worktree made for this agent goes with the failure,

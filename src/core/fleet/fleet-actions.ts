@@ -1,4 +1,5 @@
 import { isErrorCode } from '../../protocol/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { NewEvent } from '../../protocol/events.js';
 import { isFleetRoute, type FleetOrigin } from '../../protocol/fleet.js';
 import { AppError } from '../errors.js';
@@ -84,10 +85,7 @@ export class FleetActions {
   async send(machine: string, call: FleetCall): Promise<CallResult> {
     const m = this.d.mirror.machines().find((x) => x.name === machine);
     if (!m) {
-      throw new AppError('MACHINE_NOT_FOUND', `No machine "${machine}" in the fleet.`, {
-        machine,
-        known: this.d.mirror.machines().map((x) => x.name),
-      });
+      throw appError('MACHINE_NOT_FOUND', { machine, known: this.d.mirror.machines().map((x) => x.name) });
     }
     if (!m.reachable) {
       throw new AppError(

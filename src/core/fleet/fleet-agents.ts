@@ -1,4 +1,5 @@
 import type { AgentState, AgentView } from '../../protocol/agent.js';
+import { appError } from '../../protocol/error-messages.js';
 import { AppError } from '../errors.js';
 import type { AgentUseCases } from '../use-cases/use-cases.js';
 import type { Fleet } from './fleet.js';
@@ -22,7 +23,7 @@ export function fleetAgentUseCases(local: AgentUseCases, fleet: Fleet): AgentUse
       if (onlyLocal || machine === fleet.machine) return mine;
       const known = fleet.mirror.machines().map((m) => m.name);
       if (machine !== undefined && !known.includes(machine)) {
-        throw new AppError('MACHINE_NOT_FOUND', `No machine "${machine}" in the fleet.`, { machine, known });
+        throw appError('MACHINE_NOT_FOUND', { machine, known });
       }
       const remote = fleet.mirror
         .list()

@@ -1,4 +1,5 @@
 import type { EventSource } from '../../protocol/events.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { CreateTaskRequest, Plan, TaskStatus, TaskView } from '../../protocol/tasks.js';
 import { canMove, planOrder } from '../tasks/task-graph.js';
 import { AppError } from '../errors.js';
@@ -228,23 +229,18 @@ export class FleetTaskBoard implements TaskUseCases {
     if (byId) return byId;
     const hits = this.rows.filter((r) => r.title === ref);
     if (hits.length > 1) {
-      throw new AppError(
-        'TASK_AMBIGUOUS',
-        `${hits.length} fleet tasks are titled "${ref}": ${hits.map((t) => t.id).join(', ')}. Name one by its id.`,
-        {
-          task: ref,
-          candidates: hits.map((t) => t.id),
-          tasks: hits.map((t) => ({ id: t.id, status: t.status })),
-        },
-      );
+      throw appError('TASK_AMBIGUOUS', {
+        task: ref,
+        candidates: hits.map((t) => t.id),
+        tasks: hits.map((t) => ({ id: t.id, status: t.status })),
+      });
     }
     return hits[0];
   }
 
   private findOrThrow(ref: string): FleetTaskRow {
     const row = this.find(ref);
-    if (!row)
-      throw new AppError('TASK_NOT_FOUND', `No fleet task has the id or title "${ref}".`, { task: ref });
+    if (!row) throw appError('TASK_NOT_FOUND', { task: ref });
     return row;
   }
 

@@ -1,7 +1,7 @@
 import type { AgentView } from '../../protocol/agent.js';
 import type { NewEvent, WtpEvent } from '../../protocol/events.js';
 import type { FleetChange, FleetStatus } from '../../protocol/fleet.js';
-import { AppError } from '../errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { Clock, EventLog, IdGenerator, Logger } from '../ports/daemon.js';
 import type { TaskService } from '../tasks/task-service.js';
 import { FleetTaskBoard } from './fleet-task-board.js';
@@ -251,17 +251,11 @@ export class Fleet {
           : a.name === ref,
     );
     if (matches.length <= 1) return matches[0] ?? null;
-    throw new AppError(
-      'AGENT_AMBIGUOUS',
-      `"${ref}" names ${matches.length} agents of the fleet: ${matches.map((a) => `${a.machine}/${a.workspace}/${a.name}`).join(', ')}; name one as machine/workspace/name or by its id.`,
-      {
-        candidates: matches.map((a) => ({
-          id: a.id,
-          machine: a.machine,
-          workspace: a.workspace,
-          name: a.name,
-        })),
-      },
-    );
+    // The places as the CLI prints them; each agent's parts for a client to pick from.
+    throw appError('AGENT_AMBIGUOUS', {
+      ref,
+      candidates: matches.map((a) => `${a.machine}/${a.workspace}/${a.name}`),
+      agents: matches.map((a) => ({ id: a.id, machine: a.machine, workspace: a.workspace, name: a.name })),
+    });
   }
 }

@@ -84,11 +84,11 @@ describe('AgentRegistry: finding agents', () => {
   it('names the agent or workspace a near miss was meant to be', async () => {
     const { registry } = await populated();
     const agent = thrown(() => registry.resolve('wbe'));
-    expect(agent.message).toBe('No agent "wbe". Did you mean "web"? `wtp ls` lists the agents.');
+    expect(agent.message).toBe('No agent is named "wbe". Did you mean "web"?');
     expect(agent.details).toEqual({ ref: 'wbe', suggestion: 'web' });
     expect(thrown(() => registry.resolve('zzzzzz')).details).toEqual({ ref: 'zzzzzz', suggestion: null });
     const ws = thrown(() => registry.resolveWorkspace('othr'));
-    expect(ws.message).toBe('No workspace "othr". Did you mean "other"?');
+    expect(ws.message).toBe('No workspace is named "othr". Did you mean "other"?');
     expect(ws.details).toEqual({ ref: 'othr', suggestion: 'other' });
   });
 

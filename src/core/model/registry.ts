@@ -2,8 +2,8 @@ import { cloneTask, type TaskRecord } from './task-record.js';
 import type { WorkspaceView } from '../../protocol/workspace.js';
 import type { NewEvent, WtpEvent } from '../../protocol/events.js';
 import { cloneRecord, type AgentRecord } from './agent-record.js';
-import { AppError } from '../errors.js';
-import { didYouMean, didYouMeanText } from '../../protocol/did-you-mean.js';
+import { didYouMean } from '../../protocol/did-you-mean.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { EventBus } from './event-bus.js';
 import { PendingWrites } from './pending-writes.js';
 import type { Clock, EventLog, Logger, StateStore, StoreChange } from '../ports/daemon.js';
@@ -95,24 +95,16 @@ export class AgentRegistry {
       const name = ref.slice(slash + 1);
       const hit = ws ? this.all().find((a) => a.workspaceId === ws.id && a.name === name) : undefined;
       if (hit) return hit;
-      throw new AppError('AGENT_NOT_FOUND', `No agent "${ref}".`, { ref });
+      throw appError('AGENT_NOT_FOUND', { ref });
     }
     const hits = this.all().filter((a) => a.name === ref);
     if (hits.length === 1 && hits[0]) return hits[0];
     if (hits.length > 1) {
       const candidates = hits.map((a) => `${this.workspaceName(a.workspaceId)}/${a.name}`);
-      throw new AppError(
-        'AGENT_AMBIGUOUS',
-        `"${ref}" names agents in several workspaces: ${candidates.join(', ')}.`,
-        { ref, candidates },
-      );
+      throw appError('AGENT_AMBIGUOUS', { ref, candidates });
     }
     const names = [...new Set(this.all().map((a) => a.name))];
-    const meant = didYouMeanText(ref, names);
-    throw new AppError('AGENT_NOT_FOUND', `No agent "${ref}".${meant} \`wtp ls\` lists the agents.`, {
-      ref,
-      suggestion: didYouMean(ref, names),
-    });
+    throw appError('AGENT_NOT_FOUND', { ref, suggestion: didYouMean(ref, names) });
   }
 
   findWorkspace(ref: string): WorkspaceView | undefined {
@@ -123,10 +115,7 @@ export class AgentRegistry {
     const ws = this.findWorkspace(ref);
     if (ws) return ws;
     const names = this.listWorkspaces().map((w) => w.name);
-    throw new AppError('WORKSPACE_NOT_FOUND', `No workspace "${ref}".${didYouMeanText(ref, names)}`, {
-      ref,
-      suggestion: didYouMean(ref, names),
-    });
+    throw appError('WORKSPACE_NOT_FOUND', { ref, suggestion: didYouMean(ref, names) });
   }
 
   listWorkspaces(): WorkspaceView[] {

@@ -1,4 +1,5 @@
 import type { AgentState } from '../../protocol/constants.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { WtpEvent } from '../../protocol/events.js';
 import type {
   ReportAgentRow,
@@ -10,7 +11,6 @@ import type {
 } from '../../protocol/report.js';
 import type { TaskStatus } from '../../protocol/tasks.js';
 import type { Calendar } from './calendar-days.js';
-import { AppError } from '../errors.js';
 import type { AnswerVia } from '../../protocol/answers.js';
 import { ANSWER_EVENT_TYPES, isAnswerEvent } from '../../protocol/answer-words.js';
 import {
@@ -375,7 +375,7 @@ export class TimeReportBuilder {
       ...this.workspacesOfAgents.keys(),
     ]);
     for (const id of all) if (id === ref || this.nameOf(id) === ref) ids.add(id);
-    if (ids.size === 0) throw new AppError('WORKSPACE_NOT_FOUND', `No workspace "${ref}".`, { ref });
+    if (ids.size === 0) throw appError('WORKSPACE_NOT_FOUND', { ref });
     return ids;
   }
 }

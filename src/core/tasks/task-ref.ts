@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { TaskRecord } from '../model/task-record.js';
 
 /**
@@ -21,11 +21,7 @@ export function resolveTask(
     const found = hits
       .sort((a, b) => a.createdAt - b.createdAt)
       .map((t) => ({ id: t.id, workspace: workspaceName(t.workspaceId), status: t.status }));
-    throw new AppError(
-      'TASK_AMBIGUOUS',
-      `${hits.length} tasks are titled "${ref}": ${found.map((t) => `${t.id} (${t.workspace}, ${t.status})`).join(', ')}. Name one by its id, e.g. \`wtp task show ${found[0]?.id ?? ''}\`.`,
-      { task: ref, candidates: found.map((t) => t.id), tasks: found },
-    );
+    throw appError('TASK_AMBIGUOUS', { task: ref, candidates: found.map((t) => t.id), tasks: found });
   }
-  throw new AppError('TASK_NOT_FOUND', `No task has the id or title "${ref}".`, { task: ref });
+  throw appError('TASK_NOT_FOUND', { task: ref });
 }

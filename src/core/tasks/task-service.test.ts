@@ -50,7 +50,7 @@ describe('TaskService', () => {
       ],
     });
     expect(err.message).toBe(
-      `2 tasks are titled "api": ${a.id} (default, ready), ${b.id} (shop, backlog). Name one by its id, e.g. \`wtp task show ${a.id}\`.`,
+      `Several tasks are titled "api": ${a.id}, ${b.id}. Name one by its id; \`wtp task ls\` shows each one's workspace and status.`,
     );
     expect(r.tasks.get(b.id).workspace).toBe('shop');
     expect(refusal(() => r.tasks.get('nope')).code).toBe('TASK_NOT_FOUND');

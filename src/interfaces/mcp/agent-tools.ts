@@ -1,4 +1,5 @@
 import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { AgentState, AgentView } from '../../protocol/agent.js';
 import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
 import { plainText } from '../../protocol/terminal-text.js';
@@ -20,7 +21,7 @@ function workspaceOf(
 ): { id: string; name: string; repo: string | null } {
   const wanted = ref ?? (call.caller.kind === 'agent' ? call.caller.agent.workspaceId : DEFAULT_WORKSPACE);
   const ws = api.workspaces.list().find((w) => w.id === wanted || w.name === wanted);
-  if (!ws) throw new AppError('WORKSPACE_NOT_FOUND', `No workspace named "${wanted}".`, { ref: wanted });
+  if (!ws) throw appError('WORKSPACE_NOT_FOUND', { ref: wanted });
   return { id: ws.id, name: ws.name, repo: ws.repoPath };
 }
 

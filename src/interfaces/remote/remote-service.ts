@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:https';
+import { appError } from '../../protocol/error-messages.js';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
@@ -211,12 +212,7 @@ export class RemoteService {
 
   async revoke(name: string): Promise<{ device: RemoteDevice; closedSockets: number }> {
     const device = this.devices.revoke(name);
-    if (!device)
-      throw new AppError(
-        'DEVICE_NOT_FOUND',
-        `No paired device is named "${name}". See \`wtp remote devices\`.`,
-        { name },
-      );
+    if (!device) throw appError('DEVICE_NOT_FOUND', { name });
     const open = [...(this.sockets.get(name) ?? [])];
     for (const ws of open) ws.close(1008, 'device revoked');
     this.sockets.delete(name);

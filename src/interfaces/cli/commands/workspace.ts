@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { appError } from '../../../protocol/error-messages.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -6,7 +7,7 @@ import { AppError } from '../../../protocol/app-error.js';
 import { tmuxSocketName } from '../../../config/paths.js';
 import type { AgentView } from '../../../protocol/agent.js';
 import { BACKEND_CHOICES } from '../../../protocol/constants.js';
-import { didYouMean, didYouMeanText } from '../../../protocol/did-you-mean.js';
+import { didYouMean } from '../../../protocol/did-you-mean.js';
 import type { TemplateUse } from '../../../protocol/template.js';
 import type { WorkspaceView } from '../../../protocol/workspace.js';
 import { ask } from '../ask.js';
@@ -274,10 +275,7 @@ export function registerWorkspaceCommands(program: Command, ctx: CliContext): vo
         const w = workspaces.find((x) => x.name === name || x.id === name);
         if (!w) {
           const names = workspaces.map((x) => x.name);
-          throw new AppError('WORKSPACE_NOT_FOUND', `No workspace "${name}".${didYouMeanText(name, names)}`, {
-            ref: name,
-            suggestion: didYouMean(name, names),
-          });
+          throw appError('WORKSPACE_NOT_FOUND', { ref: name, suggestion: didYouMean(name, names) });
         }
         const argv = attachCommand(ctx, w);
         if (!argv) {

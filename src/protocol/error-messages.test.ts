@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AppError } from './app-error.js';
+import { ERROR_CATALOG } from './error-catalog.js';
+import { appError, ERROR_MESSAGES, errorMessage, type MessageCode } from './error-messages.js';
+
+const codes = Object.keys(ERROR_MESSAGES) as MessageCode[];
+const fieldsOf = (s: string): string[] => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) ? [path] : [];
+  });
+}
+
+describe('error messages from the catalog', () => {
+  it('says one sentence of what happened and one of what to do, for codes of the catalog', () => {
+    for (const code of codes) {
+      expect(ERROR_CATALOG[code]).toBeDefined();
+      for (const pair of ERROR_MESSAGES[code])
+        for (const sentence of pair) {
+          // One sentence: it ends once, and nothing but a quote or a command holds another stop.
+          const bare = sentence.replace(/"\{\w+\}"|`[^`]*`|\{\w+\}/g, 'X');
+          expect(bare, sentence).toMatch(/^[A-Z"X][^.?!]*[.?]$/);
+        }
+    }
+  });
+
+  it("fills the fields, and says a suggestion when there is one, else the code's advice", () => {
+    expect(errorMessage('AGENT_NOT_FOUND', { ref: 'api', suggestion: 'api2' })).toBe(
+      'No agent is named "api". Did you mean "api2"?',
+    );
+    expect(errorMessage('AGENT_NOT_FOUND', { ref: 'api', suggestion: null })).toBe(
+      'No agent is named "api". Run `wtp ls` to see the agents.',
+    );
+    expect(errorMessage('AGENT_AMBIGUOUS', { ref: 'api', candidates: ['shop/api', 'blog/api'] })).toBe(
+      '"api" names agents in several places: shop/api, blog/api. Name one of them as shown.',
+    );
+    const err = appError('TASK_NOT_FOUND', { task: 't-1', missing: ['t-1'] });
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.details).toEqual({ task: 't-1', missing: ['t-1'] });
+  });
+
+  it('has, for every code, a last pair said with only its own fields', () => {
+    for (const code of codes) {
+      const last = ERROR_MESSAGES[code].at(-1) as readonly [string, string];
+      const fields = Object.fromEntries(fieldsOf(last.join(' ')).map((f) => [f, `<${f}>`]));
+      expect(errorMessage(code, fields as never)).toBe(last.join(' ').replace(/\{(\w+)\}/g, '<$1>'));
+    }
+  });
+
+  it('is the only way these codes are made: no message of theirs is written at a throw site', () => {
+    const root = join(import.meta.dirname, '..');
+    const written = sources(root).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/new AppError\(\s*'([A-Z_]+)'/g)]
+        .filter((m) => (codes as string[]).includes(m[1] as string))
+        .map((m) => `${file.slice(root.length + 1)}: ${m[1]}`),
+    );
+    expect(written).toEqual([]);
+  });
+});
