@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from './app-error.js';
 import { ERROR_CATALOG } from './error-catalog.js';
 import { appError, ERROR_MESSAGES, errorMessage, type MessageCode } from './error-messages.js';
+import { AGENT_MESSAGES } from './messages/agents.js';
+import { DAEMON_MESSAGES } from './messages/daemon.js';
+import { FLEET_MESSAGES } from './messages/fleet.js';
+import { GIT_MESSAGES } from './messages/git.js';
 
 const codes = Object.keys(ERROR_MESSAGES) as MessageCode[];
 const fieldsOf = (s: string): string[] => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
@@ -27,6 +31,11 @@ describe('error messages from the catalog', () => {
           expect(bare, sentence).toMatch(/^[A-Z"X][^.?!]*[.?]$/);
         }
     }
+  });
+
+  it('takes each code from one area only (a second would replace the first unseen)', () => {
+    const areas = [AGENT_MESSAGES, GIT_MESSAGES, DAEMON_MESSAGES, FLEET_MESSAGES].map((a) => Object.keys(a));
+    expect(areas.flat().length).toBe(new Set(areas.flat()).size);
   });
 
   it("fills the fields, and says a suggestion when there is one, else the code's advice", () => {

@@ -1,40 +1,21 @@
 import { AppError } from './app-error.js';
-import type { ErrorCode } from './error-catalog.js';
+import { AGENT_MESSAGES } from './messages/agents.js';
+import { DAEMON_MESSAGES } from './messages/daemon.js';
+import { FLEET_MESSAGES } from './messages/fleet.js';
+import { GIT_MESSAGES } from './messages/git.js';
 
 /**
- * What an error says, by code: one sentence of what happened, then one of what to do, each with
- * the details' fields in braces. Where a code has several pairs, the first whose fields are all
- * given (not null) is said: a suggestion before the general advice. The last needs the fewest.
+ * What an error says, by code (messages/: by area): one sentence of what happened, then one of
+ * what to do, each with the details' fields in braces. Where a code has several pairs, the first
+ * whose fields are all given (not null) is said: a suggestion before the general advice. The last
+ * needs the fewest.
  */
 export const ERROR_MESSAGES = {
-  AGENT_NOT_FOUND: [
-    ['No agent is named "{ref}".', 'Did you mean "{suggestion}"?'],
-    ['No agent is named "{ref}".', 'Run `wtp ls` to see the agents.'],
-  ],
-  AGENT_AMBIGUOUS: [['"{ref}" names agents in several places: {candidates}.', 'Name one of them as shown.']],
-  WORKSPACE_NOT_FOUND: [
-    [
-      'The workspace of agent "{agent}" was removed while the agent was being created.',
-      'Create the workspace again, then the agent.',
-    ],
-    ['No workspace is named "{ref}".', 'Did you mean "{suggestion}"?'],
-    ['No workspace is named "{ref}".', 'Run `wtp workspace ls` to see the workspaces.'],
-  ],
-  TASK_NOT_FOUND: [['No task has the id or title "{task}".', 'Run `wtp task ls` to see the tasks.']],
-  TASK_AMBIGUOUS: [
-    [
-      'Several tasks are titled "{task}": {candidates}.',
-      "Name one by its id; `wtp task ls` shows each one's workspace and status.",
-    ],
-  ],
-  MACHINE_NOT_FOUND: [
-    ['No machine of the fleet is named "{machine}".', 'Run `wtp fleet status` to see the machines.'],
-  ],
-  DEVICE_NOT_FOUND: [['No paired device is named "{name}".', 'Run `wtp remote devices` to see them.']],
-  PANE_NOT_FOUND: [
-    ['The {terminal} pane {pane} does not exist.', 'Run `wtp ls` to see where each agent runs.'],
-  ],
-} as const satisfies Partial<Record<ErrorCode, readonly (readonly [string, string])[]>>;
+  ...AGENT_MESSAGES,
+  ...GIT_MESSAGES,
+  ...DAEMON_MESSAGES,
+  ...FLEET_MESSAGES,
+} as const;
 
 export type MessageCode = keyof typeof ERROR_MESSAGES;
 
