@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { AppError } from '../core/errors.js';
+import { appError } from '../protocol/error-messages.js';
 import type { NativeAddon } from '../protocol/doctor.js';
 
 const require = createRequire(import.meta.url);
@@ -56,9 +56,13 @@ export function rebuildHint(failed: readonly NativeAddon[]): string {
 export function assertNativeAddons(): void {
   const failed = nativeAddons().filter((a) => !a.ok);
   if (failed.length === 0) return;
-  throw new AppError(
-    'NATIVE_ADDON_UNAVAILABLE',
-    `${failed.map((a) => `${a.name} does not load on Node.js ${process.version} (${a.error})`).join('; ')}: ${rebuildHint(failed)}.`,
-    { addons: failed, node: process.version, abi: process.versions.modules },
-  );
+  const dir = failed[0]?.dir;
+  throw appError('NATIVE_ADDON_UNAVAILABLE', {
+    addons: failed,
+    node: process.version,
+    abi: process.versions.modules,
+    failures: failed.map((a) => `${a.name} (${a.error})`),
+    rebuild: `npm rebuild ${failed.map((a) => a.name).join(' ')}`,
+    ...(dir ? { installedIn: dirname(dirname(dir)) } : {}),
+  });
 }

@@ -2,6 +2,7 @@ import { buildPath, ROUTE_PATHS, type RouteName } from '../protocol/route-paths.
 import type { RouteInput, RouteResponse } from '../protocol/routes.js';
 import { queryString } from './query-string.js';
 import { AppError } from '../protocol/app-error.js';
+import { appError } from '../protocol/error-messages.js';
 
 /**
  * The daemon's REST API from a browser page (the dashboard): same origin, authenticated by the
@@ -28,7 +29,7 @@ export class FetchClient {
     try {
       res = await fetch(this.base + path, init);
     } catch (err) {
-      throw new AppError('DAEMON_UNREACHABLE', `Cannot reach the daemon: ${(err as Error).message}`);
+      throw appError('DAEMON_UNREACHABLE', { error: (err as Error).message });
     }
     if ('raw' in def && res.ok) return new Uint8Array(await res.arrayBuffer()) as RouteResponse<N>;
     const body: unknown = await res.json().catch(() => null);

@@ -3,6 +3,7 @@ import { buildPath, ROUTE_PATHS, type RouteName } from '../protocol/route-paths.
 import type { RouteInput, RouteResponse } from '../protocol/routes.js';
 import { queryString } from './query-string.js';
 import { AppError } from '../protocol/app-error.js';
+import { appError } from '../protocol/error-messages.js';
 
 export interface ClientOptions {
   /** Talk over the daemon's unix socket (no token needed)… */
@@ -105,33 +106,18 @@ export class WtpClient {
       req.on('finish', () => {
         delivered = method !== 'GET';
       });
-      const unknownOutcome = (why: string): AppError =>
-        new AppError(
-          'REQUEST_OUTCOME_UNKNOWN',
-          `The daemon received ${method} ${path.split('?')[0] ?? path} but ${why} before it answered: it may or may not have been done. Check with \`wtp ls\` or \`wtp status\` (start the daemon with \`wtp up\` if it is down) before trying again.`,
-          { method, path },
-        );
+      // `reason`: why the connection ended (absent: the daemon did not answer in time).
+      const unknownOutcome = (reason?: string): AppError =>
+        appError('REQUEST_OUTCOME_UNKNOWN', { method, path, route: path.split('?')[0] ?? path, reason });
       req.setTimeout(this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
-        req.destroy(
-          delivered
-            ? unknownOutcome('did not answer in time')
-            : new AppError('DAEMON_UNREACHABLE', 'The daemon did not answer in time.'),
-        );
+        req.destroy(delivered ? unknownOutcome() : appError('DAEMON_UNREACHABLE', {}));
       });
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (err instanceof AppError) reject(err);
-        else if (delivered) reject(unknownOutcome(`the connection ended (${err.message})`));
+        else if (delivered) reject(unknownOutcome(err.message));
         else if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') {
-          reject(
-            new AppError(
-              'DAEMON_NOT_RUNNING',
-              'The daemon is not running. Start it with `wtp up` (or `wtp up --detach`).',
-              {
-                socket: this.opts.socketPath ?? this.opts.baseUrl,
-              },
-            ),
-          );
-        } else reject(new AppError('DAEMON_UNREACHABLE', `Cannot reach the daemon: ${err.message}`));
+          reject(appError('DAEMON_NOT_RUNNING', { socket: this.opts.socketPath ?? this.opts.baseUrl }));
+        } else reject(appError('DAEMON_UNREACHABLE', { error: err.message }));
       });
       if (body !== undefined) req.write(body);
       req.end();

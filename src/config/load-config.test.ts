@@ -126,7 +126,7 @@ describe('loadConfig refusals (CONFIG_INVALID)', () => {
       { path: 'logz', line: 4, message: 'unknown key "logz". Did you mean "logs"?' },
     ]);
     expect(err.message).toBe(
-      `The config file ${file} is invalid (3 problems; the first): agents.colums (line 2): unknown key "colums". Did you mean "cols"?`,
+      `The config file ${file} is invalid (3 problems; the first: agents.colums (line 2): unknown key "colums". Did you mean "cols"?). Fix the file (\`docs/config.md\` lists every key); \`wtp doctor\` checks it as the daemon would.`,
     );
     write('agents:\n  colour: blue\n');
     expect(issuesOf(await failure())[0]?.message).toMatch(/^unknown key "colour". Keys here: stopGraceMs, /);
@@ -156,7 +156,9 @@ describe('loadConfig refusals (CONFIG_INVALID)', () => {
     expect(err.message).toContain('not valid YAML');
     const issues = issuesOf(err);
     expect(issues).toEqual([{ path: '', line: 4, message: 'Map keys must be unique' }]);
-    expect(err.message).toBe(`The config file ${file} is not valid YAML: (line 4): Map keys must be unique`);
+    expect(err.message).toBe(
+      `The config file ${file} is not valid YAML (line 4: Map keys must be unique). Fix the file (\`docs/config.md\` lists every key); \`wtp doctor\` checks it as the daemon would.`,
+    );
   });
 
   it('reports an alias to no anchor and a YAML bomb as invalid YAML', async () => {

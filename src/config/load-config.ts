@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type * as Yaml from 'yaml';
 import { z } from 'zod';
-import { AppError } from '../core/errors.js';
+import type { AppError } from '../core/errors.js';
 import { didYouMeanText } from '../protocol/did-you-mean.js';
+import { appError } from '../protocol/error-messages.js';
 import type { Issue } from '../protocol/errors.js';
 import { formatPath } from '../protocol/zod-issues.js';
 import type { WtpEnv } from './env.js';
@@ -33,7 +34,7 @@ export async function loadConfig(file: string, env: WtpEnv): Promise<Readonly<Wt
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new AppError('CONFIG_INVALID', `Cannot read the config file ${file}.`, { file }, { cause: err });
+      throw appError('CONFIG_INVALID', { file }, { cause: err });
     }
   }
   let where: (path: (string | number)[]) => number | null = () => null;
@@ -110,8 +111,13 @@ function invalid(file: string, issues: ConfigIssue[], what: 'is invalid' | 'is n
   };
   // The first problem in the message; all of them in `details.issues` (the CLI lists them one per line).
   const head = issues[0] ? at(issues[0]) : 'no details';
-  const count = issues.length > 1 ? ` (${issues.length} problems; the first)` : '';
-  return new AppError('CONFIG_INVALID', `The config file ${file} ${what}${count}: ${head}`, { file, issues });
+  if (what === 'is not valid YAML') {
+    const first = issues[0];
+    const syntaxError = first && first.line !== null ? `line ${first.line}: ${first.message}` : head;
+    return appError('CONFIG_INVALID', { file, issues, syntaxError });
+  }
+  const count = issues.length > 1 ? { count: issues.length } : {};
+  return appError('CONFIG_INVALID', { file, issues, ...count, problem: head });
 }
 
 function applyEnv(raw: unknown, env: WtpEnv): unknown {

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
-import { AppError, isAppError } from '../core/errors.js';
+import { isAppError } from '../core/errors.js';
+import { appError } from '../protocol/error-messages.js';
 import type { WtpEnv } from './env.js';
 
 /** Where the API port came from: `wtp up --port`, WTP_API_PORT or the config. */
@@ -65,18 +66,17 @@ export async function explainPortInUse(
   const port = Number(err.details?.port);
   const h = portInUseHelp(port, o);
   const daemon = await holderIsDaemon(port);
-  const holder = daemon
-    ? 'another wezterm-parallel daemon (one with another WTP_HOME, or another user’s): `wtp down` with its WTP_HOME stops it'
-    : 'another program';
-  return new AppError(
+  return appError(
     'PORT_IN_USE',
-    `Port ${port} on 127.0.0.1 is in use by ${holder} (the port comes from ${h.from}). ${h.choose} To see who holds it: \`${h.whoHolds[0]}\` (or \`${h.whoHolds[1]}\`).`,
     {
       port,
+      host: '127.0.0.1',
       from: o.from ?? (o.env.apiPort !== undefined ? 'WTP_API_PORT' : 'api.port'),
+      source: h.from,
       configFile: o.configFile,
       whoHolds: h.whoHolds,
       heldByDaemon: daemon,
+      ...(daemon ? { stop: 'wtp down' } : {}),
     },
     { cause: err },
   );

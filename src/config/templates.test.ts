@@ -139,7 +139,7 @@ describe('parseTemplate', () => {
 
   it('names the file and every problem in the message', () => {
     expect(() => parseTemplate('layout:\n  agent: { name: "no spaces" }\n', '/x/t.yaml')).toThrow(
-      /^Template \/x\/t\.yaml: layout\.agent\.name \(line 2\): /,
+      /^Template \/x\/t\.yaml is invalid: .+ \(at layout\.agent\.name, line 2\)\. Fix it, then check the file again with `wtp template validate \/x\/t\.yaml`\.$/,
     );
   });
 });
@@ -310,7 +310,9 @@ describe('loadTemplate and listTemplates', () => {
   it('TEMPLATE_NOT_FOUND names the template a near miss was meant to be', () => {
     const err = codeOf(() => loadTemplate('qaud', { configDir: tmp() }));
     expect(err).toMatchObject({ code: 'TEMPLATE_NOT_FOUND', details: { suggestion: 'quad' } });
-    expect((err as Error).message).toMatch(/^No template "qaud". Did you mean "quad"\? Templates: /);
+    expect((err as Error).message).toMatch(
+      /^No template is named "qaud"; the templates are .+\. Did you mean "quad"\?$/,
+    );
   });
 
   it('lists every template, invalid ones with their error; ignores files that are not templates', () => {

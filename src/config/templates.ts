@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { AppError } from '../core/errors.js';
+import type { AppError } from '../core/errors.js';
+import { appError } from '../protocol/error-messages.js';
 import { templateSchema, type Template, type TemplateInfo } from '../protocol/template.js';
-import { didYouMean, didYouMeanText } from '../protocol/did-you-mean.js';
+import { didYouMean } from '../protocol/did-you-mean.js';
 import { shellWord } from '../protocol/shell-word.js';
 import { explainIssues, formatPath } from '../protocol/zod-issues.js';
 import { approveTemplateHash, isTemplateApproved, repoKey, templateHash } from './template-approvals.js';
@@ -68,17 +69,17 @@ export function parseTemplate(text: string, file: string): Template {
 }
 
 function invalid(file: string, issues: TemplateIssue[]): AppError {
-  const where = (i: TemplateIssue): string =>
-    `${i.path || '(top)'}${i.line === null ? '' : ` (line ${i.line})`}`;
   // The first problem in the message (toasts show only that); all of them in `details.issues`,
   // which the CLI lists one per line.
   const [first] = issues;
-  const head = first ? `${where(first)}: ${first.message}` : 'invalid';
-  const message =
-    issues.length <= 1
-      ? `Template ${file}: ${head}`
-      : `Template ${file} has ${issues.length} problems; the first: ${head}`;
-  return new AppError('TEMPLATE_INVALID', message, { file, issues });
+  const at = first?.path || 'the top';
+  return appError('TEMPLATE_INVALID', {
+    file,
+    issues,
+    count: issues.length > 1 ? issues.length : null,
+    problem: first?.message ?? 'it does not match the schema',
+    at: first?.line == null ? at : `${at}, line ${first.line}`,
+  });
 }
 
 interface Read {
@@ -102,18 +103,17 @@ function readCandidate(ref: string, candidate: Candidate, dirs: TemplateDirs): R
   return { ref, candidate, yaml, hash, approved };
 }
 
-function notFound(ref: string, all: Candidates, message?: string): AppError {
+/** TEMPLATE_NOT_FOUND; `inRepo`: the repository (and its templates folder) that has no such template. */
+function notFound(ref: string, all: Candidates, inRepo?: { repo: string; folder: string }): AppError {
   const known = listCandidates(all);
   const refs = known.map((k) => k.ref);
-  return new AppError(
-    'TEMPLATE_NOT_FOUND',
-    message ?? `No template "${ref}".${didYouMeanText(ref, refs)} Templates: ${refs.join(', ')}.`,
-    {
-      name: ref,
-      known: known.map((k) => ({ name: k.ref, source: k.candidate.source })),
-      suggestion: didYouMean(ref, refs),
-    },
-  );
+  return appError('TEMPLATE_NOT_FOUND', {
+    name: ref,
+    known: known.map((k) => ({ name: k.ref, source: k.candidate.source })),
+    suggestion: didYouMean(ref, refs),
+    templates: refs,
+    ...inRepo,
+  });
 }
 
 /** The command that approves a repository template, for messages. */
@@ -123,11 +123,13 @@ export function approveCommand(ref: string, repoPath: string, hash?: string): st
 
 function notApproved(r: Read, repoPath: string): AppError {
   const path = r.candidate.path ?? '';
-  return new AppError(
-    'TEMPLATE_NOT_APPROVED',
-    `The repository's template "${r.ref}" (${path}) is not approved, or changed since it was: nothing was created. Review it with \`wtp template show ${r.ref} --repo ${shellWord(repoPath)}\`, then approve it with \`${approveCommand(r.ref, repoPath)}\`.`,
-    { name: r.ref, repo: repoKey(repoPath), path, hash: r.hash },
-  );
+  return appError('TEMPLATE_NOT_APPROVED', {
+    name: r.ref,
+    repo: repoKey(repoPath),
+    path,
+    hash: r.hash,
+    repoArg: shellWord(repoPath),
+  });
 }
 
 /**
@@ -167,20 +169,19 @@ export function approveTemplate(
   const all = findCandidates(dirs.configDir, dirs.repoPath);
   const candidate = all.repo.get(bare);
   if (!candidate) {
-    const where = join(dirs.repoPath, '.wezterm-parallel', 'templates');
-    throw notFound(
-      name,
-      all,
-      `The repository ${dirs.repoPath} has no template "${bare}" (in ${where}); only a repository's templates need approval.`,
-    );
+    const folder = join(dirs.repoPath, '.wezterm-parallel', 'templates');
+    throw notFound(name, all, { repo: dirs.repoPath, folder });
   }
   const r = readCandidate(refOf(candidate, all), candidate, dirs);
   if (hash !== undefined && hash !== r.hash) {
-    throw new AppError(
-      'TEMPLATE_NOT_APPROVED',
-      `The template ${candidate.path ?? bare} changed since that hash was shown (it is now ${r.hash}); review it again with \`wtp template show ${r.ref} --repo ${shellWord(dirs.repoPath)}\`.`,
-      { name: r.ref, repo: repoKey(dirs.repoPath), path: candidate.path, hash: r.hash },
-    );
+    throw appError('TEMPLATE_NOT_APPROVED', {
+      name: r.ref,
+      repo: repoKey(dirs.repoPath),
+      path: candidate.path ?? bare,
+      hash: r.hash,
+      shown: hash,
+      repoArg: shellWord(dirs.repoPath),
+    });
   }
   const template = parseTemplate(r.yaml, candidate.path ?? bare); // an invalid one is not worth approving
   approveTemplateHash(dirs.stateDir, dirs.repoPath, candidate.name, r.hash);

@@ -5,12 +5,12 @@ import { fsPreflight } from '../adapters/preflight/fs-preflight.js';
 import { runCommand, type CommandResult } from '../adapters/run-command.js';
 import { TmuxMux } from '../adapters/tmux/tmux-mux.js';
 import { WeztermMux } from '../adapters/wezterm/wezterm-mux.js';
-import { AppError } from '../core/errors.js';
 import type { MuxRegistry, PaneMux } from '../core/ports/panes.js';
 import type { WtpEnv } from '../config/env.js';
 import { pathWithTool, toolSearchPath, type PaneTool } from '../config/tool-dirs.js';
 import { tmuxSocketPath } from '../config/paths.js';
 import type { Backend, BackendChoice } from '../protocol/constants.js';
+import { appError } from '../protocol/error-messages.js';
 
 export type BackendProbe = Record<Backend, { available: boolean; reason: string; path: string | null }>;
 
@@ -73,14 +73,7 @@ export interface ChosenBackend {
 export function chooseBackend(choice: BackendChoice, probe: BackendProbe, env: WtpEnv): ChosenBackend {
   if (choice !== 'auto') {
     if (!probe[choice].available) {
-      throw new AppError(
-        'BACKEND_UNAVAILABLE',
-        `The ${choice} backend cannot be used: ${probe[choice].reason}.`,
-        {
-          backend: choice,
-          reason: probe[choice].reason,
-        },
-      );
+      throw appError('BACKEND_UNAVAILABLE', { backend: choice, reason: probe[choice].reason });
     }
     return { backend: choice, reason: `chosen explicitly (${probe[choice].reason})` };
   }
@@ -155,10 +148,7 @@ export function createMuxRegistry(o: {
     available: (b) => o.probe[b].available,
     get(b) {
       if (!o.probe[b].available) {
-        throw new AppError('BACKEND_UNAVAILABLE', `The ${b} backend cannot be used: ${o.probe[b].reason}.`, {
-          backend: b,
-          reason: o.probe[b].reason,
-        });
+        throw appError('BACKEND_UNAVAILABLE', { backend: b, reason: o.probe[b].reason });
       }
       let mux = made.get(b);
       if (!mux) {

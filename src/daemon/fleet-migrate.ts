@@ -3,7 +3,7 @@ import { PG_MIGRATIONS } from '../adapters/postgres/pg-migrations.js';
 import { processEnvironment, readEnv } from '../config/env.js';
 import { loadConfig } from '../config/load-config.js';
 import { resolvePaths } from '../config/paths.js';
-import { AppError } from '../core/errors.js';
+import { appError } from '../protocol/error-messages.js';
 
 /**
  * `wtp fleet migrate`: the fleet schema created or brought up to date in the database that
@@ -17,11 +17,7 @@ export async function migrateFleet(
   const config = await loadConfig(resolvePaths(env).configFile, env);
   const url = config.store.fleet;
   if (url === null) {
-    throw new AppError(
-      'FLEET_NOT_CONFIGURED',
-      'No fleet database: set WTP_FLEET_URL (or store.fleet in the config) to its PostgreSQL URL.',
-      {},
-    );
+    throw appError('FLEET_NOT_CONFIGURED', {});
   }
   const fleet = new PgFleet(url, 'migrate', () => undefined);
   try {

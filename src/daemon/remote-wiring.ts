@@ -4,34 +4,36 @@ import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { join } from 'node:path';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from '../adapters/tls/private-files.js';
-import { AppError } from '../core/errors.js';
+import { isAppError } from '../core/errors.js';
+import { appError } from '../protocol/error-messages.js';
 import type { NewEvent } from '../protocol/events.js';
 import type { JsonDoc, RemotePorts, ServerCert } from '../interfaces/remote/remote-ports.js';
-
-const REMEDY = 'Delete it; then turn the listener on and pair the devices again';
 
 /** A JSON document in the remote folder: 0600, never through a link, read at most 64 KiB. */
 function jsonDoc(dir: string, name: string): JsonDoc {
   const path = join(dir, name);
-  const invalid = (message: string, cause?: unknown): AppError =>
-    new AppError('REMOTE_FILE_INVALID', message, { path }, cause === undefined ? undefined : { cause });
+  const invalid = (problem: string, cause?: unknown) =>
+    appError('REMOTE_FILE_INVALID', { path, problem }, cause === undefined ? undefined : { cause });
   return {
     read() {
       let text: string | undefined;
       try {
-        text = readPrivateFile(path, { secret: true, remedy: REMEDY });
+        text = readPrivateFile(path, { secret: true, refuse: (_, problem) => invalid(problem) });
       } catch (err) {
-        throw invalid(err instanceof Error ? err.message : String(err), err);
+        if (isAppError(err)) throw err;
+        throw invalid(`cannot be read (${err instanceof Error ? err.message : String(err)})`, err);
       }
       if (text === undefined) return undefined;
       try {
         return JSON.parse(text) as unknown;
       } catch {
-        throw invalid(`${path} is not JSON. ${REMEDY}.`);
+        throw invalid('is not JSON');
       }
     },
     write(doc) {
-      ensurePrivateDir(dir, REMEDY);
+      ensurePrivateDir(dir, (folder, problem) =>
+        appError('REMOTE_CERT_INVALID', { path: folder, problem, remoteDir: dir }),
+      );
       writePrivateFile(path, `${JSON.stringify(doc, null, 2)}\n`, 0o600);
     },
     remove() {
@@ -42,26 +44,21 @@ function jsonDoc(dir: string, name: string): JsonDoc {
 
 /** Your own certificate and key: read with the same limits, checked to belong together. */
 function ownCertificate(certPath: string, keyPath: string): ServerCert {
-  const read = (path: string, secret: boolean): string => {
-    const text = readPrivateFile(path, { secret, remedy: 'Give a file of your own, readable by you only' });
-    if (text === undefined)
-      throw new AppError('REMOTE_CERT_INVALID', `${path} does not exist. Give the path of a PEM file.`, {
-        path,
-      });
+  const read = (path: string, secret: boolean, flag: string): string => {
+    const refuse = (file: string, problem: string) =>
+      appError('REMOTE_CERT_INVALID', { path: file, problem, flag });
+    const text = readPrivateFile(path, { secret, refuse });
+    if (text === undefined) throw appError('REMOTE_CERT_INVALID', { path, flag });
     return text;
   };
-  const certPem = read(certPath, false);
-  const keyPem = read(keyPath, true);
+  const certPem = read(certPath, false, '--cert');
+  const keyPem = read(keyPath, true, '--key');
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(certPem);
     if (!x509.checkPrivateKey(createPrivateKey(keyPem))) throw new Error('the key is not the certificate’s');
   } catch (err) {
-    throw new AppError(
-      'REMOTE_CERT_INVALID',
-      `${certPath} and ${keyPath} are not a PEM certificate and its key (${(err as Error).message}). Give the pair your CA or tailscale made.`,
-      { path: certPath },
-    );
+    throw appError('REMOTE_CERT_INVALID', { path: certPath, key: keyPath, error: (err as Error).message });
   }
   const dnsNames = (x509.subjectAltName ?? '')
     .split(', ')

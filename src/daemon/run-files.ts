@@ -2,8 +2,8 @@ import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../adapters/profiles/json-file.js';
 import { DaemonLock } from '../adapters/sqlite/daemon-lock.js';
 import { MAX_SOCKET_PATH_BYTES, type WtpPaths } from '../config/paths.js';
-import { AppError } from '../core/errors.js';
 import { isStorageFailure } from '../core/model/storage-errors.js';
+import { appError } from '../protocol/error-messages.js';
 import type { StorageHealth } from '../core/model/storage-health.js';
 
 /** What `daemon.json` in the run dir says about the running daemon. */
@@ -30,11 +30,7 @@ export class RunFiles {
   static claim(paths: WtpPaths): RunFiles {
     for (const p of [paths.apiSocket, paths.hostSocket]) {
       if (Buffer.byteLength(p) > MAX_SOCKET_PATH_BYTES) {
-        throw new AppError(
-          'SOCKET_PATH_TOO_LONG',
-          `The socket path ${p} is longer than ${MAX_SOCKET_PATH_BYTES} bytes.`,
-          { path: p },
-        );
+        throw appError('SOCKET_PATH_TOO_LONG', { path: p, limit: MAX_SOCKET_PATH_BYTES });
       }
     }
     for (const dir of [paths.stateDir, paths.runDir, paths.logDir, paths.agentsDir]) {
@@ -44,11 +40,7 @@ export class RunFiles {
     const lock = DaemonLock.tryAcquire(paths.lockFile);
     if (!lock) {
       const info = readDaemonInfo(paths.daemonFile);
-      throw new AppError(
-        'DAEMON_ALREADY_RUNNING',
-        `A daemon is already running for ${paths.stateDir}${info ? ` (pid ${info.pid})` : ''}.`,
-        { ...(info ?? {}), stateDir: paths.stateDir },
-      );
+      throw appError('DAEMON_ALREADY_RUNNING', { ...(info ?? {}), stateDir: paths.stateDir });
     }
     // We hold the lock: any socket or pid file left here is from a daemon that died.
     for (const stale of [paths.apiSocket, paths.hostSocket, paths.daemonFile]) rmSync(stale, { force: true });

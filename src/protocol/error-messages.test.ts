@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from './app-error.js';
 import { ERROR_CATALOG } from './error-catalog.js';
 import { appError, ERROR_MESSAGES, errorMessage, type MessageCode } from './error-messages.js';
+import { errorLines } from './error-text.js';
 import { AGENT_MESSAGES } from './messages/agents.js';
 import { DAEMON_MESSAGES } from './messages/daemon.js';
 import { FLEET_MESSAGES } from './messages/fleet.js';
@@ -69,5 +70,27 @@ describe('error messages from the catalog', () => {
         .map((m) => `${file.slice(root.length + 1)}: ${m[1]}`),
     );
     expect(written).toEqual([]);
+  });
+});
+
+describe('an error as the terminal shows it', () => {
+  it('adds the next steps one a line, and the last 10 lines a failed test printed', () => {
+    const output = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join('\n');
+    const err = {
+      code: 'MERGE_TEST_FAILED',
+      message: 'The test failed.',
+      details: { output, next: ['a', 'b'] },
+    };
+    expect(errorLines(err, false)).toEqual([
+      'error: The test failed. [MERGE_TEST_FAILED]',
+      '  - a',
+      '  - b',
+      '  its last lines:',
+      ...Array.from({ length: 10 }, (_, i) => `    line ${i + 3}`),
+    ]);
+    // Elsewhere `output` may name a file: it is not printed as lines.
+    expect(errorLines({ ...err, code: 'DAEMON_START_FAILED', details: { output: '/x/out' } }, false)).toEqual(
+      ['error: The test failed. [DAEMON_START_FAILED]'],
+    );
   });
 });

@@ -36,7 +36,9 @@ describe('agent commands', () => {
       expect(cliOutputSchemas.error.parse(r.doc).error.code, args.join(' ')).toBe(code);
     }
     const typo = await home.run(['new', 'clade']);
-    expect(typo.stderr).toContain('Unknown profile "clade". Did you mean "claude"?');
+    expect(typo.stderr).toMatch(
+      /Unknown profile "clade"; the known profiles are .+\. Did you mean "claude"\?/,
+    );
     expect((await home.json(['new', 'clade'])).doc).toMatchObject({
       error: { code: 'PROFILE_UNKNOWN', details: { suggestion: 'claude' } },
     });

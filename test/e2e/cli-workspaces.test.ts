@@ -96,8 +96,9 @@ describe('workspace and template commands', () => {
     const bad = await home.run(['template', 'validate', typo]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(
-      `Template ${typo}: layout.panes[1].agent.profile (line 5): unknown profile "clade". Did you mean "claude"?`,
+      `Template ${typo} is invalid: unknown profile "clade". Did you mean "claude"?`,
     );
+    expect(bad.stderr).toContain('(at layout.panes[1].agent.profile, line 5).');
     const none = await home.json<ErrorDoc>(['template', 'validate', home.path('none.yaml')]);
     expect(none.doc.error.code).toBe('TEMPLATE_NOT_FOUND');
   });

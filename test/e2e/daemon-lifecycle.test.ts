@@ -232,7 +232,7 @@ describe('daemon lifecycle', () => {
     const typo = await home.run(['up']);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain(
-      `The config file ${home.path('config.yaml')} is invalid: agents.stopGraceMS (line 3): unknown key "stopGraceMS". Did you mean "stopGraceMs"?`,
+      `The config file ${home.path('config.yaml')} is invalid (agents.stopGraceMS (line 3): unknown key "stopGraceMS". Did you mean "stopGraceMs"?).`,
     );
 
     home.writeConfig('agents: [unclosed\n');
@@ -265,9 +265,11 @@ describe('daemon lifecycle', () => {
     }
     const human = await second.run(['up']);
     expect(human.stderr).toContain(
-      `Port ${port} on 127.0.0.1 is in use by another wezterm-parallel daemon (one with another WTP_HOME, or another user’s): \`wtp down\` with its WTP_HOME stops it (the port comes from WTP_API_PORT). Choose another with \`wtp up --port <port>\`, WTP_API_PORT=<port> (it overrides api.port in ${second.path('config.yaml')})`,
+      `Port ${port} on 127.0.0.1 is in use by another wezterm-parallel daemon, one with another WTP_HOME or another user’s (the port comes from WTP_API_PORT); \`ss -ltnp 'sport = :${port}'\``,
     );
-    expect(human.stderr).toContain(`To see who holds it: \`ss -ltnp 'sport = :${port}'\``);
+    expect(human.stderr).toContain(
+      `Stop it with \`wtp down\` under its WTP_HOME, or choose another with \`wtp up --port <port>\`, \`WTP_API_PORT=<port>\` or \`api.port\` in ${second.path('config.yaml')} (the variable overrides the file;`,
+    );
 
     // Held by a program that is not a daemon; the port chosen by `wtp up --port`.
     const other = createServer((_req, res) => res.end('hello'));
@@ -278,7 +280,7 @@ describe('daemon lifecycle', () => {
       const human3 = await third.run(['up', '--port', String(taken)]);
       expect(human3.code).toBe(1);
       expect(human3.stderr).toContain(
-        `Port ${taken} on 127.0.0.1 is in use by another program (the port comes from wtp up --port).`,
+        `Port ${taken} on 127.0.0.1 is in use by another program (the port comes from wtp up --port); \`ss -ltnp`,
       );
     } finally {
       other.close();

@@ -63,8 +63,9 @@ describe('wtp push (CLI, real git, a bare repository as origin)', () => {
       details: { agent: 'api', files: ['routes.txt'] },
     });
     expect(refused.doc.error.message).toContain(
-      "nothing was pushed. Next, one of:\n  - commit it and push: wtp push api --commit 'MESSAGE'",
+      "nothing was pushed to origin. Commit it with `wtp push api --commit 'MESSAGE'`",
     );
+    expect(refused.doc.error.details.next).toContain("commit it and push: wtp push api --commit 'MESSAGE'");
     expect(remoteHead('wtp/api')).toBe('');
 
     const pushed = await home.run(['push', 'api', '--commit', 'health route', '--progress']);
@@ -113,9 +114,10 @@ describe('wtp push (CLI, real git, a bare repository as origin)', () => {
       code: 'PUSH_REJECTED',
       details: { reason: 'behind', remote: 'origin' },
     });
-    expect(behind.doc.error.message).toContain(
+    expect((behind.doc.error.details.next as string[])[0]).toContain(
       'the branch was rewritten on purpose (a rebase, an amend): wtp push api --force-with-lease',
     );
+    expect(behind.doc.error.message).toContain('run `wtp push api --force-with-lease`');
     const stale = await home.json<ErrorDoc>(['push', 'api', '--force-with-lease']);
     expect(stale.code).toBe(1);
     expect(stale.doc.error).toMatchObject({ code: 'PUSH_REJECTED', details: { reason: 'stale' } });

@@ -95,7 +95,7 @@ describe('wtp fork (CLI, real git)', () => {
     const outside = await home.run(['fork', 'plain']);
     expect(outside.code).toBe(1);
     expect(outside.stderr).toContain(
-      'error: Agent "plain" works outside git (it was created without a repository), so there is no branch to fork; agents created with --repo <dir> (or in a workspace with a repository) can be forked. [AGENT_HAS_NO_WORKTREE]',
+      'error: Agent "plain" works outside git (it was created without a repository), so there is no branch to fork. Fork an agent created with `--repo <dir>` or in a workspace with a repository. [AGENT_HAS_NO_WORKTREE]',
     );
     const made = await home.json<{ agent: AgentView }>([
       'new',
@@ -113,7 +113,7 @@ describe('wtp fork (CLI, real git)', () => {
     expect(gone.code).toBe(1);
     expect(gone.doc.error).toMatchObject({
       code: 'GIT_REF_NOT_FOUND',
-      message: `The branch wtp/gone of agent "gone" no longer exists in ${repo} (merged and removed?): there is nothing to fork from.`,
+      message: `The branch wtp/gone of agent "gone" no longer exists in ${repo}, perhaps merged and removed, so there is nothing to fork from. Start a new agent with \`wtp new\` instead.`,
     });
     expect((await home.agents()).map((a) => a.name).sort()).toEqual(
       ['api', 'api-b', 'api-fork', 'api-fork-2', 'gone', 'plain'].sort(),

@@ -133,10 +133,12 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     expect(failing.doc).toMatchObject({ error: { code: 'MERGE_TEST_FAILED', details: { exitCode: 7 } } });
     const wa = (await home.agent('a')).worktree?.path ?? '';
     expect((failing.doc as { error: { message: string } }).error.message).toBe(
-      "The test command failed in a's worktree (exit 7): nothing was merged. Next, one of:\n" +
-        `  - ask the agent to fix it: wtp feedback a 'The tests fail: "exit 7" exits with 7. Fix them and commit.'\n` +
-        `  - or run it yourself: cd ${wa} && exit 7; once it passes: wtp merge a --test 'exit 7'`,
+      "The test command failed in a's worktree (exit 7): nothing was merged. Ask the agent to fix it (`wtp feedback`), or run it in its worktree yourself, then `wtp merge a --test 'exit 7'`.",
     );
+    expect((failing.doc as { error: { details: { next: string[] } } }).error.details.next).toEqual([
+      `ask the agent to fix it: wtp feedback a 'The tests fail: "exit 7" exits with 7. Fix them and commit.'`,
+      `or run it yourself: cd ${wa} && exit 7; once it passes: wtp merge a --test 'exit 7'`,
+    ]);
     const before = g(['rev-parse', 'main']);
     const merged = await home.json<{ commit: string; target: string }>([
       'merge',
@@ -166,10 +168,10 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     const human = await home.run(['merge', 'b']);
     expect(human.code).toBe(1);
     expect(human.stderr).toBe(
-      'error: Merging b (branch wtp/b) into main would conflict in app.txt: nothing was merged, main was left exactly as it was. Next, one of:\n' +
+      'error: Merging b (branch wtp/b) into main would conflict in app.txt: nothing was merged, and main was left exactly as it was. Ask the agent to rebase on main and resolve them, or resolve them yourself in its worktree and run `wtp merge b` again; `wtp conflicts` shows the lines. [MERGE_CONFLICT]\n' +
         "  - ask the agent to resolve it: wtp feedback b 'Rebase your branch on main, resolving the conflicts in app.txt, and commit the result.'\n" +
         `  - or resolve it yourself in its worktree: cd ${wb} && git merge main; fix app.txt, then git add -A && git commit --no-edit; then wtp merge b\n` +
-        '  - see the conflicting lines first: wtp conflicts [MERGE_CONFLICT]\n',
+        '  - see the conflicting lines first: wtp conflicts\n',
     );
     expect(g(['rev-parse', 'main'])).toBe(head);
     expect(g(['status', '--porcelain'])).toBe('');
@@ -237,10 +239,13 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     expect(dirty.doc).toMatchObject({
       error: {
         code: 'MERGE_UNCOMMITTED',
-        details: { files: ['feature.txt'] },
-        message: expect.stringContaining(
-          "commit it and merge: wtp merge f --strategy squash --commit 'MESSAGE'",
-        ),
+        details: {
+          files: ['feature.txt'],
+          next: expect.arrayContaining([
+            "commit it and merge: wtp merge f --strategy squash --commit 'MESSAGE'",
+          ]) as unknown,
+        },
+        message: expect.stringContaining("`wtp merge f --strategy squash --commit 'MESSAGE'`"),
       },
     });
     expect(g(['rev-parse', 'main'])).toBe(mainBefore);
@@ -324,7 +329,7 @@ describe('git: a worktree per agent, review and merge (CLI, real git)', () => {
     const committed = g(['rev-parse', 'wtp/cc']);
     expect(refused.doc).toMatchObject({ error: { code: 'MERGE_CONFLICT', details: { committed } } });
     expect((refused.doc as { error: { message: string } }).error.message).toContain(
-      `cc's uncommitted work was committed first, as ${committed.slice(0, 12)}: that commit stays on its branch.`,
+      `the commit ${committed} made first of its uncommitted work stays on its branch.`,
     );
   });
 });

@@ -56,7 +56,7 @@ describe('wtp init', () => {
     writeFileSync(file, 'setup: [make]\n');
     const again = await home.run(['init'], { cwd: repo });
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain(`${file} already exists; nothing was changed.`);
+    expect(again.stderr).toContain(`${file} already exists, so nothing was changed.`);
     expect(again.stderr).toContain('[FILE_EXISTS]');
     expect(readFileSync(file, 'utf8')).toBe('setup: [make]\n');
     const forced = await home.run(['init', '--force'], { cwd: repo });
@@ -93,7 +93,7 @@ describe('wtp init', () => {
     }
     const text = await home.run(['init'], { cwd: bad });
     expect(text.stderr).toContain(
-      `${join(bad, '.wezterm-parallel')} is a symbolic link to ${outside}, outside the repository`,
+      `${join(bad, '.wezterm-parallel')} is a symbolic link to ${outside}, and a repository's links are its content`,
     );
     expect(text.stderr).toContain('nothing was written');
   });

@@ -147,7 +147,9 @@ describe('plugin ↔ wtp --json', () => {
     press('t');
     choose('pair');
     enter('shop'); // exists already
-    expect(toasts()).toEqual(['wtp workspace new failed: A workspace named "shop" already exists.']);
+    expect(toasts()).toEqual([
+      'wtp workspace new failed: A workspace named "shop" already exists. Pick another name, or remove it first (`wtp workspace rm shop`).',
+    ]);
   });
 
   it('LEADER d: wtp dashboard opens a one-time link (through a stand-in xdg-open)', () => {

@@ -95,7 +95,7 @@ describe('approval rules (wtp new --auto-approve, config approvals, doctor)', ()
     ]);
     expect(shell.doc.error).toMatchObject({
       code: 'PROFILE_OPTION_UNSUPPORTED',
-      message: expect.stringContaining('--auto-approve does not apply to the shell profile'),
+      message: expect.stringContaining('`--auto-approve` does not apply to the shell profile'),
     });
     const bad = await home.run(['new', 'claude', '--auto-approve', 'Bash(npm test']);
     expect(bad.code).not.toBe(0);

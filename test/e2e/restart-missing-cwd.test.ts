@@ -82,7 +82,7 @@ describe('restart without a working directory (CLI, real git)', () => {
     const before = (await home.events('c')).length;
     const err = await refusal('c');
     expect(err).toMatchObject({ code: 'CWD_INVALID', details: { path: dir, reason: 'missing' } });
-    expect(err.message).toContain(`its working directory ${dir} does not exist; nothing was started`);
+    expect(err.message).toContain(`its working directory ${dir} does not exist, and nothing was started`);
     await unchanged('c', before);
     // Once the folder is back, it restarts.
     mkdirSync(dir);

@@ -34,7 +34,7 @@ describe('wtp task: the workspace of the current directory, and why tasks wait',
     const r = await home.run(['task', 'add', 'api', '--prompt', 'p'], { cwd: elsewhere });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      `error: No workspace works on ${elsewhere}. Make one with \`wtp workspace new NAME --repo .\`, then \`wtp task add … --workspace NAME\`; or pass --workspace. [WORKSPACE_REQUIRED]\n`,
+      `error: No workspace works on ${elsewhere}. Make one with \`wtp workspace new NAME --repo .\`, then \`wtp task add … --workspace NAME\`; or pass \`--workspace\`. [WORKSPACE_REQUIRED]\n`,
     );
     const doc = await home.json<ErrorDoc>(['task', 'add', 'api', '--prompt', 'p'], { cwd: elsewhere });
     expect(doc.doc.error).toMatchObject({ code: 'WORKSPACE_REQUIRED', details: { cwd: elsewhere } });

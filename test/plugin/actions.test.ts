@@ -402,7 +402,8 @@ describe("approve / deny the focused pane's agent (LEADER y / n)", () => {
 
   it("shows the daemon's refusal (another dialog, nothing asked) as a toast", () => {
     setup();
-    const message = 'Agent "api" now asks about "rm -rf /", not "npm test"; nothing was pressed.';
+    const message =
+      'Agent "api" now asks about "rm -rf /", not "npm test"; nothing was pressed. Look again, then answer that.';
     respond(
       'wtp approve app/api --via plugin --json',
       { version: 1, error: { code: 'DIALOG_CHANGED', message } },

@@ -135,7 +135,8 @@ describe('CliForge with gh (stand-in)', () => {
     forges.update('gh', (s) => Object.assign(s, { authenticated: false }));
     const auth = await rejection(forge.findOpen('github', repo, 'wtp/api'));
     expect(auth.code).toBe('FORGE_FAILED');
-    expect(auth.message).toContain('is not signed in (exit 4): run gh auth login');
+    expect(auth.message).toContain('`gh pr list` is not signed in (exit 4): ');
+    expect(auth.message).toContain('Sign in with `gh auth login`');
     expect(auth.details).toMatchObject({ cli: 'gh', exitCode: 4 });
 
     const bare = new CliForge({
@@ -163,7 +164,7 @@ describe('CliForge with gh (stand-in)', () => {
     });
     const e = await rejection(slow.view('github', repo, 1));
     expect(e).toMatchObject({ code: 'FORGE_FAILED', details: { timedOut: true } });
-    expect(e.message).toContain('did not finish within 0.3 s (forge.cliTimeoutMs)');
+    expect(e.message).toContain('did not finish within 0.3 s (`forge.cliTimeoutMs`)');
     const pid = Number(readFileSync(pidFile, 'utf8'));
     await eventually('the slow gh to be gone', () => !isAlive(pid));
   });

@@ -1,4 +1,5 @@
-import { AppError } from '../../core/errors.js';
+import type { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { ForgeCli, ForgePullRequest, NewPullRequest } from '../../core/ports/forge.js';
 import type { ForgeKind } from '../../protocol/forge.js';
 import { numberFromUrl } from './forge-text.js';
@@ -6,6 +7,7 @@ import { GH_VIEW_FIELDS, ghListSchema, parseGhView } from './gh-json.js';
 import { parseGlabView } from './glab-json.js';
 import {
   cliFailed,
+  forgeCommand,
   missingCli,
   onPath,
   runForgeCli,
@@ -107,11 +109,7 @@ export class CliForge implements ForgeCli {
   }
 
   private unreadable(cli: ForgeCliName, args: readonly string[]): AppError {
-    return new AppError(
-      'FORGE_FAILED',
-      `${cli} ${args.slice(0, 2).join(' ')} answered with output wezterm-parallel cannot read (a ${cli} version it does not know?).`,
-      { cli, args: [...args] },
-    );
+    return appError('FORGE_FAILED', { cli, args: [...args], command: forgeCommand(cli, args) });
   }
 }
 

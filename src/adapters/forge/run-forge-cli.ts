@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { AppError } from '../../core/errors.js';
+import type { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import { ChildGroups } from '../group-child.js';
 
 /** SIGKILL this long after the SIGTERM of a CLI past its time limit. */
@@ -44,11 +45,7 @@ export function onPath(name: string, pathVar: string | undefined): string | null
 /** FORGE_CLI_MISSING naming the CLI, where to get it and how to sign in. */
 export function missingCli(cli: ForgeCliName): AppError {
   const i = INSTALL[cli];
-  return new AppError(
-    'FORGE_CLI_MISSING',
-    `${cli} (${i.what}) is not on the daemon's PATH: install it (${i.install}), sign in (${i.login}), then restart the daemon from a shell where \`${cli} --version\` works (wtp down && wtp up). Nothing was pushed or opened.`,
-    { cli, install: i.install, login: i.login },
-  );
+  return appError('FORGE_CLI_MISSING', { cli, install: i.install, login: i.login, cliName: i.what });
 }
 
 /** Live CLI processes, ended (their process groups) by {@link killForgeClis} when the daemon stops. */
@@ -98,25 +95,23 @@ export function cliFailed(
   timeoutMs: number,
 ): AppError {
   const said = lastLines(run.stderr || run.stdout);
-  const why = run.timedOut
-    ? `did not finish within ${timeoutMs / 1000} s (forge.cliTimeoutMs)`
-    : cli === 'gh' && run.code === 4
-      ? `is not signed in (exit 4): run gh auth login`
-      : /auth|401|unauthori[sz]ed|token/i.test(said)
-        ? `could not authenticate (exit ${run.code}): run ${INSTALL[cli].login}, or check ${cli} auth status`
-        : `failed (exit ${run.code})`;
-  return new AppError(
-    'FORGE_FAILED',
-    `${cli} ${args.slice(0, 2).join(' ')} ${why}${said ? `: ${said}` : ''}`,
-    {
-      cli,
-      args: [...args],
-      exitCode: run.code,
-      timedOut: run.timedOut,
-      stderr: run.stderr.slice(-4000),
-    },
-  );
+  const signedOut = (cli === 'gh' && run.code === 4) || /auth|401|unauthori[sz]ed|token/i.test(said);
+  return appError('FORGE_FAILED', {
+    cli,
+    args: [...args],
+    exitCode: run.code,
+    timedOut: run.timedOut,
+    stderr: run.stderr.slice(-4000),
+    command: forgeCommand(cli, args),
+    timeoutSeconds: run.timedOut ? timeoutMs / 1000 : null,
+    login: signedOut ? INSTALL[cli].login : null,
+    said: said.replace(/[.\s]+$/, '') || null,
+  });
 }
+
+/** The command as a message names it: the CLI and its first two arguments (`gh pr view`). */
+export const forgeCommand = (cli: ForgeCliName, args: readonly string[]): string =>
+  [cli, ...args.slice(0, 2)].join(' ');
 
 /** The last few non-empty lines of a CLI's message, on one line. */
 function lastLines(text: string): string {

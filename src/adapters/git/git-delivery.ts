@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { AppError } from '../../core/errors.js';
 import type { GitDelivery, PushOutcome, PushRequest } from '../../core/ports/git.js';
 import { gitRunner, type Git, type GitEnv } from './git-exec.js';
 import { parsePorcelain, pushStatusOf, rejection, runPush } from './git-push.js';
 import { split0 } from './merge-tree.js';
 import { maskUrlCredentials } from '../../protocol/url-credentials.js';
+import { appError } from '../../protocol/error-messages.js';
 
 /**
  * Delivery of branches with the git CLI (argument arrays only): `git push --porcelain` with a
@@ -54,20 +54,17 @@ export class CliGitDelivery implements GitDelivery {
     if (ref?.flag === '!') throw rejection(ref, req.remote, req.branch);
     const status = ref ? pushStatusOf(ref.flag) : null;
     if (run.code !== 0 || status === null) {
-      const why = run.timedOut
-        ? `timed out after ${req.timeoutMs / 1000} s (forge.pushTimeoutMs)`
-        : `exit ${run.code}`;
-      throw new AppError(
-        'GIT_FAILED',
-        `git push ${req.remote} ${req.branch} failed (${why}): ${gist(run.stderr)}`,
-        {
-          args: ['push', ...args],
-          cwd: repo,
-          exitCode: run.code,
-          timedOut: run.timedOut,
-          stderr: run.stderr.slice(-4000),
-        },
-      );
+      throw appError('GIT_FAILED', {
+        args: ['push', ...args],
+        cwd: repo,
+        exitCode: run.code,
+        timedOut: run.timedOut,
+        stderr: run.stderr.slice(-4000),
+        remote: req.remote,
+        branch: req.branch,
+        timeoutSeconds: run.timedOut ? req.timeoutMs / 1000 : null,
+        said: gist(run.stderr).replace(/[.\s]+$/, '') || null,
+      });
     }
     const commit = (await this.commitOf(repo, local)) ?? '';
     const up = await this.git(['for-each-ref', '--format=%(upstream:short)', local], { cwd: repo });

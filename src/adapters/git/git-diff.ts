@@ -1,7 +1,8 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { AppError } from '../../core/errors.js';
+import type { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { AgentDiff, AgentWorktree, DiffFile } from '../../core/ports/git.js';
 import type { Git } from './git-exec.js';
 import { split0, workLanded } from './merge-tree.js';
@@ -120,5 +121,4 @@ export async function commitOf(git: Git, cwd: string, ref: string): Promise<stri
   return r.code === 0 ? r.stdout.trim() : null;
 }
 
-export const notARepository = (path: string): AppError =>
-  new AppError('NOT_A_REPOSITORY', `${path} is not inside a git repository.`, { path });
+export const notARepository = (path: string): AppError => appError('NOT_A_REPOSITORY', { path });

@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import { endInput } from '../child-input.js';
 
 export interface GitResult {
@@ -75,11 +75,14 @@ export function gitRunner(env: GitEnv): Git {
   return (args, o) => git(args, o, env);
 }
 
+/** A git command is killed after this long unless its options say otherwise. */
+const DEFAULT_TIMEOUT_MS = 120_000;
+
 function git(args: readonly string[], o: GitOptions, baseEnv: GitEnv): Promise<GitResult> {
   // spawn reports a missing cwd as ENOENT, which would read as "git is not installed".
   if (!existsSync(o.cwd)) {
     return Promise.reject(
-      new AppError('NOT_A_REPOSITORY', `${o.cwd} does not exist.`, { path: o.cwd, args }),
+      appError('NOT_A_REPOSITORY', { path: o.cwd, args, reason: 'the folder does not exist' }),
     );
   }
   return new Promise((resolve, reject) => {
@@ -97,7 +100,7 @@ function git(args: readonly string[], o: GitOptions, baseEnv: GitEnv): Promise<G
           GIT_MERGE_AUTOEDIT: 'no',
           LC_ALL: 'C',
         },
-        timeout: o.timeoutMs ?? 120_000,
+        timeout: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         maxBuffer: o.maxBuffer ?? 256 * 1024 * 1024,
         encoding: 'utf8',
       },
@@ -105,7 +108,7 @@ function git(args: readonly string[], o: GitOptions, baseEnv: GitEnv): Promise<G
         const e = err as (NodeJS.ErrnoException & { code?: unknown; killed?: boolean }) | null;
         const code = e ? (typeof e.code === 'number' ? e.code : -1) : 0;
         if (e && typeof e.code === 'string' && e.code === 'ENOENT') {
-          reject(new AppError('GIT_FAILED', 'git is not installed (not found on PATH).', { args }));
+          reject(appError('GIT_FAILED', { args, command: `git ${args.join(' ')}` }));
           return;
         }
         if (code === 0 || o.okCodes?.includes(code)) {
@@ -113,11 +116,15 @@ function git(args: readonly string[], o: GitOptions, baseEnv: GitEnv): Promise<G
           return;
         }
         reject(
-          new AppError(
-            'GIT_FAILED',
-            `git ${args.join(' ')} failed${e?.killed ? ' (timed out)' : ` (exit ${code})`}: ${gist(stderr) || stdout.trim().slice(0, 200)}`,
-            { args, cwd: o.cwd, exitCode: code, stderr: stderr.slice(-4000) },
-          ),
+          appError('GIT_FAILED', {
+            args,
+            cwd: o.cwd,
+            exitCode: code,
+            stderr: stderr.slice(-4000),
+            command: `git ${args.join(' ')}`,
+            timeoutSeconds: e?.killed ? (o.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000 : null,
+            said: (gist(stderr) || stdout.trim().slice(0, 200)).replace(/[.\s]+$/, '') || null,
+          }),
         );
       },
     );

@@ -1,8 +1,9 @@
-import { AppError } from '../../core/errors.js';
+import type { AppError } from '../../core/errors.js';
 import type { PushStatus } from '../../core/ports/git.js';
 import { ChildGroups } from '../group-child.js';
 import { hardenedGitEnv, type GitEnv } from './git-exec.js';
 import { maskUrlCredentials } from '../../protocol/url-credentials.js';
+import { appError } from '../../protocol/error-messages.js';
 
 /** After SIGTERM at the time limit, a push that still runs gets SIGKILL this much later. */
 const KILL_GRACE_MS = 2_000;
@@ -55,12 +56,7 @@ export function rejection(ref: PorcelainRef, remote: string, branch: string): Ap
       ? 'behind'
       : 'remote';
   const said = /\(([^)]*)\)\s*$/.exec(s)?.[1] ?? s;
-  return new AppError('PUSH_REJECTED', `${remote} refused ${branch}: ${s}`, {
-    reason,
-    remote,
-    branch,
-    message: maskUrlCredentials(said),
-  });
+  return appError('PUSH_REJECTED', { reason, remote, branch, message: maskUrlCredentials(said) });
 }
 
 export interface PushRun {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type {
   AgentDiff,
   AgentWorktree,
@@ -68,26 +69,22 @@ export class CliGitReview implements GitReview {
     const target = (opts.into ?? wt.base).replace(/^refs\/heads\//, '');
     const targetRef = `refs/heads/${target}`;
     const old = await commitOf(this.git, repo, targetRef);
-    if (old === null) throw new AppError('GIT_REF_NOT_FOUND', `No branch ${target}.`, { ref: target });
+    if (old === null) throw appError('GIT_REF_NOT_FOUND', { ref: target, target, repo });
     const tip = await commitOf(this.git, repo, `refs/heads/${branch}`);
-    if (tip === null) throw new AppError('GIT_REF_NOT_FOUND', `No branch ${branch}.`, { ref: branch });
+    if (tip === null) throw appError('GIT_REF_NOT_FOUND', { ref: branch, repo });
 
     const checkedOut = (await worktreesByBranch(this.git, repo)).get(targetRef) ?? null;
     if (checkedOut !== null) {
       const st = await this.git(['--no-optional-locks', 'status', '--porcelain', '-z'], { cwd: checkedOut });
       const files = split0(st.stdout).flatMap((l) => (/^.. ./s.test(l) ? [l.slice(3)] : []));
-      if (st.stdout !== '') {
-        const msg = `${target} is checked out in ${checkedOut} with uncommitted changes.`;
-        throw new AppError('MERGE_TARGET_DIRTY', msg, { target, worktree: checkedOut, files });
-      }
+      if (st.stdout !== '') throw appError('MERGE_TARGET_DIRTY', { target, worktree: checkedOut, files });
     }
 
     let test: MergeResult['test'] = null;
     if (opts.testCommand !== undefined) {
       const { exitCode, output } = await runTest(opts.testCommand, wt.path, this.env);
       test = { command: opts.testCommand, exitCode, output };
-      const msg = `The test command failed (exit ${test.exitCode}); nothing was merged.`;
-      if (test.exitCode !== 0) throw new AppError('MERGE_TEST_FAILED', msg, test);
+      if (test.exitCode !== 0) throw appError('MERGE_TEST_FAILED', test);
     }
 
     const predicted = await mergeTree(this.git, repo, [old, tip]);
@@ -145,7 +142,7 @@ export class CliGitReview implements GitReview {
     const top = await ensureRepo(this.git, repo);
     for (const ref of [...refs, base]) {
       if ((await commitOf(this.git, top, ref)) === null) {
-        throw new AppError('GIT_REF_NOT_FOUND', `No branch, tag or commit ${ref}.`, { ref });
+        throw appError('GIT_REF_NOT_FOUND', { ref, repo: top });
       }
     }
     const pairs: [string, string][] = [];
@@ -189,7 +186,7 @@ async function replay(
     const headers = raw.slice(0, headerEnd === -1 ? raw.length : headerEnd).split('\n');
     const message = headerEnd === -1 ? '' : raw.slice(headerEnd + 2);
     const parent = headers.find((h) => h.startsWith('parent '))?.slice(7);
-    if (parent === undefined) throw new AppError('GIT_FAILED', `Cannot replay root commit ${commit}.`);
+    if (parent === undefined) throw appError('GIT_FAILED', { commit });
     if (parent === head) {
       head = commit; // already on top: keep the commit as it is (fast-forward)
       continue;
@@ -214,10 +211,8 @@ async function replay(
 }
 
 function conflictError(target: string, branch: string, conflicts: Conflict[], commit?: string): AppError {
-  const files = conflicts.map((c) => c.path);
-  const msg = `Merging ${branch} into ${target} would conflict in ${files.join(', ')}.`;
-  const details = { target, branch, conflicts: files, kinds: conflicts };
-  return new AppError('MERGE_CONFLICT', msg, commit === undefined ? details : { ...details, commit });
+  const details = { target, branch, conflicts: conflicts.map((c) => c.path), kinds: conflicts };
+  return appError('MERGE_CONFLICT', commit === undefined ? details : { ...details, commit });
 }
 
 async function commitTree(

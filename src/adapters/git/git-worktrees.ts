@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { AppError } from '../../core/errors.js';
+import type { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type * as P from '../../core/ports/git.js';
 import { gitRunner, type Git, type GitEnv } from './git-exec.js';
 import { inside, sameFile, samePath, tryRealpath } from './repo-paths.js';
@@ -41,10 +42,8 @@ export class CliGitWorktrees implements P.GitWorktrees {
   private async provisionIn(top: string, req: P.ProvisionRequest): Promise<P.AgentWorktree> {
     const current = await this.git(['symbolic-ref', '--short', '-q', 'HEAD'], { cwd: top, okCodes: [1] });
     const currentBranch = current.code === 0 ? current.stdout.trim() : null;
-    if (req.base === undefined && currentBranch === null && !req.noWorktree && req.branch === undefined) {
-      const msg = `The repository ${top} is on a detached HEAD; give a base (--base) for the new branch.`;
-      throw new AppError('GIT_DETACHED_HEAD', msg, { repo: top });
-    }
+    if (req.base === undefined && currentBranch === null && !req.noWorktree && req.branch === undefined)
+      throw appError('GIT_DETACHED_HEAD', { repo: top });
     const base = req.base ?? currentBranch ?? 'HEAD';
     const baseCommit = await this.commitOf(top, base);
     const common = { repo: top, base, baseCommit, portStart: req.portStart, portCount: req.portCount };
@@ -53,24 +52,17 @@ export class CliGitWorktrees implements P.GitWorktrees {
     await this.git(['worktree', 'prune'], { cwd: top });
     const branch = req.branch ?? BRANCH_PREFIX + req.agentName;
     const exists = await this.branchExists(top, branch);
-    const missing = `The branch ${branch} does not exist in ${top}.`;
     if (req.branch !== undefined && !exists)
-      throw new AppError('GIT_REF_NOT_FOUND', missing, { ref: branch });
+      throw appError('GIT_REF_NOT_FOUND', { ref: branch, branch, repo: top });
     const list = req.branch === undefined ? [] : await this.worktreeList(top);
     const holder = list.find((w) => w.branch === `refs/heads/${branch}`)?.path ?? null;
-    const why = holder
-      ? `is already checked out in ${holder} (one worktree per branch)`
-      : req.branch === undefined && exists
-        ? 'already exists: pick another agent name, or reuse it with --branch'
-        : null;
-    if (why)
-      throw new AppError('GIT_BRANCH_TAKEN', `The branch ${branch} ${why}.`, { branch, worktree: holder });
+    if (holder !== null || (req.branch === undefined && exists))
+      throw appError('GIT_BRANCH_TAKEN', { branch, worktree: holder });
 
     const hash = createHash('sha256').update(top).digest('hex').slice(0, 8);
     const dir = join(this.o.worktreesDir, `${basename(top)}-${hash}`, req.agentName);
-    const used = `The folder ${dir} exists and is not empty (left from an earlier worktree?); remove it first.`;
     if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0)
-      throw new AppError('WORKTREE_DIRTY', used, { path: dir, uncommitted: [], unmergedCommits: [] });
+      throw appError('WORKTREE_DIRTY', { path: dir, uncommitted: [], unmergedCommits: [] });
     fs.mkdirSync(dirname(dir), { recursive: true });
     const args =
       req.branch !== undefined
@@ -177,10 +169,15 @@ export class CliGitWorktrees implements P.GitWorktrees {
     if (!wt.owned || !fs.existsSync(wt.repo)) return;
     if (!force) {
       const loss = await this.wouldLose(wt);
-      const [files, commits] = [loss.uncommitted.length, loss.unmergedCommits.length];
-      const msg = `Removing ${wt.path} would lose ${files} uncommitted file(s) and ${commits} unmerged commit(s).`;
-      if (files + commits > 0)
-        throw new AppError('WORKTREE_DIRTY', msg, { path: wt.path, branch: wt.branch, ...loss });
+      const [fileCount, commitCount] = [loss.uncommitted.length, loss.unmergedCommits.length];
+      if (fileCount + commitCount > 0)
+        throw appError('WORKTREE_DIRTY', {
+          path: wt.path,
+          branch: wt.branch,
+          ...loss,
+          fileCount,
+          commitCount,
+        });
     }
     await inTurnOf(this.git, wt.repo, async () => {
       const registered = (await this.worktreeList(wt.repo)).some((w) => samePath(w.path, wt.path));
@@ -206,11 +203,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
 
   /** The main worktree's top level of the repository holding `folder` (in its turn: it lists). */
   private async topLevel(folder: string): Promise<string> {
-    const notRepo = (reason: string): AppError =>
-      new AppError('NOT_A_REPOSITORY', `${folder} is not inside a git repository (${reason}).`, {
-        path: folder,
-        reason,
-      });
+    const notRepo = (reason: string): AppError => appError('NOT_A_REPOSITORY', { path: folder, reason });
     if (!fs.existsSync(folder)) throw notRepo('the folder does not exist');
     const bare = await this.git(['rev-parse', '--is-bare-repository'], { cwd: folder, okCodes: [128] });
     if (bare.code !== 0) throw notRepo('no .git found');
@@ -247,10 +240,7 @@ export class CliGitWorktrees implements P.GitWorktrees {
   private async commitOf(cwd: string, ref: string): Promise<string> {
     const sha = await this.tryCommit(cwd, ref);
     if (sha !== null) return sha;
-    throw new AppError('GIT_REF_NOT_FOUND', `No branch, tag or commit "${ref}" in ${cwd}.`, {
-      ref,
-      repo: cwd,
-    });
+    throw appError('GIT_REF_NOT_FOUND', { ref, repo: cwd });
   }
 
   private async branchExists(cwd: string, branch: string): Promise<boolean> {

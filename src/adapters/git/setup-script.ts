@@ -5,11 +5,11 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { AppError } from '../../core/errors.js';
 import type * as P from '../../core/ports/git.js';
 import type { RepoApprovals } from '../../core/ports/git.js';
 import type { AgentEnv } from '../../protocol/agent-env.js';
 import { approvalsSchema as rulesSchema } from '../../protocol/approval-schema.js';
+import { appError } from '../../protocol/error-messages.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
 import { FileRepoApprovals } from './repo-approvals.js';
 import { realTop } from './repo-paths.js';
@@ -79,11 +79,8 @@ export class SetupScripts {
     const parsed = yamlIssues.length > 0 ? null : repoConfigSchema.safeParse(value);
     const issues = parsed === null ? yamlIssues : parsed.success ? [] : zodIssues(parsed.error);
     if (issues.length > 0 || !parsed?.success) {
-      const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-      throw new AppError('CONFIG_INVALID', `The repository config ${file} is invalid: ${list}`, {
-        file,
-        issues,
-      });
+      const problems = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+      throw appError('CONFIG_INVALID', { file, issues, problems });
     }
     const commands = parsed.data?.setup ?? [];
     const test = parsed.data?.test ?? null;
@@ -116,9 +113,8 @@ export class SetupScripts {
   async runSetup(wt: P.AgentWorktree, env: Record<string, string>, progress: P.SetupProgress): Promise<void> {
     const script = this.setupScript(wt.repo);
     if (script === null || script.commands.length === 0) return;
-    const ask = `The setup script of ${wt.repo} is not approved (or changed since): see \`wtp setup approve\`.`;
     const { commands, hash } = script;
-    if (!script.approved) throw new AppError('SETUP_NOT_APPROVED', ask, { repo: wt.repo, commands, hash });
+    if (!script.approved) throw appError('SETUP_NOT_APPROVED', { repo: wt.repo, commands, hash });
     const ports = {
       WTP_PORT: `${wt.portStart}`,
       WTP_PORT_END: `${wt.portStart + wt.portCount - 1}`,
@@ -132,11 +128,18 @@ export class SetupScripts {
     };
     for (const command of commands) {
       emit(`$ ${command}`);
-      const r = await runShell(command, wt.path, fullEnv, this.o.setupTimeoutMs ?? 10 * 60_000, emit);
+      const timeoutMs = this.o.setupTimeoutMs ?? 10 * 60_000;
+      const r = await runShell(command, wt.path, fullEnv, timeoutMs, emit);
       if (r.code === 0 && !r.timedOut) continue;
-      const what = r.timedOut ? 'timed out' : `failed (exit ${r.code ?? r.signal})`;
-      const details = { command, exitCode: r.code, signal: r.signal, timedOut: r.timedOut, output };
-      throw new AppError('SETUP_FAILED', `The setup command \`${command}\` ${what} in ${wt.path}.`, details);
+      throw appError('SETUP_FAILED', {
+        command,
+        exitCode: r.code,
+        signal: r.signal,
+        timedOut: r.timedOut,
+        output,
+        path: wt.path,
+        seconds: r.timedOut ? timeoutMs / 1000 : null,
+      });
     }
   }
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import { redactUrl } from '../../protocol/fleet.js';
 
 export { redactUrl };
@@ -50,25 +51,18 @@ export function fleetError(err: unknown, database: string): AppError {
   const sqlState = /^[0-9A-Z]{5}$/.test(code) ? code : '';
   // The TLS handshake failed (an untrusted or wrong certificate, TLS refused): the configuration's.
   if (/CERT|SSL|TLS|ERR_TLS/.test(code) || /does not support SSL|certificate/i.test(message)) {
-    return new AppError(
+    return appError(
       'FLEET_REFUSED',
-      `The fleet database ${database} refused this daemon: its TLS connection failed: ${message}${code ? ` (${code})` : ''}.`,
-      { database, ...(code ? { tlsCode: code } : {}) },
+      { database, ...(code ? { tlsCode: code } : {}), tlsError: message },
       { cause: err },
     );
   }
   if (sqlState !== '' && !TRANSIENT.test(sqlState)) {
-    return new AppError(
-      'FLEET_REFUSED',
-      `The fleet database ${database} refused this daemon: ${message} (SQLSTATE ${sqlState}).`,
-      { database, pgCode: sqlState },
-      { cause: err },
-    );
+    return appError('FLEET_REFUSED', { database, pgCode: sqlState, error: message }, { cause: err });
   }
-  return new AppError(
+  return appError(
     'FLEET_UNREACHABLE',
-    `The fleet database ${database} cannot be reached: ${message}${code ? ` (${code})` : ''}.`,
-    { database, ...(code ? { pgCode: code } : {}) },
+    { database, ...(code ? { pgCode: code } : {}), error: message },
     { cause: err },
   );
 }

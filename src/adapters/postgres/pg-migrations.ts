@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import m0001 from './migrations/0001-fleet.js';
 import m0002 from './migrations/0002-commands.js';
 import m0003 from './migrations/0003-tasks.js';
@@ -46,11 +46,7 @@ export async function schemaVersion(c: pg.ClientBase): Promise<number> {
 export async function migrate(c: pg.ClientBase, database: string): Promise<number[]> {
   const current = await schemaVersion(c);
   if (current > LATEST) {
-    throw new AppError(
-      'FLEET_SCHEMA_NEWER',
-      `The fleet database ${database} has schema version ${current}; this wezterm-parallel knows up to ${LATEST}. Upgrade wezterm-parallel on this machine.`,
-      { schema: current, known: LATEST },
-    );
+    throw appError('FLEET_SCHEMA_NEWER', { schema: current, known: LATEST, database });
   }
   if (current === LATEST) return [];
   const applied: number[] = [];
@@ -71,12 +67,7 @@ export async function migrate(c: pg.ClientBase, database: string): Promise<numbe
     await c.query('ROLLBACK').catch(() => undefined);
     const code = (err as { code?: unknown }).code;
     if (code === '42501') {
-      throw new AppError(
-        'FLEET_SCHEMA_MISSING',
-        `The fleet database ${database} has schema version ${current} of ${LATEST}, and this daemon's role may not create it. Run \`wtp fleet migrate\` once with WTP_FLEET_URL set to a role that may (the database owner).`,
-        { schema: current, known: LATEST },
-        { cause: err },
-      );
+      throw appError('FLEET_SCHEMA_MISSING', { schema: current, known: LATEST, database }, { cause: err });
     }
     throw err;
   }

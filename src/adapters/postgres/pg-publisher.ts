@@ -1,4 +1,5 @@
-import { AppError } from '../../core/errors.js';
+import type { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type pg from 'pg';
 import type {
   FleetPublisher,
@@ -85,11 +86,7 @@ export class PgPublisher implements FleetPublisher {
       [me.name, me.version, me.ssh, me.capacity, JSON.stringify(me.repos), JSON.stringify(me.usage ?? null)],
     );
     if (r.rowCount === 0) {
-      throw new AppError(
-        'FLEET_UNREACHABLE',
-        `This machine ("${me.name}") is no longer registered in the fleet database ${this.db.database}; it joins again.`,
-        { database: this.db.database, rejoin: true },
-      );
+      throw appError('FLEET_UNREACHABLE', { database: this.db.database, rejoin: true, machine: me.name });
     }
   }
 
@@ -171,11 +168,7 @@ export class PgPublisher implements FleetPublisher {
 }
 
 function taken(machine: string, owner: string, role: string): AppError {
-  return new AppError(
-    'FLEET_MACHINE_TAKEN',
-    `The machine name "${machine}" belongs to the database role ${owner} in the fleet${role ? `, and this daemon connects as ${role}` : ''}: name this machine otherwise (WTP_MACHINE or fleet.machine), or connect as the role that owns it.`,
-    { machine, owner, role },
-  );
+  return appError('FLEET_MACHINE_TAKEN', { machine, owner, role: role === '' ? null : role });
 }
 
 function eventRow(e: WtpEvent): Record<string, unknown> {

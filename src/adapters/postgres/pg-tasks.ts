@@ -1,4 +1,4 @@
-import { AppError } from '../../core/errors.js';
+import type { AppError } from '../../core/errors.js';
 import { appError } from '../../protocol/error-messages.js';
 import type {
   FleetTaskList,
@@ -280,9 +280,5 @@ export class PgTasks implements FleetTasks {
 }
 
 function notYours(task: string, createdBy: string, machine: string | null, me: string): AppError {
-  return new AppError(
-    'FLEET_TASK_NOT_YOURS',
-    `Fleet task ${task} was added on ${createdBy}${machine === null ? '' : ` and is held by ${machine}`}: only ${machine === null || machine === createdBy ? 'that machine' : 'those machines'} may move it, not ${me}. Run the command there (the database refuses it from here).`,
-    { task, createdBy, machine, me },
-  );
+  return appError('FLEET_TASK_NOT_YOURS', { task, createdBy, machine, me });
 }

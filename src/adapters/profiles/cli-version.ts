@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { AppError } from '../../core/errors.js';
 import { CLI_VERSION_PATTERN } from '../../protocol/constants.js';
+import { appError } from '../../protocol/error-messages.js';
 
 /** How long `--version` may take: Gemini CLI took 12 s on a loaded 2-core machine. */
 export const VERSION_TIMEOUT_MS = 30_000;
@@ -81,11 +81,14 @@ export class CliVersions {
     });
     const m = CLI_VERSION_PATTERN.exec(out.text);
     if (out.code !== 0 || !m?.[1]) {
-      throw new AppError(
-        'AGENT_CLI_BROKEN',
-        `\`${command} --version\` ${out.timedOut ? `timed out after ${timeoutMs / 1000} s` : `failed (exit ${out.code})`}: ${out.text.slice(0, 200) || 'no output'}`,
-        { command, exitCode: out.code, timedOut: out.timedOut, output: out.text.slice(0, 2000) },
-      );
+      throw appError('AGENT_CLI_BROKEN', {
+        command,
+        exitCode: out.code,
+        timedOut: out.timedOut,
+        output: out.text.slice(0, 2000),
+        seconds: out.timedOut ? timeoutMs / 1000 : null,
+        said: out.text.slice(0, 200) || 'no output',
+      });
     }
     return m[1];
   }

@@ -1,7 +1,7 @@
 import type { Agent } from 'node:https';
 import webpush from 'web-push';
 import { z } from 'zod';
-import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import { base64urlBytes, p256PublicKeySchema, type VapidKeys } from './vapid-keys.js';
 
 /** A browser's push subscription as `PushSubscription.toJSON()` gives it (RFC 8030, RFC 8291). */
@@ -114,13 +114,8 @@ export class PushSender {
       !p256PublicKeySchema.safeParse(o.vapid.publicKey).success ||
       !base64urlBytes(32).safeParse(o.vapid.privateKey).success
     )
-      throw new AppError('CONFIG_INVALID', 'The VAPID keys are not base64url P-256 keys.', {
-        field: 'vapid',
-      });
-    if (!validSubject(o.subject))
-      throw new AppError('CONFIG_INVALID', 'The VAPID subject must be a mailto: or public https: URL.', {
-        field: 'subject',
-      });
+      throw appError('CONFIG_INVALID', { field: 'vapid' });
+    if (!validSubject(o.subject)) throw appError('CONFIG_INVALID', { field: 'subject', subject: o.subject });
     this.#vapid = { subject: o.subject, publicKey: o.vapid.publicKey, privateKey: o.vapid.privateKey };
     this.#allowedHosts = o.allowedHosts;
     this.#allowedPorts = o.allowedPorts ?? [];

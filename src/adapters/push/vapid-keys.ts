@@ -16,7 +16,8 @@ import {
 import { join } from 'node:path';
 import webpush from 'web-push';
 import { z } from 'zod';
-import { AppError } from '../../core/errors.js';
+import type { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 
 /** The daemon's VAPID key pair (RFC 8292), base64url as `webpush.generateVAPIDKeys()` makes it. */
 export interface VapidKeys {
@@ -74,11 +75,7 @@ function publicOf(privateKey: string): Buffer | null {
 }
 
 function refuse(path: string, reason: string): AppError {
-  return new AppError('CONFIG_INVALID', `The VAPID key file ${path} cannot be used: ${reason}.`, {
-    path,
-    reason,
-    issues: [{ path, message: reason }],
-  });
+  return appError('CONFIG_INVALID', { path, reason, issues: [{ path, message: reason }] });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { SandboxPolicy } from '../../protocol/sandbox.js';
 import { shownInside } from './bwrap-args.js';
 import { resolvePath } from './sandboxed-spawner.js';
@@ -12,11 +12,7 @@ import { resolvePath } from './sandboxed-spawner.js';
 export function checkCommandShown(command: string, pathVar: string | undefined, policy: SandboxPolicy): void {
   for (const file of [command, ...interpreterOf(command, pathVar)]) {
     if (shownInside(file, policy, resolvePath)) continue;
-    throw new AppError(
-      'SANDBOX_COMMAND_HIDDEN',
-      `The agent's program ${file} is not there inside its sandbox, which hides /tmp, this tool's folders and the home's secrets. Install it elsewhere, or show its folder with sandbox.allowRead.`,
-      { command, file },
-    );
+    throw appError('SANDBOX_COMMAND_HIDDEN', { command, file });
   }
 }
 

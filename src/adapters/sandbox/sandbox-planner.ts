@@ -1,9 +1,10 @@
 import { lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import type { ProfileCatalog, ProfileSandbox, SandboxStatePath } from '../../core/agents/profiles.js';
-import { AppError } from '../../core/errors.js';
+import type { AppError } from '../../core/errors.js';
 import type { AgentRecord } from '../../core/model/agent-record.js';
 import type { SandboxPlanner, SandboxUnavailable } from '../../core/ports/sandbox.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { SandboxForward, SandboxPolicy } from '../../protocol/sandbox.js';
 import { sandboxHostSchema } from '../../protocol/sandbox.js';
 import { isWithin } from './bwrap-args.js';
@@ -179,11 +180,7 @@ export class FsSandboxPlanner implements SandboxPlanner {
     for (const file of this.o.gitIncludes?.(folder) ?? []) {
       const real = realOfNearest(file);
       if (!isWithin(real, writable) || isWithin(real, readOnly.map(realOrSelf))) continue;
-      throw new AppError(
-        'SANDBOX_GIT_CONFIG_WRITABLE',
-        `The repository's git configuration includes ${file}, which this sandboxed agent could write. Move that file out of the agent's folder, or drop the include.`,
-        { file, folder },
-      );
+      throw appError('SANDBOX_GIT_CONFIG_WRITABLE', { file, folder });
     }
   }
 
@@ -382,5 +379,5 @@ const realOrSelf = (p: string): string => {
 const unique = (list: readonly string[]): string[] => [...new Set(list)];
 
 function invalid(path: string, reason: string): AppError {
-  return new AppError('SANDBOX_POLICY_INVALID', `Sandbox policy: ${path}: ${reason}.`, { path, reason });
+  return appError('SANDBOX_POLICY_INVALID', { path, reason });
 }

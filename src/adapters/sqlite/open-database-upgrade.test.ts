@@ -112,7 +112,11 @@ describe('openDatabase upgrading a database from an older version', () => {
     }
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('DB_MIGRATION_FAILED');
-    expect((error as AppError).details).toEqual({ path, migration: 2 });
+    expect((error as AppError).details).toEqual({
+      path,
+      migration: 2,
+      error: 'no such table: no_such_table',
+    });
     // The connection was closed: the last connection of a WAL database removes -wal and -shm.
     expect(readdirSync(dir).sort()).toEqual(['wtp.db', 'wtp.db.bak-v1']);
     readOnly(path, (db) => {

@@ -142,7 +142,7 @@ describe('openDatabase on an older database', () => {
 
     const err = appErrorOf(() => open());
     expect(err.code).toBe('DB_MIGRATION_FAILED');
-    expect(err.details).toEqual({ path, migration: 1 });
+    expect(err.details).toEqual({ path, migration: 1, error: expect.any(String) });
     expect(err.cause).toBeInstanceOf(Error);
     // Closed: the last connection of a WAL database removes its -wal and -shm files.
     expect(readdirSync(dir)).toEqual(['wtp.db']);

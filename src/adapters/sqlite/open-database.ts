@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, fchmodSync, openSync, readSync, statSync } from 'node:fs';
-import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { openPinned } from './pinned-database.js';
 
@@ -21,14 +21,10 @@ export function openDatabase(path: string, opts: { onModeFixed?: (paths: string[
   const header = readHeader(path);
   if (header) {
     if (header.magic !== SQLITE_MAGIC) {
-      throw new AppError('DB_CORRUPT', `${path} is not an SQLite database; it was left untouched.`, { path });
+      throw appError('DB_CORRUPT', { path });
     }
     if (header.userVersion > MIGRATIONS.length) {
-      throw new AppError(
-        'DB_TOO_NEW',
-        `${path} has schema version ${header.userVersion}, but this wezterm-parallel knows up to ${MIGRATIONS.length}. Nothing was changed.`,
-        { path, found: header.userVersion, supported: MIGRATIONS.length },
-      );
+      throw appError('DB_TOO_NEW', { path, found: header.userVersion, supported: MIGRATIONS.length });
     }
   }
   let db: Db | undefined;
@@ -42,12 +38,7 @@ export function openDatabase(path: string, opts: { onModeFixed?: (paths: string[
     if (check !== 'ok') throw new Error(String(check));
   } catch (err) {
     db?.close(); // a refused database is not left open
-    throw new AppError(
-      'DB_CORRUPT',
-      `${path} cannot be read as a database: ${messageOf(err)}`,
-      { path },
-      { cause: err },
-    );
+    throw appError('DB_CORRUPT', { path, error: messageOf(err) }, { cause: err });
   }
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -79,10 +70,9 @@ function migrate(db: Db, path: string): void {
         db.pragma(`user_version = ${v + 1}`);
       })();
     } catch (err) {
-      throw new AppError(
+      throw appError(
         'DB_MIGRATION_FAILED',
-        `Migration ${v + 1} failed and was rolled back: ${messageOf(err)}`,
-        { path, migration: v + 1 },
+        { path, migration: v + 1, error: messageOf(err) },
         { cause: err },
       );
     }

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 
 /** What a host writes beside its agent's log while it runs: `<agentsDir>/<id>/host-<pid>.json`. */
 export interface HostRecord {
@@ -39,19 +39,16 @@ export function guardDatabase(o: GuardOptions, fresh: boolean): StateDirFindings
   const findings = inspectStateDir(o);
   if (findings.database === 'present' || fresh) return findings;
   if (findings.agentDirs.length === 0 && findings.liveHosts.length === 0) return findings;
-  const what = findings.database === 'missing' ? 'is missing' : 'is empty (0 bytes)';
-  const hosts =
-    findings.liveHosts.length === 0
-      ? 'none of their hosts runs'
-      : `${findings.liveHosts.length} host(s) still run (pid ${findings.liveHosts.map((h) => h.pid).join(', ')})`;
   const backup = findings.backups.at(-1);
-  throw new AppError(
-    'DB_MISSING',
-    `The database ${o.database} ${what}, but ${o.agentsDir} holds ${findings.agentDirs.length} agent folder(s) and ${hosts}. ` +
-      `Starting on an empty database would lose track of them, so the daemon did not start. ` +
-      `${backup ? `Restore it (a backup is at ${backup}), or` : 'Restore it from a backup, or'} start anyway with \`wtp up --fresh\`: running agents are kept alive as orphans (\`wtp orphans\`).`,
-    { path: o.database, state: findings.database, ...findings },
-  );
+  throw appError('DB_MISSING', {
+    path: o.database,
+    state: findings.database,
+    ...findings,
+    agentsDir: o.agentsDir,
+    folders: findings.agentDirs.length,
+    ...(findings.liveHosts.length === 0 ? {} : { hostPids: findings.liveHosts.map((h) => String(h.pid)) }),
+    ...(backup === undefined ? {} : { backup }),
+  });
 }
 
 export function inspectStateDir(o: GuardOptions): StateDirFindings {
@@ -72,13 +69,17 @@ function databaseState(path: string): StateDirFindings['database'] {
     throw err;
   }
   if (!st.isFile()) {
-    throw new AppError(
-      'DB_NOT_A_FILE',
-      `The database path ${path} is ${st.isDirectory() ? 'a directory' : 'not a regular file'}; nothing was changed. Move it away, or point WTP_HOME elsewhere.`,
-      { path },
-    );
+    throw appError('DB_NOT_A_FILE', { path, kind: fileKind(st) });
   }
   return st.size === 0 ? 'empty' : 'present';
+}
+
+/** What a path that is not a regular file is, in a word. */
+function fileKind(st: Stats): string {
+  if (st.isDirectory()) return 'directory';
+  if (st.isFIFO()) return 'FIFO';
+  if (st.isSocket()) return 'socket';
+  return st.isBlockDevice() || st.isCharacterDevice() ? 'device' : 'special file';
 }
 
 function subdirs(dir: string): string[] {

@@ -271,7 +271,7 @@ describe('refusals of a CA folder another user could have planted, or a broken o
       'ca.key is not the private key of the certificate',
     );
     rmSync(join(dir, 'ca.key'));
-    expect(thrown(() => ensureLocalCa(dir)).message).toContain('has ca.crt but no ca.key');
+    expect(thrown(() => ensureLocalCa(dir)).message).toContain('ca.key is missing beside ca.crt');
     writeFileSync(join(dir, 'ca.key'), 'x'.repeat(65 * 1024), { mode: 0o600 });
     expect(thrown(() => ensureLocalCa(dir)).message).toContain('ca.key is over 64 KiB');
   });

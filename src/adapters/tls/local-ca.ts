@@ -1,8 +1,9 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import { makeCaCert, signServerCert, type PemPair } from './cert-builder.js';
-import { caFileError, ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-files.js';
+import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-files.js';
 import {
   caMayVouchFor,
   hostKey,
@@ -51,13 +52,14 @@ function openPair(pem: PemPair): Opened {
 
 /** Makes the CA once in `dir` (ca.crt 0644, ca.key 0600, dir 0700) or loads it; returns it. */
 export function ensureLocalCa(dir: string, now: Date = new Date()): CertPair {
-  ensurePrivateDir(dir, `Remove it so that a new folder is made, or give a folder of this user's own`);
+  // The phone trusts this root: it is never replaced behind the user's back (the advice: delete dir).
+  const refuse = (path: string, problem: string, cause?: unknown): AppError =>
+    appError('REMOTE_CERT_INVALID', { path, problem, ca: dir }, cause === undefined ? undefined : { cause });
+  ensurePrivateDir(dir, refuse);
   const certPath = join(dir, 'ca.crt');
   const keyPath = join(dir, 'ca.key');
-  // The phone trusts this root: it is never replaced behind the user's back.
-  const remedy = `Delete ${dir} to make a new local CA, then install its new root certificate on the phone`;
-  const certPem = readPrivateFile(certPath, { secret: false, remedy });
-  const keyPem = readPrivateFile(keyPath, { secret: true, remedy });
+  const certPem = readPrivateFile(certPath, { secret: false, refuse });
+  const keyPem = readPrivateFile(keyPath, { secret: true, refuse });
   if (certPem === undefined && keyPem === undefined) {
     const made = makeCaCert(now);
     writePrivateFile(keyPath, made.keyPem, 0o600);
@@ -66,18 +68,19 @@ export function ensureLocalCa(dir: string, now: Date = new Date()): CertPair {
   }
   if (certPem === undefined || keyPem === undefined) {
     const [has, lacks] = certPem === undefined ? [keyPath, certPath] : [certPath, keyPath];
-    throw caFileError(`${dir} has ${basename(has)} but no ${basename(lacks)}. ${remedy}.`, lacks);
+    throw refuse(lacks, `is missing beside ${basename(has)}`);
   }
   const ca = openPair({ certPem, keyPem });
   if ('bad' in ca) {
     const path = ca.bad === 'cert' ? certPath : keyPath;
-    throw caFileError(`${path} ${ca.problem}. ${remedy}.`, path, ca.cause);
+    throw refuse(path, ca.problem, ca.cause);
   }
   if (ca.pair.notAfter <= now) {
-    throw caFileError(
-      `The local CA in ${dir} expired on ${ca.pair.notAfter.toISOString()}. ${remedy}.`,
-      certPath,
-    );
+    throw appError('REMOTE_CERT_INVALID', {
+      path: certPath,
+      ca: dir,
+      notAfter: ca.pair.notAfter.toISOString(),
+    });
   }
   return ca.pair;
 }
@@ -90,33 +93,20 @@ function opened(made: PemPair): CertPair {
   return o.pair;
 }
 
-function refuseHost(host: string, message: string): AppError {
-  return new AppError('REMOTE_CERT_INVALID', message, { host });
-}
-
 /** The hosts as the certificate names them, once each; refuses what the CA may not vouch for. */
 function certHosts(hosts: readonly string[]): CertHost[] {
   if (hosts.length === 0) {
-    const message =
-      'No host was given for the server certificate. Give the addresses or names the phone connects to.';
-    throw new AppError('REMOTE_CERT_INVALID', message, { hosts: [] });
+    throw appError('REMOTE_CERT_INVALID', { hosts: [] });
   }
   const byKey = new Map<string, CertHost>();
   for (const host of hosts) {
     const parsed = parseHost(host);
     if (!parsed) {
-      throw refuseHost(
-        host,
-        `"${host}" is neither an IP address nor a DNS name. Give an address (192.168.1.5, fd7a:115c:a1e0::1) or a host name (box.local), without port or brackets.`,
-      );
+      throw appError('REMOTE_CERT_INVALID', { host });
     }
     if (!caMayVouchFor(host)) {
-      const ranges = PRIVATE_RANGES.map((r) => r.text).join(', ');
-      const names = PRIVATE_DOMAINS.join(', ');
-      throw refuseHost(
-        host,
-        `The local CA may not vouch for ${host}: its root covers only private addresses (${ranges}) and the names ${names} and those below them, so that a leaked key cannot impersonate a site on the internet. Pass your own certificate (wtp remote on --cert FILE --key FILE) or use tailscale serve.`,
-      );
+      const ranges = PRIVATE_RANGES.map((r) => r.text);
+      throw appError('REMOTE_CERT_INVALID', { host, ranges, names: [...PRIVATE_DOMAINS] });
     }
     byKey.set(hostKey(parsed), parsed);
   }
@@ -156,9 +146,11 @@ export function ensureServerCert(dir: string, hosts: readonly string[], now: Dat
   const ca = ensureLocalCa(dir, now);
   const certPath = join(dir, 'server.crt');
   const keyPath = join(dir, 'server.key');
-  const rule = (path: string, secret: boolean) => ({ secret, remedy: `Delete ${path}; a new one is made` });
-  const certPem = readPrivateFile(certPath, rule(certPath, false));
-  const keyPem = readPrivateFile(keyPath, rule(keyPath, true));
+  // Made again when deleted: the advice names the file itself.
+  const refuse = (path: string, problem: string): AppError =>
+    appError('REMOTE_CERT_INVALID', { path, problem });
+  const certPem = readPrivateFile(certPath, { secret: false, refuse });
+  const keyPem = readPrivateFile(keyPath, { secret: true, refuse });
   const kept =
     certPem !== undefined && keyPem !== undefined
       ? reusable({ certPem, keyPem }, ca, wanted, now)

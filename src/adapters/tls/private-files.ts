@@ -16,20 +16,21 @@ import {
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { AppError } from '../../core/errors.js';
+import type { AppError } from '../../core/errors.js';
 
 /** The most a file of such a folder holds (a certificate or key is under 2 KiB). */
 const MAX_FILE_BYTES = 64 * 1024;
 
-/** How a file of the CA folder is checked: whether it is a key, and what to tell the user to do. */
+/**
+ * The error a refused file gives: `problem` says what is wrong with `path` ("is a symbolic link, …");
+ * the caller picks the code and the advice.
+ */
+export type FileRefusal = (path: string, problem: string) => AppError;
+
+/** How a file of such a folder is checked: whether it is a key, and the error a refusal gives. */
 export interface FileRule {
   readonly secret: boolean;
-  readonly remedy: string;
-}
-
-/** An error about the CA folder or its files; `details.path` names the file. */
-export function caFileError(message: string, path: string, cause?: unknown): AppError {
-  return new AppError('REMOTE_CERT_INVALID', message, { path }, cause === undefined ? undefined : { cause });
+  readonly refuse: FileRefusal;
 }
 
 const octal = (mode: number): string => `0${(mode & 0o777).toString(8)}`;
@@ -37,42 +38,33 @@ const octal = (mode: number): string => `0${(mode & 0o777).toString(8)}`;
 /** Refuses what another local user could have planted: a link, a file of theirs, a key others can read. */
 function checkOwned(path: string, st: Stats, rule: FileRule, kind: 'file' | 'folder'): void {
   if (st.isSymbolicLink()) {
-    throw caFileError(
-      `${path} is a symbolic link, which wezterm-parallel never makes (another user could plant a file through one). ${rule.remedy}.`,
+    throw rule.refuse(
       path,
+      'is a symbolic link, which wezterm-parallel never makes (another user could plant a file through one)',
     );
   }
   if (kind === 'file' ? !st.isFile() : !st.isDirectory()) {
-    throw caFileError(
-      `${path} is not a ${kind === 'file' ? 'regular file' : 'folder'}. ${rule.remedy}.`,
-      path,
-    );
+    throw rule.refuse(path, `is not a ${kind === 'file' ? 'regular file' : 'folder'}`);
   }
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid) {
-    throw caFileError(
-      `${path} belongs to another user (uid ${st.uid}), who could have planted it. ${rule.remedy}.`,
-      path,
-    );
+    throw rule.refuse(path, `belongs to another user (uid ${st.uid}), who could have planted it`);
   }
   if (kind === 'file' && (st.mode & (rule.secret ? 0o077 : 0o022)) !== 0) {
     const what = rule.secret ? 'read or written by other users' : 'written by other users';
     const leak = rule.secret ? ', so the key may have leaked' : '';
-    throw caFileError(`${path} can be ${what} (mode ${octal(st.mode)})${leak}. ${rule.remedy}.`, path);
+    throw rule.refuse(path, `can be ${what} (mode ${octal(st.mode)})${leak}`);
   }
   if (st.size > MAX_FILE_BYTES) throw tooLarge(path, rule);
 }
 
 const tooLarge = (path: string, rule: FileRule): AppError =>
-  caFileError(
-    `${path} is over 64 KiB, larger than any file wezterm-parallel keeps there. ${rule.remedy}.`,
-    path,
-  );
+  rule.refuse(path, 'is over 64 KiB, larger than any file wezterm-parallel keeps there');
 
 /** Makes `dir` (0700) or checks that it is a folder of this user's, then sets its mode to 0700. */
-export function ensurePrivateDir(dir: string, remedy: string): void {
+export function ensurePrivateDir(dir: string, refuse: FileRefusal): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  checkOwned(dir, lstatSync(dir), { secret: false, remedy }, 'folder');
+  checkOwned(dir, lstatSync(dir), { secret: false, refuse }, 'folder');
   chmodSync(dir, 0o700);
 }
 

@@ -1,4 +1,4 @@
-import { AppError, isAppError } from '../../core/errors.js';
+import { isAppError } from '../../core/errors.js';
 import { appError } from '../../protocol/error-messages.js';
 import type {
   ClosedByHand,
@@ -338,9 +338,7 @@ export class TmuxMux implements PaneMux {
       throw appError('PANE_NOT_FOUND', { terminal: 'tmux', pane: ctx.pane });
     }
     if (ctx.duplicateSession && /duplicate session/.test(r.stderr)) {
-      throw new AppError('WORKSPACE_EXISTS', `A tmux session "${ctx.duplicateSession}" already exists.`, {
-        workspace: ctx.duplicateSession,
-      });
+      throw appError('WORKSPACE_EXISTS', { workspace: ctx.duplicateSession });
     }
     this.check(r);
     return r.stdout;
@@ -358,21 +356,17 @@ export class TmuxMux implements PaneMux {
   private check(r: CommandResult): void {
     if (r.exitCode === 0) return;
     if (r.spawnError === 'ENOENT') {
-      throw new AppError('BACKEND_UNAVAILABLE', 'tmux is not installed (no `tmux` on PATH).', {
-        reason: 'tmux_missing',
-      });
+      throw appError('BACKEND_UNAVAILABLE', { reason: 'tmux_missing', program: 'tmux' });
     }
-    throw new AppError(
-      'MUX_COMMAND_FAILED',
-      `tmux failed: ${r.stderr.trim() || `exit ${r.exitCode ?? r.signal}`}`,
-      {
-        command: r.command,
-        exitCode: r.exitCode,
-        signal: r.signal,
-        timedOut: r.timedOut,
-        stderr: r.stderr,
-      },
-    );
+    throw appError('MUX_COMMAND_FAILED', {
+      command: r.command,
+      exitCode: r.exitCode,
+      signal: r.signal,
+      timedOut: r.timedOut,
+      stderr: r.stderr,
+      terminal: 'tmux',
+      error: r.stderr.trim() || `exit ${r.exitCode ?? r.signal}`,
+    });
   }
 }
 

@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
 import { appError } from '../../protocol/error-messages.js';
-import { AppError } from '../../core/errors.js';
 import type {
   ClosedByHand,
   PaneInfo,
@@ -132,14 +131,7 @@ export class WeztermMux implements PaneMux {
     try {
       rows = JSON.parse(out) as WezListItem[];
     } catch (err) {
-      throw new AppError(
-        'MUX_COMMAND_FAILED',
-        'wezterm cli list printed something that is not JSON.',
-        {
-          stdout: out.slice(0, 500),
-        },
-        { cause: err },
-      );
+      throw appError('MUX_COMMAND_FAILED', { stdout: out.slice(0, 500) }, { cause: err });
     }
     return rows;
   }
@@ -202,11 +194,7 @@ export class WeztermMux implements PaneMux {
     try {
       const tty = (await this.rows()).find((r) => String(r.pane_id) === id)?.tty_name;
       // A pane of a remote domain has none; its host could not reach this daemon either.
-      if (!tty)
-        throw new AppError(
-          'MUX_COMMAND_FAILED',
-          `WezTerm gave pane ${id} no terminal device, so no host can serve it. Start agents in a pane of WezTerm's local domain.`,
-        );
+      if (!tty) throw appError('MUX_COMMAND_FAILED', { pane: id });
       const pane = { id, pid: null, tty, term: PANE_TERM, session: workspace };
       const pid = await joinGroup(groups, pane, spec, held);
       await this.decorate(id, spec);
@@ -239,9 +227,7 @@ export class WeztermMux implements PaneMux {
   private check(r: CommandResult, pane: string | undefined): string {
     if (r.exitCode === 0) return r.stdout;
     if (r.spawnError === 'ENOENT') {
-      throw new AppError('BACKEND_UNAVAILABLE', 'The `wezterm` program is not on PATH.', {
-        reason: 'wezterm_missing',
-      });
+      throw appError('BACKEND_UNAVAILABLE', { reason: 'wezterm_missing', program: 'wezterm' });
     }
     const stderr = r.stderr.trim();
     // WezTerm words a missing pane differently per subcommand (its source, mirrored by the test fake).
@@ -256,36 +242,23 @@ export class WeztermMux implements PaneMux {
     if (
       /failed to connect|Connection refused|No such file or directory|no default unix domain/i.test(stderr)
     ) {
-      throw new AppError(
-        'BACKEND_UNAVAILABLE',
-        'WezTerm is not reachable (is it running? WEZTERM_UNIX_SOCKET).',
-        {
-          reason: 'wezterm_unreachable',
-          stderr,
-        },
-      );
+      throw appError('BACKEND_UNAVAILABLE', { reason: 'wezterm_unreachable', stderr });
     }
-    throw new AppError(
-      'MUX_COMMAND_FAILED',
-      `wezterm cli failed: ${stderr || `exit ${r.exitCode ?? r.signal}`}`,
-      {
-        command: r.command,
-        exitCode: r.exitCode,
-        signal: r.signal,
-        timedOut: r.timedOut,
-        stderr,
-      },
-    );
+    throw appError('MUX_COMMAND_FAILED', {
+      command: r.command,
+      exitCode: r.exitCode,
+      signal: r.signal,
+      timedOut: r.timedOut,
+      stderr,
+      terminal: 'WezTerm',
+      error: stderr || `exit ${r.exitCode ?? r.signal}`,
+    });
   }
 }
 
 /** The pane id `wezterm cli spawn` and `split-pane` print. */
 function paneIdOf(out: string): string {
   const id = out.trim();
-  if (!/^\d+$/.test(id))
-    throw new AppError(
-      'MUX_COMMAND_FAILED',
-      `wezterm cli did not print a pane id (got "${id.slice(0, 80)}").`,
-    );
+  if (!/^\d+$/.test(id)) throw appError('MUX_COMMAND_FAILED', { got: id.slice(0, 80) });
   return id;
 }

@@ -1,10 +1,11 @@
 import { PROFILE_NAMES, type CreateAgentRequest, type ProfileName } from '../../protocol/agent.js';
 import type { Approvals } from '../../protocol/approval-schema.js';
 import { agentBinVar } from '../../protocol/constants.js';
-import { didYouMean, didYouMeanText } from '../../protocol/did-you-mean.js';
+import { didYouMean } from '../../protocol/did-you-mean.js';
+import { appError } from '../../protocol/error-messages.js';
 import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
 import type { AgentRecord } from '../model/agent-record.js';
-import { AppError } from '../errors.js';
+import type { AppError } from '../errors.js';
 import { checkAgentRules } from '../policies/agent-rules.js';
 import type { ProfileCatalog } from './profiles.js';
 import type { Clock, IdGenerator, LaunchPreflight } from '../ports/daemon.js';
@@ -50,21 +51,11 @@ export function buildAgent(req: CreateAgentRequest & { startedBy?: string }, d: 
   const ws = d.registry.resolveWorkspace(req.workspace ?? DEFAULT_WORKSPACE);
   const name = req.name ?? d.registry.nextFreeName(ws.id, profile);
   if (d.registry.isNameTaken(ws.id, name)) {
-    throw new AppError(
-      'AGENT_NAME_TAKEN',
-      `An agent named "${name}" already exists in workspace "${ws.name}".`,
-      {
-        name,
-        workspace: ws.name,
-      },
-    );
+    throw appError('AGENT_NAME_TAKEN', { name, workspace: ws.name });
   }
   const cwdState = d.preflight.checkDirectory(req.cwd);
   if (cwdState !== 'ok') {
-    throw new AppError('CWD_INVALID', `The working directory ${req.cwd} ${CWD_REASONS[cwdState]}.`, {
-      path: req.cwd,
-      reason: cwdState,
-    });
+    throw appError('CWD_INVALID', { path: req.cwd, reason: cwdState, why: CWD_REASONS[cwdState] });
   }
   if (wantsSandbox(req, profile, d.settings)) assertSandbox(d.sandbox);
   const own = ownApprovals(req);
@@ -128,11 +119,7 @@ function assertSandbox(planner: SandboxPlanner | undefined): void {
     ? planner.unavailable()
     : { reason: 'no sandbox is wired into this daemon', fix: 'restart it with `wtp down` and `wtp up`' };
   if (why === null) return;
-  throw new AppError(
-    'SANDBOX_UNAVAILABLE',
-    `The agent would run in a sandbox, and none can be made here: ${why.reason}. To fix: ${why.fix}; \`wtp doctor\` checks it. (Without --sandbox it would run unsandboxed.)`,
-    { reason: why.reason, fix: why.fix },
-  );
+  throw appError('SANDBOX_UNAVAILABLE', { reason: why.reason, fix: why.fix });
 }
 
 /** The request's own rules, or undefined when it has none. */
@@ -160,45 +147,44 @@ function commandNotFound(
     : `no executable file by that name ${where}`;
   const spec = d.profileCatalog.get(profile);
   if (spec.binary === null) {
-    return new AppError('COMMAND_NOT_FOUND', `Cannot run "${wanted}": ${missing}.`, {
-      command: wanted,
-      searched,
-    });
+    return appError('COMMAND_NOT_FOUND', { command: wanted, searched, missing });
   }
   const variable = agentBinVar(profile);
   const viaVar = d.settings.agentBinaries[profile] !== undefined;
   const install = spec.install ?? null;
-  const restart = "in the daemon's environment and restart the daemon (`wtp down`, then `wtp up`)";
-  const fix = viaVar
-    ? `point ${variable} at the ${profile} program ${restart}`
-    : `${install ? `install it (${install}), or ` : ''}set ${variable}=/path/to/${spec.binary} ${restart}`;
-  return new AppError(
-    'COMMAND_NOT_FOUND',
-    `Cannot run the ${profile} CLI "${wanted}"${viaVar ? ` (${variable})` : ''}: ${missing}. To fix: ${fix}.`,
-    { command: wanted, searched, profile, variable, install },
-  );
+  return appError('COMMAND_NOT_FOUND', {
+    command: wanted,
+    searched,
+    profile,
+    variable,
+    install,
+    missing,
+    binary: spec.binary,
+    ...(viaVar ? { program: wanted } : {}),
+  });
 }
 
 /** The profile's default arguments and what `--model` / `--permission-mode` become. */
 function launchArgs(profiles: ProfileCatalog, profile: ProfileName, req: CreateAgentRequest): string[] {
   const spec = profiles.get(profile);
   const out = [...spec.defaultArgs];
-  const unsupported = (option: string, why: string): AppError =>
-    new AppError('PROFILE_OPTION_UNSUPPORTED', `--${option} ${why}.`, { profile, option });
+  const unsupported = (option: string): AppError =>
+    appError('PROFILE_OPTION_UNSUPPORTED', { profile, option });
   if (req.model !== undefined) {
-    if (!spec.modelArgs) throw unsupported('model', `does not apply to the ${profile} profile`);
+    if (!spec.modelArgs) throw unsupported('model');
     out.push(...spec.modelArgs(req.model));
   }
   if (req.permissionMode !== undefined) {
     if (!spec.permissionArgs || !spec.permissionModes) {
-      throw unsupported('permission-mode', `does not apply to the ${profile} profile`);
+      throw unsupported('permission-mode');
     }
     if (!spec.permissionModes.includes(req.permissionMode)) {
-      throw new AppError(
-        'PROFILE_OPTION_UNSUPPORTED',
-        `--permission-mode ${req.permissionMode} is not a ${profile} mode; use one of: ${spec.permissionModes.join(', ')}.`,
-        { profile, option: 'permission-mode', value: req.permissionMode, known: [...spec.permissionModes] },
-      );
+      throw appError('PROFILE_OPTION_UNSUPPORTED', {
+        profile,
+        option: 'permission-mode',
+        value: req.permissionMode,
+        known: [...spec.permissionModes],
+      });
     }
     out.push(...spec.permissionArgs(req.permissionMode));
   }
@@ -208,11 +194,11 @@ function launchArgs(profiles: ProfileCatalog, profile: ProfileName, req: CreateA
 function parseProfile(value: string): ProfileName {
   const known: readonly string[] = PROFILE_NAMES;
   if (known.includes(value)) return value as ProfileName;
-  throw new AppError(
-    'PROFILE_UNKNOWN',
-    `Unknown profile "${value}".${didYouMeanText(value, PROFILE_NAMES)} Known profiles: ${PROFILE_NAMES.join(', ')}.`,
-    { profile: value, known: [...PROFILE_NAMES], suggestion: didYouMean(value, PROFILE_NAMES) },
-  );
+  throw appError('PROFILE_UNKNOWN', {
+    profile: value,
+    known: [...PROFILE_NAMES],
+    suggestion: didYouMean(value, PROFILE_NAMES),
+  });
 }
 
 function commandLine(profile: ProfileName, argv: string[], s: FactorySettings): [string, string[]] {
@@ -220,10 +206,7 @@ function commandLine(profile: ProfileName, argv: string[], s: FactorySettings): 
   if (profile !== 'cmd') return [s.agentBinaries[profile] ?? profile, [...argv]];
   const [command, ...args] = argv;
   if (command === undefined || command === '') {
-    throw new AppError(
-      'COMMAND_MISSING',
-      'The cmd profile needs a command after "--", e.g. `wtp new cmd -- npm run dev`.',
-    );
+    throw appError('COMMAND_MISSING', {});
   }
   return [command, args];
 }

@@ -48,7 +48,7 @@ describe('create: validation', () => {
     });
     const typo = await refused(h, { profile: 'clade' });
     expect(typo.message).toBe(
-      'Unknown profile "clade". Did you mean "claude"? Known profiles: shell, cmd, claude, codex, gemini, qwen, opencode, copilot, aider.',
+      'Unknown profile "clade"; the known profiles are shell, cmd, claude, codex, gemini, qwen, opencode, copilot, aider. Did you mean "claude"?',
     );
     expect(typo.details?.suggestion).toBe('claude');
   });
@@ -93,7 +93,7 @@ describe('create: validation', () => {
     const h = await makeCore();
     const gemini = await refused(h, { profile: 'gemini', argv: [] });
     expect(gemini.message).toBe(
-      "Cannot run the gemini CLI \"gemini\": no executable file by that name on the daemon's PATH (the environment it was started with, not this shell's). To fix: install it (npm i -g @google/gemini-cli), or set WTP_GEMINI_BIN=/path/to/gemini in the daemon's environment and restart the daemon (`wtp down`, then `wtp up`).",
+      "Cannot run the gemini CLI \"gemini\": no executable file by that name on the daemon's PATH (the environment it was started with, not this shell's). Install it (npm i -g @google/gemini-cli), or set WTP_GEMINI_BIN=/path/to/gemini in the daemon's environment and restart the daemon (`wtp down`, then `wtp up`).",
     );
     expect(gemini.details).toEqual({
       command: 'gemini',
@@ -101,11 +101,14 @@ describe('create: validation', () => {
       profile: 'gemini',
       variable: 'WTP_GEMINI_BIN',
       install: 'npm i -g @google/gemini-cli',
+      missing:
+        "no executable file by that name on the daemon's PATH (the environment it was started with, not this shell's)",
+      binary: 'gemini',
     });
     // The test settings name the claude program through WTP_CLAUDE_BIN (not there): that is what to fix.
     const claude = await refused(h, { profile: 'claude', argv: [] });
     expect(claude.message).toBe(
-      'Cannot run the claude CLI "/opt/claude/bin/claude" (WTP_CLAUDE_BIN): not an executable file. To fix: point WTP_CLAUDE_BIN at the claude program in the daemon\'s environment and restart the daemon (`wtp down`, then `wtp up`).',
+      'Cannot run the claude CLI "/opt/claude/bin/claude" (WTP_CLAUDE_BIN): not an executable file. Point WTP_CLAUDE_BIN at the claude program in the daemon\'s environment and restart the daemon (`wtp down`, then `wtp up`).',
     );
     expect(claude.details).toMatchObject({
       variable: 'WTP_CLAUDE_BIN',
@@ -123,10 +126,19 @@ describe('create: validation', () => {
     const h = await makeCore();
     const err = await refused(h, { argv: ['nope', '--flag'] });
     expect(err.code).toBe('COMMAND_NOT_FOUND');
-    expect(err.details).toEqual({ command: 'nope', searched: ['/usr/bin', '/bin'] });
+    expect(err.details).toEqual({
+      command: 'nope',
+      searched: ['/usr/bin', '/bin'],
+      missing:
+        "no executable file by that name on the daemon's PATH (the environment it was started with, not this shell's)",
+    });
 
     const custom = await refused(h, { argv: ['nope'], env: { PATH: '/opt/tools/bin' } });
-    expect(custom.details).toEqual({ command: 'nope', searched: ['/opt/tools/bin'] });
+    expect(custom.details).toEqual({
+      command: 'nope',
+      searched: ['/opt/tools/bin'],
+      missing: 'no executable file by that name on the PATH given with the request',
+    });
     expect(h.preflight.resolveCalls.at(-1)).toEqual({
       command: 'nope',
       cwd: '/work',
@@ -145,7 +157,7 @@ describe('create: validation', () => {
       h.preflight.directories.set(path, reason);
       const err = await refused(h, { cwd: path });
       expect(err.code).toBe('CWD_INVALID');
-      expect(err.details).toEqual({ path, reason });
+      expect(err.details).toEqual({ path, reason, why: expect.stringContaining(words) });
       expect(err.message).toContain(words);
     }
   });

@@ -11,7 +11,6 @@ import type { AgentUsageView } from '../../protocol/usage.js';
 import { toAgentView, type AgentRecord } from '../model/agent-record.js';
 import { hasProcess, isLive } from '../model/agent-state.js';
 import type { DiffStat } from '../model/agent-record.js';
-import { AppError } from '../errors.js';
 import type { HostDirectory } from '../hosts/host-directory.js';
 import type { AgentLifecycle } from '../lifecycle/lifecycle.js';
 import type { OutputHub } from '../hosts/output-hub.js';
@@ -251,11 +250,7 @@ export class AgentService extends AgentTerminal {
     if (git && !force) await refuseToLoseWork(agent, git.worktrees);
     if (isLive(agent.state)) {
       if (!force) {
-        throw new AppError(
-          'AGENT_RUNNING',
-          `Agent "${agent.name}" is ${agent.state}; stop it first or remove it with --force.`,
-          { agent: agent.name, state: agent.state },
-        );
+        throw appError('AGENT_RUNNING', { agent: agent.name, state: agent.state });
       }
       await this.stop(agent.id, { wait: true }, source);
     }
@@ -291,25 +286,25 @@ export class AgentService extends AgentTerminal {
     const dir = this.d.service.worktreesDir?.replace(/\/+$/, '');
     const wt = agent.worktree;
     const ws = this.d.registry.resolveWorkspace(agent.workspaceId);
-    const again = (opts: string) =>
-      `\`wtp rm ${agent.name}\`, then \`wtp new ${agent.profile} --name ${agent.name}${ws.name === DEFAULT_WORKSPACE ? '' : ` --workspace ${ws.name}`}${opts} …\``;
+    const workspace = ws.name === DEFAULT_WORKSPACE ? '' : ` --workspace ${ws.name}`;
     if (state === 'missing' && (wt !== null || (dir !== undefined && agent.cwd.startsWith(`${dir}/`)))) {
       // A worktree is only ever made with --repo, whatever the workspace's folder.
-      const repo = ` --repo ${wt?.repo ?? ws.repoPath ?? '<repository>'}`;
-      const branch = wt?.branch
-        ? ` (\`--branch ${wt.branch}\` goes on from its branch, if that still exists)`
-        : '';
-      throw new AppError(
-        'WORKTREE_MISSING',
-        `Agent "${agent.name}" cannot restart: its worktree ${agent.cwd} no longer exists (\`wtp gc\` removes the worktree and branch of an ended agent whose work is merged); nothing was started. Remove it and start a new agent, which gets a fresh worktree: ${again(repo)}${branch}.`,
-        { agent: agent.name, path: agent.cwd, branch: wt?.branch ?? null, repo: wt?.repo ?? ws.repoPath },
-      );
+      const repo = wt?.repo ?? ws.repoPath ?? '<repository>';
+      throw appError('WORKTREE_MISSING', {
+        agent: agent.name,
+        path: agent.cwd,
+        branch: wt?.branch ?? null,
+        repo: wt?.repo ?? ws.repoPath,
+        start: `wtp new ${agent.profile} --name ${agent.name}${workspace} --repo ${repo} …`,
+      });
     }
-    throw new AppError(
-      'CWD_INVALID',
-      `Agent "${agent.name}" cannot restart: its working directory ${agent.cwd} ${CWD_REASONS[state]}; nothing was started. Create the folder again, or remove the agent and start a new one elsewhere: ${again(' --cwd <dir>')}.`,
-      { agent: agent.name, path: agent.cwd, reason: state },
-    );
+    throw appError('CWD_INVALID', {
+      agent: agent.name,
+      path: agent.cwd,
+      reason: state,
+      why: CWD_REASONS[state],
+      start: `wtp new ${agent.profile} --name ${agent.name}${workspace} --cwd <dir> …`,
+    });
   }
 
   /** Types `prompt` when the agent is ready for it (at its prompt, or output quiet for plain programs). */

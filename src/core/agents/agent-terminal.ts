@@ -3,7 +3,8 @@ import type { EventSource } from '../../protocol/events.js';
 import type { FleetOrigin } from '../../protocol/fleet.js';
 import type { HostSnapshot } from '../../protocol/host.js';
 import { announcedAbout } from '../../protocol/agent-words.js';
-import { AppError } from '../errors.js';
+import { appError } from '../../protocol/error-messages.js';
+import type { AppError } from '../errors.js';
 import type { HostDirectory } from '../hosts/host-directory.js';
 import type { OutputHub, OutputListener } from '../hosts/output-hub.js';
 import { readKept, replayLog } from '../hosts/output-log-reader.js';
@@ -59,11 +60,13 @@ export class AgentTerminal {
     const link = this.requireLink(agent);
     if (agent.state === 'working' && !force) {
       const d = agent.stateDetail;
-      throw new AppError(
-        'AGENT_BUSY',
-        `Agent "${agent.name}" is working (${d.evidence ?? d.reason}); wait until it is idle, or use --force.`,
-        { agent: agent.name, state: agent.state, evidence: d.evidence ?? null, source: d.source ?? null },
-      );
+      throw appError('AGENT_BUSY', {
+        agent: agent.name,
+        state: agent.state,
+        evidence: d.evidence ?? null,
+        source: d.source ?? null,
+        reason: d.reason,
+      });
     }
     if (agent.state === 'needs_permission' && !force) throw inDialog(agent);
     link.send(raw ? { type: 'keys', text } : { type: 'paste', text });
@@ -211,20 +214,11 @@ export class AgentTerminal {
 
   protected requireLink(agent: AgentRecord): HostLink {
     if (!hasProcess(agent.state)) {
-      throw new AppError('AGENT_NOT_RUNNING', `Agent "${agent.name}" is ${agent.state}, not running.`, {
-        agent: agent.name,
-        state: agent.state,
-      });
+      throw appError('AGENT_NOT_RUNNING', { agent: agent.name, state: agent.state });
     }
     const link = this.t.hosts.get(agent.id);
     if (!link) {
-      throw new AppError(
-        'HOST_UNAVAILABLE',
-        `The host of agent "${agent.name}" is not connected right now.`,
-        {
-          agent: agent.name,
-        },
-      );
+      throw appError('HOST_UNAVAILABLE', { agent: agent.name });
     }
     return link;
   }
@@ -234,16 +228,11 @@ export class AgentTerminal {
 function inDialog(agent: AgentRecord): AppError {
   const d = agent.stateDetail;
   const about = announcedAbout(d);
-  const asks = about === undefined ? (d.reason ?? 'permission') : JSON.stringify(about);
-  return new AppError(
-    'AGENT_IN_DIALOG',
-    `Agent "${agent.name}" waits on a permission dialog (${asks}); keys typed now would answer it unchecked. Answer it with \`wtp approve ${agent.name}\` or \`wtp deny ${agent.name}\` (checked against its screen, audited), or pass --force to send these keys as your answer to that dialog (recorded).`,
-    {
-      agent: agent.name,
-      state: agent.state,
-      reason: d.reason,
-      about: about ?? null,
-      unknownDialog: d.request?.unknown === true,
-    },
-  );
+  return appError('AGENT_IN_DIALOG', {
+    agent: agent.name,
+    state: agent.state,
+    reason: d.reason,
+    about: about ?? null,
+    unknownDialog: d.request?.unknown === true,
+  });
 }

@@ -1,5 +1,6 @@
 import type { AgentState } from '../../protocol/agent.js';
 import type { AgentRecord } from '../model/agent-record.js';
+import type { DialogNow } from '../state/dialog-answer.js';
 import type { DrawnOption } from '../state/dialog-options.js';
 import type { AnswerOrder } from './dialog-answerer.js';
 
@@ -13,6 +14,13 @@ export function notWaiting(
   const limit = agent.stateDetail.reason === 'usage_limit' ? ' (it waits for its usage limit to reset)' : '';
   const changed = shown !== undefined && shown !== agent.state ? ` (it was ${shown} when you looked)` : '';
   return `Agent "${agent.name}" does not wait for ${asks}: it is ${agent.state}${limit}${changed}; nothing was pressed.`;
+}
+
+/** What a refusal's details start with: the agent, its state now and what its screen shows now. */
+export interface Refused {
+  agent: string;
+  state: AgentState;
+  now: DialogNow | null;
 }
 
 /** The last answer given through wezterm-parallel to an agent's dialog. */
@@ -33,8 +41,9 @@ const DONE: Record<AnswerOrder['action'], string> = {
 
 /**
  * What became of the dialog a user was shown (`shownSince`), once the agent is no longer in it:
- * answered through wezterm-parallel (`by`: how; `text` refuses with it, `clause` adds it to another
- * refusal), or left otherwise (in its terminal, or its CLI went on). Without `shownSince`, the dialog the last answer took the agent out of, when it waits
+ * answered through wezterm-parallel (`by`: from where, `how`: from where, as what and when), or left
+ * otherwise (in its terminal, or its CLI went on); `outcome` says which, `clause` adds it to another
+ * refusal. Without `shownSince`, the dialog the last answer took the agent out of, when it waits
  * on none (`waiting`: it does) and nothing has changed since. Null when there is nothing to say.
  */
 export function answeredAlready(
@@ -42,7 +51,7 @@ export function answeredAlready(
   last: GivenAnswer | undefined,
   shown: { since?: number | undefined; waiting: boolean },
   now: number,
-): { by: string | null; text: string; clause: string } | null {
+): { by: string | null; how: string | null; outcome: string; clause: string } | null {
   const shownSince = shown.since;
   const leftByIt =
     !shown.waiting && last !== undefined && last.since < agent.stateSince && agent.stateSince <= last.at;
@@ -53,13 +62,19 @@ export function answeredAlready(
     const how = `from ${last.via} (${DONE[last.action]}, ${ago} s ago)`;
     return {
       by: last.via,
-      text: `Agent "${agent.name}"'s dialog was answered already ${how}; it is ${agent.state} now, and nothing was pressed.`,
+      how,
+      outcome: `answered ${how}`,
       clause: ` The one you were shown was answered ${how}.`,
     };
   }
   if (shownSince === undefined) return null;
   const clause = ` It left the dialog you were shown without an answer through wezterm-parallel: it was answered in its terminal, or its CLI went on.`;
-  return { by: null, text: clause, clause };
+  return {
+    by: null,
+    how: null,
+    outcome: 'left without an answer through wezterm-parallel (answered in its terminal, or its CLI went on)',
+    clause,
+  };
 }
 
 export function refusalText(agent: AgentRecord, code: string, action: string, option?: string): string {

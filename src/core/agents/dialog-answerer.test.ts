@@ -658,7 +658,7 @@ describe('DialogAnswerer through a held decision hook', () => {
     );
     expect(changed.code).toBe('DIALOG_CHANGED');
     expect(changed.message).toMatch(
-      /The one you were shown was answered from cli \(approved, \d+ s ago\)\.$/,
+      /the one you were shown \([^)]+\) was answered from cli \(approved, \d+ s ago\); nothing was pressed\. Look again, then answer the new one\.$/,
     );
     await r.h.clock.advanceAsync(1_000);
     await leave(r);

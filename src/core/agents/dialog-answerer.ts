@@ -4,6 +4,7 @@ import { announcedAbout } from '../../protocol/agent-words.js';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { EventSource } from '../../protocol/events.js';
 import type { FleetOrigin } from '../../protocol/fleet.js';
+import { appError } from '../../protocol/error-messages.js';
 import { AppError } from '../errors.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import type { OutputHub } from '../hosts/output-hub.js';
@@ -16,7 +17,13 @@ import { throughStage } from './always-stage.js';
 import { DialogScreen, keyName } from './dialog-screen.js';
 import type { DialogAnswers, ProfileCatalog } from './profiles.js';
 import { answerEvent, leavesState } from './answer-audit.js';
-import { answeredAlready, notWaiting, refusalText, type GivenAnswer } from './answer-refusals.js';
+import {
+  answeredAlready,
+  notWaiting,
+  refusalText,
+  type GivenAnswer,
+  type Refused,
+} from './answer-refusals.js';
 import type { HeldDecisions } from './held-decisions.js';
 import { answerThroughHook, type HookAnswerDeps } from './hook-answer.js';
 import { planPermission } from './permission-plan.js';
@@ -122,11 +129,7 @@ export class DialogAnswerer {
     // The question a turn ended with is answered at its prompt, not in a dialog.
     const turnQuestion = order.action === 'answer' && waitsOnTurnQuestion(agent);
     if (dialogs === undefined && !turnQuestion) {
-      throw new AppError(
-        'ANSWER_NOT_SUPPORTED',
-        `Agent "${agent.name}" runs ${agent.profile}, whose dialogs wezterm-parallel does not know how to answer; answer in its terminal (\`wtp attach ${agent.name}\`).`,
-        { agent: agent.name, profile: agent.profile },
-      );
+      throw appError('ANSWER_NOT_SUPPORTED', { agent: agent.name, profile: agent.profile });
     }
     const wanted: AgentState = order.action === 'answer' ? 'needs_input' : 'needs_permission';
     const shown = order.expect?.state ?? wanted;
@@ -146,7 +149,11 @@ export class DialogAnswerer {
     const waiting = state === shown && state === wanted && agent.stateDetail.reason !== 'usage_limit';
     // Another dialog now: that is the news (DIALOG_CHANGED, below), with what became of the first.
     if (!waiting && before !== null && before.by !== null) {
-      throw await this.refuse(agent, 'DIALOG_ALREADY_ANSWERED', before.text, { by: before.by });
+      throw appError('DIALOG_ALREADY_ANSWERED', {
+        ...(await this.seen(agent)),
+        by: before.by,
+        how: before.how,
+      });
     }
     const otherwise = before?.clause ?? '';
     if (!waiting) {
@@ -157,21 +164,16 @@ export class DialogAnswerer {
       );
     }
     if (shownSince !== undefined && Date.parse(shownSince) !== since) {
-      throw await this.refuse(
-        agent,
-        'DIALOG_CHANGED',
-        `Agent "${agent.name}" has waited on another dialog since ${new Date(since).toISOString()} (you were shown the one of ${shownSince}); nothing was pressed. Look again, then answer that.${otherwise}`,
-        {},
-        true,
-      );
+      throw appError('DIALOG_CHANGED', {
+        ...(await this.seen(agent, true)),
+        since: new Date(since).toISOString(),
+        shown: shownSince,
+        outcome: before?.outcome ?? null,
+      });
     }
     const busy = this.sending.get(agent.id);
     if (busy !== undefined) {
-      throw new AppError(
-        'DIALOG_ALREADY_ANSWERED',
-        `Another answer to agent "${agent.name}"'s dialog (via ${busy.via}) is being sent; nothing was pressed.`,
-        { agent: agent.name, state, by: busy.via },
-      );
+      throw appError('DIALOG_ALREADY_ANSWERED', { agent: agent.name, state, by: busy.via });
     }
     this.sending.set(agent.id, { since, via: order.via });
     try {
@@ -215,6 +217,7 @@ export class DialogAnswerer {
       audit: (agent, order, s, source, waitedMs) => this.audit(agent, order, s, source, waitedMs, 'hook'),
       leaves: (agentId, state, since, ms) => this.leaves(agentId, state, since, ms),
       refuse: (agent, code, message, extra) => this.refuse(agent, code, message, extra),
+      seen: (agent) => this.seen(agent),
     };
   }
 
@@ -235,6 +238,7 @@ export class DialogAnswerer {
       leaves: (agentId: string, state: AgentState, since: number, ms: number) =>
         this.leaves(agentId, state, since, ms),
       refuse: (agent: AgentRecord, code: ErrorCode, message: string) => this.refuse(agent, code, message),
+      seen: (agent: AgentRecord) => this.seen(agent),
     };
   }
 
@@ -251,11 +255,12 @@ export class DialogAnswerer {
     const current = announcedAbout(detail);
     const shownAbout = order.expect?.about;
     if (shownAbout !== undefined && current !== undefined && !sameAbout(shownAbout, current, agent.cwd)) {
-      throw await this.refuse(
-        agent,
-        'DIALOG_CHANGED',
-        `Agent "${agent.name}" now asks about ${JSON.stringify(current)}, not ${JSON.stringify(shownAbout)}; nothing was pressed. Look again, then answer that.`,
-      );
+      throw appError('DIALOG_CHANGED', {
+        ...(await this.seen(agent)),
+        about: current,
+        shownAbout,
+        done: 'pressed',
+      });
     }
     const { screen, verdict } = await this.screen.lookForDialog(
       agent,
@@ -385,11 +390,16 @@ export class DialogAnswerer {
     extra: Record<string, unknown> = {},
     nextDialog = false,
   ): Promise<AppError> {
+    return new AppError(code, message, { ...(await this.seen(agent, nextDialog)), ...extra });
+  }
+
+  /** What a refusal's details start with: the agent, its state now and what its screen shows (see `refuse`). */
+  private async seen(agent: AgentRecord, nextDialog = false): Promise<Refused> {
     const current = this.d.registry.get(agent.id) ?? agent;
     const now = await (nextDialog ? this.screen.untilDrawn(agent) : this.screen.look(agent)).then(
       ({ verdict }) => dialogNow(verdict),
       () => null,
     );
-    return new AppError(code, message, { agent: agent.name, state: current.state, now, ...extra });
+    return { agent: agent.name, state: current.state, now };
   }
 }

@@ -1,5 +1,6 @@
 import type { AnswerResult } from '../../protocol/answers.js';
 import { announcedAbout } from '../../protocol/agent-words.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { EventSource } from '../../protocol/events.js';
 import type { AppError } from '../errors.js';
@@ -7,6 +8,7 @@ import type { AgentRecord } from '../model/agent-record.js';
 import type { Clock } from '../ports/daemon.js';
 import { sameAbout } from '../state/dialog-answer.js';
 import type { AgentService } from './agent-service.js';
+import type { Refused } from './answer-refusals.js';
 import type { AnswerOrder } from './dialog-answerer.js';
 import type { HeldDecisions } from './held-decisions.js';
 import type { ProfileCatalog } from './profiles.js';
@@ -27,6 +29,8 @@ export interface HookAnswerDeps extends AnswerFollowing {
     message: string,
     extra?: Record<string, unknown>,
   ): Promise<AppError>;
+  /** What a refusal's details start with: the agent, its state and its screen now. */
+  seen(agent: AgentRecord): Promise<Refused>;
 }
 
 /**
@@ -52,11 +56,12 @@ export async function answerThroughHook(
   if (held === undefined) return null;
   const shownAbout = order.expect?.about;
   if (shownAbout !== undefined && held.about !== undefined && !sameAbout(shownAbout, held.about, agent.cwd)) {
-    throw await d.refuse(
-      agent,
-      'DIALOG_CHANGED',
-      `Agent "${agent.name}" now asks about ${JSON.stringify(held.about)}, not ${JSON.stringify(shownAbout)}; nothing was answered. Look again, then answer that.`,
-    );
+    throw appError('DIALOG_CHANGED', {
+      ...(await d.seen(agent)),
+      about: held.about,
+      shownAbout,
+      done: 'answered',
+    });
   }
   const message = order.action === 'deny' ? order.message : undefined;
   if (!held.answer(user.respond(order.action, message))) return null;

@@ -1,4 +1,5 @@
 import type { AgentState, Screen } from '../../protocol/agent.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { EventSource } from '../../protocol/events.js';
 import { AppError } from '../errors.js';
@@ -70,29 +71,27 @@ export function planQuestion(
     );
   }
   if (verdict.state !== 'needs_input' || verdict.reason === 'usage_limit') {
-    throw refusal(
-      agent,
-      'DIALOG_CHANGED',
+    throw appError('DIALOG_CHANGED', {
+      agent: agent.name,
+      state: agent.state,
       now,
-      `Agent "${agent.name}" shows another dialog (${verdict.rule}: ${JSON.stringify(verdict.text)}), not a question; nothing was pressed.`,
-    );
+      rule: verdict.rule,
+      dialog: verdict.text,
+    });
   }
   const found = questionOptions(screen.lines, verdict.line);
   if (found === null) {
-    throw refusal(
-      agent,
-      'ANSWER_NOT_SUPPORTED',
-      now,
-      `The question on agent "${agent.name}"'s screen offers no numbered options to pick from; answer it in its terminal (\`wtp attach ${agent.name}\`).`,
-    );
+    throw appError('ANSWER_NOT_SUPPORTED', { agent: agent.name, state: agent.state, now });
   }
   const pick = pickOption(found.options, text);
   if (pick === null) {
-    throw new AppError(
-      'ANSWER_NOT_AN_OPTION',
-      `"${text}" is not one of the options: ${found.options.map((o, i) => `${i + 1}. ${o}`).join(' · ')}. Give an option's number or label.`,
-      { agent: agent.name, options: found.options, now },
-    );
+    throw appError('ANSWER_NOT_AN_OPTION', {
+      agent: agent.name,
+      options: found.options,
+      now,
+      answer: text,
+      choices: found.options.map((o, i) => `${i + 1}. ${o}`),
+    });
   }
   // A fresh dialog has its cursor on the first option; moving it there is what a user does too.
   const from = found.selected ?? 0;

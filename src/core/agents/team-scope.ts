@@ -1,21 +1,22 @@
 import type { AgentView } from '../../protocol/agent.js';
 import type { PermissionMode } from '../../protocol/permission-words.js';
 import type { McpCaller, ScopeRule } from '../../protocol/mcp-scope.js';
-import { AppError } from '../errors.js';
+import { appError, type MessageFields } from '../../protocol/error-messages.js';
+import type { AppError } from '../errors.js';
 
-function refuse(rule: ScopeRule, message: string, agent: string | null): AppError {
-  return new AppError('MCP_OUT_OF_SCOPE', message, { rule, agent });
+function refuse(rule: ScopeRule, agent: string | null, fields: MessageFields<'MCP_OUT_OF_SCOPE'>): AppError {
+  return appError('MCP_OUT_OF_SCOPE', { rule, agent, ...fields });
 }
 
 /** Reading: an agent sees the agents of its own workspace only. */
 export function assertMayRead(caller: McpCaller, target: AgentView): void {
   if (caller.kind === 'user') return;
   if (target.workspaceId !== caller.agent.workspaceId) {
-    throw refuse(
-      'own_workspace',
-      `Agent "${target.name}" is in another workspace (${target.workspace}); you see only ${caller.agent.workspace}.`,
-      target.id,
-    );
+    throw refuse('own_workspace', target.id, {
+      name: target.name,
+      workspace: target.workspace,
+      yours: caller.agent.workspace,
+    });
   }
 }
 
@@ -27,26 +28,14 @@ export function assertMayAct(caller: McpCaller, target: AgentView): void {
   if (caller.kind === 'user') return;
   const me = caller.agent;
   if (target.id === me.id) {
-    throw refuse(
-      'not_itself',
-      'You cannot act on yourself through these tools (your own dialogs, input, stop or merge are your user’s).',
-      target.id,
-    );
+    throw refuse('not_itself', target.id, {});
   }
   if (me.startedBy !== null && target.id === me.startedBy) {
-    throw refuse(
-      'not_its_lead',
-      `Agent "${target.name}" is your lead (it started you): you cannot act on it.`,
-      target.id,
-    );
+    throw refuse('not_its_lead', target.id, { lead: target.name });
   }
   assertMayRead(caller, target);
   if (caller.scope === 'team' && target.startedBy !== me.id) {
-    throw refuse(
-      'team_only',
-      `Agent "${target.name}" is not in your team: you act only on agents you started (start_agent).`,
-      target.id,
-    );
+    throw refuse('team_only', target.id, { name: target.name });
   }
 }
 
@@ -83,30 +72,18 @@ export function assertMayStart(
   if (caller.kind === 'user') return;
   const me = caller.agent;
   if (ask.ungranted !== undefined) {
-    throw refuse(
-      'profile_not_granted',
-      `Profile ${ask.ungranted} runs what it is given without asking: an agent may not start it unless your user lists it in config mcp.workerProfiles.`,
-      null,
-    );
+    throw refuse('profile_not_granted', null, { profile: ask.ungranted });
   }
   if (ask.workspaceId !== me.workspaceId) {
-    throw refuse('own_workspace', `You can start agents only in your own workspace (${me.workspace}).`, null);
+    throw refuse('own_workspace', null, { workspace: me.workspace });
   }
   const myRepo = me.worktree?.repo ?? null;
   if (ask.repo !== null && ask.repo !== myRepo) {
-    throw refuse(
-      'own_repository',
-      `You can start agents only in your own repository (${myRepo ?? 'none'}).`,
-      null,
-    );
+    throw refuse('own_repository', null, { repository: myRepo ?? 'none' });
   }
   if (ask.mode === null) return;
   const mine = me.permission?.mode ?? 'default';
   if (UNASKED_RANK[ask.mode] > UNASKED_RANK[mine]) {
-    throw refuse(
-      'no_wider_permissions',
-      `Permission mode ${ask.modeName ?? ask.mode} (${ask.mode}) asks less than yours (${mine}): a worker may not act without asking more than you do. Leave permissionMode out, or ask your user.`,
-      null,
-    );
+    throw refuse('no_wider_permissions', null, { modeName: ask.modeName ?? ask.mode, mode: ask.mode, mine });
   }
 }

@@ -1,4 +1,5 @@
 import type { AnswerResult } from '../../protocol/answers.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { EventSource } from '../../protocol/events.js';
 import { AppError } from '../errors.js';
@@ -6,6 +7,7 @@ import type { AgentRecord } from '../model/agent-record.js';
 import type { Clock } from '../ports/daemon.js';
 import type { ScreenVerdict } from '../state/detectors/screen-detector.js';
 import type { AgentService } from './agent-service.js';
+import type { Refused } from './answer-refusals.js';
 import type { AnswerOrder } from './dialog-answerer.js';
 import type { AnswerFollowing, Sending } from './question-answer.js';
 
@@ -24,6 +26,8 @@ export interface TurnAnswerDeps extends AnswerFollowing {
   /** The screen rules' verdict of the agent's screen now (null: none can be read). */
   look(agent: AgentRecord): Promise<ScreenVerdict | null>;
   refuse(agent: AgentRecord, code: ErrorCode, message: string): Promise<AppError>;
+  /** What a refusal's details start with: the agent, its state and its screen now. */
+  seen(agent: AgentRecord): Promise<Refused>;
 }
 
 /** Whether an agent waits on the question its turn ended with, not on a dialog. */
@@ -63,11 +67,7 @@ export async function answerTurnQuestion(
   const { state, stateSince: since } = agent;
   const drawn = await d.look(agent).catch(() => null);
   if (drawn !== null && (drawn.state === 'needs_permission' || drawn.state === 'needs_input')) {
-    throw await d.refuse(
-      agent,
-      'DIALOG_CHANGED',
-      `Agent "${agent.name}" shows a dialog now, not its prompt: the reply would answer that; nothing was typed. Look again (\`wtp peek ${agent.name}\`).`,
-    );
+    throw appError('DIALOG_CHANGED', { ...(await d.seen(agent)), shows: drawn.state });
   }
   await d.service.sendInput(agent.id, text, true, source, false, false, order.from);
   const sent: Sending = { keys: [{ raw: 'text' }, 'enter'], about: text, scope: null, option: null };

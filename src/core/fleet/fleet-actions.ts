@@ -88,11 +88,7 @@ export class FleetActions {
       throw appError('MACHINE_NOT_FOUND', { machine, known: this.d.mirror.machines().map((x) => x.name) });
     }
     if (!m.reachable) {
-      throw new AppError(
-        'MACHINE_UNREACHABLE',
-        `Machine "${machine}" has sent no heartbeat since ${m.unreachableSince ?? m.heartbeatAt}: its daemon or its network is down, so nothing was sent.`,
-        { machine, since: m.unreachableSince ?? m.heartbeatAt },
-      );
+      throw appError('MACHINE_UNREACHABLE', { machine, since: m.unreachableSince ?? m.heartbeatAt });
     }
     const bound = call.route === 'agentMerge' ? this.d.settings.mergeTimeoutMs : this.d.settings.timeoutMs;
     const id = await this.d.commands.send(machine, call, bound);
@@ -101,11 +97,7 @@ export class FleetActions {
       const r = await this.d.commands.result(id);
       if (r.status === 'done' && r.result) return r.result;
       if (r.status === 'expired' || this.d.clock.now() >= deadline || this.stopped) {
-        throw new AppError(
-          'REMOTE_ACTION_TIMEOUT',
-          `Machine "${machine}" did not carry out the action within ${Math.round(bound / 1000)} s; it may still do so (command ${id}). Check with \`wtp ls\`.`,
-          { machine, command: id },
-        );
+        throw appError('REMOTE_ACTION_TIMEOUT', { machine, command: id, seconds: Math.round(bound / 1000) });
       }
       await new Promise<void>((resolve) => {
         const wake = (): void => {

@@ -1,5 +1,6 @@
 import type { AgentView } from '../../protocol/agent.js';
 import type { NewEvent, WtpEvent } from '../../protocol/events.js';
+import { appError } from '../../protocol/error-messages.js';
 import { AppError } from '../errors.js';
 import type { Clock, EventLog, Logger, TimerHandle } from '../ports/daemon.js';
 import type { FleetPublisher, MachineAnnouncement } from '../ports/fleet.js';
@@ -270,10 +271,7 @@ export class FleetOutbox {
   }
 
   private async lost(err: unknown): Promise<void> {
-    const e =
-      err instanceof AppError
-        ? err
-        : new AppError('FLEET_UNREACHABLE', `The fleet database failed: ${String(err)}`, {});
+    const e = err instanceof AppError ? err : appError('FLEET_UNREACHABLE', { error: String(err) });
     const first = this.state.connected || this.state.error === null;
     this.d.lost?.(e);
     this.joined = false;

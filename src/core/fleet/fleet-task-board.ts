@@ -1,7 +1,7 @@
 import type { EventSource } from '../../protocol/events.js';
 import { appError } from '../../protocol/error-messages.js';
 import type { CreateTaskRequest, Plan, TaskStatus, TaskView } from '../../protocol/tasks.js';
-import { canMove, planOrder } from '../tasks/task-graph.js';
+import { ALLOWED_MOVES, canMove, planOrder } from '../tasks/task-graph.js';
 import { AppError } from '../errors.js';
 import type { IdGenerator } from '../ports/daemon.js';
 import type { FleetTaskList, FleetTaskRow, FleetTasks, NewFleetTask } from '../ports/fleet.js';
@@ -132,21 +132,26 @@ export class FleetTaskBoard implements TaskUseCases {
     if (!row) return this.d.local.move(ref, to, 'cli', reason);
     if (row.status === to) return this.view(row);
     if (!canMove(row.status, to)) {
-      throw new AppError('TASK_MOVE_REFUSED', `Task "${row.title}" cannot go from ${row.status} to ${to}.`, {
+      const allowed = ALLOWED_MOVES[row.status];
+      throw appError('TASK_MOVE_REFUSED', {
         task: row.id,
         from: row.status,
         to,
+        title: row.title,
+        allowed: allowed.length > 0 ? allowed : null,
       });
     }
     const moved = await this.d.tasks.move(row.id, row.status, to, reason);
     await this.refresh();
     if (!moved) {
       const now = this.find(row.id);
-      throw new AppError(
-        'TASK_MOVE_REFUSED',
-        `Task "${row.title}" moved on meanwhile (it is ${now?.status ?? 'gone'} now); look again.`,
-        { task: row.id, from: now?.status ?? row.status, to },
-      );
+      throw appError('TASK_MOVE_REFUSED', {
+        task: row.id,
+        from: now?.status ?? row.status,
+        to,
+        title: row.title,
+        status: now?.status ?? 'gone',
+      });
     }
     return this.get(row.id);
   }
@@ -198,11 +203,11 @@ export class FleetTaskBoard implements TaskUseCases {
   ): NewFleetTask {
     // The fleet's task rows do not carry it: refused, never run unsandboxed on another machine.
     if (spec.sandbox === true) {
-      throw new AppError(
-        'SANDBOX_UNAVAILABLE',
-        'A task of the fleet cannot ask for a sandbox in this version (its rows do not carry it). To fix: sandbox its profile on each machine (the config’s sandbox.profiles), or add the task without `sandbox`.',
-        { reason: 'fleet tasks do not carry sandbox', fix: 'sandbox.profiles on each machine' },
-      );
+      throw appError('SANDBOX_UNAVAILABLE', {
+        reason: 'fleet tasks do not carry sandbox',
+        fix: 'sandbox.profiles on each machine',
+        task: spec.title,
+      });
     }
     return this.checked({
       id: this.d.ids.next('tk'),

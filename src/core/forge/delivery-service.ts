@@ -1,6 +1,7 @@
 import type { EventSource } from '../../protocol/events.js';
 import type { PrCreateRequest, PushRequest, PushResult } from '../../protocol/forge.js';
 import { AppError } from '../errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { ReviewService } from '../git/review-service.js';
 import { agentEvent } from '../model/agent-event.js';
 import type { AgentRecord } from '../model/agent-record.js';
@@ -80,11 +81,7 @@ export class DeliveryService {
     const ready = await this.prepare(agent, push, 'pr', opts.base, source);
     const commits = await git.commits(wt.repo, ready.target, `refs/heads/${ready.branch}`, MAX_COMMITS);
     if (commits.length === 0) {
-      throw new AppError(
-        'PR_NO_COMMITS',
-        `${agent.name}'s branch ${ready.branch} has no commits that ${ready.targetName} lacks: there is nothing to propose, nothing was pushed or opened. Commit its work first: wtp commit ${agent.name} -m 'MESSAGE' (or wtp pr ${agent.name} --commit 'MESSAGE').`,
-        { agent: agent.name, branch: ready.branch, base: ready.targetName },
-      );
+      throw appError('PR_NO_COMMITS', { agent: agent.name, branch: ready.branch, base: ready.targetName });
     }
     const pushed = await this.send(agent, ready, push, source);
     const head = ready.branch;
@@ -178,11 +175,12 @@ export class DeliveryService {
     const git = this.d.git.delivery;
     if ((await git.remoteUrl(wt.repo, remote)) === null) {
       const remotes = await git.remotes(wt.repo);
-      throw new AppError(
-        'GIT_REMOTE_NOT_FOUND',
-        `${wt.repo} has no remote "${remote}"${remotes.length > 0 ? ` (it has ${remotes.join(', ')}: pass --remote)` : ''}: nothing was pushed. Add it: git -C ${wt.repo} remote add ${remote} URL`,
-        { remote, remotes, repo: wt.repo },
-      );
+      throw appError('GIT_REMOTE_NOT_FOUND', {
+        remote,
+        remotes,
+        repo: wt.repo,
+        others: remotes.length > 0 ? remotes : null,
+      });
     }
     const subject: PushSubject = {
       name: agent.name,

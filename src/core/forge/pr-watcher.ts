@@ -1,6 +1,6 @@
 import type { EventSource, NewEvent, WtpEvent } from '../../protocol/events.js';
 import type { PullRequestView } from '../../protocol/forge.js';
-import { AppError } from '../errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import { agentEvent } from '../model/agent-event.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import type { EventBus } from '../model/event-bus.js';
@@ -138,11 +138,12 @@ export class PrWatcher {
     const failing = pr.checks.filter((c) => c.state === 'fail');
     if (failing.length === 0) {
       const state = checksSummary(pr.checks);
-      throw new AppError(
-        'CHECKS_NOT_FAILING',
-        `No check of ${agent.name}'s pull request #${pr.number} fails (checks: ${state}${pr.state === 'open' ? '' : `; it is ${pr.state}`}): nothing was sent. See them with: wtp pr status ${agent.name}`,
-        { agent: agent.name, number: pr.number, checksState: state, state: pr.state },
-      );
+      throw appError('CHECKS_NOT_FAILING', {
+        agent: agent.name,
+        number: pr.number,
+        checksState: state,
+        state: pr.state,
+      });
     }
     const sent = await this.d.actions.sendInput(
       agent.id,
@@ -325,11 +326,7 @@ export class PrWatcher {
   private withPr(ref: string): AgentRecord {
     const agent = this.d.registry.resolve(ref);
     if (!agent.pullRequest) {
-      throw new AppError(
-        'PR_NOT_FOUND',
-        `Agent "${agent.name}" has no pull request: open one with wtp pr ${agent.name}.`,
-        { agent: agent.name },
-      );
+      throw appError('PR_NOT_FOUND', { agent: agent.name });
     }
     return agent;
   }

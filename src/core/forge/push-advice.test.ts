@@ -26,13 +26,14 @@ describe('what a refused push says to do next', () => {
     const e = pushUncommittedError(subject(), ['a.txt']);
     expect(e.code).toBe('MERGE_UNCOMMITTED');
     expect(e.message).toBe(
-      [
-        'Agent "api" has 1 uncommitted file(s) (a.txt), which a push would leave behind: nothing was pushed. Next, one of:',
-        "  - commit it and push: wtp push api --commit 'MESSAGE'",
-        "  - or commit it first: wtp commit api -m 'MESSAGE'; see it with: wtp diff api",
-      ].join('\n'),
+      'Agent "api" has 1 uncommitted file(s) (a.txt), which a push would leave behind: nothing was pushed to origin. ' +
+        "Commit it with `wtp push api --commit 'MESSAGE'`, or first with `wtp commit api -m 'MESSAGE'`.",
     );
-    expect(pushUncommittedError(subject({ command: 'pr' }), ['a.txt']).message).toContain(
+    expect(e.details?.next).toEqual([
+      "commit it and push: wtp push api --commit 'MESSAGE'",
+      "or commit it first: wtp commit api -m 'MESSAGE'; see it with: wtp diff api",
+    ]);
+    expect(pushUncommittedError(subject({ command: 'pr' }), ['a.txt']).details?.next).toContain(
       "commit it and open the pull request: wtp pr api --commit 'MESSAGE'",
     );
   });
@@ -43,7 +44,7 @@ describe('what a refused push says to do next', () => {
     expect(base.message).toContain(
       "api's branch wtp/api would conflict with origin/main in app.txt: nothing was pushed",
     );
-    expect(base.message).toContain(
+    expect((base.details?.next as string[])[0]).toContain(
       "wtp restart api, then wtp feedback api 'Rebase your branch on origin/main, resolving the conflicts in app.txt, and commit the result.'",
     );
     expect(base.details).toMatchObject({ target: 'origin/main', conflicts: ['app.txt'] });
@@ -57,14 +58,17 @@ describe('what a refused push says to do next', () => {
     const e = advisePush(rejected('behind'), subject()) as AppError;
     expect(e.code).toBe('PUSH_REJECTED');
     expect(e.message).toBe(
-      [
-        'origin refused wtp/api: its origin/wtp/api has commits this branch lacks (someone else pushed, or the branch was rebased or amended): nothing was changed there. Next, one of:',
-        '  - the branch was rewritten on purpose (a rebase, an amend): wtp push api --force-with-lease (refused if origin/wtp/api moved since it was last seen)',
-        "  - or take their commits in: wtp feedback api 'Run git pull --rebase origin wtp/api, resolve any conflicts, and commit.'; then wtp push api",
-        '  - see what is there first: cd /wt/api && git fetch origin && git log --oneline wtp/api..origin/wtp/api',
-      ].join('\n'),
+      'origin refused wtp/api: its origin/wtp/api has commits this branch lacks (someone else pushed, or the branch was rebased or amended), so nothing was changed there. ' +
+        'If the branch was rewritten on purpose, run `wtp push api --force-with-lease`; else take their commits in with `git pull --rebase`, then run `wtp push api`.',
     );
-    expect(e.details).toMatchObject({ reason: 'behind', next: expect.any(Array) });
+    expect(e.details).toMatchObject({
+      reason: 'behind',
+      next: [
+        'the branch was rewritten on purpose (a rebase, an amend): wtp push api --force-with-lease (refused if origin/wtp/api moved since it was last seen)',
+        "or take their commits in: wtp feedback api 'Run git pull --rebase origin wtp/api, resolve any conflicts, and commit.'; then wtp push api",
+        'see what is there first: cd /wt/api && git fetch origin && git log --oneline wtp/api..origin/wtp/api',
+      ],
+    });
   });
 
   it('a lease that failed: fetch and look before deciding', () => {
@@ -72,13 +76,15 @@ describe('what a refused push says to do next', () => {
     expect(e.message).toContain(
       'origin refused to replace wtp/api: origin/wtp/api moved since this repository last saw it',
     );
-    expect(e.message).toContain('git fetch origin && git log --oneline wtp/api...origin/wtp/api');
+    expect((e.details?.next as string[])[0]).toContain(
+      'git fetch origin && git log --oneline wtp/api...origin/wtp/api',
+    );
   });
 
   it("a remote's own refusal says what the remote said; other errors pass through", () => {
     const e = advisePush(rejected('remote', 'pre-receive hook declined'), subject()) as AppError;
     expect(e.message).toContain(
-      'origin refused wtp/api: pre-receive hook declined: nothing was changed there.',
+      'origin refused wtp/api: pre-receive hook declined; nothing was changed there.',
     );
     const other = new AppError('GIT_FAILED', 'network');
     expect(advisePush(other, subject())).toBe(other);

@@ -1,5 +1,6 @@
 // What to do after a refused push: the same codes as a refused merge, with next steps for a push.
 import { AppError } from '../errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import { fileList } from '../git/merge-advice.js';
 import { shellWord } from '../../protocol/shell-word.js';
 import type { AgentWorktree } from '../ports/git.js';
@@ -16,7 +17,6 @@ export interface PushSubject {
   branch: string;
 }
 
-const steps = (lines: string[]): string => lines.map((l) => `\n  - ${l}`).join('');
 const again = (s: PushSubject, extra = ''): string => `wtp ${s.command} ${shellWord(s.name)}${extra}`;
 
 /** How to get a prompt to the agent: at once when it runs, else after a restart. */
@@ -32,11 +32,16 @@ export function pushUncommittedError(s: PushSubject, files: string[]): AppError 
     `commit it and ${s.command === 'pr' ? 'open the pull request' : 'push'}: ${again(s)} --commit 'MESSAGE'`,
     `or commit it first: wtp commit ${name} -m 'MESSAGE'; see it with: wtp diff ${name}`,
   ];
-  return new AppError(
-    'MERGE_UNCOMMITTED',
-    `Agent "${s.name}" has ${files.length} uncommitted file(s) (${fileList(files)}), which a push would leave behind: nothing was pushed. Next, one of:${steps(next)}`,
-    { agent: s.name, files, next },
-  );
+  return appError('MERGE_UNCOMMITTED', {
+    agent: s.name,
+    files,
+    next,
+    fileCount: files.length,
+    fileList: fileList(files),
+    remote: s.remote,
+    again: again(s),
+    agentArg: name,
+  });
 }
 
 /** MERGE_CONFLICT: a merge or rebase stopped midway in the worktree. */
@@ -46,11 +51,15 @@ export function unresolvedError(s: PushSubject, files: string[]): AppError {
     `resolve them in its worktree: ${cd} && git status; fix ${fileList(files)}, then git add -A && git commit --no-edit (or git rebase --continue); then ${again(s)}`,
     `or ask the agent to: ${ask(s, `Resolve the conflicts in ${fileList(files)} and finish the merge or rebase.`)}`,
   ];
-  return new AppError(
-    'MERGE_CONFLICT',
-    `Agent "${s.name}" has unresolved conflicts in ${fileList(files)} (a merge or rebase stopped midway in its worktree): nothing was pushed. Next, one of:${steps(next)}`,
-    { agent: s.name, conflicts: files, unresolved: true, next },
-  );
+  return appError('MERGE_CONFLICT', {
+    agent: s.name,
+    conflicts: files,
+    unresolved: true,
+    next,
+    fileList: fileList(files),
+    remote: s.remote,
+    again: again(s),
+  });
 }
 
 /** MERGE_CONFLICT: the branch would not merge into `target` (what the pull request is for). */
@@ -60,11 +69,16 @@ export function baseConflictError(s: PushSubject, target: string, files: string[
     `ask the agent to resolve it: ${ask(s, `Rebase your branch on ${target}, resolving the conflicts in ${fileList(files)}, and commit the result.`)}`,
     `or resolve it yourself in its worktree: ${cd} && git merge ${shellWord(target)}; fix ${fileList(files)}, then git add -A && git commit --no-edit; then ${again(s)}`,
   ];
-  return new AppError(
-    'MERGE_CONFLICT',
-    `${s.name}'s branch ${s.branch} would conflict with ${target} in ${fileList(files)}: nothing was pushed, since the pull request could not be merged. Next, one of:${steps(next)}`,
-    { agent: s.name, target, conflicts: files, next },
-  );
+  return appError('MERGE_CONFLICT', {
+    agent: s.name,
+    target,
+    conflicts: files,
+    next,
+    branch: s.branch,
+    fileList: fileList(files),
+    remote: s.remote,
+    again: again(s),
+  });
 }
 
 /** A refused push with its next steps (PUSH_REJECTED), or `err` itself when it is not one. */
@@ -73,27 +87,31 @@ export function advisePush(err: unknown, s: PushSubject): unknown {
   const d = err.details ?? {};
   const theirs = `${s.remote}/${s.branch}`;
   const cd = `cd ${shellWord(s.worktree.path)}`;
-  let message: string;
-  let next: string[];
+  const fields = {
+    ...d,
+    agent: s.name,
+    remote: s.remote,
+    branch: s.branch,
+    message: typeof d.message === 'string' ? d.message : '',
+    again: again(s),
+  };
   if (d.reason === 'behind') {
-    message = `${s.remote} refused ${s.branch}: its ${theirs} has commits this branch lacks (someone else pushed, or the branch was rebased or amended): nothing was changed there. Next, one of:`;
-    next = [
+    const next = [
       `the branch was rewritten on purpose (a rebase, an amend): ${again(s, ' --force-with-lease')} (refused if ${theirs} moved since it was last seen)`,
       `or take their commits in: ${ask(s, `Run git pull --rebase ${s.remote} ${s.branch}, resolve any conflicts, and commit.`)}; then ${again(s)}`,
       `see what is there first: ${cd} && git fetch ${shellWord(s.remote)} && git log --oneline ${shellWord(`${s.branch}..${theirs}`)}`,
     ];
-  } else if (d.reason === 'stale') {
-    message = `${s.remote} refused to replace ${s.branch}: ${theirs} moved since this repository last saw it (--force-with-lease guards it): nothing was changed there. Next:`;
-    next = [
+    return appError('PUSH_REJECTED', { ...fields, theirs, next }, { cause: err });
+  }
+  if (d.reason === 'stale') {
+    const next = [
       `see what is there now: ${cd} && git fetch ${shellWord(s.remote)} && git log --oneline ${shellWord(`${s.branch}...${theirs}`)}`,
       `then keep both: ${ask(s, `Run git pull --rebase ${s.remote} ${s.branch}, resolve any conflicts, and commit.`)}; or, to replace theirs after all, ${again(s, ' --force-with-lease')} once fetched`,
     ];
-  } else {
-    const said = typeof d.message === 'string' && d.message !== '' ? `: ${d.message}` : '';
-    message = `${s.remote} refused ${s.branch}${said}: nothing was changed there. Next:`;
-    next = [
-      `read the remote's rule (a protected branch, a hook), then ${again(s)} again, or push to another remote with --remote`,
-    ];
+    return appError('PUSH_REJECTED', { ...fields, moved: theirs, next }, { cause: err });
   }
-  return new AppError('PUSH_REJECTED', message + steps(next), { ...d, agent: s.name, next }, { cause: err });
+  const next = [
+    `read the remote's rule (a protected branch, a hook), then ${again(s)} again, or push to another remote with --remote`,
+  ];
+  return appError('PUSH_REJECTED', { ...fields, next }, { cause: err });
 }

@@ -4,6 +4,7 @@ import type { CreateAgentRequest } from '../../protocol/agent.js';
 import type { AgentEnv } from '../../protocol/agent-env.js';
 import type { AgentRecord } from '../model/agent-record.js';
 import { AppError } from '../errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { AgentWorktree, GitReview, GitWorktrees, WorktreeLoss } from '../ports/git.js';
 import type { Clock } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
@@ -95,18 +96,15 @@ export async function provisionWorktree(
         ? [`submodules: ${submodules.entries.map((e) => `${e.path} (${e.url})`).join(', ')}`]
         : []),
     ];
-    throw new AppError(
-      'SETUP_NOT_APPROVED',
-      `The repository's content has not been approved (${what.join('; ')}): nothing was run or fetched. Review it with \`wtp setup show --repo ${wt.repo}\`, then approve it with \`wtp setup approve --repo ${wt.repo}\`.`,
-      {
-        repo: wt.repo,
-        commands: setupWaits ? script.commands : [],
-        approvals: setupWaits ? script.approvals : null,
-        ...(setupWaits ? { hash: script.hash } : {}),
-        submodules: modulesWait ? submodules.entries : [],
-        hashes: [...(setupWaits ? [script.hash] : []), ...(modulesWait ? [submodules.hash] : [])],
-      },
-    );
+    throw appError('SETUP_NOT_APPROVED', {
+      repo: wt.repo,
+      commands: setupWaits ? script.commands : [],
+      approvals: setupWaits ? script.approvals : null,
+      ...(setupWaits ? { hash: script.hash } : {}),
+      submodules: modulesWait ? submodules.entries : [],
+      hashes: [...(setupWaits ? [script.hash] : []), ...(modulesWait ? [submodules.hash] : [])],
+      pending: what.join('; '),
+    });
   }
   if (submodules !== null) {
     try {
@@ -160,11 +158,14 @@ export async function refuseToLoseWork(agent: AgentRecord, git: GitWorktrees): P
   if (!wt?.owned) return;
   const loss = await git.wouldLose(wt);
   if (loss.uncommitted.length === 0 && loss.unmergedCommits.length === 0) return;
-  throw new AppError(
-    'WORKTREE_DIRTY',
-    `Removing "${agent.name}" would lose ${describeLoss(loss)} in ${wt.path}; commit or merge it (wtp commit, wtp merge), or use --force.`,
-    { agent: agent.name, path: wt.path, branch: wt.branch, ...loss },
-  );
+  throw appError('WORKTREE_DIRTY', {
+    agent: agent.name,
+    path: wt.path,
+    branch: wt.branch,
+    ...loss,
+    fileCount: loss.uncommitted.length || null,
+    commitCount: loss.unmergedCommits.length || null,
+  });
 }
 
 /** Rules for a message: `allow Bash(npm test*), deny Bash(rm *)`. */

@@ -6,6 +6,7 @@ import type { AgentRecord } from '../model/agent-record.js';
 import type { AgentService } from '../agents/agent-service.js';
 import { describeLoss, type AgentGit } from './agent-worktree.js';
 import { AppError } from '../errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import { messageOf } from '../lifecycle/exit-outcome.js';
 import { isLive } from '../model/agent-state.js';
 import { adviseMerge, uncommittedError } from './merge-advice.js';
@@ -210,23 +211,16 @@ export class ReviewService {
     for (const hash of wanted) {
       const item = items.find((i) => i.hash === hash);
       if (!item) {
-        throw new AppError(
-          'SETUP_NOT_APPROVED',
-          `The repository's content changed since that hash (${hash.slice(0, 12)}…) was shown; review it again with \`wtp setup show --repo ${repo}\`.`,
-          {
-            repo,
-            commands: setup?.commands ?? [],
-            hash: setup?.hash ?? null,
-            hashes: items.map((i) => i.hash),
-          },
-        );
+        throw appError('SETUP_NOT_APPROVED', {
+          repo,
+          commands: setup?.commands ?? [],
+          hash: setup?.hash ?? null,
+          hashes: items.map((i) => i.hash),
+          shown: `${hash.slice(0, 12)}…`,
+        });
       }
       if (item.problem !== null) {
-        throw new AppError(
-          'REPO_CONFIG_NOT_APPROVABLE',
-          `This configuration cannot be approved (${item.problem}): answer the agent CLI's own trust dialog instead (wtp approve NAME).`,
-          { repo, problem: item.problem, hash },
-        );
+        throw appError('REPO_CONFIG_NOT_APPROVABLE', { repo, problem: item.problem, hash });
       }
     }
     for (const hash of wanted) items.find((i) => i.hash === hash)?.approve();

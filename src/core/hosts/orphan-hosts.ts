@@ -4,7 +4,7 @@ import type { HostHello } from '../../protocol/host.js';
 import type { OrphanHost } from '../../protocol/orphans.js';
 import { agentEvent } from '../model/agent-event.js';
 import { publicPaneId, type AgentRecord } from '../model/agent-record.js';
-import { AppError } from '../errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { StrangerHosts } from '../lifecycle/lifecycle-deps.js';
 import type { Clock, EventLog, HostLink, IdGenerator, Logger } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
@@ -109,13 +109,7 @@ export class OrphanHosts implements StrangerHosts {
     const o = this.require(agentId);
     const spawned = o.hello.spawned;
     if (!spawned || o.hello.child === null || o.childEnded) {
-      throw new AppError(
-        'ORPHAN_NOT_ADOPTABLE',
-        spawned
-          ? `The orphan host ${agentId} has no running agent process left; stop it with \`wtp orphans stop ${agentId}\`.`
-          : `The orphan host ${agentId} did not say what it runs (an older host); stop it with \`wtp orphans stop ${agentId}\`.`,
-        { agentId },
-      );
+      throw appError('ORPHAN_NOT_ADOPTABLE', { agentId, profile: spawned?.profile ?? null });
     }
     const registry = this.d.registry;
     const backend = backendOf(o.hello.pane ?? null);
@@ -136,11 +130,7 @@ export class OrphanHosts implements StrangerHosts {
     }
     const name = opts.name ?? spawned.name;
     if (registry.isNameTaken(ws.id, name)) {
-      throw new AppError(
-        'AGENT_NAME_TAKEN',
-        `An agent named "${name}" already exists in workspace "${ws.name}"; adopt it under another name with --name.`,
-        { name, workspace: ws.name },
-      );
+      throw appError('AGENT_NAME_TAKEN', { name, workspace: ws.name });
     }
     const now = this.d.clock.now();
     const agent: AgentRecord = {
@@ -192,13 +182,7 @@ export class OrphanHosts implements StrangerHosts {
   private require(agentId: string): Orphan {
     const o = this.orphans.get(agentId);
     if (!o) {
-      throw new AppError(
-        'ORPHAN_NOT_FOUND',
-        `No orphan host for agent ${agentId}; \`wtp orphans\` lists them.`,
-        {
-          agentId,
-        },
-      );
+      throw appError('ORPHAN_NOT_FOUND', { agentId });
     }
     return o;
   }

@@ -1,5 +1,6 @@
 import { isBlanket, parseApprovalRule, type ApprovalRule } from '../../protocol/approval-rule.js';
 import type { Approvals } from '../../protocol/approval-schema.js';
+import { appError } from '../../protocol/error-messages.js';
 import { AppError } from '../errors.js';
 import type { ProfileSpec } from '../agents/profiles.js';
 import type { RuleSet } from './matcher.js';
@@ -28,11 +29,11 @@ export const takesApprovals = (spec: ProfileSpec): boolean =>
  */
 export function checkAgentRules(spec: ProfileSpec, approvals: Approvals): void {
   if (!takesApprovals(spec)) {
-    throw new AppError(
-      'PROFILE_OPTION_UNSUPPORTED',
-      `--auto-approve does not apply to the ${spec.name} profile: wezterm-parallel cannot answer its dialogs.`,
-      { profile: spec.name, option: 'auto-approve' },
-    );
+    throw appError('PROFILE_OPTION_UNSUPPORTED', {
+      profile: spec.name,
+      option: 'auto-approve',
+      reason: 'wezterm-parallel cannot answer its dialogs',
+    });
   }
   const issues: { path: string; message: string }[] = [];
   const flag = spec.broadFlags?.[0]?.join(' ');

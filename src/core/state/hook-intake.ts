@@ -1,6 +1,6 @@
 import type { Signal } from '../../protocol/signals.js';
 import type { AgentService } from '../agents/agent-service.js';
-import { AppError } from '../errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { ProfileCatalog } from '../agents/profiles.js';
 import type { CancelSignal, Clock } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
@@ -42,7 +42,7 @@ export async function receiveHook(
   const agent = d.registry.get(agentId);
   const spec = agent ? d.profileCatalog.get(agent.profile) : undefined;
   if (!agent || !spec?.readHook || !spec.signals.includes('hook')) {
-    throw new AppError('HOOK_REJECTED', `No agent ${agentId} takes hook calls.`, { agentId });
+    throw appError('HOOK_REJECTED', { agentId });
   }
   if (signal !== undefined) d.held?.reached(agent.id);
   const reading = spec.readHook(body, d.clock.now());

@@ -7,7 +7,7 @@ import type {
   TaskComparison,
 } from '../../protocol/task-compare.js';
 import type { AgentService } from '../agents/agent-service.js';
-import { AppError } from '../errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { EventLog, Logger } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
 import type { ReviewService } from '../git/review-service.js';
@@ -56,18 +56,20 @@ export class TaskReview {
     const runs = record ? latestRuns(record) : new Map<number, TaskRun>();
     const winner = runs.get(req.attempt);
     if (!winner) {
-      throw new AppError('TASK_ATTEMPT_NOT_FOUND', `Task "${view.title}" has no attempt ${req.attempt}.`, {
+      throw appError('TASK_ATTEMPT_NOT_FOUND', {
         task: view.id,
         attempt: req.attempt,
         attempts: [...runs.keys()],
+        title: view.title,
       });
     }
     if (winner.status !== 'review') {
-      throw new AppError(
-        'TASK_ATTEMPT_NOT_READY',
-        `Attempt ${req.attempt} of "${view.title}" is ${winner.status}; only an attempt in review can be picked.`,
-        { task: view.id, attempt: req.attempt, status: winner.status },
-      );
+      throw appError('TASK_ATTEMPT_NOT_READY', {
+        task: view.id,
+        attempt: req.attempt,
+        status: winner.status,
+        title: view.title,
+      });
     }
     const review = this.needReview();
     // The winner's uncommitted work is committed first: agents often write files and stop there.
@@ -191,7 +193,7 @@ export class TaskReview {
   }
 
   private needReview(): ReviewService {
-    if (!this.d.review) throw new AppError('GIT_FAILED', 'git is not available to this daemon.', {});
+    if (!this.d.review) throw appError('GIT_FAILED', {});
     return this.d.review;
   }
 }

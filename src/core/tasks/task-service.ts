@@ -1,10 +1,10 @@
 import type { EventSource, NewEvent } from '../../protocol/events.js';
 import type { CreateTaskRequest, Plan, TaskBlocked, TaskStatus, TaskView } from '../../protocol/tasks.js';
 import { DEFAULT_WORKSPACE } from '../../protocol/workspace.js';
-import { AppError } from '../errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { Clock, IdGenerator } from '../ports/daemon.js';
 import type { AgentRegistry } from '../model/registry.js';
-import { canMove, planOrder } from './task-graph.js';
+import { ALLOWED_MOVES, canMove, planOrder } from './task-graph.js';
 import { TaskIndex } from './task-index.js';
 import type { RunStatus, TaskPullRequest, TaskRecord, TaskRun } from '../model/task-record.js';
 import { taskView } from './task-view.js';
@@ -127,10 +127,13 @@ export class TaskService {
     const from = task.status;
     if (from === to) return this.view(task);
     if (!canMove(from, to)) {
-      throw new AppError('TASK_MOVE_REFUSED', `Task "${task.title}" cannot go from ${from} to ${to}.`, {
+      const allowed = ALLOWED_MOVES[from];
+      throw appError('TASK_MOVE_REFUSED', {
         task: task.id,
         from,
         to,
+        title: task.title,
+        allowed: allowed.length > 0 ? allowed : null,
       });
     }
     if (to !== 'ready' || from === 'backlog')

@@ -8,7 +8,7 @@ import type {
   MachineUsage,
   SetBudgetRequest,
 } from '../../protocol/usage.js';
-import { AppError } from '../errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { AgentRegistry } from '../model/registry.js';
 import type { Clock } from '../ports/daemon.js';
 import type { TaskService } from '../tasks/task-service.js';
@@ -42,8 +42,7 @@ export function costUseCases(d: {
   clock: Clock;
 }): CostUseCases {
   const need = (): NonNullable<typeof d.usage> => {
-    if (d.usage === null)
-      throw new AppError('COST_DISABLED', 'Usage is not read on this daemon (config cost.enabled: false).');
+    if (d.usage === null) throw appError('COST_DISABLED', {});
     return d.usage;
   };
   const names: CostNames = {

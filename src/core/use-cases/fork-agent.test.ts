@@ -156,7 +156,7 @@ describe('forkAgent', () => {
       details: { ref: 'wtp/merged', agent: 'merged' },
     });
     expect((gone as Error).message).toBe(
-      'The branch wtp/merged of agent "merged" no longer exists in /src/shop (merged and removed?): there is nothing to fork from.',
+      'The branch wtp/merged of agent "merged" no longer exists in /src/shop, perhaps merged and removed, so there is nothing to fork from. Start a new agent with `wtp new` instead.',
     );
     expect(h.core.registry.all().map((a) => a.name)).toEqual(['plain', 'merged']);
   });

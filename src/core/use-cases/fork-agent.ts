@@ -1,5 +1,6 @@
 import type { EventSource } from '../../protocol/events.js';
 import type { ForkAgentRequest, ForkResult } from '../../protocol/fork.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { AgentService } from '../agents/agent-service.js';
 import type { ProfileCatalog, ProfileSpec } from '../agents/profiles.js';
 import { AppError } from '../errors.js';
@@ -71,11 +72,7 @@ export async function forkAgent(
   const src = d.registry.resolve(ref);
   const wt = src.worktree;
   if (wt === null || d.worktrees === null) {
-    throw new AppError(
-      'AGENT_HAS_NO_WORKTREE',
-      `Agent "${src.name}" works outside git (it was created without a repository), so there is no branch to fork; agents created with --repo <dir> (or in a workspace with a repository) can be forked.`,
-      { agent: src.name, cwd: src.cwd },
-    );
+    throw appError('AGENT_HAS_NO_WORKTREE', { agent: src.name, cwd: src.cwd });
   }
   const spec = d.profileCatalog.get(src.profile);
   const files = await d.worktrees.uncommitted(wt.path);
@@ -108,11 +105,7 @@ export async function forkAgent(
     );
   } catch (err) {
     if (err instanceof AppError && err.code === 'GIT_REF_NOT_FOUND' && base !== undefined) {
-      throw new AppError(
-        'GIT_REF_NOT_FOUND',
-        `The branch ${base} of agent "${src.name}" no longer exists in ${wt.repo} (merged and removed?): there is nothing to fork from.`,
-        { ref: base, repo: wt.repo, agent: src.name },
-      );
+      throw appError('GIT_REF_NOT_FOUND', { ref: base, repo: wt.repo, agent: src.name });
     }
     throw err;
   }

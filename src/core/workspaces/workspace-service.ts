@@ -3,9 +3,10 @@ import type { Approvals } from '../../protocol/approval-schema.js';
 import type { AgentView, CreateAgentRequest } from '../../protocol/agent.js';
 import { PROFILE_NAMES, type Backend, type ProfileName } from '../../protocol/constants.js';
 import type { EventSource } from '../../protocol/events.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { AgentLeaf, CommandLeaf, LayoutNode } from '../../protocol/template.js';
 import { DEFAULT_WORKSPACE, type WorkspaceView } from '../../protocol/workspace.js';
-import { buildAgent, type FactoryDeps } from '../agents/agent-factory.js';
+import { buildAgent, CWD_REASONS, type FactoryDeps } from '../agents/agent-factory.js';
 import { isLive } from '../model/agent-state.js';
 import { takesApprovals } from '../policies/agent-rules.js';
 import type { AgentService } from '../agents/agent-service.js';
@@ -49,11 +50,7 @@ export interface WorkspaceDeps extends FactoryDeps {
 const MAX_REMOVE_ROUNDS = 3;
 
 const stillStarting = (workspace: string, agents: { name: string }[]): AppError =>
-  new AppError(
-    'WORKSPACE_NOT_EMPTY',
-    `Agents keep starting in workspace "${workspace}" (its tasks being dispatched?); try again.`,
-    { workspace, agents: agents.map((a) => a.name) },
-  );
+  appError('WORKSPACE_NOT_EMPTY', { workspace, agents: agents.map((a) => a.name) });
 
 /** Workspaces: a repository plus a layout of agents and command panes in one backend. */
 export class WorkspaceService {
@@ -76,34 +73,26 @@ export class WorkspaceService {
   ): Promise<{ workspace: WorkspaceView; agents: AgentView[] }> {
     this.d.registry.assertWritable('create a workspace');
     if (this.d.registry.findWorkspace(input.name)) {
-      throw new AppError('WORKSPACE_EXISTS', `A workspace named "${input.name}" already exists.`, {
-        name: input.name,
-      });
+      throw appError('WORKSPACE_EXISTS', { name: input.name });
     }
     const dir = this.d.preflight.checkDirectory(input.repoPath);
     if (dir !== 'ok') {
-      throw new AppError('CWD_INVALID', `The repository folder ${input.repoPath} is not usable (${dir}).`, {
+      throw appError('CWD_INVALID', {
         path: input.repoPath,
         reason: dir,
+        repo: input.repoPath,
+        why: CWD_REASONS[dir],
       });
     }
     // A workspace whose agents get worktrees works on a repository, as `wtp new --repo` does.
     if (input.worktrees === true && !this.d.preflight.inRepository(input.repoPath)) {
-      throw new AppError(
-        'NOT_A_REPOSITORY',
-        `${input.repoPath} is not in a git repository, so its agents cannot get worktrees there. Use --cwd for a folder they work in place, or run \`git init\` there first.`,
-        { path: input.repoPath },
-      );
+      throw appError('NOT_A_REPOSITORY', { path: input.repoPath, workspace: input.name });
     }
     const mux = this.d.muxes.get(input.backend);
     // A tmux session or WezTerm workspace of that name that is not ours: never add to it
     // (a later `workspace rm` would close the user's own panes).
     if ((await mux.list()).some((p) => p.workspace === input.name)) {
-      throw new AppError(
-        'WORKSPACE_EXISTS',
-        `A ${input.backend} workspace named "${input.name}" already exists outside wezterm-parallel; pick another name or close it first.`,
-        { name: input.name, backend: input.backend, foreign: true },
-      );
+      throw appError('WORKSPACE_EXISTS', { name: input.name, backend: input.backend, foreign: true });
     }
     const steps = input.template ? planLayout(input.template.layout) : [];
     const workspace: WorkspaceView = {
@@ -137,13 +126,10 @@ export class WorkspaceService {
           agentIds.push(view.id);
           const agent = this.d.registry.get(view.id);
           if (!agent || agent.state === 'crashed' || agent.paneId === null) {
-            throw new AppError(
-              'MUX_COMMAND_FAILED',
-              `The pane of agent "${view.name}" could not be started: ${agent?.stateDetail.message ?? 'no pane'}.`,
-              {
-                agent: view.name,
-              },
-            );
+            throw appError('MUX_COMMAND_FAILED', {
+              agent: view.name,
+              reason: agent?.stateDetail.message ?? 'no pane',
+            });
           }
           paneOf[i] = agent.paneId;
         } else {
@@ -186,14 +172,11 @@ export class WorkspaceService {
     const agents = this.d.registry.all().filter((a) => a.workspaceId === ws.id);
     const live = agents.filter((a) => isLive(a.state));
     if (live.length > 0 && !force) {
-      throw new AppError(
-        'WORKSPACE_NOT_EMPTY',
-        `Workspace "${ws.name}" has ${live.length} live agent(s); stop them or use --force.`,
-        {
-          workspace: ws.name,
-          agents: live.map((a) => a.name),
-        },
-      );
+      throw appError('WORKSPACE_NOT_EMPTY', {
+        workspace: ws.name,
+        agents: live.map((a) => a.name),
+        count: live.length,
+      });
     }
     // Agents can start in it while this awaits (the dispatcher runs its tasks): they go too, and the
     // last check is in the tick that removes the workspace, so no agent is left pointing at nothing.
@@ -281,9 +264,10 @@ export class WorkspaceService {
       pathVar: c.env.PATH ?? this.d.settings.pathVar,
     });
     if (!found.ok) {
-      throw new AppError('COMMAND_NOT_FOUND', `Cannot run "${argv[0] ?? ''}" for pane "${c.title ?? ''}".`, {
-        command: argv[0],
+      throw appError('COMMAND_NOT_FOUND', {
+        command: argv[0] ?? '',
         searched: found.searched,
+        pane: c.title ?? '',
       });
     }
     return { argv: [found.path, ...argv.slice(1)], cwd, env: c.env, ...(c.title ? { title: c.title } : {}) };

@@ -1,7 +1,7 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { ApiContext } from '../server/api-context.js';
 import { markTcp } from '../server/auth.js';
 import { DashboardAuth } from '../server/dashboard-auth.js';
@@ -115,12 +115,7 @@ export function createApiServer(ctx: ApiContext, token: string, remotePorts: Rem
           tcp.once('error', (err: NodeJS.ErrnoException) => {
             reject(
               err.code === 'EADDRINUSE'
-                ? new AppError(
-                    'PORT_IN_USE',
-                    `Port ${port} on 127.0.0.1 is in use.`,
-                    { port },
-                    { cause: err },
-                  )
+                ? appError('PORT_IN_USE', { port, host: '127.0.0.1' }, { cause: err })
                 : err,
             );
           });

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { WtpClient } from '../../client/wtp-client.js';
-import { AppError } from '../../protocol/app-error.js';
+import { appError } from '../../protocol/error-messages.js';
 
 /** Opens a WebSocket to the daemon; `ws` is loaded only by the commands that stream. */
 export async function openSocket(
@@ -20,8 +20,8 @@ export async function openSocket(
     ws.once('error', (err: NodeJS.ErrnoException) => {
       reject(
         err.code === 'ENOENT' || err.code === 'ECONNREFUSED'
-          ? new AppError('DAEMON_NOT_RUNNING', 'The daemon is not running. Start it with `wtp up`.')
-          : new AppError('DAEMON_UNREACHABLE', `WebSocket failed: ${err.message}`),
+          ? appError('DAEMON_NOT_RUNNING', {})
+          : appError('DAEMON_UNREACHABLE', { path, error: err.message }),
       );
     });
   });

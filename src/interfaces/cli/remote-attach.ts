@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { AppError } from '../../protocol/app-error.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { CliContext } from './context.js';
 
 /** An ssh destination: user@host or host (a port in ~/.ssh/config); never an option. */
@@ -28,18 +28,10 @@ export async function remoteAttach(
   const machine = fleet.machines.find((m) => m.name === agent.machine);
   const ssh = machine?.ssh ?? null;
   if (ssh === null) {
-    throw new AppError(
-      'ATTACH_REMOTE_UNAVAILABLE',
-      `Agent "${ref}" runs on machine "${agent.machine}", which offers no way in: set fleet.ssh in its config (how ssh reaches it, e.g. me@${agent.machine}), or attach there.`,
-      { machine: agent.machine },
-    );
+    throw appError('ATTACH_REMOTE_UNAVAILABLE', { machine: agent.machine, agent: ref });
   }
   if (!SSH_DESTINATION.test(ssh) || !AGENT_ID.test(agent.id)) {
-    throw new AppError(
-      'ATTACH_REMOTE_UNAVAILABLE',
-      `Machine "${agent.machine}" names an ssh destination that is not one (${JSON.stringify(ssh)}): nothing was run.`,
-      { machine: agent.machine, ssh },
-    );
+    throw appError('ATTACH_REMOTE_UNAVAILABLE', { machine: agent.machine, agent: ref, ssh });
   }
   const remoteCommand = [
     'wtp',

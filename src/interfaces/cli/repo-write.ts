@@ -1,6 +1,6 @@
 import { lstatSync, mkdirSync, readlinkSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { AppError } from '../../protocol/app-error.js';
+import { appError } from '../../protocol/error-messages.js';
 
 const inside = (root: string, path: string): boolean => {
   const rel = relative(root, path);
@@ -16,12 +16,8 @@ function linkTarget(link: string): string {
   }
 }
 
-function refuse(path: string, link: string, target: string, why: string): never {
-  throw new AppError(
-    'PATH_OUTSIDE_REPOSITORY',
-    `${link} is a symbolic link to ${target}, ${why}: nothing was written. A repository's links are its content, not a place to write to; remove the link (or write ${path} by hand).`,
-    { path, link, target },
-  );
+function refuse(path: string, link: string, target: string): never {
+  throw appError('PATH_OUTSIDE_REPOSITORY', { path, link, target });
 }
 
 /**
@@ -43,11 +39,11 @@ export function repositoryPath(root: string, rel: string): { path: string; exist
     if (st === undefined) return { path, exists: false };
     if (st.isSymbolicLink()) {
       const target = linkTarget(dir);
-      if (!inside(top, target)) refuse(path, dir, target, 'outside the repository');
+      if (!inside(top, target)) refuse(path, dir, target);
     }
   }
   const st = lstatSync(path, { throwIfNoEntry: false });
-  if (st?.isSymbolicLink()) refuse(path, path, linkTarget(path), 'which a write would change');
+  if (st?.isSymbolicLink()) refuse(path, path, linkTarget(path));
   return { path, exists: st !== undefined };
 }
 
@@ -68,7 +64,7 @@ export function writeInRepository(root: string, rel: string, text: string): void
   const { path } = repositoryPath(top, rel);
   // The folder the file goes in, as it really is now, must be the repository's.
   const real = realpathSync(dirname(path));
-  if (!inside(top, real)) refuse(path, dirname(path), real, 'outside the repository');
+  if (!inside(top, real)) refuse(path, dirname(path), real);
   const tmp = join(dirname(path), `.${process.pid}.wtp-tmp`);
   try {
     writeFileSync(tmp, text, { flag: 'wx' });

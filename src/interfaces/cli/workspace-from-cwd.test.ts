@@ -56,7 +56,7 @@ describe('workspaceForCwd', () => {
     const err = refusal(() => workspaceForCwd(join(other), ws, USAGE));
     expect(err.code).toBe('WORKSPACE_REQUIRED');
     expect(err.message).toBe(
-      `No workspace works on ${other} (the git repository of the current directory). Make one with \`wtp workspace new NAME --repo .\`, then \`${USAGE}\`; or pass --workspace.`,
+      `No workspace works on ${other} (the git repository of the current directory). Make one with \`wtp workspace new NAME --repo .\`, then \`${USAGE}\`; or pass \`--workspace\`.`,
     );
     expect(err.details).toMatchObject({ cwd: other, repository: other });
     // A folder inside a workspace's plain folder is not that folder.
@@ -67,6 +67,6 @@ describe('workspaceForCwd', () => {
     const err = refusal(() => workspaceForCwd(deep, [...ws, { name: 'shop2', repoPath: `${repo}/` }], USAGE));
     expect(err.code).toBe('WORKSPACE_AMBIGUOUS');
     expect(err.details).toMatchObject({ candidates: ['shop', 'shop2'] });
-    expect(err.message).toBe(`Workspaces shop, shop2 all work on ${repo}: pick one with --workspace.`);
+    expect(err.message).toBe(`Workspaces shop, shop2 all work on ${repo}. Pick one with \`--workspace\`.`);
   });
 });

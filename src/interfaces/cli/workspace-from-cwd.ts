@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { AppError } from '../../protocol/app-error.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { WorkspaceView } from '../../protocol/workspace.js';
 
 /** The top level of the git repository `dir` is in (the nearest folder up holding `.git`), or null. */
@@ -37,22 +37,14 @@ export function workspaceForCwd(
   const where = top === null ? here : top;
   if (hits.length > 1) {
     const candidates = hits.map((w) => w.name);
-    throw new AppError(
-      'WORKSPACE_AMBIGUOUS',
-      `Workspaces ${candidates.join(', ')} all work on ${where}: pick one with --workspace.`,
-      { cwd: here, candidates },
-    );
+    throw appError('WORKSPACE_AMBIGUOUS', { cwd: here, candidates, folder: where });
   }
   const [hit] = hits;
   if (hit) return hit.name;
-  throw new AppError(
-    'WORKSPACE_REQUIRED',
-    `No workspace works on ${where}${top === null ? '' : ' (the git repository of the current directory)'}. ` +
-      `Make one with \`wtp workspace new NAME --repo .\`, then \`${usage}\`; or pass --workspace.`,
-    {
-      cwd: here,
-      repository: top,
-      workspaces: workspaces.map((w) => ({ name: w.name, folder: w.repoPath })),
-    },
-  );
+  throw appError('WORKSPACE_REQUIRED', {
+    cwd: here,
+    repository: top,
+    workspaces: workspaces.map((w) => ({ name: w.name, folder: w.repoPath })),
+    usage,
+  });
 }

@@ -1,6 +1,6 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { HostSessions } from '../../core/hosts/host-sessions.js';
 import type { HostLink, Logger } from '../../core/ports/daemon.js';
 import { screenSchema, type Screen } from '../../protocol/agent.js';
@@ -55,11 +55,7 @@ export class SocketHostLink implements HostLink {
 
   /** The connection is gone: what still waits for an answer gets HOST_UNAVAILABLE (a 503, not a 500). */
   failAll(): void {
-    const gone = new AppError(
-      'HOST_UNAVAILABLE',
-      "The agent's host disconnected before it answered (the agent may have just exited); try again.",
-      { hostPid: this.hostPid },
-    );
+    const gone = appError('HOST_UNAVAILABLE', { hostPid: this.hostPid });
     for (const w of this.waiting.values()) w.reject(gone);
     this.waiting.clear();
   }
@@ -69,9 +65,7 @@ export class SocketHostLink implements HostLink {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
-        reject(
-          new AppError('HOST_TIMEOUT', `The agent's host did not answer "${method}" within ${timeoutMs} ms.`),
-        );
+        reject(appError('HOST_TIMEOUT', { method, timeoutMs }));
       }, timeoutMs);
       this.waiting.set(id, {
         resolve: (v) => {

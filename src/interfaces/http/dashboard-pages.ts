@@ -38,9 +38,6 @@ ${body}
 `;
 }
 
-export const LOGIN_REFUSED_MESSAGE =
-  'This dashboard link is invalid, already used or expired (links work once, for 60 seconds). Run `wtp dashboard` again.';
-
 export const LOGIN_REFUSED_PAGE = messagePage('Sign-in link not valid', [
   'This dashboard link is invalid, already used or expired: each link works once, for 60 seconds.',
   'Run <code>wtp dashboard</code> again (or <code>wtp dashboard --print-url</code> to get a new link).',

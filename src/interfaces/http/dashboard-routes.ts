@@ -1,7 +1,6 @@
-import { join } from 'node:path';
-import { AppError } from '../../core/errors.js';
-import { sessionCookie, type DashboardAuth } from '../server/dashboard-auth.js';
-import { dashboardHeaders, LOGIN_REFUSED_MESSAGE, LOGIN_REFUSED_PAGE } from './dashboard-pages.js';
+import { appError } from '../../protocol/error-messages.js';
+import { LINK_TTL_MS, sessionCookie, type DashboardAuth } from '../server/dashboard-auth.js';
+import { dashboardHeaders, LOGIN_REFUSED_PAGE } from './dashboard-pages.js';
 import { RawBody, type HttpApp } from '../server/http-app.js';
 import { registerRoute } from './register-route.js';
 import { dashboardBuilt, dashboardFile } from './static-files.js';
@@ -21,18 +20,10 @@ export function registerDashboardRoutes(app: HttpApp, d: DashboardDeps): void {
   registerRoute(app, 'dashboardLink', () => {
     const port = d.tcpPort();
     if (port === null) {
-      throw new AppError(
-        'DASHBOARD_UNAVAILABLE',
-        'The dashboard is served on 127.0.0.1, but the daemon has no TCP listener (api.tcp is false in the config).',
-        { reason: 'no-tcp' },
-      );
+      throw appError('DASHBOARD_UNAVAILABLE', { reason: 'no-tcp' });
     }
     if (!dashboardBuilt(d.webDir)) {
-      throw new AppError(
-        'DASHBOARD_UNAVAILABLE',
-        `The dashboard was not built (${join(d.webDir, 'index.html')} is missing): run \`npm run build\`.`,
-        { reason: 'not-built', webDir: d.webDir },
-      );
+      throw appError('DASHBOARD_UNAVAILABLE', { reason: 'not-built', webDir: d.webDir });
     }
     const { code, expiresAt } = d.auth.issueCode();
     return {
@@ -48,7 +39,7 @@ export function registerDashboardRoutes(app: HttpApp, d: DashboardDeps): void {
     if (session === null) {
       // A browser gets a page; scripts (Accept without text/html) the usual error body.
       if (!/\btext\/html\b/.test(req.headers.accept ?? '')) {
-        throw new AppError('UNAUTHORIZED', LOGIN_REFUSED_MESSAGE);
+        throw appError('UNAUTHORIZED', { seconds: LINK_TTL_MS / 1000 });
       }
       return new RawBody(LOGIN_REFUSED_PAGE, 'text/html; charset=utf-8', 401, headers);
     }

@@ -1,6 +1,6 @@
-import { AppError } from '../../core/errors.js';
 import { pairRedeemRequestSchema } from '../../protocol/remote.js';
 import { invalidInput } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import { zodIssues } from '../../protocol/zod-issues.js';
 import type { RemoteService } from '../remote/remote-service.js';
 import { deviceCookie } from '../remote/remote-gate.js';
@@ -12,21 +12,14 @@ import { registerRoute } from './register-route.js';
 const NO_STORE = { ...dashboardHeaders(null), 'cache-control': 'no-store' };
 
 /** Pushes are a paired device's own: asked of anything else, they are refused. */
-function aDevice(device: string | undefined): string {
-  if (device === undefined)
-    throw new AppError(
-      'REMOTE_FORBIDDEN',
-      'Only a paired device subscribes to pushes. Open the dashboard on your phone.',
-      {
-        reason: 'not-a-device',
-      },
-    );
+function aDevice(device: string | undefined, route: string): string {
+  if (device === undefined) throw appError('REMOTE_FORBIDDEN', { reason: 'not-a-device', route });
   return device;
 }
 
 /** The pairing paths exist on the remote listener only. */
 function onlyRemote(req: HttpRequest): NonNullable<HttpRequest['remote']> {
-  if (!req.remote) throw new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`);
+  if (!req.remote) throw appError('NOT_FOUND', { method: req.method, path: req.path });
   return req.remote;
 }
 
@@ -41,12 +34,14 @@ export function registerRemoteRoutes(app: HttpApp, remote: RemoteService): void 
   registerRoute(app, 'remotePair', () => remote.pair());
   registerRoute(app, 'remoteDevices', () => ({ devices: remote.list() }));
   registerRoute(app, 'remoteRevoke', ({ params }) => remote.revoke(params.name));
-  registerRoute(app, 'pushSettings', (_input, { device }) => remote.pushes.settings(aDevice(device)));
+  registerRoute(app, 'pushSettings', (_input, { device }) =>
+    remote.pushes.settings(aDevice(device, 'pushSettings')),
+  );
   registerRoute(app, 'pushSubscribe', ({ body }, { device }) =>
-    remote.pushes.subscribe(aDevice(device), { ...body }),
+    remote.pushes.subscribe(aDevice(device, 'pushSubscribe'), { ...body }),
   );
   registerRoute(app, 'pushUnsubscribe', (_input, { device }) =>
-    remote.pushes.subscribe(aDevice(device), null),
+    remote.pushes.subscribe(aDevice(device, 'pushUnsubscribe'), null),
   );
 
   app.route('GET', '/remote/pair', (req) => {
@@ -60,8 +55,7 @@ export function registerRemoteRoutes(app: HttpApp, remote: RemoteService): void 
   app.route('GET', '/remote/ca.crt', (req) => {
     onlyRemote(req);
     const pem = remote.caRoot();
-    if (pem === null)
-      throw new AppError('NOT_FOUND', 'This listener uses your own certificate: there is no local CA.');
+    if (pem === null) throw appError('NOT_FOUND', {});
     return new RawBody(pem, 'application/x-x509-ca-cert', 200, {
       'content-disposition': 'attachment; filename="wezterm-parallel-ca.crt"',
     });

@@ -1,7 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import { dashboardHeaders, NOT_BUILT_PAGE } from './dashboard-pages.js';
 import { RawBody } from '../server/http-app.js';
 
@@ -84,7 +84,7 @@ export async function dashboardFile(webDir: string, rel: string, port: number | 
     });
   }
   const file = pick(root, index, rel);
-  if (file === null) throw new AppError('NOT_FOUND', 'No such file in the dashboard.');
+  if (file === null) throw appError('NOT_FOUND', { file: rel });
   const data = await readFile(file);
   const hashed = file !== index && rel.startsWith(HASHED_ASSETS);
   return new RawBody(data, CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', 200, {

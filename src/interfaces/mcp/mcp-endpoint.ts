@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { McpCaller } from '../../protocol/mcp-scope.js';
 import { MCP_BODY_LIMIT_BYTES, MCP_PATH } from '../../protocol/mcp-tools.js';
 import type { ApiContext } from '../server/api-context.js';
@@ -30,17 +31,13 @@ export function mcpCaller(
   const bearer = bearerOf(req);
   if (bearer === null) {
     if (cameOverTcp(req)) {
-      throw new AppError('UNAUTHORIZED', 'Missing bearer token: an agent’s MCP token, or the API token.');
+      throw appError('UNAUTHORIZED', { endpoint: MCP_PATH });
     }
     return { kind: 'user' };
   }
   if (sameSecret(bearer, token)) return { kind: 'user' };
   const id = mcpTokenAgent(token, bearer);
-  const invalid = (): AppError =>
-    new AppError(
-      'MCP_TOKEN_INVALID',
-      'This MCP token is no agent’s (forged, cut, another agent’s, or the agent was removed).',
-    );
+  const invalid = (): AppError => appError('MCP_TOKEN_INVALID', {});
   if (id === null) throw invalid();
   let agent;
   try {
@@ -106,10 +103,7 @@ export function mountMcp(app: HttpApp, api: McpApi, token: string): void {
       req.resume();
       sendError(
         res,
-        new AppError('METHOD_NOT_ALLOWED', `The MCP endpoint takes POST only (not ${req.method ?? '?'}).`, {
-          method: req.method ?? null,
-          allowed: ['POST'],
-        }),
+        appError('METHOD_NOT_ALLOWED', { method: req.method ?? null, allowed: ['POST'], endpoint: MCP_PATH }),
         { allow: 'POST' },
       );
       return;

@@ -1,4 +1,5 @@
 import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { ReviewUseCases } from '../../core/use-cases/use-cases.js';
 import type { TaskView } from '../../protocol/tasks.js';
 import { targetAgent, type ToolApi, type ToolCall, type ToolHandler } from './tool-context.js';
@@ -55,13 +56,12 @@ async function assertApprovedTest(
   if (call.caller.kind === 'user') return;
   const setup = repo === null ? null : (await review(api).setupShow(repo)).setup;
   if (setup?.approved === true && setup.test === test) return;
-  throw new AppError(
-    'MCP_OUT_OF_SCOPE',
-    setup?.test && setup.approved
-      ? `The test gate runs only your repository's approved test command: "${setup.test}".`
-      : "The test gate runs only your repository's approved test command (`test:` in .wezterm-parallel/config.yaml, approved with `wtp setup approve`), and it has none: leave test out.",
-    { rule: 'approved_test_only', agent: call.target },
-  );
+  throw appError('MCP_OUT_OF_SCOPE', {
+    rule: 'approved_test_only',
+    agent: call.target,
+    approved: setup?.test && setup.approved ? setup.test : null,
+    config: '.wezterm-parallel/config.yaml',
+  });
 }
 
 /** merge: into its base, after the test gate when one is given. */
@@ -93,14 +93,11 @@ export const addTask: ToolHandler<'add_task'> = async (api, input, call) => {
     const profiles = [req.profile, ...(req.variants ?? []).map((v) => v.profile ?? req.profile)];
     for (const profile of profiles) {
       if (profile === undefined && req.permissionMode !== undefined) {
-        throw new AppError(
-          'MCP_OUT_OF_SCOPE',
-          'A task with a permission mode needs its profile (and every variant’s).',
-          {
-            rule: 'no_wider_permissions',
-            agent: null,
-          },
-        );
+        throw appError('MCP_OUT_OF_SCOPE', {
+          rule: 'no_wider_permissions',
+          agent: null,
+          permissionMode: req.permissionMode,
+        });
       }
       const modeName = req.permissionMode ?? null;
       api.team.assertMayStart(call.caller, {
@@ -130,10 +127,7 @@ export const moveTask: ToolHandler<'move_task'> = async (api, input, call) => {
   const ws = taskWorkspace(call);
   const task = api.tasks.get(input.task);
   if (ws !== null && task.workspaceId !== ws) {
-    throw new AppError('MCP_OUT_OF_SCOPE', `Task ${task.id} is in another workspace.`, {
-      rule: 'own_workspace',
-      agent: null,
-    });
+    throw appError('MCP_OUT_OF_SCOPE', { rule: 'own_workspace', agent: null, task: task.id });
   }
   return { task: taskBrief(await api.tasks.move(task.id, input.status, call.source)) };
 };

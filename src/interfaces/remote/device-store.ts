@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports/daemon.js';
+import { appError } from '../../protocol/error-messages.js';
 import { browserSubscriptionSchema, pushPrefsSchema } from '../../protocol/push.js';
 import { deviceNameSchema, type RemoteDevice } from '../../protocol/remote.js';
 
@@ -54,11 +55,10 @@ export class DeviceStore {
     else {
       const parsed = docSchema.safeParse(raw);
       if (!parsed.success)
-        throw new AppError(
-          'REMOTE_FILE_INVALID',
-          'The paired devices file (devices.json) is not in its format. Delete it, then pair the devices again (`wtp remote pair`).',
-          { path: 'devices.json' },
-        );
+        throw appError('REMOTE_FILE_INVALID', {
+          path: 'devices.json',
+          problem: 'is not in the format of the paired devices file',
+        });
       this.devices = parsed.data.devices;
     }
   }

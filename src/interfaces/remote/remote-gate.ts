@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { AppError } from '../../core/errors.js';
+import type { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import { DEVICE_COOKIE, type RemoteDevice } from '../../protocol/remote.js';
 import { ROUTE_PATHS } from '../../protocol/route-paths.js';
 import { cookieValues } from '../server/dashboard-auth.js';
@@ -25,11 +26,7 @@ export const DEVICE_NEVER = new Set<string>([
 ]);
 
 /** A device asked for a route it may never use. */
-export const deviceMayNot = (): AppError =>
-  refuse('route', 'A paired device may not use this route. Use `wtp` on the machine itself.');
-
-const refuse = (reason: string, message: string): AppError =>
-  new AppError('REMOTE_FORBIDDEN', message, { reason });
+export const deviceMayNot = (): AppError => appError('REMOTE_FORBIDDEN', { reason: 'route' });
 
 /**
  * Who may use the remote listener, asked of every request and WebSocket upgrade:
@@ -47,33 +44,23 @@ export function authorizeRemote(
 ): RemoteDevice | null {
   const host = req.headers.host ?? '';
   if (!o.hosts.includes(host))
-    throw refuse(
-      'host',
-      `Host "${host.slice(0, 100)}" is not this listener's address. Open the address \`wtp remote status\` shows.`,
-    );
+    throw appError('REMOTE_FORBIDDEN', { reason: 'host', host: host.slice(0, 100) });
   const origin = req.headers.origin;
   const own = `https://${host}`;
   if (origin !== undefined && origin !== own)
-    throw refuse('origin', `Origin ${origin.slice(0, 100)} may not use this listener.`);
+    throw appError('REMOTE_FORBIDDEN', { reason: 'origin', origin: origin.slice(0, 100) });
   const method = req.method ?? 'GET';
   const reads = !upgrade && (method === 'GET' || method === 'HEAD');
-  if (!reads && origin === undefined)
-    throw refuse(
-      'origin',
-      'A change or a WebSocket must come from the page itself (an Origin header). Use the dashboard.',
-    );
+  if (!reads && origin === undefined) throw appError('REMOTE_FORBIDDEN', { reason: 'origin', method });
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && !(reads && site === 'none'))
-    throw refuse('cross-site', 'A request from another site was refused. Use the dashboard on this address.');
+    throw appError('REMOTE_FORBIDDEN', { reason: 'cross-site', site: site.slice(0, 100) });
   if (!upgrade && PUBLIC.has(`${method} ${pathOf(req)}`)) return null;
   for (const value of cookieValues(req.headers.cookie, DEVICE_COOKIE)) {
     const device = o.verify(value);
     if (device) return device;
   }
-  throw new AppError(
-    'UNAUTHORIZED',
-    'This device is not paired, or was revoked. Pair it again with `wtp remote pair`.',
-  );
+  throw appError('UNAUTHORIZED', { host });
 }
 
 function pathOf(req: IncomingMessage): string {

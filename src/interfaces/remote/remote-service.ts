@@ -7,7 +7,13 @@ import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type { Clock, Logger } from '../../core/ports/daemon.js';
 import type { NewEvent } from '../../protocol/events.js';
-import type { RemoteDevice, RemoteOnRequest, RemotePair, RemoteStatus } from '../../protocol/remote.js';
+import {
+  PAIR_CODE_TTL_MS,
+  type RemoteDevice,
+  type RemoteOnRequest,
+  type RemotePair,
+  type RemoteStatus,
+} from '../../protocol/remote.js';
 import { markRemote, type HttpApp } from '../server/http-app.js';
 import { answerClientError, refuseConnect } from '../server/socket-replies.js';
 import { DeviceStore } from './device-store.js';
@@ -73,10 +79,7 @@ export class RemoteService {
       this.store = new DeviceStore(this.ports.devices, this.o.clock);
       this.broken = null;
     } catch (err) {
-      this.broken =
-        err instanceof AppError
-          ? err
-          : new AppError('REMOTE_FILE_INVALID', `The paired devices file cannot be read: ${String(err)}.`);
+      this.broken = err instanceof AppError ? err : appError('REMOTE_FILE_INVALID', { error: String(err) });
       this.o.log.warn({ err }, 'remote listener off: its devices file cannot be trusted');
     }
   }
@@ -148,21 +151,10 @@ export class RemoteService {
 
   pair(): RemotePair {
     const s = this.serving;
-    if (!s)
-      throw new AppError(
-        'REMOTE_OFF',
-        'The remote listener is off. Turn it on with `wtp remote on --listen ADDR:PORT`.',
-        {
-          error: this.error,
-        },
-      );
+    if (!s) throw appError('REMOTE_OFF', { error: this.error });
     const locked = this.pairing.lockedUntil();
     if (locked !== null)
-      throw new AppError(
-        'PAIRING_REFUSED',
-        `Pairing is locked after five wrong codes until ${new Date(locked).toISOString()}. Try again then.`,
-        { reason: 'locked', lockedUntil: new Date(locked).toISOString() },
-      );
+      throw appError('PAIRING_REFUSED', { reason: 'locked', lockedUntil: new Date(locked).toISOString() });
     const { code, expiresAt } = this.pairing.issue();
     return {
       url: `https://${s.address.authority}/remote/pair#code=${code}`,
@@ -179,28 +171,22 @@ export class RemoteService {
     from: { address: string | null; userAgent: string | null },
   ): Promise<{ device: RemoteDevice; credential: string }> {
     const r = this.pairing.redeem(body.code);
-    const refused = async (reason: string, lockedUntil: number | null, message: string): Promise<never> => {
+    const refused = async (
+      reason: string,
+      lockedUntil: number | null,
+      fields: { name?: string; minutes?: number } = {},
+    ): Promise<never> => {
       const until = lockedUntil === null ? null : new Date(lockedUntil).toISOString();
       await this.ports.record([
         remoteEvent('remote.pairRefused', { reason, address: from.address, lockedUntil: until }),
       ]);
-      throw new AppError('PAIRING_REFUSED', message, { reason, lockedUntil: until });
+      throw appError('PAIRING_REFUSED', { reason, lockedUntil: until, ...fields });
     };
     if (!r.ok) {
-      const message =
-        r.reason === 'locked'
-          ? 'Pairing is locked after five wrong codes, for ten minutes. Run `wtp remote pair` after that.'
-          : r.reason === 'expired_code'
-            ? 'This pairing code was used already or expired (codes work once, for two minutes). Run `wtp remote pair` again.'
-            : 'This pairing code is wrong. Scan the code `wtp remote pair` shows.';
-      return refused(r.reason, r.lockedUntil, message);
+      const expired = r.reason === 'expired_code' ? { minutes: PAIR_CODE_TTL_MS / 60_000 } : {};
+      return refused(r.reason, r.lockedUntil, expired);
     }
-    if (this.devices.has(body.name))
-      return refused(
-        'name_taken',
-        null,
-        `A device named "${body.name}" is paired already. Run \`wtp remote pair\` again and pick another name.`,
-      );
+    if (this.devices.has(body.name)) return refused('name_taken', null, { name: body.name });
     const made = this.devices.add(body.name, from.address, from.userAgent);
     await this.ports.record([remoteEvent('remote.paired', { device: body.name, address: from.address })]);
     return made;
@@ -268,12 +254,11 @@ export class RemoteService {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(
           err.code === 'EADDRINUSE' || err.code === 'EADDRNOTAVAIL'
-            ? new AppError(
+            ? appError(
                 'PORT_IN_USE',
                 err.code === 'EADDRINUSE'
-                  ? `${address.authority} is in use. Pick another port.`
-                  : `${address.host} is not an address of this machine. Pick one \`ip addr\` lists.`,
-                { listen: req.listen, code: err.code },
+                  ? { listen: req.listen, code: err.code, authority: address.authority }
+                  : { listen: req.listen, code: err.code, address: address.host },
                 { cause: err },
               )
             : err,

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports/daemon.js';
+import { appError } from '../../protocol/error-messages.js';
 import type { FleetOrigin } from '../../protocol/fleet.js';
 import type { RemoteDevice } from '../../protocol/remote.js';
 import {
@@ -164,7 +165,7 @@ export class HttpApp {
   ): Promise<{ status: number; body: unknown }> {
     try {
       const m = matchPath(this.routes, call.method, call.path);
-      if (m.kind !== 'found') throw new AppError('NOT_FOUND', `No route ${call.method} ${call.path}`);
+      if (m.kind !== 'found') throw appError('NOT_FOUND', { method: call.method, path: call.path });
       const result = await m.value.handler(
         {
           method: call.method,
@@ -210,7 +211,7 @@ export class HttpApp {
       this.authorize(req, true);
       const url = requestUrl(req);
       const m = matchPath(this.sockets, 'GET', url.pathname);
-      if (m.kind !== 'found') throw new AppError('NOT_FOUND', `No WebSocket at ${url.pathname}`);
+      if (m.kind !== 'found') throw appError('NOT_FOUND', { webSocket: url.pathname });
       const device = (req as Marked)[REMOTE_MARK]?.device ?? null;
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         if (device) this.remote?.track(device.name, ws);
@@ -238,13 +239,13 @@ export class HttpApp {
   private authorize(req: IncomingMessage, upgrade: boolean): void {
     const mark = (req as Marked)[REMOTE_MARK];
     if (mark) {
-      if (!this.remote) throw new AppError('REMOTE_OFF', 'The remote listener is off.');
+      if (!this.remote) throw appError('REMOTE_OFF', {});
       mark.device = this.remote.authorize(req, upgrade);
       return;
     }
     const port = this.o.tcpPort();
     if (!originAllowed(req, port)) {
-      throw new AppError('FORBIDDEN_ORIGIN', `Origin ${req.headers.origin ?? ''} may not use this API.`);
+      throw appError('FORBIDDEN_ORIGIN', { origin: req.headers.origin ?? '' });
     }
     const path = requestUrl(req).pathname;
     if (!upgrade && this.mounts.has(path)) return; // it authenticates by itself
@@ -255,12 +256,9 @@ export class HttpApp {
     if (hasValidToken(req, this.o.token)) return;
     if (this.o.sessions.hasSession(req.headers.cookie, port)) {
       if (cookieRequestAllowed(req, port, upgrade)) return;
-      throw new AppError(
-        'FORBIDDEN_ORIGIN',
-        `A request signed in by the dashboard cookie must come from the dashboard page itself (Sec-Fetch-Site: same-origin, Origin and Host http://127.0.0.1:${port ?? ''}).`,
-      );
+      throw appError('FORBIDDEN_ORIGIN', { origin: req.headers.origin ?? '', port });
     }
-    throw new AppError('UNAUTHORIZED', 'Missing or wrong bearer token (see the token file in `wtp status`).');
+    throw appError('UNAUTHORIZED', {});
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -271,8 +269,7 @@ export class HttpApp {
       const url = requestUrl(req);
       const mark = (req as Marked)[REMOTE_MARK];
       const mounted = this.mounts.get(url.pathname);
-      if (mounted && mark)
-        throw this.remote?.refuseRoute() ?? new AppError('REMOTE_OFF', 'The remote listener is off.');
+      if (mounted && mark) throw this.remote?.refuseRoute() ?? appError('REMOTE_OFF', {});
       if (mounted) {
         pattern = url.pathname;
         await mounted(req, res);
@@ -283,17 +280,14 @@ export class HttpApp {
       if (!this.routes.serves(method)) {
         const allowed = m.kind === 'wrong-method' ? m.allowed : [...SERVED_METHODS];
         errorHeaders.allow = allowed.join(', ');
-        throw new AppError('METHOD_NOT_ALLOWED', `The daemon serves no ${method} requests.`, {
-          method,
-          allowed,
-        });
+        throw appError('METHOD_NOT_ALLOWED', { method, allowed });
       }
       if (m.kind !== 'found') {
-        throw new AppError(
-          'NOT_FOUND',
-          `No route ${method} ${url.pathname}`,
-          m.kind === 'wrong-method' ? { allowed: m.allowed } : undefined,
-        );
+        throw appError('NOT_FOUND', {
+          method,
+          path: url.pathname,
+          ...(m.kind === 'wrong-method' ? { allowed: m.allowed } : {}),
+        });
       }
       pattern = m.pattern;
       if (mark?.device && this.remote?.never.has(m.pattern)) throw this.remote.refuseRoute();

@@ -1,6 +1,6 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { AppError } from '../../core/errors.js';
+import { appError } from '../../protocol/error-messages.js';
 import { toErrorResponse } from './to-error-body.js';
 
 /** The methods of the daemon's routes, for the `Allow` header of a 405. */
@@ -30,7 +30,7 @@ export function refuseConnect(req: IncomingMessage, socket: Duplex): void {
   const allow = SERVED_METHODS.join(', ');
   endWithError(
     socket,
-    new AppError('METHOD_NOT_ALLOWED', 'CONNECT is not served: the daemon is not a proxy.', {
+    appError('METHOD_NOT_ALLOWED', {
       method: 'CONNECT',
       allowed: [...SERVED_METHODS],
       target: (req.url ?? '').slice(0, 200),

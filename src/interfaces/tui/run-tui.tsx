@@ -1,5 +1,6 @@
 import { render, type Instance } from 'ink';
 import { AppError } from '../../protocol/app-error.js';
+import { appError } from '../../protocol/error-messages.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { AgentView } from '../../protocol/agent.js';
 import { attachSession } from '../cli/attach-session.js';
@@ -24,10 +25,7 @@ export async function runTui(ctx: CliContext, preload: Preload = {}): Promise<vo
   const stdin = process.stdin;
   const stdout = ctx.out;
   if (!stdin.isTTY || !stdout.isTTY) {
-    throw new AppError(
-      'TUI_NOT_TTY',
-      '`wtp tui` needs an interactive terminal; in scripts use `wtp ls --json` or `wtp events -f`.',
-    );
+    throw appError('TUI_NOT_TTY', {});
   }
   const config = await loadConfig(ctx.paths.configFile, ctx.env);
   const { keymap, issues } = buildKeymap(config.tui.keys);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../../../protocol/app-error.js';
+import { appError } from '../../../protocol/error-messages.js';
 import type { CliContext } from '../context.js';
 import { attachSession, detachByte, keyName } from '../attach-session.js';
 import { runAction } from '../run-action.js';
@@ -34,10 +35,7 @@ export function registerAttachCommand(program: Command, ctx: CliContext): void {
           );
         }
         if (!ctx.in.isTTY || !ctx.out.isTTY) {
-          throw new AppError(
-            'ATTACH_NOT_TTY',
-            '`wtp attach` needs an interactive terminal; use `wtp peek` or `wtp logs -f` in scripts.',
-          );
+          throw appError('ATTACH_NOT_TTY', {});
         }
         // Another machine's agent (a fleet): its terminal is reached over SSH, where that machine says.
         const remote = await remoteAttach(ctx, ref, raw);

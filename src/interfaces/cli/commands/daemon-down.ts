@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { AppError, isAppError } from '../../../protocol/app-error.js';
+import { isAppError } from '../../../protocol/app-error.js';
+import { appError } from '../../../protocol/error-messages.js';
 import type { CliContext } from '../context.js';
 
 /** How long `down` waits for the daemon's process to go. */
@@ -67,11 +68,11 @@ export async function down(ctx: CliContext, stopAgents: boolean): Promise<void> 
 async function notRunning(ctx: CliContext, stopAgents: boolean): Promise<void> {
   const hosts = stopAgents ? await ctx.deps.daemon.liveHosts(ctx.paths.agentsDir) : [];
   if (hosts.length > 0) {
-    throw new AppError(
-      'DAEMON_NOT_RUNNING',
-      `The daemon is not running, so no agent was stopped, and ${hosts.length} agent host(s) still run (pid ${hosts.map((h) => h.pid).join(', ')}). Start the daemon (\`wtp up --detach\`: it takes them back), then run \`wtp down --stop-agents\` again.`,
-      { liveHosts: hosts },
-    );
+    throw appError('DAEMON_NOT_RUNNING', {
+      liveHosts: hosts,
+      hostCount: hosts.length,
+      hostPids: hosts.map((h) => String(h.pid)),
+    });
   }
   if (ctx.json) ctx.emit('down', { stopped: true, wasRunning: false, pid: null, stoppedAgents: 0 });
   else ctx.line(`daemon not running: nothing to stop${stopAgents ? ' (and no agent host runs)' : ''}`);

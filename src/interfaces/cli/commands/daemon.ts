@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { AppError, isAppError } from '../../../protocol/app-error.js';
+import { appError } from '../../../protocol/error-messages.js';
 import type { DaemonStatus } from '../../../protocol/daemon.js';
 import type { CliContext } from '../context.js';
 import { duration, paint, shortenHome } from '../format.js';
@@ -249,11 +250,11 @@ function startFailure(outPath: string, exitCode: number | null): AppError {
       // not JSON
     }
   }
-  const why =
-    exitCode === null ? `did not answer within ${START_TIMEOUT_MS / 1000} s` : `exited with code ${exitCode}`;
-  return new AppError('DAEMON_START_FAILED', `The daemon ${why}.`, {
+  return appError('DAEMON_START_FAILED', {
     log: text.split('\n').slice(-20).join('\n'),
     output: outPath,
+    exitCode,
+    timeoutS: START_TIMEOUT_MS / 1000,
   });
 }
 

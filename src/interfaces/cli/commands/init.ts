@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { AppError } from '../../../protocol/app-error.js';
+import { appError } from '../../../protocol/error-messages.js';
 import { shellWord } from '../../../protocol/shell-word.js';
 import type { CliContext } from '../context.js';
 import { runAction } from '../run-action.js';
@@ -120,22 +120,14 @@ export function registerInitCommand(program: Command, ctx: CliContext): void {
         const cwd = process.cwd();
         const repo = await gitTop(cwd, ctx.processEnv);
         if (!raw.here && 'why' in repo) {
-          throw new AppError(
-            'NOT_A_REPOSITORY',
-            `${cwd} is not inside a git repository (${repo.why}): the settings belong to a repository. Run \`wtp init\` in one, or pass --here to write ${REPO_CONFIG} in this directory anyway.`,
-            { path: cwd, reason: repo.why },
-          );
+          throw appError('NOT_A_REPOSITORY', { path: cwd, reason: repo.why, file: REPO_CONFIG });
         }
         const dir = raw.here || !('top' in repo) ? cwd : resolve(repo.top);
         // Never through a link out of the repository (a committed `.wezterm-parallel -> elsewhere`),
         // nor over a file that is a link: refused before anything else, --force or not.
         const { path, exists: existed } = repositoryPath(dir, REPO_CONFIG);
         if (existed && !raw.force) {
-          throw new AppError(
-            'FILE_EXISTS',
-            `${path} already exists; nothing was changed. Edit it, or pass --force to replace it with a fresh one.`,
-            { path },
-          );
+          throw appError('FILE_EXISTS', { path });
         }
         const commands = guessCommands(dir);
         writeInRepository(dir, REPO_CONFIG, repoConfigText(commands));

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { AppError } from '../../../protocol/app-error.js';
+import { appError } from '../../../protocol/error-messages.js';
 import { RECORD_STATES } from '../../../protocol/constants.js';
 import { recordedScreenFile } from '../../../protocol/corpus-screen.js';
 import type { CliContext } from '../context.js';
@@ -53,7 +53,7 @@ export function registerRecordScreenCommand(program: Command, ctx: CliContext): 
         const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
         const name = `${record.detector ?? record.agent.profile}-${expected}-${stamp}.screen`;
         const file = o.out === '-' ? null : resolve(o.out ?? name);
-        if (file !== null) writeNew(file, text, raw.force === true);
+        if (file !== null) writeNew(file, text, raw.force === true, record.agent.name);
         if (ctx.json) {
           ctx.emit('recordScreen', { file, expected, text, record });
           return;
@@ -82,18 +82,12 @@ export function registerRecordScreenCommand(program: Command, ctx: CliContext): 
 }
 
 /** Writes a new file (0600: a screen can show secrets); FILE_EXISTS unless `force`. */
-function writeNew(file: string, text: string, force: boolean): void {
+function writeNew(file: string, text: string, force: boolean, agent: string): void {
   try {
     writeFileSync(file, text, { mode: 0o600, flag: force ? 'w' : 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new AppError(
-        'FILE_EXISTS',
-        `${file} already exists; nothing was written. Pass another --out, or --force to replace it.`,
-        {
-          path: file,
-        },
-      );
+      throw appError('FILE_EXISTS', { path: file, agent });
     throw err;
   }
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { AppError } from '../../../protocol/app-error.js';
+import { appError } from '../../../protocol/error-messages.js';
 import type { CliContext } from '../context.js';
 import { runAction } from '../run-action.js';
 import { ENV_VARS } from '../../../config/env.js';
@@ -89,10 +89,7 @@ function target(ctx: CliContext): Target {
     };
   }
   if (process.platform !== 'linux') {
-    throw new AppError(
-      'SERVICE_MANAGER_FAILED',
-      `wtp service knows systemd (Linux) and launchd (macOS), not ${process.platform}: start the daemon with \`wtp up --detach\` from your login instead.`,
-    );
+    throw appError('SERVICE_MANAGER_FAILED', { platform: process.platform });
   }
   const config = ctx.env.xdgConfigHome ?? join(ctx.env.userHome, '.config');
   return {
@@ -132,11 +129,12 @@ function runAll(t: Target, commands: string[][]): string[][] {
   for (const c of commands) {
     const r = run(c, t.runEnv);
     if (r.error !== null)
-      throw new AppError(
-        'SERVICE_MANAGER_FAILED',
-        `\`${c.join(' ')}\` failed: ${r.error}${t.manager === 'systemd' ? ' (over SSH or in a container there may be no systemd user session: `loginctl enable-linger $USER` gives one)' : ''}. The ${t.manager === 'systemd' ? 'unit' : 'agent'} file is ${t.file}; meanwhile \`wtp up --detach\` starts the daemon.`,
-        { command: c, file: t.file },
-      );
+      throw appError('SERVICE_MANAGER_FAILED', {
+        command: c,
+        file: t.file,
+        commandLine: c.join(' '),
+        error: r.error,
+      });
   }
   return commands;
 }
@@ -163,11 +161,7 @@ function writeReplacing(file: string, content: string, mode: number): void {
 function install(ctx: CliContext, force: boolean): void {
   const t = target(ctx);
   if (existsSync(t.file) && readFileSync(t.file, 'utf8') !== t.content && !force) {
-    throw new AppError(
-      'SERVICE_FILE_EXISTS',
-      `${t.file} exists and says something else (another wezterm-parallel, or edited by hand); \`wtp service install --force\` replaces it.`,
-      { file: t.file },
-    );
+    throw appError('SERVICE_FILE_EXISTS', { file: t.file });
   }
   if (t.envFile) writeReplacing(t.envFile.path, t.envFile.content, 0o600);
   else if (t.manager === 'systemd') rmSync(join(ctx.paths.stateDir, 'service.env'), { force: true });

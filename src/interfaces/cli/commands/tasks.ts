@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../../protocol/app-error.js';
 import { PROFILE_NAMES } from '../../../protocol/constants.js';
+import { appError } from '../../../protocol/error-messages.js';
 import type { TaskView } from '../../../protocol/tasks.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
@@ -94,16 +95,11 @@ function describe(ctx: CliContext, t: TaskView): void {
 
 /** `broadcast` to nobody is a failure a script can see (exit 1), with who was left out and why. */
 function noIdleAgents(skipped: { agent: string; state: string }[], workspace: string | undefined) {
-  const where = workspace === undefined ? '' : ` in workspace ${workspace}`;
-  const left =
-    skipped.length === 0
-      ? `no live agent${where}`
-      : `skipped ${skipped.map((s) => `${s.agent} (${s.state})`).join(', ')}`;
-  return new AppError(
-    'NO_IDLE_AGENTS',
-    `No idle agent${where}: nothing was sent (${left}). Wait until one is idle (\`wtp ls --state idle\`), or type into one with \`wtp send <agent> <text> --force\`.`,
-    { skipped, ...(workspace === undefined ? {} : { workspace }) },
-  );
+  return appError('NO_IDLE_AGENTS', {
+    skipped,
+    ...(workspace === undefined ? {} : { workspace }),
+    ...(skipped.length === 0 ? {} : { leftOut: skipped.map((s) => `${s.agent} (${s.state})`) }),
+  });
 }
 
 /** `wtp task …`: the task graph. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../../protocol/app-error.js';
+import { appError } from '../../../protocol/error-messages.js';
 import type { LayoutNode, TemplateInfo } from '../../../protocol/template.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
@@ -109,7 +110,7 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
         try {
           text = readFileSync(path, 'utf8');
         } catch {
-          throw new AppError('TEMPLATE_NOT_FOUND', `Cannot read ${path}.`, { path });
+          throw appError('TEMPLATE_NOT_FOUND', { path });
         }
         const template = (await templates()).parseTemplate(text, path);
         const panes = countPanes(template.layout);

@@ -30,7 +30,7 @@ function templateArg(t: string | undefined): {
   if (!looksLikeFile) return { template: t };
   const path = resolve(t);
   if (!existsSync(path)) {
-    throw new AppError('TEMPLATE_NOT_FOUND', `No template file ${path}.`, { path });
+    throw appError('TEMPLATE_NOT_FOUND', { path });
   }
   const templateFile = basename(path).replace(/\.ya?ml$/, '');
   return { templateYaml: readFileSync(path, 'utf8'), templateFile, templatePath: path };
