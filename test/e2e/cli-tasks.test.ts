@@ -121,7 +121,9 @@ describe('wtp task (CLI)', () => {
     expect(both.code).toBe(1);
     expect(both.doc).toMatchObject({ error: { code: 'TASK_AMBIGUOUS', details: { candidates: ids } } });
     const text = await home.run(['task', 'cancel', 'twin']);
-    expect(text.stderr).toContain(`Name one by its id, e.g. \`wtp task show ${ids[0]}\`. [TASK_AMBIGUOUS]`);
+    expect(text.stderr).toContain(
+      "Name one by its id; `wtp task ls` shows each one's workspace and status. [TASK_AMBIGUOUS]",
+    );
     expect(text.stderr).toContain(`candidates: ${ids.join(', ')}`);
     for (const id of ids) expect((await home.run(['task', 'cancel', id])).code).toBe(0);
   });

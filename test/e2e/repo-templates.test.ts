@@ -79,6 +79,7 @@ describe('repository templates need approval and never replace yours or a built-
       expect(refused.doc.error.details).toEqual({
         name: ref,
         repo,
+        repoArg: repo, // as a shell word: the path has nothing to quote
         path: join(repo, '.wezterm-parallel', 'templates', file),
         hash: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
       });
