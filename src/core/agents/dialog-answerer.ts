@@ -29,11 +29,12 @@ import { answerThroughHook, type HookAnswerDeps } from './hook-answer.js';
 import { planPermission } from './permission-plan.js';
 import { planQuestion, type Sending } from './question-answer.js';
 import { answerTurnQuestion, waitsOnTurnQuestion } from './turn-answer.js';
+import { ANSWER_DEFAULTS, type AnswerSettings } from './answer-settings.js';
 
-/** An answer as the core takes it: the API's request, and for a policy the rule that matched. */
 /** Whether an agent's decision hook call will come to be held (AnswererDeps.hookCall). */
 export type HookCall = 'coming' | 'never' | 'unknown';
 
+/** An answer as the core takes it: the API's request, and for a policy the rule that matched. */
 export type AnswerOrder = AnswerRequestParsed & {
   rule?: string | undefined;
   /** Sent from another machine of the fleet: which, and as which database role (audited). */
@@ -63,41 +64,6 @@ export interface AnswererDeps {
   settings?: Partial<AnswerSettings>;
 }
 
-export interface AnswerSettings {
-  /** Between two key presses: Gemini CLI merges keys that arrive within ~30 ms into one. */
-  keyGapMs: number;
-  /** How long the agent has to leave the dialog once the keys are sent. */
-  leaveTimeoutMs: number;
-  /** How long an announced dialog may take to appear on screen. */
-  drawMs: number;
-  /** How long the second stage of an "always" option may take to appear once chosen. */
-  stageMs: number;
-  /** A drawn dialog is answered once the agent's output has been quiet this long… */
-  quietMs: number;
-  /** …or after this long, whichever comes first (a dialog with an animation). */
-  settleMaxMs: number;
-  /** A single-key answer not taken this long is pressed once more, if the same dialog is still there. */
-  pressAgainMs: number;
-  /** How long an answer waits for the dialog's decision hook call to come in (else: the screen)… */
-  hookMs: number;
-  /**
-   * …or this long when the agent's hooks are heard: under load a hook's process may take seconds
-   * to start, and the screen may not be readable in words its rules know.
-   */
-  hookComingMs: number;
-}
-
-const DEFAULTS: AnswerSettings = {
-  keyGapMs: 50,
-  leaveTimeoutMs: 15_000,
-  drawMs: 3_000,
-  stageMs: 10_000,
-  quietMs: 150,
-  settleMaxMs: 1_000,
-  pressAgainMs: 3_000,
-  hookMs: 1_000,
-  hookComingMs: 10_000,
-};
 /**
  * Approves, denies or answers what an agent waits on — verified, never blind: the
  * agent must still be in the state the user was shown, and the dialog on its screen the one
@@ -115,7 +81,7 @@ export class DialogAnswerer {
   private readonly screen: DialogScreen;
 
   constructor(private readonly d: AnswererDeps) {
-    this.s = { ...DEFAULTS, ...d.settings };
+    this.s = { ...ANSWER_DEFAULTS, ...d.settings };
     this.screen = new DialogScreen(d, this.s);
     d.registry.onChange((id) => {
       if (d.registry.get(id) === undefined) this.given.delete(id);

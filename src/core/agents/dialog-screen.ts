@@ -15,7 +15,7 @@ import {
 import { denyStageShown } from '../state/dialog-options.js';
 import { questionOptions } from '../state/question-options.js';
 import type { AgentService } from './agent-service.js';
-import type { AnswerSettings } from './dialog-answerer.js';
+import type { AnswerSettings } from './answer-settings.js';
 import type { DialogAnswers, DialogKey, ProfileCatalog } from './profiles.js';
 import type { Sending } from './question-answer.js';
 
