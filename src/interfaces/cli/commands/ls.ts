@@ -36,101 +36,89 @@ export async function listAgents(ctx: CliContext, q: LsQuery): Promise<void> {
 
 /** The agents as `wtp ls`'s table (or what no match means). */
 export async function printAgents(ctx: CliContext, list: AgentView[], q: LsQuery): Promise<void> {
-  let agents = list;
-  if (agents.length === 0) {
+  if (list.length === 0) {
     ctx.line(await noMatch(ctx, q));
     return;
   }
   // Leads with their workers: each lead followed by the agents it started, as a tree.
-  const tree = teamRows(agents);
+  const tree = teamRows(list);
   const teamed = tree.some((r) => r.depth > 0);
-  if (teamed) agents = tree.map((r) => r.agent);
-  const nameOf = (a: AgentView, i: number): string => {
-    const name = multiWs ? `${a.workspace}/${a.name}` : a.name;
-    const row = tree[i];
-    return teamed && row ? teamName(name, row) : name;
-  };
+  const agents = teamed ? tree.map((r) => r.agent) : list;
   const multiWs = new Set(agents.map((a) => a.workspace)).size > 1;
   // In a fleet: which machine runs each agent, and which machines are out of reach.
   const fleet = agents.some((a) => a.machine !== null);
   const away = fleet ? await unreachableMachines(ctx) : new Map<string, string>();
-  const machineCell = (a: AgentView): string => {
-    const since = a.machine === null ? undefined : away.get(a.machine);
-    return since === undefined ? (a.machine ?? '-') : `${a.machine} (unreachable since ${since})`;
-  };
-  // Branch and worktree disk use, when some agent works in a git worktree.
-  const git = agents.some((a) => a.worktree !== null);
-  // Pull requests and their checks, when some agent has one.
-  const prs = agents.some((a) => a.pullRequest !== null);
-  // What waiting agents ask, when one's request says (a last column: `to run Bash: npm test`).
-  const asks = agents.map((a) => asksText(a));
-  const anyAsks = asks.some((w) => w !== undefined);
-  // What an agent that ended unasked said last (`exited(1)`: its refusal, its error).
-  const said = agents.map((a) =>
-    a.state === 'exited' || a.state === 'crashed' ? lastLine(a.stateDetail.lastWords) : undefined,
-  );
-  const anySaid = said.some((w) => w !== undefined);
-  // The agents that act without asking, by their permission mode (`auto`, `bypass`…).
-  const unasked = agents.map((a) =>
-    a.permission && actsUnasked(a.permission.mode) ? a.permission.mode : undefined,
-  );
-  const anyUnasked = unasked.some((m) => m !== undefined);
-  // What agents cost, when usage was read for some: money, or "unknown" without a price.
-  const cost = agents.some((a) => a.usage !== undefined);
-  // Sandboxed agents (docs/sandbox.md), when there are any.
-  const anySandbox = agents.some((a) => a.sandbox !== null);
-  const rows = agents.map((a, i) => [
-    ...(fleet ? [machineCell(a)] : []),
-    nameOf(a, i),
-    a.id,
-    a.profile,
-    stateLabel(a),
-    ...(anyUnasked ? [unasked[i] ?? '-'] : []),
-    ...(anySandbox ? [a.sandbox ? 'yes' : '-'] : []),
-    a.pid === null ? '-' : String(a.pid),
-    duration(a.uptimeMs),
-    a.stats ? a.stats.cpuPercent.toFixed(1) : '-',
-    bytes(a.stats?.rssBytes),
-    ...(git ? [a.worktree?.branch ?? '-', bytes(a.worktreeBytes)] : []),
-    ...(prs ? [a.pullRequest ? prBadge(a.pullRequest) : '-'] : []),
-    ...(cost ? [costWords(a.usage), a.usage ? shortTokens(tokenTotal(a.usage.tokens)) : '-'] : []),
-    shortenHome(a.cwd, ctx.env.userHome),
-    ...(anyAsks ? [asks[i] ?? '-'] : []),
-    ...(anySaid ? [said[i] ?? '-'] : []),
-  ]);
-  ctx.line(
-    table(
-      [
-        ...(fleet ? ['MACHINE'] : []),
-        'NAME',
-        'ID',
-        'PROFILE',
-        'STATE',
-        ...(anyUnasked ? ['NO ASKING'] : []),
-        ...(anySandbox ? ['SANDBOX'] : []),
-        'PID',
-        'UPTIME',
-        'CPU%',
-        'RSS',
-        ...(git ? ['BRANCH', 'DISK'] : []),
-        ...(prs ? ['PR'] : []),
-        ...(cost ? ['COST', 'TOKENS'] : []),
-        'CWD',
-        ...(anyAsks ? ['ASKS'] : []),
-        ...(anySaid ? ['SAID'] : []),
-      ],
-      rows,
-      (r, col, s) => {
-        const agent = agents[r];
-        const stateCol = fleet ? 4 : 3;
-        if (anyUnasked && col === stateCol + 1 && unasked[r] !== undefined)
-          return paint(ctx.color, unasked[r] === 'bypass' ? 'red' : 'yellow', s);
-        return col === stateCol && agent ? paint(ctx.color, stateColor(agent), s) : s;
+  const some = (has: (a: AgentView) => boolean): boolean => agents.some(has);
+  const git = some((a) => a.worktree !== null);
+  const cost = some((a) => a.usage !== undefined);
+  // A column shows when `on`; the optional ones at the end only when some agent has a value.
+  const columns: { head: string; on?: boolean; cell: (a: AgentView, i: number) => string | undefined }[] = [
+    {
+      head: 'MACHINE',
+      on: fleet,
+      cell: (a) => {
+        const since = a.machine === null ? undefined : away.get(a.machine);
+        return since === undefined ? (a.machine ?? '-') : `${a.machine} (unreachable since ${since})`;
       },
-      // On a narrow terminal the least needed columns go first; the name and state never.
-      { width: ctx.width, keep: ['NAME', 'STATE', 'NO ASKING'], drop: LS_DROP, flex: 'ASKS' },
-    ),
+    },
+    {
+      head: 'NAME',
+      cell: (a, i) => {
+        const name = multiWs ? `${a.workspace}/${a.name}` : a.name;
+        const row = tree[i];
+        return teamed && row ? teamName(name, row) : name;
+      },
+    },
+    { head: 'ID', cell: (a) => a.id },
+    { head: 'PROFILE', cell: (a) => a.profile },
+    { head: 'STATE', cell: (a) => stateLabel(a) },
+    // The agents that act without asking, by their permission mode (`auto`, `bypass`…).
+    {
+      head: 'NO ASKING',
+      cell: (a) => (a.permission && actsUnasked(a.permission.mode) ? a.permission.mode : undefined),
+    },
+    // Sandboxed agents (docs/sandbox.md), when there are any.
+    { head: 'SANDBOX', cell: (a) => (a.sandbox ? 'yes' : undefined) },
+    { head: 'PID', cell: (a) => (a.pid === null ? '-' : String(a.pid)) },
+    { head: 'UPTIME', cell: (a) => duration(a.uptimeMs) },
+    { head: 'CPU%', cell: (a) => (a.stats ? a.stats.cpuPercent.toFixed(1) : '-') },
+    { head: 'RSS', cell: (a) => bytes(a.stats?.rssBytes) },
+    // Branch and worktree disk use, when some agent works in a git worktree.
+    { head: 'BRANCH', on: git, cell: (a) => a.worktree?.branch ?? '-' },
+    { head: 'DISK', on: git, cell: (a) => bytes(a.worktreeBytes) },
+    { head: 'PR', cell: (a) => (a.pullRequest ? prBadge(a.pullRequest) : undefined) },
+    // What agents cost, when usage was read for some: money, or "unknown" without a price.
+    { head: 'COST', on: cost, cell: (a) => costWords(a.usage) },
+    { head: 'TOKENS', on: cost, cell: (a) => (a.usage ? shortTokens(tokenTotal(a.usage.tokens)) : '-') },
+    { head: 'CWD', cell: (a) => shortenHome(a.cwd, ctx.env.userHome) },
+    // What a waiting agent asks (`to run Bash: npm test`); what one that ended unasked said last.
+    { head: 'ASKS', cell: asksText },
+    {
+      head: 'SAID',
+      cell: (a) =>
+        a.state === 'exited' || a.state === 'crashed' ? lastLine(a.stateDetail.lastWords) : undefined,
+    },
+  ];
+  const cells = columns.map((c) => agents.map((a, i) => c.cell(a, i)));
+  const shown = columns.flatMap((c, k) =>
+    (c.on ?? cells[k]?.some((v) => v !== undefined) ?? false)
+      ? [{ head: c.head, values: cells[k] ?? [] }]
+      : [],
   );
+  const header = shown.map((c) => c.head);
+  const rows = agents.map((_, i) => shown.map((c) => c.values[i] ?? '-'));
+  const paintCell = (r: number, col: number, s: string): string => {
+    const agent = agents[r];
+    if (agent === undefined) return s;
+    if (header[col] === 'STATE') return paint(ctx.color, stateColor(agent), s);
+    const mode = header[col] === 'NO ASKING' ? agent.permission?.mode : undefined;
+    return mode !== undefined && actsUnasked(mode)
+      ? paint(ctx.color, mode === 'bypass' ? 'red' : 'yellow', s)
+      : s;
+  };
+  // On a narrow terminal the least needed columns go first; the name and state never.
+  const fit = { width: ctx.width, keep: ['NAME', 'STATE', 'NO ASKING'], drop: LS_DROP, flex: 'ASKS' };
+  ctx.line(table(header, rows, paintCell, fit));
 }
 
 /** `wtp ls`'s columns in the order they give way to a narrow terminal (ASKS is cut instead). */
