@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { orElse } from './probe.js';
 
 /** What Node.js an agent CLI installed from npm asks for: its package's `engines.node`. */
 export interface NodeNeed {
@@ -23,14 +24,9 @@ const PACKAGE_MAX = 256 * 1024;
  * a script of another interpreter, or a package that says nothing. Reads files only.
  */
 export function nodeNeedOf(program: string): NodeNeed | null {
-  let real: string;
-  try {
-    real = realpathSync(program);
-  } catch {
-    return null;
-  }
-  const interpreter = nodeInterpreter(firstLine(real));
-  if (interpreter === null) return null;
+  const real = orElse(() => realpathSync(program), null);
+  const interpreter = real === null ? null : nodeInterpreter(firstLine(real));
+  if (real === null || interpreter === null) return null;
   let dir = dirname(real);
   for (let i = 0; i <= UP_LEVELS; i++) {
     const file = join(dir, 'package.json');
@@ -71,33 +67,28 @@ export function nodeInterpreter(shebang: string): string | null {
 }
 
 function readPackage(file: string): Record<string, unknown> | null {
-  try {
-    const text = readFileSync(file, 'utf8');
-    if (text.length > PACKAGE_MAX) return null;
-    const doc = JSON.parse(text) as unknown;
-    return typeof doc === 'object' && doc !== null && !Array.isArray(doc)
-      ? (doc as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
+  const text = orElse(() => readFileSync(file, 'utf8'), '');
+  const doc = text.length > PACKAGE_MAX ? null : orElse(() => JSON.parse(text) as unknown, null);
+  return typeof doc === 'object' && doc !== null && !Array.isArray(doc)
+    ? (doc as Record<string, unknown>)
+    : null;
 }
 
 type Triple = [number, number, number];
+/** A comparator as bounds: from `lo` (inclusive) up to `hi` (exclusive); null: unbounded. */
+type Bounds = [lo: Triple | null, hi: Triple | null];
 
 /**
  * Whether Node.js `version` (`20.19.2`, `v22.1.0`) is inside an npm `engines` range: comparators
  * (`>=`, `>`, `<=`, `<`, `=`), caret and tilde ranges, `x` wildcards and partial versions, hyphen
- * ranges, joined by spaces (all) and `||` (any). Null when the range is not one of these (then
- * nothing is claimed about it).
+ * ranges, joined by spaces (all) and `||` (any). Null when the range is not one of these.
  */
 export function nodeSatisfies(version: string, range: string): boolean | null {
   const v = triple(version.replace(/^v/, ''));
   if (v === null) return null;
-  const alternatives = range.split('||').map((alt) => alt.trim());
   let understood = false;
-  for (const alt of alternatives) {
-    const verdict = allHold(v, alt);
+  for (const alt of range.split('||')) {
+    const verdict = allHold(v, alt.trim());
     if (verdict === true) return true;
     if (verdict === false) understood = true;
   }
@@ -107,52 +98,38 @@ export function nodeSatisfies(version: string, range: string): boolean | null {
 function allHold(v: Triple, alt: string): boolean | null {
   if (alt === '' || alt === '*' || alt === 'x') return true;
   const hyphen = /^(\S+)\s+-\s+(\S+)$/.exec(alt);
-  if (hyphen) {
-    const lo = partial(hyphen[1] ?? '');
-    const hi = partial(hyphen[2] ?? '');
-    if (lo === null || hi === null) return null;
-    return cmp(v, lo.min) >= 0 && (hi.parts < 3 ? cmp(v, hi.next) < 0 : cmp(v, hi.min) <= 0);
-  }
-  const parts = alt.replace(/([<>=^~]+)\s+/g, '$1').split(/\s+/);
-  for (const p of parts) {
-    const held = holds(v, p);
-    if (held === null) return null;
-    if (!held) return false;
+  const comparators = hyphen
+    ? [`>=${hyphen[1]}`, `<=${hyphen[2]}`]
+    : alt.replace(/([<>=^~]+)\s+/g, '$1').split(/\s+/);
+  const all = comparators.map(boundsOf);
+  if (hyphen && all.includes(null)) return null;
+  for (const b of all) {
+    if (b === null) return null;
+    if ((b[0] !== null && cmp(v, b[0]) < 0) || (b[1] !== null && cmp(v, b[1]) >= 0)) return false;
   }
   return true;
 }
 
-function holds(v: Triple, comparator: string): boolean | null {
+/** `>=20.19` is 20.19.0 and up, `<=20` below 21.0.0, `20.x` 20.0.0 up to 21.0.0; null when not understood. */
+function boundsOf(comparator: string): Bounds | null {
   const m = /^(>=|<=|>|<|=|\^|~)?v?(.+)$/.exec(comparator);
-  if (!m) return null;
-  const p = partial(m[2] ?? '');
+  const p = m ? partial(m[2] ?? '') : null;
   if (p === null) return null;
-  switch (m[1]) {
-    case '>=':
-      return cmp(v, p.min) >= 0;
-    case '>':
-      return p.parts < 3 ? cmp(v, p.next) >= 0 : cmp(v, p.min) > 0;
-    case '<':
-      return cmp(v, p.min) < 0;
-    case '<=':
-      return p.parts < 3 ? cmp(v, p.next) < 0 : cmp(v, p.min) <= 0;
-    case '^': {
-      const [a, b, c] = p.min;
-      const upper: Triple =
-        a > 0 || p.parts < 2 ? [a + 1, 0, 0] : b > 0 || p.parts < 3 ? [0, b + 1, 0] : [0, 0, c + 1];
-      return cmp(v, p.min) >= 0 && cmp(v, upper) < 0;
-    }
-    case '~': {
-      const upper: Triple = p.parts < 2 ? [p.min[0] + 1, 0, 0] : [p.min[0], p.min[1] + 1, 0];
-      return cmp(v, p.min) >= 0 && cmp(v, upper) < 0;
-    }
-    default:
-      // `=1.2.3` or `1.2.3`; `20` or `20.x` is every 20.*.
-      return cmp(v, p.min) >= 0 && (p.parts < 3 ? cmp(v, p.next) < 0 : cmp(v, p.min) === 0);
-  }
+  const [a, b, c] = p.min;
+  const caret: Triple =
+    a > 0 || p.parts < 2 ? [a + 1, 0, 0] : b > 0 || p.parts < 3 ? [0, b + 1, 0] : [0, 0, c + 1];
+  const bounds: Record<string, Bounds> = {
+    '>=': [p.min, null],
+    '>': [p.next, null],
+    '<': [null, p.min],
+    '<=': [null, p.next],
+    '^': [p.min, caret],
+    '~': [p.min, p.parts < 2 ? [a + 1, 0, 0] : [a, b + 1, 0]],
+  };
+  return bounds[m?.[1] ?? '='] ?? [p.min, p.next];
 }
 
-/** `22` → min 22.0.0, next 23.0.0 (parts 1); `20.19` → 20.19.0 / 20.20.0; `1.2.3`; `x` parts end it. */
+/** `22` → min 22.0.0, next 23.0.0 (parts 1); `20.19` → 20.19.0 / 20.20.0; `1.2.3` → 1.2.3 / 1.2.4; `x` ends it. */
 function partial(text: string): { min: Triple; next: Triple; parts: number } | null {
   const bits = text.split('-')[0]?.split('.') ?? [];
   const nums: number[] = [];

@@ -3,18 +3,27 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { DoctorCheck } from '../../../protocol/doctor.js';
 
-/** A check's result without its id; `version` and `path` default to null. */
-export type Finding = Omit<DoctorCheck, 'id' | 'version' | 'path'> &
-  Partial<Pick<DoctorCheck, 'version' | 'path'>>;
+/** A check's result without its id; `fix`, `version` and `path` default to null. */
+export type Finding = Pick<DoctorCheck, 'status' | 'summary'> &
+  Partial<Pick<DoctorCheck, 'fix' | 'version' | 'path'>>;
 
 export const check = (id: string, f: Finding): DoctorCheck => ({
   id,
   status: f.status,
   summary: f.summary,
-  fix: f.fix,
+  fix: f.fix ?? null,
   version: f.version ?? null,
   path: f.path ?? null,
 });
+
+/** `f()`, or `fallback` when it throws (a file gone or unreadable meanwhile). */
+export function orElse<T>(f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
 
 /** What running `program --version` gave: its output, or that it is not there, or how it failed. */
 export type ProgramRun =
