@@ -7,7 +7,7 @@ import { fleetCheck } from './fleet-check.js';
 import { diskCheck, fileModesCheck, pluginCheck } from './file-checks.js';
 import { findBroadPermissions, permissionsCheck } from './permission-checks.js';
 import { configCheck, daemonCheck, hooksCheck, portCheck, trustCheck } from './setup-checks.js';
-import { addonChecks, nodeCheck, processCheck, toolChecks, weztermCheck } from './tool-checks.js';
+import { addonChecks, nodeCheck, processCheck, toolChecks } from './tool-checks.js';
 import { sandboxCheck } from './sandbox-check.js';
 import { priceCheck } from './price-check.js';
 import { paint } from '../format.js';
@@ -33,23 +33,21 @@ async function findAgentClis(
 /** Every check, in the order they are printed. */
 export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
   const config = await configCheck(ctx);
-  const [tools, wezterm, daemon] = await Promise.all([
+  const [tools, daemon] = await Promise.all([
     toolChecks(config.config.backend, ctx.env, ctx.processEnv),
-    weztermCheck(ctx.env, ctx.processEnv),
     daemonCheck(ctx),
   ]);
-  const { clis, from } = await findAgentClis(ctx, daemon.status !== null);
+  const daemonRuns = daemon.status !== null;
+  const { clis, from } = await findAgentClis(ctx, daemonRuns);
+  const { agents } = daemonRuns ? await ctx.client().call('listAgents', { query: {} }) : { agents: [] };
   const addons = ctx.deps.nativeAddons ? addonChecks(await ctx.deps.nativeAddons()) : [];
-  const broad = await findBroadPermissions(ctx, config.config, clis, daemon.status !== null);
-  const fleet = await fleetCheck(ctx, config.config, daemon.status !== null);
-  const prices =
-    daemon.status === null ? null : priceCheck((await ctx.client().call('listAgents', { query: {} })).agents);
+  const broad = findBroadPermissions(agents, config.config, clis);
+  const wezterm = tools.some((c) => c.id === 'wezterm' && c.status === 'ok');
   const checks: DoctorCheck[] = [
     nodeCheck(process.versions.node),
     ...addons,
     processCheck(ctx.env.processInspector, config.config.processInspector),
     ...tools,
-    wezterm,
     ...(await agentCliChecks(clis, from, ctx.processEnv)),
     config.check,
     hooksCheck(config.config, clis),
@@ -57,12 +55,11 @@ export async function runDoctor(ctx: CliContext): Promise<DoctorReport> {
     daemon.check,
     await portCheck(ctx, config.config, daemon.status),
     fileModesCheck(ctx.paths),
-    pluginCheck(ctx.env, dirname(dirname(ctx.deps.entry)), wezterm.status === 'ok'),
+    pluginCheck(ctx.env, dirname(dirname(ctx.deps.entry)), wezterm),
     diskCheck(ctx.paths, config.config),
     await sandboxCheck(ctx, config.config),
     permissionsCheck(broad, ctx.paths.configFile),
-    ...(prices ? [prices] : []),
-    ...(fleet ? [fleet] : []),
+    ...[priceCheck(agents), await fleetCheck(ctx, config.config, daemonRuns)].filter((c) => c !== null),
   ];
   return {
     ok: checks.every((c) => c.status !== 'fail'),

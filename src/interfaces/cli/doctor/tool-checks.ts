@@ -3,20 +3,16 @@ import type { DoctorCheck, NativeAddon } from '../../../protocol/doctor.js';
 import type { WtpEnv } from '../../../config/env.js';
 import { chooseInspector } from '../../../config/process-inspector.js';
 import { toolSearchPath } from '../../../config/tool-dirs.js';
-import { atLeast, check, runProgram, versionIn } from './probe.js';
+import { atLeast, check, type Finding, runProgram, versionIn } from './probe.js';
 
 /** The supported ranges (DEVELOPERS.md): older ones are known not to work. */
 export const MIN_VERSIONS = { node: [20, 19], tmux: [3, 2], git: [2, 38] } as const;
-
-/** What the tool checks read of the environment: PATH, and where a Mac keeps tmux and WezTerm. */
-type ToolEnv = Pick<WtpEnv, 'path' | 'userHome' | 'weztermExecutableDir'>;
 
 const dotted = (v: readonly number[]): string => v.join('.');
 
 /** The Node.js running this CLI (and the daemon it starts). */
 export function nodeCheck(version: string): DoctorCheck {
-  const v = versionIn(version) ?? [0];
-  const ok = atLeast(v, MIN_VERSIONS.node);
+  const ok = atLeast(versionIn(version) ?? [0], MIN_VERSIONS.node);
   return check('node', {
     status: ok ? 'ok' : 'fail',
     summary: `Node.js ${version}${ok ? '' : `: wezterm-parallel needs ${dotted(MIN_VERSIONS.node)} or later`}`,
@@ -46,7 +42,7 @@ export function processCheck(
 ): DoctorCheck {
   try {
     const { kind, why } = chooseInspector(forced, configured);
-    return check('processes', { status: 'ok', summary: `${kind} (${why})`, fix: null });
+    return check('processes', { status: 'ok', summary: `${kind} (${why})` });
   } catch (err) {
     return check('processes', {
       status: 'fail',
@@ -56,92 +52,62 @@ export function processCheck(
   }
 }
 
-interface Tool {
-  id: 'tmux' | 'git';
-  args: string[];
-  install: string;
-  /** Why it matters when it is missing, and whether that fails the doctor. */
-  missing: (backend: BackendChoice) => { fail: boolean; why: string };
-}
+const install = (id: 'tmux' | 'git'): string =>
+  `install ${id} ${dotted(MIN_VERSIONS[id])} or later (e.g. \`apt install ${id}\`, \`brew install ${id}\`)`;
 
-const TOOLS: readonly Tool[] = [
-  {
-    id: 'tmux',
-    args: ['-V'],
-    install: 'install tmux 3.2 or later (e.g. `apt install tmux`, `brew install tmux`)',
-    missing: (backend) =>
-      backend === 'tmux'
-        ? { fail: true, why: 'the config asks for the tmux backend' }
-        : { fail: false, why: 'agents run headless (no panes) unless the daemon runs inside WezTerm' },
-  },
-  {
-    id: 'git',
-    args: ['--version'],
-    install: 'install git 2.38 or later (e.g. `apt install git`, `brew install git`)',
-    missing: () => ({ fail: true, why: 'agents get no worktrees; review, merge and tasks need it' }),
-  },
-];
-
-/** tmux and git on PATH against the supported range; a missing tmux only fails for `backend: tmux`. */
-export async function toolChecks(
-  backend: BackendChoice,
-  env: ToolEnv,
-  childEnv: NodeJS.ProcessEnv,
-): Promise<DoctorCheck[]> {
-  return Promise.all(
-    TOOLS.map(async (t) => {
-      const run = await runProgram(
-        t.id,
-        t.args,
-        childEnv,
-        t.id === 'tmux' ? toolSearchPath('tmux', env.path, env) : undefined,
-      );
-      if (run.kind === 'missing') {
-        const m = t.missing(backend);
-        return check(t.id, {
-          status: m.fail ? 'fail' : 'warn',
-          summary: `not found on PATH: ${m.why}`,
-          fix: t.install,
-        });
-      }
-      if (run.kind === 'failed') {
-        return check(t.id, {
-          status: 'fail',
-          summary: `\`${t.id} ${t.args.join(' ')}\` failed (${run.why}): ${run.text || 'no output'}`,
-          fix: t.install,
-        });
-      }
-      const v = versionIn(run.text);
-      const min = MIN_VERSIONS[t.id];
-      const ok = v !== null && atLeast(v, min);
-      const version = v === null ? null : dotted(v);
-      return check(t.id, {
-        status: ok ? 'ok' : 'fail',
-        summary: ok ? run.text : `${run.text}: wezterm-parallel needs ${t.id} ${dotted(min)} or later`,
-        fix: ok ? null : t.install,
-        version,
-      });
-    }),
-  );
-}
-
-/** WezTerm is optional: with it (and the daemon started inside it), agents open as WezTerm panes. */
-export async function weztermCheck(env: ToolEnv, childEnv: NodeJS.ProcessEnv): Promise<DoctorCheck> {
-  const run = await runProgram('wezterm', ['--version'], childEnv, toolSearchPath('wezterm', env.path, env));
-  if (run.kind === 'ok') {
-    const version = run.text.replace(/^wezterm\s+/, '');
-    return check('wezterm', { status: 'ok', summary: run.text, fix: null, version });
-  }
-  if (run.kind === 'missing') {
-    return check('wezterm', {
+/** What a missing tool means: a missing tmux only fails for `backend: tmux`; WezTerm is optional. */
+function missing(id: 'tmux' | 'git' | 'wezterm', backend: BackendChoice): Finding {
+  if (id === 'wezterm') {
+    return {
       status: 'skip',
       summary: 'not found on PATH nor in WezTerm.app (optional: agents use tmux or run headless)',
       fix: 'to see agents as WezTerm panes, install WezTerm (https://wezterm.org) and start the daemon inside it',
-    });
+    };
   }
-  return check('wezterm', {
-    status: 'warn',
-    summary: `\`wezterm --version\` failed (${run.why}): ${run.text || 'no output'}`,
-    fix: 'reinstall WezTerm (https://wezterm.org), or remove the broken `wezterm` from PATH',
-  });
+  const why =
+    id === 'git'
+      ? 'agents get no worktrees; review, merge and tasks need it'
+      : backend === 'tmux'
+        ? 'the config asks for the tmux backend'
+        : 'agents run headless (no panes) unless the daemon runs inside WezTerm';
+  const fail = id === 'git' || backend === 'tmux';
+  return { status: fail ? 'fail' : 'warn', summary: `not found on PATH: ${why}`, fix: install(id) };
+}
+
+/** tmux and git on PATH against the supported range, and WezTerm (looked for where a Mac keeps them too). */
+export async function toolChecks(
+  backend: BackendChoice,
+  env: Pick<WtpEnv, 'path' | 'userHome' | 'weztermExecutableDir'>,
+  childEnv: NodeJS.ProcessEnv,
+): Promise<DoctorCheck[]> {
+  return Promise.all(
+    (['tmux', 'git', 'wezterm'] as const).map(async (id) => {
+      const args = id === 'tmux' ? ['-V'] : ['--version'];
+      const searched = id === 'git' ? undefined : toolSearchPath(id, env.path, env);
+      const run = await runProgram(id, args, childEnv, searched);
+      if (run.kind === 'missing') return check(id, missing(id, backend));
+      if (run.kind === 'failed') {
+        return check(id, {
+          status: id === 'wezterm' ? 'warn' : 'fail',
+          summary: `\`${id} ${args.join(' ')}\` failed (${run.why}): ${run.text || 'no output'}`,
+          fix:
+            id === 'wezterm'
+              ? 'reinstall WezTerm (https://wezterm.org), or remove the broken `wezterm` from PATH'
+              : install(id),
+        });
+      }
+      if (id === 'wezterm')
+        return check(id, { status: 'ok', summary: run.text, version: run.text.replace(/^wezterm\s+/, '') });
+      const v = versionIn(run.text);
+      const ok = v !== null && atLeast(v, MIN_VERSIONS[id]);
+      return check(id, {
+        status: ok ? 'ok' : 'fail',
+        summary: ok
+          ? run.text
+          : `${run.text}: wezterm-parallel needs ${id} ${dotted(MIN_VERSIONS[id])} or later`,
+        fix: ok ? null : install(id),
+        version: v === null ? null : dotted(v),
+      });
+    }),
+  );
 }
