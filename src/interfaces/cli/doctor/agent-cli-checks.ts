@@ -70,21 +70,13 @@ async function nodeCheck(
     });
   }
   const ok = nodeSatisfies(version, need.range);
-  if (ok === null) {
-    return check(id, {
-      status: 'ok',
-      summary: `${asks}; ${where} is ${version} (range not checked)`,
-      fix: null,
-      version,
-      path: found,
-    });
-  }
   return check(id, {
-    status: ok ? 'ok' : 'warn',
-    summary: `${asks}; ${where} is ${version}${ok ? '' : ': outside it'}`,
-    fix: ok
-      ? null
-      : `it may fail to start or misbehave: install Node.js ${need.range} (e.g. with nvm or your package manager) first on ${onPath}, then ${RESTART}`,
+    status: ok === false ? 'warn' : 'ok',
+    summary: `${asks}; ${where} is ${version}${ok === null ? ' (range not checked)' : ok ? '' : ': outside it'}`,
+    fix:
+      ok === false
+        ? `it may fail to start or misbehave: install Node.js ${need.range} (e.g. with nvm or your package manager) first on ${onPath}, then ${RESTART}`
+        : null,
     version,
     path: found,
   });
@@ -121,23 +113,20 @@ async function oneCli(c: AgentCliInfo, onPath: string, childEnv: NodeJS.ProcessE
       path: c.found,
     });
   }
-  const found = { version, path: c.found };
   const judged = cliSupport(c.profile, c.testedVersions, version);
-  if (judged.support === 'screens-only') {
-    return check(id, {
-      status: 'warn',
-      summary: `${version} at ${c.found}${via}; ${SCREENS_ONLY}: its states come from its screens, checked on synthetic screens only`,
-      fix: `it may work; if its states look wrong (\`wtp why <agent>\`), save the screen with \`wtp record-screen <agent>\` and send it (docs/states.md)`,
-      ...found,
-    });
-  }
-  const tested = judged.inRange === true;
+  const [screensOnly, tested] = [judged.support === 'screens-only', judged.inRange === true];
+  const ranges = c.testedVersions.join(', ');
   return check(id, {
     status: tested ? 'ok' : 'warn',
-    summary: `${version} at ${c.found}${via}, ${tested ? 'a tested version' : `not a tested version (tested: ${c.testedVersions.join(', ')})`}`,
+    summary: screensOnly
+      ? `${version} at ${c.found}${via}; ${SCREENS_ONLY}: its states come from its screens, checked on synthetic screens only`
+      : `${version} at ${c.found}${via}, ${tested ? 'a tested version' : `not a tested version (tested: ${ranges})`}`,
     fix: tested
       ? null
-      : `it may work; if its states look wrong (\`wtp why <agent>\`, \`wtp record-screen <agent>\`), use a tested version (${c.testedVersions.join(', ')})`,
-    ...found,
+      : screensOnly
+        ? `it may work; if its states look wrong (\`wtp why <agent>\`), save the screen with \`wtp record-screen <agent>\` and send it (docs/states.md)`
+        : `it may work; if its states look wrong (\`wtp why <agent>\`, \`wtp record-screen <agent>\`), use a tested version (${ranges})`,
+    version,
+    path: c.found,
   });
 }

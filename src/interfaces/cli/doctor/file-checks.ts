@@ -6,28 +6,12 @@ import { templateApprovalsFile } from '../../../config/template-approvals.js';
 import type { WtpEnv } from '../../../config/env.js';
 import type { DoctorCheck } from '../../../protocol/doctor.js';
 import { bytes } from '../format.js';
-import { check } from './probe.js';
+import { check, orElse } from './probe.js';
 
-const entries = (dir: string): string[] => {
-  try {
-    return readdirSync(dir).map((n) => join(dir, n));
-  } catch {
-    return [];
-  }
-};
+const entries = (dir: string): string[] => orElse(() => readdirSync(dir).map((n) => join(dir, n)), []);
+const modeOf = (path: string): number => orElse(() => lstatSync(path).mode & 0o777, 0);
 
-const modeOf = (path: string): number | null => {
-  try {
-    return lstatSync(path).mode & 0o777;
-  } catch {
-    return null;
-  }
-};
-
-/**
- * Secrets and state readable by this user only: the token, database, approvals, run files and
- * logs (0600), and their folders (0700). The daemon makes them so; a copy or a restore may not.
- */
+/** Secrets and state readable by this user only (files 0600, folders 0700): a copy or a restore may undo that. */
 export function fileModesCheck(paths: WtpPaths): DoctorCheck {
   const files = [
     paths.tokenFile,
@@ -40,17 +24,16 @@ export function fileModesCheck(paths: WtpPaths): DoctorCheck {
     ...entries(paths.logDir),
   ].filter((p) => existsSync(p) && !statSync(p).isDirectory());
   const dirs = [paths.runDir, paths.logDir, paths.agentsDir].filter((d) => existsSync(d));
-  const open = (list: string[]) => list.filter((p) => ((modeOf(p) ?? 0) & 0o077) !== 0);
+  const open = (list: string[]) => list.filter((p) => (modeOf(p) & 0o077) !== 0);
   const [badFiles, badDirs] = [open(files), open(dirs)];
   if (badFiles.length + badDirs.length === 0) {
     return check('files', {
       status: 'ok',
       summary: `${files.length} state file(s) 0600 and their folders 0700, in ${paths.stateDir}`,
-      fix: null,
       path: paths.stateDir,
     });
   }
-  const shown = (p: string): string => `${p} (${(modeOf(p) ?? 0).toString(8).padStart(4, '0')})`;
+  const shown = (p: string): string => `${p} (${modeOf(p).toString(8).padStart(4, '0')})`;
   const fixes = [
     ...(badFiles.length > 0 ? [`chmod 600 ${badFiles.join(' ')}`] : []),
     ...(badDirs.length > 0 ? [`chmod 700 ${badDirs.join(' ')}`] : []),
@@ -80,16 +63,8 @@ const loadsPlugin = (text: string): boolean =>
 /** Whether the WezTerm plugin is in the user's WezTerm config (read only). */
 export function pluginCheck(env: WtpEnv, packageRoot: string, weztermInstalled: boolean): DoctorCheck {
   const existing = weztermConfigs(env).filter((f) => existsSync(f));
-  for (const file of existing) {
-    let text = '';
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    if (loadsPlugin(text))
-      return check('plugin', { status: 'ok', summary: `loaded by ${file}`, fix: null, path: file });
-  }
+  const loads = existing.find((f) => loadsPlugin(orElse(() => readFileSync(f, 'utf8'), '')));
+  if (loads) return check('plugin', { status: 'ok', summary: `loaded by ${loads}`, path: loads });
   const snippet = `local wtp = wezterm.plugin.require 'file://${packageRoot}' and wtp.apply_to_config(config)`;
   const where = existing[0] ?? join(env.userHome, '.wezterm.lua');
   return check('plugin', {
@@ -107,13 +82,9 @@ function sizeOf(path: string, deadline: number): { bytes: number; partial: boole
   while (stack.length > 0) {
     if (Date.now() > deadline) return { bytes: total, partial: true };
     const p = stack.pop() as string;
-    try {
-      const st = lstatSync(p);
-      if (st.isDirectory()) stack.push(...entries(p));
-      else if (st.isFile()) total += st.size;
-    } catch {
-      // gone meanwhile
-    }
+    const st = orElse(() => lstatSync(p), null);
+    if (st?.isDirectory()) stack.push(...entries(p));
+    else if (st?.isFile()) total += st.size;
   }
   return { bytes: total, partial: false };
 }

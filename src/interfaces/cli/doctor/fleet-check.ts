@@ -3,20 +3,11 @@ import type { WtpConfig } from '../../../config/schema.js';
 import type { DoctorCheck } from '../../../protocol/doctor.js';
 import { redactUrl } from '../../../protocol/fleet.js';
 import type { CliContext } from '../context.js';
-import { check } from './probe.js';
-
-function hasPassword(url: string): boolean {
-  try {
-    return new URL(url).password !== '';
-  } catch {
-    return false;
-  }
-}
+import { check, orElse } from './probe.js';
 
 /**
- * The fleet, when `store.fleet` names one: a password in a config file others may read;
- * with a daemon, whether it is connected and whether the database keeps its rows its own. Null
- * without a fleet (nothing to say).
+ * The fleet, when `store.fleet` names one: its password in a config file others may read; with a
+ * daemon, whether it is connected and the database keeps its rows apart. Null without a fleet.
  */
 export async function fleetCheck(
   ctx: CliContext,
@@ -26,27 +17,19 @@ export async function fleetCheck(
   const url = config.store.fleet;
   if (url === null) return null;
   const file = ctx.paths.configFile;
-  const fromFile = ctx.env.fleetUrl === undefined;
-  let mode = 0;
-  try {
-    mode = statSync(file).mode & 0o077;
-  } catch {
-    mode = 0;
-  }
-  if (fromFile && hasPassword(url) && mode !== 0) {
+  // The password counts only in the config file (not in WTP_FLEET_URL), whose mode follows symlinks.
+  const fromFile = ctx.env.fleetUrl === undefined && orElse(() => new URL(url).password !== '', false);
+  const mode = fromFile ? (statSync(file, { throwIfNoEntry: false })?.mode ?? 0) & 0o777 : 0;
+  if ((mode & 0o077) !== 0) {
     return check('fleet', {
       status: 'warn',
-      summary: `${file} holds the fleet database's password and other users may read it (mode ${(statSync(file).mode & 0o777).toString(8)})`,
+      summary: `${file} holds the fleet database's password and other users may read it (mode ${mode.toString(8)})`,
       fix: `chmod 600 ${file}, or move the password to ~/.pgpass (or WTP_FLEET_URL)`,
       path: file,
     });
   }
   if (!daemonRuns) {
-    return check('fleet', {
-      status: 'ok',
-      summary: `${redactUrl(url)}: joined when the daemon starts`,
-      fix: null,
-    });
+    return check('fleet', { status: 'ok', summary: `${redactUrl(url)}: joined when the daemon starts` });
   }
   const { fleet } = await ctx.client().call('fleetStatus');
   if (fleet === null) {
@@ -95,5 +78,5 @@ export async function fleetCheck(
       fix: 'give each machine a database role of its own (docs/fleet.md#security)',
     });
   }
-  return check('fleet', { status: 'ok', summary, fix: null });
+  return check('fleet', { status: 'ok', summary });
 }

@@ -12,7 +12,7 @@ export function priceCheck(agents: readonly AgentView[]): DoctorCheck | null {
   if (metered.length === 0) return null;
   const unpriced = metered.flatMap((a) => (a.usage?.unpricedModels ?? []).map((m) => `${m} (${a.name})`));
   if (unpriced.length === 0)
-    return check('prices', { status: 'ok', summary: 'every running agent’s model has a price', fix: null });
+    return check('prices', { status: 'ok', summary: 'every running agent’s model has a price' });
   const models = [...new Set(metered.flatMap((a) => a.usage?.unpricedModels ?? []))];
   return check('prices', {
     status: 'warn',

@@ -15,7 +15,7 @@ export async function configCheck(ctx: CliContext): Promise<{ check: DoctorCheck
   try {
     const config = await loadConfig(file, ctx.env);
     const summary = existsSync(file) ? `${file}: valid` : `no ${file}: the defaults`;
-    return { check: check('config', { status: 'ok', summary, fix: null, path: file }), config };
+    return { check: check('config', { status: 'ok', summary, path: file }), config };
   } catch (err) {
     const { configSchema } = await import('../../../config/schema.js');
     const issues = (err as { details?: { issues?: { path: string; line?: number | null }[] } }).details
@@ -49,7 +49,6 @@ export function hooksCheck(config: WtpConfig, clis: AgentClis): DoctorCheck {
   return check('hooks', {
     status: 'ok',
     summary: `${withHooks.join(', ') || 'no agent CLI'} hooks: agents.claudeHooks ${claudeHooks} (${claudeHooks === 'command' ? '`wtp hook`' : how}); added per agent, your own settings untouched`,
-    fix: null,
   });
 }
 
@@ -78,7 +77,6 @@ export function trustCheck(ctx: CliContext, config: WtpConfig, clis: AgentClis):
   return check('trust', {
     status: 'ok',
     summary: `agents.preTrust on: pre-accepted per agent folder (${where.join('; ') || 'no agent CLI needs it'})`,
-    fix: null,
   });
 }
 
@@ -86,42 +84,36 @@ export function trustCheck(ctx: CliContext, config: WtpConfig, clis: AgentClis):
 export async function daemonCheck(
   ctx: CliContext,
 ): Promise<{ check: DoctorCheck; status: DaemonStatus | null }> {
+  let status: DaemonStatus;
   try {
-    const status = await ctx.client(3_000).call('status', {});
-    const same = status.version === ctx.deps.version;
-    return {
-      status,
-      check: check('daemon', {
-        status: same ? 'ok' : 'warn',
-        summary: `running (pid ${status.pid}, ${status.version}, backend ${status.backend}: ${status.backendReason})${same ? '' : `; this CLI is ${ctx.deps.version}`}`,
-        fix: same
-          ? null
-          : 'restart it to run this version: `wtp down`, then `wtp up --detach` (agents keep running)',
-        version: status.version,
-        path: ctx.paths.apiSocket,
-      }),
-    };
+    status = await ctx.client(3_000).call('status', {});
   } catch (err) {
-    if (isAppError(err) && err.code === 'DAEMON_NOT_RUNNING') {
-      return {
-        status: null,
-        check: check('daemon', {
-          status: 'warn',
-          summary: 'not running for this WTP_HOME',
-          fix: 'start it: `wtp up --detach`',
-        }),
-      };
-    }
+    const stopped = isAppError(err) && err.code === 'DAEMON_NOT_RUNNING';
     return {
       status: null,
       check: check('daemon', {
-        status: 'fail',
-        summary: `does not answer: ${(err as Error).message}`,
-        fix: `see its log (${ctx.paths.logFile}); stop it with \`wtp down\` (or the pid in ${ctx.paths.daemonFile}), then \`wtp up --detach\``,
-        path: ctx.paths.apiSocket,
+        status: stopped ? 'warn' : 'fail',
+        summary: stopped ? 'not running for this WTP_HOME' : `does not answer: ${(err as Error).message}`,
+        fix: stopped
+          ? 'start it: `wtp up --detach`'
+          : `see its log (${ctx.paths.logFile}); stop it with \`wtp down\` (or the pid in ${ctx.paths.daemonFile}), then \`wtp up --detach\``,
+        path: stopped ? null : ctx.paths.apiSocket,
       }),
     };
   }
+  const same = status.version === ctx.deps.version;
+  return {
+    status,
+    check: check('daemon', {
+      status: same ? 'ok' : 'warn',
+      summary: `running (pid ${status.pid}, ${status.version}, backend ${status.backend}: ${status.backendReason})${same ? '' : `; this CLI is ${ctx.deps.version}`}`,
+      fix: same
+        ? null
+        : 'restart it to run this version: `wtp down`, then `wtp up --detach` (agents keep running)',
+      version: status.version,
+      path: ctx.paths.apiSocket,
+    }),
+  };
 }
 
 /** Whether 127.0.0.1:port can be listened on now. */
@@ -139,21 +131,20 @@ export async function portCheck(
   config: WtpConfig,
   status: DaemonStatus | null,
 ): Promise<DoctorCheck> {
-  if (status) {
-    return check('port', {
-      status: 'ok',
-      summary: status.api.tcp
-        ? `API on ${status.api.tcp} (and the unix socket)`
-        : 'api.tcp off: the unix socket only',
-      fix: null,
-    });
-  }
   const { port, tcp } = config.api;
-  if (!tcp) return check('port', { status: 'ok', summary: 'api.tcp off: the unix socket only', fix: null });
-  if (port === 0) return check('port', { status: 'ok', summary: 'api.port 0: any free port', fix: null });
-  if (await portFree(port)) {
-    return check('port', { status: 'ok', summary: `127.0.0.1:${port} is free for the API`, fix: null });
-  }
+  const socketOnly = 'api.tcp off: the unix socket only';
+  const ok = status
+    ? status.api.tcp
+      ? `API on ${status.api.tcp} (and the unix socket)`
+      : socketOnly
+    : !tcp
+      ? socketOnly
+      : port === 0
+        ? 'api.port 0: any free port'
+        : (await portFree(port))
+          ? `127.0.0.1:${port} is free for the API`
+          : null;
+  if (ok !== null) return check('port', { status: 'ok', summary: ok });
   const h = portInUseHelp(port, { env: ctx.env, configFile: ctx.paths.configFile });
   return check('port', {
     status: 'fail',
