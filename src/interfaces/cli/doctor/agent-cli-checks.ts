@@ -17,7 +17,7 @@ export async function agentCliChecks(
   childEnv: NodeJS.ProcessEnv,
 ): Promise<DoctorCheck[]> {
   const path = where === 'daemon' ? "the daemon's PATH" : 'PATH';
-  const checks = await Promise.all(
+  const all = await Promise.all(
     clis.agentClis.map(async (c) => {
       const cli = await oneCli(c, path, childEnv);
       const node =
@@ -27,19 +27,16 @@ export async function agentCliChecks(
       return node === null ? [cli] : [cli, node];
     }),
   );
-  const all = checks.flat();
   // Each missing CLI alone is a skip; none at all means no agent of any vendor can start.
+  if (clis.agentClis.length === 0 || clis.agentClis.some((c) => c.found !== null || c.fromVariable))
+    return all.flat();
   const first = clis.agentClis.find((c) => c.install);
-  if (clis.agentClis.length > 0 && clis.agentClis.every((c) => c.found === null && !c.fromVariable)) {
-    all.push(
-      check('agents', {
-        status: 'warn',
-        summary: `no agent CLI found on ${path}: only \`cmd\` and \`shell\` agents can start`,
-        fix: `install one${first?.install ? ` (e.g. ${first.install})` : ''} on ${path}, then ${RESTART}`,
-      }),
-    );
-  }
-  return all;
+  const none = check('agents', {
+    status: 'warn',
+    summary: `no agent CLI found on ${path}: only \`cmd\` and \`shell\` agents can start`,
+    fix: `install one${first?.install ? ` (e.g. ${first.install})` : ''} on ${path}, then ${RESTART}`,
+  });
+  return [...all.flat(), none];
 }
 
 /**
