@@ -1,10 +1,7 @@
-import type { Command } from 'commander';
 import type { TaskComparison } from '../../../protocol/task-compare.js';
 import type { CliContext } from '../context.js';
 import { duration, table } from '../format.js';
-import { registerRouteCommands } from '../register-route-commands.js';
 import { routeCommand } from '../route-command.js';
-import { runAction } from '../run-action.js';
 
 /** The comparison as a table, one column per attempt, then each attempt's test output if it failed. */
 function compareText(ctx: CliContext, c: TaskComparison): void {
@@ -42,37 +39,58 @@ function compareText(ctx: CliContext, c: TaskComparison): void {
   ctx.line(`pick one with: wtp task pick ${c.task.id} <attempt>`);
 }
 
-const pickCommand = routeCommand({
-  name: 'pick',
-  description: 'merge the winning attempt (the task becomes done) and remove the other attempts',
-  route: 'pickAttempt',
-  args: [
-    { field: 'params.task', help: 'id or title' },
-    { field: 'body.attempt', help: 'the attempt number shown by `wtp task compare`' },
-  ],
-  flags: [
-    { field: 'body.strategy', help: 'merge strategy' },
-    { field: 'body.test', value: 'command' },
-    { field: 'body.keepOthers' },
-  ],
-  json: 'taskPick',
-  print: (ctx, r) => {
-    ctx.line(
-      `merged ${r.merged.agent} into ${r.merged.target}${r.merged.commit ? ` (${r.merged.commit.slice(0, 10)})` : ''}; ${r.task.id} is ${r.task.status}`,
-    );
-    if (r.removed.length > 0) ctx.line(`removed ${r.removed.join(', ')}`);
-    if (r.kept.length > 0) ctx.line(`kept ${r.kept.join(', ')}`);
-  },
-});
+/** `wtp task compare` and `wtp task pick`: best of N. */
+export const taskReviewCommands = [
+  routeCommand({
+    name: 'compare',
+    description: "best of N side by side: each attempt's diff stat, test result, time and states",
+    route: 'compareTaskTests',
+    args: [{ field: 'params.task', help: 'id or title' }],
+    flags: [
+      {
+        field: 'body.test',
+        value: 'command',
+        help: "run this in each attempt's worktree (default: the repository's approved test:)",
+        offHelp: 'run no test command',
+      },
+    ],
+    // `--no-test` (test: null) is the read-only route: it runs nothing.
+    call: (send, { params, body }, ctx) =>
+      body.test === null ? ctx.client().call('compareTask', { params }) : send(),
+    json: 'taskCompare',
+    print: compareText,
+  }),
+  routeCommand({
+    name: 'pick',
+    description: 'merge the winning attempt (the task becomes done) and remove the other attempts',
+    route: 'pickAttempt',
+    args: [
+      { field: 'params.task', help: 'id or title' },
+      { field: 'body.attempt', help: 'the attempt number shown by `wtp task compare`' },
+    ],
+    flags: [
+      { field: 'body.strategy', help: 'merge strategy' },
+      { field: 'body.test', value: 'command' },
+      { field: 'body.keepOthers' },
+    ],
+    json: 'taskPick',
+    print: (ctx, r) => {
+      ctx.line(
+        `merged ${r.merged.agent} into ${r.merged.target}${r.merged.commit ? ` (${r.merged.commit.slice(0, 10)})` : ''}; ${r.task.id} is ${r.task.status}`,
+      );
+      if (r.removed.length > 0) ctx.line(`removed ${r.removed.join(', ')}`);
+      if (r.kept.length > 0) ctx.line(`kept ${r.kept.join(', ')}`);
+    },
+  }),
+];
 
 /** `wtp quota` and `wtp resume`: the usage-limit governor. */
-const quotaCommands = [
+export const quotaCommands = [
   routeCommand({
     name: 'quota',
     description: 'vendors whose tasks wait because an agent hit a usage limit',
     route: 'listQuota',
     json: 'quota',
-    jsonDoc: ({ holds }) => ({ holds }),
     print: (ctx, { holds }) => {
       if (holds.length === 0) return ctx.line('no usage-limit holds: tasks dispatch to every vendor');
       ctx.line(
@@ -101,7 +119,6 @@ const quotaCommands = [
       },
     ],
     json: 'resume',
-    jsonDoc: ({ resumed }) => ({ resumed }),
     print: (ctx, { resumed }, { body: { vendor } }) => {
       if (resumed.length === 0) return ctx.line(vendor ? `${vendor} was not held` : 'nothing was held');
       for (const h of resumed)
@@ -111,37 +128,3 @@ const quotaCommands = [
     },
   }),
 ];
-
-/** `wtp task compare` and `wtp task pick`: best of N. */
-export function registerTaskReviewCommands(task: Command, ctx: CliContext): void {
-  task
-    .command('compare')
-    .description("best of N side by side: each attempt's diff stat, test result, time and states")
-    .argument('<task>', 'id or title')
-    .option(
-      '--test <command>',
-      "run this in each attempt's worktree (default: the repository's approved test:)",
-    )
-    .option('--no-test', 'run no test command')
-    .option('--json', 'machine-readable output')
-    .action((ref: string, raw: { test?: string | false; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        const params = { task: ref };
-        const c =
-          raw.test === false
-            ? await ctx.client().call('compareTask', { params })
-            : await ctx
-                .client()
-                .call('compareTaskTests', { params, body: raw.test === undefined ? {} : { test: raw.test } });
-        if (ctx.json) return ctx.emit('taskCompare', c);
-        compareText(ctx, c);
-      }),
-    );
-
-  registerRouteCommands(task, ctx, [pickCommand]);
-}
-
-/** `wtp quota` and `wtp resume`: the usage-limit governor. */
-export function registerQuotaCommands(program: Command, ctx: CliContext): void {
-  registerRouteCommands(program, ctx, quotaCommands);
-}

@@ -8,30 +8,22 @@ import type { CliContext } from '../context.js';
 import { table } from '../format.js';
 import { registerRouteCommands } from '../register-route-commands.js';
 import { routeCommand } from '../route-command.js';
-import { runAction } from '../run-action.js';
 import { statusWord, taskStatusWord } from '../../../protocol/task-status-word.js';
 import { taskWhy } from '../task-text.js';
 import { workspaceForCwd } from '../workspace-from-cwd.js';
-import { registerQuotaCommands, registerTaskReviewCommands } from './task-review.js';
+import { quotaCommands, taskReviewCommands } from './task-review.js';
 import { cellText } from '../../../protocol/terminal-text.js';
 
 /** `claude`, `claude:opus`, `:opus` (the task's profile with another model). */
 function variant(value: string): NonNullable<TaskView['variants']>[number] {
-  const [profile, ...model] = value.split(':');
-  if (profile !== '' && !(PROFILE_NAMES as readonly string[]).includes(profile ?? '')) {
-    throw new AppError(
-      'INVALID_INPUT',
-      `--variant ${value}: unknown profile "${profile}" (${PROFILE_NAMES.join(', ')}).`,
-      {
-        issues: [{ path: '--variant', message: `profile must be one of ${PROFILE_NAMES.join(', ')}` }],
-      },
-    );
-  }
+  const [profile = '', ...model] = value.split(':');
+  const profiles = PROFILE_NAMES.join(', ');
+  if (profile !== '' && !(PROFILE_NAMES as readonly string[]).includes(profile))
+    throw new AppError('INVALID_INPUT', `--variant ${value}: unknown profile "${profile}" (${profiles}).`, {
+      issues: [{ path: '--variant', message: `profile must be one of ${profiles}` }],
+    });
   const m = model.join(':');
-  return {
-    ...(profile ? { profile: profile as TaskView['profile'] } : {}),
-    ...(m ? { model: m } : {}),
-  };
+  return { ...(profile ? { profile: profile as TaskView['profile'] } : {}), ...(m ? { model: m } : {}) };
 }
 
 /** The workspace of the current directory, for a command given no --workspace (`usage`: what to run then). */
@@ -102,7 +94,6 @@ function noIdleAgents(skipped: { agent: string; state: string }[], workspace: st
   });
 }
 
-/** `wtp task …`: the task graph. */
 const taskRef = { field: 'params.task', help: 'id or title' } as const;
 const moved = (ctx: CliContext, { task: t }: { task: TaskView }) =>
   ctx.line(`${t.id} is ${t.status}: ${cellText(t.title)}`);
@@ -173,7 +164,6 @@ const taskCommands = [
       },
     }),
     json: 'task',
-    jsonDoc: ({ task: t }) => ({ task: t }),
     print: (ctx, { task: t }) => {
       ctx.line(
         `added ${t.id} (${taskStatusWord(t)}) to workspace ${cellText(t.workspace)}: ${cellText(t.title)}`,
@@ -190,7 +180,6 @@ const taskCommands = [
       { field: 'query.workspace', short: '-w', value: 'name', help: 'only this workspace' },
     ],
     json: 'tasks',
-    jsonDoc: ({ tasks }) => ({ tasks }),
     print: (ctx, { tasks }) => {
       if (tasks.length === 0) return ctx.line('no tasks; add one with `wtp task add "title" --prompt "…"`');
       ctx.line(
@@ -209,7 +198,6 @@ const taskCommands = [
     route: 'getTask',
     args: [taskRef],
     json: 'task',
-    jsonDoc: ({ task: t }) => ({ task: t }),
     print: (ctx, { task: t }) => describe(ctx, t),
   }),
   routeCommand({
@@ -218,7 +206,6 @@ const taskCommands = [
     route: 'moveTask',
     args: [taskRef, { field: 'body.status', help: '' }],
     json: 'task',
-    jsonDoc: ({ task: t }) => ({ task: t }),
     print: moved,
   }),
   routeCommand({
@@ -227,7 +214,6 @@ const taskCommands = [
     route: 'cancelTask',
     args: [taskRef],
     json: 'task',
-    jsonDoc: ({ task: t }) => ({ task: t }),
     print: moved,
   }),
 ];
@@ -246,51 +232,57 @@ const broadcastCommand = routeCommand({
   },
 });
 
+const importCommand = routeCommand({
+  name: 'import',
+  description: 'import a YAML plan of tasks with dependencies by name (all or nothing)',
+  route: 'importPlan',
+  args: [
+    {
+      field: 'body.file',
+      optional: false,
+      help: 'the plan (schemas/plan.schema.json; docs/examples/plan.yaml)',
+    },
+  ],
+  flags: [
+    {
+      field: 'body.workspace',
+      short: '-w',
+      value: 'name',
+      help: "workspace the tasks go to, over the plan's `workspace:` (default: the plan's, else the current directory's)",
+    },
+  ],
+  request: async ({ body }, _words, ctx) => {
+    const file = body.file ?? '';
+    let yaml: string;
+    try {
+      yaml = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new AppError('INVALID_INPUT', `Cannot read ${file}: ${(err as Error).message}`, {
+        issues: [{ path: '<file>', message: 'cannot be read' }],
+      });
+    }
+    // Neither --workspace nor the plan names one: the current directory's.
+    const here =
+      body.workspace === undefined && !(await import('../plan-workspace.js')).planNamesWorkspace(yaml)
+        ? { workspace: await workspaceHere(ctx, `wtp task import ${file} --workspace NAME`) }
+        : {};
+    return { body: { ...body, yaml, ...here } };
+  },
+  json: 'tasks',
+  print: (ctx, { tasks }, { body: { file } }) => {
+    ctx.line(
+      `imported ${tasks.length} task(s) from ${cellText(file ?? '')} into workspace ${cellText(tasks[0]?.workspace ?? '?')}`,
+    );
+    const width = Math.max(0, ...tasks.map((t) => taskStatusWord(t).length));
+    for (const t of tasks) ctx.line(`  ${t.id}  ${taskStatusWord(t).padEnd(width)}  ${cellText(t.title)}`);
+  },
+});
+
 export function registerTaskCommands(program: Command, ctx: CliContext): void {
   const task = program
     .command('task')
     .description('the task graph: add, list, show, move, cancel, import, compare, pick');
 
-  registerRouteCommands(task, ctx, taskCommands);
-  registerRouteCommands(program, ctx, [broadcastCommand]);
-
-  task
-    .command('import')
-    .description('import a YAML plan of tasks with dependencies by name (all or nothing)')
-    .argument('<file>', 'the plan (schemas/plan.schema.json; docs/examples/plan.yaml)')
-    .option(
-      '-w, --workspace <name>',
-      "workspace the tasks go to, over the plan's `workspace:` (default: the plan's, else the current directory's)",
-    )
-    .option('--json', 'machine-readable output')
-    .action((file: string, raw: { workspace?: string; json?: boolean }) =>
-      runAction(ctx, raw.json, async () => {
-        let yaml: string;
-        try {
-          yaml = readFileSync(file, 'utf8');
-        } catch (err) {
-          throw new AppError('INVALID_INPUT', `Cannot read ${file}: ${(err as Error).message}`, {
-            issues: [{ path: '<file>', message: 'cannot be read' }],
-          });
-        }
-        const workspace =
-          raw.workspace ??
-          ((await import('../plan-workspace.js')).planNamesWorkspace(yaml)
-            ? undefined
-            : await workspaceHere(ctx, `wtp task import ${file} --workspace NAME`));
-        const { tasks } = await ctx.client().call('importPlan', {
-          body: { yaml, file, ...(workspace === undefined ? {} : { workspace }) },
-        });
-        if (ctx.json) return ctx.emit('tasks', { tasks });
-        ctx.line(
-          `imported ${tasks.length} task(s) from ${cellText(file)} into workspace ${cellText(tasks[0]?.workspace ?? '?')}`,
-        );
-        const width = Math.max(0, ...tasks.map((t) => taskStatusWord(t).length));
-        for (const t of tasks)
-          ctx.line(`  ${t.id}  ${taskStatusWord(t).padEnd(width)}  ${cellText(t.title)}`);
-      }),
-    );
-
-  registerTaskReviewCommands(task, ctx);
-  registerQuotaCommands(program, ctx);
+  registerRouteCommands(task, ctx, [...taskCommands, importCommand, ...taskReviewCommands]);
+  registerRouteCommands(program, ctx, [broadcastCommand, ...quotaCommands]);
 }
