@@ -8,13 +8,6 @@ import { registerRouteCommands } from '../register-route-commands.js';
 import { routeCommand } from '../route-command.js';
 import { runAction } from '../run-action.js';
 
-/** What `wtp fleet migrate` did. */
-export interface FleetMigration {
-  database: string;
-  applied: number[];
-  schema: number;
-}
-
 const OWNERSHIP = {
   'per-machine': 'the database lets it write only this machine’s rows',
   'shared-role':
@@ -28,7 +21,6 @@ const fleetStatusCommand = routeCommand({
   description: 'this machine in its fleet, and every machine: reachable or since when not (the default)',
   route: 'fleetStatus',
   json: 'fleet',
-  jsonDoc: ({ fleet }) => ({ fleet }),
   print: (ctx, { fleet: status }) => {
     if (status === null)
       return ctx.line(
@@ -90,24 +82,22 @@ function printFleet(ctx: CliContext, s: FleetStatus): void {
       `    ${replaced.released} fleet task(s) whose rows were gone let go here (kept: wtp task ls); the fleet's task graph starts anew`,
     );
   }
-  if (s.tasks.error) {
+  const e = s.tasks.error;
+  if (e)
     ctx.line(
-      `  ${paint(c, 'red', 'tasks')}: cannot read or claim them since ${clockTime(s.tasks.error.since)}: ${s.tasks.error.message} [${s.tasks.error.code}]`,
+      `  ${paint(c, 'red', 'tasks')}: cannot read or claim them since ${clockTime(e.since)}: ${e.message} [${e.code}]`,
     );
-  }
-  if (s.tasks.refused > 0) {
+  if (s.tasks.refused > 0)
     ctx.line(
       `  tasks: ${s.tasks.refused} of this machine's repositories refused (fleet.acceptTasks; wtp task ls says why)`,
     );
-  }
   if (s.rows.skipped > 0) {
     const by = Object.entries(s.rows.byTable)
       .map(([t, n]) => `${n} ${t}`)
       .join(', ');
     ctx.line(`  ${paint(c, 'red', 'invalid rows skipped')}: ${s.rows.skipped} (${by}) [FLEET_ROW_INVALID]`);
-    for (const r of s.rows.recent.slice(0, 5)) {
+    for (const r of s.rows.recent.slice(0, 5))
       ctx.line(`    ${r.table} ${r.key}${r.machine ? ` of ${r.machine}` : ''}: ${r.issue}`);
-    }
   }
   if (s.machines.length === 0) return;
   // What each machine spent, when some publish it: today (its day) and in all.

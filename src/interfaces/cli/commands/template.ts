@@ -20,15 +20,17 @@ const countPanes = (n: LayoutNode): number =>
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
+/** Where templates and their approvals are, for the repository `repo`. */
+export const templateDirs = (ctx: CliContext, repo: string) => ({
+  configDir: ctx.paths.configDir,
+  stateDir: ctx.paths.stateDir,
+  repoPath: resolve(repo),
+});
+
 export function registerTemplateCommands(program: Command, ctx: CliContext): void {
   const t = program
     .command('template')
     .description('layout templates: built-in, yours (config dir) and the repository’s (approved by hash)');
-  const dirs = (repo: string | undefined) => ({
-    configDir: ctx.paths.configDir,
-    stateDir: ctx.paths.stateDir,
-    repoPath: resolve(repo ?? '.'),
-  });
   const approval = (x: TemplateInfo): string =>
     x.approved === null ? x.source : `${x.source} (${x.approved ? 'approved' : 'not approved'})`;
 
@@ -40,11 +42,8 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
     .option('--json', 'machine-readable output')
     .action((raw: { repo: string; json?: boolean }) =>
       runAction(ctx, raw.json, async () => {
-        const list = (await templates()).listTemplates(dirs(raw.repo));
-        if (ctx.json) {
-          ctx.emit('templates', { templates: list });
-          return;
-        }
+        const list = (await templates()).listTemplates(templateDirs(ctx, raw.repo));
+        if (ctx.json) return ctx.emit('templates', { templates: list });
         ctx.line(
           table(
             ['NAME', 'SOURCE', 'DESCRIPTION'],
@@ -57,7 +56,7 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
   /** `show` and `approve` print the same: where it comes from, its hash and approval, the YAML. */
   const print = async (name: string, raw: { repo: string; hash?: string }, approve: boolean) => {
     const m = await templates();
-    const d = dirs(raw.repo);
+    const d = templateDirs(ctx, raw.repo);
     if (raw.hash !== undefined && !SHA256.test(raw.hash)) {
       const message = 'must be the sha256 shown by `wtp template show` (64 hex digits)';
       throw new AppError('INVALID_INPUT', `--hash ${message}.`, { issues: [{ path: '--hash', message }] });

@@ -8,35 +8,30 @@ import { tmuxSocketName } from '../../../config/paths.js';
 import type { AgentView } from '../../../protocol/agent.js';
 import { BACKEND_CHOICES } from '../../../protocol/constants.js';
 import { didYouMean } from '../../../protocol/did-you-mean.js';
-import type { TemplateUse } from '../../../protocol/template.js';
 import type { WorkspaceView } from '../../../protocol/workspace.js';
+import type { RouteResponse } from '../../../protocol/routes.js';
 import { ask } from '../ask.js';
 import type { CliContext } from '../context.js';
 import { paint, shortenHome, stateColor, stateLabel, table, worktreeLine } from '../format.js';
 import { registerRouteCommands } from '../register-route-commands.js';
 import { routeCommand } from '../route-command.js';
 import { runAction } from '../run-action.js';
+import { templateDirs } from './template.js';
 import { visibleText } from '../../../protocol/terminal-text.js';
 
 /** A template argument that names a file (rather than a template) is read and sent inline. */
-function templateArg(t: string | undefined): {
-  template?: string;
-  templateYaml?: string;
-  templateFile?: string;
-  templatePath?: string;
-} {
+function templateArg(
+  t: string | undefined,
+): Partial<Record<'template' | 'templateYaml' | 'templateFile' | 'templatePath', string>> {
   if (t === undefined) return {};
-  const looksLikeFile = t.includes('/') || t.endsWith('.yaml') || t.endsWith('.yml');
-  if (!looksLikeFile) return { template: t };
+  if (!(t.includes('/') || /\.ya?ml$/.test(t))) return { template: t };
   const path = resolve(t);
-  if (!existsSync(path)) {
-    throw appError('TEMPLATE_NOT_FOUND', { path });
-  }
+  if (!existsSync(path)) throw appError('TEMPLATE_NOT_FOUND', { path });
   const templateFile = basename(path).replace(/\.ya?ml$/, '');
   return { templateYaml: readFileSync(path, 'utf8'), templateFile, templatePath: path };
 }
 
-export function attachCommand(ctx: CliContext, ws: WorkspaceView): string[] | null {
+function attachCommand(ctx: CliContext, ws: WorkspaceView): string[] | null {
   return ws.backend === 'tmux'
     ? ['tmux', '-L', tmuxSocketName(ctx.paths.stateDir), 'attach-session', '-t', `=${ws.name}`]
     : null;
@@ -61,11 +56,7 @@ function agentRows(ctx: CliContext, agents: AgentView[]): string {
   );
 }
 
-export interface CreatedWorkspace {
-  workspace: WorkspaceView;
-  agents: AgentView[];
-  template: TemplateUse | null;
-}
+export type CreatedWorkspace = RouteResponse<'createWorkspace'>;
 
 /**
  * Creates a workspace through the API (shared with `up --template`). With `repo`, every agent of
@@ -103,9 +94,9 @@ export async function createWorkspace(
   try {
     return await create();
   } catch (err) {
-    if (!(err instanceof AppError) || err.code !== 'TEMPLATE_NOT_APPROVED') throw err;
-    if (ctx.json || !ctx.canAsk) throw err;
-    if (!(await askApproval(ctx, err, body.repo))) throw err;
+    const askable =
+      err instanceof AppError && err.code === 'TEMPLATE_NOT_APPROVED' && !ctx.json && ctx.canAsk;
+    if (!askable || !(await askApproval(ctx, err, body.repo))) throw err;
     return create();
   }
 }
@@ -130,11 +121,7 @@ async function askApproval(ctx: CliContext, err: AppError, repo: string): Promis
     `Approve it for ${repo} (sha256 ${hash.slice(0, 12)}…, until it changes)? [y/N] `,
   );
   if (!/^y(es)?$/i.test(answer.trim())) return false;
-  m.approveTemplate(
-    name,
-    { configDir: ctx.paths.configDir, stateDir: ctx.paths.stateDir, repoPath: repo },
-    hash,
-  );
+  m.approveTemplate(name, templateDirs(ctx, repo), hash);
   return true;
 }
 
@@ -174,7 +161,6 @@ const workspaceCommands = [
     description: 'list workspaces',
     route: 'listWorkspaces',
     json: 'workspaces',
-    jsonDoc: ({ workspaces }) => ({ workspaces }),
     print: (ctx, { workspaces }) =>
       ctx.line(
         table(
@@ -198,7 +184,6 @@ const workspaceCommands = [
     args: [{ field: 'params.workspace', name: 'name', help: 'workspace name' }],
     flags: [{ field: 'query.force', short: '-f', help: 'stop its live agents first' }],
     json: 'removed',
-    jsonDoc: (r) => ({ removed: r.removed }),
     print: (ctx, _r, sent) => ctx.line(`removed workspace ${sent.params.workspace}`),
   }),
   routeCommand({
@@ -245,23 +230,12 @@ export function registerWorkspaceCommands(program: Command, ctx: CliContext): vo
     .option('--backend <backend>', `${BACKEND_CHOICES.join(', ')} (default: the daemon's)`)
     .option('--profile <profile>', 'profile of template agents that name none (default shell)')
     .option('--json', 'machine-readable output')
-    .action(
-      (
-        name: string,
-        raw: {
-          cwd?: string;
-          repo?: string;
-          template?: string;
-          backend?: string;
-          profile?: string;
-          json?: boolean;
-        },
-      ) =>
-        runAction(ctx, raw.json, async () => {
-          const created = await createWorkspace(ctx, { name, ...raw });
-          if (ctx.json) ctx.emit('workspace', created);
-          else printWorkspace(ctx, created);
-        }),
+    .action((name: string, raw: Omit<Parameters<typeof createWorkspace>[1], 'name'> & { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const created = await createWorkspace(ctx, { name, ...raw });
+        if (ctx.json) ctx.emit('workspace', created);
+        else printWorkspace(ctx, created);
+      }),
     );
 
   registerRouteCommands(ws, ctx, workspaceCommands);
@@ -278,15 +252,12 @@ export function registerWorkspaceCommands(program: Command, ctx: CliContext): vo
           throw appError('WORKSPACE_NOT_FOUND', { ref: name, suggestion: didYouMean(name, names) });
         }
         const argv = attachCommand(ctx, w);
-        if (!argv) {
+        if (!argv)
           throw new AppError(
             'INVALID_INPUT',
             `${name} is a ${w.backend} workspace; only tmux workspaces can be attached here.`,
-            {
-              issues: [{ path: 'workspace', message: `backend is ${w.backend}` }],
-            },
+            { issues: [{ path: 'workspace', message: `backend is ${w.backend}` }] },
           );
-        }
         const [file = 'tmux', ...args] = argv;
         const child = spawn(file, args, { env: ctx.processEnv, stdio: 'inherit' });
         const code = await new Promise<number>((r) => child.on('exit', (c) => r(c ?? 1)));
