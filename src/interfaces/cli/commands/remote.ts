@@ -32,8 +32,6 @@ function status(ctx: CliContext, s: RemoteStatus): void {
   ctx.line('Pair a phone: wtp remote pair');
 }
 
-const file = (text: string) => resolve(text);
-
 /** `wtp remote status|on|off|pair|devices|revoke`: one route each. */
 export const remoteCommands = [
   routeCommand({
@@ -50,8 +48,8 @@ export const remoteCommands = [
     route: 'remoteOn',
     flags: [
       { field: 'body.listen', value: 'addr:port' },
-      { field: 'body.cert', value: 'file', toValue: file },
-      { field: 'body.key', value: 'file', toValue: file },
+      { field: 'body.cert', value: 'file', toValue: resolve },
+      { field: 'body.key', value: 'file', toValue: resolve },
       { field: 'body.everyInterface' },
     ],
     json: 'remote',
