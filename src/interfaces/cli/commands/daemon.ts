@@ -1,13 +1,19 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { AppError, isAppError } from '../../../protocol/app-error.js';
 import { appError } from '../../../protocol/error-messages.js';
 import type { DaemonStatus } from '../../../protocol/daemon.js';
+import { checkOptions } from '../check-options.js';
 import type { CliContext } from '../context.js';
 import { duration, paint, shortenHome } from '../format.js';
 import { printError, toAppError } from '../errors.js';
+import { registerRouteCommands } from '../register-route-commands.js';
+import { routeCommand } from '../route-command.js';
+import type { RouteField } from '../route-field.js';
+import { kebab } from '../route-flags.js';
 import { runAction } from '../run-action.js';
 import { down } from './daemon-down.js';
 import { createWorkspace, printWorkspace, type CreatedWorkspace } from './workspace.js';
@@ -17,59 +23,45 @@ import { cellText } from '../../../protocol/terminal-text.js';
 const START_TIMEOUT_MS = 15_000;
 const POLL_MS = 25;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 function printSummary(ctx: CliContext, s: DaemonStatus, started: boolean): void {
-  const c = ctx.color;
-  const home = ctx.env.userHome;
+  const short = (p: string) => shortenHome(p, ctx.env.userHome);
   ctx.line(
-    `${paint(c, 'bold', 'wezterm-parallel')} ${s.version} daemon ${started ? 'started' : 'already running'} (pid ${s.pid})`,
+    `${paint(ctx.color, 'bold', 'wezterm-parallel')} ${s.version} daemon ${started ? 'started' : 'already running'} (pid ${s.pid})`,
   );
-  ctx.line(`  API        unix:${shortenHome(s.api.socket, home)} (mode 0600, no token needed)`);
-  if (s.api.tcp)
-    ctx.line(`             ${s.api.tcp} (bearer token in ${shortenHome(s.api.tokenFile, home)})`);
+  ctx.line(`  API        unix:${short(s.api.socket)} (mode 0600, no token needed)`);
+  if (s.api.tcp) ctx.line(`             ${s.api.tcp} (bearer token in ${short(s.api.tokenFile)})`);
   ctx.line(
     `  Dashboard  ${s.dashboardUrl ? `${s.dashboardUrl} (sign in: wtp dashboard)` : 'off (needs api.tcp)'}`,
   );
   ctx.line(`  Backend    ${s.backend} (${s.backendReason})`);
-  ctx.line(`  State dir  ${shortenHome(s.paths.stateDir, home)}`);
-  ctx.line(`  Log        ${shortenHome(s.paths.logFile, home)}`);
+  ctx.line(`  State dir  ${short(s.paths.stateDir)}`);
+  ctx.line(`  Log        ${short(s.paths.logFile)}`);
 }
 
+/** `up`'s options, with --port and --max-agents made numbers by checkOptions. */
 interface UpOptions {
   detach?: boolean;
-  json?: boolean;
   backend?: string;
-  maxAgents?: string;
+  maxAgents?: number;
   template?: string;
   name?: string;
   fresh?: boolean;
-  port?: string;
+  port?: number;
 }
 
-/** `--port N`: the API's TCP port, 0 (any free one) to 65535. */
-function apiPort(o: UpOptions): { port?: number } {
-  if (o.port === undefined) return {};
-  const n = Number(o.port);
-  if (o.port.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65_535) {
-    throw new AppError('INVALID_INPUT', '--port must be a port number from 0 (any free port) to 65535.', {
-      issues: [{ path: '--port', message: 'must be a whole number from 0 to 65535' }],
-    });
-  }
-  return { port: n };
-}
+/** --port: 0 (any free port) to 65535; --max-agents: as the config's tasks.maxAgentsPerWorkspace. */
+const UP_FIELDS: Record<string, RouteField> = {
+  port: { type: 'integer', min: 0, max: 65_535 },
+  maxAgents: { type: 'integer', min: 1, max: 100 },
+};
 
-/** `--max-agents N`: a whole number from 1 to 100 (as the config's tasks.maxAgentsPerWorkspace). */
-function maxAgents(o: UpOptions): { maxAgents?: number } {
-  if (o.maxAgents === undefined) return {};
-  const n = Number(o.maxAgents);
-  if (!Number.isInteger(n) || n < 1 || n > 100) {
-    throw new AppError('INVALID_INPUT', '--max-agents must be a whole number from 1 to 100.', {
-      issues: [{ path: '--max-agents', message: 'must be a whole number from 1 to 100' }],
-    });
-  }
-  return { maxAgents: n };
-}
+/** What the daemon starts with (a detached `up` passes it on as flags). */
+const startOptions = (o: UpOptions) => ({
+  ...(o.backend === undefined ? {} : { backend: o.backend }),
+  ...(o.maxAgents === undefined ? {} : { maxAgents: o.maxAgents }),
+  ...(o.fresh ? { fresh: true } : {}),
+  ...(o.port === undefined ? {} : { port: o.port }),
+});
 
 /** A workspace name from a folder name: letters, digits, - and _ only. */
 function workspaceNameFor(dir: string): string {
@@ -105,17 +97,14 @@ async function reportUp(ctx: CliContext, o: UpOptions, started: boolean, s: Daem
       e.details,
     );
   }
-  if (ctx.json) {
-    ctx.emit('up', { started, alreadyRunning: !started, daemon: s, ...(opened ? opened : {}) });
-    return;
-  }
+  if (ctx.json) return ctx.emit('up', { started, alreadyRunning: !started, daemon: s, ...opened });
   printSummary(ctx, s, started);
   if (!started && o.backend !== undefined && o.backend !== 'auto' && o.backend !== s.backend)
     ctx.note(
       `--backend ${o.backend} was not applied: the running daemon uses ${s.backend} (\`wtp down\`, then \`wtp up --backend ${o.backend}\` to change it)`,
     );
   const tcp = s.api.tcp === null ? null : Number(new URL(s.api.tcp).port);
-  if (!started && o.port !== undefined && Number(o.port) !== 0 && tcp !== Number(o.port))
+  if (!started && o.port !== undefined && o.port !== 0 && tcp !== o.port)
     ctx.note(
       `--port ${o.port} was not applied: the running daemon serves ${tcp === null ? 'no TCP port' : `port ${tcp}`} (\`wtp down\`, then \`wtp up --port ${o.port}\` to change it)`,
     );
@@ -125,12 +114,7 @@ async function reportUp(ctx: CliContext, o: UpOptions, started: boolean, s: Daem
 async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
   let d: Awaited<ReturnType<CliContext['deps']['daemon']['start']>>;
   try {
-    d = await ctx.deps.daemon.start({
-      ...(o.backend === undefined ? {} : { backend: o.backend }),
-      ...maxAgents(o),
-      ...(o.fresh ? { fresh: true } : {}),
-      ...apiPort(o),
-    });
+    d = await ctx.deps.daemon.start(startOptions(o));
   } catch (err) {
     // Another `up` won the lock since the probe: that daemon is the one asked for.
     const s = toAppError(err).code === 'DAEMON_ALREADY_RUNNING' ? await runningStatus(ctx) : null;
@@ -165,22 +149,20 @@ async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
   process.off('SIGTERM', onSignal);
 }
 
-/** The status of the daemon that runs for this WTP_HOME, or null when none answers. */
-async function runningStatus(ctx: CliContext): Promise<DaemonStatus | null> {
-  try {
-    return await ctx.client(5_000).call('status');
-  } catch (err) {
-    if (isAppError(err) && err.code === 'DAEMON_NOT_RUNNING') return null;
-    throw err;
-  }
+/** Null for no daemon: an answer to `up` and `status`, not an error. */
+function noDaemon(err: unknown): null {
+  if (isAppError(err) && err.code === 'DAEMON_NOT_RUNNING') return null;
+  throw err;
 }
+
+/** The status of the daemon that runs for this WTP_HOME, or null when none answers. */
+const runningStatus = (ctx: CliContext) => ctx.client(5_000).call('status').catch(noDaemon);
 
 /**
  * `up` is safe to repeat, as `systemctl start` is: with a daemon running it says so (exit 0) and
  * opens the template's workspace in that daemon; otherwise it starts one.
  */
 async function up(ctx: CliContext, o: UpOptions): Promise<void> {
-  apiPort(o);
   const running = await runningStatus(ctx);
   if (running) return reportUp(ctx, o, false, running);
   return o.detach ? detached(ctx, o) : foreground(ctx, o);
@@ -196,10 +178,9 @@ async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
       ctx.deps.entry,
       'up',
       '--json',
-      ...(o.backend ? ['--backend', o.backend] : []),
-      ...(o.maxAgents === undefined ? [] : ['--max-agents', String(maxAgents(o).maxAgents)]),
-      ...(o.fresh ? ['--fresh'] : []),
-      ...(o.port === undefined ? [] : ['--port', String(apiPort(o).port)]),
+      ...Object.entries(startOptions(o)).flatMap(([k, v]) =>
+        v === true ? [`--${kebab(k)}`] : [`--${kebab(k)}`, String(v)],
+      ),
     ],
     {
       detached: true,
@@ -258,6 +239,53 @@ function startFailure(outPath: string, exitCode: number | null): AppError {
   });
 }
 
+/** `wtp status`; no daemon is an answer (exit 3), not an error. */
+const statusCommand = routeCommand({
+  name: 'status',
+  description: 'is the daemon running, where, with which backend and why (exit 3 if not running)',
+  route: 'status',
+  timeoutMs: 5_000,
+  call: async (send, _sent, ctx) => {
+    const s = await send().catch(noDaemon);
+    if (s === null) ctx.exitCode = 3;
+    // Null for no daemon, which jsonDoc and print take.
+    return s as DaemonStatus;
+  },
+  json: 'status',
+  jsonDoc: (s: DaemonStatus | null, _sent, ctx) => ({
+    running: s !== null,
+    daemon: s,
+    paths: { configDir: ctx.paths.configDir, stateDir: ctx.paths.stateDir, socket: ctx.paths.apiSocket },
+  }),
+  print: (ctx, s: DaemonStatus | null) => {
+    const short = (p: string) => shortenHome(p, ctx.env.userHome);
+    if (s === null) return ctx.line(`daemon     not running (state dir ${short(ctx.paths.stateDir)})`);
+    const byState = Object.entries(s.agents.byState)
+      .filter(([, n]) => n > 0)
+      .map(([st, n]) => `${n} ${st}`)
+      .join(', ');
+    ctx.line(`daemon     running (pid ${s.pid}, up ${duration(s.uptimeMs)}, version ${s.version})`);
+    ctx.line(`backend    ${s.backend} (${s.backendReason})`);
+    for (const [name, b] of Object.entries(s.backends))
+      ctx.line(`           ${b.available ? '+' : '-'} ${name}: ${b.reason}`);
+    // A daemon of an earlier version does not say.
+    if (s.processInspector) ctx.line(`processes  ${s.processInspector.kind} (${s.processInspector.reason})`);
+    ctx.line(`api        unix:${short(s.api.socket)}${s.api.tcp ? ` · ${s.api.tcp}` : ''}`);
+    ctx.line(`token      ${short(s.api.tokenFile)}`);
+    ctx.line(
+      `agents     ${s.agents.total} total${byState ? `: ${byState}` : ''} · ${s.agents.hostsConnected} host(s) connected`,
+    );
+    if (s.orphans > 0)
+      ctx.line(
+        `orphans    ${s.orphans} host(s) whose agent this daemon does not know keep running: see \`wtp orphans\``,
+      );
+    if (s.fleet) ctx.line(fleetLine(s.fleet));
+    ctx.line(`state dir  ${short(s.paths.stateDir)}`);
+    ctx.line(`log        ${short(s.paths.logFile)}`);
+    for (const line of storageLines(s.storage, short)) ctx.line(line);
+  },
+});
+
 export function registerDaemonCommands(program: Command, ctx: CliContext): void {
   program
     .command('up')
@@ -276,7 +304,9 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
       'start although the database is missing or empty while agent folders remain (DB_MISSING); running agents become orphans (`wtp orphans`)',
     )
     .option('--json', 'machine-readable output')
-    .action((opts: UpOptions) => runAction(ctx, opts.json, () => up(ctx, opts)));
+    .action((opts: { json?: boolean }, cmd: Command) =>
+      runAction(ctx, opts.json, () => up(ctx, checkOptions(cmd, UP_FIELDS) as UpOptions)),
+    );
 
   program
     .command('down')
@@ -287,63 +317,7 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
       runAction(ctx, opts.json, () => down(ctx, opts.stopAgents === true)),
     );
 
-  program
-    .command('status')
-    .description('is the daemon running, where, with which backend and why (exit 3 if not running)')
-    .option('--json', 'machine-readable output')
-    .action((opts: { json?: boolean }) =>
-      runAction(ctx, opts.json, async () => {
-        const paths = {
-          configDir: ctx.paths.configDir,
-          stateDir: ctx.paths.stateDir,
-          socket: ctx.paths.apiSocket,
-        };
-        let s: DaemonStatus;
-        try {
-          s = await ctx.client(5_000).call('status');
-        } catch (err) {
-          if (!isAppError(err) || err.code !== 'DAEMON_NOT_RUNNING') throw err;
-          if (ctx.json) ctx.emit('status', { running: false, daemon: null, paths });
-          else
-            ctx.line(
-              `daemon     not running (state dir ${shortenHome(ctx.paths.stateDir, ctx.env.userHome)})`,
-            );
-          ctx.exitCode = 3;
-          return;
-        }
-        if (ctx.json) {
-          ctx.emit('status', { running: true, daemon: s, paths });
-          return;
-        }
-        const home = ctx.env.userHome;
-        const byState = Object.entries(s.agents.byState)
-          .filter(([, n]) => n > 0)
-          .map(([st, n]) => `${n} ${st}`)
-          .join(', ');
-        ctx.line(`daemon     running (pid ${s.pid}, up ${duration(s.uptimeMs)}, version ${s.version})`);
-        ctx.line(`backend    ${s.backend} (${s.backendReason})`);
-        for (const [name, b] of Object.entries(s.backends)) {
-          ctx.line(`           ${b.available ? '+' : '-'} ${name}: ${b.reason}`);
-        }
-        // A daemon of an earlier version does not say.
-        if (s.processInspector)
-          ctx.line(`processes  ${s.processInspector.kind} (${s.processInspector.reason})`);
-        ctx.line(`api        unix:${shortenHome(s.api.socket, home)}${s.api.tcp ? ` · ${s.api.tcp}` : ''}`);
-        ctx.line(`token      ${shortenHome(s.api.tokenFile, home)}`);
-        ctx.line(
-          `agents     ${s.agents.total} total${byState ? `: ${byState}` : ''} · ${s.agents.hostsConnected} host(s) connected`,
-        );
-        if (s.orphans > 0) {
-          ctx.line(
-            `orphans    ${s.orphans} host(s) whose agent this daemon does not know keep running: see \`wtp orphans\``,
-          );
-        }
-        if (s.fleet) ctx.line(fleetLine(s.fleet));
-        ctx.line(`state dir  ${shortenHome(s.paths.stateDir, home)}`);
-        ctx.line(`log        ${shortenHome(s.paths.logFile, home)}`);
-        for (const line of storageLines(s.storage, (p) => shortenHome(p, home))) ctx.line(line);
-      }),
-    );
+  registerRouteCommands(program, ctx, [statusCommand]);
 }
 
 /** `wtp status`: one warning per failing write path (what, why, the fix), then what was lost. */
