@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isAppError } from '../../../protocol/app-error.js';
 import { appError } from '../../../protocol/error-messages.js';
 import type { CliContext } from '../context.js';
@@ -9,7 +10,11 @@ const POLL_MS = 25;
 /** When `down` says what it waits for (a stop takes ~0.1 s of the daemon's time; more is news). */
 const TELL_AFTER_MS = 2_000;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Null for no daemon: an answer to `up`, `down` and `status`, not an error. */
+export function noDaemon(err: unknown): null {
+  if (isAppError(err) && err.code === 'DAEMON_NOT_RUNNING') return null;
+  throw err;
+}
 
 /** Whether a process still runs; a zombie (exited, not yet reaped by its new parent) does not. */
 function processAlive(pid: number): boolean {
@@ -33,13 +38,9 @@ function processAlive(pid: number): boolean {
  */
 export async function down(ctx: CliContext, stopAgents: boolean): Promise<void> {
   const client = ctx.client();
-  let pid: number;
-  try {
-    ({ pid } = await client.call('health'));
-  } catch (err) {
-    if (!isAppError(err) || err.code !== 'DAEMON_NOT_RUNNING') throw err;
-    return notRunning(ctx, stopAgents);
-  }
+  const health = await client.call('health').catch(noDaemon);
+  if (health === null) return notRunning(ctx, stopAgents);
+  const { pid } = health;
   if (stopAgents) ctx.note('stopping agents…');
   const r = await client.call('shutdown', { body: { stopAgents } });
   const deadline = Date.now() + STOP_TIMEOUT_MS;
@@ -56,24 +57,23 @@ export async function down(ctx: CliContext, stopAgents: boolean): Promise<void> 
   }
   const stopped = !processAlive(pid);
   if (ctx.json) ctx.emit('down', { stopped, wasRunning: true, pid, stoppedAgents: r.stoppedAgents });
-  else if (stopped) {
+  else if (stopped)
     ctx.line(
       `daemon stopped (pid ${pid})${stopAgents ? `; ${r.stoppedAgents} agent(s) stopped` : '; agents keep running'}`,
     );
-  } else ctx.line(`the daemon (pid ${pid}) is still shutting down`);
+  else ctx.line(`the daemon (pid ${pid}) is still shutting down`);
   if (!stopped) ctx.exitCode = 1;
 }
 
 /** No daemon: nothing to stop, unless agents were to be stopped and their hosts still run. */
 async function notRunning(ctx: CliContext, stopAgents: boolean): Promise<void> {
   const hosts = stopAgents ? await ctx.deps.daemon.liveHosts(ctx.paths.agentsDir) : [];
-  if (hosts.length > 0) {
+  if (hosts.length > 0)
     throw appError('DAEMON_NOT_RUNNING', {
       liveHosts: hosts,
       hostCount: hosts.length,
       hostPids: hosts.map((h) => String(h.pid)),
     });
-  }
   if (ctx.json) ctx.emit('down', { stopped: true, wasRunning: false, pid: null, stoppedAgents: 0 });
   else ctx.line(`daemon not running: nothing to stop${stopAgents ? ' (and no agent host runs)' : ''}`);
 }

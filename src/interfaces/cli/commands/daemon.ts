@@ -15,7 +15,7 @@ import { routeCommand } from '../route-command.js';
 import type { RouteField } from '../route-field.js';
 import { kebab } from '../route-flags.js';
 import { runAction } from '../run-action.js';
-import { down } from './daemon-down.js';
+import { down, noDaemon } from './daemon-down.js';
 import { createWorkspace, printWorkspace, type CreatedWorkspace } from './workspace.js';
 import { cellText } from '../../../protocol/terminal-text.js';
 
@@ -147,12 +147,6 @@ async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
   await d.closed;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-}
-
-/** Null for no daemon: an answer to `up` and `status`, not an error. */
-function noDaemon(err: unknown): null {
-  if (isAppError(err) && err.code === 'DAEMON_NOT_RUNNING') return null;
-  throw err;
 }
 
 /** The status of the daemon that runs for this WTP_HOME, or null when none answers. */
