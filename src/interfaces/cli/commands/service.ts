@@ -16,16 +16,14 @@ import {
   type ServiceSpec,
 } from '../service/service-files.js';
 
-type Manager = 'systemd' | 'launchd';
-
 interface Target {
-  manager: Manager;
+  manager: 'systemd' | 'launchd';
   file: string;
   content: string;
   /** The file's mode: 0600 when it holds a secret (launchd), else 0644. */
   mode: number;
-  /** systemd's EnvironmentFile (0600), when there are secret settings. */
-  envFile: { path: string; content: string } | null;
+  /** systemd's EnvironmentFile (0600): its text when there are secret settings, else null (removed). */
+  envFile: { path: string; content: string | null } | null;
   /** What `systemctl`/`launchctl` is asked for each action. */
   install: string[][];
   uninstall: string[][];
@@ -88,17 +86,17 @@ function target(ctx: CliContext): Target {
       runEnv: ctx.processEnv,
     };
   }
-  if (process.platform !== 'linux') {
-    throw appError('SERVICE_MANAGER_FAILED', { platform: process.platform });
-  }
+  if (process.platform !== 'linux') throw appError('SERVICE_MANAGER_FAILED', { platform: process.platform });
   const config = ctx.env.xdgConfigHome ?? join(ctx.env.userHome, '.config');
   return {
     manager: 'systemd',
     file: join(config, 'systemd', 'user', SYSTEMD_UNIT),
     content: systemdUnit(spec),
     mode: 0o644,
-    envFile:
-      Object.keys(spec.secretEnv).length > 0 ? { path: spec.envFile, content: systemdEnvFile(spec) } : null,
+    envFile: {
+      path: spec.envFile,
+      content: Object.keys(spec.secretEnv).length > 0 ? systemdEnvFile(spec) : null,
+    },
     install: [
       ['systemctl', '--user', 'daemon-reload'],
       ['systemctl', '--user', 'enable', '--now', SYSTEMD_UNIT],
@@ -160,11 +158,10 @@ function writeReplacing(file: string, content: string, mode: number): void {
 
 function install(ctx: CliContext, force: boolean): void {
   const t = target(ctx);
-  if (existsSync(t.file) && readFileSync(t.file, 'utf8') !== t.content && !force) {
+  if (existsSync(t.file) && readFileSync(t.file, 'utf8') !== t.content && !force)
     throw appError('SERVICE_FILE_EXISTS', { file: t.file });
-  }
-  if (t.envFile) writeReplacing(t.envFile.path, t.envFile.content, 0o600);
-  else if (t.manager === 'systemd') rmSync(join(ctx.paths.stateDir, 'service.env'), { force: true });
+  if (t.envFile?.content) writeReplacing(t.envFile.path, t.envFile.content, 0o600);
+  else if (t.envFile) rmSync(t.envFile.path, { force: true });
   writeReplacing(t.file, t.content, t.mode);
   // launchd refuses to bootstrap what is loaded already: unload it first (an error here means it was not).
   if (t.manager === 'launchd') run(t.uninstall[0] ?? [], t.runEnv);
@@ -183,8 +180,8 @@ function uninstall(ctx: CliContext): void {
   const t = target(ctx);
   const ran = existsSync(t.file) ? runAll(t, t.uninstall.slice(0, 1)) : [];
   rmSync(t.file, { force: true });
-  if (t.manager === 'systemd') rmSync(join(ctx.paths.stateDir, 'service.env'), { force: true });
-  if (t.manager === 'systemd' && ran.length > 0) ran.push(...runAll(t, t.uninstall.slice(1)));
+  if (t.envFile) rmSync(t.envFile.path, { force: true });
+  if (ran.length > 0) ran.push(...runAll(t, t.uninstall.slice(1)));
   const s = state(t);
   if (ctx.json) ctx.emit('service', { action: 'uninstall', ...s, ran });
   else
@@ -219,16 +216,16 @@ export function registerServiceCommands(program: Command, ctx: CliContext): void
     .option('--force', 'replace a service file that says something else')
     .option('--json', 'machine-readable output')
     .action((o: { force?: boolean; json?: boolean }) =>
-      runAction(ctx, o.json, () => Promise.resolve(install(ctx, o.force === true))),
+      runAction(ctx, o.json, async () => install(ctx, o.force === true)),
     );
   service
     .command('uninstall')
     .description('stop the service and remove its file (agents keep running)')
     .option('--json', 'machine-readable output')
-    .action((o: { json?: boolean }) => runAction(ctx, o.json, () => Promise.resolve(uninstall(ctx))));
+    .action((o: { json?: boolean }) => runAction(ctx, o.json, async () => uninstall(ctx)));
   service
     .command('status')
     .description('whether the service is installed, enabled and running')
     .option('--json', 'machine-readable output')
-    .action((o: { json?: boolean }) => runAction(ctx, o.json, () => Promise.resolve(status(ctx))));
+    .action((o: { json?: boolean }) => runAction(ctx, o.json, async () => status(ctx)));
 }
