@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -12,22 +12,21 @@ import { repositoryPath, writeInRepository } from '../repo-write.js';
 const REPO_CONFIG = join('.wezterm-parallel', 'config.yaml');
 
 /** The top level of the git repository holding `dir`, or why there is none. */
-function gitTop(dir: string, env: NodeJS.ProcessEnv): Promise<{ top: string } | { why: string }> {
-  return new Promise((done) => {
-    // The user's own `wtp init` in a folder of theirs; rev-parse starts no program.
-    // eslint-disable-next-line no-restricted-syntax
-    execFile(
-      'git',
-      ['rev-parse', '--show-toplevel'],
-      { cwd: dir, env, timeout: 10_000 },
-      (err, stdout, stderr) => {
-        const e = err as NodeJS.ErrnoException | null;
-        if (e?.code === 'ENOENT') done({ why: 'git is not installed (not found on PATH)' });
-        else if (err) done({ why: stderr.trim().split('\n')[0] || 'not in a git working tree' });
-        else done({ top: stdout.trim() });
-      },
-    );
+function gitTop(dir: string, env: NodeJS.ProcessEnv): { top: string } | { why: string } {
+  // The user's own `wtp init` in a folder of theirs; rev-parse starts no program.
+  // eslint-disable-next-line no-restricted-syntax
+  const r = spawnSync('git', ['rev-parse', '--show-toplevel'], {
+    cwd: dir,
+    env,
+    timeout: 10_000,
+    encoding: 'utf8',
   });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
+    return { why: 'git is not installed (not found on PATH)' };
+  // A git that could not start has no stderr (null).
+  if (r.error || r.status !== 0)
+    return { why: r.stderr?.trim().split('\n')[0] || 'not in a git working tree' };
+  return { top: r.stdout.trim() };
 }
 
 interface Commands {
@@ -40,7 +39,7 @@ interface Commands {
 const NPM_NO_TEST = 'echo "Error: no test specified" && exit 1';
 
 /** The package manager's install and test commands, guessed from the files at the top. */
-export function guessCommands(dir: string): Commands {
+function guessCommands(dir: string): Commands {
   const has = (f: string): boolean => existsSync(join(dir, f));
   if (has('package.json')) {
     let scripts: Record<string, unknown> = {};
@@ -69,7 +68,7 @@ export function guessCommands(dir: string): Commands {
 const scalar = (s: string): string => (/^[A-Za-z0-9_][\w ./=:@+-]*$/.test(s) ? s : JSON.stringify(s));
 
 /** The commented file: what each key does, and that nothing runs before approval. */
-export function repoConfigText(c: Commands): string {
+function repoConfigText(c: Commands): string {
   const setup =
     c.setup.length > 0
       ? ['setup:', ...c.setup.map((s) => `  - ${scalar(s)}`), '#  - cp .env.example .env']
@@ -118,24 +117,21 @@ export function registerInitCommand(program: Command, ctx: CliContext): void {
     .action((raw: { force?: boolean; here?: boolean; json?: boolean }) =>
       runAction(ctx, raw.json, async () => {
         const cwd = process.cwd();
-        const repo = await gitTop(cwd, ctx.processEnv);
-        if (!raw.here && 'why' in repo) {
+        const repo = gitTop(cwd, ctx.processEnv);
+        if (!raw.here && 'why' in repo)
           throw appError('NOT_A_REPOSITORY', { path: cwd, reason: repo.why, file: REPO_CONFIG });
-        }
         const dir = raw.here || !('top' in repo) ? cwd : resolve(repo.top);
         // Never through a link out of the repository (a committed `.wezterm-parallel -> elsewhere`),
         // nor over a file that is a link: refused before anything else, --force or not.
         const { path, exists: existed } = repositoryPath(dir, REPO_CONFIG);
-        if (existed && !raw.force) {
-          throw appError('FILE_EXISTS', { path });
-        }
+        if (existed && !raw.force) throw appError('FILE_EXISTS', { path });
         const commands = guessCommands(dir);
         writeInRepository(dir, REPO_CONFIG, repoConfigText(commands));
         const next = [
           `wtp setup show --repo ${shellWord(dir)}`,
           `wtp setup approve --repo ${shellWord(dir)}`,
         ];
-        if (ctx.json) {
+        if (ctx.json)
           return ctx.emit('init', {
             path,
             repo: 'top' in repo ? repo.top : null,
@@ -144,7 +140,6 @@ export function registerInitCommand(program: Command, ctx: CliContext): void {
             test: commands.test,
             next,
           });
-        }
         ctx.line(`${existed ? 'replaced' : 'wrote'} ${path}`);
         for (const s of commands.setup) ctx.line(`  setup: ${s}`);
         if (commands.test !== null) ctx.line(`  test:  ${commands.test}`);
