@@ -53,7 +53,7 @@ export function registerCompletionCommands(program: Command, ctx: CliContext): v
         'Agent, workspace and task names are asked of the daemon as you press Tab (nothing when it is not running).',
     )
     .action((shell: string, raw: { json?: boolean }) =>
-      runAction(ctx, raw.json, () => {
+      runAction(ctx, raw.json, async () => {
         if (!(SHELLS as readonly string[]).includes(shell)) {
           const message = `Unknown shell "${shell}": use one of ${SHELLS.join(', ')}.`;
           throw new AppError('INVALID_INPUT', message, { issues: [{ path: 'shell', message }] });
@@ -61,7 +61,6 @@ export function registerCompletionCommands(program: Command, ctx: CliContext): v
         const script = completionScript(shell as Shell);
         if (ctx.json) ctx.emit('completion', { shell: shell as Shell, script });
         else ctx.out.write(script);
-        return Promise.resolve();
       }),
     );
 
