@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
@@ -166,23 +166,15 @@ async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
   mkdirSync(ctx.paths.logDir, { recursive: true, mode: 0o700 });
   const outPath = join(ctx.paths.logDir, 'daemon.out');
   const outFd = openSync(outPath, 'w', 0o600);
-  const child = spawn(
-    ctx.deps.nodePath,
-    [
-      ctx.deps.entry,
-      'up',
-      '--json',
-      ...Object.entries(startOptions(o)).flatMap(([k, v]) =>
-        v === true ? [`--${kebab(k)}`] : [`--${kebab(k)}`, String(v)],
-      ),
-    ],
-    {
-      detached: true,
-      env: ctx.processEnv,
-      stdio: ['ignore', outFd, outFd],
-      cwd: ctx.paths.stateDir,
-    },
+  const flags = Object.entries(startOptions(o)).flatMap(([k, v]) =>
+    v === true ? [`--${kebab(k)}`] : [`--${kebab(k)}`, String(v)],
   );
+  const child = spawn(ctx.deps.nodePath, [ctx.deps.entry, 'up', '--json', ...flags], {
+    detached: true,
+    env: ctx.processEnv,
+    stdio: ['ignore', outFd, outFd],
+    cwd: ctx.paths.stateDir,
+  });
   closeSync(outFd);
   let exited: number | null = null;
   child.once('exit', (code) => {
@@ -211,12 +203,7 @@ async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
 
 /** The detached daemon prints a JSON error document when it fails; report that error as is. */
 function startFailure(outPath: string, exitCode: number | null): AppError {
-  let text = '';
-  try {
-    text = readFileSync(outPath, 'utf8');
-  } catch {
-    // nothing written
-  }
+  const text = existsSync(outPath) ? readFileSync(outPath, 'utf8') : '';
   for (const line of text.trim().split('\n').reverse()) {
     try {
       const doc = JSON.parse(line) as { error?: { code?: unknown } };
