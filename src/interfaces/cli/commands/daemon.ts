@@ -112,15 +112,13 @@ async function reportUp(ctx: CliContext, o: UpOptions, started: boolean, s: Daem
 }
 
 async function foreground(ctx: CliContext, o: UpOptions): Promise<void> {
-  let d: Awaited<ReturnType<CliContext['deps']['daemon']['start']>>;
-  try {
-    d = await ctx.deps.daemon.start(startOptions(o));
-  } catch (err) {
+  const d = await ctx.deps.daemon.start(startOptions(o)).catch(async (err: unknown) => {
     // Another `up` won the lock since the probe: that daemon is the one asked for.
     const s = toAppError(err).code === 'DAEMON_ALREADY_RUNNING' ? await runningStatus(ctx) : null;
     if (s === null) throw err;
-    return reportUp(ctx, o, false, s);
-  }
+    return reportUp(ctx, o, false, s).then(() => null);
+  });
+  if (d === null) return;
   const s = d.status();
   if (ctx.json) ctx.emit('up', { started: true, alreadyRunning: false, daemon: s });
   else {
