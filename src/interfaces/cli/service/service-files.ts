@@ -6,15 +6,9 @@ export interface ServiceSpec {
   /** Absolute path of node, then of the bundled entry (dist/wtp.js). */
   node: string;
   entry: string;
-  /**
-   * Environment of the daemon: PATH (where it finds tmux, git and the agent CLIs) and the settings
-   * it was installed with (WTP_HOME, WTP_CONFIG, WTP_API_PORT, …), not secret.
-   */
+  /** The daemon's PATH (tmux, git, agent CLIs) and the settings it was installed with, not secret. */
   env: Record<string, string>;
-  /**
-   * Secret settings (the fleet URL with its password): never in the unit, which is world-readable,
-   * but in a 0600 EnvironmentFile (systemd) — or a 0600 plist (launchd has no such file).
-   */
+  /** The fleet URL with its password: not in the world-readable unit but a 0600 env file (or plist). */
   secretEnv: Record<string, string>;
   /** Where the systemd EnvironmentFile with `secretEnv` is written (in the 0700 state folder). */
   envFile: string;
