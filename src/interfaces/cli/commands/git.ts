@@ -7,7 +7,7 @@ import type { SetupInfo } from '../../../protocol/git.js';
 import { registerRouteCommands } from '../register-route-commands.js';
 import { routeCommand } from '../route-command.js';
 import { runAction } from '../run-action.js';
-import { showDiff } from './diff.js';
+import { printDiff } from './diff.js';
 import { visibleText } from '../../../protocol/terminal-text.js';
 
 const short = (sha: string | null): string => (sha ? sha.slice(0, 10) : '-');
@@ -86,17 +86,15 @@ const mergeCommand = routeCommand({
     { field: 'body.commit', value: 'message' },
   ],
   around: (ctx, { params: { agent }, body }) => {
-    // Ctrl-C ends this command, not the daemon's merge: say so, and how to follow it.
+    // Ctrl-C ends this command, not the daemon's merge: say so, and how to follow it; then end as
+    // the signal would (exit 130). Set before the first word: a Ctrl-C right after it is caught.
     const interrupted = (): void => {
       const steps = [body.commit ? 'its commit' : null, body.test ? 'its test' : null, 'then the merge'];
       ctx.note(
         `interrupted: the merge of ${agent} goes on in the daemon (${steps.filter(Boolean).join(', ')}). Follow it with \`wtp events ${agent}\`; \`wtp diff ${agent}\` shows what is left to merge.`,
       );
-      // Then as if this handler were not there: the signal's own end (exit 130 in a shell).
       process.kill(process.pid, 'SIGINT');
     };
-    // Before the first word: a Ctrl-C that follows it must find the handler (until Node adds it,
-    // SIGINT's default ends the process at once, with nothing said).
     process.once('SIGINT', interrupted);
     if (body.test) ctx.note(`running the test command in ${agent}'s worktree: ${body.test}`);
     return () => process.off('SIGINT', interrupted);
@@ -111,20 +109,64 @@ const mergeCommand = routeCommand({
     ),
 });
 
+const AGENT = { field: 'params.agent', help: 'name, workspace/name or id' } as const;
+
+const diffCommand = routeCommand({
+  name: 'diff',
+  description: "the agent's changes against its base: committed, uncommitted and untracked",
+  route: 'agentDiff',
+  args: [AGENT],
+  flags: [{ field: 'query.stat', help: 'files and line counts only' }],
+  json: 'diff',
+  print: (ctx, r, { query }) => printDiff(ctx, r, query?.stat === 'true'),
+});
+
+const REPO = {
+  value: 'dir',
+  help: 'the repository, or the folder an agent works in (default: the current directory)',
+  toValue: (t: string) => resolve(t),
+  fallback: () => process.cwd(),
+};
+const printSetup = (ctx: CliContext, info: SetupInfo) => setupLines(info).forEach((l) => ctx.line(l));
+
+/** `wtp setup show|approve`. */
+const setupCommands = [
+  routeCommand({
+    name: 'show',
+    description: "the setup script, submodules and agent CLIs' configuration, and whether each is approved",
+    route: 'setupShow',
+    flags: [{ field: 'query.repo', ...REPO }],
+    json: 'setup',
+    print: printSetup,
+  }),
+  routeCommand({
+    name: 'approve',
+    description: 'approve exactly what `wtp setup show` shows (each part by its hash)',
+    route: 'setupApprove',
+    flags: [
+      { field: 'body.repo', ...REPO },
+      {
+        field: 'body.hashes',
+        long: 'hash',
+        value: 'sha256',
+        help: 'approve: only the part with this hash, as `wtp setup show` printed it (repeatable; default: every part shown)',
+      },
+    ],
+    // What shows nothing to approve is answered as `show` answers it.
+    call: async (send, { body }, ctx) => {
+      const info = await ctx.client().call('setupShow', { query: { repo: body.repo } });
+      return !info.setup && !info.submodules && info.configs.length === 0 ? info : send();
+    },
+    json: 'setup',
+    print: printSetup,
+  }),
+];
+
+type FeedbackFlags = { force?: boolean; fromChecks?: boolean; json?: boolean };
+
 /** diff, commit, merge, feedback, conflicts, gc and setup (DESIGN §6). */
 export function registerGitCommands(program: Command, ctx: CliContext): void {
-  program
-    .command('diff')
-    .description("the agent's changes against its base: committed, uncommitted and untracked")
-    .argument('<agent>', 'name, workspace/name or id')
-    .option('--stat', 'files and line counts only')
-    .option('--json', 'machine-readable output')
-    .action((ref: string, raw: { stat?: boolean; json?: boolean }) =>
-      runAction(ctx, raw.json, () => showDiff(ctx, ref, { stat: raw.stat === true })),
-    );
-
-  registerRouteCommands(program, ctx, [commitCommand, mergeCommand]);
-
+  registerRouteCommands(program, ctx, [diffCommand, commitCommand, mergeCommand]);
   program
     .command('feedback')
     .description('send review comments to the agent as a prompt (refused while it works unless --force)')
@@ -133,81 +175,34 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
     .option('--from-checks', "send its pull request's failing checks (asked for now), with their links")
     .option('-f, --force', 'type even while the agent is working')
     .option('--json', 'machine-readable output')
-    .action(
-      (
-        ref: string,
-        text: string | undefined,
-        raw: { force?: boolean; fromChecks?: boolean; json?: boolean },
-      ) =>
-        runAction(ctx, raw.json, async () => {
-          if (raw.fromChecks) {
-            const r = await ctx.client().call('agentChecksFeedback', {
-              params: { agent: ref },
-              body: { force: raw.force === true, ...(text === undefined ? {} : { text }) },
-            });
-            if (ctx.json) return ctx.emit('checksFeedback', { agent: ref, ...r });
-            ctx.line(
-              `sent ${r.bytes} byte(s) of feedback to ${ref} (event #${r.seq}): failing ${r.failing.join(', ')} (round ${r.round})`,
-            );
-            return;
-          }
-          if (text === undefined) {
-            throw new AppError('INVALID_INPUT', 'Give the comments to send, or --from-checks.', {
-              issues: [{ path: 'text', message: 'required without --from-checks' }],
-            });
-          }
-          const r = await ctx.client().call('agentFeedback', {
-            params: { agent: ref },
-            body: { text, force: raw.force === true },
+    .action((ref: string, text: string | undefined, raw: FeedbackFlags) =>
+      runAction(ctx, raw.json, async () => {
+        const params = { agent: ref };
+        const force = raw.force === true;
+        const sent = (r: { bytes: number; seq: number }) =>
+          `sent ${r.bytes} byte(s) of feedback to ${ref} (event #${r.seq})`;
+        if (raw.fromChecks) {
+          const body = { force, ...(text === undefined ? {} : { text }) };
+          const r = await ctx.client().call('agentChecksFeedback', { params, body });
+          if (ctx.json) return ctx.emit('checksFeedback', { agent: ref, ...r });
+          return ctx.line(`${sent(r)}: failing ${r.failing.join(', ')} (round ${r.round})`);
+        }
+        if (text === undefined)
+          throw new AppError('INVALID_INPUT', 'Give the comments to send, or --from-checks.', {
+            issues: [{ path: 'text', message: 'required without --from-checks' }],
           });
-          if (ctx.json) return ctx.emit('send', { agent: ref, bytes: r.bytes, seq: r.seq });
-          ctx.line(`sent ${r.bytes} byte(s) of feedback to ${ref} (event #${r.seq})`);
-        }),
+        const r = await ctx.client().call('agentFeedback', { params, body: { text, force } });
+        if (ctx.json) return ctx.emit('send', { agent: ref, bytes: r.bytes, seq: r.seq });
+        ctx.line(sent(r));
+      }),
     );
-
   registerRouteCommands(program, ctx, [conflictsCommand, gcCommand]);
-
   const setup = program
     .command('setup')
     .description(
       "what of a repository runs only once approved (its setup script, submodules, agent CLIs' configuration): show it, approve it",
     );
-  for (const [name, approve] of [
-    ['show', false],
-    ['approve', true],
-  ] as const) {
-    setup
-      .command(name)
-      .description(
-        approve
-          ? 'approve exactly what `wtp setup show` shows (each part by its hash)'
-          : "the setup script, submodules and agent CLIs' configuration, and whether each is approved",
-      )
-      .option(
-        '--repo <dir>',
-        'the repository, or the folder an agent works in (default: the current directory)',
-      )
-      .option(
-        '--hash <sha256>',
-        'approve: only the part with this hash, as `wtp setup show` printed it (repeatable; default: every part shown)',
-        (v: string, all: string[] = []) => [...all, v],
-      )
-      .option('--json', 'machine-readable output')
-      .action((raw: { repo?: string; hash?: string[]; json?: boolean }) =>
-        runAction(ctx, raw.json, async () => {
-          const repo = resolve(raw.repo ?? process.cwd());
-          let info = await ctx.client().call('setupShow', { query: { repo } });
-          const nothing = !info.setup && !info.submodules && info.configs.length === 0;
-          if (approve && !nothing) {
-            info = await ctx.client().call('setupApprove', {
-              body: { repo, ...(raw.hash === undefined ? {} : { hashes: raw.hash }) },
-            });
-          }
-          if (ctx.json) return ctx.emit('setup', info);
-          for (const line of setupLines(info)) ctx.line(line);
-        }),
-      );
-  }
+  registerRouteCommands(setup, ctx, setupCommands);
 }
 
 const status = (approved: boolean, hash: string): string =>
@@ -217,7 +212,7 @@ const status = (approved: boolean, hash: string): string =>
  * What `wtp setup show` prints: each part of the repository that needs approval, its exact content
  * (control characters made visible: a file cannot hide a line from its reviewer) and its status.
  */
-export function setupLines(info: SetupInfo): string[] {
+function setupLines(info: SetupInfo): string[] {
   const out: string[] = [];
   const others = info.submodules !== null || info.configs.length > 0;
   if (!info.setup && !others)
