@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import type { PullRequestView, PushResult } from '../../../protocol/forge.js';
+import type { PushResult } from '../../../protocol/forge.js';
 import { CHECK_ICONS, checksWords, prBadge, prRef, reviewWords } from '../../../protocol/pr-words.js';
 import type { CliContext } from '../context.js';
 import { table } from '../format.js';
-import { showProgress, withPushProgress } from '../push-progress.js';
+import { PROGRESS_FLAGS, withPushProgress } from '../push-progress.js';
 import { runAction } from '../run-action.js';
 import { registerRouteCommands } from '../register-route-commands.js';
 import { routeCommand } from '../route-command.js';
@@ -21,26 +21,8 @@ const STATUS_WORDS: Record<PushResult['status'], string> = {
 };
 
 /** `pushed wtp/api to origin (new branch): 1a2b3c4d5e; upstream origin/wtp/api` */
-export function pushLine(r: PushResult): string {
+function pushLine(r: PushResult): string {
   return `pushed ${r.branch} to ${r.remote} (${STATUS_WORDS[r.status]}): ${short(r.commit)}; upstream ${r.upstream}`;
-}
-
-/** `--progress` / `--no-progress`: unset, git's progress shows on a terminal (as git does). */
-const PROGRESS = [
-  { flags: '--progress', help: "show git's progress even when stderr is not a terminal" },
-  { flags: '--no-progress', help: "never show git's progress" },
-];
-
-/** The call with git's progress relayed to stderr, when shown (push-progress.ts). */
-function withProgress<R>(
-  send: (more?: Record<string, unknown>) => Promise<R>,
-  local: Record<string, unknown>,
-  ctx: CliContext,
-): Promise<R> {
-  const asked = typeof local.progress === 'boolean' ? local.progress : undefined;
-  return withPushProgress(ctx, showProgress(ctx, asked), (progress) =>
-    send(progress === undefined ? undefined : { progress }),
-  );
 }
 
 const pushCommand = routeCommand({
@@ -54,9 +36,9 @@ const pushCommand = routeCommand({
     { field: 'body.forceWithLease' },
     { field: 'body.commit', value: 'message' },
   ],
-  local: PROGRESS,
+  local: PROGRESS_FLAGS,
   timeoutMs: LONG_CALL_MS,
-  call: (send, sent, ctx) => withProgress(send, sent.local, ctx),
+  call: withPushProgress,
   json: 'push',
   print: (ctx, r) => {
     if (r.committed) ctx.line(`committed ${short(r.committed)} in ${r.agent}`);
@@ -88,9 +70,9 @@ const prCreateCommand = routeCommand({
       offHelp: 'run no test command',
     },
   ],
-  local: PROGRESS,
+  local: PROGRESS_FLAGS,
   timeoutMs: LONG_CALL_MS,
-  call: (send, sent, ctx) => withProgress(send, sent.local, ctx),
+  call: withPushProgress,
   json: 'pr',
   print: (ctx, r) => {
     const p = r.pullRequest;
@@ -149,25 +131,22 @@ export function registerForgeCommands(program: Command, ctx: CliContext): void {
             ]),
           ),
         );
-        if (ref !== undefined && list[0]) checkLines(ctx, list[0].pullRequest);
+        // One pull request: its checks, each with what the forge said and its link.
+        const checks = ref === undefined ? [] : (list[0]?.pullRequest.checks ?? []);
+        if (checks.length > 0)
+          ctx.line(
+            table(
+              ['', 'CHECK', 'RESULT', 'DETAILS'],
+              checks.map((c) => [
+                CHECK_ICONS[c.state],
+                c.workflow ? `${c.workflow} / ${c.name}` : c.name,
+                c.conclusion,
+                c.url ?? '-',
+              ]),
+            ),
+          );
         for (const { agent, pullRequest: p } of list)
           if (p.pollError) ctx.note(`${agent}: the last poll failed: ${p.pollError} (${prBadge(p)})`);
       }),
     );
-}
-
-/** One line per check of one pull request: its state, name, what the forge said and its link. */
-function checkLines(ctx: CliContext, p: PullRequestView): void {
-  if (p.checks.length === 0) return;
-  ctx.line(
-    table(
-      ['', 'CHECK', 'RESULT', 'DETAILS'],
-      p.checks.map((c) => [
-        CHECK_ICONS[c.state],
-        c.workflow ? `${c.workflow} / ${c.name}` : c.name,
-        c.conclusion,
-        c.url ?? '-',
-      ]),
-    ),
-  );
 }
