@@ -2,15 +2,6 @@ import type { BudgetList, CostReport, CostRow } from '../../protocol/usage.js';
 import { usd } from '../../protocol/usage-words.js';
 import { table } from './format.js';
 
-const TITLES: Record<string, string> = {
-  agent: 'AGENT',
-  task: 'TASK',
-  workspace: 'WORKSPACE',
-  day: 'DAY',
-  model: 'MODEL',
-  vendor: 'VENDOR',
-};
-
 /** Money of a row: priced part, and "+ unknown (model)" when some of it has no price. */
 function cost(r: CostRow): string {
   if (r.unpricedModels.length === 0) return usd(r.costUsd);
@@ -20,19 +11,18 @@ function cost(r: CostRow): string {
 
 /** `wtp report --cost` as text: a table per group, then the total and the prices' date and source. */
 export function costReportText(r: CostReport): string[] {
-  const out: string[] = [];
-  const window = r.from === null ? `until ${r.to}` : `${r.from} to ${r.to}`;
-  out.push(`Cost ${window}`);
+  const out = [`Cost ${r.from === null ? `until ${r.to}` : `${r.from} to ${r.to}`}`];
   for (const [group, rows] of Object.entries(r.groups)) {
+    const title = group.toUpperCase();
     out.push('');
     if (rows.length === 0) {
-      out.push(`${TITLES[group] ?? group}: none`);
+      out.push(`${title}: none`);
       continue;
     }
     const detail = group === 'agent' ? ['PROFILE'] : group === 'task' ? ['RUNS'] : [];
     out.push(
       table(
-        [TITLES[group] ?? group, ...detail, 'INPUT', 'OUTPUT', 'CACHE-READ', 'CACHE-WRITE', 'COST'],
+        [title, ...detail, 'INPUT', 'OUTPUT', 'CACHE-READ', 'CACHE-WRITE', 'COST'],
         rows.map((x) => [
           x.name,
           ...(detail.length > 0 ? [x.detail ?? '-'] : []),
@@ -46,11 +36,11 @@ export function costReportText(r: CostReport): string[] {
     );
   }
   const t = r.total;
-  out.push('');
   out.push(
+    '',
     `total: ${cost(t)} for ${t.tokens.input} input, ${t.tokens.output} output, ${t.tokens.cacheRead} cache-read, ${t.tokens.cacheWrite} cache-write tokens`,
+    `prices of ${r.prices.date} (${r.prices.source}), with the config's cost.prices over them`,
   );
-  out.push(`prices of ${r.prices.date} (${r.prices.source}), with the config's cost.prices over them`);
   return out;
 }
 

@@ -7,6 +7,12 @@ import { runAction } from '../run-action.js';
 import { whenOption } from '../time-window.js';
 
 const WEEK_MS = 7 * 86_400_000;
+const GROUPS = /^(agent|task|workspace|day|model|vendor)(,(agent|task|workspace|day|model|vendor))*$/;
+
+type ReportFlags = { since?: string; until?: string; workspace?: string; cost?: boolean; by?: string };
+
+const invalid = (flag: string, message: string) =>
+  new AppError('INVALID_INPUT', `${flag} ${message}.`, { issues: [{ path: flag, message }] });
 
 /** `wtp report`: time working, waiting for the user and idle, per workspace per day, task and agent. */
 export function registerReportCommand(program: Command, ctx: CliContext): void {
@@ -22,63 +28,33 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
     )
     .option('--by <groups>', 'with --cost: groups, comma-separated: agent,task,workspace,day,model,vendor')
     .option('--json', 'machine-readable output')
-    .action(
-      (raw: {
-        since?: string;
-        until?: string;
-        workspace?: string;
-        cost?: boolean;
-        by?: string;
-        json?: boolean;
-      }) =>
-        runAction(ctx, raw.json, async () => {
-          const now = Date.now();
-          if (raw.cost === true || raw.by !== undefined) return costReport(ctx, raw, now);
-          const since = raw.since === undefined ? now - WEEK_MS : whenOption(raw.since, '--since', now);
-          const until = raw.until === undefined ? undefined : whenOption(raw.until, '--until', now);
-          if (until !== undefined && until <= since) {
-            const message = 'must be later than --since';
-            throw new AppError('INVALID_INPUT', `--until ${message}.`, {
-              issues: [{ path: '--until', message }],
-            });
-          }
-          const r = await ctx.client().call('timeReport', {
-            query: {
-              since: new Date(since).toISOString(),
-              ...(until === undefined ? {} : { until: new Date(until).toISOString() }),
-              ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }),
-            },
-          });
-          if (ctx.json) return ctx.emit('report', r);
-          for (const line of reportText(r)) ctx.line(line);
-        }),
+    .action((raw: ReportFlags & { json?: boolean }) =>
+      runAction(ctx, raw.json, async () => {
+        const now = Date.now();
+        const by = raw.by?.replace(/\s+/g, '');
+        if (by !== undefined && !GROUPS.test(by))
+          throw invalid(
+            '--by',
+            'must be groups from agent, task, workspace, day, model, vendor, comma-separated',
+          );
+        const at = (when: string | undefined, flag: string) =>
+          when === undefined ? undefined : whenOption(when, flag, now);
+        const since = at(raw.since, '--since');
+        const until = at(raw.until, '--until');
+        const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+        const query = { until: iso(until), workspace: raw.workspace };
+        if (raw.cost === true || by !== undefined) {
+          const r = await ctx.client().call('costReport', { query: { ...query, since: iso(since), by } });
+          if (ctx.json) return ctx.emit('cost', r);
+          return costReportText(r).forEach((l) => ctx.line(l));
+        }
+        const from = since ?? now - WEEK_MS;
+        if (until !== undefined && until <= from) throw invalid('--until', 'must be later than --since');
+        const r = await ctx
+          .client()
+          .call('timeReport', { query: { ...query, since: new Date(from).toISOString() } });
+        if (ctx.json) return ctx.emit('report', r);
+        for (const line of reportText(r)) ctx.line(line);
+      }),
     );
-}
-
-/** `wtp report --cost`: the cost report. */
-async function costReport(
-  ctx: CliContext,
-  raw: { since?: string; until?: string; workspace?: string; by?: string },
-  now: number,
-): Promise<void> {
-  const by = raw.by?.replace(/\s+/g, '');
-  if (
-    by !== undefined &&
-    !/^(agent|task|workspace|day|model|vendor)(,(agent|task|workspace|day|model|vendor))*$/.test(by)
-  ) {
-    const message = 'must be groups from agent, task, workspace, day, model, vendor, comma-separated';
-    throw new AppError('INVALID_INPUT', `--by ${message}.`, { issues: [{ path: '--by', message }] });
-  }
-  const since = raw.since === undefined ? undefined : whenOption(raw.since, '--since', now);
-  const until = raw.until === undefined ? undefined : whenOption(raw.until, '--until', now);
-  const r = await ctx.client().call('costReport', {
-    query: {
-      ...(since === undefined ? {} : { since: new Date(since).toISOString() }),
-      ...(until === undefined ? {} : { until: new Date(until).toISOString() }),
-      ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }),
-      ...(by === undefined ? {} : { by }),
-    },
-  });
-  if (ctx.json) return ctx.emit('cost', r);
-  for (const line of costReportText(r)) ctx.line(line);
 }
