@@ -8,31 +8,30 @@ import type { CliContext } from '../context.js';
 import { toAppError } from '../errors.js';
 import { runAction } from '../run-action.js';
 import { describeAnswer } from '../../../protocol/answer-words.js';
-import { answerBody, answerOne } from './answer-one.js';
+import { type AnswerBodyOptions, answerBody, answerOne } from './answer-one.js';
 
-const toolOf = (a: AgentView): string | undefined => a.stateDetail.tool ?? a.stateDetail.request?.tool;
-
-interface AnswerOptions {
+interface AnswerOptions extends AnswerBodyOptions {
   all?: boolean;
   workspace?: string;
   tool?: string;
   profile?: string;
   always?: boolean;
-  acceptModeChange?: boolean;
-  message?: string;
-  via?: (typeof ANSWER_VIA)[number];
   json?: boolean;
 }
+
+const invalid = (message: string, path: string, issue: string): AppError =>
+  new AppError('INVALID_INPUT', message, { issues: [{ path, message: issue }] });
 
 /** `--all`: the agents that wait for this kind of answer, narrowed by the filters. */
 function waiting(agents: AgentView[], action: AnswerAction, o: AnswerOptions): AgentView[] {
   const state = action === 'answer' ? 'needs_input' : 'needs_permission';
+  const tool = (a: AgentView) => a.stateDetail.tool ?? a.stateDetail.request?.tool;
   return agents.filter(
     (a) =>
       a.state === state &&
       a.stateDetail.reason !== 'usage_limit' &&
       (o.profile === undefined || a.profile === o.profile) &&
-      (o.tool === undefined || toolOf(a)?.toLowerCase() === o.tool.toLowerCase()),
+      (o.tool === undefined || tool(a)?.toLowerCase() === o.tool.toLowerCase()),
   );
 }
 
@@ -44,26 +43,13 @@ async function run(
   text?: string,
 ): Promise<void> {
   if (!o.all) {
-    if (ref === undefined) {
-      throw new AppError(
-        'INVALID_INPUT',
-        `Name the agent, or pass --all to ${action} every agent that waits.`,
-        {
-          issues: [{ path: '<agent>', message: 'required without --all' }],
-        },
-      );
-    }
-    await answerOne(ctx, action, ref, o, text);
-    return;
+    if (ref !== undefined) return answerOne(ctx, action, ref, o, text);
+    const message = `Name the agent, or pass --all to ${action} every agent that waits.`;
+    throw invalid(message, '<agent>', 'required without --all');
   }
-  if (ref !== undefined) {
-    throw new AppError('INVALID_INPUT', 'Give an agent or --all, not both.', {
-      issues: [{ path: '--all', message: 'not with an agent' }],
-    });
-  }
-  const query = o.workspace === undefined ? {} : { workspace: o.workspace };
+  if (ref !== undefined) throw invalid('Give an agent or --all, not both.', '--all', 'not with an agent');
   const client = ctx.client();
-  const { agents } = await client.call('listAgents', { query });
+  const { agents } = await client.call('listAgents', { query: { workspace: o.workspace } });
   const targets = waiting(agents, action, o);
   const answered: AnswerResult[] = [];
   const refused: { agent: string; error: ErrorBody }[] = [];
@@ -77,19 +63,15 @@ async function run(
       if (!ctx.json) ctx.line(describeAnswer(r));
     } catch (err) {
       const e = toAppError(err);
-      refused.push({
-        agent: `${a.workspace}/${a.name}`,
-        error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) },
-      });
+      refused.push({ agent: `${a.workspace}/${a.name}`, error: e.toBody() });
       if (!ctx.json) ctx.line(`${a.name}: not answered: ${e.code}: ${e.message}`);
     }
   }
   if (ctx.json) ctx.emit('answers', { answered, refused });
-  else if (targets.length === 0) {
+  else if (targets.length === 0)
     ctx.line(
       `no agent waits for ${action === 'answer' ? 'an answer' : 'permission'}${o.workspace ? ` in ${o.workspace}` : ''}`,
     );
-  }
   if (refused.length > 0) ctx.exitCode = 1;
 }
 
@@ -158,21 +140,15 @@ Examples:
       .argument('<agent>', 'name, workspace/name or id (or --all)')
       .argument('[text]', 'the option (its number or its label), or the reply'),
   ).action((first: string, second: string | undefined, o: AnswerOptions) =>
-    runAction(ctx, o.json, () =>
-      o.all ? run(ctx, 'answer', undefined, o, first) : run(ctx, 'answer', first, o, requireText(second)),
-    ),
+    runAction(ctx, o.json, async () => {
+      if (o.all) return run(ctx, 'answer', undefined, o, first);
+      if (!second)
+        throw invalid(
+          'Give the answer: an option’s number or label (`wtp answer c1 2`), or the reply to its question (`wtp answer c1 "use Postgres"`).',
+          '<text>',
+          'required',
+        );
+      return run(ctx, 'answer', first, o, second);
+    }),
   );
-}
-
-function requireText(text: string | undefined): string {
-  if (text === undefined || text === '') {
-    throw new AppError(
-      'INVALID_INPUT',
-      'Give the answer: an option’s number or label (`wtp answer c1 2`), or the reply to its question (`wtp answer c1 "use Postgres"`).',
-      {
-        issues: [{ path: '<text>', message: 'required' }],
-      },
-    );
-  }
-  return text;
 }
