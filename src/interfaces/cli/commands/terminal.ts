@@ -71,6 +71,8 @@ function withGapMarkers(body: Buffer, from: number, gaps: OutputGapView[]): Buff
  */
 type LogView = 'raw' | 'colours' | 'plain';
 
+type LogsFlags = { follow?: boolean; plain?: boolean; color?: boolean; raw?: boolean; json?: boolean };
+
 /** The printer of one `wtp logs`: one sanitizer across the log and what follows it. */
 function logPrinter(view: LogView): { push(data: Buffer): string | Buffer; end(): string } {
   if (view === 'raw') return { push: (data) => data, end: () => '' };
@@ -201,49 +203,42 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
       'the bytes exactly as the agent wrote them, escape sequences and all (they act on your terminal: for a file or a pipe)',
     )
     .option('--json', 'machine-readable output (with -f: one JSON document per chunk)')
-    .action(
-      (
-        ref: string,
-        raw: { follow?: boolean; plain?: boolean; color?: boolean; raw?: boolean; json?: boolean },
-        cmd: Command,
-      ) =>
-        runAction(ctx, raw.json, async () => {
-          const v = checkOptions(cmd, { tail: { type: 'integer', min: 0, max: 1_000_000 } }) as {
-            tail?: number;
-          };
-          const o = { tail: v.tail ?? (raw.follow ? FOLLOW_TAIL_LINES : undefined) };
-          const client = ctx.client();
-          const tailBytes =
-            o.tail === undefined ? undefined : Math.max(TAIL_MIN_BYTES, o.tail * TAIL_BYTES_PER_LINE);
-          const res = await client.raw('getLogs', { params: { agent: ref }, query: { tailBytes } });
-          const fromSeq = Number(res.headers['x-wtp-from-seq'] ?? 0);
-          const toSeq = Number(res.headers['x-wtp-to-seq'] ?? 0);
-          const gaps = gapsOf(res.headers['x-wtp-gaps']);
-          const body = gaps.length > 0 ? withGapMarkers(res.body, fromSeq, gaps) : res.body;
-          const asked = (['raw', 'plain', 'color'] as const).filter((k) => raw[k] === true);
-          if (asked.length > 1) {
-            const [a = '', b = ''] = asked;
-            throw new AppError('INVALID_INPUT', `--${a} and --${b} ask for different things: give one.`, {
-              issues: [{ path: `--${a}`, message: `not with --${b}` }],
-            });
-          }
-          const colours = raw.color === true || (!ctx.env.noColor && ctx.out.isTTY === true);
-          const view: LogView = raw.raw ? 'raw' : raw.plain || !colours ? 'plain' : 'colours';
-          const printer = logPrinter(view);
-          if (ctx.json) {
-            let text = body.toString('utf8');
-            if (raw.plain) text = plainText(text);
-            if (o.tail !== undefined) text = lastLines(text, o.tail);
-            ctx.emit('logs', { agent: ref, fromSeq, toSeq, data: text, gaps });
-          } else if (o.tail === undefined) {
-            ctx.out.write(printer.push(body));
-          } else {
-            const shown = printer.push(body);
-            ctx.out.write(lastLines(typeof shown === 'string' ? shown : shown.toString('utf8'), o.tail));
-          }
-          if (raw.follow) await follow(ctx, ref, toSeq, printer, raw.plain === true);
-          else if (!ctx.json) ctx.out.write(printer.end());
-        }),
+    .action((ref: string, raw: LogsFlags, cmd: Command) =>
+      runAction(ctx, raw.json, async () => {
+        const v = checkOptions(cmd, { tail: { type: 'integer', min: 0, max: 1_000_000 } });
+        const tail = (v.tail as number | undefined) ?? (raw.follow ? FOLLOW_TAIL_LINES : undefined);
+        const views = (['raw', 'plain', 'color'] as const).filter((k) => raw[k] === true);
+        if (views.length > 1) {
+          const [a = '', b = ''] = views;
+          throw new AppError('INVALID_INPUT', `--${a} and --${b} ask for different things: give one.`, {
+            issues: [{ path: `--${a}`, message: `not with --${b}` }],
+          });
+        }
+        const tailBytes =
+          tail === undefined ? undefined : Math.max(TAIL_MIN_BYTES, tail * TAIL_BYTES_PER_LINE);
+        const res = await ctx.client().raw('getLogs', { params: { agent: ref }, query: { tailBytes } });
+        const fromSeq = Number(res.headers['x-wtp-from-seq'] ?? 0);
+        const toSeq = Number(res.headers['x-wtp-to-seq'] ?? 0);
+        const gaps = gapsOf(res.headers['x-wtp-gaps']);
+        const body = gaps.length > 0 ? withGapMarkers(res.body, fromSeq, gaps) : res.body;
+        const colours = raw.color === true || (!ctx.env.noColor && ctx.out.isTTY === true);
+        const printer = logPrinter(raw.raw ? 'raw' : raw.plain || !colours ? 'plain' : 'colours');
+        if (ctx.json) {
+          const text = raw.plain ? plainText(body.toString('utf8')) : body.toString('utf8');
+          ctx.emit('logs', {
+            agent: ref,
+            fromSeq,
+            toSeq,
+            data: tail === undefined ? text : lastLines(text, tail),
+            gaps,
+          });
+        } else {
+          const shown = printer.push(body);
+          ctx.out.write(tail === undefined ? shown : lastLines(shown.toString(), tail));
+        }
+        if (raw.follow) await follow(ctx, ref, toSeq, printer, raw.plain === true);
+        else if (!ctx.json) ctx.out.write(printer.end());
+      }),
     );
   registerRouteCommands(program, ctx, [sendCommand]);
 }
