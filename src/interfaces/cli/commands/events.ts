@@ -63,22 +63,17 @@ export function registerEventsCommand(program: Command, ctx: CliContext): void {
             ? undefined
             : (await client.call('getAgent', { params: { agent: raw.agent } })).agent.id;
         const print = (e: WtpEvent): void => {
-          if (ctx.json) {
-            ctx.emit('event', { event: e });
-            return;
-          }
+          if (ctx.json) return ctx.emit('event', { event: e });
           const who = e.agentId ? (names.get(e.agentId) ?? e.agentId) : '-';
           const time = e.ts.slice(11, 23);
           ctx.line(
             `${paint(ctx.color, 'gray', `#${e.seq} ${time}`)}  ${e.type}  ${cellText(who)}  ${cellText(summary(e))}  ${paint(ctx.color, 'gray', `[${e.source}]`)}`,
           );
         };
+        const query = { since: o.since, types: raw.type, agent: agentId };
         if (!raw.follow) {
-          const page = await client.call('listEvents', {
-            query: { since: o.since, limit: o.limit, types: raw.type, agent: agentId },
-          });
-          for (const e of page.events) print(e);
-          return;
+          const page = await client.call('listEvents', { query: { ...query, limit: o.limit } });
+          return page.events.forEach(print);
         }
         const { eventSchema } = await import('../../../protocol/events.js');
         const onMessage = (data: Buffer): void => {
@@ -87,12 +82,7 @@ export function registerEventsCommand(program: Command, ctx: CliContext): void {
           const parsed = eventSchema.safeParse(msg.event); // what streams in is validated
           if (parsed.success) print(parsed.data);
         };
-        const ws = await openSocket(
-          client,
-          '/api/v1/events',
-          { since: o.since, types: raw.type, agent: agentId },
-          onMessage,
-        );
+        const ws = await openSocket(client, '/api/v1/events', query, onMessage);
         await new Promise<void>((resolve) => {
           ws.on('close', () => resolve());
           process.once('SIGINT', () => ws.close());

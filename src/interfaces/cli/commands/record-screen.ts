@@ -15,8 +15,6 @@ import { visibleText } from '../../../protocol/terminal-text.js';
  * it shows: what a user sends (or drops into the corpus) when a detector is wrong. The daemon
  * only reads (GET /agents/:agent/screen-record); this command writes the file.
  */
-const REASON_WORD = 'must be a reason word such as permission or question';
-
 export function registerRecordScreenCommand(program: Command, ctx: CliContext): void {
   program
     .command('record-screen')
@@ -39,7 +37,11 @@ export function registerRecordScreenCommand(program: Command, ctx: CliContext): 
       runAction(ctx, raw.json, async () => {
         const o = checkOptions(cmd, {
           state: { type: 'string', values: [...RECORD_STATES] },
-          reason: { type: 'string', pattern: '^[a-z][a-z_]{0,39}$', patternMessage: REASON_WORD },
+          reason: {
+            type: 'string',
+            pattern: '^[a-z][a-z_]{0,39}$',
+            patternMessage: 'must be a reason word such as permission or question',
+          },
           out: { type: 'string', minLength: 1 },
         }) as { state?: (typeof RECORD_STATES)[number]; reason?: string; out?: string };
         const record = await ctx.client().call('agentScreenRecord', { params: { agent: ref } });
@@ -54,14 +56,8 @@ export function registerRecordScreenCommand(program: Command, ctx: CliContext): 
         const name = `${record.detector ?? record.agent.profile}-${expected}-${stamp}.screen`;
         const file = o.out === '-' ? null : resolve(o.out ?? name);
         if (file !== null) writeNew(file, text, raw.force === true, record.agent.name);
-        if (ctx.json) {
-          ctx.emit('recordScreen', { file, expected, text, record });
-          return;
-        }
-        if (file === null) {
-          ctx.write(visibleText(text));
-          return;
-        }
+        if (ctx.json) return ctx.emit('recordScreen', { file, expected, text, record });
+        if (file === null) return ctx.write(visibleText(text));
         const v = record.verdict;
         ctx.line(`saved ${file}`);
         ctx.line(
