@@ -51,7 +51,7 @@ export function reportText(r: TimeReport): string[] {
       [...r.days.map((d) => [d.day, d.workspace, ...timeCells(d)]), ['total', '', ...timeCells(r.totals)]],
     ),
   );
-  if (r.tasks.length > 0) {
+  if (r.tasks.length > 0)
     lines.push(
       '',
       table(
@@ -59,7 +59,6 @@ export function reportText(r: TimeReport): string[] {
         r.tasks.map((t) => [t.id, t.title, t.status, t.workspace, ...timeCells(t)]),
       ),
     );
-  }
   lines.push(
     '',
     table(

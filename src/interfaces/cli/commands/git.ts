@@ -20,10 +20,8 @@ const commitCommand = routeCommand({
   flags: [{ field: 'body.message', short: '-m', value: 'text' }],
   json: 'commit',
   jsonDoc: ({ commit }, sent) => ({ agent: sent.params.agent, commit }),
-  print: (ctx, { commit }, sent) => {
-    const ref = sent.params.agent;
-    ctx.line(commit ? `committed ${short(commit)} in ${ref}` : `${ref}: nothing to commit`);
-  },
+  print: (ctx, { commit }, { params: { agent } }) =>
+    ctx.line(commit ? `committed ${short(commit)} in ${agent}` : `${agent}: nothing to commit`),
 });
 
 const conflictsCommand = routeCommand({
