@@ -27,11 +27,6 @@ export type { AgentState, Backend, ProfileName, RestartPolicy, StateReason };
 
 export const agentStateSchema = z.enum(AGENT_STATES);
 
-/** States in which the agent's process is (or is about to be) alive. */
-export const LIVE_STATES: readonly AgentState[] = AGENT_STATES.filter(
-  (s) => s !== 'exited' && s !== 'crashed',
-);
-
 export const profileNameSchema = z.enum(PROFILE_NAMES);
 export const restartPolicySchema = z.enum(RESTART_POLICIES);
 export const backendSchema = z.enum(BACKENDS);

@@ -23,6 +23,11 @@ export const AGENT_STATES = [
 ] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
+/** States in which the agent's process is (or is about to be) alive. */
+export const LIVE_STATES: readonly AgentState[] = AGENT_STATES.filter(
+  (s) => s !== 'exited' && s !== 'crashed',
+);
+
 /**
  * shell: $SHELL; cmd: the command given; the others run that agent's CLI (found on PATH). One
  * profile per folder of src/vendors/: the list is generated (profile-names.ts, `npm run gen`).

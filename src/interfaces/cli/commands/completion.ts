@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../../protocol/app-error.js';
+import { LIVE_STATES } from '../../../protocol/constants.js';
 import { complete, formatCompletion, type Candidate, type DynamicKind } from '../completion/complete.js';
 import { completionScript, INSTALL, SHELLS, type Shell } from '../completion/scripts.js';
 import type { CliContext } from '../context.js';
@@ -10,7 +11,7 @@ import { runAction } from '../run-action.js';
 const DAEMON_TIMEOUT_MS = 1_000;
 
 /** States with a process (what `stop`, `send` and `attach` can act on). */
-const LIVE = new Set(['starting', 'running', 'working', 'needs_permission', 'needs_input', 'idle']);
+const LIVE = new Set<string>(LIVE_STATES);
 
 /** Agent, workspace and task names from the daemon; templates from the config folders (as `wtp template ls`). */
 async function dynamicValues(ctx: CliContext, kind: DynamicKind): Promise<Candidate[]> {
