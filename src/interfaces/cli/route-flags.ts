@@ -88,3 +88,8 @@ export function invalidArguments(issues: Issue[]): AppError {
   const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
   return new AppError('INVALID_INPUT', `Invalid arguments: ${summary}`, { issues });
 }
+
+/** Bad arguments about one flag or argument: the sentence a person reads, and its issue. */
+export function fieldError(message: string, path: string, problem: string): AppError {
+  return new AppError('INVALID_INPUT', message, { issues: [{ path, message: problem }] });
+}

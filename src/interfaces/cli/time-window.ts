@@ -1,4 +1,4 @@
-import { AppError } from '../../protocol/app-error.js';
+import { fieldError } from './route-flags.js';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
@@ -28,7 +28,5 @@ export function whenOption(value: string, option: string, now: number): number {
   const at = parseWhen(value, now);
   if (at !== null) return at;
   const message = 'must be a duration back from now (30m, 24h, 7d, 2w), a date (2026-11-01) or an ISO time';
-  throw new AppError('INVALID_INPUT', `${option} ${message}, not "${value}".`, {
-    issues: [{ path: option, message }],
-  });
+  throw fieldError(`${option} ${message}, not "${value}".`, option, message);
 }

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { AppError } from '../../../protocol/app-error.js';
+import { fieldError } from '../route-flags.js';
 import type { AgentView } from '../../../protocol/agent.js';
 import type { AnswerAction, AnswerResult } from '../../../protocol/answers.js';
 import { ANSWER_VIA } from '../../../protocol/constants.js';
@@ -18,9 +18,6 @@ interface AnswerOptions extends AnswerBodyOptions {
   always?: boolean;
   json?: boolean;
 }
-
-const invalid = (message: string, path: string, issue: string): AppError =>
-  new AppError('INVALID_INPUT', message, { issues: [{ path, message: issue }] });
 
 /** `--all`: the agents that wait for this kind of answer, narrowed by the filters. */
 function waiting(agents: AgentView[], action: AnswerAction, o: AnswerOptions): AgentView[] {
@@ -45,9 +42,9 @@ async function run(
   if (!o.all) {
     if (ref !== undefined) return answerOne(ctx, action, ref, o, text);
     const message = `Name the agent, or pass --all to ${action} every agent that waits.`;
-    throw invalid(message, '<agent>', 'required without --all');
+    throw fieldError(message, '<agent>', 'required without --all');
   }
-  if (ref !== undefined) throw invalid('Give an agent or --all, not both.', '--all', 'not with an agent');
+  if (ref !== undefined) throw fieldError('Give an agent or --all, not both.', '--all', 'not with an agent');
   const client = ctx.client();
   const { agents } = await client.call('listAgents', { query: { workspace: o.workspace } });
   const targets = waiting(agents, action, o);
@@ -143,7 +140,7 @@ Examples:
     runAction(ctx, o.json, async () => {
       if (o.all) return run(ctx, 'answer', undefined, o, first);
       if (!second)
-        throw invalid(
+        throw fieldError(
           'Give the answer: an option’s number or label (`wtp answer c1 2`), or the reply to its question (`wtp answer c1 "use Postgres"`).',
           '<text>',
           'required',

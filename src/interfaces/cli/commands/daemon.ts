@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
@@ -201,7 +201,12 @@ async function detached(ctx: CliContext, o: UpOptions): Promise<void> {
 
 /** The detached daemon prints a JSON error document when it fails; report that error as is. */
 function startFailure(outPath: string, exitCode: number | null): AppError {
-  const text = existsSync(outPath) ? readFileSync(outPath, 'utf8') : '';
+  let text = '';
+  try {
+    text = readFileSync(outPath, 'utf8');
+  } catch {
+    // nothing written, or not readable: the error below says where to look
+  }
   for (const line of text.trim().split('\n').reverse()) {
     try {
       const doc = JSON.parse(line) as { error?: { code?: unknown } };

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { AppError } from '../../../protocol/app-error.js';
+import { fieldError } from '../route-flags.js';
 import type { CliContext } from '../context.js';
 import { bytes, table } from '../format.js';
 import type { SetupInfo } from '../../../protocol/git.js';
@@ -186,9 +186,11 @@ export function registerGitCommands(program: Command, ctx: CliContext): void {
           return ctx.line(`${sent(r)}: failing ${r.failing.join(', ')} (round ${r.round})`);
         }
         if (text === undefined)
-          throw new AppError('INVALID_INPUT', 'Give the comments to send, or --from-checks.', {
-            issues: [{ path: 'text', message: 'required without --from-checks' }],
-          });
+          throw fieldError(
+            'Give the comments to send, or --from-checks.',
+            'text',
+            'required without --from-checks',
+          );
         const r = await ctx.client().call('agentFeedback', { params, body: { text, force } });
         if (ctx.json) return ctx.emit('send', { agent: ref, bytes: r.bytes, seq: r.seq });
         ctx.line(sent(r));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AppError } from '../../../protocol/app-error.js';
+import { fieldError } from '../route-flags.js';
 import type { CliContext } from '../context.js';
 import { reportText } from '../report-text.js';
 import { costReportText } from '../cost-text.js';
@@ -11,8 +11,7 @@ const GROUPS = /^(agent|task|workspace|day|model|vendor)(,(agent|task|workspace|
 
 type ReportFlags = { since?: string; until?: string; workspace?: string; cost?: boolean; by?: string };
 
-const invalid = (flag: string, message: string) =>
-  new AppError('INVALID_INPUT', `${flag} ${message}.`, { issues: [{ path: flag, message }] });
+const invalid = (flag: string, message: string) => fieldError(`${flag} ${message}.`, flag, message);
 
 /** `wtp report`: time working, waiting for the user and idle, per workspace per day, task and agent. */
 export function registerReportCommand(program: Command, ctx: CliContext): void {

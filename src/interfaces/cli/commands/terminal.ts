@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../../../protocol/app-error.js';
+import { fieldError } from '../route-flags.js';
 import { KEY_CHOICES, keyBytesOf } from '../../../protocol/keys.js';
 import { isOutputGap, outputGapMarker, type OutputGapView } from '../../../protocol/output-gap.js';
 import type { CliContext } from '../context.js';
@@ -27,9 +28,11 @@ function lastLines(text: string, n: number): string {
 function keyBytes(name: string): string {
   const bytes = keyBytesOf(name);
   if (bytes === undefined) {
-    throw new AppError('INVALID_INPUT', `Unknown key "${name}"; give one of ${KEY_CHOICES}.`, {
-      issues: [{ path: '--key', message: `must be one of ${KEY_CHOICES}` }],
-    });
+    throw fieldError(
+      `Unknown key "${name}"; give one of ${KEY_CHOICES}.`,
+      '--key',
+      `must be one of ${KEY_CHOICES}`,
+    );
   }
   return bytes;
 }
@@ -166,9 +169,7 @@ const sendCommand = routeCommand({
   request: async ({ params, body, local }, [text], ctx) => {
     const key = typeof local.key === 'string' ? keyBytes(local.key) : undefined;
     if (key === undefined && text === undefined) {
-      throw new AppError('INVALID_INPUT', 'Give the text to type, - for stdin, or --key <key>.', {
-        issues: [{ path: '<text>', message: 'missing' }],
-      });
+      throw fieldError('Give the text to type, - for stdin, or --key <key>.', '<text>', 'missing');
     }
     const typed = key ?? (text === '-' ? await readStdin(ctx) : (text ?? ''));
     return { params, body: { ...body, text: typed, ...(key === undefined ? {} : { raw: true }) } };
@@ -210,9 +211,11 @@ export function registerTerminalCommands(program: Command, ctx: CliContext): voi
         const views = (['raw', 'plain', 'color'] as const).filter((k) => raw[k] === true);
         if (views.length > 1) {
           const [a = '', b = ''] = views;
-          throw new AppError('INVALID_INPUT', `--${a} and --${b} ask for different things: give one.`, {
-            issues: [{ path: `--${a}`, message: `not with --${b}` }],
-          });
+          throw fieldError(
+            `--${a} and --${b} ask for different things: give one.`,
+            `--${a}`,
+            `not with --${b}`,
+          );
         }
         const tailBytes =
           tail === undefined ? undefined : Math.max(TAIL_MIN_BYTES, tail * TAIL_BYTES_PER_LINE);
